@@ -1,0 +1,76 @@
+// One build script (shape of the esbuild sample in vscode-extension-samples):
+// node bundles for the extension host and the CLI, browser bundles for the webviews.
+const esbuild = require('esbuild');
+const fs = require('fs');
+const path = require('path');
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Tree-sitter runtime and the grammars we parse with, copied next to the bundles. */
+const WASM_FILES = ['tree-sitter.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm', 'tree-sitter-javascript.wasm',
+  'tree-sitter-python.wasm', 'tree-sitter-go.wasm', 'tree-sitter-java.wasm', 'tree-sitter-ruby.wasm'];
+
+function copyAssets() {
+  const src = path.join(__dirname, 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
+  const dest = path.join(__dirname, 'dist', 'wasm');
+  fs.mkdirSync(dest, { recursive: true });
+  for (const f of WASM_FILES) fs.copyFileSync(path.join(src, f), path.join(dest, f));
+}
+
+/** Webview entry points: every src/webview/<name>.ts becomes media/dist/<name>.js. */
+function webviewEntries() {
+  const dir = path.join(__dirname, 'src', 'webview');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_')).map((f) => path.join(dir, f));
+}
+
+const problemMatcher = {
+  name: 'problem-matcher',
+  setup(build) {
+    build.onEnd((result) => {
+      for (const { text, location } of result.errors) {
+        console.error(`✘ [ERROR] ${text}`);
+        if (location) console.error(`    ${location.file}:${location.line}:${location.column}:`);
+      }
+    });
+  },
+};
+
+async function main() {
+  const common = { bundle: true, minify: production, sourcemap: !production, sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher], legalComments: 'none' };
+  const contexts = [
+    await esbuild.context({
+      ...common,
+      entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/main.ts' },
+      format: 'cjs', platform: 'node', target: 'node20', outdir: 'dist',
+      external: ['vscode', 'pg-native'],
+      banner: { js: '' },
+    }),
+  ];
+  const entries = webviewEntries();
+  if (entries.length) {
+    contexts.push(await esbuild.context({
+      ...common,
+      entryPoints: entries,
+      format: 'iife', platform: 'browser', target: 'es2022', outdir: 'media/dist',
+      loader: { '.css': 'css' },
+    }));
+  }
+  copyAssets();
+  if (watch) {
+    await Promise.all(contexts.map((c) => c.watch()));
+  } else {
+    await Promise.all(contexts.map((c) => c.rebuild()));
+    await Promise.all(contexts.map((c) => c.dispose()));
+    const cli = path.join(__dirname, 'dist', 'cli.js');
+    const body = fs.readFileSync(cli, 'utf8');
+    if (!body.startsWith('#!')) fs.writeFileSync(cli, '#!/usr/bin/env node\n' + body);
+    fs.chmodSync(cli, 0o755);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

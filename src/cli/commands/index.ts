@@ -1,0 +1,5 @@
+/** The CLI's commands. Each lives in its own file; add new ones here. */
+import type { CliCommand } from '../io';
+import { checkConnection } from './checkConnection';
+
+export const COMMANDS: CliCommand[] = [checkConnection];

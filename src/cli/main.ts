@@ -1,0 +1,53 @@
+/**
+ * `pg-lens`: the same core and database layers as the extension, for the terminal and CI.
+ * Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage, 3 failure (one line on stderr).
+ */
+import { describeError } from '../db/errors';
+import { COMMANDS } from './commands/index';
+import { type CliContext, EXIT, UsageError } from './io';
+
+export async function main(argv: string[], ctx: CliContext): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    ctx.out('pg-lens: what your SQL costs in PostgreSQL\n\nCommands:');
+    for (const c of COMMANDS) ctx.out(`  ${c.usage}\n      ${c.summary}`);
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  if (name === '--version') {
+    ctx.out(process.env.PGLENS_VERSION ?? '0.1.0');
+    return EXIT.ok;
+  }
+  const cmd = COMMANDS.find((c) => c.name === name);
+  if (!cmd) {
+    ctx.err(`pg-lens: unknown command "${name}" (try pg-lens --help)`);
+    return EXIT.usage;
+  }
+  try {
+    return await cmd.run(rest, ctx);
+  } catch (e) {
+    if (e instanceof UsageError || (e as any)?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+      ctx.err(`pg-lens ${name}: ${(e as Error).message.split('\n')[0]}\nusage: ${cmd.usage}`);
+      return EXIT.usage;
+    }
+    ctx.err(`pg-lens ${name}: ${describeError(e)}`);
+    if (process.env.PGLENS_DEBUG) ctx.err(String((e as Error)?.stack));
+    return EXIT.failure;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    out: (t) => process.stdout.write(t + '\n'),
+    err: (t) => process.stderr.write(t + '\n'),
+    env: process.env,
+    cwd: process.cwd(),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`pg-lens: ${describeError(e)}\n`);
+      process.exitCode = EXIT.failure;
+    },
+  );
+}

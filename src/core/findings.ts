@@ -1,0 +1,76 @@
+/**
+ * The one shape every analysis produces, in the editor and in the CLI.
+ * Offsets are UTF-16 code-unit offsets into the source file (what VS Code and JS strings use).
+ */
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface Span {
+  /** Offset of the first character in the file. */
+  start: number;
+  /** Offset one past the last character in the file. */
+  end: number;
+}
+
+export interface RelatedLocation {
+  span: Span;
+  message: string;
+  /** Another file, when the related place is not in the same file. */
+  file?: string;
+}
+
+export interface FixEdit {
+  /** Replace this span of the file (empty span = insert). */
+  span: Span;
+  newText: string;
+  file?: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Edits in the same file; empty when the fix is a command (e.g. run CREATE INDEX). */
+  edits: FixEdit[];
+  /** A command for the editor/CLI to carry out instead of, or after, the edits. */
+  command?: { id: string; args: unknown[] };
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  span: Span;
+  /** Path of the file, as given to the analysis. */
+  file?: string;
+  /** One or two sentences: what to do about it; the docs page says more. */
+  help?: string;
+  fixes: Fix[];
+  related?: RelatedLocation[];
+  /** Facts behind the finding (plan costs, row counts, calls…), for hovers, JSON and SARIF. */
+  evidence?: Record<string, unknown>;
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };
+
+/** Line/column (both 0-based) for an offset; pass a precomputed index for many look-ups. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) starts.push(i + 1);
+    else if (c === 13) {
+      if (text.charCodeAt(i + 1) === 10) i++;
+      starts.push(i + 1);
+    }
+  }
+  return starts;
+}
+
+export function positionAt(starts: number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo, column: offset - starts[lo] };
+}

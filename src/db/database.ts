@@ -1,0 +1,306 @@
+/**
+ * The only place that creates connections. Every session PG Lens opens:
+ *  - says application_name = 'pg-lens' (so our own sessions are left out of what we show);
+ *  - has a server-side statement_timeout and lock_timeout (startup parameters, so they hold
+ *    for every statement, including the first);
+ *  - on a production profile, default_transaction_read_only = on, so the server itself refuses writes.
+ * Errors on idle and checked-out clients are caught; a lost server never crashes the host, and
+ * the next query gets a fresh connection.
+ */
+import * as pg from 'pg';
+import type { ConnectionProfile } from '../core/connection/profile';
+import { isReadOnly } from '../core/connection/profile';
+import { describeError, PgLensError, ReadOnlyProfileError } from './errors';
+import { SQL } from './sql';
+
+export const APPLICATION_NAME = 'pg-lens';
+
+export interface DatabaseOptions {
+  profile: ConnectionProfile;
+  password?: string;
+  /** Server-side statement_timeout for our sessions (ms). */
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  /** Pool size; the extension keeps this small. */
+  max?: number;
+  /** Connect to the profile's read replica instead of the primary. */
+  useReplica?: boolean;
+  /** Called once per problem on an idle connection (already described as one line). */
+  onConnectionError?: (message: string) => void;
+}
+
+export interface ServerInfo {
+  /** e.g. 180004 */
+  versionNum: number;
+  version: string;
+  database: string;
+  user: string;
+  isSuperuser: boolean;
+  inRecovery: boolean;
+  pgStatStatements: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable';
+  hypopg: 'ready' | 'available' | 'unavailable';
+  pgTrgm: 'ready' | 'available' | 'unavailable';
+  settings: Record<string, string>;
+}
+
+export type Queryable = Pick<pg.ClientBase, 'query'>;
+
+export class Database {
+  private pool: pg.Pool;
+  private closed = false;
+  readonly readOnly: boolean;
+
+  constructor(readonly options: DatabaseOptions) {
+    const p = options.profile;
+    this.readOnly = isReadOnly(p);
+    this.pool = new pg.Pool(clientConfig(options));
+    this.pool.on('error', (err) => {
+      // An idle client lost its server (restart, pg_terminate_backend, network). The pool drops it.
+      options.onConnectionError?.(describeError(err, p));
+    });
+    this.pool.on('connect', (client) => {
+      client.on('error', (err) => options.onConnectionError?.(describeError(err, p)));
+    });
+  }
+
+  get profile(): ConnectionProfile {
+    return this.options.profile;
+  }
+
+  /** Run one of our own named statements (or EXPLAIN of user SQL built by the explain runner). */
+  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    this.ensureOpen();
+    try {
+      return await this.pool.query<R>(text, params as any[]);
+    } catch (e) {
+      // A pooled session that died while idle (server restart, pg_terminate_backend) fails the next
+      // statement sent on it. Our own reads are safe to send again once, on a fresh session.
+      if (isConnectionLoss(e) && isOwnRead(text)) {
+        try {
+          return await this.pool.query<R>(text, params as any[]);
+        } catch (e2) {
+          throw this.wrap(e2);
+        }
+      }
+      throw this.wrap(e);
+    }
+  }
+
+  /** A dedicated session for a sequence of statements (transactions, HypoPG, CONCURRENTLY). */
+  async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+    this.ensureOpen();
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (e) {
+      throw this.wrap(e);
+    }
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
+    try {
+      return await fn(new Session(client, this));
+    } catch (e) {
+      throw this.wrap(e);
+    } finally {
+      client.removeListener('error', onError);
+      client.release(broken ?? undefined);
+    }
+  }
+
+  /**
+   * Run fn inside BEGIN … ROLLBACK on one session: whatever fn does is undone, whether it
+   * succeeds, throws, times out or is cancelled.
+   */
+  async rolledBack<T>(fn: (session: Session) => Promise<T>, opts: { readOnly?: boolean } = {}): Promise<T> {
+    return this.withSession(async (s) => {
+      await s.query(opts.readOnly ? SQL.beginReadOnly : SQL.begin);
+      try {
+        return await fn(s);
+      } finally {
+        try {
+          await s.query(SQL.rollback);
+        } catch {
+          // The session is broken (server gone): the server rolls back on disconnect.
+          s.markBroken();
+        }
+      }
+    });
+  }
+
+  /** Refuse an action on a read-only profile before anything is sent. */
+  assertWritable(action: string): void {
+    if (this.readOnly) throw new ReadOnlyProfileError(action, this.profile.name);
+  }
+
+  async serverInfo(): Promise<ServerInfo> {
+    const { rows } = await this.query(SQL.serverInfo);
+    const r = rows[0];
+    const ext = (await this.query(SQL.extensions)).rows as { name: string; installed: string | null }[];
+    const state = (name: string): 'ready' | 'available' | 'unavailable' => {
+      const e = ext.find((x) => x.name === name);
+      return !e ? 'unavailable' : e.installed ? 'ready' : 'available';
+    };
+    let pss: ServerInfo['pgStatStatements'] = 'unavailable';
+    const pssExt = state('pg_stat_statements');
+    if (pssExt === 'available') pss = 'not-installed';
+    if (pssExt === 'ready') {
+      try {
+        await this.query(SQL.pgStatStatementsProbe);
+        pss = 'ready';
+      } catch {
+        pss = 'not-loaded';
+      }
+    }
+    const settings: Record<string, string> = {};
+    for (const s of (await this.query(SQL.settings)).rows) settings[s.name] = s.setting + (s.unit ? ` ${s.unit}` : '');
+    return {
+      versionNum: Number(r.server_version_num),
+      version: r.version,
+      database: r.database,
+      user: r.user,
+      isSuperuser: r.is_superuser === 'on',
+      inRecovery: r.in_recovery,
+      pgStatStatements: pss,
+      hypopg: state('hypopg'),
+      pgTrgm: state('pg_trgm'),
+      settings,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end().catch(() => undefined);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new PgLensError('Not connected (the connection was closed).', 'CLOSED');
+  }
+
+  /** Keep the server's code and details (for callers that branch on them) but a clean message. */
+  wrap(e: unknown): PgLensError {
+    if (e instanceof PgLensError) return e;
+    const err = e as any;
+    const w = new PgLensError(describeError(e, this.profile), err?.code, e);
+    (w as any).position = err?.position;
+    (w as any).detail = err?.detail;
+    (w as any).hint = err?.hint;
+    return w;
+  }
+}
+
+/** One checked-out session. Statements are sent over the extended protocol when params are given. */
+export class Session {
+  private broken = false;
+  constructor(private readonly client: pg.PoolClient, private readonly db: Database) {}
+
+  async query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.client.query<R>(text, params as any[] | undefined);
+    } catch (e) {
+      throw this.db.wrap(e);
+    }
+  }
+
+  /**
+   * Send exactly one statement over the extended protocol (Parse/Bind/Execute), so the server
+   * itself refuses a string holding more than one statement. pg uses the extended protocol
+   * whenever a values array is given, even an empty one.
+   */
+  async querySingle<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.query<R>(text, params);
+  }
+
+  /** The backend pid of this session (for cancelling it from another session). */
+  get processID(): number | undefined {
+    return (this.client as any).processID;
+  }
+
+  markBroken(): void {
+    this.broken = true;
+  }
+
+  get isBroken(): boolean {
+    return this.broken;
+  }
+}
+
+const CONNECTION_LOSS_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+
+/** The session (not the statement) failed: the server went away or closed it. */
+export function isConnectionLoss(e: unknown): boolean {
+  const err = e as any;
+  if (CONNECTION_LOSS_CODES.has(err?.code)) return true;
+  return /Connection terminated|connection error|Client was closed|not queryable/i.test(String(err?.message ?? ''));
+}
+
+function isOwnRead(text: string): boolean {
+  return /^\/\* pg-lens \*\/\s*(SELECT|WITH|SHOW|VALUES)\b/i.test(text);
+}
+
+export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
+  const p = o.profile;
+  const host = o.useReplica && p.readReplica ? p.readReplica.host : p.host;
+  const port = o.useReplica && p.readReplica ? (p.readReplica.port ?? p.port) : p.port;
+  const options: string[] = [];
+  if (isReadOnly(p)) options.push('-c default_transaction_read_only=on');
+  return {
+    host,
+    port,
+    database: p.database,
+    user: p.user,
+    password: o.password ?? '',
+    ssl: sslConfig(p),
+    application_name: APPLICATION_NAME,
+    statement_timeout: o.statementTimeoutMs ?? 5000,
+    lock_timeout: o.lockTimeoutMs ?? 2000,
+    idle_in_transaction_session_timeout: Math.max((o.statementTimeoutMs ?? 5000) * 4, 60000),
+    connectionTimeoutMillis: o.connectTimeoutMs ?? 5000,
+    idleTimeoutMillis: 30000,
+    max: o.max ?? 4,
+    options: options.length ? options.join(' ') : undefined,
+    keepAlive: true,
+  } as pg.PoolConfig;
+}
+
+function sslConfig(p: ConnectionProfile): pg.PoolConfig['ssl'] {
+  switch (p.sslmode) {
+    case 'disable':
+    case 'allow':
+    case 'prefer':
+      // node-postgres has no "try SSL, fall back": prefer/allow connect without SSL (as psql does when the server has none).
+      return false;
+    case 'require':
+      return { rejectUnauthorized: false };
+    case 'verify-ca':
+    case 'verify-full': {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const ca = p.sslrootcert ? require('fs').readFileSync(p.sslrootcert, 'utf8') : undefined;
+      return {
+        rejectUnauthorized: true,
+        ca,
+        ...(p.sslmode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
+      };
+    }
+  }
+}
+
+/** Open a pool and prove it works (one round trip), or throw one clear line. */
+export async function connect(o: DatabaseOptions): Promise<Database> {
+  const db = new Database(o);
+  try {
+    await db.query(SQL.ping);
+    return db;
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * Entry point. Wires the editor layer together lazily: nothing heavy (pg, parsers, tree-sitter)
+ * loads until a feature needs it. activate() shows its own failure instead of throwing.
+ */
+import type * as vscode from 'vscode';
+import type { PgLensApi } from './vscode/api';
+
+export async function activate(context: vscode.ExtensionContext): Promise<PgLensApi | undefined> {
+  const vscodeApi = await import('vscode');
+  try {
+    const { activateExtension } = await import('./vscode/main');
+    return await activateExtension(context);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    void vscodeApi.window.showErrorMessage(`PG Lens failed to start: ${message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+export function deactivate(): void {
+  // Disposables registered in context.subscriptions are disposed by VS Code.
+}

@@ -1,0 +1,148 @@
+/**
+ * The active connection: which profile, its password (SecretStorage only), the open Database,
+ * and the server's capabilities. Connection-lifetime resources are disposed on disconnect,
+ * separately from the extension's own.
+ */
+import * as vscode from 'vscode';
+import type { ConnectionProfile } from '../core/connection/profile';
+import type { Database, ServerInfo } from '../db/database';
+import type { Config } from './config';
+import type { Log } from './log';
+
+export interface ActiveConnection {
+  profile: ConnectionProfile;
+  db: Database;
+  info: ServerInfo;
+}
+
+export class ConnectionManager implements vscode.Disposable {
+  private active: ActiveConnection | undefined;
+  private connecting: Promise<ActiveConnection | undefined> | undefined;
+  private lastError: string | undefined;
+  private readonly changed = new vscode.EventEmitter<ActiveConnection | undefined>();
+  /** Fires when the connection changes (connected, switched, disconnected). */
+  readonly onDidChange = this.changed.event;
+  private readonly askedPassword = new Set<string>();
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly config: Config,
+    private readonly log: Log,
+  ) {}
+
+  get current(): ActiveConnection | undefined {
+    return this.active;
+  }
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** All configured profiles, validated; invalid ones are logged and left out. */
+  async profiles(): Promise<ConnectionProfile[]> {
+    const { normalizeProfile } = await import('../core/connection/profile');
+    const out: ConnectionProfile[] = [];
+    this.config.connections.forEach((raw, i) => {
+      try {
+        out.push(normalizeProfile(raw, i));
+      } catch (e) {
+        this.log.warn(`Ignoring connection profile ${i + 1}: ${(e as Error).message}`);
+      }
+    });
+    return out;
+  }
+
+  /** The connection to use, connecting on first use; undefined (with a reason in .error) when none. */
+  async get(options: { interactive?: boolean } = {}): Promise<ActiveConnection | undefined> {
+    if (this.active && !this.active.db.isClosed) return this.active;
+    this.connecting ??= this.connect(options.interactive ?? false).finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async pickProfile(): Promise<{ profile: ConnectionProfile; password?: string } | undefined> {
+    const profiles = await this.profiles();
+    const wanted = this.config.activeConnection;
+    if (wanted) {
+      const p = profiles.find((x) => x.name === wanted) ?? profiles[0];
+      return p && { profile: p };
+    }
+    if (profiles.length) return { profile: profiles[0] };
+    // Nothing configured: what the workspace already says (PG* variables, .env files).
+    const { detectWorkspaceConnections } = await import('./detect');
+    const detected = await detectWorkspaceConnections();
+    return detected[0];
+  }
+
+  private async connect(interactive: boolean): Promise<ActiveConnection | undefined> {
+    const picked = await this.pickProfile();
+    if (!picked) {
+      this.lastError = 'No connection configured. Run "PG Lens: Add Connection".';
+      this.changed.fire(undefined);
+      return undefined;
+    }
+    return this.connectTo(picked.profile, interactive, picked.password);
+  }
+
+  async connectTo(profile: ConnectionProfile, interactive: boolean, password?: string): Promise<ActiveConnection | undefined> {
+    const { connect } = await import('../db/database');
+    const { describeError } = await import('../db/errors');
+    const { secretKey, describeProfile } = await import('../core/connection/profile');
+    password ??= (await this.secrets.get(secretKey(profile))) ?? (await this.passwordFromEnvironment(profile));
+    const tryConnect = async (pw: string | undefined) =>
+      connect({
+        profile,
+        password: pw,
+        statementTimeoutMs: this.config.statementTimeoutMs,
+        lockTimeoutMs: this.config.lockTimeoutMs,
+        onConnectionError: (m) => this.log.warn(`${profile.name}: ${m}`),
+      });
+    try {
+      let db: Database;
+      try {
+        db = await tryConnect(password);
+      } catch (e) {
+        const code = (e as any)?.code;
+        const needsPassword = code === '28P01' || /asks for a password/.test((e as Error).message);
+        const key = secretKey(profile);
+        if (!needsPassword || !interactive || this.askedPassword.has(key)) throw e;
+        // Missing or wrong password: ask once; keep it only if it works.
+        this.askedPassword.add(key);
+        const pw = await vscode.window.showInputBox({ prompt: `Password for ${describeProfile(profile)}`, password: true, ignoreFocusOut: true });
+        if (pw === undefined) throw e;
+        db = await tryConnect(pw);
+        await this.secrets.store(key, pw);
+      }
+      const info = await db.serverInfo();
+      await this.disconnect(false);
+      this.active = { profile, db, info };
+      this.lastError = undefined;
+      this.log.info(`Connected to ${profile.name} (${describeProfile(profile)}), ${info.version.split(' on ')[0]}`);
+      this.changed.fire(this.active);
+      return this.active;
+    } catch (e) {
+      this.lastError = `${profile.name}: ${describeError(e, profile)}`;
+      this.log.warn(this.lastError);
+      this.changed.fire(undefined);
+      if (interactive) void vscode.window.showErrorMessage(`PG Lens: ${this.lastError}`);
+      return undefined;
+    }
+  }
+
+  private async passwordFromEnvironment(p: ConnectionProfile): Promise<string | undefined> {
+    const { pgpassLookup } = await import('./detect');
+    return pgpassLookup(p);
+  }
+
+  async disconnect(fire = true): Promise<void> {
+    const a = this.active;
+    this.active = undefined;
+    if (a) await a.db.close();
+    if (fire) this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    void this.disconnect(false);
+    this.changed.dispose();
+  }
+}

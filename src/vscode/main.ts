@@ -1,0 +1,44 @@
+/**
+ * The editor layer's composition root: builds the shared services and registers each feature.
+ * Features live in their own modules and receive a PgLensContext.
+ */
+import * as vscode from 'vscode';
+import type { PgLensApi } from './api';
+import { Config } from './config';
+import { ConnectionManager } from './connections';
+import { Log } from './log';
+import { StatusBar } from './statusBar';
+import { registerConnectionCommands } from './connectionCommands';
+
+export interface PgLensContext {
+  extension: vscode.ExtensionContext;
+  config: Config;
+  log: Log;
+  connections: ConnectionManager;
+}
+
+export async function activateExtension(context: vscode.ExtensionContext): Promise<PgLensApi> {
+  const log = new Log();
+  const config = new Config();
+  const connections = new ConnectionManager(context.secrets, config, log);
+  const status = new StatusBar(connections);
+  context.subscriptions.push(log, connections, status);
+  const ctx: PgLensContext = { extension: context, config, log, connections };
+
+  registerConnectionCommands(ctx);
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {
+        void connections.disconnect().then(() => connections.get());
+      }
+    }),
+  );
+
+  // Connect in the background; nothing waits for it.
+  const ready = connections.get().then(() => undefined, (e) => log.warn(String(e)));
+  log.info('PG Lens activated');
+  return {
+    activeProfileName: () => connections.current?.profile.name,
+    ready,
+  };
+}

@@ -1,0 +1,111 @@
+import { strict as assert } from 'node:assert';
+import { connect, APPLICATION_NAME, Database } from '../../../src/db/database';
+import { freePort } from '../../../scripts/embeddedServer';
+import { createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+
+describe('db/database (real PostgreSQL)', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('database');
+  });
+  after(async () => t.drop());
+
+  it('sets application_name, statement_timeout and lock_timeout server-side', async () => {
+    const db = await t.open({ statementTimeoutMs: 1234, lockTimeoutMs: 567 });
+    const r = (await db.query(`SELECT current_setting('application_name') a, current_setting('statement_timeout') s, current_setting('lock_timeout') l`)).rows[0];
+    assert.deepEqual(r, { a: APPLICATION_NAME, s: '1234ms', l: '567ms' });
+  });
+
+  it('a statement over the timeout is cancelled with one clear line', async () => {
+    const db = await t.open({ statementTimeoutMs: 200 });
+    await rejectsWith(db.query('SELECT pg_sleep(2)'), /cancelled \(statement timeout/);
+  });
+
+  it('production profiles are read-only on the server too', async () => {
+    const db = await connect({ profile: { ...t.profile, environment: 'production' }, password: t.password });
+    try {
+      assert.equal(db.readOnly, true);
+      assert.throws(() => db.assertWritable('Creating an index'), /production profile/);
+      await rejectsWith(db.query('CREATE TABLE should_not_exist (id int)'), /read-only/);
+      const exists = await t.admin.query(`SELECT to_regclass('should_not_exist') AS r`);
+      assert.equal(exists.rows[0].r, null);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('rolledBack undoes everything, on success and on error', async () => {
+    await t.admin.query('CREATE TABLE rb (id int)');
+    const db = await t.open();
+    await db.rolledBack(async (s) => s.query('INSERT INTO rb VALUES (1)'));
+    await assert.rejects(db.rolledBack(async (s) => {
+      await s.query('INSERT INTO rb VALUES (2)');
+      await s.query('SELECT 1/0');
+    }), /division by zero/);
+    assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM rb')).rows[0].n, 0);
+  });
+
+  it('survives pg_terminate_backend of its sessions and reconnects on the next query', async () => {
+    const messages: string[] = [];
+    const db = await t.open({ onConnectionError: (m) => messages.push(m) });
+    await db.query('SELECT 1');
+    await db.query('/* pg-lens */ SELECT 1');
+    await t.admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [APPLICATION_NAME]);
+    await new Promise((r) => setTimeout(r, 200));
+    // The idle client was dropped by the pool; the next query works on a new session.
+    const r = await db.query('/* pg-lens */ SELECT 42 AS x');
+    assert.equal(r.rows[0].x, 42);
+    for (const m of messages) assert.ok(!m.includes('\n') && !/at .*\.js/.test(m), `one line, no stack: ${m}`);
+  });
+
+  it('a session killed mid-query gives one clear line, and the pool keeps working', async () => {
+    const db = await t.open();
+    const p = db.withSession(async (s) => s.query('SELECT pg_sleep(5)'));
+    await new Promise((r) => setTimeout(r, 300));
+    await t.admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'SELECT pg_sleep(5)%'`, [APPLICATION_NAME]);
+    await assert.rejects(p, (e: Error) => {
+      assert.match(e.message, /closed our session|connection .* was (lost|closed)/);
+      assert.ok(!e.message.includes('\n'));
+      return true;
+    });
+    assert.equal((await db.query('/* pg-lens */ SELECT 7 AS x')).rows[0].x, 7);
+  });
+
+  it('reports server info and capabilities', async () => {
+    const db = await t.open();
+    const info = await db.serverInfo();
+    assert.ok(info.versionNum >= 130000);
+    assert.equal(info.database, t.name);
+    assert.ok(['ready', 'not-installed', 'not-loaded', 'unavailable'].includes(info.pgStatStatements));
+    assert.ok(['ready', 'available', 'unavailable'].includes(info.hypopg));
+    assert.ok('work_mem' in info.settings);
+  });
+
+  describe('bad input ends in one clear line', () => {
+    it('wrong password', async () => {
+      await assert.rejects(connect({ profile: t.profile, password: 'definitely-wrong' }), (e: Error) => {
+        assert.match(e.message, /^Password authentication failed for user "postgres"\.$/);
+        assert.ok(!e.message.includes('definitely-wrong'));
+        return true;
+      });
+    });
+    it('a port where no PostgreSQL listens', async () => {
+      const port = await freePort();
+      await rejectsWith(connect({ profile: { ...t.profile, host: '127.0.0.1', port }, password: 'x' }), new RegExp(`^No PostgreSQL is listening at 127\\.0\\.0\\.1:${port}`));
+    });
+    it('an unknown host', async () => {
+      await rejectsWith(connect({ profile: { ...t.profile, host: 'no-such-host.invalid' }, password: 'x', connectTimeoutMs: 3000 }), /Host not found: no-such-host\.invalid|cannot be reached|Timed out/);
+    });
+    it('a database that does not exist', async () => {
+      await rejectsWith(connect({ profile: { ...t.profile, database: 'nope_not_here' }, password: t.password }), /database "nope_not_here" does not exist/i);
+    });
+    it('sslmode=require against a server without SSL', async () => {
+      await rejectsWith(connect({ profile: { ...t.profile, sslmode: 'require' }, password: t.password }), /does not support SSL/);
+    });
+    it('a closed Database refuses politely', async () => {
+      const db = new Database({ profile: t.profile, password: t.password });
+      await db.close();
+      await rejectsWith(db.query('SELECT 1'), /^Not connected/);
+    });
+  });
+});

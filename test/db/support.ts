@@ -1,0 +1,112 @@
+/** Helpers for database tests: fresh databases on the harness's real server, and capabilities. */
+import { Client } from 'pg';
+import { parseConnectionString, type ConnectionProfile } from '../../src/core/connection/profile';
+import { connect, type Database, type DatabaseOptions } from '../../src/db/database';
+
+export function serverUrl(): string {
+  const url = process.env.PGLENS_TEST_DATABASE_URL;
+  if (!url) throw new Error('PGLENS_TEST_DATABASE_URL is not set: run the database tests through mocha with test/db/harness.ts');
+  return url;
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  profile: ConnectionProfile;
+  password?: string;
+  /** A plain pg client, for setting up data and checking results independently of PG Lens code. */
+  admin: Client;
+  open(extra?: Partial<DatabaseOptions>): Promise<Database>;
+  drop(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Create a fresh database (dropped by drop()). */
+export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+  const base = parseConnectionString(serverUrl());
+  const name = `pglens_${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_${process.pid}_${++counter}`;
+  const root = new Client({ connectionString: serverUrl() });
+  await root.connect();
+  try {
+    await root.query(`DROP DATABASE IF EXISTS ${name}`);
+    await root.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await root.end();
+  }
+  const profile: ConnectionProfile = { ...base.profile, database: name, name: `test ${name}`, environment: 'development' } as ConnectionProfile;
+  const u = new URL(serverUrl());
+  u.pathname = '/' + name;
+  const admin = new Client({ connectionString: u.toString() });
+  await admin.connect();
+  const opened: Database[] = [];
+  return {
+    name,
+    url: u.toString(),
+    profile,
+    password: base.password,
+    admin,
+    async open(extra = {}) {
+      const db = await connect({ profile, password: base.password, ...extra });
+      opened.push(db);
+      return db;
+    },
+    async drop() {
+      for (const db of opened) await db.close();
+      await admin.end().catch(() => undefined);
+      const r = new Client({ connectionString: serverUrl() });
+      await r.connect();
+      try {
+        await r.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await r.end();
+      }
+    },
+  };
+}
+
+export interface Capabilities {
+  versionNum: number;
+  hypopg: boolean;
+  pgStatStatements: boolean;
+}
+
+let caps: Promise<Capabilities> | undefined;
+
+/** What the test server can do. Tests of a missing capability run its fallback and say so. */
+export function capabilities(): Promise<Capabilities> {
+  caps ??= (async () => {
+    const c = new Client({ connectionString: serverUrl() });
+    await c.connect();
+    try {
+      const v = Number((await c.query(`SELECT current_setting('server_version_num') AS v`)).rows[0].v);
+      const ext = (await c.query(`SELECT name FROM pg_available_extensions WHERE name IN ('hypopg','pg_stat_statements')`)).rows.map((r) => r.name);
+      const preload = (await c.query(`SELECT current_setting('shared_preload_libraries') AS s`)).rows[0].s as string;
+      return { versionNum: v, hypopg: ext.includes('hypopg'), pgStatStatements: ext.includes('pg_stat_statements') && preload.includes('pg_stat_statements') };
+    } finally {
+      await c.end();
+    }
+  })();
+  return caps;
+}
+
+const announced = new Set<string>();
+/** Print, once per run, that a capability is absent and its fallback is what gets tested. */
+export function announceFallback(capability: string, fallback: string): void {
+  if (announced.has(capability)) return;
+  announced.add(capability);
+  console.log(`      [capability absent] ${capability}: testing the fallback (${fallback})`);
+}
+
+/** Assert that a promise rejects with a message (not String(error)) matching re, on one line. */
+export async function rejectsWith(p: Promise<unknown>, re: RegExp): Promise<Error> {
+  try {
+    await p;
+  } catch (e) {
+    const msg = (e as Error).message;
+    if (!re.test(msg)) throw new Error(`expected a rejection matching ${re}, got: ${msg}`);
+    if (msg.includes('\n')) throw new Error(`expected one line, got: ${msg}`);
+    return e as Error;
+  }
+  throw new Error(`expected a rejection matching ${re}, but it resolved`);
+}
