@@ -16,6 +16,8 @@ function copyAssets() {
   const dest = path.join(__dirname, 'dist', 'wasm');
   fs.mkdirSync(dest, { recursive: true });
   for (const f of WASM_FILES) fs.copyFileSync(path.join(src, f), path.join(dest, f));
+  // libpg-query looks for its .wasm next to the script that loads it (dist/ once bundled).
+  fs.copyFileSync(path.join(__dirname, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), path.join(__dirname, 'dist', 'libpg-query.wasm'));
 }
 
 /** Webview entry points: every src/webview/<name>.ts becomes media/dist/<name>.js. */

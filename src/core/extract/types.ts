@@ -1,0 +1,57 @@
+/**
+ * A place in a source file where SQL is found. Every feature (hover, index advice, N+1, rules,
+ * scan) starts from SqlSite. Offsets are UTF-16 offsets into the file text.
+ */
+import type { Span } from '../findings';
+import type { SourceLanguage } from '../syntax/treeSitter';
+
+export interface SqlParam {
+  /** 1-based: $1, $2, … in `sql`. */
+  index: number;
+  /** The placeholder or expression as written in the source: `?`, `%(name)s`, `:name`, `${user.id}`. */
+  source: string;
+  span: Span;
+}
+
+export interface SqlSite {
+  file?: string;
+  language: SourceLanguage | 'sql';
+  /**
+   * What the SQL was given to: e.g. `pg.query`, `postgres.sql`, `prisma.$queryRaw`, `knex.raw`,
+   * `psycopg.execute`, `sqlalchemy.text`, `database/sql.QueryContext`, `jdbc.prepareStatement`,
+   * `activerecord.find_by_sql`; `sql-file` for .sql files; `marker` for `-- language=SQL` and
+   * `/* sql *\/`; `constant` for a string that parses as SQL.
+   */
+  api: string;
+  /** The SQL text with placeholders mapped to PostgreSQL's $n. */
+  sql: string;
+  /**
+   * For every character of `sql`, its offset in the file (length sql.length). Characters that do
+   * not come from the file verbatim (a `$n` that replaced `?` or `${expr}`) map to the start of
+   * what they replaced.
+   */
+  sourceMap: number[];
+  /** The whole SQL expression in the file (string literal, template, concatenation). */
+  span: Span;
+  /** The call the SQL is passed to, when there is one (for diagnostics on the call, N+1). */
+  callSpan?: Span;
+  params: SqlParam[];
+  /** 1 for known APIs and markers; below 1 for strings taken as SQL because they parse as SQL. */
+  confidence: number;
+  /** True when parts of the text are computed at run time and were not mapped to parameters. */
+  dynamic: boolean;
+}
+
+/** File offset of an offset inside site.sql (clamped). */
+export function fileOffsetOf(site: Pick<SqlSite, 'sourceMap' | 'span'>, sqlOffset: number): number {
+  if (!site.sourceMap.length) return site.span.start;
+  const i = Math.max(0, Math.min(site.sourceMap.length - 1, sqlOffset));
+  return site.sourceMap[i];
+}
+
+/** File span of a span inside site.sql. */
+export function fileSpanOf(site: Pick<SqlSite, 'sourceMap' | 'span'>, start: number, end: number): Span {
+  const s = fileOffsetOf(site, start);
+  const e = end > start ? fileOffsetOf(site, end - 1) + 1 : s;
+  return { start: s, end: Math.max(s, e) };
+}

@@ -1,0 +1,161 @@
+/**
+ * What a statement is, decided by PostgreSQL's own parser (libpg-query, WASM): how many statements
+ * a text holds, which kind each is, and whether it changes data. Used wherever safety depends on
+ * the answer (Explain Analyze, benchmarks); pgsql-ast-parser gives the friendlier AST for analysis.
+ * Offsets here are UTF-16 offsets into the given text (libpg-query reports UTF-8 bytes; converted).
+ */
+import type * as PgQuery from 'libpg-query';
+
+let mod: typeof PgQuery | undefined;
+let loading: Promise<typeof PgQuery> | undefined;
+
+/** Load the parser once (WASM). Everything else in this module is synchronous afterwards. */
+export function loadPgParser(): Promise<typeof PgQuery> {
+  loading ??= (async () => {
+    const m = (await import('libpg-query')) as any;
+    const lib = (m.parseSync ? m : m.default) as typeof PgQuery;
+    await lib.loadModule();
+    mod = lib;
+    return lib;
+  })();
+  return loading;
+}
+
+function lib(): typeof PgQuery {
+  if (!mod) throw new Error('libpg-query is not loaded: await loadPgParser() first');
+  return mod;
+}
+
+export type StatementClass =
+  /** Reads only: may run inside BEGIN READ ONLY. */
+  | 'read'
+  /** Reads, but takes row locks (FOR UPDATE/SHARE): needs a read-write transaction, changes no data. */
+  | 'read-locking'
+  /** Changes data (INSERT/UPDATE/DELETE/MERGE, data-modifying CTE, SELECT INTO, CREATE TABLE AS, CREATE MATERIALIZED VIEW). */
+  | 'write'
+  /** Anything else (DDL, utility, transaction control): EXPLAIN cannot run it. */
+  | 'other';
+
+export interface StatementInfo {
+  /** The parse node name, e.g. SelectStmt, InsertStmt, CreateTableAsStmt. */
+  node: string;
+  cls: StatementClass;
+  /** Why it is classed as write, e.g. ["DELETE in a WITH clause"]. */
+  writes: string[];
+  /** Offsets of the statement in the text. */
+  start: number;
+  end: number;
+}
+
+export type InspectResult =
+  | { ok: true; statements: StatementInfo[] }
+  | { ok: false; message: string; /** offset of the error in the text, when known */ offset?: number };
+
+const WRITE_NODES: Record<string, string> = {
+  InsertStmt: 'INSERT',
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  MergeStmt: 'MERGE',
+};
+
+/** Map UTF-8 byte offsets to UTF-16 offsets of text. */
+export function byteToCharOffset(text: string, byteOffset: number): number {
+  if (byteOffset <= 0) return 0;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const len = c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdbff ? 4 : 3;
+    if (bytes + len > byteOffset) return i;
+    bytes += len;
+    if (len === 4) i++;
+  }
+  return text.length;
+}
+
+function collectWrites(node: unknown, top: string, out: string[], depth = 0): void {
+  if (!node || typeof node !== 'object' || depth > 200) return;
+  if (Array.isArray(node)) {
+    for (const n of node) collectWrites(n, top, out, depth + 1);
+    return;
+  }
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (WRITE_NODES[k]) out.push(depth === 0 ? WRITE_NODES[k] : `${WRITE_NODES[k]} in a WITH clause`);
+    if (k === 'intoClause' && v) out.push('SELECT INTO (creates a table)');
+    collectWrites(v, top, out, depth + 1);
+  }
+}
+
+function hasLocking(node: unknown, depth = 0): boolean {
+  if (!node || typeof node !== 'object' || depth > 200) return false;
+  if (Array.isArray(node)) return node.some((n) => hasLocking(n, depth + 1));
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (k === 'lockingClause' && Array.isArray(v) && v.length) return true;
+    if (hasLocking(v, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** Parse with PostgreSQL's grammar; classify every statement. Requires loadPgParser(). */
+export function inspectSql(text: string): InspectResult {
+  let result: any;
+  try {
+    result = lib().parseSync(text);
+  } catch (e) {
+    const err = e as any;
+    const pos = err?.sqlDetails?.cursorPosition;
+    return { ok: false, message: String(err?.message ?? e).split('\n')[0], offset: typeof pos === 'number' ? Math.max(0, Math.min(text.length, pos)) : undefined }; // the wrapper reports a 0-based character offset
+  }
+  const statements: StatementInfo[] = [];
+  const totalBytes = Buffer.byteLength(text, 'utf8');
+  for (const raw of result.stmts ?? []) {
+    const node = Object.keys(raw.stmt ?? {})[0] ?? 'Unknown';
+    const body = raw.stmt?.[node];
+    const startByte = raw.stmt_location ?? 0;
+    const endByte = raw.stmt_len ? startByte + raw.stmt_len : totalBytes;
+    const writes: string[] = [];
+    let cls: StatementClass;
+    if (WRITE_NODES[node]) {
+      writes.push(WRITE_NODES[node]);
+      collectWrites(body, node, writes, 1);
+      cls = 'write';
+    } else if (node === 'CreateTableAsStmt') {
+      writes.push(body?.objtype === 'OBJECT_MATVIEW' ? 'CREATE MATERIALIZED VIEW' : 'CREATE TABLE AS');
+      cls = 'write';
+    } else if (node === 'SelectStmt') {
+      collectWrites(body, node, writes, 1);
+      if (body?.intoClause && !writes.includes('SELECT INTO (creates a table)')) writes.push('SELECT INTO (creates a table)');
+      cls = writes.length ? 'write' : hasLocking(body) ? 'read-locking' : 'read';
+    } else {
+      cls = 'other';
+    }
+    statements.push({ node, cls, writes: [...new Set(writes)], start: byteToCharOffset(text, startByte), end: byteToCharOffset(text, endByte) });
+  }
+  return { ok: true, statements };
+}
+
+/** PostgreSQL's normalised form of a statement (constants → $n), as pg_stat_statements shows it. */
+export function normalizeSql(text: string): string | undefined {
+  try {
+    return lib().normalizeSync(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A fingerprint that is equal for statements differing only in constants (libpg_query's). */
+export function fingerprintSql(text: string): string | undefined {
+  try {
+    return lib().fingerprintSync(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** PostgreSQL's own lexer: tokens with UTF-8 byte offsets (see byteToCharOffset). */
+export function scanSql(text: string): PgQuery.ScanToken[] | undefined {
+  try {
+    return lib().scanSync(text).tokens;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Tree-sitter (the WASM runtime and grammars VS Code itself ships, @vscode/tree-sitter-wasm),
+ * loaded once and lazily. The host tells us where the .wasm files are (dist/wasm in the bundle,
+ * node_modules in tests); core itself opens no files — the runtime loads them.
+ */
+import type { Language as TsLanguage, Parser as TsParser, Tree } from '@vscode/tree-sitter-wasm';
+
+export type SourceLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go' | 'java' | 'ruby';
+
+const GRAMMAR_FILE: Record<SourceLanguage, string> = {
+  typescript: 'tree-sitter-typescript.wasm',
+  tsx: 'tree-sitter-tsx.wasm',
+  javascript: 'tree-sitter-javascript.wasm',
+  python: 'tree-sitter-python.wasm',
+  go: 'tree-sitter-go.wasm',
+  java: 'tree-sitter-java.wasm',
+  ruby: 'tree-sitter-ruby.wasm',
+};
+
+/** VS Code language ids and file extensions → our grammar. */
+export function languageOf(languageIdOrPath: string): SourceLanguage | undefined {
+  const id = languageIdOrPath.toLowerCase();
+  switch (id) {
+    case 'typescript':
+      return 'typescript';
+    case 'typescriptreact':
+      return 'tsx';
+    case 'javascript':
+    case 'javascriptreact':
+      return 'javascript';
+    case 'python':
+    case 'go':
+    case 'java':
+    case 'ruby':
+      return id;
+  }
+  const ext = /\.([a-z]+)$/.exec(id)?.[1];
+  switch (ext) {
+    case 'ts':
+    case 'mts':
+    case 'cts':
+      return 'typescript';
+    case 'tsx':
+      return 'tsx';
+    case 'js':
+    case 'mjs':
+    case 'cjs':
+    case 'jsx':
+      return 'javascript';
+    case 'py':
+      return 'python';
+    case 'go':
+      return 'go';
+    case 'java':
+      return 'java';
+    case 'rb':
+      return 'ruby';
+  }
+  return undefined;
+}
+
+let wasmDir: string | undefined;
+let runtime: Promise<typeof import('@vscode/tree-sitter-wasm')> | undefined;
+const languages = new Map<SourceLanguage, Promise<TsLanguage>>();
+const parsers = new Map<SourceLanguage, TsParser>();
+
+/** Say where tree-sitter.wasm and the grammars are. Call once before the first parse. */
+export function configureTreeSitter(dir: string): void {
+  wasmDir = dir.endsWith('/') || dir.endsWith('\\') ? dir : dir + '/';
+}
+
+function loadRuntime(): Promise<typeof import('@vscode/tree-sitter-wasm')> {
+  if (!wasmDir) throw new Error('tree-sitter is not configured: call configureTreeSitter(dir) first');
+  const dir = wasmDir;
+  runtime ??= (async () => {
+    const mod = await import('@vscode/tree-sitter-wasm');
+    const TS = ((mod as any).Parser ? mod : (mod as any).default) as typeof import('@vscode/tree-sitter-wasm');
+    await TS.Parser.init({ locateFile: (file: string) => dir + file });
+    return TS;
+  })();
+  return runtime;
+}
+
+/** A parser for the language (one per language, reused: parsing is synchronous). */
+export async function parserFor(lang: SourceLanguage): Promise<TsParser> {
+  const existing = parsers.get(lang);
+  if (existing) return existing;
+  const TS = await loadRuntime();
+  let l = languages.get(lang);
+  if (!l) {
+    l = TS.Language.load(wasmDir + GRAMMAR_FILE[lang]);
+    languages.set(lang, l);
+  }
+  const language = await l;
+  const p = parsers.get(lang) ?? new TS.Parser();
+  p.setLanguage(language);
+  parsers.set(lang, p);
+  return p;
+}
+
+/** Parse source text; the caller must tree.delete() when done (WASM memory). */
+export async function parseSource(lang: SourceLanguage, text: string): Promise<Tree | null> {
+  const p = await parserFor(lang);
+  return p.parse(text);
+}
