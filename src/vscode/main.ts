@@ -9,12 +9,15 @@ import { ConnectionManager } from './connections';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
+import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
   config: Config;
   log: Log;
   connections: ConnectionManager;
+  /** The SQL found in open documents (cached per document version). */
+  sites: SqlSiteProvider;
 }
 
 export async function activateExtension(context: vscode.ExtensionContext): Promise<PgLensApi> {
@@ -22,9 +25,11 @@ export async function activateExtension(context: vscode.ExtensionContext): Promi
   const config = new Config();
   const connections = new ConnectionManager(context.secrets, config, log);
   const status = new StatusBar(connections);
-  context.subscriptions.push(log, connections, status);
-  const ctx: PgLensContext = { extension: context, config, log, connections };
+  const sites = new SqlSiteIndex();
+  context.subscriptions.push(log, connections, status, sites);
+  const ctx: PgLensContext = { extension: context, config, log, connections, sites };
 
+  // Feature registrations: one line each.
   registerConnectionCommands(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
