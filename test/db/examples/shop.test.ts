@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { loadShop } from '../../../examples/shop/seed';
 import { createShopServer } from '../../../examples/shop/src/server';
 import { createPool } from '../../../examples/shop/src/db';
+import { runTraffic } from '../../../examples/shop/traffic';
 import { recentOrdersWithItems, recentOrdersWithItemsBatched } from '../../../examples/shop/src/orders';
 import { featuredProducts, featuredProductsBatched, listProductsAfter, listProductsPage } from '../../../examples/shop/src/products';
 import { createTestDatabase, type TestDatabase } from '../support';
@@ -152,6 +153,15 @@ describe('examples/shop (real server)', function () {
     } finally {
       await db.end();
     }
+  });
+
+  it('runs a deterministic burst of traffic in which the N+1 routes multiply the queries', async () => {
+    const a = await runTraffic(t.url, { requests: 60, seed: 7 });
+    const b = await runTraffic(t.url, { requests: 60, seed: 7 });
+    assert.deepEqual(a.byRoute, b.byRoute);
+    assert.equal(a.queries, b.queries);
+    assert.equal(Object.values(a.byRoute).reduce((x, y) => x + y, 0), 60);
+    assert.ok(a.queries > 60 + 3, `${a.queries} queries for 60 requests`);
   });
 
   it('serves the API over HTTP, with 400 and 404 for bad requests', async () => {
