@@ -91,3 +91,26 @@ export function capabilityAdvice(c: Capabilities): Advice[] {
   }
   return out;
 }
+
+const BYTES: Record<string, number> = { B: 1, kB: 1024, '8kB': 8192, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** pg_settings "setting unit" as a person reads it: "16384 8kB" → "128 MB", "10000 ms" → "10 s". */
+export function humanSetting(value: string): string {
+  const m = /^(-?\d+(?:\.\d+)?) (B|kB|8kB|MB|GB|TB|ms|s|min)$/.exec(value);
+  if (!m) return value;
+  const n = Number(m[1]);
+  const unit = m[2];
+  if (n < 0) return `${n} (${unit === 'ms' || unit === 's' || unit === 'min' ? 'off' : 'default'})`;
+  if (unit in BYTES) {
+    const bytes = n * BYTES[unit];
+    for (const [u, size] of [['TB', 1024 ** 4], ['GB', 1024 ** 3], ['MB', 1024 ** 2], ['kB', 1024]] as const) {
+      if (bytes >= size && bytes % (size / 16) === 0) return `${+(bytes / size).toFixed(2)} ${u}`;
+    }
+    return `${bytes} B`;
+  }
+  const ms = n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60000);
+  if (ms === 0) return '0 (off)';
+  if (ms % 60000 === 0) return `${ms / 60000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}

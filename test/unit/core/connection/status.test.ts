@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, shortVersion, statusSummary, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, humanSetting, shortVersion, statusSummary, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
@@ -29,4 +29,23 @@ describe('core/connection/status', () => {
     assert.match(capabilityAdvice({ ...pg18, pgStatStatements: 'not-loaded' })[0].message, /restart/);
     assert.equal(capabilityAdvice({ ...pg18, hypopg: 'available' })[0].action, 'CREATE EXTENSION hypopg;');
   });
+});
+
+describe('core/connection/status humanSetting', () => {
+  for (const [raw, shown] of [
+    ['16384 8kB', '128 MB'],
+    ['524288 8kB', '4 GB'],
+    ['4096 kB', '4 MB'],
+    ['65536 kB', '64 MB'],
+    ['1000 kB', '1000 kB'],
+    ['10000 ms', '10 s'],
+    ['2500 ms', '2500 ms'],
+    ['0 ms', '0 (off)'],
+    ['60 s', '1 min'],
+    ['-1 kB', '-1 (default)'],
+    ['on', 'on'],
+    ['4', '4'],
+  ] as const) {
+    it(`${raw} → ${shown}`, () => assert.equal(humanSetting(raw), shown));
+  }
 });
