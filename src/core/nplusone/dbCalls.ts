@@ -47,7 +47,7 @@ function isClientish(name: string | undefined, ctx: FileContext): boolean {
 }
 
 const NOT_MODELS = new Set([
-  'Object', 'Array', 'Promise', 'Math', 'JSON', 'Date', 'Reflect', 'Number', 'String', 'Boolean', 'Symbol', 'Map', 'Set', 'WeakMap', 'Intl', 'Buffer', 'URL', 'Error', 'RegExp', 'BigInt', 'Atomics', 'Proxy', 'Function', 'Event', 'React', 'Vue',
+  'Object', 'Array', 'Promise', 'Math', 'JSON', 'Date', 'Reflect', 'Number', 'String', 'Boolean', 'Symbol', 'Map', 'Set', 'WeakMap', 'Intl', 'Buffer', 'URL', 'Error', 'RegExp', 'BigInt', 'Atomics', 'Proxy', 'Function', 'React', 'Vue',
   'File', 'Dir', 'IO', 'Time', 'DateTime', 'Rails', 'Integer', 'Float', 'Hash', 'Kernel', 'Struct', 'Thread', 'Process', 'Logger', 'CSV', 'YAML', 'ERB', 'Base64', 'Digest', 'SecureRandom', 'Net', 'URI', 'Open3', 'FileUtils', 'Pathname', 'BigDecimal', 'Rational', 'Comparable', 'Enumerable', 'ENV', 'STDOUT', 'STDERR', 'PG',
   'Optional', 'List', 'Arrays', 'Collections', 'Objects', 'Stream', 'IntStream', 'Collectors', 'System', 'Thread', 'Files', 'Paths', 'UUID', 'LocalDate', 'Instant', 'Duration', 'Long', 'Integer', 'Double',
 ]);
@@ -402,6 +402,17 @@ const SPRING_DATA = /^(find|get|read|query|search|stream|count|exists|delete|rem
 const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
 
 function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  // The database call may sit inside a longer chain: repo.findById(id).orElseThrow().
+  for (let i = chain.segments.length; i >= 1; i--) {
+    const sub: Chain = { ...chain, segments: chain.segments.slice(0, i) };
+    if (!sub.segments[i - 1].call) continue;
+    const hit = classifyJavaAt(sub, ctx, a);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
   const n = names(chain);
   const last = segs[segs.length - 1];
@@ -451,6 +462,15 @@ const AR_WRITE = /^(create!?|find_or_create_by!?|update!?|update_all|delete_all|
 const PLURALISH = /^(\w*ids|\w*_ids|batch|slice|chunk|group|keys|list|\w+s)$/;
 
 function classifyRuby(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  // Attribute reads are calls in Ruby: User.find(id).name → the database call is User.find(id).
+  for (let i = chain.segments.length; i >= 2; i--) {
+    const hit = classifyRubyAt({ ...chain, segments: chain.segments.slice(0, i) }, ctx, a);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
   const n = names(chain);
   const last = segs[segs.length - 1];

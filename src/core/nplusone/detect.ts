@@ -190,6 +190,8 @@ class Detector {
     const v = li.variable;
     if (!v || /^(attempt|attempts|retry|retries|tries|try|_)$/i.test(v)) return false;
     if (this.hasExit(li.body)) return false;
+    // for (i = 0; i < items.length; i++): one pass per element of items.
+    if (li.iterable) return true;
     const word = new RegExp(`\\[\\s*${escapeRe(v)}\\s*\\]|(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`);
     return new RegExp(`\\[\\s*${escapeRe(v)}\\s*\\]`).test(body) || word.test(use.text);
   }

@@ -9,7 +9,7 @@ describe('core/nplusone fixtures (expected lines marked `expect: n-plus-one`)', 
 
   it('has fixtures for every language', () => {
     const langs = new Set(fixtures.map((f) => f.name.split('/')[0]));
-    for (const l of ['typescript', 'javascript']) assert.ok(langs.has(l), `no fixtures for ${l}`);
+    for (const l of ['typescript', 'javascript', 'python', 'go', 'java', 'ruby']) assert.ok(langs.has(l), `no fixtures for ${l}`);
   });
 
   for (const f of fixtures) {
