@@ -73,6 +73,47 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
   }
 }
 
+/** A database call with literal SQL found by the detector (loop or not): sites for observed matching. */
+export interface SqlCall {
+  span: { start: number; end: number };
+  sql: string;
+  library: string;
+}
+
+/**
+ * Every database call in the file that passes literal SQL (`pool.query('…')`, `cur.execute("…")`),
+ * with `?`/`%s`/`%(name)s` placeholders turned into $n, for matching pg_stat_statements to code.
+ */
+export async function findSqlCalls(text: string, languageIdOrPath: string): Promise<SqlCall[]> {
+  const lang = languageOf(languageIdOrPath);
+  if (!lang) return [];
+  const tree = await parseSource(lang, text);
+  if (!tree) return [];
+  try {
+    const d = new Detector(text, lang);
+    d.classify(tree.rootNode);
+    return d.sqlCalls();
+  } finally {
+    tree.delete();
+  }
+}
+
+/** `?`, `%s`, `%(name)s`, `:name` placeholders → $1, $2, … (in order of appearance). */
+export function toDollarParams(sql: string): string {
+  if (/\$\d/.test(sql)) return sql;
+  let i = 0;
+  const names = new Map<string, number>();
+  return sql.replace(/('(?:[^']|'')*')|%\((\w+)\)s|%s|\?|(?<![:\w]):(\w+)/g, (_m, str, pyName, colonName) => {
+    if (str) return str;
+    const key = pyName ?? colonName;
+    if (key) {
+      if (!names.has(key)) names.set(key, ++i);
+      return `$${names.get(key)}`;
+    }
+    return `$${++i}`;
+  });
+}
+
 class Detector {
   private readonly a: LanguageAdapter;
   private readonly ctx: FileContext;
@@ -91,6 +132,22 @@ class Detector {
   }
 
   run(root: Node): Finding[] {
+    this.classify(root);
+    for (const hit of this.hits) this.checkDbCall(hit);
+    this.checkLocalCalls();
+    if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
+    return this.findings.sort((x, y) => x.span.start - y.span.start);
+  }
+
+  sqlCalls(): SqlCall[] {
+    return this.hits.filter((h) => h.call.sql !== undefined && h.call.sql.trim()).map((h) => ({
+      span: { start: h.node.startIndex, end: h.node.endIndex },
+      sql: renumberTemplateParams(toDollarParams(h.call.sql!.replace(/\$\{[^}]*\}/g, '\u0000'))),
+      library: h.call.library,
+    }));
+  }
+
+  classify(root: Node): void {
     this.collect(root);
     for (const n of this.calls) {
       const chain = this.a.chainOf(n);
@@ -101,10 +158,6 @@ class Detector {
       this.hits.push(hit);
       this.hitByStart.set(n.startIndex, hit);
     }
-    for (const hit of this.hits) this.checkDbCall(hit);
-    this.checkLocalCalls();
-    if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
-    return this.findings.sort((x, y) => x.span.start - y.span.start);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -523,6 +576,13 @@ class Detector {
 const NOT_RELATION = /^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
 const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
+
+/** Template interpolations (`${id}` in sql`…`, marked \u0000) are parameters: number them after the existing $n. */
+function renumberTemplateParams(sql: string): string {
+  let max = 0;
+  for (const m of sql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
+  return sql.replace(/\u0000/g, () => `$${++max}`);
+}
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

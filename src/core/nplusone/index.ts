@@ -9,3 +9,8 @@
 export { detectNPlusOne, RULE_ID, type NPlusOneEvidence } from './detect';
 export type { DbCall, Library } from './dbCalls';
 export { rewriteFor, dataLoaderRewrite, batchedSql, type Rewrite } from './rewrites';
+export { findSqlCalls, toDollarParams, type SqlCall } from './detect';
+export {
+  isRepeatedSmall, diffFigures, matchStatements, observedFindings, observedReport, describeFigures, canonical, OBSERVED_DEFAULTS,
+  type StatementFigures, type SqlSiteRef, type ObservedOptions, type ObservedMatch,
+} from './observed';
