@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import type { Rewrite } from '../core/nplusone/rewrites';
 import type { PgLensContext } from './main';
+import { registerRecordQueries } from './recordQueries';
 
 export const N_PLUS_ONE = 'n-plus-one';
 export const SHOW_REWRITE_COMMAND = 'pgLens.showNPlusOneRewrite';
@@ -146,4 +147,5 @@ export function registerNPlusOne(ctx: PgLensContext): void {
     vscode.languages.registerCodeActionsProvider(LANGUAGES.map((language) => ({ language })), diagnostics, { providedCodeActionKinds: NPlusOneDiagnostics.kinds }),
     vscode.commands.registerCommand(SHOW_REWRITE_COMMAND, (r: Rewrite) => showRewrite(r)),
   );
+  registerRecordQueries(ctx);
 }
