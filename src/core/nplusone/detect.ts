@@ -297,23 +297,23 @@ class Detector {
     return this.arrayElements(this.binding(root, li.node.startIndex)?.value);
   }
 
-  private estimate(li: LoopInfo): { iterations?: number; from?: string } {
+  private estimate(li: LoopInfo): { iterations?: number; from?: string; bounded?: boolean } {
     if (li.count !== undefined && li.count > 0) return { iterations: li.count, from: li.kind === 'block' ? `${li.count}.times` : `range ${li.count}` };
     const list = this.literalList(li);
     if (list) return { iterations: list.length, from: 'literal list' };
-    const limitOf = (t: string): number | undefined => {
+    const limitOf = (t: string): { n: number; from: string } | undefined => {
       const m = /\blimit\s*\(?\s*(\d+)|\btake\s*:\s*(\d+)|\blimit\s*:\s*(\d+)|\.Limit\(\s*(\d+)\s*\)|\[\s*:\s*(\d+)\s*\]|\.first\(\s*(\d+)\s*\)|\bfetch\s+first\s+(\d+)|PageRequest\.of\(\s*\d+\s*,\s*(\d+)|\bper_page\s*[:=]\s*(\d+)|\bpageSize\s*[:=]\s*(\d+)/i.exec(t);
       if (!m) return undefined;
-      return Number(m.slice(1).find((x) => x !== undefined));
+      return { n: Number(m.slice(1).find((x) => x !== undefined)), from: m[0].replace(/\s+/g, ' ') };
     };
     if (li.iterable) {
       const direct = limitOf(li.iterable.text);
-      if (direct) return { iterations: direct, from: `LIMIT ${direct}` };
+      if (direct) return { iterations: direct.n, from: direct.from, bounded: true };
       const root = this.iterableRoot(li);
       const b = root ? this.binding(root, li.node.startIndex) : undefined;
       if (b) {
         const l = limitOf(b.value.text);
-        if (l) return { iterations: l, from: `LIMIT ${l}` };
+        if (l) return { iterations: l.n, from: l.from, bounded: true };
       }
     }
     return {};
@@ -520,7 +520,7 @@ class Detector {
     const est = this.estimate(li);
     const rewrite = rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation });
     const per = li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
-    const iters = est.iterations !== undefined ? (est.from?.startsWith('LIMIT') ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
+    const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
     switch (kind) {
       case 'write-in-loop':

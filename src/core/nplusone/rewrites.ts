@@ -43,6 +43,21 @@ export function batchedSql(sql: string | undefined, style: 'dollar' | 'qmark' | 
 }
 
 export function rewriteFor(input: RewriteInput): Rewrite {
+  const r = rewriteRaw(input);
+  const items = ident(input.iterable, 'items');
+  const item = input.variable;
+  // The loop runs over the keys themselves (`for (const id of userIds)`): the key list is the list.
+  if (item && /^(id|pk|key|uid|\w+Id|\w+_id)$/.test(item)) {
+    const code = r.code
+      .split(`${items}.map((${item}) => ${item}.id)`).join(items)
+      .split(`[${item}.id for ${item} in ${items}]`).join(`list(${items})`)
+      .split(`${items}.map(&:id)`).join(items);
+    return { ...r, code };
+  }
+  return r;
+}
+
+function rewriteRaw(input: RewriteInput): Rewrite {
   const { call } = input;
   const items = ident(input.iterable, 'items');
   const item = ident(input.variable, singular(items) === items ? 'item' : singular(items));
@@ -76,6 +91,8 @@ export function rewriteFor(input: RewriteInput): Rewrite {
     case 'pg-promise':
     case 'mysql2':
     case 'sql':
+      if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', code: `await pool.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);`, help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
+      if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', code: /=\s*now\(\)|=\s*true|=\s*false|=\s*'[^']*'|=\s*\d+\s*(,|where)/i.test(call.sql ?? '') && (call.sql?.match(/\$\d+/g) ?? []).length === 1 ? `await pool.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);` : `await pool.query(\n  \`UPDATE … AS t SET col = v.col\n   FROM unnest($1::bigint[], $2::text[]) AS v(id, col)\n   WHERE t.id = v.id\`,\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.col)],\n);`, help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
       if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', code: `await pool.query(\n  'INSERT INTO … (id, name) SELECT * FROM unnest($1::bigint[], $2::text[])',\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.name)],\n);`, help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${items} instead of one statement per ${item}.` };
       return { title: 'Batch with WHERE id = ANY($1)', language: 'typescript', code: `const { rows } = await pool.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Query once with WHERE id = ANY($1) and an array of the ids, then look rows up by id.` };
     case 'knex':
