@@ -52,6 +52,9 @@ interface Binding {
   at: number;
 }
 
+/** Node types functionDef() can name, per grammar (the walk only materialises these). */
+const FUNCTION_DEF_TYPES = ['function_declaration', 'generator_function_declaration', 'method_definition', 'variable_declarator', 'public_field_definition', 'field_definition', 'function_definition', 'method_declaration', 'method', 'singleton_method'];
+
 const ASSIGN_TYPES: Record<string, [string, string]> = {
   variable_declarator: ['name', 'value'],
   assignment_expression: ['left', 'right'],
@@ -118,6 +121,7 @@ class Detector {
   private readonly a: LanguageAdapter;
   private readonly ctx: FileContext;
   private readonly calls: Node[] = [];
+  private readonly attributes: Node[] = [];
   private readonly functions = new Map<string, Node>();
   private readonly bindings: Binding[] = [];
   private readonly hits: DbHit[] = [];
@@ -165,28 +169,20 @@ class Detector {
   private collect(root: Node): void {
     const cursor = root.walk();
     const callTypes = this.a.callTypes;
+    const wanted = new Set([...callTypes, ...FUNCTION_DEF_TYPES, ...Object.keys(ASSIGN_TYPES), ...(this.lang === 'python' ? ['attribute'] : [])]);
     let done = false;
     while (!done) {
-      const n = cursor.currentNode;
-      if (callTypes.has(n.type)) this.calls.push(n);
-      const def = this.a.functionDef(n);
-      if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && n.type === 'method_declaration' ? '.' + def.name : def.name, def.node);
-      if (this.lang === 'go' && def && n.type === 'function_declaration') this.functions.set(def.name, def.node);
-      const spec = ASSIGN_TYPES[n.type];
-      if (spec) {
-        const left = field(n, spec[0]);
-        const right = field(n, spec[1]);
-        if (left && right) {
-          const value = right.type === 'expression_list' ? named(right)[0] : right;
-          if (value) {
-            if (/pattern|pattern_list|tuple|expression_list/.test(left.type)) {
-              // const { rows: users } = …, [a, b] = …, a, err := …
-              for (const id of left.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) {
-                if (id && !(id.parent?.type === 'pair_pattern' && same(field(id.parent, 'key'), id))) this.bindings.push({ name: id.text, value, at: n.startIndex });
-              }
-            } else this.bindings.push({ name: left.text, value, at: n.startIndex });
-          }
-        }
+      // cursor.nodeType is cheap; a Node object is only made for the types we keep.
+      const type = cursor.nodeType;
+      if (wanted.has(type)) {
+        const n = cursor.currentNode;
+        if (callTypes.has(type)) this.calls.push(n);
+        if (type === 'attribute') this.attributes.push(n);
+        const def = this.a.functionDef(n);
+        if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && type === 'method_declaration' ? '.' + def.name : def.name, def.node);
+        if (this.lang === 'go' && def && type === 'function_declaration') this.functions.set(def.name, def.node);
+        const spec = ASSIGN_TYPES[type];
+        if (spec) this.bind(n, spec);
       }
       if (cursor.gotoFirstChild()) continue;
       while (!cursor.gotoNextSibling()) {
@@ -197,6 +193,20 @@ class Detector {
       }
     }
     cursor.delete();
+  }
+
+  private bind(n: Node, spec: [string, string]): void {
+    const left = field(n, spec[0]);
+    const right = field(n, spec[1]);
+    if (!left || !right) return;
+    const value = right.type === 'expression_list' ? named(right)[0] : right;
+    if (!value) return;
+    if (/pattern|pattern_list|tuple|expression_list/.test(left.type)) {
+      // const { rows: users } = …, [a, b] = …, a, err := …
+      for (const id of left.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) {
+        if (id && !(id.parent?.type === 'pair_pattern' && same(field(id.parent, 'key'), id))) this.bindings.push({ name: id.text, value, at: n.startIndex });
+      }
+    } else this.bindings.push({ name: left.text, value, at: n.startIndex });
   }
 
   private lineOf(offset: number): number {
@@ -388,7 +398,10 @@ class Detector {
     const seenLoops = new Set<number>();
     const loops: LoopInfo[] = [];
     // The loops that hold attribute accesses (Python) or calls (Ruby: `post.author` is a call).
-    const candidates = this.lang === 'python' ? this.collectAll(['attribute']) : this.calls;
+    // Only `v.rel.attr` shapes can be lazy relation reads: walk up from those alone.
+    const candidates = this.lang === 'python'
+      ? this.attributes.filter((n) => field(n, 'object')?.type === 'attribute')
+      : this.calls.filter((n) => field(n, 'receiver')?.type === 'call' && field(field(n, 'receiver')!, 'receiver')?.type === 'identifier');
     for (const n of candidates) {
       let child: Node = n;
       let cur = n.parent;
@@ -422,28 +435,6 @@ class Detector {
         this.report(rel.node, li, lazyCall, 'lazy-relation', `${li.variable}.${rel.name}`, undefined, rel.name);
       }
     }
-  }
-
-  private collectAll(types: string[]): Node[] {
-    const out: Node[] = [];
-    const set = new Set(types);
-    const root = this.calls[0]?.tree.rootNode;
-    if (!root) return out;
-    const cursor = root.walk();
-    let done = false;
-    while (!done) {
-      const n = cursor.currentNode;
-      if (set.has(n.type)) out.push(n);
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
-      }
-    }
-    cursor.delete();
-    return out;
   }
 
   /** The ORM query a loop iterates, inline or through a local name. */
