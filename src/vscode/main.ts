@@ -11,6 +11,7 @@ import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 import { registerCopySql } from './copySql';
+import { registerNPlusOne } from './nPlusOne';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -33,6 +34,7 @@ export async function activateExtension(context: vscode.ExtensionContext): Promi
   // Feature registrations: one line each.
   registerConnectionCommands(ctx);
   registerCopySql(ctx);
+  registerNPlusOne(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {

@@ -2,5 +2,6 @@
 import type { CliCommand } from '../io';
 import { checkConnection } from './checkConnection';
 import { sqlCommand } from './sql';
+import { nPlusOne } from './nPlusOne';
 
-export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand];
+export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne];
