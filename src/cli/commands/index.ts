@@ -3,5 +3,6 @@ import type { CliCommand } from '../io';
 import { checkConnection } from './checkConnection';
 import { sqlCommand } from './sql';
 import { nPlusOne } from './nPlusOne';
+import { advise } from './advise';
 
-export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne];
+export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne, advise];
