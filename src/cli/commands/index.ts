@@ -4,5 +4,6 @@ import { checkConnection } from './checkConnection';
 import { sqlCommand } from './sql';
 import { nPlusOne } from './nPlusOne';
 import { advise } from './advise';
+import { health } from './health';
 
-export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne, advise];
+export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne, advise, health];
