@@ -12,6 +12,7 @@ import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSou
 import { allRuleMeta } from '../../core/rules/index';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
 import { walkSourceFiles } from '../walk';
+import { DbEvidence } from '../../db/ruleEvidence';
 
 export const DOCS_BASE_URI = 'https://github.com/pg-lens/pg-lens/blob/main/';
 const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
@@ -124,7 +125,6 @@ export const scan: CliCommand = {
     if (opts.db !== undefined) {
       const db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000 });
       try {
-        const { DbEvidence } = await import('../../db/ruleEvidence');
         result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log: (m) => ctx.err(`pg-lens scan: ${m}`) }) });
       } finally {
         await db.close();
