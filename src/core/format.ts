@@ -14,7 +14,7 @@ export function formatCount(n: number): string {
 /** Milliseconds with sensible precision: 0.042 ms, 3.1 ms, 250 ms, 1.5 s, 2.1 min. */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '?';
-  if (ms < 1) return `${ms.toFixed(ms < 0.01 ? 3 : 2)} ms`;
+  if (ms < 1) return `${ms.toFixed(ms < 0.1 ? 3 : 2)} ms`;
   if (ms < 10) return `${ms.toFixed(1)} ms`;
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60000) return `${trim(ms / 1000)} s`;

@@ -116,7 +116,7 @@ export class DbEvidence implements EvidenceSource {
     const options = hasParams ? 'FORMAT JSON, GENERIC_PLAN' : 'FORMAT JSON';
     try {
       this.stats.explains++;
-      const res = await this.db.rolledBack((s) => s.querySingle(`EXPLAIN (${options}) ${site.sql}`), { readOnly: true });
+      const res = await this.db.rolledBack((s) => s.querySingle(`${OWN_STATEMENT_MARKER} EXPLAIN (${options}) ${site.sql}`), { readOnly: true });
       const plan = (res.rows[0]?.['QUERY PLAN'] ?? [])[0]?.Plan;
       return plan ? planFactsOf(plan) : null;
     } catch (e) {
