@@ -10,6 +10,9 @@ import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
+import { registerRuleDiagnostics } from './ruleDiagnostics';
+import { registerScanWorkspace } from './scanWorkspace';
+import { registerCostLens } from './costLens';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -31,6 +34,9 @@ export async function activateExtension(context: vscode.ExtensionContext): Promi
 
   // Feature registrations: one line each.
   registerConnectionCommands(ctx);
+  registerRuleDiagnostics(ctx);
+  registerScanWorkspace(ctx);
+  registerCostLens(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {

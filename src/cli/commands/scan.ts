@@ -9,12 +9,11 @@ import { parseArgs } from 'node:util';
 import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
 import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
-import { allRuleMeta } from '../../core/rules/index';
+import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
 import { walkSourceFiles } from '../walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 
-export const DOCS_BASE_URI = 'https://github.com/pg-lens/pg-lens/blob/main/';
 const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
 

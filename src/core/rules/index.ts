@@ -17,6 +17,9 @@ import type { Rule, RuleMeta } from './types';
 export type { Rule, RuleMeta, PlanEvidence, TableFacts, ColumnFacts, PlanFacts, StatementContext } from './types';
 export { checkSite } from './engine';
 
+/** Where docs/rules/*.md are published (SARIF helpUri, Diagnostic.code targets). */
+export const DOCS_BASE_URI = 'https://github.com/pg-lens/pg-lens/blob/main/';
+
 export const RULES: readonly Rule[] = [
   offsetPagination,
   selectStar,
