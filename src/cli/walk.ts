@@ -1,132 +1,192 @@
 /**
- * Source files under the given paths, for the scan: honours .gitignore files (the root's and nested
- * ones, gitignore semantics via the `ignore` package), extra exclude globs, a size limit, and skips
- * node_modules, .git and binary files. Paths come out as given (joined with the relative path found).
- * MINIMAL VERSION by the rules engineer, written against the interface the extract engineer owns;
- * fold into theirs when both land.
+ * Source file walker shared by `pg-lens sql` and `pg-lens scan`.
+ *
+ *   for await (const f of walkSourceFiles(['src', 'db/schema.sql'], { log: ctx.err })) { … f.path … }
+ *
+ * - Folders are walked recursively in name order (deterministic output); symbolic links are not followed.
+ * - `.gitignore` files are honoured: those in the walked folders and those between the repository
+ *   root (the nearest folder above holding `.git`) and the walked folder, each relative to its own folder.
+ * - Always skipped folders: node_modules, .git, dist, build, out, target, vendor (and .hg, .svn,
+ *   __pycache__, .venv, venv, .tox, .next, coverage).
+ * - `exclude`: extra patterns in .gitignore syntax, relative to each walked root.
+ * - Files over maxFileSizeBytes are skipped with one log line each.
+ * - Only files the filter accepts are yielded (default: the languages SQL extraction supports).
+ * - Paths named explicitly on the command line are yielded even if ignored (as git does), as long
+ *   as the filter accepts them; a missing path gives one log line and is listed in `stats.missing`.
+ * Never throws for unreadable folders or files: it logs one line and goes on.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
-export const SOURCE_EXTENSIONS = new Set(['.sql', '.pgsql', '.psql', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '.py', '.go', '.java', '.rb']);
-const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', 'build', '.venv', 'venv', '__pycache__', 'vendor', 'target', '.next', 'coverage']);
+export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
+
+/** File extensions SQL extraction understands. */
+export const SOURCE_EXTENSIONS = new Set(['.sql', '.pgsql', '.psql', '.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.py', '.go', '.java', '.rb']);
 
 export interface WalkOptions {
+  /** Extra ignore patterns (gitignore syntax). */
   exclude?: string[];
+  /** Files larger than this are skipped (default 2 MiB, like pgLens.maxFileSizeKb). */
   maxFileSizeBytes?: number;
-  log?: (m: string) => void;
+  /** One line per skipped file or problem (stderr in the CLI). */
+  log?: (line: string) => void;
+  /** Which files to yield (default: SOURCE_EXTENSIONS). */
+  filter?: (file: string) => boolean;
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+  /** Stats filled in while walking. */
+  stats?: WalkStats;
+  /** Relative paths are resolved against this folder (default process.cwd()). */
+  cwd?: string;
 }
 
-interface IgnoreLayer {
+export interface WalkStats {
+  files: number;
+  skippedLarge: number;
+  missing: string[];
+}
+
+export interface WalkedFile {
+  /** Absolute path. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+interface Rules {
   dir: string;
   ig: Ignore;
 }
 
-export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}): AsyncIterable<{ path: string; text: string }> {
-  const max = opts.maxFileSizeBytes ?? 2048 * 1024;
-  const exclude = ignore().add(opts.exclude ?? []);
-  const seen = new Set<string>();
-  for (const given of paths) {
-    let st: fs.Stats;
-    try {
-      st = await fs.promises.stat(given);
-    } catch {
-      opts.log?.(`${given}: no such file or directory`);
-      continue;
-    }
-    if (st.isFile()) {
-      // A file named explicitly is scanned even when ignored (like `git add -f`), unless excluded.
-      const file = await readSource(given, st.size, max, opts.log);
-      if (file && !isExcluded(exclude, path.resolve(given), path.dirname(path.resolve(given)), false)) yield file;
-      continue;
-    }
-    const layers: IgnoreLayer[] = [];
-    const root = path.resolve(given);
-    // .gitignore files of the directories above the root, up to the repository top (.git).
-    for (let d = root, depth = 0; depth < 30; depth++) {
-      const layer = await loadGitignore(d);
-      if (layer) layers.unshift(layer);
-      if (fs.existsSync(path.join(d, '.git')) || path.dirname(d) === d) break;
-      d = path.dirname(d);
-    }
-    yield* walkDir(given, root, root, layers, exclude, max, seen, opts.log);
-  }
+function formatSize(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
-async function* walkDir(shown: string, abs: string, root: string, layers: IgnoreLayer[], exclude: Ignore, max: number, seen: Set<string>, log?: (m: string) => void): AsyncIterable<{ path: string; text: string }> {
-  const own = await loadGitignore(abs);
-  const here = own ? [...layers, own] : layers;
-  let entries: fs.Dirent[];
+function readRules(dir: string, log: (l: string) => void): Rules | undefined {
+  const file = path.join(dir, '.gitignore');
+  let body: string;
   try {
-    entries = await fs.promises.readdir(abs, { withFileTypes: true });
-  } catch (e) {
-    log?.(`${shown}: ${(e as Error).message.split('\n')[0]}`);
-    return;
+    body = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
-  entries.sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    const childAbs = path.join(abs, e.name);
-    const childShown = path.join(shown, e.name);
-    const isDir = e.isDirectory();
-    if (isDir && ALWAYS_SKIPPED.has(e.name)) continue;
-    if (!isDir && !e.isFile()) continue;
-    if (isIgnored(here, childAbs, isDir)) continue;
-    if (isExcluded(exclude, childAbs, root, isDir)) continue;
-    if (isDir) {
-      yield* walkDir(childShown, childAbs, root, here, exclude, max, seen, log);
-    } else if (SOURCE_EXTENSIONS.has(path.extname(e.name).toLowerCase()) && !e.name.endsWith('.d.ts') && !e.name.endsWith('.min.js')) {
-      if (seen.has(childAbs)) continue;
-      seen.add(childAbs);
-      const st = await fs.promises.stat(childAbs).catch(() => undefined);
-      if (!st) continue;
-      const file = await readSource(childShown, st.size, max, log);
-      if (file) yield file;
-    }
+  try {
+    return { dir, ig: ignore().add(body) };
+  } catch (e) {
+    log(`pg-lens: ignoring unreadable ${file}: ${(e as Error).message}`);
+    return undefined;
   }
 }
 
-/** Exclude globs match paths relative to the working directory or to the scanned root. */
-function isExcluded(exclude: Ignore, abs: string, root: string, isDir: boolean): boolean {
-  for (const base of [process.cwd(), root]) {
-    const rel = toPosix(path.relative(base, abs));
+function isIgnored(abs: string, isDir: boolean, rules: Rules[]): boolean {
+  for (const r of rules) {
+    let rel = path.relative(r.dir, abs);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    if (exclude.ignores(isDir ? `${rel}/` : rel)) return true;
+    rel = rel.split(path.sep).join('/');
+    if (r.ig.ignores(isDir ? rel + '/' : rel)) return true;
   }
   return false;
 }
 
-function isIgnored(layers: IgnoreLayer[], abs: string, isDir: boolean): boolean {
-  let ignored = false;
-  for (const l of layers) {
-    const rel = toPosix(path.relative(l.dir, abs));
-    if (!rel || rel.startsWith('..')) continue;
-    const r = l.ig.test(isDir ? `${rel}/` : rel);
-    if (r.ignored) ignored = true;
-    else if (r.unignored) ignored = false;
+/** .gitignore rules from the repository root down to (not including) dir. */
+function ancestorRules(dir: string, log: (l: string) => void): Rules[] {
+  const chain: string[] = [];
+  let d = path.dirname(dir);
+  let root: string | undefined;
+  for (let i = 0; i < 100; i++) {
+    chain.unshift(d);
+    if (fs.existsSync(path.join(d, '.git'))) {
+      root = d;
+      break;
+    }
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
   }
-  return ignored;
+  if (fs.existsSync(path.join(dir, '.git'))) return [];
+  if (!root) return [];
+  return chain.map((c) => readRules(c, log)).filter((r): r is Rules => !!r);
 }
 
-async function loadGitignore(dir: string): Promise<IgnoreLayer | undefined> {
-  try {
-    const text = await fs.promises.readFile(path.join(dir, '.gitignore'), 'utf8');
-    return { dir, ig: ignore().add(text) };
-  } catch {
-    return undefined;
-  }
+function defaultFilter(file: string): boolean {
+  return SOURCE_EXTENSIONS.has(path.extname(file).toLowerCase());
 }
 
-async function readSource(p: string, size: number, max: number, log?: (m: string) => void): Promise<{ path: string; text: string } | undefined> {
-  if (size > max) {
-    log?.(`${p}: skipped, ${Math.round(size / 1024)} KB is over the ${Math.round(max / 1024)} KB limit`);
-    return undefined;
-  }
-  const buf = await fs.promises.readFile(p);
-  if (buf.subarray(0, 8000).includes(0)) return undefined; // binary
-  return { path: p, text: buf.toString('utf8') };
-}
+/** Walk paths (files or folders) and yield the source files to analyse. */
+export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}): AsyncGenerator<WalkedFile> {
+  const log = opts.log ?? (() => undefined);
+  const max = opts.maxFileSizeBytes ?? 2 * 1024 * 1024;
+  const filter = opts.filter ?? defaultFilter;
+  const useGit = opts.gitignore !== false;
+  const stats = opts.stats ?? { files: 0, skippedLarge: 0, missing: [] };
+  const seen = new Set<string>();
 
-function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
+  const sizeOk = (abs: string, size: number): boolean => {
+    if (size <= max) return true;
+    stats.skippedLarge++;
+    log(`pg-lens: skipped ${abs}: ${formatSize(size)} is over the ${formatSize(max)} limit`);
+    return false;
+  };
+
+  for (const p of paths) {
+    const abs = path.resolve(opts.cwd ?? process.cwd(), p);
+    let st: fs.Stats;
+    try {
+      st = await fs.promises.stat(abs);
+    } catch {
+      stats.missing.push(p);
+      log(`pg-lens: no such file or folder: ${p}`);
+      continue;
+    }
+    if (st.isFile()) {
+      if (!filter(abs) || seen.has(abs)) continue;
+      seen.add(abs);
+      if (!sizeOk(abs, st.size)) continue;
+      stats.files++;
+      yield { path: abs, size: st.size };
+      continue;
+    }
+    if (!st.isDirectory()) continue;
+    const extra = opts.exclude?.length ? [{ dir: abs, ig: ignore().add(opts.exclude) }] : [];
+    const base = [...(useGit ? ancestorRules(abs, log) : []), ...extra];
+    // Depth-first, in name order; each folder carries the rules that apply inside it.
+    const stack: { dir: string; rules: Rules[] }[] = [{ dir: abs, rules: base }];
+    while (stack.length) {
+      const { dir, rules: inherited } = stack.pop()!;
+      const own = useGit ? readRules(dir, log) : undefined;
+      const rules = own ? [...inherited, own] : inherited;
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        log(`pg-lens: cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const subdirs: string[] = [];
+      for (const e of entries) {
+        const child = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (SKIPPED_DIRS.has(e.name)) continue;
+          if (isIgnored(child, true, rules)) continue;
+          subdirs.push(child);
+        } else if (e.isFile()) {
+          if (!filter(child) || seen.has(child)) continue;
+          if (isIgnored(child, false, rules)) continue;
+          let size: number;
+          try {
+            size = (await fs.promises.stat(child)).size;
+          } catch {
+            continue;
+          }
+          seen.add(child);
+          if (!sizeOk(child, size)) continue;
+          stats.files++;
+          yield { path: child, size };
+        }
+      }
+      for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i], rules });
+    }
+  }
 }

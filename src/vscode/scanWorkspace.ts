@@ -41,7 +41,8 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: true }, async (progress, token) => {
-        const [{ scanFiles, rulesAnalyzer, countBySeverity }, { walkSourceFiles }] = await Promise.all([import('../core/scan'), import('../cli/walk')]);
+        const [{ scanFiles, rulesAnalyzer, countBySeverity }, { walkSourceFiles }, { readSourceText }, ts] = await Promise.all([import('../core/scan'), import('../cli/walk'), import('../cli/commands/scan'), import('../core/syntax/treeSitter')]);
+        if (!ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'wasm').fsPath);
         const conn = ctx.connections.current;
         const evidence = conn && !conn.db.isClosed ? new (await import('../db/ruleEvidence')).DbEvidence(conn.db, { log: (m) => ctx.log.warn(m) }) : undefined;
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
@@ -49,8 +50,14 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
           for (const folder of folders) {
             for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: ctx.config.exclude, maxFileSizeBytes: ctx.config.maxFileSizeKb * 1024, log: (m) => ctx.log.info(`scan: ${m}`) })) {
               const doc = open.get(f.path);
-              if (!doc) textCache.set(f.path, f.text);
-              yield doc ? { path: f.path, text: doc.getText(), languageId: doc.languageId } : f;
+              if (doc) {
+                yield { path: f.path, text: doc.getText(), languageId: doc.languageId };
+                continue;
+              }
+              const text = await readSourceText(f.path);
+              if (text === undefined) continue;
+              textCache.set(f.path, text);
+              yield { path: f.path, text };
             }
           }
         }

@@ -2,5 +2,6 @@
 import type { CliCommand } from '../io';
 import { checkConnection } from './checkConnection';
 import { scan } from './scan';
+import { sqlCommand } from './sql';
 
-export const COMMANDS: CliCommand[] = [checkConnection, scan];
+export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, scan];

@@ -11,6 +11,7 @@ import { formatJson, formatText, locate, toSarif } from '../../core/output';
 import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
+import { configureTreeSitterForCli } from '../treeSitterDir';
 import { walkSourceFiles } from '../walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 
@@ -83,11 +84,26 @@ function readSeverityFile(file: string): Record<string, string> {
 /** Run the scan (shared by `scan` and `report`). Analyzers beyond the rules are plugged in by the caller. */
 export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource } = {}): Promise<ScanResult> {
   const analyzers: Analyzer[] = [rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }), ...(extra.analyzers ?? [])];
-  const files = walkSourceFiles(opts.paths.map((p) => path.resolve(ctx.cwd, p)), { exclude: opts.exclude, maxFileSizeBytes: opts.maxFileSizeKb * 1024, log: (m) => ctx.err(`pg-lens scan: ${m}`) });
+  configureTreeSitterForCli();
+  const files = walkSourceFiles(opts.paths, { cwd: ctx.cwd, exclude: opts.exclude, maxFileSizeBytes: opts.maxFileSizeKb * 1024, log: (m) => ctx.err(m) });
   const relative = async function* () {
-    for await (const f of files) yield { path: toRelative(ctx.cwd, f.path), text: f.text };
+    for await (const f of files) {
+      const text = await readSourceText(f.path);
+      if (text === undefined) ctx.err(`pg-lens scan: skipped ${f.path}: unreadable or binary`);
+      else yield { path: toRelative(ctx.cwd, f.path), text };
+    }
   };
   return scanFiles(relative(), { analyzers, severity: opts.severity, keepText: true, onError: (file, m) => ctx.err(`pg-lens scan: ${file}: ${m}`) });
+}
+
+/** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
+export async function readSourceText(file: string): Promise<string | undefined> {
+  try {
+    const buf = await fs.promises.readFile(file);
+    return buf.subarray(0, 8000).includes(0) ? undefined : buf.toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 export function toRelative(cwd: string, p: string): string {
