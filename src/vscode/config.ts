@@ -53,6 +53,16 @@ export class Config {
   get maxFileSizeKb(): number {
     return clamp(this.cfg.get<number>('maxFileSizeKb', 2048), 1, 1_000_000);
   }
+  /** pgLens.rules.severity: rule id → error|warning|info|hint|off (invalid values dropped). */
+  get rulesSeverity(): Record<string, string> {
+    const raw = this.cfg.get<Record<string, unknown>>('rules.severity', {}) ?? {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (['error', 'warning', 'info', 'hint', 'off'].includes(String(v))) out[k] = String(v);
+    return out;
+  }
+  get costLensEnabled(): boolean {
+    return this.cfg.get<boolean>('costLens.enabled', true);
+  }
   get dashboardRefreshMs(): number {
     return clamp(this.cfg.get<number>('dashboard.refreshIntervalMs', 2000), 500, 600000);
   }

@@ -12,6 +12,9 @@ import { registerConnectionCommands } from './connectionCommands';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 import { registerCopySql } from './copySql';
 import { registerNPlusOne } from './nPlusOne';
+import { registerRuleDiagnostics } from './ruleDiagnostics';
+import { registerScanWorkspace } from './scanWorkspace';
+import { registerCostLens } from './costLens';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -35,6 +38,9 @@ export async function activateExtension(context: vscode.ExtensionContext): Promi
   registerConnectionCommands(ctx);
   registerCopySql(ctx);
   registerNPlusOne(ctx);
+  registerRuleDiagnostics(ctx);
+  registerScanWorkspace(ctx);
+  registerCostLens(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {
