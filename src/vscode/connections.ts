@@ -129,7 +129,9 @@ export class ConnectionManager implements vscode.Disposable {
     }
   }
 
+  /** As libpq: PGPASSWORD when set, else the matching ~/.pgpass (PGPASSFILE) line. */
   private async passwordFromEnvironment(p: ConnectionProfile): Promise<string | undefined> {
+    if (process.env.PGPASSWORD) return process.env.PGPASSWORD;
     const { pgpassLookup } = await import('./detect');
     return pgpassLookup(p);
   }
