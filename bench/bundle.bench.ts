@@ -26,7 +26,7 @@ export async function run(): Promise<Record<string, unknown>> {
   // The .vsix as `npm run package` makes it, from the production build bench/run.ts just made.
   const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'pglens-vsix-'));
   const vsix = path.join(tmp, 'pg-lens.vsix');
-  execFileSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--out', vsix], { cwd: root, stdio: 'ignore' });
+  execFileSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: root, stdio: 'ignore' });
   const vsixBytes = size(vsix);
   fs.rmSync(tmp, { recursive: true, force: true });
   // Activation in a real VS Code is measured by `npm run test:e2e` (code-server, from its logs); reported when a run left it.

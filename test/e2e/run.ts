@@ -17,8 +17,9 @@ import { CHROMIUM, ensureCodeServer, ensureSystemPackages } from './lib/install'
 import { installVsix, startCodeServer, type CodeServer } from './lib/codeServer';
 import { ROOT, startDatabase, type E2EDatabase } from './lib/database';
 import { scenario } from './lib/scenario';
-import { ErrorWatch } from './lib/errors';
+import { activationTiming, ErrorWatch } from './lib/errors';
 import { StepFailure, Workbench } from './lib/workbench';
+import { installSuiteRunner } from './lib/suiteRunner';
 import type { Step, StepContext } from './lib/types';
 
 export const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -102,9 +103,11 @@ async function main(): Promise<number> {
     const userDataDir = path.join(tmp, 'user-data');
     const extensionsDir = path.join(tmp, 'extensions');
     installVsix(cs, vsix, extensionsDir, userDataDir);
-    log('installed the .vsix into a fresh code-server');
+    const suiteResults = path.join(tmp, 'suite-results.json');
+    const suiteEnv = await installSuiteRunner(extensionsDir, suiteResults, PROFILE_NAME);
+    log('installed the .vsix into a fresh code-server (and the runner of the extension-host suites)');
     // The password reaches the extension the way libpq takes it: PGPASSWORD in its environment.
-    server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password } });
+    server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password, ...suiteEnv } });
     const srv = server;
     cleanups.push(() => srv.stop());
     log(`code-server on ${server.url}`);
@@ -115,7 +118,7 @@ async function main(): Promise<number> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const errors = new ErrorWatch(path.join(userDataDir, 'logs'), page);
     const wb = new Workbench(page);
-    await page.goto(`${server.url}?folder=${encodeURIComponent(ws)}`);
+    await page.goto(`${server.url}?folder=${encodeURIComponent(ws)}`, { timeout: 180_000, waitUntil: 'domcontentloaded' });
     await wb.waitForWorkbench();
     log('workbench loaded');
 
@@ -127,6 +130,7 @@ async function main(): Promise<number> {
         workspace: ws,
         scenario: sc,
         profileName: PROFILE_NAME,
+        suiteResults,
         log: (m) => log(`  ${m}`),
         screenshot: async (shot) => {
           const p = path.join(RESULTS, `${name}-${shot}.png`);
@@ -138,7 +142,7 @@ async function main(): Promise<number> {
       log(`step ${name}: ${step.title}`);
       try {
         await step.run(ctx);
-        const errs = errors.newErrors();
+        const errs = [...errors.newErrors(), ...(await errors.errorToasts(page))];
         if (errs.length) throw new StepFailure(`PG Lens logged errors:\n    ${errs.join('\n    ')}`);
         results.push({ title: step.title, file, ok: true, ms: Date.now() - ts });
         log(`  ✔ ${step.title} (${Date.now() - ts} ms)`);
@@ -151,6 +155,9 @@ async function main(): Promise<number> {
         break;
       }
     }
+    const activation = activationTiming(path.join(userDataDir, 'logs'));
+    if (activation) log(`activation in code-server: ${activation.hostToActivatedMs} ms from the extension host's start of activation (activate() itself: ${activation.activateReportedMs} ms)`);
+    fs.writeFileSync(path.join(RESULTS, 'timings.json'), JSON.stringify({ measuredAt: new Date().toISOString(), activation, cpus: os.cpus().length, loadavg: os.loadavg() }, null, 2) + '\n');
     fs.writeFileSync(path.join(RESULTS, 'pg-lens-output.log'), errors.channelLog());
     fs.writeFileSync(path.join(RESULTS, 'browser-console.log'), errors.otherConsole.join('\n') + '\n');
   } finally {

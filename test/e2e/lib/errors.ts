@@ -59,6 +59,12 @@ export class ErrorWatch {
       .join('\n');
   }
 
+  /** Error notifications PG Lens is showing right now (its own failures reach users this way). */
+  async errorToasts(page: Page): Promise<string[]> {
+    const items = page.locator('.notifications-toasts .notification-list-item').filter({ has: page.locator('.codicon-error') }).filter({ hasText: /PG Lens/ });
+    return (await items.allInnerTexts()).map((t) => `error notification: ${t.replace(/\s+/g, ' ').trim()}`);
+  }
+
   /** Errors new since the last call, one line each. */
   newErrors(): string[] {
     const found: string[] = [];
@@ -75,7 +81,9 @@ export class ErrorWatch {
         if (ours && /\[error\]/i.test(line)) found.push(`PG Lens log: ${line.trim()}`);
         else if (!ours && exthost && /\[error\]/i.test(line)) {
           // The extension host's errors about us: the line itself, or the stack under it.
-          const block = [line, ...lines.slice(i + 1, i + 12)].join('\n');
+          const stack: string[] = [];
+          for (let j = i + 1; j < lines.length && /^\s+at /.test(lines[j]); j++) stack.push(lines[j]);
+          const block = [line, ...stack].join('\n');
           if (block.includes(EXTENSION_ID)) found.push(`extension host log (${path.basename(f)}): ${line.trim()}`);
         }
       });
@@ -84,3 +92,28 @@ export class ErrorWatch {
     return found;
   }
 }
+
+/** Activation as the logs tell it: the extension host's "activating" line to PG Lens's "activated" line. */
+export function activationTiming(logsDir: string): { hostToActivatedMs: number; activateReportedMs: number } | undefined {
+  const files = walk(logsDir);
+  const stamp = (line: string) => {
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d\.\d{3})/.exec(line);
+    return m ? Date.parse(`${m[1]}T${m[2]}`) : NaN;
+  };
+  let start = NaN;
+  let end = NaN;
+  let reported = NaN;
+  for (const f of files) {
+    for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
+      if (Number.isNaN(start) && line.includes(`_doActivateExtension ${EXTENSION_ID}`)) start = stamp(line);
+      const m = /PG Lens activated in (\d+) ms/.exec(line);
+      if (m && Number.isNaN(end)) {
+        end = stamp(line);
+        reported = Number(m[1]);
+      }
+    }
+  }
+  if (Number.isNaN(start) || Number.isNaN(end)) return undefined;
+  return { hostToActivatedMs: end - start, activateReportedMs: reported };
+}
+

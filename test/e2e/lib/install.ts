@@ -31,9 +31,9 @@ function onPath(bin: string): boolean {
 }
 
 /** chromium and rg from Debian's packages, when missing. */
-export function ensureSystemPackages(log: (m: string) => void): void {
+export function ensureSystemPackages(log: (m: string) => void, opts: { browser?: boolean } = {}): void {
   const missing: string[] = [];
-  if (!fs.existsSync(CHROMIUM)) missing.push('chromium');
+  if (opts.browser !== false && !fs.existsSync(CHROMIUM)) missing.push('chromium');
   if (!onPath('rg')) missing.push('ripgrep');
   if (!missing.length) return;
   if (process.getuid?.() !== 0) {
@@ -43,7 +43,7 @@ export function ensureSystemPackages(log: (m: string) => void): void {
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'update'], { what: 'apt-get update', env, timeout: 600_000 });
   run('apt-get', ['-o', 'DPkg::Lock::Timeout=600', 'install', '-y', '--no-install-recommends', ...missing], { what: `apt-get install ${missing.join(' ')}`, env, timeout: 1_200_000 });
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} does not exist`);
+  if (missing.includes('chromium') && !fs.existsSync(CHROMIUM)) throw new Error(`apt-get installed chromium but ${CHROMIUM} does not exist`);
 }
 
 export interface CodeServerInstall {

@@ -18,7 +18,7 @@ export class Workbench {
   constructor(readonly page: Page) {}
 
   /** Wait until locator is visible; fail with "expected to see <what>". */
-  async see(locator: Locator, what: string, timeoutMs = 15_000): Promise<Locator> {
+  async see(locator: Locator, what: string, timeoutMs = 30_000): Promise<Locator> {
     try {
       await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
       return locator.first();
@@ -28,7 +28,7 @@ export class Workbench {
   }
 
   /** Poll a condition (database state, text) until it holds; fail with "expected <what>". */
-  async until<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 15_000, describeLast?: () => Promise<string>): Promise<T> {
+  async until<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000, describeLast?: () => Promise<string>): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     let lastError = '';
     for (;;) {
@@ -47,7 +47,7 @@ export class Workbench {
   }
 
   async waitForWorkbench(): Promise<void> {
-    await this.see(this.page.locator('.monaco-workbench'), 'the VS Code workbench', 60_000);
+    await this.see(this.page.locator('.monaco-workbench'), 'the VS Code workbench', 180_000);
     await this.see(this.page.locator('.part.statusbar'), 'the status bar', 30_000);
     await this.see(this.page.locator('.explorer-folders-view, .explorer-viewlet'), 'the explorer with the workspace folder', 30_000);
   }
