@@ -35,6 +35,10 @@ export class Config {
   get exclude(): string[] {
     return this.cfg.get<string[]>('exclude', []);
   }
+  /** pgLens.maxFileSizeKb: larger files are not analysed. */
+  get maxFileSizeKb(): number {
+    return clamp(this.cfg.get<number>('maxFileSizeKb', 2048), 1, 1_000_000);
+  }
   get dashboardRefreshMs(): number {
     return clamp(this.cfg.get<number>('dashboard.refreshIntervalMs', 2000), 500, 600000);
   }

@@ -10,6 +10,7 @@ import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
+import { registerCopySql } from './copySql';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -25,12 +26,13 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   const config = new Config();
   const connections = new ConnectionManager(context.secrets, config, log);
   const status = new StatusBar(connections);
-  const sites = new SqlSiteIndex();
+  const sites = new SqlSiteIndex(context, { maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
   context.subscriptions.push(log, connections, status, sites);
   const ctx: PgLensContext = { extension: context, config, log, connections, sites };
 
   // Feature registrations: one line each.
   registerConnectionCommands(ctx);
+  registerCopySql(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {
