@@ -45,6 +45,8 @@ export interface ExplainResult {
   serverMs: number;
   /** Time building the plan model (ms). */
   modelMs: number;
+  /** pg_class.reltuples of the scanned relations (what the warnings without ANALYZE used). */
+  relationRows?: [string, number][];
 }
 
 export interface ExplainOptions {
@@ -162,7 +164,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
   const t0 = performance.now();
   const plan = analyzePlan(json, { relationRows: relRows });
   const modelMs = performance.now() - t0;
-  return { plan, json, sql: text, method, statement: info, versionNum, serverMs, modelMs };
+  return { plan, json, sql: text, method, statement: info, versionNum, serverMs, modelMs, relationRows: [...relRows] };
 }
 
 /** ROLLBACK (always), then drop the prepared statement, which a rollback does not remove. */
