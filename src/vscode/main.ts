@@ -15,6 +15,7 @@ import { registerNPlusOne } from './nPlusOne';
 import { registerRuleDiagnostics } from './ruleDiagnostics';
 import { registerScanWorkspace } from './scanWorkspace';
 import { registerCostLens } from './costLens';
+import { registerPlans } from './plans/index';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -41,6 +42,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerRuleDiagnostics(ctx);
   registerScanWorkspace(ctx);
   registerCostLens(ctx);
+  registerPlans(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {

@@ -6,5 +6,6 @@ import { sqlCommand } from './sql';
 import { nPlusOne } from './nPlusOne';
 import { advise } from './advise';
 import { health } from './health';
+import { benchmarkCommand, explainCommand } from './explain';
 
-export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne, advise, health, scan];
+export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne, advise, health, scan, explainCommand, benchmarkCommand];
