@@ -10,6 +10,7 @@ import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
+import { registerIndexAdvice } from './indexAdvice';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -31,6 +32,7 @@ export async function activateExtension(context: vscode.ExtensionContext): Promi
 
   // Feature registrations: one line each.
   registerConnectionCommands(ctx);
+  registerIndexAdvice(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {
