@@ -14,11 +14,12 @@ import type { Finding } from '../core/findings';
 import type { AdviceResult, IndexSuggestion } from '../db/advisor';
 import type { PgLensContext } from './main';
 
-export const MISSING_INDEX = 'missing-index';
+const MISSING_INDEX = 'missing-index';
 const DOCS = 'https://github.com/pg-lens/pg-lens/blob/main/docs/rules/missing-index.md';
 
 interface SiteAdvice {
   site: SqlSite;
+  finding: Finding;
   range: vscode.Range;
   advice: AdviceResult;
 }
@@ -115,8 +116,7 @@ class IndexAdvice implements vscode.Disposable {
       return;
     }
     const { adviseStatement } = await import('../db/advisor');
-    const { statementShape } = await import('../core/sql/predicates');
-    const { fileSpanOf } = await import('../core/extract/types');
+    const { missingIndexFinding } = await import('../core/advice/missingIndex');
     const opts = this.adviseOptions(conn.info);
     const results: SiteAdvice[] = [];
     for (const site of sites) {
@@ -131,13 +131,9 @@ class IndexAdvice implements vscode.Disposable {
       if (advice.status === 'error' || advice.status === 'missing-table' || advice.status === 'unparsed') {
         this.ctx.log.info(`index advice: ${doc.uri.fsPath} offset ${site.span.start}: ${advice.message}`);
       }
-      if (!advice.suggestions.length) continue;
-      // Point at the table in the statement when the parser located it, else at the whole site.
-      const first = advice.suggestions[0];
-      const shape = statementShape(site.sql);
-      const use = shape?.tables.find((t) => t.name === first.table || `${t.schema}.${t.name}` === first.table);
-      const span = use?.span ? fileSpanOf(site, use.span.start, use.span.end) : site.span;
-      results.push({ site, range: new vscode.Range(doc.positionAt(span.start), doc.positionAt(span.end)), advice });
+      const finding = missingIndexFinding(site, advice);
+      if (!finding) continue;
+      results.push({ site, finding, range: new vscode.Range(doc.positionAt(finding.span.start), doc.positionAt(finding.span.end)), advice });
     }
     if (gen !== this.generation || doc.version !== version) return;
     this.state.set(doc.uri.toString(), { version, results });
@@ -154,14 +150,7 @@ class IndexAdvice implements vscode.Disposable {
 
   private async publish(doc: vscode.TextDocument, results: SiteAdvice[]): Promise<void> {
     const { applySuppressions } = await import('../core/suppress');
-    const findings: (Finding & { r: SiteAdvice })[] = results.map((r) => ({
-      ruleId: MISSING_INDEX,
-      severity: r.advice.suggestions[0].verifiedBy === 'none' ? 'info' : 'warning',
-      message: r.advice.suggestions.map((s) => s.summary).join('; '),
-      span: { start: doc.offsetAt(r.range.start), end: doc.offsetAt(r.range.end) },
-      fixes: [],
-      r,
-    }));
+    const findings: (Finding & { r: SiteAdvice })[] = results.map((r) => ({ ...r.finding, r }));
     const kept = applySuppressions(doc.getText(), findings, this.ctx.config.rulesSeverity) as (Finding & { r: SiteAdvice })[];
     const diags = kept.map((f) => {
       const d = new vscode.Diagnostic(f.r.range, f.message, toSeverity(f.severity));
