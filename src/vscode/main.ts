@@ -16,6 +16,7 @@ import { registerRuleDiagnostics } from './ruleDiagnostics';
 import { registerScanWorkspace } from './scanWorkspace';
 import { registerCostLens } from './costLens';
 import { registerPlans } from './plans/index';
+import { registerIndexAdvice } from './indexAdvice';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -43,6 +44,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerScanWorkspace(ctx);
   registerCostLens(ctx);
   registerPlans(ctx);
+  registerIndexAdvice(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {
