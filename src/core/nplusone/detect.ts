@@ -222,13 +222,26 @@ class Detector {
       const li = this.a.loopOf(cur, child);
       if (li) {
         if (this.perItem(li, argsUse ?? node)) return li;
-      } else if (this.a.isFunction(cur) && this.isNamedFunction(cur)) {
+      } else if (this.a.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur))) {
         return undefined;
       }
       child = cur;
       cur = cur.parent;
     }
     return undefined;
+  }
+
+  /**
+   * A function handed to something that calls it later, not once per item: route handlers,
+   * event listeners, test cases, scheduled jobs (`for (const r of routes) app.get(r, async () => …)`).
+   */
+  private isDeferredCallback(fn: Node): boolean {
+    const args = fn.parent;
+    const call = args?.parent;
+    if (!args || !call || !/^(arguments|argument_list)$/.test(args.type)) return false;
+    const callee = field(call, 'function') ?? field(call, 'name') ?? field(call, 'method');
+    const name = (callee?.type === 'member_expression' ? field(callee, 'property') : callee?.type === 'selector_expression' ? field(callee, 'field') : callee?.type === 'attribute' ? field(callee, 'attribute') : callee)?.text ?? '';
+    return DEFERRED_CALLEES.test(name);
   }
 
   private isNamedFunction(n: Node): boolean {
@@ -562,6 +575,8 @@ class Detector {
     };
   }
 }
+
+const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
 
 /** Plain fields and attributes, not relations (`created_at.year`, `name.upper()`). */
 const NOT_RELATION = /^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
