@@ -501,7 +501,7 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     if (!AR_TERMINAL.test(method)) return undefined;
     if (/^(find_each|find_in_batches|in_batches)$/.test(method)) return undefined;
     const whereArgs = segs.filter((s) => s.name === 'where' || s.name === 'find' || /^find_by/.test(s.name)).map((s) => named(s.args));
-    const batch = /^(insert_all!?|upsert_all|update_all|delete_all|destroy_all)$/.test(method) ||
+    const batch = /^(insert_all!?|upsert_all)$/.test(method) ||
       whereArgs.some((args) => args.some((arg) => (arg.type === 'pair' && (field(arg, 'value')?.type === 'array' || PLURALISH.test(field(arg, 'value')?.text ?? ''))) || arg.type === 'array' || (arg.type === 'identifier' && /ids$/.test(arg.text)))) ||
       /\bIN\s*\(\s*\?\s*\)/i.test(argsText);
     return { library: 'activerecord', op: methods.some((m) => AR_WRITE.test(m)) ? 'write' : 'read', batch, label: `${root}.${methods.join('.')}`, method, model: root };

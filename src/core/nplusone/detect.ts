@@ -259,8 +259,12 @@ class Detector {
     if (li.shape === 'collection') return true;
     const body = li.body.text;
     if (li.shape === 'condition') {
-      // Work queues: while (queue.length) { const x = queue.shift(); … }
-      return /\.(shift|pop|popleft|poll|Dequeue|removeFirst)\(\)/.test(body) && !this.hasExit(li.body);
+      if (this.hasExit(li.body)) return false;
+      // Work queues: while (queue.length) { const x = queue.shift(); … } (Ruby: queue.shift)
+      if (/\.(shift|pop|popleft|poll|Dequeue|removeFirst)(\(\)|\s*$|\s*\n)/m.test(body)) return true;
+      // A hand-written index loop: … xs[i] … i++ / i += 1
+      const idx = /\w\[\s*([A-Za-z_]\w*)\s*\]/.exec(body);
+      return !!idx && new RegExp(`(\\b${idx[1]}\\s*(\\+\\+|\\+=\\s*1\\b))|\\+\\+\\s*${idx[1]}\\b`).test(body);
     }
     // Counter loops: per item when the counter indexes a list or feeds the call, and nothing exits early.
     const v = li.variable;
