@@ -307,6 +307,7 @@ class Detector {
   }
 
   private arrayElements(n: Node | undefined): Node[] | undefined {
+    while (n && /^(as_expression|satisfies_expression|parenthesized_expression|non_null_expression)$/.test(n.type)) n = named(n)[0];
     if (!n) return undefined;
     if (this.a.arrayTypes.has(n.type)) {
       if (n.type === 'composite_literal') return named(field(n, 'body')).filter((c) => !this.a.commentTypes.has(c.type));
@@ -353,6 +354,8 @@ class Detector {
     if (arg && v && !this.a.stringTypes.has(arg.type) && arg.type !== 'template_string' && arg.type !== 'object') {
       const t = arg.text;
       if (t === v || t.startsWith(v + '.') || t.startsWith(v + '[') || t.startsWith(v + '->') || t.startsWith(`sql.raw(${v}`)) return true;
+      // The SQL text is built from the item (`SEED.syncIdentity(t)`, `ddlFor(table)`): a different statement each time.
+      if (/^(call_expression|call|method_invocation)$/.test(arg.type) && new RegExp(`[(,]\\s*${escapeRe(v)}\\s*[),.\\[]`).test(t)) return true;
       // The SQL is built from the loop variable in another local: `const sql = build(v)`.
       const b = /^[A-Za-z_$][\w$]*$/.test(t) ? this.binding(t, arg.startIndex) : undefined;
       if (b && contains(li.body, b.value) && new RegExp(`(^|[^\\w$])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text) && !this.hitByStart.has(b.value.startIndex)) return true;
