@@ -78,7 +78,7 @@ export const STATS_SQL = {
     FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
     GROUP BY queryid`,
   /** Texts of the listed queryids only. $1 = queryids, $2 = text limit. */
-  statementTexts: `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query
+  statementTexts: `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length
     FROM pg_stat_statements(true) WHERE queryid = ANY ($1::bigint[]) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
 } as const;
 
@@ -190,7 +190,7 @@ export class StatsReader {
         let foundOwn = false;
         for (const row of t.rows) {
           this.texts.set(row.id, row.query ?? '');
-          if (ownStatements.isOwn(row.query ?? '')) {
+          if (ownStatements.isOwn(row.query ?? '', Number(row.full_length) > QUERY_TEXT_LIMIT)) {
             this.own.add(row.id);
             foundOwn = true;
           }
@@ -212,4 +212,23 @@ export const ownStatements = new OwnStatementMatcher([...Object.values(SQL), ...
 
 export function registerOwnStatements(texts: Iterable<string>): void {
   ownStatements.add(texts);
+}
+
+export const SIZE_SQL = {
+  /** Database size and the largest tables (heap + TOAST + indexes from relpages: no relation locks). $1 = how many tables. */
+  sizes: `${M} SELECT pg_database_size(current_database())::float8 AS database_bytes,
+    (SELECT coalesce(json_agg(x), '[]') FROM (
+      SELECT n.nspname AS schema, c.relname AS name,
+        (c.relpages + coalesce(t.relpages, 0) + coalesce((SELECT sum(ic.relpages) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), 0))::float8
+          * current_setting('block_size')::float8 AS bytes
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+      WHERE c.relkind IN ('r', 'm') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+      ORDER BY bytes DESC LIMIT $1) x) AS tables`,
+} as const;
+ownStatements.add(Object.values(SIZE_SQL));
+
+/** Sizes for the history: the database and its largest tables. */
+export async function readSizes(db: Pick<Database, 'query'>, topTables = 30): Promise<{ databaseBytes: number; tables: { schema: string; name: string; bytes: number }[] }> {
+  const r = (await db.query(SIZE_SQL.sizes, [topTables])).rows[0];
+  return { databaseBytes: Number(r.database_bytes), tables: (r.tables as any[]).map((t) => ({ schema: t.schema, name: t.name, bytes: Number(t.bytes) })) };
 }

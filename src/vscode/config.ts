@@ -38,6 +38,15 @@ export class Config {
   get dashboardRefreshMs(): number {
     return clamp(this.cfg.get<number>('dashboard.refreshIntervalMs', 2000), 500, 600000);
   }
+  get alertMeanTimeMs(): number {
+    return clamp(this.cfg.get<number>('alerts.meanTimeMs', 500), 0, 86400000);
+  }
+  get alertConnectionsShare(): number {
+    return clamp(this.cfg.get<number>('alerts.connectionsShare', 0.9), 0, 1);
+  }
+  get alertBlockingSeconds(): number {
+    return clamp(this.cfg.get<number>('alerts.blockingSeconds', 30), 0, 86400);
+  }
   get<T>(key: string, fallback: T): T {
     return this.cfg.get<T>(key, fallback);
   }
