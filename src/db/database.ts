@@ -68,17 +68,23 @@ export class Database {
     return this.options.profile;
   }
 
-  /** Run one of our own named statements (or EXPLAIN of user SQL built by the explain runner). */
-  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  /**
+   * Run one of our own named statements (or EXPLAIN of user SQL built by the explain runner).
+   * `prepare`: keep it as a prepared statement on each pooled session, so a statement sent every
+   * refresh is planned once per session instead of every time (only for our own constants).
+   */
+  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = [], opts: { prepare?: boolean } = {}): Promise<pg.QueryResult<R>> {
     this.ensureOpen();
+    const send = () =>
+      opts.prepare ? this.pool.query<R>({ name: preparedName(text), text, values: params as any[] }) : this.pool.query<R>(text, params as any[]);
     try {
-      return await this.pool.query<R>(text, params as any[]);
+      return await send();
     } catch (e) {
       // A pooled session that died while idle (server restart, pg_terminate_backend) fails the next
       // statement sent on it. Our own reads are safe to send again once, on a fresh session.
       if (isConnectionLoss(e) && isOwnRead(text)) {
         try {
-          return await this.pool.query<R>(text, params as any[]);
+          return await send();
         } catch (e2) {
           throw this.wrap(e2);
         }
@@ -240,6 +246,13 @@ export function isConnectionLoss(e: unknown): boolean {
   const err = e as any;
   if (CONNECTION_LOSS_CODES.has(err?.code)) return true;
   return /Connection terminated|connection error|Client was closed|not queryable/i.test(String(err?.message ?? ''));
+}
+
+/** A stable prepared-statement name per SQL text (same text → same name on every session). */
+function preparedName(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return `pglens_${(h >>> 0).toString(36)}_${text.length}`;
 }
 
 function isOwnRead(text: string): boolean {

@@ -18,19 +18,21 @@ import { OWN_STATEMENT_MARKER as M, SQL } from './sql';
 
 const SESSIONS_JSON = `(SELECT coalesce(json_agg(x), '[]') FROM (${HEALTH_SQL.sessions.slice(M.length + 1)} AND a.state IS DISTINCT FROM 'idle' AND NOT (a.pid = pg_backend_pid() OR a.application_name = $2)) x)`;
 
+/** Names by scalar look-ups (index scans by oid): a join would hash all of pg_class even when nothing runs. */
+const REL_SCHEMA = (col: string) => `(SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ${col})`;
+const REL_NAME = (col: string) => `(SELECT c.relname FROM pg_class c WHERE c.oid = ${col})`;
 const PROGRESS_JSON = `(SELECT coalesce(json_agg(p), '[]') FROM (
-    SELECT 'vacuum' AS kind, v.pid, n.nspname AS schema, c.relname AS relation, NULL::text AS index, v.phase::text AS phase,
+    SELECT 'vacuum' AS kind, v.pid, ${REL_SCHEMA('v.relid')} AS schema, ${REL_NAME('v.relid')} AS relation, NULL::text AS index, v.phase::text AS phase,
       v.heap_blks_scanned::float8 AS done, v.heap_blks_total::float8 AS total
-      FROM pg_stat_progress_vacuum v LEFT JOIN pg_class c ON c.oid = v.relid LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+      FROM pg_stat_progress_vacuum v
     UNION ALL
-    SELECT 'analyze', a.pid, n.nspname, c.relname, NULL, a.phase::text, a.sample_blks_scanned::float8, a.sample_blks_total::float8
-      FROM pg_stat_progress_analyze a LEFT JOIN pg_class c ON c.oid = a.relid LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+    SELECT 'analyze', a.pid, ${REL_SCHEMA('a.relid')}, ${REL_NAME('a.relid')}, NULL, a.phase::text, a.sample_blks_scanned::float8, a.sample_blks_total::float8
+      FROM pg_stat_progress_analyze a
     UNION ALL
-    SELECT 'create index', i.pid, n.nspname, c.relname, ic.relname, i.phase::text,
+    SELECT 'create index', i.pid, ${REL_SCHEMA('i.relid')}, ${REL_NAME('i.relid')}, ${REL_NAME('i.index_relid')}, i.phase::text,
       CASE WHEN i.blocks_total > 0 THEN i.blocks_done ELSE i.tuples_done END::float8,
       CASE WHEN i.blocks_total > 0 THEN i.blocks_total ELSE i.tuples_total END::float8
-      FROM pg_stat_progress_create_index i LEFT JOIN pg_class c ON c.oid = i.relid LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_class ic ON ic.oid = i.index_relid) p)`;
+      FROM pg_stat_progress_create_index i) p)`;
 
 const CHECKPOINTS_17 = `(SELECT json_build_object('timed', num_timed, 'requested', num_requested) FROM pg_stat_checkpointer)`;
 const CHECKPOINTS_16 = `(SELECT json_build_object('timed', checkpoints_timed, 'requested', checkpoints_req) FROM pg_stat_bgwriter)`;
@@ -93,6 +95,8 @@ export interface StatsReaderOptions {
 }
 
 const TEXT_CACHE_MAX = 5000;
+/** The refresh statements run every few seconds: planned once per session (their planning costs more than running them). */
+const PREPARE = { prepare: true } as const;
 
 /** One per dashboard panel: keeps the baseline, the previous sample and the text cache. */
 export class StatsReader {
@@ -118,9 +122,9 @@ export class StatsReader {
     this.refreshes++;
     const pss = this.opts.pgStatStatements === 'ready';
     const [liveRes, stmtRes, ratioRes] = await Promise.all([
-      this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME]),
-      pss ? this.db.query(v >= 130000 ? STATS_SQL.statements : STATS_SQL.statements12).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
-      wantRatios ? this.db.query(STATS_SQL.cacheRatios) : Promise.resolve(undefined),
+      this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME], PREPARE),
+      pss ? this.db.query(v >= 130000 ? STATS_SQL.statements : STATS_SQL.statements12, [], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
+      wantRatios ? this.db.query(STATS_SQL.cacheRatios, [], PREPARE) : Promise.resolve(undefined),
     ]);
     const r = liveRes.rows[0];
     const byState: Record<string, number> = {};
