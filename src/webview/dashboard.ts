@@ -36,6 +36,9 @@ let healthAt = 0;
 let history: HistoryView | undefined;
 let audit: AuditEntry[] = [];
 const pending = new Map<string, string>();
+/** Findings the user opened stay open across refreshes. */
+const openFindings = new Set<string>();
+const findingKey = (f: HealthFinding) => `${f.checkId}|${f.objects.map((o) => `${o.kind}:${o.schema ?? ''}.${o.name}`).join('|')}`;
 const notes: { text: string; ok: boolean }[] = [];
 
 const series = {
@@ -91,7 +94,7 @@ function makeChart(title: string, data: Series, fmt: (n: number) => string): Cha
       scales: { x: { time: true } },
       axes: [
         { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, vals) => vals.map((v) => fmt(v)), size: 55 },
+        { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, vals) => vals.map((v) => fmt(v)), size: 64 },
       ],
       series: [{}, ...data.names.map((name, i) => ({ label: name, stroke: colors[i % colors.length], width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt(v)) }))],
     },
@@ -299,8 +302,9 @@ function renderHealth(): void {
       h('button', { text: 'Check now', onClick: () => send({ type: 'refreshHealth' }) })),
     healthError ? h('p', { class: 'bad', text: `The health checks could not run: ${healthError}` }) : null,
     !findings.length && !healthError ? h('p', { class: 'muted', text: healthAt ? 'No findings.' : 'Checking…' }) : null,
-    ...findings.map((f) =>
-      h('details', { class: `finding sev-${f.severity}` },
+    ...findings.map((f) => {
+      const key = findingKey(f);
+      const d = h('details', { class: `finding sev-${f.severity}` },
         h('summary', {}, h('span', { class: `sev sev-${f.severity}`, text: f.severity }), h('code', { class: 'check-id', text: f.checkId }), ' ', f.message),
         h('div', { class: 'finding-body' },
           f.help ? h('p', { text: f.help }) : null,
@@ -309,8 +313,11 @@ function renderHealth(): void {
           ...(f.fixSql.length ? [h('pre', { class: 'fix', text: f.fixSql.join('\n') }), h('button', { text: 'Open fix in editor', onClick: () => send({ type: 'openSql', sql: f.fixSql.join('\n') }) })] : []),
           f.action ? actionButton(f.action) : null,
         ),
-      ),
-    ),
+      );
+      d.open = openFindings.has(key);
+      d.addEventListener('toggle', () => (d.open ? openFindings.add(key) : openFindings.delete(key)));
+      return d;
+    }),
   );
 }
 
@@ -344,6 +351,16 @@ function renderNotes(): void {
   fill(notesBox, ...notes.slice(-3).map((n) => h('div', { class: `note ${n.ok ? 'ok' : 'bad'}`, text: n.text })));
 }
 
+function renderLive(): void {
+  renderHeader();
+  renderTiles();
+  renderBlocking();
+  renderActivity();
+  renderStatements();
+  renderProgress();
+  renderReplication();
+}
+
 function renderAll(): void {
   renderHeader();
   renderTiles();
@@ -367,7 +384,8 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       profileName = m.profileName;
       readOnly = m.readOnly;
       replica = m.replica;
-      break;
+      renderAll();
+      return;
     case 'status':
       status = m.state;
       statusMessage = m.message ?? '';
@@ -376,34 +394,40 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
     case 'stats':
       stats = m.stats;
       pushSeries();
-      break;
+      renderLive();
+      return;
     case 'health':
       findings = m.findings;
       healthAt = m.atMs;
       healthError = m.error ?? '';
-      break;
+      renderHealth();
+      return;
     case 'history':
       history = m.history;
-      break;
+      renderTrends();
+      return;
     case 'alerts':
       for (const a of m.alerts) notes.push({ text: a.message, ok: false });
-      break;
+      renderNotes();
+      return;
     case 'actionProgress':
       pending.set(m.key, m.message);
-      break;
+      renderAll();
+      return;
     case 'actionResult':
       pending.delete(m.key);
       notes.push({ text: m.message, ok: m.ok });
-      break;
+      renderAll();
+      return;
     case 'audit':
       audit = m.entries;
-      break;
+      renderAudit();
+      return;
     default: {
       const never: never = m;
       return never;
     }
   }
-  renderAll();
 });
 
 initCharts();
