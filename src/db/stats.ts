@@ -5,8 +5,9 @@
  *     pg_stat_progress_*;
  *  2. pg_stat_statements(false) — counters without texts — for this database.
  * Texts come only for the statements shown, by queryid, and are cached; statements whose text
- * carries our marker are remembered and left out from then on. Table/index cache hit ratios walk
- * every relation, so they are read every `detailEvery` refreshes, not every time.
+ * carries our marker (or our statements' shape) are remembered and left out from then on.
+ * Table/index cache hit ratios walk every relation (40,000 on a big schema), so they are read every
+ * `detailEvery` refreshes, not every time.
  */
 import { blockingChains, computeRates, hitRatio, statementView, type CounterSample, type StatementCounters } from '../core/dashboard/live';
 import { OwnStatementMatcher } from '../core/dashboard/ownStatements';
@@ -89,7 +90,7 @@ export interface StatsReaderOptions {
   pgStatStatements: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable';
   /** Statements shown per sort key. */
   topN?: number;
-  /** Read the table/index cache ratios every this many refreshes. */
+  /** Read the table/index cache ratios every this many refreshes (default 30: once a minute at 2 s). */
   detailEvery?: number;
   fromReplica?: boolean;
 }
@@ -118,7 +119,7 @@ export class StatsReader {
     const started = Date.now();
     const v = this.opts.versionNum;
     const live = v >= 170000 ? STATS_SQL.live17 : v >= 140000 ? STATS_SQL.live14 : STATS_SQL.live13;
-    const wantRatios = this.refreshes % (this.opts.detailEvery ?? 5) === 0;
+    const wantRatios = this.refreshes % (this.opts.detailEvery ?? 30) === 0;
     this.refreshes++;
     const pss = this.opts.pgStatStatements === 'ready';
     const [liveRes, stmtRes, ratioRes] = await Promise.all([

@@ -23,6 +23,8 @@ const HEALTH_EVERY_MS = 60_000;
 const SNAPSHOT_EVERY_MS = 5 * 60_000;
 const AUDIT_KEY = 'pgLens.dashboard.audit';
 const AUDIT_MAX = 500;
+/** Findings shown per check (the rest are counted in a note). */
+const FINDINGS_PER_CHECK = 100;
 
 export function registerDashboard(ctx: PgLensContext): void {
   ctx.extension.subscriptions.push(
@@ -233,7 +235,9 @@ export class DashboardPanel implements vscode.Disposable {
     const { runHealth } = await import('../db/health');
     const { describeError } = await import('../db/errors');
     try {
-      const { findings } = await runHealth(conn.db, { versionNum: conn.info.versionNum });
+      const { capFindings } = await import('../core/health/index');
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum });
+      const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });
     } catch (e) {
