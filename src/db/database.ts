@@ -70,11 +70,17 @@ export class Database {
     return this.options.profile;
   }
 
-  /** Run one of our own named statements (or EXPLAIN of user SQL built by the explain runner). */
-  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  /**
+   * Run one of our own named statements (or EXPLAIN of user SQL built by the explain runner).
+   * `prepare`: keep it as a prepared statement on each pooled session, so a statement sent every
+   * refresh is planned once per session instead of every time (only for our own constants).
+   */
+  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = [], opts: { prepare?: boolean } = {}): Promise<pg.QueryResult<R>> {
     this.ensureOpen();
+    const send = () =>
+      opts.prepare ? this.pool.query<R>({ name: preparedName(text), text, values: params as any[] }) : this.pool.query<R>(text, params as any[]);
     try {
-      const r = await this.pool.query<R>(text, params as any[]);
+      const r = await send();
       this.reachable = true;
       return r;
     } catch (e) {
@@ -86,7 +92,7 @@ export class Database {
       this.reachable = false;
       if (wasReachable && isConnectionLoss(e) && !isConnectTimeout(e) && isOwnRead(text)) {
         try {
-          const r = await this.pool.query<R>(text, params as any[]);
+          const r = await send();
           this.reachable = true;
           return r;
         } catch (e2) {
@@ -289,6 +295,13 @@ export function isConnectionLoss(e: unknown): boolean {
 
 function isConnectTimeout(e: unknown): boolean {
   return /connection timeout|timeout expired/i.test(String((e as any)?.message ?? ''));
+}
+
+/** A stable prepared-statement name per SQL text (same text → same name on every session). */
+function preparedName(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return `pglens_${(h >>> 0).toString(36)}_${text.length}`;
 }
 
 function isOwnRead(text: string): boolean {

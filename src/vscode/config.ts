@@ -74,8 +74,14 @@ export class Config {
   get indexMaxTableSizeMb(): number {
     return clamp(this.cfg.get<number>('index.maxTableSizeMb', 50), 0, 1e7);
   }
-  get rulesSeverity(): Record<string, string> {
-    return this.cfg.get<Record<string, string>>('rules.severity', {});
+  get alertMeanTimeMs(): number {
+    return clamp(this.cfg.get<number>('alerts.meanTimeMs', 500), 0, 86400000);
+  }
+  get alertConnectionsShare(): number {
+    return clamp(this.cfg.get<number>('alerts.connectionsShare', 0.9), 0, 1);
+  }
+  get alertBlockingSeconds(): number {
+    return clamp(this.cfg.get<number>('alerts.blockingSeconds', 30), 0, 86400);
   }
   get<T>(key: string, fallback: T): T {
     return this.cfg.get<T>(key, fallback);

@@ -9,6 +9,7 @@ import { ConnectionManager } from './connections';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
+import { registerDashboard } from './dashboard';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 import { registerCopySql } from './copySql';
 import { registerNPlusOne } from './nPlusOne';
@@ -45,6 +46,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerCostLens(ctx);
   registerPlans(ctx);
   registerIndexAdvice(ctx);
+  registerDashboard(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {
