@@ -119,11 +119,13 @@ export interface ScanResult {
   cancelled: boolean;
   /** File texts by path (for positions), only when keepText was set. */
   texts: Map<string, string>;
+  /** Every SQL site found, only when keepSites was set. */
+  siteList: SqlSite[];
 }
 
 /** Scan files one after another (the caller's iterator decides what to read). */
-export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileInput>, opts: ScanOptions & { keepText?: boolean }): Promise<ScanResult> {
-  const result: ScanResult = { files: 0, lines: 0, sites: 0, findings: [], rules: ruleMetaOf(opts.analyzers), errors: [], cancelled: false, texts: new Map() };
+export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileInput>, opts: ScanOptions & { keepText?: boolean; keepSites?: boolean }): Promise<ScanResult> {
+  const result: ScanResult = { files: 0, lines: 0, sites: 0, findings: [], rules: ruleMetaOf(opts.analyzers), errors: [], cancelled: false, texts: new Map(), siteList: [] };
   const onError = (file: string, message: string) => {
     result.errors.push({ file, message });
     opts.onError?.(file, message);
@@ -139,6 +141,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     result.sites += r.sites.length;
     result.findings.push(...r.findings);
     if (opts.keepText) result.texts.set(file.path, file.text);
+    if (opts.keepSites) result.siteList.push(...r.sites);
     opts.onFile?.({ file: file.path, index: result.files - 1, findings: r.findings, sites: r.sites.length });
   }
   if (!result.cancelled) {

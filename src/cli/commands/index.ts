@@ -1,7 +1,8 @@
 /** The CLI's commands. Each lives in its own file; add new ones here. */
 import type { CliCommand } from '../io';
 import { checkConnection } from './checkConnection';
+import { report } from './report';
 import { scan } from './scan';
 import { sqlCommand } from './sql';
 
-export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, scan];
+export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, scan, report];
