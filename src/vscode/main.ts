@@ -11,6 +11,7 @@ import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 import { registerCopySql } from './copySql';
+import { registerNPlusOne } from './nPlusOne';
 import { registerRuleDiagnostics } from './ruleDiagnostics';
 import { registerScanWorkspace } from './scanWorkspace';
 import { registerCostLens } from './costLens';
@@ -24,7 +25,7 @@ export interface PgLensContext {
   sites: SqlSiteProvider;
 }
 
-export async function activateExtension(context: vscode.ExtensionContext): Promise<PgLensApi> {
+export async function activateExtension(context: vscode.ExtensionContext, loadedAt = Date.now()): Promise<PgLensApi> {
   const log = new Log();
   const config = new Config();
   const connections = new ConnectionManager(context.secrets, config, log);
@@ -36,6 +37,7 @@ export async function activateExtension(context: vscode.ExtensionContext): Promi
   // Feature registrations: one line each.
   registerConnectionCommands(ctx);
   registerCopySql(ctx);
+  registerNPlusOne(ctx);
   registerRuleDiagnostics(ctx);
   registerScanWorkspace(ctx);
   registerCostLens(ctx);
@@ -49,7 +51,7 @@ export async function activateExtension(context: vscode.ExtensionContext): Promi
 
   // Connect in the background; nothing waits for it.
   const ready = connections.get().then(() => undefined, (e) => log.warn(String(e)));
-  log.info('PG Lens activated');
+  log.info(`PG Lens activated in ${Date.now() - loadedAt} ms`);
   return {
     activeProfileName: () => connections.current?.profile.name,
     ready,

@@ -4,5 +4,8 @@ import { checkConnection } from './checkConnection';
 import { report } from './report';
 import { scan } from './scan';
 import { sqlCommand } from './sql';
+import { nPlusOne } from './nPlusOne';
+import { advise } from './advise';
+import { health } from './health';
 
-export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, scan, report];
+export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne, advise, health, scan, report];
