@@ -109,9 +109,10 @@ export function renderHtml(r: ReportInput): string {
 
   out.push('<h2>Health checks</h2>');
   if ('unavailable' in r.health) out.push(`<p class="note">${e(r.health.unavailable)}</p>`);
+  else if (!r.health.length) out.push('<p class="note">Every health check passed.</p>');
   else {
     out.push('<table><thead><tr><th>Status</th><th>Check</th><th>Detail</th></tr></thead><tbody>');
-    for (const h of r.health) out.push(`<tr><td class="sev ${e(h.status)}">${e(h.status)}</td><td>${e(h.title)}</td><td>${e(h.detail)}</td></tr>`);
+    for (const h of r.health) out.push(`<tr><td class="sev ${e(h.status)}">${e(h.status)}</td><td>${e(h.title)}</td><td><pre>${e(h.detail)}</pre></td></tr>`);
     out.push('</tbody></table>');
   }
 
@@ -157,6 +158,7 @@ export function renderMarkdown(r: ReportInput): string {
   }
   out.push('## Health checks', '');
   if ('unavailable' in r.health) out.push(`_${m(r.health.unavailable)}_`, '');
+  else if (!r.health.length) out.push('Every health check passed.', '');
   else {
     out.push('| Status | Check | Detail |', '|---|---|---|');
     for (const h of r.health) out.push(`| ${m(h.status)} | ${m(h.title)} | ${m(h.detail)} |`);

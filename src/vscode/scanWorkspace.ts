@@ -41,7 +41,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: true }, async (progress, token) => {
-        const [{ scanFiles, rulesAnalyzer, countBySeverity }, { walkSourceFiles }, { readSourceText }, ts] = await Promise.all([import('../core/scan'), import('../cli/walk'), import('../cli/commands/scan'), import('../core/syntax/treeSitter')]);
+        const [{ scanFiles, rulesAnalyzer, countBySeverity }, { walkSourceFiles }, { readSourceText, nPlusOneAnalyzer }, ts] = await Promise.all([import('../core/scan'), import('../cli/walk'), import('../cli/commands/scan'), import('../core/syntax/treeSitter')]);
         if (!ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'wasm').fsPath);
         const conn = ctx.connections.current;
         const evidence = conn && !conn.db.isClosed ? new (await import('../db/ruleEvidence')).DbEvidence(conn.db, { log: (m) => ctx.log.warn(m) }) : undefined;
@@ -63,15 +63,15 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
         }
         collection.clear();
         const result = await scanFiles(files(), {
-          analyzers: [rulesAnalyzer({ evidence }), ...extraAnalyzers],
+          analyzers: [rulesAnalyzer({ evidence }), nPlusOneAnalyzer(), ...extraAnalyzers],
           severity: ctx.config.rulesSeverity,
           isCancelled: () => token.isCancellationRequested,
           keepText: false,
           onError: (file, m) => ctx.log.warn(`scan: ${file}: ${m}`),
           onFile: ({ file, index, findings }) => {
             const doc = open.get(file);
-            // Open documents show the rules live; the scan adds only the other analyses' findings there.
-            const shown: Finding[] = doc ? findings.filter((f) => !liveRuleIds.has(f.ruleId)) : findings;
+            // Open documents show the rules and N+1 live; the scan adds only the other analyses' findings there.
+            const shown: Finding[] = doc ? findings.filter((f) => !liveRuleIds.has(f.ruleId) && f.ruleId !== 'n-plus-one') : findings;
             const uri = vscode.Uri.file(file);
             if (shown.length) collection.set(uri, toDiagnostics(shown, doc ? (o) => doc.positionAt(o) : positionsOf(textCache.get(file) ?? '')));
             textCache.delete(file);

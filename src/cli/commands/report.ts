@@ -10,9 +10,12 @@ import { describeProfile } from '../../core/connection/profile';
 import { CostIndex } from '../../core/cost';
 import { lineStarts, positionAt } from '../../core/findings';
 import { locate } from '../../core/output';
-import { renderHtml, renderMarkdown, type ReportInput } from '../../core/report';
+import type { HealthFinding } from '../../core/health/types';
+import { renderHtml, renderMarkdown, type HealthCheck, type ReportInput } from '../../core/report';
 import { DOCS_BASE_URI } from '../../core/rules/index';
 import { loadPgParser } from '../../core/sql/statement';
+import { describeError } from '../../db/errors';
+import { runHealth } from '../../db/health';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { readStatementCosts } from '../../db/statementCost';
 import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
@@ -21,11 +24,16 @@ import { parseScanArgs, runScan } from './scan';
 /** How many statements the report lists. */
 export const TOP_STATEMENTS = 25;
 
-/**
- * Health checks come from the dashboard's health API once it exists on main; until then the report
- * says so (HEALTH_UNAVAILABLE) instead of inventing checks of its own.
- */
-export const HEALTH_UNAVAILABLE = 'Health checks are not part of this build of PG Lens yet: this report has the findings and the top statements only.';
+/** Health findings (src/db/health runHealth, the dashboard's checks) as report rows. */
+export function healthRows(findings: HealthFinding[]): HealthCheck[] {
+  const status = { error: 'critical', warning: 'warning', info: 'info' } as const;
+  return findings.map((f) => ({
+    id: f.checkId,
+    title: `${f.checkId}${f.objects.length ? `: ${f.objects.map((o) => [o.schema, o.table, o.name].filter(Boolean).join('.')).join(', ')}` : ''}`,
+    status: status[f.severity],
+    detail: [f.message, f.help, ...f.fixSql.map((x) => `Fix: ${x}`)].filter(Boolean).join('\n'),
+  }));
+}
 
 export const report: CliCommand = {
   name: 'report',
@@ -75,6 +83,12 @@ export const report: CliCommand = {
         }
         statements = { items: top.map((s) => ({ ...s, sites: inCode.get(s.stat.queryid) ?? [] })), totalMs: costs.totalMs, count: costs.statements };
       }
+      let health: ReportInput['health'];
+      try {
+        health = healthRows((await runHealth(db, { versionNum: info.versionNum })).findings);
+      } catch (e) {
+        health = { unavailable: `The health checks could not run: ${describeError(e)}` };
+      }
       const input: ReportInput = {
         title: values.title,
         generatedAt: new Date(),
@@ -85,7 +99,7 @@ export const report: CliCommand = {
         findings: scan ? locate(scan.findings, (f) => scan.texts.get(f)) : [],
         rules: scan?.rules ?? [],
         docsBaseUri: DOCS_BASE_URI,
-        health: { unavailable: HEALTH_UNAVAILABLE },
+        health,
         statements,
       };
       const out = path.resolve(ctx.cwd, values.out);

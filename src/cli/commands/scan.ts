@@ -8,8 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
-import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
-import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
+import { functionAnalyzer, reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
+import { detectNPlusOne, RULE_ID as N_PLUS_ONE_RULE_ID } from '../../core/nplusone/index';
+import { allRuleMeta, DOCS_BASE_URI, OTHER_RULES } from '../../core/rules/index';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../treeSitterDir';
 import { walkSourceFiles } from '../walk';
@@ -83,7 +84,11 @@ function readSeverityFile(file: string): Record<string, string> {
 
 /** Run the scan (shared by `scan` and `report`). Analyzers beyond the rules are plugged in by the caller. */
 export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource; keepSites?: boolean } = {}): Promise<ScanResult> {
-  const analyzers: Analyzer[] = [rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }), ...(extra.analyzers ?? [])];
+  const analyzers: Analyzer[] = [
+    rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }),
+    nPlusOneAnalyzer(),
+    ...(extra.analyzers ?? []),
+  ];
   configureTreeSitterForCli();
   const files = walkSourceFiles(opts.paths, { cwd: ctx.cwd, exclude: opts.exclude, maxFileSizeBytes: opts.maxFileSizeKb * 1024, log: (m) => ctx.err(m) });
   const relative = async function* () {
@@ -94,6 +99,12 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
     }
   };
   return scanFiles(relative(), { analyzers, severity: opts.severity, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${file}: ${m}`) });
+}
+
+/** N+1 detection (src/core/nplusone) as a scan analyzer. */
+export function nPlusOneAnalyzer(): Analyzer {
+  const meta = OTHER_RULES.filter((r) => r.id === N_PLUS_ONE_RULE_ID);
+  return functionAnalyzer(N_PLUS_ONE_RULE_ID, meta, (text, language, file) => detectNPlusOne(text, language, file));
 }
 
 /** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
