@@ -49,6 +49,8 @@ export type Queryable = Pick<pg.ClientBase, 'query'>;
 export class Database {
   private pool: pg.Pool;
   private closed = false;
+  /** The last statement reached the server (so a connection loss now is a dropped session, not a server that is down). */
+  private reachable = false;
   readonly readOnly: boolean;
 
   constructor(readonly options: DatabaseOptions) {
@@ -72,13 +74,21 @@ export class Database {
   async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     this.ensureOpen();
     try {
-      return await this.pool.query<R>(text, params as any[]);
+      const r = await this.pool.query<R>(text, params as any[]);
+      this.reachable = true;
+      return r;
     } catch (e) {
       // A pooled session that died while idle (server restart, pg_terminate_backend) fails the next
-      // statement sent on it. Our own reads are safe to send again once, on a fresh session.
-      if (isConnectionLoss(e) && isOwnRead(text)) {
+      // statement sent on it. Our own reads are safe to send again once, on a fresh session — but
+      // only when the server was reachable before: a failure to connect at all is not retried (it
+      // would only double the wait on a server that is down or silent).
+      const wasReachable = this.reachable;
+      this.reachable = false;
+      if (wasReachable && isConnectionLoss(e) && !isConnectTimeout(e) && isOwnRead(text)) {
         try {
-          return await this.pool.query<R>(text, params as any[]);
+          const r = await this.pool.query<R>(text, params as any[]);
+          this.reachable = true;
+          return r;
         } catch (e2) {
           throw this.wrap(e2);
         }
@@ -240,6 +250,10 @@ export function isConnectionLoss(e: unknown): boolean {
   const err = e as any;
   if (CONNECTION_LOSS_CODES.has(err?.code)) return true;
   return /Connection terminated|connection error|Client was closed|not queryable/i.test(String(err?.message ?? ''));
+}
+
+function isConnectTimeout(e: unknown): boolean {
+  return /connection timeout|timeout expired/i.test(String((e as any)?.message ?? ''));
 }
 
 function isOwnRead(text: string): boolean {

@@ -20,7 +20,21 @@ export class Config {
     }
     return this.cfg.get<unknown[]>('connections', []);
   }
+  /** The connections in the user's own settings (where Add Connection writes). */
+  userConnections(): unknown[] {
+    const v = this.cfg.inspect<unknown[]>('connections')?.globalValue;
+    return Array.isArray(v) ? v : [];
+  }
+  /** Connection lists per settings target that may be written back (user; workspace when trusted). */
+  connectionsByTarget(): [vscode.ConfigurationTarget, unknown[]][] {
+    const i = this.cfg.inspect<unknown[]>('connections');
+    const out: [vscode.ConfigurationTarget, unknown[]][] = [];
+    if (Array.isArray(i?.globalValue)) out.push([vscode.ConfigurationTarget.Global, i.globalValue]);
+    if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) out.push([vscode.ConfigurationTarget.Workspace, i.workspaceValue]);
+    return out;
+  }
   get activeConnection(): string | undefined {
+    if (!vscode.workspace.isTrusted) return this.cfg.inspect<string>('activeConnection')?.globalValue || undefined;
     return this.cfg.get<string>('activeConnection') || undefined;
   }
   get statementTimeoutMs(): number {
@@ -38,6 +52,16 @@ export class Config {
   /** pgLens.maxFileSizeKb: larger files are not analysed. */
   get maxFileSizeKb(): number {
     return clamp(this.cfg.get<number>('maxFileSizeKb', 2048), 1, 1_000_000);
+  }
+  /** pgLens.rules.severity: rule id → error|warning|info|hint|off (invalid values dropped). */
+  get rulesSeverity(): Record<string, string> {
+    const raw = this.cfg.get<Record<string, unknown>>('rules.severity', {}) ?? {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (['error', 'warning', 'info', 'hint', 'off'].includes(String(v))) out[k] = String(v);
+    return out;
+  }
+  get costLensEnabled(): boolean {
+    return this.cfg.get<boolean>('costLens.enabled', true);
   }
   get dashboardRefreshMs(): number {
     return clamp(this.cfg.get<number>('dashboard.refreshIntervalMs', 2000), 500, 600000);

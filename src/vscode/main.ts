@@ -11,6 +11,10 @@ import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 import { registerCopySql } from './copySql';
+import { registerNPlusOne } from './nPlusOne';
+import { registerRuleDiagnostics } from './ruleDiagnostics';
+import { registerScanWorkspace } from './scanWorkspace';
+import { registerCostLens } from './costLens';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -33,6 +37,10 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   // Feature registrations: one line each.
   registerConnectionCommands(ctx);
   registerCopySql(ctx);
+  registerNPlusOne(ctx);
+  registerRuleDiagnostics(ctx);
+  registerScanWorkspace(ctx);
+  registerCostLens(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {

@@ -96,6 +96,12 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
   const named = new Map<string, number>();
   let holeIndex = 0;
   let next = 1;
+  if (style.dollar) {
+    // Holes and other placeholders are numbered after the driver's own $n.
+    const re = /\$(\d{1,5})/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(raw))) if (!isWordChar(raw[m.index - 1])) next = Math.max(next, Number(m[1]) + 1);
+  }
   const emit = (s: string, fileOffset: number) => {
     sql += s;
     for (let k = 0; k < s.length; k++) sourceMap.push(fileOffset);
@@ -251,4 +257,38 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
   }
   params.sort((a, b) => a.span.start - b.span.start);
   return { sql: sql.slice(s, e), sourceMap: sourceMap.slice(s, e), params, dynamic };
+}
+
+/**
+ * Turn format directives in text parts into dynamic holes: Go's fmt.Sprintf verbs (%s, %d, %v …),
+ * Python's str.format fields ({}, {name}). `keep` says which matches stay text (e.g. %% → %).
+ */
+export function directivesToHoles(parts: Part[], re: RegExp, literalOf?: (m: string) => string | undefined): Part[] {
+  const out: Part[] = [];
+  for (const p of parts) {
+    if (p.t !== 'text') {
+      out.push(p);
+      continue;
+    }
+    let last = 0;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let guard = 0;
+    while ((m = re.exec(p.text)) && guard++ < 10000) {
+      if (!m[0].length) {
+        re.lastIndex++;
+        continue;
+      }
+      pushText(out, p.text.slice(last, m.index), p.offsets.slice(last, m.index));
+      const lit = literalOf?.(m[0]);
+      if (lit !== undefined) pushText(out, lit, new Array(lit.length).fill(p.offsets[m.index]));
+      else {
+        const start = p.offsets[m.index];
+        out.push({ t: 'hole', source: m[0], span: { start, end: p.offsets[m.index + m[0].length - 1] + 1 }, dynamic: true });
+      }
+      last = m.index + m[0].length;
+    }
+    pushText(out, p.text.slice(last), p.offsets.slice(last));
+  }
+  return out;
 }

@@ -18,6 +18,10 @@ export interface CallTarget {
   style: PlaceholderStyle;
   /** The argument holding the SQL, if any. */
   arg: Node | null | undefined;
+  /** Or: candidate arguments, the first one that composes to text is the SQL (Go: ctx, &dest before the query). */
+  args?: (Node | null)[];
+  /** Known not to be SQL for PostgreSQL (JPQL in @Query without nativeQuery): claim the strings, make no site. */
+  ignore?: boolean;
   /** A generic method name (`query`, `execute`, `raw`): the text must start like a statement. */
   generic?: boolean;
   /** Holes are bind parameters (tagged templates), not string interpolation. */
@@ -154,9 +158,18 @@ export function extractFromTree(tree: Tree, query: Query, profile: LanguageProfi
     const f = finishSql(parts, style);
     if (!f.sql) return undefined;
     const span = spanNode ?? root;
+    // The span covers every character the SQL comes from (a heredoc body lies after its opener).
+    let start = span.startIndex;
+    let end = span.endIndex;
+    if (!spanNode) {
+      for (const o of f.sourceMap) {
+        if (o < start) start = o;
+        if (o + 1 > end) end = o + 1;
+      }
+    }
     const site: SqlSite = {
       file, language: lang, api, sql: f.sql, sourceMap: f.sourceMap,
-      span: { start: span.startIndex, end: span.endIndex },
+      span: { start, end },
       callSpan: callNode ? { start: callNode.startIndex, end: callNode.endIndex } : undefined,
       params: f.params, confidence, dynamic: f.dynamic,
     };
@@ -175,25 +188,32 @@ export function extractFromTree(tree: Tree, query: Query, profile: LanguageProfi
     } catch {
       target = undefined;
     }
-    if (!target || !target.arg) continue;
-    const arg = target.arg;
-    if (siteRoots.has(arg.startIndex)) continue;
-    const used: Node[] = [];
-    const parts = composeRoot(arg, { tagged: !!target.tagged }, used);
-    if (!parts) continue;
-    if (target.generic) {
-      const first = parts.find((p) => p.t === 'text');
-      if (!first || first.t !== 'text' || !startsLikeSql(first.text)) continue;
+    if (!target) continue;
+    const candidates = target.args ?? [target.arg];
+    for (const arg of candidates) {
+      if (!arg || siteRoots.has(arg.startIndex)) continue;
+      const used: Node[] = [];
+      const parts = composeRoot(arg, { tagged: !!target.tagged }, used);
+      if (!parts) continue;
+      if (target.ignore) {
+        for (const u of used) claimed.add(u.startIndex);
+        break;
+      }
+      if (target.generic) {
+        const first = parts.find((p) => p.t === 'text');
+        if (!first || first.t !== 'text' || !startsLikeSql(first.text)) break;
+      }
+      // A name resolved to a constant elsewhere in the file: the SQL lives at that constant.
+      const direct = used.length > 0 && used.every((u) => u.startIndex >= arg.startIndex && u.endIndex <= arg.endIndex);
+      let spanNode: Node | undefined;
+      if (!direct && used.length) {
+        let s = used[0];
+        for (const u of used) if (u.startIndex < s.startIndex) s = u;
+        spanNode = topComposition(s, profile);
+      }
+      addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);
+      break;
     }
-    // A name resolved to a constant elsewhere in the file: the SQL lives at that constant.
-    const direct = used.length > 0 && used.every((u) => u.startIndex >= arg.startIndex && u.endIndex <= arg.endIndex);
-    let spanNode: Node | undefined;
-    if (!direct && used.length) {
-      let s = used[0];
-      for (const u of used) if (u.startIndex < s.startIndex) s = u;
-      spanNode = topComposition(s, profile);
-    }
-    addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);
   }
 
   // (2) Markers.
@@ -220,6 +240,7 @@ export function extractFromTree(tree: Tree, query: Query, profile: LanguageProfi
     if (!firstText || firstText.t !== 'text' || !startsLikeSql(firstText.text)) continue;
     const root = topComposition(s, profile);
     if (siteRoots.has(root.startIndex)) continue;
+    if (passedToMessageCall(root, text)) continue;
     const used: Node[] = [];
     const parts = composeRoot(root, { tagged: false }, used);
     if (!parts) continue;
@@ -231,6 +252,18 @@ export function extractFromTree(tree: Tree, query: Query, profile: LanguageProfi
   }
   sites.sort((a, b) => a.span.start - b.span.start);
   return sites;
+}
+
+/** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */
+const MESSAGE_CALL = /(?:^|[.\s])(?:log|logf|logger|info|infof|debug|debugf|warn|warnf|warning|error|errorf|errors?\.New|exception|critical|fatal|fatalf|trace|print|println|printf|sprintf|fprintf|puts|p|pp|alert|confirm|prompt|t|_|gettext|ngettext|translate|i18n|raise|assert|Error|Exception|RuntimeException|IllegalArgumentException|IllegalStateException|ValueError|RuntimeError|TypeError|flash|notify|toast|message|describe|it|test|context)\s*$/i;
+
+function passedToMessageCall(root: Node, text: string): boolean {
+  const args = root.parent;
+  if (!args || !/^(arguments|argument_list)$/.test(args.type)) return false;
+  const call = args.parent;
+  if (!call) return false;
+  const fn = text.slice(Math.max(call.startIndex, args.startIndex - 80), args.startIndex);
+  return MESSAGE_CALL.test(fn);
 }
 
 /** Climb from a literal to the whole composed expression (concatenation, parentheses, formatting). */

@@ -13,6 +13,10 @@ import { finishSql, textPart } from './compose';
 import { extractFromTree, type LanguageProfile } from './embedded';
 import { splitSqlStatements, statementAt as statementRangeAt } from './sqlLexer';
 import { javascriptProfile } from './languages/javascript';
+import { pythonProfile } from './languages/python';
+import { goProfile } from './languages/go';
+import { javaProfile } from './languages/java';
+import { rubyProfile } from './languages/ruby';
 
 export type { SqlSite, SqlParam } from './types';
 export { splitSqlStatements, type SqlStatementRange } from './sqlLexer';
@@ -21,6 +25,10 @@ const PROFILES: Partial<Record<SourceLanguage, LanguageProfile>> = {
   typescript: javascriptProfile,
   tsx: javascriptProfile,
   javascript: javascriptProfile,
+  python: pythonProfile,
+  go: goProfile,
+  java: javaProfile,
+  ruby: rubyProfile,
 };
 
 export interface ExtractOptions {
