@@ -177,11 +177,6 @@ export class ConnectionManager implements vscode.Disposable {
     given ??= await this.secrets.get(secretKey(p));
     const pgpassword = process.env.PGPASSWORD;
     return choosePassword({ given, pgpassword, pgpass: given || pgpassword ? undefined : await pgpassPassword(p) }).password;
-  /** As libpq: PGPASSWORD when set, else the matching ~/.pgpass (PGPASSFILE) line. */
-  private async passwordFromEnvironment(p: ConnectionProfile): Promise<string | undefined> {
-    if (process.env.PGPASSWORD) return process.env.PGPASSWORD;
-    const { pgpassLookup } = await import('./detect');
-    return pgpassLookup(p);
   }
 
   async disconnect(fire = true): Promise<void> {
