@@ -7,6 +7,4 @@ import { nPlusOne } from './nPlusOne';
 import { advise } from './advise';
 import { health } from './health';
 
-
-
 export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne, advise, health, scan];
