@@ -28,8 +28,9 @@ describe('webview/dashboard (in Chromium)', function () {
   it('the bundle never writes HTML from strings', () => {
     // Our own code: innerHTML is banned by lint; uPlot's only use is on its own static markup.
     const ours = fs
-      .readdirSync(path.join(__dirname, '../../../src/webview'))
-      .map((f) => fs.readFileSync(path.join(__dirname, '../../../src/webview', f), 'utf8'))
+      .readdirSync(path.join(__dirname, '../../../src/webview'), { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => fs.readFileSync(path.join(e.parentPath, e.name), 'utf8'))
       .join('\n')
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\/\/[^\n]*/g, '');
