@@ -75,7 +75,8 @@ export const sqlCommand: CliCommand = {
         continue;
       }
       if (!extractLanguageOf(f.path)) continue;
-      const rel = path.relative(ctx.cwd, f.path) || f.path;
+      const relative = path.relative(ctx.cwd, f.path);
+      const rel = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : f.path;
       const r = await extractSqlSitesDetailed(text, f.path, rel);
       if (r.reason) ctx.err(`pg-lens: ${rel}: ${r.reason}`);
       const sites = r.sites.filter((s) => s.confidence >= minConfidence);

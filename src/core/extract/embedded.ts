@@ -105,7 +105,7 @@ function* queryHotRanges(tree: Tree, query: Query, profile: LanguageProfile, tex
     if (e < 0) e = text.length;
     const last = ranges[ranges.length - 1];
     // Merge nearby lines, but keep each range short: one query call is one uninterrupted step.
-    if (last && s <= last[1] + 200 && e - last[0] < 8000) {
+    if (last && (s <= last[1] || (s <= last[1] + 200 && e - last[0] < 8000))) {
       if (e > last[1]) last[1] = e;
       return;
     }
