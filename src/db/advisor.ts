@@ -89,9 +89,12 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   if (!shape.tables.length) return done({ status: 'not-analysed', message: 'The statement reads no table.', suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   const info = opts.info ?? (await db.serverInfo());
   const refs: TableRef[] = shape.tables.map((t) => ({ schema: t.schema, name: t.name }));
-  const { facts, missing } = await readCatalogFacts(db, refs, { versionNum: info.versionNum, pgTrgm: info.pgTrgm });
+  const { facts, missing, notTables } = await readCatalogFacts(db, refs, { versionNum: info.versionNum, pgTrgm: info.pgTrgm });
   if (missing.length) {
     return done({ status: 'missing-table', message: `No table ${missing.map((m) => (m.schema ? `${m.schema}.` : '') + m.name).join(', ')} in this database; no advice.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
+  }
+  if (notTables.length) {
+    return done({ status: 'not-analysed', message: `${notTables.map((n) => `${n.name} is ${n.kind}`).join(', ')}: index advice looks at tables only.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   }
   return done(await adviseWithFacts(db, sql, params, shape, facts, info, opts));
 }
