@@ -14,7 +14,10 @@ import { explainOnSession } from './advisorExplain';
 import { readCatalogFacts, type TableRef } from './catalog';
 import type { Database, ServerInfo, Session } from './database';
 import { describeError } from './errors';
-import { HypoProver, TransactionProver, type Proof } from './hypo';
+import { HYPO_SQL, HypoProver, TransactionProver, type Proof } from './hypo';
+import { OWN_STATEMENT_MARKER } from './sql';
+
+const TRANSIENT_HYPOPG = `${OWN_STATEMENT_MARKER} CREATE EXTENSION IF NOT EXISTS hypopg`;
 
 export type VerifiedBy = 'hypopg' | 'transaction' | 'none';
 
@@ -89,9 +92,12 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   if (!shape.tables.length) return done({ status: 'not-analysed', message: 'The statement reads no table.', suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   const info = opts.info ?? (await db.serverInfo());
   const refs: TableRef[] = shape.tables.map((t) => ({ schema: t.schema, name: t.name }));
-  const { facts, missing } = await readCatalogFacts(db, refs, { versionNum: info.versionNum, pgTrgm: info.pgTrgm });
+  const { facts, missing, notTables } = await readCatalogFacts(db, refs, { versionNum: info.versionNum, pgTrgm: info.pgTrgm });
   if (missing.length) {
     return done({ status: 'missing-table', message: `No table ${missing.map((m) => (m.schema ? `${m.schema}.` : '') + m.name).join(', ')} in this database; no advice.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
+  }
+  if (notTables.length) {
+    return done({ status: 'not-analysed', message: `${notTables.map((n) => `${n.name} is ${n.kind}`).join(', ')}: index advice looks at tables only.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   }
   return done(await adviseWithFacts(db, sql, params, shape, facts, info, opts));
 }
@@ -119,9 +125,16 @@ export async function adviseWithFacts(db: Database, sql: string, params: unknown
   const run = async (s: Session) => {
     const ctx = { session: s, sql, params, versionNum: info.versionNum };
     const before = await explainOnSession(s, sql, { versionNum: info.versionNum, params });
-    const hypo = hypoOk ? new HypoProver(ctx) : undefined;
     const tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? 1000, statementTimeoutMs: opts.statementTimeoutMs ?? 15000 }) : undefined;
     if (tx) await tx.init();
+    // HypoPG installed on the server but not in this database: on a development profile, create it
+    // inside this transaction (rolled back with everything else) when the role may.
+    let hypoNow = hypoOk;
+    if (!hypoNow && wanted === 'auto' && info.hypopg === 'available' && txOk) {
+      hypoNow = await tryTransientHypopg(s);
+      if (hypoNow) proofNote = 'HypoPG created for this analysis only, inside the rolled-back transaction';
+    }
+    const hypo = hypoNow ? new HypoProver(ctx) : undefined;
     try {
       return await greedy(before);
     } finally {
@@ -224,6 +237,20 @@ function pickBest(proved: { c: IndexCandidate; p: Proof }[]): { c: IndexCandidat
     if ((close && (smaller || simpler)) || (fairlyClose && muchSmaller)) best = x;
   }
   return best;
+}
+
+/** CREATE EXTENSION inside a savepoint of the current transaction; false (and nothing changed) when refused. */
+async function tryTransientHypopg(s: Session): Promise<boolean> {
+  await s.query(HYPO_SQL.savepoint);
+  try {
+    await s.querySingle(TRANSIENT_HYPOPG, []);
+    await s.query(HYPO_SQL.releaseSavepoint);
+    return true;
+  } catch {
+    await s.query(HYPO_SQL.rollbackToSavepoint).catch(() => undefined);
+    await s.query(HYPO_SQL.releaseSavepoint).catch(() => undefined);
+    return false;
+  }
 }
 
 function displayTable(c: IndexCandidate): string {

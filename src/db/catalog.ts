@@ -19,11 +19,10 @@ export function qualifiedName(schema: string | undefined, name: string): string 
 export const CATALOG_SQL = {
   /** $1: text[] of (quoted, optionally qualified) names, resolved through search_path like the statement would. */
   tables: `${OWN_STATEMENT_MARKER} SELECT q.name AS requested, c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
-      c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes
+      c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes
     FROM unnest($1::text[]) AS q(name)
     JOIN pg_class c ON c.oid = to_regclass(q.name)
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p', 'm')`,
+    JOIN pg_namespace n ON n.oid = c.relnamespace`,
   /** $1: oid[] */
   columns: `${OWN_STATEMENT_MARKER} SELECT a.attrelid::int8 AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
     FROM pg_attribute a WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
@@ -64,15 +63,20 @@ export interface TableRef {
 
 export interface CatalogResult {
   facts: CatalogFacts;
-  /** Requested names that do not exist (or are not tables). */
+  /** Requested names that do not exist. */
   missing: TableRef[];
+  /** Requested names that exist but are not tables (views, foreign tables, …): no index advice for them. */
+  notTables: { name: string; kind: string }[];
 }
 
 /** Facts for the given tables (names as the statement writes them; unqualified ones go through search_path). */
 export async function readCatalogFacts(db: Database | Queryable, tables: TableRef[], server: { versionNum: number; pgTrgm: CatalogFacts['pgTrgm'] }): Promise<CatalogResult> {
   const requested = [...new Set(tables.map((t) => qualifiedName(t.schema, t.name)))];
   const q = (text: string, params: unknown[]) => (db as any).query(text, params) as Promise<{ rows: any[] }>;
-  const found = requested.length ? (await q(CATALOG_SQL.tables, [requested])).rows : [];
+  const all = requested.length ? (await q(CATALOG_SQL.tables, [requested])).rows : [];
+  const KINDS: Record<string, string> = { v: 'a view', f: 'a foreign table', S: 'a sequence', c: 'a composite type', i: 'an index' };
+  const notTables = all.filter((r) => !['r', 'p', 'm'].includes(r.relkind)).map((r) => ({ name: r.name, kind: KINDS[r.relkind] ?? `a relation of kind ${r.relkind}` }));
+  const found = all.filter((r) => ['r', 'p', 'm'].includes(r.relkind));
   const byOid = new Map<number, TableFacts>();
   for (const r of found) {
     const oid = Number(r.oid);
@@ -82,6 +86,7 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
     byOid.set(oid, {
       schema: r.schema,
       name: r.name,
+      kind: r.relkind === 'p' ? 'partitioned' : r.relkind === 'm' ? 'matview' : 'table',
       // Never analysed (reltuples = -1): estimate from the pages, as the planner does.
       reltuples: reltuples >= 0 ? reltuples : relpages * 50,
       relpages,
@@ -91,7 +96,7 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
       indexes: [],
     });
   }
-  const missing = tables.filter((t) => !found.some((r) => r.requested === qualifiedName(t.schema, t.name)));
+  const missing = tables.filter((t) => !all.some((r) => r.requested === qualifiedName(t.schema, t.name)));
   const oids = [...byOid.keys()];
   if (oids.length) {
     const [cols, stats, idx, writes] = await Promise.all([
@@ -116,7 +121,7 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
       if (t) t.writes = { inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: Number(r.hot), seqScans: Number(r.seq_scan), idxScans: Number(r.idx_scan) };
     }
   }
-  return { facts: { versionNum: server.versionNum, pgTrgm: server.pgTrgm, tables: [...byOid.values()] }, missing };
+  return { facts: { versionNum: server.versionNum, pgTrgm: server.pgTrgm, tables: [...byOid.values()] }, missing, notTables };
 }
 
 export function indexFactsOf(r: any): IndexFacts {

@@ -12,7 +12,7 @@ import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
 import { adviseWorkload } from '../../db/workload';
 
-const USAGE = 'pg-lens advise [--db URL] [--workload] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] (SQL | --file F [--line N])';
+const USAGE = 'pg-lens advise [--db URL] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--verbose] (SQL | --file F [--line N])';
 
 export const advise: CliCommand = {
   name: 'advise',

@@ -61,6 +61,8 @@ export interface TableWrites {
 export interface TableFacts {
   schema: string;
   name: string;
+  /** Partitioned tables get no candidates (CREATE INDEX CONCURRENTLY does not work on the parent). */
+  kind?: 'table' | 'partitioned' | 'matview';
   reltuples: number;
   relpages: number;
   sizeBytes: number;
@@ -234,6 +236,7 @@ export function indexCandidates(shape: StatementShape, facts: CatalogFacts, opti
   for (const use of shape.tables) {
     const t = findTable(facts, use);
     if (!t) continue; // a table we cannot see: say nothing
+    if (t.kind === 'partitioned') continue; // an index per partition is a different job
     if (t.reltuples < o.minRows) continue;
     for (const c of tableCandidates(use, t, facts, o)) {
       const sig = signature(c);

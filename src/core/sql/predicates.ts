@@ -210,7 +210,7 @@ class Walker {
     // Every column mentioned (INCLUDE needs all of them for an index-only scan).
     const everything = [ast.columns, ast.where, ast.groupBy, ast.having, ast.orderBy, ...(ast.from ?? []).map((f: any) => f.join?.on)];
     for (const piece of everything) {
-      for (const r of refsIn(piece, true)) {
+      for (const r of refsIn(piece)) {
         const t = r.table ? this.resolveTable(scope, r.table) : scope.tables.length === 1 ? scope.tables[0] : undefined;
         if (t && !t.referenced.includes(r.column)) t.referenced.push(r.column);
       }
@@ -498,13 +498,12 @@ export function constantOf(e: any): Constant | undefined {
 }
 
 /** Column references inside an expression (not descending into subqueries). */
-export function refsIn(e: any, intoAll = false): { table?: string; column: string }[] {
+export function refsIn(e: any): { table?: string; column: string }[] {
   const out: { table?: string; column: string }[] = [];
   const walk = (n: any) => {
     if (!n || typeof n !== 'object') return;
     if (Array.isArray(n)) return n.forEach(walk);
-    if (!intoAll && (n.type === 'select' || n.type === 'union' || n.type === 'union all' || n.type === 'with')) return;
-    if (intoAll && (n.type === 'select' || n.type === 'union' || n.type === 'union all' || n.type === 'with')) return;
+    if (n.type === 'select' || n.type === 'union' || n.type === 'union all' || n.type === 'with') return;
     if (n.type === 'ref') {
       if (n.name !== '*') out.push({ table: n.table?.name, column: String(n.name) });
       return;

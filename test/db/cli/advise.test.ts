@@ -22,6 +22,12 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     await t.admin.query(`INSERT INTO accounts (team_id, created_at, plan)
       SELECT g % 5000, now() - g * interval '1 minute', (ARRAY['free','pro'])[1 + g % 2] FROM generate_series(1, 100000) g`);
     await t.admin.query('VACUUM ANALYZE accounts');
+    await t.admin.query('CREATE VIEW accounts_v AS SELECT * FROM accounts');
+    await t.admin.query(`CREATE TABLE parted (id int, k int) PARTITION BY RANGE (id)`);
+    await t.admin.query(`CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (50000)`);
+    await t.admin.query(`CREATE TABLE parted_2 PARTITION OF parted FOR VALUES FROM (50000) TO (100000)`);
+    await t.admin.query(`INSERT INTO parted SELECT g, g % 5000 FROM generate_series(0, 99999) g`);
+    await t.admin.query('ANALYZE parted');
   });
   after(async () => t?.drop());
 
@@ -41,11 +47,18 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
   });
 
   it('an empty list when no index helps, and for SQL it cannot read', async () => {
-    for (const sql of ["SELECT * FROM accounts WHERE plan = 'pro'", 'SELECT * FROM accounts WHERE id = 1', 'MERGE INTO accounts a USING accounts b ON a.id = b.id WHEN MATCHED THEN DO NOTHING', 'SELECT * FROM missing_table WHERE x = 1']) {
+    for (const sql of ["SELECT * FROM accounts WHERE plan = 'pro'", 'SELECT * FROM accounts WHERE id = 1', 'MERGE INTO accounts a USING accounts b ON a.id = b.id WHEN MATCHED THEN DO NOTHING', 'SELECT * FROM missing_table WHERE x = 1',
+      'SELECT * FROM accounts_v WHERE team_id = 1', 'SELECT * FROM parted WHERE k = 1']) {
       const r = await run(['advise', '--db', t.url, '--format', 'json', sql]);
       assert.equal(r.code, 0, r.err);
       assert.deepEqual(JSON.parse(r.out), { suggestions: [] }, sql);
     }
+  });
+
+  it('says why a view gets no advice', async () => {
+    const r = await run(['advise', '--db', t.url, 'SELECT * FROM accounts_v WHERE team_id = 1']);
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.out, 'statement: accounts_v is a view: index advice looks at tables only.');
   });
 
   it('reads the statement at --line of a .sql file, and prints text', async () => {

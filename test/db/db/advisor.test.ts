@@ -85,14 +85,27 @@ describe('db/advisor: labelled workload (real PostgreSQL)', function () {
     assert.ok(r.suggestions.length >= 1, describeSuggestions(r.suggestions));
   });
 
-  it('on a production profile without HypoPG nothing is created: the suggestion is "not verified" or absent', async () => {
+  it('a table over pgLens.index.maxTableSizeMb without HypoPG: "not verified" (information), nothing built', async () => {
+    const r = await adviseStatement(db, 'SELECT * FROM orders WHERE customer_id = 42 ORDER BY placed_at DESC LIMIT 5', undefined, { proof: 'transaction', maxTableSizeMb: 1 });
+    assert.equal(r.status, 'ok', r.message);
+    assert.equal(r.suggestions.length, 1, JSON.stringify(r.tried));
+    const s = r.suggestions[0];
+    assert.equal(s.verifiedBy, 'none');
+    assert.equal(s.costAfter, null);
+    assert.equal(s.planUsesIndex, false);
+    assert.match(s.summary, /^Seq Scan on orders \(200k rows\): an index on \(customer_id/);
+    assert.match(s.summary, /\(not verified\)$/);
+    assert.deepEqual(r.tried, [], 'no index was built for the proof');
+  });
+
+  it('on a production profile without HypoPG nothing is created: the suggestion is "not verified"', async () => {
     const prod = await t.open({ profile: { ...t.profile, environment: 'production' } });
     const r = await adviseStatement(prod, 'SELECT * FROM orders WHERE customer_id = 42 ORDER BY placed_at DESC LIMIT 5', undefined, { proof: hypopg ? 'none' : 'auto' });
     assert.equal(r.status, 'ok', r.message);
-    for (const s of r.suggestions) {
-      assert.equal(s.verifiedBy, 'none');
-      assert.equal(s.costAfter, null);
-    }
+    assert.equal(r.suggestions.length, 1);
+    assert.equal(r.suggestions[0].verifiedBy, 'none');
+    assert.equal(r.suggestions[0].costAfter, null);
+    assert.deepEqual(r.tried, []);
     assert.match(r.proofNote ?? '', /development profiles/);
   });
 });

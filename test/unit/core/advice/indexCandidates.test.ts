@@ -62,8 +62,10 @@ describe('core/advice/indexCandidates', () => {
     assert.deepEqual(ddls("SELECT * FROM orders WHERE status = 'refunded' OR customer_id = 1"), []);
   });
 
-  it('nothing for a table the catalog does not have', () => {
+  it('nothing for a table the catalog does not have, nor for a partitioned parent', () => {
     assert.deepEqual(ddls('SELECT * FROM nowhere WHERE a = 1'), []);
+    assert.deepEqual(ddls('SELECT * FROM orders WHERE customer_id = 1', facts([orders({ kind: 'partitioned' })])), []);
+    assert.ok(ddls('SELECT * FROM orders WHERE customer_id = 1', facts([orders({ kind: 'matview' })])).length > 0);
   });
 
   it('INCLUDE for a narrow select (index-only scan)', () => {
