@@ -406,15 +406,21 @@ const JDBC_TEMPLATE = /^(jdbc|jdbcTemplate|template|namedJdbc|namedParameterJdbc
 const SPRING_DATA = /^(find|get|read|query|search|stream|count|exists|delete|remove|save)\w*$/;
 const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
 
-function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  // The database call may sit inside a longer chain: repo.findById(id).orElseThrow().
-  for (let i = chain.segments.length; i >= 1; i--) {
-    const sub: Chain = { ...chain, segments: chain.segments.slice(0, i) };
-    if (!sub.segments[i - 1].call) continue;
-    const hit = classifyJavaAt(sub, ctx, a);
+/**
+ * The database call may sit inside a longer chain: `repo.findById(id).orElseThrow()` (Java),
+ * `User.find(id).name` (Ruby, where attribute reads are calls): try the longest called prefix first.
+ */
+function classifyPrefixes(chain: Chain, minLength: number, at: (c: Chain) => DbCall | undefined): DbCall | undefined {
+  for (let i = chain.segments.length; i >= minLength; i--) {
+    if (!chain.segments[i - 1].call) continue;
+    const hit = at({ ...chain, segments: chain.segments.slice(0, i) });
     if (hit) return hit;
   }
   return undefined;
+}
+
+function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  return classifyPrefixes(chain, 1, (c) => classifyJavaAt(c, ctx, a));
 }
 
 function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
@@ -467,12 +473,7 @@ const AR_WRITE = /^(create!?|find_or_create_by!?|update!?|update_all|delete_all|
 const PLURALISH = /^(\w*ids|\w*_ids|batch|slice|chunk|group|keys|list|\w+s)$/;
 
 function classifyRuby(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  // Attribute reads are calls in Ruby: User.find(id).name → the database call is User.find(id).
-  for (let i = chain.segments.length; i >= 2; i--) {
-    const hit = classifyRubyAt({ ...chain, segments: chain.segments.slice(0, i) }, ctx, a);
-    if (hit) return hit;
-  }
-  return undefined;
+  return classifyPrefixes(chain, 2, (c) => classifyRubyAt(c, ctx, a));
 }
 
 function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {

@@ -2,7 +2,9 @@ import { strict as assert } from 'node:assert';
 import { Client } from 'pg';
 import { diffSnapshots, queryIdOf, readStatements, snapshotStatements, StatsUnavailableError } from '../../../src/db/queryStats';
 import { OWN_STATEMENT_MARKER } from '../../../src/db/sql';
-import { matchStatements, observedFindings, observedReport, type SqlSiteRef } from '../../../src/core/nplusone';
+import { findSqlCalls, matchStatements, observedFindings, observedReport, type SqlSiteRef } from '../../../src/core/nplusone';
+import { lineStarts, positionAt } from '../../../src/core/findings';
+import { useTreeSitterFromNodeModules } from '../../unit/support/treeSitter';
 import { loadPgParser, normalizeSql } from '../../../src/core/sql/statement';
 import { announceFallback, capabilities, createTestDatabase, rejectsWith, type TestDatabase } from '../support';
 
@@ -69,6 +71,37 @@ describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)'
     assert.equal(findings[0].evidence?.calls, 200);
     const report = observedReport(matches, {}, (f) => f.replace('/app/', ''));
     assert.match(report, /src\/orders\.ts:8\n {2}200 calls, 1\.00 rows\/call/);
+  });
+
+  it('end to end: the SQL of a source file (found by the detector) is matched to what the database saw, at its line', async function () {
+    if (!hasStats) this.skip();
+    useTreeSitterFromNodeModules();
+    const source = [
+      "import { Pool } from 'pg';",
+      'const pool = new Pool();',
+      'export async function emails(ids: number[]) {',
+      '  for (const id of ids) {',
+      "    await pool.query('SELECT id, email FROM users WHERE id = ?', [id]);",
+      '  }',
+      '}',
+    ].join('\n');
+    const calls = await findSqlCalls(source, 'app/emails.ts');
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0].sql, BY_ID, '? placeholders become $n');
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const starts = lineStarts(source);
+    const sites: SqlSiteRef[] = await Promise.all(calls.map(async (c) => ({
+      file: 'app/emails.ts', span: c.span, line: positionAt(starts, c.span.start).line, sql: c.sql, queryId: await queryIdOf(db, c.sql, { info }),
+    })));
+    const before = await snapshotStatements(db);
+    await runApp(120);
+    const delta = await diffSnapshots(db, before, await snapshotStatements(db));
+    const flagged = observedFindings(matchStatements(delta, sites, normalizeSql));
+    assert.equal(flagged.length, 1);
+    assert.equal(positionAt(starts, flagged[0].span.start).line, 4, 'at the line of the call');
+    assert.equal(flagged[0].evidence?.calls, 120);
+    assert.equal(flagged[0].evidence?.matchedBy, version >= 140000 ? 'query-id' : 'text');
   });
 
   it('the 14–15 path (PREPARE + EXPLAIN EXECUTE) gives the same query id as GENERIC_PLAN', async function () {
