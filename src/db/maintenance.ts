@@ -162,8 +162,9 @@ async function runAlone(db: Database, s: Session, statement: string, opts: Maint
     timer = setTimeout(poll, 1000);
   }
   try {
-    // Simple protocol, no parameters: one utility statement with identifiers quoted part by part.
-    await s.query(statement);
+    // Simple protocol, no parameters: one utility statement with identifiers quoted part by part,
+    // marked like every statement of ours.
+    await s.query(`${M} ${statement}`);
   } finally {
     running = false;
     if (timer) clearTimeout(timer);

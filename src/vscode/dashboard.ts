@@ -54,6 +54,7 @@ export class DashboardPanel implements vscode.Disposable {
   private alertState: AlertState = new Set();
   private refreshing = false;
   private busyActions = new Set<string>();
+  private initMessage: Extract<ToWebview, { type: 'init' }> | undefined;
 
   static show(ctx: PgLensContext): void {
     if (DashboardPanel.current) {
@@ -80,7 +81,9 @@ export class DashboardPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
       panel.onDidChangeViewState(() => {
-        if (panel.visible) this.schedule(0);
+        // Hidden webviews are destroyed (no retainContextWhenHidden): hold messages until the new one is ready.
+        if (!panel.visible) this.ready = false;
+        else this.schedule(0);
       }),
       ctx.connections.onDidChange(() => this.schedule(0)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -116,8 +119,12 @@ export class DashboardPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
+        // A fresh webview (first open, or shown again after being hidden) gets the whole state again.
+        if (this.initMessage) this.post(this.initMessage);
+        if (this.healthAt) this.post({ type: 'health', findings: this.findings, atMs: this.healthAt });
         for (const m of this.queue.splice(0)) void this.panel.webview.postMessage(m);
         this.postAudit();
+        if (this.conn) void this.postHistory();
         this.schedule(0);
         return;
       case 'refreshHealth':
@@ -211,14 +218,15 @@ export class DashboardPanel implements vscode.Disposable {
     this.healthAt = 0;
     this.snapshotAt = 0;
     this.findings = [];
-    this.post({
+    this.initMessage = {
       type: 'init',
       profileName: conn.profile.name,
       readOnly: conn.db.readOnly,
       refreshMs: this.ctx.config.dashboardRefreshMs,
       statementsState: info.pgStatStatements,
       replica: fromReplica,
-    });
+    };
+    this.post(this.initMessage);
     this.postHistory();
   }
 
@@ -227,6 +235,7 @@ export class DashboardPanel implements vscode.Disposable {
     this.conn = undefined;
     this.statsDb = undefined;
     this.reader = undefined;
+    this.initMessage = undefined;
     if (own) await own.close();
   }
 

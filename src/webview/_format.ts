@@ -1,4 +1,5 @@
 /** Number and time formatting for the dashboard (pure, shared by the webview and tests). */
+import { fmtBytes as formatBytes } from '../core/health/checks/bloat';
 export function fmtNum(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   const a = Math.abs(n);
@@ -26,15 +27,7 @@ export function fmtSeconds(s: number | null | undefined): string {
 }
 
 export function fmtBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
-  const u = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < u.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? Math.round(v) : v.toFixed(1)} ${u[i]}`;
+  return n === null || n === undefined || !Number.isFinite(n) ? '–' : formatBytes(n);
 }
 
 export function fmtPct(r: number | null | undefined, digits = 1): string {

@@ -362,13 +362,7 @@ function renderLive(): void {
 }
 
 function renderAll(): void {
-  renderHeader();
-  renderTiles();
-  renderBlocking();
-  renderActivity();
-  renderStatements();
-  renderProgress();
-  renderReplication();
+  renderLive();
   renderHealth();
   renderTrends();
   renderAudit();

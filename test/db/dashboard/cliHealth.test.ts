@@ -1,0 +1,50 @@
+/** `pg-lens health` end to end through the CLI's main(): JSON shape, text, exit codes, usage errors. */
+import * as assert from 'node:assert/strict';
+import { main } from '../../../src/cli/main';
+import { createTestDatabase, type TestDatabase } from '../support';
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: process.cwd() });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('pg-lens health', function () {
+  this.timeout(60000);
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('cli_health');
+    await t.admin.query(`CREATE SCHEMA "s.x"`);
+    await t.admin.query(`CREATE TABLE "s.x"."p" (id int PRIMARY KEY)`);
+    await t.admin.query(`CREATE TABLE "s.x"."c <i>" (id int PRIMARY KEY, p_id int REFERENCES "s.x".p (id))`);
+  });
+  after(async () => t?.drop());
+
+  it('--format json: one entry per finding with check id, objects by schema and name, evidence and fix SQL', async () => {
+    const r = await run(['health', '--db', t.url, '--format', 'json', '--check', 'unindexed-foreign-key']);
+    assert.equal(r.code, 0, r.err); // an info finding only: exit 0
+    const json = JSON.parse(r.out);
+    assert.equal(json.length, 1);
+    assert.deepEqual(Object.keys(json[0]).sort(), ['category', 'checkId', 'evidence', 'fixSql', 'message', 'objects', 'severity']);
+    assert.equal(json[0].checkId, 'unindexed-foreign-key');
+    assert.deepEqual(json[0].objects[0], { kind: 'constraint', schema: 's.x', name: 'c <i>_p_id_fkey', table: 'c <i>' });
+    assert.deepEqual(json[0].fixSql, ['CREATE INDEX CONCURRENTLY ON "s.x"."c <i>" (p_id);']);
+  });
+
+  it('text output and exit code 1 when a warning is found', async () => {
+    await t.admin.query(`CREATE INDEX never_used ON "s.x".p (id)`);
+    const r = await run(['health', '--db', t.url, '--check', 'unused-index']);
+    assert.equal(r.code, 1);
+    assert.match(r.out, /WARNING unused-index: Index s\.x\.never_used/);
+    assert.match(r.out, /fix: DROP INDEX CONCURRENTLY "s\.x"\.never_used;/);
+  });
+
+  it('usage errors are one line with exit code 2', async () => {
+    const a = await run(['health', '--db', t.url, '--check', 'no-such-check']);
+    assert.equal(a.code, 2);
+    assert.match(a.err, /Unknown check "no-such-check"/);
+    const b = await run(['health', '--db', t.url, '--format', 'xml']);
+    assert.equal(b.code, 2);
+  });
+});
