@@ -1,5 +1,5 @@
 /**
- * End-to-end scan throughput (walk → read → extract → rules → findings), as `pg-lens scan` runs it:
+ * End-to-end scan throughput (walk → read → extract → rules and N+1 detection → findings), as `pg-lens scan` runs it:
  *  - without a database: over examples/ and over a generated 200,000-line repository (lines/s);
  *  - with a database: over examples/shop with its schema loaded (embedded PostgreSQL), evidence cold
  *    (a fresh DbEvidence: catalog queries and EXPLAINs) and warm (the same DbEvidence again, facts cached).
@@ -24,7 +24,7 @@ async function timeScan(paths: string[], cwd: string, evidence?: DbEvidence) {
   const ms = performance.now() - t;
   return {
     files: r.files, lines: r.lines, sites: r.sites, findings: r.findings.length, ms: Math.round(ms), linesPerSecond: Math.round(r.lines / (ms / 1000)),
-    extractMs: Math.round(r.timings.extractMs), rulesMs: Math.round(r.timings.analyzers.rules ?? 0),
+    extractMs: Math.round(r.timings.extractMs), rulesMs: Math.round(r.timings.analyzers.rules ?? 0), nPlusOneMs: Math.round(r.timings.analyzers['n-plus-one'] ?? 0),
   };
 }
 

@@ -19,7 +19,7 @@ import { runHealth } from '../../db/health';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { readStatementCosts } from '../../db/statementCost';
 import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
-import { parseScanArgs, runScan } from './scan';
+import { runScan, SCAN_FILE_OPTIONS, scanOptionsFrom } from './scan';
 
 /** How many statements the report lists. */
 export const TOP_STATEMENTS = 25;
@@ -38,25 +38,18 @@ export function healthRows(findings: HealthFinding[]): HealthCheck[] {
 export const report: CliCommand = {
   name: 'report',
   summary: 'findings, health checks and top statements in one self-contained HTML or Markdown file to share',
-  usage: 'pg-lens report --db URL [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--title TEXT]',
+  usage: 'pg-lens report --db URL [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--title TEXT]',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        db: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        title: { type: 'string' },
-        exclude: { type: 'string', multiple: true, default: [] },
-        rule: { type: 'string', multiple: true, default: [] },
-        'max-file-size-kb': { type: 'string', default: '2048' },
-      },
+      options: { ...SCAN_FILE_OPTIONS, db: { type: 'string' as const }, out: { type: 'string' as const, short: 'o' }, title: { type: 'string' as const } },
     });
     if (!values.out) throw new UsageError('--out report.html or --out report.md is required');
     const ext = path.extname(values.out).toLowerCase();
     if (ext !== '.html' && ext !== '.htm' && ext !== '.md') throw new UsageError(`--out must end in .html or .md (got "${values.out}")`);
-    const scanOpts = parseScanArgs([...positionals, ...(values.exclude ?? []).flatMap((x) => ['--exclude', x]), ...(values.rule ?? []).flatMap((x) => ['--rule', x]), '--max-file-size-kb', values['max-file-size-kb'] ?? '2048']);
+    const scanOpts = scanOptionsFrom({ ...values, db: undefined }, positionals);
     const paths = positionals;
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 30000 });
     try {

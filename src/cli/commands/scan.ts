@@ -30,25 +30,37 @@ export interface ScanCliOptions {
   maxFileSizeKb: number;
 }
 
+/** Options about which files and rules, shared by `scan` and `report`. */
+export const SCAN_FILE_OPTIONS = {
+  exclude: { type: 'string' as const, multiple: true as const, default: [] as string[] },
+  rule: { type: 'string' as const, multiple: true as const, default: [] as string[] },
+  severity: { type: 'string' as const },
+  'max-file-size-kb': { type: 'string' as const, default: '2048' },
+};
+
 export function parseScanArgs(argv: string[]): ScanCliOptions {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     strict: true,
     options: {
+      ...SCAN_FILE_OPTIONS,
       db: { type: 'string' },
       format: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'error' },
-      exclude: { type: 'string', multiple: true, default: [] },
-      rule: { type: 'string', multiple: true, default: [] },
-      severity: { type: 'string' },
       output: { type: 'string', short: 'o' },
-      'max-file-size-kb': { type: 'string', default: '2048' },
     },
   });
-  const format = values.format as ScanCliOptions['format'];
+  return scanOptionsFrom(values, positionals);
+}
+
+type ScanValues = { db?: string; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
+
+/** Validate parsed scan arguments (one clear UsageError per problem). */
+export function scanOptionsFrom(values: ScanValues, positionals: string[]): ScanCliOptions {
+  const format = (values.format ?? 'text') as ScanCliOptions['format'];
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`);
-  const failOn = values['fail-on'] as ScanCliOptions['failOn'];
+  const failOn = (values['fail-on'] ?? 'error') as ScanCliOptions['failOn'];
   if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${values['fail-on']}")`);
   const severity: Record<string, string> = {};
   if (values.severity) Object.assign(severity, readSeverityFile(values.severity));
@@ -59,7 +71,7 @@ export function parseScanArgs(argv: string[]): ScanCliOptions {
   }
   const known = new Set(allRuleMeta().map((r) => r.id));
   for (const id of Object.keys(severity)) if (!known.has(id)) throw new UsageError(`unknown rule id "${id}" (see docs/rules/README.md)`);
-  const maxKb = Number(values['max-file-size-kb']);
+  const maxKb = Number(values['max-file-size-kb'] ?? 2048);
   if (!(maxKb > 0)) throw new UsageError('--max-file-size-kb must be a positive number');
   return { paths: positionals.length ? positionals : ['.'], db: values.db, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb };
 }
