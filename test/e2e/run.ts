@@ -151,8 +151,8 @@ async function main(): Promise<number> {
         await page.screenshot({ path: path.join(RESULTS, `${name}-FAILED.png`) }).catch(() => undefined);
         results.push({ title: step.title, file, ok: false, ms: Date.now() - ts, error: msg });
         log(`  ✘ ${step.title}: ${msg}`);
-        // Later steps build on earlier ones (connection, open files): stop at the first failure.
-        break;
+        // Each step opens what it needs: go on, so one run reports every step's state.
+        await page.keyboard.press('Escape').catch(() => undefined);
       }
     }
     const activation = activationTiming(path.join(userDataDir, 'logs'));
