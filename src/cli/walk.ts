@@ -79,12 +79,16 @@ function readRules(dir: string, log: (l: string) => void): Rules | undefined {
   }
 }
 
+/** As git: the deepest .gitignore with an opinion on the path decides (so `!file` re-includes). */
 function isIgnored(abs: string, isDir: boolean, rules: Rules[]): boolean {
-  for (const r of rules) {
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const r = rules[i];
     let rel = path.relative(r.dir, abs);
     if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
     rel = rel.split(path.sep).join('/');
-    if (r.ig.ignores(isDir ? rel + '/' : rel)) return true;
+    const t = r.ig.test(isDir ? rel + '/' : rel);
+    if (t.ignored) return true;
+    if (t.unignored) return false;
   }
   return false;
 }

@@ -83,6 +83,8 @@ export interface FileResult {
   sites: SqlSite[];
   findings: Finding[];
   errors: string[];
+  /** Milliseconds spent in SQL extraction and in each analyzer (for benchmarks). */
+  timings: { extractMs: number; analyzers: Record<string, number> };
 }
 
 /** Every analyzer over one file's text; suppression comments and severity settings applied. */
@@ -90,22 +92,27 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   const language = input.languageId ?? input.path;
   const errors: string[] = [];
   let sites: SqlSite[] = [];
+  const timings: FileResult['timings'] = { extractMs: 0, analyzers: {} };
+  let t = performance.now();
   try {
     sites = await (opts.extract ?? extractSqlSites)(input.text, language, input.path);
   } catch (e) {
     errors.push(`SQL extraction failed: ${oneLine(e)}`);
   }
+  timings.extractMs = performance.now() - t;
   const findings: Finding[] = [];
   for (const a of opts.analyzers) {
+    t = performance.now();
     try {
       findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites })));
     } catch (e) {
       errors.push(`${a.id}: ${oneLine(e)}`);
     }
+    timings.analyzers[a.id] = performance.now() - t;
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);
-  return { file: input.path, sites, findings: sortFindings(applySuppressions(input.text, findings, opts.severity ?? {})), errors };
+  return { file: input.path, sites, findings: sortFindings(applySuppressions(input.text, findings, opts.severity ?? {})), errors, timings };
 }
 
 export interface ScanResult {
@@ -119,11 +126,15 @@ export interface ScanResult {
   cancelled: boolean;
   /** File texts by path (for positions), only when keepText was set. */
   texts: Map<string, string>;
+  /** Every SQL site found, only when keepSites was set. */
+  siteList: SqlSite[];
+  /** Total milliseconds in SQL extraction and per analyzer. */
+  timings: FileResult['timings'];
 }
 
 /** Scan files one after another (the caller's iterator decides what to read). */
-export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileInput>, opts: ScanOptions & { keepText?: boolean }): Promise<ScanResult> {
-  const result: ScanResult = { files: 0, lines: 0, sites: 0, findings: [], rules: ruleMetaOf(opts.analyzers), errors: [], cancelled: false, texts: new Map() };
+export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileInput>, opts: ScanOptions & { keepText?: boolean; keepSites?: boolean }): Promise<ScanResult> {
+  const result: ScanResult = { files: 0, lines: 0, sites: 0, findings: [], rules: ruleMetaOf(opts.analyzers), errors: [], cancelled: false, texts: new Map(), siteList: [], timings: { extractMs: 0, analyzers: {} } };
   const onError = (file: string, message: string) => {
     result.errors.push({ file, message });
     opts.onError?.(file, message);
@@ -139,6 +150,9 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     result.sites += r.sites.length;
     result.findings.push(...r.findings);
     if (opts.keepText) result.texts.set(file.path, file.text);
+    if (opts.keepSites) result.siteList.push(...r.sites);
+    result.timings.extractMs += r.timings.extractMs;
+    for (const [id, ms] of Object.entries(r.timings.analyzers)) result.timings.analyzers[id] = (result.timings.analyzers[id] ?? 0) + ms;
     opts.onFile?.({ file: file.path, index: result.files - 1, findings: r.findings, sites: r.sites.length });
   }
   if (!result.cancelled) {

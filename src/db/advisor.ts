@@ -167,13 +167,18 @@ export async function adviseWithFacts(db: Database, sql: string, params: unknown
         }
         if (!proved.length) break;
         const best = pickBest(proved);
+        // One index per table and statement: the others on that table do the same job.
+        remaining = remaining.filter((c) => !(c.schema === best.c.schema && c.table === best.c.table));
+        if (!remaining.length || suggestions.length + 1 >= maxIndexes) {
+          // Last round: the proof already made is the answer (no need to build it again).
+          suggestions.push(toSuggestion(best.c, best.p, current, facts));
+          break;
+        }
         // Keep the winner in place (prove again, no undo) and try the others on top of it.
         const kept = await proveOne(best.c);
         if (kept === 'unverifiable') break;
         suggestions.push(toSuggestion(best.c, kept, current, facts));
         current = kept.plan;
-        // One index per table and statement: the others on that table do the same job.
-        remaining = remaining.filter((c) => !(c.schema === best.c.schema && c.table === best.c.table));
       }
       // Candidates nobody could prove: report the strongest per table as not verified, when the
       // plan scans that table sequentially and the predicates are selective.

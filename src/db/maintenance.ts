@@ -12,6 +12,7 @@ import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
 import { PgLensError } from './errors';
 import { OWN_STATEMENT_MARKER as M } from './sql';
+import { registerOwnStatements } from './stats';
 
 export const MAINTENANCE_SQL = {
   relationByOid: `${M} SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, c.relispopulated AS populated,
@@ -170,3 +171,5 @@ async function runAlone(db: Database, s: Session, statement: string, opts: Maint
     await s.query(MAINTENANCE_SQL.setStatementTimeout, [before.st, before.lt]).catch(() => s.markBroken());
   }
 }
+
+registerOwnStatements(Object.values(MAINTENANCE_SQL));

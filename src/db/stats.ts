@@ -5,8 +5,9 @@
  *     pg_stat_progress_*;
  *  2. pg_stat_statements(false) — counters without texts — for this database.
  * Texts come only for the statements shown, by queryid, and are cached; statements whose text
- * carries our marker are remembered and left out from then on. Table/index cache hit ratios walk
- * every relation, so they are read every `detailEvery` refreshes, not every time.
+ * carries our marker (or our statements' shape) are remembered and left out from then on.
+ * Table/index cache hit ratios walk every relation (40,000 on a big schema), so they are read every
+ * `detailEvery` refreshes, not every time.
  */
 import { blockingChains, computeRates, hitRatio, statementView, type CounterSample, type StatementCounters } from '../core/dashboard/live';
 import { OwnStatementMatcher } from '../core/dashboard/ownStatements';
@@ -18,19 +19,21 @@ import { OWN_STATEMENT_MARKER as M, SQL } from './sql';
 
 const SESSIONS_JSON = `(SELECT coalesce(json_agg(x), '[]') FROM (${HEALTH_SQL.sessions.slice(M.length + 1)} AND a.state IS DISTINCT FROM 'idle' AND NOT (a.pid = pg_backend_pid() OR a.application_name = $2)) x)`;
 
+/** Names by scalar look-ups (index scans by oid): a join would hash all of pg_class even when nothing runs. */
+const REL_SCHEMA = (col: string) => `(SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ${col})`;
+const REL_NAME = (col: string) => `(SELECT c.relname FROM pg_class c WHERE c.oid = ${col})`;
 const PROGRESS_JSON = `(SELECT coalesce(json_agg(p), '[]') FROM (
-    SELECT 'vacuum' AS kind, v.pid, n.nspname AS schema, c.relname AS relation, NULL::text AS index, v.phase::text AS phase,
+    SELECT 'vacuum' AS kind, v.pid, ${REL_SCHEMA('v.relid')} AS schema, ${REL_NAME('v.relid')} AS relation, NULL::text AS index, v.phase::text AS phase,
       v.heap_blks_scanned::float8 AS done, v.heap_blks_total::float8 AS total
-      FROM pg_stat_progress_vacuum v LEFT JOIN pg_class c ON c.oid = v.relid LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+      FROM pg_stat_progress_vacuum v
     UNION ALL
-    SELECT 'analyze', a.pid, n.nspname, c.relname, NULL, a.phase::text, a.sample_blks_scanned::float8, a.sample_blks_total::float8
-      FROM pg_stat_progress_analyze a LEFT JOIN pg_class c ON c.oid = a.relid LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
+    SELECT 'analyze', a.pid, ${REL_SCHEMA('a.relid')}, ${REL_NAME('a.relid')}, NULL, a.phase::text, a.sample_blks_scanned::float8, a.sample_blks_total::float8
+      FROM pg_stat_progress_analyze a
     UNION ALL
-    SELECT 'create index', i.pid, n.nspname, c.relname, ic.relname, i.phase::text,
+    SELECT 'create index', i.pid, ${REL_SCHEMA('i.relid')}, ${REL_NAME('i.relid')}, ${REL_NAME('i.index_relid')}, i.phase::text,
       CASE WHEN i.blocks_total > 0 THEN i.blocks_done ELSE i.tuples_done END::float8,
       CASE WHEN i.blocks_total > 0 THEN i.blocks_total ELSE i.tuples_total END::float8
-      FROM pg_stat_progress_create_index i LEFT JOIN pg_class c ON c.oid = i.relid LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN pg_class ic ON ic.oid = i.index_relid) p)`;
+      FROM pg_stat_progress_create_index i) p)`;
 
 const CHECKPOINTS_17 = `(SELECT json_build_object('timed', num_timed, 'requested', num_requested) FROM pg_stat_checkpointer)`;
 const CHECKPOINTS_16 = `(SELECT json_build_object('timed', checkpoints_timed, 'requested', checkpoints_req) FROM pg_stat_bgwriter)`;
@@ -78,7 +81,7 @@ export const STATS_SQL = {
     FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
     GROUP BY queryid`,
   /** Texts of the listed queryids only. $1 = queryids, $2 = text limit. */
-  statementTexts: `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query
+  statementTexts: `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length
     FROM pg_stat_statements(true) WHERE queryid = ANY ($1::bigint[]) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
 } as const;
 
@@ -87,12 +90,14 @@ export interface StatsReaderOptions {
   pgStatStatements: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable';
   /** Statements shown per sort key. */
   topN?: number;
-  /** Read the table/index cache ratios every this many refreshes. */
+  /** Read the table/index cache ratios every this many refreshes (default 30: once a minute at 2 s). */
   detailEvery?: number;
   fromReplica?: boolean;
 }
 
 const TEXT_CACHE_MAX = 5000;
+/** The refresh statements run every few seconds: planned once per session (their planning costs more than running them). */
+const PREPARE = { prepare: true } as const;
 
 /** One per dashboard panel: keeps the baseline, the previous sample and the text cache. */
 export class StatsReader {
@@ -114,13 +119,13 @@ export class StatsReader {
     const started = Date.now();
     const v = this.opts.versionNum;
     const live = v >= 170000 ? STATS_SQL.live17 : v >= 140000 ? STATS_SQL.live14 : STATS_SQL.live13;
-    const wantRatios = this.refreshes % (this.opts.detailEvery ?? 5) === 0;
+    const wantRatios = this.refreshes % (this.opts.detailEvery ?? 30) === 0;
     this.refreshes++;
     const pss = this.opts.pgStatStatements === 'ready';
     const [liveRes, stmtRes, ratioRes] = await Promise.all([
-      this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME]),
-      pss ? this.db.query(v >= 130000 ? STATS_SQL.statements : STATS_SQL.statements12).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
-      wantRatios ? this.db.query(STATS_SQL.cacheRatios) : Promise.resolve(undefined),
+      this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME], PREPARE),
+      pss ? this.db.query(v >= 130000 ? STATS_SQL.statements : STATS_SQL.statements12, [], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
+      wantRatios ? this.db.query(STATS_SQL.cacheRatios, [], PREPARE) : Promise.resolve(undefined),
     ]);
     const r = liveRes.rows[0];
     const byState: Record<string, number> = {};
@@ -190,7 +195,7 @@ export class StatsReader {
         let foundOwn = false;
         for (const row of t.rows) {
           this.texts.set(row.id, row.query ?? '');
-          if (ownStatements.isOwn(row.query ?? '')) {
+          if (ownStatements.isOwn(row.query ?? '', Number(row.full_length) > QUERY_TEXT_LIMIT)) {
             this.own.add(row.id);
             foundOwn = true;
           }
@@ -212,4 +217,23 @@ export const ownStatements = new OwnStatementMatcher([...Object.values(SQL), ...
 
 export function registerOwnStatements(texts: Iterable<string>): void {
   ownStatements.add(texts);
+}
+
+export const SIZE_SQL = {
+  /** Database size and the largest tables (heap + TOAST + indexes from relpages: no relation locks). $1 = how many tables. */
+  sizes: `${M} SELECT pg_database_size(current_database())::float8 AS database_bytes,
+    (SELECT coalesce(json_agg(x), '[]') FROM (
+      SELECT n.nspname AS schema, c.relname AS name,
+        (c.relpages + coalesce(t.relpages, 0) + coalesce((SELECT sum(ic.relpages) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), 0))::float8
+          * current_setting('block_size')::float8 AS bytes
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+      WHERE c.relkind IN ('r', 'm') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+      ORDER BY bytes DESC LIMIT $1) x) AS tables`,
+} as const;
+ownStatements.add(Object.values(SIZE_SQL));
+
+/** Sizes for the history: the database and its largest tables. */
+export async function readSizes(db: Pick<Database, 'query'>, topTables = 30): Promise<{ databaseBytes: number; tables: { schema: string; name: string; bytes: number }[] }> {
+  const r = (await db.query(SIZE_SQL.sizes, [topTables])).rows[0];
+  return { databaseBytes: Number(r.database_bytes), tables: (r.tables as any[]).map((t) => ({ schema: t.schema, name: t.name, bytes: Number(t.bytes) })) };
 }

@@ -17,7 +17,7 @@ export const WORKLOAD_SQL = {
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND s.calls >= $1
       AND s.query NOT LIKE '/* pg-lens */%'
-      AND s.query ~* '^\\s*(select|with|update|delete)\\b'
+      AND s.query ~* '^\\s*(select|with|update|delete)\\y'
     ORDER BY s.total_exec_time DESC
     LIMIT $2`,
   /** $1: table names as schema.name (quoted). */

@@ -66,6 +66,23 @@ export class Config {
   get dashboardRefreshMs(): number {
     return clamp(this.cfg.get<number>('dashboard.refreshIntervalMs', 2000), 500, 600000);
   }
+  /** Index advice: a suggestion must cut the estimated cost by at least this share. */
+  get indexMinCostReduction(): number {
+    return clamp(this.cfg.get<number>('index.minCostReduction', 0.3), 0, 1);
+  }
+  /** Index advice without HypoPG: real indexes in a rolled-back transaction only on tables below this size. */
+  get indexMaxTableSizeMb(): number {
+    return clamp(this.cfg.get<number>('index.maxTableSizeMb', 50), 0, 1e7);
+  }
+  get alertMeanTimeMs(): number {
+    return clamp(this.cfg.get<number>('alerts.meanTimeMs', 500), 0, 86400000);
+  }
+  get alertConnectionsShare(): number {
+    return clamp(this.cfg.get<number>('alerts.connectionsShare', 0.9), 0, 1);
+  }
+  get alertBlockingSeconds(): number {
+    return clamp(this.cfg.get<number>('alerts.blockingSeconds', 30), 0, 86400);
+  }
   get<T>(key: string, fallback: T): T {
     return this.cfg.get<T>(key, fallback);
   }

@@ -9,12 +9,15 @@ import { ConnectionManager } from './connections';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
+import { registerDashboard } from './dashboard';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 import { registerCopySql } from './copySql';
 import { registerNPlusOne } from './nPlusOne';
 import { registerRuleDiagnostics } from './ruleDiagnostics';
 import { registerScanWorkspace } from './scanWorkspace';
 import { registerCostLens } from './costLens';
+import { registerPlans } from './plans/index';
+import { registerIndexAdvice } from './indexAdvice';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -41,6 +44,9 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerRuleDiagnostics(ctx);
   registerScanWorkspace(ctx);
   registerCostLens(ctx);
+  registerPlans(ctx);
+  registerIndexAdvice(ctx);
+  registerDashboard(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {

@@ -10,6 +10,7 @@ import type { Finding } from '../core/findings';
 import type { Rewrite } from '../core/nplusone/rewrites';
 import type { PgLensContext } from './main';
 import { registerRecordQueries } from './recordQueries';
+import { registerScanAnalyzer } from './scanWorkspace';
 
 export const N_PLUS_ONE = 'n-plus-one';
 export const SHOW_REWRITE_COMMAND = 'pgLens.showNPlusOneRewrite';
@@ -148,4 +149,8 @@ export function registerNPlusOne(ctx: PgLensContext): void {
     vscode.commands.registerCommand(SHOW_REWRITE_COMMAND, (r: Rewrite) => showRewrite(r)),
   );
   registerRecordQueries(ctx);
+  // Scan Workspace: N+1 for the files that are not open (open ones are shown live above).
+  void import('../core/nplusone/analyzer').then(({ nPlusOneAnalyzer }) => {
+    ctx.extension.subscriptions.push(registerScanAnalyzer(nPlusOneAnalyzer({ skip: (file) => vscode.workspace.textDocuments.some((d) => d.uri.fsPath === file) })));
+  });
 }

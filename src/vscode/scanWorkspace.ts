@@ -70,8 +70,8 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
           onError: (file, m) => ctx.log.warn(`scan: ${file}: ${m}`),
           onFile: ({ file, index, findings }) => {
             const doc = open.get(file);
-            // Open documents show the rules live; the scan adds only the other analyses' findings there.
-            const shown: Finding[] = doc ? findings.filter((f) => !liveRuleIds.has(f.ruleId)) : findings;
+            // Open documents show the rules and N+1 live; the scan adds only the other analyses' findings there.
+            const shown: Finding[] = doc ? findings.filter((f) => !liveRuleIds.has(f.ruleId) && f.ruleId !== 'n-plus-one') : findings;
             const uri = vscode.Uri.file(file);
             if (shown.length) collection.set(uri, toDiagnostics(shown, doc ? (o) => doc.positionAt(o) : positionsOf(textCache.get(file) ?? '')));
             textCache.delete(file);

@@ -10,6 +10,7 @@ import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
 import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
+import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../treeSitterDir';
 import { walkSourceFiles } from '../walk';
@@ -82,8 +83,12 @@ function readSeverityFile(file: string): Record<string, string> {
 }
 
 /** Run the scan (shared by `scan` and `report`). Analyzers beyond the rules are plugged in by the caller. */
-export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource } = {}): Promise<ScanResult> {
-  const analyzers: Analyzer[] = [rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }), ...(extra.analyzers ?? [])];
+export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource; keepSites?: boolean } = {}): Promise<ScanResult> {
+  const analyzers: Analyzer[] = [
+    rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }),
+    nPlusOneAnalyzer(),
+    ...(extra.analyzers ?? []),
+  ];
   configureTreeSitterForCli();
   const files = walkSourceFiles(opts.paths, { cwd: ctx.cwd, exclude: opts.exclude, maxFileSizeBytes: opts.maxFileSizeKb * 1024, log: (m) => ctx.err(m) });
   const relative = async function* () {
@@ -93,8 +98,10 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
       else yield { path: toRelative(ctx.cwd, f.path), text };
     }
   };
-  return scanFiles(relative(), { analyzers, severity: opts.severity, keepText: true, onError: (file, m) => ctx.err(`pg-lens scan: ${file}: ${m}`) });
+  return scanFiles(relative(), { analyzers, severity: opts.severity, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${file}: ${m}`) });
 }
+
+/** N+1 detection (src/core/nplusone) as a scan analyzer. */
 
 /** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
 export async function readSourceText(file: string): Promise<string | undefined> {

@@ -6,6 +6,7 @@
 import type { Finding, Severity } from '../findings';
 import { ident } from '../sql/predicates';
 import { indexName, normalizeIndexText, type IndexFacts } from './indexCandidates';
+import { formatBytes } from './planSummary';
 
 export type AuditRuleId = 'unindexed-foreign-key' | 'duplicate-index' | 'unused-index' | 'invalid-index';
 
@@ -183,13 +184,6 @@ export function unusedIndexes(facts: AuditFacts, opts: AuditOptions = {}): Audit
       message: `Index ${i.name} on ${i.table} has not been used by any query${since}${i.sizeBytes !== undefined ? `; it takes ${formatBytes(i.sizeBytes)}` : ''} and slows every write. Check replicas and rare jobs before dropping it.`,
       fix: `DROP INDEX CONCURRENTLY IF EXISTS ${qualified(i.schema, i.name)};`,
     }));
-}
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} kB`;
-  return `${n} bytes`;
 }
 
 /** As Findings (no file: span 0..0), for health checks, the CLI and SARIF. */

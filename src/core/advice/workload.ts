@@ -70,7 +70,7 @@ export function consolidateWorkload<S extends SuggestionLike>(advised: WorkloadS
       byDdl.set(key, acc);
     }
   }
-  // A btree whose keys extend another's (same table, predicate, method) serves the shorter one's statements too.
+  // A btree whose keys (or INCLUDE list) extend another's (same table, predicate, method) serves the other's statements too.
   const accs = [...byDdl.values()];
   for (const a of accs) {
     for (const b of accs) {
@@ -78,7 +78,8 @@ export function consolidateWorkload<S extends SuggestionLike>(advised: WorkloadS
       if (a.s.method !== 'btree' || b.s.method !== 'btree' || a.s.schema !== b.s.schema || a.s.table !== b.s.table || (a.s.where ?? '') !== (b.s.where ?? '')) continue;
       const ak = a.s.columns.map(stripDir);
       const bk = b.s.columns.map(stripDir);
-      if (bk.length > ak.length && ak.every((k, i) => bk[i] === k) && a.s.include.every((c) => b.s.include.includes(c) || bk.includes(c))) {
+      const wider = bk.length > ak.length || b.s.include.length > a.s.include.length;
+      if (wider && bk.length >= ak.length && ak.every((k, i) => bk[i] === k) && a.s.include.every((c) => b.s.include.includes(c) || bk.includes(c))) {
         b.statements.push(...a.statements.map((x) => ({ ...x, label: `${x.label} (via the leading columns)` })));
         b.savedMs += a.savedMs;
         b.timed ||= a.timed;

@@ -13,6 +13,8 @@ export function sqlShape(text: string): string {
     .replace(/--[^\n]*/g, ' ')
     .replace(/'(?:[^']|'')*'/g, '?')
     .replace(/\$\d+/g, '?')
+    // EXTRACT(epoch FROM …): the field is a constant to pg_stat_statements.
+    .replace(/\bextract\s*\(\s*[a-z_]+\s+from\b/gi, 'extract(? from')
     .replace(/\b\d+(?:\.\d+)?\b/g, '?')
     .replace(/\b(?:true|false)\b/gi, '?')
     .replace(/(?<!\bis\s)(?<!\bnot\s)\bnull\b/gi, '?')
@@ -34,7 +36,15 @@ export class OwnStatementMatcher {
     for (const t of texts) if (t.includes(OWN_MARKER)) this.shapes.add(sqlShape(t));
   }
 
-  isOwn(storedText: string): boolean {
-    return storedText.trimStart().startsWith(OWN_MARKER) || this.shapes.has(sqlShape(storedText));
+  /** `truncated`: the text was cut short when read (long statements): match it as a prefix. */
+  isOwn(storedText: string, truncated = false): boolean {
+    if (storedText.trimStart().startsWith(OWN_MARKER)) return true;
+    const shape = sqlShape(storedText);
+    if (!truncated) return this.shapes.has(shape);
+    // The cut may fall inside a token: compare all but the last few characters.
+    const prefix = shape.slice(0, Math.max(0, shape.length - 16));
+    if (prefix.length < 200) return false;
+    for (const s of this.shapes) if (s.startsWith(prefix)) return true;
+    return false;
   }
 }

@@ -100,7 +100,7 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
     // Holes and other placeholders are numbered after the driver's own $n.
     const re = /\$(\d{1,5})/g;
     let m: RegExpExecArray | null;
-    while ((m = re.exec(raw))) if (!isWordChar(raw[m.index - 1])) next = Math.max(next, Number(m[1]) + 1);
+    while ((m = re.exec(raw))) if (!isWordChar(raw[m.index - 1]) && !/[0-9]/.test(raw[m.index + m[0].length] ?? '')) next = Math.max(next, Number(m[1]) + 1);
   }
   const emit = (s: string, fileOffset: number) => {
     sql += s;
@@ -165,6 +165,11 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
         let e = k + 1;
         while (e < t.end && /[0-9]/.test(raw[e])) e++;
         const num = Number(raw.slice(k + 1, e));
+        if (num < 1 || e - k > 6) {
+          copy(k, e);
+          k = e;
+          continue;
+        }
         params.push({ index: num, source: raw.slice(k, e), span: spanOf(k, e) });
         next = Math.max(next, num + 1);
         copy(k, e);

@@ -7,7 +7,7 @@
  * (2) strings after a `language=SQL` or `/* sql *\/` marker, (3) any other string literal that
  * parses as a complete statement (confidence < 1).
  */
-import type { Node, Query, Tree } from '@vscode/tree-sitter-wasm';
+import type { Node, Query, QueryMatch, Tree } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { SqlSite } from './types';
 import { finishSql, type Part, type PlaceholderStyle } from './compose';
@@ -65,6 +65,8 @@ export interface LanguageProfile {
   defaultStyle: PlaceholderStyle;
   /** Modules imported (regexes over the text). */
   imports(text: string): Set<string>;
+  /** Words that make a line worth querying besides SQL keywords and markers: the API method names. */
+  hotWords: RegExp;
   /** For a marker comment, the node after which to look for the SQL string (default: next sibling). */
   markerTarget?(comment: Node): Node | null;
 }
@@ -88,13 +90,85 @@ function hole(node: Node, text: string, dynamic: boolean): Part {
   return { t: 'hole', source: src, span: { start: node.startIndex, end: node.endIndex }, dynamic };
 }
 
+const HOT_SQL = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|values|language\s*=\s*sql)\b|\/\*\s*sql\s*\*\//gi;
+
+/**
+ * Run the query only around lines that hold a SQL keyword, a marker or an API name: a full query
+ * walks every node of the tree (the largest cost on big files), a ranged one only the subtrees
+ * that intersect the range. Matches are deduplicated and returned in document order.
+ */
+function* queryHotRanges(tree: Tree, query: Query, profile: LanguageProfile, text: string, pause: () => boolean): Generator<void, QueryMatch[]> {
+  const ranges: [number, number][] = [];
+  const add = (at: number) => {
+    const s = text.lastIndexOf('\n', at) + 1;
+    let e = text.indexOf('\n', at);
+    if (e < 0) e = text.length;
+    const last = ranges[ranges.length - 1];
+    // Merge nearby lines, but keep each range short: one query call is one uninterrupted step.
+    if (last && s <= last[1] + 200 && e - last[0] < 8000) {
+      if (e > last[1]) last[1] = e;
+      return;
+    }
+    ranges.push([s, e]);
+  };
+  const hits: number[] = [];
+  for (const re of [HOT_SQL, new RegExp(profile.hotWords.source, 'g')]) {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) && hits.length < 200_000) hits.push(m.index);
+  }
+  if (!hits.length) return [];
+  hits.sort((a, b) => a - b);
+  for (const h of hits) add(h);
+  if (ranges.length > 5000) return query.matches(tree.rootNode);
+  const seen = new Set<string>();
+  const out: QueryMatch[] = [];
+  for (const [s, e] of ranges) {
+    if (pause()) yield;
+    // Node offsets are UTF-16 units; query ranges are bytes of the UTF-16 text.
+    const end = e + 1 < text.length ? text.indexOf('\n', e + 1) : e;
+    for (const m of query.matches(tree.rootNode, { startIndex: s * 2, endIndex: (end < 0 ? text.length : end) * 2 })) {
+      const c = m.captures[0];
+      if (!c) continue;
+      const key = `${m.patternIndex}:${c.node.startIndex}:${c.node.endIndex}:${c.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(m);
+    }
+  }
+  return out;
+}
+
 /** Run the profile over a parsed tree. */
+/** Run the profile over a parsed tree, in one go. */
 export function extractFromTree(tree: Tree, query: Query, profile: LanguageProfile, text: string, lang: SourceLanguage, file?: string, limits: ExtractLimits = {}): SqlSite[] {
+  const steps = extractSteps(tree, query, profile, text, lang, file, limits, () => false);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Run the profile over a parsed tree, yielding to the event loop every sliceMs. */
+export async function extractFromTreeSliced(tree: Tree, query: Query, profile: LanguageProfile, text: string, lang: SourceLanguage, file?: string, limits: ExtractLimits = {}, sliceMs = 12): Promise<SqlSite[]> {
+  let started = performance.now();
+  const pause = () => performance.now() - started > sliceMs;
+  const steps = extractSteps(tree, query, profile, text, lang, file, limits, pause);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    started = performance.now();
+  }
+}
+
+function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text: string, lang: SourceLanguage, file: string | undefined, limits: ExtractLimits, pause: () => boolean): Generator<void, SqlSite[]> {
   const env: Env = { text, lang, imports: profile.imports(text), decls: new Map() };
   const strings: Node[] = [];
   const comments: Node[] = [];
   const calls: { call: Node; callee: Node }[] = [];
-  for (const m of query.matches(tree.rootNode)) {
+  const matches = yield* queryHotRanges(tree, query, profile, text, pause);
+  for (const m of matches) {
     let str: Node | undefined, comment: Node | undefined, call: Node | undefined, callee: Node | undefined, dn: Node | undefined, dv: Node | undefined;
     for (const c of m.captures) {
       switch (c.name) {
@@ -117,6 +191,9 @@ export function extractFromTree(tree: Tree, query: Query, profile: LanguageProfi
     }
   }
 
+  strings.sort((a, b) => a.startIndex - b.startIndex);
+  comments.sort((a, b) => a.startIndex - b.startIndex);
+  calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
   const claimed = new Set<number>();
   const sites: SqlSite[] = [];
   const siteRoots = new Set<number>();
@@ -182,6 +259,7 @@ export function extractFromTree(tree: Tree, query: Query, profile: LanguageProfi
 
   // (1) Known APIs.
   for (const { call, callee } of calls) {
+    if (pause()) yield;
     let target: CallTarget | undefined;
     try {
       target = profile.call(call, callee, env);
@@ -232,6 +310,7 @@ export function extractFromTree(tree: Tree, query: Query, profile: LanguageProfi
 
   // (3) Other strings that parse as SQL.
   for (const s of strings) {
+    if (pause()) yield;
     if (limits.deadline !== undefined && performance.now() > limits.deadline) break;
     if (claimed.has(s.startIndex)) continue;
     if (!ANY_KEYWORD.test(text.slice(s.startIndex, Math.min(s.endIndex, s.startIndex + 400)))) continue;

@@ -10,7 +10,7 @@ import type { SqlSite } from './types';
 import { loadPgParser } from '../sql/statement';
 import { languageOf, loadedParser, parseSliced, parseWithin, prepareLanguage, queryFor, type SourceLanguage } from '../syntax/treeSitter';
 import { finishSql, textPart } from './compose';
-import { extractFromTree, type LanguageProfile } from './embedded';
+import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
 import { splitSqlStatements, statementAt as statementRangeAt } from './sqlLexer';
 import { javascriptProfile } from './languages/javascript';
 import { pythonProfile } from './languages/python';
@@ -36,8 +36,10 @@ export interface ExtractOptions {
   maxChars?: number;
   /** Parse time limit in ms. Default 10,000. */
   timeoutMs?: number;
-  /** Async only: yield to the event loop every sliceMs while parsing (default 12). */
+  /** Async only: yield to the event loop every sliceMs while parsing and walking (default 8). */
   sliceMs?: number;
+  /** Async only: parse in slices only texts longer than this (default 100,000 characters). */
+  sliceAboveChars?: number;
 }
 
 export interface ExtractResult {
@@ -123,10 +125,17 @@ export async function extractSqlSitesDetailed(text: string, languageIdOrPath: st
     await loadPgParser();
     const parser = await prepareLanguage(lang);
     return await withParserLock(lang, async () => {
-      const tree = await parseSliced(parser, text, { timeoutMs: opts.timeoutMs, sliceMs: opts.sliceMs });
+      // Small files parse in one go; large ones in slices so the event loop keeps running. (A resumed
+      // parse can recover from syntax errors differently, so slicing is kept to where it is needed.)
+      const tree = text.length > (opts.sliceAboveChars ?? 100_000)
+        ? await parseSliced(parser, text, { timeoutMs: opts.timeoutMs, sliceMs: opts.sliceMs })
+        : parseWithin(parser, text, { timeoutMs: opts.timeoutMs });
       if (!tree) return { sites: [], reason: `parsing took longer than ${opts.timeoutMs ?? 10_000} ms` };
       try {
-        return { sites: runProfile(tree, lang, text, file) };
+        const profile = PROFILES[lang]!;
+        const query = queryFor(lang, profile.query);
+        if (!query) return { sites: [], reason: 'tree-sitter query unavailable' };
+        return { sites: await extractFromTreeSliced(tree, query, profile, text, lang, file, {}, opts.sliceMs ?? 8) };
       } finally {
         tree.delete();
       }

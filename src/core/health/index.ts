@@ -51,3 +51,31 @@ export function runHealthChecks(facts: HealthFacts, thresholds: Partial<HealthTh
 export function checkById(id: string): HealthCheck | undefined {
   return HEALTH_CHECKS.find((c) => c.id === id);
 }
+
+/**
+ * At most `perCheck` findings per check (a big schema can have thousands of unused indexes); the rest
+ * are counted in one note per check, so the panel stays light and says what it left out.
+ */
+export function capFindings(findings: readonly HealthFinding[], perCheck: number): HealthFinding[] {
+  const seen = new Map<string, number>();
+  const out: HealthFinding[] = [];
+  for (const f of findings) {
+    const n = (seen.get(f.checkId) ?? 0) + 1;
+    seen.set(f.checkId, n);
+    if (n <= perCheck) out.push(f);
+  }
+  for (const [checkId, n] of seen) {
+    if (n <= perCheck) continue;
+    const check = checkById(checkId);
+    out.push({
+      checkId,
+      severity: 'info',
+      category: check?.category ?? 'maintenance',
+      message: `${n - perCheck} more ${checkId} findings not shown (${n} in all); \`pg-lens health --check ${checkId}\` lists them all.`,
+      objects: [],
+      evidence: { total: n, shown: perCheck },
+      fixSql: [],
+    });
+  }
+  return out;
+}

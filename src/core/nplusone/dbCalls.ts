@@ -315,7 +315,8 @@ function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
 
   // SQLAlchemy session: session.query(User).get(id), db.session.execute(select(…)), session.get(User, id)
   const si = n.findIndex((x, i) => (SA_SESSION.test(x) || (x === 'session' && i > 0) || ctx.clients.get(x)?.match(/[Ss]ession/) !== undefined && ctx.clients.has(x)) && !segs[i].call);
-  if (si >= 0 && segs.length > si + 1 && SA_METHODS.test(n[si + 1]) && (usesModule(ctx, /sqlalchemy|flask_sqlalchemy|sqlmodel/) || n[si] === 'session')) {
+  // `session.get(url)` is requests/httpx too: a SQLAlchemy import, or Flask-SQLAlchemy's `db.session`, decides.
+  if (si >= 0 && segs.length > si + 1 && SA_METHODS.test(n[si + 1]) && (usesModule(ctx, /sqlalchemy|flask_sqlalchemy|sqlmodel/) || (si > 0 && n[si - 1] === 'db'))) {
     const m1 = n[si + 1];
     if (m1 === 'commit' || m1 === 'flush') return { library: 'sqlalchemy', op: 'write', batch: false, label: n.slice(0, si + 2).join('.'), method: m1 };
     const batch = /\.in_\s*\(|\bbindparam\s*\([^)]*expanding|\bany_\s*\(/.test(argsText) || (m1 === 'execute' && named(segs[si + 1].args).length >= 2 && /^\[/.test(named(segs[si + 1].args)[1].text));
@@ -379,7 +380,11 @@ function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall 
     const recv = n[qi - 1];
     if (!(GO_CLIENT.test(recv) || ctx.clients.has(recv))) return undefined;
     const args = named(segs[qi].args);
-    const sqlArg = args.find((x) => a.stringTypes.has(x.type)) ?? (args[0] && /ctx|context/i.test(args[0].text) ? args[1] : args[0]);
+    // Get/Select are sqlx's; elsewhere (a redis pool's Get, a channel Select) they are no query.
+    if (/^(Get|GetContext|Select|SelectContext)$/.test(n[qi]) && !usesModule(ctx, /jmoiron\/sqlx/) && !args.some((x) => a.stringTypes.has(x.type) && /^\W*(select|with)\b/i.test(stringValue(x)))) return undefined;
+    // A prepared statement's Exec/Query take only arguments: no SQL there.
+    const prepared = /stmt/i.test(recv) || /Prepare/.test(ctx.clients.get(recv) ?? '');
+    const sqlArg = prepared ? undefined : (args.find((x) => a.stringTypes.has(x.type)) ?? (args[0] && /ctx|context/i.test(args[0].text) ? args[1] : args[0]));
     const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
     const batch = (sql !== undefined && BATCH_SQL.test(sql)) || /pq\.Array\(|sqlx\.In\(/.test(segs[qi].args?.text ?? '');
     return { library, op: opOfSql(sql, /^Exec/.test(n[qi]) ? 'write' : 'read'), batch, label: n.slice(0, qi + 1).join('.'), method: n[qi], sql, sqlArg };
@@ -496,7 +501,7 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     if (!AR_TERMINAL.test(method)) return undefined;
     if (/^(find_each|find_in_batches|in_batches)$/.test(method)) return undefined;
     const whereArgs = segs.filter((s) => s.name === 'where' || s.name === 'find' || /^find_by/.test(s.name)).map((s) => named(s.args));
-    const batch = /^(insert_all!?|upsert_all|update_all|delete_all|destroy_all)$/.test(method) ||
+    const batch = /^(insert_all!?|upsert_all)$/.test(method) ||
       whereArgs.some((args) => args.some((arg) => (arg.type === 'pair' && (field(arg, 'value')?.type === 'array' || PLURALISH.test(field(arg, 'value')?.text ?? ''))) || arg.type === 'array' || (arg.type === 'identifier' && /ids$/.test(arg.text)))) ||
       /\bIN\s*\(\s*\?\s*\)/i.test(argsText);
     return { library: 'activerecord', op: methods.some((m) => AR_WRITE.test(m)) ? 'write' : 'read', batch, label: `${root}.${methods.join('.')}`, method, model: root };

@@ -222,13 +222,26 @@ class Detector {
       const li = this.a.loopOf(cur, child);
       if (li) {
         if (this.perItem(li, argsUse ?? node)) return li;
-      } else if (this.a.isFunction(cur) && this.isNamedFunction(cur)) {
+      } else if (this.a.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur))) {
         return undefined;
       }
       child = cur;
       cur = cur.parent;
     }
     return undefined;
+  }
+
+  /**
+   * A function handed to something that calls it later, not once per item: route handlers,
+   * event listeners, test cases, scheduled jobs (`for (const r of routes) app.get(r, async () => …)`).
+   */
+  private isDeferredCallback(fn: Node): boolean {
+    const args = fn.parent;
+    const call = args?.parent;
+    if (!args || !call || !/^(arguments|argument_list)$/.test(args.type)) return false;
+    const callee = field(call, 'function') ?? field(call, 'name') ?? field(call, 'method');
+    const name = (callee?.type === 'member_expression' ? field(callee, 'property') : callee?.type === 'selector_expression' ? field(callee, 'field') : callee?.type === 'attribute' ? field(callee, 'attribute') : callee)?.text ?? '';
+    return DEFERRED_CALLEES.test(name);
   }
 
   private isNamedFunction(n: Node): boolean {
@@ -246,8 +259,12 @@ class Detector {
     if (li.shape === 'collection') return true;
     const body = li.body.text;
     if (li.shape === 'condition') {
-      // Work queues: while (queue.length) { const x = queue.shift(); … }
-      return /\.(shift|pop|popleft|poll|Dequeue|removeFirst)\(\)/.test(body) && !this.hasExit(li.body);
+      if (this.hasExit(li.body)) return false;
+      // Work queues: while (queue.length) { const x = queue.shift(); … } (Ruby: queue.shift)
+      if (/\.(shift|pop|popleft|poll|Dequeue|removeFirst)(\(\)|\s*$|\s*\n)/m.test(body)) return true;
+      // A hand-written index loop: … xs[i] … i++ / i += 1
+      const idx = /\w\[\s*([A-Za-z_]\w*)\s*\]/.exec(body);
+      return !!idx && new RegExp(`(\\b${idx[1]}\\s*(\\+\\+|\\+=\\s*1\\b))|\\+\\+\\s*${idx[1]}\\b`).test(body);
     }
     // Counter loops: per item when the counter indexes a list or feeds the call, and nothing exits early.
     const v = li.variable;
@@ -290,6 +307,7 @@ class Detector {
   }
 
   private arrayElements(n: Node | undefined): Node[] | undefined {
+    while (n && /^(as_expression|satisfies_expression|parenthesized_expression|non_null_expression)$/.test(n.type)) n = named(n)[0];
     if (!n) return undefined;
     if (this.a.arrayTypes.has(n.type)) {
       if (n.type === 'composite_literal') return named(field(n, 'body')).filter((c) => !this.a.commentTypes.has(c.type));
@@ -336,6 +354,8 @@ class Detector {
     if (arg && v && !this.a.stringTypes.has(arg.type) && arg.type !== 'template_string' && arg.type !== 'object') {
       const t = arg.text;
       if (t === v || t.startsWith(v + '.') || t.startsWith(v + '[') || t.startsWith(v + '->') || t.startsWith(`sql.raw(${v}`)) return true;
+      // The SQL text is built from the item (`SEED.syncIdentity(t)`, `ddlFor(table)`): a different statement each time.
+      if (/^(call_expression|call|method_invocation)$/.test(arg.type) && new RegExp(`[(,]\\s*${escapeRe(v)}\\s*[),.\\[]`).test(t)) return true;
       // The SQL is built from the loop variable in another local: `const sql = build(v)`.
       const b = /^[A-Za-z_$][\w$]*$/.test(t) ? this.binding(t, arg.startIndex) : undefined;
       if (b && contains(li.body, b.value) && new RegExp(`(^|[^\\w$])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text) && !this.hitByStart.has(b.value.startIndex)) return true;
@@ -562,6 +582,8 @@ class Detector {
     };
   }
 }
+
+const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
 
 /** Plain fields and attributes, not relations (`created_at.year`, `name.upper()`). */
 const NOT_RELATION = /^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;

@@ -14,3 +14,4 @@ export {
   isRepeatedSmall, diffFigures, matchStatements, observedFindings, observedReport, describeFigures, canonical, OBSERVED_DEFAULTS,
   type StatementFigures, type SqlSiteRef, type ObservedOptions, type ObservedMatch,
 } from './observed';
+export { nPlusOneAnalyzer, N_PLUS_ONE_META } from './analyzer';

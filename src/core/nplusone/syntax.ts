@@ -183,7 +183,9 @@ const JS_FUNCS = new Set(['function_declaration', 'function_expression', 'functi
 
 function jsCallParts(n: Node): CallShape | undefined {
   if (n.type !== 'call_expression') return undefined;
-  const fn = field(n, 'function');
+  let fn = field(n, 'function');
+  // tree-sitter-typescript reads `await db.query<T>(…)` as `(await db.query)<T>(…)`.
+  if (fn?.type === 'await_expression') fn = named(fn)[0];
   const args = field(n, 'arguments');
   if (!fn) return undefined;
   if (fn.type === 'member_expression') return { receiver: field(fn, 'object'), name: field(fn, 'property'), args };

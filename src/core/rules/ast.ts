@@ -57,8 +57,23 @@ export function tablesOf(query: Node): TableRef[] {
   return out;
 }
 
-/** Visit every node depth-first; return false from fn to skip a node's children. */
-export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | false): void {
+interface Visit {
+  node: Node;
+  info: VisitInfo;
+  /** Index just past this node's subtree (to skip its children). */
+  end: number;
+}
+
+/**
+ * The depth-first visit order of a tree, computed once per tree: ten rules walk the same statement,
+ * and parsed statements are cached by SQL text, so the same tree is walked many times.
+ */
+const visits = new WeakMap<Node, Visit[]>();
+
+function visitOrder(root: Node): Visit[] {
+  const hit = visits.get(root);
+  if (hit) return hit;
+  const out: Visit[] = [];
   const rootScope: Scope = { tables: [] };
   const visit = (node: Node, info: VisitInfo, depth: number): void => {
     if (depth > 500) return;
@@ -72,8 +87,8 @@ export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | fal
       query = node;
       inPredicate = false;
     }
-    const here: VisitInfo = { ...info, scope, query, queryDepth, inPredicate };
-    if (fn(node, here) === false) return;
+    const entry: Visit = { node, info: { ...info, scope, query, queryDepth, inPredicate }, end: 0 };
+    out.push(entry);
     for (const [k, v] of Object.entries(node)) {
       if (k === '_location' || !v || typeof v !== 'object') continue;
       const childPred = inPredicate || ((k === 'where' || k === 'on' || k === 'having') && !!query);
@@ -82,8 +97,20 @@ export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | fal
         if (item && typeof item === 'object') visit(item as Node, { parent: node, key: k, scope, inPredicate: childPred, queryDepth, query }, depth + 1);
       }
     }
+    entry.end = out.length;
   };
   visit(root, { scope: rootScope, inPredicate: false, queryDepth: 0 }, 0);
+  visits.set(root, out);
+  return out;
+}
+
+/** Visit every node depth-first; return false from fn to skip a node's children. */
+export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | false): void {
+  const order = visitOrder(root);
+  for (let i = 0; i < order.length; ) {
+    const v = order[i];
+    i = fn(v.node, v.info) === false ? v.end : i + 1;
+  }
 }
 
 export interface ResolvedColumn {

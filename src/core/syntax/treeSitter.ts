@@ -163,7 +163,7 @@ export function parseWithin(parser: TsParser, text: string, limits: ParseLimits 
 export async function parseSliced(parser: TsParser, text: string, limits: ParseLimits = {}): Promise<Tree | null> {
   const start = performance.now();
   const deadline = start + (limits.timeoutMs ?? 10_000);
-  const slice = limits.sliceMs ?? 12;
+  const slice = limits.sliceMs ?? 8;
   parser.reset();
   try {
     for (;;) {

@@ -61,6 +61,20 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     assert.match(none.err, /no SQL statement at .*q\.sql:2/);
   });
 
+  it('--workload: statements from pg_stat_statements, JSON in the same shape', async () => {
+    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    // Enough calls that the time saved outweighs maintaining the index for the 100,000 rows written.
+    for (let i = 0; i < 60; i++) await t.admin.query('SELECT * FROM accounts WHERE team_id = $1', [i]);
+    const r = await run(['advise', '--db', t.url, '--workload', '--min-calls', '3', '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.equal(json.suggestions.length, 1, r.out);
+    assert.match(json.suggestions[0].ddl, /ON accounts \(team_id/);
+    const text = await run(['advise', '--db', t.url, '--workload', '--min-calls', '3']);
+    assert.match(text.out, /^Workload: \d+ statements analysed \(\d+ from pg_stat_statements, 0 from files\)/);
+    assert.match(text.out, /helps: queryid -?\d+: SELECT \* FROM accounts WHERE team_id = \$1/);
+  });
+
   it('usage errors are one line with exit code 2', async () => {
     const r = await run(['advise', '--db', t.url]);
     assert.equal(r.code, 2);

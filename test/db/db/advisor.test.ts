@@ -59,6 +59,8 @@ describe('db/advisor: labelled workload (real PostgreSQL)', function () {
     assert.equal(results.get('unparsable')?.status, 'unparsed');
     assert.equal(results.get('missing-table')?.status, 'missing-table');
     assert.match(results.get('missing-table')!.message!, /no_such_table/);
+    assert.equal(results.get('server-error')?.status, 'error', 'the server refused the statement: no advice');
+    assert.match(results.get('server-error')!.message!, /invalid input syntax/);
   });
 
   it('leaves nothing behind: no index was created and HypoPG is reset', async () => {

@@ -143,4 +143,5 @@ export const goProfile: LanguageProfile = {
   identifier: new Set(['identifier']),
   defaultStyle: { dollar: true },
   imports: importsOf,
+  hotWords: new RegExp(`\\b(?:${METHODS.join('|')})\\b`),
 };

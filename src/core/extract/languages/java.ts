@@ -165,4 +165,5 @@ export const javaProfile: LanguageProfile = {
   identifier: new Set(['identifier']),
   defaultStyle: { qmark: 'jdbc', colon: true },
   imports: importsOf,
+  hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA].join('|')}|\\w*Query)\\b`),
 };

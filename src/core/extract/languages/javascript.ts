@@ -201,4 +201,5 @@ export const javascriptProfile: LanguageProfile = {
   identifier: new Set(['identifier']),
   defaultStyle: { dollar: true },
   imports: importsOf,
+  hotWords: /(?:\bquery|\braw|\bunsafe|\bexecute|\$queryRaw|\$executeRaw|\bsql|\bSQL)\b/,
 };

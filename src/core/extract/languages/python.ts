@@ -209,4 +209,5 @@ export const pythonProfile: LanguageProfile = {
   identifier: new Set(['identifier']),
   defaultStyle: { dollar: true, pyformat: true },
   imports: importsOf,
+  hotWords: /\b(?:execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
 };

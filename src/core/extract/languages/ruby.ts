@@ -204,4 +204,5 @@ export const rubyProfile: LanguageProfile = {
   identifier: new Set(['identifier', 'constant']),
   defaultStyle: { dollar: true, qmark: 'plain', colon: true },
   imports: importsOf,
+  hotWords: new RegExp(`\\b(?:${METHODS.join('|')})\\b`),
 };

@@ -89,3 +89,14 @@ describe('core/sql/ident', () => {
     assert.throws(() => quoteIdent(''));
   });
 });
+
+describe('core/dashboard/ownStatements (long texts)', () => {
+  it('a text cut short when read still matches as a prefix of our own', () => {
+    const long = `/* pg-lens */ SELECT ${Array.from({ length: 100 }, (_, i) => `col_${i}`).join(', ')} FROM t WHERE x = 'abc'`;
+    const m = new OwnStatementMatcher([long]);
+    const stored = long.slice('/* pg-lens */ '.length).replace("'abc'", '$1');
+    assert.ok(m.isOwn(stored.slice(0, 400), true));
+    assert.ok(!m.isOwn(stored.slice(0, 400), false));
+    assert.ok(!m.isOwn('SELECT col_0, col_1 FROM t', true));
+  });
+});

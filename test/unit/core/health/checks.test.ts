@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { HEALTH_CHECKS, runHealthChecks } from '../../../../src/core/health';
+import { capFindings, HEALTH_CHECKS, runHealthChecks } from '../../../../src/core/health';
 import { estimateIndexBloat, estimateTableBloat } from '../../../../src/core/health/checks/bloat';
 import { covers, indexDefinition } from '../../../../src/core/health/checks/indexes';
 import { rootBlocker } from '../../../../src/core/health/checks/sessions';
@@ -196,5 +196,14 @@ describe('core/health', () => {
   it('ids of findings follow severity order', () => {
     const f = facts({ indexes: [index({ valid: false, scans: 0 })], settings: { track_io_timing: { setting: 'off', unit: null } } });
     assert.deepEqual(ids(runHealthChecks(f)), ['invalid-index', 'setting-review']);
+  });
+});
+
+describe('core/health capFindings', () => {
+  it('keeps the first n per check and counts the rest in one note', () => {
+    const mk = (checkId: string, i: number) => ({ checkId, severity: 'warning' as const, category: 'indexes' as const, message: `${checkId} ${i}`, objects: [], evidence: {}, fixSql: [] });
+    const out = capFindings([...Array.from({ length: 5 }, (_, i) => mk('unused-index', i)), mk('invalid-index', 0)], 2);
+    assert.deepEqual(out.map((f) => f.message.slice(0, 20)), ['unused-index 0', 'unused-index 1', 'invalid-index 0', '3 more unused-index ']);
+    assert.deepEqual(out[3].evidence, { total: 5, shown: 2 });
   });
 });
