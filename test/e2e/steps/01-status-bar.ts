@@ -8,10 +8,11 @@ export const step: Step = {
     const major = version.split(/[ .]/)[0];
     // PG Lens activates on a TypeScript file: open one, as a person would.
     await wb.openFile(scenario.queryFile);
+    // "shop (e2e) · PG 18.4 · …": the profile, then the server's version (PG or PostgreSQL, major at least).
     const item = await wb.see(
-      wb.statusBarItem(new RegExp(`${profileName.replace(/[()]/g, '\\$&')}.*PostgreSQL ${major}`)),
-      `a status bar item "${profileName} · PostgreSQL ${version}"`,
-      30_000,
+      wb.statusBarItem(new RegExp(`${profileName.replace(/[()]/g, '\\$&')}.*(PG|PostgreSQL) ${major}\\b`)),
+      `a status bar item with the profile "${profileName}" and the server version (PG ${version})`,
+      60_000,
     );
     log(`status bar: ${(await item.textContent())?.trim()}`);
     await screenshot('status-bar');
