@@ -41,7 +41,7 @@ export interface ExplainResult {
   method: PlanMethod;
   statement: StatementInfo;
   versionNum: number;
-  /** Time spent waiting for the server's EXPLAIN round trips (ms). */
+  /** Time spent waiting on the server: session checkout and every round trip (ms). */
   serverMs: number;
   /** Time building the plan model (ms). */
   modelMs: number;
@@ -126,7 +126,9 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
   };
   let json: Record<string, unknown> = {};
   const relRows = new Map<string, number>();
+  const tCheckout = performance.now();
   await db.withSession(async (s) => {
+    serverMs += performance.now() - tCheckout; // waiting for a pooled session (or connecting) is I/O too
     await timed(s.query('BEGIN READ ONLY'));
     let stmtName: string | undefined;
     try {
@@ -157,7 +159,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
         }
       }
     } finally {
-      await endTransaction(s, stmtName);
+      await timed(endTransaction(s, stmtName));
     }
   });
   if (method === 'plain' && nParams > 0) method = 'custom';
