@@ -92,6 +92,8 @@ class PlansFeature implements vscode.Disposable {
     }
     const outcome = p.planner.cached(site.sql) ?? (await p.planner.plan(site.sql));
     if (token.isCancellationRequested) return undefined;
+    // DDL and other utility statements have no plan: no hover rather than a complaint.
+    if (!outcome.ok && outcome.code === 'NOT_EXPLAINABLE') return undefined;
     return new vscode.Hover(await hoverMarkdown(outcome, site, doc.uri), range);
   }
 
