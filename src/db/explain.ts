@@ -135,6 +135,8 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
       if (method === 'prepare-generic') {
         stmtName = `pglens_generic_${process.pid}_${++prepared}`;
         await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['plan_cache_mode', 'force_generic_plan']));
+        // Read the statement as the parser check did (see the GENERIC_PLAN branch).
+        await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['standard_conforming_strings', 'on']));
         await timed(s.querySingle(`PREPARE ${stmtName} AS ${text}`));
         const nulls = Array.from({ length: nParams }, () => 'NULL').join(', ');
         json = firstPlan((await timed(s.querySingleText(`EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE ${stmtName}(${nulls})`))).rows);
