@@ -49,6 +49,8 @@ export type Queryable = Pick<pg.ClientBase, 'query'>;
 export class Database {
   private pool: pg.Pool;
   private closed = false;
+  /** The last statement reached the server (so a connection loss now is a dropped session, not a server that is down). */
+  private reachable = false;
   readonly readOnly: boolean;
 
   constructor(readonly options: DatabaseOptions) {
@@ -68,17 +70,31 @@ export class Database {
     return this.options.profile;
   }
 
-  /** Run one of our own named statements (or EXPLAIN of user SQL built by the explain runner). */
-  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  /**
+   * Run one of our own named statements (or EXPLAIN of user SQL built by the explain runner).
+   * `prepare`: keep it as a prepared statement on each pooled session, so a statement sent every
+   * refresh is planned once per session instead of every time (only for our own constants).
+   */
+  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = [], opts: { prepare?: boolean } = {}): Promise<pg.QueryResult<R>> {
     this.ensureOpen();
+    const send = () =>
+      opts.prepare ? this.pool.query<R>({ name: preparedName(text), text, values: params as any[] }) : this.pool.query<R>(text, params as any[]);
     try {
-      return await this.pool.query<R>(text, params as any[]);
+      const r = await send();
+      this.reachable = true;
+      return r;
     } catch (e) {
       // A pooled session that died while idle (server restart, pg_terminate_backend) fails the next
-      // statement sent on it. Our own reads are safe to send again once, on a fresh session.
-      if (isConnectionLoss(e) && isOwnRead(text)) {
+      // statement sent on it. Our own reads are safe to send again once, on a fresh session — but
+      // only when the server was reachable before: a failure to connect at all is not retried (it
+      // would only double the wait on a server that is down or silent).
+      const wasReachable = this.reachable;
+      this.reachable = false;
+      if (wasReachable && isConnectionLoss(e) && !isConnectTimeout(e) && isOwnRead(text)) {
         try {
-          return await this.pool.query<R>(text, params as any[]);
+          const r = await send();
+          this.reachable = true;
+          return r;
         } catch (e2) {
           throw this.wrap(e2);
         }
@@ -275,6 +291,17 @@ export function isConnectionLoss(e: unknown): boolean {
   const err = e as any;
   if (CONNECTION_LOSS_CODES.has(err?.code)) return true;
   return /Connection terminated|connection error|Client was closed|not queryable/i.test(String(err?.message ?? ''));
+}
+
+function isConnectTimeout(e: unknown): boolean {
+  return /connection timeout|timeout expired/i.test(String((e as any)?.message ?? ''));
+}
+
+/** A stable prepared-statement name per SQL text (same text → same name on every session). */
+function preparedName(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return `pglens_${(h >>> 0).toString(36)}_${text.length}`;
 }
 
 function isOwnRead(text: string): boolean {

@@ -1,16 +1,23 @@
 /** Add / Select / Remove / Test Connection, Disconnect, and the status explanation. */
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
-import { capabilityAdvice } from './statusBar';
+import { capabilityAdvice, shortVersion } from '../core/connection/status';
+import { SQL } from '../db/sql';
+
+const PING = SQL.ping;
 
 export function registerConnectionCommands(ctx: PgLensContext): void {
   const { connections, config, log } = ctx;
   const reg = (id: string, fn: (...a: any[]) => unknown) => ctx.extension.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
+  // Trust granted: workspace settings and .env files now count.
+  ctx.extension.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void connections.disconnect().then(() => connections.get())));
+
   reg('pgLens.addConnection', async () => {
+    connections.allowPasswordPrompt();
     const { parseConnectionString, secretKey, describeProfile, ENVIRONMENTS } = await import('../core/connection/profile');
     const { detectWorkspaceConnections } = await import('./detect');
-    const detected = await detectWorkspaceConnections();
+    const detected = await detectWorkspaceConnections(process.env, (m) => log.warn(m));
     const items: (vscode.QuickPickItem & { value?: number })[] = [
       { label: '$(edit) Enter a connection string…', description: 'postgres://user@host:5432/db or host=… dbname=…' },
       ...detected.map((d, i) => ({ label: `$(search) ${describeProfile(d.profile)}`, description: `from ${d.source}`, value: i })),
@@ -49,7 +56,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const active = await connections.connectTo(profile, true, password);
     if (!active) return;
     if (password) await ctx.extension.secrets.store(secretKey(profile), password);
-    const existing = config.connections.filter((c: any) => c?.name !== name);
+    const existing = config.userConnections().filter((c: any) => c?.name !== name);
     const stored: Record<string, unknown> = { name, host: profile.host, port: profile.port, database: profile.database, user: profile.user, sslmode: profile.sslmode, environment: profile.environment };
     if (profile.sslrootcert) stored.sslrootcert = profile.sslrootcert;
     await config.update('connections', [...existing, stored]);
@@ -58,6 +65,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
   });
 
   reg('pgLens.selectConnection', async () => {
+    connections.allowPasswordPrompt();
     const profiles = await connections.profiles();
     if (!profiles.length) {
       void vscode.commands.executeCommand('pgLens.addConnection');
@@ -76,17 +84,26 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     if (!pick) return;
     const { secretKey } = await import('../core/connection/profile');
     await ctx.extension.secrets.delete(secretKey(pick.p));
-    await config.update('connections', config.connections.filter((c: any) => c?.name !== pick.p.name));
+    for (const [target, list] of config.connectionsByTarget()) {
+      const kept = list.filter((c: any, i) => !(c?.name === pick.p.name || (typeof c === 'string' && `connection ${i + 1}` === pick.p.name)));
+      if (kept.length !== list.length) await config.update('connections', kept, target);
+    }
     if (connections.current?.profile.name === pick.p.name) await connections.disconnect();
     log.info(`Removed connection ${pick.p.name}`);
   });
 
   reg('pgLens.testConnection', async () => {
+    connections.allowPasswordPrompt();
     const a = await connections.get({ interactive: true });
     if (a) {
       const t = Date.now();
-      await a.db.query('/* pg-lens */ SELECT 1');
-      void vscode.window.showInformationMessage(`PG Lens: ${a.profile.name} answers (${Date.now() - t} ms), ${a.info.version.split(' on ')[0]}.`);
+      try {
+        await a.db.query(PING);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`PG Lens: ${a.profile.name}: ${(e as Error).message}`);
+        return;
+      }
+      void vscode.window.showInformationMessage(`PG Lens: ${a.profile.name} answers (${Date.now() - t} ms), ${shortVersion(a.info)}.`);
     } else {
       void vscode.window.showErrorMessage(`PG Lens: ${connections.error ?? 'not connected'}`);
     }
@@ -104,8 +121,19 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       if (choice === 'Select Connection') void vscode.commands.executeCommand('pgLens.selectConnection');
       return;
     }
-    const advice = capabilityAdvice(a);
-    const head = `${a.profile.name}: ${a.info.version.split(' on ')[0]}${a.db.readOnly ? ' (production: read-only)' : ''}.`;
-    void vscode.window.showInformationMessage(`PG Lens: ${head} ${advice.length ? advice.join(' ') : 'pg_stat_statements and HypoPG are ready.'}`, { modal: advice.length > 0 });
+    const advice = capabilityAdvice(a.info);
+    const head = `${a.profile.name}: ${shortVersion(a.info)}${a.db.readOnly ? ' — production profile, read-only for PG Lens' : ''}.`;
+    if (!advice.length) {
+      void vscode.window.showInformationMessage(`PG Lens: ${head} pg_stat_statements and HypoPG are ready.`);
+      return;
+    }
+    const buttons = advice.flatMap((x, i) => (x.action ? [`Copy fix ${i + 1}`] : []));
+    const detail = advice.map((x, i) => `${i + 1}. ${x.message}${x.action ? `\n   ${x.action.replace(/\n/g, '\n   ')}` : ''}`).join('\n\n');
+    const choice = await vscode.window.showInformationMessage(`PG Lens: ${head}`, { modal: true, detail }, ...buttons);
+    const n = choice ? Number(choice.replace('Copy fix ', '')) - 1 : -1;
+    if (n >= 0 && advice[n]?.action) {
+      await vscode.env.clipboard.writeText(advice[n].action!);
+      void vscode.window.showInformationMessage('PG Lens: copied to the clipboard.');
+    }
   });
 }

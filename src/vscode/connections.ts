@@ -37,9 +37,10 @@ export class ConnectionManager implements vscode.Disposable {
     return this.lastError;
   }
 
-  /** All configured profiles, validated; invalid ones are logged and left out. */
+  /** All configured profiles, validated; invalid ones are logged and left out. Passwords found in settings are moved to SecretStorage first. */
   async profiles(): Promise<ConnectionProfile[]> {
     const { normalizeProfile } = await import('../core/connection/profile');
+    await this.movePasswordsOutOfSettings();
     const out: ConnectionProfile[] = [];
     this.config.connections.forEach((raw, i) => {
       try {
@@ -49,6 +50,44 @@ export class ConnectionManager implements vscode.Disposable {
       }
     });
     return out;
+  }
+
+  /**
+   * A connection string written into settings by hand may hold a password. Move it to SecretStorage
+   * and write the setting back without it, where it was defined (user or workspace settings).
+   */
+  private async movePasswordsOutOfSettings(): Promise<void> {
+    const { splitPassword } = await import('../core/connection/detect');
+    const { normalizeProfile, secretKey } = await import('../core/connection/profile');
+    for (const [target, list] of this.config.connectionsByTarget()) {
+      let changed = false;
+      const next: unknown[] = [];
+      for (const [i, raw] of list.entries()) {
+        const text = typeof raw === 'string' ? raw : typeof (raw as any)?.connectionString === 'string' ? ((raw as any).connectionString as string) : undefined;
+        const split = text === undefined ? undefined : splitPassword(text);
+        if (!split?.password) {
+          next.push(raw);
+          continue;
+        }
+        let profile;
+        try {
+          profile = normalizeProfile(typeof raw === 'string' ? split.text : { ...(raw as object), connectionString: split.text }, i);
+        } catch {
+          next.push(raw); // invalid anyway: reported by profiles(), not rewritten
+          continue;
+        }
+        await this.secrets.store(secretKey(profile), split.password);
+        next.push(typeof raw === 'string' ? split.text : { ...(raw as object), connectionString: split.text });
+        changed = true;
+        this.log.info(`Moved the password of "${profile.name}" from settings to the secret store.`);
+      }
+      if (changed) await this.config.update('connections', next, target);
+    }
+  }
+
+  /** Let the next interactive connection ask for a missing password again (explicit user commands). */
+  allowPasswordPrompt(): void {
+    this.askedPassword.clear();
   }
 
   /** The connection to use, connecting on first use; undefined (with a reason in .error) when none. */
@@ -70,7 +109,8 @@ export class ConnectionManager implements vscode.Disposable {
     if (profiles.length) return { profile: profiles[0] };
     // Nothing configured: what the workspace already says (PG* variables, .env files).
     const { detectWorkspaceConnections } = await import('./detect');
-    const detected = await detectWorkspaceConnections();
+    const detected = await detectWorkspaceConnections(process.env, (m) => this.log.warn(m));
+    if (detected[0]) this.log.info(`No connection configured: using ${detected[0].source}.`);
     return detected[0];
   }
 
@@ -88,7 +128,7 @@ export class ConnectionManager implements vscode.Disposable {
     const { connect } = await import('../db/database');
     const { describeError } = await import('../db/errors');
     const { secretKey, describeProfile } = await import('../core/connection/profile');
-    password ??= (await this.secrets.get(secretKey(profile))) ?? (await this.passwordFromEnvironment(profile));
+    password = await this.resolvePassword(profile, password);
     const tryConnect = async (pw: string | undefined) =>
       connect({
         profile,
@@ -129,9 +169,14 @@ export class ConnectionManager implements vscode.Disposable {
     }
   }
 
-  private async passwordFromEnvironment(p: ConnectionProfile): Promise<string | undefined> {
-    const { pgpassLookup } = await import('./detect');
-    return pgpassLookup(p);
+  /** libpq's order: the password given with the connection (or kept in SecretStorage), PGPASSWORD, ~/.pgpass. */
+  private async resolvePassword(p: ConnectionProfile, given: string | undefined): Promise<string | undefined> {
+    const { choosePassword } = await import('../core/connection/detect');
+    const { secretKey } = await import('../core/connection/profile');
+    const { pgpassPassword } = await import('../db/pgpass');
+    given ??= await this.secrets.get(secretKey(p));
+    const pgpassword = process.env.PGPASSWORD;
+    return choosePassword({ given, pgpassword, pgpass: given || pgpassword ? undefined : await pgpassPassword(p) }).password;
   }
 
   async disconnect(fire = true): Promise<void> {

@@ -1,76 +1,35 @@
 /**
  * Connections the workspace already describes: PG* environment variables, DATABASE_URL-like keys in
- * the workspace's .env files; passwords from ~/.pgpass (libpq's rules, via the pgpass package).
+ * the workspace's .env files (only in a trusted workspace). The parsing is pure (core/connection/detect).
  */
 import * as vscode from 'vscode';
-import { parseConnectionString, type ConnectionProfile } from '../core/connection/profile';
+import { connectionFromPgEnv, connectionsFromDotEnv, type DetectedConnection } from '../core/connection/detect';
 
-export interface DetectedConnection {
-  source: string;
-  profile: ConnectionProfile;
-  /** Present when the source held a password; the caller moves it to SecretStorage. */
-  password?: string;
-}
+export type { DetectedConnection };
 
-const URL_KEYS = /^(DATABASE_URL|POSTGRES_URL|POSTGRESQL_URL|PG_URL|DB_URL|DATABASE_URI|[A-Z_]*DATABASE_URL)$/;
+const DOTENV_GLOB = '**/.env{,.local,.development,.development.local,.dev}';
 
-export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = process.env): Promise<DetectedConnection[]> {
+export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = () => undefined): Promise<DetectedConnection[]> {
   const out: DetectedConnection[] = [];
-  if (env.PGHOST || env.PGDATABASE || env.PGUSER || env.PGPORT) {
-    out.push({
-      source: 'PG* environment variables',
-      password: env.PGPASSWORD,
-      profile: {
-        name: 'environment (PG*)', environment: 'development', host: env.PGHOST || 'localhost', port: Number(env.PGPORT || 5432) || 5432,
-        database: env.PGDATABASE || env.PGUSER || 'postgres', user: env.PGUSER || 'postgres', sslmode: (env.PGSSLMODE as any) || 'prefer',
-      },
-    });
+  try {
+    const fromEnv = connectionFromPgEnv(env);
+    if (fromEnv) out.push(fromEnv);
+  } catch (e) {
+    warn(`PG* environment variables ignored: ${(e as Error).message}`);
   }
-  if (vscode.workspace.isTrusted) {
-    const files = await vscode.workspace.findFiles('**/.env{,.local,.development,.development.local}', '**/node_modules/**', 20);
-    for (const uri of files) {
-      let text: string;
-      try {
-        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      } catch {
-        continue;
-      }
-      for (const [key, value] of parseDotEnv(text)) {
-        if (!URL_KEYS.test(key) || !/^postgres(ql)?:\/\//i.test(value)) continue;
-        try {
-          const p = parseConnectionString(value);
-          out.push({ source: `${key} in ${vscode.workspace.asRelativePath(uri)}`, password: p.password, profile: { name: `${key} (${vscode.workspace.asRelativePath(uri)})`, environment: 'development', ...p.profile } });
-        } catch {
-          // Not a usable connection string: not offered.
-        }
-      }
-    }
-  }
-  return out;
-}
-
-/** KEY=value lines of a .env file (quotes stripped, comments and `export` ignored). */
-export function parseDotEnv(text: string): [string, string][] {
-  const out: [string, string][] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(raw);
-    if (!m) continue;
-    let v = m[2];
-    if ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'"))) v = v.slice(1, -1);
-    else v = v.replace(/\s+#.*$/, '');
-    out.push([m[1], v]);
-  }
-  return out;
-}
-
-export async function pgpassLookup(p: ConnectionProfile): Promise<string | undefined> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const pgpass = require('pgpass') as (conn: object, cb: (pw?: string) => void) => void;
-  return new Promise((resolve) => {
+  if (!vscode.workspace.isTrusted) return out; // .env files are workspace content
+  const files = await vscode.workspace.findFiles(DOTENV_GLOB, '**/node_modules/**', 20);
+  files.sort((a, b) => a.path.split('/').length - b.path.split('/').length || a.path.localeCompare(b.path));
+  for (const uri of files) {
+    let text: string;
     try {
-      pgpass({ host: p.host, port: p.port, database: p.database, user: p.user }, (pw) => resolve(pw || undefined));
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     } catch {
-      resolve(undefined);
+      continue;
     }
-  });
+    const { found, skipped } = connectionsFromDotEnv(text, vscode.workspace.asRelativePath(uri), env);
+    for (const s of skipped) warn(`Not offered: ${s}`);
+    out.push(...found);
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
-import { type CliCommand, EXIT, openDatabase } from '../io';
+import { capabilityAdvice, humanSetting, shortVersion } from '../../core/connection/status';
+import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
 
 export const checkConnection: CliCommand = {
   name: 'check-connection',
@@ -8,6 +9,7 @@ export const checkConnection: CliCommand = {
   usage: 'pg-lens check-connection [--db URL] [--format text|json]',
   async run(argv, ctx) {
     const { values } = parseArgs({ args: argv, options: { db: { type: 'string' }, format: { type: 'string', default: 'text' } }, strict: true });
+    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 10000 });
     try {
       const info = await db.serverInfo();
@@ -15,9 +17,11 @@ export const checkConnection: CliCommand = {
         ctx.out(JSON.stringify({ connection: describeProfile(db.profile), ...info }, null, 2));
       } else {
         ctx.out(`Connected to ${describeProfile(db.profile)}`);
-        ctx.out(`Server: ${info.version.split(' on ')[0]}${info.inRecovery ? ' (replica)' : ''}`);
+        ctx.out(`Server: ${shortVersion(info)}${info.inRecovery ? ' (replica)' : ''}, database ${info.database} as ${info.user}${info.isSuperuser ? ' (superuser)' : ''}`);
         ctx.out(`pg_stat_statements: ${info.pgStatStatements}   HypoPG: ${info.hypopg}   pg_trgm: ${info.pgTrgm}`);
-        for (const [k, v] of Object.entries(info.settings)) ctx.out(`  ${k.padEnd(32)} ${v}`);
+        for (const a of capabilityAdvice(info)) ctx.out(`  - ${a.message}${a.action ? `\n      ${a.action.replace(/\n/g, '\n      ')}` : ''}`);
+        ctx.out('Settings:');
+        for (const [k, v] of Object.entries(info.settings)) ctx.out(`  ${k.padEnd(32)} ${humanSetting(v)}`);
       }
       return EXIT.ok;
     } finally {

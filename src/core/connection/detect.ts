@@ -1,0 +1,183 @@
+/**
+ * Connections the workspace already describes, as pure functions: libpq's PG* environment variables,
+ * and DATABASE_URL-like keys in .env files (dotenv syntax, with ${VAR} expansion). Reading the files
+ * and ~/.pgpass happens in the layers that may touch the disk (src/vscode/detect.ts, src/db/pgpass.ts).
+ */
+import { ConnectionConfigError, parseConnectionString, SSL_MODES, type ConnectionProfile, type SslMode } from './profile';
+
+export interface DetectedConnection {
+  /** Where it came from, for the user: "DATABASE_URL in .env", "PG* environment variables". */
+  source: string;
+  profile: ConnectionProfile;
+  /** Present when the source held a password; it is used, never written to settings. */
+  password?: string;
+}
+
+/** A key that names a PostgreSQL connection URL, as frameworks and hosts spell it. */
+export function isDatabaseUrlKey(key: string): boolean {
+  const k = key.toUpperCase();
+  if (k === 'DIRECT_URL') return true; // Prisma's non-pooled URL
+  // DATABASE_URL, TEST_DATABASE_URL, POSTGRES_URL, POSTGRES_URL_NON_POOLING, POSTGRES_PRISMA_URL, PG_URL, DB_URI, SUPABASE_DB_URL …
+  return /(^|_)(DATABASE|POSTGRES|POSTGRESQL|PG|DB)(_[A-Z0-9]+)?_(URL|URI)(_[A-Z0-9_]+)?$/.test(k);
+}
+
+/** Order in which detected URLs are offered: DATABASE_URL first, test databases last. */
+function keyRank(key: string): number {
+  const k = key.toUpperCase();
+  if (k === 'DATABASE_URL') return 0;
+  if (/^(POSTGRES|POSTGRESQL|PG|DB)_(URL|URI)$/.test(k)) return 1;
+  if (/TEST/.test(k)) return 3;
+  return 2;
+}
+
+/**
+ * KEY=value lines of a .env file, in dotenv's syntax: `export` prefixes, # comments (a # starts a
+ * comment in an unquoted value only after whitespace), 'single' quotes literal, "double" quotes with
+ * \n \t \" \\ escapes and spanning lines, CRLF and a BOM tolerated. Later keys win, as in dotenv.
+ */
+export function parseDotEnv(text: string): Map<string, { value: string; expand: boolean }> {
+  const out = new Map<string, { value: string; expand: boolean }>();
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s?(.*)$/.exec(lines[i]);
+    if (!m) continue;
+    const key = m[1];
+    let rest = m[2].trimStart();
+    const q = rest[0];
+    if (q === "'" || q === '"' || q === '`') {
+      // The value runs to the matching quote, possibly on a later line.
+      let body = rest.slice(1);
+      let end = findClosingQuote(body, q);
+      while (end < 0 && i + 1 < lines.length) {
+        body += '\n' + lines[++i];
+        end = findClosingQuote(body, q);
+      }
+      if (end < 0) continue; // unterminated: dotenv drops it too
+      let value = body.slice(0, end);
+      if (q === '"') value = value.replace(/\\([nrt"\\$])/g, (_m, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
+      out.set(key, { value, expand: q === '"' });
+      continue;
+    }
+    rest = rest.replace(/\s+#.*$/, '').replace(/^#.*$/, '').trim();
+    out.set(key, { value: rest, expand: true });
+  }
+  return out;
+}
+
+function findClosingQuote(s: string, q: string): number {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] === '\\' && q !== "'") i++;
+    else if (s[i] === q) return i;
+  }
+  return -1;
+}
+
+/** dotenv-expand's ${VAR}, ${VAR:-default} and $VAR, from earlier keys of the file, then the environment. */
+export function expandDotEnv(entries: Map<string, { value: string; expand: boolean }>, env: Record<string, string | undefined> = {}): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, { value, expand }] of entries) {
+    if (!expand) {
+      out.set(key, value);
+      continue;
+    }
+    const lookup = (name: string) => out.get(name) ?? env[name];
+    out.set(
+      key,
+      value.replace(/\\\$/g, '\u0000').replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, braced: string, dflt: string | undefined, bare: string) => {
+        const v = lookup(braced ?? bare);
+        return v === undefined || v === '' ? (dflt ?? '') : v;
+      }).replace(/\u0000/g, '$'),
+    );
+  }
+  return out;
+}
+
+/** The PostgreSQL connections a .env file names (invalid values are reported in `skipped`, not thrown). */
+export function connectionsFromDotEnv(text: string, fileLabel: string, env: Record<string, string | undefined> = {}): { found: DetectedConnection[]; skipped: string[] } {
+  const found: (DetectedConnection & { rank: number })[] = [];
+  const skipped: string[] = [];
+  for (const [key, value] of expandDotEnv(parseDotEnv(text), env)) {
+    if (!isDatabaseUrlKey(key)) continue;
+    if (!/^postgres(ql)?:\/\//i.test(value)) {
+      if (value) skipped.push(`${key} in ${fileLabel} is not a postgres:// URL`);
+      continue;
+    }
+    try {
+      const p = parseConnectionString(value);
+      found.push({ rank: keyRank(key), source: `${key} in ${fileLabel}`, password: p.password, profile: { name: `${key} (${fileLabel})`, environment: 'development', ...p.profile } as ConnectionProfile });
+    } catch (e) {
+      skipped.push(`${key} in ${fileLabel}: ${(e as Error).message}`);
+    }
+  }
+  found.sort((a, b) => a.rank - b.rank);
+  return { found: found.map(({ rank: _rank, ...d }) => d), skipped };
+}
+
+/**
+ * The connection libpq would make from PG* variables (PGHOST, PGHOSTADDR, PGPORT, PGDATABASE, PGUSER,
+ * PGPASSWORD, PGSSLMODE, PGSSLROOTCERT), or undefined when none is set. Bad values throw one line.
+ */
+export function connectionFromPgEnv(env: Record<string, string | undefined>): DetectedConnection | undefined {
+  const v = (k: string) => (env[k] ? env[k] : undefined);
+  if (!v('PGHOST') && !v('PGHOSTADDR') && !v('PGDATABASE') && !v('PGUSER') && !v('PGPORT') && !v('PGSERVICE')) return undefined;
+  // libpq accepts a comma-separated host list; PG Lens uses the first (one server per profile).
+  const host = (v('PGHOST') ?? v('PGHOSTADDR') ?? 'localhost').split(',')[0].trim();
+  const portText = (v('PGPORT') ?? '5432').split(',')[0].trim();
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConnectionConfigError(`Invalid PGPORT "${portText}"`);
+  const sslmode = v('PGSSLMODE') ?? 'prefer';
+  if (!(SSL_MODES as readonly string[]).includes(sslmode)) throw new ConnectionConfigError(`Unknown PGSSLMODE "${sslmode}" (use one of ${SSL_MODES.join(', ')})`);
+  const user = v('PGUSER') ?? v('USER') ?? 'postgres';
+  return {
+    source: 'PG* environment variables',
+    password: v('PGPASSWORD'),
+    profile: {
+      name: 'environment (PG*)',
+      environment: 'development',
+      host,
+      port,
+      database: v('PGDATABASE') ?? user,
+      user,
+      sslmode: sslmode as SslMode,
+      sslrootcert: v('PGSSLROOTCERT'),
+    },
+  };
+}
+
+/**
+ * Which password to use, in libpq's order: one given with the connection (SecretStorage for a
+ * profile, the URL for a detected one), then PGPASSWORD, then the password file.
+ */
+export function choosePassword(sources: { given?: string; pgpassword?: string; pgpass?: string }): { password?: string; from?: 'given' | 'PGPASSWORD' | 'pgpass' } {
+  if (sources.given) return { password: sources.given, from: 'given' };
+  if (sources.pgpassword) return { password: sources.pgpassword, from: 'PGPASSWORD' };
+  if (sources.pgpass) return { password: sources.pgpass, from: 'pgpass' };
+  return {};
+}
+
+/**
+ * A connection string with its password taken out (for what is stored), and the password (for
+ * SecretStorage). Works on URIs and key=value strings; anything else is returned as is.
+ */
+export function splitPassword(text: string): { text: string; password?: string } {
+  const s = text.trim();
+  if (/^postgres(ql)?:\/\//i.test(s)) {
+    const m = /^(postgres(?:ql)?:\/\/)([^@/?#]*)@/i.exec(s);
+    if (!m || !m[2].includes(':')) return { text: s };
+    const user = m[2].slice(0, m[2].indexOf(':'));
+    const raw = m[2].slice(m[2].indexOf(':') + 1);
+    let password: string;
+    try {
+      password = decodeURIComponent(raw);
+    } catch {
+      password = raw;
+    }
+    return { text: `${m[1]}${user}@${s.slice(m[0].length)}`, password: password || undefined };
+  }
+  const re = /(^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'|(?:[^\s\\]|\\.)*)/;
+  const m = re.exec(s);
+  if (!m) return { text: s };
+  const rawValue = m[2];
+  const password = (rawValue.startsWith("'") ? rawValue.slice(1, -1) : rawValue).replace(/\\(.)/g, '$1');
+  return { text: (s.slice(0, m.index) + m[1] + s.slice(m.index + m[0].length)).replace(/\s{2,}/g, ' ').trim(), password: password || undefined };
+}

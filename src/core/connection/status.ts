@@ -1,0 +1,116 @@
+/**
+ * What the status bar says about a connection, and how to enable what is missing — pure, so the
+ * wording is unit-tested. The capability states come from db/database ServerInfo.
+ */
+export interface Capabilities {
+  versionNum: number;
+  version: string;
+  pgStatStatements: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable';
+  hypopg: 'ready' | 'available' | 'unavailable';
+  inRecovery?: boolean;
+}
+
+/** "PostgreSQL 18.4" from version(). */
+export function shortVersion(c: Pick<Capabilities, 'version' | 'versionNum'>): string {
+  return c.version.match(/PostgreSQL [\d.]+\w*/)?.[0] ?? `PostgreSQL ${Math.floor(c.versionNum / 10000)}`;
+}
+
+export interface StatusSummary {
+  /** Status bar text (codicons allowed). */
+  text: string;
+  /** Tooltip lines (plain text). */
+  details: string[];
+}
+
+export function statusSummary(profile: { name: string; environment: string }, c: Capabilities, readOnly: boolean): StatusSummary {
+  const mark = (ok: boolean) => (ok ? '$(check)' : '$(circle-slash)');
+  const pss = c.pgStatStatements === 'ready';
+  const hypo = c.hypopg === 'ready';
+  const text = [`$(database) ${profile.name}`, shortVersion(c).replace('PostgreSQL', 'PG'), `stats ${mark(pss)}`, `HypoPG ${mark(hypo)}`, ...(readOnly ? ['$(lock) read-only'] : [])].join(' · ');
+  const details = [
+    `PG Lens: ${profile.name} (${profile.environment}${c.inRecovery ? ', replica' : ''})`,
+    c.version.split(' on ')[0].split(',')[0],
+    `pg_stat_statements: ${describeState(c.pgStatStatements)}`,
+    `HypoPG: ${describeState(c.hypopg)}`,
+  ];
+  if (readOnly) details.push('Production profile: read-only for PG Lens (no Explain Analyze, no index creation, no maintenance).');
+  details.push(pss && hypo ? 'Click for details.' : 'Click to see how to enable what is missing.');
+  return { text, details };
+}
+
+function describeState(s: Capabilities['pgStatStatements'] | Capabilities['hypopg']): string {
+  switch (s) {
+    case 'ready':
+      return 'ready';
+    case 'available':
+      return 'available, not created in this database';
+    case 'not-installed':
+      return 'not created in this database';
+    case 'not-loaded':
+      return 'created but not loaded (shared_preload_libraries)';
+    case 'unavailable':
+      return 'not installed on the server';
+  }
+}
+
+export interface Advice {
+  /** One line: what is missing and what PG Lens does without it. */
+  message: string;
+  /** What to run or change, copyable. */
+  action?: string;
+}
+
+/** How to enable each missing capability on this server (the status bar click shows these). */
+export function capabilityAdvice(c: Capabilities): Advice[] {
+  const major = Math.floor(c.versionNum / 10000);
+  const out: Advice[] = [];
+  switch (c.pgStatStatements) {
+    case 'unavailable':
+      out.push({
+        message: 'pg_stat_statements is not installed on the server, so the dashboard and workload advice have no statistics. It ships with PostgreSQL\'s contrib package.',
+        action: `# Debian/Ubuntu: apt-get install postgresql-contrib\n# postgresql.conf: shared_preload_libraries = 'pg_stat_statements' (restart), then:\nCREATE EXTENSION pg_stat_statements;`,
+      });
+      break;
+    case 'not-loaded':
+      out.push({
+        message: 'pg_stat_statements is created but the server does not load it: add it to shared_preload_libraries and restart the server.',
+        action: `ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements';  -- keep any libraries already listed; then restart`,
+      });
+      break;
+    case 'not-installed':
+      out.push({ message: 'pg_stat_statements is loaded by the server but not created in this database.', action: 'CREATE EXTENSION pg_stat_statements;' });
+      break;
+  }
+  if (c.hypopg === 'unavailable') {
+    out.push({
+      message: 'HypoPG is not installed: index suggestions are proved with a real index inside a rolled-back transaction instead (development profiles, small tables only).',
+      action: `# Debian/Ubuntu (PGDG): apt-get install postgresql-${major}-hypopg, then:\nCREATE EXTENSION hypopg;`,
+    });
+  } else if (c.hypopg === 'available') {
+    out.push({ message: 'HypoPG is installed but not created in this database: create it to prove index suggestions without building them.', action: 'CREATE EXTENSION hypopg;' });
+  }
+  return out;
+}
+
+const BYTES: Record<string, number> = { B: 1, kB: 1024, '8kB': 8192, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** pg_settings "setting unit" as a person reads it: "16384 8kB" → "128 MB", "10000 ms" → "10 s". */
+export function humanSetting(value: string): string {
+  const m = /^(-?\d+(?:\.\d+)?) (B|kB|8kB|MB|GB|TB|ms|s|min)$/.exec(value);
+  if (!m) return value;
+  const n = Number(m[1]);
+  const unit = m[2];
+  if (n < 0) return `${n} (${unit === 'ms' || unit === 's' || unit === 'min' ? 'off' : 'default'})`;
+  if (unit in BYTES) {
+    const bytes = n * BYTES[unit];
+    for (const [u, size] of [['TB', 1024 ** 4], ['GB', 1024 ** 3], ['MB', 1024 ** 2], ['kB', 1024]] as const) {
+      if (bytes >= size && bytes % (size / 16) === 0) return `${+(bytes / size).toFixed(2)} ${u}`;
+    }
+    return `${bytes} B`;
+  }
+  const ms = n * (unit === 'ms' ? 1 : unit === 's' ? 1000 : 60000);
+  if (ms === 0) return '0 (off)';
+  if (ms % 60000 === 0) return `${ms / 60000} min`;
+  if (ms % 1000 === 0) return `${ms / 1000} s`;
+  return `${ms} ms`;
+}

@@ -1,0 +1,123 @@
+import { strict as assert } from 'node:assert';
+import {
+  choosePassword,
+  connectionFromPgEnv,
+  connectionsFromDotEnv,
+  expandDotEnv,
+  isDatabaseUrlKey,
+  parseDotEnv,
+  splitPassword,
+} from '../../../../src/core/connection/detect';
+import { parseConnectionString } from '../../../../src/core/connection/profile';
+
+const values = (text: string, env = {}) => Object.fromEntries(expandDotEnv(parseDotEnv(text), env));
+
+describe('core/connection/detect', () => {
+  describe('.env parsing (dotenv syntax)', () => {
+    it('reads plain, exported, quoted and commented lines', () => {
+      const v = values(
+        [
+          '\uFEFF# a comment',
+          'PLAIN=postgres://u@h/db',
+          'export EXPORTED=1',
+          "SINGLE='no $EXPANSION # here'",
+          'DOUBLE="line one\\nline two"',
+          'TRAILING=value # comment',
+          'HASH=pa#ss',
+          'SPACED = spaced value ',
+          'EMPTY=',
+          'not a line',
+        ].join('\r\n'),
+      );
+      assert.deepEqual(v, {
+        PLAIN: 'postgres://u@h/db',
+        EXPORTED: '1',
+        SINGLE: 'no $EXPANSION # here',
+        DOUBLE: 'line one\nline two',
+        TRAILING: 'value',
+        HASH: 'pa#ss',
+        SPACED: 'spaced value',
+        EMPTY: '',
+      });
+    });
+
+    it('reads double-quoted values across lines, and later keys win', () => {
+      const v = values('CERT="-----BEGIN\nabc\n-----END"\nA=1\nA=2\nBROKEN="never closed');
+      assert.equal(v.CERT, '-----BEGIN\nabc\n-----END');
+      assert.equal(v.A, '2');
+      assert.ok(!('BROKEN' in v), 'an unterminated quote is dropped, as dotenv does');
+    });
+
+    it('expands ${VAR}, $VAR and ${VAR:-default} from the file, then the environment', () => {
+      const v = values('DB_USER=app\nDB_PASS=s3cret\nDATABASE_URL=postgres://${DB_USER}:${DB_PASS}@${DB_HOST:-localhost}:$PORT/shop\nLITERAL=\\$HOME', { PORT: '6543' });
+      assert.equal(v.DATABASE_URL, 'postgres://app:s3cret@localhost:6543/shop');
+      assert.equal(v.LITERAL, '$HOME');
+    });
+  });
+
+  it('recognises the URL keys frameworks and hosts use, and nothing else', () => {
+    for (const k of ['DATABASE_URL', 'TEST_DATABASE_URL', 'POSTGRES_URL', 'POSTGRES_URL_NON_POOLING', 'POSTGRES_PRISMA_URL', 'POSTGRESQL_URL', 'PG_URL', 'DB_URI', 'SUPABASE_DB_URL', 'DIRECT_URL', 'database_url']) {
+      assert.ok(isDatabaseUrlKey(k), k);
+    }
+    for (const k of ['REDIS_URL', 'API_URL', 'DATABASE', 'PGHOST', 'DB_HOST', 'URL', 'NEXT_PUBLIC_SITE_URL']) assert.ok(!isDatabaseUrlKey(k), k);
+  });
+
+  it('finds PostgreSQL URLs in a .env file, DATABASE_URL first, passwords kept apart', () => {
+    const { found, skipped } = connectionsFromDotEnv(
+      ['TEST_DATABASE_URL=postgres://t@localhost/test', 'REDIS_URL=redis://localhost', 'DATABASE_URL="postgresql://app:p%40ss@db:5433/shop?sslmode=require"', 'DB_URL=mysql://x@y/z', 'PG_URL=postgres://u@h:99999/x'].join('\n'),
+      '.env',
+    );
+    assert.deepEqual(found.map((f) => f.source), ['DATABASE_URL in .env', 'TEST_DATABASE_URL in .env']);
+    assert.equal(found[0].password, 'p@ss');
+    assert.deepEqual({ ...found[0].profile }, { name: 'DATABASE_URL (.env)', environment: 'development', host: 'db', port: 5433, database: 'shop', user: 'app', sslmode: 'require', sslrootcert: undefined });
+    assert.ok(!JSON.stringify(found[0].profile).includes('p@ss'));
+    assert.equal(skipped.length, 2);
+    assert.match(skipped.join('\n'), /DB_URL in \.env is not a postgres:\/\/ URL/);
+    assert.match(skipped.join('\n'), /PG_URL in \.env: (Invalid port|Malformed connection URI)/);
+  });
+
+  describe('PG* environment variables (libpq)', () => {
+    it('is undefined when none is set', () => {
+      assert.equal(connectionFromPgEnv({ PATH: '/bin' }), undefined);
+    });
+    it('builds the profile libpq would use, with its defaults', () => {
+      const d = connectionFromPgEnv({ PGHOST: 'db1,db2', PGPORT: '6432', PGUSER: 'ann', PGPASSWORD: 'pw', PGSSLMODE: 'verify-full', PGSSLROOTCERT: '/ca.pem' })!;
+      assert.deepEqual(d.profile, { name: 'environment (PG*)', environment: 'development', host: 'db1', port: 6432, database: 'ann', user: 'ann', sslmode: 'verify-full', sslrootcert: '/ca.pem' });
+      assert.equal(d.password, 'pw');
+      assert.equal(connectionFromPgEnv({ PGDATABASE: 'x', USER: 'me' })!.profile.user, 'me');
+      assert.equal(connectionFromPgEnv({ PGDATABASE: 'x' })!.profile.sslmode, 'prefer');
+    });
+    it('rejects a bad PGSSLMODE or PGPORT in one line', () => {
+      assert.throws(() => connectionFromPgEnv({ PGHOST: 'h', PGSSLMODE: 'sometimes' }), /^ConnectionConfigError: Unknown PGSSLMODE "sometimes" \(use one of/);
+      assert.throws(() => connectionFromPgEnv({ PGHOST: 'h', PGPORT: 'five' }), /Invalid PGPORT "five"/);
+    });
+  });
+
+  it('chooses the password in libpq order: given, PGPASSWORD, ~/.pgpass', () => {
+    assert.deepEqual(choosePassword({ given: 'a', pgpassword: 'b', pgpass: 'c' }), { password: 'a', from: 'given' });
+    assert.deepEqual(choosePassword({ pgpassword: 'b', pgpass: 'c' }), { password: 'b', from: 'PGPASSWORD' });
+    assert.deepEqual(choosePassword({ given: '', pgpass: 'c' }), { password: 'c', from: 'pgpass' });
+    assert.deepEqual(choosePassword({}), {});
+  });
+
+  describe('splitPassword (what is stored never holds the password)', () => {
+    for (const [input, text, password] of [
+      ['postgres://app:s3cr%40t@db:5432/shop?sslmode=require', 'postgres://app@db:5432/shop?sslmode=require', 's3cr@t'],
+      ['postgresql://app:@db/shop', 'postgresql://app@db/shop', undefined],
+      ['postgres://app@db/shop', 'postgres://app@db/shop', undefined],
+      ['postgres://db/shop', 'postgres://db/shop', undefined],
+      ["host=db password='it\\'s secret' dbname=shop", 'host=db dbname=shop', "it's secret"],
+      ['host=db dbname=shop password=plain', 'host=db dbname=shop', 'plain'],
+      ['host=db dbname=shop', 'host=db dbname=shop', undefined],
+    ] as const) {
+      it(JSON.stringify(input), () => {
+        const r = splitPassword(input);
+        assert.equal(r.text, text);
+        assert.equal(r.password, password);
+        if (password) assert.ok(!r.text.includes(password));
+        // What remains still parses to the same connection.
+        assert.deepEqual(parseConnectionString(r.text).profile, parseConnectionString(input).profile);
+      });
+    }
+  });
+});

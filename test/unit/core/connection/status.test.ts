@@ -1,0 +1,51 @@
+import { strict as assert } from 'node:assert';
+import { capabilityAdvice, humanSetting, shortVersion, statusSummary, type Capabilities } from '../../../../src/core/connection/status';
+
+const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
+
+describe('core/connection/status', () => {
+  it('shows profile, version and both capabilities in the status bar text', () => {
+    const s = statusSummary({ name: 'shop', environment: 'development' }, pg18, false);
+    assert.equal(s.text, '$(database) shop · PG 18.4 · stats $(check) · HypoPG $(check)');
+    assert.deepEqual(s.details.slice(0, 4), ['PG Lens: shop (development)', 'PostgreSQL 18.4', 'pg_stat_statements: ready', 'HypoPG: ready']);
+    assert.equal(shortVersion({ version: 'PostgreSQL 15.8 (Debian 15.8-0+deb12u1) on x86_64', versionNum: 150008 }), 'PostgreSQL 15.8');
+    assert.equal(shortVersion({ version: 'EnterpriseDB something', versionNum: 160002 }), 'PostgreSQL 16');
+  });
+
+  it('says read-only for production profiles', () => {
+    const s = statusSummary({ name: 'prod', environment: 'production' }, { ...pg18, hypopg: 'unavailable' }, true);
+    assert.match(s.text, /HypoPG \$\(circle-slash\) · \$\(lock\) read-only$/);
+    assert.ok(s.details.some((d) => /read-only for PG Lens/.test(d)));
+  });
+
+  it('explains how to enable each missing capability, for this server version', () => {
+    assert.deepEqual(capabilityAdvice(pg18), []);
+    const none = capabilityAdvice({ ...pg18, versionNum: 150008, pgStatStatements: 'unavailable', hypopg: 'unavailable' });
+    assert.equal(none.length, 2);
+    assert.match(none[0].action!, /shared_preload_libraries/);
+    assert.match(none[1].action!, /postgresql-15-hypopg/);
+    assert.match(none[1].message, /rolled-back transaction/);
+    assert.equal(capabilityAdvice({ ...pg18, pgStatStatements: 'not-installed' })[0].action, 'CREATE EXTENSION pg_stat_statements;');
+    assert.match(capabilityAdvice({ ...pg18, pgStatStatements: 'not-loaded' })[0].message, /restart/);
+    assert.equal(capabilityAdvice({ ...pg18, hypopg: 'available' })[0].action, 'CREATE EXTENSION hypopg;');
+  });
+});
+
+describe('core/connection/status humanSetting', () => {
+  for (const [raw, shown] of [
+    ['16384 8kB', '128 MB'],
+    ['524288 8kB', '4 GB'],
+    ['4096 kB', '4 MB'],
+    ['65536 kB', '64 MB'],
+    ['1000 kB', '1000 kB'],
+    ['10000 ms', '10 s'],
+    ['2500 ms', '2500 ms'],
+    ['0 ms', '0 (off)'],
+    ['60 s', '1 min'],
+    ['-1 kB', '-1 (default)'],
+    ['on', 'on'],
+    ['4', '4'],
+  ] as const) {
+    it(`${raw} → ${shown}`, () => assert.equal(humanSetting(raw), shown));
+  }
+});
