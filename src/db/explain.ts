@@ -41,7 +41,7 @@ export interface ExplainResult {
   method: PlanMethod;
   statement: StatementInfo;
   versionNum: number;
-  /** Time spent waiting for the server's EXPLAIN round trips (ms). */
+  /** Time spent waiting on the server: session checkout and every round trip (ms). */
   serverMs: number;
   /** Time building the plan model (ms). */
   modelMs: number;
@@ -126,13 +126,17 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
   };
   let json: Record<string, unknown> = {};
   const relRows = new Map<string, number>();
+  const tCheckout = performance.now();
   await db.withSession(async (s) => {
+    serverMs += performance.now() - tCheckout; // waiting for a pooled session (or connecting) is I/O too
     await timed(s.query('BEGIN READ ONLY'));
     let stmtName: string | undefined;
     try {
       if (method === 'prepare-generic') {
         stmtName = `pglens_generic_${process.pid}_${++prepared}`;
         await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['plan_cache_mode', 'force_generic_plan']));
+        // Read the statement as the parser check did (see the GENERIC_PLAN branch).
+        await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['standard_conforming_strings', 'on']));
         await timed(s.querySingle(`PREPARE ${stmtName} AS ${text}`));
         const nulls = Array.from({ length: nParams }, () => 'NULL').join(', ');
         json = firstPlan((await timed(s.querySingleText(`EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE ${stmtName}(${nulls})`))).rows);
@@ -157,7 +161,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
         }
       }
     } finally {
-      await endTransaction(s, stmtName);
+      await timed(endTransaction(s, stmtName));
     }
   });
   if (method === 'plain' && nParams > 0) method = 'custom';

@@ -15,11 +15,10 @@ export class PlanParseError extends Error {
 /** Whatever the user pasted or the server returned → the top-level EXPLAIN object. */
 export function parsePlanSource(source: unknown): Record<string, unknown> {
   if (typeof source === 'string') {
-    // Query identifiers are 64-bit: keep their digits as a string (JSON.parse would round them).
-    const direct = source.trim().replace(/("Query Identifier"\s*:\s*)(-?\d+)/g, '$1"$2"');
+    const direct = source.trim();
     if (direct.startsWith('[') || direct.startsWith('{')) {
       try {
-        return parsePlanSource(JSON.parse(direct));
+        return parsePlanSource(parseJsonKeepingIds(direct));
       } catch (e) {
         if (e instanceof PlanParseError) throw e;
         // not plain JSON: maybe JSON inside a psql frame
@@ -30,7 +29,7 @@ export function parsePlanSource(source: unknown): Record<string, unknown> {
     if (t.startsWith('[') || t.startsWith('{')) {
       let v: unknown;
       try {
-        v = JSON.parse(t);
+        v = parseJsonKeepingIds(t);
       } catch (e) {
         throw new PlanParseError(`The plan looks like JSON but does not parse: ${(e as Error).message}`);
       }
@@ -50,6 +49,11 @@ export function parsePlanSource(source: unknown): Record<string, unknown> {
     if (typeof o[K.NodeType] === 'string') return { [K.Plan]: o };
   }
   throw new PlanParseError('Not an EXPLAIN plan: expected EXPLAIN (FORMAT JSON) output or a text plan.');
+}
+
+/** JSON.parse, but 64-bit query identifiers keep their digits (as a string; JSON.parse would round them). */
+function parseJsonKeepingIds(text: string): unknown {
+  return JSON.parse(text.replace(/("Query Identifier"\s*:\s*)(-?\d+)/g, '$1"$2"'));
 }
 
 /** Remove what psql and GUI tools wrap around a plan: headers, "+" continuations, row counts, quotes. */

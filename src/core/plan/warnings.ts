@@ -175,14 +175,22 @@ export function rankTips(plan: Plan, anc: Ancestry): Tip[] {
           saving = Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
           break;
         }
-        case 'filter-removes':
-          text = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0))} rows it reads (Filter: ${String(n.raw[K.Filter] ?? n.raw[K.JoinFilter] ?? '…')}): an index (or a partial index) covering the filter avoids reading them; see "Suggest indexes".`;
+        case 'filter-removes': {
+          const what = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0))} rows it reads (${n.raw[K.Filter] !== undefined ? `Filter: ${String(n.raw[K.Filter])}` : `Join Filter: ${String(n.raw[K.JoinFilter] ?? '…')}`})`;
+          text = m.relation
+            ? `${what}: an index (or a partial index) covering the filter avoids reading them; see "Suggest indexes".`
+            : `${what}: apply the condition earlier (inside the function, subquery or join condition) so fewer rows are produced.`;
           saving = own * (m.removedShare ?? 0);
           break;
+        }
         case 'misestimate':
           // The root cause is the lowest node: a parent that only inherits the error gets no tip.
           if (n.children.some((c) => plan.nodes[c].warnings.some((x) => x.kind === 'misestimate') && plan.nodes[c].metrics.misestimateDirection === m.misestimateDirection)) continue;
-          text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so the plan above it was chosen on wrong numbers. Run ANALYZE${m.relation ? ` ${m.relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`;
+          text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so the plan above it was chosen on wrong numbers. ${
+            n.raw[K.NodeType] === 'Function Scan'
+              ? `Tell the planner how many rows the function returns (ALTER FUNCTION … ROWS n).`
+              : `Run ANALYZE${m.relation ? ` ${m.relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`
+          }`;
           saving = (parentOwn + own) * 0.3;
           break;
         case 'sort-disk':

@@ -66,7 +66,9 @@ class PlansFeature implements vscode.Disposable {
 
   /** The planner of the active connection (one cache per connection). */
   private async getPlanner(interactive = false): Promise<{ planner: Planner; conn: ActiveConnection } | undefined> {
-    const conn = this.ctx.connections.current ?? (await this.ctx.connections.get({ interactive }));
+    // Hovers and background planning never (re)connect: a failing server would make every hover
+    // wait for a connect timeout. Commands connect (and may ask for a password).
+    const conn = this.ctx.connections.current ?? (interactive ? await this.ctx.connections.get({ interactive }) : undefined);
     if (!conn) return undefined;
     if (!this.planner || this.plannerFor !== conn) {
       const { Planner } = await import('../../db/planner');
@@ -92,6 +94,8 @@ class PlansFeature implements vscode.Disposable {
     }
     const outcome = p.planner.cached(site.sql) ?? (await p.planner.plan(site.sql));
     if (token.isCancellationRequested) return undefined;
+    // DDL and other utility statements have no plan: no hover rather than a complaint.
+    if (!outcome.ok && outcome.code === 'NOT_EXPLAINABLE') return undefined;
     return new vscode.Hover(await hoverMarkdown(outcome, site, doc.uri), range);
   }
 

@@ -1,0 +1,53 @@
+/** The plan cache (LRU, versions) and benchmark statistics. */
+import { strict as assert } from 'node:assert';
+import { PlanCache } from '../../../../src/core/plan/cache';
+import { compareBenchmarks, percentile, summarizeLatencies } from '../../../../src/core/plan/benchmark';
+import { analyzePlan } from '../../../../src/core/plan';
+
+describe('core/plan cache and benchmark statistics', () => {
+  it('keys separate connection, version, values and SQL', () => {
+    const k = PlanCache.key;
+    const keys = new Set([k('a', 'v1', 'SELECT 1'), k('b', 'v1', 'SELECT 1'), k('a', 'v2', 'SELECT 1'), k('a', 'v1', 'SELECT 1', [1]), k('a', 'v1', 'SELECT 2')]);
+    assert.equal(keys.size, 5);
+  });
+
+  it('is an LRU of bounded size, and drops other versions at once', () => {
+    const c = new PlanCache<number>(3);
+    c.set('a', 'v1', 1);
+    c.set('b', 'v1', 2);
+    c.set('c', 'v2', 3);
+    assert.equal(c.get('a'), 1); // a is now most recent
+    c.set('d', 'v2', 4); // evicts b
+    assert.equal(c.get('b'), undefined);
+    assert.equal(c.size, 3);
+    assert.equal(c.dropOtherVersions('v2'), 1);
+    assert.equal(c.get('a'), undefined);
+    assert.equal(c.get('d'), 4);
+  });
+
+  it('percentiles are nearest-rank; comparison says faster/slower', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i + 1);
+    assert.equal(percentile(xs, 50), 50);
+    assert.equal(percentile(xs, 95), 95);
+    assert.equal(percentile(xs, 99), 99);
+    assert.ok(Number.isNaN(percentile([], 50)));
+    const s = summarizeLatencies([5, 1, 3]);
+    assert.deepEqual([s.min, s.p50, s.max, s.mean], [1, 3, 5, 3]);
+    const base = { sql: 'q', runs: 1, concurrency: 1, errors: 0, p50: 8, p95: 10, p99: 12, mean: 8, min: 1, max: 20, throughputPerSec: 100, at: 0 };
+    const c = compareBenchmarks(base, { ...base, p50: 2, p95: 2.5, throughputPerSec: 400 });
+    assert.equal(c.p50Ratio, 0.25);
+    assert.match(c.summary, /4\.0× faster/);
+    assert.match(compareBenchmarks(base, { ...base, p50: 16 }).summary, /2\.0× slower/);
+  });
+
+  it('reads plans pasted from pgAdmin (quoted lines) and JSON inside a psql frame', () => {
+    const quoted = ['"Seq Scan on t  (cost=0.00..35.50 rows=2550 width=4)"', '"  Filter: (a > 1)"'].join('\n');
+    const p = analyzePlan(quoted);
+    assert.equal(p.nodes[0].metrics.relation, 't');
+    assert.equal(p.nodes[0].raw['Filter'], '(a > 1)');
+    const framed = ['       QUERY PLAN        ', '-------------------------', ' [                      +', '   {                    +', '     "Plan": {          +', '       "Node Type": "Result", +', '       "Total Cost": 0.01 +', '     },                 +', '     "Query Identifier": 1234567890123456789 +', '   }                    +', ' ]', '(1 row)'].join('\n');
+    const j = analyzePlan(framed);
+    assert.equal(j.nodes[0].metrics.title, 'Result');
+    assert.equal(j.queryId, '1234567890123456789');
+  });
+});
