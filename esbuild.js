@@ -40,6 +40,10 @@ const problemMatcher = {
 };
 
 async function main() {
+  if (production) {
+    // A production build starts clean, so no development source map or stale bundle reaches the .vsix.
+    for (const d of ['dist', path.join('media', 'dist')]) fs.rmSync(path.join(__dirname, d), { recursive: true, force: true });
+  }
   const common = { bundle: true, minify: production, sourcemap: !production, sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher], legalComments: 'none' };
   const contexts = [
     await esbuild.context({

@@ -5,11 +5,14 @@
 import type * as vscode from 'vscode';
 import type { PgLensApi } from './vscode/api';
 
+/** When the extension host loaded this module: activation time is measured from here. */
+const loadedAt = Date.now();
+
 export async function activate(context: vscode.ExtensionContext): Promise<PgLensApi | undefined> {
   const vscodeApi = await import('vscode');
   try {
     const { activateExtension } = await import('./vscode/main');
-    return await activateExtension(context);
+    return await activateExtension(context, loadedAt);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     void vscodeApi.window.showErrorMessage(`PG Lens failed to start: ${message.split('\n')[0]}`);

@@ -76,11 +76,18 @@ export class Database {
     return this.options.profile;
   }
 
-  /** Run one of our own named statements (or EXPLAIN of user SQL built by the explain runner). */
-  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  /**
+   * Run one of our own named statements (or EXPLAIN of user SQL built by the explain runner).
+   * `prepare`: keep it as a prepared statement on each pooled session, so a statement sent every
+   * refresh is planned once per session instead of every time (only for our own constants).
+   */
+  async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = [], opts: { prepare?: boolean } = {}): Promise<pg.QueryResult<R>> {
     this.ensureOpen();
+    const sent = placeOwnMarker(text);
+    const send = () =>
+      opts.prepare ? this.pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : this.pool.query<R>(sent, params as any[]);
     try {
-      const r = await this.pool.query<R>(placeOwnMarker(text), params as any[]);
+      const r = await send();
       this.reachable = true;
       this.lossReported = false;
       return r;
@@ -93,7 +100,7 @@ export class Database {
       this.reachable = false;
       if (wasReachable && isConnectionLoss(e) && !isConnectTimeout(e) && isOwnRead(text)) {
         try {
-          const r = await this.pool.query<R>(placeOwnMarker(text), params as any[]);
+          const r = await send();
           this.reachable = true;
           this.lossReported = false;
           return r;
@@ -230,11 +237,46 @@ export class Session {
 
   /**
    * Send exactly one statement over the extended protocol (Parse/Bind/Execute), so the server
-   * itself refuses a string holding more than one statement. pg uses the extended protocol
-   * whenever a values array is given, even an empty one.
+   * itself refuses a string holding more than one statement. pg only uses the extended protocol
+   * by itself when values are given (an EMPTY array still goes out as a simple query, which runs
+   * every statement in the string), so it is forced with queryMode: 'extended'.
    */
   async querySingle<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
-    return this.query<R>(text, params);
+    try {
+      return await this.client.query<R>({ text, values: params as any[], queryMode: 'extended' } as pg.QueryConfig);
+    } catch (e) {
+      throw this.db.wrap(e);
+    }
+  }
+
+  /**
+   * Like querySingle, but every column comes back as the server's text, unparsed (EXPLAIN's JSON
+   * holds 64-bit query identifiers that JSON.parse would round).
+   */
+  async querySingleText<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.client.query<R>({ text, values: params as any[], queryMode: 'extended', types: { getTypeParser: () => (v: string) => v } } as any);
+    } catch (e) {
+      throw this.db.wrap(e);
+    }
+  }
+
+  /**
+   * One statement over the SIMPLE protocol, columns as text. Only for statements the extended
+   * protocol cannot carry (EXPLAIN (GENERIC_PLAN) with $n and no values: over the extended protocol
+   * the server wants values and then plans for them). The caller must have checked with
+   * PostgreSQL's parser that the text holds exactly one statement, with standard_conforming_strings
+   * on; a reply with several result sets is refused here as well.
+   */
+  async queryCheckedSingleSimpleText<R extends pg.QueryResultRow = any>(text: string): Promise<pg.QueryResult<R>> {
+    let r: pg.QueryResult<R> | pg.QueryResult<R>[];
+    try {
+      r = (await this.client.query<R>({ text, types: { getTypeParser: () => (v: string) => v } } as any)) as any;
+    } catch (e) {
+      throw this.db.wrap(e);
+    }
+    if (Array.isArray(r)) throw new PgLensError('Refused: the server saw more than one statement.', 'MULTIPLE');
+    return r;
   }
 
   /** The backend pid of this session (for cancelling it from another session). */
@@ -262,6 +304,13 @@ export function isConnectionLoss(e: unknown): boolean {
 
 function isConnectTimeout(e: unknown): boolean {
   return /connection timeout|timeout expired/i.test(String((e as any)?.message ?? ''));
+}
+
+/** A stable prepared-statement name per SQL text (same text → same name on every session). */
+function preparedName(text: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return `pglens_${(h >>> 0).toString(36)}_${text.length}`;
 }
 
 function isOwnRead(text: string): boolean {

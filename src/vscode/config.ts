@@ -49,8 +49,39 @@ export class Config {
   get exclude(): string[] {
     return this.cfg.get<string[]>('exclude', []);
   }
+  /** pgLens.maxFileSizeKb: larger files are not analysed. */
+  get maxFileSizeKb(): number {
+    return clamp(this.cfg.get<number>('maxFileSizeKb', 2048), 1, 1_000_000);
+  }
+  /** pgLens.rules.severity: rule id → error|warning|info|hint|off (invalid values dropped). */
+  get rulesSeverity(): Record<string, string> {
+    const raw = this.cfg.get<Record<string, unknown>>('rules.severity', {}) ?? {};
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(raw)) if (['error', 'warning', 'info', 'hint', 'off'].includes(String(v))) out[k] = String(v);
+    return out;
+  }
+  get costLensEnabled(): boolean {
+    return this.cfg.get<boolean>('costLens.enabled', true);
+  }
   get dashboardRefreshMs(): number {
     return clamp(this.cfg.get<number>('dashboard.refreshIntervalMs', 2000), 500, 600000);
+  }
+  /** Index advice: a suggestion must cut the estimated cost by at least this share. */
+  get indexMinCostReduction(): number {
+    return clamp(this.cfg.get<number>('index.minCostReduction', 0.3), 0, 1);
+  }
+  /** Index advice without HypoPG: real indexes in a rolled-back transaction only on tables below this size. */
+  get indexMaxTableSizeMb(): number {
+    return clamp(this.cfg.get<number>('index.maxTableSizeMb', 50), 0, 1e7);
+  }
+  get alertMeanTimeMs(): number {
+    return clamp(this.cfg.get<number>('alerts.meanTimeMs', 500), 0, 86400000);
+  }
+  get alertConnectionsShare(): number {
+    return clamp(this.cfg.get<number>('alerts.connectionsShare', 0.9), 0, 1);
+  }
+  get alertBlockingSeconds(): number {
+    return clamp(this.cfg.get<number>('alerts.blockingSeconds', 30), 0, 86400);
   }
   get<T>(key: string, fallback: T): T {
     return this.cfg.get<T>(key, fallback);

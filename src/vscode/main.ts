@@ -9,7 +9,15 @@ import { ConnectionManager } from './connections';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
+import { registerDashboard } from './dashboard';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
+import { registerCopySql } from './copySql';
+import { registerNPlusOne } from './nPlusOne';
+import { registerRuleDiagnostics } from './ruleDiagnostics';
+import { registerScanWorkspace } from './scanWorkspace';
+import { registerCostLens } from './costLens';
+import { registerPlans } from './plans/index';
+import { registerIndexAdvice } from './indexAdvice';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -20,17 +28,25 @@ export interface PgLensContext {
   sites: SqlSiteProvider;
 }
 
-export async function activateExtension(context: vscode.ExtensionContext): Promise<PgLensApi> {
+export async function activateExtension(context: vscode.ExtensionContext, loadedAt = Date.now()): Promise<PgLensApi> {
   const log = new Log();
   const config = new Config();
   const connections = new ConnectionManager(context.secrets, config, log);
   const status = new StatusBar(connections);
-  const sites = new SqlSiteIndex();
+  const sites = new SqlSiteIndex(context, { maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
   context.subscriptions.push(log, connections, status, sites);
   const ctx: PgLensContext = { extension: context, config, log, connections, sites };
 
   // Feature registrations: one line each.
   registerConnectionCommands(ctx);
+  registerCopySql(ctx);
+  registerNPlusOne(ctx);
+  registerRuleDiagnostics(ctx);
+  registerScanWorkspace(ctx);
+  registerCostLens(ctx);
+  registerPlans(ctx);
+  registerIndexAdvice(ctx);
+  registerDashboard(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs') || Config.affects(e, 'lockTimeoutMs')) {
@@ -41,7 +57,7 @@ export async function activateExtension(context: vscode.ExtensionContext): Promi
 
   // Connect in the background; nothing waits for it.
   const ready = connections.get().then(() => undefined, (e) => log.warn(String(e)));
-  log.info('PG Lens activated');
+  log.info(`PG Lens activated in ${Date.now() - loadedAt} ms`);
   return {
     activeProfileName: () => connections.current?.profile.name,
     ready,

@@ -1,6 +1,12 @@
 /**
  * The SQL sites of open documents, cached per document version. Everything in the editor that needs
  * "the SQL in this file" or "the SQL under the cursor" asks here.
+ *
+ * - Sites are computed only for documents someone asked about, and again only when that document
+ *   changed (its version), debounced while the user types; onDidChange fires after a recompute.
+ * - Extraction runs in slices (tree-sitter yields to the event loop), so a large file never blocks
+ *   the extension host; files over pgLens.maxFileSizeKb are not analysed.
+ * - Tree-sitter's WASM files come from the extension's dist/wasm folder.
  */
 import * as vscode from 'vscode';
 import type { SqlSite } from '../core/extract/types';
@@ -12,39 +18,97 @@ export interface SqlSiteProvider {
   readonly onDidChange: vscode.Event<vscode.Uri>;
 }
 
+type Extract = typeof import('../core/extract/index');
+
+const DEBOUNCE_MS = 300;
+
 export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
   private readonly cache = new Map<string, { version: number; sites: Promise<SqlSite[]> }>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
   private readonly subs: vscode.Disposable[] = [];
+  private core: Promise<Extract> | undefined;
 
-  constructor() {
-    this.subs.push(vscode.workspace.onDidCloseTextDocument((d) => this.cache.delete(d.uri.toString())));
+  constructor(
+    private readonly context?: vscode.ExtensionContext,
+    private readonly options: { maxFileSizeKb?: () => number; log?: (message: string) => void } = {},
+  ) {
+    this.subs.push(
+      vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri.toString())),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const key = e.document.uri.toString();
+        if (!this.cache.has(key) || !e.contentChanges.length) return;
+        // Recompute after the user pauses; sitesFor() in between computes on demand.
+        clearTimeout(this.timers.get(key));
+        this.timers.set(key, setTimeout(() => {
+          this.timers.delete(key);
+          if (!e.document.isClosed) void this.sitesFor(e.document);
+        }, DEBOUNCE_MS));
+      }),
+    );
+  }
+
+  private loadCore(): Promise<Extract> {
+    this.core ??= (async () => {
+      const ts = await import('../core/syntax/treeSitter');
+      if (this.context && !ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath);
+      return import('../core/extract/index');
+    })();
+    return this.core;
+  }
+
+  private forget(key: string): void {
+    this.cache.delete(key);
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
   }
 
   sitesFor(doc: vscode.TextDocument): Promise<SqlSite[]> {
     const key = doc.uri.toString();
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version) return hit.sites;
+    const version = doc.version;
+    const text = doc.getText();
+    const id = doc.languageId === 'sql' ? 'sql' : /^(typescript|typescriptreact|javascript|javascriptreact|python|go|java|ruby)$/.test(doc.languageId) ? doc.languageId : doc.fileName;
     const sites = (async () => {
-      const { extractSqlSites } = await import('../core/extract/index');
-      try {
-        return await extractSqlSites(doc.getText(), doc.languageId === 'sql' ? 'sql' : doc.fileName, doc.uri.fsPath);
-      } catch {
-        return [];
-      }
-    })();
-    this.cache.set(key, { version: doc.version, sites });
-    void sites.then(() => this.emitter.fire(doc.uri));
+      const core = await this.loadCore();
+      if (!core.extractLanguageOf(id)) return [];
+      const maxChars = (this.options.maxFileSizeKb?.() ?? 2048) * 1024;
+      const r = await core.extractSqlSitesDetailed(text, id, doc.uri.fsPath, { maxChars });
+      if (r.reason) this.options.log?.(`SQL discovery in ${vscode.workspace.asRelativePath(doc.uri)}: ${r.reason}`);
+      return r.sites;
+    })().catch((e) => {
+      this.options.log?.(`SQL discovery failed in ${doc.uri.fsPath}: ${String(e)}`);
+      return [] as SqlSite[];
+    });
+    this.cache.set(key, { version, sites });
+    void sites.then(() => {
+      if (this.cache.get(key)?.version === version) this.emitter.fire(doc.uri);
+    });
     return sites;
   }
 
   async siteAt(doc: vscode.TextDocument, offset: number): Promise<SqlSite | undefined> {
+    if (doc.languageId === 'sql' || /\.(sql|pgsql|psql)$/i.test(doc.fileName)) {
+      // In a script, "under the cursor" includes the blanks and the ; around a statement.
+      const core = await this.loadCore();
+      return core.sqlStatementAt(doc.getText(), offset, doc.uri.fsPath);
+    }
     const sites = await this.sitesFor(doc);
-    return sites.find((s) => offset >= s.span.start && offset <= s.span.end);
+    // Innermost site containing the offset.
+    let best: SqlSite | undefined;
+    for (const s of sites) {
+      const inSpan = offset >= s.span.start && offset <= s.span.end;
+      const inCall = !!s.callSpan && offset >= s.callSpan.start && offset <= s.callSpan.end;
+      if (!inSpan && !inCall) continue;
+      if (!best || (inSpan && s.span.end - s.span.start < best.span.end - best.span.start)) best = s;
+    }
+    return best;
   }
 
   dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
     this.subs.forEach((s) => s.dispose());
     this.emitter.dispose();
   }

@@ -1,31 +1,186 @@
 /**
  * Entry point of SQL discovery: source text → SqlSite[].
- * SCAFFOLD (issue 3 replaces it): handles .sql files only, using PostgreSQL's parser for
- * statement boundaries; embedded SQL in code comes with the tree-sitter extractor.
+ *  - .sql / .pgsql / .psql files: split by our own psql-aware lexer (sqlLexer.ts), one site per statement;
+ *  - TypeScript, TSX, JavaScript, Python, Go, Java, Ruby: tree-sitter syntax trees (embedded.ts and
+ *    languages/*.ts).
+ * Never throws: on any failure the result is [] (extractSqlSitesDetailed says why).
  */
+import type { Tree } from '@vscode/tree-sitter-wasm';
 import type { SqlSite } from './types';
-import { inspectSql, loadPgParser } from '../sql/statement';
-import { languageOf } from '../syntax/treeSitter';
+import { loadPgParser } from '../sql/statement';
+import { languageOf, loadedParser, parseSliced, parseWithin, prepareLanguage, queryFor, type SourceLanguage } from '../syntax/treeSitter';
+import { finishSql, textPart } from './compose';
+import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
+import { splitSqlStatements, statementAt as statementRangeAt } from './sqlLexer';
+import { javascriptProfile } from './languages/javascript';
+import { pythonProfile } from './languages/python';
+import { goProfile } from './languages/go';
+import { javaProfile } from './languages/java';
+import { rubyProfile } from './languages/ruby';
 
-export type { SqlSite } from './types';
+export type { SqlSite, SqlParam } from './types';
+export { splitSqlStatements, type SqlStatementRange } from './sqlLexer';
 
-export async function extractSqlSites(text: string, languageIdOrPath: string, file?: string): Promise<SqlSite[]> {
-  const isSql = /(^sql$|\.(sql|pgsql|psql)$)/i.test(languageIdOrPath);
-  if (!isSql) {
-    void languageOf(languageIdOrPath);
-    return [];
+const PROFILES: Partial<Record<SourceLanguage, LanguageProfile>> = {
+  typescript: javascriptProfile,
+  tsx: javascriptProfile,
+  javascript: javascriptProfile,
+  python: pythonProfile,
+  go: goProfile,
+  java: javaProfile,
+  ruby: rubyProfile,
+};
+
+export interface ExtractOptions {
+  /** Files longer than this (UTF-16 units) are not parsed. Default 8,000,000. */
+  maxChars?: number;
+  /** Parse time limit in ms. Default 10,000. */
+  timeoutMs?: number;
+  /** Async only: yield to the event loop every sliceMs while parsing and walking (default 8). */
+  sliceMs?: number;
+  /** Async only: parse in slices only texts longer than this (default 100,000 characters). */
+  sliceAboveChars?: number;
+}
+
+export interface ExtractResult {
+  sites: SqlSite[];
+  /** Why nothing (or not everything) was extracted, when that is not simply "no SQL here". */
+  reason?: string;
+}
+
+/** 'sql' for SQL files, a tree-sitter language, or undefined. */
+export function extractLanguageOf(languageIdOrPath: string): SourceLanguage | 'sql' | undefined {
+  if (/(^(sql|pgsql|postgres|psql)$|\.(sql|pgsql|psql)$)/i.test(languageIdOrPath)) return 'sql';
+  const l = languageOf(languageIdOrPath);
+  return l && PROFILES[l] ? l : undefined;
+}
+
+/** The sites of a SQL script: one per statement. Synchronous and dependency-free. */
+export function sqlFileSites(text: string, file?: string): SqlSite[] {
+  const out: SqlSite[] = [];
+  for (const st of splitSqlStatements(text)) {
+    const f = finishSql([textPart(st.text, st.start)], { dollar: true });
+    if (!f.sql) continue;
+    out.push({ file, language: 'sql', api: 'sql-file', sql: f.sql, sourceMap: f.sourceMap, span: { start: st.start, end: st.end }, params: f.params, confidence: 1, dynamic: false });
   }
+  return out;
+}
+
+/** The statement of a SQL script under the cursor (see sqlLexer.statementAt), as a site. */
+export function sqlStatementAt(text: string, offset: number, file?: string): SqlSite | undefined {
+  const st = statementRangeAt(text, offset);
+  if (!st) return undefined;
+  const f = finishSql([textPart(st.text, st.start)], { dollar: true });
+  return { file, language: 'sql', api: 'sql-file', sql: f.sql, sourceMap: f.sourceMap, span: { start: st.start, end: st.end }, params: f.params, confidence: 1, dynamic: false };
+}
+
+/** Load what extraction of this language needs (tree-sitter grammar, PostgreSQL parser). */
+export async function prepareExtraction(languageIdOrPath: string): Promise<void> {
+  const lang = extractLanguageOf(languageIdOrPath);
   await loadPgParser();
-  const r = inspectSql(text);
-  if (!r.ok) return [];
-  return r.statements.map((s) => {
-    let start = s.start;
-    while (start < s.end && /\s/.test(text[start])) start++;
-    const sql = text.slice(start, s.end).replace(/;\s*$/, '');
-    return {
-      file, language: 'sql', api: 'sql-file', sql,
-      sourceMap: Array.from({ length: sql.length }, (_, i) => start + i),
-      span: { start, end: start + sql.length }, params: [], confidence: 1, dynamic: false,
-    } satisfies SqlSite;
-  });
+  if (lang && lang !== 'sql') await prepareLanguage(lang);
+}
+
+const locks = new Map<SourceLanguage, Promise<unknown>>();
+const busy = new Map<SourceLanguage, number>();
+
+/** One sliced parse per parser at a time (a parser holds the state of a suspended parse). */
+function withParserLock<T>(lang: SourceLanguage, fn: () => Promise<T>): Promise<T> {
+  busy.set(lang, (busy.get(lang) ?? 0) + 1);
+  const guarded = async () => {
+    try {
+      return await fn();
+    } finally {
+      busy.set(lang, (busy.get(lang) ?? 1) - 1);
+    }
+  };
+  const prev = locks.get(lang) ?? Promise.resolve();
+  const run = prev.then(guarded, guarded);
+  locks.set(lang, run.catch(() => undefined));
+  return run;
+}
+
+function runProfile(tree: Tree, lang: SourceLanguage, text: string, file: string | undefined): SqlSite[] {
+  const profile = PROFILES[lang]!;
+  const query = queryFor(lang, profile.query);
+  if (!query) return [];
+  return extractFromTree(tree, query, profile, text, lang, file);
+}
+
+function tooBig(text: string, opts: ExtractOptions): string | undefined {
+  const max = opts.maxChars ?? 8_000_000;
+  return text.length > max ? `file too large (${text.length} characters, limit ${max})` : undefined;
+}
+
+/** Like extractSqlSites, with the reason when nothing could be extracted. */
+export async function extractSqlSitesDetailed(text: string, languageIdOrPath: string, file?: string, opts: ExtractOptions = {}): Promise<ExtractResult> {
+  try {
+    if (typeof text !== 'string') return { sites: [], reason: 'not text' };
+    const lang = extractLanguageOf(languageIdOrPath);
+    if (!lang) return { sites: [], reason: 'unsupported language' };
+    if (lang === 'sql') return { sites: sqlFileSites(text, file) };
+    const big = tooBig(text, opts);
+    if (big) return { sites: [], reason: big };
+    if (!mayHoldSql(text)) return { sites: [] };
+    await loadPgParser();
+    const parser = await prepareLanguage(lang);
+    return await withParserLock(lang, async () => {
+      // Small files parse in one go; large ones in slices so the event loop keeps running. (A resumed
+      // parse can recover from syntax errors differently, so slicing is kept to where it is needed.)
+      const tree = text.length > (opts.sliceAboveChars ?? 100_000)
+        ? await parseSliced(parser, text, { timeoutMs: opts.timeoutMs, sliceMs: opts.sliceMs })
+        : parseWithin(parser, text, { timeoutMs: opts.timeoutMs });
+      if (!tree) return { sites: [], reason: `parsing took longer than ${opts.timeoutMs ?? 10_000} ms` };
+      try {
+        const profile = PROFILES[lang]!;
+        const query = queryFor(lang, profile.query);
+        if (!query) return { sites: [], reason: 'tree-sitter query unavailable' };
+        return { sites: await extractFromTreeSliced(tree, query, profile, text, lang, file, {}, opts.sliceMs ?? 8) };
+      } finally {
+        tree.delete();
+      }
+    });
+  } catch (e) {
+    return { sites: [], reason: `extraction failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
+  }
+}
+
+/** Source text → SQL sites. Never throws. */
+export async function extractSqlSites(text: string, languageIdOrPath: string, file?: string, opts: ExtractOptions = {}): Promise<SqlSite[]> {
+  return (await extractSqlSitesDetailed(text, languageIdOrPath, file, opts)).sites;
+}
+
+/**
+ * Synchronous variant, once prepareExtraction(language) has completed; returns undefined when
+ * the grammar is not loaded yet. Parses in one go (no yielding).
+ */
+export function extractSqlSitesSync(text: string, languageIdOrPath: string, file?: string, opts: ExtractOptions = {}): ExtractResult | undefined {
+  try {
+    const lang = extractLanguageOf(languageIdOrPath);
+    if (!lang) return { sites: [], reason: 'unsupported language' };
+    if (lang === 'sql') return { sites: sqlFileSites(text, file) };
+    const parser = loadedParser(lang);
+    if (!parser || !queryFor(lang, PROFILES[lang]!.query)) return undefined;
+    const big = tooBig(text, opts);
+    if (big) return { sites: [], reason: big };
+    if (!mayHoldSql(text)) return { sites: [] };
+    if ((busy.get(lang) ?? 0) > 0) {
+      // A sliced parse may be suspended on this parser: do not disturb it.
+      return undefined;
+    }
+    const tree = parseWithin(parser, text, { timeoutMs: opts.timeoutMs });
+    if (!tree) return { sites: [], reason: `parsing took longer than ${opts.timeoutMs ?? 10_000} ms` };
+    try {
+      return { sites: runProfile(tree, lang, text, file) };
+    } finally {
+      tree.delete();
+    }
+  } catch (e) {
+    return { sites: [], reason: `extraction failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
+  }
+}
+
+/** A file without any SQL keyword or marker holds no SQL site: skip parsing it. */
+export function mayHoldSql(text: string): boolean {
+  return /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|values|language\s*=\s*sql)\b|\/\*\s*sql\s*\*\//i.test(text);
 }

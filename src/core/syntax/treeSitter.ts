@@ -3,7 +3,7 @@
  * loaded once and lazily. The host tells us where the .wasm files are (dist/wasm in the bundle,
  * node_modules in tests); core itself opens no files — the runtime loads them.
  */
-import type { Language as TsLanguage, Parser as TsParser, Tree } from '@vscode/tree-sitter-wasm';
+import type { Language as TsLanguage, Parser as TsParser, Query as TsQuery, Tree } from '@vscode/tree-sitter-wasm';
 
 export type SourceLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go' | 'java' | 'ruby';
 
@@ -102,4 +102,78 @@ export async function parserFor(lang: SourceLanguage): Promise<TsParser> {
 export async function parseSource(lang: SourceLanguage, text: string): Promise<Tree | null> {
   const p = await parserFor(lang);
   return p.parse(text);
+}
+
+let loadedRuntime: typeof import('@vscode/tree-sitter-wasm') | undefined;
+const queries = new Map<string, TsQuery>();
+
+/** The parser for lang if it was already loaded (synchronous callers), else undefined. */
+export function loadedParser(lang: SourceLanguage): TsParser | undefined {
+  return parsers.get(lang);
+}
+
+/** Is tree-sitter configured (configureTreeSitter called)? */
+export function treeSitterConfigured(): boolean {
+  return wasmDir !== undefined;
+}
+
+/** A compiled query for the language (cached by source). Requires parserFor(lang) first. */
+export function queryFor(lang: SourceLanguage, source: string): TsQuery | undefined {
+  const key = lang + '\0' + source;
+  const hit = queries.get(key);
+  if (hit) return hit;
+  const p = parsers.get(lang);
+  if (!p || !p.language) return undefined;
+  const TS = loadedRuntime;
+  if (!TS) return undefined;
+  const q = new TS.Query(p.language, source);
+  queries.set(key, q);
+  return q;
+}
+
+/** Load the runtime and the language's parser; after this, loadedParser/queryFor work synchronously. */
+export async function prepareLanguage(lang: SourceLanguage): Promise<TsParser> {
+  const p = await parserFor(lang);
+  loadedRuntime ??= await loadRuntime();
+  return p;
+}
+
+export interface ParseLimits {
+  /** Give up after this many milliseconds of parsing (returns null). */
+  timeoutMs?: number;
+  /** Yield to the event loop every sliceMs (async parse only). */
+  sliceMs?: number;
+}
+
+/** Parse synchronously with a time limit; null when it ran out of time. Caller deletes the tree. */
+export function parseWithin(parser: TsParser, text: string, limits: ParseLimits = {}): Tree | null {
+  const deadline = performance.now() + (limits.timeoutMs ?? 10_000);
+  parser.reset();
+  try {
+    return parser.parse(text, null, { progressCallback: (() => performance.now() > deadline) as any });
+  } finally {
+    parser.reset();
+  }
+}
+
+/**
+ * Parse in slices: the parser stops every sliceMs, the event loop runs, and parsing resumes where
+ * it stopped (tree-sitter keeps its state until reset). Null when timeoutMs ran out.
+ */
+export async function parseSliced(parser: TsParser, text: string, limits: ParseLimits = {}): Promise<Tree | null> {
+  const start = performance.now();
+  const deadline = start + (limits.timeoutMs ?? 10_000);
+  const slice = limits.sliceMs ?? 8;
+  parser.reset();
+  try {
+    for (;;) {
+      const stop = Math.min(deadline, performance.now() + slice);
+      const tree = parser.parse(text, null, { progressCallback: (() => performance.now() > stop) as any });
+      if (tree) return tree;
+      if (performance.now() > deadline) return null;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  } finally {
+    parser.reset();
+  }
 }

@@ -1,0 +1,73 @@
+/**
+ * Run by `npm run package` after vsce: fails when the extension bundle is not minified, when a bundle
+ * or the .vsix grows past its budget, or when the .vsix holds anything but what runs.
+ * Budgets have headroom over the sizes measured when they were set (see the comments); raise them
+ * deliberately, in a commit that says why.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+
+const root = path.join(__dirname, '..');
+
+/** Bytes. Measured 2026-11-26: extension.js 154 KB (connections only; features still landing), .vsix 1.16 MB. */
+export const BUDGETS = {
+  extensionJs: 1_200_000,
+  webviewJs: 400_000,
+  vsix: 4_000_000,
+};
+
+/** Files the .vsix may contain (relative paths inside extension/). */
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^dist\/[\w.-]+\.wasm$/, /^dist\/wasm\/[\w.-]+\.wasm$/, /^media\/(?!.*\.(map|ts)$)[\w./-]+$/];
+
+/** Minified output has few, very long lines and no indentation. */
+export function looksMinified(text: string): { ok: boolean; why: string } {
+  const lines = text.split('\n');
+  // Indented statements (template literals such as SQL texts keep their own indentation: not counted).
+  const indented = lines.filter((l) => /^\s+(const|let|var|return|if|for|function|class|await|throw)\b/.test(l)).length;
+  const avg = text.length / Math.max(1, lines.length);
+  if (/\/\/# sourceMappingURL=/.test(text)) return { ok: false, why: 'it references a source map (development build)' };
+  if (indented > 10 || avg < 400) return { ok: false, why: `${lines.length} lines, ${indented} indented statements, ${Math.round(avg)} chars per line on average` };
+  return { ok: true, why: `${lines.length} lines, ${Math.round(avg)} chars per line` };
+}
+
+function fail(msg: string): never {
+  console.error(`checkBundle: ${msg}`);
+  process.exit(1);
+}
+
+function main(): void {
+  const problems: string[] = [];
+  const ext = path.join(root, 'dist', 'extension.js');
+  if (!fs.existsSync(ext)) fail('dist/extension.js is missing: run `node esbuild.js --production` first');
+  const text = fs.readFileSync(ext, 'utf8');
+  const min = looksMinified(text);
+  if (!min.ok) problems.push(`dist/extension.js is not minified (${min.why}): build with --production`);
+  if (text.length > BUDGETS.extensionJs) problems.push(`dist/extension.js is ${text.length} bytes, over its budget of ${BUDGETS.extensionJs}`);
+  const mediaDist = path.join(root, 'media', 'dist');
+  if (fs.existsSync(mediaDist)) {
+    for (const f of fs.readdirSync(mediaDist).filter((f) => f.endsWith('.js'))) {
+      const size = fs.statSync(path.join(mediaDist, f)).size;
+      if (size > BUDGETS.webviewJs) problems.push(`media/dist/${f} is ${size} bytes, over the webview budget of ${BUDGETS.webviewJs}`);
+      const m = looksMinified(fs.readFileSync(path.join(mediaDist, f), 'utf8'));
+      if (!m.ok && size > 4000) problems.push(`media/dist/${f} is not minified (${m.why})`);
+    }
+  }
+  const vsix = path.join(root, 'pg-lens.vsix');
+  if (fs.existsSync(vsix)) {
+    const size = fs.statSync(vsix).size;
+    if (size > BUDGETS.vsix) problems.push(`pg-lens.vsix is ${size} bytes, over its budget of ${BUDGETS.vsix}`);
+  }
+  // What vsce puts in the package (same rules as `vsce package`).
+  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const listed = execFileSync(process.execPath, [vsce, 'ls'], { cwd: root, encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
+  const stray = listed.filter((f) => !ALLOWED.some((re) => re.test(f)));
+  if (stray.length) problems.push(`the .vsix would hold files that do not run: ${stray.join(', ')} (fix .vscodeignore)`);
+  for (const needed of ['dist/extension.js', 'media/icon.png', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+    if (!listed.includes(needed)) problems.push(`the .vsix lacks ${needed}`);
+  }
+  if (problems.length) fail(problems.join('\n  '));
+  console.log(`checkBundle: ok — dist/extension.js ${text.length} bytes (${min.why}), ${listed.length} files in the .vsix${fs.existsSync(vsix) ? `, ${fs.statSync(vsix).size} bytes` : ''}`);
+}
+
+if (require.main === module) main();

@@ -1,0 +1,63 @@
+/**
+ * `npm run demo:ui`: try PG Lens in a browser with no VS Code installed. Starts an embedded
+ * PostgreSQL with the example shop (schema + seed data), installs the packaged extension into a
+ * fresh code-server (VS Code 1.100.3 in the browser) opened on the example workspace, and prints a
+ * local URL. Ctrl+C stops everything and removes the temp folders.
+ *
+ * PGLENS_DEMO_SCALE (default 0.2) sizes the seed data; PGLENS_DEMO_PORT fixes the port.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureCodeServer, ensureSystemPackages } from '../test/e2e/lib/install';
+import { installVsix, startCodeServer } from '../test/e2e/lib/codeServer';
+import { startDatabase } from '../test/e2e/lib/database';
+import { scenario } from '../test/e2e/lib/scenario';
+import { packageVsix, prepareWorkspace, PROFILE_NAME } from '../test/e2e/run';
+
+function log(m: string): void {
+  console.log(`demo:ui: ${m}`);
+}
+
+async function main(): Promise<void> {
+  ensureSystemPackages(log, { browser: false });
+  const cs = ensureCodeServer(log);
+  log('packaging the extension…');
+  const vsix = packageVsix();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-demo-ui-'));
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    log('stopped; temp folders and the demo database removed.');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  try {
+    log('starting an embedded PostgreSQL and loading the shop…');
+    const db = await startDatabase({ scale: Number(process.env.PGLENS_DEMO_SCALE ?? 0.2) });
+    stops.push(() => db.stop());
+    const ws = prepareWorkspace(scenario().sourceWorkspace, db, 'shop', tmp);
+    const userDataDir = path.join(tmp, 'user-data');
+    const extensionsDir = path.join(tmp, 'extensions');
+    installVsix(cs, vsix, extensionsDir, userDataDir);
+    const port = process.env.PGLENS_DEMO_PORT ? Number(process.env.PGLENS_DEMO_PORT) : undefined;
+    const server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password }, port });
+    stops.push(() => server.stop());
+    console.log('');
+    console.log(`  PG Lens is ready: open ${server.url}?folder=${encodeURIComponent(ws)}`);
+    console.log(`  Workspace: ${ws} (connection profile "${PROFILE_NAME}", data from ${db.source})`);
+    console.log(`  psql: ${db.url.replace(/:[^:@/]+@/, ':***@')} (password: ${db.password})`);
+    console.log('  Press Ctrl+C to stop.');
+    console.log('');
+  } catch (e) {
+    console.error(`demo:ui failed: ${(e as Error).message}`);
+    await stop(1);
+  }
+}
+
+void main();

@@ -1,0 +1,138 @@
+/**
+ * pg-lens advise: index suggestions proved by the planner, for one statement, the SQL of a file
+ * (or the statement at --line), or the whole workload (pg_stat_statements + SQL files given).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { lineStarts, positionAt } from '../../core/findings';
+import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
+import { extractSqlSites } from '../../core/extract/index';
+import { configureTreeSitter } from '../../core/syntax/treeSitter';
+import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
+import { adviseWorkload } from '../../db/workload';
+
+const USAGE = 'pg-lens advise [--db URL] [--workload] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] (SQL | --file F [--line N])';
+
+export const advise: CliCommand = {
+  name: 'advise',
+  summary: 'suggest indexes for a statement, a file or the workload, each proved with the planner (HypoPG or a rolled-back real index)',
+  usage: USAGE,
+  async run(argv, ctx) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        db: { type: 'string' },
+        workload: { type: 'boolean', default: false },
+        format: { type: 'string', default: 'text' },
+        file: { type: 'string' },
+        line: { type: 'string' },
+        'min-cost-reduction': { type: 'string' },
+        'max-table-size-mb': { type: 'string' },
+        'min-calls': { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+      },
+    });
+    const format = values.format;
+    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+    const minCostReduction = numberOption(values['min-cost-reduction'], '--min-cost-reduction', 0, 1);
+    const maxTableSizeMb = numberOption(values['max-table-size-mb'], '--max-table-size-mb', 0, 1e7);
+    const minCalls = numberOption(values['min-calls'], '--min-calls', 1, 1e12);
+    const line = values.line !== undefined ? numberOption(values.line, '--line', 1, 1e9) : undefined;
+    if (line !== undefined && !values.file) throw new UsageError('--line needs --file');
+    const sqlArg = positionals.join(' ').trim();
+    if (!values.workload && !values.file && !sqlArg) throw new UsageError('give a SQL statement, --file F or --workload');
+    if (values.file && sqlArg) throw new UsageError('give either a SQL statement or --file, not both');
+
+    const statements = values.file ? await statementsOfFile(values.file, line, ctx) : sqlArg ? [{ sql: sqlArg, where: 'statement' }] : [];
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000 });
+    try {
+      const info = await db.serverInfo();
+      const opts = { info, minCostReduction, maxTableSizeMb };
+      if (values.workload) {
+        const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where })) });
+        if (format === 'json') {
+          ctx.out(JSON.stringify({ suggestions: w.suggestions.map((s) => publicShape(s)) }, null, 2));
+        } else {
+          ctx.out(`Workload: ${w.statementsAnalysed} statements analysed (${w.fromStatStatements} from pg_stat_statements, ${w.fromFiles} from files)${w.note ? `; ${w.note}` : ''}`);
+          if (!w.suggestions.length) ctx.out('No index would help this workload enough to be worth its cost.');
+          for (const s of w.suggestions) {
+            printSuggestion(ctx, s);
+            ctx.out(`  helps: ${s.statements.map((x) => `${x.label} (${x.share})`).join('; ')}`);
+            if (s.writeNote) ctx.out(`  writes: ${s.writeNote}`);
+          }
+        }
+        return EXIT.ok;
+      }
+      const all: IndexSuggestion[] = [];
+      const notes: string[] = [];
+      for (const st of statements) {
+        const r = await adviseStatement(db, st.sql, undefined, opts);
+        if (r.status !== 'ok') notes.push(`${st.where}: ${r.message}`);
+        else if (!r.suggestions.length) notes.push(`${st.where}: no index would cut the estimated cost by ${Math.round((minCostReduction ?? 0.3) * 100)}% or more${r.proofNote ? ` (${r.proofNote})` : ''}`);
+        for (const s of r.suggestions) if (!all.some((x) => x.ddl === s.ddl)) all.push(s);
+        if (values.verbose) for (const t of r.tried) ctx.err(`  tried ${t.ddl}: cost ${t.costAfter}, ${t.planUsesIndex ? 'used' : 'not used'}`);
+      }
+      if (format === 'json') {
+        ctx.out(JSON.stringify({ suggestions: all.map(publicShape) }, null, 2));
+      } else {
+        for (const s of all) printSuggestion(ctx, s);
+        for (const n of notes) ctx.out(n);
+      }
+      return EXIT.ok;
+    } finally {
+      await db.close();
+    }
+  },
+};
+
+function numberOption(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < lo || n > hi) throw new UsageError(`${name} must be a number between ${lo} and ${hi}`);
+  return n;
+}
+
+/** The JSON shape of the issue, exactly. */
+function publicShape(s: IndexSuggestion): Record<string, unknown> {
+  return {
+    ddl: s.ddl,
+    table: s.table,
+    columns: s.columns,
+    method: s.method,
+    where: s.where,
+    include: s.include,
+    costBefore: s.costBefore,
+    costAfter: s.costAfter,
+    verifiedBy: s.verifiedBy,
+    reason: s.reason,
+  };
+}
+
+function printSuggestion(ctx: CliContext, s: IndexSuggestion): void {
+  const how = s.verifiedBy === 'hypopg' ? 'proved with HypoPG' : s.verifiedBy === 'transaction' ? 'proved with a real index in a rolled-back transaction' : 'not verified';
+  ctx.out(`${s.summary} [${how}]`);
+  if (s.needsExtension) ctx.out(`  CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};`);
+  ctx.out(`  ${s.ddl};`);
+  ctx.out(`  why: ${s.reason}`);
+}
+
+async function statementsOfFile(file: string, line: number | undefined, ctx: CliContext): Promise<{ sql: string; where: string }[]> {
+  const full = path.resolve(ctx.cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const wasm = path.join(__dirname, 'wasm');
+  if (fs.existsSync(wasm)) configureTreeSitter(wasm);
+  const sites = await extractSqlSites(text, full, full);
+  const starts = lineStarts(text);
+  const located = sites.map((s) => ({ s, line: positionAt(starts, s.span.start).line + 1, endLine: positionAt(starts, s.span.end).line + 1 }));
+  const chosen = line === undefined ? located : located.filter((x) => line >= x.line && line <= x.endLine);
+  if (line !== undefined && !chosen.length) throw new UsageError(`no SQL statement at ${file}:${line}`);
+  return chosen.map((x) => ({ sql: x.s.sql, where: `${file}:${x.line}` }));
+}

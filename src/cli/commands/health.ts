@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { describeProfile } from '../../core/connection/profile';
+import { HEALTH_CHECKS, type HealthFinding } from '../../core/health';
+import { runHealth } from '../../db/health';
+import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
+
+/** The JSON shape of one finding (stable: scripts depend on it). */
+export function findingToJson(f: HealthFinding) {
+  return {
+    checkId: f.checkId,
+    severity: f.severity,
+    category: f.category,
+    message: f.message,
+    objects: f.objects.map((o) => ({ kind: o.kind, ...(o.schema !== undefined ? { schema: o.schema } : {}), name: o.name, ...(o.table !== undefined ? { table: o.table } : {}) })),
+    evidence: f.evidence,
+    fixSql: f.fixSql,
+    ...(f.help ? { help: f.help } : {}),
+  };
+}
+
+export const health: CliCommand = {
+  name: 'health',
+  summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, settings) and print the findings',
+  usage: 'pg-lens health [--db URL] [--format text|json] [--check ID]... [--min-severity error|warning|info]',
+  async run(argv, ctx) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        db: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        check: { type: 'string', multiple: true },
+        'min-severity': { type: 'string', default: 'info' },
+      },
+      strict: true,
+    });
+    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}".`);
+    const known = new Set(HEALTH_CHECKS.map((c) => c.id));
+    for (const c of values.check ?? []) if (!known.has(c)) throw new UsageError(`Unknown check "${c}". Known: ${[...known].join(', ')}.`);
+    const rank = { error: 0, warning: 1, info: 2 } as const;
+    const min = values['min-severity'] as keyof typeof rank;
+    if (!(min in rank)) throw new UsageError('--min-severity must be error, warning or info.');
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000 });
+    try {
+      const { findings: all } = await runHealth(db, { only: values.check });
+      const findings = all.filter((f) => rank[f.severity] <= rank[min]);
+      if (values.format === 'json') {
+        ctx.out(JSON.stringify(findings.map(findingToJson), null, 2));
+      } else {
+        ctx.out(`Health of ${describeProfile(db.profile)}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
+        for (const f of findings) {
+          ctx.out('');
+          ctx.out(`${f.severity.toUpperCase().padEnd(7)} ${f.checkId}: ${f.message}`);
+          if (f.help) ctx.out(`        ${f.help}`);
+          for (const sql of f.fixSql) ctx.out(`        fix: ${sql}`);
+        }
+      }
+      return findings.some((f) => f.severity !== 'info') ? EXIT.findings : EXIT.ok;
+    } finally {
+      await db.close();
+    }
+  },
+};

@@ -1,0 +1,113 @@
+/**
+ * `pg-lens report --db URL [paths…] --out report.html|report.md`: findings in the code, health
+ * checks and the top statements of pg_stat_statements, in one self-contained file to share.
+ * Read-only: catalog, pg_stat_statements and EXPLAIN (no ANALYZE) only.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeProfile } from '../../core/connection/profile';
+import { CostIndex } from '../../core/cost';
+import { lineStarts, positionAt } from '../../core/findings';
+import { locate } from '../../core/output';
+import type { HealthFinding } from '../../core/health/types';
+import { renderHtml, renderMarkdown, type HealthCheck, type ReportInput } from '../../core/report';
+import { DOCS_BASE_URI } from '../../core/rules/index';
+import { loadPgParser } from '../../core/sql/statement';
+import { describeError } from '../../db/errors';
+import { runHealth } from '../../db/health';
+import { DbEvidence } from '../../db/ruleEvidence';
+import { readStatementCosts } from '../../db/statementCost';
+import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
+import { parseScanArgs, runScan } from './scan';
+
+/** How many statements the report lists. */
+export const TOP_STATEMENTS = 25;
+
+/** Health findings (src/db/health runHealth, the dashboard's checks) as report rows. */
+export function healthRows(findings: HealthFinding[]): HealthCheck[] {
+  const status = { error: 'critical', warning: 'warning', info: 'info' } as const;
+  return findings.map((f) => ({
+    id: f.checkId,
+    title: `${f.checkId}${f.objects.length ? `: ${f.objects.map((o) => [o.schema, o.table, o.name].filter(Boolean).join('.')).join(', ')}` : ''}`,
+    status: status[f.severity],
+    detail: [f.message, f.help, ...f.fixSql.map((x) => `Fix: ${x}`)].filter(Boolean).join('\n'),
+  }));
+}
+
+export const report: CliCommand = {
+  name: 'report',
+  summary: 'findings, health checks and top statements in one self-contained HTML or Markdown file to share',
+  usage: 'pg-lens report --db URL [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--title TEXT]',
+  async run(argv, ctx) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        db: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        title: { type: 'string' },
+        exclude: { type: 'string', multiple: true, default: [] },
+        rule: { type: 'string', multiple: true, default: [] },
+        'max-file-size-kb': { type: 'string', default: '2048' },
+      },
+    });
+    if (!values.out) throw new UsageError('--out report.html or --out report.md is required');
+    const ext = path.extname(values.out).toLowerCase();
+    if (ext !== '.html' && ext !== '.htm' && ext !== '.md') throw new UsageError(`--out must end in .html or .md (got "${values.out}")`);
+    const scanOpts = parseScanArgs([...positionals, ...(values.exclude ?? []).flatMap((x) => ['--exclude', x]), ...(values.rule ?? []).flatMap((x) => ['--rule', x]), '--max-file-size-kb', values['max-file-size-kb'] ?? '2048']);
+    const paths = positionals;
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 30000 });
+    try {
+      const info = await db.serverInfo();
+      await loadPgParser();
+      const scan = paths.length ? await runScan({ ...scanOpts, paths }, ctx, { evidence: new DbEvidence(db, { log: (m) => ctx.err(`pg-lens report: ${m}`) }), keepSites: true }) : undefined;
+      let statements: ReportInput['statements'];
+      if (info.pgStatStatements !== 'ready') {
+        statements = { unavailable: `pg_stat_statements is ${info.pgStatStatements === 'not-installed' ? 'available but not installed (CREATE EXTENSION pg_stat_statements)' : info.pgStatStatements === 'not-loaded' ? 'installed but not loaded (add it to shared_preload_libraries and restart)' : 'not available on this server'}, so there are no statement statistics.` };
+      } else {
+        const costs = await readStatementCosts(db, { versionNum: info.versionNum });
+        const index = new CostIndex(costs.stats, costs.totalMs);
+        const top = index.summaries.slice(0, TOP_STATEMENTS);
+        // Where each top statement is in the code (matched like the CodeLens, by normalised text).
+        const inCode = new Map<string, string[]>();
+        for (const site of scan?.siteList ?? []) {
+          const hit = index.find(site.sql);
+          if (!hit || hit.rank > TOP_STATEMENTS) continue;
+          const text = scan!.texts.get(site.file ?? '') ?? '';
+          const pos = positionAt(lineStarts(text), site.span.start);
+          const list = inCode.get(hit.stat.queryid) ?? [];
+          list.push(`${site.file}:${pos.line + 1}`);
+          inCode.set(hit.stat.queryid, list);
+        }
+        statements = { items: top.map((s) => ({ ...s, sites: inCode.get(s.stat.queryid) ?? [] })), totalMs: costs.totalMs, count: costs.statements };
+      }
+      let health: ReportInput['health'];
+      try {
+        health = healthRows((await runHealth(db, { versionNum: info.versionNum })).findings);
+      } catch (e) {
+        health = { unavailable: `The health checks could not run: ${describeError(e)}` };
+      }
+      const input: ReportInput = {
+        title: values.title,
+        generatedAt: new Date(),
+        database: `${describeProfile(db.profile)}${db.readOnly ? ' (read-only profile)' : ''}`,
+        serverVersion: info.version.split(' on ')[0],
+        paths,
+        scanned: scan ? { files: scan.files, lines: scan.lines, sites: scan.sites } : undefined,
+        findings: scan ? locate(scan.findings, (f) => scan.texts.get(f)) : [],
+        rules: scan?.rules ?? [],
+        docsBaseUri: DOCS_BASE_URI,
+        health,
+        statements,
+      };
+      const out = path.resolve(ctx.cwd, values.out);
+      fs.writeFileSync(out, ext === '.md' ? renderMarkdown(input) : renderHtml(input));
+      ctx.out(`Wrote ${values.out}: ${input.findings.length} findings, ${'items' in statements ? `${statements.items.length} top statements` : 'no statement statistics'}.`);
+      return EXIT.ok;
+    } finally {
+      await db.close();
+    }
+  },
+};

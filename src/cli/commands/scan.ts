@@ -1,0 +1,163 @@
+/**
+ * `pg-lens scan <paths…>`: the workspace scan for the terminal and CI. Text for people, JSON for
+ * scripts, SARIF 2.1.0 for code scanning; exit 1 when a finding reaches --fail-on.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Severity } from '../../core/findings';
+import { formatJson, formatText, locate, toSarif } from '../../core/output';
+import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
+import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
+import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
+import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
+import { configureTreeSitterForCli } from '../treeSitterDir';
+import { walkSourceFiles } from '../walk';
+import { DbEvidence } from '../../db/ruleEvidence';
+
+const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+export interface ScanCliOptions {
+  paths: string[];
+  db?: string;
+  format: (typeof FORMATS)[number];
+  failOn: (typeof FAIL_ON)[number];
+  exclude: string[];
+  severity: Record<string, string>;
+  output?: string;
+  maxFileSizeKb: number;
+}
+
+export function parseScanArgs(argv: string[]): ScanCliOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      db: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+      exclude: { type: 'string', multiple: true, default: [] },
+      rule: { type: 'string', multiple: true, default: [] },
+      severity: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      'max-file-size-kb': { type: 'string', default: '2048' },
+    },
+  });
+  const format = values.format as ScanCliOptions['format'];
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`);
+  const failOn = values['fail-on'] as ScanCliOptions['failOn'];
+  if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${values['fail-on']}")`);
+  const severity: Record<string, string> = {};
+  if (values.severity) Object.assign(severity, readSeverityFile(values.severity));
+  for (const r of values.rule ?? []) {
+    const m = /^([a-z0-9-]+)=(error|warning|info|hint|off)$/.exec(r);
+    if (!m) throw new UsageError(`--rule takes <rule-id>=<error|warning|info|hint|off> (got "${r}")`);
+    severity[m[1]] = m[2];
+  }
+  const known = new Set(allRuleMeta().map((r) => r.id));
+  for (const id of Object.keys(severity)) if (!known.has(id)) throw new UsageError(`unknown rule id "${id}" (see docs/rules/README.md)`);
+  const maxKb = Number(values['max-file-size-kb']);
+  if (!(maxKb > 0)) throw new UsageError('--max-file-size-kb must be a positive number');
+  return { paths: positionals.length ? positionals : ['.'], db: values.db, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb };
+}
+
+function readSeverityFile(file: string): Record<string, string> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`--severity ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+  // Accept the settings object itself, or a settings.json holding "pgLens.rules.severity".
+  const obj = (raw as any)?.['pgLens.rules.severity'] ?? raw;
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new UsageError(`--severity ${file}: expected an object of rule id → level`);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (!['error', 'warning', 'info', 'hint', 'off'].includes(String(v))) throw new UsageError(`--severity ${file}: "${k}" has level "${String(v)}"`);
+    out[k] = String(v);
+  }
+  return out;
+}
+
+/** Run the scan (shared by `scan` and `report`). Analyzers beyond the rules are plugged in by the caller. */
+export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource; keepSites?: boolean } = {}): Promise<ScanResult> {
+  const analyzers: Analyzer[] = [
+    rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }),
+    nPlusOneAnalyzer(),
+    ...(extra.analyzers ?? []),
+  ];
+  configureTreeSitterForCli();
+  const files = walkSourceFiles(opts.paths, { cwd: ctx.cwd, exclude: opts.exclude, maxFileSizeBytes: opts.maxFileSizeKb * 1024, log: (m) => ctx.err(m) });
+  const relative = async function* () {
+    for await (const f of files) {
+      const text = await readSourceText(f.path);
+      if (text === undefined) ctx.err(`pg-lens scan: skipped ${f.path}: unreadable or binary`);
+      else yield { path: toRelative(ctx.cwd, f.path), text };
+    }
+  };
+  return scanFiles(relative(), { analyzers, severity: opts.severity, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${file}: ${m}`) });
+}
+
+/** N+1 detection (src/core/nplusone) as a scan analyzer. */
+
+/** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
+export async function readSourceText(file: string): Promise<string | undefined> {
+  try {
+    const buf = await fs.promises.readFile(file);
+    return buf.subarray(0, 8000).includes(0) ? undefined : buf.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function toRelative(cwd: string, p: string): string {
+  const rel = path.relative(cwd, p);
+  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p).split(path.sep).join('/');
+}
+
+export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
+  const located = locate(result.findings, (f) => result.texts.get(f));
+  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length };
+  if (opts.format === 'json') return formatJson(located, summary);
+  if (opts.format === 'sarif') {
+    return JSON.stringify(
+      toSarif(located, result.rules, {
+        toolVersion: ctx.env.PGLENS_VERSION ?? '0.1.0',
+        docsBaseUri: DOCS_BASE_URI,
+        srcRoot: pathToFileURL(ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep).href,
+        relativeUri: (f) => f.split('/').map(encodeURIComponent).join('/'),
+      }),
+      null,
+      2,
+    );
+  }
+  return formatText(located, summary);
+}
+
+export const scan: CliCommand = {
+  name: 'scan',
+  summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
+  usage: 'pg-lens scan [paths…] [--db URL] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--output FILE]',
+  async run(argv, ctx) {
+    const opts = parseScanArgs(argv);
+    let result: ScanResult;
+    if (opts.db !== undefined) {
+      const db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000 });
+      try {
+        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log: (m) => ctx.err(`pg-lens scan: ${m}`) }) });
+      } finally {
+        await db.close();
+      }
+    } else {
+      result = await runScan(opts, ctx);
+    }
+    const text = renderScan(result, opts, ctx);
+    if (opts.output) fs.writeFileSync(path.resolve(ctx.cwd, opts.output), text + '\n');
+    else ctx.out(text);
+    if (result.files === 0) ctx.err(`pg-lens scan: no source files found under ${opts.paths.join(', ')}`);
+    return opts.failOn !== 'never' && reachesLevel(result.findings, opts.failOn as Severity) ? EXIT.findings : EXIT.ok;
+  },
+};

@@ -1,0 +1,102 @@
+/**
+ * `pg-lens sql <paths…>`: list every SQL site found in files and folders — file, line, column,
+ * the API it is passed to, the SQL with $n placeholders and its parameters.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { lineStarts, positionAt } from '../../core/findings';
+import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
+import type { SqlSite } from '../../core/extract/types';
+import { type CliCommand, EXIT, UsageError } from '../io';
+import { configureTreeSitterForCli } from '../treeSitterDir';
+import { walkSourceFiles, type WalkStats } from '../walk';
+
+export interface SqlSiteJson {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  language: string;
+  api: string;
+  sql: string;
+  params: { index: number; source: string; line: number; column: number }[];
+  confidence: number;
+  dynamic: boolean;
+}
+
+function toJson(site: SqlSite, file: string, starts: number[]): SqlSiteJson {
+  const at = (o: number) => positionAt(starts, o);
+  const s = at(site.span.start);
+  const e = at(site.span.end);
+  return {
+    file, line: s.line + 1, column: s.column + 1, endLine: e.line + 1, endColumn: e.column + 1,
+    language: site.language, api: site.api, sql: site.sql,
+    params: site.params.map((p) => {
+      const q = at(p.span.start);
+      return { index: p.index, source: p.source, line: q.line + 1, column: q.column + 1 };
+    }),
+    confidence: site.confidence, dynamic: site.dynamic,
+  };
+}
+
+export const sqlCommand: CliCommand = {
+  name: 'sql',
+  summary: 'list the SQL found in files and folders (.sql files and SQL embedded in TS/JS, Python, Go, Java, Ruby)',
+  usage: 'pg-lens sql <paths…> [--format text|json] [--exclude PATTERN]… [--max-file-size-kb N] [--min-confidence 0..1]',
+  async run(argv, ctx) {
+    const { values, positionals } = parseArgs({
+      args: argv, allowPositionals: true, strict: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        exclude: { type: 'string', multiple: true },
+        'max-file-size-kb': { type: 'string', default: '2048' },
+        'min-confidence': { type: 'string', default: '0' },
+      },
+    });
+    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
+    if (!positionals.length) throw new UsageError('give at least one file or folder');
+    const maxKb = Number(values['max-file-size-kb']);
+    if (!Number.isFinite(maxKb) || maxKb <= 0) throw new UsageError('--max-file-size-kb must be a positive number');
+    const minConfidence = Number(values['min-confidence']);
+    if (!Number.isFinite(minConfidence) || minConfidence < 0 || minConfidence > 1) throw new UsageError('--min-confidence must be between 0 and 1');
+    configureTreeSitterForCli();
+    const stats: WalkStats = { files: 0, skippedLarge: 0, missing: [] };
+    const out: SqlSiteJson[] = [];
+    let filesWithSql = 0;
+    let siteCount = 0;
+    for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, maxFileSizeBytes: maxKb * 1024, log: ctx.err, stats })) {
+      let text: string;
+      try {
+        text = await fs.promises.readFile(f.path, 'utf8');
+      } catch (e) {
+        ctx.err(`pg-lens: cannot read ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        continue;
+      }
+      if (!extractLanguageOf(f.path)) continue;
+      const rel = path.relative(ctx.cwd, f.path) || f.path;
+      const r = await extractSqlSitesDetailed(text, f.path, rel);
+      if (r.reason) ctx.err(`pg-lens: ${rel}: ${r.reason}`);
+      const sites = r.sites.filter((s) => s.confidence >= minConfidence);
+      if (sites.length) filesWithSql++;
+      siteCount += sites.length;
+      const starts = lineStarts(text);
+      for (const s of sites) {
+        const j = toJson(s, rel, starts);
+        if (values.format === 'json') out.push(j);
+        else {
+          const conf = s.confidence < 1 ? ` (confidence ${s.confidence})` : '';
+          const dyn = s.dynamic ? ' [dynamic]' : '';
+          ctx.out(`${j.file}:${j.line}:${j.column}  ${s.api}${conf}${dyn}`);
+          ctx.out(s.sql.split('\n').map((l) => '    ' + l).join('\n'));
+          if (j.params.length) ctx.out('    -- ' + j.params.map((p) => `$${p.index} ← ${p.source.replace(/\s+/g, ' ').slice(0, 60)}`).join(', '));
+        }
+      }
+    }
+    if (stats.missing.length === positionals.length) return EXIT.usage;
+    if (values.format === 'json') ctx.out(JSON.stringify(out, null, 2));
+    else ctx.out(`${siteCount} SQL site${siteCount === 1 ? '' : 's'} in ${filesWithSql} of ${stats.files} file${stats.files === 1 ? '' : 's'}${stats.skippedLarge ? ` (${stats.skippedLarge} skipped as too large)` : ''}`);
+    return EXIT.ok;
+  },
+};

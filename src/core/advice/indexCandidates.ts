@@ -1,0 +1,551 @@
+/**
+ * Index candidates for one statement: pure functions of the statement's shape (core/sql/predicates)
+ * and catalog facts (pg_stats, pg_class, existing indexes). Every candidate is only a hypothesis:
+ * the database layer proves it with the planner before anything is suggested.
+ *
+ * Ordering rules (the classic composite-index recipe): equality columns, most selective first;
+ * then ONE range column; then the ORDER BY keys in the query's direction (only when nothing but
+ * equalities precedes them, or the range column is the first sort key), so the sort disappears.
+ */
+import { ident, operandColumns, operandText, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
+
+export type IndexMethod = 'btree' | 'gin' | 'gist' | 'brin' | 'hash';
+
+export interface ColumnStats {
+  nullFrac: number;
+  /** pg_stats.n_distinct: > 0 a count, < 0 minus the share of rows. */
+  nDistinct: number;
+  mostCommonVals?: string[];
+  mostCommonFreqs?: number[];
+  correlation?: number;
+}
+
+export interface ColumnFacts {
+  name: string;
+  /** format_type(): 'integer', 'text', 'jsonb', 'tsvector', 'timestamp with time zone', … */
+  type: string;
+  notNull: boolean;
+}
+
+export interface IndexFacts {
+  schema: string;
+  name: string;
+  method: string;
+  /** One text per key column: the column name, or the expression as pg_get_indexdef prints it. */
+  keys: string[];
+  /** Plain column names of the keys (null for expressions). */
+  keyColumns: (string | null)[];
+  include: string[];
+  /** Operator classes of the keys ('' for the default one). */
+  opclasses: string[];
+  /** Per key: DESC. */
+  desc?: boolean[];
+  predicate?: string;
+  valid: boolean;
+  unique: boolean;
+  primary: boolean;
+  sizeBytes?: number;
+  scans?: number;
+  definition?: string;
+}
+
+export interface TableWrites {
+  inserts: number;
+  updates: number;
+  deletes: number;
+  hotUpdates?: number;
+  seqScans?: number;
+  idxScans?: number;
+}
+
+export interface TableFacts {
+  schema: string;
+  name: string;
+  reltuples: number;
+  relpages: number;
+  sizeBytes: number;
+  columns: ColumnFacts[];
+  stats: Record<string, ColumnStats>;
+  indexes: IndexFacts[];
+  writes?: TableWrites;
+}
+
+export interface CatalogFacts {
+  versionNum: number;
+  pgTrgm: 'ready' | 'available' | 'unavailable';
+  tables: TableFacts[];
+}
+
+export type CandidateKind = 'btree' | 'sort' | 'partial' | 'include' | 'expression' | 'jsonb' | 'fts' | 'trigram' | 'pattern' | 'join' | 'brin';
+
+export interface IndexKey {
+  /** SQL of the key: a quoted column, or a parenthesised expression. */
+  sql: string;
+  /** Display text: column name or expression. */
+  label: string;
+  column?: string;
+  desc?: boolean;
+  opclass?: string;
+}
+
+export interface IndexCandidate {
+  schema: string;
+  table: string;
+  method: IndexMethod;
+  keys: IndexKey[];
+  include: string[];
+  where?: string;
+  name: string;
+  kind: CandidateKind;
+  /** The extension the index needs that is not installed yet. */
+  needsExtension?: 'pg_trgm';
+  /** Why this shape (one sentence). */
+  reason: string;
+  /** Prefer this one when it is proved at all (BRIN: tiny and cheap to maintain). */
+  preferWhenProved?: boolean;
+  /** Estimated share of the table's rows the indexed predicates keep (1 when unknown). */
+  selectivity: number;
+}
+
+export interface CandidateOptions {
+  /** Tables with fewer estimated rows get nothing (a sequential scan is fine there). */
+  minRows?: number;
+  /** Candidates whose predicates keep more than this share of rows are dropped (unless they serve a sort with LIMIT). */
+  maxSelectivity?: number;
+  /** A constant this rare (share of rows) or rarer makes a partial index worth trying. */
+  rareShare?: number;
+  /** BRIN: minimum table pages and minimum |correlation|. */
+  brinMinPages?: number;
+  brinMinCorrelation?: number;
+}
+
+const DEFAULTS: Required<CandidateOptions> = { minRows: 1000, maxSelectivity: 0.05, rareShare: 0.05, brinMinPages: 1280, brinMinCorrelation: 0.9 };
+
+/** PostgreSQL's own defaults for predicates it has no statistics for. */
+const DEFAULT_EQ_SEL = 0.005;
+const DEFAULT_RANGE_SEL = 1 / 3;
+const DEFAULT_BETWEEN_SEL = 0.005;
+
+export function findTable(facts: CatalogFacts, t: Pick<TableUse, 'schema' | 'name'>): TableFacts | undefined {
+  const name = t.name;
+  const cands = facts.tables.filter((x) => x.name === name || x.name === name.toLowerCase());
+  if (t.schema) return cands.find((x) => x.schema === t.schema || x.schema === t.schema!.toLowerCase());
+  return cands.find((x) => x.schema === 'public') ?? cands[0];
+}
+
+/** Share of rows `col = constant` (or `col = ?` when no constant) keeps, from pg_stats. */
+export function eqSelectivity(stats: ColumnStats | undefined, reltuples: number, constant?: Constant): number {
+  if (!stats) return DEFAULT_EQ_SEL;
+  if (constant?.kind === 'null') return stats.nullFrac;
+  const distinct = stats.nDistinct > 0 ? stats.nDistinct : stats.nDistinct < 0 ? -stats.nDistinct * Math.max(1, reltuples) : 200;
+  const mcv = stats.mostCommonVals ?? [];
+  const mcf = stats.mostCommonFreqs ?? [];
+  const mcvSum = mcf.reduce((a, b) => a + b, 0);
+  if (constant) {
+    const text = constantText(constant);
+    const i = mcv.indexOf(text);
+    if (i >= 0) return mcf[i] ?? DEFAULT_EQ_SEL;
+    const rest = Math.max(1, distinct - mcv.length);
+    return Math.max(0, 1 - mcvSum - stats.nullFrac) / rest;
+  }
+  return Math.max(0, 1 - stats.nullFrac) / Math.max(1, distinct);
+}
+
+function constantText(c: Constant): string {
+  switch (c.kind) {
+    case 'string':
+      return c.value;
+    case 'number':
+      return String(c.value);
+    case 'boolean':
+      return c.value ? 'true' : 'false';
+    case 'null':
+      return 'NULL';
+  }
+}
+
+export function sqlLiteral(c: Constant): string {
+  switch (c.kind) {
+    case 'string':
+      return `'${c.value.replace(/'/g, "''")}'`;
+    case 'number':
+      return String(c.value);
+    case 'boolean':
+      return c.value ? 'true' : 'false';
+    case 'null':
+      return 'NULL';
+  }
+}
+
+function predSelectivity(p: Predicate, t: TableFacts): number {
+  const col = p.target.kind === 'column' ? p.target.column : undefined;
+  const stats = col ? statsOf(t, col) : undefined;
+  switch (p.kind) {
+    case 'eq':
+    case 'is-null':
+      return eqSelectivity(stats, t.reltuples, p.constant);
+    case 'in': {
+      const n = p.values?.length ?? 3;
+      if (p.values && stats) return Math.min(1, p.values.reduce((a, v) => a + eqSelectivity(stats, t.reltuples, v), 0));
+      return Math.min(1, n * eqSelectivity(stats, t.reltuples));
+    }
+    case 'range':
+      return p.op === 'BETWEEN' ? DEFAULT_BETWEEN_SEL : DEFAULT_RANGE_SEL;
+    default:
+      return DEFAULT_EQ_SEL;
+  }
+}
+
+function statsOf(t: TableFacts, col: string): ColumnStats | undefined {
+  return t.stats[col] ?? t.stats[col.toLowerCase()];
+}
+
+function columnOf(t: TableFacts, col: string): ColumnFacts | undefined {
+  return t.columns.find((c) => c.name === col) ?? t.columns.find((c) => c.name === col.toLowerCase());
+}
+
+/** The column name as the catalog spells it (unquoted identifiers fold to lower case). */
+function catalogName(t: TableFacts, col: string): string | undefined {
+  return columnOf(t, col)?.name;
+}
+
+/** Give unqualified predicates of multi-table statements to the one table that has the column. */
+export function resolveUnqualified(shape: StatementShape, facts: CatalogFacts): StatementShape {
+  if (!shape.unresolved.length) return shape;
+  for (const u of shape.unresolved) {
+    const col = u.predicate.target.kind === 'column' ? u.predicate.target.column : undefined;
+    if (!col) continue;
+    const owners = shape.tables.filter((t) => u.candidates.includes(t.key)).filter((t) => {
+      const f = findTable(facts, t);
+      return f && catalogName(f, col);
+    });
+    if (owners.length === 1) owners[0].predicates.push(u.predicate);
+  }
+  shape.unresolved = [];
+  return shape;
+}
+
+/** All candidates for a statement, deduplicated and without those an existing valid index already covers. */
+export function indexCandidates(shape: StatementShape, facts: CatalogFacts, options: CandidateOptions = {}): IndexCandidate[] {
+  const o = { ...DEFAULTS, ...options };
+  resolveUnqualified(shape, facts);
+  const out: IndexCandidate[] = [];
+  const seen = new Set<string>();
+  for (const use of shape.tables) {
+    const t = findTable(facts, use);
+    if (!t) continue; // a table we cannot see: say nothing
+    if (t.reltuples < o.minRows) continue;
+    for (const c of tableCandidates(use, t, facts, o)) {
+      const sig = signature(c);
+      if (seen.has(sig)) continue;
+      seen.add(sig);
+      if (coveredBy(c, t.indexes)) continue;
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+interface Part {
+  operand: Operand;
+  key: IndexKey;
+  predicate?: Predicate;
+  selectivity: number;
+}
+
+function keyOf(t: TableFacts, operand: Operand, desc = false, opclass?: string): IndexKey | undefined {
+  if (operand.kind === 'column') {
+    const name = catalogName(t, operand.column);
+    if (!name) return undefined;
+    return { sql: ident(name) + (opclass ? ` ${opclass}` : '') + (desc ? ' DESC' : ''), label: name + (desc ? ' DESC' : ''), column: name, desc, opclass };
+  }
+  for (const c of operand.columns) if (!catalogName(t, c)) return undefined;
+  return { sql: `(${operand.sql})` + (opclass ? ` ${opclass}` : '') + (desc ? ' DESC' : ''), label: operand.sql + (desc ? ' DESC' : ''), desc, opclass };
+}
+
+function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: Required<CandidateOptions>): IndexCandidate[] {
+  const out: IndexCandidate[] = [];
+  const preds = use.predicates;
+  // Equality-like parts (=, IN, IS NULL), most selective first.
+  const eq: Part[] = [];
+  for (const p of preds) {
+    if (p.kind !== 'eq' && p.kind !== 'in' && p.kind !== 'is-null') continue;
+    const key = keyOf(t, p.target);
+    if (!key) continue;
+    if (eq.some((e) => e.key.sql === key.sql)) continue;
+    eq.push({ operand: p.target, key, predicate: p, selectivity: predSelectivity(p, t) });
+  }
+  eq.sort((a, b) => a.selectivity - b.selectivity || a.key.label.localeCompare(b.key.label));
+  const ranges: Part[] = [];
+  for (const p of preds) {
+    if (p.kind !== 'range') continue;
+    const key = keyOf(t, p.target);
+    if (!key || ranges.some((r) => r.key.sql === key.sql) || eq.some((e) => e.key.sql === key.sql)) continue;
+    ranges.push({ operand: p.target, key, predicate: p, selectivity: predSelectivity(p, t) });
+  }
+  // Two range predicates on the same column (a >= x AND a < y) are one narrow range.
+  for (const r of ranges) {
+    const n = preds.filter((p) => p.kind === 'range' && operandText(p.target) === operandText(r.operand)).length;
+    if (n >= 2) r.selectivity = DEFAULT_BETWEEN_SEL;
+  }
+  ranges.sort((a, b) => a.selectivity - b.selectivity);
+  const order: IndexKey[] = [];
+  for (const k of use.orderBy) {
+    const key = keyOf(t, k.target, k.direction === 'DESC');
+    if (!key) {
+      order.length = 0;
+      break;
+    }
+    order.push(key);
+  }
+  // With mixed directions a btree serves the sort only with the same mix; all-DESC equals all-ASC read backwards.
+  if (order.length && order.every((k) => k.desc)) for (const k of order) Object.assign(k, keyOf(t, { kind: 'column', column: k.column ?? '' }, true) ?? k);
+
+  const eqSel = eq.reduce((a, e) => a * e.selectivity, 1);
+  const range = ranges[0];
+  const withRangeSel = eqSel * (range?.selectivity ?? 1);
+  const sortHelps = order.length > 0 && use.limit !== undefined;
+  const tableName = t.name;
+  const selectedRest = includeColumns(use, t);
+
+  const btree = (kind: CandidateKind, keys: IndexKey[], reason: string, sel: number, extra: Partial<IndexCandidate> = {}) => {
+    if (!keys.length) return;
+    out.push(candidate(t, 'btree', keys, kind, reason, sel, extra));
+  };
+
+  // 1. Equalities + one range.
+  const eqKeys = eq.map((e) => e.key);
+  const selective = withRangeSel <= o.maxSelectivity;
+  if (eq.length || range) {
+    const keys = [...eqKeys, ...(range ? [range.key] : [])];
+    if (selective) {
+      btree(eq.some((e) => e.operand.kind === 'expression') || range?.operand.kind === 'expression' ? 'expression' : 'btree', keys,
+        describeKeys(eq, range), withRangeSel);
+      if (range && eq.length) btree('btree', eqKeys, describeKeys(eq, undefined), eqSel);
+    }
+  }
+  // 2. Equalities + ORDER BY (the sort disappears; with LIMIT the scan stops early).
+  if (order.length) {
+    const rangeIsFirstSort = range && order[0].column && order[0].column === range.key.column;
+    if (!range || rangeIsFirstSort) {
+      const keys = [...eqKeys, ...order];
+      if (selective || sortHelps) {
+        btree('sort', keys, `${eq.length ? `equality on ${eq.map((e) => e.key.label).join(', ')}, then ` : ''}the ORDER BY keys ${order.map((k) => k.label).join(', ')} in the query's direction so the sort disappears${use.limit !== undefined ? ' and the LIMIT stops the scan early' : ''}`, withRangeSel);
+      }
+    } else if (sortHelps && eqSel <= o.maxSelectivity) {
+      btree('sort', [...eqKeys, ...order], `equality columns then the ORDER BY keys, so the LIMIT stops the scan early`, eqSel);
+    }
+  }
+  // 3. INCLUDE for an index-only scan of a narrow select.
+  if (selectedRest && selectedRest.length && selective && (eq.length || range) && !use.written) {
+    const keys = [...eqKeys, ...(range ? [range.key] : [])];
+    const keyCols = new Set(keys.map((k) => k.column));
+    const inc = selectedRest.filter((c) => !keyCols.has(c));
+    if (inc.length && inc.length <= 3) {
+      btree('include', keys, `${describeKeys(eq, range)}, INCLUDE (${inc.join(', ')}) so the query is answered by an index-only scan`, withRangeSel, { include: inc });
+    }
+  }
+  // 4. Partial index for a rare constant (status = 'refunded', deleted_at IS NULL when few are null, flag = true).
+  for (const e of eq) {
+    const p = e.predicate!;
+    if (!e.key.column) continue;
+    const c = p.constant;
+    if (!c || p.kind === 'in') continue;
+    const share = eqSelectivity(statsOf(t, e.key.column), t.reltuples, c);
+    const st = statsOf(t, e.key.column);
+    if (!st || share > o.rareShare) continue;
+    const where = c.kind === 'null' ? `${ident(e.key.column)} IS NULL` : `${ident(e.key.column)} = ${sqlLiteral(c)}`;
+    const restEq = eq.filter((x) => x !== e).map((x) => x.key);
+    let keys = [...restEq, ...(range ? [range.key] : [])];
+    if (order.length && (!range || (order[0].column && order[0].column === range.key.column))) keys = [...restEq, ...order];
+    if (!keys.length) keys = pkKeys(t) ?? [e.key];
+    const pct = formatShare(share);
+    btree('partial', keys, `${where} keeps only ${pct} of ${tableName}'s rows, so a partial index holds just those rows${keys[0].column !== e.key.column ? ` ordered by ${keys.map((k) => k.label).join(', ')}` : ''}`, share * (range?.selectivity ?? 1), { where });
+  }
+  // 5. Join keys: the inner side of a nested loop needs its key indexed.
+  for (const j of use.joinKeys) {
+    const key = keyOf(t, { kind: 'column', column: j.column });
+    if (!key) continue;
+    btree('join', [key], `join key ${tableName}.${key.label} = ${j.other.table}.${j.other.column}: lets a nested loop look up matching rows instead of scanning ${tableName}`, DEFAULT_EQ_SEL);
+    if (eq.length) btree('join', [...eqKeys, key], `equality on ${eq.map((e) => e.key.label).join(', ')} then the join key ${key.label}`, eqSel * DEFAULT_EQ_SEL);
+  }
+  // 6. GIN for jsonb containment/existence.
+  const byJsonCol = new Map<string, Set<string>>();
+  for (const p of preds) {
+    if (p.kind !== 'jsonb' || p.target.kind !== 'column') continue;
+    const col = columnOf(t, p.target.column);
+    if (!col || col.type !== 'jsonb') continue;
+    if (!byJsonCol.has(col.name)) byJsonCol.set(col.name, new Set());
+    byJsonCol.get(col.name)!.add(p.op);
+  }
+  for (const [col, ops] of byJsonCol) {
+    const onlyContain = [...ops].every((x) => x === '@>');
+    const key: IndexKey = { sql: ident(col) + (onlyContain ? ' jsonb_path_ops' : ''), label: col, column: col, opclass: onlyContain ? 'jsonb_path_ops' : undefined };
+    out.push(candidate(t, 'gin', [key], 'jsonb', onlyContain
+      ? `GIN with jsonb_path_ops on ${col}: the statement only uses @> (containment), which this smaller, faster operator class serves`
+      : `GIN on ${col} for the jsonb operators ${[...ops].join(', ')} (jsonb_path_ops would not serve ?, ?| or ?&)`, DEFAULT_EQ_SEL));
+  }
+  // 7. Full-text search: GIN on the tsvector column or expression.
+  for (const p of preds) {
+    if (p.kind !== 'fts') continue;
+    if (p.target.kind === 'column') {
+      const col = columnOf(t, p.target.column);
+      if (!col || col.type !== 'tsvector') continue;
+      out.push(candidate(t, 'gin', [{ sql: ident(col.name), label: col.name, column: col.name }], 'fts', `GIN on the tsvector column ${col.name} for full-text search with @@`, DEFAULT_EQ_SEL));
+    } else if (/^to_tsvector\(/.test(p.target.sql) && /^to_tsvector\('[a-z_]+', /.test(p.target.sql)) {
+      const key = keyOf(t, p.target);
+      if (key) out.push(candidate(t, 'gin', [key], 'fts', `GIN on the expression ${p.target.sql} (with the text search configuration named, so it is immutable) for full-text search with @@`, DEFAULT_EQ_SEL));
+    }
+  }
+  // 8. LIKE / ILIKE: a leading wildcard needs trigrams; a fixed prefix can use a btree with text_pattern_ops.
+  for (const p of preds) {
+    if (p.kind !== 'like' || !p.pattern) continue;
+    const target = p.target;
+    const cols = operandColumns(target).map((c) => columnOf(t, c));
+    if (cols.some((c) => !c)) continue;
+    const literalChars = p.pattern.replace(/[%_]/g, '').length;
+    if (p.leadingWildcard) {
+      if (literalChars < 3 || facts.pgTrgm === 'unavailable') continue; // trigrams need 3 characters
+      const key = keyOf(t, target, false, 'gin_trgm_ops');
+      if (!key) continue;
+      out.push(candidate(t, 'gin', [key], 'trigram', `${p.op} '${p.pattern}' starts with a wildcard, which no btree can serve; a trigram GIN index (pg_trgm) can${facts.pgTrgm === 'ready' ? '' : ' — run CREATE EXTENSION pg_trgm first'}`, DEFAULT_EQ_SEL, facts.pgTrgm === 'ready' ? {} : { needsExtension: 'pg_trgm' }));
+    } else if (p.op === 'LIKE' && literalChars >= 1 && target.kind === 'column' && /^(text|character varying.*)$/.test(cols[0]!.type)) {
+      const opclass = cols[0]!.type === 'text' ? 'text_pattern_ops' : 'varchar_pattern_ops';
+      const key = keyOf(t, target, false, opclass);
+      if (key) out.push(candidate(t, 'btree', [key], 'pattern', `LIKE '${p.pattern}' has a fixed prefix: a btree with ${opclass} serves prefix searches in any collation`, DEFAULT_BETWEEN_SEL));
+    }
+  }
+  // 9. BRIN for large, append-mostly tables filtered by a column stored in order.
+  if (range && range.key.column && t.relpages >= o.brinMinPages) {
+    const st = statsOf(t, range.key.column);
+    const w = t.writes;
+    const appendOnly = !w || w.inserts === 0 || (w.updates + w.deletes) <= 0.05 * w.inserts;
+    if (st?.correlation !== undefined && Math.abs(st.correlation) >= o.brinMinCorrelation && appendOnly) {
+      out.push(candidate(t, 'brin', [{ sql: ident(range.key.column), label: range.key.column, column: range.key.column }], 'brin',
+        `${tableName} is large (${t.relpages} pages) and append-mostly, and ${range.key.column} follows the physical order (correlation ${st.correlation.toFixed(2)}): a BRIN index is a few pages in size and costs almost nothing on writes`,
+        range.selectivity, { preferWhenProved: true }));
+    }
+  }
+  return out;
+}
+
+function pkKeys(t: TableFacts): IndexKey[] | undefined {
+  const pk = t.indexes.find((i) => i.primary && i.valid);
+  if (!pk || pk.keyColumns.some((c) => !c)) return undefined;
+  return pk.keyColumns.map((c) => ({ sql: ident(c!), label: c!, column: c! }));
+}
+
+function includeColumns(use: TableUse, t: TableFacts): string[] | undefined {
+  if (!use.selected) return undefined;
+  const cols: string[] = [];
+  for (const c of use.referenced) {
+    const name = catalogName(t, c);
+    if (!name) return undefined;
+    if (!cols.includes(name)) cols.push(name);
+  }
+  return cols;
+}
+
+function describeKeys(eq: Part[], range: Part | undefined): string {
+  const bits: string[] = [];
+  if (eq.length === 1) bits.push(`equality on ${eq[0].key.label}`);
+  else if (eq.length > 1) bits.push(`equality on ${eq.map((e) => e.key.label).join(', ')} (most selective first)`);
+  if (range) bits.push(`${bits.length ? 'then ' : ''}the range on ${range.key.label}`);
+  return bits.join(', ');
+}
+
+function formatShare(s: number): string {
+  if (s <= 0) return 'a tiny share';
+  if (s < 0.001) return `${(s * 100).toPrecision(1)}%`;
+  return `${(s * 100).toFixed(s < 0.01 ? 2 : 1)}%`;
+}
+
+function candidate(t: TableFacts, method: IndexMethod, keys: IndexKey[], kind: CandidateKind, reason: string, selectivity: number, extra: Partial<IndexCandidate> = {}): IndexCandidate {
+  const c: IndexCandidate = { schema: t.schema, table: t.name, method, keys, include: [], kind, reason, selectivity, name: '', ...extra };
+  c.name = indexName(c);
+  return c;
+}
+
+/** Deterministic index name: table_keys[_where]_idx, at most 63 bytes, with a stable hash when cut. */
+export function indexName(c: Pick<IndexCandidate, 'table' | 'keys' | 'method' | 'where' | 'include'>): string {
+  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const parts = [slug(c.table), ...c.keys.map((k) => slug(k.label.replace(/ DESC$/, '')) || 'expr')];
+  if (c.where) parts.push(slug(c.where.replace(/\b(is|null)\b/gi, (m) => m)).split('_').slice(-2).join('_'));
+  const suffix = c.method === 'btree' ? (c.include.length ? 'covering_idx' : 'idx') : `${c.method}_idx`;
+  let name = [...parts, suffix].join('_').replace(/_+/g, '_');
+  if (name.length > 63) {
+    const h = hash(JSON.stringify([c.table, c.keys.map((k) => k.sql), c.method, c.where, c.include]));
+    name = name.slice(0, 63 - suffix.length - 8) + '_' + h.slice(0, 6) + '_' + suffix;
+  }
+  return name;
+}
+
+function hash(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** CREATE INDEX for a candidate. `concurrently` for what users run; the proof uses the plain form. */
+export function createIndexSql(c: IndexCandidate, opts: { concurrently: boolean; qualify?: boolean }): string {
+  const table = opts.qualify || c.schema !== 'public' ? `${ident(c.schema)}.${ident(c.table)}` : ident(c.table);
+  const using = c.method === 'btree' ? '' : ` USING ${c.method}`;
+  const include = c.include.length ? ` INCLUDE (${c.include.map(ident).join(', ')})` : '';
+  const where = c.where ? ` WHERE ${c.where}` : '';
+  return `CREATE INDEX${opts.concurrently ? ' CONCURRENTLY' : ''} ${ident(c.name)} ON ${table}${using} (${c.keys.map((k) => k.sql).join(', ')})${include}${where}`;
+}
+
+function signature(c: IndexCandidate): string {
+  return JSON.stringify([c.schema, c.table, c.method, c.keys.map((k) => k.sql), c.include, c.where ?? '']);
+}
+
+/** Normalise index key / predicate text for comparison (pg_get_indexdef adds casts and parentheses). */
+export function normalizeIndexText(s: string): string {
+  return s
+    .toLowerCase()
+    .replace(/::(text|character varying|varchar|bpchar|regconfig|jsonb|date|timestamp without time zone|timestamp with time zone)(\[\])?/g, '')
+    .replace(/["()\s]/g, '')
+    .replace(/\b(asc|nullslast)\b/g, '');
+}
+
+/** Whether an existing valid index already gives what the candidate would. */
+export function coveredBy(c: IndexCandidate, existing: IndexFacts[]): IndexFacts | undefined {
+  const want = c.keys.map((k) => normalizeIndexText(k.sql.replace(/ DESC$/, '').replace(k.opclass ? ` ${k.opclass}` : '', '')));
+  for (const ix of existing) {
+    if (!ix.valid || ix.method !== c.method) continue;
+    const have = ix.keys.map(normalizeIndexText);
+    if (have.length < want.length) continue;
+    if ((ix.predicate ? normalizeIndexText(ix.predicate) : '') !== (c.where ? normalizeIndexText(c.where) : '') && ix.predicate) continue;
+    if (c.method === 'gin' || c.method === 'brin') {
+      // Same expression/column is enough; for jsonb a default-opclass GIN serves @> too.
+      if (have[0] !== want[0]) continue;
+      const opc = c.keys[0].opclass ?? '';
+      const hasOpc = ix.opclasses[0] ?? '';
+      if (opc === 'gin_trgm_ops' && hasOpc !== 'gin_trgm_ops') continue;
+      if (hasOpc === 'gin_trgm_ops' && opc !== 'gin_trgm_ops') continue;
+      return ix;
+    }
+    // btree: the candidate's keys are the index's leading keys (equalities in any order, the rest in order).
+    const lead = have.slice(0, want.length);
+    const sameSet = [...lead].sort().join('|') === [...want].sort().join('|');
+    if (!sameSet) continue;
+    const ordered = lead.every((h, i) => h === want[i]);
+    if (!ordered && c.kind !== 'btree' && c.kind !== 'partial' && c.kind !== 'expression' && c.kind !== 'include') continue;
+    // Direction: the same as the index, or all reversed (a btree is read backwards just as well).
+    const wantDesc = c.keys.map((k) => !!k.desc);
+    if (wantDesc.some(Boolean)) {
+      const haveDesc = lead.map((_, i) => !!ix.desc?.[i]);
+      const same = wantDesc.every((d, i) => d === haveDesc[i]);
+      const reversed = wantDesc.every((d, i) => d !== haveDesc[i]);
+      if (!same && !reversed) continue;
+    }
+    const opcOk = c.keys.every((k, i) => (k.opclass ?? '') === (ix.opclasses[i] ?? '') || !k.opclass);
+    if (!opcOk) continue;
+    if (c.include.length && !c.include.every((x) => ix.include.includes(x) || ix.keyColumns.includes(x))) continue;
+    return ix;
+  }
+  return undefined;
+}

@@ -1,0 +1,385 @@
+/**
+ * "Add migration": find the project's migration tool from its files, and write a new migration
+ * for an index in that tool's own format, using CONCURRENTLY where the tool lets the migration run
+ * outside a transaction. Pure: the editor passes file lists and contents, and writes the result.
+ */
+import { ident } from '../sql/predicates';
+
+export type MigrationTool = 'prisma' | 'rails' | 'django' | 'knex' | 'node-pg-migrate' | 'flyway' | 'sql';
+
+export interface MigrationTarget {
+  tool: MigrationTool;
+  /** Folder (relative, posix) new migration files go to; for prisma the schema file. */
+  dir: string;
+  /** Django app label; Rails migration version ("7.1"); file extension for knex ("js" | "ts"). */
+  app?: string;
+  railsVersion?: string;
+  ext?: 'js' | 'ts' | 'cjs' | 'mjs';
+}
+
+/** What an index migration needs to know (an IndexSuggestion fits). */
+export interface MigrationIndex {
+  name: string;
+  schema: string;
+  table: string;
+  /** CREATE INDEX CONCURRENTLY … (no trailing semicolon). */
+  ddl: string;
+  method: string;
+  /** Key labels: column, "col DESC" or an expression. */
+  columns: string[];
+  where: string | null;
+  include: string[];
+  needsExtension?: 'pg_trgm';
+  reason?: string;
+}
+
+export interface ProjectFiles {
+  /** Workspace-relative posix paths (a few thousand at most; node_modules left out). */
+  files: string[];
+  packageJson?: string;
+  gemfileLock?: string;
+}
+
+const SQL_DIRS = ['migrations', 'db/migrations', 'db/migrate', 'supabase/migrations', 'sql/migrations', 'database/migrations', 'migrate'];
+
+/** The migration tool the project uses, or a plain SQL folder when nothing is recognised. */
+export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
+  const files = p.files.map((f) => f.replace(/\\/g, '/'));
+  const has = (re: RegExp) => files.find((f) => re.test(f));
+  const deps = packageDeps(p.packageJson);
+
+  const prisma = has(/(^|\/)schema\.prisma$/);
+  if (prisma) return { tool: 'prisma', dir: prisma };
+
+  const railsMigration = has(/(^|\/)db\/migrate\/\d{14}_[^/]+\.rb$/);
+  if (railsMigration || (has(/(^|\/)Gemfile$/) && has(/(^|\/)config\/application\.rb$/))) {
+    const dir = railsMigration ? railsMigration.replace(/\/[^/]+$/, '') : 'db/migrate';
+    const m = /^\s{4}rails \((\d+)\.(\d+)/m.exec(p.gemfileLock ?? '');
+    return { tool: 'rails', dir, railsVersion: m ? `${m[1]}.${m[2]}` : '7.1' };
+  }
+
+  const djangoInit = files.filter((f) => /(^|\/)migrations\/__init__\.py$/.test(f));
+  if (djangoInit.length && (has(/(^|\/)manage\.py$/) || files.some((f) => /(^|\/)migrations\/\d{4}_[^/]+\.py$/.test(f)))) {
+    // The app with the most migrations is the likeliest home of the table.
+    const counts = djangoInit.map((init) => {
+      const dir = init.replace(/\/__init__\.py$/, '');
+      return { dir, n: files.filter((f) => f.startsWith(dir + '/') && /\/\d{4}_[^/]+\.py$/.test(f)).length };
+    });
+    counts.sort((a, b) => b.n - a.n || a.dir.localeCompare(b.dir));
+    const dir = counts[0].dir;
+    const parts = dir.split('/');
+    return { tool: 'django', dir, app: parts[parts.length - 2] ?? parts[0] };
+  }
+
+  if (deps.has('node-pg-migrate')) {
+    const existing = has(/(^|\/)migrations\/\d{13}_[^/]+\.(js|ts|cjs|mjs)$/);
+    const dir = existing ? existing.replace(/\/[^/]+$/, '') : 'migrations';
+    return { tool: 'node-pg-migrate', dir, ext: (existing?.split('.').pop() as MigrationTarget['ext']) ?? 'js' };
+  }
+
+  if (deps.has('knex')) {
+    const existing = has(/(^|\/)migrations\/\d{14}_[^/]+\.(js|ts|cjs|mjs)$/);
+    const dir = existing ? existing.replace(/\/[^/]+$/, '') : 'migrations';
+    const ext = (existing?.split('.').pop() as MigrationTarget['ext']) ?? (has(/(^|\/)knexfile\.ts$/) ? 'ts' : 'js');
+    return { tool: 'knex', dir, ext };
+  }
+
+  const flyway = has(/(^|\/)V\d+(?:[._]\d+)*__[^/]+\.sql$/);
+  if (flyway) return { tool: 'flyway', dir: flyway.replace(/\/[^/]+$/, '') };
+
+  for (const d of SQL_DIRS) {
+    const hit = files.find((f) => f.startsWith(d + '/') && f.endsWith('.sql') && !f.slice(d.length + 1).includes('/'));
+    if (hit) return { tool: 'sql', dir: d };
+  }
+  const nested = has(/(^|\/)migrations\/[^/]+\.sql$/);
+  if (nested) return { tool: 'sql', dir: nested.replace(/\/[^/]+$/, '') };
+  return { tool: 'sql', dir: 'migrations' };
+}
+
+function packageDeps(text: string | undefined): Set<string> {
+  if (!text) return new Set();
+  try {
+    const j = JSON.parse(text);
+    return new Set([...Object.keys(j.dependencies ?? {}), ...Object.keys(j.devDependencies ?? {})]);
+  } catch {
+    return new Set();
+  }
+}
+
+export type MigrationOutput =
+  | { kind: 'create'; path: string; content: string; notes: string[]; extra?: { path: string; content: string }[] }
+  | { kind: 'edit'; path: string; content: string; notes: string[] };
+
+export interface MigrationContext {
+  now: Date;
+  /** Same list as for detection (to number the new file after the existing ones). */
+  files: string[];
+  /** prisma: the text of schema.prisma. */
+  fileText?: (path: string) => string | undefined;
+}
+
+function stamp14(d: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+function snake(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+}
+
+function camel(s: string): string {
+  return snake(s).split('_').filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+}
+
+function dropSql(ix: MigrationIndex): string {
+  const q = ix.schema === 'public' ? ident(ix.name) : `${ident(ix.schema)}.${ident(ix.name)}`;
+  return `DROP INDEX CONCURRENTLY IF EXISTS ${q}`;
+}
+
+function createSql(ix: MigrationIndex): string {
+  return ix.ddl.replace(/^CREATE INDEX CONCURRENTLY (?!IF NOT EXISTS)/, 'CREATE INDEX CONCURRENTLY IF NOT EXISTS ');
+}
+
+function header(ix: MigrationIndex, comment: string): string {
+  return ix.reason ? `${comment} ${ix.reason.replace(/\s+/g, ' ')}\n` : '';
+}
+
+export function generateMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  switch (target.tool) {
+    case 'prisma':
+      return prismaMigration(target, ix, ctx);
+    case 'rails':
+      return railsMigration(target, ix, ctx);
+    case 'django':
+      return djangoMigration(target, ix, ctx);
+    case 'knex':
+      return knexMigration(target, ix, ctx);
+    case 'node-pg-migrate':
+      return nodePgMigrate(target, ix, ctx);
+    case 'flyway':
+      return flywayMigration(target, ix, ctx);
+    case 'sql':
+      return sqlMigration(target, ix, ctx);
+  }
+}
+
+function extLine(ix: MigrationIndex, terminator = ';'): string {
+  return ix.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${ix.needsExtension}${terminator}\n` : '';
+}
+
+/** Plain SQL folders: follow the naming of the files already there (timestamps, numbers, .up/.down pairs). */
+export function sqlMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const inDir = ctx.files.map((f) => f.replace(/\\/g, '/')).filter((f) => f.startsWith(target.dir + '/')).map((f) => f.slice(target.dir.length + 1)).filter((f) => !f.includes('/') && f.endsWith('.sql'));
+  const upDown = inDir.some((f) => /\.up\.sql$/.test(f));
+  const numbered = inDir.map((f) => /^(\d+)_/.exec(f)?.[1]).filter((x): x is string => !!x);
+  let prefix: string;
+  if (numbered.length && numbered.every((n) => n.length >= 12)) prefix = stamp14(ctx.now);
+  else if (numbered.length) {
+    const width = Math.max(...numbered.map((n) => n.length));
+    prefix = String(Math.max(...numbered.map(Number)) + 1).padStart(width, '0');
+  } else prefix = stamp14(ctx.now);
+  const base = `${prefix}_add_${snake(ix.name)}`;
+  const note = '-- CREATE INDEX CONCURRENTLY cannot run inside a transaction: run this file on its own, outside BEGIN/COMMIT.\n';
+  const up = `${header(ix, '--')}${note}${extLine(ix)}${createSql(ix)};\n`;
+  if (upDown) {
+    return {
+      kind: 'create', path: `${target.dir}/${base}.up.sql`, content: up, notes: [],
+      extra: [{ path: `${target.dir}/${base}.down.sql`, content: `${dropSql(ix)};\n` }],
+    };
+  }
+  return { kind: 'create', path: `${target.dir}/${base}.sql`, content: up, notes: ['If your migration runner wraps each file in a transaction, drop CONCURRENTLY or configure the file to run outside one.'] };
+}
+
+/** Flyway: V<next>__add_<name>.sql, and a script config that runs it outside a transaction. */
+export function flywayMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const versions = ctx.files.map((f) => /(?:^|\/)V(\d+(?:[._]\d+)*)__[^/]+\.sql$/.exec(f)?.[1]).filter((x): x is string => !!x);
+  const majors = versions.map((v) => Number(v.split(/[._]/)[0]));
+  const timestampStyle = majors.length && majors.every((m) => String(m).length >= 12);
+  const next = timestampStyle ? stamp14(ctx.now) : String((majors.length ? Math.max(...majors) : 0) + 1);
+  const path = `${target.dir}/V${next}__add_${snake(ix.name)}.sql`;
+  return {
+    kind: 'create', path,
+    content: `${header(ix, '--')}${extLine(ix)}${createSql(ix)};\n`,
+    notes: ['Flyway runs this script outside a transaction because of its .conf file (executeInTransaction=false).'],
+    extra: [{ path: `${path}.conf`, content: 'executeInTransaction=false\n' }],
+  };
+}
+
+/** Knex: a timestamped migration with transactions turned off for CONCURRENTLY. */
+export function knexMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const ext = target.ext ?? 'js';
+  const path = `${target.dir}/${stamp14(ctx.now)}_add_${snake(ix.name)}.${ext}`;
+  const ts = ext === 'ts';
+  const esm = ext === 'mjs' || ts;
+  const ups = [...(ix.needsExtension ? [`CREATE EXTENSION IF NOT EXISTS ${ix.needsExtension}`] : []), createSql(ix)];
+  const body = (fn: string, sqls: string[]) => `${esm ? 'export async function' : 'exports.' + fn + ' = async function'} ${esm ? fn : ''}(knex${ts ? ': Knex' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `  await knex.raw(${jsString(s)});`).join('\n')}\n}${esm ? '' : ';'}\n`;
+  const content = [
+    header(ix, '//'),
+    ts ? "import type { Knex } from 'knex';\n\n" : '',
+    '// CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
+    esm ? 'export const config = { transaction: false };\n\n' : 'exports.config = { transaction: false };\n\n',
+    body('up', ups),
+    '\n',
+    body('down', [dropSql(ix)]),
+  ].join('');
+  return { kind: 'create', path, content, notes: [] };
+}
+
+/** node-pg-migrate: millisecond-timestamped file, pgm.noTransaction() for CONCURRENTLY. */
+export function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const ext = target.ext ?? 'js';
+  const path = `${target.dir}/${ctx.now.getTime()}_add-${snake(ix.name).replace(/_/g, '-')}.${ext}`;
+  const esm = ext === 'mjs' || ext === 'ts';
+  const ts = ext === 'ts';
+  const fn = (name: string, sqls: string[]) =>
+    `${esm ? `export const ${name} = ` : `exports.${name} = `}(pgm${ts ? ': MigrationBuilder' : ''})${ts ? ': void' : ''} => {\n  pgm.noTransaction();\n${sqls.map((s) => `  pgm.sql(${jsString(s)});`).join('\n')}\n};\n`;
+  const ups = [...(ix.needsExtension ? [`CREATE EXTENSION IF NOT EXISTS ${ix.needsExtension}`] : []), createSql(ix)];
+  const content = [
+    header(ix, '//'),
+    ts ? "import type { MigrationBuilder } from 'node-pg-migrate';\n\n" : '',
+    fn('up', ups),
+    '\n',
+    fn('down', [dropSql(ix)]),
+  ].join('');
+  return { kind: 'create', path, content, notes: [] };
+}
+
+/** Django: RunSQL in a non-atomic migration that depends on the app's latest one. */
+export function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const inDir = ctx.files.filter((f) => f.startsWith(target.dir + '/')).map((f) => f.slice(target.dir.length + 1)).filter((f) => /^\d{4}_[^/]+\.py$/.test(f)).sort();
+  const last = inDir[inDir.length - 1];
+  const next = String((last ? Number(last.slice(0, 4)) : 0) + 1).padStart(4, '0');
+  const name = `${next}_add_${snake(ix.name)}`.slice(0, 80);
+  const app = target.app ?? 'app';
+  const ops: string[] = [];
+  if (ix.needsExtension) ops.push(`        migrations.RunSQL(\n            sql=${pyString(`CREATE EXTENSION IF NOT EXISTS ${ix.needsExtension}`)},\n            reverse_sql=migrations.RunSQL.noop,\n        ),`);
+  ops.push(`        migrations.RunSQL(\n            sql=${pyString(createSql(ix))},\n            reverse_sql=${pyString(dropSql(ix))},\n        ),`);
+  const content = [
+    header(ix, '#'),
+    'from django.db import migrations\n\n\n',
+    'class Migration(migrations.Migration):\n',
+    '    # CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
+    '    atomic = False\n\n',
+    `    dependencies = [${last ? `\n        (${pyString(app)}, ${pyString(last.replace(/\.py$/, ''))}),\n    ` : ''}]\n\n`,
+    '    operations = [\n',
+    ops.join('\n') + '\n',
+    '    ]\n',
+  ].join('');
+  return { kind: 'create', path: `${target.dir}/${name}.py`, content, notes: ['RunSQL does not change Django\'s model state; add the index to Meta.indexes too if you want makemigrations to know about it.'] };
+}
+
+/** Rails: add_index with algorithm: :concurrently and disable_ddl_transaction!. */
+export function railsMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const cls = `Add${camel(ix.name)}`;
+  const path = `${target.dir}/${stamp14(ctx.now)}_add_${snake(ix.name)}.rb`;
+  const table = ix.schema === 'public' ? rubySym(ix.table) : rubyStr(`${ix.schema}.${ix.table}`);
+  const plainCols = ix.columns.map((c) => c.replace(/ DESC$/, ''));
+  const isExpr = plainCols.some((c) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(c));
+  const opclass = /\b(jsonb_path_ops|gin_trgm_ops|text_pattern_ops|varchar_pattern_ops)\b/.exec(ix.ddl)?.[1];
+  const cols = isExpr ? rubyStr(ix.columns.join(', ')) : plainCols.length === 1 ? rubySym(plainCols[0]) : `[${plainCols.map(rubySym).join(', ')}]`;
+  const opts: string[] = [`name: ${rubyStr(ix.name)}`];
+  const desc = ix.columns.filter((c) => / DESC$/.test(c)).map((c) => c.replace(/ DESC$/, ''));
+  if (desc.length && !isExpr) opts.push(`order: { ${desc.map((c) => `${rubyKey(c)} :desc`).join(', ')} }`);
+  if (ix.method !== 'btree') opts.push(`using: :${ix.method}`);
+  if (opclass && !isExpr) opts.push(`opclass: :${opclass}`);
+  if (ix.include.length) opts.push(`include: [${ix.include.map(rubySym).join(', ')}]`);
+  if (ix.where) opts.push(`where: ${rubyStr(ix.where)}`);
+  opts.push('algorithm: :concurrently');
+  const lines = [
+    header(ix, '#'),
+    `class ${cls} < ActiveRecord::Migration[${target.railsVersion ?? '7.1'}]\n`,
+    '  # CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
+    '  disable_ddl_transaction!\n\n',
+    '  def change\n',
+    ix.needsExtension ? `    enable_extension ${rubyStr(ix.needsExtension)}\n` : '',
+    `    add_index ${table}, ${cols}, ${opts.join(', ')}\n`,
+    '  end\n',
+    'end\n',
+  ];
+  return { kind: 'create', path, content: lines.join(''), notes: [] };
+}
+
+/** Prisma: @@index in the model when Prisma can express it; otherwise a SQL migration under prisma/migrations. */
+export function prismaMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const schemaPath = target.dir;
+  const text = ctx.fileText?.(schemaPath);
+  const expressible = !ix.where && !ix.columns.some((c) => !/^[A-Za-z_][A-Za-z0-9_]*( DESC)?$/.test(c)) && ['btree', 'gin', 'brin', 'hash', 'gist'].includes(ix.method);
+  if (text && expressible) {
+    const edit = addPrismaIndex(text, ix);
+    if (edit) {
+      return {
+        kind: 'edit', path: schemaPath, content: edit,
+        notes: ['Run `prisma migrate dev --create-only`, then add CONCURRENTLY to the generated CREATE INDEX (Prisma writes it without) before applying it on a busy table.'],
+      };
+    }
+  }
+  const dir = schemaPath.replace(/[^/]*$/, '') + 'migrations';
+  return {
+    kind: 'create',
+    path: `${dir}/${stamp14(ctx.now)}_add_${snake(ix.name)}/migration.sql`,
+    content: `${header(ix, '--')}-- Prisma's @@index cannot express this index (partial or expression), so it is plain SQL.\n-- Keep it the only statement in the file: CREATE INDEX CONCURRENTLY cannot run in a transaction.\n${extLine(ix)}${createSql(ix)};\n`,
+    notes: ['Prisma will not know this index from schema.prisma; `prisma migrate diff` may propose dropping it unless the schema says the same.'],
+  };
+}
+
+/** Insert @@index([...]) into the model mapped to the table; undefined when the model is not found. */
+export function addPrismaIndex(schema: string, ix: MigrationIndex): string | undefined {
+  const modelRe = /^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm;
+  let m: RegExpExecArray | null;
+  while ((m = modelRe.exec(schema))) {
+    const [whole, model, body] = m;
+    const mapped = /@@map\(\s*"([^"]+)"\s*\)/.exec(body)?.[1];
+    const tableName = mapped ?? model;
+    if (tableName !== ix.table && !(mapped === undefined && model.toLowerCase() === ix.table.toLowerCase())) continue;
+    const schemaAttr = /@@schema\(\s*"([^"]+)"\s*\)/.exec(body)?.[1];
+    if (ix.schema !== 'public' && schemaAttr !== ix.schema) continue;
+    // Column → field (through @map("column")).
+    const fields = new Map<string, string>();
+    for (const line of body.split('\n')) {
+      const f = /^\s*(\w+)\s+\w/.exec(line);
+      if (!f || line.trim().startsWith('@@')) continue;
+      const col = /@map\(\s*"([^"]+)"\s*\)/.exec(line)?.[1] ?? f[1];
+      fields.set(col, f[1]);
+    }
+    const opclass = /\b(jsonb_path_ops|gin_trgm_ops|text_pattern_ops|varchar_pattern_ops)\b/.exec(ix.ddl)?.[1];
+    const prismaOps: Record<string, string> = { jsonb_path_ops: 'JsonbPathOps', gin_trgm_ops: 'raw("gin_trgm_ops")', text_pattern_ops: 'raw("text_pattern_ops")', varchar_pattern_ops: 'raw("varchar_pattern_ops")' };
+    const parts: string[] = [];
+    for (const c of ix.columns) {
+      const desc = / DESC$/.test(c);
+      const col = c.replace(/ DESC$/, '');
+      const field = fields.get(col);
+      if (!field) return undefined;
+      const args = [desc ? 'sort: Desc' : '', opclass ? `ops: ${prismaOps[opclass]}` : ''].filter(Boolean);
+      parts.push(args.length ? `${field}(${args.join(', ')})` : field);
+    }
+    const attrs = [`[${parts.join(', ')}]`];
+    if (ix.method !== 'btree') attrs.push(`type: ${ix.method[0].toUpperCase()}${ix.method.slice(1)}`);
+    attrs.push(`map: "${ix.name}"`);
+    if (ix.include.length) return undefined; // Prisma has no INCLUDE
+    const line = `  @@index(${attrs.join(', ')})\n`;
+    const insertAt = m.index + whole.length - 1; // before the closing brace
+    const before = schema.slice(0, insertAt);
+    return before + (before.endsWith('\n') ? '' : '\n') + line + schema.slice(insertAt);
+  }
+  return undefined;
+}
+
+function jsString(s: string): string {
+  return '`' + s.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+}
+
+function pyString(s: string): string {
+  return JSON.stringify(s);
+}
+
+function rubyStr(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/#\{/g, '\\#{')}"`;
+}
+
+function rubySym(s: string): string {
+  return /^[a-z_][a-zA-Z0-9_]*$/.test(s) ? `:${s}` : `:${rubyStr(s)}`;
+}
+
+function rubyKey(s: string): string {
+  return /^[a-z_][a-zA-Z0-9_]*$/.test(s) ? `${s}:` : `${rubyStr(s)}:`;
+}

@@ -1,0 +1,82 @@
+/**
+ * The few facts the index advisor needs from an EXPLAIN (FORMAT JSON) plan: total cost, which
+ * indexes it uses, its sequential scans, and a compact outline for hovers. Pure.
+ */
+export interface PlanNodeOutline {
+  depth: number;
+  nodeType: string;
+  relation?: string;
+  alias?: string;
+  index?: string;
+  startupCost: number;
+  totalCost: number;
+  rows: number;
+  filter?: string;
+}
+
+export interface PlanSummary {
+  totalCost: number;
+  nodes: PlanNodeOutline[];
+  indexNames: string[];
+  seqScans: { relation: string; schema?: string; rows: number; cost: number; filter?: string }[];
+}
+
+export function summarizePlan(json: unknown): PlanSummary {
+  const root = (Array.isArray(json) ? json[0] : json) as any;
+  const plan = root?.Plan ?? root;
+  const nodes: PlanNodeOutline[] = [];
+  const indexNames = new Set<string>();
+  const seqScans: PlanSummary['seqScans'] = [];
+  const walk = (n: any, depth: number) => {
+    if (!n || typeof n !== 'object') return;
+    const node: PlanNodeOutline = {
+      depth,
+      nodeType: String(n['Node Type'] ?? '?'),
+      relation: n['Relation Name'],
+      alias: n['Alias'],
+      index: n['Index Name'],
+      startupCost: Number(n['Startup Cost'] ?? 0),
+      totalCost: Number(n['Total Cost'] ?? 0),
+      rows: Number(n['Plan Rows'] ?? 0),
+      filter: n['Filter'] ?? n['Index Cond'] ?? n['Recheck Cond'],
+    };
+    nodes.push(node);
+    if (node.index) indexNames.add(node.index);
+    if (node.nodeType === 'Seq Scan' && node.relation) {
+      seqScans.push({ relation: node.relation, schema: n['Schema'], rows: node.rows, cost: node.totalCost, filter: n['Filter'] });
+    }
+    for (const c of n.Plans ?? []) walk(c, depth + 1);
+  };
+  walk(plan, 0);
+  return { totalCost: Number(plan?.['Total Cost'] ?? 0), nodes, indexNames: [...indexNames], seqScans };
+}
+
+/** One line per node: "Index Scan using x on orders  (cost=0.42..8.44 rows=1)". */
+export function planOutline(s: PlanSummary, maxLines = 12): string[] {
+  const lines = s.nodes.slice(0, maxLines).map((n) => {
+    const on = n.index ? ` using ${n.index}` : '';
+    const rel = n.relation ? ` on ${n.relation}${n.alias && n.alias !== n.relation ? ` ${n.alias}` : ''}` : '';
+    return `${'  '.repeat(n.depth)}${n.depth ? '-> ' : ''}${n.nodeType}${on}${rel}  (cost=${n.startupCost.toFixed(2)}..${n.totalCost.toFixed(2)} rows=${Math.round(n.rows)})`;
+  });
+  if (s.nodes.length > maxLines) lines.push(`… ${s.nodes.length - maxLines} more nodes`);
+  return lines;
+}
+
+/** 1234567 → "1.2M", 18400 → "18,400". */
+export function formatCount(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (n >= 1e5) return `${Math.round(n / 1e3)}k`;
+  return Math.round(n).toLocaleString('en-US');
+}
+
+export function formatCost(n: number): string {
+  return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} kB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,80 @@
+/**
+ * Maintenance actions the dashboard offers, as data. Objects are addressed by catalog identity
+ * (oid, or pid + backend_start for a session), never by a name the webview sends; the database
+ * layer re-reads the current schema and name at execution time and quotes them part by part.
+ */
+export const ACTION_KINDS = [
+  'vacuum-analyze',
+  'analyze',
+  'reindex-index',
+  'drop-index',
+  'refresh-materialized-view',
+  'cancel-backend',
+  'terminate-backend',
+  'reset-statements',
+] as const;
+export type ActionKind = (typeof ACTION_KINDS)[number];
+
+export type RelationAction = { kind: 'vacuum-analyze' | 'analyze' | 'reindex-index' | 'drop-index' | 'refresh-materialized-view'; oid: number };
+export type BackendAction = { kind: 'cancel-backend' | 'terminate-backend'; pid: number; backendStart: string };
+export type ResetAction = { kind: 'reset-statements' };
+export type MaintenanceAction = RelationAction | BackendAction | ResetAction;
+
+export const ACTION_TITLES: Record<ActionKind, string> = {
+  'vacuum-analyze': 'VACUUM (ANALYZE)',
+  analyze: 'ANALYZE',
+  'reindex-index': 'REINDEX INDEX CONCURRENTLY',
+  'drop-index': 'DROP INDEX CONCURRENTLY',
+  'refresh-materialized-view': 'REFRESH MATERIALIZED VIEW',
+  'cancel-backend': 'Cancel query',
+  'terminate-backend': 'Terminate session',
+  'reset-statements': 'Reset pg_stat_statements',
+};
+
+/** Actions that change or remove something permanently (their confirmation says so). */
+export function isDestructive(kind: ActionKind): boolean {
+  return kind === 'drop-index' || kind === 'terminate-backend' || kind === 'reset-statements';
+}
+
+const PG_OID_MAX = 4294967295;
+
+/**
+ * Parse an action from untrusted input (a webview message): exact shape, known kind, integer
+ * oid/pid in range, an ISO-like timestamp. Anything else → undefined.
+ */
+export function parseAction(raw: unknown): MaintenanceAction | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const r = raw as Record<string, unknown>;
+  if (!(ACTION_KINDS as readonly string[]).includes(r.kind as string)) return undefined;
+  const kind = r.kind as ActionKind;
+  const keys = Object.keys(r).sort().join(',');
+  switch (kind) {
+    case 'reset-statements':
+      return keys === 'kind' ? { kind } : undefined;
+    case 'cancel-backend':
+    case 'terminate-backend': {
+      if (keys !== 'backendStart,kind,pid') return undefined;
+      if (!Number.isSafeInteger(r.pid) || (r.pid as number) <= 0 || (r.pid as number) > 2 ** 31) return undefined;
+      if (typeof r.backendStart !== 'string' || r.backendStart.length > 64 || !/^\d{4}-\d\d-\d\d[ T][0-9:.+\-Z ]+$/.test(r.backendStart)) return undefined;
+      return { kind, pid: r.pid as number, backendStart: r.backendStart };
+    }
+    default: {
+      if (keys !== 'kind,oid') return undefined;
+      if (!Number.isSafeInteger(r.oid) || (r.oid as number) <= 0 || (r.oid as number) > PG_OID_MAX) return undefined;
+      return { kind, oid: r.oid as number };
+    }
+  }
+}
+
+/** A stable key for an action (to match a confirmation or an offered action). */
+export function actionKey(a: MaintenanceAction): string {
+  switch (a.kind) {
+    case 'reset-statements':
+      return a.kind;
+    case 'cancel-backend':
+    case 'terminate-backend':
+      return `${a.kind}:${a.pid}:${a.backendStart}`;
+    default:
+      return `${a.kind}:${a.oid}`;
+  }
+}

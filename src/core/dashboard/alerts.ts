@@ -1,0 +1,86 @@
+/**
+ * When to notify: edge-triggered (once when a condition starts, again only after it has cleared),
+ * so a slow statement or a full server does not raise a notification every refresh.
+ */
+import type { LiveStats } from './types';
+
+export interface AlertSettings {
+  /** Notify when a statement's mean time since the panel opened crosses this (0 = off). */
+  meanTimeMs: number;
+  /** Notify when connections reach this share of max_connections (0 = off). */
+  connectionsShare: number;
+  /** Notify when a blocking chain has lasted longer than this (0 = off). */
+  blockingSeconds: number;
+  /** Calls needed before a statement's mean counts (one slow call is not a trend). */
+  minCalls?: number;
+}
+
+export interface Alert {
+  key: string;
+  kind: 'statement-mean-time' | 'connections' | 'blocking';
+  severity: 'warning' | 'error';
+  message: string;
+}
+
+/** Keys of the conditions currently true (carried from one refresh to the next). */
+export type AlertState = ReadonlySet<string>;
+
+/** Hysteresis for connections: the alert re-arms only once usage falls this far below the share. */
+const CONNECTIONS_REARM = 0.05;
+
+export function decideAlerts(
+  stats: Pick<LiveStats, 'connections' | 'statements' | 'blocking'>,
+  s: AlertSettings,
+  state: AlertState,
+): { alerts: Alert[]; state: AlertState } {
+  const active = new Set<string>();
+  const alerts: Alert[] = [];
+  const raise = (a: Alert) => {
+    active.add(a.key);
+    if (!state.has(a.key)) alerts.push(a);
+  };
+  if (s.connectionsShare > 0 && stats.connections.max > 0) {
+    const usable = Math.max(1, stats.connections.max - stats.connections.reserved);
+    const share = stats.connections.total / usable;
+    const key = 'connections';
+    if (share >= s.connectionsShare || (state.has(key) && share >= s.connectionsShare - CONNECTIONS_REARM)) {
+      raise({
+        key,
+        kind: 'connections',
+        severity: share >= 0.98 ? 'error' : 'warning',
+        message: `Connections at ${stats.connections.total} of ${usable} usable (${Math.round(share * 100)}%).`,
+      });
+    }
+  }
+  if (s.meanTimeMs > 0) {
+    const minCalls = s.minCalls ?? 3;
+    for (const r of stats.statements.rows) {
+      if (r.delta.calls >= minCalls && r.delta.meanMs >= s.meanTimeMs) {
+        raise({
+          key: `statement:${r.id}`,
+          kind: 'statement-mean-time',
+          severity: r.delta.meanMs >= 10 * s.meanTimeMs ? 'error' : 'warning',
+          message: `Statement mean time ${r.delta.meanMs.toFixed(1)} ms over ${r.delta.calls} calls (threshold ${s.meanTimeMs} ms): ${oneLine(r.query ?? `queryid ${r.id}`)}`,
+        });
+      }
+    }
+  }
+  if (s.blockingSeconds > 0) {
+    for (const c of stats.blocking) {
+      if (c.seconds >= s.blockingSeconds) {
+        raise({
+          key: `blocking:${c.blocker}`,
+          kind: 'blocking',
+          severity: 'warning',
+          message: `Session ${c.blocker} has blocked ${c.waiters.length} session${c.waiters.length === 1 ? '' : 's'} for ${Math.round(c.seconds)} s.`,
+        });
+      }
+    }
+  }
+  return { alerts, state: active };
+}
+
+function oneLine(s: string, max = 120): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}

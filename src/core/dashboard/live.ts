@@ -1,0 +1,193 @@
+/**
+ * Pure arithmetic of the live dashboard: rates from two counter samples, statement deltas since
+ * the panel opened, the top-N sets, and blocking chains from pg_blocking_pids.
+ */
+import type { SessionFact } from '../health/types';
+
+export interface DatabaseCounters {
+  xactCommit: number;
+  xactRollback: number;
+  blksRead: number;
+  blksHit: number;
+  tupReturned: number;
+  tupFetched: number;
+  tupInserted: number;
+  tupUpdated: number;
+  tupDeleted: number;
+  tempFiles: number;
+  tempBytes: number;
+  deadlocks: number;
+}
+
+export interface CounterSample {
+  /** Server clock, ms since epoch (rates use the server's clock, not ours). */
+  atMs: number;
+  db: DatabaseCounters;
+  walBytes: number | null;
+  checkpoints: { timed: number; requested: number } | null;
+}
+
+export interface Rates {
+  seconds: number;
+  tps: number;
+  rollbacksPerSec: number;
+  rowsReadPerSec: number;
+  rowsWrittenPerSec: number;
+  blocksReadPerSec: number;
+  tempBytesPerSec: number;
+  walBytesPerSec: number | null;
+  deadlocks: number;
+  checkpoints: number | null;
+  /** Buffer cache hit ratio over the interval (null when nothing was read). */
+  cacheHitRatio: number | null;
+}
+
+/** Per-second rates between two samples; null when the interval is empty or counters were reset (went down). */
+export function computeRates(prev: CounterSample | undefined, cur: CounterSample): Rates | null {
+  if (!prev) return null;
+  const seconds = (cur.atMs - prev.atMs) / 1000;
+  if (!(seconds > 0)) return null;
+  const d = (k: keyof DatabaseCounters) => cur.db[k] - prev.db[k];
+  const keys = Object.keys(cur.db) as (keyof DatabaseCounters)[];
+  if (keys.some((k) => d(k) < 0)) return null; // pg_stat_reset() in between
+  const hits = d('blksHit');
+  const reads = d('blksRead');
+  return {
+    seconds,
+    tps: (d('xactCommit') + d('xactRollback')) / seconds,
+    rollbacksPerSec: d('xactRollback') / seconds,
+    rowsReadPerSec: (d('tupReturned') + d('tupFetched')) / seconds,
+    rowsWrittenPerSec: (d('tupInserted') + d('tupUpdated') + d('tupDeleted')) / seconds,
+    blocksReadPerSec: reads / seconds,
+    tempBytesPerSec: d('tempBytes') / seconds,
+    walBytesPerSec: cur.walBytes !== null && prev.walBytes !== null && cur.walBytes >= prev.walBytes ? (cur.walBytes - prev.walBytes) / seconds : null,
+    deadlocks: d('deadlocks'),
+    checkpoints: cur.checkpoints && prev.checkpoints ? cur.checkpoints.timed + cur.checkpoints.requested - prev.checkpoints.timed - prev.checkpoints.requested : null,
+    cacheHitRatio: hits + reads > 0 ? hits / (hits + reads) : null,
+  };
+}
+
+export function hitRatio(hit: number, read: number): number | null {
+  return hit + read > 0 ? hit / (hit + read) : null;
+}
+
+export interface StatementCounters {
+  /** pg_stat_statements queryid, as text (it is a 64-bit integer). */
+  id: string;
+  calls: number;
+  totalMs: number;
+  rows: number;
+  sharedHit: number;
+  sharedRead: number;
+}
+
+export interface StatementFigures {
+  calls: number;
+  totalMs: number;
+  meanMs: number;
+  rows: number;
+  hitRatio: number | null;
+}
+
+export interface StatementRow {
+  id: string;
+  query: string | null;
+  total: StatementFigures;
+  /** Since the panel opened (the baseline); equal to total for statements first seen after it. */
+  delta: StatementFigures;
+}
+
+export const STATEMENT_SORT_KEYS = ['totalMs', 'meanMs', 'calls', 'rows'] as const;
+export type StatementSortKey = (typeof STATEMENT_SORT_KEYS)[number];
+
+function figures(c: Omit<StatementCounters, 'id'>): StatementFigures {
+  return { calls: c.calls, totalMs: c.totalMs, meanMs: c.calls > 0 ? c.totalMs / c.calls : 0, rows: c.rows, hitRatio: hitRatio(c.sharedHit, c.sharedRead) };
+}
+
+/**
+ * Totals and deltas against the baseline, and the ids worth showing: the union of the top n by each
+ * sort key, for totals and for deltas. Statements in `exclude` (our own) never appear.
+ * An entry whose calls went down was evicted and re-added: its delta counts from zero.
+ */
+export function statementView(
+  baseline: ReadonlyMap<string, StatementCounters>,
+  current: readonly StatementCounters[],
+  n: number,
+  exclude: ReadonlySet<string>,
+): { rows: Omit<StatementRow, 'query'>[]; count: number } {
+  const all: Omit<StatementRow, 'query'>[] = [];
+  for (const c of current) {
+    if (exclude.has(c.id)) continue;
+    const b = baseline.get(c.id);
+    const fresh = !b || b.calls > c.calls;
+    const delta = fresh
+      ? figures(c)
+      : figures({ calls: c.calls - b.calls, totalMs: c.totalMs - b.totalMs, rows: c.rows - b.rows, sharedHit: c.sharedHit - b.sharedHit, sharedRead: c.sharedRead - b.sharedRead });
+    all.push({ id: c.id, total: figures(c), delta });
+  }
+  const chosen = new Set<string>();
+  for (const key of STATEMENT_SORT_KEYS) {
+    for (const which of ['total', 'delta'] as const) {
+      const candidates = which === 'delta' ? all.filter((r) => r.delta.calls > 0) : all;
+      for (const r of topBy(candidates, (x) => x[which][key], n)) chosen.add(r.id);
+    }
+  }
+  return { rows: all.filter((r) => chosen.has(r.id)), count: all.length };
+}
+
+/** The n largest by score, without sorting the whole list (5,000+ entries every refresh). */
+export function topBy<T>(items: readonly T[], score: (t: T) => number, n: number): T[] {
+  if (n <= 0) return [];
+  const heap: { s: number; t: T }[] = [];
+  for (const t of items) {
+    const s = score(t);
+    if (heap.length < n) {
+      heap.push({ s, t });
+      if (heap.length === n) heap.sort((a, b) => a.s - b.s);
+    } else if (s > heap[0].s) {
+      heap[0] = { s, t };
+      // Restore ascending order by sinking the new first element (n is small).
+      for (let i = 0; i + 1 < heap.length && heap[i].s > heap[i + 1].s; i++) [heap[i], heap[i + 1]] = [heap[i + 1], heap[i]];
+    }
+  }
+  return heap.sort((a, b) => b.s - a.s).map((x) => x.t);
+}
+
+export interface BlockingChain {
+  blocker: number;
+  /** Every session waiting directly or indirectly on the blocker, with its depth in the chain. */
+  waiters: { pid: number; depth: number; blockedBy: number[]; waitingSeconds: number | null }[];
+  /** The longest wait in the chain. */
+  seconds: number;
+}
+
+/** Blocking chains: roots are sessions that block others and are not themselves blocked. */
+export function blockingChains(sessions: readonly Pick<SessionFact, 'pid' | 'blockedBy' | 'stateSeconds'>[]): BlockingChain[] {
+  const waitersOf = new Map<number, number[]>();
+  const byPid = new Map(sessions.map((s) => [s.pid, s]));
+  for (const s of sessions) for (const b of s.blockedBy) waitersOf.set(b, [...(waitersOf.get(b) ?? []), s.pid]);
+  const roots = [...waitersOf.keys()].filter((p) => !(byPid.get(p)?.blockedBy.length));
+  // A deadlock-in-progress cycle has no root: take its smallest pid so it still shows.
+  const inCycle = [...waitersOf.keys()].filter((p) => byPid.get(p)?.blockedBy.length);
+  if (!roots.length && inCycle.length) roots.push(Math.min(...inCycle));
+  const chains: BlockingChain[] = [];
+  for (const root of roots) {
+    const seen = new Set<number>([root]);
+    const waiters: BlockingChain['waiters'] = [];
+    let frontier = [root];
+    for (let depth = 1; frontier.length; depth++) {
+      const next: number[] = [];
+      for (const p of frontier)
+        for (const w of waitersOf.get(p) ?? []) {
+          if (seen.has(w)) continue;
+          seen.add(w);
+          const s = byPid.get(w);
+          waiters.push({ pid: w, depth, blockedBy: s?.blockedBy ?? [], waitingSeconds: s?.stateSeconds ?? null });
+          next.push(w);
+        }
+      frontier = next;
+    }
+    chains.push({ blocker: root, waiters, seconds: Math.max(0, ...waiters.map((w) => w.waitingSeconds ?? 0)) });
+  }
+  return chains.sort((a, b) => b.seconds - a.seconds);
+}

@@ -1,0 +1,50 @@
+/**
+ * Recognising PG Lens's own statements in pg_stat_statements. A leading marker comment is not
+ * enough: PostgreSQL 18 drops comments before the statement from the stored text, and a queryid's
+ * text is whichever variant ran first. So we also compare the statement's shape — literals,
+ * numbers and $n all become "?", lists of them one "?", comments and case and spacing ignored —
+ * against the shapes of our own SQL constants.
+ */
+export const OWN_MARKER = '/* pg-lens */';
+
+export function sqlShape(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/--[^\n]*/g, ' ')
+    .replace(/'(?:[^']|'')*'/g, '?')
+    .replace(/\$\d+/g, '?')
+    // EXTRACT(epoch FROM …): the field is a constant to pg_stat_statements.
+    .replace(/\bextract\s*\(\s*[a-z_]+\s+from\b/gi, 'extract(? from')
+    .replace(/\b\d+(?:\.\d+)?\b/g, '?')
+    .replace(/\b(?:true|false)\b/gi, '?')
+    .replace(/(?<!\bis\s)(?<!\bnot\s)\bnull\b/gi, '?')
+    .replace(/\s+/g, ' ')
+    .replace(/\?(?:\s*,\s*\?)+/g, '?')
+    .replace(/\s*([()[\],=<>+*/:-])\s*/g, '$1')
+    .trim()
+    .toLowerCase();
+}
+
+export class OwnStatementMatcher {
+  private readonly shapes = new Set<string>();
+
+  constructor(texts: Iterable<string> = []) {
+    this.add(texts);
+  }
+
+  add(texts: Iterable<string>): void {
+    for (const t of texts) if (t.includes(OWN_MARKER)) this.shapes.add(sqlShape(t));
+  }
+
+  /** `truncated`: the text was cut short when read (long statements): match it as a prefix. */
+  isOwn(storedText: string, truncated = false): boolean {
+    if (storedText.trimStart().startsWith(OWN_MARKER)) return true;
+    const shape = sqlShape(storedText);
+    if (!truncated) return this.shapes.has(shape);
+    // The cut may fall inside a token: compare all but the last few characters.
+    const prefix = shape.slice(0, Math.max(0, shape.length - 16));
+    if (prefix.length < 200) return false;
+    for (const s of this.shapes) if (s.startsWith(prefix)) return true;
+    return false;
+  }
+}

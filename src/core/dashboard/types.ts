@@ -1,0 +1,42 @@
+/** What one refresh of the live dashboard carries (extension → webview, and the history snapshots). */
+import type { SessionFact } from '../health/types';
+import type { BlockingChain, CounterSample, Rates, StatementRow } from './live';
+
+export interface ProgressRow {
+  kind: 'vacuum' | 'analyze' | 'create index';
+  pid: number;
+  schema: string | null;
+  relation: string | null;
+  /** The index being built (create index). */
+  index: string | null;
+  phase: string;
+  done: number | null;
+  total: number | null;
+}
+
+export interface ReplicationView {
+  inRecovery: boolean;
+  /** On a standby: seconds since the last replayed transaction. */
+  replayDelaySeconds: number | null;
+  replicas: { name: string; state: string; lagSeconds: number | null; lagBytes: number | null }[];
+}
+
+export interface LiveStats {
+  /** Server clock (ms since epoch). */
+  atMs: number;
+  /** Wall time of the refresh as seen by the client, ms. */
+  refreshMs: number;
+  /** Served by the profile's read replica. */
+  fromReplica: boolean;
+  connections: { byState: Record<string, number>; total: number; max: number; reserved: number };
+  sample: CounterSample;
+  rates: Rates | null;
+  cache: { tableHitRatio: number | null; indexHitRatio: number | null; databaseHitRatio: number | null };
+  wal: { records: number; fpi: number; bytes: number } | null;
+  replication: ReplicationView;
+  /** Non-idle sessions other than ours (active, idle in transaction, waiting). */
+  sessions: SessionFact[];
+  blocking: BlockingChain[];
+  progress: ProgressRow[];
+  statements: { state: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable' | 'error'; message?: string; rows: StatementRow[]; count: number };
+}

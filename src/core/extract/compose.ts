@@ -1,0 +1,299 @@
+/**
+ * Composed SQL text: literal pieces (each character with its file offset) and holes (an
+ * expression computed at run time: `${expr}`, an f-string field, a concatenated variable), and the
+ * last step that turns placeholders and holes into PostgreSQL's `$n` with a map back to the file.
+ */
+import type { Span } from '../findings';
+import type { SqlParam } from './types';
+import { lexOne } from './sqlLexer';
+
+export interface TextPart {
+  t: 'text';
+  text: string;
+  /** File offset of every character of text. */
+  offsets: number[];
+}
+
+export interface HolePart {
+  t: 'hole';
+  /** The expression as written, e.g. `${user.id}`, `{name}`, `table`. */
+  source: string;
+  span: Span;
+  /** True when the hole is string interpolation at run time (not a bind parameter). */
+  dynamic: boolean;
+}
+
+export type Part = TextPart | HolePart;
+
+export function textPart(text: string, start: number): TextPart {
+  const offsets = new Array<number>(text.length);
+  for (let i = 0; i < text.length; i++) offsets[i] = start + i;
+  return { t: 'text', text, offsets };
+}
+
+/** Append decoded text (one file offset per character) to parts, merging with a previous text part. */
+export function pushText(parts: Part[], text: string, offsets: number[]): void {
+  if (!text.length) return;
+  const last = parts[parts.length - 1];
+  if (last && last.t === 'text') {
+    last.text += text;
+    for (const o of offsets) last.offsets.push(o);
+  } else parts.push({ t: 'text', text, offsets: offsets.slice() });
+}
+
+/** Placeholder styles an API understands, besides holes (which always become $n). */
+export interface PlaceholderStyle {
+  /** $1, $2 … are the driver's own: kept, recorded as params. */
+  dollar?: boolean;
+  /** `?` → $n. 'jdbc': `??` is an escaped `?` (PgJDBC) and `?1` is JPA's positional parameter 1. 'knex': `??` is an identifier binding. */
+  qmark?: 'plain' | 'jdbc' | 'knex';
+  /** psycopg / Django: %s, %(name)s, %% → %. */
+  pyformat?: boolean;
+  /** :name (SQLAlchemy, sqlx named, Spring named, knex, Sequelize, ActiveRecord). */
+  colon?: boolean;
+  /** @name (pgx.NamedArgs). */
+  at?: boolean;
+}
+
+export interface FinishedSql {
+  sql: string;
+  sourceMap: number[];
+  params: SqlParam[];
+  dynamic: boolean;
+}
+
+const HOLE = '\uE000';
+
+function isWordChar(c: string | undefined): boolean {
+  return c !== undefined && /[\w\u0080-\uffff]/.test(c) && c !== HOLE;
+}
+
+/**
+ * Turn parts into SQL: holes and placeholders (outside SQL strings, comments and quoted
+ * identifiers; holes everywhere) → $n in order of appearance; the same named placeholder gets the
+ * same number. Leading and trailing blanks and a trailing `;` are trimmed.
+ */
+export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
+  let raw = '';
+  const map: number[] = [];
+  const holes: HolePart[] = [];
+  let dynamic = false;
+  for (const p of parts) {
+    if (p.t === 'text') {
+      // A literal private-use char in source text would be mistaken for a hole: replace it.
+      raw += p.text.includes(HOLE) ? p.text.split(HOLE).join(' ') : p.text;
+      for (const o of p.offsets) map.push(o);
+    } else {
+      raw += HOLE;
+      map.push(p.span.start);
+      holes.push(p);
+      if (p.dynamic) dynamic = true;
+    }
+  }
+  let sql = '';
+  const sourceMap: number[] = [];
+  const params: SqlParam[] = [];
+  const named = new Map<string, number>();
+  let holeIndex = 0;
+  let next = 1;
+  if (style.dollar) {
+    // Holes and other placeholders are numbered after the driver's own $n.
+    const re = /\$(\d{1,5})/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(raw))) if (!isWordChar(raw[m.index - 1]) && !/[0-9]/.test(raw[m.index + m[0].length] ?? '')) next = Math.max(next, Number(m[1]) + 1);
+  }
+  const emit = (s: string, fileOffset: number) => {
+    sql += s;
+    for (let k = 0; k < s.length; k++) sourceMap.push(fileOffset);
+  };
+  const copy = (from: number, to: number) => {
+    sql += raw.slice(from, to);
+    for (let k = from; k < to; k++) sourceMap.push(map[k]);
+  };
+  const spanOf = (from: number, to: number): Span => ({ start: map[from], end: to > from ? map[to - 1] + 1 : map[from] });
+  const param = (source: string, span: Span, name?: string): number => {
+    if (name !== undefined) {
+      const seen = named.get(name);
+      if (seen !== undefined) {
+        params.push({ index: seen, source, span });
+        return seen;
+      }
+    }
+    const n = next++;
+    if (name !== undefined) named.set(name, n);
+    params.push({ index: n, source, span });
+    return n;
+  };
+  const holeAt = (k: number) => {
+    const h = holes[holeIndex++];
+    const n = param(h.source, h.span);
+    emit('$' + n, map[k]);
+  };
+  /** Copy a string/comment token, replacing holes inside it. */
+  const copyWithHoles = (from: number, to: number) => {
+    let k = from;
+    while (k < to) {
+      const h = raw.indexOf(HOLE, k);
+      if (h < 0 || h >= to) {
+        copy(k, to);
+        return;
+      }
+      copy(k, h);
+      holeAt(h);
+      k = h + 1;
+    }
+  };
+  let i = 0;
+  const n = raw.length;
+  while (i < n) {
+    const t = lexOne(raw, i);
+    if (t.kind !== 'code') {
+      copyWithHoles(t.start, t.end);
+      i = t.end;
+      continue;
+    }
+    let k = t.start;
+    while (k < t.end) {
+      const c = raw[k];
+      const prev = raw[k - 1];
+      if (c === HOLE) {
+        holeAt(k);
+        k++;
+        continue;
+      }
+      if (c === '$' && style.dollar && /[0-9]/.test(raw[k + 1] ?? '') && !isWordChar(prev)) {
+        let e = k + 1;
+        while (e < t.end && /[0-9]/.test(raw[e])) e++;
+        const num = Number(raw.slice(k + 1, e));
+        if (num < 1 || e - k > 6) {
+          copy(k, e);
+          k = e;
+          continue;
+        }
+        params.push({ index: num, source: raw.slice(k, e), span: spanOf(k, e) });
+        next = Math.max(next, num + 1);
+        copy(k, e);
+        k = e;
+        continue;
+      }
+      if (c === '?' && style.qmark) {
+        if (style.qmark === 'jdbc' && raw[k + 1] === '?') {
+          emit('?', map[k]);
+          k += 2;
+          continue;
+        }
+        if (style.qmark === 'jdbc' && /[0-9]/.test(raw[k + 1] ?? '')) {
+          let e = k + 1;
+          while (e < t.end && /[0-9]/.test(raw[e])) e++;
+          const num = raw.slice(k + 1, e);
+          const idx = param(raw.slice(k, e), spanOf(k, e), '?' + num);
+          emit('$' + idx, map[k]);
+          k = e;
+          continue;
+        }
+        if (style.qmark === 'knex' && raw[k + 1] === '?') {
+          const idx = param('??', spanOf(k, k + 2));
+          dynamic = true;
+          emit('$' + idx, map[k]);
+          k += 2;
+          continue;
+        }
+        // `?|`, `?&` and `?` between operands are jsonb operators only in $n-style APIs; here `?` is a parameter.
+        const idx = param('?', spanOf(k, k + 1));
+        emit('$' + idx, map[k]);
+        k++;
+        continue;
+      }
+      if (c === '%' && style.pyformat) {
+        if (raw[k + 1] === '%') {
+          emit('%', map[k]);
+          k += 2;
+          continue;
+        }
+        if (raw[k + 1] === 's' && !isWordChar(raw[k + 2])) {
+          const idx = param('%s', spanOf(k, k + 2));
+          emit('$' + idx, map[k]);
+          k += 2;
+          continue;
+        }
+        if (raw[k + 1] === '(') {
+          // %(name)s — the lexer split it at "(": look at raw text directly.
+          const m = /^%\(([^()\s]+)\)s/.exec(raw.slice(k, k + 200));
+          if (m) {
+            const e = k + m[0].length;
+            const idx = param(m[0], spanOf(k, e), '%' + m[1]);
+            emit('$' + idx, map[k]);
+            k = e; // may run past this token (it ended at "("): the outer loop resumes after it
+            continue;
+          }
+        }
+      }
+      if (c === ':' && style.colon && prev !== ':' && raw[k + 1] !== ':' && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {
+        let e = k + 1;
+        while (e < t.end && /[\w]/.test(raw[e])) e++;
+        const name = raw.slice(k + 1, e);
+        const idx = param(raw.slice(k, e), spanOf(k, e), ':' + name);
+        emit('$' + idx, map[k]);
+        k = e;
+        continue;
+      }
+      if (c === '@' && style.at && prev !== '@' && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {
+        let e = k + 1;
+        while (e < t.end && /[\w]/.test(raw[e])) e++;
+        const name = raw.slice(k + 1, e);
+        const idx = param(raw.slice(k, e), spanOf(k, e), '@' + name);
+        emit('$' + idx, map[k]);
+        k = e;
+        continue;
+      }
+      copy(k, k + 1);
+      k++;
+    }
+    i = Math.max(t.end, k);
+  }
+  // Trim blanks and a trailing semicolon.
+  let s = 0;
+  let e = sql.length;
+  while (s < e && /\s/.test(sql[s])) s++;
+  while (e > s && /\s/.test(sql[e - 1])) e--;
+  if (e > s && sql[e - 1] === ';') {
+    e--;
+    while (e > s && /\s/.test(sql[e - 1])) e--;
+  }
+  params.sort((a, b) => a.span.start - b.span.start);
+  return { sql: sql.slice(s, e), sourceMap: sourceMap.slice(s, e), params, dynamic };
+}
+
+/**
+ * Turn format directives in text parts into dynamic holes: Go's fmt.Sprintf verbs (%s, %d, %v …),
+ * Python's str.format fields ({}, {name}). `keep` says which matches stay text (e.g. %% → %).
+ */
+export function directivesToHoles(parts: Part[], re: RegExp, literalOf?: (m: string) => string | undefined): Part[] {
+  const out: Part[] = [];
+  for (const p of parts) {
+    if (p.t !== 'text') {
+      out.push(p);
+      continue;
+    }
+    let last = 0;
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    let guard = 0;
+    while ((m = re.exec(p.text)) && guard++ < 10000) {
+      if (!m[0].length) {
+        re.lastIndex++;
+        continue;
+      }
+      pushText(out, p.text.slice(last, m.index), p.offsets.slice(last, m.index));
+      const lit = literalOf?.(m[0]);
+      if (lit !== undefined) pushText(out, lit, new Array(lit.length).fill(p.offsets[m.index]));
+      else {
+        const start = p.offsets[m.index];
+        out.push({ t: 'hole', source: m[0], span: { start, end: p.offsets[m.index + m[0].length - 1] + 1 }, dynamic: true });
+      }
+      last = m.index + m[0].length;
+    }
+    pushText(out, p.text.slice(last), p.offsets.slice(last));
+  }
+  return out;
+}

@@ -1,0 +1,374 @@
+/**
+ * SQL embedded in code, found with tree-sitter syntax trees. The driver here is language
+ * neutral; a LanguageProfile (languages/*.ts) says which nodes are string literals, how they
+ * decode, how expressions concatenate, and which calls take SQL.
+ *
+ * Order of discovery: (1) arguments of known query APIs (also a constant passed by name),
+ * (2) strings after a `language=SQL` or `/* sql *\/` marker, (3) any other string literal that
+ * parses as a complete statement (confidence < 1).
+ */
+import type { Node, Query, QueryMatch, Tree } from '@vscode/tree-sitter-wasm';
+import type { SourceLanguage } from '../syntax/treeSitter';
+import type { SqlSite } from './types';
+import { finishSql, type Part, type PlaceholderStyle } from './compose';
+import { guessSql, startsLikeSql } from './looksLikeSql';
+
+export interface CallTarget {
+  api: string;
+  style: PlaceholderStyle;
+  /** The argument holding the SQL, if any. */
+  arg: Node | null | undefined;
+  /** Or: candidate arguments, the first one that composes to text is the SQL (Go: ctx, &dest before the query). */
+  args?: (Node | null)[];
+  /** Known not to be SQL for PostgreSQL (JPQL in @Query without nativeQuery): claim the strings, make no site. */
+  ignore?: boolean;
+  /** A generic method name (`query`, `execute`, `raw`): the text must start like a statement. */
+  generic?: boolean;
+  /** Holes are bind parameters (tagged templates), not string interpolation. */
+  tagged?: boolean;
+  /** Confidence (default 1). */
+  confidence?: number;
+}
+
+export interface Env {
+  text: string;
+  lang: SourceLanguage;
+  /** Modules imported by the file (best effort, from the text). */
+  imports: Set<string>;
+  /** name → value expressions assigned to it in the file. */
+  decls: Map<string, Node[]>;
+}
+
+export interface ComposeCtx {
+  tagged: boolean;
+}
+
+export type Recurse = (node: Node) => Part[] | undefined;
+
+export interface LanguageProfile {
+  /**
+   * Tree-sitter query. Captures: @str (string literal), @comment, @call (+ @callee), @decl.name and
+   * @decl.value (assignments used to resolve a name).
+   */
+  query: string;
+  /** Decode a string literal node into parts (holes for interpolation); undefined if not a literal. */
+  literal(node: Node, env: Env, ctx: ComposeCtx): Part[] | undefined;
+  /** Language-specific composition (concatenation, formatting, wrappers); undefined if not one. */
+  compose(node: Node, env: Env, recurse: Recurse, ctx: ComposeCtx): Part[] | undefined;
+  /** The SQL API a call goes to, or undefined. */
+  call(call: Node, callee: Node, env: Env): CallTarget | undefined;
+  /** Is `parent` a composition around `child` (climb from a literal to the whole expression)? */
+  climb(parent: Node, child: Node): boolean;
+  /** Identifier node types (for resolving a name to its constant). */
+  identifier: Set<string>;
+  /** Placeholder style for markers and constants. */
+  defaultStyle: PlaceholderStyle;
+  /** Modules imported (regexes over the text). */
+  imports(text: string): Set<string>;
+  /** Words that make a line worth querying besides SQL keywords and markers: the API method names. */
+  hotWords: RegExp;
+  /** For a marker comment, the node after which to look for the SQL string (default: next sibling). */
+  markerTarget?(comment: Node): Node | null;
+}
+
+const MARKER = /^(?:\/\*\s*sql\s*\*\/|(?:\/\/|#|--|\/\*)\s*language\s*=\s*(?:sql|postgresql|pgsql)\b)/i;
+
+/** Is this comment a SQL marker? */
+export function isMarker(comment: string): boolean {
+  return MARKER.test(comment.trim());
+}
+
+export interface ExtractLimits {
+  /** Deadline (performance.now() ms) for the whole file; past it, constants are skipped. */
+  deadline?: number;
+}
+
+const ANY_KEYWORD = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain)\b/i;
+
+function hole(node: Node, text: string, dynamic: boolean): Part {
+  const src = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200));
+  return { t: 'hole', source: src, span: { start: node.startIndex, end: node.endIndex }, dynamic };
+}
+
+const HOT_SQL = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|values|language\s*=\s*sql)\b|\/\*\s*sql\s*\*\//gi;
+
+/**
+ * Run the query only around lines that hold a SQL keyword, a marker or an API name: a full query
+ * walks every node of the tree (the largest cost on big files), a ranged one only the subtrees
+ * that intersect the range. Matches are deduplicated and returned in document order.
+ */
+function* queryHotRanges(tree: Tree, query: Query, profile: LanguageProfile, text: string, pause: () => boolean): Generator<void, QueryMatch[]> {
+  const ranges: [number, number][] = [];
+  const add = (at: number) => {
+    const s = text.lastIndexOf('\n', at) + 1;
+    let e = text.indexOf('\n', at);
+    if (e < 0) e = text.length;
+    const last = ranges[ranges.length - 1];
+    // Merge nearby lines, but keep each range short: one query call is one uninterrupted step.
+    if (last && s <= last[1] + 200 && e - last[0] < 8000) {
+      if (e > last[1]) last[1] = e;
+      return;
+    }
+    ranges.push([s, e]);
+  };
+  const hits: number[] = [];
+  for (const re of [HOT_SQL, new RegExp(profile.hotWords.source, 'g')]) {
+    re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) && hits.length < 200_000) hits.push(m.index);
+  }
+  if (!hits.length) return [];
+  hits.sort((a, b) => a - b);
+  for (const h of hits) add(h);
+  if (ranges.length > 5000) return query.matches(tree.rootNode);
+  const seen = new Set<string>();
+  const out: QueryMatch[] = [];
+  for (const [s, e] of ranges) {
+    if (pause()) yield;
+    // Node offsets are UTF-16 units; query ranges are bytes of the UTF-16 text.
+    const end = e + 1 < text.length ? text.indexOf('\n', e + 1) : e;
+    for (const m of query.matches(tree.rootNode, { startIndex: s * 2, endIndex: (end < 0 ? text.length : end) * 2 })) {
+      const c = m.captures[0];
+      if (!c) continue;
+      const key = `${m.patternIndex}:${c.node.startIndex}:${c.node.endIndex}:${c.name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+/** Run the profile over a parsed tree. */
+/** Run the profile over a parsed tree, in one go. */
+export function extractFromTree(tree: Tree, query: Query, profile: LanguageProfile, text: string, lang: SourceLanguage, file?: string, limits: ExtractLimits = {}): SqlSite[] {
+  const steps = extractSteps(tree, query, profile, text, lang, file, limits, () => false);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Run the profile over a parsed tree, yielding to the event loop every sliceMs. */
+export async function extractFromTreeSliced(tree: Tree, query: Query, profile: LanguageProfile, text: string, lang: SourceLanguage, file?: string, limits: ExtractLimits = {}, sliceMs = 12): Promise<SqlSite[]> {
+  let started = performance.now();
+  const pause = () => performance.now() - started > sliceMs;
+  const steps = extractSteps(tree, query, profile, text, lang, file, limits, pause);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    started = performance.now();
+  }
+}
+
+function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text: string, lang: SourceLanguage, file: string | undefined, limits: ExtractLimits, pause: () => boolean): Generator<void, SqlSite[]> {
+  const env: Env = { text, lang, imports: profile.imports(text), decls: new Map() };
+  const strings: Node[] = [];
+  const comments: Node[] = [];
+  const calls: { call: Node; callee: Node }[] = [];
+  const matches = yield* queryHotRanges(tree, query, profile, text, pause);
+  for (const m of matches) {
+    let str: Node | undefined, comment: Node | undefined, call: Node | undefined, callee: Node | undefined, dn: Node | undefined, dv: Node | undefined;
+    for (const c of m.captures) {
+      switch (c.name) {
+        case 'str': str = c.node; break;
+        case 'comment': comment = c.node; break;
+        case 'call': call = c.node; break;
+        case 'callee': callee = c.node; break;
+        case 'decl.name': dn = c.node; break;
+        case 'decl.value': dv = c.node; break;
+      }
+    }
+    if (str) strings.push(str);
+    if (comment) comments.push(comment);
+    if (call && callee) calls.push({ call, callee });
+    if (dn && dv) {
+      const name = text.slice(dn.startIndex, dn.endIndex);
+      const list = env.decls.get(name);
+      if (list) list.push(dv);
+      else env.decls.set(name, [dv]);
+    }
+  }
+
+  strings.sort((a, b) => a.startIndex - b.startIndex);
+  comments.sort((a, b) => a.startIndex - b.startIndex);
+  calls.sort((a, b) => a.call.startIndex - b.call.startIndex);
+  const claimed = new Set<number>();
+  const sites: SqlSite[] = [];
+  const siteRoots = new Set<number>();
+
+  const composeRoot = (root: Node, ctx: ComposeCtx, used: Node[]): Part[] | undefined => {
+    let literalSeen = false;
+    let budget = 2000;
+    const seen = new Set<number>();
+    const rec = (node: Node, depth: number): Part[] => {
+      if (--budget < 0 || depth > 60) return [hole(node, text, true)];
+      const lit = profile.literal(node, env, ctx);
+      if (lit) {
+        literalSeen = true;
+        used.push(node);
+        return lit;
+      }
+      const composed = profile.compose(node, env, (n) => rec(n, depth + 1), ctx);
+      if (composed) return composed;
+      if (profile.identifier.has(node.type)) {
+        const name = text.slice(node.startIndex, node.endIndex);
+        const values = env.decls.get(name);
+        if (values && values.length === 1 && !seen.has(values[0].startIndex) && values[0].startIndex !== node.startIndex) {
+          seen.add(values[0].startIndex);
+          const before = literalSeen;
+          literalSeen = false;
+          const inner = rec(values[0], depth + 1);
+          const found = literalSeen;
+          literalSeen = before || found;
+          if (found) return inner;
+        }
+      }
+      return [hole(node, text, true)];
+    };
+    const parts = rec(root, 0);
+    return literalSeen ? parts : undefined;
+  };
+
+  const addSite = (root: Node, parts: Part[], api: string, style: PlaceholderStyle, confidence: number, used: Node[], callNode?: Node, spanNode?: Node): SqlSite | undefined => {
+    const f = finishSql(parts, style);
+    if (!f.sql) return undefined;
+    const span = spanNode ?? root;
+    // The span covers every character the SQL comes from (a heredoc body lies after its opener).
+    let start = span.startIndex;
+    let end = span.endIndex;
+    if (!spanNode) {
+      for (const o of f.sourceMap) {
+        if (o < start) start = o;
+        if (o + 1 > end) end = o + 1;
+      }
+    }
+    const site: SqlSite = {
+      file, language: lang, api, sql: f.sql, sourceMap: f.sourceMap,
+      span: { start, end },
+      callSpan: callNode ? { start: callNode.startIndex, end: callNode.endIndex } : undefined,
+      params: f.params, confidence, dynamic: f.dynamic,
+    };
+    if (!callNode) delete site.callSpan;
+    for (const u of used) claimed.add(u.startIndex);
+    siteRoots.add(root.startIndex);
+    sites.push(site);
+    return site;
+  };
+
+  // (1) Known APIs.
+  for (const { call, callee } of calls) {
+    if (pause()) yield;
+    let target: CallTarget | undefined;
+    try {
+      target = profile.call(call, callee, env);
+    } catch {
+      target = undefined;
+    }
+    if (!target) continue;
+    const candidates = target.args ?? [target.arg];
+    for (const arg of candidates) {
+      if (!arg || siteRoots.has(arg.startIndex)) continue;
+      const used: Node[] = [];
+      const parts = composeRoot(arg, { tagged: !!target.tagged }, used);
+      if (!parts) continue;
+      if (target.ignore) {
+        for (const u of used) claimed.add(u.startIndex);
+        break;
+      }
+      if (target.generic) {
+        const first = parts.find((p) => p.t === 'text');
+        if (!first || first.t !== 'text' || !startsLikeSql(first.text)) break;
+      }
+      // A name resolved to a constant elsewhere in the file: the SQL lives at that constant.
+      const direct = used.length > 0 && used.every((u) => u.startIndex >= arg.startIndex && u.endIndex <= arg.endIndex);
+      let spanNode: Node | undefined;
+      if (!direct && used.length) {
+        let s = used[0];
+        for (const u of used) if (u.startIndex < s.startIndex) s = u;
+        spanNode = topComposition(s, profile);
+      }
+      addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);
+      break;
+    }
+  }
+
+  // (2) Markers.
+  for (const c of comments) {
+    if (!isMarker(text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 60)))) continue;
+    const after = profile.markerTarget ? profile.markerTarget(c) : c.nextNamedSibling;
+    if (!after) continue;
+    const lit = firstString(after, strings, c.endIndex);
+    if (!lit || claimed.has(lit.startIndex)) continue;
+    const root = topComposition(lit, profile);
+    if (siteRoots.has(root.startIndex)) continue;
+    const used: Node[] = [];
+    const parts = composeRoot(root, { tagged: false }, used);
+    if (parts) addSite(root, parts, 'marker', profile.defaultStyle, 1, used);
+  }
+
+  // (3) Other strings that parse as SQL.
+  for (const s of strings) {
+    if (pause()) yield;
+    if (limits.deadline !== undefined && performance.now() > limits.deadline) break;
+    if (claimed.has(s.startIndex)) continue;
+    if (!ANY_KEYWORD.test(text.slice(s.startIndex, Math.min(s.endIndex, s.startIndex + 400)))) continue;
+    const head = profile.literal(s, env, { tagged: false });
+    const firstText = head?.find((p) => p.t === 'text');
+    if (!firstText || firstText.t !== 'text' || !startsLikeSql(firstText.text)) continue;
+    const root = topComposition(s, profile);
+    if (siteRoots.has(root.startIndex)) continue;
+    if (passedToMessageCall(root, text)) continue;
+    const used: Node[] = [];
+    const parts = composeRoot(root, { tagged: false }, used);
+    if (!parts) continue;
+    const f = finishSql(parts, profile.defaultStyle);
+    const g = guessSql(f.sql);
+    for (const u of used) claimed.add(u.startIndex);
+    if (!g.ok) continue;
+    addSite(root, parts, 'constant', profile.defaultStyle, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
+  }
+  sites.sort((a, b) => a.span.start - b.span.start);
+  return sites;
+}
+
+/** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */
+const MESSAGE_CALL = /(?:^|[.\s])(?:log|logf|logger|info|infof|debug|debugf|warn|warnf|warning|error|errorf|errors?\.New|exception|critical|fatal|fatalf|trace|print|println|printf|sprintf|fprintf|puts|p|pp|alert|confirm|prompt|t|_|gettext|ngettext|translate|i18n|raise|assert|Error|Exception|RuntimeException|IllegalArgumentException|IllegalStateException|ValueError|RuntimeError|TypeError|flash|notify|toast|message|describe|it|test|context)\s*$/i;
+
+function passedToMessageCall(root: Node, text: string): boolean {
+  const args = root.parent;
+  if (!args || !/^(arguments|argument_list)$/.test(args.type)) return false;
+  const call = args.parent;
+  if (!call) return false;
+  const fn = text.slice(Math.max(call.startIndex, args.startIndex - 80), args.startIndex);
+  return MESSAGE_CALL.test(fn);
+}
+
+/** Climb from a literal to the whole composed expression (concatenation, parentheses, formatting). */
+export function topComposition(node: Node, profile: LanguageProfile): Node {
+  let n = node;
+  for (let i = 0; i < 100; i++) {
+    const p = n.parent;
+    if (!p || !profile.climb(p, n)) return n;
+    n = p;
+  }
+  return n;
+}
+
+/** The first string literal at or after `from` inside `node` (strings are sorted by position). */
+function firstString(node: Node, strings: Node[], from: number): Node | undefined {
+  let lo = 0;
+  let hi = strings.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (strings[mid].startIndex < from) lo = mid + 1;
+    else hi = mid;
+  }
+  const s = strings[lo];
+  if (s && s.startIndex >= node.startIndex && s.endIndex <= node.endIndex) return s;
+  return undefined;
+}
+
+/** Holes for call arguments etc. */
+export { hole as holeOf };

@@ -1,0 +1,58 @@
+/**
+ * Is this string SQL? A cheap keyword filter first, then PostgreSQL's own parser (libpg-query).
+ * Used for strings that are not passed to a known API (confidence < 1) and to keep generic
+ * method names such as `query`/`execute` from taking GraphQL or search strings for SQL.
+ */
+import { inspectSql } from '../sql/statement';
+
+const LEADING = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*/;
+
+/** The statement keywords a SQL text can start with. */
+const START = /^(select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|values|table|grant|revoke|copy|vacuum|analyze|refresh|comment|lock|call|do|set|show|begin|commit|rollback|savepoint|release|listen|notify|prepare|execute|declare|fetch|move|close|reindex|cluster)\b/i;
+
+/** Starts like a statement (after comments, blanks and opening parentheses)? */
+export function startsLikeSql(text: string): boolean {
+  const rest = text.slice(LEADING.exec(text)?.[0].length ?? 0, 400);
+  return START.test(rest);
+}
+
+/**
+ * Strong shapes: what a string must look like before we ask the parser, when it is not passed to
+ * a known API. Prose such as "Select a file from the list" starts with a keyword too, so a
+ * lower-case or Title-case text also needs a sign of SQL syntax.
+ */
+const STRONG = /^\s*(?:select\b[\s\S]*?\bfrom\b|select\s+[\w.*"(]|insert\s+into\b|update\s+[\w."]+\s+(?:as\s+\w+\s+|\w+\s+)?set\b|delete\s+from\b|with\s+(?:recursive\s+)?[\w"]+\s*(?:\([^)]*\)\s*)?as\s*(?:not\s+)?(?:materialized\s*)?\(|create\s+(?:or\s+replace\s+)?(?:unique\s+|temp\s+|temporary\s+|unlogged\s+|materialized\s+)*(?:table|index|view|function|procedure|trigger|schema|extension|type|sequence)\b|alter\s+(?:table|index|sequence|view|type|function)\b|drop\s+(?:table|index|view|function|schema|type|sequence|extension|trigger)\b|truncate\s+(?:table\s+)?[\w."]+|merge\s+into\b|explain\b)/i;
+const SQL_SIGN = /[*=(),$?:'"<>]|\b(where|join|group\s+by|order\s+by|limit|values|returning|on\s+conflict)\b/i;
+
+export interface SqlGuess {
+  ok: boolean;
+  confidence: number;
+  reason?: string;
+}
+
+/**
+ * Decide whether `sql` (placeholders already $n) is a complete statement. Requires
+ * loadPgParser() to have been awaited.
+ */
+export function guessSql(sql: string): SqlGuess {
+  const body = sql.slice(LEADING.exec(sql)?.[0].length ?? 0);
+  if (!STRONG.test(body)) return { ok: false, confidence: 0, reason: 'no statement shape' };
+  const keyword = /^[A-Za-z]+/.exec(body)?.[0] ?? '';
+  const upper = keyword === keyword.toUpperCase();
+  const lower = keyword === keyword.toLowerCase();
+  if (!upper && !lower) return { ok: false, confidence: 0, reason: 'Title-case keyword (prose)' };
+  const rest = body.slice(keyword.length);
+  if (!upper && !SQL_SIGN.test(rest)) return { ok: false, confidence: 0, reason: 'no SQL syntax besides words' };
+  if (/[.!?]\s*$/.test(body) && !/\?\s*$/.test(sql.trim())) return { ok: false, confidence: 0, reason: 'ends like a sentence' };
+  let r;
+  try {
+    r = inspectSql(sql);
+  } catch {
+    return { ok: false, confidence: 0, reason: 'parser unavailable' };
+  }
+  if (!r.ok) return { ok: false, confidence: 0, reason: r.message };
+  if (!r.statements.length) return { ok: false, confidence: 0, reason: 'empty' };
+  // Upper-case keywords and a clause beyond the first word: very likely SQL.
+  const confidence = upper && SQL_SIGN.test(rest) ? 0.9 : upper || SQL_SIGN.test(rest) ? 0.8 : 0.6;
+  return { ok: true, confidence };
+}

@@ -1,0 +1,36 @@
+/** Short human figures shared by messages, CodeLens titles and reports. */
+
+/** 950 → "950", 1234 → "1.2k", 120000 → "120k", 3.4e6 → "3.4M". */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return '?';
+  const a = Math.abs(n);
+  if (a >= 1e9) return `${trim(n / 1e9)}G`;
+  if (a >= 1e6) return `${trim(n / 1e6)}M`;
+  if (a >= 1e5) return `${Math.round(n / 1e3)}k`;
+  if (a >= 1e3) return `${trim(n / 1e3)}k`;
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** Milliseconds with sensible precision: 0.042 ms, 3.1 ms, 250 ms, 1.5 s, 2.1 min. */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '?';
+  if (ms < 1) return `${ms.toFixed(ms < 0.1 ? 3 : 2)} ms`;
+  if (ms < 10) return `${ms.toFixed(1)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60000) return `${trim(ms / 1000)} s`;
+  if (ms < 3600000) return `${trim(ms / 60000)} min`;
+  return `${trim(ms / 3600000)} h`;
+}
+
+/** 0.183 → "18%", 0.004 → "0.4%", 0.00001 → "<0.1%". */
+export function formatShare(share: number): string {
+  if (!Number.isFinite(share) || share <= 0) return '0%';
+  const p = share * 100;
+  if (p < 0.1) return '<0.1%';
+  if (p < 10) return `${p.toFixed(1).replace(/\.0$/, '')}%`;
+  return `${Math.round(p)}%`;
+}
+
+function trim(x: number): string {
+  return x.toFixed(1).replace(/\.0$/, '');
+}

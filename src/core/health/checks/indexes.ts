@@ -1,0 +1,194 @@
+/** Indexes: unused, duplicate, invalid, bloated; foreign keys without an index. */
+import { qualifiedName, quoteIdent } from '../../sql/ident';
+import type { HealthCheck, HealthFinding, IndexFact } from '../types';
+import { estimateIndexBloat, fmtBytes } from './bloat';
+
+const indexRef = (i: IndexFact) => ({ kind: 'index' as const, schema: i.schema, name: i.name, table: i.table, oid: i.oid });
+const dropIndex = (i: IndexFact) => `DROP INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`;
+
+/** CREATE INDEX text from catalog facts (pg_get_indexdef would lock the index). Expressions shown once, where the first one sits. */
+export function indexDefinition(i: Omit<IndexFact, 'definition'>): string {
+  let exprShown = false;
+  const render = (cols: number[], offset: number) =>
+    cols.flatMap((c, k) => {
+      if (c !== 0) return [quoteIdent(i.columnNames[offset + k] ?? `#${c}`)];
+      if (exprShown || !i.expressions) return [];
+      exprShown = true;
+      return [`(${i.expressions})`];
+    });
+  const key = render(i.columns.slice(0, i.keyColumns), 0);
+  const include = render(i.columns.slice(i.keyColumns), i.keyColumns);
+  return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(i.name)} ON ${qualifiedName(i.schema, i.table)} USING ${i.method} (${key.join(', ')})` +
+    (include.length ? ` INCLUDE (${include.join(', ')})` : '') + (i.predicate ? ` WHERE ${i.predicate}` : '');
+}
+
+export const unusedIndex: HealthCheck = {
+  id: 'unused-index',
+  title: 'Unused indexes',
+  category: 'indexes',
+  summary: 'An index never scanned since the statistics were reset (not unique, not backing a constraint).',
+  run(f, t) {
+    if (f.statsAgeSeconds !== null && f.statsAgeSeconds < t.unusedIndexMinStatsAgeSeconds) return [];
+    return f.indexes
+      .filter((i) => i.scans === 0 && i.valid && !i.unique && !i.primary && !i.constraint && i.sizeBytes >= t.unusedIndexMinBytes)
+      .sort((a, b) => b.sizeBytes - a.sizeBytes)
+      .map((i) => ({
+        checkId: this.id,
+        severity: 'warning',
+        category: this.category,
+        message: `Index ${i.schema}.${i.name} on ${i.table} has never been used (${fmtBytes(i.sizeBytes)}).`,
+        objects: [indexRef(i)],
+        evidence: { scans: i.scans, sizeBytes: i.sizeBytes, definition: i.definition, statsAgeSeconds: f.statsAgeSeconds },
+        fixSql: [dropIndex(i)],
+        help: 'Usage on replicas is counted separately: check them before dropping. Every index slows down writes.',
+        action: { kind: 'drop-index', oid: i.oid },
+      }));
+  },
+};
+
+function opclassList(i: IndexFact): string[] {
+  return i.opclasses.trim().split(/\s+/);
+}
+
+/** True when every lookup `a` serves, `b` serves too, so `a` can go. */
+export function covers(b: IndexFact, a: IndexFact): boolean {
+  if (a.oid === b.oid || a.tableOid !== b.tableOid || a.method !== b.method || !a.valid || !b.valid) return false;
+  if ((a.predicate ?? '') !== (b.predicate ?? '') || (a.expressions ?? '') !== (b.expressions ?? '')) return false;
+  const aKey = a.columns.slice(0, a.keyColumns);
+  const bKey = b.columns.slice(0, b.keyColumns);
+  const exact = aKey.length === bKey.length;
+  // Only b-trees answer lookups on a leading prefix; other methods must match exactly.
+  if (!exact && a.method !== 'btree') return false;
+  if (aKey.length > bKey.length) return false;
+  const aOps = opclassList(a);
+  const bOps = opclassList(b);
+  for (let k = 0; k < aKey.length; k++) if (aKey[k] !== bKey[k] || aOps[k] !== bOps[k]) return false;
+  // INCLUDE columns of a must be somewhere in b.
+  for (const c of a.columns.slice(a.keyColumns)) if (!b.columns.includes(c)) return false;
+  // A unique index enforces something; only an identical unique index replaces it.
+  if (a.unique && !(exact && b.unique)) return false;
+  if (a.constraint) return false;
+  return true;
+}
+
+export const duplicateIndex: HealthCheck = {
+  id: 'duplicate-index',
+  title: 'Duplicate indexes',
+  category: 'indexes',
+  summary: 'An index whose columns are the leading columns of another index on the same table (same method, operator classes, predicate).',
+  run(f) {
+    const byTable = new Map<number, IndexFact[]>();
+    for (const i of f.indexes) byTable.set(i.tableOid, [...(byTable.get(i.tableOid) ?? []), i]);
+    const out: HealthFinding[] = [];
+    for (const list of byTable.values()) {
+      if (list.length < 2) continue;
+      const dropped = new Set<number>();
+      // Worth keeping: more key columns, backs a constraint, unique, older. Drop the least worth keeping first,
+      // and only in favour of an index that stays.
+      const worth = (x: IndexFact) => [x.keyColumns, Number(!!x.constraint), Number(x.unique), -x.oid];
+      const cmp = (x: IndexFact, y: IndexFact) => {
+        const wx = worth(x);
+        const wy = worth(y);
+        for (let k = 0; k < wx.length; k++) if (wx[k] !== wy[k]) return wy[k] - wx[k];
+        return 0;
+      };
+      const best = [...list].sort(cmp);
+      for (const a of [...best].reverse()) {
+        const keeper = best.find((b) => !dropped.has(b.oid) && b.oid !== a.oid && covers(b, a));
+        if (!keeper) continue;
+        dropped.add(a.oid);
+        out.push({
+          checkId: this.id,
+          severity: 'warning',
+          category: this.category,
+          message: `Index ${a.schema}.${a.name} is covered by ${keeper.name} on ${a.table}.`,
+          objects: [indexRef(a), indexRef(keeper)],
+          evidence: { index: a.definition, coveredBy: keeper.definition, sizeBytes: a.sizeBytes, scans: a.scans },
+          fixSql: [dropIndex(a)],
+          action: { kind: 'drop-index', oid: a.oid },
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const invalidIndex: HealthCheck = {
+  id: 'invalid-index',
+  title: 'Invalid indexes',
+  category: 'indexes',
+  summary: 'An index marked invalid (a failed CREATE INDEX CONCURRENTLY or REINDEX): it costs writes and serves no reads.',
+  run(f) {
+    return f.indexes
+      .filter((i) => !i.valid)
+      .map((i) => ({
+        checkId: this.id,
+        severity: 'error',
+        category: this.category,
+        message: `Index ${i.schema}.${i.name} on ${i.table} is invalid.`,
+        objects: [indexRef(i)],
+        evidence: { definition: i.definition, sizeBytes: i.sizeBytes },
+        fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
+        help: 'Rebuild it, or drop it if it was a failed attempt you no longer want.',
+        action: { kind: 'reindex-index', oid: i.oid },
+      }));
+  },
+};
+
+export const unindexedForeignKey: HealthCheck = {
+  id: 'unindexed-foreign-key',
+  title: 'Foreign keys without an index',
+  category: 'indexes',
+  summary: 'A foreign key whose columns are not the leading columns of any valid, non-partial index (deletes and updates on the referenced table scan this one).',
+  run(f) {
+    const byTable = new Map<number, IndexFact[]>();
+    for (const i of f.indexes) byTable.set(i.tableOid, [...(byTable.get(i.tableOid) ?? []), i]);
+    const out: HealthFinding[] = [];
+    for (const fk of f.foreignKeys) {
+      const n = fk.columns.length;
+      const want = [...fk.columns].sort((a, b) => a - b).join(',');
+      const indexed = (byTable.get(fk.tableOid) ?? []).some(
+        (i) => i.valid && !i.predicate && i.keyColumns >= n && [...i.columns.slice(0, n)].sort((a, b) => a - b).join(',') === want,
+      );
+      if (indexed) continue;
+      out.push({
+        checkId: this.id,
+        severity: fk.tableRows >= 10000 ? 'warning' : 'info',
+        category: this.category,
+        message: `Foreign key ${fk.name} on ${fk.schema}.${fk.table} (${fk.columnNames.join(', ')}) has no index.`,
+        objects: [
+          { kind: 'constraint', schema: fk.schema, name: fk.name, table: fk.table, oid: fk.oid },
+          { kind: 'table', schema: fk.referencedSchema, name: fk.referencedTable },
+        ],
+        evidence: { columns: fk.columnNames, references: `${fk.referencedSchema}.${fk.referencedTable}`, tableRows: fk.tableRows },
+        fixSql: [`CREATE INDEX CONCURRENTLY ON ${qualifiedName(fk.schema, fk.table)} (${fk.columnNames.map(quoteIdent).join(', ')});`],
+      });
+    }
+    return out;
+  },
+};
+
+export const indexBloat: HealthCheck = {
+  id: 'index-bloat',
+  title: 'Index bloat (estimate)',
+  category: 'maintenance',
+  summary: 'A b-tree index whose size is well above what its rows need (ioguix-style estimate from pg_stats widths).',
+  run(f, t) {
+    const out: HealthFinding[] = [];
+    for (const i of f.indexes) {
+      const e = estimateIndexBloat(i);
+      if (!e || e.bloatBytes < t.bloatMinBytes || e.bloatShare < t.bloatMinShare) continue;
+      out.push({
+        checkId: this.id,
+        severity: e.bloatShare >= 0.7 ? 'warning' : 'info',
+        category: this.category,
+        message: `Index ${i.schema}.${i.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${fmtBytes(e.bloatBytes)} of ${fmtBytes(e.realBytes)}).`,
+        objects: [indexRef(i)],
+        evidence: { ...e, reltuples: i.reltuples, relpages: i.relpages, estimate: true },
+        fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
+        action: { kind: 'reindex-index', oid: i.oid },
+      });
+    }
+    return out.sort((a, b) => (b.evidence.bloatBytes as number) - (a.evidence.bloatBytes as number));
+  },
+};

@@ -1,0 +1,189 @@
+/** Sessions: long-running queries, idle-in-transaction sessions, blocked sessions and their blockers, security. */
+import { quoteLiteral } from '../../sql/ident';
+import type { HealthCheck, HealthFinding, SessionFact } from '../types';
+
+/** Cancel/terminate statements that hit only this exact backend (a reused pid has another backend_start). */
+export function backendFixSql(fn: 'pg_cancel_backend' | 'pg_terminate_backend', s: Pick<SessionFact, 'pid' | 'backendStart'>): string {
+  return `SELECT ${fn}(pid) FROM pg_stat_activity WHERE pid = ${s.pid} AND backend_start = ${quoteLiteral(s.backendStart)}::timestamptz;`;
+}
+
+function sessionRef(s: SessionFact) {
+  return { kind: 'session' as const, name: `pid ${s.pid}`, pid: s.pid };
+}
+
+function sessionEvidence(s: SessionFact): Record<string, unknown> {
+  return {
+    pid: s.pid,
+    backendStart: s.backendStart,
+    database: s.database,
+    user: s.user,
+    application: s.application,
+    clientAddr: s.clientAddr,
+    state: s.state,
+    waitEvent: s.waitEventType ? `${s.waitEventType}:${s.waitEvent}` : null,
+    querySeconds: round(s.querySeconds),
+    transactionSeconds: round(s.xactSeconds),
+    query: s.query,
+  };
+}
+
+function round(n: number | null): number | null {
+  return n === null ? null : Math.round(n * 10) / 10;
+}
+
+const others = (sessions: SessionFact[]) => sessions.filter((s) => !s.own);
+
+export const longRunningQuery: HealthCheck = {
+  id: 'long-running-query',
+  title: 'Long-running queries',
+  category: 'activity',
+  summary: 'An active query running longer than the threshold.',
+  run(f, t) {
+    return others(f.sessions)
+      .filter((s) => s.state === 'active' && (s.querySeconds ?? 0) >= t.longRunningSeconds && !s.blockedBy.length)
+      .sort((a, b) => (b.querySeconds ?? 0) - (a.querySeconds ?? 0))
+      .map((s) => ({
+        checkId: this.id,
+        severity: (s.querySeconds ?? 0) >= t.longRunningSeconds * 10 ? 'error' : 'warning',
+        category: this.category,
+        message: `Query of pid ${s.pid} (${s.user ?? '?'}) has been running for ${fmtSeconds(s.querySeconds)}.`,
+        objects: [sessionRef(s)],
+        evidence: sessionEvidence(s),
+        fixSql: [backendFixSql('pg_cancel_backend', s)],
+        help: 'Cancel the query if it is not expected to run this long; look at its plan.',
+        action: { kind: 'cancel-backend', pid: s.pid, backendStart: s.backendStart },
+      }));
+  },
+};
+
+export const idleInTransaction: HealthCheck = {
+  id: 'idle-in-transaction',
+  title: 'Idle in transaction',
+  category: 'activity',
+  summary: 'A session that opened a transaction and has been idle in it longer than the threshold (holds locks, stops vacuum).',
+  run(f, t) {
+    return others(f.sessions)
+      .filter((s) => (s.state === 'idle in transaction' || s.state === 'idle in transaction (aborted)') && (s.stateSeconds ?? 0) >= t.idleInTransactionSeconds)
+      .sort((a, b) => (b.stateSeconds ?? 0) - (a.stateSeconds ?? 0))
+      .map((s) => ({
+        checkId: this.id,
+        severity: 'warning',
+        category: this.category,
+        message: `Session pid ${s.pid} (${s.user ?? '?'}, ${s.application || 'no application name'}) has been idle in a transaction for ${fmtSeconds(s.stateSeconds)}.`,
+        objects: [sessionRef(s)],
+        evidence: { ...sessionEvidence(s), idleSeconds: round(s.stateSeconds) },
+        fixSql: [backendFixSql('pg_terminate_backend', s)],
+        help: 'Fix the application so it commits or rolls back promptly; idle_in_transaction_session_timeout bounds it server-side.',
+        action: { kind: 'terminate-backend', pid: s.pid, backendStart: s.backendStart },
+      }));
+  },
+};
+
+export const blockedSession: HealthCheck = {
+  id: 'blocked-session',
+  title: 'Blocked sessions',
+  category: 'activity',
+  summary: 'A session waiting for a lock held by another session, longer than the threshold; the blocker is named.',
+  run(f, t) {
+    const byPid = new Map(f.sessions.map((s) => [s.pid, s]));
+    const out: HealthFinding[] = [];
+    // Group waiters by their root blocker (the head of the chain), so one finding names the culprit.
+    const groups = new Map<number, SessionFact[]>();
+    for (const s of f.sessions) {
+      if (!s.blockedBy.length || (s.stateSeconds ?? 0) < t.blockedSeconds) continue;
+      const root = rootBlocker(s.pid, byPid);
+      const list = groups.get(root) ?? [];
+      list.push(s);
+      groups.set(root, list);
+    }
+    for (const [rootPid, waiters] of groups) {
+      const root = byPid.get(rootPid);
+      const longest = Math.max(...waiters.map((w) => w.stateSeconds ?? 0));
+      out.push({
+        checkId: this.id,
+        severity: longest >= t.blockedSeconds * 10 ? 'error' : 'warning',
+        category: this.category,
+        message: `${waiters.length} session${waiters.length === 1 ? '' : 's'} blocked for up to ${fmtSeconds(longest)} by pid ${rootPid}${root ? ` (${root.user ?? '?'}, ${root.state ?? 'unknown state'})` : ''}.`,
+        objects: [{ kind: 'session', name: `pid ${rootPid}`, pid: rootPid }, ...waiters.map(sessionRef)],
+        evidence: {
+          blocker: root ? sessionEvidence(root) : { pid: rootPid },
+          waiters: waiters.map((w) => ({ ...sessionEvidence(w), blockedBy: w.blockedBy, waitingSeconds: round(w.stateSeconds) })),
+        },
+        fixSql: root && !root.own ? [backendFixSql('pg_terminate_backend', root)] : [],
+        help: 'Find out why the blocker holds its lock (an open transaction, a long statement); terminate it only if you must.',
+        action: root && !root.own ? { kind: 'terminate-backend', pid: root.pid, backendStart: root.backendStart } : undefined,
+      });
+    }
+    return out;
+  },
+};
+
+/** Follow blocked-by links to the session at the head of the chain (cycles stop where they close). */
+export function rootBlocker(pid: number, byPid: Map<number, Pick<SessionFact, 'blockedBy'>>): number {
+  const seen = new Set<number>([pid]);
+  let cur = pid;
+  for (;;) {
+    const s = byPid.get(cur);
+    const next = s?.blockedBy[0];
+    if (next === undefined || seen.has(next)) return cur;
+    seen.add(next);
+    cur = next;
+  }
+}
+
+export const sessionWithoutSsl: HealthCheck = {
+  id: 'session-without-ssl',
+  title: 'Sessions without SSL',
+  category: 'security',
+  summary: 'Client sessions over TCP that do not use SSL (Unix-socket sessions are left out).',
+  run(f) {
+    const plain = others(f.sessions).filter((s) => s.clientAddr && s.ssl === false);
+    if (!plain.length) return [];
+    const byUser = groupCount(plain, (s) => `${s.user ?? '?'}@${s.clientAddr}`);
+    return [{
+      checkId: this.id,
+      severity: 'warning',
+      category: this.category,
+      message: `${plain.length} session${plain.length === 1 ? '' : 's'} over TCP without SSL.`,
+      objects: plain.slice(0, 20).map(sessionRef),
+      evidence: { sessions: plain.length, byUserAndAddress: byUser },
+      fixSql: [],
+      help: 'Turn ssl on in the server and use hostssl lines in pg_hba.conf (and sslmode=verify-full in clients).',
+    }];
+  },
+};
+
+export const superuserSession: HealthCheck = {
+  id: 'superuser-session',
+  title: 'Superuser sessions',
+  category: 'security',
+  summary: 'Application sessions connected as a superuser role.',
+  run(f) {
+    const su = others(f.sessions).filter((s) => s.superuser);
+    if (!su.length) return [];
+    return [{
+      checkId: this.id,
+      severity: 'info',
+      category: this.category,
+      message: `${su.length} session${su.length === 1 ? '' : 's'} connected as a superuser.`,
+      objects: su.slice(0, 20).map(sessionRef),
+      evidence: { sessions: su.length, byUserAndApplication: groupCount(su, (s) => `${s.user ?? '?'} / ${s.application || '(no application name)'}`) },
+      fixSql: [],
+      help: 'Give applications their own roles with only the privileges they need.',
+    }];
+  },
+};
+
+function groupCount<T>(items: T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
+  return out;
+}
+
+export function fmtSeconds(s: number | null): string {
+  if (s === null) return 'an unknown time';
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  if (s < 172800) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+}

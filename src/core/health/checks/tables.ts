@@ -1,0 +1,214 @@
+/** Tables: bloat, dead tuples, stale statistics, autovacuum falling behind, wraparound, sequences, invalid constraints. */
+import { qualifiedName, quoteIdent } from '../../sql/ident';
+import type { HealthCheck, HealthFinding, TableFact } from '../types';
+import { estimateTableBloat, fmtBytes } from './bloat';
+import { fmtSeconds } from './sessions';
+
+const tableRef = (t: TableFact) => ({ kind: t.kind, schema: t.schema, name: t.name, oid: t.oid });
+const vacuumSql = (t: TableFact) => `VACUUM (ANALYZE) ${qualifiedName(t.schema, t.name)};`;
+const analyzeSql = (t: TableFact) => `ANALYZE ${qualifiedName(t.schema, t.name)};`;
+
+/** The dead-tuple count at which autovacuum starts on this table (PostgreSQL's own formula). */
+export function vacuumTrigger(t: Pick<TableFact, 'vacuumThreshold' | 'vacuumScaleFactor' | 'reltuples'>): number {
+  return t.vacuumThreshold + t.vacuumScaleFactor * Math.max(0, t.reltuples);
+}
+export function analyzeTrigger(t: Pick<TableFact, 'analyzeThreshold' | 'analyzeScaleFactor' | 'reltuples'>): number {
+  return t.analyzeThreshold + t.analyzeScaleFactor * Math.max(0, t.reltuples);
+}
+
+export const tableBloat: HealthCheck = {
+  id: 'table-bloat',
+  title: 'Table bloat (estimate)',
+  category: 'maintenance',
+  summary: 'A table whose size is well above what its rows need (estimate from pg_stats widths and the row count).',
+  run(f, th) {
+    const out: HealthFinding[] = [];
+    for (const t of f.tables) {
+      const e = estimateTableBloat(t);
+      if (!e || e.bloatBytes < th.bloatMinBytes || e.bloatShare < th.bloatMinShare) continue;
+      out.push({
+        checkId: this.id,
+        severity: e.bloatShare >= 0.7 ? 'warning' : 'info',
+        category: this.category,
+        message: `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${fmtBytes(e.bloatBytes)} of ${fmtBytes(e.realBytes)}).`,
+        objects: [tableRef(t)],
+        evidence: { ...e, reltuples: t.reltuples, relpages: t.relpages, estimate: true },
+        fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
+        help: 'VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; pg_repack does it online. Plain VACUUM makes the space reusable but does not shrink the file.',
+        action: { kind: 'vacuum-analyze', oid: t.oid },
+      });
+    }
+    return out.sort((a, b) => (b.evidence.bloatBytes as number) - (a.evidence.bloatBytes as number));
+  },
+};
+
+export const deadTuples: HealthCheck = {
+  id: 'dead-tuples',
+  title: 'Dead tuples',
+  category: 'maintenance',
+  summary: 'A table where dead rows are a large share of all rows.',
+  run(f, th) {
+    return f.tables
+      .filter((t) => t.deadTuples >= th.deadTupleMinCount && t.deadTuples / Math.max(1, t.deadTuples + t.liveTuples) >= th.deadTupleMinShare)
+      .sort((a, b) => b.deadTuples - a.deadTuples)
+      .map((t) => ({
+        checkId: this.id,
+        severity: 'warning',
+        category: this.category,
+        message: `Table ${t.schema}.${t.name} has ${t.deadTuples.toLocaleString('en-US')} dead rows (${Math.round((100 * t.deadTuples) / Math.max(1, t.deadTuples + t.liveTuples))}% of all rows).`,
+        objects: [tableRef(t)],
+        evidence: { deadTuples: t.deadTuples, liveTuples: t.liveTuples, lastVacuum: t.lastVacuum, lastAutovacuum: t.lastAutovacuum },
+        fixSql: [vacuumSql(t)],
+        action: { kind: 'vacuum-analyze', oid: t.oid },
+      }));
+  },
+};
+
+export const staleStatistics: HealthCheck = {
+  id: 'stale-statistics',
+  title: 'Stale statistics',
+  category: 'maintenance',
+  summary: 'A table changed well past its autoanalyze trigger since it was last analysed (n_mod_since_analyze), or never analysed.',
+  run(f, th) {
+    return f.tables
+      .filter((t) => t.modsSinceAnalyze >= th.staleStatsMinMods && t.modsSinceAnalyze >= 2 * analyzeTrigger(t))
+      .sort((a, b) => b.modsSinceAnalyze - a.modsSinceAnalyze)
+      .map((t) => {
+        const never = !t.lastAnalyze && !t.lastAutoanalyze;
+        return {
+          checkId: this.id,
+          severity: 'warning',
+          category: this.category,
+          message: `Table ${t.schema}.${t.name}: ${t.modsSinceAnalyze.toLocaleString('en-US')} rows changed since it was ${never ? 'created (never analysed)' : 'last analysed'}; the planner works from stale estimates.`,
+          objects: [tableRef(t)],
+          evidence: { modsSinceAnalyze: t.modsSinceAnalyze, autoanalyzeTrigger: Math.round(analyzeTrigger(t)), lastAnalyze: t.lastAnalyze, lastAutoanalyze: t.lastAutoanalyze },
+          fixSql: [analyzeSql(t)],
+          action: { kind: 'analyze', oid: t.oid },
+        } satisfies HealthFinding;
+      });
+  },
+};
+
+export const autovacuumLagging: HealthCheck = {
+  id: 'autovacuum-lagging',
+  title: 'Autovacuum not keeping up',
+  category: 'maintenance',
+  summary: 'Dead rows past twice the autovacuum trigger while the last vacuum is older than the threshold (or autovacuum is off for the table).',
+  run(f, th) {
+    return f.tables
+      .filter((t) => t.kind === 'table' && t.deadTuples >= 2 * vacuumTrigger(t) && (t.vacuumAgeSeconds === null || t.vacuumAgeSeconds >= th.autovacuumLagSeconds || !t.autovacuumEnabled))
+      .sort((a, b) => b.deadTuples - a.deadTuples)
+      .map((t) => {
+        const fix = [vacuumSql(t)];
+        if (!t.autovacuumEnabled) fix.push(`ALTER TABLE ${qualifiedName(t.schema, t.name)} RESET (autovacuum_enabled);`);
+        else fix.push(`ALTER TABLE ${qualifiedName(t.schema, t.name)} SET (autovacuum_vacuum_scale_factor = 0.02);`);
+        return {
+          checkId: this.id,
+          severity: 'warning',
+          category: this.category,
+          message: `Autovacuum is not keeping up with ${t.schema}.${t.name}: ${t.deadTuples.toLocaleString('en-US')} dead rows (trigger ${Math.round(vacuumTrigger(t)).toLocaleString('en-US')}), ${t.autovacuumEnabled ? `last vacuum ${t.vacuumAgeSeconds === null ? 'never' : `${fmtSeconds(t.vacuumAgeSeconds)} ago`}` : 'autovacuum is disabled for this table'}.`,
+          objects: [tableRef(t)],
+          evidence: { deadTuples: t.deadTuples, vacuumTrigger: Math.round(vacuumTrigger(t)), autovacuumEnabled: t.autovacuumEnabled, lastAutovacuum: t.lastAutovacuum, lastVacuum: t.lastVacuum, vacuumScaleFactor: t.vacuumScaleFactor },
+          fixSql: fix,
+          help: 'Vacuum now; then let autovacuum start sooner on this table (a lower scale factor) or give it more workers / cost limit.',
+          action: { kind: 'vacuum-analyze', oid: t.oid },
+        } satisfies HealthFinding;
+      });
+  },
+};
+
+export const transactionIdWraparound: HealthCheck = {
+  id: 'transaction-id-wraparound',
+  title: 'Transaction ID wraparound',
+  category: 'maintenance',
+  summary: 'A database or table whose oldest unfrozen transaction ID is old (at about 2.1 billion the server stops accepting writes).',
+  run(f, th) {
+    const out: HealthFinding[] = [];
+    const sev = (age: number) => (age >= th.wraparoundErrorAge ? 'error' : 'warning');
+    for (const d of f.databases) {
+      if (d.frozenXidAge < th.wraparoundWarnAge) continue;
+      out.push({
+        checkId: this.id,
+        severity: sev(d.frozenXidAge),
+        category: this.category,
+        message: `Database ${d.name}: transaction ID age ${d.frozenXidAge.toLocaleString('en-US')} (${Math.round((100 * d.frozenXidAge) / 2 ** 31)}% of the way to wraparound).`,
+        objects: [{ kind: 'database', name: d.name }],
+        evidence: { frozenXidAge: d.frozenXidAge, remaining: 2 ** 31 - 1 - d.frozenXidAge },
+        fixSql: [],
+        help: 'Vacuum the oldest tables of that database (listed separately) with VACUUM (FREEZE); look for long transactions and abandoned replication slots holding the horizon back.',
+      });
+    }
+    for (const t of f.tables) {
+      if (t.freezeAge < th.wraparoundWarnAge) continue;
+      out.push({
+        checkId: this.id,
+        severity: sev(t.freezeAge),
+        category: this.category,
+        message: `Table ${t.schema}.${t.name}: transaction ID age ${t.freezeAge.toLocaleString('en-US')}.`,
+        objects: [tableRef(t)],
+        evidence: { freezeAge: t.freezeAge, remaining: 2 ** 31 - 1 - t.freezeAge },
+        fixSql: [`VACUUM (FREEZE, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
+        action: { kind: 'vacuum-analyze', oid: t.oid },
+      });
+    }
+    return out;
+  },
+};
+
+const TYPE_MAX: Record<string, number> = { smallint: 32767, integer: 2147483647, bigint: Number.MAX_SAFE_INTEGER, int2: 32767, int4: 2147483647, int8: Number.MAX_SAFE_INTEGER };
+
+export const sequenceExhaustion: HealthCheck = {
+  id: 'sequence-exhaustion',
+  title: 'Sequences near their maximum',
+  category: 'tables',
+  summary: "A sequence past the threshold share of its own maximum or of the maximum of the column it feeds.",
+  run(f, th) {
+    const out: HealthFinding[] = [];
+    for (const s of f.sequences) {
+      if (s.lastValue === null) continue;
+      const ascending = s.increment > 0;
+      let limit = ascending ? s.maxValue : s.minValue;
+      const colMax = s.ownedBy ? TYPE_MAX[s.ownedBy.type] : undefined;
+      const limitedByColumn = ascending && colMax !== undefined && colMax < limit;
+      if (limitedByColumn) limit = colMax!;
+      const share = ascending ? s.lastValue / limit : s.lastValue / s.minValue;
+      if (!(share >= th.sequenceMaxShare)) continue;
+      const fix = limitedByColumn && s.ownedBy
+        ? [`ALTER TABLE ${qualifiedName(s.ownedBy.schema, s.ownedBy.table)} ALTER COLUMN ${quoteIdent(s.ownedBy.column)} TYPE bigint;`]
+        : s.dataType !== 'bigint'
+          ? [`ALTER SEQUENCE ${qualifiedName(s.schema, s.name)} AS bigint;`]
+          : [];
+      out.push({
+        checkId: this.id,
+        severity: share >= 0.98 ? 'error' : 'warning',
+        category: this.category,
+        message: `Sequence ${s.schema}.${s.name} has used ${(share * 100).toFixed(1)}% of ${limitedByColumn ? `the ${s.ownedBy!.type} column ${s.ownedBy!.table}.${s.ownedBy!.column}` : `its ${s.dataType} range`}.`,
+        objects: [{ kind: 'sequence', schema: s.schema, name: s.name }, ...(s.ownedBy ? [{ kind: 'table' as const, schema: s.ownedBy.schema, name: s.ownedBy.table }] : [])],
+        evidence: { lastValue: s.lastValue, limit, share: Math.round(share * 1000) / 1000, sequenceType: s.dataType, columnType: s.ownedBy?.type ?? null },
+        fixSql: fix,
+        help: limitedByColumn ? 'Widening the column rewrites the table under an ACCESS EXCLUSIVE lock: plan it.' : undefined,
+      });
+    }
+    return out;
+  },
+};
+
+export const invalidConstraint: HealthCheck = {
+  id: 'invalid-constraint',
+  title: 'Constraints not validated',
+  category: 'tables',
+  summary: 'A constraint added NOT VALID and never validated: existing rows are not known to satisfy it.',
+  run(f) {
+    return f.constraints.map((c) => ({
+      checkId: this.id,
+      severity: 'warning',
+      category: this.category,
+      message: `Constraint ${c.name} (${c.type}) on ${c.schema}.${c.table} is NOT VALID.`,
+      objects: [{ kind: 'constraint', schema: c.schema, name: c.name, table: c.table, oid: c.oid }],
+      evidence: { type: c.type },
+      fixSql: [`ALTER TABLE ${qualifiedName(c.schema, c.table)} VALIDATE CONSTRAINT ${quoteIdent(c.name)};`],
+      help: 'VALIDATE CONSTRAINT takes only a SHARE UPDATE EXCLUSIVE lock; it fails (and says which row) if a row violates it.',
+    }));
+  },
+};
+

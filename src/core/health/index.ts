@@ -1,0 +1,81 @@
+/** The health checks, in display order, and the one function that runs them. */
+import { blockedSession, idleInTransaction, longRunningQuery, sessionWithoutSsl, superuserSession } from './checks/sessions';
+import { duplicateIndex, indexBloat, invalidIndex, unindexedForeignKey, unusedIndex } from './checks/indexes';
+import { autovacuumLagging, deadTuples, invalidConstraint, sequenceExhaustion, staleStatistics, tableBloat, transactionIdWraparound } from './checks/tables';
+import { inactiveReplicationSlot, replicationLag, settingReview, walArchivingFailure } from './checks/server';
+import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds } from './types';
+
+export * from './types';
+
+export const HEALTH_CHECKS: readonly HealthCheck[] = [
+  longRunningQuery,
+  idleInTransaction,
+  blockedSession,
+  invalidIndex,
+  unindexedForeignKey,
+  duplicateIndex,
+  unusedIndex,
+  indexBloat,
+  tableBloat,
+  deadTuples,
+  autovacuumLagging,
+  staleStatistics,
+  transactionIdWraparound,
+  sequenceExhaustion,
+  invalidConstraint,
+  replicationLag,
+  inactiveReplicationSlot,
+  walArchivingFailure,
+  sessionWithoutSsl,
+  superuserSession,
+  settingReview,
+];
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+/** Run every check (or those listed) over the facts; errors first. A check that throws is reported, not fatal. */
+export function runHealthChecks(facts: HealthFacts, thresholds: Partial<HealthThresholds> = {}, only?: readonly string[]): HealthFinding[] {
+  const t = { ...DEFAULT_THRESHOLDS, ...thresholds };
+  const out: HealthFinding[] = [];
+  for (const check of HEALTH_CHECKS) {
+    if (only && !only.includes(check.id)) continue;
+    try {
+      out.push(...check.run(facts, t));
+    } catch (e) {
+      out.push({ checkId: check.id, severity: 'info', category: check.category, message: `The check could not run: ${(e as Error).message}`, objects: [], evidence: {}, fixSql: [] });
+    }
+  }
+  return out.map((f, i) => ({ f, i })).sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
+}
+
+export function checkById(id: string): HealthCheck | undefined {
+  return HEALTH_CHECKS.find((c) => c.id === id);
+}
+
+/**
+ * At most `perCheck` findings per check (a big schema can have thousands of unused indexes); the rest
+ * are counted in one note per check, so the panel stays light and says what it left out.
+ */
+export function capFindings(findings: readonly HealthFinding[], perCheck: number): HealthFinding[] {
+  const seen = new Map<string, number>();
+  const out: HealthFinding[] = [];
+  for (const f of findings) {
+    const n = (seen.get(f.checkId) ?? 0) + 1;
+    seen.set(f.checkId, n);
+    if (n <= perCheck) out.push(f);
+  }
+  for (const [checkId, n] of seen) {
+    if (n <= perCheck) continue;
+    const check = checkById(checkId);
+    out.push({
+      checkId,
+      severity: 'info',
+      category: check?.category ?? 'maintenance',
+      message: `${n - perCheck} more ${checkId} findings not shown (${n} in all); \`pg-lens health --check ${checkId}\` lists them all.`,
+      objects: [],
+      evidence: { total: n, shown: perCheck },
+      fixSql: [],
+    });
+  }
+  return out;
+}

@@ -1,0 +1,255 @@
+/**
+ * Health checks: pure functions from facts (read by src/db/health.ts) to findings, each with the
+ * objects involved (schema and name), the evidence, and the SQL that fixes it.
+ */
+import type { MaintenanceAction } from '../dashboard/actions';
+
+export type HealthSeverity = 'error' | 'warning' | 'info';
+export type HealthCategory = 'activity' | 'indexes' | 'tables' | 'maintenance' | 'replication' | 'security' | 'settings';
+
+export interface ObjectRef {
+  kind: 'table' | 'index' | 'sequence' | 'constraint' | 'materialized view' | 'session' | 'database' | 'replication slot' | 'setting' | 'standby' | 'archiver';
+  schema?: string;
+  name: string;
+  /** The table an index or constraint belongs to. */
+  table?: string;
+  oid?: number;
+  pid?: number;
+}
+
+export interface HealthFinding {
+  checkId: string;
+  severity: HealthSeverity;
+  category: HealthCategory;
+  message: string;
+  objects: ObjectRef[];
+  evidence: Record<string, unknown>;
+  /** Statements that fix it, identifiers quoted part by part; empty when the fix is not SQL. */
+  fixSql: string[];
+  /** What to do, in a sentence, when SQL alone does not say it. */
+  help?: string;
+  /** The dashboard's button for it (addressed by catalog identity). */
+  action?: MaintenanceAction;
+}
+
+export interface SessionFact {
+  pid: number;
+  /** backend_start as the server prints it (text), to address the session safely. */
+  backendStart: string;
+  database: string | null;
+  user: string | null;
+  application: string;
+  clientAddr: string | null;
+  state: string | null;
+  waitEventType: string | null;
+  waitEvent: string | null;
+  query: string;
+  querySeconds: number | null;
+  xactSeconds: number | null;
+  stateSeconds: number | null;
+  blockedBy: number[];
+  ssl: boolean | null;
+  superuser: boolean;
+  /** One of PG Lens's own sessions (application_name 'pg-lens' or the reading session). */
+  own: boolean;
+}
+
+export interface IndexFact {
+  oid: number;
+  schema: string;
+  table: string;
+  tableOid: number;
+  name: string;
+  /** pg_index.indkey: attribute numbers, 0 for an expression column. */
+  columns: number[];
+  columnNames: (string | null)[];
+  /** Number of key columns (the rest are INCLUDE columns). */
+  keyColumns: number;
+  /** pg_index.indclass, as text (operator classes). */
+  opclasses: string;
+  expressions: string | null;
+  predicate: string | null;
+  method: string;
+  unique: boolean;
+  primary: boolean;
+  valid: boolean;
+  /** Name of the constraint it backs (PRIMARY KEY, UNIQUE, EXCLUDE), if any. */
+  constraint: string | null;
+  definition: string;
+  sizeBytes: number;
+  scans: number | null;
+  relpages: number;
+  reltuples: number;
+  /** Sum of avg_width of its columns from pg_stats (null when not analysed or with expressions). */
+  dataWidth: number | null;
+  maxNullFrac: number;
+  fillfactor: number | null;
+}
+
+export interface ForeignKeyFact {
+  oid: number;
+  schema: string;
+  table: string;
+  tableOid: number;
+  name: string;
+  columns: number[];
+  columnNames: string[];
+  referencedSchema: string;
+  referencedTable: string;
+  tableRows: number;
+}
+
+export interface TableFact {
+  oid: number;
+  schema: string;
+  name: string;
+  kind: 'table' | 'materialized view';
+  liveTuples: number;
+  deadTuples: number;
+  modsSinceAnalyze: number;
+  lastVacuum: string | null;
+  lastAutovacuum: string | null;
+  lastAnalyze: string | null;
+  lastAutoanalyze: string | null;
+  /** Seconds since the most recent (auto)vacuum, null when never. */
+  vacuumAgeSeconds: number | null;
+  reltuples: number;
+  relpages: number;
+  sizeBytes: number;
+  /** Effective autovacuum settings (table reloptions over server settings). */
+  autovacuumEnabled: boolean;
+  vacuumThreshold: number;
+  vacuumScaleFactor: number;
+  analyzeThreshold: number;
+  analyzeScaleFactor: number;
+  freezeAge: number;
+  /** Average width of a row's data from pg_stats, null when never analysed. */
+  tupleWidth: number | null;
+  maxNullFrac: number;
+  fillfactor: number | null;
+}
+
+export interface SequenceFact {
+  schema: string;
+  name: string;
+  dataType: string;
+  lastValue: number | null;
+  minValue: number;
+  maxValue: number;
+  increment: number;
+  /** The column it feeds (owned by), whose type may be narrower than the sequence's. */
+  ownedBy: { schema: string; table: string; column: string; type: string } | null;
+}
+
+export interface ConstraintFact {
+  oid: number;
+  schema: string;
+  table: string;
+  name: string;
+  type: 'check' | 'foreign key' | 'not null' | 'other';
+}
+
+export interface DatabaseFact {
+  name: string;
+  frozenXidAge: number;
+}
+
+export interface ReplicaFact {
+  applicationName: string;
+  clientAddr: string | null;
+  state: string;
+  replayLagSeconds: number | null;
+  replayLagBytes: number | null;
+}
+
+export interface SlotFact {
+  name: string;
+  type: string;
+  active: boolean;
+  database: string | null;
+  retainedBytes: number | null;
+  walStatus: string | null;
+}
+
+export interface ArchiverFact {
+  archiveMode: string;
+  archivedCount: number;
+  failedCount: number;
+  lastFailedWal: string | null;
+  lastFailedTime: string | null;
+  lastArchivedTime: string | null;
+  /** The last failure is newer than the last success. */
+  failingNow: boolean;
+}
+
+export interface HealthFacts {
+  versionNum: number;
+  database: string;
+  inRecovery: boolean;
+  /** Seconds since the last replayed transaction, on a standby. */
+  standbyReplayDelaySeconds: number | null;
+  settings: Record<string, { setting: string; unit: string | null }>;
+  sessions: SessionFact[];
+  indexes: IndexFact[];
+  foreignKeys: ForeignKeyFact[];
+  tables: TableFact[];
+  sequences: SequenceFact[];
+  constraints: ConstraintFact[];
+  databases: DatabaseFact[];
+  replicas: ReplicaFact[];
+  slots: SlotFact[];
+  archiver: ArchiverFact | null;
+  checkpoints: { timed: number; requested: number } | null;
+  tempFiles: number;
+  /** Seconds since the index usage statistics were last reset (null = unknown). */
+  statsAgeSeconds: number | null;
+}
+
+export interface HealthThresholds {
+  longRunningSeconds: number;
+  idleInTransactionSeconds: number;
+  blockedSeconds: number;
+  /** Unused indexes smaller than this are left out. */
+  unusedIndexMinBytes: number;
+  /** Unused-index findings wait until the statistics are at least this old. */
+  unusedIndexMinStatsAgeSeconds: number;
+  bloatMinShare: number;
+  bloatMinBytes: number;
+  deadTupleMinCount: number;
+  deadTupleMinShare: number;
+  staleStatsMinMods: number;
+  autovacuumLagSeconds: number;
+  wraparoundWarnAge: number;
+  wraparoundErrorAge: number;
+  sequenceMaxShare: number;
+  replicationLagSeconds: number;
+  slotRetainedWarnBytes: number;
+}
+
+export const DEFAULT_THRESHOLDS: HealthThresholds = {
+  longRunningSeconds: 60,
+  idleInTransactionSeconds: 60,
+  blockedSeconds: 5,
+  unusedIndexMinBytes: 0,
+  unusedIndexMinStatsAgeSeconds: 0,
+  bloatMinShare: 0.3,
+  bloatMinBytes: 10 * 1024 * 1024,
+  deadTupleMinCount: 10000,
+  deadTupleMinShare: 0.2,
+  staleStatsMinMods: 1000,
+  autovacuumLagSeconds: 24 * 3600,
+  wraparoundWarnAge: 1_000_000_000,
+  wraparoundErrorAge: 1_600_000_000,
+  sequenceMaxShare: 0.9,
+  replicationLagSeconds: 60,
+  slotRetainedWarnBytes: 1024 * 1024 * 1024,
+};
+
+export interface HealthCheck {
+  id: string;
+  title: string;
+  category: HealthCategory;
+  /** One line: what it looks at and when it fires (docs/dashboard.md says more). */
+  summary: string;
+  run(facts: HealthFacts, t: HealthThresholds): HealthFinding[];
+}

@@ -1,0 +1,18 @@
+/** The N+1 detector as a scan analyzer (core/scan.ts): `pg-lens scan` and Scan Workspace run it per file. */
+import type { Analyzer } from '../scan';
+import type { RuleMeta } from '../rules/types';
+import { OTHER_RULES } from '../rules/index';
+import { detectNPlusOne, RULE_ID } from './detect';
+
+export const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
+  id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md',
+};
+
+/** `skip(file)`: files another view already shows live (the editor's open documents). */
+export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}): Analyzer {
+  return {
+    id: RULE_ID,
+    rules: [N_PLUS_ONE_META],
+    analyze: ({ text, language, file }) => (opts.skip?.(file) ? [] : detectNPlusOne(text, language, file)),
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * What a file says about its database clients, learned from its imports/requires and simple
+ * assignments (`const pool = new Pool()`, `conn = psycopg.connect(…)`, `db, _ := sql.Open(…)`,
+ * `private final UserRepository users;`). Cheap text scans: the detector asks "is `x` a query
+ * client?" and "which library does this file use?".
+ */
+import type { SourceLanguage } from '../syntax/treeSitter';
+
+export interface FileContext {
+  lang: SourceLanguage;
+  /** Module paths the file imports (`pg`, `@prisma/client`, `django.db`, `gorm.io/gorm`, `java.sql.*`). */
+  modules: string[];
+  /** Names bound to query clients, with what created them (`pool` → `pg`). */
+  clients: Map<string, string>;
+  /** Names that are SQL fragment builders, not clients (drizzle's or slonik's `sql` tag). */
+  fragments: Set<string>;
+  /** Model/entity class names known from imports or class declarations. */
+  models: Set<string>;
+  /** Java/Go/TS: variable or field name → declared type name. */
+  types: Map<string, string>;
+}
+
+export function usesModule(ctx: FileContext, re: RegExp): boolean {
+  return ctx.modules.some((m) => re.test(m));
+}
+
+const CLIENT_FACTORIES = /^(new\s+)?(?:\w+\.)?(Pool|Client|PrismaClient|Kysely|Sequelize|DataSource|postgres|knex|Knex|drizzle|createPool|createConnection|createClient|pgp|connect|getConnection|create_pool|create_engine|Session|sessionmaker|AsyncSession|Open|New|NewWithConfig|Connect|ConnectConfig|MustConnect|getRepository|getCustomRepository|getManager|fork|cursor)$/;
+
+export function learnContext(text: string, lang: SourceLanguage): FileContext {
+  const ctx: FileContext = { lang, modules: [], clients: new Map(), fragments: new Set(), models: new Set(), types: new Map() };
+  switch (lang) {
+    case 'typescript':
+    case 'tsx':
+    case 'javascript':
+      learnJs(text, ctx);
+      break;
+    case 'python':
+      learnPython(text, ctx);
+      break;
+    case 'go':
+      learnGo(text, ctx);
+      break;
+    case 'java':
+      learnJava(text, ctx);
+      break;
+    case 'ruby':
+      learnRuby(text, ctx);
+      break;
+  }
+  return ctx;
+}
+
+function namesOf(clause: string): { name: string; imported: string }[] {
+  const out: { name: string; imported: string }[] = [];
+  const c = clause.replace(/^type\s+/, '');
+  const def = /^\s*([A-Za-z_$][\w$]*)\s*(,|$)/.exec(c);
+  if (def) out.push({ name: def[1], imported: 'default' });
+  const ns = /\*\s+as\s+([A-Za-z_$][\w$]*)/.exec(c);
+  if (ns) out.push({ name: ns[1], imported: '*' });
+  const braces = /\{([^}]*)\}/.exec(c);
+  if (braces) {
+    for (const part of braces[1].split(',')) {
+      const m = /^\s*(?:type\s+)?([\w$]+)(?:\s*(?:as|:)\s*([\w$]+))?\s*$/.exec(part);
+      if (m) out.push({ name: m[2] ?? m[1], imported: m[1] });
+    }
+  }
+  if (!def && !ns && !braces && /^\s*[\w$]+\s*$/.test(c)) out.push({ name: c.trim(), imported: 'default' });
+  return out;
+}
+
+const LOCAL_DB_MODULE = /(^|\/)(db|database|prisma|knex|drizzle|pg|postgres|sql|pool|client|kysely|datasource|data-source|orm|connection)(\.[a-z]+)?$/i;
+const MODEL_MODULE = /(^|[/.])(models?|entit(y|ies)|schema)(\/|\.|$)/i;
+
+function learnJs(text: string, ctx: FileContext): void {
+  const imports: { clause: string; from: string }[] = [];
+  for (const m of text.matchAll(/\bimport\s+([^'";]*?)\s+from\s+['"]([^'"]+)['"]/g)) imports.push({ clause: m[1], from: m[2] });
+  for (const m of text.matchAll(/\b(?:const|let|var)\s+([\w${}\s,:]+?)\s*=\s*require\(\s*['"]([^'"]+)['"]\s*\)/g)) imports.push({ clause: m[1], from: m[2] });
+  for (const m of text.matchAll(/\bimport\s+['"]([^'"]+)['"]/g)) ctx.modules.push(m[1]);
+  for (const { clause, from } of imports) {
+    ctx.modules.push(from);
+    for (const { name, imported } of namesOf(clause)) {
+      if (imported === 'sql' && /^(drizzle-orm|kysely|slonik|sql-template-strings|sql-template-tag|@vercel\/postgres-kysely)/.test(from)) ctx.fragments.add(name);
+      else if (from === 'postgres' && imported === 'default') ctx.clients.set(name, 'postgres-factory');
+      else if (/^[A-Z]/.test(name) && MODEL_MODULE.test(from)) ctx.models.add(name);
+      else if (from.startsWith('.') || from.startsWith('@/') || from.startsWith('~/')) {
+        if (LOCAL_DB_MODULE.test(from) || /^(db|pool|prisma|knex|sql|client|em|orm|dataSource|AppDataSource)$/.test(name)) ctx.clients.set(name, from);
+      }
+    }
+  }
+  // const x = new Pool(...) / postgres(...) / await pool.connect() / dataSource.getRepository(User)
+  for (const m of text.matchAll(/\b(?:const|let|var|this\.|private\s+|readonly\s+)\s*([\w$]+)\s*(?::\s*[^=;]+?)?=\s*(?:await\s+)?((?:new\s+)?[\w$.]+)\s*[(<`]/g)) {
+    const callee = m[2].replace(/^new\s+/, 'new ');
+    const last = callee.replace(/^new\s+/, '').split('.').pop() ?? '';
+    if (CLIENT_FACTORIES.test(last) || CLIENT_FACTORIES.test(callee) || ctx.clients.get(last) === 'postgres-factory') ctx.clients.set(m[1], callee);
+  }
+  // class X extends Model / @Entity() class X / sequelize.define('x') assigned to X
+  for (const m of text.matchAll(/\bclass\s+([A-Z][\w$]*)\s+extends\s+(?:Model|BaseEntity)\b/g)) ctx.models.add(m[1]);
+  for (const m of text.matchAll(/@Entity\([^)]*\)\s*(?:export\s+)?class\s+([A-Z][\w$]*)/g)) ctx.models.add(m[1]);
+  for (const m of text.matchAll(/\b(?:const|let|var)\s+([A-Z][\w$]*)\s*=\s*\w+\.define\(/g)) ctx.models.add(m[1]);
+  // constructor(private readonly users: Repository<User>) / users: Repository<User>
+  for (const m of text.matchAll(/\b([\w$]+)\s*[?!]?:\s*([A-Z][\w$]*)(?:<[^>]*>)?/g)) ctx.types.set(m[1], m[2]);
+}
+
+function learnPython(text: string, ctx: FileContext): void {
+  for (const m of text.matchAll(/^[ \t]*(?:from\s+([\w.]+)\s+)?import\s+([^\n#]+)/gm)) {
+    const from = m[1];
+    const names = m[2].replace(/[()]/g, '').split(',').map((s) => s.trim().split(/\s+as\s+/));
+    if (from) {
+      ctx.modules.push(from);
+      for (const [orig, alias] of names) {
+        const name = alias ?? orig;
+        if (/^[A-Z]/.test(name) && /(^|\.)models?$/.test(from)) ctx.models.add(name);
+      }
+    } else for (const [orig] of names) ctx.modules.push(orig);
+  }
+  for (const m of text.matchAll(/^[ \t]*class\s+([A-Z]\w*)\s*\(([^)]*)\)/gm)) {
+    if (/\b(models\.Model|Model|Base|DeclarativeBase|db\.Model|SQLModel)\b/.test(m[2])) ctx.models.add(m[1]);
+  }
+  for (const m of text.matchAll(/\b(\w+)\s*=\s*(?:await\s+)?([\w.]+)\s*\(/g)) {
+    const last = m[2].split('.').pop() ?? '';
+    if (CLIENT_FACTORIES.test(last)) ctx.clients.set(m[1], m[2]);
+  }
+  for (const m of text.matchAll(/\bwith\s+(?:await\s+)?([\w.]+)\s*\([^)]*\)\s+as\s+(\w+)/g)) {
+    const last = m[1].split('.').pop() ?? '';
+    if (CLIENT_FACTORIES.test(last) || /cursor|connect|acquire|session|transaction|begin/i.test(last)) ctx.clients.set(m[2], m[1]);
+  }
+  for (const m of text.matchAll(/\basync\s+with\s+([\w.]+)\s*\([^)]*\)\s+as\s+(\w+)/g)) ctx.clients.set(m[2], m[1]);
+}
+
+function learnGo(text: string, ctx: FileContext): void {
+  for (const block of text.matchAll(/\bimport\s*(\(([\s\S]*?)\)|"[^"]+")/g)) {
+    for (const m of (block[2] ?? block[1]).matchAll(/"([^"]+)"/g)) ctx.modules.push(m[1]);
+  }
+  for (const m of text.matchAll(/\b(\w+)\s*(?:,\s*\w+)?\s*:?=\s*([\w.]+)\s*\(/g)) {
+    const last = m[2].split('.').pop() ?? '';
+    if (/^(sql|sqlx|pgx|pgxpool|gorm)\./.test(m[2]) && CLIENT_FACTORIES.test(last)) ctx.clients.set(m[1], m[2]);
+    if (last === 'Begin' || last === 'BeginTx' || last === 'Prepare' || last === 'PrepareContext') ctx.clients.set(m[1], m[2]);
+  }
+  // struct fields / params: db *sql.DB, pool *pgxpool.Pool, tx pgx.Tx, db *gorm.DB
+  for (const m of text.matchAll(/\b(\w+)\s+\*?((?:sql|sqlx|pgx|pgxpool|gorm)\.(?:DB|Tx|Conn|Pool|Stmt))\b/g)) ctx.clients.set(m[1], m[2]);
+}
+
+function learnJava(text: string, ctx: FileContext): void {
+  for (const m of text.matchAll(/^\s*import\s+(?:static\s+)?([\w.*]+)\s*;/gm)) {
+    ctx.modules.push(m[1]);
+    const last = m[1].split('.').pop() ?? '';
+    if (/\.(model|models|entity|entities|domain)\./.test(m[1]) && /^[A-Z]/.test(last)) ctx.models.add(last);
+  }
+  for (const m of text.matchAll(/\b([A-Z][\w]*)(?:<[^;=(){}]*?>)?\s+(\w+)\s*[;=,)]/g)) ctx.types.set(m[2], m[1]);
+  for (const m of text.matchAll(/@Entity[\s\S]{0,200}?\bclass\s+([A-Z]\w*)/g)) ctx.models.add(m[1]);
+}
+
+function learnRuby(text: string, ctx: FileContext): void {
+  for (const m of text.matchAll(/^\s*require(?:_relative)?\s+['"]([^'"]+)['"]/gm)) ctx.modules.push(m[1]);
+  for (const m of text.matchAll(/^\s*class\s+([A-Z]\w*)\s*<\s*(ApplicationRecord|ActiveRecord::Base)/gm)) ctx.models.add(m[1]);
+  for (const m of text.matchAll(/\b(\w+)\s*=\s*(PG(?:::Connection)?\.(?:connect|new|open)|ActiveRecord::Base\.connection)/g)) ctx.clients.set(m[1], m[2]);
+}

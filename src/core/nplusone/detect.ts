@@ -1,0 +1,612 @@
+/**
+ * Static N+1 detection: a database round trip inside a loop or a per-item callback, found in the
+ * syntax tree of one file. See docs/rules/n-plus-one.md for what counts and what does not.
+ *
+ * How it works:
+ *  1. walk the tree once, collecting calls, named functions and simple assignments;
+ *  2. classify each outermost call chain (dbCalls.ts) — library, read/write, batched or not;
+ *  3. walk up from each per-item database call to the nearest loop that iterates items, stopping at
+ *     a named function; retry/poll/pagination loops and batches are left out;
+ *  4. one level across functions: a call in a loop to a function of the same file that queries;
+ *  5. lazy relations (Django, ActiveRecord): `row.relation.attr` in a loop over a query that did
+ *     not preload it.
+ */
+import type { Finding, Fix } from '../findings';
+import { lineStarts, positionAt } from '../findings';
+import { applySuppressions, ignoreComment } from '../suppress';
+import { languageOf, parseSource, type SourceLanguage } from '../syntax/treeSitter';
+import { learnContext, usesModule, type FileContext } from './context';
+import { classifyCall, type DbCall } from './dbCalls';
+import { dataLoaderRewrite, rewriteFor, type Rewrite } from './rewrites';
+import { adapterFor, contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
+
+export const RULE_ID = 'n-plus-one';
+
+/** Evidence attached to every static n-plus-one finding (Finding.evidence). */
+export interface NPlusOneEvidence {
+  kind: 'query-in-loop' | 'write-in-loop' | 'call-in-loop' | 'lazy-relation';
+  library: string;
+  /** `prisma.user.findUnique`, `loadUser()`, `book.author`. */
+  call: string;
+  loop: string;
+  variable?: string;
+  iterable?: string;
+  /** Known or bounded number of iterations. */
+  iterations?: number;
+  /** How iterations was found: `literal array`, `LIMIT 50`, `range(10)`. */
+  iterationsFrom?: string;
+  /** The function queried by a call across functions, with its line (1-based). */
+  callee?: { name: string; line: number; call: string };
+  rewrite: Rewrite;
+}
+
+interface DbHit {
+  node: Node;
+  chain: Chain;
+  call: DbCall;
+}
+
+interface Binding {
+  name: string;
+  value: Node;
+  at: number;
+}
+
+/** Node types functionDef() can name, per grammar (the walk only materialises these). */
+const FUNCTION_DEF_TYPES = ['function_declaration', 'generator_function_declaration', 'method_definition', 'variable_declarator', 'public_field_definition', 'field_definition', 'function_definition', 'method_declaration', 'method', 'singleton_method'];
+
+const ASSIGN_TYPES: Record<string, [string, string]> = {
+  variable_declarator: ['name', 'value'],
+  assignment_expression: ['left', 'right'],
+  assignment: ['left', 'right'],
+  short_var_declaration: ['left', 'right'],
+  var_spec: ['name', 'value'],
+};
+
+export async function detectNPlusOne(text: string, languageIdOrPath: string, file?: string): Promise<Finding[]> {
+  const lang = languageOf(languageIdOrPath);
+  if (!lang) return [];
+  const tree = await parseSource(lang, text);
+  if (!tree) return [];
+  try {
+    const findings = new Detector(text, lang, file).run(tree.rootNode);
+    return applySuppressions(text, findings);
+  } finally {
+    tree.delete();
+  }
+}
+
+/** A database call with literal SQL found by the detector (loop or not): sites for observed matching. */
+export interface SqlCall {
+  span: { start: number; end: number };
+  sql: string;
+  library: string;
+}
+
+/**
+ * Every database call in the file that passes literal SQL (`pool.query('…')`, `cur.execute("…")`),
+ * with `?`/`%s`/`%(name)s` placeholders turned into $n, for matching pg_stat_statements to code.
+ */
+export async function findSqlCalls(text: string, languageIdOrPath: string): Promise<SqlCall[]> {
+  const lang = languageOf(languageIdOrPath);
+  if (!lang) return [];
+  const tree = await parseSource(lang, text);
+  if (!tree) return [];
+  try {
+    const d = new Detector(text, lang);
+    d.classify(tree.rootNode);
+    return d.sqlCalls();
+  } finally {
+    tree.delete();
+  }
+}
+
+/** `?`, `%s`, `%(name)s`, `:name` placeholders → $1, $2, … (in order of appearance). */
+export function toDollarParams(sql: string): string {
+  if (/\$\d/.test(sql)) return sql;
+  let i = 0;
+  const names = new Map<string, number>();
+  return sql.replace(/('(?:[^']|'')*')|%\((\w+)\)s|%s|\?|(?<![:\w]):(\w+)/g, (_m, str, pyName, colonName) => {
+    if (str) return str;
+    const key = pyName ?? colonName;
+    if (key) {
+      if (!names.has(key)) names.set(key, ++i);
+      return `$${names.get(key)}`;
+    }
+    return `$${++i}`;
+  });
+}
+
+class Detector {
+  private readonly a: LanguageAdapter;
+  private readonly ctx: FileContext;
+  private readonly calls: Node[] = [];
+  private readonly attributes: Node[] = [];
+  private readonly functions = new Map<string, Node>();
+  private readonly bindings: Binding[] = [];
+  private readonly hits: DbHit[] = [];
+  private readonly hitByStart = new Map<number, DbHit>();
+  private readonly findings: Finding[] = [];
+  private readonly flagged = new Set<string>();
+  private starts: number[] | undefined;
+
+  constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
+    this.a = adapterFor(lang);
+    this.ctx = learnContext(text, lang);
+  }
+
+  run(root: Node): Finding[] {
+    this.classify(root);
+    for (const hit of this.hits) this.checkDbCall(hit);
+    this.checkLocalCalls();
+    if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
+    return this.findings.sort((x, y) => x.span.start - y.span.start);
+  }
+
+  sqlCalls(): SqlCall[] {
+    return this.hits.filter((h) => h.call.sql !== undefined && h.call.sql.trim()).map((h) => ({
+      span: { start: h.node.startIndex, end: h.node.endIndex },
+      sql: renumberTemplateParams(toDollarParams(h.call.sql!.replace(/\$\{[^}]*\}/g, '\u0000'))),
+      library: h.call.library,
+    }));
+  }
+
+  classify(root: Node): void {
+    this.collect(root);
+    for (const n of this.calls) {
+      const chain = this.a.chainOf(n);
+      if (!chain) continue;
+      const call = classifyCall(chain, this.ctx, this.a);
+      if (!call) continue;
+      const hit = { node: n, chain, call };
+      this.hits.push(hit);
+      this.hitByStart.set(n.startIndex, hit);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private collect(root: Node): void {
+    const cursor = root.walk();
+    const callTypes = this.a.callTypes;
+    const wanted = new Set([...callTypes, ...FUNCTION_DEF_TYPES, ...Object.keys(ASSIGN_TYPES), ...(this.lang === 'python' ? ['attribute'] : [])]);
+    let done = false;
+    while (!done) {
+      // cursor.nodeType is cheap; a Node object is only made for the types we keep.
+      const type = cursor.nodeType;
+      if (wanted.has(type)) {
+        const n = cursor.currentNode;
+        if (callTypes.has(type)) this.calls.push(n);
+        if (type === 'attribute') this.attributes.push(n);
+        const def = this.a.functionDef(n);
+        if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && type === 'method_declaration' ? '.' + def.name : def.name, def.node);
+        if (this.lang === 'go' && def && type === 'function_declaration') this.functions.set(def.name, def.node);
+        const spec = ASSIGN_TYPES[type];
+        if (spec) this.bind(n, spec);
+      }
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          done = true;
+          break;
+        }
+      }
+    }
+    cursor.delete();
+  }
+
+  private bind(n: Node, spec: [string, string]): void {
+    const left = field(n, spec[0]);
+    const right = field(n, spec[1]);
+    if (!left || !right) return;
+    const value = right.type === 'expression_list' ? named(right)[0] : right;
+    if (!value) return;
+    if (/pattern|pattern_list|tuple|expression_list/.test(left.type)) {
+      // const { rows: users } = …, [a, b] = …, a, err := …
+      for (const id of left.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])) {
+        if (id && !(id.parent?.type === 'pair_pattern' && same(field(id.parent, 'key'), id))) this.bindings.push({ name: id.text, value, at: n.startIndex });
+      }
+    } else this.bindings.push({ name: left.text, value, at: n.startIndex });
+  }
+
+  private lineOf(offset: number): number {
+    this.starts ??= lineStarts(this.text);
+    return positionAt(this.starts, offset).line;
+  }
+
+  /** The nearest loop around `node` that runs its body once per item, within the same named function. */
+  private enclosingLoop(node: Node, argsUse?: Node): LoopInfo | undefined {
+    let child: Node = node;
+    let cur = node.parent;
+    while (cur) {
+      const li = this.a.loopOf(cur, child);
+      if (li) {
+        if (this.perItem(li, argsUse ?? node)) return li;
+      } else if (this.a.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur))) {
+        return undefined;
+      }
+      child = cur;
+      cur = cur.parent;
+    }
+    return undefined;
+  }
+
+  /**
+   * A function handed to something that calls it later, not once per item: route handlers,
+   * event listeners, test cases, scheduled jobs (`for (const r of routes) app.get(r, async () => …)`).
+   */
+  private isDeferredCallback(fn: Node): boolean {
+    const args = fn.parent;
+    const call = args?.parent;
+    if (!args || !call || !/^(arguments|argument_list)$/.test(args.type)) return false;
+    const callee = field(call, 'function') ?? field(call, 'name') ?? field(call, 'method');
+    const name = (callee?.type === 'member_expression' ? field(callee, 'property') : callee?.type === 'selector_expression' ? field(callee, 'field') : callee?.type === 'attribute' ? field(callee, 'attribute') : callee)?.text ?? '';
+    return DEFERRED_CALLEES.test(name);
+  }
+
+  private isNamedFunction(n: Node): boolean {
+    if (this.a.functionDef(n)) return true;
+    const p = n.parent;
+    if (!p) return false;
+    const def = this.a.functionDef(p);
+    if (def && same(def.node, n)) return true;
+    // export default function / a function stored in an object property: treat as named
+    return p.type === 'pair' || p.type === 'export_statement' || p.type === 'assignment_expression';
+  }
+
+  /** Does the loop run its body once per item (not a retry, poll or pagination loop)? */
+  private perItem(li: LoopInfo, use: Node): boolean {
+    if (li.shape === 'collection') return true;
+    const body = li.body.text;
+    if (li.shape === 'condition') {
+      if (this.hasExit(li.body)) return false;
+      // Work queues: while (queue.length) { const x = queue.shift(); … } (Ruby: queue.shift)
+      if (/\.(shift|pop|popleft|poll|Dequeue|removeFirst)(\(\)|\s*$|\s*\n)/m.test(body)) return true;
+      // A hand-written index loop: … xs[i] … i++ / i += 1
+      const idx = /\w\[\s*([A-Za-z_]\w*)\s*\]/.exec(body);
+      return !!idx && new RegExp(`(\\b${idx[1]}\\s*(\\+\\+|\\+=\\s*1\\b))|\\+\\+\\s*${idx[1]}\\b`).test(body);
+    }
+    // Counter loops: per item when the counter indexes a list or feeds the call, and nothing exits early.
+    const v = li.variable;
+    if (!v || /^(attempt|attempts|retry|retries|tries|try|_)$/i.test(v)) return false;
+    if (this.hasExit(li.body)) return false;
+    // for (i = 0; i < items.length; i++): one pass per element of items.
+    if (li.iterable) return true;
+    const word = new RegExp(`\\[\\s*${escapeRe(v)}\\s*\\]|(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`);
+    return new RegExp(`\\[\\s*${escapeRe(v)}\\s*\\]`).test(body) || word.test(use.text);
+  }
+
+  private hasExit(body: Node): boolean {
+    const stack: Node[] = [body];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (this.a.exitTypes.has(n.type)) return true;
+      if (this.a.isFunction(n) && !same(n, body)) continue;
+      if (n.type === 'return' || n.type === 'break') return true;
+      for (const c of named(n)) stack.push(c);
+    }
+    return false;
+  }
+
+  private iterableText(li: LoopInfo): string | undefined {
+    if (!li.iterable) return li.kind === 'result-set' ? li.variable : undefined;
+    return shortText(li.iterable, 48).replace(/^await\s+/, '');
+  }
+
+  /** Root identifier of an iterable (`users` of `users.rows`, `result.rows`, `await users`). */
+  private iterableRoot(li: LoopInfo): string | undefined {
+    const t = li.iterable?.text.replace(/^await\s+/, '').replace(/^\(+/, '');
+    const m = t ? /^[@$]?[A-Za-z_][\w$]*/.exec(t) : null;
+    return m?.[0].replace(/^@/, '');
+  }
+
+  private binding(name: string, before: number): Binding | undefined {
+    let best: Binding | undefined;
+    for (const b of this.bindings) if (b.name === name && b.at < before && (!best || b.at > best.at)) best = b;
+    return best;
+  }
+
+  private arrayElements(n: Node | undefined): Node[] | undefined {
+    while (n && /^(as_expression|satisfies_expression|parenthesized_expression|non_null_expression)$/.test(n.type)) n = named(n)[0];
+    if (!n) return undefined;
+    if (this.a.arrayTypes.has(n.type)) {
+      if (n.type === 'composite_literal') return named(field(n, 'body')).filter((c) => !this.a.commentTypes.has(c.type));
+      return named(n).filter((c) => !this.a.commentTypes.has(c.type));
+    }
+    return undefined;
+  }
+
+  /** A literal list (inline or bound to a name) feeding the loop. */
+  private literalList(li: LoopInfo): Node[] | undefined {
+    const direct = this.arrayElements(li.iterable?.type === 'parenthesized_expression' ? named(li.iterable)[0] : li.iterable);
+    if (direct) return direct;
+    const root = this.iterableRoot(li);
+    if (!root || li.iterable?.text !== root) return undefined;
+    return this.arrayElements(this.binding(root, li.node.startIndex)?.value);
+  }
+
+  private estimate(li: LoopInfo): { iterations?: number; from?: string; bounded?: boolean } {
+    if (li.count !== undefined && li.count > 0) return { iterations: li.count, from: li.kind === 'block' ? `${li.count}.times` : `range ${li.count}` };
+    const list = this.literalList(li);
+    if (list) return { iterations: list.length, from: 'literal list' };
+    const limitOf = (t: string): { n: number; from: string } | undefined => {
+      const m = /\blimit\s*\(?\s*(\d+)|\btake\s*:\s*(\d+)|\blimit\s*:\s*(\d+)|\.Limit\(\s*(\d+)\s*\)|\[\s*:\s*(\d+)\s*\]|\.first\(\s*(\d+)\s*\)|\bfetch\s+first\s+(\d+)|PageRequest\.of\(\s*\d+\s*,\s*(\d+)|\bper_page\s*[:=]\s*(\d+)|\bpageSize\s*[:=]\s*(\d+)/i.exec(t);
+      if (!m) return undefined;
+      return { n: Number(m.slice(1).find((x) => x !== undefined)), from: m[0].replace(/\s+/g, ' ') };
+    };
+    if (li.iterable) {
+      const direct = limitOf(li.iterable.text);
+      if (direct) return { iterations: direct.n, from: direct.from, bounded: true };
+      const root = this.iterableRoot(li);
+      const b = root ? this.binding(root, li.node.startIndex) : undefined;
+      if (b) {
+        const l = limitOf(b.value.text);
+        if (l) return { iterations: l.n, from: l.from, bounded: true };
+      }
+    }
+    return {};
+  }
+
+  /** Loop variable used as the SQL text (`for (const stmt of migrations) await db.query(stmt)`): different statements. */
+  private isStatementList(call: DbCall, li: LoopInfo): boolean {
+    const arg = call.sqlArg;
+    const v = li.variable;
+    if (arg && v && !this.a.stringTypes.has(arg.type) && arg.type !== 'template_string' && arg.type !== 'object') {
+      const t = arg.text;
+      if (t === v || t.startsWith(v + '.') || t.startsWith(v + '[') || t.startsWith(v + '->') || t.startsWith(`sql.raw(${v}`)) return true;
+      // The SQL text is built from the item (`SEED.syncIdentity(t)`, `ddlFor(table)`): a different statement each time.
+      if (/^(call_expression|call|method_invocation)$/.test(arg.type) && new RegExp(`[(,]\\s*${escapeRe(v)}\\s*[),.\\[]`).test(t)) return true;
+      // The SQL is built from the loop variable in another local: `const sql = build(v)`.
+      const b = /^[A-Za-z_$][\w$]*$/.test(t) ? this.binding(t, arg.startIndex) : undefined;
+      if (b && contains(li.body, b.value) && new RegExp(`(^|[^\\w$])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text) && !this.hitByStart.has(b.value.startIndex)) return true;
+    }
+    const list = this.literalList(li);
+    if (list && list.length > 0 && list.every((e) => this.a.stringTypes.has(e.type) || e.type === 'template_string')) {
+      // A fixed list of strings: tables, statements (migrations). Different statements, not N+1.
+      return true;
+    }
+    if (list && list.length > 0 && list.every((e) => e.type === 'object' || e.type === 'dictionary' || e.type === 'hash') && call.sqlArg && v && call.sqlArg.text.startsWith(v)) return true;
+    return false;
+  }
+
+  private isChunked(li: LoopInfo, use: Node): boolean {
+    const v = li.variable;
+    const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text));
+    if (!named || !v) return false;
+    return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private checkDbCall(hit: DbHit): void {
+    const { call, node } = hit;
+    if (call.batch) return;
+    const li = this.enclosingLoop(node);
+    if (!li) return;
+    if (call.instanceOf !== undefined && call.instanceOf !== li.variable) return;
+    if (this.isStatementList(call, li)) return;
+    if (this.isChunked(li, node)) return;
+    const kind = call.op === 'write' ? 'write-in-loop' : 'query-in-loop';
+    this.report(node, li, call, kind, call.label);
+  }
+
+  private checkLocalCalls(): void {
+    if (!this.functions.size) return;
+    // Functions that query (one level: their own calls, not the functions they call).
+    const querying = new Map<string, { def: Node; hit: DbHit }>();
+    for (const [name, def] of this.functions) {
+      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined);
+      if (hit) querying.set(name, { def, hit });
+    }
+    if (!querying.size) return;
+    for (const n of this.calls) {
+      if (this.hitByStart.has(n.startIndex)) continue;
+      const callee = this.a.localCallee(n);
+      if (!callee) continue;
+      const q = querying.get(callee);
+      if (!q || contains(q.def, n)) continue;
+      const li = this.enclosingLoop(n);
+      if (!li) continue;
+      const name = callee.replace(/^\./, '');
+      const line = this.lineOf(q.hit.node.startIndex) + 1;
+      this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
+    }
+  }
+
+  /** Django/ActiveRecord: `row.relation.attr` inside a loop over a query that did not preload it. */
+  private checkLazyRelations(): void {
+    const seenLoops = new Set<number>();
+    const loops: LoopInfo[] = [];
+    // The loops that hold attribute accesses (Python) or calls (Ruby: `post.author` is a call).
+    // Only `v.rel.attr` shapes can be lazy relation reads: walk up from those alone.
+    const candidates = this.lang === 'python'
+      ? this.attributes.filter((n) => field(n, 'object')?.type === 'attribute')
+      : this.calls.filter((n) => field(n, 'receiver')?.type === 'call' && field(field(n, 'receiver')!, 'receiver')?.type === 'identifier');
+    for (const n of candidates) {
+      let child: Node = n;
+      let cur = n.parent;
+      while (cur) {
+        const li = this.a.loopOf(cur, child);
+        if (li) {
+          if (!seenLoops.has(li.node.startIndex)) {
+            seenLoops.add(li.node.startIndex);
+            loops.push(li);
+          }
+          break;
+        }
+        if (this.a.isFunction(cur) && this.isNamedFunction(cur)) break;
+        child = cur;
+        cur = cur.parent;
+      }
+    }
+    for (const li of loops) {
+      if (li.shape !== 'collection' || !li.variable || !/^\w+$/.test(li.variable)) continue;
+      const source = this.querySource(li);
+      if (!source) continue;
+      const { call, text: srcText } = source;
+      if (/\b(select_related|prefetch_related|includes|preload|eager_load|only_never)\s*\(\s*\)/.test(srcText)) continue;
+      const loaded = [...srcText.matchAll(/\b(?:select_related|prefetch_related|includes|preload|eager_load|Prefetch)\s*\(([^)]*)\)/g)].map((m) => m[1]).join(' ');
+      const seen = new Set<string>();
+      for (const rel of this.relationAccesses(li)) {
+        if (seen.has(rel.name)) continue;
+        if (new RegExp(`['":]${escapeRe(rel.name)}\\b`).test(loaded)) continue;
+        seen.add(rel.name);
+        const lazyCall: DbCall = { ...call, label: `${li.variable}.${rel.name}`, method: rel.name, op: 'read', batch: false };
+        this.report(rel.node, li, lazyCall, 'lazy-relation', `${li.variable}.${rel.name}`, undefined, rel.name);
+      }
+    }
+  }
+
+  /** The ORM query a loop iterates, inline or through a local name. */
+  private querySource(li: LoopInfo): { call: DbCall; text: string } | undefined {
+    const it = li.iterable;
+    if (!it) return undefined;
+    const fromNode = (n: Node): DbCall | undefined => {
+      for (const h of this.hits) if (contains(n, h.node) && (h.call.library === 'django' || h.call.library === 'activerecord') && h.call.instanceOf === undefined) return h.call;
+      return undefined;
+    };
+    let call = fromNode(it);
+    let text = it.text;
+    if (!call) {
+      // Ruby `Post.where(…).each` is not a hit (the chain ends in `each`): classify the receiver text.
+      if (this.lang === 'ruby' && /^[A-Z]\w*(\.(all|where|order|limit|joins|includes|preload|eager_load|not|offset|select|recent|published|active)\b[^.]*)*$/.test(it.text.replace(/\s+/g, '')) && /^[A-Z]/.test(it.text)) {
+        call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'each', model: /^[A-Z]\w*/.exec(it.text)?.[0] };
+      } else {
+        const root = this.iterableRoot(li);
+        const b = root && it.text === root ? this.binding(root, li.node.startIndex) : undefined;
+        if (b) {
+          call = fromNode(b.value);
+          text = b.value.text;
+          if (!call && this.lang === 'ruby' && /^[A-Z]\w*\.(all|where|order|limit|joins|includes|preload|eager_load|not|offset)\b/.test(b.value.text)) call = { library: 'activerecord', op: 'read', batch: false, label: b.value.text, method: 'each', model: /^[A-Z]\w*/.exec(b.value.text)?.[0] };
+        }
+      }
+    }
+    if (!call) return undefined;
+    if (call.library === 'django' && !/\.objects\.(all|filter|exclude|order_by|select_related|prefetch_related|only|defer|annotate|distinct)\b/.test(text)) return undefined;
+    if (call.library === 'django' && /\.(values|values_list)\s*\(/.test(text)) return undefined;
+    if (call.library === 'activerecord' && /\.(pluck|ids|count|select\(\s*:\w+\s*\))/.test(text)) return undefined;
+    return { call, text };
+  }
+
+  /** `v.rel.attr`, `v.rel.all()`, `v.rel_set.count()`, Ruby `v.rel.name`, `v.rels.each`. */
+  private relationAccesses(li: LoopInfo): { name: string; node: Node }[] {
+    const v = li.variable!;
+    const out: { name: string; node: Node }[] = [];
+    const nodes = this.lang === 'python' ? li.body.descendantsOfType('attribute') : li.body.descendantsOfType('call');
+    for (const n of nodes) {
+      if (!n) continue;
+      if (this.lang === 'python') {
+        const obj = field(n, 'object');
+        if (obj?.type !== 'attribute') continue;
+        const base = field(obj, 'object');
+        if (base?.type !== 'identifier' || base.text !== v) continue;
+        const rel = field(obj, 'attribute')?.text ?? '';
+        const attr = field(n, 'attribute')?.text ?? '';
+        const isManager = /^(all|filter|count|exists|first|last|exclude|order_by|values_list|aggregate)$/.test(attr) && n.parent?.type === 'call';
+        if (!isManager && (NOT_RELATION.test(rel) || NOT_RELATION_ATTR.test(attr))) continue;
+        if (/^(_|get_|objects$)/.test(rel)) continue;
+        out.push({ name: rel, node: obj });
+      } else {
+        // Ruby: (call receiver: (call receiver: v method: rel) method: attr)
+        const recv = field(n, 'receiver');
+        if (recv?.type !== 'call') continue;
+        const base = field(recv, 'receiver');
+        if (base?.type !== 'identifier' || base.text !== v || field(recv, 'arguments')) continue;
+        const rel = field(recv, 'method')?.text ?? '';
+        const attr = field(n, 'method')?.text ?? '';
+        if (NOT_RELATION.test(rel) || RUBY_NOT_RELATION_ATTR.test(attr)) continue;
+        out.push({ name: rel, node: recv });
+      }
+    }
+    return out;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
+    const key = `${node.startIndex}:${node.endIndex}`;
+    if (this.flagged.has(key)) return;
+    this.flagged.add(key);
+    const iterable = this.iterableText(li);
+    const est = this.estimate(li);
+    const rewrite = rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation });
+    const per = li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
+    const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
+    let message: string;
+    switch (kind) {
+      case 'write-in-loop':
+        message = `Write per item: \`${callText}\` runs ${per}${iters}: one round trip per row. Batch it.`;
+        break;
+      case 'call-in-loop':
+        message = `N+1 query: \`${callText}\` queries the database (\`${callee!.call}\` on line ${callee!.line}) and is called ${per}${iters}.`;
+        break;
+      case 'lazy-relation':
+        message = `N+1 query: \`${callText}\` loads the relation lazily ${per}${iters}; the query did not ${call.library === 'django' ? 'select_related/prefetch_related' : 'includes/preload'} it.`;
+        break;
+      default:
+        message = `N+1 query: \`${callText}\` runs ${per}${iters}: one round trip per item.`;
+    }
+    const fixes: Fix[] = [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }];
+    if ((this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') && call.op === 'read' && kind !== 'lazy-relation') {
+      const dl = dataLoaderRewrite(call);
+      fixes.push({ title: `Show the batched rewrite: ${dl.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [dl] } });
+    }
+    fixes.push(this.ignoreFix(node.startIndex));
+    const evidence: NPlusOneEvidence = {
+      kind, library: call.library, call: callText, loop: li.label, variable: li.variable, iterable,
+      iterations: est.iterations, iterationsFrom: est.from, callee, rewrite,
+    };
+    const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
+    this.findings.push({
+      ruleId: RULE_ID,
+      severity: 'warning',
+      message,
+      span: { start: node.startIndex, end: node.endIndex },
+      file: this.file,
+      help: rewrite.help,
+      fixes,
+      related: [{ span: trimSpan(this.text, header), message: `the loop (${li.label}${li.variable ? ` over \`${li.variable}\`` : ''})` }],
+      evidence: evidence as unknown as Record<string, unknown>,
+    });
+  }
+
+  private ignoreFix(offset: number): Fix {
+    this.starts ??= lineStarts(this.text);
+    const line = positionAt(this.starts, offset).line;
+    const lineStart = this.starts[line];
+    const indent = /^[ \t]*/.exec(this.text.slice(lineStart, lineStart + 200))?.[0] ?? '';
+    const language = this.lang === 'tsx' ? 'typescript' : this.lang;
+    return {
+      title: 'Ignore this N+1 here (pg-lens-ignore comment)',
+      edits: [{ span: { start: lineStart, end: lineStart }, newText: `${indent}${ignoreComment(language, RULE_ID, 'reviewed: bounded loop')}\n` }],
+    };
+  }
+}
+
+const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
+
+/** Plain fields and attributes, not relations (`created_at.year`, `name.upper()`). */
+const NOT_RELATION = /^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
+const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|__\w+__)$/;
+const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
+
+/** Template interpolations (`${id}` in sql`…`, marked \u0000) are parameters: number them after the existing $n. */
+function renumberTemplateParams(sql: string): string {
+  let max = 0;
+  for (const m of sql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
+  return sql.replace(/\u0000/g, () => `$${++max}`);
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function trimSpan(text: string, s: { start: number; end: number }): { start: number; end: number } {
+  let end = s.end;
+  while (end > s.start + 1 && /\s|\{|:/.test(text[end - 1])) end--;
+  const nl = text.indexOf('\n', s.start);
+  if (nl >= 0 && nl < end) end = nl;
+  return { start: s.start, end: Math.max(end, s.start + 1) };
+}
+
+export { usesModule };

@@ -1,0 +1,181 @@
+/**
+ * Observed N+1 (pure): figures from pg_stat_statements (a delta over a recording, or totals),
+ * matched back to the SQL in the code, flagged when a statement ran very often with about one
+ * row per call — the signature of a query in a loop (Sentry's N+1 detector looks for the same
+ * shape in traces: many similar spans, each small; Prosopite for the same fingerprint repeated).
+ *
+ * Matching: by query id (EXPLAIN VERBOSE "Query Identifier" = pg_stat_statements.queryid, PG 14+)
+ * when the caller could compute one for a site, else by normalised text (constants → $n).
+ */
+import type { Finding, Span } from '../findings';
+import { RULE_ID } from './detect';
+
+/** One statement's figures, as read from pg_stat_statements (or the difference of two snapshots). */
+export interface StatementFigures {
+  /** pg_stat_statements.queryid as a decimal string (64-bit: never a JS number). */
+  queryid: string;
+  /** Statement text as pg_stat_statements shows it (constants as $n), when read. */
+  query?: string;
+  calls: number;
+  rows: number;
+  totalExecTimeMs: number;
+}
+
+/** A place in the code that sends a statement, with its query id when one could be computed. */
+export interface SqlSiteRef {
+  file: string;
+  /** The call (or SQL) span in the file, for diagnostics. */
+  span: Span;
+  /** 0-based line of span.start (for grouping and reports). */
+  line: number;
+  /** SQL with $n placeholders. */
+  sql: string;
+  queryId?: string;
+  /** normalizeSql(sql), when the caller computed it (text fallback). */
+  normalized?: string;
+}
+
+export interface ObservedOptions {
+  /** At least this many calls in the window (default 50). */
+  minCalls?: number;
+  /** At most this many rows per call on average (default 1.5: "about one row per call"). */
+  maxRowsPerCall?: number;
+}
+
+export const OBSERVED_DEFAULTS: Required<ObservedOptions> = { minCalls: 50, maxRowsPerCall: 1.5 };
+
+/** Called very often, about one row each: the run-time signature of an N+1. */
+export function isRepeatedSmall(s: StatementFigures, opts: ObservedOptions = {}): boolean {
+  const o = { ...OBSERVED_DEFAULTS, ...opts };
+  return s.calls >= o.minCalls && s.rows / Math.max(1, s.calls) <= o.maxRowsPerCall;
+}
+
+/** after − before per query id; statements that did not run in between are left out. */
+export function diffFigures(before: Map<string, StatementFigures>, after: Map<string, StatementFigures>): StatementFigures[] {
+  const out: StatementFigures[] = [];
+  for (const [id, a] of after) {
+    const b = before.get(id);
+    // A reset (pg_stat_statements_reset) or eviction in between makes counters go down: take `after` as the delta.
+    const reset = b !== undefined && a.calls < b.calls;
+    const calls = reset || !b ? a.calls : a.calls - b.calls;
+    if (calls <= 0) continue;
+    out.push({
+      queryid: id,
+      query: a.query ?? b?.query,
+      calls,
+      rows: reset || !b ? a.rows : Math.max(0, a.rows - b.rows),
+      totalExecTimeMs: reset || !b ? a.totalExecTimeMs : Math.max(0, a.totalExecTimeMs - b.totalExecTimeMs),
+    });
+  }
+  return out.sort((x, y) => y.calls - x.calls);
+}
+
+export interface ObservedMatch {
+  statement: StatementFigures;
+  /** The code that sends it (several places may send the same statement). */
+  sites: SqlSiteRef[];
+  matchedBy: 'query-id' | 'text' | 'none';
+}
+
+/**
+ * Match statements to sites: query id first, then normalised text. `normalize` is normalizeSql
+ * from core/sql/statement (the caller loads the parser); it is applied to statement texts and
+ * to sites that have no `normalized` yet.
+ */
+export function matchStatements(statements: StatementFigures[], sites: SqlSiteRef[], normalize: (sql: string) => string | undefined): ObservedMatch[] {
+  const byId = new Map<string, SqlSiteRef[]>();
+  const byText = new Map<string, SqlSiteRef[]>();
+  for (const s of sites) {
+    if (s.queryId) push(byId, s.queryId, s);
+    const n = s.normalized ?? canonical(normalize(s.sql) ?? s.sql);
+    push(byText, canonical(n), s);
+  }
+  return statements.map((st) => {
+    const idSites = byId.get(st.queryid);
+    if (idSites?.length) return { statement: st, sites: idSites, matchedBy: 'query-id' as const };
+    if (st.query) {
+      const t = canonical(normalize(st.query) ?? st.query);
+      const textSites = byText.get(t);
+      if (textSites?.length) return { statement: st, sites: textSites, matchedBy: 'text' as const };
+    }
+    return { statement: st, sites: [], matchedBy: 'none' as const };
+  });
+}
+
+/** Whitespace, trailing semicolons and case of keywords do not change a statement. */
+export function canonical(sql: string): string {
+  return sql.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/--[^\n]*/g, ' ').replace(/\s+/g, ' ').replace(/\s*;\s*$/, '').trim().toLowerCase();
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+export function describeFigures(s: StatementFigures): string {
+  const perCall = s.rows / Math.max(1, s.calls);
+  const mean = s.totalExecTimeMs / Math.max(1, s.calls);
+  return `${s.calls} calls, ${fmt(perCall)} rows/call, ${fmt(s.totalExecTimeMs)} ms total (${fmt(mean)} ms mean)`;
+}
+
+function fmt(n: number): string {
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
+}
+
+/** Findings at the line of code for the flagged, matched statements (one per site). */
+export function observedFindings(matches: ObservedMatch[], opts: ObservedOptions = {}, window = 'while recording'): Finding[] {
+  const out: Finding[] = [];
+  for (const m of matches) {
+    if (!isRepeatedSmall(m.statement, opts)) continue;
+    for (const site of m.sites) {
+      const s = m.statement;
+      out.push({
+        ruleId: RULE_ID,
+        severity: 'warning',
+        message: `Observed N+1: this statement ran ${s.calls} times ${window} with ${fmt(s.rows / Math.max(1, s.calls))} rows per call (${fmt(s.totalExecTimeMs)} ms in total). Load the rows for all keys with one query.`,
+        span: site.span,
+        file: site.file,
+        help: 'Many calls of one statement, each returning about one row, is a query in a loop: batch the keys (= ANY($1), IN, the ORM\'s preload) into one query.',
+        fixes: [],
+        evidence: {
+          observed: true, queryid: s.queryid, calls: s.calls, rows: s.rows, rowsPerCall: s.rows / Math.max(1, s.calls),
+          totalExecTimeMs: s.totalExecTimeMs, meanExecTimeMs: s.totalExecTimeMs / Math.max(1, s.calls), matchedBy: m.matchedBy, query: s.query,
+        },
+      });
+    }
+  }
+  return out;
+}
+
+/** A plain-text report of the repeated statements, grouped by source location. */
+export function observedReport(matches: ObservedMatch[], opts: ObservedOptions = {}, relPath: (file: string) => string = (f) => f): string {
+  const flagged = matches.filter((m) => isRepeatedSmall(m.statement, opts));
+  const lines: string[] = [];
+  const o = { ...OBSERVED_DEFAULTS, ...opts };
+  lines.push(`Repeated statements (≥ ${o.minCalls} calls, ≤ ${o.maxRowsPerCall} rows per call): ${flagged.length}`);
+  const byLocation = new Map<string, ObservedMatch[]>();
+  const unmatched: ObservedMatch[] = [];
+  for (const m of flagged) {
+    if (!m.sites.length) unmatched.push(m);
+    for (const s of m.sites) push(byLocation, `${relPath(s.file)}:${s.line + 1}`, m);
+  }
+  for (const [loc, ms] of [...byLocation].sort((a, b) => sum(b[1]) - sum(a[1]))) {
+    lines.push('', loc);
+    for (const m of ms) lines.push(`  ${describeFigures(m.statement)} [matched by ${m.matchedBy}]`, `    ${oneLine(m.statement.query ?? `queryid ${m.statement.queryid}`)}`);
+  }
+  if (unmatched.length) {
+    lines.push('', 'Not matched to code (dynamic SQL, an ORM, or a file that is not open/scanned):');
+    for (const m of unmatched) lines.push(`  ${describeFigures(m.statement)}`, `    ${oneLine(m.statement.query ?? `queryid ${m.statement.queryid}`)}`);
+  }
+  return lines.join('\n');
+}
+
+function sum(ms: ObservedMatch[]): number {
+  return ms.reduce((s, m) => s + m.statement.calls, 0);
+}
+
+function oneLine(s: string): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > 200 ? t.slice(0, 199) + '…' : t;
+}

@@ -1,0 +1,174 @@
+/**
+ * The batched form of a per-item call, for the library in use: one query for all items, then a
+ * lookup by key in memory. Shown to the developer to review (a preview document), never applied
+ * blindly: the shape of their data decides the exact code.
+ */
+import type { DbCall, Library } from './dbCalls';
+
+export interface Rewrite {
+  /** Code action title, e.g. "Batch with WHERE id = ANY($1)". */
+  title: string;
+  /** Language id of the snippet (for the preview document). */
+  language: string;
+  /** The suggested code, with the names of this loop filled in. */
+  code: string;
+  /** One sentence for Finding.help. */
+  help: string;
+}
+
+export interface RewriteInput {
+  call: DbCall;
+  /** Loop variable (`user`), iterable text (`users`) when known. */
+  variable?: string;
+  iterable?: string;
+  /** The call reads a relation lazily (Django/ActiveRecord). */
+  relation?: string;
+}
+
+function singular(s: string): string {
+  return s.replace(/ies$/, 'y').replace(/s$/, '');
+}
+
+function ident(s: string | undefined, fallback: string): string {
+  return s && /^[A-Za-z_$][\w$]*$/.test(s) ? s : fallback;
+}
+
+/** `col = $1` → `col = ANY($1)`; the SQL as written otherwise. */
+export function batchedSql(sql: string | undefined, style: 'dollar' | 'qmark' | 'percent' = 'dollar'): string {
+  if (!sql) return style === 'dollar' ? 'SELECT … FROM … WHERE id = ANY($1)' : style === 'percent' ? 'SELECT … FROM … WHERE id = ANY(%s)' : 'SELECT … FROM … WHERE id IN (…)';
+  const s = sql.trim().replace(/\s+/g, ' ');
+  if (style === 'dollar') return s.replace(/([\w."]+)\s*=\s*\$(\d+)/, '$1 = ANY($$$2)');
+  if (style === 'percent') return s.replace(/([\w."]+)\s*=\s*%s/, '$1 = ANY(%s)');
+  return s.replace(/([\w."]+)\s*=\s*\?/, '$1 IN (?)');
+}
+
+export function rewriteFor(input: RewriteInput): Rewrite {
+  const r = rewriteRaw(input);
+  const items = ident(input.iterable, 'items');
+  const item = input.variable;
+  // The loop runs over the keys themselves (`for (const id of userIds)`): the key list is the list.
+  if (item && /^(id|pk|key|uid|\w+Id|\w+_id)$/.test(item)) {
+    const code = r.code
+      .split(`${items}.map((${item}) => ${item}.id)`).join(items)
+      .split(`[${item}.id for ${item} in ${items}]`).join(`list(${items})`)
+      .split(`${items}.map(&:id)`).join(items);
+    return { ...r, code };
+  }
+  return r;
+}
+
+function rewriteRaw(input: RewriteInput): Rewrite {
+  const { call } = input;
+  const items = ident(input.iterable, 'items');
+  const item = ident(input.variable, singular(items) === items ? 'item' : singular(items));
+  const write = call.op === 'write';
+  const model = call.model ?? 'record';
+  const L: Library = call.library;
+  const sqlQuoted = (style: 'dollar' | 'qmark' | 'percent') => batchedSql(call.sql, style).replace(/'/g, "\\'");
+  if (input.relation) {
+    if (L === 'django') {
+      return {
+        title: `Preload ${input.relation} with select_related/prefetch_related`,
+        language: 'python',
+        code: `# One JOIN for a foreign key / one-to-one:\n${items} = ${items}.select_related("${input.relation}")\n# One extra query for a reverse or many-to-many relation:\n${items} = ${items}.prefetch_related("${input.relation}")\nfor ${item} in ${items}:\n    ...  # ${item}.${input.relation} no longer queries`,
+        help: `Add .select_related("${input.relation}") (foreign key) or .prefetch_related("${input.relation}") (reverse/many-to-many) to the query that produced ${items}.`,
+      };
+    }
+    return {
+      title: `Preload ${input.relation} with includes`,
+      language: 'ruby',
+      code: `${items} = ${items}.includes(:${input.relation})\n${items}.each do |${item}|\n  ${item}.${input.relation} # loaded with the records, no query per row\nend`,
+      help: `Add .includes(:${input.relation}) (or .preload/.eager_load) to the query that produced ${items}.`,
+    };
+  }
+  switch (L) {
+    case 'prisma':
+      return write
+        ? { title: `Batch with ${model}.createMany / a transaction`, language: 'typescript', code: `await prisma.${model}.createMany({\n  data: ${items}.map((${item}) => ({ /* … */ })),\n});\n// or, for updates that differ per row:\nawait prisma.$transaction(${items}.map((${item}) => prisma.${model}.update({ where: { id: ${item}.id }, data: { /* … */ } })));`, help: `Use prisma.${model}.createMany/updateMany (or one $transaction) instead of one call per ${item}.` }
+        : { title: `Batch with where: { id: { in: ids } } (Prisma)`, language: 'typescript', code: `const rows = await prisma.${model}.findMany({\n  where: { id: { in: ${items}.map((${item}) => ${item}.id) } },\n});\nconst byId = new Map(rows.map((r) => [r.id, r]));\nfor (const ${item} of ${items}) {\n  const row = byId.get(${item}.id);\n}\n// Or load the relation with the parent query: include: { ${model}: true }`, help: `Fetch all rows with one prisma.${model}.findMany({ where: { id: { in: ids } } }) (or include the relation in the parent query) and look them up by id.` };
+    case 'node-postgres':
+    case 'postgres.js':
+    case 'pg-promise':
+    case 'mysql2':
+    case 'sql':
+      if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', code: `await pool.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);`, help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
+      if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', code: /=\s*now\(\)|=\s*true|=\s*false|=\s*'[^']*'|=\s*\d+\s*(,|where)/i.test(call.sql ?? '') && (call.sql?.match(/\$\d+/g) ?? []).length === 1 ? `await pool.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);` : `await pool.query(\n  \`UPDATE … AS t SET col = v.col\n   FROM unnest($1::bigint[], $2::text[]) AS v(id, col)\n   WHERE t.id = v.id\`,\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.col)],\n);`, help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
+      if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', code: `await pool.query(\n  'INSERT INTO … (id, name) SELECT * FROM unnest($1::bigint[], $2::text[])',\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.name)],\n);`, help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${items} instead of one statement per ${item}.` };
+      return { title: 'Batch with WHERE id = ANY($1)', language: 'typescript', code: `const { rows } = await pool.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Query once with WHERE id = ANY($1) and an array of the ids, then look rows up by id.` };
+    case 'knex':
+      return write
+        ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', code: `await knex('${model}').insert(${items}.map((${item}) => ({ /* … */ })));\n// very large lists: await knex.batchInsert('${model}', rows, 1000);`, help: `Insert all ${items} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }
+        : { title: 'Batch with whereIn (knex)', language: 'typescript', code: `const rows = await knex('${model}').whereIn('id', ${items}.map((${item}) => ${item}.id));\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Use one knex(…).whereIn('id', ids) query and look the rows up by id.` };
+    case 'drizzle':
+      return write
+        ? { title: 'Batch insert with db.insert(t).values(array)', language: 'typescript', code: `await db.insert(${model}).values(${items}.map((${item}) => ({ /* … */ })));`, help: `Insert all ${items} with one db.insert(…).values([...]).` }
+        : { title: 'Batch with inArray (Drizzle)', language: 'typescript', code: `import { inArray } from 'drizzle-orm';\nconst rows = await db.select().from(${model}).where(inArray(${model}.id, ${items}.map((${item}) => ${item}.id)));\nconst byId = new Map(rows.map((r) => [r.id, r]));\n// Or load relations with db.query.<table>.findMany({ with: { … } })`, help: `Use one query with where(inArray(table.id, ids)) (or a relational query with "with") and look rows up by id.` };
+    case 'kysely':
+      return write
+        ? { title: 'Batch insert with insertInto(…).values(array)', language: 'typescript', code: `await db.insertInto('${model}').values(${items}.map((${item}) => ({ /* … */ }))).execute();`, help: `Insert all ${items} with one insertInto(…).values([...]).` }
+        : { title: "Batch with where('id', 'in', ids) (Kysely)", language: 'typescript', code: `const rows = await db.selectFrom('${model}').selectAll().where('id', 'in', ${items}.map((${item}) => ${item}.id)).execute();\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Use one selectFrom(…).where('id', 'in', ids) query and look rows up by id.` };
+    case 'typeorm':
+    case 'mikro-orm':
+      return write
+        ? { title: 'Save all entities at once', language: 'typescript', code: L === 'mikro-orm' ? `for (const ${item} of ${items}) em.persist(${item});\nawait em.flush(); // one unit of work, batched inserts` : `await repository.save(${items}); // one transaction, batched inserts\n// or: await repository.insert(${items}.map((${item}) => ({ /* … */ })));`, help: L === 'mikro-orm' ? `persist() each entity and flush() once after the loop.` : `Pass the whole array to repository.save()/insert() once.` }
+        : { title: 'Batch with In(ids) / a relation', language: 'typescript', code: L === 'mikro-orm' ? `const rows = await em.find(${model}, { id: { $in: ${items}.map((${item}) => ${item}.id) } });\n// or populate the relation on the parent query: em.find(Parent, {}, { populate: ['${model}'] })` : `import { In } from 'typeorm';\nconst rows = await repository.findBy({ id: In(${items}.map((${item}) => ${item}.id)) });\nconst byId = new Map(rows.map((r) => [r.id, r]));\n// or load the relation with the parent: find({ relations: { … } })`, help: `Load all rows with one find({ id: In(ids) }) (or relations/populate on the parent query) and look them up by id.` };
+    case 'sequelize':
+      return write
+        ? { title: `Batch with ${model}.bulkCreate`, language: 'typescript', code: `await ${model}.bulkCreate(${items}.map((${item}) => ({ /* … */ })));`, help: `Use ${model}.bulkCreate([...]) (or one update with where: { id: ids }) instead of one call per ${item}.` }
+        : { title: `Batch with where: { id: ids } / include (Sequelize)`, language: 'typescript', code: `import { Op } from 'sequelize';\nconst rows = await ${model}.findAll({ where: { id: { [Op.in]: ${items}.map((${item}) => ${item}.id) } } });\nconst byId = new Map(rows.map((r) => [r.id, r]));\n// or eager-load with the parent query: Parent.findAll({ include: ${model} })`, help: `Load all rows with one findAll({ where: { id: { [Op.in]: ids } } }) or eager-load with include.` };
+    case 'django':
+      return write
+        ? { title: `Batch with ${model}.objects.bulk_create / bulk_update`, language: 'python', code: `${model}.objects.bulk_create([${model}(...) for ${item} in ${items}])\n# changed rows: ${model}.objects.bulk_update(objs, ["field"])`, help: `Use ${model}.objects.bulk_create/bulk_update (or one queryset .update()) instead of one query per ${item}.` }
+        : { title: `Batch with ${model}.objects.filter(id__in=…) / select_related`, language: 'python', code: `by_id = ${model}.objects.in_bulk([${item}.id for ${item} in ${items}])\nfor ${item} in ${items}:\n    obj = by_id.get(${item}.id)\n# or preload on the parent query: .select_related(…) / .prefetch_related(…)`, help: `Load all rows with one in_bulk(ids)/filter(id__in=ids), or select_related/prefetch_related on the parent query.` };
+    case 'sqlalchemy':
+      return write
+        ? { title: 'Batch with one executemany-style insert', language: 'python', code: `session.execute(insert(${model}), [{...} for ${item} in ${items}])  # one executemany\nsession.commit()  # once, after the loop`, help: `Pass a list of parameter dicts to one session.execute(insert(...)) and commit once.` }
+        : { title: 'Batch with .in_(ids) / selectinload', language: 'python', code: `rows = session.scalars(select(${model}).where(${model}.id.in_([${item}.id for ${item} in ${items}]))).all()\nby_id = {r.id: r for r in rows}\n# or load the relation with the parent: .options(selectinload(Parent.${singular(model).toLowerCase()}s))`, help: `Query once with .where(Model.id.in_(ids)) (or selectinload/joinedload on the parent) and look rows up by id.` };
+    case 'psycopg':
+    case 'asyncpg': {
+      if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', code: L === 'asyncpg' ? `await conn.executemany("INSERT INTO … VALUES ($1, $2)", [(${item}.a, ${item}.b) for ${item} in ${items}])\n# large lists: await conn.copy_records_to_table("…", records=rows)` : `cur.executemany("INSERT INTO … VALUES (%s, %s)", [(${item}.a, ${item}.b) for ${item} in ${items}])\n# large lists: with cur.copy("COPY … FROM STDIN") as copy: …`, help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };
+      const sql = L === 'asyncpg' ? batchedSql(call.sql, 'dollar') : batchedSql(call.sql, 'percent');
+      return { title: `Batch with = ANY(${L === 'asyncpg' ? '$1' : '%s'})`, language: 'python', code: `rows = ${L === 'asyncpg' ? 'await conn.fetch' : 'cur.execute'}("${sql}", ${L === 'asyncpg' ? '' : '('}[${item}.id for ${item} in ${items}]${L === 'asyncpg' ? '' : ',)'})${L === 'asyncpg' ? '' : '.fetchall()'}\nby_id = {r["id"]: r for r in rows}`, help: `Query once with = ANY(<list of ids>) and look rows up by id.` };
+    }
+    case 'database/sql':
+    case 'pgx':
+    case 'sqlx': {
+      if (write) return { title: L === 'pgx' ? 'Batch with pgx.Batch / CopyFrom' : 'Batch with one multi-row INSERT', language: 'go', code: L === 'pgx' ? `batch := &pgx.Batch{}\nfor _, ${item} := range ${items} {\n\tbatch.Queue("INSERT INTO … VALUES ($1, $2)", ${item}.A, ${item}.B)\n}\nif err := conn.SendBatch(ctx, batch).Close(); err != nil { … }\n// large lists: conn.CopyFrom(ctx, pgx.Identifier{"…"}, cols, pgx.CopyFromSlice(…))` : `// INSERT INTO … SELECT * FROM unnest($1::bigint[], $2::text[])\n_, err := db.ExecContext(ctx, q, pq.Array(ids), pq.Array(names))`, help: `Send the rows in one round trip (pgx.Batch, CopyFrom, or INSERT … SELECT FROM unnest of arrays).` };
+      return { title: 'Batch with WHERE id = ANY($1)', language: 'go', code: `ids := make([]int64, 0, len(${items}))\nfor _, ${item} := range ${items} {\n\tids = append(ids, ${item}.ID)\n}\nrows, err := db.QueryContext(ctx, "${batchedSql(call.sql, 'dollar')}", ${L === 'pgx' ? 'ids' : 'pq.Array(ids)'})`, help: `Query once with = ANY($1) and the slice of ids, then match rows by id.` };
+    }
+    case 'gorm':
+      return write
+        ? { title: 'Batch with CreateInBatches', language: 'go', code: `db.CreateInBatches(${items}, 500)`, help: `Create all rows with db.Create(&slice) / CreateInBatches instead of one call per ${item}.` }
+        : { title: 'Batch with Where("id IN ?", ids) / Preload', language: 'go', code: `var rows []${model === 'record' ? 'Model' : model}\ndb.Where("id IN ?", ids).Find(&rows)\n// or preload the association on the parent query: db.Preload("…").Find(&parents)`, help: `Load all rows with one Where("id IN ?", ids).Find (or Preload on the parent query).` };
+    case 'jdbc':
+      return write
+        ? { title: 'Batch with addBatch / executeBatch', language: 'java', code: `try (PreparedStatement ps = conn.prepareStatement("INSERT INTO … VALUES (?, ?)")) {\n  for (var ${item} : ${items}) {\n    ps.setLong(1, ${item}.id());\n    ps.addBatch();\n  }\n  ps.executeBatch();\n}`, help: `Add the rows with addBatch() and send them with one executeBatch().` }
+        : { title: 'Batch with = ANY(?) and an SQL array', language: 'java', code: `try (PreparedStatement ps = conn.prepareStatement("${batchedSql(call.sql, 'qmark').replace(/IN \(\?\)/, '= ANY(?)')}")) {\n  ps.setArray(1, conn.createArrayOf("bigint", ids.toArray()));\n  try (ResultSet rs = ps.executeQuery()) { … }\n}`, help: `Query once with = ANY(?) and conn.createArrayOf(…) and match the rows by id.` };
+    case 'spring-jdbc':
+      return write
+        ? { title: 'Batch with jdbcTemplate.batchUpdate', language: 'java', code: `jdbcTemplate.batchUpdate("INSERT INTO … VALUES (?, ?)", ${items}, 500, (ps, ${item}) -> {\n  ps.setLong(1, ${item}.id());\n});`, help: `Use jdbcTemplate.batchUpdate for all rows.` }
+        : { title: 'Batch with IN (:ids)', language: 'java', code: `var rows = namedJdbc.query("SELECT … WHERE id IN (:ids)", Map.of("ids", ids), rowMapper);`, help: `Query once with IN (:ids) (NamedParameterJdbcTemplate expands the list) and match rows by id.` };
+    case 'spring-data':
+    case 'jpa':
+      return write
+        ? { title: 'Batch with saveAll', language: 'java', code: `repository.saveAll(${items}); // with spring.jpa.properties.hibernate.jdbc.batch_size set`, help: `Use saveAll (with hibernate.jdbc.batch_size) instead of save per ${item}.` }
+        : { title: 'Batch with findAllById / JOIN FETCH', language: 'java', code: `List<${model === 'record' ? 'Entity' : model}> rows = repository.findAllById(ids);\n// or fetch the association with the parent: @EntityGraph(attributePaths = "…") / JOIN FETCH`, help: `Load all rows with findAllById(ids) (or an @EntityGraph / JOIN FETCH on the parent query).` };
+    case 'activerecord':
+    case 'ruby-pg':
+      return write
+        ? { title: `Batch with ${model}.insert_all / upsert_all`, language: 'ruby', code: `${model === 'record' ? 'Model' : model}.insert_all(${items}.map { |${item}| { … } })`, help: `Use insert_all/upsert_all (or update_all on a relation) instead of one statement per ${item}.` }
+        : { title: 'Batch with where(id: ids) / includes', language: 'ruby', code: `by_id = ${model === 'record' ? 'Model' : model}.where(id: ${items}.map(&:id)).index_by(&:id)\n${items}.each do |${item}|\n  row = by_id[${item}.id]\nend\n# or preload the association on the parent query: .includes(:…)`, help: `Load all rows with one where(id: ids) (or includes on the parent query) and look them up by id.` };
+  }
+  return { title: 'Load all items with one query', language: 'plaintext', code: `-- one query for all keys\n${batchedSql(call.sql)}`, help: 'Query once for all keys and look rows up in memory.' };
+}
+
+/** A DataLoader: batches the per-item loads of one tick into one query (GraphQL resolvers, services). */
+export function dataLoaderRewrite(call: DbCall): Rewrite {
+  const model = call.model ?? 'record';
+  return {
+    title: 'Batch per-item loads with a DataLoader',
+    language: 'typescript',
+    code: `import DataLoader from 'dataloader';\n\n// One loader per request: all load(id) calls of a tick become one query.\nconst ${model}Loader = new DataLoader(async (ids: readonly number[]) => {\n  const { rows } = await pool.query('SELECT * FROM … WHERE id = ANY($1)', [ids]);\n  const byId = new Map(rows.map((r) => [r.id, r]));\n  return ids.map((id) => byId.get(id) ?? null);\n});\n\nconst row = await ${model}Loader.load(id);`,
+    help: 'Wrap the per-item load in a DataLoader so the loads of one tick become one query.',
+  };
+}

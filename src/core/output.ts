@@ -1,0 +1,152 @@
+/**
+ * Findings as text, JSON and SARIF 2.1.0 (pure; the CLI prints, GitHub code scanning reads SARIF).
+ * Positions: 1-based lines and columns in UTF-16 code units (SARIF's default columnKind), end
+ * column exclusive, as SARIF's region says.
+ */
+import { type Finding, lineStarts, positionAt, type Severity } from './findings';
+import type { RuleMeta } from './rules/types';
+
+export interface Located {
+  finding: Finding;
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** 1-based positions of findings, given the texts of their files. */
+export function locate(findings: readonly Finding[], textOf: (file: string) => string | undefined): Located[] {
+  const starts = new Map<string, number[]>();
+  return findings.map((f) => {
+    const file = f.file ?? '';
+    let ls = starts.get(file);
+    if (!ls) {
+      ls = lineStarts(textOf(file) ?? '');
+      starts.set(file, ls);
+    }
+    const s = positionAt(ls, f.span.start);
+    const e = positionAt(ls, Math.max(f.span.end, f.span.start));
+    return { finding: f, startLine: s.line + 1, startColumn: s.column + 1, endLine: e.line + 1, endColumn: e.column + 1 };
+  });
+}
+
+export function formatText(located: readonly Located[], summary: { files: number; sites: number; lines?: number }): string {
+  const out: string[] = [];
+  for (const l of located) {
+    const f = l.finding;
+    out.push(`${f.file ?? '?'}:${l.startLine}:${l.startColumn}: ${f.severity} ${f.ruleId}: ${f.message}`);
+    if (f.help) for (const line of f.help.split('\n')) out.push(`    ${line}`);
+  }
+  const c = { error: 0, warning: 0, info: 0, hint: 0 } as Record<Severity, number>;
+  for (const l of located) c[l.finding.severity]++;
+  const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => c[s]).map((s) => `${c[s]} ${s}${c[s] === 1 ? '' : 's'}`);
+  out.push(`${located.length ? '\n' : ''}${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.sites} SQL statement${summary.sites === 1 ? '' : 's'}: ${parts.length ? parts.join(', ') : 'no findings'}`);
+  return out.join('\n');
+}
+
+export function formatJson(located: readonly Located[], summary: Record<string, unknown>): string {
+  return JSON.stringify(
+    {
+      summary,
+      findings: located.map((l) => ({
+        ruleId: l.finding.ruleId,
+        severity: l.finding.severity,
+        file: l.finding.file,
+        line: l.startLine,
+        column: l.startColumn,
+        endLine: l.endLine,
+        endColumn: l.endColumn,
+        message: l.finding.message,
+        help: l.finding.help,
+        span: l.finding.span,
+        fixes: l.finding.fixes,
+        evidence: l.finding.evidence,
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+export interface SarifOptions {
+  toolVersion: string;
+  /** Where docs pages are served (helpUri = base + docs path); a repository URL + blob path works. */
+  docsBaseUri: string;
+  /** file:// URI of the directory paths are relative to (becomes %SRCROOT%). */
+  srcRoot?: string;
+  /** Convert a finding's file path to a relative URI (forward slashes, percent-encoded). */
+  relativeUri?: (file: string) => string;
+}
+
+/** A SARIF 2.1.0 log with one run: rule metadata in tool.driver.rules, one result per finding. */
+export function toSarif(located: readonly Located[], rules: readonly RuleMeta[], opts: SarifOptions): Record<string, unknown> {
+  const ids = [...rules.map((r) => r.id)];
+  for (const l of located) if (!ids.includes(l.finding.ruleId)) ids.push(l.finding.ruleId);
+  const meta = new Map(rules.map((r) => [r.id, r]));
+  const uri = opts.relativeUri ?? ((f: string) => encodeURI(f.replace(/\\/g, '/')));
+  const base = opts.docsBaseUri.endsWith('/') ? opts.docsBaseUri : `${opts.docsBaseUri}/`;
+  const region = (l: Pick<Located, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>) => ({ startLine: l.startLine, startColumn: l.startColumn, endLine: l.endLine, endColumn: l.endColumn });
+  const loc = (file: string) => ({ uri: uri(file), ...(opts.srcRoot ? { uriBaseId: 'SRCROOT' } : {}) });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'pg-lens',
+            version: opts.toolVersion,
+            informationUri: base,
+            rules: ids.map((id) => {
+              const m = meta.get(id);
+              return {
+                id,
+                name: id.replace(/(^|-)([a-z])/g, (_, _d, c: string) => c.toUpperCase()),
+                shortDescription: { text: m?.description ?? id },
+                helpUri: `${base}${m?.docs ?? `docs/rules/${id}.md`}`,
+                defaultConfiguration: { level: LEVEL[m?.defaultSeverity ?? 'warning'] },
+              };
+            }),
+          },
+        },
+        ...(opts.srcRoot ? { originalUriBaseIds: { SRCROOT: { uri: opts.srcRoot.endsWith('/') ? opts.srcRoot : `${opts.srcRoot}/` } } } : {}),
+        columnKind: 'utf16CodeUnits',
+        results: located.map((l) => {
+          const f = l.finding;
+          const file = f.file ?? '';
+          const fixes = f.fixes.filter((x) => x.edits.length).map((x) => ({
+            description: { text: x.title },
+            artifactChanges: [
+              {
+                artifactLocation: loc(file),
+                replacements: x.edits.map((e) => ({ deletedRegion: { charOffset: e.span.start, charLength: e.span.end - e.span.start }, insertedContent: { text: e.newText } })),
+              },
+            ],
+          }));
+          return {
+            ruleId: f.ruleId,
+            ruleIndex: ids.indexOf(f.ruleId),
+            level: LEVEL[f.severity],
+            message: { text: f.help ? `${f.message}\n${f.help}` : f.message },
+            locations: [{ physicalLocation: { artifactLocation: loc(file), region: region(l) } }],
+            partialFingerprints: { primaryLocationLineHash: fingerprint(`${f.ruleId}:${file}:${f.message}`) },
+            ...(fixes.length ? { fixes } : {}),
+            ...(f.evidence ? { properties: { evidence: f.evidence } } : {}),
+          };
+        }),
+      },
+    ],
+  };
+}
+
+/** A short stable hash (FNV-1a, 32 bit, hex) so code scanning can follow a result across commits. */
+export function fingerprint(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}

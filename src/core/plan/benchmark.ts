@@ -1,0 +1,38 @@
+/** Latency statistics of a benchmark run, and the comparison of two runs. Pure. */
+import type { BenchmarkRunSummary } from '../../shared/planProtocol';
+
+/** Nearest-rank percentile of sorted values (p in 0..100). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+export function summarizeLatencies(latenciesMs: readonly number[]): Pick<BenchmarkRunSummary, 'p50' | 'p95' | 'p99' | 'mean' | 'min' | 'max'> {
+  const s = [...latenciesMs].sort((a, b) => a - b);
+  const mean = s.length ? s.reduce((a, b) => a + b, 0) / s.length : NaN;
+  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), mean, min: s[0] ?? NaN, max: s[s.length - 1] ?? NaN };
+}
+
+export interface BenchmarkComparison {
+  /** after / before: below 1 is faster. */
+  p50Ratio: number;
+  p95Ratio: number;
+  p99Ratio: number;
+  throughputRatio: number;
+  /** One line, e.g. "p50 3.1 ms → 0.4 ms (7.8× faster)". */
+  summary: string;
+}
+
+export function compareBenchmarks(before: BenchmarkRunSummary, after: BenchmarkRunSummary): BenchmarkComparison {
+  const r = (a: number, b: number) => (a > 0 ? b / a : NaN);
+  const p50Ratio = r(before.p50, after.p50);
+  const speed = p50Ratio < 1 ? `${(1 / p50Ratio).toFixed(1)}× faster` : p50Ratio > 1 ? `${p50Ratio.toFixed(1)}× slower` : 'no change';
+  return {
+    p50Ratio,
+    p95Ratio: r(before.p95, after.p95),
+    p99Ratio: r(before.p99, after.p99),
+    throughputRatio: r(before.throughputPerSec, after.throughputPerSec),
+    summary: `p50 ${before.p50.toFixed(2)} ms → ${after.p50.toFixed(2)} ms (${speed}); p95 ${before.p95.toFixed(2)} ms → ${after.p95.toFixed(2)} ms`,
+  };
+}

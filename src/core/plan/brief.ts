@@ -1,0 +1,117 @@
+/**
+ * The plan in brief: what the hover and the CLI's text output show. A structured summary first
+ * (testable), then Markdown / plain-text renderings of it. Database strings are escaped for
+ * Markdown so a relation named `<img …>` or `*x*` shows literally.
+ */
+import { K } from './keys';
+import { fmtCost, fmtCount, fmtMs, fmtPct } from './format';
+import type { Grade, Plan } from './model';
+import { nodeLabel } from './warnings';
+
+export interface PlanBrief {
+  root: string;
+  totalCost: number;
+  estRows: number;
+  analyzed: boolean;
+  executionMs?: number;
+  planningMs?: number;
+  /** Costliest nodes (own cost, or own time when analysed), at most `top`. */
+  costliest: { id: number; label: string; share: number; cost: number; ms?: number }[];
+  warnings: { id: number; label: string; grade: Grade; message: string }[];
+  tips: string[];
+}
+
+export function briefPlan(plan: Plan, top = 3): PlanBrief {
+  const root = plan.nodes[0];
+  const ranked = [...plan.nodes]
+    .sort((a, b) => (plan.analyzed ? (b.metrics.exclusiveMs ?? 0) - (a.metrics.exclusiveMs ?? 0) : b.metrics.exclusiveCost - a.metrics.exclusiveCost))
+    .slice(0, top)
+    .filter((n) => (plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare) > 0.005 || n === root);
+  const warnings: PlanBrief['warnings'] = [];
+  for (const n of plan.nodes) {
+    for (const w of n.warnings) {
+      if (w.kind === 'time-share') continue;
+      warnings.push({ id: n.id, label: nodeLabel(n), grade: w.grade, message: w.message });
+    }
+  }
+  warnings.sort((a, b) => b.grade - a.grade);
+  return {
+    root: nodeLabel(root),
+    totalCost: plan.totalCost,
+    estRows: plan.estRows,
+    analyzed: plan.analyzed,
+    executionMs: plan.executionMs,
+    planningMs: plan.planningMs,
+    costliest: ranked.map((n) => ({
+      id: n.id,
+      label: nodeLabel(n),
+      share: plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare,
+      cost: n.metrics.exclusiveCost,
+      ms: n.metrics.exclusiveMs,
+    })),
+    warnings,
+    tips: plan.tips.slice(0, 3).map((t) => t.text),
+  };
+}
+
+/** Escape text for VS Code Markdown (also neutralises HTML, which the hover does not render anyway). */
+export function mdEscape(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+}
+
+const GRADE_ICON: Record<Grade, string> = { 1: '$(info)', 2: '$(warning)', 3: '$(error)' };
+
+export interface BriefLinks {
+  openPlan?: string;
+  explainAnalyze?: string;
+  suggestIndexes?: string;
+}
+
+/** Markdown for the hover. Links are command URIs built by the caller. */
+export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings = 4): string {
+  const lines: string[] = [];
+  const head = b.analyzed
+    ? `**${mdEscape(b.root)}** · ${fmtMs(b.executionMs)} · cost ${fmtCost(b.totalCost)} · ${fmtCount(b.estRows)} rows est.`
+    : `**${mdEscape(b.root)}** · cost ${fmtCost(b.totalCost)} · ${fmtCount(b.estRows)} rows est.`;
+  lines.push(head, '');
+  if (b.costliest.length) {
+    for (const c of b.costliest) {
+      lines.push(`- ${mdEscape(c.label)} — ${fmtPct(c.share)}${c.ms !== undefined ? ` (${fmtMs(c.ms)})` : ` (cost ${fmtCost(c.cost)})`}`);
+    }
+    lines.push('');
+  }
+  for (const w of b.warnings.slice(0, maxWarnings)) lines.push(`${GRADE_ICON[w.grade]} ${mdEscape(w.label)}: ${mdEscape(w.message)}  `);
+  if (b.warnings.length > maxWarnings) lines.push(`… and ${b.warnings.length - maxWarnings} more  `);
+  const l: string[] = [];
+  if (links.openPlan) l.push(`[Open plan](${links.openPlan})`);
+  if (links.explainAnalyze) l.push(`[Explain Analyze](${links.explainAnalyze})`);
+  if (links.suggestIndexes) l.push(`[Suggest indexes](${links.suggestIndexes})`);
+  if (l.length) lines.push('', l.join(' · '));
+  return lines.join('\n');
+}
+
+/** Plain text for the CLI: the tree with per-node figures, then warnings and tips. */
+export function planText(plan: Plan): string {
+  const out: string[] = [];
+  for (const n of plan.nodes) {
+    const m = n.metrics;
+    const indent = '  '.repeat(Math.min(n.depth, 40));
+    const rel = n.raw[K.SubplanName] ? `[${String(n.raw[K.SubplanName])}] ` : '';
+    const figures = plan.analyzed
+      ? `${fmtMs(m.exclusiveMs)} self, ${fmtPct(m.timeShare)} · rows ${fmtCount(m.actualRows)}/${fmtCount(m.estRows)} est × ${m.loops}`
+      : `cost ${fmtCost(m.exclusiveCost)} self, ${fmtPct(m.costShare)} · ${fmtCount(m.estRows)} rows est.`;
+    out.push(`${indent}${m.onHotPath ? '▶ ' : '- '}${rel}${nodeLabel(n)}  (${figures})`);
+    for (const w of n.warnings) out.push(`${indent}    ${'!'.repeat(w.grade)} ${w.message}`);
+  }
+  out.push('');
+  if (plan.planningMs !== undefined) out.push(`Planning: ${fmtMs(plan.planningMs)}`);
+  if (plan.executionMs !== undefined) out.push(`Execution: ${fmtMs(plan.executionMs)}`);
+  out.push(`Total cost: ${fmtCost(plan.totalCost)}, estimated rows: ${fmtCount(plan.estRows)}`);
+  for (const t of plan.triggers) out.push(`Trigger ${t.name}${t.relation ? ` on ${t.relation}` : ''}: ${fmtMs(t.timeMs)}, ${t.calls} calls`);
+  if (plan.jit) out.push(`JIT: ${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`);
+  if (plan.tips.length) {
+    out.push('', 'Tips (by what they could save):');
+    plan.tips.slice(0, 10).forEach((t, i) => out.push(`  ${i + 1}. ${t.text} (~${t.unit === 'ms' ? fmtMs(t.saving) : `cost ${fmtCost(t.saving)}`})`));
+  }
+  return out.join('\n');
+}

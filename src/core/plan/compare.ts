@@ -1,0 +1,128 @@
+/**
+ * Compare two plans node by node (before/after an index, a rewrite, a setting). Nodes are matched
+ * first by identity (node type, relation, alias, index, CTE, subplan name, occurrence), then
+ * remaining scans of the same relation and alias are paired (a Seq Scan that became an Index Scan),
+ * then remaining nodes of the same type in order. Linear in the number of nodes.
+ */
+import { K } from './keys';
+import type { Plan, PlanNode } from './model';
+import { nodeLabel } from './warnings';
+
+export interface NodeDiff {
+  before?: number;
+  after?: number;
+  label: string;
+  /** 'same' | 'changed' (matched but different operator) | 'removed' | 'added' */
+  status: 'same' | 'changed' | 'removed' | 'added';
+  /** after − before, when both sides have it. */
+  dExclusiveMs?: number;
+  dInclusiveMs?: number;
+  dExclusiveCost: number;
+  dRows?: number;
+  dSharedBlocks?: number;
+  /** after / before of the inclusive time (or cost) — < 1 is faster. */
+  ratio?: number;
+}
+
+export interface PlanComparison {
+  analyzed: boolean;
+  before: { totalCost: number; executionMs?: number; planningMs?: number; sharedBlocks?: number };
+  after: { totalCost: number; executionMs?: number; planningMs?: number; sharedBlocks?: number };
+  /** after / before (execution time when both analysed, else total cost). */
+  ratio: number;
+  nodes: NodeDiff[];
+  /** The largest per-node changes (by absolute exclusive time, else cost), at most 10. */
+  biggest: NodeDiff[];
+}
+
+function identity(n: PlanNode): string {
+  const r = n.raw;
+  return [r[K.NodeType], r[K.Schema] ?? '', r[K.RelationName] ?? '', r[K.Alias] ?? '', r[K.IndexName] ?? '', r[K.CteName] ?? '', r[K.SubplanName] ?? '', r[K.JoinType] ?? '', r[K.Strategy] ?? ''].join('\u0001');
+}
+function relationKey(n: PlanNode): string | undefined {
+  const r = n.raw;
+  return r[K.RelationName] ? `${r[K.Schema] ?? ''}.${r[K.RelationName]}.${r[K.Alias] ?? ''}` : undefined;
+}
+
+function sharedBlocks(p: PlanNode | undefined): number | undefined {
+  const b = p?.metrics.buffers;
+  return b ? b.sharedHit + b.sharedRead : undefined;
+}
+
+export function comparePlans(a: Plan, b: Plan): PlanComparison {
+  const analyzed = a.analyzed && b.analyzed;
+  const pairs = new Map<number, number>(); // a id → b id
+  const usedB = new Set<number>();
+  const match = (keyOf: (n: PlanNode) => string | undefined) => {
+    const buckets = new Map<string, number[]>();
+    for (const n of b.nodes) {
+      if (usedB.has(n.id)) continue;
+      const k = keyOf(n);
+      if (k === undefined) continue;
+      let list = buckets.get(k);
+      if (!list) buckets.set(k, (list = []));
+      list.push(n.id);
+    }
+    for (const n of a.nodes) {
+      if (pairs.has(n.id)) continue;
+      const k = keyOf(n);
+      if (k === undefined) continue;
+      const list = buckets.get(k);
+      const id = list?.shift();
+      if (id !== undefined) {
+        pairs.set(n.id, id);
+        usedB.add(id);
+      }
+    }
+  };
+  match(identity);
+  match(relationKey);
+  match((n) => String(n.raw[K.NodeType]));
+
+  const nodes: NodeDiff[] = [];
+  for (const n of a.nodes) {
+    const bid = pairs.get(n.id);
+    if (bid === undefined) {
+      nodes.push({ before: n.id, label: nodeLabel(n), status: 'removed', dExclusiveCost: -n.metrics.exclusiveCost, dExclusiveMs: n.metrics.exclusiveMs !== undefined ? -n.metrics.exclusiveMs : undefined });
+      continue;
+    }
+    const m = b.nodes[bid];
+    const before = n.metrics;
+    const after = m.metrics;
+    const lb = nodeLabel(n);
+    const la = nodeLabel(m);
+    const both = (x?: number, y?: number) => (x !== undefined && y !== undefined ? y - x : undefined);
+    const sb = sharedBlocks(n);
+    const sa = sharedBlocks(m);
+    const base = analyzed ? before.inclusiveMs : before.inclusiveCost;
+    const now = analyzed ? after.inclusiveMs : after.inclusiveCost;
+    nodes.push({
+      before: n.id,
+      after: bid,
+      label: lb === la ? lb : `${lb} → ${la}`,
+      status: identity(n) === identity(m) ? 'same' : 'changed',
+      dExclusiveMs: both(before.exclusiveMs, after.exclusiveMs),
+      dInclusiveMs: both(before.inclusiveMs, after.inclusiveMs),
+      dExclusiveCost: after.exclusiveCost - before.exclusiveCost,
+      dRows: both(before.actualRowsTotal ?? before.estRows, after.actualRowsTotal ?? after.estRows),
+      dSharedBlocks: both(sb, sa),
+      ratio: base !== undefined && now !== undefined && base > 0 ? now / base : undefined,
+    });
+  }
+  for (const m of b.nodes) {
+    if (usedB.has(m.id)) continue;
+    nodes.push({ after: m.id, label: nodeLabel(m), status: 'added', dExclusiveCost: m.metrics.exclusiveCost, dExclusiveMs: m.metrics.exclusiveMs });
+  }
+  const weight = (d: NodeDiff) => Math.abs(analyzed ? (d.dExclusiveMs ?? 0) : d.dExclusiveCost);
+  const biggest = [...nodes].filter((d) => weight(d) > 0).sort((x, y) => weight(y) - weight(x)).slice(0, 10);
+  const ta = analyzed ? (a.executionMs ?? 0) : a.totalCost;
+  const tb = analyzed ? (b.executionMs ?? 0) : b.totalCost;
+  return {
+    analyzed,
+    before: { totalCost: a.totalCost, executionMs: a.executionMs, planningMs: a.planningMs, sharedBlocks: sharedBlocks(a.nodes[0]) },
+    after: { totalCost: b.totalCost, executionMs: b.executionMs, planningMs: b.planningMs, sharedBlocks: sharedBlocks(b.nodes[0]) },
+    ratio: ta > 0 ? tb / ta : 1,
+    nodes,
+    biggest,
+  };
+}

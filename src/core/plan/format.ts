@@ -1,0 +1,50 @@
+/** Number formatting shared by the hover, the CLI and the plan viewer. Pure. */
+
+export function fmtMs(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms >= 60000) return `${(ms / 60000).toFixed(1)} min`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(3)} ms`;
+}
+
+export function fmtCount(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return '–';
+  const a = Math.abs(n);
+  if (a >= 1e9) return `${(n / 1e9).toFixed(1)}G`;
+  if (a >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (a >= 1e4) return `${(n / 1e3).toFixed(0)}k`;
+  if (Number.isInteger(n)) return String(n);
+  return n.toFixed(2);
+}
+
+export function fmtCost(c: number | undefined): string {
+  if (c === undefined || !Number.isFinite(c)) return '–';
+  if (c >= 1e4) return fmtCount(c);
+  return c.toFixed(2);
+}
+
+export function fmtPct(share: number | undefined): string {
+  if (share === undefined || !Number.isFinite(share)) return '–';
+  const p = share * 100;
+  return p >= 10 ? `${p.toFixed(0)}%` : `${p.toFixed(1)}%`;
+}
+
+export function fmtFactor(f: number | undefined): string {
+  if (f === undefined || !Number.isFinite(f)) return '–';
+  return f >= 100 ? `${fmtCount(Math.round(f))}×` : `${f.toFixed(1)}×`;
+}
+
+/** PostgreSQL blocks are 8 kB by default (block_size); this is what EXPLAIN's counts mean. */
+export function fmtBlocks(blocks: number | undefined, blockSize = 8192): string {
+  if (blocks === undefined) return '–';
+  return `${fmtCount(blocks)} (${fmtBytes(blocks * blockSize)})`;
+}
+
+export function fmtBytes(b: number): string {
+  if (b >= 1 << 30) return `${(b / (1 << 30)).toFixed(1)} GB`;
+  if (b >= 1 << 20) return `${(b / (1 << 20)).toFixed(1)} MB`;
+  if (b >= 1 << 10) return `${(b / (1 << 10)).toFixed(0)} kB`;
+  return `${b} B`;
+}

@@ -1,0 +1,168 @@
+/**
+ * The Plan model: PostgreSQL's own EXPLAIN output (raw, untouched, keys of K) plus our derived
+ * figures, kept apart in `metrics`, `warnings` and the plan-level summary. Nodes are stored flat in
+ * pre-order (`plan.nodes[id]`), linked by ids, so 10,000-node plans need no recursion.
+ */
+import type { RawNode } from './keys';
+
+export type Grade = 1 | 2 | 3;
+
+export type WarningKind =
+  | 'time-share'
+  | 'misestimate'
+  | 'filter-removes'
+  | 'heap-fetches'
+  | 'hash-batches'
+  | 'workers-launched'
+  | 'lossy-bitmap'
+  | 'sort-disk'
+  | 'hashagg-disk'
+  | 'seq-scan-selective'
+  | 'nested-loop-many'
+  | 'recheck-removes'
+  | 'memoize-evictions';
+
+export interface NodeWarning {
+  kind: WarningKind;
+  /** 1 = worth a look, 2 = a problem, 3 = the problem. */
+  grade: Grade;
+  /** One line: what was seen, with the figure. */
+  message: string;
+}
+
+export interface Tip {
+  nodeId: number;
+  kind: WarningKind;
+  /** What to do, in one or two sentences, naming the node. */
+  text: string;
+  /** What it could save: ms when the plan was analysed, else cost units. */
+  saving: number;
+  unit: 'ms' | 'cost';
+  grade: Grade;
+}
+
+export interface Buffers {
+  sharedHit: number;
+  sharedRead: number;
+  sharedDirtied: number;
+  sharedWritten: number;
+  localHit: number;
+  localRead: number;
+  localDirtied: number;
+  localWritten: number;
+  tempRead: number;
+  tempWritten: number;
+}
+
+export interface IoTimes {
+  readMs: number;
+  writeMs: number;
+}
+
+export interface NodeMetrics {
+  /** e.g. "Seq Scan", "Hash Left Join", "Parallel Index Only Scan", "HashAggregate". */
+  title: string;
+  /** e.g. "on public.orders o", "using orders_pkey on orders". */
+  detail: string;
+  relation?: string;
+  alias?: string;
+  index?: string;
+  /** Inside a parallel section (below Gather / Gather Merge). */
+  parallel: boolean;
+  /** Processes sharing this node's work (launched workers + leader) when parallel, else 1. */
+  processes: number;
+  loops: number;
+  /** Planner's estimate of how many times this node runs (product of nested-loop outer estimates). */
+  estLoops: number;
+  /** Plan Rows (per loop). */
+  estRows: number;
+  /** Actual Rows (per loop), when analysed. */
+  actualRows?: number;
+  /** Actual Rows × loops. */
+  actualRowsTotal?: number;
+  /** max(est, actual) / max(min(est, actual), 1); ≥ 1. */
+  misestimate?: number;
+  misestimateDirection?: 'under' | 'over';
+  /** Wall-clock ms including children, corrected for loops and parallel workers. */
+  inclusiveMs?: number;
+  /** Wall-clock ms of this node alone. */
+  exclusiveMs?: number;
+  /** exclusiveMs / execution time (0..1). */
+  timeShare?: number;
+  /** Estimated cost including children, counted once per planned execution, scaled to fit the parent's (see analyze.ts). */
+  inclusiveCost: number;
+  /** Estimated cost of this node alone; the exclusive costs of all nodes add up to the root's total cost. */
+  exclusiveCost: number;
+  /** exclusiveCost / root total cost (0..1). */
+  costShare: number;
+  neverExecuted: boolean;
+  /** Rows removed by Filter (and Join Filter) in total (× loops). */
+  rowsRemoved?: number;
+  /** rowsRemoved / (rowsRemoved + actualRowsTotal). */
+  removedShare?: number;
+  /** Buffers as reported (this node and its children). */
+  buffers?: Buffers;
+  /** Buffers of this node alone. */
+  exclusiveBuffers?: Buffers;
+  io?: IoTimes;
+  exclusiveIo?: IoTimes;
+  onHotPath: boolean;
+}
+
+export interface PlanNode {
+  id: number;
+  parent: number;
+  children: number[];
+  depth: number;
+  /** PostgreSQL's node object (its Plans array included: do not walk it, use children). */
+  raw: RawNode;
+  metrics: NodeMetrics;
+  warnings: NodeWarning[];
+}
+
+export interface TriggerTime {
+  name: string;
+  relation?: string;
+  timeMs: number;
+  calls: number;
+}
+
+export interface JitSummary {
+  functions: number;
+  totalMs: number;
+  timing: Record<string, number>;
+  options: Record<string, boolean>;
+}
+
+export interface Plan {
+  nodes: PlanNode[];
+  /** Whether actual times/rows are present (EXPLAIN ANALYZE). */
+  analyzed: boolean;
+  planningMs?: number;
+  executionMs?: number;
+  /** Total cost of the root node. */
+  totalCost: number;
+  /** Root's estimated rows. */
+  estRows: number;
+  triggers: TriggerTime[];
+  jit?: JitSummary;
+  settings: Record<string, string>;
+  queryId?: string;
+  queryText?: string;
+  /** Buffers used by planning (PG 13+ with BUFFERS). */
+  planningBuffers?: Buffers;
+  /** Ids of the hot path, root first. */
+  hotPath: number[];
+  tips: Tip[];
+  /** The object PostgreSQL returned (one element of the EXPLAIN array). */
+  source: Record<string, unknown>;
+}
+
+export interface AnalyzeOptions {
+  /** Rows of each relation ("schema.name" or "name") from pg_class.reltuples; used for warnings without ANALYZE. */
+  relationRows?: ReadonlyMap<string, number>;
+}
+
+export function emptyBuffers(): Buffers {
+  return { sharedHit: 0, sharedRead: 0, sharedDirtied: 0, sharedWritten: 0, localHit: 0, localRead: 0, localDirtied: 0, localWritten: 0, tempRead: 0, tempWritten: 0 };
+}

@@ -1,0 +1,246 @@
+/**
+ * Graded per-node warnings and tips ranked by what they could save. Thresholds (see docs/plans.md):
+ *  time share >10/40/90%, misestimate >10/100/1000×, rows removed by filter >50/90% (at least
+ *  100 rows), heap fetches, hash batches >1, workers planned ≠ launched, lossy bitmaps, sort or
+ *  aggregate on disk, Seq Scan of a large table (≥10,000 rows) keeping ≤10% of it, Nested Loop over
+ *  ≥1,000 outer rows.
+ *
+ * Savings are estimates of the time (or, without ANALYZE, the cost) a fix could remove: the share
+ * of the node's own time the problem explains. They rank tips; they are not promises.
+ */
+import { K, Rel } from './keys';
+import { fmtCount, fmtFactor, fmtPct, fmtMs } from './format';
+import type { AnalyzeOptions, Grade, NodeWarning, Plan, PlanNode, Tip, WarningKind } from './model';
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export const THRESHOLDS = {
+  timeShare: [0.1, 0.4, 0.9],
+  misestimate: [10, 100, 1000],
+  removedShare: [0.5, 0.9],
+  removedMinRows: 100,
+  largeTableRows: 10_000,
+  hugeTableRows: 1_000_000,
+  selectiveShare: 0.1,
+  nestedLoopOuterRows: [1_000, 100_000],
+} as const;
+
+/** "Seq Scan on public.orders o", "Index Scan using orders_pkey on orders". */
+export function nodeLabel(n: PlanNode): string {
+  return n.metrics.detail ? `${n.metrics.title} ${n.metrics.detail}` : n.metrics.title;
+}
+
+function grade3(v: number, t: readonly number[]): Grade | 0 {
+  return v > t[2] ? 3 : v > t[1] ? 2 : v > t[0] ? 1 : 0;
+}
+
+/** Rows of the scanned table: from ANALYZE figures, else from pg_class.reltuples when given. */
+function tableRows(n: PlanNode, options: AnalyzeOptions): number | undefined {
+  const m = n.metrics;
+  if (m.actualRowsTotal !== undefined && m.rowsRemoved !== undefined) return m.actualRowsTotal + m.rowsRemoved;
+  if (!m.relation || !options.relationRows) return undefined;
+  const rel = n.raw[K.RelationName] as string;
+  return options.relationRows.get(m.relation) ?? options.relationRows.get(rel);
+}
+
+/** Facts about each node's ancestors, computed once in pre-order (keeps deep plans linear). */
+export interface Ancestry {
+  /** 1 when a Limit is above the node. */
+  underLimit: Uint8Array;
+  /** Id of the nearest Gather / Gather Merge above the node, or -1. */
+  gather: Int32Array;
+}
+
+export function ancestry(plan: Plan): Ancestry {
+  const n = plan.nodes.length;
+  const underLimit = new Uint8Array(n);
+  const gather = new Int32Array(n).fill(-1);
+  for (const node of plan.nodes) {
+    if (node.parent < 0) continue;
+    const p = plan.nodes[node.parent];
+    const t = p.raw[K.NodeType];
+    underLimit[node.id] = t === 'Limit' ? 1 : underLimit[p.id];
+    gather[node.id] = t === 'Gather' || t === 'Gather Merge' ? p.id : gather[p.id];
+  }
+  return { underLimit, gather };
+}
+
+export function gradeNode(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancestry): NodeWarning[] {
+  const out: NodeWarning[] = [];
+  const m = n.metrics;
+  const r = n.raw;
+  const type = r[K.NodeType];
+  // message is a thunk: most nodes get no warning, and formatting is the costly part.
+  const add = (kind: WarningKind, grade: Grade | 0, message: () => string) => {
+    if (grade) out.push({ kind, grade, message: message() });
+  };
+
+  if (m.timeShare !== undefined) add('time-share', grade3(m.timeShare, THRESHOLDS.timeShare), () => `${fmtPct(m.timeShare)} of the execution time is spent here (${fmtMs(m.exclusiveMs)}).`);
+
+  // Below a Limit, fewer rows than planned is the Limit's doing, not a misestimate.
+  if (m.misestimate !== undefined && !(m.misestimateDirection === 'over' && anc.underLimit[n.id])) {
+    const g = m.misestimate >= THRESHOLDS.misestimate[2] ? 3 : m.misestimate >= THRESHOLDS.misestimate[1] ? 2 : m.misestimate >= THRESHOLDS.misestimate[0] ? 1 : 0;
+    add('misestimate', g, () => `Rows ${m.misestimateDirection === 'under' ? 'under' : 'over'}estimated ${fmtFactor(m.misestimate)}: planned ${fmtCount(m.estRows)}, got ${fmtCount(m.actualRows)} per loop.`);
+  }
+
+  // Seq Scan of a large table that keeps few of its rows.
+  let selectiveSeqScan = false;
+  if (type === 'Seq Scan' && r[K.Filter] !== undefined) {
+    const total = tableRows(n, options);
+    const kept = m.actualRowsTotal ?? m.estRows * m.processes;
+    if (total !== undefined && total >= THRESHOLDS.largeTableRows && kept / Math.max(total, 1) <= THRESHOLDS.selectiveShare) {
+      selectiveSeqScan = true;
+      const g: Grade = total >= THRESHOLDS.hugeTableRows || (m.timeShare ?? m.costShare) > 0.4 ? 3 : 2;
+      add('seq-scan-selective', g, () => `Sequential scan of ${fmtCount(total)} rows keeps ${fmtCount(kept)} (${fmtPct(kept / total)}) with Filter: ${String(r[K.Filter])}.`);
+    }
+  }
+
+  if (!selectiveSeqScan && m.rowsRemoved !== undefined && m.removedShare !== undefined && m.rowsRemoved >= THRESHOLDS.removedMinRows) {
+    const g = m.removedShare > THRESHOLDS.removedShare[1] ? 2 : m.removedShare > THRESHOLDS.removedShare[0] ? 1 : 0;
+    add('filter-removes', g, () => `${fmtPct(m.removedShare)} of the rows read are removed by the filter (${fmtCount(m.rowsRemoved)} rows).`);
+  }
+
+  const recheck = num(r[K.RowsRemovedByIndexRecheck]);
+  if (recheck !== undefined && recheck * m.loops >= 1000) add('recheck-removes', 1, () => `${fmtCount(recheck * m.loops)} rows removed by index recheck.`);
+
+  const heapFetches = num(r[K.HeapFetches]);
+  if (type === 'Index Only Scan' && heapFetches && heapFetches > 0) {
+    const share = m.actualRowsTotal ? heapFetches / Math.max(m.actualRowsTotal, 1) : 1;
+    add('heap-fetches', share > 0.5 ? 2 : heapFetches >= 100 ? 1 : 0, () => `Index Only Scan fetched ${fmtCount(heapFetches)} rows from the table (${fmtPct(Math.min(1, share))} of its rows): the visibility map is out of date.`);
+  }
+
+  const batches = num(r[K.HashBatches]);
+  if (batches !== undefined && batches > 1) add('hash-batches', 2, () => `Hash split into ${batches} batches (spilled to disk; peak memory ${fmtCount(num(r[K.PeakMemoryUsage]))} kB).`);
+
+  const aggBatches = num(r[K.HashAggBatches]);
+  const aggDisk = num(r[K.DiskUsage]);
+  if ((aggBatches !== undefined && aggBatches > 1) || (aggDisk !== undefined && aggDisk > 0)) add('hashagg-disk', 2, () => `Hash aggregate spilled to disk (${aggBatches ?? '?'} batches, ${fmtCount(aggDisk ?? 0)} kB on disk).`);
+
+  const planned = num(r[K.WorkersPlanned]);
+  const launched = num(r[K.WorkersLaunched]);
+  if (planned !== undefined && launched !== undefined && planned !== launched) add('workers-launched', launched === 0 ? 2 : 1, () => `${planned} parallel workers planned, ${launched} launched.`);
+
+  const lossy = num(r[K.LossyHeapBlocks]);
+  if (lossy && lossy > 0) add('lossy-bitmap', 2, () => `Bitmap went lossy on ${fmtCount(lossy)} heap blocks (every row in them rechecked).`);
+
+  const sortMethod = r[K.SortMethod];
+  if (r[K.SortSpaceType] === 'Disk' || (typeof sortMethod === 'string' && /external/.test(sortMethod))) {
+    add('sort-disk', 2, () => `Sort spilled to disk (${String(sortMethod ?? 'external')}, ${fmtCount(num(r[K.SortSpaceUsed]))} kB).`);
+  }
+
+  if (type === 'Nested Loop') {
+    const outer = n.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Outer);
+    if (outer) {
+      const rows = outer.metrics.actualRowsTotal ?? outer.metrics.estRows * outer.metrics.estLoops;
+      const t = THRESHOLDS.nestedLoopOuterRows;
+      add('nested-loop-many', rows >= t[1] ? 2 : rows >= t[0] ? 1 : 0, () => `Nested Loop runs its inner side ${fmtCount(rows)} times (once per outer row).`);
+    }
+  }
+
+  const evictions = num(r[K.CacheEvictions]);
+  if (evictions && evictions > 0) add('memoize-evictions', 1, () => `Memoize evicted ${fmtCount(evictions)} cache entries (cache too small).`);
+
+  return out.sort((a, b) => b.grade - a.grade);
+}
+
+function gatherInclusive(plan: Plan, n: PlanNode, anc: Ancestry): number {
+  const g = anc.gather[n.id];
+  const target = g >= 0 ? plan.nodes[g] : n;
+  return plan.analyzed ? (target.metrics.inclusiveMs ?? 0) : target.metrics.inclusiveCost;
+}
+
+/** One tip per actionable warning, ranked by what it could save. */
+export function rankTips(plan: Plan, anc: Ancestry): Tip[] {
+  const tips: Tip[] = [];
+  const unit = plan.analyzed ? 'ms' : 'cost';
+  for (const n of plan.nodes) {
+    const m = n.metrics;
+    const own = plan.analyzed ? (m.exclusiveMs ?? 0) : m.exclusiveCost;
+    const incl = plan.analyzed ? (m.inclusiveMs ?? 0) : m.inclusiveCost;
+    const parent = n.parent >= 0 ? plan.nodes[n.parent] : undefined;
+    const parentOwn = parent ? (plan.analyzed ? (parent.metrics.exclusiveMs ?? 0) : parent.metrics.exclusiveCost) : 0;
+    const label = nodeLabel(n);
+    const rel = m.relation ?? 'the table';
+    for (const w of n.warnings) {
+      let text: string | undefined;
+      let saving = 0;
+      switch (w.kind) {
+        case 'time-share':
+          continue;
+        case 'seq-scan-selective': {
+          const total = (m.actualRowsTotal ?? 0) + (m.rowsRemoved ?? 0);
+          const share = m.removedShare ?? (total ? 1 - (m.actualRowsTotal ?? 0) / total : 0.9);
+          text = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')}). An index on the filtered columns lets PostgreSQL read only those: see "Suggest indexes".`;
+          // An index replaces the scan and, for a parallel scan, the Gather above it.
+          saving = Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
+          break;
+        }
+        case 'filter-removes':
+          text = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0))} rows it reads (Filter: ${String(n.raw[K.Filter] ?? n.raw[K.JoinFilter] ?? '…')}): an index (or a partial index) covering the filter avoids reading them; see "Suggest indexes".`;
+          saving = own * (m.removedShare ?? 0);
+          break;
+        case 'misestimate':
+          // The root cause is the lowest node: a parent that only inherits the error gets no tip.
+          if (n.children.some((c) => plan.nodes[c].warnings.some((x) => x.kind === 'misestimate') && plan.nodes[c].metrics.misestimateDirection === m.misestimateDirection)) continue;
+          text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so the plan above it was chosen on wrong numbers. Run ANALYZE${m.relation ? ` ${m.relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`;
+          saving = (parentOwn + own) * 0.3;
+          break;
+        case 'sort-disk':
+          text = `${label} sorts on disk (${fmtCount(num(n.raw[K.SortSpaceUsed]))} kB): raise work_mem for this query (e.g. SET LOCAL work_mem = '${suggestMem(num(n.raw[K.SortSpaceUsed]))}') or give it the order from an index on the Sort Key.`;
+          saving = own * 0.5;
+          break;
+        case 'hash-batches':
+          text = `${label} builds its hash table in ${String(n.raw[K.HashBatches])} batches on disk: raise work_mem (or hash_mem_multiplier) so it fits in memory, or reduce the rows hashed.`;
+          saving = (own + parentOwn) * 0.4;
+          break;
+        case 'hashagg-disk':
+          text = `${label} spills its groups to disk: raise work_mem (or hash_mem_multiplier) for this query.`;
+          saving = own * 0.4;
+          break;
+        case 'lossy-bitmap': {
+          const lossy = num(n.raw[K.LossyHeapBlocks]) ?? 0;
+          const exact = num(n.raw[K.ExactHeapBlocks]) ?? 0;
+          text = `${label} rechecks every row of ${fmtCount(lossy)} lossy blocks: raise work_mem so the bitmap stays exact.`;
+          saving = own * (lossy / Math.max(lossy + exact, 1)) * 0.5;
+          break;
+        }
+        case 'heap-fetches': {
+          const f = num(n.raw[K.HeapFetches]) ?? 0;
+          text = `${label} visits the table for ${fmtCount(f)} rows: VACUUM ${rel} so its visibility map lets the index-only scan skip the table.`;
+          saving = own * Math.min(1, f / Math.max(m.actualRowsTotal ?? f, 1)) * 0.5;
+          break;
+        }
+        case 'workers-launched': {
+          const p = num(n.raw[K.WorkersPlanned]) ?? 0;
+          const l = num(n.raw[K.WorkersLaunched]) ?? 0;
+          text = `${label} planned ${p} workers but got ${l}: the server ran out of parallel workers (max_parallel_workers / max_worker_processes); the query ran slower than planned.`;
+          saving = incl * (1 - (l + 1) / (p + 1));
+          break;
+        }
+        case 'nested-loop-many': {
+          const inner = n.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Inner);
+          const innerTime = inner ? (plan.analyzed ? (inner.metrics.inclusiveMs ?? 0) : inner.metrics.inclusiveCost) : 0;
+          text = `${label} repeats ${inner ? nodeLabel(inner) : 'its inner side'} once per outer row: with an index on the join column of the inner table each repetition is cheap; with better row estimates the planner may pick a Hash Join.`;
+          saving = innerTime * 0.5;
+          break;
+        }
+        case 'recheck-removes':
+          text = `${label} rechecks rows its index could not filter exactly: a more selective index (or more work_mem for the bitmap) avoids it.`;
+          saving = own * 0.3;
+          break;
+        case 'memoize-evictions':
+          text = `${label} evicts cache entries: raise work_mem / hash_mem_multiplier so the cache holds every key.`;
+          saving = own * 0.3;
+          break;
+      }
+      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade });
+    }
+  }
+  return tips.sort((a, b) => b.saving - a.saving || b.grade - a.grade);
+}
+
+function suggestMem(kb: number | undefined): string {
+  if (!kb) return '64MB';
+  const mb = Math.max(4, Math.ceil((kb * 2) / 1024));
+  return `${mb}MB`;
+}

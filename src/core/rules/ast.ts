@@ -1,0 +1,180 @@
+/**
+ * Small helpers over the pgsql-ast-parser AST shared by the rules: a walker that knows which
+ * tables are in scope and whether a node sits in a predicate (WHERE / JOIN ON / HAVING), and
+ * column resolution against catalog facts.
+ */
+import type { ColumnFacts, PlanEvidence, TableFacts } from './types';
+
+export interface Loc {
+  start: number;
+  end: number;
+}
+/** Any AST node; rules narrow by `type`. */
+export type Node = { type?: string; _location?: Loc; [key: string]: any };
+
+export interface TableRef {
+  name: string;
+  schema?: string;
+  /** The name columns are qualified with: the alias, else the table name. */
+  alias: string;
+}
+
+export interface Scope {
+  tables: TableRef[];
+  parent?: Scope;
+}
+
+export interface VisitInfo {
+  parent?: Node;
+  /** Property of the parent holding this node. */
+  key?: string;
+  scope: Scope;
+  /** Inside WHERE, JOIN … ON or HAVING of the nearest query. */
+  inPredicate: boolean;
+  /** Number of SELECTs above this node (0 = the statement itself). */
+  queryDepth: number;
+  /** The nearest enclosing select/update/delete (or the node itself). */
+  query?: Node;
+}
+
+const QUERY_TYPES = new Set(['select', 'update', 'delete', 'insert', 'union', 'union all']);
+
+/** Tables a query brings into scope (its FROM items, joined tables, UPDATE/DELETE target). */
+export function tablesOf(query: Node): TableRef[] {
+  const out: TableRef[] = [];
+  const add = (n: any) => {
+    if (!n?.name) return;
+    out.push({ name: n.name, schema: n.schema, alias: n.alias ?? n.name });
+  };
+  if (query.type === 'select') {
+    for (const f of query.from ?? []) if (f.type === 'table') add(f.name);
+  } else if (query.type === 'update') {
+    add(query.table);
+    for (const f of query.from ? (Array.isArray(query.from) ? query.from : [query.from]) : []) if (f?.type === 'table') add(f.name);
+  } else if (query.type === 'delete') {
+    add(query.from);
+  }
+  return out;
+}
+
+interface Visit {
+  node: Node;
+  info: VisitInfo;
+  /** Index just past this node's subtree (to skip its children). */
+  end: number;
+}
+
+/**
+ * The depth-first visit order of a tree, computed once per tree: ten rules walk the same statement,
+ * and parsed statements are cached by SQL text, so the same tree is walked many times.
+ */
+const visits = new WeakMap<Node, Visit[]>();
+
+function visitOrder(root: Node): Visit[] {
+  const hit = visits.get(root);
+  if (hit) return hit;
+  const out: Visit[] = [];
+  const rootScope: Scope = { tables: [] };
+  const visit = (node: Node, info: VisitInfo, depth: number): void => {
+    if (depth > 500) return;
+    let scope = info.scope;
+    let query = info.query;
+    let queryDepth = info.queryDepth;
+    let inPredicate = info.inPredicate;
+    if (node.type && QUERY_TYPES.has(node.type)) {
+      scope = { tables: tablesOf(node), parent: info.scope };
+      if (info.query) queryDepth++;
+      query = node;
+      inPredicate = false;
+    }
+    const entry: Visit = { node, info: { ...info, scope, query, queryDepth, inPredicate }, end: 0 };
+    out.push(entry);
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '_location' || !v || typeof v !== 'object') continue;
+      const childPred = inPredicate || ((k === 'where' || k === 'on' || k === 'having') && !!query);
+      const items = Array.isArray(v) ? v : [v];
+      for (const item of items) {
+        if (item && typeof item === 'object') visit(item as Node, { parent: node, key: k, scope, inPredicate: childPred, queryDepth, query }, depth + 1);
+      }
+    }
+    entry.end = out.length;
+  };
+  visit(root, { scope: rootScope, inPredicate: false, queryDepth: 0 }, 0);
+  visits.set(root, out);
+  return out;
+}
+
+/** Visit every node depth-first; return false from fn to skip a node's children. */
+export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | false): void {
+  const order = visitOrder(root);
+  for (let i = 0; i < order.length; ) {
+    const v = order[i];
+    i = fn(v.node, v.info) === false ? v.end : i + 1;
+  }
+}
+
+export interface ResolvedColumn {
+  name: string;
+  tableRef?: TableRef;
+  table?: TableFacts;
+  column?: ColumnFacts;
+}
+
+/** Resolve a column reference (`{type:'ref', name, table?}`) in scope, using catalog facts when given. */
+export function resolveColumn(ref: Node, scope: Scope, evidence?: PlanEvidence): ResolvedColumn | undefined {
+  if (ref?.type !== 'ref' || ref.name === '*') return undefined;
+  const name = String(ref.name);
+  const qualifier: string | undefined = ref.table?.name;
+  const facts = (t: TableRef) => evidence?.table?.(t.name, t.schema);
+  for (let s: Scope | undefined = scope; s; s = s.parent) {
+    if (qualifier) {
+      const t = s.tables.find((x) => x.alias === qualifier || (x.name === qualifier && x.alias === x.name));
+      if (t) {
+        const tf = facts(t);
+        return { name, tableRef: t, table: tf, column: tf?.columns.find((c) => c.name === name) };
+      }
+      continue;
+    }
+    for (const t of s.tables) {
+      const tf = facts(t);
+      const c = tf?.columns.find((x) => x.name === name);
+      if (c) return { name, tableRef: t, table: tf, column: c };
+    }
+    if (s.tables.length === 1 && !evidence?.table) return { name, tableRef: s.tables[0] };
+    if (s.tables.length) return { name, tableRef: s.tables.length === 1 ? s.tables[0] : undefined };
+  }
+  return { name };
+}
+
+export const COMPARISON_OPS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
+
+export function isColumnRef(n: Node | undefined): boolean {
+  return n?.type === 'ref' && n.name !== '*';
+}
+
+/** The column under casts, e.g. `col::text` → col. */
+export function stripCasts(n: Node): Node {
+  let cur = n;
+  while (cur?.type === 'cast') cur = cur.operand;
+  return cur;
+}
+
+export function isCountStar(n: Node | undefined): boolean {
+  return n?.type === 'call' && String(n.function?.name).toLowerCase() === 'count' && !n.function?.schema && (n.args?.length ?? 0) === 1 && n.args[0]?.type === 'ref' && n.args[0].name === '*' && !n.filter && !n.distinct;
+}
+
+/** Literal integer value of a node, when it is one. */
+export function intValue(n: Node | undefined): number | undefined {
+  if (n?.type === 'integer') return Number(n.value);
+  if (n?.type === 'numeric' && Number.isInteger(n.value)) return Number(n.value);
+  return undefined;
+}
+
+/** Quote an identifier for SQL only when needed. */
+export function ident(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+const RESERVED = new Set(['user', 'order', 'group', 'select', 'from', 'where', 'table', 'limit', 'offset', 'desc', 'asc', 'end', 'check', 'default', 'column', 'primary', 'references', 'to', 'all', 'and', 'or', 'not', 'null', 'true', 'false', 'on', 'as', 'case', 'when', 'then', 'else', 'in', 'is', 'union', 'having', 'window', 'with', 'analyse', 'analyze', 'both', 'cast', 'collate', 'constraint', 'create', 'current_date', 'current_time', 'current_user', 'distinct', 'do', 'except', 'fetch', 'for', 'foreign', 'grant', 'initially', 'intersect', 'into', 'lateral', 'leading', 'localtime', 'only', 'placing', 'returning', 'session_user', 'some', 'symmetric', 'trailing', 'unique', 'using', 'variadic', 'array', 'any']);
+
+/** Types whose values are large (TOASTed): reading them when unused costs I/O and network. */
+export const WIDE_TYPES = new Set(['text', 'bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb', '_int4', '_int8', 'varchar']);

@@ -1,0 +1,88 @@
+/**
+ * Runs rules over SqlSites: parse each site's SQL (pgsql-ast-parser with locations), build a
+ * StatementContext per statement, collect findings with file spans. A SQL text that does not parse
+ * gives no findings (never an error); a rule that throws is reported through onRuleError and skipped.
+ */
+import type { Statement } from 'pgsql-ast-parser';
+import type { Finding, FixEdit } from '../findings';
+import { fileSpanOf, type SqlSite } from '../extract/types';
+import { parseSql } from '../sql/parse';
+import type { PlanEvidence, Rule, RuleReport, StatementContext } from './types';
+
+export interface RunRulesOptions {
+  /** Evidence for a statement (the db layer's facts), when a database is available. */
+  evidence?: PlanEvidence | ((site: SqlSite, statement: Statement, index: number) => PlanEvidence | undefined);
+  onRuleError?: (ruleId: string, error: unknown) => void;
+}
+
+/** Characters that may not be introduced into a string literal of application code by a fix. */
+const UNSAFE_IN_CODE = /['"`\\$\n\r{}]/;
+
+export function isAppCode(site: SqlSite): boolean {
+  return site.language !== 'sql' && site.api !== 'sql-file';
+}
+
+export function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' | 'defaultSeverity'>, evidence?: PlanEvidence): StatementContext {
+  const sql = site.sql;
+  const inAppCode = isAppCode(site);
+  const verbatim = (start: number, end: number): boolean => {
+    if (site.sourceMap.length < end || start < 0 || end <= start) return false;
+    for (let i = start; i < end - 1; i++) if (site.sourceMap[i + 1] !== site.sourceMap[i] + 1) return false;
+    return true;
+  };
+  const ctx: StatementContext = {
+    site,
+    sql,
+    statement,
+    inAppCode,
+    evidence,
+    textOf: (n) => (n._location ? sql.slice(n._location.start, n._location.end) : ''),
+    fileSpan: (start, end) => fileSpanOf(site, start, end),
+    replace(start, end, newText): FixEdit | undefined {
+      if (!verbatim(start, end)) return undefined;
+      if (inAppCode) {
+        // Only characters already in the replaced range may be special in the host language.
+        const original = sql.slice(start, end);
+        for (const ch of newText) if (UNSAFE_IN_CODE.test(ch) && !original.includes(ch)) return undefined;
+        if (/\n|\r/.test(newText) && !/\n/.test(original)) return undefined;
+      }
+      return { span: fileSpanOf(site, start, end), newText, file: site.file };
+    },
+    table: (name, schema) => evidence?.table?.(name, schema),
+    report(r: RuleReport): Finding {
+      const loc = '_location' in r.at ? r.at._location : (r.at as { start: number; end: number });
+      const start = loc?.start ?? 0;
+      const end = loc?.end ?? sql.length;
+      return {
+        ruleId: rule.id,
+        severity: r.severity ?? rule.defaultSeverity,
+        message: r.message,
+        span: fileSpanOf(site, start, Math.min(end, sql.length)),
+        file: site.file,
+        help: r.help,
+        fixes: r.fixes ?? [],
+        evidence: r.evidence,
+      };
+    },
+  };
+  return ctx;
+}
+
+/** Every rule over every statement of a site. */
+export function checkSite(site: SqlSite, rules: readonly Rule[], opts: RunRulesOptions = {}): Finding[] {
+  const parsed = parseSql(site.sql);
+  if (!parsed.ok) return [];
+  const out: Finding[] = [];
+  parsed.statements.forEach((statement, i) => {
+    const evidence = typeof opts.evidence === 'function' ? opts.evidence(site, statement, i) : opts.evidence;
+    for (const rule of rules) {
+      if (rule.appCodeOnly && !isAppCode(site)) continue;
+      try {
+        out.push(...rule.check(makeContext(site, statement, rule, evidence)));
+      } catch (e) {
+        opts.onRuleError?.(rule.id, e);
+      }
+    }
+  });
+  return out;
+}

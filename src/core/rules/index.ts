@@ -1,0 +1,56 @@
+/**
+ * The rule registry: every query rule, one file each. Add a rule: write src/core/rules/<camelId>.ts,
+ * its docs page docs/rules/<id>.md, its tests test/unit/core/rules/<camelId>.test.ts, and one entry here.
+ */
+import { countForExistence } from './countForExistence';
+import { implicitCast } from './implicitCast';
+import { leadingWildcardLike } from './leadingWildcardLike';
+import { nonSargablePredicate } from './nonSargablePredicate';
+import { notInSubquery } from './notInSubquery';
+import { offsetPagination } from './offsetPagination';
+import { orAcrossColumns } from './orAcrossColumns';
+import { selectStar } from './selectStar';
+import { unboundedQuery } from './unboundedQuery';
+import { updateDeleteWithoutWhere } from './updateDeleteWithoutWhere';
+import type { Rule, RuleMeta } from './types';
+
+export type { Rule, RuleMeta, PlanEvidence, TableFacts, ColumnFacts, PlanFacts, StatementContext } from './types';
+export { checkSite } from './engine';
+
+/** Where docs/rules/*.md are published (SARIF helpUri, Diagnostic.code targets). */
+export const DOCS_BASE_URI = 'https://github.com/pg-lens/pg-lens/blob/main/';
+
+export const RULES: readonly Rule[] = [
+  offsetPagination,
+  selectStar,
+  nonSargablePredicate,
+  leadingWildcardLike,
+  notInSubquery,
+  orAcrossColumns,
+  unboundedQuery,
+  countForExistence,
+  implicitCast,
+  updateDeleteWithoutWhere,
+];
+
+/**
+ * Rule ids produced by other analyses (index advisor, N+1 detection). Their engines own the logic;
+ * they are listed here so the docs index, SARIF metadata and settings know every id.
+ */
+export const OTHER_RULES: readonly RuleMeta[] = [
+  { id: 'missing-index', defaultSeverity: 'warning', description: 'The planner proves an index would cut the cost of this statement.', docs: 'docs/rules/missing-index.md' },
+  { id: 'unindexed-foreign-key', defaultSeverity: 'warning', description: 'A foreign key without an index on its referencing columns: joins and parent deletes read the whole table.', docs: 'docs/rules/unindexed-foreign-key.md' },
+  { id: 'duplicate-index', defaultSeverity: 'warning', description: 'An index that another index already covers: extra writes and disk for nothing.', docs: 'docs/rules/duplicate-index.md' },
+  { id: 'unused-index', defaultSeverity: 'info', description: 'An index no query has used since statistics were reset.', docs: 'docs/rules/unused-index.md' },
+  { id: 'invalid-index', defaultSeverity: 'error', description: 'An index left invalid by a failed CREATE INDEX CONCURRENTLY: maintained on writes, never used.', docs: 'docs/rules/invalid-index.md' },
+  { id: 'n-plus-one', defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md' },
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((r) => r.id === id);
+}
+
+/** Metadata of every known rule id (this registry's and the other analyses'). */
+export function allRuleMeta(): RuleMeta[] {
+  return [...RULES.map(({ id, defaultSeverity, description, docs }) => ({ id, defaultSeverity, description, docs })), ...OTHER_RULES];
+}

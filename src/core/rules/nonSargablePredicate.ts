@@ -1,0 +1,134 @@
+/**
+ * non-sargable-predicate: a function, cast or arithmetic applied to a column in a comparison
+ * (`lower(email) = $1`, `created_at::date = $1`, `date(created_at) = $1`, `id + 1 = $1`) hides the
+ * column from its index: PostgreSQL can only use an index on exactly that expression.
+ * With catalog facts the rule fires only when the column is indexed and no expression index matches.
+ */
+import { COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
+import type { Rule, StatementContext } from './types';
+import type { Finding } from '../findings';
+
+const OPS = new Set([...COMPARISON_OPS, 'LIKE', 'ILIKE', 'IN', 'BETWEEN']);
+const ARITH = new Set(['+', '-', '*', '/', '||']);
+
+export const nonSargablePredicate: Rule = {
+  id: 'non-sargable-predicate',
+  defaultSeverity: 'warning',
+  description: 'A function, cast or arithmetic on an indexed column in a predicate keeps PostgreSQL from using the index.',
+  docs: 'docs/rules/non-sargable-predicate.md',
+  check(ctx) {
+    const out: Finding[] = [];
+    walk(ctx.statement as Node, (n, info) => {
+      if (!info.inPredicate || n.type !== 'binary' || !OPS.has(String(n.op).toUpperCase())) return;
+      for (const [side, other] of [[n.left, n.right], [n.right, n.left]] as [Node, Node][]) {
+        const wrapped = wrappedColumn(side);
+        if (!wrapped) continue;
+        if (referencesColumns(other)) continue; // a join condition: not a lookup by value
+        const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
+        if (col?.column && !col.column.indexed) continue; // no index to lose
+        if (col?.table && hasExpressionIndex(col, side)) continue;
+        out.push(report(ctx, n, side, other, wrapped, col));
+        break;
+      }
+    });
+    return out;
+  },
+};
+
+interface Wrapped {
+  kind: 'call' | 'cast' | 'arith' | 'extract';
+  column: Node;
+  fn?: string;
+}
+
+/** The column inside `f(col, …)`, `col::t`, `col + x`, `extract(… from col)`. */
+function wrappedColumn(n: Node): Wrapped | undefined {
+  if (!n) return undefined;
+  if (n.type === 'cast') {
+    const inner = stripCasts(n);
+    if (inner?.type === 'ref' && inner.name !== '*') return { kind: 'cast', column: inner, fn: String(n.to?.name ?? '') };
+    const w = wrappedColumn(inner);
+    return w;
+  }
+  if (n.type === 'call') {
+    const fn = String(n.function?.name ?? '').toLowerCase();
+    if (fn === 'count' || fn === 'sum' || fn === 'max' || fn === 'min' || fn === 'avg') return undefined; // aggregates (HAVING)
+    const col = (n.args ?? []).map(stripCasts).find((a: Node) => a?.type === 'ref' && a.name !== '*');
+    return col ? { kind: 'call', column: col, fn } : undefined;
+  }
+  if (n.type === 'extract') {
+    const col = stripCasts(n.from);
+    return col?.type === 'ref' ? { kind: 'extract', column: col, fn: 'extract' } : undefined;
+  }
+  if (n.type === 'binary' && ARITH.has(n.op)) {
+    const l = stripCasts(n.left);
+    const r = stripCasts(n.right);
+    if (l?.type === 'ref' && !referencesColumns(n.right)) return { kind: 'arith', column: l, fn: n.op };
+    if (r?.type === 'ref' && !referencesColumns(n.left)) return { kind: 'arith', column: r, fn: n.op };
+  }
+  return undefined;
+}
+
+export function referencesColumns(n: Node | undefined): boolean {
+  let found = false;
+  if (!n) return false;
+  walk(n, (x) => {
+    if (found) return false;
+    if (x.type === 'ref' && x.name !== '*') found = true;
+    if (x.type === 'select') return false; // a subquery's own columns do not count
+  });
+  return found;
+}
+
+function hasExpressionIndex(col: ResolvedColumn, side: Node): boolean {
+  const exprs = col.table?.expressionIndexes ?? [];
+  const fn = side.type === 'call' ? String(side.function?.name).toLowerCase() : side.type === 'cast' ? '::' : undefined;
+  return exprs.some((e) => {
+    const x = e.toLowerCase();
+    if (!new RegExp(`\\b${escapeRe(col.name.toLowerCase())}\\b`).test(x)) return false;
+    if (fn === '::') return x.includes('::') && x.includes(String(side.to?.name ?? '').toLowerCase());
+    return fn ? x.includes(`${fn}(`) : false;
+  });
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wrapped, col: ResolvedColumn | undefined): Finding {
+  const colText = ctx.textOf(w.column);
+  const expr = ctx.textOf(side);
+  const table = col?.tableRef?.name;
+  let help: string;
+  const fixes = [];
+  const isDate = (w.kind === 'call' && w.fn === 'date') || (w.kind === 'cast' && w.fn === 'date');
+  if (isDate) {
+    help = `Compare the column itself with a range: ${colText} >= <day> AND ${colText} < <day> + 1.`;
+    if (String(cmp.op) === '=' && !referencesColumns(other)) {
+      const v = ctx.textOf(other);
+      const newText = `${colText} >= (${v})::date AND ${colText} < (${v})::date + 1`;
+      const edit = ctx.replace(cmp._location!.start, cmp._location!.end, newText);
+      if (edit) fixes.push({ title: `Rewrite as a range on ${colText}`, edits: [edit] });
+    }
+  } else if (w.kind === 'call' && (w.fn === 'lower' || w.fn === 'upper')) {
+    help = `Create an expression index${table ? ` ON ${table} (${expr})` : ` on (${expr})`}, or make the column citext and compare it directly.`;
+  } else if (w.kind === 'call' && w.fn === 'date_trunc') {
+    help = `Compare the column with a range instead: ${colText} >= date_trunc(…, value) AND ${colText} < date_trunc(…, value) + interval '1 …'.`;
+  } else if (w.kind === 'call' && w.fn === 'coalesce') {
+    help = `Split it: (${colText} = value OR ${colText} IS NULL) can use the index.`;
+  } else if (w.kind === 'cast') {
+    help = `Cast the other side to the column's type instead (${colText} = $1::<column type>), so the index on ${colText} applies.`;
+  } else if (w.kind === 'arith') {
+    help = `Move the arithmetic to the other side of the comparison, so ${colText} stands alone.`;
+  } else {
+    help = `Compare ${colText} directly, or create an expression index on (${expr}).`;
+  }
+  const indexed = col?.column?.indexed;
+  return ctx.report({
+    at: side,
+    message: `${expr} hides ${colText} from its index${indexed ? '' : ' (if it has one)'}: PostgreSQL can only use an index on exactly this expression.`,
+    help,
+    fixes,
+    evidence: { column: colText, table, indexed: indexed ?? null },
+  });
+}

@@ -1,0 +1,75 @@
+/**
+ * not-in-subquery: `x NOT IN (SELECT y …)` returns NO rows at all as soon as the subquery yields one
+ * NULL (x NOT IN (1, NULL) is NULL, never true), and PostgreSQL cannot turn it into an anti-join, so it
+ * becomes a per-row subplan or a hashed subplan that must fit work_mem. NOT EXISTS has neither problem.
+ */
+import { ident, resolveColumn, walk, type Node } from './ast';
+import type { Finding, Fix } from '../findings';
+import type { Rule, StatementContext } from './types';
+
+export const notInSubquery: Rule = {
+  id: 'not-in-subquery',
+  defaultSeverity: 'warning',
+  description: 'NOT IN (SELECT …) returns nothing when the subquery yields a NULL and cannot be planned as an anti-join; use NOT EXISTS.',
+  docs: 'docs/rules/not-in-subquery.md',
+  check(ctx) {
+    const out: Finding[] = [];
+    walk(ctx.statement as Node, (n, info) => {
+      if (n.type !== 'binary' || String(n.op).toUpperCase() !== 'NOT IN' || n.right?.type !== 'select') return;
+      const sub = n.right as Node;
+      const item = sub.columns?.length === 1 ? (sub.columns[0].expr as Node) : undefined;
+      const subTables = (sub.from ?? []).filter((f: Node) => f.type === 'table');
+      // Is the subquery's column declared NOT NULL? Then only the planning problem remains.
+      let nullable: boolean | undefined;
+      if (item?.type === 'ref' && subTables.length) {
+        const scope = { tables: subTables.map((f: Node) => ({ name: f.name.name, schema: f.name.schema, alias: f.name.alias ?? f.name.name })), parent: info.scope };
+        const col = resolveColumn(item, scope, ctx.evidence);
+        if (col?.column) nullable = col.column.nullable;
+      }
+      const fix = notExistsFix(ctx, n, sub, item);
+      out.push(
+        ctx.report({
+          at: n,
+          severity: nullable === false ? 'info' : undefined,
+          message:
+            nullable === false
+              ? 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.'
+              : 'NOT IN (SELECT …) returns no rows at all if the subquery yields a single NULL, and cannot be planned as an anti-join; use NOT EXISTS.',
+          help: 'Rewrite as NOT EXISTS (SELECT 1 FROM … WHERE inner.col = outer.col): correct with NULLs and planned as a Hash/Merge Anti Join.',
+          fixes: fix ? [fix] : [],
+          evidence: { subqueryColumnNullable: nullable ?? null },
+        }),
+      );
+    });
+    return out;
+  },
+};
+
+/**
+ * `a.x NOT IN (SELECT t.y FROM t WHERE c)` → `NOT EXISTS (SELECT 1 FROM t WHERE (c) AND t.y = a.x)`.
+ * Only when both sides are plain columns and the outer one is qualified (an unqualified name could be
+ * captured by the subquery's tables), and the subquery is a plain SELECT over one table.
+ */
+function notExistsFix(ctx: StatementContext, n: Node, sub: Node, item: Node | undefined): Fix | undefined {
+  const left = n.left as Node;
+  if (left?.type !== 'ref' || !left.table?.name || item?.type !== 'ref' || item.name === '*') return undefined;
+  if (sub.groupBy || sub.having || sub.limit || sub.distinct || sub.orderBy || (sub.from ?? []).length !== 1 || sub.from[0].type !== 'table') return undefined;
+  const t = sub.from[0].name as Node;
+  const q = t.alias ?? t.name;
+  if (q === left.table.name) return undefined; // same alias inside and out: ambiguous
+  const inner = item.table?.name ? ctx.textOf(item) : `${ident(q)}.${ident(item.name)}`;
+  const fromText = `${t.schema ? `${ident(t.schema)}.` : ''}${ident(t.name)}${t.alias ? ` ${ident(t.alias)}` : ''}`;
+  const where = sub.where ? `(${ctx.textOf(sub.where)}) AND ` : '';
+  const newText = `NOT EXISTS (SELECT 1 FROM ${fromText} WHERE ${where}${inner} = ${ctx.textOf(left)})`;
+  const edit = ctx.replace(n._location!.start, subEnd(ctx, n), newText);
+  return edit ? { title: 'Rewrite as NOT EXISTS', edits: [edit] } : undefined;
+}
+
+/** The end of `x NOT IN (SELECT …)` including the closing parenthesis. */
+function subEnd(ctx: StatementContext, n: Node): number {
+  let end = n._location!.end;
+  const rest = ctx.sql.slice(end);
+  const m = /^\s*\)/.exec(rest);
+  if (m && ctx.sql.slice(n._location!.start, end).split('(').length > ctx.sql.slice(n._location!.start, end).split(')').length) end += m[0].length;
+  return end;
+}

@@ -1,0 +1,93 @@
+/**
+ * offset-pagination: OFFSET n makes PostgreSQL produce and throw away n rows on every page, so
+ * page 1000 costs 1000 pages. A large or variable OFFSET is the signature of offset pagination;
+ * keyset pagination (WHERE (sort key) > (last seen key) ORDER BY … LIMIT …) costs the same on every page.
+ */
+import { formatCount } from '../format';
+import { ident, intValue, type Node } from './ast';
+import type { Rule, StatementContext } from './types';
+
+/** A literal OFFSET at or above this is "large". */
+export const LARGE_OFFSET = 1000;
+/** With evidence, tables below this many rows are too small to matter. */
+export const SMALL_TABLE_ROWS = 1000;
+
+export const offsetPagination: Rule = {
+  id: 'offset-pagination',
+  defaultSeverity: 'warning',
+  description: 'A large or variable OFFSET reads and discards every skipped row; use keyset pagination.',
+  docs: 'docs/rules/offset-pagination.md',
+  check(ctx) {
+    const s = ctx.statement as Node;
+    if (s.type !== 'select') return [];
+    const offset: Node | undefined = s.limit?.offset;
+    if (!offset) return [];
+    const literal = intValue(offset);
+    if (literal !== undefined && literal < LARGE_OFFSET) return [];
+    const tables = (s.from ?? []).filter((f: Node) => f.type === 'table').map((f: Node) => ctx.table(f.name.name, f.name.schema));
+    const known = tables.length > 0 && tables.every((t: unknown) => t);
+    const maxRows = known ? Math.max(...tables.map((t: any) => t.rows)) : undefined;
+    if (maxRows !== undefined && maxRows >= 0 && maxRows < SMALL_TABLE_ROWS) return [];
+    const rewritten = keysetRewrite(ctx, s);
+    const what = literal !== undefined ? `OFFSET ${literal}` : `OFFSET ${ctx.textOf(offset)}`;
+    const help = rewritten.sql
+      ? `Use keyset pagination: remember the last row's sort key and ask for the rows after it:\n${rewritten.sql}${rewritten.note ? `\n${rewritten.note}` : ''}`
+      : `Use keyset pagination: ORDER BY a unique key and filter WHERE key > the last key seen, with LIMIT. ${rewritten.note ?? ''}`.trim();
+    return [
+      ctx.report({
+        at: offset,
+        message: `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${maxRows !== undefined && maxRows > 0 ? ` (the table has about ${formatCount(maxRows)} rows)` : ''}.`,
+        help,
+        evidence: { offset: literal ?? ctx.textOf(offset), rewrittenSql: rewritten.sql, tableRows: maxRows },
+      }),
+    ];
+  },
+};
+
+/** The statement rewritten for keyset pagination, with new $n parameters for the last key seen. */
+export function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: string } {
+  const order: Node[] = s.orderBy ?? [];
+  if (!order.length) return { note: 'The query has no ORDER BY, so its pages are not even stable: order by a unique key first.' };
+  if (s.groupBy || s.having || s.distinct || s.type !== 'select') return { note: 'Keyset pagination of a grouped or DISTINCT query needs the grouping key as the sort key.' };
+  const aliases = new Set((s.columns ?? []).map((c: Node) => c.alias?.name).filter(Boolean));
+  const keys: { text: string; desc: boolean }[] = [];
+  for (const o of order) {
+    const by = o.by as Node;
+    if (by?.type !== 'ref' || aliases.has(by.name) || by.name === '*') return { note: 'Sort by plain columns to paginate by key.' };
+    if (o.nulls) return { note: 'NULLS FIRST/LAST sort keys need an explicit NULL branch in the keyset condition.' };
+    keys.push({ text: ctx.textOf(by), desc: String(o.order ?? 'ASC').toUpperCase() === 'DESC' });
+  }
+  const desc = keys[0].desc;
+  if (keys.some((k) => k.desc !== desc)) return { note: 'Mixed ASC/DESC keys need the expanded form (a < $x OR (a = $x AND b > $y)).' };
+  const offset = s.limit.offset as Node;
+  const sql = ctx.sql;
+  // Parameters for the last key seen come after the highest $n of the statement.
+  const used = [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+  const maxParam = Math.max(0, ...used);
+  // The OFFSET's own parameter goes away: reuse its number when nothing else uses it.
+  const freed = offset.type === 'parameter' ? Number(String(offset.name).slice(1)) : NaN;
+  const reuse = Number.isInteger(freed) && used.filter((n) => n === freed).length === 1;
+  const params = keys.map((_, i) => (reuse ? (i === 0 ? `$${freed}` : `$${maxParam + i}`) : `$${maxParam + i + 1}`));
+  const op = desc ? '<' : '>';
+  const cond = keys.length === 1 ? `${keys[0].text} ${op} ${params[0]}` : `(${keys.map((k) => k.text).join(', ')}) ${op} (${params.join(', ')})`;
+  // Remove "OFFSET x [ROW|ROWS]".
+  const before = sql.slice(0, offset._location!.start);
+  const kw = /\s*\bOFFSET\s*$/i.exec(before);
+  if (!kw) return {};
+  let afterEnd = offset._location!.end;
+  const rows = /^\s+ROWS?\b/i.exec(sql.slice(afterEnd));
+  if (rows) afterEnd += rows[0].length;
+  let text = sql.slice(0, kw.index) + sql.slice(afterEnd);
+  // Insert the condition: AND it to WHERE, or add a WHERE after the FROM clause.
+  if (s.where?._location) {
+    const w = s.where._location;
+    text = text.slice(0, w.start) + `(${sql.slice(w.start, w.end)}) AND ${cond}` + text.slice(w.end);
+  } else {
+    const fromEnd = Math.max(...(s.from ?? []).map((f: Node) => Math.max(f._location?.end ?? 0, f.join?.on?._location?.end ?? 0)));
+    if (!(fromEnd > 0)) return {};
+    text = text.slice(0, fromEnd) + ` WHERE ${cond}` + text.slice(fromEnd);
+  }
+  const last = keys[keys.length - 1].text.replace(/^.*\./, '');
+  const note = /^(id|.*_id|uuid)$/i.test(last) ? `${params.join(', ')} = the sort key of the last row of the previous page; the first page omits the condition.` : `${params.join(', ')} = the sort key of the last row of the previous page. End the ORDER BY with a unique column (e.g. ${ident('id')}) so no row is skipped or repeated.`;
+  return { sql: text.trim(), note };
+}

@@ -1,0 +1,72 @@
+/**
+ * or-across-columns: `a = $1 OR b = $2` cannot be answered by one index scan. PostgreSQL can combine two
+ * bitmap index scans (BitmapOr) when BOTH columns are indexed; otherwise, or across joined tables,
+ * it reads every row. A UNION of two indexed queries is the usual rewrite.
+ */
+import { COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
+import { referencesColumns } from './nonSargablePredicate';
+import type { Rule } from './types';
+import type { Finding } from '../findings';
+
+function disjuncts(n: Node, out: Node[] = []): Node[] {
+  if (n?.type === 'binary' && String(n.op).toUpperCase() === 'OR') {
+    disjuncts(n.left, out);
+    disjuncts(n.right, out);
+  } else out.push(n);
+  return out;
+}
+
+/** The column a disjunct filters on: `col op value`, `col IN (…)`, `col LIKE …`, `col IS NULL`. */
+function filteredColumn(n: Node): Node | undefined {
+  if (n?.type === 'unary' && /IS (NOT )?NULL/i.test(String(n.op))) return stripCasts(n.operand)?.type === 'ref' ? stripCasts(n.operand) : undefined;
+  if (n?.type !== 'binary') return undefined;
+  const op = String(n.op).toUpperCase();
+  if (!COMPARISON_OPS.has(op) && !['IN', 'LIKE', 'ILIKE'].includes(op)) return undefined;
+  const l = stripCasts(n.left);
+  const r = stripCasts(n.right);
+  if (l?.type === 'ref' && l.name !== '*' && !referencesColumns(n.right)) return l;
+  if (r?.type === 'ref' && r.name !== '*' && !referencesColumns(n.left)) return r;
+  return undefined;
+}
+
+export const orAcrossColumns: Rule = {
+  id: 'or-across-columns',
+  defaultSeverity: 'info',
+  description: 'OR between conditions on different columns cannot use a single index; without an index on every column it reads the whole table.',
+  docs: 'docs/rules/or-across-columns.md',
+  check(ctx) {
+    if (ctx.evidence?.plan?.nodeTypes.includes('BitmapOr')) return []; // the planner already combines indexes
+    const out: Finding[] = [];
+    walk(ctx.statement as Node, (n, info) => {
+      if (!info.inPredicate || n.type !== 'binary' || String(n.op).toUpperCase() !== 'OR') return;
+      if (info.parent?.type === 'binary' && String(info.parent.op).toUpperCase() === 'OR') return; // the top of the chain handles it
+      const parts = disjuncts(n);
+      const cols = parts.map(filteredColumn);
+      if (cols.some((c) => !c)) return false; // a complex disjunct: no verdict
+      const resolved = cols.map((c) => resolveColumn(c!, info.scope, ctx.evidence)) as ResolvedColumn[];
+      const keys = new Set(resolved.map((r) => `${r.tableRef?.alias ?? ''}.${r.name}`));
+      if (keys.size < 2) return false; // same column: that is an IN list
+      const tables = new Set(resolved.map((r) => r.tableRef?.alias).filter(Boolean));
+      const unindexed = resolved.filter((r) => r.column && !r.column.indexed).map((r) => r.name);
+      const allIndexed = resolved.every((r) => r.column?.indexed);
+      const names = [...new Set(resolved.map((r) => ctx.textOf(cols[resolved.indexOf(r)]!)))];
+      const acrossTables = tables.size > 1;
+      if (allIndexed && !acrossTables) return false; // BitmapOr is possible
+      out.push(
+        ctx.report({
+          at: n,
+          severity: unindexed.length || acrossTables ? 'warning' : undefined,
+          message: acrossTables
+            ? `OR across columns of different tables (${names.join(', ')}) cannot be pushed into either table's index scan; the join reads both tables.`
+            : unindexed.length
+              ? `OR across ${names.join(', ')}: ${unindexed.join(', ')} ${unindexed.length === 1 ? 'has' : 'have'} no index, so the whole table is read.`
+              : `OR across ${names.join(', ')} needs an index on every column (combined with BitmapOr), or reads the whole table.`,
+          help: 'Index every column in the OR, or split the query into a UNION (ALL with care for duplicates) of queries that each use one index.',
+          evidence: { columns: names, unindexed },
+        }),
+      );
+      return false;
+    });
+    return out;
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * select-star: `SELECT *` in application code reads every column, including large TOASTed ones
+ * the code never uses, defeats index-only scans, and silently changes shape when a column is added.
+ * With catalog facts it fires only for wide tables, and offers the explicit column list as a fix.
+ */
+import { ident, tablesOf, type Node, type TableRef } from './ast';
+import type { Rule, TableFacts } from './types';
+
+/** A table with at least this many columns is wide. */
+export const WIDE_COLUMNS = 12;
+const LARGE_VALUE_TYPES = new Set(['bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb']);
+
+export const selectStar: Rule = {
+  id: 'select-star',
+  defaultSeverity: 'info',
+  description: 'SELECT * in application code reads every column of wide tables; list the columns the code uses.',
+  docs: 'docs/rules/select-star.md',
+  appCodeOnly: true,
+  check(ctx) {
+    let s = ctx.statement as Node;
+    if (s.type === 'with') s = s.in;
+    if (s?.type !== 'select') return [];
+    const inScope = tablesOf(s);
+    const out = [];
+    for (const col of s.columns ?? []) {
+      const e = col.expr as Node;
+      if (e?.type !== 'ref' || e.name !== '*') continue;
+      const qualifier: string | undefined = e.table?.name;
+      const refs: TableRef[] = qualifier ? inScope.filter((t) => t.alias === qualifier) : inScope;
+      const facts = refs.map((t) => ctx.table(t.name, t.schema));
+      const allKnown = refs.length > 0 && facts.every(Boolean);
+      const known = facts.filter(Boolean) as TableFacts[];
+      const columns = known.reduce((n, t) => n + t.columns.length, 0);
+      const large = known.flatMap((t) => t.columns.filter((c) => LARGE_VALUE_TYPES.has(c.type)).map((c) => `${t.name}.${c.name} (${c.type})`));
+      const wide = columns >= WIDE_COLUMNS || large.length > 0;
+      if (allKnown && !wide) continue;
+      // Subqueries in FROM (or functions) cannot be listed from the catalog.
+      const onlyTables = (s.from ?? []).every((f: Node) => f.type === 'table');
+      const fix = allKnown && onlyTables && known.length >= 1 ? columnListFix(ctx, e, refs, known, !!qualifier || refs.length > 1) : undefined;
+      out.push(
+        ctx.report({
+          at: e,
+          severity: allKnown ? 'warning' : undefined,
+          message: allKnown
+            ? `SELECT * reads all ${columns} columns${large.length ? `, including ${large.slice(0, 3).join(', ')}${large.length > 3 ? '…' : ''}` : ''}; list only the columns the code uses.`
+            : 'SELECT * in application code reads every column (large values too) and changes shape when the table does; list the columns the code uses.',
+          help: 'Name the columns: less I/O and network for wide rows, index-only scans become possible, and a new column cannot break the code.',
+          fixes: fix ? [fix] : [],
+          evidence: allKnown ? { columns, largeColumns: large } : undefined,
+        }),
+      );
+    }
+    return out;
+  },
+};
+
+function columnListFix(ctx: Parameters<Rule['check']>[0], star: Node, refs: TableRef[], facts: TableFacts[], qualify: boolean) {
+  const names = refs.flatMap((r, i) => facts[i].columns.map((c) => (qualify ? `${ident(r.alias)}.${ident(c.name)}` : ident(c.name))));
+  const loc = star._location!;
+  const edit = ctx.replace(loc.start, loc.end, names.join(', '));
+  return edit ? { title: `List the ${names.length} columns`, edits: [edit] } : undefined;
+}
+

@@ -1,0 +1,123 @@
+/**
+ * The rule framework (after squawk's linter: one file per rule, a kebab-case id, a registry, one
+ * docs page per id). A rule looks at ONE parsed statement of a SqlSite and reports findings.
+ * It works statically from the AST, and sharpens its verdict with PlanEvidence when the caller has
+ * a database (table sizes, column types, which columns are indexed, plan node types).
+ */
+import type { Statement } from 'pgsql-ast-parser';
+import type { Finding, Fix, Severity, Span } from '../findings';
+import type { SqlSite } from '../extract/types';
+
+/** What every analysis that produces findings declares about its rule ids (SARIF, docs, README). */
+export interface RuleMeta {
+  /** kebab-case, stable: used in settings, suppression comments, SARIF. */
+  id: string;
+  defaultSeverity: Severity;
+  /** One sentence, shown as SARIF shortDescription and in the rule table. */
+  description: string;
+  /** Relative path of the docs page, `docs/rules/<id>.md`. */
+  docs: string;
+}
+
+export interface Rule extends RuleMeta {
+  /** Only for statements in application code (not .sql files, which are often ad hoc or migrations). */
+  appCodeOnly?: boolean;
+  check(ctx: StatementContext): Finding[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan evidence: plain data the db layer fills (src/db/ruleEvidence.ts); rules never query.
+
+export interface ColumnFacts {
+  name: string;
+  /** PostgreSQL type name as pg_type.typname: int4, int8, numeric, text, varchar, bpchar, timestamptz, … */
+  type: string;
+  nullable: boolean;
+  /** Some valid btree-able index has this column as its FIRST key column. */
+  indexedLeading: boolean;
+  /** Some valid index has this column as any key column. */
+  indexed: boolean;
+  /** A GIN/GiST trigram index (pg_trgm) covers this column: LIKE '%x%' can use it. */
+  trigramIndexed?: boolean;
+}
+
+export interface TableFacts {
+  schema: string;
+  name: string;
+  /** Planner's row estimate (pg_class.reltuples; -1 when never analysed → treated as unknown). */
+  rows: number;
+  columns: ColumnFacts[];
+  /** Index expressions as PostgreSQL prints them (pg_get_indexdef), e.g. `lower((email)::text)`. */
+  expressionIndexes: string[];
+  /** Total size on disk in bytes, when known. */
+  bytes?: number;
+}
+
+/** Facts from EXPLAIN (no ANALYZE) of the statement itself. */
+export interface PlanFacts {
+  /** Every node type in the plan, e.g. "Seq Scan", "Index Scan", "BitmapOr", "Hash Anti Join". */
+  nodeTypes: string[];
+  /** Relations read by a Seq Scan. */
+  seqScanTables: string[];
+  /** Estimated rows of the top node. */
+  rows: number;
+  totalCost: number;
+}
+
+export interface PlanEvidence {
+  /** Look a table up by name as written in the SQL (unquoted names are lower-cased by the caller). */
+  table?(name: string, schema?: string): TableFacts | undefined;
+  plan?: PlanFacts;
+}
+
+/** Build PlanEvidence.table from a list of tables (search_path order: earlier schemas win). */
+export function tableLookup(tables: TableFacts[], searchPath: string[] = ['public']): (name: string, schema?: string) => TableFacts | undefined {
+  const byKey = new Map<string, TableFacts>();
+  for (const t of tables) byKey.set(`${t.schema}.${t.name}`, t);
+  return (name, schema) => {
+    if (schema) return byKey.get(`${schema}.${name}`);
+    for (const s of searchPath) {
+      const t = byKey.get(`${s}.${name}`);
+      if (t) return t;
+    }
+    return tables.find((t) => t.name === name);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export interface RuleReport {
+  /** The node (or SQL offsets) the finding points at. */
+  at: { _location?: { start: number; end: number } } | { start: number; end: number };
+  message: string;
+  help?: string;
+  /** Overrides the rule's default severity for this finding (e.g. raised by plan evidence). */
+  severity?: Severity;
+  fixes?: Fix[];
+  evidence?: Record<string, unknown>;
+}
+
+/** What a rule sees: one statement of one site, helpers to map back to the file, optional evidence. */
+export interface StatementContext {
+  site: SqlSite;
+  /** The site's SQL text (AST locations are offsets into it). */
+  sql: string;
+  statement: Statement;
+  /** True when the site is application code (not a .sql file). */
+  inAppCode: boolean;
+  evidence?: PlanEvidence;
+  /** The SQL text of a node. */
+  textOf(node: { _location?: { start: number; end: number } }): string;
+  /** File span of SQL offsets. */
+  fileSpan(start: number, end: number): Span;
+  /**
+   * A fix edit replacing sql[start,end) with newText, or undefined when that part of the SQL is not
+   * written verbatim in the file (placeholders, concatenation, escapes) or newText cannot be
+   * written into the file's string literal as is.
+   */
+  replace(start: number, end: number, newText: string): Fix['edits'][number] | undefined;
+  /** Resolve a table name (as written) to catalog facts, when evidence has them. */
+  table(name: string, schema?: string): TableFacts | undefined;
+  /** Build a finding of the current rule. */
+  report(r: RuleReport): Finding;
+}

@@ -1,0 +1,207 @@
+/**
+ * The workspace scan, as pure orchestration: file text → SqlSites → findings of every analyzer →
+ * suppressions and severity settings applied. Reading files (CLI walker, VS Code workspace) and
+ * talking to a database happen outside; they come in as plain inputs and plug-ins:
+ *  - an Analyzer per kind of analysis: the query rules (rulesAnalyzer), N+1 detection, the index advisor…;
+ *  - an EvidenceSource giving rules catalog/plan facts (filled by src/db when a database is given).
+ */
+import type { Statement } from 'pgsql-ast-parser';
+import { extractSqlSites } from './extract/index';
+import type { SqlSite } from './extract/types';
+import { type Finding, SEVERITY_RANK, type Severity } from './findings';
+import { checkSite } from './rules/engine';
+import { RULES } from './rules/index';
+import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
+import { applySuppressions } from './suppress';
+
+export interface FileInput {
+  /** Path as it should appear in findings (the CLI uses paths relative to the working directory). */
+  path: string;
+  text: string;
+  /** VS Code language id when known; otherwise the language comes from the path's extension. */
+  languageId?: string;
+}
+
+export interface AnalyzerInput {
+  file: string;
+  text: string;
+  /** Language id or path, as extractSqlSites and languageOf accept it. */
+  language: string;
+  sites: SqlSite[];
+}
+
+/** One kind of analysis plugged into the scan. */
+export interface Analyzer {
+  id: string;
+  /** The rule ids it may report (for SARIF rule metadata and the docs). */
+  rules: readonly RuleMeta[];
+  analyze(input: AnalyzerInput): Finding[] | Promise<Finding[]>;
+  /** Findings that need every file first (workload-wide analyses); called once after the last file. */
+  finish?(): Finding[] | Promise<Finding[]>;
+}
+
+/** Facts for the rules, when a database is available. prepare() runs before a file's rules. */
+export interface EvidenceSource {
+  prepare(sites: SqlSite[]): Promise<void>;
+  evidenceFor(site: SqlSite, statement: Statement, index: number): PlanEvidence | undefined;
+}
+
+/** The query rules as an analyzer (with database evidence when a source is given). */
+export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void } = {}): Analyzer {
+  const rules = opts.rules ?? RULES;
+  return {
+    id: 'rules',
+    rules,
+    async analyze({ sites }) {
+      if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
+      const ev = opts.evidence;
+      return sites.flatMap((site) => checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError }));
+    },
+  };
+}
+
+/** Wrap a plain function (e.g. detectNPlusOne(text, lang, file)) as an analyzer. */
+export function functionAnalyzer(id: string, rules: readonly RuleMeta[], fn: (text: string, language: string, file: string, sites: SqlSite[]) => Finding[] | Promise<Finding[]>): Analyzer {
+  return { id, rules, analyze: (i) => fn(i.text, i.language, i.file, i.sites) };
+}
+
+export interface ScanOptions {
+  analyzers: readonly Analyzer[];
+  /** pgLens.rules.severity: rule id → error|warning|info|hint|off. */
+  severity?: Record<string, string>;
+  isCancelled?: () => boolean;
+  /** After each file (progress). */
+  onFile?: (p: { file: string; index: number; findings: Finding[]; sites: number }) => void;
+  /** Problems with one file (extraction or an analyzer failed); the scan goes on. */
+  onError?: (file: string, message: string) => void;
+  /** SQL discovery; defaults to extractSqlSites. */
+  extract?: (text: string, languageIdOrPath: string, file: string) => Promise<SqlSite[]>;
+}
+
+export interface FileResult {
+  file: string;
+  sites: SqlSite[];
+  findings: Finding[];
+  errors: string[];
+  /** Milliseconds spent in SQL extraction and in each analyzer (for benchmarks). */
+  timings: { extractMs: number; analyzers: Record<string, number> };
+}
+
+/** Every analyzer over one file's text; suppression comments and severity settings applied. */
+export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onFile' | 'isCancelled'>): Promise<FileResult> {
+  const language = input.languageId ?? input.path;
+  const errors: string[] = [];
+  let sites: SqlSite[] = [];
+  const timings: FileResult['timings'] = { extractMs: 0, analyzers: {} };
+  let t = performance.now();
+  try {
+    sites = await (opts.extract ?? extractSqlSites)(input.text, language, input.path);
+  } catch (e) {
+    errors.push(`SQL extraction failed: ${oneLine(e)}`);
+  }
+  timings.extractMs = performance.now() - t;
+  const findings: Finding[] = [];
+  for (const a of opts.analyzers) {
+    t = performance.now();
+    try {
+      findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites })));
+    } catch (e) {
+      errors.push(`${a.id}: ${oneLine(e)}`);
+    }
+    timings.analyzers[a.id] = performance.now() - t;
+  }
+  for (const f of findings) f.file ??= input.path;
+  for (const m of errors) opts.onError?.(input.path, m);
+  return { file: input.path, sites, findings: sortFindings(applySuppressions(input.text, findings, opts.severity ?? {})), errors, timings };
+}
+
+export interface ScanResult {
+  files: number;
+  lines: number;
+  sites: number;
+  findings: Finding[];
+  /** Metadata of every rule the analyzers can report. */
+  rules: RuleMeta[];
+  errors: { file: string; message: string }[];
+  cancelled: boolean;
+  /** File texts by path (for positions), only when keepText was set. */
+  texts: Map<string, string>;
+  /** Every SQL site found, only when keepSites was set. */
+  siteList: SqlSite[];
+  /** Total milliseconds in SQL extraction and per analyzer. */
+  timings: FileResult['timings'];
+}
+
+/** Scan files one after another (the caller's iterator decides what to read). */
+export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileInput>, opts: ScanOptions & { keepText?: boolean; keepSites?: boolean }): Promise<ScanResult> {
+  const result: ScanResult = { files: 0, lines: 0, sites: 0, findings: [], rules: ruleMetaOf(opts.analyzers), errors: [], cancelled: false, texts: new Map(), siteList: [], timings: { extractMs: 0, analyzers: {} } };
+  const onError = (file: string, message: string) => {
+    result.errors.push({ file, message });
+    opts.onError?.(file, message);
+  };
+  for await (const file of files as AsyncIterable<FileInput>) {
+    if (opts.isCancelled?.()) {
+      result.cancelled = true;
+      break;
+    }
+    const r = await analyzeFile(file, { ...opts, onError });
+    result.files++;
+    result.lines += countLines(file.text);
+    result.sites += r.sites.length;
+    result.findings.push(...r.findings);
+    if (opts.keepText) result.texts.set(file.path, file.text);
+    if (opts.keepSites) result.siteList.push(...r.sites);
+    result.timings.extractMs += r.timings.extractMs;
+    for (const [id, ms] of Object.entries(r.timings.analyzers)) result.timings.analyzers[id] = (result.timings.analyzers[id] ?? 0) + ms;
+    opts.onFile?.({ file: file.path, index: result.files - 1, findings: r.findings, sites: r.sites.length });
+  }
+  if (!result.cancelled) {
+    for (const a of opts.analyzers) {
+      if (!a.finish) continue;
+      try {
+        const extra = await a.finish();
+        const byFile = new Map<string, Finding[]>();
+        for (const f of extra) byFile.set(f.file ?? '', [...(byFile.get(f.file ?? '') ?? []), f]);
+        for (const [file, fs] of byFile) {
+          const text = result.texts.get(file);
+          result.findings.push(...(text !== undefined ? applySuppressions(text, fs, opts.severity ?? {}) : applySuppressions('', fs, opts.severity ?? {})));
+        }
+      } catch (e) {
+        onError('', `${a.id}: ${oneLine(e)}`);
+      }
+    }
+  }
+  return result;
+}
+
+export function ruleMetaOf(analyzers: readonly Analyzer[]): RuleMeta[] {
+  const seen = new Map<string, RuleMeta>();
+  for (const a of analyzers) for (const r of a.rules) if (!seen.has(r.id)) seen.set(r.id, { id: r.id, defaultSeverity: r.defaultSeverity, description: r.description, docs: r.docs });
+  return [...seen.values()];
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** Does any finding reach the level (error > warning > info > hint)? */
+export function reachesLevel(findings: readonly Finding[], level: Severity): boolean {
+  return findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[level]);
+}
+
+export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {
+  const out: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
+  for (const f of findings) out[f.severity]++;
+  return out;
+}
+
+export function countLines(text: string): number {
+  if (!text) return 0;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return text.endsWith('\n') ? n - 1 : n;
+}
+
+function oneLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0];
+}

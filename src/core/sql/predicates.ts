@@ -1,0 +1,596 @@
+/**
+ * What a statement asks of each table it reads: the index-relevant facts of its WHERE, JOIN,
+ * ORDER BY and select list, per table (aliases resolved), from the pgsql-ast-parser AST.
+ *
+ * Only predicates that hold for every row (the top-level AND chain of a WHERE / ON clause) are
+ * collected; an OR of different columns cannot use one btree, so it yields nothing. A statement the
+ * parser cannot read gives `undefined` (callers must then say nothing: never a false finding).
+ */
+import type { Expr, From, OrderByStatement, SelectedColumn, Statement } from 'pgsql-ast-parser';
+import { parseOne } from './parse';
+
+/** A literal value as written (for partial indexes); params and expressions are not constants. */
+export type Constant = { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'boolean'; value: boolean } | { kind: 'null' };
+
+/** What an index key would be built on: a plain column, or an expression over columns. */
+export type Operand =
+  | { kind: 'column'; column: string }
+  | { kind: 'expression'; sql: string; columns: string[] };
+
+export type PredicateKind =
+  | 'eq' // col = value
+  | 'range' // <, <=, >, >=, BETWEEN
+  | 'in' // IN (list), = ANY(array/param)
+  | 'is-null' // IS NULL
+  | 'like' // LIKE / ILIKE with a constant pattern
+  | 'jsonb' // @>, ?, ?|, ?&
+  | 'fts'; // tsvector @@ tsquery
+
+export interface Predicate {
+  kind: PredicateKind;
+  target: Operand;
+  /** The SQL operator (upper-case for words): '=', '<', 'BETWEEN', 'IN', 'LIKE', 'ILIKE', '@>', '?', '@@', 'IS NULL'. */
+  op: string;
+  /** The compared value when it is a literal (partial indexes); IN lists give `values`. */
+  constant?: Constant;
+  values?: Constant[];
+  /** LIKE/ILIKE: the constant pattern and whether it starts with a wildcard. */
+  pattern?: string;
+  leadingWildcard?: boolean;
+  /** Offsets of the predicate in the statement text. */
+  span?: { start: number; end: number };
+}
+
+export interface OrderKey {
+  target: Operand;
+  direction: 'ASC' | 'DESC';
+  nulls?: 'FIRST' | 'LAST';
+}
+
+export interface JoinKey {
+  column: string;
+  /** The other side: table key and column (or expression) it is compared with. */
+  other: { table: string; column: string };
+}
+
+export interface TableUse {
+  /** How the statement names it: the alias, else the table name. Unique within one statement scope. */
+  key: string;
+  schema?: string;
+  name: string;
+  alias?: string;
+  predicates: Predicate[];
+  /** ORDER BY of the query block when every key is on this table (otherwise empty). */
+  orderBy: OrderKey[];
+  joinKeys: JoinKey[];
+  /** Columns this table contributes to the select list; undefined when * or unknown. */
+  selected?: string[];
+  /** Every column of this table the block mentions (for INCLUDE: an index-only scan needs all). */
+  referenced: string[];
+  /** The block has a LIMIT (an ordered index can then stop early). */
+  limit?: number | 'param';
+  /** Where the table is named in the statement text. */
+  span?: { start: number; end: number };
+  /** The statement writes this table (UPDATE/DELETE target). */
+  written?: boolean;
+}
+
+export interface StatementShape {
+  kind: 'select' | 'update' | 'delete' | 'insert' | 'other';
+  tables: TableUse[];
+  /** Predicates on unqualified columns when several tables are in scope (resolved later with the catalog). */
+  unresolved: { candidates: string[]; predicate: Predicate; order?: OrderKey; selected?: boolean }[];
+}
+
+/** Parse and analyse one statement; undefined when it does not parse or is not one statement. */
+export function statementShape(sql: string): StatementShape | undefined {
+  const ast = parseOne(sql);
+  if (!ast) return undefined;
+  try {
+    return shapeOf(ast);
+  } catch {
+    return undefined;
+  }
+}
+
+export function shapeOf(ast: Statement): StatementShape {
+  const out: StatementShape = { kind: 'other', tables: [], unresolved: [] };
+  const w = new Walker(out);
+  switch (ast.type) {
+    case 'select':
+    case 'union':
+    case 'union all':
+    case 'with':
+    case 'with recursive':
+    case 'values':
+      out.kind = 'select';
+      w.statement(ast, undefined, new Set());
+      break;
+    case 'update':
+    case 'delete':
+    case 'insert':
+      out.kind = ast.type;
+      w.statement(ast, undefined, new Set());
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+interface Scope {
+  parent?: Scope;
+  tables: TableUse[];
+  /** Names that are CTEs or subqueries (not base tables). */
+  virtual: Set<string>;
+}
+
+class Walker {
+  constructor(private readonly out: StatementShape) {}
+
+  statement(ast: any, parent: Scope | undefined, ctes: Set<string>): void {
+    if (!ast || typeof ast !== 'object') return;
+    switch (ast.type) {
+      case 'select':
+        return this.select(ast, parent, ctes);
+      case 'union':
+      case 'union all':
+        this.statement(ast.left, parent, ctes);
+        this.statement(ast.right, parent, ctes);
+        return;
+      case 'with':
+      case 'with recursive': {
+        const inner = new Set(ctes);
+        for (const b of ast.bind ?? []) inner.add(String(b.alias?.name ?? '').toLowerCase());
+        if (ast.type === 'with recursive') {
+          this.statement(ast.bind, parent, inner);
+        } else {
+          for (const b of ast.bind ?? []) this.statement(b.statement, parent, inner);
+        }
+        this.statement(ast.in, parent, inner);
+        return;
+      }
+      case 'update': {
+        const scope: Scope = { parent, tables: [], virtual: new Set() };
+        const t = this.addTable(scope, ast.table, ctes);
+        if (t) t.written = true;
+        if (ast.from) this.from([ast.from].flat(), scope, ctes);
+        for (const s of ast.sets ?? []) this.subqueries(s.value, scope, ctes);
+        this.where(ast.where, scope, ctes);
+        return;
+      }
+      case 'delete': {
+        const scope: Scope = { parent, tables: [], virtual: new Set() };
+        const t = this.addTable(scope, ast.from, ctes);
+        if (t) t.written = true;
+        this.where(ast.where, scope, ctes);
+        return;
+      }
+      case 'insert':
+        // INSERT … SELECT reads like a SELECT; the target itself needs no read index.
+        if (ast.insert) this.statement(ast.insert, parent, ctes);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private select(ast: any, parent: Scope | undefined, ctes: Set<string>): void {
+    const scope: Scope = { parent, tables: [], virtual: new Set() };
+    this.from(ast.from ?? [], scope, ctes);
+    // Select list: which columns each table contributes; subqueries in it are analysed on their own.
+    const cols: SelectedColumn[] = ast.columns ?? [];
+    const selectedBy = new Map<TableUse, Set<string>>();
+    let star = false;
+    for (const c of cols) {
+      const e: any = c.expr;
+      if (e?.type === 'ref' && e.name === '*') {
+        if (e.table) {
+          const t = this.resolveTable(scope, e.table.name);
+          if (t) selectedBy.set(t, new Set(['*']));
+        } else star = true;
+        continue;
+      }
+      for (const r of refsIn(e)) {
+        const t = r.table ? this.resolveTable(scope, r.table) : scope.tables.length === 1 ? scope.tables[0] : undefined;
+        if (t) {
+          if (!selectedBy.has(t)) selectedBy.set(t, new Set());
+          selectedBy.get(t)!.add(r.column);
+        }
+      }
+      this.subqueries(e, scope, ctes);
+    }
+    for (const t of scope.tables) {
+      const set = selectedBy.get(t);
+      t.selected = star || !set || set.has('*') ? (star || set?.has('*') ? undefined : []) : [...set];
+    }
+    this.where(ast.where, scope, ctes);
+    for (const g of ast.groupBy ?? []) this.subqueries(g, scope, ctes);
+    if (ast.having) this.subqueries(ast.having, scope, ctes);
+    // Every column mentioned (INCLUDE needs all of them for an index-only scan).
+    const everything = [ast.columns, ast.where, ast.groupBy, ast.having, ast.orderBy, ...(ast.from ?? []).map((f: any) => f.join?.on)];
+    for (const piece of everything) {
+      for (const r of refsIn(piece, true)) {
+        const t = r.table ? this.resolveTable(scope, r.table) : scope.tables.length === 1 ? scope.tables[0] : undefined;
+        if (t && !t.referenced.includes(r.column)) t.referenced.push(r.column);
+      }
+    }
+    const limit = ast.limit?.limit;
+    if (limit) {
+      const v = limit.type === 'integer' ? Number(limit.value) : limit.type === 'parameter' ? 'param' : undefined;
+      if (v !== undefined) for (const t of scope.tables) t.limit = v;
+    }
+    this.orderBy(ast.orderBy ?? [], scope);
+  }
+
+  private from(items: From[], scope: Scope, ctes: Set<string>): void {
+    for (const f of items as any[]) {
+      if (f.type === 'table') {
+        this.addTable(scope, f.name, ctes);
+      } else if (f.type === 'statement') {
+        // A derived table: analyse it as its own block; its alias is not a base table.
+        this.statement(f.statement, scope.parent, ctes);
+        if (f.alias) scope.virtual.add(String(f.alias).toLowerCase());
+      } else if (f.type === 'call') {
+        if (f.alias?.name) scope.virtual.add(String(f.alias.name).toLowerCase());
+      }
+      const j = f.join;
+      if (j?.on && /^(INNER JOIN|LEFT JOIN|RIGHT JOIN|JOIN)$/i.test(j.type ?? 'INNER JOIN')) this.where(j.on, scope, ctes);
+      if (j?.using && f.type === 'table') {
+        const right = this.lastTable(scope);
+        for (const u of j.using) {
+          const col = String(u.name);
+          for (const other of scope.tables) {
+            if (other === right || !right) continue;
+            right.joinKeys.push({ column: col, other: { table: other.key, column: col } });
+            other.joinKeys.push({ column: col, other: { table: right.key, column: col } });
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  private lastTable(scope: Scope): TableUse | undefined {
+    return scope.tables[scope.tables.length - 1];
+  }
+
+  private addTable(scope: Scope, name: any, ctes: Set<string>): TableUse | undefined {
+    if (!name?.name) return undefined;
+    const tableName = String(name.name);
+    if (!name.schema && ctes.has(tableName.toLowerCase())) {
+      scope.virtual.add(String(name.alias ?? tableName).toLowerCase());
+      return undefined;
+    }
+    const t: TableUse = {
+      key: String(name.alias ?? tableName),
+      schema: name.schema ? String(name.schema) : undefined,
+      name: tableName,
+      alias: name.alias ? String(name.alias) : undefined,
+      predicates: [],
+      orderBy: [],
+      joinKeys: [],
+      referenced: [],
+      span: loc(name),
+    };
+    scope.tables.push(t);
+    this.out.tables.push(t);
+    return t;
+  }
+
+  private resolveTable(scope: Scope | undefined, qualifier: string): TableUse | undefined {
+    const q = qualifier.toLowerCase();
+    for (let s = scope; s; s = s.parent) {
+      if (s.virtual.has(q)) return undefined;
+      const hit = s.tables.find((t) => t.key.toLowerCase() === q || (!t.alias && t.name.toLowerCase() === q));
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** The table a column reference belongs to, or the candidates when unqualified and ambiguous. */
+  private owner(scope: Scope, ref: { table?: string; column: string }): TableUse | TableUse[] | undefined {
+    if (ref.table) return this.resolveTable(scope, ref.table);
+    if (scope.tables.length === 1 && scope.virtual.size === 0) return scope.tables[0];
+    if (scope.tables.length === 0) return undefined;
+    return scope.tables;
+  }
+
+  private where(e: Expr | undefined | null, scope: Scope, ctes: Set<string>): void {
+    if (!e) return;
+    for (const c of conjuncts(e)) {
+      this.conjunct(c, scope);
+      this.subqueries(c, scope, ctes);
+    }
+  }
+
+  /** Subqueries anywhere in an expression are analysed as their own blocks (correlated refs reach the outer scope). */
+  private subqueries(e: any, scope: Scope, ctes: Set<string>): void {
+    if (!e || typeof e !== 'object') return;
+    if (Array.isArray(e)) {
+      for (const x of e) this.subqueries(x, scope, ctes);
+      return;
+    }
+    if (e.type === 'select' || e.type === 'union' || e.type === 'union all' || e.type === 'with') {
+      this.statement(e, scope, ctes);
+      return;
+    }
+    for (const k of Object.keys(e)) if (k !== '_location') this.subqueries(e[k], scope, ctes);
+  }
+
+  private conjunct(e: any, scope: Scope): void {
+    const span = loc(e);
+    if (e.type === 'ternary' && e.op === 'BETWEEN') {
+      this.add(scope, e.value, { kind: 'range', op: 'BETWEEN', span });
+      return;
+    }
+    if (e.type === 'unary' && e.op === 'IS NULL') {
+      this.add(scope, e.operand, { kind: 'is-null', op: 'IS NULL', constant: { kind: 'null' }, span });
+      return;
+    }
+    if (e.type === 'unary' && e.op === 'NOT' && e.operand?.type === 'ref') {
+      this.add(scope, e.operand, { kind: 'eq', op: '=', constant: { kind: 'boolean', value: false }, span });
+      return;
+    }
+    if (e.type === 'ref') {
+      // WHERE is_active  (a boolean column)
+      this.add(scope, e, { kind: 'eq', op: '=', constant: { kind: 'boolean', value: true }, span });
+      return;
+    }
+    if (e.type !== 'binary') return;
+    const op = String(e.op).toUpperCase();
+    let left = e.left;
+    let right = e.right;
+    // Column on the right (5 < x, $1 = col): flip so the operand is on the left.
+    if (!isOperand(left) && isOperand(right) && ['=', '<', '>', '<=', '>='].includes(op)) {
+      [left, right] = [right, left];
+      const flipped = { '<': '>', '>': '<', '<=': '>=', '>=': '<=', '=': '=' } as Record<string, string>;
+      return this.compare(scope, left, flipped[op], right, span);
+    }
+    return this.compare(scope, left, op, right, span);
+  }
+
+  private compare(scope: Scope, left: any, op: string, right: any, span?: { start: number; end: number }): void {
+    // Join: column = column of another table.
+    if (op === '=' && left?.type === 'ref' && right?.type === 'ref') {
+      const a = this.owner(scope, { table: left.table?.name, column: left.name });
+      const b = this.owner(scope, { table: right.table?.name, column: right.name });
+      if (a && b && !Array.isArray(a) && !Array.isArray(b)) {
+        if (a !== b) {
+          a.joinKeys.push({ column: String(left.name), other: { table: b.key, column: String(right.name) } });
+          b.joinKeys.push({ column: String(right.name), other: { table: a.key, column: String(left.name) } });
+        }
+        return;
+      }
+      if (a && b) return; // ambiguous join columns: say nothing
+    }
+    if (!isValue(right)) return;
+    switch (op) {
+      case '=':
+        if (right?.type === 'call' && /^(any|some)$/i.test(right.function?.name ?? '')) {
+          this.add(scope, left, { kind: 'in', op: 'ANY', span });
+        } else {
+          this.add(scope, left, { kind: 'eq', op: '=', constant: constantOf(right), span });
+        }
+        return;
+      case '<':
+      case '>':
+      case '<=':
+      case '>=':
+        this.add(scope, left, { kind: 'range', op, constant: constantOf(right), span });
+        return;
+      case 'IN': {
+        if (right?.type === 'list') {
+          const values = (right.expressions ?? []).map(constantOf);
+          this.add(scope, left, { kind: 'in', op: 'IN', values: values.every(Boolean) ? (values as Constant[]) : undefined, span });
+        } else {
+          this.add(scope, left, { kind: 'in', op: 'IN', span });
+        }
+        return;
+      }
+      case 'LIKE':
+      case 'ILIKE': {
+        const c = constantOf(right);
+        if (c?.kind === 'string') {
+          this.add(scope, left, { kind: 'like', op, pattern: c.value, leadingWildcard: /^[%_]/.test(c.value), span });
+        }
+        return;
+      }
+      case '@>':
+      case '?':
+      case '?|':
+      case '?&':
+        this.add(scope, left, { kind: 'jsonb', op, span });
+        return;
+      case '@@':
+        this.add(scope, left, { kind: 'fts', op, span });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private add(scope: Scope, target: any, p: Omit<Predicate, 'target'>): void {
+    const operand = operandOf(target);
+    if (!operand) return;
+    const refs = refsIn(target);
+    const owners = new Set<TableUse>();
+    const ambiguous: string[][] = [];
+    for (const r of refs) {
+      const o = this.owner(scope, r);
+      if (!o) return; // a CTE/subquery column or an outer reference we cannot place
+      if (Array.isArray(o)) ambiguous.push(o.map((t) => t.key));
+      else owners.add(o);
+    }
+    const predicate = { ...p, target: operand } as Predicate;
+    if (owners.size === 1 && ambiguous.length === 0) {
+      [...owners][0].predicates.push(predicate);
+    } else if (owners.size === 0 && ambiguous.length && operand.kind === 'column') {
+      this.out.unresolved.push({ candidates: ambiguous[0], predicate });
+    }
+  }
+
+  private orderBy(items: OrderByStatement[], scope: Scope): void {
+    if (!items.length) return;
+    const keys: { t: TableUse; k: OrderKey }[] = [];
+    for (const o of items as any[]) {
+      const operand = operandOf(o.by);
+      if (!operand) return;
+      const refs = refsIn(o.by);
+      if (!refs.length) return;
+      const owner = this.owner(scope, refs[0]);
+      if (!owner || Array.isArray(owner)) return;
+      for (const r of refs.slice(1)) if (this.owner(scope, r) !== owner) return;
+      keys.push({ t: owner, k: { target: operand, direction: o.order === 'DESC' ? 'DESC' : 'ASC', nulls: o.nulls } });
+    }
+    const t = keys[0]?.t;
+    if (t && keys.every((x) => x.t === t)) t.orderBy = keys.map((x) => x.k);
+  }
+}
+
+/** The AND-ed parts of a condition (an OR stays one opaque part). */
+export function conjuncts(e: any): any[] {
+  if (!e) return [];
+  if (e.type === 'binary' && String(e.op).toUpperCase() === 'AND') return [...conjuncts(e.left), ...conjuncts(e.right)];
+  return [e];
+}
+
+function loc(node: any): { start: number; end: number } | undefined {
+  const l = node?._location;
+  return l && typeof l.start === 'number' ? { start: l.start, end: l.end } : undefined;
+}
+
+function isOperand(e: any): boolean {
+  return !!e && (e.type === 'ref' || e.type === 'call' || e.type === 'cast' || e.type === 'member') && refsIn(e).length > 0;
+}
+
+/** A value side: literals, parameters, calls without columns (now(), to_tsquery($1)), casts of those. */
+function isValue(e: any): boolean {
+  if (!e) return false;
+  if (e.type === 'select' || e.type === 'union' || e.type === 'union all' || e.type === 'with') return false;
+  return refsIn(e).length === 0 && !containsSubquery(e);
+}
+
+function containsSubquery(e: any): boolean {
+  if (!e || typeof e !== 'object') return false;
+  if (Array.isArray(e)) return e.some(containsSubquery);
+  if (e.type === 'select' || e.type === 'union' || e.type === 'union all') return true;
+  return Object.keys(e).some((k) => k !== '_location' && containsSubquery(e[k]));
+}
+
+export function constantOf(e: any): Constant | undefined {
+  if (!e) return undefined;
+  switch (e.type) {
+    case 'string':
+      return { kind: 'string', value: String(e.value) };
+    case 'integer':
+    case 'numeric':
+      return { kind: 'number', value: Number(e.value) };
+    case 'boolean':
+      return { kind: 'boolean', value: !!e.value };
+    case 'null':
+      return { kind: 'null' };
+    case 'cast':
+      return constantOf(e.operand);
+    default:
+      return undefined;
+  }
+}
+
+/** Column references inside an expression (not descending into subqueries). */
+export function refsIn(e: any, intoAll = false): { table?: string; column: string }[] {
+  const out: { table?: string; column: string }[] = [];
+  const walk = (n: any) => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(walk);
+    if (!intoAll && (n.type === 'select' || n.type === 'union' || n.type === 'union all' || n.type === 'with')) return;
+    if (intoAll && (n.type === 'select' || n.type === 'union' || n.type === 'union all' || n.type === 'with')) return;
+    if (n.type === 'ref') {
+      if (n.name !== '*') out.push({ table: n.table?.name, column: String(n.name) });
+      return;
+    }
+    for (const k of Object.keys(n)) if (k !== '_location') walk(n[k]);
+  };
+  walk(e);
+  return out;
+}
+
+/** A plain column, or an indexable expression over one table's columns (qualifiers dropped). */
+export function operandOf(e: any): Operand | undefined {
+  if (!e) return undefined;
+  if (e.type === 'ref' && e.name !== '*') return { kind: 'column', column: String(e.name) };
+  if (e.type === 'call' || e.type === 'cast' || e.type === 'member') {
+    const sql = renderExpr(e);
+    if (!sql) return undefined;
+    const columns = [...new Set(refsIn(e).map((r) => r.column))];
+    if (!columns.length) return undefined;
+    return { kind: 'expression', sql, columns };
+  }
+  return undefined;
+}
+
+/** PostgreSQL identifier, quoted only when it must be. */
+export function ident(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+const RESERVED = new Set(['all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check', 'collate', 'column', 'constraint', 'create', 'current_date', 'current_role', 'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not', 'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some', 'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where', 'window', 'with', 'user']);
+
+function literal(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** SQL text of an index expression (column qualifiers dropped); undefined when it holds params or subqueries. */
+export function renderExpr(e: any): string | undefined {
+  if (!e) return undefined;
+  switch (e.type) {
+    case 'ref':
+      return e.name === '*' ? undefined : ident(String(e.name));
+    case 'string':
+      return literal(String(e.value));
+    case 'integer':
+    case 'numeric':
+      return String(e.value);
+    case 'boolean':
+      return e.value ? 'true' : 'false';
+    case 'null':
+      return 'NULL';
+    case 'call': {
+      if (e.over || e.filter || e.orderBy || e.distinct) return undefined;
+      const args = (e.args ?? []).map(renderExpr);
+      if (args.some((a: string | undefined) => a === undefined)) return undefined;
+      const fn = (e.function.schema ? ident(e.function.schema) + '.' : '') + ident(String(e.function.name).toLowerCase());
+      return `${fn}(${args.join(', ')})`;
+    }
+    case 'cast': {
+      const inner = renderExpr(e.operand);
+      const to = typeName(e.to);
+      return inner && to ? `(${inner})::${to}` : undefined;
+    }
+    case 'member': {
+      const inner = renderExpr(e.operand);
+      const m = typeof e.member === 'number' ? String(e.member) : literal(String(e.member));
+      return inner ? `(${inner} ${e.op} ${m})` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function typeName(t: any): string | undefined {
+  if (!t?.name) return undefined;
+  const base = String(t.name).toLowerCase();
+  if (!/^[a-z_][a-z0-9_ ]*$/.test(base)) return undefined;
+  const cfg = Array.isArray(t.config) && t.config.length ? `(${t.config.join(', ')})` : '';
+  return (t.schema ? ident(t.schema) + '.' : '') + base + cfg + (t.kind === 'array' ? '[]' : '');
+}
+
+/** Columns an operand reads. */
+export function operandColumns(o: Operand): string[] {
+  return o.kind === 'column' ? [o.column] : o.columns;
+}
+
+/** A stable text for an operand (expression SQL or column name). */
+export function operandText(o: Operand): string {
+  return o.kind === 'column' ? ident(o.column) : o.sql;
+}

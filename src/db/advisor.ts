@@ -1,0 +1,294 @@
+/**
+ * adviseStatement: candidates from the statement's shape and the catalog, each proved with the
+ * planner (HypoPG, else a real index in a rolled-back transaction on development profiles and small
+ * tables, else "not verified"), and a suggestion only when the plan uses the index and the
+ * estimated cost falls by at least minCostReduction.
+ *
+ * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
+ * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
+ */
+import { createIndexSql, indexCandidates, type CandidateOptions, type CatalogFacts, type IndexCandidate } from '../core/advice/indexCandidates';
+import { formatCost, formatCount, planOutline, type PlanSummary } from '../core/advice/planSummary';
+import { statementShape, type StatementShape } from '../core/sql/predicates';
+import { explainOnSession } from './advisorExplain';
+import { readCatalogFacts, type TableRef } from './catalog';
+import type { Database, ServerInfo, Session } from './database';
+import { describeError } from './errors';
+import { HypoProver, TransactionProver, type Proof } from './hypo';
+
+export type VerifiedBy = 'hypopg' | 'transaction' | 'none';
+
+export interface IndexSuggestion {
+  ddl: string;
+  /** Table as schema.name when not public, else name. */
+  table: string;
+  schema: string;
+  columns: string[];
+  method: string;
+  where: string | null;
+  include: string[];
+  costBefore: number;
+  costAfter: number | null;
+  verifiedBy: VerifiedBy;
+  reason: string;
+  planUsesIndex: boolean;
+  indexSizeBytes: number | null;
+  /** Extra facts for the editor. */
+  name: string;
+  kind: IndexCandidate['kind'];
+  needsExtension?: 'pg_trgm';
+  tableRows: number;
+  /** The sequential scan the index replaces, when there was one. */
+  seqScan?: { relation: string; rows: number };
+  planBefore: string[];
+  planAfter: string[];
+  /** One line for the diagnostic. */
+  summary: string;
+}
+
+export type AdviceStatus = 'ok' | 'unparsed' | 'not-analysed' | 'missing-table' | 'error';
+
+export interface AdviceResult {
+  status: AdviceStatus;
+  /** Why there is nothing (unparsed, missing table, server error), one line. */
+  message?: string;
+  suggestions: IndexSuggestion[];
+  costBefore?: number;
+  /** How proof was done (or why not). */
+  proof: VerifiedBy;
+  proofNote?: string;
+  considered: number;
+  rejected: { ddl: string; why: string }[];
+  /** Every proof made: cost with the index, whether the plan used it, its size. */
+  tried: { ddl: string; costAfter: number; planUsesIndex: boolean; indexSizeBytes: number | null; verifiedBy: VerifiedBy }[];
+  elapsedMs: number;
+}
+
+export interface AdviseOptions {
+  minCostReduction?: number;
+  maxTableSizeMb?: number;
+  /** Capabilities, when the caller has them already. */
+  info?: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>;
+  /** Force a proof method (tests): 'auto' picks HypoPG, else transaction, else none. */
+  proof?: 'auto' | 'hypopg' | 'transaction' | 'none';
+  candidateOptions?: CandidateOptions;
+  lockTimeoutMs?: number;
+  statementTimeoutMs?: number;
+  /** At most this many indexes per statement. */
+  maxIndexes?: number;
+  log?: (line: string) => void;
+}
+
+const DEFAULT_MIN_REDUCTION = 0.3;
+
+export async function adviseStatement(db: Database, sql: string, params: unknown[] | undefined, opts: AdviseOptions = {}): Promise<AdviceResult> {
+  const started = Date.now();
+  const done = (r: Omit<AdviceResult, 'elapsedMs'>): AdviceResult => ({ ...r, elapsedMs: Date.now() - started });
+  const shape = statementShape(sql);
+  if (!shape) return done({ status: 'unparsed', message: 'The statement could not be parsed for index analysis; no advice.', suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
+  if (!shape.tables.length) return done({ status: 'not-analysed', message: 'The statement reads no table.', suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
+  const info = opts.info ?? (await db.serverInfo());
+  const refs: TableRef[] = shape.tables.map((t) => ({ schema: t.schema, name: t.name }));
+  const { facts, missing } = await readCatalogFacts(db, refs, { versionNum: info.versionNum, pgTrgm: info.pgTrgm });
+  if (missing.length) {
+    return done({ status: 'missing-table', message: `No table ${missing.map((m) => (m.schema ? `${m.schema}.` : '') + m.name).join(', ')} in this database; no advice.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
+  }
+  return done(await adviseWithFacts(db, sql, params, shape, facts, info, opts));
+}
+
+export async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions): Promise<Omit<AdviceResult, 'elapsedMs'>> {
+  const minReduction = opts.minCostReduction ?? DEFAULT_MIN_REDUCTION;
+  const maxTableBytes = (opts.maxTableSizeMb ?? 50) * 1024 * 1024;
+  const candidates = indexCandidates(shape, facts, opts.candidateOptions);
+  const rejected: AdviceResult['rejected'] = [];
+  const tried: AdviceResult['tried'] = [];
+  if (!candidates.length) return { status: 'ok', suggestions: [], proof: 'none', considered: 0, rejected, tried };
+
+  const wanted = opts.proof ?? 'auto';
+  const hypoOk = (wanted === 'auto' || wanted === 'hypopg') && info.hypopg === 'ready';
+  const devProfile = !db.readOnly && db.profile.environment === 'development';
+  const txOk = (wanted === 'auto' || wanted === 'transaction') && devProfile;
+  const tableBytes = (c: IndexCandidate) => facts.tables.find((t) => t.schema === c.schema && t.name === c.table)?.sizeBytes ?? Infinity;
+  const txFor = (c: IndexCandidate) => txOk && tableBytes(c) <= maxTableBytes;
+  let proofNote: string | undefined;
+  if (!hypoOk) {
+    proofNote = info.hypopg === 'ready' ? undefined : `HypoPG is ${info.hypopg === 'available' ? 'available but not installed (CREATE EXTENSION hypopg)' : 'not available on this server'}`;
+    if (!devProfile) proofNote = `${proofNote ?? ''}${proofNote ? '; ' : ''}a real index in a rolled-back transaction is only tried on development profiles`;
+  }
+
+  const run = async (s: Session) => {
+    const ctx = { session: s, sql, params, versionNum: info.versionNum };
+    const before = await explainOnSession(s, sql, { versionNum: info.versionNum, params });
+    const hypo = hypoOk ? new HypoProver(ctx) : undefined;
+    const tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? 1000, statementTimeoutMs: opts.statementTimeoutMs ?? 15000 }) : undefined;
+    if (tx) await tx.init();
+    try {
+      return await greedy(before);
+    } finally {
+      if (hypo) await hypo.reset().catch(() => undefined);
+    }
+
+    async function proveOne(c: IndexCandidate): Promise<Proof | 'unverifiable'> {
+      if (hypo?.supports(c)) return hypo.prove(c);
+      if (tx && txFor(c)) return tx.prove(c);
+      return 'unverifiable';
+    }
+
+    async function greedy(baseline: PlanSummary) {
+      const suggestions: IndexSuggestion[] = [];
+      let current = baseline;
+      let remaining = [...candidates];
+      const unverified: IndexCandidate[] = [];
+      const maxIndexes = opts.maxIndexes ?? 3;
+      while (remaining.length && suggestions.length < maxIndexes) {
+        const proved: { c: IndexCandidate; p: Proof }[] = [];
+        for (const c of remaining) {
+          let p: Proof | 'unverifiable';
+          try {
+            p = await proveOne(c);
+          } catch (e) {
+            rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: `could not be tried: ${describeError(e)}` });
+            continue;
+          }
+          if (p === 'unverifiable') {
+            if (!unverified.includes(c)) unverified.push(c);
+            continue;
+          }
+          await p.undo();
+          tried.push({ ddl: createIndexSql(c, { concurrently: true }), costAfter: round(p.costAfter), planUsesIndex: p.planUsesIndex, indexSizeBytes: p.indexSizeBytes, verifiedBy: p.verifiedBy });
+          const reduction = current.totalCost > 0 ? 1 - p.costAfter / current.totalCost : 0;
+          if (!p.planUsesIndex) {
+            rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: 'the planner does not use it' });
+          } else if (reduction < minReduction) {
+            rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: `cuts the estimated cost by only ${(reduction * 100).toFixed(0)}% (${formatCost(current.totalCost)} → ${formatCost(p.costAfter)})` });
+          } else {
+            proved.push({ c, p });
+          }
+        }
+        if (!proved.length) break;
+        const best = pickBest(proved);
+        // One index per table and statement: the others on that table do the same job.
+        remaining = remaining.filter((c) => !(c.schema === best.c.schema && c.table === best.c.table));
+        if (!remaining.length || suggestions.length + 1 >= maxIndexes) {
+          // Last round: the proof already made is the answer (no need to build it again).
+          suggestions.push(toSuggestion(best.c, best.p, current, facts));
+          break;
+        }
+        // Keep the winner in place (prove again, no undo) and try the others on top of it.
+        const kept = await proveOne(best.c);
+        if (kept === 'unverifiable') break;
+        suggestions.push(toSuggestion(best.c, kept, current, facts));
+        current = kept.plan;
+      }
+      // Candidates nobody could prove: report the strongest per table as not verified, when the
+      // plan scans that table sequentially and the predicates are selective.
+      if (!suggestions.length && unverified.length) {
+        for (const c of unverified) {
+          if (suggestions.some((s) => s.schema === c.schema && s.table === displayTable(c))) continue;
+          const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
+          const seq = baseline.seqScans.find((s) => s.relation === c.table);
+          if (!t || !seq || t.reltuples < 10000 || c.selectivity > 0.05) continue;
+          suggestions.push(unverifiedSuggestion(c, baseline, t.reltuples, seq));
+        }
+      }
+      return { suggestions, costBefore: baseline.totalCost };
+    }
+  };
+
+  try {
+    const { suggestions, costBefore } = await db.rolledBack(run, { readOnly: !txOk });
+    const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
+    return { status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried };
+  } catch (e) {
+    const message = describeError(e);
+    opts.log?.(`index advice: ${message}`);
+    return { status: 'error', message, suggestions: [], proof: 'none', proofNote, considered: candidates.length, rejected, tried };
+  }
+}
+
+/** Lowest cost; BRIN first when proved (tiny, cheap on writes); near-ties go to the smaller index. */
+function pickBest(proved: { c: IndexCandidate; p: Proof }[]): { c: IndexCandidate; p: Proof } {
+  const brin = proved.filter((x) => x.c.preferWhenProved);
+  if (brin.length) return brin.sort((a, b) => a.p.costAfter - b.p.costAfter)[0];
+  const sorted = [...proved].sort((a, b) => a.p.costAfter - b.p.costAfter);
+  let best = sorted[0];
+  for (const x of sorted.slice(1)) {
+    const xs = x.p.indexSizeBytes ?? Infinity;
+    const bs = best.p.indexSizeBytes ?? Infinity;
+    const close = x.p.costAfter <= best.p.costAfter * 1.1 + 0.5;
+    // Estimates are rough: an index a fifth the size (a partial one, say) wins a 25% cost difference.
+    const fairlyClose = x.p.costAfter <= best.p.costAfter * 1.25 + 1;
+    const smaller = xs < bs * 0.7;
+    const muchSmaller = xs <= bs * 0.2;
+    const simpler = x.c.keys.length + x.c.include.length < best.c.keys.length + best.c.include.length && xs <= bs;
+    if ((close && (smaller || simpler)) || (fairlyClose && muchSmaller)) best = x;
+  }
+  return best;
+}
+
+function displayTable(c: IndexCandidate): string {
+  return c.schema === 'public' ? c.table : `${c.schema}.${c.table}`;
+}
+
+function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: CatalogFacts): IndexSuggestion {
+  const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
+  const rows = t?.reltuples ?? 0;
+  const seq = before.seqScans.find((s) => s.relation === c.table);
+  const shown = c.keys.map((k) => k.label).join(', ');
+  const prefix = seq ? `Seq Scan on ${c.table} (${formatCount(rows)} rows)` : `${c.table} (${formatCount(rows)} rows)`;
+  const what = `${c.method === 'btree' ? 'an index' : `a ${c.method.toUpperCase()} index`} on ${c.table} (${shown})${c.include.length ? ` INCLUDE (${c.include.join(', ')})` : ''}${c.where ? ` WHERE ${c.where}` : ''}`;
+  return {
+    ddl: createIndexSql(c, { concurrently: true }),
+    table: displayTable(c),
+    schema: c.schema,
+    columns: c.keys.map((k) => k.label),
+    method: c.method,
+    where: c.where ?? null,
+    include: c.include,
+    costBefore: round(before.totalCost),
+    costAfter: round(p.costAfter),
+    verifiedBy: p.verifiedBy,
+    reason: c.reason + (c.needsExtension ? ' (needs CREATE EXTENSION pg_trgm)' : ''),
+    planUsesIndex: p.planUsesIndex,
+    indexSizeBytes: p.indexSizeBytes,
+    name: c.name,
+    kind: c.kind,
+    needsExtension: c.needsExtension,
+    tableRows: rows,
+    seqScan: seq ? { relation: seq.relation, rows } : undefined,
+    planBefore: planOutline(before),
+    planAfter: planOutline(p.plan).map((l) => l.split(p.planIndexName).join(c.name)),
+    summary: `${prefix}: ${what} cuts the estimated cost ${formatCost(before.totalCost)} → ${formatCost(p.costAfter)}`,
+  };
+}
+
+function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, rows: number, seq: PlanSummary['seqScans'][number]): IndexSuggestion {
+  const shown = c.keys.map((k) => k.label).join(', ');
+  return {
+    ddl: createIndexSql(c, { concurrently: true }),
+    table: displayTable(c),
+    schema: c.schema,
+    columns: c.keys.map((k) => k.label),
+    method: c.method,
+    where: c.where ?? null,
+    include: c.include,
+    costBefore: round(before.totalCost),
+    costAfter: null,
+    verifiedBy: 'none',
+    reason: `${c.reason} (not verified: the planner could not try it here)`,
+    planUsesIndex: false,
+    indexSizeBytes: null,
+    name: c.name,
+    kind: c.kind,
+    needsExtension: c.needsExtension,
+    tableRows: rows,
+    seqScan: { relation: seq.relation, rows },
+    planBefore: planOutline(before),
+    planAfter: [],
+    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows): an index on (${shown}) may help (not verified)`,
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 100) / 100;
+}

@@ -1,0 +1,91 @@
+/**
+ * Benchmark a read-only statement: N executions spread over K concurrent sessions, each inside
+ * BEGIN READ ONLY … ROLLBACK with a statement_timeout, plus one EXPLAIN (ANALYZE, BUFFERS) for the
+ * buffers an execution touches. Refused for statements that write and on production profiles
+ * (a benchmark is load).
+ */
+import { Database } from './database';
+import { PgLensError } from './errors';
+import { checkSingleStatement, explainAnalyze, parameterCount, EXPLAIN_SQL } from './explain';
+import { summarizeLatencies } from '../core/plan/benchmark';
+import type { BenchmarkRunSummary } from '../shared/planProtocol';
+
+export interface BenchmarkOptions {
+  runs?: number;
+  concurrency?: number;
+  params?: unknown[];
+  statementTimeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export async function benchmark(db: Database, sql: string, o: BenchmarkOptions = {}): Promise<BenchmarkRunSummary> {
+  db.assertWritable('Benchmark');
+  const { text, info } = await checkSingleStatement(sql);
+  if (info.cls !== 'read') throw new PgLensError(`Only statements that only read can be benchmarked (this one is ${info.cls === 'write' ? `a write: ${info.writes.join(', ')}` : info.cls}).`, 'NOT_READ_ONLY');
+  const n = parameterCount(text);
+  const values = o.params ?? [];
+  if (values.length < n) throw new PgLensError(`The benchmark needs a value for each parameter: $${n} used, ${values.length} given.`, 'PARAMS');
+  const runs = Math.max(1, Math.min(100_000, Math.round(o.runs ?? 50)));
+  const concurrency = Math.max(1, Math.min(64, Math.round(o.concurrency ?? 1), runs));
+  const timeout = String(Math.max(1, Math.round(o.statementTimeoutMs ?? 30000)));
+  // Our own pool, sized for K sessions, so the benchmark does not starve the editor's.
+  const pool = new Database({ ...db.options, max: concurrency });
+  const latencies: number[] = [];
+  let errors = 0;
+  let next = 0;
+  let firstError: unknown;
+  const t0 = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, () =>
+        pool.withSession(async (s) => {
+          await s.querySingle(`/* pg-lens */ SELECT 1`); // connection warm
+          while (next < runs && !o.signal?.aborted) {
+            next++;
+            await s.query('BEGIN READ ONLY');
+            try {
+              await s.querySingle(EXPLAIN_SQL.setLocal, ['statement_timeout', timeout]);
+              const a = performance.now();
+              await s.querySingle(text, values.slice(0, n));
+              latencies.push(performance.now() - a);
+            } catch (e) {
+              errors++;
+              firstError ??= e;
+            } finally {
+              await s.query('ROLLBACK');
+            }
+            o.onProgress?.(latencies.length + errors, runs);
+          }
+        }),
+      ),
+    );
+  } finally {
+    await pool.close();
+  }
+  const wall = performance.now() - t0;
+  if (!latencies.length) throw new PgLensError(`Every run failed: ${(firstError as Error)?.message ?? 'cancelled'}`, 'BENCHMARK_FAILED');
+  let sharedHitPerRun: number | undefined;
+  let sharedReadPerRun: number | undefined;
+  try {
+    const ea = await explainAnalyze(db, text, { params: values, statementTimeoutMs: Number(timeout) });
+    const b = ea.plan.nodes[0].metrics.buffers;
+    if (b) {
+      sharedHitPerRun = b.sharedHit;
+      sharedReadPerRun = b.sharedRead;
+    }
+  } catch {
+    // buffers are a bonus; the latencies stand on their own
+  }
+  return {
+    sql: text,
+    runs: latencies.length + errors,
+    concurrency,
+    errors,
+    ...summarizeLatencies(latencies),
+    sharedHitPerRun,
+    sharedReadPerRun,
+    throughputPerSec: (latencies.length / wall) * 1000,
+    at: Date.now(),
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Catalog facts for the tables a statement touches: size, columns, pg_stats, existing indexes and
+ * write activity. Read-only, one round trip per kind of fact, for any number of tables.
+ */
+import type { CatalogFacts, ColumnStats, IndexFacts, TableFacts } from '../core/advice/indexCandidates';
+import type { Database, Queryable } from './database';
+import { OWN_STATEMENT_MARKER } from './sql';
+
+/** Quote one identifier part (always quoted: safe for any catalog name). */
+export function quoteIdent(name: string): string {
+  return `"${String(name).replace(/"/g, '""')}"`;
+}
+
+/** schema.name, each part quoted; the schema is left out when unknown (search_path decides). */
+export function qualifiedName(schema: string | undefined, name: string): string {
+  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
+}
+
+export const CATALOG_SQL = {
+  /** $1: text[] of (quoted, optionally qualified) names, resolved through search_path like the statement would. */
+  tables: `${OWN_STATEMENT_MARKER} SELECT q.name AS requested, c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
+      c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes
+    FROM unnest($1::text[]) AS q(name)
+    JOIN pg_class c ON c.oid = to_regclass(q.name)
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'm')`,
+  /** $1: oid[] */
+  columns: `${OWN_STATEMENT_MARKER} SELECT a.attrelid::int8 AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
+    FROM pg_attribute a WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
+  /** $1: oid[]. most_common_vals is anyarray: through text to text[] so values arrive as strings. */
+  stats: `${OWN_STATEMENT_MARKER} SELECT c.oid::int8 AS oid, s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
+      s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname
+    WHERE c.oid = ANY ($1::oid[]) AND NOT s.inherited`,
+  /** $1: oid[] */
+  indexes: `${OWN_STATEMENT_MARKER} SELECT i.indrelid::int8 AS table_oid, i.indexrelid::int8 AS oid, n.nspname AS schema, ic.relname AS name, am.amname AS method,
+      i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
+      pg_get_expr(i.indpred, i.indrelid, true) AS predicate, pg_get_indexdef(i.indexrelid) AS definition,
+      ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS cols,
+      ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+            LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) AS col_names,
+      ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opc, ord)
+            JOIN pg_opclass oc ON oc.oid = k.opc ORDER BY k.ord) AS opclasses,
+      ARRAY(SELECT (o & 1) = 1 FROM unnest(i.indoption::int2[]) WITH ORDINALITY AS k(o, ord) ORDER BY k.ord) AS descs,
+      pg_relation_size(i.indexrelid)::int8 AS size_bytes, coalesce(s.idx_scan, 0)::int8 AS scans
+    FROM pg_index i
+    JOIN pg_class ic ON ic.oid = i.indexrelid
+    JOIN pg_namespace n ON n.oid = ic.relnamespace
+    JOIN pg_am am ON am.oid = ic.relam
+    LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = i.indexrelid
+    WHERE i.indrelid = ANY ($1::oid[])
+    ORDER BY ic.relname`,
+  /** $1: oid[] */
+  writes: `${OWN_STATEMENT_MARKER} SELECT relid::int8 AS oid, n_tup_ins::int8 AS ins, n_tup_upd::int8 AS upd, n_tup_del::int8 AS del, n_tup_hot_upd::int8 AS hot,
+      coalesce(seq_scan, 0)::int8 AS seq_scan, coalesce(idx_scan, 0)::int8 AS idx_scan
+    FROM pg_stat_all_tables WHERE relid = ANY ($1::oid[])`,
+} as const;
+
+export interface TableRef {
+  schema?: string;
+  name: string;
+}
+
+export interface CatalogResult {
+  facts: CatalogFacts;
+  /** Requested names that do not exist (or are not tables). */
+  missing: TableRef[];
+}
+
+/** Facts for the given tables (names as the statement writes them; unqualified ones go through search_path). */
+export async function readCatalogFacts(db: Database | Queryable, tables: TableRef[], server: { versionNum: number; pgTrgm: CatalogFacts['pgTrgm'] }): Promise<CatalogResult> {
+  const requested = [...new Set(tables.map((t) => qualifiedName(t.schema, t.name)))];
+  const q = (text: string, params: unknown[]) => (db as any).query(text, params) as Promise<{ rows: any[] }>;
+  const found = requested.length ? (await q(CATALOG_SQL.tables, [requested])).rows : [];
+  const byOid = new Map<number, TableFacts>();
+  for (const r of found) {
+    const oid = Number(r.oid);
+    if (byOid.has(oid)) continue;
+    const reltuples = Number(r.reltuples);
+    const relpages = Number(r.relpages);
+    byOid.set(oid, {
+      schema: r.schema,
+      name: r.name,
+      // Never analysed (reltuples = -1): estimate from the pages, as the planner does.
+      reltuples: reltuples >= 0 ? reltuples : relpages * 50,
+      relpages,
+      sizeBytes: Number(r.size_bytes),
+      columns: [],
+      stats: {},
+      indexes: [],
+    });
+  }
+  const missing = tables.filter((t) => !found.some((r) => r.requested === qualifiedName(t.schema, t.name)));
+  const oids = [...byOid.keys()];
+  if (oids.length) {
+    const [cols, stats, idx, writes] = await Promise.all([
+      q(CATALOG_SQL.columns, [oids]),
+      q(CATALOG_SQL.stats, [oids]),
+      q(CATALOG_SQL.indexes, [oids]),
+      q(CATALOG_SQL.writes, [oids]),
+    ]);
+    for (const r of cols.rows) byOid.get(Number(r.oid))?.columns.push({ name: r.name, type: r.type, notNull: r.not_null });
+    for (const r of stats.rows) {
+      const t = byOid.get(Number(r.oid));
+      if (!t) continue;
+      const s: ColumnStats = { nullFrac: Number(r.null_frac), nDistinct: Number(r.n_distinct) };
+      if (r.mcv) s.mostCommonVals = r.mcv;
+      if (r.mcf) s.mostCommonFreqs = r.mcf.map(Number);
+      if (r.correlation !== null && r.correlation !== undefined) s.correlation = Number(r.correlation);
+      t.stats[r.name] = s;
+    }
+    for (const r of idx.rows) byOid.get(Number(r.table_oid))?.indexes.push(indexFactsOf(r));
+    for (const r of writes.rows) {
+      const t = byOid.get(Number(r.oid));
+      if (t) t.writes = { inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: Number(r.hot), seqScans: Number(r.seq_scan), idxScans: Number(r.idx_scan) };
+    }
+  }
+  return { facts: { versionNum: server.versionNum, pgTrgm: server.pgTrgm, tables: [...byOid.values()] }, missing };
+}
+
+export function indexFactsOf(r: any): IndexFacts {
+  const nkey = Number(r.nkey);
+  const cols: string[] = r.cols ?? [];
+  const names: (string | null)[] = r.col_names ?? [];
+  return {
+    schema: r.schema,
+    name: r.name,
+    method: r.method,
+    keys: cols.slice(0, nkey),
+    keyColumns: names.slice(0, nkey).map((n) => n ?? null),
+    include: cols.slice(nkey),
+    opclasses: (r.opclasses ?? []).slice(0, nkey),
+    desc: (r.descs ?? []).slice(0, nkey),
+    predicate: r.predicate ?? undefined,
+    valid: !!r.valid && r.ready !== false,
+    unique: !!r.is_unique,
+    primary: !!r.is_primary,
+    sizeBytes: r.size_bytes !== undefined ? Number(r.size_bytes) : undefined,
+    scans: r.scans !== undefined ? Number(r.scans) : undefined,
+    definition: r.definition,
+  };
+}

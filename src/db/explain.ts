@@ -1,0 +1,282 @@
+/**
+ * Running EXPLAIN safely.
+ *
+ * explain(): plans a statement without running it. One statement only (PostgreSQL's parser, then
+ * the extended protocol, which refuses more than one), inside BEGIN READ ONLY … ROLLBACK so
+ * nothing the planner evaluates can write. Statements with $n and no values get a generic plan:
+ * EXPLAIN (GENERIC_PLAN) on PostgreSQL 16+, PREPARE + plan_cache_mode = force_generic_plan +
+ * EXPLAIN EXECUTE (NULL, …) before that. VERBOSE, so the Query Identifier comes back.
+ *
+ * explainAnalyze(): runs the statement for real, inside BEGIN [READ ONLY] … ROLLBACK with
+ * SET LOCAL statement_timeout / lock_timeout, rolled back in every case. Refused on read-only
+ * (production) profiles; data-modifying statements need allowDml. Cancellable from another session.
+ */
+import type { Database, Session } from './database';
+import { PgLensError, describeError } from './errors';
+import { OWN_STATEMENT_MARKER } from './sql';
+import { inspectSql, loadPgParser, scanSql, type StatementInfo } from '../core/sql/statement';
+import { analyzePlan } from '../core/plan/analyze';
+import { K, type RawNode } from '../core/plan/keys';
+import { parsePlanSource } from '../core/plan/parse';
+import type { Plan } from '../core/plan/model';
+
+export const EXPLAIN_SQL = {
+  serverVersion: `${OWN_STATEMENT_MARKER} SELECT current_setting('server_version_num')::int AS v`,
+  setLocal: `${OWN_STATEMENT_MARKER} SELECT set_config($1, $2, true)`,
+  relationRows: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS rows
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relname = ANY ($1::text[]) AND c.reltuples >= 0`,
+  cancel: `${OWN_STATEMENT_MARKER} SELECT pg_cancel_backend($1)`,
+  deallocate: (name: string) => `DEALLOCATE ${name}`,
+} as const;
+
+export type PlanMethod = 'plain' | 'custom' | 'generic-plan' | 'prepare-generic';
+
+export interface ExplainResult {
+  plan: Plan;
+  /** The server's EXPLAIN JSON (the top-level object). */
+  json: Record<string, unknown>;
+  /** The statement as sent (after trimming the trailing semicolon). */
+  sql: string;
+  method: PlanMethod;
+  statement: StatementInfo;
+  versionNum: number;
+  /** Time spent waiting for the server's EXPLAIN round trips (ms). */
+  serverMs: number;
+  /** Time building the plan model (ms). */
+  modelMs: number;
+  /** pg_class.reltuples of the scanned relations (what the warnings without ANALYZE used). */
+  relationRows?: [string, number][];
+}
+
+export interface ExplainOptions {
+  /** Values for $1…$n. Without them, statements with parameters get a generic plan. */
+  params?: unknown[];
+  /** Look up pg_class.reltuples of the scanned relations (for warnings without ANALYZE). Default true. */
+  relationRows?: boolean;
+}
+
+export interface AnalyzeRunOptions {
+  params?: unknown[];
+  /** Required for INSERT/UPDATE/DELETE/MERGE, data-modifying CTEs, SELECT INTO, CREATE TABLE AS / MATERIALIZED VIEW. */
+  allowDml?: boolean;
+  statementTimeoutMs?: number;
+  lockTimeoutMs?: number;
+  /** Include BUFFERS (default true) and I/O timings when track_io_timing is on. */
+  buffers?: boolean;
+  /** Abort → pg_cancel_backend from another session; the transaction is rolled back. */
+  signal?: AbortSignal;
+  /** Called with the backend pid once the statement is about to be sent. */
+  onStarted?: (pid: number | undefined) => void;
+}
+
+const versions = new WeakMap<Database, Promise<number>>();
+
+/** The server's version number, asked once per Database. */
+export function serverVersion(db: Database): Promise<number> {
+  let v = versions.get(db);
+  if (!v) {
+    v = db.query(EXPLAIN_SQL.serverVersion).then((r) => Number(r.rows[0].v));
+    v.catch(() => versions.delete(db));
+    versions.set(db, v);
+  }
+  return v;
+}
+
+/** Exactly one statement that EXPLAIN can take, or a one-line refusal. */
+export async function checkSingleStatement(sql: string): Promise<{ text: string; info: StatementInfo }> {
+  await loadPgParser();
+  const r = inspectSql(sql);
+  if (!r.ok) throw new PgLensError(`Syntax error: ${r.message}`, '42601');
+  if (r.statements.length === 0) throw new PgLensError('There is no statement to explain.', 'EMPTY');
+  if (r.statements.length > 1) throw new PgLensError(`Only one statement can be explained at a time; this text holds ${r.statements.length}.`, 'MULTIPLE');
+  const info = r.statements[0];
+  if (info.cls === 'other') throw new PgLensError(`EXPLAIN cannot take a ${info.node.replace(/Stmt$/, '')} statement (only SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, CREATE TABLE AS, EXECUTE).`, 'NOT_EXPLAINABLE');
+  const text = sql.slice(info.start, info.end).trim();
+  return { text, info };
+}
+
+/** Highest $n used in the statement (PostgreSQL's lexer: $n inside strings and comments do not count). */
+export function parameterCount(sql: string): number {
+  let max = 0;
+  for (const t of scanSql(sql) ?? []) {
+    if (t.tokenName === 'PARAM') max = Math.max(max, Number(t.text.slice(1)) || 0);
+  }
+  return max;
+}
+
+let prepared = 0;
+
+/** Plan a statement without running it. */
+export async function explain(db: Database, sql: string, options: ExplainOptions = {}): Promise<ExplainResult> {
+  const { text, info } = await checkSingleStatement(sql);
+  const versionNum = await serverVersion(db);
+  const nParams = parameterCount(text);
+  const values = options.params;
+  if (values && values.length < nParams) throw new PgLensError(`The statement uses $${nParams} but ${values.length} value(s) were given.`, 'PARAMS');
+  let method: PlanMethod = nParams === 0 ? 'plain' : values ? 'custom' : versionNum >= 160000 ? 'generic-plan' : 'prepare-generic';
+  let serverMs = 0;
+  const timed = async <T>(p: Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await p;
+    } finally {
+      serverMs += performance.now() - t0;
+    }
+  };
+  let json: Record<string, unknown> = {};
+  const relRows = new Map<string, number>();
+  await db.withSession(async (s) => {
+    await timed(s.query('BEGIN READ ONLY'));
+    let stmtName: string | undefined;
+    try {
+      if (method === 'prepare-generic') {
+        stmtName = `pglens_generic_${process.pid}_${++prepared}`;
+        await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['plan_cache_mode', 'force_generic_plan']));
+        await timed(s.querySingle(`PREPARE ${stmtName} AS ${text}`));
+        const nulls = Array.from({ length: nParams }, () => 'NULL').join(', ');
+        json = firstPlan((await timed(s.querySingleText(`EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE ${stmtName}(${nulls})`))).rows);
+      } else if (method === 'generic-plan') {
+        // Over the extended protocol the server wants a value per $n and then plans FOR those
+        // values; GENERIC_PLAN needs the simple protocol. Safe because: PostgreSQL's own parser
+        // found exactly one statement; standard_conforming_strings is forced on so the server
+        // splits the text exactly as that parser did; the transaction is READ ONLY; and a reply
+        // with more than one result is refused.
+        await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['standard_conforming_strings', 'on']));
+        json = firstPlan((await timed(s.queryCheckedSingleSimpleText(`EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) ${text}`))).rows);
+      } else {
+        json = firstPlan((await timed(s.querySingleText(`EXPLAIN (VERBOSE, FORMAT JSON) ${text}`, method === 'custom' ? values!.slice(0, nParams) : []))).rows);
+      }
+      if (options.relationRows !== false) {
+        const names = relationNames(json);
+        if (names.length) {
+          for (const row of (await timed(s.querySingle(EXPLAIN_SQL.relationRows, [names]))).rows) {
+            relRows.set(`${row.schema}.${row.name}`, Number(row.rows));
+            if (!relRows.has(row.name)) relRows.set(row.name, Number(row.rows));
+          }
+        }
+      }
+    } finally {
+      await endTransaction(s, stmtName);
+    }
+  });
+  if (method === 'plain' && nParams > 0) method = 'custom';
+  const t0 = performance.now();
+  const plan = analyzePlan(json, { relationRows: relRows });
+  const modelMs = performance.now() - t0;
+  return { plan, json, sql: text, method, statement: info, versionNum, serverMs, modelMs, relationRows: [...relRows] };
+}
+
+/** ROLLBACK (always), then drop the prepared statement, which a rollback does not remove. */
+async function endTransaction(s: Session, stmtName?: string): Promise<void> {
+  try {
+    await s.query('ROLLBACK');
+  } catch {
+    s.markBroken();
+  }
+  if (stmtName && !s.isBroken) {
+    try {
+      await s.query(EXPLAIN_SQL.deallocate(stmtName));
+    } catch {
+      // PREPARE failed, so there is nothing to deallocate.
+    }
+  }
+}
+
+function firstPlan(rows: any[]): Record<string, unknown> {
+  const v = rows[0]?.['QUERY PLAN'];
+  try {
+    return parsePlanSource(v);
+  } catch {
+    throw new PgLensError('The server returned no plan.', 'NO_PLAN');
+  }
+}
+
+function relationNames(json: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  const stack: RawNode[] = [json[K.Plan] as RawNode];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (typeof n[K.RelationName] === 'string') out.add(n[K.RelationName] as string);
+    for (const c of n[K.Plans] ?? []) stack.push(c);
+  }
+  return [...out];
+}
+
+export interface DmlRisk {
+  writes: string[];
+  /** The sentence a confirmation must show. */
+  risk: string;
+}
+
+/** What running this statement for real would do; undefined when it only reads. */
+export function dmlRisk(info: StatementInfo): DmlRisk | undefined {
+  if (info.cls !== 'write') return undefined;
+  return {
+    writes: info.writes,
+    risk: `This statement changes data (${info.writes.join(', ')}). Explain Analyze runs it for real inside a transaction that is always rolled back: rows are restored, but triggers fire, sequences advance (nextval is not rolled back), row and table locks are held until the rollback, and any non-transactional side effect of a function stays.`,
+  };
+}
+
+/** EXPLAIN ANALYZE, rolled back in every case. */
+export async function explainAnalyze(db: Database, sql: string, options: AnalyzeRunOptions = {}): Promise<ExplainResult> {
+  db.assertWritable('Explain Analyze');
+  const { text, info } = await checkSingleStatement(sql);
+  const risk = dmlRisk(info);
+  if (risk && !options.allowDml) throw new PgLensError(`Refused without confirmation: ${risk.risk}`, 'DML_NOT_ALLOWED');
+  const nParams = parameterCount(text);
+  const values = options.params ?? [];
+  if (values.length < nParams) throw new PgLensError(`Explain Analyze needs a value for each parameter: the statement uses $${nParams}, ${values.length} given.`, 'PARAMS');
+  if (options.signal?.aborted) throw new PgLensError('Cancelled.', '57014');
+  const versionNum = await serverVersion(db);
+  const parts = ['ANALYZE', 'VERBOSE', 'SETTINGS'];
+  if (options.buffers !== false) parts.push('BUFFERS');
+  if (risk && versionNum >= 130000) parts.push('WAL');
+  parts.push('FORMAT JSON');
+  let serverMs = 0;
+  let json: Record<string, unknown> = {};
+  await db.withSession(async (s) => {
+    await s.query(info.cls === 'read' ? 'BEGIN READ ONLY' : 'BEGIN');
+    let onAbort: (() => void) | undefined;
+    let cancelled = false;
+    try {
+      await s.querySingle(EXPLAIN_SQL.setLocal, ['statement_timeout', String(Math.max(1, Math.round(options.statementTimeoutMs ?? 30000)))]);
+      await s.querySingle(EXPLAIN_SQL.setLocal, ['lock_timeout', String(Math.max(1, Math.round(options.lockTimeoutMs ?? 5000)))]);
+      const pid = s.processID;
+      if (options.signal) {
+        onAbort = () => {
+          cancelled = true;
+          if (pid) void cancelBackend(db, pid);
+        };
+        options.signal.addEventListener('abort', onAbort, { once: true });
+      }
+      options.onStarted?.(pid);
+      const t0 = performance.now();
+      try {
+        json = firstPlan((await s.querySingleText(`EXPLAIN (${parts.join(', ')}) ${text}`, values.slice(0, nParams))).rows);
+      } catch (e) {
+        if (cancelled) throw new PgLensError('Explain Analyze was cancelled; the transaction was rolled back.', '57014', e);
+        throw e;
+      } finally {
+        serverMs = performance.now() - t0;
+      }
+    } finally {
+      if (onAbort) options.signal?.removeEventListener('abort', onAbort);
+      await endTransaction(s);
+    }
+  });
+  const t1 = performance.now();
+  const plan = analyzePlan(json);
+  return { plan, json, sql: text, method: nParams ? 'custom' : 'plain', statement: info, versionNum, serverMs, modelMs: performance.now() - t1 };
+}
+
+/** pg_cancel_backend(pid) from another pooled session. Resolves true when the signal was sent. */
+export async function cancelBackend(db: Database, pid: number): Promise<boolean> {
+  try {
+    const r = await db.query(EXPLAIN_SQL.cancel, [pid]);
+    return r.rows[0]?.pg_cancel_backend === true;
+  } catch (e) {
+    void describeError(e);
+    return false;
+  }
+}

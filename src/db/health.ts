@@ -1,0 +1,293 @@
+/**
+ * Reads the facts the health checks (src/core/health) judge. A handful of catalog queries run in
+ * parallel; per-table statistics come from the pg_stat_get_* functions on the rows that can
+ * matter (dead or modified rows, non-trivial size, old relfrozenxid), so 10,000 tables stay cheap.
+ * Sizes come from pg_class.relpages (as of the last VACUUM/ANALYZE/CREATE INDEX), not
+ * pg_relation_size(), and index definitions are put together here, not by pg_get_indexdef():
+ * both take a lock on the relation and would wait behind an ACCESS EXCLUSIVE lock — a health
+ * check must never queue behind the very problem it reports (tested).
+ * Every SQL text is a named constant with the pg-lens marker and $n parameters.
+ */
+import { indexDefinition } from '../core/health/checks/indexes';
+import { runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact } from '../core/health';
+import type { Database } from './database';
+import { APPLICATION_NAME } from './database';
+import { OWN_STATEMENT_MARKER as M } from './sql';
+
+/** Longest query text kept per session. */
+export const QUERY_TEXT_LIMIT = 2000;
+
+const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
+
+export const HEALTH_SQL = {
+  /** Client sessions (and autovacuum workers, which can block), ours marked. $1 = query text limit, $2 = our application_name. */
+  sessions: `${M} SELECT a.pid, a.backend_start::text AS backend_start, a.datname, a.usename, coalesce(a.application_name, '') AS application_name,
+    a.client_addr::text AS client_addr, a.state, a.wait_event_type, a.wait_event, left(a.query, $1) AS query, a.backend_type,
+    extract(epoch FROM clock_timestamp() - a.query_start)::float8 AS query_seconds,
+    extract(epoch FROM clock_timestamp() - a.xact_start)::float8 AS xact_seconds,
+    extract(epoch FROM clock_timestamp() - a.state_change)::float8 AS state_seconds,
+    CASE WHEN a.wait_event_type = 'Lock' THEN pg_blocking_pids(a.pid) ELSE '{}'::int[] END AS blocked_by,
+    s.ssl, coalesce(r.rolsuper, false) AS superuser,
+    (a.pid = pg_backend_pid() OR a.application_name = $2) AS own
+    FROM pg_stat_activity a LEFT JOIN pg_stat_ssl s ON s.pid = a.pid LEFT JOIN pg_roles r ON r.oid = a.usesysid
+    WHERE a.backend_type IN ('client backend', 'autovacuum worker')`,
+  /** Every index of user tables. $1 = minimum relpages for the width estimate (bloat). */
+  indexes: `${M} SELECT i.indexrelid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, i.indrelid::int8 AS table_oid, c.relname AS name,
+    i.indkey::int2[] AS columns, i.indnkeyatts AS key_columns, i.indclass::text AS opclasses,
+    pg_get_expr(i.indexprs, i.indrelid) AS expressions, pg_get_expr(i.indpred, i.indrelid) AS predicate,
+    am.amname AS method, i.indisunique AS is_unique, i.indisprimary AS is_primary, i.indisvalid AS is_valid, con.conname AS constraint_name,
+    c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes,
+    pg_stat_get_numscans(i.indexrelid)::float8 AS scans, c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples, c.reloptions,
+    ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
+          LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) AS column_names,
+    w.width, w.max_null_frac
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = c.relam
+    LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
+    LEFT JOIN LATERAL (SELECT sum(s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac, count(*) AS n
+          FROM pg_stats s JOIN pg_attribute a ON a.attname = s.attname
+          WHERE c.relpages >= $1 AND i.indexprs IS NULL AND s.schemaname = n.nspname AND s.tablename = t.relname
+            AND a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])) w ON w.n = i.indnatts
+    WHERE c.relkind = 'i' AND ${USER_SCHEMA}`,
+  foreignKeys: `${M} SELECT con.oid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, con.conrelid::int8 AS table_oid, con.conname AS name,
+    con.conkey AS columns,
+    ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
+          JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS column_names,
+    rn.nspname AS referenced_schema, rt.relname AS referenced_table, greatest(t.reltuples, 0)::float8 AS table_rows
+    FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+    JOIN pg_class rt ON rt.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rt.relnamespace
+    WHERE con.contype = 'f' AND t.relkind = 'r' AND ${USER_SCHEMA}`,
+  /** Tables that can matter. $1 = minimum relpages for bloat, $2 = minimum relfrozenxid age. */
+  tables: `${M} SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind,
+    pg_stat_get_live_tuples(c.oid)::float8 AS live, pg_stat_get_dead_tuples(c.oid)::float8 AS dead,
+    pg_stat_get_mod_since_analyze(c.oid)::float8 AS mods,
+    pg_stat_get_last_vacuum_time(c.oid)::text AS last_vacuum, pg_stat_get_last_autovacuum_time(c.oid)::text AS last_autovacuum,
+    pg_stat_get_last_analyze_time(c.oid)::text AS last_analyze, pg_stat_get_last_autoanalyze_time(c.oid)::text AS last_autoanalyze,
+    extract(epoch FROM clock_timestamp() - greatest(pg_stat_get_last_vacuum_time(c.oid), pg_stat_get_last_autovacuum_time(c.oid)))::float8 AS vacuum_age,
+    c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages, c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes, c.reloptions,
+    age(c.relfrozenxid)::float8 AS freeze_age, w.width, w.max_null_frac
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN LATERAL (SELECT sum((1 - s.null_frac) * s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac
+          FROM pg_stats s WHERE c.relpages >= $1 AND s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited HAVING count(*) > 0) w ON true
+    WHERE c.relkind IN ('r', 'm') AND ${USER_SCHEMA}
+      AND (pg_stat_get_dead_tuples(c.oid) > 0 OR pg_stat_get_mod_since_analyze(c.oid) > 0 OR c.relpages >= $1 OR age(c.relfrozenxid) >= $2)`,
+  sequences: `${M} SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS data_type,
+    CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid)::float8 END AS last_value,
+    s.seqmin::float8 AS min_value, s.seqmax::float8 AS max_value, s.seqincrement::float8 AS increment,
+    tn.nspname AS owned_schema, t.relname AS owned_table, a.attname AS owned_column, format_type(a.atttypid, NULL) AS owned_type
+    FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refclassid = 'pg_class'::regclass AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')
+    LEFT JOIN pg_class t ON t.oid = d.refobjid LEFT JOIN pg_namespace tn ON tn.oid = t.relnamespace
+    LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+    WHERE ${USER_SCHEMA}`,
+  invalidConstraints: `${M} SELECT con.oid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, con.conname AS name, con.contype::text AS contype
+    FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+    WHERE NOT con.convalidated AND ${USER_SCHEMA}`,
+  /** Server-wide facts in one row (PostgreSQL 17+: pg_stat_checkpointer). $1 = setting names. */
+  server17: `${M} SELECT pg_is_in_recovery() AS in_recovery,
+    CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())::float8 END AS replay_delay,
+    (SELECT json_object_agg(name, json_build_object('setting', setting, 'unit', unit)) FROM pg_settings WHERE name = ANY ($1::text[])) AS settings,
+    (SELECT json_agg(json_build_object('name', datname, 'age', age(datfrozenxid))) FROM pg_database WHERE datallowconn) AS databases,
+    (SELECT json_agg(json_build_object('applicationName', application_name, 'clientAddr', client_addr::text, 'state', state,
+        'replayLagSeconds', extract(epoch FROM replay_lag)::float8,
+        'replayLagBytes', CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 END)) FROM pg_stat_replication) AS replicas,
+    (SELECT json_agg(json_build_object('name', slot_name, 'type', slot_type, 'active', active, 'database', database, 'walStatus', wal_status,
+        'retainedBytes', pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() THEN pg_last_wal_receive_lsn() ELSE pg_current_wal_lsn() END, restart_lsn)::float8))
+      FROM pg_replication_slots) AS slots,
+    (SELECT json_build_object('archiveMode', current_setting('archive_mode'), 'archivedCount', archived_count, 'failedCount', failed_count,
+        'lastFailedWal', last_failed_wal, 'lastFailedTime', last_failed_time::text, 'lastArchivedTime', last_archived_time::text,
+        'failingNow', coalesce(last_failed_time > coalesce(last_archived_time, '-infinity'), false)) FROM pg_stat_archiver) AS archiver,
+    (SELECT json_build_object('timed', num_timed, 'requested', num_requested) FROM pg_stat_checkpointer) AS checkpoints,
+    (SELECT temp_files FROM pg_stat_database WHERE datname = current_database())::float8 AS temp_files,
+    (SELECT extract(epoch FROM clock_timestamp() - stats_reset) FROM pg_stat_database WHERE datname = current_database())::float8 AS stats_age,
+    current_database() AS database`,
+} as const;
+
+/** Before PostgreSQL 17 the checkpoint counters live in pg_stat_bgwriter. */
+export const HEALTH_SQL_SERVER_16 = HEALTH_SQL.server17.replace(
+  `SELECT json_build_object('timed', num_timed, 'requested', num_requested) FROM pg_stat_checkpointer`,
+  `SELECT json_build_object('timed', checkpoints_timed, 'requested', checkpoints_req) FROM pg_stat_bgwriter`,
+);
+
+export const HEALTH_SETTINGS = [
+  'shared_buffers', 'work_mem', 'maintenance_work_mem', 'random_page_cost', 'effective_io_concurrency', 'track_io_timing', 'max_wal_size',
+  'max_connections', 'idle_in_transaction_session_timeout', 'autovacuum', 'archive_mode', 'autovacuum_freeze_max_age',
+  'autovacuum_vacuum_threshold', 'autovacuum_vacuum_scale_factor', 'autovacuum_analyze_threshold', 'autovacuum_analyze_scale_factor', 'ssl',
+];
+
+/** Relations smaller than this many pages get no bloat estimate (and no pg_stats look-up). */
+const BLOAT_MIN_PAGES = 10;
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** key=value reloptions → map. */
+export function parseReloptions(opts: string[] | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const o of opts ?? []) {
+    const eq = o.indexOf('=');
+    if (eq > 0) out[o.slice(0, eq)] = o.slice(eq + 1);
+  }
+  return out;
+}
+
+export function sessionFromRow(r: any): SessionFact {
+  return {
+    pid: Number(r.pid),
+    backendStart: r.backend_start,
+    database: r.datname,
+    user: r.usename,
+    application: r.application_name ?? '',
+    clientAddr: r.client_addr,
+    state: r.state,
+    waitEventType: r.wait_event_type,
+    waitEvent: r.wait_event,
+    query: r.query ?? '',
+    querySeconds: numOrNull(r.query_seconds),
+    xactSeconds: numOrNull(r.xact_seconds),
+    stateSeconds: numOrNull(r.state_seconds),
+    blockedBy: (r.blocked_by ?? []).map(Number),
+    ssl: r.ssl ?? null,
+    superuser: !!r.superuser,
+    own: !!r.own,
+  };
+}
+
+export async function readSessions(db: Pick<Database, 'query'>): Promise<SessionFact[]> {
+  const { rows } = await db.query(HEALTH_SQL.sessions, [QUERY_TEXT_LIMIT, APPLICATION_NAME]);
+  return rows.map(sessionFromRow);
+}
+
+/** Everything the health checks need, read in parallel. */
+export async function collectHealthFacts(db: Database, opts: { versionNum?: number; thresholds?: Partial<HealthThresholds> } = {}): Promise<HealthFacts> {
+  const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
+  const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+  const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
+  const [sessions, indexes, fks, tables, sequences, constraints, server] = await Promise.all([
+    readSessions(db),
+    db.query(HEALTH_SQL.indexes, [BLOAT_MIN_PAGES]),
+    db.query(HEALTH_SQL.foreignKeys),
+    db.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
+    db.query(HEALTH_SQL.sequences),
+    db.query(HEALTH_SQL.invalidConstraints),
+    db.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
+  ]);
+  const s = server.rows[0];
+  const settings: HealthFacts['settings'] = s.settings ?? {};
+  const g = (name: string, fallback: number) => {
+    const v = Number(settings[name]?.setting);
+    return Number.isFinite(v) ? v : fallback;
+  };
+  const autovacuumOn = settings.autovacuum?.setting !== 'off';
+  return {
+    versionNum,
+    database: s.database,
+    inRecovery: !!s.in_recovery,
+    standbyReplayDelaySeconds: numOrNull(s.replay_delay),
+    settings,
+    sessions,
+    indexes: indexes.rows.map((r) => {
+      const ro = parseReloptions(r.reloptions);
+      const fact: IndexFact = {
+        oid: Number(r.oid),
+        schema: r.schema,
+        table: r.table_name,
+        tableOid: Number(r.table_oid),
+        name: r.name,
+        columns: (r.columns ?? []).map(Number),
+        columnNames: r.column_names ?? [],
+        keyColumns: Number(r.key_columns),
+        opclasses: r.opclasses,
+        expressions: r.expressions,
+        predicate: r.predicate,
+        method: r.method,
+        unique: r.is_unique,
+        primary: r.is_primary,
+        valid: r.is_valid,
+        constraint: r.constraint_name,
+        definition: '',
+        sizeBytes: num(r.size_bytes),
+        scans: numOrNull(r.scans),
+        relpages: num(r.relpages),
+        reltuples: num(r.reltuples),
+        dataWidth: numOrNull(r.width),
+        maxNullFrac: num(r.max_null_frac),
+        fillfactor: ro.fillfactor ? Number(ro.fillfactor) : null,
+      };
+      fact.definition = indexDefinition(fact);
+      return fact;
+    }),
+    foreignKeys: fks.rows.map((r) => ({
+      oid: Number(r.oid),
+      schema: r.schema,
+      table: r.table_name,
+      tableOid: Number(r.table_oid),
+      name: r.name,
+      columns: (r.columns ?? []).map(Number),
+      columnNames: r.column_names ?? [],
+      referencedSchema: r.referenced_schema,
+      referencedTable: r.referenced_table,
+      tableRows: num(r.table_rows),
+    })),
+    tables: tables.rows.map((r): TableFact => {
+      const ro = parseReloptions(r.reloptions);
+      const opt = (k: string, fallback: number) => (ro[k] !== undefined && Number.isFinite(Number(ro[k])) ? Number(ro[k]) : fallback);
+      return {
+        oid: Number(r.oid),
+        schema: r.schema,
+        name: r.name,
+        kind: r.relkind === 'm' ? 'materialized view' : 'table',
+        liveTuples: num(r.live),
+        deadTuples: num(r.dead),
+        modsSinceAnalyze: num(r.mods),
+        lastVacuum: r.last_vacuum,
+        lastAutovacuum: r.last_autovacuum,
+        lastAnalyze: r.last_analyze,
+        lastAutoanalyze: r.last_autoanalyze,
+        vacuumAgeSeconds: numOrNull(r.vacuum_age),
+        reltuples: num(r.reltuples),
+        relpages: num(r.relpages),
+        sizeBytes: num(r.size_bytes),
+        autovacuumEnabled: autovacuumOn && ro.autovacuum_enabled !== 'false' && ro.autovacuum_enabled !== 'off',
+        vacuumThreshold: opt('autovacuum_vacuum_threshold', g('autovacuum_vacuum_threshold', 50)),
+        vacuumScaleFactor: opt('autovacuum_vacuum_scale_factor', g('autovacuum_vacuum_scale_factor', 0.2)),
+        analyzeThreshold: opt('autovacuum_analyze_threshold', g('autovacuum_analyze_threshold', 50)),
+        analyzeScaleFactor: opt('autovacuum_analyze_scale_factor', g('autovacuum_analyze_scale_factor', 0.1)),
+        freezeAge: num(r.freeze_age),
+        tupleWidth: numOrNull(r.width),
+        maxNullFrac: num(r.max_null_frac),
+        fillfactor: ro.fillfactor ? Number(ro.fillfactor) : null,
+      };
+    }),
+    sequences: sequences.rows.map((r) => ({
+      schema: r.schema,
+      name: r.name,
+      dataType: r.data_type,
+      lastValue: numOrNull(r.last_value),
+      minValue: num(r.min_value),
+      maxValue: num(r.max_value),
+      increment: num(r.increment),
+      ownedBy: r.owned_table ? { schema: r.owned_schema, table: r.owned_table, column: r.owned_column, type: r.owned_type } : null,
+    })),
+    constraints: constraints.rows.map((r) => ({
+      oid: Number(r.oid),
+      schema: r.schema,
+      table: r.table_name,
+      name: r.name,
+      type: r.contype === 'c' ? 'check' : r.contype === 'f' ? 'foreign key' : r.contype === 'n' ? 'not null' : 'other',
+    })),
+    databases: (s.databases ?? []).map((d: any) => ({ name: d.name, frozenXidAge: num(d.age) })),
+    replicas: (s.replicas ?? []).map((r: any) => ({ ...r, replayLagSeconds: numOrNull(r.replayLagSeconds), replayLagBytes: numOrNull(r.replayLagBytes) })),
+    slots: (s.slots ?? []).map((x: any) => ({ ...x, retainedBytes: numOrNull(x.retainedBytes) })),
+    archiver: s.archiver ? { ...s.archiver, archivedCount: num(s.archiver.archivedCount), failedCount: num(s.archiver.failedCount) } : null,
+    checkpoints: s.checkpoints ? { timed: num(s.checkpoints.timed), requested: num(s.checkpoints.requested) } : null,
+    tempFiles: num(s.temp_files),
+    statsAgeSeconds: numOrNull(s.stats_age),
+  };
+}
+
+/** Read the facts and run the checks. */
+export async function runHealth(db: Database, opts: { versionNum?: number; thresholds?: Partial<HealthThresholds>; only?: string[] } = {}): Promise<{ facts: HealthFacts; findings: HealthFinding[] }> {
+  const facts = await collectHealthFacts(db, opts);
+  return { facts, findings: runHealthChecks(facts, opts.thresholds, opts.only) };
+}

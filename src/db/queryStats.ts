@@ -1,0 +1,189 @@
+/**
+ * What the database saw: pg_stat_statements figures and query identifiers.
+ *
+ *   queryIdOf(db, sql)            the pg_stat_statements.queryid a statement will have (PG 14+)
+ *   readStatements(db, opts)      figures per statement of the current database, texts only for
+ *                                 the statements asked for (ids or top N), without PG Lens's own
+ *   snapshotStatements(db)        all figures now (no texts: cheap), to diff against later
+ *   diffSnapshots(before, after)  what ran in between (core/nplusone/observed.diffFigures)
+ *   statementTexts(db, ids)       texts for some query ids (our own statements left out)
+ *
+ * Used by Record Queries (observed N+1) and by the CodeLens of statement figures. Every SQL text
+ * here is a named constant starting with the /* pg-lens *\/ marker.
+ *
+ * Query identifiers: `EXPLAIN (VERBOSE)` prints "Query Identifier", equal to
+ * pg_stat_statements.queryid when query ids are computed (compute_query_id = auto with
+ * pg_stat_statements loaded, or on). Statements with $n parameters are explained with
+ * GENERIC_PLAN on PostgreSQL 16+, or PREPAREd and explained with EXPLAIN EXECUTE on 14–15, in a
+ * read-only transaction that is rolled back (and the prepared statement deallocated). Nothing is
+ * executed. The text format is read, not JSON: a 64-bit identifier does not survive JSON.parse.
+ */
+import type { Database, ServerInfo, Session } from './database';
+import { OWN_STATEMENT_MARKER } from './sql';
+import { inspectSql, loadPgParser } from '../core/sql/statement';
+import { diffFigures, type StatementFigures } from '../core/nplusone/observed';
+import { PgLensError } from './errors';
+
+export type { StatementFigures };
+
+export const QUERY_STATS_SQL = {
+  /** Figures of every statement of the current database; texts are not read (showtext = false). */
+  figures: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, sum(s.calls)::float8 AS calls, sum(s.rows)::float8 AS rows,
+      sum(s.total_exec_time)::float8 AS total_exec_time
+    FROM pg_stat_statements(false) s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
+    GROUP BY s.queryid`,
+  /** Same, for PostgreSQL 12 and older (total_time). */
+  figuresPre13: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, sum(s.calls)::float8 AS calls, sum(s.rows)::float8 AS rows,
+      sum(s.total_time)::float8 AS total_exec_time
+    FROM pg_stat_statements(false) s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
+    GROUP BY s.queryid`,
+  /** Texts of the given query ids; ours (marker) left out. */
+  texts: `${OWN_STATEMENT_MARKER} SELECT DISTINCT ON (s.queryid) s.queryid::text AS queryid, s.query
+    FROM pg_stat_statements(true) s
+    WHERE s.queryid = ANY ($1::bigint[]) AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND s.query NOT LIKE '/* pg-lens */%'
+    ORDER BY s.queryid`,
+  /** Our own statements among the given ids (their texts start with the marker). */
+  ownIds: `${OWN_STATEMENT_MARKER} SELECT DISTINCT s.queryid::text AS queryid
+    FROM pg_stat_statements(true) s
+    WHERE s.queryid = ANY ($1::bigint[]) AND s.query LIKE '/* pg-lens */%'`,
+  computeQueryId: `${OWN_STATEMENT_MARKER} SELECT current_setting('compute_query_id', true) AS setting`,
+  deallocate: `${OWN_STATEMENT_MARKER} DEALLOCATE pglens_queryid`,
+  /** User SQL is checked to be exactly one statement (PostgreSQL's parser) before it is put here. */
+  explain: (statement: string) => `${OWN_STATEMENT_MARKER} EXPLAIN (VERBOSE, FORMAT TEXT) ${statement}`,
+  explainGeneric: (statement: string) => `${OWN_STATEMENT_MARKER} EXPLAIN (VERBOSE, FORMAT TEXT, GENERIC_PLAN) ${statement}`,
+  prepare: (statement: string) => `${OWN_STATEMENT_MARKER} PREPARE pglens_queryid AS ${statement}`,
+  explainExecute: (params: number) => `${OWN_STATEMENT_MARKER} EXPLAIN (VERBOSE, FORMAT TEXT) EXECUTE pglens_queryid(${Array.from({ length: params }, () => 'NULL').join(', ')})`,
+} as const;
+
+export interface Snapshot {
+  at: Date;
+  /** Figures per query id (texts not included). */
+  figures: Map<string, StatementFigures>;
+}
+
+export interface ReadStatementsOptions {
+  /** Only these query ids (decimal strings). */
+  ids?: string[];
+  /** Otherwise: the N statements with the most calls (default 50). */
+  top?: number;
+  /** Also read the texts (default true). */
+  texts?: boolean;
+}
+
+/** pg_stat_statements cannot be read: say why, in one line. */
+export class StatsUnavailableError extends PgLensError {}
+
+async function assertStats(db: Database): Promise<number> {
+  const info = await db.serverInfo();
+  if (info.pgStatStatements === 'ready') return info.versionNum;
+  const why = info.pgStatStatements === 'not-installed'
+    ? 'the pg_stat_statements extension is available but not created in this database (CREATE EXTENSION pg_stat_statements)'
+    : info.pgStatStatements === 'not-loaded'
+      ? 'pg_stat_statements is not in shared_preload_libraries (add it and restart the server)'
+      : 'pg_stat_statements is not installed on this server';
+  throw new StatsUnavailableError(`Query statistics are unavailable: ${why}.`, 'PGLENS_NO_PGSS');
+}
+
+/** Figures of all statements of the current database now (cheap: no texts). */
+export async function snapshotStatements(db: Database): Promise<Snapshot> {
+  const version = await assertStats(db);
+  const { rows } = await db.query(version >= 130000 ? QUERY_STATS_SQL.figures : QUERY_STATS_SQL.figuresPre13);
+  const figures = new Map<string, StatementFigures>();
+  for (const r of rows) figures.set(r.queryid, { queryid: r.queryid, calls: Number(r.calls), rows: Number(r.rows), totalExecTimeMs: Number(r.total_exec_time) });
+  return { at: new Date(), figures };
+}
+
+/** What ran between two snapshots, most calls first, with texts, without our own statements. */
+export async function diffSnapshots(db: Database, before: Snapshot, after: Snapshot, opts: { top?: number } = {}): Promise<StatementFigures[]> {
+  const delta = diffFigures(before.figures, after.figures).slice(0, opts.top ?? 200);
+  return withTexts(db, delta);
+}
+
+/** Statement figures (totals since the last reset), texts only for the ids asked for or the top N. */
+export async function readStatements(db: Database, opts: ReadStatementsOptions = {}): Promise<StatementFigures[]> {
+  const snap = await snapshotStatements(db);
+  let list = [...snap.figures.values()];
+  if (opts.ids) {
+    const want = new Set(opts.ids);
+    list = list.filter((s) => want.has(s.queryid));
+  } else {
+    list.sort((a, b) => b.calls - a.calls);
+    // Read a few more than asked: our own statements are dropped once their texts are known.
+    list = list.slice(0, (opts.top ?? 50) + 20);
+  }
+  const out = opts.texts === false ? await dropOwn(db, list) : await withTexts(db, list);
+  return opts.ids ? out : out.slice(0, opts.top ?? 50);
+}
+
+/** Texts for the given query ids (ours left out). */
+export async function statementTexts(db: Database, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!ids.length) return out;
+  const { rows } = await db.query(QUERY_STATS_SQL.texts, [ids]);
+  for (const r of rows) out.set(r.queryid, r.query);
+  return out;
+}
+
+async function withTexts(db: Database, list: StatementFigures[]): Promise<StatementFigures[]> {
+  const texts = await statementTexts(db, list.map((s) => s.queryid));
+  // Statements without a text here are ours (marker) or were evicted: keep only those with a text.
+  return list.filter((s) => texts.has(s.queryid)).map((s) => ({ ...s, query: texts.get(s.queryid) }));
+}
+
+async function dropOwn(db: Database, list: StatementFigures[]): Promise<StatementFigures[]> {
+  if (!list.length) return list;
+  const { rows } = await db.query(QUERY_STATS_SQL.ownIds, [list.map((s) => s.queryid)]);
+  const own = new Set(rows.map((r) => r.queryid as string));
+  return list.filter((s) => !own.has(s.queryid));
+}
+
+/** Highest $n in a statement (0 when it has none). */
+export function parameterCount(sql: string): number {
+  let max = 0;
+  for (const m of sql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
+  return max;
+}
+
+const QUERY_ID_LINE = /^\s*Query Identifier:\s*(-?\d+)\s*$/m;
+
+/**
+ * The pg_stat_statements.queryid this statement will have, or undefined when the server cannot
+ * tell (PostgreSQL < 14, compute_query_id off, a statement EXPLAIN cannot take). Throws a
+ * one-line PgLensError for a text holding more than one statement or a syntax error.
+ */
+export async function queryIdOf(db: Database, sql: string, opts: { info?: ServerInfo; /** Use PREPARE + EXPLAIN EXECUTE (the 14–15 path) on 16+ too. */ forcePrepare?: boolean } = {}): Promise<string | undefined> {
+  const info = opts.info ?? (await db.serverInfo());
+  if (info.versionNum < 140000) return undefined;
+  const setting = (await db.query(QUERY_STATS_SQL.computeQueryId)).rows[0]?.setting as string | undefined;
+  if (setting === 'off') return undefined;
+  await loadPgParser();
+  const parsed = inspectSql(sql);
+  if (!parsed.ok) throw new PgLensError(`The statement does not parse: ${parsed.message}`, 'PGLENS_SYNTAX');
+  if (parsed.statements.length !== 1) throw new PgLensError(`Expected one statement, found ${parsed.statements.length}.`, 'PGLENS_MULTI');
+  if (parsed.statements[0].cls === 'other') return undefined; // DDL/utility: EXPLAIN cannot take it
+  const text = sql.trim().replace(/;\s*$/, '');
+  const n = parameterCount(text);
+  return db.rolledBack(async (s) => {
+    if (n === 0) return idFrom(await s.query(QUERY_STATS_SQL.explain(text)));
+    if (info.versionNum >= 160000 && !opts.forcePrepare) return idFrom(await s.query(QUERY_STATS_SQL.explainGeneric(text)));
+    return explainPrepared(s, text, n);
+  }, { readOnly: true });
+}
+
+async function explainPrepared(s: Session, text: string, n: number): Promise<string | undefined> {
+  // PREPARE is not transactional: deallocate whatever happens.
+  await s.query(QUERY_STATS_SQL.prepare(text));
+  try {
+    return idFrom(await s.query(QUERY_STATS_SQL.explainExecute(n)));
+  } finally {
+    await s.query(QUERY_STATS_SQL.deallocate).catch(() => undefined);
+  }
+}
+
+function idFrom(r: { rows: Record<string, unknown>[] }): string | undefined {
+  const text = r.rows.map((row) => String(row['QUERY PLAN'] ?? '')).join('\n');
+  return QUERY_ID_LINE.exec(text)?.[1];
+}

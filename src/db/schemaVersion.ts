@@ -1,0 +1,38 @@
+/**
+ * A cheap "schema and statistics version" of a database, for the plan cache: when it changes,
+ * cached plans may be wrong.
+ *
+ *  - DDL writes catalog rows: CREATE/ALTER/DROP of tables and indexes insert, update (new xmin)
+ *    or delete pg_class rows; constraints live in pg_constraint, extended statistics in
+ *    pg_statistic_ext. count(*) + sum(xmin) over them changes on each (a deleted row lowers the
+ *    count; an updated row gets a new xmin).
+ *  - ANALYZE (and VACUUM) update pg_class.reltuples/relpages IN PLACE, which leaves xmin alone, so
+ *    statistics changes are read from the cumulative statistics: analyze and vacuum counts per
+ *    table (pg_stat_user_tables), which ANALYZE bumps as it finishes.
+ * One round trip; on a database with 10,000 relations it reads about as many catalog rows.
+ */
+import type { Database } from './database';
+import { OWN_STATEMENT_MARKER } from './sql';
+
+export const SCHEMA_VERSION_SQL = `${OWN_STATEMENT_MARKER} SELECT
+  (SELECT count(*)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM pg_class) AS rel,
+  (SELECT count(*)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM pg_constraint) AS con,
+  (SELECT count(*)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM pg_statistic_ext) AS ext,
+  (SELECT coalesce(sum(analyze_count + autoanalyze_count + vacuum_count + autovacuum_count), 0)::text FROM pg_stat_user_tables) AS stats,
+  current_setting('search_path') AS search_path`;
+
+export interface SchemaVersion {
+  /** Changes on DDL (tables, indexes, constraints, extended statistics). */
+  schema: string;
+  /** Changes on ANALYZE / VACUUM (manual or automatic). */
+  stats: string;
+  /** schema + stats in one key. */
+  key: string;
+}
+
+export async function schemaVersion(db: Database): Promise<SchemaVersion> {
+  const r = (await db.query(SCHEMA_VERSION_SQL)).rows[0];
+  const schema = `${r.rel}/${r.con}/${r.ext}/${r.search_path}`;
+  const stats = String(r.stats);
+  return { schema, stats, key: `${schema}#${stats}` };
+}

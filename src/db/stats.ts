@@ -1,0 +1,239 @@
+/**
+ * Live statistics for the dashboard in two round trips per refresh, sent in parallel:
+ *  1. one row of JSON: connections by state, pg_stat_database counters, checkpoints, WAL,
+ *     replication, non-idle sessions (pg_blocking_pids only for sessions waiting on a lock) and
+ *     pg_stat_progress_*;
+ *  2. pg_stat_statements(false) — counters without texts — for this database.
+ * Texts come only for the statements shown, by queryid, and are cached; statements whose text
+ * carries our marker (or our statements' shape) are remembered and left out from then on.
+ * Table/index cache hit ratios walk every relation (40,000 on a big schema), so they are read every
+ * `detailEvery` refreshes, not every time.
+ */
+import { blockingChains, computeRates, hitRatio, statementView, type CounterSample, type StatementCounters } from '../core/dashboard/live';
+import { OwnStatementMatcher } from '../core/dashboard/ownStatements';
+import type { LiveStats, ProgressRow } from '../core/dashboard/types';
+import type { Database } from './database';
+import { APPLICATION_NAME } from './database';
+import { HEALTH_SQL, HEALTH_SQL_SERVER_16, QUERY_TEXT_LIMIT, sessionFromRow } from './health';
+import { OWN_STATEMENT_MARKER as M, SQL } from './sql';
+
+const SESSIONS_JSON = `(SELECT coalesce(json_agg(x), '[]') FROM (${HEALTH_SQL.sessions.slice(M.length + 1)} AND a.state IS DISTINCT FROM 'idle' AND NOT (a.pid = pg_backend_pid() OR a.application_name = $2)) x)`;
+
+/** Names by scalar look-ups (index scans by oid): a join would hash all of pg_class even when nothing runs. */
+const REL_SCHEMA = (col: string) => `(SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ${col})`;
+const REL_NAME = (col: string) => `(SELECT c.relname FROM pg_class c WHERE c.oid = ${col})`;
+const PROGRESS_JSON = `(SELECT coalesce(json_agg(p), '[]') FROM (
+    SELECT 'vacuum' AS kind, v.pid, ${REL_SCHEMA('v.relid')} AS schema, ${REL_NAME('v.relid')} AS relation, NULL::text AS index, v.phase::text AS phase,
+      v.heap_blks_scanned::float8 AS done, v.heap_blks_total::float8 AS total
+      FROM pg_stat_progress_vacuum v
+    UNION ALL
+    SELECT 'analyze', a.pid, ${REL_SCHEMA('a.relid')}, ${REL_NAME('a.relid')}, NULL, a.phase::text, a.sample_blks_scanned::float8, a.sample_blks_total::float8
+      FROM pg_stat_progress_analyze a
+    UNION ALL
+    SELECT 'create index', i.pid, ${REL_SCHEMA('i.relid')}, ${REL_NAME('i.relid')}, ${REL_NAME('i.index_relid')}, i.phase::text,
+      CASE WHEN i.blocks_total > 0 THEN i.blocks_done ELSE i.tuples_done END::float8,
+      CASE WHEN i.blocks_total > 0 THEN i.blocks_total ELSE i.tuples_total END::float8
+      FROM pg_stat_progress_create_index i) p)`;
+
+const CHECKPOINTS_17 = `(SELECT json_build_object('timed', num_timed, 'requested', num_requested) FROM pg_stat_checkpointer)`;
+const CHECKPOINTS_16 = `(SELECT json_build_object('timed', checkpoints_timed, 'requested', checkpoints_req) FROM pg_stat_bgwriter)`;
+
+function liveSql(checkpoints: string, wal: boolean): string {
+  return `${M} SELECT extract(epoch FROM clock_timestamp())::float8 * 1000 AS now_ms,
+    current_setting('max_connections')::int AS max_connections, current_setting('superuser_reserved_connections')::int AS reserved,
+    (SELECT json_object_agg(st, n) FROM (SELECT coalesce(state, 'unknown') AS st, count(*) AS n FROM pg_stat_activity
+      WHERE backend_type = 'client backend' GROUP BY 1) c) AS connections,
+    (SELECT json_build_object('xactCommit', xact_commit, 'xactRollback', xact_rollback, 'blksRead', blks_read, 'blksHit', blks_hit,
+      'tupReturned', tup_returned, 'tupFetched', tup_fetched, 'tupInserted', tup_inserted, 'tupUpdated', tup_updated, 'tupDeleted', tup_deleted,
+      'tempFiles', temp_files, 'tempBytes', temp_bytes, 'deadlocks', deadlocks) FROM pg_stat_database WHERE datname = current_database()) AS db,
+    ${checkpoints} AS checkpoints,
+    ${wal ? `(SELECT json_build_object('records', wal_records, 'fpi', wal_fpi, 'bytes', wal_bytes) FROM pg_stat_wal)` : 'NULL::json'} AS wal,
+    pg_is_in_recovery() AS in_recovery,
+    CASE WHEN pg_is_in_recovery() THEN extract(epoch FROM clock_timestamp() - pg_last_xact_replay_timestamp())::float8 END AS replay_delay,
+    (SELECT coalesce(json_agg(json_build_object('name', coalesce(nullif(application_name, ''), client_addr::text, 'standby'), 'state', state,
+        'lagSeconds', extract(epoch FROM replay_lag)::float8,
+        'lagBytes', CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::float8 END)), '[]') FROM pg_stat_replication) AS replicas,
+    ${SESSIONS_JSON} AS sessions,
+    ${PROGRESS_JSON} AS progress`;
+}
+
+export const STATS_SQL = {
+  /** $1 = query text limit, $2 = our application_name. PostgreSQL 17+ (pg_stat_checkpointer). */
+  live17: liveSql(CHECKPOINTS_17, true),
+  /** PostgreSQL 14–16: checkpoints in pg_stat_bgwriter. */
+  live14: liveSql(CHECKPOINTS_16, true),
+  /** PostgreSQL 13: no pg_stat_wal. */
+  live13: liveSql(CHECKPOINTS_16, false),
+  /** Cache hit ratios of tables and indexes (walks every relation: read now and then). */
+  cacheRatios: `${M} SELECT sum(pg_stat_get_blocks_hit(c.oid)) FILTER (WHERE c.relkind IN ('r', 'm', 't'))::float8 AS heap_hit,
+    sum(pg_stat_get_blocks_fetched(c.oid) - pg_stat_get_blocks_hit(c.oid)) FILTER (WHERE c.relkind IN ('r', 'm', 't'))::float8 AS heap_read,
+    sum(pg_stat_get_blocks_hit(c.oid)) FILTER (WHERE c.relkind = 'i')::float8 AS idx_hit,
+    sum(pg_stat_get_blocks_fetched(c.oid) - pg_stat_get_blocks_hit(c.oid)) FILTER (WHERE c.relkind = 'i')::float8 AS idx_read
+    FROM pg_class c WHERE c.relkind IN ('r', 'm', 't', 'i') AND c.relnamespace <> 'pg_catalog'::regnamespace`,
+  /** Counters of every statement of this database, no texts. */
+  statements: `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(total_exec_time)::float8 AS total_ms, sum(rows)::float8 AS rows,
+    sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
+    FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
+    GROUP BY queryid`,
+  /** Before PostgreSQL 13 the column was total_time. */
+  statements12: `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(total_time)::float8 AS total_ms, sum(rows)::float8 AS rows,
+    sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
+    FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
+    GROUP BY queryid`,
+  /** Texts of the listed queryids only. $1 = queryids, $2 = text limit. */
+  statementTexts: `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length
+    FROM pg_stat_statements(true) WHERE queryid = ANY ($1::bigint[]) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+} as const;
+
+export interface StatsReaderOptions {
+  versionNum: number;
+  pgStatStatements: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable';
+  /** Statements shown per sort key. */
+  topN?: number;
+  /** Read the table/index cache ratios every this many refreshes (default 30: once a minute at 2 s). */
+  detailEvery?: number;
+  fromReplica?: boolean;
+}
+
+const TEXT_CACHE_MAX = 5000;
+/** The refresh statements run every few seconds: planned once per session (their planning costs more than running them). */
+const PREPARE = { prepare: true } as const;
+
+/** One per dashboard panel: keeps the baseline, the previous sample and the text cache. */
+export class StatsReader {
+  private prev: CounterSample | undefined;
+  private baseline: Map<string, StatementCounters> | undefined;
+  private readonly texts = new Map<string, string>();
+  private readonly own = new Set<string>();
+  private refreshes = 0;
+  private cache: LiveStats['cache'] = { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: null };
+
+  constructor(private readonly db: Pick<Database, 'query'>, private readonly opts: StatsReaderOptions) {}
+
+  /** Forget the baseline: deltas count from the next refresh (after a reset of pg_stat_statements). */
+  resetBaseline(): void {
+    this.baseline = undefined;
+  }
+
+  async read(): Promise<LiveStats> {
+    const started = Date.now();
+    const v = this.opts.versionNum;
+    const live = v >= 170000 ? STATS_SQL.live17 : v >= 140000 ? STATS_SQL.live14 : STATS_SQL.live13;
+    const wantRatios = this.refreshes % (this.opts.detailEvery ?? 30) === 0;
+    this.refreshes++;
+    const pss = this.opts.pgStatStatements === 'ready';
+    const [liveRes, stmtRes, ratioRes] = await Promise.all([
+      this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME], PREPARE),
+      pss ? this.db.query(v >= 130000 ? STATS_SQL.statements : STATS_SQL.statements12, [], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
+      wantRatios ? this.db.query(STATS_SQL.cacheRatios, [], PREPARE) : Promise.resolve(undefined),
+    ]);
+    const r = liveRes.rows[0];
+    const byState: Record<string, number> = {};
+    for (const [k, n] of Object.entries((r.connections ?? {}) as Record<string, unknown>)) byState[k] = Number(n);
+    const dbc = Object.fromEntries(Object.entries(r.db ?? {}).map(([k, n]) => [k, Number(n)])) as unknown as CounterSample['db'];
+    const sample: CounterSample = {
+      atMs: Number(r.now_ms),
+      db: dbc,
+      walBytes: r.wal ? Number(r.wal.bytes) : null,
+      checkpoints: r.checkpoints ? { timed: Number(r.checkpoints.timed), requested: Number(r.checkpoints.requested) } : null,
+    };
+    const rates = computeRates(this.prev, sample);
+    this.prev = sample;
+    if (ratioRes) {
+      const x = ratioRes.rows[0];
+      this.cache = { ...this.cache, tableHitRatio: hitRatio(Number(x.heap_hit ?? 0), Number(x.heap_read ?? 0)), indexHitRatio: hitRatio(Number(x.idx_hit ?? 0), Number(x.idx_read ?? 0)) };
+    }
+    this.cache = { ...this.cache, databaseHitRatio: hitRatio(dbc.blksHit, dbc.blksRead) };
+    const sessions = (r.sessions as any[]).map(sessionFromRow);
+    const statements = await this.statements(stmtRes);
+    return {
+      atMs: sample.atMs,
+      refreshMs: Date.now() - started,
+      fromReplica: !!this.opts.fromReplica,
+      connections: { byState, total: Object.values(byState).reduce((a, b) => a + b, 0), max: Number(r.max_connections), reserved: Number(r.reserved) },
+      sample,
+      rates,
+      cache: this.cache,
+      wal: r.wal ? { records: Number(r.wal.records), fpi: Number(r.wal.fpi), bytes: Number(r.wal.bytes) } : null,
+      replication: {
+        inRecovery: !!r.in_recovery,
+        replayDelaySeconds: r.replay_delay === null ? null : Number(r.replay_delay),
+        replicas: (r.replicas as any[]).map((x) => ({ name: String(x.name), state: String(x.state), lagSeconds: x.lagSeconds ?? null, lagBytes: x.lagBytes ?? null })),
+      },
+      sessions,
+      blocking: blockingChains(sessions),
+      progress: (r.progress as any[]).map((p): ProgressRow => ({ ...p, pid: Number(p.pid) })),
+      statements,
+    };
+  }
+
+  private async statements(res: { rows: any[] } | Error | undefined): Promise<LiveStats['statements']> {
+    if (res === undefined) {
+      const s = this.opts.pgStatStatements;
+      return { state: s === 'ready' ? 'unavailable' : s, rows: [], count: 0 };
+    }
+    if (res instanceof Error) {
+      return { state: 'error', message: res.message, rows: [], count: 0 };
+    }
+    const current: StatementCounters[] = res.rows.map((x) => ({
+      id: x.id,
+      calls: Number(x.calls),
+      totalMs: Number(x.total_ms),
+      rows: Number(x.rows),
+      sharedHit: Number(x.hit),
+      sharedRead: Number(x.read),
+    }));
+    if (!this.baseline) this.baseline = new Map(current.map((c) => [c.id, c]));
+    const n = this.opts.topN ?? 20;
+    // Texts tell which statements are ours; learn them, then choose again (at most a few passes).
+    for (let pass = 0; pass < 3; pass++) {
+      const view = statementView(this.baseline, current, n, this.own);
+      const missing = view.rows.map((x) => x.id).filter((id) => !this.texts.has(id));
+      if (missing.length) {
+        const t = await this.db.query(STATS_SQL.statementTexts, [missing, QUERY_TEXT_LIMIT]);
+        if (this.texts.size + t.rows.length > TEXT_CACHE_MAX) this.texts.clear();
+        let foundOwn = false;
+        for (const row of t.rows) {
+          this.texts.set(row.id, row.query ?? '');
+          if (ownStatements.isOwn(row.query ?? '', Number(row.full_length) > QUERY_TEXT_LIMIT)) {
+            this.own.add(row.id);
+            foundOwn = true;
+          }
+        }
+        if (foundOwn) continue;
+      }
+      return { state: 'ready', rows: view.rows.map((x) => ({ ...x, query: this.texts.get(x.id) ?? null })), count: view.count };
+    }
+    const view = statementView(this.baseline, current, n, this.own);
+    return { state: 'ready', rows: view.rows.map((x) => ({ ...x, query: this.texts.get(x.id) ?? null })), count: view.count };
+  }
+}
+
+/**
+ * Our own SQL, to recognise it in pg_stat_statements. Other modules add theirs with
+ * registerOwnStatements (their named constants) when they load.
+ */
+export const ownStatements = new OwnStatementMatcher([...Object.values(SQL), ...Object.values(HEALTH_SQL), HEALTH_SQL_SERVER_16, ...Object.values(STATS_SQL)]);
+
+export function registerOwnStatements(texts: Iterable<string>): void {
+  ownStatements.add(texts);
+}
+
+export const SIZE_SQL = {
+  /** Database size and the largest tables (heap + TOAST + indexes from relpages: no relation locks). $1 = how many tables. */
+  sizes: `${M} SELECT pg_database_size(current_database())::float8 AS database_bytes,
+    (SELECT coalesce(json_agg(x), '[]') FROM (
+      SELECT n.nspname AS schema, c.relname AS name,
+        (c.relpages + coalesce(t.relpages, 0) + coalesce((SELECT sum(ic.relpages) FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid WHERE i.indrelid = c.oid), 0))::float8
+          * current_setting('block_size')::float8 AS bytes
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_class t ON t.oid = c.reltoastrelid
+      WHERE c.relkind IN ('r', 'm') AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'
+      ORDER BY bytes DESC LIMIT $1) x) AS tables`,
+} as const;
+ownStatements.add(Object.values(SIZE_SQL));
+
+/** Sizes for the history: the database and its largest tables. */
+export async function readSizes(db: Pick<Database, 'query'>, topTables = 30): Promise<{ databaseBytes: number; tables: { schema: string; name: string; bytes: number }[] }> {
+  const r = (await db.query(SIZE_SQL.sizes, [topTables])).rows[0];
+  return { databaseBytes: Number(r.database_bytes), tables: (r.tables as any[]).map((t) => ({ schema: t.schema, name: t.name, bytes: Number(t.bytes) })) };
+}

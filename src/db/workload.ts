@@ -1,0 +1,92 @@
+/**
+ * Workload mode: the statements that cost the most time (pg_stat_statements, by total time, with a
+ * minimum number of calls) plus SQL from the workspace, each advised and proved on its own, then
+ * a small set of indexes chosen by the time they save minus what they cost on writes.
+ */
+import { consolidateWorkload, type WorkloadChoice, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { adviseStatement, type AdviseOptions, type IndexSuggestion } from './advisor';
+import type { Database } from './database';
+import { describeError } from './errors';
+import { OWN_STATEMENT_MARKER } from './sql';
+
+export const WORKLOAD_SQL = {
+  /** $1 min calls, $2 limit. Our own statements (marker) and utility statements are left out. */
+  topStatements: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.query, s.calls::int8 AS calls,
+      s.total_exec_time::float8 AS total_ms, s.mean_exec_time::float8 AS mean_ms
+    FROM pg_stat_statements s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND s.calls >= $1
+      AND s.query NOT LIKE '/* pg-lens */%'
+      AND s.query ~* '^\\s*(select|with|update|delete)\\y'
+    ORDER BY s.total_exec_time DESC
+    LIMIT $2`,
+  /** $1: table names as schema.name (quoted). */
+  tableWrites: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, s.n_tup_ins::int8 AS ins, s.n_tup_upd::int8 AS upd,
+      s.n_tup_del::int8 AS del, s.n_tup_hot_upd::int8 AS hot, (coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0))::int8 AS reads
+    FROM unnest($1::text[]) AS q(name)
+    JOIN pg_class c ON c.oid = to_regclass(q.name)
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_stat_all_tables s ON s.relid = c.oid`,
+} as const;
+
+export interface WorkloadOptions extends AdviseOptions {
+  minCalls?: number;
+  /** How many statements from pg_stat_statements. */
+  limit?: number;
+  /** At most this many indexes in the answer. */
+  maxIndexes?: number;
+  extraStatements?: { sql: string; source: string }[];
+}
+
+export type WorkloadSuggestion = IndexSuggestion & WorkloadChoice;
+
+export interface WorkloadResult {
+  suggestions: WorkloadSuggestion[];
+  statementsAnalysed: number;
+  fromStatStatements: number;
+  fromFiles: number;
+  note?: string;
+}
+
+export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): Promise<WorkloadResult> {
+  const info = opts.info ?? (await db.serverInfo());
+  const statements: { sql: string; label: string; calls?: number; totalMs?: number }[] = [];
+  let note: string | undefined;
+  const full = 'pgStatStatements' in info ? info : await db.serverInfo();
+  if (full.pgStatStatements === 'ready') {
+    const rows = (await db.query(WORKLOAD_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;
+    for (const r of rows) statements.push({ sql: r.query, label: `queryid ${r.queryid}: ${oneLine(r.query)}`, calls: Number(r.calls), totalMs: Number(r.total_ms) });
+  } else {
+    note = `pg_stat_statements is ${full.pgStatStatements}: only the given SQL was analysed`;
+  }
+  const fromStatStatements = statements.length;
+  for (const s of opts.extraStatements ?? []) {
+    if (!statements.some((x) => normalizeSpace(x.sql) === normalizeSpace(s.sql))) statements.push({ sql: s.sql, label: `${s.source}: ${oneLine(s.sql)}` });
+  }
+  const advised: WorkloadStatementAdvice<IndexSuggestion>[] = [];
+  for (const st of statements) {
+    try {
+      const r = await adviseStatement(db, st.sql, undefined, { ...opts, info: full });
+      advised.push({ label: st.label, calls: st.calls, totalMs: st.totalMs, costBefore: r.costBefore, suggestions: r.suggestions });
+    } catch (e) {
+      opts.log?.(`workload: ${st.label}: ${describeError(e)}`);
+    }
+  }
+  const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => `"${s.schema.replace(/"/g, '""')}"."${tableName(s).replace(/"/g, '""')}"`)))];
+  const writes = tables.length ? (await db.query(WORKLOAD_SQL.tableWrites, [tables])).rows : [];
+  const choices = consolidateWorkload(advised, writes.map((w) => ({ schema: w.schema, name: w.name, inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), reads: Number(w.reads) })), { maxIndexes: opts.maxIndexes ?? 5 });
+  return { suggestions: choices as WorkloadSuggestion[], statementsAnalysed: advised.length, fromStatStatements, fromFiles: statements.length - fromStatStatements, note };
+}
+
+function tableName(s: IndexSuggestion): string {
+  return s.schema === 'public' ? s.table : s.table.slice(s.schema.length + 1);
+}
+
+function oneLine(s: string): string {
+  const t = normalizeSpace(s);
+  return t.length > 80 ? t.slice(0, 77) + '…' : t;
+}
+
+function normalizeSpace(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,131 @@
+/**
+ * Messages between the extension and the dashboard webview: one discriminated union per direction.
+ * The webview is not trusted: every message from it goes through parseWebviewMessage, and an
+ * action it requests is checked against what the extension itself offered (authorizeAction) and
+ * then confirmed by the user in a modal dialog on the extension side.
+ */
+import { actionKey, parseAction, type MaintenanceAction } from '../core/dashboard/actions';
+import type { Alert } from '../core/dashboard/alerts';
+import type { GrowthProjection, Regression } from '../core/dashboard/history';
+import type { LiveStats } from '../core/dashboard/types';
+import type { HealthFinding } from '../core/health/types';
+import type { SessionFact } from '../core/health/types';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'no-connection';
+
+export interface HistoryView {
+  points: { atMs: number; tps: number | null; connections: number; databaseBytes: number | null }[];
+  regressions: Regression[];
+  growth: { database?: GrowthProjection; tables: { schema: string; name: string; projection: GrowthProjection }[] };
+}
+
+export interface AuditEntry {
+  atMs: number;
+  profile: string;
+  action: MaintenanceAction;
+  statement: string;
+  target: string;
+  ok: boolean;
+  message: string;
+  durationMs: number;
+}
+
+export type ToWebview =
+  | { type: 'init'; profileName: string; readOnly: boolean; refreshMs: number; statementsState: string; replica: boolean }
+  | { type: 'status'; state: ConnectionState; message?: string }
+  | { type: 'stats'; stats: LiveStats }
+  | { type: 'health'; findings: HealthFinding[]; atMs: number; error?: string }
+  | { type: 'history'; history: HistoryView }
+  | { type: 'alerts'; alerts: Alert[] }
+  | { type: 'actionProgress'; key: string; message: string }
+  | { type: 'actionResult'; key: string; ok: boolean; message: string }
+  | { type: 'audit'; entries: AuditEntry[] };
+
+export type ToExtension =
+  | { type: 'ready' }
+  | { type: 'requestAction'; action: MaintenanceAction }
+  | { type: 'refreshHealth' }
+  | { type: 'openSql'; sql: string }
+  | { type: 'resetBaseline' };
+
+export const MAX_SQL_LENGTH = 100_000;
+
+/** Validate a message from the webview: exact shapes only, else undefined (and the caller ignores it). */
+export function parseWebviewMessage(raw: unknown): ToExtension | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const m = raw as Record<string, unknown>;
+  const keys = Object.keys(m).sort().join(',');
+  switch (m.type) {
+    case 'ready':
+    case 'refreshHealth':
+    case 'resetBaseline':
+      return keys === 'type' ? { type: m.type } : undefined;
+    case 'requestAction': {
+      if (keys !== 'action,type') return undefined;
+      const action = parseAction(m.action);
+      return action ? { type: 'requestAction', action } : undefined;
+    }
+    case 'openSql':
+      if (keys !== 'sql,type' || typeof m.sql !== 'string' || m.sql.length === 0 || m.sql.length > MAX_SQL_LENGTH) return undefined;
+      return { type: 'openSql', sql: m.sql };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * What the extension offered in the latest data it sent: the actions attached to health findings,
+ * cancel/terminate for each listed session (never ours), ANALYZE/VACUUM for listed tables,
+ * and reset of pg_stat_statements when available.
+ */
+export class OfferedActions {
+  private readonly keys = new Set<string>();
+
+  static from(input: { findings?: readonly HealthFinding[]; sessions?: readonly SessionFact[]; statementsReady?: boolean }): OfferedActions {
+    const o = new OfferedActions();
+    for (const f of input.findings ?? []) {
+      if (f.action) o.keys.add(actionKey(f.action));
+      for (const obj of f.objects)
+        if ((obj.kind === 'table' || obj.kind === 'materialized view') && obj.oid) {
+          o.keys.add(actionKey({ kind: 'analyze', oid: obj.oid }));
+          o.keys.add(actionKey({ kind: 'vacuum-analyze', oid: obj.oid }));
+          if (obj.kind === 'materialized view') o.keys.add(actionKey({ kind: 'refresh-materialized-view', oid: obj.oid }));
+        }
+    }
+    for (const s of input.sessions ?? []) {
+      if (s.own) continue;
+      o.keys.add(actionKey({ kind: 'cancel-backend', pid: s.pid, backendStart: s.backendStart }));
+      o.keys.add(actionKey({ kind: 'terminate-backend', pid: s.pid, backendStart: s.backendStart }));
+    }
+    if (input.statementsReady) o.keys.add(actionKey({ kind: 'reset-statements' }));
+    return o;
+  }
+
+  merge(other: OfferedActions): OfferedActions {
+    const o = new OfferedActions();
+    for (const k of this.keys) o.keys.add(k);
+    for (const k of other.keys) o.keys.add(k);
+    return o;
+  }
+
+  has(a: MaintenanceAction): boolean {
+    return this.keys.has(actionKey(a));
+  }
+}
+
+export type Authorization = { ok: true } | { ok: false; reason: string };
+
+/** Refuse what was not offered (a pid not on the list, an oid never shown) and everything on read-only profiles. */
+export function authorizeAction(action: MaintenanceAction, offered: OfferedActions, readOnly: boolean): Authorization {
+  if (readOnly) return { ok: false, reason: 'This is a production profile: PG Lens offers no maintenance actions on it.' };
+  if (!offered.has(action)) {
+    return {
+      ok: false,
+      reason:
+        action.kind === 'cancel-backend' || action.kind === 'terminate-backend'
+          ? `Session ${action.pid} is not on the dashboard's current list; refused.`
+          : 'That action was not offered by the dashboard; refused.',
+    };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,88 @@
+/**
+ * Messages between the extension and the plan viewer webview: one discriminated union per
+ * direction, keyed by `type`. The extension holds its messages until the webview says `ready`.
+ * Messages FROM the webview are untrusted: parseFromPlanWebview validates every field.
+ */
+
+export interface PlanPayload {
+  /** Shown as the panel's title and in compare headers. */
+  title: string;
+  /** The statement as sent to the server. */
+  sql: string;
+  /** The server's EXPLAIN object (one element of the FORMAT JSON array), untouched. */
+  plan: Record<string, unknown>;
+  /** How it was planned: plain / custom / generic-plan / prepare-generic / pasted. */
+  method: string;
+  versionNum?: number;
+  connection?: string;
+  /** pg_class.reltuples of scanned relations, for warnings without ANALYZE. */
+  relationRows?: [string, number][];
+  /** When it was taken (ms since epoch). */
+  at: number;
+}
+
+export interface BenchmarkRunSummary {
+  sql: string;
+  runs: number;
+  concurrency: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  min: number;
+  max: number;
+  /** Shared buffers hit + read per execution (from one EXPLAIN (ANALYZE, BUFFERS) run). */
+  sharedHitPerRun?: number;
+  sharedReadPerRun?: number;
+  throughputPerSec: number;
+  at: number;
+}
+
+export type ToPlanWebview =
+  | { type: 'show'; payload: PlanPayload }
+  | { type: 'compare'; before: PlanPayload; after: PlanPayload }
+  | { type: 'benchmark'; run: BenchmarkRunSummary; previous?: BenchmarkRunSummary }
+  | { type: 'busy'; message: string }
+  | { type: 'error'; message: string };
+
+export type FromPlanWebview =
+  | { type: 'ready' }
+  | { type: 'copy'; format: 'json' | 'text' }
+  | { type: 'explainAnalyze' }
+  | { type: 'benchmark' }
+  | { type: 'suggestIndexes' }
+  | { type: 'revealSql' };
+
+const SIMPLE = new Set(['ready', 'explainAnalyze', 'benchmark', 'suggestIndexes', 'revealSql']);
+
+/** Validate a message from the webview; undefined when it is not one we accept. */
+export function parseFromPlanWebview(m: unknown): FromPlanWebview | undefined {
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return undefined;
+  const o = m as Record<string, unknown>;
+  if (typeof o.type !== 'string') return undefined;
+  const keys = Object.keys(o);
+  if (SIMPLE.has(o.type)) return keys.length === 1 ? ({ type: o.type } as FromPlanWebview) : undefined;
+  if (o.type === 'copy') return keys.length === 2 && (o.format === 'json' || o.format === 'text') ? { type: 'copy', format: o.format } : undefined;
+  return undefined;
+}
+
+/** Validate a message to the webview (the webview checks what it receives, too). */
+export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
+  if (!m || typeof m !== 'object') return undefined;
+  const o = m as Record<string, any>;
+  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number';
+  switch (o.type) {
+    case 'show':
+      return payload(o.payload) ? (o as ToPlanWebview) : undefined;
+    case 'compare':
+      return payload(o.before) && payload(o.after) ? (o as ToPlanWebview) : undefined;
+    case 'benchmark':
+      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' ? (o as ToPlanWebview) : undefined;
+    case 'busy':
+    case 'error':
+      return typeof o.message === 'string' ? (o as ToPlanWebview) : undefined;
+    default:
+      return undefined;
+  }
+}

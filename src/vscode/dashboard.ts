@@ -1,0 +1,432 @@
+/**
+ * The live dashboard panel: statistics every refreshIntervalMs while visible (paused when hidden),
+ * health checks every minute and on request, alerts, history snapshots, and maintenance actions
+ * confirmed here in a modal dialog. Messages from the webview are validated and actions are
+ * authorized against what this panel offered; the server going away shows "disconnected" and the
+ * next refresh reconnects on its own.
+ */
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ActiveConnection } from './connections';
+import type { PgLensContext } from './main';
+import type { MaintenanceAction } from '../core/dashboard/actions';
+import type { AlertState } from '../core/dashboard/alerts';
+import type { HistorySnapshot } from '../core/dashboard/history';
+import type { LiveStats } from '../core/dashboard/types';
+import type { HealthFinding } from '../core/health/types';
+import type { Database } from '../db/database';
+import type { StatsReader } from '../db/stats';
+import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview } from '../shared/dashboardProtocol';
+
+const VIEW_TYPE = 'pgLens.dashboard';
+const HEALTH_EVERY_MS = 60_000;
+const SNAPSHOT_EVERY_MS = 5 * 60_000;
+const AUDIT_KEY = 'pgLens.dashboard.audit';
+const AUDIT_MAX = 500;
+/** Findings shown per check (the rest are counted in a note). */
+const FINDINGS_PER_CHECK = 100;
+
+export function registerDashboard(ctx: PgLensContext): void {
+  ctx.extension.subscriptions.push(
+    vscode.commands.registerCommand('pgLens.openDashboard', () => DashboardPanel.show(ctx)),
+    vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel) {
+        DashboardPanel.adopt(ctx, panel);
+      },
+    }),
+  );
+}
+
+export class DashboardPanel implements vscode.Disposable {
+  private static current: DashboardPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready = false;
+  private readonly queue: ToWebview[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private conn: ActiveConnection | undefined;
+  private statsDb: Database | undefined;
+  private reader: StatsReader | undefined;
+  private lastStats: LiveStats | undefined;
+  private findings: HealthFinding[] = [];
+  private healthAt = 0;
+  private snapshotAt = 0;
+  private alertState: AlertState = new Set();
+  private refreshing = false;
+  private busyActions = new Set<string>();
+
+  static show(ctx: PgLensContext): void {
+    if (DashboardPanel.current) {
+      DashboardPanel.current.panel.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, 'PG Lens Dashboard', vscode.ViewColumn.Active, DashboardPanel.options(ctx));
+    DashboardPanel.current = new DashboardPanel(ctx, panel);
+  }
+
+  static adopt(ctx: PgLensContext, panel: vscode.WebviewPanel): void {
+    DashboardPanel.current?.dispose();
+    panel.webview.options = DashboardPanel.options(ctx);
+    DashboardPanel.current = new DashboardPanel(ctx, panel);
+  }
+
+  private static options(ctx: PgLensContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')] };
+  }
+
+  private constructor(private readonly ctx: PgLensContext, private readonly panel: vscode.WebviewPanel) {
+    panel.webview.html = this.html();
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
+      panel.onDidChangeViewState(() => {
+        if (panel.visible) this.schedule(0);
+      }),
+      ctx.connections.onDidChange(() => this.schedule(0)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('pgLens.dashboard') || e.affectsConfiguration('pgLens.alerts')) this.schedule(0);
+      }),
+    );
+  }
+
+  // ---- messages ---------------------------------------------------------------------------
+
+  private post(msg: ToWebview): void {
+    if (!this.ready) {
+      // Hold until the webview says it is ready; keep only the latest of each kind.
+      const i = this.queue.findIndex((m) => m.type === msg.type && msg.type !== 'actionResult' && msg.type !== 'actionProgress');
+      if (i >= 0) this.queue.splice(i, 1);
+      this.queue.push(msg);
+      return;
+    }
+    void this.panel.webview.postMessage(msg);
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const { parseWebviewMessage } = await import('../shared/dashboardProtocol');
+    const msg = parseWebviewMessage(raw);
+    if (!msg) {
+      this.ctx.log.warn(`Dashboard: ignored a malformed message from the webview.`);
+      return;
+    }
+    await this.handle(msg);
+  }
+
+  private async handle(msg: ToExtension): Promise<void> {
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        for (const m of this.queue.splice(0)) void this.panel.webview.postMessage(m);
+        this.postAudit();
+        this.schedule(0);
+        return;
+      case 'refreshHealth':
+        this.healthAt = 0;
+        this.schedule(0);
+        return;
+      case 'resetBaseline':
+        this.reader?.resetBaseline();
+        return;
+      case 'openSql': {
+        const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: msg.sql });
+        await vscode.window.showTextDocument(doc, { preview: true });
+        return;
+      }
+      case 'requestAction':
+        await this.runAction(msg.action);
+        return;
+      default: {
+        const never: never = msg;
+        return never;
+      }
+    }
+  }
+
+  // ---- refresh loop -----------------------------------------------------------------------
+
+  private schedule(delayMs: number): void {
+    if (this.disposed) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(), delayMs);
+  }
+
+  private async refresh(): Promise<void> {
+    this.timer = undefined;
+    if (this.disposed || !this.ready) return;
+    // Paused while hidden: onDidChangeViewState schedules again when it shows.
+    if (!this.panel.visible) return;
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      await this.refreshOnce();
+    } finally {
+      this.refreshing = false;
+      this.schedule(this.ctx.config.dashboardRefreshMs);
+    }
+  }
+
+  private async refreshOnce(): Promise<void> {
+    const conn = await this.ctx.connections.get();
+    if (!conn) {
+      await this.dropConnection();
+      this.post({ type: 'status', state: 'no-connection', message: this.ctx.connections.error ?? 'No connection.' });
+      return;
+    }
+    if (conn !== this.conn) await this.attach(conn);
+    const { refreshStats } = await import('../db/dashboardRefresh');
+    const stats = await refreshStats(this.reader!, (m) => this.post(m));
+    if (!stats) return;
+    this.lastStats = stats;
+    this.alert(stats);
+    if (Date.now() - this.snapshotAt >= SNAPSHOT_EVERY_MS) await this.snapshot(stats);
+    if (Date.now() - this.healthAt >= HEALTH_EVERY_MS) await this.health(conn);
+  }
+
+  private async attach(conn: ActiveConnection): Promise<void> {
+    await this.dropConnection();
+    this.conn = conn;
+    this.statsDb = conn.db;
+    if (conn.profile.readReplica) {
+      try {
+        const { connect } = await import('../db/database');
+        const { secretKey } = await import('../core/connection/profile');
+        this.statsDb = await connect({
+          profile: conn.profile,
+          password: await this.ctx.extension.secrets.get(secretKey(conn.profile)),
+          useReplica: true,
+          statementTimeoutMs: this.ctx.config.statementTimeoutMs,
+          lockTimeoutMs: this.ctx.config.lockTimeoutMs,
+          max: 3,
+          onConnectionError: (m) => this.ctx.log.warn(`${conn.profile.name} (replica): ${m}`),
+        });
+      } catch (e) {
+        this.ctx.log.warn(`Dashboard: the read replica is not reachable (${(e as Error).message}); reading statistics from the primary.`);
+        this.statsDb = conn.db;
+      }
+    }
+    const { StatsReader } = await import('../db/stats');
+    const fromReplica = this.statsDb !== conn.db;
+    const info = fromReplica ? await this.statsDb.serverInfo() : conn.info;
+    this.reader = new StatsReader(this.statsDb, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 20, fromReplica });
+    this.healthAt = 0;
+    this.snapshotAt = 0;
+    this.findings = [];
+    this.post({
+      type: 'init',
+      profileName: conn.profile.name,
+      readOnly: conn.db.readOnly,
+      refreshMs: this.ctx.config.dashboardRefreshMs,
+      statementsState: info.pgStatStatements,
+      replica: fromReplica,
+    });
+    this.postHistory();
+  }
+
+  private async dropConnection(): Promise<void> {
+    const own = this.statsDb && this.conn && this.statsDb !== this.conn.db ? this.statsDb : undefined;
+    this.conn = undefined;
+    this.statsDb = undefined;
+    this.reader = undefined;
+    if (own) await own.close();
+  }
+
+  private async health(conn: ActiveConnection): Promise<void> {
+    this.healthAt = Date.now();
+    const { runHealth } = await import('../db/health');
+    const { describeError } = await import('../db/errors');
+    try {
+      const { capFindings } = await import('../core/health/index');
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum });
+      const findings = capFindings(all, FINDINGS_PER_CHECK);
+      this.findings = findings;
+      this.post({ type: 'health', findings, atMs: Date.now() });
+    } catch (e) {
+      this.post({ type: 'health', findings: this.findings, atMs: Date.now(), error: describeError(e, conn.profile) });
+    }
+  }
+
+  // ---- alerts and history -----------------------------------------------------------------
+
+  private alert(stats: LiveStats): void {
+    void import('../core/dashboard/alerts').then(({ decideAlerts }) => {
+      const c = this.ctx.config;
+      const { alerts, state } = decideAlerts(stats, { meanTimeMs: c.alertMeanTimeMs, connectionsShare: c.alertConnectionsShare, blockingSeconds: c.alertBlockingSeconds }, this.alertState);
+      this.alertState = state;
+      if (!alerts.length) return;
+      this.post({ type: 'alerts', alerts });
+      for (const a of alerts) {
+        this.ctx.log.warn(`Alert (${this.conn?.profile.name}): ${a.message}`);
+        const show = a.severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+        void show(`PG Lens: ${a.message}`, 'Open Dashboard').then((pick) => pick && this.panel.reveal());
+      }
+    });
+  }
+
+  private historyFile(): vscode.Uri | undefined {
+    if (!this.conn) return undefined;
+    const p = this.conn.profile;
+    const id = crypto.createHash('sha256').update(`${p.host}:${p.port}/${p.database}`).digest('hex').slice(0, 16);
+    return vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, `history-${id}.json`);
+  }
+
+  private async loadHistory(): Promise<HistorySnapshot[]> {
+    const file = this.historyFile();
+    if (!file) return [];
+    const { parseHistory } = await import('../core/dashboard/history');
+    try {
+      return parseHistory(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
+    } catch {
+      return [];
+    }
+  }
+
+  private async snapshot(stats: LiveStats): Promise<void> {
+    this.snapshotAt = Date.now();
+    const file = this.historyFile();
+    if (!file || !this.statsDb) return;
+    try {
+      const { readSizes } = await import('../db/stats');
+      const { appendSnapshot } = await import('../core/dashboard/history');
+      const sizes = await readSizes(this.conn!.db);
+      const snap: HistorySnapshot = {
+        atMs: stats.atMs,
+        tps: stats.rates?.tps ?? null,
+        connections: stats.connections.total,
+        cacheHitRatio: stats.cache.databaseHitRatio,
+        databaseBytes: sizes.databaseBytes,
+        tables: sizes.tables,
+        statements: [...stats.statements.rows]
+          .sort((a, b) => b.total.totalMs - a.total.totalMs)
+          .slice(0, 50)
+          .map((r) => ({ id: r.id, query: (r.query ?? '').slice(0, 300), calls: r.total.calls, totalMs: r.total.totalMs })),
+      };
+      const list = appendSnapshot(await this.loadHistory(), snap);
+      await vscode.workspace.fs.createDirectory(this.ctx.extension.globalStorageUri);
+      await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(list)));
+      await this.postHistory(list);
+    } catch (e) {
+      this.ctx.log.warn(`Dashboard: could not save a history snapshot: ${(e as Error).message}`);
+    }
+  }
+
+  private async postHistory(list?: HistorySnapshot[]): Promise<void> {
+    const { findRegressions, growthReport } = await import('../core/dashboard/history');
+    const snaps = list ?? (await this.loadHistory());
+    const now = Date.now();
+    this.post({
+      type: 'history',
+      history: {
+        points: snaps.map((s) => ({ atMs: s.atMs, tps: s.tps, connections: s.connections, databaseBytes: s.databaseBytes })),
+        regressions: findRegressions(snaps, { nowMs: now, recentMs: 86400000, baselineMs: 7 * 86400000, share: 0.5, minCalls: 20 }),
+        growth: growthReport(snaps, 30),
+      },
+    });
+  }
+
+  // ---- maintenance actions ----------------------------------------------------------------
+
+  /** What this panel offered in the data it last sent. */
+  private offered(): OfferedActions {
+    return OfferedActions.from({ findings: this.findings, sessions: this.lastStats?.sessions, statementsReady: this.lastStats?.statements.state === 'ready' });
+  }
+
+  private async runAction(action: MaintenanceAction): Promise<void> {
+    const { actionKey, ACTION_TITLES, isDestructive } = await import('../core/dashboard/actions');
+    const { authorizeAction } = await import('../shared/dashboardProtocol');
+    const key = actionKey(action);
+    const conn = this.conn;
+    const fail = (message: string) => this.post({ type: 'actionResult', key, ok: false, message });
+    if (!conn) return fail('Not connected.');
+    const auth = authorizeAction(action, this.offered(), conn.db.readOnly);
+    if (!auth.ok) {
+      this.ctx.log.warn(`Dashboard: refused ${key}: ${auth.reason}`);
+      return fail(auth.reason);
+    }
+    if (this.busyActions.has(key)) return fail('That action is already running.');
+    const { planAction, runAction } = await import('../db/maintenance');
+    let plan;
+    try {
+      plan = await planAction(conn.db, action);
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    const title = ACTION_TITLES[action.kind];
+    const pick = await vscode.window.showWarningMessage(
+      `${title}: ${plan.target}?`,
+      { modal: true, detail: `On "${conn.profile.name}" PG Lens will run:\n\n${plan.statement}${isDestructive(action.kind) ? '\n\nThis cannot be undone.' : ''}` },
+      'Run',
+    );
+    if (pick !== 'Run') return fail('Cancelled.');
+    this.busyActions.add(key);
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `PG Lens: ${plan.statement}`, cancellable: false },
+        (progress) =>
+          runAction(conn.db, action, {
+            onProgress: (m) => {
+              progress.report({ message: m });
+              this.post({ type: 'actionProgress', key, message: m });
+            },
+          }),
+      );
+      await this.audit({ atMs: Date.now(), profile: conn.profile.name, action, statement: result.statement, target: result.target, ok: result.ok, message: result.message, durationMs: result.durationMs });
+      this.post({ type: 'actionResult', key, ok: result.ok, message: result.message });
+      if (result.ok) void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
+      else void vscode.window.showErrorMessage(`PG Lens: ${result.statement} failed: ${result.message}`);
+      if (action.kind === 'reset-statements') this.reader?.resetBaseline();
+      this.healthAt = 0;
+      this.schedule(0);
+    } catch (e) {
+      const message = (e as Error).message;
+      await this.audit({ atMs: Date.now(), profile: conn.profile.name, action, statement: plan.statement, target: plan.target, ok: false, message, durationMs: 0 });
+      fail(message);
+    } finally {
+      this.busyActions.delete(key);
+    }
+  }
+
+  private async audit(entry: AuditEntry): Promise<void> {
+    this.ctx.log.info(`Maintenance ${entry.ok ? 'done' : 'FAILED'} on ${entry.profile}: ${entry.statement} (${entry.target}) — ${entry.message} [${entry.durationMs} ms]`);
+    const list = [...this.ctx.extension.globalState.get<AuditEntry[]>(AUDIT_KEY, []), entry].slice(-AUDIT_MAX);
+    await this.ctx.extension.globalState.update(AUDIT_KEY, list);
+    this.postAudit();
+  }
+
+  private postAudit(): void {
+    this.post({ type: 'audit', entries: this.ctx.extension.globalState.get<AuditEntry[]>(AUDIT_KEY, []).slice(-50) });
+  }
+
+  // ---- html -------------------------------------------------------------------------------
+
+  private html(): string {
+    const w = this.panel.webview;
+    const media = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', ...p)).toString();
+    const nonce = crypto.randomBytes(18).toString('base64');
+    const csp = [`default-src 'none'`, `style-src ${w.cspSource}`, `img-src ${w.cspSource} data:`, `font-src ${w.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${media('dist', 'dashboard.css')}">
+<link rel="stylesheet" href="${media('dashboard.css')}">
+<title>PG Lens Dashboard</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${media('dist', 'dashboard.js')}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (DashboardPanel.current === this) DashboardPanel.current = undefined;
+    void this.dropConnection();
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

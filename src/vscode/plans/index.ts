@@ -1,0 +1,341 @@
+/**
+ * Plans in the editor: the hover (plan in brief, from a cache filled in the background for the SQL
+ * visible on screen), and the commands Open Plan, Explain Analyze, Compare Plans, Benchmark Query,
+ * all showing their results in the plan viewer panel.
+ */
+import * as vscode from 'vscode';
+import type { PgLensContext } from '../main';
+import type { ActiveConnection } from '../connections';
+import type { SqlSite } from '../../core/extract/types';
+import type { Planner, PlanOutcome } from '../../db/planner';
+import type { ExplainResult } from '../../db/explain';
+import type { BenchmarkRunSummary, PlanPayload } from '../../shared/planProtocol';
+import { PlanPanel, PLAN_VIEW_TYPE, type PlanPanelHandler } from './panel';
+
+const HOVER_LANGUAGES = ['sql', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go', 'java', 'ruby'];
+
+interface SiteRef {
+  uri: string;
+  offset: number;
+}
+
+export function registerPlans(ctx: PgLensContext): void {
+  const plans = new PlansFeature(ctx);
+  ctx.extension.subscriptions.push(plans);
+}
+
+class PlansFeature implements vscode.Disposable {
+  private planner: Planner | undefined;
+  private plannerFor: ActiveConnection | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly history: PlanPayload[] = [];
+  private readonly benchmarks = new Map<string, BenchmarkRunSummary>();
+  private backgroundTimer: NodeJS.Timeout | undefined;
+  /** The site the panel shows (for its Explain Analyze / Benchmark buttons). */
+  private panelSite: { site: SqlSite; uri: vscode.Uri } | undefined;
+
+  constructor(private readonly ctx: PgLensContext) {
+    const selector = HOVER_LANGUAGES.map((language) => ({ language }));
+    this.subs.push(
+      vscode.languages.registerHoverProvider(selector, { provideHover: (d, p, t) => this.provideHover(d, p, t) }),
+      vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
+      vscode.commands.registerCommand('pgLens.explainAnalyze', (ref?: SiteRef) => this.explainAnalyze(ref)),
+      vscode.commands.registerCommand('pgLens.comparePlans', () => this.comparePlans()),
+      vscode.commands.registerCommand('pgLens.benchmarkQuery', (ref?: SiteRef) => this.benchmarkQuery(ref)),
+      vscode.window.registerWebviewPanelSerializer(PLAN_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          PlanPanel.revive(panel, ctx.extension.extensionUri, this.handler, state);
+        },
+      }),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleBackground()),
+      vscode.window.onDidChangeTextEditorVisibleRanges(() => this.scheduleBackground()),
+      ctx.sites.onDidChange(() => this.scheduleBackground()),
+      ctx.connections.onDidChange(() => {
+        this.planner = undefined;
+        this.plannerFor = undefined;
+        this.scheduleBackground();
+      }),
+    );
+    this.scheduleBackground();
+  }
+
+  dispose(): void {
+    if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
+    this.subs.forEach((s) => s.dispose());
+  }
+
+  /** The planner of the active connection (one cache per connection). */
+  private async getPlanner(interactive = false): Promise<{ planner: Planner; conn: ActiveConnection } | undefined> {
+    const conn = this.ctx.connections.current ?? (await this.ctx.connections.get({ interactive }));
+    if (!conn) return undefined;
+    if (!this.planner || this.plannerFor !== conn) {
+      const { Planner } = await import('../../db/planner');
+      const { secretKey } = await import('../../core/connection/profile');
+      this.planner = new Planner(conn.db, secretKey(conn.profile));
+      this.plannerFor = conn;
+      this.planner.onInvalidate(() => this.scheduleBackground());
+    }
+    return { planner: this.planner, conn };
+  }
+
+  // ── hover ────────────────────────────────────────────────────────────────────────────────
+  private async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    if (!this.ctx.config.hoverEnabled) return undefined;
+    const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos));
+    if (!site || token.isCancellationRequested) return undefined;
+    const range = new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
+    const p = await this.getPlanner(false);
+    if (!p) {
+      const md = new vscode.MarkdownString(`PG Lens: ${escapeMd(this.ctx.connections.error ?? 'not connected')} [Add connection](command:pgLens.addConnection)`);
+      md.isTrusted = { enabledCommands: ['pgLens.addConnection'] };
+      return new vscode.Hover(md, range);
+    }
+    const outcome = p.planner.cached(site.sql) ?? (await p.planner.plan(site.sql));
+    if (token.isCancellationRequested) return undefined;
+    return new vscode.Hover(await hoverMarkdown(outcome, site, doc.uri), range);
+  }
+
+  /** Plan the SQL sites visible on screen, so hovers answer from the cache. */
+  private scheduleBackground(): void {
+    if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
+    this.backgroundTimer = setTimeout(() => void this.planVisible().catch((e) => this.ctx.log.warn(`background planning: ${(e as Error).message}`)), 400);
+  }
+
+  private async planVisible(): Promise<void> {
+    if (!this.ctx.config.hoverEnabled || !this.ctx.connections.current) return;
+    const p = await this.getPlanner(false);
+    if (!p) return;
+    const todo: string[] = [];
+    for (const ed of vscode.window.visibleTextEditors) {
+      if (!HOVER_LANGUAGES.includes(ed.document.languageId)) continue;
+      const sites = await this.ctx.sites.sitesFor(ed.document);
+      for (const s of sites) {
+        const r = new vscode.Range(ed.document.positionAt(s.span.start), ed.document.positionAt(s.span.end));
+        if (ed.visibleRanges.some((v) => v.intersection(r)) && !p.planner.cached(s.sql)) todo.push(s.sql);
+      }
+    }
+    // Two at a time: the editor's pool is small and hovers must not wait behind a queue.
+    const queue = [...new Set(todo)].slice(0, 50);
+    const worker = async () => {
+      for (let sql = queue.shift(); sql !== undefined; sql = queue.shift()) await p.planner.plan(sql);
+    };
+    await Promise.all([worker(), worker()]);
+  }
+
+  // ── commands ─────────────────────────────────────────────────────────────────────────────
+  private readonly handler: PlanPanelHandler = async (m, panel) => {
+    switch (m.type) {
+      case 'copy': {
+        const last = panel.last;
+        if (last?.type !== 'show') return;
+        const { analyzePlan, planText } = await import('../../core/plan');
+        const text = m.format === 'json' ? JSON.stringify([last.payload.plan], null, 2) : planText(analyzePlan(last.payload.plan));
+        await vscode.env.clipboard.writeText(text);
+        void vscode.window.setStatusBarMessage('PG Lens: plan copied', 2000);
+        return;
+      }
+      case 'explainAnalyze':
+        return this.explainAnalyze(undefined, true);
+      case 'benchmark':
+        return this.benchmarkQuery(undefined, true);
+      case 'suggestIndexes':
+        await vscode.commands.executeCommand('pgLens.suggestIndexes', this.panelSite ? { uri: this.panelSite.uri.toString(), offset: this.panelSite.site.span.start } : undefined);
+        return;
+      case 'revealSql': {
+        if (!this.panelSite) return;
+        const doc = await vscode.workspace.openTextDocument(this.panelSite.uri);
+        const ed = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+        const r = new vscode.Range(doc.positionAt(this.panelSite.site.span.start), doc.positionAt(this.panelSite.site.span.end));
+        ed.selection = new vscode.Selection(r.start, r.end);
+        ed.revealRange(r);
+        return;
+      }
+      default: {
+        const never: never = m;
+        void never;
+      }
+    }
+  };
+
+  /** The SQL site of a hover link, or under the cursor, or the selection. */
+  private async resolveSite(ref?: SiteRef, fromPanel = false): Promise<{ site: SqlSite; uri: vscode.Uri } | undefined> {
+    if (fromPanel && this.panelSite) return this.panelSite;
+    if (ref && typeof ref.uri === 'string' && typeof ref.offset === 'number') {
+      const uri = vscode.Uri.parse(ref.uri);
+      const doc = await vscode.workspace.openTextDocument(uri);
+      const site = await this.ctx.sites.siteAt(doc, ref.offset);
+      return site && { site, uri };
+    }
+    const ed = vscode.window.activeTextEditor;
+    if (!ed) return undefined;
+    const doc = ed.document;
+    if (!ed.selection.isEmpty) {
+      const text = doc.getText(ed.selection);
+      const start = doc.offsetAt(ed.selection.start);
+      return { uri: doc.uri, site: { file: doc.uri.fsPath, language: 'sql', api: 'selection', sql: text, sourceMap: Array.from({ length: text.length }, (_, i) => start + i), span: { start, end: start + text.length }, params: [], confidence: 1, dynamic: false } };
+    }
+    const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(ed.selection.active));
+    return site && { site, uri: doc.uri };
+  }
+
+  private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string): PlanPayload {
+    return { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, at: Date.now() };
+  }
+
+  private remember(p: PlanPayload): void {
+    this.history.unshift(p);
+    this.history.length = Math.min(this.history.length, 20);
+  }
+
+  private async openPlan(ref?: SiteRef): Promise<void> {
+    const target = await this.resolveSite(ref);
+    if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SQL statement (or select one) to see its plan.');
+    const p = await this.getPlanner(true);
+    if (!p) return;
+    const outcome: PlanOutcome = await p.planner.plan(target.site.sql);
+    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
+    this.panelSite = target;
+    if (!outcome.ok) return panel.post({ type: 'error', message: outcome.message });
+    const payload = this.payloadOf(outcome.result, p.conn, firstLine(target.site.sql));
+    this.remember(payload);
+    panel.post({ type: 'show', payload });
+  }
+
+  private async askParams(site: SqlSite, count: number): Promise<unknown[] | undefined> {
+    const values: unknown[] = [];
+    for (let i = 1; i <= count; i++) {
+      const p = site.params.find((x) => x.index === i);
+      const v = await vscode.window.showInputBox({ title: `Value for $${i}`, prompt: p ? `Placeholder ${p.source} in the code. Empty = NULL.` : 'Empty = NULL.', ignoreFocusOut: true });
+      if (v === undefined) return undefined;
+      values.push(v === '' ? null : v);
+    }
+    return values;
+  }
+
+  private async explainAnalyze(ref?: SiteRef, fromPanel = false): Promise<void> {
+    const target = await this.resolveSite(ref, fromPanel);
+    if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SQL statement to run Explain Analyze.');
+    const p = await this.getPlanner(true);
+    if (!p) return;
+    const { explainAnalyze, checkSingleStatement, dmlRisk, parameterCount } = await import('../../db/explain');
+    if (p.conn.db.readOnly) return void vscode.window.showErrorMessage(`PG Lens: Explain Analyze is not allowed on "${p.conn.profile.name}": production profiles are read-only.`);
+    let checked;
+    try {
+      checked = await checkSingleStatement(target.site.sql);
+    } catch (e) {
+      return void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+    }
+    const risk = dmlRisk(checked.info);
+    if (risk) {
+      const go = 'Run and roll back';
+      const pick = await vscode.window.showWarningMessage(`Explain Analyze will EXECUTE this ${risk.writes.join(', ')}.`, { modal: true, detail: risk.risk }, go);
+      if (pick !== go) return;
+    }
+    const n = parameterCount(checked.text);
+    const params = n ? await this.askParams(target.site, n) : [];
+    if (!params) return;
+    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
+    this.panelSite = target;
+    panel.post({ type: 'busy', message: 'Running Explain Analyze (rolled back)…' });
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: Explain Analyze (rolled back)', cancellable: true }, async (_progress, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      try {
+        const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: !!risk, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
+        const payload = this.payloadOf(r, p.conn, `${firstLine(target.site.sql)} (analyze)`);
+        this.remember(payload);
+        panel.post({ type: 'show', payload });
+        this.ctx.log.info(`Explain Analyze on ${p.conn.profile.name} (rolled back): ${firstLine(checked.text)}`);
+      } catch (e) {
+        panel.post({ type: 'error', message: (e as Error).message });
+      }
+    });
+  }
+
+  private async comparePlans(): Promise<void> {
+    if (this.history.length < 2) return void vscode.window.showInformationMessage('PG Lens: open or Explain Analyze at least two plans first (e.g. before and after an index).');
+    const items = this.history.map((h, i) => ({ label: h.title, description: `${new Date(h.at).toLocaleTimeString()} · ${h.method}`, i }));
+    const before = await vscode.window.showQuickPick(items, { title: 'Compare plans: BEFORE', placeHolder: 'The plan to compare from' });
+    if (!before) return;
+    const after = await vscode.window.showQuickPick(items.filter((x) => x.i !== before.i), { title: 'Compare plans: AFTER' });
+    if (!after) return;
+    PlanPanel.show(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: this.history[before.i], after: this.history[after.i] });
+  }
+
+  private async benchmarkQuery(ref?: SiteRef, fromPanel = false): Promise<void> {
+    const target = await this.resolveSite(ref, fromPanel);
+    if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SELECT to benchmark it.');
+    const p = await this.getPlanner(true);
+    if (!p) return;
+    const runs = Number(await vscode.window.showInputBox({ title: 'Benchmark: executions', value: '100', validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 && Number(v) <= 100000 ? undefined : '1 to 100000') }));
+    if (!runs) return;
+    const conc = Number(await vscode.window.showInputBox({ title: 'Benchmark: concurrent sessions', value: '1', validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 && Number(v) <= 64 ? undefined : '1 to 64') }));
+    if (!conc) return;
+    const { benchmark } = await import('../../db/benchmark');
+    const { parameterCount, checkSingleStatement } = await import('../../db/explain');
+    let params: unknown[] | undefined = [];
+    try {
+      const n = parameterCount((await checkSingleStatement(target.site.sql)).text);
+      params = n ? await this.askParams(target.site, n) : [];
+    } catch (e) {
+      return void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+    }
+    if (!params) return;
+    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
+    this.panelSite = target;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: benchmark (read-only, rolled back)', cancellable: true }, async (progress, token) => {
+      const ac = new AbortController();
+      token.onCancellationRequested(() => ac.abort());
+      try {
+        let last = 0;
+        const run = await benchmark(p.conn.db, target.site.sql, { runs, concurrency: conc, params, signal: ac.signal, onProgress: (d, t) => {
+          const pct = Math.floor((d / t) * 100);
+          if (pct > last) progress.report({ increment: pct - last, message: `${d}/${t}` });
+          last = pct;
+        } });
+        const previous = this.benchmarks.get(run.sql);
+        this.benchmarks.set(run.sql, run);
+        panel.post({ type: 'benchmark', run, previous });
+      } catch (e) {
+        panel.post({ type: 'error', message: (e as Error).message });
+      }
+    });
+  }
+}
+
+function firstLine(sql: string): string {
+  const l = sql.trim().split('\n')[0];
+  return l.length > 60 ? `${l.slice(0, 57)}…` : l;
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+}
+
+function commandUri(id: string, ref: SiteRef): string {
+  return `command:${id}?${encodeURIComponent(JSON.stringify([ref]))}`;
+}
+
+/** Markdown of the hover: the plan in brief, or the server's error in one line. */
+export async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri): Promise<vscode.MarkdownString> {
+  const { briefPlan, briefMarkdown } = await import('../../core/plan/brief');
+  const ref = { uri: uri.toString(), offset: site.span.start };
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes'] };
+  if (!outcome.ok) {
+    md.appendMarkdown(`$(error) **PostgreSQL cannot plan this statement:** ${escapeMd(outcome.message)}`);
+    return md;
+  }
+  const r = outcome.result;
+  md.appendMarkdown(briefMarkdown(briefPlan(r.plan), {
+    openPlan: commandUri('pgLens.openPlan', ref),
+    explainAnalyze: commandUri('pgLens.explainAnalyze', ref),
+    suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
+  }));
+  if (r.method === 'generic-plan' || r.method === 'prepare-generic') {
+    const ps = site.params.map((p) => `$${p.index} = ${escapeMd(p.source)}`).join(', ');
+    md.appendMarkdown(`\n\n_Generic plan: parameter values unknown${ps ? ` (${ps})` : ''}._`);
+  }
+  if (site.dynamic) md.appendMarkdown('\n\n_Parts of this SQL are built at run time; the plan is for the text PG Lens could see._');
+  return md;
+}

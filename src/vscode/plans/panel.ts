@@ -1,0 +1,97 @@
+/**
+ * The plan viewer panel: one webview (pgLens.plan), strict CSP with a nonce, local resources from
+ * media/ only, typed messages held until the webview says ready, every incoming message validated.
+ * Restored after a reload by a WebviewPanelSerializer from the state the webview saved.
+ */
+import * as vscode from 'vscode';
+import { randomBytes } from 'node:crypto';
+import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type ToPlanWebview } from '../../shared/planProtocol';
+
+export const PLAN_VIEW_TYPE = 'pgLens.plan';
+
+export type PlanPanelHandler = (m: Exclude<FromPlanWebview, { type: 'ready' }>, panel: PlanPanel) => void | Promise<void>;
+
+export class PlanPanel implements vscode.Disposable {
+  private static current: PlanPanel | undefined;
+  private ready = false;
+  private queue: ToPlanWebview[] = [];
+  private readonly subs: vscode.Disposable[] = [];
+  /** The last message shown (for copy / re-run). */
+  last: ToPlanWebview | undefined;
+
+  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly handler: PlanPanelHandler) {
+    panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
+    panel.webview.html = planHtml(panel.webview, extensionUri);
+    this.subs.push(
+      panel.webview.onDidReceiveMessage((raw) => {
+        const m = parseFromPlanWebview(raw);
+        if (!m) return; // not ours, or malformed: ignored
+        if (m.type === 'ready') {
+          this.ready = true;
+          const q = this.queue;
+          this.queue = [];
+          for (const x of q) void panel.webview.postMessage(x);
+          return;
+        }
+        void Promise.resolve(this.handler(m, this)).catch((e) => void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`));
+      }),
+      panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  /** The open panel (revealed), or a new one. */
+  static show(extensionUri: vscode.Uri, handler: PlanPanelHandler): PlanPanel {
+    if (PlanPanel.current) {
+      PlanPanel.current.panel.reveal(undefined, true);
+      return PlanPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(PLAN_VIEW_TYPE, 'Plan', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] });
+    PlanPanel.current = new PlanPanel(panel, extensionUri, handler);
+    return PlanPanel.current;
+  }
+
+  /** Restore a panel VS Code kept across a reload; the webview re-sends its saved state. */
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, handler: PlanPanelHandler, state: unknown): PlanPanel {
+    PlanPanel.current?.dispose();
+    PlanPanel.current = new PlanPanel(panel, extensionUri, handler);
+    const m = parseToPlanWebview((state as any)?.last);
+    if (m) PlanPanel.current.post(m);
+    return PlanPanel.current;
+  }
+
+  post(m: ToPlanWebview): void {
+    if (m.type !== 'busy' && m.type !== 'error') this.last = m;
+    if (m.type === 'show') this.panel.title = `Plan: ${m.payload.title}`;
+    if (m.type === 'compare') this.panel.title = 'Plan comparison';
+    if (m.type === 'benchmark') this.panel.title = 'Benchmark';
+    if (this.ready) void this.panel.webview.postMessage(m);
+    else this.queue.push(m);
+  }
+
+  dispose(): void {
+    if (PlanPanel.current === this) PlanPanel.current = undefined;
+    this.subs.forEach((s) => s.dispose());
+    this.panel.dispose();
+  }
+}
+
+export function planHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('base64');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dist', 'plan.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'plan.css'));
+  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Plan</title>
+</head>
+<body>
+<div id="app" role="application" aria-label="Query plan"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}

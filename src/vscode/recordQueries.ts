@@ -1,0 +1,176 @@
+/**
+ * Record Queries: snapshot pg_stat_statements, let the developer run the app or its tests, then
+ * report the statements that ran very often with about one row per call (observed N+1), grouped
+ * by the line of code that sends them: an output channel report and diagnostics (own collection).
+ *
+ * Sites come from the workspace's source files (SQL discovery and the N+1 detector's calls with
+ * literal SQL); statements are matched by normalised text first, then by query id for the
+ * flagged statements still unmatched (one EXPLAIN per candidate site, bounded).
+ */
+import * as vscode from 'vscode';
+import type { PgLensContext } from './main';
+import type { ActiveConnection } from './connections';
+import type { Snapshot } from '../db/queryStats';
+import type { SqlSiteRef } from '../core/nplusone/observed';
+import { lineStarts, positionAt } from '../core/findings';
+import { toDiagnostic } from './nPlusOne';
+
+const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,java,rb,sql}';
+const DEFAULT_EXCLUDE = '**/{node_modules,dist,build,out,.git,vendor,venv,.venv,__pycache__,target}/**';
+const MAX_FILES = 3000;
+const MAX_QUERY_ID_SITES = 300;
+
+interface Recording {
+  connection: ActiveConnection;
+  before: Snapshot;
+}
+
+export function registerRecordQueries(ctx: PgLensContext): void {
+  const collection = vscode.languages.createDiagnosticCollection('pg-lens-n-plus-one-observed');
+  const channel = vscode.window.createOutputChannel('PG Lens: Recorded Queries');
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
+  status.text = '$(record) Recording queries';
+  status.tooltip = 'PG Lens is recording pg_stat_statements. Click to stop and see repeated statements.';
+  status.command = 'pgLens.stopRecording';
+  let recording: Recording | undefined;
+
+  const start = async (): Promise<void> => {
+    if (recording) {
+      void vscode.window.showInformationMessage('PG Lens is already recording queries. Run "Stop Recording Queries" to see the report.');
+      return;
+    }
+    const connection = await ctx.connections.get({ interactive: true });
+    if (!connection) {
+      void vscode.window.showErrorMessage('PG Lens: connect to a database first (PG Lens: Add Connection / Select Connection).');
+      return;
+    }
+    try {
+      const { snapshotStatements } = await import('../db/queryStats');
+      recording = { connection, before: await snapshotStatements(connection.db) };
+      status.show();
+      ctx.log.info(`Recording queries on ${connection.profile.name}`);
+      void vscode.window.showInformationMessage('PG Lens is recording queries: run your app or its tests now, then "PG Lens: Stop Recording Queries".', 'Stop now').then((c) => {
+        if (c) void vscode.commands.executeCommand('pgLens.stopRecording');
+      });
+    } catch (e) {
+      void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+    }
+  };
+
+  const stop = async (): Promise<void> => {
+    const rec = recording;
+    if (!rec) {
+      void vscode.window.showInformationMessage('PG Lens is not recording queries. Run "PG Lens: Record Queries" first.');
+      return;
+    }
+    recording = undefined;
+    status.hide();
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: matching recorded queries to code', cancellable: false }, async () => {
+      try {
+        const report = await analyse(ctx, rec);
+        collection.clear();
+        for (const [file, diags] of report.diagnostics) collection.set(vscode.Uri.file(file), diags);
+        channel.clear();
+        channel.appendLine(`Recorded ${report.window} on ${rec.connection.profile.name}.`);
+        channel.appendLine(report.text);
+        channel.show(true);
+        const n = report.flagged;
+        void vscode.window.showInformationMessage(n ? `PG Lens: ${n} statement${n === 1 ? '' : 's'} ran many times with about one row per call (see the report).` : 'PG Lens: no repeated one-row statements were recorded.');
+      } catch (e) {
+        void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+      }
+    });
+  };
+
+  ctx.extension.subscriptions.push(
+    collection, channel, status,
+    vscode.commands.registerCommand('pgLens.recordQueries', start),
+    vscode.commands.registerCommand('pgLens.stopRecording', stop),
+  );
+}
+
+async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: string; diagnostics: Map<string, vscode.Diagnostic[]>; flagged: number; window: string }> {
+  const [{ snapshotStatements, diffSnapshots, queryIdOf }, core, { loadPgParser, normalizeSql }] = await Promise.all([
+    import('../db/queryStats'), import('../core/nplusone/index'), import('../core/sql/statement'),
+  ]);
+  const db = rec.connection.db;
+  const after = await snapshotStatements(db);
+  const delta = await diffSnapshots(db, rec.before, after);
+  const seconds = Math.round((after.at.getTime() - rec.before.at.getTime()) / 1000);
+  const window = `${seconds} s`;
+  await loadPgParser();
+  const { sites, texts } = await collectSites(ctx);
+  let matches = core.matchStatements(delta, sites, normalizeSql);
+  // Query ids for flagged statements that text did not match (ORMs format SQL their own way).
+  const unmatched = matches.filter((m) => m.matchedBy === 'none' && core.isRepeatedSmall(m.statement));
+  if (unmatched.length && rec.connection.info.versionNum >= 140000) {
+    for (const s of sites.slice(0, MAX_QUERY_ID_SITES)) {
+      try {
+        s.queryId = await queryIdOf(db, s.sql, { info: rec.connection.info });
+      } catch {
+        // not one valid statement (dynamic text): no id
+      }
+    }
+    matches = core.matchStatements(delta, sites, normalizeSql);
+  }
+  const findings = core.observedFindings(matches, {}, `in ${window} of recording`);
+  const diagnostics = new Map<string, vscode.Diagnostic[]>();
+  for (const f of findings) {
+    if (!f.file) continue;
+    const text = texts.get(f.file);
+    if (text === undefined) continue;
+    const doc = fakeDocument(text);
+    const list = diagnostics.get(f.file) ?? [];
+    list.push(toDiagnostic(doc, f));
+    diagnostics.set(f.file, list);
+  }
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const text = core.observedReport(matches, {}, (file) => (root && file.startsWith(root) ? file.slice(root.length + 1) : file));
+  return { text, diagnostics, flagged: matches.filter((m) => core.isRepeatedSmall(m.statement)).length, window };
+}
+
+/** The SQL of the workspace: SQL discovery (extractSqlSites) plus the detector's literal-SQL calls. */
+async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
+  const [{ extractSqlSites }, { findSqlCalls }, { configureTreeSitter }] = await Promise.all([
+    import('../core/extract/index'), import('../core/nplusone/index'), import('../core/syntax/treeSitter'),
+  ]);
+  configureTreeSitter(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'wasm').fsPath);
+  const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
+  const uris = await vscode.workspace.findFiles(SOURCE_GLOB, exclude, MAX_FILES);
+  const maxBytes = ctx.config.get<number>('maxFileSizeKb', 2048) * 1024;
+  const sites: SqlSiteRef[] = [];
+  const texts = new Map<string, string>();
+  const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+  for (const uri of uris) {
+    try {
+      const text = open.get(uri.fsPath)?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      if (text.length > maxBytes) continue;
+      const file = uri.fsPath;
+      const starts = lineStarts(text);
+      const seen = new Set<number>();
+      const add = (span: { start: number; end: number }, sql: string) => {
+        if (seen.has(span.start)) return;
+        seen.add(span.start);
+        sites.push({ file, span, line: positionAt(starts, span.start).line, sql });
+        texts.set(file, text);
+      };
+      for (const s of await extractSqlSites(text, file, file)) add(s.callSpan ?? s.span, s.sql);
+      if (!file.endsWith('.sql')) for (const c of await findSqlCalls(text, file)) add(c.span, c.sql);
+    } catch (e) {
+      ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${(e as Error).message}`);
+    }
+  }
+  return { sites, texts };
+}
+
+/** Enough of a TextDocument for toDiagnostic (positionAt) on a file that is not open. */
+function fakeDocument(text: string): vscode.TextDocument {
+  const starts = lineStarts(text);
+  return {
+    uri: vscode.Uri.file('/'),
+    positionAt: (offset: number) => {
+      const p = positionAt(starts, offset);
+      return new vscode.Position(p.line, p.column);
+    },
+  } as unknown as vscode.TextDocument;
+}

@@ -1,0 +1,66 @@
+/** Number and time formatting for the dashboard (pure, shared by the webview and tests). */
+export function fmtNum(n: number | null | undefined, digits = 1): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  const a = Math.abs(n);
+  if (a >= 1e9) return `${(n / 1e9).toFixed(digits)} G`;
+  if (a >= 1e6) return `${(n / 1e6).toFixed(digits)} M`;
+  if (a >= 1e4) return `${(n / 1e3).toFixed(digits)} k`;
+  if (a >= 100 || Number.isInteger(n)) return String(Math.round(n));
+  return n.toFixed(digits);
+}
+
+export function fmtMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '–';
+  if (ms < 1) return `${ms.toFixed(3)} ms`;
+  if (ms < 1000) return `${ms.toFixed(1)} ms`;
+  if (ms < 60000) return `${(ms / 1000).toFixed(2)} s`;
+  return `${(ms / 60000).toFixed(1)} min`;
+}
+
+export function fmtSeconds(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return '–';
+  if (s < 60) return `${s.toFixed(1)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  if (s < 86400) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} d`;
+}
+
+export function fmtBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  const u = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < u.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? Math.round(v) : v.toFixed(1)} ${u[i]}`;
+}
+
+export function fmtPct(r: number | null | undefined, digits = 1): string {
+  return r === null || r === undefined || !Number.isFinite(r) ? '–' : `${(r * 100).toFixed(digits)}%`;
+}
+
+export function oneLine(s: string, max = 200): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/** A bounded time series ring for the charts: [times(s), ...series]. */
+export class Series {
+  private readonly cols: number[][];
+  constructor(readonly names: string[], private readonly max = 300) {
+    this.cols = [[], ...names.map(() => [])];
+  }
+  push(atMs: number, values: (number | null)[]): void {
+    this.cols[0].push(atMs / 1000);
+    values.forEach((v, i) => this.cols[i + 1].push(v === null || !Number.isFinite(v) ? (null as unknown as number) : v));
+    if (this.cols[0].length > this.max) for (const c of this.cols) c.shift();
+  }
+  data(): number[][] {
+    return this.cols;
+  }
+  get length(): number {
+    return this.cols[0].length;
+  }
+}

@@ -1,0 +1,459 @@
+/**
+ * Rendering of the plan viewer. DOM APIs only: every string from the database (relation names,
+ * filters, query text, settings) goes through text nodes — no innerHTML anywhere — so a table
+ * named `<img src=x onerror=alert(1)>` shows literally and creates no element.
+ * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
+ * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
+ */
+import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtCount, fmtFactor, fmtMs, fmtPct, nodeLabel, planText, K, type Plan, type PlanNode } from '../../core/plan';
+import { compareBenchmarks } from '../../core/plan/benchmark';
+import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../../shared/planProtocol';
+
+export type Post = (m: FromPlanWebview) => void;
+type Child = Node | string | undefined | null | false;
+
+const CHILD_PAGE = 200;
+const AUTO_EXPAND_DEPTH = 6;
+const TABLE_LIMIT = 500;
+
+export function h(doc: Document, tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+  const e = doc.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  for (const c of children) {
+    if (c === undefined || c === null || c === false) continue;
+    e.appendChild(typeof c === 'string' ? doc.createTextNode(c) : c);
+  }
+  return e;
+}
+
+function clear(e: HTMLElement): void {
+  while (e.firstChild) e.removeChild(e.firstChild);
+}
+
+export type PlanView = 'tree' | 'table' | 'raw' | 'query';
+
+export interface PlanViewer {
+  plan: Plan;
+  show(view: PlanView): void;
+  select(id: number): void;
+  expand(id: number, open?: boolean): void;
+}
+
+/** Render a plan (tree / table / raw / query views, summary, tips) into root. */
+export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post): PlanViewer {
+  const doc = root.ownerDocument;
+  clear(root);
+  const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined });
+  const expanded = new Set<number>();
+  const shown = new Map<number, number>();
+  // Open the hot path and shallow levels; everything deeper waits for a click.
+  for (const id of plan.hotPath) if (plan.nodes[id].depth < 40) expanded.add(id);
+  for (const n of plan.nodes) if (n.depth < AUTO_EXPAND_DEPTH && plan.nodes.length <= 2000) expanded.add(n.id);
+  let view: PlanView = 'tree';
+  let selected = plan.hotPath[plan.hotPath.length - 1] ?? 0;
+
+  const header = h(doc, 'header', { class: 'summary' });
+  header.appendChild(h(doc, 'h1', {}, payload.title));
+  header.appendChild(summaryLine(doc, plan, payload));
+  const actions = h(doc, 'div', { class: 'actions', role: 'toolbar', 'aria-label': 'Plan actions' });
+  const button = (label: string, m: FromPlanWebview, title = label) => {
+    const b = h(doc, 'button', { type: 'button', title }, label);
+    b.addEventListener('click', () => post(m));
+    actions.appendChild(b);
+  };
+  button('Copy JSON', { type: 'copy', format: 'json' });
+  button('Copy text', { type: 'copy', format: 'text' });
+  button('Explain Analyze', { type: 'explainAnalyze' }, 'Run it for real inside a transaction that is rolled back');
+  button('Benchmark', { type: 'benchmark' });
+  button('Suggest indexes', { type: 'suggestIndexes' });
+  button('Show SQL', { type: 'revealSql' }, 'Reveal the statement in the editor');
+  header.appendChild(actions);
+  root.appendChild(header);
+
+  if (plan.tips.length) {
+    const tips = h(doc, 'section', { class: 'tips', 'aria-label': 'Tips ranked by what they could save' }, h(doc, 'h2', {}, 'Tips'));
+    const ol = h(doc, 'ol');
+    for (const t of plan.tips.slice(0, 8)) {
+      const li = h(doc, 'li', { class: `grade-${t.grade}` }, t.text, ' ', h(doc, 'span', { class: 'saving' }, `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `cost ${fmtCost(t.saving)}`}`));
+      li.addEventListener('click', () => viewer.select(t.nodeId));
+      ol.appendChild(li);
+    }
+    tips.appendChild(ol);
+    root.appendChild(tips);
+  }
+
+  const tabs = h(doc, 'div', { class: 'tabs', role: 'tablist' });
+  const body = h(doc, 'div', { class: 'body' });
+  const main = h(doc, 'div', { class: 'view', role: 'tabpanel' });
+  const details = h(doc, 'aside', { class: 'details', 'aria-label': 'Node details' });
+  body.append(main, details);
+  const views: PlanView[] = ['tree', 'table', 'raw', 'query'];
+  const tabButtons = new Map<PlanView, HTMLElement>();
+  for (const v of views) {
+    const b = h(doc, 'button', { type: 'button', role: 'tab', 'aria-selected': String(v === view), 'data-view': v }, v[0].toUpperCase() + v.slice(1));
+    b.addEventListener('click', () => viewer.show(v));
+    tabButtons.set(v, b);
+    tabs.appendChild(b);
+  }
+  root.append(tabs, body);
+
+  const draw = () => {
+    clear(main);
+    for (const [v, b] of tabButtons) b.setAttribute('aria-selected', String(v === view));
+    if (view === 'tree') main.appendChild(renderTree(doc, plan, expanded, selected, (id) => viewer.select(id), (id, open) => viewer.expand(id, open), shown));
+    if (view === 'table') main.appendChild(renderTable(doc, plan, (id) => viewer.select(id)));
+    if (view === 'raw') {
+      main.appendChild(h(doc, 'h2', {}, 'Plan (PG Lens text)'));
+      main.appendChild(h(doc, 'pre', { class: 'raw' }, planText(plan)));
+      main.appendChild(h(doc, 'h2', {}, 'EXPLAIN JSON (as the server returned it)'));
+      main.appendChild(h(doc, 'pre', { class: 'raw' }, JSON.stringify([payload.plan], null, 2)));
+    }
+    if (view === 'query') main.appendChild(h(doc, 'pre', { class: 'query' }, payload.sql));
+    clear(details);
+    details.appendChild(renderDetails(doc, plan, plan.nodes[selected]));
+  };
+
+  const viewer: PlanViewer = {
+    plan,
+    show(v) {
+      view = v;
+      draw();
+    },
+    select(id) {
+      if (!plan.nodes[id]) return;
+      selected = id;
+      // make it visible: open its ancestors
+      for (let p = plan.nodes[id].parent; p >= 0; p = plan.nodes[p].parent) expanded.add(p);
+      draw();
+      (main.querySelector(`[data-node="${id}"]`) as HTMLElement | null)?.focus();
+    },
+    expand(id, open) {
+      const isOpen = expanded.has(id);
+      if (open ?? !isOpen) expanded.add(id);
+      else expanded.delete(id);
+      draw();
+      (main.querySelector(`[data-node="${id}"]`) as HTMLElement | null)?.focus();
+    },
+  };
+  draw();
+  return viewer;
+}
+
+function summaryLine(doc: Document, plan: Plan, payload: PlanPayload): HTMLElement {
+  const parts: Child[] = [];
+  const item = (label: string, value: string) => h(doc, 'span', { class: 'kv' }, h(doc, 'span', { class: 'k' }, label), ' ', h(doc, 'span', { class: 'v' }, value));
+  if (plan.analyzed) parts.push(item('Execution', fmtMs(plan.executionMs)));
+  if (plan.planningMs !== undefined) parts.push(item('Planning', fmtMs(plan.planningMs)));
+  parts.push(item('Total cost', fmtCost(plan.totalCost)), item('Rows (est.)', fmtCount(plan.estRows)), item('Nodes', String(plan.nodes.length)));
+  if (payload.method === 'generic-plan' || payload.method === 'prepare-generic') parts.push(h(doc, 'span', { class: 'note' }, 'Generic plan: parameter values unknown'));
+  if (!plan.analyzed) parts.push(h(doc, 'span', { class: 'note' }, 'Estimates only (no ANALYZE)'));
+  if (plan.jit) parts.push(item('JIT', `${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`));
+  for (const t of plan.triggers) parts.push(item(`Trigger ${t.name}${t.relation ? ` on ${t.relation}` : ''}`, `${fmtMs(t.timeMs)}, ${t.calls} calls`));
+  const settings = Object.entries(plan.settings);
+  if (settings.length) parts.push(item('Settings', settings.map(([k, v]) => `${k}=${v}`).join(', ')));
+  if (plan.queryId) parts.push(item('Query id', plan.queryId));
+  if (payload.connection) parts.push(item('Connection', payload.connection));
+  return h(doc, 'div', { class: 'facts' }, ...parts);
+}
+
+function bar(doc: Document, share: number | undefined): HTMLElement {
+  const pct = Math.max(0, Math.min(100, (share ?? 0) * 100));
+  const outer = h(doc, 'span', { class: 'bar', 'aria-hidden': 'true' });
+  const inner = h(doc, 'span', { class: 'fill' });
+  inner.style.width = `${pct.toFixed(1)}%`;
+  outer.appendChild(inner);
+  return outer;
+}
+
+function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSelected: boolean): HTMLElement {
+  const m = n.metrics;
+  const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
+  const share = plan.analyzed ? m.timeShare : m.costShare;
+  const rel = n.raw[K.SubplanName] ? h(doc, 'span', { class: 'subplan' }, String(n.raw[K.SubplanName])) : n.raw[K.ParentRelationship] && n.raw[K.ParentRelationship] !== 'Outer' ? h(doc, 'span', { class: 'rel' }, String(n.raw[K.ParentRelationship])) : undefined;
+  const figures = plan.analyzed
+    ? [`${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 ? ` ${m.misestimateDirection === 'under' ? '▲' : '▼'}${fmtFactor(m.misestimate)}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
+    : [`cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `${fmtCount(m.estRows)} rows est.`];
+  const row = h(doc, 'div', {
+    class: `node${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${isSelected ? ' selected' : ''}`,
+    role: 'treeitem',
+    tabindex: isSelected ? '0' : '-1',
+    'data-node': String(n.id),
+    'aria-level': String(n.depth + 1),
+    'aria-selected': String(isSelected),
+    ...(n.children.length ? { 'aria-expanded': String(isOpen) } : {}),
+  },
+  h(doc, 'span', { class: 'twisty', 'aria-hidden': 'true' }, n.children.length ? (isOpen ? '▾' : '▸') : '·'),
+  rel,
+  h(doc, 'span', { class: 'title' }, m.title),
+  m.detail ? h(doc, 'span', { class: 'detail' }, ` ${m.detail}`) : undefined,
+  bar(doc, share),
+  h(doc, 'span', { class: 'figures' }, figures.filter(Boolean).join(' · ')),
+  ...n.warnings.filter((w) => w.kind !== 'time-share').map((w) => h(doc, 'span', { class: `warn grade-${w.grade}`, title: w.message }, w.kind)));
+  return row;
+}
+
+/** The tree: only expanded subtrees are rendered, children in pages of CHILD_PAGE. */
+export function renderTree(doc: Document, plan: Plan, expanded: Set<number>, selected: number, onSelect: (id: number) => void, onToggle: (id: number, open?: boolean) => void, shownChildren = new Map<number, number>()): HTMLElement {
+  const tree = h(doc, 'div', { class: 'tree', role: 'tree', 'aria-label': 'Plan nodes' });
+  // Iterative pre-order over the visible part; a "more" entry is drawn after a node's children.
+  const stack: ({ id: number } | { more: HTMLElement })[] = [{ id: 0 }];
+  const rows: HTMLElement[] = [];
+  while (stack.length) {
+    const top = stack.pop()!;
+    if ('more' in top) {
+      tree.appendChild(top.more);
+      continue;
+    }
+    const n = plan.nodes[top.id];
+    const open = expanded.has(n.id);
+    const row = nodeRow(doc, plan, n, open, n.id === selected);
+    row.style.paddingLeft = `${Math.min(n.depth, 60) * 14 + 4}px`;
+    tree.appendChild(row);
+    rows.push(row);
+    if (open && n.children.length) {
+      const limit = shownChildren.get(n.id) ?? CHILD_PAGE;
+      if (n.children.length > limit) {
+        const more = h(doc, 'button', { type: 'button', class: 'more' }, `${n.children.length - limit} more children…`);
+        more.style.marginLeft = `${Math.min(n.depth + 1, 60) * 14 + 4}px`;
+        more.addEventListener('click', () => {
+          shownChildren.set(n.id, limit + CHILD_PAGE);
+          onToggle(n.id, true);
+        });
+        stack.push({ more });
+      }
+      const kids = n.children.slice(0, limit);
+      for (let i = kids.length - 1; i >= 0; i--) stack.push({ id: kids[i] });
+    }
+  }
+  tree.addEventListener('click', (e) => {
+    const row = (e.target as HTMLElement).closest('[data-node]') as HTMLElement | null;
+    if (!row) return;
+    const id = Number(row.dataset.node);
+    if ((e.target as HTMLElement).classList.contains('twisty')) onToggle(id);
+    else onSelect(id);
+  });
+  tree.addEventListener('keydown', (e) => {
+    const row = (e.target as HTMLElement).closest('[data-node]') as HTMLElement | null;
+    if (!row) return;
+    const id = Number(row.dataset.node);
+    const i = rows.indexOf(row);
+    const focus = (r: HTMLElement | undefined) => {
+      if (!r) return;
+      row.setAttribute('tabindex', '-1');
+      r.setAttribute('tabindex', '0');
+      r.focus();
+    };
+    switch (e.key) {
+      case 'ArrowDown':
+        focus(rows[i + 1]);
+        break;
+      case 'ArrowUp':
+        focus(rows[i - 1]);
+        break;
+      case 'ArrowRight':
+        if (plan.nodes[id].children.length) onToggle(id, true);
+        break;
+      case 'ArrowLeft':
+        if (expanded.has(id)) onToggle(id, false);
+        else if (plan.nodes[id].parent >= 0) onSelect(plan.nodes[id].parent);
+        break;
+      case 'Enter':
+      case ' ':
+        onSelect(id);
+        break;
+      case 'Home':
+        focus(rows[0]);
+        break;
+      case 'End':
+        focus(rows[rows.length - 1]);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+  });
+  return tree;
+}
+
+type SortKey = 'id' | 'node' | 'excl' | 'incl' | 'rows' | 'mis' | 'loops' | 'cost' | 'hit' | 'read';
+
+/** Per-node exclusive figures, sortable by any column (click or Enter on a header). */
+export function renderTable(doc: Document, plan: Plan, onSelect: (id: number) => void, initial: { key: SortKey; dir: 1 | -1 } = { key: plan.analyzed ? 'excl' : 'cost', dir: -1 }): HTMLElement {
+  const wrap = h(doc, 'div', { class: 'table-wrap' });
+  let sort = initial;
+  const value = (n: PlanNode, k: SortKey): number | string => {
+    const m = n.metrics;
+    switch (k) {
+      case 'id': return n.id;
+      case 'node': return nodeLabel(n);
+      case 'excl': return m.exclusiveMs ?? -1;
+      case 'incl': return m.inclusiveMs ?? -1;
+      case 'rows': return m.actualRowsTotal ?? m.estRows;
+      case 'mis': return m.misestimate ?? 0;
+      case 'loops': return m.loops;
+      case 'cost': return m.exclusiveCost;
+      case 'hit': return m.exclusiveBuffers?.sharedHit ?? -1;
+      case 'read': return m.exclusiveBuffers?.sharedRead ?? -1;
+    }
+  };
+  const cols: [SortKey, string][] = [['id', '#'], ['node', 'Node'], ['excl', 'Self time'], ['incl', 'Total time'], ['rows', 'Rows'], ['mis', 'Misestimate'], ['loops', 'Loops'], ['cost', 'Self cost'], ['hit', 'Shared hit'], ['read', 'Shared read']];
+  const draw = () => {
+    clear(wrap);
+    const table = h(doc, 'table', { class: 'nodes' });
+    const tr = h(doc, 'tr');
+    for (const [k, label] of cols) {
+      const th = h(doc, 'th', { scope: 'col', tabindex: '0', 'data-sort': k, 'aria-sort': sort.key === k ? (sort.dir < 0 ? 'descending' : 'ascending') : 'none' }, label);
+      const go = () => {
+        sort = { key: k, dir: sort.key === k ? (-sort.dir as 1 | -1) : k === 'node' || k === 'id' ? 1 : -1 };
+        draw();
+        (wrap.querySelector(`th[data-sort="${k}"]`) as HTMLElement | null)?.focus();
+      };
+      th.addEventListener('click', go);
+      th.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          go();
+        }
+      });
+      tr.appendChild(th);
+    }
+    table.appendChild(h(doc, 'thead', {}, tr));
+    const sorted = [...plan.nodes].sort((a, b) => {
+      const x = value(a, sort.key);
+      const y = value(b, sort.key);
+      return (typeof x === 'string' ? x.localeCompare(String(y)) : x - (y as number)) * sort.dir;
+    });
+    const tbody = h(doc, 'tbody');
+    for (const n of sorted.slice(0, TABLE_LIMIT)) {
+      const m = n.metrics;
+      const row = h(doc, 'tr', { tabindex: '0', 'data-node': String(n.id), class: m.onHotPath ? 'hot' : '' },
+        h(doc, 'td', {}, String(n.id)),
+        h(doc, 'td', {}, nodeLabel(n)),
+        h(doc, 'td', { class: 'num' }, fmtMs(m.exclusiveMs)),
+        h(doc, 'td', { class: 'num' }, fmtMs(m.inclusiveMs)),
+        h(doc, 'td', { class: 'num' }, plan.analyzed ? `${fmtCount(m.actualRowsTotal)} / ${fmtCount(m.estRows * m.loops)}` : fmtCount(m.estRows)),
+        h(doc, 'td', { class: 'num' }, m.misestimate ? `${m.misestimateDirection === 'under' ? '▲' : '▼'}${fmtFactor(m.misestimate)}` : '–'),
+        h(doc, 'td', { class: 'num' }, fmtCount(m.loops)),
+        h(doc, 'td', { class: 'num' }, fmtCost(m.exclusiveCost)),
+        h(doc, 'td', { class: 'num' }, fmtCount(m.exclusiveBuffers?.sharedHit)),
+        h(doc, 'td', { class: 'num' }, fmtCount(m.exclusiveBuffers?.sharedRead)));
+      row.addEventListener('click', () => onSelect(n.id));
+      row.addEventListener('keydown', (e) => e.key === 'Enter' && onSelect(n.id));
+      tbody.appendChild(row);
+    }
+    table.appendChild(tbody);
+    wrap.appendChild(table);
+    if (sorted.length > TABLE_LIMIT) wrap.appendChild(h(doc, 'p', { class: 'note' }, `Showing the first ${TABLE_LIMIT} of ${sorted.length} nodes in this order.`));
+  };
+  draw();
+  return wrap;
+}
+
+/** Everything about one node: our figures, warnings, then PostgreSQL's own keys verbatim. */
+export function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined): HTMLElement {
+  const box = h(doc, 'div', { class: 'node-details' });
+  if (!n) return box;
+  const m = n.metrics;
+  box.appendChild(h(doc, 'h2', {}, nodeLabel(n)));
+  const dl = h(doc, 'dl');
+  const add = (k: string, v: string | undefined) => {
+    if (v === undefined || v === '–') return;
+    dl.append(h(doc, 'dt', {}, k), h(doc, 'dd', {}, v));
+  };
+  if (plan.analyzed) {
+    add('Self time', `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`);
+    add('Total time', fmtMs(m.inclusiveMs));
+    add('Rows', `${fmtCount(m.actualRows)} per loop, ${fmtCount(m.actualRowsTotal)} in all (planned ${fmtCount(m.estRows)} per loop)`);
+    if (m.misestimate) add('Misestimate', `${fmtFactor(m.misestimate)} ${m.misestimateDirection}`);
+    add('Loops', fmtCount(m.loops));
+    if (m.rowsRemoved !== undefined) add('Removed by filter', `${fmtCount(m.rowsRemoved)} (${fmtPct(m.removedShare)})`);
+  } else {
+    add('Rows (est.)', fmtCount(m.estRows));
+  }
+  if (m.parallel) add('Parallel', `${m.processes} processes share this node`);
+  add('Self cost', `${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`);
+  add('Total cost', fmtCost(n.raw[K.TotalCost] as number));
+  const b = m.exclusiveBuffers;
+  if (b) {
+    add('Shared (self)', `hit ${fmtBlocks(b.sharedHit)}, read ${fmtBlocks(b.sharedRead)}, dirtied ${fmtCount(b.sharedDirtied)}, written ${fmtCount(b.sharedWritten)}`);
+    if (b.localHit + b.localRead + b.localDirtied + b.localWritten) add('Local (self)', `hit ${fmtCount(b.localHit)}, read ${fmtCount(b.localRead)}, dirtied ${fmtCount(b.localDirtied)}, written ${fmtCount(b.localWritten)}`);
+    if (b.tempRead + b.tempWritten) add('Temp (self)', `read ${fmtBlocks(b.tempRead)}, written ${fmtBlocks(b.tempWritten)}`);
+  }
+  if (m.exclusiveIo) add('I/O time (self)', `read ${fmtMs(m.exclusiveIo.readMs)}, write ${fmtMs(m.exclusiveIo.writeMs)}`);
+  box.appendChild(dl);
+  if (n.warnings.length) {
+    const ul = h(doc, 'ul', { class: 'warnings' });
+    for (const w of n.warnings) ul.appendChild(h(doc, 'li', { class: `grade-${w.grade}` }, w.message));
+    box.appendChild(ul);
+  }
+  const tips = plan.tips.filter((t) => t.nodeId === n.id);
+  for (const t of tips) box.appendChild(h(doc, 'p', { class: `tip grade-${t.grade}` }, t.text));
+  // PostgreSQL's own keys, as it wrote them (sort/hash details, conditions, output, workers …).
+  const raw = h(doc, 'table', { class: 'raw-keys' });
+  for (const [k, v] of Object.entries(n.raw)) {
+    if (k === K.Plans) continue;
+    raw.appendChild(h(doc, 'tr', {}, h(doc, 'th', { scope: 'row' }, k), h(doc, 'td', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))));
+  }
+  box.appendChild(h(doc, 'h3', {}, 'PostgreSQL'));
+  box.appendChild(raw);
+  return box;
+}
+
+/** Two plans side by side with per-node differences. */
+export function renderCompare(root: HTMLElement, before: PlanPayload, after: PlanPayload): void {
+  const doc = root.ownerDocument;
+  clear(root);
+  const a = analyzePlan(before.plan, { relationRows: before.relationRows ? new Map(before.relationRows) : undefined });
+  const b = analyzePlan(after.plan, { relationRows: after.relationRows ? new Map(after.relationRows) : undefined });
+  const c = comparePlans(a, b);
+  const verdict = c.ratio < 1 ? `${(1 / c.ratio).toFixed(1)}× ${c.analyzed ? 'faster' : 'cheaper'}` : c.ratio > 1 ? `${c.ratio.toFixed(1)}× ${c.analyzed ? 'slower' : 'costlier'}` : 'no change';
+  root.appendChild(h(doc, 'h1', {}, `Before → after: ${verdict}`));
+  const side = (title: string, p: Plan, payload: PlanPayload) =>
+    h(doc, 'section', { class: 'side' }, h(doc, 'h2', {}, title), h(doc, 'p', {}, payload.title), summaryLine(doc, p, payload), h(doc, 'pre', { class: 'raw' }, planText(p)));
+  root.appendChild(h(doc, 'div', { class: 'compare' }, side('Before', a, before), side('After', b, after)));
+  const table = h(doc, 'table', { class: 'nodes diff' });
+  table.appendChild(h(doc, 'thead', {}, h(doc, 'tr', {}, ...['Node', 'Change', c.analyzed ? 'Δ self time' : 'Δ self cost', 'Δ rows', 'Δ shared blocks', 'After / before'].map((x) => h(doc, 'th', { scope: 'col' }, x)))));
+  const tbody = h(doc, 'tbody');
+  const sign = (x: number | undefined, f: (v: number) => string) => (x === undefined ? '–' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${f(Math.abs(x))}`);
+  for (const d of c.nodes.slice(0, TABLE_LIMIT)) {
+    tbody.appendChild(h(doc, 'tr', { class: `status-${d.status}` },
+      h(doc, 'td', {}, d.label),
+      h(doc, 'td', {}, d.status),
+      h(doc, 'td', { class: 'num' }, c.analyzed ? sign(d.dExclusiveMs, fmtMs) : sign(d.dExclusiveCost, fmtCost)),
+      h(doc, 'td', { class: 'num' }, sign(d.dRows, fmtCount)),
+      h(doc, 'td', { class: 'num' }, sign(d.dSharedBlocks, fmtCount)),
+      h(doc, 'td', { class: 'num' }, d.ratio !== undefined ? `${d.ratio.toFixed(2)}×` : '–')));
+  }
+  table.appendChild(tbody);
+  root.appendChild(table);
+}
+
+export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void {
+  const doc = root.ownerDocument;
+  clear(root);
+  root.appendChild(h(doc, 'h1', {}, 'Benchmark (read-only, rolled back)'));
+  root.appendChild(h(doc, 'pre', { class: 'query' }, run.sql));
+  const rows: [string, string, string?][] = [
+    ['Executions', `${run.runs} (${run.errors} failed)`, previous && `${previous.runs}`],
+    ['Concurrent sessions', String(run.concurrency), previous && String(previous.concurrency)],
+    ['p50', fmtMs(run.p50), previous && fmtMs(previous.p50)],
+    ['p95', fmtMs(run.p95), previous && fmtMs(previous.p95)],
+    ['p99', fmtMs(run.p99), previous && fmtMs(previous.p99)],
+    ['mean', fmtMs(run.mean), previous && fmtMs(previous.mean)],
+    ['min / max', `${fmtMs(run.min)} / ${fmtMs(run.max)}`, previous && `${fmtMs(previous.min)} / ${fmtMs(previous.max)}`],
+    ['Throughput', `${run.throughputPerSec.toFixed(0)}/s`, previous && `${previous.throughputPerSec.toFixed(0)}/s`],
+    ['Shared hit / read per run', `${fmtCount(run.sharedHitPerRun)} / ${fmtCount(run.sharedReadPerRun)}`, previous && `${fmtCount(previous.sharedHitPerRun)} / ${fmtCount(previous.sharedReadPerRun)}`],
+  ];
+  const table = h(doc, 'table', { class: 'nodes' }, h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', {}, ''), h(doc, 'th', {}, 'This run'), previous ? h(doc, 'th', {}, 'Previous run') : undefined)));
+  const tbody = h(doc, 'tbody');
+  for (const [k, v, p] of rows) tbody.appendChild(h(doc, 'tr', {}, h(doc, 'th', { scope: 'row' }, k), h(doc, 'td', { class: 'num' }, v), previous ? h(doc, 'td', { class: 'num' }, p ?? '') : undefined));
+  table.appendChild(tbody);
+  root.appendChild(table);
+  if (previous) root.appendChild(h(doc, 'p', { class: 'verdict' }, `Compared with the previous run: ${compareBenchmarks(previous, run).summary}`));
+}
+
+export function renderMessage(root: HTMLElement, kind: 'busy' | 'error', message: string): void {
+  const doc = root.ownerDocument;
+  clear(root);
+  root.appendChild(h(doc, 'p', { class: kind, role: kind === 'error' ? 'alert' : 'status' }, message));
+}

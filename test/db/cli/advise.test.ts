@@ -1,0 +1,85 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../src/cli/main';
+import { capabilities, createTestDatabase, type TestDatabase } from '../support';
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: process.cwd() });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('cli: pg-lens advise (real PostgreSQL)', function () {
+  this.timeout(120000);
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('cli_advise');
+    if ((await capabilities()).hypopg) await t.admin.query('CREATE EXTENSION IF NOT EXISTS hypopg');
+    await t.admin.query(`CREATE TABLE accounts (id bigserial PRIMARY KEY, team_id int NOT NULL, created_at timestamptz NOT NULL, plan text NOT NULL)`);
+    await t.admin.query(`INSERT INTO accounts (team_id, created_at, plan)
+      SELECT g % 5000, now() - g * interval '1 minute', (ARRAY['free','pro'])[1 + g % 2] FROM generate_series(1, 100000) g`);
+    await t.admin.query('VACUUM ANALYZE accounts');
+  });
+  after(async () => t?.drop());
+
+  it('prints the issue\'s JSON for a statement that needs an index', async () => {
+    const r = await run(['advise', '--db', t.url, '--format', 'json', 'SELECT * FROM accounts WHERE team_id = $1 ORDER BY created_at DESC LIMIT 10']);
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.equal(json.suggestions.length, 1, r.out);
+    const s = json.suggestions[0];
+    assert.deepEqual(Object.keys(s), ['ddl', 'table', 'columns', 'method', 'where', 'include', 'costBefore', 'costAfter', 'verifiedBy', 'reason']);
+    assert.equal(s.ddl, 'CREATE INDEX CONCURRENTLY accounts_team_id_created_at_idx ON accounts (team_id, created_at DESC)');
+    assert.deepEqual(s.columns, ['team_id', 'created_at DESC']);
+    assert.equal(s.method, 'btree');
+    assert.equal(s.where, null);
+    assert.ok(s.costAfter < s.costBefore * 0.7);
+    assert.ok(['hypopg', 'transaction'].includes(s.verifiedBy));
+  });
+
+  it('an empty list when no index helps, and for SQL it cannot read', async () => {
+    for (const sql of ["SELECT * FROM accounts WHERE plan = 'pro'", 'SELECT * FROM accounts WHERE id = 1', 'MERGE INTO accounts a USING accounts b ON a.id = b.id WHEN MATCHED THEN DO NOTHING', 'SELECT * FROM missing_table WHERE x = 1']) {
+      const r = await run(['advise', '--db', t.url, '--format', 'json', sql]);
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(JSON.parse(r.out), { suggestions: [] }, sql);
+    }
+  });
+
+  it('reads the statement at --line of a .sql file, and prints text', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-advise-'));
+    const file = path.join(dir, 'q.sql');
+    fs.writeFileSync(file, 'SELECT 1;\n\nSELECT id FROM accounts\n  WHERE team_id = 42;\n');
+    const r = await run(['advise', '--db', t.url, '--file', file, '--line', '4']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Seq Scan on accounts \(100k rows\): an index on accounts \(team_id\)/);
+    assert.match(r.out, /CREATE INDEX CONCURRENTLY accounts_team_id/);
+    const none = await run(['advise', '--db', t.url, '--file', file, '--line', '2']);
+    assert.equal(none.code, 2);
+    assert.match(none.err, /no SQL statement at .*q\.sql:2/);
+  });
+
+  it('--workload: statements from pg_stat_statements, JSON in the same shape', async () => {
+    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    // Enough calls that the time saved outweighs maintaining the index for the 100,000 rows written.
+    for (let i = 0; i < 60; i++) await t.admin.query('SELECT * FROM accounts WHERE team_id = $1', [i]);
+    const r = await run(['advise', '--db', t.url, '--workload', '--min-calls', '3', '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.equal(json.suggestions.length, 1, r.out);
+    assert.match(json.suggestions[0].ddl, /ON accounts \(team_id/);
+    const text = await run(['advise', '--db', t.url, '--workload', '--min-calls', '3']);
+    assert.match(text.out, /^Workload: \d+ statements analysed \(\d+ from pg_stat_statements, 0 from files\)/);
+    assert.match(text.out, /helps: queryid -?\d+: SELECT \* FROM accounts WHERE team_id = \$1/);
+  });
+
+  it('usage errors are one line with exit code 2', async () => {
+    const r = await run(['advise', '--db', t.url]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /give a SQL statement, --file F or --workload/);
+    const f = await run(['advise', '--db', t.url, '--format', 'xml', 'SELECT 1']);
+    assert.equal(f.code, 2);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Live statistics against a real PostgreSQL: figures move with the workload, our own statements are
+ * left out of the top list, blocking chains and progress show up, and a server that goes away
+ * mid-refresh gives "disconnected" and then recovers by itself.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres, freePort } from '../../../scripts/embeddedServer';
+import { parseConnectionString, type ConnectionProfile } from '../../../src/core/connection/profile';
+import { connect } from '../../../src/db/database';
+import { refreshStats } from '../../../src/db/dashboardRefresh';
+import { StatsReader } from '../../../src/db/stats';
+import type { ToWebview } from '../../../src/shared/dashboardProtocol';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+
+describe('live statistics', function () {
+  this.timeout(60000);
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('stats');
+    await t.admin.query('CREATE TABLE IF NOT EXISTS work (id int PRIMARY KEY, v int)');
+    await t.admin.query('INSERT INTO work SELECT g, g FROM generate_series(1, 1000) g');
+  });
+  after(async () => t?.drop());
+
+  it('rates, deltas since the panel opened, and no PG Lens statement in the top list', async () => {
+    const caps = await capabilities();
+    const db = await t.open();
+    const info = await db.serverInfo();
+    if (caps.pgStatStatements) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const fresh = await db.serverInfo();
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: fresh.pgStatStatements, topN: 50 });
+    const first = await reader.read();
+    assert.equal(first.rates, null);
+    for (let i = 0; i < 30; i++) await t.admin.query('SELECT v FROM work WHERE id = $1', [i + 1]);
+    await t.admin.query('SELECT pg_stat_force_next_flush()');
+    await t.admin.query('SELECT 1');
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await reader.read();
+    assert.ok(second.rates && second.rates.tps > 0, JSON.stringify(second.rates));
+    assert.ok(second.connections.max > 0 && second.connections.total >= 1);
+    assert.ok(second.sample.db.xactCommit > first.sample.db.xactCommit);
+    if (!caps.pgStatStatements) {
+      announceFallback('pg_stat_statements', 'the statements list reports its state');
+      assert.notEqual(second.statements.state, 'ready');
+      return;
+    }
+    assert.equal(second.statements.state, 'ready');
+    const mine = second.statements.rows.find((r) => /FROM work WHERE id = \$1/.test(r.query ?? ''));
+    assert.ok(mine, JSON.stringify(second.statements.rows.map((r) => r.query)));
+    assert.equal(mine.delta.calls, 30);
+    // Everything PG Lens itself ran (the stats queries above, serverInfo…) is left out.
+    const own = second.statements.rows.filter((r) => /^\s*SELECT\b[\s\S]*(pg_stat_database|pg_stat_activity|pg_stat_statements\(|pg_available_extensions|pg_settings)/.test(r.query ?? ''));
+    assert.deepEqual(own.map((r) => r.query), []);
+  });
+
+  it('blocking chains name blocker and waiters; our own sessions are not in the activity list', async () => {
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: 'unavailable' });
+    const blocker = new Client({ connectionString: t.url, application_name: 'blocker' });
+    const waiter = new Client({ connectionString: t.url, application_name: 'waiter' });
+    await blocker.connect();
+    await waiter.connect();
+    waiter.on('error', () => undefined);
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE work');
+      const bpid = (await blocker.query('SELECT pg_backend_pid() AS p')).rows[0].p;
+      const waiting = waiter.query('SELECT count(*) FROM work').catch(() => undefined);
+      const wpid = (waiter as any).processID as number;
+      await new Promise((r) => setTimeout(r, 300));
+      const s = await reader.read();
+      const chain = s.blocking.find((c) => c.blocker === bpid);
+      assert.ok(chain, JSON.stringify(s.blocking));
+      assert.deepEqual(chain.waiters.map((w) => w.pid), [wpid]);
+      assert.ok(!s.sessions.some((x) => x.application === 'pg-lens'));
+      await blocker.query('ROLLBACK');
+      await waiting;
+    } finally {
+      await blocker.end();
+      await waiter.end();
+    }
+  });
+
+  it('index build progress shows up while CREATE INDEX runs', async () => {
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: 'unavailable' });
+    const blocker = new Client({ connectionString: t.url });
+    const builder = new Client({ connectionString: t.url });
+    await blocker.connect();
+    await builder.connect();
+    try {
+      // A CREATE INDEX CONCURRENTLY waits for an open transaction that has the table locked: it stays in progress.
+      await blocker.query('BEGIN');
+      await blocker.query('UPDATE work SET v = v WHERE id = 1');
+      const build = builder.query('CREATE INDEX CONCURRENTLY "work v <b>" ON work (v)');
+      await new Promise((r) => setTimeout(r, 500));
+      const s = await reader.read();
+      const p = s.progress.find((x) => x.kind === 'create index');
+      assert.ok(p, JSON.stringify(s.progress));
+      assert.equal(p.relation, 'work');
+      await blocker.query('ROLLBACK');
+      await build;
+    } finally {
+      await blocker.end();
+      await builder.end();
+    }
+  });
+});
+
+describe('the server going away mid-refresh', function () {
+  this.timeout(90000);
+  it('posts "disconnected" with one line, then recovers by itself when the server is back', async () => {
+    const port = await freePort();
+    const dir1 = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-gone-'));
+    let server = await startEmbeddedPostgres({ dataDir: dir1, port });
+    const p = parseConnectionString(server.url);
+    const profile = { name: 'gone', environment: 'development', ...p.profile } as ConnectionProfile;
+    const db = await connect({ profile, password: p.password, connectTimeoutMs: 2000 });
+    const posted: ToWebview[] = [];
+    const post = (m: ToWebview) => posted.push(m);
+    try {
+      const info = await db.serverInfo();
+      const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: 'unavailable' });
+      assert.ok(await refreshStats(reader, post));
+      // Stop the server while a refresh is running.
+      const during = refreshStats(reader, post);
+      await server.stop();
+      await during;
+      const down = await refreshStats(reader, post);
+      assert.equal(down, undefined);
+      const last = posted.filter((m) => m.type === 'status').at(-1)!;
+      assert.equal(last.type === 'status' && last.state, 'disconnected');
+      assert.ok(last.type === 'status' && last.message && !last.message.includes('\n'), JSON.stringify(last));
+      // Back on the same port: the same reader works again, no reconnect by hand.
+      server = await startEmbeddedPostgres({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-back-')), port });
+      let back;
+      for (let i = 0; i < 10 && !back; i++) back = await refreshStats(reader, post);
+      assert.ok(back);
+      assert.equal((posted.filter((m) => m.type === 'status').at(-1) as any).state, 'connected');
+    } finally {
+      await db.close();
+      await server.stop();
+    }
+  });
+});

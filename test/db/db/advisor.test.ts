@@ -1,0 +1,98 @@
+import { strict as assert } from 'node:assert';
+import { adviseStatement, type AdviceResult } from '../../../src/db/advisor';
+import type { Database } from '../../../src/db/database';
+import { describeSuggestions, loadAdvisorFixture, positiveRight, workload } from '../../support/advisorWorkload';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+
+describe('db/advisor: labelled workload (real PostgreSQL)', function () {
+  this.timeout(180000);
+  let t: TestDatabase;
+  let db: Database;
+  let hypopg = false;
+  const { positives, negatives } = workload();
+
+  before(async () => {
+    t = await createTestDatabase('advisor');
+    const caps = await capabilities();
+    if (caps.hypopg) {
+      await t.admin.query('CREATE EXTENSION IF NOT EXISTS hypopg');
+      hypopg = true;
+    } else {
+      announceFallback('HypoPG', 'a real index inside BEGIN … ROLLBACK on a development profile');
+    }
+    await loadAdvisorFixture(t.admin);
+    db = await t.open({ statementTimeoutMs: 60000 });
+  });
+  after(async () => t?.drop());
+
+  const results = new Map<string, AdviceResult>();
+  const advise = async (id: string, sql: string) => {
+    const r = await adviseStatement(db, sql, undefined);
+    results.set(id, r);
+    return r;
+  };
+
+  for (const p of positives) {
+    it(`suggests the right index: ${p.id}`, async () => {
+      const r = await advise(p.id, p.sql);
+      assert.equal(r.status, 'ok', r.message);
+      assert.ok(positiveRight(r.suggestions, p.expect!), `${p.sql}\n  expected ${JSON.stringify(p.expect)}\n  got ${describeSuggestions(r.suggestions)}\n  tried ${JSON.stringify(r.tried)}`);
+      for (const s of r.suggestions) {
+        assert.ok(s.verifiedBy !== 'none', 'proved by the planner');
+        assert.ok(s.planUsesIndex);
+        assert.ok(s.costAfter! <= s.costBefore * 0.7, `cost falls by 30%: ${s.costBefore} → ${s.costAfter}`);
+        assert.match(s.ddl, /^CREATE INDEX CONCURRENTLY /);
+        if (s.method !== 'gin') assert.equal(s.verifiedBy, hypopg ? 'hypopg' : 'transaction');
+        else assert.equal(s.verifiedBy, 'transaction', 'HypoPG cannot do GIN: the transaction fallback proves it');
+      }
+    });
+  }
+
+  for (const n of negatives) {
+    it(`suggests nothing: ${n.id}`, async () => {
+      const r = await advise(n.id, n.sql);
+      assert.deepEqual(r.suggestions, [], `${n.sql}\n  got ${describeSuggestions(r.suggestions)}`);
+    });
+  }
+
+  it('unparsable SQL and missing tables say why, with no suggestion', async () => {
+    assert.equal(results.get('unparsable')?.status, 'unparsed');
+    assert.equal(results.get('missing-table')?.status, 'missing-table');
+    assert.match(results.get('missing-table')!.message!, /no_such_table/);
+    assert.equal(results.get('server-error')?.status, 'error', 'the server refused the statement: no advice');
+    assert.match(results.get('server-error')!.message!, /invalid input syntax/);
+  });
+
+  it('leaves nothing behind: no index was created and HypoPG is reset', async () => {
+    const idx = await t.admin.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`);
+    assert.deepEqual(idx.rows.map((r) => r.indexname), [
+      'countries_pkey', 'customers_email_key', 'customers_pkey', 'events_pkey', 'order_items_pkey', 'orders_pkey', 'products_pkey', 'reviews_pkey', 'reviews_product_id_idx',
+    ]);
+    const ext = await t.admin.query(`SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'`);
+    assert.equal(ext.rowCount, 0, 'pg_trgm created only inside the rolled-back transaction');
+    if (hypopg) {
+      // Our pool's sessions: each has no hypothetical index left.
+      await db.withSession(async (s) => {
+        const n = (await s.query('SELECT count(*)::int AS n FROM hypopg_list_indexes')).rows[0].n;
+        assert.equal(n, 0);
+      });
+    }
+  });
+
+  it('uses the given parameter values for a custom plan (a partial index for a rare value)', async () => {
+    const r = await adviseStatement(db, 'SELECT * FROM orders WHERE status = $1 ORDER BY placed_at DESC LIMIT 20', ['refunded']);
+    assert.equal(r.status, 'ok');
+    assert.ok(r.suggestions.length >= 1, describeSuggestions(r.suggestions));
+  });
+
+  it('on a production profile without HypoPG nothing is created: the suggestion is "not verified" or absent', async () => {
+    const prod = await t.open({ profile: { ...t.profile, environment: 'production' } });
+    const r = await adviseStatement(prod, 'SELECT * FROM orders WHERE customer_id = 42 ORDER BY placed_at DESC LIMIT 5', undefined, { proof: hypopg ? 'none' : 'auto' });
+    assert.equal(r.status, 'ok', r.message);
+    for (const s of r.suggestions) {
+      assert.equal(s.verifiedBy, 'none');
+      assert.equal(s.costAfter, null);
+    }
+    assert.match(r.proofNote ?? '', /development profiles/);
+  });
+});

@@ -1,0 +1,132 @@
+import { strict as assert } from 'node:assert';
+import { Client } from 'pg';
+import { diffSnapshots, queryIdOf, readStatements, snapshotStatements, StatsUnavailableError } from '../../../src/db/queryStats';
+import { OWN_STATEMENT_MARKER } from '../../../src/db/sql';
+import { matchStatements, observedFindings, observedReport, type SqlSiteRef } from '../../../src/core/nplusone';
+import { loadPgParser, normalizeSql } from '../../../src/core/sql/statement';
+import { announceFallback, capabilities, createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+
+const BY_ID = 'SELECT id, email FROM users WHERE id = $1';
+
+describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)', function () {
+  this.timeout(60000);
+  let t: TestDatabase;
+  let hasStats = false;
+  let version = 0;
+
+  before(async () => {
+    const caps = await capabilities();
+    hasStats = caps.pgStatStatements;
+    version = caps.versionNum;
+    t = await createTestDatabase('querystats');
+    if (hasStats) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    else announceFallback('pg_stat_statements', 'clear message when figures are unavailable; matching by normalised text');
+    await t.admin.query('CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL)');
+    await t.admin.query(`INSERT INTO users SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 300) g`);
+    await loadPgParser();
+  });
+  after(async () => t.drop());
+
+  /** The application: a plain pg client (not PG Lens), a query per id — an N+1. */
+  async function runApp(times: number): Promise<void> {
+    const app = new Client({ connectionString: t.url });
+    await app.connect();
+    try {
+      for (let i = 1; i <= times; i++) await app.query(BY_ID, [i]);
+      await app.query('SELECT id FROM users WHERE id = ANY($1)', [[1, 2, 3]]);
+      for (let i = 0; i < 3; i++) await app.query('SELECT count(*) FROM users');
+    } finally {
+      await app.end();
+    }
+  }
+
+  it('records a query run 200 times by a plain client, matches it by query id and flags it', async function () {
+    if (!hasStats) this.skip();
+    const db = await t.open();
+    const before = await snapshotStatements(db);
+    await runApp(200);
+    const after = await snapshotStatements(db);
+    const delta = await diffSnapshots(db, before, after);
+    const stmt = delta.find((s) => /FROM users WHERE id = \$1/.test(s.query ?? ''));
+    assert.ok(stmt, `the repeated statement is in the delta: ${JSON.stringify(delta.map((d) => d.query))}`);
+    assert.equal(stmt.calls, 200);
+    assert.equal(stmt.rows, 200);
+    assert.ok(delta.every((s) => !s.query?.startsWith(OWN_STATEMENT_MARKER)), 'our own statements are left out');
+
+    const id = await queryIdOf(db, BY_ID);
+    if (version >= 140000) assert.equal(id, stmt.queryid, 'EXPLAIN (VERBOSE) Query Identifier = pg_stat_statements.queryid');
+    else assert.equal(id, undefined);
+
+    const site: SqlSiteRef = { file: '/app/src/orders.ts', span: { start: 120, end: 160 }, line: 7, sql: BY_ID, queryId: id };
+    const matches = matchStatements(delta, [site], normalizeSql);
+    const m = matches.find((x) => x.statement.queryid === stmt.queryid)!;
+    assert.equal(m.matchedBy, version >= 140000 ? 'query-id' : 'text');
+    const findings = observedFindings(matches);
+    assert.equal(findings.length, 1, 'only the per-id statement is flagged (the batch and the 3 counts are not)');
+    assert.equal(findings[0].ruleId, 'n-plus-one');
+    assert.deepEqual(findings[0].span, site.span);
+    assert.match(findings[0].message, /ran 200 times while recording with 1\.00 rows per call/);
+    assert.equal(findings[0].evidence?.calls, 200);
+    const report = observedReport(matches, {}, (f) => f.replace('/app/', ''));
+    assert.match(report, /src\/orders\.ts:8\n {2}200 calls, 1\.00 rows\/call/);
+  });
+
+  it('the 14–15 path (PREPARE + EXPLAIN EXECUTE) gives the same query id as GENERIC_PLAN', async function () {
+    if (!hasStats || version < 160000) this.skip();
+    const db = await t.open();
+    const a = await queryIdOf(db, BY_ID);
+    const b = await queryIdOf(db, BY_ID, { forcePrepare: true });
+    assert.ok(a && /^-?\d+$/.test(a));
+    assert.equal(b, a);
+    // the prepared statement is gone again, on a session that ran it
+    await db.withSession(async (s) => {
+      const n = (await s.query(`SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = 'pglens_queryid'`)).rows[0].n;
+      assert.equal(n, 0);
+    });
+  });
+
+  it('query ids of write statements are computed without writing anything', async function () {
+    if (!hasStats || version < 140000) this.skip();
+    const db = await t.open();
+    const id = await queryIdOf(db, 'DELETE FROM users WHERE id = $1');
+    assert.ok(id);
+    assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM users')).rows[0].n, 300);
+  });
+
+  it('refuses more than one statement, in one line', async () => {
+    const db = await t.open();
+    await rejectsWith(queryIdOf(db, 'SELECT 1; DROP TABLE users'), /one statement/);
+    assert.equal((await t.admin.query(`SELECT to_regclass('users') IS NOT NULL AS ok`)).rows[0].ok, true);
+  });
+
+  it('readStatements gives the top statements with texts, never our own', async function () {
+    if (!hasStats) this.skip();
+    const db = await t.open();
+    await runApp(60);
+    const top = await readStatements(db, { top: 5 });
+    assert.ok(top.length > 0 && top.length <= 5);
+    assert.ok(top.every((s) => s.query && !s.query.startsWith(OWN_STATEMENT_MARKER)));
+    assert.ok(top.some((s) => /WHERE id = \$1/.test(s.query!)));
+    const one = await readStatements(db, { ids: [top[0].queryid] });
+    assert.deepEqual(one.map((s) => s.queryid), [top[0].queryid]);
+  });
+
+  it('without pg_stat_statements in the database: one clear line, and matching falls back to text', async () => {
+    const bare = await createTestDatabase('querystats_bare');
+    try {
+      const db = await bare.open();
+      const err = await rejectsWith(snapshotStatements(db), /pg_stat_statements/);
+      assert.ok(err instanceof StatsUnavailableError);
+      // Text fallback: statements known only by text still find their code.
+      const matches = matchStatements(
+        [{ queryid: '42', query: 'select id, email from users where id = $1', calls: 80, rows: 80, totalExecTimeMs: 3 }],
+        [{ file: 'a.py', span: { start: 0, end: 5 }, line: 0, sql: 'SELECT id, email\n  FROM users WHERE id = 7' }],
+        normalizeSql,
+      );
+      assert.equal(matches[0].matchedBy, 'text');
+      assert.equal(observedFindings(matches).length, 1);
+    } finally {
+      await bare.drop();
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import { strict as assert } from 'node:assert';
+import { adviseWorkload } from '../../../src/db/workload';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+
+describe('db/workload: index advice for the whole workload (real PostgreSQL)', function () {
+  this.timeout(120000);
+  let t: TestDatabase;
+  let pss = false;
+  before(async () => {
+    t = await createTestDatabase('workload');
+    const caps = await capabilities();
+    if (caps.hypopg) await t.admin.query('CREATE EXTENSION IF NOT EXISTS hypopg');
+    pss = caps.pgStatStatements;
+    if (pss) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    else announceFallback('pg_stat_statements', 'workload from the given SQL only');
+    await t.admin.query(`CREATE TABLE accounts (id bigserial PRIMARY KEY, team_id int NOT NULL, created_at timestamptz NOT NULL)`);
+    await t.admin.query(`INSERT INTO accounts (team_id, created_at) SELECT g % 5000, now() - g * interval '1 minute' FROM generate_series(1, 100000) g`);
+    // A write-heavy log table, read rarely.
+    await t.admin.query(`CREATE TABLE logs (id bigserial PRIMARY KEY, source int NOT NULL, body text NOT NULL)`);
+    await t.admin.query(`INSERT INTO logs (source, body) SELECT g % 3000, 'line ' || g FROM generate_series(1, 400000) g`);
+    await t.admin.query(`UPDATE logs SET body = body || '!' WHERE id % 2 = 0`);
+    await t.admin.query('VACUUM ANALYZE');
+    if (pss) await t.admin.query('SELECT pg_stat_statements_reset()');
+    for (let i = 0; i < 30; i++) await t.admin.query('SELECT * FROM accounts WHERE team_id = $1', [i]);
+    for (let i = 0; i < 30; i++) await t.admin.query('SELECT id FROM accounts WHERE team_id = $1 ORDER BY created_at DESC LIMIT 3', [i]);
+    await t.admin.query('SELECT count(*) FROM logs WHERE source = $1', [7]);
+    await t.admin.query('SELECT count(*) FROM logs WHERE source = $1', [8]);
+  });
+  after(async () => t?.drop());
+
+  it('picks a small set from pg_stat_statements by time saved, one index serving both statements on accounts', async function () {
+    if (!pss) this.skip();
+    const db = await t.open({ statementTimeoutMs: 60000 });
+    const r = await adviseWorkload(db, { minCalls: 2 });
+    assert.ok(r.fromStatStatements >= 3, `statements: ${r.fromStatStatements}`);
+    const onAccounts = r.suggestions.filter((s) => s.table === 'accounts');
+    assert.equal(onAccounts.length, 1, r.suggestions.map((s) => s.ddl).join('\n'));
+    assert.match(onAccounts[0].ddl, /ON accounts \(team_id/);
+    assert.ok(onAccounts[0].statements.length >= 2, 'serves both statements on accounts');
+    assert.ok(onAccounts[0].savedMs! > 0);
+    assert.match(onAccounts[0].explanation, /serves 2 statements, saving about/);
+    // logs: written 600k rows and read twice: the index costs more on writes than it saves.
+    assert.ok(!r.suggestions.some((s) => s.table === 'logs'), r.suggestions.map((s) => `${s.ddl}: ${s.explanation}`).join('\n'));
+  });
+
+  it('without timing (workspace SQL only) still ranks and explains', async () => {
+    const db = await t.open({ statementTimeoutMs: 60000 });
+    const r = await adviseWorkload(db, { minCalls: 1_000_000, extraStatements: [{ sql: 'SELECT * FROM accounts WHERE team_id = 5', source: 'app.sql:3' }] });
+    assert.equal(r.fromFiles, 1);
+    assert.equal(r.suggestions.length, 1);
+    assert.match(r.suggestions[0].statements[0].label, /^app\.sql:3: SELECT \* FROM accounts/);
+  });
+});

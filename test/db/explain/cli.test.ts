@@ -1,0 +1,96 @@
+/** pg-lens explain / benchmark end to end against a real server, and the benchmark itself. */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+import { main } from '../../../src/cli/main';
+import { benchmark } from '../../../src/db/benchmark';
+
+describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
+  this.timeout(60000);
+  let tdb: TestDatabase;
+  let dir: string;
+  const run = async (...argv: string[]) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: dir });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  };
+
+  before(async () => {
+    tdb = await createTestDatabase('cli_explain');
+    await tdb.admin.query(`CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, note text)`);
+    await tdb.admin.query(`INSERT INTO orders SELECT i, i % 300, 'n' FROM generate_series(1, 30000) i`);
+    await tdb.admin.query('ANALYZE orders');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-cli-'));
+    fs.writeFileSync(path.join(dir, 'q.sql'), `SELECT 1;\n\nSELECT *\n  FROM orders\n WHERE customer_id = 42;\n`);
+  });
+  after(async () => {
+    await tdb?.drop();
+  });
+
+  it('text: the tree with figures, a seq scan warning and a tip', async () => {
+    const r = await run('explain', '--db', tdb.url, 'SELECT * FROM orders WHERE customer_id = 42');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /Seq Scan on public\.orders/);
+    assert.match(r.out, /Sequential scan of 30k rows/);
+    assert.match(r.out, /Tips/);
+  });
+
+  it('json: the server plan untouched plus our summary', async () => {
+    const r = await run('explain', '--db', tdb.url, '--format', 'json', 'SELECT count(*) FROM orders');
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    assert.ok(j.plan[0].Plan['Node Type']);
+    assert.ok(j.summary.root);
+    assert.ok(Array.isArray(j.summary.nodes));
+  });
+
+  it('--file --line picks the SQL site on that line', async () => {
+    const r = await run('explain', '--db', tdb.url, '--file', 'q.sql', '--line', '4', '--format', 'json');
+    assert.equal(r.code, 0, r.err);
+    assert.match(JSON.parse(r.out).sql, /customer_id = 42/);
+    const none = await run('explain', '--db', tdb.url, '--file', 'q.sql', '--line', '2');
+    assert.equal(none.code, 2);
+    assert.match(none.err, /no SQL statement on line 2/);
+    const many = await run('explain', '--db', tdb.url, '--file', 'q.sql');
+    assert.match(many.err, /pick one with --line/);
+  });
+
+  it('--analyze runs and rolls back; DML needs --allow-dml; errors are one line', async () => {
+    const count = async () => Number((await tdb.admin.query('SELECT count(*) AS n FROM orders')).rows[0].n);
+    const refused = await run('explain', '--db', tdb.url, '--analyze', 'DELETE FROM orders');
+    assert.equal(refused.code, 3);
+    assert.match(refused.err, /changes data \(DELETE\)/);
+    const ok = await run('explain', '--db', tdb.url, '--analyze', '--allow-dml', 'DELETE FROM orders');
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /rolled back/);
+    assert.equal(await count(), 30000);
+    const bad = await run('explain', '--db', tdb.url, 'SELECT nope FROM orders');
+    assert.equal(bad.code, 3);
+    assert.equal(bad.err.split('\n').length, 1);
+    assert.match(bad.err, /column "nope" does not exist/);
+  });
+
+  it('benchmark: percentiles, saved and compared', async () => {
+    const r = await run('benchmark', '--db', tdb.url, '--runs', '20', '--concurrency', '2', '--save', 'before.json', 'SELECT * FROM orders WHERE customer_id = 42');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /20 runs, 2 session\(s\), 0 failed: p50/);
+    await tdb.admin.query('CREATE INDEX orders_customer_idx ON orders (customer_id)');
+    const r2 = await run('benchmark', '--db', tdb.url, '--runs', '20', '--compare', 'before.json', 'SELECT * FROM orders WHERE customer_id = 42');
+    assert.match(r2.out, /vs before\.json: p50/);
+  });
+
+  it('benchmark refuses writes and production profiles, and counts buffers', async () => {
+    const db = await tdb.open();
+    await rejectsWith(benchmark(db, 'DELETE FROM orders'), /only read/);
+    const prod = await tdb.open({ profile: { ...tdb.profile, environment: 'production' } });
+    await rejectsWith(benchmark(prod, 'SELECT 1'), /production profile/);
+    const run = await benchmark(db, 'SELECT count(*) FROM orders WHERE customer_id = $1', { runs: 30, concurrency: 3, params: [7] });
+    assert.equal(run.runs, 30);
+    assert.equal(run.errors, 0);
+    assert.ok(run.p50 <= run.p95 && run.p95 <= run.p99 && run.p99 <= run.max);
+    assert.ok((run.sharedHitPerRun ?? 0) + (run.sharedReadPerRun ?? 0) > 0);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * `pg-lens report` against a real PostgreSQL: statements run by a plain client (one on a table with a
+ * hostile name), code scanned from a folder, one self-contained HTML / Markdown file written.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { main } from '../../../src/cli/main';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+
+const HOSTILE = '<script>alert(1)</script>';
+
+describe('cli report (real PostgreSQL)', function () {
+  this.timeout(60000);
+  let t: TestDatabase;
+  let dir: string;
+  let pss = false;
+
+  before(async () => {
+    t = await createTestDatabase('report');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-report-'));
+    pss = (await capabilities()).pgStatStatements;
+    if (pss) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    else announceFallback('pg_stat_statements', 'the report says statistics are unavailable');
+    await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, note text);
+      INSERT INTO orders SELECT g, g % 50, 'n' FROM generate_series(1, 2000) g;
+      CREATE TABLE "${HOSTILE}" (id int); INSERT INTO "${HOSTILE}" VALUES (1); ANALYZE;`);
+    const app = new Client({ connectionString: t.url, password: t.password });
+    await app.connect();
+    try {
+      for (let i = 0; i < 20; i++) await app.query('SELECT id, note FROM orders WHERE user_id = $1 ORDER BY id LIMIT 10 OFFSET $2', [i, i * 10]);
+      await app.query(`SELECT id FROM "${HOSTILE}"`);
+    } finally {
+      await app.end();
+    }
+    fs.mkdirSync(path.join(dir, 'src'));
+    fs.writeFileSync(path.join(dir, 'src', 'orders.ts'), [
+      "import { db } from './db';",
+      'export async function page(userId: number, n: number) {',
+      "  return db.query('SELECT id, note FROM orders WHERE user_id = $1 ORDER BY id LIMIT 10 OFFSET $2', [userId, n * 10]);",
+      '}',
+      '',
+    ].join('\n'));
+  });
+  after(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await t?.drop();
+  });
+
+  async function run(args: string[]) {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s), env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('writes one self-contained HTML file with findings, statements and where they are in the code', async () => {
+    const r = await run(['report', '--db', t.url, 'src', '--out', 'report.html']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Wrote report\.html: 1 findings, /);
+    const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
+    assert.doesNotMatch(html, /<script|<link|<img|src=/i);
+    assert.match(html, /offset-pagination/);
+    assert.match(html, /<h2>Health checks<\/h2>\n(<table><thead><tr><th>Status<\/th>|<p class="note">Every health check passed)/);
+    if (pss) {
+      assert.ok(html.includes('&lt;script&gt;alert(1)&lt;/script&gt;'), 'the hostile table name, escaped');
+      assert.match(html, /ORDER BY id LIMIT \$3 OFFSET \$4|ORDER BY id LIMIT \$\d OFFSET \$\d/);
+      assert.match(html, /in code: <code>src\/orders\.ts:3<\/code>/);
+    } else assert.match(html, /pg_stat_statements is/);
+  });
+
+  it('writes Markdown, and refuses an unknown output type in one line', async () => {
+    const r = await run(['report', '--db', t.url, '--out', 'report.md']);
+    assert.equal(r.code, 0, r.err);
+    const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
+    assert.match(md, /^# PG Lens report/);
+    assert.match(md, /No source paths were given/);
+    assert.doesNotMatch(md, /<script/);
+    const bad = await run(['report', '--db', t.url, '--out', 'report.pdf']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--out must end in \.html or \.md/);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Rules with evidence from a real PostgreSQL: catalog facts (row estimates, column types, indexes,
+ * expression and trigram indexes) and plan node types fill PlanEvidence, and the rules' verdicts
+ * change with them. Also `pg-lens scan --db`.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../src/cli/main';
+import { extractSqlSites } from '../../../src/core/extract/index';
+import { RULES } from '../../../src/core/rules/index';
+import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
+import type { Database } from '../../../src/db/database';
+import { DbEvidence } from '../../../src/db/ruleEvidence';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+
+describe('db/ruleEvidence: rules with catalog and plan facts', function () {
+  this.timeout(60000);
+  let t: TestDatabase;
+  let db: Database;
+  let trgm = false;
+
+  before(async () => {
+    t = await createTestDatabase('rules');
+    await t.admin.query(`
+      CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, name text, nickname text, code char(4), created_at timestamptz NOT NULL DEFAULT now());
+      CREATE INDEX users_lower_email ON users (lower(email));
+      CREATE INDEX users_name ON users (name);
+      CREATE INDEX users_code ON users (code);
+      CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users(id), status text, payload jsonb, note text);
+      INSERT INTO users (id, email, name, nickname, code) SELECT g, 'u' || g || '@example.com', 'name ' || g, 'nick' || g, 'C' || (g % 100) FROM generate_series(1, 20000) g;
+      INSERT INTO orders (id, user_id, status) SELECT g, 1 + g % 20000, 'new' FROM generate_series(1, 30000) g;
+      CREATE TABLE tags (id int PRIMARY KEY, label text);
+      INSERT INTO tags SELECT g, 't' || g FROM generate_series(1, 20) g;
+      ANALYZE;`);
+    try {
+      await t.admin.query('CREATE EXTENSION pg_trgm');
+      await t.admin.query('CREATE INDEX orders_note_trgm ON orders USING gin (note gin_trgm_ops)');
+      trgm = true;
+    } catch {
+      announceFallback('pg_trgm', 'trigram index facts are not tested');
+    }
+    db = await t.open();
+  });
+  after(async () => t?.drop());
+
+  async function scanSql(sql: string, evidence: DbEvidence) {
+    return analyzeFile({ path: 'q.sql', text: sql }, { analyzers: [rulesAnalyzer({ evidence })] });
+  }
+
+  it('reads row estimates, column types, nullability, indexed columns and expression indexes', async () => {
+    const ev = new DbEvidence(db);
+    const sites = await extractSqlSites('SELECT * FROM users u JOIN orders o ON o.user_id = u.id; SELECT * FROM tags;', 'q.sql', 'q.sql');
+    await ev.prepare(sites);
+    assert.equal(ev.stats.catalogQueries, 1, 'one catalog query for all new names');
+    const e = ev.evidenceFor(sites[0], {} as any, 0)!;
+    const users = e.table!('users')!;
+    assert.ok(users.rows > 15000 && users.rows < 25000, `row estimate ${users.rows}`);
+    const col = (n: string) => users.columns.find((c) => c.name === n)!;
+    assert.deepEqual([col('id').type, col('id').nullable, col('id').indexedLeading], ['int8', false, true]);
+    assert.deepEqual([col('email').indexed, col('name').indexed, col('nickname').indexed, col('code').type], [false, true, false, 'bpchar']);
+    assert.deepEqual(users.expressionIndexes, ['lower(email)']);
+    assert.equal(e.table!('nope'), undefined);
+    await ev.prepare(sites);
+    assert.equal(ev.stats.catalogQueries, 1, 'names already asked are not asked again');
+    if (trgm) assert.equal(e.table!('orders')!.columns.find((c) => c.name === 'note')!.trigramIndexed, true);
+  });
+
+  it('plan facts come from EXPLAIN of read statements only, with GENERIC_PLAN for $n on PostgreSQL 16+', async () => {
+    const ev = new DbEvidence(db);
+    const sites = await extractSqlSites('SELECT id FROM users WHERE id = $1; SELECT count(*) FROM orders; DELETE FROM tags WHERE id = 1;', 'q.sql', 'q.sql');
+    await ev.prepare(sites);
+    const { versionNum } = await capabilities();
+    const p1 = ev.evidenceFor(sites[0], {} as any, 0)!.plan;
+    if (versionNum >= 160000) assert.ok(p1!.nodeTypes.some((n) => /Index/.test(n)), JSON.stringify(p1));
+    else {
+      announceFallback('EXPLAIN (GENERIC_PLAN)', 'no plan facts for statements with $n parameters');
+      assert.equal(p1, undefined);
+    }
+    const p2 = ev.evidenceFor(sites[1], {} as any, 0)!.plan!;
+    assert.equal(p2.nodeTypes[0], 'Aggregate');
+    assert.ok(p2.nodeTypes.some((n) => /Scan/.test(n)), JSON.stringify(p2));
+    assert.equal(p2.rows, 1);
+    assert.equal(ev.evidenceFor(sites[2], {} as any, 0)!.plan, undefined, 'a DELETE is never explained');
+    assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM tags')).rows[0].n, 20);
+  });
+
+  it('rules change their verdict with the evidence', async () => {
+    const ev = new DbEvidence(db);
+    const text = [
+      'SELECT id FROM users WHERE lower(email) = $1;', // expression index: fine
+      'SELECT id FROM users WHERE lower(name) = $1;', // name indexed, lower(name) not: finding
+      'SELECT id FROM users WHERE lower(nickname) = $1;', // no index at all: nothing to lose
+      'SELECT * FROM tags ORDER BY id LIMIT 10 OFFSET $1;', // 20 rows: fine
+      'SELECT * FROM orders ORDER BY id LIMIT 10 OFFSET $1;', // 30k rows: finding with size
+      'SELECT id FROM users WHERE code = $1::text;', // char(4) vs text: implicit cast
+      "SELECT id FROM orders WHERE note LIKE '%x';", // trigram-indexed when pg_trgm exists
+      'DELETE FROM tags;',
+    ].join('\n');
+    const r = await scanSql(text, ev);
+    const at = (line: number) => r.findings.filter((f) => text.slice(0, f.span.start).split('\n').length === line).map((f) => f.ruleId);
+    assert.deepEqual(at(1), []);
+    assert.deepEqual(at(2), ['non-sargable-predicate']);
+    assert.deepEqual(at(3), []);
+    assert.deepEqual(at(4), []);
+    assert.deepEqual(at(5), ['offset-pagination']);
+    assert.match(r.findings.find((f) => f.ruleId === 'offset-pagination')!.message, /about 30k rows/);
+    assert.deepEqual(at(6), ['implicit-cast']);
+    assert.deepEqual(at(7), trgm ? [] : ['leading-wildcard-like']);
+    assert.match(r.findings.find((f) => f.ruleId === 'update-delete-without-where')!.message, /about 20 rows/);
+    // The same text without a database reports the statically visible patterns (lines 1-5, 7, 8).
+    const stat = await analyzeFile({ path: 'q.sql', text }, { analyzers: [rulesAnalyzer({ rules: RULES })] });
+    assert.ok(stat.findings.length > r.findings.length);
+  });
+
+  it('pg-lens scan --db uses the database and leaves the data alone', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-scandb-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'q.sql'), 'SELECT id FROM users WHERE lower(email) = $1;\nSELECT id FROM users WHERE lower(name) = $1;\nDELETE FROM tags;\n');
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { out: (s) => out.push(s), err: (s) => err.push(s), env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
+      assert.equal(code, 0, err.join('\n'));
+      const j = JSON.parse(out.join('\n'));
+      assert.deepEqual(j.findings.map((f: any) => `${f.line}:${f.ruleId}`), ['2:non-sargable-predicate', '3:update-delete-without-where']);
+      assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM tags')).rows[0].n, 20);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Production cost: statements run by a plain pg client (as an application would) appear in
+ * pg_stat_statements; readStatementCosts reads them, queryIdOf finds the same identifier from
+ * EXPLAIN (VERBOSE), and CostIndex matches the SQL as written in code to them.
+ */
+import * as assert from 'node:assert/strict';
+import { Client } from 'pg';
+import { CostIndex, formatCostLens } from '../../../src/core/cost';
+import { loadPgParser } from '../../../src/core/sql/statement';
+import type { Database } from '../../../src/db/database';
+import { queryIdOf, readStatementCosts } from '../../../src/db/statementCost';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+
+describe('db/statementCost: pg_stat_statements behind the cost CodeLens', function () {
+  this.timeout(60000);
+  let t: TestDatabase;
+  let db: Database;
+  let pss = false;
+
+  before(async function () {
+    const caps = await capabilities();
+    t = await createTestDatabase('cost');
+    if (!caps.pgStatStatements) {
+      announceFallback('pg_stat_statements', 'the cost lens has nothing to show; only the read-only refusal path is tested');
+      db = await t.open();
+      return;
+    }
+    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, total numeric);
+      INSERT INTO orders SELECT g, g % 100, g FROM generate_series(1, 5000) g; ANALYZE orders;`);
+    pss = true;
+    db = await t.open();
+    await loadPgParser();
+    // The "application": a plain client, extended protocol with parameters, many calls.
+    const app = new Client({ connectionString: t.url, password: t.password });
+    await app.connect();
+    try {
+      for (let i = 0; i < 50; i++) await app.query('SELECT id, total FROM orders WHERE user_id = $1 ORDER BY id LIMIT 5', [i]);
+      for (let i = 0; i < 5; i++) await app.query('SELECT count(*) FROM orders WHERE total > 100');
+    } finally {
+      await app.end();
+    }
+  });
+  after(async () => t?.drop());
+
+  it('reads statements of this database with calls, time and rows, leaving out our own', async function () {
+    if (!pss) return this.skip();
+    const costs = await readStatementCosts(db);
+    const s = costs.stats.find((x) => x.query.includes('FROM orders WHERE user_id = $1'));
+    assert.ok(s, JSON.stringify(costs.stats.map((x) => x.query)));
+    assert.equal(s!.calls, 50);
+    assert.equal(s!.rows, 250);
+    assert.ok(s!.meanMs > 0 && s!.totalMs >= s!.meanMs, JSON.stringify(s));
+    assert.ok(costs.totalMs >= s!.totalMs, `${costs.totalMs} ${s!.totalMs}`);
+    assert.deepEqual(costs.stats.filter((x) => x.query.startsWith("/* pg-lens */")).map((x) => x.query), []);
+  });
+
+  it('matches the SQL as written in code by query identifier, and by text without it', async function () {
+    if (!pss) return this.skip();
+    const { versionNum } = await capabilities();
+    const costs = await readStatementCosts(db);
+    const idx = new CostIndex(costs.stats, costs.totalMs);
+    const written = 'SELECT id, total\n  FROM orders\n  WHERE user_id = $1\n  ORDER BY id LIMIT 5';
+    const id = await queryIdOf(db, written, versionNum);
+    if (versionNum >= 160000) {
+      assert.ok(id, 'EXPLAIN (VERBOSE, GENERIC_PLAN) gives a query identifier');
+      assert.equal(idx.find('no text match on purpose', id)?.stat.calls, 50, 'the identifier equals pg_stat_statements.queryid');
+    } else announceFallback('EXPLAIN GENERIC_PLAN', 'statements with $n are matched by normalised text');
+    const byText = idx.find(written);
+    assert.equal(byText?.stat.calls, 50);
+    // Written with a constant in code: pg_stat_statements shows it as $1.
+    const c = idx.find('SELECT count(*) FROM orders WHERE total > 250');
+    assert.equal(c?.stat.calls, 5);
+    assert.match(formatCostLens(c!), /^\d+(\.\d)?% of DB time · .* mean · 5 calls · 1\.0 rows\/call$/);
+    // A write is never explained for its identifier.
+    assert.equal(await queryIdOf(db, 'DELETE FROM orders WHERE id = 1', versionNum), undefined);
+    assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM orders')).rows[0].n, 5000);
+  });
+
+  it('works on a read-only production profile', async function () {
+    if (!pss) return this.skip();
+    const prod = await t.open({ profile: { ...t.profile, environment: 'production' } });
+    assert.equal(prod.readOnly, true);
+    const costs = await readStatementCosts(prod);
+    assert.ok(costs.stats.length > 0);
+    const { versionNum } = await capabilities();
+    if (versionNum >= 140000) assert.ok(await queryIdOf(prod, 'SELECT count(*) FROM orders WHERE total > 100', versionNum));
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * Driving the VS Code workbench the way a person does: the command palette, the explorer's quick
+ * open, the mouse over the editor, the status bar, the Problems panel, webview panels. Every wait
+ * names what it expected to see, so a failing step says what was missing.
+ */
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+
+export class StepFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StepFailure';
+  }
+}
+
+const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  /** Wait until locator is visible; fail with "expected to see <what>". */
+  async see(locator: Locator, what: string, timeoutMs = 30_000): Promise<Locator> {
+    try {
+      await locator.first().waitFor({ state: 'visible', timeout: timeoutMs });
+      return locator.first();
+    } catch {
+      throw new StepFailure(`expected to see ${what} within ${Math.round(timeoutMs / 1000)} s`);
+    }
+  }
+
+  /** Poll a condition (database state, text) until it holds; fail with "expected <what>". */
+  async until<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000, describeLast?: () => Promise<string>): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let lastError = '';
+    for (;;) {
+      try {
+        const v = await fn();
+        if (v) return v as T;
+      } catch (e) {
+        lastError = (e as Error).message;
+      }
+      if (Date.now() > deadline) {
+        const last = describeLast ? await describeLast().catch(() => '') : lastError;
+        throw new StepFailure(`expected ${what} within ${Math.round(timeoutMs / 1000)} s${last ? ` (last seen: ${last})` : ''}`);
+      }
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  async waitForWorkbench(): Promise<void> {
+    await this.see(this.page.locator('.monaco-workbench'), 'the VS Code workbench', 180_000);
+    await this.see(this.page.locator('.part.statusbar'), 'the status bar', 30_000);
+    await this.see(this.page.locator('.explorer-folders-view, .explorer-viewlet'), 'the explorer with the workspace folder', 30_000);
+  }
+
+  /** A status bar entry whose text matches. */
+  statusBarItem(text: RegExp | string): Locator {
+    return this.page.locator('.part.statusbar .statusbar-item').filter({ hasText: text });
+  }
+
+  async closeQuickInput(): Promise<void> {
+    const qi = this.page.locator('.quick-input-widget');
+    if (await qi.isVisible()) await this.page.keyboard.press('Escape');
+  }
+
+  private async quickInput(value: string, pick: string | RegExp, what: string): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press('F1');
+    const input = await this.see(this.page.locator('.quick-input-widget .quick-input-box input'), 'the command palette');
+    await input.fill(value);
+    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: pick });
+    await this.see(row, what);
+    await row.first().click();
+  }
+
+  /** Open a workspace file by clicking through the explorer (folders expanded as needed). */
+  async openFile(relPath: string): Promise<void> {
+    const parts = relPath.split('/');
+    const base = parts[parts.length - 1];
+    await this.runCommand('View: Show Explorer');
+    const tree = this.page.locator('.explorer-folders-view');
+    for (let i = 0; i < parts.length; i++) {
+      // Rows of the explorer tree: aria-level 1 is the folder's top level in a single-folder workspace.
+      const row = tree.locator(`.monaco-list-row[aria-level="${i + 1}"]`).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(parts[i])}$`) }) });
+      await this.see(row, `"${parts.slice(0, i + 1).join('/')}" in the explorer`);
+      const isFolder = i < parts.length - 1;
+      if (!isFolder) await row.first().click();
+      else if ((await row.first().getAttribute('aria-expanded')) !== 'true') await row.first().click();
+    }
+    await this.see(this.page.locator('.tabs-container .tab.active').filter({ hasText: base }), `an editor tab for ${base}`);
+    await this.see(this.page.locator('.editor-instance .monaco-editor .view-lines'), `the text of ${base} in the editor`);
+  }
+
+  /** Run a command by its palette title, e.g. "PG Lens: Open Dashboard". */
+  async runCommand(title: string): Promise<void> {
+    await this.quickInput(`>${title}`, title, `the command "${title}" in the command palette`);
+  }
+
+  /** The editor's rendered span holding text (Monaco splits lines into token spans). */
+  editorText(text: string): Locator {
+    return this.page.locator('.editor-instance .monaco-editor .view-lines .view-line').filter({ hasText: text }).locator('span > span').filter({ hasText: text });
+  }
+
+  /** Put the mouse on the middle of the first token span containing text, and return the hover widget. */
+  async hover(text: string): Promise<Locator> {
+    const span = await this.see(this.editorText(text), `"${text}" in the editor`);
+    const box = await span.boundingBox();
+    if (!box) throw new StepFailure(`expected "${text}" to be on screen in the editor`);
+    await this.page.mouse.move(box.x + 2, box.y + box.height / 2);
+    await this.page.mouse.move(box.x + Math.min(box.width / 2, 40), box.y + box.height / 2, { steps: 4 });
+    return this.page.locator('.monaco-hover:not(.hidden)');
+  }
+
+  /** Click at a token so the cursor sits there. */
+  async clickText(text: string): Promise<void> {
+    const span = await this.see(this.editorText(text), `"${text}" in the editor`);
+    await span.click();
+  }
+
+  async keys(...combos: string[]): Promise<void> {
+    for (const c of combos) await this.page.keyboard.press(c.replace(/^Mod\+/, `${MOD}+`));
+  }
+
+  /** The Problems panel's rows. */
+  async problems(): Promise<Locator> {
+    await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    return this.page.locator('.markers-panel .monaco-list-row');
+  }
+
+  /**
+   * The inner frame of a webview panel whose tab title matches. VS Code puts each webview in an
+   * iframe (class "webview") that holds the content frame (#active-frame).
+   */
+  async webview(title: string | RegExp): Promise<FrameLocator> {
+    await this.see(this.page.locator('.tabs-container .tab').filter({ hasText: title }), `a "${title}" panel tab`, 20_000);
+    await this.see(this.page.locator('iframe.webview.ready'), `the "${title}" webview to load`, 20_000);
+    const frames = this.page.locator('iframe.webview.ready');
+    const n = await frames.count();
+    // The visible one is the active panel's.
+    for (let i = n - 1; i >= 0; i--) {
+      if (await frames.nth(i).isVisible()) return this.page.frameLocator('iframe.webview.ready >> nth=' + i).frameLocator('#active-frame');
+    }
+    throw new StepFailure(`expected to see the "${title}" webview`);
+  }
+
+  /** A modal dialog (confirmations of destructive actions) and its button. */
+  async confirmDialog(message: RegExp | string, button: string | RegExp): Promise<string> {
+    const dialog = await this.see(this.page.locator('.monaco-dialog-box').filter({ hasText: message }), `a confirmation dialog saying ${String(message)}`);
+    const text = (await dialog.textContent()) ?? '';
+    const b = dialog.locator('.dialog-buttons a.monaco-button, .dialog-buttons .monaco-button').filter({ hasText: button });
+    await this.see(b, `a "${String(button)}" button in the confirmation dialog`);
+    await b.first().click();
+    return text;
+  }
+
+  /** The text of the notifications currently shown (errors from the extension show up here). */
+  async notifications(): Promise<string[]> {
+    return this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allTextContents();
+  }
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

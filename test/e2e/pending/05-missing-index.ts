@@ -1,0 +1,37 @@
+/**
+ * The missing-index diagnostic appears on the query; its quick fix "Create index now" creates the
+ * index (checked in the database), and then the diagnostic goes away.
+ */
+import type { Step } from '../lib/types';
+
+export const step: Step = {
+  title: 'missing-index: the diagnostic appears, "Create index now" creates the index, the diagnostic goes away',
+  async run({ wb, db, scenario, screenshot, log }) {
+    const { table, column } = scenario.missingIndex;
+    const indexed = async () =>
+      (await db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 AND indexdef ~ $2`, [table, `\\(${column}\\)`])).map((r) => r.indexdef);
+    if ((await indexed()).length) throw new Error(`the database already has an index on ${table}(${column}) before the step`);
+    await wb.openFile(scenario.queryFile);
+    const rows = await wb.problems();
+    const row = rows.filter({ hasText: 'missing-index' }).filter({ hasText: new RegExp(`${table}|${column}`) });
+    await wb.see(row, `a missing-index problem about ${table}(${column}) in the Problems panel`, 60_000);
+    await screenshot('missing-index-problem');
+    // Go to it and ask for the quick fixes, as a person does (click, then Ctrl+.).
+    await row.first().click();
+    await wb.keys('Mod+.');
+    const fix = wb.page.locator('.action-widget .monaco-list-row, .context-view .action-item').filter({ hasText: /Create index now/i });
+    await wb.see(fix, 'the quick fix "Create index now" in the quick-fix menu');
+    await screenshot('missing-index-quick-fix');
+    await fix.first().click();
+    // Creating an index on a real database is confirmed first.
+    const dialogText = await wb.confirmDialog(/CREATE INDEX/i, /^(Create|Create index|Yes)/i);
+    log(`confirmation: ${dialogText.replace(/\s+/g, ' ').slice(0, 160)}`);
+    const defs = await wb.until(async () => {
+      const d = await indexed();
+      return d.length ? d : undefined;
+    }, `an index on ${table}(${column}) in pg_indexes after "Create index now"`, 60_000);
+    log(`created: ${defs[0]}`);
+    await wb.until(async () => (await row.count()) === 0, `the missing-index problem about ${table}(${column}) to go away once the index exists`, 60_000, async () => (await row.first().innerText()).slice(0, 160));
+    await screenshot('missing-index-fixed');
+  },
+};

@@ -1,0 +1,182 @@
+/**
+ * `npm run test:e2e`: PG Lens as a user gets it — the packaged .vsix installed into a real VS Code
+ * (code-server 4.100.3 = VS Code 1.100.3) with a throwaway PostgreSQL and the example workspace,
+ * driven through Debian's Chromium with playwright-core. Steps are the files in test/e2e/steps/,
+ * run in name order; each one asserts what a person sees and fails naming what it expected.
+ * Screenshots go to test-results/e2e/ (git-ignored). Any error PG Lens logs fails the run.
+ *
+ * Environment: PGLENS_E2E_CACHE (code-server cache, default ~/.cache/pg-lens-e2e),
+ * PGLENS_E2E_ONLY=<substring> (run only matching steps), PGLENS_E2E_KEEP=1 (leave temp folders),
+ * PGLENS_E2E_NO_PACKAGE=1 (reuse an existing pg-lens.vsix).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { CHROMIUM, ensureCodeServer, ensureSystemPackages } from './lib/install';
+import { installVsix, startCodeServer, type CodeServer } from './lib/codeServer';
+import { ROOT, startDatabase, type E2EDatabase } from './lib/database';
+import { scenario } from './lib/scenario';
+import { activationTiming, ErrorWatch } from './lib/errors';
+import { StepFailure, Workbench } from './lib/workbench';
+import { installSuiteRunner } from './lib/suiteRunner';
+import type { Step, StepContext } from './lib/types';
+
+export const RESULTS = path.join(ROOT, 'test-results', 'e2e');
+export const PROFILE_NAME = 'shop (e2e)';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'];
+
+const t0 = Date.now();
+function log(m: string): void {
+  process.stdout.write(`[e2e ${((Date.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${m}\n`);
+}
+
+/** npm run package → pg-lens.vsix (the production bundle, exactly what users install). */
+export function packageVsix(): string {
+  const vsix = path.join(ROOT, 'pg-lens.vsix');
+  if (process.env.PGLENS_E2E_NO_PACKAGE && fs.existsSync(vsix)) return vsix;
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['run', 'package', '--silent'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) throw new Error(`npm run package failed (exit ${r.status}):\n${`${r.stdout}\n${r.stderr}`.trim().split('\n').slice(-15).join('\n')}`);
+  if (!fs.existsSync(vsix)) throw new Error('npm run package did not produce pg-lens.vsix');
+  return vsix;
+}
+
+/** A temp copy of the workspace with a PG Lens profile in .vscode/settings.json (never a password). */
+export function prepareWorkspace(source: string, db: Pick<E2EDatabase, 'host' | 'port' | 'user'>, dbName: string, into: string): string {
+  const ws = path.join(into, path.basename(source) === 'workspace' ? 'shop' : path.basename(source));
+  fs.cpSync(source, ws, { recursive: true, filter: (p) => !/node_modules|\.vscode[/\\]settings\.json$/.test(p) });
+  fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
+  const settings = {
+    'pgLens.connections': [{ name: PROFILE_NAME, host: db.host, port: db.port, database: dbName, user: db.user, sslmode: 'disable', environment: 'development' }],
+    'pgLens.activeConnection': PROFILE_NAME,
+  };
+  fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+  return ws;
+}
+
+export function loadSteps(dir: string, only?: string): { file: string; step: Step }[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /^\d+[-_].*\.ts$/.test(f))
+    .sort()
+    .filter((f) => !only || f.includes(only))
+    .map((file) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const mod = require(path.join(dir, file));
+      if (!mod.step?.run) throw new Error(`${file} exports no "step"`);
+      return { file, step: mod.step as Step };
+    });
+}
+
+async function main(): Promise<number> {
+  const steps = loadSteps(path.join(__dirname, 'steps'), process.env.PGLENS_E2E_ONLY);
+  if (!steps.length) throw new Error('no steps matched');
+  ensureSystemPackages(log);
+  const cs = ensureCodeServer(log);
+  log('packaging the extension (npm run package)…');
+  const vsix = packageVsix();
+  log(`packaged ${path.relative(ROOT, vsix)} (${Math.round(fs.statSync(vsix).size / 1024)} KiB)`);
+
+  fs.rmSync(RESULTS, { recursive: true, force: true });
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-'));
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    cleanups.length = 0;
+    if (!process.env.PGLENS_E2E_KEEP) fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void cleanup().then(() => process.exit(143)));
+
+  let server: CodeServer | undefined;
+  const results: { title: string; file: string; ok: boolean; ms: number; error?: string }[] = [];
+  try {
+    log('starting an embedded PostgreSQL with the shop database…');
+    const db = await startDatabase();
+    cleanups.push(() => db.stop());
+    const sc = scenario();
+    log(`database ready (${db.source}) on port ${db.port}`);
+
+    const ws = prepareWorkspace(sc.sourceWorkspace, db, 'shop', tmp);
+    const userDataDir = path.join(tmp, 'user-data');
+    const extensionsDir = path.join(tmp, 'extensions');
+    installVsix(cs, vsix, extensionsDir, userDataDir);
+    const suiteResults = path.join(tmp, 'suite-results.json');
+    const suiteEnv = await installSuiteRunner(extensionsDir, suiteResults, PROFILE_NAME);
+    log('installed the .vsix into a fresh code-server (and the runner of the extension-host suites)');
+    // The password reaches the extension the way libpq takes it: PGPASSWORD in its environment.
+    server = await startCodeServer(cs, { workspace: ws, userDataDir, extensionsDir, env: { PGPASSWORD: db.password, ...suiteEnv } });
+    const srv = server;
+    cleanups.push(() => srv.stop());
+    log(`code-server on ${server.url}`);
+
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors = new ErrorWatch(path.join(userDataDir, 'logs'), page);
+    const wb = new Workbench(page);
+    await page.goto(`${server.url}?folder=${encodeURIComponent(ws)}`, { timeout: 180_000, waitUntil: 'domcontentloaded' });
+    await wb.waitForWorkbench();
+    log('workbench loaded');
+
+    for (const { file, step } of steps) {
+      const name = file.replace(/\.ts$/, '');
+      const ctx: StepContext = {
+        wb,
+        db,
+        workspace: ws,
+        scenario: sc,
+        profileName: PROFILE_NAME,
+        suiteResults,
+        log: (m) => log(`  ${m}`),
+        screenshot: async (shot) => {
+          const p = path.join(RESULTS, `${name}-${shot}.png`);
+          await page.screenshot({ path: p });
+          return p;
+        },
+      };
+      const ts = Date.now();
+      log(`step ${name}: ${step.title}`);
+      try {
+        await step.run(ctx);
+        const errs = [...errors.newErrors(), ...(await errors.errorToasts(page))];
+        if (errs.length) throw new StepFailure(`PG Lens logged errors:\n    ${errs.join('\n    ')}`);
+        results.push({ title: step.title, file, ok: true, ms: Date.now() - ts });
+        log(`  ✔ ${step.title} (${Date.now() - ts} ms)`);
+      } catch (e) {
+        const msg = e instanceof StepFailure ? e.message : `${(e as Error).message}`;
+        await page.screenshot({ path: path.join(RESULTS, `${name}-FAILED.png`) }).catch(() => undefined);
+        results.push({ title: step.title, file, ok: false, ms: Date.now() - ts, error: msg });
+        log(`  ✘ ${step.title}: ${msg}`);
+        // Later steps build on earlier ones (connection, open files): stop at the first failure.
+        break;
+      }
+    }
+    const activation = activationTiming(path.join(userDataDir, 'logs'));
+    if (activation) log(`activation in code-server: ${activation.hostToActivatedMs} ms from the extension host's start of activation (activate() itself: ${activation.activateReportedMs} ms)`);
+    fs.writeFileSync(path.join(RESULTS, 'timings.json'), JSON.stringify({ measuredAt: new Date().toISOString(), activation, cpus: os.cpus().length, loadavg: os.loadavg() }, null, 2) + '\n');
+    fs.writeFileSync(path.join(RESULTS, 'pg-lens-output.log'), errors.channelLog());
+    fs.writeFileSync(path.join(RESULTS, 'browser-console.log'), errors.otherConsole.join('\n') + '\n');
+  } finally {
+    if (server) fs.writeFileSync(path.join(RESULTS, 'code-server.log'), server.output());
+    await cleanup();
+  }
+  const failed = results.filter((r) => !r.ok);
+  const notRun = steps.length - results.length;
+  fs.writeFileSync(path.join(RESULTS, 'results.json'), JSON.stringify({ results, notRun }, null, 2) + '\n');
+  log(`${results.length - failed.length} passed, ${failed.length} failed${notRun ? `, ${notRun} not run after the failure` : ''}; screenshots and logs in ${path.relative(ROOT, RESULTS)}/`);
+  return failed.length || notRun ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(`e2e: ${(e as Error).message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * `pg-lens scan` end to end without a database: files on disk → text/JSON/SARIF and exit codes.
+ * The SARIF is validated against the SARIF 2.1.0 JSON schema (OASIS standard, rtm.5, as shipped by
+ * @microsoft/jest-sarif) with ajv 6 (the schema is draft-04, which ajv 8 no longer reads).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { main } from '../../../src/cli/main';
+import { allRuleMeta, RULES } from '../../../src/core/rules/index';
+
+const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
+
+async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [p, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, p)), { recursive: true });
+    fs.writeFileSync(path.join(root, p), text);
+  }
+}
+
+describe('cli scan', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-scan-'));
+    write(dir, {
+      '.gitignore': 'generated/\n',
+      'db/queries.sql': [
+        'SELECT id FROM orders WHERE lower(email) = $1;',
+        '-- pg-lens-ignore update-delete-without-where: test fixture reset',
+        'DELETE FROM sessions;',
+        "SELECT id FROM users WHERE name LIKE '%ann';",
+        '',
+      ].join('\n'),
+      'db/danger.sql': 'UPDATE users SET active = false;\n',
+      'generated/ignored.sql': 'DELETE FROM everything;\n',
+      'vendor-sql/skip.sql': 'DELETE FROM skipped;\n',
+    });
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints findings as path:line:col with a summary, honours .gitignore, --exclude and suppressions', async () => {
+    const r = await run(['scan', '.', '--exclude', 'vendor-sql/**'], dir);
+    assert.match(r.out, /^db\/danger\.sql:1:1: error update-delete-without-where: UPDATE without WHERE/m);
+    assert.match(r.out, /^db\/queries\.sql:1:29: warning non-sargable-predicate: /m);
+    assert.match(r.out, /^db\/queries\.sql:4:28: warning leading-wildcard-like: /m);
+    assert.doesNotMatch(r.out, /sessions|ignored\.sql|skip\.sql/);
+    assert.match(r.out, /2 files, 4 SQL statements: 1 error, 2 warnings$/);
+    assert.equal(r.code, 1, 'an error reaches the default --fail-on error');
+  });
+
+  it('exit code follows --fail-on', async () => {
+    assert.equal((await run(['scan', 'db', '--fail-on', 'never'], dir)).code, 0);
+    assert.equal((await run(['scan', 'db/queries.sql'], dir)).code, 0, 'warnings only: below --fail-on error');
+    assert.equal((await run(['scan', 'db/queries.sql', '--fail-on', 'warning'], dir)).code, 1);
+    assert.equal((await run(['scan', 'db/danger.sql', '--rule', 'update-delete-without-where=off'], dir)).code, 0);
+    assert.equal((await run(['scan', 'db/queries.sql', '--rule', 'leading-wildcard-like=error'], dir)).code, 1);
+  });
+
+  it('writes valid SARIF 2.1.0 with rule metadata and relative locations', async () => {
+    const r = await run(['scan', '.', '--format', 'sarif', '--exclude', 'vendor-sql/'], dir);
+    const log = JSON.parse(r.out);
+    const ajv = new Ajv({ schemaId: 'id', allErrors: true, logger: false });
+    ajv.addMetaSchema(JSON.parse(fs.readFileSync(require.resolve('ajv/lib/refs/json-schema-draft-04.json'), 'utf8')));
+    const valid = ajv.validate(schema, log);
+    assert.ok(valid, JSON.stringify(ajv.errors, null, 2));
+    // The validator does reject a broken log (a level SARIF does not have, a region line of 0).
+    const broken = JSON.parse(r.out);
+    broken.runs[0].results[0].level = 'info';
+    broken.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
+    assert.equal(ajv.validate(schema, broken), false);
+    const run0 = log.runs[0];
+    const rules = run0.tool.driver.rules as any[];
+    for (const m of RULES) {
+      const rule = rules.find((x) => x.id === m.id);
+      assert.ok(rule, m.id);
+      assert.equal(rule.shortDescription.text, m.description);
+      assert.equal(rule.helpUri, `https://github.com/pg-lens/pg-lens/blob/main/docs/rules/${m.id}.md`);
+      assert.equal(rule.defaultConfiguration.level, { error: 'error', warning: 'warning', info: 'note', hint: 'note' }[m.defaultSeverity]);
+    }
+    const results = run0.results as any[];
+    assert.deepEqual(results.map((x) => x.ruleId).sort(), ['leading-wildcard-like', 'non-sargable-predicate', 'update-delete-without-where']);
+    const nonSarg = results.find((x) => x.ruleId === 'non-sargable-predicate');
+    assert.equal(nonSarg.level, 'warning');
+    assert.equal(rules[nonSarg.ruleIndex].id, 'non-sargable-predicate');
+    const loc = nonSarg.locations[0].physicalLocation;
+    assert.equal(loc.artifactLocation.uri, 'db/queries.sql');
+    assert.deepEqual(loc.region, { startLine: 1, startColumn: 29, endLine: 1, endColumn: 41 });
+    assert.equal(run0.originalUriBaseIds.SRCROOT.uri, new URL(`file://${dir}/`).href);
+  });
+
+  it('JSON output carries positions, fixes and a summary', async () => {
+    const r = await run(['scan', 'db', '--format', 'json'], dir);
+    const j = JSON.parse(r.out);
+    assert.equal(j.summary.files, 2);
+    const f = j.findings.find((x: any) => x.ruleId === 'leading-wildcard-like');
+    assert.deepEqual([f.file, f.line, f.column], ['db/queries.sql', 4, 28]);
+  });
+
+  it('writes to --output and reports usage errors in one line', async () => {
+    const r = await run(['scan', 'db', '--format', 'sarif', '--output', 'out.sarif'], dir);
+    assert.equal(r.out, '');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8')).version, '2.1.0');
+    const bad = await run(['scan', '--format', 'xml'], dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err.split('\n')[0], /--format must be one of text, json, sarif/);
+    assert.equal((await run(['scan', '--rule', 'no-such-rule=off'], dir)).code, 2);
+  });
+
+  it('every rule id of the registry and the other analyses is accepted in --rule', async () => {
+    for (const m of allRuleMeta()) assert.notEqual((await run(['scan', 'db/danger.sql', '--rule', `${m.id}=off`, '--fail-on', 'never'], dir)).code, 2, m.id);
+  });
+});

@@ -1,0 +1,133 @@
+import { strict as assert } from 'node:assert';
+import { coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexName, type CatalogFacts, type IndexFacts, type TableFacts } from '../../../../src/core/advice/indexCandidates';
+import { statementShape } from '../../../../src/core/sql/predicates';
+
+function orders(extra: Partial<TableFacts> = {}): TableFacts {
+  return {
+    schema: 'public', name: 'orders', reltuples: 200000, relpages: 2500, sizeBytes: 2500 * 8192,
+    columns: [
+      { name: 'id', type: 'bigint', notNull: true },
+      { name: 'customer_id', type: 'bigint', notNull: true },
+      { name: 'status', type: 'text', notNull: true },
+      { name: 'placed_at', type: 'timestamp with time zone', notNull: true },
+      { name: 'total', type: 'numeric(12,2)', notNull: true },
+      { name: 'attributes', type: 'jsonb', notNull: true },
+      { name: 'search', type: 'tsvector', notNull: true },
+      { name: 'note', type: 'text', notNull: false },
+      { name: 'email', type: 'text', notNull: true },
+    ],
+    stats: {
+      customer_id: { nullFrac: 0, nDistinct: 4000, correlation: 0.01 },
+      status: { nullFrac: 0, nDistinct: 5, mostCommonVals: ['delivered', 'shipped', 'paid', 'cancelled', 'refunded'], mostCommonFreqs: [0.62, 0.23, 0.1, 0.045, 0.005] },
+      placed_at: { nullFrac: 0, nDistinct: -1, correlation: 0.99 },
+      total: { nullFrac: 0, nDistinct: -0.2 },
+    },
+    indexes: [pk()],
+    ...extra,
+  };
+}
+
+function pk(): IndexFacts {
+  return { schema: 'public', name: 'orders_pkey', method: 'btree', keys: ['id'], keyColumns: ['id'], include: [], opclasses: [''], valid: true, unique: true, primary: true };
+}
+
+function facts(t: TableFacts[] = [orders()], pgTrgm: CatalogFacts['pgTrgm'] = 'ready'): CatalogFacts {
+  return { versionNum: 180000, pgTrgm, tables: t };
+}
+
+const ddls = (sql: string, f = facts()) => indexCandidates(statementShape(sql)!, f).map((c) => createIndexSql(c, { concurrently: true }));
+
+describe('core/advice/indexCandidates', () => {
+  it('estimates equality selectivity from most_common_vals and n_distinct', () => {
+    const st = orders().stats.status;
+    assert.equal(eqSelectivity(st, 200000, { kind: 'string', value: 'refunded' }), 0.005);
+    assert.equal(eqSelectivity(st, 200000), 1 / 5);
+    assert.equal(eqSelectivity({ nullFrac: 0, nDistinct: -0.5 }, 1000), 1 / 500);
+  });
+
+  it('equality (most selective first), then the ORDER BY in the query direction', () => {
+    const out = ddls('SELECT * FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 5');
+    assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_idx ON orders (customer_id, placed_at DESC)'), out.join('\n'));
+    assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)'));
+  });
+
+  it('a partial index for a rare constant, ordered by the sort key', () => {
+    const out = ddls("SELECT * FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC LIMIT 50");
+    assert.ok(out.some((d) => d.endsWith("ON orders (placed_at DESC) WHERE status = 'refunded'")), out.join('\n'));
+  });
+
+  it('nothing for a common constant, small tables or OR', () => {
+    assert.deepEqual(ddls("SELECT * FROM orders WHERE status = 'delivered'"), []);
+    assert.deepEqual(ddls('SELECT * FROM orders WHERE customer_id = 1', facts([orders({ reltuples: 300 })])), []);
+    assert.deepEqual(ddls("SELECT * FROM orders WHERE status = 'refunded' OR customer_id = 1"), []);
+  });
+
+  it('nothing for a table the catalog does not have', () => {
+    assert.deepEqual(ddls('SELECT * FROM nowhere WHERE a = 1'), []);
+  });
+
+  it('INCLUDE for a narrow select (index-only scan)', () => {
+    const out = ddls('SELECT total FROM orders WHERE customer_id = $1');
+    assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_covering_idx ON orders (customer_id) INCLUDE (total)'), out.join('\n'));
+  });
+
+  it('expression indexes on the expression the statement uses', () => {
+    const out = ddls('SELECT * FROM orders WHERE lower(email) = $1');
+    assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_lower_email_idx ON orders ((lower(email)))'), out.join('\n'));
+  });
+
+  it('GIN for jsonb: jsonb_path_ops only when @> is the only operator', () => {
+    assert.ok(ddls(`SELECT * FROM orders WHERE attributes @> '{"a":1}'`).includes('CREATE INDEX CONCURRENTLY orders_attributes_gin_idx ON orders USING gin (attributes jsonb_path_ops)'));
+    assert.ok(ddls(`SELECT * FROM orders WHERE attributes @> '{"a":1}' AND attributes ? 'b'`).includes('CREATE INDEX CONCURRENTLY orders_attributes_gin_idx ON orders USING gin (attributes)'));
+  });
+
+  it('GIN for tsvector @@', () => {
+    assert.ok(ddls(`SELECT * FROM orders WHERE search @@ to_tsquery('english', $1)`).includes('CREATE INDEX CONCURRENTLY orders_search_gin_idx ON orders USING gin (search)'));
+  });
+
+  it('trigram GIN for a leading wildcard, saying when pg_trgm must be created', () => {
+    const ready = indexCandidates(statementShape("SELECT * FROM orders WHERE note ILIKE '%gift%'")!, facts());
+    assert.equal(createIndexSql(ready[0], { concurrently: true }), 'CREATE INDEX CONCURRENTLY orders_note_gin_idx ON orders USING gin (note gin_trgm_ops)');
+    assert.equal(ready[0].needsExtension, undefined);
+    const avail = indexCandidates(statementShape("SELECT * FROM orders WHERE note ILIKE '%gift%'")!, facts(undefined, 'available'));
+    assert.equal(avail[0].needsExtension, 'pg_trgm');
+    assert.match(avail[0].reason, /CREATE EXTENSION pg_trgm/);
+    assert.deepEqual(indexCandidates(statementShape("SELECT * FROM orders WHERE note ILIKE '%gift%'")!, facts(undefined, 'unavailable')), []);
+    assert.deepEqual(ddls("SELECT * FROM orders WHERE note LIKE '%g%'"), [], 'under three characters trigrams cannot help');
+  });
+
+  it('join keys on both sides', () => {
+    const items: TableFacts = { ...orders(), name: 'order_items', columns: [{ name: 'id', type: 'bigint', notNull: true }, { name: 'order_id', type: 'bigint', notNull: true }], stats: {}, indexes: [] };
+    const out = ddls('SELECT * FROM orders o JOIN order_items oi ON oi.order_id = o.id WHERE o.customer_id = $1', facts([orders(), items]));
+    assert.ok(out.includes('CREATE INDEX CONCURRENTLY order_items_order_id_idx ON order_items (order_id)'), out.join('\n'));
+  });
+
+  it('BRIN for a large append-only table filtered by a correlated column', () => {
+    const big = orders({ relpages: 5000, writes: { inserts: 200000, updates: 0, deletes: 0 } });
+    const out = indexCandidates(statementShape('SELECT count(*) FROM orders WHERE placed_at >= $1 AND placed_at < $2')!, facts([big]));
+    const brin = out.find((c) => c.method === 'brin');
+    assert.ok(brin, out.map((c) => c.name).join(', '));
+    assert.equal(brin.preferWhenProved, true);
+    const updated = orders({ relpages: 5000, writes: { inserts: 1000, updates: 5000, deletes: 0 } });
+    assert.ok(!indexCandidates(statementShape('SELECT count(*) FROM orders WHERE placed_at >= $1 AND placed_at < $2')!, facts([updated])).some((c) => c.method === 'brin'));
+  });
+
+  it('leaves out what a valid index already covers, but not an invalid one', () => {
+    const ix: IndexFacts = { schema: 'public', name: 'o_c_p', method: 'btree', keys: ['customer_id', 'placed_at'], keyColumns: ['customer_id', 'placed_at'], include: [], opclasses: ['', ''], desc: [false, true], valid: true, unique: false, primary: false, definition: 'CREATE INDEX o_c_p ON public.orders USING btree (customer_id, placed_at DESC)' };
+    const withIx = facts([orders({ indexes: [pk(), ix] })]);
+    assert.deepEqual(ddls('SELECT * FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 5', withIx).filter((d) => !d.includes('INCLUDE')), []);
+    const invalid = facts([orders({ indexes: [pk(), { ...ix, valid: false }] })]);
+    assert.ok(ddls('SELECT * FROM orders WHERE customer_id = $1', invalid).length > 0);
+    const exprIx: IndexFacts = { ...ix, keys: ['lower(email::text)'], keyColumns: [null], opclasses: [''] };
+    const c = indexCandidates(statementShape('SELECT * FROM orders WHERE lower(email) = $1')!, facts())[0];
+    assert.ok(coveredBy(c, [exprIx]));
+  });
+
+  it('names are deterministic, at most 63 characters, and quoted when needed', () => {
+    const c = indexCandidates(statementShape('SELECT * FROM "Order Lines" WHERE "CustomerId" = 1')!, facts([{ ...orders(), name: 'Order Lines', columns: [{ name: 'CustomerId', type: 'int', notNull: true }], stats: {} }]))[0];
+    assert.equal(createIndexSql(c, { concurrently: true }), 'CREATE INDEX CONCURRENTLY order_lines_customerid_idx ON "Order Lines" ("CustomerId")');
+    const long = indexName({ table: 'a'.repeat(40), keys: [{ sql: 'x', label: 'b'.repeat(40) }], method: 'btree', include: [] });
+    assert.ok(long.length <= 63);
+    assert.equal(long, indexName({ table: 'a'.repeat(40), keys: [{ sql: 'x', label: 'b'.repeat(40) }], method: 'btree', include: [] }));
+  });
+});

@@ -1,0 +1,109 @@
+import { strict as assert } from 'node:assert';
+import { addPrismaIndex, detectMigrationTool, generateMigration, type MigrationIndex } from '../../../../src/core/advice/migrations';
+
+const now = new Date(Date.UTC(2026, 10, 26, 13, 5, 9));
+const sort: MigrationIndex = {
+  name: 'orders_customer_id_placed_at_idx', schema: 'public', table: 'orders', method: 'btree',
+  ddl: 'CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_idx ON orders (customer_id, placed_at DESC)',
+  columns: ['customer_id', 'placed_at DESC'], where: null, include: [], reason: 'equality then sort',
+};
+const partial: MigrationIndex = {
+  ...sort, name: 'orders_placed_at_status_refunded_idx', columns: ['placed_at DESC'], where: "status = 'refunded'",
+  ddl: "CREATE INDEX CONCURRENTLY orders_placed_at_status_refunded_idx ON orders (placed_at DESC) WHERE status = 'refunded'",
+};
+const trgm: MigrationIndex = {
+  name: 'customers_name_gin_idx', schema: 'public', table: 'customers', method: 'gin', columns: ['name'], where: null, include: [], needsExtension: 'pg_trgm',
+  ddl: 'CREATE INDEX CONCURRENTLY customers_name_gin_idx ON customers USING gin (name gin_trgm_ops)',
+};
+
+describe('core/advice/migrations', () => {
+  describe('detectMigrationTool', () => {
+    it('recognises each tool from its files', () => {
+      assert.equal(detectMigrationTool({ files: ['prisma/schema.prisma', 'migrations/1.sql'] }).tool, 'prisma');
+      assert.deepEqual(detectMigrationTool({ files: ['Gemfile', 'db/migrate/20240101000000_create_orders.rb'], gemfileLock: 'GEM\n  specs:\n    rails (7.2.1)\n' }), { tool: 'rails', dir: 'db/migrate', railsVersion: '7.2' });
+      assert.deepEqual(detectMigrationTool({ files: ['manage.py', 'shop/migrations/__init__.py', 'shop/migrations/0001_initial.py', 'users/migrations/__init__.py'] }), { tool: 'django', dir: 'shop/migrations', app: 'shop' });
+      assert.deepEqual(detectMigrationTool({ files: ['knexfile.ts', 'db/migrations/20240101000000_init.ts'], packageJson: '{"dependencies":{"knex":"3.1.0"}}' }), { tool: 'knex', dir: 'db/migrations', ext: 'ts' });
+      assert.deepEqual(detectMigrationTool({ files: ['migrations/1700000000000_init.js'], packageJson: '{"devDependencies":{"node-pg-migrate":"7.0.0"}}' }), { tool: 'node-pg-migrate', dir: 'migrations', ext: 'js' });
+      assert.deepEqual(detectMigrationTool({ files: ['src/main/resources/db/migration/V1__init.sql', 'src/main/resources/db/migration/V2__more.sql'] }), { tool: 'flyway', dir: 'src/main/resources/db/migration' });
+      assert.deepEqual(detectMigrationTool({ files: ['db/migrate/001_init.sql'] }), { tool: 'sql', dir: 'db/migrate' });
+      assert.deepEqual(detectMigrationTool({ files: ['src/index.ts'] }), { tool: 'sql', dir: 'migrations' });
+    });
+  });
+
+  it('plain SQL: numbered after the existing files, with CONCURRENTLY and IF NOT EXISTS', () => {
+    const out = generateMigration({ tool: 'sql', dir: 'migrations' }, sort, { now, files: ['migrations/0007_init.sql', 'migrations/0012_more.sql'] });
+    assert.equal(out.kind, 'create');
+    assert.equal(out.path, 'migrations/0013_add_orders_customer_id_placed_at_idx.sql');
+    assert.match(out.content, /^-- equality then sort\n-- CREATE INDEX CONCURRENTLY cannot run inside a transaction.*\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\);\n$/);
+  });
+
+  it('plain SQL with .up/.down pairs (golang-migrate, sqlx) and timestamps', () => {
+    const out = generateMigration({ tool: 'sql', dir: 'db/migrations' }, trgm, { now, files: ['db/migrations/20240101120000_init.up.sql', 'db/migrations/20240101120000_init.down.sql'] });
+    assert.equal(out.kind, 'create');
+    assert.equal(out.path, 'db/migrations/20261126130509_add_customers_name_gin_idx.up.sql');
+    assert.match(out.content, /CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_gin_idx/);
+    assert.deepEqual(out.kind === 'create' && out.extra, [{ path: 'db/migrations/20261126130509_add_customers_name_gin_idx.down.sql', content: 'DROP INDEX CONCURRENTLY IF EXISTS customers_name_gin_idx;\n' }]);
+  });
+
+  it('Flyway: next version and a .conf that runs it outside a transaction', () => {
+    const out = generateMigration({ tool: 'flyway', dir: 'db/migration' }, sort, { now, files: ['db/migration/V1__init.sql', 'db/migration/V9_1__x.sql'] });
+    assert.equal(out.path, 'db/migration/V10__add_orders_customer_id_placed_at_idx.sql');
+    assert.deepEqual(out.kind === 'create' && out.extra, [{ path: 'db/migration/V10__add_orders_customer_id_placed_at_idx.sql.conf', content: 'executeInTransaction=false\n' }]);
+  });
+
+  it('Knex: config.transaction = false, raw CONCURRENTLY, down drops it (CommonJS and TypeScript)', () => {
+    const js = generateMigration({ tool: 'knex', dir: 'migrations', ext: 'js' }, partial, { now, files: [] });
+    assert.equal(js.path, 'migrations/20261126130509_add_orders_placed_at_status_refunded_idx.js');
+    assert.match(js.content, /exports\.config = \{ transaction: false \};/);
+    assert.match(js.content, /exports\.up = async function \(knex\) \{\n  await knex\.raw\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded'`\);\n\};/);
+    assert.match(js.content, /exports\.down = async function \(knex\) \{\n  await knex\.raw\(`DROP INDEX CONCURRENTLY IF EXISTS orders_placed_at_status_refunded_idx`\);/);
+    const ts = generateMigration({ tool: 'knex', dir: 'migrations', ext: 'ts' }, sort, { now, files: [] });
+    assert.match(ts.content, /import type \{ Knex \} from 'knex';/);
+    assert.match(ts.content, /export const config = \{ transaction: false \};/);
+    assert.match(ts.content, /export async function up\(knex: Knex\): Promise<void> \{/);
+  });
+
+  it('node-pg-migrate: pgm.noTransaction() and pgm.sql', () => {
+    const out = generateMigration({ tool: 'node-pg-migrate', dir: 'migrations', ext: 'js' }, trgm, { now, files: [] });
+    assert.equal(out.path, `migrations/${now.getTime()}_add-customers-name-gin-idx.js`);
+    assert.match(out.content, /exports\.up = \(pgm\) => \{\n  pgm\.noTransaction\(\);\n  pgm\.sql\(`CREATE EXTENSION IF NOT EXISTS pg_trgm`\);\n  pgm\.sql\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_gin_idx ON customers USING gin \(name gin_trgm_ops\)`\);\n\};/);
+  });
+
+  it('Django: non-atomic RunSQL depending on the latest migration of the app', () => {
+    const out = generateMigration({ tool: 'django', dir: 'shop/migrations', app: 'shop' }, sort, { now, files: ['shop/migrations/__init__.py', 'shop/migrations/0001_initial.py', 'shop/migrations/0002_orders.py'] });
+    assert.equal(out.path, 'shop/migrations/0003_add_orders_customer_id_placed_at_idx.py');
+    assert.match(out.content, /atomic = False/);
+    assert.match(out.content, /dependencies = \[\n {8}\("shop", "0002_orders"\),\n {4}\]/);
+    assert.match(out.content, /sql="CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\)",\n {12}reverse_sql="DROP INDEX CONCURRENTLY IF EXISTS orders_customer_id_placed_at_idx",/);
+  });
+
+  it('Rails: add_index with algorithm: :concurrently, order, where, using, opclass', () => {
+    const a = generateMigration({ tool: 'rails', dir: 'db/migrate', railsVersion: '7.2' }, sort, { now, files: [] });
+    assert.equal(a.path, 'db/migrate/20261126130509_add_orders_customer_id_placed_at_idx.rb');
+    assert.match(a.content, /class AddOrdersCustomerIdPlacedAtIdx < ActiveRecord::Migration\[7\.2\]\n.*\n  disable_ddl_transaction!/);
+    assert.match(a.content, /add_index :orders, \[:customer_id, :placed_at\], name: "orders_customer_id_placed_at_idx", order: \{ placed_at: :desc \}, algorithm: :concurrently/);
+    const p = generateMigration({ tool: 'rails', dir: 'db/migrate' }, partial, { now, files: [] });
+    assert.match(p.content, /add_index :orders, :placed_at, name: "orders_placed_at_status_refunded_idx", order: \{ placed_at: :desc \}, where: "status = 'refunded'", algorithm: :concurrently/);
+    const g = generateMigration({ tool: 'rails', dir: 'db/migrate' }, trgm, { now, files: [] });
+    assert.match(g.content, /enable_extension "pg_trgm"\n    add_index :customers, :name, name: "customers_name_gin_idx", using: :gin, opclass: :gin_trgm_ops, algorithm: :concurrently/);
+  });
+
+  describe('Prisma', () => {
+    const schema = `model Order {\n  id         Int      @id\n  customerId Int      @map("customer_id")\n  placedAt   DateTime @map("placed_at")\n  status     String\n\n  @@map("orders")\n}\n\nmodel Customer {\n  id   Int    @id\n  name String\n  @@map("customers")\n}\n`;
+    it('adds @@index to the mapped model, with field names, sort and map', () => {
+      const out = generateMigration({ tool: 'prisma', dir: 'prisma/schema.prisma' }, sort, { now, files: [], fileText: () => schema });
+      assert.equal(out.kind, 'edit');
+      assert.match(out.content, /  @@map\("orders"\)\n  @@index\(\[customerId, placedAt\(sort: Desc\)\], map: "orders_customer_id_placed_at_idx"\)\n\}/);
+      assert.match(out.notes[0], /CONCURRENTLY/);
+    });
+    it('GIN with operator classes', () => {
+      assert.match(addPrismaIndex(schema, trgm)!, /@@index\(\[name\(ops: raw\("gin_trgm_ops"\)\)\], type: Gin, map: "customers_name_gin_idx"\)/);
+    });
+    it('a partial index becomes a SQL migration under prisma/migrations', () => {
+      const out = generateMigration({ tool: 'prisma', dir: 'prisma/schema.prisma' }, partial, { now, files: [], fileText: () => schema });
+      assert.equal(out.kind, 'create');
+      assert.equal(out.path, 'prisma/migrations/20261126130509_add_orders_placed_at_status_refunded_idx/migration.sql');
+      assert.match(out.content, /CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded';\n$/);
+    });
+  });
+});

@@ -1,0 +1,46 @@
+import * as assert from 'node:assert/strict';
+import { CostIndex, formatCostLens, matchKey, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { formatCount, formatMs, formatShare } from '../../../src/core/format';
+import { loadPgParser } from '../../../src/core/sql/statement';
+
+const stat = (queryid: string, query: string, totalMs: number, calls: number, rows: number): StatementStat => ({ queryid, query, totalMs, calls, rows, meanMs: calls ? totalMs / calls : 0 });
+
+describe('core/cost', () => {
+  before(() => loadPgParser());
+
+  it('formats the CodeLens title as the issue shows it', () => {
+    assert.equal(formatCostLens({ stat: stat('1', 'q', 372000, 120000, 120000), share: 0.183 }), '18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call');
+    assert.equal(formatCostLens({ stat: stat('1', 'q', 0.5, 1, 0), share: 0.00001 }), '<0.1% of DB time · 0.50 ms mean · 1 call · 0.0 rows/call');
+    assert.equal(formatCostLens({ stat: stat('1', 'q', 5000, 2, 5000), share: 0.5 }), '50% of DB time · 2.5 s mean · 2 calls · 2.5k rows/call');
+  });
+
+  it('formats figures', () => {
+    assert.deepEqual([formatCount(950), formatCount(1234), formatCount(120000), formatCount(3.4e6)], ['950', '1.2k', '120k', '3.4M']);
+    assert.deepEqual([formatMs(0.042), formatMs(3.14), formatMs(250), formatMs(1500), formatMs(126000)], ['0.042 ms', '3.1 ms', '250 ms', '1.5 s', '2.1 min']);
+    assert.deepEqual([formatShare(0.183), formatShare(0.004), formatShare(0.00001), formatShare(0)], ['18%', '0.4%', '<0.1%', '0%']);
+  });
+
+  it('ranks by total time with shares', () => {
+    const r = rankStatements([stat('a', 'x', 10, 1, 1), stat('b', 'y', 30, 1, 1), stat('c', 'z', 60, 1, 1)], 100);
+    assert.deepEqual(r.map((c) => [c.stat.queryid, c.rank, c.share]), [['c', 1, 0.6], ['b', 2, 0.3], ['a', 3, 0.1]]);
+  });
+
+  it('matches by queryid first, then by fingerprint or normalised text', () => {
+    const idx = new CostIndex([
+      stat('-42', 'SELECT id, total FROM orders WHERE user_id = $1 ORDER BY id LIMIT $2', 300, 100, 100),
+      stat('7', 'select * from users where email = $1', 100, 10, 10),
+    ]);
+    assert.equal(idx.find('anything', '-42')?.stat.queryid, '-42');
+    // Different whitespace and a constant where pg_stat_statements shows $2.
+    assert.equal(idx.find('SELECT id, total\n  FROM orders\n  WHERE user_id = $1\n  ORDER BY id LIMIT 20')?.stat.queryid, '-42');
+    assert.equal(idx.find("SELECT * FROM users WHERE email = 'a@b.c'")?.stat.queryid, '7');
+    assert.equal(idx.find('SELECT * FROM users WHERE name = $1'), undefined);
+    assert.equal(idx.find('SELECT id FROM orders', 'unknown'), undefined);
+    assert.equal(idx.totalMs, 400);
+    assert.equal(idx.find('select * from users where email = $1')!.share, 0.25);
+  });
+
+  it('matchKey ignores case, spacing and parameter numbers', () => {
+    assert.equal(matchKey('SELECT a FROM t WHERE x = $3 ;'), matchKey('select a\n from t where x=$1'));
+  });
+});

@@ -1,0 +1,102 @@
+import * as assert from 'node:assert/strict';
+import { blockingChains, computeRates, statementView, topBy, type CounterSample, type StatementCounters } from '../../../../src/core/dashboard/live';
+import { OwnStatementMatcher, sqlShape } from '../../../../src/core/dashboard/ownStatements';
+import { parseAction, actionKey } from '../../../../src/core/dashboard/actions';
+import { qualifiedName, quoteIdent } from '../../../../src/core/sql/ident';
+
+const db = (x: number): CounterSample['db'] => ({ xactCommit: x, xactRollback: x / 10, blksRead: x, blksHit: 9 * x, tupReturned: x, tupFetched: x, tupInserted: x, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 });
+
+describe('core/dashboard/live', () => {
+  it('computeRates: per second from the server clock; none after a reset', () => {
+    const a: CounterSample = { atMs: 1000, db: db(100), walBytes: 1000, checkpoints: { timed: 1, requested: 0 } };
+    const b: CounterSample = { atMs: 3000, db: db(300), walBytes: 5000, checkpoints: { timed: 2, requested: 1 } };
+    const r = computeRates(a, b)!;
+    assert.equal(r.tps, (200 + 20) / 2);
+    assert.equal(r.rollbacksPerSec, 10);
+    assert.equal(r.walBytesPerSec, 2000);
+    assert.equal(r.checkpoints, 2);
+    assert.equal(r.cacheHitRatio, 0.9);
+    assert.equal(computeRates(b, a), null);
+    assert.equal(computeRates(undefined, a), null);
+  });
+
+  it('statementView: deltas since the baseline, evicted entries from zero, our own left out, top n per key', () => {
+    const s = (id: string, calls: number, totalMs: number, rows = 0): StatementCounters => ({ id, calls, totalMs, rows, sharedHit: 0, sharedRead: 0 });
+    const base = new Map([['a', s('a', 10, 100)], ['b', s('b', 100, 10)], ['c', s('c', 50, 50)]]);
+    const cur = [s('a', 12, 300), s('b', 5, 5), s('c', 50, 50), s('own', 1000, 1000), s('d', 1, 1)];
+    const v = statementView(base, cur, 1, new Set(['own']));
+    const byId = new Map(v.rows.map((r) => [r.id, r]));
+    assert.equal(v.count, 4);
+    assert.ok(!byId.has('own'));
+    assert.deepEqual(byId.get('a')!.delta, { calls: 2, totalMs: 200, meanMs: 100, rows: 0, hitRatio: null });
+    assert.equal(byId.get('b')?.delta.calls, 5); // evicted and re-added: counts from zero
+    assert.ok(byId.has('c')); // top by total calls
+  });
+
+  it('topBy keeps the n largest in order', () => {
+    const xs = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 1000);
+    assert.deepEqual(topBy(xs, (x) => x, 5), [999, 998, 997, 996, 995]);
+    assert.deepEqual(topBy(xs, (x) => x, 0), []);
+  });
+
+  it('blockingChains: roots, depths, and a cycle still shows', () => {
+    const chains = blockingChains([
+      { pid: 1, blockedBy: [], stateSeconds: 100 },
+      { pid: 2, blockedBy: [1], stateSeconds: 20 },
+      { pid: 3, blockedBy: [2], stateSeconds: 30 },
+      { pid: 4, blockedBy: [1], stateSeconds: 5 },
+    ]);
+    assert.equal(chains.length, 1);
+    assert.equal(chains[0].blocker, 1);
+    assert.deepEqual(chains[0].waiters.map((w) => [w.pid, w.depth]), [[2, 1], [4, 1], [3, 2]]);
+    assert.equal(chains[0].seconds, 30);
+    const cycle = blockingChains([{ pid: 7, blockedBy: [8], stateSeconds: 1 }, { pid: 8, blockedBy: [7], stateSeconds: 1 }]);
+    assert.equal(cycle.length, 1);
+  });
+});
+
+describe('core/dashboard/ownStatements', () => {
+  it('recognises our statements without the marker PostgreSQL 18 strips, with lists squashed', () => {
+    const m = new OwnStatementMatcher([`/* pg-lens */ SELECT a FROM t WHERE x = ANY (ARRAY['a', 'b']) AND y = $1 AND z IS NULL AND w = true`]);
+    assert.ok(m.isOwn('SELECT a FROM t WHERE x = ANY (ARRAY[$2 /*, ... */]) AND y = $1 AND z IS NULL AND w = $3'));
+    assert.ok(m.isOwn('/* pg-lens */ SELECT anything'));
+    assert.ok(!m.isOwn('SELECT a FROM t WHERE x = $1'));
+    assert.equal(sqlShape('SELECT  1,  2 FROM t'), 'select ? from t');
+  });
+});
+
+describe('core/dashboard/actions', () => {
+  it('parseAction accepts exact shapes only', () => {
+    assert.deepEqual(parseAction({ kind: 'analyze', oid: 16384 }), { kind: 'analyze', oid: 16384 });
+    assert.deepEqual(parseAction({ kind: 'cancel-backend', pid: 42, backendStart: '2026-01-01 10:00:00.1+00' }), { kind: 'cancel-backend', pid: 42, backendStart: '2026-01-01 10:00:00.1+00' });
+    for (const bad of [
+      null, 'analyze', [], { kind: 'drop-table', oid: 1 }, { kind: 'analyze', oid: '1' }, { kind: 'analyze', oid: 1.5 }, { kind: 'analyze', oid: -1 },
+      { kind: 'analyze', oid: 1, schema: 'x' }, { kind: 'cancel-backend', pid: 42 }, { kind: 'cancel-backend', pid: 42, backendStart: "x'; DROP TABLE t; --" },
+      { kind: 'reset-statements', oid: 1 }, { kind: 'analyze', oid: 2 ** 40 },
+    ]) assert.equal(parseAction(bad), undefined, JSON.stringify(bad));
+    assert.equal(actionKey({ kind: 'terminate-backend', pid: 1, backendStart: 'b' }), 'terminate-backend:1:b');
+  });
+});
+
+describe('core/sql/ident', () => {
+  it('quotes part by part like quote_ident', () => {
+    assert.equal(quoteIdent('orders'), 'orders');
+    assert.equal(quoteIdent('Orders'), '"Orders"');
+    assert.equal(quoteIdent('user'), '"user"');
+    assert.equal(quoteIdent('a"b'), '"a""b"');
+    assert.equal(quoteIdent('ü'), '"ü"');
+    assert.equal(qualifiedName('my.schema', 't.x'), '"my.schema"."t.x"');
+    assert.throws(() => quoteIdent(''));
+  });
+});
+
+describe('core/dashboard/ownStatements (long texts)', () => {
+  it('a text cut short when read still matches as a prefix of our own', () => {
+    const long = `/* pg-lens */ SELECT ${Array.from({ length: 100 }, (_, i) => `col_${i}`).join(', ')} FROM t WHERE x = 'abc'`;
+    const m = new OwnStatementMatcher([long]);
+    const stored = long.slice('/* pg-lens */ '.length).replace("'abc'", '$1');
+    assert.ok(m.isOwn(stored.slice(0, 400), true));
+    assert.ok(!m.isOwn(stored.slice(0, 400), false));
+    assert.ok(!m.isOwn('SELECT col_0, col_1 FROM t', true));
+  });
+});

@@ -1,0 +1,209 @@
+import * as assert from 'node:assert/strict';
+import { capFindings, HEALTH_CHECKS, runHealthChecks } from '../../../../src/core/health';
+import { estimateIndexBloat, estimateTableBloat } from '../../../../src/core/health/checks/bloat';
+import { covers, indexDefinition } from '../../../../src/core/health/checks/indexes';
+import { rootBlocker } from '../../../../src/core/health/checks/sessions';
+import { settingBytes } from '../../../../src/core/health/checks/server';
+import { facts, index, session, table } from './facts';
+
+const ids = (f: ReturnType<typeof runHealthChecks>) => f.map((x) => x.checkId);
+
+describe('core/health', () => {
+  it('every check has a unique kebab-case id, a title and a summary', () => {
+    const seen = new Set<string>();
+    for (const c of HEALTH_CHECKS) {
+      assert.match(c.id, /^[a-z]+(-[a-z]+)*$/);
+      assert.ok(!seen.has(c.id), c.id);
+      seen.add(c.id);
+      assert.ok(c.title && c.summary);
+    }
+  });
+
+  it('clean facts give no finding', () => {
+    assert.deepEqual(runHealthChecks(facts()), []);
+  });
+
+  describe('sessions', () => {
+    it('long-running-query fires past the threshold, never for our own sessions', () => {
+      const f = facts({ sessions: [session({ pid: 1, querySeconds: 120 }), session({ pid: 2, querySeconds: 120, own: true }), session({ pid: 3, querySeconds: 5 })] });
+      const out = runHealthChecks(f, {}, ['long-running-query']);
+      assert.deepEqual(out.map((x) => x.objects[0].pid), [1]);
+      assert.deepEqual(out[0].action, { kind: 'cancel-backend', pid: 1, backendStart: '2026-01-01 10:00:00.123456+00' });
+      assert.equal(out[0].fixSql[0], "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE pid = 1 AND backend_start = '2026-01-01 10:00:00.123456+00'::timestamptz;");
+    });
+
+    it('idle-in-transaction counts from the state change, including aborted transactions', () => {
+      const f = facts({ sessions: [session({ pid: 1, state: 'idle in transaction (aborted)', stateSeconds: 61 }), session({ pid: 2, state: 'idle in transaction', stateSeconds: 59 })] });
+      assert.deepEqual(runHealthChecks(f, {}, ['idle-in-transaction']).map((x) => x.objects[0].pid), [1]);
+    });
+
+    it('blocked-session groups waiters under the head of the chain', () => {
+      const f = facts({
+        sessions: [
+          session({ pid: 1, state: 'idle in transaction', stateSeconds: 100 }),
+          session({ pid: 2, blockedBy: [1], stateSeconds: 10, waitEventType: 'Lock' }),
+          session({ pid: 3, blockedBy: [2], stateSeconds: 8, waitEventType: 'Lock' }),
+        ],
+      });
+      const out = runHealthChecks(f, {}, ['blocked-session']);
+      assert.equal(out.length, 1);
+      assert.equal(out[0].objects[0].pid, 1);
+      assert.deepEqual((out[0].evidence.waiters as any[]).map((w) => w.pid), [2, 3]);
+      assert.equal(out[0].action?.kind, 'terminate-backend');
+    });
+
+    it('rootBlocker stops on a cycle', () => {
+      const m = new Map([[1, { blockedBy: [2] }], [2, { blockedBy: [1] }]]);
+      assert.equal(rootBlocker(1, m), 2);
+    });
+
+    it('security checks: TCP without SSL and superusers fire, Unix sockets and our own sessions do not', () => {
+      const f = facts({ sessions: [session({ pid: 1, ssl: false }), session({ pid: 2, ssl: false, clientAddr: null }), session({ pid: 3, ssl: false, own: true, superuser: true }), session({ pid: 4, superuser: true })] });
+      const out = runHealthChecks(f, {}, ['session-without-ssl', 'superuser-session']);
+      assert.deepEqual(out.map((x) => [x.checkId, x.objects.map((o) => o.pid)]), [
+        ['session-without-ssl', [1]],
+        ['superuser-session', [4]],
+      ]);
+      assert.deepEqual(runHealthChecks(facts({ sessions: [session()] }), {}, ['session-without-ssl', 'superuser-session']), []);
+    });
+  });
+
+  describe('indexes', () => {
+    it('covers: prefix b-tree, same opclasses and predicate; unique and constraint indexes are kept', () => {
+      const a = index({ oid: 1, columns: [1], keyColumns: 1, opclasses: '1978' });
+      const b = index({ oid: 2, columns: [1, 2], columnNames: ['a', 'b'], keyColumns: 2, opclasses: '1978 1978' });
+      assert.ok(covers(b, a));
+      assert.ok(!covers(a, b));
+      assert.ok(!covers(b, { ...a, opclasses: '3126' }));
+      assert.ok(!covers(b, { ...a, predicate: '(a > 0)' }));
+      assert.ok(!covers(b, { ...a, unique: true }));
+      assert.ok(covers({ ...a, oid: 3, unique: true }, { ...a, unique: true }));
+      assert.ok(!covers(b, { ...a, constraint: 'a_key' }));
+      assert.ok(!covers({ ...b, method: 'gin' }, { ...a, method: 'gin' }));
+      assert.ok(covers({ ...a, oid: 9, method: 'gin' }, { ...a, method: 'gin' }));
+    });
+
+    it('duplicate-index drops exact twins once and keeps the widest', () => {
+      const f = facts({
+        indexes: [
+          index({ oid: 1, name: 'x1' }),
+          index({ oid: 2, name: 'x2' }),
+          index({ oid: 3, name: 'xy', columns: [1, 2], columnNames: ['a', 'b'], keyColumns: 2, opclasses: '1978 1978' }),
+        ],
+      });
+      const out = runHealthChecks(f, {}, ['duplicate-index']);
+      assert.deepEqual(out.map((x) => [x.objects[0].name, x.objects[1].name]).sort(), [['x1', 'xy'], ['x2', 'xy']]);
+    });
+
+    it('unused-index leaves unique, primary and constraint indexes alone and waits for old enough statistics', () => {
+      const f = facts({ indexes: [index({ oid: 1, scans: 0, name: 'u' }), index({ oid: 2, scans: 0, unique: true }), index({ oid: 3, scans: 0, constraint: 'c' }), index({ oid: 4, scans: 3 })], statsAgeSeconds: 3600 });
+      assert.deepEqual(runHealthChecks(f, {}, ['unused-index']).map((x) => x.objects[0].oid), [1]);
+      assert.deepEqual(runHealthChecks(f, { unusedIndexMinStatsAgeSeconds: 86400 }, ['unused-index']), []);
+    });
+
+    it('unindexed-foreign-key accepts an index whose leading columns are the key in any order, not a partial one', () => {
+      const fk = { oid: 5, schema: 's', table: 't', tableOid: 10, name: 'fk', columns: [2, 3], columnNames: ['b', 'c'], referencedSchema: 's', referencedTable: 'p', tableRows: 50000 };
+      const good = index({ columns: [3, 2, 1], keyColumns: 3 });
+      assert.deepEqual(runHealthChecks(facts({ foreignKeys: [fk], indexes: [good] }), {}, ['unindexed-foreign-key']), []);
+      const partial = index({ columns: [2, 3], keyColumns: 2, predicate: '(b IS NOT NULL)' });
+      const out = runHealthChecks(facts({ foreignKeys: [fk], indexes: [partial] }), {}, ['unindexed-foreign-key']);
+      assert.equal(out.length, 1);
+      assert.equal(out[0].severity, 'warning');
+      assert.deepEqual(out[0].fixSql, ['CREATE INDEX CONCURRENTLY ON s.t (b, c);']);
+    });
+
+    it('indexDefinition quotes names and shows INCLUDE and WHERE', () => {
+      const d = indexDefinition(index({ name: 'My Index', schema: 'a.b', table: 'order', columns: [1, 0, 3], columnNames: ['x', null, 'z'], keyColumns: 2, expressions: 'lower(y)', predicate: '(x > 0)', unique: true }));
+      assert.equal(d, 'CREATE UNIQUE INDEX "My Index" ON "a.b"."order" USING btree (x, (lower(y))) INCLUDE (z) WHERE (x > 0)');
+    });
+  });
+
+  describe('bloat estimates', () => {
+    it('a table twice the size its rows need is about half bloat; missing statistics give no estimate', () => {
+      // 40-byte rows: (24 + 40 + 4) = 68 bytes → 120 rows per page; 12,000 rows need 100 pages.
+      const e = estimateTableBloat({ relpages: 200, reltuples: 12000, tupleWidth: 40, maxNullFrac: 0, fillfactor: null })!;
+      assert.ok(Math.abs(e.bloatShare - 0.5) < 0.02, String(e.bloatShare));
+      assert.equal(estimateTableBloat({ relpages: 200, reltuples: 12000, tupleWidth: null, maxNullFrac: 0, fillfactor: null }), undefined);
+    });
+    it('index estimate only for b-trees', () => {
+      assert.ok(estimateIndexBloat({ method: 'btree', relpages: 1000, reltuples: 10000, dataWidth: 8, maxNullFrac: 0, fillfactor: null })!.bloatShare > 0.9);
+      assert.equal(estimateIndexBloat({ method: 'gin', relpages: 1000, reltuples: 10000, dataWidth: 8, maxNullFrac: 0, fillfactor: null }), undefined);
+    });
+  });
+
+  describe('tables', () => {
+    it('dead-tuples needs both the count and the share', () => {
+      const f = facts({ tables: [table({ oid: 1, deadTuples: 20000, liveTuples: 50000 }), table({ oid: 2, deadTuples: 20000, liveTuples: 500000 }), table({ oid: 3, deadTuples: 500, liveTuples: 100 })] });
+      assert.deepEqual(runHealthChecks(f, {}, ['dead-tuples']).map((x) => x.objects[0].oid), [1]);
+    });
+    it('autovacuum-lagging: past twice the trigger and not vacuumed for a day', () => {
+      const base = { deadTuples: 5000, reltuples: 10000 }; // trigger 50 + 2000
+      const f = facts({ tables: [table({ oid: 1, ...base, vacuumAgeSeconds: 2 * 86400 }), table({ oid: 2, ...base, vacuumAgeSeconds: 60 }), table({ oid: 3, deadTuples: 3000, reltuples: 10000, vacuumAgeSeconds: null })] });
+      assert.deepEqual(runHealthChecks(f, {}, ['autovacuum-lagging']).map((x) => x.objects[0].oid), [1]);
+    });
+    it('stale-statistics compares n_mod_since_analyze with the autoanalyze trigger', () => {
+      const f = facts({ tables: [table({ oid: 1, modsSinceAnalyze: 5000, reltuples: 10000 }), table({ oid: 2, modsSinceAnalyze: 1500, reltuples: 10000 })] });
+      assert.deepEqual(runHealthChecks(f, {}, ['stale-statistics']).map((x) => x.objects[0].oid), [1]);
+    });
+    it('transaction-id-wraparound: warning then error', () => {
+      const f = facts({ databases: [{ name: 'a', frozenXidAge: 1.2e9 }, { name: 'b', frozenXidAge: 1.7e9 }, { name: 'c', frozenXidAge: 2e8 }] });
+      assert.deepEqual(runHealthChecks(f, {}, ['transaction-id-wraparound']).map((x) => [x.objects[0].name, x.severity]), [['b', 'error'], ['a', 'warning']]);
+    });
+    it('sequence-exhaustion: descending sequences and never-used ones', () => {
+      const f = facts({
+        sequences: [
+          { schema: 's', name: 'down', dataType: 'integer', lastValue: -2100000000, minValue: -2147483648, maxValue: -1, increment: -1, ownedBy: null },
+          { schema: 's', name: 'unused', dataType: 'smallint', lastValue: null, minValue: 1, maxValue: 32767, increment: 1, ownedBy: null },
+        ],
+      });
+      assert.deepEqual(runHealthChecks(f, {}, ['sequence-exhaustion']).map((x) => x.objects[0].name), ['down']);
+    });
+  });
+
+  describe('replication and server', () => {
+    it('replication-lag from pg_stat_replication and on a standby', () => {
+      const f = facts({ replicas: [{ applicationName: 'r1', clientAddr: '10.0.0.2', state: 'streaming', replayLagSeconds: 120, replayLagBytes: 1e6 }, { applicationName: 'r2', clientAddr: null, state: 'streaming', replayLagSeconds: 1, replayLagBytes: 0 }] });
+      assert.deepEqual(runHealthChecks(f, {}, ['replication-lag']).map((x) => x.objects[0].name), ['r1']);
+      assert.equal(runHealthChecks(facts({ inRecovery: true, standbyReplayDelaySeconds: 300 }), {}, ['replication-lag']).length, 1);
+    });
+    it('wal-archiving-failure only while failing, and not with archiving off', () => {
+      const a = { archiveMode: 'on', archivedCount: 10, failedCount: 3, lastFailedWal: '0000000100000000000000AB', lastFailedTime: '2026-01-01', lastArchivedTime: '2025-12-31', failingNow: true };
+      assert.equal(runHealthChecks(facts({ archiver: a }), {}, ['wal-archiving-failure']).length, 1);
+      assert.equal(runHealthChecks(facts({ archiver: { ...a, failingNow: false } }), {}, ['wal-archiving-failure']).length, 0);
+      assert.equal(runHealthChecks(facts({ archiver: { ...a, archiveMode: 'off' } }), {}, ['wal-archiving-failure']).length, 0);
+    });
+    it('inactive-replication-slot quotes the slot name as a literal', () => {
+      const out = runHealthChecks(facts({ slots: [{ name: "o'slot", type: 'logical', active: false, database: 'app', retainedBytes: 2 ** 31, walStatus: 'extended' }] }), {}, ['inactive-replication-slot']);
+      assert.deepEqual(out[0].fixSql, ["SELECT pg_drop_replication_slot('o''slot');"]);
+      assert.equal(out[0].severity, 'error');
+    });
+    it('setting-review reads units and judges work_mem only when temp files were written', () => {
+      const settings = { shared_buffers: { setting: '16384', unit: '8kB' }, work_mem: { setting: '4096', unit: 'kB' }, random_page_cost: { setting: '1.1', unit: null } };
+      assert.equal(settingBytes(facts({ settings }), 'shared_buffers'), 128 * 1024 * 1024);
+      const quiet = runHealthChecks(facts({ settings }), {}, ['setting-review']).map((x) => x.objects[0].name);
+      assert.deepEqual(quiet, ['shared_buffers']);
+      const busy = runHealthChecks(facts({ settings, tempFiles: 10, checkpoints: { timed: 2, requested: 40 } }), {}, ['setting-review']).map((x) => x.objects[0].name);
+      assert.deepEqual(busy.sort(), ['max_wal_size', 'shared_buffers', 'work_mem']);
+    });
+    it('a check that throws is reported, not fatal', () => {
+      const broken = facts({ tables: [null as any] });
+      const out = runHealthChecks(broken, {}, ['dead-tuples']);
+      assert.equal(out.length, 1);
+      assert.match(out[0].message, /could not run/);
+    });
+  });
+
+  it('ids of findings follow severity order', () => {
+    const f = facts({ indexes: [index({ valid: false, scans: 0 })], settings: { track_io_timing: { setting: 'off', unit: null } } });
+    assert.deepEqual(ids(runHealthChecks(f)), ['invalid-index', 'setting-review']);
+  });
+});
+
+describe('core/health capFindings', () => {
+  it('keeps the first n per check and counts the rest in one note', () => {
+    const mk = (checkId: string, i: number) => ({ checkId, severity: 'warning' as const, category: 'indexes' as const, message: `${checkId} ${i}`, objects: [], evidence: {}, fixSql: [] });
+    const out = capFindings([...Array.from({ length: 5 }, (_, i) => mk('unused-index', i)), mk('invalid-index', 0)], 2);
+    assert.deepEqual(out.map((f) => f.message.slice(0, 20)), ['unused-index 0', 'unused-index 1', 'invalid-index 0', '3 more unused-index ']);
+    assert.deepEqual(out[3].evidence, { total: 5, shown: 2 });
+  });
+});

@@ -1,0 +1,107 @@
+import { strict as assert } from 'node:assert';
+import { detectNPlusOne, type NPlusOneEvidence } from '../../../../src/core/nplusone';
+import { applySuppressions } from '../../../../src/core/suppress';
+import type { Finding } from '../../../../src/core/findings';
+import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+
+function applyFix(text: string, f: Finding, title: RegExp): string {
+  const fix = f.fixes.find((x) => title.test(x.title));
+  assert.ok(fix, `no fix matching ${title}: ${f.fixes.map((x) => x.title).join(', ')}`);
+  let out = text;
+  for (const e of [...fix.edits].sort((a, b) => b.span.start - a.span.start)) out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+  return out;
+}
+
+const ev = (f: Finding) => f.evidence as unknown as NPlusOneEvidence;
+
+describe('core/nplusone detectNPlusOne', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  const pg = `import { Pool } from 'pg';
+const pool = new Pool();
+export async function f() {
+  const { rows: users } = await pool.query('SELECT id FROM users ORDER BY id LIMIT 25');
+  for (const user of users) {
+    await pool.query('SELECT * FROM orders WHERE user_id = $1', [user.id]);
+  }
+}
+`;
+
+  it('names the loop variable, the iterable and the LIMIT of the query that produced it', async () => {
+    const [f] = await detectNPlusOne(pg, 'typescript');
+    assert.match(f.message, /`pool\.query` runs once per `user` in `users` \(up to 25 iterations: LIMIT 25\)/);
+    assert.equal(f.severity, 'warning');
+    assert.equal(pg.slice(f.span.start, f.span.start + 10), 'pool.query');
+    assert.equal(ev(f).iterations, 25);
+    assert.equal(ev(f).library, 'node-postgres');
+  });
+
+  it('points related information at the loop header', async () => {
+    const [f] = await detectNPlusOne(pg, 'typescript');
+    assert.equal(f.related?.length, 1);
+    assert.equal(pg.slice(f.related![0].span.start, f.related![0].span.end), 'for (const user of users)');
+    assert.match(f.related![0].message, /over `user`/);
+  });
+
+  it('suggests the ANY($1) rewrite of the very statement, and a DataLoader', async () => {
+    const [f] = await detectNPlusOne(pg, 'typescript');
+    const rw = ev(f).rewrite;
+    assert.match(rw.code, /SELECT \* FROM orders WHERE user_id = ANY\(\$1\)/);
+    assert.match(rw.code, /users\.map\(\(user\) => user\.id\)/);
+    assert.ok(f.fixes.some((x) => /DataLoader/.test(x.title) && x.command?.id === 'pgLens.showNPlusOneRewrite'));
+  });
+
+  it('counts the elements of a literal list', async () => {
+    const [f] = await detectNPlusOne(`for (const id of [4, 5, 6, 7]) await db.query('SELECT * FROM t WHERE id = $1', [id]);`, 'x.ts');
+    assert.match(f.message, /\(4 iterations: literal list\)/);
+  });
+
+  it('reports writes with the batched alternative', async () => {
+    const [f] = await detectNPlusOne(`import { Pool } from 'pg';\nconst pool = new Pool();\nfor (const r of rows) await pool.query('INSERT INTO t (a) VALUES ($1)', [r.a]);`, 'x.ts');
+    assert.match(f.message, /^Write per item: `pool\.query`/);
+    assert.equal(ev(f).kind, 'write-in-loop');
+    assert.match(ev(f).rewrite.code, /unnest\(\$1/);
+  });
+
+  it('Prisma reads get the `in` rewrite with the model name', async () => {
+    const [f] = await detectNPlusOne(`for (const p of posts) await prisma.user.findUnique({ where: { id: p.authorId } });`, 'a.ts');
+    assert.match(ev(f).rewrite.code, /prisma\.user\.findMany\(\{\n  where: \{ id: \{ in: posts\.map\(\(p\) => p\.id\) \} \}/);
+    assert.match(ev(f).rewrite.code, /include/);
+  });
+
+  it('one level across functions: the call in the loop, naming the function and its query line', async () => {
+    const text = `async function load(id) {\n  return db.query('SELECT 1 WHERE $1 = 1', [id]);\n}\nfor (const id of ids) await load(id);\n`;
+    const [f] = await detectNPlusOne(text, 'a.js');
+    assert.equal(text.slice(f.span.start, f.span.end), 'load(id)');
+    assert.match(f.message, /`load\(\)` queries the database \(`db\.query` on line 2\)/);
+    assert.deepEqual(ev(f).callee, { name: 'load', line: 2, call: 'db.query' });
+  });
+
+  it('"Ignore here" inserts a comment that applySuppressions honours', async () => {
+    const [f] = await detectNPlusOne(pg, 'typescript');
+    const fixed = applyFix(pg, f, /^Ignore/);
+    assert.match(fixed, /\n {4}\/\/ pg-lens-ignore n-plus-one: [^\n]+\n {4}await pool\.query\('SELECT \* FROM orders/);
+    assert.deepEqual(await detectNPlusOne(fixed, 'typescript'), []);
+    // and the raw finding is dropped by the shared helper too
+    const [g] = await detectNPlusOne(pg, 'typescript');
+    const moved = { ...g, span: { start: fixed.indexOf("await pool.query('SELECT * FROM orders"), end: fixed.indexOf("await pool.query('SELECT * FROM orders") + 5 } };
+    assert.deepEqual(applySuppressions(fixed, [moved]), []);
+  });
+
+  it('uses the comment syntax of the language for the ignore fix', async () => {
+    const py = `for u in users:\n    cur.execute("SELECT 1 FROM t WHERE id = %s", (u.id,))\n`;
+    const [f] = await detectNPlusOne(py, 'python');
+    assert.match(applyFix(py, f, /^Ignore/), /\n {4}# pg-lens-ignore n-plus-one: /);
+  });
+
+  it('returns nothing for languages it does not know and for broken code it cannot find calls in', async () => {
+    assert.deepEqual(await detectNPlusOne('for x in y: pass', 'notes.txt'), []);
+    assert.deepEqual(await detectNPlusOne('for (const x of ', 'a.ts'), []);
+  });
+
+  it('offsets are UTF-16 offsets (non-ASCII text before the call)', async () => {
+    const text = `const s = "héllo 😀";\nfor (const id of ids) await db.query('SELECT 1 WHERE $1', [id]);`;
+    const [f] = await detectNPlusOne(text, 'a.ts');
+    assert.equal(text.slice(f.span.start, f.span.start + 8), 'db.query');
+  });
+});

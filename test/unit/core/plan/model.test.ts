@@ -1,0 +1,157 @@
+/** Plan model rules on small hand-written plans: thresholds, text input, comparison, size, escaping. */
+import { strict as assert } from 'node:assert';
+import { analyzePlan, briefMarkdown, briefPlan, comparePlans, K, parseTextPlan, planText, type RawNode } from '../../../../src/core/plan';
+
+function node(type: string, extra: Record<string, unknown> = {}, children: RawNode[] = []): RawNode {
+  return { [K.NodeType]: type, [K.StartupCost]: 0, [K.TotalCost]: 100, [K.PlanRows]: 10, [K.PlanWidth]: 4, ...extra, ...(children.length ? { [K.Plans]: children } : {}) };
+}
+function timed(ms: number, rows: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { [K.ActualStartupTime]: 0, [K.ActualTotalTime]: ms, [K.ActualRows]: rows, [K.ActualLoops]: 1, ...extra };
+}
+
+describe('core/plan rules', () => {
+  it('grades time share at >10 / >40 / >90 %', () => {
+    const grade = (share: number) => {
+      const child = node('Seq Scan', { ...timed(share * 100, 10), [K.ParentRelationship]: 'Outer', [K.RelationName]: 'a' });
+      const p = analyzePlan({ [K.Plan]: node('Limit', timed(100, 10), [child]), [K.ExecutionTime]: 100 });
+      return p.nodes[1].warnings.find((w) => w.kind === 'time-share')?.grade ?? 0;
+    };
+    assert.deepEqual([grade(0.05), grade(0.2), grade(0.5), grade(0.95)], [0, 1, 2, 3]);
+  });
+
+  it('grades misestimates at 10 / 100 / 1000 ×, both directions, not below a Limit when fewer rows come', () => {
+    const grade = (est: number, actual: number, under = 'Sort') => {
+      const p = analyzePlan({ [K.Plan]: node(under, timed(1, 1), [node('Seq Scan', { [K.PlanRows]: est, ...timed(1, actual), [K.ParentRelationship]: 'Outer' })]) });
+      return p.nodes[1].warnings.find((w) => w.kind === 'misestimate')?.grade ?? 0;
+    };
+    assert.deepEqual([grade(10, 50), grade(10, 200), grade(10, 2000), grade(10, 20000)], [0, 1, 2, 3]);
+    assert.equal(grade(20000, 10), 3);
+    assert.equal(grade(20000, 10, 'Limit'), 0);
+    assert.equal(grade(10, 20000, 'Limit'), 3);
+  });
+
+  it('rows removed by filter: >50 % and >90 %, per loop × loops, at least 100 rows', () => {
+    const grade = (kept: number, removed: number, loops = 1) => {
+      const p = analyzePlan({ [K.Plan]: node('Index Scan', { ...timed(1, kept, { [K.ActualLoops]: loops }), [K.RowsRemovedByFilter]: removed, [K.Filter]: '(x > 1)' }) });
+      return { g: p.nodes[0].warnings.find((w) => w.kind === 'filter-removes')?.grade ?? 0, removed: p.nodes[0].metrics.rowsRemoved };
+    };
+    assert.equal(grade(100, 60).g, 0);
+    assert.equal(grade(100, 150).g, 1);
+    assert.equal(grade(100, 1000).g, 2);
+    assert.equal(grade(1, 9, 50).removed, 450);
+  });
+
+  it('seq scan of a large table keeping few rows: from ANALYZE figures, or reltuples without ANALYZE', () => {
+    const scan = node('Seq Scan', { [K.RelationName]: 'orders', [K.Schema]: 'public', [K.Filter]: '(customer_id = 42)', [K.PlanRows]: 12 });
+    const without = analyzePlan({ [K.Plan]: scan });
+    assert.ok(!without.nodes[0].warnings.some((w) => w.kind === 'seq-scan-selective'), 'no table size known');
+    const withRows = analyzePlan({ [K.Plan]: scan }, { relationRows: new Map([['public.orders', 1_200_000]]) });
+    const w = withRows.nodes[0].warnings.find((x) => x.kind === 'seq-scan-selective');
+    assert.equal(w?.grade, 3);
+    assert.match(withRows.tips[0].text, /Seq Scan on public\.orders.*Suggest indexes/);
+    const small = analyzePlan({ [K.Plan]: scan }, { relationRows: new Map([['orders', 500]]) });
+    assert.ok(!small.nodes[0].warnings.some((x) => x.kind === 'seq-scan-selective'));
+  });
+
+  it('nested loop over many outer rows, hash batches, workers, lossy bitmaps, sort on disk', () => {
+    const p = analyzePlan({
+      [K.Plan]: node('Gather', { [K.WorkersPlanned]: 4, [K.WorkersLaunched]: 1 }, [
+        node('Nested Loop', { [K.ParentRelationship]: 'Outer' }, [
+          node('Seq Scan', { [K.ParentRelationship]: 'Outer', [K.PlanRows]: 200_000 }),
+          node('Hash', { [K.ParentRelationship]: 'Inner', [K.HashBatches]: 4, [K.OriginalHashBatches]: 1 }),
+        ]),
+        node('Bitmap Heap Scan', { [K.ParentRelationship]: 'Outer', [K.LossyHeapBlocks]: 10, [K.ExactHeapBlocks]: 5 }),
+        node('Sort', { [K.ParentRelationship]: 'Outer', [K.SortMethod]: 'external merge', [K.SortSpaceType]: 'Disk', [K.SortSpaceUsed]: 2048 }),
+      ]),
+    });
+    const kinds = p.nodes.flatMap((n) => n.warnings.map((w) => `${w.kind}:${w.grade}`));
+    for (const k of ['workers-launched:1', 'nested-loop-many:2', 'hash-batches:2', 'lossy-bitmap:2', 'sort-disk:2']) assert.ok(kinds.includes(k), `${k} in ${kinds}`);
+    assert.ok(p.tips.every((t) => t.unit === 'cost' && t.text.length > 20));
+    // inner side of the nested loop is costed once per planned outer row, scaled to fit the parent
+    const hash = p.nodes.find((n) => n.raw[K.NodeType] === 'Hash')!;
+    assert.equal(hash.metrics.estLoops, 200_000);
+  });
+
+  it('parses a pasted psql text plan with its frame, "+" continuations and InitPlan/SubPlan/CTE headers', () => {
+    const text = [
+      '                         QUERY PLAN                                  ',
+      '-------------------------------------------------------------------',
+      ' Hash Left Join  (cost=1.09..2.20 rows=3 width=8) (actual time=0.030..0.033 rows=3 loops=1)+',
+      '   Hash Cond: (a.id = b.id)                                                         +',
+      '   Buffers: shared hit=2 read=1                                                      +',
+      '   InitPlan 1 (returns $0)                                                         +',
+      '     ->  Result  (cost=0.00..0.01 rows=1 width=4) (actual time=0.001..0.001 rows=1 loops=1)+',
+      '   ->  Seq Scan on public.a  (cost=0.00..1.03 rows=3 width=4) (actual time=0.005..0.006 rows=3 loops=1)+',
+      '         Filter: (x > $0)                                                          +',
+      '         Rows Removed by Filter: 7                                                  +',
+      '   ->  Hash  (cost=1.04..1.04 rows=4 width=4) (never executed)                      +',
+      '         Buckets: 1024  Batches: 1  Memory Usage: 9kB                               +',
+      '         ->  Seq Scan on b  (cost=0.00..1.04 rows=4 width=4) (never executed)       +',
+      ' Planning Time: 0.100 ms                                                            +',
+      ' Execution Time: 0.050 ms',
+      '(14 rows)',
+    ].join('\n');
+    const p = analyzePlan(text);
+    assert.deepEqual(p.nodes.map((n) => n.metrics.title), ['Hash Left Join', 'Result', 'Seq Scan', 'Hash', 'Seq Scan']);
+    assert.deepEqual(p.nodes.map((n) => n.raw[K.ParentRelationship] ?? ''), ['', 'InitPlan', 'Outer', 'Inner', 'Outer']);
+    assert.equal(p.nodes[0].raw[K.JoinType], 'Left');
+    assert.equal(p.nodes[0].raw[K.SharedReadBlocks], 1);
+    assert.equal(p.nodes[2].raw[K.RowsRemovedByFilter], 7);
+    assert.equal(p.nodes[2].metrics.relation, 'public.a');
+    assert.equal(p.nodes[3].metrics.neverExecuted, true);
+    assert.equal(p.nodes[3].raw[K.HashBatches], 1);
+    assert.equal(p.executionMs, 0.05);
+    assert.equal(p.planningMs, 0.1);
+    // the InitPlan ($0 used in the Seq Scan's Filter) is charged to the Seq Scan, not the join
+    assert.ok(Math.abs(p.nodes[2].metrics.exclusiveMs! - (0.006 - 0.001)) < 1e-9);
+  });
+
+  it('refuses what is not a plan with one clear line', () => {
+    assert.throws(() => analyzePlan('hello world'), /No plan node found/);
+    assert.throws(() => analyzePlan('{"a": 1}'), /Not an EXPLAIN plan/);
+    assert.throws(() => analyzePlan('[{"Plan": '), /does not parse/);
+    assert.throws(() => parseTextPlan(''), /No plan node/);
+  });
+
+  it('compares two plans node by node (Seq Scan → Index Scan on the same relation)', () => {
+    const before = analyzePlan({ [K.Plan]: node('Seq Scan', { [K.RelationName]: 'orders', [K.Alias]: 'o', [K.TotalCost]: 5000, ...timed(40, 10) }), [K.ExecutionTime]: 40 });
+    const after = analyzePlan({ [K.Plan]: node('Index Scan', { [K.RelationName]: 'orders', [K.Alias]: 'o', [K.IndexName]: 'orders_customer_id_idx', [K.TotalCost]: 8, ...timed(0.05, 10) }), [K.ExecutionTime]: 0.05 });
+    const c = comparePlans(before, after);
+    assert.equal(c.nodes.length, 1);
+    assert.equal(c.nodes[0].status, 'changed');
+    assert.match(c.nodes[0].label, /Seq Scan on orders o → Index Scan using orders_customer_id_idx on orders o/);
+    assert.ok(c.ratio < 0.01);
+    assert.ok(c.nodes[0].dExclusiveMs! < -39);
+    const same = comparePlans(before, before);
+    assert.ok(same.nodes.every((n) => n.status === 'same'));
+    assert.equal(same.ratio, 1);
+  });
+
+  it('compare reports added and removed nodes', () => {
+    const a = analyzePlan({ [K.Plan]: node('Sort', {}, [node('Seq Scan', { [K.RelationName]: 't', [K.ParentRelationship]: 'Outer' })]) });
+    const b = analyzePlan({ [K.Plan]: node('Index Scan', { [K.RelationName]: 'u', [K.IndexName]: 'u_pkey' }) });
+    const c = comparePlans(a, b);
+    assert.deepEqual(c.nodes.map((n) => n.status).sort(), ['added', 'removed', 'removed']);
+  });
+
+  it('models a 10,000-node plan, 10,000 levels deep, without recursion (speed: bench/plans.bench.ts)', function () {
+    this.timeout(60000);
+    let raw: RawNode = node('Seq Scan', { [K.RelationName]: 't', ...timed(0.001, 1) });
+    for (let i = 1; i < 10_000; i++) raw = node('Nested Loop', { ...timed(0.001 * (i + 1), 1), [K.ParentRelationship]: 'Outer' }, [{ ...raw, [K.ParentRelationship]: 'Outer' }]);
+    const p = analyzePlan({ [K.Plan]: raw, [K.ExecutionTime]: 10 });
+    assert.equal(p.nodes.length, 10_000);
+    assert.equal(p.nodes[9_999].depth, 9_999);
+    assert.equal(p.hotPath.length, 10_000);
+    assert.ok(planText(p).split('\n').length > 10_000);
+  });
+
+  it('the brief escapes database strings for Markdown (no HTML, no links)', () => {
+    const evil = '<img src=x onerror=alert(1)>';
+    const p = analyzePlan({ [K.Plan]: node('Seq Scan', { [K.RelationName]: evil, [K.Filter]: '(a = \'](command:x)\')' }) }, { relationRows: new Map([[evil, 1e6]]) });
+    const md = briefMarkdown(briefPlan(p), { openPlan: 'command:pgLens.openPlan' });
+    assert.ok(!/(^|[^\\])</.test(md), md);
+    assert.ok(md.includes('\\<img src=x onerror=alert\\(1\\)\\>'), md);
+    assert.ok(!/\]\(command:x\)/.test(md));
+    assert.match(md, /\[Open plan\]\(command:pgLens\.openPlan\)/);
+  });
+});

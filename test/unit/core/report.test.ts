@@ -1,0 +1,74 @@
+/** The report is one self-contained file, and every string from the database or the code is escaped. */
+import * as assert from 'node:assert/strict';
+import { escapeHtml, escapeMarkdownCell, renderHtml, renderMarkdown, type ReportInput } from '../../../src/core/report';
+import { allRuleMeta } from '../../../src/core/rules/index';
+
+const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)> | \`code\` [link](javascript:alert(1)) & "q" 'a'`;
+
+function input(over: Partial<ReportInput> = {}): ReportInput {
+  return {
+    title: `Report ${HOSTILE}`,
+    generatedAt: new Date('2026-01-02T03:04:05Z'),
+    database: `u@h:5432/${HOSTILE}`,
+    serverVersion: 'PostgreSQL 18.0',
+    paths: ['src'],
+    scanned: { files: 3, lines: 1200, sites: 9 },
+    findings: [
+      {
+        finding: { ruleId: 'select-star', severity: 'warning', message: `SELECT * reads all columns of ${HOSTILE}`, help: `List them:\n${HOSTILE}`, span: { start: 0, end: 1 }, file: `src/${HOSTILE}.ts`, fixes: [] },
+        startLine: 3, startColumn: 7, endLine: 3, endColumn: 8,
+      },
+    ],
+    rules: allRuleMeta(),
+    docsBaseUri: 'https://example.invalid/',
+    health: [{ id: 'h', title: `Bloat of ${HOSTILE}`, status: 'warning', detail: HOSTILE }],
+    statements: {
+      items: [{ stat: { queryid: '1', query: `SELECT * FROM "${HOSTILE}" WHERE a = $1`, calls: 10, totalMs: 50, meanMs: 5, rows: 10 }, share: 0.5, rank: 1, sites: [`src/${HOSTILE}.ts:3`] }],
+      totalMs: 100,
+      count: 2,
+    },
+    ...over,
+  };
+}
+
+describe('core/report', () => {
+  it('HTML: self-contained (inline CSS, no scripts, no external resources) and every string escaped', () => {
+    const html = renderHtml(input());
+    assert.ok(html.startsWith('<!DOCTYPE html>'));
+    assert.doesNotMatch(html, /<script|<img|<link|<iframe|@import|url\(/i);
+    assert.doesNotMatch(html, /<[^>]*\s(src|onerror)=/i);
+    assert.match(html, /<style>[^<]+<\/style>/);
+    assert.match(html, /Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'"/);
+    // The hostile text is there, escaped, in every section.
+    const escaped = escapeHtml(HOSTILE);
+    for (const section of ['<title>', '<h1>', 'class="meta"', 'Bloat of', 'SELECT * FROM &quot;', 'in code:']) assert.ok(html.includes(section), section);
+    assert.ok(html.split(escaped).length >= 8, 'hostile strings appear escaped in title, header, findings, health and statements');
+    // Only our own links: docs pages, no javascript: URLs from data.
+    for (const m of html.matchAll(/href="([^"]*)"/g)) assert.match(m[1], /^https:\/\/example\.invalid\/docs\/rules\/[a-z-]+\.md$/);
+  });
+
+  it('Markdown: no raw HTML and no broken tables from data', () => {
+    const md = renderMarkdown(input());
+    assert.doesNotMatch(md, /<script|<img/i);
+    for (const line of md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Severity') && !l.startsWith('| Status') && !l.startsWith('| #'))) {
+      // Unescaped pipes split cells: every row keeps its column count.
+      const cells = line.replace(/\\\|/g, '').split('|').length;
+      assert.ok(cells === 5 || cells === 6, `${cells} cells in: ${line}`);
+    }
+    assert.doesNotMatch(md, /(?<!\\)\]\(javascript:/);
+    assert.match(md, /\| warning \| \[select-star\]\(https:\/\/example\.invalid\/docs\/rules\/select-star\.md\) \|/);
+  });
+
+  it('says why a section is empty: no paths, no health API, no pg_stat_statements', () => {
+    const r = input({ paths: [], findings: [], health: { unavailable: 'Health checks are not part of this build.' }, statements: { unavailable: 'pg_stat_statements is not available.' } });
+    for (const out of [renderHtml(r), renderMarkdown(r).replace(/\\_/g, '_')]) {
+      assert.match(out, /No source paths were given/);
+      assert.match(out, /Health checks are not part of this build/);
+      assert.match(out, /pg_stat_statements is not available/);
+    }
+  });
+
+  it('escapeMarkdownCell escapes cell breaks, code spans and markup', () => {
+    assert.equal(escapeMarkdownCell('a|b\n`c` <d>'), 'a\\|b \\`c\\` &lt;d&gt;');
+  });
+});

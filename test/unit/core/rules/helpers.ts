@@ -1,0 +1,99 @@
+/**
+ * ok/error helpers for rule tests (after squawk's lint_ok / lint_errors): a rule must report nothing
+ * on good SQL and at least one finding on bad SQL. SQL runs as application code (a template literal
+ * passed to db.query in a TypeScript file) unless `{ sqlFile: true }`; facts() builds PlanEvidence.
+ */
+import * as assert from 'node:assert/strict';
+import type { Finding } from '../../../../src/core/findings';
+import type { SqlSite } from '../../../../src/core/extract/types';
+import { checkSite } from '../../../../src/core/rules/engine';
+import { tableLookup, type PlanEvidence, type PlanFacts, type Rule, type TableFacts } from '../../../../src/core/rules/types';
+
+export interface CheckOptions {
+  sqlFile?: boolean;
+  evidence?: PlanEvidence;
+}
+
+export interface Checked {
+  findings: Finding[];
+  /** The whole file text the SQL was placed in. */
+  fileText: string;
+  site: SqlSite;
+}
+
+const PREFIX = 'const rows = await db.query(`';
+const SUFFIX = '`, params);\n';
+
+export function siteOf(sql: string, sqlFile = false): { site: SqlSite; fileText: string } {
+  const prefix = sqlFile ? '' : PREFIX;
+  const fileText = sqlFile ? `${sql}\n` : `${PREFIX}${sql}${SUFFIX}`;
+  const site: SqlSite = {
+    file: sqlFile ? 'queries.sql' : 'app.ts',
+    language: sqlFile ? 'sql' : 'typescript',
+    api: sqlFile ? 'sql-file' : 'pg.query',
+    sql,
+    sourceMap: Array.from({ length: sql.length }, (_, i) => prefix.length + i),
+    span: { start: prefix.length, end: prefix.length + sql.length },
+    params: [],
+    confidence: 1,
+    dynamic: false,
+  };
+  return { site, fileText };
+}
+
+export function check(rule: Rule, sql: string, opts: CheckOptions = {}): Checked {
+  const { site, fileText } = siteOf(sql, opts.sqlFile);
+  const errors: unknown[] = [];
+  const findings = checkSite(site, [rule], { evidence: opts.evidence, onRuleError: (_id, e) => errors.push(e) });
+  if (errors.length) throw errors[0];
+  for (const f of findings) {
+    assert.equal(f.ruleId, rule.id);
+    assert.ok(f.span.start >= 0 && f.span.end <= fileText.length && f.span.start <= f.span.end, `span ${JSON.stringify(f.span)} inside the file`);
+  }
+  return { findings, fileText, site };
+}
+
+/** The rule reports nothing. */
+export function ok(rule: Rule, sql: string, opts: CheckOptions = {}): void {
+  const { findings } = check(rule, sql, opts);
+  assert.deepEqual(findings.map((f) => f.message), [], `${rule.id} should not report on: ${sql}`);
+}
+
+/** The rule reports at least one finding; returns the first (and all of them). */
+export function error(rule: Rule, sql: string, opts: CheckOptions = {}): Finding & { all: Finding[]; fileText: string } {
+  const { findings, fileText } = check(rule, sql, opts);
+  assert.ok(findings.length > 0, `${rule.id} should report on: ${sql}`);
+  return Object.assign({}, findings[0], { all: findings, fileText });
+}
+
+/** The text the finding points at. */
+export function flagged(f: Finding & { fileText: string }): string {
+  return f.fileText.slice(f.span.start, f.span.end);
+}
+
+/** The file text after applying a finding's first fix; the SQL part only. */
+export function fixed(f: Finding & { fileText: string }, sqlFile = false): string {
+  assert.ok(f.fixes.length > 0, 'expected a fix');
+  let text = f.fileText;
+  const edits = [...f.fixes[0].edits].sort((a, b) => b.span.start - a.span.start);
+  for (const e of edits) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+  return sqlFile ? text.trimEnd() : text.slice(PREFIX.length, text.length - SUFFIX.length);
+}
+
+/**
+ * Catalog facts in a few words: facts({ orders: { rows: 1e6, cols: { id: 'int8 idx notnull', note: 'text' } } }).
+ * Column flags: idx (leading key of an index), key (indexed, not leading), notnull, trgm (trigram index).
+ */
+export function facts(tables: Record<string, { rows: number; cols: Record<string, string>; expr?: string[]; schema?: string }>, plan?: Partial<PlanFacts>): PlanEvidence {
+  const list: TableFacts[] = Object.entries(tables).map(([name, t]) => ({
+    schema: t.schema ?? 'public',
+    name,
+    rows: t.rows,
+    expressionIndexes: t.expr ?? [],
+    columns: Object.entries(t.cols).map(([col, spec]) => {
+      const [type, ...flags] = spec.split(/\s+/);
+      return { name: col, type, nullable: !flags.includes('notnull'), indexedLeading: flags.includes('idx'), indexed: flags.includes('idx') || flags.includes('key'), trigramIndexed: flags.includes('trgm') };
+    }),
+  }));
+  return { table: tableLookup(list), plan: plan ? { nodeTypes: [], seqScanTables: [], rows: 0, totalCost: 0, ...plan } : undefined };
+}

@@ -1,0 +1,32 @@
+import * as assert from 'node:assert/strict';
+import { notInSubquery as rule } from '../../../../src/core/rules/notInSubquery';
+import { parseOne } from '../../../../src/core/sql/parse';
+import { error, facts, fixed, flagged, ok } from './helpers';
+
+describe('rule not-in-subquery', () => {
+  it('reports NOT IN (SELECT …) and rewrites it as NOT EXISTS', () => {
+    const f = error(rule, 'SELECT u.id FROM users u WHERE u.id NOT IN (SELECT o.user_id FROM orders o WHERE o.status = $1) AND u.active');
+    assert.equal(flagged(f), 'u.id NOT IN (SELECT o.user_id FROM orders o WHERE o.status = $1');
+    assert.match(f.message, /returns no rows at all if the subquery yields a single NULL/);
+    const sql = fixed(f);
+    assert.equal(sql, 'SELECT u.id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE (o.status = $1) AND o.user_id = u.id) AND u.active');
+    assert.ok(parseOne(sql));
+  });
+  it('qualifies an unqualified subquery column with its table', () => {
+    const f = error(rule, 'SELECT u.id FROM users u WHERE u.id NOT IN (SELECT user_id FROM orders)');
+    assert.equal(fixed(f), 'SELECT u.id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders WHERE orders.user_id = u.id)');
+  });
+  it('reports without a fix when the outer column is unqualified (it could be captured by the subquery)', () => {
+    assert.deepEqual(error(rule, 'SELECT id FROM users WHERE id NOT IN (SELECT user_id FROM orders)').fixes, []);
+  });
+  it('accepts NOT IN lists, IN subqueries and NOT EXISTS', () => {
+    ok(rule, 'SELECT id FROM users WHERE id NOT IN (1, 2, 3)');
+    ok(rule, 'SELECT id FROM users WHERE id IN (SELECT user_id FROM orders)');
+    ok(rule, 'SELECT id FROM users u WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.user_id = u.id)');
+  });
+  it('with catalog facts: a NOT NULL subquery column leaves only the planning problem (info)', () => {
+    const f = error(rule, 'SELECT u.id FROM users u WHERE u.id NOT IN (SELECT o.user_id FROM orders o)', { evidence: facts({ orders: { rows: 1e6, cols: { user_id: 'int8 notnull' } } }) });
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /anti-join/);
+  });
+});

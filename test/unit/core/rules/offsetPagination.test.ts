@@ -1,0 +1,35 @@
+import * as assert from 'node:assert/strict';
+import { offsetPagination as rule } from '../../../../src/core/rules/offsetPagination';
+import { parseOne } from '../../../../src/core/sql/parse';
+import { error, facts, flagged, ok } from './helpers';
+
+describe('rule offset-pagination', () => {
+  it('reports a variable OFFSET and suggests the keyset rewrite', () => {
+    const f = error(rule, 'SELECT id, total FROM orders WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET $2');
+    assert.equal(flagged(f), '$2');
+    const sql = f.evidence?.rewrittenSql as string;
+    assert.equal(sql, 'SELECT id, total FROM orders WHERE (user_id = $1) AND (created_at, id) < ($2, $3) ORDER BY created_at DESC, id DESC LIMIT 20');
+    assert.ok(parseOne(sql), 'the rewritten SQL parses');
+    assert.match(f.help ?? '', /keyset pagination/);
+  });
+  it('adds a WHERE when there is none, with > for ascending order', () => {
+    const f = error(rule, 'SELECT * FROM events ORDER BY id LIMIT 50 OFFSET 5000');
+    assert.equal(f.evidence?.rewrittenSql, 'SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT 50');
+    assert.match(f.message, /OFFSET 5000 makes PostgreSQL read and discard 5k rows/);
+  });
+  it('explains instead of rewriting when there is no ORDER BY, or mixed directions', () => {
+    const f = error(rule, 'SELECT * FROM events LIMIT 50 OFFSET $1');
+    assert.equal(f.evidence?.rewrittenSql, undefined);
+    assert.match(f.help ?? '', /no ORDER BY/);
+    assert.match(error(rule, 'SELECT * FROM events ORDER BY a ASC, b DESC LIMIT 5 OFFSET $1').help ?? '', /Mixed ASC\/DESC/);
+  });
+  it('ignores small literal offsets and queries without OFFSET', () => {
+    ok(rule, 'SELECT * FROM events ORDER BY id LIMIT 50 OFFSET 100');
+    ok(rule, 'SELECT * FROM events ORDER BY id LIMIT 50');
+    ok(rule, 'DELETE FROM events WHERE id = 1');
+  });
+  it('with catalog facts: small tables are fine, large ones are named', () => {
+    ok(rule, 'SELECT * FROM tags ORDER BY id LIMIT 10 OFFSET $1', { evidence: facts({ tags: { rows: 40, cols: { id: 'int4 idx' } } }) });
+    assert.match(error(rule, 'SELECT * FROM events ORDER BY id LIMIT 10 OFFSET $1', { evidence: facts({ events: { rows: 2.5e6, cols: { id: 'int8 idx' } } }) }).message, /about 2.5M rows/);
+  });
+});

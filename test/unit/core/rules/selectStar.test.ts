@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import { selectStar as rule } from '../../../../src/core/rules/selectStar';
+import { parseOne } from '../../../../src/core/sql/parse';
+import { error, facts, fixed, flagged, ok } from './helpers';
+
+const wide = facts({
+  orders: { rows: 1e6, cols: { id: 'int8 idx', user_id: 'int8 idx', payload: 'jsonb', note: 'text' } },
+  users: { rows: 1e5, cols: { id: 'int8 idx', email: 'text' } },
+});
+
+describe('rule select-star', () => {
+  it('reports SELECT * in application code', () => {
+    const f = error(rule, 'SELECT * FROM orders WHERE id = $1');
+    assert.equal(flagged(f), '*');
+    assert.equal(f.severity, 'info');
+  });
+  it('is silent in .sql files (ad-hoc queries, migrations)', () => {
+    ok(rule, 'SELECT * FROM orders', { sqlFile: true });
+  });
+  it('is silent for count(*), EXISTS (SELECT *) and explicit columns', () => {
+    ok(rule, 'SELECT count(*) FROM orders');
+    ok(rule, 'SELECT id FROM users u WHERE EXISTS (SELECT * FROM orders o WHERE o.user_id = u.id)');
+    ok(rule, 'SELECT id, email FROM users');
+  });
+  it('with catalog facts: narrow tables are fine; wide ones get the column list as a fix', () => {
+    ok(rule, 'SELECT * FROM users WHERE id = $1', { evidence: wide });
+    const f = error(rule, 'SELECT * FROM orders WHERE id = $1', { evidence: wide });
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /all 4 columns, including orders.payload \(jsonb\)/);
+    const sql = fixed(f);
+    assert.equal(sql, 'SELECT id, user_id, payload, note FROM orders WHERE id = $1');
+    assert.ok(parseOne(sql));
+  });
+  it('qualifies the columns of a qualified star', () => {
+    const f = error(rule, 'SELECT o.* FROM orders o JOIN users u ON u.id = o.user_id', { evidence: wide });
+    assert.equal(fixed(f), 'SELECT o.id, o.user_id, o.payload, o.note FROM orders o JOIN users u ON u.id = o.user_id');
+  });
+});

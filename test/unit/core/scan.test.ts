@@ -1,0 +1,79 @@
+/**
+ * The scan over application code with the real extractor: findings land on the right place in the
+ * file, fixes edit the string literal in place, suppressions and severity settings apply, and other
+ * analyzers plug in.
+ */
+import * as assert from 'node:assert/strict';
+import type { Finding } from '../../../src/core/findings';
+import { analyzeFile, functionAnalyzer, reachesLevel, rulesAnalyzer, scanFiles } from '../../../src/core/scan';
+import { parseOne } from '../../../src/core/sql/parse';
+import { useTreeSitterFromNodeModules } from '../support/treeSitter';
+
+const APP = [
+  "import { db } from './db';",
+  'export async function hasOrders(userId: number) {',
+  "  const { rows } = await db.query('SELECT count(*) > 0 AS has FROM orders WHERE user_id = $1', [userId]);",
+  '  return rows[0].has;',
+  '}',
+  'export async function all() {',
+  '  // pg-lens-ignore unbounded-query: admin export, streamed',
+  "  return db.query('SELECT * FROM orders');",
+  '}',
+  '',
+].join('\n');
+
+function apply(text: string, f: Finding): string {
+  const edits = [...f.fixes[0].edits].sort((a, b) => b.span.start - a.span.start);
+  for (const e of edits) text = text.slice(0, e.span.start) + e.newText + text.slice(e.span.end);
+  return text;
+}
+
+describe('core/scan over application code', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  it('reports on the SQL inside the call, with fixes that edit the string literal', async () => {
+    const r = await analyzeFile({ path: 'src/orders.ts', text: APP }, { analyzers: [rulesAnalyzer()] });
+    assert.equal(r.sites.length, 2);
+    const ids = r.findings.map((f) => f.ruleId);
+    assert.deepEqual(ids, ['count-for-existence', 'select-star']);
+    const c = r.findings[0];
+    assert.equal(APP.slice(c.span.start, c.span.end), 'count(*) > 0');
+    const fixed = apply(APP, c);
+    const line = fixed.split('\n')[2];
+    assert.equal(line, "  const { rows } = await db.query('SELECT EXISTS (SELECT 1 FROM orders WHERE user_id = $1) AS has', [userId]);");
+    assert.ok(parseOne('SELECT EXISTS (SELECT 1 FROM orders WHERE user_id = $1) AS has'));
+    assert.equal(r.findings[1].file, 'src/orders.ts');
+  });
+
+  it('honours suppression comments and severity settings', async () => {
+    const r = await analyzeFile({ path: 'src/orders.ts', text: APP }, { analyzers: [rulesAnalyzer()], severity: { 'select-star': 'off', 'count-for-existence': 'error' } });
+    assert.deepEqual(r.findings.map((f) => [f.ruleId, f.severity]), [['count-for-existence', 'error']]);
+    assert.ok(reachesLevel(r.findings, 'error'));
+  });
+
+  it('plugs in other analyzers (e.g. N+1 detection) and keeps going when one fails', async () => {
+    const nplus = functionAnalyzer('n-plus-one', [{ id: 'n-plus-one', defaultSeverity: 'warning', description: 'd', docs: 'docs/rules/n-plus-one.md' }], (text, _lang, file, sites) =>
+      sites.map((s) => ({ ruleId: 'n-plus-one', severity: 'warning' as const, message: `site in ${file} (${text.length})`, span: s.span, fixes: [] })),
+    );
+    const broken = functionAnalyzer('broken', [], () => {
+      throw new Error('boom\nstack');
+    });
+    const errors: string[] = [];
+    const result = await scanFiles([{ path: 'a.ts', text: APP }, { path: 'b.sql', text: 'DELETE FROM t;\n' }], { analyzers: [rulesAnalyzer(), nplus, broken], onError: (f, m) => errors.push(`${f}: ${m}`) });
+    assert.equal(result.files, 2);
+    assert.equal(result.sites, 3);
+    assert.equal(result.findings.filter((f) => f.ruleId === 'n-plus-one').length, 3);
+    assert.ok(result.findings.some((f) => f.ruleId === 'update-delete-without-where' && f.file === 'b.sql'));
+    assert.deepEqual(errors, ['a.ts: broken: boom', 'b.sql: broken: boom']);
+    assert.ok(result.rules.some((r) => r.id === 'n-plus-one'));
+    assert.equal(result.lines, 10, '9 lines + 1 line');
+  });
+
+  it('stops when cancelled', async () => {
+    let n = 0;
+    const files = Array.from({ length: 10 }, (_, i) => ({ path: `f${i}.sql`, text: 'SELECT 1;' }));
+    const r = await scanFiles(files, { analyzers: [rulesAnalyzer()], isCancelled: () => n >= 3, onFile: () => n++ });
+    assert.equal(r.cancelled, true);
+    assert.equal(r.files, 3);
+  });
+});

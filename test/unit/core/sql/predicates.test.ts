@@ -1,0 +1,96 @@
+import { strict as assert } from 'node:assert';
+import { statementShape } from '../../../../src/core/sql/predicates';
+
+const table = (sql: string, key: string) => {
+  const s = statementShape(sql);
+  assert.ok(s, `parses: ${sql}`);
+  const t = s.tables.find((x) => x.key === key);
+  assert.ok(t, `table ${key} in ${sql}`);
+  return t;
+};
+
+describe('core/sql/predicates', () => {
+  it('resolves aliases and sorts predicates by kind', () => {
+    const sql = "SELECT o.id, o.total FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.status = 'refunded' AND o.total BETWEEN 1 AND 2 AND lower(c.email) = $1 ORDER BY o.placed_at DESC LIMIT 5";
+    const o = table(sql, 'o');
+    assert.equal(o.name, 'orders');
+    assert.deepEqual(o.predicates.map((p) => [p.kind, p.op, p.target.kind === 'column' ? p.target.column : p.target.sql]), [
+      ['eq', '=', 'status'],
+      ['range', 'BETWEEN', 'total'],
+    ]);
+    assert.deepEqual(o.predicates[0].constant, { kind: 'string', value: 'refunded' });
+    assert.deepEqual(o.orderBy.map((k) => [k.target.kind === 'column' && k.target.column, k.direction]), [['placed_at', 'DESC']]);
+    assert.deepEqual(o.joinKeys, [{ column: 'customer_id', other: { table: 'c', column: 'id' } }]);
+    assert.deepEqual(o.selected, ['id', 'total']);
+    assert.equal(o.limit, 5);
+    const c = table(sql, 'c');
+    assert.equal(c.predicates[0].target.kind, 'expression');
+    assert.equal(c.predicates[0].target.kind === 'expression' && c.predicates[0].target.sql, 'lower(email)');
+    assert.deepEqual(c.joinKeys, [{ column: 'id', other: { table: 'o', column: 'customer_id' } }]);
+  });
+
+  it('finds IN/ANY, LIKE with a leading wildcard, jsonb operators, tsvector @@ and IS NULL', () => {
+    const t = table(`SELECT * FROM products WHERE id = ANY($1) AND kind IN ('a','b') AND name ILIKE '%lamp%' AND code LIKE 'AB%'
+      AND attributes @> '{"c":1}' AND attributes ? 'k' AND tags ?| array['x'] AND search @@ plainto_tsquery('english', $2) AND deleted_at IS NULL`, 'products');
+    const kinds = t.predicates.map((p) => `${p.kind}:${p.op}`);
+    assert.deepEqual(kinds, ['in:ANY', 'in:IN', 'like:ILIKE', 'like:LIKE', 'jsonb:@>', 'jsonb:?', 'jsonb:?|', 'fts:@@', 'is-null:IS NULL']);
+    assert.deepEqual(t.predicates[1].values, [{ kind: 'string', value: 'a' }, { kind: 'string', value: 'b' }]);
+    assert.equal(t.predicates[2].leadingWildcard, true);
+    assert.equal(t.predicates[3].leadingWildcard, false);
+  });
+
+  it('flips constants on the left and keeps expressions (date(), casts, ->>)', () => {
+    const t = table("SELECT * FROM t WHERE 10 < amount AND date(created_at) = '2024-01-01' AND (data->>'k') = 'v' AND placed_at::date = $1", 't');
+    assert.deepEqual(t.predicates.map((p) => [p.kind, p.op, p.target.kind === 'column' ? p.target.column : p.target.sql]), [
+      ['range', '>', 'amount'],
+      ['eq', '=', 'date(created_at)'],
+      ['eq', '=', "(data ->> 'k')"],
+      ['eq', '=', '(placed_at)::date'],
+    ]);
+  });
+
+  it('ignores OR of different columns (no single index serves it)', () => {
+    const t = table("SELECT * FROM orders WHERE status = 'x' OR channel = 'web'", 'orders');
+    assert.deepEqual(t.predicates, []);
+  });
+
+  it('treats CTE names as virtual, analyses CTE bodies and correlated subqueries', () => {
+    const s = statementShape('WITH recent AS (SELECT * FROM orders WHERE placed_at > now()) SELECT * FROM recent r WHERE EXISTS (SELECT 1 FROM order_items oi WHERE oi.order_id = r.id)');
+    assert.ok(s);
+    assert.deepEqual(s.tables.map((t) => t.name), ['orders', 'order_items']);
+    assert.equal(s.tables[0].predicates[0].kind, 'range');
+  });
+
+  it('correlated EXISTS gives a join key to the inner table', () => {
+    const s = statementShape('SELECT id FROM customers c WHERE EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id)');
+    assert.ok(s);
+    const o = s.tables.find((t) => t.name === 'orders')!;
+    assert.deepEqual(o.joinKeys, [{ column: 'customer_id', other: { table: 'c', column: 'id' } }]);
+  });
+
+  it('UPDATE and DELETE: the WHERE of the target table', () => {
+    const u = table('UPDATE orders SET status = $2 WHERE customer_id = $1', 'orders');
+    assert.equal(u.written, true);
+    assert.equal(u.predicates[0].target.kind === 'column' && u.predicates[0].target.column, 'customer_id');
+    const d = table('DELETE FROM sessions WHERE expires_at < now()', 'sessions');
+    assert.equal(d.predicates[0].kind, 'range');
+  });
+
+  it('keeps quoted identifiers as written', () => {
+    const t = table('SELECT * FROM "MyTable" WHERE "CamelCol" = 1', 'MyTable');
+    assert.equal(t.predicates[0].target.kind === 'column' && t.predicates[0].target.column, 'CamelCol');
+  });
+
+  it('unqualified columns with several tables are left for the catalog to resolve', () => {
+    const s = statementShape('SELECT * FROM orders o JOIN customers c ON c.id = o.customer_id WHERE email = $1');
+    assert.ok(s);
+    assert.equal(s.unresolved.length, 1);
+    assert.deepEqual(s.unresolved[0].candidates, ['o', 'c']);
+  });
+
+  it('gives undefined for SQL the parser cannot read, and for several statements', () => {
+    assert.equal(statementShape('MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE'), undefined);
+    assert.equal(statementShape('SELECT 1; SELECT 2'), undefined);
+    assert.equal(statementShape('SELEKT nonsense'), undefined);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The dashboard webview in a real browser (Chromium through playwright-core): hostile names render as
+ * text, buttons only ask for the exact action shown, and the panel says "disconnected".
+ * The bundle is built here with esbuild, as the extension's build does.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+const HOSTILE = 'Tab le"<b>ü</b><img src=x onerror="window.pwned=1">';
+
+async function bundle(): Promise<{ js: string; css: string }> {
+  const esbuild = await import('esbuild');
+  const r = await esbuild.build({ entryPoints: [path.join(__dirname, '../../../src/webview/dashboard.ts')], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', outdir: '/tmp/pglens-webview-test', loader: { '.css': 'css' }, logLevel: 'silent' });
+  const js = r.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+  const css = r.outputFiles.find((f) => f.path.endsWith('.css'))?.text ?? '';
+  return { js, css };
+}
+
+describe('webview/dashboard (in Chromium)', function () {
+  this.timeout(60000);
+  let built: { js: string; css: string };
+  before(async () => {
+    built = await bundle();
+  });
+
+  it('the bundle never writes HTML from strings', () => {
+    // Our own code: innerHTML is banned by lint; uPlot's only use is on its own static markup.
+    const ours = fs
+      .readdirSync(path.join(__dirname, '../../../src/webview'))
+      .map((f) => fs.readFileSync(path.join(__dirname, '../../../src/webview', f), 'utf8'))
+      .join('\n')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/[^\n]*/g, '');
+    assert.ok(!/innerHTML|insertAdjacentHTML|outerHTML|document\.write/.test(ours));
+  });
+
+  it('renders hostile names as text, asks only for the shown action, shows disconnected', async function () {
+    if (!CHROMIUM) {
+      console.log('      [capability absent] Chromium: the browser rendering test needs /usr/bin/chromium (apt-get install chromium); the source check above still ran');
+      return;
+    }
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.setContent(`<!DOCTYPE html><html><head><style>${built.css}</style></head><body><div id="app"></div>
+        <script>window.sent=[];function acquireVsCodeApi(){return {postMessage:(m)=>window.sent.push(m),getState:()=>undefined,setState:()=>{}}}</script>
+        <script>${built.js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
+      const post = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m as any);
+      const session = { pid: 4242, backendStart: '2026-01-01 10:00:00.5+00', database: 'd', user: HOSTILE, application: HOSTILE, clientAddr: null, state: 'active', waitEventType: null, waitEvent: null, query: `SELECT * FROM "${HOSTILE}"`, querySeconds: 3, xactSeconds: 3, stateSeconds: 3, blockedBy: [], ssl: null, superuser: false, own: false };
+      const stats = {
+        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
+        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+        sessions: [session], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query: `SELECT "${HOSTILE}"`, total: { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: null }, delta: { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: null } }] },
+      };
+      const finding = { checkId: 'unused-index', severity: 'warning', category: 'indexes', message: `Index ${HOSTILE} never used`, objects: [{ kind: 'index', schema: HOSTILE, name: HOSTILE, oid: 77 }], evidence: { definition: HOSTILE }, fixSql: ['DROP INDEX CONCURRENTLY x;'], action: { kind: 'drop-index', oid: 77 } };
+      await post({ type: 'init', profileName: HOSTILE, readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats });
+      await post({ type: 'health', findings: [finding], atMs: 1 });
+      const text = await page.evaluate(() => document.body.textContent ?? '');
+      assert.ok(text.includes(HOSTILE), 'the hostile name is shown literally');
+      assert.equal(await page.evaluate(() => document.querySelectorAll('#app img, #app b').length), 0, 'no element was created from a name');
+      assert.equal(await page.evaluate(() => (window as any).pwned), undefined);
+      // A finding opened stays open across a new health message.
+      await page.click('details.finding summary');
+      await post({ type: 'health', findings: [finding], atMs: 2 });
+      assert.equal(await page.evaluate(() => (document.querySelector('details.finding') as HTMLDetailsElement).open), true);
+      await page.click('details.finding button.action');
+      await page.click('text=Terminate');
+      const sent = await page.evaluate(() => (window as any).sent);
+      assert.deepEqual(sent, [
+        { type: 'ready' },
+        { type: 'requestAction', action: { kind: 'drop-index', oid: 77 } },
+        { type: 'requestAction', action: { kind: 'terminate-backend', pid: 4242, backendStart: '2026-01-01 10:00:00.5+00' } },
+      ]);
+      await post({ type: 'status', state: 'disconnected', message: 'No PostgreSQL is listening at h:5432 (connection refused).' });
+      assert.match(await page.evaluate(() => document.querySelector('header')!.textContent ?? ''), /disconnected.*connection refused.*Retrying/);
+      // Read-only profiles: action buttons are disabled.
+      await post({ type: 'init', profileName: 'prod', readOnly: true, refreshMs: 2000, statementsState: 'ready', replica: false });
+      assert.equal(await page.evaluate(() => [...document.querySelectorAll('button.action')].every((b) => (b as HTMLButtonElement).disabled)), true);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
+});

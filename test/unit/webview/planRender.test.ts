@@ -1,0 +1,137 @@
+/**
+ * The plan viewer's rendering in a real DOM (jsdom): database strings display literally and create
+ * no element; the tree is keyboard-usable; a 10,000-node plan renders only what is open; the table
+ * sorts; compare and benchmark views render. Messages from the webview are validated.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { JSDOM } from 'jsdom';
+import { renderBenchmark, renderCompare, renderPlan, renderTable } from '../../../src/webview/plan/render';
+import { K, analyzePlan, type RawNode } from '../../../src/core/plan';
+import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type PlanPayload } from '../../../src/shared/planProtocol';
+
+const FIX = path.join(__dirname, '..', '..', 'fixtures', 'plans');
+
+function dom() {
+  const d = new JSDOM('<!DOCTYPE html><body><div id="app"></div></body>');
+  const root = d.window.document.getElementById('app') as HTMLElement;
+  return { d, root, doc: d.window.document };
+}
+function payload(plan: Record<string, unknown>, sql = 'SELECT 1', title = 'q'): PlanPayload {
+  return { title, sql, plan, method: 'plain', at: 0 };
+}
+
+const EVIL_TABLE = '<img src=x onerror=alert(1)>';
+const EVIL_SQL = `SELECT '</script><script>alert(2)</script>' FROM "${EVIL_TABLE}"`;
+
+describe('webview/plan rendering (jsdom)', () => {
+  it('a table named <img src=x onerror=alert(1)> and query text with </script> display literally and create no element', () => {
+    const { root, doc } = dom();
+    const evilPlan = {
+      [K.Plan]: { [K.NodeType]: 'Seq Scan', [K.RelationName]: EVIL_TABLE, [K.Alias]: EVIL_TABLE, [K.Schema]: 'public', [K.TotalCost]: 10, [K.PlanRows]: 1, [K.Filter]: `(name = '</script><b>x</b>')`, [K.ActualTotalTime]: 1, [K.ActualRows]: 1, [K.ActualLoops]: 1, [K.RowsRemovedByFilter]: 50000 },
+      [K.ExecutionTime]: 1,
+      [K.Settings]: { '<i>k</i>': '<u>v</u>' },
+    };
+    const posted: FromPlanWebview[] = [];
+    const v = renderPlan(root, payload(evilPlan, EVIL_SQL, `<svg onload=alert(3)>`), (m) => posted.push(m));
+    for (const view of ['tree', 'table', 'raw', 'query'] as const) {
+      v.show(view);
+      assert.equal(root.querySelectorAll('img, script, svg, b, i, u').length, 0, `${view}: no element from database strings`);
+      assert.ok(!root.innerHTML.includes('<img'), `${view}: escaped in the DOM`); // eslint-disable-line no-restricted-syntax
+    }
+    v.show('tree');
+    assert.ok(root.textContent!.includes(EVIL_TABLE), 'shown literally');
+    v.show('query');
+    assert.ok(root.textContent!.includes('</script><script>alert(2)</script>'));
+    assert.ok(doc.title === '' || !doc.title.includes('svg'));
+  });
+
+  it('renders a real plan: summary, tips, hot path, per-node warnings, details with PostgreSQL keys', () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'seq-scan-selective.json'), 'utf8'))[0];
+    renderPlan(root, payload(plan), () => undefined);
+    assert.match(root.querySelector('.facts')!.textContent!, /Execution/);
+    assert.match(root.querySelector('.tips')!.textContent!, /Suggest indexes/);
+    assert.ok(root.querySelector('.node.hot'));
+    assert.ok(root.querySelector('.warn.grade-3, .warn.grade-2'));
+    assert.match(root.querySelector('.details')!.textContent!, /Rows Removed by Filter/);
+  });
+
+  it('buttons post typed messages; the extension validates what comes back', () => {
+    const { root } = dom();
+    const posted: FromPlanWebview[] = [];
+    renderPlan(root, payload(JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8'))[0]), (m) => posted.push(m));
+    for (const b of Array.from(root.querySelectorAll('.actions button'))) (b as HTMLElement).click();
+    assert.deepEqual(posted.map((m) => m.type), ['copy', 'copy', 'explainAnalyze', 'benchmark', 'suggestIndexes', 'revealSql']);
+    for (const m of posted) assert.deepEqual(parseFromPlanWebview(m), m);
+    assert.equal(parseFromPlanWebview({ type: 'copy', format: 'html' }), undefined);
+    assert.equal(parseFromPlanWebview({ type: 'explainAnalyze', sql: 'DROP TABLE t' }), undefined);
+    assert.equal(parseFromPlanWebview('ready'), undefined);
+    assert.equal(parseFromPlanWebview({ type: 'run', sql: 'x' }), undefined);
+    assert.equal(parseToPlanWebview({ type: 'show', payload: { title: 1 } }), undefined);
+  });
+
+  it('the tree is keyboard-usable: arrows move, Right/Left open and close, Enter selects', () => {
+    const { root, d } = dom();
+    const v = renderPlan(root, payload(JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'initplan-subplan.json'), 'utf8'))[0]), () => undefined);
+    v.select(0);
+    const key = (k: string) => (d.window.document.activeElement as HTMLElement).dispatchEvent(new d.window.KeyboardEvent('keydown', { key: k, bubbles: true }));
+    assert.equal((d.window.document.activeElement as HTMLElement).dataset.node, '0');
+    key('ArrowLeft'); // close the root
+    assert.equal(root.querySelectorAll('.tree [data-node]').length, 1);
+    assert.equal(root.querySelector('[data-node="0"]')!.getAttribute('aria-expanded'), 'false');
+    key('ArrowRight');
+    assert.ok(root.querySelectorAll('.tree [data-node]').length > 1);
+    key('ArrowDown');
+    const focused = (d.window.document.activeElement as HTMLElement).dataset.node;
+    assert.notEqual(focused, '0');
+    key('Enter');
+    assert.equal(root.querySelector('.node.selected')!.getAttribute('data-node'), focused);
+  });
+
+  it('a 10,000-node plan opens with only the open part rendered; "more" pages wide nodes', () => {
+    const { root } = dom();
+    const kids: RawNode[] = [];
+    for (let i = 0; i < 9_999; i++) kids.push({ [K.NodeType]: 'Seq Scan', [K.RelationName]: `p${i}`, [K.ParentRelationship]: 'Member', [K.TotalCost]: 1, [K.PlanRows]: 1 });
+    const wide = { [K.Plan]: { [K.NodeType]: 'Append', [K.TotalCost]: 10_000, [K.PlanRows]: 9_999, [K.Plans]: kids } };
+    renderPlan(root, payload(wide), () => undefined);
+    const shown = root.querySelectorAll('.tree [data-node]').length;
+    assert.ok(shown <= 201, `rendered ${shown}`);
+    (root.querySelector('.tree .more') as HTMLElement).click();
+    assert.equal(root.querySelectorAll('.tree [data-node]').length, 401);
+
+    let deep: RawNode = { [K.NodeType]: 'Seq Scan', [K.RelationName]: 't', [K.TotalCost]: 1, [K.PlanRows]: 1 };
+    for (let i = 0; i < 9_999; i++) deep = { [K.NodeType]: 'Materialize', [K.TotalCost]: 1 + i, [K.PlanRows]: 1, [K.Plans]: [{ ...deep, [K.ParentRelationship]: 'Outer' }] };
+    const { root: r2 } = dom();
+    renderPlan(r2, payload({ [K.Plan]: deep }), () => undefined);
+    // the hot path (every level here) is open down to depth 40, the rest waits for a click
+    assert.ok(r2.querySelectorAll('.tree [data-node]').length <= 42);
+  });
+
+  it('the table sorts by any column, descending then ascending', () => {
+    const { doc } = dom();
+    const plan = analyzePlan(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8'));
+    const t = renderTable(doc, plan, () => undefined);
+    const selfTimes = () => Array.from(t.querySelectorAll('tbody tr')).map((r) => plan.nodes[Number((r as HTMLElement).dataset.node)].metrics.exclusiveMs!);
+    const s = selfTimes();
+    assert.deepEqual(s, [...s].sort((a, b) => b - a));
+    (t.querySelector('th[data-sort="loops"]') as HTMLElement).click();
+    assert.equal(t.querySelector('th[data-sort="loops"]')!.getAttribute('aria-sort'), 'descending');
+    (t.querySelector('th[data-sort="loops"]') as HTMLElement).click();
+    assert.equal(t.querySelector('th[data-sort="loops"]')!.getAttribute('aria-sort'), 'ascending');
+  });
+
+  it('compare and benchmark views', () => {
+    const { root } = dom();
+    const a = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'seq-scan-selective.json'), 'utf8'))[0];
+    const b = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    renderCompare(root, payload(a, 'a', 'before'), payload(b, 'b', 'after'));
+    assert.match(root.querySelector('h1')!.textContent!, /faster|slower|no change/);
+    assert.ok(root.querySelectorAll('table.diff tbody tr').length >= 1);
+    const run = { sql: EVIL_SQL, runs: 10, concurrency: 2, errors: 0, p50: 1, p95: 2, p99: 3, mean: 1.2, min: 0.5, max: 3, throughputPerSec: 800, at: 0 };
+    renderBenchmark(root, run, { ...run, p50: 4 });
+    assert.match(root.textContent!, /4\.0× faster/);
+    assert.equal(root.querySelectorAll('script').length, 0);
+  });
+});
