@@ -46,13 +46,13 @@ const CAPABILITY_TITLES: Record<string, string> = {
 };
 
 /** Read demoSteps.json: argument lists or { title, args }; anything else is reported, not fatal. */
-export function readSteps(file: string): DemoStep[] {
+export function readSteps(file: string, warn: (line: string) => void = say): DemoStep[] {
   if (!fs.existsSync(file)) return [];
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    say(`(scripts/demoSteps.json is not valid JSON: ${(e as Error).message.split('\n')[0]}; no steps run)`);
+    warn(`(${path.basename(file)} is not valid JSON: ${(e as Error).message.split('\n')[0]}; no steps run)`);
     return [];
   }
   if (!Array.isArray(raw)) return [];
@@ -60,7 +60,7 @@ export function readSteps(file: string): DemoStep[] {
   for (const entry of raw) {
     const args = Array.isArray(entry) ? entry : (entry as { args?: unknown })?.args;
     if (!Array.isArray(args) || !args.length || !args.every((a) => typeof a === 'string')) {
-      say(`(skipping a malformed demo step: ${JSON.stringify(entry)})`);
+      warn(`(skipping a malformed demo step: ${JSON.stringify(entry)})`);
       continue;
     }
     const title = typeof (entry as { title?: unknown }).title === 'string' ? (entry as { title: string }).title : CAPABILITY_TITLES[args[0]] ?? args[0];

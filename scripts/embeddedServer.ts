@@ -10,7 +10,12 @@ export interface RunningServer {
   port: number;
   user: string;
   password: string;
+  /** Stop the server and remove its data folder. */
   stop(): Promise<void>;
+  /** Fast shutdown (SIGINT: sessions are terminated), keeping the data folder. */
+  halt(): Promise<void>;
+  /** Start a halted server again on the same port and data. */
+  resume(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -37,7 +42,8 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
     user: 'postgres',
     password,
     port,
-    persistent: false,
+    // We remove the data folder ourselves in stop(); halt() must keep it for resume().
+    persistent: true,
     createPostgresUser: true,
     postgresFlags: ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all', '-c', 'compute_query_id=on',
       '-c', 'max_connections=200', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', ...(opts.extraFlags ?? [])],
@@ -62,6 +68,17 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
       stopped = true;
       await pgServer.stop().catch(() => undefined);
       fs.rmSync(opts.dataDir, { recursive: true, force: true });
+    },
+    async halt() {
+      await pgServer.stop();
+    },
+    async resume() {
+      try {
+        await pgServer.start();
+      } catch (e) {
+        console.error(logs.slice(-20).join('\n'));
+        throw e ?? new Error('the embedded PostgreSQL did not start again');
+      }
     },
   };
 }

@@ -11,7 +11,7 @@ import * as pg from 'pg';
 import type { ConnectionProfile } from '../core/connection/profile';
 import { isReadOnly } from '../core/connection/profile';
 import { describeError, PgLensError, ReadOnlyProfileError } from './errors';
-import { SQL } from './sql';
+import { placeOwnMarker, SQL } from './sql';
 
 export const APPLICATION_NAME = 'pg-lens';
 
@@ -51,18 +51,24 @@ export class Database {
   private closed = false;
   /** The last statement reached the server (so a connection loss now is a dropped session, not a server that is down). */
   private reachable = false;
+  private lossReported = false;
   readonly readOnly: boolean;
 
   constructor(readonly options: DatabaseOptions) {
     const p = options.profile;
     this.readOnly = isReadOnly(p);
     this.pool = new pg.Pool(clientConfig(options));
-    this.pool.on('error', (err) => {
-      // An idle client lost its server (restart, pg_terminate_backend, network). The pool drops it.
+    // An idle client lost its server (restart, pg_terminate_backend, network): the pool drops it.
+    // Every client reports the same outage (and pg reports it on the client and on the pool), so the
+    // user hears about it once, until a statement succeeds again.
+    const report = (err: Error) => {
+      if (this.lossReported) return;
+      this.lossReported = true;
       options.onConnectionError?.(describeError(err, p));
-    });
+    };
+    this.pool.on('error', report);
     this.pool.on('connect', (client) => {
-      client.on('error', (err) => options.onConnectionError?.(describeError(err, p)));
+      client.on('error', report);
     });
   }
 
@@ -77,11 +83,13 @@ export class Database {
    */
   async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = [], opts: { prepare?: boolean } = {}): Promise<pg.QueryResult<R>> {
     this.ensureOpen();
+    const sent = placeOwnMarker(text);
     const send = () =>
-      opts.prepare ? this.pool.query<R>({ name: preparedName(text), text, values: params as any[] }) : this.pool.query<R>(text, params as any[]);
+      opts.prepare ? this.pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : this.pool.query<R>(sent, params as any[]);
     try {
       const r = await send();
       this.reachable = true;
+      this.lossReported = false;
       return r;
     } catch (e) {
       // A pooled session that died while idle (server restart, pg_terminate_backend) fails the next
@@ -94,6 +102,7 @@ export class Database {
         try {
           const r = await send();
           this.reachable = true;
+          this.lossReported = false;
           return r;
         } catch (e2) {
           throw this.wrap(e2);
@@ -220,7 +229,7 @@ export class Session {
 
   async query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
     try {
-      return await this.client.query<R>(text, params as any[] | undefined);
+      return await this.client.query<R>(placeOwnMarker(text), params as any[] | undefined);
     } catch (e) {
       throw this.db.wrap(e);
     }
@@ -308,6 +317,35 @@ function isOwnRead(text: string): boolean {
   return /^\/\* pg-lens \*\/\s*(SELECT|WITH|SHOW|VALUES)\b/i.test(text);
 }
 
+/**
+ * pg.Client that closes its socket when connecting fails on our side (no password for SCRAM, a
+ * TLS problem): pg leaves that socket open, and the server keeps a backend waiting in
+ * "authentication" until authentication_timeout (60 s) — which also holds up DROP DATABASE
+ * and other barrier-waiting commands on that server.
+ */
+export class ClosingClient extends pg.Client {
+  override connect(callback?: (err: Error) => void): any {
+    if (!callback) {
+      return super.connect().catch((e: unknown) => {
+        this.closeSocket();
+        throw e;
+      });
+    }
+    return super.connect((err: Error) => {
+      if (err) this.closeSocket();
+      callback(err);
+    });
+  }
+
+  private closeSocket(): void {
+    try {
+      (this as any).connection?.stream?.destroy();
+    } catch {
+      // already gone
+    }
+  }
+}
+
 export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
   const p = o.profile;
   const host = o.useReplica && p.readReplica ? p.readReplica.host : p.host;
@@ -328,6 +366,7 @@ export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
     connectionTimeoutMillis: o.connectTimeoutMs ?? 5000,
     idleTimeoutMillis: 30000,
     max: o.max ?? 4,
+    Client: ClosingClient,
     options: options.length ? options.join(' ') : undefined,
     keepAlive: true,
   } as pg.PoolConfig;

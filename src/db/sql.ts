@@ -22,3 +22,28 @@ export const SQL = {
       'max_connections', 'shared_preload_libraries', 'statement_timeout', 'lock_timeout', 'default_transaction_read_only',
       'compute_query_id', 'track_io_timing', 'plan_cache_mode', 'server_encoding', 'ssl'])`,
 } as const;
+
+/**
+ * How a marked text is sent. PostgreSQL 18's pg_stat_statements drops comments BEFORE a statement
+ * from the text it keeps (15 kept them); comments after it are kept by both. So the leading marker
+ * is blanked out (same length, so error positions do not move) and repeated on its own line at the
+ * end. Database and Session apply this to every text they send.
+ */
+export function placeOwnMarker(text: string): string {
+  if (!text.startsWith(OWN_STATEMENT_MARKER)) return text;
+  const body = text.slice(OWN_STATEMENT_MARKER.length).replace(/;\s*$/, '');
+  return ' '.repeat(OWN_STATEMENT_MARKER.length) + body + '\n' + OWN_STATEMENT_MARKER;
+}
+
+/**
+ * WHERE-clause fragments that leave PG Lens's own work out of what it shows: statements by the
+ * marker (pg_stat_statements keeps the text of a statement's first execution, with the trailing
+ * marker that placeOwnMarker puts there), sessions by application_name. Use them in every
+ * statistics view.
+ */
+export const EXCLUDE_OWN = {
+  /** For pg_stat_statements: `WHERE … AND ${EXCLUDE_OWN.statements}`. */
+  statements: `query NOT LIKE '%/* pg-lens */%'`,
+  /** For pg_stat_activity. */
+  sessions: `application_name IS DISTINCT FROM 'pg-lens'`,
+} as const;

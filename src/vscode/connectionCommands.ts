@@ -74,8 +74,8 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const { describeProfile } = await import('../core/connection/profile');
     const pick = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${describeProfile(p)} · ${p.environment}`, p })), { title: 'PG Lens: Select Connection' });
     if (!pick) return;
-    await config.update('activeConnection', pick.p.name);
-    await connections.connectTo(pick.p, true);
+    // Connect first: a profile that does not work changes nothing (the current connection stays).
+    if (await connections.connectTo(pick.p, true)) await config.update('activeConnection', pick.p.name);
   });
 
   reg('pgLens.removeConnection', async () => {

@@ -23,6 +23,7 @@ export class ConnectionManager implements vscode.Disposable {
   /** Fires when the connection changes (connected, switched, disconnected). */
   readonly onDidChange = this.changed.event;
   private readonly askedPassword = new Set<string>();
+  private activeKey: string | undefined;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -156,6 +157,7 @@ export class ConnectionManager implements vscode.Disposable {
       const info = await db.serverInfo();
       await this.disconnect(false);
       this.active = { profile, db, info };
+      this.activeKey = this.keyOf(profile);
       this.lastError = undefined;
       this.log.info(`Connected to ${profile.name} (${describeProfile(profile)}), ${info.version.split(' on ')[0]}`);
       this.changed.fire(this.active);
@@ -163,7 +165,8 @@ export class ConnectionManager implements vscode.Disposable {
     } catch (e) {
       this.lastError = `${profile.name}: ${describeError(e, profile)}`;
       this.log.warn(this.lastError);
-      this.changed.fire(undefined);
+      // A failed switch changes nothing: the current connection (if any) stays.
+      this.changed.fire(this.active);
       if (interactive) void vscode.window.showErrorMessage(`PG Lens: ${this.lastError}`);
       return undefined;
     }
@@ -177,6 +180,22 @@ export class ConnectionManager implements vscode.Disposable {
     given ??= await this.secrets.get(secretKey(p));
     const pgpassword = process.env.PGPASSWORD;
     return choosePassword({ given, pgpassword, pgpass: given || pgpassword ? undefined : await pgpassPassword(p) }).password;
+  }
+
+  /** What a connection depends on: the profile and the session settings sent at startup. */
+  private keyOf(profile: ConnectionProfile): string {
+    return JSON.stringify([profile, this.config.statementTimeoutMs, this.config.lockTimeoutMs]);
+  }
+
+  /**
+   * Settings changed: reconnect only when the profile to use or the session settings differ from
+   * the open connection (Add/Select Connection connect first, then write the settings).
+   */
+  async settingsChanged(): Promise<void> {
+    const picked = await this.pickProfile().catch(() => undefined);
+    if (this.active && picked && this.keyOf(picked.profile) === this.activeKey) return;
+    await this.disconnect();
+    await this.get();
   }
 
   async disconnect(fire = true): Promise<void> {

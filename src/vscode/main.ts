@@ -49,8 +49,8 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerDashboard(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs')) {
-        void connections.disconnect().then(() => connections.get());
+      if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs') || Config.affects(e, 'lockTimeoutMs')) {
+        void connections.settingsChanged();
       }
     }),
   );

@@ -90,6 +90,14 @@ describe('db/database (real PostgreSQL)', () => {
         return true;
       });
     });
+    it('no password: one line, and the half-open socket is closed (no backend left waiting in authentication)', async () => {
+      const openSockets = () =>
+        ((process as any)._getActiveHandles() as unknown[]).filter((h: any) => h?.constructor?.name === 'Socket' && h.remotePort === t.profile.port && !h.destroyed).length;
+      const before = openSockets();
+      await rejectsWith(connect({ profile: t.profile, password: undefined }), /asks for a password|Password authentication failed/);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(openSockets(), before, 'a failed connect leaves no socket to the server open');
+    });
     it('a port where no PostgreSQL listens', async () => {
       const port = await freePort();
       await rejectsWith(connect({ profile: { ...t.profile, host: '127.0.0.1', port }, password: 'x' }), new RegExp(`^No PostgreSQL is listening at 127\\.0\\.0\\.1:${port}`));

@@ -1,0 +1,66 @@
+/** "Its own statements are left out of the statistics it shows": the marker and application_name, proved on the server. */
+import { strict as assert } from 'node:assert';
+import { APPLICATION_NAME } from '../../../src/db/database';
+import { EXCLUDE_OWN, OWN_STATEMENT_MARKER, placeOwnMarker, SQL } from '../../../src/db/sql';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+
+describe('db: PG Lens leaves its own statements out', () => {
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('own');
+  });
+  after(async () => t.drop());
+
+  it('sends the marker where every version keeps it, without moving error positions', async () => {
+    const original = `${OWN_STATEMENT_MARKER} SELECT nope FROM pg_class;`;
+    const sent = placeOwnMarker(original);
+    assert.equal(sent.indexOf('SELECT'), original.indexOf('SELECT'));
+    assert.ok(sent.endsWith(`\n${OWN_STATEMENT_MARKER}`));
+    assert.equal(placeOwnMarker('SELECT 1'), 'SELECT 1', "the user's own SQL is sent as is");
+    const db = await t.open();
+    const e = (await db.query(`${OWN_STATEMENT_MARKER} SELECT nope FROM pg_class`).catch((x) => x)) as { position?: string };
+    assert.equal(Number(e.position), `${OWN_STATEMENT_MARKER} SELECT nope`.indexOf('nope') + 1, 'the server reports the position in our original text');
+    // A trailing line comment cannot swallow the marker: it goes on its own line.
+    assert.equal((await db.query(`${OWN_STATEMENT_MARKER} SELECT 5 AS five -- five`)).rows[0].five, 5);
+  });
+
+  it('every statement text of ours starts with the marker (transaction control aside)', () => {
+    for (const [name, text] of Object.entries(SQL)) {
+      if (['begin', 'beginReadOnly', 'rollback'].includes(name)) continue;
+      assert.ok(text.startsWith(OWN_STATEMENT_MARKER), `SQL.${name} starts with ${OWN_STATEMENT_MARKER}`);
+    }
+  });
+
+  it('pg_stat_statements keeps the marker, and EXCLUDE_OWN.statements filters our statements out', async function () {
+    const caps = await capabilities();
+    if (!caps.pgStatStatements) {
+      announceFallback('pg_stat_statements', 'sessions are still told apart by application_name (next test)');
+      // The fallback: without the view there is nothing to filter; the sessions test below still runs.
+      assert.equal(caps.pgStatStatements, false);
+      return;
+    }
+    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await t.admin.query('CREATE TABLE app_table (id int)');
+    const db = await t.open();
+    await db.serverInfo(); // several of our catalog statements
+    await t.admin.query('SELECT count(*) FROM app_table WHERE id = 1'); // the "application"
+    const all = await t.admin.query(`SELECT query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`);
+    // PostgreSQL 18 drops a leading comment from the kept text; the trailing marker stays on every version.
+    const ours = all.rows.filter((r) => r.query.trimEnd().endsWith(OWN_STATEMENT_MARKER));
+    assert.ok(ours.length >= 3, `our statements are recorded with the marker (${ours.length}): ${JSON.stringify(all.rows.map((r) => r.query.slice(0, 40)))}`);
+    assert.ok(ours.some((r) => /pg_available_extensions/.test(r.query)));
+    const shown = await t.admin.query(`SELECT query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ${EXCLUDE_OWN.statements}`);
+    assert.ok(shown.rows.every((r) => !r.query.includes(OWN_STATEMENT_MARKER)));
+    assert.ok(shown.rows.some((r) => /FROM app_table/.test(r.query)), "the application's statement is still shown");
+  });
+
+  it('EXCLUDE_OWN.sessions leaves our sessions out of pg_stat_activity', async () => {
+    const db = await t.open();
+    await db.withSession(async () => {
+      const all = await t.admin.query('SELECT application_name FROM pg_stat_activity WHERE datname = current_database()');
+      assert.ok(all.rows.some((r) => r.application_name === APPLICATION_NAME));
+      const shown = await t.admin.query(`SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND ${EXCLUDE_OWN.sessions}`);
+      assert.ok(shown.rows.length >= 1 && shown.rows.every((r) => r.application_name !== APPLICATION_NAME));
+    });
+  });
+});
