@@ -12,6 +12,7 @@ import type { ConnectionProfile } from '../core/connection/profile';
 import { isReadOnly } from '../core/connection/profile';
 import { describeError, PgLensError, ReadOnlyProfileError } from './errors';
 import { placeOwnMarker, SQL } from './sql';
+import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
 
 export const APPLICATION_NAME = 'pg-lens';
 
@@ -242,11 +243,36 @@ export class Session {
    * every statement in the string), so it is forced with queryMode: 'extended'.
    */
   async querySingle<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    // A statement that mentions $n but is sent without values (EXPLAIN (GENERIC_PLAN) …,
+    // PREPARE … AS …) cannot go over the extended protocol: the server would want the values.
+    if (params.length === 0 && (await referencesParameters(text))) return this.queryUnboundSingle<R>(text);
     try {
       return await this.client.query<R>({ text, values: params as any[], queryMode: 'extended' } as pg.QueryConfig);
     } catch (e) {
       throw this.db.wrap(e);
     }
+  }
+
+  /**
+   * One statement with $n references and no values, over the simple protocol. Safe because
+   * (1) PostgreSQL's own parser must find exactly one statement in the text, (2) our sessions always
+   * run with standard_conforming_strings = on (a startup parameter), so the server reads the text
+   * as the parser did, and (3) a reply with several result sets is refused.
+   */
+  async queryUnboundSingle<R extends pg.QueryResultRow = any>(text: string): Promise<pg.QueryResult<R>> {
+    await loadPgParser();
+    const inspected = inspectSql(text);
+    if (!inspected.ok || inspected.statements.length !== 1) {
+      throw new PgLensError(inspected.ok ? `Refused: exactly one statement expected, found ${inspected.statements.length}.` : inspected.message, 'NOT_SINGLE');
+    }
+    let r: pg.QueryResult<R> | pg.QueryResult<R>[];
+    try {
+      r = (await this.client.query<R>(text)) as any;
+    } catch (e) {
+      throw this.db.wrap(e);
+    }
+    if (Array.isArray(r)) throw new PgLensError('Refused: the server saw more than one statement.', 'MULTIPLE');
+    return r;
   }
 
   /**
@@ -346,11 +372,21 @@ export class ClosingClient extends pg.Client {
   }
 }
 
+/** Whether the text refers to $n parameters (by PostgreSQL's lexer: not inside strings or comments). */
+async function referencesParameters(text: string): Promise<boolean> {
+  if (!/\$\d/.test(text)) return false;
+  await loadPgParser();
+  const tokens = scanSql(text);
+  return tokens ? tokens.some((t) => t.tokenName === 'PARAM') : true;
+}
+
 export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
   const p = o.profile;
   const host = o.useReplica && p.readReplica ? p.readReplica.host : p.host;
   const port = o.useReplica && p.readReplica ? (p.readReplica.port ?? p.port) : p.port;
   const options: string[] = [];
+  // The text we check with PostgreSQL's parser must be read the same way by the server.
+  options.push('-c standard_conforming_strings=on');
   if (isReadOnly(p)) options.push('-c default_transaction_read_only=on');
   return {
     host,
