@@ -4,7 +4,7 @@
  * restored after a reload, and says `ready` once listening.
  */
 import { parseToPlanWebview, type FromPlanWebview, type ToPlanWebview } from '../shared/planProtocol';
-import { renderBenchmark, renderCompare, renderMessage, renderPlan } from './plan/render';
+import { renderBenchmark, renderCompare, renderMessage, renderPlan } from './_planRender';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
 

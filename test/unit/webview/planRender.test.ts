@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
-import { renderBenchmark, renderCompare, renderPlan, renderTable } from '../../../src/webview/plan/render';
+import { renderBenchmark, renderCompare, renderPlan, renderTable } from '../../../src/webview/_planRender';
 import { K, analyzePlan, type RawNode } from '../../../src/core/plan';
 import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type PlanPayload } from '../../../src/shared/planProtocol';
 

@@ -5,9 +5,9 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtCount, fmtFactor, fmtMs, fmtPct, nodeLabel, planText, K, type Plan, type PlanNode } from '../../core/plan';
-import { compareBenchmarks } from '../../core/plan/benchmark';
-import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../../shared/planProtocol';
+import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtCount, fmtFactor, fmtMs, fmtPct, nodeLabel, planText, K, type Plan, type PlanNode } from '../core/plan';
+import { compareBenchmarks } from '../core/plan/benchmark';
+import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
 
 export type Post = (m: FromPlanWebview) => void;
 type Child = Node | string | undefined | null | false;
