@@ -29,6 +29,7 @@ describe('webview/dashboard (in Chromium)', function () {
     // Our own code: innerHTML is banned by lint; uPlot's only use is on its own static markup.
     const ours = fs
       .readdirSync(path.join(__dirname, '../../../src/webview'))
+      .filter((f) => f.endsWith('.ts'))
       .map((f) => fs.readFileSync(path.join(__dirname, '../../../src/webview', f), 'utf8'))
       .join('\n')
       .replace(/\/\*[\s\S]*?\*\//g, '')
