@@ -83,7 +83,8 @@ export class Workbench {
       const row = tree.locator(`.monaco-list-row[aria-level="${i + 1}"]`).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(parts[i])}$`) }) });
       await this.see(row, `"${parts.slice(0, i + 1).join('/')}" in the explorer`);
       const isFolder = i < parts.length - 1;
-      if (!isFolder) await row.first().click();
+      // Double-click: a pinned editor, not a preview another open would replace.
+      if (!isFolder) await row.first().dblclick();
       else if ((await row.first().getAttribute('aria-expanded')) !== 'true') await row.first().click();
     }
     await this.see(this.page.locator('.tabs-container .tab.active').filter({ hasText: base }), `an editor tab for ${base}`);

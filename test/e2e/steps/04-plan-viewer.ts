@@ -8,7 +8,7 @@ export const step: Step = {
     const hover = await wb.hover(scenario.queryText);
     const link = await wb.see(hover.locator('a').filter({ hasText: /Open plan/i }), 'an "Open plan" link in the plan hover', 30_000);
     await link.click();
-    const view = await wb.webview(/plan/i);
+    const view = await wb.webview(/^Plan/);
     // The tree: at least one scan node of the queried table, inside a structure with nested nodes.
     const scan = view.locator('body').filter({ hasText: /(Seq Scan|Index Scan|Bitmap Heap Scan)/ });
     await wb.see(scan, 'scan nodes (Seq Scan / Index Scan …) in the plan viewer', 30_000);

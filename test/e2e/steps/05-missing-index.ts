@@ -13,11 +13,12 @@ export const step: Step = {
     if ((await indexed()).length) throw new Error(`the database already has an index on ${table}(${column}) before the step`);
     await wb.openFile(scenario.queryFile);
     const rows = await wb.problems();
-    const row = rows.filter({ hasText: 'missing-index' }).filter({ hasText: new RegExp(`${table}|${column}`) });
+    const row = rows.filter({ hasText: 'missing-index' }).filter({ hasText: new RegExp(`${table} \\(${column}\\)`) });
     await wb.see(row, `a missing-index problem about ${table}(${column}) in the Problems panel`, 60_000);
     await screenshot('missing-index-problem');
     // Go to it and ask for the quick fixes, as a person does (click, then Ctrl+.).
     await row.first().click();
+    await wb.runCommand('View: Focus Active Editor Group');
     await wb.keys('Mod+.');
     const fix = wb.page.locator('.action-widget .monaco-list-row, .context-view .action-item').filter({ hasText: /Create index now/i });
     await wb.see(fix, 'the quick fix "Create index now" in the quick-fix menu');
