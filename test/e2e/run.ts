@@ -6,7 +6,7 @@
  * Screenshots go to test-results/e2e/ (git-ignored). Any error PG Lens logs fails the run.
  *
  * Environment: PGLENS_E2E_CACHE (code-server cache, default ~/.cache/pg-lens-e2e),
- * PGLENS_E2E_ONLY=<substring> (run only matching steps), PGLENS_E2E_KEEP=1 (leave temp folders),
+ * PGLENS_E2E_ONLY=<substring>[,<substring>…] (run only steps whose file name contains one of them, e.g. 01,07), PGLENS_E2E_KEEP=1 (leave temp folders),
  * PGLENS_E2E_NO_PACKAGE=1 (reuse an existing pg-lens.vsix).
  */
 import * as fs from 'node:fs';
@@ -60,7 +60,7 @@ export function loadSteps(dir: string, only?: string): { file: string; step: Ste
     .readdirSync(dir)
     .filter((f) => /^\d+[-_].*\.ts$/.test(f))
     .sort()
-    .filter((f) => !only || f.includes(only))
+    .filter((f) => !only || only.split(',').some((o) => o.trim() && f.includes(o.trim())))
     .map((file) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(path.join(dir, file));

@@ -27,16 +27,23 @@ export const step: Step = {
     await wb.until(async () => (await snapshot()) !== first, 'the dashboard figures to refresh by themselves (live)', 60_000);
     await screenshot('dashboard');
 
-    // The health checks see the stale table once asked again; its finding carries the ANALYZE action.
+    // The health checks see the stale table once asked again. Each finding is a collapsed <details>
+    // (check id and message in its summary); its body, with the ANALYZE button, shows once opened.
     const checkNow = view.getByRole('button', { name: 'Check now' });
-    const finding = view.locator('li, tr, div, section').filter({ hasText: `public.${table}` }).filter({ has: view.getByRole('button', { name: /^ANALYZE$/ }) });
+    const finding = view.locator('details.finding').filter({ hasText: 'stale-statistics' }).filter({ hasText: `public.${table}` });
+    const analyze = finding.getByRole('button', { name: /^ANALYZE$/ });
     await wb.until(async () => {
-      if (await finding.count()) return true;
-      if (await checkNow.count()) await checkNow.first().click();
-      await wb.page.waitForTimeout(2000);
-      return (await finding.count()) > 0;
-    }, `a "stale statistics" finding for public.${table} with an ANALYZE button in the dashboard`, 90_000);
-    await finding.last().getByRole('button', { name: /^ANALYZE$/ }).click();
+      if (!(await finding.count())) {
+        if (await checkNow.count()) await checkNow.first().click();
+        await wb.page.waitForTimeout(2000);
+        return false;
+      }
+      // Open it the way a user does: a click on its summary line.
+      if (!(await finding.first().evaluate((d) => (d as HTMLDetailsElement).open))) await finding.first().locator('summary').click();
+      return await analyze.first().isVisible();
+    }, `a "stale statistics" finding for public.${table} with an ANALYZE button in the dashboard`, 90_000, async () => (await view.locator('details.finding summary').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).join(' | ').slice(0, 600) || 'no findings');
+    log(`finding: ${(await finding.first().locator('summary').innerText()).replace(/\s+/g, ' ')}`);
+    await analyze.first().click();
     const dialog = await wb.confirmDialog(new RegExp(`ANALYZE[\\s\\S]*${table}`), /^Run$/);
     log(`confirmation: ${dialog.replace(/\s+/g, ' ').slice(0, 160)}`);
     const after = await wb.until(async () => await lastAnalyze(), `pg_stat_user_tables.last_analyze of ${table} to be set after the confirmed ANALYZE`, 60_000);
