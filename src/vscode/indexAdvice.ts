@@ -13,6 +13,7 @@ import type { SqlSite } from '../core/extract/types';
 import type { Finding } from '../core/findings';
 import type { AdviceResult, IndexSuggestion } from '../db/advisor';
 import type { PgLensContext } from './main';
+import { registerScanAnalyzer } from './scanWorkspace';
 
 const MISSING_INDEX = 'missing-index';
 const DOCS = 'https://github.com/pg-lens/pg-lens/blob/main/docs/rules/missing-index.md';
@@ -32,6 +33,20 @@ interface DocState {
 export function registerIndexAdvice(ctx: PgLensContext): void {
   const feature = new IndexAdvice(ctx);
   ctx.extension.subscriptions.push(feature);
+  // Scan Workspace reports missing-index too, on closed files, while a connection is active.
+  ctx.extension.subscriptions.push(
+    registerScanAnalyzer({
+      id: 'missing-index',
+      rules: [],
+      async analyze(input) {
+        const conn = ctx.connections.current;
+        if (!conn || conn.db.isClosed || vscode.workspace.textDocuments.some((d) => d.uri.fsPath === input.file)) return [];
+        const { missingIndexAnalyzer } = await import('../db/missingIndexAnalyzer');
+        const a = missingIndexAnalyzer(conn.db, { info: conn.info, minCostReduction: ctx.config.indexMinCostReduction, maxTableSizeMb: ctx.config.indexMaxTableSizeMb, log: (l) => ctx.log.info(l) });
+        return a.analyze(input);
+      },
+    }),
+  );
 }
 
 class IndexAdvice implements vscode.Disposable {

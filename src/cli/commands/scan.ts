@@ -13,6 +13,7 @@ import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../treeSitterDir';
+import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
 import { walkSourceFiles } from '../walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 
@@ -159,7 +160,9 @@ export const scan: CliCommand = {
     if (opts.db !== undefined) {
       const db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000 });
       try {
-        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log: (m) => ctx.err(`pg-lens scan: ${m}`) }) });
+        const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
+        const info = await db.serverInfo();
+        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(db, { info })] });
       } finally {
         await db.close();
       }

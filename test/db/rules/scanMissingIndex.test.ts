@@ -1,0 +1,52 @@
+/**
+ * `pg-lens scan --db` reports missing-index with the advisor's proof, at the line of the SQL in
+ * application code, and leaves the schema alone (the proof is rolled back or hypothetical).
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../src/cli/main';
+import { createTestDatabase, type TestDatabase } from '../support';
+
+describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
+  this.timeout(120_000);
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('scanmissing');
+    await t.admin.query(`CREATE TABLE events (id bigint PRIMARY KEY, account_id int NOT NULL, kind text NOT NULL, at timestamptz NOT NULL)`);
+    await t.admin.query(`INSERT INTO events SELECT g, g % 5000, 'k' || (g % 7), now() - g * interval '1 second' FROM generate_series(1, 200000) g`);
+    await t.admin.query('ANALYZE events');
+  });
+  after(async () => t.drop());
+
+  it('flags the unindexed filter in a .ts file and not the primary-key lookup; no index is left behind', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-scanmi-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'events.ts'),
+        [
+          "import { Pool } from 'pg';",
+          'const pool = new Pool();',
+          'export async function byAccount(accountId: number) {',
+          "  return pool.query('SELECT id, kind FROM events WHERE account_id = $1', [accountId]);",
+          '}',
+          'export async function byId(id: number) {',
+          "  return pool.query('SELECT id, kind FROM events WHERE id = $1', [id]);",
+          '}',
+        ].join('\n'),
+      );
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { out: (s) => out.push(s), err: (s) => err.push(s), env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
+      assert.equal(code, 0, err.join('\n'));
+      const found = JSON.parse(out.join('\n')).findings.filter((f: any) => f.ruleId === 'missing-index');
+      assert.deepEqual(found.map((f: any) => f.line), [4], JSON.stringify(found, null, 2));
+      assert.match(found[0].message, /events \(account_id\)/);
+      const idx = await t.admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'events'`);
+      assert.deepEqual(idx.rows.map((r) => r.indexname), ['events_pkey']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
