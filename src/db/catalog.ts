@@ -4,17 +4,8 @@
  */
 import type { CatalogFacts, ColumnStats, IndexFacts, TableFacts } from '../core/advice/indexCandidates';
 import type { Database, Queryable } from './database';
+import { qualifiedName } from '../core/sql/ident';
 import { OWN_STATEMENT_MARKER } from './sql';
-
-/** Quote one identifier part (always quoted: safe for any catalog name). */
-export function quoteIdent(name: string): string {
-  return `"${String(name).replace(/"/g, '""')}"`;
-}
-
-/** schema.name, each part quoted; the schema is left out when unknown (search_path decides). */
-export function qualifiedName(schema: string | undefined, name: string): string {
-  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
-}
 
 export const CATALOG_SQL = {
   /** $1: text[] of (quoted, optionally qualified) names, resolved through search_path like the statement would. */

@@ -8,6 +8,7 @@
  *    SAVEPOINT with lock_timeout/statement_timeout, EXPLAIN, then ROLLBACK TO SAVEPOINT. The whole
  *    transaction is rolled back afterwards, so nothing stays behind.
  */
+import { qualifiedName } from '../core/sql/ident';
 import { createIndexSql, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { PlanSummary } from '../core/advice/planSummary';
 import { explainOnSession } from './advisorExplain';
@@ -108,7 +109,7 @@ export class TransactionProver {
       if (c.needsExtension === 'pg_trgm') await session.querySingle(HYPO_SQL.createTrgm, []);
       await session.querySingle(`${OWN_STATEMENT_MARKER} ${createIndexSql(c, { concurrently: false, qualify: true })}`, []);
       const plan = await explainOnSession(session, this.ctx.sql, { versionNum: this.ctx.versionNum, params: this.ctx.params });
-      const qualified = `"${c.schema.replace(/"/g, '""')}"."${c.name.replace(/"/g, '""')}"`;
+      const qualified = qualifiedName(c.schema, c.name);
       const size = Number((await session.querySingle(HYPO_SQL.relationSize, [qualified])).rows[0]?.bytes ?? NaN);
       return {
         verifiedBy: 'transaction',
