@@ -29,19 +29,34 @@ import { PgLensError } from './errors';
 
 export type { StatementFigures };
 
+/** pg_stat_statements renamed total_time/mean_time to total_exec_time/mean_exec_time in PostgreSQL 13. */
+type TotalColumn = 'total_exec_time' | 'total_time';
+
+function figuresSql(total: TotalColumn): string {
+  return `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, sum(s.calls)::float8 AS calls, sum(s.rows)::float8 AS rows,
+      sum(s.${total})::float8 AS total_exec_time
+    FROM pg_stat_statements(false) s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
+    GROUP BY s.queryid`;
+}
+
+function costSql(total: TotalColumn, mean: 'mean_exec_time' | 'mean_time'): string {
+  return `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls,
+      s.${total} AS total_ms, s.${mean} AS mean_ms, s.rows::float8 AS rows,
+      sum(s.${total}) OVER () AS all_ms, count(*) OVER () AS all_statements
+    FROM pg_stat_statements(true) s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND s.queryid IS NOT NULL AND s.query NOT LIKE '${OWN_STATEMENT_MARKER}%'
+      AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|SET|SHOW|DISCARD|DEALLOCATE)\\M'
+    ORDER BY s.${total} DESC
+    LIMIT $1`;
+}
+
 export const QUERY_STATS_SQL = {
   /** Figures of every statement of the current database; texts are not read (showtext = false). */
-  figures: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, sum(s.calls)::float8 AS calls, sum(s.rows)::float8 AS rows,
-      sum(s.total_exec_time)::float8 AS total_exec_time
-    FROM pg_stat_statements(false) s
-    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
-    GROUP BY s.queryid`,
+  figures: figuresSql('total_exec_time'),
   /** Same, for PostgreSQL 12 and older (total_time). */
-  figuresPre13: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, sum(s.calls)::float8 AS calls, sum(s.rows)::float8 AS rows,
-      sum(s.total_time)::float8 AS total_exec_time
-    FROM pg_stat_statements(false) s
-    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
-    GROUP BY s.queryid`,
+  figuresPre13: figuresSql('total_time'),
   /** Texts of the given query ids; ours (marker) left out. */
   texts: `${OWN_STATEMENT_MARKER} SELECT DISTINCT ON (s.queryid) s.queryid::text AS queryid, s.query
     FROM pg_stat_statements(true) s
@@ -148,25 +163,9 @@ export const COST_SQL = {
    * PostgreSQL 13+: total_exec_time / mean_exec_time. Our own statements (marker) and transaction
    * control are left out; the window sums run before LIMIT, so they cover every statement.
    */
-  statements13: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls,
-      s.total_exec_time AS total_ms, s.mean_exec_time AS mean_ms, s.rows::float8 AS rows,
-      sum(s.total_exec_time) OVER () AS all_ms, count(*) OVER () AS all_statements
-    FROM pg_stat_statements(true) s
-    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND s.queryid IS NOT NULL AND s.query NOT LIKE '${OWN_STATEMENT_MARKER}%'
-      AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|SET|SHOW|DISCARD|DEALLOCATE)\\M'
-    ORDER BY s.total_exec_time DESC
-    LIMIT $1`,
+  statements13: costSql('total_exec_time', 'mean_exec_time'),
   /** PostgreSQL 12 and older: total_time / mean_time. */
-  statements12: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls,
-      s.total_time AS total_ms, s.mean_time AS mean_ms, s.rows::float8 AS rows,
-      sum(s.total_time) OVER () AS all_ms, count(*) OVER () AS all_statements
-    FROM pg_stat_statements(true) s
-    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND s.queryid IS NOT NULL AND s.query NOT LIKE '${OWN_STATEMENT_MARKER}%'
-      AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|SET|SHOW|DISCARD|DEALLOCATE)\\M'
-    ORDER BY s.total_time DESC
-    LIMIT $1`,
+  statements12: costSql('total_time', 'mean_time'),
 } as const;
 
 export interface StatementCosts {
