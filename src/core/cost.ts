@@ -1,6 +1,6 @@
 /**
  * Production cost of statements (pg_stat_statements), pure: matching a SqlSite's SQL to a
- * statement, the CodeLens title, and ranking. The db layer reads the numbers (src/db/statementCost.ts).
+ * statement, the CodeLens title, and ranking. The db layer reads the numbers (src/db/queryStats.ts: readStatementCosts, queryIdOf).
  */
 import { formatCount, formatMs, formatShare } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';

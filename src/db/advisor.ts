@@ -10,6 +10,7 @@
 import { createIndexSql, indexCandidates, type CandidateOptions, type CatalogFacts, type IndexCandidate } from '../core/advice/indexCandidates';
 import { formatCost, formatCount, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { statementShape, type StatementShape } from '../core/sql/predicates';
+import type { SuggestionLike } from '../core/advice/workload';
 import { explainOnSession } from './advisorExplain';
 import { readCatalogFacts, type TableRef } from './catalog';
 import type { Database, ServerInfo, Session } from './database';
@@ -21,19 +22,9 @@ const TRANSIENT_HYPOPG = `${OWN_STATEMENT_MARKER} CREATE EXTENSION IF NOT EXISTS
 
 export type VerifiedBy = 'hypopg' | 'transaction' | 'none';
 
-export interface IndexSuggestion {
-  ddl: string;
-  /** Table as schema.name when not public, else name. */
-  table: string;
-  schema: string;
-  columns: string[];
-  method: string;
-  where: string | null;
-  include: string[];
-  costBefore: number;
-  costAfter: number | null;
+/** SuggestionLike's table is schema.name when not public, else name. */
+export interface IndexSuggestion extends SuggestionLike {
   verifiedBy: VerifiedBy;
-  reason: string;
   planUsesIndex: boolean;
   indexSizeBytes: number | null;
   /** Extra facts for the editor. */
@@ -257,13 +248,8 @@ function displayTable(c: IndexCandidate): string {
   return c.schema === 'public' ? c.table : `${c.schema}.${c.table}`;
 }
 
-function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: CatalogFacts): IndexSuggestion {
-  const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
-  const rows = t?.reltuples ?? 0;
-  const seq = before.seqScans.find((s) => s.relation === c.table);
-  const shown = c.keys.map((k) => k.label).join(', ');
-  const prefix = seq ? `Seq Scan on ${c.table} (${formatCount(rows)} rows)` : `${c.table} (${formatCount(rows)} rows)`;
-  const what = `${c.method === 'btree' ? 'an index' : `a ${c.method.toUpperCase()} index`} on ${c.table} (${shown})${c.include.length ? ` INCLUDE (${c.include.join(', ')})` : ''}${c.where ? ` WHERE ${c.where}` : ''}`;
+/** The fields every suggestion of a candidate has, proved or not (in the order JSON output shows them). */
+function candidateFields(c: IndexCandidate, before: PlanSummary): Pick<IndexSuggestion, 'ddl' | 'table' | 'schema' | 'columns' | 'method' | 'where' | 'include' | 'costBefore'> {
   return {
     ddl: createIndexSql(c, { concurrently: true }),
     table: displayTable(c),
@@ -273,6 +259,18 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
     where: c.where ?? null,
     include: c.include,
     costBefore: round(before.totalCost),
+  };
+}
+
+function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: CatalogFacts): IndexSuggestion {
+  const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
+  const rows = t?.reltuples ?? 0;
+  const seq = before.seqScans.find((s) => s.relation === c.table);
+  const shown = c.keys.map((k) => k.label).join(', ');
+  const prefix = seq ? `Seq Scan on ${c.table} (${formatCount(rows)} rows)` : `${c.table} (${formatCount(rows)} rows)`;
+  const what = `${c.method === 'btree' ? 'an index' : `a ${c.method.toUpperCase()} index`} on ${c.table} (${shown})${c.include.length ? ` INCLUDE (${c.include.join(', ')})` : ''}${c.where ? ` WHERE ${c.where}` : ''}`;
+  return {
+    ...candidateFields(c, before),
     costAfter: round(p.costAfter),
     verifiedBy: p.verifiedBy,
     reason: c.reason + (c.needsExtension ? ' (needs CREATE EXTENSION pg_trgm)' : ''),
@@ -292,14 +290,7 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
 function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, rows: number, seq: PlanSummary['seqScans'][number]): IndexSuggestion {
   const shown = c.keys.map((k) => k.label).join(', ');
   return {
-    ddl: createIndexSql(c, { concurrently: true }),
-    table: displayTable(c),
-    schema: c.schema,
-    columns: c.keys.map((k) => k.label),
-    method: c.method,
-    where: c.where ?? null,
-    include: c.include,
-    costBefore: round(before.totalCost),
+    ...candidateFields(c, before),
     costAfter: null,
     verifiedBy: 'none',
     reason: `${c.reason} (not verified: the planner could not try it here)`,

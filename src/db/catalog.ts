@@ -4,17 +4,22 @@
  */
 import type { CatalogFacts, ColumnStats, IndexFacts, TableFacts } from '../core/advice/indexCandidates';
 import type { Database, Queryable } from './database';
+import { qualifiedName } from '../core/sql/ident';
 import { OWN_STATEMENT_MARKER } from './sql';
 
-/** Quote one identifier part (always quoted: safe for any catalog name). */
-export function quoteIdent(name: string): string {
-  return `"${String(name).replace(/"/g, '""')}"`;
-}
-
-/** schema.name, each part quoted; the schema is left out when unknown (search_path decides). */
-export function qualifiedName(schema: string | undefined, name: string): string {
-  return schema ? `${quoteIdent(schema)}.${quoteIdent(name)}` : quoteIdent(name);
-}
+/**
+ * The select-list that indexFactsOf reads (aliases i = pg_index, oc/a inside, s =
+ * pg_stat_all_indexes LEFT JOINed): shared by CATALOG_SQL.indexes and the schema audit's query.
+ */
+export const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
+      pg_get_expr(i.indpred, i.indrelid, true) AS predicate, pg_get_indexdef(i.indexrelid) AS definition,
+      ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS cols,
+      ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+            LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) AS col_names,
+      ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opc, ord)
+            JOIN pg_opclass oc ON oc.oid = k.opc ORDER BY k.ord) AS opclasses,
+      ARRAY(SELECT (o & 1) = 1 FROM unnest(i.indoption::int2[]) WITH ORDINALITY AS k(o, ord) ORDER BY k.ord) AS descs,
+      pg_relation_size(i.indexrelid)::int8 AS size_bytes, coalesce(s.idx_scan, 0)::int8 AS scans`;
 
 export const CATALOG_SQL = {
   /** $1: text[] of (quoted, optionally qualified) names, resolved through search_path like the statement would. */
@@ -34,15 +39,7 @@ export const CATALOG_SQL = {
     WHERE c.oid = ANY ($1::oid[]) AND NOT s.inherited`,
   /** $1: oid[] */
   indexes: `${OWN_STATEMENT_MARKER} SELECT i.indrelid::int8 AS table_oid, i.indexrelid::int8 AS oid, n.nspname AS schema, ic.relname AS name, am.amname AS method,
-      i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
-      pg_get_expr(i.indpred, i.indrelid, true) AS predicate, pg_get_indexdef(i.indexrelid) AS definition,
-      ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS cols,
-      ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-            LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) AS col_names,
-      ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opc, ord)
-            JOIN pg_opclass oc ON oc.oid = k.opc ORDER BY k.ord) AS opclasses,
-      ARRAY(SELECT (o & 1) = 1 FROM unnest(i.indoption::int2[]) WITH ORDINALITY AS k(o, ord) ORDER BY k.ord) AS descs,
-      pg_relation_size(i.indexrelid)::int8 AS size_bytes, coalesce(s.idx_scan, 0)::int8 AS scans
+      ${INDEX_FACT_COLUMNS}
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid
     JOIN pg_namespace n ON n.oid = ic.relnamespace

@@ -3,6 +3,7 @@
  * profiles only), with progress read from pg_stat_progress_create_index on another session, and
  * cancellation. When it fails, the invalid index it leaves behind is reported and dropped.
  */
+import { qualifiedName } from '../core/sql/ident';
 import type { Database } from './database';
 import { describeError, PgLensError } from './errors';
 import { OWN_STATEMENT_MARKER } from './sql';
@@ -53,15 +54,13 @@ export interface CreateIndexResult {
   invalidDropped?: boolean;
 }
 
-const qualifiedIndex = (schema: string, name: string) => `"${schema.replace(/"/g, '""')}"."${name.replace(/"/g, '""')}"`;
-
 export async function createIndexConcurrently(db: Database, req: CreateIndexRequest): Promise<CreateIndexResult> {
   db.assertWritable('Creating an index');
   if (db.profile.environment !== 'development') {
     throw new PgLensError(`Creating an index from the editor is only allowed on development profiles ("${db.profile.name}" is ${db.profile.environment}); add a migration instead.`, 'NOT_DEVELOPMENT');
   }
   if (!/^CREATE INDEX CONCURRENTLY /.test(req.ddl)) throw new PgLensError('Only CREATE INDEX CONCURRENTLY statements are run here.', 'BAD_DDL');
-  const qualified = qualifiedIndex(req.schema, req.name);
+  const qualified = qualifiedName(req.schema, req.name);
   return db.withSession(async (s) => {
     const pid = s.processID;
     let timer: NodeJS.Timeout | undefined;

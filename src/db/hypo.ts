@@ -8,6 +8,7 @@
  *    SAVEPOINT with lock_timeout/statement_timeout, EXPLAIN, then ROLLBACK TO SAVEPOINT. The whole
  *    transaction is rolled back afterwards, so nothing stays behind.
  */
+import { qualifiedName } from '../core/sql/ident';
 import { createIndexSql, type IndexCandidate } from '../core/advice/indexCandidates';
 import type { PlanSummary } from '../core/advice/planSummary';
 import { explainOnSession } from './advisorExplain';
@@ -43,6 +44,20 @@ export interface Proof {
   undo(): Promise<void>;
 }
 
+/** A proof from the plan with the index in place; the size as the server reported it (unknown → null). */
+function proofOf(verifiedBy: Proof['verifiedBy'], plan: PlanSummary, sizeBytes: unknown, indexName: string, undo: () => Promise<void>): Proof {
+  const size = Number(sizeBytes ?? NaN);
+  return {
+    verifiedBy,
+    plan,
+    costAfter: plan.totalCost,
+    planUsesIndex: plan.indexNames.includes(indexName),
+    indexSizeBytes: Number.isFinite(size) ? size : null,
+    planIndexName: indexName,
+    undo,
+  };
+}
+
 export interface ProverContext {
   session: Session;
   sql: string;
@@ -66,18 +81,10 @@ export class HypoProver {
     const oid = Number(created.oid);
     try {
       const plan = await explainOnSession(session, this.ctx.sql, { versionNum: this.ctx.versionNum, params: this.ctx.params });
-      const size = Number((await session.querySingle(HYPO_SQL.size, [oid])).rows[0]?.bytes ?? NaN);
-      return {
-        verifiedBy: 'hypopg',
-        plan,
-        costAfter: plan.totalCost,
-        planUsesIndex: plan.indexNames.includes(created.indexname),
-        indexSizeBytes: Number.isFinite(size) ? size : null,
-        planIndexName: created.indexname,
-        undo: async () => {
-          await session.querySingle(HYPO_SQL.drop, [oid]);
-        },
-      };
+      const size = (await session.querySingle(HYPO_SQL.size, [oid])).rows[0]?.bytes;
+      return proofOf('hypopg', plan, size, created.indexname, async () => {
+        await session.querySingle(HYPO_SQL.drop, [oid]);
+      });
     } catch (e) {
       await session.querySingle(HYPO_SQL.drop, [oid]).catch(() => undefined);
       throw e;
@@ -108,21 +115,13 @@ export class TransactionProver {
       if (c.needsExtension === 'pg_trgm') await session.querySingle(HYPO_SQL.createTrgm, []);
       await session.querySingle(`${OWN_STATEMENT_MARKER} ${createIndexSql(c, { concurrently: false, qualify: true })}`, []);
       const plan = await explainOnSession(session, this.ctx.sql, { versionNum: this.ctx.versionNum, params: this.ctx.params });
-      const qualified = `"${c.schema.replace(/"/g, '""')}"."${c.name.replace(/"/g, '""')}"`;
-      const size = Number((await session.querySingle(HYPO_SQL.relationSize, [qualified])).rows[0]?.bytes ?? NaN);
-      return {
-        verifiedBy: 'transaction',
-        plan,
-        costAfter: plan.totalCost,
-        planUsesIndex: plan.indexNames.includes(c.name),
-        indexSizeBytes: Number.isFinite(size) ? size : null,
-        planIndexName: c.name,
-        undo: async () => {
-          await session.query(HYPO_SQL.rollbackToSavepoint);
-          await session.query(HYPO_SQL.releaseSavepoint);
-          this.depth--;
-        },
-      };
+      const qualified = qualifiedName(c.schema, c.name);
+      const size = (await session.querySingle(HYPO_SQL.relationSize, [qualified])).rows[0]?.bytes;
+      return proofOf('transaction', plan, size, c.name, async () => {
+        await session.query(HYPO_SQL.rollbackToSavepoint);
+        await session.query(HYPO_SQL.releaseSavepoint);
+        this.depth--;
+      });
     } catch (e) {
       await session.query(HYPO_SQL.rollbackToSavepoint).catch(() => undefined);
       await session.query(HYPO_SQL.releaseSavepoint).catch(() => undefined);

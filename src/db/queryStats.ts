@@ -7,6 +7,8 @@
  *   snapshotStatements(db)        all figures now (no texts: cheap), to diff against later
  *   diffSnapshots(before, after)  what ran in between (core/nplusone/observed.diffFigures)
  *   statementTexts(db, ids)       texts for some query ids (our own statements left out)
+ *   readStatementCosts(db)        the costliest statements with texts and the database's total time
+ *                                 (behind the cost CodeLens and `pg-lens report`; read-only)
  *
  * Used by Record Queries (observed N+1) and by the CodeLens of statement figures. Every SQL text
  * here is a named constant starting with the /* pg-lens *\/ marker.
@@ -18,6 +20,7 @@
  * read-only transaction that is rolled back (and the prepared statement deallocated). Nothing is
  * executed. The text format is read, not JSON: a 64-bit identifier does not survive JSON.parse.
  */
+import type { StatementStat } from '../core/cost';
 import type { Database, ServerInfo, Session } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { inspectSql, loadPgParser } from '../core/sql/statement';
@@ -26,19 +29,34 @@ import { PgLensError } from './errors';
 
 export type { StatementFigures };
 
+/** pg_stat_statements renamed total_time/mean_time to total_exec_time/mean_exec_time in PostgreSQL 13. */
+type TotalColumn = 'total_exec_time' | 'total_time';
+
+function figuresSql(total: TotalColumn): string {
+  return `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, sum(s.calls)::float8 AS calls, sum(s.rows)::float8 AS rows,
+      sum(s.${total})::float8 AS total_exec_time
+    FROM pg_stat_statements(false) s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
+    GROUP BY s.queryid`;
+}
+
+function costSql(total: TotalColumn, mean: 'mean_exec_time' | 'mean_time'): string {
+  return `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls,
+      s.${total} AS total_ms, s.${mean} AS mean_ms, s.rows::float8 AS rows,
+      sum(s.${total}) OVER () AS all_ms, count(*) OVER () AS all_statements
+    FROM pg_stat_statements(true) s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND s.queryid IS NOT NULL AND s.query NOT LIKE '${OWN_STATEMENT_MARKER}%'
+      AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|SET|SHOW|DISCARD|DEALLOCATE)\\M'
+    ORDER BY s.${total} DESC
+    LIMIT $1`;
+}
+
 export const QUERY_STATS_SQL = {
   /** Figures of every statement of the current database; texts are not read (showtext = false). */
-  figures: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, sum(s.calls)::float8 AS calls, sum(s.rows)::float8 AS rows,
-      sum(s.total_exec_time)::float8 AS total_exec_time
-    FROM pg_stat_statements(false) s
-    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
-    GROUP BY s.queryid`,
+  figures: figuresSql('total_exec_time'),
   /** Same, for PostgreSQL 12 and older (total_time). */
-  figuresPre13: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, sum(s.calls)::float8 AS calls, sum(s.rows)::float8 AS rows,
-      sum(s.total_time)::float8 AS total_exec_time
-    FROM pg_stat_statements(false) s
-    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
-    GROUP BY s.queryid`,
+  figuresPre13: figuresSql('total_time'),
   /** Texts of the given query ids; ours (marker) left out. */
   texts: `${OWN_STATEMENT_MARKER} SELECT DISTINCT ON (s.queryid) s.queryid::text AS queryid, s.query
     FROM pg_stat_statements(true) s
@@ -140,6 +158,34 @@ async function dropOwn(db: Database, list: StatementFigures[]): Promise<Statemen
   return list.filter((s) => !own.has(s.queryid));
 }
 
+export const COST_SQL = {
+  /**
+   * PostgreSQL 13+: total_exec_time / mean_exec_time. Our own statements (marker) and transaction
+   * control are left out; the window sums run before LIMIT, so they cover every statement.
+   */
+  statements13: costSql('total_exec_time', 'mean_exec_time'),
+  /** PostgreSQL 12 and older: total_time / mean_time. */
+  statements12: costSql('total_time', 'mean_time'),
+} as const;
+
+export interface StatementCosts {
+  stats: StatementStat[];
+  /** Total execution time of every statement of this database (not only the ones returned). */
+  totalMs: number;
+  statements: number;
+}
+
+/** The costliest statements of the current database (default 2000), and the database's total time. */
+export async function readStatementCosts(db: Database, opts: { limit?: number; versionNum?: number } = {}): Promise<StatementCosts> {
+  const v = opts.versionNum ?? (await db.serverInfo()).versionNum;
+  const { rows } = await db.query(v >= 130000 ? COST_SQL.statements13 : COST_SQL.statements12, [opts.limit ?? 2000]);
+  return {
+    stats: rows.map((r) => ({ queryid: r.queryid, query: r.query, calls: Number(r.calls), totalMs: Number(r.total_ms), meanMs: Number(r.mean_ms), rows: Number(r.rows) })),
+    totalMs: rows.length ? Number(rows[0].all_ms) : 0,
+    statements: rows.length ? Number(rows[0].all_statements) : 0,
+  };
+}
+
 /** Highest $n in a statement (0 when it has none). */
 export function parameterCount(sql: string): number {
   let max = 0;
@@ -154,7 +200,17 @@ const QUERY_ID_LINE = /^\s*Query Identifier:\s*(-?\d+)\s*$/m;
  * tell (PostgreSQL < 14, compute_query_id off, a statement EXPLAIN cannot take). Throws a
  * one-line PgLensError for a text holding more than one statement or a syntax error.
  */
-export async function queryIdOf(db: Database, sql: string, opts: { info?: ServerInfo; /** Use PREPARE + EXPLAIN EXECUTE (the 14–15 path) on 16+ too. */ forcePrepare?: boolean } = {}): Promise<string | undefined> {
+export async function queryIdOf(
+  db: Database,
+  sql: string,
+  opts: {
+    info?: ServerInfo;
+    /** Use PREPARE + EXPLAIN EXECUTE (the 14–15 path) on 16+ too. */
+    forcePrepare?: boolean;
+    /** Plain reads only (the cost CodeLens): undefined for writes and SELECT … FOR UPDATE. */
+    readsOnly?: boolean;
+  } = {},
+): Promise<string | undefined> {
   const info = opts.info ?? (await db.serverInfo());
   if (info.versionNum < 140000) return undefined;
   const setting = (await db.query(QUERY_STATS_SQL.computeQueryId)).rows[0]?.setting as string | undefined;
@@ -164,6 +220,7 @@ export async function queryIdOf(db: Database, sql: string, opts: { info?: Server
   if (!parsed.ok) throw new PgLensError(`The statement does not parse: ${parsed.message}`, 'PGLENS_SYNTAX');
   if (parsed.statements.length !== 1) throw new PgLensError(`Expected one statement, found ${parsed.statements.length}.`, 'PGLENS_MULTI');
   if (parsed.statements[0].cls === 'other') return undefined; // DDL/utility: EXPLAIN cannot take it
+  if (opts.readsOnly && parsed.statements[0].cls !== 'read') return undefined;
   const text = sql.trim().replace(/;\s*$/, '');
   const n = parameterCount(text);
   return db.rolledBack(async (s) => {

@@ -4,7 +4,7 @@
  */
 import { auditFindings, auditSchema, type AuditFacts, type AuditIndex, type AuditOptions, type AuditResult, type ForeignKeyFacts } from '../core/advice/schemaAudit';
 import type { Finding } from '../core/findings';
-import { indexFactsOf } from './catalog';
+import { INDEX_FACT_COLUMNS, indexFactsOf } from './catalog';
 import type { Database } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
 
@@ -12,15 +12,7 @@ const USER_SCHEMAS = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND 
 
 export const AUDIT_SQL = {
   indexes: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, ic.relname AS name, tn.nspname AS table_schema, tc.relname AS table_name, am.amname AS method,
-      i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
-      pg_get_expr(i.indpred, i.indrelid, true) AS predicate, pg_get_indexdef(i.indexrelid) AS definition,
-      ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS cols,
-      ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-            LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) AS col_names,
-      ARRAY(SELECT CASE WHEN oc.opcdefault THEN '' ELSE oc.opcname::text END FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(opc, ord)
-            JOIN pg_opclass oc ON oc.oid = k.opc ORDER BY k.ord) AS opclasses,
-      ARRAY(SELECT (o & 1) = 1 FROM unnest(i.indoption::int2[]) WITH ORDINALITY AS k(o, ord) ORDER BY k.ord) AS descs,
-      pg_relation_size(i.indexrelid)::int8 AS size_bytes, coalesce(s.idx_scan, 0)::int8 AS scans,
+      ${INDEX_FACT_COLUMNS},
       (SELECT con.conname FROM pg_constraint con WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x') LIMIT 1) AS constraint_name
     FROM pg_index i
     JOIN pg_class ic ON ic.oid = i.indexrelid

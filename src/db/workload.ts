@@ -3,6 +3,7 @@
  * minimum number of calls) plus SQL from the workspace, each advised and proved on its own, then
  * a small set of indexes chosen by the time they save minus what they cost on writes.
  */
+import { qualifiedName } from '../core/sql/ident';
 import { consolidateWorkload, type WorkloadChoice, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { adviseStatement, type AdviseOptions, type IndexSuggestion } from './advisor';
 import type { Database } from './database';
@@ -72,7 +73,7 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
       opts.log?.(`workload: ${st.label}: ${describeError(e)}`);
     }
   }
-  const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => `"${s.schema.replace(/"/g, '""')}"."${tableName(s).replace(/"/g, '""')}"`)))];
+  const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => qualifiedName(s.schema, tableName(s)))))];
   const writes = tables.length ? (await db.query(WORKLOAD_SQL.tableWrites, [tables])).rows : [];
   const choices = consolidateWorkload(advised, writes.map((w) => ({ schema: w.schema, name: w.name, inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), reads: Number(w.reads) })), { maxIndexes: opts.maxIndexes ?? 5 });
   return { suggestions: choices as WorkloadSuggestion[], statementsAnalysed: advised.length, fromStatStatements, fromFiles: statements.length - fromStatStatements, note };

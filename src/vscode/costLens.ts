@@ -44,7 +44,7 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
     if (this.loaded?.conn === conn && Date.now() - this.loaded.at < REFRESH_MS) return this.loaded;
     const ids = this.loaded?.conn === conn ? this.loaded.ids : new Map();
     const index = (async () => {
-      const [{ readStatementCosts }, { CostIndex }, { loadPgParser }] = await Promise.all([import('../db/statementCost'), import('../core/cost'), import('../core/sql/statement')]);
+      const [{ readStatementCosts }, { CostIndex }, { loadPgParser }] = await Promise.all([import('../db/queryStats'), import('../core/cost'), import('../core/sql/statement')]);
       await loadPgParser();
       try {
         const c = await readStatementCosts(conn.db, { versionNum: conn.info.versionNum });
@@ -66,14 +66,14 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
     const loaded = this.load(conn);
     const [index, sites] = await Promise.all([loaded.index, this.ctx.sites.sitesFor(doc)]);
     if (!index || !index.size || token.isCancellationRequested) return [];
-    const { queryIdOf } = await import('../db/statementCost');
+    const { queryIdOf } = await import('../db/queryStats');
     const { formatCostLens, formatCostTooltip } = await import('../core/cost');
     const lenses: vscode.CodeLens[] = [];
     for (const site of sites) {
       if (token.isCancellationRequested) break;
       let id = loaded.ids.get(site.sql);
       if (!id) {
-        id = site.dynamic ? Promise.resolve(undefined) : queryIdOf(conn.db, site.sql, conn.info.versionNum).catch(() => undefined);
+        id = site.dynamic ? Promise.resolve(undefined) : queryIdOf(conn.db, site.sql, { info: conn.info, readsOnly: true }).catch(() => undefined);
         loaded.ids.set(site.sql, id);
       }
       const hit = index.find(site.sql, await id);

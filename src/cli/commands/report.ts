@@ -17,7 +17,7 @@ import { loadPgParser } from '../../core/sql/statement';
 import { describeError } from '../../db/errors';
 import { runHealth } from '../../db/health';
 import { DbEvidence } from '../../db/ruleEvidence';
-import { readStatementCosts } from '../../db/statementCost';
+import { readStatementCosts } from '../../db/queryStats';
 import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
 import { runScan, SCAN_FILE_OPTIONS, scanOptionsFrom } from './scan';
 

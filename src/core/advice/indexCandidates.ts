@@ -153,17 +153,9 @@ export function eqSelectivity(stats: ColumnStats | undefined, reltuples: number,
   return Math.max(0, 1 - stats.nullFrac) / Math.max(1, distinct);
 }
 
+/** The constant as pg_stats prints it (to look it up in most_common_vals): sqlLiteral, but a string bare. */
 function constantText(c: Constant): string {
-  switch (c.kind) {
-    case 'string':
-      return c.value;
-    case 'number':
-      return String(c.value);
-    case 'boolean':
-      return c.value ? 'true' : 'false';
-    case 'null':
-      return 'NULL';
-  }
+  return c.kind === 'string' ? c.value : sqlLiteral(c);
 }
 
 export function sqlLiteral(c: Constant): string {

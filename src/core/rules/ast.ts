@@ -3,6 +3,7 @@
  * tables are in scope and whether a node sits in a predicate (WHERE / JOIN ON / HAVING), and
  * column resolution against catalog facts.
  */
+import { quoteIdent as ident } from '../sql/ident';
 import type { ColumnFacts, PlanEvidence, TableFacts } from './types';
 
 export interface Loc {
@@ -170,11 +171,8 @@ export function intValue(n: Node | undefined): number | undefined {
   return undefined;
 }
 
-/** Quote an identifier for SQL only when needed. */
-export function ident(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-const RESERVED = new Set(['user', 'order', 'group', 'select', 'from', 'where', 'table', 'limit', 'offset', 'desc', 'asc', 'end', 'check', 'default', 'column', 'primary', 'references', 'to', 'all', 'and', 'or', 'not', 'null', 'true', 'false', 'on', 'as', 'case', 'when', 'then', 'else', 'in', 'is', 'union', 'having', 'window', 'with', 'analyse', 'analyze', 'both', 'cast', 'collate', 'constraint', 'create', 'current_date', 'current_time', 'current_user', 'distinct', 'do', 'except', 'fetch', 'for', 'foreign', 'grant', 'initially', 'intersect', 'into', 'lateral', 'leading', 'localtime', 'only', 'placing', 'returning', 'session_user', 'some', 'symmetric', 'trailing', 'unique', 'using', 'variadic', 'array', 'any']);
+/** PostgreSQL identifier, quoted only when it must be (one implementation: core/sql/ident). */
+export { ident };
 
 /** Types whose values are large (TOASTed): reading them when unused costs I/O and network. */
 export const WIDE_TYPES = new Set(['text', 'bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb', '_int4', '_int8', 'varchar']);

@@ -7,6 +7,7 @@
  * parser cannot read gives `undefined` (callers must then say nothing: never a false finding).
  */
 import type { Expr, From, OrderByStatement, SelectedColumn, Statement } from 'pgsql-ast-parser';
+import { quoteIdent as ident } from './ident';
 import { parseOne } from './parse';
 
 /** A literal value as written (for partial indexes); params and expressions are not constants. */
@@ -528,12 +529,8 @@ export function operandOf(e: any): Operand | undefined {
   return undefined;
 }
 
-/** PostgreSQL identifier, quoted only when it must be. */
-export function ident(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-const RESERVED = new Set(['all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'both', 'case', 'cast', 'check', 'collate', 'column', 'constraint', 'create', 'current_date', 'current_role', 'current_time', 'current_timestamp', 'current_user', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'localtimestamp', 'not', 'null', 'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some', 'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where', 'window', 'with', 'user']);
+/** PostgreSQL identifier, quoted only when it must be (one implementation: core/sql/ident). */
+export { ident };
 
 function literal(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;

@@ -8,10 +8,10 @@ import { Client } from 'pg';
 import { CostIndex, formatCostLens } from '../../../src/core/cost';
 import { loadPgParser } from '../../../src/core/sql/statement';
 import type { Database } from '../../../src/db/database';
-import { queryIdOf, readStatementCosts } from '../../../src/db/statementCost';
+import { queryIdOf, readStatementCosts } from '../../../src/db/queryStats';
 import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
 
-describe('db/statementCost: pg_stat_statements behind the cost CodeLens', function () {
+describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', function () {
   this.timeout(60000);
   let t: TestDatabase;
   let db: Database;
@@ -61,11 +61,11 @@ describe('db/statementCost: pg_stat_statements behind the cost CodeLens', functi
     const costs = await readStatementCosts(db);
     const idx = new CostIndex(costs.stats, costs.totalMs);
     const written = 'SELECT id, total\n  FROM orders\n  WHERE user_id = $1\n  ORDER BY id LIMIT 5';
-    const id = await queryIdOf(db, written, versionNum);
-    if (versionNum >= 160000) {
-      assert.ok(id, 'EXPLAIN (VERBOSE, GENERIC_PLAN) gives a query identifier');
+    const id = await queryIdOf(db, written, { readsOnly: true });
+    if (versionNum >= 140000) {
+      assert.ok(id, 'EXPLAIN (VERBOSE) gives a query identifier (GENERIC_PLAN on 16+, PREPARE + EXPLAIN EXECUTE on 14–15)');
       assert.equal(idx.find('no text match on purpose', id)?.stat.calls, 50, 'the identifier equals pg_stat_statements.queryid');
-    } else announceFallback('EXPLAIN GENERIC_PLAN', 'statements with $n are matched by normalised text');
+    } else announceFallback('Query Identifier (PostgreSQL 14+)', 'statements are matched by normalised text');
     const byText = idx.find(written);
     assert.equal(byText?.stat.calls, 50);
     // Written with a constant in code: pg_stat_statements shows it as $1.
@@ -73,7 +73,7 @@ describe('db/statementCost: pg_stat_statements behind the cost CodeLens', functi
     assert.equal(c?.stat.calls, 5);
     assert.match(formatCostLens(c!), /^\d+(\.\d)?% of DB time · .* mean · 5 calls · 1\.0 rows\/call$/);
     // A write is never explained for its identifier.
-    assert.equal(await queryIdOf(db, 'DELETE FROM orders WHERE id = 1', versionNum), undefined);
+    assert.equal(await queryIdOf(db, 'DELETE FROM orders WHERE id = 1', { readsOnly: true }), undefined);
     assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM orders')).rows[0].n, 5000);
   });
 
@@ -84,6 +84,6 @@ describe('db/statementCost: pg_stat_statements behind the cost CodeLens', functi
     const costs = await readStatementCosts(prod);
     assert.ok(costs.stats.length > 0);
     const { versionNum } = await capabilities();
-    if (versionNum >= 140000) assert.ok(await queryIdOf(prod, 'SELECT count(*) FROM orders WHERE total > 100', versionNum));
+    if (versionNum >= 140000) assert.ok(await queryIdOf(prod, 'SELECT count(*) FROM orders WHERE total > 100', { readsOnly: true }));
   });
 });
