@@ -17,6 +17,7 @@ import type { HealthFinding } from '../core/health/types';
 import type { Database } from '../db/database';
 import type { StatsReader } from '../db/stats';
 import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview } from '../shared/dashboardProtocol';
+import { webviewHtml } from './webviewHtml';
 
 const VIEW_TYPE = 'pgLens.dashboard';
 const HEALTH_EVERY_MS = 60_000;
@@ -408,25 +409,12 @@ export class DashboardPanel implements vscode.Disposable {
   // ---- html -------------------------------------------------------------------------------
 
   private html(): string {
-    const w = this.panel.webview;
-    const media = (...p: string[]) => w.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', ...p)).toString();
-    const nonce = crypto.randomBytes(18).toString('base64');
-    const csp = [`default-src 'none'`, `style-src ${w.cspSource}`, `img-src ${w.cspSource} data:`, `font-src ${w.cspSource}`, `script-src 'nonce-${nonce}'`].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${media('dist', 'dashboard.css')}">
-<link rel="stylesheet" href="${media('dashboard.css')}">
-<title>PG Lens Dashboard</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${media('dist', 'dashboard.js')}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.ctx.extension.extensionUri, {
+      title: 'PG Lens Dashboard',
+      script: ['dist', 'dashboard.js'],
+      styles: [['dist', 'dashboard.css'], ['dashboard.css']],
+      dataImages: true,
+    });
   }
 
   dispose(): void {

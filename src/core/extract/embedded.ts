@@ -45,6 +45,15 @@ export interface ComposeCtx {
 
 export type Recurse = (node: Node) => Part[] | undefined;
 
+/** `left OP right` where OP joins strings (`+`, Ruby's `<<`): the parts of both sides, in order. */
+export function joinOperands(node: Node, recurse: Recurse, operators: readonly string[]): Part[] | undefined {
+  const op = node.childForFieldName('operator');
+  const l = node.childForFieldName('left');
+  const r = node.childForFieldName('right');
+  if (!op || !l || !r || !operators.includes(op.type)) return undefined;
+  return [...(recurse(l) ?? []), ...(recurse(r) ?? [])];
+}
+
 export interface LanguageProfile {
   /**
    * Tree-sitter query. Captures: @str (string literal), @comment, @call (+ @callee), @decl.name and

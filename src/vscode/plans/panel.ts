@@ -4,8 +4,8 @@
  * Restored after a reload by a WebviewPanelSerializer from the state the webview saved.
  */
 import * as vscode from 'vscode';
-import { randomBytes } from 'node:crypto';
 import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type ToPlanWebview } from '../../shared/planProtocol';
+import { webviewHtml } from '../webviewHtml';
 
 export const PLAN_VIEW_TYPE = 'pgLens.plan';
 
@@ -76,22 +76,5 @@ export class PlanPanel implements vscode.Disposable {
 }
 
 export function planHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(16).toString('base64');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'dist', 'plan.js'));
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'plan.css'));
-  const csp = [`default-src 'none'`, `style-src ${webview.cspSource}`, `script-src 'nonce-${nonce}'`, `img-src ${webview.cspSource}`, `font-src ${webview.cspSource}`].join('; ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Plan</title>
-</head>
-<body>
-<div id="app" role="application" aria-label="Query plan"></div>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  return webviewHtml(webview, extensionUri, { title: 'Plan', script: ['dist', 'plan.js'], styles: [['plan.css']], app: { role: 'application', label: 'Query plan' } });
 }

@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, type PlaceholderStyle } from '../compose';
 import { decodeRange, goEscape } from '../escapes';
-import type { CallTarget, Env, LanguageProfile, Recurse } from '../embedded';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../embedded';
 
 const METHODS = [
   'Query', 'QueryRow', 'Exec', 'Prepare', 'QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext',
@@ -69,13 +69,8 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
       const inner = node.namedChildren[0];
       return inner ? recurse(inner) : undefined;
     }
-    case 'binary_expression': {
-      const op = node.childForFieldName('operator');
-      const l = node.childForFieldName('left');
-      const r = node.childForFieldName('right');
-      if (!op || op.type !== '+' || !l || !r) return undefined;
-      return [...(recurse(l) ?? []), ...(recurse(r) ?? [])];
-    }
+    case 'binary_expression':
+      return joinOperands(node, recurse, ['+']);
     case 'call_expression': {
       if (!isSprintf(node, env.text)) return undefined;
       const first = node.childForFieldName('arguments')?.namedChildren[0];

@@ -9,7 +9,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { type Part, type PlaceholderStyle, pushText } from '../compose';
 import { decodeRange, javaEscape } from '../escapes';
-import type { CallTarget, Env, LanguageProfile, Recurse } from '../embedded';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../embedded';
 
 const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
 const SPRING = ['query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'queryForStream', 'update', 'batchUpdate', 'sql'];
@@ -93,13 +93,8 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
       const inner = node.namedChildren[0];
       return inner ? recurse(inner) : undefined;
     }
-    case 'binary_expression': {
-      const op = node.childForFieldName('operator');
-      const l = node.childForFieldName('left');
-      const r = node.childForFieldName('right');
-      if (!op || op.type !== '+' || !l || !r) return undefined;
-      return [...(recurse(l) ?? []), ...(recurse(r) ?? [])];
-    }
+    case 'binary_expression':
+      return joinOperands(node, recurse, ['+']);
   }
   void env;
   return undefined;

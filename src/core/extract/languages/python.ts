@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, pushText, type PlaceholderStyle } from '../compose';
 import { pyEscape } from '../escapes';
-import type { CallTarget, Env, LanguageProfile, Recurse } from '../embedded';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../embedded';
 
 const QUERY = `
 (string) @str
@@ -97,9 +97,8 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     case 'binary_operator': {
       const op = node.childForFieldName('operator');
       const l = node.childForFieldName('left');
-      const r = node.childForFieldName('right');
-      if (!op || !l || !r) return undefined;
-      if (op.type === '+') return [...(recurse(l) ?? []), ...(recurse(r) ?? [])];
+      if (!op || !l || !node.childForFieldName('right')) return undefined;
+      if (op.type === '+') return joinOperands(node, recurse, ['+']);
       if (op.type === '%') {
         // "… %s …" % args: the directives are filled in at run time.
         const left = recurse(l) ?? [];

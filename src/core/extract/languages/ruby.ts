@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../compose';
 import { decodeRange, rubyEscape, rubySingleEscape } from '../escapes';
-import type { CallTarget, Env, LanguageProfile, Recurse } from '../embedded';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../embedded';
 
 const METHODS = ['find_by_sql', 'exec_query', 'execute', 'exec_params', 'exec', 'async_exec', 'async_exec_params', 'exec_update', 'exec_delete', 'exec_insert', 'select_all', 'select_one', 'select_value', 'select_values', 'select_rows', 'count_by_sql', 'fetch', 'run'];
 
@@ -145,13 +145,8 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
       for (const c of node.namedChildren) if (c) out.push(...(recurse(c) ?? []));
       return out;
     }
-    case 'binary': {
-      const op = node.childForFieldName('operator');
-      const l = node.childForFieldName('left');
-      const r = node.childForFieldName('right');
-      if (!op || !l || !r || (op.type !== '+' && op.type !== '<<')) return undefined;
-      return [...(recurse(l) ?? []), ...(recurse(r) ?? [])];
-    }
+    case 'binary':
+      return joinOperands(node, recurse, ['+', '<<']);
     case 'array': {
       // find_by_sql(["… ? …", a]): the first element is the SQL.
       const first = node.namedChildren[0];
