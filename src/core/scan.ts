@@ -21,6 +21,8 @@ export interface FileInput {
   text: string;
   /** VS Code language id when known; otherwise the language comes from the path's extension. */
   languageId?: string;
+  /** The text's syntax tree when the caller already holds one (the editor's SqlSiteIndex); the caller frees it. */
+  source?: SourceTree;
 }
 
 export interface AnalyzerInput {
@@ -98,7 +100,8 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   const timings: FileResult['timings'] = { extractMs: 0, analyzers: {} };
   // One tree-sitter parse per file, shared by extraction and every analyzer (parsed on first use).
   const lang = extractLanguageOf(language);
-  const source = lang && lang !== 'sql' ? new SourceTree(input.text, lang) : undefined;
+  const own = !input.source && lang && lang !== 'sql' ? new SourceTree(input.text, lang) : undefined;
+  const source = input.source ?? own;
   const findings: Finding[] = [];
   try {
     let t = performance.now();
@@ -118,7 +121,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
       timings.analyzers[a.id] = performance.now() - t;
     }
   } finally {
-    source?.dispose();
+    own?.dispose();
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);

@@ -194,3 +194,13 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
     }
   }
 }
+
+/** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
+export async function readSourceText(file: string): Promise<string | undefined> {
+  try {
+    const buf = await fs.promises.readFile(file);
+    return buf.subarray(0, 8000).includes(0) ? undefined : buf.toString('utf8');
+  } catch {
+    return undefined;
+  }
+}

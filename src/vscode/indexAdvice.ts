@@ -13,7 +13,6 @@ import type { SqlSite } from '../core/extract/types';
 import type { Finding } from '../core/findings';
 import type { AdviceResult, IndexSuggestion } from '../db/advisor';
 import type { PgLensContext } from './main';
-import { registerScanAnalyzer } from './scanWorkspace';
 
 const MISSING_INDEX = 'missing-index';
 const DOCS = 'https://github.com/pg-lens/pg-lens/blob/main/docs/rules/missing-index.md';
@@ -35,7 +34,7 @@ export function registerIndexAdvice(ctx: PgLensContext): void {
   ctx.extension.subscriptions.push(feature);
   // Scan Workspace reports missing-index too, on closed files, while a connection is active.
   ctx.extension.subscriptions.push(
-    registerScanAnalyzer({
+    ctx.analysis.register({
       id: 'missing-index',
       rules: [],
       async analyze(input) {
@@ -45,7 +44,7 @@ export function registerIndexAdvice(ctx: PgLensContext): void {
         const a = missingIndexAnalyzer(conn.db, { info: conn.info, minCostReduction: ctx.config.indexMinCostReduction, maxTableSizeMb: ctx.config.indexMaxTableSizeMb, log: (l) => ctx.log.info(l) });
         return a.analyze(input);
       },
-    }),
+    }, { scanOnly: true }),
   );
 }
 

@@ -13,7 +13,7 @@ import type { ActiveConnection } from './connections';
 import type { Snapshot } from '../db/queryStats';
 import type { SqlSiteRef } from '../core/nplusone/observed';
 import { lineStarts, positionAt } from '../core/findings';
-import { toDiagnostic } from './nPlusOne';
+import { positionsOf, toDiagnostics } from './findingActions';
 
 const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,java,rb,sql}';
 const DEFAULT_EXCLUDE = '**/{node_modules,dist,build,out,.git,vendor,venv,.venv,__pycache__,target}/**';
@@ -119,9 +119,8 @@ async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: stri
     if (!f.file) continue;
     const text = texts.get(f.file);
     if (text === undefined) continue;
-    const doc = fakeDocument(text);
     const list = diagnostics.get(f.file) ?? [];
-    list.push(toDiagnostic(doc, f));
+    list.push(...toDiagnostics([f], positionsOf(text), vscode.Uri.file(f.file)));
     diagnostics.set(f.file, list);
   }
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -163,14 +162,3 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
   return { sites, texts };
 }
 
-/** Enough of a TextDocument for toDiagnostic (positionAt) on a file that is not open. */
-function fakeDocument(text: string): vscode.TextDocument {
-  const starts = lineStarts(text);
-  return {
-    uri: vscode.Uri.file('/'),
-    positionAt: (offset: number) => {
-      const p = positionAt(starts, offset);
-      return new vscode.Position(p.line, p.column);
-    },
-  } as unknown as vscode.TextDocument;
-}

@@ -14,7 +14,7 @@ import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
-import { walkSourceFiles } from '../../node/walk';
+import { readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 
 const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
@@ -114,17 +114,6 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   return scanFiles(relative(), { analyzers, severity: opts.severity, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${file}: ${m}`) });
 }
 
-/** N+1 detection (src/core/nplusone) as a scan analyzer. */
-
-/** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
-export async function readSourceText(file: string): Promise<string | undefined> {
-  try {
-    const buf = await fs.promises.readFile(file);
-    return buf.subarray(0, 8000).includes(0) ? undefined : buf.toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 export function toRelative(cwd: string, p: string): string {
   const rel = path.relative(cwd, p);
