@@ -18,6 +18,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { formatBytes } from '../core/format';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
 
@@ -59,9 +60,6 @@ interface Rules {
   ig: Ignore;
 }
 
-function formatSize(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
-}
 
 function readRules(dir: string, log: (l: string) => void): Rules | undefined {
   const file = path.join(dir, '.gitignore');
@@ -129,7 +127,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
   const sizeOk = (abs: string, size: number): boolean => {
     if (size <= max) return true;
     stats.skippedLarge++;
-    log(`pg-lens: skipped ${abs}: ${formatSize(size)} is over the ${formatSize(max)} limit`);
+    log(`pg-lens: skipped ${abs}: ${formatBytes(size)} is over the ${formatBytes(max)} limit`);
     return false;
   };
 

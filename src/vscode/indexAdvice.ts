@@ -8,7 +8,7 @@
  * background queue; nothing here blocks the extension host. Heavy modules load on first use.
  */
 import * as vscode from 'vscode';
-import { formatBytes } from '../core/advice/planSummary';
+import { formatBytes } from '../core/format';
 import type { SqlSite } from '../core/extract/types';
 import type { Finding } from '../core/findings';
 import type { AdviceResult, IndexSuggestion } from '../db/advisor';

@@ -37,7 +37,7 @@ export const step: Step = {
     log(`scan: ${(await done.first().innerText()).slice(0, 160)}`);
 
     const rows = await wb.problems();
-    const filter = wb.page.locator('.markers-panel-container .viewpane-filter input, .pane-header .viewpane-filter input').first();
+    const filter = wb.page.locator('.part.panel .viewpane-filter input, .part.panel input[placeholder^="Filter"]').first();
     await wb.see(filter, 'the Problems filter box');
     await filter.fill(RULE);
     const scanned = await waitFor(rows, `one ${RULE} problem from the scan of ${FILE} (not open)`, (r) => r.count === 1);
