@@ -8,13 +8,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CliCommand, EXIT, openDatabase, UsageError, type CliContext } from '../io';
+import { type CliCommand, EXIT, numberOption, openDatabase, UsageError, type CliContext } from '../io';
 import { briefPlan, planText } from '../../core/plan';
 import { compareBenchmarks } from '../../core/plan/benchmark';
 import { extractSqlSites } from '../../core/extract/index';
 import { lineStarts } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
+import { oneLine } from '../../core/safeText';
 
 async function statementFrom(values: { file?: string; line?: string }, positionals: string[], ctx: CliContext): Promise<string> {
   if (values.file) {
@@ -43,8 +44,7 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
       if (sites.length === 1) return sites[0].sql;
       throw new UsageError(`${values.file} holds ${sites.length} SQL statements (lines ${sites.map((s) => lineOf(s.span.start)).join(', ')}): pick one with --line N`);
     }
-    const line = Number(values.line);
-    if (!Number.isInteger(line) || line < 1) throw new UsageError('--line takes a line number (1-based)');
+    const line = numberOption(values.line, '--line', 1, 1e9, { integer: true })!;
     const site = sites.find((s) => lineOf(s.span.start) <= line && line <= lineOf(Math.max(s.span.start, s.span.end - 1)));
     if (!site) throw new UsageError(`no SQL statement on line ${line} of ${values.file} (statements start on lines ${sites.map((s) => lineOf(s.span.start)).join(', ')})`);
     return site.sql;
@@ -73,9 +73,10 @@ export const explainCommand: CliCommand = {
     if (values['allow-side-effects'] !== undefined && !values.analyze) throw new UsageError('--allow-side-effects only makes sense with --analyze');
     const allowSideEffects = values['allow-side-effects']?.split(',').map((x) => x.trim()).filter(Boolean);
     const trustFunctions = values['trust-function'];
+    // Milliseconds; checked before anything is read or sent (a bad value must never switch the timeouts off).
+    const timeoutMs = numberOption(values.timeout, '--timeout', 1, 3_600_000, { integer: true }) ?? 30000;
     const sql = await statementFrom(values, positionals, ctx);
     const params = values.param?.map((p) => (p === 'NULL' ? null : p));
-    const timeoutMs = values.timeout ? Number(values.timeout) : 30000;
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000) });
     try {
       const r = values.analyze
@@ -98,7 +99,7 @@ export const explainCommand: CliCommand = {
         }, null, 2));
       } else {
         const how = r.method === 'generic-plan' || r.method === 'prepare-generic' ? ' (generic plan: parameter values unknown)' : '';
-        ctx.out(`${values.analyze ? 'EXPLAIN ANALYZE, rolled back' : 'EXPLAIN'}${how}: ${r.sql.split('\n')[0].slice(0, 100)}`);
+        ctx.out(`${values.analyze ? 'EXPLAIN ANALYZE, rolled back' : 'EXPLAIN'}${how}: ${oneLine(r.sql.split(/\r\n|\n/)[0].slice(0, 100))}`);
         ctx.out('');
         ctx.out(planText(plan));
       }
@@ -119,9 +120,8 @@ export const benchmarkCommand: CliCommand = {
       options: { db: { type: 'string' }, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true } },
     });
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
-    const runs = Number(values.runs);
-    const concurrency = Number(values.concurrency);
-    if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--runs and --concurrency take positive integers');
+    const runs = numberOption(values.runs, '--runs', 1, 100_000, { integer: true })!;
+    const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
     let previous;
     if (values.compare) {
       try {
