@@ -34,7 +34,7 @@ export function parsePlanSource(source: unknown): Record<string, unknown> {
       try {
         v = parseJsonKeepingIds(t);
       } catch (e) {
-        throw new PlanParseError(`The plan looks like JSON (${frame}) but does not parse: ${(e as Error).message}`);
+        throw new PlanParseError(`The plan looks like JSON (${frame}) but does not parse: ${(e as Error).message.split('\n')[0]}`);
       }
       return parsePlanSource(v);
     }

@@ -25,36 +25,51 @@ export interface Unframed {
 }
 
 const HEADER = /^\s*"?QUERY PLAN"?\s*$/;
-const FOOTER = /^\s*\(\d+ rows?\)\s*$/;
-const RULE = /^[\s\-─━═+┼┬┴├┤┌┐└┘│|]+$/;
+/** psql's row count, in any language: "(3 rows)", "(1 ligne)", "(3 Zeilen)". */
+const FOOTER = /^\s*\(\d+ [^\W\d_]+\)\s*$/u;
+const RULE = /^[\s\-─━═+┼┬┴├┤┌┐└┘│|╔╗╚╝╠╣╞╡╤╧╪╫╬║╓╖╙╜╒╕╘╛]+$/;
+const FRAME_L = /^\s*[|│║]/;
+const FRAME_R = /[|│║]\s*$/;
 const WRAP_RIGHT = new Set(['.', '…']);
 
 /** What was pasted → EXPLAIN's rows, with psql's (or another client's) frame, markers and wraps removed. */
 export function unframe(source: string): Unframed {
   let lines = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
   while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
-  lines = lines.filter((l) => !FOOTER.test(l));
+  lines = lines.filter((l) => !FOOTER.test(l) && !/^\s*(?:#|--\s)/.test(l));
+  // Lines ending in a stray quote, none starting with one (a spreadsheet export): drop the quote.
+  const ne = lines.filter((l) => l.trim());
+  if (ne.length && ne.every((l) => /"\s*$/.test(l) && !/^\s*"/.test(l))) lines = lines.map((l) => l.replace(/"\s*$/, ''));
 
   // A frame line ┌──┐ / +--+ above the header, or a header │ QUERY PLAN │ / | QUERY PLAN |: border 2.
-  const headerAt = lines.findIndex((l) => HEADER.test(stripOuter(l)) || /^\s*QUERY PLAN\s*\|\s*$/.test(l) || /^\s*"QUERY PLAN"\s*$/.test(l));
+  let headerAt = lines.findIndex((l) => HEADER.test(stripOuter(l)) || /^\s*QUERY PLAN\s*\|\s*$/.test(l) || /^\s*"QUERY PLAN"\s*$/.test(l));
+  // Another column name (EXPLAIN … \gset, a renamed column): a short first line above a rule.
+  if (headerAt < 0) {
+    const first = lines.findIndex((l) => l.trim());
+    if (first >= 0 && isRule(lines[first + 1] ?? '') && !/[()]/.test(lines[first])) headerAt = first;
+  }
   if (headerAt >= 0) {
     const header = lines[headerAt];
     const body = lines.slice(headerAt + 1);
     if (/^\s*QUERY PLAN\s*\|\s*$/.test(header)) return dbeaver(body);
     if (/^\s*"QUERY PLAN"\s*$/.test(header)) return quoted(body, '"', 'pgAdmin CSV');
-    if (/^[|│]/.test(header)) return border2(body);
+    if (FRAME_L.test(header)) return border2(body);
     return border01(header, body);
   }
   const nonEmpty = lines.filter((l) => l.trim());
   if (nonEmpty.length && nonEmpty.every((l) => /^\s*".*"\s*,?\s*$/.test(l))) return quoted(lines, '"', 'quoted lines (CSV)');
   if (nonEmpty.length && nonEmpty.every((l) => /^\s*'.*'\s*,?\s*$/.test(l))) return quoted(lines, "'", 'single-quoted lines');
   if (nonEmpty.length > 1 && nonEmpty.every((l) => /\|\s*$/.test(l))) return dbeaver(lines);
-  if (nonEmpty.length && nonEmpty.every((l) => /^\s*[|│].*[|│]\s*$/.test(l) || RULE.test(l))) return border2(lines);
+  if (nonEmpty.length && nonEmpty.every((l) => (FRAME_L.test(l) && FRAME_R.test(l)) || RULE.test(l))) return border2(lines);
   return { rows: lines, frame: 'plain text' };
 }
 
 function stripOuter(l: string): string {
-  return l.replace(/^\s*[|│]/, '').replace(/[|│]\s*$/, '');
+  return l.replace(FRAME_L, '').replace(FRAME_R, '');
+}
+
+function isRule(l: string): boolean {
+  return RULE.test(l) && /[-─━═]{3}/.test(l);
 }
 
 function quoted(lines: string[], q: string, frame: string): Unframed {
@@ -84,7 +99,7 @@ function border2(lines: string[]): Unframed {
   let width = -1;
   for (const l of lines) {
     if (!l.trim() || RULE.test(l) || HEADER.test(stripOuter(l))) continue;
-    const m = /^\s*[|│](.*)[|│]\s*$/.exec(l);
+    const m = /^\s*[|│║](.*)[|│║]\s*$/.exec(l);
     if (!m) throw new PlanParseError(`psql border 2: line "${clip(l)}" is not framed like the others (was it cut or edited?).`);
     const inner = m[1];
     if (width < 0) width = inner.length - 2;
@@ -97,13 +112,22 @@ function border2(lines: string[]): Unframed {
 function border01(header: string, lines: string[]): Unframed {
   let body = lines;
   let width = -1;
-  if (body.length && RULE.test(body[0]) && body[0].trim()) {
+  if (body.length && isRule(body[0])) {
     width = [...body[0]].length;
     body = body.slice(1);
+    if (body.length && isRule(body[0])) {
+      // The rule itself wrapped by a terminal: widths mean nothing; rows are re-joined where a
+      // terminal cut them (inside an open parenthesis), each row's one-space pad removed.
+      while (body.length && isRule(body[0])) body = body.slice(1);
+      return { rows: terminalWrapped(body), frame: 'psql output wrapped by a terminal' };
+    }
   } else {
     return { rows: body.filter((l) => l.length), frame: 'psql unaligned' };
   }
   const data = body.filter((l) => l.length);
+  if (data.some((l) => /^\S/.test(l)) && data.some((l) => /^\s/.test(l)) && data.some((l) => [...l].length < width && depth(l) > 0)) {
+    return { rows: terminalWrapped(data), frame: 'psql output wrapped by a terminal' };
+  }
   if (data.some((l) => [...l].length > width + 1)) {
     // Rows wider than the rule: not as psql printed them (edited, or re-indented by a mail client).
     // Only the end-of-line markers can be trusted: strip them, keep the rest as it is.
@@ -162,6 +186,18 @@ function unclosed(s: string): boolean {
   return q !== undefined || d > 0;
 }
 
+function terminalWrapped(lines: string[]): string[] {
+  const rows: string[] = [];
+  let open = false;
+  for (const l of lines) {
+    if (!l.length) continue;
+    if (open && rows.length) rows[rows.length - 1] += l;
+    else rows.push(l.replace(/^ /, ''));
+    open = unclosed(rows[rows.length - 1]);
+  }
+  return rows.map((r) => r.replace(/\s*[+↵]$/, ''));
+}
+
 function clip(s: string, n = 60): string {
   const t = s.trim();
   return t.length > n ? `${t.slice(0, n)}…` : t;
@@ -204,7 +240,7 @@ export function parseTextRows(input: string[]): Record<string, unknown> {
   let root: RawNode | undefined;
   let rootIndent = 0;
   /** "InitPlan 1 (returns $0)" / "SubPlan 2" / "CTE x" waiting for its node. */
-  let pendingRel: { rel: string; name: string; indent: number } | undefined;
+  let pendingRel: { rel: string; name: string; indent: number; childIndent?: number } | undefined;
   /** A block of lines that belong to something other than the innermost node. */
   let block: { indent: number; target: Record<string, unknown>; kind: 'worker' | 'planning' | 'jit' | 'top' } | undefined;
   const queryText: string[] = [];
@@ -217,6 +253,8 @@ export function parseTextRows(input: string[]): Record<string, unknown> {
     const where = () => `line ${i + 1} ("${clip(line)}")`;
 
     if (block && indent <= block.indent) block = undefined;
+    // A sub-plan header covers the nodes right under it (before 9.0 one bare "SubPlan" lists several).
+    if (pendingRel && indent <= pendingRel.indent) pendingRel = undefined;
 
     const arrow = line.startsWith('->');
     if (arrow || !root) {
@@ -243,13 +281,13 @@ export function parseTextRows(input: string[]): Record<string, unknown> {
       if (nodeIndent <= rootIndent) throw new PlanParseError(`Cannot read ${where()}: a node at the root's indentation (is the plan two plans?).`);
       while (stack.length > 1 && stack[stack.length - 1].indent >= nodeIndent) stack.pop();
       const parent = stack[stack.length - 1].node;
-      if (pendingRel && pendingRel.indent < nodeIndent) {
+      if (pendingRel && (pendingRel.childIndent ?? nodeIndent) === nodeIndent) {
+        pendingRel.childIndent = nodeIndent;
         node[K.ParentRelationship] = pendingRel.rel;
         node[K.SubplanName] = pendingRel.name;
       } else {
         node[K.ParentRelationship] = defaultRelationship(parent);
       }
-      pendingRel = undefined;
       (parent[K.Plans] ??= []).push(node);
       stack.push({ indent: nodeIndent, node });
       continue;
@@ -264,8 +302,8 @@ export function parseTextRows(input: string[]): Record<string, unknown> {
       continue;
     }
 
-    if (indent <= rootIndent) {
-      // Plan-level lines after the tree.
+    if (indent <= rootIndent || /^(Planning Time|Execution Time|Planning time|Execution time|Total runtime):\s*[\d.]+\s*ms$/.test(line)) {
+      // Plan-level lines after the tree (times are recognised at any indentation: no node detail has their names).
       stack.length = Math.min(stack.length, 1);
       block = undefined;
       pendingRel = undefined;
@@ -307,7 +345,7 @@ export function parseTextRows(input: string[]): Record<string, unknown> {
     parseProperty(line, node, where);
   }
   if (!root) throw new PlanParseError('No plan node found in the text: expected a line like "Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)".');
-  if (pendingRel) throw new PlanParseError(`"${pendingRel.name}" is not followed by its plan (was the text cut?).`);
+  if (pendingRel && pendingRel.childIndent === undefined) throw new PlanParseError(`"${pendingRel.name}" is not followed by its plan (was the text cut?).`);
   if (queryText.length) top[K.QueryText] = queryText.join('\n').trim();
   top[K.Plan] = root;
   return top;
@@ -555,15 +593,17 @@ function parseNodeHeader(body: string, where: () => string): RawNode {
   return node;
 }
 
+/** "public.orders", "\"My Schema\".\"t:1\"" → schema and relation as the JSON format names them (unquoted). */
 function setRelation(node: RawNode, qualified: string, alias?: string): void {
-  const dot = qualified.lastIndexOf('.');
-  if (dot > 0 && !qualified.startsWith('"')) {
-    node[K.Schema] = qualified.slice(0, dot);
-    node[K.RelationName] = qualified.slice(dot + 1);
+  const parts = qualified.match(/"(?:[^"]|"")*"|[^."]+/g) ?? [qualified];
+  const unq = (x: string) => (x.startsWith('"') ? x.slice(1, -1).replace(/""/g, '"') : x);
+  if (parts.length >= 2) {
+    node[K.Schema] = unq(parts[parts.length - 2]);
+    node[K.RelationName] = unq(parts[parts.length - 1]);
   } else {
-    node[K.RelationName] = qualified;
+    node[K.RelationName] = unq(parts[0]);
   }
-  node[K.Alias] = alias ?? node[K.RelationName];
+  node[K.Alias] = alias ? unq(alias) : node[K.RelationName];
 }
 
 const INT_PROPS: Record<string, string> = {
@@ -577,7 +617,6 @@ const INT_PROPS: Record<string, string> = {
   'Subplans Removed': K.SubplansRemoved,
   'Tuples Inserted': K.TuplesInserted,
   'Conflicting Tuples': K.ConflictingTuples,
-  'Planned Partitions': 'Planned Partitions',
 };
 const STR_PROPS: Record<string, string> = {
   Filter: K.Filter,
@@ -619,6 +658,11 @@ export function parseProperty(line: string, node: RawNode, where: () => string =
   }
   if (line === 'Disabled: true') {
     node[K.Disabled] = true;
+    return;
+  }
+  // Target relations listed under an inherited or partitioned ModifyTable: "Update on public.t1 t_1".
+  if ((m = /^(Insert|Update|Delete|Merge) on (\S+)(?: (\S+))?$/.exec(line)) && node[K.NodeType] === 'ModifyTable') {
+    ((node['Target Tables'] ??= []) as string[]).push(line.slice(m[1].length + 4));
     return;
   }
   const c = line.indexOf(':');
@@ -669,6 +713,13 @@ export function parseProperty(line: string, node: RawNode, where: () => string =
         node[K.OriginalHashBatches] = Number(m[4] ?? m[3]);
         node[K.PeakMemoryUsage] = Number(m[5]);
       } else throw new PlanParseError(`Cannot read ${where()}: unexpected hash figures.`);
+      return;
+    case 'Planned Partitions':
+      // "Planned Partitions: 32  Batches: 193  Memory Usage: 4153kB  Disk Usage: 11kB"
+      if ((m = /^(\d+)(?:\s+(.*))?$/.exec(value))) {
+        node['Planned Partitions'] = Number(m[1]);
+        if (m[2]) parseProperty(m[2], node, where);
+      } else throw new PlanParseError(`Cannot read ${where()}: unexpected partition figures.`);
       return;
     case 'Batches':
       if ((m = /^(\d+)\s+Memory Usage:\s*(\d+)kB(?:\s+Disk Usage:\s*(\d+)kB)?/.exec(value))) {

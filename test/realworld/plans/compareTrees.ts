@@ -28,7 +28,8 @@ export function firstDifference(text: Obj, json: Obj, opts: CompareOptions): str
     const { t, j, path, parallel } = stack.pop()!;
     if (!t || !j) return `${path}: node missing in ${t ? 'JSON' : 'text'}`;
     const where = `${path} (${j[K.NodeType]})`;
-    for (const k of NAME_KEYS) if (j[k] !== undefined && !same(t[k], j[k], k)) return `${where}: ${k} ${show(t[k])} vs ${show(j[k])}`;
+    if (canonicalType(t) !== canonicalType(j)) return `${where}: node type ${canonicalType(t)} vs ${canonicalType(j)}`;
+    for (const k of NAME_KEYS) if (k !== K.NodeType && j[k] !== undefined && !same(k === K.RelationName ? qualified(t) : t[k], j[k], k) && !(k === K.RelationName && same(t[k], j[k], k))) return `${where}: ${k} ${show(t[k])} vs ${show(j[k])}`;
     for (const k of EST_KEYS) if (j[k] !== undefined && !same(t[k], j[k], k)) return `${where}: ${k} ${show(t[k])} vs ${show(j[k])}`;
     if (j[K.ActualLoops] !== undefined && (!parallel || opts.sameExecution) && !same(t[K.ActualLoops], j[K.ActualLoops], K.ActualLoops)) return `${where}: loops ${show(t[K.ActualLoops])} vs ${show(j[K.ActualLoops])}`;
     if (j[K.ActualRows] !== undefined && (opts.sameExecution || !parallel) && !same(t[K.ActualRows], j[K.ActualRows], K.ActualRows)) return `${where}: actual rows ${show(t[K.ActualRows])} vs ${show(j[K.ActualRows])}`;
@@ -52,12 +53,28 @@ export function firstDifference(text: Obj, json: Obj, opts: CompareOptions): str
   return undefined;
 }
 
+function qualified(n: Obj): string {
+  const q = (x: string) => (/^[a-z_][a-z0-9_$]*$/.test(x) ? x : `"${x.replace(/"/g, '""')}"`);
+  return n[K.Schema] ? `${q(String(n[K.Schema]))}.${q(String(n[K.RelationName]))}` : String(n[K.RelationName]);
+}
+
 function show(v: unknown): string {
   return JSON.stringify(v) ?? 'undefined';
 }
 
+/** The node's name as the text format prints it (pev2's expected JSON uses those). */
+export function canonicalType(n: Obj): string {
+  let t = String(n[K.NodeType] ?? '');
+  if (t === 'Aggregate') t = n[K.Strategy] === 'Hashed' ? 'HashAggregate' : n[K.Strategy] === 'Sorted' ? 'GroupAggregate' : n[K.Strategy] === 'Mixed' ? 'MixedAggregate' : 'Aggregate';
+  if (t === 'ModifyTable' && n[K.Operation]) t = String(n[K.Operation]);
+  if (t === 'SetOp' && n[K.Strategy] === 'Hashed') t = 'HashSetOp';
+  return t.replace(/^Nested Loop Join$/, 'Nested Loop');
+}
+
 function same(a: unknown, b: unknown, key: string): boolean {
+  if (a === undefined && b === 0 && / Blocks$/.test(key)) return true;
   if (typeof b === 'number' || (typeof b === 'string' && typeof a === 'number')) return Number(a) === Number(b) || (key === K.ActualRows && Math.abs(Number(a) - Number(b)) < 0.5);
+  if (Array.isArray(a) && typeof b === 'string') return a.join(', ') === b;
   if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && a.every((x, i) => String(x) === String(b[i]));
   if (key === K.ParentRelationship || key === K.RelationName) return String(a) === String(b);
   return a === b || String(a) === String(b);
