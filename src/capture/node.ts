@@ -39,6 +39,8 @@ interface Store {
   /** A call site taken where the app called Pool#query, consumed by the Client#query it leads to. */
   site?: CaptureSite | null;
   siteUsed?: boolean;
+  /** Taken where the app called an ORM method: every statement that call sends gets it. */
+  sticky?: boolean;
 }
 
 const als = new AsyncLocalStorage<Store>();
@@ -274,7 +276,7 @@ function begin(config: unknown, values: unknown): Pending | undefined {
   if (typeof sql !== 'string') return undefined;
   const store = als.getStore();
   let site: CaptureSite | null;
-  if (store && store.site !== undefined && !store.siteUsed) {
+  if (store && store.site && (store.sticky || !store.siteUsed)) {
     site = store.site;
     store.siteUsed = true;
   } else {
@@ -390,6 +392,111 @@ function hookPg(exports: unknown): void {
   if (pool?.prototype) wrapPoolQuery(pool.prototype);
 }
 
+// ---- ORMs and query builders -------------------------------------------------------------------
+// An ORM sends its statements after awaits of its own (connection, hooks), where the app's frame is
+// no longer on the stack. Its public methods are entered synchronously from the app's line, so
+// the call site is taken there and carried to the driver in the async context.
+
+let entryDepth = 0;
+
+function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string): void {
+  const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
+  if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const entry = function (this: unknown, ...args: unknown[]): unknown {
+    // Nested entries (findAll inside an association getter) keep the outer call's site.
+    if (entryDepth > 0) return orig.apply(this, args);
+    let store: Store | undefined;
+    try {
+      const site = callSite();
+      if (site && !site.via) site.via = via;
+      store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
+    } catch {
+      store = undefined;
+    }
+    if (!store) return orig.apply(this, args);
+    entryDepth++;
+    try {
+      return als.run(store, () => orig.apply(this, args));
+    } finally {
+      entryDepth--;
+    }
+  };
+  (entry as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  try {
+    Object.defineProperty(entry, 'name', { value: orig.name });
+    Object.defineProperty(entry, 'length', { value: orig.length });
+  } catch {
+    // cosmetic only
+  }
+  owner[name] = entry;
+}
+
+const SEQUELIZE_STATIC = ['findAll', 'findOne', 'findByPk', 'findAndCountAll', 'count', 'aggregate', 'max', 'min', 'sum', 'create', 'bulkCreate', 'update', 'destroy', 'restore', 'upsert', 'findOrCreate', 'findCreateFind', 'increment', 'decrement', 'truncate'];
+const SEQUELIZE_INSTANCE = ['save', 'reload', 'destroy', 'update', 'increment', 'decrement', 'restore'];
+const TYPEORM_MANAGER = ['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy', 'exists', 'existsBy', 'save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'restore', 'increment', 'decrement', 'query', 'sum', 'average', 'minimum', 'maximum', 'preload', 'clear'];
+const TYPEORM_QB = ['getMany', 'getOne', 'getOneOrFail', 'getRawMany', 'getRawOne', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists', 'execute', 'stream'];
+
+function hookSequelize(exports: unknown): void {
+  const sq = exports as { Model?: Record<string, unknown> & { prototype: Record<string, unknown> }; Sequelize?: { prototype: Record<string, unknown> } };
+  const model = sq?.Model;
+  if (!model?.prototype) return;
+  for (const m of SEQUELIZE_STATIC) wrapEntry(model, m, 'sequelize');
+  for (const m of SEQUELIZE_INSTANCE) wrapEntry(model.prototype, m, 'sequelize');
+  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize');
+}
+
+function hookTypeorm(exports: unknown): void {
+  const t = exports as Record<string, { prototype?: Record<string, unknown> } | undefined>;
+  for (const cls of ['EntityManager', 'Repository', 'TreeRepository']) for (const m of TYPEORM_MANAGER) wrapEntry(t[cls]?.prototype, m, 'typeorm');
+  for (const cls of ['SelectQueryBuilder', 'InsertQueryBuilder', 'UpdateQueryBuilder', 'DeleteQueryBuilder', 'SoftDeleteQueryBuilder']) for (const m of TYPEORM_QB) wrapEntry(t[cls]?.prototype, m, 'typeorm');
+  wrapEntry(t.DataSource?.prototype, 'query', 'typeorm');
+}
+
+/** TypeORM's lazy relations load when the property is read (`await post.author`). */
+function hookTypeormRelationLoader(exports: unknown): void {
+  const cls = (exports as { RelationLoader?: { prototype?: Record<string, unknown> } })?.RelationLoader;
+  wrapEntry(cls?.prototype, 'load', 'typeorm');
+}
+
+const KNEX_SITE = Symbol.for('pg-lens.capture.site');
+
+/** Knex builders run when awaited (then), after the app's frame is gone: the site is taken when the builder is made. */
+function hookKnexClient(Client: unknown): void {
+  const proto = (Client as { prototype?: Record<string, unknown> })?.prototype;
+  if (!proto) return;
+  for (const name of ['queryBuilder', 'raw', 'schemaBuilder']) {
+    const orig = proto[name] as ((...a: unknown[]) => unknown) | undefined;
+    if (typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) continue;
+    const made = function (this: unknown, ...args: unknown[]): unknown {
+      const b = orig.apply(this, args);
+      try {
+        if (b && typeof b === 'object' && entryDepth === 0) {
+          const site = callSite();
+          if (site && !site.via) site.via = 'knex';
+          (b as Record<symbol, unknown>)[KNEX_SITE] = site;
+        }
+      } catch {
+        // no site
+      }
+      return b;
+    };
+    (made as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+    proto[name] = made;
+  }
+}
+
+function hookKnexRunner(Runner: unknown): void {
+  const proto = (Runner as { prototype?: Record<string, unknown> })?.prototype;
+  const orig = proto?.run as ((...a: unknown[]) => unknown) | undefined;
+  if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const run = function (this: { builder?: Record<symbol, unknown> }, ...args: unknown[]): unknown {
+    const site = this?.builder?.[KNEX_SITE] as CaptureSite | null | undefined;
+    return site ? als.run({ unit: currentUnit(), site, sticky: true }, () => orig.apply(this, args)) : orig.apply(this, args);
+  };
+  (run as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto.run = run;
+}
+
 // ---- module loading ----------------------------------------------------------------------------
 
 let prismaNoticeSent = false;
@@ -397,6 +504,12 @@ let prismaNoticeSent = false;
 function onLoad(request: string, exports: unknown): void {
   if (!exports || (typeof exports !== 'object' && typeof exports !== 'function')) return;
   if (request === 'pg' || /[\\/]node_modules[\\/]pg[\\/]lib[\\/]index\.js$/.test(request)) hookPg(exports);
+  else if (request === 'sequelize') hookSequelize(exports);
+  else if (request === 'typeorm') hookTypeorm(exports);
+  else if (/[\\/]typeorm[\\/]query-builder[\\/]RelationLoader\.js$/.test(request) || request.endsWith('/RelationLoader')) hookTypeormRelationLoader(exports);
+  else if (request === 'knex') hookKnexClient((exports as { Client?: unknown }).Client);
+  else if (/[\\/]knex[\\/]lib[\\/]client(\.js)?$/.test(request) || (request.endsWith('/client') && typeof exports === 'function' && 'runner' in ((exports as { prototype?: object }).prototype ?? {}))) hookKnexClient(exports);
+  else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/]execution[\\/]runner(\.js)?$/.test(request)) hookKnexRunner(exports);
   else if (request === 'http' || request === 'node:http' || request === 'https' || request === 'node:https') hookHttp(exports as never);
   else if (request === 'mocha' || /[\\/]mocha[\\/]lib[\\/]mocha\.js$/.test(request) || /[\\/]mocha[\\/]index\.js$/.test(request)) hookMocha(exports as never);
   else if (/[\\/]mocha[\\/]lib[\\/]runnable\.js$/.test(request) || request.endsWith('./runnable')) {
