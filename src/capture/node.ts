@@ -22,6 +22,11 @@ import * as path from 'node:path';
 import type { CaptureEvent, CaptureSite, CaptureUnit } from '../core/record/protocol';
 import { CAPTURE_PROTOCOL, MAX_SQL_CHARS, paramType } from '../core/record/protocol';
 
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+// The loader object itself (an ES namespace import would be a copy): _load is patched on it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Module = require('node:module') as {
   _load: (request: string, parent: unknown, isMain: boolean) => unknown;
   findSourceMap?: (file: string) => { findEntry(line: number, column: number): Record<string, unknown> } | undefined;
@@ -537,8 +542,8 @@ function install(): void {
   };
   // http is often loaded before the app code runs (by tsx, by mocha): hook it now.
   try {
-    hookHttp(require('node:http'));
-    hookHttp(require('node:https'));
+    hookHttp(http as never);
+    hookHttp(https as never);
   } catch {
     // ignore
   }

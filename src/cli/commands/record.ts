@@ -13,6 +13,7 @@ import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
 import { summarize, type RecordSummary } from '../../core/record/aggregate';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
+import { adviseStatement } from '../../db/advisor';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
 
 const USAGE = 'pg-lens record [--db URL] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
@@ -118,7 +119,6 @@ function runChild(command: string[], env: NodeJS.ProcessEnv, ctx: CliContext, st
 
 /** Plans and proved index advice for the recorded reads (the most time-consuming first). */
 async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliContext): Promise<Map<string, StatementAdvice>> {
-  const { adviseStatement } = await import('../../db/advisor');
   const db = await openDatabase(dbUrl, ctx, { statementTimeoutMs: 60000 });
   const out = new Map<string, StatementAdvice>();
   try {
