@@ -62,21 +62,29 @@ let fileStream: fs.WriteStream | undefined;
 let fileBytes = 0;
 let dropped = 0;
 
+/** Connect at load time, so the socket is open before the first statement (and before a process.exit). */
+function connect(sockPath: string): net.Socket {
+  const s = net.createConnection(sockPath);
+  s.on('error', () => {
+    // The listener is gone: drop from now on, never fail the app.
+    socketGone = true;
+    s.destroy();
+  });
+  s.on('connect', () => {
+    if (!s.writableLength) s.unref();
+  });
+  s.on('drain', () => s.unref());
+  s.unref();
+  return s;
+}
+
 function send(ev: CaptureEvent): void {
   try {
     const line = JSON.stringify(ev) + '\n';
     const sockPath = process.env.PGLENS_CAPTURE_SOCKET;
     if (sockPath) {
       if (socketGone) return void dropped++;
-      if (!socket) {
-        socket = net.createConnection(sockPath);
-        socket.on('error', () => {
-          // The listener is gone: drop from now on, never fail the app.
-          socketGone = true;
-          socket?.destroy();
-        });
-        socket.on('drain', () => socket?.unref());
-      }
+      socket ??= connect(sockPath);
       if (socket.writableLength > MAX_BUFFER_BYTES) return void dropped++;
       socket.ref();
       if (socket.write(line)) socket.unref();
@@ -465,41 +473,64 @@ function hookTypeormRelationLoader(exports: unknown): void {
 
 const KNEX_SITE = Symbol.for('pg-lens.capture.site');
 
-/** Knex builders run when awaited (then), after the app's frame is gone: the site is taken when the builder is made. */
+/**
+ * Query builders (Knex, Objection) run when awaited (`then`), after the app's frame is gone: the
+ * site is taken where the app makes the builder and read back where the builder runs.
+ */
+function wrapMaker(owner: Record<string, unknown> | undefined, name: string, via: string): void {
+  const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
+  if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const made = function (this: unknown, ...args: unknown[]): unknown {
+    const b = orig.apply(this, args);
+    try {
+      // Builders an ORM makes while it runs (inside an entry) belong to the ORM call's site.
+      if (b && typeof b === 'object' && entryDepth === 0 && !als.getStore()?.sticky && !(b as Record<symbol, unknown>)[KNEX_SITE]) {
+        const site = callSite();
+        if (site && !site.via) site.via = via;
+        (b as Record<symbol, unknown>)[KNEX_SITE] = site;
+      }
+    } catch {
+      // no site
+    }
+    return b;
+  };
+  (made as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  owner[name] = made;
+}
+
+function wrapRunner(owner: Record<string, unknown> | undefined, name: string, builderOf: (self: unknown) => unknown): void {
+  const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
+  if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const run = function (this: unknown, ...args: unknown[]): unknown {
+    let site: CaptureSite | null | undefined;
+    try {
+      site = (builderOf(this) as Record<symbol, CaptureSite | null> | undefined)?.[KNEX_SITE];
+    } catch {
+      site = undefined;
+    }
+    return site && !als.getStore()?.sticky ? als.run({ unit: currentUnit(), site, sticky: true }, () => orig.apply(this, args)) : orig.apply(this, args);
+  };
+  (run as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  owner[name] = run;
+}
+
 function hookKnexClient(Client: unknown): void {
   const proto = (Client as { prototype?: Record<string, unknown> })?.prototype;
-  if (!proto) return;
-  for (const name of ['queryBuilder', 'raw', 'schemaBuilder']) {
-    const orig = proto[name] as ((...a: unknown[]) => unknown) | undefined;
-    if (typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) continue;
-    const made = function (this: unknown, ...args: unknown[]): unknown {
-      const b = orig.apply(this, args);
-      try {
-        if (b && typeof b === 'object' && entryDepth === 0) {
-          const site = callSite();
-          if (site && !site.via) site.via = 'knex';
-          (b as Record<symbol, unknown>)[KNEX_SITE] = site;
-        }
-      } catch {
-        // no site
-      }
-      return b;
-    };
-    (made as unknown as Record<symbol, boolean>)[WRAPPED] = true;
-    proto[name] = made;
-  }
+  for (const name of ['queryBuilder', 'raw', 'schemaBuilder']) wrapMaker(proto, name, 'knex');
 }
 
 function hookKnexRunner(Runner: unknown): void {
-  const proto = (Runner as { prototype?: Record<string, unknown> })?.prototype;
-  const orig = proto?.run as ((...a: unknown[]) => unknown) | undefined;
-  if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
-  const run = function (this: { builder?: Record<symbol, unknown> }, ...args: unknown[]): unknown {
-    const site = this?.builder?.[KNEX_SITE] as CaptureSite | null | undefined;
-    return site ? als.run({ unit: currentUnit(), site, sticky: true }, () => orig.apply(this, args)) : orig.apply(this, args);
-  };
-  (run as unknown as Record<symbol, boolean>)[WRAPPED] = true;
-  proto.run = run;
+  wrapRunner((Runner as { prototype?: Record<string, unknown> })?.prototype, 'run', (self) => (self as { builder?: unknown })?.builder);
+}
+
+function hookObjection(exports: unknown): void {
+  const o = exports as { Model?: Record<string, unknown> & { prototype: Record<string, unknown> }; QueryBuilder?: { prototype: Record<string, unknown> } };
+  if (!o?.Model || !o.QueryBuilder) return;
+  for (const m of ['query', 'relatedQuery']) wrapMaker(o.Model, m, 'objection');
+  for (const m of ['$query', '$relatedQuery']) wrapMaker(o.Model.prototype, m, 'objection');
+  for (const m of ['fetchGraph', 'populate']) wrapEntry(o.Model, m, 'objection');
+  for (const m of ['$fetchGraph']) wrapEntry(o.Model.prototype, m, 'objection');
+  wrapRunner(o.QueryBuilder.prototype, 'execute', (self) => self);
 }
 
 // ---- module loading ----------------------------------------------------------------------------
@@ -513,6 +544,7 @@ function onLoad(request: string, exports: unknown): void {
   else if (request === 'typeorm') hookTypeorm(exports);
   else if (/[\\/]typeorm[\\/]query-builder[\\/]RelationLoader\.js$/.test(request) || request.endsWith('/RelationLoader')) hookTypeormRelationLoader(exports);
   else if (request === 'knex') hookKnexClient((exports as { Client?: unknown }).Client);
+  else if (request === 'objection') hookObjection(exports);
   else if (/[\\/]knex[\\/]lib[\\/]client(\.js)?$/.test(request) || (request.endsWith('/client') && typeof exports === 'function' && 'runner' in ((exports as { prototype?: object }).prototype ?? {}))) hookKnexClient(exports);
   else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/]execution[\\/]runner(\.js)?$/.test(request)) hookKnexRunner(exports);
   else if (request === 'http' || request === 'node:http' || request === 'https' || request === 'node:https') hookHttp(exports as never);
@@ -540,6 +572,7 @@ function install(): void {
     }
     return exports;
   };
+  if (process.env.PGLENS_CAPTURE_SOCKET) socket = connect(process.env.PGLENS_CAPTURE_SOCKET);
   // http is often loaded before the app code runs (by tsx, by mocha): hook it now.
   try {
     hookHttp(http as never);
