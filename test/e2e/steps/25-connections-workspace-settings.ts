@@ -26,9 +26,22 @@ export const step: Step = {
 
     await wb.openFile(scenario.queryFile);
     await wb.see(statusFor(profileName), `the status bar on "${profileName}"`, 60_000);
+    // F1 can be lost while the editor is still taking focus: open the palette again if it did not show.
+    const command = async (title: string) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await wb.runCommand(title);
+          return;
+        } catch (e) {
+          if (attempt === 3) throw e;
+          await page.keyboard.press('Escape');
+          await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+        }
+      }
+    };
 
     // ── Add Connection: a connection string (no password: PGPASSWORD serves it, as libpq does).
-    await wb.runCommand('PG Lens: Add Connection');
+    await command('PG Lens: Add Connection');
     await (await wb.see(row('Enter a connection string'), 'the "Enter a connection string…" choice')).first().click();
     await wb.see(quick.filter({ hasText: 'Connection string' }), 'the connection string input');
     await input.fill(`postgres://${db.user}@${db.host}:${db.port}/shop?sslmode=disable`);
@@ -44,7 +57,7 @@ export const step: Step = {
     if (JSON.stringify(settings()).match(/password/i)) throw new Error('the workspace settings hold a password');
 
     // ── Select Connection: the active profile is marked, each row says where it comes from.
-    await wb.runCommand('PG Lens: Select Connection');
+    await command('PG Lens: Select Connection');
     const active = await wb.see(row(COPY), `"${COPY}" in Select Connection`);
     if (!(await active.first().locator('.codicon-check').count())) throw new Error(`expected "${COPY}" (the active profile) to carry a check mark in Select Connection`);
     await wb.see(row(profileName).filter({ hasText: 'workspace settings' }), `"${profileName}" described as coming from the workspace settings`);
@@ -53,7 +66,7 @@ export const step: Step = {
     await page.keyboard.press('Escape');
 
     // ── Remove Connection: asks first; afterwards no activeConnection names a removed profile.
-    await wb.runCommand('PG Lens: Remove Connection');
+    await command('PG Lens: Remove Connection');
     await (await wb.see(row(COPY), `"${COPY}" in Remove Connection`)).first().click();
     const dialog = await wb.confirmDialog(new RegExp(`Remove the connection "${escapeRe(COPY)}" from workspace settings`), /^Remove Connection$/);
     log(`remove: ${dialog.replace(/\s+/g, ' ').slice(0, 200)}`);
@@ -62,8 +75,9 @@ export const step: Step = {
     await wb.see(statusFor(profileName), `the status bar back on "${profileName}" (the profile left)`, 60_000);
 
     // ── Disconnect, then the hover offers Reconnect, which connects again.
-    await wb.runCommand('PG Lens: Disconnect');
+    await command('PG Lens: Disconnect');
     await wb.see(wb.statusBarItem(/PG Lens: disconnected/), 'the status bar saying "PG Lens: disconnected"');
+    await wb.openFile(scenario.queryFile);
     const hover = await wb.until(async () => {
       const h = await wb.hover(scenario.queryText);
       const link = h.locator('a').filter({ hasText: /^Reconnect$/ });
