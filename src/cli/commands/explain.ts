@@ -1,7 +1,8 @@
 /**
  * pg-lens explain: the plan of one statement (or the SQL site on a line of a source file), with
  * PG Lens's figures, warnings and tips. --analyze runs it in a transaction that is rolled back;
- * statements that change data also need --allow-dml. JSON carries the server's plan untouched.
+ * statements that change data, take row locks or call VOLATILE functions also need --allow-dml;
+ * functions with effects outside the transaction need --allow-side-effects NAME,… (see planGuard). JSON carries the server's plan untouched.
  * pg-lens benchmark: latency percentiles of a read-only statement.
  */
 import * as fs from 'node:fs';
@@ -55,7 +56,7 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
 export const explainCommand: CliCommand = {
   name: 'explain',
   summary: 'plan one statement (or the SQL on a line of a file): cost, hot path, warnings and tips; --analyze runs it and rolls back',
-  usage: 'pg-lens explain [--db URL] [--analyze] [--allow-dml] [--param V]... [--format text|json] (SQL | --file F [--line N])',
+  usage: 'pg-lens explain [--db URL] [--analyze] [--allow-dml] [--allow-side-effects FN,…] [--trust-function FN]... [--param V]... [--format text|json] (SQL | --file F [--line N])',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -64,19 +65,22 @@ export const explainCommand: CliCommand = {
       options: {
         db: { type: 'string' }, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' }, file: { type: 'string' }, line: { type: 'string' }, param: { type: 'string', multiple: true },
-        timeout: { type: 'string' },
+        timeout: { type: 'string' }, 'allow-side-effects': { type: 'string' }, 'trust-function': { type: 'string', multiple: true },
       },
     });
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format is text or json');
     if (values['allow-dml'] && !values.analyze) throw new UsageError('--allow-dml only makes sense with --analyze');
+    if (values['allow-side-effects'] !== undefined && !values.analyze) throw new UsageError('--allow-side-effects only makes sense with --analyze');
+    const allowSideEffects = values['allow-side-effects']?.split(',').map((x) => x.trim()).filter(Boolean);
+    const trustFunctions = values['trust-function'];
     const sql = await statementFrom(values, positionals, ctx);
     const params = values.param?.map((p) => (p === 'NULL' ? null : p));
     const timeoutMs = values.timeout ? Number(values.timeout) : 30000;
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000) });
     try {
       const r = values.analyze
-        ? await explainAnalyze(db, sql, { params, allowDml: values['allow-dml'], statementTimeoutMs: timeoutMs })
-        : await explain(db, sql, { params });
+        ? await explainAnalyze(db, sql, { params, allowDml: values['allow-dml'], allowSideEffects, trustFunctions, statementTimeoutMs: timeoutMs })
+        : await explain(db, sql, { params, trustFunctions });
       const plan = r.plan;
       if (values.format === 'json') {
         ctx.out(JSON.stringify({
@@ -108,11 +112,11 @@ export const explainCommand: CliCommand = {
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
   summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--format text|json] SQL',
+  usage: 'pg-lens benchmark [--db URL] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] SQL',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv, allowPositionals: true, strict: true,
-      options: { db: { type: 'string' }, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' } },
+      options: { db: { type: 'string' }, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true } },
     });
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
     const runs = Number(values.runs);
@@ -128,7 +132,7 @@ export const benchmarkCommand: CliCommand = {
     }
     const db = await openDatabase(values.db, ctx);
     try {
-      const run = await benchmark(db, positionals[0], { runs, concurrency, params: values.param?.map((p) => (p === 'NULL' ? null : p)) });
+      const run = await benchmark(db, positionals[0], { runs, concurrency, params: values.param?.map((p) => (p === 'NULL' ? null : p)), trustFunctions: values['trust-function'] });
       if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));
       const cmp = previous ? compareBenchmarks(previous, run) : undefined;
       if (values.format === 'json') ctx.out(JSON.stringify({ run, comparison: cmp }, null, 2));
