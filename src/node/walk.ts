@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { formatBytes } from '../core/format';
+import { oneLine } from '../core/safeText';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
 
@@ -72,7 +73,7 @@ function readRules(dir: string, log: (l: string) => void): Rules | undefined {
   try {
     return { dir, ig: ignore().add(body) };
   } catch (e) {
-    log(`pg-lens: ignoring unreadable ${file}: ${(e as Error).message}`);
+    log(`pg-lens: ignoring unreadable ${oneLine(file)}: ${(e as Error).message}`);
     return undefined;
   }
 }
@@ -127,7 +128,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
   const sizeOk = (abs: string, size: number): boolean => {
     if (size <= max) return true;
     stats.skippedLarge++;
-    log(`pg-lens: skipped ${abs}: ${formatBytes(size)} is over the ${formatBytes(max)} limit`);
+    log(`pg-lens: skipped ${oneLine(abs)}: ${formatBytes(size)} is over the ${formatBytes(max)} limit`);
     return false;
   };
 
@@ -138,7 +139,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       st = await fs.promises.stat(abs);
     } catch {
       stats.missing.push(p);
-      log(`pg-lens: no such file or folder: ${p}`);
+      log(`pg-lens: no such file or folder: ${oneLine(p)}`);
       continue;
     }
     if (st.isFile()) {
@@ -162,7 +163,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       try {
         entries = await fs.promises.readdir(dir, { withFileTypes: true });
       } catch (e) {
-        log(`pg-lens: cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        log(`pg-lens: cannot read ${oneLine(dir)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         continue;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
