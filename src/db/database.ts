@@ -137,6 +137,11 @@ export class Database {
     } catch (e) {
       throw this.wrap(e);
     } finally {
+      if (opts.fresh && !broken) {
+        // Release session-level state now (advisory locks, settings, prepared statements, temporary
+        // tables), not when the server notices the closed socket; then the connection is closed.
+        await client.query(SQL.discardAll).catch(() => undefined);
+      }
       client.removeListener('error', onError);
       client.release(broken ?? (opts.fresh ? true : undefined));
     }

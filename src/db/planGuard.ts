@@ -198,7 +198,7 @@ export async function guardPlanning(session: Session, sql: string, opts: GuardOp
       extension: r.extension ?? undefined,
       trusted: r.trusted === true,
     };
-    if (r.side_effect) f.sideEffect = r.extension && SIDE_EFFECT_EXTENSIONS.includes(r.extension) ? `part of the ${r.extension} extension` : 'its effects outlive ROLLBACK';
+    if (r.side_effect) f.sideEffect = r.extension && SIDE_EFFECT_EXTENSIONS.includes(r.extension) ? `part of the ${r.extension} extension` : 'acts outside the transaction';
     else if (r.body_calls) f.sideEffect = `its body calls ${r.body_calls}`;
     return f;
   });
@@ -278,7 +278,7 @@ export function assertSideEffectsAllowed(report: GuardReport, allow: readonly st
   const names = [...new Set(refused.map((f) => f.name))];
   const why = refused.map((f) => `${f.name}: ${f.sideEffect}`);
   throw new PgLensError(
-    `Refused: running this statement calls ${[...new Set(why)].join('; ')} — effects that outlive the rollback. Allow them by name if you mean it (--allow-side-effects ${names.join(',')}).`,
+    `Refused: running this statement calls ${[...new Set(why)].join('; ')} — effects that ROLLBACK does not undo. Allow them by name if you mean it (--allow-side-effects ${names.join(',')}).`,
     'SIDE_EFFECTS',
   );
 }

@@ -10,6 +10,7 @@ export const SQL = {
   begin: 'BEGIN',
   beginReadOnly: 'BEGIN READ ONLY',
   rollback: 'ROLLBACK',
+  discardAll: 'DISCARD ALL',
   serverInfo: `${OWN_STATEMENT_MARKER} SELECT current_setting('server_version_num') AS server_version_num, version() AS version,
     current_database() AS database, current_user AS "user", current_setting('is_superuser') AS is_superuser,
     pg_is_in_recovery() AS in_recovery`,
