@@ -11,14 +11,15 @@ export class Config {
     return vscode.workspace.getConfiguration(SECTION);
   }
 
-  /** Raw profiles (validated by core/connection/profile.normalizeProfile). */
-  get connections(): unknown[] {
-    if (!vscode.workspace.isTrusted) {
-      // Only the user's own (global) settings count in an untrusted workspace.
-      const inspected = this.cfg.inspect<unknown[]>('connections');
-      return inspected?.globalValue ?? [];
-    }
-    return this.cfg.get<unknown[]>('connections', []);
+  /**
+   * Raw profiles by where they are defined (merged by core/connection/settings.mergeConnectionSettings:
+   * the workspace adds, never redefines). Workspace ones only in a trusted workspace.
+   */
+  connectionSources(): { user: unknown[]; workspace?: unknown[] } {
+    const i = this.cfg.inspect<unknown[]>('connections');
+    const list = (v: unknown) => (Array.isArray(v) ? (v as unknown[]) : []);
+    if (!vscode.workspace.isTrusted) return { user: list(i?.globalValue) };
+    return { user: list(i?.globalValue), workspace: [...list(i?.workspaceValue), ...list(i?.workspaceFolderValue)] };
   }
   /** The connections in the user's own settings (where Add Connection writes). */
   userConnections(): unknown[] {

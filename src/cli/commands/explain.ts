@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CliCommand, EXIT, numberOption, openDatabase, UsageError, type CliContext } from '../io';
+import { type CliCommand, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext } from '../io';
 import { briefPlan, planText } from '../../core/plan';
 import { compareBenchmarks } from '../../core/plan/benchmark';
 import { extractSqlSites } from '../../core/extract/index';
@@ -55,14 +55,14 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
 export const explainCommand: CliCommand = {
   name: 'explain',
   summary: 'plan one statement (or the SQL on a line of a file): cost, hot path, warnings and tips; --analyze runs it and rolls back',
-  usage: 'pg-lens explain [--db URL] [--analyze] [--allow-dml] [--param V]... [--format text|json] (SQL | --file F [--line N])',
+  usage: 'pg-lens explain [--db URL] [--production] [--analyze] [--allow-dml] [--param V]... [--format text|json] (SQL | --file F [--line N])',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
       options: {
-        db: { type: 'string' }, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
+        ...DB_OPTIONS, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' }, file: { type: 'string' }, line: { type: 'string' }, param: { type: 'string', multiple: true },
         timeout: { type: 'string' },
       },
@@ -73,7 +73,7 @@ export const explainCommand: CliCommand = {
     const timeoutMs = numberOption(values.timeout, '--timeout', 1, 3_600_000, { integer: true }) ?? 30000;
     const sql = await statementFrom(values, positionals, ctx);
     const params = values.param?.map((p) => (p === 'NULL' ? null : p));
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000) });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000), production: values.production });
     try {
       const r = values.analyze
         ? await explainAnalyze(db, sql, { params, allowDml: values['allow-dml'], statementTimeoutMs: timeoutMs })
@@ -109,11 +109,11 @@ export const explainCommand: CliCommand = {
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
   summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--format text|json] SQL',
+  usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--format text|json] SQL',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv, allowPositionals: true, strict: true,
-      options: { db: { type: 'string' }, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' } },
+      options: { ...DB_OPTIONS, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' } },
     });
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
     const runs = numberOption(values.runs, '--runs', 1, 100_000, { integer: true })!;
@@ -126,7 +126,7 @@ export const benchmarkCommand: CliCommand = {
         throw new UsageError(`cannot read --compare ${values.compare}: ${(e as Error).message.split('\n')[0]}`);
       }
     }
-    const db = await openDatabase(values.db, ctx);
+    const db = await openDatabase(values.db, ctx, { production: values.production });
     try {
       const run = await benchmark(db, positionals[0], { runs, concurrency, params: values.param?.map((p) => (p === 'NULL' ? null : p)) });
       if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));
