@@ -12,6 +12,8 @@ import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
 import { adviseWorkload } from '../../db/workload';
 import { oneLine } from '../../core/safeText';
+import { LIMITS } from '../../core/limits';
+import { readRegularFile } from '../../db/readFile';
 
 const USAGE = 'pg-lens advise [--db URL] [--production] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--verbose] (SQL | --file F [--line N])';
 
@@ -118,9 +120,9 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
   const full = path.resolve(ctx.cwd, file);
   let text: string;
   try {
-    text = fs.readFileSync(full, 'utf8');
+    text = (await readRegularFile(full, LIMITS.fileBytes)).toString('utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError((e as Error).message);
   }
   const wasm = path.join(__dirname, 'wasm');
   if (fs.existsSync(wasm)) configureTreeSitter(wasm);

@@ -15,6 +15,8 @@ import { lineStarts } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
 import { oneLine } from '../../core/safeText';
+import { LIMITS } from '../../core/limits';
+import { readRegularFile, readRegularFileSync } from '../../db/readFile';
 
 async function statementFrom(values: { file?: string; line?: string }, positionals: string[], ctx: CliContext): Promise<string> {
   if (values.file) {
@@ -22,9 +24,9 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
     const file = path.resolve(ctx.cwd, values.file);
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = (await readRegularFile(file, LIMITS.fileBytes)).toString('utf8');
     } catch (e) {
-      throw new UsageError(`cannot read ${values.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError((e as Error).message);
     }
     const sites = await extractSqlSites(text, file, file);
     if (!sites.length) throw new UsageError(`no SQL found in ${values.file}`);
@@ -121,7 +123,7 @@ export const benchmarkCommand: CliCommand = {
     let previous;
     if (values.compare) {
       try {
-        previous = JSON.parse(fs.readFileSync(path.resolve(ctx.cwd, values.compare), 'utf8'));
+        previous = JSON.parse(readRegularFileSync(path.resolve(ctx.cwd, values.compare), LIMITS.smallFileBytes).toString('utf8'));
       } catch (e) {
         throw new UsageError(`cannot read --compare ${values.compare}: ${(e as Error).message.split('\n')[0]}`);
       }

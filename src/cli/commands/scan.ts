@@ -17,6 +17,8 @@ import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
 import { walkSourceFiles } from '../walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { oneLine, terminalSafe } from '../../core/safeText';
+import { LIMITS } from '../../core/limits';
+import { readRegularFile, readRegularFileSync } from '../../db/readFile';
 
 const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -81,7 +83,7 @@ export function scanOptionsFrom(values: ScanValues, positionals: string[]): Scan
 function readSeverityFile(file: string): Record<string, string> {
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularFileSync(file, LIMITS.smallFileBytes).toString('utf8'));
   } catch (e) {
     throw new UsageError(`--severity ${file}: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -107,7 +109,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   const files = walkSourceFiles(opts.paths, { cwd: ctx.cwd, exclude: opts.exclude, maxFileSizeBytes: opts.maxFileSizeKb * 1024, log: (m) => ctx.err(m) });
   const relative = async function* () {
     for await (const f of files) {
-      const text = await readSourceText(f.path);
+      const text = await readSourceText(f.path, opts.maxFileSizeKb * 1024);
       if (text === undefined) ctx.err(`pg-lens scan: skipped ${oneLine(f.path)}: unreadable or binary`);
       else yield { path: toRelative(ctx.cwd, f.path), text };
     }
@@ -117,10 +119,10 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
 
 /** N+1 detection (src/core/nplusone) as a scan analyzer. */
 
-/** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
-export async function readSourceText(file: string): Promise<string | undefined> {
+/** A file's text, or undefined when it cannot be read, is not a regular file, is over maxBytes, or looks binary (a NUL byte early on). */
+export async function readSourceText(file: string, maxBytes: number = LIMITS.fileBytes): Promise<string | undefined> {
   try {
-    const buf = await fs.promises.readFile(file);
+    const buf = await readRegularFile(file, maxBytes);
     return buf.subarray(0, 8000).includes(0) ? undefined : buf.toString('utf8');
   } catch {
     return undefined;

@@ -4,6 +4,7 @@
  * (one object with "Plan", "Planning Time", …) so everything downstream has one input form.
  */
 import { K, type RawNode } from './keys';
+import { planOverLimit } from '../limits';
 
 export class PlanParseError extends Error {
   constructor(message: string) {
@@ -15,6 +16,8 @@ export class PlanParseError extends Error {
 /** Whatever the user pasted or the server returned → the top-level EXPLAIN object. */
 export function parsePlanSource(source: unknown): Record<string, unknown> {
   if (typeof source === 'string') {
+    const over = planOverLimit(source);
+    if (over) throw new PlanParseError(over);
     const direct = source.trim();
     if (direct.startsWith('[') || direct.startsWith('{')) {
       try {
