@@ -28,6 +28,8 @@ export interface CliContext {
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Standard input as text (for `-` file arguments); defaults to the process's. */
+  stdin?: () => Promise<string>;
 }
 
 export interface CliCommand {

@@ -6,24 +6,54 @@ import * as vscode from 'vscode';
 
 export const SECTION = 'pgLens';
 
+/** The settings scope a connection profile comes from. */
+export type ProfileOrigin = 'user' | 'workspace';
+export interface ConnectionEntry {
+  raw: unknown;
+  /** Position in its scope's list (names unnamed profiles "connection N"). */
+  index: number;
+  origin: ProfileOrigin;
+}
+
+export function toTarget(origin: ProfileOrigin): vscode.ConfigurationTarget {
+  return origin === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+}
+
+/** How a scope is named to a person. */
+export function describeOrigin(origin: ProfileOrigin): string {
+  return origin === 'workspace' ? 'workspace settings (.vscode/settings.json)' : 'user settings';
+}
+
 export class Config {
   private get cfg(): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration(SECTION);
   }
 
-  /**
-   * Raw profiles by where they are defined (merged by core/connection/settings.mergeConnectionSettings:
-   * the workspace adds, never redefines). Workspace ones only in a trusted workspace.
-   */
-  connectionSources(): { user: unknown[]; workspace?: unknown[] } {
-    const i = this.cfg.inspect<unknown[]>('connections');
-    const list = (v: unknown) => (Array.isArray(v) ? (v as unknown[]) : []);
-    if (!vscode.workspace.isTrusted) return { user: list(i?.globalValue) };
-    return { user: list(i?.globalValue), workspace: [...list(i?.workspaceValue), ...list(i?.workspaceFolderValue)] };
+  /** Raw profiles (validated by core/connection/profile.normalizeProfile). */
+  get connections(): unknown[] {
+    return this.connectionEntries().map((e) => e.raw);
   }
-  /** The connections in the user's own settings (where Add Connection writes). */
-  userConnections(): unknown[] {
-    const v = this.cfg.inspect<unknown[]>('connections')?.globalValue;
+  /**
+   * Every profile written in settings, each with the scope it comes from: the user's own, then (in a
+   * trusted workspace only) the workspace's. VS Code would let a workspace's list replace the user's;
+   * PG Lens merges them instead, by core/connection/settings.mergeConnectionSettings: a workspace adds
+   * profiles, never redefines or downgrades one of the user's.
+   */
+  connectionEntries(): ConnectionEntry[] {
+    const i = this.cfg.inspect<unknown[]>('connections');
+    const user = Array.isArray(i?.globalValue) ? i.globalValue : [];
+    const out: ConnectionEntry[] = user.map((raw, index) => ({ raw, index, origin: 'user' as const }));
+    if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) out.push(...i.workspaceValue.map((raw, index) => ({ raw, index, origin: 'workspace' as const })));
+    return out;
+  }
+  /** Where a new profile is written: the user's settings (they always take effect, before any workspace profile). */
+  connectionsTarget(): ProfileOrigin {
+    return 'user';
+  }
+  /** The connection list of one scope, as written there. */
+  connectionsIn(origin: ProfileOrigin): unknown[] {
+    const i = this.cfg.inspect<unknown[]>('connections');
+    const v = origin === 'workspace' ? i?.workspaceValue : i?.globalValue;
     return Array.isArray(v) ? v : [];
   }
   /** Connection lists per settings target that may be written back (user; workspace when trusted). */
@@ -37,6 +67,19 @@ export class Config {
   get activeConnection(): string | undefined {
     if (!vscode.workspace.isTrusted) return this.cfg.inspect<string>('activeConnection')?.globalValue || undefined;
     return this.cfg.get<string>('activeConnection') || undefined;
+  }
+  /** Where `pgLens.activeConnection` takes effect: workspace settings when they set it (trusted), else user settings. */
+  activeConnectionTarget(): ProfileOrigin {
+    const i = this.cfg.inspect<string>('activeConnection');
+    return vscode.workspace.isTrusted && i?.workspaceValue !== undefined ? 'workspace' : 'user';
+  }
+  /** The scopes whose `pgLens.activeConnection` names this profile (to clear when it is removed). */
+  activeConnectionScopesNaming(name: string): ProfileOrigin[] {
+    const i = this.cfg.inspect<string>('activeConnection');
+    const out: ProfileOrigin[] = [];
+    if (i?.globalValue === name) out.push('user');
+    if (vscode.workspace.isTrusted && i?.workspaceValue === name) out.push('workspace');
+    return out;
   }
   get statementTimeoutMs(): number {
     return clamp(this.cfg.get<number>('statementTimeoutMs', 5000), 100, 600000);
@@ -87,8 +130,8 @@ export class Config {
   get<T>(key: string, fallback: T): T {
     return this.cfg.get<T>(key, fallback);
   }
-  async update(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
-    await this.cfg.update(key, value, target);
+  async update(key: string, value: unknown, target: vscode.ConfigurationTarget | ProfileOrigin = vscode.ConfigurationTarget.Global): Promise<void> {
+    await this.cfg.update(key, value, typeof target === 'string' ? toTarget(target) : target);
   }
 
   static affects(e: vscode.ConfigurationChangeEvent, key?: string): boolean {

@@ -6,13 +6,22 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../core/connection/profile';
 import type { Database, ServerInfo } from '../db/database';
-import type { Config } from './config';
+import type { Config, ProfileOrigin } from './config';
 import type { Log } from './log';
 
 export interface ActiveConnection {
   profile: ConnectionProfile;
   db: Database;
   info: ServerInfo;
+}
+
+/** A profile in effect and the settings scope that defines it. */
+export interface ProfileEntry {
+  profile: ConnectionProfile;
+  origin: ProfileOrigin;
+  /** The entry as written in its scope's list, and its position there. */
+  raw: unknown;
+  index: number;
 }
 
 export class ConnectionManager implements vscode.Disposable {
@@ -24,6 +33,8 @@ export class ConnectionManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly askedPassword = new Set<string>();
   private activeKey: string | undefined;
+  /** Set by Disconnect: nothing reconnects on its own until Reconnect, Select or Add Connection (or a settings change). */
+  private disconnectedFrom: string | undefined;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -37,24 +48,42 @@ export class ConnectionManager implements vscode.Disposable {
   get error(): string | undefined {
     return this.lastError;
   }
+  /** The profile name the user disconnected from with "PG Lens: Disconnect" (undefined when not). */
+  get disconnectedByUser(): string | undefined {
+    return this.disconnectedFrom;
+  }
+
+  /** What a person can do while not connected (hover links, status): Reconnect after Disconnect or a failure, Add when nothing is configured. */
+  nextSteps(): { title: string; command: string }[] {
+    if (this.disconnectedFrom !== undefined || this.config.connectionEntries().length) return [{ title: 'Reconnect', command: 'pgLens.reconnect' }, { title: 'Select connection', command: 'pgLens.selectConnection' }];
+    return [{ title: 'Add connection', command: 'pgLens.addConnection' }];
+  }
+
+  /** All configured profiles, validated; invalid ones are logged and left out. Passwords found in settings are moved to SecretStorage first. */
+  async profiles(): Promise<ConnectionProfile[]> {
+    return (await this.entries()).map((e) => e.profile);
+  }
 
   /**
-   * All configured profiles, validated; invalid ones are logged and left out. Passwords found in
-   * settings are moved to SecretStorage first. User settings define profiles; a trusted workspace
-   * adds its own but never redefines or downgrades a user's (core/connection/settings).
+   * The profiles in effect with the settings scope each comes from. User settings define profiles;
+   * a trusted workspace adds its own but never redefines or downgrades a user's
+   * (core/connection/settings.mergeConnectionSettings).
    */
-  async profiles(): Promise<ConnectionProfile[]> {
+  async entries(): Promise<ProfileEntry[]> {
     const { mergeConnectionSettings } = await import('../core/connection/settings');
     await this.movePasswordsOutOfSettings();
-    const sources = this.config.connectionSources();
-    const { profiles, problems } = mergeConnectionSettings(sources.user, sources.workspace);
+    const all = this.config.connectionEntries();
+    const { profiles, problems } = mergeConnectionSettings(
+      all.filter((e) => e.origin === 'user').map((e) => e.raw),
+      all.filter((e) => e.origin === 'workspace').map((e) => e.raw),
+    );
     for (const p of problems) {
       if (this.reported.has(p)) continue;
       this.reported.add(p);
       this.log.warn(p);
     }
-    this.fromUser = new Set(profiles.filter((p) => p.source === 'user').map((p) => p.profile.name));
-    return profiles.map((p) => p.profile);
+    this.fromUser = new Set(profiles.filter((p) => p.origin === 'user').map((p) => p.profile.name));
+    return profiles.map((p) => ({ profile: p.profile, origin: p.origin, raw: p.raw, index: p.index }));
   }
   private readonly reported = new Set<string>();
   /** Names of the profiles defined in the user's own settings (the only ones a 0.1 secret is moved for). */
@@ -93,6 +122,10 @@ export class ConnectionManager implements vscode.Disposable {
   /** The connection to use, connecting on first use; undefined (with a reason in .error) when none. */
   async get(options: { interactive?: boolean } = {}): Promise<ActiveConnection | undefined> {
     if (this.active && !this.active.db.isClosed) return this.active;
+    if (this.disconnectedFrom !== undefined) {
+      this.lastError = `Disconnected from ${this.disconnectedFrom}. Run "PG Lens: Reconnect" to connect again.`;
+      return undefined;
+    }
     this.connecting ??= this.connect(options.interactive ?? false).finally(() => {
       this.connecting = undefined;
     });
@@ -155,6 +188,7 @@ export class ConnectionManager implements vscode.Disposable {
       }
       const info = await db.serverInfo();
       await this.disconnect(false);
+      this.disconnectedFrom = undefined;
       this.active = { profile, db, info };
       this.activeKey = this.keyOf(profile);
       this.lastError = undefined;
@@ -199,10 +233,48 @@ export class ConnectionManager implements vscode.Disposable {
    * the open connection (Add/Select Connection connect first, then write the settings).
    */
   async settingsChanged(): Promise<void> {
+    if (this.writing) {
+      this.changedWhileWriting = true;
+      return;
+    }
     const picked = await this.pickProfile().catch(() => undefined);
     if (this.active && picked && this.keyOf(picked.profile) === this.activeKey) return;
+    if (!this.active && this.disconnectedFrom !== undefined) return; // stays disconnected until Reconnect
     await this.disconnect();
     await this.get();
+  }
+
+  private writing = 0;
+  private changedWhileWriting = false;
+  /** Write several connection settings as one change: the connection follows once, after the last write. */
+  async whileWriting<T>(fn: () => Promise<T>): Promise<T> {
+    this.writing++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.writing === 0 && this.changedWhileWriting) {
+        this.changedWhileWriting = false;
+        await this.settingsChanged();
+      }
+    }
+  }
+
+  /** "PG Lens: Disconnect": close the connection and stay disconnected until Reconnect. Returns the profile's name. */
+  async disconnectByUser(): Promise<string | undefined> {
+    const name = this.active?.profile.name ?? this.config.activeConnection;
+    this.disconnectedFrom = name ?? 'the database';
+    await this.disconnect(false);
+    this.lastError = `Disconnected from ${this.disconnectedFrom}. Run "PG Lens: Reconnect" to connect again.`;
+    this.changed.fire(undefined);
+    return name;
+  }
+
+  /** Connect again after Disconnect (or a failure): the profile in settings, asking for a password if needed. */
+  async reconnect(): Promise<ActiveConnection | undefined> {
+    this.disconnectedFrom = undefined;
+    this.allowPasswordPrompt();
+    if (this.active && !this.active.db.isClosed) return this.active;
+    return this.get({ interactive: true });
   }
 
   async disconnect(fire = true): Promise<void> {

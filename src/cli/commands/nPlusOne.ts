@@ -5,8 +5,8 @@ import type { NPlusOneEvidence } from '../../core/nplusone/detect';
 import { lineStarts, positionAt, type Finding } from '../../core/findings';
 import { languageOf } from '../../core/syntax/treeSitter';
 import { type CliCommand, EXIT, UsageError } from '../io';
-import { configureTreeSitterForCli } from '../treeSitterDir';
-import { walkSourceFiles, type WalkStats } from '../walk';
+import { configureTreeSitterForCli } from '../../node/treeSitterDir';
+import { walkSourceFiles, type WalkStats } from '../../node/walk';
 import { readSourceText } from './scan';
 import { oneLine } from '../../core/safeText';
 

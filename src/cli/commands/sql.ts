@@ -10,8 +10,8 @@ import type { SqlSite } from '../../core/extract/types';
 import { type CliCommand, EXIT, numberOption, UsageError } from '../io';
 import { indentedBlock, oneLine } from '../../core/safeText';
 import { readRegularFile } from '../../db/readFile';
-import { configureTreeSitterForCli } from '../treeSitterDir';
-import { walkSourceFiles, type WalkStats } from '../walk';
+import { configureTreeSitterForCli } from '../../node/treeSitterDir';
+import { walkSourceFiles, type WalkStats } from '../../node/walk';
 
 export interface SqlSiteJson {
   file: string;

@@ -21,7 +21,10 @@ export type ProfileSource = 'user' | 'workspace';
 
 export interface SourcedProfile {
   profile: ConnectionProfile;
-  source: ProfileSource;
+  origin: ProfileSource;
+  /** The entry as written in its scope's list, and its position there. */
+  raw: unknown;
+  index: number;
 }
 
 /** Server, database and user: what the password belongs to on the server's side. */
@@ -36,20 +39,22 @@ function endpoint(p: Pick<ConnectionProfile, 'host' | 'port' | 'database' | 'use
 export function mergeConnectionSettings(user: readonly unknown[], workspace: readonly unknown[] | undefined): { profiles: SourcedProfile[]; problems: string[] } {
   const problems: string[] = [];
   const out: SourcedProfile[] = [];
-  const read = (list: readonly unknown[], source: ProfileSource) =>
-    list.flatMap((raw, i) => {
+  const read = (list: readonly unknown[], origin: ProfileSource): SourcedProfile[] =>
+    list.flatMap((raw, index) => {
       try {
-        return [normalizeProfile(raw, i)];
+        return [{ profile: normalizeProfile(raw, index), origin, raw, index }];
       } catch (e) {
-        problems.push(`Ignoring ${source === 'user' ? 'user' : 'workspace'} connection profile ${i + 1}: ${(e as Error).message}`);
+        problems.push(`Ignoring connection profile ${index + 1} of the ${origin} settings: ${(e as Error).message}`);
         return [];
       }
     });
-  const users = read(user, 'user');
-  for (const p of users) out.push({ profile: p, source: 'user' });
+  const userEntries = read(user, 'user');
+  out.push(...userEntries);
+  const users = userEntries.map((e) => e.profile);
   const names = new Set(users.map((p) => p.name));
   const owned = new Map(users.map((p) => [endpoint(p), p]));
-  for (const p of read(workspace ?? [], 'workspace')) {
+  for (const entry of read(workspace ?? [], 'workspace')) {
+    const p = entry.profile;
     if (names.has(p.name)) {
       problems.push(`Ignoring workspace connection profile "${p.name}": a profile of that name is defined in your user settings, and a workspace cannot redefine it.`);
       continue;
@@ -60,7 +65,7 @@ export function mergeConnectionSettings(user: readonly unknown[], workspace: rea
       continue;
     }
     names.add(p.name);
-    out.push({ profile: p, source: 'workspace' });
+    out.push(entry);
   }
   return { profiles: out, problems };
 }

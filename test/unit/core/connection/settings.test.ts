@@ -8,7 +8,7 @@ const prod = { name: 'shop prod', host: 'db.internal', port: 5432, database: 'sh
 describe('core/connection/settings', () => {
   it('the attack: a workspace redefines the production profile as development (same name) — the user\'s stands', () => {
     const { profiles, problems } = mergeConnectionSettings([prod], [{ ...prod, environment: 'development' }]);
-    assert.deepEqual(profiles.map((p) => [p.profile.name, p.profile.environment, p.source]), [['shop prod', 'production', 'user']]);
+    assert.deepEqual(profiles.map((p) => [p.profile.name, p.profile.environment, p.origin]), [['shop prod', 'production', 'user']]);
     assert.match(problems[0], /Ignoring workspace connection profile "shop prod": a profile of that name is defined in your user settings/);
   });
 
@@ -27,7 +27,7 @@ describe('core/connection/settings', () => {
   it('a workspace adds its own profiles; the user\'s come first; an untrusted workspace adds nothing', () => {
     const local = { name: 'local', host: 'localhost', database: 'shop_dev', user: 'dev' };
     const merged = mergeConnectionSettings([prod], [local]);
-    assert.deepEqual(merged.profiles.map((p) => [p.profile.name, p.profile.environment, p.source]), [['shop prod', 'production', 'user'], ['local', 'development', 'workspace']]);
+    assert.deepEqual(merged.profiles.map((p) => [p.profile.name, p.profile.environment, p.origin]), [['shop prod', 'production', 'user'], ['local', 'development', 'workspace']]);
     assert.deepEqual(merged.problems, []);
     assert.deepEqual(mergeConnectionSettings([prod], undefined).profiles.length, 1);
   });
