@@ -46,9 +46,10 @@ export class Config {
     if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) out.push(...i.workspaceValue.map((raw, index) => ({ raw, index, origin: 'workspace' as const })));
     return out;
   }
-  /** Where a new profile is written: the user's settings (they always take effect, before any workspace profile). */
+  /** Where a new profile is written: the workspace settings when they keep their own list (trusted), else the user's. Both take effect (merged). */
   connectionsTarget(): ProfileOrigin {
-    return 'user';
+    const i = this.cfg.inspect<unknown[]>('connections');
+    return vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue) ? 'workspace' : 'user';
   }
   /** The connection list of one scope, as written there. */
   connectionsIn(origin: ProfileOrigin): unknown[] {
