@@ -7,6 +7,7 @@
  * literal SQL); statements are matched by normalised text first, then by query id for the
  * flagged statements still unmatched (one EXPLAIN per candidate site, bounded).
  */
+import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import type { ActiveConnection } from './connections';
@@ -142,8 +143,8 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
   for (const uri of uris) {
     try {
-      const text = open.get(uri.fsPath)?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      if (text.length > maxBytes) continue;
+      const text = open.get(uri.fsPath)?.getText() ?? (await readWorkspaceFile(uri, maxBytes));
+      if (text === undefined || text.length > maxBytes) continue;
       const file = uri.fsPath;
       const starts = lineStarts(text);
       const seen = new Set<number>();
