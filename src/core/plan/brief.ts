@@ -3,6 +3,7 @@
  * (testable), then Markdown / plain-text renderings of it. Database strings are escaped for
  * Markdown so a relation named `<img …>` or `*x*` shows literally.
  */
+import { oneLine } from '../safeText';
 import { K } from './keys';
 import { fmtCost, fmtCount, fmtMs, fmtPct } from './format';
 import type { Grade, Plan } from './model';
@@ -100,8 +101,9 @@ export function planText(plan: Plan): string {
     const figures = plan.analyzed
       ? `${fmtMs(m.exclusiveMs)} self, ${fmtPct(m.timeShare)} · rows ${fmtCount(m.actualRows)}/${fmtCount(m.estRows)} est × ${m.loops}`
       : `cost ${fmtCost(m.exclusiveCost)} self, ${fmtPct(m.costShare)} · ${fmtCount(m.estRows)} rows est.`;
-    out.push(`${indent}${m.onHotPath ? '▶ ' : '- '}${rel}${nodeLabel(n)}  (${figures})`);
-    for (const w of n.warnings) out.push(`${indent}    ${'!'.repeat(w.grade)} ${w.message}`);
+    // Relation, index and subplan names come from the catalog: each stays on its own line.
+    out.push(`${indent}${m.onHotPath ? '▶ ' : '- '}${oneLine(rel)}${oneLine(nodeLabel(n))}  (${figures})`);
+    for (const w of n.warnings) out.push(`${indent}    ${'!'.repeat(w.grade)} ${oneLine(w.message)}`);
   }
   out.push('');
   if (plan.planningMs !== undefined) out.push(`Planning: ${fmtMs(plan.planningMs)}`);
@@ -112,11 +114,11 @@ export function planText(plan: Plan): string {
     const parts = [o.triggersMs && `triggers ${fmtMs(o.triggersMs)}`, o.jitMs && `JIT ${fmtMs(o.jitMs)}`, o.serializationMs && `serialization ${fmtMs(o.serializationMs)}`].filter(Boolean);
     out.push(`Not in any node: ${parts.join(', ')}${plan.executionMs ? ` (${fmtPct(Math.min(1, (o.triggersMs + o.jitMs + o.serializationMs) / plan.executionMs))} of the execution)` : ''}; planning ${fmtMs(o.planningMs)} before it`);
   }
-  for (const t of plan.triggers) out.push(`Trigger ${t.constraint ? `for constraint ${t.constraint}` : t.name}${t.relation ? ` on ${t.relation}` : ''}: ${fmtMs(t.timeMs)}, ${t.calls} calls`);
+  for (const t of plan.triggers) out.push(`Trigger ${t.constraint ? `for constraint ${oneLine(t.constraint)}` : oneLine(t.name)}${t.relation ? ` on ${oneLine(t.relation)}` : ''}: ${fmtMs(t.timeMs)}, ${t.calls} calls`);
   if (plan.jit) out.push(`JIT: ${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`);
   if (plan.tips.length) {
     out.push('', 'Tips (by what they could save):');
-    plan.tips.slice(0, 10).forEach((t, i) => out.push(`  ${i + 1}. ${t.text} (~${t.unit === 'ms' ? fmtMs(t.saving) : `cost ${fmtCost(t.saving)}`})`));
+    plan.tips.slice(0, 10).forEach((t, i) => out.push(`  ${i + 1}. ${oneLine(t.text)} (~${t.unit === 'ms' ? fmtMs(t.saving) : `cost ${fmtCost(t.saving)}`})`));
   }
   return out.join('\n');
 }
