@@ -204,3 +204,47 @@ function noticesOf(notices: readonly NoticeEvent[], events: readonly QueryEvent[
   }
   return out;
 }
+
+export interface UnitGroup {
+  kind: string;
+  /** Units of work share a group by name ("GET /orders/:n", a test's title). */
+  name: string;
+  instances: number;
+  calls: number;
+  totalMs: number;
+  sites: { file?: string; line?: number; calls: number; totalMs: number; statements: { normalized: string; sql: string; calls: number; totalMs: number }[] }[];
+}
+
+/** Recorded Queries view: unit of work → call site → statement. */
+export function groupByUnit(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined): UnitGroup[] {
+  const groups = new Map<string, UnitGroup & { ids: Set<string>; siteMap: Map<string, UnitGroup['sites'][number] & { stmtMap: Map<string, UnitGroup['sites'][number]['statements'][number]> }> }>();
+  const normCache = new Map<string, string>();
+  for (const e of events) {
+    const gk = `${e.u.k}\u0000${e.u.n}`;
+    let g = groups.get(gk);
+    if (!g) groups.set(gk, (g = { kind: e.u.k, name: e.u.n, instances: 0, calls: 0, totalMs: 0, sites: [], ids: new Set(), siteMap: new Map() }));
+    g.ids.add(e.u.id);
+    g.calls++;
+    g.totalMs += e.ms;
+    const sk = e.site ? `${e.site.file}:${e.site.line}` : '';
+    let s = g.siteMap.get(sk);
+    if (!s) g.siteMap.set(sk, (s = { file: e.site?.file, line: e.site?.line, calls: 0, totalMs: 0, statements: [], stmtMap: new Map() }));
+    s.calls++;
+    s.totalMs += e.ms;
+    let norm = normCache.get(e.sql);
+    if (norm === undefined) {
+      norm = normalize(e.sql) ?? roughNormalize(e.sql);
+      if (normCache.size < 50_000) normCache.set(e.sql, norm);
+    }
+    let st = s.stmtMap.get(norm);
+    if (!st) s.stmtMap.set(norm, (st = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0 }));
+    st.calls++;
+    st.totalMs += e.ms;
+  }
+  return [...groups.values()]
+    .map((g) => ({
+      kind: g.kind, name: g.name, instances: g.ids.size, calls: g.calls, totalMs: g.totalMs,
+      sites: [...g.siteMap.values()].map((s) => ({ file: s.file, line: s.line, calls: s.calls, totalMs: s.totalMs, statements: [...s.stmtMap.values()].sort((a, b) => b.totalMs - a.totalMs) })).sort((a, b) => b.totalMs - a.totalMs),
+    }))
+    .sort((a, b) => b.totalMs - a.totalMs);
+}
