@@ -99,6 +99,14 @@ export function isRead(normalized: string): boolean {
   return false;
 }
 
+/**
+ * Reads of the system catalogs (a framework introspecting the schema: Django's migrate, Sequelize's
+ * type loading, an ORM's sync) repeat per model by design; they are not the app's N+1.
+ */
+export function readsCatalog(normalized: string): boolean {
+  return /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|attribute|namespace|type|index|constraint|range|proc|depend|inherits|description|settings|tables|indexes|views|roles|database|enum|sequence|sequences|am|collation|extension|trigger)\b)/i.test(normalized);
+}
+
 /** The batched form in the library that sent the statement. */
 export function nPlusOneFix(via: string | undefined, lib?: string): string {
   const v = (via ?? '').replace(/\\/g, '/');
@@ -176,7 +184,7 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       fig.maxUnit = worst?.name ?? '';
       fig.maxUnitKind = worst?.kind ?? '';
       statements.push(fig);
-      if (s.site && worst && over > 0 && isRead(a.normalized)) {
+      if (s.site && worst && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
         nPlusOne.push({
           file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worst.calls, units: over, unit: worst.name, unitKind: worst.kind,
           sql: a.sql, normalized: a.normalized, ms: worst.ms, fix: nPlusOneFix(s.site.via),
