@@ -24,7 +24,7 @@ interface CallSite {
 async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.CancellationToken): Promise<CallSite[]> {
   const [{ scanFiles }, { walkSourceFiles }, { readSourceText }, { CostIndex }, ts, { loadPgParser }] = await Promise.all([
     import('../core/scan'),
-    import('../cli/walk'),
+    import('../node/walk'),
     import('../cli/commands/scan'),
     import('../core/cost'),
     import('../core/syntax/treeSitter'),

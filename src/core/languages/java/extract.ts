@@ -1,0 +1,164 @@
+/**
+ * Java: JDBC prepareStatement/prepareCall/executeQuery/executeUpdate/execute/addBatch, Spring
+ * JdbcTemplate / NamedParameterJdbcTemplate / JdbcClient, JPA createNativeQuery, and
+ * `@Query(value = "…", nativeQuery = true)` (Spring Data JDBC's @Query is SQL too; a JPA @Query
+ * without nativeQuery is JPQL and is left out). Strings: literals with escapes, text blocks
+ * (incidental indentation removed as javac does), + concatenation.
+ * Placeholders: `?` (PgJDBC's `??` is an escaped `?` operator), `?1` (JPA), `:name`.
+ */
+import type { Node } from '@vscode/tree-sitter-wasm';
+import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
+import { decodeRange, javaEscape } from '../../extract/escapes';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+
+const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
+const SPRING = ['query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'queryForStream', 'update', 'batchUpdate', 'sql'];
+const JPA = ['createNativeQuery'];
+
+const QUERY = `
+(string_literal) @str
+[(line_comment) (block_comment)] @comment
+(method_invocation name: (identifier) @callee (#match? @callee "^(${[...JDBC, ...SPRING, ...JPA].join('|')})$")) @call
+(annotation name: (_) @callee (#match? @callee "Query$")) @call
+(variable_declarator name: (identifier) @decl.name value: (_) @decl.value)
+`;
+
+function importsOf(text: string): Set<string> {
+  const out = new Set<string>();
+  const re = /^\s*import\s+(?:static\s+)?([\w.]+)/gm;
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = re.exec(text)) && guard++ < 2000) out.add(m[1]);
+  return out;
+}
+
+/** A text block: content lines with the common indentation removed, trailing blanks stripped. */
+function textBlock(parts: Part[], text: string, node: Node): void {
+  const open = text.indexOf('\n', node.startIndex + 3);
+  const close = node.endIndex - 3;
+  if (open < 0 || open >= close) return;
+  const lines: { s: number; e: number }[] = [];
+  let s = open + 1;
+  for (;;) {
+    const nl = text.indexOf('\n', s);
+    if (nl < 0 || nl >= close) {
+      lines.push({ s, e: close });
+      break;
+    }
+    lines.push({ s, e: nl });
+    s = nl + 1;
+  }
+  const indentOf = (l: { s: number; e: number }) => {
+    let k = l.s;
+    while (k < l.e && (text[k] === ' ' || text[k] === '\t')) k++;
+    return k - l.s;
+  };
+  const blank = (l: { s: number; e: number }) => indentOf(l) === l.e - l.s || (text[l.e - 1] === '\r' && indentOf(l) === l.e - l.s - 1);
+  let min = Infinity;
+  lines.forEach((l, i) => {
+    // The closing line counts even when blank: it positions the closing delimiter.
+    if (!blank(l) || i === lines.length - 1) min = Math.min(min, indentOf(l));
+  });
+  if (!Number.isFinite(min)) min = 0;
+  lines.forEach((l, i) => {
+    const last = i === lines.length - 1;
+    let e = l.e;
+    if (text[e - 1] === '\r') e--;
+    const start = Math.min(e, l.s + min);
+    if (!last || e > start) {
+      let te = e;
+      while (te > start && (text[te - 1] === ' ' || text[te - 1] === '\t')) te--;
+      // \<space> style escapes at the end keep the trailing blank: only strip plain blanks.
+      let bs = 0;
+      for (let k = te - 1; k >= start && text[k] === '\\'; k--) bs++;
+      const continued = bs % 2 === 1 && te === e;
+      decodeRange(parts, text, start, continued ? te - 1 : te, javaEscape);
+      if (!last && !continued) pushText(parts, '\n', [l.e]);
+    }
+  });
+}
+
+function literal(node: Node, env: Env): Part[] | undefined {
+  if (node.type !== 'string_literal') return undefined;
+  const text = env.text;
+  const parts: Part[] = [];
+  if (text.startsWith('"""', node.startIndex)) textBlock(parts, text, node);
+  else decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), javaEscape);
+  return parts;
+}
+
+function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
+  switch (node.type) {
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren[0];
+      return inner ? recurse(inner) : undefined;
+    }
+    case 'binary_expression':
+      return joinOperands(node, recurse, ['+']);
+  }
+  void env;
+  return undefined;
+}
+
+function climb(parent: Node): boolean {
+  if (parent.type === 'parenthesized_expression') return true;
+  return parent.type === 'binary_expression' && parent.childForFieldName('operator')?.type === '+';
+}
+
+const JDBC_STYLE: PlaceholderStyle = { qmark: 'jdbc' };
+const SPRING_STYLE: PlaceholderStyle = { qmark: 'jdbc', colon: true };
+
+function firstArgs(call: Node): Node[] {
+  const args = call.childForFieldName('arguments');
+  return args ? args.namedChildren.filter((a): a is Node => !!a && a.type !== 'line_comment' && a.type !== 'block_comment').slice(0, 1) : [];
+}
+
+function annotationTarget(node: Node, env: Env): CallTarget | undefined {
+  const args = node.childForFieldName('arguments');
+  if (!args) return undefined;
+  let value: Node | null = null;
+  let native = false;
+  for (const a of args.namedChildren) {
+    if (!a) continue;
+    if (a.type === 'element_value_pair') {
+      const k = a.childForFieldName('key')?.text;
+      const v = a.childForFieldName('value');
+      if (k === 'value' || k === 'query') value = v;
+      if (k === 'nativeQuery' && v?.text === 'true') native = true;
+    } else if (!value) value = a;
+  }
+  if (/NativeQuery$/.test(node.childForFieldName('name')?.text ?? '')) native = true;
+  const springJdbc = [...env.imports].some((i) => i.startsWith('org.springframework.data.jdbc'));
+  if (native || springJdbc) return { api: 'spring.@Query', style: SPRING_STYLE, arg: value };
+  // JPQL / HQL: not SQL for PostgreSQL.
+  return { api: 'jpql', style: {}, arg: value, ignore: true };
+}
+
+function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
+  if (callNode.type === 'annotation') return annotationTarget(callNode, env);
+  const name = callee.text;
+  const obj = callNode.childForFieldName('object');
+  const recv = obj ? env.text.slice(obj.startIndex, Math.min(obj.endIndex, obj.startIndex + 100)) : '';
+  const args = firstArgs(callNode);
+  if (JPA.includes(name)) return { api: `jpa.${name}`, style: SPRING_STYLE, arg: null, args, generic: true };
+  const springRecv = /jdbc|template|client/i.test(recv);
+  if (SPRING.includes(name) && (springRecv || !JDBC.includes(name))) {
+    if (!springRecv && name !== 'update' && name !== 'query') return undefined;
+    const kind = /jdbcclient|client/i.test(recv) ? 'JdbcClient' : /named/i.test(recv) ? 'NamedParameterJdbcTemplate' : 'JdbcTemplate';
+    return { api: `spring.${kind}.${name}`, style: SPRING_STYLE, arg: null, args, generic: true };
+  }
+  if (JDBC.includes(name)) return { api: `jdbc.${name}`, style: JDBC_STYLE, arg: null, args, generic: true };
+  return undefined;
+}
+
+export const javaProfile: LanguageProfile = {
+  query: QUERY,
+  literal,
+  compose,
+  call,
+  climb,
+  identifier: new Set(['identifier']),
+  defaultStyle: { qmark: 'jdbc', colon: true },
+  imports: importsOf,
+  hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA].join('|')}|\\w*Query)\\b`),
+};

@@ -1,0 +1,205 @@
+/**
+ * TypeScript, TSX and JavaScript: node-postgres `query`, postgres.js / slonik / Drizzle `sql`
+ * tagged templates, Prisma `$queryRaw`/`$executeRaw`/`Prisma.sql` (and the Unsafe variants),
+ * knex `raw`, TypeORM and Sequelize `query`.
+ */
+import type { Node } from '@vscode/tree-sitter-wasm';
+import type { Part, PlaceholderStyle } from '../../extract/compose';
+import { decodeRange, jsEscape } from '../../extract/escapes';
+import type { CallTarget, ComposeCtx, Env, LanguageProfile, Recurse } from '../../extract/embedded';
+
+const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
+
+export const JS_QUERY = `
+[(string) (template_string)] @str
+(comment) @comment
+(call_expression function: (member_expression property: (_) @callee) (#match? @callee "${CALLEES}")) @call
+(call_expression function: (identifier) @callee (#match? @callee "^(sql|raw|SQL)$")) @call
+(call_expression function: (call_expression) @callee arguments: (template_string)) @call
+(variable_declarator name: (identifier) @decl.name value: (_) @decl.value)
+`;
+
+function importsOf(text: string): Set<string> {
+  const out = new Set<string>();
+  const re = /(?:\bfrom\s*|\brequire\(\s*|\bimport\(\s*|^\s*import\s+)['"]([^'"\n]{1,100})['"]/gm;
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = re.exec(text)) && guard++ < 1000) out.add(m[1]);
+  return out;
+}
+
+function has(env: Env, ...mods: string[]): boolean {
+  for (const i of env.imports) for (const m of mods) if (i === m || i.startsWith(m + '/')) return true;
+  return false;
+}
+
+/** The library the `sql` tag comes from. */
+function sqlTagApi(env: Env): string {
+  if (has(env, 'slonik')) return 'slonik.sql';
+  if (has(env, 'drizzle-orm')) return 'drizzle.sql';
+  if (has(env, '@vercel/postgres', '@neondatabase/serverless')) return 'postgres.sql';
+  return 'postgres.sql';
+}
+
+function literal(node: Node, env: Env, ctx: ComposeCtx): Part[] | undefined {
+  const text = env.text;
+  if (node.type === 'string') {
+    const parts: Part[] = [];
+    decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), jsEscape);
+    return parts;
+  }
+  if (node.type === 'template_string') {
+    const parts: Part[] = [];
+    let pos = node.startIndex + 1;
+    const end = Math.max(pos, node.endIndex - 1);
+    for (const c of node.namedChildren) {
+      if (!c || c.type !== 'template_substitution') continue;
+      decodeRange(parts, text, pos, c.startIndex, jsEscape);
+      const inner = c.namedChildren[0];
+      const nested = inner && inner.type === 'call_expression' && isSqlTagCall(inner, text) ? inner : undefined;
+      parts.push({
+        t: 'hole',
+        source: text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 200)),
+        span: { start: c.startIndex, end: c.endIndex },
+        // In a tagged template a substitution is a bind parameter; a nested sql`` fragment is SQL text computed at run time.
+        dynamic: !ctx.tagged || !!nested,
+      });
+      pos = c.endIndex;
+    }
+    decodeRange(parts, text, pos, end, jsEscape);
+    return parts;
+  }
+  return undefined;
+}
+
+function isSqlTagCall(n: Node, text: string): boolean {
+  const f = n.childForFieldName('function');
+  const a = n.childForFieldName('arguments');
+  return !!f && !!a && a.type === 'template_string' && /^(sql|Prisma\.sql)$/.test(text.slice(f.startIndex, f.endIndex));
+}
+
+function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
+  switch (node.type) {
+    case 'parenthesized_expression':
+    case 'as_expression':
+    case 'satisfies_expression':
+    case 'non_null_expression': {
+      const inner = node.namedChildren[0];
+      return inner ? recurse(inner) : undefined;
+    }
+    case 'binary_expression': {
+      const op = node.childForFieldName('operator');
+      if (!op || env.text.slice(op.startIndex, op.endIndex) !== '+') return undefined;
+      const l = node.childForFieldName('left');
+      const r = node.childForFieldName('right');
+      if (!l || !r) return undefined;
+      return [...(recurse(l) ?? []), ...(recurse(r) ?? [])];
+    }
+  }
+  return undefined;
+}
+
+function climb(parent: Node, _child: Node): boolean {
+  switch (parent.type) {
+    case 'parenthesized_expression':
+    case 'as_expression':
+    case 'satisfies_expression':
+      return true;
+    case 'binary_expression': {
+      const op = parent.childForFieldName('operator');
+      return !!op && op.type === '+';
+    }
+  }
+  return false;
+}
+
+const PG: PlaceholderStyle = { dollar: true };
+
+function firstArg(call: Node): Node | null {
+  const args = call.childForFieldName('arguments');
+  if (!args) return null;
+  if (args.type === 'template_string') return args;
+  for (const c of args.namedChildren) if (c && c.type !== 'comment') return c;
+  return null;
+}
+
+/** node-postgres also takes a config object: query({ text, values }). */
+function textOfConfig(arg: Node | null, text: string): Node | null {
+  if (!arg || arg.type !== 'object') return arg;
+  for (const p of arg.namedChildren) {
+    if (!p || p.type !== 'pair') continue;
+    const k = p.childForFieldName('key');
+    if (k && /^["']?text["']?$/.test(text.slice(k.startIndex, k.endIndex))) return p.childForFieldName('value');
+  }
+  return null;
+}
+
+function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
+  const text = env.text;
+  const name = text.slice(callee.startIndex, callee.endIndex);
+  const args = callNode.childForFieldName('arguments');
+  const tagged = args?.type === 'template_string';
+  const fn = callNode.childForFieldName('function');
+  const fnText = fn ? text.slice(fn.startIndex, Math.min(fn.endIndex, fn.startIndex + 200)) : '';
+  const receiver = fn?.type === 'member_expression' ? fn.childForFieldName('object') : null;
+  const recvText = receiver ? text.slice(receiver.startIndex, Math.min(receiver.endIndex, receiver.startIndex + 100)) : '';
+  if (callee.type === 'call_expression') {
+    // slonik: sql.type(schema)`…`, sql.typeAlias('x')`…`
+    return tagged && /^sql\.(type|typeAlias)\b/.test(fnText) ? { api: 'slonik.sql', style: {}, arg: args, tagged: true, generic: true } : undefined;
+  }
+  if (tagged) {
+    if (name === 'sql' || name === 'SQL') {
+      // Tags also build fragments (sql`AND x = ${y}`, Drizzle's where(sql`…`)): only statements are sites.
+      if (fnText === 'Prisma.sql') return { api: 'prisma.sql', style: {}, arg: args, tagged: true, generic: true };
+      if (fn?.type === 'member_expression') return undefined;
+      return { api: sqlTagApi(env), style: {}, arg: args, tagged: true, generic: true };
+    }
+    if (name === '$queryRaw' || name === '$executeRaw') return { api: `prisma.${name}`, style: {}, arg: args, tagged: true };
+    if (name === 'unsafe' && recvText === 'sql') return { api: sqlTagApi(env), style: {}, arg: args, tagged: true, generic: true };
+    return undefined;
+  }
+  const arg = firstArg(callNode);
+  switch (name) {
+    case 'query': {
+      if (has(env, 'typeorm')) return { api: 'typeorm.query', style: PG, arg, generic: true };
+      if (has(env, 'sequelize', '@sequelize/core')) return { api: 'sequelize.query', style: { dollar: true, qmark: 'plain', colon: true }, arg, generic: true };
+      return { api: 'pg.query', style: PG, arg: textOfConfig(arg, text), generic: true };
+    }
+    case 'raw':
+      if (recvText === 'sql') return { api: 'drizzle.sql.raw', style: PG, arg, generic: true };
+      if (recvText === 'Prisma') return { api: 'prisma.raw', style: PG, arg, generic: true };
+      if (!receiver && name === 'raw') return undefined;
+      return { api: 'knex.raw', style: { qmark: 'knex', colon: true }, arg, generic: true };
+    case 'unsafe':
+      return recvText === 'sql' ? { api: 'postgres.sql.unsafe', style: PG, arg, generic: true } : undefined;
+    case '$queryRawUnsafe':
+    case '$executeRawUnsafe':
+      return { api: `prisma.${name}`, style: PG, arg };
+    case '$queryRaw':
+    case '$executeRaw': {
+      // prisma.$queryRaw(Prisma.sql`…`): the fragment is the SQL.
+      if (arg && arg.type === 'call_expression' && isSqlTagCall(arg, text)) return { api: `prisma.${name}`, style: {}, arg: arg.childForFieldName('arguments'), tagged: true };
+      return undefined;
+    }
+    case 'execute': {
+      // drizzle: db.execute(sql`…`) is found through the tag; a plain string is some other driver's execute.
+      if (arg && (arg.type === 'string' || arg.type === 'template_string' || arg.type === 'binary_expression' || arg.type === 'identifier')) {
+        return { api: 'execute', style: { dollar: true }, arg, generic: true, confidence: 0.9 };
+      }
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+export const javascriptProfile: LanguageProfile = {
+  query: JS_QUERY,
+  literal,
+  compose,
+  call,
+  climb,
+  identifier: new Set(['identifier']),
+  defaultStyle: { dollar: true },
+  imports: importsOf,
+  hotWords: /(?:\bquery|\braw|\bunsafe|\bexecute|\$queryRaw|\$executeRaw|\bsql|\bSQL)\b/,
+};

@@ -1,0 +1,212 @@
+/**
+ * Python: psycopg / psycopg2 / asyncpg / sqlite3 `execute`, `executemany`, `fetch`, `fetchrow`,
+ * `fetchval`; SQLAlchemy `text()` and `exec_driver_sql`; Django `raw()`, `RawSQL` and `cursor.execute`.
+ * Strings: prefixes (r, b, u, f and combinations), triple quotes, implicit concatenation, f-string
+ * fields ({x} → a dynamic $n; {{ }} → braces), `%`-formatting and str.format.
+ */
+import type { Node } from '@vscode/tree-sitter-wasm';
+import { directivesToHoles, type Part, pushText, type PlaceholderStyle } from '../../extract/compose';
+import { pyEscape } from '../../extract/escapes';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+
+const QUERY = `
+(string) @str
+(comment) @comment
+(call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert)$")) @call
+(call function: (identifier) @callee (#match? @callee "^(text|RawSQL)$")) @call
+(assignment left: (identifier) @decl.name right: (_) @decl.value)
+`;
+
+function importsOf(text: string): Set<string> {
+  const out = new Set<string>();
+  const re = /^\s*(?:from\s+([\w.]+)\s+import\b|import\s+([\w.]+(?:\s*,\s*[\w.]+)*))/gm;
+  let m: RegExpExecArray | null;
+  let guard = 0;
+  while ((m = re.exec(text)) && guard++ < 1000) {
+    if (m[1]) out.add(m[1].split('.')[0]);
+    if (m[2]) for (const x of m[2].split(',')) out.add(x.trim().split('.')[0]);
+  }
+  return out;
+}
+
+/** Decode a string body: escapes unless raw; `{{`/`}}` in f-strings. */
+function decodeBody(parts: Part[], text: string, start: number, end: number, raw: boolean, fstring: boolean): void {
+  let out = '';
+  const offsets: number[] = [];
+  let i = start;
+  while (i < end) {
+    const c = text[i];
+    if (fstring && (c === '{' || c === '}') && text[i + 1] === c && i + 1 < end) {
+      out += c;
+      offsets.push(i);
+      i += 2;
+      continue;
+    }
+    if (c === '\\' && !raw) {
+      const r = pyEscape(text, i);
+      const len = Math.max(1, Math.min(r.len, end - i));
+      out += r.value;
+      for (let k = 0; k < r.value.length; k++) offsets.push(i);
+      i += len;
+      continue;
+    }
+    out += c;
+    offsets.push(i);
+    i++;
+  }
+  pushText(parts, out, offsets);
+}
+
+function literal(node: Node, env: Env): Part[] | undefined {
+  if (node.type !== 'string') return undefined;
+  const text = env.text;
+  const startTok = node.firstChild;
+  const endTok = node.lastChild;
+  if (!startTok || startTok.type !== 'string_start') return undefined;
+  const opening = text.slice(startTok.startIndex, startTok.endIndex);
+  const prefix = /^[a-zA-Z]*/.exec(opening)![0].toLowerCase();
+  const raw = prefix.includes('r');
+  const fstring = prefix.includes('f');
+  const contentStart = startTok.endIndex;
+  const contentEnd = endTok && endTok.type === 'string_end' ? endTok.startIndex : node.endIndex;
+  const parts: Part[] = [];
+  let pos = contentStart;
+  if (fstring) {
+    for (const c of node.namedChildren) {
+      if (!c || c.type !== 'interpolation') continue;
+      decodeBody(parts, text, pos, c.startIndex, raw, true);
+      parts.push({ t: 'hole', source: text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 200)), span: { start: c.startIndex, end: c.endIndex }, dynamic: true });
+      pos = c.endIndex;
+    }
+  }
+  decodeBody(parts, text, pos, Math.max(pos, contentEnd), raw, fstring);
+  return parts;
+}
+
+function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
+  switch (node.type) {
+    case 'parenthesized_expression': {
+      const inner = node.namedChildren.find((c) => c && c.type !== 'comment');
+      return inner ? recurse(inner) : undefined;
+    }
+    case 'concatenated_string': {
+      const out: Part[] = [];
+      for (const c of node.namedChildren) if (c && c.type === 'string') out.push(...(recurse(c) ?? []));
+      return out;
+    }
+    case 'binary_operator': {
+      const op = node.childForFieldName('operator');
+      const l = node.childForFieldName('left');
+      if (!op || !l || !node.childForFieldName('right')) return undefined;
+      if (op.type === '+') return joinOperands(node, recurse, ['+']);
+      if (op.type === '%') {
+        // "… %s …" % args: the directives are filled in at run time.
+        const left = recurse(l) ?? [];
+        return directivesToHoles(left, /%%|%\([^()]*\)[sdifr]|%[sdifr]/g, (m) => (m === '%%' ? '%%' : undefined));
+      }
+      return undefined;
+    }
+    case 'call': {
+      // "…".format(…)
+      const fn = node.childForFieldName('function');
+      if (fn?.type !== 'attribute') return undefined;
+      const attr = fn.childForFieldName('attribute');
+      const obj = fn.childForFieldName('object');
+      if (!attr || !obj || env.text.slice(attr.startIndex, attr.endIndex) !== 'format') return undefined;
+      if (obj.type !== 'string' && obj.type !== 'concatenated_string' && obj.type !== 'parenthesized_expression') return undefined;
+      const base = recurse(obj) ?? [];
+      return directivesToHoles(base, /\{\{|\}\}|\{[^{}]*\}/g, (m) => (m === '{{' ? '{' : m === '}}' ? '}' : undefined));
+    }
+  }
+  return undefined;
+}
+
+function climb(parent: Node, child: Node): boolean {
+  switch (parent.type) {
+    case 'parenthesized_expression':
+    case 'concatenated_string':
+      return true;
+    case 'binary_operator': {
+      const op = parent.childForFieldName('operator');
+      if (!op) return false;
+      if (op.type === '+') return true;
+      return op.type === '%' && parent.childForFieldName('left')?.startIndex === child.startIndex;
+    }
+    case 'attribute':
+      // "…".format
+      return parent.childForFieldName('object')?.startIndex === child.startIndex && parent.childForFieldName('attribute')?.text === 'format' && parent.parent?.type === 'call';
+    case 'call': {
+      const fn = parent.childForFieldName('function');
+      return fn?.type === 'attribute' && fn.startIndex === child.startIndex && fn.childForFieldName('attribute')?.text === 'format';
+    }
+  }
+  return false;
+}
+
+const PYFORMAT: PlaceholderStyle = { pyformat: true };
+
+function positional(call: Node): (Node | null)[] {
+  const args = call.childForFieldName('arguments');
+  if (!args) return [];
+  const out: (Node | null)[] = [];
+  for (const a of args.namedChildren) {
+    if (!a || a.type === 'comment') continue;
+    if (a.type === 'keyword_argument') {
+      const name = a.childForFieldName('name');
+      if (name && /^(sql|query|statement|raw_query|operation)$/.test(a.text.slice(0, name.endIndex - a.startIndex))) out.push(a.childForFieldName('value'));
+      continue;
+    }
+    out.push(a);
+  }
+  return out.slice(0, 1);
+}
+
+function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
+  const text = env.text;
+  const name = text.slice(callee.startIndex, callee.endIndex);
+  const args = positional(callNode);
+  const im = env.imports;
+  const fn = callNode.childForFieldName('function');
+  const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
+  const recv = receiver ? text.slice(receiver.startIndex, Math.min(receiver.endIndex, receiver.startIndex + 100)) : '';
+  switch (name) {
+    case 'text':
+      if (fn?.type === 'attribute' && !/^(sa|sqlalchemy|sql|expression)$/.test(recv)) return undefined;
+      return { api: 'sqlalchemy.text', style: { colon: true }, arg: null, args, generic: true };
+    case 'exec_driver_sql':
+      return { api: 'sqlalchemy.exec_driver_sql', style: { ...PYFORMAT, dollar: true }, arg: null, args, generic: true };
+    case 'RawSQL':
+      return { api: 'django.RawSQL', style: PYFORMAT, arg: null, args, generic: true };
+    case 'raw':
+      return { api: 'django.raw', style: PYFORMAT, arg: null, args, generic: true };
+    case 'fetch':
+    case 'fetchrow':
+    case 'fetchval':
+    case 'fetchmany':
+      if (im.has('asyncpg') || name !== 'fetchmany') return { api: `asyncpg.${name}`, style: { dollar: true }, arg: null, args, generic: true };
+      return undefined;
+    case 'execute':
+    case 'executemany':
+    case 'mogrify':
+    case 'copy_expert': {
+      if (im.has('asyncpg') && !im.has('psycopg') && !im.has('psycopg2')) return { api: `asyncpg.${name}`, style: { dollar: true }, arg: null, args, generic: true };
+      if (im.has('sqlite3') || im.has('aiosqlite')) return { api: `sqlite.${name}`, style: { qmark: 'plain', colon: true }, arg: null, args, generic: true };
+      if (im.has('django')) return { api: `django.cursor.${name}`, style: PYFORMAT, arg: null, args, generic: true };
+      if (im.has('sqlalchemy')) return { api: `sqlalchemy.${name}`, style: { colon: true, ...PYFORMAT }, arg: null, args, generic: true };
+      return { api: `psycopg.${name}`, style: PYFORMAT, arg: null, args, generic: true };
+    }
+  }
+  return undefined;
+}
+
+export const pythonProfile: LanguageProfile = {
+  query: QUERY,
+  literal,
+  compose,
+  call,
+  climb,
+  identifier: new Set(['identifier']),
+  defaultStyle: { dollar: true, pyformat: true },
+  imports: importsOf,
+  hotWords: /\b(?:execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
+};

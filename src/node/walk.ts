@@ -1,0 +1,197 @@
+/**
+ * Source file walker shared by `pg-lens sql` and `pg-lens scan`.
+ *
+ *   for await (const f of walkSourceFiles(['src', 'db/schema.sql'], { log: ctx.err })) { … f.path … }
+ *
+ * - Folders are walked recursively in name order (deterministic output); symbolic links are not followed.
+ * - `.gitignore` files are honoured: those in the walked folders and those between the repository
+ *   root (the nearest folder above holding `.git`) and the walked folder, each relative to its own folder.
+ * - Always skipped folders: node_modules, .git, dist, build, out, target, vendor (and .hg, .svn,
+ *   __pycache__, .venv, venv, .tox, .next, coverage).
+ * - `exclude`: extra patterns in .gitignore syntax, relative to each walked root.
+ * - Files over maxFileSizeBytes are skipped with one log line each.
+ * - Only files the filter accepts are yielded (default: the languages SQL extraction supports).
+ * - Paths named explicitly on the command line are yielded even if ignored (as git does), as long
+ *   as the filter accepts them; a missing path gives one log line and is listed in `stats.missing`.
+ * Never throws for unreadable folders or files: it logs one line and goes on.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { oneLine } from '../core/safeText';
+
+export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
+
+/** File extensions SQL extraction understands. */
+export const SOURCE_EXTENSIONS = new Set(['.sql', '.pgsql', '.psql', '.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.py', '.go', '.java', '.rb']);
+
+export interface WalkOptions {
+  /** Extra ignore patterns (gitignore syntax). */
+  exclude?: string[];
+  /** Files larger than this are skipped (default 2 MiB, like pgLens.maxFileSizeKb). */
+  maxFileSizeBytes?: number;
+  /** One line per skipped file or problem (stderr in the CLI). */
+  log?: (line: string) => void;
+  /** Which files to yield (default: SOURCE_EXTENSIONS). */
+  filter?: (file: string) => boolean;
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+  /** Stats filled in while walking. */
+  stats?: WalkStats;
+  /** Relative paths are resolved against this folder (default process.cwd()). */
+  cwd?: string;
+}
+
+export interface WalkStats {
+  files: number;
+  skippedLarge: number;
+  missing: string[];
+}
+
+export interface WalkedFile {
+  /** Absolute path. */
+  path: string;
+  /** Size in bytes. */
+  size: number;
+}
+
+interface Rules {
+  dir: string;
+  ig: Ignore;
+}
+
+function formatSize(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+function readRules(dir: string, log: (l: string) => void): Rules | undefined {
+  const file = path.join(dir, '.gitignore');
+  let body: string;
+  try {
+    body = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    return { dir, ig: ignore().add(body) };
+  } catch (e) {
+    log(`pg-lens: ignoring unreadable ${oneLine(file)}: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** As git: the deepest .gitignore with an opinion on the path decides (so `!file` re-includes). */
+function isIgnored(abs: string, isDir: boolean, rules: Rules[]): boolean {
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const r = rules[i];
+    let rel = path.relative(r.dir, abs);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+    rel = rel.split(path.sep).join('/');
+    const t = r.ig.test(isDir ? rel + '/' : rel);
+    if (t.ignored) return true;
+    if (t.unignored) return false;
+  }
+  return false;
+}
+
+/** .gitignore rules from the repository root down to (not including) dir. */
+function ancestorRules(dir: string, log: (l: string) => void): Rules[] {
+  const chain: string[] = [];
+  let d = path.dirname(dir);
+  let root: string | undefined;
+  for (let i = 0; i < 100; i++) {
+    chain.unshift(d);
+    if (fs.existsSync(path.join(d, '.git'))) {
+      root = d;
+      break;
+    }
+    const up = path.dirname(d);
+    if (up === d) break;
+    d = up;
+  }
+  if (fs.existsSync(path.join(dir, '.git'))) return [];
+  if (!root) return [];
+  return chain.map((c) => readRules(c, log)).filter((r): r is Rules => !!r);
+}
+
+function defaultFilter(file: string): boolean {
+  return SOURCE_EXTENSIONS.has(path.extname(file).toLowerCase());
+}
+
+/** Walk paths (files or folders) and yield the source files to analyse. */
+export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}): AsyncGenerator<WalkedFile> {
+  const log = opts.log ?? (() => undefined);
+  const max = opts.maxFileSizeBytes ?? 2 * 1024 * 1024;
+  const filter = opts.filter ?? defaultFilter;
+  const useGit = opts.gitignore !== false;
+  const stats = opts.stats ?? { files: 0, skippedLarge: 0, missing: [] };
+  const seen = new Set<string>();
+
+  const sizeOk = (abs: string, size: number): boolean => {
+    if (size <= max) return true;
+    stats.skippedLarge++;
+    log(`pg-lens: skipped ${oneLine(abs)}: ${formatSize(size)} is over the ${formatSize(max)} limit`);
+    return false;
+  };
+
+  for (const p of paths) {
+    const abs = path.resolve(opts.cwd ?? process.cwd(), p);
+    let st: fs.Stats;
+    try {
+      st = await fs.promises.stat(abs);
+    } catch {
+      stats.missing.push(p);
+      log(`pg-lens: no such file or folder: ${oneLine(p)}`);
+      continue;
+    }
+    if (st.isFile()) {
+      if (!filter(abs) || seen.has(abs)) continue;
+      seen.add(abs);
+      if (!sizeOk(abs, st.size)) continue;
+      stats.files++;
+      yield { path: abs, size: st.size };
+      continue;
+    }
+    if (!st.isDirectory()) continue;
+    const extra = opts.exclude?.length ? [{ dir: abs, ig: ignore().add(opts.exclude) }] : [];
+    const base = [...(useGit ? ancestorRules(abs, log) : []), ...extra];
+    // Depth-first, in name order; each folder carries the rules that apply inside it.
+    const stack: { dir: string; rules: Rules[] }[] = [{ dir: abs, rules: base }];
+    while (stack.length) {
+      const { dir, rules: inherited } = stack.pop()!;
+      const own = useGit ? readRules(dir, log) : undefined;
+      const rules = own ? [...inherited, own] : inherited;
+      let entries: fs.Dirent[];
+      try {
+        entries = await fs.promises.readdir(dir, { withFileTypes: true });
+      } catch (e) {
+        log(`pg-lens: cannot read ${oneLine(dir)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        continue;
+      }
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const subdirs: string[] = [];
+      for (const e of entries) {
+        const child = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (SKIPPED_DIRS.has(e.name)) continue;
+          if (isIgnored(child, true, rules)) continue;
+          subdirs.push(child);
+        } else if (e.isFile()) {
+          if (!filter(child) || seen.has(child)) continue;
+          if (isIgnored(child, false, rules)) continue;
+          let size: number;
+          try {
+            size = (await fs.promises.stat(child)).size;
+          } catch {
+            continue;
+          }
+          seen.add(child);
+          if (!sizeOk(child, size)) continue;
+          stats.files++;
+          yield { path: child, size };
+        }
+      }
+      for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i], rules });
+    }
+  }
+}
