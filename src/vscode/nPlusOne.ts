@@ -11,6 +11,7 @@ import type { Rewrite } from '../core/nplusone/rewrites';
 import type { PgLensContext } from './main';
 import { registerRecordQueries } from './recordQueries';
 import { registerScanAnalyzer } from './scanWorkspace';
+import { ignoreCodeAction, isIgnoreFix, registerFindingActions } from './findingActions';
 
 export const N_PLUS_ONE = 'n-plus-one';
 export const SHOW_REWRITE_COMMAND = 'pgLens.showNPlusOneRewrite';
@@ -110,6 +111,7 @@ class NPlusOneDiagnostics implements vscode.CodeActionProvider, vscode.Disposabl
       const f = entry.findings.find((x) => x.span.start === offset);
       if (!f) continue;
       for (const fix of f.fixes) {
+        if (isIgnoreFix(fix)) continue;
         const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         a.diagnostics = [d];
         if (fix.command) a.command = { command: fix.command.id, title: fix.title, arguments: fix.command.args };
@@ -121,6 +123,7 @@ class NPlusOneDiagnostics implements vscode.CodeActionProvider, vscode.Disposabl
         if (!fix.command && !fix.edits.length) continue;
         actions.push(a);
       }
+      actions.push(ignoreCodeAction(doc, d, f.ruleId));
     }
     return actions;
   }
@@ -142,6 +145,7 @@ export async function showRewrite(rewrite: Rewrite): Promise<void> {
 }
 
 export function registerNPlusOne(ctx: PgLensContext): void {
+  registerFindingActions(ctx.extension); // the "Ignore … here…" command
   const diagnostics = new NPlusOneDiagnostics(ctx);
   ctx.extension.subscriptions.push(
     diagnostics,

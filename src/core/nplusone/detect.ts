@@ -569,7 +569,7 @@ class Detector {
     const language = this.lang === 'tsx' ? 'typescript' : this.lang;
     return {
       title: 'Ignore this N+1 here (pg-lens-ignore comment)',
-      edits: [{ span: { start: lineStart, end: lineStart }, newText: `${indent}${ignoreComment(language, RULE_ID, 'reviewed: bounded loop')}\n` }],
+      edits: [{ span: { start: lineStart, end: lineStart }, newText: `${indent}${ignoreComment(language, RULE_ID, 'TODO: why this loop is fine here')}\n` }],
     };
   }
 }
