@@ -82,8 +82,12 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
     return { title: 'Batch with WHERE id = ANY($1)', language: 'typescript', code: `const { rows } = await ${client}.query(\n  '${batchedSql(call.sql).replace(/'/g, "\\'")}',\n  [${items}.map((${item}) => ${item}.id)],\n);\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Query once with WHERE id = ANY($1) and an array of the ids, then look rows up by id.` };
   }
   const keyExpr = keyExprOf(input.params, b.keyParam, `${item}.id`);
-  const keyOf = keyExpr.startsWith(`${item}.`) || keyExpr === item ? keyExpr : `${item}.id`;
-  const args = Array.from({ length: Math.max(b.keyParam, 1) }, (_, i) => (i + 1 === b.keyParam ? `${items}.map((${item}) => ${keyOf})` : `/* $${i + 1}, the same for every ${item} */`));
+  // The loop runs over the keys themselves (`for (const id of ids)`): the list is the keys.
+  const overKeys = KEY_NAME.test(item) && (keyExpr === item || keyExpr === `${item}.id`);
+  const keyOf = overKeys ? item : keyExpr.startsWith(`${item}.`) || keyExpr === item ? keyExpr : `${item}.id`;
+  const keysExpr = overKeys ? items : `${items}.map((${item}) => ${keyOf})`;
+  // Each key once: the LATERAL form would return a repeated key's rows once per repetition.
+  const args = Array.from({ length: Math.max(b.keyParam, 1) }, (_, i) => (i + 1 === b.keyParam ? `[...new Set(${keysExpr})]` : `/* $${i + 1}, the same for every ${item} */`));
   const plural = `${item}Rows`;
   const how = b.form === 'lateral'
     ? `// The statement runs once per key inside one query (LATERAL), so its LIMIT / aggregates keep their per-${item} meaning.`
@@ -114,12 +118,15 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
   };
 }
 
+/** A loop variable that is itself a key (`id`, `userId`, `order_id`). */
+const KEY_NAME = /^(id|pk|key|uid|\w+Id|\w+_id)$/;
+
 export function rewriteFor(input: RewriteInput): Rewrite {
   const r = rewriteRaw(input);
   const items = ident(input.iterable, 'items');
   const item = input.variable;
   // The loop runs over the keys themselves (`for (const id of userIds)`): the key list is the list.
-  if (item && /^(id|pk|key|uid|\w+Id|\w+_id)$/.test(item)) {
+  if (item && KEY_NAME.test(item)) {
     const code = r.code
       .split(`${items}.map((${item}) => ${item}.id)`).join(items)
       .split(`[${item}.id for ${item} in ${items}]`).join(`list(${items})`)
