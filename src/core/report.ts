@@ -10,6 +10,7 @@ import { type Finding, type Severity, SEVERITY_RANK } from './findings';
 import { formatCount, formatMs, formatShare } from './format';
 import type { Located } from './output';
 import type { RuleMeta } from './rules/types';
+import { oneLine, terminalSafe } from './safeText';
 
 export interface HealthCheck {
   id: string;
@@ -48,14 +49,18 @@ export interface SecuritySection {
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** HTML text: markup escaped; control characters (but newline and tab) shown as escapes, as in the terminal. */
 export function escapeHtml(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]);
+  return terminalSafe(String(s ?? '')).replace(/[&<>"']/g, (c) => ENTITIES[c]);
 }
 
-/** Text safe inside a Markdown table cell: no markup (HTML escaped), no cell breaks, no code spans. */
+/**
+ * Text safe inside a Markdown table cell: no markup (HTML escaped), no cell or row breaks (CR, LF,
+ * CRLF, NEL, line and paragraph separators all become a space), no code spans, no control characters.
+ */
 export function escapeMarkdownCell(s: unknown): string {
-  return escapeHtml(s)
-    .replace(/\r?\n/g, ' ')
+  return oneLine(String(s ?? '').replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' '))
+    .replace(/[&<>"']/g, (c) => ENTITIES[c])
     .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`);
 }
 

@@ -4,6 +4,7 @@
  * buffers an execution touches. Refused for statements that write and on production profiles
  * (a benchmark is load).
  */
+import { ownRunsOf } from './ownRuns';
 import { Database } from './database';
 import { PgLensError } from './errors';
 import { analyzeRisk, checkSingleStatement, explainAnalyze, parameterCount, EXPLAIN_SQL } from './explain';
@@ -40,6 +41,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
   // Our own pool, sized for K sessions, so the benchmark does not starve the editor's.
   const pool = new Database({ ...db.options, max: concurrency });
   const latencies: number[] = [];
+  const own = ownRunsOf(db);
   let errors = 0;
   let next = 0;
   let firstError: unknown;
@@ -58,8 +60,11 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
               const report = s.isGuarded(text) ? undefined : await guardPlanning(s, text, { runs: true, trustFunctions: o.trustFunctions });
               if (report && (report.sideEffects.length || report.volatile.length)) throw new PgLensError('Refused: the statement now calls a function with effects outside the transaction.', 'SIDE_EFFECTS');
               const a = performance.now();
-              await s.querySingle(text, values.slice(0, n));
-              latencies.push(performance.now() - a);
+              const r = await s.querySingle(text, values.slice(0, n));
+              const ms = performance.now() - a;
+              latencies.push(ms);
+              // pg_stat_statements counts this run as the application's: remember it so it can be subtracted.
+              own.record(text, { calls: 1, rows: r.rowCount ?? r.rows.length, totalMs: ms });
             } catch (e) {
               errors++;
               firstError ??= e;

@@ -423,6 +423,10 @@ export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
   // The text we check with PostgreSQL's parser must be read the same way by the server.
   options.push('-c standard_conforming_strings=on');
   if (isReadOnly(p)) options.push('-c default_transaction_read_only=on');
+  // A timeout that is not a positive number would switch the limit off on the server (0 = none).
+  for (const [k, v] of [['statement timeout', o.statementTimeoutMs], ['lock timeout', o.lockTimeoutMs], ['connect timeout', o.connectTimeoutMs]] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new PgLensError(`The ${k} must be a positive number of milliseconds (got ${String(v)}).`, 'BAD_TIMEOUT');
+  }
   return {
     host,
     port,

@@ -15,7 +15,7 @@ import type { Database, Session } from './database';
 import { PgLensError, describeError } from './errors';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
-import { inspectSql, loadPgParser, scanSql, type StatementInfo } from '../core/sql/statement';
+import { EXPLAINABLE_STATEMENTS, inspectSql, loadPgParser, scanSql, type StatementInfo } from '../core/sql/statement';
 import { analyzePlan } from '../core/plan/analyze';
 import { K, type RawNode } from '../core/plan/keys';
 import { parsePlanSource } from '../core/plan/parse';
@@ -104,7 +104,7 @@ export async function checkSingleStatement(sql: string): Promise<{ text: string;
   if (r.statements.length === 0) throw new PgLensError('There is no statement to explain.', 'EMPTY');
   if (r.statements.length > 1) throw new PgLensError(`Only one statement can be explained at a time; this text holds ${r.statements.length}.`, 'MULTIPLE');
   const info = r.statements[0];
-  if (info.cls === 'other') throw new PgLensError(`EXPLAIN cannot take a ${info.node.replace(/Stmt$/, '')} statement (only SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, CREATE TABLE AS, EXECUTE).`, 'NOT_EXPLAINABLE');
+  if (info.cls === 'other') throw new PgLensError(`EXPLAIN cannot take a ${info.node.replace(/Stmt$/, '')} statement (only ${EXPLAINABLE_STATEMENTS.join(', ')}).`, 'NOT_EXPLAINABLE');
   const text = sql.slice(info.start, info.end).trim();
   return { text, info };
 }

@@ -3,6 +3,7 @@ import { describeProfile } from '../../core/connection/profile';
 import { HEALTH_CHECKS, securityBlindSpots, type HealthFinding } from '../../core/health';
 import { runHealth } from '../../db/health';
 import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
+import { oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
 export function findingToJson(f: HealthFinding) {
@@ -48,12 +49,13 @@ export const health: CliCommand = {
         ctx.out(JSON.stringify(findings.map(findingToJson), null, 2));
         for (const b of blind) ctx.err(`pg-lens health: not checked (${b.checkId}): ${b.what}`);
       } else {
-        ctx.out(`Health of ${describeProfile(db.profile)}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
+        ctx.out(`Health of ${oneLine(describeProfile(db.profile))}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
         for (const f of findings) {
           ctx.out('');
-          ctx.out(`${f.severity.toUpperCase().padEnd(7)} ${f.checkId}: ${f.message}`);
-          if (f.help) ctx.out(`        ${f.help}`);
-          for (const sql of f.fixSql) ctx.out(`        fix: ${sql}`);
+          // Names from the catalog are in every field: each field stays on its own line.
+          ctx.out(`${f.severity.toUpperCase().padEnd(7)} ${f.checkId}: ${oneLine(f.message)}`);
+          if (f.help) ctx.out(`        ${oneLine(f.help)}`);
+          for (const sql of f.fixSql) ctx.out(`        fix: ${oneLine(sql)}`);
         }
         if (blind.length) {
           ctx.out('');

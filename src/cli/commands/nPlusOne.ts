@@ -8,6 +8,7 @@ import { type CliCommand, EXIT, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { walkSourceFiles, type WalkStats } from '../../node/walk';
 import { readSourceText } from './scan';
+import { oneLine } from '../../core/safeText';
 
 export const nPlusOne: CliCommand = {
   name: 'n-plus-one',
@@ -41,8 +42,8 @@ export const nPlusOne: CliCommand = {
     } else {
       for (const r of results) {
         const ev = r.finding.evidence as unknown as NPlusOneEvidence;
-        ctx.out(`${r.file}:${r.line}:${r.column}  ${r.finding.severity}  ${r.finding.ruleId}  ${r.finding.message}`);
-        ctx.out(`    fix (${ev.library}): ${ev.rewrite.title}`);
+        ctx.out(`${oneLine(r.file)}:${r.line}:${r.column}  ${r.finding.severity}  ${r.finding.ruleId}  ${oneLine(r.finding.message)}`);
+        ctx.out(`    fix (${oneLine(ev.library)}): ${oneLine(ev.rewrite.title)}`);
       }
       ctx.out(`${results.length} N+1 finding${results.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`);
     }

@@ -88,8 +88,9 @@ class PlansFeature implements vscode.Disposable {
     const range = new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
     const p = await this.getPlanner(false);
     if (!p) {
-      const md = new vscode.MarkdownString(`PG Lens: ${escapeMd(this.ctx.connections.error ?? 'not connected')} [Add connection](command:pgLens.addConnection)`);
-      md.isTrusted = { enabledCommands: ['pgLens.addConnection'] };
+      const steps = this.ctx.connections.nextSteps();
+      const md = new vscode.MarkdownString(`PG Lens: ${escapeMd(this.ctx.connections.error ?? 'not connected')} ${steps.map((x) => `[${x.title}](command:${x.command})`).join(' · ')}`);
+      md.isTrusted = { enabledCommands: steps.map((x) => x.command) };
       return new vscode.Hover(md, range);
     }
     const outcome = p.planner.cached(site.sql) ?? (await p.planner.plan(site.sql));
