@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
+import { countByContext, parseContextPolicy, type ContextPolicy } from '../../core/codeContext';
 import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
@@ -29,6 +30,8 @@ export interface ScanCliOptions {
   severity: Record<string, string>;
   output?: string;
   maxFileSizeKb: number;
+  /** Highest severity per code context (--context migration=warning). */
+  contextPolicy: ContextPolicy;
 }
 
 /** Options about which files and rules, shared by `scan` and `report`. */
@@ -37,6 +40,7 @@ export const SCAN_FILE_OPTIONS = {
   rule: { type: 'string' as const, multiple: true as const, default: [] as string[] },
   severity: { type: 'string' as const },
   'max-file-size-kb': { type: 'string' as const, default: '2048' },
+  context: { type: 'string' as const, multiple: true as const, default: [] as string[] },
 };
 
 export function parseScanArgs(argv: string[]): ScanCliOptions {
@@ -55,7 +59,7 @@ export function parseScanArgs(argv: string[]): ScanCliOptions {
   return scanOptionsFrom(values, positionals);
 }
 
-type ScanValues = { db?: string; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
+type ScanValues = { context?: string[]; db?: string; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
 
 /** Validate parsed scan arguments (one clear UsageError per problem). */
 export function scanOptionsFrom(values: ScanValues, positionals: string[]): ScanCliOptions {
@@ -74,7 +78,15 @@ export function scanOptionsFrom(values: ScanValues, positionals: string[]): Scan
   for (const id of Object.keys(severity)) if (!known.has(id)) throw new UsageError(`unknown rule id "${id}" (see docs/rules/README.md)`);
   const maxKb = Number(values['max-file-size-kb'] ?? 2048);
   if (!(maxKb > 0)) throw new UsageError('--max-file-size-kb must be a positive number');
-  return { paths: positionals.length ? positionals : ['.'], db: values.db, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb };
+  const contextPolicy = contextPolicyFrom(values.context ?? []);
+  return { paths: positionals.length ? positionals : ['.'], db: values.db, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy };
+}
+
+/** --context <context>=<level|keep>, repeatable: the highest severity findings get in that context. */
+export function contextPolicyFrom(entries: readonly string[]): ContextPolicy {
+  const policy = parseContextPolicy(entries);
+  if (typeof policy === 'string') throw new UsageError(`--context: ${policy}`);
+  return policy;
 }
 
 function readSeverityFile(file: string): Record<string, string> {
@@ -111,7 +123,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
       else yield { path: toRelative(ctx.cwd, f.path), text };
     }
   };
-  return scanFiles(relative(), { analyzers, severity: opts.severity, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${file}: ${m}`) });
+  return scanFiles(relative(), { analyzers, severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${file}: ${m}`) });
 }
 
 /** N+1 detection (src/core/nplusone) as a scan analyzer. */
@@ -133,7 +145,7 @@ export function toRelative(cwd: string, p: string): string {
 
 export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
-  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length };
+  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings) };
   if (opts.format === 'json') return formatJson(located, summary);
   if (opts.format === 'sarif') {
     return JSON.stringify(
@@ -153,7 +165,7 @@ export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'forma
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
-  usage: 'pg-lens scan [paths…] [--db URL] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--output FILE]',
+  usage: 'pg-lens scan [paths…] [--db URL] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--output FILE]',
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
     let result: ScanResult;
