@@ -41,7 +41,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: true }, async (progress, token) => {
-        const [{ scanFiles, rulesAnalyzer, countBySeverity }, { walkSourceFiles }, { readSourceText }, ts] = await Promise.all([import('../core/scan'), import('../cli/walk'), import('../cli/commands/scan'), import('../core/syntax/treeSitter')]);
+        const [{ scanFiles, rulesAnalyzer, countBySeverity }, { walkSourceFiles }, { readSourceText }, ts] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../cli/commands/scan'), import('../core/syntax/treeSitter')]);
         if (!ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'wasm').fsPath);
         const conn = ctx.connections.current;
         const evidence = conn && !conn.db.isClosed ? new (await import('../db/ruleEvidence')).DbEvidence(conn.db, { log: (m) => ctx.log.warn(m) }) : undefined;

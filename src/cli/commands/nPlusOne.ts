@@ -6,8 +6,8 @@ import { lineStarts, positionAt, type Finding } from '../../core/findings';
 import { applyContext, describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/syntax/treeSitter';
 import { type CliCommand, EXIT, UsageError } from '../io';
-import { configureTreeSitterForCli } from '../treeSitterDir';
-import { walkSourceFiles, type WalkStats } from '../walk';
+import { configureTreeSitterForCli } from '../../node/treeSitterDir';
+import { walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom, readSourceText } from './scan';
 
 /**

@@ -13,9 +13,9 @@ import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSou
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
-import { configureTreeSitterForCli } from '../treeSitterDir';
+import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
-import { walkSourceFiles } from '../walk';
+import { walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 
 const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;

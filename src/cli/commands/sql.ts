@@ -9,8 +9,8 @@ import { lineStarts, positionAt } from '../../core/findings';
 import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
 import type { SqlSite } from '../../core/extract/types';
 import { type CliCommand, EXIT, UsageError } from '../io';
-import { configureTreeSitterForCli } from '../treeSitterDir';
-import { walkSourceFiles, type WalkStats } from '../walk';
+import { configureTreeSitterForCli } from '../../node/treeSitterDir';
+import { walkSourceFiles, type WalkStats } from '../../node/walk';
 
 export interface SqlSiteJson {
   file: string;

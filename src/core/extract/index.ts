@@ -13,11 +13,11 @@ import { finishSql, textPart } from './compose';
 import { markAppendedSites } from './appended';
 import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
 import { splitSqlStatements, statementAt as statementRangeAt } from './sqlLexer';
-import { javascriptProfile } from './languages/javascript';
-import { pythonProfile } from './languages/python';
-import { goProfile } from './languages/go';
-import { javaProfile } from './languages/java';
-import { rubyProfile } from './languages/ruby';
+import { javascriptProfile } from '../languages/javascript/extract';
+import { pythonProfile } from '../languages/python/extract';
+import { goProfile } from '../languages/go/extract';
+import { javaProfile } from '../languages/java/extract';
+import { rubyProfile } from '../languages/ruby/extract';
 
 export type { SqlSite, SqlParam } from './types';
 export { splitSqlStatements, type SqlStatementRange } from './sqlLexer';

@@ -16,9 +16,10 @@ import { lineStarts, positionAt } from '../findings';
 import { applySuppressions, ignoreComment } from '../suppress';
 import { languageOf, parseSource, type SourceLanguage } from '../syntax/treeSitter';
 import { learnContext, usesModule, type FileContext } from './context';
-import { classifyCall, type DbCall } from './dbCalls';
+import type { DbCall } from './dbCalls';
+import { adapterFor, classifyCall } from '../languages';
 import { dataLoaderRewrite, rewriteFor, type Rewrite } from './rewrites';
-import { adapterFor, contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
+import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 
 export const RULE_ID = 'n-plus-one';
 

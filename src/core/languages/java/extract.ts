@@ -7,9 +7,9 @@
  * Placeholders: `?` (PgJDBC's `??` is an escaped `?` operator), `?1` (JPA), `:name`.
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import { type Part, type PlaceholderStyle, pushText } from '../compose';
-import { decodeRange, javaEscape } from '../escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../embedded';
+import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
+import { decodeRange, javaEscape } from '../../extract/escapes';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
 const SPRING = ['query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'queryForStream', 'update', 'batchUpdate', 'sql'];

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { walkSourceFiles, type WalkStats } from '../../../src/cli/walk';
+import { walkSourceFiles, type WalkStats } from '../../../src/node/walk';
 import { main } from '../../../src/cli/main';
 import { useTreeSitterFromNodeModules } from '../support/treeSitter';
 

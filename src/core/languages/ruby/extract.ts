@@ -5,9 +5,9 @@
  * the common indentation), adjacent literals ("a" "b").
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import type { Part, PlaceholderStyle } from '../compose';
-import { decodeRange, rubyEscape, rubySingleEscape } from '../escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../embedded';
+import type { Part, PlaceholderStyle } from '../../extract/compose';
+import { decodeRange, rubyEscape, rubySingleEscape } from '../../extract/escapes';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = ['find_by_sql', 'exec_query', 'execute', 'exec_params', 'exec', 'async_exec', 'async_exec_params', 'exec_update', 'exec_delete', 'exec_insert', 'select_all', 'select_one', 'select_value', 'select_values', 'select_rows', 'count_by_sql', 'fetch', 'run'];
 

@@ -5,9 +5,9 @@
  * fmt.Sprintf verbs as dynamic parameters.
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import { directivesToHoles, type Part, type PlaceholderStyle } from '../compose';
-import { decodeRange, goEscape } from '../escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../embedded';
+import { directivesToHoles, type Part, type PlaceholderStyle } from '../../extract/compose';
+import { decodeRange, goEscape } from '../../extract/escapes';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = [
   'Query', 'QueryRow', 'Exec', 'Prepare', 'QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext',

@@ -4,9 +4,9 @@
  * knex `raw`, TypeORM and Sequelize `query`.
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import type { Part, PlaceholderStyle } from '../compose';
-import { decodeRange, jsEscape } from '../escapes';
-import type { CallTarget, ComposeCtx, Env, LanguageProfile, Recurse } from '../embedded';
+import type { Part, PlaceholderStyle } from '../../extract/compose';
+import { decodeRange, jsEscape } from '../../extract/escapes';
+import type { CallTarget, ComposeCtx, Env, LanguageProfile, Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 

@@ -5,9 +5,9 @@
  * fields ({x} → a dynamic $n; {{ }} → braces), `%`-formatting and str.format.
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import { directivesToHoles, type Part, pushText, type PlaceholderStyle } from '../compose';
-import { pyEscape } from '../escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../embedded';
+import { directivesToHoles, type Part, pushText, type PlaceholderStyle } from '../../extract/compose';
+import { pyEscape } from '../../extract/escapes';
+import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const QUERY = `
 (string) @str

@@ -1,0 +1,137 @@
+/**
+ * Go: the N+1 detector's view of the syntax tree (call chains, loops, functions)
+ * and what a database call looks like for its drivers, query builders and ORMs.
+ */
+import { field, named, same, stringValue, buildChain, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { names, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { usesModule, type FileContext } from '../../nplusone/context';
+
+function goCallParts(n: Node): CallShape | undefined {
+  if (n.type !== 'call_expression') return undefined;
+  const fn = field(n, 'function');
+  const args = field(n, 'arguments');
+  if (!fn) return undefined;
+  if (fn.type === 'selector_expression') return { receiver: field(fn, 'operand'), name: field(fn, 'field'), args };
+  if (fn.type === 'identifier') return { name: fn, args };
+  return { receiver: fn, args };
+}
+
+function goMember(n: Node): { object: Node; name?: string } | undefined {
+  if (n.type === 'selector_expression') {
+    const o = field(n, 'operand');
+    return o ? { object: o, name: field(n, 'field')?.text } : undefined;
+  }
+  if (n.type === 'index_expression') {
+    const o = field(n, 'operand');
+    return o ? { object: o } : undefined;
+  }
+  return undefined;
+}
+
+function goIsOutermost(n: Node): boolean {
+  const p = n.parent;
+  if (p?.type === 'selector_expression' && same(field(p, 'operand'), n)) return p.parent?.type !== 'call_expression';
+  return true;
+}
+
+function goLoopOf(n: Node, child: Node): LoopInfo | undefined {
+  if (n.type !== 'for_statement') return undefined;
+  const body = field(n, 'body');
+  if (!body || !same(body, child)) return undefined;
+  const clause = named(n).find((c) => c.type !== 'block' && c.type !== 'comment');
+  if (!clause) return { node: n, kind: 'for', label: 'for', body, shape: 'condition' };
+  if (clause.type === 'range_clause') {
+    const left = named(field(clause, 'left'));
+    const right = field(clause, 'right');
+    // for _, u := range users → u; for i := range 10 → counter
+    const v = left.length > 1 ? left[1].text : left[0]?.text;
+    const isInt = right?.type === 'int_literal';
+    return { node: n, kind: 'range', label: 'for … range', variable: v === '_' ? undefined : v, iterable: right, body, shape: isInt ? 'counter' : 'collection', count: isInt ? Number(right!.text) : undefined };
+  }
+  if (clause.type === 'for_clause') {
+    const init = field(clause, 'initializer');
+    const v = init ? named(field(init, 'left'))[0]?.text : undefined;
+    const cond = field(clause, 'condition');
+    let iterable: Node | undefined;
+    const m = cond ? /<=?\s*len\((\w[\w.]*)\)/.exec(cond.text) : null;
+    if (m && cond) iterable = cond.descendantsOfType(['identifier', 'selector_expression']).find((x) => x?.text === m[1]) ?? undefined;
+    const lit = cond ? /<\s*(\d+)$/.exec(cond.text.trim()) : null;
+    return { node: n, kind: 'for', label: 'for', variable: v, iterable, body, shape: 'counter', count: lit ? Number(lit[1]) : undefined };
+  }
+  // for rows.Next() { … } iterates the rows of one result.
+  if (/\.(Next|NextResultSet)\(\)$/.test(clause.text)) {
+    const rows = clause.text.replace(/\.(Next|NextResultSet)\(\)$/, '');
+    return { node: n, kind: 'result-set', label: `for ${clause.text}`, variable: rows, body, shape: 'collection' };
+  }
+  return { node: n, kind: 'for', label: 'for', body, shape: 'condition' };
+}
+
+export function goAdapter(): LanguageAdapter {
+  return {
+    lang: 'go',
+    callTypes: new Set(['call_expression']),
+    chainOf: (n) => (goIsOutermost(n) ? buildChain(n, goCallParts, goMember, /^$/) : undefined),
+    loopOf: goLoopOf,
+    isFunction: (n) => n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal',
+    functionDef: (n) => ((n.type === 'function_declaration' || n.type === 'method_declaration') && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
+    localCallee: (n) => {
+      if (n.type !== 'call_expression') return undefined;
+      const fn = field(n, 'function');
+      if (fn?.type === 'identifier') return fn.text;
+      if (fn?.type === 'selector_expression' && field(fn, 'operand')?.type === 'identifier') return '.' + field(fn, 'field')?.text;
+      return undefined;
+    },
+    exitTypes: new Set(['return_statement', 'break_statement']),
+    stringTypes: new Set(['interpreted_string_literal', 'raw_string_literal']),
+    arrayTypes: new Set(['composite_literal']),
+    commentTypes: new Set(['comment']),
+  };
+}
+
+// Database calls
+
+const GO_SQL_METHODS = /^(Query|QueryRow|QueryContext|QueryRowContext|Exec|ExecContext|Get|GetContext|Select|SelectContext|NamedExec|NamedExecContext|NamedQuery|NamedQueryContext|QueryRowx|Queryx|QueryxContext|QueryRowxContext)$/;
+const GO_CLIENT = /^(db|tx|conn|pool|DB|Db|stmt|dbpool|dbPool|database|sqlDB|pgx|dbConn|txn|writer|reader)$|(DB|Db|Pool|Conn|Tx|Stmt)$/;
+const GORM_TERMINAL = /^(First|Find|Take|Last|Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete|Count|Scan|Pluck|FirstOrCreate|FirstOrInit|Row|Rows|Exec|Raw)$/;
+const SQLC_METHOD = /^(Get|List|Create|Update|Delete|Insert|Find|Count|Upsert)[A-Z]\w*$/;
+
+export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  const segs = chain.segments;
+  const n = names(chain);
+  const isGorm = usesModule(ctx, /gorm\.io\/gorm|jinzhu\/gorm/);
+  const library: Library = usesModule(ctx, /jackc\/pgx/) ? 'pgx' : usesModule(ctx, /jmoiron\/sqlx/) ? 'sqlx' : 'database/sql';
+  // GORM: db.Where(…).First(&u), db.First(&u, id), db.Create(&x)
+  if (isGorm) {
+    const ti = n.findIndex((x, i) => i >= 1 && GORM_TERMINAL.test(x) && segs[i].call);
+    const clientIdx = ti - 1;
+    if (ti >= 1 && (GO_CLIENT.test(n[0]) || ctx.clients.has(n[0]) || n.slice(0, clientIdx + 1).some((x) => GO_CLIENT.test(x)))) {
+      const m = n[ti];
+      const argsText = chainArgsText(chain);
+      const batch = n.includes('CreateInBatches') || /\bIN\s*\(?\s*\?/i.test(argsText) || /= ANY\s*\(/i.test(argsText);
+      const write = /^(Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete|FirstOrCreate)$/.test(m) || (m === 'Exec' && opOfSql(sqlOf(firstArg(segs[ti]), a)) === 'write');
+      return { library: 'gorm', op: write ? 'write' : 'read', batch, label: `${n.slice(0, ti + 1).join('(…).')}`, method: m };
+    }
+    if (n.includes('CreateInBatches')) return undefined;
+  }
+  const qi = n.findIndex((x, i) => i >= 1 && GO_SQL_METHODS.test(x) && segs[i].call);
+  if (qi >= 1) {
+    const recv = n[qi - 1];
+    if (!(GO_CLIENT.test(recv) || ctx.clients.has(recv))) return undefined;
+    const args = named(segs[qi].args);
+    // Get/Select are sqlx's; elsewhere (a redis pool's Get, a channel Select) they are no query.
+    if (/^(Get|GetContext|Select|SelectContext)$/.test(n[qi]) && !usesModule(ctx, /jmoiron\/sqlx/) && !args.some((x) => a.stringTypes.has(x.type) && /^\W*(select|with)\b/i.test(stringValue(x)))) return undefined;
+    // A prepared statement's Exec/Query take only arguments: no SQL there.
+    const prepared = /stmt/i.test(recv) || /Prepare/.test(ctx.clients.get(recv) ?? '');
+    const sqlArg = prepared ? undefined : (args.find((x) => a.stringTypes.has(x.type)) ?? (args[0] && /ctx|context/i.test(args[0].text) ? args[1] : args[0]));
+    const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
+    const batch = (sql !== undefined && BATCH_SQL.test(sql)) || /pq\.Array\(|sqlx\.In\(/.test(segs[qi].args?.text ?? '');
+    return { library, op: opOfSql(sql, /^Exec/.test(n[qi]) ? 'write' : 'read'), batch, label: n.slice(0, qi + 1).join('.'), method: n[qi], sql, sqlArg };
+  }
+  // pgx batches and copies are the batched form.
+  // sqlc: q.GetUser(ctx, id), queries.ListOrders(ctx, userID)
+  const last = n[n.length - 1];
+  if (segs.length >= 2 && SQLC_METHOD.test(last) && /^(q|queries|qtx|querier|store|Queries)$/.test(n[n.length - 2])) {
+    return { library, op: /^(Create|Update|Delete|Insert|Upsert)/.test(last) ? 'write' : 'read', batch: /Batch|Many|ByIDs$|ByIds$/.test(last), label: n.join('.'), method: last };
+  }
+  return undefined;
+}

@@ -1,0 +1,147 @@
+/**
+ * Java: the N+1 detector's view of the syntax tree (call chains, loops, functions)
+ * and what a database call looks like for its drivers, query builders and ORMs.
+ */
+import { field, named, same, buildChain, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { names, label, firstArg, sqlOf, opOfSql, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
+import type { FileContext } from '../../nplusone/context';
+
+const JAVA_STREAM_METHODS = new Set(['forEach', 'forEachOrdered', 'map', 'flatMap', 'filter', 'peek', 'anyMatch', 'allMatch', 'noneMatch', 'mapToObj', 'mapToInt', 'mapToLong', 'collect']);
+
+function javaCallParts(n: Node): CallShape | undefined {
+  if (n.type !== 'method_invocation') return undefined;
+  return { receiver: field(n, 'object'), name: field(n, 'name'), args: field(n, 'arguments') };
+}
+
+function javaMember(n: Node): { object: Node; name?: string } | undefined {
+  if (n.type === 'field_access') {
+    const o = field(n, 'object');
+    return o ? { object: o, name: field(n, 'field')?.text } : undefined;
+  }
+  return undefined;
+}
+
+function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
+  switch (n.type) {
+    case 'enhanced_for_statement': {
+      const body = field(n, 'body');
+      if (!body || !same(body, child)) return undefined;
+      return { node: n, kind: 'for…of', label: 'for (… : …)', variable: field(n, 'name')?.text, iterable: field(n, 'value'), body, shape: 'collection' };
+    }
+    case 'for_statement': {
+      const body = field(n, 'body');
+      if (!body || !same(body, child)) return undefined;
+      const init = field(n, 'init');
+      const v = init ? field(field(init, 'declarator') ?? init, 'name')?.text : undefined;
+      const cond = field(n, 'condition');
+      const m = cond ? /<=?\s*([\w.]+)\.(size|length)\b/.exec(cond.text) : null;
+      const iterable = m && cond ? (cond.descendantsOfType(['identifier', 'field_access']).find((x) => x?.text === m[1]) ?? undefined) : undefined;
+      const lit = cond ? /<\s*(\d+)$/.exec(cond.text.trim()) : null;
+      return { node: n, kind: 'for', label: 'for', variable: v, iterable, body, shape: 'counter', count: lit ? Number(lit[1]) : undefined };
+    }
+    case 'while_statement':
+    case 'do_statement': {
+      const body = field(n, 'body');
+      if (!body || !same(body, child)) return undefined;
+      const cond = field(n, 'condition');
+      // while (rs.next()) iterates the rows of one result set.
+      const rs = cond && /^\(?\s*(\w+)\.next\(\)\s*\)?$/.exec(cond.text);
+      if (rs) return { node: n, kind: 'result-set', label: `while (${rs[1]}.next())`, variable: rs[1], body, shape: 'collection' };
+      return { node: n, kind: n.type === 'do_statement' ? 'do…while' : 'while', label: 'while', body, shape: 'condition' };
+    }
+    case 'lambda_expression': {
+      const args = n.parent;
+      if (args?.type !== 'argument_list') return undefined;
+      const call = args.parent;
+      if (call?.type !== 'method_invocation') return undefined;
+      const method = field(call, 'name')?.text;
+      if (!method || !JAVA_STREAM_METHODS.has(method)) return undefined;
+      let recv = field(call, 'object');
+      while (recv?.type === 'method_invocation' && JAVA_STREAM_METHODS.has(field(recv, 'name')?.text ?? '') === false && /^(stream|parallelStream|filter|distinct|sorted)$/.test(field(recv, 'name')?.text ?? '')) recv = field(recv, 'object');
+      const params = field(n, 'parameters');
+      const variable = params?.type === 'identifier' ? params.text : named(params)[0]?.text.split(/\s+/).pop();
+      return { node: call, kind: 'stream', label: `${recv ? shortText(recv) + '.' : ''}${method}(…)`, variable, iterable: recv, body: field(n, 'body') ?? n, shape: 'collection' };
+    }
+  }
+  return undefined;
+}
+
+export function javaAdapter(): LanguageAdapter {
+  return {
+    lang: 'java',
+    callTypes: new Set(['method_invocation']),
+    chainOf: (n) => {
+      const p = n.parent;
+      if (p?.type === 'method_invocation' && same(field(p, 'object'), n)) return undefined;
+      return buildChain(n, javaCallParts, javaMember, /^(this|super)$/);
+    },
+    loopOf: javaLoopOf,
+    isFunction: (n) => n.type === 'method_declaration' || n.type === 'constructor_declaration' || n.type === 'lambda_expression',
+    functionDef: (n) => (n.type === 'method_declaration' && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
+    localCallee: (n) => {
+      if (n.type !== 'method_invocation') return undefined;
+      const o = field(n, 'object');
+      if (!o || o.type === 'this') return field(n, 'name')?.text;
+      return undefined;
+    },
+    exitTypes: new Set(['return_statement', 'break_statement', 'throw_statement']),
+    stringTypes: new Set(['string_literal', 'text_block']),
+    arrayTypes: new Set(['array_initializer']),
+    commentTypes: new Set(['line_comment', 'block_comment']),
+  };
+}
+
+// Database calls
+
+const JDBC_EXEC = /^(executeQuery|executeUpdate|execute|executeLargeUpdate)$/;
+const JDBC_STMT = /^(stmt|statement|ps|pst|pstmt|st|preparedStatement|prepared|select|insert|update|cs|call)$|(Stmt|Statement|Ps)$/;
+const JDBC_TEMPLATE = /^(jdbc|jdbcTemplate|template|namedJdbc|namedParameterJdbcTemplate|jdbcClient|namedTemplate)$|(JdbcTemplate|Jdbc|Template)$/;
+const SPRING_DATA = /^(find|get|read|query|search|stream|count|exists|delete|remove|save)\w*$/;
+const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
+
+
+export function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  return classifyPrefixes(chain, 1, (c) => classifyJavaAt(c, ctx, a));
+}
+
+function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  const segs = chain.segments;
+  const n = names(chain);
+  const last = segs[segs.length - 1];
+  const method = last.name;
+  const recv = n[n.length - 2];
+  const recvType = recv ? (ctx.types.get(recv) ?? '') : '';
+  // JDBC
+  if (JDBC_EXEC.test(method) && recv !== undefined) {
+    const prep = segs.find((s) => /^(prepareStatement|createStatement|prepareCall)$/.test(s.name));
+    if (prep || JDBC_STMT.test(recv) || /Statement$/.test(recvType)) {
+      const arg = firstArg(prep) ?? firstArg(last);
+      const sql = sqlOf(arg, a);
+      return { library: 'jdbc', op: opOfSql(sql, method === 'executeUpdate' ? 'write' : 'read'), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
+    }
+  }
+  // Spring JdbcTemplate / JdbcClient
+  if (recv !== undefined && (JDBC_TEMPLATE.test(recv) || /JdbcTemplate|JdbcClient/.test(recvType)) && /^(query|queryForObject|queryForList|queryForMap|queryForRowSet|queryForStream|update|execute|batchUpdate|sql)$/.test(method)) {
+    const arg = firstArg(last);
+    const sql = sqlOf(arg, a);
+    const batch = method === 'batchUpdate' || (sql !== undefined && BATCH_SQL.test(sql));
+    return { library: 'spring-jdbc', op: method === 'update' || method === 'batchUpdate' ? 'write' : opOfSql(sql), batch, label: label(chain), method, sql, sqlArg: arg };
+  }
+  // Spring Data repositories
+  if (recv !== undefined && segs.length >= 2 && (/(Repository|Repo|Dao|DAO)$/.test(recv) || /^(repo|repository|dao)$/.test(recv) || /(Repository|Dao)$/.test(recvType)) && SPRING_DATA.test(method)) {
+    const batch = /All/.test(method) && named(last.args).length > 0 || /(In|IsIn|InAndOr)(And|Or|OrderBy|$)/.test(method) || /InBatch$/.test(method);
+    return { library: 'spring-data', op: /^(save|delete|remove)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, '') };
+  }
+  // JPA EntityManager / Hibernate Session
+  const emIdx = n.findIndex((x) => JPA_EM.test(x) || /^(EntityManager|Session)$/.test(ctx.types.get(x) ?? ''));
+  if (emIdx >= 0 && segs.length > emIdx + 1) {
+    const m1 = n[emIdx + 1];
+    if (m1 === 'find' || m1 === 'get' || m1 === 'merge' || m1 === 'refresh') return { library: 'jpa', op: m1 === 'merge' ? 'write' : 'read', batch: false, label: `${n[emIdx]}.${m1}`, method: m1, model: named(segs[emIdx + 1].args)[0]?.text.replace(/\.class$/, '') };
+    if (/^create(Native)?Query$/.test(m1) && /^(getResultList|getSingleResult|getResultStream|executeUpdate|uniqueResult|list)$/.test(method)) {
+      const arg = firstArg(segs[emIdx + 1]);
+      const sql = sqlOf(arg, a);
+      return { library: 'jpa', op: method === 'executeUpdate' ? 'write' : 'read', batch: /\bin\s*\(?\s*:\w+|\bin\s*\?\d/i.test(sql ?? ''), label: `${n[emIdx]}.${m1}(…).${method}`, method, sql, sqlArg: arg };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,339 @@
+/**
+ * JavaScript and TypeScript: the N+1 detector's view of the syntax tree (call chains, loops, functions)
+ * and what a database call looks like for its drivers, query builders and ORMs.
+ */
+import { field, named, same, stringValue, buildChain, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
+import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { usesModule, type FileContext } from '../../nplusone/context';
+import type { SourceLanguage } from '../../syntax/treeSitter';
+
+const JS_LOOP_METHODS = new Set(['forEach', 'map', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'each', 'eachSeries', 'mapSeries', 'eachLimit', 'mapLimit', 'forEachSeries', 'forEachOf', 'mapValues']);
+const JS_FUNCS = new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']);
+
+function jsCallParts(n: Node): CallShape | undefined {
+  if (n.type !== 'call_expression') return undefined;
+  let fn = field(n, 'function');
+  // tree-sitter-typescript reads `await db.query<T>(…)` as `(await db.query)<T>(…)`.
+  if (fn?.type === 'await_expression') fn = named(fn)[0];
+  const args = field(n, 'arguments');
+  if (!fn) return undefined;
+  if (fn.type === 'member_expression') return { receiver: field(fn, 'object'), name: field(fn, 'property'), args };
+  if (fn.type === 'identifier' || fn.type === 'import') return { name: fn, args };
+  return { receiver: fn, args };
+}
+
+function jsMember(n: Node): { object: Node; name?: string } | undefined {
+  if (n.type === 'member_expression') {
+    const o = field(n, 'object');
+    const p = field(n, 'property');
+    return o ? { object: o, name: p?.text } : undefined;
+  }
+  if (n.type === 'subscript_expression') {
+    const o = field(n, 'object');
+    return o ? { object: o } : undefined;
+  }
+  return undefined;
+}
+
+function jsIsOutermost(n: Node): boolean {
+  let p = n.parent;
+  let c: Node = n;
+  while (p && UNWRAP.has(p.type)) {
+    c = p;
+    p = p.parent;
+  }
+  if (!p) return true;
+  if ((p.type === 'member_expression' || p.type === 'subscript_expression') && same(field(p, 'object'), c)) {
+    // `db.select().from(t)` continues; `(await x).rows` does not (await breaks the chain).
+    let q: Node | null = p;
+    while (q && (q.type === 'member_expression' || q.type === 'subscript_expression')) q = q.parent;
+    return !(q && q.type === 'call_expression');
+  }
+  return true;
+}
+
+function firstParamName(params: Node | undefined, index = 0): string | undefined {
+  if (!params) return undefined;
+  if (params.type === 'identifier') return params.text;
+  const ps = named(params).filter((p) => p.type !== 'comment');
+  const p = ps[index];
+  if (!p) return undefined;
+  if (p.type === 'identifier') return p.text;
+  const pat = field(p, 'pattern') ?? field(p, 'name') ?? p;
+  if (pat.type === 'identifier') return pat.text;
+  return pat.text.length < 60 ? pat.text : undefined;
+}
+
+function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
+  switch (n.type) {
+    case 'for_in_statement': {
+      const body = field(n, 'body');
+      if (!body || !same(body, child)) return undefined;
+      const isAwait = n.children.some((c) => c?.type === 'await');
+      const isOf = n.children.some((c) => c?.type === 'of');
+      const kind: LoopKind = isAwait ? 'for await' : isOf ? 'for…of' : 'for…in';
+      const left = field(n, 'left');
+      return { node: n, kind, label: kind, variable: left?.text, iterable: field(n, 'right'), body, shape: 'collection' };
+    }
+    case 'for_statement': {
+      const body = field(n, 'body');
+      if (!body || !same(body, child)) return undefined;
+      const init = field(n, 'initializer');
+      const decl = init ? (init.type === 'lexical_declaration' || init.type === 'variable_declaration' ? named(init)[0] : init) : undefined;
+      const v = decl ? (field(decl, 'name') ?? field(decl, 'left'))?.text : undefined;
+      const cond = field(n, 'condition');
+      let iterable: Node | undefined;
+      const lenMatch = cond ? /<=?\s*([\w.$]+)\.(length|size)\b/.exec(cond.text) : null;
+      if (lenMatch && cond) iterable = cond.descendantsOfType('member_expression').find((m) => m?.text === `${lenMatch[1]}.${lenMatch[2]}`)?.childForFieldName('object') ?? undefined;
+      const lit = cond ? /<\s*(\d+)\s*;?$/.exec(cond.text.trim()) : null;
+      return { node: n, kind: 'for', label: 'for', variable: v, iterable, body, shape: 'counter', count: lit ? Number(lit[1]) : undefined };
+    }
+    case 'while_statement':
+    case 'do_statement': {
+      const body = field(n, 'body');
+      if (!body || !same(body, child)) return undefined;
+      return { node: n, kind: n.type === 'do_statement' ? 'do…while' : 'while', label: n.type === 'do_statement' ? 'do…while' : 'while', body, shape: 'condition' };
+    }
+    case 'arrow_function':
+    case 'function_expression':
+    case 'function': {
+      const args = n.parent;
+      if (!args || args.type !== 'arguments') return undefined;
+      const call = args.parent;
+      if (!call || call.type !== 'call_expression') return undefined;
+      const fn = field(call, 'function');
+      const method = fn?.type === 'member_expression' ? field(fn, 'property')?.text : fn?.text;
+      if (!method || !JS_LOOP_METHODS.has(method)) return undefined;
+      const argList = named(args);
+      const body = field(n, 'body') ?? n;
+      // items.map(cb) → receiver; _.map(items, cb) / async.eachSeries(items, cb) → first argument.
+      const receiver = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+      const libStyle = receiver && /^(_|lodash|async|Bluebird|P|pMap|R)$/.test(receiver.text) && argList.length >= 2;
+      const iterable = libStyle ? argList[0] : receiver;
+      if (libStyle && same(argList[0], n)) return undefined;
+      const params = field(n, 'parameters') ?? field(n, 'parameter');
+      const variable = firstParamName(params, method === 'reduce' || method === 'reduceRight' ? 1 : 0);
+      let kind: LoopKind = 'callback';
+      let outer: Node | null = call.parent;
+      while (outer && UNWRAP.has(outer.type)) outer = outer.parent;
+      const inPromiseAll = outer?.type === 'arguments' && /^Promise\.(all|allSettled|any|race)$/.test(field(outer.parent!, 'function')?.text ?? '');
+      if (inPromiseAll) kind = 'Promise.all';
+      const label = `${inPromiseAll ? 'Promise.all(' : ''}${iterable ? shortText(iterable) + '.' : ''}${method}(…)${inPromiseAll ? ')' : ''}`;
+      return { node: call, kind, label, variable, iterable, body, shape: 'collection' };
+    }
+  }
+  return undefined;
+}
+
+function jsFunctionDef(n: Node): FunctionDef | undefined {
+  switch (n.type) {
+    case 'function_declaration':
+    case 'generator_function_declaration':
+    case 'method_definition': {
+      const name = field(n, 'name')?.text;
+      return name ? { name, node: n } : undefined;
+    }
+    case 'variable_declarator': {
+      const v = field(n, 'value');
+      const name = field(n, 'name');
+      if (v && name?.type === 'identifier' && (v.type === 'arrow_function' || v.type === 'function_expression' || v.type === 'function')) return { name: name.text, node: v };
+      return undefined;
+    }
+    case 'public_field_definition':
+    case 'field_definition': {
+      const v = field(n, 'value');
+      const name = field(n, 'name') ?? field(n, 'property');
+      if (v && name && (v.type === 'arrow_function' || v.type === 'function_expression')) return { name: name.text, node: v };
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function jsLocalCallee(n: Node): string | undefined {
+  if (n.type !== 'call_expression') return undefined;
+  const fn = field(n, 'function');
+  if (!fn) return undefined;
+  if (fn.type === 'identifier') return fn.text;
+  if (fn.type === 'member_expression' && field(fn, 'object')?.type === 'this') return field(fn, 'property')?.text;
+  return undefined;
+}
+
+export function jsAdapter(lang: SourceLanguage): LanguageAdapter {
+  return {
+    lang,
+    callTypes: new Set(['call_expression']),
+    chainOf: (n) => (jsIsOutermost(n) ? buildChain(n, jsCallParts, jsMember, /^(this|super)$/) : undefined),
+    loopOf: jsLoopOf,
+    isFunction: (n) => JS_FUNCS.has(n.type),
+    functionDef: jsFunctionDef,
+    localCallee: jsLocalCallee,
+    exitTypes: new Set(['return_statement', 'break_statement', 'throw_statement']),
+    stringTypes: new Set(['string', 'template_string']),
+    arrayTypes: new Set(['array']),
+    commentTypes: new Set(['comment']),
+  };
+}
+
+// Database calls
+
+const PRISMA_OPS = new Set(['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow', 'findMany', 'create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany', 'count', 'aggregate', 'groupBy']);
+const PRISMA_WRITE = /^(create|update|upsert|delete)/;
+const PRISMA_BATCH = /^(create|update|delete)Many/;
+const TYPEORM_OPS = new Set(['find', 'findOne', 'findOneBy', 'findBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'findByIds', 'count', 'countBy', 'exist', 'exists', 'existsBy', 'save', 'insert', 'update', 'delete', 'remove', 'upsert', 'softDelete', 'softRemove', 'restore', 'increment', 'decrement', 'query', 'sum', 'average', 'minimum', 'maximum', 'preload', 'findOneOrFail']);
+const MIKRO_OPS = new Set(['findOne', 'findOneOrFail', 'find', 'findAll', 'findAndCount', 'count', 'persistAndFlush', 'removeAndFlush', 'flush', 'nativeInsert', 'nativeUpdate', 'nativeDelete', 'upsert', 'upsertMany', 'insert', 'insertMany', 'refresh', 'populate']);
+const TYPEORM_WRITE = /^(save|insert|update|delete|remove|upsert|soft|restore|increment|decrement|persist|native|flush)/;
+const SEQUELIZE_STRONG = new Set(['findByPk', 'findOne', 'findAll', 'findAndCountAll', 'findOrCreate', 'findCreateFind', 'bulkCreate', 'findOneBy', 'findBy', 'findOneByOrFail']);
+const SEQUELIZE_WEAK = new Set(['create', 'update', 'destroy', 'upsert', 'count', 'increment', 'decrement', 'max', 'min', 'sum', 'find', 'save', 'delete', 'insert']);
+const KYSELY_START = new Set(['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto']);
+const KYSELY_END = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrThrow', 'stream']);
+const DRIZZLE_START = new Set(['select', 'selectDistinct', 'selectDistinctOn', 'insert', 'update', 'delete']);
+const PG_PROMISE = new Set(['one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'none', 'result', 'multi', 'multiResult', 'func', 'proc']);
+const KNEX_WRITE = /^(insert|update|del|delete|increment|decrement|upsert|merge|truncate)$/;
+
+export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  const segs = chain.segments;
+  const n = names(chain);
+  const last = segs[segs.length - 1];
+  const method = last.name;
+  const argsText = chainArgsText(chain);
+  if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
+  if (n.includes('collection')) return undefined; // MongoDB drivers
+
+  // Tagged templates: postgres.js sql`…`, prisma.$queryRaw`…`
+  if (last.args?.type === 'template_string') {
+    if (segs.length === 1 && !ctx.fragments.has(method) && (/^(sql|db|tx|pg|postgres|psql)$/.test(method) || ctx.clients.has(method))) {
+      const sql = stringValue(last.args);
+      return { library: 'postgres.js', op: opOfSql(sql), batch: BATCH_SQL.test(sql), label: method + '`…`', method, sql, sqlArg: last.args };
+    }
+    if (/^\$(queryRaw|executeRaw)/.test(method)) {
+      const sql = stringValue(last.args);
+      return { library: 'prisma', op: method.startsWith('$execute') ? 'write' : opOfSql(sql), batch: BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: last.args };
+    }
+    return undefined;
+  }
+
+  // Prisma: client.model.op(…) (also this.prisma.model.op, tx.model.op)
+  const pIdx = segs.findIndex((s, i) => i >= 1 && s.call && PRISMA_OPS.has(s.name) && !segs[i - 1].call);
+  if (pIdx >= 1 && pIdx === segs.length - 1) {
+    const client = n[pIdx - 2];
+    const model = n[pIdx - 1];
+    const prismaish = (client !== undefined && (/prisma/i.test(client) || ctx.clients.get(client)?.includes('PrismaClient') || (usesModule(ctx, /^@prisma\/client|prisma$/) && isClientish(client, ctx)))) || (client === undefined && /prisma/i.test(model));
+    if (prismaish && model !== 'query' && pIdx <= 3) {
+      const batchArg = /\bin\s*:|\bnotIn\s*:|\bhasSome\s*:|\bhasEvery\s*:/.test(segs[pIdx].args?.text ?? '');
+      return { library: 'prisma', op: PRISMA_WRITE.test(method) ? 'write' : 'read', batch: PRISMA_BATCH.test(method) || batchArg, label: label(chain), method, model };
+    }
+  }
+  if (/^\$(queryRaw|executeRaw)(Unsafe)?$/.test(method) && segs.length >= 2) {
+    const arg = firstArg(last);
+    const sql = sqlOf(arg, a);
+    return { library: 'prisma', op: method.startsWith('$execute') ? 'write' : opOfSql(sql), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
+  }
+
+  const root = n[0];
+  const rootIsClient = isClientish(root, ctx) || (chain.viaSelf && isClientish(n[0], ctx));
+
+  // Drizzle relational queries: db.query.users.findFirst(…)
+  if (segs.length >= 4 && n[1] === 'query' && /^find(First|Many)$/.test(method) && rootIsClient) {
+    const batch = /\binArray\s*\(|\bin\s*:/.test(last.args?.text ?? '');
+    return { library: 'drizzle', op: 'read', batch, label: label(chain), method, model: n[2] };
+  }
+
+  // Kysely: db.selectFrom('t')…execute()
+  if (rootIsClient && segs.length >= 3 && KYSELY_START.has(n[1]) && KYSELY_END.has(method)) {
+    const model = stringArgOf(segs[1], a);
+    return { library: 'kysely', op: n[1] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(argsText) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${root}.${n[1]}(…).${method}`, method, model };
+  }
+
+  // Drizzle core: db.select().from(t).where(…), db.insert(t).values(…)
+  if (rootIsClient && segs.length >= 2 && DRIZZLE_START.has(n[1]) && segs[1].call && (usesModule(ctx, /^drizzle-orm/) || n.includes('from') || n.includes('values') || n.includes('set'))) {
+    const model = n[1] === 'select' || n[1] === 'selectDistinct' ? named(segs[n.indexOf('from')]?.args)[0]?.text : named(segs[1].args)[0]?.text;
+    const batch = /\binArray\s*\(/.test(argsText) || (n[1] === 'insert' && /values\s*\(\s*\[|values\s*\(\s*\w+s\s*\)/.test(argsText));
+    return { library: 'drizzle', op: n[1].startsWith('select') ? 'read' : 'write', batch, label: `${root}.${n[1]}(…)`, method, model };
+  }
+
+  // knex: knex('users').where(…).first(), trx('t').insert(…), knex.raw(…), knex.select(…).from(…)
+  const knexish = root === 'knex' || root === 'trx' || ctx.clients.get(root)?.match(/knex/i) || (usesModule(ctx, /^knex$/) && rootIsClient);
+  if (knexish && segs[0].call && stringArgOf(segs[0], a) !== undefined) {
+    const write = n.some((x) => KNEX_WRITE.test(x));
+    const batch = n.some((x) => /^(whereIn|whereNotIn|orWhereIn|batchInsert)$/.test(x)) || (write && n.includes('insert') && /insert\s*\(\s*(\[|\w+s\b)/.test(chain.node.text));
+    return { library: 'knex', op: write ? 'write' : 'read', batch, label: `${root}(${stringArgOf(segs[0], a) ? "'" + stringArgOf(segs[0], a) + "'" : '…'})…${method === n[0] ? '' : '.' + method}`, method, model: stringArgOf(segs[0], a) };
+  }
+  if (knexish && segs.length >= 2 && /^(raw|select|from|table|insert|update|del|delete|where|first|batchInsert)$/.test(n[1])) {
+    const arg = firstArg(segs[1]);
+    const sql = n[1] === 'raw' ? sqlOf(arg, a) : undefined;
+    const write = n.some((x) => KNEX_WRITE.test(x)) || opOfSql(sql) === 'write';
+    const batch = n.some((x) => /^(whereIn|whereNotIn|batchInsert)$/.test(x)) || (sql !== undefined && BATCH_SQL.test(sql));
+    return { library: 'knex', op: write ? 'write' : 'read', batch, label: `${root}.${n[1]}(…)`, method, sql, sqlArg: n[1] === 'raw' ? arg : undefined };
+  }
+
+  // TypeORM query builder: repo.createQueryBuilder(…)….getOne()
+  if (n.includes('createQueryBuilder') && /^(getOne|getOneOrFail|getMany|getRawOne|getRawMany|getCount|getManyAndCount|execute|getExists|stream)$/.test(method)) {
+    const write = n.some((x) => /^(insert|update|delete|softDelete)$/.test(x));
+    const batch = /\bIN\s*\(\s*:\.\.\.|= ?ANY\s*\(|whereInIds/i.test(argsText) || n.includes('whereInIds');
+    return { library: 'typeorm', op: write ? 'write' : 'read', batch, label: `${n.slice(0, n.indexOf('createQueryBuilder') + 1).join('.')}(…).${method}`, method };
+  }
+
+  // Repositories and managers (TypeORM, MikroORM): repo.findOne(…), em.findOne(User, …), ds.getRepository(User).findOneBy(…)
+  const recv = n[n.length - 2];
+  const repoIdx = n.findIndex((x) => x === 'getRepository' || x === 'getCustomRepository');
+  const isRepo = repoIdx >= 0 || (recv !== undefined && (/(repo|repository)$/i.test(recv) || /Repository$/.test(ctx.types.get(recv) ?? '') || ctx.clients.get(recv)?.match(/getRepository/)));
+  const isManager = recv !== undefined && /^(manager|entityManager|em|orm)$/.test(recv);
+  const mikro = usesModule(ctx, /^@mikro-orm\//);
+  if ((isRepo || isManager) && (TYPEORM_OPS.has(method) || (mikro && MIKRO_OPS.has(method)))) {
+    const callArgs = last.args?.text ?? '';
+    const batch = /\bIn\s*\(|\$in\s*:|findByIds|\bin\s*:/.test(callArgs) || /Many$/.test(method) || ((method === 'save' || method === 'insert' || method === 'upsert') && /^\(\s*\[|^\(\s*\w+s\s*\)$/.test(callArgs));
+    const library: Library = mikro ? 'mikro-orm' : 'typeorm';
+    const model = repoIdx >= 0 ? named(segs[repoIdx].args)[0]?.text : isManager ? named(last.args)[0]?.text : recv?.replace(/(Repo|Repository)$/i, '');
+    if (method === 'query') {
+      const arg = firstArg(last);
+      const sql = sqlOf(arg, a);
+      return { library, op: opOfSql(sql), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
+    }
+    if (method === 'flush' && !mikro) return undefined;
+    return { library, op: TYPEORM_WRITE.test(method) ? 'write' : 'read', batch, label: label(chain), method, model };
+  }
+
+  // Sequelize models (and TypeORM BaseEntity statics): User.findByPk(id), User.findAll(…)
+  if (segs.length === 2 && isModelName(root, ctx) && !chain.viaSelf) {
+    const strong = SEQUELIZE_STRONG.has(method);
+    const weak = SEQUELIZE_WEAK.has(method) && (ctx.models.has(root) || usesModule(ctx, /^(sequelize|sequelize-typescript|typeorm)$/));
+    if (strong || weak) {
+      const callArgs = last.args?.text ?? '';
+      const batch = method === 'bulkCreate' || /\[Op\.in\]|\bOp\.in\b|\$in\b|\bIn\s*\(/.test(callArgs) || (method === 'findAll' && /where\s*:\s*\{\s*\w+\s*:\s*\w*(ids|Ids|keys|list)\b/.test(callArgs));
+      const library: Library = usesModule(ctx, /^typeorm$/) && !usesModule(ctx, /^sequelize/) ? 'typeorm' : 'sequelize';
+      return { library, op: /^(create|update|destroy|upsert|increment|decrement|bulkCreate|save|delete|insert|findOrCreate)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: root };
+    }
+  }
+
+  // Instance methods of ORM records: user.save(), user.getPosts() (Sequelize lazy association)
+  if (segs.length === 2 && !segs[0].call && usesModule(ctx, /^(sequelize|sequelize-typescript|typeorm|@mikro-orm\/)/)) {
+    if (/^(save|destroy|reload|softRemove|remove)$/.test(method) && !isClientish(root, ctx)) return { library: usesModule(ctx, /^sequelize/) ? 'sequelize' : 'typeorm', op: method === 'reload' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: root };
+    if (/^(get|count)[A-Z]\w*$/.test(method) && usesModule(ctx, /^sequelize/) && !/^get(Data|Value|DataValue|Attributes|TableName)$/.test(method)) return { library: 'sequelize', op: 'read', batch: false, label: label(chain), method, instanceOf: root, lazy: true };
+  }
+
+  // pg-promise: db.one(…), t.any(…)
+  if (PG_PROMISE.has(method) && usesModule(ctx, /^pg-promise$/) && (isClientish(recv, ctx) || recv === 't')) {
+    const arg = firstArg(last);
+    const sql = sqlOf(arg, a);
+    return { library: 'pg-promise', op: method === 'none' ? opOfSql(sql, 'write') : opOfSql(sql), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
+  }
+
+  // Raw drivers: pool.query(…), client.query(…), conn.execute(…), db.execute(sql`…`), sql.unsafe(…)
+  if ((method === 'query' || method === 'execute' || method === 'unsafe' || method === 'run' || method === 'all' || method === 'get') && segs.length >= 2) {
+    if (!isClientish(recv, ctx) && !(chain.viaSelf && isClientish(recv, ctx))) return undefined;
+    if ((method === 'run' || method === 'all' || method === 'get') && !usesModule(ctx, /^(drizzle-orm|better-sqlite3|sqlite3)/)) return undefined;
+    const arg = firstArg(last);
+    if (!arg) return undefined;
+    if (arg.type === 'object' && /\bquery\s*:/.test(arg.text) && !/\btext\s*:/.test(arg.text)) return undefined; // GraphQL clients
+    const sql = sqlOf(arg, a);
+    const library: Library = usesModule(ctx, /^mysql2?(\/promise)?$/) ? 'mysql2' : usesModule(ctx, /^(pg|pg-pool)$/) ? 'node-postgres' : usesModule(ctx, /^drizzle-orm/) ? 'drizzle' : ctx.clients.get(recv!)?.includes('postgres') || usesModule(ctx, /^postgres$/) ? 'postgres.js' : 'sql';
+    return { library, op: opOfSql(sql), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
+  }
+  return undefined;
+}
+
+function stringArgOf(seg: Segment | undefined, a: LanguageAdapter): string | undefined {
+  const arg = firstArg(seg);
+  return arg && a.stringTypes.has(arg.type) ? stringValue(arg) : undefined;
+}

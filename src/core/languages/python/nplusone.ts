@@ -1,0 +1,194 @@
+/**
+ * Python: the N+1 detector's view of the syntax tree (call chains, loops, functions)
+ * and what a database call looks like for its drivers, query builders and ORMs.
+ */
+import { field, named, same, contains, buildChain, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { usesModule, type FileContext } from '../../nplusone/context';
+
+function pyCallParts(n: Node): CallShape | undefined {
+  if (n.type !== 'call') return undefined;
+  const fn = field(n, 'function');
+  const args = field(n, 'arguments');
+  if (!fn) return undefined;
+  if (fn.type === 'attribute') return { receiver: field(fn, 'object'), name: field(fn, 'attribute'), args };
+  if (fn.type === 'identifier') return { name: fn, args };
+  return { receiver: fn, args };
+}
+
+function pyMember(n: Node): { object: Node; name?: string } | undefined {
+  if (n.type === 'attribute') {
+    const o = field(n, 'object');
+    return o ? { object: o, name: field(n, 'attribute')?.text } : undefined;
+  }
+  if (n.type === 'subscript') {
+    const o = field(n, 'value');
+    return o ? { object: o } : undefined;
+  }
+  if (n.type === 'await') {
+    const o = named(n)[0];
+    return o ? { object: o } : undefined;
+  }
+  return undefined;
+}
+
+function pyIsOutermost(n: Node): boolean {
+  const p = n.parent;
+  if (!p) return true;
+  if ((p.type === 'attribute' && same(field(p, 'object'), n)) || (p.type === 'subscript' && same(field(p, 'value'), n))) {
+    let q: Node | null = p;
+    while (q && (q.type === 'attribute' || q.type === 'subscript')) q = q.parent;
+    return !(q && q.type === 'call');
+  }
+  return true;
+}
+
+function pyTargetName(n: Node | undefined): string | undefined {
+  if (!n) return undefined;
+  return n.text.length < 60 ? n.text : undefined;
+}
+
+function pyRangeCount(iter: Node | undefined): number | undefined {
+  if (!iter || iter.type !== 'call') return undefined;
+  if (field(iter, 'function')?.text !== 'range') return undefined;
+  const args = named(field(iter, 'arguments'));
+  if (args.length === 1 && args[0].type === 'integer') return Number(args[0].text);
+  if (args.length === 2 && args[0].type === 'integer' && args[1].type === 'integer') return Number(args[1].text) - Number(args[0].text);
+  return undefined;
+}
+
+function pyLoopOf(n: Node, child: Node): LoopInfo | undefined {
+  switch (n.type) {
+    case 'for_statement': {
+      const body = field(n, 'body');
+      if (!body || !same(body, child)) return undefined;
+      const iterable = field(n, 'right');
+      const isRange = iterable?.type === 'call' && field(iterable, 'function')?.text === 'range';
+      return { node: n, kind: 'for', label: 'for', variable: pyTargetName(field(n, 'left')), iterable, body, shape: isRange ? 'counter' : 'collection', count: pyRangeCount(iterable) };
+    }
+    case 'while_statement': {
+      const body = field(n, 'body');
+      if (!body || !same(body, child)) return undefined;
+      // `while row := cur.fetchone():` iterates the rows of one result.
+      const cond = field(n, 'condition');
+      const rows = cond && /\b(fetchone|fetchmany)\s*\(/.test(cond.text);
+      return { node: n, kind: rows ? 'result-set' : 'while', label: 'while', body, shape: rows ? 'collection' : 'condition', variable: rows ? cond?.text.split(':=')[0].trim() : undefined };
+    }
+    case 'list_comprehension':
+    case 'set_comprehension':
+    case 'dictionary_comprehension':
+    case 'generator_expression': {
+      const clauses = named(n).filter((c) => c.type === 'for_in_clause');
+      const first = clauses[0];
+      if (!first) return undefined;
+      const iterable = field(first, 'right');
+      if (iterable && contains(iterable, child)) return undefined;
+      if (same(child, first) && iterable && contains(iterable, child)) return undefined;
+      let outer: Node | null = n.parent;
+      if (outer?.type === 'list_splat') outer = outer.parent;
+      const gather = outer?.type === 'argument_list' && /(^|\.)gather$/.test(field(outer.parent!, 'function')?.text ?? '');
+      const isRange = iterable?.type === 'call' && field(iterable, 'function')?.text === 'range';
+      return {
+        node: n, kind: gather ? 'asyncio.gather' : 'comprehension', label: gather ? 'asyncio.gather(*[…])' : 'comprehension',
+        variable: pyTargetName(field(first, 'left')), iterable, body: n, shape: isRange ? 'counter' : 'collection', count: pyRangeCount(iterable),
+      };
+    }
+    case 'lambda': {
+      // map(lambda x: …, items)
+      const args = n.parent;
+      if (args?.type !== 'argument_list') return undefined;
+      const fn = field(args.parent!, 'function')?.text;
+      if (fn !== 'map' && fn !== 'filter') return undefined;
+      const list = named(args);
+      return { node: args.parent!, kind: 'callback', label: `${fn}(…)`, variable: pyTargetName(named(field(n, 'parameters'))[0]), iterable: list[1], body: n, shape: 'collection' };
+    }
+  }
+  return undefined;
+}
+
+export function pyAdapter(): LanguageAdapter {
+  return {
+    lang: 'python',
+    callTypes: new Set(['call']),
+    chainOf: (n) => (pyIsOutermost(n) ? buildChain(n, pyCallParts, pyMember, /^(self|cls)$/) : undefined),
+    loopOf: pyLoopOf,
+    isFunction: (n) => n.type === 'function_definition' || n.type === 'lambda',
+    functionDef: (n) => (n.type === 'function_definition' && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
+    localCallee: (n) => {
+      if (n.type !== 'call') return undefined;
+      const fn = field(n, 'function');
+      if (fn?.type === 'identifier') return fn.text;
+      if (fn?.type === 'attribute' && /^(self|cls)$/.test(field(fn, 'object')?.text ?? '')) return field(fn, 'attribute')?.text;
+      return undefined;
+    },
+    exitTypes: new Set(['return_statement', 'break_statement', 'raise_statement']),
+    stringTypes: new Set(['string', 'concatenated_string']),
+    arrayTypes: new Set(['list', 'tuple']),
+    commentTypes: new Set(['comment']),
+  };
+}
+
+// Database calls
+
+const DJANGO_WRITE = /^(create|get_or_create|update_or_create|update|delete|bulk_create|bulk_update|save)$/;
+const SA_SESSION = /^(session|db_session|sess|async_session|dbsession|s)$/;
+const SA_METHODS = /^(query|execute|scalar|scalars|get|merge|refresh|commit|flush|get_one)$/;
+const CURSORISH = /^(cur|cursor|curs|c|conn|connection|con|db|pool|tx|txn|transaction)$|(cursor|_cur|_conn|conn|_db|pool)$/i;
+const PY_DRIVER_METHODS = /^(execute|fetch|fetchrow|fetchval|executemany|execute_values|execute_batch|copy_records_to_table|copy_from|copy_expert|executescript|mogrify_never)$/;
+
+export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  const segs = chain.segments;
+  const n = names(chain);
+  const last = segs[segs.length - 1];
+  const method = last.name;
+  const argsText = chainArgsText(chain);
+
+  // Django: Model.objects.<…>(…)
+  const oi = n.indexOf('objects');
+  if (oi >= 1 && !segs[oi].call && segs.length > oi + 1 && /^[A-Z]/.test(n[oi - 1])) {
+    const methods = n.slice(oi + 1);
+    const batch = /__in\s*=/.test(argsText) || methods.some((m) => /^(bulk_create|bulk_update|in_bulk)$/.test(m));
+    const write = methods.some((m) => DJANGO_WRITE.test(m));
+    return { library: 'django', op: write ? 'write' : 'read', batch, label: `${n[oi - 1]}.objects.${methods.join('(…).')}`, method, model: n[oi - 1] };
+  }
+  if (segs.length === 1 && method === 'get_object_or_404') {
+    const m = named(last.args)[0]?.text;
+    return { library: 'django', op: 'read', batch: false, label: 'get_object_or_404', method, model: m };
+  }
+
+  // SQLAlchemy session: session.query(User).get(id), db.session.execute(select(…)), session.get(User, id)
+  const si = n.findIndex((x, i) => (SA_SESSION.test(x) || (x === 'session' && i > 0) || ctx.clients.get(x)?.match(/[Ss]ession/) !== undefined && ctx.clients.has(x)) && !segs[i].call);
+  // `session.get(url)` is requests/httpx too: a SQLAlchemy import, or Flask-SQLAlchemy's `db.session`, decides.
+  if (si >= 0 && segs.length > si + 1 && SA_METHODS.test(n[si + 1]) && (usesModule(ctx, /sqlalchemy|flask_sqlalchemy|sqlmodel/) || (si > 0 && n[si - 1] === 'db'))) {
+    const m1 = n[si + 1];
+    if (m1 === 'commit' || m1 === 'flush') return { library: 'sqlalchemy', op: 'write', batch: false, label: n.slice(0, si + 2).join('.'), method: m1 };
+    const batch = /\.in_\s*\(|\bbindparam\s*\([^)]*expanding|\bany_\s*\(/.test(argsText) || (m1 === 'execute' && named(segs[si + 1].args).length >= 2 && /^\[/.test(named(segs[si + 1].args)[1].text));
+    const write = /\b(insert|update|delete)\s*\(/.test(segs[si + 1].args?.text ?? '') || m1 === 'merge';
+    const model = m1 === 'query' || m1 === 'get' ? named(segs[si + 1].args)[0]?.text : undefined;
+    return { library: 'sqlalchemy', op: write ? 'write' : 'read', batch, label: `${n.slice(0, si + 2).join('.')}(…)${segs.length > si + 2 ? '.' + n.slice(si + 2).join('.') : ''}`, method, model };
+  }
+  // Flask-SQLAlchemy: User.query.get(id), User.query.filter_by(…).first()
+  if (n.length >= 3 && /^[A-Z]/.test(n[0]) && n[1] === 'query' && !segs[1].call && usesModule(ctx, /sqlalchemy|flask/)) {
+    const batch = /\.in_\s*\(/.test(argsText);
+    return { library: 'sqlalchemy', op: n.includes('delete') || n.includes('update') ? 'write' : 'read', batch, label: `${n[0]}.query.${n.slice(2).join('(…).')}`, method, model: n[0] };
+  }
+
+  // Instance writes on Django models: obj.save(), obj.delete(), obj.refresh_from_db()
+  if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && usesModule(ctx, /^django/)) {
+    return { library: 'django', op: method === 'refresh_from_db' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
+  }
+
+  // Drivers: cur.execute(…), await conn.fetchrow(…), conn.execute(…).fetchone()
+  const di = n.findIndex((x) => PY_DRIVER_METHODS.test(x));
+  if (di >= 1 && segs[di].call) {
+    const recv = n[di - 1];
+    if (!(CURSORISH.test(recv) || ctx.clients.has(recv))) return undefined;
+    const m = n[di];
+    const arg = firstArg(segs[di]);
+    const sql = sqlOf(arg, a);
+    const batch = /^(executemany|execute_values|execute_batch|copy_records_to_table|copy_from|copy_expert|executescript)$/.test(m) || (sql !== undefined && BATCH_SQL.test(sql));
+    const library: Library = usesModule(ctx, /^asyncpg/) ? 'asyncpg' : usesModule(ctx, /^psycopg/) ? 'psycopg' : usesModule(ctx, /sqlalchemy/) ? 'sqlalchemy' : 'sql';
+    return { library, op: opOfSql(sql), batch, label: `${chain.viaSelf ? 'self.' : ''}${n.slice(0, di + 1).join('.')}`, method: m, sql, sqlArg: arg };
+  }
+  return undefined;
+}

@@ -1,0 +1,124 @@
+/**
+ * Ruby: the N+1 detector's view of the syntax tree (call chains, loops, functions)
+ * and what a database call looks like for its drivers, query builders and ORMs.
+ */
+import { field, named, same, buildChain, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isModelName, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
+import { usesModule, type FileContext } from '../../nplusone/context';
+
+const RUBY_LOOP_METHODS = new Set(['each', 'map', 'collect', 'flat_map', 'each_with_index', 'each_with_object', 'find_each', 'select', 'filter', 'reject', 'filter_map', 'sum', 'group_by', 'sort_by', 'any?', 'all?', 'none?', 'index_by', 'each_slice', 'in_groups_of', 'find_in_batches', 'in_batches', 'times', 'upto', 'downto', 'each_cons', 'map!', 'find', 'detect', 'to_h']);
+const RUBY_CHUNKED = new Set(['each_slice', 'in_groups_of', 'find_in_batches', 'in_batches']);
+
+function rubyCallParts(n: Node): CallShape | undefined {
+  if (n.type !== 'call') return undefined;
+  return { receiver: field(n, 'receiver'), name: field(n, 'method'), args: field(n, 'arguments'), block: field(n, 'block') };
+}
+
+function rubyLoopOf(n: Node, child: Node): LoopInfo | undefined {
+  if (n.type === 'block' || n.type === 'do_block') {
+    const call = n.parent;
+    if (call?.type !== 'call' || !same(field(call, 'block'), n)) return undefined;
+    const method = field(call, 'method')?.text;
+    if (!method || !RUBY_LOOP_METHODS.has(method)) return undefined;
+    const params = named(field(n, 'parameters'));
+    const recv = field(call, 'receiver');
+    let count: number | undefined;
+    if (method === 'times' && recv?.type === 'integer') count = Number(recv.text);
+    const isCounter = method === 'times' || method === 'upto' || method === 'downto';
+    const first = params[0]?.type === 'destructured_parameter' ? named(params[0])[0] : params[0];
+    return {
+      node: call, kind: 'block', label: `${recv ? shortText(recv) + '.' : ''}${method}`, variable: first?.text, iterable: recv,
+      body: field(n, 'body') ?? n, shape: isCounter ? 'counter' : 'collection', chunked: RUBY_CHUNKED.has(method), count,
+    };
+  }
+  if (n.type === 'for') {
+    const body = field(n, 'body');
+    if (!body || !same(body, child)) return undefined;
+    const value = field(n, 'value');
+    return { node: n, kind: 'for', label: 'for … in', variable: field(n, 'pattern')?.text, iterable: value ? named(value)[0] : undefined, body, shape: 'collection' };
+  }
+  if (n.type === 'while' || n.type === 'until') {
+    const body = field(n, 'body');
+    if (!body || !same(body, child)) return undefined;
+    return { node: n, kind: 'while', label: n.type, body, shape: 'condition' };
+  }
+  return undefined;
+}
+
+export function rubyAdapter(): LanguageAdapter {
+  return {
+    lang: 'ruby',
+    callTypes: new Set(['call']),
+    chainOf: (n) => {
+      const p = n.parent;
+      if (p?.type === 'call' && same(field(p, 'receiver'), n)) return undefined;
+      return buildChain(n, rubyCallParts, () => undefined, /^(self)$/);
+    },
+    loopOf: rubyLoopOf,
+    isFunction: (n) => n.type === 'method' || n.type === 'singleton_method' || n.type === 'lambda',
+    functionDef: (n) => ((n.type === 'method' || n.type === 'singleton_method') && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
+    localCallee: (n) => {
+      if (n.type === 'call' && (!field(n, 'receiver') || field(n, 'receiver')?.type === 'self')) return field(n, 'method')?.text;
+      return undefined;
+    },
+    exitTypes: new Set(['return', 'break', 'next_never']),
+    stringTypes: new Set(['string', 'heredoc_body']),
+    arrayTypes: new Set(['array']),
+    commentTypes: new Set(['comment']),
+  };
+}
+
+
+/** Ruby bare identifiers are method calls too (`post.author` is a call without arguments). */
+export function isRubyBareCall(n: Node): boolean {
+  return n.type === 'call' && !field(n, 'arguments') && !field(n, 'block');
+}
+
+// Database calls
+
+const AR_METHODS = new Set(['find', 'find_by', 'find_by!', 'find_by_sql', 'where', 'first', 'first!', 'last', 'take', 'count', 'exists?', 'pluck', 'pick', 'sum', 'average', 'minimum', 'maximum', 'ids', 'create', 'create!', 'find_or_create_by', 'find_or_create_by!', 'find_or_initialize_by', 'update', 'update!', 'update_all', 'delete_all', 'destroy_all', 'delete', 'destroy', 'insert', 'insert!', 'upsert', 'insert_all', 'upsert_all', 'insert_all!', 'all', 'order', 'limit', 'find_sole_by', 'sole', 'none?', 'any?', 'size', 'to_a', 'load', 'select', 'joins', 'group', 'calculate', 'find_each', 'find_in_batches', 'in_batches']);
+const AR_TERMINAL = /^(find|find_by!?|find_by_sql|first!?|last|take|count|exists\?|pluck|pick|sum|average|minimum|maximum|ids|create!?|find_or_create_by!?|find_or_initialize_by|update!?|update_all|delete_all|destroy_all|delete|destroy|insert!?|upsert|insert_all!?|upsert_all|sole|find_sole_by|to_a|load|size|any\?|none\?|find_by_\w+|where|all)$/;
+const AR_WRITE = /^(create!?|find_or_create_by!?|update!?|update_all|delete_all|destroy_all|delete|destroy|insert!?|upsert|insert_all!?|upsert_all|save!?|touch|increment!|decrement!|update_column|update_columns|update_attribute)$/;
+const PLURALISH = /^(\w*ids|\w*_ids|batch|slice|chunk|group|keys|list|\w+s)$/;
+
+export function classifyRuby(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  return classifyPrefixes(chain, 2, (c) => classifyRubyAt(c, ctx, a));
+}
+
+function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  const segs = chain.segments;
+  const n = names(chain);
+  const last = segs[segs.length - 1];
+  const method = last.name;
+  const root = n[0];
+  const argsText = chainArgsText(chain);
+  // Raw: ActiveRecord::Base.connection.execute(…), conn.exec_params(…)
+  const ci = n.indexOf('connection');
+  if (ci >= 0 && /^(execute|exec_query|select_all|select_one|select_value|select_values|select_rows|exec_update|exec_insert|exec_delete)$/.test(method)) {
+    const arg = firstArg(last);
+    const sql = sqlOf(arg, a);
+    return { library: 'activerecord', op: opOfSql(sql, /exec_(update|insert|delete)/.test(method) ? 'write' : 'read'), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
+  }
+  if (/^(exec|exec_params|exec_prepared|async_exec|async_exec_params|query)$/.test(method) && segs.length >= 2 && (/^(conn|connection|pg|db|pgconn|raw)$/.test(n[n.length - 2]) || ctx.clients.has(n[n.length - 2]))) {
+    const arg = firstArg(last);
+    const sql = sqlOf(arg, a);
+    return { library: 'ruby-pg', op: opOfSql(sql), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
+  }
+  // ActiveRecord: User.find(id), User.where(…).first, Post.create!(…)
+  if (isModelName(root, ctx) && chain.root.type !== 'identifier' && segs.length >= 2 && !segs[0].call) {
+    const methods = n.slice(1);
+    if (!methods.every((m) => AR_METHODS.has(m) || /^find_by_\w+$/.test(m) || /^(includes|preload|eager_load|references|distinct|offset|reorder|unscoped|not|or|having|readonly|lock|left_joins|left_outer_joins|with|merge)$/.test(m))) return undefined;
+    if (!AR_TERMINAL.test(method)) return undefined;
+    if (/^(find_each|find_in_batches|in_batches)$/.test(method)) return undefined;
+    const whereArgs = segs.filter((s) => s.name === 'where' || s.name === 'find' || /^find_by/.test(s.name)).map((s) => named(s.args));
+    const batch = /^(insert_all!?|upsert_all)$/.test(method) ||
+      whereArgs.some((args) => args.some((arg) => (arg.type === 'pair' && (field(arg, 'value')?.type === 'array' || PLURALISH.test(field(arg, 'value')?.text ?? ''))) || arg.type === 'array' || (arg.type === 'identifier' && /ids$/.test(arg.text)))) ||
+      /\bIN\s*\(\s*\?\s*\)/i.test(argsText);
+    return { library: 'activerecord', op: methods.some((m) => AR_WRITE.test(m)) ? 'write' : 'read', batch, label: `${root}.${methods.join('.')}`, method, model: root };
+  }
+  // Instance writes: record.save!, record.update!(…)
+  if (segs.length === 2 && AR_WRITE.test(method) && chain.root.type === 'identifier' && !/^(update|delete)$/.test(method) || (segs.length === 2 && /^(update!|update|reload)$/.test(method) && chain.root.type === 'identifier' && (ctx.models.size > 0 || usesModule(ctx, /rails|active_record/)))) {
+    return { library: 'activerecord', op: method === 'reload' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: root };
+  }
+  return undefined;
+}
