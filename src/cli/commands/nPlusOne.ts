@@ -75,12 +75,12 @@ export const nPlusOne: CliCommand = {
     } else {
       for (const r of results) {
         const ev = r.finding.evidence as unknown as NPlusOneEvidence;
-        ctx.out(`${r.file}:${r.line}:${r.column}  ${r.finding.severity}  ${r.finding.ruleId}  [${r.finding.context}]  ${r.finding.message}`);
+        ctx.out(`${r.file}:${r.line}:${r.column}  ${r.finding.severity}  ${r.finding.ruleId}${r.finding.context && r.finding.context !== 'request' ? ` [${r.finding.context}]` : ''}  ${r.finding.message}`);
         ctx.out(`    fix (${ev.library}): ${ev.rewrite.title}`);
       }
-      ctx.out(`${results.length} N+1 finding${results.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`);
       if (results.length) ctx.out(`by context: ${describeByContext(all)}`);
       if (notAnalysedText) ctx.out(`not analysed: ${notAnalysedText}`);
+      ctx.out(`${results.length} N+1 finding${results.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`);
     }
     return all.some((f) => f.severity === 'error' || f.severity === 'warning') ? EXIT.findings : EXIT.ok;
   },

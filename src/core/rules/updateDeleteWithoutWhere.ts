@@ -30,7 +30,7 @@ export const updateDeleteWithoutWhere: Rule = {
     const t = target?.name ? ctx.table(target.name, target.schema) : undefined;
     const rows = t && t.rows >= 0 ? t.rows : undefined;
     const end = Math.max(s._location?.end ?? 0, target?._location?.end ?? 0);
-    const parameterised = /\$\d/.test(ctx.sql.slice(s._location?.start ?? 0, s._location?.end ?? ctx.sql.length));
+    const parameterised = ctx.site.params.length > 0 || /\$\d/.test(ctx.sql);
     const severity = !parameterised ? 'info' : rows !== undefined && rows >= LARGE_TABLE_ROWS ? 'error' : 'warning';
     return [
       ctx.report({
