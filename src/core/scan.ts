@@ -13,6 +13,7 @@ import { checkSite } from './rules/engine';
 import { RULES } from './rules/index';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
+import { dialectOfPath } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 
 export interface FileInput {
@@ -53,7 +54,9 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
   return {
     id: 'rules',
     rules,
-    async analyze({ sites }) {
+    async analyze({ sites, file }) {
+      // SQL written for another database (a per-driver folder) gets no PostgreSQL advice.
+      if (dialectOfPath(file).dialect === 'other') return [];
       if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
       const ev = opts.evidence;
       return sites.flatMap((site) => checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError }));

@@ -12,6 +12,7 @@ import { countByContext, parseContextPolicy, type ContextPolicy } from '../../co
 import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
+import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
 import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
@@ -112,6 +113,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   const analyzers: Analyzer[] = [
     rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }),
     nPlusOneAnalyzer(),
+    ormOffsetAnalyzer(),
     ...(extra.analyzers ?? []),
   ];
   configureTreeSitterForCli();

@@ -384,6 +384,8 @@ class Detector {
     const root = /^[@$]?[A-Za-z_][\w$]*/.exec(node.text)?.[0];
     if (spec && root && field(p, spec[0])?.text === root && !/^await\b/.test(field(p, spec[1])?.text ?? '')) return true;
     if (call.library === 'django' && /^(filter|exclude|all|order_by|select_related|prefetch_related|only|defer|annotate|distinct|values|values_list|using|none)$/.test(call.method) && /^(keyword_argument|argument_list)$/.test(p.type)) return true;
+    // An ActiveRecord relation handed to another relation (`query.and!(Story.where(…))`, `tags.or!(Tag.where(…))`).
+    if (call.library === 'activerecord' && /^(where|not|or|and|joins|left_joins|includes|preload|order|limit|select|none|all|merge|rewhere)$/.test(call.method) && /^(argument_list|pair)$/.test(p.type)) return true;
     return false;
   }
 
@@ -403,6 +405,10 @@ class Detector {
     let child: Node = node;
     let cur = node.parent;
     while (cur && !same(child, li.body) && !same(cur, li.node)) {
+      // `return load(x)` inside the loop: the call runs once, then the function returns.
+      if (this.a.exitTypes.has(cur.type) || cur.type === 'return') return true;
+      // `if count % BATCH == 0: flush()`: once per group of rows.
+      if (/^if_statement|^if$/.test(cur.type) && /%\s*[\w.]+\s*={2,3}\s*0\b/.test(field(cur, 'condition')?.text ?? '')) return true;
       let after = false;
       for (const sib of named(cur)) {
         if (same(sib, child)) after = true;
@@ -424,6 +430,8 @@ class Detector {
     const v = li.variable;
     const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text));
     if (!named || !v) return false;
+    // Iterating chunks of the input (`for batch in batched(ids, 1000)`): one call per chunk, whatever it is given.
+    if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text)) return true;
     return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
   }
 
