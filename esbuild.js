@@ -48,7 +48,7 @@ async function main() {
   const contexts = [
     await esbuild.context({
       ...common,
-      entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/main.ts' },
+      entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/main.ts', capture: 'src/capture/node.ts' },
       format: 'cjs', platform: 'node', target: 'node20', outdir: 'dist',
       external: ['vscode', 'pg-native'],
       banner: { js: '' },

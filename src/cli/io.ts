@@ -8,11 +8,26 @@ export const EXIT = { ok: 0, findings: 1, usage: 2, failure: 3 } as const;
 
 export class UsageError extends Error {}
 
+/**
+ * A numeric option, or one UsageError line: `--timeout abc`, `--timeout ''`, `Infinity` and values
+ * outside [lo, hi] are refused (never silently read as 0 or NaN, which would switch a limit off).
+ */
+export function numberOption(v: string | undefined, name: string, lo: number, hi: number, opts: { integer?: boolean } = {}): number | undefined {
+  if (v === undefined) return undefined;
+  const n = v.trim() === '' ? NaN : Number(v);
+  if (!Number.isFinite(n) || n < lo || n > hi || (opts.integer && !Number.isInteger(n))) {
+    throw new UsageError(`${name} must be ${opts.integer ? 'a whole number' : 'a number'} between ${lo} and ${hi} (got "${v}")`);
+  }
+  return n;
+}
+
 export interface CliContext {
   out: (text: string) => void;
   err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Standard input as text (for `-` file arguments); defaults to the process's. */
+  stdin?: () => Promise<string>;
 }
 
 export interface CliCommand {

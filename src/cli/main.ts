@@ -2,11 +2,16 @@
  * `pg-lens`: the same core and database layers as the extension, for the terminal and CI.
  * Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage, 3 failure (one line on stderr).
  */
+import { terminalSafe } from '../core/safeText';
 import { describeError } from '../db/errors';
 import { COMMANDS } from './commands/index';
 import { type CliContext, EXIT, UsageError } from './io';
 
-export async function main(argv: string[], ctx: CliContext): Promise<number> {
+export async function main(argv: string[], given: CliContext): Promise<number> {
+  // Every line the CLI prints, on stdout and stderr, goes through the one terminal-safety filter
+  // (src/core/safeText.ts): names and file names cannot move the cursor, set the title, write the
+  // clipboard or send a command to a CI runner.
+  const ctx: CliContext = { ...given, out: (t) => given.out(terminalSafe(t)), err: (t) => given.err(terminalSafe(t)) };
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     ctx.out('pg-lens: what your SQL costs in PostgreSQL\n\nCommands:');
@@ -46,7 +51,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(`pg-lens: ${describeError(e)}\n`);
+      process.stderr.write(`${terminalSafe(`pg-lens: ${describeError(e)}`)}\n`);
       process.exitCode = EXIT.failure;
     },
   );

@@ -30,15 +30,74 @@ export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>): string {
   return `${formatShare(c.share)} of DB time · ${formatMs(s.meanMs)} mean · ${formatCount(s.calls)} call${s.calls === 1 ? '' : 's'} · ${perCall >= 100 ? formatCount(perCall) : perCall.toFixed(1)} rows/call`;
 }
 
-/** Tooltip with the exact figures. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number }): string {
+/** Tooltip with the exact figures, and what was left out as PG Lens's own. */
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures }): string {
   const s = c.stat;
+  const own = total.ownRuns?.calls
+    ? `Left out: ${total.ownRuns.calls.toLocaleString('en-US')} run${total.ownRuns.calls === 1 ? '' : 's'} of this statement by PG Lens itself (Benchmark).`
+    : undefined;
   return [
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
     `total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
     `queryid ${s.queryid}`,
+    `The application's figures only: PG Lens's own statements (its EXPLAINs, catalog probes, marked /* pg-lens */${total.ownLeftOut ? `; ${total.ownLeftOut} here` : ''}) are left out.`,
+    ...(own ? [own] : []),
     'Click to open it in the dashboard.',
   ].join('\n');
+}
+
+/**
+ * A pg_stat_statements text that PG Lens caused, not the application: one carrying the
+ * /* pg-lens *\/ marker anywhere (PostgreSQL 18 keeps only a trailing comment), or the statement
+ * nested in an EXPLAIN (with pg_stat_statements.track = all, the statement PG Lens explains is
+ * recorded under the application's queryid as a separate, non-top-level entry whose text is the EXPLAIN),
+ * or PG Lens's prepared statements.
+ */
+export function isOwnStatementText(query: string): boolean {
+  if (query.includes(OWN_MARKER)) return true;
+  const head = query.replace(/^(\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
+  return /^(EXPLAIN\b|PREPARE\s+pglens_|EXECUTE\s+pglens_|DEALLOCATE\s+(PREPARE\s+)?pglens_)/i.test(head);
+}
+const OWN_MARKER = '/* pg-lens */';
+
+/** What PG Lens itself executed of one statement (Benchmark runs): subtracted from the server's figures. */
+export interface OwnRunFigures {
+  calls: number;
+  rows: number;
+  totalMs: number;
+}
+
+/**
+ * A ledger of the user's statements PG Lens executed for real at top level (Benchmark), by
+ * statement text key. pg_stat_statements counts those under the application's own entry, so
+ * they are subtracted from it (see appFigures).
+ */
+export class OwnRuns {
+  private readonly byKey = new Map<string, OwnRunFigures>();
+
+  record(sql: string, run: OwnRunFigures): void {
+    const k = matchKey(sql);
+    const f = this.byKey.get(k) ?? { calls: 0, rows: 0, totalMs: 0 };
+    this.byKey.set(k, { calls: f.calls + run.calls, rows: f.rows + run.rows, totalMs: f.totalMs + run.totalMs });
+  }
+
+  get(sql: string): OwnRunFigures | undefined {
+    return this.byKey.get(matchKey(sql));
+  }
+
+  /** Forget everything (pg_stat_statements was reset: nothing of ours is counted any more). */
+  clear(): void {
+    this.byKey.clear();
+  }
+}
+
+/** The application's share of a statement's figures: the server's minus PG Lens's own runs; undefined when nothing is left. */
+export function appFigures(stat: StatementStat, own: OwnRunFigures | undefined): StatementStat | undefined {
+  if (!own?.calls) return stat;
+  const calls = stat.calls - own.calls;
+  if (calls <= 0) return undefined;
+  const totalMs = Math.max(0, stat.totalMs - own.totalMs);
+  return { ...stat, calls, rows: Math.max(0, stat.rows - own.rows), totalMs, meanMs: totalMs / calls };
 }
 
 /**
@@ -64,9 +123,14 @@ export class CostIndex {
   private readonly byKey = new Map<string, CostSummary>();
   readonly totalMs: number;
   readonly summaries: CostSummary[];
+  /** How many statements were left out as PG Lens's own (isOwnStatementText). */
+  readonly ownLeftOut: number;
 
-  constructor(stats: readonly StatementStat[], totalMs?: number) {
-    this.totalMs = totalMs ?? stats.reduce((n, s) => n + s.totalMs, 0);
+  constructor(all: readonly StatementStat[], totalMs?: number) {
+    const stats = all.filter((s) => !isOwnStatementText(s.query));
+    this.ownLeftOut = all.length - stats.length;
+    const ownMs = all.reduce((n, s) => n + (isOwnStatementText(s.query) ? s.totalMs : 0), 0);
+    this.totalMs = Math.max(0, (totalMs ?? all.reduce((n, s) => n + s.totalMs, 0)) - ownMs);
     this.summaries = rankStatements(stats, this.totalMs);
     for (const c of this.summaries) {
       this.byId.set(c.stat.queryid, c);

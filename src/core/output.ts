@@ -6,6 +6,7 @@
 import { type Finding, lineStarts, positionAt, type Severity } from './findings';
 import type { RuleMeta } from './rules/types';
 import { describeByContext } from './codeContext';
+import { oneLine } from './safeText';
 
 export interface Located {
   finding: Finding;
@@ -35,8 +36,9 @@ export function formatText(located: readonly Located[], summary: { files: number
   const out: string[] = [];
   for (const l of located) {
     const f = l.finding;
-    out.push(`${f.file ?? '?'}:${l.startLine}:${l.startColumn}: ${f.severity} ${f.ruleId}: ${f.message}`);
-    if (f.help) for (const line of f.help.split('\n')) out.push(`    ${line}`);
+    // File names and messages (which quote names from the code and the catalog) stay on their line.
+    out.push(`${oneLine(f.file ?? '?')}:${l.startLine}:${l.startColumn}: ${f.severity} ${f.ruleId}: ${oneLine(f.message)}`);
+    if (f.help) for (const line of f.help.split(/\r\n|\n/)) out.push(`    ${oneLine(line)}`);
   }
   const c = { error: 0, warning: 0, info: 0, hint: 0 } as Record<Severity, number>;
   for (const l of located) c[l.finding.severity]++;

@@ -10,6 +10,7 @@ import { type Finding, type Severity, SEVERITY_RANK } from './findings';
 import { formatCount, formatMs, formatShare } from './format';
 import type { Located } from './output';
 import type { RuleMeta } from './rules/types';
+import { oneLine, terminalSafe } from './safeText';
 
 export interface HealthCheck {
   id: string;
@@ -32,20 +33,34 @@ export interface ReportInput {
   docsBaseUri: string;
   /** Health checks, or a sentence saying why there are none. */
   health: HealthCheck[] | { unavailable: string };
+  /** The security audit (health checks of the security category), when the health checks ran. */
+  security?: SecuritySection;
   /** Top statements by total time, or a sentence saying why there are none. */
   statements: { items: (CostSummary & { sites: string[] })[]; totalMs: number; count: number } | { unavailable: string };
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]);
+export interface SecuritySection {
+  findings: HealthCheck[];
+  /** CREATE ROLE and GRANT statements for a least-privilege application role, with where the privileges came from. */
+  roleScript: { sql: string[]; source: string } | null;
+  /** What could not be checked with the reading role's privileges. */
+  unseen: { checkId: string; what: string }[];
 }
 
-/** Text safe inside a Markdown table cell: no markup (HTML escaped), no cell breaks, no code spans. */
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** HTML text: markup escaped; control characters (but newline and tab) shown as escapes, as in the terminal. */
+export function escapeHtml(s: unknown): string {
+  return terminalSafe(String(s ?? '')).replace(/[&<>"']/g, (c) => ENTITIES[c]);
+}
+
+/**
+ * Text safe inside a Markdown table cell: no markup (HTML escaped), no cell or row breaks (CR, LF,
+ * CRLF, NEL, line and paragraph separators all become a space), no code spans, no control characters.
+ */
 export function escapeMarkdownCell(s: unknown): string {
-  return escapeHtml(s)
-    .replace(/\r?\n/g, ' ')
+  return oneLine(String(s ?? '').replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, ' '))
+    .replace(/[&<>"']/g, (c) => ENTITIES[c])
     .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`);
 }
 
@@ -116,6 +131,23 @@ export function renderHtml(r: ReportInput): string {
     out.push('</tbody></table>');
   }
 
+  if (r.security) {
+    const sec = r.security;
+    out.push('<h2>Security</h2>');
+    if (!sec.findings.length) out.push('<p class="note">No security finding.</p>');
+    else {
+      out.push('<table><thead><tr><th>Status</th><th>Check</th><th>Detail</th></tr></thead><tbody>');
+      for (const h of sec.findings) out.push(`<tr><td class="sev ${e(h.status)}">${e(h.status)}</td><td>${e(h.title)}</td><td><pre>${e(h.detail)}</pre></td></tr>`);
+      out.push('</tbody></table>');
+    }
+    out.push('<h3>Least-privilege application role</h3>');
+    if (sec.roleScript) out.push(`<p class="meta">Privileges from ${e(sec.roleScript.source)}. Set its password afterwards (\\password in psql).</p>`, `<pre>${e(sec.roleScript.sql.join('\n'))}</pre>`);
+    else out.push('<p class="note">No script: give source paths to the report so the statements in the code say which tables the application reads and writes.</p>');
+    out.push('<h3>Not checked with this role’s privileges</h3>');
+    if (!sec.unseen.length) out.push('<p class="note">Everything the checks look at was visible.</p>');
+    else out.push('<ul>', ...sec.unseen.map((u) => `<li><code>${e(u.checkId)}</code>: ${e(u.what)}</li>`), '</ul>');
+  }
+
   out.push('<h2>Top statements</h2>');
   if ('unavailable' in r.statements) out.push(`<p class="note">${e(r.statements.unavailable)}</p>`);
   else {
@@ -163,6 +195,26 @@ export function renderMarkdown(r: ReportInput): string {
     out.push('| Status | Check | Detail |', '|---|---|---|');
     for (const h of r.health) out.push(`| ${m(h.status)} | ${m(h.title)} | ${m(h.detail)} |`);
     out.push('');
+  }
+  if (r.security) {
+    const sec = r.security;
+    out.push('## Security', '');
+    if (!sec.findings.length) out.push('No security finding.', '');
+    else {
+      out.push('| Status | Check | Detail |', '|---|---|---|');
+      for (const h of sec.findings) out.push(`| ${m(h.status)} | ${m(h.title)} | ${m(h.detail)} |`);
+      out.push('');
+    }
+    out.push('### Least-privilege application role', '');
+    if (sec.roleScript) {
+      const text = sec.roleScript.sql.join('\n');
+      // A fence longer than any run of backticks inside, so no identifier can close it.
+      const fence = '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((x) => x[0].length + 1)));
+      out.push(`Privileges from ${m(sec.roleScript.source)}. Set its password afterwards (\\password in psql).`, '', `${fence}sql`, text, fence, '');
+    } else out.push('_No script: give source paths to the report so the statements in the code say which tables the application reads and writes._', '');
+    out.push('### Not checked with this role’s privileges', '');
+    if (!sec.unseen.length) out.push('Everything the checks look at was visible.', '');
+    else out.push(...sec.unseen.map((u) => `- ${m(u.checkId)}: ${m(u.what)}`), '');
   }
   out.push('## Top statements', '');
   if ('unavailable' in r.statements) out.push(`_${m(r.statements.unavailable)}_`, '');

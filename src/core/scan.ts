@@ -6,7 +6,7 @@
  *  - an EvidenceSource giving rules catalog/plan facts (filled by src/db when a database is given).
  */
 import type { Statement } from 'pgsql-ast-parser';
-import { extractSqlSites } from './extract/index';
+import { extractLanguageOf, extractSqlSites } from './extract/index';
 import type { SqlSite } from './extract/types';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
@@ -15,6 +15,7 @@ import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
 import { dialectOfPath } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
+import { SourceTree } from './syntax/treeSitter';
 
 export interface FileInput {
   /** Path as it should appear in findings (the CLI uses paths relative to the working directory). */
@@ -30,6 +31,8 @@ export interface AnalyzerInput {
   /** Language id or path, as extractSqlSites and languageOf accept it. */
   language: string;
   sites: SqlSite[];
+  /** The text's syntax tree, parsed at most once per file and shared by extraction and the analyzers. */
+  source?: SourceTree;
 }
 
 /** One kind of analysis plugged into the scan. */
@@ -65,7 +68,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
 }
 
 /** Wrap a plain function (e.g. detectNPlusOne(text, lang, file)) as an analyzer. */
-export function functionAnalyzer(id: string, rules: readonly RuleMeta[], fn: (text: string, language: string, file: string, sites: SqlSite[]) => Finding[] | Promise<Finding[]>): Analyzer {
+export function functionAnalyzer(id: string, rules: readonly RuleMeta[], fn: (text: string, language: string, file: string, sites: SqlSite[], source?: SourceTree) => Finding[] | Promise<Finding[]>): Analyzer {
   return { id, rules, analyze: (i) => fn(i.text, i.language, i.file, i.sites) };
 }
 
@@ -80,8 +83,8 @@ export interface ScanOptions {
   onFile?: (p: { file: string; index: number; findings: Finding[]; sites: number }) => void;
   /** Problems with one file (extraction or an analyzer failed); the scan goes on. */
   onError?: (file: string, message: string) => void;
-  /** SQL discovery; defaults to extractSqlSites. */
-  extract?: (text: string, languageIdOrPath: string, file: string) => Promise<SqlSite[]>;
+  /** SQL discovery; defaults to extractSqlSites over the shared tree. */
+  extract?: (text: string, languageIdOrPath: string, file: string, source?: SourceTree) => Promise<SqlSite[]>;
 }
 
 export interface FileResult {
@@ -99,22 +102,29 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   const errors: string[] = [];
   let sites: SqlSite[] = [];
   const timings: FileResult['timings'] = { extractMs: 0, analyzers: {} };
-  let t = performance.now();
-  try {
-    sites = await (opts.extract ?? extractSqlSites)(input.text, language, input.path);
-  } catch (e) {
-    errors.push(`SQL extraction failed: ${oneLine(e)}`);
-  }
-  timings.extractMs = performance.now() - t;
+  // One tree-sitter parse per file, shared by extraction and every analyzer (parsed on first use).
+  const lang = extractLanguageOf(language);
+  const source = lang && lang !== 'sql' ? new SourceTree(input.text, lang) : undefined;
   const findings: Finding[] = [];
-  for (const a of opts.analyzers) {
-    t = performance.now();
+  try {
+    let t = performance.now();
     try {
-      findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites })));
+      sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src })))(input.text, language, input.path, source);
     } catch (e) {
-      errors.push(`${a.id}: ${oneLine(e)}`);
+      errors.push(`SQL extraction failed: ${oneLine(e)}`);
     }
-    timings.analyzers[a.id] = performance.now() - t;
+    timings.extractMs = performance.now() - t;
+    for (const a of opts.analyzers) {
+      t = performance.now();
+      try {
+        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source })));
+      } catch (e) {
+        errors.push(`${a.id}: ${oneLine(e)}`);
+      }
+      timings.analyzers[a.id] = performance.now() - t;
+    }
+  } finally {
+    source?.dispose();
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);

@@ -17,6 +17,7 @@ import type { Database, ServerInfo, Session } from './database';
 import { describeError } from './errors';
 import { HYPO_SQL, HypoProver, TransactionProver, type Proof } from './hypo';
 import { OWN_STATEMENT_MARKER } from './sql';
+import { planAs } from './planGuard';
 
 const TRANSIENT_HYPOPG = `${OWN_STATEMENT_MARKER} CREATE EXTENSION IF NOT EXISTS hypopg`;
 
@@ -70,6 +71,10 @@ export interface AdviseOptions {
   statementTimeoutMs?: number;
   /** At most this many indexes per statement. */
   maxIndexes?: number;
+  /** Plan as this role (oid; pg_stat_statements.userid) when the current role may become it (planGuard.planAs). */
+  planAsRole?: string;
+  /** Untrusted functions allowed by name (see planGuard). */
+  trustFunctions?: readonly string[];
   log?: (line: string) => void;
 }
 
@@ -114,8 +119,9 @@ export async function adviseWithFacts(db: Database, sql: string, params: unknown
   }
 
   const run = async (s: Session) => {
-    const ctx = { session: s, sql, params, versionNum: info.versionNum };
-    const before = await explainOnSession(s, sql, { versionNum: info.versionNum, params });
+    const ctx = { session: s, sql, params, versionNum: info.versionNum, trustFunctions: opts.trustFunctions };
+    if (opts.planAsRole) await planAs(s, opts.planAsRole);
+    const before = await explainOnSession(s, sql, { versionNum: info.versionNum, params, trustFunctions: opts.trustFunctions });
     const tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? 1000, statementTimeoutMs: opts.statementTimeoutMs ?? 15000 }) : undefined;
     if (tx) await tx.init();
     // HypoPG installed on the server but not in this database: on a development profile, create it

@@ -12,6 +12,7 @@
 import { summarizePlan, type PlanSummary } from '../core/advice/planSummary';
 import type { Session } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
+import { guardPlanning } from './planGuard';
 
 export const EXPLAIN_SQL = {
   forceGeneric: `${OWN_STATEMENT_MARKER} SET LOCAL plan_cache_mode = force_generic_plan`,
@@ -37,11 +38,15 @@ let counter = 0;
 export interface ExplainOptions {
   versionNum: number;
   params?: unknown[];
+  /** Untrusted functions allowed by name (see planGuard). */
+  trustFunctions?: readonly string[];
 }
 
 /** EXPLAIN (FORMAT JSON) of one statement on the given session; the parsed plan summary. */
 export async function explainOnSession(session: Session, sql: string, opts: ExplainOptions): Promise<PlanSummary> {
   const text = stripTerminator(sql);
+  // The safety gate, once per statement and session (the provers explain the same text again).
+  if (!session.isGuarded(text)) await guardPlanning(session, text, { trustFunctions: opts.trustFunctions });
   const n = maxParamIndex(text);
   if (n === 0) return summarizePlan(await runExplain(session, `${OWN_STATEMENT_MARKER} EXPLAIN (FORMAT JSON) ${text}`, []));
   if (opts.params && opts.params.length >= n) {

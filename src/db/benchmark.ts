@@ -4,9 +4,11 @@
  * buffers an execution touches. Refused for statements that write and on production profiles
  * (a benchmark is load).
  */
+import { ownRunsOf } from './ownRuns';
 import { Database } from './database';
 import { PgLensError } from './errors';
-import { checkSingleStatement, explainAnalyze, parameterCount, EXPLAIN_SQL } from './explain';
+import { analyzeRisk, checkSingleStatement, explainAnalyze, parameterCount, EXPLAIN_SQL } from './explain';
+import { assertSideEffectsAllowed, guardPlanning } from './planGuard';
 import { summarizeLatencies } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary } from '../shared/planProtocol';
 
@@ -15,6 +17,8 @@ export interface BenchmarkOptions {
   concurrency?: number;
   params?: unknown[];
   statementTimeoutMs?: number;
+  /** Untrusted functions allowed by name (see planGuard). */
+  trustFunctions?: readonly string[];
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }
@@ -23,6 +27,11 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
   db.assertWritable('Benchmark');
   const { text, info } = await checkSingleStatement(sql);
   if (info.cls !== 'read') throw new PgLensError(`Only statements that only read can be benchmarked (this one is ${info.cls === 'write' ? `a write: ${info.writes.join(', ')}` : info.cls}).`, 'NOT_READ_ONLY');
+  // The same gate as Explain Analyze, from the catalog: no untrusted functions, no effects outside
+  // the transaction, nothing that needs a confirmation (a benchmark repeats it N times).
+  const risk = await analyzeRisk(db, text, { trustFunctions: o.trustFunctions });
+  assertSideEffectsAllowed(risk.report, []);
+  if (risk.needsConfirmation) throw new PgLensError(`Only statements that only read can be benchmarked (this one: ${risk.writes.join(', ')}).`, 'NOT_READ_ONLY');
   const n = parameterCount(text);
   const values = o.params ?? [];
   if (values.length < n) throw new PgLensError(`The benchmark needs a value for each parameter: $${n} used, ${values.length} given.`, 'PARAMS');
@@ -32,6 +41,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
   // Our own pool, sized for K sessions, so the benchmark does not starve the editor's.
   const pool = new Database({ ...db.options, max: concurrency });
   const latencies: number[] = [];
+  const own = ownRunsOf(db);
   let errors = 0;
   let next = 0;
   let firstError: unknown;
@@ -46,9 +56,15 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
             await s.query('BEGIN READ ONLY');
             try {
               await s.querySingle(EXPLAIN_SQL.setLocal, ['statement_timeout', timeout]);
+              // Checked again on each session, in the transaction the statement runs in (the catalog may have changed).
+              const report = s.isGuarded(text) ? undefined : await guardPlanning(s, text, { runs: true, trustFunctions: o.trustFunctions });
+              if (report && (report.sideEffects.length || report.volatile.length)) throw new PgLensError('Refused: the statement now calls a function with effects outside the transaction.', 'SIDE_EFFECTS');
               const a = performance.now();
-              await s.querySingle(text, values.slice(0, n));
-              latencies.push(performance.now() - a);
+              const r = await s.querySingle(text, values.slice(0, n));
+              const ms = performance.now() - a;
+              latencies.push(ms);
+              // pg_stat_statements counts this run as the application's: remember it so it can be subtracted.
+              own.record(text, { calls: 1, rows: r.rowCount ?? r.rows.length, totalMs: ms });
             } catch (e) {
               errors++;
               firstError ??= e;

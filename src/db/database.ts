@@ -113,8 +113,13 @@ export class Database {
     }
   }
 
-  /** A dedicated session for a sequence of statements (transactions, HypoPG, CONCURRENTLY). */
-  async withSession<T>(fn: (session: Session) => Promise<T>): Promise<T> {
+  /**
+   * A dedicated session for a sequence of statements (transactions, HypoPG, CONCURRENTLY).
+   * `fresh`: the connection is closed afterwards instead of going back to the pool, so nothing
+   * session-level that user code left behind (advisory locks, dblink connections, settings,
+   * prepared statements, temporary tables) survives into a later statement.
+   */
+  async withSession<T>(fn: (session: Session) => Promise<T>, opts: { fresh?: boolean } = {}): Promise<T> {
     this.ensureOpen();
     let client: pg.PoolClient;
     try {
@@ -133,7 +138,7 @@ export class Database {
       throw this.wrap(e);
     } finally {
       client.removeListener('error', onError);
-      client.release(broken ?? undefined);
+      client.release(broken ?? (opts.fresh ? true : undefined));
     }
   }
 
@@ -226,9 +231,32 @@ export class Database {
 /** One checked-out session. Statements are sent over the extended protocol when params are given. */
 export class Session {
   private broken = false;
+  /** User statements that passed the safety gate on this session (planGuard.guardPlanning). */
+  private readonly guarded = new Set<string>();
   constructor(private readonly client: pg.PoolClient, private readonly db: Database) {}
 
+  /** Called by planGuard.guardPlanning only. */
+  markGuarded(sql: string): void {
+    this.guarded.add(sql.trim().replace(/;\s*$/, ''));
+  }
+
+  /** Whether this statement passed the gate on this session. */
+  isGuarded(sql: string): boolean {
+    return this.guarded.has(sql.trim().replace(/;\s*$/, ''));
+  }
+
+  /**
+   * The backstop: an EXPLAIN or PREPARE (which plans) of a statement that did not pass the gate on
+   * this session is never sent, whichever runner built it.
+   */
+  private assertGuarded(text: string): void {
+    if (!PLANS_USER_SQL.test(text)) return;
+    for (const g of this.guarded) if (g && text.includes(g)) return;
+    throw new PgLensError('Refused: a statement was about to be planned without the safety check (planGuard.guardPlanning).', 'UNGUARDED');
+  }
+
   async query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    this.assertGuarded(text);
     try {
       return await this.client.query<R>(placeOwnMarker(text), params as any[] | undefined);
     } catch (e) {
@@ -245,6 +273,7 @@ export class Session {
   async querySingle<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     // A statement that mentions $n but is sent without values (EXPLAIN (GENERIC_PLAN) …,
     // PREPARE … AS …) cannot go over the extended protocol: the server would want the values.
+    this.assertGuarded(text);
     if (params.length === 0 && (await referencesParameters(text))) return this.queryUnboundSingle<R>(text);
     try {
       return await this.client.query<R>({ text, values: params as any[], queryMode: 'extended' } as pg.QueryConfig);
@@ -260,6 +289,7 @@ export class Session {
    * as the parser did, and (3) a reply with several result sets is refused.
    */
   async queryUnboundSingle<R extends pg.QueryResultRow = any>(text: string): Promise<pg.QueryResult<R>> {
+    this.assertGuarded(text);
     await loadPgParser();
     const inspected = inspectSql(text);
     if (!inspected.ok || inspected.statements.length !== 1) {
@@ -280,6 +310,7 @@ export class Session {
    * holds 64-bit query identifiers that JSON.parse would round).
    */
   async querySingleText<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    this.assertGuarded(text);
     try {
       return await this.client.query<R>({ text, values: params as any[], queryMode: 'extended', types: { getTypeParser: () => (v: string) => v } } as any);
     } catch (e) {
@@ -295,6 +326,7 @@ export class Session {
    * on; a reply with several result sets is refused here as well.
    */
   async queryCheckedSingleSimpleText<R extends pg.QueryResultRow = any>(text: string): Promise<pg.QueryResult<R>> {
+    this.assertGuarded(text);
     let r: pg.QueryResult<R> | pg.QueryResult<R>[];
     try {
       r = (await this.client.query<R>({ text, types: { getTypeParser: () => (v: string) => v } } as any)) as any;
@@ -318,6 +350,9 @@ export class Session {
     return this.broken;
   }
 }
+
+/** Texts that plan user SQL: EXPLAIN … and PREPARE … AS (our marker may come first). EXPLAIN … EXECUTE of our own prepared name passes through PREPARE's check. */
+const PLANS_USER_SQL = /^\s*(?:\/\*\s*pg-lens\s*\*\/\s*)?(?:EXPLAIN\b(?![^)]*\)\s*EXECUTE\s+pglens_\w+\s*\()|PREPARE\b)/i;
 
 const CONNECTION_LOSS_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
 
@@ -388,6 +423,10 @@ export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
   // The text we check with PostgreSQL's parser must be read the same way by the server.
   options.push('-c standard_conforming_strings=on');
   if (isReadOnly(p)) options.push('-c default_transaction_read_only=on');
+  // A timeout that is not a positive number would switch the limit off on the server (0 = none).
+  for (const [k, v] of [['statement timeout', o.statementTimeoutMs], ['lock timeout', o.lockTimeoutMs], ['connect timeout', o.connectTimeoutMs]] as const) {
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw new PgLensError(`The ${k} must be a positive number of milliseconds (got ${String(v)}).`, 'BAD_TIMEOUT');
+  }
   return {
     host,
     port,

@@ -14,7 +14,8 @@
 import type { Database, Session } from './database';
 import { PgLensError, describeError } from './errors';
 import { OWN_STATEMENT_MARKER } from './sql';
-import { inspectSql, loadPgParser, scanSql, type StatementInfo } from '../core/sql/statement';
+import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
+import { EXPLAINABLE_STATEMENTS, inspectSql, loadPgParser, scanSql, type StatementInfo } from '../core/sql/statement';
 import { analyzePlan } from '../core/plan/analyze';
 import { K, type RawNode } from '../core/plan/keys';
 import { parsePlanSource } from '../core/plan/parse';
@@ -54,12 +55,24 @@ export interface ExplainOptions {
   params?: unknown[];
   /** Look up pg_class.reltuples of the scanned relations (for warnings without ANALYZE). Default true. */
   relationRows?: boolean;
+  /** Untrusted functions allowed by name (see planGuard). */
+  trustFunctions?: readonly string[];
+  /** Plan as this role (oid; pg_stat_statements.userid) when the current role may become it. */
+  planAsRole?: string;
 }
 
 export interface AnalyzeRunOptions {
   params?: unknown[];
-  /** Required for INSERT/UPDATE/DELETE/MERGE, data-modifying CTEs, SELECT INTO, CREATE TABLE AS / MATERIALIZED VIEW. */
+  /**
+   * The confirmation: required for INSERT/UPDATE/DELETE/MERGE, data-modifying CTEs, SELECT INTO,
+   * CREATE TABLE AS / MATERIALIZED VIEW, locking clauses (FOR UPDATE/SHARE) and calls to VOLATILE
+   * functions outside pg_catalog (analyzeRisk() says which, for the dialog).
+   */
   allowDml?: boolean;
+  /** Functions with effects outside the transaction (dblink, lo_export, …), allowed by name. */
+  allowSideEffects?: readonly string[];
+  /** Untrusted functions allowed by name (see planGuard). */
+  trustFunctions?: readonly string[];
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
   /** Include BUFFERS (default true) and I/O timings when track_io_timing is on. */
@@ -91,7 +104,7 @@ export async function checkSingleStatement(sql: string): Promise<{ text: string;
   if (r.statements.length === 0) throw new PgLensError('There is no statement to explain.', 'EMPTY');
   if (r.statements.length > 1) throw new PgLensError(`Only one statement can be explained at a time; this text holds ${r.statements.length}.`, 'MULTIPLE');
   const info = r.statements[0];
-  if (info.cls === 'other') throw new PgLensError(`EXPLAIN cannot take a ${info.node.replace(/Stmt$/, '')} statement (only SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, CREATE TABLE AS, EXECUTE).`, 'NOT_EXPLAINABLE');
+  if (info.cls === 'other') throw new PgLensError(`EXPLAIN cannot take a ${info.node.replace(/Stmt$/, '')} statement (only ${EXPLAINABLE_STATEMENTS.join(', ')}).`, 'NOT_EXPLAINABLE');
   const text = sql.slice(info.start, info.end).trim();
   return { text, info };
 }
@@ -132,6 +145,8 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
     await timed(s.query('BEGIN READ ONLY'));
     let stmtName: string | undefined;
     try {
+      if (options.planAsRole) await timed(planAs(s, options.planAsRole));
+      await timed(guardPlanning(s, text, { trustFunctions: options.trustFunctions }));
       if (method === 'prepare-generic') {
         stmtName = `pglens_generic_${process.pid}_${++prepared}`;
         await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['plan_cache_mode', 'force_generic_plan']));
@@ -213,21 +228,55 @@ export interface DmlRisk {
   risk: string;
 }
 
-/** What running this statement for real would do; undefined when it only reads. */
+/** What running this statement for real would do, from its shape only (the catalog check is analyzeRisk). */
 export function dmlRisk(info: StatementInfo): DmlRisk | undefined {
-  if (info.cls !== 'write') return undefined;
-  return {
-    writes: info.writes,
-    risk: `This statement changes data (${info.writes.join(', ')}). Explain Analyze runs it for real inside a transaction that is always rolled back: rows are restored, but triggers fire, sequences advance (nextval is not rolled back), row and table locks are held until the rollback, and any non-transactional side effect of a function stays.`,
-  };
+  if (info.cls !== 'write' && info.cls !== 'read-locking') return undefined;
+  const writes = info.cls === 'write' ? info.writes : ['row locks (FOR UPDATE/SHARE)'];
+  return { writes, risk: analyzeDecision({ report: { functions: [], role: '', sideEffects: [], volatile: [] }, writes: info.cls === 'write' ? info.writes : [], locking: info.cls === 'read-locking' }).risk };
 }
 
-/** EXPLAIN ANALYZE, rolled back in every case. */
+export interface AnalyzeRisk extends AnalyzeDecision {
+  report: GuardReport;
+  /** What the confirmation's title names: the writes, "row locks", "VOLATILE function f". */
+  writes: string[];
+}
+
+/**
+ * What Explain Analyze of this statement would do, decided from the catalog (in a rolled-back
+ * read-only transaction on a session that is closed afterwards): refuses untrusted functions; lists
+ * the functions with effects outside the transaction (to be allowed by name) and what needs the
+ * confirmation (writes, locking clauses, VOLATILE functions), for the dialog.
+ */
+export async function analyzeRisk(db: Database, sql: string, options: Pick<AnalyzeRunOptions, 'trustFunctions'> = {}): Promise<AnalyzeRisk> {
+  const { text, info } = await checkSingleStatement(sql);
+  return db.withSession(async (s) => {
+    await s.query('BEGIN READ ONLY');
+    try {
+      return riskOf(info, await guardPlanning(s, text, { runs: true, trustFunctions: options.trustFunctions }));
+    } finally {
+      await endTransaction(s);
+    }
+  }, { fresh: true });
+}
+
+function riskOf(info: StatementInfo, report: GuardReport): AnalyzeRisk {
+  const locking = info.cls === 'read-locking';
+  const d = analyzeDecision({ report, writes: info.cls === 'write' ? info.writes : [], locking });
+  const writes = [...(info.cls === 'write' ? info.writes : []), ...(locking ? ['row locks (FOR UPDATE/SHARE)'] : []), ...report.volatile.map((f) => `VOLATILE function ${f.name}`)];
+  return { ...d, report, writes };
+}
+
+/**
+ * EXPLAIN ANALYZE, rolled back in every case, on a session that is closed afterwards (nothing
+ * session-level survives). The gate (planGuard) runs in the same transaction first: untrusted
+ * functions are refused, side-effect functions need allowSideEffects by name, and writes, locking
+ * clauses and VOLATILE functions need allowDml. Only a plain read runs READ ONLY.
+ */
 export async function explainAnalyze(db: Database, sql: string, options: AnalyzeRunOptions = {}): Promise<ExplainResult> {
   db.assertWritable('Explain Analyze');
   const { text, info } = await checkSingleStatement(sql);
-  const risk = dmlRisk(info);
-  if (risk && !options.allowDml) throw new PgLensError(`Refused without confirmation: ${risk.risk}`, 'DML_NOT_ALLOWED');
+  const shapeRisk = dmlRisk(info);
+  if (shapeRisk && !options.allowDml) throw new PgLensError(`Refused without confirmation: ${shapeRisk.risk}`, 'DML_NOT_ALLOWED');
   const nParams = parameterCount(text);
   const values = options.params ?? [];
   if (values.length < nParams) throw new PgLensError(`Explain Analyze needs a value for each parameter: the statement uses $${nParams}, ${values.length} given.`, 'PARAMS');
@@ -235,7 +284,7 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
   const versionNum = await serverVersion(db);
   const parts = ['ANALYZE', 'VERBOSE', 'SETTINGS'];
   if (options.buffers !== false) parts.push('BUFFERS');
-  if (risk && versionNum >= 130000) parts.push('WAL');
+  if (info.cls === 'write' && versionNum >= 130000) parts.push('WAL');
   parts.push('FORMAT JSON');
   let serverMs = 0;
   let json: Record<string, unknown> = {};
@@ -244,6 +293,9 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
     let onAbort: (() => void) | undefined;
     let cancelled = false;
     try {
+      const risk = riskOf(info, await guardPlanning(s, text, { runs: true, trustFunctions: options.trustFunctions }));
+      assertSideEffectsAllowed(risk.report, options.allowSideEffects);
+      if (risk.needsConfirmation && !options.allowDml) throw new PgLensError(`Refused without confirmation: ${risk.risk}`, 'DML_NOT_ALLOWED');
       await s.querySingle(EXPLAIN_SQL.setLocal, ['statement_timeout', String(Math.max(1, Math.round(options.statementTimeoutMs ?? 30000)))]);
       await s.querySingle(EXPLAIN_SQL.setLocal, ['lock_timeout', String(Math.max(1, Math.round(options.lockTimeoutMs ?? 5000)))]);
       const pid = s.processID;
@@ -268,7 +320,7 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
       if (onAbort) options.signal?.removeEventListener('abort', onAbort);
       await endTransaction(s);
     }
-  });
+  }, { fresh: true });
   const t1 = performance.now();
   const plan = analyzePlan(json);
   return { plan, json, sql: text, method: nParams ? 'custom' : 'plain', statement: info, versionNum, serverMs, modelMs: performance.now() - t1 };

@@ -9,9 +9,10 @@
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
 import { indexDefinition } from '../core/health/checks/indexes';
-import { runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact } from '../core/health';
+import { runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { Database } from './database';
 import { APPLICATION_NAME } from './database';
+import { readSecurityFacts } from './securityFacts';
 import { OWN_STATEMENT_MARKER as M } from './sql';
 
 /** Longest query text kept per session. */
@@ -113,6 +114,7 @@ export const HEALTH_SETTINGS = [
   'shared_buffers', 'work_mem', 'maintenance_work_mem', 'random_page_cost', 'effective_io_concurrency', 'track_io_timing', 'max_wal_size',
   'max_connections', 'idle_in_transaction_session_timeout', 'autovacuum', 'archive_mode', 'autovacuum_freeze_max_age',
   'autovacuum_vacuum_threshold', 'autovacuum_vacuum_scale_factor', 'autovacuum_analyze_threshold', 'autovacuum_analyze_scale_factor', 'ssl',
+  'ssl_min_protocol_version', 'password_encryption', 'log_connections', 'log_disconnections', 'log_statement', 'log_min_duration_statement', 'pgaudit.log',
 ];
 
 /** Relations smaller than this many pages get no bloat estimate (and no pg_stats look-up). */
@@ -159,11 +161,19 @@ export async function readSessions(db: Pick<Database, 'query'>): Promise<Session
 }
 
 /** Everything the health checks need, read in parallel. */
-export async function collectHealthFacts(db: Database, opts: { versionNum?: number; thresholds?: Partial<HealthThresholds> } = {}): Promise<HealthFacts> {
+export interface HealthOptions {
+  versionNum?: number;
+  thresholds?: Partial<HealthThresholds>;
+  only?: string[];
+  /** Tables and operations of the code's statements (SQL discovery), for the least-privilege role script. */
+  usage?: TableUsage[];
+}
+
+export async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
-  const [sessions, indexes, fks, tables, sequences, constraints, server] = await Promise.all([
+  const [sessions, indexes, fks, tables, sequences, constraints, server, security] = await Promise.all([
     readSessions(db),
     db.query(HEALTH_SQL.indexes, [BLOAT_MIN_PAGES]),
     db.query(HEALTH_SQL.foreignKeys),
@@ -171,6 +181,7 @@ export async function collectHealthFacts(db: Database, opts: { versionNum?: numb
     db.query(HEALTH_SQL.sequences),
     db.query(HEALTH_SQL.invalidConstraints),
     db.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
+    readSecurityFacts(db, { usage: opts.usage }),
   ]);
   const s = server.rows[0];
   const settings: HealthFacts['settings'] = s.settings ?? {};
@@ -283,11 +294,12 @@ export async function collectHealthFacts(db: Database, opts: { versionNum?: numb
     checkpoints: s.checkpoints ? { timed: num(s.checkpoints.timed), requested: num(s.checkpoints.requested) } : null,
     tempFiles: num(s.temp_files),
     statsAgeSeconds: numOrNull(s.stats_age),
+    security,
   };
 }
 
 /** Read the facts and run the checks. */
-export async function runHealth(db: Database, opts: { versionNum?: number; thresholds?: Partial<HealthThresholds>; only?: string[] } = {}): Promise<{ facts: HealthFacts; findings: HealthFinding[] }> {
+export async function runHealth(db: Database, opts: HealthOptions = {}): Promise<{ facts: HealthFacts; findings: HealthFinding[] }> {
   const facts = await collectHealthFacts(db, opts);
   return { facts, findings: runHealthChecks(facts, opts.thresholds, opts.only) };
 }

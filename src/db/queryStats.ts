@@ -26,6 +26,7 @@ import { OWN_STATEMENT_MARKER } from './sql';
 import { inspectSql, loadPgParser } from '../core/sql/statement';
 import { diffFigures, type StatementFigures } from '../core/nplusone/observed';
 import { PgLensError } from './errors';
+import { guardPlanning } from './planGuard';
 
 export type { StatementFigures };
 
@@ -224,6 +225,7 @@ export async function queryIdOf(
   const text = sql.trim().replace(/;\s*$/, '');
   const n = parameterCount(text);
   return db.rolledBack(async (s) => {
+    await guardPlanning(s, text);
     if (n === 0) return idFrom(await s.query(QUERY_STATS_SQL.explain(text)));
     if (info.versionNum >= 160000 && !opts.forcePrepare) return idFrom(await s.query(QUERY_STATS_SQL.explainGeneric(text)));
     return explainPrepared(s, text, n);

@@ -14,6 +14,7 @@ import { inspectSql, loadPgParser } from '../core/sql/statement';
 import type { Database } from './database';
 import { describeError } from './errors';
 import { OWN_STATEMENT_MARKER } from './sql';
+import { guardPlanning } from './planGuard';
 
 export const EVIDENCE_SQL = {
   searchPath: `${OWN_STATEMENT_MARKER} SELECT current_schemas(false) AS schemas, current_setting('server_version_num')::int AS version`,
@@ -116,7 +117,10 @@ export class DbEvidence implements EvidenceSource {
     const options = hasParams ? 'FORMAT JSON, GENERIC_PLAN' : 'FORMAT JSON';
     try {
       this.stats.explains++;
-      const res = await this.db.rolledBack((s) => s.querySingle(`${OWN_STATEMENT_MARKER} EXPLAIN (${options}) ${site.sql}`), { readOnly: true });
+      const res = await this.db.rolledBack(async (s) => {
+        await guardPlanning(s, site.sql);
+        return s.querySingle(`${OWN_STATEMENT_MARKER} EXPLAIN (${options}) ${site.sql}`);
+      }, { readOnly: true });
       const plan = (res.rows[0]?.['QUERY PLAN'] ?? [])[0]?.Plan;
       return plan ? planFactsOf(plan) : null;
     } catch (e) {

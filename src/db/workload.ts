@@ -12,7 +12,7 @@ import { OWN_STATEMENT_MARKER } from './sql';
 
 export const WORKLOAD_SQL = {
   /** $1 min calls, $2 limit. Our own statements (marker) and utility statements are left out. */
-  topStatements: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.query, s.calls::int8 AS calls,
+  topStatements: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.userid::text AS userid, s.query, s.calls::int8 AS calls,
       s.total_exec_time::float8 AS total_ms, s.mean_exec_time::float8 AS mean_ms
     FROM pg_stat_statements s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -51,12 +51,14 @@ export interface WorkloadResult {
 
 export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): Promise<WorkloadResult> {
   const info = opts.info ?? (await db.serverInfo());
-  const statements: { sql: string; label: string; calls?: number; totalMs?: number }[] = [];
+  // Statements from pg_stat_statements are planned as the role that ran them (userid), so their
+  // functions never run with more rights than their author had (planGuard.planAs).
+  const statements: { sql: string; label: string; calls?: number; totalMs?: number; userid?: string }[] = [];
   let note: string | undefined;
   const full = 'pgStatStatements' in info ? info : await db.serverInfo();
   if (full.pgStatStatements === 'ready') {
     const rows = (await db.query(WORKLOAD_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;
-    for (const r of rows) statements.push({ sql: r.query, label: `queryid ${r.queryid}: ${oneLine(r.query)}`, calls: Number(r.calls), totalMs: Number(r.total_ms) });
+    for (const r of rows) statements.push({ sql: r.query, label: `queryid ${r.queryid}: ${oneLine(r.query)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid });
   } else {
     note = `pg_stat_statements is ${full.pgStatStatements}: only the given SQL was analysed`;
   }
@@ -67,7 +69,7 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
   const advised: WorkloadStatementAdvice<IndexSuggestion>[] = [];
   for (const st of statements) {
     try {
-      const r = await adviseStatement(db, st.sql, undefined, { ...opts, info: full });
+      const r = await adviseStatement(db, st.sql, undefined, { ...opts, info: full, planAsRole: st.userid });
       advised.push({ label: st.label, calls: st.calls, totalMs: st.totalMs, costBefore: r.costBefore, suggestions: r.suggestions });
     } catch (e) {
       opts.log?.(`workload: ${st.label}: ${describeError(e)}`);

@@ -18,6 +18,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { oneLine } from '../core/safeText';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
 
@@ -74,7 +75,7 @@ function readRules(dir: string, log: (l: string) => void): Rules | undefined {
   try {
     return { dir, ig: ignore().add(body) };
   } catch (e) {
-    log(`pg-lens: ignoring unreadable ${file}: ${(e as Error).message}`);
+    log(`pg-lens: ignoring unreadable ${oneLine(file)}: ${(e as Error).message}`);
     return undefined;
   }
 }
@@ -129,7 +130,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
   const sizeOk = (abs: string, size: number): boolean => {
     if (size <= max) return true;
     stats.skippedLarge++;
-    log(`pg-lens: skipped ${abs}: ${formatSize(size)} is over the ${formatSize(max)} limit`);
+    log(`pg-lens: skipped ${oneLine(abs)}: ${formatSize(size)} is over the ${formatSize(max)} limit`);
     return false;
   };
 
@@ -140,7 +141,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       st = await fs.promises.stat(abs);
     } catch {
       stats.missing.push(p);
-      log(`pg-lens: no such file or folder: ${p}`);
+      log(`pg-lens: no such file or folder: ${oneLine(p)}`);
       continue;
     }
     if (st.isFile()) {
@@ -164,7 +165,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       try {
         entries = await fs.promises.readdir(dir, { withFileTypes: true });
       } catch (e) {
-        log(`pg-lens: cannot read ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        log(`pg-lens: cannot read ${oneLine(dir)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         continue;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

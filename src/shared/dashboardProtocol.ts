@@ -46,6 +46,8 @@ export type ToExtension =
   | { type: 'requestAction'; action: MaintenanceAction }
   | { type: 'refreshHealth' }
   | { type: 'openSql'; sql: string }
+  /** A row of Top statements was clicked: its details and call sites (the extension looks the statement up by id). */
+  | { type: 'showStatement'; id: string }
   | { type: 'resetBaseline' };
 
 export const MAX_SQL_LENGTH = 100_000;
@@ -65,6 +67,9 @@ export function parseWebviewMessage(raw: unknown): ToExtension | undefined {
       const action = parseAction(m.action);
       return action ? { type: 'requestAction', action } : undefined;
     }
+    case 'showStatement':
+      if (keys !== 'id,type' || typeof m.id !== 'string' || !/^-?\d{1,20}$/.test(m.id)) return undefined;
+      return { type: 'showStatement', id: m.id };
     case 'openSql':
       if (keys !== 'sql,type' || typeof m.sql !== 'string' || m.sql.length === 0 || m.sql.length > MAX_SQL_LENGTH) return undefined;
       return { type: 'openSql', sql: m.sql };

@@ -6,6 +6,24 @@ import * as vscode from 'vscode';
 
 export const SECTION = 'pgLens';
 
+/** The settings scope a connection profile comes from. */
+export type ProfileOrigin = 'user' | 'workspace';
+export interface ConnectionEntry {
+  raw: unknown;
+  /** Position in its scope's list (names unnamed profiles "connection N"). */
+  index: number;
+  origin: ProfileOrigin;
+}
+
+export function toTarget(origin: ProfileOrigin): vscode.ConfigurationTarget {
+  return origin === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+}
+
+/** How a scope is named to a person. */
+export function describeOrigin(origin: ProfileOrigin): string {
+  return origin === 'workspace' ? 'workspace settings (.vscode/settings.json)' : 'user settings';
+}
+
 export class Config {
   private get cfg(): vscode.WorkspaceConfiguration {
     return vscode.workspace.getConfiguration(SECTION);
@@ -13,16 +31,28 @@ export class Config {
 
   /** Raw profiles (validated by core/connection/profile.normalizeProfile). */
   get connections(): unknown[] {
-    if (!vscode.workspace.isTrusted) {
-      // Only the user's own (global) settings count in an untrusted workspace.
-      const inspected = this.cfg.inspect<unknown[]>('connections');
-      return inspected?.globalValue ?? [];
-    }
-    return this.cfg.get<unknown[]>('connections', []);
+    return this.connectionEntries().map((e) => e.raw);
   }
-  /** The connections in the user's own settings (where Add Connection writes). */
-  userConnections(): unknown[] {
-    const v = this.cfg.inspect<unknown[]>('connections')?.globalValue;
+  /**
+   * The profiles in effect, each with the settings scope it comes from. VS Code does not merge
+   * arrays: a workspace's own `pgLens.connections` (trusted workspaces only) replaces the user's list.
+   */
+  connectionEntries(): ConnectionEntry[] {
+    const i = this.cfg.inspect<unknown[]>('connections');
+    if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) return i.workspaceValue.map((raw, index) => ({ raw, index, origin: 'workspace' as const }));
+    // Only the user's own (global) settings count in an untrusted workspace.
+    const user = Array.isArray(i?.globalValue) ? i.globalValue : [];
+    return user.map((raw, index) => ({ raw, index, origin: 'user' as const }));
+  }
+  /** Where a new profile takes effect: the scope whose list is in effect (workspace settings when they define one). */
+  connectionsTarget(): ProfileOrigin {
+    const i = this.cfg.inspect<unknown[]>('connections');
+    return vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue) ? 'workspace' : 'user';
+  }
+  /** The connection list of one scope, as written there. */
+  connectionsIn(origin: ProfileOrigin): unknown[] {
+    const i = this.cfg.inspect<unknown[]>('connections');
+    const v = origin === 'workspace' ? i?.workspaceValue : i?.globalValue;
     return Array.isArray(v) ? v : [];
   }
   /** Connection lists per settings target that may be written back (user; workspace when trusted). */
@@ -36,6 +66,19 @@ export class Config {
   get activeConnection(): string | undefined {
     if (!vscode.workspace.isTrusted) return this.cfg.inspect<string>('activeConnection')?.globalValue || undefined;
     return this.cfg.get<string>('activeConnection') || undefined;
+  }
+  /** Where `pgLens.activeConnection` takes effect: workspace settings when they set it (trusted), else user settings. */
+  activeConnectionTarget(): ProfileOrigin {
+    const i = this.cfg.inspect<string>('activeConnection');
+    return vscode.workspace.isTrusted && i?.workspaceValue !== undefined ? 'workspace' : 'user';
+  }
+  /** The scopes whose `pgLens.activeConnection` names this profile (to clear when it is removed). */
+  activeConnectionScopesNaming(name: string): ProfileOrigin[] {
+    const i = this.cfg.inspect<string>('activeConnection');
+    const out: ProfileOrigin[] = [];
+    if (i?.globalValue === name) out.push('user');
+    if (vscode.workspace.isTrusted && i?.workspaceValue === name) out.push('workspace');
+    return out;
   }
   get statementTimeoutMs(): number {
     return clamp(this.cfg.get<number>('statementTimeoutMs', 5000), 100, 600000);
@@ -86,8 +129,8 @@ export class Config {
   get<T>(key: string, fallback: T): T {
     return this.cfg.get<T>(key, fallback);
   }
-  async update(key: string, value: unknown, target = vscode.ConfigurationTarget.Global): Promise<void> {
-    await this.cfg.update(key, value, target);
+  async update(key: string, value: unknown, target: vscode.ConfigurationTarget | ProfileOrigin = vscode.ConfigurationTarget.Global): Promise<void> {
+    await this.cfg.update(key, value, typeof target === 'string' ? toTarget(target) : target);
   }
 
   static affects(e: vscode.ConfigurationChangeEvent, key?: string): boolean {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import { capabilityAdvice, shortVersion } from '../core/connection/status';
 import { SQL } from '../db/sql';
+import { describeOrigin } from './config';
 
 const PING = SQL.ping;
 
@@ -56,40 +57,80 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const active = await connections.connectTo(profile, true, password);
     if (!active) return;
     if (password) await ctx.extension.secrets.store(secretKey(profile), password);
-    const existing = config.userConnections().filter((c: any) => c?.name !== name);
     const stored: Record<string, unknown> = { name, host: profile.host, port: profile.port, database: profile.database, user: profile.user, sslmode: profile.sslmode, environment: profile.environment };
     if (profile.sslrootcert) stored.sslrootcert = profile.sslrootcert;
-    await config.update('connections', [...existing, stored]);
-    await config.update('activeConnection', name);
-    void vscode.window.showInformationMessage(`PG Lens: connected to ${name}.`);
+    // Write where it takes effect: the scope whose list is in effect (a workspace's own list replaces the user's).
+    const target = config.connectionsTarget();
+    const existing = config.connectionsIn(target).filter((c: any) => c?.name !== name);
+    await connections.whileWriting(async () => {
+      await config.update('connections', [...existing, stored], target);
+      await config.update('activeConnection', name, config.activeConnectionTarget());
+    });
+    const inEffect = (await connections.profiles()).some((p) => p.name === name) && config.activeConnection === name;
+    if (!inEffect) {
+      void vscode.window.showWarningMessage(`PG Lens: saved "${name}" in ${describeOrigin(target)}, but other settings take precedence; it is not in effect. Check pgLens.connections and pgLens.activeConnection.`);
+      return;
+    }
+    const why = target === 'workspace' ? ', because this workspace defines its own connection list' : '';
+    void vscode.window.showInformationMessage(`PG Lens: connected to ${name}; saved in ${describeOrigin(target)}${why}.`);
   });
 
   reg('pgLens.selectConnection', async () => {
     connections.allowPasswordPrompt();
-    const profiles = await connections.profiles();
-    if (!profiles.length) {
+    const entries = await connections.entries();
+    if (!entries.length) {
       void vscode.commands.executeCommand('pgLens.addConnection');
       return;
     }
     const { describeProfile } = await import('../core/connection/profile');
-    const pick = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, description: `${describeProfile(p)} · ${p.environment}`, p })), { title: 'PG Lens: Select Connection' });
+    const current = connections.current?.profile.name;
+    const items = entries.map((e) => ({
+      label: `${e.profile.name === current ? '$(check)' : '$(blank)'} ${e.profile.name}`,
+      description: `${describeProfile(e.profile)} · ${e.profile.environment}${e.profile.name === current ? ' · connected' : ''}`,
+      detail: `from ${describeOrigin(e.origin)}`,
+      p: e.profile,
+    }));
+    const pick = await vscode.window.showQuickPick(items, { title: 'PG Lens: Select Connection', placeHolder: current ? `Connected to ${current}` : 'Not connected' });
     if (!pick) return;
     // Connect first: a profile that does not work changes nothing (the current connection stays).
-    if (await connections.connectTo(pick.p, true)) await config.update('activeConnection', pick.p.name);
+    if (await connections.connectTo(pick.p, true)) {
+      await connections.whileWriting(() => config.update('activeConnection', pick.p.name, config.activeConnectionTarget()));
+      void vscode.window.showInformationMessage(`PG Lens: connected to ${pick.p.name}.`);
+    }
   });
 
   reg('pgLens.removeConnection', async () => {
-    const profiles = await connections.profiles();
-    const pick = await vscode.window.showQuickPick(profiles.map((p) => ({ label: p.name, p })), { title: 'PG Lens: Remove Connection' });
-    if (!pick) return;
-    const { secretKey } = await import('../core/connection/profile');
-    await ctx.extension.secrets.delete(secretKey(pick.p));
-    for (const [target, list] of config.connectionsByTarget()) {
-      const kept = list.filter((c: any, i) => !(c?.name === pick.p.name || (typeof c === 'string' && `connection ${i + 1}` === pick.p.name)));
-      if (kept.length !== list.length) await config.update('connections', kept, target);
+    const entries = await connections.entries();
+    if (!entries.length) {
+      void vscode.window.showInformationMessage('PG Lens: there is no connection profile to remove.');
+      return;
     }
-    if (connections.current?.profile.name === pick.p.name) await connections.disconnect();
-    log.info(`Removed connection ${pick.p.name}`);
+    const { describeProfile, secretKey } = await import('../core/connection/profile');
+    const current = connections.current?.profile.name;
+    const pick = await vscode.window.showQuickPick(
+      entries.map((e) => ({ label: e.profile.name, description: `${describeProfile(e.profile)}${e.profile.name === current ? ' · connected' : ''}`, detail: `from ${describeOrigin(e.origin)}`, e })),
+      { title: 'PG Lens: Remove Connection' },
+    );
+    if (!pick) return;
+    const { profile, origin } = pick.e;
+    const answer = await vscode.window.showWarningMessage(
+      `Remove the connection "${profile.name}" from ${describeOrigin(origin)}?`,
+      { modal: true, detail: `${describeProfile(profile)}. Its saved password is deleted from the secret store unless another profile uses the same login.${profile.name === current ? ' PG Lens disconnects from it.' : ''}` },
+      'Remove Connection',
+    );
+    if (answer !== 'Remove Connection') return;
+    if (profile.name === current) await connections.disconnect();
+    const list = config.connectionsIn(origin);
+    await connections.whileWriting(async () => {
+      await config.update('connections', list.filter((_, i) => i !== pick.e.index), origin);
+      // Never leave pgLens.activeConnection naming a profile that no longer exists.
+      for (const scope of config.activeConnectionScopesNaming(profile.name)) await config.update('activeConnection', undefined, scope);
+    });
+    const left = await connections.profiles();
+    if (!left.some((p) => secretKey(p) === secretKey(profile))) await ctx.extension.secrets.delete(secretKey(profile));
+    log.info(`Removed connection ${profile.name} from ${describeOrigin(origin)}`);
+    const now = await connections.get();
+    void vscode.window.showInformationMessage(`PG Lens: removed "${profile.name}".${now ? ` Connected to ${now.profile.name}.` : left.length ? '' : ' No connection profile is left.'}`);
   });
 
   reg('pgLens.testConnection', async () => {
@@ -110,13 +151,32 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
   });
 
   reg('pgLens.disconnect', async () => {
-    await connections.disconnect();
+    if (!connections.current) {
+      void vscode.window.showInformationMessage('PG Lens: not connected.');
+      return;
+    }
+    const name = await connections.disconnectByUser();
+    const choice = await vscode.window.showInformationMessage(`PG Lens: disconnected from ${name}. Hovers and CodeLens stay quiet until you reconnect.`, 'Reconnect');
+    if (choice === 'Reconnect') void vscode.commands.executeCommand('pgLens.reconnect');
+  });
+
+  reg('pgLens.reconnect', async () => {
+    const a = await connections.reconnect();
+    if (a) {
+      void vscode.window.showInformationMessage(`PG Lens: connected to ${a.profile.name}.`);
+    } else if (!(await connections.profiles()).length) {
+      // A failed connection attempt already showed its error; with no profile at all, offer to add one.
+      const choice = await vscode.window.showWarningMessage(`PG Lens: ${connections.error ?? 'no connection configured'}`, 'Add Connection');
+      if (choice) void vscode.commands.executeCommand('pgLens.addConnection');
+    }
   });
 
   reg('pgLens.showConnectionStatus', async () => {
     const a = await connections.get({ interactive: true });
     if (!a) {
-      const choice = await vscode.window.showWarningMessage(`PG Lens: ${connections.error ?? 'not connected'}`, 'Add Connection', 'Select Connection');
+      const buttons = connections.disconnectedByUser !== undefined ? ['Reconnect', 'Select Connection'] : ['Add Connection', 'Select Connection'];
+      const choice = await vscode.window.showWarningMessage(`PG Lens: ${connections.error ?? 'not connected'}`, ...buttons);
+      if (choice === 'Reconnect') void vscode.commands.executeCommand('pgLens.reconnect');
       if (choice === 'Add Connection') void vscode.commands.executeCommand('pgLens.addConnection');
       if (choice === 'Select Connection') void vscode.commands.executeCommand('pgLens.selectConnection');
       return;

@@ -6,13 +6,22 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../core/connection/profile';
 import type { Database, ServerInfo } from '../db/database';
-import type { Config } from './config';
+import type { Config, ProfileOrigin } from './config';
 import type { Log } from './log';
 
 export interface ActiveConnection {
   profile: ConnectionProfile;
   db: Database;
   info: ServerInfo;
+}
+
+/** A profile in effect and the settings scope that defines it. */
+export interface ProfileEntry {
+  profile: ConnectionProfile;
+  origin: ProfileOrigin;
+  /** The entry as written in its scope's list, and its position there. */
+  raw: unknown;
+  index: number;
 }
 
 export class ConnectionManager implements vscode.Disposable {
@@ -24,6 +33,8 @@ export class ConnectionManager implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly askedPassword = new Set<string>();
   private activeKey: string | undefined;
+  /** Set by Disconnect: nothing reconnects on its own until Reconnect, Select or Add Connection (or a settings change). */
+  private disconnectedFrom: string | undefined;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -37,19 +48,34 @@ export class ConnectionManager implements vscode.Disposable {
   get error(): string | undefined {
     return this.lastError;
   }
+  /** The profile name the user disconnected from with "PG Lens: Disconnect" (undefined when not). */
+  get disconnectedByUser(): string | undefined {
+    return this.disconnectedFrom;
+  }
+
+  /** What a person can do while not connected (hover links, status): Reconnect after Disconnect or a failure, Add when nothing is configured. */
+  nextSteps(): { title: string; command: string }[] {
+    if (this.disconnectedFrom !== undefined || this.config.connectionEntries().length) return [{ title: 'Reconnect', command: 'pgLens.reconnect' }, { title: 'Select connection', command: 'pgLens.selectConnection' }];
+    return [{ title: 'Add connection', command: 'pgLens.addConnection' }];
+  }
 
   /** All configured profiles, validated; invalid ones are logged and left out. Passwords found in settings are moved to SecretStorage first. */
   async profiles(): Promise<ConnectionProfile[]> {
+    return (await this.entries()).map((e) => e.profile);
+  }
+
+  /** The profiles in effect with the settings scope each comes from. */
+  async entries(): Promise<ProfileEntry[]> {
     const { normalizeProfile } = await import('../core/connection/profile');
     await this.movePasswordsOutOfSettings();
-    const out: ConnectionProfile[] = [];
-    this.config.connections.forEach((raw, i) => {
+    const out: ProfileEntry[] = [];
+    for (const { raw, index, origin } of this.config.connectionEntries()) {
       try {
-        out.push(normalizeProfile(raw, i));
+        out.push({ profile: normalizeProfile(raw, index), origin, raw, index });
       } catch (e) {
-        this.log.warn(`Ignoring connection profile ${i + 1}: ${(e as Error).message}`);
+        this.log.warn(`Ignoring connection profile ${index + 1} of the ${origin} settings: ${(e as Error).message}`);
       }
-    });
+    }
     return out;
   }
 
@@ -94,6 +120,10 @@ export class ConnectionManager implements vscode.Disposable {
   /** The connection to use, connecting on first use; undefined (with a reason in .error) when none. */
   async get(options: { interactive?: boolean } = {}): Promise<ActiveConnection | undefined> {
     if (this.active && !this.active.db.isClosed) return this.active;
+    if (this.disconnectedFrom !== undefined) {
+      this.lastError = `Disconnected from ${this.disconnectedFrom}. Run "PG Lens: Reconnect" to connect again.`;
+      return undefined;
+    }
     this.connecting ??= this.connect(options.interactive ?? false).finally(() => {
       this.connecting = undefined;
     });
@@ -156,6 +186,7 @@ export class ConnectionManager implements vscode.Disposable {
       }
       const info = await db.serverInfo();
       await this.disconnect(false);
+      this.disconnectedFrom = undefined;
       this.active = { profile, db, info };
       this.activeKey = this.keyOf(profile);
       this.lastError = undefined;
@@ -192,10 +223,48 @@ export class ConnectionManager implements vscode.Disposable {
    * the open connection (Add/Select Connection connect first, then write the settings).
    */
   async settingsChanged(): Promise<void> {
+    if (this.writing) {
+      this.changedWhileWriting = true;
+      return;
+    }
     const picked = await this.pickProfile().catch(() => undefined);
     if (this.active && picked && this.keyOf(picked.profile) === this.activeKey) return;
+    if (!this.active && this.disconnectedFrom !== undefined) return; // stays disconnected until Reconnect
     await this.disconnect();
     await this.get();
+  }
+
+  private writing = 0;
+  private changedWhileWriting = false;
+  /** Write several connection settings as one change: the connection follows once, after the last write. */
+  async whileWriting<T>(fn: () => Promise<T>): Promise<T> {
+    this.writing++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.writing === 0 && this.changedWhileWriting) {
+        this.changedWhileWriting = false;
+        await this.settingsChanged();
+      }
+    }
+  }
+
+  /** "PG Lens: Disconnect": close the connection and stay disconnected until Reconnect. Returns the profile's name. */
+  async disconnectByUser(): Promise<string | undefined> {
+    const name = this.active?.profile.name ?? this.config.activeConnection;
+    this.disconnectedFrom = name ?? 'the database';
+    await this.disconnect(false);
+    this.lastError = `Disconnected from ${this.disconnectedFrom}. Run "PG Lens: Reconnect" to connect again.`;
+    this.changed.fire(undefined);
+    return name;
+  }
+
+  /** Connect again after Disconnect (or a failure): the profile in settings, asking for a password if needed. */
+  async reconnect(): Promise<ActiveConnection | undefined> {
+    this.disconnectedFrom = undefined;
+    this.allowPasswordPrompt();
+    if (this.active && !this.active.db.isClosed) return this.active;
+    return this.get({ interactive: true });
   }
 
   async disconnect(fire = true): Promise<void> {

@@ -66,8 +66,9 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
     const loaded = this.load(conn);
     const [index, sites] = await Promise.all([loaded.index, this.ctx.sites.sitesFor(doc)]);
     if (!index || !index.size || token.isCancellationRequested) return [];
-    const { queryIdOf } = await import('../db/queryStats');
-    const { formatCostLens, formatCostTooltip } = await import('../core/cost');
+    const [{ queryIdOf }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
+    const { appFigures, formatCostLens, formatCostTooltip } = await import('../core/cost');
+    const own = ownRunsOf(conn.db);
     const lenses: vscode.CodeLens[] = [];
     for (const site of sites) {
       if (token.isCancellationRequested) break;
@@ -76,13 +77,18 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
         id = site.dynamic ? Promise.resolve(undefined) : queryIdOf(conn.db, site.sql, { info: conn.info, readsOnly: true }).catch(() => undefined);
         loaded.ids.set(site.sql, id);
       }
-      const hit = index.find(site.sql, await id);
-      if (!hit) continue;
+      const found = index.find(site.sql, await id);
+      if (!found) continue;
+      // The application's figures: PG Lens's own runs of this statement (Benchmark) subtracted.
+      const ownRuns = own.get(site.sql);
+      const stat = appFigures(found.stat, ownRuns);
+      if (!stat) continue;
+      const hit = { ...found, stat, share: index.totalMs > 0 ? stat.totalMs / index.totalMs : 0 };
       const pos = doc.positionAt(site.callSpan?.start ?? site.span.start);
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${formatCostLens(hit)}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size }),
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),

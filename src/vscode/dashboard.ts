@@ -140,6 +140,18 @@ export class DashboardPanel implements vscode.Disposable {
         await vscode.window.showTextDocument(doc, { preview: true });
         return;
       }
+      case 'showStatement': {
+        const row = this.lastStats?.statements.rows.find((r) => r.id === msg.id);
+        if (!row?.query) {
+          void vscode.window.showInformationMessage('PG Lens: that statement is no longer in pg_stat_statements.');
+          return;
+        }
+        const { formatMs, formatCount } = await import('../core/format');
+        const t = row.total;
+        const { showStatementDetails } = await import('./statementDetails');
+        await showStatementDetails(this.ctx, { sql: row.query, figures: `${formatMs(t.totalMs)} total · ${formatMs(t.meanMs)} mean · ${formatCount(t.calls)} calls · ${formatCount(t.rows)} rows` });
+        return;
+      }
       case 'requestAction':
         await this.runAction(msg.action);
         return;
@@ -341,7 +353,7 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private async runAction(action: MaintenanceAction): Promise<void> {
-    const { actionKey, ACTION_TITLES, isDestructive } = await import('../core/dashboard/actions');
+    const { actionKey, ACTION_TITLES, isDestructive, confirmLabels } = await import('../core/dashboard/actions');
     const { authorizeAction } = await import('../shared/dashboardProtocol');
     const key = actionKey(action);
     const conn = this.conn;
@@ -361,12 +373,14 @@ export class DashboardPanel implements vscode.Disposable {
       return fail((e as Error).message);
     }
     const title = ACTION_TITLES[action.kind];
+    const labels = confirmLabels(action.kind);
     const pick = await vscode.window.showWarningMessage(
       `${title}: ${plan.target}?`,
       { modal: true, detail: `On "${conn.profile.name}" PG Lens will run:\n\n${plan.statement}${isDestructive(action.kind) ? '\n\nThis cannot be undone.' : ''}` },
-      'Run',
+      { title: labels.confirm },
+      { title: labels.keep, isCloseAffordance: true },
     );
-    if (pick !== 'Run') return fail('Cancelled.');
+    if (pick?.title !== labels.confirm) return fail('Cancelled.');
     this.busyActions.add(key);
     try {
       const result = await vscode.window.withProgress(

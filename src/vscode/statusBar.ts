@@ -16,6 +16,16 @@ export class StatusBar implements vscode.Disposable {
   }
 
   render(a: ActiveConnection | undefined): void {
+    // The walkthrough's "Connect a database" step ticks on this context key (however the connection was made).
+    void vscode.commands.executeCommand('setContext', 'pgLens.connected', !!a);
+    this.item.command = 'pgLens.showConnectionStatus';
+    if (!a && this.connections.disconnectedByUser !== undefined) {
+      this.item.text = '$(debug-disconnect) PG Lens: disconnected';
+      this.item.tooltip = `Disconnected from ${this.connections.disconnectedByUser}.\n\nClick to reconnect.`;
+      this.item.command = 'pgLens.reconnect';
+      this.item.backgroundColor = undefined;
+      return;
+    }
     if (!a) {
       const err = this.connections.error;
       this.item.text = err ? '$(database) PG Lens: not connected' : '$(database) PG Lens';

@@ -5,7 +5,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { actionKey, ACTION_TITLES, type MaintenanceAction } from '../core/dashboard/actions';
+import { actionKey, ACTION_TITLES, isDestructive, type MaintenanceAction } from '../core/dashboard/actions';
 import type { StatementRow, StatementSortKey } from '../core/dashboard/live';
 import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
@@ -174,8 +174,9 @@ function pushSeries(): void {
 function actionButton(action: MaintenanceAction, label?: string): HTMLButtonElement {
   const key = actionKey(action);
   const busy = pending.get(key);
+  // Destructive actions (DROP INDEX, terminate, reset statistics) look like what they are: never the main button.
   return h('button', {
-    class: 'action',
+    class: isDestructive(action.kind) ? 'action danger' : 'action',
     text: busy ?? label ?? ACTION_TITLES[action.kind],
     disabled: readOnly || !!busy,
     title: readOnly ? 'No maintenance actions on production profiles.' : `${ACTION_TITLES[action.kind]} (you confirm it in a dialog)`,
@@ -224,11 +225,20 @@ function renderStatements(): void {
     rows.length
       ? table(
           ['Total', 'Mean', 'Calls', 'Rows', 'Hit', 'Query'],
-          rows.map((r) => [fmtMs(fig(r).totalMs), fmtMs(fig(r).meanMs), fmtNum(fig(r).calls), fmtNum(fig(r).rows), fmtPct(fig(r).hitRatio, 0), h('code', { class: 'sql', text: oneLine(r.query ?? `queryid ${r.id}`, 300), title: r.query ?? '' })]),
+          rows.map((r) => [fmtMs(fig(r).totalMs), fmtMs(fig(r).meanMs), fmtNum(fig(r).calls), fmtNum(fig(r).rows), fmtPct(fig(r).hitRatio, 0), statementLink(r)]),
           'grid',
         )
       : h('p', { class: 'muted', text: 'No statements ran since the panel opened.' }),
   );
+}
+
+/** The query cell of Top statements: a button that opens the statement's details and call sites. */
+function statementLink(r: StatementRow): HTMLElement {
+  const code = h('code', { class: 'sql', text: oneLine(r.query ?? `queryid ${r.id}`, 300) });
+  if (!r.query) return code;
+  const b = h('button', { class: 'link statement', attrs: { title: 'Show its figures and where the code runs it', 'aria-label': `Details and call sites of ${oneLine(r.query, 80)}` }, onClick: () => send({ type: 'showStatement', id: r.id }) });
+  b.append(code);
+  return b;
 }
 
 function renderActivity(): void {

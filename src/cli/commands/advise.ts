@@ -6,11 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lineStarts, positionAt } from '../../core/findings';
-import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
+import { type CliCommand, type CliContext, EXIT, numberOption, openDatabase, UsageError } from '../io';
 import { extractSqlSites } from '../../core/extract/index';
 import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
 import { adviseWorkload } from '../../db/workload';
+import { oneLine } from '../../core/safeText';
 
 const USAGE = 'pg-lens advise [--db URL] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--verbose] (SQL | --file F [--line N])';
 
@@ -40,7 +41,7 @@ export const advise: CliCommand = {
     const minCostReduction = numberOption(values['min-cost-reduction'], '--min-cost-reduction', 0, 1);
     const maxTableSizeMb = numberOption(values['max-table-size-mb'], '--max-table-size-mb', 0, 1e7);
     const minCalls = numberOption(values['min-calls'], '--min-calls', 1, 1e12);
-    const line = values.line !== undefined ? numberOption(values.line, '--line', 1, 1e9) : undefined;
+    const line = values.line !== undefined ? numberOption(values.line, '--line', 1, 1e9, { integer: true }) : undefined;
     if (line !== undefined && !values.file) throw new UsageError('--line needs --file');
     const sqlArg = positionals.join(' ').trim();
     if (!values.workload && !values.file && !sqlArg) throw new UsageError('give a SQL statement, --file F or --workload');
@@ -56,12 +57,12 @@ export const advise: CliCommand = {
         if (format === 'json') {
           ctx.out(JSON.stringify({ suggestions: w.suggestions.map((s) => publicShape(s)) }, null, 2));
         } else {
-          ctx.out(`Workload: ${w.statementsAnalysed} statements analysed (${w.fromStatStatements} from pg_stat_statements, ${w.fromFiles} from files)${w.note ? `; ${w.note}` : ''}`);
+          ctx.out(`Workload: ${w.statementsAnalysed} statements analysed (${w.fromStatStatements} from pg_stat_statements, ${w.fromFiles} from files)${w.note ? `; ${oneLine(w.note)}` : ''}`);
           if (!w.suggestions.length) ctx.out('No index would help this workload enough to be worth its cost.');
           for (const s of w.suggestions) {
             printSuggestion(ctx, s);
-            ctx.out(`  helps: ${s.statements.map((x) => `${x.label} (${x.share})`).join('; ')}`);
-            if (s.writeNote) ctx.out(`  writes: ${s.writeNote}`);
+            ctx.out(`  helps: ${s.statements.map((x) => `${oneLine(x.label)} (${oneLine(x.share)})`).join('; ')}`);
+            if (s.writeNote) ctx.out(`  writes: ${oneLine(s.writeNote)}`);
           }
         }
         return EXIT.ok;
@@ -73,13 +74,13 @@ export const advise: CliCommand = {
         if (r.status !== 'ok') notes.push(`${st.where}: ${r.message}`);
         else if (!r.suggestions.length) notes.push(`${st.where}: no index would cut the estimated cost by ${Math.round((minCostReduction ?? 0.3) * 100)}% or more${r.proofNote ? ` (${r.proofNote})` : ''}`);
         for (const s of r.suggestions) if (!all.some((x) => x.ddl === s.ddl)) all.push(s);
-        if (values.verbose) for (const t of r.tried) ctx.err(`  tried ${t.ddl}: cost ${t.costAfter}, ${t.planUsesIndex ? 'used' : 'not used'}`);
+        if (values.verbose) for (const t of r.tried) ctx.err(`  tried ${oneLine(t.ddl)}: cost ${t.costAfter}, ${t.planUsesIndex ? 'used' : 'not used'}`);
       }
       if (format === 'json') {
         ctx.out(JSON.stringify({ suggestions: all.map(publicShape) }, null, 2));
       } else {
         for (const s of all) printSuggestion(ctx, s);
-        for (const n of notes) ctx.out(n);
+        for (const n of notes) ctx.out(oneLine(n));
       }
       return EXIT.ok;
     } finally {
@@ -87,13 +88,6 @@ export const advise: CliCommand = {
     }
   },
 };
-
-function numberOption(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < lo || n > hi) throw new UsageError(`${name} must be a number between ${lo} and ${hi}`);
-  return n;
-}
 
 /** The JSON shape of the issue, exactly. */
 function publicShape(s: IndexSuggestion): Record<string, unknown> {
@@ -113,10 +107,11 @@ function publicShape(s: IndexSuggestion): Record<string, unknown> {
 
 function printSuggestion(ctx: CliContext, s: IndexSuggestion): void {
   const how = s.verifiedBy === 'hypopg' ? 'proved with HypoPG' : s.verifiedBy === 'transaction' ? 'proved with a real index in a rolled-back transaction' : 'not verified';
-  ctx.out(`${s.summary} [${how}]`);
-  if (s.needsExtension) ctx.out(`  CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};`);
-  ctx.out(`  ${s.ddl};`);
-  ctx.out(`  why: ${s.reason}`);
+  // Table, column and index names come from the catalog and the statement: each field on its line.
+  ctx.out(`${oneLine(s.summary)} [${how}]`);
+  if (s.needsExtension) ctx.out(`  CREATE EXTENSION IF NOT EXISTS ${oneLine(s.needsExtension)};`);
+  ctx.out(`  ${oneLine(s.ddl)};`);
+  ctx.out(`  why: ${oneLine(s.reason)}`);
 }
 
 async function statementsOfFile(file: string, line: number | undefined, ctx: CliContext): Promise<{ sql: string; where: string }[]> {

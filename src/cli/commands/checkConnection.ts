@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
 import { capabilityAdvice, humanSetting, shortVersion } from '../../core/connection/status';
 import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
+import { oneLine } from '../../core/safeText';
 
 export const checkConnection: CliCommand = {
   name: 'check-connection',
@@ -16,12 +17,12 @@ export const checkConnection: CliCommand = {
       if (values.format === 'json') {
         ctx.out(JSON.stringify({ connection: describeProfile(db.profile), ...info }, null, 2));
       } else {
-        ctx.out(`Connected to ${describeProfile(db.profile)}`);
-        ctx.out(`Server: ${shortVersion(info)}${info.inRecovery ? ' (replica)' : ''}, database ${info.database} as ${info.user}${info.isSuperuser ? ' (superuser)' : ''}`);
+        ctx.out(`Connected to ${oneLine(describeProfile(db.profile))}`);
+        ctx.out(`Server: ${oneLine(shortVersion(info))}${info.inRecovery ? ' (replica)' : ''}, database ${oneLine(info.database)} as ${oneLine(info.user)}${info.isSuperuser ? ' (superuser)' : ''}`);
         ctx.out(`pg_stat_statements: ${info.pgStatStatements}   HypoPG: ${info.hypopg}   pg_trgm: ${info.pgTrgm}`);
         for (const a of capabilityAdvice(info)) ctx.out(`  - ${a.message}${a.action ? `\n      ${a.action.replace(/\n/g, '\n      ')}` : ''}`);
         ctx.out('Settings:');
-        for (const [k, v] of Object.entries(info.settings)) ctx.out(`  ${k.padEnd(32)} ${humanSetting(v)}`);
+        for (const [k, v] of Object.entries(info.settings)) ctx.out(`  ${oneLine(k).padEnd(32)} ${oneLine(humanSetting(v))}`);
       }
       return EXIT.ok;
     } finally {

@@ -1,19 +1,22 @@
 /**
  * pg-lens explain: the plan of one statement (or the SQL site on a line of a source file), with
  * PG Lens's figures, warnings and tips. --analyze runs it in a transaction that is rolled back;
- * statements that change data also need --allow-dml. JSON carries the server's plan untouched.
+ * statements that change data, take row locks or call VOLATILE functions also need --allow-dml;
+ * functions with effects outside the transaction need --allow-side-effects NAME,… (see planGuard). JSON carries the server's plan untouched.
  * pg-lens benchmark: latency percentiles of a read-only statement.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CliCommand, EXIT, openDatabase, UsageError, type CliContext } from '../io';
-import { briefPlan, planText } from '../../core/plan';
+import { type CliCommand, EXIT, numberOption, openDatabase, UsageError, type CliContext } from '../io';
+import { analyzePlan, briefPlan, planText, PlanParseError, type Plan } from '../../core/plan';
+import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks } from '../../core/plan/benchmark';
 import { extractSqlSites } from '../../core/extract/index';
 import { lineStarts } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
+import { oneLine } from '../../core/safeText';
 
 async function statementFrom(values: { file?: string; line?: string }, positionals: string[], ctx: CliContext): Promise<string> {
   if (values.file) {
@@ -42,8 +45,7 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
       if (sites.length === 1) return sites[0].sql;
       throw new UsageError(`${values.file} holds ${sites.length} SQL statements (lines ${sites.map((s) => lineOf(s.span.start)).join(', ')}): pick one with --line N`);
     }
-    const line = Number(values.line);
-    if (!Number.isInteger(line) || line < 1) throw new UsageError('--line takes a line number (1-based)');
+    const line = numberOption(values.line, '--line', 1, 1e9, { integer: true })!;
     const site = sites.find((s) => lineOf(s.span.start) <= line && line <= lineOf(Math.max(s.span.start, s.span.end - 1)));
     if (!site) throw new UsageError(`no SQL statement on line ${line} of ${values.file} (statements start on lines ${sites.map((s) => lineOf(s.span.start)).join(', ')})`);
     return site.sql;
@@ -55,7 +57,7 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
 export const explainCommand: CliCommand = {
   name: 'explain',
   summary: 'plan one statement (or the SQL on a line of a file): cost, hot path, warnings and tips; --analyze runs it and rolls back',
-  usage: 'pg-lens explain [--db URL] [--analyze] [--allow-dml] [--param V]... [--format text|json] (SQL | --file F [--line N])',
+  usage: 'pg-lens explain [--db URL] [--analyze] [--allow-dml] [--allow-side-effects FN,…] [--trust-function FN]... [--param V]... [--format text|json] (SQL | --file F [--line N] | --plan FILE|- [--pick N])',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -64,19 +66,25 @@ export const explainCommand: CliCommand = {
       options: {
         db: { type: 'string' }, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' }, file: { type: 'string' }, line: { type: 'string' }, param: { type: 'string', multiple: true },
-        timeout: { type: 'string' },
+        timeout: { type: 'string' }, 'allow-side-effects': { type: 'string' }, 'trust-function': { type: 'string', multiple: true }, plan: { type: 'string' }, pick: { type: 'string' },
       },
     });
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format is text or json');
+    if (values.plan !== undefined) return broughtPlan(values.plan, values.pick, values.format, positionals, values, ctx);
+    if (values.pick !== undefined) throw new UsageError('--pick only makes sense with --plan');
     if (values['allow-dml'] && !values.analyze) throw new UsageError('--allow-dml only makes sense with --analyze');
+    if (values['allow-side-effects'] !== undefined && !values.analyze) throw new UsageError('--allow-side-effects only makes sense with --analyze');
+    const allowSideEffects = values['allow-side-effects']?.split(',').map((x) => x.trim()).filter(Boolean);
+    const trustFunctions = values['trust-function'];
+    // Milliseconds; checked before anything is read or sent (a bad value must never switch the timeouts off).
+    const timeoutMs = numberOption(values.timeout, '--timeout', 1, 3_600_000, { integer: true }) ?? 30000;
     const sql = await statementFrom(values, positionals, ctx);
     const params = values.param?.map((p) => (p === 'NULL' ? null : p));
-    const timeoutMs = values.timeout ? Number(values.timeout) : 30000;
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000) });
     try {
       const r = values.analyze
-        ? await explainAnalyze(db, sql, { params, allowDml: values['allow-dml'], statementTimeoutMs: timeoutMs })
-        : await explain(db, sql, { params });
+        ? await explainAnalyze(db, sql, { params, allowDml: values['allow-dml'], allowSideEffects, trustFunctions, statementTimeoutMs: timeoutMs })
+        : await explain(db, sql, { params, trustFunctions });
       const plan = r.plan;
       if (values.format === 'json') {
         ctx.out(JSON.stringify({
@@ -85,16 +93,11 @@ export const explainCommand: CliCommand = {
           serverVersionNum: r.versionNum,
           rolledBack: values.analyze ? true : undefined,
           plan: [r.json],
-          summary: {
-            ...briefPlan(plan, 5),
-            hotPath: plan.hotPath,
-            nodes: plan.nodes.map((n) => ({ id: n.id, parent: n.parent, label: n.metrics.title + (n.metrics.detail ? ` ${n.metrics.detail}` : ''), metrics: n.metrics, warnings: n.warnings })),
-            tips: plan.tips,
-          },
+          summary: planSummary(plan),
         }, null, 2));
       } else {
         const how = r.method === 'generic-plan' || r.method === 'prepare-generic' ? ' (generic plan: parameter values unknown)' : '';
-        ctx.out(`${values.analyze ? 'EXPLAIN ANALYZE, rolled back' : 'EXPLAIN'}${how}: ${r.sql.split('\n')[0].slice(0, 100)}`);
+        ctx.out(`${values.analyze ? 'EXPLAIN ANALYZE, rolled back' : 'EXPLAIN'}${how}: ${oneLine(r.sql.split(/\r\n|\n/)[0].slice(0, 100))}`);
         ctx.out('');
         ctx.out(planText(plan));
       }
@@ -105,19 +108,88 @@ export const explainCommand: CliCommand = {
   },
 };
 
+/** The summary printed with --format json, for a live statement and a brought plan alike. */
+function planSummary(plan: Plan): Record<string, unknown> {
+  return {
+    ...briefPlan(plan, 5),
+    hotPath: plan.hotPath,
+    nodes: plan.nodes.map((n) => ({ id: n.id, parent: n.parent, label: n.metrics.title + (n.metrics.detail ? ` ${n.metrics.detail}` : ''), metrics: n.metrics, warnings: n.warnings })),
+    tips: plan.tips,
+  };
+}
+
+/**
+ * --plan FILE|-: a plan brought from elsewhere (psql, pgAdmin, DBeaver, a JSON file, an auto_explain
+ * server log), read without a database. A log lists the plans it holds and opens the chosen one.
+ */
+async function broughtPlan(file: string, pick: string | undefined, format: string, positionals: string[], values: Record<string, unknown>, ctx: CliContext): Promise<number> {
+  if (positionals.length || values.file) throw new UsageError('give either SQL, --file or --plan, not several');
+  for (const o of ['analyze', 'allow-dml', 'param', 'db', 'timeout']) if (values[o] !== undefined && values[o] !== false) throw new UsageError(`--${o} does not apply to --plan (the plan is read as given, no database needed)`);
+  let text: string;
+  try {
+    text = file === '-' ? await (ctx.stdin ?? (async () => fs.readFileSync(0, 'utf8')))() : fs.readFileSync(path.resolve(ctx.cwd, file), 'utf8');
+  } catch (e) {
+    throw new UsageError(`cannot read ${file === '-' ? 'standard input' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const name = file === '-' ? 'standard input' : file;
+  const logged = readPlanLog(text);
+  let source = text;
+  let entry: ReturnType<typeof pickLoggedPlan>;
+  if (pick !== undefined && (!/^\d+$/.test(pick) || Number(pick) < 1)) throw new UsageError('--pick takes a plan number (1-based)');
+  if (logged.length) {
+    entry = pickLoggedPlan(logged, pick === undefined ? undefined : Number(pick));
+    if (!entry) throw new UsageError(`${name} holds ${logged.length} auto_explain plan(s): --pick takes 1 to ${logged.length}`);
+    source = entry.source;
+  } else if (pick !== undefined) throw new UsageError(`--pick: ${name} is not a server log with auto_explain plans`);
+  let plan: Plan;
+  try {
+    plan = analyzePlan(source);
+  } catch (e) {
+    if (e instanceof PlanParseError) {
+      ctx.err(`pg-lens: ${name}${entry ? ` (plan ${entry.index}, log line ${entry.line})` : ''}: ${e.message}`);
+      return EXIT.failure;
+    }
+    throw e;
+  }
+  if (format === 'json') {
+    ctx.out(JSON.stringify({
+      source: name,
+      log: logged.length ? { plans: logged.map(({ source: _s, ...rest }) => rest), picked: entry!.index } : undefined,
+      plan: [plan.source],
+      summary: planSummary(plan),
+    }, null, 2));
+    return EXIT.ok;
+  }
+  if (logged.length) {
+    ctx.out(`${name}: ${logged.length} auto_explain plan(s)`);
+    for (const l of logged) ctx.out(`${l.index === entry!.index ? '▶' : ' '} ${String(l.index).padStart(3)}  ${l.at ?? `line ${l.line}`}  ${l.durationMs.toFixed(3)} ms  ${shortLine(l.query ?? '(no query text)')}`);
+    ctx.out(`showing plan ${entry!.index}${pick === undefined ? ' (the slowest)' : ''}; choose another with --pick N`);
+    ctx.out('');
+  }
+  ctx.out(`Plan from ${name}${plan.queryText ? `: ${shortLine(plan.queryText)}` : ''}`);
+  ctx.out('');
+  ctx.out(planText(plan));
+  return EXIT.ok;
+}
+
+/** One line of at most 100 characters of a brought plan's text, control characters escaped (core/safeText). */
+function shortLine(s: string): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return oneLine(t.length > 100 ? `${t.slice(0, 99)}…` : t);
+}
+
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
   summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--format text|json] SQL',
+  usage: 'pg-lens benchmark [--db URL] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] SQL',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv, allowPositionals: true, strict: true,
-      options: { db: { type: 'string' }, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' } },
+      options: { db: { type: 'string' }, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true } },
     });
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
-    const runs = Number(values.runs);
-    const concurrency = Number(values.concurrency);
-    if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--runs and --concurrency take positive integers');
+    const runs = numberOption(values.runs, '--runs', 1, 100_000, { integer: true })!;
+    const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
     let previous;
     if (values.compare) {
       try {
@@ -128,7 +200,7 @@ export const benchmarkCommand: CliCommand = {
     }
     const db = await openDatabase(values.db, ctx);
     try {
-      const run = await benchmark(db, positionals[0], { runs, concurrency, params: values.param?.map((p) => (p === 'NULL' ? null : p)) });
+      const run = await benchmark(db, positionals[0], { runs, concurrency, params: values.param?.map((p) => (p === 'NULL' ? null : p)), trustFunctions: values['trust-function'] });
       if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));
       const cmp = previous ? compareBenchmarks(previous, run) : undefined;
       if (values.format === 'json') ctx.out(JSON.stringify({ run, comparison: cmp }, null, 2));

@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
-import { HEALTH_CHECKS, type HealthFinding } from '../../core/health';
+import { HEALTH_CHECKS, securityBlindSpots, type HealthFinding } from '../../core/health';
 import { runHealth } from '../../db/health';
 import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
+import { oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
 export function findingToJson(f: HealthFinding) {
@@ -20,7 +21,7 @@ export function findingToJson(f: HealthFinding) {
 
 export const health: CliCommand = {
   name: 'health',
-  summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, settings) and print the findings',
+  summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
   usage: 'pg-lens health [--db URL] [--format text|json] [--check ID]... [--min-severity error|warning|info]',
   async run(argv, ctx) {
     const { values } = parseArgs({
@@ -41,17 +42,25 @@ export const health: CliCommand = {
     if (!(min in rank)) throw new UsageError('--min-severity must be error, warning or info.');
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000 });
     try {
-      const { findings: all } = await runHealth(db, { only: values.check });
+      const { facts, findings: all } = await runHealth(db, { only: values.check });
       const findings = all.filter((f) => rank[f.severity] <= rank[min]);
+      const blind = securityBlindSpots(facts).filter((b) => !values.check || values.check.includes(b.checkId));
       if (values.format === 'json') {
         ctx.out(JSON.stringify(findings.map(findingToJson), null, 2));
+        for (const b of blind) ctx.err(`pg-lens health: not checked (${b.checkId}): ${b.what}`);
       } else {
-        ctx.out(`Health of ${describeProfile(db.profile)}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
+        ctx.out(`Health of ${oneLine(describeProfile(db.profile))}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
         for (const f of findings) {
           ctx.out('');
-          ctx.out(`${f.severity.toUpperCase().padEnd(7)} ${f.checkId}: ${f.message}`);
-          if (f.help) ctx.out(`        ${f.help}`);
-          for (const sql of f.fixSql) ctx.out(`        fix: ${sql}`);
+          // Names from the catalog are in every field: each field stays on its own line.
+          ctx.out(`${f.severity.toUpperCase().padEnd(7)} ${f.checkId}: ${oneLine(f.message)}`);
+          if (f.help) ctx.out(`        ${oneLine(f.help)}`);
+          for (const sql of f.fixSql) ctx.out(`        fix: ${oneLine(sql)}`);
+        }
+        if (blind.length) {
+          ctx.out('');
+          ctx.out('Not checked with this role’s privileges:');
+          for (const b of blind) ctx.out(`  ${b.checkId}: ${b.what}`);
         }
       }
       return findings.some((f) => f.severity !== 'info') ? EXIT.findings : EXIT.ok;

@@ -8,5 +8,6 @@ import { nPlusOne } from './nPlusOne';
 import { advise } from './advise';
 import { health } from './health';
 import { benchmarkCommand, explainCommand } from './explain';
+import { recordCommand } from './record';
 
-export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne, advise, health, scan, explainCommand, benchmarkCommand, report];
+export const COMMANDS: CliCommand[] = [checkConnection, sqlCommand, nPlusOne, advise, health, scan, explainCommand, benchmarkCommand, report, recordCommand];

@@ -9,6 +9,7 @@ import { type CliCommand, EXIT, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom, readSourceText } from './scan';
+import { oneLine } from '../../core/safeText';
 
 /**
  * Files that hold per-item database access PG Lens does not read yet (view templates rendered per
@@ -75,8 +76,8 @@ export const nPlusOne: CliCommand = {
     } else {
       for (const r of results) {
         const ev = r.finding.evidence as unknown as NPlusOneEvidence;
-        ctx.out(`${r.file}:${r.line}:${r.column}  ${r.finding.severity}  ${r.finding.ruleId}${r.finding.context && r.finding.context !== 'request' ? ` [${r.finding.context}]` : ''}  ${r.finding.message}`);
-        ctx.out(`    fix (${ev.library}): ${ev.rewrite.title}`);
+        ctx.out(`${oneLine(r.file)}:${r.line}:${r.column}  ${r.finding.severity}  ${r.finding.ruleId}${r.finding.context && r.finding.context !== 'request' ? ` [${r.finding.context}]` : ''}  ${oneLine(r.finding.message)}`);
+        ctx.out(`    fix (${oneLine(ev.library)}): ${oneLine(ev.rewrite.title)}`);
       }
       if (results.length) ctx.out(`by context: ${describeByContext(all)}`);
       if (notAnalysedText) ctx.out(`not analysed: ${notAnalysedText}`);

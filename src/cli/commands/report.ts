@@ -1,6 +1,7 @@
 /**
  * `pg-lens report --db URL [paths…] --out report.html|report.md`: findings in the code, health
- * checks and the top statements of pg_stat_statements, in one self-contained file to share.
+ * checks, the security audit (with a least-privilege role script built from the code's statements)
+ * and the top statements of pg_stat_statements, in one self-contained file to share.
  * Read-only: catalog, pg_stat_statements and EXPLAIN (no ANALYZE) only.
  */
 import * as fs from 'node:fs';
@@ -10,6 +11,8 @@ import { describeProfile } from '../../core/connection/profile';
 import { CostIndex } from '../../core/cost';
 import { lineStarts, positionAt } from '../../core/findings';
 import { locate } from '../../core/output';
+import { leastPrivilegeFor, securityBlindSpots } from '../../core/health';
+import { usageFromStatements } from '../../core/health/leastPrivilege';
 import type { HealthFinding } from '../../core/health/types';
 import { renderHtml, renderMarkdown, type HealthCheck, type ReportInput } from '../../core/report';
 import { DOCS_BASE_URI } from '../../core/rules/index';
@@ -77,8 +80,18 @@ export const report: CliCommand = {
         statements = { items: top.map((s) => ({ ...s, sites: inCode.get(s.stat.queryid) ?? [] })), totalMs: costs.totalMs, count: costs.statements };
       }
       let health: ReportInput['health'];
+      let security: ReportInput['security'];
       try {
-        health = healthRows((await runHealth(db, { versionNum: info.versionNum })).findings);
+        // The tables and operations of the code's statements shape the least-privilege role.
+        const usage = scan ? usageFromStatements(scan.siteList.map((s) => s.sql)) : undefined;
+        const { facts, findings } = await runHealth(db, { versionNum: info.versionNum, usage });
+        health = healthRows(findings.filter((f) => f.category !== 'security'));
+        const script = facts.security ? leastPrivilegeFor(facts, facts.security.currentUser) : undefined;
+        security = {
+          findings: healthRows(findings.filter((f) => f.category === 'security')),
+          roleScript: script ? { sql: script.sql, source: script.source === 'code' ? `the ${script.tables} tables the statements in ${paths.join(', ')} use` : `the table statistics (${script.tables} tables read or written since the statistics were reset, by any role)` } : null,
+          unseen: securityBlindSpots(facts),
+        };
       } catch (e) {
         health = { unavailable: `The health checks could not run: ${describeError(e)}` };
       }
@@ -93,6 +106,7 @@ export const report: CliCommand = {
         rules: scan?.rules ?? [],
         docsBaseUri: DOCS_BASE_URI,
         health,
+        security,
         statements,
       };
       const out = path.resolve(ctx.cwd, values.out);

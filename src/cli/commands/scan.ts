@@ -13,11 +13,12 @@ import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSou
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
-import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
+import { type CliCommand, type CliContext, EXIT, numberOption, openDatabase, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
 import { walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
+import { oneLine, terminalSafe } from '../../core/safeText';
 
 const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -77,8 +78,7 @@ export function scanOptionsFrom(values: ScanValues, positionals: string[]): Scan
   }
   const known = new Set(allRuleMeta().map((r) => r.id));
   for (const id of Object.keys(severity)) if (!known.has(id)) throw new UsageError(`unknown rule id "${id}" (see docs/rules/README.md)`);
-  const maxKb = Number(values['max-file-size-kb'] ?? 2048);
-  if (!(maxKb > 0)) throw new UsageError('--max-file-size-kb must be a positive number');
+  const maxKb = numberOption(values['max-file-size-kb'] ?? '2048', '--max-file-size-kb', 1, 1_000_000)!;
   const contextPolicy = contextPolicyFrom(values.context ?? []);
   return { paths: positionals.length ? positionals : ['.'], db: values.db, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy };
 }
@@ -121,11 +121,11 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   const relative = async function* () {
     for await (const f of files) {
       const text = await readSourceText(f.path);
-      if (text === undefined) ctx.err(`pg-lens scan: skipped ${f.path}: unreadable or binary`);
+      if (text === undefined) ctx.err(`pg-lens scan: skipped ${oneLine(f.path)}: unreadable or binary`);
       else yield { path: toRelative(ctx.cwd, f.path), text };
     }
   };
-  return scanFiles(relative(), { analyzers, severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${file}: ${m}`) });
+  return scanFiles(relative(), { analyzers, severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
 }
 
 /** N+1 detection (src/core/nplusone) as a scan analyzer. */
@@ -184,7 +184,8 @@ export const scan: CliCommand = {
       result = await runScan(opts, ctx);
     }
     const text = renderScan(result, opts, ctx);
-    if (opts.output) fs.writeFileSync(path.resolve(ctx.cwd, opts.output), text + '\n');
+    // A text report in a file is read in a terminal or a CI log too: the same filter as stdout.
+    if (opts.output) fs.writeFileSync(path.resolve(ctx.cwd, opts.output), (opts.format === 'text' ? terminalSafe(text) : text) + '\n');
     else ctx.out(text);
     if (result.files === 0) ctx.err(`pg-lens scan: no source files found under ${opts.paths.join(', ')}`);
     return opts.failOn !== 'never' && reachesLevel(result.findings, opts.failOn as Severity) ? EXIT.findings : EXIT.ok;

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { lineStarts, positionAt } from '../../core/findings';
 import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
 import type { SqlSite } from '../../core/extract/types';
-import { type CliCommand, EXIT, UsageError } from '../io';
+import { type CliCommand, EXIT, numberOption, UsageError } from '../io';
+import { indentedBlock, oneLine } from '../../core/safeText';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { walkSourceFiles, type WalkStats } from '../../node/walk';
 
@@ -57,10 +58,8 @@ export const sqlCommand: CliCommand = {
     });
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
     if (!positionals.length) throw new UsageError('give at least one file or folder');
-    const maxKb = Number(values['max-file-size-kb']);
-    if (!Number.isFinite(maxKb) || maxKb <= 0) throw new UsageError('--max-file-size-kb must be a positive number');
-    const minConfidence = Number(values['min-confidence']);
-    if (!Number.isFinite(minConfidence) || minConfidence < 0 || minConfidence > 1) throw new UsageError('--min-confidence must be between 0 and 1');
+    const maxKb = numberOption(values['max-file-size-kb'], '--max-file-size-kb', 1, 1_000_000)!;
+    const minConfidence = numberOption(values['min-confidence'], '--min-confidence', 0, 1)!;
     configureTreeSitterForCli();
     const stats: WalkStats = { files: 0, skippedLarge: 0, missing: [] };
     const out: SqlSiteJson[] = [];
@@ -71,14 +70,14 @@ export const sqlCommand: CliCommand = {
       try {
         text = await fs.promises.readFile(f.path, 'utf8');
       } catch (e) {
-        ctx.err(`pg-lens: cannot read ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        ctx.err(`pg-lens: cannot read ${oneLine(f.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
         continue;
       }
       if (!extractLanguageOf(f.path)) continue;
       const relative = path.relative(ctx.cwd, f.path);
       const rel = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : f.path;
       const r = await extractSqlSitesDetailed(text, f.path, rel);
-      if (r.reason) ctx.err(`pg-lens: ${rel}: ${r.reason}`);
+      if (r.reason) ctx.err(`pg-lens: ${oneLine(rel)}: ${oneLine(r.reason)}`);
       const sites = r.sites.filter((s) => s.confidence >= minConfidence);
       if (sites.length) filesWithSql++;
       siteCount += sites.length;
@@ -89,9 +88,9 @@ export const sqlCommand: CliCommand = {
         else {
           const conf = s.confidence < 1 ? ` (confidence ${s.confidence})` : '';
           const dyn = s.dynamic ? ' [dynamic]' : '';
-          ctx.out(`${j.file}:${j.line}:${j.column}  ${s.api}${conf}${dyn}`);
-          ctx.out(s.sql.split('\n').map((l) => '    ' + l).join('\n'));
-          if (j.params.length) ctx.out('    -- ' + j.params.map((p) => `$${p.index} ← ${p.source.replace(/\s+/g, ' ').slice(0, 60)}`).join(', '));
+          ctx.out(`${oneLine(j.file)}:${j.line}:${j.column}  ${oneLine(s.api)}${conf}${dyn}`);
+          ctx.out(indentedBlock(s.sql, '    '));
+          if (j.params.length) ctx.out('    -- ' + j.params.map((p) => `$${p.index} ← ${oneLine(p.source.replace(/\s+/g, ' ').slice(0, 60))}`).join(', '));
         }
       }
     }

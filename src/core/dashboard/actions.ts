@@ -31,6 +31,25 @@ export const ACTION_TITLES: Record<ActionKind, string> = {
   'reset-statements': 'Reset pg_stat_statements',
 };
 
+/**
+ * The buttons of an action's confirmation dialog: the confirming one names what happens, and the
+ * one that closes says what is kept ("Cancel" next to "Cancel query" would read both ways).
+ */
+export function confirmLabels(kind: ActionKind): { confirm: string; keep: string } {
+  switch (kind) {
+    case 'cancel-backend':
+      return { confirm: 'Stop the query', keep: 'Let it run' };
+    case 'terminate-backend':
+      return { confirm: 'Terminate the session', keep: 'Keep the session' };
+    case 'drop-index':
+      return { confirm: 'Drop the index', keep: 'Keep the index' };
+    case 'reset-statements':
+      return { confirm: 'Reset the statistics', keep: 'Keep the statistics' };
+    default:
+      return { confirm: 'Run', keep: 'Cancel' };
+  }
+}
+
 /** Actions that change or remove something permanently (their confirmation says so). */
 export function isDestructive(kind: ActionKind): boolean {
   return kind === 'drop-index' || kind === 'terminate-backend' || kind === 'reset-statements';

@@ -8,7 +8,7 @@
 import type { Tree } from '@vscode/tree-sitter-wasm';
 import type { SqlSite } from './types';
 import { loadPgParser } from '../sql/statement';
-import { languageOf, loadedParser, parseSliced, parseWithin, prepareLanguage, queryFor, type SourceLanguage } from '../syntax/treeSitter';
+import { languageOf, loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
 import { finishSql, textPart } from './compose';
 import { markAppendedSites } from './appended';
 import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
@@ -41,6 +41,8 @@ export interface ExtractOptions {
   sliceMs?: number;
   /** Async only: parse in slices only texts longer than this (default 100,000 characters). */
   sliceAboveChars?: number;
+  /** Async only: the text's shared syntax tree (one parse per file, shared with N+1 detection). */
+  source?: SourceTree;
 }
 
 export interface ExtractResult {
@@ -82,25 +84,6 @@ export async function prepareExtraction(languageIdOrPath: string): Promise<void>
   if (lang && lang !== 'sql') await prepareLanguage(lang);
 }
 
-const locks = new Map<SourceLanguage, Promise<unknown>>();
-const busy = new Map<SourceLanguage, number>();
-
-/** One sliced parse per parser at a time (a parser holds the state of a suspended parse). */
-function withParserLock<T>(lang: SourceLanguage, fn: () => Promise<T>): Promise<T> {
-  busy.set(lang, (busy.get(lang) ?? 0) + 1);
-  const guarded = async () => {
-    try {
-      return await fn();
-    } finally {
-      busy.set(lang, (busy.get(lang) ?? 1) - 1);
-    }
-  };
-  const prev = locks.get(lang) ?? Promise.resolve();
-  const run = prev.then(guarded, guarded);
-  locks.set(lang, run.catch(() => undefined));
-  return run;
-}
-
 function runProfile(tree: Tree, lang: SourceLanguage, text: string, file: string | undefined): SqlSite[] {
   const profile = PROFILES[lang]!;
   const query = queryFor(lang, profile.query);
@@ -124,23 +107,14 @@ export async function extractSqlSitesDetailed(text: string, languageIdOrPath: st
     if (big) return { sites: [], reason: big };
     if (!mayHoldSql(text)) return { sites: [] };
     await loadPgParser();
-    const parser = await prepareLanguage(lang);
-    return await withParserLock(lang, async () => {
-      // Small files parse in one go; large ones in slices so the event loop keeps running. (A resumed
-      // parse can recover from syntax errors differently, so slicing is kept to where it is needed.)
-      const tree = text.length > (opts.sliceAboveChars ?? 100_000)
-        ? await parseSliced(parser, text, { timeoutMs: opts.timeoutMs, sliceMs: opts.sliceMs })
-        : parseWithin(parser, text, { timeoutMs: opts.timeoutMs });
+    await prepareLanguage(lang);
+    return await withSourceTree(text, lang, opts.source, async (tree) => {
       if (!tree) return { sites: [], reason: `parsing took longer than ${opts.timeoutMs ?? 10_000} ms` };
-      try {
-        const profile = PROFILES[lang]!;
-        const query = queryFor(lang, profile.query);
-        if (!query) return { sites: [], reason: 'tree-sitter query unavailable' };
-        return { sites: markAppendedSites(await extractFromTreeSliced(tree, query, profile, text, lang, file, {}, opts.sliceMs ?? 8), text) };
-      } finally {
-        tree.delete();
-      }
-    });
+      const profile = PROFILES[lang]!;
+      const query = queryFor(lang, profile.query);
+      if (!query) return { sites: [], reason: 'tree-sitter query unavailable' };
+      return { sites: markAppendedSites(await extractFromTreeSliced(tree, query, profile, text, lang, file, {}, opts.sliceMs ?? 8), text) };
+    }, opts);
   } catch (e) {
     return { sites: [], reason: `extraction failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
   }
@@ -165,7 +139,7 @@ export function extractSqlSitesSync(text: string, languageIdOrPath: string, file
     const big = tooBig(text, opts);
     if (big) return { sites: [], reason: big };
     if (!mayHoldSql(text)) return { sites: [] };
-    if ((busy.get(lang) ?? 0) > 0) {
+    if (parserBusy(lang)) {
       // A sliced parse may be suspended on this parser: do not disturb it.
       return undefined;
     }

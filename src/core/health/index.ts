@@ -1,11 +1,13 @@
 /** The health checks, in display order, and the one function that runs them. */
-import { blockedSession, idleInTransaction, longRunningQuery, sessionWithoutSsl, superuserSession } from './checks/sessions';
+import { blockedSession, idleInTransaction, longRunningQuery } from './checks/sessions';
 import { duplicateIndex, indexBloat, invalidIndex, unindexedForeignKey, unusedIndex } from './checks/indexes';
 import { autovacuumLagging, deadTuples, invalidConstraint, sequenceExhaustion, staleStatistics, tableBloat, transactionIdWraparound } from './checks/tables';
-import { inactiveReplicationSlot, replicationLag, settingReview, walArchivingFailure } from './checks/server';
+import { inactiveReplicationSlot, replicationLag, settingReview } from './checks/server';
+import { SECURITY_CHECKS } from './checks/security';
 import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds } from './types';
 
 export * from './types';
+export { securityBlindSpots, leastPrivilegeFor } from './checks/security';
 
 export const HEALTH_CHECKS: readonly HealthCheck[] = [
   longRunningQuery,
@@ -25,9 +27,7 @@ export const HEALTH_CHECKS: readonly HealthCheck[] = [
   invalidConstraint,
   replicationLag,
   inactiveReplicationSlot,
-  walArchivingFailure,
-  sessionWithoutSsl,
-  superuserSession,
+  ...SECURITY_CHECKS,
   settingReview,
 ];
 

@@ -8,7 +8,9 @@ export type HealthSeverity = 'error' | 'warning' | 'info';
 export type HealthCategory = 'activity' | 'indexes' | 'tables' | 'maintenance' | 'replication' | 'security' | 'settings';
 
 export interface ObjectRef {
-  kind: 'table' | 'index' | 'sequence' | 'constraint' | 'materialized view' | 'session' | 'database' | 'replication slot' | 'setting' | 'standby' | 'archiver';
+  kind:
+    | 'table' | 'index' | 'sequence' | 'constraint' | 'materialized view' | 'session' | 'database' | 'replication slot' | 'setting' | 'standby' | 'archiver'
+    | 'role' | 'schema' | 'function' | 'column' | 'extension' | 'language' | 'foreign server' | 'pg_hba.conf line';
   schema?: string;
   name: string;
   /** The table an index or constraint belongs to. */
@@ -203,6 +205,76 @@ export interface HealthFacts {
   tempFiles: number;
   /** Seconds since the index usage statistics were last reset (null = unknown). */
   statsAgeSeconds: number | null;
+  /** Roles, privileges, row security, sensitive columns, extensions (the security checks); absent when not read. */
+  security?: SecurityFacts;
+}
+
+/** A role the application or this profile logs in as. */
+export interface RoleFact {
+  name: string;
+  superuser: boolean;
+  bypassRls: boolean;
+  createRole: boolean;
+  createDb: boolean;
+  replication: boolean;
+  /** User tables it owns. */
+  ownedTables: number;
+  /** This profile's role (current_user); the others were seen in client sessions of this database. */
+  current: boolean;
+  /** Client sessions of this database logged in as it (PG Lens's own left out). */
+  sessions: number;
+  applications: string[];
+}
+
+/** What one table is used for: from the code's statements (SQL discovery) or the table statistics. */
+export interface TableUsage {
+  schema: string;
+  table: string;
+  select: boolean;
+  insert: boolean;
+  update: boolean;
+  delete: boolean;
+}
+
+export interface SensitiveColumnFact {
+  name: string;
+  type: string;
+  /** PUBLIC holds a column-level SELECT grant on it. */
+  publicColumn: boolean;
+  /** Up to a few most common values or histogram bounds from pg_stats, to judge the shape; never reported. Null when unreadable or not analysed. */
+  sample: string[] | null;
+  /** The reading role may SELECT it (so pg_stats shows it). */
+  statsVisible: boolean;
+}
+
+export interface SecurityFacts {
+  currentUser: string;
+  roles: RoleFact[];
+  /** Roles whose stored password is MD5; null when pg_authid is not readable (needs superuser). */
+  md5PasswordRoles: string[] | null;
+  /** pg_hba.conf lines with auth method trust; null when pg_hba_file_rules is not readable. */
+  hbaTrust: { line: number; type: string; database: string[]; user: string[]; address: string | null }[] | null;
+  /** User schemas where PUBLIC holds CREATE. */
+  publicCreateSchemas: { schema: string; owner: string }[];
+  /** ALTER DEFAULT PRIVILEGES entries that grant to PUBLIC. */
+  publicDefaultAcls: { role: string; schema: string | null; objectType: 'tables' | 'sequences' | 'schemas'; privileges: string[] }[];
+  definerFunctions: { schema: string; name: string; args: string; owner: string; ownerSuperuser: boolean; kind: 'function' | 'procedure'; searchPath: string | null; publicExecute: boolean }[];
+  /** Tables with row security, policies, or a tenant/user key column. */
+  rlsTables: { schema: string; name: string; owner: string; ownedByCurrent: boolean; enabled: boolean; forced: boolean; policies: number; keyColumn: string | null; keyType: string | null; readable: boolean }[];
+  /** Tables (and materialized views) some of whose columns PUBLIC may SELECT. */
+  publicTables: { schema: string; name: string; publicTable: boolean; columns: SensitiveColumnFact[] }[];
+  extensions: { name: string; schema: string; version: string }[];
+  userMappings: { server: string; user: string; hasPassword: boolean | null; publicUsage: boolean }[];
+  untrustedLanguages: { name: string; owner: string; functions: number; publicDefinerFunctions: string[] }[];
+  pgcrypto: boolean;
+  pgaudit: boolean;
+  /** WAL segment being written and the last archived one (null on a standby or when unknown). */
+  currentWal: string | null;
+  lastArchivedWal: string | null;
+  /** What the tables are used for (code's statements when given, else table statistics); null when not needed. */
+  usage: { source: 'code' | 'statistics'; tables: TableUsage[] } | null;
+  /** What could not be seen with this role's privileges, per check. */
+  unseen: { checkId: string; what: string }[];
 }
 
 export interface HealthThresholds {
@@ -224,6 +296,8 @@ export interface HealthThresholds {
   sequenceMaxShare: number;
   replicationLagSeconds: number;
   slotRetainedWarnBytes: number;
+  /** backup-freshness: the last archived WAL older than this (with WAL waiting) is stale. */
+  archiveMaxAgeSeconds: number;
 }
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
@@ -243,6 +317,7 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   sequenceMaxShare: 0.9,
   replicationLagSeconds: 60,
   slotRetainedWarnBytes: 1024 * 1024 * 1024,
+  archiveMaxAgeSeconds: 24 * 3600,
 };
 
 export interface HealthCheck {
@@ -252,4 +327,6 @@ export interface HealthCheck {
   /** One line: what it looks at and when it fires (docs/dashboard.md says more). */
   summary: string;
   run(facts: HealthFacts, t: HealthThresholds): HealthFinding[];
+  /** Its documentation page (docs/health/<id>.md), for checks that have one. */
+  docs?: string;
 }

@@ -13,6 +13,6 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
   return {
     id: RULE_ID,
     rules: [N_PLUS_ONE_META],
-    analyze: ({ text, language, file }) => (opts.skip?.(file) ? [] : detectNPlusOne(text, language, file)),
+    analyze: ({ text, language, file, source }) => (opts.skip?.(file) ? [] : detectNPlusOne(text, language, file, source)),
   };
 }

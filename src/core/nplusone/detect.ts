@@ -14,7 +14,7 @@
 import type { Finding, Fix } from '../findings';
 import { lineStarts, positionAt } from '../findings';
 import { applySuppressions, ignoreComment } from '../suppress';
-import { languageOf, parseSource, type SourceLanguage } from '../syntax/treeSitter';
+import { languageOf, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
@@ -64,17 +64,10 @@ const ASSIGN_TYPES: Record<string, [string, string]> = {
   var_spec: ['name', 'value'],
 };
 
-export async function detectNPlusOne(text: string, languageIdOrPath: string, file?: string): Promise<Finding[]> {
+export async function detectNPlusOne(text: string, languageIdOrPath: string, file?: string, source?: SourceTree): Promise<Finding[]> {
   const lang = languageOf(languageIdOrPath);
   if (!lang) return [];
-  const tree = await parseSource(lang, text);
-  if (!tree) return [];
-  try {
-    const findings = new Detector(text, lang, file).run(tree.rootNode);
-    return applySuppressions(text, findings);
-  } finally {
-    tree.delete();
-  }
+  return withSourceTree(text, lang, source, (tree) => (tree ? applySuppressions(text, new Detector(text, lang, file).run(tree.rootNode)) : []));
 }
 
 /** A database call with literal SQL found by the detector (loop or not): sites for observed matching. */
@@ -88,18 +81,15 @@ export interface SqlCall {
  * Every database call in the file that passes literal SQL (`pool.query('…')`, `cur.execute("…")`),
  * with `?`/`%s`/`%(name)s` placeholders turned into $n, for matching pg_stat_statements to code.
  */
-export async function findSqlCalls(text: string, languageIdOrPath: string): Promise<SqlCall[]> {
+export async function findSqlCalls(text: string, languageIdOrPath: string, source?: SourceTree): Promise<SqlCall[]> {
   const lang = languageOf(languageIdOrPath);
   if (!lang) return [];
-  const tree = await parseSource(lang, text);
-  if (!tree) return [];
-  try {
+  return withSourceTree(text, lang, source, (tree) => {
+    if (!tree) return [];
     const d = new Detector(text, lang);
     d.classify(tree.rootNode);
     return d.sqlCalls();
-  } finally {
-    tree.delete();
-  }
+  });
 }
 
 /** `?`, `%s`, `%(name)s`, `:name` placeholders → $1, $2, … (in order of appearance). */

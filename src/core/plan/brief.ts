@@ -3,6 +3,7 @@
  * (testable), then Markdown / plain-text renderings of it. Database strings are escaped for
  * Markdown so a relation named `<img …>` or `*x*` shows literally.
  */
+import { oneLine } from '../safeText';
 import { K } from './keys';
 import { fmtCost, fmtCount, fmtMs, fmtPct } from './format';
 import type { Grade, Plan } from './model';
@@ -100,18 +101,19 @@ export function planText(plan: Plan): string {
     const figures = plan.analyzed
       ? `${fmtMs(m.exclusiveMs)} self, ${fmtPct(m.timeShare)} · rows ${fmtCount(m.actualRows)}/${fmtCount(m.estRows)} est × ${m.loops}`
       : `cost ${fmtCost(m.exclusiveCost)} self, ${fmtPct(m.costShare)} · ${fmtCount(m.estRows)} rows est.`;
-    out.push(`${indent}${m.onHotPath ? '▶ ' : '- '}${rel}${nodeLabel(n)}  (${figures})`);
-    for (const w of n.warnings) out.push(`${indent}    ${'!'.repeat(w.grade)} ${w.message}`);
+    // Relation, index and subplan names come from the catalog: each stays on its own line.
+    out.push(`${indent}${m.onHotPath ? '▶ ' : '- '}${oneLine(rel)}${oneLine(nodeLabel(n))}  (${figures})`);
+    for (const w of n.warnings) out.push(`${indent}    ${'!'.repeat(w.grade)} ${oneLine(w.message)}`);
   }
   out.push('');
   if (plan.planningMs !== undefined) out.push(`Planning: ${fmtMs(plan.planningMs)}`);
   if (plan.executionMs !== undefined) out.push(`Execution: ${fmtMs(plan.executionMs)}`);
   out.push(`Total cost: ${fmtCost(plan.totalCost)}, estimated rows: ${fmtCount(plan.estRows)}`);
-  for (const t of plan.triggers) out.push(`Trigger ${t.name}${t.relation ? ` on ${t.relation}` : ''}: ${fmtMs(t.timeMs)}, ${t.calls} calls`);
+  for (const t of plan.triggers) out.push(`Trigger ${oneLine(t.name)}${t.relation ? ` on ${oneLine(t.relation)}` : ''}: ${fmtMs(t.timeMs)}, ${t.calls} calls`);
   if (plan.jit) out.push(`JIT: ${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`);
   if (plan.tips.length) {
     out.push('', 'Tips (by what they could save):');
-    plan.tips.slice(0, 10).forEach((t, i) => out.push(`  ${i + 1}. ${t.text} (~${t.unit === 'ms' ? fmtMs(t.saving) : `cost ${fmtCost(t.saving)}`})`));
+    plan.tips.slice(0, 10).forEach((t, i) => out.push(`  ${i + 1}. ${oneLine(t.text)} (~${t.unit === 'ms' ? fmtMs(t.saving) : `cost ${fmtCost(t.saving)}`})`));
   }
   return out.join('\n');
 }

@@ -36,6 +36,13 @@ export type StatementClass =
   /** Anything else (DDL, utility, transaction control): EXPLAIN cannot run it. */
   | 'other';
 
+/**
+ * What EXPLAIN takes, as inspectSql classes it (everything else is 'other' and refused): the words
+ * of the refusal message, kept next to the classification so the two cannot drift apart.
+ * EXECUTE is not here: a prepared statement's text is not ours to check, so it is refused.
+ */
+export const EXPLAINABLE_STATEMENTS = ['SELECT', 'VALUES', 'TABLE', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'CREATE TABLE AS', 'SELECT INTO', 'CREATE MATERIALIZED VIEW'] as const;
+
 export interface StatementInfo {
   /** The parse node name, e.g. SelectStmt, InsertStmt, CreateTableAsStmt. */
   node: string;

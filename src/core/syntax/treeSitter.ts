@@ -98,11 +98,6 @@ export async function parserFor(lang: SourceLanguage): Promise<TsParser> {
   return p;
 }
 
-/** Parse source text; the caller must tree.delete() when done (WASM memory). */
-export async function parseSource(lang: SourceLanguage, text: string): Promise<Tree | null> {
-  const p = await parserFor(lang);
-  return p.parse(text);
-}
 
 let loadedRuntime: typeof import('@vscode/tree-sitter-wasm') | undefined;
 const queries = new Map<string, TsQuery>();
@@ -148,6 +143,7 @@ export interface ParseLimits {
 /** Parse synchronously with a time limit; null when it ran out of time. Caller deletes the tree. */
 export function parseWithin(parser: TsParser, text: string, limits: ParseLimits = {}): Tree | null {
   const deadline = performance.now() + (limits.timeoutMs ?? 10_000);
+  parseCount++;
   parser.reset();
   try {
     return parser.parse(text, null, { progressCallback: (() => performance.now() > deadline) as any });
@@ -164,6 +160,7 @@ export async function parseSliced(parser: TsParser, text: string, limits: ParseL
   const start = performance.now();
   const deadline = start + (limits.timeoutMs ?? 10_000);
   const slice = limits.sliceMs ?? 8;
+  parseCount++;
   parser.reset();
   try {
     for (;;) {
@@ -175,5 +172,88 @@ export async function parseSliced(parser: TsParser, text: string, limits: ParseL
     }
   } finally {
     parser.reset();
+  }
+}
+
+let parseCount = 0;
+
+/** How many tree-sitter parses ran in this process (benchmarks check one parse per file). */
+export function treeSitterParseCount(): number {
+  return parseCount;
+}
+
+const locks = new Map<SourceLanguage, Promise<unknown>>();
+const busy = new Map<SourceLanguage, number>();
+
+/** A sliced parse may be suspended on the language's parser: synchronous callers must not use it now. */
+export function parserBusy(lang: SourceLanguage): boolean {
+  return (busy.get(lang) ?? 0) > 0;
+}
+
+/** One parse per parser at a time (a parser holds the state of a suspended sliced parse). */
+function withParserLock<T>(lang: SourceLanguage, fn: () => Promise<T>): Promise<T> {
+  busy.set(lang, (busy.get(lang) ?? 0) + 1);
+  const guarded = async () => {
+    try {
+      return await fn();
+    } finally {
+      busy.set(lang, (busy.get(lang) ?? 1) - 1);
+    }
+  };
+  const prev = locks.get(lang) ?? Promise.resolve();
+  const run = prev.then(guarded, guarded);
+  locks.set(lang, run.catch(() => undefined));
+  return run;
+}
+
+export interface SourceParseOptions extends ParseLimits {
+  /** Parse in slices only texts longer than this (default 100,000 characters). */
+  sliceAboveChars?: number;
+}
+
+/**
+ * The syntax tree of one source text, parsed at most once and shared by everything that reads it
+ * (SQL extraction, N+1 detection): one tree-sitter parse per file or document version. The owner
+ * calls dispose() when every reader is done (the tree lives in WASM memory).
+ */
+export class SourceTree {
+  private parsed: Promise<Tree | null> | undefined;
+  private disposed = false;
+
+  constructor(readonly text: string, readonly lang: SourceLanguage, private readonly options: SourceParseOptions = {}) {}
+
+  /** The tree (null when parsing ran out of time). Parses on the first call only. */
+  tree(): Promise<Tree | null> {
+    if (this.disposed) return Promise.resolve(null);
+    this.parsed ??= (async () => {
+      const parser = await prepareLanguage(this.lang);
+      // Small texts parse in one go; large ones in slices so the event loop keeps running. (A resumed
+      // parse can recover from syntax errors differently, so slicing is kept to where it is needed.)
+      return withParserLock(this.lang, async () =>
+        this.text.length > (this.options.sliceAboveChars ?? 100_000) ? parseSliced(parser, this.text, this.options) : parseWithin(parser, this.text, this.options));
+    })();
+    return this.parsed;
+  }
+
+  /** Was the text parsed (tree() called)? */
+  get isParsed(): boolean {
+    return this.parsed !== undefined;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    void this.parsed?.then((t) => t?.delete(), () => undefined);
+  }
+}
+
+/** Run fn over the text's tree: the given shared tree, or a tree parsed for this call and freed after. */
+export async function withSourceTree<T>(text: string, lang: SourceLanguage, shared: SourceTree | undefined, fn: (tree: Tree | null) => T | Promise<T>, options?: SourceParseOptions): Promise<T> {
+  if (shared && shared.lang === lang && shared.text === text) return fn(await shared.tree());
+  const own = new SourceTree(text, lang, options);
+  try {
+    return await fn(await own.tree());
+  } finally {
+    own.dispose();
   }
 }

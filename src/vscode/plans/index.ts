@@ -88,8 +88,9 @@ class PlansFeature implements vscode.Disposable {
     const range = new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
     const p = await this.getPlanner(false);
     if (!p) {
-      const md = new vscode.MarkdownString(`PG Lens: ${escapeMd(this.ctx.connections.error ?? 'not connected')} [Add connection](command:pgLens.addConnection)`);
-      md.isTrusted = { enabledCommands: ['pgLens.addConnection'] };
+      const steps = this.ctx.connections.nextSteps();
+      const md = new vscode.MarkdownString(`PG Lens: ${escapeMd(this.ctx.connections.error ?? 'not connected')} ${steps.map((x) => `[${x.title}](command:${x.command})`).join(' · ')}`);
+      md.isTrusted = { enabledCommands: steps.map((x) => x.command) };
       return new vscode.Hover(md, range);
     }
     const outcome = p.planner.cached(site.sql) ?? (await p.planner.plan(site.sql));
@@ -221,18 +222,28 @@ class PlansFeature implements vscode.Disposable {
     if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SQL statement to run Explain Analyze.');
     const p = await this.getPlanner(true);
     if (!p) return;
-    const { explainAnalyze, checkSingleStatement, dmlRisk, parameterCount } = await import('../../db/explain');
+    const { explainAnalyze, checkSingleStatement, analyzeRisk, parameterCount } = await import('../../db/explain');
     if (p.conn.db.readOnly) return void vscode.window.showErrorMessage(`PG Lens: Explain Analyze is not allowed on "${p.conn.profile.name}": production profiles are read-only.`);
     let checked;
+    let risk;
     try {
       checked = await checkSingleStatement(target.site.sql);
+      // From the catalog: what the statement can call (untrusted functions are refused here).
+      risk = await analyzeRisk(p.conn.db, checked.text);
     } catch (e) {
       return void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
     }
-    const risk = dmlRisk(checked.info);
-    if (risk) {
+    let allowSideEffects: string[] = [];
+    if (risk.sideEffects.length) {
+      const go = `Allow ${risk.sideEffects.join(', ')}`;
+      const detail = risk.report.sideEffects.map((f) => `${f.signature}: ${f.sideEffect}`).join('\n');
+      const pick = await vscode.window.showWarningMessage(`Explain Analyze would call ${risk.sideEffects.join(', ')}, whose effects outlive the rollback.`, { modal: true, detail }, go);
+      if (pick !== go) return;
+      allowSideEffects = risk.sideEffects;
+    }
+    if (risk.needsConfirmation) {
       const go = 'Run and roll back';
-      const pick = await vscode.window.showWarningMessage(`Explain Analyze will EXECUTE this ${risk.writes.join(', ')}.`, { modal: true, detail: risk.risk }, go);
+      const pick = await vscode.window.showWarningMessage(`Explain Analyze will EXECUTE this statement: ${risk.writes.join(', ')}.`, { modal: true, detail: risk.risk }, go);
       if (pick !== go) return;
     }
     const n = parameterCount(checked.text);
@@ -245,7 +256,7 @@ class PlansFeature implements vscode.Disposable {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
       try {
-        const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: !!risk, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
+        const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
         const payload = this.payloadOf(r, p.conn, `${firstLine(target.site.sql)} (analyze)`);
         this.remember(payload);
         panel.post({ type: 'show', payload });

@@ -196,19 +196,20 @@ describe('health checks on a crafted database', function () {
     assert.equal(mine.action?.kind, 'terminate-backend');
   });
 
-  it('session-without-ssl and superuser-session see the test clients (TCP, no SSL, superuser) but never PG Lens itself', () => {
-    const ssl = of(findings, 'session-without-ssl');
+  it('ssl-settings and superuser-application-role see the test clients (TCP, no SSL, superuser) but never PG Lens itself', () => {
+    const ssl = of(findings, 'ssl-settings').filter((x) => x.objects[0].kind === 'session');
     assert.equal(ssl.length, 1);
     assert.ok(!JSON.stringify(ssl[0].evidence).includes('pg-lens'));
-    const su = of(findings, 'superuser-session');
+    const su = of(findings, 'superuser-application-role').filter((x) => (x.evidence.sessions as number) > 0);
     assert.equal(su.length, 1);
-    assert.ok(!Object.keys(su[0].evidence.byUserAndApplication as object).some((k) => k.includes('pg-lens')));
+    assert.ok((su[0].evidence.applications as string[]).includes('long runner'));
+    assert.ok(!su.some((x) => (x.evidence.applications as string[]).includes('pg-lens')));
   });
 
-  it('replication-lag and wal-archiving-failure cannot be produced without a standby or archiving: pure tests cover them', () => {
-    announceFallback('standby server / archive_command', 'replication-lag and wal-archiving-failure are tested on facts in test/unit');
+  it('replication-lag and failing WAL archiving cannot be produced without a standby or archiving: pure tests cover them', () => {
+    announceFallback('standby server / archive_command', 'replication-lag and backup-freshness (archiving failing) are tested on facts in test/unit');
     assert.equal(of(findings, 'replication-lag').length, 0);
-    assert.equal(of(findings, 'wal-archiving-failure').length, 0);
+    assert.equal(of(findings, 'backup-freshness').filter((x) => x.objects[0].kind === 'archiver').length, 0);
   });
 });
 
@@ -233,8 +234,9 @@ describe('health checks on a clean database', function () {
 
   it('produces no finding of the database-level checks', async () => {
     const db = await t.open();
-    // Server-wide facts (other sessions of the test run, the server's own settings) are not this database's.
-    const serverWide = new Set(['session-without-ssl', 'superuser-session', 'setting-review', 'long-running-query', 'idle-in-transaction', 'blocked-session', 'inactive-replication-slot']);
+    // Server-wide facts (other sessions of the test run, the server's own settings, the harness's superuser role) are not
+    // this database's; test/db/dashboard/security.test.ts reads a clean database with a least-privilege role.
+    const serverWide = new Set(['ssl-settings', 'superuser-application-role', 'audit-logging', 'backup-freshness', 'setting-review', 'long-running-query', 'idle-in-transaction', 'blocked-session', 'inactive-replication-slot']);
     const { findings } = await runHealth(db);
     const local = findings.filter((f) => !serverWide.has(f.checkId));
     assert.deepEqual(local.map((f) => `${f.checkId}: ${f.message}`), []);

@@ -69,6 +69,12 @@ describe('cli report (real PostgreSQL)', function () {
       assert.match(html, /ORDER BY id LIMIT \$3 OFFSET \$4|ORDER BY id LIMIT \$\d OFFSET \$\d/);
       assert.match(html, /in code: <code>src\/orders\.ts:3<\/code>/);
     } else assert.match(html, /pg_stat_statements is/);
+    // The security section: the harness logs in as a superuser; the script grants what src/orders.ts uses, nothing more.
+    assert.match(html, /<h2>Security<\/h2>/);
+    assert.match(html, /superuser-application-role/);
+    assert.match(html, /Privileges from the 1 tables the statements in src use\./);
+    assert.match(html, /GRANT SELECT ON public\.orders TO postgres_app;/);
+    assert.doesNotMatch(html, /GRANT [A-Z, ]+ ON public\.&quot;/, 'the table the code does not use gets no grant');
   });
 
   it('writes Markdown, and refuses an unknown output type in one line', async () => {
@@ -77,7 +83,10 @@ describe('cli report (real PostgreSQL)', function () {
     const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
     assert.match(md, /^# PG Lens report/);
     assert.match(md, /No source paths were given/);
-    assert.doesNotMatch(md, /<script/);
+    // Markup only ever inside a fenced code block (the role script's SQL, kept exact for copying), which Markdown shows as text.
+    const fences = [...md.matchAll(/^(`{3,})sql\n([\s\S]*?)\n\1$/gm)];
+    assert.doesNotMatch(md.replace(/^(`{3,})sql\n[\s\S]*?\n\1$/gm, ''), /<script/);
+    assert.ok(fences.length <= 1);
     const bad = await run(['report', '--db', t.url, '--out', 'report.pdf']);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--out must end in \.html or \.md/);

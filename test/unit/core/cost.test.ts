@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { CostIndex, formatCostLens, matchKey, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, CostIndex, formatCostLens, formatCostTooltip, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatShare } from '../../../src/core/format';
 import { loadPgParser } from '../../../src/core/sql/statement';
 
@@ -42,5 +42,37 @@ describe('core/cost', () => {
 
   it('matchKey ignores case, spacing and parameter numbers', () => {
     assert.equal(matchKey('SELECT a FROM t WHERE x = $3 ;'), matchKey('select a\n from t where x=$1'));
+  });
+
+  it("leaves PG Lens's own statements out of the index, its share and its total: marker, EXPLAIN-nested entries, its prepared statements", () => {
+    const app = 'SELECT * FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2';
+    const idx = new CostIndex([
+      stat('-5', app, 1.2, 19, 20),
+      // pg_stat_statements.track = all records the statement PG Lens explains under the same queryid, with the EXPLAIN's text.
+      stat('-5', `EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) ${app}`, 0, 13, 0),
+      stat('9', `/* pg-lens */ EXPLAIN (VERBOSE, FORMAT TEXT) ${app}`, 5, 13, 0),
+      stat('10', 'SELECT c.relname FROM pg_class c WHERE c.oid = $1\n/* pg-lens */', 3, 40, 40),
+      stat('11', 'PREPARE pglens_queryid AS SELECT 1', 1, 1, 0),
+    ], 10.2);
+    assert.equal(idx.size, 1);
+    assert.equal(idx.ownLeftOut, 4);
+    assert.ok(Math.abs(idx.totalMs - 1.2) < 1e-9, 'the database time is the application\'s');
+    const hit = idx.find(app, '-5')!;
+    assert.deepEqual([hit.stat.calls, hit.stat.rows], [19, 20], 'the figures are the application\'s entry, not the EXPLAIN\'s');
+    assert.ok(Math.abs(hit.share - 1) < 1e-9);
+    assert.match(formatCostTooltip(hit, { statements: idx.size, ownLeftOut: idx.ownLeftOut }), /own statements .*; 4 here\) are left out/);
+    assert.equal(isOwnStatementText('-- why\nexplain analyze SELECT 1'), true);
+    assert.equal(isOwnStatementText('SELECT explain FROM t'), false, 'a column named explain is the application\'s');
+  });
+
+  it('subtracts what PG Lens ran itself (Benchmark) from the figures, and shows nothing when all of it was PG Lens', () => {
+    const own = new OwnRuns();
+    own.record('SELECT * FROM t WHERE id = $1', { calls: 50, rows: 50, totalMs: 5 });
+    const s = stat('1', 'select * from t where id = $1', 25, 70, 70);
+    const app = appFigures(s, own.get('SELECT *\n  FROM t WHERE id = $1'))!;
+    assert.deepEqual([app.calls, app.rows, app.totalMs, app.meanMs], [20, 20, 20, 1]);
+    assert.equal(appFigures(stat('1', 'q', 5, 50, 50), own.get('SELECT * FROM t WHERE id = $1')), undefined);
+    assert.equal(appFigures(s, own.get('SELECT 1')), s, 'another statement is untouched');
+    assert.match(formatCostTooltip({ stat: app, share: 1, rank: 1 }, { statements: 1, ownRuns: own.get('SELECT * FROM t WHERE id = $1') }), /50 runs of this statement by PG Lens itself/);
   });
 });

@@ -68,6 +68,24 @@ describe('core/report', () => {
     }
   });
 
+  it('security section: findings, the least-privilege script (fenced past any backticks in names) and what could not be checked, all escaped', () => {
+    const security = {
+      findings: [{ id: 'sensitive-column-unprotected', title: `sensitive-column-unprotected: ${HOSTILE}`, status: 'critical' as const, detail: HOSTILE }],
+      roleScript: { sql: ['CREATE ROLE shop_app LOGIN;', `GRANT SELECT ON public."a\`\`\`\`b" TO shop_app;`], source: `the 2 tables the statements in ${HOSTILE} use` },
+      unseen: [{ checkId: 'weak-password-encryption', what: `pg_authid ${HOSTILE}` }],
+    };
+    const html = renderHtml(input({ security }));
+    assert.match(html, /<h2>Security<\/h2>/);
+    assert.match(html, /<pre>CREATE ROLE shop_app LOGIN;\nGRANT SELECT ON public\.&quot;a````b&quot; TO shop_app;<\/pre>/);
+    assert.doesNotMatch(html, /<script|<img/i);
+    const md = renderMarkdown(input({ security }));
+    assert.match(md, /^`````sql$/m, 'a fence longer than the four backticks in the name');
+    assert.match(md, /^- weak-password-encryption: pg\\_authid &lt;script&gt;/m);
+    const none = renderMarkdown(input({ security: { findings: [], roleScript: null, unseen: [] } }));
+    assert.match(none, /No security finding\./);
+    assert.match(none, /No script: give source paths/);
+  });
+
   it('escapeMarkdownCell escapes cell breaks, code spans and markup', () => {
     assert.equal(escapeMarkdownCell('a|b\n`c` <d>'), 'a\\|b \\`c\\` &lt;d&gt;');
   });

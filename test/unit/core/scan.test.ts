@@ -8,6 +8,8 @@ import type { Finding } from '../../../src/core/findings';
 import { analyzeFile, functionAnalyzer, reachesLevel, rulesAnalyzer, scanFiles } from '../../../src/core/scan';
 import { parseOne } from '../../../src/core/sql/parse';
 import { useTreeSitterFromNodeModules } from '../support/treeSitter';
+import { nPlusOneAnalyzer } from '../../../src/core/nplusone/analyzer';
+import { treeSitterParseCount } from '../../../src/core/syntax/treeSitter';
 
 const APP = [
   "import { db } from './db';",
@@ -30,6 +32,22 @@ function apply(text: string, f: Finding): string {
 
 describe('core/scan over application code', () => {
   before(() => useTreeSitterFromNodeModules());
+
+  it('parses each file once: extraction, the rules and N+1 detection share one tree-sitter tree', async () => {
+    const loop = APP + 'export async function each(ids: number[]) {\n  for (const id of ids) await db.query(\'SELECT id FROM orders WHERE id = $1\', [id]);\n}\n';
+    await analyzeFile({ path: 'warm.ts', text: loop }, { analyzers: [rulesAnalyzer(), nPlusOneAnalyzer()] });
+    const before = treeSitterParseCount();
+    const r = await analyzeFile({ path: 'src/loop.ts', text: loop }, { analyzers: [rulesAnalyzer(), nPlusOneAnalyzer()] });
+    assert.equal(treeSitterParseCount() - before, 1);
+    assert.ok(r.findings.some((f) => f.ruleId === 'n-plus-one'), 'N+1 found on the shared tree');
+    assert.equal(r.sites.length, 3);
+    // A file with ORM calls but no SQL keyword: extraction skips parsing, N+1 parses once.
+    const orm = 'export async function f(ids: number[]) {\n  for (const id of ids) await prisma.user.findUnique({ where: { id } });\n}\n';
+    const b2 = treeSitterParseCount();
+    const r2 = await analyzeFile({ path: 'src/orm.ts', text: orm }, { analyzers: [rulesAnalyzer(), nPlusOneAnalyzer()] });
+    assert.equal(treeSitterParseCount() - b2, 1);
+    assert.deepEqual(r2.findings.map((f) => f.ruleId), ['n-plus-one']);
+  });
 
   it('reports on the SQL inside the call, with fixes that edit the string literal', async () => {
     const r = await analyzeFile({ path: 'src/orders.ts', text: APP }, { analyzers: [rulesAnalyzer()] });

@@ -1,4 +1,4 @@
-/** Server-wide: replication lag, inactive slots, WAL archiving, settings worth a look. */
+/** Server-wide: replication lag, inactive slots, settings worth a look (WAL archiving is in security.ts, backup-freshness). */
 import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFacts, HealthFinding } from '../types';
 import { fmtBytes } from './bloat';
@@ -58,27 +58,6 @@ export const inactiveReplicationSlot: HealthCheck = {
         fixSql: [`SELECT pg_drop_replication_slot(${quoteLiteral(s.name)});`],
         help: 'Drop it only if its consumer is gone for good; a returning consumer would need a new base backup (physical) or resync (logical).',
       }));
-  },
-};
-
-export const walArchivingFailure: HealthCheck = {
-  id: 'wal-archiving-failure',
-  title: 'WAL archiving failures',
-  category: 'replication',
-  summary: 'archive_command / archive_library failing now (the last failure is newer than the last success).',
-  run(f) {
-    const a = f.archiver;
-    if (!a || a.archiveMode === 'off' || !a.failingNow) return [];
-    return [{
-      checkId: this.id,
-      severity: 'error',
-      category: this.category,
-      message: `WAL archiving is failing: ${a.failedCount} failures, the last on ${a.lastFailedWal ?? '?'} at ${a.lastFailedTime ?? '?'}.`,
-      objects: [{ kind: 'archiver', name: 'pg_stat_archiver' }],
-      evidence: { ...a },
-      fixSql: [],
-      help: 'Read the server log for the archive command’s error; WAL piles up in pg_wal until archiving works again.',
-    }];
   },
 };
 

@@ -1,4 +1,4 @@
-/** Sessions: long-running queries, idle-in-transaction sessions, blocked sessions and their blockers, security. */
+/** Sessions: long-running queries, idle-in-transaction sessions, blocked sessions and their blockers. */
 import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, SessionFact } from '../types';
 
@@ -129,55 +129,6 @@ export function rootBlocker(pid: number, byPid: Map<number, Pick<SessionFact, 'b
     seen.add(next);
     cur = next;
   }
-}
-
-export const sessionWithoutSsl: HealthCheck = {
-  id: 'session-without-ssl',
-  title: 'Sessions without SSL',
-  category: 'security',
-  summary: 'Client sessions over TCP that do not use SSL (Unix-socket sessions are left out).',
-  run(f) {
-    const plain = others(f.sessions).filter((s) => s.clientAddr && s.ssl === false);
-    if (!plain.length) return [];
-    const byUser = groupCount(plain, (s) => `${s.user ?? '?'}@${s.clientAddr}`);
-    return [{
-      checkId: this.id,
-      severity: 'warning',
-      category: this.category,
-      message: `${plain.length} session${plain.length === 1 ? '' : 's'} over TCP without SSL.`,
-      objects: plain.slice(0, 20).map(sessionRef),
-      evidence: { sessions: plain.length, byUserAndAddress: byUser },
-      fixSql: [],
-      help: 'Turn ssl on in the server and use hostssl lines in pg_hba.conf (and sslmode=verify-full in clients).',
-    }];
-  },
-};
-
-export const superuserSession: HealthCheck = {
-  id: 'superuser-session',
-  title: 'Superuser sessions',
-  category: 'security',
-  summary: 'Application sessions connected as a superuser role.',
-  run(f) {
-    const su = others(f.sessions).filter((s) => s.superuser);
-    if (!su.length) return [];
-    return [{
-      checkId: this.id,
-      severity: 'info',
-      category: this.category,
-      message: `${su.length} session${su.length === 1 ? '' : 's'} connected as a superuser.`,
-      objects: su.slice(0, 20).map(sessionRef),
-      evidence: { sessions: su.length, byUserAndApplication: groupCount(su, (s) => `${s.user ?? '?'} / ${s.application || '(no application name)'}`) },
-      fixSql: [],
-      help: 'Give applications their own roles with only the privileges they need.',
-    }];
-  },
-};
-
-function groupCount<T>(items: T[], key: (t: T) => string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const i of items) out[key(i)] = (out[key(i)] ?? 0) + 1;
-  return out;
 }
 
 export function fmtSeconds(s: number | null): string {

@@ -57,14 +57,11 @@ describe('core/health', () => {
       assert.equal(rootBlocker(1, m), 2);
     });
 
-    it('security checks: TCP without SSL and superusers fire, Unix sockets and our own sessions do not', () => {
-      const f = facts({ sessions: [session({ pid: 1, ssl: false }), session({ pid: 2, ssl: false, clientAddr: null }), session({ pid: 3, ssl: false, own: true, superuser: true }), session({ pid: 4, superuser: true })] });
-      const out = runHealthChecks(f, {}, ['session-without-ssl', 'superuser-session']);
-      assert.deepEqual(out.map((x) => [x.checkId, x.objects.map((o) => o.pid)]), [
-        ['session-without-ssl', [1]],
-        ['superuser-session', [4]],
-      ]);
-      assert.deepEqual(runHealthChecks(facts({ sessions: [session()] }), {}, ['session-without-ssl', 'superuser-session']), []);
+    it('ssl-settings: TCP sessions without SSL fire, Unix sockets and our own sessions do not', () => {
+      const f = facts({ sessions: [session({ pid: 1, ssl: false }), session({ pid: 2, ssl: false, clientAddr: null }), session({ pid: 3, ssl: false, own: true, superuser: true })] });
+      const out = runHealthChecks(f, {}, ['ssl-settings']);
+      assert.deepEqual(out.map((x) => [x.checkId, x.objects.map((o) => o.pid)]), [['ssl-settings', [1]]]);
+      assert.deepEqual(runHealthChecks(facts({ sessions: [session()] }), {}, ['ssl-settings']), []);
     });
   });
 
@@ -166,11 +163,12 @@ describe('core/health', () => {
       assert.deepEqual(runHealthChecks(f, {}, ['replication-lag']).map((x) => x.objects[0].name), ['r1']);
       assert.equal(runHealthChecks(facts({ inRecovery: true, standbyReplayDelaySeconds: 300 }), {}, ['replication-lag']).length, 1);
     });
-    it('wal-archiving-failure only while failing, and not with archiving off', () => {
+    it('backup-freshness: archiving failing only while failing, and not with archiving off', () => {
       const a = { archiveMode: 'on', archivedCount: 10, failedCount: 3, lastFailedWal: '0000000100000000000000AB', lastFailedTime: '2026-01-01', lastArchivedTime: '2025-12-31', failingNow: true };
-      assert.equal(runHealthChecks(facts({ archiver: a }), {}, ['wal-archiving-failure']).length, 1);
-      assert.equal(runHealthChecks(facts({ archiver: { ...a, failingNow: false } }), {}, ['wal-archiving-failure']).length, 0);
-      assert.equal(runHealthChecks(facts({ archiver: { ...a, archiveMode: 'off' } }), {}, ['wal-archiving-failure']).length, 0);
+      const failing = (x: ReturnType<typeof runHealthChecks>) => x.filter((f) => f.severity === 'error');
+      assert.equal(failing(runHealthChecks(facts({ archiver: a }), {}, ['backup-freshness'])).length, 1);
+      assert.equal(failing(runHealthChecks(facts({ archiver: { ...a, failingNow: false } }), {}, ['backup-freshness'])).length, 0);
+      assert.equal(failing(runHealthChecks(facts({ archiver: { ...a, archiveMode: 'off' } }), {}, ['backup-freshness'])).length, 0);
     });
     it('inactive-replication-slot quotes the slot name as a literal', () => {
       const out = runHealthChecks(facts({ slots: [{ name: "o'slot", type: 'logical', active: false, database: 'app', retainedBytes: 2 ** 31, walStatus: 'extended' }] }), {}, ['inactive-replication-slot']);

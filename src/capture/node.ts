@@ -1,0 +1,605 @@
+/**
+ * PG Lens capture for Node, loaded into the user's process with `NODE_OPTIONS=--require <dist/capture.js>`
+ * (by `pg-lens record` and by the editor's Start Recording). It never imports vscode or pg: it wraps
+ * `pg` where the app loads it (Client#query and Pool#query, which Knex, Sequelize, TypeORM, Drizzle,
+ * Kysely, MikroORM and Prisma's adapter-pg all go through) and sends one event per statement.
+ *
+ * Guarantees: the app's behaviour does not change — every hook runs inside try/catch and falls back
+ * to the original call; the result (or error) the app sees is the driver's own; events are dropped
+ * when the listener is gone or slow (bounded buffer); memory is bounded (caps on SQL length and the
+ * source-map cache).
+ *
+ * Environment:
+ *   PGLENS_CAPTURE_SOCKET  path of the listener's local socket (pg-lens record / the editor)
+ *   PGLENS_CAPTURE_FILE    without a socket: the JSONL file to append to (default .pg-lens/record-<pid>.jsonl)
+ *   PGLENS_CAPTURE_VALUES  "1": also send parameter values (off by default: values may be personal data)
+ *   PGLENS_CAPTURE_OFF     "1": load but do nothing
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { CaptureEvent, CaptureSite, CaptureUnit } from '../core/record/protocol';
+import { CAPTURE_PROTOCOL, MAX_SQL_CHARS, paramType } from '../core/record/protocol';
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+// The loader object itself (an ES namespace import would be a copy): _load is patched on it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Module = require('node:module') as {
+  _load: (request: string, parent: unknown, isMain: boolean) => unknown;
+  findSourceMap?: (file: string) => { findEntry(line: number, column: number): Record<string, unknown> } | undefined;
+  SourceMap?: new (payload: unknown) => { findEntry(line: number, column: number): Record<string, unknown> };
+};
+
+const WRAPPED = Symbol.for('pg-lens.capture.wrapped');
+const MAX_BUFFER_BYTES = 4 * 1024 * 1024;
+const MAX_FILE_BYTES = 50 * 1024 * 1024;
+const MAX_MAP_CACHE = 2000;
+const STACK_LIMIT = 40;
+
+interface Store {
+  unit: CaptureUnit;
+  /** A call site taken where the app called Pool#query, consumed by the Client#query it leads to. */
+  site?: CaptureSite | null;
+  siteUsed?: boolean;
+  /** Taken where the app called an ORM method: every statement that call sends gets it. */
+  sticky?: boolean;
+}
+
+const als = new AsyncLocalStorage<Store>();
+const ROOT: CaptureUnit = { k: 'root', id: `root-${process.pid}`, n: 'outside any request or test' };
+const captureFile = __filename;
+const sendValues = process.env.PGLENS_CAPTURE_VALUES === '1';
+let unitSeq = 0;
+
+// ---- transport ---------------------------------------------------------------------------------
+
+let socket: net.Socket | undefined;
+let socketGone = false;
+let fileStream: fs.WriteStream | undefined;
+let fileBytes = 0;
+let dropped = 0;
+
+/** Connect at load time, so the socket is open before the first statement (and before a process.exit). */
+function connect(sockPath: string): net.Socket {
+  const s = net.createConnection(sockPath);
+  s.on('error', () => {
+    // The listener is gone: drop from now on, never fail the app.
+    socketGone = true;
+    s.destroy();
+  });
+  s.on('connect', () => {
+    if (!s.writableLength) s.unref();
+  });
+  s.on('drain', () => s.unref());
+  s.unref();
+  return s;
+}
+
+function send(ev: CaptureEvent): void {
+  try {
+    const line = JSON.stringify(ev) + '\n';
+    const sockPath = process.env.PGLENS_CAPTURE_SOCKET;
+    if (sockPath) {
+      if (socketGone) return void dropped++;
+      socket ??= connect(sockPath);
+      if (socket.writableLength > MAX_BUFFER_BYTES) return void dropped++;
+      socket.ref();
+      if (socket.write(line)) socket.unref();
+      return;
+    }
+    if (!fileStream) {
+      const file = process.env.PGLENS_CAPTURE_FILE || path.join(process.cwd(), '.pg-lens', `record-${process.pid}.jsonl`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const ignore = path.join(path.dirname(file), '.gitignore');
+      if (!fs.existsSync(ignore)) fs.writeFileSync(ignore, '# PG Lens recordings: never committed\n*\n');
+      fileStream = fs.createWriteStream(file, { flags: 'a' });
+      fileStream.on('error', () => {
+        fileBytes = Infinity;
+      });
+    }
+    if (fileBytes + line.length > MAX_FILE_BYTES || fileStream.writableLength > MAX_BUFFER_BYTES) return void dropped++;
+    fileBytes += line.length;
+    fileStream.write(line);
+  } catch {
+    dropped++;
+  }
+}
+
+// ---- call sites --------------------------------------------------------------------------------
+
+type Mapper = { findEntry(line: number, column: number): Record<string, unknown> } | null;
+const maps = new Map<string, Mapper>();
+
+/** The source map of a generated file: Node's cache (--enable-source-maps, tsx), else the file's own comment. */
+function mapperOf(file: string): Mapper {
+  const known = maps.get(file);
+  if (known !== undefined) return known;
+  let m: Mapper = null;
+  try {
+    m = Module.findSourceMap?.(file) ?? null;
+    if (!m && Module.SourceMap && !file.startsWith('node:')) {
+      const text = fs.readFileSync(file, 'utf8');
+      const hit = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(text.slice(-200_000));
+      if (hit) {
+        const url = hit[1];
+        const json = url.startsWith('data:')
+          ? Buffer.from(url.slice(url.indexOf(',') + 1), url.includes(';base64,') ? 'base64' : 'utf8').toString('utf8')
+          : fs.readFileSync(path.resolve(path.dirname(file), decodeURIComponent(url)), 'utf8');
+        const payload = JSON.parse(json);
+        if (payload && !payload.sourceRoot) payload.sourceRoot = '';
+        m = new Module.SourceMap(payload);
+      }
+    }
+  } catch {
+    m = null;
+  }
+  if (maps.size >= MAX_MAP_CACHE) maps.clear();
+  maps.set(file, m);
+  return m;
+}
+
+function isUserFrame(file: string | null | undefined): file is string {
+  if (!file) return false;
+  if (file.startsWith('node:') || file.startsWith('internal/')) return false;
+  if (file === captureFile) return false;
+  return !/[\\/]node_modules[\\/]/.test(file);
+}
+
+function toPath(file: string): string {
+  if (file.startsWith('file://')) {
+    try {
+      return new URL(file).pathname;
+    } catch {
+      return file;
+    }
+  }
+  return file;
+}
+
+/** The package a frame belongs to (the last node_modules segment: `sequelize`, `@mikro-orm/core`). */
+const PACKAGE = /.*[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/;
+const DRIVERS = new Set(['pg', 'pg-pool', 'pg-protocol', 'postgres']);
+
+const structured = (_e: Error, frames: NodeJS.CallSite[]): NodeJS.CallSite[] => frames;
+
+/** The first frame in the user's code (outside node_modules and this module), mapped to its source. */
+function callSite(): CaptureSite | null {
+  const limit = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
+  let frames: NodeJS.CallSite[] | undefined;
+  try {
+    Error.stackTraceLimit = STACK_LIMIT;
+    Error.prepareStackTrace = structured;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, callSite);
+    frames = holder.stack as NodeJS.CallSite[];
+  } finally {
+    Error.stackTraceLimit = limit;
+    Error.prepareStackTrace = prepare;
+  }
+  if (!Array.isArray(frames)) return null;
+  let via: string | undefined;
+  for (const f of frames) {
+    const raw = f.getFileName?.() ?? (f as { getScriptNameOrSourceURL?: () => string }).getScriptNameOrSourceURL?.();
+    const file = raw ? toPath(raw) : raw;
+    if (!isUserFrame(file)) {
+      const pkg = file ? PACKAGE.exec(file) : null;
+      if (pkg && !DRIVERS.has(pkg[1])) via = pkg[1];
+      continue;
+    }
+    let line = f.getLineNumber() ?? 0;
+    let col = f.getColumnNumber() ?? 0;
+    let src = file;
+    const m = mapperOf(raw!);
+    if (m) {
+      try {
+        const e = m.findEntry(line - 1, col - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+        if (e && typeof e.originalLine === 'number' && e.originalSource) {
+          const os = toPath(e.originalSource);
+          src = path.isAbsolute(os) ? os : path.resolve(path.dirname(file), os);
+          line = e.originalLine + 1;
+          col = (e.originalColumn ?? 0) + 1;
+        }
+      } catch {
+        // keep the generated position
+      }
+    }
+    if (/[\\/]node_modules[\\/]/.test(src)) continue;
+    const site: CaptureSite = { file: src, line, col };
+    const fn = f.getFunctionName();
+    if (fn) site.fn = fn;
+    if (via) site.via = via;
+    return site;
+  }
+  return null;
+}
+
+// ---- units of work -----------------------------------------------------------------------------
+
+function currentUnit(): CaptureUnit {
+  return als.getStore()?.unit ?? ROOT;
+}
+
+function runInUnit<T>(unit: CaptureUnit, fn: () => T): T {
+  return als.run({ unit }, fn);
+}
+
+/** node:http / https servers: each 'request' is a unit of work named by method and path (ids masked). */
+function hookHttp(mod: { Server?: { prototype: { emit: (...a: unknown[]) => boolean } } }): void {
+  const proto = mod?.Server?.prototype;
+  if (!proto || (proto.emit as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const orig = proto.emit;
+  const emit = function (this: unknown, event: unknown, ...rest: unknown[]): boolean {
+    if (event !== 'request') return orig.call(this, event, ...rest);
+    let unit: CaptureUnit | undefined;
+    try {
+      const req = rest[0] as { method?: string; url?: string };
+      const p = (req?.url ?? '').split('?')[0].replace(/\/\d+(?=\/|$)/g, '/:n');
+      unit = { k: 'request', id: `r${process.pid}-${++unitSeq}`, n: `${req?.method ?? ''} ${p}`.slice(0, 200) };
+    } catch {
+      unit = undefined;
+    }
+    return unit ? runInUnit(unit, () => orig.call(this, event, ...rest)) : orig.call(this, event, ...rest);
+  };
+  (emit as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto.emit = emit;
+}
+
+/** mocha: every test (and hook) runs as its own unit, named by its full title. */
+function hookMocha(mod: { Runnable?: { prototype: { run: (fn: unknown) => unknown; fullTitle?: () => string; type?: string } } }): void {
+  const proto = mod?.Runnable?.prototype;
+  if (!proto || (proto.run as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const orig = proto.run;
+  const run = function (this: { fullTitle?: () => string; type?: string }, fn: unknown): unknown {
+    let unit: CaptureUnit | undefined;
+    try {
+      unit = { k: 'test', id: `t${process.pid}-${++unitSeq}`, n: `${this.type === 'hook' ? 'hook: ' : ''}${this.fullTitle?.() ?? 'test'}`.slice(0, 300) };
+    } catch {
+      unit = undefined;
+    }
+    return unit ? runInUnit(unit, () => orig.call(this, fn)) : orig.call(this, fn);
+  };
+  (run as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto.run = run;
+}
+
+// ---- pg ----------------------------------------------------------------------------------------
+
+interface Pending {
+  sql: string;
+  site: CaptureSite | null;
+  unit: CaptureUnit;
+  pc: number;
+  pt: string[];
+  pv?: unknown[];
+  start: bigint;
+}
+
+function begin(config: unknown, values: unknown): Pending | undefined {
+  let sql: unknown = config;
+  let vals: unknown = values;
+  if (config && typeof config === 'object') {
+    const c = config as { text?: unknown; values?: unknown; submit?: unknown };
+    sql = c.text;
+    if (Array.isArray(c.values)) vals = c.values;
+  }
+  if (typeof sql !== 'string') return undefined;
+  const store = als.getStore();
+  let site: CaptureSite | null;
+  if (store && store.site && (store.sticky || !store.siteUsed)) {
+    site = store.site;
+    store.siteUsed = true;
+  } else {
+    site = callSite();
+  }
+  const arr = Array.isArray(vals) ? vals : [];
+  return {
+    sql: sql.length > MAX_SQL_CHARS ? sql.slice(0, MAX_SQL_CHARS) : sql,
+    site,
+    unit: store?.unit ?? ROOT,
+    pc: arr.length,
+    pt: arr.slice(0, 100).map(paramType),
+    pv: sendValues ? arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v)) : undefined,
+    start: process.hrtime.bigint(),
+  };
+}
+
+function rowsOf(result: unknown): number | undefined {
+  const one = (r: unknown): number | undefined => {
+    const x = r as { rowCount?: number | null; rows?: unknown[] };
+    if (typeof x?.rowCount === 'number') return x.rowCount;
+    return Array.isArray(x?.rows) ? x.rows.length : undefined;
+  };
+  if (Array.isArray(result)) return result.reduce((s: number, r) => s + (one(r) ?? 0), 0);
+  return one(result);
+}
+
+function end(p: Pending, result: unknown, error: unknown, lib: string): void {
+  try {
+    const ms = Number(process.hrtime.bigint() - p.start) / 1e6;
+    const ev: CaptureEvent = { v: CAPTURE_PROTOCOL, t: 'q', lib, sql: p.sql, pc: p.pc, pt: p.pt, ms: Math.round(ms * 1000) / 1000, u: p.unit, ts: Date.now(), pid: process.pid };
+    if (p.site) ev.site = p.site;
+    if (p.pv) ev.pv = p.pv;
+    if (error) {
+      const e = error as { message?: string; code?: string };
+      ev.err = `${e.code ? e.code + ' ' : ''}${String(e.message ?? error)}`.slice(0, 500);
+    } else {
+      const rows = rowsOf(result);
+      if (rows !== undefined) ev.rows = rows;
+    }
+    send(ev);
+  } catch {
+    // never fail the app
+  }
+}
+
+function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: string): void {
+  if (!proto || typeof proto.query !== 'function' || (proto.query as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const orig = proto.query;
+  const query = function (this: unknown, ...args: unknown[]): unknown {
+    let p: Pending | undefined;
+    try {
+      const cfg = args[0] as { submit?: unknown; callback?: unknown } | undefined;
+      // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
+      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined);
+    } catch {
+      p = undefined;
+    }
+    if (!p) return orig.apply(this, args);
+    const pending = p;
+    const last = args.length - 1;
+    if (last >= 0 && typeof args[last] === 'function') {
+      const cb = args[last] as (err: unknown, res: unknown) => unknown;
+      args[last] = function (this: unknown, err: unknown, res: unknown) {
+        end(pending, res, err, lib);
+        return cb.call(this, err, res);
+      };
+      return orig.apply(this, args);
+    }
+    const result = orig.apply(this, args) as { then?: (a: unknown, b: unknown) => unknown } | undefined;
+    if (result && typeof result.then === 'function') {
+      // The promise the app gets settles exactly as the driver's does (same value, same error).
+      return result.then(
+        (res: unknown) => {
+          end(pending, res, undefined, lib);
+          return res;
+        },
+        (err: unknown) => {
+          end(pending, undefined, err, lib);
+          throw err;
+        },
+      );
+    }
+    return result;
+  };
+  (query as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto.query = query;
+}
+
+/** Pool#query hands the statement to a client later (after connect): the call site is taken here. */
+function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
+  if (!proto || typeof proto.query !== 'function' || (proto.query as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const orig = proto.query;
+  const query = function (this: unknown, ...args: unknown[]): unknown {
+    let store: Store | undefined;
+    try {
+      store = { unit: currentUnit(), site: callSite(), siteUsed: false };
+    } catch {
+      store = undefined;
+    }
+    return store ? als.run(store, () => orig.apply(this, args)) : orig.apply(this, args);
+  };
+  (query as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto.query = query;
+}
+
+function hookPg(exports: unknown): void {
+  const pg = exports as { Client?: { prototype: { query: (...a: unknown[]) => unknown } }; Pool?: { prototype: { query: (...a: unknown[]) => unknown } } };
+  // Never touch pg.native (a getter that loads pg-native).
+  const client = Object.getOwnPropertyDescriptor(pg, 'Client')?.value as typeof pg.Client;
+  const pool = Object.getOwnPropertyDescriptor(pg, 'Pool')?.value as typeof pg.Pool;
+  if (client?.prototype) wrapClientQuery(client.prototype, 'pg');
+  if (pool?.prototype) wrapPoolQuery(pool.prototype);
+}
+
+// ---- ORMs and query builders -------------------------------------------------------------------
+// An ORM sends its statements after awaits of its own (connection, hooks), where the app's frame is
+// no longer on the stack. Its public methods are entered synchronously from the app's line, so
+// the call site is taken there and carried to the driver in the async context.
+
+let entryDepth = 0;
+
+function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string): void {
+  const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
+  if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const entry = function (this: unknown, ...args: unknown[]): unknown {
+    // Nested entries (findAll inside an association getter) keep the outer call's site.
+    if (entryDepth > 0) return orig.apply(this, args);
+    let store: Store | undefined;
+    try {
+      const site = callSite();
+      if (site && !site.via) site.via = via;
+      store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
+    } catch {
+      store = undefined;
+    }
+    if (!store) return orig.apply(this, args);
+    entryDepth++;
+    try {
+      return als.run(store, () => orig.apply(this, args));
+    } finally {
+      entryDepth--;
+    }
+  };
+  (entry as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  try {
+    Object.defineProperty(entry, 'name', { value: orig.name });
+    Object.defineProperty(entry, 'length', { value: orig.length });
+  } catch {
+    // cosmetic only
+  }
+  owner[name] = entry;
+}
+
+const SEQUELIZE_STATIC = ['findAll', 'findOne', 'findByPk', 'findAndCountAll', 'count', 'aggregate', 'max', 'min', 'sum', 'create', 'bulkCreate', 'update', 'destroy', 'restore', 'upsert', 'findOrCreate', 'findCreateFind', 'increment', 'decrement', 'truncate'];
+const SEQUELIZE_INSTANCE = ['save', 'reload', 'destroy', 'update', 'increment', 'decrement', 'restore'];
+const TYPEORM_MANAGER = ['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy', 'exists', 'existsBy', 'save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'restore', 'increment', 'decrement', 'query', 'sum', 'average', 'minimum', 'maximum', 'preload', 'clear'];
+const TYPEORM_QB = ['getMany', 'getOne', 'getOneOrFail', 'getRawMany', 'getRawOne', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists', 'execute', 'stream'];
+
+function hookSequelize(exports: unknown): void {
+  const sq = exports as { Model?: Record<string, unknown> & { prototype: Record<string, unknown> }; Sequelize?: { prototype: Record<string, unknown> } };
+  const model = sq?.Model;
+  if (!model?.prototype) return;
+  for (const m of SEQUELIZE_STATIC) wrapEntry(model, m, 'sequelize');
+  for (const m of SEQUELIZE_INSTANCE) wrapEntry(model.prototype, m, 'sequelize');
+  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize');
+}
+
+function hookTypeorm(exports: unknown): void {
+  const t = exports as Record<string, { prototype?: Record<string, unknown> } | undefined>;
+  for (const cls of ['EntityManager', 'Repository', 'TreeRepository']) for (const m of TYPEORM_MANAGER) wrapEntry(t[cls]?.prototype, m, 'typeorm');
+  for (const cls of ['SelectQueryBuilder', 'InsertQueryBuilder', 'UpdateQueryBuilder', 'DeleteQueryBuilder', 'SoftDeleteQueryBuilder']) for (const m of TYPEORM_QB) wrapEntry(t[cls]?.prototype, m, 'typeorm');
+  wrapEntry(t.DataSource?.prototype, 'query', 'typeorm');
+}
+
+/** TypeORM's lazy relations load when the property is read (`await post.author`). */
+function hookTypeormRelationLoader(exports: unknown): void {
+  const cls = (exports as { RelationLoader?: { prototype?: Record<string, unknown> } })?.RelationLoader;
+  wrapEntry(cls?.prototype, 'load', 'typeorm');
+}
+
+const KNEX_SITE = Symbol.for('pg-lens.capture.site');
+
+/**
+ * Query builders (Knex, Objection) run when awaited (`then`), after the app's frame is gone: the
+ * site is taken where the app makes the builder and read back where the builder runs.
+ */
+function wrapMaker(owner: Record<string, unknown> | undefined, name: string, via: string): void {
+  const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
+  if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const made = function (this: unknown, ...args: unknown[]): unknown {
+    const b = orig.apply(this, args);
+    try {
+      // Builders an ORM makes while it runs (inside an entry) belong to the ORM call's site.
+      if (b && typeof b === 'object' && entryDepth === 0 && !als.getStore()?.sticky && !(b as Record<symbol, unknown>)[KNEX_SITE]) {
+        const site = callSite();
+        if (site && !site.via) site.via = via;
+        (b as Record<symbol, unknown>)[KNEX_SITE] = site;
+      }
+    } catch {
+      // no site
+    }
+    return b;
+  };
+  (made as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  owner[name] = made;
+}
+
+function wrapRunner(owner: Record<string, unknown> | undefined, name: string, builderOf: (self: unknown) => unknown): void {
+  const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
+  if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const run = function (this: unknown, ...args: unknown[]): unknown {
+    let site: CaptureSite | null | undefined;
+    try {
+      site = (builderOf(this) as Record<symbol, CaptureSite | null> | undefined)?.[KNEX_SITE];
+    } catch {
+      site = undefined;
+    }
+    return site && !als.getStore()?.sticky ? als.run({ unit: currentUnit(), site, sticky: true }, () => orig.apply(this, args)) : orig.apply(this, args);
+  };
+  (run as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  owner[name] = run;
+}
+
+function hookKnexClient(Client: unknown): void {
+  const proto = (Client as { prototype?: Record<string, unknown> })?.prototype;
+  for (const name of ['queryBuilder', 'raw', 'schemaBuilder']) wrapMaker(proto, name, 'knex');
+}
+
+function hookKnexRunner(Runner: unknown): void {
+  wrapRunner((Runner as { prototype?: Record<string, unknown> })?.prototype, 'run', (self) => (self as { builder?: unknown })?.builder);
+}
+
+function hookObjection(exports: unknown): void {
+  const o = exports as { Model?: Record<string, unknown> & { prototype: Record<string, unknown> }; QueryBuilder?: { prototype: Record<string, unknown> } };
+  if (!o?.Model || !o.QueryBuilder) return;
+  for (const m of ['query', 'relatedQuery']) wrapMaker(o.Model, m, 'objection');
+  for (const m of ['$query', '$relatedQuery']) wrapMaker(o.Model.prototype, m, 'objection');
+  for (const m of ['fetchGraph', 'populate']) wrapEntry(o.Model, m, 'objection');
+  for (const m of ['$fetchGraph']) wrapEntry(o.Model.prototype, m, 'objection');
+  wrapRunner(o.QueryBuilder.prototype, 'execute', (self) => self);
+}
+
+// ---- module loading ----------------------------------------------------------------------------
+
+let prismaNoticeSent = false;
+
+function onLoad(request: string, exports: unknown): void {
+  if (!exports || (typeof exports !== 'object' && typeof exports !== 'function')) return;
+  if (request === 'pg' || /[\\/]node_modules[\\/]pg[\\/]lib[\\/]index\.js$/.test(request)) hookPg(exports);
+  else if (request === 'sequelize') hookSequelize(exports);
+  else if (request === 'typeorm') hookTypeorm(exports);
+  else if (/[\\/]typeorm[\\/]query-builder[\\/]RelationLoader\.js$/.test(request) || request.endsWith('/RelationLoader')) hookTypeormRelationLoader(exports);
+  else if (request === 'knex') hookKnexClient((exports as { Client?: unknown }).Client);
+  else if (request === 'objection') hookObjection(exports);
+  else if (/[\\/]knex[\\/]lib[\\/]client(\.js)?$/.test(request) || (request.endsWith('/client') && typeof exports === 'function' && 'runner' in ((exports as { prototype?: object }).prototype ?? {}))) hookKnexClient(exports);
+  else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/]execution[\\/]runner(\.js)?$/.test(request)) hookKnexRunner(exports);
+  else if (request === 'http' || request === 'node:http' || request === 'https' || request === 'node:https') hookHttp(exports as never);
+  else if (request === 'mocha' || /[\\/]mocha[\\/]lib[\\/]mocha\.js$/.test(request) || /[\\/]mocha[\\/]index\.js$/.test(request)) hookMocha(exports as never);
+  else if (/[\\/]mocha[\\/]lib[\\/]runnable\.js$/.test(request) || request.endsWith('./runnable')) {
+    if (typeof exports === 'function' && (exports as { prototype?: { run?: unknown } }).prototype?.run) hookMocha({ Runnable: exports as never });
+  } else if (request === '@prisma/client' && !prismaNoticeSent) {
+    prismaNoticeSent = true;
+    send({ v: CAPTURE_PROTOCOL, t: 'notice', code: 'prisma-client', ts: Date.now(), pid: process.pid });
+  } else if (request === '@prisma/adapter-pg') {
+    send({ v: CAPTURE_PROTOCOL, t: 'notice', code: 'prisma-adapter-pg', ts: Date.now(), pid: process.pid });
+  }
+}
+
+function install(): void {
+  if ((globalThis as Record<symbol, unknown>)[WRAPPED]) return;
+  (globalThis as Record<symbol, unknown>)[WRAPPED] = true;
+  const origLoad = Module._load;
+  Module._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
+    const exports = origLoad.call(this, request, parent, isMain);
+    try {
+      onLoad(request, exports);
+    } catch {
+      // never fail a require
+    }
+    return exports;
+  };
+  if (process.env.PGLENS_CAPTURE_SOCKET) socket = connect(process.env.PGLENS_CAPTURE_SOCKET);
+  // http is often loaded before the app code runs (by tsx, by mocha): hook it now.
+  try {
+    hookHttp(http as never);
+    hookHttp(https as never);
+  } catch {
+    // ignore
+  }
+  process.once('exit', () => {
+    if (dropped && process.env.PGLENS_CAPTURE_SOCKET && !socketGone) {
+      try {
+        socket?.write(JSON.stringify({ v: CAPTURE_PROTOCOL, t: 'dropped', n: dropped, ts: Date.now(), pid: process.pid }) + '\n');
+      } catch {
+        // ignore
+      }
+    }
+  });
+}
+
+if (process.env.PGLENS_CAPTURE_OFF !== '1') {
+  try {
+    install();
+  } catch {
+    // capture off; the app runs as it would
+  }
+}
+
+/** For tests and the bench: run fn inside a named unit of work. */
+export function inUnit<T>(kind: CaptureUnit['k'], name: string, fn: () => T): T {
+  return runInUnit({ k: kind, id: `${kind[0]}${process.pid}-${++unitSeq}`, n: name }, fn);
+}

@@ -1,0 +1,140 @@
+/**
+ * pg-lens record -- <command…>: run the app, its tests or a script with the capture modules loaded
+ * (Node: NODE_OPTIONS=--require dist/capture.js; Python: PYTHONPATH with dist/python/sitecustomize.py),
+ * then print what it sent to PostgreSQL by line of code: statements per call site, N+1s per unit of
+ * work, the slowest statements; with --db, plans and proved index advice for the statements.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { listen } from '../../capture/listener';
+import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
+import { summarize, type RecordSummary } from '../../core/record/aggregate';
+import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
+import { loadPgParser, normalizeSql } from '../../core/sql/statement';
+import { adviseStatement } from '../../db/advisor';
+import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
+
+const USAGE = 'pg-lens record [--db URL] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
+const MAX_ADVISED = 25;
+
+/** dist/capture.js and dist/python next to the bundled CLI (or the build output when run from source). */
+export function captureAssets(): { node: string; python: string } {
+  for (const dir of [__dirname, path.join(__dirname, '..', '..', '..', 'dist')]) {
+    const node = path.join(dir, 'capture.js');
+    if (fs.existsSync(node)) return { node, python: path.join(dir, 'python') };
+  }
+  throw new Error('the capture module (dist/capture.js) is missing: run npm run build');
+}
+
+/** The environment that turns capture on in a child process (Node and Python). */
+export function captureEnv(base: NodeJS.ProcessEnv, socket: string, opts: { values?: boolean } = {}): NodeJS.ProcessEnv {
+  const assets = captureAssets();
+  const env: NodeJS.ProcessEnv = { ...base, PGLENS_CAPTURE_SOCKET: socket };
+  const req = `--require ${JSON.stringify(assets.node)}`;
+  env.NODE_OPTIONS = base.NODE_OPTIONS ? `${base.NODE_OPTIONS} ${req}` : req;
+  env.PYTHONPATH = base.PYTHONPATH ? `${assets.python}${path.delimiter}${base.PYTHONPATH}` : assets.python;
+  if (opts.values) env.PGLENS_CAPTURE_VALUES = '1';
+  return env;
+}
+
+export const recordCommand: CliCommand = {
+  name: 'record',
+  summary: 'run a command (tests, a script, the app) and report the SQL it sent by line of code: N+1s per request/test, slowest statements, index advice',
+  usage: USAGE,
+  async run(argv, ctx) {
+    const dash = argv.indexOf('--');
+    if (dash < 0 || dash === argv.length - 1) throw new UsageError('give the command to run after --');
+    const own = argv.slice(0, dash);
+    const command = argv.slice(dash + 1);
+    const { values } = parseArgs({
+      args: own,
+      strict: true,
+      options: {
+        db: { type: 'string' },
+        format: { type: 'string', default: 'text' },
+        'fail-on': { type: 'string' },
+        threshold: { type: 'string' },
+        values: { type: 'boolean', default: false },
+      },
+    });
+    const format = values.format;
+    if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+    if (values['fail-on'] !== undefined && values['fail-on'] !== 'n-plus-one') throw new UsageError(`--fail-on takes n-plus-one, not "${values['fail-on']}"`);
+    const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+    if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 2)) throw new UsageError('--threshold must be a whole number of 2 or more');
+
+    const events: QueryEvent[] = [];
+    const notices: NoticeEvent[] = [];
+    const listener = await listen((e) => {
+      if (e.t === 'q') events.push(e);
+      else if (e.t === 'notice') notices.push(e);
+    });
+    let code: number | null;
+    try {
+      code = await runChild(command, captureEnv(ctx.env, listener.path, { values: values.values }), ctx, format !== 'text');
+      await listener.idle(2000);
+    } finally {
+      await listener.close();
+      fs.rmSync(listener.path, { force: true });
+    }
+    await loadPgParser();
+    const summary = summarize(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped() });
+    const advice = values.db ? await adviseRecorded(summary, values.db, ctx) : undefined;
+    const rel = (f: string) => path.relative(ctx.cwd, f) || f;
+    if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
+    else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0'), null, 2));
+    else ctx.out(recordText(summary, rel, advice));
+    if (code !== 0) {
+      ctx.err(`pg-lens record: the command exited with ${code === null ? 'a signal' : `code ${code}`}`);
+      return EXIT.failure;
+    }
+    return values['fail-on'] === 'n-plus-one' && summary.nPlusOne.length ? EXIT.findings : EXIT.ok;
+  },
+};
+
+function runChild(command: string[], env: NodeJS.ProcessEnv, ctx: CliContext, stdoutToStderr: boolean): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command[0], command.slice(1), { cwd: ctx.cwd, env, stdio: ['inherit', stdoutToStderr ? 2 : 'inherit', 'inherit'], shell: process.platform === 'win32' });
+    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    const done = () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    };
+    child.on('error', (e) => {
+      done();
+      reject(new UsageError(`cannot run ${command[0]}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such command' : e.message}`));
+    });
+    child.on('exit', (c) => {
+      done();
+      resolve(c);
+    });
+  });
+}
+
+/** Plans and proved index advice for the recorded reads (the most time-consuming first). */
+async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliContext): Promise<Map<string, StatementAdvice>> {
+  const db = await openDatabase(dbUrl, ctx, { statementTimeoutMs: 60000 });
+  const out = new Map<string, StatementAdvice>();
+  try {
+    const info = await db.serverInfo();
+    const all = summary.sites.flatMap((s) => s.statements).sort((a, b) => b.totalMs - a.totalMs);
+    for (const st of all) {
+      if (out.has(st.normalized) || out.size >= MAX_ADVISED) continue;
+      try {
+        const r = await adviseStatement(db, st.sql, undefined, { info });
+        out.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore })), note: r.status === 'ok' ? undefined : r.message });
+      } catch (e) {
+        out.set(st.normalized, { suggestions: [], note: (e as Error).message.split('\n')[0] });
+      }
+    }
+  } finally {
+    await db.close();
+  }
+  return out;
+}

@@ -1,0 +1,619 @@
+/**
+ * Security and privacy audit: roles, privileges, row security, sensitive columns, extensions,
+ * encryption in transit, logging and backups. Each check reads HealthFacts.security (and the
+ * server settings); what the reading role could not see is listed by securityBlindSpots, never guessed.
+ */
+import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
+import { leastPrivilegeScript } from '../leastPrivilege';
+import { sensitiveKindByName, sensitiveKindByShape, TENANT_KEY_COLUMNS, type SensitiveKind } from '../sensitive';
+import type { HealthCheck, HealthFacts, HealthFinding, ObjectRef, SecurityFacts } from '../types';
+import { fmtBytes } from './bloat';
+import { fmtSeconds } from './sessions';
+
+const docs = (id: string) => `docs/health/${id}.md`;
+const setting = (f: HealthFacts, name: string): string | undefined => f.settings[name]?.setting;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function sec(f: HealthFacts): SecurityFacts | undefined {
+  return f.security;
+}
+
+/** The role name the least-privilege script creates for an application role. */
+export function leastPrivilegeRoleName(role: string): string {
+  return `${role.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 50)}_app`;
+}
+
+/** The least-privilege script for the reading role, or undefined without usage facts. */
+export function leastPrivilegeFor(f: HealthFacts, role: string): { sql: string[]; source: 'code' | 'statistics'; tables: number } | undefined {
+  const s = sec(f);
+  if (!s?.usage) return undefined;
+  return {
+    sql: leastPrivilegeScript({ role: leastPrivilegeRoleName(role), database: f.database, usage: s.usage.tables, sequences: f.sequences }),
+    source: s.usage.source,
+    tables: s.usage.tables.length,
+  };
+}
+
+export const superuserApplicationRole: HealthCheck = {
+  id: 'superuser-application-role',
+  title: 'Application role with more power than it needs',
+  category: 'security',
+  summary: 'The role this profile or the application logs in as is a superuser, owns the tables, or has BYPASSRLS/CREATEROLE/CREATEDB.',
+  docs: docs('superuser-application-role'),
+  run(f) {
+    const s = sec(f);
+    if (!s) return [];
+    const out: HealthFinding[] = [];
+    for (const r of s.roles) {
+      const powers = [r.superuser && 'SUPERUSER', r.bypassRls && 'BYPASSRLS', r.createRole && 'CREATEROLE', r.createDb && 'CREATEDB', r.replication && 'REPLICATION'].filter(Boolean) as string[];
+      if (!powers.length && !r.ownedTables) continue;
+      const who = r.current ? `This profile’s role ${quoteIdent(r.name)}` : `Role ${quoteIdent(r.name)} (${plural(r.sessions, 'application session')}: ${r.applications.join(', ')})`;
+      const what = [powers.length ? powers.join(', ') : '', r.ownedTables ? `owns ${plural(r.ownedTables, 'table')}` : ''].filter(Boolean).join(' and ');
+      const script = leastPrivilegeFor(f, r.name);
+      const fixSql = [
+        ...(script?.sql ?? []),
+        ...(powers.filter((p) => p !== 'SUPERUSER').length || r.superuser ? [`ALTER ROLE ${quoteIdent(r.name)} ${r.superuser ? 'NOSUPERUSER ' : ''}${r.bypassRls ? 'NOBYPASSRLS ' : ''}${r.createRole ? 'NOCREATEROLE ' : ''}${r.createDb ? 'NOCREATEDB ' : ''}${r.replication ? 'NOREPLICATION ' : ''}`.trimEnd() + ';'] : []),
+      ];
+      out.push({
+        checkId: this.id,
+        severity: r.superuser || r.bypassRls ? 'warning' : 'info',
+        category: this.category,
+        message: `${who} ${powers.length ? `has ${what}` : what}: more than an application needs.`,
+        objects: [{ kind: 'role', name: r.name }],
+        evidence: {
+          role: r.name,
+          current: r.current,
+          attributes: powers,
+          ownedTables: r.ownedTables,
+          sessions: r.sessions,
+          applications: r.applications,
+          leastPrivilege: script ? { source: script.source === 'code' ? 'the statements found in the code' : 'table statistics (tables read and written since the statistics were reset, by any role)', tables: script.tables } : null,
+        },
+        fixSql,
+        help: script
+          ? `Create the least-privilege role (privileges from ${script.source === 'code' ? 'the statements found in the code' : 'the table statistics'}), set its password with \\password, point the application at it, then take the extra attributes away${r.ownedTables ? '; keep table ownership with a separate migration role' : ''}.`
+          : 'Give the application its own role with only the privileges its statements need (pg-lens report with source paths writes that role’s script); run migrations as a separate owner role.',
+      });
+    }
+    return out;
+  },
+};
+
+export const weakPasswordEncryption: HealthCheck = {
+  id: 'weak-password-encryption',
+  title: 'Weak password encryption',
+  category: 'security',
+  summary: 'password_encryption = md5, roles whose stored password is MD5, or pg_hba.conf lines that trust without a password.',
+  docs: docs('weak-password-encryption'),
+  run(f) {
+    const s = sec(f);
+    const out: HealthFinding[] = [];
+    const enc = setting(f, 'password_encryption');
+    if (enc === 'md5' || enc === 'on')
+      out.push({
+        checkId: this.id,
+        severity: 'warning',
+        category: this.category,
+        message: `password_encryption is ${enc}: new passwords are stored as MD5 hashes.`,
+        objects: [{ kind: 'setting', name: 'password_encryption' }],
+        evidence: { password_encryption: enc },
+        fixSql: [`ALTER SYSTEM SET password_encryption = 'scram-sha-256';`, 'SELECT pg_reload_conf();'],
+        help: 'MD5 hashes are weak and replayable; SCRAM-SHA-256 is the default since PostgreSQL 14. Then reset the MD5 passwords (\\password ROLE in psql).',
+      });
+    for (const role of s?.md5PasswordRoles ?? [])
+      out.push({
+        checkId: this.id,
+        severity: 'warning',
+        category: this.category,
+        message: `Role ${quoteIdent(role)} has an MD5 password.`,
+        objects: [{ kind: 'role', name: role }],
+        evidence: { role, storedAs: 'md5' },
+        fixSql: enc === 'scram-sha-256' ? [] : [`SET password_encryption = 'scram-sha-256';`],
+        help: `Set its password again with password_encryption = scram-sha-256 (\\password ${quoteIdent(role)} in psql hashes it on the client), then use scram-sha-256 in pg_hba.conf.`,
+      });
+    for (const h of s?.hbaTrust ?? []) {
+      const local = h.type === 'local' || (h.address !== null && /^(127\.|::1$|localhost$)/.test(h.address));
+      out.push({
+        checkId: this.id,
+        severity: local ? 'info' : 'warning',
+        category: this.category,
+        message: `pg_hba.conf line ${h.line} lets ${h.user.join(', ')} log in to ${h.database.join(', ')} ${h.type === 'local' ? 'over the Unix socket' : `from ${h.address ?? 'any address'}`} without a password (trust).`,
+        objects: [{ kind: 'pg_hba.conf line', name: String(h.line) }],
+        evidence: { ...h },
+        fixSql: [],
+        help: 'Change the method to scram-sha-256 (or peer for local) in pg_hba.conf, then SELECT pg_reload_conf();',
+      });
+    }
+    return out;
+  },
+};
+
+export const publicSchemaCreate: HealthCheck = {
+  id: 'public-schema-create',
+  title: 'Anyone can create objects',
+  category: 'security',
+  summary: 'PUBLIC holds CREATE on a schema (the default for public before PostgreSQL 15), or default privileges grant to PUBLIC.',
+  docs: docs('public-schema-create'),
+  run(f) {
+    const s = sec(f);
+    if (!s) return [];
+    const out: HealthFinding[] = [];
+    for (const x of s.publicCreateSchemas)
+      out.push({
+        checkId: this.id,
+        severity: 'warning',
+        category: this.category,
+        message: `Every role can create objects in schema ${quoteIdent(x.schema)}.`,
+        objects: [{ kind: 'schema', name: x.schema }],
+        evidence: { schema: x.schema, owner: x.owner, grantee: 'PUBLIC', privilege: 'CREATE' },
+        fixSql: [`REVOKE CREATE ON SCHEMA ${quoteIdent(x.schema)} FROM PUBLIC;`],
+        help: 'A role that can create objects in a schema on the search_path can plant a function or operator that another role (or a SECURITY DEFINER function) then runs. Grant CREATE to the owner or migration role only.',
+      });
+    const OBJ = { tables: 'TABLES', sequences: 'SEQUENCES', schemas: 'SCHEMAS' } as const;
+    for (const d of s.publicDefaultAcls)
+      out.push({
+        checkId: this.id,
+        severity: 'warning',
+        category: this.category,
+        message: `Default privileges give PUBLIC ${d.privileges.join(', ')} on new ${d.objectType} created by ${quoteIdent(d.role)}${d.schema ? ` in ${quoteIdent(d.schema)}` : ''}.`,
+        objects: [{ kind: 'role', name: d.role }, ...(d.schema ? [{ kind: 'schema' as const, name: d.schema }] : [])],
+        evidence: { ...d },
+        fixSql: [`ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(d.role)}${d.schema ? ` IN SCHEMA ${quoteIdent(d.schema)}` : ''} REVOKE ${d.privileges.join(', ')} ON ${OBJ[d.objectType]} FROM PUBLIC;`],
+        help: 'Grant to the application role by name instead of PUBLIC.',
+      });
+    return out;
+  },
+};
+
+/** The schemas of a search_path setting value ("a, \"b c\", $user"). */
+export function searchPathSchemas(value: string): string[] {
+  const out: string[] = [];
+  const re = /\s*(?:"((?:[^"]|"")*)"|([^,\s]+))\s*(?:,|$)/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(value)) && m[0].length) out.push(m[1] !== undefined ? m[1].replace(/""/g, '"') : m[2]);
+  return out;
+}
+
+export const securityDefinerSearchPath: HealthCheck = {
+  id: 'security-definer-search-path',
+  title: 'SECURITY DEFINER without a safe search_path',
+  category: 'security',
+  summary: 'A SECURITY DEFINER function with no fixed search_path (or one naming a schema anyone can write), or executable by PUBLIC.',
+  docs: docs('security-definer-search-path'),
+  run(f) {
+    const s = sec(f);
+    if (!s) return [];
+    const writable = new Set(s.publicCreateSchemas.map((x) => x.schema));
+    const out: HealthFinding[] = [];
+    for (const fn of s.definerFunctions) {
+      const path = fn.searchPath === null ? null : searchPathSchemas(fn.searchPath);
+      const unsafe = path === null ? 'no search_path' : path.filter((p) => writable.has(p) || p === '$user').map((p) => (p === '$user' ? '$user (a schema named after the caller)' : `${p} (anyone can create objects there)`));
+      const bad = path === null || unsafe.length > 0;
+      if (!bad && !fn.publicExecute) continue;
+      const kw = fn.kind === 'procedure' ? 'PROCEDURE' : 'FUNCTION';
+      const target = `${qualifiedName(fn.schema, fn.name)}(${fn.args})`;
+      const fixSql: string[] = [];
+      if (bad) fixSql.push(`ALTER ${kw} ${target} SET search_path = pg_catalog, ${quoteIdent(fn.schema)}, pg_temp;`);
+      if (fn.publicExecute) fixSql.push(`REVOKE EXECUTE ON ${kw} ${target} FROM PUBLIC;`);
+      const why = bad ? (path === null ? 'has no fixed search_path' : `puts ${(unsafe as string[]).join(', ')} on its search_path`) : '';
+      out.push({
+        checkId: this.id,
+        severity: bad ? (fn.ownerSuperuser || fn.publicExecute ? 'error' : 'warning') : 'info',
+        category: this.category,
+        message: `SECURITY DEFINER ${fn.kind} ${target} (owner ${quoteIdent(fn.owner)}${fn.ownerSuperuser ? ', a superuser' : ''}) ${[why, fn.publicExecute ? 'can be run by every role (PUBLIC)' : ''].filter(Boolean).join(' and ')}.`,
+        objects: [{ kind: 'function', schema: fn.schema, name: fn.name }],
+        evidence: { ...fn },
+        fixSql,
+        help: bad
+          ? 'It runs with its owner’s privileges but resolves names through the caller’s search_path: a caller who can create a same-named table, function or operator earlier on the path runs code as the owner. Pin the path (pg_temp last) and schema-qualify names in the body.'
+          : 'Grant EXECUTE to the roles that need it, not PUBLIC.',
+      });
+    }
+    return out;
+  },
+};
+
+export const rlsPolicyDisabled: HealthCheck = {
+  id: 'rls-policy-disabled',
+  title: 'Row security policies not enforced',
+  category: 'security',
+  summary: 'A table with row-level-security policies whose RLS is off, or not forced while the reading role owns it.',
+  docs: docs('rls-policy-disabled'),
+  run(f) {
+    const s = sec(f);
+    if (!s) return [];
+    const out: HealthFinding[] = [];
+    const current = s.roles.find((r) => r.current);
+    for (const t of s.rlsTables) {
+      if (!t.policies) continue;
+      const name = qualifiedName(t.schema, t.name);
+      if (!t.enabled)
+        out.push({
+          checkId: this.id,
+          severity: 'error',
+          category: this.category,
+          message: `Table ${name} has ${plural(t.policies, 'row security policy')} but row-level security is disabled: the policies filter nothing.`,
+          objects: [{ kind: 'table', schema: t.schema, name: t.name }],
+          evidence: { ...t },
+          fixSql: [`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`],
+          help: 'Enabling RLS makes the policies apply to every role except the owner and BYPASSRLS roles; test the application’s role first (roles without a matching policy then see no rows).',
+        });
+      else if (!t.forced && t.ownedByCurrent && current && !current.superuser && !current.bypassRls)
+        out.push({
+          checkId: this.id,
+          severity: 'warning',
+          category: this.category,
+          message: `Table ${name} has row-level security, but this role owns it and RLS is not forced: the owner bypasses the policies.`,
+          objects: [{ kind: 'table', schema: t.schema, name: t.name }],
+          evidence: { ...t },
+          fixSql: [`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`],
+          help: 'When the application logs in as the owner, FORCE makes the policies apply to it too (or give the application a role that does not own the table).',
+        });
+    }
+    return out;
+  },
+};
+
+export const rlsMissing: HealthCheck = {
+  id: 'rls-missing',
+  title: 'Tenant tables without row security',
+  category: 'security',
+  summary: 'A table keyed by tenant (or by user, where other tables with that key use RLS) readable by this role with no policy.',
+  docs: docs('rls-missing'),
+  run(f) {
+    const s = sec(f);
+    if (!s) return [];
+    const current = s.roles.find((r) => r.current);
+    if (current?.superuser || current?.bypassRls) return [];
+    const keysWithRls = new Set(s.rlsTables.filter((t) => t.enabled && t.policies && t.keyColumn).map((t) => t.keyColumn));
+    const out: HealthFinding[] = [];
+    for (const t of s.rlsTables) {
+      if (!t.keyColumn || t.policies || t.enabled || !t.readable) continue;
+      const tenant = TENANT_KEY_COLUMNS.includes(t.keyColumn);
+      if (!tenant && !keysWithRls.has(t.keyColumn)) continue;
+      const name = qualifiedName(t.schema, t.name);
+      const col = quoteIdent(t.keyColumn);
+      const settingName = `app.${t.keyColumn}`;
+      out.push({
+        checkId: this.id,
+        severity: 'info',
+        category: this.category,
+        message: `Table ${name} holds ${t.keyColumn} and is readable by ${quoteIdent(s.currentUser)} with no row security: any query without the right WHERE sees every ${tenant ? 'tenant' : 'user'}’s rows.`,
+        objects: [{ kind: 'table', schema: t.schema, name: t.name }],
+        evidence: { ...t, reason: tenant ? 'tenant key column' : `other tables keyed by ${t.keyColumn} use row security` },
+        fixSql: [
+          `ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`,
+          `CREATE POLICY ${quoteIdent(`${t.name}_${t.keyColumn}_isolation`.slice(0, 63))} ON ${name} USING (${col} = nullif(current_setting(${quoteLiteral(settingName)}, true), '')::${t.keyType ?? 'text'});`,
+        ],
+        help: `The application then sets the key per transaction (SET LOCAL ${settingName} = '…'); the owner and BYPASSRLS roles are not filtered.`,
+      });
+    }
+    return out;
+  },
+};
+
+const KIND_FIX: Record<SensitiveKind, string> = {
+  email: 'mask it in a view (left(email, 1) || \'***\' || substring(email from \'@.*$\'))',
+  phone: 'mask it in a view (\'***\' || right(phone, 3))',
+  'card number': 'do not store it (tokenise with the payment provider), or encrypt it with pgcrypto',
+  'national id': 'encrypt it (pgcrypto pgp_sym_encrypt) or mask it in a view',
+  'password hash': 'keep it readable by the authentication code’s role only',
+  'secret token': 'store a hash of it, not the token',
+  'bank account': 'encrypt it (pgcrypto) or mask it in a view',
+  'date of birth': 'expose only what is needed (an age or a year) through a view',
+};
+
+export const sensitiveColumnUnprotected: HealthCheck = {
+  id: 'sensitive-column-unprotected',
+  title: 'Sensitive columns readable by everyone',
+  category: 'security',
+  summary: 'Columns that look like emails, phones, card or national ids, password hashes or tokens (by name, type or sampled values) that PUBLIC can SELECT.',
+  docs: docs('sensitive-column-unprotected'),
+  run(f) {
+    const s = sec(f);
+    if (!s) return [];
+    const out: HealthFinding[] = [];
+    for (const t of s.publicTables) {
+      const hits: { column: string; type: string; kind: SensitiveKind; by: 'name' | 'values' }[] = [];
+      for (const c of t.columns) {
+        if (!t.publicTable && !c.publicColumn) continue;
+        // Encrypted with pgcrypto: ciphertext is bytea.
+        if (s.pgcrypto && c.type === 'bytea') continue;
+        const byName = sensitiveKindByName(c.name) ?? sensitiveKindByName(c.type);
+        const byShape = sensitiveKindByShape(c.sample);
+        const kind = byShape ?? byName;
+        if (kind) hits.push({ column: c.name, type: c.type, kind, by: byShape ? 'values' : 'name' });
+      }
+      if (!hits.length) continue;
+      const name = qualifiedName(t.schema, t.name);
+      const sensitive = new Set(hits.map((h) => h.column));
+      const keep = t.columns.filter((c) => !sensitive.has(c.name)).map((c) => quoteIdent(c.name));
+      const fixSql = t.publicTable
+        ? [`REVOKE SELECT ON ${name} FROM PUBLIC;`, ...(keep.length ? [`GRANT SELECT (${keep.join(', ')}) ON ${name} TO PUBLIC;`] : [])]
+        : [`REVOKE SELECT (${hits.map((h) => quoteIdent(h.column)).join(', ')}) ON ${name} FROM PUBLIC;`];
+      const kinds = [...new Set(hits.map((h) => h.kind))];
+      out.push({
+        checkId: this.id,
+        severity: hits.some((h) => h.kind === 'card number' || h.kind === 'national id' || h.kind === 'password hash' || h.kind === 'secret token') ? 'error' : 'warning',
+        category: this.category,
+        message: `${name}: ${hits.map((h) => `${h.column} (${h.kind})`).join(', ')} readable by every role (PUBLIC).`,
+        objects: [{ kind: 'table', schema: t.schema, name: t.name }, ...hits.map((h): ObjectRef => ({ kind: 'column', schema: t.schema, table: t.name, name: h.column }))],
+        evidence: {
+          columns: hits.map((h) => ({ column: h.column, type: h.type, looksLike: h.kind, judgedBy: h.by === 'values' ? 'the shape of sampled values (not shown)' : 'its name' })),
+          grantedTo: t.publicTable ? 'PUBLIC (whole table)' : 'PUBLIC (column grants)',
+        },
+        fixSql,
+        help: `Take PUBLIC’s access to these columns away (the other columns stay readable), grant them by name to the roles that need them, and for what remains readable: ${kinds.map((k) => KIND_FIX[k]).join('; ')}.`,
+      });
+    }
+    return out;
+  },
+};
+
+const RISKY_EXTENSIONS: Record<string, string> = {
+  dblink: 'opens connections from the server to any host; with trust or peer authentication on the server, a loopback connection runs as another role',
+  postgres_fdw: 'stores remote credentials in user mappings and connects from the server',
+  file_fdw: 'reads server files and program output for roles granted pg_read_server_files or pg_execute_server_program',
+  adminpack: 'writes and deletes files on the server',
+  pageinspect: 'reads raw pages, including rows the caller may not SELECT (superuser only by default)',
+  pg_read_file: 'reads server files',
+};
+export const RISKY_EXTENSION_NAMES = Object.keys(RISKY_EXTENSIONS);
+
+export const riskyExtension: HealthCheck = {
+  id: 'risky-extension',
+  title: 'Risky extensions',
+  category: 'security',
+  summary: 'dblink, postgres_fdw (passwords in PUBLIC user mappings), file_fdw, adminpack installed.',
+  docs: docs('risky-extension'),
+  run(f) {
+    const s = sec(f);
+    if (!s) return [];
+    const out: HealthFinding[] = [];
+    for (const e of s.extensions)
+      out.push({
+        checkId: this.id,
+        severity: e.name === 'adminpack' || e.name === 'dblink' ? 'warning' : 'info',
+        category: this.category,
+        message: `Extension ${e.name} ${e.version} is installed (schema ${quoteIdent(e.schema)}): it ${RISKY_EXTENSIONS[e.name]}.`,
+        objects: [{ kind: 'extension', name: e.name, schema: e.schema }],
+        evidence: { ...e },
+        fixSql: [`DROP EXTENSION ${quoteIdent(e.name)};`],
+        help: `Drop it if nothing uses it (DROP EXTENSION without CASCADE stops if something depends on it); otherwise REVOKE EXECUTE on its functions FROM PUBLIC and grant them to the one role that needs them.`,
+      });
+    for (const m of s.userMappings) {
+      if (m.user !== 'public' || !m.publicUsage || m.hasPassword === false) continue;
+      out.push({
+        checkId: this.id,
+        severity: 'error',
+        category: this.category,
+        message: `Foreign server ${quoteIdent(m.server)} has a user mapping for PUBLIC${m.hasPassword ? ' with a stored password' : ''}, and every role may use the server: any role can connect as that remote user${m.hasPassword ? ' and read the password in pg_user_mappings' : ''}.`,
+        objects: [{ kind: 'foreign server', name: m.server }],
+        evidence: { ...m },
+        fixSql: [`REVOKE USAGE ON FOREIGN SERVER ${quoteIdent(m.server)} FROM PUBLIC;`],
+        help: 'Map named roles to their own remote users instead of PUBLIC.',
+      });
+    }
+    return out;
+  },
+};
+
+export const untrustedLanguage: HealthCheck = {
+  id: 'untrusted-language',
+  title: 'Untrusted procedural languages',
+  category: 'security',
+  summary: 'An untrusted language (plpython3u, plperlu, pltclu) is installed: its functions run with the server’s operating-system rights.',
+  docs: docs('untrusted-language'),
+  run(f) {
+    const s = sec(f);
+    if (!s) return [];
+    return s.untrustedLanguages.map((l) => ({
+      checkId: this.id,
+      severity: l.publicDefinerFunctions.length ? 'error' : 'warning',
+      category: this.category,
+      message: `Untrusted language ${l.name} is installed (${plural(l.functions, 'function')}${l.publicDefinerFunctions.length ? `; ${l.publicDefinerFunctions.length} SECURITY DEFINER, executable by PUBLIC` : ''}).`,
+      objects: [{ kind: 'language', name: l.name }],
+      evidence: { ...l },
+      fixSql: l.functions ? [] : [`DROP EXTENSION IF EXISTS ${quoteIdent(l.name)};`, `DROP LANGUAGE IF EXISTS ${quoteIdent(l.name)};`],
+      help: l.functions
+        ? 'Only superusers can create functions in it, but each one runs as the server’s OS user: review them, keep EXECUTE away from PUBLIC, and drop the language when they are gone.'
+        : 'Nothing uses it: drop it.',
+    }));
+  },
+};
+
+const OLD_TLS = new Set(['TLSv1', 'TLSv1.1']);
+
+export const sslSettings: HealthCheck = {
+  id: 'ssl-settings',
+  title: 'Encryption in transit',
+  category: 'security',
+  summary: 'ssl = off, ssl_min_protocol_version below TLSv1.2, and client sessions over TCP without SSL (Unix sockets left out).',
+  docs: docs('ssl-settings'),
+  run(f) {
+    const out: HealthFinding[] = [];
+    const add = (x: Omit<HealthFinding, 'checkId' | 'category'>) => out.push({ checkId: this.id, category: this.category, ...x });
+    const ssl = setting(f, 'ssl');
+    if (ssl === 'off')
+      add({
+        severity: 'warning',
+        message: 'ssl is off: passwords and data cross the network in clear text.',
+        objects: [{ kind: 'setting', name: 'ssl' }],
+        evidence: { ssl },
+        fixSql: [],
+        help: 'Install a certificate and key (ssl_cert_file, ssl_key_file), then ALTER SYSTEM SET ssl = on; SELECT pg_reload_conf(); and use hostssl lines in pg_hba.conf.',
+      });
+    const min = setting(f, 'ssl_min_protocol_version');
+    if (ssl === 'on' && min !== undefined && (OLD_TLS.has(min) || min === ''))
+      add({
+        severity: 'warning',
+        message: `ssl_min_protocol_version is ${min || 'empty (any)'}: TLS 1.0 and 1.1 are broken and deprecated.`,
+        objects: [{ kind: 'setting', name: 'ssl_min_protocol_version' }],
+        evidence: { ssl_min_protocol_version: min },
+        fixSql: [`ALTER SYSTEM SET ssl_min_protocol_version = 'TLSv1.2';`, 'SELECT pg_reload_conf();'],
+      });
+    const plain = f.sessions.filter((s) => !s.own && s.clientAddr && s.ssl === false);
+    if (plain.length) {
+      const byUser: Record<string, number> = {};
+      for (const s of plain) byUser[`${s.user ?? '?'}@${s.clientAddr}`] = (byUser[`${s.user ?? '?'}@${s.clientAddr}`] ?? 0) + 1;
+      add({
+        severity: 'warning',
+        message: `${plural(plain.length, 'session')} over TCP without SSL.`,
+        objects: plain.slice(0, 20).map((s) => ({ kind: 'session', name: `pid ${s.pid}`, pid: s.pid })),
+        evidence: { sessions: plain.length, byUserAndAddress: byUser },
+        fixSql: [],
+        help: 'Use hostssl (not host) lines in pg_hba.conf so the server refuses them, and sslmode=verify-full in clients.',
+      });
+    }
+    return out;
+  },
+};
+
+/** log_connections is boolean before PostgreSQL 18 and a list after ('' = off). */
+function logConnectionsOn(v: string | undefined): boolean | undefined {
+  if (v === undefined) return undefined;
+  return !(v === 'off' || v === '' || v === 'false');
+}
+
+export const auditLogging: HealthCheck = {
+  id: 'audit-logging',
+  title: 'Audit logging',
+  category: 'security',
+  summary: 'What the server logs for an audit: connections, disconnections, DDL statements (log_statement or pgaudit).',
+  docs: docs('audit-logging'),
+  run(f) {
+    const s = sec(f);
+    const missing: string[] = [];
+    const fixSql: string[] = [];
+    const conn = logConnectionsOn(setting(f, 'log_connections'));
+    const disc = setting(f, 'log_disconnections');
+    const stmt = setting(f, 'log_statement');
+    const pgauditLog = setting(f, 'pgaudit.log');
+    const auditOn = !!s?.pgaudit && pgauditLog !== undefined && pgauditLog !== 'none' && pgauditLog !== '';
+    if (conn === false) {
+      missing.push('connections (log_connections)');
+      fixSql.push(`ALTER SYSTEM SET log_connections = ${f.versionNum >= 180000 ? `'receipt,authentication,authorization'` : 'on'};`);
+    }
+    if (disc === 'off') {
+      missing.push('disconnections (log_disconnections)');
+      fixSql.push('ALTER SYSTEM SET log_disconnections = on;');
+    }
+    if (stmt === 'none' && !auditOn) {
+      missing.push('schema and role changes (log_statement = ddl, or pgaudit)');
+      fixSql.push(`ALTER SYSTEM SET log_statement = 'ddl';`);
+    }
+    if (!missing.length) return [];
+    fixSql.push('SELECT pg_reload_conf();');
+    return [{
+      checkId: this.id,
+      severity: 'info',
+      category: this.category,
+      message: `The server does not log ${missing.join(', ')}: a reviewer could not tell who connected or changed what.`,
+      objects: missing.map((m) => ({ kind: 'setting' as const, name: m.replace(/^.*\((\w+).*$/, '$1') })),
+      evidence: {
+        log_connections: setting(f, 'log_connections') ?? null,
+        log_disconnections: disc ?? null,
+        log_statement: stmt ?? null,
+        log_min_duration_statement: setting(f, 'log_min_duration_statement') ?? null,
+        pgaudit: s?.pgaudit ? { installed: true, 'pgaudit.log': pgauditLog ?? null } : { installed: false },
+      },
+      fixSql,
+      help: 'For compliance (SOC 2, PCI DSS, ISO 27001) reviewers expect connection logging and an audit trail of DDL and privilege changes; pgaudit (session or object audit) gives per-statement detail with less noise than log_statement = all.',
+    }];
+  },
+};
+
+/** Segments between two WAL file names (same timeline), or null. */
+export function walSegmentsBetween(from: string | null, to: string | null, segmentBytes = 16 * 1024 ** 2): number | null {
+  if (!from || !to || from.length !== 24 || to.length !== 24 || from.slice(0, 8) !== to.slice(0, 8)) return null;
+  const perLog = 0x100000000 / segmentBytes;
+  const seg = (w: string) => parseInt(w.slice(8, 16), 16) * perLog + parseInt(w.slice(16, 24), 16);
+  return seg(to) - seg(from);
+}
+
+export const backupFreshness: HealthCheck = {
+  id: 'backup-freshness',
+  title: 'Backups and WAL archiving',
+  category: 'security',
+  summary: 'WAL archiving off with no standby, failing now, or the last archived WAL older than the threshold with WAL waiting; active slots holding back much WAL.',
+  docs: docs('backup-freshness'),
+  run(f, t) {
+    if (f.inRecovery) return [];
+    const out: HealthFinding[] = [];
+    const a = f.archiver;
+    const s = sec(f);
+    const mode = setting(f, 'archive_mode') ?? a?.archiveMode;
+    const archiverRef: ObjectRef = { kind: 'archiver', name: 'pg_stat_archiver' };
+    if (mode === 'off' && !f.replicas.length)
+      out.push({
+        checkId: this.id,
+        severity: 'warning',
+        category: this.category,
+        message: 'WAL archiving is off and no standby is connected: only full dumps can restore this server, and nothing after the last one.',
+        objects: [{ kind: 'setting', name: 'archive_mode' }],
+        evidence: { archive_mode: mode, standbys: 0 },
+        fixSql: [],
+        help: 'Set up continuous archiving (pgBackRest, Barman, WAL-G, or archive_mode = on with an archive_command; needs a restart) or a managed service’s point-in-time recovery, and test a restore.',
+      });
+    if (a && mode !== 'off' && a.failingNow)
+      out.push({
+        checkId: this.id,
+        severity: 'error',
+        category: this.category,
+        message: `WAL archiving is failing: ${a.failedCount} failures, the last on ${a.lastFailedWal ?? '?'} at ${a.lastFailedTime ?? '?'}.`,
+        objects: [archiverRef],
+        evidence: { ...a },
+        fixSql: [],
+        help: 'Read the server log for the archive command’s error; WAL piles up in pg_wal until archiving works again, and backups taken since are not restorable to a point in time.',
+      });
+    else if (a && mode !== 'off') {
+      const pending = walSegmentsBetween(s?.lastArchivedWal ?? null, s?.currentWal ?? null);
+      const age = a.lastArchivedTime ? (Date.now() - Date.parse(a.lastArchivedTime)) / 1000 : null;
+      if ((pending ?? 0) > 1 && (age === null || age > t.archiveMaxAgeSeconds))
+        out.push({
+          checkId: this.id,
+          severity: 'warning',
+          category: this.category,
+          message: `The last WAL archived ${age === null ? 'never' : `${fmtSeconds(age)} ago`}, and ${pending} segments wait to be archived.`,
+          objects: [archiverRef],
+          evidence: { ...a, currentWal: s?.currentWal, lastArchivedWal: s?.lastArchivedWal, segmentsWaiting: pending },
+          fixSql: [],
+          help: 'Archiving has stalled: check the archiver process and its command in the server log.',
+        });
+    }
+    for (const slot of f.slots) {
+      if (!slot.active || (slot.retainedBytes ?? 0) < t.slotRetainedWarnBytes) continue;
+      out.push({
+        checkId: this.id,
+        severity: 'warning',
+        category: this.category,
+        message: `Replication slot ${slot.name} holds back ${fmtBytes(slot.retainedBytes ?? 0)} of WAL: its consumer is far behind.`,
+        objects: [{ kind: 'replication slot', name: slot.name }],
+        evidence: { ...slot },
+        fixSql: [],
+        help: 'Find why the consumer lags; max_slot_wal_keep_size bounds how much WAL a slot may hold.',
+      });
+    }
+    return out;
+  },
+};
+
+/** What the security checks could not see with the reading role's privileges (shown with the findings, never guessed). */
+export function securityBlindSpots(f: HealthFacts): { checkId: string; what: string }[] {
+  return f.security?.unseen ?? [];
+}
+
+export const SECURITY_CHECKS: readonly HealthCheck[] = [
+  superuserApplicationRole,
+  weakPasswordEncryption,
+  publicSchemaCreate,
+  securityDefinerSearchPath,
+  rlsPolicyDisabled,
+  rlsMissing,
+  sensitiveColumnUnprotected,
+  riskyExtension,
+  untrustedLanguage,
+  sslSettings,
+  auditLogging,
+  backupFreshness,
+];

@@ -1,0 +1,90 @@
+/**
+ * The least-privilege role for an application: from the tables and operations its statements use
+ * (SQL discovery in the code, or, without code, the table statistics), the CREATE ROLE and GRANT
+ * statements that give exactly those privileges. Pure.
+ */
+import { parseSql } from '../sql/parse';
+import { qualifiedName, quoteIdent } from '../sql/ident';
+import type { SequenceFact, TableUsage } from './types';
+
+type Op = 'select' | 'insert' | 'update' | 'delete';
+
+/**
+ * The tables one SQL text reads and writes, with the operation on each (unqualified names keep
+ * schema ''). Reads in subqueries, joins and CTEs count as SELECT; UPDATE/DELETE with a WHERE or
+ * RETURNING also need SELECT on their target; INSERT … ON CONFLICT DO UPDATE needs UPDATE.
+ * Undefined when the text does not parse.
+ */
+export function tableOperations(sql: string): { schema: string; table: string; op: Op }[] | undefined {
+  const parsed = parseSql(sql);
+  if (!parsed.ok) return undefined;
+  const out: { schema: string; table: string; op: Op }[] = [];
+  const ctes = new Set<string>();
+  const add = (q: any, op: Op) => {
+    if (!q?.name) return;
+    if (!q.schema && ctes.has(q.name)) return;
+    out.push({ schema: q.schema ?? '', table: q.name, op });
+  };
+  const walk = (n: any, depth: number): void => {
+    if (!n || typeof n !== 'object' || depth > 200) return;
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x, depth + 1);
+      return;
+    }
+    if (n.type === 'with' || n.type === 'with recursive') for (const b of n.bind ?? []) if (b?.alias?.name) ctes.add(b.alias.name);
+    if (n.type === 'table' && n.name?.name) add(n.name, 'select');
+    if (n.type === 'insert') {
+      add(n.into, 'insert');
+      if (n.onConflict?.do?.sets) add(n.into, 'update');
+      if (n.returning || n.onConflict) add(n.into, 'select');
+    }
+    if (n.type === 'update') {
+      add(n.table, 'update');
+      if (n.where || n.returning) add(n.table, 'select');
+    }
+    if (n.type === 'delete') {
+      add(n.from, 'delete');
+      if (n.where || n.returning) add(n.from, 'select');
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== '_location' && v && typeof v === 'object') walk(v, depth + 1);
+  };
+  walk(parsed.statements, 0);
+  return out;
+}
+
+/** Merge the operations of many statements into one usage per table (unqualified names resolved to `defaultSchema`). */
+export function usageFromStatements(sqls: Iterable<string>, defaultSchema = 'public'): TableUsage[] {
+  const byTable = new Map<string, TableUsage>();
+  for (const sql of sqls) {
+    for (const o of tableOperations(sql) ?? []) {
+      const schema = o.schema || defaultSchema;
+      const key = `${schema}\u0000${o.table}`;
+      const u = byTable.get(key) ?? { schema, table: o.table, select: false, insert: false, update: false, delete: false };
+      u[o.op] = true;
+      byTable.set(key, u);
+    }
+  }
+  return [...byTable.values()].sort((a, b) => a.schema.localeCompare(b.schema) || a.table.localeCompare(b.table));
+}
+
+/**
+ * CREATE ROLE … NOLOGIN-free script: the role, CONNECT on the database, USAGE on the schemas,
+ * the table privileges, and USAGE on the sequences that feed the inserted tables. The password is
+ * set afterwards (\password in psql), never written here.
+ */
+export function leastPrivilegeScript(opts: { role: string; database: string; usage: readonly TableUsage[]; sequences: readonly SequenceFact[] }): string[] {
+  const role = quoteIdent(opts.role);
+  const out = [`CREATE ROLE ${role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;`, `GRANT CONNECT ON DATABASE ${quoteIdent(opts.database)} TO ${role};`];
+  const schemas = [...new Set(opts.usage.map((u) => u.schema))].sort();
+  for (const s of schemas) out.push(`GRANT USAGE ON SCHEMA ${quoteIdent(s)} TO ${role};`);
+  for (const u of opts.usage) {
+    const privs = (['select', 'insert', 'update', 'delete'] as const).filter((p) => u[p]).map((p) => p.toUpperCase());
+    if (!privs.length) continue;
+    out.push(`GRANT ${privs.join(', ')} ON ${qualifiedName(u.schema, u.table)} TO ${role};`);
+  }
+  const inserted = new Set(opts.usage.filter((u) => u.insert).map((u) => `${u.schema}\u0000${u.table}`));
+  for (const s of opts.sequences) {
+    if (s.ownedBy && inserted.has(`${s.ownedBy.schema}\u0000${s.ownedBy.table}`)) out.push(`GRANT USAGE ON SEQUENCE ${qualifiedName(s.schema, s.name)} TO ${role};`);
+  }
+  return out;
+}

@@ -1,0 +1,206 @@
+/**
+ * Recorded statements → what the CLI and the editor show (pure): statements grouped by call site,
+ * N+1s per unit of work, the slowest executions.
+ *
+ * N+1 (run time): the same call site sent the same normalised SELECT `threshold` or more times in
+ * ONE unit of work (one HTTP request, one test, or the process outside them). Counting per unit,
+ * not in total, is what keeps a lookup that runs once per request over many requests from being
+ * flagged (Bullet and Sentry's N+1 detector also count within one request/transaction).
+ */
+import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
+
+export interface RecordOptions {
+  /** Calls of one statement from one site in one unit of work that make an N+1 (default 5). */
+  threshold?: number;
+  /** How many single executions to list as the slowest (default 10). */
+  slowest?: number;
+}
+
+export const RECORD_DEFAULTS: Required<RecordOptions> = { threshold: 5, slowest: 10 };
+
+export interface StatementFigure {
+  /** Normalised text (constants → $n): the grouping key. */
+  normalized: string;
+  /** The first text seen as sent. */
+  sql: string;
+  calls: number;
+  totalMs: number;
+  maxMs: number;
+  rows: number;
+  errors: number;
+  /** Largest number of calls in one unit of work, and that unit's name. */
+  maxPerUnit: number;
+  maxUnit: string;
+  maxUnitKind: string;
+  /** In how many units of work it ran. */
+  units: number;
+}
+
+export interface SiteFigure {
+  /** Absolute file (as the capture saw it), 1-based line and column. Absent: no frame in user code. */
+  file?: string;
+  line?: number;
+  col?: number;
+  /** ORM / query builder between the code and the driver. */
+  via?: string;
+  calls: number;
+  totalMs: number;
+  statements: StatementFigure[];
+}
+
+export interface RecordedNPlusOne {
+  file: string;
+  line: number;
+  col: number;
+  via?: string;
+  /** Calls in the worst unit of work. */
+  calls: number;
+  /** Units of work where it reached the threshold. */
+  units: number;
+  unit: string;
+  unitKind: string;
+  sql: string;
+  normalized: string;
+  /** Time of the calls in the worst unit. */
+  ms: number;
+  fix: string;
+}
+
+export interface RecordSummary {
+  statements: number;
+  totalMs: number;
+  errors: number;
+  units: Record<string, number>;
+  sites: SiteFigure[];
+  nPlusOne: RecordedNPlusOne[];
+  slowest: { sql: string; ms: number; rows?: number; file?: string; line?: number; unit: string }[];
+  /** Statements with no frame in the user's code (the app's own driver use from node_modules only). */
+  withoutSite: number;
+  notices: string[];
+  dropped: number;
+  threshold: number;
+}
+
+/** Whitespace and case folded; literals masked when the parser is not at hand or fails. */
+export function roughNormalize(sql: string): string {
+  return sql
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/'(?:[^']|'')*'/g, '?')
+    .replace(/\b\d+(?:\.\d+)?\b/g, '?')
+    .replace(/\s+/g, ' ')
+    .replace(/\s*;\s*$/, '')
+    .trim();
+}
+
+export function isRead(normalized: string): boolean {
+  const s = normalized.replace(/^\s*\(+/, '').trimStart().toLowerCase();
+  if (s.startsWith('select') || s.startsWith('values') || s.startsWith('table ')) return true;
+  if (s.startsWith('with')) return !/\b(insert|update|delete)\b/.test(s);
+  return false;
+}
+
+/** The batched form in the library that sent the statement. */
+export function nPlusOneFix(via: string | undefined, lib?: string): string {
+  const v = (via ?? '').replace(/\\/g, '/');
+  if (v === 'sequelize') return 'Load the association with the parent query: findAll({ include: [Assoc] }) (or one findAll({ where: { fk: ids } }) and group in memory).';
+  if (v === 'typeorm') return 'Load the relation with the parent: find({ relations: { rel: true } }) or a join (leftJoinAndSelect), or one query with In(ids).';
+  if (v === 'knex') return 'Fetch all rows at once: .whereIn(\'fk\', ids) and group in memory, or a join.';
+  if (v.startsWith('@prisma/')) return 'Load the relation with the parent: include: { rel: true } (or one findMany({ where: { fk: { in: ids } } })).';
+  if (v === 'drizzle-orm') return 'Load the relation with the parent: db.query.x.findMany({ with: { rel: true } }), or inArray(col, ids).';
+  if (v === 'kysely') return 'Fetch all rows at once: .where(\'fk\', \'in\', ids), or jsonArrayFrom for nested rows.';
+  if (v.startsWith('@mikro-orm/')) return 'Populate the relation with the parent: find(Entity, where, { populate: [\'rel\'] }).';
+  if (v === 'django' || lib === 'django') return 'Load the relation with the parent query: select_related() for a foreign key, prefetch_related() for a reverse or many-to-many relation.';
+  if (v === 'sqlalchemy' || lib === 'sqlalchemy') return 'Load the relation with the parent query: options(selectinload(Parent.rel)) or joinedload().';
+  return 'Send one query for all keys (WHERE key = ANY($1)) instead of one per item, then match rows in memory.';
+}
+
+interface Acc extends StatementFigure {
+  perUnit: Map<string, { calls: number; ms: number; name: string; kind: string }>;
+}
+
+/**
+ * Aggregate events. `normalize` is normalizeSql from core/sql/statement (the caller loads the
+ * parser); roughNormalize is used where it returns nothing.
+ */
+export function summarize(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number } = {}): RecordSummary {
+  const o = { threshold: opts.threshold ?? RECORD_DEFAULTS.threshold, slowest: opts.slowest ?? RECORD_DEFAULTS.slowest };
+  const sites = new Map<string, { site?: CaptureSite; calls: number; totalMs: number; stmts: Map<string, Acc> }>();
+  const units: Record<string, Set<string>> = {};
+  const normCache = new Map<string, string>();
+  let totalMs = 0;
+  let errors = 0;
+  let withoutSite = 0;
+  for (const e of events) {
+    let norm = normCache.get(e.sql);
+    if (norm === undefined) {
+      norm = normalize(e.sql) ?? roughNormalize(e.sql);
+      if (normCache.size < 50_000) normCache.set(e.sql, norm);
+    }
+    (units[e.u.k] ??= new Set()).add(e.u.id);
+    totalMs += e.ms;
+    if (e.err) errors++;
+    if (!e.site) withoutSite++;
+    const key = e.site ? `${e.site.file}:${e.site.line}` : '';
+    let s = sites.get(key);
+    if (!s) sites.set(key, (s = { site: e.site, calls: 0, totalMs: 0, stmts: new Map() }));
+    s.calls++;
+    s.totalMs += e.ms;
+    if (!s.site?.via && e.site?.via) s.site = e.site;
+    let a = s.stmts.get(norm);
+    if (!a) s.stmts.set(norm, (a = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0, maxMs: 0, rows: 0, errors: 0, maxPerUnit: 0, maxUnit: '', maxUnitKind: '', units: 0, perUnit: new Map() }));
+    a.calls++;
+    a.totalMs += e.ms;
+    a.maxMs = Math.max(a.maxMs, e.ms);
+    a.rows += e.rows ?? 0;
+    if (e.err) a.errors++;
+    const pu = a.perUnit.get(e.u.id);
+    if (pu) {
+      pu.calls++;
+      pu.ms += e.ms;
+    } else a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k });
+  }
+  const nPlusOne: RecordedNPlusOne[] = [];
+  const siteList: SiteFigure[] = [];
+  for (const s of sites.values()) {
+    const statements: StatementFigure[] = [];
+    for (const a of s.stmts.values()) {
+      let worst: { calls: number; ms: number; name: string; kind: string } | undefined;
+      let over = 0;
+      for (const pu of a.perUnit.values()) {
+        if (!worst || pu.calls > worst.calls) worst = pu;
+        if (pu.calls >= o.threshold) over++;
+      }
+      const { perUnit, ...fig } = a;
+      fig.units = perUnit.size;
+      fig.maxPerUnit = worst?.calls ?? 0;
+      fig.maxUnit = worst?.name ?? '';
+      fig.maxUnitKind = worst?.kind ?? '';
+      statements.push(fig);
+      if (s.site && worst && over > 0 && isRead(a.normalized)) {
+        nPlusOne.push({
+          file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worst.calls, units: over, unit: worst.name, unitKind: worst.kind,
+          sql: a.sql, normalized: a.normalized, ms: worst.ms, fix: nPlusOneFix(s.site.via),
+        });
+      }
+    }
+    statements.sort((x, y) => y.totalMs - x.totalMs);
+    siteList.push({ file: s.site?.file, line: s.site?.line, col: s.site?.col, via: s.site?.via, calls: s.calls, totalMs: s.totalMs, statements });
+  }
+  siteList.sort((x, y) => y.totalMs - x.totalMs);
+  nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line);
+  const slowest = [...events].sort((x, y) => y.ms - x.ms).slice(0, o.slowest).map((e) => ({ sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
+  const notices = noticesOf(extra.notices ?? [], events);
+  return {
+    statements: events.length, totalMs, errors, units: Object.fromEntries(Object.entries(units).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, slowest,
+    withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold,
+  };
+}
+
+function noticesOf(notices: readonly NoticeEvent[], events: readonly QueryEvent[]): string[] {
+  const codes = new Set(notices.map((n) => n.code));
+  const out: string[] = [];
+  if (codes.has('prisma-client') && !codes.has('prisma-adapter-pg') && !events.some((e) => e.site?.via?.startsWith('@prisma/'))) {
+    out.push('Prisma is loaded, but its Rust query engine talks to PostgreSQL itself: PG Lens cannot see its statements. Run Prisma on pg with the driver adapter (npm install @prisma/adapter-pg; previewFeatures = ["driverAdapters"] before Prisma 6.16; new PrismaClient({ adapter: new PrismaPg({ connectionString }) })) and record again.');
+  }
+  return out;
+}

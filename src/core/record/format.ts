@@ -1,0 +1,112 @@
+/** A recording as text, JSON and SARIF (pure; the CLI prints, the editor reuses the wording). */
+import type { Located } from '../output';
+import { toSarif } from '../output';
+import type { Finding } from '../findings';
+import type { RecordedNPlusOne, RecordSummary } from './aggregate';
+
+export interface StatementAdvice {
+  costBefore?: number;
+  suggestions: { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[] }[];
+  /** Why there is no advice (unparsed, missing table, error). */
+  note?: string;
+}
+
+export const RECORDED_RULE_ID = 'n-plus-one';
+
+export function oneLine(s: string, max = 160): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? t.slice(0, max - 1) + '…' : t;
+}
+
+export function ms(n: number): string {
+  return n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
+}
+
+const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', job: 'job', root: 'outside requests and tests' };
+
+export function nPlusOneMessage(n: RecordedNPlusOne): string {
+  const where = n.unitKind === 'root' ? 'in one run (outside any request or test)' : `in one ${UNIT_WORD[n.unitKind] ?? n.unitKind} (${n.unit})`;
+  const more = n.units > 1 ? `; ${n.units} ${UNIT_WORD[n.unitKind] ?? 'unit'}s like it` : '';
+  return `N+1: this call sent the same statement ${n.calls} times ${where}, ${ms(n.ms)}${more}${n.via ? ` (via ${n.via})` : ''}.`;
+}
+
+function unitsLine(s: RecordSummary): string {
+  const parts = Object.entries(s.units).map(([k, v]) => (k === 'root' ? 'outside requests/tests' : `${v} ${k}${v === 1 ? '' : 's'}`));
+  return parts.join(', ');
+}
+
+export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>): string {
+  const out: string[] = [];
+  out.push(`Recorded ${s.statements} statement${s.statements === 1 ? '' : 's'} (${ms(s.totalMs)})${s.statements ? ` in ${unitsLine(s)}` : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
+  for (const n of s.notices) out.push(`Note: ${n}`);
+  if (s.dropped) out.push(`Note: ${s.dropped} events were dropped (the listener was full or slow).`);
+  if (!s.statements) {
+    out.push('Nothing was recorded: did the command use PostgreSQL through pg (Node) or psycopg2/psycopg/asyncpg (Python)?');
+    return out.join('\n');
+  }
+  out.push('', `N+1 (the same statement from one call site ${s.threshold}+ times in one unit of work): ${s.nPlusOne.length}`);
+  for (const n of s.nPlusOne) {
+    out.push(`  ${rel(n.file)}:${n.line}:${n.col}  ${nPlusOneMessage(n)}`);
+    out.push(`      ${oneLine(n.sql)}`);
+    out.push(`      fix: ${n.fix}`);
+  }
+  out.push('', 'Statements by call site:');
+  for (const site of s.sites.slice(0, 40)) {
+    const where = site.file ? `${rel(site.file)}:${site.line}` : '(no line in your code: sent from a library on its own)';
+    out.push(`  ${where}  ${site.calls} statement${site.calls === 1 ? '' : 's'} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}`);
+    for (const st of site.statements.slice(0, 5)) {
+      out.push(`    ${String(st.calls).padStart(5)}×  ${ms(st.totalMs).padStart(9)}  max ${st.maxPerUnit}/unit  ${oneLine(st.sql, 120)}`);
+    }
+    if (site.statements.length > 5) out.push(`    … ${site.statements.length - 5} more`);
+  }
+  if (s.sites.length > 40) out.push(`  … ${s.sites.length - 40} more call sites`);
+  out.push('', 'Slowest statements:');
+  for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${x.file ? `${rel(x.file)}:${x.line}` : '(no call site)'}  ${oneLine(x.sql, 120)}`);
+  if (advice) {
+    out.push('', 'Index advice (proved with the planner):');
+    let any = false;
+    for (const site of s.sites) {
+      for (const st of site.statements) {
+        const a = advice.get(st.normalized);
+        if (!a?.suggestions.length) continue;
+        any = true;
+        for (const g of a.suggestions) {
+          out.push(`  ${site.file ? `${rel(site.file)}:${site.line}` : '(no call site)'}  ${g.ddl}`);
+          out.push(`      ${g.summary}`);
+          out.push(`      for: ${oneLine(st.sql, 120)}`);
+        }
+      }
+    }
+    if (!any) out.push('  none: no recorded statement would get enough cheaper with an index.');
+  }
+  return out.join('\n');
+}
+
+export function recordJson(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>): Record<string, unknown> {
+  return {
+    statements: s.statements,
+    totalMs: s.totalMs,
+    errors: s.errors,
+    units: s.units,
+    threshold: s.threshold,
+    notices: s.notices,
+    dropped: s.dropped,
+    nPlusOne: s.nPlusOne.map((n) => ({ file: rel(n.file), line: n.line, column: n.col, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, sql: n.sql, normalized: n.normalized, ms: n.ms, via: n.via, fix: n.fix })),
+    sites: s.sites.map((site) => ({
+      file: site.file ? rel(site.file) : null, line: site.line ?? null, column: site.col ?? null, via: site.via, calls: site.calls, totalMs: site.totalMs,
+      statements: site.statements.map((st) => {
+        const a = advice?.get(st.normalized);
+        return { ...st, ...(a ? { advice: { costBefore: a.costBefore, indexes: a.suggestions.map((g) => ({ ddl: g.ddl, costBefore: g.costBefore, costAfter: g.costAfter, summary: g.summary })), note: a.note, plan: a.suggestions[0]?.planBefore } } : {}) };
+      }),
+    })),
+    slowest: s.slowest.map((x) => ({ ...x, file: x.file ? rel(x.file) : undefined })),
+  };
+}
+
+export function recordSarif(s: RecordSummary, rel: (f: string) => string, version: string): Record<string, unknown> {
+  const located: Located[] = s.nPlusOne.map((n) => {
+    const finding: Finding = { ruleId: RECORDED_RULE_ID, severity: 'warning', message: nPlusOneMessage(n), help: n.fix, file: rel(n.file), span: { start: 0, end: 0 }, fixes: [], evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, sql: n.sql } };
+    return { finding, startLine: n.line, startColumn: n.col, endLine: n.line, endColumn: n.col };
+  });
+  return toSarif(located, [], { toolVersion: version, docsBaseUri: 'https://example.invalid/pg-lens/' });
+}

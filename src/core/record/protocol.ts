@@ -1,0 +1,97 @@
+/**
+ * What the capture modules (Node: src/capture/node.ts, Python: src/capture/python/sitecustomize.py)
+ * send to the listener, one JSON object per line. Short keys: one line per statement the app runs.
+ */
+export const CAPTURE_PROTOCOL = 1;
+/** Longer SQL texts are cut (the normalised statement of a cut text is not computed). */
+export const MAX_SQL_CHARS = 20_000;
+
+/** A unit of work: one HTTP request, one test, or the process outside them. */
+export interface CaptureUnit {
+  k: 'request' | 'test' | 'job' | 'root';
+  /** Unique per instance (two requests to the same route have two ids). */
+  id: string;
+  /** Display name: "GET /orders/:n", the test's full title. */
+  n: string;
+}
+
+/** The first frame in the user's code (1-based line and column, mapped through source maps). */
+export interface CaptureSite {
+  file: string;
+  line: number;
+  col: number;
+  fn?: string;
+  /** The library between the user's code and the driver (the ORM or query builder), when any. */
+  via?: string;
+}
+
+export interface QueryEvent {
+  v: number;
+  t: 'q';
+  /** Driver: pg, psycopg2, psycopg, asyncpg. */
+  lib: string;
+  sql: string;
+  /** Parameter count and types; values only when the user opted in (pv). */
+  pc: number;
+  pt: string[];
+  pv?: unknown[];
+  ms: number;
+  rows?: number;
+  err?: string;
+  site?: CaptureSite;
+  u: CaptureUnit;
+  ts: number;
+  pid: number;
+}
+
+export interface NoticeEvent {
+  v: number;
+  t: 'notice';
+  /** prisma-client: Prisma is loaded (its Rust engine is invisible); prisma-adapter-pg: it runs on pg. */
+  code: string;
+  ts: number;
+  pid: number;
+}
+
+export interface DroppedEvent {
+  v: number;
+  t: 'dropped';
+  n: number;
+  ts: number;
+  pid: number;
+}
+
+export type CaptureEvent = QueryEvent | NoticeEvent | DroppedEvent;
+
+/** The type name of a parameter value (values themselves are not sent by default). */
+export function paramType(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof Date) return 'date';
+  if (typeof Buffer !== 'undefined' && Buffer.isBuffer(v)) return 'bytea';
+  return typeof v;
+}
+
+/** Validate one parsed line from a capture module; anything else is ignored by the listener. */
+export function asCaptureEvent(x: unknown): CaptureEvent | undefined {
+  if (!x || typeof x !== 'object') return undefined;
+  const e = x as Record<string, unknown>;
+  if (e.t === 'q') {
+    if (typeof e.sql !== 'string' || typeof e.ms !== 'number' || !e.u || typeof e.u !== 'object') return undefined;
+    const u = e.u as Record<string, unknown>;
+    if (typeof u.id !== 'string' || typeof u.n !== 'string' || !['request', 'test', 'job', 'root'].includes(u.k as string)) return undefined;
+    if (e.site !== undefined) {
+      const s = e.site as Record<string, unknown>;
+      if (!s || typeof s.file !== 'string' || typeof s.line !== 'number') return undefined;
+    }
+    return {
+      v: Number(e.v) || CAPTURE_PROTOCOL, t: 'q', lib: typeof e.lib === 'string' ? e.lib : 'unknown', sql: e.sql.slice(0, MAX_SQL_CHARS),
+      pc: typeof e.pc === 'number' ? e.pc : 0, pt: Array.isArray(e.pt) ? e.pt.map(String) : [], pv: Array.isArray(e.pv) ? e.pv : undefined,
+      ms: e.ms, rows: typeof e.rows === 'number' ? e.rows : undefined, err: typeof e.err === 'string' ? e.err : undefined,
+      site: e.site as CaptureSite | undefined, u: { k: u.k as CaptureUnit['k'], id: u.id, n: u.n }, ts: typeof e.ts === 'number' ? e.ts : 0, pid: typeof e.pid === 'number' ? e.pid : 0,
+    };
+  }
+  if (e.t === 'notice' && typeof e.code === 'string') return { v: 1, t: 'notice', code: e.code, ts: Number(e.ts) || 0, pid: Number(e.pid) || 0 };
+  if (e.t === 'dropped' && typeof e.n === 'number') return { v: 1, t: 'dropped', n: e.n, ts: Number(e.ts) || 0, pid: Number(e.pid) || 0 };
+  return undefined;
+}

@@ -1,0 +1,157 @@
+/**
+ * Reads the facts the security checks judge (src/core/health/checks/security.ts): one set-based
+ * catalog query, then — only where the reading role may — pg_authid (MD5 passwords) and
+ * pg_hba_file_rules (trust lines). PostgreSQL checks table privileges for every relation of a
+ * statement before running it, so a query naming pg_authid fails for a non-superuser even in a
+ * branch that never runs: those two are separate statements, sent only when the privilege test passes.
+ * What the role could not see is listed in `unseen`, per check.
+ */
+import type { SecurityFacts, TableUsage } from '../core/health/types';
+import { RISKY_EXTENSION_NAMES } from '../core/health/checks/security';
+import { SENSITIVE_NAME_PATTERN, TENANT_KEY_COLUMNS, USER_KEY_COLUMNS } from '../core/health/sensitive';
+import type { Database } from './database';
+import { APPLICATION_NAME } from './database';
+import { OWN_STATEMENT_MARKER as M } from './sql';
+
+const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
+/** Values sampled from pg_stats per column to judge its shape (never reported). */
+const SAMPLE_VALUES = 12;
+/** Sessions of these tools are people, not the application. */
+const INTERACTIVE_TOOLS = '^(psql|pgadmin|dbeaver|datagrip|tableplus|postico|pgcli|navicat|heidisql|beekeeper|azure data studio|dbvisualizer)';
+
+const PUBLIC_SELECT = (acl: string) => `EXISTS (SELECT 1 FROM aclexplode(${acl}) x WHERE x.grantee = 0 AND x.privilege_type = 'SELECT')`;
+
+export const SECURITY_SQL = {
+  /**
+   * $1 = our application_name, $2 = key column names (tenant and user), $3 = sensitive name pattern,
+   * $4 = risky extension names, $5 = values sampled per column, $6 = application names of interactive tools (a DBA's psql is not the application).
+   */
+  facts: `${M} WITH me AS (SELECT oid, rolname, rolsuper, rolbypassrls, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user),
+    app_sessions AS (SELECT a.usesysid, count(*) AS n, array_agg(DISTINCT coalesce(nullif(a.application_name, ''), '(none)')) AS apps FROM pg_stat_activity a
+      WHERE a.datname = current_database() AND coalesce(a.backend_type, 'client backend') = 'client backend' AND a.pid <> pg_backend_pid() AND coalesce(a.application_name, '') <> $1
+        AND coalesce(a.application_name, '') !~* $6 GROUP BY a.usesysid),
+    owned AS (SELECT c.relowner, count(*) AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMA} AND c.relowner IN (SELECT oid FROM me UNION SELECT usesysid FROM app_sessions) GROUP BY c.relowner),
+    public_rels AS (SELECT c.oid, n.nspname, c.relname, ${PUBLIC_SELECT('c.relacl')} AS public_table FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'm') AND ${USER_SCHEMA}
+        AND (${PUBLIC_SELECT('c.relacl')} OR c.oid IN (SELECT attrelid FROM pg_attribute WHERE attacl IS NOT NULL AND ${PUBLIC_SELECT('attacl')})))
+    SELECT current_user AS current_user, current_database() AS database,
+    has_table_privilege('pg_catalog.pg_authid', 'SELECT') AS can_read_authid,
+    coalesce(has_function_privilege(to_regprocedure('pg_catalog.pg_hba_file_rules()'), 'EXECUTE'), false) AS can_read_hba,
+    EXISTS (SELECT 1 FROM pg_settings WHERE name = 'shared_preload_libraries') AS can_read_preload,
+    (SELECT json_agg(json_build_object('name', r.rolname, 'superuser', r.rolsuper, 'bypassRls', r.rolbypassrls, 'createRole', r.rolcreaterole, 'createDb', r.rolcreatedb,
+        'replication', r.rolreplication, 'ownedTables', coalesce(o.n, 0), 'current', r.rolname = current_user, 'sessions', coalesce(s.n, 0), 'applications', coalesce(s.apps, '{}')) ORDER BY r.rolname)
+      FROM pg_roles r LEFT JOIN app_sessions s ON s.usesysid = r.oid LEFT JOIN owned o ON o.relowner = r.oid
+      WHERE r.rolname = current_user OR s.usesysid IS NOT NULL) AS roles,
+    (SELECT json_agg(json_build_object('schema', n.nspname, 'owner', pg_get_userbyid(n.nspowner)) ORDER BY n.nspname)
+      FROM pg_namespace n, aclexplode(coalesce(n.nspacl, acldefault('n', n.nspowner))) a
+      WHERE a.grantee = 0 AND a.privilege_type = 'CREATE' AND ${USER_SCHEMA}) AS public_create,
+    (SELECT json_agg(json_build_object('role', pg_get_userbyid(d.defaclrole), 'schema', n.nspname,
+        'objectType', CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' ELSE 'schemas' END,
+        'privileges', (SELECT array_agg(a.privilege_type ORDER BY a.privilege_type) FROM aclexplode(d.defaclacl) a WHERE a.grantee = 0)))
+      FROM pg_default_acl d LEFT JOIN pg_namespace n ON n.oid = d.defaclnamespace
+      WHERE d.defaclobjtype IN ('r', 'S', 'n') AND EXISTS (SELECT 1 FROM aclexplode(d.defaclacl) a WHERE a.grantee = 0)) AS default_acls,
+    (SELECT json_agg(json_build_object('schema', n.nspname, 'name', p.proname, 'args', pg_get_function_identity_arguments(p.oid), 'owner', o.rolname,
+        'ownerSuperuser', o.rolsuper, 'kind', CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
+        'searchPath', (SELECT substr(c, 13) FROM unnest(p.proconfig) c WHERE c LIKE 'search\\_path=%' LIMIT 1),
+        'publicExecute', EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE')) ORDER BY n.nspname, p.proname)
+      FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_roles o ON o.oid = p.proowner
+      WHERE p.prosecdef AND ${USER_SCHEMA}
+        AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')) AS definer_functions,
+    (SELECT json_agg(json_build_object('schema', n.nspname, 'name', c.relname, 'owner', pg_get_userbyid(c.relowner), 'ownedByCurrent', c.relowner = (SELECT oid FROM me),
+        'enabled', c.relrowsecurity, 'forced', c.relforcerowsecurity, 'policies', coalesce(pol.n, 0), 'keyColumn', k.attname, 'keyType', format_type(k.atttypid, k.atttypmod),
+        'readable', has_table_privilege(c.oid, 'SELECT')) ORDER BY n.nspname, c.relname)
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      LEFT JOIN (SELECT polrelid, count(*) AS n FROM pg_policy GROUP BY polrelid) pol ON pol.polrelid = c.oid
+      LEFT JOIN (SELECT DISTINCT ON (attrelid) attrelid, attname, atttypid, atttypmod FROM pg_attribute
+                 WHERE attname = ANY ($2::name[]) AND attnum > 0 AND NOT attisdropped ORDER BY attrelid, array_position($2::name[], attname)) k ON k.attrelid = c.oid
+      WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMA} AND (c.relrowsecurity OR pol.n > 0 OR k.attname IS NOT NULL)) AS rls_tables,
+    (SELECT json_agg(json_build_object('schema', pr.nspname, 'name', pr.relname, 'publicTable', pr.public_table,
+        'columns', (SELECT json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod),
+              'publicColumn', ${PUBLIC_SELECT('a.attacl')}, 'statsVisible', has_column_privilege(pr.oid, a.attnum, 'SELECT'),
+              'sample', (SELECT array_to_json((coalesce(st.most_common_vals, st.histogram_bounds)::text::text[])[1:$5]) FROM pg_stats st
+                         WHERE st.schemaname = pr.nspname AND st.tablename = pr.relname AND st.attname = a.attname AND NOT st.inherited
+                           AND (a.attname ~* $3 OR t.typcategory IN ('S', 'N', 'U')))) ORDER BY a.attnum)
+            FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = pr.oid AND a.attnum > 0 AND NOT a.attisdropped)) ORDER BY pr.nspname, pr.relname)
+      FROM public_rels pr) AS public_tables,
+    (SELECT json_agg(json_build_object('name', e.extname, 'schema', n.nspname, 'version', e.extversion) ORDER BY e.extname)
+      FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = ANY ($4::text[])) AS extensions,
+    (SELECT json_agg(json_build_object('server', m.srvname, 'user', m.usename,
+        'hasPassword', CASE WHEN m.umoptions IS NULL THEN NULL ELSE EXISTS (SELECT 1 FROM unnest(m.umoptions) o WHERE o LIKE 'password=%') END,
+        'publicUsage', EXISTS (SELECT 1 FROM pg_foreign_server fs, aclexplode(coalesce(fs.srvacl, acldefault('S', fs.srvowner))) a WHERE fs.oid = m.srvid AND a.grantee = 0)))
+      FROM pg_user_mappings m) AS user_mappings,
+    (SELECT json_agg(json_build_object('name', l.lanname, 'owner', pg_get_userbyid(l.lanowner), 'functions', (SELECT count(*) FROM pg_proc p WHERE p.prolang = l.oid),
+        'publicDefinerFunctions', ARRAY(SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.prolang = l.oid AND p.prosecdef
+          AND EXISTS (SELECT 1 FROM aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a WHERE a.grantee = 0 AND a.privilege_type = 'EXECUTE'))))
+      FROM pg_language l WHERE l.lanispl AND NOT l.lanpltrusted) AS untrusted_languages,
+    EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pgcrypto') AS pgcrypto,
+    (EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pgaudit') OR EXISTS (SELECT 1 FROM pg_settings WHERE name = 'pgaudit.log')) AS pgaudit,
+    CASE WHEN NOT pg_is_in_recovery() THEN pg_walfile_name(pg_current_wal_lsn()) END AS current_wal,
+    (SELECT last_archived_wal FROM pg_stat_archiver) AS last_archived_wal,
+    (SELECT count(*) FROM pg_stat_activity a WHERE coalesce(a.backend_type, 'client backend') = 'client backend' AND a.usesysid <> (SELECT oid FROM me) AND a.client_addr IS NULL AND a.state IS NULL)::int AS hidden_sessions`,
+  /**
+   * Tables read and written since the statistics were reset (all roles): the least-privilege
+   * script's fallback when no code was scanned. Only when the reading role has powers to give up.
+   */
+  usage: `${M} SELECT schemaname AS schema, relname AS table_name, coalesce(seq_scan, 0) + coalesce(idx_scan, 0) > 0 AS sel,
+    n_tup_ins > 0 AS ins, n_tup_upd > 0 AS upd, n_tup_del > 0 AS del
+    FROM pg_stat_user_tables WHERE coalesce(seq_scan, 0) + coalesce(idx_scan, 0) + n_tup_ins + n_tup_upd + n_tup_del > 0 ORDER BY 1, 2`,
+  /** Roles whose stored password is MD5 (superuser only). */
+  md5Roles: `${M} SELECT rolname FROM pg_authid WHERE rolpassword LIKE 'md5%' ORDER BY 1`,
+  /** pg_hba.conf lines that trust without a password (superuser, or EXECUTE on pg_hba_file_rules()). */
+  hbaTrust: `${M} SELECT line_number, type, database, user_name, address FROM pg_hba_file_rules WHERE auth_method = 'trust' AND error IS NULL ORDER BY line_number`,
+} as const;
+
+/** The security facts; `usage` given (from the code's statements) replaces the statistics fallback. */
+export async function readSecurityFacts(db: Pick<Database, 'query'>, opts: { usage?: TableUsage[] } = {}): Promise<SecurityFacts> {
+  const { rows } = await db.query(SECURITY_SQL.facts, [APPLICATION_NAME, [...TENANT_KEY_COLUMNS, ...USER_KEY_COLUMNS], SENSITIVE_NAME_PATTERN, RISKY_EXTENSION_NAMES, SAMPLE_VALUES, INTERACTIVE_TOOLS]);
+  const r = rows[0];
+  const unseen: SecurityFacts['unseen'] = [];
+  const roles: SecurityFacts['roles'] = (r.roles ?? []).map((x: any) => ({ ...x, ownedTables: Number(x.ownedTables), sessions: Number(x.sessions), applications: x.applications ?? [] }));
+  const me = roles.find((x) => x.current);
+  let md5PasswordRoles: string[] | null = null;
+  if (r.can_read_authid) md5PasswordRoles = (await db.query(SECURITY_SQL.md5Roles)).rows.map((x) => x.rolname);
+  else unseen.push({ checkId: 'weak-password-encryption', what: 'how each role’s password is stored (MD5 or SCRAM): pg_authid is readable by superusers only' });
+  let hbaTrust: SecurityFacts['hbaTrust'] = null;
+  if (r.can_read_hba) {
+    hbaTrust = (await db.query(SECURITY_SQL.hbaTrust)).rows.map((x) => ({ line: Number(x.line_number), type: x.type, database: x.database ?? [], user: x.user_name ?? [], address: x.address }));
+  } else unseen.push({ checkId: 'weak-password-encryption', what: 'pg_hba.conf (which logins need no password): pg_hba_file_rules needs superuser or a grant of EXECUTE on pg_hba_file_rules()' });
+  if (!r.can_read_preload) unseen.push({ checkId: 'audit-logging', what: 'shared_preload_libraries (whether pgaudit is loaded): needs pg_read_all_settings' });
+  if (Number(r.hidden_sessions) > 0)
+    unseen.push({ checkId: 'ssl-settings', what: `whether ${r.hidden_sessions} sessions of other roles use SSL: needs pg_read_all_stats` });
+  const publicTables: SecurityFacts['publicTables'] = (r.public_tables ?? []).map((t: any) => ({ ...t, columns: t.columns ?? [] }));
+  const hiddenStats = publicTables.flatMap((t) => t.columns.filter((c) => !c.statsVisible).map((c) => `${t.schema}.${t.name}.${c.name}`));
+  if (hiddenStats.length)
+    unseen.push({ checkId: 'sensitive-column-unprotected', what: `the value shapes of ${hiddenStats.length} columns this role cannot SELECT (judged by name only): ${hiddenStats.slice(0, 5).join(', ')}${hiddenStats.length > 5 ? ', …' : ''}` });
+  const mappings: SecurityFacts['userMappings'] = r.user_mappings ?? [];
+  if (mappings.some((m) => m.hasPassword === null))
+    unseen.push({ checkId: 'risky-extension', what: 'the options of user mappings for other roles (pg_user_mappings shows them to their user and the server owner)' });
+  let usage: SecurityFacts['usage'] = null;
+  const powerful = me && (me.superuser || me.bypassRls || me.createRole || me.createDb || me.replication || me.ownedTables > 0);
+  if (opts.usage) usage = { source: 'code', tables: opts.usage };
+  else if (powerful)
+    usage = {
+      source: 'statistics',
+      tables: (await db.query(SECURITY_SQL.usage)).rows.map((x) => ({ schema: x.schema, table: x.table_name, select: x.sel, insert: x.ins, update: x.upd, delete: x.del })),
+    };
+  return {
+    currentUser: r.current_user,
+    roles,
+    md5PasswordRoles,
+    hbaTrust,
+    publicCreateSchemas: r.public_create ?? [],
+    publicDefaultAcls: r.default_acls ?? [],
+    definerFunctions: r.definer_functions ?? [],
+    rlsTables: (r.rls_tables ?? []).map((t: any) => ({ ...t, policies: Number(t.policies) })),
+    publicTables,
+    extensions: r.extensions ?? [],
+    userMappings: mappings,
+    untrustedLanguages: (r.untrusted_languages ?? []).map((l: any) => ({ ...l, functions: Number(l.functions), publicDefinerFunctions: l.publicDefinerFunctions ?? [] })),
+    pgcrypto: !!r.pgcrypto,
+    pgaudit: !!r.pgaudit,
+    currentWal: r.current_wal ?? null,
+    lastArchivedWal: r.last_archived_wal ?? null,
+    usage,
+    unseen,
+  };
+}

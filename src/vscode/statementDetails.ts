@@ -1,0 +1,93 @@
+/**
+ * "What is this statement, and where does my code run it?": a statement from the dashboard's Top
+ * statements (or the cost CodeLens) with its figures and its call sites in the workspace, matched
+ * the way the cost CodeLens matches (query identifier aside: fingerprint, then normalised text).
+ * Picking a call site opens the file there; picking the statement opens its text.
+ */
+import * as vscode from 'vscode';
+import type { PgLensContext } from './main';
+
+export interface StatementDetails {
+  sql: string;
+  /** One line of figures, e.g. "12 ms total · 0.4 ms mean · 30 calls · 30 rows". */
+  figures?: string;
+}
+
+interface CallSite {
+  file: string;
+  offset: number;
+  line: number;
+  text: string;
+}
+
+/** Every place in the workspace folders whose SQL is this statement. */
+async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.CancellationToken): Promise<CallSite[]> {
+  const [{ scanFiles }, { walkSourceFiles }, { readSourceText }, { CostIndex }, ts, { loadPgParser }] = await Promise.all([
+    import('../core/scan'),
+    import('../node/walk'),
+    import('../cli/commands/scan'),
+    import('../core/cost'),
+    import('../core/syntax/treeSitter'),
+    import('../core/sql/statement'),
+  ]);
+  if (!ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'wasm').fsPath);
+  await loadPgParser();
+  // One statement, matched like the cost CodeLens matches a site to pg_stat_statements.
+  const index = new CostIndex([{ queryid: 'wanted', query: sql, calls: 1, rows: 0, totalMs: 0, meanMs: 0 }]);
+  const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+  const out: CallSite[] = [];
+  async function* files() {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: ctx.config.exclude, maxFileSizeBytes: ctx.config.maxFileSizeKb * 1024 })) {
+        const doc = open.get(f.path);
+        const text = doc ? doc.getText() : await readSourceText(f.path);
+        if (text !== undefined) yield { path: f.path, text, languageId: doc?.languageId };
+      }
+    }
+  }
+  await scanFiles(files(), {
+    analyzers: [
+      {
+        id: 'call-sites',
+        rules: [],
+        analyze({ file, text, sites }) {
+          for (const site of sites) {
+            if (!index.find(site.sql)) continue;
+            const offset = site.callSpan?.start ?? site.span.start;
+            const line = text.slice(0, offset).split('\n').length;
+            out.push({ file, offset, line, text: text.split('\n')[line - 1]?.trim() ?? '' });
+          }
+          return [];
+        },
+      },
+    ],
+    isCancelled: () => token.isCancellationRequested,
+    keepText: false,
+  });
+  return out;
+}
+
+export async function showStatementDetails(ctx: PgLensContext, s: StatementDetails): Promise<void> {
+  const sites = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'PG Lens: finding where the code runs this statement…', cancellable: true },
+    (_p, token) => findCallSites(ctx, s.sql, token),
+  );
+  const oneLine = s.sql.replace(/\s+/g, ' ').trim();
+  type Item = vscode.QuickPickItem & { site?: CallSite; openSql?: boolean };
+  const items: Item[] = [
+    { label: '$(database) Open the statement', description: s.figures, detail: oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine, openSql: true },
+    { label: `Call sites in the workspace (${sites.length})`, kind: vscode.QuickPickItemKind.Separator },
+    ...sites.map((c) => ({ label: `$(file-code) ${vscode.workspace.asRelativePath(c.file)}:${c.line}`, detail: c.text, site: c })),
+  ];
+  if (!sites.length) items.push({ label: 'No call site found in the workspace', description: 'the statement may come from another application, a library or dynamic SQL' });
+  const pick = await vscode.window.showQuickPick(items, { title: `PG Lens: ${oneLine.slice(0, 80)}${oneLine.length > 80 ? '…' : ''}`, matchOnDetail: true });
+  if (!pick) return;
+  if (pick.openSql) {
+    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: s.sql });
+    await vscode.window.showTextDocument(doc, { preview: true });
+  } else if (pick.site) {
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(pick.site.file));
+    const pos = doc.positionAt(pick.site.offset);
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos), preview: true });
+  }
+}

@@ -1,0 +1,116 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { main } from '../../../src/cli/main';
+import { loadShop } from '../../../examples/shop/seed';
+import { createTestDatabase, type TestDatabase } from '../support';
+
+const root = path.join(__dirname, '..', '..', '..');
+const app = path.join(root, 'test', 'fixtures', 'record', 'app.js');
+const capture = path.join(root, 'dist', 'capture.js');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: { ...process.env, ...env }, cwd: root });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** 1-based line of the first line of `file` holding `marker`. */
+function lineOf(file: string, marker: string): number {
+  const i = fs.readFileSync(path.join(root, file), 'utf8').split('\n').findIndex((l) => l.includes(marker));
+  assert.ok(i >= 0, `${marker} not in ${file}`);
+  return i + 1;
+}
+
+describe('cli: pg-lens record (real PostgreSQL, real child processes)', function () {
+  this.timeout(180000);
+  let t: TestDatabase;
+  before(async () => {
+    assert.ok(fs.existsSync(capture), 'dist/capture.js is missing: npm run build first (npm test does)');
+    t = await createTestDatabase('record');
+    await loadShop(t.url, { scale: 0.02 });
+  });
+  after(async () => t?.drop());
+
+  it('finds the Sequelize shop\'s N+1 at the lazy association call and its missing index at the ORM call (--db)', async () => {
+    const r = await run(['record', '--db', t.url, '--format', 'json', '--', tsx, 'examples/shop/orm/traffic.ts'], { DATABASE_URL: t.url, ROUNDS: '2' });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.equal(json.nPlusOne.length, 1, JSON.stringify(json.nPlusOne, null, 1));
+    const n = json.nPlusOne[0];
+    assert.equal(n.file, path.join('examples', 'shop', 'orm', 'orders.ts'));
+    assert.equal(n.line, lineOf('examples/shop/orm/orders.ts', 'planted: n-plus-one'));
+    assert.equal(n.calls, 10, 'one SELECT per order of the page of 10');
+    assert.equal(n.units, 2, 'each of the two requests to /orders/recent');
+    assert.equal(n.unit, 'GET /orders/recent');
+    assert.equal(n.via, 'sequelize');
+    assert.match(n.sql, /FROM "order_items"/);
+    assert.match(n.fix, /include/);
+    const refundLine = lineOf('examples/shop/orm/orders.ts', 'planted: missing-index');
+    const site = json.sites.find((s: { line: number }) => s.line === refundLine);
+    assert.ok(site, `no statements recorded at orders.ts:${refundLine}`);
+    const ddls = site.statements.flatMap((s: { advice?: { indexes: { ddl: string }[] } }) => s.advice?.indexes.map((i) => i.ddl) ?? []);
+    assert.ok(ddls.some((d: string) => /ON orders \(status\)/.test(d)), JSON.stringify(site, null, 1));
+    // The eager page and the order detail load the same rows without an N+1 and without advice on order_items.
+    for (const marker of ['recentOrdersWithItemsEager(limit: number)']) {
+      const eager = json.sites.find((s: { line: number }) => s.line === lineOf('examples/shop/orm/orders.ts', marker) + 1);
+      assert.ok(eager && eager.statements.every((s: { maxPerUnit: number }) => s.maxPerUnit === 1), JSON.stringify(eager));
+    }
+  });
+
+  it('records every call style of pg at its line, counts the N+1 per run, and leaves the app\'s output and errors as they were', async () => {
+    const plain = spawnSync(process.execPath, [app], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, encoding: 'utf8' });
+    assert.equal(plain.status, 0, plain.stderr);
+    const r = await run(['record', '--format', 'json', '--threshold', '5', '--', process.execPath, app], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const rel = path.relative(root, app);
+    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number }) => [n.file, n.line, n.calls]), [[rel, lineOf(path.relative(root, app), '// N+1 line'), 12]]);
+    assert.equal(json.statements, 1 + 12 + 3 + 1 + 2);
+    assert.equal(json.errors, 1);
+    const lines = new Set(json.sites.map((s: { line: number }) => s.line));
+    for (const marker of ["'SELECT 40 + $1", "text: 'SELECT $1::text", 'no_such_table_here', 'under_threshold']) assert.ok(lines.has(lineOf(rel, marker)), `${marker} not recorded at its line`);
+    assert.deepEqual(json.units, { root: 1 });
+    // With capture loaded but its listener gone: the same output, nothing on stderr.
+    const withCapture = spawnSync(process.execPath, [app], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: `--require ${capture}`, PGLENS_CAPTURE_SOCKET: path.join(os.tmpdir(), 'pg-lens-no-listener.sock') }, encoding: 'utf8' });
+    assert.equal(withCapture.status, 0, withCapture.stderr);
+    assert.equal(withCapture.stdout, plain.stdout, 'a listener that is gone changes nothing');
+    assert.equal(withCapture.stderr, '');
+  });
+
+  it('--fail-on n-plus-one fails the run; the command\'s own failure is reported', async () => {
+    const r = await run(['record', '--fail-on', 'n-plus-one', '--', process.execPath, app], { DATABASE_URL: t.url });
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.out, /N\+1 .*: 1/);
+    const bad = await run(['record', '--', process.execPath, '-e', 'process.exit(4)'], {});
+    assert.equal(bad.code, 3);
+    assert.match(bad.err, /exited with code 4/);
+    assert.match(bad.out, /Nothing was recorded/);
+    const usage = await run(['record', process.execPath], {});
+    assert.equal(usage.code, 2);
+  });
+
+  it('without a listener, writes a bounded JSONL in a git-ignored .pg-lens folder', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-record-'));
+    try {
+      const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: `--require ${capture}` };
+      delete env.PGLENS_CAPTURE_SOCKET;
+      const r = spawnSync(process.execPath, [app], { cwd: dir, env, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const folder = path.join(dir, '.pg-lens');
+      assert.equal(fs.readFileSync(path.join(folder, '.gitignore'), 'utf8').split('\n').includes('*'), true);
+      const files = fs.readdirSync(folder).filter((f) => f.endsWith('.jsonl'));
+      assert.equal(files.length, 1);
+      const events = fs.readFileSync(path.join(folder, files[0]), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      assert.equal(events.length, 19);
+      assert.ok(events.every((e) => e.t === 'q' && e.pv === undefined), 'no parameter values unless opted in');
+      assert.deepEqual(events.find((e) => /twice/.test(e.sql)).pt, ['number']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Connections in a workspace that keeps its own `pgLens.connections` in .vscode/settings.json (as
+ * the e2e workspace does): Add Connection saves the new profile where it takes effect (the
+ * workspace settings), connects and the status bar follows; Select Connection marks the active
+ * profile and says where each comes from; Remove Connection asks first and leaves no dangling
+ * `pgLens.activeConnection`; after Disconnect the hover offers Reconnect, which connects again.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Step } from '../lib/types';
+
+const COPY = 'shop copy (e2e)';
+
+export const step: Step = {
+  title: 'connections follow the workspace settings: add, select (active marked), remove (confirmed), disconnect and reconnect from the hover',
+  async run({ wb, db, workspace, scenario, profileName, screenshot, log }) {
+    const page = wb.page;
+    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+    const settings = () => JSON.parse(fs.readFileSync(settingsFile, 'utf8')) as { 'pgLens.connections'?: { name?: string }[]; 'pgLens.activeConnection'?: string };
+    const names = () => (settings()['pgLens.connections'] ?? []).map((c) => c.name);
+    const quick = page.locator('.quick-input-widget');
+    const input = quick.locator('.quick-input-box input');
+    const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
+    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+
+    await wb.openFile(scenario.queryFile);
+    await wb.see(statusFor(profileName), `the status bar on "${profileName}"`, 60_000);
+    // F1 can be lost while the editor is still taking focus: open the palette again if it did not show.
+    const command = async (title: string) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await wb.runCommand(title);
+          return;
+        } catch (e) {
+          if (attempt === 3) throw e;
+          await page.keyboard.press('Escape');
+          await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+        }
+      }
+    };
+
+    // ── Add Connection: a connection string (no password: PGPASSWORD serves it, as libpq does).
+    await command('PG Lens: Add Connection');
+    await (await wb.see(row('Enter a connection string'), 'the "Enter a connection string…" choice')).first().click();
+    await wb.see(quick.filter({ hasText: 'Connection string' }), 'the connection string input');
+    await input.fill(`postgres://${db.user}@${db.host}:${db.port}/shop?sslmode=disable`);
+    await page.keyboard.press('Enter');
+    await wb.see(quick.filter({ hasText: 'Profile name' }), 'the profile name input');
+    await input.fill(COPY);
+    await page.keyboard.press('Enter');
+    await (await wb.see(row(/^development/), 'the environment choice "development"')).first().click();
+    await wb.see(statusFor(COPY), `the status bar on the new profile "${COPY}"`, 60_000);
+    const saved = await wb.until(async () => (await wb.notifications()).find((n) => n.includes(COPY) && /workspace settings/.test(n)), 'a notification saying where the profile was saved (workspace settings)');
+    log(`add: ${saved}`);
+    await wb.until(async () => names().includes(COPY) && settings()['pgLens.activeConnection'] === COPY, `"${COPY}" in .vscode/settings.json's pgLens.connections and as its pgLens.activeConnection`, 10_000, async () => JSON.stringify(settings()));
+    if (JSON.stringify(settings()).match(/password/i)) throw new Error('the workspace settings hold a password');
+
+    // ── Select Connection: the active profile is marked, each row says where it comes from.
+    await command('PG Lens: Select Connection');
+    const active = await wb.see(row(COPY), `"${COPY}" in Select Connection`);
+    if (!(await active.first().locator('.codicon-check').count())) throw new Error(`expected "${COPY}" (the active profile) to carry a check mark in Select Connection`);
+    await wb.see(row(profileName).filter({ hasText: 'workspace settings' }), `"${profileName}" described as coming from the workspace settings`);
+    if (await row(profileName).first().locator('.codicon-check').count()) throw new Error(`"${profileName}" is marked active but "${COPY}" is`);
+    await screenshot('select-connection');
+    await page.keyboard.press('Escape');
+
+    // ── Remove Connection: asks first; afterwards no activeConnection names a removed profile.
+    await command('PG Lens: Remove Connection');
+    await (await wb.see(row(COPY), `"${COPY}" in Remove Connection`)).first().click();
+    const dialog = await wb.confirmDialog(new RegExp(`Remove the connection "${escapeRe(COPY)}" from workspace settings`), /^Remove Connection$/);
+    log(`remove: ${dialog.replace(/\s+/g, ' ').slice(0, 200)}`);
+    await wb.until(async () => !names().includes(COPY) && settings()['pgLens.activeConnection'] !== COPY, `"${COPY}" gone from .vscode/settings.json, and pgLens.activeConnection no longer naming it`, 10_000, async () => JSON.stringify(settings()));
+    if (!names().includes(profileName)) throw new Error(`Remove Connection removed "${profileName}" too: ${JSON.stringify(settings())}`);
+    await wb.see(statusFor(profileName), `the status bar back on "${profileName}" (the profile left)`, 60_000);
+
+    // ── Disconnect, then the hover offers Reconnect, which connects again.
+    await command('PG Lens: Disconnect');
+    await wb.see(wb.statusBarItem(/PG Lens: disconnected/), 'the status bar saying "PG Lens: disconnected"');
+    await wb.openFile(scenario.queryFile);
+    const hover = await wb.until(async () => {
+      const h = await wb.hover(scenario.queryText);
+      const link = h.locator('a').filter({ hasText: /^Reconnect$/ });
+      return (await link.count()) && (await link.first().isVisible()) ? link.first() : undefined;
+    }, 'the hover on a query to offer "Reconnect" after Disconnect', 30_000);
+    await screenshot('hover-reconnect');
+    await hover.click();
+    await wb.see(statusFor(profileName), `the status bar on "${profileName}" again after Reconnect from the hover`, 60_000);
+    log('disconnect → hover "Reconnect" → connected again');
+  },
+};

@@ -1,0 +1,182 @@
+/** The security checks on facts: the server-wide cases a test server cannot be put into, clean cases, and the pure helpers. */
+import * as assert from 'node:assert/strict';
+import { runHealthChecks, type SecurityFacts } from '../../../../src/core/health';
+import { searchPathSchemas, walSegmentsBetween } from '../../../../src/core/health/checks/security';
+import { leastPrivilegeScript, tableOperations, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
+import { SENSITIVE_NAME_PATTERN, sensitiveKindByName, sensitiveKindByShape } from '../../../../src/core/health/sensitive';
+import { facts } from './facts';
+
+export function security(over: Partial<SecurityFacts> = {}): SecurityFacts {
+  return {
+    currentUser: 'app',
+    roles: [{ name: 'app', superuser: false, bypassRls: false, createRole: false, createDb: false, replication: false, ownedTables: 0, current: true, sessions: 0, applications: [] }],
+    md5PasswordRoles: [],
+    hbaTrust: [],
+    publicCreateSchemas: [],
+    publicDefaultAcls: [],
+    definerFunctions: [],
+    rlsTables: [],
+    publicTables: [],
+    extensions: [],
+    userMappings: [],
+    untrustedLanguages: [],
+    pgcrypto: false,
+    pgaudit: false,
+    currentWal: '000000010000000000000010',
+    lastArchivedWal: '00000001000000000000000F',
+    usage: null,
+    unseen: [],
+    ...over,
+  };
+}
+
+/** A well-run server: SSL with TLS 1.2+, SCRAM, connection and DDL logging, archiving that works. */
+const HARDENED = {
+  ssl: { setting: 'on', unit: null },
+  ssl_min_protocol_version: { setting: 'TLSv1.2', unit: null },
+  password_encryption: { setting: 'scram-sha-256', unit: null },
+  log_connections: { setting: 'on', unit: null },
+  log_disconnections: { setting: 'on', unit: null },
+  log_statement: { setting: 'ddl', unit: null },
+  archive_mode: { setting: 'on', unit: null },
+};
+const ARCHIVER = { archiveMode: 'on', archivedCount: 100, failedCount: 0, lastFailedWal: null, lastFailedTime: null, lastArchivedTime: new Date().toISOString(), failingNow: false };
+const SECURITY_IDS = ['superuser-application-role', 'weak-password-encryption', 'public-schema-create', 'security-definer-search-path', 'rls-policy-disabled', 'rls-missing', 'sensitive-column-unprotected', 'risky-extension', 'untrusted-language', 'ssl-settings', 'audit-logging', 'backup-freshness'];
+
+describe('core/health security checks', () => {
+  it('a hardened server with a least-privilege role produces no finding', () => {
+    const out = runHealthChecks(facts({ settings: HARDENED, archiver: ARCHIVER, security: security() }), {}, SECURITY_IDS);
+    assert.deepEqual(out.map((f) => f.message), []);
+  });
+
+  it('ssl-settings: ssl off; an old minimum TLS version with its fix', () => {
+    const off = runHealthChecks(facts({ settings: { ...HARDENED, ssl: { setting: 'off', unit: null } } }), {}, ['ssl-settings']);
+    assert.deepEqual(off.map((f) => f.objects[0].name), ['ssl']);
+    const old = runHealthChecks(facts({ settings: { ...HARDENED, ssl_min_protocol_version: { setting: 'TLSv1', unit: null } } }), {}, ['ssl-settings']);
+    assert.deepEqual(old[0].fixSql, [`ALTER SYSTEM SET ssl_min_protocol_version = 'TLSv1.2';`, 'SELECT pg_reload_conf();']);
+  });
+
+  it('audit-logging: PostgreSQL 18 log_connections is a list; pgaudit stands in for log_statement', () => {
+    const pg18 = { ...HARDENED, log_connections: { setting: '', unit: null } };
+    const out = runHealthChecks(facts({ versionNum: 180000, settings: pg18 }), {}, ['audit-logging']);
+    assert.ok(out[0].fixSql.includes(`ALTER SYSTEM SET log_connections = 'receipt,authentication,authorization';`));
+    const withAudit = { ...HARDENED, log_statement: { setting: 'none', unit: null }, 'pgaudit.log': { setting: 'ddl,role', unit: null } };
+    assert.deepEqual(runHealthChecks(facts({ settings: withAudit, security: security({ pgaudit: true }) }), {}, ['audit-logging']), []);
+    assert.equal(runHealthChecks(facts({ settings: withAudit, security: security({ pgaudit: false }) }), {}, ['audit-logging']).length, 1);
+  });
+
+  it('backup-freshness: archiving stalled with WAL waiting; off with a standby is fine; an active slot holding much WAL', () => {
+    const old = { ...ARCHIVER, lastArchivedTime: new Date(Date.now() - 3 * 86400e3).toISOString() };
+    const stalled = runHealthChecks(facts({ settings: HARDENED, archiver: old, security: security({ lastArchivedWal: '000000010000000000000001' }) }), {}, ['backup-freshness']);
+    assert.equal(stalled.length, 1);
+    assert.equal(stalled[0].evidence.segmentsWaiting, 15);
+    // Old but nothing waiting: a quiet server.
+    assert.deepEqual(runHealthChecks(facts({ settings: HARDENED, archiver: old, security: security() }), {}, ['backup-freshness']), []);
+    const off = { ...HARDENED, archive_mode: { setting: 'off', unit: null } };
+    assert.deepEqual(runHealthChecks(facts({ settings: off, replicas: [{ applicationName: 's', clientAddr: null, state: 'streaming', replayLagSeconds: 0, replayLagBytes: 0 }] }), {}, ['backup-freshness']), []);
+    const slot = runHealthChecks(facts({ settings: HARDENED, archiver: ARCHIVER, slots: [{ name: 'cdc', type: 'logical', active: true, database: 'app', retainedBytes: 5 * 2 ** 30, walStatus: 'extended' }] }), {}, ['backup-freshness']);
+    assert.deepEqual(slot.map((f) => f.objects[0].name), ['cdc']);
+    assert.equal(walSegmentsBetween('0000000100000001000000FF', '000000010000000200000001'), 2);
+  });
+
+  it('weak-password-encryption: md5 setting, MD5 roles, trust lines (loopback info, network warning)', () => {
+    const f = facts({ settings: { ...HARDENED, password_encryption: { setting: 'md5', unit: null } }, security: security({
+      md5PasswordRoles: ['old app'],
+      hbaTrust: [{ line: 90, type: 'local', database: ['all'], user: ['all'], address: null }, { line: 95, type: 'host', database: ['all'], user: ['all'], address: '0.0.0.0' }],
+    }) });
+    const out = runHealthChecks(f, {}, ['weak-password-encryption']);
+    assert.deepEqual(out.map((x) => [x.objects[0].kind, x.objects[0].name, x.severity]), [
+      ['setting', 'password_encryption', 'warning'],
+      ['role', 'old app', 'warning'],
+      ['pg_hba.conf line', '95', 'warning'],
+      ['pg_hba.conf line', '90', 'info'],
+    ]);
+  });
+
+  it('risky-extension: a PUBLIC user mapping with a password on a server PUBLIC may use', () => {
+    const out = runHealthChecks(facts({ security: security({ userMappings: [{ server: 'remote db', user: 'public', hasPassword: true, publicUsage: true }, { server: 'x', user: 'app', hasPassword: true, publicUsage: true }] }) }), {}, ['risky-extension']);
+    assert.deepEqual(out.map((f) => f.fixSql), [['REVOKE USAGE ON FOREIGN SERVER "remote db" FROM PUBLIC;']]);
+  });
+
+  it('untrusted-language: drops an unused language; an error when PUBLIC runs its SECURITY DEFINER functions', () => {
+    const out = runHealthChecks(facts({ security: security({ untrustedLanguages: [{ name: 'plpython3u', owner: 'postgres', functions: 0, publicDefinerFunctions: [] }, { name: 'plperlu', owner: 'postgres', functions: 2, publicDefinerFunctions: ['public.sh(text)'] }] }) }), {}, ['untrusted-language']);
+    assert.deepEqual(out.map((f) => [f.objects[0].name, f.severity, f.fixSql.length]), [['plperlu', 'error', 0], ['plpython3u', 'warning', 2]]);
+  });
+
+  it('security-definer-search-path: a fixed path naming a schema anyone can write, or $user, is unsafe', () => {
+    const fn = { schema: 'app', name: 'f', args: '', owner: 'o', ownerSuperuser: false, kind: 'function' as const, publicExecute: false };
+    const s = security({ publicCreateSchemas: [{ schema: 'public', owner: 'o' }], definerFunctions: [{ ...fn, searchPath: 'public, pg_temp' }, { ...fn, name: 'g', searchPath: '"$user", app' }, { ...fn, name: 'ok', searchPath: 'pg_catalog, app, pg_temp' }] });
+    assert.deepEqual(runHealthChecks(facts({ security: s }), {}, ['security-definer-search-path']).map((f) => f.objects[0].name), ['f', 'g']);
+    assert.deepEqual(searchPathSchemas('"we""ird", public ,$user'), ['we"ird', 'public', '$user']);
+  });
+
+  it('rls-missing: tenant keys always; user keys only where other tables with that key use RLS; never for a BYPASSRLS reader', () => {
+    const t = { schema: 'public', owner: 'o', ownedByCurrent: false, enabled: false, forced: false, policies: 0, keyType: 'bigint', readable: true };
+    const rls = [{ ...t, name: 'orders', keyColumn: 'customer_id' }, { ...t, name: 'projects', keyColumn: 'tenant_id' }];
+    assert.deepEqual(runHealthChecks(facts({ security: security({ rlsTables: rls }) }), {}, ['rls-missing']).map((f) => f.objects[0].name), ['projects']);
+    const withRls = [...rls, { ...t, name: 'carts', keyColumn: 'customer_id', enabled: true, policies: 1 }];
+    assert.deepEqual(runHealthChecks(facts({ security: security({ rlsTables: withRls }) }), {}, ['rls-missing']).map((f) => f.objects[0].name), ['orders', 'projects']);
+    const bypass = security({ rlsTables: rls, roles: [{ ...security().roles[0], bypassRls: true }] });
+    assert.deepEqual(runHealthChecks(facts({ security: bypass }), {}, ['rls-missing']), []);
+  });
+
+  it('sensitive-column-unprotected: pgcrypto ciphertext (bytea) and columns PUBLIC cannot read are left out', () => {
+    const col = (name: string, type = 'text') => ({ name, type, publicColumn: false, sample: null, statsVisible: true });
+    const s = security({ pgcrypto: true, publicTables: [{ schema: 'public', name: 'users', publicTable: true, columns: [col('id', 'integer'), col('email'), col('ssn', 'bytea')] }] });
+    const out = runHealthChecks(facts({ security: s }), {}, ['sensitive-column-unprotected']);
+    assert.deepEqual(out[0].objects.slice(1).map((o) => o.name), ['email']);
+    assert.deepEqual(out[0].fixSql, ['REVOKE SELECT ON public.users FROM PUBLIC;', 'GRANT SELECT (id, ssn) ON public.users TO PUBLIC;']);
+    const colOnly = security({ publicTables: [{ schema: 'public', name: 'users', publicTable: false, columns: [col('id'), { ...col('email'), publicColumn: true }, col('phone')] }] });
+    assert.deepEqual(runHealthChecks(facts({ security: colOnly }), {}, ['sensitive-column-unprotected'])[0].fixSql, ['REVOKE SELECT (email) ON public.users FROM PUBLIC;']);
+  });
+
+  it('sensitive names and value shapes', () => {
+    for (const [n, k] of [['email', 'email'], ['billing_email', 'email'], ['phone_number', 'phone'], ['card_number', 'card number'], ['ssn', 'national id'], ['password_hash', 'password hash'], ['api_key', 'secret token'], ['iban', 'bank account'], ['date_of_birth', 'date of birth']])
+      assert.equal(sensitiveKindByName(n), k, n);
+    for (const n of ['mailbox_id', 'telemetry', 'pancake', 'tokens_used', 'id', 'emailed_at'])
+      assert.equal(sensitiveKindByName(n), undefined, n);
+    assert.ok(new RegExp(SENSITIVE_NAME_PATTERN, 'i').test('user_email'));
+    assert.equal(sensitiveKindByShape(['a@b.io', 'x.y@z.example.com', 'q@r.de']), 'email');
+    assert.equal(sensitiveKindByShape(['4111 1111 1111 1111', '5500-0000-0000-0004', '4012888888881881']), 'card number');
+    assert.equal(sensitiveKindByShape(['1234 5678 9012 3456', '1111 2222 3333 4445', '9999 9999 9999 9991']), undefined, 'fails Luhn');
+    assert.equal(sensitiveKindByShape(['123-45-6789', '987-65-4321', '111-22-3333']), 'national id');
+    assert.equal(sensitiveKindByShape(['$2b$12$' + 'a'.repeat(53), '$2b$12$' + 'b'.repeat(53), '$2b$12$' + 'c'.repeat(53)]), 'password hash');
+    assert.equal(sensitiveKindByShape(['+44 20 7946 0018', '(555) 123-4567', '+1 415 555 0100']), 'phone');
+    assert.equal(sensitiveKindByShape(['open', 'closed', 'pending']), undefined);
+    assert.equal(sensitiveKindByShape(['2024-01-15', '2024-02-01', '2023-12-31 10:00']), undefined, 'dates');
+    assert.equal(sensitiveKindByShape(['-12345678', '1234.5678', '10.0.12.1']), undefined, 'numbers and versions');
+    assert.equal(sensitiveKindByShape(['1', '2', '3', '4']), undefined);
+  });
+
+  it('tableOperations and the least-privilege script: reads, writes, CTEs, ON CONFLICT, sequences', () => {
+    assert.deepEqual(tableOperations(`WITH x AS (SELECT 1) INSERT INTO s.orders (a) SELECT a FROM items JOIN x ON true ON CONFLICT (a) DO UPDATE SET a = 1`), [
+      { schema: 's', table: 'orders', op: 'insert' },
+      { schema: 's', table: 'orders', op: 'update' },
+      { schema: 's', table: 'orders', op: 'select' },
+      { schema: '', table: 'items', op: 'select' },
+    ]);
+    assert.equal(tableOperations('SELEC nonsense'), undefined);
+    const usage = usageFromStatements(['SELECT * FROM orders WHERE id = $1', 'DELETE FROM sessions WHERE expires < now()', 'INSERT INTO orders (total) VALUES ($1)']);
+    const seq = { schema: 'public', name: 'orders_id_seq', dataType: 'bigint', lastValue: null, minValue: 1, maxValue: 2 ** 62, increment: 1, ownedBy: { schema: 'public', table: 'orders', column: 'id', type: 'bigint' } };
+    assert.deepEqual(leastPrivilegeScript({ role: 'shop_app', database: 'shop', usage, sequences: [seq] }), [
+      'CREATE ROLE shop_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;',
+      'GRANT CONNECT ON DATABASE shop TO shop_app;',
+      'GRANT USAGE ON SCHEMA public TO shop_app;',
+      'GRANT SELECT, INSERT ON public.orders TO shop_app;',
+      'GRANT SELECT, DELETE ON public.sessions TO shop_app;',
+      'GRANT USAGE ON SEQUENCE public.orders_id_seq TO shop_app;',
+    ]);
+  });
+
+  it('superuser-application-role uses the code’s statements for the script when given, and says which source it used', () => {
+    const f = facts({ database: 'shop', security: security({
+      roles: [{ name: 'postgres', superuser: true, bypassRls: true, createRole: true, createDb: true, replication: true, ownedTables: 3, current: true, sessions: 0, applications: [] }],
+      usage: { source: 'code', tables: usageFromStatements(['SELECT 1 FROM orders']) },
+    }) });
+    const out = runHealthChecks(f, {}, ['superuser-application-role']);
+    assert.equal(out[0].severity, 'warning');
+    assert.ok(out[0].fixSql.includes('GRANT SELECT ON public.orders TO postgres_app;'));
+    assert.equal(out[0].fixSql.at(-1), 'ALTER ROLE postgres NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB NOREPLICATION;');
+    assert.match(String((out[0].evidence.leastPrivilege as any).source), /statements found in the code/);
+  });
+});

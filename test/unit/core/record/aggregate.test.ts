@@ -1,0 +1,80 @@
+import { strict as assert } from 'node:assert';
+import { summarize, roughNormalize, isRead, nPlusOneFix } from '../../../../src/core/record/aggregate';
+import { recordText, recordSarif, nPlusOneMessage } from '../../../../src/core/record/format';
+import { asCaptureEvent, type QueryEvent } from '../../../../src/core/record/protocol';
+import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
+
+function q(sql: string, unit: string, line: number, extra: Partial<QueryEvent> = {}): QueryEvent {
+  return { v: 1, t: 'q', lib: 'pg', sql, pc: 0, pt: [], ms: 1, rows: 1, u: { k: unit.startsWith('GET') ? 'request' : 'root', id: unit, n: unit.replace(/#\d+$/, '') }, ts: 0, pid: 1, site: { file: '/app/src/orders.ts', line, col: 5 }, ...extra };
+}
+
+describe('core/record: recorded statements → call sites and N+1s', () => {
+  before(() => loadPgParser());
+
+  it('flags a statement repeated from one call site within ONE unit of work, counted per unit', () => {
+    const events: QueryEvent[] = [];
+    for (let i = 0; i < 7; i++) events.push(q(`SELECT * FROM items WHERE order_id = ${i}`, 'GET /orders#1', 12));
+    for (let i = 0; i < 6; i++) events.push(q(`SELECT * FROM items WHERE order_id = ${i}`, 'GET /orders#2', 12));
+    const s = summarize(events, normalizeSql, { threshold: 5 });
+    assert.equal(s.nPlusOne.length, 1);
+    const n = s.nPlusOne[0];
+    assert.deepEqual([n.line, n.calls, n.units, n.unit, n.unitKind], [12, 7, 2, 'GET /orders', 'request']);
+    assert.equal(n.normalized, 'SELECT * FROM items WHERE order_id = $1');
+    assert.match(nPlusOneMessage(n), /7 times in one request \(GET \/orders\).*2 requests like it/);
+  });
+
+  it('does not flag a lookup that runs once per request over many requests, nor one under the threshold', () => {
+    const events: QueryEvent[] = [];
+    for (let r = 0; r < 50; r++) events.push(q('SELECT * FROM customers WHERE id = $1', `GET /me#${r}`, 3));
+    for (let i = 0; i < 4; i++) events.push(q('SELECT * FROM items WHERE order_id = $1', 'GET /orders#1', 12));
+    const s = summarize(events, normalizeSql, { threshold: 5 });
+    assert.deepEqual(s.nPlusOne, []);
+    assert.equal(s.sites.find((x) => x.line === 3)!.statements[0].maxPerUnit, 1);
+    assert.equal(summarize(events, normalizeSql, { threshold: 4 }).nPlusOne.length, 1, 'the threshold is configurable');
+  });
+
+  it('two call sites sending the same statement are two findings at their own lines; writes in a loop are not N+1 reads', () => {
+    const events: QueryEvent[] = [];
+    for (let i = 0; i < 5; i++) events.push(q('SELECT * FROM t WHERE id = $1', 'root', 10), q('SELECT * FROM t WHERE id = $1', 'root', 20), q(`INSERT INTO t (v) VALUES (${i})`, 'root', 30));
+    const s = summarize(events, normalizeSql, {});
+    assert.deepEqual(s.nPlusOne.map((n) => n.line).sort(), [10, 20]);
+    assert.ok(!isRead('INSERT INTO t (v) VALUES ($1)') && isRead('WITH x AS (SELECT 1) SELECT * FROM x') && !isRead('WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d'));
+  });
+
+  it('statements without a frame in the user\'s code are counted and never reported as an N+1', () => {
+    const events = Array.from({ length: 9 }, () => q('SELECT 1', 'root', 0, { site: undefined }));
+    const s = summarize(events, normalizeSql, {});
+    assert.equal(s.withoutSite, 9);
+    assert.deepEqual(s.nPlusOne, []);
+    assert.match(recordText(s, (f) => f), /no line in your code/);
+  });
+
+  it('unparseable text falls back to masking literals, so the repeats still group', () => {
+    assert.equal(roughNormalize("SELECT * FROM t WHERE a = 'x''y' AND b = 42  ;"), 'SELECT * FROM t WHERE a = ? AND b = ?');
+    const events = [1, 2, 3, 4, 5].map((i) => q(`SELECT * FROM t WHERE id = ${i} ORDER`, 'root', 7));
+    assert.equal(summarize(events, normalizeSql, {}).nPlusOne.length, 1);
+  });
+
+  it('names the fix in the library that sent it, and says when Prisma\'s engine hides its queries', () => {
+    assert.match(nPlusOneFix('sequelize'), /include/);
+    assert.match(nPlusOneFix('typeorm'), /relations/);
+    assert.match(nPlusOneFix('knex'), /whereIn/);
+    assert.match(nPlusOneFix(undefined), /ANY\(\$1\)/);
+    const s = summarize([], normalizeSql, {}, { notices: [{ v: 1, t: 'notice', code: 'prisma-client', ts: 0, pid: 1 }] });
+    assert.match(s.notices[0], /@prisma\/adapter-pg/);
+    const withAdapter = summarize([], normalizeSql, {}, { notices: [{ v: 1, t: 'notice', code: 'prisma-client', ts: 0, pid: 1 }, { v: 1, t: 'notice', code: 'prisma-adapter-pg', ts: 0, pid: 1 }] });
+    assert.deepEqual(withAdapter.notices, []);
+  });
+
+  it('SARIF carries each N+1 at its line; malformed events are refused', () => {
+    const events = Array.from({ length: 6 }, (_, i) => q(`SELECT * FROM t WHERE id = ${i}`, 'root', 14));
+    const sarif = recordSarif(summarize(events, normalizeSql, {}), (f) => f.replace('/app/', ''), '0.1.0') as any;
+    const r = sarif.runs[0].results[0];
+    assert.equal(r.ruleId, 'n-plus-one');
+    assert.deepEqual([r.locations[0].physicalLocation.artifactLocation.uri, r.locations[0].physicalLocation.region.startLine], ['src/orders.ts', 14]);
+    assert.equal(asCaptureEvent({ t: 'q', sql: 1 }), undefined);
+    assert.equal(asCaptureEvent({ t: 'q', sql: 'x', ms: 1, u: { k: 'nope', id: 'a', n: 'b' } }), undefined);
+    assert.equal(asCaptureEvent({ t: 'q', sql: 'x', ms: 1, u: { k: 'root', id: 'a', n: 'b' }, site: { file: 3 } }), undefined);
+    assert.ok(asCaptureEvent({ t: 'q', sql: 'x', ms: 1, u: { k: 'root', id: 'a', n: 'b' } }));
+  });
+});
