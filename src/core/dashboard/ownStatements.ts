@@ -38,7 +38,8 @@ export class OwnStatementMatcher {
 
   /** `truncated`: the text was cut short when read (long statements): match it as a prefix. */
   isOwn(storedText: string, truncated = false): boolean {
-    if (storedText.trimStart().startsWith(OWN_MARKER)) return true;
+    // Leading (PostgreSQL ≤ 17) or trailing (where placeOwnMarker puts it): anywhere counts.
+    if (storedText.includes(OWN_MARKER)) return true;
     const shape = sqlShape(storedText);
     if (!truncated) return this.shapes.has(shape);
     // The cut may fall inside a token: compare all but the last few characters.
