@@ -338,7 +338,9 @@ export async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vs
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes'] };
   if (!outcome.ok) {
-    md.appendMarkdown(`$(error) **PostgreSQL cannot plan this statement:** ${escapeMd(outcome.message)}`);
+    // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
+    const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
+    md.appendMarkdown(`$(error) **${refused ? 'PG Lens did not plan this statement' : 'PostgreSQL cannot plan this statement'}:** ${escapeMd(outcome.message)}`);
     return md;
   }
   const r = outcome.result;
