@@ -13,6 +13,8 @@ import { isReadOnly } from '../core/connection/profile';
 import { describeError, PgLensError, ReadOnlyProfileError } from './errors';
 import { placeOwnMarker, SQL } from './sql';
 import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
+import { LIMITS } from '../core/limits';
+import { readRegularFileSync } from './readFile';
 
 export const APPLICATION_NAME = 'pg-lens';
 
@@ -475,8 +477,8 @@ function sslConfig(p: ConnectionProfile): pg.PoolConfig['ssl'] {
       return { rejectUnauthorized: false };
     case 'verify-ca':
     case 'verify-full': {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const ca = p.sslrootcert ? require('fs').readFileSync(p.sslrootcert, 'utf8') : undefined;
+      // A regular file, bounded, opened non-blocking: an sslrootcert naming a FIFO once hung the connect forever.
+      const ca = p.sslrootcert ? readRegularFileSync(p.sslrootcert, LIMITS.smallFileBytes).toString('utf8') : undefined;
       return {
         rejectUnauthorized: true,
         ca,
