@@ -139,6 +139,11 @@ export class Database {
     } catch (e) {
       throw this.wrap(e);
     } finally {
+      if (opts.fresh && !broken) {
+        // Release session-level state now (advisory locks, settings, prepared statements, temporary
+        // tables), not when the server notices the closed socket; then the connection is closed.
+        await client.query(SQL.discardAll).catch(() => undefined);
+      }
       client.removeListener('error', onError);
       client.release(broken ?? (opts.fresh ? true : undefined));
     }
@@ -278,7 +283,7 @@ export class Session {
     this.assertGuarded(text);
     if (params.length === 0 && (await referencesParameters(text))) return this.queryUnboundSingle<R>(text);
     try {
-      return await this.client.query<R>({ text, values: params as any[], queryMode: 'extended' } as pg.QueryConfig);
+      return await this.client.query<R>({ text: placeOwnMarker(text), values: params as any[], queryMode: 'extended' } as pg.QueryConfig);
     } catch (e) {
       throw this.db.wrap(e);
     }
@@ -299,7 +304,7 @@ export class Session {
     }
     let r: pg.QueryResult<R> | pg.QueryResult<R>[];
     try {
-      r = (await this.client.query<R>(text)) as any;
+      r = (await this.client.query<R>(placeOwnMarker(text))) as any;
     } catch (e) {
       throw this.db.wrap(e);
     }
@@ -314,7 +319,7 @@ export class Session {
   async querySingleText<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     this.assertGuarded(text);
     try {
-      return await this.client.query<R>({ text, values: params as any[], queryMode: 'extended', types: { getTypeParser: () => (v: string) => v } } as any);
+      return await this.client.query<R>({ text: placeOwnMarker(text), values: params as any[], queryMode: 'extended', types: { getTypeParser: () => (v: string) => v } } as any);
     } catch (e) {
       throw this.db.wrap(e);
     }
@@ -331,7 +336,7 @@ export class Session {
     this.assertGuarded(text);
     let r: pg.QueryResult<R> | pg.QueryResult<R>[];
     try {
-      r = (await this.client.query<R>({ text, types: { getTypeParser: () => (v: string) => v } } as any)) as any;
+      r = (await this.client.query<R>({ text: placeOwnMarker(text), types: { getTypeParser: () => (v: string) => v } } as any)) as any;
     } catch (e) {
       throw this.db.wrap(e);
     }

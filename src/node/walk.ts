@@ -18,9 +18,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { formatBytes } from '../core/format';
 import { oneLine } from '../core/safeText';
 import { LIMITS } from '../core/limits';
-import { FileRefusedError, readRegularFileSync } from '../db/readFile';
+import { FileRefusedError, readRegularFile, readRegularFileSync } from '../db/readFile';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
 
@@ -62,9 +63,6 @@ interface Rules {
   ig: Ignore;
 }
 
-function formatSize(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
-}
 
 function readRules(dir: string, log: (l: string) => void): Rules | undefined {
   const file = path.join(dir, '.gitignore');
@@ -134,7 +132,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
   const sizeOk = (abs: string, size: number): boolean => {
     if (size <= max) return true;
     stats.skippedLarge++;
-    log(`pg-lens: skipped ${oneLine(abs)}: ${formatSize(size)} is over the ${formatSize(max)} limit`);
+    log(`pg-lens: skipped ${oneLine(abs)}: ${formatBytes(size)} is over the ${formatBytes(max)} limit`);
     return false;
   };
 
@@ -200,5 +198,15 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       }
       for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i], rules });
     }
+  }
+}
+
+/** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
+export async function readSourceText(file: string, maxBytes: number = LIMITS.fileBytes): Promise<string | undefined> {
+  try {
+    const buf = await readRegularFile(file, maxBytes);
+    return buf.subarray(0, 8000).includes(0) ? undefined : buf.toString('utf8');
+  } catch {
+    return undefined;
   }
 }

@@ -9,12 +9,11 @@
  */
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
-import { formatBytes } from '../core/advice/planSummary';
+import { formatBytes } from '../core/format';
 import type { SqlSite } from '../core/extract/types';
 import type { Finding } from '../core/findings';
 import type { AdviceResult, IndexSuggestion } from '../db/advisor';
 import type { PgLensContext } from './main';
-import { registerScanAnalyzer } from './scanWorkspace';
 
 const MISSING_INDEX = 'missing-index';
 const DOCS = 'https://github.com/pg-lens/pg-lens/blob/main/docs/rules/missing-index.md';
@@ -36,7 +35,7 @@ export function registerIndexAdvice(ctx: PgLensContext): void {
   ctx.extension.subscriptions.push(feature);
   // Scan Workspace reports missing-index too, on closed files, while a connection is active.
   ctx.extension.subscriptions.push(
-    registerScanAnalyzer({
+    ctx.analysis.register({
       id: 'missing-index',
       rules: [],
       async analyze(input) {
@@ -46,7 +45,7 @@ export function registerIndexAdvice(ctx: PgLensContext): void {
         const a = missingIndexAnalyzer(conn.db, { info: conn.info, minCostReduction: ctx.config.indexMinCostReduction, maxTableSizeMb: ctx.config.indexMaxTableSizeMb, log: (l) => ctx.log.info(l) });
         return a.analyze(input);
       },
-    }),
+    }, { scanOnly: true }),
   );
 }
 

@@ -12,7 +12,7 @@ import { CostIndex } from '../../core/cost';
 import { lineStarts, positionAt } from '../../core/findings';
 import { locate } from '../../core/output';
 import { leastPrivilegeFor, securityBlindSpots } from '../../core/health';
-import { usageFromStatements } from '../../core/health/leastPrivilege';
+import { columnsRead, usageFromStatements } from '../../core/health/leastPrivilege';
 import type { HealthFinding } from '../../core/health/types';
 import { renderHtml, renderMarkdown, type HealthCheck, type ReportInput } from '../../core/report';
 import { DOCS_BASE_URI } from '../../core/rules/index';
@@ -86,6 +86,23 @@ export const report: CliCommand = {
         const usage = scan ? usageFromStatements(scan.siteList.map((s) => s.sql)) : undefined;
         const { facts, findings } = await runHealth(db, { versionNum: info.versionNum, usage });
         health = healthRows(findings.filter((f) => f.category !== 'security'));
+        // Where the code reads each sensitive column that is readable by everyone.
+        for (const f of findings) {
+          if (f.checkId !== 'sensitive-column-unprotected' || !scan) continue;
+          const t = f.objects[0];
+          const cols = f.objects.slice(1).map((o) => o.name);
+          const readers: string[] = [];
+          for (const site of scan.siteList) {
+            const read = columnsRead(site.sql, t.schema ?? 'public', t.name, cols);
+            if (!read.length) continue;
+            const pos = positionAt(lineStarts(scan.texts.get(site.file ?? '') ?? ''), site.span.start);
+            readers.push(`${site.file}:${pos.line + 1} (${read.join(', ')})`);
+          }
+          if (readers.length) {
+            f.evidence.readInCode = readers;
+            f.help = `${f.help ?? ''} Read in code at: ${readers.join('; ')}.`.trim();
+          }
+        }
         const script = facts.security ? leastPrivilegeFor(facts, facts.security.currentUser) : undefined;
         security = {
           findings: healthRows(findings.filter((f) => f.category === 'security')),

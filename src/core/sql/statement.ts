@@ -22,6 +22,11 @@ export function loadPgParser(): Promise<typeof PgQuery> {
   return loading;
 }
 
+/** Is PostgreSQL's parser loaded (synchronous callers can use inspectSql)? */
+export function pgParserLoaded(): boolean {
+  return mod !== undefined;
+}
+
 function lib(): typeof PgQuery {
   if (!mod) throw new Error('libpg-query is not loaded: await loadPgParser() first');
   return mod;
