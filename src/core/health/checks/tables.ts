@@ -182,7 +182,7 @@ export const sequenceExhaustion: HealthCheck = {
         ...(s.dataType !== 'bigint' ? [`ALTER SEQUENCE ${qualifiedName(s.schema, s.name)} AS bigint;`] : []),
       ];
       const table = narrowColumn ? f.tables.find((t) => t.schema === s.ownedBy!.schema && t.name === s.ownedBy!.table) : undefined;
-      const size = table ? ` (${fmtBytes(table.sizeBytes)} of table data, plus its indexes)` : '';
+      const size = table ? ` (${formatBytes(table.sizeBytes)} of table data, plus its indexes)` : '';
       out.push({
         checkId: this.id,
         severity: share >= 0.98 ? 'error' : 'warning',
