@@ -20,6 +20,8 @@ import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { formatBytes } from '../core/format';
 import { oneLine } from '../core/safeText';
+import { LIMITS } from '../core/limits';
+import { FileRefusedError, readRegularFile, readRegularFileSync } from '../db/readFile';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
 
@@ -66,8 +68,10 @@ function readRules(dir: string, log: (l: string) => void): Rules | undefined {
   const file = path.join(dir, '.gitignore');
   let body: string;
   try {
-    body = fs.readFileSync(file, 'utf8');
-  } catch {
+    // Regular files only (a .gitignore symlinked to a FIFO once hung the walk), bounded.
+    body = readRegularFileSync(file, LIMITS.smallFileBytes).toString('utf8');
+  } catch (e) {
+    if (e instanceof FileRefusedError && e.code !== 'UNREADABLE') log(`pg-lens: not read: ${e.message}`);
     return undefined;
   }
   try {
@@ -150,7 +154,10 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       yield { path: abs, size: st.size };
       continue;
     }
-    if (!st.isDirectory()) continue;
+    if (!st.isDirectory()) {
+      log(`pg-lens: skipped ${oneLine(p)}: not a regular file or folder (FIFOs, devices and sockets are never read)`);
+      continue;
+    }
     const extra = opts.exclude?.length ? [{ dir: abs, ig: ignore().add(opts.exclude) }] : [];
     const base = [...(useGit ? ancestorRules(abs, log) : []), ...extra];
     // Depth-first, in name order; each folder carries the rules that apply inside it.
@@ -195,9 +202,9 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
 }
 
 /** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
-export async function readSourceText(file: string): Promise<string | undefined> {
+export async function readSourceText(file: string, maxBytes: number = LIMITS.fileBytes): Promise<string | undefined> {
   try {
-    const buf = await fs.promises.readFile(file);
+    const buf = await readRegularFile(file, maxBytes);
     return buf.subarray(0, 8000).includes(0) ? undefined : buf.toString('utf8');
   } catch {
     return undefined;

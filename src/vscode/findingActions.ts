@@ -4,7 +4,7 @@
  * (edits or commands, e.g. the N+1 rewrite), "Ignore here" (a pg-lens-ignore comment) and the docs.
  */
 import * as vscode from 'vscode';
-import { lineStarts, positionAt, type Finding, type Severity } from '../core/findings';
+import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '../core/findings';
 import { allRuleMeta, DOCS_BASE_URI } from '../core/rules/index';
 import { ignoreComment } from '../core/suppress';
 
@@ -60,6 +60,8 @@ export class FindingActions implements vscode.CodeActionProvider {
       if (!f) continue;
       for (const fix of f.fixes) {
         if (!fix.edits.length && !fix.command) continue;
+        // One "Ignore" per finding: the one below, which asks for the reason.
+        if (isIgnoreFix(fix)) continue;
         const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
         if (fix.edits.length) {
           const edit = new vscode.WorkspaceEdit();
@@ -71,15 +73,7 @@ export class FindingActions implements vscode.CodeActionProvider {
         a.diagnostics = [d];
         out.push(a);
       }
-      const line = doc.lineAt(d.range.start.line);
-      const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
-      const ignore = new vscode.CodeAction(`Ignore ${f.ruleId} here`, vscode.CodeActionKind.QuickFix);
-      ignore.edit = new vscode.WorkspaceEdit();
-      // A finding on a line of a multi-line SQL string: the comment goes into the SQL, in SQL syntax.
-      const insideSqlString = doc.languageId !== 'sql' && !/['"`(]/.test(line.text.slice(0, d.range.start.character));
-      ignore.edit.insert(doc.uri, new vscode.Position(line.lineNumber, 0), `${indent}${ignoreComment(insideSqlString ? 'sql' : doc.languageId, f.ruleId, 'reviewed')}\n`);
-      ignore.diagnostics = [d];
-      out.push(ignore);
+      out.push(ignoreCodeAction(doc, d, f.ruleId));
       const docs = new vscode.CodeAction(`Read about ${f.ruleId}`, vscode.CodeActionKind.QuickFix);
       docs.command = { command: 'vscode.open', title: 'Open docs', arguments: [docsUri(f.ruleId)] };
       out.push(docs);
@@ -88,7 +82,49 @@ export class FindingActions implements vscode.CodeActionProvider {
   }
 }
 
-/** Register the code action provider (the document-analysis service does, once). */
+const IGNORE_COMMAND = 'pgLens.ignoreFindingHere';
+
+/** A finding's own "ignore" fix (a pg-lens-ignore comment with a made-up reason): the editor offers ignoreCodeAction instead. */
+export function isIgnoreFix(fix: Fix): boolean {
+  return fix.edits.some((e) => e.newText.includes('pg-lens-ignore'));
+}
+
+/** The one "Ignore <rule> here…" action of a diagnostic: it asks for the reason when chosen. */
+export function ignoreCodeAction(doc: vscode.TextDocument, d: vscode.Diagnostic, ruleId: string): vscode.CodeAction {
+  const line = doc.lineAt(d.range.start.line);
+  const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
+  const ignore = new vscode.CodeAction(`Ignore ${ruleId} here…`, vscode.CodeActionKind.QuickFix);
+  // A finding on a line of a multi-line SQL string: the comment goes into the SQL, in SQL syntax.
+  const insideSqlString = doc.languageId !== 'sql' && !/['"`(]/.test(line.text.slice(0, d.range.start.character));
+  ignore.command = { command: IGNORE_COMMAND, title: ignore.title, arguments: [doc.uri, line.lineNumber, indent, insideSqlString ? 'sql' : doc.languageId, ruleId] };
+  ignore.diagnostics = [d];
+  return ignore;
+}
+
+/** "Ignore <rule> here…": ask why, then insert the pg-lens-ignore comment with that reason above the line. */
+async function ignoreHere(uri: vscode.Uri, lineNumber: number, indent: string, commentLanguage: string, ruleId: string): Promise<void> {
+  if (!(uri instanceof vscode.Uri) || !Number.isInteger(lineNumber) || typeof ruleId !== 'string' || !/^[a-z0-9-]+$/.test(ruleId)) return;
+  const reason = await vscode.window.showInputBox({
+    title: `Ignore ${ruleId} here`,
+    prompt: 'Why is this fine here? The reason goes into the pg-lens-ignore comment, for the next reader.',
+    placeHolder: 'e.g. at most 3 items: the loop is bounded by the page size',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Give a reason (or press Escape to keep the finding).'),
+  });
+  if (!reason?.trim()) return;
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, new vscode.Position(lineNumber, 0), `${typeof indent === 'string' ? indent.replace(/[^ \t]/g, '') : ''}${ignoreComment(String(commentLanguage), ruleId, reason)}\n`);
+  await vscode.workspace.applyEdit(edit);
+}
+
+let registered = false;
+/** Register the code action provider once (both diagnostics modules call this). */
 export function registerFindingActions(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new FindingActions(), { providedCodeActionKinds: FindingActions.kinds }));
+  if (registered) return;
+  registered = true;
+  context.subscriptions.push(
+    vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new FindingActions(), { providedCodeActionKinds: FindingActions.kinds }),
+    vscode.commands.registerCommand(IGNORE_COMMAND, ignoreHere),
+    { dispose: () => (registered = false) },
+  );
 }

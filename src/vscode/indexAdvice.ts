@@ -7,6 +7,7 @@
  * Analysis runs on open/save and when the connection changes, one statement at a time on a
  * background queue; nothing here blocks the extension host. Heavy modules load on first use.
  */
+import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/format';
 import type { SqlSite } from '../core/extract/types';
@@ -303,11 +304,7 @@ class IndexAdvice implements vscode.Disposable {
     const rel = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
     const files = uris.map(rel);
     const read = async (p: string) => {
-      try {
-        return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, p)));
-      } catch {
-        return undefined;
-      }
+      return readWorkspaceFile(vscode.Uri.joinPath(folder.uri, p));
     };
     const target = detectMigrationTool({ files, packageJson: await read('package.json'), gemfileLock: await read('Gemfile.lock') });
     const texts = new Map<string, string | undefined>();
@@ -385,9 +382,9 @@ class IndexAdvice implements vscode.Disposable {
       const { extractSqlSites } = await import('../core/extract/index');
       for (const u of uris) {
         try {
-          const bytes = await vscode.workspace.fs.readFile(u);
-          if (bytes.byteLength > this.ctx.config.get<number>('maxFileSizeKb', 2048) * 1024) continue;
-          const sites = await extractSqlSites(new TextDecoder().decode(bytes), u.fsPath, u.fsPath);
+          const text = await readWorkspaceFile(u, this.ctx.config.get<number>('maxFileSizeKb', 2048) * 1024);
+          if (text === undefined) continue;
+          const sites = await extractSqlSites(text, u.fsPath, u.fsPath);
           for (const s of sites) if (s.confidence >= 0.5) extra.push({ sql: s.sql, source: vscode.workspace.asRelativePath(u) });
         } catch {
           // unreadable file: skip
