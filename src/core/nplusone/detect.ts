@@ -26,6 +26,8 @@ export const RULE_ID = 'n-plus-one';
 /** Evidence attached to every static n-plus-one finding (Finding.evidence). */
 export interface NPlusOneEvidence {
   kind: 'query-in-loop' | 'write-in-loop' | 'call-in-loop' | 'lazy-relation';
+  /** Implicit: the per-item code is a serializer method (DRF), not a loop written in this file. */
+  implicit?: boolean;
   library: string;
   /** `prisma.user.findUnique`, `loadUser()`, `book.author`. */
   call: string;
@@ -167,6 +169,7 @@ class Detector {
     for (const hit of this.hits) this.checkDbCall(hit);
     this.checkLocalCalls();
     if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
+    if (this.lang === 'python') this.checkSerializerMethods();
     return this.findings.sort((x, y) => x.span.start - y.span.start);
   }
 
@@ -561,6 +564,36 @@ class Detector {
     }
   }
 
+  /**
+   * Implicit N+1 in Django REST framework: a `get_<field>(self, obj)` method of a serializer
+   * (SerializerMethodField) runs once per serialized object; a query in it (`Model.objects…`,
+   * `obj.relation.all()/count()/filter()…`) is one query per row of a list response.
+   */
+  private checkSerializerMethods(): void {
+    if (!/Serializer\b/.test(this.text) || !usesModule(this.ctx, /rest_framework/)) return;
+    for (const [name, def] of this.functions) {
+      if (!/^get_\w+$/.test(name) || def.type !== 'function_definition') continue;
+      const cls = def.parent?.parent;
+      if (cls?.type !== 'class_definition' || !/Serializer\b/.test(field(cls, 'superclasses')?.text ?? '')) continue;
+      const params = named(field(def, 'parameters'));
+      const obj = params[1]?.text.split(/[:=]/)[0].trim();
+      if (!obj) continue;
+      const li: LoopInfo = { node: cls, kind: 'serializer', label: `${field(cls, 'name')?.text ?? 'serializer'}.${name} (SerializerMethodField, once per object)`, variable: obj, body: def, shape: 'collection' };
+      for (const h of this.hits) {
+        if (h.call.batch || !contains(def, h.node)) continue;
+        this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
+      }
+      const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
+      for (const n of this.calls) {
+        if (!contains(def, n) || this.hitByStart.has(n.startIndex)) continue;
+        const m = rel.exec(field(n, 'function')?.text ?? '');
+        if (!m || NOT_RELATION.test(m[1])) continue;
+        const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
+        this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
+      }
+    }
+  }
+
   /** Django/ActiveRecord: `row.relation.attr` inside a loop over a query that did not preload it. */
   private checkLazyRelations(): void {
     const seenLoops = new Set<number>();
@@ -703,6 +736,7 @@ class Detector {
     const evidence: NPlusOneEvidence = {
       kind, library: call.library, call: callText, loop: li.label, variable: li.variable, iterable,
       iterations: est.iterations, iterationsFrom: est.from, callee, rewrite,
+      ...(li.kind === 'serializer' ? { implicit: true } : {}),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     this.findings.push({
