@@ -13,6 +13,7 @@ import type { Finding } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall } from './detect';
 import { RULE_ID } from './detect';
+import { codeContextOf } from '../codeContext';
 
 const MAX_DEPTH = 4;
 const MAX_DEFINITIONS = 6;
@@ -33,7 +34,9 @@ export class CrossFileCalls {
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
     const family = familyOf(language);
-    for (const f of facts.functions) {
+    // Helpers of tests (e2e page objects, factories) are not what application code calls.
+    const defines = codeContextOf(file) !== 'test';
+    for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
       list.push({ file, line: f.line, queries: f.queries, callees: f.callees });

@@ -199,6 +199,8 @@ class Detector {
       if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
       const callee = this.calleeName(n);
       if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4) continue;
+      // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
+      if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Functions of this file were judged by checkLocalCalls already.
       if (this.functions.has(callee) || this.functions.has('.' + callee)) continue;
       const li = this.enclosingLoop(n);

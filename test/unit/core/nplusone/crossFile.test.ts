@@ -62,3 +62,17 @@ describe('core/nplusone across files', () => {
     assert.equal(got[0].severity, 'info');
   });
 });
+
+describe('core/nplusone across files: what is not followed', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  it('ignores functions defined in tests, and Ruby attribute reads without arguments', async () => {
+    const r = await scanFiles([
+      { path: 'e2e/helpers.spec.ts', text: "import { prisma } from '@documenso/prisma';\nexport async function documentByToken(token: string) { return prisma.document.findFirst({ where: { token } }); }\n" },
+      { path: 'src/sign.ts', text: "import { documentByToken } from './x';\nexport async function signAll(tokens: string[]) {\n  for (const t of tokens) await documentByToken(t);\n}\n" },
+      { path: 'app/models/processor.rb', text: 'class Processor\n  def merchant\n    Merchant.find_by(id: 1)\n  end\nend\n' },
+      { path: 'app/models/report.rb', text: 'class Report\n  def names(txns)\n    txns.map { |txn| txn.merchant }\n  end\nend\n' },
+    ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(r.findings.filter((f) => (f.evidence as any)?.library === 'app'), []);
+  });
+});
