@@ -9,8 +9,8 @@ import { applyContext, describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/syntax/treeSitter';
 import { type CliCommand, EXIT, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
-import { walkSourceFiles, type WalkStats } from '../../node/walk';
-import { contextPolicyFrom, readSourceText } from './scan';
+import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
+import { contextPolicyFrom } from './scan';
 import { oneLine } from '../../core/safeText';
 
 /**
