@@ -4,6 +4,8 @@
  * Messages FROM the webview are untrusted: parseFromPlanWebview validates every field.
  */
 
+import type { ForeignKeyFact } from '../core/plan/model';
+
 export interface PlanPayload {
   /** Shown as the panel's title and in compare headers. */
   title: string;
@@ -17,6 +19,8 @@ export interface PlanPayload {
   connection?: string;
   /** pg_class.reltuples of scanned relations, for warnings without ANALYZE. */
   relationRows?: [string, number][];
+  /** Foreign keys behind the plan's trigger times, from the catalog (brought plans, when connected). */
+  foreignKeys?: [string, ForeignKeyFact][];
   /** When it was taken (ms since epoch). */
   at: number;
 }

@@ -225,7 +225,7 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
   }
   const anc = ancestry(plan);
   for (const n of nodes) n.warnings = gradeNode(plan, n, options, anc);
-  plan.tips = rankTips(plan, anc);
+  plan.tips = rankTips(plan, anc, options);
   return plan;
 }
 

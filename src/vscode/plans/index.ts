@@ -252,14 +252,28 @@ class PlansFeature implements vscode.Disposable {
       source = pick.entry.source;
       title = `${name} #${pick.entry.index} (${pick.entry.durationMs.toFixed(1)} ms)`;
     }
-    let plan: Record<string, unknown>;
+    let model;
     try {
-      plan = analyzePlan(source).source;
+      model = analyzePlan(source);
     } catch (e) {
       if (e instanceof PlanParseError) return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${e.message}`);
       throw e;
     }
+    const plan = model.source;
     const payload: PlanPayload = { title, sql: typeof plan['Query Text'] === 'string' ? (plan['Query Text'] as string) : '', plan, method: 'brought', at: Date.now() };
+    // Connected: the catalog's table sizes and the foreign keys behind trigger times (never connects for this).
+    const conn = this.ctx.connections.current;
+    if (conn) {
+      try {
+        const { planFacts } = await import('../../db/planFacts');
+        const facts = await planFacts(conn.db, model);
+        payload.relationRows = facts.relationRows;
+        payload.foreignKeys = facts.foreignKeys;
+        payload.connection = conn.profile.name;
+      } catch (e) {
+        this.ctx.log.warn(`catalog facts for a brought plan: ${(e as Error).message}`);
+      }
+    }
     this.remember(payload);
     this.panelSite = undefined;
     PlanPanel.show(this.ctx.extension.extensionUri, this.handler).post({ type: 'show', payload });
