@@ -27,6 +27,8 @@ export interface PlanPayload {
 
 export interface BenchmarkRunSummary {
   sql: string;
+  /** The values used for $1…$n, as text (null for NULL), shown beside the figures. */
+  params?: (string | null)[];
   runs: number;
   concurrency: number;
   errors: number;
@@ -82,7 +84,7 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
     case 'compare':
       return payload(o.before) && payload(o.after) ? (o as ToPlanWebview) : undefined;
     case 'benchmark':
-      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' ? (o as ToPlanWebview) : undefined;
+      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' && (o.run.params === undefined || (Array.isArray(o.run.params) && o.run.params.every((x: unknown) => x === null || typeof x === 'string'))) ? (o as ToPlanWebview) : undefined;
     case 'busy':
     case 'error':
       return typeof o.message === 'string' ? (o as ToPlanWebview) : undefined;
