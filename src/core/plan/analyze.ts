@@ -40,8 +40,12 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
       if (pt === 'Gather' || pt === 'Gather Merge') {
         m.parallel = true;
         const launched = num(pr[K.WorkersLaunched]) ?? num(pr[K.WorkersPlanned]) ?? 0;
-        // The leader runs the plan too unless parallel_leader_participation is off (then loops = workers).
-        m.processes = launched + 1;
+        // The leader runs the plan too unless parallel_leader_participation is off: then the node
+        // right under the Gather ran once per worker only. One figure for the whole section: nodes
+        // run by fewer processes (a Parallel Append's children, the Bitmap Index Scan one process
+        // builds for a Parallel Bitmap Heap Scan) still share the section's wall clock.
+        const loops = num(r[K.ActualLoops]);
+        m.processes = analyzed && launched > 0 && loops === launched ? launched : launched + 1;
       } else if (parent.metrics.parallel && r[K.ParentRelationship] !== Rel.InitPlan && r[K.ParentRelationship] !== Rel.SubPlan) {
         m.parallel = true;
         m.processes = parent.metrics.processes;
@@ -57,11 +61,6 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
       }
       m.estLoops = parent.metrics.estLoops * localLoops;
       localLoopsOf[n.id] = localLoops;
-    }
-    if (m.parallel && analyzed && m.processes > 1) {
-      // When the leader did not participate, loops tell us the real number of processes.
-      const loops = num(r[K.ActualLoops]) ?? 0;
-      if (loops > 0 && loops < m.processes) m.processes = Math.max(1, loops);
     }
   }
 
