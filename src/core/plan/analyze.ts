@@ -77,7 +77,7 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
         m.actualRows = rows;
         m.actualRowsTotal = rows * (loops ?? 1);
       }
-      if (t !== undefined) m.inclusiveMs = m.parallel ? (t * (loops ?? 1)) / Math.max(1, m.processes) : t * (loops ?? 1);
+      if (t !== undefined) m.inclusiveMs = m.parallel ? parallelWallClock(r, t * (loops ?? 1), m.processes) : t * (loops ?? 1);
       else if (m.neverExecuted) m.inclusiveMs = 0;
       if (rows !== undefined && !m.neverExecuted) {
         // Over all loops: PostgreSQL 18 prints fractional rows per loop (0.50), which a per-loop
@@ -306,6 +306,19 @@ function mentions(r: RawNode, tokens: string[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Wall clock of a node run by several processes. With per-worker figures (VERBOSE), the critical
+ * path: the slowest process, the leader's share being the total minus the workers'. Without them,
+ * the average over the processes.
+ */
+function parallelWallClock(r: RawNode, totalMs: number, processes: number): number {
+  const ws = Array.isArray(r[K.Workers]) ? (r[K.Workers] as Record<string, unknown>[]) : [];
+  const times = ws.map((w) => (num(w[K.ActualTotalTime]) ?? NaN) * (num(w[K.ActualLoops]) ?? 1));
+  if (!ws.length || times.some((x) => !Number.isFinite(x))) return totalMs / Math.max(1, processes);
+  const leader = totalMs - times.reduce((a, b) => a + b, 0);
+  return Math.min(totalMs, Math.max(leader, ...times));
 }
 
 /** Pre-order flattening without recursion. */
