@@ -62,7 +62,22 @@ let fileStream: fs.WriteStream | undefined;
 let fileBytes = 0;
 let dropped = 0;
 
-/** Connect at load time, so the socket is open before the first statement (and before a process.exit). */
+/**
+ * Connect at load time, so the socket is open before the first statement (and before a
+ * process.exit). The socket never keeps the app alive: when events wait in its buffer, a timer
+ * holds the process for at most FLUSH_GRACE_MS so they can leave, and no longer (a listener that
+ * does not read cannot stop the app from exiting).
+ */
+const FLUSH_GRACE_MS = 250;
+let graceTimer: NodeJS.Timeout | undefined;
+
+function holdBriefly(): void {
+  if (graceTimer) return;
+  graceTimer = setTimeout(() => {
+    graceTimer = undefined;
+  }, FLUSH_GRACE_MS);
+}
+
 function connect(sockPath: string): net.Socket {
   const s = net.createConnection(sockPath);
   s.on('error', () => {
@@ -70,10 +85,10 @@ function connect(sockPath: string): net.Socket {
     socketGone = true;
     s.destroy();
   });
-  s.on('connect', () => {
-    if (!s.writableLength) s.unref();
+  s.on('drain', () => {
+    if (graceTimer) clearTimeout(graceTimer);
+    graceTimer = undefined;
   });
-  s.on('drain', () => s.unref());
   s.unref();
   return s;
 }
@@ -86,8 +101,7 @@ function send(ev: CaptureEvent): void {
       if (socketGone) return void dropped++;
       socket ??= connect(sockPath);
       if (socket.writableLength > MAX_BUFFER_BYTES) return void dropped++;
-      socket.ref();
-      if (socket.write(line)) socket.unref();
+      if (!socket.write(line) || socket.connecting) holdBriefly();
       return;
     }
     if (!fileStream) {
