@@ -64,18 +64,29 @@ let dropped = 0;
 
 /**
  * Connect at load time, so the socket is open before the first statement (and before a
- * process.exit). The socket never keeps the app alive: when events wait in its buffer, a timer
- * holds the process for at most FLUSH_GRACE_MS so they can leave, and no longer (a listener that
- * does not read cannot stop the app from exiting).
+ * process.exit). The socket never keeps the app alive: pending writes would (libuv counts them),
+ * so when the listener has not taken what waits in the buffer within FLUSH_GRACE_MS it is treated
+ * as gone — the socket is destroyed and later events are dropped. A listener that does not read
+ * can neither block the app nor stop it from exiting.
  */
-const FLUSH_GRACE_MS = 250;
+const FLUSH_GRACE_MS = 1000;
 let graceTimer: NodeJS.Timeout | undefined;
+/** Bytes handed to the socket; minus its buffer, what the listener has taken. */
+let pushed = 0;
 
 function holdBriefly(): void {
-  if (graceTimer) return;
+  if (graceTimer || !socket) return;
+  const takenBefore = pushed - socket.writableLength;
   graceTimer = setTimeout(() => {
     graceTimer = undefined;
+    if (!socket || socket.connecting || socket.writableLength === 0) return;
+    // Still reading, only slowly (a busy machine): wait again. Not reading at all: gone.
+    if (pushed - socket.writableLength > takenBefore) return holdBriefly();
+    socketGone = true;
+    dropped++;
+    socket.destroy();
   }, FLUSH_GRACE_MS);
+  graceTimer.unref();
 }
 
 function connect(sockPath: string): net.Socket {
@@ -101,6 +112,7 @@ function send(ev: CaptureEvent): void {
       if (socketGone) return void dropped++;
       socket ??= connect(sockPath);
       if (socket.writableLength > MAX_BUFFER_BYTES) return void dropped++;
+      pushed += Buffer.byteLength(line);
       if (!socket.write(line) || socket.connecting) holdBriefly();
       return;
     }
