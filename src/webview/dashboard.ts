@@ -204,6 +204,8 @@ function renderTiles(): void {
 }
 
 function pushSeries(): void {
+  // How many samples the charts hold (kept across tab switches; read by the e2e suite).
+  queueMicrotask(() => charts.setAttribute('data-points', String(series.tps.length)));
   if (!stats) return;
   const s = stats;
   const st = s.connections.byState;
