@@ -15,10 +15,17 @@ export const step: Step = {
     await db.query('SELECT pg_stat_statements_reset()').catch(() => undefined);
     for (let i = 0; i < 5; i++) await db.query('SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20', [100 + i]);
     await wb.openFile(scenario.queryFile);
+    // Hover the query's line (decorations may split its text into several spans).
+    const line = wb.page.locator('.editor-instance .monaco-editor .view-lines .view-line').filter({ hasText: scenario.queryText });
     for (let i = 0; i < 3; i++) {
-      const hover = await wb.hover(scenario.queryText);
+      const box = await (await wb.see(line, `the line with "${scenario.queryText}" in the editor`, 60_000)).first().boundingBox();
+      if (!box) throw new Error('the query line is not on screen');
+      const x = box.x + (await line.first().evaluate((el) => (el.textContent ?? '').search(/\S/))) * 8 + 30;
+      await wb.page.mouse.move(x - 10, box.y + box.height / 2);
+      await wb.page.mouse.move(x, box.y + box.height / 2, { steps: 4 });
+      const hover = wb.page.locator('.monaco-hover:not(.hidden)');
       await wb.see(hover.filter({ hasText: /Scan/ }), 'a plan in the hover (PG Lens ran EXPLAIN)', 60_000);
-      await wb.page.mouse.move(5, 5);
+      await wb.page.mouse.move(box.x + box.width - 20, box.y + box.height * 12);
       await wb.page.waitForTimeout(500);
     }
     await wb.runCommand('View: Close All Editors');

@@ -18,7 +18,8 @@ export const step: Step = {
     await wb.keys('Mod+.');
     const menu = wb.page.locator('.action-widget .monaco-list-row');
     await wb.see(menu.filter({ hasText: /Show the batched rewrite/ }), 'the quick fix "Show the batched rewrite"');
-    const titles = (await menu.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    await wb.page.waitForTimeout(500);
+    const titles = (await menu.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
     log(`quick fixes: ${titles.join(' | ')}`);
     const ignores = titles.filter((t) => /^Ignore/i.test(t));
     if (ignores.length !== 1) throw new Error(`expected one "Ignore … here" quick fix, saw ${ignores.length}: ${ignores.join(' | ')}`);
