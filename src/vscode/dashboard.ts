@@ -258,7 +258,9 @@ export class DashboardPanel implements vscode.Disposable {
     const { describeError } = await import('../db/errors');
     try {
       const { capFindings } = await import('../core/health/index');
-      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum });
+      // "Never used" means nothing on statistics reset minutes ago: no DROP until they are old enough.
+      const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });

@@ -15,11 +15,17 @@ export const step: Step = {
     await wb.see(row, `an n-plus-one problem for ${scenario.loopFile}`, 60_000);
     await row.first().click();
     await wb.runCommand('View: Focus Active Editor Group');
-    await wb.keys('Mod+.');
+    // The menu closes when the code actions refresh (analysis finishing): open it until its rows can be read.
     const menu = wb.page.locator('.action-widget .monaco-list-row');
-    await wb.see(menu.filter({ hasText: /Show the batched rewrite/ }), 'the quick fix "Show the batched rewrite"');
-    await wb.page.waitForTimeout(500);
-    const titles = (await menu.allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    const titles = await wb.until(async () => {
+      if (!(await menu.count())) {
+        await wb.runCommand('View: Focus Active Editor Group');
+        await wb.keys('Mod+.');
+        await wb.page.waitForTimeout(700);
+      }
+      const t = (await menu.allTextContents()).map((x) => x.replace(/\s+/g, ' ').trim()).filter(Boolean);
+      return t.some((x) => /Show the batched rewrite/.test(x)) ? t : undefined;
+    }, 'the quick-fix menu with "Show the batched rewrite"', 60_000);
     log(`quick fixes: ${titles.join(' | ')}`);
     const ignores = titles.filter((t) => /^Ignore/i.test(t));
     if (ignores.length !== 1) throw new Error(`expected one "Ignore … here" quick fix, saw ${ignores.length}: ${ignores.join(' | ')}`);
