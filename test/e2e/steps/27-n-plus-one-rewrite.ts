@@ -34,10 +34,11 @@ export const step: Step = {
     for (let i = 0; i < 12 && !/Show the batched rewrite: Batch with/i.test((await focused.first().innerText().catch(() => '')) || ''); i++) await wb.page.keyboard.press('ArrowDown');
     await wb.page.keyboard.press('Enter');
     // The preview: an untitled editor with the rewrite.
+    // The preview opens beside the code: read every editor on screen.
     const lines = wb.page.locator('.editor-instance .monaco-editor .view-lines');
     const text = await wb.until(async () => {
-      const t = (await lines.first().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
-      return /PG Lens: Batch with/.test(t) ? t : undefined;
+      const all = (await lines.allInnerTexts().catch(() => [] as string[])).map((t) => t.replace(/\u00a0/g, ' '));
+      return all.find((t) => /PG Lens: Batch with/.test(t));
     }, 'the batched rewrite in an editor', 30_000);
     await screenshot('rewrite');
     if (!/await db\.query\(/.test(text)) throw new Error(`expected the rewrite to call the code's client "db":\n${text}`);
