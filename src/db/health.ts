@@ -10,9 +10,9 @@
  */
 import { indexDefinition } from '../core/health/checks/indexes';
 import { runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
-import type { Database } from './database';
+import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
-import { readSecurityFacts } from './securityFacts';
+import { HEALTH_NO_JIT, readSecurityFactsIn } from './securityFacts';
 import { OWN_STATEMENT_MARKER as M } from './sql';
 
 /** Longest query text kept per session. */
@@ -155,7 +155,7 @@ export function sessionFromRow(r: any): SessionFact {
   };
 }
 
-export async function readSessions(db: Pick<Database, 'query'>): Promise<SessionFact[]> {
+export async function readSessions(db: { query: Database['query'] | Session['query'] }): Promise<SessionFact[]> {
   const { rows } = await db.query(HEALTH_SQL.sessions, [QUERY_TEXT_LIMIT, APPLICATION_NAME]);
   return rows.map(sessionFromRow);
 }
@@ -170,6 +170,14 @@ export interface HealthOptions {
 }
 
 export async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
+  // One read-only transaction on one session, with JIT off (see HEALTH_NO_JIT).
+  return db.rolledBack(async (session) => {
+    await session.query(HEALTH_NO_JIT);
+    return collectIn(session, opts);
+  }, { readOnly: true });
+}
+
+async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promise<HealthFacts> {
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
@@ -181,7 +189,7 @@ export async function collectHealthFacts(db: Database, opts: HealthOptions = {})
     db.query(HEALTH_SQL.sequences),
     db.query(HEALTH_SQL.invalidConstraints),
     db.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
-    readSecurityFacts(db, { usage: opts.usage }),
+    readSecurityFactsIn(db, { usage: opts.usage }),
   ]);
   const s = server.rows[0];
   const settings: HealthFacts['settings'] = s.settings ?? {};

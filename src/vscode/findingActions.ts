@@ -1,6 +1,7 @@
 /**
- * Findings shown as diagnostics, by URI, shared by the editor rules and the workspace scan, and the
- * code actions on them: the finding's fixes, "Ignore here" (a pg-lens-ignore comment) and the docs.
+ * The one finding→diagnostic adapter (Diagnostic.code = { rule id, docs link }, source 'PG Lens',
+ * related places) and the one code-action provider on those diagnostics: the finding's fixes
+ * (edits or commands, e.g. the N+1 rewrite), "Ignore here" (a pg-lens-ignore comment) and the docs.
  */
 import * as vscode from 'vscode';
 import type { Finding, Fix, Severity } from '../core/findings';
@@ -24,12 +25,16 @@ export function docsUri(ruleId: string): vscode.Uri {
   return vscode.Uri.parse(`${DOCS_BASE_URI}${meta?.docs ?? `docs/rules/${ruleId}.md`}`);
 }
 
-/** Diagnostics for findings of one document (positions from the document's own text). */
-export function toDiagnostics(findings: readonly Finding[], positionAt: (offset: number) => vscode.Position): vscode.Diagnostic[] {
+/** Diagnostics for findings of one document (positions from the document's own text; uri for related places). */
+export function toDiagnostics(findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, uri?: vscode.Uri): vscode.Diagnostic[] {
   return findings.map((f) => {
-    const d = new vscode.Diagnostic(new vscode.Range(positionAt(f.span.start), positionAt(f.span.end)), f.help ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
+    const range = (span: { start: number; end: number }) => new vscode.Range(positionAt(span.start), positionAt(span.end));
+    const d = new vscode.Diagnostic(range(f.span), f.help ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.ruleId, target: docsUri(f.ruleId) };
+    const home = f.file ? vscode.Uri.file(f.file) : uri;
+    const related = (f.related ?? []).flatMap((r) => (r.file || home ? [new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : home!, range(r.span)), r.message)] : []));
+    if (related.length) d.relatedInformation = related;
     byDiagnostic.set(d, f);
     return d;
   });
@@ -61,15 +66,18 @@ export class FindingActions implements vscode.CodeActionProvider {
       const f = byDiagnostic.get(d);
       if (!f) continue;
       for (const fix of f.fixes) {
-        if (!fix.edits.length) continue;
+        if (!fix.edits.length && !fix.command) continue;
         // One "Ignore" per finding: the one below, which asks for the reason.
         if (isIgnoreFix(fix)) continue;
         const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        const edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.span.start), doc.positionAt(e.span.end)), e.newText);
-        a.edit = edit;
+        if (fix.edits.length) {
+          const edit = new vscode.WorkspaceEdit();
+          for (const e of fix.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.span.start), doc.positionAt(e.span.end)), e.newText);
+          a.edit = edit;
+          a.isPreferred = true;
+        }
+        if (fix.command) a.command = { command: fix.command.id, title: fix.title, arguments: fix.command.args };
         a.diagnostics = [d];
-        a.isPreferred = true;
         out.push(a);
       }
       out.push(ignoreCodeAction(doc, d, f.ruleId));

@@ -360,10 +360,68 @@ class Detector {
     return false;
   }
 
+  /**
+   * Building a query, not running it: `qs = qs.filter(…)`, `query = query.where(…)` (the result
+   * goes back into the name it came from), or a lazy Django queryset handed to another call as a
+   * subquery (`id__in=Model.objects.filter(…)`).
+   */
+  private isLazyComposition(hit: DbHit): boolean {
+    const { node, call } = hit;
+    let p = node.parent;
+    while (p && /^(await_expression|await|parenthesized_expression)$/.test(p.type)) p = p.parent;
+    if (!p) return false;
+    const spec = ASSIGN_TYPES[p.type];
+    const root = /^[@$]?[A-Za-z_][\w$]*/.exec(node.text)?.[0];
+    if (spec && root && field(p, spec[0])?.text === root && !/^await\b/.test(field(p, spec[1])?.text ?? '')) return true;
+    if (call.library === 'django' && /^(filter|exclude|all|order_by|select_related|prefetch_related|only|defer|annotate|distinct|values|values_list|using|none)$/.test(call.method) && /^(keyword_argument|argument_list)$/.test(p.type)) return true;
+    // An ActiveRecord relation handed to another relation (`query.and!(Story.where(…))`, `tags.or!(Tag.where(…))`).
+    if (call.library === 'activerecord' && /^(where|not|or|and|joins|left_joins|includes|preload|order|limit|select|none|all|merge|rewhere)$/.test(call.method) && /^(argument_list|pair)$/.test(p.type)) return true;
+    return false;
+  }
+
+  /** A loop over a short literal list (`for kind in ('a', 'b')`): a fixed number of round trips, not N+1. */
+  private isFixedSmallList(li: LoopInfo): boolean {
+    const list = this.literalList(li);
+    return list !== undefined && list.length <= MAX_FIXED_LIST;
+  }
+
+  /**
+   * The call is followed, in its own block or a block around it inside the loop, by a break,
+   * return or raise: it runs for the first match and the loop ends (a search, not N+1).
+   */
+  private runsOnceThenExits(node: Node, li: LoopInfo): boolean {
+    // In a callback (`items.map(async (x) => { …; return y; })`) a return ends one item, not the loop.
+    if (this.a.isFunction(li.body) || (li.body.parent && this.a.isFunction(li.body.parent) && this.lang !== 'ruby')) return false;
+    let child: Node = node;
+    let cur = node.parent;
+    while (cur && !same(child, li.body) && !same(cur, li.node)) {
+      // `return load(x)` inside the loop: the call runs once, then the function returns.
+      if (this.a.exitTypes.has(cur.type) || cur.type === 'return') return true;
+      // `if count % BATCH == 0: flush()`: once per group of rows.
+      if (/^if_statement|^if$/.test(cur.type) && /%\s*[\w.]+\s*={2,3}\s*0\b/.test(field(cur, 'condition')?.text ?? '')) return true;
+      let after = false;
+      for (const sib of named(cur)) {
+        if (same(sib, child)) after = true;
+        else if (after && (this.a.exitTypes.has(sib.type) || sib.type === 'return' || sib.type === 'break')) return true;
+      }
+      child = cur;
+      cur = cur.parent;
+    }
+    return false;
+  }
+
+  /** `for i in range(0, n, 1000)`, `for (i = 0; i < n; i += BATCH)`: one call per group of rows. */
+  private isSteppedBatch(li: LoopInfo): boolean {
+    const header = this.text.slice(li.node.startIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.startIndex + 200);
+    return /\brange\s*\([^,()]+,[^,()]+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header);
+  }
+
   private isChunked(li: LoopInfo, use: Node): boolean {
     const v = li.variable;
     const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text));
     if (!named || !v) return false;
+    // Iterating chunks of the input (`for batch in batched(ids, 1000)`): one call per chunk, whatever it is given.
+    if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text)) return true;
     return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
   }
 
@@ -372,8 +430,12 @@ class Detector {
   private checkDbCall(hit: DbHit): void {
     const { call, node } = hit;
     if (call.batch) return;
+    if (this.isLazyComposition(hit)) return;
     const li = this.enclosingLoop(node);
     if (!li) return;
+    if (this.isFixedSmallList(li)) return;
+    if (this.runsOnceThenExits(node, li)) return;
+    if (this.isSteppedBatch(li)) return;
     if (call.instanceOf !== undefined && call.instanceOf !== li.variable) return;
     if (this.isStatementList(call, li)) return;
     if (this.isChunked(li, node)) return;
@@ -397,7 +459,7 @@ class Detector {
       const q = querying.get(callee);
       if (!q || contains(q.def, n)) continue;
       const li = this.enclosingLoop(n);
-      if (!li) continue;
+      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li)) continue;
       const name = callee.replace(/^\./, '');
       const line = this.lineOf(q.hit.node.startIndex) + 1;
       this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
@@ -573,6 +635,9 @@ class Detector {
     };
   }
 }
+
+/** Literal lists up to this long are a fixed set of round trips, not N+1. */
+const MAX_FIXED_LIST = 10;
 
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
 

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { runHealthChecks, type SecurityFacts } from '../../../../src/core/health';
 import { searchPathSchemas, walSegmentsBetween } from '../../../../src/core/health/checks/security';
-import { leastPrivilegeScript, tableOperations, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
+import { columnsRead, leastPrivilegeScript, tableOperations, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
 import { SENSITIVE_NAME_PATTERN, sensitiveKindByName, sensitiveKindByShape } from '../../../../src/core/health/sensitive';
 import { facts } from './facts';
 
@@ -166,6 +166,16 @@ describe('core/health security checks', () => {
       'GRANT SELECT, DELETE ON public.sessions TO shop_app;',
       'GRANT USAGE ON SEQUENCE public.orders_id_seq TO shop_app;',
     ]);
+  });
+
+  it('columnsRead: the sensitive columns a statement reads from the table (qualified, aliased, *), none from other tables', () => {
+    const cols = ['email', 'ssn'];
+    assert.deepEqual(columnsRead('SELECT p.email FROM app.people p WHERE p.id = $1', 'app', 'people', cols), ['email']);
+    assert.deepEqual(columnsRead('SELECT * FROM people', 'public', 'people', cols), ['email', 'ssn']);
+    assert.deepEqual(columnsRead('SELECT email FROM other', 'public', 'people', cols), []);
+    assert.deepEqual(columnsRead('UPDATE people SET ssn = $1 WHERE id = $2', 'public', 'people', cols), [], 'written, not read');
+    assert.deepEqual(columnsRead('UPDATE people SET ssn = $1 WHERE email = $2', 'public', 'people', cols), ['email']);
+    assert.deepEqual(columnsRead('not sql', 'public', 'people', cols), []);
   });
 
   it('superuser-application-role uses the code’s statements for the script when given, and says which source it used', () => {
