@@ -18,6 +18,9 @@ function copyAssets() {
   for (const f of WASM_FILES) fs.copyFileSync(path.join(src, f), path.join(dest, f));
   // libpg-query looks for its .wasm next to the script that loads it (dist/ once bundled).
   fs.copyFileSync(path.join(__dirname, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), path.join(__dirname, 'dist', 'libpg-query.wasm'));
+  // The Python capture module: a sitecustomize put on PYTHONPATH by pg-lens record and Start Recording.
+  fs.mkdirSync(path.join(__dirname, 'dist', 'python'), { recursive: true });
+  fs.copyFileSync(path.join(__dirname, 'src', 'capture', 'python', 'sitecustomize.py'), path.join(__dirname, 'dist', 'python', 'sitecustomize.py'));
 }
 
 /** Webview entry points: every src/webview/<name>.ts becomes media/dist/<name>.js. */

@@ -533,11 +533,47 @@ function hookObjection(exports: unknown): void {
   wrapRunner(o.QueryBuilder.prototype, 'execute', (self) => self);
 }
 
+/** Bookshelf (on Knex): `require('bookshelf')(knex)` makes the instance whose Model and Collection the app extends. */
+function hookBookshelfInstance(bs: unknown): void {
+  const b = bs as { Model?: { prototype: Record<string, unknown> }; Collection?: { prototype: Record<string, unknown> } };
+  for (const m of ['fetch', 'fetchAll', 'fetchPage', 'save', 'destroy', 'count', 'load']) wrapEntry(b?.Model?.prototype, m, 'bookshelf');
+  for (const m of ['fetch', 'fetchOne', 'fetchPage', 'count', 'load', 'create']) wrapEntry(b?.Collection?.prototype, m, 'bookshelf');
+}
+
+function wrapBookshelfFactory(factory: unknown): unknown {
+  if (typeof factory !== 'function' || (factory as unknown as Record<symbol, boolean>)[WRAPPED]) return factory;
+  const make = function (this: unknown, ...args: unknown[]): unknown {
+    const instance = (factory as (...a: unknown[]) => unknown).apply(this, args);
+    try {
+      hookBookshelfInstance(instance);
+    } catch {
+      // unhooked: statements are still recorded, without the app's line
+    }
+    return instance;
+  };
+  Object.assign(make, factory);
+  (make as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  return make;
+}
+
 // ---- module loading ----------------------------------------------------------------------------
 
 let prismaNoticeSent = false;
 
-function onLoad(request: string, exports: unknown): void {
+/** Modules whose export is replaced (a factory wrapped), by the exports object first seen. */
+const replaced = new WeakMap<object, unknown>();
+
+function onLoad(request: string, exports: unknown): unknown {
+  if (request === 'bookshelf' && typeof exports === 'function') {
+    let r = replaced.get(exports);
+    if (!r) replaced.set(exports, (r = wrapBookshelfFactory(exports)));
+    return r;
+  }
+  onLoadHook(request, exports);
+  return exports;
+}
+
+function onLoadHook(request: string, exports: unknown): void {
   if (!exports || (typeof exports !== 'object' && typeof exports !== 'function')) return;
   if (request === 'pg' || /[\\/]node_modules[\\/]pg[\\/]lib[\\/]index\.js$/.test(request)) hookPg(exports);
   else if (request === 'sequelize') hookSequelize(exports);
@@ -566,11 +602,11 @@ function install(): void {
   Module._load = function (this: unknown, request: string, parent: unknown, isMain: boolean) {
     const exports = origLoad.call(this, request, parent, isMain);
     try {
-      onLoad(request, exports);
+      return onLoad(request, exports);
     } catch {
       // never fail a require
+      return exports;
     }
-    return exports;
   };
   if (process.env.PGLENS_CAPTURE_SOCKET) socket = connect(process.env.PGLENS_CAPTURE_SOCKET);
   // http is often loaded before the app code runs (by tsx, by mocha): hook it now.

@@ -5,6 +5,7 @@
  *  - an Analyzer per kind of analysis: the query rules (rulesAnalyzer), N+1 detection, the index advisor…;
  *  - an EvidenceSource giving rules catalog/plan facts (filled by src/db when a database is given).
  */
+import { sqlOverLimit } from './limits';
 import type { Statement } from 'pgsql-ast-parser';
 import { extractLanguageOf, extractSqlSites } from './extract/index';
 import type { SqlSite } from './extract/types';
@@ -21,6 +22,8 @@ export interface FileInput {
   text: string;
   /** VS Code language id when known; otherwise the language comes from the path's extension. */
   languageId?: string;
+  /** The text's syntax tree when the caller already holds one (the editor's SqlSiteIndex); the caller frees it. */
+  source?: SourceTree;
 }
 
 export interface AnalyzerInput {
@@ -98,7 +101,8 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   const timings: FileResult['timings'] = { extractMs: 0, analyzers: {} };
   // One tree-sitter parse per file, shared by extraction and every analyzer (parsed on first use).
   const lang = extractLanguageOf(language);
-  const source = lang && lang !== 'sql' ? new SourceTree(input.text, lang) : undefined;
+  const own = !input.source && lang && lang !== 'sql' ? new SourceTree(input.text, lang) : undefined;
+  const source = input.source ?? own;
   const findings: Finding[] = [];
   try {
     let t = performance.now();
@@ -108,6 +112,11 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
       errors.push(`SQL extraction failed: ${oneLine(e)}`);
     }
     timings.extractMs = performance.now() - t;
+    // Bounded work: a statement past the limits (src/core/limits.ts) is never given to a parser; say so.
+    for (const site of sites) {
+      const over = sqlOverLimit(site.sql);
+      if (over) errors.push(`line ${lineOfOffset(input.text, site.span.start)}: ${over}`);
+    }
     for (const a of opts.analyzers) {
       t = performance.now();
       try {
@@ -118,7 +127,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
       timings.analyzers[a.id] = performance.now() - t;
     }
   } finally {
-    source?.dispose();
+    own?.dispose();
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);
@@ -214,4 +223,10 @@ export function countLines(text: string): number {
 
 function oneLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

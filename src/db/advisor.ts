@@ -8,7 +8,8 @@
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
 import { createIndexSql, indexCandidates, type CandidateOptions, type CatalogFacts, type IndexCandidate } from '../core/advice/indexCandidates';
-import { formatCost, formatCount, planOutline, type PlanSummary } from '../core/advice/planSummary';
+import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
+import { formatCount } from '../core/format';
 import { statementShape, type StatementShape } from '../core/sql/predicates';
 import type { SuggestionLike } from '../core/advice/workload';
 import { explainOnSession } from './advisorExplain';

@@ -19,6 +19,7 @@ import { EXPLAINABLE_STATEMENTS, inspectSql, loadPgParser, scanSql, type Stateme
 import { analyzePlan } from '../core/plan/analyze';
 import { K, type RawNode } from '../core/plan/keys';
 import { parsePlanSource } from '../core/plan/parse';
+import { sqlOverLimit } from '../core/limits';
 import type { Plan } from '../core/plan/model';
 
 export const EXPLAIN_SQL = {
@@ -99,6 +100,8 @@ export function serverVersion(db: Database): Promise<number> {
 /** Exactly one statement that EXPLAIN can take, or a one-line refusal. */
 export async function checkSingleStatement(sql: string): Promise<{ text: string; info: StatementInfo }> {
   await loadPgParser();
+  const over = sqlOverLimit(sql);
+  if (over) throw new PgLensError(`Refused: ${over.replace(/^not analysed: /, '')}.`, 'TOO_LARGE');
   const r = inspectSql(sql);
   if (!r.ok) throw new PgLensError(`Syntax error: ${r.message}`, '42601');
   if (r.statements.length === 0) throw new PgLensError('There is no statement to explain.', 'EMPTY');

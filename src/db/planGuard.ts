@@ -84,7 +84,11 @@ export const GUARD_SQL = {
     UNION ALL SELECT 'pg_attrdef'::regclass::oid, a.oid FROM pg_attrdef a WHERE a.adrelid IN (SELECT oid FROM rels)
     UNION ALL SELECT 'pg_constraint'::regclass::oid, c.oid FROM pg_constraint c WHERE c.conrelid IN (SELECT oid FROM rels)
     UNION ALL SELECT 'pg_class'::regclass::oid, i.indexrelid FROM pg_index i WHERE i.indrelid IN (SELECT oid FROM rels)
-    UNION ALL SELECT 'pg_policy'::regclass::oid, p.oid FROM pg_policy p WHERE p.polrelid IN (SELECT oid FROM rels)
+    UNION ALL SELECT 'pg_policy'::regclass::oid, p.oid FROM pg_policy p JOIN pg_class pc ON pc.oid = p.polrelid
+      WHERE p.polrelid IN (SELECT oid FROM rels) AND pc.relrowsecurity
+        -- policies apply unless the role bypasses them (superuser, BYPASSRLS, owner without FORCE)
+        AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+        AND (pc.relforcerowsecurity OR NOT pg_has_role(pc.relowner, 'USAGE'))
     UNION ALL SELECT 'pg_trigger'::regclass::oid, t.oid FROM pg_trigger t WHERE $3::bool AND t.tgrelid IN (SELECT oid FROM rels)
     UNION ALL SELECT 'pg_constraint'::regclass::oid, c.oid FROM pg_attribute a JOIN pg_constraint c ON c.contypid = a.atttypid
       WHERE a.attrelid IN (SELECT oid FROM rels) AND a.attnum > 0
@@ -198,7 +202,7 @@ export async function guardPlanning(session: Session, sql: string, opts: GuardOp
       extension: r.extension ?? undefined,
       trusted: r.trusted === true,
     };
-    if (r.side_effect) f.sideEffect = r.extension && SIDE_EFFECT_EXTENSIONS.includes(r.extension) ? `part of the ${r.extension} extension` : 'its effects outlive ROLLBACK';
+    if (r.side_effect) f.sideEffect = r.extension && SIDE_EFFECT_EXTENSIONS.includes(r.extension) ? `part of the ${r.extension} extension` : 'acts outside the transaction';
     else if (r.body_calls) f.sideEffect = `its body calls ${r.body_calls}`;
     return f;
   });
@@ -278,7 +282,7 @@ export function assertSideEffectsAllowed(report: GuardReport, allow: readonly st
   const names = [...new Set(refused.map((f) => f.name))];
   const why = refused.map((f) => `${f.name}: ${f.sideEffect}`);
   throw new PgLensError(
-    `Refused: running this statement calls ${[...new Set(why)].join('; ')} — effects that outlive the rollback. Allow them by name if you mean it (--allow-side-effects ${names.join(',')}).`,
+    `Refused: running this statement calls ${[...new Set(why)].join('; ')} — effects that ROLLBACK does not undo. Allow them by name if you mean it (--allow-side-effects ${names.join(',')}).`,
     'SIDE_EFFECTS',
   );
 }

@@ -4,6 +4,7 @@
  * action it requests is checked against what the extension itself offered (authorizeAction) and
  * then confirmed by the user in a modal dialog on the extension side.
  */
+import { LIMITS } from '../core/limits';
 import { actionKey, parseAction, type MaintenanceAction } from '../core/dashboard/actions';
 import type { Alert } from '../core/dashboard/alerts';
 import type { GrowthProjection, Regression } from '../core/dashboard/history';
@@ -50,7 +51,7 @@ export type ToExtension =
   | { type: 'showStatement'; id: string }
   | { type: 'resetBaseline' };
 
-export const MAX_SQL_LENGTH = 100_000;
+export const MAX_SQL_LENGTH = LIMITS.statementChars;
 
 /** Validate a message from the webview: exact shapes only, else undefined (and the caller ignores it). */
 export function parseWebviewMessage(raw: unknown): ToExtension | undefined {

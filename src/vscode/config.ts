@@ -34,17 +34,19 @@ export class Config {
     return this.connectionEntries().map((e) => e.raw);
   }
   /**
-   * The profiles in effect, each with the settings scope it comes from. VS Code does not merge
-   * arrays: a workspace's own `pgLens.connections` (trusted workspaces only) replaces the user's list.
+   * Every profile written in settings, each with the scope it comes from: the user's own, then (in a
+   * trusted workspace only) the workspace's. VS Code would let a workspace's list replace the user's;
+   * PG Lens merges them instead, by core/connection/settings.mergeConnectionSettings: a workspace adds
+   * profiles, never redefines or downgrades one of the user's.
    */
   connectionEntries(): ConnectionEntry[] {
     const i = this.cfg.inspect<unknown[]>('connections');
-    if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) return i.workspaceValue.map((raw, index) => ({ raw, index, origin: 'workspace' as const }));
-    // Only the user's own (global) settings count in an untrusted workspace.
     const user = Array.isArray(i?.globalValue) ? i.globalValue : [];
-    return user.map((raw, index) => ({ raw, index, origin: 'user' as const }));
+    const out: ConnectionEntry[] = user.map((raw, index) => ({ raw, index, origin: 'user' as const }));
+    if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) out.push(...i.workspaceValue.map((raw, index) => ({ raw, index, origin: 'workspace' as const })));
+    return out;
   }
-  /** Where a new profile takes effect: the scope whose list is in effect (workspace settings when they define one). */
+  /** Where a new profile is written: the workspace settings when they keep their own list (trusted), else the user's. Both take effect (merged). */
   connectionsTarget(): ProfileOrigin {
     const i = this.cfg.inspect<unknown[]>('connections');
     return vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue) ? 'workspace' : 'user';

@@ -1,5 +1,15 @@
 /**
- * Record Queries: snapshot pg_stat_statements, let the developer run the app or its tests, then
+ * Recording, in two parts that run together:
+ *
+ * 1. Capture (src/capture): PG Lens: Start Recording opens a local socket and adds the capture
+ *    modules to integrated terminals (environment variable collection, as JavaScript auto-attach
+ *    does) and to Node and Python debug launches. Each statement arrives with the line of the app's
+ *    code that sent it and its unit of work; the same aggregation as `pg-lens record`
+ *    (core/record) drives a CodeLens at each call site, a hover with the SQL as sent (plan and
+ *    index advice on request), N+1 and missing-index diagnostics at the ORM call, and the
+ *    Recorded Queries view (unit of work → call site → statement).
+ *
+ * 2. pg_stat_statements (when connected): snapshot, let the developer run the app or its tests, then
  * report the statements that ran very often with about one row per call (observed N+1), grouped
  * by the line of code that sends them: an output channel report and diagnostics (own collection).
  *
@@ -7,13 +17,15 @@
  * literal SQL); statements are matched by normalised text first, then by query id for the
  * flagged statements still unmatched (one EXPLAIN per candidate site, bounded).
  */
+import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import type { ActiveConnection } from './connections';
 import type { Snapshot } from '../db/queryStats';
 import type { SqlSiteRef } from '../core/nplusone/observed';
 import { lineStarts, positionAt } from '../core/findings';
-import { toDiagnostic } from './nPlusOne';
+import { positionsOf, toDiagnostics } from './findingActions';
+import { CaptureRecording } from './captureRecording';
 
 const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,java,rb,sql}';
 const DEFAULT_EXCLUDE = '**/{node_modules,dist,build,out,.git,vendor,venv,.venv,__pycache__,target}/**';
@@ -26,22 +38,32 @@ interface Recording {
 }
 
 export function registerRecordQueries(ctx: PgLensContext): void {
+  const capture = new CaptureRecording(ctx);
+  ctx.extension.subscriptions.push(capture);
+  registerStatementRecording(ctx, capture);
+}
+
+function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecording): void {
   const collection = vscode.languages.createDiagnosticCollection('pg-lens-n-plus-one-observed');
   const channel = vscode.window.createOutputChannel('PG Lens: Recorded Queries');
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 50);
-  status.text = '$(record) Recording queries';
+  status.text = '$(record) pg_stat_statements';
   status.tooltip = 'PG Lens is recording pg_stat_statements. Click to stop and see repeated statements.';
   status.command = 'pgLens.stopRecording';
   let recording: Recording | undefined;
 
   const start = async (): Promise<void> => {
-    if (recording) {
+    if (recording || capture.active) {
       void vscode.window.showInformationMessage('PG Lens is already recording queries. Run "Stop Recording Queries" to see the report.');
       return;
     }
-    const connection = await ctx.connections.get({ interactive: true });
+    await capture.start();
+    // pg_stat_statements as well when a database is connected (statements from other languages and tools).
+    const connection = await ctx.connections.get({ interactive: false });
     if (!connection) {
-      void vscode.window.showErrorMessage('PG Lens: connect to a database first (PG Lens: Add Connection / Select Connection).');
+      void vscode.window.showInformationMessage('PG Lens is recording: run your app, its tests or a script in a new terminal (or a Node/Python debug session). Stop with "PG Lens: Stop Recording Queries".', 'Stop now').then((c) => {
+        if (c) void vscode.commands.executeCommand('pgLens.stopRecording');
+      });
       return;
     }
     try {
@@ -59,6 +81,9 @@ export function registerRecordQueries(ctx: PgLensContext): void {
 
   const stop = async (): Promise<void> => {
     const rec = recording;
+    const captured = capture.active;
+    if (captured) await capture.stop();
+    if (!rec && captured) return;
     if (!rec) {
       void vscode.window.showInformationMessage('PG Lens is not recording queries. Run "PG Lens: Record Queries" first.');
       return;
@@ -119,9 +144,8 @@ async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: stri
     if (!f.file) continue;
     const text = texts.get(f.file);
     if (text === undefined) continue;
-    const doc = fakeDocument(text);
     const list = diagnostics.get(f.file) ?? [];
-    list.push(toDiagnostic(doc, f));
+    list.push(...toDiagnostics([f], positionsOf(text), vscode.Uri.file(f.file)));
     diagnostics.set(f.file, list);
   }
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -143,8 +167,8 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
   for (const uri of uris) {
     try {
-      const text = open.get(uri.fsPath)?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      if (text.length > maxBytes) continue;
+      const text = open.get(uri.fsPath)?.getText() ?? (await readWorkspaceFile(uri, maxBytes));
+      if (text === undefined || text.length > maxBytes) continue;
       const file = uri.fsPath;
       const starts = lineStarts(text);
       const seen = new Set<number>();
@@ -163,14 +187,3 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
   return { sites, texts };
 }
 
-/** Enough of a TextDocument for toDiagnostic (positionAt) on a file that is not open. */
-function fakeDocument(text: string): vscode.TextDocument {
-  const starts = lineStarts(text);
-  return {
-    uri: vscode.Uri.file('/'),
-    positionAt: (offset: number) => {
-      const p = positionAt(starts, offset);
-      return new vscode.Position(p.line, p.column);
-    },
-  } as unknown as vscode.TextDocument;
-}

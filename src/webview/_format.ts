@@ -1,5 +1,5 @@
 /** Number and time formatting for the dashboard (pure, shared by the webview and tests). */
-import { fmtBytes as formatBytes } from '../core/health/checks/bloat';
+import { formatBytes } from '../core/format';
 export function fmtNum(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   const a = Math.abs(n);

@@ -6,8 +6,7 @@ import { lineStarts, positionAt, type Finding } from '../../core/findings';
 import { languageOf } from '../../core/syntax/treeSitter';
 import { type CliCommand, EXIT, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
-import { walkSourceFiles, type WalkStats } from '../../node/walk';
-import { readSourceText } from './scan';
+import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { oneLine } from '../../core/safeText';
 
 export const nPlusOne: CliCommand = {

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { listen } from '../../capture/listener';
+import { captureAssetsIn, captureEnv, type CaptureAssets } from '../../capture/env';
 import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
 import { summarize, type RecordSummary } from '../../core/record/aggregate';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
@@ -20,23 +21,10 @@ const USAGE = 'pg-lens record [--db URL] [--format text|json|sarif] [--fail-on n
 const MAX_ADVISED = 25;
 
 /** dist/capture.js and dist/python next to the bundled CLI (or the build output when run from source). */
-export function captureAssets(): { node: string; python: string } {
-  for (const dir of [__dirname, path.join(__dirname, '..', '..', '..', 'dist')]) {
-    const node = path.join(dir, 'capture.js');
-    if (fs.existsSync(node)) return { node, python: path.join(dir, 'python') };
-  }
-  throw new Error('the capture module (dist/capture.js) is missing: run npm run build');
-}
-
-/** The environment that turns capture on in a child process (Node and Python). */
-export function captureEnv(base: NodeJS.ProcessEnv, socket: string, opts: { values?: boolean } = {}): NodeJS.ProcessEnv {
-  const assets = captureAssets();
-  const env: NodeJS.ProcessEnv = { ...base, PGLENS_CAPTURE_SOCKET: socket };
-  const req = `--require ${JSON.stringify(assets.node)}`;
-  env.NODE_OPTIONS = base.NODE_OPTIONS ? `${base.NODE_OPTIONS} ${req}` : req;
-  env.PYTHONPATH = base.PYTHONPATH ? `${assets.python}${path.delimiter}${base.PYTHONPATH}` : assets.python;
-  if (opts.values) env.PGLENS_CAPTURE_VALUES = '1';
-  return env;
+function assets(): CaptureAssets {
+  const found = captureAssetsIn(__dirname) ?? captureAssetsIn(path.join(__dirname, '..', '..', '..', 'dist'));
+  if (!found) throw new Error('the capture module (dist/capture.js) is missing: run npm run build');
+  return found;
 }
 
 export const recordCommand: CliCommand = {
@@ -73,7 +61,7 @@ export const recordCommand: CliCommand = {
     });
     let code: number | null;
     try {
-      code = await runChild(command, captureEnv(ctx.env, listener.path, { values: values.values }), ctx, format !== 'text');
+      code = await runChild(command, captureEnv(ctx.env, assets(), listener.path, { values: values.values }), ctx, format !== 'text');
       await listener.idle(2000);
     } finally {
       await listener.close();

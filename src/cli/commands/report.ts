@@ -21,7 +21,7 @@ import { describeError } from '../../db/errors';
 import { runHealth } from '../../db/health';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { readStatementCosts } from '../../db/queryStats';
-import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
+import { type CliCommand, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
 import { runScan, SCAN_FILE_OPTIONS, scanOptionsFrom } from './scan';
 
 /** How many statements the report lists. */
@@ -41,20 +41,20 @@ export function healthRows(findings: HealthFinding[]): HealthCheck[] {
 export const report: CliCommand = {
   name: 'report',
   summary: 'findings, health checks and top statements in one self-contained HTML or Markdown file to share',
-  usage: 'pg-lens report --db URL [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--title TEXT]',
+  usage: 'pg-lens report --db URL [--production] [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--title TEXT]',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { ...SCAN_FILE_OPTIONS, db: { type: 'string' as const }, out: { type: 'string' as const, short: 'o' }, title: { type: 'string' as const } },
+      options: { ...SCAN_FILE_OPTIONS, ...DB_OPTIONS, out: { type: 'string' as const, short: 'o' }, title: { type: 'string' as const } },
     });
     if (!values.out) throw new UsageError('--out report.html or --out report.md is required');
     const ext = path.extname(values.out).toLowerCase();
     if (ext !== '.html' && ext !== '.htm' && ext !== '.md') throw new UsageError(`--out must end in .html or .md (got "${values.out}")`);
     const scanOpts = scanOptionsFrom({ ...values, db: undefined }, positionals);
     const paths = positionals;
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 30000 });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 30000, production: values.production });
     try {
       const info = await db.serverInfo();
       await loadPgParser();

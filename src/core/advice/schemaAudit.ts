@@ -6,7 +6,7 @@
 import type { Finding, Severity } from '../findings';
 import { ident } from '../sql/predicates';
 import { indexName, normalizeIndexText, type IndexFacts } from './indexCandidates';
-import { formatBytes } from './planSummary';
+import { formatBytes } from '../format';
 
 export type AuditRuleId = 'unindexed-foreign-key' | 'duplicate-index' | 'unused-index' | 'invalid-index';
 

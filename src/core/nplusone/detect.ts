@@ -520,7 +520,7 @@ class Detector {
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation });
+    const rewrite = rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text });
     const per = li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
@@ -569,7 +569,7 @@ class Detector {
     const language = this.lang === 'tsx' ? 'typescript' : this.lang;
     return {
       title: 'Ignore this N+1 here (pg-lens-ignore comment)',
-      edits: [{ span: { start: lineStart, end: lineStart }, newText: `${indent}${ignoreComment(language, RULE_ID, 'reviewed: bounded loop')}\n` }],
+      edits: [{ span: { start: lineStart, end: lineStart }, newText: `${indent}${ignoreComment(language, RULE_ID, 'TODO: why this loop is fine here')}\n` }],
     };
   }
 }

@@ -46,11 +46,14 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
         m.parallel = true;
         m.processes = parent.metrics.processes;
       }
-      // The inner side of a Nested Loop runs once per outer row (planner's estimate).
+      // The inner side of a Nested Loop runs once per outer row (planner's estimate); a SubPlan
+      // once per row its node evaluates it for (its node's estimated rows, at least).
       let localLoops = 1;
       if (pt === 'Nested Loop' && r[K.ParentRelationship] === Rel.Inner) {
         const outer = parent.children.map((c) => nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Outer);
         localLoops = Math.max(1, outer ? (num(outer.raw[K.PlanRows]) ?? 1) : 1);
+      } else if (r[K.ParentRelationship] === Rel.SubPlan) {
+        localLoops = Math.max(1, num(pr[K.PlanRows]) ?? 1);
       }
       m.estLoops = parent.metrics.estLoops * localLoops;
       localLoopsOf[n.id] = localLoops;
@@ -78,11 +81,13 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
       if (t !== undefined) m.inclusiveMs = m.parallel ? (t * (loops ?? 1)) / Math.max(1, m.processes) : t * (loops ?? 1);
       else if (m.neverExecuted) m.inclusiveMs = 0;
       if (rows !== undefined && !m.neverExecuted) {
-        const est = m.estRows;
-        const hi = Math.max(est, rows);
-        const lo = Math.max(Math.min(est, rows), 1);
-        m.misestimate = hi / lo;
-        m.misestimateDirection = rows > est ? 'under' : 'over';
+        // Over all loops: PostgreSQL 18 prints fractional rows per loop (0.50), which a per-loop
+        // floor of 1 would understate (26 planned, 0.5 got is 52×, not 26×).
+        const l = Math.max(1, loops ?? 1);
+        const est = m.estRows * l;
+        const got = rows * l;
+        m.misestimate = Math.max(est, got) / Math.max(Math.min(est, got), 1);
+        m.misestimateDirection = got > est ? 'under' : 'over';
       }
       const removed = (num(r[K.RowsRemovedByFilter]) ?? 0) + (num(r[K.RowsRemovedByJoinFilter]) ?? 0);
       if (r[K.RowsRemovedByFilter] !== undefined || r[K.RowsRemovedByJoinFilter] !== undefined) {
@@ -101,12 +106,27 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
   // costs are never negative and add up to the root's total cost. InitPlans (CTEs included) are
   // costed into the node they hang off, as the planner does.
   root.metrics.inclusiveCost = num(root.raw[K.TotalCost]) ?? 0;
+  const childCost = new Float64Array(nodes.length);
   for (const n of nodes) {
     const budget = n.metrics.inclusiveCost;
+    const own = num(n.raw[K.TotalCost]) ?? 0;
     let sum = 0;
-    for (const c of n.children) sum += (num(nodes[c].raw[K.TotalCost]) ?? 0) * localLoopsOf[c];
+    for (const c of n.children) {
+      const cr = nodes[c].raw;
+      let cost = (num(cr[K.TotalCost]) ?? 0) * localLoopsOf[c];
+      if (localLoopsOf[c] > 1 && n.raw[K.NodeType] === 'Nested Loop' && cr[K.ParentRelationship] === Rel.Inner) {
+        // Rescans are often far cheaper than the first scan (a Materialize, a Memoize, a cached
+        // index): the planner's Nested Loop total is outer + inner runs + its own per-row work, so
+        // the inner side gets at most what its Nested Loop's total leaves after the outer side.
+        const outer = n.children.map((x) => nodes[x]).find((x) => x.raw[K.ParentRelationship] === Rel.Outer);
+        const left = own - (num(outer?.raw[K.TotalCost]) ?? 0) - 0.01 * (num(n.raw[K.PlanRows]) ?? 0);
+        cost = Math.max(num(cr[K.TotalCost]) ?? 0, Math.min(cost, left));
+      }
+      childCost[c] = cost;
+      sum += cost;
+    }
     const scale = sum > budget && sum > 0 ? budget / sum : 1;
-    for (const c of n.children) nodes[c].metrics.inclusiveCost = (num(nodes[c].raw[K.TotalCost]) ?? 0) * localLoopsOf[c] * scale;
+    for (const c of n.children) nodes[c].metrics.inclusiveCost = childCost[c] * scale;
     n.metrics.exclusiveCost = Math.max(0, budget - sum * scale);
   }
 
@@ -194,6 +214,15 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
     tips: [],
     source: top,
   };
+  if (analyzed) {
+    const ser = top[K.Serialization] as Record<string, unknown> | undefined;
+    plan.outside = {
+      triggersMs: plan.triggers.reduce((a, t) => a + t.timeMs, 0),
+      jitMs: plan.jit?.totalMs ?? 0,
+      serializationMs: (ser && num(ser[K.Time])) ?? 0,
+      planningMs: plan.planningMs ?? 0,
+    };
+  }
   const anc = ancestry(plan);
   for (const n of nodes) n.warnings = gradeNode(plan, n, options, anc);
   plan.tips = rankTips(plan, anc);
@@ -371,6 +400,7 @@ function readTriggers(top: Record<string, unknown>): TriggerTime[] {
   if (!Array.isArray(list)) return [];
   return list.map((t: any) => ({
     name: String(t?.[K.TriggerName] ?? t?.[K.ConstraintName] ?? 'trigger'),
+    constraint: t?.[K.ConstraintName] !== undefined ? String(t[K.ConstraintName]) : undefined,
     relation: t?.[K.Relation] !== undefined ? String(t[K.Relation]) : undefined,
     timeMs: num(t?.[K.Time]) ?? 0,
     calls: num(t?.[K.Calls]) ?? 0,

@@ -109,7 +109,12 @@ export function planText(plan: Plan): string {
   if (plan.planningMs !== undefined) out.push(`Planning: ${fmtMs(plan.planningMs)}`);
   if (plan.executionMs !== undefined) out.push(`Execution: ${fmtMs(plan.executionMs)}`);
   out.push(`Total cost: ${fmtCost(plan.totalCost)}, estimated rows: ${fmtCount(plan.estRows)}`);
-  for (const t of plan.triggers) out.push(`Trigger ${oneLine(t.name)}${t.relation ? ` on ${oneLine(t.relation)}` : ''}: ${fmtMs(t.timeMs)}, ${t.calls} calls`);
+  const o = plan.outside;
+  if (o && o.triggersMs + o.jitMs + o.serializationMs > 0) {
+    const parts = [o.triggersMs && `triggers ${fmtMs(o.triggersMs)}`, o.jitMs && `JIT ${fmtMs(o.jitMs)}`, o.serializationMs && `serialization ${fmtMs(o.serializationMs)}`].filter(Boolean);
+    out.push(`Not in any node: ${parts.join(', ')}${plan.executionMs ? ` (${fmtPct(Math.min(1, (o.triggersMs + o.jitMs + o.serializationMs) / plan.executionMs))} of the execution)` : ''}; planning ${fmtMs(o.planningMs)} before it`);
+  }
+  for (const t of plan.triggers) out.push(`Trigger ${t.constraint ? `for constraint ${oneLine(t.constraint)}` : oneLine(t.name)}${t.relation ? ` on ${oneLine(t.relation)}` : ''}: ${fmtMs(t.timeMs)}, ${t.calls} calls`);
   if (plan.jit) out.push(`JIT: ${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`);
   if (plan.tips.length) {
     out.push('', 'Tips (by what they could save):');

@@ -99,6 +99,14 @@ export function isRead(normalized: string): boolean {
   return false;
 }
 
+/**
+ * Reads of the system catalogs (a framework introspecting the schema: Django's migrate, Sequelize's
+ * type loading, an ORM's sync) repeat per model by design; they are not the app's N+1.
+ */
+export function readsCatalog(normalized: string): boolean {
+  return /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|attribute|namespace|type|index|constraint|range|proc|depend|inherits|description|settings|tables|indexes|views|roles|database|enum|sequence|sequences|am|collation|extension|trigger)\b)/i.test(normalized);
+}
+
 /** The batched form in the library that sent the statement. */
 export function nPlusOneFix(via: string | undefined, lib?: string): string {
   const v = (via ?? '').replace(/\\/g, '/');
@@ -176,7 +184,7 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       fig.maxUnit = worst?.name ?? '';
       fig.maxUnitKind = worst?.kind ?? '';
       statements.push(fig);
-      if (s.site && worst && over > 0 && isRead(a.normalized)) {
+      if (s.site && worst && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
         nPlusOne.push({
           file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worst.calls, units: over, unit: worst.name, unitKind: worst.kind,
           sql: a.sql, normalized: a.normalized, ms: worst.ms, fix: nPlusOneFix(s.site.via),
@@ -203,4 +211,48 @@ function noticesOf(notices: readonly NoticeEvent[], events: readonly QueryEvent[
     out.push('Prisma is loaded, but its Rust query engine talks to PostgreSQL itself: PG Lens cannot see its statements. Run Prisma on pg with the driver adapter (npm install @prisma/adapter-pg; previewFeatures = ["driverAdapters"] before Prisma 6.16; new PrismaClient({ adapter: new PrismaPg({ connectionString }) })) and record again.');
   }
   return out;
+}
+
+export interface UnitGroup {
+  kind: string;
+  /** Units of work share a group by name ("GET /orders/:n", a test's title). */
+  name: string;
+  instances: number;
+  calls: number;
+  totalMs: number;
+  sites: { file?: string; line?: number; calls: number; totalMs: number; statements: { normalized: string; sql: string; calls: number; totalMs: number }[] }[];
+}
+
+/** Recorded Queries view: unit of work → call site → statement. */
+export function groupByUnit(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined): UnitGroup[] {
+  const groups = new Map<string, UnitGroup & { ids: Set<string>; siteMap: Map<string, UnitGroup['sites'][number] & { stmtMap: Map<string, UnitGroup['sites'][number]['statements'][number]> }> }>();
+  const normCache = new Map<string, string>();
+  for (const e of events) {
+    const gk = `${e.u.k}\u0000${e.u.n}`;
+    let g = groups.get(gk);
+    if (!g) groups.set(gk, (g = { kind: e.u.k, name: e.u.n, instances: 0, calls: 0, totalMs: 0, sites: [], ids: new Set(), siteMap: new Map() }));
+    g.ids.add(e.u.id);
+    g.calls++;
+    g.totalMs += e.ms;
+    const sk = e.site ? `${e.site.file}:${e.site.line}` : '';
+    let s = g.siteMap.get(sk);
+    if (!s) g.siteMap.set(sk, (s = { file: e.site?.file, line: e.site?.line, calls: 0, totalMs: 0, statements: [], stmtMap: new Map() }));
+    s.calls++;
+    s.totalMs += e.ms;
+    let norm = normCache.get(e.sql);
+    if (norm === undefined) {
+      norm = normalize(e.sql) ?? roughNormalize(e.sql);
+      if (normCache.size < 50_000) normCache.set(e.sql, norm);
+    }
+    let st = s.stmtMap.get(norm);
+    if (!st) s.stmtMap.set(norm, (st = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0 }));
+    st.calls++;
+    st.totalMs += e.ms;
+  }
+  return [...groups.values()]
+    .map((g) => ({
+      kind: g.kind, name: g.name, instances: g.ids.size, calls: g.calls, totalMs: g.totalMs,
+      sites: [...g.siteMap.values()].map((s) => ({ file: s.file, line: s.line, calls: s.calls, totalMs: s.totalMs, statements: [...s.stmtMap.values()].sort((a, b) => b.totalMs - a.totalMs) })).sort((a, b) => b.totalMs - a.totalMs),
+    }))
+    .sort((a, b) => b.totalMs - a.totalMs);
 }

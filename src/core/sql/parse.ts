@@ -3,6 +3,7 @@
  * Parse failures are values, never exceptions: callers decide (usually: no finding, a log line).
  */
 import { parse, type Statement } from 'pgsql-ast-parser';
+import { sqlOverLimit } from '../limits';
 
 export type ParseOutcome = { ok: true; statements: Statement[] } | { ok: false; message: string };
 
@@ -13,6 +14,9 @@ export function parseSql(sql: string): ParseOutcome {
   const hit = cache.get(sql);
   if (hit) return hit;
   let out: ParseOutcome;
+  // Bounded work: never hand the parser a statement past the limits (300k nested parentheses ran it out of memory).
+  const over = sqlOverLimit(sql);
+  if (over) return { ok: false, message: over };
   try {
     out = { ok: true, statements: parse(sql, { locationTracking: true }) };
   } catch (e) {

@@ -41,6 +41,8 @@ class PlansFeature implements vscode.Disposable {
       vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
       vscode.commands.registerCommand('pgLens.explainAnalyze', (ref?: SiteRef) => this.explainAnalyze(ref)),
       vscode.commands.registerCommand('pgLens.comparePlans', () => this.comparePlans()),
+      vscode.commands.registerCommand('pgLens.openPlanFromClipboard', () => this.bringPlan('clipboard')),
+      vscode.commands.registerCommand('pgLens.openPlanFromFile', (uri?: vscode.Uri) => this.bringPlan('file', uri)),
       vscode.commands.registerCommand('pgLens.benchmarkQuery', (ref?: SiteRef) => this.benchmarkQuery(ref)),
       vscode.window.registerWebviewPanelSerializer(PLAN_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => {
@@ -204,6 +206,63 @@ class PlansFeature implements vscode.Disposable {
     const payload = this.payloadOf(outcome.result, p.conn, firstLine(target.site.sql));
     this.remember(payload);
     panel.post({ type: 'show', payload });
+  }
+
+  /**
+   * A plan brought from elsewhere (psql, pgAdmin, DBeaver, JSON, an auto_explain server log): from
+   * the clipboard, or from the selection / the active .plan or .explain file / a file chosen.
+   * Read without a database; refused with the reader's one-line reason.
+   */
+  private async bringPlan(from: 'clipboard' | 'file', uri?: vscode.Uri): Promise<void> {
+    let text: string | undefined;
+    let name: string;
+    if (from === 'clipboard') {
+      text = await vscode.env.clipboard.readText();
+      name = 'the clipboard';
+      if (!text.trim()) return void vscode.window.showInformationMessage('PG Lens: the clipboard is empty: copy a plan (text from psql, pgAdmin, DBeaver, JSON, or an auto_explain log) first.');
+    } else {
+      const ed = vscode.window.activeTextEditor;
+      if (uri) {
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        name = uri.path.split('/').pop() ?? 'file';
+      } else if (ed && !ed.selection.isEmpty) {
+        text = ed.document.getText(ed.selection);
+        name = 'the selection';
+      } else if (ed && /\.(plan|explain)$/i.test(ed.document.fileName)) {
+        text = ed.document.getText();
+        name = ed.document.fileName.split(/[\\/]/).pop() ?? 'file';
+      } else {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open Plan', filters: { 'Plans and logs': ['plan', 'explain', 'txt', 'json', 'log', 'csv'], 'All files': ['*'] } });
+        if (!picked?.length) return;
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0]));
+        name = picked[0].path.split('/').pop() ?? 'file';
+      }
+    }
+    const { readPlanLog, analyzePlan, PlanParseError } = await import('../../core/plan');
+    let source = text;
+    let title = `from ${name}`;
+    const logged = readPlanLog(text);
+    if (logged.length) {
+      const slowest = [...logged].sort((a, b) => b.durationMs - a.durationMs);
+      const pick = await vscode.window.showQuickPick(
+        slowest.map((l) => ({ label: `${l.durationMs.toFixed(3)} ms`, description: l.at ?? `line ${l.line}`, detail: (l.query ?? '(no query text)').slice(0, 200), entry: l })),
+        { title: `${name}: ${logged.length} auto_explain plan(s), slowest first`, placeHolder: 'Choose the plan to open' },
+      );
+      if (!pick) return;
+      source = pick.entry.source;
+      title = `${name} #${pick.entry.index} (${pick.entry.durationMs.toFixed(1)} ms)`;
+    }
+    let plan: Record<string, unknown>;
+    try {
+      plan = analyzePlan(source).source;
+    } catch (e) {
+      if (e instanceof PlanParseError) return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${e.message}`);
+      throw e;
+    }
+    const payload: PlanPayload = { title, sql: typeof plan['Query Text'] === 'string' ? (plan['Query Text'] as string) : '', plan, method: 'brought', at: Date.now() };
+    this.remember(payload);
+    this.panelSite = undefined;
+    PlanPanel.show(this.ctx.extension.extensionUri, this.handler).post({ type: 'show', payload });
   }
 
   private async askParams(site: SqlSite, count: number): Promise<unknown[] | undefined> {

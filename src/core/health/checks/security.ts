@@ -7,7 +7,7 @@ import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import { leastPrivilegeScript } from '../leastPrivilege';
 import { sensitiveKindByName, sensitiveKindByShape, TENANT_KEY_COLUMNS, type SensitiveKind } from '../sensitive';
 import type { HealthCheck, HealthFacts, HealthFinding, ObjectRef, SecurityFacts } from '../types';
-import { fmtBytes } from './bloat';
+import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
 const docs = (id: string) => `docs/health/${id}.md`;
@@ -587,7 +587,7 @@ export const backupFreshness: HealthCheck = {
         checkId: this.id,
         severity: 'warning',
         category: this.category,
-        message: `Replication slot ${slot.name} holds back ${fmtBytes(slot.retainedBytes ?? 0)} of WAL: its consumer is far behind.`,
+        message: `Replication slot ${slot.name} holds back ${formatBytes(slot.retainedBytes ?? 0)} of WAL: its consumer is far behind.`,
         objects: [{ kind: 'replication slot', name: slot.name }],
         evidence: { ...slot },
         fixSql: [],

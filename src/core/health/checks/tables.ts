@@ -1,7 +1,8 @@
 /** Tables: bloat, dead tuples, stale statistics, autovacuum falling behind, wraparound, sequences, invalid constraints. */
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, TableFact } from '../types';
-import { estimateTableBloat, fmtBytes } from './bloat';
+import { estimateTableBloat } from './bloat';
+import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
 const tableRef = (t: TableFact) => ({ kind: t.kind, schema: t.schema, name: t.name, oid: t.oid });
@@ -30,7 +31,7 @@ export const tableBloat: HealthCheck = {
         checkId: this.id,
         severity: e.bloatShare >= 0.7 ? 'warning' : 'info',
         category: this.category,
-        message: `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${fmtBytes(e.bloatBytes)} of ${fmtBytes(e.realBytes)}).`,
+        message: `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`,
         objects: [tableRef(t)],
         evidence: { ...e, reltuples: t.reltuples, relpages: t.relpages, estimate: true },
         fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],

@@ -78,3 +78,12 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     assert.ok(asCaptureEvent({ t: 'q', sql: 'x', ms: 1, u: { k: 'root', id: 'a', n: 'b' } }));
   });
 });
+
+describe('core/record: what is not an N+1', () => {
+  before(() => loadPgParser());
+  it('a framework reading the system catalogs once per model (Django migrate, ORM type loading) is not the app\'s N+1', () => {
+    const events = Array.from({ length: 18 }, (_, i) => q(`SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 't${i}'`, 'root', 22));
+    events.push(...Array.from({ length: 6 }, () => q('SELECT column_name FROM information_schema.columns WHERE table_name = $1', 'root', 23)));
+    assert.deepEqual(summarize(events, normalizeSql, {}).nPlusOne, []);
+  });
+});

@@ -1,0 +1,504 @@
+"""PG Lens capture for Python, loaded through PYTHONPATH (this file is a sitecustomize).
+
+Wraps psycopg2 (connect -> connection/cursor subclasses), psycopg 3 (Cursor.execute,
+AsyncCursor.execute) and asyncpg (Connection.fetch/fetchrow/fetchval/execute/executemany), which
+covers Django and SQLAlchemy, and sends one JSON line per statement to the listener whose path is
+in PGLENS_CAPTURE_SOCKET (without it: a bounded .pg-lens/record-<pid>.jsonl in the working folder).
+Units of work: Django requests, unittest/pytest tests, else the process. Call site: the first frame
+outside site-packages, the standard library and this file.
+
+It never changes what the app does: every hook falls back to the original call, errors are
+re-raised unchanged, events are dropped when the listener is gone or slow, memory is bounded.
+PGLENS_CAPTURE_OFF=1 turns it off; PGLENS_CAPTURE_VALUES=1 also sends parameter values.
+"""
+import os
+import sys
+
+
+def _load_next_sitecustomize():
+    """Another sitecustomize further down sys.path (the user's own) still runs."""
+    try:
+        import importlib.util
+        here = os.path.dirname(os.path.abspath(__file__))
+        for entry in sys.path:
+            try:
+                if not entry or os.path.abspath(entry) == here:
+                    continue
+                candidate = os.path.join(entry, 'sitecustomize.py')
+                if os.path.isfile(candidate):
+                    spec = importlib.util.spec_from_file_location('_pglens_next_sitecustomize', candidate)
+                    if spec and spec.loader:
+                        spec.loader.exec_module(importlib.util.module_from_spec(spec))
+                    return
+            except Exception:
+                continue
+    except Exception:
+        pass
+
+
+def _install():
+    import atexit
+    import contextvars
+    import itertools
+    import json
+    import socket
+    import sysconfig
+    import time
+
+    protocol = 1
+    max_sql = 20000
+    max_pending = 4 * 1024 * 1024
+    max_file = 50 * 1024 * 1024
+    send_values = os.environ.get('PGLENS_CAPTURE_VALUES') == '1'
+    pid = os.getpid()
+    seq = itertools.count(1)
+    root = {'k': 'root', 'id': 'root-%d' % pid, 'n': 'outside any request or test'}
+    unit_var = contextvars.ContextVar('pglens_unit', default=None)
+    this_file = os.path.abspath(__file__)
+    library_dirs = set()
+    for key in ('stdlib', 'platstdlib', 'purelib', 'platlib'):
+        try:
+            library_dirs.add(os.path.abspath(sysconfig.get_paths()[key]))
+        except Exception:
+            pass
+    state = {'sock': None, 'gone': False, 'pending': b'', 'file': None, 'file_bytes': 0, 'dropped': 0}
+
+    # ---- transport -------------------------------------------------------------------------
+
+    sock_path = os.environ.get('PGLENS_CAPTURE_SOCKET')
+    if sock_path:
+        try:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.settimeout(0.5)
+            s.connect(sock_path)
+            s.setblocking(False)
+            state['sock'] = s
+        except Exception:
+            state['gone'] = True
+
+    def flush():
+        s = state['sock']
+        while state['pending']:
+            try:
+                n = s.send(state['pending'])
+            except BlockingIOError:
+                return
+            except Exception:
+                state['gone'] = True
+                state['pending'] = b''
+                return
+            state['pending'] = state['pending'][n:]
+
+    def send(ev):
+        try:
+            line = (json.dumps(ev, default=str, separators=(',', ':')) + '\n').encode('utf-8')
+            if sock_path:
+                if state['gone'] or state['sock'] is None or len(state['pending']) + len(line) > max_pending:
+                    state['dropped'] += 1
+                    return
+                state['pending'] += line
+                flush()
+                return
+            if state['file'] is None:
+                path = os.environ.get('PGLENS_CAPTURE_FILE') or os.path.join(os.getcwd(), '.pg-lens', 'record-%d.jsonl' % pid)
+                folder = os.path.dirname(path)
+                os.makedirs(folder, exist_ok=True)
+                ignore = os.path.join(folder, '.gitignore')
+                if not os.path.exists(ignore):
+                    with open(ignore, 'w') as f:
+                        f.write('# PG Lens recordings: never committed\n*\n')
+                state['file'] = open(path, 'ab')
+            if state['file_bytes'] + len(line) > max_file:
+                state['dropped'] += 1
+                return
+            state['file_bytes'] += len(line)
+            state['file'].write(line)
+        except Exception:
+            state['dropped'] += 1
+
+    @atexit.register
+    def _close():
+        try:
+            if state['sock'] is not None and state['pending'] and not state['gone']:
+                state['sock'].setblocking(True)
+                state['sock'].settimeout(0.5)
+                state['sock'].sendall(state['pending'])
+            if state['file'] is not None:
+                state['file'].close()
+        except Exception:
+            pass
+
+    # ---- call sites --------------------------------------------------------------------------
+
+    def in_library(filename):
+        if not filename or filename.startswith('<'):
+            return True
+        f = os.path.abspath(filename)
+        if f == this_file or 'site-packages' in f or 'dist-packages' in f:
+            return True
+        return any(f.startswith(d + os.sep) for d in library_dirs)
+
+    def package_of(filename):
+        f = filename.replace('\\', '/')
+        for marker in ('/site-packages/', '/dist-packages/'):
+            i = f.rfind(marker)
+            if i >= 0:
+                return f[i + len(marker):].split('/')[0].split('.')[0]
+        return None
+
+    def call_site():
+        try:
+            frame = sys._getframe(2)
+        except Exception:
+            return None
+        via = None
+        depth = 0
+        while frame is not None and depth < 80:
+            code = frame.f_code
+            if not in_library(code.co_filename):
+                site = {'file': os.path.abspath(code.co_filename), 'line': frame.f_lineno, 'col': 1, 'fn': code.co_name}
+                if via:
+                    site['via'] = via
+                return site
+            pkg = package_of(code.co_filename)
+            if pkg and pkg not in ('psycopg2', 'psycopg', 'asyncpg'):
+                via = pkg
+            frame = frame.f_back
+            depth += 1
+        return None
+
+    def param_types(params):
+        if params is None:
+            return []
+        values = list(params.values()) if isinstance(params, dict) else list(params) if isinstance(params, (list, tuple)) else [params]
+        out = []
+        for v in values[:100]:
+            out.append('null' if v is None else type(v).__name__)
+        return out, values
+
+    def record(lib, sql, params, begun, rows, error):
+        try:
+            started, site = begun
+            ms = (time.perf_counter() - started) * 1000
+            if isinstance(sql, bytes):
+                sql = sql.decode('utf-8', 'replace')
+            sql = str(sql)[:max_sql]
+            pt = param_types(params)
+            types, values = pt if pt else ([], [])
+            ev = {'v': protocol, 't': 'q', 'lib': lib, 'sql': sql, 'pc': len(values), 'pt': types, 'ms': round(ms, 3),
+                  'u': unit_var.get() or root, 'ts': int(time.time() * 1000), 'pid': pid}
+            if send_values:
+                ev['pv'] = [v if isinstance(v, (int, float, bool)) or v is None else str(v)[:200] for v in values[:100]]
+            if site:
+                ev['site'] = site
+            if error is not None:
+                ev['err'] = ('%s %s' % (getattr(error, 'pgcode', None) or getattr(error, 'sqlstate', None) or '', error)).strip()[:500]
+            elif isinstance(rows, int) and rows >= 0:
+                ev['rows'] = rows
+            send(ev)
+        except Exception:
+            pass
+
+    def begin():
+        try:
+            site = call_site()
+        except Exception:
+            site = None
+        return time.perf_counter(), site
+
+    # ---- units of work ---------------------------------------------------------------------------
+
+    def new_unit(kind, name):
+        return {'k': kind, 'id': '%s%d-%d' % (kind[0], pid, next(seq)), 'n': str(name)[:300]}
+
+    def hook_django_handler(mod):
+        base = getattr(mod, 'BaseHandler', None)
+        if base is None:
+            return
+        import re
+        mask = re.compile(r'/\d+(?=/|$)')
+
+        orig = base.get_response
+
+        def get_response(self, request):
+            token = None
+            try:
+                token = unit_var.set(new_unit('request', '%s %s' % (request.method, mask.sub('/:n', request.path))))
+            except Exception:
+                pass
+            try:
+                return orig(self, request)
+            finally:
+                if token is not None:
+                    unit_var.reset(token)
+        base.get_response = get_response
+
+        orig_async = getattr(base, 'get_response_async', None)
+        if orig_async is not None:
+            async def get_response_async(self, request):
+                token = None
+                try:
+                    token = unit_var.set(new_unit('request', '%s %s' % (request.method, mask.sub('/:n', request.path))))
+                except Exception:
+                    pass
+                try:
+                    return await orig_async(self, request)
+                finally:
+                    if token is not None:
+                        unit_var.reset(token)
+            base.get_response_async = get_response_async
+
+    def hook_unittest(mod):
+        case = getattr(mod, 'TestCase', None)
+        if case is None:
+            return
+        orig = case.run
+
+        def run(self, result=None):
+            token = None
+            try:
+                token = unit_var.set(new_unit('test', self.id()))
+            except Exception:
+                pass
+            try:
+                return orig(self, result)
+            finally:
+                if token is not None:
+                    unit_var.reset(token)
+        case.run = run
+
+    def hook_pytest(mod):
+        fn = getattr(mod, 'Function', None)
+        if fn is None:
+            return
+        orig = fn.runtest
+
+        def runtest(self):
+            token = None
+            try:
+                token = unit_var.set(new_unit('test', self.nodeid))
+            except Exception:
+                pass
+            try:
+                return orig(self)
+            finally:
+                if token is not None:
+                    unit_var.reset(token)
+        fn.runtest = runtest
+
+    # ---- drivers ---------------------------------------------------------------------------------
+
+    def hook_psycopg2(mod):
+        ext = mod.extensions
+        cursors = {}
+        connections = {}
+
+        def cursor_class(base):
+            c = cursors.get(base)
+            if c is not None:
+                return c
+
+            class Cursor(base):
+                def execute(self, query, vars=None):
+                    started = begin()
+                    try:
+                        r = super().execute(query, vars)
+                    except Exception as e:
+                        record('psycopg2', getattr(self, 'query', None) or query, vars, started, None, e)
+                        raise
+                    record('psycopg2', getattr(self, 'query', None) or query, vars, started, self.rowcount, None)
+                    return r
+
+                def executemany(self, query, vars_list):
+                    started = begin()
+                    try:
+                        r = super().executemany(query, vars_list)
+                    except Exception as e:
+                        record('psycopg2', query, None, started, None, e)
+                        raise
+                    record('psycopg2', query, None, started, self.rowcount, None)
+                    return r
+            Cursor.__name__ = base.__name__
+            Cursor.__qualname__ = base.__qualname__
+            cursors[base] = Cursor
+            return Cursor
+
+        def connection_class(base):
+            c = connections.get(base)
+            if c is not None:
+                return c
+
+            class Connection(base):
+                def cursor(self, *args, **kwargs):
+                    try:
+                        cf = kwargs.get('cursor_factory') or self.cursor_factory or ext.cursor
+                        kwargs['cursor_factory'] = cursor_class(cf)
+                    except Exception:
+                        pass
+                    return super().cursor(*args, **kwargs)
+            Connection.__name__ = base.__name__
+            Connection.__qualname__ = base.__qualname__
+            connections[base] = Connection
+            return Connection
+
+        orig_connect = mod.connect
+
+        def connect(*args, **kwargs):
+            try:
+                kwargs['connection_factory'] = connection_class(kwargs.get('connection_factory') or ext.connection)
+            except Exception:
+                pass
+            return orig_connect(*args, **kwargs)
+        connect.__doc__ = orig_connect.__doc__
+        mod.connect = connect
+
+    import re
+    placeholder = re.compile(r'%%|%\((\w+)\)s|%s')
+
+    def dollar_params(text):
+        """psycopg 3 sends %s / %(name)s as $1, $2 … (server-side binding): show what the server sees."""
+        names = {}
+        counter = [0]
+
+        def sub(m):
+            if m.group(0) == '%%':
+                return '%'
+            key = m.group(1)
+            if key is not None and key in names:
+                return '$%d' % names[key]
+            counter[0] += 1
+            if key is not None:
+                names[key] = counter[0]
+            return '$%d' % counter[0]
+        return placeholder.sub(sub, text)
+
+    def hook_psycopg(mod):
+        def sql_text(cur, query):
+            try:
+                text = query if isinstance(query, str) else query.decode('utf-8', 'replace') if isinstance(query, bytes) else query.as_string(cur)
+                return dollar_params(text)
+            except Exception:
+                return str(query)
+
+        cursor = getattr(mod, 'Cursor', None)
+        if cursor is not None:
+            orig = cursor.execute
+
+            def execute(self, query, params=None, *args, **kwargs):
+                started = begin()
+                try:
+                    r = orig(self, query, params, *args, **kwargs)
+                except Exception as e:
+                    record('psycopg', sql_text(self, query), params, started, None, e)
+                    raise
+                record('psycopg', sql_text(self, query), params, started, self.rowcount, None)
+                return r
+            cursor.execute = execute
+        acursor = getattr(mod, 'AsyncCursor', None)
+        if acursor is not None:
+            aorig = acursor.execute
+
+            async def aexecute(self, query, params=None, *args, **kwargs):
+                started = begin()
+                try:
+                    r = await aorig(self, query, params, *args, **kwargs)
+                except Exception as e:
+                    record('psycopg', sql_text(self, query), params, started, None, e)
+                    raise
+                record('psycopg', sql_text(self, query), params, started, self.rowcount, None)
+                return r
+            acursor.execute = aexecute
+
+    def hook_asyncpg(mod):
+        conn = getattr(getattr(mod, 'connection', None), 'Connection', None)
+        if conn is None:
+            return
+
+        def rows_of(result):
+            if isinstance(result, list):
+                return len(result)
+            if result is None:
+                return 0
+            if isinstance(result, str):
+                tail = result.rsplit(' ', 1)[-1]
+                return int(tail) if tail.isdigit() else None
+            return 1
+
+        def wrap(name):
+            orig = getattr(conn, name, None)
+            if orig is None:
+                return
+
+            async def method(self, query, *args, **kwargs):
+                started = begin()
+                try:
+                    r = await orig(self, query, *args, **kwargs)
+                except Exception as e:
+                    record('asyncpg', query, None if name == 'executemany' else list(args), started, None, e)
+                    raise
+                record('asyncpg', query, None if name == 'executemany' else list(args), started, rows_of(r) if name != 'fetchval' else 1, None)
+                return r
+            method.__name__ = name
+            setattr(conn, name, method)
+        for name in ('execute', 'executemany', 'fetch', 'fetchrow', 'fetchval'):
+            wrap(name)
+
+    targets = {
+        'psycopg2': hook_psycopg2,
+        'psycopg': hook_psycopg,
+        'asyncpg': hook_asyncpg,
+        'django.core.handlers.base': hook_django_handler,
+        'unittest.case': hook_unittest,
+        '_pytest.python': hook_pytest,
+    }
+
+    import importlib.abc
+    import importlib.util
+    busy = set()
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            hook = targets.get(name)
+            if hook is None or name in busy:
+                return None
+            busy.add(name)
+            try:
+                spec = importlib.util.find_spec(name)
+            except Exception:
+                return None
+            finally:
+                busy.discard(name)
+            if spec is None or spec.loader is None or not hasattr(spec.loader, 'exec_module'):
+                return spec
+            loader = spec.loader
+            orig_exec = loader.exec_module
+
+            def exec_module(module):
+                orig_exec(module)
+                try:
+                    hook(module)
+                except Exception:
+                    pass
+            try:
+                loader.exec_module = exec_module
+            except Exception:
+                pass
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+    # Modules imported before us (rare for a sitecustomize) are hooked now.
+    for name, hook in targets.items():
+        mod = sys.modules.get(name)
+        if mod is not None:
+            try:
+                hook(mod)
+            except Exception:
+                pass
+
+
+if os.environ.get('PGLENS_CAPTURE_OFF') != '1':
+    try:
+        _install()
+    except Exception:
+        pass
+_load_next_sitecustomize()

@@ -1,0 +1,347 @@
+/**
+ * The editor's side of recording with the capture modules (see recordQueries.ts for the whole
+ * picture): the listener, the environment for terminals and debug launches, the status bar count,
+ * and — from the same aggregation as `pg-lens record` (core/record) — CodeLens, hover, N+1 and
+ * missing-index diagnostics at the call sites, and the Recorded Queries view.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PgLensContext } from './main';
+import type { Listener } from '../capture/listener';
+import type { QueryEvent, NoticeEvent } from '../core/record/protocol';
+import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
+import type { StatementAdvice } from '../core/record/format';
+import { briefMarkdown, briefPlan, mdEscape } from '../core/plan/brief';
+
+const MAX_EVENTS = 200_000;
+const REFRESH_MS = 400;
+const MAX_ADVISED = 25;
+const DEBUG_TYPES = new Set(['node', 'pwa-node', 'node-terminal', 'python', 'debugpy']);
+
+type Normalize = (sql: string) => string | undefined;
+
+export class CaptureRecording implements vscode.Disposable {
+  private listener: Listener | undefined;
+  private events: QueryEvent[] = [];
+  private notices: NoticeEvent[] = [];
+  private dropped = 0;
+  private summary: RecordSummary | undefined;
+  private groups: UnitGroup[] = [];
+  private advice = new Map<string, StatementAdvice>();
+  /** Generic plan of each recorded statement, as the SQL hover shows plans (core/plan/brief). */
+  private plans = new Map<string, string>();
+  private timer: NodeJS.Timeout | undefined;
+  private normalize: Normalize = () => undefined;
+  private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 51);
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('pg-lens-recorded');
+  private readonly lensChanged = new vscode.EventEmitter<void>();
+  private readonly tree = new RecordedTree();
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly ctx: PgLensContext) {
+    this.status.command = 'pgLens.stopRecording';
+    const selector: vscode.DocumentSelector = [{ scheme: 'file' }];
+    this.subs.push(
+      this.status, this.diagnostics, this.lensChanged,
+      vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
+      vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
+      vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true }),
+      vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
+      vscode.commands.registerCommand('pgLens.recordedAdvice', (file?: string, line?: number) => this.adviseSite(file, line)),
+      vscode.commands.registerCommand('pgLens.clearRecording', () => this.clear()),
+    );
+  }
+
+  get active(): boolean {
+    return this.listener !== undefined;
+  }
+
+  /** What the e2e tests and the API read. */
+  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[] } {
+    return { statements: this.events.length, nPlusOne: this.summary?.nPlusOne ?? [] };
+  }
+
+  async start(): Promise<void> {
+    if (this.listener) return;
+    const [{ listen }, { captureAssetsIn, captureVariables }, { loadPgParser, normalizeSql }] = await Promise.all([
+      import('../capture/listener'), import('../capture/env'), import('../core/sql/statement'),
+    ]);
+    await loadPgParser();
+    this.normalize = normalizeSql;
+    const assets = captureAssetsIn(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist').fsPath);
+    if (!assets) throw new Error('the capture module (dist/capture.js) is missing from the extension');
+    this.clear();
+    this.listener = await listen((e) => {
+      if (e.t === 'q') {
+        if (this.events.length < MAX_EVENTS) this.events.push(e);
+        else this.dropped++;
+      } else if (e.t === 'notice') this.notices.push(e);
+      else this.dropped += e.n;
+      this.schedule();
+    });
+    const v = captureVariables(assets, this.listener.path);
+    const env = this.ctx.extension.environmentVariableCollection;
+    env.description = 'PG Lens is recording the SQL your app sends (PG Lens: Stop Recording Queries turns it off).';
+    env.append('NODE_OPTIONS', ` ${v.nodeOptions}`);
+    env.prepend('PYTHONPATH', `${v.pythonPath}${path.delimiter}`);
+    for (const [k, val] of Object.entries(v.set)) env.replace(k, val);
+    this.debugVars = { nodeOptions: v.nodeOptions, pythonPath: v.pythonPath, set: v.set };
+    this.updateStatus();
+    this.status.show();
+    this.ctx.log.info(`Recording: capture listener at ${this.listener.path}; new terminals and Node/Python debug sessions send their statements.`);
+  }
+
+  async stop(): Promise<void> {
+    const l = this.listener;
+    if (!l) return;
+    this.listener = undefined;
+    this.ctx.extension.environmentVariableCollection.clear();
+    this.debugVars = undefined;
+    await l.idle(500);
+    await l.close();
+    this.refresh();
+    this.status.text = `$(debug-stop) ${this.events.length} statements recorded`;
+    this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
+    this.status.command = undefined;
+    const n = this.summary?.nPlusOne.length ?? 0;
+    void vscode.window.showInformationMessage(`PG Lens: ${this.events.length} statements recorded${n ? `; ${n} N+1 (see the Problems panel)` : ''}.`);
+    // Plans and index advice for the recorded statements when a database is connected.
+    if (await this.ctx.connections.get({ interactive: false })) void this.adviseAll();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    void this.listener?.close();
+    this.ctx.extension.environmentVariableCollection.clear();
+    for (const s of this.subs) s.dispose();
+  }
+
+  private debugVars: { nodeOptions: string; pythonPath: string; set: Record<string, string> } | undefined;
+
+  private debugConfig(config: vscode.DebugConfiguration): vscode.DebugConfiguration {
+    const v = this.debugVars;
+    if (!v || !DEBUG_TYPES.has(config.type)) return config;
+    const env: Record<string, string> = { ...(config.env ?? {}) };
+    if (config.type.includes('node')) env.NODE_OPTIONS = env.NODE_OPTIONS ? `${env.NODE_OPTIONS} ${v.nodeOptions}` : v.nodeOptions;
+    else env.PYTHONPATH = env.PYTHONPATH ? `${v.pythonPath}${path.delimiter}${env.PYTHONPATH}` : v.pythonPath;
+    return { ...config, env: { ...env, ...v.set } };
+  }
+
+  private clear(): void {
+    this.events = [];
+    this.notices = [];
+    this.dropped = 0;
+    this.advice.clear();
+    this.plans.clear();
+    this.summary = undefined;
+    this.groups = [];
+    this.diagnostics.clear();
+    this.tree.set([], (f) => f);
+    this.lensChanged.fire();
+  }
+
+  private schedule(): void {
+    this.updateStatus();
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refresh();
+    }, REFRESH_MS);
+  }
+
+  private updateStatus(): void {
+    if (!this.listener) return;
+    const n = this.summary?.nPlusOne.length ?? 0;
+    this.status.text = `$(record) ${this.events.length} statement${this.events.length === 1 ? '' : 's'}${n ? ` · ${n} N+1` : ''}`;
+    this.status.tooltip = 'PG Lens is recording the SQL your app sends (new terminals, Node and Python debug sessions). Click to stop.';
+    this.status.command = 'pgLens.stopRecording';
+  }
+
+  private refresh(): void {
+    void import('../core/record/aggregate').then(({ summarize, groupByUnit }) => {
+      const threshold = this.ctx.config.get<number>('record.nPlusOneThreshold', 5);
+      this.summary = summarize(this.events, this.normalize, { threshold }, { notices: this.notices, dropped: this.dropped });
+      this.groups = groupByUnit(this.events, this.normalize);
+      this.tree.set(this.groups, (f) => vscode.workspace.asRelativePath(f));
+      this.publishDiagnostics();
+      this.lensChanged.fire();
+      this.updateStatus();
+      for (const n of this.summary.notices) this.ctx.log.warn(`Recording: ${n}`);
+    });
+  }
+
+  private publishDiagnostics(): void {
+    void import('../core/record/format').then(({ nPlusOneMessage }) => {
+      const byFile = new Map<string, vscode.Diagnostic[]>();
+      const add = (file: string, d: vscode.Diagnostic) => {
+        const list = byFile.get(file) ?? [];
+        list.push(d);
+        byFile.set(file, list);
+      };
+      for (const n of this.summary?.nPlusOne ?? []) {
+        const d = new vscode.Diagnostic(lineRange(n.line, n.col), `${nPlusOneMessage(n)}\n${n.fix}`, vscode.DiagnosticSeverity.Warning);
+        d.code = 'n-plus-one';
+        d.source = 'PG Lens (recorded)';
+        add(n.file, d);
+      }
+      for (const site of this.summary?.sites ?? []) {
+        if (!site.file || !site.line) continue;
+        for (const st of site.statements) {
+          const a = this.advice.get(st.normalized);
+          for (const g of a?.suggestions ?? []) {
+            const d = new vscode.Diagnostic(lineRange(site.line, site.col ?? 1), `${g.summary}\n${g.ddl}`, vscode.DiagnosticSeverity.Warning);
+            d.code = 'missing-index';
+            d.source = 'PG Lens (recorded)';
+            add(site.file, d);
+          }
+        }
+      }
+      this.diagnostics.clear();
+      for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
+    });
+  }
+
+  private sitesIn(doc: vscode.TextDocument): SiteFigure[] {
+    const file = doc.uri.fsPath;
+    return (this.summary?.sites ?? []).filter((s) => s.file === file && s.line);
+  }
+
+  private lenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const out: vscode.CodeLens[] = [];
+    for (const site of this.sitesIn(doc)) {
+      const n = this.summary!.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
+      const worst = site.statements.reduce((m, s) => Math.max(m, s.maxPerUnit), 0);
+      const kind = site.statements[0]?.maxUnitKind;
+      const per = kind && kind !== 'root' ? ` · ${worst}× per ${kind}` : worst > 1 ? ` · ${worst}× in one run` : '';
+      const title = `${site.calls} statement${site.calls === 1 ? '' : 's'} · ${fmtMs(site.totalMs)}${per}${n ? ': N+1' : ''}`;
+      out.push(new vscode.CodeLens(lineRange(site.line!, 1), { title, command: 'pgLens.recordedAdvice', arguments: [site.file, site.line], tooltip: 'Recorded by PG Lens. Click for plans and index advice.' }));
+    }
+    return out;
+  }
+
+  private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const site = this.sitesIn(doc).find((s) => s.line === pos.line + 1);
+    if (!site) return undefined;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice'] };
+    md.appendMarkdown(`**PG Lens — recorded at this line** (${site.calls} statement${site.calls === 1 ? '' : 's'}, ${fmtMs(site.totalMs)}${site.via ? `, via ${site.via}` : ''})\n\n`);
+    for (const st of site.statements.slice(0, 4)) {
+      md.appendText(`${st.calls}× · ${fmtMs(st.totalMs)} · at most ${st.maxPerUnit} in one ${st.maxUnitKind === 'root' ? 'run' : st.maxUnitKind}${st.errors ? ` · ${st.errors} failed` : ''}\n`);
+      md.appendCodeblock(prettySql(st.sql), 'sql');
+      const a = this.advice.get(st.normalized);
+      const plan = this.plans.get(st.normalized);
+      if (plan) md.appendMarkdown(`${plan}\n\n`);
+      if (a) {
+        for (const g of a.suggestions) md.appendText(`${g.summary}\n`).appendCodeblock(g.ddl, 'sql');
+        if (!a.suggestions.length) md.appendText(a.note ? `${a.note}\n` : 'No index would make it enough cheaper.\n');
+      }
+    }
+    const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
+    if (n) md.appendMarkdown(`\n**N+1**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind}. ${mdEscape(n.fix)}\n`);
+    md.appendMarkdown(`\n[Plan and index advice](command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))})`);
+    return new vscode.Hover(md, lineRange(site.line!, 1));
+  }
+
+  private async adviseSite(file?: string, line?: number): Promise<void> {
+    const site = (this.summary?.sites ?? []).find((s) => s.file === file && s.line === line);
+    if (!site) return;
+    const conn = await this.ctx.connections.get({ interactive: true });
+    if (!conn) return;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: plans and index advice' }, () => this.advise(site.statements.map((s) => s), conn.db));
+    this.publishDiagnostics();
+    void vscode.window.showInformationMessage(`PG Lens: plans and index advice for ${vscode.workspace.asRelativePath(file!)}:${line} are in its hover.`);
+  }
+
+  private async adviseAll(): Promise<void> {
+    const conn = await this.ctx.connections.get({ interactive: false });
+    if (!conn || !this.summary) return;
+    const all = this.summary.sites.flatMap((s) => s.statements).sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
+    await this.advise(all, conn.db);
+    this.publishDiagnostics();
+    this.lensChanged.fire();
+  }
+
+  private async advise(statements: { normalized: string; sql: string }[], db: import('../db/database').Database): Promise<void> {
+    const [{ adviseStatement }, { explain }] = await Promise.all([import('../db/advisor'), import('../db/explain')]);
+    for (const st of statements) {
+      if (this.advice.has(st.normalized)) continue;
+      try {
+        const r = await adviseStatement(db, st.sql, undefined, {});
+        try {
+          const e = await explain(db, st.sql, {});
+          this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan)));
+        } catch (err) {
+          this.plans.set(st.normalized, `No plan: ${mdEscape((err as Error).message.split('\n')[0])}`);
+        }
+        this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore })), note: r.status === 'ok' ? undefined : r.message });
+      } catch (e) {
+        this.advice.set(st.normalized, { suggestions: [], note: (e as Error).message.split('\n')[0] });
+      }
+    }
+  }
+}
+
+function lineRange(line: number, col: number): vscode.Range {
+  const l = Math.max(0, line - 1);
+  const c = Math.max(0, col - 1);
+  return new vscode.Range(l, c, l, Number.MAX_SAFE_INTEGER);
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
+}
+
+/** Keywords that start a clause on their own line; the text is otherwise as sent. */
+function prettySql(sql: string): string {
+  const one = sql.replace(/\s+/g, ' ').trim();
+  const cut = one.length > 1500 ? one.slice(0, 1499) + '…' : one;
+  return cut.replace(/ (FROM|WHERE|GROUP BY|ORDER BY|HAVING|LIMIT|OFFSET|LEFT OUTER JOIN|LEFT JOIN|INNER JOIN|JOIN|UNION ALL|RETURNING|VALUES|SET) /g, '\n$1 ');
+}
+
+type Node =
+  | { kind: 'unit'; g: UnitGroup }
+  | { kind: 'site'; s: UnitGroup['sites'][number] }
+  | { kind: 'statement'; st: UnitGroup['sites'][number]['statements'][number] };
+
+/** Recorded Queries: unit of work → call site → statement. */
+class RecordedTree implements vscode.TreeDataProvider<Node> {
+  private groups: UnitGroup[] = [];
+  private rel: (f: string) => string = (f) => f;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  set(groups: UnitGroup[], rel: (f: string) => string): void {
+    this.groups = groups;
+    this.rel = rel;
+    this.changed.fire();
+  }
+
+  getChildren(n?: Node): Node[] {
+    if (!n) return this.groups.map((g) => ({ kind: 'unit', g }));
+    if (n.kind === 'unit') return n.g.sites.map((s) => ({ kind: 'site', s }));
+    if (n.kind === 'site') return n.s.statements.map((st) => ({ kind: 'statement', st }));
+    return [];
+  }
+
+  getTreeItem(n: Node): vscode.TreeItem {
+    if (n.kind === 'unit') {
+      const label = n.g.kind === 'root' ? 'Outside requests and tests' : `${n.g.kind === 'request' ? 'Request' : n.g.kind === 'test' ? 'Test' : 'Job'}: ${n.g.name}`;
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = `${n.g.instances}× · ${n.g.calls} statements · ${fmtMs(n.g.totalMs)}`;
+      return item;
+    }
+    if (n.kind === 'site') {
+      const item = new vscode.TreeItem(n.s.file ? `${this.rel(n.s.file)}:${n.s.line}` : '(no line in your code)', vscode.TreeItemCollapsibleState.Collapsed);
+      item.description = `${n.s.calls} statements · ${fmtMs(n.s.totalMs)}`;
+      if (n.s.file && n.s.line) {
+        item.command = { command: 'vscode.open', title: 'Open', arguments: [vscode.Uri.file(n.s.file), { selection: lineRange(n.s.line, 1) }] };
+        item.resourceUri = vscode.Uri.file(n.s.file);
+      }
+      return item;
+    }
+    const item = new vscode.TreeItem(n.st.normalized.replace(/\s+/g, ' ').slice(0, 120), vscode.TreeItemCollapsibleState.None);
+    item.description = `${n.st.calls}× · ${fmtMs(n.st.totalMs)}`;
+    item.tooltip = n.st.sql;
+    return item;
+  }
+}

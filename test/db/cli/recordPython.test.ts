@@ -1,0 +1,83 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { main } from '../../../src/cli/main';
+import { createTestDatabase, type TestDatabase } from '../support';
+
+const root = path.join(__dirname, '..', '..', '..');
+const fixtures = path.join('test', 'fixtures', 'record');
+/** Debian's python3 (where apt installs python3-psycopg2 & co.); PGLENS_PYTHON overrides. */
+const python = process.env.PGLENS_PYTHON ?? (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+
+function has(modules: string[]): string | undefined {
+  const r = spawnSync(python, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : `${python} lacks ${modules.join('/')} (apt-get install ${modules.map((m) => `python3-${m}`).join(' ')}; .ci/run does)`;
+}
+
+/** A capability missing on this machine: say which in one line, then skip. */
+function skip(ctx: Mocha.Context, why: string): void {
+  console.log(`      skipped: ${why}`);
+  ctx.skip();
+}
+
+async function record(script: string, url: string): Promise<{ code: number; json: any; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(['record', '--format', 'json', '--', python, path.join(fixtures, script)], { out: (t) => out.push(t), err: (t) => err.push(t), env: { ...process.env, DATABASE_URL: url }, cwd: root });
+  return { code, json: out.length ? JSON.parse(out.join('\n')) : undefined, err: err.join('\n') };
+}
+
+function lineOf(file: string, marker: string): number {
+  return fs.readFileSync(path.join(root, fixtures, file), 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
+}
+
+describe('cli: pg-lens record with Python apps (sitecustomize capture, real PostgreSQL)', function () {
+  this.timeout(180000);
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('record_py');
+  });
+  after(async () => t?.drop());
+
+  it('Django: the N+1 through a foreign key at its line with its count; migrate\'s catalog reads and select_related are not N+1s', async function () {
+    const missing = has(['django', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('django_app.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.json.nPlusOne.map((n: any) => [n.file, n.line, n.calls, n.via]), [[path.join(fixtures, 'django_app.py'), lineOf('django_app.py', '# N+1 line'), 12, 'django']]);
+    assert.match(r.json.nPlusOne[0].fix, /select_related/);
+  });
+
+  it('SQLAlchemy on psycopg2: the lazy relationship\'s N+1 at its line; selectinload is not one', async function () {
+    const missing = has(['sqlalchemy', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('sqlalchemy_app.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.json.nPlusOne.map((n: any) => [n.line, n.calls, n.via]), [[lineOf('sqlalchemy_app.py', '# N+1 line'), 8, 'sqlalchemy']]);
+    assert.match(r.json.nPlusOne[0].fix, /selectinload/);
+  });
+
+  it('psycopg 3 and asyncpg: each loop at its line, placeholders as the server sees them, the handled error recorded and re-raised to the app', async function () {
+    const missing = has(['psycopg', 'asyncpg']);
+    if (missing) return skip(this, missing);
+    const r = await record('drivers_app.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual(r.json.nPlusOne.map((n: any) => [n.line, n.calls]).sort(), [[lineOf('drivers_app.py', '# asyncpg line'), 6], [lineOf('drivers_app.py', '# psycopg line'), 6]].sort());
+    assert.ok(r.json.nPlusOne.some((n: any) => n.sql === 'SELECT $1::int * 2'), JSON.stringify(r.json.nPlusOne));
+    assert.equal(r.json.errors, 1, 'the failed statement is recorded (the app handles it: see the next test)');
+  });
+
+  it('with its listener gone, the script prints and handles its error exactly as without capture', function () {
+    const missing = has(['psycopg', 'asyncpg']);
+    if (missing) return skip(this, missing);
+    const pyPath = path.join(root, 'dist', 'python');
+    const base = { ...process.env, DATABASE_URL: t.url };
+    const plain = spawnSync(python, [path.join(fixtures, 'drivers_app.py')], { cwd: root, env: base, encoding: 'utf8' });
+    const gone = spawnSync(python, [path.join(fixtures, 'drivers_app.py')], { cwd: root, env: { ...base, PYTHONPATH: pyPath, PGLENS_CAPTURE_SOCKET: '/tmp/pg-lens-no-listener.sock' }, encoding: 'utf8' });
+    assert.equal(plain.status, 0, plain.stderr);
+    assert.equal(gone.status, 0, gone.stderr);
+    assert.equal(gone.stdout, plain.stdout);
+    assert.equal(gone.stderr, plain.stderr);
+  });
+});

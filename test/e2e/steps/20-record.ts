@@ -1,0 +1,51 @@
+/**
+ * Recording: PG Lens: Start Recording, then the shop's ORM flavour (Sequelize) runs its traffic in
+ * a new integrated terminal — which gets the capture through the environment variable collection —
+ * and the recorded N+1 appears at the lazy association call: a CodeLens ending in "N+1" and a
+ * Problems entry saying how many times it ran in one request.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ROOT } from '../lib/database';
+import type { Step } from '../lib/types';
+
+const ORM_FILE = 'orm/orders.ts';
+
+export const step: Step = {
+  title: 'recording: the ORM call that sends an N+1 shows a CodeLens and an N+1 problem after the traffic runs in a terminal',
+  async run({ wb, db, workspace, screenshot, log }) {
+    const file = path.join(workspace, ORM_FILE);
+    if (!fs.existsSync(file)) throw new Error(`the workspace has no ${ORM_FILE} (examples/shop/orm, the Sequelize flavour)`);
+    const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('planted: n-plus-one')) + 1;
+    await wb.openFile(ORM_FILE);
+    await wb.runCommand('PG Lens: Start Recording');
+    await wb.see(wb.statusBarItem(/\d+ statements?/), 'the recording status bar item with a statement count', 30_000);
+    // The database URL (with the throwaway server's password) goes through a file outside the workspace, not the screen.
+    const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-rec-')), 'url');
+    fs.writeFileSync(secret, db.url, { mode: 0o600 });
+    await wb.runCommand('Terminal: Create New Terminal');
+    await wb.see(wb.page.locator('.terminal-wrapper .xterm'), 'an integrated terminal', 30_000);
+    await wb.page.locator('.terminal-wrapper .xterm').last().click();
+    const cmd = `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ROUNDS=2 ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`;
+    await wb.page.keyboard.type(cmd);
+    await wb.page.keyboard.press('Enter');
+    log('traffic of the ORM flavour running in the integrated terminal');
+    const status = await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
+    log(`status bar: ${(await status.textContent())?.trim()}`);
+    // The N+1 problem is the recorded one ("… times in one request"), on the lazy association call.
+    const rows = await wb.problems();
+    const row = rows.filter({ hasText: /in one request/ });
+    await wb.see(row, `a recorded N+1 problem for ${ORM_FILE} in the Problems panel`, 30_000);
+    const text = (await row.first().innerText()).replace(/\s+/g, ' ');
+    const ln = Number(/Ln (\d+)/.exec(text)?.[1]);
+    if (ln !== line) throw new Error(`expected the recorded N+1 at ${ORM_FILE}:${line} (order.getItems in the loop), saw: ${text}`);
+    if (!/10 times in one request/.test(text)) throw new Error(`expected "10 times in one request" (a page of 10 orders), saw: ${text}`);
+    log(`problem: ${text.slice(0, 200)}`);
+    await row.first().click();
+    const lens = await wb.see(wb.page.locator('.editor-instance .monaco-editor .codelens-decoration').filter({ hasText: /N\+1/ }), 'a CodeLens ending in "N+1" above the call', 30_000);
+    log(`CodeLens: ${(await lens.first().innerText()).trim()}`);
+    await screenshot('recorded-n-plus-one');
+    await wb.runCommand('PG Lens: Stop Recording Queries');
+  },
+};
