@@ -5,7 +5,7 @@
  */
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding } from '../types';
-import { fmtBytes } from './bloat';
+import { formatBytes } from '../../format';
 
 const docs = (id: string) => `docs/health/${id}.md`;
 const BLOCK = 8192;
@@ -40,7 +40,7 @@ export const brinCandidate: HealthCheck = {
         checkId: this.id,
         severity: 'info',
         category: this.category,
-        message: `${qualifiedName(c.schema, c.index)} (${fmtBytes(btree)}) on ${table}.${quoteIdent(c.column)}: the column follows the row order (correlation ${c.correlation.toFixed(3)}) and the table is append-only, so a BRIN index of about ${fmtBytes(brin)} can serve range filters on it.`,
+        message: `${qualifiedName(c.schema, c.index)} (${formatBytes(btree)}) on ${table}.${quoteIdent(c.column)}: the column follows the row order (correlation ${c.correlation.toFixed(3)}) and the table is append-only, so a BRIN index of about ${formatBytes(brin)} can serve range filters on it.`,
         objects: [{ kind: 'index', schema: c.schema, name: c.index, table: c.table }, { kind: 'table', schema: c.schema, name: c.table }],
         evidence: {
           column: c.column, columnType: c.columnType, correlation: Math.round(c.correlation * 1000) / 1000, rows: c.reltuples,
@@ -79,7 +79,7 @@ export const toastCompression: HealthCheck = {
         checkId: this.id,
         severity: 'info' as const,
         category: this.category,
-        message: `${name} keeps ${fmtBytes(toastBytes)} of TOAST data compressed with pglz (${cols.map((c) => c.column).join(', ')}); lz4 is available.`,
+        message: `${name} keeps ${formatBytes(toastBytes)} of TOAST data compressed with pglz (${cols.map((c) => c.column).join(', ')}); lz4 is available.`,
         objects: [{ kind: 'table' as const, schema, name: table }],
         evidence: { toastBytes, columns: cols.map((c) => ({ column: c.column, type: c.type })), default_toast_compression: w.defaultToastCompression },
         fixSql: [
