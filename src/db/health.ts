@@ -13,7 +13,7 @@ import { runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, 
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
 import { HEALTH_NO_JIT, readSecurityFactsIn } from './securityFacts';
-import { readWorkloadFacts } from './workloadFacts';
+import { readStatementUse, readWorkloadFacts } from './workloadFacts';
 import { OWN_STATEMENT_MARKER as M } from './sql';
 
 /** Longest query text kept per session. */
@@ -171,11 +171,18 @@ export interface HealthOptions {
 }
 
 export async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
-  // One read-only transaction on one session, with JIT off (see HEALTH_NO_JIT).
-  return db.rolledBack(async (session) => {
-    await session.query(HEALTH_NO_JIT);
-    return collectIn(session, opts);
-  }, { readOnly: true });
+  // One read-only transaction on one session, with JIT off (see HEALTH_NO_JIT); pg_stat_statements on the pool beside it.
+  const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
+  const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+  const [facts, statements] = await Promise.all([
+    db.rolledBack(async (session) => {
+      await session.query(HEALTH_NO_JIT);
+      return collectIn(session, { ...opts, versionNum });
+    }, { readOnly: true }),
+    readStatementUse(db, { versionNum, minCalls: t.cacheMinCalls }),
+  ]);
+  if (facts.workload) facts.workload.statements = statements;
+  return facts;
 }
 
 async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promise<HealthFacts> {

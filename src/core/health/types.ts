@@ -238,12 +238,24 @@ export interface ToastColumnFact {
   toastBytes: number;
 }
 
+export interface StatementUseFact {
+  queryid: string;
+  query: string;
+  calls: number;
+  rows: number;
+  meanMs: number;
+  /** The user tables it reads, with rows inserted, updated and deleted since the statistics were reset. */
+  tables: { schema: string; table: string; writes: number }[];
+}
+
 export interface WorkloadFacts {
   brinCandidates: BrinCandidateFact[];
   toastColumns: ToastColumnFact[];
   /** lz4 is among default_toast_compression's values (PostgreSQL 14+ built with lz4). */
   lz4Available: boolean;
   defaultToastCompression: string | null;
+  /** Frequent read statements of this database (pg_stat_statements) with the writes to the tables they read; null when unavailable. */
+  statements?: StatementUseFact[] | null;
   /** Connection slots: max_connections, reserved for superusers (and pg_use_reserved_connections, 16+). */
   connections: { max: number; superuserReserved: number; reserved: number; byState: Record<string, number>; byApplication: Record<string, number>; total: number };
 }
@@ -345,6 +357,9 @@ export interface HealthThresholds {
   /** connection-saturation: share of the usable slots in use (warning; error from errorShare). */
   connectionWarnShare: number;
   connectionErrorShare: number;
+  /** cache-candidate: statements called at least this often, whose tables get at most one write per this many calls. */
+  cacheMinCalls: number;
+  cacheMinCallsPerWrite: number;
 }
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
@@ -370,6 +385,8 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   toastMinBytes: 16 * 1024 * 1024,
   connectionWarnShare: 0.8,
   connectionErrorShare: 0.95,
+  cacheMinCalls: 500,
+  cacheMinCallsPerWrite: 20,
 };
 
 export interface HealthCheck {

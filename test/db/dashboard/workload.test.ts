@@ -12,7 +12,7 @@ import { parseConnectionString, type ConnectionProfile } from '../../../src/core
 import { DEFAULT_THRESHOLDS, type HealthFinding } from '../../../src/core/health';
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
-import { announceFallback, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
 
 const of = (findings: HealthFinding[], id: string) => findings.filter((f) => f.checkId === id);
 
@@ -78,6 +78,41 @@ describe('workload advisors on a planted database', function () {
     await t.admin.query(`UPDATE documents SET body = body || '' WHERE id = 1`);
     assert.equal((await t.admin.query(`SELECT pg_column_compression(body) AS m FROM documents WHERE id = 1`)).rows[0].m, 'lz4');
     assert.deepEqual(of(await health(), 'toast-compression'), []);
+  });
+});
+
+describe('cache-candidate from pg_stat_statements', function () {
+  this.timeout(120000);
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('cache');
+  });
+  after(async () => t?.drop());
+
+  it('names the settings table read 600 times and written 10 times, not the table written on every few reads', async function () {
+    if (!(await capabilities()).pgStatStatements) {
+      announceFallback('pg_stat_statements', 'cache-candidate is silent without statement statistics (and tested on facts in test/unit)');
+      assert.deepEqual(of((await runHealth(await t.open())).findings, 'cache-candidate'), []);
+      return;
+    }
+    const a = t.admin;
+    await a.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await a.query(`CREATE TABLE app_settings (k text PRIMARY KEY, v text)`);
+    await a.query(`INSERT INTO app_settings SELECT 'k' || g, 'v' || g FROM generate_series(1, 10) g`);
+    await a.query(`CREATE TABLE hot_counters (id int PRIMARY KEY, n int)`);
+    await a.query(`INSERT INTO hot_counters SELECT g, 0 FROM generate_series(1, 10) g`);
+    for (let i = 0; i < 600; i++) {
+      await a.query('SELECT v FROM app_settings WHERE k = $1', [`k${i % 10}`]);
+      await a.query('SELECT n FROM hot_counters WHERE id = $1', [i % 10]);
+      if (i % 6 === 0) await a.query('UPDATE hot_counters SET n = n + 1 WHERE id = $1', [i % 10]);
+    }
+    await a.query('SELECT pg_stat_force_next_flush()');
+    await a.query('SELECT 1');
+    const f = of((await runHealth(await t.open())).findings, 'cache-candidate');
+    assert.deepEqual(f.map((x) => x.objects.map((o) => o.name)), [['app_settings']], JSON.stringify(f.map((x) => x.message)));
+    assert.equal(f[0].evidence.calls, 600);
+    assert.ok((f[0].evidence.hitRatioUpperBound as number) >= 0.95);
+    assert.match(String(f[0].evidence.query), /SELECT v FROM app_settings WHERE k = \$1/);
   });
 });
 

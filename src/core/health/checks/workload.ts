@@ -124,4 +124,42 @@ export const connectionSaturation: HealthCheck = {
   },
 };
 
-export const WORKLOAD_CHECKS: readonly HealthCheck[] = [brinCandidate, toastCompression, connectionSaturation];
+/** Functions whose result changes between calls: a statement using one cannot be cached by its text. */
+const VOLATILE = /\b(now|random|clock_timestamp|statement_timestamp|timeofday|nextval|gen_random_uuid|uuid_generate_v4|txid_current|pg_current_xact_id|current_timestamp|localtimestamp|current_time|current_date)\b/i;
+
+export const cacheCandidate: HealthCheck = {
+  id: 'cache-candidate',
+  title: 'Result that could be cached',
+  category: 'activity',
+  summary: 'A read statement called very often whose tables are rarely written: most calls return what the previous call returned.',
+  docs: docs('cache-candidate'),
+  run(f, t) {
+    const out: HealthFinding[] = [];
+    for (const s of f.workload?.statements ?? []) {
+      if (s.calls < t.cacheMinCalls || VOLATILE.test(s.query) || /\bfor\s+(update|share|no key update|key share)\b/i.test(s.query)) continue;
+      const writes = s.tables.reduce((n, x) => n + x.writes, 0);
+      if (writes * t.cacheMinCallsPerWrite > s.calls) continue;
+      // Invalidated on every write to its tables: at most one miss per write (and per distinct parameter value).
+      const hitRatio = Math.max(0, 1 - writes / s.calls);
+      const tables = s.tables.map((x) => qualifiedName(x.schema, x.table));
+      out.push({
+        checkId: this.id,
+        severity: 'info',
+        category: this.category,
+        message: `A statement called ${s.calls.toLocaleString('en-US')} times reads ${tables.join(', ')}, written ${writes.toLocaleString('en-US')} times in the same period: a cache invalidated on those writes would answer up to ${Math.round(hitRatio * 100)}% of the calls.`,
+        objects: s.tables.map((x) => ({ kind: 'table' as const, schema: x.schema, name: x.table })),
+        evidence: {
+          queryid: s.queryid, query: s.query, calls: s.calls, meanMs: Math.round(s.meanMs * 1000) / 1000, rowsPerCall: s.calls ? Math.round((s.rows / s.calls) * 10) / 10 : 0,
+          writesByTable: Object.fromEntries(s.tables.map((x) => [`${x.schema}.${x.table}`, x.writes])), hitRatioUpperBound: Math.round(hitRatio * 1000) / 1000,
+          invalidatedBy: s.tables.map((x) => `INSERT, UPDATE or DELETE on ${x.schema}.${x.table}`),
+          timeSavedMsUpperBound: Math.round(s.calls * s.meanMs * hitRatio),
+        },
+        fixSql: [],
+        help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratio is an upper bound: each distinct parameter value misses once per invalidation.`,
+      });
+    }
+    return out.sort((a, b) => (b.evidence.timeSavedMsUpperBound as number) - (a.evidence.timeSavedMsUpperBound as number)).slice(0, 10);
+  },
+};
+
+export const WORKLOAD_CHECKS: readonly HealthCheck[] = [brinCandidate, toastCompression, connectionSaturation, cacheCandidate];

@@ -38,4 +38,15 @@ describe('core/health workload advisors', () => {
     assert.equal(err[0].severity, 'error');
     assert.equal(err[0].evidence.recommendedPoolSize, 47, 'at most half the usable slots');
   });
+
+  it('cache-candidate: often called, rarely written; volatile functions, row locks and busy tables are left out', () => {
+    const st = { queryid: '1', query: 'SELECT v FROM app_settings WHERE k = $1', calls: 10000, rows: 10000, meanMs: 0.2, tables: [{ schema: 'public', table: 'app_settings', writes: 10 }] };
+    const out = runHealthChecks(facts({ workload: workload({ statements: [st] }) }), {}, ['cache-candidate']);
+    assert.equal(out.length, 1);
+    assert.equal(out[0].evidence.hitRatioUpperBound, 0.999);
+    for (const query of ['SELECT * FROM jobs WHERE run_at < now()', 'SELECT id FROM jobs FOR UPDATE SKIP LOCKED', 'SELECT random() FROM t'])
+      assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, query }] }) }), {}, ['cache-candidate']), [], query);
+    assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, tables: [{ ...st.tables[0], writes: 600 }] }] }) }), {}, ['cache-candidate']), []);
+    assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: null }) }), {}, ['cache-candidate']), [], 'no pg_stat_statements: silent');
+  });
 });
