@@ -268,6 +268,8 @@ export interface RoleFact {
   createRole: boolean;
   createDb: boolean;
   replication: boolean;
+  /** The bootstrap superuser (the role initdb created): it cannot give up SUPERUSER. */
+  bootstrap?: boolean;
   /** User tables it owns. */
   ownedTables: number;
   /** This profile's role (current_user); the others were seen in client sessions of this database. */
