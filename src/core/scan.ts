@@ -14,6 +14,8 @@ import { checkSite } from './rules/engine';
 import { RULES } from './rules/index';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
+import { dialectOfPath } from './dialect';
+import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 import { SourceTree } from './syntax/treeSitter';
 
 export interface FileInput {
@@ -58,7 +60,9 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
   return {
     id: 'rules',
     rules,
-    async analyze({ sites }) {
+    async analyze({ sites, file }) {
+      // SQL written for another database (a per-driver folder) gets no PostgreSQL advice.
+      if (dialectOfPath(file).dialect === 'other') return [];
       if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
       const ev = opts.evidence;
       return sites.flatMap((site) => checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError }));
@@ -75,6 +79,8 @@ export interface ScanOptions {
   analyzers: readonly Analyzer[];
   /** pgLens.rules.severity: rule id → error|warning|info|hint|off. */
   severity?: Record<string, string>;
+  /** Highest severity per code context (migrations, tests, scripts, seeds: info by default). */
+  contextPolicy?: ContextPolicy;
   isCancelled?: () => boolean;
   /** After each file (progress). */
   onFile?: (p: { file: string; index: number; findings: Finding[]; sites: number }) => void;
@@ -131,7 +137,8 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);
-  return { file: input.path, sites, findings: sortFindings(applySuppressions(input.text, findings, opts.severity ?? {})), errors, timings };
+  const kept = applyContext(applySuppressions(input.text, findings, opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
+  return { file: input.path, sites, findings: sortFindings(kept), errors, timings };
 }
 
 export interface ScanResult {
@@ -183,7 +190,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
         for (const f of extra) byFile.set(f.file ?? '', [...(byFile.get(f.file ?? '') ?? []), f]);
         for (const [file, fs] of byFile) {
           const text = result.texts.get(file);
-          result.findings.push(...(text !== undefined ? applySuppressions(text, fs, opts.severity ?? {}) : applySuppressions('', fs, opts.severity ?? {})));
+          result.findings.push(...applyContext(applySuppressions(text ?? '', fs, opts.severity ?? {}), file, text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY));
         }
       } catch (e) {
         onError('', `${a.id}: ${oneLine(e)}`);

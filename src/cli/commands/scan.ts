@@ -8,9 +8,11 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
+import { countByContext, parseContextPolicy, type ContextPolicy } from '../../core/codeContext';
 import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
+import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
 import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
@@ -33,6 +35,8 @@ export interface ScanCliOptions {
   severity: Record<string, string>;
   output?: string;
   maxFileSizeKb: number;
+  /** Highest severity per code context (--context migration=warning). */
+  contextPolicy: ContextPolicy;
 }
 
 /** Options about which files and rules, shared by `scan` and `report`. */
@@ -41,6 +45,7 @@ export const SCAN_FILE_OPTIONS = {
   rule: { type: 'string' as const, multiple: true as const, default: [] as string[] },
   severity: { type: 'string' as const },
   'max-file-size-kb': { type: 'string' as const, default: '2048' },
+  context: { type: 'string' as const, multiple: true as const, default: [] as string[] },
 };
 
 export function parseScanArgs(argv: string[]): ScanCliOptions {
@@ -59,7 +64,7 @@ export function parseScanArgs(argv: string[]): ScanCliOptions {
   return scanOptionsFrom(values, positionals);
 }
 
-type ScanValues = { db?: string; production?: boolean; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
+type ScanValues = { context?: string[]; db?: string; production?: boolean; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
 
 /** Validate parsed scan arguments (one clear UsageError per problem). */
 export function scanOptionsFrom(values: ScanValues, positionals: string[]): ScanCliOptions {
@@ -77,7 +82,15 @@ export function scanOptionsFrom(values: ScanValues, positionals: string[]): Scan
   const known = new Set(allRuleMeta().map((r) => r.id));
   for (const id of Object.keys(severity)) if (!known.has(id)) throw new UsageError(`unknown rule id "${id}" (see docs/rules/README.md)`);
   const maxKb = numberOption(values['max-file-size-kb'] ?? '2048', '--max-file-size-kb', 1, 1_000_000)!;
-  return { paths: positionals.length ? positionals : ['.'], db: values.db, production: values.production, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb };
+  const contextPolicy = contextPolicyFrom(values.context ?? []);
+  return { paths: positionals.length ? positionals : ['.'], db: values.db, production: values.production, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy };
+}
+
+/** --context <context>=<level|keep>, repeatable: the highest severity findings get in that context. */
+export function contextPolicyFrom(entries: readonly string[]): ContextPolicy {
+  const policy = parseContextPolicy(entries);
+  if (typeof policy === 'string') throw new UsageError(`--context: ${policy}`);
+  return policy;
 }
 
 function readSeverityFile(file: string): Record<string, string> {
@@ -103,6 +116,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   const analyzers: Analyzer[] = [
     rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }),
     nPlusOneAnalyzer(),
+    ormOffsetAnalyzer(),
     ...(extra.analyzers ?? []),
   ];
   configureTreeSitterForCli();
@@ -114,7 +128,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
       else yield { path: toRelative(ctx.cwd, f.path), text };
     }
   };
-  return scanFiles(relative(), { analyzers, severity: opts.severity, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
+  return scanFiles(relative(), { analyzers, severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
 }
 
 
@@ -125,7 +139,7 @@ export function toRelative(cwd: string, p: string): string {
 
 export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
-  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length };
+  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings) };
   if (opts.format === 'json') return formatJson(located, summary);
   if (opts.format === 'sarif') {
     return JSON.stringify(
@@ -145,7 +159,7 @@ export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'forma
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
-  usage: 'pg-lens scan [paths…] [--db URL] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--output FILE]',
+  usage: 'pg-lens scan [paths…] [--db URL] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--output FILE]',
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
     let result: ScanResult;

@@ -468,11 +468,29 @@ export function indexName(c: Pick<IndexCandidate, 'table' | 'keys' | 'method' | 
   if (c.where) parts.push(slug(c.where.replace(/\b(is|null)\b/gi, (m) => m)).split('_').slice(-2).join('_'));
   const suffix = c.method === 'btree' ? (c.include.length ? 'covering_idx' : 'idx') : `${c.method}_idx`;
   let name = [...parts, suffix].join('_').replace(/_+/g, '_');
-  if (name.length > 63) {
+  // The slug keeps ASCII letters and digits only: a non-ASCII table or column name leaves nothing
+  // of itself, and two different indexes would get the same name, so a hash of the whole definition
+  // goes in. (Other near-misses, like lower(email) vs lower_email, are made unique in the schema by
+  // uniqueIndexName.) Names stay ASCII, so 63 characters are 63 bytes (NAMEDATALEN).
+  const lossy = [c.table, ...c.keys.map((k) => k.label)].some((s) => /[^\u0000-\u007f]/.test(s));
+  if (name.length > 63 || lossy) {
     const h = hash(JSON.stringify([c.table, c.keys.map((k) => k.sql), c.method, c.where, c.include]));
-    name = name.slice(0, 63 - suffix.length - 8) + '_' + h.slice(0, 6) + '_' + suffix;
+    name = `${name.slice(0, Math.min(name.length - suffix.length - 1, 63 - suffix.length - 8))}_${h.slice(0, 6)}_${suffix}`.replace(/^_+/, '').replace(/_+/g, '_');
   }
   return name;
+}
+
+/**
+ * A name not yet taken in the schema (index names share the namespace of tables, views, sequences
+ * and other indexes): the name itself, else name_2, name_3 … cut to 63 bytes.
+ */
+export function uniqueIndexName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  for (let i = 2; ; i++) {
+    const tail = `_${i}`;
+    const candidate = `${name.slice(0, 63 - tail.length)}${tail}`;
+    if (!taken.has(candidate)) return candidate;
+  }
 }
 
 function hash(s: string): string {

@@ -103,6 +103,7 @@ export function checkSite(site: SqlSite, rules: readonly Rule[], opts: RunRulesO
     const evidence = typeof opts.evidence === 'function' ? opts.evidence(site, statement, i) : opts.evidence;
     for (const rule of rules) {
       if (rule.appCodeOnly && !isAppCode(site)) continue;
+      if (rule.wholeStatement && site.dynamic) continue;
       try {
         out.push(...rule.check(makeContext(site, statement, rule, evidence)));
       } catch (e) {
