@@ -18,7 +18,7 @@ export const BUDGETS = {
 };
 
 /** Files the .vsix may contain (relative paths inside extension/). */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^dist\/[\w.-]+\.wasm$/, /^dist\/wasm\/[\w.-]+\.wasm$/, /^media\/(?!.*\.(map|ts)$)[\w./-]+$/];
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^dist\/lib-[\w.-]+\.js$/, /^dist\/capture\.js$/, /^dist\/python\/sitecustomize\.py$/, /^dist\/[\w.-]+\.wasm$/, /^dist\/wasm\/[\w.-]+\.wasm$/, /^media\/(?!.*\.(map|ts)$)[\w./-]+$/];
 
 /** Minified output has few, very long lines and no indentation. */
 export function looksMinified(text: string): { ok: boolean; why: string } {
@@ -63,7 +63,7 @@ function main(): void {
   const listed = execFileSync(process.execPath, [vsce, 'ls'], { cwd: root, encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
   const stray = listed.filter((f) => !ALLOWED.some((re) => re.test(f)));
   if (stray.length) problems.push(`the .vsix would hold files that do not run: ${stray.join(', ')} (fix .vscodeignore)`);
-  for (const needed of ['dist/extension.js', 'media/icon.png', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+  for (const needed of ['dist/extension.js', 'dist/capture.js', 'dist/python/sitecustomize.py', 'media/icon.png', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
     if (!listed.includes(needed)) problems.push(`the .vsix lacks ${needed}`);
   }
   if (problems.length) fail(problems.join('\n  '));

@@ -3,6 +3,7 @@
  * direction, keyed by `type`. The extension holds its messages until the webview says `ready`.
  * Messages FROM the webview are untrusted: parseFromPlanWebview validates every field.
  */
+import type { BenchmarkRunSummary } from '../core/plan/benchmark';
 
 export interface PlanPayload {
   /** Shown as the panel's title and in compare headers. */
@@ -21,23 +22,7 @@ export interface PlanPayload {
   at: number;
 }
 
-export interface BenchmarkRunSummary {
-  sql: string;
-  runs: number;
-  concurrency: number;
-  errors: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  min: number;
-  max: number;
-  /** Shared buffers hit + read per execution (from one EXPLAIN (ANALYZE, BUFFERS) run). */
-  sharedHitPerRun?: number;
-  sharedReadPerRun?: number;
-  throughputPerSec: number;
-  at: number;
-}
+export type { BenchmarkRunSummary };
 
 export type ToPlanWebview =
   | { type: 'show'; payload: PlanPayload }

@@ -88,6 +88,11 @@ export class Config {
   get lockTimeoutMs(): number {
     return clamp(this.cfg.get<number>('lockTimeoutMs', 2000), 10, 600000);
   }
+  /** From the user's settings only (application scope): a repository cannot trust a function. */
+  get trustedFunctions(): string[] {
+    const v = this.cfg.inspect<unknown>('trustedFunctions')?.globalValue;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  }
   get hoverEnabled(): boolean {
     return this.cfg.get<boolean>('hover.enabled', true);
   }

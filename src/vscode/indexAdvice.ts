@@ -160,6 +160,7 @@ class IndexAdvice implements vscode.Disposable {
       info,
       minCostReduction: this.ctx.config.indexMinCostReduction,
       maxTableSizeMb: this.ctx.config.indexMaxTableSizeMb,
+      trustFunctions: this.ctx.config.trustedFunctions,
     };
   }
 

@@ -1,0 +1,88 @@
+/**
+ * Capture overhead: the time the app waits per statement with dist/capture.js loaded (sending to
+ * a listener, as under `pg-lens record`) against the same driver without it. Goal: under 20 µs and
+ * under 5 % per query at p50. A child process runs N sequential queries through pg (Client, then
+ * Pool, then Sequelize's findByPk — the ORM path takes the call site at the ORM entry) and reports
+ * each one's duration; plain and captured runs alternate (ROUNDS each) so machine load hits both.
+ * PGLENS_BENCH_DATABASE_URL uses that server; otherwise an embedded PostgreSQL is started.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { startEmbeddedPostgres } from '../scripts/embeddedServer';
+import { listen } from '../src/capture/listener';
+import { captureAssetsIn, captureEnv } from '../src/capture/env';
+
+const N = Number(process.env.PGLENS_BENCH_CAPTURE_N ?? 3000);
+const ROUNDS = Number(process.env.PGLENS_BENCH_CAPTURE_ROUNDS ?? 3);
+const root = path.join(__dirname, '..');
+
+const CHILD = `
+const { Client, Pool } = require('pg');
+const { Sequelize, DataTypes, Model } = require('sequelize');
+const N = Number(process.env.N);
+async function time(fn) {
+  const out = new Float64Array(N);
+  for (let i = 0; i < 200; i++) await fn(i);
+  for (let i = 0; i < N; i++) { const t = process.hrtime.bigint(); await fn(i); out[i] = Number(process.hrtime.bigint() - t) / 1000; }
+  return Array.from(out).sort((a, b) => a - b)[Math.floor(N / 2)];
+}
+(async () => {
+  const client = new Client({ connectionString: process.env.URL });
+  await client.connect();
+  const pool = new Pool({ connectionString: process.env.URL, max: 1 });
+  const seq = new Sequelize(process.env.URL, { logging: false, pool: { max: 1 } });
+  class T extends Model {}
+  T.init({ id: { type: DataTypes.INTEGER, primaryKey: true }, v: DataTypes.INTEGER }, { sequelize: seq, tableName: 'bench_capture', timestamps: false });
+  const r = {
+    client: await time((i) => client.query('SELECT v FROM bench_capture WHERE id = $1', [1 + (i % 100)])),
+    pool: await time((i) => pool.query('SELECT v FROM bench_capture WHERE id = $1', [1 + (i % 100)])),
+    sequelize: await time((i) => T.findByPk(1 + (i % 100))),
+  };
+  await client.end(); await pool.end(); await seq.close();
+  process.stdout.write(JSON.stringify(r));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+export async function run(): Promise<Record<string, unknown>> {
+  const assets = captureAssetsIn(path.join(root, 'dist'));
+  if (!assets) throw new Error('dist/capture.js is missing (npm run bench builds it)');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-bench-capture-'));
+  const server = process.env.PGLENS_BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'data') });
+  const url = process.env.PGLENS_BENCH_DATABASE_URL ?? server!.url;
+  const script = path.join(tmp, 'child.js');
+  fs.writeFileSync(script, CHILD);
+  let received = 0;
+  const listener = await listen(() => received++);
+  try {
+    const setup = spawnSync(process.execPath, ['-e', `const {Client}=require('pg');(async()=>{const c=new Client({connectionString:process.env.URL});await c.connect();await c.query('DROP TABLE IF EXISTS bench_capture; CREATE TABLE bench_capture (id int PRIMARY KEY, v int); INSERT INTO bench_capture SELECT g, g FROM generate_series(1, 100) g');await c.end()})()`], { env: { ...process.env, URL: url, NODE_PATH: path.join(root, 'node_modules') }, encoding: 'utf8' });
+    if (setup.status !== 0) throw new Error(setup.stderr);
+    const plain: Record<string, number[]> = { client: [], pool: [], sequelize: [] };
+    const captured: Record<string, number[]> = { client: [], pool: [], sequelize: [] };
+    const base = { ...process.env, URL: url, N: String(N), NODE_PATH: path.join(root, 'node_modules'), NODE_OPTIONS: '' };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [into, env] of [[plain, base], [captured, captureEnv(base, assets, listener.path)]] as const) {
+        const c = spawnSync(process.execPath, [script], { env, encoding: 'utf8', cwd: tmp });
+        if (c.status !== 0) throw new Error(c.stderr.split('\n').slice(-5).join('\n'));
+        const fig = JSON.parse(c.stdout) as Record<string, number>;
+        for (const k of Object.keys(into)) into[k].push(fig[k]);
+      }
+    }
+    await listener.idle(2000);
+    const out: Record<string, unknown> = { queriesPerRun: N, rounds: ROUNDS, eventsReceived: received, goal: 'p50 overhead < 20 µs and < 5 % per query' };
+    for (const k of Object.keys(plain)) {
+      const p = median(plain[k]);
+      const c = median(captured[k]);
+      out[k] = { p50PlainUs: round(p), p50CapturedUs: round(c), overheadUs: round(c - p), overheadPct: round(((c - p) / p) * 100, 2), meetsGoal: c - p < 20 && (c - p) / p < 0.05 };
+    }
+    return out;
+  } finally {
+    await listener.close();
+    await server?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
