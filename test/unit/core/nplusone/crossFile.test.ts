@@ -76,3 +76,16 @@ describe('core/nplusone across files: what is not followed', () => {
     assert.deepEqual(r.findings.filter((f) => (f.evidence as any)?.library === 'app'), []);
   });
 });
+
+describe('core/nplusone across files: delegation', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  it('an endpoint of the same name delegating to the querying service does not hide it', async () => {
+    const r = await scanFiles([
+      { path: 'app/seat/service.py', text: 'from sqlalchemy import update\n\nclass SeatService:\n    async def revoke_seat(self, session, seat):\n        await session.execute(update(Seat).where(Seat.id == seat.id))\n' },
+      { path: 'app/seat/endpoints.py', text: 'from app.seat.service import seat_service\n\nasync def revoke_seat(session, seat):\n    return await seat_service.revoke_seat(session, seat)\n' },
+      { path: 'app/seat/jobs.py', text: 'from app.seat.service import seat_service\n\nasync def revoke_all(session, seats):\n    for seat in seats:\n        await seat_service.revoke_seat(session, seat)\n' },
+    ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(r.findings.map((f) => f.file), ['app/seat/jobs.py']);
+  });
+});
