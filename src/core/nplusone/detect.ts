@@ -20,6 +20,7 @@ import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
 import { dataLoaderRewrite, rewriteFor, type Rewrite } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
+import { maxParamIndex } from '../extract/sqlLexer';
 
 export const RULE_ID = 'n-plus-one';
 
@@ -782,8 +783,7 @@ const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|
 
 /** Template interpolations (`${id}` in sql`…`, marked \u0000) are parameters: number them after the existing $n. */
 function renumberTemplateParams(sql: string): string {
-  let max = 0;
-  for (const m of sql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
+  let max = maxParamIndex(sql);
   return sql.replace(/\u0000/g, () => `$${++max}`);
 }
 
