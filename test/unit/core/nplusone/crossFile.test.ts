@@ -61,10 +61,6 @@ describe('core/nplusone across files', () => {
     assert.equal(got.length, 1);
     assert.equal(got[0].severity, 'info');
   });
-});
-
-describe('core/nplusone across files: what is not followed', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('ignores functions defined in tests, and Ruby attribute reads without arguments', async () => {
     const r = await scanFiles([
@@ -75,10 +71,6 @@ describe('core/nplusone across files: what is not followed', () => {
     ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
     assert.deepEqual(r.findings.filter((f) => (f.evidence as any)?.library === 'app'), []);
   });
-});
-
-describe('core/nplusone across files: delegation', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('an endpoint of the same name delegating to the querying service does not hide it', async () => {
     const r = await scanFiles([
