@@ -57,7 +57,9 @@ export class CrossFileCalls {
         for (const d of list) {
           if (reaches.has(d)) continue;
           const name = key.slice(family.length + 1);
-          if (d.queries || d.callees.some((c) => c !== name && q.has(`${family}:${c}`))) reaches.add(d);
+          // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
+          const delegates = d.callees.includes(name) && list.some((o) => o !== d && o.queries);
+          if (d.queries || delegates || d.callees.some((c) => c !== name && q.has(`${family}:${c}`))) reaches.add(d);
         }
         if (list.every((d) => reaches.has(d))) {
           q.set(key, list[0]);

@@ -61,10 +61,6 @@ describe('core/nplusone across files', () => {
     assert.equal(got.length, 1);
     assert.equal(got[0].severity, 'info');
   });
-});
-
-describe('core/nplusone across files: what is not followed', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('ignores functions defined in tests, and Ruby attribute reads without arguments', async () => {
     const r = await scanFiles([
@@ -74,5 +70,14 @@ describe('core/nplusone across files: what is not followed', () => {
       { path: 'app/models/report.rb', text: 'class Report\n  def names(txns)\n    txns.map { |txn| txn.merchant }\n  end\nend\n' },
     ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
     assert.deepEqual(r.findings.filter((f) => (f.evidence as any)?.library === 'app'), []);
+  });
+
+  it('an endpoint of the same name delegating to the querying service does not hide it', async () => {
+    const r = await scanFiles([
+      { path: 'app/seat/service.py', text: 'from sqlalchemy import update\n\nclass SeatService:\n    async def revoke_seat(self, session, seat):\n        await session.execute(update(Seat).where(Seat.id == seat.id))\n' },
+      { path: 'app/seat/endpoints.py', text: 'from app.seat.service import seat_service\n\nasync def revoke_seat(session, seat):\n    return await seat_service.revoke_seat(session, seat)\n' },
+      { path: 'app/seat/jobs.py', text: 'from app.seat.service import seat_service\n\nasync def revoke_all(session, seats):\n    for seat in seats:\n        await seat_service.revoke_seat(session, seat)\n' },
+    ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(r.findings.map((f) => f.file), ['app/seat/jobs.py']);
   });
 });
