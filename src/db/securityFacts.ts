@@ -139,7 +139,7 @@ export async function readSecurityFactsIn(db: Pick<Session, 'query'>, opts: { us
   } else unseen.push({ checkId: 'weak-password-encryption', what: 'pg_hba.conf (which logins need no password): pg_hba_file_rules needs superuser or a grant of EXECUTE on pg_hba_file_rules()' });
   if (!r.can_read_preload) unseen.push({ checkId: 'audit-logging', what: 'shared_preload_libraries (whether pgaudit is loaded): needs pg_read_all_settings' });
   if (Number(r.hidden_sessions) > 0)
-    unseen.push({ checkId: 'ssl-settings', what: `whether ${r.hidden_sessions} sessions of other roles use SSL: needs pg_read_all_stats` });
+    unseen.push({ checkId: 'ssl-settings', what: `whether ${r.hidden_sessions} session${Number(r.hidden_sessions) === 1 ? '' : 's'} of other roles use${Number(r.hidden_sessions) === 1 ? 's' : ''} SSL: needs pg_read_all_stats` });
   const publicTables: SecurityFacts['publicTables'] = (r.public_tables ?? []).map((t: any) => ({ ...t, columns: t.columns ?? [] }));
   const hiddenStats = publicTables.flatMap((t) => t.columns.filter((c) => !c.statsVisible).map((c) => `${t.schema}.${t.name}.${c.name}`));
   if (hiddenStats.length)

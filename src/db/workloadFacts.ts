@@ -31,6 +31,12 @@ export const WORKLOAD_SQL = {
     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attlen = -1 AND a.attstorage IN ('x', 'm')
     WHERE t.relkind IN ('r', 'm') AND tt.relpages >= $1 AND ${USER_SCHEMA}
     ORDER BY tt.relpages DESC, a.attnum`,
+  /** Materialized views with their scans since the statistics were reset (sizes from relpages). */
+  matviews: `${M} SELECT n.nspname AS schema, c.relname AS name, c.relispopulated AS populated,
+    (pg_stat_get_numscans(c.oid) + coalesce((SELECT sum(pg_stat_get_numscans(i.indexrelid)) FROM pg_index i WHERE i.indrelid = c.oid), 0))::float8 AS scans,
+    c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes,
+    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL) AS has_unique
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND ${USER_SCHEMA}`,
   /** Connection slots and the client sessions using them (all databases: the slots are the server's). */
   connections: `${M} SELECT current_setting('max_connections')::int AS max_connections, current_setting('superuser_reserved_connections')::int AS superuser_reserved,
     coalesce((SELECT setting::int FROM pg_settings WHERE name = 'reserved_connections'), 0) AS reserved,
@@ -92,13 +98,15 @@ function readTables(sql: string): { schema: string; table: string }[] | undefine
 /** A TOAST table with fewer pages is not worth recompressing. */
 export async function readWorkloadFacts(db: Pick<Session, 'query'>, opts: { versionNum: number; brinMinPages: number; brinMinCorrelation: number; toastMinBytes: number; blockSize?: number }): Promise<WorkloadFacts> {
   const toastPages = Math.ceil(opts.toastMinBytes / (opts.blockSize ?? 8192));
-  const [brin, toast, conn] = await Promise.all([
+  const [brin, toast, conn, mv] = await Promise.all([
     db.query(WORKLOAD_SQL.brinCandidates, [opts.brinMinPages, opts.brinMinCorrelation]),
     opts.versionNum >= 140000 ? db.query(WORKLOAD_SQL.toastColumns, [toastPages]) : Promise.resolve({ rows: [] as any[] }),
     db.query(WORKLOAD_SQL.connections),
+    db.query(WORKLOAD_SQL.matviews),
   ]);
   const c = conn.rows[0];
   return {
+    matviews: mv.rows.map((r) => ({ schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique })),
     brinCandidates: brin.rows.map((r) => ({
       schema: r.schema, table: r.table_name, index: r.index_name, column: r.column_name, columnType: r.column_type, correlation: Number(r.correlation),
       reltuples: Number(r.reltuples), tablePages: Number(r.table_pages), indexPages: Number(r.index_pages),

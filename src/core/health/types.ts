@@ -248,7 +248,19 @@ export interface StatementUseFact {
   tables: { schema: string; table: string; writes: number }[];
 }
 
+export interface MatviewFact {
+  schema: string;
+  name: string;
+  populated: boolean;
+  /** Sequential and index scans of the view since the statistics were reset. */
+  scans: number;
+  sizeBytes: number;
+  /** It has a unique index on plain columns, so REFRESH … CONCURRENTLY works. */
+  hasUniqueIndex: boolean;
+}
+
 export interface WorkloadFacts {
+  matviews: MatviewFact[];
   brinCandidates: BrinCandidateFact[];
   toastColumns: ToastColumnFact[];
   /** lz4 is among default_toast_compression's values (PostgreSQL 14+ built with lz4). */

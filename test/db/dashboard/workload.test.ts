@@ -36,6 +36,10 @@ describe('workload advisors on a planted database', function () {
     lz4 = (await a.query(`SELECT 'lz4' = ANY (enumvals) AS ok FROM pg_settings WHERE name = 'default_toast_compression'`)).rows[0]?.ok === true;
     await a.query(`CREATE TABLE documents (id int PRIMARY KEY, body text COMPRESSION pglz, meta jsonb)`);
     await a.query(`INSERT INTO documents SELECT g, (SELECT string_agg(md5(random()::text || g || i), '') FROM generate_series(1, 700) i), '{}' FROM generate_series(1, 2000) g`);
+    // Two materialized views: one read, one never read.
+    await a.query(`CREATE MATERIALIZED VIEW "kinds per day" AS SELECT kind, count(*) AS n FROM "event log" GROUP BY kind`);
+    await a.query(`CREATE MATERIALIZED VIEW kinds_read AS SELECT kind, count(*) AS n FROM "event log" GROUP BY kind`);
+    await a.query(`SELECT * FROM kinds_read`);
     // TOAST sizes come from pg_class.relpages as of the last VACUUM (autovacuum's, on a live server), never from a locking size function.
     await a.query(`VACUUM documents`);
     await a.query(`ANALYZE`);
@@ -61,6 +65,14 @@ describe('workload advisors on a planted database', function () {
     const size = (await t.admin.query(`SELECT pg_relation_size('"event log_created_at_brin"') AS b`)).rows[0].b;
     assert.ok(Number(size) <= (f[0].evidence.brinBytesEstimate as number), `real BRIN size ${size} within the estimate`);
     assert.deepEqual(of(await health(), 'brin-candidate'), []);
+  });
+
+  it('unused-materialized-view names the view nobody read (not the one read); the fix drops it', async () => {
+    const f = of(await health(), 'unused-materialized-view');
+    assert.deepEqual(f.map((x) => x.objects[0].name), ['kinds per day']);
+    assert.deepEqual(f[0].fixSql, ['DROP MATERIALIZED VIEW public."kinds per day";']);
+    await t.admin.query(f[0].fixSql[0]);
+    assert.deepEqual(of(await health(), 'unused-materialized-view'), []);
   });
 
   it('toast-compression names the table with pglz TOAST data; the fix switches its columns to lz4', async function () {

@@ -162,4 +162,27 @@ export const cacheCandidate: HealthCheck = {
   },
 };
 
-export const WORKLOAD_CHECKS: readonly HealthCheck[] = [brinCandidate, toastCompression, connectionSaturation, cacheCandidate];
+export const unusedMaterializedView: HealthCheck = {
+  id: 'unused-materialized-view',
+  title: 'Materialized views nobody reads',
+  category: 'tables',
+  summary: 'A populated materialized view with no scan since the statistics were reset: its refreshes cost for nothing.',
+  docs: docs('unused-materialized-view'),
+  run(f, t) {
+    if (f.statsAgeSeconds !== null && f.statsAgeSeconds < t.unusedIndexMinStatsAgeSeconds) return [];
+    return (f.workload?.matviews ?? [])
+      .filter((m) => m.populated && m.scans === 0)
+      .map((m) => ({
+        checkId: this.id,
+        severity: 'info' as const,
+        category: this.category,
+        message: `Materialized view ${qualifiedName(m.schema, m.name)} (${formatBytes(m.sizeBytes)}) has not been read since the statistics were reset.`,
+        objects: [{ kind: 'materialized view' as const, schema: m.schema, name: m.name }],
+        evidence: { scans: m.scans, sizeBytes: m.sizeBytes, statsAgeSeconds: f.statsAgeSeconds, concurrentRefreshPossible: m.hasUniqueIndex },
+        fixSql: [`DROP MATERIALIZED VIEW ${qualifiedName(m.schema, m.name)};`],
+        help: 'Statistics are per server: check replicas, monthly reports and the job that refreshes it (remove the job with the view). DROP without CASCADE stops if a view depends on it.',
+      }));
+  },
+};
+
+export const WORKLOAD_CHECKS: readonly HealthCheck[] = [brinCandidate, toastCompression, connectionSaturation, cacheCandidate, unusedMaterializedView];
