@@ -3,6 +3,7 @@
  * direction, keyed by `type`. The extension holds its messages until the webview says `ready`.
  * Messages FROM the webview are untrusted: parseFromPlanWebview validates every field.
  */
+import type { BenchmarkRunSummary } from '../core/plan/benchmark';
 
 import type { ForeignKeyFact } from '../core/plan/model';
 
@@ -25,25 +26,7 @@ export interface PlanPayload {
   at: number;
 }
 
-export interface BenchmarkRunSummary {
-  sql: string;
-  /** The values used for $1…$n, as text (null for NULL), shown beside the figures. */
-  params?: (string | null)[];
-  runs: number;
-  concurrency: number;
-  errors: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  min: number;
-  max: number;
-  /** Shared buffers hit + read per execution (from one EXPLAIN (ANALYZE, BUFFERS) run). */
-  sharedHitPerRun?: number;
-  sharedReadPerRun?: number;
-  throughputPerSec: number;
-  at: number;
-}
+export type { BenchmarkRunSummary };
 
 export type ToPlanWebview =
   | { type: 'show'; payload: PlanPayload }

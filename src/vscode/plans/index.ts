@@ -77,7 +77,7 @@ class PlansFeature implements vscode.Disposable {
     if (!this.planner || this.plannerFor !== conn) {
       const { Planner } = await import('../../db/planner');
       const { secretKey } = await import('../../core/connection/profile');
-      this.planner = new Planner(conn.db, secretKey(conn.profile));
+      this.planner = new Planner(conn.db, secretKey(conn.profile), { trustFunctions: this.ctx.config.trustedFunctions });
       this.plannerFor = conn;
       this.planner.onInvalidate(() => this.scheduleBackground());
     }
@@ -307,7 +307,7 @@ class PlansFeature implements vscode.Disposable {
     try {
       checked = await checkSingleStatement(target.site.sql);
       // From the catalog: what the statement can call (untrusted functions are refused here).
-      risk = await analyzeRisk(p.conn.db, checked.text);
+      risk = await analyzeRisk(p.conn.db, checked.text, { trustFunctions: this.ctx.config.trustedFunctions });
     } catch (e) {
       return void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
     }
@@ -334,7 +334,7 @@ class PlansFeature implements vscode.Disposable {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
       try {
-        const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
+        const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, trustFunctions: this.ctx.config.trustedFunctions, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
         const payload = this.payloadOf(r, p.conn, `${firstLine(target.site.sql)} (analyze)`);
         this.remember(payload);
         panel.post({ type: 'show', payload });
@@ -417,7 +417,9 @@ export async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vs
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes'] };
   if (!outcome.ok) {
-    md.appendMarkdown(`$(error) **PostgreSQL cannot plan this statement:** ${escapeMd(outcome.message)}`);
+    // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
+    const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
+    md.appendMarkdown(`$(error) **${refused ? 'PG Lens did not plan this statement' : 'PostgreSQL cannot plan this statement'}:** ${escapeMd(outcome.message)}`);
     return md;
   }
   const r = outcome.result;
