@@ -17,10 +17,8 @@
  * skipped in manifest.json on older servers (Memoize 14+, MERGE 15+, GENERIC_PLAN 16+).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { Client } from 'pg';
-import { startEmbeddedPostgres } from './embeddedServer';
+import { runMain, withCaptureDatabase } from './captureDatabase';
 
 interface Case {
   name: string;
@@ -111,30 +109,8 @@ function splitSchema(sql: string): string[] {
   return out;
 }
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
 async function main(): Promise<void> {
-  let url = arg('--url');
-  let stop: (() => Promise<void>) | undefined;
-  if (!url) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-capture-'));
-    const server = await startEmbeddedPostgres({ dataDir: dir });
-    url = server.url;
-    stop = server.stop;
-  }
-  const root = new Client({ connectionString: url });
-  await root.connect();
-  const dbName = `pglens_capture_${process.pid}`;
-  await root.query(`DROP DATABASE IF EXISTS ${dbName}`);
-  await root.query(`CREATE DATABASE ${dbName}`);
-  const u = new URL(url);
-  u.pathname = `/${dbName}`;
-  const c = new Client({ connectionString: u.toString() });
-  await c.connect();
-  try {
+  await withCaptureDatabase('pglens_capture', async (c) => {
     const v = Number((await c.query(`SELECT current_setting('server_version_num') AS v`)).rows[0].v);
     const out = path.join(__dirname, '..', 'test', 'fixtures', 'plans', `pg${Math.floor(v / 10000)}`);
     fs.mkdirSync(out, { recursive: true });
@@ -171,15 +147,7 @@ async function main(): Promise<void> {
       console.log(`  ${k.name}`);
     }
     fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  } finally {
-    await c.end();
-    await root.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await root.end();
-    await stop?.();
-  }
+  });
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);

@@ -17,11 +17,9 @@
  * does not change between runs (tree, node types, names, costs, estimates, loops, rows).
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { Client } from 'pg';
-import { startEmbeddedPostgres } from './embeddedServer';
+import { runMain, withCaptureDatabase } from './captureDatabase';
 
 const PSQL = process.env.PSQL ?? '/usr/lib/postgresql/15/bin/psql';
 
@@ -112,11 +110,6 @@ for (const format of ['aligned', 'wrapped'])
     }
 STYLES.push({ name: 'unaligned', pset: ['format unaligned'] });
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
 const dollarQuote = (s: string): string => {
   let tag = 'q';
   while (s.includes(`$${tag}$`)) tag += 'q';
@@ -131,23 +124,8 @@ function renderThroughPsql(url: string, lines: string[], style: Style): string {
 }
 
 async function main(): Promise<void> {
-  let url = arg('--url');
-  let stop: (() => Promise<void>) | undefined;
-  if (!url) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-psql-'));
-    const server = await startEmbeddedPostgres({ dataDir: dir });
-    url = server.url;
-    stop = server.stop;
-  }
-  const root = new Client({ connectionString: url });
-  await root.connect();
-  const dbName = `pglens_psql_${process.pid}`;
-  await root.query(`CREATE DATABASE ${dbName}`);
-  const u = new URL(url);
-  u.pathname = `/${dbName}`;
-  const c = new Client({ connectionString: u.toString() });
-  await c.connect();
-  try {
+  await withCaptureDatabase('pglens_psql', async (c, dbUrl) => {
+    const u = new URL(dbUrl);
     const v = Number((await c.query(`SELECT current_setting('server_version_num') AS v`)).rows[0].v);
     const out = path.join(__dirname, '..', 'test', 'fixtures', 'plans', 'psql', `pg${Math.floor(v / 10000)}`);
     fs.rmSync(out, { recursive: true, force: true });
@@ -194,15 +172,7 @@ async function main(): Promise<void> {
       console.log(`  ${k.name}`);
     }
     fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  } finally {
-    await c.end();
-    await root.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await root.end();
-    await stop?.();
-  }
+  });
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);

@@ -47,7 +47,7 @@ function tableRows(n: PlanNode, options: AnalyzeOptions): number | undefined {
 export interface Ancestry {
   /**
    * 1 when the node's consumer may stop reading it early, so fewer rows than planned is by design:
-   * below a Limit, the inner side of a semi/anti join (or of a join with a unique inner side), either
+   * below a Limit, the inner side of a semi/anti Nested Loop (or one with a unique inner side), either
    * side of a Merge Join, a SubPlan or InitPlan (EXISTS stops at the first row), a CTE read only
    * partly. It passes down through streaming nodes and stops at nodes that read all their input
    * (Sort, Hash, hashed or plain Aggregate, hashed SetOp).
@@ -75,8 +75,9 @@ export function ancestry(plan: Plan): Ancestry {
     const stops =
       t === 'Limit' ||
       t === 'Merge Join' ||
-      ((t === 'Nested Loop' || t === 'Hash Join') && rel === Rel.Inner && (join === 'Semi' || join === 'Anti' || p.raw[K.InnerUnique] === true)) ||
-      ((t === 'Hash Join') && rel === Rel.Outer && (join === 'Right Semi' || join === 'Right Anti')) ||
+      // A Nested Loop stops scanning its inner side at the first match (semi, anti, unique inner);
+      // a Hash Join builds its whole inner side, so only the Nested Loop's counts.
+      (t === 'Nested Loop' && rel === Rel.Inner && (join === 'Semi' || join === 'Anti' || p.raw[K.InnerUnique] === true)) ||
       rel === Rel.SubPlan ||
       rel === Rel.InitPlan;
     earlyStop[node.id] = stops ? 1 : readsAllInput(p.raw) ? 0 : earlyStop[p.id];
