@@ -161,7 +161,7 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
   configureTreeSitter(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'wasm').fsPath);
   const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
   const uris = await vscode.workspace.findFiles(SOURCE_GLOB, exclude, MAX_FILES);
-  const maxBytes = ctx.config.get<number>('maxFileSizeKb', 2048) * 1024;
+  const maxBytes = ctx.config.maxFileSizeKb * 1024;
   const sites: SqlSiteRef[] = [];
   const texts = new Map<string, string>();
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
