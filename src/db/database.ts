@@ -290,6 +290,18 @@ export class Session {
   }
 
   /**
+   * One of OUR named constants as a prepared statement of this connection (planned once per
+   * connection, like Database.query's `prepare`), for statements sent before every plan.
+   */
+  async queryPrepared<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.client.query<R>({ name: preparedName(text), text: placeOwnMarker(text), values: params as any[] });
+    } catch (e) {
+      throw this.db.wrap(e);
+    }
+  }
+
+  /**
    * One statement with $n references and no values, over the simple protocol. Safe because
    * (1) PostgreSQL's own parser must find exactly one statement in the text, (2) our sessions always
    * run with standard_conforming_strings = on (a startup parameter), so the server reads the text

@@ -120,6 +120,17 @@ export const GUARD_SQL = {
     LEFT JOIN pg_extension e ON e.oid = ed.refobjid
     WHERE NOT (n.nspname = 'pg_catalog' AND r.rolsuper AND NOT p.proname = ANY ($4::text[]))
     ORDER BY 1, 2, 3`,
+  /**
+   * The fast path of a plain plan: is there, anywhere in this database, a function the gate could
+   * refuse — an untrusted one, or a non-VOLATILE user function whose body names a side-effect function
+   * ($1)? When not, no statement can reach one and the full resolution is skipped. Runs in the
+   * EXPLAIN's transaction like the full query.
+   */
+  anySuspect: `${OWN_STATEMENT_MARKER} SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+      WHERE NOT r.rolsuper AND NOT p.prosecdef AND NOT pg_has_role(p.proowner, current_user, 'MEMBER'))
+    OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+      WHERE p.pronamespace <> 'pg_catalog'::regnamespace AND p.provolatile <> 'v' AND l.lanname NOT IN ('c', 'internal')
+        AND lower(p.prosrc) ~ ('\\m(' || array_to_string($1::text[], '|') || ')\\M')) AS suspect`,
   /** $1 role oid: its name and whether the current role may become it. */
   role: `${OWN_STATEMENT_MARKER} SELECT r.rolname AS name, pg_has_role(current_user, r.oid, 'MEMBER') AS may FROM pg_roles r WHERE r.oid = $1::oid`,
   /** SET LOCAL ROLE with a parameter. */
@@ -189,6 +200,11 @@ function allowedBy(list: readonly string[] | undefined, f: ReachableFunction): b
  */
 export async function guardPlanning(session: Session, sql: string, opts: GuardOptions = {}): Promise<GuardReport> {
   await loadPgParser();
+  if (!opts.runs && !(await session.queryPrepared(GUARD_SQL.anySuspect, [SIDE_EFFECT_FUNCTIONS])).rows[0]?.suspect) {
+    // Nothing in this database could be refused for a plain plan: skip the full resolution.
+    session.markGuarded(sql);
+    return { functions: [], role: '', sideEffects: [], volatile: [] };
+  }
   const { words, operators } = statementWords(sql);
   const me = (await session.query(GUARD_SQL.currentUser)).rows[0];
   const rows = (await session.querySingle(GUARD_SQL.reachable, [words, operators, !!opts.runs, SIDE_EFFECT_FUNCTIONS, SIDE_EFFECT_EXTENSIONS])).rows;

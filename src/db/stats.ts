@@ -91,8 +91,14 @@ export interface StatsReaderOptions {
   pgStatStatements: 'ready' | 'not-installed' | 'not-loaded' | 'unavailable';
   /** Statements shown per sort key. */
   topN?: number;
-  /** Read the table/index cache ratios every this many refreshes (default 30: once a minute at 2 s). */
+  /** Read the table/index cache ratios every this many refreshes (default 30: once a minute at 2 s), from the second refresh on. */
   detailEvery?: number;
+  /**
+   * Read pg_stat_statements every this many refreshes (default 5: every 10 s at 2 s); the live tiles
+   * (sessions, connections, rates, blocking) are read on every refresh. pg_stat_statements builds every
+   * entry on each read, so it is the heaviest statement of a refresh on a busy server (issue 19).
+   */
+  statementsEvery?: number;
   fromReplica?: boolean;
 }
 
@@ -107,6 +113,7 @@ export class StatsReader {
   private readonly texts = new Map<string, string>();
   private readonly own = new Set<string>();
   private refreshes = 0;
+  private lastStatements: LiveStats['statements'] | undefined;
   private cache: LiveStats['cache'] = { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: null };
 
   constructor(private readonly db: Pick<Database, 'query'>, private readonly opts: StatsReaderOptions) {}
@@ -120,9 +127,11 @@ export class StatsReader {
     const started = Date.now();
     const v = this.opts.versionNum;
     const live = v >= 170000 ? STATS_SQL.live17 : v >= 140000 ? STATS_SQL.live14 : STATS_SQL.live13;
-    const wantRatios = this.refreshes % (this.opts.detailEvery ?? 30) === 0;
+    // The first refresh shows the live figures fast; the relation walk behind the cache ratios waits for the second.
+    const wantRatios = this.refreshes % (this.opts.detailEvery ?? 30) === 1;
+    const wantStatements = !this.lastStatements || this.refreshes % Math.max(1, this.opts.statementsEvery ?? 5) === 0;
     this.refreshes++;
-    const pss = this.opts.pgStatStatements === 'ready';
+    const pss = this.opts.pgStatStatements === 'ready' && wantStatements;
     const [liveRes, stmtRes, ratioRes] = await Promise.all([
       this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME], PREPARE),
       pss ? this.db.query(v >= 130000 ? STATS_SQL.statements : STATS_SQL.statements12, [], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
@@ -146,7 +155,8 @@ export class StatsReader {
     }
     this.cache = { ...this.cache, databaseHitRatio: hitRatio(dbc.blksHit, dbc.blksRead) };
     const sessions = (r.sessions as any[]).map(sessionFromRow);
-    const statements = await this.statements(stmtRes);
+    const statements = wantStatements ? await this.statements(stmtRes) : this.lastStatements!;
+    this.lastStatements = statements;
     return {
       atMs: sample.atMs,
       refreshMs: Date.now() - started,

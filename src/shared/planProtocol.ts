@@ -5,6 +5,8 @@
  */
 import type { BenchmarkRunSummary } from '../core/plan/benchmark';
 
+import type { ForeignKeyFact } from '../core/plan/model';
+
 export interface PlanPayload {
   /** Shown as the panel's title and in compare headers. */
   title: string;
@@ -18,6 +20,8 @@ export interface PlanPayload {
   connection?: string;
   /** pg_class.reltuples of scanned relations, for warnings without ANALYZE. */
   relationRows?: [string, number][];
+  /** Foreign keys behind the plan's trigger times, from the catalog (brought plans, when connected). */
+  foreignKeys?: [string, ForeignKeyFact][];
   /** When it was taken (ms since epoch). */
   at: number;
 }
@@ -63,7 +67,7 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
     case 'compare':
       return payload(o.before) && payload(o.after) ? (o as ToPlanWebview) : undefined;
     case 'benchmark':
-      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' ? (o as ToPlanWebview) : undefined;
+      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' && (o.run.params === undefined || (Array.isArray(o.run.params) && o.run.params.every((x: unknown) => x === null || typeof x === 'string'))) ? (o as ToPlanWebview) : undefined;
     case 'busy':
     case 'error':
       return typeof o.message === 'string' ? (o as ToPlanWebview) : undefined;

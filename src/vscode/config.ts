@@ -88,6 +88,11 @@ export class Config {
   get lockTimeoutMs(): number {
     return clamp(this.cfg.get<number>('lockTimeoutMs', 2000), 10, 600000);
   }
+  /** From the user's settings only (application scope): a repository cannot trust a function. */
+  get trustedFunctions(): string[] {
+    const v = this.cfg.inspect<unknown>('trustedFunctions')?.globalValue;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  }
   get hoverEnabled(): boolean {
     return this.cfg.get<boolean>('hover.enabled', true);
   }
@@ -118,6 +123,10 @@ export class Config {
   /** Index advice without HypoPG: real indexes in a rolled-back transaction only on tables below this size. */
   get indexMaxTableSizeMb(): number {
     return clamp(this.cfg.get<number>('index.maxTableSizeMb', 50), 0, 1e7);
+  }
+  /** No DROP of an "unused" index is offered while the statistics are younger than this (days). */
+  get indexDropMinStatsAgeDays(): number {
+    return clamp(this.cfg.get<number>('index.dropMinStatsAgeDays', 7), 0, 3650);
   }
   get alertMeanTimeMs(): number {
     return clamp(this.cfg.get<number>('alerts.meanTimeMs', 500), 0, 86400000);

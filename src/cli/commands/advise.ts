@@ -15,7 +15,7 @@ import { oneLine } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { readRegularFile } from '../../db/readFile';
 
-const USAGE = 'pg-lens advise [--db URL] [--production] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--verbose] (SQL | --file F [--line N])';
+const USAGE = 'pg-lens advise [--db URL] [--production] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--trust-function FN]... [--verbose] (SQL | --file F [--line N])';
 
 export const advise: CliCommand = {
   name: 'advise',
@@ -36,6 +36,7 @@ export const advise: CliCommand = {
         'max-table-size-mb': { type: 'string' },
         'min-calls': { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        'trust-function': { type: 'string', multiple: true },
       },
     });
     const format = values.format;
@@ -53,7 +54,7 @@ export const advise: CliCommand = {
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production });
     try {
       const info = await db.serverInfo();
-      const opts = { info, minCostReduction, maxTableSizeMb };
+      const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'] };
       if (values.workload) {
         const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where })) });
         if (format === 'json') {

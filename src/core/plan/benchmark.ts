@@ -3,6 +3,8 @@
 /** One benchmark run of a statement (a domain type; the plan viewer's protocol carries it). */
 export interface BenchmarkRunSummary {
   sql: string;
+  /** The values used for $1…$n, as text (null for NULL), shown beside the figures. */
+  params?: (string | null)[];
   runs: number;
   concurrency: number;
   errors: number;

@@ -1,4 +1,5 @@
 /** A recording as text, JSON and SARIF (pure; the CLI prints, the editor reuses the wording). */
+import { oneLine as safeOneLine } from '../safeText';
 import type { Located } from '../output';
 import { toSarif } from '../output';
 import type { Finding } from '../findings';
@@ -15,7 +16,7 @@ export const RECORDED_RULE_ID = 'n-plus-one';
 
 export function oneLine(s: string, max = 160): string {
   const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > max ? t.slice(0, max - 1) + '…' : t;
+  return safeOneLine(t.length > max ? t.slice(0, max - 1) + '…' : t);
 }
 
 export function ms(n: number): string {
@@ -46,13 +47,13 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   }
   out.push('', `N+1 (the same statement from one call site ${s.threshold}+ times in one unit of work): ${s.nPlusOne.length}`);
   for (const n of s.nPlusOne) {
-    out.push(`  ${rel(n.file)}:${n.line}:${n.col}  ${nPlusOneMessage(n)}`);
+    out.push(`  ${safeOneLine(rel(n.file))}:${n.line}:${n.col}  ${safeOneLine(nPlusOneMessage(n))}`);
     out.push(`      ${oneLine(n.sql)}`);
-    out.push(`      fix: ${n.fix}`);
+    out.push(`      fix: ${safeOneLine(n.fix)}`);
   }
   out.push('', 'Statements by call site:');
   for (const site of s.sites.slice(0, 40)) {
-    const where = site.file ? `${rel(site.file)}:${site.line}` : '(no line in your code: sent from a library on its own)';
+    const where = site.file ? `${safeOneLine(rel(site.file))}:${site.line}` : '(no line in your code: sent from a library on its own)';
     out.push(`  ${where}  ${site.calls} statement${site.calls === 1 ? '' : 's'} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}`);
     for (const st of site.statements.slice(0, 5)) {
       out.push(`    ${String(st.calls).padStart(5)}×  ${ms(st.totalMs).padStart(9)}  max ${st.maxPerUnit}/unit  ${oneLine(st.sql, 120)}`);
@@ -61,7 +62,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   }
   if (s.sites.length > 40) out.push(`  … ${s.sites.length - 40} more call sites`);
   out.push('', 'Slowest statements:');
-  for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${x.file ? `${rel(x.file)}:${x.line}` : '(no call site)'}  ${oneLine(x.sql, 120)}`);
+  for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${x.file ? `${safeOneLine(rel(x.file))}:${x.line}` : '(no call site)'}  ${oneLine(x.sql, 120)}`);
   if (advice) {
     out.push('', 'Index advice (proved with the planner):');
     let any = false;
@@ -71,8 +72,8 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
         if (!a?.suggestions.length) continue;
         any = true;
         for (const g of a.suggestions) {
-          out.push(`  ${site.file ? `${rel(site.file)}:${site.line}` : '(no call site)'}  ${g.ddl}`);
-          out.push(`      ${g.summary}`);
+          out.push(`  ${site.file ? `${safeOneLine(rel(site.file))}:${site.line}` : '(no call site)'}  ${safeOneLine(g.ddl)}`);
+          out.push(`      ${safeOneLine(g.summary)}`);
           out.push(`      for: ${oneLine(st.sql, 120)}`);
         }
       }

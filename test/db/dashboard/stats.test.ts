@@ -32,7 +32,7 @@ describe('live statistics', function () {
     const info = await db.serverInfo();
     if (caps.pgStatStatements) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     const fresh = await db.serverInfo();
-    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: fresh.pgStatStatements, topN: 50 });
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: fresh.pgStatStatements, topN: 50, statementsEvery: 1 });
     const first = await reader.read();
     assert.equal(first.rates, null);
     for (let i = 0; i < 30; i++) await t.admin.query('SELECT v FROM work WHERE id = $1', [i + 1]);
@@ -55,6 +55,30 @@ describe('live statistics', function () {
     // Everything PG Lens itself ran (the stats queries above, serverInfo…) is left out.
     const own = second.statements.rows.filter((r) => /^\s*SELECT\b[\s\S]*(pg_stat_database|pg_stat_activity|pg_stat_statements\(|pg_available_extensions|pg_settings)/.test(r.query ?? ''));
     assert.deepEqual(own.map((r) => r.query), []);
+  });
+
+  it('reads pg_stat_statements at its own slower cadence: between reads the list is the last one read; the relation walk waits for the second refresh', async () => {
+    const caps = await capabilities();
+    if (!caps.pgStatStatements) {
+      announceFallback('pg_stat_statements', 'the cadence of the statements list cannot be observed without it');
+      return;
+    }
+    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50, statementsEvery: 3 });
+    const reads = [];
+    for (let i = 0; i < 4; i++) {
+      await t.admin.query('SELECT v FROM work WHERE id = $1 + 0', [i + 1]);
+      await t.admin.query('SELECT pg_stat_force_next_flush()'); // the table's block counters reach the shared statistics now
+      reads.push(await reader.read());
+    }
+    assert.equal(reads[0].cache.tableHitRatio, null, 'the first refresh does not walk every relation');
+    assert.equal(typeof reads[1].cache.tableHitRatio, 'number', 'the second refresh walks the relations');
+    assert.equal(reads[1].statements, reads[0].statements, 'refresh 2 reuses the list of refresh 1');
+    assert.equal(reads[2].statements, reads[0].statements, 'refresh 3 reuses the list of refresh 1');
+    assert.notEqual(reads[3].statements, reads[0].statements, 'refresh 4 reads pg_stat_statements again');
+    assert.equal(reads[3].statements.state, 'ready');
   });
 
   it('blocking chains name blocker and waiters; our own sessions are not in the activity list', async () => {

@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { APPLICATION_NAME } from '../../../src/db/database';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER, placeOwnMarker, SQL } from '../../../src/db/sql';
+import { isOwnStatementText } from '../../../src/core/dashboard/ownStatements';
 import { explain, explainAnalyze } from '../../../src/db/explain';
 import { readStatementCosts } from '../../../src/db/queryStats';
 import { STATS_SQL } from '../../../src/db/stats';
@@ -86,7 +87,7 @@ describe('db: PG Lens leaves its own statements out', () => {
     const ids = (await t.admin.query(`SELECT queryid::text AS id FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows.map((r) => r.id);
     const marked = (await db.query(STATS_SQL.statementTexts, [ids, 1_000_000])).rows;
     for (const r of marked) {
-      const ours = r.query.includes(OWN_STATEMENT_MARKER) || /^\s*SELECT set_config\(/i.test(r.query);
+      const ours = isOwnStatementText(r.query) || /^\s*SELECT set_config\(/i.test(r.query);
       assert.equal(r.own, ours, `own flag of: ${r.query}`);
     }
   });
