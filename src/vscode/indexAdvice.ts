@@ -88,7 +88,7 @@ class IndexAdvice implements vscode.Disposable {
   }
 
   private interesting(d: vscode.TextDocument): boolean {
-    return (d.uri.scheme === 'file' || d.uri.scheme === 'untitled') && d.getText().length <= this.ctx.config.get<number>('maxFileSizeKb', 2048) * 1024;
+    return (d.uri.scheme === 'file' || d.uri.scheme === 'untitled') && d.getText().length <= this.ctx.config.maxFileSizeKb * 1024;
   }
 
   private rerunAll(): void {
@@ -386,7 +386,7 @@ class IndexAdvice implements vscode.Disposable {
       const { extractSqlSites } = await import('../core/extract/index');
       for (const u of uris) {
         try {
-          const text = await readWorkspaceFile(u, this.ctx.config.get<number>('maxFileSizeKb', 2048) * 1024);
+          const text = await readWorkspaceFile(u, this.ctx.config.maxFileSizeKb * 1024);
           if (text === undefined) continue;
           const sites = await extractSqlSites(text, u.fsPath, u.fsPath);
           for (const s of sites) if (s.confidence >= 0.5) extra.push({ sql: s.sql, source: vscode.workspace.asRelativePath(u) });

@@ -12,6 +12,7 @@ import { registerConnectionCommands } from './connectionCommands';
 import { registerDashboard } from './dashboard';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
 import { DocumentAnalysis, type DocumentAnalysisApi } from './analysis';
+import { configureTreeSitter } from '../core/syntax/treeSitter';
 import { registerCopySql } from './copySql';
 import { registerNPlusOne } from './nPlusOne';
 import { registerScanWorkspace } from './scanWorkspace';
@@ -31,6 +32,8 @@ export interface PgLensContext {
 }
 
 export async function activateExtension(context: vscode.ExtensionContext, loadedAt = Date.now()): Promise<PgLensApi> {
+  // Where tree-sitter's WASM files are (loaded on first parse): set once for every feature.
+  configureTreeSitter(vscode.Uri.joinPath(context.extensionUri, 'dist', 'wasm').fsPath);
   const log = new Log();
   const config = new Config();
   const connections = new ConnectionManager(context.secrets, config, log);

@@ -155,13 +155,10 @@ async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: stri
 
 /** The SQL of the workspace: SQL discovery (extractSqlSites) plus the detector's literal-SQL calls. */
 async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
-  const [{ extractSqlSites }, { findSqlCalls }, { configureTreeSitter }] = await Promise.all([
-    import('../core/extract/index'), import('../core/nplusone/index'), import('../core/syntax/treeSitter'),
-  ]);
-  configureTreeSitter(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'wasm').fsPath);
+  const [{ extractSqlSites }, { findSqlCalls }] = await Promise.all([import('../core/extract/index'), import('../core/nplusone/index')]);
   const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
   const uris = await vscode.workspace.findFiles(SOURCE_GLOB, exclude, MAX_FILES);
-  const maxBytes = ctx.config.get<number>('maxFileSizeKb', 2048) * 1024;
+  const maxBytes = ctx.config.maxFileSizeKb * 1024;
   const sites: SqlSiteRef[] = [];
   const texts = new Map<string, string>();
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));

@@ -30,8 +30,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: true }, async (progress, token) => {
-        const [{ scanFiles, countBySeverity }, { walkSourceFiles, readSourceText }, ts] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/syntax/treeSitter')]);
-        if (!ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'wasm').fsPath);
+        const [{ scanFiles, countBySeverity }, { walkSourceFiles, readSourceText }] = await Promise.all([import('../core/scan'), import('../node/walk')]);
         const conn = ctx.connections.current;
         const withDb = !!conn && !conn.db.isClosed;
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));

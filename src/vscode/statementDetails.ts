@@ -22,14 +22,12 @@ interface CallSite {
 
 /** Every place in the workspace folders whose SQL is this statement. */
 async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.CancellationToken): Promise<CallSite[]> {
-  const [{ scanFiles }, { walkSourceFiles, readSourceText }, { CostIndex }, ts, { loadPgParser }] = await Promise.all([
+  const [{ scanFiles }, { walkSourceFiles, readSourceText }, { CostIndex }, { loadPgParser }] = await Promise.all([
     import('../core/scan'),
     import('../node/walk'),
     import('../core/cost'),
-    import('../core/syntax/treeSitter'),
     import('../core/sql/statement'),
   ]);
-  if (!ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(ctx.extension.extensionUri, 'dist', 'wasm').fsPath);
   await loadPgParser();
   // One statement, matched like the cost CodeLens matches a site to pg_stat_statements.
   const index = new CostIndex([{ queryid: 'wanted', query: sql, calls: 1, rows: 0, totalMs: 0, meanMs: 0 }]);
