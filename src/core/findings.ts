@@ -2,6 +2,7 @@
  * The one shape every analysis produces, in the editor and in the CLI.
  * Offsets are UTF-16 code-unit offsets into the source file (what VS Code and JS strings use).
  */
+import type { CodeContext } from './codeContext';
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
 export interface Span {
@@ -32,7 +33,6 @@ export interface Fix {
   /** A command for the editor/CLI to carry out instead of, or after, the edits. */
   command?: { id: string; args: unknown[] };
 }
-
 export interface Finding {
   ruleId: string;
   severity: Severity;
@@ -46,6 +46,8 @@ export interface Finding {
   related?: RelatedLocation[];
   /** Facts behind the finding (plan costs, row counts, calls…), for hovers, JSON and SARIF. */
   evidence?: Record<string, unknown>;
+  /** Where the code runs (request, job, migration, test, script, seed); see core/codeContext.ts. */
+  context?: CodeContext;
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1, hint: 0 };

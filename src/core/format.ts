@@ -22,6 +22,19 @@ export function formatMs(ms: number): string {
   return `${trim(ms / 3600000)} h`;
 }
 
+/** Bytes in binary units: 512 → "512 B", 1536 → "1.5 kB", 8192 → "8 kB", 12.3 MiB → "12 MB", 1.5 GiB → "1.5 GB". */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '?';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let v = n;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? Math.round(v) : Math.abs(v) >= 10 ? Math.round(v) : trim(v)} ${units[u]}`;
+}
+
 /** 0.183 → "18%", 0.004 → "0.4%", 0.00001 → "<0.1%". */
 export function formatShare(share: number): string {
   if (!Number.isFinite(share) || share <= 0) return '0%';

@@ -5,6 +5,7 @@
  */
 import { type Finding, lineStarts, positionAt, type Severity } from './findings';
 import type { RuleMeta } from './rules/types';
+import { describeByContext } from './codeContext';
 import { oneLine } from './safeText';
 
 export interface Located {
@@ -43,6 +44,7 @@ export function formatText(located: readonly Located[], summary: { files: number
   for (const l of located) c[l.finding.severity]++;
   const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => c[s]).map((s) => `${c[s]} ${s}${c[s] === 1 ? '' : 's'}`);
   out.push(`${located.length ? '\n' : ''}${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.sites} SQL statement${summary.sites === 1 ? '' : 's'}: ${parts.length ? parts.join(', ') : 'no findings'}`);
+  if (located.some((l) => l.finding.context)) out.push(`by context: ${describeByContext(located.map((l) => l.finding))}`);
   return out.join('\n');
 }
 
@@ -63,6 +65,7 @@ export function formatJson(located: readonly Located[], summary: Record<string, 
         span: l.finding.span,
         fixes: l.finding.fixes,
         evidence: l.finding.evidence,
+        context: l.finding.context,
       })),
     },
     null,
@@ -135,7 +138,7 @@ export function toSarif(located: readonly Located[], rules: readonly RuleMeta[],
             locations: [{ physicalLocation: { artifactLocation: loc(file), region: region(l) } }],
             partialFingerprints: { primaryLocationLineHash: fingerprint(`${f.ruleId}:${file}:${f.message}`) },
             ...(fixes.length ? { fixes } : {}),
-            ...(f.evidence ? { properties: { evidence: f.evidence } } : {}),
+            ...(f.evidence || f.context ? { properties: { ...(f.evidence ? { evidence: f.evidence } : {}), ...(f.context ? { context: f.context } : {}) } } : {}),
           };
         }),
       },

@@ -5,6 +5,7 @@
  *  - an Analyzer per kind of analysis: the query rules (rulesAnalyzer), N+1 detection, the index advisor…;
  *  - an EvidenceSource giving rules catalog/plan facts (filled by src/db when a database is given).
  */
+import { sqlOverLimit } from './limits';
 import type { Statement } from 'pgsql-ast-parser';
 import { extractLanguageOf, extractSqlSites } from './extract/index';
 import type { SqlSite } from './extract/types';
@@ -13,6 +14,8 @@ import { checkSite } from './rules/engine';
 import { RULES } from './rules/index';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
+import { dialectOfPath } from './dialect';
+import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 import { SourceTree } from './syntax/treeSitter';
 
 export interface FileInput {
@@ -21,6 +24,8 @@ export interface FileInput {
   text: string;
   /** VS Code language id when known; otherwise the language comes from the path's extension. */
   languageId?: string;
+  /** The text's syntax tree when the caller already holds one (the editor's SqlSiteIndex); the caller frees it. */
+  source?: SourceTree;
 }
 
 export interface AnalyzerInput {
@@ -55,7 +60,9 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
   return {
     id: 'rules',
     rules,
-    async analyze({ sites }) {
+    async analyze({ sites, file }) {
+      // SQL written for another database (a per-driver folder) gets no PostgreSQL advice.
+      if (dialectOfPath(file).dialect === 'other') return [];
       if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
       const ev = opts.evidence;
       return sites.flatMap((site) => checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError }));
@@ -72,6 +79,8 @@ export interface ScanOptions {
   analyzers: readonly Analyzer[];
   /** pgLens.rules.severity: rule id → error|warning|info|hint|off. */
   severity?: Record<string, string>;
+  /** Highest severity per code context (migrations, tests, scripts, seeds: info by default). */
+  contextPolicy?: ContextPolicy;
   isCancelled?: () => boolean;
   /** After each file (progress). */
   onFile?: (p: { file: string; index: number; findings: Finding[]; sites: number }) => void;
@@ -98,7 +107,8 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   const timings: FileResult['timings'] = { extractMs: 0, analyzers: {} };
   // One tree-sitter parse per file, shared by extraction and every analyzer (parsed on first use).
   const lang = extractLanguageOf(language);
-  const source = lang && lang !== 'sql' ? new SourceTree(input.text, lang) : undefined;
+  const own = !input.source && lang && lang !== 'sql' ? new SourceTree(input.text, lang) : undefined;
+  const source = input.source ?? own;
   const findings: Finding[] = [];
   try {
     let t = performance.now();
@@ -108,6 +118,11 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
       errors.push(`SQL extraction failed: ${oneLine(e)}`);
     }
     timings.extractMs = performance.now() - t;
+    // Bounded work: a statement past the limits (src/core/limits.ts) is never given to a parser; say so.
+    for (const site of sites) {
+      const over = sqlOverLimit(site.sql);
+      if (over) errors.push(`line ${lineOfOffset(input.text, site.span.start)}: ${over}`);
+    }
     for (const a of opts.analyzers) {
       t = performance.now();
       try {
@@ -118,11 +133,12 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
       timings.analyzers[a.id] = performance.now() - t;
     }
   } finally {
-    source?.dispose();
+    own?.dispose();
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);
-  return { file: input.path, sites, findings: sortFindings(applySuppressions(input.text, findings, opts.severity ?? {})), errors, timings };
+  const kept = applyContext(applySuppressions(input.text, findings, opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
+  return { file: input.path, sites, findings: sortFindings(kept), errors, timings };
 }
 
 export interface ScanResult {
@@ -174,7 +190,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
         for (const f of extra) byFile.set(f.file ?? '', [...(byFile.get(f.file ?? '') ?? []), f]);
         for (const [file, fs] of byFile) {
           const text = result.texts.get(file);
-          result.findings.push(...(text !== undefined ? applySuppressions(text, fs, opts.severity ?? {}) : applySuppressions('', fs, opts.severity ?? {})));
+          result.findings.push(...applyContext(applySuppressions(text ?? '', fs, opts.severity ?? {}), file, text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY));
         }
       } catch (e) {
         onError('', `${a.id}: ${oneLine(e)}`);
@@ -214,4 +230,10 @@ export function countLines(text: string): number {
 
 function oneLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0];
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }

@@ -13,6 +13,8 @@ import { isReadOnly } from '../core/connection/profile';
 import { describeError, PgLensError, ReadOnlyProfileError } from './errors';
 import { placeOwnMarker, SQL } from './sql';
 import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
+import { LIMITS } from '../core/limits';
+import { readRegularFileSync } from './readFile';
 
 export const APPLICATION_NAME = 'pg-lens';
 
@@ -137,6 +139,11 @@ export class Database {
     } catch (e) {
       throw this.wrap(e);
     } finally {
+      if (opts.fresh && !broken) {
+        // Release session-level state now (advisory locks, settings, prepared statements, temporary
+        // tables), not when the server notices the closed socket; then the connection is closed.
+        await client.query(SQL.discardAll).catch(() => undefined);
+      }
       client.removeListener('error', onError);
       client.release(broken ?? (opts.fresh ? true : undefined));
     }
@@ -276,7 +283,19 @@ export class Session {
     this.assertGuarded(text);
     if (params.length === 0 && (await referencesParameters(text))) return this.queryUnboundSingle<R>(text);
     try {
-      return await this.client.query<R>({ text, values: params as any[], queryMode: 'extended' } as pg.QueryConfig);
+      return await this.client.query<R>({ text: placeOwnMarker(text), values: params as any[], queryMode: 'extended' } as pg.QueryConfig);
+    } catch (e) {
+      throw this.db.wrap(e);
+    }
+  }
+
+  /**
+   * One of OUR named constants as a prepared statement of this connection (planned once per
+   * connection, like Database.query's `prepare`), for statements sent before every plan.
+   */
+  async queryPrepared<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.client.query<R>({ name: preparedName(text), text: placeOwnMarker(text), values: params as any[] });
     } catch (e) {
       throw this.db.wrap(e);
     }
@@ -297,7 +316,7 @@ export class Session {
     }
     let r: pg.QueryResult<R> | pg.QueryResult<R>[];
     try {
-      r = (await this.client.query<R>(text)) as any;
+      r = (await this.client.query<R>(placeOwnMarker(text))) as any;
     } catch (e) {
       throw this.db.wrap(e);
     }
@@ -312,7 +331,7 @@ export class Session {
   async querySingleText<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     this.assertGuarded(text);
     try {
-      return await this.client.query<R>({ text, values: params as any[], queryMode: 'extended', types: { getTypeParser: () => (v: string) => v } } as any);
+      return await this.client.query<R>({ text: placeOwnMarker(text), values: params as any[], queryMode: 'extended', types: { getTypeParser: () => (v: string) => v } } as any);
     } catch (e) {
       throw this.db.wrap(e);
     }
@@ -329,7 +348,7 @@ export class Session {
     this.assertGuarded(text);
     let r: pg.QueryResult<R> | pg.QueryResult<R>[];
     try {
-      r = (await this.client.query<R>({ text, types: { getTypeParser: () => (v: string) => v } } as any)) as any;
+      r = (await this.client.query<R>({ text: placeOwnMarker(text), types: { getTypeParser: () => (v: string) => v } } as any)) as any;
     } catch (e) {
       throw this.db.wrap(e);
     }
@@ -458,8 +477,8 @@ function sslConfig(p: ConnectionProfile): pg.PoolConfig['ssl'] {
       return { rejectUnauthorized: false };
     case 'verify-ca':
     case 'verify-full': {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const ca = p.sslrootcert ? require('fs').readFileSync(p.sslrootcert, 'utf8') : undefined;
+      // A regular file, bounded, opened non-blocking: an sslrootcert naming a FIFO once hung the connect forever.
+      const ca = p.sslrootcert ? readRegularFileSync(p.sslrootcert, LIMITS.smallFileBytes).toString('utf8') : undefined;
       return {
         rejectUnauthorized: true,
         ca,

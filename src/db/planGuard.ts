@@ -84,7 +84,11 @@ export const GUARD_SQL = {
     UNION ALL SELECT 'pg_attrdef'::regclass::oid, a.oid FROM pg_attrdef a WHERE a.adrelid IN (SELECT oid FROM rels)
     UNION ALL SELECT 'pg_constraint'::regclass::oid, c.oid FROM pg_constraint c WHERE c.conrelid IN (SELECT oid FROM rels)
     UNION ALL SELECT 'pg_class'::regclass::oid, i.indexrelid FROM pg_index i WHERE i.indrelid IN (SELECT oid FROM rels)
-    UNION ALL SELECT 'pg_policy'::regclass::oid, p.oid FROM pg_policy p WHERE p.polrelid IN (SELECT oid FROM rels)
+    UNION ALL SELECT 'pg_policy'::regclass::oid, p.oid FROM pg_policy p JOIN pg_class pc ON pc.oid = p.polrelid
+      WHERE p.polrelid IN (SELECT oid FROM rels) AND pc.relrowsecurity
+        -- policies apply unless the role bypasses them (superuser, BYPASSRLS, owner without FORCE)
+        AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+        AND (pc.relforcerowsecurity OR NOT pg_has_role(pc.relowner, 'USAGE'))
     UNION ALL SELECT 'pg_trigger'::regclass::oid, t.oid FROM pg_trigger t WHERE $3::bool AND t.tgrelid IN (SELECT oid FROM rels)
     UNION ALL SELECT 'pg_constraint'::regclass::oid, c.oid FROM pg_attribute a JOIN pg_constraint c ON c.contypid = a.atttypid
       WHERE a.attrelid IN (SELECT oid FROM rels) AND a.attnum > 0
@@ -116,6 +120,17 @@ export const GUARD_SQL = {
     LEFT JOIN pg_extension e ON e.oid = ed.refobjid
     WHERE NOT (n.nspname = 'pg_catalog' AND r.rolsuper AND NOT p.proname = ANY ($4::text[]))
     ORDER BY 1, 2, 3`,
+  /**
+   * The fast path of a plain plan: is there, anywhere in this database, a function the gate could
+   * refuse — an untrusted one, or a non-VOLATILE user function whose body names a side-effect function
+   * ($1)? When not, no statement can reach one and the full resolution is skipped. Runs in the
+   * EXPLAIN's transaction like the full query.
+   */
+  anySuspect: `${OWN_STATEMENT_MARKER} SELECT EXISTS (SELECT 1 FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
+      WHERE NOT r.rolsuper AND NOT p.prosecdef AND NOT pg_has_role(p.proowner, current_user, 'MEMBER'))
+    OR EXISTS (SELECT 1 FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+      WHERE p.pronamespace <> 'pg_catalog'::regnamespace AND p.provolatile <> 'v' AND l.lanname NOT IN ('c', 'internal')
+        AND lower(p.prosrc) ~ ('\\m(' || array_to_string($1::text[], '|') || ')\\M')) AS suspect`,
   /** $1 role oid: its name and whether the current role may become it. */
   role: `${OWN_STATEMENT_MARKER} SELECT r.rolname AS name, pg_has_role(current_user, r.oid, 'MEMBER') AS may FROM pg_roles r WHERE r.oid = $1::oid`,
   /** SET LOCAL ROLE with a parameter. */
@@ -185,6 +200,11 @@ function allowedBy(list: readonly string[] | undefined, f: ReachableFunction): b
  */
 export async function guardPlanning(session: Session, sql: string, opts: GuardOptions = {}): Promise<GuardReport> {
   await loadPgParser();
+  if (!opts.runs && !(await session.queryPrepared(GUARD_SQL.anySuspect, [SIDE_EFFECT_FUNCTIONS])).rows[0]?.suspect) {
+    // Nothing in this database could be refused for a plain plan: skip the full resolution.
+    session.markGuarded(sql);
+    return { functions: [], role: '', sideEffects: [], volatile: [] };
+  }
   const { words, operators } = statementWords(sql);
   const me = (await session.query(GUARD_SQL.currentUser)).rows[0];
   const rows = (await session.querySingle(GUARD_SQL.reachable, [words, operators, !!opts.runs, SIDE_EFFECT_FUNCTIONS, SIDE_EFFECT_EXTENSIONS])).rows;
@@ -198,7 +218,7 @@ export async function guardPlanning(session: Session, sql: string, opts: GuardOp
       extension: r.extension ?? undefined,
       trusted: r.trusted === true,
     };
-    if (r.side_effect) f.sideEffect = r.extension && SIDE_EFFECT_EXTENSIONS.includes(r.extension) ? `part of the ${r.extension} extension` : 'its effects outlive ROLLBACK';
+    if (r.side_effect) f.sideEffect = r.extension && SIDE_EFFECT_EXTENSIONS.includes(r.extension) ? `part of the ${r.extension} extension` : 'acts outside the transaction';
     else if (r.body_calls) f.sideEffect = `its body calls ${r.body_calls}`;
     return f;
   });
@@ -278,7 +298,7 @@ export function assertSideEffectsAllowed(report: GuardReport, allow: readonly st
   const names = [...new Set(refused.map((f) => f.name))];
   const why = refused.map((f) => `${f.name}: ${f.sideEffect}`);
   throw new PgLensError(
-    `Refused: running this statement calls ${[...new Set(why)].join('; ')} — effects that outlive the rollback. Allow them by name if you mean it (--allow-side-effects ${names.join(',')}).`,
+    `Refused: running this statement calls ${[...new Set(why)].join('; ')} — effects that ROLLBACK does not undo. Allow them by name if you mean it (--allow-side-effects ${names.join(',')}).`,
     'SIDE_EFFECTS',
   );
 }

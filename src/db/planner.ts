@@ -15,6 +15,8 @@ export type PlanOutcome = { ok: true; result: ExplainResult } | { ok: false; mes
 export interface PlannerOptions {
   versionTtlMs?: number;
   maxEntries?: number;
+  /** Untrusted functions allowed by name (see planGuard). */
+  trustFunctions?: readonly string[];
 }
 
 export class Planner {
@@ -61,7 +63,7 @@ export class Planner {
       p = (async (): Promise<PlanOutcome> => {
         try {
           this.explains++;
-          return { ok: true, result: await explain(this.db, sql, { params }) };
+          return { ok: true, result: await explain(this.db, sql, { params, trustFunctions: this.options.trustFunctions }) };
         } catch (e) {
           return { ok: false, message: describeError(e), code: (e as any)?.code };
         }

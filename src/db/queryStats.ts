@@ -22,11 +22,12 @@
  */
 import type { StatementStat } from '../core/cost';
 import type { Database, ServerInfo, Session } from './database';
-import { OWN_STATEMENT_MARKER } from './sql';
+import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
 import { inspectSql, loadPgParser } from '../core/sql/statement';
 import { diffFigures, type StatementFigures } from '../core/nplusone/observed';
 import { PgLensError } from './errors';
 import { guardPlanning } from './planGuard';
+import { maxParamIndex } from '../core/extract/sqlLexer';
 
 export type { StatementFigures };
 
@@ -47,7 +48,7 @@ function costSql(total: TotalColumn, mean: 'mean_exec_time' | 'mean_time'): stri
       sum(s.${total}) OVER () AS all_ms, count(*) OVER () AS all_statements
     FROM pg_stat_statements(true) s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND s.queryid IS NOT NULL AND s.query NOT LIKE '${OWN_STATEMENT_MARKER}%'
+      AND s.queryid IS NOT NULL AND ${EXCLUDE_OWN.statements}
       AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|SET|SHOW|DISCARD|DEALLOCATE)\\M'
     ORDER BY s.${total} DESC
     LIMIT $1`;
@@ -62,12 +63,12 @@ export const QUERY_STATS_SQL = {
   texts: `${OWN_STATEMENT_MARKER} SELECT DISTINCT ON (s.queryid) s.queryid::text AS queryid, s.query
     FROM pg_stat_statements(true) s
     WHERE s.queryid = ANY ($1::bigint[]) AND s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND s.query NOT LIKE '/* pg-lens */%'
+      AND ${EXCLUDE_OWN.statements}
     ORDER BY s.queryid`,
   /** Our own statements among the given ids (their texts start with the marker). */
   ownIds: `${OWN_STATEMENT_MARKER} SELECT DISTINCT s.queryid::text AS queryid
     FROM pg_stat_statements(true) s
-    WHERE s.queryid = ANY ($1::bigint[]) AND s.query LIKE '/* pg-lens */%'`,
+    WHERE s.queryid = ANY ($1::bigint[]) AND NOT ${EXCLUDE_OWN.statements}`,
   computeQueryId: `${OWN_STATEMENT_MARKER} SELECT current_setting('compute_query_id', true) AS setting`,
   deallocate: `${OWN_STATEMENT_MARKER} DEALLOCATE pglens_queryid`,
   /** User SQL is checked to be exactly one statement (PostgreSQL's parser) before it is put here. */
@@ -187,12 +188,8 @@ export async function readStatementCosts(db: Database, opts: { limit?: number; v
   };
 }
 
-/** Highest $n in a statement (0 when it has none). */
-export function parameterCount(sql: string): number {
-  let max = 0;
-  for (const m of sql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
-  return max;
-}
+/** Highest $n in a statement (0 when it has none): the SQL lexer's counter. */
+export const parameterCount = maxParamIndex;
 
 const QUERY_ID_LINE = /^\s*Query Identifier:\s*(-?\d+)\s*$/m;
 

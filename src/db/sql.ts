@@ -10,6 +10,7 @@ export const SQL = {
   begin: 'BEGIN',
   beginReadOnly: 'BEGIN READ ONLY',
   rollback: 'ROLLBACK',
+  discardAll: `${OWN_STATEMENT_MARKER} DISCARD ALL`,
   serverInfo: `${OWN_STATEMENT_MARKER} SELECT current_setting('server_version_num') AS server_version_num, version() AS version,
     current_database() AS database, current_user AS "user", current_setting('is_superuser') AS is_superuser,
     pg_is_in_recovery() AS in_recovery`,
@@ -42,8 +43,16 @@ export function placeOwnMarker(text: string): string {
  * statistics view.
  */
 export const EXCLUDE_OWN = {
-  /** For pg_stat_statements: `WHERE … AND ${EXCLUDE_OWN.statements}`. */
-  statements: `query NOT LIKE '%/* pg-lens */%'`,
+  /**
+   * For pg_stat_statements: `WHERE … AND ${EXCLUDE_OWN.statements}`. The marker anywhere (leading
+   * on PostgreSQL ≤ 17, trailing where placeOwnMarker put it), EXPLAIN and our pglens_ prepared
+   * statements (as core/dashboard/ownStatements.isOwnStatementText), and our session setup as
+   * pg_stat_statements normalises it (`SELECT set_config($1, $2, $3)`, two such calls at most; a
+   * text may have been stored from a run without the marker).
+   */
+  statements: `NOT (query LIKE '%/* pg-lens */%'
+    OR query ~* '^\\s*(EXPLAIN\\M|PREPARE\\s+pglens_|EXECUTE\\s+pglens_|DEALLOCATE\\s+(PREPARE\\s+)?pglens_)'
+    OR query ~ '^\\s*SELECT set_config\\(\\$\\d+, \\$\\d+, \\$\\d+\\)(, set_config\\(\\$\\d+, \\$\\d+, \\$\\d+\\))?\\s*;?\\s*$')`,
   /** For pg_stat_activity. */
   sessions: `application_name IS DISTINCT FROM 'pg-lens'`,
 } as const;

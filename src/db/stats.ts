@@ -15,7 +15,7 @@ import type { LiveStats, ProgressRow } from '../core/dashboard/types';
 import type { Database } from './database';
 import { APPLICATION_NAME } from './database';
 import { HEALTH_SQL, HEALTH_SQL_SERVER_16, QUERY_TEXT_LIMIT, sessionFromRow } from './health';
-import { OWN_STATEMENT_MARKER as M, SQL } from './sql';
+import { EXCLUDE_OWN, OWN_STATEMENT_MARKER as M, SQL } from './sql';
 
 const SESSIONS_JSON = `(SELECT coalesce(json_agg(x), '[]') FROM (${HEALTH_SQL.sessions.slice(M.length + 1)} AND a.state IS DISTINCT FROM 'idle' AND NOT (a.pid = pg_backend_pid() OR a.application_name = $2)) x)`;
 
@@ -81,7 +81,8 @@ export const STATS_SQL = {
     FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
     GROUP BY queryid`,
   /** Texts of the listed queryids only. $1 = queryids, $2 = text limit. */
-  statementTexts: `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length
+  statementTexts: `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
+      NOT ${EXCLUDE_OWN.statements} AS own
     FROM pg_stat_statements(true) WHERE queryid = ANY ($1::bigint[]) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
 } as const;
 
@@ -195,7 +196,8 @@ export class StatsReader {
         let foundOwn = false;
         for (const row of t.rows) {
           this.texts.set(row.id, row.query ?? '');
-          if (ownStatements.isOwn(row.query ?? '', Number(row.full_length) > QUERY_TEXT_LIMIT)) {
+          // Ours by the server's test (marker anywhere, session setup), or by shape (a variant stored without the marker).
+          if (row.own === true || ownStatements.isOwn(row.query ?? '', Number(row.full_length) > QUERY_TEXT_LIMIT)) {
             this.own.add(row.id);
             foundOwn = true;
           }

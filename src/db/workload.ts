@@ -8,7 +8,7 @@ import { consolidateWorkload, type WorkloadChoice, type WorkloadStatementAdvice 
 import { adviseStatement, type AdviseOptions, type IndexSuggestion } from './advisor';
 import type { Database } from './database';
 import { describeError } from './errors';
-import { OWN_STATEMENT_MARKER } from './sql';
+import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
 
 export const WORKLOAD_SQL = {
   /** $1 min calls, $2 limit. Our own statements (marker) and utility statements are left out. */
@@ -17,7 +17,7 @@ export const WORKLOAD_SQL = {
     FROM pg_stat_statements s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND s.calls >= $1
-      AND s.query NOT LIKE '/* pg-lens */%'
+      AND ${EXCLUDE_OWN.statements}
       AND s.query ~* '^\\s*(select|with|update|delete)\\y'
     ORDER BY s.total_exec_time DESC
     LIMIT $2`,

@@ -18,7 +18,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { formatBytes } from '../core/format';
 import { oneLine } from '../core/safeText';
+import { LIMITS } from '../core/limits';
+import { FileRefusedError, readRegularFile, readRegularFileSync } from '../db/readFile';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
 
@@ -60,16 +63,15 @@ interface Rules {
   ig: Ignore;
 }
 
-function formatSize(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
-}
 
 function readRules(dir: string, log: (l: string) => void): Rules | undefined {
   const file = path.join(dir, '.gitignore');
   let body: string;
   try {
-    body = fs.readFileSync(file, 'utf8');
-  } catch {
+    // Regular files only (a .gitignore symlinked to a FIFO once hung the walk), bounded.
+    body = readRegularFileSync(file, LIMITS.smallFileBytes).toString('utf8');
+  } catch (e) {
+    if (e instanceof FileRefusedError && e.code !== 'UNREADABLE') log(`pg-lens: not read: ${e.message}`);
     return undefined;
   }
   try {
@@ -130,7 +132,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
   const sizeOk = (abs: string, size: number): boolean => {
     if (size <= max) return true;
     stats.skippedLarge++;
-    log(`pg-lens: skipped ${oneLine(abs)}: ${formatSize(size)} is over the ${formatSize(max)} limit`);
+    log(`pg-lens: skipped ${oneLine(abs)}: ${formatBytes(size)} is over the ${formatBytes(max)} limit`);
     return false;
   };
 
@@ -152,7 +154,10 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       yield { path: abs, size: st.size };
       continue;
     }
-    if (!st.isDirectory()) continue;
+    if (!st.isDirectory()) {
+      log(`pg-lens: skipped ${oneLine(p)}: not a regular file or folder (FIFOs, devices and sockets are never read)`);
+      continue;
+    }
     const extra = opts.exclude?.length ? [{ dir: abs, ig: ignore().add(opts.exclude) }] : [];
     const base = [...(useGit ? ancestorRules(abs, log) : []), ...extra];
     // Depth-first, in name order; each folder carries the rules that apply inside it.
@@ -193,5 +198,15 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       }
       for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i], rules });
     }
+  }
+}
+
+/** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
+export async function readSourceText(file: string, maxBytes: number = LIMITS.fileBytes): Promise<string | undefined> {
+  try {
+    const buf = await readRegularFile(file, maxBytes);
+    return buf.subarray(0, 8000).includes(0) ? undefined : buf.toString('utf8');
+  } catch {
+    return undefined;
   }
 }

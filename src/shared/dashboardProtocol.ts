@@ -4,6 +4,7 @@
  * action it requests is checked against what the extension itself offered (authorizeAction) and
  * then confirmed by the user in a modal dialog on the extension side.
  */
+import { LIMITS } from '../core/limits';
 import { actionKey, parseAction, type MaintenanceAction } from '../core/dashboard/actions';
 import type { Alert } from '../core/dashboard/alerts';
 import type { GrowthProjection, Regression } from '../core/dashboard/history';
@@ -36,7 +37,8 @@ export type ToWebview =
   | { type: 'stats'; stats: LiveStats }
   | { type: 'health'; findings: HealthFinding[]; atMs: number; error?: string }
   | { type: 'history'; history: HistoryView }
-  | { type: 'alerts'; alerts: Alert[] }
+  /** New alerts, and the keys of every condition that still holds (alerts not listed have resolved). */
+  | { type: 'alerts'; alerts: Alert[]; active: string[] }
   | { type: 'actionProgress'; key: string; message: string }
   | { type: 'actionResult'; key: string; ok: boolean; message: string }
   | { type: 'audit'; entries: AuditEntry[] };
@@ -50,7 +52,7 @@ export type ToExtension =
   | { type: 'showStatement'; id: string }
   | { type: 'resetBaseline' };
 
-export const MAX_SQL_LENGTH = 100_000;
+export const MAX_SQL_LENGTH = LIMITS.statementChars;
 
 /** Validate a message from the webview: exact shapes only, else undefined (and the caller ignores it). */
 export function parseWebviewMessage(raw: unknown): ToExtension | undefined {

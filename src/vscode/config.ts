@@ -34,17 +34,19 @@ export class Config {
     return this.connectionEntries().map((e) => e.raw);
   }
   /**
-   * The profiles in effect, each with the settings scope it comes from. VS Code does not merge
-   * arrays: a workspace's own `pgLens.connections` (trusted workspaces only) replaces the user's list.
+   * Every profile written in settings, each with the scope it comes from: the user's own, then (in a
+   * trusted workspace only) the workspace's. VS Code would let a workspace's list replace the user's;
+   * PG Lens merges them instead, by core/connection/settings.mergeConnectionSettings: a workspace adds
+   * profiles, never redefines or downgrades one of the user's.
    */
   connectionEntries(): ConnectionEntry[] {
     const i = this.cfg.inspect<unknown[]>('connections');
-    if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) return i.workspaceValue.map((raw, index) => ({ raw, index, origin: 'workspace' as const }));
-    // Only the user's own (global) settings count in an untrusted workspace.
     const user = Array.isArray(i?.globalValue) ? i.globalValue : [];
-    return user.map((raw, index) => ({ raw, index, origin: 'user' as const }));
+    const out: ConnectionEntry[] = user.map((raw, index) => ({ raw, index, origin: 'user' as const }));
+    if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) out.push(...i.workspaceValue.map((raw, index) => ({ raw, index, origin: 'workspace' as const })));
+    return out;
   }
-  /** Where a new profile takes effect: the scope whose list is in effect (workspace settings when they define one). */
+  /** Where a new profile is written: the workspace settings when they keep their own list (trusted), else the user's. Both take effect (merged). */
   connectionsTarget(): ProfileOrigin {
     const i = this.cfg.inspect<unknown[]>('connections');
     return vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue) ? 'workspace' : 'user';
@@ -86,6 +88,11 @@ export class Config {
   get lockTimeoutMs(): number {
     return clamp(this.cfg.get<number>('lockTimeoutMs', 2000), 10, 600000);
   }
+  /** From the user's settings only (application scope): a repository cannot trust a function. */
+  get trustedFunctions(): string[] {
+    const v = this.cfg.inspect<unknown>('trustedFunctions')?.globalValue;
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  }
   get hoverEnabled(): boolean {
     return this.cfg.get<boolean>('hover.enabled', true);
   }
@@ -116,6 +123,10 @@ export class Config {
   /** Index advice without HypoPG: real indexes in a rolled-back transaction only on tables below this size. */
   get indexMaxTableSizeMb(): number {
     return clamp(this.cfg.get<number>('index.maxTableSizeMb', 50), 0, 1e7);
+  }
+  /** No DROP of an "unused" index is offered while the statistics are younger than this (days). */
+  get indexDropMinStatsAgeDays(): number {
+    return clamp(this.cfg.get<number>('index.dropMinStatsAgeDays', 7), 0, 3650);
   }
   get alertMeanTimeMs(): number {
     return clamp(this.cfg.get<number>('alerts.meanTimeMs', 500), 0, 86400000);

@@ -64,51 +64,53 @@ export class ConnectionManager implements vscode.Disposable {
     return (await this.entries()).map((e) => e.profile);
   }
 
-  /** The profiles in effect with the settings scope each comes from. */
+  /**
+   * The profiles in effect with the settings scope each comes from. User settings define profiles;
+   * a trusted workspace adds its own but never redefines or downgrades a user's
+   * (core/connection/settings.mergeConnectionSettings).
+   */
   async entries(): Promise<ProfileEntry[]> {
-    const { normalizeProfile } = await import('../core/connection/profile');
+    const { mergeConnectionSettings } = await import('../core/connection/settings');
     await this.movePasswordsOutOfSettings();
-    const out: ProfileEntry[] = [];
-    for (const { raw, index, origin } of this.config.connectionEntries()) {
-      try {
-        out.push({ profile: normalizeProfile(raw, index), origin, raw, index });
-      } catch (e) {
-        this.log.warn(`Ignoring connection profile ${index + 1} of the ${origin} settings: ${(e as Error).message}`);
-      }
+    const all = this.config.connectionEntries();
+    const { profiles, problems } = mergeConnectionSettings(
+      all.filter((e) => e.origin === 'user').map((e) => e.raw),
+      all.filter((e) => e.origin === 'workspace').map((e) => e.raw),
+    );
+    for (const p of problems) {
+      if (this.reported.has(p)) continue;
+      this.reported.add(p);
+      this.log.warn(p);
     }
-    return out;
+    this.fromUser = new Set(profiles.filter((p) => p.origin === 'user').map((p) => p.profile.name));
+    return profiles.map((p) => ({ profile: p.profile, origin: p.origin, raw: p.raw, index: p.index }));
   }
+  private readonly reported = new Set<string>();
+  /** Names of the profiles defined in the user's own settings (the only ones a 0.1 secret is moved for). */
+  private fromUser = new Set<string>();
 
   /**
    * A connection string written into settings by hand may hold a password. Move it to SecretStorage
    * and write the setting back without it, where it was defined (user or workspace settings).
    */
   private async movePasswordsOutOfSettings(): Promise<void> {
-    const { splitPassword } = await import('../core/connection/detect');
-    const { normalizeProfile, secretKey } = await import('../core/connection/profile');
+    const { passwordsOutOfSettings } = await import('../core/connection/settings');
+    const { secretKey, describeProfile } = await import('../core/connection/profile');
     for (const [target, list] of this.config.connectionsByTarget()) {
-      let changed = false;
-      const next: unknown[] = [];
-      for (const [i, raw] of list.entries()) {
-        const text = typeof raw === 'string' ? raw : typeof (raw as any)?.connectionString === 'string' ? ((raw as any).connectionString as string) : undefined;
-        const split = text === undefined ? undefined : splitPassword(text);
-        if (!split?.password) {
-          next.push(raw);
+      const { next, moves } = passwordsOutOfSettings(list);
+      if (!moves.length) continue;
+      // Secrets first: if writing the settings fails, the password is kept, not lost.
+      for (const m of moves) {
+        const key = secretKey(m.profile);
+        // A repository's settings never overwrite a password the user already keeps.
+        if (target !== vscode.ConfigurationTarget.Global && (await this.secrets.get(key)) !== undefined) {
+          this.log.warn(`Removed the password of workspace profile "${m.profile.name}" from the workspace settings without storing it: a password is already kept for ${m.profile.environment} ${describeProfile(m.profile)}.`);
           continue;
         }
-        let profile;
-        try {
-          profile = normalizeProfile(typeof raw === 'string' ? split.text : { ...(raw as object), connectionString: split.text }, i);
-        } catch {
-          next.push(raw); // invalid anyway: reported by profiles(), not rewritten
-          continue;
-        }
-        await this.secrets.store(secretKey(profile), split.password);
-        next.push(typeof raw === 'string' ? split.text : { ...(raw as object), connectionString: split.text });
-        changed = true;
-        this.log.info(`Moved the password of "${profile.name}" from settings to the secret store.`);
+        await this.secrets.store(key, m.password);
+        this.log.info(`Moved the password of "${m.profile.name}" from settings to the secret store.`);
       }
-      if (changed) await this.config.update('connections', next, target);
+      await this.config.update('connections', next, target);
     }
   }
 
@@ -206,9 +208,17 @@ export class ConnectionManager implements vscode.Disposable {
   /** libpq's order: the password given with the connection (or kept in SecretStorage), PGPASSWORD, ~/.pgpass. */
   private async resolvePassword(p: ConnectionProfile, given: string | undefined): Promise<string | undefined> {
     const { choosePassword } = await import('../core/connection/detect');
-    const { secretKey } = await import('../core/connection/profile');
+    const { secretKey, legacySecretKey } = await import('../core/connection/profile');
     const { pgpassPassword } = await import('../db/pgpass');
     given ??= await this.secrets.get(secretKey(p));
+    if (given === undefined && this.fromUser.has(p.name)) {
+      // A password kept by version 0.1 (key without the environment): moved, for the user's own profiles only.
+      const old = await this.secrets.get(legacySecretKey(p));
+      if (old !== undefined) {
+        await this.secrets.store(secretKey(p), old);
+        given = old;
+      }
+    }
     const pgpassword = process.env.PGPASSWORD;
     return choosePassword({ given, pgpassword, pgpass: given || pgpassword ? undefined : await pgpassPassword(p) }).password;
   }

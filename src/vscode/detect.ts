@@ -2,6 +2,8 @@
  * Connections the workspace already describes: PG* environment variables, DATABASE_URL-like keys in
  * the workspace's .env files (only in a trusted workspace). The parsing is pure (core/connection/detect).
  */
+import { readWorkspaceFile } from './readWorkspaceFile';
+import { LIMITS } from '../core/limits';
 import * as vscode from 'vscode';
 import { connectionFromPgEnv, connectionsFromDotEnv, type DetectedConnection } from '../core/connection/detect';
 
@@ -21,12 +23,8 @@ export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = proces
   const files = await vscode.workspace.findFiles(DOTENV_GLOB, '**/node_modules/**', 20);
   files.sort((a, b) => a.path.split('/').length - b.path.split('/').length || a.path.localeCompare(b.path));
   for (const uri of files) {
-    let text: string;
-    try {
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    } catch {
-      continue;
-    }
+    const text = await readWorkspaceFile(uri, LIMITS.smallFileBytes);
+    if (text === undefined) continue;
     const { found, skipped } = connectionsFromDotEnv(text, vscode.workspace.asRelativePath(uri), env);
     for (const s of skipped) warn(`Not offered: ${s}`);
     out.push(...found);

@@ -1,9 +1,10 @@
 /**
- * Findings shown as diagnostics, by URI, shared by the editor rules and the workspace scan, and the
- * code actions on them: the finding's fixes, "Ignore here" (a pg-lens-ignore comment) and the docs.
+ * The one finding→diagnostic adapter (Diagnostic.code = { rule id, docs link }, source 'PG Lens',
+ * related places) and the one code-action provider on those diagnostics: the finding's fixes
+ * (edits or commands, e.g. the N+1 rewrite), "Ignore here" (a pg-lens-ignore comment) and the docs.
  */
 import * as vscode from 'vscode';
-import type { Finding, Severity } from '../core/findings';
+import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '../core/findings';
 import { allRuleMeta, DOCS_BASE_URI } from '../core/rules/index';
 import { ignoreComment } from '../core/suppress';
 
@@ -24,12 +25,16 @@ export function docsUri(ruleId: string): vscode.Uri {
   return vscode.Uri.parse(`${DOCS_BASE_URI}${meta?.docs ?? `docs/rules/${ruleId}.md`}`);
 }
 
-/** Diagnostics for findings of one document (positions from the document's own text). */
-export function toDiagnostics(findings: readonly Finding[], positionAt: (offset: number) => vscode.Position): vscode.Diagnostic[] {
+/** Diagnostics for findings of one document (positions from the document's own text; uri for related places). */
+export function toDiagnostics(findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, uri?: vscode.Uri): vscode.Diagnostic[] {
   return findings.map((f) => {
-    const d = new vscode.Diagnostic(new vscode.Range(positionAt(f.span.start), positionAt(f.span.end)), f.help ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
+    const range = (span: { start: number; end: number }) => new vscode.Range(positionAt(span.start), positionAt(span.end));
+    const d = new vscode.Diagnostic(range(f.span), f.help ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.ruleId, target: docsUri(f.ruleId) };
+    const home = f.file ? vscode.Uri.file(f.file) : uri;
+    const related = (f.related ?? []).flatMap((r) => (r.file || home ? [new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : home!, range(r.span)), r.message)] : []));
+    if (related.length) d.relatedInformation = related;
     byDiagnostic.set(d, f);
     return d;
   });
@@ -37,17 +42,10 @@ export function toDiagnostics(findings: readonly Finding[], positionAt: (offset:
 
 /** Positions from a text (for files that are not open). */
 export function positionsOf(text: string): (offset: number) => vscode.Position {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const starts = lineStarts(text);
   return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return new vscode.Position(lo, offset - starts[lo]);
+    const p = positionAt(starts, offset);
+    return new vscode.Position(p.line, p.column);
   };
 }
 
@@ -61,30 +59,62 @@ export class FindingActions implements vscode.CodeActionProvider {
       const f = byDiagnostic.get(d);
       if (!f) continue;
       for (const fix of f.fixes) {
-        if (!fix.edits.length) continue;
+        if (!fix.edits.length && !fix.command) continue;
+        // One "Ignore" per finding: the one below, which asks for the reason.
+        if (isIgnoreFix(fix)) continue;
         const a = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
-        const edit = new vscode.WorkspaceEdit();
-        for (const e of fix.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.span.start), doc.positionAt(e.span.end)), e.newText);
-        a.edit = edit;
+        if (fix.edits.length) {
+          const edit = new vscode.WorkspaceEdit();
+          for (const e of fix.edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.span.start), doc.positionAt(e.span.end)), e.newText);
+          a.edit = edit;
+          a.isPreferred = true;
+        }
+        if (fix.command) a.command = { command: fix.command.id, title: fix.title, arguments: fix.command.args };
         a.diagnostics = [d];
-        a.isPreferred = true;
         out.push(a);
       }
-      const line = doc.lineAt(d.range.start.line);
-      const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
-      const ignore = new vscode.CodeAction(`Ignore ${f.ruleId} here`, vscode.CodeActionKind.QuickFix);
-      ignore.edit = new vscode.WorkspaceEdit();
-      // A finding on a line of a multi-line SQL string: the comment goes into the SQL, in SQL syntax.
-      const insideSqlString = doc.languageId !== 'sql' && !/['"`(]/.test(line.text.slice(0, d.range.start.character));
-      ignore.edit.insert(doc.uri, new vscode.Position(line.lineNumber, 0), `${indent}${ignoreComment(insideSqlString ? 'sql' : doc.languageId, f.ruleId, 'reviewed')}\n`);
-      ignore.diagnostics = [d];
-      out.push(ignore);
+      out.push(ignoreCodeAction(doc, d, f.ruleId));
       const docs = new vscode.CodeAction(`Read about ${f.ruleId}`, vscode.CodeActionKind.QuickFix);
       docs.command = { command: 'vscode.open', title: 'Open docs', arguments: [docsUri(f.ruleId)] };
       out.push(docs);
     }
     return out;
   }
+}
+
+const IGNORE_COMMAND = 'pgLens.ignoreFindingHere';
+
+/** A finding's own "ignore" fix (a pg-lens-ignore comment with a made-up reason): the editor offers ignoreCodeAction instead. */
+export function isIgnoreFix(fix: Fix): boolean {
+  return fix.edits.some((e) => e.newText.includes('pg-lens-ignore'));
+}
+
+/** The one "Ignore <rule> here…" action of a diagnostic: it asks for the reason when chosen. */
+export function ignoreCodeAction(doc: vscode.TextDocument, d: vscode.Diagnostic, ruleId: string): vscode.CodeAction {
+  const line = doc.lineAt(d.range.start.line);
+  const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
+  const ignore = new vscode.CodeAction(`Ignore ${ruleId} here…`, vscode.CodeActionKind.QuickFix);
+  // A finding on a line of a multi-line SQL string: the comment goes into the SQL, in SQL syntax.
+  const insideSqlString = doc.languageId !== 'sql' && !/['"`(]/.test(line.text.slice(0, d.range.start.character));
+  ignore.command = { command: IGNORE_COMMAND, title: ignore.title, arguments: [doc.uri, line.lineNumber, indent, insideSqlString ? 'sql' : doc.languageId, ruleId] };
+  ignore.diagnostics = [d];
+  return ignore;
+}
+
+/** "Ignore <rule> here…": ask why, then insert the pg-lens-ignore comment with that reason above the line. */
+async function ignoreHere(uri: vscode.Uri, lineNumber: number, indent: string, commentLanguage: string, ruleId: string): Promise<void> {
+  if (!(uri instanceof vscode.Uri) || !Number.isInteger(lineNumber) || typeof ruleId !== 'string' || !/^[a-z0-9-]+$/.test(ruleId)) return;
+  const reason = await vscode.window.showInputBox({
+    title: `Ignore ${ruleId} here`,
+    prompt: 'Why is this fine here? The reason goes into the pg-lens-ignore comment, for the next reader.',
+    placeHolder: 'e.g. at most 3 items: the loop is bounded by the page size',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : 'Give a reason (or press Escape to keep the finding).'),
+  });
+  if (!reason?.trim()) return;
+  const edit = new vscode.WorkspaceEdit();
+  edit.insert(uri, new vscode.Position(lineNumber, 0), `${typeof indent === 'string' ? indent.replace(/[^ \t]/g, '') : ''}${ignoreComment(String(commentLanguage), ruleId, reason)}\n`);
+  await vscode.workspace.applyEdit(edit);
 }
 
 let registered = false;
@@ -94,6 +124,7 @@ export function registerFindingActions(context: vscode.ExtensionContext): void {
   registered = true;
   context.subscriptions.push(
     vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new FindingActions(), { providedCodeActionKinds: FindingActions.kinds }),
+    vscode.commands.registerCommand(IGNORE_COMMAND, ignoreHere),
     { dispose: () => (registered = false) },
   );
 }

@@ -7,13 +7,13 @@
  * Analysis runs on open/save and when the connection changes, one statement at a time on a
  * background queue; nothing here blocks the extension host. Heavy modules load on first use.
  */
+import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
-import { formatBytes } from '../core/advice/planSummary';
+import { formatBytes } from '../core/format';
 import type { SqlSite } from '../core/extract/types';
 import type { Finding } from '../core/findings';
 import type { AdviceResult, IndexSuggestion } from '../db/advisor';
 import type { PgLensContext } from './main';
-import { registerScanAnalyzer } from './scanWorkspace';
 
 const MISSING_INDEX = 'missing-index';
 const DOCS = 'https://github.com/pg-lens/pg-lens/blob/main/docs/rules/missing-index.md';
@@ -35,7 +35,7 @@ export function registerIndexAdvice(ctx: PgLensContext): void {
   ctx.extension.subscriptions.push(feature);
   // Scan Workspace reports missing-index too, on closed files, while a connection is active.
   ctx.extension.subscriptions.push(
-    registerScanAnalyzer({
+    ctx.analysis.register({
       id: 'missing-index',
       rules: [],
       async analyze(input) {
@@ -45,7 +45,7 @@ export function registerIndexAdvice(ctx: PgLensContext): void {
         const a = missingIndexAnalyzer(conn.db, { info: conn.info, minCostReduction: ctx.config.indexMinCostReduction, maxTableSizeMb: ctx.config.indexMaxTableSizeMb, log: (l) => ctx.log.info(l) });
         return a.analyze(input);
       },
-    }),
+    }, { scanOnly: true }),
   );
 }
 
@@ -160,6 +160,7 @@ class IndexAdvice implements vscode.Disposable {
       info,
       minCostReduction: this.ctx.config.indexMinCostReduction,
       maxTableSizeMb: this.ctx.config.indexMaxTableSizeMb,
+      trustFunctions: this.ctx.config.trustedFunctions,
     };
   }
 
@@ -245,7 +246,7 @@ class IndexAdvice implements vscode.Disposable {
   private async copy(s: IndexSuggestion): Promise<void> {
     if (!isSuggestion(s)) return;
     await vscode.env.clipboard.writeText(`${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`);
-    void vscode.window.setStatusBarMessage('PG Lens: CREATE INDEX copied', 3000);
+    void vscode.window.showInformationMessage(`PG Lens: copied ${s.needsExtension ? 'CREATE EXTENSION and ' : ''}CREATE INDEX ${s.name} to the clipboard.`);
   }
 
   private async createNow(s: IndexSuggestion): Promise<void> {
@@ -304,11 +305,7 @@ class IndexAdvice implements vscode.Disposable {
     const rel = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
     const files = uris.map(rel);
     const read = async (p: string) => {
-      try {
-        return new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder.uri, p)));
-      } catch {
-        return undefined;
-      }
+      return readWorkspaceFile(vscode.Uri.joinPath(folder.uri, p));
     };
     const target = detectMigrationTool({ files, packageJson: await read('package.json'), gemfileLock: await read('Gemfile.lock') });
     const texts = new Map<string, string | undefined>();
@@ -338,7 +335,10 @@ class IndexAdvice implements vscode.Disposable {
 
   private async suggestCommand(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return;
+    if (!editor) {
+      void vscode.window.showInformationMessage('PG Lens: open a file and put the cursor on a query (or select SQL) to suggest indexes for it.');
+      return;
+    }
     const conn = await this.ctx.connections.get({ interactive: true });
     if (!conn) {
       void vscode.window.showWarningMessage(`PG Lens: ${this.ctx.connections.error ?? 'not connected'}.`);
@@ -386,9 +386,9 @@ class IndexAdvice implements vscode.Disposable {
       const { extractSqlSites } = await import('../core/extract/index');
       for (const u of uris) {
         try {
-          const bytes = await vscode.workspace.fs.readFile(u);
-          if (bytes.byteLength > this.ctx.config.get<number>('maxFileSizeKb', 2048) * 1024) continue;
-          const sites = await extractSqlSites(new TextDecoder().decode(bytes), u.fsPath, u.fsPath);
+          const text = await readWorkspaceFile(u, this.ctx.config.get<number>('maxFileSizeKb', 2048) * 1024);
+          if (text === undefined) continue;
+          const sites = await extractSqlSites(text, u.fsPath, u.fsPath);
           for (const s of sites) if (s.confidence >= 0.5) extra.push({ sql: s.sql, source: vscode.workspace.asRelativePath(u) });
         } catch {
           // unreadable file: skip

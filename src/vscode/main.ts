@@ -11,9 +11,9 @@ import { StatusBar } from './statusBar';
 import { registerConnectionCommands } from './connectionCommands';
 import { registerDashboard } from './dashboard';
 import { SqlSiteIndex, type SqlSiteProvider } from './siteIndex';
+import { DocumentAnalysis, type DocumentAnalysisApi } from './analysis';
 import { registerCopySql } from './copySql';
 import { registerNPlusOne } from './nPlusOne';
-import { registerRuleDiagnostics } from './ruleDiagnostics';
 import { registerScanWorkspace } from './scanWorkspace';
 import { registerCostLens } from './costLens';
 import { registerPlans } from './plans/index';
@@ -26,6 +26,8 @@ export interface PgLensContext {
   connections: ConnectionManager;
   /** The SQL found in open documents (cached per document version). */
   sites: SqlSiteProvider;
+  /** The one analysis pipeline: analyzers per document version → findings → diagnostics and code actions. */
+  analysis: DocumentAnalysisApi;
 }
 
 export async function activateExtension(context: vscode.ExtensionContext, loadedAt = Date.now()): Promise<PgLensApi> {
@@ -35,13 +37,15 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   const status = new StatusBar(connections);
   const sites = new SqlSiteIndex(context, { maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
   context.subscriptions.push(log, connections, status, sites);
-  const ctx: PgLensContext = { extension: context, config, log, connections, sites };
+  const base = { extension: context, config, log, connections, sites };
+  const analysis = new DocumentAnalysis(base);
+  context.subscriptions.push(analysis);
+  const ctx: PgLensContext = { ...base, analysis };
 
   // Feature registrations: one line each.
   registerConnectionCommands(ctx);
   registerCopySql(ctx);
   registerNPlusOne(ctx);
-  registerRuleDiagnostics(ctx);
   registerScanWorkspace(ctx);
   registerCostLens(ctx);
   registerPlans(ctx);

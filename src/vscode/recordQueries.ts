@@ -17,13 +17,14 @@
  * literal SQL); statements are matched by normalised text first, then by query id for the
  * flagged statements still unmatched (one EXPLAIN per candidate site, bounded).
  */
+import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import type { ActiveConnection } from './connections';
 import type { Snapshot } from '../db/queryStats';
 import type { SqlSiteRef } from '../core/nplusone/observed';
 import { lineStarts, positionAt } from '../core/findings';
-import { toDiagnostic } from './nPlusOne';
+import { positionsOf, toDiagnostics } from './findingActions';
 import { CaptureRecording } from './captureRecording';
 
 const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,java,rb,sql}';
@@ -143,9 +144,8 @@ async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: stri
     if (!f.file) continue;
     const text = texts.get(f.file);
     if (text === undefined) continue;
-    const doc = fakeDocument(text);
     const list = diagnostics.get(f.file) ?? [];
-    list.push(toDiagnostic(doc, f));
+    list.push(...toDiagnostics([f], positionsOf(text), vscode.Uri.file(f.file)));
     diagnostics.set(f.file, list);
   }
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -167,8 +167,8 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
   for (const uri of uris) {
     try {
-      const text = open.get(uri.fsPath)?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      if (text.length > maxBytes) continue;
+      const text = open.get(uri.fsPath)?.getText() ?? (await readWorkspaceFile(uri, maxBytes));
+      if (text === undefined || text.length > maxBytes) continue;
       const file = uri.fsPath;
       const starts = lineStarts(text);
       const seen = new Set<number>();
@@ -187,14 +187,3 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
   return { sites, texts };
 }
 
-/** Enough of a TextDocument for toDiagnostic (positionAt) on a file that is not open. */
-function fakeDocument(text: string): vscode.TextDocument {
-  const starts = lineStarts(text);
-  return {
-    uri: vscode.Uri.file('/'),
-    positionAt: (offset: number) => {
-      const p = positionAt(starts, offset);
-      return new vscode.Position(p.line, p.column);
-    },
-  } as unknown as vscode.TextDocument;
-}

@@ -6,24 +6,29 @@
  *   changed (its version), debounced while the user types; onDidChange fires after a recompute.
  * - Extraction runs in slices (tree-sitter yields to the event loop), so a large file never blocks
  *   the extension host; files over pgLens.maxFileSizeKb are not analysed.
+ * - The document version's tree-sitter tree is kept with its sites (sourceFor) so the analyses of
+ *   that version (N+1 detection) read the same tree: one parse per document version.
  * - Tree-sitter's WASM files come from the extension's dist/wasm folder.
  */
 import * as vscode from 'vscode';
 import type { SqlSite } from '../core/extract/types';
+import type { SourceTree } from '../core/syntax/treeSitter';
 
 export interface SqlSiteProvider {
   sitesFor(doc: vscode.TextDocument): Promise<SqlSite[]>;
   siteAt(doc: vscode.TextDocument, offset: number): Promise<SqlSite | undefined>;
+  /** The syntax tree of the document's current version (shared with its sites), when it has one. */
+  sourceFor(doc: vscode.TextDocument): SourceTree | undefined;
   /** Fires with the document's URI when its sites were recomputed. */
   readonly onDidChange: vscode.Event<vscode.Uri>;
 }
 
-type Extract = typeof import('../core/extract/index');
+type Extract = typeof import('../core/extract/index') & { SourceTree: typeof SourceTree };
 
 const DEBOUNCE_MS = 300;
 
 export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
-  private readonly cache = new Map<string, { version: number; sites: Promise<SqlSite[]> }>();
+  private readonly cache = new Map<string, { version: number; sites: Promise<SqlSite[]>; source?: SourceTree }>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
@@ -53,12 +58,13 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     this.core ??= (async () => {
       const ts = await import('../core/syntax/treeSitter');
       if (this.context && !ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath);
-      return import('../core/extract/index');
+      return { ...(await import('../core/extract/index')), SourceTree: ts.SourceTree };
     })();
     return this.core;
   }
 
   private forget(key: string): void {
+    this.cache.get(key)?.source?.dispose();
     this.cache.delete(key);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
@@ -68,25 +74,35 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     const key = doc.uri.toString();
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version) return hit.sites;
+    hit?.source?.dispose();
     const version = doc.version;
     const text = doc.getText();
     const id = doc.languageId === 'sql' ? 'sql' : /^(typescript|typescriptreact|javascript|javascriptreact|python|go|java|ruby)$/.test(doc.languageId) ? doc.languageId : doc.fileName;
-    const sites = (async () => {
+    const entry: { version: number; sites: Promise<SqlSite[]>; source?: SourceTree } = { version, sites: Promise.resolve([]) };
+    entry.sites = (async () => {
       const core = await this.loadCore();
-      if (!core.extractLanguageOf(id)) return [];
+      const lang = core.extractLanguageOf(id);
+      if (!lang) return [];
       const maxChars = (this.options.maxFileSizeKb?.() ?? 2048) * 1024;
-      const r = await core.extractSqlSitesDetailed(text, id, doc.uri.fsPath, { maxChars });
+      if (lang !== 'sql' && text.length <= maxChars && this.cache.get(key) === entry) entry.source = new core.SourceTree(text, lang);
+      const r = await core.extractSqlSitesDetailed(text, id, doc.uri.fsPath, { maxChars, source: entry.source });
       if (r.reason) this.options.log?.(`SQL discovery in ${vscode.workspace.asRelativePath(doc.uri)}: ${r.reason}`);
       return r.sites;
     })().catch((e) => {
       this.options.log?.(`SQL discovery failed in ${doc.uri.fsPath}: ${String(e)}`);
       return [] as SqlSite[];
     });
-    this.cache.set(key, { version, sites });
-    void sites.then(() => {
-      if (this.cache.get(key)?.version === version) this.emitter.fire(doc.uri);
+    this.cache.set(key, entry);
+    void entry.sites.then(() => {
+      if (this.cache.get(key) === entry) this.emitter.fire(doc.uri);
+      else entry.source?.dispose();
     });
-    return sites;
+    return entry.sites;
+  }
+
+  sourceFor(doc: vscode.TextDocument): SourceTree | undefined {
+    const hit = this.cache.get(doc.uri.toString());
+    return hit && hit.version === doc.version ? hit.source : undefined;
   }
 
   async siteAt(doc: vscode.TextDocument, offset: number): Promise<SqlSite | undefined> {
@@ -109,6 +125,7 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
+    for (const e of this.cache.values()) e.source?.dispose();
     this.subs.forEach((s) => s.dispose());
     this.emitter.dispose();
   }

@@ -22,10 +22,9 @@ interface CallSite {
 
 /** Every place in the workspace folders whose SQL is this statement. */
 async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.CancellationToken): Promise<CallSite[]> {
-  const [{ scanFiles }, { walkSourceFiles }, { readSourceText }, { CostIndex }, ts, { loadPgParser }] = await Promise.all([
+  const [{ scanFiles }, { walkSourceFiles, readSourceText }, { CostIndex }, ts, { loadPgParser }] = await Promise.all([
     import('../core/scan'),
     import('../node/walk'),
-    import('../cli/commands/scan'),
     import('../core/cost'),
     import('../core/syntax/treeSitter'),
     import('../core/sql/statement'),

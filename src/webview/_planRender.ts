@@ -30,10 +30,12 @@ function clear(e: HTMLElement): void {
   while (e.firstChild) e.removeChild(e.firstChild);
 }
 
-export type PlanView = 'tree' | 'table' | 'raw' | 'query';
+export type PlanView = 'tree' | 'diagram' | 'table' | 'raw' | 'query';
 
 export interface PlanViewer {
   plan: Plan;
+  /** Benchmark results beside the plan (the plan stays). */
+  showBenchmark(run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void;
   show(view: PlanView): void;
   select(id: number): void;
   expand(id: number, open?: boolean): void;
@@ -43,7 +45,7 @@ export interface PlanViewer {
 export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post): PlanViewer {
   const doc = root.ownerDocument;
   clear(root);
-  const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined });
+  const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined });
   const expanded = new Set<number>();
   const shown = new Map<number, number>();
   // Open the hot path and shallow levels; everything deeper waits for a click.
@@ -82,12 +84,14 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post):
     root.appendChild(tips);
   }
 
+  const bench = h(doc, 'section', { class: 'bench-host', 'aria-label': 'Benchmark', 'aria-live': 'polite' });
+  root.appendChild(bench);
   const tabs = h(doc, 'div', { class: 'tabs', role: 'tablist' });
   const body = h(doc, 'div', { class: 'body' });
   const main = h(doc, 'div', { class: 'view', role: 'tabpanel' });
   const details = h(doc, 'aside', { class: 'details', 'aria-label': 'Node details' });
   body.append(main, details);
-  const views: PlanView[] = ['tree', 'table', 'raw', 'query'];
+  const views: PlanView[] = ['tree', 'diagram', 'table', 'raw', 'query'];
   const tabButtons = new Map<PlanView, HTMLElement>();
   for (const v of views) {
     const b = h(doc, 'button', { type: 'button', role: 'tab', 'aria-selected': String(v === view), 'data-view': v }, v[0].toUpperCase() + v.slice(1));
@@ -101,6 +105,7 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post):
     clear(main);
     for (const [v, b] of tabButtons) b.setAttribute('aria-selected', String(v === view));
     if (view === 'tree') main.appendChild(renderTree(doc, plan, expanded, selected, (id) => viewer.select(id), (id, open) => viewer.expand(id, open), shown));
+    if (view === 'diagram') main.appendChild(renderDiagram(doc, plan, selected, (id) => viewer.select(id)));
     if (view === 'table') main.appendChild(renderTable(doc, plan, (id) => viewer.select(id)));
     if (view === 'raw') {
       main.appendChild(h(doc, 'h2', {}, 'Plan (PG Lens text)'));
@@ -115,6 +120,10 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post):
 
   const viewer: PlanViewer = {
     plan,
+    showBenchmark(run, previous) {
+      renderBenchmark(bench, run, previous);
+      bench.scrollIntoView?.({ block: 'nearest' });
+    },
     show(v) {
       view = v;
       draw();
@@ -147,8 +156,16 @@ function summaryLine(doc: Document, plan: Plan, payload: PlanPayload): HTMLEleme
   parts.push(item('Total cost', fmtCost(plan.totalCost)), item('Rows (est.)', fmtCount(plan.estRows)), item('Nodes', String(plan.nodes.length)));
   if (payload.method === 'generic-plan' || payload.method === 'prepare-generic') parts.push(h(doc, 'span', { class: 'note' }, 'Generic plan: parameter values unknown'));
   if (!plan.analyzed) parts.push(h(doc, 'span', { class: 'note' }, 'Estimates only (no ANALYZE)'));
+  const o = plan.outside;
+  if (o && o.triggersMs + o.jitMs + o.serializationMs > 0) {
+    const what = [o.triggersMs && `triggers ${fmtMs(o.triggersMs)}`, o.jitMs && `JIT ${fmtMs(o.jitMs)}`, o.serializationMs && `serialization ${fmtMs(o.serializationMs)}`].filter(Boolean).join(', ');
+    parts.push(item('Not in any node', `${what}${plan.executionMs ? ` (${fmtPct(Math.min(1, (o.triggersMs + o.jitMs + o.serializationMs) / plan.executionMs))} of the execution)` : ''}`));
+  }
   if (plan.jit) parts.push(item('JIT', `${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`));
-  for (const t of plan.triggers) parts.push(item(`Trigger ${t.name}${t.relation ? ` on ${t.relation}` : ''}`, `${fmtMs(t.timeMs)}, ${t.calls} calls`));
+  for (const t of plan.triggers) parts.push(item(`Trigger ${t.constraint ? `for constraint ${t.constraint}` : t.name}${t.relation ? ` on ${t.relation}` : ''}`, `${fmtMs(t.timeMs)}, ${t.calls} calls`));
+  const planning = plan.source[K.Planning] as Record<string, unknown> | undefined;
+  if (planning && typeof planning['Memory Used'] === 'number') parts.push(item('Planning memory', `${fmtCount(planning['Memory Used'] as number)} kB used, ${fmtCount(planning['Memory Allocated'] as number)} kB allocated`));
+  if (plan.queryText && !payload.sql) parts.push(item('Query', plan.queryText.replace(/\s+/g, ' ').slice(0, 200)));
   const settings = Object.entries(plan.settings);
   if (settings.length) parts.push(item('Settings', settings.map(([k, v]) => `${k}=${v}`).join(', ')));
   if (plan.queryId) parts.push(item('Query id', plan.queryId));
@@ -188,8 +205,27 @@ function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSele
   m.detail ? h(doc, 'span', { class: 'detail' }, ` ${m.detail}`) : undefined,
   bar(doc, share),
   h(doc, 'span', { class: 'figures' }, figures.filter(Boolean).join(' · ')),
-  ...n.warnings.filter((w) => w.kind !== 'time-share').map((w) => h(doc, 'span', { class: `warn grade-${w.grade}`, title: w.message }, w.kind)));
+  ...n.warnings.filter((w) => w.kind !== 'time-share').map((w) => h(doc, 'span', { class: `warn grade-${w.grade}`, title: w.message }, w.kind)),
+  conditions(doc, n));
   return row;
+}
+
+/** The conditions that say what a node does, shown under its name (join, index, filter). */
+const CONDITION_KEYS: [string, string][] = [
+  [K.HashCond, 'Hash Cond'], [K.MergeCond, 'Merge Cond'], [K.JoinFilter, 'Join Filter'], [K.IndexCond, 'Index Cond'],
+  [K.RecheckCond, 'Recheck Cond'], [K.Filter, 'Filter'], [K.OneTimeFilter, 'One-Time Filter'], [K.CacheKey, 'Cache Key'],
+  [K.SortKey, 'Sort Key'], [K.GroupKey, 'Group Key'],
+];
+
+function conditions(doc: Document, n: PlanNode): HTMLElement | undefined {
+  const parts: HTMLElement[] = [];
+  for (const [k, label] of CONDITION_KEYS) {
+    const v = n.raw[k];
+    if (v === undefined) continue;
+    parts.push(h(doc, 'span', { class: 'cond' }, h(doc, 'span', { class: 'k' }, `${label}: `), Array.isArray(v) ? v.join(', ') : String(v)));
+    if (parts.length === 2) break;
+  }
+  return parts.length ? h(doc, 'span', { class: 'conds' }, ...parts) : undefined;
 }
 
 /** The tree: only expanded subtrees are rendered, children in pages of CHILD_PAGE. */
@@ -273,6 +309,66 @@ export function renderTree(doc: Document, plan: Plan, expanded: Set<number>, sel
     e.preventDefault();
   });
   return tree;
+}
+
+const DIAGRAM_LIMIT = 400;
+
+/**
+ * The plan as a diagram: one card per node, children below their parent, each card with bars for
+ * its share of time, rows, cost and buffers (relative to the plan's largest), the hot path marked.
+ */
+export function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (id: number) => void): HTMLElement {
+  const wrap = h(doc, 'div', { class: 'diagram', role: 'group', 'aria-label': 'Plan diagram' });
+  const maxOf = (f: (n: PlanNode) => number) => Math.max(1e-9, ...plan.nodes.map(f));
+  const rowsOf = (n: PlanNode) => n.metrics.actualRowsTotal ?? n.metrics.estRows * n.metrics.estLoops;
+  const bufOf = (n: PlanNode) => (n.metrics.exclusiveBuffers ? n.metrics.exclusiveBuffers.sharedHit + n.metrics.exclusiveBuffers.sharedRead + n.metrics.exclusiveBuffers.tempRead + n.metrics.exclusiveBuffers.tempWritten : 0);
+  const maxRows = maxOf(rowsOf);
+  const maxBuf = maxOf(bufOf);
+  let drawn = 0;
+  const card = (n: PlanNode): HTMLElement => {
+    const m = n.metrics;
+    const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
+    const meter = (label: string, share: number, text: string) =>
+      h(doc, 'div', { class: 'meter' }, h(doc, 'span', { class: 'k' }, label), bar(doc, share), h(doc, 'span', { class: 'v' }, text));
+    const c = h(doc, 'div', { class: `card${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${n.id === selected ? ' selected' : ''}`, tabindex: '0', 'data-node': String(n.id) },
+      n.raw[K.SubplanName] ? h(doc, 'div', { class: 'subplan' }, String(n.raw[K.SubplanName])) : undefined,
+      h(doc, 'div', { class: 'title' }, m.title),
+      m.detail ? h(doc, 'div', { class: 'detail' }, m.detail) : undefined,
+      conditions(doc, n),
+      plan.analyzed ? meter('time', m.timeShare ?? 0, `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`) : undefined,
+      meter('rows', rowsOf(n) / maxRows, `${fmtCount(rowsOf(n))}${plan.analyzed ? ` of ${fmtCount(m.estRows * Math.max(1, m.loops))} est.` : ' est.'}`),
+      meter('cost', m.costShare, `${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`),
+      m.exclusiveBuffers ? meter('buffers', bufOf(n) / maxBuf, `${fmtCount(bufOf(n))}`) : undefined);
+    c.addEventListener('click', () => onSelect(n.id));
+    c.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        onSelect(n.id);
+      }
+    });
+    return c;
+  };
+  // Iterative: each branch is a <div class="branch"> holding the card and a row of child branches.
+  const rootBranch = h(doc, 'div', { class: 'branch' });
+  const stack: { n: PlanNode; into: HTMLElement }[] = [{ n: plan.nodes[0], into: rootBranch }];
+  while (stack.length) {
+    const { n, into } = stack.pop()!;
+    if (drawn++ >= DIAGRAM_LIMIT) {
+      into.appendChild(h(doc, 'p', { class: 'note' }, 'More nodes: see the Tree or Table view.'));
+      continue;
+    }
+    into.appendChild(card(n));
+    if (!n.children.length) continue;
+    const kids = h(doc, 'div', { class: 'children' });
+    into.appendChild(kids);
+    for (let i = n.children.length - 1; i >= 0; i--) {
+      const b = h(doc, 'div', { class: 'branch' });
+      kids.insertBefore(b, kids.firstChild);
+      stack.push({ n: plan.nodes[n.children[i]], into: b });
+    }
+  }
+  wrap.appendChild(rootBranch);
+  return wrap;
 }
 
 type SortKey = 'id' | 'node' | 'excl' | 'incl' | 'rows' | 'mis' | 'loops' | 'cost' | 'hit' | 'read';
@@ -380,7 +476,30 @@ export function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined
     if (b.tempRead + b.tempWritten) add('Temp (self)', `read ${fmtBlocks(b.tempRead)}, written ${fmtBlocks(b.tempWritten)}`);
   }
   if (m.exclusiveIo) add('I/O time (self)', `read ${fmtMs(m.exclusiveIo.readMs)}, write ${fmtMs(m.exclusiveIo.writeMs)}`);
+  const r = n.raw;
+  const nm = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : undefined);
+  const hits = nm(K.CacheHits);
+  const misses = nm(K.CacheMisses);
+  if (hits !== undefined && misses !== undefined) add('Memoize', `${fmtPct(hits / Math.max(1, hits + misses))} hits (${fmtCount(hits)} hits, ${fmtCount(misses)} misses, ${fmtCount(nm(K.CacheEvictions))} evictions${nm(K.PeakMemoryUsage) !== undefined ? `, ${fmtCount(nm(K.PeakMemoryUsage))} kB` : ''})`);
+  if (nm(K.HashBatches) !== undefined) add('Hash', `${fmtCount(nm(K.HashBatches))} batches${nm(K.OriginalHashBatches) !== nm(K.HashBatches) ? ` (planned ${fmtCount(nm(K.OriginalHashBatches))})` : ''}, ${fmtCount(nm(K.HashBuckets))} buckets, ${fmtCount(nm(K.PeakMemoryUsage))} kB`);
+  if (nm('Planned Partitions') !== undefined || nm(K.DiskUsage) !== undefined) add('Hash aggregate', `${fmtCount(nm('Planned Partitions'))} planned partitions, ${fmtCount(nm(K.HashAggBatches))} batches, ${fmtCount(nm(K.DiskUsage))} kB on disk`);
+  if (nm(K.WalRecords) !== undefined) add('WAL', `${fmtCount(nm(K.WalRecords))} records, ${fmtCount(nm(K.WalFpi))} full pages, ${fmtCount(nm(K.WalBytes))} bytes`);
+  if (nm(K.IndexSearches) !== undefined) add('Index searches', fmtCount(nm(K.IndexSearches)));
+  if (r[K.Disabled] === true) add('Disabled', 'yes: the planner used this node although its kind was disabled (enable_* = off)');
+  for (const g of ['Full-sort Groups', 'Pre-sorted Groups']) {
+    const v = r[g] as Record<string, unknown> | undefined;
+    if (v && typeof v === 'object') add(g, `${fmtCount(v['Group Count'] as number)} groups, peak ${fmtCount(v['Peak Sort Space Used'] as number)} kB`);
+  }
   box.appendChild(dl);
+  const workers = Array.isArray(r[K.Workers]) ? (r[K.Workers] as Record<string, unknown>[]) : [];
+  if (workers.length) {
+    const cols = [...new Set(workers.flatMap((w) => Object.keys(w)))].filter((k) => k !== K.WorkerNumber);
+    const wt = h(doc, 'table', { class: 'nodes workers' }, h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'Worker'), ...cols.map((c) => h(doc, 'th', { scope: 'col' }, c)))));
+    const tb = h(doc, 'tbody');
+    for (const w of workers) tb.appendChild(h(doc, 'tr', {}, h(doc, 'td', {}, String(w[K.WorkerNumber] ?? '')), ...cols.map((c) => h(doc, 'td', { class: 'num' }, w[c] === undefined ? '' : typeof w[c] === 'object' ? JSON.stringify(w[c]) : String(w[c])))));
+    wt.appendChild(tb);
+    box.append(h(doc, 'h3', {}, 'Per worker'), h(doc, 'div', { class: 'table-wrap' }, wt));
+  }
   if (n.warnings.length) {
     const ul = h(doc, 'ul', { class: 'warnings' });
     for (const w of n.warnings) ul.appendChild(h(doc, 'li', { class: `grade-${w.grade}` }, w.message));
@@ -406,8 +525,14 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
   const a = analyzePlan(before.plan, { relationRows: before.relationRows ? new Map(before.relationRows) : undefined });
   const b = analyzePlan(after.plan, { relationRows: after.relationRows ? new Map(after.relationRows) : undefined });
   const c = comparePlans(a, b);
-  const verdict = c.ratio < 1 ? `${(1 / c.ratio).toFixed(1)}× ${c.analyzed ? 'faster' : 'cheaper'}` : c.ratio > 1 ? `${c.ratio.toFixed(1)}× ${c.analyzed ? 'slower' : 'costlier'}` : 'no change';
+  // Within 2% is noise (timing jitter, rounding), not a change.
+  const verdict = c.ratio < 0.98 ? `${(1 / c.ratio).toFixed(2)}× ${c.analyzed ? 'faster' : 'cheaper'}` : c.ratio > 1.02 ? `${c.ratio.toFixed(2)}× ${c.analyzed ? 'slower' : 'costlier'}` : `about the same (${c.analyzed ? 'time' : 'cost'} within 2%)`;
   root.appendChild(h(doc, 'h1', {}, `Before → after: ${verdict}`));
+  root.appendChild(h(doc, 'p', { class: 'note' }, c.analyzed
+    ? 'Both plans ran (EXPLAIN ANALYZE): compared on measured time and actual rows.'
+    : a.analyzed !== b.analyzed
+      ? `Only the ${a.analyzed ? 'before' : 'after'} plan ran: compared on what both have, the planner's estimates (cost and planned rows), never measured time against an estimate.`
+      : 'Both plans are estimates: compared on estimated cost and planned rows.'));
   const side = (title: string, p: Plan, payload: PlanPayload) =>
     h(doc, 'section', { class: 'side' }, h(doc, 'h2', {}, title), h(doc, 'p', {}, payload.title), summaryLine(doc, p, payload), h(doc, 'pre', { class: 'raw' }, planText(p)));
   root.appendChild(h(doc, 'div', { class: 'compare' }, side('Before', a, before), side('After', b, after)));
@@ -431,8 +556,9 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
 export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void {
   const doc = root.ownerDocument;
   clear(root);
-  root.appendChild(h(doc, 'h1', {}, 'Benchmark (read-only, rolled back)'));
+  root.appendChild(h(doc, 'h2', {}, 'Benchmark (read-only, rolled back)'));
   root.appendChild(h(doc, 'pre', { class: 'query' }, run.sql));
+  if (run.params?.length) root.appendChild(h(doc, 'p', { class: 'params' }, 'Parameters: ', run.params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : v}`).join(', ')));
   const rows: [string, string, string?][] = [
     ['Executions', `${run.runs} (${run.errors} failed)`, previous && `${previous.runs}`],
     ['Concurrent sessions', String(run.concurrency), previous && String(previous.concurrency)],

@@ -17,7 +17,14 @@ export async function mochaGlobalSetup(): Promise<void> {
     return;
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-test-'));
-  server = await startEmbeddedPostgres({ dataDir: dir });
+  try {
+    server = await startEmbeddedPostgres({ dataDir: dir });
+  } catch (e) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    // One line saying why, not a stack trace (e.g. the postgres user cannot reach the binaries).
+    console.error(`  [harness] cannot start the embedded PostgreSQL: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
+    process.exit(1);
+  }
   process.env.PGLENS_TEST_DATABASE_URL = server.url;
   console.log(`  [harness] started embedded PostgreSQL on port ${server.port}`);
 }

@@ -6,14 +6,16 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lineStarts, positionAt } from '../../core/findings';
-import { type CliCommand, type CliContext, EXIT, numberOption, openDatabase, UsageError } from '../io';
+import { type CliCommand, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError } from '../io';
 import { extractSqlSites } from '../../core/extract/index';
 import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
 import { adviseWorkload } from '../../db/workload';
 import { oneLine } from '../../core/safeText';
+import { LIMITS } from '../../core/limits';
+import { readRegularFile } from '../../db/readFile';
 
-const USAGE = 'pg-lens advise [--db URL] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--verbose] (SQL | --file F [--line N])';
+const USAGE = 'pg-lens advise [--db URL] [--production] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--trust-function FN]... [--verbose] (SQL | --file F [--line N])';
 
 export const advise: CliCommand = {
   name: 'advise',
@@ -25,7 +27,7 @@ export const advise: CliCommand = {
       allowPositionals: true,
       strict: true,
       options: {
-        db: { type: 'string' },
+        ...DB_OPTIONS,
         workload: { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' },
         file: { type: 'string' },
@@ -34,6 +36,7 @@ export const advise: CliCommand = {
         'max-table-size-mb': { type: 'string' },
         'min-calls': { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        'trust-function': { type: 'string', multiple: true },
       },
     });
     const format = values.format;
@@ -48,10 +51,10 @@ export const advise: CliCommand = {
     if (values.file && sqlArg) throw new UsageError('give either a SQL statement or --file, not both');
 
     const statements = values.file ? await statementsOfFile(values.file, line, ctx) : sqlArg ? [{ sql: sqlArg, where: 'statement' }] : [];
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000 });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production });
     try {
       const info = await db.serverInfo();
-      const opts = { info, minCostReduction, maxTableSizeMb };
+      const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'] };
       if (values.workload) {
         const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where })) });
         if (format === 'json') {
@@ -118,9 +121,9 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
   const full = path.resolve(ctx.cwd, file);
   let text: string;
   try {
-    text = fs.readFileSync(full, 'utf8');
+    text = (await readRegularFile(full, LIMITS.fileBytes)).toString('utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError((e as Error).message);
   }
   const wasm = path.join(__dirname, 'wasm');
   if (fs.existsSync(wasm)) configureTreeSitter(wasm);

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type CliCommand, EXIT, numberOption, openDatabase, UsageError, type CliContext } from '../io';
+import { type CliCommand, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext } from '../io';
 import { analyzePlan, briefPlan, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks } from '../../core/plan/benchmark';
@@ -17,6 +17,8 @@ import { lineStarts } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
 import { oneLine } from '../../core/safeText';
+import { LIMITS } from '../../core/limits';
+import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../db/readFile';
 
 async function statementFrom(values: { file?: string; line?: string }, positionals: string[], ctx: CliContext): Promise<string> {
   if (values.file) {
@@ -24,9 +26,9 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
     const file = path.resolve(ctx.cwd, values.file);
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = (await readRegularFile(file, LIMITS.fileBytes)).toString('utf8');
     } catch (e) {
-      throw new UsageError(`cannot read ${values.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError((e as Error).message);
     }
     const sites = await extractSqlSites(text, file, file);
     if (!sites.length) throw new UsageError(`no SQL found in ${values.file}`);
@@ -57,14 +59,14 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
 export const explainCommand: CliCommand = {
   name: 'explain',
   summary: 'plan one statement (or the SQL on a line of a file): cost, hot path, warnings and tips; --analyze runs it and rolls back',
-  usage: 'pg-lens explain [--db URL] [--analyze] [--allow-dml] [--allow-side-effects FN,…] [--trust-function FN]... [--param V]... [--format text|json] (SQL | --file F [--line N] | --plan FILE|- [--pick N])',
+  usage: 'pg-lens explain [--db URL] [--production] [--analyze] [--allow-dml] [--allow-side-effects FN,…] [--trust-function FN]... [--param V]... [--format text|json] (SQL | --file F [--line N] | --plan FILE|- [--pick N])',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
       options: {
-        db: { type: 'string' }, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
+        ...DB_OPTIONS, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
         format: { type: 'string', default: 'text' }, file: { type: 'string' }, line: { type: 'string' }, param: { type: 'string', multiple: true },
         timeout: { type: 'string' }, 'allow-side-effects': { type: 'string' }, 'trust-function': { type: 'string', multiple: true }, plan: { type: 'string' }, pick: { type: 'string' },
       },
@@ -80,7 +82,7 @@ export const explainCommand: CliCommand = {
     const timeoutMs = numberOption(values.timeout, '--timeout', 1, 3_600_000, { integer: true }) ?? 30000;
     const sql = await statementFrom(values, positionals, ctx);
     const params = values.param?.map((p) => (p === 'NULL' ? null : p));
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000) });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000), production: values.production });
     try {
       const r = values.analyze
         ? await explainAnalyze(db, sql, { params, allowDml: values['allow-dml'], allowSideEffects, trustFunctions, statementTimeoutMs: timeoutMs })
@@ -124,12 +126,14 @@ function planSummary(plan: Plan): Record<string, unknown> {
  */
 async function broughtPlan(file: string, pick: string | undefined, format: string, positionals: string[], values: Record<string, unknown>, ctx: CliContext): Promise<number> {
   if (positionals.length || values.file) throw new UsageError('give either SQL, --file or --plan, not several');
-  for (const o of ['analyze', 'allow-dml', 'param', 'db', 'timeout']) if (values[o] !== undefined && values[o] !== false) throw new UsageError(`--${o} does not apply to --plan (the plan is read as given, no database needed)`);
+  for (const o of ['analyze', 'allow-dml', 'param', 'timeout']) if (values[o] !== undefined && values[o] !== false) throw new UsageError(`--${o} does not apply to --plan (the plan is read as given; --db only adds catalog facts)`);
   let text: string;
   try {
-    text = file === '-' ? await (ctx.stdin ?? (async () => fs.readFileSync(0, 'utf8')))() : fs.readFileSync(path.resolve(ctx.cwd, file), 'utf8');
+    // A file: regular only and bounded (src/db/readFile); a log of many plans may be large, a single plan is checked again by parsePlanSource.
+    text = file === '-' ? await (ctx.stdin ?? (async () => fs.readFileSync(0, 'utf8')))() : (await readRegularFile(path.resolve(ctx.cwd, file), LIMITS.planChars)).toString('utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file === '-' ? 'standard input' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof FileRefusedError) throw new UsageError(e.message);
+    throw new UsageError(`cannot read ${file === '-' ? 'standard input' : oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const name = file === '-' ? 'standard input' : file;
   const logged = readPlanLog(text);
@@ -151,9 +155,23 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
     }
     throw e;
   }
+  let enriched = false;
+  if (typeof values.db === 'string') {
+    // Connected: table sizes and the foreign keys behind trigger times, from the catalog.
+    const db = await openDatabase(values.db, ctx);
+    try {
+      const { planFacts } = await import('../../db/planFacts');
+      const facts = await planFacts(db, plan);
+      plan = analyzePlan(source, { relationRows: new Map(facts.relationRows), foreignKeys: new Map(facts.foreignKeys) });
+      enriched = true;
+    } finally {
+      await db.close();
+    }
+  }
   if (format === 'json') {
     ctx.out(JSON.stringify({
       source: name,
+      catalog: enriched || undefined,
       log: logged.length ? { plans: logged.map(({ source: _s, ...rest }) => rest), picked: entry!.index } : undefined,
       plan: [plan.source],
       summary: planSummary(plan),
@@ -181,11 +199,11 @@ function shortLine(s: string): string {
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
   summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] SQL',
+  usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] SQL',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv, allowPositionals: true, strict: true,
-      options: { db: { type: 'string' }, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true } },
+      options: { ...DB_OPTIONS, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true } },
     });
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
     const runs = numberOption(values.runs, '--runs', 1, 100_000, { integer: true })!;
@@ -193,12 +211,12 @@ export const benchmarkCommand: CliCommand = {
     let previous;
     if (values.compare) {
       try {
-        previous = JSON.parse(fs.readFileSync(path.resolve(ctx.cwd, values.compare), 'utf8'));
+        previous = JSON.parse(readRegularFileSync(path.resolve(ctx.cwd, values.compare), LIMITS.smallFileBytes).toString('utf8'));
       } catch (e) {
         throw new UsageError(`cannot read --compare ${values.compare}: ${(e as Error).message.split('\n')[0]}`);
       }
     }
-    const db = await openDatabase(values.db, ctx);
+    const db = await openDatabase(values.db, ctx, { production: values.production });
     try {
       const run = await benchmark(db, positionals[0], { runs, concurrency, params: values.param?.map((p) => (p === 'NULL' ? null : p)), trustFunctions: values['trust-function'] });
       if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));

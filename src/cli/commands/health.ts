@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
 import { HEALTH_CHECKS, securityBlindSpots, type HealthFinding } from '../../core/health';
 import { runHealth } from '../../db/health';
-import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
+import { type CliCommand, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
 import { oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
@@ -22,12 +22,12 @@ export function findingToJson(f: HealthFinding) {
 export const health: CliCommand = {
   name: 'health',
   summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
-  usage: 'pg-lens health [--db URL] [--format text|json] [--check ID]... [--min-severity error|warning|info]',
+  usage: 'pg-lens health [--db URL] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info]',
   async run(argv, ctx) {
     const { values } = parseArgs({
       args: argv,
       options: {
-        db: { type: 'string' },
+        ...DB_OPTIONS,
         format: { type: 'string', default: 'text' },
         check: { type: 'string', multiple: true },
         'min-severity': { type: 'string', default: 'info' },
@@ -40,7 +40,7 @@ export const health: CliCommand = {
     const rank = { error: 0, warning: 1, info: 2 } as const;
     const min = values['min-severity'] as keyof typeof rank;
     if (!(min in rank)) throw new UsageError('--min-severity must be error, warning or info.');
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000 });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production });
     try {
       const { facts, findings: all } = await runHealth(db, { only: values.check });
       const findings = all.filter((f) => rank[f.severity] <= rank[min]);

@@ -12,7 +12,7 @@ import { CostIndex } from '../../core/cost';
 import { lineStarts, positionAt } from '../../core/findings';
 import { locate } from '../../core/output';
 import { leastPrivilegeFor, securityBlindSpots } from '../../core/health';
-import { usageFromStatements } from '../../core/health/leastPrivilege';
+import { columnsRead, usageFromStatements } from '../../core/health/leastPrivilege';
 import type { HealthFinding } from '../../core/health/types';
 import { renderHtml, renderMarkdown, type HealthCheck, type ReportInput } from '../../core/report';
 import { DOCS_BASE_URI } from '../../core/rules/index';
@@ -21,7 +21,7 @@ import { describeError } from '../../db/errors';
 import { runHealth } from '../../db/health';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { readStatementCosts } from '../../db/queryStats';
-import { type CliCommand, EXIT, openDatabase, UsageError } from '../io';
+import { type CliCommand, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
 import { runScan, SCAN_FILE_OPTIONS, scanOptionsFrom } from './scan';
 
 /** How many statements the report lists. */
@@ -41,20 +41,20 @@ export function healthRows(findings: HealthFinding[]): HealthCheck[] {
 export const report: CliCommand = {
   name: 'report',
   summary: 'findings, health checks and top statements in one self-contained HTML or Markdown file to share',
-  usage: 'pg-lens report --db URL [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--title TEXT]',
+  usage: 'pg-lens report --db URL [--production] [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--title TEXT]',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { ...SCAN_FILE_OPTIONS, db: { type: 'string' as const }, out: { type: 'string' as const, short: 'o' }, title: { type: 'string' as const } },
+      options: { ...SCAN_FILE_OPTIONS, ...DB_OPTIONS, out: { type: 'string' as const, short: 'o' }, title: { type: 'string' as const } },
     });
     if (!values.out) throw new UsageError('--out report.html or --out report.md is required');
     const ext = path.extname(values.out).toLowerCase();
     if (ext !== '.html' && ext !== '.htm' && ext !== '.md') throw new UsageError(`--out must end in .html or .md (got "${values.out}")`);
     const scanOpts = scanOptionsFrom({ ...values, db: undefined }, positionals);
     const paths = positionals;
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 30000 });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 30000, production: values.production });
     try {
       const info = await db.serverInfo();
       await loadPgParser();
@@ -86,6 +86,23 @@ export const report: CliCommand = {
         const usage = scan ? usageFromStatements(scan.siteList.map((s) => s.sql)) : undefined;
         const { facts, findings } = await runHealth(db, { versionNum: info.versionNum, usage });
         health = healthRows(findings.filter((f) => f.category !== 'security'));
+        // Where the code reads each sensitive column that is readable by everyone.
+        for (const f of findings) {
+          if (f.checkId !== 'sensitive-column-unprotected' || !scan) continue;
+          const t = f.objects[0];
+          const cols = f.objects.slice(1).map((o) => o.name);
+          const readers: string[] = [];
+          for (const site of scan.siteList) {
+            const read = columnsRead(site.sql, t.schema ?? 'public', t.name, cols);
+            if (!read.length) continue;
+            const pos = positionAt(lineStarts(scan.texts.get(site.file ?? '') ?? ''), site.span.start);
+            readers.push(`${site.file}:${pos.line + 1} (${read.join(', ')})`);
+          }
+          if (readers.length) {
+            f.evidence.readInCode = readers;
+            f.help = `${f.help ?? ''} Read in code at: ${readers.join('; ')}.`.trim();
+          }
+        }
         const script = facts.security ? leastPrivilegeFor(facts, facts.security.currentUser) : undefined;
         security = {
           findings: healthRows(findings.filter((f) => f.category === 'security')),

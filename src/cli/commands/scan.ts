@@ -8,15 +8,19 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
+import { countByContext, parseContextPolicy, type ContextPolicy } from '../../core/codeContext';
 import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
-import { type CliCommand, type CliContext, EXIT, numberOption, openDatabase, UsageError } from '../io';
+import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
+import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
-import { walkSourceFiles } from '../../node/walk';
+import { readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { oneLine, terminalSafe } from '../../core/safeText';
+import { LIMITS } from '../../core/limits';
+import { readRegularFileSync } from '../../db/readFile';
 
 const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -24,12 +28,15 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 export interface ScanCliOptions {
   paths: string[];
   db?: string;
+  production?: boolean;
   format: (typeof FORMATS)[number];
   failOn: (typeof FAIL_ON)[number];
   exclude: string[];
   severity: Record<string, string>;
   output?: string;
   maxFileSizeKb: number;
+  /** Highest severity per code context (--context migration=warning). */
+  contextPolicy: ContextPolicy;
 }
 
 /** Options about which files and rules, shared by `scan` and `report`. */
@@ -38,6 +45,7 @@ export const SCAN_FILE_OPTIONS = {
   rule: { type: 'string' as const, multiple: true as const, default: [] as string[] },
   severity: { type: 'string' as const },
   'max-file-size-kb': { type: 'string' as const, default: '2048' },
+  context: { type: 'string' as const, multiple: true as const, default: [] as string[] },
 };
 
 export function parseScanArgs(argv: string[]): ScanCliOptions {
@@ -47,7 +55,7 @@ export function parseScanArgs(argv: string[]): ScanCliOptions {
     strict: true,
     options: {
       ...SCAN_FILE_OPTIONS,
-      db: { type: 'string' },
+      ...DB_OPTIONS,
       format: { type: 'string', default: 'text' },
       'fail-on': { type: 'string', default: 'error' },
       output: { type: 'string', short: 'o' },
@@ -56,7 +64,7 @@ export function parseScanArgs(argv: string[]): ScanCliOptions {
   return scanOptionsFrom(values, positionals);
 }
 
-type ScanValues = { db?: string; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
+type ScanValues = { context?: string[]; db?: string; production?: boolean; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
 
 /** Validate parsed scan arguments (one clear UsageError per problem). */
 export function scanOptionsFrom(values: ScanValues, positionals: string[]): ScanCliOptions {
@@ -74,13 +82,21 @@ export function scanOptionsFrom(values: ScanValues, positionals: string[]): Scan
   const known = new Set(allRuleMeta().map((r) => r.id));
   for (const id of Object.keys(severity)) if (!known.has(id)) throw new UsageError(`unknown rule id "${id}" (see docs/rules/README.md)`);
   const maxKb = numberOption(values['max-file-size-kb'] ?? '2048', '--max-file-size-kb', 1, 1_000_000)!;
-  return { paths: positionals.length ? positionals : ['.'], db: values.db, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb };
+  const contextPolicy = contextPolicyFrom(values.context ?? []);
+  return { paths: positionals.length ? positionals : ['.'], db: values.db, production: values.production, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy };
+}
+
+/** --context <context>=<level|keep>, repeatable: the highest severity findings get in that context. */
+export function contextPolicyFrom(entries: readonly string[]): ContextPolicy {
+  const policy = parseContextPolicy(entries);
+  if (typeof policy === 'string') throw new UsageError(`--context: ${policy}`);
+  return policy;
 }
 
 function readSeverityFile(file: string): Record<string, string> {
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    raw = JSON.parse(readRegularFileSync(file, LIMITS.smallFileBytes).toString('utf8'));
   } catch (e) {
     throw new UsageError(`--severity ${file}: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -100,31 +116,21 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   const analyzers: Analyzer[] = [
     rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }),
     nPlusOneAnalyzer(),
+    ormOffsetAnalyzer(),
     ...(extra.analyzers ?? []),
   ];
   configureTreeSitterForCli();
   const files = walkSourceFiles(opts.paths, { cwd: ctx.cwd, exclude: opts.exclude, maxFileSizeBytes: opts.maxFileSizeKb * 1024, log: (m) => ctx.err(m) });
   const relative = async function* () {
     for await (const f of files) {
-      const text = await readSourceText(f.path);
+      const text = await readSourceText(f.path, opts.maxFileSizeKb * 1024);
       if (text === undefined) ctx.err(`pg-lens scan: skipped ${oneLine(f.path)}: unreadable or binary`);
       else yield { path: toRelative(ctx.cwd, f.path), text };
     }
   };
-  return scanFiles(relative(), { analyzers, severity: opts.severity, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
+  return scanFiles(relative(), { analyzers, severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
 }
 
-/** N+1 detection (src/core/nplusone) as a scan analyzer. */
-
-/** A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). */
-export async function readSourceText(file: string): Promise<string | undefined> {
-  try {
-    const buf = await fs.promises.readFile(file);
-    return buf.subarray(0, 8000).includes(0) ? undefined : buf.toString('utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 export function toRelative(cwd: string, p: string): string {
   const rel = path.relative(cwd, p);
@@ -133,7 +139,7 @@ export function toRelative(cwd: string, p: string): string {
 
 export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
-  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length };
+  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings) };
   if (opts.format === 'json') return formatJson(located, summary);
   if (opts.format === 'sarif') {
     return JSON.stringify(
@@ -153,12 +159,12 @@ export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'forma
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
-  usage: 'pg-lens scan [paths…] [--db URL] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--output FILE]',
+  usage: 'pg-lens scan [paths…] [--db URL] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--output FILE]',
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
     let result: ScanResult;
     if (opts.db !== undefined) {
-      const db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000 });
+      const db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000, production: opts.production });
       try {
         const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
         const info = await db.serverInfo();

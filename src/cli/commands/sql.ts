@@ -2,7 +2,6 @@
  * `pg-lens sql <paths…>`: list every SQL site found in files and folders — file, line, column,
  * the API it is passed to, the SQL with $n placeholders and its parameters.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lineStarts, positionAt } from '../../core/findings';
@@ -10,6 +9,7 @@ import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/i
 import type { SqlSite } from '../../core/extract/types';
 import { type CliCommand, EXIT, numberOption, UsageError } from '../io';
 import { indentedBlock, oneLine } from '../../core/safeText';
+import { readRegularFile } from '../../db/readFile';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { walkSourceFiles, type WalkStats } from '../../node/walk';
 
@@ -68,9 +68,9 @@ export const sqlCommand: CliCommand = {
     for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, maxFileSizeBytes: maxKb * 1024, log: ctx.err, stats })) {
       let text: string;
       try {
-        text = await fs.promises.readFile(f.path, 'utf8');
+        text = (await readRegularFile(f.path, maxKb * 1024)).toString('utf8');
       } catch (e) {
-        ctx.err(`pg-lens: cannot read ${oneLine(f.path)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        ctx.err(`pg-lens: ${(e as Error).message}`);
         continue;
       }
       if (!extractLanguageOf(f.path)) continue;

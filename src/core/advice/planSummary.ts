@@ -62,21 +62,7 @@ export function planOutline(s: PlanSummary, maxLines = 12): string[] {
   return lines;
 }
 
-/** 1234567 → "1.2M", 18400 → "18,400". */
-export function formatCount(n: number): string {
-  if (n >= 1e9) return `${(n / 1e9).toFixed(1)}B`;
-  if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
-  if (n >= 1e5) return `${Math.round(n / 1e3)}k`;
-  return Math.round(n).toLocaleString('en-US');
-}
-
 export function formatCost(n: number): string {
   return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2);
 }
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GB`;
-  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} kB`;
-  return `${n} bytes`;
-}

@@ -3,7 +3,7 @@
  * and DATABASE_URL-like keys in .env files (dotenv syntax, with ${VAR} expansion). Reading the files
  * and ~/.pgpass happens in the layers that may touch the disk (src/vscode/detect.ts, src/db/pgpass.ts).
  */
-import { ConnectionConfigError, parseConnectionString, SSL_MODES, type ConnectionProfile, type SslMode } from './profile';
+import { ConnectionConfigError, type ConninfoPair, parseConnectionString, scanConninfo, SSL_MODES, type ConnectionProfile, type SslMode, uriUserInfo } from './profile';
 
 export interface DetectedConnection {
   /** Where it came from, for the user: "DATABASE_URL in .env", "PG* environment variables". */
@@ -162,22 +162,20 @@ export function choosePassword(sources: { given?: string; pgpassword?: string; p
 export function splitPassword(text: string): { text: string; password?: string } {
   const s = text.trim();
   if (/^postgres(ql)?:\/\//i.test(s)) {
-    const m = /^(postgres(?:ql)?:\/\/)([^@/?#]*)@/i.exec(s);
-    if (!m || !m[2].includes(':')) return { text: s };
-    const user = m[2].slice(0, m[2].indexOf(':'));
-    const raw = m[2].slice(m[2].indexOf(':') + 1);
-    let password: string;
-    try {
-      password = decodeURIComponent(raw);
-    } catch {
-      password = raw;
-    }
-    return { text: `${m[1]}${user}@${s.slice(m[0].length)}`, password: password || undefined };
+    const u = uriUserInfo(s);
+    if (!u || u.password === undefined) return { text: s };
+    return { text: `${u.scheme}${u.user}@${u.rest}`, password: u.password || undefined };
   }
-  const re = /(^|\s)password\s*=\s*('(?:[^'\\]|\\.)*'|(?:[^\s\\]|\\.)*)/;
-  const m = re.exec(s);
-  if (!m) return { text: s };
-  const rawValue = m[2];
-  const password = (rawValue.startsWith("'") ? rawValue.slice(1, -1) : rawValue).replace(/\\(.)/g, '$1');
-  return { text: (s.slice(0, m.index) + m[1] + s.slice(m.index + m[0].length)).replace(/\s{2,}/g, ' ').trim(), password: password || undefined };
+  let pairs: ConninfoPair[];
+  try {
+    pairs = scanConninfo(s);
+  } catch {
+    return { text: s }; // malformed: reported (without its text) by the parser, never rewritten
+  }
+  const pw = pairs.filter((p) => p.key === 'password');
+  if (!pw.length) return { text: s };
+  // libpq: the last occurrence of a key wins.
+  const password = pw[pw.length - 1].value;
+  const kept = pairs.filter((p) => p.key !== 'password').map((p) => s.slice(p.start, p.end));
+  return { text: kept.join(' '), password: password || undefined };
 }

@@ -38,25 +38,36 @@ export class ConnectionConfigError extends Error {
 
 const KEYWORDS = new Set(['host', 'hostaddr', 'port', 'dbname', 'user', 'password', 'sslmode', 'sslrootcert', 'application_name', 'connect_timeout', 'options']);
 
-/** libpq key=value conninfo: `host=h port=5432 dbname='my db' user=u`. */
-export function parseKeyValue(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+/** One key=value pair of a libpq conninfo string, with where it sits in the text. */
+export interface ConninfoPair {
+  key: string;
+  value: string;
+  /** Offsets of the whole pair (key through value) in the text. */
+  start: number;
+  end: number;
+}
+
+/**
+ * libpq's conninfo_parse, exactly: `key = value` pairs separated by whitespace; a value is either
+ * single-quoted (backslash escapes the next character, the quote ends it) or runs to the next
+ * whitespace (backslash escapes the next character, so `Sup3r\ S3cret` is one value). Errors name
+ * a position, never a piece of the text: a malformed string may hold a password anywhere.
+ */
+export function scanConninfo(text: string): ConninfoPair[] {
+  const out: ConninfoPair[] = [];
   let i = 0;
   const n = text.length;
-  const skipWs = () => {
-    while (i < n && /\s/.test(text[i])) i++;
-  };
+  const isWs = (c: string | undefined) => c !== undefined && /\s/.test(c);
   while (true) {
-    skipWs();
+    while (i < n && isWs(text[i])) i++;
     if (i >= n) break;
-    const keyStart = i;
-    while (i < n && /[A-Za-z0-9_]/.test(text[i])) i++;
-    const key = text.slice(keyStart, i);
-    if (!key) throw new ConnectionConfigError(`Malformed connection string near "${text.slice(keyStart, keyStart + 10)}"`);
-    skipWs();
-    if (text[i] !== '=') throw new ConnectionConfigError(`Malformed connection string: expected "=" after "${key}"`);
+    const start = i;
+    while (i < n && text[i] !== '=' && !isWs(text[i])) i++;
+    const key = text.slice(start, i);
+    while (i < n && isWs(text[i])) i++;
+    if (text[i] !== '=' || !key) throw new ConnectionConfigError(`Malformed connection string: expected key=value at character ${start + 1}`);
     i++;
-    skipWs();
+    while (i < n && isWs(text[i])) i++;
     let value = '';
     if (text[i] === "'") {
       i++;
@@ -77,17 +88,59 @@ export function parseKeyValue(text: string): Record<string, string> {
       }
       if (!closed) throw new ConnectionConfigError(`Malformed connection string: unterminated quoted value for "${key}"`);
     } else {
-      while (i < n && !/\s/.test(text[i])) {
+      while (i < n && !isWs(text[i])) {
         if (text[i] === '\\' && i + 1 < n) {
           value += text[i + 1];
           i += 2;
         } else value += text[i++];
       }
     }
-    if (!KEYWORDS.has(key)) throw new ConnectionConfigError(`Unknown connection parameter "${key}"`);
-    out[key] = value;
+    out.push({ key, value, start, end: i });
   }
   return out;
+}
+
+/** libpq key=value conninfo: `host=h port=5432 dbname='my db' user=u`. */
+export function parseKeyValue(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let afterPassword = false;
+  for (const p of scanConninfo(text)) {
+    if (!KEYWORDS.has(p.key)) {
+      // After a password, an "unknown key" may be the rest of an unquoted password with a space: never echo it.
+      if (afterPassword || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(p.key)) throw new ConnectionConfigError(`Unknown connection parameter at character ${p.start + 1} (a password with spaces must be quoted: password='…')`);
+      throw new ConnectionConfigError(`Unknown connection parameter "${p.key}"`);
+    }
+    if (p.key === 'password') afterPassword = true;
+    out[p.key] = p.value;
+  }
+  return out;
+}
+
+/**
+ * Where the password sits in a postgres:// URI, as pg (WHATWG URL) reads it: the authority runs to
+ * the first "/", "?" or "#"; the LAST "@" in it ends the user info (so an unencoded "@" in a password
+ * is part of the password); the first ":" in the user info starts the password.
+ */
+export function uriUserInfo(text: string): { scheme: string; user: string; password?: string; passwordStart: number; passwordEnd: number; rest: string } | undefined {
+  const m = /^postgres(?:ql)?:\/\//i.exec(text);
+  if (!m) return undefined;
+  const scheme = m[0];
+  const after = text.slice(scheme.length);
+  const authorityEnd = after.search(/[/?#]/);
+  const authority = authorityEnd < 0 ? after : after.slice(0, authorityEnd);
+  const at = authority.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const info = authority.slice(0, at);
+  const colon = info.indexOf(':');
+  const rest = after.slice(at + 1);
+  if (colon < 0) return { scheme, user: info, passwordStart: scheme.length + at, passwordEnd: scheme.length + at, rest };
+  let password = info.slice(colon + 1);
+  try {
+    password = decodeURIComponent(password);
+  } catch {
+    // not valid percent-encoding: pg keeps it as written
+  }
+  return { scheme, user: info.slice(0, colon), password, passwordStart: scheme.length + colon + 1, passwordEnd: scheme.length + at, rest };
 }
 
 function checkSslMode(v: string | undefined): SslMode {
@@ -179,8 +232,17 @@ export function normalizeProfile(raw: unknown, index = 0): ConnectionProfile {
   };
 }
 
-/** The key under which a profile's password is kept in SecretStorage. */
-export function secretKey(p: Pick<ConnectionProfile, 'host' | 'port' | 'database' | 'user'>): string {
+/**
+ * The key under which a profile's password is kept in SecretStorage: the profile's identity,
+ * environment included, so a profile that claims another environment (say, a workspace's
+ * "development" copy of a production profile) never finds that profile's password.
+ */
+export function secretKey(p: Pick<ConnectionProfile, 'environment' | 'host' | 'port' | 'database' | 'user'>): string {
+  return `pgLens.password:${p.environment}:${p.user}@${p.host}:${p.port}/${p.database}`;
+}
+
+/** Version 0.1's key (no environment). Read once, only for profiles of the user's own settings, and moved. */
+export function legacySecretKey(p: Pick<ConnectionProfile, 'host' | 'port' | 'database' | 'user'>): string {
   return `pgLens.password:${p.user}@${p.host}:${p.port}/${p.database}`;
 }
 
@@ -189,12 +251,43 @@ export function describeProfile(p: Pick<ConnectionProfile, 'host' | 'port' | 'da
   return `${p.user}@${p.host}:${p.port}/${p.database}`;
 }
 
-/** Remove any password from a connection string (for anything that is shown or stored). */
+/**
+ * Remove any password from text that is shown or stored (log lines, messages): in postgres:// URIs
+ * (up to the last "@" of the authority, as pg reads it) and in `password=` pairs (quoted, escaped
+ * or unterminated values whole, as libpq reads them).
+ */
 export function redact(text: string): string {
-  return text
-    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
-    .replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1***');
+  return redactUris(text).replace(PASSWORD_PAIR, '$1***');
 }
+
+/**
+ * In each postgres:// URI, everything between the user's ":" and the LAST "@" before the next URI on
+ * the line (pg reads up to the last "@" of the authority; a pasted password may also hold an
+ * unencoded "/" or a space, which pg refuses, but which must not show either).
+ */
+function redactUris(text: string): string {
+  const re = /postgres(?:ql)?:\/\//gi;
+  const starts: number[] = [];
+  for (let m = re.exec(text); m; m = re.exec(text)) starts.push(m.index);
+  if (!starts.length) return text;
+  let out = text.slice(0, starts[0]);
+  starts.forEach((start, k) => {
+    const end = k + 1 < starts.length ? starts[k + 1] : text.length;
+    let seg = text.slice(start, end);
+    const lineEnd = seg.indexOf('\n');
+    const scope = lineEnd < 0 ? seg : seg.slice(0, lineEnd);
+    const head = /^postgres(?:ql)?:\/\/[^:/?#@\s]*:/i.exec(scope);
+    const at = scope.lastIndexOf('@');
+    if (head && at >= head[0].length) seg = `${seg.slice(0, head[0].length)}***${seg.slice(at)}`;
+    out += seg;
+  });
+  return out;
+}
+
+/** libpq's connection keywords: where an unquoted password with spaces (malformed, but pasted) surely ends. */
+const LIBPQ_KEYWORDS = 'host|hostaddr|port|dbname|user|passfile|channel_binding|connect_timeout|client_encoding|options|application_name|fallback_application_name|keepalives|keepalives_idle|keepalives_interval|keepalives_count|tcp_user_timeout|replication|gssencmode|sslmode|sslnegotiation|sslcompression|sslcert|sslkey|sslpassword|sslcertmode|sslrootcert|sslcrl|sslcrldir|sslsni|requirepeer|ssl_min_protocol_version|ssl_max_protocol_version|krbsrvname|gsslib|gssdelegation|service|target_session_attrs|load_balance_hosts';
+/** `password=` and its value: quoted (to the closing quote, or the end when unterminated), or unquoted up to the next keyword=. */
+const PASSWORD_PAIR = new RegExp(`(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*(?:'|$)|(?:\\\\.|\\\\$|[^\\s\\\\])+(?:\\s+(?!(?:${LIBPQ_KEYWORDS})\\s*=)(?:\\\\.|\\\\$|[^\\s\\\\])+)*)`, 'gi');
 
 export function isReadOnly(p: Pick<ConnectionProfile, 'environment'>): boolean {
   return p.environment === 'production';

@@ -7,6 +7,19 @@
  */
 export const OWN_MARKER = '/* pg-lens */';
 
+/**
+ * A pg_stat_statements text that PG Lens caused, not the application: one carrying the
+ * /* pg-lens *\/ marker anywhere (PostgreSQL 18 keeps only a trailing comment), or the statement
+ * nested in an EXPLAIN (with pg_stat_statements.track = all, the statement PG Lens explains is
+ * recorded under the application's queryid as a separate, non-top-level entry whose text is the EXPLAIN),
+ * or PG Lens's prepared statements.
+ */
+export function isOwnStatementText(query: string): boolean {
+  if (query.includes(OWN_MARKER)) return true;
+  const head = query.replace(/^(\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
+  return /^(EXPLAIN\b|PREPARE\s+pglens_|EXECUTE\s+pglens_|DEALLOCATE\s+(PREPARE\s+)?pglens_)/i.test(head);
+}
+
 export function sqlShape(text: string): string {
   return text
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
@@ -38,7 +51,7 @@ export class OwnStatementMatcher {
 
   /** `truncated`: the text was cut short when read (long statements): match it as a prefix. */
   isOwn(storedText: string, truncated = false): boolean {
-    if (storedText.trimStart().startsWith(OWN_MARKER)) return true;
+    if (isOwnStatementText(storedText)) return true;
     const shape = sqlShape(storedText);
     if (!truncated) return this.shapes.has(shape);
     // The cut may fall inside a token: compare all but the last few characters.

@@ -10,6 +10,7 @@ import type { SqlSite } from './types';
 import { loadPgParser } from '../sql/statement';
 import { languageOf, loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
 import { finishSql, textPart } from './compose';
+import { markAppendedSites } from './appended';
 import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
 import { splitSqlStatements, statementAt as statementRangeAt } from './sqlLexer';
 import { javascriptProfile } from '../languages/javascript/extract';
@@ -112,7 +113,7 @@ export async function extractSqlSitesDetailed(text: string, languageIdOrPath: st
       const profile = PROFILES[lang]!;
       const query = queryFor(lang, profile.query);
       if (!query) return { sites: [], reason: 'tree-sitter query unavailable' };
-      return { sites: await extractFromTreeSliced(tree, query, profile, text, lang, file, {}, opts.sliceMs ?? 8) };
+      return { sites: markAppendedSites(await extractFromTreeSliced(tree, query, profile, text, lang, file, {}, opts.sliceMs ?? 8), text) };
     }, opts);
   } catch (e) {
     return { sites: [], reason: `extraction failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
@@ -145,7 +146,7 @@ export function extractSqlSitesSync(text: string, languageIdOrPath: string, file
     const tree = parseWithin(parser, text, { timeoutMs: opts.timeoutMs });
     if (!tree) return { sites: [], reason: `parsing took longer than ${opts.timeoutMs ?? 10_000} ms` };
     try {
-      return { sites: runProfile(tree, lang, text, file) };
+      return { sites: markAppendedSites(runProfile(tree, lang, text, file), text) };
     } finally {
       tree.delete();
     }

@@ -88,3 +88,30 @@ export function leastPrivilegeScript(opts: { role: string; database: string; usa
   }
   return out;
 }
+
+/**
+ * Which of `columns` of schema.table one SQL text reads (`*` reads them all), or [] when it does not
+ * read the table. Column references are matched by name (qualified or not) in statements that read the table.
+ */
+export function columnsRead(sql: string, schema: string, table: string, columns: readonly string[], defaultSchema = 'public'): string[] {
+  const ops = tableOperations(sql);
+  if (!ops?.some((o) => o.table === table && (o.schema || defaultSchema) === schema && o.op === 'select')) return [];
+  const parsed = parseSql(sql);
+  if (!parsed.ok) return [];
+  const wanted = new Set(columns);
+  const hit = new Set<string>();
+  const walk = (n: any, depth: number): void => {
+    if (!n || typeof n !== 'object' || depth > 200) return;
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x, depth + 1);
+      return;
+    }
+    if (n.type === 'ref') {
+      if (n.name === '*') for (const c of columns) hit.add(c);
+      else if (wanted.has(n.name)) hit.add(n.name);
+    }
+    for (const [k, v] of Object.entries(n)) if (k !== '_location' && v && typeof v === 'object') walk(v, depth + 1);
+  };
+  walk(parsed.statements, 0);
+  return columns.filter((c) => hit.has(c));
+}

@@ -79,7 +79,7 @@ function learnJs(text: string, ctx: FileContext): void {
   for (const { clause, from } of imports) {
     ctx.modules.push(from);
     for (const { name, imported } of namesOf(clause)) {
-      if (imported === 'sql' && /^(drizzle-orm|kysely|slonik|sql-template-strings|sql-template-tag|@vercel\/postgres-kysely)/.test(from)) ctx.fragments.add(name);
+      if (imported === 'sql' && /^(drizzle-orm|kysely|slonik|@[\w-]+\/slonik|sql-template-strings|sql-template-tag|@vercel\/postgres-kysely)/.test(from)) ctx.fragments.add(name);
       else if (from === 'postgres' && imported === 'default') ctx.clients.set(name, 'postgres-factory');
       else if (/^[A-Z]/.test(name) && MODEL_MODULE.test(from)) ctx.models.add(name);
       else if (from.startsWith('.') || from.startsWith('@/') || from.startsWith('~/')) {

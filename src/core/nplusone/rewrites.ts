@@ -4,6 +4,7 @@
  * blindly: the shape of their data decides the exact code.
  */
 import type { DbCall, Library } from './dbCalls';
+import { batchStatement, type ParamStyle } from './batchSql';
 
 export interface Rewrite {
   /** Code action title, e.g. "Batch with WHERE id = ANY($1)". */
@@ -23,6 +24,8 @@ export interface RewriteInput {
   iterable?: string;
   /** The call reads a relation lazily (Django/ActiveRecord). */
   relation?: string;
+  /** The source text of the call's parameter list (`[order.id]`), to take the key expression from. */
+  params?: string;
 }
 
 function singular(s: string): string {
@@ -33,21 +36,97 @@ function ident(s: string | undefined, fallback: string): string {
   return s && /^[A-Za-z_$][\w$]*$/.test(s) ? s : fallback;
 }
 
-/** `col = $1` → `col = ANY($1)`; the SQL as written otherwise. */
-export function batchedSql(sql: string | undefined, style: 'dollar' | 'qmark' | 'percent' = 'dollar'): string {
-  if (!sql) return style === 'dollar' ? 'SELECT … FROM … WHERE id = ANY($1)' : style === 'percent' ? 'SELECT … FROM … WHERE id = ANY(%s)' : 'SELECT … FROM … WHERE id IN (…)';
-  const s = sql.trim().replace(/\s+/g, ' ');
-  if (style === 'dollar') return s.replace(/([\w."]+)\s*=\s*\$(\d+)/, '$1 = ANY($$$2)');
-  if (style === 'percent') return s.replace(/([\w."]+)\s*=\s*%s/, '$1 = ANY(%s)');
-  return s.replace(/([\w."]+)\s*=\s*\?/, '$1 IN (?)');
+/**
+ * The batched statement (core/nplusone/batchSql: `= ANY($1)` for a plain filter, the original once
+ * per key in a LATERAL join when LIMIT, aggregates, DISTINCT or GROUP BY give it per-key meaning);
+ * the SQL as written when it has no `column = parameter` key.
+ */
+export function batchedSql(sql: string | undefined, style: ParamStyle = 'dollar'): string {
+  if (!sql) return style === 'dollar' ? 'SELECT … FROM … WHERE id = ANY($1)' : style === 'percent' ? 'SELECT … FROM … WHERE id = ANY(%s)' : 'SELECT … FROM … WHERE id = ANY(?)';
+  return batchStatement(sql, style)?.sql ?? sql.trim();
 }
+
+/** The client the code calls (`db` in `db.query`, `this.db` in `this.db.query`), else the fallback. */
+function clientOf(call: DbCall, fallback: string): string {
+  const suffix = `.${call.method}`;
+  const recv = call.label.endsWith(suffix) ? call.label.slice(0, -suffix.length) : '';
+  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? recv : fallback;
+}
+
+/** The expression the loop passed as the key parameter (`order.id` from `[order.id]`), when it can be read. */
+function keyExprOf(params: string | undefined, keyParam: number, fallback: string): string {
+  const inner = params?.trim().match(/^\[([\s\S]*)\]$/)?.[1];
+  if (inner === undefined) return fallback;
+  const parts: string[] = [];
+  let depth = 0;
+  let cur = '';
+  for (const c of inner) {
+    if ('([{'.includes(c)) depth++;
+    if (')]}'.includes(c)) depth--;
+    if (c === ',' && depth === 0) {
+      parts.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  parts.push(cur);
+  const e = parts.map((p) => p.trim()).filter(Boolean)[keyParam - 1];
+  return e && /^[\w$.[\]'"]+$/.test(e) ? e : fallback;
+}
+
+/** node-postgres and friends: one query for every key, rows grouped by the key the way the loop reads them. */
+function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrite {
+  const { call } = input;
+  const client = clientOf(call, 'pool');
+  const b = call.sql ? batchStatement(call.sql, 'dollar') : undefined;
+  if (!b) {
+    return { title: 'Batch with WHERE id = ANY($1)', language: 'typescript', code: `const { rows } = await ${client}.query(\n  '${batchedSql(call.sql).replace(/'/g, "\\'")}',\n  [${items}.map((${item}) => ${item}.id)],\n);\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Query once with WHERE id = ANY($1) and an array of the ids, then look rows up by id.` };
+  }
+  const keyExpr = keyExprOf(input.params, b.keyParam, `${item}.id`);
+  // The loop runs over the keys themselves (`for (const id of ids)`): the list is the keys.
+  const overKeys = KEY_NAME.test(item) && (keyExpr === item || keyExpr === `${item}.id`);
+  const keyOf = overKeys ? item : keyExpr.startsWith(`${item}.`) || keyExpr === item ? keyExpr : `${item}.id`;
+  const keysExpr = overKeys ? items : `${items}.map((${item}) => ${keyOf})`;
+  // Each key once: the LATERAL form would return a repeated key's rows once per repetition.
+  const args = Array.from({ length: Math.max(b.keyParam, 1) }, (_, i) => (i + 1 === b.keyParam ? `[...new Set(${keysExpr})]` : `/* $${i + 1}, the same for every ${item} */`));
+  const plural = `${item}Rows`;
+  const how = b.form === 'lateral'
+    ? `// The statement runs once per key inside one query (LATERAL), so its LIMIT / aggregates keep their per-${item} meaning.`
+    : `// One query for all keys; rows grouped by ${b.keyColumn}.`;
+  const code = [
+    how,
+    `const { rows } = await ${client}.query(`,
+    `  \`${b.sql.replace(/`/g, '\\`').replace(/\n/g, '\n  ')}\`,`,
+    `  [${args.join(', ')}],`,
+    `);`,
+    `// ${b.keyColumn} may arrive as a string (bigint): group by its text.`,
+    `const rowsByKey = new Map<string, typeof rows>();`,
+    `for (const row of rows) {`,
+    `  const key = String(row.${b.keyColumn});`,
+    `  rowsByKey.set(key, [...(rowsByKey.get(key) ?? []), row]);`,
+    `}`,
+    `for (const ${item} of ${items}) {`,
+    `  const ${plural} = rowsByKey.get(String(${keyOf})) ?? []; // what the query in the loop returned for this ${item}`,
+    `}`,
+  ].join('\n');
+  return {
+    title: b.form === 'lateral' ? `Batch with unnest($${b.keyParam}) + LATERAL (keeps the per-${item} ${/\blimit\b/i.test(call.sql!) ? 'LIMIT' : 'meaning'})` : `Batch with WHERE ${b.keyColumn} = ANY($${b.keyParam})`,
+    language: 'typescript',
+    code,
+    help: b.form === 'lateral'
+      ? `Run the statement for every ${item} in one query (unnest the keys, JOIN LATERAL the original), then group the rows by ${b.keyColumn}.`
+      : `Query once with ${b.keyColumn} = ANY($${b.keyParam}) and an array of the keys, then group the rows by ${b.keyColumn}.`,
+  };
+}
+
+/** A loop variable that is itself a key (`id`, `userId`, `order_id`). */
+const KEY_NAME = /^(id|pk|key|uid|\w+Id|\w+_id)$/;
 
 export function rewriteFor(input: RewriteInput): Rewrite {
   const r = rewriteRaw(input);
   const items = ident(input.iterable, 'items');
   const item = input.variable;
   // The loop runs over the keys themselves (`for (const id of userIds)`): the key list is the list.
-  if (item && /^(id|pk|key|uid|\w+Id|\w+_id)$/.test(item)) {
+  if (item && KEY_NAME.test(item)) {
     const code = r.code
       .split(`${items}.map((${item}) => ${item}.id)`).join(items)
       .split(`[${item}.id for ${item} in ${items}]`).join(`list(${items})`)
@@ -91,10 +170,10 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     case 'pg-promise':
     case 'mysql2':
     case 'sql':
-      if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', code: `await pool.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);`, help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
-      if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', code: /=\s*now\(\)|=\s*true|=\s*false|=\s*'[^']*'|=\s*\d+\s*(,|where)/i.test(call.sql ?? '') && (call.sql?.match(/\$\d+/g) ?? []).length === 1 ? `await pool.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);` : `await pool.query(\n  \`UPDATE … AS t SET col = v.col\n   FROM unnest($1::bigint[], $2::text[]) AS v(id, col)\n   WHERE t.id = v.id\`,\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.col)],\n);`, help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
-      if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', code: `await pool.query(\n  'INSERT INTO … (id, name) SELECT * FROM unnest($1::bigint[], $2::text[])',\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.name)],\n);`, help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${items} instead of one statement per ${item}.` };
-      return { title: 'Batch with WHERE id = ANY($1)', language: 'typescript', code: `const { rows } = await pool.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Query once with WHERE id = ANY($1) and an array of the ids, then look rows up by id.` };
+      if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', code: `await ${clientOf(call, 'pool')}.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);`, help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
+      if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', code: /=\s*now\(\)|=\s*true|=\s*false|=\s*'[^']*'|=\s*\d+\s*(,|where)/i.test(call.sql ?? '') && (call.sql?.match(/\$\d+/g) ?? []).length === 1 ? `await ${clientOf(call, 'pool')}.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);` : `await ${clientOf(call, 'pool')}.query(\n  \`UPDATE … AS t SET col = v.col\n   FROM unnest($1::bigint[], $2::text[]) AS v(id, col)\n   WHERE t.id = v.id\`,\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.col)],\n);`, help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
+      if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', code: `await ${clientOf(call, 'pool')}.query(\n  'INSERT INTO … (id, name) SELECT * FROM unnest($1::bigint[], $2::text[])',\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.name)],\n);`, help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${items} instead of one statement per ${item}.` };
+      return jsBatchedRead(input, items, item);
     case 'knex':
       return write
         ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', code: `await knex('${model}').insert(${items}.map((${item}) => ({ /* … */ })));\n// very large lists: await knex.batchInsert('${model}', rows, 1000);`, help: `Insert all ${items} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }
@@ -168,7 +247,7 @@ export function dataLoaderRewrite(call: DbCall): Rewrite {
   return {
     title: 'Batch per-item loads with a DataLoader',
     language: 'typescript',
-    code: `import DataLoader from 'dataloader';\n\n// One loader per request: all load(id) calls of a tick become one query.\nconst ${model}Loader = new DataLoader(async (ids: readonly number[]) => {\n  const { rows } = await pool.query('SELECT * FROM … WHERE id = ANY($1)', [ids]);\n  const byId = new Map(rows.map((r) => [r.id, r]));\n  return ids.map((id) => byId.get(id) ?? null);\n});\n\nconst row = await ${model}Loader.load(id);`,
+    code: `import DataLoader from 'dataloader';\n\n// One loader per request: all load(id) calls of a tick become one query.\nconst ${model}Loader = new DataLoader(async (ids: readonly number[]) => {\n  const { rows } = await ${clientOf(call, 'pool')}.query('SELECT * FROM … WHERE id = ANY($1)', [ids]);\n  const byId = new Map(rows.map((r) => [r.id, r]));\n  return ids.map((id) => byId.get(id) ?? null);\n});\n\nconst row = await ${model}Loader.load(id);`,
     help: 'Wrap the per-item load in a DataLoader so the loads of one tick become one query.',
   };
 }

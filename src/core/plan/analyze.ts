@@ -40,25 +40,27 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
       if (pt === 'Gather' || pt === 'Gather Merge') {
         m.parallel = true;
         const launched = num(pr[K.WorkersLaunched]) ?? num(pr[K.WorkersPlanned]) ?? 0;
-        // The leader runs the plan too unless parallel_leader_participation is off (then loops = workers).
-        m.processes = launched + 1;
+        // The leader runs the plan too unless parallel_leader_participation is off: then the node
+        // right under the Gather ran once per worker only. One figure for the whole section: nodes
+        // run by fewer processes (a Parallel Append's children, the Bitmap Index Scan one process
+        // builds for a Parallel Bitmap Heap Scan) still share the section's wall clock.
+        const loops = num(r[K.ActualLoops]);
+        m.processes = analyzed && launched > 0 && loops === launched ? launched : launched + 1;
       } else if (parent.metrics.parallel && r[K.ParentRelationship] !== Rel.InitPlan && r[K.ParentRelationship] !== Rel.SubPlan) {
         m.parallel = true;
         m.processes = parent.metrics.processes;
       }
-      // The inner side of a Nested Loop runs once per outer row (planner's estimate).
+      // The inner side of a Nested Loop runs once per outer row (planner's estimate); a SubPlan
+      // once per row its node evaluates it for (its node's estimated rows, at least).
       let localLoops = 1;
       if (pt === 'Nested Loop' && r[K.ParentRelationship] === Rel.Inner) {
         const outer = parent.children.map((c) => nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Outer);
         localLoops = Math.max(1, outer ? (num(outer.raw[K.PlanRows]) ?? 1) : 1);
+      } else if (r[K.ParentRelationship] === Rel.SubPlan) {
+        localLoops = Math.max(1, num(pr[K.PlanRows]) ?? 1);
       }
       m.estLoops = parent.metrics.estLoops * localLoops;
       localLoopsOf[n.id] = localLoops;
-    }
-    if (m.parallel && analyzed && m.processes > 1) {
-      // When the leader did not participate, loops tell us the real number of processes.
-      const loops = num(r[K.ActualLoops]) ?? 0;
-      if (loops > 0 && loops < m.processes) m.processes = Math.max(1, loops);
     }
   }
 
@@ -75,14 +77,16 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
         m.actualRows = rows;
         m.actualRowsTotal = rows * (loops ?? 1);
       }
-      if (t !== undefined) m.inclusiveMs = m.parallel ? (t * (loops ?? 1)) / Math.max(1, m.processes) : t * (loops ?? 1);
+      if (t !== undefined) m.inclusiveMs = m.parallel ? parallelWallClock(r, t * (loops ?? 1), m.processes) : t * (loops ?? 1);
       else if (m.neverExecuted) m.inclusiveMs = 0;
       if (rows !== undefined && !m.neverExecuted) {
-        const est = m.estRows;
-        const hi = Math.max(est, rows);
-        const lo = Math.max(Math.min(est, rows), 1);
-        m.misestimate = hi / lo;
-        m.misestimateDirection = rows > est ? 'under' : 'over';
+        // Over all loops: PostgreSQL 18 prints fractional rows per loop (0.50), which a per-loop
+        // floor of 1 would understate (26 planned, 0.5 got is 52×, not 26×).
+        const l = Math.max(1, loops ?? 1);
+        const est = m.estRows * l;
+        const got = rows * l;
+        m.misestimate = Math.max(est, got) / Math.max(Math.min(est, got), 1);
+        m.misestimateDirection = got > est ? 'under' : 'over';
       }
       const removed = (num(r[K.RowsRemovedByFilter]) ?? 0) + (num(r[K.RowsRemovedByJoinFilter]) ?? 0);
       if (r[K.RowsRemovedByFilter] !== undefined || r[K.RowsRemovedByJoinFilter] !== undefined) {
@@ -101,12 +105,27 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
   // costs are never negative and add up to the root's total cost. InitPlans (CTEs included) are
   // costed into the node they hang off, as the planner does.
   root.metrics.inclusiveCost = num(root.raw[K.TotalCost]) ?? 0;
+  const childCost = new Float64Array(nodes.length);
   for (const n of nodes) {
     const budget = n.metrics.inclusiveCost;
+    const own = num(n.raw[K.TotalCost]) ?? 0;
     let sum = 0;
-    for (const c of n.children) sum += (num(nodes[c].raw[K.TotalCost]) ?? 0) * localLoopsOf[c];
+    for (const c of n.children) {
+      const cr = nodes[c].raw;
+      let cost = (num(cr[K.TotalCost]) ?? 0) * localLoopsOf[c];
+      if (localLoopsOf[c] > 1 && n.raw[K.NodeType] === 'Nested Loop' && cr[K.ParentRelationship] === Rel.Inner) {
+        // Rescans are often far cheaper than the first scan (a Materialize, a Memoize, a cached
+        // index): the planner's Nested Loop total is outer + inner runs + its own per-row work, so
+        // the inner side gets at most what its Nested Loop's total leaves after the outer side.
+        const outer = n.children.map((x) => nodes[x]).find((x) => x.raw[K.ParentRelationship] === Rel.Outer);
+        const left = own - (num(outer?.raw[K.TotalCost]) ?? 0) - 0.01 * (num(n.raw[K.PlanRows]) ?? 0);
+        cost = Math.max(num(cr[K.TotalCost]) ?? 0, Math.min(cost, left));
+      }
+      childCost[c] = cost;
+      sum += cost;
+    }
     const scale = sum > budget && sum > 0 ? budget / sum : 1;
-    for (const c of n.children) nodes[c].metrics.inclusiveCost = (num(nodes[c].raw[K.TotalCost]) ?? 0) * localLoopsOf[c] * scale;
+    for (const c of n.children) nodes[c].metrics.inclusiveCost = childCost[c] * scale;
     n.metrics.exclusiveCost = Math.max(0, budget - sum * scale);
   }
 
@@ -194,9 +213,18 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
     tips: [],
     source: top,
   };
+  if (analyzed) {
+    const ser = top[K.Serialization] as Record<string, unknown> | undefined;
+    plan.outside = {
+      triggersMs: plan.triggers.reduce((a, t) => a + t.timeMs, 0),
+      jitMs: plan.jit?.totalMs ?? 0,
+      serializationMs: (ser && num(ser[K.Time])) ?? 0,
+      planningMs: plan.planningMs ?? 0,
+    };
+  }
   const anc = ancestry(plan);
   for (const n of nodes) n.warnings = gradeNode(plan, n, options, anc);
-  plan.tips = rankTips(plan, anc);
+  plan.tips = rankTips(plan, anc, options);
   return plan;
 }
 
@@ -278,6 +306,19 @@ function mentions(r: RawNode, tokens: string[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Wall clock of a node run by several processes. With per-worker figures (VERBOSE), the critical
+ * path: the slowest process, the leader's share being the total minus the workers'. Without them,
+ * the average over the processes.
+ */
+function parallelWallClock(r: RawNode, totalMs: number, processes: number): number {
+  const ws = Array.isArray(r[K.Workers]) ? (r[K.Workers] as Record<string, unknown>[]) : [];
+  const times = ws.map((w) => (num(w[K.ActualTotalTime]) ?? NaN) * (num(w[K.ActualLoops]) ?? 1));
+  if (!ws.length || times.some((x) => !Number.isFinite(x))) return totalMs / Math.max(1, processes);
+  const leader = totalMs - times.reduce((a, b) => a + b, 0);
+  return Math.min(totalMs, Math.max(leader, ...times));
 }
 
 /** Pre-order flattening without recursion. */
@@ -371,6 +412,7 @@ function readTriggers(top: Record<string, unknown>): TriggerTime[] {
   if (!Array.isArray(list)) return [];
   return list.map((t: any) => ({
     name: String(t?.[K.TriggerName] ?? t?.[K.ConstraintName] ?? 'trigger'),
+    constraint: t?.[K.ConstraintName] !== undefined ? String(t[K.ConstraintName]) : undefined,
     relation: t?.[K.Relation] !== undefined ? String(t[K.Relation]) : undefined,
     timeMs: num(t?.[K.Time]) ?? 0,
     calls: num(t?.[K.Calls]) ?? 0,

@@ -104,7 +104,8 @@ export function comparePlans(a: Plan, b: Plan): PlanComparison {
       dExclusiveMs: both(before.exclusiveMs, after.exclusiveMs),
       dInclusiveMs: both(before.inclusiveMs, after.inclusiveMs),
       dExclusiveCost: after.exclusiveCost - before.exclusiveCost,
-      dRows: both(before.actualRowsTotal ?? before.estRows, after.actualRowsTotal ?? after.estRows),
+      // Like with like: actual rows when both ran, planned rows (per run × planned runs) otherwise.
+      dRows: analyzed ? both(before.actualRowsTotal, after.actualRowsTotal) : after.estRows * after.estLoops - before.estRows * before.estLoops,
       dSharedBlocks: both(sb, sa),
       ratio: base !== undefined && now !== undefined && base > 0 ? now / base : undefined,
     });

@@ -1,4 +1,5 @@
-/** Number formatting shared by the hover, the CLI and the plan viewer. Pure. */
+/** Number formatting shared by the hover, the CLI and the plan viewer. Pure. Bytes: core/format.ts. */
+import { formatBytes } from '../format';
 
 export function fmtMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '–';
@@ -39,12 +40,7 @@ export function fmtFactor(f: number | undefined): string {
 /** PostgreSQL blocks are 8 kB by default (block_size); this is what EXPLAIN's counts mean. */
 export function fmtBlocks(blocks: number | undefined, blockSize = 8192): string {
   if (blocks === undefined) return '–';
-  return `${fmtCount(blocks)} (${fmtBytes(blocks * blockSize)})`;
+  return `${fmtCount(blocks)} (${formatBytes(blocks * blockSize)})`;
 }
 
-export function fmtBytes(b: number): string {
-  if (b >= 1 << 30) return `${(b / (1 << 30)).toFixed(1)} GB`;
-  if (b >= 1 << 20) return `${(b / (1 << 20)).toFixed(1)} MB`;
-  if (b >= 1 << 10) return `${(b / (1 << 10)).toFixed(0)} kB`;
-  return `${b} B`;
-}
+export { formatBytes as fmtBytes } from '../format';

@@ -20,7 +20,10 @@ export type WarningKind =
   | 'seq-scan-selective'
   | 'nested-loop-many'
   | 'recheck-removes'
-  | 'memoize-evictions';
+  | 'memoize-evictions'
+  | 'fk-trigger'
+  | 'trigger-time'
+  | 'jit-time';
 
 export interface NodeWarning {
   kind: WarningKind;
@@ -122,6 +125,8 @@ export interface PlanNode {
 
 export interface TriggerTime {
   name: string;
+  /** The constraint a trigger enforces ("Trigger for constraint …": foreign keys). */
+  constraint?: string;
   relation?: string;
   timeMs: number;
   calls: number;
@@ -132,6 +137,17 @@ export interface JitSummary {
   totalMs: number;
   timing: Record<string, number>;
   options: Record<string, boolean>;
+}
+
+/** Execution time spent outside the node tree, as EXPLAIN reports it. */
+export interface OutsideTime {
+  /** After-row triggers (foreign-key checks and cascades included), all of them. */
+  triggersMs: number;
+  /** JIT compilation (generation, inlining, optimization, emission). */
+  jitMs: number;
+  /** Turning rows into the wire format (PG17 SERIALIZE). */
+  serializationMs: number;
+  planningMs: number;
 }
 
 export interface Plan {
@@ -146,6 +162,8 @@ export interface Plan {
   estRows: number;
   triggers: TriggerTime[];
   jit?: JitSummary;
+  /** Time not in any node: triggers, JIT, serialization, planning (analysed plans only). */
+  outside?: OutsideTime;
   settings: Record<string, string>;
   queryId?: string;
   queryText?: string;
@@ -158,9 +176,22 @@ export interface Plan {
   source: Record<string, unknown>;
 }
 
+export interface ForeignKeyFact {
+  /** The referencing table and its key columns, in order. */
+  schema: string;
+  table: string;
+  columns: string[];
+  /** "schema.table" the key points at. */
+  referenced: string;
+  /** A valid, non-partial index leads with exactly these columns. */
+  indexed: boolean;
+}
+
 export interface AnalyzeOptions {
   /** Rows of each relation ("schema.name" or "name") from pg_class.reltuples; used for warnings without ANALYZE. */
   relationRows?: ReadonlyMap<string, number>;
+  /** Foreign keys by constraint name, from the catalog (when connected): proves the trigger tips. */
+  foreignKeys?: ReadonlyMap<string, ForeignKeyFact>;
 }
 
 export function emptyBuffers(): Buffers {

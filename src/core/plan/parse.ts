@@ -5,6 +5,7 @@
  */
 import { K } from './keys';
 import { PlanParseError, parseTextRows, unframe } from './text';
+import { planOverLimit } from '../limits';
 
 export { PlanParseError };
 
@@ -16,6 +17,8 @@ export function parseTextPlan(text: string): Record<string, unknown> {
 /** Whatever the user pasted or the server returned → the top-level EXPLAIN object. */
 export function parsePlanSource(source: unknown): Record<string, unknown> {
   if (typeof source === 'string') {
+    const over = planOverLimit(source);
+    if (over) throw new PlanParseError(over);
     const direct = source.trim();
     if (direct.startsWith('[') || direct.startsWith('{')) {
       try {

@@ -45,24 +45,51 @@ function tableRows(n: PlanNode, options: AnalyzeOptions): number | undefined {
 
 /** Facts about each node's ancestors, computed once in pre-order (keeps deep plans linear). */
 export interface Ancestry {
-  /** 1 when a Limit is above the node. */
-  underLimit: Uint8Array;
+  /**
+   * 1 when the node's consumer may stop reading it early, so fewer rows than planned is by design:
+   * below a Limit, the inner side of a semi/anti join (or of a join with a unique inner side), either
+   * side of a Merge Join, a SubPlan or InitPlan (EXISTS stops at the first row), a CTE read only
+   * partly. It passes down through streaming nodes and stops at nodes that read all their input
+   * (Sort, Hash, hashed or plain Aggregate, hashed SetOp).
+   */
+  earlyStop: Uint8Array;
   /** Id of the nearest Gather / Gather Merge above the node, or -1. */
   gather: Int32Array;
 }
 
+function readsAllInput(r: Record<string, unknown>): boolean {
+  const t = r[K.NodeType];
+  return t === 'Sort' || t === 'Hash' || (t === 'Aggregate' && r[K.Strategy] !== 'Sorted') || (t === 'SetOp' && r[K.Strategy] === 'Hashed');
+}
+
 export function ancestry(plan: Plan): Ancestry {
   const n = plan.nodes.length;
-  const underLimit = new Uint8Array(n);
+  const earlyStop = new Uint8Array(n);
   const gather = new Int32Array(n).fill(-1);
   for (const node of plan.nodes) {
     if (node.parent < 0) continue;
     const p = plan.nodes[node.parent];
     const t = p.raw[K.NodeType];
-    underLimit[node.id] = t === 'Limit' ? 1 : underLimit[p.id];
+    const rel = node.raw[K.ParentRelationship];
+    const join = p.raw[K.JoinType];
+    const stops =
+      t === 'Limit' ||
+      t === 'Merge Join' ||
+      ((t === 'Nested Loop' || t === 'Hash Join') && rel === Rel.Inner && (join === 'Semi' || join === 'Anti' || p.raw[K.InnerUnique] === true)) ||
+      ((t === 'Hash Join') && rel === Rel.Outer && (join === 'Right Semi' || join === 'Right Anti')) ||
+      rel === Rel.SubPlan ||
+      rel === Rel.InitPlan;
+    earlyStop[node.id] = stops ? 1 : readsAllInput(p.raw) ? 0 : earlyStop[p.id];
     gather[node.id] = t === 'Gather' || t === 'Gather Merge' ? p.id : gather[p.id];
   }
-  return { underLimit, gather };
+  return { earlyStop, gather };
+}
+
+/** Nodes that report fewer rows than they handle, by design (PostgreSQL documents both). */
+function rowsNotComparable(n: PlanNode): boolean {
+  const t = n.raw[K.NodeType];
+  // BitmapAnd/BitmapOr always report 0 rows; a ModifyTable without RETURNING returns none.
+  return t === 'BitmapAnd' || t === 'BitmapOr' || (t === 'ModifyTable' && (n.metrics.actualRows ?? 0) === 0);
 }
 
 export function gradeNode(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancestry): NodeWarning[] {
@@ -75,10 +102,13 @@ export function gradeNode(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc:
     if (grade) out.push({ kind, grade, message: message() });
   };
 
-  if (m.timeShare !== undefined) add('time-share', grade3(m.timeShare, THRESHOLDS.timeShare), () => `${fmtPct(m.timeShare)} of the execution time is spent here (${fmtMs(m.exclusiveMs)}).`);
+  // JIT compiles expressions the first time a node evaluates them, inside that node's time.
+  const jitMs = plan.jit?.totalMs ?? 0;
+  const jitNote = () => (jitMs > 0 && jitMs >= 0.3 * (m.exclusiveMs ?? 0) ? ` It may include JIT compilation (${fmtMs(jitMs)} in all).` : '');
+  if (m.timeShare !== undefined) add('time-share', grade3(m.timeShare, THRESHOLDS.timeShare), () => `${fmtPct(m.timeShare)} of the execution time is spent here (${fmtMs(m.exclusiveMs)}).${jitNote()}`);
 
-  // Below a Limit, fewer rows than planned is the Limit's doing, not a misestimate.
-  if (m.misestimate !== undefined && !(m.misestimateDirection === 'over' && anc.underLimit[n.id])) {
+  // Fewer rows than planned where the consumer stops early is by design, not a misestimate.
+  if (m.misestimate !== undefined && !rowsNotComparable(n) && !(m.misestimateDirection === 'over' && anc.earlyStop[n.id])) {
     const g = m.misestimate >= THRESHOLDS.misestimate[2] ? 3 : m.misestimate >= THRESHOLDS.misestimate[1] ? 2 : m.misestimate >= THRESHOLDS.misestimate[0] ? 1 : 0;
     add('misestimate', g, () => `Rows ${m.misestimateDirection === 'under' ? 'under' : 'over'}estimated ${fmtFactor(m.misestimate)}: planned ${fmtCount(m.estRows)}, got ${fmtCount(m.actualRows)} per loop.`);
   }
@@ -150,7 +180,7 @@ function gatherInclusive(plan: Plan, n: PlanNode, anc: Ancestry): number {
 }
 
 /** One tip per actionable warning, ranked by what it could save. */
-export function rankTips(plan: Plan, anc: Ancestry): Tip[] {
+export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}): Tip[] {
   const tips: Tip[] = [];
   const unit = plan.analyzed ? 'ms' : 'cost';
   for (const n of plan.nodes) {
@@ -191,7 +221,7 @@ export function rankTips(plan: Plan, anc: Ancestry): Tip[] {
               ? `Tell the planner how many rows the function returns (ALTER FUNCTION … ROWS n).`
               : `Run ANALYZE${m.relation ? ` ${m.relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`
           }`;
-          saving = (parentOwn + own) * 0.3;
+          saving = shapedTime(plan, n) * 0.5;
           break;
         case 'sort-disk':
           text = `${label} sorts on disk (${fmtCount(num(n.raw[K.SortSpaceUsed]))} kB): raise work_mem for this query (e.g. SET LOCAL work_mem = '${suggestMem(num(n.raw[K.SortSpaceUsed]))}') or give it the order from an index on the Sort Key.`;
@@ -228,8 +258,18 @@ export function rankTips(plan: Plan, anc: Ancestry): Tip[] {
         case 'nested-loop-many': {
           const inner = n.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Inner);
           const innerTime = inner ? (plan.analyzed ? (inner.metrics.inclusiveMs ?? 0) : inner.metrics.inclusiveCost) : 0;
-          text = `${label} repeats ${inner ? nodeLabel(inner) : 'its inner side'} once per outer row: with an index on the join column of the inner table each repetition is cheap; with better row estimates the planner may pick a Hash Join.`;
-          saving = innerTime * 0.5;
+          const lookup = inner ? indexLookup(plan, inner) : undefined;
+          const memo = inner?.raw[K.NodeType] === 'Memoize' ? memoHitRatio(inner) : undefined;
+          if (memo !== undefined && memo >= 0.5) {
+            text = `${label} repeats ${nodeLabel(inner!)}, which answers ${fmtPct(memo)} of the lookups from its cache: the remaining cost is the number of outer rows; fewer outer rows (a more selective outer side) or better row estimates (so the planner can weigh a Hash Join) would help.`;
+            saving = innerTime * (1 - memo) * 0.5;
+          } else if (lookup) {
+            text = `${label} repeats ${nodeLabel(lookup)} once per outer row: each repetition is already an index lookup, so the cost is the number of repetitions; fewer outer rows, or better row estimates so the planner can weigh a Hash Join, would help.`;
+            saving = innerTime * 0.3;
+          } else {
+            text = `${label} repeats ${inner ? nodeLabel(inner) : 'its inner side'} once per outer row: with an index on the join column of the inner table each repetition is cheap; with better row estimates the planner may pick a Hash Join.`;
+            saving = innerTime * 0.5;
+          }
           break;
         }
         case 'recheck-removes':
@@ -244,7 +284,95 @@ export function rankTips(plan: Plan, anc: Ancestry): Tip[] {
       if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade });
     }
   }
-  return tips.sort((a, b) => b.saving - a.saving || b.grade - a.grade);
+  tips.push(...outsideTips(plan, options));
+  // A tip that could save under 1% of the whole is noise next to the others.
+  const whole = plan.analyzed ? Math.max(plan.executionMs ?? 0, plan.nodes[0]?.metrics.inclusiveMs ?? 0) : plan.totalCost;
+  return tips.filter((t) => t.saving >= whole * 0.01).sort((a, b) => b.saving - a.saving || b.grade - a.grade);
+}
+
+/**
+ * Time outside the node tree: triggers (foreign-key checks and cascades run as triggers) and JIT.
+ * A foreign key's trigger that takes a large share is almost always a referencing column without
+ * an index: each deleted or updated key scans the referencing table.
+ */
+function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
+  const out: Tip[] = [];
+  const exec = plan.executionMs ?? 0;
+  if (!plan.analyzed || exec <= 0) return out;
+  for (const t of plan.triggers) {
+    const share = t.timeMs / exec;
+    if (share < 0.1 || t.timeMs < 1) continue;
+    const fk = t.constraint !== undefined || /^RI_ConstraintTrigger/.test(t.name);
+    const g: Grade = share > 0.4 ? 3 : 2;
+    const fact = t.constraint ? options.foreignKeys?.get(t.constraint) : undefined;
+    if (fk && fact) {
+      // Proved against the catalog.
+      const q = (x: string) => (/^[a-z_][a-z0-9_$]*$/.test(x) ? x : `"${x.replace(/"/g, '""')}"`);
+      const target = `${q(fact.schema)}.${q(fact.table)}`;
+      const cols = fact.columns.map(q).join(', ');
+      out.push(fact.indexed
+        ? {
+            nodeId: 0, kind: 'fk-trigger', grade: 1, unit: 'ms', saving: t.timeMs * 0.2,
+            text: `Foreign key ${t.constraint} took ${fmtMs(t.timeMs)} in ${fmtCount(t.calls)} trigger calls (${fmtPct(share)} of the execution), outside every plan node. ${target} (${cols}) is indexed (checked in the catalog): the time is the checks or cascades themselves — fewer rows per statement, or ON DELETE actions that do less, would help.`,
+          }
+        : {
+            nodeId: 0, kind: 'fk-trigger', grade: g, unit: 'ms', saving: t.timeMs * 0.9,
+            text: `Foreign key ${t.constraint} took ${fmtMs(t.timeMs)} in ${fmtCount(t.calls)} trigger calls (${fmtPct(share)} of the execution), outside every plan node: no index leads with ${target} (${cols}) (checked in the catalog), so each call scans ${target}. CREATE INDEX ON ${target} (${cols});`,
+          });
+    } else if (fk) {
+      const name = t.constraint ?? t.name;
+      out.push({
+        nodeId: 0, kind: 'fk-trigger', grade: g, unit: 'ms', saving: t.timeMs * 0.9,
+        text: `Foreign key ${name} took ${fmtMs(t.timeMs)} in ${fmtCount(t.calls)} trigger calls (${fmtPct(share)} of the execution), outside every plan node: each call looks up the referencing rows, and without an index on the referencing columns each is a scan of the referencing table. Index the referencing columns of ${name}${t.relation ? ` (the table referencing ${t.relation})` : ''}.`,
+      });
+    } else {
+      out.push({
+        nodeId: 0, kind: 'trigger-time', grade: g, unit: 'ms', saving: t.timeMs * 0.3,
+        text: `Trigger ${t.name}${t.relation ? ` on ${t.relation}` : ''} took ${fmtMs(t.timeMs)} in ${fmtCount(t.calls)} calls (${fmtPct(share)} of the execution), outside every plan node: look at what the trigger function does per row.`,
+      });
+    }
+  }
+  const jit = plan.jit?.totalMs ?? 0;
+  if (jit >= 50 && jit / exec >= 0.1) {
+    out.push({
+      nodeId: 0, kind: 'jit-time', grade: jit / exec > 0.4 ? 3 : 2, unit: 'ms', saving: jit * 0.9,
+      text: `JIT compilation took ${fmtMs(jit)} of the ${fmtMs(exec)} execution (${plan.jit?.functions ?? 0} functions), more than it can save on a query this size: raise jit_above_cost (and jit_inline_above_cost / jit_optimize_above_cost) above this plan's cost (${fmtCount(Math.round(plan.totalCost))}), or SET jit = off for the session or the role running it.`,
+    });
+  }
+  return out;
+}
+
+/**
+ * Time a misestimated node's error could have cost: the nearest join, aggregate, sort or hash
+ * above it (the choice its row count shaped), else its parent.
+ */
+function shapedTime(plan: Plan, n: PlanNode): number {
+  const w = (x: PlanNode) => (plan.analyzed ? (x.metrics.inclusiveMs ?? 0) : x.metrics.inclusiveCost);
+  for (let p = n.parent; p >= 0; p = plan.nodes[p].parent) {
+    const t = plan.nodes[p].raw[K.NodeType];
+    if (t === 'Nested Loop' || t === 'Hash Join' || t === 'Merge Join' || t === 'Aggregate' || t === 'Sort' || t === 'Hash') return w(plan.nodes[p]);
+  }
+  return n.parent >= 0 ? w(plan.nodes[n.parent]) : w(n);
+}
+
+/** The index scan a Nested Loop's inner side runs (directly, or under a Memoize / Materialize / Bitmap Heap Scan). */
+function indexLookup(plan: Plan, inner: PlanNode): PlanNode | undefined {
+  let cur: PlanNode | undefined = inner;
+  for (let i = 0; cur && i < 3; i++) {
+    const t = cur.raw[K.NodeType];
+    if ((t === 'Index Scan' || t === 'Index Only Scan') && cur.raw[K.IndexCond] !== undefined) return cur;
+    if (t === 'Bitmap Heap Scan') return cur;
+    if (t !== 'Memoize' && t !== 'Materialize' && t !== 'Result') return undefined;
+    cur = cur.children.length === 1 ? plan.nodes[cur.children[0]] : undefined;
+  }
+  return undefined;
+}
+
+function memoHitRatio(n: PlanNode): number | undefined {
+  const hits = num(n.raw[K.CacheHits]);
+  const misses = num(n.raw[K.CacheMisses]);
+  if (hits === undefined || misses === undefined || hits + misses === 0) return undefined;
+  return hits / (hits + misses);
 }
 
 function suggestMem(kb: number | undefined): string {

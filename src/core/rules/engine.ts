@@ -7,6 +7,7 @@ import type { Statement } from 'pgsql-ast-parser';
 import type { Finding, FixEdit } from '../findings';
 import { fileSpanOf, type SqlSite } from '../extract/types';
 import { parseSql } from '../sql/parse';
+import { inspectSql, pgParserLoaded } from '../sql/statement';
 import type { PlanEvidence, Rule, RuleReport, StatementContext } from './types';
 
 export interface RunRulesOptions {
@@ -68,15 +69,41 @@ export function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule
   return ctx;
 }
 
+export const NOT_ANALYSED = 'not-analysed';
+
+/**
+ * No statement is skipped silently: SQL that PostgreSQL's own parser (libpg-query) accepts but the
+ * rules' parser (pgsql-ast-parser) cannot read gets a hint saying the rules and the index advice
+ * did not run on it, and why. SQL that PostgreSQL rejects too (dynamic fragments) stays quiet.
+ */
+export function notAnalysedFinding(site: SqlSite, reason: string): Finding | undefined {
+  if (!pgParserLoaded()) return undefined;
+  const pg = inspectSql(site.sql);
+  if (!pg.ok || !pg.statements.length) return undefined;
+  return {
+    ruleId: NOT_ANALYSED,
+    severity: 'hint',
+    message: `PostgreSQL accepts this SQL but PG Lens's rule parser cannot read it, so no query rule or index advice ran on it (${reason.replace(/\s+/g, ' ').slice(0, 160)}).`,
+    span: fileSpanOf(site, 0, site.sql.length),
+    file: site.file,
+    fixes: [],
+    evidence: { parser: 'pgsql-ast-parser', reason },
+  };
+}
+
 /** Every rule over every statement of a site. */
 export function checkSite(site: SqlSite, rules: readonly Rule[], opts: RunRulesOptions = {}): Finding[] {
   const parsed = parseSql(site.sql);
-  if (!parsed.ok) return [];
+  if (!parsed.ok) {
+    const f = rules.length ? notAnalysedFinding(site, parsed.message) : undefined;
+    return f ? [f] : [];
+  }
   const out: Finding[] = [];
   parsed.statements.forEach((statement, i) => {
     const evidence = typeof opts.evidence === 'function' ? opts.evidence(site, statement, i) : opts.evidence;
     for (const rule of rules) {
       if (rule.appCodeOnly && !isAppCode(site)) continue;
+      if (rule.wholeStatement && site.dynamic) continue;
       try {
         out.push(...rule.check(makeContext(site, statement, rule, evidence)));
       } catch (e) {

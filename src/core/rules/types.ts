@@ -22,6 +22,11 @@ export interface RuleMeta {
 export interface Rule extends RuleMeta {
   /** Only for statements in application code (not .sql files, which are often ad hoc or migrations). */
   appCodeOnly?: boolean;
+  /**
+   * Judges what the whole statement lacks (no WHERE, no LIMIT): skipped for dynamic sites, whose
+   * text is completed at run time (`sql += " WHERE …"`, interpolated clauses).
+   */
+  wholeStatement?: boolean;
   check(ctx: StatementContext): Finding[];
 }
 

@@ -10,9 +10,23 @@ import type { Rule } from './types';
 export const LARGE_RESULT_ROWS = 1000;
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg']);
 
+const isAggregate = (e: Node | undefined): boolean => e?.type === 'call' && AGGREGATES.has(String(e.function?.name?.name ?? e.function?.name).toLowerCase());
+const refName = (e: Node | undefined): string | undefined => (e?.type === 'ref' ? String(e.name) : undefined);
+
+/**
+ * One row, or one row per group where every column is an aggregate or a grouping key
+ * (`SELECT status, count(*) … GROUP BY status`): as many rows as groups, not as table rows.
+ */
 function isAggregateOnly(s: Node): boolean {
-  return !s.groupBy && (s.columns ?? []).length > 0 && s.columns.every((c: Node) => c.expr?.type === 'call' && AGGREGATES.has(String(c.expr.function?.name).toLowerCase()));
+  const cols: Node[] = s.columns ?? [];
+  if (!cols.length || !cols.some((c) => isAggregate(c.expr))) return false;
+  if (!s.groupBy) return cols.every((c) => isAggregate(c.expr));
+  const keys = new Set((s.groupBy as Node[]).map(refName).filter(Boolean));
+  return cols.every((c) => isAggregate(c.expr) || (refName(c.expr) !== undefined && keys.has(refName(c.expr))));
 }
+
+/** Table names that hold one row or a handful by convention. */
+const SMALL_BY_NAME = /(^|_)(schema_version|version|versions|settings?|config|configs|configuration|preferences|idp|identity_providers?|feature_flags|system_settings)$/i;
 
 export const unboundedQuery: Rule = {
   id: 'unbounded-query',
@@ -20,6 +34,7 @@ export const unboundedQuery: Rule = {
   description: 'A SELECT without LIMIT on a large table returns every matching row to the application.',
   docs: 'docs/rules/unbounded-query.md',
   appCodeOnly: true,
+  wholeStatement: true,
   check(ctx) {
     let s = ctx.statement as Node;
     if (s.type === 'with') s = s.in;
@@ -33,6 +48,8 @@ export const unboundedQuery: Rule = {
     else if (!s.where && tableRows !== undefined && tableRows >= 0) rows = tableRows;
     if (rows !== undefined && rows < LARGE_RESULT_ROWS) return [];
     if (rows === undefined && s.where) return []; // statically, a filtered query gets the benefit of the doubt
+    // Statically, tables named for one row or a handful (schema version, settings, configuration) are small.
+    if (rows === undefined && (s.from as Node[]).every((f) => f.type !== 'table' || SMALL_BY_NAME.test(String(f.name.name)))) return [];
     return [
       ctx.report({
         at: s.from[0],

@@ -1,12 +1,25 @@
-/** update-delete-without-where: an UPDATE or DELETE with no WHERE changes every row of the table. */
+/**
+ * update-delete-without-where: an UPDATE or DELETE with no WHERE changes every row of the table.
+ *
+ * Severity from evidence, not shape alone. A constant statement with no parameters
+ * (`DELETE FROM web_sessions`, `UPDATE feeds SET parsing_error_count = 0`) changes every row by
+ * construction: that is what its author wrote it for (a flush, a reset, a backfill), so it is only
+ * noted (info). A statement that takes parameters but no WHERE (`UPDATE users SET name = $1`)
+ * looks like a per-row change that lost its WHERE: warning, and error when the catalog says the
+ * table is large. Statements completed at run time (dynamic sites) are skipped (wholeStatement).
+ */
 import { formatCount } from '../format';
 import type { Rule } from './types';
 
+/** With catalog evidence, a parameterised all-rows change of at least this many rows is an error. */
+export const LARGE_TABLE_ROWS = 10_000;
+
 export const updateDeleteWithoutWhere: Rule = {
   id: 'update-delete-without-where',
-  defaultSeverity: 'error',
+  defaultSeverity: 'warning',
   description: 'UPDATE or DELETE without a WHERE clause changes every row of the table.',
   docs: 'docs/rules/update-delete-without-where.md',
+  wholeStatement: true,
   check(ctx) {
     const s = ctx.statement as any;
     if ((s.type !== 'update' && s.type !== 'delete') || s.where) return [];
@@ -16,14 +29,20 @@ export const updateDeleteWithoutWhere: Rule = {
     const name = [target?.schema, target?.name].filter(Boolean).join('.');
     const t = target?.name ? ctx.table(target.name, target.schema) : undefined;
     const rows = t && t.rows >= 0 ? t.rows : undefined;
+    const end = Math.max(s._location?.end ?? 0, target?._location?.end ?? 0);
+    const parameterised = ctx.site.params.length > 0 || /\$\d/.test(ctx.sql);
+    const severity = !parameterised ? 'info' : rows !== undefined && rows >= LARGE_TABLE_ROWS ? 'error' : 'warning';
     return [
       ctx.report({
-        at: { start: 0, end: Math.max(s._location?.end ?? 0, (target?._location?.end ?? 0)) },
-        message: `${verb} without WHERE changes every row of ${name || 'the table'}${rows !== undefined ? ` (about ${formatCount(rows)} rows)` : ''}.`,
+        at: { start: 0, end },
+        severity,
+        message: parameterised
+          ? `${verb} without WHERE changes every row of ${name || 'the table'}${rows !== undefined ? ` (about ${formatCount(rows)} rows)` : ''}, though it takes parameters like a per-row change.`
+          : `${verb} without WHERE changes every row of ${name || 'the table'}${rows !== undefined ? ` (about ${formatCount(rows)} rows)` : ''}: intended, as a constant all-rows statement usually is?`,
         help: s.type === 'delete'
           ? 'Add a WHERE clause. To empty a table on purpose use TRUNCATE, or write WHERE true to make the intent explicit.'
           : 'Add a WHERE clause. If every row must change, write WHERE true to make the intent explicit, and update large tables in batches.',
-        evidence: rows !== undefined ? { tableRows: rows } : undefined,
+        evidence: { parameterised, ...(rows !== undefined ? { tableRows: rows } : {}) },
       }),
     ];
   },

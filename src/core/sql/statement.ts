@@ -4,6 +4,7 @@
  * the answer (Explain Analyze, benchmarks); pgsql-ast-parser gives the friendlier AST for analysis.
  * Offsets here are UTF-16 offsets into the given text (libpg-query reports UTF-8 bytes; converted).
  */
+import { LIMITS, sqlOverLimit } from '../limits';
 import type * as PgQuery from 'libpg-query';
 
 let mod: typeof PgQuery | undefined;
@@ -19,6 +20,11 @@ export function loadPgParser(): Promise<typeof PgQuery> {
     return lib;
   })();
   return loading;
+}
+
+/** Is PostgreSQL's parser loaded (synchronous callers can use inspectSql)? */
+export function pgParserLoaded(): boolean {
+  return mod !== undefined;
 }
 
 function lib(): typeof PgQuery {
@@ -104,6 +110,8 @@ function hasLocking(node: unknown, depth = 0): boolean {
 
 /** Parse with PostgreSQL's grammar; classify every statement. Requires loadPgParser(). */
 export function inspectSql(text: string): InspectResult {
+  const over = sqlOverLimit(text);
+  if (over) return { ok: false, message: over };
   let result: any;
   try {
     result = lib().parseSync(text);
@@ -142,6 +150,7 @@ export function inspectSql(text: string): InspectResult {
 
 /** PostgreSQL's normalised form of a statement (constants → $n), as pg_stat_statements shows it. */
 export function normalizeSql(text: string): string | undefined {
+  if (sqlOverLimit(text)) return undefined;
   try {
     return lib().normalizeSync(text);
   } catch {
@@ -151,6 +160,7 @@ export function normalizeSql(text: string): string | undefined {
 
 /** A fingerprint that is equal for statements differing only in constants (libpg_query's). */
 export function fingerprintSql(text: string): string | undefined {
+  if (sqlOverLimit(text)) return undefined;
   try {
     return lib().fingerprintSync(text);
   } catch {
@@ -160,6 +170,7 @@ export function fingerprintSql(text: string): string | undefined {
 
 /** PostgreSQL's own lexer: tokens with UTF-8 byte offsets (see byteToCharOffset). */
 export function scanSql(text: string): PgQuery.ScanToken[] | undefined {
+  if (text.length > LIMITS.statementChars) return undefined;
   try {
     return lib().scanSync(text).tokens;
   } catch {

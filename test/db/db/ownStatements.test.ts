@@ -2,6 +2,10 @@
 import { strict as assert } from 'node:assert';
 import { APPLICATION_NAME } from '../../../src/db/database';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER, placeOwnMarker, SQL } from '../../../src/db/sql';
+import { isOwnStatementText } from '../../../src/core/dashboard/ownStatements';
+import { explain, explainAnalyze } from '../../../src/db/explain';
+import { readStatementCosts } from '../../../src/db/queryStats';
+import { STATS_SQL } from '../../../src/db/stats';
 import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
 
 describe('db: PG Lens leaves its own statements out', () => {
@@ -52,6 +56,40 @@ describe('db: PG Lens leaves its own statements out', () => {
     const shown = await t.admin.query(`SELECT query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND ${EXCLUDE_OWN.statements}`);
     assert.ok(shown.rows.every((r) => !r.query.includes(OWN_STATEMENT_MARKER)));
     assert.ok(shown.rows.some((r) => /FROM app_table/.test(r.query)), "the application's statement is still shown");
+  });
+
+  it('the dashboard, top statements and cost lens leave out every statement PG Lens sent: trailing marker, session setup, EXPLAIN runs (filtered in the SQL)', async function () {
+    const caps = await capabilities();
+    if (!caps.pgStatStatements) {
+      announceFallback('pg_stat_statements', 'no statement list to filter');
+      return;
+    }
+    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await t.admin.query('CREATE TABLE IF NOT EXISTS shown_table (id int)');
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const db = await t.open();
+    await explain(db, 'SELECT count(*) FROM shown_table WHERE id = 1');
+    await explainAnalyze(db, 'SELECT count(*) FROM shown_table WHERE id = 2');
+    await db.query(`${OWN_STATEMENT_MARKER} ANALYZE public.shown_table`);
+    // Our session setup as a text stored without the marker (a queryid keeps its first text).
+    await t.admin.query(`SELECT set_config('lock_timeout', '1s', false), set_config('statement_timeout', '9s', false)`);
+    await t.admin.query(`SELECT set_config('lock_timeout', '1s', true)`);
+    await t.admin.query('SELECT id FROM shown_table WHERE id > 5'); // the application
+    const costs = await readStatementCosts(db, { versionNum: caps.versionNum });
+    const texts = costs.stats.map((s) => s.query ?? '');
+    assert.ok(texts.some((q) => /FROM shown_table WHERE id >/.test(q)), `the application's statement is shown: ${JSON.stringify(texts)}`);
+    for (const q of texts) {
+      assert.ok(!q.includes(OWN_STATEMENT_MARKER), `not ours: ${q}`);
+      assert.ok(!/^\s*SELECT set_config\(/i.test(q), `not our session setup: ${q}`);
+      assert.ok(!/ANALYZE public\.shown_table/.test(q), `not our maintenance: ${q}`);
+    }
+    // The dashboard's text query marks ours on the server.
+    const ids = (await t.admin.query(`SELECT queryid::text AS id FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`)).rows.map((r) => r.id);
+    const marked = (await db.query(STATS_SQL.statementTexts, [ids, 1_000_000])).rows;
+    for (const r of marked) {
+      const ours = isOwnStatementText(r.query) || /^\s*SELECT set_config\(/i.test(r.query);
+      assert.equal(r.own, ours, `own flag of: ${r.query}`);
+    }
   });
 
   it('EXCLUDE_OWN.sessions leaves our sessions out of pg_stat_activity', async () => {

@@ -26,7 +26,8 @@ describe('cli report (real PostgreSQL)', function () {
     else announceFallback('pg_stat_statements', 'the report says statistics are unavailable');
     await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, note text);
       INSERT INTO orders SELECT g, g % 50, 'n' FROM generate_series(1, 2000) g;
-      CREATE TABLE "${HOSTILE}" (id int); INSERT INTO "${HOSTILE}" VALUES (1); ANALYZE;`);
+      CREATE TABLE "${HOSTILE}" (id int); INSERT INTO "${HOSTILE}" VALUES (1);
+      CREATE TABLE people (id int PRIMARY KEY, email text, nickname text); GRANT SELECT ON people TO PUBLIC; ANALYZE;`);
     const app = new Client({ connectionString: t.url, password: t.password });
     await app.connect();
     try {
@@ -41,6 +42,12 @@ describe('cli report (real PostgreSQL)', function () {
       'export async function page(userId: number, n: number) {',
       "  return db.query('SELECT id, note FROM orders WHERE user_id = $1 ORDER BY id LIMIT 10 OFFSET $2', [userId, n * 10]);",
       '}',
+      '',
+    ].join('\n'));
+    fs.writeFileSync(path.join(dir, 'src', 'people.ts'), [
+      "import { db } from './db';",
+      "export const contact = (id: number) => db.query('SELECT p.email FROM people p WHERE p.id = $1', [id]);",
+      "export const nick = (id: number) => db.query('SELECT nickname FROM people WHERE id = $1', [id]);",
       '',
     ].join('\n'));
   });
@@ -72,8 +79,12 @@ describe('cli report (real PostgreSQL)', function () {
     // The security section: the harness logs in as a superuser; the script grants what src/orders.ts uses, nothing more.
     assert.match(html, /<h2>Security<\/h2>/);
     assert.match(html, /superuser-application-role/);
-    assert.match(html, /Privileges from the 1 tables the statements in src use\./);
+    assert.match(html, /Privileges from the 2 tables the statements in src use\./);
     assert.match(html, /GRANT SELECT ON public\.orders TO postgres_app;/);
+    assert.match(html, /GRANT SELECT ON public\.people TO postgres_app;/);
+    // The email column everyone can read, and the one place in the code that reads it.
+    assert.match(html, /sensitive-column-unprotected: public\.people, public\.people\.email/);
+    assert.match(html, /Read in code at: src\/people\.ts:2 \(email\)\./);
     assert.doesNotMatch(html, /GRANT [A-Z, ]+ ON public\.&quot;/, 'the table the code does not use gets no grant');
   });
 

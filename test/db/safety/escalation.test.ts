@@ -198,6 +198,23 @@ describe('safety: planning never runs a planted function with more rights than i
     assert.ok(r.plan.nodes.length > 0);
   });
 
+  it('reaches functions the statement does not name: a view, a default, an index expression, a policy that applies', async () => {
+    const a = tdb.admin;
+    await a.query('CREATE VIEW items_v AS SELECT * FROM items WHERE val = harmless_f()');
+    await rejectsWith(explain(db, 'SELECT * FROM items_v'), /harmless_f/);
+    await a.query('CREATE TABLE with_default (id int, v int DEFAULT harmless_f())');
+    await rejectsWith(explain(db, 'INSERT INTO with_default (id) VALUES (1)'), /harmless_f/);
+    await a.query('CREATE TABLE with_index (id int)');
+    await a.query('CREATE INDEX ON with_index ((id + harmless_f()))');
+    await rejectsWith(explain(db, 'SELECT * FROM with_index WHERE id = 1'), /harmless_f/);
+    // A policy: superusers bypass row-level security, so it only counts for roles it applies to.
+    await a.query('CREATE TABLE with_policy (id int)');
+    await a.query('ALTER TABLE with_policy ENABLE ROW LEVEL SECURITY');
+    await a.query('CREATE POLICY p ON with_policy USING (id = harmless_f())');
+    const r = await explain(db, 'SELECT * FROM with_policy');
+    assert.ok(r.plan.nodes.length > 0, 'superuser: the policy does not run');
+  });
+
   it('an untrusted function can be trusted by name, and only that one', async () => {
     await rejectsWith(explain(db, 'SELECT harmless_f()'), /harmless_f/);
     const r = await explain(db, 'SELECT harmless_f()', { trustFunctions: ['public.harmless_f'] });

@@ -40,7 +40,8 @@ describe('cli scan', () => {
         "SELECT id FROM users WHERE name LIKE '%ann';",
         '',
       ].join('\n'),
-      'db/danger.sql': 'UPDATE users SET active = false;\n',
+      'db/danger.sql': 'UPDATE users SET active = $1;\n',
+      'db/migrations/0002_backfill.sql': 'SELECT id FROM users WHERE lower(email) = $1;\n',
       'generated/ignored.sql': 'DELETE FROM everything;\n',
       'vendor-sql/skip.sql': 'DELETE FROM skipped;\n',
     });
@@ -49,24 +50,30 @@ describe('cli scan', () => {
 
   it('prints findings as path:line:col with a summary, honours .gitignore, --exclude and suppressions', async () => {
     const r = await run(['scan', '.', '--exclude', 'vendor-sql/**'], dir);
-    assert.match(r.out, /^db\/danger\.sql:1:1: error update-delete-without-where: UPDATE without WHERE/m);
+    assert.match(r.out, /^db\/danger\.sql:1:1: warning update-delete-without-where: UPDATE without WHERE/m);
+    // The same rule in a migration is capped at info (runs once), and the summary groups by context.
+    assert.match(r.out, /^db\/migrations\/0002_backfill\.sql:1:28: info non-sargable-predicate: /m);
     assert.match(r.out, /^db\/queries\.sql:1:29: warning non-sargable-predicate: /m);
     assert.match(r.out, /^db\/queries\.sql:4:28: warning leading-wildcard-like: /m);
     assert.doesNotMatch(r.out, /sessions|ignored\.sql|skip\.sql/);
-    assert.match(r.out, /2 files, 4 SQL statements: 1 error, 2 warnings$/);
-    assert.equal(r.code, 1, 'an error reaches the default --fail-on error');
+    assert.match(r.out, /3 files, 5 SQL statements: 3 warnings, 1 info\nby context: request 3 \(3 warnings\), migration 1 \(1 info\)$/);
+    assert.equal(r.code, 0, 'warnings stay below the default --fail-on error');
+    assert.equal((await run(['scan', '.', '--exclude', 'vendor-sql/**', '--context', 'migration=keep', '--fail-on', 'warning'], dir)).code, 1);
+    assert.match((await run(['scan', '.', '--exclude', 'vendor-sql/**', '--context', 'migration=keep'], dir)).out, /^db\/migrations\/0002_backfill\.sql:1:28: warning non-sargable-predicate: /m);
+    assert.equal((await run(['scan', '.', '--context', 'nowhere=info'], dir)).code, 2, 'a bad --context is a usage error');
   });
 
   it('exit code follows --fail-on', async () => {
     assert.equal((await run(['scan', 'db', '--fail-on', 'never'], dir)).code, 0);
     assert.equal((await run(['scan', 'db/queries.sql'], dir)).code, 0, 'warnings only: below --fail-on error');
     assert.equal((await run(['scan', 'db/queries.sql', '--fail-on', 'warning'], dir)).code, 1);
-    assert.equal((await run(['scan', 'db/danger.sql', '--rule', 'update-delete-without-where=off'], dir)).code, 0);
+    assert.equal((await run(['scan', 'db/danger.sql', '--fail-on', 'warning'], dir)).code, 1);
+    assert.equal((await run(['scan', 'db/danger.sql', '--fail-on', 'warning', '--rule', 'update-delete-without-where=off'], dir)).code, 0);
     assert.equal((await run(['scan', 'db/queries.sql', '--rule', 'leading-wildcard-like=error'], dir)).code, 1);
   });
 
   it('writes valid SARIF 2.1.0 with rule metadata and relative locations', async () => {
-    const r = await run(['scan', '.', '--format', 'sarif', '--exclude', 'vendor-sql/'], dir);
+    const r = await run(['scan', '.', '--format', 'sarif', '--exclude', 'vendor-sql/', '--exclude', 'db/migrations/'], dir);
     const log = JSON.parse(r.out);
     const ajv = new Ajv({ schemaId: 'id', allErrors: true, logger: false });
     ajv.addMetaSchema(JSON.parse(fs.readFileSync(require.resolve('ajv/lib/refs/json-schema-draft-04.json'), 'utf8')));
@@ -100,7 +107,9 @@ describe('cli scan', () => {
   it('JSON output carries positions, fixes and a summary', async () => {
     const r = await run(['scan', 'db', '--format', 'json'], dir);
     const j = JSON.parse(r.out);
-    assert.equal(j.summary.files, 2);
+    assert.equal(j.summary.files, 3);
+    assert.deepEqual(j.summary.byContext, { request: { warning: 3 }, migration: { info: 1 } });
+    assert.equal(j.findings.find((x: any) => x.file === 'db/migrations/0002_backfill.sql').context, 'migration');
     const f = j.findings.find((x: any) => x.ruleId === 'leading-wildcard-like');
     assert.deepEqual([f.file, f.line, f.column], ['db/queries.sql', 4, 28]);
   });

@@ -61,7 +61,7 @@ describe('cli/walk: source file walker', () => {
     const r = await collect([root], { maxFileSizeBytes: 1024 });
     assert.deepEqual(r.files.map((f) => path.basename(f)), ['small.sql']);
     assert.equal(r.log.length, 1);
-    assert.match(r.log[0], /skipped .*big\.sql: 5 KB is over the 1 KB limit/);
+    assert.match(r.log[0], /skipped .*big\.sql: 4.9 kB is over the 1 kB limit/);
     assert.equal(r.stats.skippedLarge, 1);
   });
 

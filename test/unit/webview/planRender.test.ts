@@ -35,7 +35,7 @@ describe('webview/plan rendering (jsdom)', () => {
     };
     const posted: FromPlanWebview[] = [];
     const v = renderPlan(root, payload(evilPlan, EVIL_SQL, `<svg onload=alert(3)>`), (m) => posted.push(m));
-    for (const view of ['tree', 'table', 'raw', 'query'] as const) {
+    for (const view of ['tree', 'diagram', 'table', 'raw', 'query'] as const) {
       v.show(view);
       assert.equal(root.querySelectorAll('img, script, svg, b, i, u').length, 0, `${view}: no element from database strings`);
       assert.ok(!root.innerHTML.includes('<img'), `${view}: escaped in the DOM`); // eslint-disable-line no-restricted-syntax
@@ -128,11 +128,68 @@ describe('webview/plan rendering (jsdom)', () => {
     const a = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'seq-scan-selective.json'), 'utf8'))[0];
     const b = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
     renderCompare(root, payload(a, 'a', 'before'), payload(b, 'b', 'after'));
-    assert.match(root.querySelector('h1')!.textContent!, /faster|slower|no change/);
+    assert.match(root.querySelector('h1')!.textContent!, /faster|slower|about the same/);
     assert.ok(root.querySelectorAll('table.diff tbody tr').length >= 1);
     const run = { sql: EVIL_SQL, runs: 10, concurrency: 2, errors: 0, p50: 1, p95: 2, p99: 3, mean: 1.2, min: 0.5, max: 3, throughputPerSec: 800, at: 0 };
     renderBenchmark(root, run, { ...run, p50: 4 });
     assert.match(root.textContent!, /4\.0× faster/);
     assert.equal(root.querySelectorAll('script').length, 0);
+  });
+
+  it('tree rows carry their join and filter conditions; the summary shows time outside the nodes', () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'join-filter-sort', 'plan.json'), 'utf8'))[0];
+    renderPlan(root, payload(plan), () => undefined);
+    const conds = [...root.querySelectorAll('.node .conds')].map((e) => e.textContent);
+    assert.ok(conds.some((c) => /Hash Cond: \(o\.customer_id = c\.id\)/.test(c!)), conds.join(' | '));
+    assert.ok(conds.some((c) => /Filter: /.test(c!)));
+    const { root: r2 } = dom();
+    renderPlan(r2, payload(analyzePlan(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'delete-fk-trigger', 'raw.txt'), 'utf8')).source), () => undefined);
+    assert.match(r2.querySelector('.facts')!.textContent!, /Not in any node\s*triggers 2\.56 s/);
+    assert.match(r2.querySelector('.tips li')!.textContent!, /order_items_order_id_fkey/);
+  });
+
+  it('the diagram has one card per node with time, rows, cost and buffers bars, the hot path marked', () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'join-filter-sort', 'plan.json'), 'utf8'))[0];
+    const v = renderPlan(root, payload(plan), () => undefined);
+    v.show('diagram');
+    const cards = root.querySelectorAll('.diagram .card');
+    assert.equal(cards.length, v.plan.nodes.length);
+    assert.equal(root.querySelectorAll('.diagram .card.hot').length, v.plan.hotPath.length);
+    const first = cards[0].textContent!;
+    for (const k of ['time', 'rows', 'cost', 'buffers']) assert.ok(first.includes(k), `${k} in ${first}`);
+  });
+
+  it('per-worker figures show in the node details', () => {
+    const { root } = dom();
+    const p = analyzePlan(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'parallel-sort-workers', 'raw.txt'), 'utf8'));
+    const v = renderPlan(root, payload(p.source), () => undefined);
+    v.select(p.nodes.findIndex((n) => n.raw[K.NodeType] === 'Sort'));
+    const rows = root.querySelectorAll('.details table.workers tbody tr');
+    assert.equal(rows.length, 2);
+    assert.match(root.querySelector('.details table.workers')!.textContent!, /Sort Space Used/);
+  });
+
+  it('compare says what it compares: an estimate against a run is compared on estimates only', () => {
+    const { root } = dom();
+    const est = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'no-analyze-join.json'), 'utf8'))[0];
+    const run = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    renderCompare(root, payload(est, 'a', 'before'), payload(run, 'b', 'after'));
+    assert.match(root.textContent!, /Only the after plan ran: compared on what both have, the planner's estimates/);
+    assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ self cost/);
+  });
+
+  it('a benchmark shows beside the plan, with the parameter values it used', () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    const v = renderPlan(root, payload(plan, 'SELECT * FROM orders WHERE id = $1'), () => undefined);
+    const run = { sql: 'SELECT * FROM orders WHERE id = $1', params: ['42', null], runs: 10, concurrency: 1, errors: 0, p50: 1, p95: 2, p99: 3, mean: 1.2, min: 0.5, max: 3, throughputPerSec: 800, at: 0 };
+    v.showBenchmark(run);
+    assert.ok(root.querySelector('.tree'), 'the plan stays');
+    assert.match(root.querySelector('.bench-host')!.textContent!, /Parameters: \$1 = 42, \$2 = NULL/);
+    assert.match(root.querySelector('.bench-host')!.textContent!, /p50/);
+    assert.ok(parseToPlanWebview({ type: 'benchmark', run }));
+    assert.equal(parseToPlanWebview({ type: 'benchmark', run: { ...run, params: [{}] } }), undefined);
   });
 });

@@ -48,13 +48,3 @@ export function estimateIndexBloat(i: Pick<IndexFact, 'method' | 'relpages' | 'r
   return result(i.relpages, 1 + Math.ceil(i.reltuples / perPage));
 }
 
-export function fmtBytes(n: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(v >= 10 ? 0 : 1)} ${units[u]}`;
-}

@@ -1,7 +1,8 @@
 /** Indexes: unused, duplicate, invalid, bloated; foreign keys without an index. */
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, IndexFact } from '../types';
-import { estimateIndexBloat, fmtBytes } from './bloat';
+import { estimateIndexBloat } from './bloat';
+import { formatBytes } from '../../format';
 
 const indexRef = (i: IndexFact) => ({ kind: 'index' as const, schema: i.schema, name: i.name, table: i.table, oid: i.oid });
 const dropIndex = (i: IndexFact) => `DROP INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`;
@@ -36,7 +37,7 @@ export const unusedIndex: HealthCheck = {
         checkId: this.id,
         severity: 'warning',
         category: this.category,
-        message: `Index ${i.schema}.${i.name} on ${i.table} has never been used (${fmtBytes(i.sizeBytes)}).`,
+        message: `Index ${i.schema}.${i.name} on ${i.table} has never been used (${formatBytes(i.sizeBytes)}).`,
         objects: [indexRef(i)],
         evidence: { scans: i.scans, sizeBytes: i.sizeBytes, definition: i.definition, statsAgeSeconds: f.statsAgeSeconds },
         fixSql: [dropIndex(i)],
@@ -182,7 +183,7 @@ export const indexBloat: HealthCheck = {
         checkId: this.id,
         severity: e.bloatShare >= 0.7 ? 'warning' : 'info',
         category: this.category,
-        message: `Index ${i.schema}.${i.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${fmtBytes(e.bloatBytes)} of ${fmtBytes(e.realBytes)}).`,
+        message: `Index ${i.schema}.${i.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`,
         objects: [indexRef(i)],
         evidence: { ...e, reltuples: i.reltuples, relpages: i.relpages, estimate: true },
         fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],

@@ -1,7 +1,7 @@
 /** Server-wide: replication lag, inactive slots, settings worth a look (WAL archiving is in security.ts, backup-freshness). */
 import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFacts, HealthFinding } from '../types';
-import { fmtBytes } from './bloat';
+import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
 export const replicationLag: HealthCheck = {
@@ -17,7 +17,7 @@ export const replicationLag: HealthCheck = {
         checkId: this.id,
         severity: (r.replayLagSeconds ?? 0) >= t.replicationLagSeconds * 10 ? 'error' : 'warning',
         category: this.category,
-        message: `Standby ${r.applicationName || r.clientAddr || '?'} is ${fmtSeconds(r.replayLagSeconds)} behind${r.replayLagBytes !== null ? ` (${fmtBytes(r.replayLagBytes)} of WAL)` : ''}.`,
+        message: `Standby ${r.applicationName || r.clientAddr || '?'} is ${fmtSeconds(r.replayLagSeconds)} behind${r.replayLagBytes !== null ? ` (${formatBytes(r.replayLagBytes)} of WAL)` : ''}.`,
         objects: [{ kind: 'standby', name: r.applicationName || r.clientAddr || '?' }],
         evidence: { ...r },
         fixSql: [],
@@ -52,7 +52,7 @@ export const inactiveReplicationSlot: HealthCheck = {
         checkId: this.id,
         severity: (s.retainedBytes ?? 0) >= t.slotRetainedWarnBytes || s.walStatus === 'lost' || s.walStatus === 'unreserved' ? 'error' : 'warning',
         category: this.category,
-        message: `Replication slot ${s.name} (${s.type}) is inactive${s.retainedBytes !== null ? ` and holds ${fmtBytes(s.retainedBytes)} of WAL` : ''}.`,
+        message: `Replication slot ${s.name} (${s.type}) is inactive${s.retainedBytes !== null ? ` and holds ${formatBytes(s.retainedBytes)} of WAL` : ''}.`,
         objects: [{ kind: 'replication slot', name: s.name }],
         evidence: { ...s },
         fixSql: [`SELECT pg_drop_replication_slot(${quoteLiteral(s.name)});`],
@@ -87,15 +87,15 @@ export const settingReview: HealthCheck = {
       out.push({ checkId: this.id, severity, category: this.category, message, objects: [{ kind: 'setting', name }], evidence, fixSql, help });
     const sb = settingBytes(f, 'shared_buffers');
     if (sb !== undefined && sb <= 128 * 1024 ** 2)
-      add('shared_buffers', `shared_buffers is ${fmtBytes(sb)} (the default).`, { shared_buffers: sb }, [`ALTER SYSTEM SET shared_buffers = '1GB';`],
+      add('shared_buffers', `shared_buffers is ${formatBytes(sb)} (the default).`, { shared_buffers: sb }, [`ALTER SYSTEM SET shared_buffers = '1GB';`],
         'About 25% of the machine’s memory is the usual starting point; it needs a restart.');
     const wm = settingBytes(f, 'work_mem');
     if (wm !== undefined && wm <= 4 * 1024 ** 2 && f.tempFiles > 0)
-      add('work_mem', `work_mem is ${fmtBytes(wm)} and queries wrote ${f.tempFiles.toLocaleString('en-US')} temporary files.`, { work_mem: wm, tempFiles: f.tempFiles },
+      add('work_mem', `work_mem is ${formatBytes(wm)} and queries wrote ${f.tempFiles.toLocaleString('en-US')} temporary files.`, { work_mem: wm, tempFiles: f.tempFiles },
         [`ALTER SYSTEM SET work_mem = '16MB';`, 'SELECT pg_reload_conf();'], 'Sorts and hashes that do not fit in work_mem spill to disk; raise it with care (it is per operation, per session).');
     const mwm = settingBytes(f, 'maintenance_work_mem');
     if (mwm !== undefined && mwm <= 64 * 1024 ** 2)
-      add('maintenance_work_mem', `maintenance_work_mem is ${fmtBytes(mwm)} (the default).`, { maintenance_work_mem: mwm }, [`ALTER SYSTEM SET maintenance_work_mem = '512MB';`, 'SELECT pg_reload_conf();'],
+      add('maintenance_work_mem', `maintenance_work_mem is ${formatBytes(mwm)} (the default).`, { maintenance_work_mem: mwm }, [`ALTER SYSTEM SET maintenance_work_mem = '512MB';`, 'SELECT pg_reload_conf();'],
         'VACUUM and CREATE INDEX run faster with more; it is used by few sessions at once.');
     const rpc = Number(setting(f, 'random_page_cost'));
     if (Number.isFinite(rpc) && rpc >= 4)

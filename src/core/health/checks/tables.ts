@@ -1,7 +1,8 @@
 /** Tables: bloat, dead tuples, stale statistics, autovacuum falling behind, wraparound, sequences, invalid constraints. */
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, TableFact } from '../types';
-import { estimateTableBloat, fmtBytes } from './bloat';
+import { estimateTableBloat } from './bloat';
+import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
 const tableRef = (t: TableFact) => ({ kind: t.kind, schema: t.schema, name: t.name, oid: t.oid });
@@ -30,7 +31,7 @@ export const tableBloat: HealthCheck = {
         checkId: this.id,
         severity: e.bloatShare >= 0.7 ? 'warning' : 'info',
         category: this.category,
-        message: `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${fmtBytes(e.bloatBytes)} of ${fmtBytes(e.realBytes)}).`,
+        message: `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`,
         objects: [tableRef(t)],
         evidence: { ...e, reltuples: t.reltuples, relpages: t.relpages, estimate: true },
         fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
@@ -173,11 +174,15 @@ export const sequenceExhaustion: HealthCheck = {
       if (limitedByColumn) limit = colMax!;
       const share = ascending ? s.lastValue / limit : s.lastValue / s.minValue;
       if (!(share >= th.sequenceMaxShare)) continue;
-      const fix = limitedByColumn && s.ownedBy
-        ? [`ALTER TABLE ${qualifiedName(s.ownedBy.schema, s.ownedBy.table)} ALTER COLUMN ${quoteIdent(s.ownedBy.column)} TYPE bigint;`]
-        : s.dataType !== 'bigint'
-          ? [`ALTER SEQUENCE ${qualifiedName(s.schema, s.name)} AS bigint;`]
-          : [];
+      // The values go into the column: a narrower column fails on insert whatever the sequence allows,
+      // so an integer serial needs the column widened as well as the sequence (issue 12 item 8).
+      const narrowColumn = !!s.ownedBy && colMax !== undefined && colMax < TYPE_MAX.bigint;
+      const fix = [
+        ...(narrowColumn ? [`ALTER TABLE ${qualifiedName(s.ownedBy!.schema, s.ownedBy!.table)} ALTER COLUMN ${quoteIdent(s.ownedBy!.column)} TYPE bigint;`] : []),
+        ...(s.dataType !== 'bigint' ? [`ALTER SEQUENCE ${qualifiedName(s.schema, s.name)} AS bigint;`] : []),
+      ];
+      const table = narrowColumn ? f.tables.find((t) => t.schema === s.ownedBy!.schema && t.name === s.ownedBy!.table) : undefined;
+      const size = table ? ` (${formatBytes(table.sizeBytes)} of table data, plus its indexes)` : '';
       out.push({
         checkId: this.id,
         severity: share >= 0.98 ? 'error' : 'warning',
@@ -186,7 +191,9 @@ export const sequenceExhaustion: HealthCheck = {
         objects: [{ kind: 'sequence', schema: s.schema, name: s.name }, ...(s.ownedBy ? [{ kind: 'table' as const, schema: s.ownedBy.schema, name: s.ownedBy.table }] : [])],
         evidence: { lastValue: s.lastValue, limit, share: Math.round(share * 1000) / 1000, sequenceType: s.dataType, columnType: s.ownedBy?.type ?? null },
         fixSql: fix,
-        help: limitedByColumn ? 'Widening the column rewrites the table under an ACCESS EXCLUSIVE lock: plan it.' : undefined,
+        help: narrowColumn
+          ? `Widening ${s.ownedBy!.table}.${s.ownedBy!.column} to bigint rewrites the whole table and rebuilds its indexes${size} under an ACCESS EXCLUSIVE lock: every read and write of the table waits until it ends. Plan a window, or add a bigint column, backfill it in batches and swap it in. ALTER SEQUENCE … AS bigint alone is quick but leaves the column ${s.ownedBy!.type}.`
+          : undefined,
       });
     }
     return out;

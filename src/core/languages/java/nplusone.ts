@@ -57,6 +57,9 @@ function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
       const method = field(call, 'name')?.text;
       if (!method || !JAVA_STREAM_METHODS.has(method)) return undefined;
       let recv = field(call, 'object');
+      // Optional.map / Optional.filter / a single value's map run the lambda at most once: a loop
+      // only when the chain is a stream (or forEach on a collection).
+      if (method !== 'forEach' && !/\b(stream|parallelStream|Stream\.\w+|IntStream\.\w+|LongStream\.\w+|Arrays\.stream|Flux\.\w+)\s*\(/.test(recv?.text ?? '')) return undefined;
       while (recv?.type === 'method_invocation' && JAVA_STREAM_METHODS.has(field(recv, 'name')?.text ?? '') === false && /^(stream|parallelStream|filter|distinct|sorted)$/.test(field(recv, 'name')?.text ?? '')) recv = field(recv, 'object');
       const params = field(n, 'parameters');
       const variable = params?.type === 'identifier' ? params.text : named(params)[0]?.text.split(/\s+/).pop();

@@ -111,6 +111,9 @@ function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
       const libStyle = receiver && /^(_|lodash|async|Bluebird|P|pMap|R)$/.test(receiver.text) && argList.length >= 2;
       const iterable = libStyle ? argList[0] : receiver;
       if (libStyle && same(argList[0], n)) return undefined;
+      // A bare `map(cb)` (an RxJS/Ramda operator) or `x.map(cb)` on a single value is not a loop over items.
+      if (!receiver && argList.length < 2) return undefined;
+      if (receiver && /^(Optional|Maybe|Option|Result|Either|of|from)\b|\.(pipe|then)\s*\(/.test(receiver.text) && method !== 'forEach') return undefined;
       const params = field(n, 'parameters') ?? field(n, 'parameter');
       const variable = firstParamName(params, method === 'reduce' || method === 'reduceRight' ? 1 : 0);
       let kind: LoopKind = 'callback';

@@ -83,7 +83,8 @@ function pyLoopOf(n: Node, child: Node): LoopInfo | undefined {
       if (!first) return undefined;
       const iterable = field(first, 'right');
       if (iterable && contains(iterable, child)) return undefined;
-      if (same(child, first) && iterable && contains(iterable, child)) return undefined;
+      // The first clause's iterable is evaluated once, before the loop: a call there (or in it) is not per item.
+      if (same(child, first)) return undefined;
       let outer: Node | null = n.parent;
       if (outer?.type === 'list_splat') outer = outer.parent;
       const gather = outer?.type === 'argument_list' && /(^|\.)gather$/.test(field(outer.parent!, 'function')?.text ?? '');
@@ -147,6 +148,8 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   const oi = n.indexOf('objects');
   if (oi >= 1 && !segs[oi].call && segs.length > oi + 1 && /^[A-Z]/.test(n[oi - 1])) {
     const methods = n.slice(oi + 1);
+    // Django caches content types per process: these look-ups query once, not once per call.
+    if (n[oi - 1] === 'ContentType' && /^(get_for_model|get_for_models|get_for_id|get_by_natural_key|clear_cache)$/.test(methods[0] ?? '')) return undefined;
     const batch = /__in\s*=/.test(argsText) || methods.some((m) => /^(bulk_create|bulk_update|in_bulk)$/.test(m));
     const write = methods.some((m) => DJANGO_WRITE.test(m));
     return { library: 'django', op: write ? 'write' : 'read', batch, label: `${n[oi - 1]}.objects.${methods.join('(…).')}`, method, model: n[oi - 1] };

@@ -60,7 +60,8 @@ describe('core/connection/profile', () => {
     assert.equal(redact("host=h password='a b' user=u"), 'host=h password=*** user=u');
   });
 
-  it('keys secrets by user, host, port and database', () => {
-    assert.equal(secretKey({ user: 'u', host: 'h', port: 1, database: 'd' }), 'pgLens.password:u@h:1/d');
+  it('keys secrets by environment, user, host, port and database', () => {
+    assert.equal(secretKey({ environment: 'production', user: 'u', host: 'h', port: 1, database: 'd' }), 'pgLens.password:production:u@h:1/d');
+    assert.notEqual(secretKey({ environment: 'development', user: 'u', host: 'h', port: 1, database: 'd' }), secretKey({ environment: 'production', user: 'u', host: 'h', port: 1, database: 'd' }));
   });
 });

@@ -60,6 +60,7 @@ describe('core/dashboard/ownStatements', () => {
     const m = new OwnStatementMatcher([`/* pg-lens */ SELECT a FROM t WHERE x = ANY (ARRAY['a', 'b']) AND y = $1 AND z IS NULL AND w = true`]);
     assert.ok(m.isOwn('SELECT a FROM t WHERE x = ANY (ARRAY[$2 /*, ... */]) AND y = $1 AND z IS NULL AND w = $3'));
     assert.ok(m.isOwn('/* pg-lens */ SELECT anything'));
+    assert.ok(m.isOwn('ANALYZE public.orders\n/* pg-lens */'), 'the marker at the end (where PG Lens sends it) counts too');
     assert.ok(!m.isOwn('SELECT a FROM t WHERE x = $1'));
     assert.equal(sqlShape('SELECT  1,  2 FROM t'), 'select ? from t');
   });

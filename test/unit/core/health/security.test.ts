@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { runHealthChecks, type SecurityFacts } from '../../../../src/core/health';
 import { searchPathSchemas, walSegmentsBetween } from '../../../../src/core/health/checks/security';
-import { leastPrivilegeScript, tableOperations, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
+import { columnsRead, leastPrivilegeScript, tableOperations, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
 import { SENSITIVE_NAME_PATTERN, sensitiveKindByName, sensitiveKindByShape } from '../../../../src/core/health/sensitive';
 import { facts } from './facts';
 
@@ -168,6 +168,16 @@ describe('core/health security checks', () => {
     ]);
   });
 
+  it('columnsRead: the sensitive columns a statement reads from the table (qualified, aliased, *), none from other tables', () => {
+    const cols = ['email', 'ssn'];
+    assert.deepEqual(columnsRead('SELECT p.email FROM app.people p WHERE p.id = $1', 'app', 'people', cols), ['email']);
+    assert.deepEqual(columnsRead('SELECT * FROM people', 'public', 'people', cols), ['email', 'ssn']);
+    assert.deepEqual(columnsRead('SELECT email FROM other', 'public', 'people', cols), []);
+    assert.deepEqual(columnsRead('UPDATE people SET ssn = $1 WHERE id = $2', 'public', 'people', cols), [], 'written, not read');
+    assert.deepEqual(columnsRead('UPDATE people SET ssn = $1 WHERE email = $2', 'public', 'people', cols), ['email']);
+    assert.deepEqual(columnsRead('not sql', 'public', 'people', cols), []);
+  });
+
   it('superuser-application-role uses the code’s statements for the script when given, and says which source it used', () => {
     const f = facts({ database: 'shop', security: security({
       roles: [{ name: 'postgres', superuser: true, bypassRls: true, createRole: true, createDb: true, replication: true, ownedTables: 3, current: true, sessions: 0, applications: [] }],
@@ -178,5 +188,7 @@ describe('core/health security checks', () => {
     assert.ok(out[0].fixSql.includes('GRANT SELECT ON public.orders TO postgres_app;'));
     assert.equal(out[0].fixSql.at(-1), 'ALTER ROLE postgres NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB NOREPLICATION;');
     assert.match(String((out[0].evidence.leastPrivilege as any).source), /statements found in the code/);
+    const boot = facts({ security: security({ roles: [{ ...security().roles[0], name: 'postgres', superuser: true, bootstrap: true }] }) });
+    assert.ok(!runHealthChecks(boot, {}, ['superuser-application-role'])[0].fixSql.some((x) => x.startsWith('ALTER ROLE')), 'the bootstrap superuser cannot give up SUPERUSER');
   });
 });

@@ -52,8 +52,8 @@ export async function f() {
   });
 
   it('counts the elements of a literal list', async () => {
-    const [f] = await detectNPlusOne(`for (const id of [4, 5, 6, 7]) await db.query('SELECT * FROM t WHERE id = $1', [id]);`, 'x.ts');
-    assert.match(f.message, /\(4 iterations: literal list\)/);
+    const [f] = await detectNPlusOne(`for (const id of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) await db.query('SELECT * FROM t WHERE id = $1', [id]);`, 'x.ts');
+    assert.match(f.message, /\(11 iterations: literal list\)/);
   });
 
   it('reports writes with the batched alternative', async () => {

@@ -35,7 +35,19 @@ describe('core/nplusone rewrites', () => {
   });
 
   it('a loop over the keys themselves uses the list as is', () => {
-    assert.match(rewriteFor({ call: call('node-postgres', 'read', { sql: 'SELECT * FROM u WHERE id = $1' }), variable: 'id', iterable: 'ids' }).code, /\[ids\],/);
+    assert.match(rewriteFor({ call: call('node-postgres', 'read', { sql: 'SELECT * FROM u WHERE id = $1' }), variable: 'id', iterable: 'ids' }).code, /\[\.\.\.new Set\(ids\)\]/);
+  });
+
+  it('a per-key LIMIT stays per key (LATERAL), the client and key come from the code, rows are grouped by a selected column', () => {
+    const sql = 'SELECT id, rating FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3';
+    const code = rewriteFor({ call: call('node-postgres', 'read', { sql, label: 'db.query', method: 'query' }), variable: 'product', iterable: 'products', params: '[product.id]' }).code;
+    assert.match(code, /unnest\(\$1::bigint\[\]\) AS k\(key\)\n {2}CROSS JOIN LATERAL \(\n {4}SELECT id, rating FROM reviews WHERE product_id = k\.key ORDER BY created_at DESC LIMIT 3/);
+    assert.doesNotMatch(code, /ANY\(\$1\)[^\n]*LIMIT/, 'never a LIMIT over all keys together');
+    assert.match(code, /await db\.query\(/);
+    assert.match(code, /String\(row\.product_id\)/);
+    const plain = rewriteFor({ call: call('node-postgres', 'read', { sql: 'SELECT quantity FROM order_items WHERE order_id = $1', label: 'this.db.query', method: 'query' }), variable: 'order', iterable: 'orders', params: '[order.id]' }).code;
+    assert.match(plain, /SELECT order_id, quantity FROM order_items WHERE order_id = ANY\(\$1\)/, 'the grouping column is selected');
+    assert.match(plain, /await this\.db\.query\(/);
   });
 
   it('maps ?, %s, %(name)s and :name placeholders to $n', () => {

@@ -1,17 +1,33 @@
 import * as assert from 'node:assert/strict';
 import { updateDeleteWithoutWhere as rule } from '../../../../src/core/rules/updateDeleteWithoutWhere';
+import { checkSite } from '../../../../src/core/rules/engine';
 import { error, facts, flagged, ok } from './helpers';
 
 describe('rule update-delete-without-where', () => {
   it('reports DELETE and UPDATE without WHERE, in code and in .sql files', () => {
     const d = error(rule, 'DELETE FROM users');
     assert.match(d.message, /DELETE without WHERE changes every row of users/);
-    assert.equal(d.severity, 'error');
     assert.equal(flagged(d), 'DELETE FROM users');
     assert.match(error(rule, 'UPDATE public.users SET active = false', { sqlFile: true }).message, /UPDATE without WHERE .* public\.users/);
   });
+  it('a constant all-rows statement (a reset, a flush) is only noted: info', () => {
+    assert.equal(error(rule, 'DELETE FROM web_sessions').severity, 'info');
+    assert.equal(error(rule, "UPDATE feeds SET parsing_error_count = 0, parsing_error_msg = ''").severity, 'info');
+  });
+  it('a parameterised statement without WHERE looks like a lost WHERE: warning, error on a large table', () => {
+    const w = error(rule, 'UPDATE users SET name = $1');
+    assert.equal(w.severity, 'warning');
+    assert.match(w.message, /takes parameters/);
+    assert.equal(error(rule, 'UPDATE users SET name = $1', { evidence: facts({ users: { rows: 120000, cols: { id: 'int8 idx' } } }) }).severity, 'error');
+    assert.equal(error(rule, 'UPDATE users SET name = $1', { evidence: facts({ users: { rows: 50, cols: { id: 'int8 idx' } } }) }).severity, 'warning');
+  });
   it('says how many rows with catalog facts', () => {
     assert.match(error(rule, 'DELETE FROM users', { evidence: facts({ users: { rows: 120000, cols: { id: 'int8 idx' } } }) }).message, /about 120k rows/);
+  });
+  it('skips statements completed at run time (dynamic sites)', () => {
+    const site = { language: 'go' as const, api: 'database/sql.Exec', sql: 'UPDATE users SET name = $1', sourceMap: [...'UPDATE users SET name = $1'].map((_, i) => i), span: { start: 0, end: 26 }, params: [], confidence: 1, dynamic: true };
+    assert.deepEqual(checkSite(site, [rule]), []);
+    assert.equal(checkSite({ ...site, dynamic: false }, [rule]).length, 1);
   });
   it('accepts statements with a WHERE clause and other statements', () => {
     ok(rule, 'DELETE FROM users WHERE id = $1');

@@ -1,0 +1,89 @@
+/**
+ * Where a finding's code runs: on the request path, in a background job, or in code that runs
+ * once or never in production (a migration, a seed, a one-off script, a test). Learned from the
+ * file's path and from framework conventions in its text (a Django or Rails migration class, a
+ * Celery task, a Sidekiq worker…). A query in a loop in a migration that runs once is not the
+ * problem the same loop is in a request handler: findings outside request and job code are capped
+ * at `info` by default (ContextPolicy), and summaries group findings by context.
+ */
+import { SEVERITY_RANK, type Finding, type Severity } from './findings';
+
+export type CodeContext = 'request' | 'job' | 'migration' | 'test' | 'script' | 'seed';
+
+export const CODE_CONTEXTS: readonly CodeContext[] = ['request', 'job', 'migration', 'test', 'script', 'seed'];
+
+/** The highest severity a finding may have in each context ('keep' = as the rule says). */
+export type ContextPolicy = Record<CodeContext, Severity | 'keep'>;
+
+export const DEFAULT_CONTEXT_POLICY: ContextPolicy = { request: 'keep', job: 'keep', migration: 'info', test: 'info', script: 'info', seed: 'info' };
+
+const TEST_PATH = /(^|\/)(tests?|__tests__|__mocks__|specs?|e2e|testdata|test[-_]?utils|testing|fixtures|spec[-_]helpers?|src\/test)\/|(^|\/)[^/]+[._-](test|spec|e2e)\.[a-z]+$|(^|\/)[^/]+_test\.(go|py|rb)$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|(^|\/)[A-Z]\w*(Tests?|IT)\.(java|kt)$/i;
+const MIGRATION_PATH = /(^|\/)([\w.-]*[-_])?(migrations?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades)\/|(^|\/)[\w-]*(migrations?|migrator)\.(go|py|rb|ts|js|java)$|(^|\/)V\d+(_\d+)*__[^/]+\.sql$|(^|\/)\d{8,}[-_][^/]+\.(sql|rb|py|js|ts)$/i;
+const SEED_PATH = /(^|\/)(seeds?|seeders?|seeding|demo|sample[-_]data)(\/|\.[a-z]+$)|(^|\/)[^/]*[-_.]seed(er|s)?\.[a-z]+$|(^|\/)seed[-_][^/]+$/i;
+const SCRIPT_PATH = /(^|\/)(scripts?|\.scripts|bin|tools|hack|contrib|management\/commands|lib\/tasks|rake|devtools|benchmarks?)\/|\.rake$|(^|\/)(Rakefile|manage\.py)$/i;
+const JOB_PATH = /(^|\/)(jobs?|workers?|tasks|queues?|processors?|crons?|cronjobs?|schedul(?:er|ed|ers)|background|consumers?|subscribers?)\/|(^|\/)[^/]*(tasks\.py|_job\.rb|_worker\.rb|Job\.(java|kt|ts|js)|Worker\.(java|kt|ts|js)|Task\.(java|kt|ts|js)|[._]job\.[jt]s|[._]worker\.[jt]s|[._]task\.[jt]s|[._]processor\.[jt]s|[._]cron\.[jt]s)$/i;
+
+/** Framework conventions seen in a file's text (first 20k characters). */
+const MIGRATION_TEXT = /\bclass\s+\w+\s*\(\s*migrations\.Migration\s*\)|<\s*ActiveRecord::Migration\b|\bmodule\.exports\s*=\s*\{\s*(?:async\s+)?up\b|\bexport\s+(?:async\s+)?function\s+up\s*\(|\bimplements\s+MigrationInterface\b|\bop\.(?:add_column|create_table)\(|\bfunc\s+(?:init\(\)\s*\{\s*goose\.|[Uu]p\w*\(\s*\w+\s+\*sql\.Tx)/;
+const JOB_TEXT = /@(?:shared_task|app\.task|celery\.task|dramatiq\.actor|actor)\b|\binclude\s+Sidekiq::(?:Worker|Job)\b|<\s*(?:ApplicationJob|ActiveJob::Base)\b|@(?:Scheduled|Processor|Process|Cron)\s*\(|\bextends\s+(?:BaseProcessor|WorkerHost|BaseTask|BaseJob)\b/;
+const TEST_TEXT = /^\s*(?:import\s+pytest|from\s+django\.test\s+import|require\s+['"](?:rails_helper|spec_helper|test_helper)['"]|import\s+\{[^}]*\b(?:describe|it|test)\b[^}]*\}\s+from\s+['"](?:vitest|@jest\/globals|mocha)['"])/m;
+
+/** The context of a file, from its path (forward slashes) and optionally its text. */
+export function codeContextOf(file: string, text?: string): CodeContext {
+  const p = file.replace(/\\/g, '/');
+  const head = text ? text.slice(0, 20000) : '';
+  if (TEST_PATH.test(p) || (head && TEST_TEXT.test(head))) return 'test';
+  if (MIGRATION_PATH.test(p) || (head && MIGRATION_TEXT.test(head))) return 'migration';
+  if (SEED_PATH.test(p)) return 'seed';
+  if (SCRIPT_PATH.test(p)) return 'script';
+  if (JOB_PATH.test(p) || (head && JOB_TEXT.test(head))) return 'job';
+  return 'request';
+}
+
+/** `migration=warning` → policy with that context's cap changed (for CLI flags and settings). */
+export function parseContextPolicy(entries: readonly string[], base: ContextPolicy = DEFAULT_CONTEXT_POLICY): ContextPolicy | string {
+  const out: ContextPolicy = { ...base };
+  for (const e of entries) {
+    const m = /^(request|job|migration|test|script|seed|all)=(error|warning|info|hint|keep)$/.exec(e.trim());
+    if (!m) return `expected <context>=<error|warning|info|hint|keep> with context one of ${CODE_CONTEXTS.join(', ')}, all (got "${e}")`;
+    for (const c of m[1] === 'all' ? CODE_CONTEXTS : [m[1] as CodeContext]) out[c] = m[2] as Severity | 'keep';
+  }
+  return out;
+}
+
+/** Give each finding its context and cap its severity as the policy says (new objects, input untouched). */
+export function applyContext(findings: readonly Finding[], file: string, text: string | undefined, policy: ContextPolicy = DEFAULT_CONTEXT_POLICY): Finding[] {
+  if (!findings.length) return [];
+  const context = codeContextOf(file, text);
+  const cap = policy[context];
+  return findings.map((f) => {
+    const severity = cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity;
+    return { ...f, context, severity };
+  });
+}
+
+/** Findings per context and severity, for summaries: { request: { warning: 3 }, migration: { info: 40 } }. */
+export function countByContext(findings: readonly Finding[]): Partial<Record<CodeContext, Partial<Record<Severity, number>>>> {
+  const out: Partial<Record<CodeContext, Partial<Record<Severity, number>>>> = {};
+  for (const c of CODE_CONTEXTS) {
+    for (const f of findings) {
+      if ((f.context ?? 'request') !== c) continue;
+      const row = (out[c] ??= {});
+      row[f.severity] = (row[f.severity] ?? 0) + 1;
+    }
+  }
+  return out;
+}
+
+/** "request 12 (3 warnings, 9 info), migration 40 (40 info)". */
+export function describeByContext(findings: readonly Finding[]): string {
+  const by = countByContext(findings);
+  return CODE_CONTEXTS.filter((c) => by[c])
+    .map((c) => {
+      const row = by[c] ?? {};
+      const total = Object.values(row).reduce((a, b) => a + (b ?? 0), 0);
+      const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => row[s]).map((s) => `${row[s]} ${s}${row[s] === 1 || s === 'info' ? '' : 's'}`);
+      return `${c} ${total} (${parts.join(', ')})`;
+    })
+    .join(', ');
+}

@@ -1,0 +1,110 @@
+/**
+ * Which profiles the settings define, and who may define what: pure rules shared by the editor's
+ * connection manager and commands (and anything else that reads pgLens.connections).
+ *
+ * Identity: a profile is (environment, user, host, port, database). Its password in SecretStorage is
+ * kept under that identity (secretKey), so a profile that claims another environment never finds a
+ * production profile's password.
+ *
+ * Precedence: the user's own settings define profiles; workspace settings (a cloned repository, in
+ * a trusted workspace only) may ADD profiles, never redefine or downgrade one the user defined:
+ *  - a workspace profile with the name of a user profile is left out (the user's stands);
+ *  - a workspace profile for the same server, database and user as a user profile is left out too
+ *    (whatever it says — another environment, sslmode=disable, another name — the user's profile is
+ *    the one that reaches that server with that role).
+ */
+import { splitPassword } from './detect';
+import { type ConnectionProfile, type Environment, ENVIRONMENTS, normalizeProfile } from './profile';
+
+
+export type ProfileSource = 'user' | 'workspace';
+
+export interface SourcedProfile {
+  profile: ConnectionProfile;
+  origin: ProfileSource;
+  /** The entry as written in its scope's list, and its position there. */
+  raw: unknown;
+  index: number;
+}
+
+/** Server, database and user: what the password belongs to on the server's side. */
+function endpoint(p: Pick<ConnectionProfile, 'host' | 'port' | 'database' | 'user'>): string {
+  return JSON.stringify([p.host.toLowerCase(), p.port, p.database, p.user]);
+}
+
+/**
+ * The profiles in force, user ones first. `problems` are one line each, for the log (invalid
+ * profiles, refused redefinitions, raised environments); none of them holds a password.
+ */
+export function mergeConnectionSettings(user: readonly unknown[], workspace: readonly unknown[] | undefined): { profiles: SourcedProfile[]; problems: string[] } {
+  const problems: string[] = [];
+  const out: SourcedProfile[] = [];
+  const read = (list: readonly unknown[], origin: ProfileSource): SourcedProfile[] =>
+    list.flatMap((raw, index) => {
+      try {
+        return [{ profile: normalizeProfile(raw, index), origin, raw, index }];
+      } catch (e) {
+        problems.push(`Ignoring connection profile ${index + 1} of the ${origin} settings: ${(e as Error).message}`);
+        return [];
+      }
+    });
+  const userEntries = read(user, 'user');
+  out.push(...userEntries);
+  const users = userEntries.map((e) => e.profile);
+  const names = new Set(users.map((p) => p.name));
+  const owned = new Map(users.map((p) => [endpoint(p), p]));
+  for (const entry of read(workspace ?? [], 'workspace')) {
+    const p = entry.profile;
+    if (names.has(p.name)) {
+      problems.push(`Ignoring workspace connection profile "${p.name}": a profile of that name is defined in your user settings, and a workspace cannot redefine it.`);
+      continue;
+    }
+    const mine = owned.get(endpoint(p));
+    if (mine) {
+      problems.push(`Ignoring workspace connection profile "${p.name}": your user settings define "${mine.name}" (${mine.environment}) for the same server, database and user, and a workspace cannot redefine it.`);
+      continue;
+    }
+    names.add(p.name);
+    out.push(entry);
+  }
+  return { profiles: out, problems };
+}
+
+/**
+ * Connection strings written by hand into settings may hold a password. What to store in
+ * SecretStorage (under the profile's secret key) and the list to write back without it.
+ * Entries that do not parse are left as they are (their error is reported without their text).
+ */
+export function passwordsOutOfSettings(list: readonly unknown[]): { next: unknown[]; moves: { profile: ConnectionProfile; password: string }[] } {
+  const next: unknown[] = [];
+  const moves: { profile: ConnectionProfile; password: string }[] = [];
+  for (const [i, raw] of list.entries()) {
+    const text = typeof raw === 'string' ? raw : typeof (raw as { connectionString?: unknown })?.connectionString === 'string' ? ((raw as { connectionString: string }).connectionString) : undefined;
+    const split = text === undefined ? undefined : splitPassword(text);
+    if (!split?.password) {
+      next.push(raw);
+      continue;
+    }
+    const stripped = typeof raw === 'string' ? split.text : { ...(raw as object), connectionString: split.text };
+    let profile: ConnectionProfile;
+    try {
+      profile = normalizeProfile(stripped, i);
+    } catch {
+      next.push(raw);
+      continue;
+    }
+    moves.push({ profile, password: split.password });
+    next.push(stripped);
+  }
+  return { next, moves };
+}
+
+/** A host name that says production (prod, prd, production or live as a word of the name). */
+export function looksLikeProduction(host: string): boolean {
+  if (!host || host.startsWith('/') || /^(localhost|127\.|::1$|\[::1\])/i.test(host)) return false;
+  return /(^|[^a-z])(prod|prd|production|live)([^a-z]|$)/i.test(host);
+}
+
+export function isEnvironment(v: unknown): v is Environment {
+  return typeof v === 'string' && (ENVIRONMENTS as readonly string[]).includes(v);
+}

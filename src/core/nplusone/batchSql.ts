@@ -1,0 +1,118 @@
+/**
+ * The batched form of a statement run once per key (`… WHERE product_id = $1 …` in a loop), made
+ * so that it returns, for each key, exactly what the original returned for that key:
+ *
+ *  - a plain filter (no LIMIT/OFFSET/FETCH, aggregate, GROUP BY, DISTINCT or window) becomes
+ *    `WHERE product_id = ANY($1)`, with the key column selected so rows can be grouped by it;
+ *  - anything with per-key meaning (`LIMIT 3` = three per product, `count(*)` = one count per
+ *    product, DISTINCT, GROUP BY, windows) runs the original once per key inside one statement:
+ *    `FROM unnest($1::bigint[]) AS k(key) CROSS JOIN LATERAL (original with $1 → k.key) AS x`.
+ *
+ * The key is the one parameter compared with `=` to a column; other parameters keep their
+ * numbers (they must be the same for every item). test/db/examples/nplusoneRewrite.test.ts runs
+ * the original per key and the rewrite once on the shop database and compares the results.
+ */
+export type ParamStyle = 'dollar' | 'qmark' | 'percent';
+
+export interface BatchedStatement {
+  sql: string;
+  /** The column the rows are grouped by in the result (selected by the rewrite). */
+  keyColumn: string;
+  /** The parameter that now takes the array of keys (1-based; `?`/`%s` styles: its position). */
+  keyParam: number;
+  /** 'any': `= ANY($n)`; 'lateral': the original once per key inside one statement. */
+  form: 'any' | 'lateral';
+  /** The SQL array type the rewrite casts the keys to (lateral form). */
+  arrayType: string;
+}
+
+const PER_KEY = /\b(limit|offset|fetch\s+(first|next)|group\s+by|distinct|having|over\s*\(|count\s*\(|sum\s*\(|avg\s*\(|min\s*\(|max\s*\(|array_agg\s*\(|string_agg\s*\(|json_agg\s*\(|jsonb_agg\s*\(|json_object_agg\s*\(|bool_and\s*\(|bool_or\s*\(|every\s*\()/i;
+
+/** Blank out string literals, quoted identifiers' contents and comments, keeping offsets (so regexes see only SQL). */
+function codeOnly(sql: string): string {
+  return sql.replace(/'(?:[^']|'')*'|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length));
+}
+
+function placeholderRe(style: ParamStyle): string {
+  return style === 'dollar' ? '\\$(\\d+)' : style === 'percent' ? '%s' : '\\?';
+}
+
+/** The key of a per-item statement: `col = $n` (or `$n = col`) in its WHERE clause. */
+function findKey(sql: string, style: ParamStyle): { column: string; param: number; placeholderStart: number; placeholderEnd: number; matchStart: number; matchEnd: number } | undefined {
+  const code = codeOnly(sql);
+  const where = /\bwhere\b/i.exec(code);
+  if (!where) return undefined;
+  const col = '((?:[A-Za-z_][\\w$]*\\.)?(?:"[^"]+"|[A-Za-z_][\\w$]*))';
+  const ph = placeholderRe(style);
+  const tail = code.slice(where.index);
+  const colFirst = new RegExp(`${col}\\s*=\\s*(${ph})(?![\\w(])`, 'd').exec(tail);
+  const paramFirst = new RegExp(`(?<![\\w)])(${ph})\\s*=\\s*${col}`, 'd').exec(tail);
+  const hit = colFirst && (!paramFirst || colFirst.index <= paramFirst.index) ? colFirst : paramFirst;
+  const m = !hit ? undefined : hit === colFirst ? { column: hit[1], at: hit.indices![2], whole: hit.indices![0] } : { column: hit[hit.length - 1], at: hit.indices![1], whole: hit.indices![0] };
+  if (!m) return undefined;
+  const placeholderStart = where.index + m.at[0];
+  const placeholderEnd = where.index + m.at[1];
+  const placeholder = code.slice(placeholderStart, placeholderEnd);
+  const param = style === 'dollar' ? Number(placeholder.slice(1)) : (code.slice(0, placeholderStart).match(new RegExp(ph, 'g')) ?? []).length + 1;
+  return { column: m.column, param, placeholderStart, placeholderEnd, matchStart: where.index + m.whole[0], matchEnd: where.index + m.whole[1] };
+}
+
+/** The select list of the outermost SELECT (between SELECT and its FROM at depth 0). */
+function selectList(code: string): { start: number; end: number } | undefined {
+  const s = /^\s*select\s+/i.exec(code);
+  if (!s) return undefined;
+  let depth = 0;
+  for (let i = s[0].length; i < code.length; i++) {
+    const c = code[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /\bfrom\b/iy.test(code.slice(i, i + 5)) && /\W/.test(code[i - 1] ?? ' ')) return { start: s[0].length, end: i };
+  }
+  return undefined;
+}
+
+function bareName(column: string): string {
+  const last = column.split('.').pop()!;
+  return last.startsWith('"') ? last.slice(1, -1) : last.toLowerCase();
+}
+
+/** Guess of the key's SQL type from its column name: ids are bigint, anything else text. */
+export function keyArrayType(column: string): string {
+  return /(^id$|_id$|id$)/i.test(bareName(column)) ? 'bigint[]' : 'text[]';
+}
+
+/** The batched statement, or undefined when the statement has no `column = parameter` key to batch on. */
+export function batchStatement(sql: string, style: ParamStyle = 'dollar'): BatchedStatement | undefined {
+  const text = sql.trim().replace(/;\s*$/, '');
+  const code = codeOnly(text);
+  if (!/^\s*(select|with)\b/i.test(code)) return undefined;
+  const key = findKey(text, style);
+  if (!key) return undefined;
+  const keyColumn = bareName(key.column);
+  const arrayType = keyArrayType(key.column);
+  const placeholder = text.slice(key.placeholderStart, key.placeholderEnd);
+  if (!PER_KEY.test(code) && /^\s*select\b/i.test(code)) {
+    const list = selectList(code);
+    if (!list) return undefined;
+    const items = text.slice(list.start, list.end);
+    const selected = /(^|,)\s*(\w+\.)?\*\s*(,|$)/.test(items.trim()) || new RegExp(`(^|[\\s,.])"?${keyColumn}"?\\s*(,|$)`, 'i').test(items.trim());
+    const anyPlaceholder = style === 'qmark' ? '?' : placeholder;
+    let out = text.slice(0, key.matchStart) + `${key.column} = ANY(${anyPlaceholder})` + text.slice(key.matchEnd);
+    if (!selected) out = out.slice(0, list.start) + `${key.column}, ` + out.slice(list.start);
+    return { sql: out, keyColumn, keyParam: key.param, form: 'any', arrayType };
+  }
+  // Per-key meaning: the original, once per key, in one statement.
+  const inner = style === 'dollar'
+    ? text.replace(new RegExp(`\\$${key.param}(?!\\d)`, 'g'), 'k.key')
+    : text.slice(0, key.placeholderStart) + 'k.key' + text.slice(key.placeholderEnd);
+  const outerPlaceholder = style === 'dollar' ? `$${key.param}` : style === 'percent' ? '%s' : '?';
+  const indented = inner.split('\n').map((l) => `  ${l.trim()}`).join('\n');
+  return {
+    sql: `SELECT k.key AS ${/^[a-z_][a-z0-9_]*$/.test(keyColumn) ? keyColumn : `"${keyColumn.replace(/"/g, '""')}"`}, x.*\nFROM unnest(${outerPlaceholder}::${arrayType}) AS k(key)\nCROSS JOIN LATERAL (\n${indented}\n) AS x`,
+    keyColumn,
+    // `?`/`%s` count by position: the array now comes first.
+    keyParam: style === 'dollar' ? key.param : 1,
+    form: 'lateral',
+    arrayType,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * offset-pagination where no SQL text is written: ORM and query-builder pagination
+ * (`.limit(n).offset(x)`, `.offset(x).limit(n)`, `.skip(x).take(n)`, `{ limit, offset }` and
+ * `{ take, skip }` options of find/findAll/findMany, Django slicing `qs[start:start + n]`), and
+ * SQL completed by appending (`query += " OFFSET " + …`, `fmt.Sprintf("%s OFFSET %d", …)`,
+ * `LIMIT ? OFFSET ?`). Same rule id as the SQL rule; a literal offset (0, 10) is not pagination.
+ * A text scan, per file: sites the SQL rule already judges (complete, non-dynamic statements) are skipped.
+ */
+import type { Analyzer } from '../scan';
+import type { Finding } from '../findings';
+import type { SqlSite } from '../extract/types';
+import { offsetPagination } from './offsetPagination';
+
+const LITERAL = /^\s*(\d+|null|None|nil|undefined|0n)\s*$/;
+
+interface Hit {
+  at: number;
+  end: number;
+  what: string;
+}
+
+const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: RegExpExecArray) => string; langs?: RegExp }[] = [
+  // .limit(n).offset(x) / .offset(x).limit(n) / .skip(x).take(n) / .take(n).skip(x)
+  { re: /\.(offset|skip)\(\s*([^()]{1,80}?)\s*\)(?=[\s\S]{0,120}?\.(?:limit|take)\()/g, what: (m) => `.${m[1]}(${m[2]})`, value: (m) => m[2] },
+  { re: /\.(?:limit|take)\([^()]{0,80}\)\s*\.(offset|skip)\(\s*([^()]{1,80}?)\s*\)/g, what: (m) => `.${m[1]}(${m[2]})`, value: (m) => m[2] },
+  // { limit: n, offset: x } / { take: n, skip: x } in the options of a find call
+  { re: /\b(?:find\w*|paginate|getMany|findAndCount\w*|select\w*)\s*\(\s*\{(?:[^{}]|\{[^{}]{0,200}\}){0,400}?\b(offset|skip)\s*:\s*([^,}\n]{1,80})/g, what: (m) => `${m[1]}: ${m[2].trim()}`, value: (m) => m[2] },
+  // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
+  { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
+  // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n in a fragment
+  { re: /["'`][^"'`\n]{0,200}?\bOFFSET\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{)/gi, what: (m) => `OFFSET ${m[1].replace(/["'`\s]/g, '')}`, value: () => 'x' },
+];
+
+export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
+  if (!/offset|skip|\[/i.test(text)) return [];
+  const judged = sites.filter((s) => !s.dynamic && /\bOFFSET\b/i.test(s.sql));
+  const out: Hit[] = [];
+  for (const p of PATTERNS) {
+    if (p.langs && !p.langs.test(file)) continue;
+    p.re.lastIndex = 0;
+    for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
+      if (LITERAL.test(p.value(m))) continue;
+      const at = m.index + m[0].search(/offset|skip|\[/i);
+      if (judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
+      if (out.some((h) => Math.abs(h.at - at) < 40)) continue;
+      out.push({ at, end: m.index + m[0].length, what: p.what(m) });
+    }
+  }
+  return out;
+}
+
+export function ormOffsetAnalyzer(): Analyzer {
+  return {
+    id: 'orm-offset',
+    rules: [offsetPagination],
+    analyze({ text, file, sites }): Finding[] {
+      if (file.endsWith('.sql')) return [];
+      return findOrmOffsets(text, file, sites).map((h) => ({
+        ruleId: offsetPagination.id,
+        severity: offsetPagination.defaultSeverity,
+        message: `Offset pagination (${h.what}): PostgreSQL reads and discards every skipped row on every page; deep pages get slower and slower.`,
+        help: 'Use keyset pagination: order by a unique key and ask for the rows after the last key seen (WHERE id > $last ORDER BY id LIMIT n), instead of an offset.',
+        span: { start: h.at, end: Math.max(h.at + 1, Math.min(h.end, h.at + 60)) },
+        file,
+        fixes: [],
+        evidence: { offset: h.what, written: 'orm-or-appended' },
+      }));
+    },
+  };
+}

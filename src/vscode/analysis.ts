@@ -1,0 +1,169 @@
+/**
+ * The one analysis pipeline of the editor: core/scan.ts's analyzers (the query rules, N+1
+ * detection, and any analyzer plugged in with register()) run per document version over the
+ * SqlSiteIndex (one tree-sitter parse per version, shared by extraction and the analyzers), and
+ * their findings go into ONE DiagnosticCollection through ONE finding→diagnostic adapter
+ * (findingActions.ts), with ONE code-action provider.
+ *
+ * The workspace scan publishes its findings here too (publishScan): an open document's live
+ * results replace its scan results, so each finding shows once and follows edits. Settings and
+ * connection changes re-run every open document through the same path.
+ */
+import * as vscode from 'vscode';
+import type { Finding } from '../core/findings';
+import type { Analyzer, EvidenceSource } from '../core/scan';
+import type { PgLensContext } from './main';
+import { registerFindingActions, toDiagnostics } from './findingActions';
+
+const DEBOUNCE_MS = 400;
+
+/** Documents the analyzers read: SQL scripts and the languages of the registry. */
+export function analysable(doc: vscode.TextDocument): boolean {
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && /^(sql|typescript|typescriptreact|javascript|javascriptreact|python|go|java|ruby)$/.test(doc.languageId);
+}
+
+export interface DocumentAnalysisApi {
+  /**
+   * Plug an analyzer in: the editor runs it per document version and Scan Workspace per file. With
+   * scanOnly, only Scan Workspace runs it (the index advisor, whose EXPLAINs run on open and save).
+   */
+  register(a: Analyzer, opts?: { scanOnly?: boolean }): vscode.Disposable;
+  /** The analyzers, in order: for open documents, or (scan) for Scan Workspace. */
+  analyzers(scan?: boolean): Promise<Analyzer[]>;
+  /** Findings of a file that is not open, from the workspace scan (ignored when the file is open). */
+  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position): void;
+  /** Forget every scan result (a new scan starts). */
+  clearScan(): void;
+  /** Analyse an open document now (Scan Workspace does this for open files). */
+  refresh(doc: vscode.TextDocument): Promise<void>;
+}
+
+export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable {
+  private readonly collection = vscode.languages.createDiagnosticCollection('pg-lens');
+  /** Open documents: the version their diagnostics belong to. */
+  private readonly live = new Map<string, number>();
+  /** Files shown from the workspace scan (not open). */
+  private readonly scanned = new Set<string>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly plugged: { analyzer: Analyzer; scanOnly: boolean }[] = [];
+  private readonly subs: vscode.Disposable[] = [];
+  private evidence: { key: unknown; source: EvidenceSource } | undefined;
+
+  constructor(private readonly ctx: Omit<PgLensContext, 'analysis'>) {
+    registerFindingActions(ctx.extension);
+    this.subs.push(
+      this.collection,
+      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        const key = d.uri.toString();
+        clearTimeout(this.timers.get(key));
+        this.timers.delete(key);
+        if (this.live.delete(key)) this.collection.delete(d.uri);
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('pgLens.rules') || e.affectsConfiguration('pgLens.index') || e.affectsConfiguration('pgLens.maxFileSizeKb')) this.refreshAll();
+      }),
+      ctx.connections.onDidChange(() => {
+        this.evidence = undefined;
+        this.refreshAll();
+      }),
+      { dispose: () => this.timers.forEach((t) => clearTimeout(t)) },
+    );
+    this.refreshAll();
+  }
+
+  register(analyzer: Analyzer, opts: { scanOnly?: boolean } = {}): vscode.Disposable {
+    const entry = { analyzer, scanOnly: !!opts.scanOnly };
+    this.plugged.push(entry);
+    if (!entry.scanOnly) this.refreshAll();
+    return { dispose: () => void this.plugged.splice(this.plugged.indexOf(entry) >>> 0, 1) };
+  }
+
+  private async evidenceSource(): Promise<EvidenceSource | undefined> {
+    const conn = this.ctx.connections.current;
+    if (!conn || conn.db.isClosed) return undefined;
+    if (this.evidence?.key !== conn.db) {
+      const { DbEvidence } = await import('../db/ruleEvidence');
+      this.evidence = { key: conn.db, source: new DbEvidence(conn.db, { log: (m) => this.ctx.log.warn(m) }) };
+    }
+    return this.evidence.source;
+  }
+
+  async analyzers(scan = false): Promise<Analyzer[]> {
+    const [{ rulesAnalyzer }, { nPlusOneAnalyzer }] = await Promise.all([import('../core/scan'), import('../core/nplusone/analyzer')]);
+    let evidence: EvidenceSource | undefined;
+    try {
+      evidence = await this.evidenceSource();
+    } catch (e) {
+      this.ctx.log.warn(`Rules without database evidence: ${(e as Error).message}`);
+    }
+    return [rulesAnalyzer({ evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${String((e as Error)?.message ?? e)}`) }), nPlusOneAnalyzer(), ...this.plugged.filter((p) => scan || !p.scanOnly).map((p) => p.analyzer)];
+  }
+
+  private refreshAll(): void {
+    for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
+  }
+
+  private schedule(doc: vscode.TextDocument, delay: number): void {
+    if (!analysable(doc)) return;
+    const key = doc.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      if (!doc.isClosed) void this.refresh(doc);
+    }, delay));
+  }
+
+  async refresh(doc: vscode.TextDocument): Promise<void> {
+    if (!analysable(doc)) return;
+    const version = doc.version;
+    const key = doc.uri.toString();
+    try {
+      const { analyzeFile } = await import('../core/scan');
+      const text = doc.getText();
+      if (text.length > this.ctx.config.maxFileSizeKb * 1024) {
+        this.show(doc, key, version, []);
+        return;
+      }
+      const sites = await this.ctx.sites.sitesFor(doc);
+      if (doc.isClosed || doc.version !== version) return;
+      const r = await analyzeFile(
+        { path: doc.uri.fsPath, text, languageId: doc.languageId, source: this.ctx.sites.sourceFor(doc) },
+        { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, extract: async () => sites, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
+      );
+      if (doc.isClosed || doc.version !== version) return; // a newer version is scheduled
+      this.show(doc, key, version, r.findings);
+    } catch (e) {
+      this.ctx.log.warn(`Analysis failed on ${doc.uri.fsPath}: ${(e as Error).message}`);
+    }
+  }
+
+  private show(doc: vscode.TextDocument, key: string, version: number, findings: readonly Finding[]): void {
+    this.live.set(key, version);
+    this.scanned.delete(key);
+    this.collection.set(doc.uri, toDiagnostics(findings, (o) => doc.positionAt(o), doc.uri));
+  }
+
+  publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position): void {
+    const key = uri.toString();
+    if (this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
+    if (!findings.length) {
+      if (this.scanned.delete(key)) this.collection.delete(uri);
+      return;
+    }
+    this.scanned.add(key);
+    this.collection.set(uri, toDiagnostics(findings, positionAt, uri));
+  }
+
+  clearScan(): void {
+    for (const key of this.scanned) this.collection.delete(vscode.Uri.parse(key));
+    this.scanned.clear();
+  }
+
+  dispose(): void {
+    this.subs.forEach((s) => s.dispose());
+  }
+}

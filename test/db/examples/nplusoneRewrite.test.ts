@@ -1,0 +1,109 @@
+/**
+ * Every kind of N+1 batched rewrite keeps the meaning of the statement it replaces: on the shop
+ * database, the original runs once per key (as the loop does) and the rewrite
+ * (core/nplusone/batchSql, the SQL the "Show the batched rewrite" action proposes) runs once; the
+ * rewrite's rows, grouped by the key column, equal the original's rows for each key — in the same
+ * order when the original orders them. Keys include ones with many rows and ones with none.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadShop } from '../../../examples/shop/seed';
+import { batchStatement, type BatchedStatement } from '../../../src/core/nplusone/batchSql';
+import { rewriteFor } from '../../../src/core/nplusone/rewrites';
+import { createTestDatabase, type TestDatabase } from '../support';
+
+const shop = path.join(__dirname, '..', '..', '..', 'examples', 'shop');
+
+/** The SQL literal of the shop's own N+1 site (planted.json "items-per-order"): what the loop runs. */
+function shopLoopSql(): string {
+  const map = JSON.parse(fs.readFileSync(path.join(shop, 'planted.json'), 'utf8')) as { sites: { id: string; file: string; line: number }[] };
+  const site = map.sites.find((s) => s.id === 'items-per-order')!;
+  const line = fs.readFileSync(path.join(shop, site.file), 'utf8').split('\n')[site.line - 1];
+  return /'([^']+)'/.exec(line)![1];
+}
+
+interface Case {
+  name: string;
+  sql: string;
+  form: BatchedStatement['form'];
+  /** The loop's keys: a query over the shop, plus keys that match nothing. */
+  keys: string;
+  missing: (number | string)[];
+  /** Other parameters, the same for every key. */
+  others?: unknown[];
+}
+
+const CASES: Case[] = [
+  { name: "the shop's items per order (plain filter, ORDER BY)", sql: shopLoopSql(), form: 'any', keys: 'SELECT id FROM orders ORDER BY id LIMIT 40', missing: [987654321] },
+  { name: 'the latest 3 reviews per product (per-key LIMIT)', sql: 'SELECT id, rating, body FROM reviews WHERE product_id = $1 ORDER BY created_at DESC, id DESC LIMIT 3', form: 'lateral', keys: 'SELECT product_id FROM reviews GROUP BY product_id ORDER BY count(*) DESC LIMIT 25', missing: [987654321] },
+  { name: 'average rating and count per product (aggregates: one row per key, also for a key with no rows)', sql: 'SELECT avg(rating)::float8 AS average, count(*)::int AS count FROM reviews WHERE product_id = $1', form: 'lateral', keys: 'SELECT id FROM products ORDER BY id LIMIT 30', missing: [987654321] },
+  { name: 'order counts by status per customer (GROUP BY)', sql: 'SELECT status, count(*)::int AS n FROM orders WHERE customer_id = $1 GROUP BY status ORDER BY status', form: 'lateral', keys: 'SELECT customer_id FROM orders GROUP BY customer_id ORDER BY count(*) DESC LIMIT 20', missing: [987654321] },
+  { name: 'distinct products a customer ordered (DISTINCT)', sql: 'SELECT DISTINCT oi.product_id FROM orders o JOIN order_items oi ON oi.order_id = o.id WHERE o.customer_id = $1 ORDER BY oi.product_id', form: 'lateral', keys: 'SELECT id FROM customers ORDER BY id LIMIT 20', missing: [987654321] },
+  { name: 'the parameter first, a qualified column, and a second parameter the same for every key', sql: 'SELECT r.id, r.rating FROM reviews r WHERE $1 = r.product_id AND r.rating >= $2 ORDER BY r.id', form: 'any', keys: 'SELECT id FROM products ORDER BY id DESC LIMIT 30', missing: [987654321], others: [4] },
+  { name: 'a text key (customers per country, OFFSET)', sql: 'SELECT id, email FROM customers WHERE country = $1 ORDER BY id LIMIT 5 OFFSET 2', form: 'lateral', keys: 'SELECT DISTINCT country FROM customers ORDER BY country', missing: ['Atlantis'] },
+  { name: 'SELECT * by a foreign key', sql: 'SELECT * FROM order_items WHERE order_id = $1', form: 'any', keys: 'SELECT id FROM orders ORDER BY id DESC LIMIT 40', missing: [987654321] },
+];
+
+/** A row as the original statement returns it: only the original's columns, values compared as text. */
+function project(row: Record<string, unknown>, fields: string[]): string {
+  return JSON.stringify(fields.map((f) => (row[f] === null || row[f] === undefined ? null : String(row[f] instanceof Date ? (row[f] as Date).toISOString() : row[f]))));
+}
+
+describe('db: N+1 batched rewrites return what the loop returned (shop database)', function () {
+  this.timeout(120_000);
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('nplusone_rewrite');
+    await loadShop(t.url, { scale: 0.02 });
+  });
+  after(async () => t?.drop());
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const b = batchStatement(c.sql, 'dollar');
+      assert.ok(b, `no rewrite for ${c.sql}`);
+      assert.equal(b.form, c.form, `rewrite form for ${c.sql}:\n${b.sql}`);
+      const keys = [...(await t.admin.query(c.keys)).rows.map((r) => Object.values(r)[0] as number | string), ...c.missing];
+      assert.ok(keys.length >= 5, 'enough keys to mean something');
+      const others = c.others ?? [];
+      const params = (key: unknown) => (b.keyParam === 1 ? [key, ...others] : [...others.slice(0, b.keyParam - 1), key, ...others.slice(b.keyParam - 1)]);
+      // The loop: the original, once per key.
+      const perKey = new Map<string, string[]>();
+      let fields: string[] = [];
+      let total = 0;
+      for (const k of keys) {
+        const r = await t.admin.query(c.sql, params(k));
+        fields = r.fields.map((f) => f.name);
+        perKey.set(String(k), r.rows.map((row) => project(row, fields)));
+        total += r.rows.length;
+      }
+      assert.ok(total > 0, 'the original returns rows for some keys');
+      // The rewrite: once, for every key.
+      const batched = await t.admin.query(b.sql, params(keys));
+      const grouped = new Map<string, string[]>();
+      for (const row of batched.rows) {
+        const k = String(row[b.keyColumn]);
+        grouped.set(k, [...(grouped.get(k) ?? []), project(row, fields)]);
+      }
+      const ordered = /\border\s+by\b/i.test(c.sql);
+      for (const k of keys) {
+        const want = perKey.get(String(k))!;
+        const got = grouped.get(String(k)) ?? [];
+        if (ordered) assert.deepEqual(got, want, `key ${k}: the rewrite's rows in the original's order\n${b.sql}`);
+        else assert.deepEqual([...got].sort(), [...want].sort(), `key ${k}: the rewrite's rows\n${b.sql}`);
+      }
+      assert.equal([...grouped.keys()].filter((k) => !perKey.has(k)).length, 0, 'no rows for keys that were not asked for');
+    });
+  }
+
+  it('the code the editor shows runs that same statement with the keys of the loop (client and key from the code)', () => {
+    const sql = 'SELECT id, rating, body FROM reviews WHERE product_id = $1 ORDER BY created_at DESC, id DESC LIMIT 3';
+    const r = rewriteFor({ call: { library: 'sql', op: 'read', batch: false, label: 'db.query', method: 'query', sql }, variable: 'product', iterable: 'products', params: '[product.id]' });
+    assert.ok(r.code.includes(batchStatement(sql)!.sql.replace(/\n/g, '\n  ')), r.code);
+    assert.match(r.code, /await db\.query\(/);
+    assert.match(r.code, /\[\.\.\.new Set\(products\.map\(\(product\) => product\.id\)\)\]/);
+    assert.match(r.code, /String\(row\.product_id\)/);
+    assert.doesNotMatch(r.code, /pool/);
+  });
+});

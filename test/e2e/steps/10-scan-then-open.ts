@@ -1,0 +1,67 @@
+/**
+ * One pipeline: Scan Workspace reports a finding in a file that is not open; opening that file
+ * shows the finding once (the live analysis replaces the scan's copy, no duplicate), and an edit
+ * above it moves the finding with the text.
+ */
+import type { Locator } from 'playwright-core';
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const RULE = 'offset-pagination';
+const FILE = 'src/products.ts';
+
+async function rowsFor(rows: Locator): Promise<{ count: number; lines: number[]; texts: string[] }> {
+  const mine = rows.filter({ hasText: RULE });
+  const texts = (await mine.allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+  return { count: texts.length, lines: texts.map((t) => Number(/Ln (\d+)/.exec(t)?.[1])), texts };
+}
+
+/** Poll the Problems panel until want() holds (the analysis runs in the background). */
+async function waitFor(rows: Locator, what: string, want: (r: { count: number; lines: number[] }) => boolean, timeoutMs = 60_000) {
+  const end = Date.now() + timeoutMs;
+  let last = await rowsFor(rows);
+  while (!want(last)) {
+    if (Date.now() > end) throw new StepFailure(`expected ${what} in the Problems panel; saw ${last.count} ${RULE} row(s): ${last.texts.join(' | ') || 'none'}`);
+    await new Promise((r) => setTimeout(r, 500));
+    last = await rowsFor(rows);
+  }
+  return last;
+}
+
+export const step: Step = {
+  title: 'Scan Workspace, then open a file with findings: each finding shows once and follows an edit',
+  async run({ wb, scenario, screenshot, log }) {
+    // Another file first: the extension is active and the workbench settled before the scan.
+    await wb.openFile(scenario.loopFile);
+    try {
+      await wb.runCommand('PG Lens: Scan Workspace');
+    } catch {
+      await wb.runCommand('PG Lens: Scan Workspace'); // the palette can miss the first time on a cold workbench
+    }
+    const done = wb.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /Scanned \d+ files/ });
+    await wb.see(done, 'the "Scanned … files" notification of the workspace scan', 120_000);
+    log(`scan: ${(await done.first().innerText()).slice(0, 160)}`);
+
+    const rows = await wb.problems();
+    const filter = wb.page.locator('.part.panel .viewpane-filter input, .part.panel input[placeholder^="Filter"]').first();
+    await wb.see(filter, 'the Problems filter box');
+    await filter.fill(RULE);
+    const scanned = await waitFor(rows, `one ${RULE} problem from the scan of ${FILE} (not open)`, (r) => r.count === 1);
+    log(`from the scan: line ${scanned.lines[0]}`);
+
+    await wb.openFile(FILE);
+    // The live analysis of the open document replaces the scan's copy: still exactly one row.
+    await new Promise((r) => setTimeout(r, 3000));
+    const live = await waitFor(rows, `exactly one ${RULE} problem once ${FILE} is open`, (r) => r.count === 1 && r.lines[0] === scanned.lines[0]);
+
+    // Insert a line at the top: the finding follows the text one line down, still once.
+    await wb.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await wb.keys('Mod+Home', 'Enter');
+    const moved = await waitFor(rows, `the ${RULE} problem on line ${live.lines[0] + 1} after inserting a line above it, once`, (r) => r.count === 1 && r.lines[0] === live.lines[0] + 1);
+    log(`after the edit: line ${moved.lines[0]}`);
+    await screenshot('scan-then-open');
+    // Leave the file as it was.
+    await wb.keys('Mod+z');
+    await filter.fill('');
+  },
+};

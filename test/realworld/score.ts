@@ -1,0 +1,174 @@
+/**
+ * Scores PG Lens on real applications against hand-written labels (test/realworld/labels.jsonl).
+ * Fetches nothing: give it the folder holding the checkouts, one per app named `<owner>+<name>`
+ * (the corpus in test/realworld/corpus.json, pinned by commit):
+ *
+ *   PGLENS_REALWORLD=/work/corpus/apps npx tsx test/realworld/score.ts [--json]
+ *
+ * A label says, for one line of one file, whether a finding of a rule there would be right
+ * (`problem`: PG Lens should warn) or wrong (`ok`: a warning or error there is a false alarm;
+ * `info` is allowed, e.g. an intentional statement that is only noted). Only the labelled files
+ * are scanned, with the CLI's analysis (query rules + N+1, code contexts applied).
+ * Per rule, language, context and app: tp (problem, warned), fn (problem, not warned),
+ * fp (ok, warned), tn (ok, not warned); precision = tp/(tp+fp), recall = tp/(tp+fn).
+ * Apps marked heldOut in corpus.json are reported apart: they are for checking, not tuning.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { rulesAnalyzer, scanFiles } from '../../src/core/scan';
+import { nPlusOneAnalyzer } from '../../src/core/nplusone/analyzer';
+import { ormOffsetAnalyzer } from '../../src/core/rules/ormOffset';
+import { SEVERITY_RANK, lineStarts, positionAt, type Finding } from '../../src/core/findings';
+import { codeContextOf } from '../../src/core/codeContext';
+import { allRuleMeta } from '../../src/core/rules/index';
+import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
+import { walkSourceFiles } from '../../src/node/walk';
+
+export interface Label {
+  repo: string;
+  commit: string;
+  file: string;
+  line: number;
+  /** Rule id (`n-plus-one`, `update-delete-without-where`, …). */
+  rule: string;
+  /** Finer kind: query-in-loop, write-in-loop, call-in-loop, lazy-relation, implicit, … */
+  kind?: string;
+  verdict: 'problem' | 'ok';
+  reason: string;
+  /** Lines a finding may be off by (a call spread over lines): default 1. */
+  slack?: number;
+}
+
+export interface CorpusApp {
+  repo: string;
+  commit: string;
+  language: string;
+  stack: string;
+  heldOut?: boolean;
+}
+
+interface Tally {
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+}
+
+const HERE = __dirname;
+
+export function loadLabels(file = path.join(HERE, 'labels.jsonl')): Label[] {
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
+    try {
+      return JSON.parse(l) as Label;
+    } catch (e) {
+      throw new Error(`labels.jsonl line ${i + 1}: ${(e as Error).message}`);
+    }
+  });
+}
+
+export function loadCorpus(file = path.join(HERE, 'corpus.json')): CorpusApp[] {
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { apps: CorpusApp[] }).apps;
+}
+
+const LANG: Record<string, string> = { '.ts': 'typescript', '.tsx': 'typescript', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.py': 'python', '.go': 'go', '.java': 'java', '.rb': 'ruby', '.sql': 'sql' };
+
+const ratio = (a: number, b: number): number | null => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
+
+function figures(t: Tally): Tally & { precision: number | null; recall: number | null } {
+  return { ...t, precision: ratio(t.tp, t.tp + t.fp), recall: ratio(t.tp, t.tp + t.fn) };
+}
+
+/** The commit of a checkout: `git rev-parse HEAD`, or a `<dir>.commit` file next to an exported tree. */
+function checkoutCommit(dir: string): string | undefined {
+  const side = dir.replace(/\/+$/, '') + '.commit';
+  if (fs.existsSync(side)) return fs.readFileSync(side, 'utf8').trim();
+  const head = path.join(dir, '.git', 'HEAD');
+  if (!fs.existsSync(head)) return undefined;
+  const ref = fs.readFileSync(head, 'utf8').trim();
+  if (!ref.startsWith('ref: ')) return ref;
+  const refFile = path.join(dir, '.git', ref.slice(5));
+  if (fs.existsSync(refFile)) return fs.readFileSync(refFile, 'utf8').trim();
+  const packed = path.join(dir, '.git', 'packed-refs');
+  return fs.existsSync(packed) ? fs.readFileSync(packed, 'utf8').split('\n').find((l) => l.endsWith(' ' + ref.slice(5)))?.split(' ')[0] : undefined;
+}
+
+export async function score(root: string): Promise<Record<string, unknown>> {
+  configureTreeSitterForCli();
+  const labels = loadLabels();
+  const defaults = new Map(allRuleMeta().map((r) => [r.id, r.defaultSeverity]));
+  const corpus = new Map(loadCorpus().map((a) => [a.repo, a]));
+  const groups = { dev: new Map<string, Tally>(), heldOut: new Map<string, Tally>() };
+  const wrong: string[] = [];
+  const missingApps: string[] = [];
+  const commitMismatch: string[] = [];
+  const byRepo = new Map<string, Label[]>();
+  for (const l of labels) byRepo.set(l.repo, [...(byRepo.get(l.repo) ?? []), l]);
+  for (const [repo, ls] of byRepo) {
+    const dir = path.join(root, repo.replace('/', '+'));
+    if (!fs.existsSync(dir)) {
+      missingApps.push(repo);
+      continue;
+    }
+    const commit = checkoutCommit(dir);
+    const pinned = corpus.get(repo)?.commit;
+    if (pinned && commit && commit !== pinned) commitMismatch.push(`${repo}: checkout ${commit.slice(0, 12)}, labels ${pinned.slice(0, 12)}`);
+    // The whole app is read (N+1 follows calls across files); findings are judged on labelled lines.
+    const inputs: { path: string; text: string }[] = [];
+    for await (const f of walkSourceFiles([dir], { cwd: dir, log: () => undefined })) {
+      const text = fs.readFileSync(f.path, 'utf8');
+      if (!text.slice(0, 8000).includes('\u0000')) inputs.push({ path: path.relative(dir, f.path).split(path.sep).join('/'), text });
+    }
+    const result = await scanFiles(inputs, { analyzers: [rulesAnalyzer(), nPlusOneAnalyzer(), ormOffsetAnalyzer()], keepText: true });
+    const warned = new Map<string, number[]>();
+    for (const f of result.findings as Finding[]) {
+      // Reported = at warning or above; for rules that are info by default (select-star,
+      // unbounded-query…), at their default level in request or job code.
+      const infoRule = defaults.get(f.ruleId) === 'info' && f.severity === 'info' && (f.context === 'request' || f.context === 'job');
+      if (SEVERITY_RANK[f.severity] < SEVERITY_RANK.warning && !infoRule) continue;
+      const text = result.texts.get(f.file ?? '') ?? '';
+      const line = positionAt(lineStarts(text), f.span.start).line + 1;
+      const key = `${f.file}\u0000${f.ruleId}`;
+      warned.set(key, [...(warned.get(key) ?? []), line]);
+    }
+    const held = corpus.get(repo)?.heldOut === true;
+    const target = held ? groups.heldOut : groups.dev;
+    for (const l of ls) {
+      const lines = warned.get(`${l.file}\u0000${l.rule}`) ?? [];
+      const slack = l.slack ?? 1;
+      const hit = lines.some((x) => Math.abs(x - l.line) <= slack);
+      const cell: keyof Tally = l.verdict === 'problem' ? (hit ? 'tp' : 'fn') : hit ? 'fp' : 'tn';
+      if (cell === 'fp' || cell === 'fn') wrong.push(`${held ? 'held-out ' : ''}${cell} ${repo} ${l.file}:${l.line} ${l.rule}${l.kind ? `/${l.kind}` : ''}: ${l.reason}`);
+      const lang = LANG[path.extname(l.file)] ?? path.extname(l.file);
+      const context = codeContextOf(l.file, inputs.find((i) => i.path === l.file)?.text);
+      for (const key of ['all', `rule:${l.rule}`, `language:${lang}`, `context:${context}`, `app:${repo}`, ...(l.kind ? [`kind:${l.kind}`] : [])]) {
+        const t = target.get(key) ?? { tp: 0, fp: 0, fn: 0, tn: 0 };
+        t[cell]++;
+        target.set(key, t);
+      }
+    }
+  }
+  const out = (m: Map<string, Tally>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => [k, figures(t)]));
+  return { labels: labels.length, development: out(groups.dev), heldOut: out(groups.heldOut), missingApps, commitMismatch, wrong };
+}
+
+if (require.main === module) {
+  const root = process.env.PGLENS_REALWORLD;
+  if (!root || !fs.existsSync(root)) {
+    process.stderr.write('score: set PGLENS_REALWORLD to the folder holding the corpus checkouts (see test/realworld/corpus.json)\n');
+    process.exit(2);
+  }
+  void score(root).then((r) => {
+    if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    else {
+      const show = (name: string, m: Record<string, any>) => {
+        process.stdout.write(`${name}\n`);
+        for (const [k, v] of Object.entries(m)) process.stdout.write(`  ${k.padEnd(48)} tp ${v.tp} fp ${v.fp} fn ${v.fn} tn ${v.tn}  precision ${v.precision ?? '-'}  recall ${v.recall ?? '-'}\n`);
+      };
+      show('development corpus', r.development as Record<string, any>);
+      show('held-out apps', r.heldOut as Record<string, any>);
+      for (const w of r.wrong as string[]) process.stdout.write(`  ${w}\n`);
+      for (const m of r.commitMismatch as string[]) process.stdout.write(`  commit mismatch: ${m}\n`);
+      if ((r.missingApps as string[]).length) process.stdout.write(`  not present: ${(r.missingApps as string[]).join(', ')}\n`);
+    }
+  });
+}

@@ -1,0 +1,51 @@
+import { strict as assert } from 'node:assert';
+import { applyContext, codeContextOf, describeByContext, parseContextPolicy } from '../../../src/core/codeContext';
+import type { Finding } from '../../../src/core/findings';
+
+const f = (severity: Finding['severity']): Finding => ({ ruleId: 'n-plus-one', severity, message: 'm', span: { start: 0, end: 1 }, fixes: [] });
+
+describe('core/codeContext', () => {
+  it('tells request, job, migration, test, script and seed code apart from paths', () => {
+    const cases: [string, string][] = [
+      ['server/routes/api/documents.ts', 'request'],
+      ['app/controllers/posts_controller.rb', 'request'],
+      ['server/queues/processors/BacklinksProcessor.ts', 'job'],
+      ['app/jobs/sync_job.rb', 'job'],
+      ['polar/organization/tasks.py', 'job'],
+      ['db/migrate/20240101_add_x.rb', 'migration'],
+      ['netbox/dcim/migrations/0001_initial.py', 'migration'],
+      ['app/data_migrations/balance_migrator.rb', 'migration'],
+      ['internal/database/migrations.go', 'migration'],
+      ['db/V3__add_index.sql', 'migration'],
+      ['spec/models/user_spec.rb', 'test'],
+      ['src/user.test.ts', 'test'],
+      ['internal/store/user_test.go', 'test'],
+      ['tests/test_views.py', 'test'],
+      ['hc/accounts/management/commands/prune.py', 'script'],
+      ['scripts/backfill.ts', 'script'],
+      ['lib/tasks/cleanup.rake', 'script'],
+      ['packages/prisma/seed/users.ts', 'seed'],
+      ['db/seeds.rb', 'seed'],
+      ['app/models/demo/generator.rb', 'seed'],
+    ];
+    for (const [p, c] of cases) assert.equal(codeContextOf(p), c, p);
+  });
+
+  it('reads framework conventions from the text when the path says nothing', () => {
+    assert.equal(codeContextOf('app/x.py', 'from django.db import migrations\nclass Migration(migrations.Migration):\n    pass\n'), 'migration');
+    assert.equal(codeContextOf('app/x.rb', 'class AddX < ActiveRecord::Migration[7.1]\nend\n'), 'migration');
+    assert.equal(codeContextOf('app/x.py', 'from celery import shared_task\n@shared_task\ndef run():\n    pass\n'), 'job');
+    assert.equal(codeContextOf('app/x.rb', 'class W\n  include Sidekiq::Job\nend\n'), 'job');
+  });
+
+  it('caps findings outside request and job code at info, and the cap is configurable', () => {
+    assert.equal(applyContext([f('error')], 'db/migrate/1_x.rb', '')[0].severity, 'info');
+    assert.equal(applyContext([f('warning')], 'app/jobs/x_job.rb', '')[0].severity, 'warning');
+    const policy = parseContextPolicy(['migration=keep']);
+    assert.ok(typeof policy !== 'string');
+    assert.equal(applyContext([f('error')], 'db/migrate/1_x.rb', '', policy)[0].severity, 'error');
+    assert.match(String(parseContextPolicy(['nowhere=info'])), /expected <context>=/);
+    const all = [...applyContext([f('warning')], 'src/a.ts', ''), ...applyContext([f('warning'), f('warning')], 'test/a.test.ts', '')];
+    assert.equal(describeByContext(all), 'request 1 (1 warning), test 2 (2 info)');
+  });
+});

@@ -1,0 +1,51 @@
+/** Issue 12 item 7: a workspace adds profiles, never redefines or downgrades the user's; secrets are keyed by identity. */
+import * as assert from 'node:assert/strict';
+import { secretKey } from '../../../../src/core/connection/profile';
+import { looksLikeProduction, mergeConnectionSettings } from '../../../../src/core/connection/settings';
+
+const prod = { name: 'shop prod', host: 'db.internal', port: 5432, database: 'shop', user: 'app', environment: 'production' };
+
+describe('core/connection/settings', () => {
+  it('the attack: a workspace redefines the production profile as development (same name) — the user\'s stands', () => {
+    const { profiles, problems } = mergeConnectionSettings([prod], [{ ...prod, environment: 'development' }]);
+    assert.deepEqual(profiles.map((p) => [p.profile.name, p.profile.environment, p.origin]), [['shop prod', 'production', 'user']]);
+    assert.match(problems[0], /Ignoring workspace connection profile "shop prod": a profile of that name is defined in your user settings/);
+  });
+
+  it('the same server, database and user under another name, environment or sslmode is refused too', () => {
+    for (const w of [
+      { ...prod, name: 'innocent', environment: 'development' },
+      { name: 'innocent', connectionString: 'postgres://app@DB.internal/shop?sslmode=disable', environment: 'production' },
+      'postgres://app@db.internal:5432/shop',
+    ]) {
+      const { profiles, problems } = mergeConnectionSettings([prod], [w]);
+      assert.deepEqual(profiles.map((p) => p.profile.name), ['shop prod'], JSON.stringify(w));
+      assert.match(problems[0], /your user settings define "shop prod" \(production\) for the same server, database and user/);
+    }
+  });
+
+  it('a workspace adds its own profiles; the user\'s come first; an untrusted workspace adds nothing', () => {
+    const local = { name: 'local', host: 'localhost', database: 'shop_dev', user: 'dev' };
+    const merged = mergeConnectionSettings([prod], [local]);
+    assert.deepEqual(merged.profiles.map((p) => [p.profile.name, p.profile.environment, p.origin]), [['shop prod', 'production', 'user'], ['local', 'development', 'workspace']]);
+    assert.deepEqual(merged.problems, []);
+    assert.deepEqual(mergeConnectionSettings([prod], undefined).profiles.length, 1);
+  });
+
+  it('invalid profiles are reported in one line each, without their text', () => {
+    const { profiles, problems } = mergeConnectionSettings(['host=db password=Sup3r S3cretTail9'], [{ environment: 'qa' }]);
+    assert.equal(profiles.length, 0);
+    assert.equal(problems.length, 2);
+    assert.ok(!problems.some((p) => /S3cret|Tail9/.test(p)), problems.join('\n'));
+  });
+
+  it('the secret key is the identity, environment included', () => {
+    const dev = { ...prod, environment: 'development' as const };
+    assert.notEqual(secretKey(dev), secretKey({ ...prod, environment: 'production' }));
+  });
+
+  it('looksLikeProduction: words of the host name, never local sockets or loopback', () => {
+    for (const h of ['db-prod-1.example.com', 'prod.db', 'shop.production.internal', 'pg-prd', 'live-db']) assert.ok(looksLikeProduction(h), h);
+    for (const h of ['localhost', '127.0.0.1', '/var/run/postgresql', 'product-db', 'products.internal', 'db.internal', 'deliver.example']) assert.ok(!looksLikeProduction(h), h);
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * N+1 false alarms seen on real applications (issue 14), one small fixture per kind: none of these
+ * runs a query per item. And the kinds that still are N+1 next to them.
+ */
+import { strict as assert } from 'node:assert';
+import { detectNPlusOne } from '../../../../src/core/nplusone';
+import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+
+const lines = async (text: string, file: string) => {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return (await detectNPlusOne(text, file, file)).map((f) => starts.filter((s) => s <= f.span.start).length);
+};
+
+describe('core/nplusone real-world kinds', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  it('a comprehension over a query runs the query once (the iterable), not per item', async () => {
+    const py = 'from myapp.models import Port\n\ndef ports(device):\n    by_name = {p.name: p for p in Port.objects.filter(device=device)}\n    return [p.id for p in Port.objects.filter(device=device).order_by("name")]\n';
+    assert.deepEqual(await lines(py, 'app/views.py'), []);
+  });
+
+  it('a loop over a short literal list is a fixed number of round trips', async () => {
+    const py = 'from myapp.models import Prefix\n\ndef counts():\n    out = []\n    for family in (4, 6):\n        out.append(Prefix.objects.filter(family=family).count())\n    return out\n';
+    assert.deepEqual(await lines(py, 'app/stats.py'), []);
+  });
+
+  it('a query followed by break/return in the loop runs for the first match only', async () => {
+    const py = 'from myapp.models import Check\n\ndef find(items, key):\n    for item in items:\n        if item.key == key:\n            check = Check.objects.get(id=item.id)\n            break\n    for item in items:\n        if item.key == key:\n            return Check.objects.get(id=item.id)\n';
+    assert.deepEqual(await lines(py, 'app/find.py'), []);
+    const ts = "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function first(ids: number[]) {\n  for (const id of ids) {\n    const r = await pool.query('SELECT * FROM t WHERE id = $1', [id]);\n    if (r.rows.length) return r.rows[0];\n  }\n}\n";
+    assert.deepEqual(await lines(ts, 'src/first.ts'), [5], 'an exit that depends on the result still loops: reported');
+  });
+
+  it('composing a lazy query in a loop runs nothing per item', async () => {
+    const py = 'from myapp.models import Story\n\ndef search(terms):\n    qs = Story.objects.all()\n    for t in terms:\n        qs = qs.filter(title__icontains=t)\n        qs = Story.objects.filter(id__in=Story.objects.filter(tag=t))\n    return list(qs)\n';
+    assert.deepEqual(await lines(py, 'app/search.py'), []);
+    const rb = 'class Search\n  def run(terms)\n    query = Story.all\n    terms.each do |t|\n      query.and!(Story.where(url: t))\n    end\n    query\n  end\nend\n';
+    assert.deepEqual(await lines(rb, 'app/models/search.rb'), []);
+  });
+
+  it('batches are the fix, not the problem: chunks, stepped ranges, a flush every N rows', async () => {
+    const py = [
+      'from sqlalchemy import update', 'from itertools import batched', '',
+      'async def mark(session, ids, rows):',
+      '    for batch in batched(ids, 1000):',
+      '        await session.execute(update(T).where(T.id.in_(batch)))',
+      '    for i in range(0, len(ids), 500):',
+      '        await session.execute(update(T).where(T.id.in_(ids[i:i + 500])))',
+      '    for n, row in enumerate(rows):',
+      '        row.done = True',
+      '        if n % BATCH == 0:',
+      '            await session.flush()',
+      '',
+    ].join('\n');
+    assert.deepEqual(await lines(py, 'app/mark.py'), []);
+  });
+
+  it('Optional.map and a bare map operator are not loops over items', async () => {
+    const java = 'import org.springframework.data.jpa.repository.JpaRepository;\nclass S {\n  UserRepository users;\n  OrderRepository orders;\n  Order one(Long id) {\n    return users.findById(id).map(u -> orders.findByUserId(u.getId())).orElse(null);\n  }\n  void all(List<User> list) {\n    list.stream().map(u -> orders.findByUserId(u.getId())).toList();\n  }\n}\n';
+    assert.deepEqual(await lines(java, 'src/main/java/S.java'), [9]);
+  });
+
+  it('slonik sql fragments built per item are no queries', async () => {
+    const ts = "import { sql } from '@acme/slonik';\nexport const values = (rows: any[]) => sql.join(rows.map((r) => sql`(${r.a}, ${r.b})`), sql`, `);\n";
+    assert.deepEqual(await lines(ts, 'src/q.ts'), []);
+  });
+
+  it('Django content types are cached per process', async () => {
+    const py = 'from django.contrib.contenttypes.models import ContentType\n\ndef types(models):\n    return [ContentType.objects.get_for_model(m) for m in models]\n';
+    assert.deepEqual(await lines(py, 'app/types.py'), []);
+  });
+
+  it('still reports the per-item query next to these', async () => {
+    const py = 'from myapp.models import User\n\ndef names(ids):\n    out = []\n    for i in ids:\n        out.append(User.objects.get(id=i).name)\n    return out\n';
+    assert.deepEqual(await lines(py, 'app/names.py'), [6]);
+  });
+});
+
+describe('core/nplusone implicit N+1 in DRF serializers', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  it('reports queries in a SerializerMethodField method (once per serialized object)', async () => {
+    const py = [
+      'from rest_framework import serializers',
+      'from myapp.models import Comment',
+      '',
+      'class PostSerializer(serializers.ModelSerializer):',
+      '    comment_count = serializers.SerializerMethodField()',
+      '    last_comment = serializers.SerializerMethodField()',
+      '    title_upper = serializers.SerializerMethodField()',
+      '',
+      '    def get_comment_count(self, obj):',
+      '        return obj.comments.count()',
+      '',
+      '    def get_last_comment(self, obj):',
+      '        return Comment.objects.filter(post=obj).order_by("-id").first().body',
+      '',
+      '    def get_title_upper(self, obj):',
+      '        return obj.title.upper()',
+      '',
+    ].join('\n');
+    const found = await detectNPlusOne(py, 'api/serializers.py', 'api/serializers.py');
+    assert.deepEqual(await lines(py, 'api/serializers.py'), [10, 13]);
+    assert.ok(found.every((f) => (f.evidence as any).implicit === true));
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * No statement silently skipped: SQL that PostgreSQL accepts but the rule parser cannot read gets a
+ * not-analysed hint with the reason; SQL PostgreSQL rejects too stays quiet; over the project's
+ * fixtures and examples every PostgreSQL-valid statement is analysed or says it was not.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { sqlFileSites } from '../../../../src/core/extract/index';
+import { checkSite, NOT_ANALYSED } from '../../../../src/core/rules/engine';
+import { RULES } from '../../../../src/core/rules/index';
+import { loadPgParser } from '../../../../src/core/sql/statement';
+import { parserCoverage } from '../../../realworld/parsers/coverage';
+
+describe('core/rules: not-analysed', function () {
+  this.timeout(60_000);
+  before(() => loadPgParser());
+
+  it('says so, with the reason, when PostgreSQL accepts what the rule parser cannot read', () => {
+    const [site] = sqlFileSites("SELECT id FROM t WHERE note = E'it\\'s';\n", 'q.sql');
+    const findings = checkSite(site, RULES);
+    assert.deepEqual(findings.map((f) => [f.ruleId, f.severity]), [[NOT_ANALYSED, 'hint']]);
+    assert.match(findings[0].message, /no query rule or index advice ran on it \(.+\)/);
+  });
+
+  it('stays quiet on SQL PostgreSQL rejects as well, and on SQL the rules read', () => {
+    const [broken] = sqlFileSites('SELECT FROM WHERE;\n', 'q.sql');
+    assert.deepEqual(checkSite(broken, RULES), []);
+    const [fine] = sqlFileSites('SELECT id FROM t WHERE id = $1;\n', 'q.sql');
+    assert.ok(!checkSite(fine, RULES).some((f) => f.ruleId === NOT_ANALYSED));
+  });
+
+  it('over the fixtures and examples, every PostgreSQL-valid statement is analysed or reported', async () => {
+    const root = path.join(__dirname, '..', '..', '..', '..');
+    const r = await parserCoverage([path.join(root, 'test', 'fixtures'), path.join(root, 'examples')]);
+    assert.ok(r.valid > 100, `${r.valid} statements`);
+    assert.equal(r.analysed + r.reported, r.valid, JSON.stringify(r.notAnalysed, null, 1));
+  });
+});

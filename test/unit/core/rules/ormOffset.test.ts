@@ -1,0 +1,53 @@
+import { strict as assert } from 'node:assert';
+import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
+import { markAppendedSites } from '../../../../src/core/extract/appended';
+import { dialectOfPath } from '../../../../src/core/dialect';
+import type { SqlSite } from '../../../../src/core/extract/types';
+
+describe('rule offset-pagination in ORM code and appended SQL', () => {
+  it('finds .offset()/.skip() chains, find options and Django slicing with a variable offset', () => {
+    assert.equal(findOrmOffsets('const rows = await db.selectFrom("t").limit(n).offset(page * n).execute();', 'a.ts', []).length, 1);
+    assert.equal(findOrmOffsets('stmt = select(T).offset(offset).limit(limit)', 'a.py', []).length, 1);
+    assert.equal(findOrmOffsets('await User.findAll({ where: { teamId }, limit: ctx.limit, offset: ctx.offset });', 'a.ts', []).length, 1);
+    assert.equal(findOrmOffsets('await prisma.post.findMany({ take: 20, skip: (page - 1) * 20 });', 'a.ts', []).length, 1);
+    assert.equal(findOrmOffsets('rows = Entry.objects.filter(user=u)[start:start + size]', 'a.py', []).length, 1);
+  });
+  it('finds OFFSET appended to SQL at run time', () => {
+    assert.equal(findOrmOffsets('query += " OFFSET " + strconv.Itoa(e.offset)', 'a.go', []).length, 1);
+    assert.equal(findOrmOffsets('query = fmt.Sprintf("%s OFFSET %d", query, *find.Offset)', 'a.go', []).length, 1);
+  });
+  it('leaves literal offsets, unrelated offsets and statements the SQL rule judges', () => {
+    assert.equal(findOrmOffsets('q.limit(10).offset(0)', 'a.ts', []).length, 0);
+    assert.equal(findOrmOffsets('const { offset, limit } = range; el.style.offset = x;', 'a.ts', []).length, 0);
+    const text = 'db.query("SELECT * FROM t ORDER BY id LIMIT $1 OFFSET $2", [a, b])';
+    const site = { sql: 'SELECT * FROM t ORDER BY id LIMIT $1 OFFSET $2', span: { start: 9, end: 58 }, dynamic: false } as SqlSite;
+    assert.equal(findOrmOffsets(text, 'a.ts', [site]).length, 0);
+  });
+});
+
+describe('extract: statements completed by appending', () => {
+  const site = (text: string, lit: string, call?: string): SqlSite => {
+    const start = text.indexOf(lit);
+    const c = call ? text.indexOf(call) : -1;
+    return { language: 'go', api: 'database/sql.Query', sql: lit.slice(1, -1), sourceMap: [], span: { start, end: start + lit.length }, callSpan: c >= 0 ? { start: c, end: c + call!.length } : undefined, params: [], confidence: 1, dynamic: false };
+  };
+  it('marks a literal that is appended to before it runs as dynamic', () => {
+    const go = 'query := `SELECT id FROM feeds`\nif len(c) > 0 {\n  query += " WHERE " + strings.Join(c, " AND ")\n}\nrows, err := db.Query(query)\n';
+    assert.equal(markAppendedSites([site(go, '`SELECT id FROM feeds`', 'db.Query(query)')], go)[0].dynamic, true);
+    const py = 'sql = "SELECT id FROM t"\nsql = sql + " WHERE a = %s"\ncur.execute(sql, (a,))\n';
+    assert.equal(markAppendedSites([site(py, '"SELECT id FROM t"', 'cur.execute(sql, (a,))')], py)[0].dynamic, true);
+  });
+  it('leaves a literal that runs as written', () => {
+    const go = 'query := `SELECT id FROM feeds WHERE user_id = $1`\nrows, err := db.Query(query, id)\nother += "x"\n';
+    assert.equal(markAppendedSites([site(go, '`SELECT id FROM feeds WHERE user_id = $1`', 'db.Query(query, id)')], go)[0].dynamic, false);
+  });
+});
+
+describe('dialect from paths', () => {
+  it('knows per-driver folders and files of other databases', () => {
+    assert.equal(dialectOfPath('store/db/mysql/memo.go').dialect, 'other');
+    assert.equal(dialectOfPath('store/migration/sqlite/0.12/01__x.sql').name, 'sqlite');
+    assert.equal(dialectOfPath('store/db/postgres/memo.go').dialect, 'postgresql');
+    assert.equal(dialectOfPath('src/mysqlish/helpers.ts').dialect, 'postgresql');
+  });
+});
