@@ -104,6 +104,26 @@ function connect(sockPath: string): net.Socket {
   return s;
 }
 
+/**
+ * Events are batched: one write per FLUSH_MS (a syscall per statement would cost more than the
+ * rest of the capture), and flushed synchronously when the process exits (a write to a connected
+ * local socket is attempted at once), so a process.exit() right after a query loses nothing.
+ */
+const FLUSH_MS = 20;
+let batch = '';
+let flushTimer: NodeJS.Timeout | undefined;
+
+function flushBatch(): void {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = undefined;
+  if (!batch || !socket || socketGone) return void (batch = '');
+  const data = batch;
+  batch = '';
+  if (socket.writableLength > MAX_BUFFER_BYTES) return void dropped++;
+  pushed += Buffer.byteLength(data);
+  if (!socket.write(data) || socket.connecting) holdBriefly();
+}
+
 function send(ev: CaptureEvent): void {
   try {
     const line = JSON.stringify(ev) + '\n';
@@ -111,9 +131,12 @@ function send(ev: CaptureEvent): void {
     if (sockPath) {
       if (socketGone) return void dropped++;
       socket ??= connect(sockPath);
-      if (socket.writableLength > MAX_BUFFER_BYTES) return void dropped++;
-      pushed += Buffer.byteLength(line);
-      if (!socket.write(line) || socket.connecting) holdBriefly();
+      if (batch.length > MAX_BUFFER_BYTES) return void dropped++;
+      batch += line;
+      if (!flushTimer) {
+        flushTimer = setTimeout(flushBatch, FLUSH_MS);
+        flushTimer.unref();
+      }
       return;
     }
     if (!fileStream) {
@@ -643,6 +666,11 @@ function install(): void {
     // ignore
   }
   process.once('exit', () => {
+    try {
+      flushBatch();
+    } catch {
+      // ignore
+    }
     if (dropped && process.env.PGLENS_CAPTURE_SOCKET && !socketGone) {
       try {
         socket?.write(JSON.stringify({ v: CAPTURE_PROTOCOL, t: 'dropped', n: dropped, ts: Date.now(), pid: process.pid }) + '\n');

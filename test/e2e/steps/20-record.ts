@@ -24,7 +24,8 @@ export const step: Step = {
     // The database URL (with the throwaway server's password) goes through a file outside the workspace, not the screen.
     const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-rec-')), 'url');
     fs.writeFileSync(secret, db.url, { mode: 0o600 });
-    await wb.runCommand('Terminal: Create New Terminal');
+    // A new integrated terminal (Ctrl+`), which gets the recording environment.
+    await wb.page.keyboard.press('Control+Backquote');
     await wb.see(wb.page.locator('.terminal-wrapper .xterm'), 'an integrated terminal', 30_000);
     await wb.page.locator('.terminal-wrapper .xterm').last().click();
     const cmd = `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ROUNDS=2 ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`;
