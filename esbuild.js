@@ -30,6 +30,22 @@ function webviewEntries() {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('_')).map((f) => path.join(dir, f));
 }
 
+/**
+ * Heavy libraries the extension loads on first use, each bundled on its own as dist/lib-<name>.js and
+ * required only when a feature first imports it (issue 19: the entry bundle carries the editor
+ * wiring; parsers, tree-sitter and pg arrive later). dist/ is kept as their folder because
+ * libpg-query looks for its .wasm next to the script that loads it.
+ */
+const LAZY_LIBRARIES = ['pg', 'pgsql-ast-parser', 'libpg-query', '@vscode/tree-sitter-wasm'];
+const libFile = (name) => `lib-${name.replace(/^@/, '').replace(/\//g, '-')}`;
+const lazyLibraries = {
+  name: 'lazy-libraries',
+  setup(build) {
+    const filter = new RegExp(`^(${LAZY_LIBRARIES.map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: `./${libFile(args.path)}.js`, external: true }));
+  },
+};
+
 const problemMatcher = {
   name: 'problem-matcher',
   setup(build) {
@@ -48,14 +64,11 @@ async function main() {
     for (const d of ['dist', path.join('media', 'dist')]) fs.rmSync(path.join(__dirname, d), { recursive: true, force: true });
   }
   const common = { bundle: true, minify: production, sourcemap: !production, sourcesContent: false, logLevel: 'warning', plugins: [problemMatcher], legalComments: 'none' };
+  const node = { format: 'cjs', platform: 'node', target: 'node20', outdir: 'dist', external: ['vscode', 'pg-native'] };
   const contexts = [
-    await esbuild.context({
-      ...common,
-      entryPoints: { extension: 'src/extension.ts', cli: 'src/cli/main.ts', capture: 'src/capture/node.ts' },
-      format: 'cjs', platform: 'node', target: 'node20', outdir: 'dist',
-      external: ['vscode', 'pg-native'],
-      banner: { js: '' },
-    }),
+    await esbuild.context({ ...common, ...node, entryPoints: { cli: 'src/cli/main.ts', capture: 'src/capture/node.ts' } }),
+    await esbuild.context({ ...common, ...node, entryPoints: { extension: 'src/extension.ts' }, plugins: [...common.plugins, lazyLibraries] }),
+    await esbuild.context({ ...common, ...node, entryPoints: Object.fromEntries(LAZY_LIBRARIES.map((n) => [libFile(n), require.resolve(n)])) }),
   ];
   const entries = webviewEntries();
   if (entries.length) {

@@ -9,6 +9,7 @@ const banVscodeAndPg = {
   ],
   patterns: [
     { group: ['**/db/**', '**/vscode/**', '**/cli/**', '**/node/**'], message: 'core/shared may not import db, vscode, cli or node.' },
+    { group: ['**/shared/**'], message: 'domain types live in src/core; the protocols in src/shared import them, not the other way round.' },
     { group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process'], message: 'core/shared are pure: no fs or network.' },
   ],
 };
@@ -41,7 +42,7 @@ export default tseslint.config(
   },
   { files: ['src/core/**/*.ts', 'src/shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', banVscodeAndPg], 'no-restricted-syntax': syntax(...coreDynamic) } },
   { files: ['src/db/**/*.ts', 'src/cli/**/*.ts', 'src/node/**/*.ts'], rules: { 'no-restricted-imports': ['error', banVscode], 'no-restricted-syntax': syntax(...noVscodeDynamic) } },
-  { files: ['src/db/**/*.ts', 'src/node/**/*.ts'], rules: { 'no-restricted-imports': ['error', { ...banVscode, patterns: [...banVscode.patterns, { group: ['**/cli/**'], message: 'db and node may not import the CLI.' }] }], 'no-restricted-syntax': syntax(...noVscodeDynamic, ...noCliDynamic) } },
+  { files: ['src/db/**/*.ts', 'src/node/**/*.ts'], rules: { 'no-restricted-imports': ['error', { ...banVscode, patterns: [...banVscode.patterns, { group: ['**/cli/**'], message: 'db and node may not import the CLI.' }, { group: ['**/shared/**'], message: 'db and node speak domain types (src/core), not the webview protocols.' }] }], 'no-restricted-syntax': syntax(...noVscodeDynamic, ...noCliDynamic) } },
   { files: ['src/vscode/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/cli/**'], message: 'the editor does not import the CLI: shared Node-side code lives in src/node.' }] }], 'no-restricted-syntax': syntax(...noCliDynamic) } },
   { files: ['src/webview/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: ['vscode', 'pg'], patterns: [{ group: ['**/db/**', '**/vscode/**', '**/cli/**'], message: 'webviews run in the browser: no db, editor or cli layer.' }] }] } },
 );

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { startEmbeddedPostgres } from '../scripts/embeddedServer';
 import { listen } from '../src/capture/listener';
 import { captureAssetsIn, captureEnv } from '../src/capture/env';
@@ -45,6 +45,17 @@ async function time(fn) {
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
+function runChild(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], { env, cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -66,7 +77,8 @@ export async function run(): Promise<Record<string, unknown>> {
     const base = { ...process.env, URL: url, N: String(N), NODE_PATH: path.join(root, 'node_modules'), NODE_OPTIONS: '' };
     for (let r = 0; r < ROUNDS; r++) {
       for (const [into, env] of [[plain, base], [captured, captureEnv(base, assets, listener.path)]] as const) {
-        const c = spawnSync(process.execPath, [script], { env, encoding: 'utf8', cwd: tmp });
+        // Not spawnSync: the listener in this process must keep reading while the child runs.
+        const c = await runChild(script, env, tmp);
         if (c.status !== 0) throw new Error(c.stderr.split('\n').slice(-5).join('\n'));
         const fig = JSON.parse(c.stdout) as Record<string, number>;
         for (const k of Object.keys(into)) into[k].push(fig[k]);

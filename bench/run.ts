@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { budgetLine, checkBudgets } from './budgets';
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -23,7 +24,12 @@ async function main(): Promise<void> {
     }
     process.stderr.write(`bench ${name}: ${Date.now() - t} ms\n`);
   }
+  // Each budgeted figure beside its budget, and one line naming the budgets missed (bench/budgets.ts).
+  const budgets = checkBudgets(out);
+  out.budgets = budgets.map((b) => ({ figure: b.figure, value: b.value, budget: b.max, unit: b.unit, ok: b.ok }));
+  out.budgetsMissed = budgets.filter((b) => b.ok === false).map((b) => b.figure);
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  process.stderr.write(`${budgetLine(budgets)}\n`);
 }
 
 void main();

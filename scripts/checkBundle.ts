@@ -18,7 +18,7 @@ export const BUDGETS = {
 };
 
 /** Files the .vsix may contain (relative paths inside extension/). */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^dist\/capture\.js$/, /^dist\/python\/sitecustomize\.py$/, /^dist\/[\w.-]+\.wasm$/, /^dist\/wasm\/[\w.-]+\.wasm$/, /^media\/(?!.*\.(map|ts)$)[\w./-]+$/];
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^dist\/lib-[\w.-]+\.js$/, /^dist\/capture\.js$/, /^dist\/python\/sitecustomize\.py$/, /^dist\/[\w.-]+\.wasm$/, /^dist\/wasm\/[\w.-]+\.wasm$/, /^media\/(?!.*\.(map|ts)$)[\w./-]+$/];
 
 /** Minified output has few, very long lines and no indentation. */
 export function looksMinified(text: string): { ok: boolean; why: string } {

@@ -62,7 +62,33 @@ let fileStream: fs.WriteStream | undefined;
 let fileBytes = 0;
 let dropped = 0;
 
-/** Connect at load time, so the socket is open before the first statement (and before a process.exit). */
+/**
+ * Connect at load time, so the socket is open before the first statement (and before a
+ * process.exit). The socket never keeps the app alive: pending writes would (libuv counts them),
+ * so when the listener has not taken what waits in the buffer within FLUSH_GRACE_MS it is treated
+ * as gone — the socket is destroyed and later events are dropped. A listener that does not read
+ * can neither block the app nor stop it from exiting.
+ */
+const FLUSH_GRACE_MS = 1000;
+let graceTimer: NodeJS.Timeout | undefined;
+/** Bytes handed to the socket; minus its buffer, what the listener has taken. */
+let pushed = 0;
+
+function holdBriefly(): void {
+  if (graceTimer || !socket) return;
+  const takenBefore = pushed - socket.writableLength;
+  graceTimer = setTimeout(() => {
+    graceTimer = undefined;
+    if (!socket || socket.connecting || socket.writableLength === 0) return;
+    // Still reading, only slowly (a busy machine): wait again. Not reading at all: gone.
+    if (pushed - socket.writableLength > takenBefore) return holdBriefly();
+    socketGone = true;
+    dropped++;
+    socket.destroy();
+  }, FLUSH_GRACE_MS);
+  graceTimer.unref();
+}
+
 function connect(sockPath: string): net.Socket {
   const s = net.createConnection(sockPath);
   s.on('error', () => {
@@ -70,10 +96,10 @@ function connect(sockPath: string): net.Socket {
     socketGone = true;
     s.destroy();
   });
-  s.on('connect', () => {
-    if (!s.writableLength) s.unref();
+  s.on('drain', () => {
+    if (graceTimer) clearTimeout(graceTimer);
+    graceTimer = undefined;
   });
-  s.on('drain', () => s.unref());
   s.unref();
   return s;
 }
@@ -86,8 +112,8 @@ function send(ev: CaptureEvent): void {
       if (socketGone) return void dropped++;
       socket ??= connect(sockPath);
       if (socket.writableLength > MAX_BUFFER_BYTES) return void dropped++;
-      socket.ref();
-      if (socket.write(line)) socket.unref();
+      pushed += Buffer.byteLength(line);
+      if (!socket.write(line) || socket.connecting) holdBriefly();
       return;
     }
     if (!fileStream) {

@@ -7,7 +7,7 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { createIndexSql, indexCandidates, type CandidateOptions, type CatalogFacts, type IndexCandidate } from '../core/advice/indexCandidates';
+import { createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions, type CatalogFacts, type IndexCandidate } from '../core/advice/indexCandidates';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
 import { statementShape, type StatementShape } from '../core/sql/predicates';
@@ -106,6 +106,7 @@ export async function adviseWithFacts(db: Database, sql: string, params: unknown
   const rejected: AdviceResult['rejected'] = [];
   const tried: AdviceResult['tried'] = [];
   if (!candidates.length) return { status: 'ok', suggestions: [], proof: 'none', considered: 0, rejected, tried };
+  await nameUniquely(db, candidates);
 
   const wanted = opts.proof ?? 'auto';
   const hypoOk = (wanted === 'auto' || wanted === 'hypopg') && info.hypopg === 'ready';
@@ -316,4 +317,33 @@ function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, rows: numb
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
+}
+
+/** Relation names already taken in the given schemas (tables, views, sequences, indexes share one namespace). */
+export const ADVISOR_SQL = {
+  takenNames: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = ANY ($1::text[]) AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(c.relname::text, p.prefix))`,
+} as const;
+
+/**
+ * Give every candidate an index name unique in its schema: not a relation that exists there, and
+ * not another candidate's name with a different definition (issue 12 item 8).
+ */
+async function nameUniquely(db: Database, candidates: IndexCandidate[]): Promise<void> {
+  const { rows } = await db.query<{ schema: string; name: string }>(ADVISOR_SQL.takenNames, [[...new Set(candidates.map((c) => c.schema))], [...new Set(candidates.map((c) => c.name.slice(0, 56)))]]);
+  const taken = new Map<string, Set<string>>();
+  const set = (schema: string) => taken.get(schema) ?? taken.set(schema, new Set()).get(schema)!;
+  for (const r of rows) set(r.schema).add(r.name);
+  const given = new Map<string, string>();
+  for (const c of candidates) {
+    const key = JSON.stringify([c.schema, createIndexSql({ ...c, name: 'x' }, { concurrently: false })]);
+    const same = given.get(key);
+    if (same) {
+      c.name = same;
+      continue;
+    }
+    c.name = uniqueIndexName(c.name, set(c.schema));
+    set(c.schema).add(c.name);
+    given.set(key, c.name);
+  }
 }

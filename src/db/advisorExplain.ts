@@ -10,6 +10,7 @@
  *    transaction that is rolled back (SET LOCAL).
  */
 import { summarizePlan, type PlanSummary } from '../core/advice/planSummary';
+import { maxParamIndex } from '../core/extract/sqlLexer';
 import type { Session } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { guardPlanning } from './planGuard';
@@ -19,14 +20,7 @@ export const EXPLAIN_SQL = {
   deallocatePrefix: 'DEALLOCATE ',
 } as const;
 
-/** The highest $n in a statement (0 when none); string literals and comments are not looked into. */
-export function maxParamIndex(sql: string): number {
-  let max = 0;
-  const re = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\$(\d+)/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(sql))) if (m[1]) max = Math.max(max, Number(m[1]));
-  return max;
-}
+export { maxParamIndex };
 
 /** The statement without trailing semicolons and whitespace. */
 export function stripTerminator(sql: string): string {

@@ -10,7 +10,7 @@ import { PgLensError } from './errors';
 import { analyzeRisk, checkSingleStatement, explainAnalyze, parameterCount, EXPLAIN_SQL } from './explain';
 import { assertSideEffectsAllowed, guardPlanning } from './planGuard';
 import { summarizeLatencies } from '../core/plan/benchmark';
-import type { BenchmarkRunSummary } from '../shared/planProtocol';
+import type { BenchmarkRunSummary } from '../core/plan/benchmark';
 
 export interface BenchmarkOptions {
   runs?: number;

@@ -9,7 +9,7 @@ import { OWN_STATEMENT_MARKER } from './sql';
 
 /**
  * The select-list that indexFactsOf reads (aliases i = pg_index, oc/a inside, s =
- * pg_stat_all_indexes LEFT JOINed): shared by CATALOG_SQL.indexes and the schema audit's query.
+ * pg_stat_all_indexes LEFT JOINed) in CATALOG_SQL.indexes.
  */
 export const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
       pg_get_expr(i.indpred, i.indrelid, true) AS predicate, pg_get_indexdef(i.indexrelid) AS definition,

@@ -4,11 +4,15 @@
  * opens fresh sessions on the next refresh, so the panel recovers by itself when the server returns.
  */
 import type { LiveStats } from '../core/dashboard/types';
-import type { ToWebview } from '../shared/dashboardProtocol';
 import { describeError } from './errors';
 import type { StatsReader } from './stats';
 
-export async function refreshStats(reader: Pick<StatsReader, 'read'>, post: (m: ToWebview) => void): Promise<LiveStats | undefined> {
+/** What a refresh says (a subset of the dashboard protocol's messages; db does not import the protocol). */
+export type RefreshMessage =
+  | { type: 'status'; state: 'connected' | 'disconnected'; message?: string }
+  | { type: 'stats'; stats: LiveStats };
+
+export async function refreshStats(reader: Pick<StatsReader, 'read'>, post: (m: RefreshMessage) => void): Promise<LiveStats | undefined> {
   try {
     const stats = await reader.read();
     post({ type: 'status', state: 'connected' });

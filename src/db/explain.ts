@@ -15,7 +15,8 @@ import type { Database, Session } from './database';
 import { PgLensError, describeError } from './errors';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { analyzeDecision, assertSideEffectsAllowed, guardPlanning, planAs, type AnalyzeDecision, type GuardReport } from './planGuard';
-import { EXPLAINABLE_STATEMENTS, inspectSql, loadPgParser, scanSql, type StatementInfo } from '../core/sql/statement';
+import { EXPLAINABLE_STATEMENTS, inspectSql, loadPgParser, type StatementInfo } from '../core/sql/statement';
+import { maxParamIndex } from '../core/extract/sqlLexer';
 import { analyzePlan } from '../core/plan/analyze';
 import { K, type RawNode } from '../core/plan/keys';
 import { parsePlanSource } from '../core/plan/parse';
@@ -112,14 +113,8 @@ export async function checkSingleStatement(sql: string): Promise<{ text: string;
   return { text, info };
 }
 
-/** Highest $n used in the statement (PostgreSQL's lexer: $n inside strings and comments do not count). */
-export function parameterCount(sql: string): number {
-  let max = 0;
-  for (const t of scanSql(sql) ?? []) {
-    if (t.tokenName === 'PARAM') max = Math.max(max, Number(t.text.slice(1)) || 0);
-  }
-  return max;
-}
+/** Highest $n used in the statement ($n inside strings and comments do not count): the SQL lexer's counter. */
+export const parameterCount = maxParamIndex;
 
 let prepared = 0;
 

@@ -13,6 +13,7 @@ import { runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, 
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
 import { HEALTH_NO_JIT, readSecurityFactsIn } from './securityFacts';
+import { readStatementUse, readWorkloadFacts } from './workloadFacts';
 import { OWN_STATEMENT_MARKER as M } from './sql';
 
 /** Longest query text kept per session. */
@@ -170,18 +171,25 @@ export interface HealthOptions {
 }
 
 export async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
-  // One read-only transaction on one session, with JIT off (see HEALTH_NO_JIT).
-  return db.rolledBack(async (session) => {
-    await session.query(HEALTH_NO_JIT);
-    return collectIn(session, opts);
-  }, { readOnly: true });
+  // One read-only transaction on one session, with JIT off (see HEALTH_NO_JIT); pg_stat_statements on the pool beside it.
+  const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
+  const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+  const [facts, statements] = await Promise.all([
+    db.rolledBack(async (session) => {
+      await session.query(HEALTH_NO_JIT);
+      return collectIn(session, { ...opts, versionNum });
+    }, { readOnly: true }),
+    readStatementUse(db, { versionNum, minCalls: t.cacheMinCalls }),
+  ]);
+  if (facts.workload) facts.workload.statements = statements;
+  return facts;
 }
 
 async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promise<HealthFacts> {
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
-  const [sessions, indexes, fks, tables, sequences, constraints, server, security] = await Promise.all([
+  const [sessions, indexes, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([
     readSessions(db),
     db.query(HEALTH_SQL.indexes, [BLOAT_MIN_PAGES]),
     db.query(HEALTH_SQL.foreignKeys),
@@ -190,6 +198,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promi
     db.query(HEALTH_SQL.invalidConstraints),
     db.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
     readSecurityFactsIn(db, { usage: opts.usage }),
+    readWorkloadFacts(db, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes }),
   ]);
   const s = server.rows[0];
   const settings: HealthFacts['settings'] = s.settings ?? {};
@@ -303,6 +312,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promi
     tempFiles: num(s.temp_files),
     statsAgeSeconds: numOrNull(s.stats_age),
     security,
+    workload,
   };
 }
 

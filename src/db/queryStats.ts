@@ -27,6 +27,7 @@ import { inspectSql, loadPgParser } from '../core/sql/statement';
 import { diffFigures, type StatementFigures } from '../core/nplusone/observed';
 import { PgLensError } from './errors';
 import { guardPlanning } from './planGuard';
+import { maxParamIndex } from '../core/extract/sqlLexer';
 
 export type { StatementFigures };
 
@@ -187,12 +188,8 @@ export async function readStatementCosts(db: Database, opts: { limit?: number; v
   };
 }
 
-/** Highest $n in a statement (0 when it has none). */
-export function parameterCount(sql: string): number {
-  let max = 0;
-  for (const m of sql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
-  return max;
-}
+/** Highest $n in a statement (0 when it has none): the SQL lexer's counter. */
+export const parameterCount = maxParamIndex;
 
 const QUERY_ID_LINE = /^\s*Query Identifier:\s*(-?\d+)\s*$/m;
 

@@ -14,7 +14,8 @@ import { inspectSql, loadPgParser } from '../core/sql/statement';
 import type { Database } from './database';
 import { describeError } from './errors';
 import { OWN_STATEMENT_MARKER } from './sql';
-import { guardPlanning } from './planGuard';
+import { explain } from './explain';
+import { K, type RawNode } from '../core/plan/keys';
 
 export const EVIDENCE_SQL = {
   searchPath: `${OWN_STATEMENT_MARKER} SELECT current_schemas(false) AS schemas, current_setting('server_version_num')::int AS version`,
@@ -50,7 +51,6 @@ export class DbEvidence implements EvidenceSource {
   private readonly asked = new Set<string>();
   private readonly plans = new Map<string, PlanFacts | null>();
   private searchPath: string[] = ['public'];
-  private version = 0;
   private ready: Promise<void> | undefined;
   private lookup = tableLookup([], this.searchPath);
   /** Catalog queries and EXPLAINs sent (for benchmarks and tests). */
@@ -62,7 +62,6 @@ export class DbEvidence implements EvidenceSource {
     this.ready ??= (async () => {
       const r = await this.db.query(EVIDENCE_SQL.searchPath);
       this.searchPath = r.rows[0].schemas;
-      this.version = r.rows[0].version;
     })();
     await this.ready;
     const names = new Set<string>();
@@ -106,22 +105,19 @@ export class DbEvidence implements EvidenceSource {
     return { table: this.lookup, plan };
   }
 
-  /** EXPLAIN (FORMAT JSON) of a read-only statement, in a read-only transaction that is rolled back. */
+  /**
+   * The plan of a read-only statement through the one EXPLAIN runner (db/explain.ts: read-only
+   * transaction rolled back, the safety gate, generic plans for $n on every version).
+   */
   private async planFacts(site: SqlSite): Promise<PlanFacts | null> {
     await loadPgParser();
     const info = inspectSql(site.sql);
     if (!info.ok || info.statements.length !== 1 || info.statements[0].cls !== 'read') return null;
-    const hasParams = /\$\d/.test(site.sql);
-    if (hasParams && this.version < 160000) return null; // GENERIC_PLAN needs PostgreSQL 16
     if (site.dynamic) return null;
-    const options = hasParams ? 'FORMAT JSON, GENERIC_PLAN' : 'FORMAT JSON';
     try {
       this.stats.explains++;
-      const res = await this.db.rolledBack(async (s) => {
-        await guardPlanning(s, site.sql);
-        return s.querySingle(`${OWN_STATEMENT_MARKER} EXPLAIN (${options}) ${site.sql}`);
-      }, { readOnly: true });
-      const plan = (res.rows[0]?.['QUERY PLAN'] ?? [])[0]?.Plan;
+      const { json } = await explain(this.db, site.sql, { relationRows: false });
+      const plan = json[K.Plan] as RawNode | undefined;
       return plan ? planFactsOf(plan) : null;
     } catch (e) {
       this.opts.log?.(`${site.file ?? ''}: EXPLAIN failed (${describeError(e)}); rules use catalog facts only`);
@@ -130,16 +126,16 @@ export class DbEvidence implements EvidenceSource {
   }
 }
 
-/** Node types, seq-scanned relations and the top estimate of an EXPLAIN JSON plan. */
-export function planFactsOf(plan: any): PlanFacts {
+/** Node types, seq-scanned relations and the top estimate of an EXPLAIN JSON plan (keys from core/plan). */
+export function planFactsOf(plan: RawNode): PlanFacts {
   const nodeTypes: string[] = [];
   const seqScanTables: string[] = [];
-  const visit = (n: any) => {
+  const visit = (n: RawNode | undefined) => {
     if (!n) return;
-    nodeTypes.push(n['Node Type']);
-    if (n['Node Type'] === 'Seq Scan' && n['Relation Name']) seqScanTables.push(n['Relation Name']);
-    for (const c of n.Plans ?? []) visit(c);
+    nodeTypes.push(String(n[K.NodeType]));
+    if (n[K.NodeType] === 'Seq Scan' && n[K.RelationName]) seqScanTables.push(String(n[K.RelationName]));
+    for (const c of n[K.Plans] ?? []) visit(c);
   };
   visit(plan);
-  return { nodeTypes, seqScanTables, rows: Number(plan['Plan Rows'] ?? 0), totalCost: Number(plan['Total Cost'] ?? 0) };
+  return { nodeTypes, seqScanTables, rows: Number(plan[K.PlanRows] ?? 0), totalCost: Number(plan[K.TotalCost] ?? 0) };
 }

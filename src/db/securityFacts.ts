@@ -51,7 +51,7 @@ export const SECURITY_SQL = {
     coalesce(has_function_privilege(to_regprocedure('pg_catalog.pg_hba_file_rules()'), 'EXECUTE'), false) AS can_read_hba,
     EXISTS (SELECT 1 FROM pg_settings WHERE name = 'shared_preload_libraries') AS can_read_preload,
     (SELECT json_agg(json_build_object('name', r.rolname, 'superuser', r.rolsuper, 'bypassRls', r.rolbypassrls, 'createRole', r.rolcreaterole, 'createDb', r.rolcreatedb,
-        'replication', r.rolreplication, 'ownedTables', coalesce(o.n, 0), 'current', r.rolname = current_user, 'sessions', coalesce(s.n, 0), 'applications', coalesce(s.apps, '{}')) ORDER BY r.rolname)
+        'replication', r.rolreplication, 'bootstrap', r.oid = 10, 'ownedTables', coalesce(o.n, 0), 'current', r.rolname = current_user, 'sessions', coalesce(s.n, 0), 'applications', coalesce(s.apps, '{}')) ORDER BY r.rolname)
       FROM pg_roles r LEFT JOIN app_sessions s ON s.usesysid = r.oid LEFT JOIN owned o ON o.relowner = r.oid
       WHERE r.rolname = current_user OR s.usesysid IS NOT NULL) AS roles,
     (SELECT json_agg(json_build_object('schema', n.nspname, 'owner', pg_get_userbyid(n.nspowner)) ORDER BY n.nspname)

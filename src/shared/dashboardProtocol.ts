@@ -37,7 +37,8 @@ export type ToWebview =
   | { type: 'stats'; stats: LiveStats }
   | { type: 'health'; findings: HealthFinding[]; atMs: number; error?: string }
   | { type: 'history'; history: HistoryView }
-  | { type: 'alerts'; alerts: Alert[] }
+  /** New alerts, and the keys of every condition that still holds (alerts not listed have resolved). */
+  | { type: 'alerts'; alerts: Alert[]; active: string[] }
   | { type: 'actionProgress'; key: string; message: string }
   | { type: 'actionResult'; key: string; ok: boolean; message: string }
   | { type: 'audit'; entries: AuditEntry[] };

@@ -3,6 +3,9 @@
  * direction, keyed by `type`. The extension holds its messages until the webview says `ready`.
  * Messages FROM the webview are untrusted: parseFromPlanWebview validates every field.
  */
+import type { BenchmarkRunSummary } from '../core/plan/benchmark';
+
+import type { ForeignKeyFact } from '../core/plan/model';
 
 export interface PlanPayload {
   /** Shown as the panel's title and in compare headers. */
@@ -17,27 +20,13 @@ export interface PlanPayload {
   connection?: string;
   /** pg_class.reltuples of scanned relations, for warnings without ANALYZE. */
   relationRows?: [string, number][];
+  /** Foreign keys behind the plan's trigger times, from the catalog (brought plans, when connected). */
+  foreignKeys?: [string, ForeignKeyFact][];
   /** When it was taken (ms since epoch). */
   at: number;
 }
 
-export interface BenchmarkRunSummary {
-  sql: string;
-  runs: number;
-  concurrency: number;
-  errors: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  mean: number;
-  min: number;
-  max: number;
-  /** Shared buffers hit + read per execution (from one EXPLAIN (ANALYZE, BUFFERS) run). */
-  sharedHitPerRun?: number;
-  sharedReadPerRun?: number;
-  throughputPerSec: number;
-  at: number;
-}
+export type { BenchmarkRunSummary };
 
 export type ToPlanWebview =
   | { type: 'show'; payload: PlanPayload }
@@ -78,7 +67,7 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
     case 'compare':
       return payload(o.before) && payload(o.after) ? (o as ToPlanWebview) : undefined;
     case 'benchmark':
-      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' ? (o as ToPlanWebview) : undefined;
+      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' && (o.run.params === undefined || (Array.isArray(o.run.params) && o.run.params.every((x: unknown) => x === null || typeof x === 'string'))) ? (o as ToPlanWebview) : undefined;
     case 'busy':
     case 'error':
       return typeof o.message === 'string' ? (o as ToPlanWebview) : undefined;

@@ -124,6 +124,10 @@ export class Config {
   get indexMaxTableSizeMb(): number {
     return clamp(this.cfg.get<number>('index.maxTableSizeMb', 50), 0, 1e7);
   }
+  /** No DROP of an "unused" index is offered while the statistics are younger than this (days). */
+  get indexDropMinStatsAgeDays(): number {
+    return clamp(this.cfg.get<number>('index.dropMinStatsAgeDays', 7), 0, 3650);
+  }
   get alertMeanTimeMs(): number {
     return clamp(this.cfg.get<number>('alerts.meanTimeMs', 500), 0, 86400000);
   }

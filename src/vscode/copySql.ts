@@ -18,7 +18,7 @@ export function registerCopySql(ctx: PgLensContext): void {
       }
       await vscode.env.clipboard.writeText(site.sql);
       const params = site.params.length ? `, ${new Set(site.params.map((p) => p.index)).size} parameter(s)` : '';
-      vscode.window.setStatusBarMessage(`PG Lens: copied SQL from ${site.api}${params}`, 3000);
+      void vscode.window.showInformationMessage(`PG Lens: copied the SQL of ${site.api} to the clipboard${params}.`);
     }),
   );
 }

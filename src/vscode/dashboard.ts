@@ -73,7 +73,8 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private static options(ctx: PgLensContext): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')] };
+    // Kept while hidden: the charts' history survives a tab switch (refreshes pause while hidden).
+    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')] };
   }
 
   private constructor(private readonly ctx: PgLensContext, private readonly panel: vscode.WebviewPanel) {
@@ -82,9 +83,8 @@ export class DashboardPanel implements vscode.Disposable {
       panel.onDidDispose(() => this.dispose()),
       panel.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
       panel.onDidChangeViewState(() => {
-        // Hidden webviews are destroyed (no retainContextWhenHidden): hold messages until the new one is ready.
-        if (!panel.visible) this.ready = false;
-        else this.schedule(0);
+        // The webview is retained while hidden (its charts keep their history): resume refreshing when shown.
+        if (panel.visible) this.schedule(0);
       }),
       ctx.connections.onDidChange(() => this.schedule(0)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -258,7 +258,9 @@ export class DashboardPanel implements vscode.Disposable {
     const { describeError } = await import('../db/errors');
     try {
       const { capFindings } = await import('../core/health/index');
-      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum });
+      // "Never used" means nothing on statistics reset minutes ago: no DROP until they are old enough.
+      const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });
@@ -273,9 +275,11 @@ export class DashboardPanel implements vscode.Disposable {
     void import('../core/dashboard/alerts').then(({ decideAlerts }) => {
       const c = this.ctx.config;
       const { alerts, state } = decideAlerts(stats, { meanTimeMs: c.alertMeanTimeMs, connectionsShare: c.alertConnectionsShare, blockingSeconds: c.alertBlockingSeconds }, this.alertState);
+      const changed = alerts.length > 0 || state.size !== this.alertState.size || [...state].some((k) => !this.alertState.has(k));
       this.alertState = state;
+      if (!changed) return;
+      this.post({ type: 'alerts', alerts, active: [...state] });
       if (!alerts.length) return;
-      this.post({ type: 'alerts', alerts });
       for (const a of alerts) {
         this.ctx.log.warn(`Alert (${this.conn?.profile.name}): ${a.message}`);
         const show = a.severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;

@@ -4,7 +4,7 @@
  * (edits or commands, e.g. the N+1 rewrite), "Ignore here" (a pg-lens-ignore comment) and the docs.
  */
 import * as vscode from 'vscode';
-import type { Finding, Fix, Severity } from '../core/findings';
+import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '../core/findings';
 import { allRuleMeta, DOCS_BASE_URI } from '../core/rules/index';
 import { ignoreComment } from '../core/suppress';
 
@@ -42,17 +42,10 @@ export function toDiagnostics(findings: readonly Finding[], positionAt: (offset:
 
 /** Positions from a text (for files that are not open). */
 export function positionsOf(text: string): (offset: number) => vscode.Position {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  const starts = lineStarts(text);
   return (offset) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return new vscode.Position(lo, offset - starts[lo]);
+    const p = positionAt(starts, offset);
+    return new vscode.Position(p.line, p.column);
   };
 }
 

@@ -246,7 +246,7 @@ class IndexAdvice implements vscode.Disposable {
   private async copy(s: IndexSuggestion): Promise<void> {
     if (!isSuggestion(s)) return;
     await vscode.env.clipboard.writeText(`${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`);
-    void vscode.window.setStatusBarMessage('PG Lens: CREATE INDEX copied', 3000);
+    void vscode.window.showInformationMessage(`PG Lens: copied ${s.needsExtension ? 'CREATE EXTENSION and ' : ''}CREATE INDEX ${s.name} to the clipboard.`);
   }
 
   private async createNow(s: IndexSuggestion): Promise<void> {
@@ -335,7 +335,10 @@ class IndexAdvice implements vscode.Disposable {
 
   private async suggestCommand(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return;
+    if (!editor) {
+      void vscode.window.showInformationMessage('PG Lens: open a file and put the cursor on a query (or select SQL) to suggest indexes for it.');
+      return;
+    }
     const conn = await this.ctx.connections.get({ interactive: true });
     if (!conn) {
       void vscode.window.showWarningMessage(`PG Lens: ${this.ctx.connections.error ?? 'not connected'}.`);

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { escapeHtml } from '../core/report';
 
 export interface WebviewShell {
   title: string;
@@ -16,7 +17,7 @@ export interface WebviewShell {
   app?: { role: string; label: string };
 }
 
-const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+const attr = escapeHtml;
 
 export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, shell: WebviewShell): string {
   const nonce = randomBytes(18).toString('base64');

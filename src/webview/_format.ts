@@ -27,7 +27,14 @@ export function fmtSeconds(s: number | null | undefined): string {
 }
 
 export function fmtBytes(n: number | null | undefined): string {
-  return n === null || n === undefined || !Number.isFinite(n) ? '–' : formatBytes(n);
+  if (n === null || n === undefined || !Number.isFinite(n)) return '–';
+  // Rates and averages are fractional: "21.6 B", never "21.60446579882304 B".
+  return Math.abs(n) < 1024 ? `${Number.isInteger(n) ? n : n.toFixed(1)} B` : formatBytes(n);
+}
+
+/** A rate of bytes: "21.6 B/s", "3.2 MB/s". */
+export function fmtByteRate(n: number | null | undefined): string {
+  return n === null || n === undefined || !Number.isFinite(n) ? '–' : `${fmtBytes(n)}/s`;
 }
 
 export function fmtPct(r: number | null | undefined, digits = 1): string {

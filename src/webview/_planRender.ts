@@ -34,6 +34,8 @@ export type PlanView = 'tree' | 'diagram' | 'table' | 'raw' | 'query';
 
 export interface PlanViewer {
   plan: Plan;
+  /** Benchmark results beside the plan (the plan stays). */
+  showBenchmark(run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void;
   show(view: PlanView): void;
   select(id: number): void;
   expand(id: number, open?: boolean): void;
@@ -43,7 +45,7 @@ export interface PlanViewer {
 export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post): PlanViewer {
   const doc = root.ownerDocument;
   clear(root);
-  const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined });
+  const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined });
   const expanded = new Set<number>();
   const shown = new Map<number, number>();
   // Open the hot path and shallow levels; everything deeper waits for a click.
@@ -82,6 +84,8 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post):
     root.appendChild(tips);
   }
 
+  const bench = h(doc, 'section', { class: 'bench-host', 'aria-label': 'Benchmark', 'aria-live': 'polite' });
+  root.appendChild(bench);
   const tabs = h(doc, 'div', { class: 'tabs', role: 'tablist' });
   const body = h(doc, 'div', { class: 'body' });
   const main = h(doc, 'div', { class: 'view', role: 'tabpanel' });
@@ -116,6 +120,10 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post):
 
   const viewer: PlanViewer = {
     plan,
+    showBenchmark(run, previous) {
+      renderBenchmark(bench, run, previous);
+      bench.scrollIntoView?.({ block: 'nearest' });
+    },
     show(v) {
       view = v;
       draw();
@@ -548,8 +556,9 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
 export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void {
   const doc = root.ownerDocument;
   clear(root);
-  root.appendChild(h(doc, 'h1', {}, 'Benchmark (read-only, rolled back)'));
+  root.appendChild(h(doc, 'h2', {}, 'Benchmark (read-only, rolled back)'));
   root.appendChild(h(doc, 'pre', { class: 'query' }, run.sql));
+  if (run.params?.length) root.appendChild(h(doc, 'p', { class: 'params' }, 'Parameters: ', run.params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : v}`).join(', ')));
   const rows: [string, string, string?][] = [
     ['Executions', `${run.runs} (${run.errors} failed)`, previous && `${previous.runs}`],
     ['Concurrent sessions', String(run.concurrency), previous && String(previous.concurrency)],

@@ -11,7 +11,7 @@ import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
 import type { AuditEntry, ConnectionState, HistoryView, ToExtension, ToWebview } from '../shared/dashboardProtocol';
 import { fill, h, table, type Child } from './_dom';
-import { fmtBytes, fmtMs, fmtNum, fmtPct, fmtSeconds, oneLine, Series } from './_format';
+import { fmtByteRate, fmtBytes, fmtMs, fmtNum, fmtPct, fmtSeconds, oneLine, Series } from './_format';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 const vscodeApi = acquireVsCodeApi();
@@ -39,7 +39,15 @@ const pending = new Map<string, string>();
 /** Findings the user opened stay open across refreshes. */
 const openFindings = new Set<string>();
 const findingKey = (f: HealthFinding) => `${f.checkId}|${f.objects.map((o) => `${o.kind}:${o.schema ?? ''}.${o.name}`).join('|')}`;
-const notes: { text: string; ok: boolean }[] = [];
+/** Toasts in the corner: results clear after a while; an alert stays while its condition holds (alertKey). */
+const notes: { text: string; ok: boolean; until?: number; alertKey?: string }[] = [];
+const NOTE_MS = 10_000;
+setInterval(() => {
+  const now = Date.now();
+  const before = notes.length;
+  for (let i = notes.length - 1; i >= 0; i--) if (notes[i].until !== undefined && notes[i].until! < now) notes.splice(i, 1);
+  if (notes.length !== before) renderNotes();
+}, 1000);
 
 const series = {
   tps: new Series(['TPS', 'Rollbacks/s']),
@@ -76,42 +84,77 @@ interface Chart {
   plot: uPlot;
   data: Series;
   box: HTMLElement;
+  def: ChartDef;
 }
 const chartList: Chart[] = [];
 
-function makeChart(title: string, data: Series, fmt: (n: number) => string): Chart {
-  const box = h('div', { class: 'chart' }, h('div', { class: 'chart-title', text: title }));
-  charts.append(box);
+interface ChartDef {
+  title: string;
+  data: Series;
+  fmt: (n: number) => string;
+  /** Fixed y range (cache hit: 0–100 %). */
+  yRange?: (min: number, max: number) => [number, number];
+}
+
+/** One point (or a flat line) must not stretch the time axis over years: at least a minute around it. */
+function timeRange(_u: uPlot, min: number, max: number): [number, number] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) {
+    const now = Date.now() / 1000;
+    return [now - 60, now];
+  }
+  return max - min < 60 ? [max - 60, max + 1] : [min, max];
+}
+
+function makeChart(def: ChartDef, box?: HTMLElement): Chart {
+  box ??= h('div', { class: 'chart' }, h('div', { class: 'chart-title', text: def.title }));
+  if (!box.isConnected) charts.append(box);
+  // Read the theme's colours when the chart is made (and again when the theme changes: remakeCharts).
   const fg = cssVar('--vscode-foreground', '#ccc');
   const grid = cssVar('--vscode-editorWidget-border', '#444');
+  const font = `11px ${cssVar('--vscode-font-family', 'sans-serif')}`;
   const colors = palette();
+  const axis = { stroke: fg, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
   const plot = new uPlot(
     {
-      width: Math.max(200, box.clientWidth || 320),
+      width: Math.max(200, box.clientWidth - 8 || 320),
       height: 150,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
+      scales: { x: { time: true, range: timeRange }, y: def.yRange ? { range: (_u, min, max) => def.yRange!(min, max) } : {} },
       axes: [
-        { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, values: (_u, vals) => vals.map((v) => fmt(v)), size: 64 },
+        { ...axis, space: 90 },
+        { ...axis, values: (_u, vals) => vals.map((v) => def.fmt(v)), size: 64, space: 30 },
       ],
-      series: [{}, ...data.names.map((name, i) => ({ label: name, stroke: colors[i % colors.length], width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt(v)) }))],
+      series: [{}, ...def.data.names.map((name, i) => ({ label: name, stroke: colors[i % colors.length], width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : def.fmt(v)) }))],
     },
-    data.data() as uPlot.AlignedData,
+    def.data.data() as uPlot.AlignedData,
     box,
   );
-  return { plot, data, box };
+  return { plot, data: def.data, box, def };
 }
 
+const CHARTS: ChartDef[] = [
+  { title: 'Transactions per second', data: series.tps, fmt: (n) => fmtNum(n) },
+  { title: 'Connections', data: series.conns, fmt: (n) => fmtNum(n, 0) },
+  // A ratio: never below 0 or above 100 %.
+  { title: 'Cache hit ratio', data: series.cache, fmt: (n) => `${n.toFixed(n >= 99.95 || n === 0 ? 0 : 1)}%`, yRange: (min) => [Math.max(0, Math.min(Number.isFinite(min) ? Math.floor(min) : 90, 90)), 100] },
+  { title: 'Rows per second', data: series.rows, fmt: (n) => fmtNum(n) },
+];
+
 function initCharts(): void {
-  chartList.push(makeChart('Transactions per second', series.tps, (n) => fmtNum(n)));
-  chartList.push(makeChart('Connections', series.conns, (n) => fmtNum(n, 0)));
-  chartList.push(makeChart('Cache hit ratio', series.cache, (n) => `${n.toFixed(1)}%`));
-  chartList.push(makeChart('Rows per second', series.rows, (n) => fmtNum(n)));
+  for (const def of CHARTS) chartList.push(makeChart(def));
   new ResizeObserver(() => {
     for (const c of chartList) c.plot.setSize({ width: Math.max(200, c.box.clientWidth - 8), height: 150 });
   }).observe(charts);
+  // VS Code switches the body's theme class (vscode-dark, vscode-light, high contrast): remake the charts in the new colours.
+  new MutationObserver(() => remakeCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+}
+
+function remakeCharts(): void {
+  for (const [i, c] of chartList.entries()) {
+    c.plot.destroy();
+    chartList[i] = makeChart(c.def, c.box);
+  }
 }
 
 // ---- rendering ------------------------------------------------------------------------------
@@ -126,7 +169,7 @@ function renderHeader(): void {
     h('span', { class: `badge status-${status}`, text: label, title: statusMessage }),
     status === 'disconnected' ? h('span', { class: 'muted', text: `${statusMessage} Retrying…` }) : null,
     status === 'no-connection' ? h('span', { class: 'muted', text: statusMessage }) : null,
-    stats ? h('span', { class: 'muted', text: `refresh ${stats.refreshMs} ms` }) : null,
+    stats ? h('span', { class: 'muted', text: `refreshed in ${fmtMs(stats.refreshMs)}`, title: 'How long the last refresh of these figures took' }) : null,
   );
   document.body.classList.toggle('is-disconnected', status !== 'connected');
 }
@@ -155,12 +198,14 @@ function renderTiles(): void {
     tile('Temp files', fmtNum(s.sample.db.tempFiles), `${fmtBytes(r?.tempBytesPerSec ?? null)}/s now`),
     tile('Deadlocks', fmtNum(s.sample.db.deadlocks), r && r.deadlocks > 0 ? `+${r.deadlocks} now` : undefined, r && r.deadlocks > 0 ? 'bad' : ''),
     tile('Checkpoints', s.sample.checkpoints ? `${s.sample.checkpoints.timed} timed` : '–', s.sample.checkpoints ? `${s.sample.checkpoints.requested} requested` : undefined),
-    tile('WAL', fmtBytes(s.wal?.bytes ?? null), r?.walBytesPerSec !== null && r?.walBytesPerSec !== undefined ? `${fmtBytes(r.walBytesPerSec)}/s` : undefined),
+    tile('WAL', fmtBytes(s.wal?.bytes ?? null), r?.walBytesPerSec !== null && r?.walBytesPerSec !== undefined ? fmtByteRate(r.walBytesPerSec) : undefined),
     tile('Replication lag', lag, s.replication.inRecovery ? 'this server is a standby' : undefined),
   );
 }
 
 function pushSeries(): void {
+  // How many samples the charts hold (kept across tab switches; read by the e2e suite).
+  queueMicrotask(() => charts.setAttribute('data-points', String(series.tps.length)));
   if (!stats) return;
   const s = stats;
   const st = s.connections.byState;
@@ -304,6 +349,36 @@ function objectLabel(o: HealthFinding['objects'][number]): string {
   return o.schema !== undefined ? `${o.kind} ${o.schema}.${o.name}${o.table ? ` on ${o.table}` : ''}` : `${o.kind} ${o.name}`;
 }
 
+/** A value of a finding's evidence, as text a person reads (numbers formatted, nested values on one line). */
+function evidenceValue(v: unknown): string {
+  if (v === null || v === undefined) return '–';
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 1000) / 1000);
+  if (typeof v === 'string' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.map(evidenceValue).join(', ');
+  return oneLine(JSON.stringify(v), 300);
+}
+
+function humanKey(k: string): string {
+  return k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase();
+}
+
+/** A finding's evidence as tables: a list of records as rows, anything else as name/value pairs. */
+function evidenceView(evidence: Record<string, unknown>): HTMLElement | null {
+  const entries = Object.entries(evidence ?? {});
+  if (!entries.length) return null;
+  const box = h('div', { class: 'evidence' });
+  const pairs: [string, string][] = [];
+  for (const [k, v] of entries) {
+    if (Array.isArray(v) && v.length && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) {
+      const cols = [...new Set(v.flatMap((x) => Object.keys(x as object)))];
+      box.append(h('div', { class: 'muted', text: humanKey(k) }), table(cols.map(humanKey), (v as Record<string, unknown>[]).slice(0, 50).map((x) => cols.map((c) => evidenceValue(x[c]))), 'grid'));
+      if (v.length > 50) box.append(h('p', { class: 'muted', text: `… and ${v.length - 50} more` }));
+    } else pairs.push([humanKey(k), evidenceValue(v)]);
+  }
+  if (pairs.length) box.prepend(table(['Evidence', 'Value'], pairs, 'grid kv'));
+  return box;
+}
+
 function renderHealth(): void {
   const counts = { error: 0, warning: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
@@ -319,7 +394,7 @@ function renderHealth(): void {
         h('div', { class: 'finding-body' },
           f.help ? h('p', { text: f.help }) : null,
           f.objects.length ? h('p', { class: 'muted', text: f.objects.map(objectLabel).join(' · ') }) : null,
-          h('pre', { class: 'evidence', text: JSON.stringify(f.evidence, null, 2) }),
+          evidenceView(f.evidence),
           ...(f.fixSql.length ? [h('pre', { class: 'fix', text: f.fixSql.join('\n') }), h('button', { text: 'Open fix in editor', onClick: () => send({ type: 'openSql', sql: f.fixSql.join('\n') }) })] : []),
           f.action ? actionButton(f.action) : null,
         ),
@@ -411,7 +486,9 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       renderTrends();
       return;
     case 'alerts':
-      for (const a of m.alerts) notes.push({ text: a.message, ok: false });
+      for (const a of m.alerts) notes.push({ text: a.message, ok: false, alertKey: a.key });
+      // Conditions that no longer hold: their alerts go away.
+      for (let i = notes.length - 1; i >= 0; i--) if (notes[i].alertKey && !m.active.includes(notes[i].alertKey!)) notes.splice(i, 1);
       renderNotes();
       return;
     case 'actionProgress':
@@ -420,7 +497,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       return;
     case 'actionResult':
       pending.delete(m.key);
-      notes.push({ text: m.message, ok: m.ok });
+      notes.push({ text: m.message, ok: m.ok, until: Date.now() + NOTE_MS * (m.ok ? 1 : 2) });
       renderAll();
       return;
     case 'audit':

@@ -4,7 +4,7 @@
  * restored after a reload, and says `ready` once listening.
  */
 import { parseToPlanWebview, type FromPlanWebview, type ToPlanWebview } from '../shared/planProtocol';
-import { renderBenchmark, renderCompare, renderMessage, renderPlan } from './_planRender';
+import { renderBenchmark, renderCompare, renderMessage, renderPlan, type PlanViewer } from './_planRender';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
 
@@ -12,23 +12,36 @@ const vscode = acquireVsCodeApi();
 const root = document.getElementById('app') as HTMLElement;
 const post = (m: FromPlanWebview) => vscode.postMessage(m);
 
+/** The plan on screen, if any: a benchmark of its statement shows beside it. */
+let viewer: PlanViewer | undefined;
+let shownPlan: ToPlanWebview | undefined;
+
 function handle(m: ToPlanWebview): void {
   try {
     switch (m.type) {
       case 'show':
-        renderPlan(root, m.payload, post);
+        viewer = renderPlan(root, m.payload, post);
+        shownPlan = m;
         vscode.setState({ last: m });
         break;
       case 'compare':
         renderCompare(root, m.before, m.after);
+        viewer = undefined;
+        shownPlan = undefined;
         vscode.setState({ last: m });
         break;
       case 'benchmark':
-        renderBenchmark(root, m.run, m.previous);
-        vscode.setState({ last: m });
+        if (viewer) {
+          viewer.showBenchmark(m.run, m.previous);
+          vscode.setState({ last: shownPlan, bench: m });
+        } else {
+          renderBenchmark(root, m.run, m.previous);
+          vscode.setState({ last: m });
+        }
         break;
       case 'busy':
       case 'error':
+        viewer = undefined;
         renderMessage(root, m.type, m.message);
         break;
       default: {
@@ -46,6 +59,9 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (m) handle(m);
 });
 
-const saved = parseToPlanWebview((vscode.getState() as any)?.last);
+const state = vscode.getState() as any;
+const saved = parseToPlanWebview(state?.last);
 if (saved) handle(saved);
+const savedBench = parseToPlanWebview(state?.bench);
+if (saved && savedBench) handle(savedBench);
 post({ type: 'ready' });

@@ -22,6 +22,7 @@ import { SEVERITY_RANK, lineStarts, positionAt, type Finding } from '../../src/c
 import { codeContextOf } from '../../src/core/codeContext';
 import { allRuleMeta } from '../../src/core/rules/index';
 import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
+import { walkSourceFiles } from '../../src/node/walk';
 
 export interface Label {
   repo: string;
@@ -111,8 +112,12 @@ export async function score(root: string): Promise<Record<string, unknown>> {
     const commit = checkoutCommit(dir);
     const pinned = corpus.get(repo)?.commit;
     if (pinned && commit && commit !== pinned) commitMismatch.push(`${repo}: checkout ${commit.slice(0, 12)}, labels ${pinned.slice(0, 12)}`);
-    const files = [...new Set(ls.map((l) => l.file))];
-    const inputs = files.filter((f) => fs.existsSync(path.join(dir, f))).map((f) => ({ path: f, text: fs.readFileSync(path.join(dir, f), 'utf8') }));
+    // The whole app is read (N+1 follows calls across files); findings are judged on labelled lines.
+    const inputs: { path: string; text: string }[] = [];
+    for await (const f of walkSourceFiles([dir], { cwd: dir, log: () => undefined })) {
+      const text = fs.readFileSync(f.path, 'utf8');
+      if (!text.slice(0, 8000).includes('\u0000')) inputs.push({ path: path.relative(dir, f.path).split(path.sep).join('/'), text });
+    }
     const result = await scanFiles(inputs, { analyzers: [rulesAnalyzer(), nPlusOneAnalyzer(), ormOffsetAnalyzer()], keepText: true });
     const warned = new Map<string, number[]>();
     for (const f of result.findings as Finding[]) {

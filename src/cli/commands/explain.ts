@@ -126,7 +126,7 @@ function planSummary(plan: Plan): Record<string, unknown> {
  */
 async function broughtPlan(file: string, pick: string | undefined, format: string, positionals: string[], values: Record<string, unknown>, ctx: CliContext): Promise<number> {
   if (positionals.length || values.file) throw new UsageError('give either SQL, --file or --plan, not several');
-  for (const o of ['analyze', 'allow-dml', 'param', 'db', 'timeout']) if (values[o] !== undefined && values[o] !== false) throw new UsageError(`--${o} does not apply to --plan (the plan is read as given, no database needed)`);
+  for (const o of ['analyze', 'allow-dml', 'param', 'timeout']) if (values[o] !== undefined && values[o] !== false) throw new UsageError(`--${o} does not apply to --plan (the plan is read as given; --db only adds catalog facts)`);
   let text: string;
   try {
     // A file: regular only and bounded (src/db/readFile); a log of many plans may be large, a single plan is checked again by parsePlanSource.
@@ -155,9 +155,23 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
     }
     throw e;
   }
+  let enriched = false;
+  if (typeof values.db === 'string') {
+    // Connected: table sizes and the foreign keys behind trigger times, from the catalog.
+    const db = await openDatabase(values.db, ctx);
+    try {
+      const { planFacts } = await import('../../db/planFacts');
+      const facts = await planFacts(db, plan);
+      plan = analyzePlan(source, { relationRows: new Map(facts.relationRows), foreignKeys: new Map(facts.foreignKeys) });
+      enriched = true;
+    } finally {
+      await db.close();
+    }
+  }
   if (format === 'json') {
     ctx.out(JSON.stringify({
       source: name,
+      catalog: enriched || undefined,
       log: logged.length ? { plans: logged.map(({ source: _s, ...rest }) => rest), picked: entry!.index } : undefined,
       plan: [plan.source],
       summary: planSummary(plan),

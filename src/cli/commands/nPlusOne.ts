@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { detectNPlusOne } from '../../core/nplusone/index';
+import { analyzeNPlusOne } from '../../core/nplusone/detect';
+import { CrossFileCalls } from '../../core/nplusone/crossFile';
+import { applySuppressions } from '../../core/suppress';
 import type { NPlusOneEvidence } from '../../core/nplusone/detect';
 import { lineStarts, positionAt, type Finding } from '../../core/findings';
 import { applyContext, describeByContext } from '../../core/codeContext';
@@ -41,6 +43,15 @@ export const nPlusOne: CliCommand = {
     const notAnalysed = new Map<string, number>();
     const unreadable: string[] = [];
     const stats: WalkStats = { files: 0, skippedLarge: 0, missing: [] };
+    const cross = new CrossFileCalls();
+    const texts = new Map<string, string>();
+    const push = (rel: string, text: string, found: Finding[]) => {
+      const starts = lineStarts(text);
+      for (const x of applyContext(found, rel, text, policy)) {
+        const pos = positionAt(starts, x.span.start);
+        results.push({ file: rel, line: pos.line + 1, column: pos.column + 1, finding: x });
+      }
+    };
     // The same walk as pg-lens scan: .gitignore honoured, large files skipped.
     const filter = (file: string) => languageOf(file) !== undefined || NOT_ANALYSED.test(file);
     for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, stats, filter, log: (m) => ctx.err(m) })) {
@@ -56,13 +67,18 @@ export const nPlusOne: CliCommand = {
         continue;
       }
       files++;
-      const starts = lineStarts(text);
       const rel = path.relative(ctx.cwd, f.path) || f.path;
-      for (const x of applyContext(await detectNPlusOne(text, f.path, f.path), rel, text, policy)) {
-        const pos = positionAt(starts, x.span.start);
-        results.push({ file: rel, line: pos.line + 1, column: pos.column + 1, finding: x });
-      }
+      const lang = languageOf(f.path);
+      const r = await analyzeNPlusOne(text, f.path, rel);
+      if (lang) cross.add(rel, lang, r.facts);
+      if (r.facts.loopCalls.length) texts.set(rel, text);
+      push(rel, text, r.findings);
     }
+    // Calls in loops to functions of other files that query (the app's own data-access layer).
+    const byFile = new Map<string, Finding[]>();
+    for (const x of cross.findings()) byFile.set(x.file ?? '', [...(byFile.get(x.file ?? '') ?? []), x]);
+    for (const [rel, fs] of byFile) push(rel, texts.get(rel) ?? '', applySuppressions(texts.get(rel) ?? '', fs));
+    results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     if (stats.missing.length) throw new UsageError(`no such file or folder: ${stats.missing.join(', ')}`);
     if (unreadable.length) notAnalysed.set('unreadable or binary', unreadable.length);
     const notAnalysedText = [...notAnalysed].map(([k, n]) => `${n} ${k}`).join(', ');

@@ -15,9 +15,9 @@ import { summarize, type RecordSummary } from '../../core/record/aggregate';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { adviseStatement } from '../../db/advisor';
-import { type CliCommand, type CliContext, EXIT, openDatabase, UsageError } from '../io';
+import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
 
-const USAGE = 'pg-lens record [--db URL] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
+const USAGE = 'pg-lens record [--db URL] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
 const MAX_ADVISED = 25;
 
 /** dist/capture.js and dist/python next to the bundled CLI (or the build output when run from source). */
@@ -40,7 +40,7 @@ export const recordCommand: CliCommand = {
       args: own,
       strict: true,
       options: {
-        db: { type: 'string' },
+        ...DB_OPTIONS,
         format: { type: 'string', default: 'text' },
         'fail-on': { type: 'string' },
         threshold: { type: 'string' },
@@ -50,8 +50,7 @@ export const recordCommand: CliCommand = {
     const format = values.format;
     if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
     if (values['fail-on'] !== undefined && values['fail-on'] !== 'n-plus-one') throw new UsageError(`--fail-on takes n-plus-one, not "${values['fail-on']}"`);
-    const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
-    if (threshold !== undefined && (!Number.isInteger(threshold) || threshold < 2)) throw new UsageError('--threshold must be a whole number of 2 or more');
+    const threshold = numberOption(values.threshold, '--threshold', 2, 1_000_000, { integer: true });
 
     const events: QueryEvent[] = [];
     const notices: NoticeEvent[] = [];
@@ -69,7 +68,7 @@ export const recordCommand: CliCommand = {
     }
     await loadPgParser();
     const summary = summarize(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped() });
-    const advice = values.db ? await adviseRecorded(summary, values.db, ctx) : undefined;
+    const advice = values.db ? await adviseRecorded(summary, values.db, ctx, values.production) : undefined;
     const rel = (f: string) => path.relative(ctx.cwd, f) || f;
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
     else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0'), null, 2));
@@ -106,8 +105,8 @@ function runChild(command: string[], env: NodeJS.ProcessEnv, ctx: CliContext, st
 }
 
 /** Plans and proved index advice for the recorded reads (the most time-consuming first). */
-async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliContext): Promise<Map<string, StatementAdvice>> {
-  const db = await openDatabase(dbUrl, ctx, { statementTimeoutMs: 60000 });
+async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliContext, production: boolean): Promise<Map<string, StatementAdvice>> {
+  const db = await openDatabase(dbUrl, ctx, { statementTimeoutMs: 60000, production });
   const out = new Map<string, StatementAdvice>();
   try {
     const info = await db.serverInfo();

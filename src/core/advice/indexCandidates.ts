@@ -331,8 +331,10 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
       btree('sort', [...eqKeys, ...order], `equality columns then the ORDER BY keys, so the LIMIT stops the scan early`, eqSel);
     }
   }
-  // 3. INCLUDE for an index-only scan of a narrow select.
-  if (selectedRest && selectedRest.length && selective && (eq.length || range) && !use.written) {
+  // 3. INCLUDE for an index-only scan of a narrow select — not for a lookup a unique index already
+  // answers (one row: one heap page; a covering copy of the row saves nothing).
+  const uniqueLookup = eq.length > 0 && t.indexes.some((ix) => ix.valid && ix.unique && !ix.predicate && ix.keyColumns.length > 0 && ix.keyColumns.every((c) => c !== null && eq.some((e) => e.key.column === c && e.predicate?.kind === 'eq')));
+  if (selectedRest && selectedRest.length && selective && (eq.length || range) && !use.written && !uniqueLookup) {
     const keys = [...eqKeys, ...(range ? [range.key] : [])];
     const keyCols = new Set(keys.map((k) => k.column));
     const inc = selectedRest.filter((c) => !keyCols.has(c));
@@ -464,15 +466,37 @@ function candidate(t: TableFacts, method: IndexMethod, keys: IndexKey[], kind: C
 /** Deterministic index name: table_keys[_where]_idx, at most 63 bytes, with a stable hash when cut. */
 export function indexName(c: Pick<IndexCandidate, 'table' | 'keys' | 'method' | 'where' | 'include'>): string {
   const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  const parts = [slug(c.table), ...c.keys.map((k) => slug(k.label.replace(/ DESC$/, '')) || 'expr')];
-  if (c.where) parts.push(slug(c.where.replace(/\b(is|null)\b/gi, (m) => m)).split('_').slice(-2).join('_'));
-  const suffix = c.method === 'btree' ? (c.include.length ? 'covering_idx' : 'idx') : `${c.method}_idx`;
+  // Everything that tells two definitions apart is in the name: key order and direction, a
+  // non-default operator class, the INCLUDE list, the whole predicate (cut with a hash below when long).
+  const opclassTag = (o: string | undefined) => (!o || o === 'gin_trgm_ops' || o === 'gist_trgm_ops' ? '' : o === 'jsonb_path_ops' ? 'path' : /pattern_ops$/.test(o) ? 'pattern' : slug(o.replace(/_ops$/, '')));
+  const parts = [slug(c.table), ...c.keys.map((k) => [slug(k.label.replace(/ DESC$/, '')) || 'expr', k.desc ? 'desc' : '', opclassTag(k.opclass)].filter(Boolean).join('_'))];
+  if (c.where) parts.push(slug(c.where));
+  if (c.include.length) parts.push('covering', ...c.include.map(slug));
+  const suffix = c.method === 'btree' ? 'idx' : `${c.method}_idx`;
   let name = [...parts, suffix].join('_').replace(/_+/g, '_');
-  if (name.length > 63) {
+  // The slug keeps ASCII letters and digits only: a non-ASCII table or column name leaves nothing
+  // of itself, and two different indexes would get the same name, so a hash of the whole definition
+  // goes in. (Other near-misses, like lower(email) vs lower_email, are made unique in the schema by
+  // uniqueIndexName.) Names stay ASCII, so 63 characters are 63 bytes (NAMEDATALEN).
+  const lossy = [c.table, ...c.keys.map((k) => k.label)].some((s) => /[^\u0000-\u007f]/.test(s));
+  if (name.length > 63 || lossy) {
     const h = hash(JSON.stringify([c.table, c.keys.map((k) => k.sql), c.method, c.where, c.include]));
-    name = name.slice(0, 63 - suffix.length - 8) + '_' + h.slice(0, 6) + '_' + suffix;
+    name = `${name.slice(0, Math.min(name.length - suffix.length - 1, 63 - suffix.length - 8))}_${h.slice(0, 6)}_${suffix}`.replace(/^_+/, '').replace(/_+/g, '_');
   }
   return name;
+}
+
+/**
+ * A name not yet taken in the schema (index names share the namespace of tables, views, sequences
+ * and other indexes): the name itself, else name_2, name_3 … cut to 63 bytes.
+ */
+export function uniqueIndexName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  for (let i = 2; ; i++) {
+    const tail = `_${i}`;
+    const candidate = `${name.slice(0, 63 - tail.length)}${tail}`;
+    if (!taken.has(candidate)) return candidate;
+  }
 }
 
 function hash(s: string): string {

@@ -102,6 +102,22 @@ export function lexSql(text: string, opts: LexOptions = {}): SqlToken[] {
   return out;
 }
 
+/**
+ * The highest $n parameter of a statement (0 when it has none): THE parameter counter. $n inside
+ * strings, quoted identifiers, dollar-quoted bodies and comments do not count.
+ */
+export function maxParamIndex(sql: string): number {
+  let max = 0;
+  if (!sql.includes('$')) return 0;
+  for (const t of lexSql(sql)) {
+    if (t.kind !== 'code') continue;
+    const m = /^\$(\d+)/.exec(sql.slice(t.start, t.end));
+    if (m) max = Math.max(max, Number(m[1]));
+    else for (const p of sql.slice(t.start, t.end).matchAll(/(?<![\w$])\$(\d+)/g)) max = Math.max(max, Number(p[1]));
+  }
+  return max;
+}
+
 /** The token starting at i (i < text.length). */
 export function lexOne(text: string, i: number, opts: LexOptions = {}): SqlToken {
   const n = text.length;

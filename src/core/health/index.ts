@@ -4,6 +4,7 @@ import { duplicateIndex, indexBloat, invalidIndex, unindexedForeignKey, unusedIn
 import { autovacuumLagging, deadTuples, invalidConstraint, sequenceExhaustion, staleStatistics, tableBloat, transactionIdWraparound } from './checks/tables';
 import { inactiveReplicationSlot, replicationLag, settingReview } from './checks/server';
 import { SECURITY_CHECKS } from './checks/security';
+import { WORKLOAD_CHECKS } from './checks/workload';
 import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds } from './types';
 
 export * from './types';
@@ -28,6 +29,7 @@ export const HEALTH_CHECKS: readonly HealthCheck[] = [
   replicationLag,
   inactiveReplicationSlot,
   ...SECURITY_CHECKS,
+  ...WORKLOAD_CHECKS,
   settingReview,
 ];
 

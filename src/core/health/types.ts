@@ -207,6 +207,57 @@ export interface HealthFacts {
   statsAgeSeconds: number | null;
   /** Roles, privileges, row security, sensitive columns, extensions (the security checks); absent when not read. */
   security?: SecurityFacts;
+  /** Storage and capacity facts for the workload advisors (brin-candidate, toast-compression, connection-saturation); absent when not read. */
+  workload?: WorkloadFacts;
+}
+
+export interface BrinCandidateFact {
+  schema: string;
+  table: string;
+  index: string;
+  column: string;
+  columnType: string;
+  /** pg_stats.correlation of the column: how closely its order follows the rows' physical order. */
+  correlation: number;
+  reltuples: number;
+  tablePages: number;
+  indexPages: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  scans: number;
+}
+
+export interface ToastColumnFact {
+  schema: string;
+  table: string;
+  column: string;
+  type: string;
+  /** attcompression: '' (the default), 'p' (pglz) or 'l' (lz4). */
+  compression: string;
+  toastBytes: number;
+}
+
+export interface StatementUseFact {
+  queryid: string;
+  query: string;
+  calls: number;
+  rows: number;
+  meanMs: number;
+  /** The user tables it reads, with rows inserted, updated and deleted since the statistics were reset. */
+  tables: { schema: string; table: string; writes: number }[];
+}
+
+export interface WorkloadFacts {
+  brinCandidates: BrinCandidateFact[];
+  toastColumns: ToastColumnFact[];
+  /** lz4 is among default_toast_compression's values (PostgreSQL 14+ built with lz4). */
+  lz4Available: boolean;
+  defaultToastCompression: string | null;
+  /** Frequent read statements of this database (pg_stat_statements) with the writes to the tables they read; null when unavailable. */
+  statements?: StatementUseFact[] | null;
+  /** Connection slots: max_connections, reserved for superusers (and pg_use_reserved_connections, 16+). */
+  connections: { max: number; superuserReserved: number; reserved: number; byState: Record<string, number>; byApplication: Record<string, number>; total: number };
 }
 
 /** A role the application or this profile logs in as. */
@@ -217,6 +268,8 @@ export interface RoleFact {
   createRole: boolean;
   createDb: boolean;
   replication: boolean;
+  /** The bootstrap superuser (the role initdb created): it cannot give up SUPERUSER. */
+  bootstrap?: boolean;
   /** User tables it owns. */
   ownedTables: number;
   /** This profile's role (current_user); the others were seen in client sessions of this database. */
@@ -298,6 +351,17 @@ export interface HealthThresholds {
   slotRetainedWarnBytes: number;
   /** backup-freshness: the last archived WAL older than this (with WAL waiting) is stale. */
   archiveMaxAgeSeconds: number;
+  /** brin-candidate: tables from this many pages, |correlation| at least this. */
+  brinMinPages: number;
+  brinMinCorrelation: number;
+  /** toast-compression: TOAST tables from this size. */
+  toastMinBytes: number;
+  /** connection-saturation: share of the usable slots in use (warning; error from errorShare). */
+  connectionWarnShare: number;
+  connectionErrorShare: number;
+  /** cache-candidate: statements called at least this often, whose tables get at most one write per this many calls. */
+  cacheMinCalls: number;
+  cacheMinCallsPerWrite: number;
 }
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
@@ -318,6 +382,13 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   replicationLagSeconds: 60,
   slotRetainedWarnBytes: 1024 * 1024 * 1024,
   archiveMaxAgeSeconds: 24 * 3600,
+  brinMinPages: 4096,
+  brinMinCorrelation: 0.95,
+  toastMinBytes: 16 * 1024 * 1024,
+  connectionWarnShare: 0.8,
+  connectionErrorShare: 0.95,
+  cacheMinCalls: 500,
+  cacheMinCallsPerWrite: 20,
 };
 
 export interface HealthCheck {

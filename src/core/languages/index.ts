@@ -13,49 +13,28 @@ import { classifyGo, goAdapter } from './go/nplusone';
 import { classifyJava, javaAdapter } from './java/nplusone';
 import { classifyRuby, rubyAdapter } from './ruby/nplusone';
 
+/** Per grammar: the N+1 syntax adapter and the database-call classifier of its language folder. */
+const REGISTRY: Record<SourceLanguage, { adapter: () => LanguageAdapter; classify: (chain: Chain, ctx: FileContext, a: LanguageAdapter) => DbCall | undefined }> = {
+  typescript: { adapter: () => jsAdapter('typescript'), classify: classifyJs },
+  tsx: { adapter: () => jsAdapter('tsx'), classify: classifyJs },
+  javascript: { adapter: () => jsAdapter('javascript'), classify: classifyJs },
+  python: { adapter: pyAdapter, classify: classifyPython },
+  go: { adapter: goAdapter, classify: classifyGo },
+  java: { adapter: javaAdapter, classify: classifyJava },
+  ruby: { adapter: rubyAdapter, classify: classifyRuby },
+};
+
 const adapters = new Map<SourceLanguage, LanguageAdapter>();
 
 export function adapterFor(lang: SourceLanguage): LanguageAdapter {
   let a = adapters.get(lang);
   if (!a) {
-    switch (lang) {
-      case 'typescript':
-      case 'tsx':
-      case 'javascript':
-        a = jsAdapter(lang);
-        break;
-      case 'python':
-        a = pyAdapter();
-        break;
-      case 'go':
-        a = goAdapter();
-        break;
-      case 'java':
-        a = javaAdapter();
-        break;
-      case 'ruby':
-        a = rubyAdapter();
-        break;
-    }
+    a = REGISTRY[lang].adapter();
     adapters.set(lang, a);
   }
   return a;
 }
 
 export function classifyCall(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  if (!chain.segments.length) return undefined;
-  switch (a.lang) {
-    case 'typescript':
-    case 'tsx':
-    case 'javascript':
-      return classifyJs(chain, ctx, a);
-    case 'python':
-      return classifyPython(chain, ctx, a);
-    case 'go':
-      return classifyGo(chain, ctx, a);
-    case 'java':
-      return classifyJava(chain, ctx, a);
-    case 'ruby':
-      return classifyRuby(chain, ctx, a);
-  }
+  return chain.segments.length ? REGISTRY[a.lang].classify(chain, ctx, a) : undefined;
 }

@@ -2,7 +2,9 @@
 import type { Analyzer } from '../scan';
 import type { RuleMeta } from '../rules/types';
 import { OTHER_RULES } from '../rules/index';
-import { detectNPlusOne, RULE_ID } from './detect';
+import { analyzeNPlusOne, RULE_ID } from './detect';
+import { CrossFileCalls } from './crossFile';
+import { languageOf } from '../syntax/treeSitter';
 
 export const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
   id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md',
@@ -10,9 +12,18 @@ export const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_I
 
 /** `skip(file)`: files another view already shows live (the editor's open documents). */
 export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}): Analyzer {
+  // Calls in loops to functions of other files that query: judged once every file is read.
+  const cross = new CrossFileCalls();
   return {
     id: RULE_ID,
     rules: [N_PLUS_ONE_META],
-    analyze: ({ text, language, file, source }) => (opts.skip?.(file) ? [] : detectNPlusOne(text, language, file, source)),
+    async analyze({ text, language, file, source }) {
+      const lang = languageOf(language);
+      if (!lang) return [];
+      const r = await analyzeNPlusOne(text, language, file, source);
+      cross.add(file, lang, r.facts);
+      return opts.skip?.(file) ? [] : r.findings;
+    },
+    finish: () => cross.findings().filter((f) => !opts.skip?.(f.file ?? '')),
   };
 }

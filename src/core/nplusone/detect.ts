@@ -20,12 +20,15 @@ import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
 import { dataLoaderRewrite, rewriteFor, type Rewrite } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
+import { maxParamIndex } from '../extract/sqlLexer';
 
 export const RULE_ID = 'n-plus-one';
 
 /** Evidence attached to every static n-plus-one finding (Finding.evidence). */
 export interface NPlusOneEvidence {
   kind: 'query-in-loop' | 'write-in-loop' | 'call-in-loop' | 'lazy-relation';
+  /** Implicit: the per-item code is a serializer method (DRF), not a loop written in this file. */
+  implicit?: boolean;
   library: string;
   /** `prisma.user.findUnique`, `loadUser()`, `book.author`. */
   call: string;
@@ -65,9 +68,45 @@ const ASSIGN_TYPES: Record<string, [string, string]> = {
 };
 
 export async function detectNPlusOne(text: string, languageIdOrPath: string, file?: string, source?: SourceTree): Promise<Finding[]> {
+  return (await analyzeNPlusOne(text, languageIdOrPath, file, source)).findings;
+}
+
+/**
+ * What one file tells the cross-file pass (crossFile.ts): its named functions (does the body
+ * query? which names does it call?) and the calls made once per item of a loop that are not
+ * database calls by themselves, each ready to become a finding if its callee turns out to query.
+ */
+export interface FileCallFacts {
+  functions: { name: string; line: number; queries: boolean; callees: string[] }[];
+  loopCalls: PendingLoopCall[];
+}
+
+export interface PendingLoopCall {
+  callee: string;
+  /** The call as written (`self.store.get_feed`), for the message. */
+  text: string;
+  span: { start: number; end: number };
+  language: SourceLanguage;
+  loop: string;
+  variable?: string;
+  iterable?: string;
+  per: string;
+  iters: string;
+  related: { start: number; end: number };
+  ignore: Fix;
+}
+
+/** detectNPlusOne with the facts for the cross-file pass. */
+export async function analyzeNPlusOne(text: string, languageIdOrPath: string, file?: string, source?: SourceTree): Promise<{ findings: Finding[]; facts: FileCallFacts }> {
+  const empty = { findings: [], facts: { functions: [], loopCalls: [] } };
   const lang = languageOf(languageIdOrPath);
-  if (!lang) return [];
-  return withSourceTree(text, lang, source, (tree) => (tree ? applySuppressions(text, new Detector(text, lang, file).run(tree.rootNode)) : []));
+  if (!lang) return empty;
+  return withSourceTree(text, lang, source, (tree) => {
+    if (!tree) return empty;
+    const d = new Detector(text, lang, file);
+    const findings = applySuppressions(text, d.run(tree.rootNode));
+    return { findings, facts: d.callFacts() };
+  });
 }
 
 /** A database call with literal SQL found by the detector (loop or not): sites for observed matching. */
@@ -131,7 +170,69 @@ class Detector {
     for (const hit of this.hits) this.checkDbCall(hit);
     this.checkLocalCalls();
     if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
+    if (this.lang === 'python') this.checkSerializerMethods();
     return this.findings.sort((x, y) => x.span.start - y.span.start);
+  }
+
+  /** Named functions with whether they query and whom they call; loop calls not judged yet. */
+  callFacts(): FileCallFacts {
+    const functions: FileCallFacts['functions'] = [];
+    const defs = [...this.functions].map(([name, def]) => ({ name: name.replace(/^\./, ''), def }));
+    const callsIn = new Map<Node, string[]>();
+    for (const n of this.calls) {
+      const name = this.calleeName(n);
+      if (!name) continue;
+      // The innermost named function holding the call.
+      let best: Node | undefined;
+      for (const { def } of defs) if (contains(def, n) && (!best || contains(best, def))) best = def;
+      if (best) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
+    }
+    const seen = new Set<Node>();
+    for (const { name, def } of defs) {
+      if (seen.has(def)) continue;
+      seen.add(def);
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node));
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])] });
+    }
+    const loopCalls: PendingLoopCall[] = [];
+    const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
+    for (const n of this.calls) {
+      if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
+      const callee = this.calleeName(n);
+      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4) continue;
+      // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
+      if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
+      // Functions of this file were judged by checkLocalCalls already.
+      if (this.functions.has(callee) || this.functions.has('.' + callee)) continue;
+      const li = this.enclosingLoop(n);
+      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n)) continue;
+      const iterable = this.iterableText(li);
+      const est = this.estimate(li);
+      const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
+      loopCalls.push({
+        callee,
+        text: shortText(n, 60).replace(/\(.*$/s, ''),
+        span: { start: n.startIndex, end: n.endIndex },
+        language: this.lang,
+        loop: li.label,
+        variable: li.variable,
+        iterable,
+        per: li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
+        iters: est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '',
+        related: trimSpan(this.text, header),
+        ignore: this.ignoreFix(n.startIndex),
+      });
+    }
+    return { functions, loopCalls };
+  }
+
+  /** The name a call invokes: `x.y.load_user(…)` → load_user, `loadUser(…)` → loadUser. */
+  private calleeName(n: Node): string | undefined {
+    const fn = field(n, 'function') ?? field(n, 'method') ?? field(n, 'name');
+    if (!fn) return undefined;
+    if (/^(identifier|field_identifier|property_identifier)$/.test(fn.type)) return fn.text;
+    const last = field(fn, 'property') ?? field(fn, 'attribute') ?? field(fn, 'field');
+    return last?.text;
   }
 
   sqlCalls(): SqlCall[] {
@@ -466,6 +567,36 @@ class Detector {
     }
   }
 
+  /**
+   * Implicit N+1 in Django REST framework: a `get_<field>(self, obj)` method of a serializer
+   * (SerializerMethodField) runs once per serialized object; a query in it (`Model.objects…`,
+   * `obj.relation.all()/count()/filter()…`) is one query per row of a list response.
+   */
+  private checkSerializerMethods(): void {
+    if (!/Serializer\b/.test(this.text) || !usesModule(this.ctx, /rest_framework/)) return;
+    for (const [name, def] of this.functions) {
+      if (!/^get_\w+$/.test(name) || def.type !== 'function_definition') continue;
+      const cls = def.parent?.parent;
+      if (cls?.type !== 'class_definition' || !/Serializer\b/.test(field(cls, 'superclasses')?.text ?? '')) continue;
+      const params = named(field(def, 'parameters'));
+      const obj = params[1]?.text.split(/[:=]/)[0].trim();
+      if (!obj) continue;
+      const li: LoopInfo = { node: cls, kind: 'serializer', label: `${field(cls, 'name')?.text ?? 'serializer'}.${name} (SerializerMethodField, once per object)`, variable: obj, body: def, shape: 'collection' };
+      for (const h of this.hits) {
+        if (h.call.batch || !contains(def, h.node)) continue;
+        this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
+      }
+      const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
+      for (const n of this.calls) {
+        if (!contains(def, n) || this.hitByStart.has(n.startIndex)) continue;
+        const m = rel.exec(field(n, 'function')?.text ?? '');
+        if (!m || NOT_RELATION.test(m[1])) continue;
+        const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
+        this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
+      }
+    }
+  }
+
   /** Django/ActiveRecord: `row.relation.attr` inside a loop over a query that did not preload it. */
   private checkLazyRelations(): void {
     const seenLoops = new Set<number>();
@@ -608,6 +739,7 @@ class Detector {
     const evidence: NPlusOneEvidence = {
       kind, library: call.library, call: callText, loop: li.label, variable: li.variable, iterable,
       iterations: est.iterations, iterationsFrom: est.from, callee, rewrite,
+      ...(li.kind === 'serializer' ? { implicit: true } : {}),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     this.findings.push({
@@ -636,6 +768,9 @@ class Detector {
   }
 }
 
+/** Method names too common to say anything across files (defined by many unrelated classes). */
+const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
+
 /** Literal lists up to this long are a fixed set of round trips, not N+1. */
 const MAX_FIXED_LIST = 10;
 
@@ -648,8 +783,7 @@ const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|
 
 /** Template interpolations (`${id}` in sql`…`, marked \u0000) are parameters: number them after the existing $n. */
 function renumberTemplateParams(sql: string): string {
-  let max = 0;
-  for (const m of sql.matchAll(/\$(\d+)/g)) max = Math.max(max, Number(m[1]));
+  let max = maxParamIndex(sql);
   return sql.replace(/\u0000/g, () => `$${++max}`);
 }
 

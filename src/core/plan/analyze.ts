@@ -40,8 +40,12 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
       if (pt === 'Gather' || pt === 'Gather Merge') {
         m.parallel = true;
         const launched = num(pr[K.WorkersLaunched]) ?? num(pr[K.WorkersPlanned]) ?? 0;
-        // The leader runs the plan too unless parallel_leader_participation is off (then loops = workers).
-        m.processes = launched + 1;
+        // The leader runs the plan too unless parallel_leader_participation is off: then the node
+        // right under the Gather ran once per worker only. One figure for the whole section: nodes
+        // run by fewer processes (a Parallel Append's children, the Bitmap Index Scan one process
+        // builds for a Parallel Bitmap Heap Scan) still share the section's wall clock.
+        const loops = num(r[K.ActualLoops]);
+        m.processes = analyzed && launched > 0 && loops === launched ? launched : launched + 1;
       } else if (parent.metrics.parallel && r[K.ParentRelationship] !== Rel.InitPlan && r[K.ParentRelationship] !== Rel.SubPlan) {
         m.parallel = true;
         m.processes = parent.metrics.processes;
@@ -58,11 +62,6 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
       m.estLoops = parent.metrics.estLoops * localLoops;
       localLoopsOf[n.id] = localLoops;
     }
-    if (m.parallel && analyzed && m.processes > 1) {
-      // When the leader did not participate, loops tell us the real number of processes.
-      const loops = num(r[K.ActualLoops]) ?? 0;
-      if (loops > 0 && loops < m.processes) m.processes = Math.max(1, loops);
-    }
   }
 
   // Pass 2: each node's own inclusive figures.
@@ -78,7 +77,7 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
         m.actualRows = rows;
         m.actualRowsTotal = rows * (loops ?? 1);
       }
-      if (t !== undefined) m.inclusiveMs = m.parallel ? (t * (loops ?? 1)) / Math.max(1, m.processes) : t * (loops ?? 1);
+      if (t !== undefined) m.inclusiveMs = m.parallel ? parallelWallClock(r, t * (loops ?? 1), m.processes) : t * (loops ?? 1);
       else if (m.neverExecuted) m.inclusiveMs = 0;
       if (rows !== undefined && !m.neverExecuted) {
         // Over all loops: PostgreSQL 18 prints fractional rows per loop (0.50), which a per-loop
@@ -225,7 +224,7 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
   }
   const anc = ancestry(plan);
   for (const n of nodes) n.warnings = gradeNode(plan, n, options, anc);
-  plan.tips = rankTips(plan, anc);
+  plan.tips = rankTips(plan, anc, options);
   return plan;
 }
 
@@ -307,6 +306,19 @@ function mentions(r: RawNode, tokens: string[]): boolean {
     }
   }
   return false;
+}
+
+/**
+ * Wall clock of a node run by several processes. With per-worker figures (VERBOSE), the critical
+ * path: the slowest process, the leader's share being the total minus the workers'. Without them,
+ * the average over the processes.
+ */
+function parallelWallClock(r: RawNode, totalMs: number, processes: number): number {
+  const ws = Array.isArray(r[K.Workers]) ? (r[K.Workers] as Record<string, unknown>[]) : [];
+  const times = ws.map((w) => (num(w[K.ActualTotalTime]) ?? NaN) * (num(w[K.ActualLoops]) ?? 1));
+  if (!ws.length || times.some((x) => !Number.isFinite(x))) return totalMs / Math.max(1, processes);
+  const leader = totalMs - times.reduce((a, b) => a + b, 0);
+  return Math.min(totalMs, Math.max(leader, ...times));
 }
 
 /** Pre-order flattening without recursion. */

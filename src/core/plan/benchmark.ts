@@ -1,5 +1,25 @@
 /** Latency statistics of a benchmark run, and the comparison of two runs. Pure. */
-import type { BenchmarkRunSummary } from '../../shared/planProtocol';
+
+/** One benchmark run of a statement (a domain type; the plan viewer's protocol carries it). */
+export interface BenchmarkRunSummary {
+  sql: string;
+  /** The values used for $1…$n, as text (null for NULL), shown beside the figures. */
+  params?: (string | null)[];
+  runs: number;
+  concurrency: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  mean: number;
+  min: number;
+  max: number;
+  /** Shared buffers hit + read per execution (from one EXPLAIN (ANALYZE, BUFFERS) run). */
+  sharedHitPerRun?: number;
+  sharedReadPerRun?: number;
+  throughputPerSec: number;
+  at: number;
+}
 
 /** Nearest-rank percentile of sorted values (p in 0..100). */
 export function percentile(sorted: readonly number[], p: number): number {

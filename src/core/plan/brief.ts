@@ -6,7 +6,7 @@
 import { oneLine } from '../safeText';
 import { K } from './keys';
 import { fmtCost, fmtCount, fmtMs, fmtPct } from './format';
-import type { Grade, Plan } from './model';
+import type { Grade, Plan, PlanNode } from './model';
 import { nodeLabel } from './warnings';
 
 export interface PlanBrief {
@@ -91,6 +91,41 @@ export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings 
   return lines.join('\n');
 }
 
+/**
+ * The figures PostgreSQL gives a node beyond time and rows (as pev2 shows them): conditions, per-worker
+ * rows, Memoize hits and memory, hash batches (and their growth), planned partitions and disk, WAL,
+ * the I/O split, Incremental Sort groups, Index Searches, Disabled.
+ */
+export function nodeExtras(n: PlanNode): string[] {
+  const r = n.raw;
+  const v = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : undefined);
+  const out: string[] = [];
+  for (const [k, label] of [[K.HashCond, 'hash'], [K.MergeCond, 'merge'], [K.JoinFilter, 'join filter'], [K.IndexCond, 'index cond'], [K.Filter, 'filter']] as const) {
+    if (r[k] !== undefined) out.push(`${label} ${String(r[k])}`);
+  }
+  const workers = Array.isArray(r[K.Workers]) ? (r[K.Workers] as Record<string, unknown>[]) : [];
+  if (workers.some((w) => typeof w[K.ActualRows] === 'number')) out.push(`workers: ${workers.map((w) => `#${String(w[K.WorkerNumber])} ${fmtCount(w[K.ActualRows] as number)} rows${typeof w[K.ActualTotalTime] === 'number' ? ` ${fmtMs(w[K.ActualTotalTime] as number)}` : ''}`).join(', ')}`);
+  const hits = v(K.CacheHits);
+  const misses = v(K.CacheMisses);
+  if (hits !== undefined && misses !== undefined) out.push(`memoize ${fmtPct(hits / Math.max(1, hits + misses))} hits${v(K.CacheEvictions) ? `, ${fmtCount(v(K.CacheEvictions))} evictions` : ''}${v(K.PeakMemoryUsage) !== undefined ? `, ${fmtCount(v(K.PeakMemoryUsage))} kB` : ''}`);
+  if (v(K.HashBatches) !== undefined && (v(K.HashBatches)! > 1 || v(K.OriginalHashBatches) !== v(K.HashBatches))) out.push(`hash ${fmtCount(v(K.HashBatches))} batches${v(K.OriginalHashBatches) !== v(K.HashBatches) ? ` (planned ${fmtCount(v(K.OriginalHashBatches))})` : ''}, ${fmtCount(v(K.PeakMemoryUsage))} kB`);
+  if (v('Planned Partitions') !== undefined) out.push(`${fmtCount(v('Planned Partitions'))} planned partitions, ${fmtCount(v(K.HashAggBatches))} batches, ${fmtCount(v(K.DiskUsage) ?? 0)} kB disk`);
+  if (v(K.WalRecords) !== undefined && v(K.WalRecords)! > 0) out.push(`WAL ${fmtCount(v(K.WalRecords))} records, ${fmtCount(v(K.WalFpi))} full pages, ${fmtCount(v(K.WalBytes))} B`);
+  const io = [['Shared', 'shared'], ['Local', 'local'], ['Temp', 'temp']].map(([k, l]) => {
+    const rd = v(`${k} I/O Read Time`);
+    const wr = v(`${k} I/O Write Time`);
+    return rd || wr ? `${l} read ${fmtMs(rd ?? 0)} write ${fmtMs(wr ?? 0)}` : '';
+  }).filter(Boolean);
+  if (io.length) out.push(`I/O ${io.join(', ')}`);
+  for (const g of ['Full-sort Groups', 'Pre-sorted Groups']) {
+    const x = r[g] as Record<string, unknown> | undefined;
+    if (x && typeof x === 'object') out.push(`${g.toLowerCase()} ${fmtCount(x['Group Count'] as number)}`);
+  }
+  if (v(K.IndexSearches) !== undefined && v(K.IndexSearches)! > 1) out.push(`${fmtCount(v(K.IndexSearches))} index searches`);
+  if (r[K.Disabled] === true) out.push('disabled node kind (enable_* = off) used anyway');
+  return out;
+}
+
 /** Plain text for the CLI: the tree with per-node figures, then warnings and tips. */
 export function planText(plan: Plan): string {
   const out: string[] = [];
@@ -103,6 +138,8 @@ export function planText(plan: Plan): string {
       : `cost ${fmtCost(m.exclusiveCost)} self, ${fmtPct(m.costShare)} · ${fmtCount(m.estRows)} rows est.`;
     // Relation, index and subplan names come from the catalog: each stays on its own line.
     out.push(`${indent}${m.onHotPath ? '▶ ' : '- '}${oneLine(rel)}${oneLine(nodeLabel(n))}  (${figures})`);
+    const extras = nodeExtras(n);
+    if (extras.length) out.push(`${indent}    ${oneLine(extras.join(' · '))}`);
     for (const w of n.warnings) out.push(`${indent}    ${'!'.repeat(w.grade)} ${oneLine(w.message)}`);
   }
   out.push('');

@@ -176,9 +176,22 @@ export interface Plan {
   source: Record<string, unknown>;
 }
 
+export interface ForeignKeyFact {
+  /** The referencing table and its key columns, in order. */
+  schema: string;
+  table: string;
+  columns: string[];
+  /** "schema.table" the key points at. */
+  referenced: string;
+  /** A valid, non-partial index leads with exactly these columns. */
+  indexed: boolean;
+}
+
 export interface AnalyzeOptions {
   /** Rows of each relation ("schema.name" or "name") from pg_class.reltuples; used for warnings without ANALYZE. */
   relationRows?: ReadonlyMap<string, number>;
+  /** Foreign keys by constraint name, from the catalog (when connected): proves the trigger tips. */
+  foreignKeys?: ReadonlyMap<string, ForeignKeyFact>;
 }
 
 export function emptyBuffers(): Buffers {

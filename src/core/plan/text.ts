@@ -27,16 +27,22 @@ export interface Unframed {
 const HEADER = /^\s*"?QUERY PLAN"?\s*$/;
 /** psql's row count, in any language: "(3 rows)", "(1 ligne)", "(3 Zeilen)". */
 const FOOTER = /^\s*\(\d+ [^\W\d_]+\)\s*$/u;
-const RULE = /^[\s\-─━═+┼┬┴├┤┌┐└┘│|╔╗╚╝╠╣╞╡╤╧╪╫╬║╓╖╙╜╒╕╘╛]+$/;
+const RULE = /^[\s\-─━═+┼┬┴├┤┌┐└┘│|╔╗╚╝╠╣╞╡╟╢╤╧╪╫╬║╓╖╙╜╒╕╘╛]+$/;
 const FRAME_L = /^\s*[|│║]/;
 const FRAME_R = /[|│║]\s*$/;
 const WRAP_RIGHT = new Set(['.', '…']);
 
 /** What was pasted → EXPLAIN's rows, with psql's (or another client's) frame, markers and wraps removed. */
 export function unframe(source: string): Unframed {
+  // One CSV field holding the whole plan (a JSON plan exported from a grid): "[ … ""Plan"" … ]".
+  const whole = /^\s*"([\s\S]*)"\s*$/.exec(source);
+  if (whole && whole[1].includes('\n') && !whole[1].replace(/""/g, '').includes('"')) {
+    return { rows: whole[1].replace(/""/g, '"').replace(/\r\n?/g, '\n').split('\n'), frame: 'one CSV field' };
+  }
   let lines = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').split('\n');
   while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
-  lines = lines.filter((l) => !FOOTER.test(l) && !/^\s*(?:#|--\s)/.test(l));
+  // Row counts, comment lines and psql's \timing line ("Time: 438.861 ms") are not part of the plan.
+  lines = lines.filter((l) => !FOOTER.test(l) && !/^\s*(?:#|--\s)/.test(l) && !/^Time: \d+(?:\.\d+)? ms(?: \(.*\))?\s*$/.test(l));
   // Lines ending in a stray quote, none starting with one (a spreadsheet export): drop the quote.
   const ne = lines.filter((l) => l.trim());
   if (ne.length && ne.every((l) => /"\s*$/.test(l) && !/^\s*"/.test(l))) lines = lines.map((l) => l.replace(/"\s*$/, ''));
@@ -128,14 +134,19 @@ function border01(header: string, lines: string[]): Unframed {
   if (data.some((l) => /^\S/.test(l)) && data.some((l) => /^\s/.test(l)) && data.some((l) => [...l].length < width && depth(l) > 0)) {
     return { rows: terminalWrapped(data), frame: 'psql output wrapped by a terminal' };
   }
-  if (data.some((l) => [...l].length > width + 1)) {
-    // Rows wider than the rule: not as psql printed them (edited, or re-indented by a mail client).
-    // Only the end-of-line markers can be trusted: strip them, keep the rest as it is.
+  // Border 1 pads every row with one character on the left (a space, or a wrap marker).
+  const border1 = data.length > 0 && data.every((l) => /^[\s.…+]/.test(l)) && [...header].length === width;
+  const inner = border1 ? width - 2 : width;
+  // psql never prints past the rule but for one marker: a longer row, or another character there,
+  // means the text was edited (re-indented, re-wrapped): only end-of-line markers can be trusted.
+  const edited = data.some((l) => {
+    const rest = [...l].slice(border1 ? 1 : 0);
+    return rest.length > inner + 1 || (rest.length === inner + 1 && !' .…+↵'.includes(rest[inner]));
+  });
+  if (edited) {
     const pad = data.every((l) => /^\s/.test(l));
     return { rows: data.map((l) => (pad ? l.slice(1) : l).replace(/\s*[+↵]$/, '')), frame: 'psql frame (edited)' };
   }
-  // Border 1 pads every row with one character on the left (a space, or a wrap marker).
-  const border1 = data.length > 0 && data.every((l) => /^[\s.…+]/.test(l)) && [...header].length === width;
   if (border1) width -= 2;
   const cells = data.map((l) => {
     const chars = [...l];

@@ -41,7 +41,7 @@ export const OTHER_RULES: readonly RuleMeta[] = [
   { id: 'missing-index', defaultSeverity: 'warning', description: 'The planner proves an index would cut the cost of this statement.', docs: 'docs/rules/missing-index.md' },
   { id: 'unindexed-foreign-key', defaultSeverity: 'warning', description: 'A foreign key without an index on its referencing columns: joins and parent deletes read the whole table.', docs: 'docs/rules/unindexed-foreign-key.md' },
   { id: 'duplicate-index', defaultSeverity: 'warning', description: 'An index that another index already covers: extra writes and disk for nothing.', docs: 'docs/rules/duplicate-index.md' },
-  { id: 'unused-index', defaultSeverity: 'info', description: 'An index no query has used since statistics were reset.', docs: 'docs/rules/unused-index.md' },
+  { id: 'unused-index', defaultSeverity: 'warning', description: 'An index no query has used since statistics were reset.', docs: 'docs/rules/unused-index.md' },
   { id: 'invalid-index', defaultSeverity: 'error', description: 'An index left invalid by a failed CREATE INDEX CONCURRENTLY: maintained on writes, never used.', docs: 'docs/rules/invalid-index.md' },
   { id: 'not-analysed', defaultSeverity: 'hint', description: 'PostgreSQL accepts this SQL but the rule parser cannot read it: no rule or index advice ran on it (the finding says why).', docs: 'docs/rules/not-analysed.md' },
   { id: 'n-plus-one', defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md' },

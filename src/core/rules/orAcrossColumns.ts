@@ -29,6 +29,30 @@ function filteredColumn(n: Node): Node | undefined {
   return undefined;
 }
 
+/**
+ * `WHERE user_id = $1 AND (a OR b)`: the OR only filters rows an equality on a key already found
+ * (an indexable `id`/`…_id` = value next to it in the same AND); no scan of the whole table.
+ */
+function pinnedByKey(where: Node | undefined, or: Node): boolean {
+  const conjuncts: Node[] = [];
+  const flat = (x: Node | undefined) => {
+    if (x?.type === 'binary' && String(x.op).toUpperCase() === 'AND') {
+      flat(x.left);
+      flat(x.right);
+    } else if (x) conjuncts.push(x);
+  };
+  flat(where);
+  if (!conjuncts.includes(or)) return false;
+  return conjuncts.some((c) => {
+    if (c === or || c.type !== 'binary' || c.op !== '=') return false;
+    const l = stripCasts(c.left);
+    const r = stripCasts(c.right);
+    const key = (x: Node | undefined) => x?.type === 'ref' && /^(id|uuid|\w+_id|\w+Id)$/.test(String(x.name));
+    const value = (x: Node | undefined) => x?.type === 'parameter' || (x !== undefined && /^(integer|numeric|string)$/.test(String(x.type)));
+    return (key(l) && value(r)) || (key(r) && value(l));
+  });
+}
+
 export const orAcrossColumns: Rule = {
   id: 'or-across-columns',
   defaultSeverity: 'info',
@@ -40,6 +64,7 @@ export const orAcrossColumns: Rule = {
     walk(ctx.statement as Node, (n, info) => {
       if (!info.inPredicate || n.type !== 'binary' || String(n.op).toUpperCase() !== 'OR') return;
       if (info.parent?.type === 'binary' && String(info.parent.op).toUpperCase() === 'OR') return; // the top of the chain handles it
+      if (pinnedByKey((ctx.statement as Node).where, n)) return false;
       const parts = disjuncts(n);
       const cols = parts.map(filteredColumn);
       if (cols.some((c) => !c)) return false; // a complex disjunct: no verdict

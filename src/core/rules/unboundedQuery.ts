@@ -25,6 +25,9 @@ function isAggregateOnly(s: Node): boolean {
   return cols.every((c) => isAggregate(c.expr) || (refName(c.expr) !== undefined && keys.has(refName(c.expr))));
 }
 
+/** Table names that hold one row or a handful by convention. */
+const SMALL_BY_NAME = /(^|_)(schema_version|version|versions|settings?|config|configs|configuration|preferences|idp|identity_providers?|feature_flags|system_settings)$/i;
+
 export const unboundedQuery: Rule = {
   id: 'unbounded-query',
   defaultSeverity: 'info',
@@ -45,6 +48,8 @@ export const unboundedQuery: Rule = {
     else if (!s.where && tableRows !== undefined && tableRows >= 0) rows = tableRows;
     if (rows !== undefined && rows < LARGE_RESULT_ROWS) return [];
     if (rows === undefined && s.where) return []; // statically, a filtered query gets the benefit of the doubt
+    // Statically, tables named for one row or a handful (schema version, settings, configuration) are small.
+    if (rows === undefined && (s.from as Node[]).every((f) => f.type !== 'table' || SMALL_BY_NAME.test(String(f.name.name)))) return [];
     return [
       ctx.report({
         at: s.from[0],

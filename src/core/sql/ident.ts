@@ -33,3 +33,42 @@ export function quoteLiteral(value: string): string {
   if (value.includes('\0')) throw new Error('A literal cannot contain a NUL character.');
   return `'${value.replace(/'/g, "''")}'`;
 }
+
+/** PostgreSQL's NAMEDATALEN: an identifier keeps at most NAMEDATALEN - 1 = 63 bytes. */
+export const NAMEDATALEN = 64;
+
+/**
+ * An identifier truncated as PostgreSQL truncates it (truncate_identifier): to 63 bytes of UTF-8,
+ * never splitting a character (pg_mbcliplen). Applies to quoted and unquoted names alike.
+ */
+export function truncateIdentifier(name: string): string {
+  if (name.length < NAMEDATALEN / 4 || utf8Length(name) < NAMEDATALEN) return name;
+  let bytes = 0;
+  let out = '';
+  for (const ch of name) {
+    const n = utf8Length(ch);
+    if (bytes + n > NAMEDATALEN - 1) break;
+    bytes += n;
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * A name as the analysis parser (pgsql-ast-parser) reports it → the name PostgreSQL looks up:
+ * the parser keeps a quoted identifier's doubled quotes ("we""ird" comes back as we""ird), and does
+ * not truncate. A `""` can only come from a quoted identifier, so undoing it is always right.
+ */
+export function catalogName(parsed: string): string {
+  return truncateIdentifier(parsed.includes('""') ? parsed.replace(/""/g, '"') : parsed);
+}
+
+/** Bytes of a string in UTF-8 (pure: no Buffer, so the webview bundle can use it too). */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}

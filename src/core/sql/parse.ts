@@ -4,6 +4,7 @@
  */
 import { parse, type Statement } from 'pgsql-ast-parser';
 import { sqlOverLimit } from '../limits';
+import { catalogName } from './ident';
 
 export type ParseOutcome = { ok: true; statements: Statement[] } | { ok: false; message: string };
 
@@ -18,7 +19,7 @@ export function parseSql(sql: string): ParseOutcome {
   const over = sqlOverLimit(sql);
   if (over) return { ok: false, message: over };
   try {
-    out = { ok: true, statements: parse(sql, { locationTracking: true }) };
+    out = { ok: true, statements: resolveNames(parse(sql, { locationTracking: true })) };
   } catch (e) {
     out = { ok: false, message: String((e as Error)?.message ?? e).split('\n')[0] };
   }
@@ -31,4 +32,32 @@ export function parseSql(sql: string): ParseOutcome {
 export function parseOne(sql: string): Statement | undefined {
   const r = parseSql(sql);
   return r.ok && r.statements.length === 1 ? r.statements[0] : undefined;
+}
+
+/** AST keys whose string values are identifiers (names of tables, schemas, columns, aliases, functions, indexes). */
+const NAME_KEYS = new Set(['name', 'schema', 'alias', 'table', 'column', 'indexName']);
+
+/**
+ * Every identifier of the AST as PostgreSQL resolves it (core/sql/ident catalogName): doubled quotes
+ * of quoted names undone, 63-byte truncation; so rules, the advisor and catalog lookups see the
+ * names the server has (issue 12 item 8: "we""ird" tables were never found).
+ */
+function resolveNames<T>(node: T): T {
+  const stack: unknown[] = [node];
+  while (stack.length) {
+    const n = stack.pop();
+    if (!n || typeof n !== 'object') continue;
+    if (Array.isArray(n)) {
+      for (const x of n) stack.push(x);
+      continue;
+    }
+    const o = n as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      if (typeof v === 'string') {
+        if (NAME_KEYS.has(k) && o.type !== 'string') o[k] = catalogName(v);
+      } else if (v && typeof v === 'object' && k !== '_location') stack.push(v);
+    }
+  }
+  return node;
 }

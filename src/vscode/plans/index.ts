@@ -30,6 +30,8 @@ class PlansFeature implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private readonly history: PlanPayload[] = [];
   private readonly benchmarks = new Map<string, BenchmarkRunSummary>();
+  /** The parameter values last given for each statement: offered again, and shown with the results. */
+  private readonly paramMemory = new Map<string, unknown[]>();
   private backgroundTimer: NodeJS.Timeout | undefined;
   /** The site the panel shows (for its Explain Analyze / Benchmark buttons). */
   private panelSite: { site: SqlSite; uri: vscode.Uri } | undefined;
@@ -252,14 +254,28 @@ class PlansFeature implements vscode.Disposable {
       source = pick.entry.source;
       title = `${name} #${pick.entry.index} (${pick.entry.durationMs.toFixed(1)} ms)`;
     }
-    let plan: Record<string, unknown>;
+    let model;
     try {
-      plan = analyzePlan(source).source;
+      model = analyzePlan(source);
     } catch (e) {
       if (e instanceof PlanParseError) return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${e.message}`);
       throw e;
     }
+    const plan = model.source;
     const payload: PlanPayload = { title, sql: typeof plan['Query Text'] === 'string' ? (plan['Query Text'] as string) : '', plan, method: 'brought', at: Date.now() };
+    // Connected: the catalog's table sizes and the foreign keys behind trigger times (never connects for this).
+    const conn = this.ctx.connections.current;
+    if (conn) {
+      try {
+        const { planFacts } = await import('../../db/planFacts');
+        const facts = await planFacts(conn.db, model);
+        payload.relationRows = facts.relationRows;
+        payload.foreignKeys = facts.foreignKeys;
+        payload.connection = conn.profile.name;
+      } catch (e) {
+        this.ctx.log.warn(`catalog facts for a brought plan: ${(e as Error).message}`);
+      }
+    }
     this.remember(payload);
     this.panelSite = undefined;
     PlanPanel.show(this.ctx.extension.extensionUri, this.handler).post({ type: 'show', payload });
@@ -267,12 +283,15 @@ class PlansFeature implements vscode.Disposable {
 
   private async askParams(site: SqlSite, count: number): Promise<unknown[] | undefined> {
     const values: unknown[] = [];
+    const before = this.paramMemory.get(site.sql);
     for (let i = 1; i <= count; i++) {
       const p = site.params.find((x) => x.index === i);
-      const v = await vscode.window.showInputBox({ title: `Value for $${i}`, prompt: p ? `Placeholder ${p.source} in the code. Empty = NULL.` : 'Empty = NULL.', ignoreFocusOut: true });
+      const last = before?.[i - 1];
+      const v = await vscode.window.showInputBox({ title: `Value for $${i}`, prompt: p ? `Placeholder ${p.source} in the code. Empty = NULL.` : 'Empty = NULL.', value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : v);
     }
+    this.paramMemory.set(site.sql, values);
     return values;
   }
 
@@ -368,8 +387,9 @@ class PlansFeature implements vscode.Disposable {
           last = pct;
         } });
         const previous = this.benchmarks.get(run.sql);
-        this.benchmarks.set(run.sql, run);
-        panel.post({ type: 'benchmark', run, previous });
+        const shown: BenchmarkRunSummary = { ...run, params: (params ?? []).map((v) => (v === null ? null : String(v))) };
+        this.benchmarks.set(run.sql, shown);
+        panel.post({ type: 'benchmark', run: shown, previous });
       } catch (e) {
         panel.post({ type: 'error', message: (e as Error).message });
       }

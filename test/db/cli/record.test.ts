@@ -82,6 +82,32 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.equal(withCapture.stderr, '');
   });
 
+  it('a listener that accepts but never reads neither blocks the app nor keeps it from exiting', async () => {
+    const net = await import('node:net');
+    const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-stuck-')), 's.sock');
+    const held: import('node:net').Socket[] = [];
+    const server = net.createServer((c) => {
+      c.pause();
+      held.push(c);
+    });
+    await new Promise<void>((r) => server.listen(sock, r));
+    try {
+      const { spawn } = await import('node:child_process');
+      // 3 000 statements: far more events than the socket's kernel buffer holds.
+      const script = `const { Client } = require('pg'); (async () => { const c = new Client({ connectionString: process.env.DATABASE_URL }); await c.connect();
+        for (let i = 0; i < 3000; i++) await c.query('SELECT $1::int AS n, repeat($2, 40) AS pad', [i, 'x']); await c.end(); console.log('done'); })();`;
+      const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, NODE_PATH: path.join(root, 'node_modules'), DATABASE_URL: t.url, NODE_OPTIONS: `--require ${capture}`, PGLENS_CAPTURE_SOCKET: sock } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      assert.equal(code, 0);
+      assert.equal(out.trim(), 'done');
+    } finally {
+      for (const c of held) c.destroy();
+      server.close();
+    }
+  });
+
   it('--fail-on n-plus-one fails the run; the command\'s own failure is reported', async () => {
     const r = await run(['record', '--fail-on', 'n-plus-one', '--', process.execPath, app], { DATABASE_URL: t.url });
     assert.equal(r.code, 1, r.err);

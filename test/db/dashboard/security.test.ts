@@ -147,6 +147,12 @@ describe('security checks on a planted database', function () {
     await c.end();
     await t.admin.query(`REASSIGN OWNED BY ${SUPER_APP}_app TO CURRENT_USER`);
     await t.admin.query(`DROP OWNED BY ${SUPER_APP}_app`);
+    // The ALTER ROLE of the fix runs, and the role is no longer reported; the bootstrap superuser gets no ALTER ROLE it could not run.
+    await t.admin.query(`ALTER ROLE ${SUPER_APP} NOSUPERUSER`);
+    assert.ok(!of((await health()).findings, 'superuser-application-role').some((x) => x.objects[0].name === SUPER_APP));
+    await t.admin.query(`ALTER ROLE ${SUPER_APP} SUPERUSER`);
+    const boot = of(findings, 'superuser-application-role').find((x) => x.evidence.current);
+    assert.ok(boot && !boot.fixSql.some((s) => s.startsWith('ALTER ROLE')), JSON.stringify(boot?.fixSql));
   });
 
   it('weak-password-encryption names the MD5 role, and setting its password again with SCRAM clears it', async () => {

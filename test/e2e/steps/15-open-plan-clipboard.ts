@@ -28,9 +28,16 @@ export const step: Step = {
     const n = await wb.until(async () => (await nodes.count()) || undefined, 'nodes of the pasted plan in the viewer');
     log(`pasted plan: ${n} nodes`);
     await screenshot('pasted-plan');
+    // An 800 px window with the viewer in a split pane: rows wrap, underscores stay visible.
     await page.setViewportSize({ width: 800, height: 900 });
     await page.waitForTimeout(800);
+    await view.locator('.tree').scrollIntoViewIfNeeded();
     await screenshot('pasted-plan-800px');
+    await view.getByRole('tab', { name: 'Diagram' }).click();
+    const cards = view.locator('.diagram .card');
+    await wb.until(async () => ((await cards.count()) === n ? n : undefined), `${n} node cards in the Diagram view`);
+    await cards.first().scrollIntoViewIfNeeded();
+    await screenshot('pasted-plan-diagram-800px');
     await page.setViewportSize({ width: 1600, height: 1000 });
   },
 };

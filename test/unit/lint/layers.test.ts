@@ -31,6 +31,12 @@ describe('lint: layer rules', function () {
     assert.equal((await layerErrors('src/db/example.ts', "export async function f() { return import('vscode'); }\n")).length, 1);
   });
 
+  it('keeps domain types in src/core: core and db may not import the webview protocols', async () => {
+    assert.equal((await layerErrors('src/core/plan/example.ts', "import type { ToPlanWebview } from '../../shared/planProtocol';\nexport type X = ToPlanWebview;\n")).length, 1);
+    assert.equal((await layerErrors('src/db/example.ts', "import type { ToWebview } from '../shared/dashboardProtocol';\nexport type X = ToWebview;\n")).length, 1);
+    assert.deepEqual(await layerErrors('src/shared/example.ts', "import type { LiveStats } from '../core/dashboard/types';\nexport type X = LiveStats;\n"), []);
+  });
+
   it('lets each layer import what is below it (lazy tree-sitter, pg in db, core from vscode)', async () => {
     assert.deepEqual(await layerErrors('src/core/example.ts', "export async function f() { return import('@vscode/tree-sitter-wasm'); }\n"), []);
     assert.deepEqual(await layerErrors('src/db/example.ts', "export async function f() { return import('pg'); }\n"), []);

@@ -179,4 +179,17 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(root.textContent!, /Only the after plan ran: compared on what both have, the planner's estimates/);
     assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ self cost/);
   });
+
+  it('a benchmark shows beside the plan, with the parameter values it used', () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    const v = renderPlan(root, payload(plan, 'SELECT * FROM orders WHERE id = $1'), () => undefined);
+    const run = { sql: 'SELECT * FROM orders WHERE id = $1', params: ['42', null], runs: 10, concurrency: 1, errors: 0, p50: 1, p95: 2, p99: 3, mean: 1.2, min: 0.5, max: 3, throughputPerSec: 800, at: 0 };
+    v.showBenchmark(run);
+    assert.ok(root.querySelector('.tree'), 'the plan stays');
+    assert.match(root.querySelector('.bench-host')!.textContent!, /Parameters: \$1 = 42, \$2 = NULL/);
+    assert.match(root.querySelector('.bench-host')!.textContent!, /p50/);
+    assert.ok(parseToPlanWebview({ type: 'benchmark', run }));
+    assert.equal(parseToPlanWebview({ type: 'benchmark', run: { ...run, params: [{}] } }), undefined);
+  });
 });

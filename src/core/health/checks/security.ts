@@ -52,7 +52,7 @@ export const superuserApplicationRole: HealthCheck = {
       const script = leastPrivilegeFor(f, r.name);
       const fixSql = [
         ...(script?.sql ?? []),
-        ...(powers.filter((p) => p !== 'SUPERUSER').length || r.superuser ? [`ALTER ROLE ${quoteIdent(r.name)} ${r.superuser ? 'NOSUPERUSER ' : ''}${r.bypassRls ? 'NOBYPASSRLS ' : ''}${r.createRole ? 'NOCREATEROLE ' : ''}${r.createDb ? 'NOCREATEDB ' : ''}${r.replication ? 'NOREPLICATION ' : ''}`.trimEnd() + ';'] : []),
+        ...(powers.length && !r.bootstrap ? [`ALTER ROLE ${quoteIdent(r.name)} ${r.superuser ? 'NOSUPERUSER ' : ''}${r.bypassRls ? 'NOBYPASSRLS ' : ''}${r.createRole ? 'NOCREATEROLE ' : ''}${r.createDb ? 'NOCREATEDB ' : ''}${r.replication ? 'NOREPLICATION ' : ''}`.trimEnd() + ';'] : []),
       ];
       out.push({
         checkId: this.id,
@@ -71,7 +71,7 @@ export const superuserApplicationRole: HealthCheck = {
         },
         fixSql,
         help: script
-          ? `Create the least-privilege role (privileges from ${script.source === 'code' ? 'the statements found in the code' : 'the table statistics'}), set its password with \\password, point the application at it, then take the extra attributes away${r.ownedTables ? '; keep table ownership with a separate migration role' : ''}.`
+          ? `Create the least-privilege role (privileges from ${script.source === 'code' ? 'the statements found in the code' : 'the table statistics'}), set its password with \\password, point the application at it, then ${r.bootstrap ? 'stop using the bootstrap superuser for anything but administration (it cannot give up SUPERUSER)' : 'take the extra attributes away'}${r.ownedTables ? '; keep table ownership with a separate migration role' : ''}.`
           : 'Give the application its own role with only the privileges its statements need (pg-lens report with source paths writes that role’s script); run migrations as a separate owner role.',
       });
     }

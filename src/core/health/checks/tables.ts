@@ -174,11 +174,15 @@ export const sequenceExhaustion: HealthCheck = {
       if (limitedByColumn) limit = colMax!;
       const share = ascending ? s.lastValue / limit : s.lastValue / s.minValue;
       if (!(share >= th.sequenceMaxShare)) continue;
-      const fix = limitedByColumn && s.ownedBy
-        ? [`ALTER TABLE ${qualifiedName(s.ownedBy.schema, s.ownedBy.table)} ALTER COLUMN ${quoteIdent(s.ownedBy.column)} TYPE bigint;`]
-        : s.dataType !== 'bigint'
-          ? [`ALTER SEQUENCE ${qualifiedName(s.schema, s.name)} AS bigint;`]
-          : [];
+      // The values go into the column: a narrower column fails on insert whatever the sequence allows,
+      // so an integer serial needs the column widened as well as the sequence (issue 12 item 8).
+      const narrowColumn = !!s.ownedBy && colMax !== undefined && colMax < TYPE_MAX.bigint;
+      const fix = [
+        ...(narrowColumn ? [`ALTER TABLE ${qualifiedName(s.ownedBy!.schema, s.ownedBy!.table)} ALTER COLUMN ${quoteIdent(s.ownedBy!.column)} TYPE bigint;`] : []),
+        ...(s.dataType !== 'bigint' ? [`ALTER SEQUENCE ${qualifiedName(s.schema, s.name)} AS bigint;`] : []),
+      ];
+      const table = narrowColumn ? f.tables.find((t) => t.schema === s.ownedBy!.schema && t.name === s.ownedBy!.table) : undefined;
+      const size = table ? ` (${formatBytes(table.sizeBytes)} of table data, plus its indexes)` : '';
       out.push({
         checkId: this.id,
         severity: share >= 0.98 ? 'error' : 'warning',
@@ -187,7 +191,9 @@ export const sequenceExhaustion: HealthCheck = {
         objects: [{ kind: 'sequence', schema: s.schema, name: s.name }, ...(s.ownedBy ? [{ kind: 'table' as const, schema: s.ownedBy.schema, name: s.ownedBy.table }] : [])],
         evidence: { lastValue: s.lastValue, limit, share: Math.round(share * 1000) / 1000, sequenceType: s.dataType, columnType: s.ownedBy?.type ?? null },
         fixSql: fix,
-        help: limitedByColumn ? 'Widening the column rewrites the table under an ACCESS EXCLUSIVE lock: plan it.' : undefined,
+        help: narrowColumn
+          ? `Widening ${s.ownedBy!.table}.${s.ownedBy!.column} to bigint rewrites the whole table and rebuilds its indexes${size} under an ACCESS EXCLUSIVE lock: every read and write of the table waits until it ends. Plan a window, or add a bigint column, backfill it in batches and swap it in. ALTER SEQUENCE … AS bigint alone is quick but leaves the column ${s.ownedBy!.type}.`
+          : undefined,
       });
     }
     return out;

@@ -47,7 +47,7 @@ describe('core/advice/indexCandidates', () => {
 
   it('equality (most selective first), then the ORDER BY in the query direction', () => {
     const out = ddls('SELECT * FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 5');
-    assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_idx ON orders (customer_id, placed_at DESC)'), out.join('\n'));
+    assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_desc_idx ON orders (customer_id, placed_at DESC)'), out.join('\n'));
     assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)'));
   });
 
@@ -70,7 +70,30 @@ describe('core/advice/indexCandidates', () => {
 
   it('INCLUDE for a narrow select (index-only scan)', () => {
     const out = ddls('SELECT total FROM orders WHERE customer_id = $1');
-    assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_covering_idx ON orders (customer_id) INCLUDE (total)'), out.join('\n'));
+    assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_covering_total_idx ON orders (customer_id) INCLUDE (total)'), out.join('\n'));
+  });
+
+  it('no covering index for a lookup a unique index already answers (one row: nothing to save)', () => {
+    assert.deepEqual(ddls('SELECT total, customer_id FROM orders WHERE id = $1').filter((d) => /INCLUDE/.test(d)), []);
+  });
+
+  it('one name per definition: direction, operator class, INCLUDE list and predicate are all in it', () => {
+    const base = { table: 'orders', method: 'btree' as const, include: [] as string[], where: undefined as string | undefined };
+    const col = (c: string, desc = false, opclass?: string) => ({ sql: c + (opclass ? ` ${opclass}` : '') + (desc ? ' DESC' : ''), label: c + (desc ? ' DESC' : ''), column: c, desc, opclass });
+    const names = [
+      indexName({ ...base, keys: [col('customer_id'), col('placed_at')] }),
+      indexName({ ...base, keys: [col('customer_id'), col('placed_at', true)] }),
+      indexName({ ...base, keys: [col('customer_id')], include: ['total'] }),
+      indexName({ ...base, keys: [col('customer_id')], include: ['status'] }),
+      indexName({ ...base, keys: [col('customer_id')], where: "status = 'refunded'" }),
+      indexName({ ...base, keys: [col('customer_id')], where: "status = 'cancelled'" }),
+      indexName({ ...base, keys: [col('email', false, 'text_pattern_ops')] }),
+      indexName({ ...base, keys: [col('email')] }),
+      indexName({ ...base, method: 'gin', keys: [col('attributes', false, 'jsonb_path_ops')] }),
+      indexName({ ...base, method: 'gin', keys: [col('attributes')] }),
+    ];
+    assert.equal(new Set(names).size, names.length, names.join('\n'));
+    assert.ok(names.every((n) => n.length <= 63));
   });
 
   it('expression indexes on the expression the statement uses', () => {
@@ -79,7 +102,7 @@ describe('core/advice/indexCandidates', () => {
   });
 
   it('GIN for jsonb: jsonb_path_ops only when @> is the only operator', () => {
-    assert.ok(ddls(`SELECT * FROM orders WHERE attributes @> '{"a":1}'`).includes('CREATE INDEX CONCURRENTLY orders_attributes_gin_idx ON orders USING gin (attributes jsonb_path_ops)'));
+    assert.ok(ddls(`SELECT * FROM orders WHERE attributes @> '{"a":1}'`).includes('CREATE INDEX CONCURRENTLY orders_attributes_path_gin_idx ON orders USING gin (attributes jsonb_path_ops)'));
     assert.ok(ddls(`SELECT * FROM orders WHERE attributes @> '{"a":1}' AND attributes ? 'b'`).includes('CREATE INDEX CONCURRENTLY orders_attributes_gin_idx ON orders USING gin (attributes)'));
   });
 

@@ -36,6 +36,16 @@ describe('core/advice/workload', () => {
     assert.match(out[0].explanation, /saving about 90,000 ms/);
   });
 
+  it('without statement timings, nothing on a write-heavy table (no saving to set against the write cost), and the note never says "0 ms saved"', () => {
+    const writes = [{ schema: 'public', name: 'logs', inserts: 1_000_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 10 }, { schema: 'public', name: 'orders', inserts: 10_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 100_000 }];
+    const out = consolidateWorkload([
+      { label: 'workspace query on logs', suggestions: [s('logs', ['source'], 100, 1)] },
+      { label: 'workspace query on orders', suggestions: [s('orders', ['status'], 100, 10)] },
+    ], writes, { maxIndexes: 5 });
+    assert.deepEqual(out.map((x) => x.table), ['orders']);
+    assert.doesNotMatch(out[0].explanation, /0 ms saved/);
+  });
+
   it('keeps at most maxIndexes, and leaves out unverified suggestions', () => {
     const many = Array.from({ length: 8 }, (_, i) => ({ label: `q${i}`, totalMs: 100 * (i + 1), suggestions: [s(`t${i}`, ['a'], 100, 10)] }));
     many.push({ label: 'unverified', totalMs: 1e9, suggestions: [{ ...s('u', ['a'], 100, 10), costAfter: null }] });

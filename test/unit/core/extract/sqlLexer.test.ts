@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { lexSql, splitSqlStatements, statementAt } from '../../../../src/core/extract/sqlLexer';
+import { lexSql, maxParamIndex, splitSqlStatements, statementAt } from '../../../../src/core/extract/sqlLexer';
 import { sqlFileSites, sqlStatementAt } from '../../../../src/core/extract/index';
 
 const texts = (sql: string) => splitSqlStatements(sql).map((s) => s.text);
@@ -81,5 +81,21 @@ describe('core/extract: .sql file sites', () => {
     assert.deepEqual(sites.map((s) => s.sql), ['SELECT * FROM t WHERE a = $1 AND b = $2', 'DELETE FROM t']);
     assert.deepEqual(sites[0].params.map((p) => [p.index, p.source, p.span.start]), [[1, '$1', 26], [2, '$2', 37]]);
     assert.equal(sites[1].span.start, 48);
+  });
+});
+
+describe('core/extract/sqlLexer: maxParamIndex (the one $n counter)', () => {
+  it('counts $n outside strings, quoted identifiers, dollar quotes and comments', () => {
+    const cases: [string, number][] = [
+      ['SELECT $1, $2', 2],
+      ["SELECT '$3' , $1", 1],
+      ['SELECT $$ $4 $$, $tag$ $9 $tag$ , $2', 2],
+      ['SELECT 1 -- $5\n', 0],
+      ['SELECT x FROM t WHERE a=$10 AND b IN($3,$4)', 10],
+      ["SELECT E'it\\'s $7', $1", 1],
+      ['SELECT "$8" FROM t', 0],
+      ['/* $6 */ SELECT a$1b', 0],
+    ];
+    for (const [sql, n] of cases) assert.equal(maxParamIndex(sql), n, sql);
   });
 });

@@ -188,5 +188,7 @@ describe('core/health security checks', () => {
     assert.ok(out[0].fixSql.includes('GRANT SELECT ON public.orders TO postgres_app;'));
     assert.equal(out[0].fixSql.at(-1), 'ALTER ROLE postgres NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB NOREPLICATION;');
     assert.match(String((out[0].evidence.leastPrivilege as any).source), /statements found in the code/);
+    const boot = facts({ security: security({ roles: [{ ...security().roles[0], name: 'postgres', superuser: true, bootstrap: true }] }) });
+    assert.ok(!runHealthChecks(boot, {}, ['superuser-application-role'])[0].fixSql.some((x) => x.startsWith('ALTER ROLE')), 'the bootstrap superuser cannot give up SUPERUSER');
   });
 });

@@ -76,3 +76,32 @@ describe('core/nplusone real-world kinds', () => {
     assert.deepEqual(await lines(py, 'app/names.py'), [6]);
   });
 });
+
+describe('core/nplusone implicit N+1 in DRF serializers', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  it('reports queries in a SerializerMethodField method (once per serialized object)', async () => {
+    const py = [
+      'from rest_framework import serializers',
+      'from myapp.models import Comment',
+      '',
+      'class PostSerializer(serializers.ModelSerializer):',
+      '    comment_count = serializers.SerializerMethodField()',
+      '    last_comment = serializers.SerializerMethodField()',
+      '    title_upper = serializers.SerializerMethodField()',
+      '',
+      '    def get_comment_count(self, obj):',
+      '        return obj.comments.count()',
+      '',
+      '    def get_last_comment(self, obj):',
+      '        return Comment.objects.filter(post=obj).order_by("-id").first().body',
+      '',
+      '    def get_title_upper(self, obj):',
+      '        return obj.title.upper()',
+      '',
+    ].join('\n');
+    const found = await detectNPlusOne(py, 'api/serializers.py', 'api/serializers.py');
+    assert.deepEqual(await lines(py, 'api/serializers.py'), [10, 13]);
+    assert.ok(found.every((f) => (f.evidence as any).implicit === true));
+  });
+});

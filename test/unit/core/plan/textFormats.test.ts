@@ -79,6 +79,15 @@ describe('core/plan text reader on psql-rendered captures', () => {
     }
   });
 
+  it('never cuts a row longer than psql\'s rule (an edited frame), drops \\timing lines, and reads a JSON plan exported as one CSV field', () => {
+    const edited = ['                  QUERY PLAN', '-----------------------------------------------------------', ' Seq Scan on tenk1  (cost=0.00..333.00 rows=10000 width=148)', '(1 row)', '', 'Time: 0.512 ms'].join('\n');
+    const p = parsePlanSource(edited) as any;
+    assert.equal(p.Plan['Plan Width'], 148);
+    const json = read(ROOT, 'pg18', 'estimate-only', 'plan.json');
+    const csv = `"${json.trim().replace(/"/g, '""')}"`;
+    assert.deepEqual(parsePlanSource(csv), parsePlanSource(json));
+  });
+
   it('reads COSTS OFF plans with their root, and pre-9.0 bare InitPlan/SubPlan headers', () => {
     const p = parsePlanSource(read(ROOT, 'pg18', 'costs-off', 'raw.txt')) as any;
     assert.ok(p.Plan['Node Type']);

@@ -99,3 +99,26 @@ describe('core/plan tips on real plans', () => {
     assert.ok(p.nodes[2].metrics.inclusiveCost <= 2000 - 20);
   });
 });
+
+describe('core/plan parallel time model', () => {
+  const node = (type: string, t: number, loops: number, extra: Record<string, unknown> = {}, kids: Record<string, unknown>[] = []) => ({ 'Node Type': type, 'Total Cost': 100, 'Plan Rows': 10, 'Actual Total Time': t, 'Actual Rows': 10, 'Actual Loops': loops, ...extra, ...(kids.length ? { Plans: kids } : {}) });
+  it('weights a Parallel Append\'s children by time × loops ÷ processes: the Gather keeps only its own time', () => {
+    const p = analyzePlan({ Plan: node('Gather', 31, 1, { 'Workers Planned': 2, 'Workers Launched': 2 }, [
+      node('Append', 30, 3, { 'Parallel Aware': true, 'Parent Relationship': 'Outer' }, [1, 2, 3].map((i) => node('Seq Scan', 30, 1, { 'Relation Name': `p${i}`, 'Parent Relationship': 'Member' }))),
+    ]), 'Execution Time': 31 });
+    const scans = p.nodes.filter((n) => n.raw['Node Type'] === 'Seq Scan');
+    for (const s of scans) assert.ok(Math.abs(s.metrics.inclusiveMs! - 10) < 1e-9, String(s.metrics.inclusiveMs));
+    assert.ok(p.nodes[0].metrics.exclusiveMs! <= 1.0001, `Gather self ${p.nodes[0].metrics.exclusiveMs}`);
+  });
+  it('a Bitmap Index Scan built by one process does not zero its Parallel Bitmap Heap Scan', () => {
+    const p = analyzePlan({ Plan: node('Gather', 21, 1, { 'Workers Planned': 2, 'Workers Launched': 2 }, [
+      node('Bitmap Heap Scan', 20, 3, { 'Parallel Aware': true, 'Relation Name': 't', 'Parent Relationship': 'Outer' }, [node('Bitmap Index Scan', 25, 1, { 'Index Name': 't_idx', 'Parent Relationship': 'Outer' })]),
+    ]), 'Execution Time': 21 });
+    assert.ok(p.nodes[1].metrics.exclusiveMs! > 10, `heap scan self ${p.nodes[1].metrics.exclusiveMs}`);
+  });
+  it('without the leader (parallel_leader_participation off), loops equal to the workers mean workers only', () => {
+    const p = analyzePlan({ Plan: node('Gather', 11, 1, { 'Workers Planned': 2, 'Workers Launched': 2 }, [node('Seq Scan', 10, 2, { 'Parallel Aware': true, 'Relation Name': 't', 'Parent Relationship': 'Outer' })]), 'Execution Time': 11 });
+    assert.equal(p.nodes[1].metrics.processes, 2);
+    assert.ok(Math.abs(p.nodes[1].metrics.inclusiveMs! - 10) < 1e-9);
+  });
+});

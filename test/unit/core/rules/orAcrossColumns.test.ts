@@ -28,3 +28,9 @@ describe('rule or-across-columns', () => {
     ok(rule, 'SELECT id FROM users WHERE email = $1 OR phone = $1', { evidence: facts({}, { nodeTypes: ['Bitmap Heap Scan', 'BitmapOr'] }) });
   });
 });
+
+describe('rule or-across-columns: lookups already pinned by a key', () => {
+  it('does not report an OR filtering the rows an equality on a key already found', () => {
+    ok(rule, "SELECT true FROM integrations WHERE user_id = $1 AND (pinboard_enabled = 't' OR wallabag_enabled = 't')");
+  });
+});

@@ -23,3 +23,11 @@ describe('rule unbounded-query', () => {
     assert.equal(error(rule, 'SELECT id FROM orders', { evidence: facts({ orders: { rows: 5e6, cols: { id: 'int8 idx' } } }) }).severity, 'warning');
   });
 });
+
+describe('rule unbounded-query: small tables by convention, grouped counts', () => {
+  it('does not report a schema version or settings table, nor a count per group', () => {
+    ok(rule, 'SELECT version FROM schema_version');
+    ok(rule, 'SELECT id, uid FROM idp ORDER BY id');
+    ok(rule, 'SELECT status, count(*) FROM entries GROUP BY status');
+  });
+});

@@ -1,0 +1,165 @@
+/**
+ * Workload advisors from what the database already knows: BRIN for B-trees on append-only tables
+ * whose column follows the physical order, lz4 for large TOAST data still on pglz, and connection
+ * slots near the limit (with a pool size and its reasoning).
+ */
+import { qualifiedName, quoteIdent } from '../../sql/ident';
+import type { HealthCheck, HealthFinding } from '../types';
+import { formatBytes } from '../../format';
+
+const docs = (id: string) => `docs/health/${id}.md`;
+const BLOCK = 8192;
+/** Pages per BRIN range (the default) and a generous bytes-per-range for the size estimate. */
+const PAGES_PER_RANGE = 128;
+const BRIN_BYTES_PER_RANGE = 64;
+
+/** A BRIN index's size for a table of `pages` pages: its ranges' summaries, plus the metapage and revmap. */
+export function brinSizeBytes(pages: number): number {
+  const ranges = Math.ceil(pages / PAGES_PER_RANGE);
+  return (2 + Math.ceil((ranges * BRIN_BYTES_PER_RANGE) / BLOCK) + Math.ceil(ranges / 1300)) * BLOCK;
+}
+
+export const brinCandidate: HealthCheck = {
+  id: 'brin-candidate',
+  title: 'B-tree where BRIN would do',
+  category: 'indexes',
+  summary: 'A non-unique B-tree on a large append-only table whose column follows the physical row order (pg_stats correlation): a BRIN index is a tiny fraction of its size.',
+  docs: docs('brin-candidate'),
+  run(f, t) {
+    const out: HealthFinding[] = [];
+    for (const c of f.workload?.brinCandidates ?? []) {
+      if (c.tablePages < t.brinMinPages || Math.abs(c.correlation) < t.brinMinCorrelation) continue;
+      // Append-only: updates and deletes are at most 1% of inserts (and there were inserts to judge by).
+      if (c.inserted <= 0 || c.updated + c.deleted > 0.01 * c.inserted) continue;
+      const btree = c.indexPages * BLOCK;
+      const brin = brinSizeBytes(c.tablePages);
+      if (brin * 10 > btree) continue;
+      const table = qualifiedName(c.schema, c.table);
+      const name = `${c.table}_${c.column}_brin`.slice(0, 63);
+      out.push({
+        checkId: this.id,
+        severity: 'info',
+        category: this.category,
+        message: `${qualifiedName(c.schema, c.index)} (${formatBytes(btree)}) on ${table}.${quoteIdent(c.column)}: the column follows the row order (correlation ${c.correlation.toFixed(3)}) and the table is append-only, so a BRIN index of about ${formatBytes(brin)} can serve range filters on it.`,
+        objects: [{ kind: 'index', schema: c.schema, name: c.index, table: c.table }, { kind: 'table', schema: c.schema, name: c.table }],
+        evidence: {
+          column: c.column, columnType: c.columnType, correlation: Math.round(c.correlation * 1000) / 1000, rows: c.reltuples,
+          btreeBytes: btree, brinBytesEstimate: brin, sizeRatio: Math.round(btree / brin),
+          inserted: c.inserted, updated: c.updated, deleted: c.deleted, btreeScans: c.scans,
+        },
+        fixSql: [`CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${table} USING brin (${quoteIdent(c.column)});`, `DROP INDEX CONCURRENTLY ${qualifiedName(c.schema, c.index)};`],
+        help: 'Create the BRIN index, compare the plans of the range queries (EXPLAIN ANALYZE), then drop the B-tree. Keep the B-tree when queries need point lookups or ORDER BY … LIMIT on the column: BRIN serves neither.',
+      });
+    }
+    return out;
+  },
+};
+
+export const toastCompression: HealthCheck = {
+  id: 'toast-compression',
+  title: 'Large TOAST data on pglz',
+  category: 'tables',
+  summary: 'Large text/jsonb/bytea data still compressed with pglz where lz4 is available (PostgreSQL 14+): lz4 compresses and decompresses several times faster.',
+  docs: docs('toast-compression'),
+  run(f, t) {
+    const w = f.workload;
+    if (!w?.lz4Available) return [];
+    const byTable = new Map<string, typeof w.toastColumns>();
+    for (const c of w.toastColumns) {
+      if (c.toastBytes < t.toastMinBytes) continue;
+      const method = c.compression === 'l' ? 'lz4' : c.compression === 'p' ? 'pglz' : w.defaultToastCompression ?? 'pglz';
+      if (method !== 'pglz') continue;
+      const k = `${c.schema}\u0000${c.table}`;
+      byTable.set(k, [...(byTable.get(k) ?? []), c]);
+    }
+    return [...byTable.values()].map((cols) => {
+      const { schema, table, toastBytes } = cols[0];
+      const name = qualifiedName(schema, table);
+      return {
+        checkId: this.id,
+        severity: 'info' as const,
+        category: this.category,
+        message: `${name} keeps ${formatBytes(toastBytes)} of TOAST data compressed with pglz (${cols.map((c) => c.column).join(', ')}); lz4 is available.`,
+        objects: [{ kind: 'table' as const, schema, name: table }],
+        evidence: { toastBytes, columns: cols.map((c) => ({ column: c.column, type: c.type })), default_toast_compression: w.defaultToastCompression },
+        fixSql: [
+          ...cols.map((c) => `ALTER TABLE ${name} ALTER COLUMN ${quoteIdent(c.column)} SET COMPRESSION lz4;`),
+          ...(w.defaultToastCompression === 'pglz' ? [`ALTER SYSTEM SET default_toast_compression = 'lz4';`, 'SELECT pg_reload_conf();'] : []),
+        ],
+        help: 'SET COMPRESSION applies to values written from now on (it does not rewrite the table); existing values change as rows are updated, or all at once with VACUUM FULL or pg_repack.',
+      };
+    });
+  },
+};
+
+export const connectionSaturation: HealthCheck = {
+  id: 'connection-saturation',
+  title: 'Connections near the limit',
+  category: 'activity',
+  summary: 'Client connections use most of the slots max_connections leaves to ordinary roles; with the idle and idle-in-transaction shares and a pool size.',
+  docs: docs('connection-saturation'),
+  run(f, t) {
+    const c = f.workload?.connections;
+    if (!c || !c.max) return [];
+    const usable = Math.max(1, c.max - c.superuserReserved - c.reserved);
+    const share = c.total / usable;
+    if (share < t.connectionWarnShare) return [];
+    const active = c.byState.active ?? 0;
+    const idle = c.byState.idle ?? 0;
+    const idleTx = (c.byState['idle in transaction'] ?? 0) + (c.byState['idle in transaction (aborted)'] ?? 0);
+    // A pool only needs as many server connections as statements run at once: the active ones now,
+    // doubled for bursts, at least 10 — and never more than half the usable slots.
+    const pool = Math.min(Math.max(10, active * 2), Math.floor(usable / 2));
+    const pct = (n: number) => `${Math.round((n / Math.max(1, c.total)) * 100)}%`;
+    return [{
+      checkId: this.id,
+      severity: share >= t.connectionErrorShare ? 'error' : 'warning',
+      category: this.category,
+      message: `${c.total} of ${usable} usable connection slots are in use (${Math.round(share * 100)}%): ${idle} idle (${pct(idle)}), ${idleTx} idle in a transaction, ${active} active.`,
+      objects: [{ kind: 'setting', name: 'max_connections' }],
+      evidence: { inUse: c.total, maxConnections: c.max, superuserReserved: c.superuserReserved, reserved: c.reserved, usable, byState: c.byState, byApplication: c.byApplication, recommendedPoolSize: pool },
+      fixSql: [],
+      help: `Most connections wait rather than work: put a pooler (PgBouncer in transaction mode, or the driver's pool) in front with about ${pool} server connections (${active} active now, ×2 for bursts, at least 10, at most half the slots), and cap each application's pool. Raising max_connections costs memory per connection and needs a restart.`,
+    }];
+  },
+};
+
+/** Functions whose result changes between calls: a statement using one cannot be cached by its text. */
+const VOLATILE = /\b(now|random|clock_timestamp|statement_timestamp|timeofday|nextval|gen_random_uuid|uuid_generate_v4|txid_current|pg_current_xact_id|current_timestamp|localtimestamp|current_time|current_date)\b/i;
+
+export const cacheCandidate: HealthCheck = {
+  id: 'cache-candidate',
+  title: 'Result that could be cached',
+  category: 'activity',
+  summary: 'A read statement called very often whose tables are rarely written: most calls return what the previous call returned.',
+  docs: docs('cache-candidate'),
+  run(f, t) {
+    const out: HealthFinding[] = [];
+    for (const s of f.workload?.statements ?? []) {
+      if (s.calls < t.cacheMinCalls || VOLATILE.test(s.query) || /\bfor\s+(update|share|no key update|key share)\b/i.test(s.query)) continue;
+      const writes = s.tables.reduce((n, x) => n + x.writes, 0);
+      if (writes * t.cacheMinCallsPerWrite > s.calls) continue;
+      // Invalidated on every write to its tables: at most one miss per write (and per distinct parameter value).
+      const hitRatio = Math.max(0, 1 - writes / s.calls);
+      const tables = s.tables.map((x) => qualifiedName(x.schema, x.table));
+      out.push({
+        checkId: this.id,
+        severity: 'info',
+        category: this.category,
+        message: `A statement called ${s.calls.toLocaleString('en-US')} times reads ${tables.join(', ')}, written ${writes.toLocaleString('en-US')} times in the same period: a cache invalidated on those writes would answer up to ${Math.round(hitRatio * 100)}% of the calls.`,
+        objects: s.tables.map((x) => ({ kind: 'table' as const, schema: x.schema, name: x.table })),
+        evidence: {
+          queryid: s.queryid, query: s.query, calls: s.calls, meanMs: Math.round(s.meanMs * 1000) / 1000, rowsPerCall: s.calls ? Math.round((s.rows / s.calls) * 10) / 10 : 0,
+          writesByTable: Object.fromEntries(s.tables.map((x) => [`${x.schema}.${x.table}`, x.writes])), hitRatioUpperBound: Math.round(hitRatio * 1000) / 1000,
+          invalidatedBy: s.tables.map((x) => `INSERT, UPDATE or DELETE on ${x.schema}.${x.table}`),
+          timeSavedMsUpperBound: Math.round(s.calls * s.meanMs * hitRatio),
+        },
+        fixSql: [],
+        help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratio is an upper bound: each distinct parameter value misses once per invalidation.`,
+      });
+    }
+    return out.sort((a, b) => (b.evidence.timeSavedMsUpperBound as number) - (a.evidence.timeSavedMsUpperBound as number)).slice(0, 10);
+  },
+};
+
+export const WORKLOAD_CHECKS: readonly HealthCheck[] = [brinCandidate, toastCompression, connectionSaturation, cacheCandidate];

@@ -1,0 +1,102 @@
+/**
+ * N+1 through the app's own layers: a call in a loop to a function or method defined in another
+ * file (a repository, a service, a model method, the app's wrapper around its driver) whose body
+ * queries the database — directly, or through functions that do, up to MAX_DEPTH calls deep.
+ *
+ * Learned from the code itself, by name: every file's named functions say whether they query and
+ * whom they call (FileCallFacts, from analyzeNPlusOne); a name is a database call when EVERY
+ * definition of it in the project (same language family) reaches a query. Names defined by many
+ * unrelated classes (get, save, run…) are never used (GENERIC_NAMES in detect.ts).
+ * Bounded: MAX_DEPTH rounds, and MAX_DEFINITIONS per name.
+ */
+import type { Finding } from '../findings';
+import type { SourceLanguage } from '../syntax/treeSitter';
+import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall } from './detect';
+import { RULE_ID } from './detect';
+import { codeContextOf } from '../codeContext';
+
+const MAX_DEPTH = 4;
+const MAX_DEFINITIONS = 6;
+
+type Family = 'js' | 'python' | 'go' | 'java' | 'ruby';
+const familyOf = (l: SourceLanguage): Family => (l === 'typescript' || l === 'tsx' || l === 'javascript' ? 'js' : (l as Family));
+
+interface Def {
+  file: string;
+  line: number;
+  queries: boolean;
+  callees: string[];
+}
+
+export class CrossFileCalls {
+  private readonly defs = new Map<string, Def[]>();
+  private readonly pending: { file: string; family: Family; call: PendingLoopCall }[] = [];
+
+  add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
+    const family = familyOf(language);
+    // Helpers of tests (e2e page objects, factories) are not what application code calls.
+    const defines = codeContextOf(file) !== 'test';
+    for (const f of defines ? facts.functions : []) {
+      const key = `${family}:${f.name}`;
+      const list = this.defs.get(key) ?? [];
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees });
+      this.defs.set(key, list);
+    }
+    for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
+  }
+
+  /** Name (`family:name`) → the definition that reaches a query, for names whose every definition does. */
+  private querying(): Map<string, Def> {
+    const q = new Map<string, Def>();
+    const reaches = new Set<Def>();
+    for (let round = 0; round < MAX_DEPTH; round++) {
+      let changed = false;
+      for (const [key, list] of this.defs) {
+        if (q.has(key) || list.length > MAX_DEFINITIONS) continue;
+        const family = key.slice(0, key.indexOf(':'));
+        for (const d of list) {
+          if (reaches.has(d)) continue;
+          const name = key.slice(family.length + 1);
+          if (d.queries || d.callees.some((c) => c !== name && q.has(`${family}:${c}`))) reaches.add(d);
+        }
+        if (list.every((d) => reaches.has(d))) {
+          q.set(key, list[0]);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    return q;
+  }
+
+  findings(): Finding[] {
+    const q = this.querying();
+    const out: Finding[] = [];
+    for (const { file, family, call } of this.pending) {
+      const def = q.get(`${family}:${call.callee}`);
+      if (!def || def.file === file) continue;
+      const rewrite = {
+        title: `Load what ${call.callee} needs for all items at once`,
+        language: call.language === 'tsx' ? 'typescript' : call.language,
+        code: '',
+        help: `Give ${call.callee} the whole list (one query with IN / ANY, or a preload) and look the results up per item, instead of one call per item.`,
+      };
+      const evidence: NPlusOneEvidence = {
+        kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
+        callee: { name: call.callee, line: def.line, call: def.file }, rewrite,
+      };
+      out.push({
+        ruleId: RULE_ID,
+        severity: 'warning',
+        message: `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${def.file}:${def.line}) and is called ${call.per}${call.iters}.`,
+        span: call.span,
+        file,
+        help: rewrite.help,
+        fixes: [call.ignore],
+        related: [{ span: call.related, message: `the loop (${call.loop}${call.variable ? ` over \`${call.variable}\`` : ''})` }],
+        evidence: evidence as unknown as Record<string, unknown>,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The workload advisors against a real PostgreSQL: each planted situation fires with the right
+ * object and a fix that works when run; a database without it stays silent.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres, type RunningServer } from '../../../scripts/embeddedServer';
+import { parseConnectionString, type ConnectionProfile } from '../../../src/core/connection/profile';
+import { DEFAULT_THRESHOLDS, type HealthFinding } from '../../../src/core/health';
+import { connect } from '../../../src/db/database';
+import { runHealth } from '../../../src/db/health';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+
+const of = (findings: HealthFinding[], id: string) => findings.filter((f) => f.checkId === id);
+
+describe('workload advisors on a planted database', function () {
+  this.timeout(300000);
+  let t: TestDatabase;
+  let lz4 = false;
+  const health = async () => (await runHealth(await t.open())).findings;
+
+  before(async () => {
+    t = await createTestDatabase('workload');
+    const a = t.admin;
+    // A million rows inserted in time order, a B-tree on the timestamp; and a table whose timestamps are shuffled.
+    await a.query(`CREATE TABLE "event log" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, created_at timestamptz NOT NULL, kind int)`);
+    await a.query(`INSERT INTO "event log" (created_at, kind) SELECT now() - interval '30 days' + g * interval '2.6 seconds', g % 10 FROM generate_series(1, 1000000) g`);
+    await a.query(`CREATE INDEX "event log_created_at" ON "event log" (created_at)`);
+    await a.query(`CREATE TABLE shuffled (id bigint PRIMARY KEY, seen_at timestamptz NOT NULL)`);
+    await a.query(`INSERT INTO shuffled SELECT g, now() - random() * interval '30 days' FROM generate_series(1, 900000) g`);
+    await a.query(`CREATE INDEX shuffled_seen_at ON shuffled (seen_at)`);
+    // Large TOAST data compressed with pglz (random text compresses little, so it stays large).
+    lz4 = (await a.query(`SELECT 'lz4' = ANY (enumvals) AS ok FROM pg_settings WHERE name = 'default_toast_compression'`)).rows[0]?.ok === true;
+    await a.query(`CREATE TABLE documents (id int PRIMARY KEY, body text COMPRESSION pglz, meta jsonb)`);
+    await a.query(`INSERT INTO documents SELECT g, (SELECT string_agg(md5(random()::text || g || i), '') FROM generate_series(1, 700) i), '{}' FROM generate_series(1, 2000) g`);
+    // TOAST sizes come from pg_class.relpages as of the last VACUUM (autovacuum's, on a live server), never from a locking size function.
+    await a.query(`VACUUM documents`);
+    await a.query(`ANALYZE`);
+    await a.query('SELECT pg_stat_force_next_flush()');
+    await a.query('SELECT 1');
+  });
+  after(async () => t?.drop());
+
+  it('brin-candidate names the B-tree on the insert-ordered timestamp (not the shuffled one); the BRIN index the fix creates is what the planner uses', async () => {
+    const findings = await health();
+    const f = of(findings, 'brin-candidate');
+    assert.deepEqual(f.map((x) => x.objects[0].name), ['event log_created_at'], JSON.stringify(f.map((x) => x.message)));
+    // The shuffled table is as large: it is left out for its correlation, not its size.
+    assert.ok(Number((await t.admin.query(`SELECT relpages FROM pg_class WHERE relname = 'shuffled'`)).rows[0].relpages) >= DEFAULT_THRESHOLDS.brinMinPages);
+    assert.ok((f[0].evidence.sizeRatio as number) >= 100, `BRIN a hundredth of the size: ${f[0].evidence.sizeRatio}`);
+    assert.deepEqual(f[0].fixSql, [
+      'CREATE INDEX CONCURRENTLY "event log_created_at_brin" ON public."event log" USING brin (created_at);',
+      'DROP INDEX CONCURRENTLY public."event log_created_at";',
+    ]);
+    for (const sql of f[0].fixSql) await t.admin.query(sql);
+    const plan = (await t.admin.query(`EXPLAIN SELECT count(*) FROM "event log" WHERE created_at >= now() - interval '1 day'`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    assert.match(plan, /Bitmap Index Scan on "event log_created_at_brin"/, plan);
+    const size = (await t.admin.query(`SELECT pg_relation_size('"event log_created_at_brin"') AS b`)).rows[0].b;
+    assert.ok(Number(size) <= (f[0].evidence.brinBytesEstimate as number), `real BRIN size ${size} within the estimate`);
+    assert.deepEqual(of(await health(), 'brin-candidate'), []);
+  });
+
+  it('toast-compression names the table with pglz TOAST data; the fix switches its columns to lz4', async function () {
+    if (!lz4) {
+      announceFallback('lz4 in this PostgreSQL build', 'toast-compression is tested on facts in test/unit');
+      assert.deepEqual(of(await health(), 'toast-compression'), [], 'silent without lz4');
+      return;
+    }
+    const f = of(await health(), 'toast-compression');
+    assert.deepEqual(f.map((x) => x.objects[0].name), ['documents']);
+    const alter = f[0].fixSql.filter((s) => s.startsWith('ALTER TABLE'));
+    assert.deepEqual(alter, ['ALTER TABLE public.documents ALTER COLUMN body SET COMPRESSION lz4;', 'ALTER TABLE public.documents ALTER COLUMN meta SET COMPRESSION lz4;']);
+    for (const sql of alter) await t.admin.query(sql);
+    // New values are compressed with lz4.
+    await t.admin.query(`UPDATE documents SET body = body || '' WHERE id = 1`);
+    assert.equal((await t.admin.query(`SELECT pg_column_compression(body) AS m FROM documents WHERE id = 1`)).rows[0].m, 'lz4');
+    assert.deepEqual(of(await health(), 'toast-compression'), []);
+  });
+});
+
+describe('cache-candidate from pg_stat_statements', function () {
+  this.timeout(120000);
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('cache');
+  });
+  after(async () => t?.drop());
+
+  it('names the settings table read 600 times and written 10 times, not the table written on every few reads', async function () {
+    if (!(await capabilities()).pgStatStatements) {
+      announceFallback('pg_stat_statements', 'cache-candidate is silent without statement statistics (and tested on facts in test/unit)');
+      assert.deepEqual(of((await runHealth(await t.open())).findings, 'cache-candidate'), []);
+      return;
+    }
+    const a = t.admin;
+    await a.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await a.query(`CREATE TABLE app_settings (k text PRIMARY KEY, v text)`);
+    await a.query(`INSERT INTO app_settings SELECT 'k' || g, 'v' || g FROM generate_series(1, 10) g`);
+    await a.query(`CREATE TABLE hot_counters (id int PRIMARY KEY, n int)`);
+    await a.query(`INSERT INTO hot_counters SELECT g, 0 FROM generate_series(1, 10) g`);
+    for (let i = 0; i < 600; i++) {
+      await a.query('SELECT v FROM app_settings WHERE k = $1', [`k${i % 10}`]);
+      await a.query('SELECT n FROM hot_counters WHERE id = $1', [i % 10]);
+      if (i % 6 === 0) await a.query('UPDATE hot_counters SET n = n + 1 WHERE id = $1', [i % 10]);
+    }
+    await a.query('SELECT pg_stat_force_next_flush()');
+    await a.query('SELECT 1');
+    const f = of((await runHealth(await t.open())).findings, 'cache-candidate');
+    assert.deepEqual(f.map((x) => x.objects.map((o) => o.name)), [['app_settings']], JSON.stringify(f.map((x) => x.message)));
+    assert.equal(f[0].evidence.calls, 600);
+    assert.ok((f[0].evidence.hitRatioUpperBound as number) >= 0.95);
+    assert.match(String(f[0].evidence.query), /SELECT v FROM app_settings WHERE k = \$1/);
+  });
+});
+
+describe('connection-saturation on a server with 20 connection slots', function () {
+  this.timeout(120000);
+  let server: RunningServer | undefined;
+  let dir = '';
+  const clients: Client[] = [];
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-conns-'));
+    server = await startEmbeddedPostgres({ dataDir: dir, extraFlags: ['-c', 'max_connections=20'] });
+  });
+  after(async () => {
+    for (const c of clients) await c.end().catch(() => undefined);
+    await server?.stop();
+  });
+
+  const run = async () => {
+    const p = parseConnectionString(server!.url);
+    const db = await connect({ profile: { name: 'conns', environment: 'development', ...p.profile } as ConnectionProfile, password: p.password });
+    try {
+      return (await runHealth(db)).findings;
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('is silent with a few connections, and fires near the limit with the idle share and a pool size', async () => {
+    assert.deepEqual(of(await run(), 'connection-saturation'), []);
+    for (let i = 0; i < 14; i++) {
+      const c = new Client({ connectionString: server!.url, application_name: i < 10 ? 'web' : 'worker' });
+      await c.connect();
+      c.on('error', () => undefined);
+      clients.push(c);
+    }
+    const f = of(await run(), 'connection-saturation');
+    assert.equal(f.length, 1);
+    assert.equal(f[0].evidence.usable, 17);
+    assert.ok((f[0].evidence.inUse as number) >= 15);
+    assert.equal((f[0].evidence.byApplication as Record<string, number>).web, 10);
+    assert.equal(f[0].evidence.recommendedPoolSize, 8);
+    assert.match(f[0].help ?? '', /PgBouncer in transaction mode/);
+  });
+});

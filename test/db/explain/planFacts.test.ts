@@ -1,0 +1,66 @@
+/**
+ * A plan brought from elsewhere, enriched from the catalog when connected: the foreign-key trigger
+ * tip names the referencing table and columns and is proved (no index leads with them), and changes
+ * when an index exists. Runs a real DELETE slowed by an unindexed foreign key (rolled back).
+ */
+import { strict as assert } from 'node:assert';
+import { createTestDatabase, type TestDatabase } from '../support';
+import type { Database } from '../../../src/db/database';
+import { planFacts } from '../../../src/db/planFacts';
+import { analyzePlan } from '../../../src/core/plan';
+
+const SETUP = [
+  `CREATE TABLE parent (id int PRIMARY KEY)`,
+  `CREATE TABLE "Child Rows" (id int, "parent Id" int NOT NULL REFERENCES parent(id) ON DELETE CASCADE)`,
+  `INSERT INTO parent SELECT generate_series(1, 400)`,
+  `INSERT INTO "Child Rows" SELECT i, 1 + i % 400 FROM generate_series(1, 40000) i`,
+  `ANALYZE`,
+];
+
+describe('db/planFacts: a brought plan proved against the catalog', function () {
+  this.timeout(60_000);
+  let tdb: TestDatabase;
+  let db: Database;
+  let text: string;
+  before(async () => {
+    tdb = await createTestDatabase('planfacts');
+    for (const s of SETUP) await tdb.admin.query(s);
+    db = await tdb.open();
+    // The plan as a user would bring it: EXPLAIN ANALYZE text from another session.
+    await tdb.admin.query('BEGIN');
+    try {
+      text = (await tdb.admin.query(`EXPLAIN (ANALYZE) DELETE FROM parent WHERE id <= 200`)).rows.map((r) => r['QUERY PLAN']).join('\n');
+    } finally {
+      await tdb.admin.query('ROLLBACK');
+    }
+  });
+  after(async () => {
+    await tdb?.drop();
+  });
+
+  it('without an index on the referencing columns: the tip says so, checked, with the CREATE INDEX', async () => {
+    const bare = analyzePlan(text);
+    assert.equal(bare.tips[0].kind, 'fk-trigger');
+    const facts = await planFacts(db, bare);
+    assert.equal(facts.foreignKeys.length, 1);
+    const p = analyzePlan(text, { relationRows: new Map(facts.relationRows), foreignKeys: new Map(facts.foreignKeys) });
+    assert.equal(p.tips[0].kind, 'fk-trigger');
+    assert.match(p.tips[0].text, /checked in the catalog/);
+    assert.match(p.tips[0].text, /CREATE INDEX ON public\."Child Rows" \("parent Id"\);/);
+  });
+
+  it('with the index: the tip says the columns are indexed and ranks lower', async () => {
+    await tdb.admin.query(`CREATE INDEX ON "Child Rows" ("parent Id")`);
+    try {
+      const bare = analyzePlan(text);
+      const facts = await planFacts(db, bare);
+      assert.equal(facts.foreignKeys[0][1].indexed, true);
+      const p = analyzePlan(text, { foreignKeys: new Map(facts.foreignKeys) });
+      const t = p.tips.find((x) => x.kind === 'fk-trigger')!;
+      assert.match(t.text, /is indexed \(checked in the catalog\)/);
+      assert.equal(t.grade, 1);
+    } finally {
+      await tdb.admin.query(`DROP INDEX IF EXISTS "Child Rows_parent Id_idx"`);
+    }
+  });
+});

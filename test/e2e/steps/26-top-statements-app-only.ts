@@ -1,0 +1,50 @@
+/**
+ * Top statements are the application's: after PG Lens planned the open files' queries (its own EXPLAINs, with hypothetical indexes too) and the statistics
+ * PG Lens reads, the dashboard's Top statements (totals) list none of PG Lens's own statements —
+ * no EXPLAIN, no catalog probe, nothing marked /* pg-lens *\/ — while the application's traffic is
+ * there; clicking a statement opens its figures and its call sites in the workspace.
+ */
+import type { Step } from '../lib/types';
+
+const OWN = /pg-lens|^\s*EXPLAIN\b|pg_catalog\.|\bpg_class\b|\bpg_stat_|\bpg_settings\b|\bpg_available_extensions\b|hypopg|set_config|current_setting\(|pglens_/i;
+
+export const step: Step = {
+  title: "Top statements list only the application's statements after PG Lens explained the code's queries, and a statement opens its call sites",
+  async run({ wb, db, scenario, screenshot, log }) {
+    // The application's traffic: the statement of the query file, run by "the app" (not PG Lens).
+    await db.query('SELECT pg_stat_statements_reset()').catch(() => undefined);
+    for (let i = 0; i < 5; i++) await db.query('SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20', [100 + i]);
+    await wb.openFile(scenario.queryFile);
+    // PG Lens at work: opening the files plans their queries in the background (EXPLAIN), and the
+    // missing-index analysis explains them again with hypothetical indexes; the problem proves it ran.
+    await wb.openFile(scenario.loopFile);
+    const rows = await wb.problems();
+    await wb.see(rows.filter({ hasText: 'missing-index' }), 'a missing-index problem (PG Lens explained the queries)', 90_000);
+    await wb.page.waitForTimeout(3000);
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('PG Lens: Open Dashboard');
+    const view = await wb.webview(/Dashboard/);
+    const totals = view.getByRole('button', { name: /Showing: since the panel opened/ });
+    await wb.see(totals, 'the Top statements mode button');
+    await totals.click();
+    const cells = view.locator('section.panel').filter({ has: view.getByRole('heading', { name: 'Top statements' }) }).locator('td code.sql');
+    const texts = await wb.until(async () => {
+      const t = await cells.allInnerTexts();
+      return t.some((x) => /FROM orders WHERE customer_id/i.test(x)) ? t : undefined;
+    }, "the application's statement (orders by customer) in Top statements", 60_000, async () => (await cells.allInnerTexts()).slice(0, 8).join(' | '));
+    const own = texts.filter((x) => OWN.test(x));
+    log(`Top statements: ${texts.length} rows; ${texts.slice(0, 5).map((x) => x.slice(0, 60)).join(' | ')}`);
+    await screenshot('top-statements');
+    if (own.length) throw new Error(`PG Lens's own statements in Top statements:\n    ${own.map((x) => x.slice(0, 160)).join('\n    ')}`);
+
+    // A statement opens its details and call sites.
+    const app = view.locator('button.statement').filter({ hasText: /FROM orders WHERE customer_id/i });
+    await app.first().click();
+    const quick = wb.page.locator('.quick-input-widget');
+    await wb.see(quick.filter({ hasText: /Call sites in the workspace \(\d+\)/ }), 'the statement details with its call sites', 60_000);
+    await wb.see(quick.locator('.monaco-list-row').filter({ hasText: 'Open the statement' }), 'the statement itself, with its figures');
+    log(`details: ${(await quick.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+    await screenshot('statement-details');
+    await wb.page.keyboard.press('Escape');
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * The N+1 quick fixes: "Show the batched rewrite" opens the rewrite with the code's own client
+ * (`db`, not `pool`) and the key column selected; "Ignore … here…" is offered once. The rewrite is
+ * then applied to the shop database: the batched statement from the preview returns, for every
+ * order, exactly the rows the loop's statement returned for it.
+ */
+import type { Step } from '../lib/types';
+
+export const step: Step = {
+  title: 'N+1: the batched rewrite uses the code\'s client, Ignore is offered once, and the rewrite returns what the loop returned',
+  async run({ wb, db, scenario, screenshot, log }) {
+    await wb.openFile(scenario.loopFile);
+    const rows = await wb.problems();
+    const row = rows.filter({ hasText: 'n-plus-one' });
+    await wb.see(row, `an n-plus-one problem for ${scenario.loopFile}`, 60_000);
+    await row.first().click();
+    await wb.runCommand('View: Focus Active Editor Group');
+    // The menu closes when the code actions refresh (analysis finishing): open it until its rows can be read.
+    const menu = wb.page.locator('.action-widget .monaco-list-row');
+    const titles = await wb.until(async () => {
+      if (!(await menu.count())) {
+        await wb.runCommand('View: Focus Active Editor Group');
+        await wb.keys('Mod+.');
+        await wb.page.waitForTimeout(700);
+      }
+      const t = (await menu.allTextContents()).map((x) => x.replace(/\s+/g, ' ').trim()).filter(Boolean);
+      return t.some((x) => /Show the batched rewrite/.test(x)) ? t : undefined;
+    }, 'the quick-fix menu with "Show the batched rewrite"', 60_000);
+    log(`quick fixes: ${titles.join(' | ')}`);
+    const ignores = titles.filter((t) => /^Ignore/i.test(t));
+    if (ignores.length !== 1) throw new Error(`expected one "Ignore … here" quick fix, saw ${ignores.length}: ${ignores.join(' | ')}`);
+    await screenshot('quick-fixes');
+    const focused = wb.page.locator('.action-widget .monaco-list-row.focused');
+    for (let i = 0; i < 12 && !/Show the batched rewrite: Batch with/i.test((await focused.first().innerText().catch(() => '')) || ''); i++) await wb.page.keyboard.press('ArrowDown');
+    await wb.page.keyboard.press('Enter');
+    // The preview: an untitled editor with the rewrite.
+    // The preview opens beside the code: read every editor on screen.
+    const lines = wb.page.locator('.editor-instance .monaco-editor .view-lines');
+    const text = await wb.until(async () => {
+      const all = (await lines.allInnerTexts().catch(() => [] as string[])).map((t) => t.replace(/\u00a0/g, ' '));
+      return all.find((t) => /PG Lens: Batch with/.test(t));
+    }, 'the batched rewrite in an editor', 30_000);
+    await screenshot('rewrite');
+    if (!/await db\.query\(/.test(text)) throw new Error(`expected the rewrite to call the code's client "db":\n${text}`);
+    if (/\bpool\b/.test(text)) throw new Error(`the rewrite names a client the code does not use ("pool"):\n${text}`);
+    const sql = /`([\s\S]*?)`/.exec(text)?.[1]?.replace(/\s+/g, ' ').trim();
+    if (!sql) throw new Error(`no batched SQL in the rewrite:\n${text}`);
+    log(`batched SQL: ${sql}`);
+    const loopSql = /ORDER BY id/.test(sql) ? 'SELECT product_id, quantity, unit_price_cents FROM order_items WHERE order_id = $1 ORDER BY id' : undefined;
+    if (!loopSql) throw new Error(`unexpected batched SQL for the loop over order items: ${sql}`);
+    // Applied to the shop: per order, the same rows as the loop's statement.
+    const ids = (await db.query<{ id: string }>('SELECT id::text AS id FROM orders ORDER BY placed_at DESC LIMIT 20')).map((r) => r.id);
+    const batched = await db.query<Record<string, unknown>>(sql, [ids]);
+    const key = /^SELECT k\.key AS (\w+)/.exec(sql)?.[1] ?? /WHERE (\w+) = ANY/.exec(sql)![1];
+    for (const id of ids) {
+      const want = (await db.query<Record<string, unknown>>(loopSql, [id])).map((r) => JSON.stringify([r.product_id, r.quantity, r.unit_price_cents]));
+      const got = batched.filter((r) => String(r[key]) === id).map((r) => JSON.stringify([r.product_id, r.quantity, r.unit_price_cents]));
+      if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`order ${id}: the rewrite returns ${got.length} rows, the loop's statement ${want.length}:\n${got.join('\n')}\nvs\n${want.join('\n')}`);
+    }
+    log(`the batched statement returns, for each of ${ids.length} orders, the rows the loop returned (${batched.length} rows in one round trip)`);
+    await wb.runCommand('View: Revert and Close Editor').catch(() => undefined);
+  },
+};

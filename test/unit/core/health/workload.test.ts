@@ -1,0 +1,52 @@
+/** The workload advisors on facts: thresholds, append-only, default compression, pool size reasoning. */
+import * as assert from 'node:assert/strict';
+import { runHealthChecks, type WorkloadFacts } from '../../../../src/core/health';
+import { brinSizeBytes } from '../../../../src/core/health/checks/workload';
+import { facts } from './facts';
+
+function workload(over: Partial<WorkloadFacts> = {}): WorkloadFacts {
+  return { brinCandidates: [], toastColumns: [], lz4Available: true, defaultToastCompression: 'pglz', connections: { max: 100, superuserReserved: 3, reserved: 0, byState: { active: 2 }, byApplication: { web: 2 }, total: 2 }, ...over };
+}
+const brin = { schema: 'public', table: 'events', index: 'events_at', column: 'at', columnType: 'timestamptz', correlation: 0.999, reltuples: 1e6, tablePages: 6000, indexPages: 2700, inserted: 1e6, updated: 0, deleted: 0, scans: 3 };
+
+describe('core/health workload advisors', () => {
+  it('brin-candidate: append-only and correlated only; a table with updates or deletes is left out', () => {
+    assert.equal(runHealthChecks(facts({ workload: workload({ brinCandidates: [brin] }) }), {}, ['brin-candidate']).length, 1);
+    assert.equal(runHealthChecks(facts({ workload: workload({ brinCandidates: [{ ...brin, updated: 50000 }] }) }), {}, ['brin-candidate']).length, 0);
+    assert.equal(runHealthChecks(facts({ workload: workload({ brinCandidates: [{ ...brin, correlation: -0.5 }] }) }), {}, ['brin-candidate']).length, 0);
+    assert.equal(runHealthChecks(facts({ workload: workload({ brinCandidates: [{ ...brin, inserted: 0 }] }) }), {}, ['brin-candidate']).length, 0, 'no inserts seen: cannot tell append-only');
+    assert.ok(brinSizeBytes(6000) <= 4 * 8192);
+  });
+
+  it('toast-compression: pglz columns only, by the column setting or the server default; silent without lz4', () => {
+    const col = { schema: 'public', table: 'docs', column: 'body', type: 'text', compression: '', toastBytes: 64 * 2 ** 20 };
+    const out = runHealthChecks(facts({ workload: workload({ toastColumns: [col, { ...col, column: 'lz', compression: 'l' }] }) }), {}, ['toast-compression']);
+    assert.deepEqual(out[0].fixSql, ['ALTER TABLE public.docs ALTER COLUMN body SET COMPRESSION lz4;', `ALTER SYSTEM SET default_toast_compression = 'lz4';`, 'SELECT pg_reload_conf();']);
+    assert.deepEqual(runHealthChecks(facts({ workload: workload({ defaultToastCompression: 'lz4', toastColumns: [col] }) }), {}, ['toast-compression']), []);
+    assert.deepEqual(runHealthChecks(facts({ workload: workload({ lz4Available: false, toastColumns: [col] }) }), {}, ['toast-compression']), []);
+    assert.deepEqual(runHealthChecks(facts({ workload: workload({ toastColumns: [{ ...col, toastBytes: 1e6 }] }) }), {}, ['toast-compression']), []);
+  });
+
+  it('connection-saturation: slots usable by ordinary roles; warning from 80%, error from 95%; the pool size is bounded', () => {
+    const conns = (total: number, active: number) => workload({ connections: { max: 100, superuserReserved: 3, reserved: 2, byState: { active, idle: total - active }, byApplication: {}, total } });
+    assert.deepEqual(runHealthChecks(facts({ workload: conns(70, 5) }), {}, ['connection-saturation']), []);
+    const warn = runHealthChecks(facts({ workload: conns(80, 5) }), {}, ['connection-saturation']);
+    assert.equal(warn[0].severity, 'warning');
+    assert.equal(warn[0].evidence.usable, 95);
+    assert.equal(warn[0].evidence.recommendedPoolSize, 10);
+    const err = runHealthChecks(facts({ workload: conns(92, 40) }), {}, ['connection-saturation']);
+    assert.equal(err[0].severity, 'error');
+    assert.equal(err[0].evidence.recommendedPoolSize, 47, 'at most half the usable slots');
+  });
+
+  it('cache-candidate: often called, rarely written; volatile functions, row locks and busy tables are left out', () => {
+    const st = { queryid: '1', query: 'SELECT v FROM app_settings WHERE k = $1', calls: 10000, rows: 10000, meanMs: 0.2, tables: [{ schema: 'public', table: 'app_settings', writes: 10 }] };
+    const out = runHealthChecks(facts({ workload: workload({ statements: [st] }) }), {}, ['cache-candidate']);
+    assert.equal(out.length, 1);
+    assert.equal(out[0].evidence.hitRatioUpperBound, 0.999);
+    for (const query of ['SELECT * FROM jobs WHERE run_at < now()', 'SELECT id FROM jobs FOR UPDATE SKIP LOCKED', 'SELECT random() FROM t'])
+      assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, query }] }) }), {}, ['cache-candidate']), [], query);
+    assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, tables: [{ ...st.tables[0], writes: 600 }] }] }) }), {}, ['cache-candidate']), []);
+    assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: null }) }), {}, ['cache-candidate']), [], 'no pg_stat_statements: silent');
+  });
+});
