@@ -133,7 +133,8 @@ export class Workbench {
    */
   async webview(title: string | RegExp): Promise<FrameLocator> {
     await this.see(this.page.locator('.tabs-container .tab').filter({ hasText: title }), `a "${title}" panel tab`, 20_000);
-    await this.see(this.page.locator('iframe.webview.ready'), `the "${title}" webview to load`, 20_000);
+    // Visible ones only: a panel kept alive while hidden (retainContextWhenHidden) keeps its iframe in the page.
+    await this.see(this.page.locator('iframe.webview.ready:visible'), `the "${title}" webview to load`, 20_000);
     const frames = this.page.locator('iframe.webview.ready');
     const n = await frames.count();
     // The visible one is the active panel's.
