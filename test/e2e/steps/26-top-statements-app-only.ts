@@ -6,7 +6,7 @@
  */
 import type { Step } from '../lib/types';
 
-const OWN = /pg-lens|^\s*EXPLAIN\b|pg_catalog\.|\bpg_class\b|\bpg_stat_|\bpg_settings\b|\bpg_available_extensions\b|hypopg|set_config|current_setting\(|pglens_/i;
+const OWN = /pg-lens|^\s*EXPLAIN\b|FROM pg_catalog\.|\bpg_class\b|\bpg_stat_|\bpg_settings\b|\bpg_available_extensions\b|hypopg|set_config|current_setting\(|pglens_/i;
 
 export const step: Step = {
   title: "Top statements list only the application's statements after PG Lens explained the code's queries, and a statement opens its call sites",
