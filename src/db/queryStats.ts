@@ -34,11 +34,16 @@ export type { StatementFigures };
 /** pg_stat_statements renamed total_time/mean_time to total_exec_time/mean_exec_time in PostgreSQL 13. */
 type TotalColumn = 'total_exec_time' | 'total_time';
 
-function figuresSql(total: TotalColumn): string {
+/**
+ * `topLevel` (PostgreSQL 14+): only statements the clients sent. With pg_stat_statements.track =
+ * all, the statement PG Lens EXPLAINs is also counted — nested, under the application's queryid —
+ * so a hover during a recording would look like one more round trip of the application's.
+ */
+function figuresSql(total: TotalColumn, topLevel = false): string {
   return `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, sum(s.calls)::float8 AS calls, sum(s.rows)::float8 AS rows,
       sum(s.${total})::float8 AS total_exec_time
     FROM pg_stat_statements(false) s
-    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND s.queryid IS NOT NULL${topLevel ? ' AND s.toplevel' : ''}
     GROUP BY s.queryid`;
 }
 
@@ -59,6 +64,8 @@ export const QUERY_STATS_SQL = {
   figures: figuresSql('total_exec_time'),
   /** Same, for PostgreSQL 12 and older (total_time). */
   figuresPre13: figuresSql('total_time'),
+  /** PostgreSQL 14+: top-level statements only (round trips; PG Lens's EXPLAIN-nested entries left out). */
+  figuresTopLevel: figuresSql('total_exec_time', true),
   /** Texts of the given query ids; ours (marker) left out. */
   texts: `${OWN_STATEMENT_MARKER} SELECT DISTINCT ON (s.queryid) s.queryid::text AS queryid, s.query
     FROM pg_stat_statements(true) s
@@ -110,7 +117,7 @@ async function assertStats(db: Database): Promise<number> {
 /** Figures of all statements of the current database now (cheap: no texts). */
 export async function snapshotStatements(db: Database): Promise<Snapshot> {
   const version = await assertStats(db);
-  const { rows } = await db.query(version >= 130000 ? QUERY_STATS_SQL.figures : QUERY_STATS_SQL.figuresPre13);
+  const { rows } = await db.query(version >= 140000 ? QUERY_STATS_SQL.figuresTopLevel : version >= 130000 ? QUERY_STATS_SQL.figures : QUERY_STATS_SQL.figuresPre13);
   const figures = new Map<string, StatementFigures>();
   for (const r of rows) figures.set(r.queryid, { queryid: r.queryid, calls: Number(r.calls), rows: Number(r.rows), totalExecTimeMs: Number(r.total_exec_time) });
   return { at: new Date(), figures };

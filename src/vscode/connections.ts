@@ -53,6 +53,11 @@ export class ConnectionManager implements vscode.Disposable {
     return this.disconnectedFrom;
   }
 
+  /** The settings scope a profile comes from (undefined: found in the workspace's environment or .env files). */
+  originOf(name: string): ProfileOrigin | undefined {
+    return this.config.connectionEntries().find((e) => (typeof e.raw === 'object' && e.raw !== null && (e.raw as { name?: unknown }).name === name) || `connection ${e.index + 1}` === name)?.origin;
+  }
+
   /** What a person can do while not connected (hover links, status): Reconnect after Disconnect or a failure, Add when nothing is configured. */
   nextSteps(): { title: string; command: string }[] {
     if (this.disconnectedFrom !== undefined || this.config.connectionEntries().length) return [{ title: 'Reconnect', command: 'pgLens.reconnect' }, { title: 'Select connection', command: 'pgLens.selectConnection' }];

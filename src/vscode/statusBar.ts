@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { ActiveConnection, ConnectionManager } from './connections';
 import { statusSummary } from '../core/connection/status';
+import { describeOrigin } from './config';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('pgLens.status', vscode.StatusBarAlignment.Left, 50);
@@ -37,7 +38,8 @@ export class StatusBar implements vscode.Disposable {
     this.item.text = s.text;
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
-    md.appendText(s.details.join('\n\n'));
+    const origin = this.connections.originOf(a.profile.name);
+    md.appendText([...s.details, origin ? `Profile from ${describeOrigin(origin)}.` : 'Profile found in the workspace (environment or .env), not in settings.'].join('\n\n'));
     this.item.tooltip = md;
     this.item.backgroundColor = undefined;
   }

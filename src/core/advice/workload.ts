@@ -93,11 +93,10 @@ export function consolidateWorkload<S extends SuggestionLike>(advised: WorkloadS
     const w = writes.find((x) => x.schema === a.s.schema && (x.name === a.s.table || `${x.schema}.${x.name}` === a.s.table));
     let writeNote: string | undefined;
     let penalty = 0;
-    let writeHeavy = false;
     if (w) {
       const rows = w.inserts + w.deletes + Math.max(0, w.updates - w.hotUpdates);
       penalty = rows * INDEX_WRITE_MS_PER_ROW;
-      writeHeavy = rows > Math.max(1, w.reads) * 2;
+      const writeHeavy = rows > Math.max(1, w.reads) * 2;
       if (writeHeavy || penalty > 0.2 * a.savedMs) {
         const against = a.timed ? `against ${Math.round(a.savedMs).toLocaleString('en-US')} ms saved` : 'with no statement timings to set a saving against it';
         writeNote = `${a.s.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${rows.toLocaleString('en-US')} rows inserted/updated/deleted since the statistics were reset): keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
@@ -105,8 +104,6 @@ export function consolidateWorkload<S extends SuggestionLike>(advised: WorkloadS
     }
     const net = a.timed ? a.savedMs - penalty : a.score;
     if (a.timed && net <= 0) continue; // costs more on writes than it saves on reads
-    // No measured saving to set against a measured write cost on a write-heavy table: not a recommendation.
-    if (!a.timed && penalty > 0 && writeHeavy) continue;
     const explanation = `${a.s.reason}; serves ${a.statements.length} statement${a.statements.length === 1 ? '' : 's'}${a.timed ? `, saving about ${Math.round(a.savedMs).toLocaleString('en-US')} ms of ${'statement time'}` : ''}${writeNote ? `; ${writeNote}` : ''}`;
     out.push({ ...a.s, statements: a.statements, savedMs: a.timed ? a.savedMs : undefined, score: net, writeNote, explanation });
   }

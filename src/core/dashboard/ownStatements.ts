@@ -17,7 +17,10 @@ export const OWN_MARKER = '/* pg-lens */';
 export function isOwnStatementText(query: string): boolean {
   if (query.includes(OWN_MARKER)) return true;
   const head = query.replace(/^(\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
-  return /^(EXPLAIN\b|PREPARE\s+pglens_|EXECUTE\s+pglens_|DEALLOCATE\s+(PREPARE\s+)?pglens_)/i.test(head);
+  if (/^(EXPLAIN\b|PREPARE\s+pglens_|EXECUTE\s+pglens_|DEALLOCATE\s+(PREPARE\s+)?pglens_)/i.test(head)) return true;
+  // Transaction control carries no marker (BEGIN READ ONLY, SAVEPOINT, ROLLBACK TO SAVEPOINT around
+  // PG Lens's trial indexes): not a statement of the application's worth listing either.
+  return /^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE(\s+SAVEPOINT)?)\b[^;]*$/i.test(head.trim());
 }
 
 export function sqlShape(text: string): string {

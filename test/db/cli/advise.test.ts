@@ -38,7 +38,7 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     assert.equal(json.suggestions.length, 1, r.out);
     const s = json.suggestions[0];
     assert.deepEqual(Object.keys(s), ['ddl', 'table', 'columns', 'method', 'where', 'include', 'costBefore', 'costAfter', 'verifiedBy', 'reason']);
-    assert.equal(s.ddl, 'CREATE INDEX CONCURRENTLY accounts_team_id_created_at_idx ON accounts (team_id, created_at DESC)');
+    assert.equal(s.ddl, 'CREATE INDEX CONCURRENTLY accounts_team_id_created_at_desc_idx ON accounts (team_id, created_at DESC)');
     assert.deepEqual(s.columns, ['team_id', 'created_at DESC']);
     assert.equal(s.method, 'btree');
     assert.equal(s.where, null);

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { Client } from 'pg';
 import { diffSnapshots, queryIdOf, readStatements, snapshotStatements, StatsUnavailableError } from '../../../src/db/queryStats';
 import { OWN_STATEMENT_MARKER } from '../../../src/db/sql';
+import { explain } from '../../../src/db/explain';
 import { findSqlCalls, matchStatements, observedFindings, observedReport, type SqlSiteRef } from '../../../src/core/nplusone';
 import { lineStarts, positionAt } from '../../../src/core/findings';
 import { useTreeSitterFromNodeModules } from '../../unit/support/treeSitter';
@@ -71,6 +72,26 @@ describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)'
     assert.equal(findings[0].evidence?.calls, 200);
     const report = observedReport(matches, {}, (f) => f.replace('/app/', ''));
     assert.match(report, /src\/orders\.ts:8\n {2}200 calls, 1\.00 rows\/call/);
+  });
+
+  it("PG Lens's own EXPLAINs of the application's statement during a recording are not counted as its calls", async function () {
+    if (!hasStats) this.skip();
+    if (version < 140000) {
+      announceFallback('pg_stat_statements.toplevel (PostgreSQL 14+)', 'older servers cannot tell nested EXPLAIN entries apart: no claim made');
+      return;
+    }
+    const db = await t.open();
+    const before = await snapshotStatements(db);
+    await runApp(20);
+    // What a hover does while recording: EXPLAIN the statement (recorded nested under its queryid with track = all).
+    for (let i = 0; i < 7; i++) {
+      await explain(db, BY_ID);
+      await queryIdOf(db, BY_ID);
+    }
+    const after = await snapshotStatements(db);
+    const stmt = (await diffSnapshots(db, before, after)).find((s) => /FROM users WHERE id = \$1/.test(s.query ?? ''));
+    assert.ok(stmt);
+    assert.equal(stmt.calls, 20, 'the 20 round trips of the application, not 20 + the EXPLAINs');
   });
 
   it('end to end: the SQL of a source file (found by the detector) is matched to what the database saw, at its line', async function () {

@@ -42,14 +42,19 @@ export const step: Step = {
 
     // ── Add Connection: a connection string (no password: PGPASSWORD serves it, as libpq does).
     await command('PG Lens: Add Connection');
-    await (await wb.see(row('Enter a connection string'), 'the "Enter a connection string…" choice')).first().click();
+    // Choose from the keyboard: the list re-renders while it opens and can swallow a click.
+    await wb.see(row('Enter a connection string'), 'the "Enter a connection string…" choice');
+    await input.fill('Enter a connection string');
+    await page.keyboard.press('Enter');
     await wb.see(quick.filter({ hasText: 'Connection string' }), 'the connection string input');
     await input.fill(`postgres://${db.user}@${db.host}:${db.port}/shop?sslmode=disable`);
     await page.keyboard.press('Enter');
     await wb.see(quick.filter({ hasText: 'Profile name' }), 'the profile name input');
     await input.fill(COPY);
     await page.keyboard.press('Enter');
-    await (await wb.see(row(/^development/), 'the environment choice "development"')).first().click();
+    await wb.see(row(/^development/), 'the environment choice "development"');
+    await input.fill('development');
+    await page.keyboard.press('Enter');
     await wb.see(statusFor(COPY), `the status bar on the new profile "${COPY}"`, 60_000);
     const saved = await wb.until(async () => (await wb.notifications()).find((n) => n.includes(COPY) && /workspace settings/.test(n)), 'a notification saying where the profile was saved (workspace settings)');
     log(`add: ${saved}`);
@@ -67,7 +72,9 @@ export const step: Step = {
 
     // ── Remove Connection: asks first; afterwards no activeConnection names a removed profile.
     await command('PG Lens: Remove Connection');
-    await (await wb.see(row(COPY), `"${COPY}" in Remove Connection`)).first().click();
+    await wb.see(row(COPY), `"${COPY}" in Remove Connection`);
+    await input.fill(COPY);
+    await page.keyboard.press('Enter');
     const dialog = await wb.confirmDialog(new RegExp(`Remove the connection "${escapeRe(COPY)}" from workspace settings`), /^Remove Connection$/);
     log(`remove: ${dialog.replace(/\s+/g, ' ').slice(0, 200)}`);
     await wb.until(async () => !names().includes(COPY) && settings()['pgLens.activeConnection'] !== COPY, `"${COPY}" gone from .vscode/settings.json, and pgLens.activeConnection no longer naming it`, 10_000, async () => JSON.stringify(settings()));
