@@ -11,7 +11,8 @@ export const step: Step = {
   async run({ wb, db, scenario, screenshot, log }) {
     await wb.openFile(scenario.loopFile);
     const rows = await wb.problems();
-    const row = rows.filter({ hasText: 'n-plus-one' });
+    // The static finding of the loop ("N+1 query: …"), not a recorded one from an earlier step's traffic (orm/orders.ts).
+    const row = rows.filter({ hasText: /N\+1 query:/ });
     await wb.see(row, `an n-plus-one problem for ${scenario.loopFile}`, 60_000);
     await row.first().click();
     await wb.runCommand('View: Focus Active Editor Group');
