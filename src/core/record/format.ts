@@ -66,9 +66,15 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   if (advice) {
     out.push('', 'Index advice (proved with the planner):');
     let any = false;
+    const notAdvised: string[] = [];
     for (const site of s.sites) {
       for (const st of site.statements) {
         const a = advice.get(st.normalized);
+        if (a?.note && !a.suggestions.length) {
+          // Not advised, and why (a refusal, a statement the planner could not take): said, never dropped.
+          notAdvised.push(`  ${site.file ? `${safeOneLine(rel(site.file))}:${site.line}` : '(no call site)'}  not advised: ${oneLine(a.note, 160)}`);
+          continue;
+        }
         if (!a?.suggestions.length) continue;
         any = true;
         for (const g of a.suggestions) {
@@ -79,6 +85,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
       }
     }
     if (!any) out.push('  none: no recorded statement would get enough cheaper with an index.');
+    out.push(...new Set(notAdvised));
   }
   return out.join('\n');
 }
