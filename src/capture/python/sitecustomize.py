@@ -11,6 +11,7 @@ It never changes what the app does: every hook falls back to the original call, 
 re-raised unchanged, events are dropped when the listener is gone or slow, memory is bounded.
 PGLENS_CAPTURE_OFF=1 turns it off; PGLENS_CAPTURE_VALUES=1 also sends parameter values.
 """
+import contextlib
 import os
 import sys
 
@@ -211,6 +212,21 @@ def _install():
     def new_unit(kind, name):
         return {'k': kind, 'id': '%s%d-%d' % (kind[0], pid, next(seq)), 'n': str(name)[:300]}
 
+    @contextlib.contextmanager
+    def unit_of_work(kind, name_of):
+        # The app's call runs inside a new unit; naming it never raises into the app, and the unit
+        # ends however the call ends (its exceptions pass through unchanged).
+        token = None
+        try:
+            token = unit_var.set(new_unit(kind, name_of()))
+        except Exception:
+            pass
+        try:
+            yield
+        finally:
+            if token is not None:
+                unit_var.reset(token)
+
     def hook_django_handler(mod):
         base = getattr(mod, 'BaseHandler', None)
         if base is None:
@@ -218,34 +234,21 @@ def _install():
         import re
         mask = re.compile(r'/\d+(?=/|$)')
 
+        def request_name(request):
+            return '%s %s' % (request.method, mask.sub('/:n', request.path))
+
         orig = base.get_response
 
         def get_response(self, request):
-            token = None
-            try:
-                token = unit_var.set(new_unit('request', '%s %s' % (request.method, mask.sub('/:n', request.path))))
-            except Exception:
-                pass
-            try:
+            with unit_of_work('request', lambda: request_name(request)):
                 return orig(self, request)
-            finally:
-                if token is not None:
-                    unit_var.reset(token)
         base.get_response = get_response
 
         orig_async = getattr(base, 'get_response_async', None)
         if orig_async is not None:
             async def get_response_async(self, request):
-                token = None
-                try:
-                    token = unit_var.set(new_unit('request', '%s %s' % (request.method, mask.sub('/:n', request.path))))
-                except Exception:
-                    pass
-                try:
+                with unit_of_work('request', lambda: request_name(request)):
                     return await orig_async(self, request)
-                finally:
-                    if token is not None:
-                        unit_var.reset(token)
             base.get_response_async = get_response_async
 
     def hook_unittest(mod):
@@ -255,16 +258,8 @@ def _install():
         orig = case.run
 
         def run(self, result=None):
-            token = None
-            try:
-                token = unit_var.set(new_unit('test', self.id()))
-            except Exception:
-                pass
-            try:
+            with unit_of_work('test', self.id):
                 return orig(self, result)
-            finally:
-                if token is not None:
-                    unit_var.reset(token)
         case.run = run
 
     def hook_pytest(mod):
@@ -274,16 +269,8 @@ def _install():
         orig = fn.runtest
 
         def runtest(self):
-            token = None
-            try:
-                token = unit_var.set(new_unit('test', self.nodeid))
-            except Exception:
-                pass
-            try:
+            with unit_of_work('test', lambda: self.nodeid):
                 return orig(self)
-            finally:
-                if token is not None:
-                    unit_var.reset(token)
         fn.runtest = runtest
 
     # ---- drivers ---------------------------------------------------------------------------------
