@@ -8,6 +8,14 @@
 export const OWN_MARKER = '/* pg-lens */';
 
 /**
+ * The leading keywords of bare transaction control, as a regular-expression alternation both
+ * JavaScript and PostgreSQL read alike: isOwnStatementText uses it here, and db/sql.ts's
+ * EXCLUDE_OWN uses it in pg_stat_statements queries, so the two always agree.
+ */
+export const TRANSACTION_CONTROL_KEYWORDS = 'BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE(\\s+SAVEPOINT)?';
+const TRANSACTION_CONTROL_RE = new RegExp(`^(${TRANSACTION_CONTROL_KEYWORDS})\\b[^;]*$`, 'i');
+
+/**
  * A pg_stat_statements text that PG Lens caused, not the application: one carrying the
  * /* pg-lens *\/ marker anywhere (PostgreSQL 18 keeps only a trailing comment), or the statement
  * nested in an EXPLAIN (with pg_stat_statements.track = all, the statement PG Lens explains is
@@ -20,7 +28,7 @@ export function isOwnStatementText(query: string): boolean {
   if (/^(EXPLAIN\b|PREPARE\s+pglens_|EXECUTE\s+pglens_|DEALLOCATE\s+(PREPARE\s+)?pglens_)/i.test(head)) return true;
   // Transaction control carries no marker (BEGIN READ ONLY, SAVEPOINT, ROLLBACK TO SAVEPOINT around
   // PG Lens's trial indexes): not a statement of the application's worth listing either.
-  return /^(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE(\s+SAVEPOINT)?)\b[^;]*$/i.test(head.trim());
+  return TRANSACTION_CONTROL_RE.test(head.trim());
 }
 
 export function sqlShape(text: string): string {
