@@ -71,10 +71,15 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     const json = JSON.parse(r.out);
     const rel = path.relative(root, app);
     assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number }) => [n.file, n.line, n.calls]), [[rel, lineOf(path.relative(root, app), '// N+1 line'), 12]]);
-    assert.equal(json.statements, 1 + 12 + 3 + 1 + 2);
+    assert.equal(json.statements, 1 + 12 + 3 + 3 + 1 + 2);
     assert.equal(json.errors, 1);
     const lines = new Set(json.sites.map((s: { line: number }) => s.line));
     for (const marker of ["'SELECT 40 + $1", "text: 'SELECT $1::text", 'no_such_table_here', 'under_threshold']) assert.ok(lines.has(lineOf(rel, marker)), `${marker} not recorded at its line`);
+    // Pool#query calls of one text, queued at once from three lines (max 2 clients): one statement at each line.
+    for (const marker of ['same text, first line', 'same text, second line', 'same text, third line']) {
+      const site = json.sites.find((s: { line: number }) => s.line === lineOf(rel, marker));
+      assert.equal(site?.calls, 1, `${marker}: ${JSON.stringify(json.sites.map((s: { line: number; calls: number }) => [s.line, s.calls]))}`);
+    }
     assert.deepEqual(json.units, { root: 1 });
     // With capture loaded but its listener gone: the same output, nothing on stderr.
     const withCapture = spawnSync(process.execPath, [app], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: `--require ${capture}`, PGLENS_CAPTURE_SOCKET: path.join(os.tmpdir(), 'pg-lens-no-listener.sock') }, encoding: 'utf8' });
