@@ -7,7 +7,8 @@ import type { RecordedNPlusOne, RecordSummary } from './aggregate';
 
 export interface StatementAdvice {
   costBefore?: number;
-  suggestions: { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[] }[];
+  suggestions: { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[]; index?: unknown }[];
+  /** (index: the advisor's whole suggestion, for the editor's Copy CREATE INDEX / Add migration fixes.) */
   /** Why there is no advice (unparsed, missing table, error). */
   note?: string;
 }
