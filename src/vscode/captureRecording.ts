@@ -22,7 +22,33 @@ const DEBUG_TYPES = new Set(['node', 'pwa-node', 'node-terminal', 'python', 'deb
 
 type Normalize = (sql: string) => string | undefined;
 
+export interface RecordedSiteRef {
+  file: string;
+  line: number;
+  col: number;
+  calls: number;
+  totalMs: number;
+  via?: string;
+}
+
+/**
+ * Call sites where the recording saw a statement matching `matches` (the dashboard passes the
+ * cost matcher of a pg_stat_statements row: fingerprint, then normalised text). Most calls first.
+ */
+export function recordedSitesOf(matches: (sql: string) => boolean): RecordedSiteRef[] {
+  const out: RecordedSiteRef[] = [];
+  for (const site of CaptureRecording.current?.recordedSummary?.sites ?? []) {
+    if (!site.file || !site.line) continue;
+    const hits = site.statements.filter((st) => matches(st.sql));
+    if (!hits.length) continue;
+    out.push({ file: site.file, line: site.line, col: site.col ?? 1, calls: hits.reduce((n, st) => n + st.calls, 0), totalMs: hits.reduce((n, st) => n + st.totalMs, 0), via: site.via });
+  }
+  return out.sort((a, b) => b.calls - a.calls);
+}
+
 export class CaptureRecording implements vscode.Disposable {
+  /** The recording of this window (one per extension host), for the dashboard's statement details. */
+  static current: CaptureRecording | undefined;
   private listener: Listener | undefined;
   private events: QueryEvent[] = [];
   private notices: NoticeEvent[] = [];
@@ -42,6 +68,7 @@ export class CaptureRecording implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: PgLensContext) {
+    CaptureRecording.current = this;
     this.status.command = 'pgLens.stopRecording';
     const selector: vscode.DocumentSelector = [{ scheme: 'file' }];
     this.subs.push(
@@ -56,6 +83,10 @@ export class CaptureRecording implements vscode.Disposable {
       vscode.commands.registerCommand('pgLens.clearRecording', () => this.clear()),
       vscode.commands.registerCommand(OPEN_SITE_COMMAND, (file?: unknown, line?: unknown, col?: unknown) => openSite(file, line, col)),
     );
+  }
+
+  get recordedSummary(): RecordSummary | undefined {
+    return this.summary;
   }
 
   get active(): boolean {
@@ -116,6 +147,7 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (CaptureRecording.current === this) CaptureRecording.current = undefined;
     if (this.timer) clearTimeout(this.timer);
     void this.listener?.close();
     this.ctx.extension.environmentVariableCollection.clear();
@@ -312,7 +344,7 @@ function prettySql(sql: string): string {
 type Node =
   | { kind: 'unit'; g: UnitGroup }
   | { kind: 'site'; s: UnitGroup['sites'][number] }
-  | { kind: 'statement'; st: UnitGroup['sites'][number]['statements'][number] };
+  | { kind: 'statement'; st: UnitGroup['sites'][number]['statements'][number]; site: UnitGroup['sites'][number] };
 
 /** Recorded Queries: unit of work → call site → statement. */
 class RecordedTree implements vscode.TreeDataProvider<Node> {
@@ -330,7 +362,7 @@ class RecordedTree implements vscode.TreeDataProvider<Node> {
   getChildren(n?: Node): Node[] {
     if (!n) return this.groups.map((g) => ({ kind: 'unit', g }));
     if (n.kind === 'unit') return n.g.sites.map((s) => ({ kind: 'site', s }));
-    if (n.kind === 'site') return n.s.statements.map((st) => ({ kind: 'statement', st }));
+    if (n.kind === 'site') return n.s.statements.map((st) => ({ kind: 'statement', st, site: n.s }));
     return [];
   }
 
@@ -353,6 +385,8 @@ class RecordedTree implements vscode.TreeDataProvider<Node> {
     const item = new vscode.TreeItem(n.st.normalized.replace(/\s+/g, ' ').slice(0, 120), vscode.TreeItemCollapsibleState.None);
     item.description = `${n.st.calls}× · ${fmtMs(n.st.totalMs)}`;
     item.tooltip = n.st.sql;
+    // A statement opens the line of code that sent it.
+    if (n.site.file && n.site.line) item.command = { command: OPEN_SITE_COMMAND, title: 'Open the line that sent it', arguments: [n.site.file, n.site.line, 1] };
     return item;
   }
 }
