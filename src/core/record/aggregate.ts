@@ -185,8 +185,12 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
     for (const a of s.stmts.values()) {
       let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite } | undefined;
       let over = 0;
+      /** The worst unit that can hold an N+1: a migration's per-model bookkeeping runs once per deploy, inside the framework. */
+      let worstN: typeof worst;
       for (const pu of a.perUnit.values()) {
         if (!worst || pu.calls > worst.calls) worst = pu;
+        if (pu.kind === 'migration') continue;
+        if (!worstN || pu.calls > worstN.calls) worstN = pu;
         if (pu.calls >= o.threshold) over++;
       }
       const { perUnit, ...fig } = a;
@@ -195,11 +199,11 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       fig.maxUnit = worst?.name ?? '';
       fig.maxUnitKind = worst?.kind ?? '';
       statements.push(fig);
-      if (s.site && worst && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
+      if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
         nPlusOne.push({
-          file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worst.calls, units: over, unit: worst.name, unitKind: worst.kind,
-          sql: a.sql, normalized: a.normalized, ms: worst.ms, fix: nPlusOneFix(s.site.via),
-          ...(worst.before ? { parent: { file: worst.before.file, line: worst.before.line, col: worst.before.col } } : {}),
+          file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
+          sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: nPlusOneFix(s.site.via),
+          ...(worstN.before ? { parent: { file: worstN.before.file, line: worstN.before.line, col: worstN.before.col } } : {}),
         });
       }
     }
