@@ -8,7 +8,8 @@
 import type { Tree } from '@vscode/tree-sitter-wasm';
 import type { SqlSite } from './types';
 import { loadPgParser } from '../sql/statement';
-import { languageOf, loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { readAsOf, type ReadAs } from '../languages/registry';
 import { finishSql, textPart } from './compose';
 import { markAppendedSites } from './appended';
 import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
@@ -52,10 +53,9 @@ export interface ExtractResult {
 }
 
 /** 'sql' for SQL files, a tree-sitter language, or undefined. */
-export function extractLanguageOf(languageIdOrPath: string): SourceLanguage | 'sql' | undefined {
-  if (/(^(sql|pgsql|postgres|psql)$|\.(sql|pgsql|psql)$)/i.test(languageIdOrPath)) return 'sql';
-  const l = languageOf(languageIdOrPath);
-  return l && PROFILES[l] ? l : undefined;
+export function extractLanguageOf(languageIdOrPath: string): ReadAs | undefined {
+  const l = readAsOf(languageIdOrPath);
+  return l === 'sql' || (l && PROFILES[l]) ? l : undefined;
 }
 
 /** The sites of a SQL script: one per statement. Synchronous and dependency-free. */

@@ -4,7 +4,7 @@ import type { RuleMeta } from '../rules/types';
 import { OTHER_RULES } from '../rules/index';
 import { analyzeNPlusOne, RULE_ID } from './detect';
 import { CrossFileCalls } from './crossFile';
-import { languageOf } from '../syntax/treeSitter';
+import { languageOf } from '../languages/registry';
 
 export const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
   id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md',
