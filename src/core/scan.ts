@@ -7,7 +7,7 @@
  */
 import { sqlOverLimit } from './limits';
 import type { Statement } from 'pgsql-ast-parser';
-import { extractLanguageOf, extractSqlSites } from './extract/index';
+import { extractLanguageOf, extractSqlSites, isTreeLanguage } from './extract/index';
 import type { SqlSite } from './extract/types';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
@@ -107,7 +107,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   const timings: FileResult['timings'] = { extractMs: 0, analyzers: {} };
   // One tree-sitter parse per file, shared by extraction and every analyzer (parsed on first use).
   const lang = extractLanguageOf(language);
-  const own = !input.source && lang && lang !== 'sql' ? new SourceTree(input.text, lang) : undefined;
+  const own = !input.source && isTreeLanguage(lang) ? new SourceTree(input.text, lang) : undefined;
   const source = input.source ?? own;
   const findings: Finding[] = [];
   try {
