@@ -21,7 +21,6 @@ export const step: Step = {
     fs.writeFileSync(path.join(workspace, 'notes.plan'), 'ask Dana for the production plan of the report query\n');
 
     await wb.runCommand('View: Show Explorer');
-    await wb.runCommand('File: Refresh Explorer');
     const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) });
     await (await wb.see(row('slow-report.plan'), '"slow-report.plan" in the explorer')).dblclick();
 
