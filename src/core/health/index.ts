@@ -6,6 +6,9 @@ import { autovacuumLagging, deadTuples, invalidConstraint, sequenceExhaustion, s
 import { inactiveReplicationSlot, replicationLag, settingReview } from './checks/server';
 import { SECURITY_CHECKS } from './checks/security';
 import { WORKLOAD_CHECKS } from './checks/workload';
+import { MATVIEW_CHECKS } from './checks/matviews';
+import { archiveCandidate, partitionCandidate } from './checks/timeTables';
+import { capacityForecast } from './checks/capacity';
 import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds } from './types';
 
 export * from './types';
@@ -31,6 +34,10 @@ export const HEALTH_CHECKS: readonly HealthCheck[] = [
   inactiveReplicationSlot,
   ...SECURITY_CHECKS,
   ...WORKLOAD_CHECKS,
+  ...MATVIEW_CHECKS,
+  archiveCandidate,
+  partitionCandidate,
+  capacityForecast,
   settingReview,
 ];
 
