@@ -1,10 +1,14 @@
 /** The health checks, in display order, and the one function that runs them. */
+import { finding } from './finding';
 import { blockedSession, idleInTransaction, longRunningQuery } from './checks/sessions';
 import { duplicateIndex, indexBloat, invalidIndex, unindexedForeignKey, unusedIndex } from './checks/indexes';
 import { autovacuumLagging, deadTuples, invalidConstraint, sequenceExhaustion, staleStatistics, tableBloat, transactionIdWraparound } from './checks/tables';
 import { inactiveReplicationSlot, replicationLag, settingReview } from './checks/server';
 import { SECURITY_CHECKS } from './checks/security';
 import { WORKLOAD_CHECKS } from './checks/workload';
+import { MATVIEW_CHECKS } from './checks/matviews';
+import { archiveCandidate, partitionCandidate } from './checks/timeTables';
+import { capacityForecast } from './checks/capacity';
 import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds } from './types';
 
 export * from './types';
@@ -30,6 +34,10 @@ export const HEALTH_CHECKS: readonly HealthCheck[] = [
   inactiveReplicationSlot,
   ...SECURITY_CHECKS,
   ...WORKLOAD_CHECKS,
+  ...MATVIEW_CHECKS,
+  archiveCandidate,
+  partitionCandidate,
+  capacityForecast,
   settingReview,
 ];
 
@@ -44,7 +52,7 @@ export function runHealthChecks(facts: HealthFacts, thresholds: Partial<HealthTh
     try {
       out.push(...check.run(facts, t));
     } catch (e) {
-      out.push({ checkId: check.id, severity: 'info', category: check.category, message: `The check could not run: ${(e as Error).message}`, objects: [], evidence: {}, fixSql: [] });
+      out.push(finding(check, 'info', `The check could not run: ${(e as Error).message}`));
     }
   }
   return out.map((f, i) => ({ f, i })).sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
@@ -68,16 +76,9 @@ export function capFindings(findings: readonly HealthFinding[], perCheck: number
   }
   for (const [checkId, n] of seen) {
     if (n <= perCheck) continue;
-    const check = checkById(checkId);
-    out.push({
-      checkId,
-      severity: 'info',
-      category: check?.category ?? 'maintenance',
-      message: `${n - perCheck} more ${checkId} findings not shown (${n} in all); \`pg-lens health --check ${checkId}\` lists them all.`,
-      objects: [],
+    out.push(finding(checkById(checkId) ?? { id: checkId, category: 'maintenance' }, 'info', `${n - perCheck} more ${checkId} findings not shown (${n} in all); \`pg-lens health --check ${checkId}\` lists them all.`, {
       evidence: { total: n, shown: perCheck },
-      fixSql: [],
-    });
+    }));
   }
   return out;
 }
