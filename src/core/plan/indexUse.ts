@@ -41,8 +41,13 @@ export class IndexUseLedger {
   constructor(private readonly max = 2000) {}
 
   note(sql: string, plan: Pick<Plan, 'nodes'>, atMs = Date.now()): void {
+    this.noteIndexes(sql, indexesInPlan(plan), atMs);
+  }
+
+  /** The same, from the index names a plan summary lists (the index advisor's plan before any trial index). */
+  noteIndexes(sql: string, indexes: readonly PlannedIndex[], atMs = Date.now()): void {
     this.bySql.delete(sql);
-    this.bySql.set(sql, { atMs, indexes: indexesInPlan(plan) });
+    this.bySql.set(sql, { atMs, indexes: [...indexes] });
     while (this.bySql.size > this.max) this.bySql.delete(this.bySql.keys().next().value as string);
   }
 
