@@ -28,10 +28,16 @@ export const step: Step = {
     // A new integrated terminal (Ctrl+`), which gets the recording environment.
     await wb.page.keyboard.press('Control+Backquote');
     await wb.see(wb.page.locator('.terminal-wrapper .xterm'), 'an integrated terminal', 30_000);
+    // Let the terminal settle before typing: keys sent while it starts are echoed twice, and on a
+    // loaded machine the focus has been seen to move to an editor halfway through the line.
+    await wb.page.waitForTimeout(8000);
     await wb.page.locator('.terminal-wrapper .xterm').last().click();
-    const cmd = `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ROUNDS=2 ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`;
-    await wb.page.keyboard.type(cmd);
-    await wb.page.keyboard.press('Enter');
+    // The command goes into a script, so only a short line is typed (a long one typed on a loaded machine
+    // can lose the terminal's focus halfway and land in an editor).
+    const script = path.join(path.dirname(secret), 'traffic.sh');
+    fs.writeFileSync(script, `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ROUNDS=2 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts\n`, { mode: 0o700 });
+    await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().pressSequentially(`sh ${script}`);
+    await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().press('Enter');
     log('traffic of the ORM flavour running in the integrated terminal');
     const status = await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
     log(`status bar: ${(await status.textContent())?.trim()}`);
