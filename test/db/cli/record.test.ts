@@ -108,6 +108,20 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.match(loop.statements[0].sql, /\$1::int \* 2/, 'the text as sent, with its $n parameter');
   });
 
+  it('TypeORM: the repository call in a loop is the N+1 at its line; the list and the find with relations are not; synchronize is left out', async () => {
+    const app = path.join(root, 'test', 'fixtures', 'record', 'typeorm_app.js');
+    const rel = path.relative(root, app);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, app], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// N+1 line'), 6, 'typeorm']]);
+    assert.match(json.nPlusOne[0].fix, /relations/);
+    for (const marker of ['// list line', '// eager line']) {
+      const site = json.sites.find((s: { line: number }) => s.line === lineOf(rel, marker));
+      assert.equal(site?.calls, 1, `${marker}: ${JSON.stringify(site)}`);
+    }
+  });
+
   it('a listener that accepts but never reads neither blocks the app nor keeps it from exiting', async () => {
     const net = await import('node:net');
     const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-stuck-')), 's.sock');
