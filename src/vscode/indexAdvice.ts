@@ -23,6 +23,10 @@ interface SiteAdvice {
   finding: Finding;
   range: vscode.Range;
   advice: AdviceResult;
+  /** Where this site is ("src/orders.ts:28"), for the other sites an index serves. */
+  label: string;
+  /** Per suggested index name: the other sites the same index serves (proved by the planner). */
+  shared: Map<string, string[]>;
 }
 
 interface DocState {
@@ -56,6 +60,8 @@ class IndexAdvice implements vscode.Disposable {
   private queue: Promise<void> = Promise.resolve();
   private readonly pending = new Map<string, vscode.TextDocument>();
   private generation = 0;
+  /** Whether another site's wider index serves a statement: keyed by that index's DDL and the statement (null: it does not). */
+  private readonly mergeProofs = new Map<string, IndexSuggestion | null>();
 
   constructor(private readonly ctx: PgLensContext) {
     const selector: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
@@ -74,7 +80,7 @@ class IndexAdvice implements vscode.Disposable {
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
-      vscode.commands.registerCommand('pgLens.addIndexMigration', (s: IndexSuggestion, uri?: vscode.Uri) => this.addMigration(s, uri)),
+      vscode.commands.registerCommand('pgLens.addIndexMigration', (s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgLens.index') || e.affectsConfiguration('pgLens.rules.severity')) this.rerunAll();
       }),
@@ -94,6 +100,7 @@ class IndexAdvice implements vscode.Disposable {
   private rerunAll(): void {
     this.generation++;
     this.state.clear();
+    this.mergeProofs.clear();
     this.diagnostics.clear();
     for (const d of vscode.workspace.textDocuments) this.schedule(d);
   }
@@ -148,11 +155,66 @@ class IndexAdvice implements vscode.Disposable {
       }
       const finding = missingIndexFinding(site, advice);
       if (!finding) continue;
-      results.push({ site, finding, range: new vscode.Range(doc.positionAt(finding.span.start), doc.positionAt(finding.span.end)), advice });
+      const range = new vscode.Range(doc.positionAt(finding.span.start), doc.positionAt(finding.span.end));
+      results.push({ site, finding, range, advice, label: `${vscode.workspace.asRelativePath(doc.uri)}:${range.start.line + 1}`, shared: new Map() });
     }
     if (gen !== this.generation || doc.version !== version) return;
     this.state.set(doc.uri.toString(), { version, results });
     await this.publish(doc, results);
+    await this.mergeOverlaps(gen);
+  }
+
+  /**
+   * Overlapping suggestions across sites (open documents): when one site wants (a) and another
+   * (a, b) on the same table, the planner tries (a, b) on the first site's statement; when it is used
+   * there and cuts the cost enough, both sites suggest the one index, and each says the other is served.
+   */
+  private async mergeOverlaps(gen: number): Promise<void> {
+    const conn = this.ctx.connections.current;
+    if (!conn || conn.db.isClosed) return;
+    const { extendsIndex } = await import('../core/advice/workload');
+    const { candidateFromSuggestion } = await import('../core/advice/indexCandidates');
+    const { missingIndexFinding } = await import('../core/advice/missingIndex');
+    const all = [...this.state.entries()].flatMap(([uri, st]) => st.results.map((r) => ({ uri, r })));
+    const touched = new Set<string>();
+    for (const a of all) {
+      for (const [i, narrow] of a.r.advice.suggestions.entries()) {
+        for (const b of all) {
+          if (b.r === a.r) continue;
+          const wide = b.r.advice.suggestions.find((w) => w.ddl !== narrow.ddl && extendsIndex(w, narrow));
+          if (!wide) continue;
+          const key = `${wide.ddl}\u0000${a.r.site.sql}`;
+          let proved = this.mergeProofs.get(key);
+          if (proved === undefined) {
+            const cand = candidateFromSuggestion(wide);
+            if (!cand) continue;
+            const { adviseStatement } = await import('../db/advisor');
+            try {
+              const r = await adviseStatement(conn.db, a.r.site.sql, undefined, { ...this.adviseOptions(conn.info), candidates: [cand], maxIndexes: 1 });
+              proved = r.suggestions.find((x) => x.name === wide.name && x.verifiedBy !== 'none') ?? null;
+            } catch (e) {
+              this.ctx.log.info(`index advice: could not try ${wide.name} on ${a.r.label}: ${(e as Error).message}`);
+              proved = null;
+            }
+            this.mergeProofs.set(key, proved);
+          }
+          if (gen !== this.generation) return;
+          if (!proved) continue;
+          a.r.advice = { ...a.r.advice, suggestions: a.r.advice.suggestions.map((x, k) => (k === i ? proved! : x)) };
+          a.r.finding = missingIndexFinding(a.r.site, a.r.advice) ?? a.r.finding;
+          a.r.shared.set(wide.name, [...new Set([...(a.r.shared.get(wide.name) ?? []), b.r.label])]);
+          b.r.shared.set(wide.name, [...new Set([...(b.r.shared.get(wide.name) ?? []), a.r.label])]);
+          touched.add(a.uri).add(b.uri);
+          this.ctx.log.info(`index advice: ${wide.name} serves ${a.r.label} too (cost ${proved.costBefore} → ${proved.costAfter}); one index suggested for both instead of ${narrow.name}`);
+          break;
+        }
+      }
+    }
+    for (const uri of touched) {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      const st = this.state.get(uri);
+      if (doc && st) await this.publish(doc, st.results);
+    }
   }
 
   private adviseOptions(info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' }) {
@@ -185,31 +247,30 @@ class IndexAdvice implements vscode.Disposable {
     return st.results.find((r) => r.range.contains(at)) ?? st.results.find((r) => offset >= r.site.span.start && offset <= r.site.span.end);
   }
 
-  private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+  private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const r = this.resultAt(doc, pos);
     if (!r) return undefined;
     const flagged = (this.diagnostics.get(doc.uri) ?? []).some((d) => d.range.intersection(r.range));
     if (!flagged) return undefined;
+    const { missingIndexHover } = await import('../core/advice/missingIndex');
+    const conn = this.ctx.connections.current;
+    const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = false;
+    md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration'] };
     md.supportThemeIcons = true;
-    for (const s of r.advice.suggestions) {
-      md.appendMarkdown(`**$(lightbulb) Missing index** — `);
-      md.appendText(s.summary);
-      md.appendMarkdown('\n\n');
-      if (s.needsExtension) md.appendCodeblock(`CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};`, 'sql');
-      md.appendCodeblock(`${s.ddl};`, 'sql');
-      md.appendText(`Why: ${s.reason}. `);
-      md.appendText(s.verifiedBy === 'hypopg' ? 'Proved with HypoPG (a hypothetical index).' : s.verifiedBy === 'transaction' ? 'Proved with a real index built and rolled back in a transaction.' : 'Not verified: the planner could not try it on this connection.');
-      if (s.indexSizeBytes) md.appendText(` Estimated size: ${formatBytes(s.indexSizeBytes)}.`);
-      md.appendMarkdown('\n\nPlan before:\n');
-      md.appendCodeblock(s.planBefore.join('\n'), 'text');
-      if (s.planAfter.length) {
-        md.appendMarkdown('Plan with the index:\n');
-        md.appendCodeblock(s.planAfter.join('\n'), 'text');
-      }
-    }
-    md.appendMarkdown(`[Rule: missing-index](${DOCS})`);
+    const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
+    md.appendMarkdown(
+      r.advice.suggestions
+        .map((s) =>
+          missingIndexHover(s, {
+            // One action: build it now on a development profile, else a migration (the rest is in the quick-fix menu).
+            action: dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
+            docs: DOCS,
+            alsoServes: r.shared.get(s.name),
+          }),
+        )
+        .join('\n\n---\n\n'),
+    );
     return new vscode.Hover(md, r.range);
   }
 
@@ -293,8 +354,10 @@ class IndexAdvice implements vscode.Disposable {
     }
   }
 
-  private async addMigration(s: IndexSuggestion, from?: vscode.Uri): Promise<void> {
+  private async addMigration(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
     if (!isSuggestion(s)) return;
+    // From a hover link the document comes as a string.
+    const from = typeof fromArg === 'string' ? vscode.Uri.parse(fromArg) : fromArg;
     const folder = (from && vscode.workspace.getWorkspaceFolder(from)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
       void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');

@@ -568,3 +568,20 @@ export function coveredBy(c: IndexCandidate, existing: IndexFacts[]): IndexFacts
   }
   return undefined;
 }
+
+/**
+ * The candidate behind a b-tree suggestion on plain columns (labels `col` or `col DESC`), so the
+ * planner can try one statement's index on another statement; undefined for anything else
+ * (expressions, operator classes, other methods), which is never shared that way.
+ */
+export function candidateFromSuggestion(s: { schema: string; table: string; method: string; columns: readonly string[]; include: readonly string[]; where: string | null; name: string; kind: CandidateKind; reason: string }): IndexCandidate | undefined {
+  if (s.method !== 'btree') return undefined;
+  const keys: IndexKey[] = [];
+  for (const label of s.columns) {
+    const m = /^([A-Za-z_][A-Za-z0-9_$]*)( DESC)?$/.exec(label);
+    if (!m) return undefined;
+    keys.push({ sql: `${ident(m[1])}${m[2] ? ' DESC' : ''}`, label, column: m[1], desc: !!m[2] });
+  }
+  const table = s.schema !== 'public' && s.table.startsWith(`${s.schema}.`) ? s.table.slice(s.schema.length + 1) : s.table;
+  return { schema: s.schema, table, method: 'btree', keys, include: [...s.include], where: s.where ?? undefined, name: s.name, kind: s.kind, reason: s.reason, selectivity: 1 };
+}
