@@ -429,7 +429,8 @@ export async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vs
     suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
   }));
   if (r.method === 'generic-plan' || r.method === 'prepare-generic') {
-    const ps = site.params.map((p) => `$${p.index} = ${escapeMd(p.source)}`).join(', ');
+    // Only the values the code names ("$1 = customerId"); a bare "$1 = $1" says nothing.
+    const ps = site.params.filter((p) => p.source.trim() !== `$${p.index}`).map((p) => `$${p.index} = ${escapeMd(p.source)}`).join(', ');
     md.appendMarkdown(`\n\n_Generic plan: parameter values unknown${ps ? ` (${ps})` : ''}._`);
   }
   if (site.dynamic) md.appendMarkdown('\n\n_Parts of this SQL are built at run time; the plan is for the text PG Lens could see._');
