@@ -284,10 +284,13 @@ class PlansFeature implements vscode.Disposable {
   private async askParams(site: SqlSite, count: number): Promise<unknown[] | undefined> {
     const values: unknown[] = [];
     const before = this.paramMemory.get(site.sql);
+    // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
+    const { parameterUses } = await import('../../core/sql/predicates');
+    const uses = parameterUses(site.sql);
     for (let i = 1; i <= count; i++) {
-      const p = site.params.find((x) => x.index === i);
+      const use = uses.get(i);
       const last = before?.[i - 1];
-      const v = await vscode.window.showInputBox({ title: `Value for $${i}`, prompt: p ? `Placeholder ${p.source} in the code. Empty = NULL.` : 'Empty = NULL.', value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
+      const v = await vscode.window.showInputBox({ title: `Value for $${i}${count > 1 ? ` (${i} of ${count})` : ''}`, prompt: `${use ? `In the query: ${use}. ` : ''}Empty = NULL.`, value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : v);
     }
