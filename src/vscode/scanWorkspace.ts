@@ -30,7 +30,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: true }, async (progress, token) => {
-        const [{ scanFiles, countBySeverity }, { walkSourceFiles, readSourceText }] = await Promise.all([import('../core/scan'), import('../node/walk')]);
+        const [{ scanFiles, countBySeverity }, { walkSourceFiles, readSourceText }, { countOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/format')]);
         const conn = ctx.connections.current;
         const withDb = !!conn && !conn.db.isClosed;
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
@@ -63,7 +63,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
             const uri = vscode.Uri.file(file);
             ctx.analysis.publishScan(uri, findings, positionsOf(textCache.get(file) ?? ''));
             textCache.delete(file);
-            progress.report({ message: `${index + 1} files · ${vscode.workspace.asRelativePath(uri)}` });
+            progress.report({ message: `${countOf(index + 1, 'file')} · ${vscode.workspace.asRelativePath(uri)}` });
           },
       });
       // The counts a person compares with the Problems panel: every PG Lens problem there now, open
@@ -71,7 +71,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
       const c = problemCounts();
       const closed = countBySeverity(result.findings);
       ctx.log.info(`scan: ${result.files} files read from disk (${result.sites} SQL statements; ${closed.error} errors, ${closed.warning} warnings, ${closed.info + closed.hint} infos), ${openFiles} open files analysed live`);
-      return `${result.cancelled ? 'Scan cancelled after' : 'Scanned'} ${result.files + openFiles} files in ${((Date.now() - started) / 1000).toFixed(1)} s: ${c.error} errors, ${c.warning} warnings, ${c.info} infos in the Problems panel${withDb ? '' : ' (no database: static rules only)'}.`;
+      return `${result.cancelled ? 'Scan cancelled after' : 'Scanned'} ${countOf(result.files + openFiles, 'file')} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${countOf(c.error, 'error')}, ${countOf(c.warning, 'warning')}, ${countOf(c.info, 'info')} in the Problems panel${withDb ? '' : ' (no database: static rules only)'}.`;
       });
     } catch (e) {
       void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${(e as Error).message.split('\n')[0]}`);
