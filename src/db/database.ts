@@ -14,7 +14,7 @@ import { describeError, PgLensError, ReadOnlyProfileError } from './errors';
 import { placeOwnMarker, SQL } from './sql';
 import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
 import { LIMITS } from '../core/limits';
-import { readRegularFileSync } from './readFile';
+import { readRegularFileSync } from '../node/readFile';
 
 export const APPLICATION_NAME = 'pg-lens';
 

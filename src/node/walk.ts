@@ -22,7 +22,7 @@ import { formatBytes } from '../core/format';
 import { oneLine } from '../core/safeText';
 import { LIMITS } from '../core/limits';
 import { SOURCE_EXTENSIONS as REGISTRY_EXTENSIONS } from '../core/languages/registry';
-import { FileRefusedError, readRegularFile, readRegularFileSync } from '../db/readFile';
+import { FileRefusedError, readRegularFile, readRegularFileSync } from './readFile';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
 

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { LIMITS } from '../core/limits';
-import { readRegularFile } from '../db/readFile';
+import { readRegularFile } from '../node/readFile';
 
 /** The file's text, or undefined when it is not a regular file, is over maxBytes or cannot be read. */
 export async function readWorkspaceFile(uri: vscode.Uri, maxBytes: number = LIMITS.fileBytes): Promise<string | undefined> {

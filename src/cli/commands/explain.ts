@@ -18,7 +18,7 @@ import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
 import { oneLine } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
-import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../db/readFile';
+import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../node/readFile';
 
 async function statementFrom(values: { file?: string; line?: string }, positionals: string[], ctx: CliContext): Promise<string> {
   if (values.file) {
