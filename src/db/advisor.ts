@@ -123,6 +123,8 @@ export async function adviseWithFacts(db: Database, sql: string, params: unknown
     const ctx = { session: s, sql, params, versionNum: info.versionNum, trustFunctions: opts.trustFunctions };
     if (opts.planAsRole) await planAs(s, opts.planAsRole);
     const before = await planOf(ctx);
+    // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
+    db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
     const tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? 1000, statementTimeoutMs: opts.statementTimeoutMs ?? 15000 }) : undefined;
     if (tx) await tx.init();
     // HypoPG installed on the server but not in this database: on a development profile, create it

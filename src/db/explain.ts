@@ -216,6 +216,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
   const t0 = performance.now();
   const plan = analyzePlan(json, { relationRows: relRows });
   const modelMs = performance.now() - t0;
+  db.indexUse.note(text, plan);
   return { plan, json, sql: text, method, statement: info, versionNum, serverMs, modelMs, relationRows: [...relRows] };
 }
 
@@ -349,6 +350,7 @@ export async function explainAnalyze(db: Database, sql: string, options: Analyze
   }, { fresh: true });
   const t1 = performance.now();
   const plan = analyzePlan(json);
+  db.indexUse.note(text, plan);
   return { plan, json, sql: text, method: nParams ? 'custom' : 'plain', statement: info, versionNum, serverMs, modelMs: performance.now() - t1 };
 }
 

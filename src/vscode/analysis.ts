@@ -16,6 +16,7 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import type { Analyzer, EvidenceSource } from '../core/scan';
+import type { DialectVerdict } from '../core/dialect';
 import type { PgLensContext } from './main';
 import { EDITOR_LANGUAGE_IDS } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
@@ -105,6 +106,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     return this.evidence.source;
   }
 
+  private project: Promise<DialectVerdict | undefined> | undefined;
+
   async analyzers(): Promise<Analyzer[]> {
     const [{ rulesAnalyzer }, { nPlusOneAnalyzer }] = await Promise.all([import('../core/scan'), import('../core/nplusone/analyzer')]);
     let evidence: EvidenceSource | undefined;
@@ -113,7 +116,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     } catch (e) {
       this.ctx.log.warn(`Rules without database evidence: ${(e as Error).message}`);
     }
-    return [rulesAnalyzer({ evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${String((e as Error)?.message ?? e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
+    // The workspace's database from its configuration (read once): no PostgreSQL advice for another dialect.
+    this.project ??= import('../node/projectConfig').then((m) => m.readProjectDialect((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
+    const project = await this.project;
+    return [rulesAnalyzer({ project, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${String((e as Error)?.message ?? e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
   }
 
   refreshAll(): void {

@@ -1,6 +1,6 @@
 /**
  * The editor's one way to read a workspace file it has not opened: regular files only, bounded.
- * Local files go through src/db/readFile (non-blocking open, checked on the descriptor: a FIFO,
+ * Local files go through src/node/readFile (non-blocking open, checked on the descriptor: a FIFO,
  * device or socket — also behind a symlink — is never read); other schemes (remote workspaces) are
  * checked by stat first.
  */

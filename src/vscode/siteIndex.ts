@@ -85,7 +85,7 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
       const lang = core.extractLanguageOf(id);
       if (!lang) return [];
       const maxChars = (this.options.maxFileSizeKb?.() ?? 2048) * 1024;
-      if (lang !== 'sql' && text.length <= maxChars && this.cache.get(key) === entry) entry.source = new core.SourceTree(text, lang);
+      if (core.isTreeLanguage(lang) && text.length <= maxChars && this.cache.get(key) === entry) entry.source = new core.SourceTree(text, lang);
       const r = await core.extractSqlSitesDetailed(text, id, doc.uri.fsPath, { maxChars, source: entry.source });
       if (r.reason) this.options.log?.(`SQL discovery in ${vscode.workspace.asRelativePath(doc.uri)}: ${r.reason}`);
       return r.sites;

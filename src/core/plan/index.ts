@@ -3,7 +3,7 @@ export { K, type RawNode } from './keys';
 export * from './model';
 export { analyzePlan } from './analyze';
 export { parsePlanSource, parseTextPlan, PlanParseError } from './parse';
-export { readPlanLog } from './log';
+export { readPlanLog, pickLoggedPlan, type LoggedPlan } from './log';
 export { comparePlans } from './compare';
 export { briefPlan, briefMarkdown, planText } from './brief';
 export { nodeLabel } from './warnings';
