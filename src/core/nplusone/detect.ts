@@ -18,7 +18,7 @@ import { languageOf, withSourceTree, type SourceLanguage, type SourceTree } from
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { dataLoaderRewrite, rewriteFor, type Rewrite } from './rewrites';
+import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
 
@@ -174,6 +174,7 @@ class Detector {
     if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
     if (this.lang === 'python') this.checkSerializerMethods();
     if (this.lang === 'ruby' && usesModule(this.ctx, /rails|active_record/)) this.checkRubyWriteShortcuts();
+    if (GRAPHQL_HINT.test(this.text)) this.checkResolvers(root);
     return this.findings.sort((x, y) => x.span.start - y.span.start);
   }
 
@@ -477,7 +478,9 @@ class Detector {
     const spec = ASSIGN_TYPES[p.type];
     const root = /^[@$]?[A-Za-z_][\w$]*/.exec(node.text)?.[0];
     if (spec && root && field(p, spec[0])?.text === root && !/^await\b/.test(field(p, spec[1])?.text ?? '')) return true;
-    if (call.library === 'django' && /^(filter|exclude|all|order_by|select_related|prefetch_related|only|defer|annotate|distinct|values|values_list|using|none)$/.test(call.method) && /^(keyword_argument|argument_list)$/.test(p.type)) return true;
+    // …but list(qs), len(qs), sorted(qs) evaluate it there.
+    if (call.library === 'django' && /^(filter|exclude|all|order_by|select_related|prefetch_related|only|defer|annotate|distinct|values|values_list|using|none)$/.test(call.method) && /^(keyword_argument|argument_list)$/.test(p.type) &&
+      !(p.type === 'argument_list' && /^(list|len|sorted|set|tuple|sum|any|all|dict|next|bool|frozenset)$/.test(field(p.parent!, 'function')?.text ?? ''))) return true;
     // An ActiveRecord relation handed to another relation (`query.and!(Story.where(…))`, `tags.or!(Tag.where(…))`).
     if (call.library === 'activerecord' && /^(where|not|or|and|joins|left_joins|includes|preload|order|limit|select|none|all|merge|rewhere)$/.test(call.method) && /^(argument_list|pair)$/.test(p.type)) return true;
     return false;
@@ -598,6 +601,22 @@ class Detector {
         if (!m || NOT_RELATION.test(m[1])) continue;
         const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
         this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
+      }
+    }
+  }
+
+  /**
+   * Implicit N+1 in GraphQL: a field resolver of an object type (not Query/Mutation/Subscription)
+   * runs once per parent object of a list; a query in it, not batched by a DataLoader (or
+   * graphql-ruby's dataloader, Spring's @BatchMapping), is one query per parent.
+   */
+  private checkResolvers(root: Node): void {
+    for (const r of perParentResolvers(root, this.lang, this.text)) {
+      if (BATCHED_RESOLVER.test(r.def.text)) continue;
+      const li: LoopInfo = { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' };
+      for (const h of this.hits) {
+        if (h.call.batch || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
+        this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
       }
     }
   }
@@ -763,8 +782,8 @@ class Detector {
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text });
-    const per = li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text });
+    const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
     switch (kind) {
@@ -789,7 +808,7 @@ class Detector {
     const evidence: NPlusOneEvidence = {
       kind, library: call.library, call: callText, loop: li.label, variable: li.variable, iterable,
       iterations: est.iterations, iterationsFrom: est.from, callee, rewrite,
-      ...(li.kind === 'serializer' ? { implicit: true } : {}),
+      ...(li.kind === 'serializer' || li.kind === 'resolver' ? { implicit: true } : {}),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     this.findings.push({
@@ -820,6 +839,115 @@ class Detector {
 
 /** Method names too common to say anything across files (defined by many unrelated classes). */
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
+
+/** A file that may define GraphQL resolvers. */
+const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveField|FieldResolver|SchemaMapping|DgsData|gqlgen|Types::Base|GraphQL::Schema/i;
+/** A resolver that batches its loads (DataLoader and friends). */
+const BATCHED_RESOLVER = /data_?loader|DataLoader|[Ll]oaders?\b|\.load\(|load_many|loadMany|BatchLoader|batch_load|RecordLoader|AssociationLoader|@BatchMapping|dataloader\.with/;
+/** Root operation types: their resolvers run once per request, not per parent. */
+const ROOT_TYPE = /^(Query|Mutation|Subscription|RootQuery|RootMutation|QueryRoot|MutationRoot)(Type)?$|Query$|Mutations?$|^(query|mutation|subscription)Resolver$/;
+
+interface Resolver {
+  def: Node;
+  type: string;
+  field: string;
+  variable?: string;
+}
+
+const firstParamName = (params: Node | null | undefined): string | undefined => {
+  const p = named(params).find((x) => !/comment|decorator/.test(x.type));
+  const id = p?.type === 'identifier' ? p : p?.descendantsOfType(['identifier'])?.find((x) => !!x && !/decorator/.test(x.parent?.type ?? '') && x.parent?.type !== 'call_expression');
+  return id?.text;
+};
+
+/** Field resolvers that run once per parent object, per language and GraphQL library. */
+function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Resolver[] {
+  const out: Resolver[] = [];
+  const isType = (name: string | undefined) => !!name && /^[A-Z]/.test(name) && !ROOT_TYPE.test(name);
+  if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') {
+    for (const n of root.descendantsOfType(['pair', 'method_definition'])) {
+      if (!n) continue;
+      const fn = n.type === 'pair' ? field(n, 'value') : n;
+      if (!fn || !/^(arrow_function|function_expression|function|method_definition)$/.test(fn.type)) continue;
+      const fieldName = (field(n, 'key') ?? field(n, 'name'))?.text.replace(/^['"]|['"]$/g, '');
+      const obj = n.parent;
+      if (!fieldName || obj?.type !== 'object') continue;
+      const params = field(fn, 'parameters') ?? field(fn, 'parameter');
+      if (fieldName === 'resolve') {
+        // new GraphQLObjectType({ name: 'Post', fields: () => ({ author: { type, resolve(post) {…} } }) })
+        const owner = obj.parent?.type === 'pair' ? field(obj.parent, 'key')?.text : undefined;
+        let type: string | undefined;
+        for (let p = obj.parent; p && !type; p = p.parent) if (p.type === 'new_expression' && /GraphQLObjectType/.test(field(p, 'constructor')?.text ?? '')) type = /\bname\s*:\s*['"`](\w+)/.exec(p.text)?.[1];
+        if (owner && isType(type)) out.push({ def: fn, type: type!, field: owner, variable: firstParamName(params) });
+        continue;
+      }
+      // resolvers = { Post: { author: (post) => … } }
+      const typeKey = obj.parent?.type === 'pair' ? field(obj.parent, 'key')?.text.replace(/^['"]|['"]$/g, '') : undefined;
+      const map = obj.parent?.parent;
+      if (isType(typeKey) && map?.type === 'object' && (/resolvers?/i.test(map.parent?.text.slice(0, 200) ?? '') || named(map).some((x) => x.type === 'pair' && /^(Query|Mutation)$/.test(field(x, 'key')?.text ?? '')))) {
+        out.push({ def: fn, type: typeKey!, field: fieldName, variable: firstParamName(params) });
+      }
+    }
+    // NestJS @ResolveField / TypeGraphQL @FieldResolver: the parent is the @Parent()/@Root() argument.
+    for (const m of root.descendantsOfType('method_definition')) {
+      if (!m) continue;
+      let decorated = false;
+      for (let d = m.previousNamedSibling; d?.type === 'decorator'; d = d.previousNamedSibling) if (/^@(ResolveField|FieldResolver)\b/.test(d.text)) decorated = true;
+      if (!decorated) continue;
+      const cls = m.parent?.parent;
+      const type = /@Resolver\(\s*(?:\(\)\s*=>|\w+\s*=>|of\s*=>)?\s*\[?(\w+)/.exec(cls?.parent?.text.slice(0, 400) ?? cls?.text.slice(0, 200) ?? '')?.[1] ?? field(cls!, 'name')?.text ?? 'Object';
+      const parent = named(field(m, 'parameters')).find((p) => /@(Parent|Root)\(/.test(p.text));
+      const variable = parent ? /\)\s*(\w+)/.exec(parent.text)?.[1] : firstParamName(field(m, 'parameters'));
+      out.push({ def: m, type, field: field(m, 'name')?.text ?? 'field', variable });
+    }
+  } else if (lang === 'python') {
+    for (const cls of root.descendantsOfType('class_definition')) {
+      const name = cls ? field(cls, 'name')?.text : undefined;
+      if (!cls || !isType(name) || /Serializer|Form|Admin|View|Test|Filter|Input$/.test(name!)) continue;
+      const strawberryType = cls.parent?.type === 'decorated_definition' && /@strawberry(_django)?\.(type|interface)|@\w+\.type\b/.test(cls.parent.text.slice(0, 200));
+      const graphene = /ObjectType|DjangoObjectType|Node|Interface/.test(field(cls, 'superclasses')?.text ?? '');
+      if (!strawberryType && !graphene) continue;
+      for (const item of named(field(cls, 'body'))) {
+        const def = item.type === 'decorated_definition' ? field(item, 'definition') : item;
+        if (def?.type !== 'function_definition') continue;
+        const fname = field(def, 'name')?.text ?? '';
+        const params = named(field(def, 'parameters'));
+        if (graphene && /^resolve_\w+$/.test(fname)) out.push({ def, type: name!, field: fname.slice(8), variable: params[0]?.text.split(/[:=]/)[0].trim() });
+        else if (strawberryType && item.type === 'decorated_definition' && /@strawberry(_django)?\.field\b|@field\b/.test(item.text.slice(0, 120))) out.push({ def, type: name!, field: fname, variable: 'self' });
+      }
+    }
+  } else if (lang === 'ruby') {
+    for (const cls of root.descendantsOfType('class')) {
+      const name = cls ? field(cls, 'name')?.text.split('::').pop() : undefined;
+      if (!cls || !isType(name) || !/Types::Base\w*|GraphQL::Schema::Object|BaseObject/.test(field(cls, 'superclass')?.text ?? '')) continue;
+      const fields = new Set([...cls.text.matchAll(/^\s*field\s+:(\w+)/gm)].map((m) => m[1]));
+      for (const m of cls.descendantsOfType('method')) {
+        const fname = m ? field(m, 'name')?.text : undefined;
+        if (m && fname && fields.has(fname) && m.parent?.parent && same(m.parent.parent, cls)) out.push({ def: m, type: name!.replace(/Type$/, ''), field: fname, variable: 'object' });
+      }
+    }
+  } else if (lang === 'java') {
+    for (const m of root.descendantsOfType('method_declaration')) {
+      if (!m) continue;
+      const mods = named(m).find((x) => x.type === 'modifiers')?.text ?? '';
+      if (!/@(SchemaMapping|DgsData)\b/.test(mods) || /@(BatchMapping|QueryMapping|MutationMapping|SubscriptionMapping)\b/.test(mods)) continue;
+      const clsMods = m.parent?.parent ? named(m.parent.parent).find((x) => x.type === 'modifiers')?.text ?? '' : '';
+      const type = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];
+      if (!isType(type)) continue;
+      const params = named(field(m, 'parameters'));
+      const first = params.find((p) => !/DataFetchingEnvironment|@Argument/.test(p.text));
+      out.push({ def: m, type: type!, field: /field\s*=\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: first ? field(first, 'name')?.text : undefined });
+    }
+  } else if (lang === 'go' && /gqlgen|ResolverRoot|Resolver struct/.test(text)) {
+    // gqlgen: func (r *postResolver) Author(ctx context.Context, obj *model.Post) (*model.User, error)
+    for (const m of root.descendantsOfType('method_declaration')) {
+      const recv = m ? /\*?(\w+)Resolver\)/.exec(field(m, 'receiver')?.text ?? '')?.[1] : undefined;
+      if (!m || !recv || /^(query|mutation|subscription)$/i.test(recv) || !/\bobj\s+\*?[\w.]+/.test(field(m, 'parameters')?.text ?? '')) continue;
+      out.push({ def: m, type: recv[0].toUpperCase() + recv.slice(1), field: field(m, 'name')?.text ?? 'field', variable: 'obj' });
+    }
+  }
+  return out;
+}
 
 /** Literal lists up to this long are a fixed set of round trips, not N+1. */
 const MAX_FIXED_LIST = 10;

@@ -104,4 +104,9 @@ describe('core/nplusone implicit N+1 in DRF serializers', () => {
     assert.deepEqual(await lines(py, 'api/serializers.py'), [10, 13]);
     assert.ok(found.every((f) => (f.evidence as any).implicit === true));
   });
+
+  it('a queryset evaluated by list()/len()/sorted() in a loop queries per item; one passed as a subquery does not', async () => {
+    const py = 'from django.db import models\nfrom shop.models import Review, Book\n\ndef shelves(items):\n    out = []\n    for s in items:\n        out.append(list(Review.objects.filter(shelf=s)))\n        out.append(len(Review.objects.filter(shelf=s)))\n        Book.objects.filter(id__in=Review.objects.filter(shelf=s).values("book"))\n    return out\n';
+    assert.deepEqual(await lines(py, 'shop/views.py'), [7, 8]);
+  });
 });
