@@ -195,7 +195,7 @@ class Detector {
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node));
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])] });
     }
     const loopCalls: PendingLoopCall[] = [];
@@ -203,7 +203,7 @@ class Detector {
     for (const n of this.calls) {
       if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
       const callee = this.calleeName(n);
-      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4) continue;
+      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4 || this.isDispatch(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Functions of this file were judged by checkLocalCalls already.
@@ -228,6 +228,41 @@ class Detector {
       });
     }
     return { functions, loopCalls };
+  }
+
+  /**
+   * The call builds a mail or job that is handed to a queue (`Mailer.notify(x).deliver_later`,
+   * `Job.perform_later`, `task.apply_async`): its queries run elsewhere, once per message by design.
+   */
+  private isDispatch(n: Node): boolean {
+    return /^\s*\.(deliver_later|deliver_now|perform_later|perform_async|perform_in|perform_at|apply_async|delay|enqueue)\b/.test(this.text.slice(n.endIndex, n.endIndex + 40)) ||
+      /\b(perform_later|perform_async|apply_async|deliver_later)\b/.test(this.calleeName(n) ?? '');
+  }
+
+  /**
+   * Error paths: a query in a rescue/except/catch clause, or one that only builds an error message
+   * (`errors.add(:base, "… #{Item.find(id).name}")`, `raise …`, a log line) runs on failure, not per item.
+   */
+  private onErrorPath(node: Node): boolean {
+    for (let p = node.parent; p && !this.a.isFunction(p); p = p.parent) {
+      if (/^(rescue|except_clause|catch_clause|throw_statement|raise_statement)$/.test(p.type)) return true;
+      if (this.a.callTypes.has(p.type)) {
+        const fn = field(p, 'function') ?? field(p, 'method');
+        const recv = field(p, 'receiver') ?? (fn ? field(fn, 'object') ?? field(fn, 'operand') : undefined);
+        const name = this.calleeName(p) ?? '';
+        if (/^(raise|fail)$/.test(name) && !recv) return true;
+        if (name === 'add' && /errors$/.test(recv?.text ?? '')) return true;
+        if (/^(debug|info|warn|warning|error|exception|log)$/.test(name) && /(^|\.)(logger|log|logging|console|Rails\.logger)$/.test(recv?.text ?? '')) return true;
+      }
+    }
+    return false;
+  }
+
+  /** `loc = StorageLocation.new(row)` / `obj = Book(**row)` inside the loop, then `loc.save!`: one INSERT per item. */
+  private builtPerItem(name: string, node: Node, li: LoopInfo): boolean {
+    const b = this.binding(name, node.startIndex);
+    if (!b || !contains(li.body, b.value)) return false;
+    return /^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text);
   }
 
   /** The name a call invokes: `x.y.load_user(…)` → load_user, `loadUser(…)` → loadUser. */
@@ -488,6 +523,9 @@ class Detector {
 
   /** A loop over a short literal list (`for kind in ('a', 'b')`): a fixed number of round trips, not N+1. */
   private isFixedSmallList(li: LoopInfo): boolean {
+    // `Array.wrap(organization)`, `Array(record)`: one value made a list (a plural name stays a list).
+    const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
+    if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
     const list = this.literalList(li);
     return list !== undefined && list.length <= MAX_FIXED_LIST;
   }
@@ -543,7 +581,8 @@ class Detector {
     if (this.isFixedSmallList(li)) return;
     if (this.runsOnceThenExits(node, li)) return;
     if (this.isSteppedBatch(li)) return;
-    if (call.instanceOf !== undefined && call.instanceOf !== li.variable) return;
+    if (call.instanceOf !== undefined && call.instanceOf !== li.variable && !this.builtPerItem(call.instanceOf, node, li)) return;
+    if (this.onErrorPath(node)) return;
     if (this.isStatementList(call, li)) return;
     if (this.isChunked(li, node)) return;
     const kind = call.op === 'write' ? 'write-in-loop' : 'query-in-loop';
@@ -557,7 +596,7 @@ class Detector {
     // Functions that query (one level: their own calls, not the functions they call).
     const querying = new Map<string, { def: Node; hit: DbHit }>();
     for (const [name, def] of this.functions) {
-      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined);
+      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node));
       if (hit) querying.set(name, { def, hit });
     }
     if (!querying.size) return;
@@ -566,7 +605,7 @@ class Detector {
       const callee = this.a.localCallee(n);
       if (!callee) continue;
       const q = querying.get(callee);
-      if (!q || contains(q.def, n)) continue;
+      if (!q || contains(q.def, n) || this.isDispatch(n)) continue;
       const li = this.enclosingLoop(n);
       if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li)) continue;
       const name = callee.replace(/^\./, '');
@@ -650,6 +689,12 @@ class Detector {
       if (!/^[a-z][a-z0-9_]*s$/.test(rel) || /^(errors|params|keys|values|messages|lines|parts|results|items|args|options|headers|flash|logs|warnings|notices)$/.test(rel) || !owner || !/^(identifier|instance_variable)$/.test(owner.type)) continue;
       const li = this.enclosingLoop(b);
       if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(b, li)) continue;
+      // A record handed in or built here may be unsaved: `<<` on a new record only adds in memory.
+      let def: Node | null = b.parent;
+      while (def && def.type !== 'method' && def.type !== 'singleton_method') def = def.parent;
+      if (def && named(field(def, 'parameters')).some((p) => p.text.replace(/[:=].*$/s, '').trim() === owner.text)) continue;
+      const built = this.binding(owner.text, b.startIndex);
+      if (built && /\.(new|build)\b/.test(built.value.text)) continue;
       const call: DbCall = { library: 'activerecord', op: 'write', batch: false, label: `${owner.text}.${rel} <<`, method: '<<', model: rel.replace(/ies$/, 'y').replace(/s$/, '') };
       this.report(b, li, call, 'write-in-loop', `${owner.text}.${rel} << …`);
     }
