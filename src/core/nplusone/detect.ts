@@ -526,8 +526,23 @@ class Detector {
     // `Array.wrap(organization)`, `Array(record)`: one value made a list (a plural name stays a list).
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
+    if (this.isConstantList(li)) return true;
     const list = this.literalList(li);
     return list !== undefined && list.length <= MAX_FIXED_LIST;
+  }
+
+  /**
+   * A loop over a constant of the code (`for name in settings.DEFAULT_GROUPS`, `TEAM_GROUPS.map(…)`,
+   * `FIELDS.each`): as many items as the code or its configuration lists, not as many as the data.
+   * A constant bound in this file must be a literal collection; Ruby/Go constants must be (they
+   * name classes too).
+   */
+  private isConstantList(li: LoopInfo): boolean {
+    const t = li.iterable?.text.replace(/^await\s+/, '').replace(/^Object\.(?:values|keys|entries)\(([\s\S]*)\)$/, '$1').replace(/\.(?:items|keys|values)\(\)$/, '').trim();
+    if (!t || !/^(?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]{2,}$/.test(t) || !/_|^[A-Z0-9]{4,}$/.test(t.split('.').pop()!)) return false;
+    const b = this.binding(t.split('.').pop()!, li.node.startIndex);
+    if (b) return /^(\[|\{|\(|%[wiWI][[({]|\w*\{|(?:list|tuple|set|frozenset|dict|Object\.freeze|List\.of|Set\.of|Arrays\.asList|Map\.of|new Set|new Map)\b)/.test(b.value.text) && !this.hits.some((h) => contains(b.value, h.node));
+    return this.lang !== 'ruby' && this.lang !== 'go';
   }
 
   /**

@@ -109,4 +109,13 @@ describe('core/nplusone implicit N+1 in DRF serializers', () => {
     const py = 'from django.db import models\nfrom shop.models import Review, Book\n\ndef shelves(items):\n    out = []\n    for s in items:\n        out.append(list(Review.objects.filter(shelf=s)))\n        out.append(len(Review.objects.filter(shelf=s)))\n        Book.objects.filter(id__in=Review.objects.filter(shelf=s).values("book"))\n    return out\n';
     assert.deepEqual(await lines(py, 'shop/views.py'), [7, 8]);
   });
+
+  it('a loop over a constant of the code or its settings runs a fixed number of times; a constant bound to a query does not', async () => {
+    const py = 'from django.conf import settings\nfrom django.contrib.auth.models import Group\n\ndef groups(user):\n    for name in settings.REMOTE_DEFAULT_GROUPS:\n        user.groups.add(Group.objects.get(name=name))\n';
+    assert.deepEqual(await lines(py, 'app/auth.py'), []);
+    const ts = "import { TEAM_GROUPS } from './constants';\nimport { prisma } from './db';\nexport async function make(teamId: number) {\n  await Promise.all(TEAM_GROUPS.map((g) => prisma.group.create({ data: { teamId, role: g.role } })));\n}\n";
+    assert.deepEqual(await lines(ts, 'src/team.ts'), []);
+    const rb = 'class Org < ApplicationRecord\n  FIELDS = %i[a b c].freeze\n  ACTIVE_USERS = User.where(active: true)\n  def sync\n    FIELDS.each { |f| Setting.find_by(name: f) }\n    ACTIVE_USERS.each { |u| Audit.create!(user_id: u.id) }\n  end\nend\n';
+    assert.deepEqual(await lines(rb, 'app/models/org.rb'), [6]);
+  });
 });
