@@ -6,7 +6,7 @@ import { applySuppressions } from '../../core/suppress';
 import type { NPlusOneEvidence } from '../../core/nplusone/detect';
 import { lineStarts, positionAt, type Finding } from '../../core/findings';
 import { applyContext, describeByContext } from '../../core/codeContext';
-import { languageOf } from '../../core/syntax/treeSitter';
+import { languageOf } from '../../core/languages/registry';
 import { type CliCommand, EXIT, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';

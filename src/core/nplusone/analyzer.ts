@@ -4,7 +4,7 @@ import type { RuleMeta } from '../rules/types';
 import { OTHER_RULES } from '../rules/index';
 import { analyzeNPlusOne, RULE_ID } from './detect';
 import { CrossFileCalls } from './crossFile';
-import { languageOf } from '../syntax/treeSitter';
+import { languageOf } from '../languages/registry';
 import { RAILS_VIEW, RailsViews } from './views';
 
 export const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {

@@ -14,7 +14,8 @@
 import type { Finding, Fix } from '../findings';
 import { lineStarts, positionAt } from '../findings';
 import { applySuppressions, ignoreComment } from '../suppress';
-import { languageOf, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
