@@ -432,10 +432,18 @@ class Detector {
     return m?.[0].replace(/^@/, '');
   }
 
+  /** The last assignment to `name` before an offset, in the same function (or at module level). */
   private binding(name: string, before: number): Binding | undefined {
     let best: Binding | undefined;
-    for (const b of this.bindings) if (b.name === name && b.at < before && (!best || b.at > best.at)) best = b;
+    for (const b of this.bindings) if (b.name === name && b.at < before && (!best || b.at > best.at) && this.visibleAt(b, before)) best = b;
     return best;
+  }
+
+  /** A binding made inside a named function is not seen from outside it (another function's local of the same name). */
+  private visibleAt(b: Binding, offset: number): boolean {
+    let inner: Node | undefined;
+    for (const def of this.functions.values()) if (contains(def, b.value) && (!inner || contains(inner, def))) inner = def;
+    return !inner || (inner.startIndex <= offset && offset < inner.endIndex);
   }
 
   private arrayElements(n: Node | undefined): Node[] | undefined {
@@ -514,9 +522,19 @@ class Detector {
     const spec = ASSIGN_TYPES[p.type];
     const root = /^[@$]?[A-Za-z_][\w$]*/.exec(node.text)?.[0];
     if (spec && root && field(p, spec[0])?.text === root && !/^await\b/.test(field(p, spec[1])?.text ?? '')) return true;
+    const djangoLazy = call.library === 'django' && /^(filter|exclude|all|order_by|select_related|prefetch_related|only|defer|annotate|distinct|values|values_list|using|none)$/.test(call.method);
+    // `qs or Model.objects.using(db)` handed on: still a queryset.
+    let arg: Node | null = p;
+    while (djangoLazy && arg && /^(boolean_operator|conditional_expression|parenthesized_expression)$/.test(arg.type)) arg = arg.parent;
     // …but list(qs), len(qs), sorted(qs) evaluate it there.
-    if (call.library === 'django' && /^(filter|exclude|all|order_by|select_related|prefetch_related|only|defer|annotate|distinct|values|values_list|using|none)$/.test(call.method) && /^(keyword_argument|argument_list)$/.test(p.type) &&
-      !(p.type === 'argument_list' && /^(list|len|sorted|set|tuple|sum|any|all|dict|next|bool|frozenset)$/.test(field(p.parent!, 'function')?.text ?? ''))) return true;
+    if (djangoLazy && arg && /^(keyword_argument|argument_list)$/.test(arg.type) &&
+      !(arg.type === 'argument_list' && /^(list|len|sorted|set|tuple|sum|any|all|dict|next|bool|frozenset)$/.test(field(arg.parent!, 'function')?.text ?? ''))) return true;
+    // `pending = Model.objects.filter(…)` in a loop and never used again there: nothing is evaluated.
+    if (djangoLazy && spec && p.type === 'assignment' && field(p, 'left')?.type === 'identifier') {
+      const name = field(p, 'left')!.text;
+      const li = this.enclosingLoop(node);
+      if (li && !new RegExp(`\\b${escapeRe(name)}\\b`).test(this.text.slice(p.endIndex, li.body.endIndex))) return true;
+    }
     // An ActiveRecord relation handed to another relation (`query.and!(Story.where(…))`, `tags.or!(Tag.where(…))`).
     if (call.library === 'activerecord' && /^(where|not|or|and|joins|left_joins|includes|preload|order|limit|select|none|all|merge|rewhere)$/.test(call.method) && /^(argument_list|pair)$/.test(p.type)) return true;
     return false;
@@ -906,7 +924,7 @@ const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveF
 /** A resolver that batches its loads (DataLoader and friends). */
 const BATCHED_RESOLVER = /data_?loader|DataLoader|[Ll]oaders?\b|\.load\(|load_many|loadMany|BatchLoader|batch_load|RecordLoader|AssociationLoader|@BatchMapping|dataloader\.with/;
 /** Root operation types: their resolvers run once per request, not per parent. */
-const ROOT_TYPE = /^(Query|Mutation|Subscription|RootQuery|RootMutation|QueryRoot|MutationRoot)(Type)?$|Query$|Mutations?$|^(query|mutation|subscription)Resolver$/;
+const ROOT_TYPE = /^(Query|Mutation|Subscription|RootQuery|RootMutation|QueryRoot|MutationRoot)(Type)?$|Query$|Queries$|Mutations?$|^(query|mutation|subscription)Resolver$/;
 
 interface Resolver {
   def: Node;
@@ -1016,7 +1034,7 @@ const MAX_FIXED_LIST = 10;
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
 
 /** Plain fields and attributes, not relations (`created_at.year`, `name.upper()`). */
-const NOT_RELATION = /^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
+const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
 const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
 

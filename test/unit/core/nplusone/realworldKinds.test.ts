@@ -118,4 +118,34 @@ describe('core/nplusone implicit N+1 in DRF serializers', () => {
     const rb = 'class Org < ApplicationRecord\n  FIELDS = %i[a b c].freeze\n  ACTIVE_USERS = User.where(active: true)\n  def sync\n    FIELDS.each { |f| Setting.find_by(name: f) }\n    ACTIVE_USERS.each { |u| Audit.create!(user_id: u.id) }\n  end\nend\n';
     assert.deepEqual(await lines(rb, 'app/models/org.rb'), [6]);
   });
+
+  it('a name bound in another function is not this loop\'s list', async () => {
+    const py = 'from shop.models import Listing\n\ndef defaults():\n    rows = [1, 2]\n    return rows\n\ndef save(variant, rows):\n    for row in rows:\n        Listing.objects.update_or_create(variant=variant, channel=row["channel"])\n';
+    assert.deepEqual(await lines(py, 'shop/listings.py'), [9]);
+  });
+
+  it('Django: related-manager create on any relation name; bulk_* manager methods are batches; lazy querysets handed on or never used', async () => {
+    const py = [
+      'from shop.models import AttributeValue, Invoice',
+      '',
+      'def save(attribute, menu, groups, qs, deliveries):',
+      '    for value in groups:',
+      '        attribute.values.create(**value)',
+      '        menu.items.create(name=value)',
+      '        AttributeValue.objects.bulk_get_or_create(value)',
+      '        found = helper(qs or Invoice.objects.using(qs.db), value)',
+      '    for d in deliveries:',
+      '        pending = Invoice.objects.filter(pk=d.pk, paid=False)',
+      '    for d in deliveries:',
+      '        unpaid = Invoice.objects.filter(pk=d.pk, paid=False)',
+      '        unpaid.delete()',
+      '',
+    ].join('\n');
+    assert.deepEqual(await lines(py, 'shop/mutations.py'), [5, 6, 12]);
+  });
+
+  it('a money/amount field is not a relation; a *Queries class is a root query mixin', async () => {
+    const py = 'import graphene\nfrom shop.models import Payment, Tax\n\ndef cancel():\n    for t in Payment.objects.filter(open=True):\n        print(t.amount_authorized.amount)\n\nclass TaxQueries(graphene.ObjectType):\n    def resolve_tax(_root, info, id):\n        return Tax.objects.filter(pk=id).first()\n';
+    assert.deepEqual(await lines(py, 'shop/schema.py'), []);
+  });
 });
