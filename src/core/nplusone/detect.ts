@@ -615,7 +615,9 @@ class Detector {
     if (this.isFixedSmallList(li)) return;
     if (this.runsOnceThenExits(node, li)) return;
     if (this.isSteppedBatch(li)) return;
-    if (call.instanceOf !== undefined && call.instanceOf !== li.variable && !this.builtPerItem(call.instanceOf, node, li)) return;
+    // `for key, mapping in existing.items(): mapping.delete()`: any of the names the loop unpacks.
+    const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    if (call.instanceOf !== undefined && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
     if (this.onErrorPath(node)) return;
     if (this.isStatementList(call, li)) return;
     if (this.isChunked(li, node)) return;

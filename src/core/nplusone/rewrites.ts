@@ -256,6 +256,8 @@ export function writeKindOf(call: DbCall): WriteKind {
     if (/\bon\s+conflict\b[\s\S]*\bdo\s+update\b|^merge\b|^upsert\b/i.test(sql)) return 'upsert';
     return 'insert';
   }
+  // `Model(…).save()`: a new instance, so an INSERT.
+  if (/\(…\)\.save$/.test(call.label)) return 'insert';
   const m = call.method.replace(/[!?]$/, '');
   if (/^(delete|destroy|remove|deleteMany|delete_all|destroy_all|deleteById|deleteAll|deleteOne|Delete|removeAndFlush|discard|clear)$/i.test(m)) return 'delete';
   if (/^(update|updateMany|update_all|update_column|update_columns|update_attribute|update_attributes|Updates|UpdateColumn|UpdateColumns|touch|increment|decrement|increment_counter|toggle|updateOne|updateById)$/i.test(m)) return 'update';

@@ -179,6 +179,10 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
     return { library: 'sqlalchemy', op: n.includes('delete') || n.includes('update') ? 'write' : 'read', batch, label: `${n[0]}.query.${n.slice(2).join('(…).')}`, method, model: n[0] };
   }
 
+  // A model instance built and saved at once: CableTermination(cable=c, …).save()
+  if (segs.length === 2 && segs[0].call && /^[A-Z]\w*$/.test(n[0]) && method === 'save' && (usesModule(ctx, /^django/) || ctx.models.has(n[0]))) {
+    return { library: 'django', op: 'write', batch: false, label: `${n[0]}(…).save`, method, model: n[0] };
+  }
   // Instance writes on Django models: obj.save(), obj.delete(), obj.refresh_from_db()
   if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && (usesModule(ctx, /^django/) || ctx.models.size > 0)) {
     return { library: 'django', op: method === 'refresh_from_db' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: n[0] };

@@ -108,4 +108,10 @@ describe('core/nplusone writes in loops', () => {
     const svc = 'class Fill < ApplicationRecord\n  def fill(request, rows)\n    rows.each { |r| request.item_requests << r }\n  end\n  def load_owner(id)\n    Owner.find_by(id: id)\n  end\n  def remind(partners)\n    partners.each { |p| load_owner(p.id) }\n    partners.each { |p| reminder_mail(p).deliver_later }\n  end\n  def reminder_mail(p)\n    Owner.find_by(id: p.owner_id)\n  end\nend\n';
     assert.deepEqual((await found(svc, 'app/models/fill.rb')).map((x) => x.line), [9]);
   });
+
+  it('Python: a write on a name the loop unpacks, and a model built and saved in one expression', async () => {
+    const py = 'from django.db import models\nfrom dcim.models import Termination\n\ndef sync(existing, cable, ends):\n    for key, mapping in existing.items():\n        mapping.delete()\n    for i, end in enumerate(ends):\n        Termination(cable=cable, end=end, position=i).save()\n    for key, other in existing.items():\n        cable.save()\n';
+    assert.deepEqual((await found(py, 'dcim/utils.py')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop'], [8, 'write-in-loop']]);
+    assert.match((await found(py, 'dcim/utils.py'))[1].code, /Termination\.objects\.bulk_create/);
+  });
 });
