@@ -601,7 +601,10 @@ class Detector {
     if (!named || !v) return false;
     // Iterating chunks of the input (`for batch in batched(ids, 1000)`): one call per chunk, whatever it is given.
     if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text)) return true;
-    return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
+    if (li.chunked) return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
+    // Only the name says chunk (`for (const group of mentions)`): a chunk is handed on whole (`ids: batch`,
+    // `batch.map(…)`), an item is read field by field (`group.modelId`).
+    return new RegExp(`(^|[^\\w$.])${escapeRe(v)}(\\.(map|ids|keys|values|length|pluck|to_a|all)\\b|[^\\w$.]|$)`).test(use.text);
   }
 
   // -------------------------------------------------------------------------------------------

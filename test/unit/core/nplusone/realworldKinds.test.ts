@@ -148,4 +148,14 @@ describe('core/nplusone implicit N+1 in DRF serializers', () => {
     const py = 'import graphene\nfrom shop.models import Payment, Tax\n\ndef cancel():\n    for t in Payment.objects.filter(open=True):\n        print(t.amount_authorized.amount)\n\nclass TaxQueries(graphene.ObjectType):\n    def resolve_tax(_root, info, id):\n        return Tax.objects.filter(pk=id).first()\n';
     assert.deepEqual(await lines(py, 'shop/schema.py'), []);
   });
+
+  it('a loop variable named group/page is an item when read field by field, a chunk when handed on whole', async () => {
+    const ts = "import { Group, User } from '@server/models';\nexport async function run(mentions: { modelId: string }[], pages: string[][]) {\n  for (const group of mentions) {\n    const g = await Group.findByPk(group.modelId);\n  }\n  for (const page of pages) {\n    await User.findAll({ where: { id: page } });\n  }\n}\n";
+    assert.deepEqual(await lines(ts, 'server/tasks/notify.ts'), [4]);
+  });
+
+  it('JS: record.save() on the loop variable when the file imports its models', async () => {
+    const ts = "import { Subscription } from '@server/models';\nexport async function touch(subs: Subscription[]) {\n  for (const sub of subs) {\n    sub.lastNotifiedAt = new Date();\n    await sub.save();\n  }\n}\n";
+    assert.deepEqual(await lines(ts, 'server/tasks/touch.ts'), [5]);
+  });
 });
