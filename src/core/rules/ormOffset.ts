@@ -11,6 +11,7 @@ import { dialectOfFile, type DialectVerdict } from '../dialect';
 import type { Finding } from '../findings';
 import type { SqlSite } from '../extract/types';
 import { offsetPagination } from './offsetPagination';
+import { libraryHelp, libraryOf } from './libraryFix';
 
 const LITERAL = /^\s*(\d+|null|None|nil|undefined|0n)\s*$/;
 
@@ -56,11 +57,13 @@ export function ormOffsetAnalyzer(opts: { project?: DialectVerdict } = {}): Anal
     rules: [offsetPagination],
     analyze({ text, file, sites }): Finding[] {
       if (file.endsWith('.sql') || dialectOfFile(file, text, opts.project).dialect === 'other') return [];
+      // The fix in the words of the library the file uses (Prisma cursor, Django filter(pk__gt=…), …).
+      const help = libraryHelp(offsetPagination.id, libraryOf(file, text)) ?? 'Use keyset pagination: order by a unique key and ask for the rows after the last key seen (WHERE id > $last ORDER BY id LIMIT n), instead of an offset.';
       return findOrmOffsets(text, file, sites).map((h) => ({
         ruleId: offsetPagination.id,
         severity: offsetPagination.defaultSeverity,
         message: `Offset pagination (${h.what}): PostgreSQL reads and discards every skipped row on every page; deep pages get slower and slower.`,
-        help: 'Use keyset pagination: order by a unique key and ask for the rows after the last key seen (WHERE id > $last ORDER BY id LIMIT n), instead of an offset.',
+        help,
         span: { start: h.at, end: Math.max(h.at + 1, Math.min(h.end, h.at + 60)) },
         file,
         fixes: [],
