@@ -12,6 +12,10 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
     assert.equal(findOrmOffsets('await prisma.post.findMany({ take: 20, skip: (page - 1) * 20 });', 'a.ts', []).length, 1);
     assert.equal(findOrmOffsets('rows = Entry.objects.filter(user=u)[start:start + size]', 'a.py', []).length, 1);
   });
+  it('reads builder arguments that hold a call, over lines (pypika Parameter)', () => {
+    assert.equal(findOrmOffsets('query = query.limit(Parameter(n + 1)).offset(\n    Parameter(n + 2),\n)', 'a.py', []).length, 1);
+    assert.equal(findOrmOffsets('q.limit(Parameter(1)).offset(Parameter(0))', 'a.py', []).length, 1, 'a parameter, not a literal');
+  });
   it('finds OFFSET appended to SQL at run time', () => {
     assert.equal(findOrmOffsets('query += " OFFSET " + strconv.Itoa(e.offset)', 'a.go', []).length, 1);
     assert.equal(findOrmOffsets('query = fmt.Sprintf("%s OFFSET %d", query, *find.Offset)', 'a.go', []).length, 1);
