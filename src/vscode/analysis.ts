@@ -14,14 +14,21 @@ import type { Finding } from '../core/findings';
 import type { Analyzer, EvidenceSource } from '../core/scan';
 import type { DialectVerdict } from '../core/dialect';
 import type { PgLensContext } from './main';
+import { EDITOR_LANGUAGE_IDS } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 
 const DEBOUNCE_MS = 400;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 export function analysable(doc: vscode.TextDocument): boolean {
-  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && /^(sql|typescript|typescriptreact|javascript|javascriptreact|python|go|java|ruby)$/.test(doc.languageId);
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && EDITOR_LANGUAGE_IDS.includes(doc.languageId);
 }
+
+/** The same documents, as a selector for providers (hover, CodeLens). */
+export const ANALYSABLE_SELECTOR: vscode.DocumentSelector = EDITOR_LANGUAGE_IDS.flatMap((language) => [
+  { language, scheme: 'file' },
+  { language, scheme: 'untitled' },
+]);
 
 export interface DocumentAnalysisApi {
   /**

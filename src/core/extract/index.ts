@@ -8,7 +8,8 @@
 import type { Tree } from '@vscode/tree-sitter-wasm';
 import type { SqlSite } from './types';
 import { loadPgParser } from '../sql/statement';
-import { languageOf, loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { readAsOf, type ReadAs } from '../languages/registry';
 import { finishSql, textPart } from './compose';
 import { markAppendedSites } from './appended';
 import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
@@ -54,10 +55,9 @@ export interface ExtractResult {
 }
 
 /** 'sql' for SQL files, a tree-sitter language, a mapper format (languages/files.ts), or undefined. */
-export function extractLanguageOf(languageIdOrPath: string): SourceLanguage | 'sql' | MapperFormat['id'] | undefined {
-  if (/(^(sql|pgsql|postgres|psql)$|\.(sql|pgsql|psql)$)/i.test(languageIdOrPath)) return 'sql';
-  const l = languageOf(languageIdOrPath);
-  if (l && PROFILES[l]) return l;
+export function extractLanguageOf(languageIdOrPath: string): ReadAs | MapperFormat['id'] | undefined {
+  const l = readAsOf(languageIdOrPath);
+  if (l === 'sql' || (l && PROFILES[l])) return l;
   return mapperFormatOf(languageIdOrPath)?.id;
 }
 
