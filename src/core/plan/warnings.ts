@@ -106,7 +106,17 @@ export function gradeNode(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc:
   // JIT compiles expressions the first time a node evaluates them, inside that node's time.
   const jitMs = plan.jit?.totalMs ?? 0;
   const jitNote = () => (jitMs > 0 && jitMs >= 0.3 * (m.exclusiveMs ?? 0) ? ` It may include JIT compilation (${fmtMs(jitMs)} in all).` : '');
-  if (m.timeShare !== undefined) add('time-share', grade3(m.timeShare, THRESHOLDS.timeShare), () => `${fmtPct(m.timeShare)} of the execution time is spent here (${fmtMs(m.exclusiveMs)}).${jitNote()}`);
+  const gather = type === 'Gather' || type === 'Gather Merge';
+  if (m.timeShare !== undefined) {
+    const here = gather ? `in the ${String(type)} itself (${fmtMs(m.exclusiveMs)}): starting its workers, passing their rows to the leader, waiting for the last one` : `here (${fmtMs(m.exclusiveMs)})`;
+    add('time-share', grade3(m.timeShare, THRESHOLDS.timeShare), () => `${fmtPct(m.timeShare)} of the execution time is spent ${here}.${jitNote()}`);
+  }
+  // Parallel execution that did not pay: the Gather took longer than all its processes' work put
+  // together (worker start-up is slow on a busy server, and small plans gain little from workers).
+  const work = gather ? parallelWork(plan, n) : undefined;
+  if (work !== undefined && m.timeShare !== undefined && m.inclusiveMs !== undefined && m.inclusiveMs > work && m.timeShare >= THRESHOLDS.timeShare[0]) {
+    add('parallel-overhead', m.timeShare >= THRESHOLDS.timeShare[1] ? 2 : 1, () => `The ${String(type)} took ${fmtMs(m.inclusiveMs)}, more than the ${fmtMs(work)} its processes worked in all.`);
+  }
 
   // Fewer rows than planned where the consumer stops early is by design, not a misestimate.
   if (m.misestimate !== undefined && !rowsNotComparable(n) && !(m.misestimateDirection === 'over' && anc.earlyStop[n.id])) {
@@ -277,6 +287,13 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           text = `${label} rechecks rows its index could not filter exactly: a more selective index (or more work_mem for the bitmap) avoids it.`;
           saving = own * 0.3;
           break;
+        case 'parallel-overhead': {
+          const work = parallelWork(plan, n) ?? 0;
+          const launched = num(n.raw[K.WorkersLaunched]);
+          text = `${label} spent ${fmtMs(own)} (${fmtPct(m.timeShare)} of the execution) starting ${launched ?? 'its'} worker${launched === 1 ? '' : 's'}, passing ${launched === 1 ? 'its' : 'their'} rows to the leader and waiting for them, while the work under it took ${fmtMs(work)} in all processes together: run by one process, this query would have been faster. SET max_parallel_workers_per_gather = 0 for it, or raise parallel_setup_cost so the planner keeps plans this small serial (worker start-up is slower on a busy server).`;
+          saving = incl - work;
+          break;
+        }
         case 'memoize-evictions':
           text = `${label} evicts cache entries: raise work_mem / hash_mem_multiplier so the cache holds every key.`;
           saving = own * 0.3;
@@ -354,6 +371,16 @@ function shapedTime(plan: Plan, n: PlanNode): number {
     if (t === 'Nested Loop' || t === 'Hash Join' || t === 'Merge Join' || t === 'Aggregate' || t === 'Sort' || t === 'Hash') return w(plan.nodes[p]);
   }
   return n.parent >= 0 ? w(plan.nodes[n.parent]) : w(n);
+}
+
+/**
+ * The work done under a Gather, summed over its processes (the node under it prints its time
+ * averaged over them): what one process would have had to do. Undefined without ANALYZE figures.
+ */
+function parallelWork(plan: Plan, gather: PlanNode): number | undefined {
+  const c = gather.children.map((x) => plan.nodes[x]).find((x) => x.raw[K.ParentRelationship] === Rel.Outer);
+  const t = c ? num(c.raw[K.ActualTotalTime]) : undefined;
+  return c && t !== undefined ? t * c.metrics.loops : undefined;
 }
 
 /** The index scan a Nested Loop's inner side runs (directly, or under a Memoize / Materialize / Bitmap Heap Scan). */
