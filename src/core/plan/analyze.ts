@@ -80,7 +80,8 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
       if (t !== undefined) m.inclusiveMs = m.parallel ? parallelWallClock(r, t * (loops ?? 1), m.processes) : t * (loops ?? 1);
       else if (m.neverExecuted) m.inclusiveMs = 0;
       m.measuredMs = m.inclusiveMs;
-      if (rows !== undefined && !m.neverExecuted) {
+      // COSTS OFF (and some tools' exports) print no estimate: nothing to compare with.
+      if (rows !== undefined && !m.neverExecuted && num(r[K.PlanRows]) !== undefined) {
         // Over all loops: PostgreSQL 18 prints fractional rows per loop (0.50), which a per-loop
         // floor of 1 would understate (26 planned, 0.5 got is 52×, not 26×). Rows per loop are
         // rounded as printed, so the total is only known within ± loops × the rounding step.
@@ -114,7 +115,7 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
       const l = Math.max(1, cm.loops);
       if (Math.abs(exact - cm.actualRowsTotal) > rowsRounding(cm.actualRows) * l) continue;
       cm.actualRowsTotal = exact;
-      setMisestimate(cm, cm.estRows * l, exact, 0);
+      if (cm.misestimate !== undefined) setMisestimate(cm, cm.estRows * l, exact, 0);
     }
   }
 

@@ -111,10 +111,11 @@ export function gradeNode(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc:
     const here = gather ? `in the ${String(type)} itself (${fmtMs(m.exclusiveMs)}): starting its workers, passing their rows to the leader, waiting for the last one` : `here (${fmtMs(m.exclusiveMs)})`;
     add('time-share', grade3(m.timeShare, THRESHOLDS.timeShare), () => `${fmtPct(m.timeShare)} of the execution time is spent ${here}.${jitNote()}`);
   }
-  // Parallel execution that did not pay: the Gather took longer than all its processes' work put
-  // together (worker start-up is slow on a busy server, and small plans gain little from workers).
+  // Parallel execution that did not pay: the Gather took clearly longer (by a quarter) than all its
+  // processes' work put together (worker start-up is slow on a busy server, and small plans gain
+  // little from workers).
   const work = gather ? parallelWork(plan, n) : undefined;
-  if (work !== undefined && m.timeShare !== undefined && m.inclusiveMs !== undefined && m.inclusiveMs > work && m.timeShare >= THRESHOLDS.timeShare[0]) {
+  if (work !== undefined && m.timeShare !== undefined && m.inclusiveMs !== undefined && m.inclusiveMs > 1.25 * work && m.timeShare >= THRESHOLDS.timeShare[0]) {
     add('parallel-overhead', m.timeShare >= THRESHOLDS.timeShare[1] ? 2 : 1, () => `The ${String(type)} took ${fmtMs(m.inclusiveMs)}, more than the ${fmtMs(work)} its processes worked in all.`);
   }
 
@@ -230,7 +231,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so the plan above it was chosen on wrong numbers. ${
             n.raw[K.NodeType] === 'Function Scan'
               ? `Tell the planner how many rows the function returns (ALTER FUNCTION … ROWS n).`
-              : `Run ANALYZE${m.relation ? ` ${m.relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`
+              : n.raw[K.NodeType] === 'CTE Scan'
+                ? `A CTE's rows have no statistics, so conditions on them are guessed: fix the estimate inside the CTE, let PostgreSQL inline it (NOT MATERIALIZED, PostgreSQL 12+), or put its rows in a temporary table and ANALYZE it.`
+                : `Run ANALYZE${m.relation ? ` ${m.relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`
           }`;
           saving = shapedTime(plan, n) * 0.5;
           break;
@@ -274,6 +277,10 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           if (memo !== undefined && memo >= 0.5) {
             text = `${label} repeats ${nodeLabel(inner!)}, which answers ${fmtPct(memo)} of the lookups from its cache: the remaining cost is the number of outer rows; fewer outer rows (a more selective outer side) or better row estimates (so the planner can weigh a Hash Join) would help.`;
             saving = innerTime * (1 - memo) * 0.5;
+          } else if (inner && !scansTable(plan, inner)) {
+            // A CTE, a function, a subquery or a Result: there is no table to index.
+            text = `${label} repeats ${nodeLabel(inner)} once per outer row: it reads no table, so no index can make each repetition cheap; fewer outer rows, or better row estimates so the planner can weigh a Hash Join, would help.`;
+            saving = innerTime * 0.3;
           } else if (lookup) {
             text = `${label} repeats ${nodeLabel(lookup)} once per outer row: each repetition is already an index lookup, so the cost is the number of repetitions; fewer outer rows, or better row estimates so the planner can weigh a Hash Join, would help.`;
             saving = innerTime * 0.3;
@@ -361,11 +368,14 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
 }
 
 /**
- * Time a misestimated node's error could have cost: the nearest join, aggregate, sort or hash
- * above it (the choice its row count shaped), else its parent.
+ * Time a misestimated node's error could have cost: the error travels up through the parents that
+ * inherit it (misestimated the same way), and the nearest join, aggregate, sort or hash above the
+ * last of them is the choice its row count shaped (else that node's parent).
  */
 function shapedTime(plan: Plan, n: PlanNode): number {
   const w = (x: PlanNode) => (plan.analyzed ? (x.metrics.inclusiveMs ?? 0) : x.metrics.inclusiveCost);
+  const inherits = (x: PlanNode) => x.metrics.misestimateDirection === n.metrics.misestimateDirection && x.warnings.some((v) => v.kind === 'misestimate');
+  while (n.parent >= 0 && inherits(plan.nodes[n.parent])) n = plan.nodes[n.parent];
   for (let p = n.parent; p >= 0; p = plan.nodes[p].parent) {
     const t = plan.nodes[p].raw[K.NodeType];
     if (t === 'Nested Loop' || t === 'Hash Join' || t === 'Merge Join' || t === 'Aggregate' || t === 'Sort' || t === 'Hash') return w(plan.nodes[p]);
@@ -381,6 +391,21 @@ function parallelWork(plan: Plan, gather: PlanNode): number | undefined {
   const c = gather.children.map((x) => plan.nodes[x]).find((x) => x.raw[K.ParentRelationship] === Rel.Outer);
   const t = c ? num(c.raw[K.ActualTotalTime]) : undefined;
   return c && t !== undefined ? t * c.metrics.loops : undefined;
+}
+
+/** Scans that read no table: an index cannot make them cheaper. */
+const NOT_TABLES = new Set(['CTE Scan', 'Function Scan', 'Table Function Scan', 'Values Scan', 'WorkTable Scan', 'Named Tuplestore Scan', 'Result']);
+
+/** Whether a Nested Loop's inner side reads a table (looking through Memoize / Materialize / Sort / Hash). */
+function scansTable(plan: Plan, inner: PlanNode): boolean {
+  let cur: PlanNode | undefined = inner;
+  for (let i = 0; cur && i < 4; i++) {
+    const t = String(cur.raw[K.NodeType]);
+    if (NOT_TABLES.has(t)) return t === 'Result' && cur.children.some((c) => plan.nodes[c].raw[K.ParentRelationship] !== Rel.InitPlan && plan.nodes[c].raw[K.ParentRelationship] !== Rel.SubPlan);
+    if (t !== 'Memoize' && t !== 'Materialize' && t !== 'Sort' && t !== 'Hash') return true;
+    cur = cur.children.length === 1 ? plan.nodes[cur.children[0]] : undefined;
+  }
+  return true;
 }
 
 /** The index scan a Nested Loop's inner side runs (directly, or under a Memoize / Materialize / Bitmap Heap Scan). */

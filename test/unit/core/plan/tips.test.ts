@@ -99,6 +99,55 @@ describe('core/plan tips on real plans', () => {
     assert.ok(!p.nodes[2].warnings.some((w) => w.kind === 'misestimate'));
   });
 
+  for (const v of ['pg15', 'pg18']) {
+    it(`no misestimate without an estimate: EXPLAIN (ANALYZE, COSTS OFF) prints no planned rows (${v} capture)`, () => {
+      for (const f of ['plan.json', 'raw.txt']) {
+        const p = load('psql', v, 'costs-off-analyze', f);
+        assert.ok(p.nodes.some((n) => n.metrics.actualRows !== undefined));
+        assert.deepEqual(p.nodes.flatMap((n) => n.warnings.filter((w) => w.kind === 'misestimate')), [], f);
+      }
+    });
+  }
+
+  it('a Nested Loop repeating a CTE Scan (or a function) gets no "index the join column": there is no table to index', () => {
+    const p = analyzePlan({ Plan: { 'Node Type': 'Nested Loop', 'Plan Rows': 100, 'Total Cost': 100, 'Actual Rows': 4379, 'Actual Loops': 1, 'Actual Total Time': 3000, Plans: [
+      { 'Node Type': 'Seq Scan', 'Relation Name': 'a', 'Parent Relationship': 'Outer', 'Plan Rows': 4000, 'Total Cost': 10, 'Actual Rows': 4379, 'Actual Loops': 1, 'Actual Total Time': 5 },
+      { 'Node Type': 'CTE Scan', 'CTE Name': 'acl_row', 'Alias': 'acl_row', 'Parent Relationship': 'Inner', 'Plan Rows': 1, 'Total Cost': 0.02, 'Actual Rows': 1, 'Actual Loops': 4379, 'Actual Total Time': 0.6 },
+    ] }, 'Execution Time': 3000 });
+    const t = p.tips.find((x) => x.kind === 'nested-loop-many')!;
+    assert.ok(t);
+    assert.doesNotMatch(t.text, /index on the join column/);
+    assert.match(t.text, /reads no table/);
+  });
+
+  it('a misestimate is ranked by the time of what its error shaped, up through the parents that inherit it (a 182× scan under a join that drove a 117k-loop Nested Loop)', () => {
+    const scan = (rel: string, est: number, got: number, t: number, extra: Record<string, unknown> = {}) => ({ 'Node Type': 'Seq Scan', 'Relation Name': rel, 'Plan Rows': est, 'Total Cost': 10, 'Actual Rows': got, 'Actual Loops': 1, 'Actual Total Time': t, ...extra });
+    const p = analyzePlan({ Plan: { 'Node Type': 'Nested Loop', 'Plan Rows': 1, 'Total Cost': 1000, 'Actual Rows': 515, 'Actual Loops': 1, 'Actual Total Time': 990, Plans: [
+      { 'Node Type': 'Hash Join', 'Parent Relationship': 'Outer', 'Plan Rows': 60, 'Total Cost': 500, 'Actual Rows': 117000, 'Actual Loops': 1, 'Actual Total Time': 400, Plans: [
+        scan('a', 1000, 1000, 20, { 'Parent Relationship': 'Outer' }),
+        { 'Node Type': 'Hash', 'Parent Relationship': 'Inner', 'Plan Rows': 1000, 'Total Cost': 20, 'Actual Rows': 182000, 'Actual Loops': 1, 'Actual Total Time': 100, Plans: [scan('tags', 1000, 182000, 60, { 'Parent Relationship': 'Outer' })] },
+      ] },
+      { 'Node Type': 'Index Scan', 'Relation Name': 'events', 'Index Name': 'events_pkey', 'Index Cond': '(id = a.id)', 'Parent Relationship': 'Inner', 'Plan Rows': 1, 'Total Cost': 0.5, 'Actual Rows': 0, 'Actual Loops': 117000, 'Actual Total Time': 0.003 },
+    ] }, 'Execution Time': 990 });
+    const t = p.tips.find((x) => x.kind === 'misestimate')!;
+    assert.match(t.text, /Seq Scan on tags/);
+    assert.ok(Math.abs(t.saving - 990 * 0.5) < 1e-6, `saving ${t.saving}: half the Nested Loop the error reached`);
+    assert.equal(p.tips[0], t);
+  });
+
+  it('a CTE Scan misestimate does not say "Run ANALYZE" (a CTE has no statistics)', () => {
+    const p = analyzePlan({ Plan: { 'Node Type': 'Hash Join', 'Plan Rows': 1000, 'Total Cost': 100, 'Actual Rows': 0, 'Actual Loops': 1, 'Actual Total Time': 50, Plans: [
+      { 'Node Type': 'Seq Scan', 'Relation Name': 'c', 'Parent Relationship': 'Outer', 'Plan Rows': 5000, 'Total Cost': 10, 'Actual Rows': 5000, 'Actual Loops': 1, 'Actual Total Time': 5 },
+      { 'Node Type': 'Hash', 'Parent Relationship': 'Inner', 'Plan Rows': 1667, 'Total Cost': 20, 'Actual Rows': 0, 'Actual Loops': 1, 'Actual Total Time': 40, Plans: [
+        { 'Node Type': 'CTE Scan', 'CTE Name': 'big', 'Alias': 'b', 'Filter': '(n > 10)', 'Parent Relationship': 'Outer', 'Plan Rows': 1667, 'Total Cost': 20, 'Actual Rows': 0, 'Actual Loops': 1, 'Actual Total Time': 40 },
+      ] },
+    ] }, 'Execution Time': 50 });
+    const t = p.tips.find((x) => x.kind === 'misestimate' && /CTE Scan/.test(x.text))!;
+    assert.ok(t);
+    assert.doesNotMatch(t.text, /Run ANALYZE/);
+    assert.match(t.text, /NOT MATERIALIZED|temporary table/);
+  });
+
   it('costs an estimated Nested Loop by what it leaves its inner side: a Materialize rescanned cheaply does not take the whole cost', () => {
     const p = analyzePlan({ Plan: { 'Node Type': 'Nested Loop', 'Plan Rows': 1000, 'Total Cost': 2000, Plans: [
       { 'Node Type': 'Seq Scan', 'Relation Name': 'a', 'Parent Relationship': 'Outer', 'Plan Rows': 1000, 'Total Cost': 20 },
