@@ -48,7 +48,8 @@ export interface Ancestry {
   /**
    * 1 when the node's consumer may stop reading it early, so fewer rows than planned is by design:
    * below a Limit, the inner side of a semi/anti Nested Loop (or one with a unique inner side), either
-   * side of a Merge Join, a SubPlan or InitPlan (EXISTS stops at the first row), a CTE read only
+   * side of a Merge Join, the outer side of a Hash Join whose hash table is empty, a SubPlan or
+   * InitPlan (EXISTS stops at the first row), a CTE read only
    * partly. It passes down through streaming nodes and stops at nodes that read all their input
    * (Sort, Hash, hashed or plain Aggregate, hashed SetOp).
    */
@@ -78,12 +79,21 @@ export function ancestry(plan: Plan): Ancestry {
       // A Nested Loop stops scanning its inner side at the first match (semi, anti, unique inner);
       // a Hash Join builds its whole inner side, so only the Nested Loop's counts.
       (t === 'Nested Loop' && rel === Rel.Inner && (join === 'Semi' || join === 'Anti' || p.raw[K.InnerUnique] === true)) ||
+      // A Hash Join whose hash table came out empty stops reading its outer side at once, unless it
+      // must return outer rows without a match (left, anti, full).
+      (t === 'Hash Join' && rel === Rel.Outer && join !== 'Left' && join !== 'Anti' && join !== 'Full' && emptyInner(plan, p)) ||
       rel === Rel.SubPlan ||
       rel === Rel.InitPlan;
     earlyStop[node.id] = stops ? 1 : readsAllInput(p.raw) ? 0 : earlyStop[p.id];
     gather[node.id] = t === 'Gather' || t === 'Gather Merge' ? p.id : gather[p.id];
   }
   return { earlyStop, gather };
+}
+
+/** A join whose inner side (a Hash) returned no row, when the plan was analysed. */
+function emptyInner(plan: Plan, join: PlanNode): boolean {
+  const inner = join.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Inner);
+  return !!inner && inner.metrics.actualRows === 0 && !inner.metrics.neverExecuted;
 }
 
 /** Nodes that report fewer rows than they handle, by design (PostgreSQL documents both). */

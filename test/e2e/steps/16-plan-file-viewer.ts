@@ -27,10 +27,14 @@ export const step: Step = {
 
     const row = (name: string) => page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace('.', '\\.')}$`) }) });
     await (await wb.see(row('slow-report.plan'), '"slow-report.plan" in the explorer')).dblclick();
-    // The workbench may still be restoring its editors: bring the file's tab to the front.
-    await (await wb.see(page.locator('.tabs-container .tab').filter({ hasText: 'slow-report.plan' }), 'an editor tab for slow-report.plan')).click();
 
-    const view = await wb.webview(/slow-report\.plan/);
+    // The workbench may still open editors it restores: bring the plan's tab to the front again
+    // before each look (a hidden viewer is re-created from what it was last sent).
+    const planView = async () => {
+      await (await wb.see(page.locator('.tabs-container .tab').filter({ hasText: 'slow-report.plan' }), 'an editor tab for slow-report.plan')).click();
+      return wb.webview(/slow-report\.plan/);
+    };
+    let view = await planView();
     await wb.see(view.locator('body').filter({ hasText: /Limit/ }), 'the Limit root of slow-report.plan in the viewer', 30_000);
     await wb.see(view.getByText(/HashAggregate/).first(), 'the HashAggregate node of slow-report.plan in the tree');
     const nodes = view.locator('[role="treeitem"]');
@@ -43,11 +47,15 @@ export const step: Step = {
 
     // The file changes on disk (another plan saved over it): the viewer follows.
     fs.writeFileSync(file, fs.readFileSync(SECOND, 'utf8'));
+    await page.waitForTimeout(1500);
+    view = await planView();
     await wb.see(view.getByText(/CTE Scan on big/).first(), 'the plan saved over slow-report.plan (its CTE Scan on big) in the viewer', 30_000);
 
     // An auto_explain log saved over it: the slowest of its plans, and its query formatted (the
     // formatter's script loads under the viewer's nonce-only CSP).
     fs.writeFileSync(file, fs.readFileSync(LOG, 'utf8'));
+    await page.waitForTimeout(1500);
+    view = await planView();
     await wb.see(view.getByText(/slow-report\.plan #3 \(113\.9 ms\)/).first(), 'the slowest logged plan (#3, 113.9 ms) in the viewer', 30_000);
     await view.getByRole('tab', { name: 'Query' }).click();
     const query = await wb.see(view.locator('pre.query[data-formatted="true"]'), 'the logged query laid out by the formatter in the Query tab', 20_000);
