@@ -12,8 +12,7 @@ import type { ExplainResult } from '../../db/explain';
 import type { BenchmarkRunSummary, PlanPayload } from '../../shared/planProtocol';
 import type { LoggedPlan } from '../../core/plan';
 import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PlanPanelHandler } from './panel';
-
-const HOVER_LANGUAGES = ['sql', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go', 'java', 'ruby'];
+import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 
 interface SiteRef {
   uri: string;
@@ -38,7 +37,7 @@ class PlansFeature implements vscode.Disposable {
   private panelSite: { site: SqlSite; uri: vscode.Uri } | undefined;
 
   constructor(private readonly ctx: PgLensContext) {
-    const selector = HOVER_LANGUAGES.map((language) => ({ language }));
+    const selector = EDITOR_LANGUAGE_IDS.map((language) => ({ language }));
     this.subs.push(
       vscode.languages.registerHoverProvider(selector, { provideHover: (d, p, t) => this.provideHover(d, p, t) }),
       vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
@@ -118,7 +117,7 @@ class PlansFeature implements vscode.Disposable {
     if (!p) return;
     const todo: string[] = [];
     for (const ed of vscode.window.visibleTextEditors) {
-      if (!HOVER_LANGUAGES.includes(ed.document.languageId)) continue;
+      if (!EDITOR_LANGUAGE_IDS.includes(ed.document.languageId)) continue;
       const sites = await this.ctx.sites.sitesFor(ed.document);
       for (const s of sites) {
         const r = new vscode.Range(ed.document.positionAt(s.span.start), ed.document.positionAt(s.span.end));
