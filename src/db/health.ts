@@ -9,7 +9,7 @@
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
 import { indexDefinition } from '../core/health/checks/indexes';
-import { runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { keepPlannedIndexes, runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -323,5 +323,6 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promi
 /** Read the facts and run the checks. */
 export async function runHealth(db: Database, opts: HealthOptions = {}): Promise<{ facts: HealthFacts; findings: HealthFinding[] }> {
   const facts = await collectHealthFacts(db, opts);
-  return { facts, findings: runHealthChecks(facts, opts.thresholds, opts.only) };
+  // No DROP for an index a plan PG Lens made on this connection uses.
+  return { facts, findings: keepPlannedIndexes(runHealthChecks(facts, opts.thresholds, opts.only), db.indexUse) };
 }

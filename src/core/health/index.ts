@@ -9,6 +9,7 @@ import { WORKLOAD_CHECKS } from './checks/workload';
 import { MATVIEW_CHECKS } from './checks/matviews';
 import { archiveCandidate, partitionCandidate } from './checks/timeTables';
 import { capacityForecast } from './checks/capacity';
+import type { IndexUser } from '../plan/indexUse';
 import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds } from './types';
 
 export * from './types';
@@ -56,6 +57,33 @@ export function runHealthChecks(facts: HealthFacts, thresholds: Partial<HealthTh
     }
   }
   return out.map((f, i) => ({ f, i })).sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
+}
+
+/**
+ * No DROP for an index a known plan uses: PG Lens planned a statement (a hover, Explain Analyze, a
+ * recorded or pg_stat_statements statement) and the plan scans the index. Such a finding stays, as a
+ * note that says which statement keeps the index; its DROP (SQL and button) goes.
+ */
+export function keepPlannedIndexes(findings: readonly HealthFinding[], plans: { usersOf(schema: string, name: string): IndexUser[] }, nowMs = Date.now()): HealthFinding[] {
+  return findings.map((f) => {
+    if (f.action?.kind !== 'drop-index') return f;
+    const ix = f.objects.find((o) => o.kind === 'index');
+    const users = ix ? plans.usersOf(ix.schema ?? 'public', ix.name) : [];
+    if (!users.length) return f;
+    const first = users[0];
+    const sql = first.sql.replace(/\s+/g, ' ').trim();
+    const shown = sql.length > 120 ? `${sql.slice(0, 119)}…` : sql;
+    const ago = Math.max(0, Math.round((nowMs - first.atMs) / 60000));
+    const others = users.length > 1 ? ` and ${users.length - 1} other statement${users.length > 2 ? 's' : ''}` : '';
+    const { action: _dropped, ...rest } = f;
+    return {
+      ...rest,
+      severity: 'info' as const,
+      message: `${f.message} Kept: the plan of ${shown}${others} uses it (planned by PG Lens ${ago ? `${ago} min` : 'less than a minute'} ago), so it is not offered for DROP.`,
+      evidence: { ...f.evidence, usedByPlans: users.slice(0, 5).map((u) => u.sql) },
+      fixSql: [],
+    };
+  });
 }
 
 export function checkById(id: string): HealthCheck | undefined {
