@@ -38,7 +38,7 @@ export const WORKLOAD_SQL = {
    * shows as unique and never null, the tables they read (pg_rewrite's dependencies) with their writes, and a refresh
    * mark: a REFRESH rewrites the view's pg_class row (new xmin) or, CONCURRENTLY, writes rows to it.
    */
-  matviews: `${M} SELECT n.nspname AS schema, c.relname AS name, c.relispopulated AS populated,
+  matviews: `${M} SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relispopulated AS populated,
     (pg_stat_get_numscans(c.oid) + coalesce((SELECT sum(pg_stat_get_numscans(i.indexrelid)) FROM pg_index i WHERE i.indrelid = c.oid), 0))::float8 AS scans,
     c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes,
     EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL) AS has_unique,
@@ -148,7 +148,7 @@ function readTables(sql: string): { schema: string; table: string }[] | undefine
 
 export function matviewFromRow(r: any): MatviewFact {
   return {
-    schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
+    oid: Number(r.oid), schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
     uniqueColumns: r.unique_columns ?? [], sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: Number(x.writes) })), refreshMark: r.refresh_mark,
   };
 }

@@ -252,6 +252,7 @@ export interface StatementUseFact {
 }
 
 export interface MatviewFact {
+  oid: number;
   schema: string;
   name: string;
   populated: boolean;

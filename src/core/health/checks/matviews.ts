@@ -141,7 +141,7 @@ export const refreshCost: HealthCheck = {
         ...(unread ? [`was refreshed ${r.calls.toLocaleString('en-US')} times but read ${m.scans.toLocaleString('en-US')} times`] : []),
       ];
       out.push(finding(this, blocking ? 'warning' : 'info', `Refreshing ${name} ${why.join(', and ')}.`, {
-        objects: [{ kind: 'materialized view', schema: m.schema, name: m.name }],
+        objects: [{ kind: 'materialized view', schema: m.schema, name: m.name, oid: m.oid }],
         evidence: { refreshes: r.calls, refreshMeanMs: ms(meanMs), refreshTotalMs: Math.round(r.totalMs), scans: m.scans, sizeBytes: m.sizeBytes, hasUniqueIndex: m.hasUniqueIndex, uniqueColumns: m.uniqueColumns },
         fixSql: blocking ? [...uniqueIndexSql(m), ...(m.uniqueColumns.length ? [`REFRESH MATERIALIZED VIEW CONCURRENTLY ${name};`] : [])] : [],
         help: [
@@ -182,9 +182,10 @@ export const staleMaterializedView: HealthCheck = {
       if (ageSeconds < t.staleMvMinSeconds || written <= 0) continue;
       const name = qualifiedName(m.schema, m.name);
       out.push(finding(this, 'warning', `${name} has not been refreshed for at least ${(ageSeconds / 3600).toFixed(1)} h while ${m.sources.map((x) => qualifiedName(x.schema, x.table)).join(', ')} got ${written.toLocaleString('en-US')} row writes.`, {
-        objects: [{ kind: 'materialized view', schema: m.schema, name: m.name }],
+        objects: [{ kind: 'materialized view', schema: m.schema, name: m.name, oid: m.oid }],
         evidence: { notRefreshedSince: new Date(since.atMs).toISOString(), ageHours: Math.round(ageSeconds / 360) / 10, rowsWrittenSince: written, sources: m.sources.map((x) => `${x.schema}.${x.table}`), snapshotsUsed: history.length, sizeBytes: m.sizeBytes },
         fixSql: [`REFRESH MATERIALIZED VIEW ${m.hasUniqueIndex ? 'CONCURRENTLY ' : ''}${name};`],
+        action: { kind: 'refresh-materialized-view', oid: m.oid },
         help: `The dashboard's history shows the view unchanged since ${new Date(since.atMs).toISOString()} (${formatBytes(m.sizeBytes)}). Check the job that should refresh it${f.workload?.pgCron ? ' (cron.job_run_details)' : ''}; then schedule the refresh after the writes.`,
       }));
     }

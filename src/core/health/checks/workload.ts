@@ -158,7 +158,7 @@ export const unusedMaterializedView: HealthCheck = {
     return (f.workload?.matviews ?? [])
       .filter((m) => m.populated && m.scans === 0)
       .map((m) => finding(this, 'info', `Materialized view ${qualifiedName(m.schema, m.name)} (${formatBytes(m.sizeBytes)}) has not been read since the statistics were reset.`, {
-        objects: [{ kind: 'materialized view' as const, schema: m.schema, name: m.name }],
+        objects: [{ kind: 'materialized view' as const, schema: m.schema, name: m.name, oid: m.oid }],
         evidence: { scans: m.scans, sizeBytes: m.sizeBytes, statsAgeSeconds: f.statsAgeSeconds, concurrentRefreshPossible: m.hasUniqueIndex },
         fixSql: [`DROP MATERIALIZED VIEW ${qualifiedName(m.schema, m.name)};`],
         help: 'Statistics are per server: check replicas, monthly reports and the job that refreshes it (remove the job with the view). DROP without CASCADE stops if a view depends on it.',
