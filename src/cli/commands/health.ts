@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
-import { HEALTH_CHECKS, securityBlindSpots, type HealthFinding } from '../../core/health';
+import { HEALTH_CHECKS, pgBouncerOnlyFacts, runHealthChecks, securityBlindSpots, type HealthFinding, type PgBouncerFacts } from '../../core/health';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runHealth } from '../../db/health';
@@ -8,7 +8,8 @@ import { readSizes } from '../../db/stats';
 import { readHistoryMarks } from '../../db/workloadFacts';
 import { readRegularFileSync } from '../../db/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
-import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
+import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
+import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError } from '../io';
 import { oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
@@ -28,7 +29,7 @@ export function findingToJson(f: HealthFinding) {
 export const health: CliCommand = {
   name: 'health',
   summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
-  usage: 'pg-lens health [--db URL] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE]',
+  usage: 'pg-lens health [--db URL] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--pgbouncer ADMIN-URL]',
   async run(argv, ctx) {
     const { values } = parseArgs({
       args: argv,
@@ -38,6 +39,7 @@ export const health: CliCommand = {
         check: { type: 'string', multiple: true },
         'min-severity': { type: 'string', default: 'info' },
         history: { type: 'string' },
+        pgbouncer: { type: 'string' },
         'size-budget': { type: 'string' },
       },
       strict: true,
@@ -51,17 +53,13 @@ export const health: CliCommand = {
     const budget = values['size-budget'] === undefined ? undefined : parseSize(values['size-budget']);
     const historyFile = values.history === undefined ? undefined : path.resolve(ctx.cwd, values.history);
     const history = historyFile ? readHistoryFile(historyFile) : undefined;
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production });
-    try {
-      const { facts, findings: all } = await runHealth(db, { only: values.check, history, thresholds: budget ? { capacityBudgetBytes: budget } : undefined });
-      if (historyFile) await addSnapshot(db, historyFile, history ?? [], facts.workload?.connections.total ?? 0, ctx);
-      const findings = all.filter((f) => rank[f.severity] <= rank[min]);
-      const blind = securityBlindSpots(facts).filter((b) => !values.check || values.check.includes(b.checkId));
+    const thresholds = budget ? { capacityBudgetBytes: budget } : undefined;
+    const print = (title: string, findings: HealthFinding[], blind: { checkId: string; what: string }[]) => {
       if (values.format === 'json') {
         ctx.out(JSON.stringify(findings.map(findingToJson), null, 2));
         for (const b of blind) ctx.err(`pg-lens health: not checked (${b.checkId}): ${b.what}`);
       } else {
-        ctx.out(`Health of ${oneLine(describeProfile(db.profile))}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
+        ctx.out(`Health of ${oneLine(title)}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
         for (const f of findings) {
           ctx.out('');
           // Names from the catalog are in every field: each field stays on its own line.
@@ -76,6 +74,24 @@ export const health: CliCommand = {
         }
       }
       return findings.some((f) => f.severity !== 'info') ? EXIT.findings : EXIT.ok;
+    };
+    const target = await resolveConnection(values.db, ctx, { production: values.production });
+    // --db at PgBouncer's admin console: only its pools can be judged (the database with --db and the console with --pgbouncer give both).
+    if (isPgBouncerConsole(target.profile)) {
+      const facts = pgBouncerOnlyFacts(await readPgBouncer(target.profile, target.password));
+      return print(`PgBouncer at ${describeProfile(target.profile)}`, runHealthChecks(facts, thresholds, ['pool-sizing']).filter((f) => rank[f.severity] <= rank[min]), []);
+    }
+    let pgbouncer: PgBouncerFacts | undefined;
+    if (values.pgbouncer) {
+      const admin = await resolveConnection(values.pgbouncer, ctx);
+      pgbouncer = await readPgBouncer(admin.profile, admin.password);
+    }
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production });
+    try {
+      const { facts, findings: all } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer });
+      if (historyFile) await addSnapshot(db, historyFile, history ?? [], facts.workload?.connections.total ?? 0, ctx);
+      const blind = securityBlindSpots(facts).filter((b) => !values.check || values.check.includes(b.checkId));
+      return print(describeProfile(db.profile), all.filter((f) => rank[f.severity] <= rank[min]), blind);
     } finally {
       await db.close();
     }
