@@ -21,6 +21,12 @@ export const QUERY_TEXT_LIMIT = 2000;
 
 const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
 
+/** Sum of the average widths and the largest null share of an index's columns (pg_stats), for indexes of at least $1 pages without expressions. */
+const INDEX_WIDTH = `LEFT JOIN LATERAL (SELECT sum(s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac, count(*) AS n
+          FROM pg_stats s JOIN pg_attribute a ON a.attname = s.attname
+          WHERE c.relpages >= $1 AND i.indexprs IS NULL AND s.schemaname = n.nspname AND s.tablename = t.relname
+            AND a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])) w ON w.n = i.indnatts`;
+
 export const HEALTH_SQL = {
   /** Client sessions (and autovacuum workers, which can block), ours marked. $1 = query text limit, $2 = our application_name. */
   sessions: `${M} SELECT a.pid, a.backend_start::text AS backend_start, a.datname, a.usename, coalesce(a.application_name, '') AS application_name,
@@ -33,24 +39,42 @@ export const HEALTH_SQL = {
     (a.pid = pg_backend_pid() OR a.application_name = $2) AS own
     FROM pg_stat_activity a LEFT JOIN pg_stat_ssl s ON s.pid = a.pid LEFT JOIN pg_roles r ON r.oid = a.usesysid
     WHERE a.backend_type IN ('client backend', 'autovacuum worker')`,
-  /** Every index of user tables. $1 = minimum relpages for the width estimate (bloat). */
+  /**
+   * Every index of user tables. $1 = minimum relpages for the width estimate (bloat). Column names by one
+   * index look-up per key column (pg_attribute's primary key), not a sort of every column of the table.
+   */
   indexes: `${M} SELECT i.indexrelid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, i.indrelid::int8 AS table_oid, c.relname AS name,
     i.indkey::int2[] AS columns, i.indnkeyatts AS key_columns, i.indclass::text AS opclasses,
     pg_get_expr(i.indexprs, i.indrelid) AS expressions, pg_get_expr(i.indpred, i.indrelid) AS predicate,
     am.amname AS method, i.indisunique AS is_unique, i.indisprimary AS is_primary, i.indisvalid AS is_valid, con.conname AS constraint_name,
     c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes,
     pg_stat_get_numscans(i.indexrelid)::float8 AS scans, c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples, c.reloptions,
-    ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-          LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) AS column_names,
+    ARRAY(SELECT (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k]) FROM generate_series(0, i.indnatts - 1) k) AS column_names,
     w.width, w.max_null_frac
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = c.relam
     LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
-    LEFT JOIN LATERAL (SELECT sum(s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac, count(*) AS n
-          FROM pg_stats s JOIN pg_attribute a ON a.attname = s.attname
-          WHERE c.relpages >= $1 AND i.indexprs IS NULL AND s.schemaname = n.nspname AND s.tablename = t.relname
-            AND a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])) w ON w.n = i.indnatts
+    ${INDEX_WIDTH}
     WHERE c.relkind = 'i' AND ${USER_SCHEMA}`,
+  /**
+   * What changes without DDL, for the indexes whose catalog facts are cached (catalogVersion unchanged):
+   * scans, pages, rows and the width estimate. $1 = minimum relpages for the width estimate.
+   */
+  indexStats: `${M} SELECT i.indexrelid::int8 AS oid, pg_stat_get_numscans(i.indexrelid)::float8 AS scans, c.relpages::float8 AS relpages,
+    c.reltuples::float8 AS reltuples, c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes, w.width, w.max_null_frac
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN pg_class t ON c.relpages >= $1 AND i.indexprs IS NULL AND t.oid = i.indrelid
+    ${INDEX_WIDTH}
+    WHERE c.relkind = 'i' AND ${USER_SCHEMA}`,
+  /**
+   * The catalog version probe: every DDL that changes an index's catalog facts (CREATE/DROP/ALTER of an
+   * index, table, column, constraint or schema, CREATE INDEX CONCURRENTLY's validation) inserts or
+   * updates (new xmin) or deletes (count) a row of these catalogs. VACUUM and ANALYZE change relpages and
+   * reltuples in place (no new xmin): those are read every time (indexStats).
+   */
+  catalogVersion: `${M} SELECT concat_ws(':', (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_class), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_index),
+    (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_constraint), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_namespace),
+    (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_attribute)) AS version`,
   foreignKeys: `${M} SELECT con.oid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, con.conrelid::int8 AS table_oid, con.conname AS name,
     con.conkey AS columns,
     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
@@ -156,6 +180,73 @@ export function sessionFromRow(r: any): SessionFact {
   };
 }
 
+/** An index's facts from a row of HEALTH_SQL.indexes. */
+function indexFromRow(r: any): IndexFact {
+  const ro = parseReloptions(r.reloptions);
+  const fact: IndexFact = {
+    oid: Number(r.oid),
+    schema: r.schema,
+    table: r.table_name,
+    tableOid: Number(r.table_oid),
+    name: r.name,
+    columns: (r.columns ?? []).map(Number),
+    columnNames: r.column_names ?? [],
+    keyColumns: Number(r.key_columns),
+    opclasses: r.opclasses,
+    expressions: r.expressions,
+    predicate: r.predicate,
+    method: r.method,
+    unique: r.is_unique,
+    primary: r.is_primary,
+    valid: r.is_valid,
+    constraint: r.constraint_name,
+    definition: '',
+    sizeBytes: num(r.size_bytes),
+    scans: numOrNull(r.scans),
+    relpages: num(r.relpages),
+    reltuples: num(r.reltuples),
+    dataWidth: numOrNull(r.width),
+    maxNullFrac: num(r.max_null_frac),
+    fillfactor: ro.fillfactor ? Number(ro.fillfactor) : null,
+  };
+  fact.definition = indexDefinition(fact);
+  return fact;
+}
+
+/**
+ * Index facts that only DDL changes (names, columns, definition, constraint, method…), kept per
+ * Database while HEALTH_SQL.catalogVersion reads the same; each run then reads only indexStats.
+ */
+interface CatalogCache {
+  version: string;
+  indexes: Map<number, IndexFact>;
+}
+const catalogCaches = new WeakMap<object, CatalogCache>();
+
+/** The cached facts with this run's statistics, or undefined when an index is not in the cache (read them all again). */
+function withIndexStats(cache: CatalogCache, rows: any[]): IndexFact[] | undefined {
+  const out: IndexFact[] = [];
+  for (const r of rows) {
+    const known = cache.indexes.get(Number(r.oid));
+    if (!known) return undefined;
+    out.push({ ...known, scans: numOrNull(r.scans), relpages: num(r.relpages), reltuples: num(r.reltuples), sizeBytes: num(r.size_bytes), dataWidth: numOrNull(r.width), maxNullFrac: num(r.max_null_frac) });
+  }
+  return out;
+}
+
+/** Every index's facts: from the catalog cache when the catalog has not changed (keyed by `cacheKey`), else read whole and cached. */
+async function readIndexes(db: Pick<Session, 'query'>, cacheKey: object | undefined): Promise<IndexFact[]> {
+  const version = String((await db.query(HEALTH_SQL.catalogVersion)).rows[0].version);
+  const cache = cacheKey && catalogCaches.get(cacheKey);
+  if (cache && cache.version === version) {
+    const merged = withIndexStats(cache, (await db.query(HEALTH_SQL.indexStats, [BLOAT_MIN_PAGES])).rows);
+    if (merged) return merged;
+  }
+  const indexes = (await db.query(HEALTH_SQL.indexes, [BLOAT_MIN_PAGES])).rows.map(indexFromRow);
+  if (cacheKey) catalogCaches.set(cacheKey, { version, indexes: new Map(indexes.map((i) => [i.oid, i])) });
+  return indexes;
+}
+
 export async function readSessions(db: { query: Database['query'] | Session['query'] }): Promise<SessionFact[]> {
   const { rows } = await db.query(HEALTH_SQL.sessions, [QUERY_TEXT_LIMIT, APPLICATION_NAME]);
   return rows.map(sessionFromRow);
@@ -177,7 +268,7 @@ export async function collectHealthFacts(db: Database, opts: HealthOptions = {})
   const [facts, statements] = await Promise.all([
     db.rolledBack(async (session) => {
       await session.query(HEALTH_NO_JIT);
-      return collectIn(session, { ...opts, versionNum });
+      return collectIn(session, { ...opts, versionNum }, db);
     }, { readOnly: true }),
     readStatementUse(db, { versionNum, minCalls: t.cacheMinCalls }),
   ]);
@@ -185,13 +276,13 @@ export async function collectHealthFacts(db: Database, opts: HealthOptions = {})
   return facts;
 }
 
-async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promise<HealthFacts> {
+async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheKey?: object): Promise<HealthFacts> {
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
   const [sessions, indexes, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([
     readSessions(db),
-    db.query(HEALTH_SQL.indexes, [BLOAT_MIN_PAGES]),
+    readIndexes(db, cacheKey),
     db.query(HEALTH_SQL.foreignKeys),
     db.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
     db.query(HEALTH_SQL.sequences),
@@ -214,37 +305,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promi
     standbyReplayDelaySeconds: numOrNull(s.replay_delay),
     settings,
     sessions,
-    indexes: indexes.rows.map((r) => {
-      const ro = parseReloptions(r.reloptions);
-      const fact: IndexFact = {
-        oid: Number(r.oid),
-        schema: r.schema,
-        table: r.table_name,
-        tableOid: Number(r.table_oid),
-        name: r.name,
-        columns: (r.columns ?? []).map(Number),
-        columnNames: r.column_names ?? [],
-        keyColumns: Number(r.key_columns),
-        opclasses: r.opclasses,
-        expressions: r.expressions,
-        predicate: r.predicate,
-        method: r.method,
-        unique: r.is_unique,
-        primary: r.is_primary,
-        valid: r.is_valid,
-        constraint: r.constraint_name,
-        definition: '',
-        sizeBytes: num(r.size_bytes),
-        scans: numOrNull(r.scans),
-        relpages: num(r.relpages),
-        reltuples: num(r.reltuples),
-        dataWidth: numOrNull(r.width),
-        maxNullFrac: num(r.max_null_frac),
-        fillfactor: ro.fillfactor ? Number(ro.fillfactor) : null,
-      };
-      fact.definition = indexDefinition(fact);
-      return fact;
-    }),
+    indexes,
     foreignKeys: fks.rows.map((r) => ({
       oid: Number(r.oid),
       schema: r.schema,
