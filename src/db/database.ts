@@ -14,6 +14,7 @@ import { describeError, PgLensError, ReadOnlyProfileError } from './errors';
 import { placeOwnMarker, SQL } from './sql';
 import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
 import { LIMITS } from '../core/limits';
+import { IndexUseLedger } from '../core/plan/indexUse';
 import { readRegularFileSync } from './readFile';
 
 export const APPLICATION_NAME = 'pg-lens';
@@ -56,6 +57,8 @@ export class Database {
   private reachable = false;
   private lossReported = false;
   readonly readOnly: boolean;
+  /** The indexes the plans made on this connection use (explain and explainAnalyze note each plan): never offered for DROP. */
+  readonly indexUse = new IndexUseLedger();
 
   constructor(readonly options: DatabaseOptions) {
     const p = options.profile;

@@ -9,7 +9,8 @@
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
 import { indexDefinition } from '../core/health/checks/indexes';
-import { runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { keepPlannedIndexes, runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
 import { HEALTH_NO_JIT, readSecurityFactsIn } from './securityFacts';
@@ -269,6 +270,8 @@ export interface HealthOptions {
   only?: string[];
   /** Tables and operations of the code's statements (SQL discovery), for the least-privilege role script. */
   usage?: TableUsage[];
+  /** Stored snapshots (the dashboard's, or a history file), for capacity-forecast and stale-materialized-view. */
+  history?: HistorySnapshot[];
 }
 
 export async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
@@ -280,9 +283,10 @@ export async function collectHealthFacts(db: Database, opts: HealthOptions = {})
       await session.query(HEALTH_NO_JIT);
       return collectIn(session, { ...opts, versionNum }, db);
     }, { readOnly: true }),
-    readStatementUse(db, { versionNum, minCalls: t.cacheMinCalls }),
+    readStatementUse(db, { versionNum, minCalls: Math.min(t.cacheMinCalls, t.mvMinCalls) }),
   ]);
-  if (facts.workload) facts.workload.statements = statements;
+  if (facts.workload) Object.assign(facts.workload, statements);
+  if (opts.history) facts.history = opts.history;
   return facts;
 }
 
@@ -299,7 +303,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
     db.query(HEALTH_SQL.invalidConstraints),
     db.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
     readSecurityFactsIn(db, { usage: opts.usage }),
-    readWorkloadFacts(db, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes }),
+    readWorkloadFacts(db, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes, timeTableMinBytes: Math.min(t.archiveMinBytes, t.partitionMinBytes), archiveAfterDays: t.archiveAfterDays }),
   ]);
   const s = server.rows[0];
   const settings: HealthFacts['settings'] = s.settings ?? {};
@@ -390,5 +394,6 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
 /** Read the facts and run the checks. */
 export async function runHealth(db: Database, opts: HealthOptions = {}): Promise<{ facts: HealthFacts; findings: HealthFinding[] }> {
   const facts = await collectHealthFacts(db, opts);
-  return { facts, findings: runHealthChecks(facts, opts.thresholds, opts.only) };
+  // No DROP for an index a plan PG Lens made on this connection uses.
+  return { facts, findings: keepPlannedIndexes(runHealthChecks(facts, opts.thresholds, opts.only), db.indexUse) };
 }

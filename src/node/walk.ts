@@ -21,12 +21,14 @@ import ignore, { type Ignore } from 'ignore';
 import { formatBytes } from '../core/format';
 import { oneLine } from '../core/safeText';
 import { LIMITS } from '../core/limits';
+import { SOURCE_EXTENSIONS as REGISTRY_EXTENSIONS } from '../core/languages/registry';
+import { MAPPER_EXTENSIONS } from '../core/languages/files';
 import { FileRefusedError, readRegularFile, readRegularFileSync } from '../db/readFile';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
 
-/** File extensions SQL extraction understands. */
-export const SOURCE_EXTENSIONS = new Set(['.sql', '.pgsql', '.psql', '.ts', '.mts', '.cts', '.tsx', '.js', '.mjs', '.cjs', '.jsx', '.py', '.go', '.java', '.rb']);
+/** File extensions SQL extraction understands (the language registry's, and the mapper formats of core/languages/files.ts). */
+export const SOURCE_EXTENSIONS = new Set([...REGISTRY_EXTENSIONS, ...MAPPER_EXTENSIONS]);
 
 export interface WalkOptions {
   /** Extra ignore patterns (gitignore syntax). */

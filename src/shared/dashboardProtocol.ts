@@ -7,6 +7,7 @@
 import { LIMITS } from '../core/limits';
 import { actionKey, parseAction, type MaintenanceAction } from '../core/dashboard/actions';
 import type { Alert } from '../core/dashboard/alerts';
+import type { ChartPoint } from '../core/dashboard/chartHistory';
 import type { GrowthProjection, Regression } from '../core/dashboard/history';
 import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
@@ -37,6 +38,8 @@ export type ToWebview =
   | { type: 'stats'; stats: LiveStats }
   | { type: 'health'; findings: HealthFinding[]; atMs: number; error?: string }
   | { type: 'history'; history: HistoryView }
+  /** The charts' stored points for this database (sent when the panel opens or reconnects). */
+  | { type: 'chartHistory'; points: ChartPoint[] }
   /** New alerts, and the keys of every condition that still holds (alerts not listed have resolved). */
   | { type: 'alerts'; alerts: Alert[]; active: string[] }
   | { type: 'actionProgress'; key: string; message: string }

@@ -12,15 +12,23 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import type { Analyzer, EvidenceSource } from '../core/scan';
+import type { DialectVerdict } from '../core/dialect';
 import type { PgLensContext } from './main';
+import { EDITOR_LANGUAGE_IDS } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 
 const DEBOUNCE_MS = 400;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 export function analysable(doc: vscode.TextDocument): boolean {
-  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && /^(sql|typescript|typescriptreact|javascript|javascriptreact|python|go|java|ruby)$/.test(doc.languageId);
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && EDITOR_LANGUAGE_IDS.includes(doc.languageId);
 }
+
+/** The same documents, as a selector for providers (hover, CodeLens). */
+export const ANALYSABLE_SELECTOR: vscode.DocumentSelector = EDITOR_LANGUAGE_IDS.flatMap((language) => [
+  { language, scheme: 'file' },
+  { language, scheme: 'untitled' },
+]);
 
 export interface DocumentAnalysisApi {
   /**
@@ -92,6 +100,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     return this.evidence.source;
   }
 
+  private project: Promise<DialectVerdict | undefined> | undefined;
+
   async analyzers(scan = false): Promise<Analyzer[]> {
     const [{ rulesAnalyzer }, { nPlusOneAnalyzer }] = await Promise.all([import('../core/scan'), import('../core/nplusone/analyzer')]);
     let evidence: EvidenceSource | undefined;
@@ -100,7 +110,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     } catch (e) {
       this.ctx.log.warn(`Rules without database evidence: ${(e as Error).message}`);
     }
-    return [rulesAnalyzer({ evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${String((e as Error)?.message ?? e)}`) }), nPlusOneAnalyzer(), ...this.plugged.filter((p) => scan || !p.scanOnly).map((p) => p.analyzer)];
+    // The workspace's database from its configuration (read once): no PostgreSQL advice for another dialect.
+    this.project ??= import('../node/projectConfig').then((m) => m.readProjectDialect((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
+    const project = await this.project;
+    return [rulesAnalyzer({ project, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${String((e as Error)?.message ?? e)}`) }), nPlusOneAnalyzer(), ...this.plugged.filter((p) => scan || !p.scanOnly).map((p) => p.analyzer)];
   }
 
   private refreshAll(): void {

@@ -11,6 +11,7 @@ import type { ActiveConnection } from './connections';
 import type { PgLensContext } from './main';
 import type { MaintenanceAction } from '../core/dashboard/actions';
 import type { AlertState } from '../core/dashboard/alerts';
+import type { ChartPoint } from '../core/dashboard/chartHistory';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
@@ -22,6 +23,8 @@ import { webviewHtml } from './webviewHtml';
 const VIEW_TYPE = 'pgLens.dashboard';
 const HEALTH_EVERY_MS = 60_000;
 const SNAPSHOT_EVERY_MS = 5 * 60_000;
+/** How often the charts' points are written to storage while the panel refreshes (and once when it closes). */
+const CHART_SAVE_MS = 15_000;
 const AUDIT_KEY = 'pgLens.dashboard.audit';
 const AUDIT_MAX = 500;
 /** Findings shown per check (the rest are counted in a note). */
@@ -56,6 +59,9 @@ export class DashboardPanel implements vscode.Disposable {
   private refreshing = false;
   private busyActions = new Set<string>();
   private initMessage: Extract<ToWebview, { type: 'init' }> | undefined;
+  /** The charts' points for the attached database; stored every CHART_SAVE_MS and when the panel closes. */
+  private chartPoints: ChartPoint[] = [];
+  private chartsSavedAt = 0;
 
   static show(ctx: PgLensContext): void {
     if (DashboardPanel.current) {
@@ -125,7 +131,10 @@ export class DashboardPanel implements vscode.Disposable {
         if (this.healthAt) this.post({ type: 'health', findings: this.findings, atMs: this.healthAt });
         for (const m of this.queue.splice(0)) void this.panel.webview.postMessage(m);
         this.postAudit();
-        if (this.conn) void this.postHistory();
+        if (this.conn) {
+          this.post({ type: 'chartHistory', points: this.chartPoints });
+          void this.postHistory();
+        }
         this.schedule(0);
         return;
       case 'refreshHealth':
@@ -197,6 +206,7 @@ export class DashboardPanel implements vscode.Disposable {
     const stats = await refreshStats(this.reader!, (m) => this.post(m));
     if (!stats) return;
     this.lastStats = stats;
+    await this.keepChartPoint(stats);
     this.alert(stats);
     if (Date.now() - this.snapshotAt >= SNAPSHOT_EVERY_MS) await this.snapshot(stats);
     if (Date.now() - this.healthAt >= HEALTH_EVERY_MS) await this.health(conn);
@@ -240,10 +250,14 @@ export class DashboardPanel implements vscode.Disposable {
       replica: fromReplica,
     };
     this.post(this.initMessage);
+    this.chartPoints = await this.loadChartPoints();
+    this.post({ type: 'chartHistory', points: this.chartPoints });
     this.postHistory();
   }
 
   private async dropConnection(): Promise<void> {
+    await this.saveChartPoints();
+    this.chartPoints = [];
     const own = this.statsDb && this.conn && this.statsDb !== this.conn.db ? this.statsDb : undefined;
     this.conn = undefined;
     this.statsDb = undefined;
@@ -288,11 +302,41 @@ export class DashboardPanel implements vscode.Disposable {
     });
   }
 
-  private historyFile(): vscode.Uri | undefined {
+  /** A file per database in the extension's global storage: `history` (snapshots) or `charts` (chart points). */
+  private historyFile(kind: 'history' | 'charts' = 'history'): vscode.Uri | undefined {
     if (!this.conn) return undefined;
     const p = this.conn.profile;
     const id = crypto.createHash('sha256').update(`${p.host}:${p.port}/${p.database}`).digest('hex').slice(0, 16);
-    return vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, `history-${id}.json`);
+    return vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, `${kind}-${id}.json`);
+  }
+
+  private async loadChartPoints(): Promise<ChartPoint[]> {
+    const file = this.historyFile('charts');
+    if (!file) return [];
+    const { parseChartPoints } = await import('../core/dashboard/chartHistory');
+    try {
+      return parseChartPoints(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
+    } catch {
+      return [];
+    }
+  }
+
+  private async keepChartPoint(stats: LiveStats): Promise<void> {
+    const { appendChartPoint, chartPoint } = await import('../core/dashboard/chartHistory');
+    this.chartPoints = appendChartPoint(this.chartPoints, chartPoint(stats));
+    if (Date.now() - this.chartsSavedAt >= CHART_SAVE_MS) await this.saveChartPoints();
+  }
+
+  private async saveChartPoints(): Promise<void> {
+    const file = this.historyFile('charts');
+    if (!file || !this.chartPoints.length) return;
+    this.chartsSavedAt = Date.now();
+    try {
+      await vscode.workspace.fs.createDirectory(this.ctx.extension.globalStorageUri);
+      await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(this.chartPoints)));
+    } catch (e) {
+      this.ctx.log.warn(`Dashboard: could not save the chart history: ${(e as Error).message}`);
+    }
   }
 
   private async loadHistory(): Promise<HistorySnapshot[]> {

@@ -45,22 +45,3 @@ export function oneLine(s: string, max = 200): string {
   const t = s.replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
-
-/** A bounded time series ring for the charts: [times(s), ...series]. */
-export class Series {
-  private readonly cols: number[][];
-  constructor(readonly names: string[], private readonly max = 300) {
-    this.cols = [[], ...names.map(() => [])];
-  }
-  push(atMs: number, values: (number | null)[]): void {
-    this.cols[0].push(atMs / 1000);
-    values.forEach((v, i) => this.cols[i + 1].push(v === null || !Number.isFinite(v) ? (null as unknown as number) : v));
-    if (this.cols[0].length > this.max) for (const c of this.cols) c.shift();
-  }
-  data(): number[][] {
-    return this.cols;
-  }
-  get length(): number {
-    return this.cols[0].length;
-  }
-}

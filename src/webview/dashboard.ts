@@ -11,7 +11,8 @@ import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
 import type { AuditEntry, ConnectionState, HistoryView, ToExtension, ToWebview } from '../shared/dashboardProtocol';
 import { fill, h, table, type Child } from './_dom';
-import { fmtByteRate, fmtBytes, fmtMs, fmtNum, fmtPct, fmtSeconds, oneLine, Series } from './_format';
+import { appendChartPoint, chartData, chartPoint, CHART_LINES, parseChartPoints, timeWindow, type ChartKey, type ChartPoint } from '../core/dashboard/chartHistory';
+import { fmtByteRate, fmtBytes, fmtMs, fmtNum, fmtPct, fmtSeconds, oneLine } from './_format';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; getState(): unknown; setState(s: unknown): void };
 const vscodeApi = acquireVsCodeApi();
@@ -49,12 +50,8 @@ setInterval(() => {
   if (notes.length !== before) renderNotes();
 }, 1000);
 
-const series = {
-  tps: new Series(['TPS', 'Rollbacks/s']),
-  conns: new Series(['Total', 'Active', 'Idle in transaction']),
-  cache: new Series(['Cache hit %']),
-  rows: new Series(['Rows read/s', 'Rows written/s']),
-};
+/** The charts' points: the stored history the extension sends when the panel opens, then one per refresh. */
+let points: ChartPoint[] = [];
 
 // ---- layout (created once) -----------------------------------------------------------------
 
@@ -82,7 +79,6 @@ const palette = () => [cssVar('--vscode-charts-blue', '#3794ff'), cssVar('--vsco
 
 interface Chart {
   plot: uPlot;
-  data: Series;
   box: HTMLElement;
   def: ChartDef;
 }
@@ -90,19 +86,20 @@ const chartList: Chart[] = [];
 
 interface ChartDef {
   title: string;
-  data: Series;
+  key: ChartKey;
   fmt: (n: number) => string;
   /** Fixed y range (cache hit: 0–100 %). */
   yRange?: (min: number, max: number) => [number, number];
 }
 
-/** One point (or a flat line) must not stretch the time axis over years: at least a minute around it. */
-function timeRange(_u: uPlot, min: number, max: number): [number, number] {
-  if (!Number.isFinite(min) || !Number.isFinite(max)) {
-    const now = Date.now() / 1000;
-    return [now - 60, now];
-  }
-  return max - min < 60 ? [max - 60, max + 1] : [min, max];
+/** Every chart's data and time axis come from here: uPlot never picks the x range itself (see timeWindow). */
+function draw(plot: uPlot, key: ChartKey): void {
+  const data = chartData(points, key);
+  const range = timeWindow(data[0], Date.now() / 1000);
+  plot.setData(data as uPlot.AlignedData, false);
+  plot.setScale('x', range);
+  // The span uPlot shows, in seconds (read by tests: no chart may span more than its points do).
+  plot.root.parentElement?.setAttribute('data-x-span', String(Math.round((plot.scales.x.max ?? NaN) - (plot.scales.x.min ?? NaN))));
 }
 
 function makeChart(def: ChartDef, box?: HTMLElement): Chart {
@@ -120,25 +117,26 @@ function makeChart(def: ChartDef, box?: HTMLElement): Chart {
       height: 150,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true, range: timeRange }, y: def.yRange ? { range: (_u, min, max) => def.yRange!(min, max) } : {} },
+      scales: { x: { time: true, auto: false }, y: def.yRange ? { range: (_u, min, max) => def.yRange!(min, max) } : {} },
       axes: [
         { ...axis, space: 90 },
         { ...axis, values: (_u, vals) => vals.map((v) => def.fmt(v)), size: 64, space: 30 },
       ],
-      series: [{}, ...def.data.names.map((name, i) => ({ label: name, stroke: colors[i % colors.length], width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : def.fmt(v)) }))],
+      series: [{}, ...CHART_LINES[def.key].map((name, i) => ({ label: name, stroke: colors[i % colors.length], width: 1.5, value: (_u: uPlot, v: number | null) => (v === null ? '–' : def.fmt(v)) }))],
     },
-    def.data.data() as uPlot.AlignedData,
+    [[]],
     box,
   );
-  return { plot, data: def.data, box, def };
+  draw(plot, def.key);
+  return { plot, box, def };
 }
 
 const CHARTS: ChartDef[] = [
-  { title: 'Transactions per second', data: series.tps, fmt: (n) => fmtNum(n) },
-  { title: 'Connections', data: series.conns, fmt: (n) => fmtNum(n, 0) },
+  { title: 'Transactions per second', key: 'tps', fmt: (n) => fmtNum(n) },
+  { title: 'Connections', key: 'conns', fmt: (n) => fmtNum(n, 0) },
   // A ratio: never below 0 or above 100 %.
-  { title: 'Cache hit ratio', data: series.cache, fmt: (n) => `${n.toFixed(n >= 99.95 || n === 0 ? 0 : 1)}%`, yRange: (min) => [Math.max(0, Math.min(Number.isFinite(min) ? Math.floor(min) : 90, 90)), 100] },
-  { title: 'Rows per second', data: series.rows, fmt: (n) => fmtNum(n) },
+  { title: 'Cache hit ratio', key: 'cache', fmt: (n) => `${n.toFixed(n >= 99.95 || n === 0 ? 0 : 1)}%`, yRange: (min) => [Math.max(0, Math.min(Number.isFinite(min) ? Math.floor(min) : 90, 90)), 100] },
+  { title: 'Rows per second', key: 'rows', fmt: (n) => fmtNum(n) },
 ];
 
 function initCharts(): void {
@@ -203,17 +201,15 @@ function renderTiles(): void {
   );
 }
 
+function drawCharts(): void {
+  // How many points the charts hold (kept across tab switches, reloaded on open; read by the e2e suite).
+  charts.setAttribute('data-points', String(points.length));
+  for (const c of chartList) draw(c.plot, c.def.key);
+}
+
 function pushSeries(): void {
-  // How many samples the charts hold (kept across tab switches; read by the e2e suite).
-  queueMicrotask(() => charts.setAttribute('data-points', String(series.tps.length)));
-  if (!stats) return;
-  const s = stats;
-  const st = s.connections.byState;
-  series.tps.push(s.atMs, [s.rates?.tps ?? null, s.rates?.rollbacksPerSec ?? null]);
-  series.conns.push(s.atMs, [s.connections.total, st.active ?? 0, (st['idle in transaction'] ?? 0) + (st['idle in transaction (aborted)'] ?? 0)]);
-  series.cache.push(s.atMs, [s.rates?.cacheHitRatio !== null && s.rates?.cacheHitRatio !== undefined ? s.rates.cacheHitRatio * 100 : null]);
-  series.rows.push(s.atMs, [s.rates?.rowsReadPerSec ?? null, s.rates?.rowsWrittenPerSec ?? null]);
-  for (const c of chartList) c.plot.setData(c.data.data() as uPlot.AlignedData);
+  if (stats) points = appendChartPoint(points, chartPoint(stats));
+  drawCharts();
 }
 
 function actionButton(action: MaintenanceAction, label?: string): HTMLButtonElement {
@@ -481,6 +477,14 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       healthError = m.error ?? '';
       renderHealth();
       return;
+    case 'chartHistory': {
+      // Stored points first, then whatever this webview sampled after the newest of them.
+      const stored = parseChartPoints(m.points);
+      const last = stored.length ? stored[stored.length - 1].atMs : -Infinity;
+      points = points.filter((p) => p.atMs > last).reduce((list, p) => appendChartPoint(list, p), stored);
+      drawCharts();
+      return;
+    }
     case 'history':
       history = m.history;
       renderTrends();

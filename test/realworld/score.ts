@@ -23,6 +23,7 @@ import { codeContextOf } from '../../src/core/codeContext';
 import { allRuleMeta } from '../../src/core/rules/index';
 import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
 import { walkSourceFiles } from '../../src/node/walk';
+import { readProjectDialect } from '../../src/node/projectConfig';
 
 export interface Label {
   repo: string;
@@ -70,7 +71,7 @@ export function loadCorpus(file = path.join(HERE, 'corpus.json')): CorpusApp[] {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { apps: CorpusApp[] }).apps;
 }
 
-const LANG: Record<string, string> = { '.ts': 'typescript', '.tsx': 'typescript', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.py': 'python', '.go': 'go', '.java': 'java', '.rb': 'ruby', '.sql': 'sql' };
+const LANG: Record<string, string> = { '.ts': 'typescript', '.tsx': 'typescript', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.py': 'python', '.go': 'go', '.java': 'java', '.rb': 'ruby', '.sql': 'sql', '.xml': 'xml' };
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
 
@@ -118,7 +119,8 @@ export async function score(root: string): Promise<Record<string, unknown>> {
       const text = fs.readFileSync(f.path, 'utf8');
       if (!text.slice(0, 8000).includes('\u0000')) inputs.push({ path: path.relative(dir, f.path).split(path.sep).join('/'), text });
     }
-    const result = await scanFiles(inputs, { analyzers: [rulesAnalyzer(), nPlusOneAnalyzer(), ormOffsetAnalyzer()], keepText: true });
+    const project = readProjectDialect([dir]);
+    const result = await scanFiles(inputs, { analyzers: [rulesAnalyzer({ project }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project })], keepText: true });
     const warned = new Map<string, number[]>();
     for (const f of result.findings as Finding[]) {
       // Reported = at warning or above; for rules that are info by default (select-star,

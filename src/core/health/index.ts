@@ -1,10 +1,15 @@
 /** The health checks, in display order, and the one function that runs them. */
+import { finding } from './finding';
 import { blockedSession, idleInTransaction, longRunningQuery } from './checks/sessions';
 import { duplicateIndex, indexBloat, invalidIndex, unindexedForeignKey, unusedIndex } from './checks/indexes';
 import { autovacuumLagging, deadTuples, invalidConstraint, sequenceExhaustion, staleStatistics, tableBloat, transactionIdWraparound } from './checks/tables';
 import { inactiveReplicationSlot, replicationLag, settingReview } from './checks/server';
 import { SECURITY_CHECKS } from './checks/security';
 import { WORKLOAD_CHECKS } from './checks/workload';
+import { MATVIEW_CHECKS } from './checks/matviews';
+import { archiveCandidate, partitionCandidate } from './checks/timeTables';
+import { capacityForecast } from './checks/capacity';
+import type { IndexUser } from '../plan/indexUse';
 import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds } from './types';
 
 export * from './types';
@@ -30,6 +35,10 @@ export const HEALTH_CHECKS: readonly HealthCheck[] = [
   inactiveReplicationSlot,
   ...SECURITY_CHECKS,
   ...WORKLOAD_CHECKS,
+  ...MATVIEW_CHECKS,
+  archiveCandidate,
+  partitionCandidate,
+  capacityForecast,
   settingReview,
 ];
 
@@ -44,10 +53,37 @@ export function runHealthChecks(facts: HealthFacts, thresholds: Partial<HealthTh
     try {
       out.push(...check.run(facts, t));
     } catch (e) {
-      out.push({ checkId: check.id, severity: 'info', category: check.category, message: `The check could not run: ${(e as Error).message}`, objects: [], evidence: {}, fixSql: [] });
+      out.push(finding(check, 'info', `The check could not run: ${(e as Error).message}`));
     }
   }
   return out.map((f, i) => ({ f, i })).sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
+}
+
+/**
+ * No DROP for an index a known plan uses: PG Lens planned a statement (a hover, Explain Analyze, a
+ * recorded or pg_stat_statements statement) and the plan scans the index. Such a finding stays, as a
+ * note that says which statement keeps the index; its DROP (SQL and button) goes.
+ */
+export function keepPlannedIndexes(findings: readonly HealthFinding[], plans: { usersOf(schema: string, name: string): IndexUser[] }, nowMs = Date.now()): HealthFinding[] {
+  return findings.map((f) => {
+    if (f.action?.kind !== 'drop-index') return f;
+    const ix = f.objects.find((o) => o.kind === 'index');
+    const users = ix ? plans.usersOf(ix.schema ?? 'public', ix.name) : [];
+    if (!users.length) return f;
+    const first = users[0];
+    const sql = first.sql.replace(/\s+/g, ' ').trim();
+    const shown = sql.length > 120 ? `${sql.slice(0, 119)}…` : sql;
+    const ago = Math.max(0, Math.round((nowMs - first.atMs) / 60000));
+    const others = users.length > 1 ? ` and ${users.length - 1} other statement${users.length > 2 ? 's' : ''}` : '';
+    const { action: _dropped, ...rest } = f;
+    return {
+      ...rest,
+      severity: 'info' as const,
+      message: `${f.message} Kept: the plan of ${shown}${others} uses it (planned by PG Lens ${ago ? `${ago} min` : 'less than a minute'} ago), so it is not offered for DROP.`,
+      evidence: { ...f.evidence, usedByPlans: users.slice(0, 5).map((u) => u.sql) },
+      fixSql: [],
+    };
+  });
 }
 
 export function checkById(id: string): HealthCheck | undefined {
@@ -68,16 +104,9 @@ export function capFindings(findings: readonly HealthFinding[], perCheck: number
   }
   for (const [checkId, n] of seen) {
     if (n <= perCheck) continue;
-    const check = checkById(checkId);
-    out.push({
-      checkId,
-      severity: 'info',
-      category: check?.category ?? 'maintenance',
-      message: `${n - perCheck} more ${checkId} findings not shown (${n} in all); \`pg-lens health --check ${checkId}\` lists them all.`,
-      objects: [],
+    out.push(finding(checkById(checkId) ?? { id: checkId, category: 'maintenance' }, 'info', `${n - perCheck} more ${checkId} findings not shown (${n} in all); \`pg-lens health --check ${checkId}\` lists them all.`, {
       evidence: { total: n, shown: perCheck },
-      fixSql: [],
-    });
+    }));
   }
   return out;
 }

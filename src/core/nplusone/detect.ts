@@ -14,7 +14,8 @@
 import type { Finding, Fix } from '../findings';
 import { lineStarts, positionAt } from '../findings';
 import { applySuppressions, ignoreComment } from '../suppress';
-import { languageOf, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
@@ -159,6 +160,7 @@ class Detector {
   private readonly findings: Finding[] = [];
   private readonly flagged = new Set<string>();
   private starts: number[] | undefined;
+  private root: Node | undefined;
 
   constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
     this.a = adapterFor(lang);
@@ -166,11 +168,13 @@ class Detector {
   }
 
   run(root: Node): Finding[] {
+    this.root = root;
     this.classify(root);
     for (const hit of this.hits) this.checkDbCall(hit);
     this.checkLocalCalls();
     if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
     if (this.lang === 'python') this.checkSerializerMethods();
+    if (this.lang === 'ruby' && usesModule(this.ctx, /rails|active_record/)) this.checkRubyWriteShortcuts();
     return this.findings.sort((x, y) => x.span.start - y.span.start);
   }
 
@@ -541,7 +545,9 @@ class Detector {
     if (this.isStatementList(call, li)) return;
     if (this.isChunked(li, node)) return;
     const kind = call.op === 'write' ? 'write-in-loop' : 'query-in-loop';
-    this.report(node, li, call, kind, call.label);
+    // `for b in Book.objects.filter(…): b.save()`: the model is the one the loop iterates.
+    const model = call.model ?? (call.instanceOf !== undefined ? this.modelOfIterable(li.iterable) : undefined);
+    this.report(node, li, model ? { ...call, model } : call, kind, call.label);
   }
 
   private checkLocalCalls(): void {
@@ -595,6 +601,49 @@ class Detector {
         this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
       }
     }
+  }
+
+  /**
+   * ActiveRecord writes a loop hides in its shorthand: `records.each(&:save!)` (one statement per
+   * record, the block is the write) and `post.tags << tag` in a loop (one INSERT per item).
+   */
+  private checkRubyWriteShortcuts(): void {
+    for (const n of this.calls) {
+      const method = field(n, 'method')?.text;
+      if (!method || !/^(each|map|collect|each_with_index|filter_map|flat_map)$/.test(method)) continue;
+      const blockArg = named(field(n, 'arguments')).find((x) => x.type === 'block_argument');
+      const sym = blockArg ? named(blockArg)[0]?.text : undefined;
+      const m = sym ? /^:(save!?|destroy!?|touch|update!?|delete)$/.exec(sym) : null;
+      if (!m || !blockArg) continue;
+      const recv = field(n, 'receiver');
+      const li: LoopInfo = { node: n, kind: 'block', label: `${recv ? shortText(recv) + '.' : ''}${method}`, iterable: recv, body: blockArg, shape: 'collection' };
+      if (this.isFixedSmallList(li) || (recv && /\b(in_groups_of|each_slice|first\(\s*[1-9]\s*\))/.test(recv.text))) continue;
+      const call: DbCall = { library: 'activerecord', op: 'write', batch: false, label: `${method}(&${sym})`, method: m[1], model: this.modelOfIterable(recv) };
+      this.report(blockArg, li, call, 'write-in-loop', `${method}(&${sym})`);
+    }
+    if (!this.text.includes('<<')) return;
+    for (const b of this.root?.descendantsOfType('binary') ?? []) {
+      if (!b || field(b, 'operator')?.text !== '<<') continue;
+      const left = field(b, 'left');
+      const right = field(b, 'right');
+      if (left?.type !== 'call' || field(left, 'arguments') || !right || /string|array|heredoc/.test(right.type)) continue;
+      const rel = field(left, 'method')?.text ?? '';
+      const owner = field(left, 'receiver');
+      if (!/^[a-z][a-z0-9_]*s$/.test(rel) || /^(errors|params|keys|values|messages|lines|parts|results|items|args|options|headers|flash|logs|warnings|notices)$/.test(rel) || !owner || !/^(identifier|instance_variable)$/.test(owner.type)) continue;
+      const li = this.enclosingLoop(b);
+      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(b, li)) continue;
+      const call: DbCall = { library: 'activerecord', op: 'write', batch: false, label: `${owner.text}.${rel} <<`, method: '<<', model: rel.replace(/ies$/, 'y').replace(/s$/, '') };
+      this.report(b, li, call, 'write-in-loop', `${owner.text}.${rel} << …`);
+    }
+  }
+
+  /** `Post.where(…)` / `posts` (a local bound to a model query) → `Post`. */
+  private modelOfIterable(recv: Node | undefined): string | undefined {
+    if (!recv) return undefined;
+    const direct = /^([A-Z]\w*)\./.exec(recv.text)?.[1];
+    if (direct) return direct;
+    const b = /^[a-z_]\w*$/.test(recv.text) ? this.binding(recv.text, recv.startIndex) : undefined;
+    return b ? /^([A-Z]\w*)\./.exec(b.value.text)?.[1] : undefined;
   }
 
   /** Django/ActiveRecord: `row.relation.attr` inside a loop over a query that did not preload it. */
@@ -699,6 +748,8 @@ class Detector {
         const rel = field(recv, 'method')?.text ?? '';
         const attr = field(n, 'method')?.text ?? '';
         if (NOT_RELATION.test(rel) || RUBY_NOT_RELATION_ATTR.test(attr)) continue;
+        // `post.tags.create(…)`: reported as the association call itself.
+        if (this.hitByStart.has(n.startIndex)) continue;
         out.push({ name: rel, node: recv });
       }
     }

@@ -37,7 +37,11 @@ export const RULES: readonly Rule[] = [
  * Rule ids produced by other analyses (index advisor, N+1 detection). Their engines own the logic;
  * they are listed here so the docs index, SARIF metadata and settings know every id.
  */
+/** The hint on a file whose SQL targets another database (core/dialect.ts): no rule ran on it. */
+export const OTHER_DIALECT_RULE: RuleMeta = { id: 'other-dialect', defaultSeverity: 'hint', description: "This file's SQL targets another database (by its path, its driver imports or the project's configuration): no PostgreSQL advice is given for it.", docs: 'docs/rules/other-dialect.md' };
+
 export const OTHER_RULES: readonly RuleMeta[] = [
+  OTHER_DIALECT_RULE,
   { id: 'missing-index', defaultSeverity: 'warning', description: 'The planner proves an index would cut the cost of this statement.', docs: 'docs/rules/missing-index.md' },
   { id: 'unindexed-foreign-key', defaultSeverity: 'warning', description: 'A foreign key without an index on its referencing columns: joins and parent deletes read the whole table.', docs: 'docs/rules/unindexed-foreign-key.md' },
   { id: 'duplicate-index', defaultSeverity: 'warning', description: 'An index that another index already covers: extra writes and disk for nothing.', docs: 'docs/rules/duplicate-index.md' },

@@ -7,6 +7,7 @@
  * A text scan, per file: sites the SQL rule already judges (complete, non-dynamic statements) are skipped.
  */
 import type { Analyzer } from '../scan';
+import { dialectOfFile, type DialectVerdict } from '../dialect';
 import type { Finding } from '../findings';
 import type { SqlSite } from '../extract/types';
 import { offsetPagination } from './offsetPagination';
@@ -49,12 +50,12 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
   return out;
 }
 
-export function ormOffsetAnalyzer(): Analyzer {
+export function ormOffsetAnalyzer(opts: { project?: DialectVerdict } = {}): Analyzer {
   return {
     id: 'orm-offset',
     rules: [offsetPagination],
     analyze({ text, file, sites }): Finding[] {
-      if (file.endsWith('.sql')) return [];
+      if (file.endsWith('.sql') || dialectOfFile(file, text, opts.project).dialect === 'other') return [];
       return findOrmOffsets(text, file, sites).map((h) => ({
         ruleId: offsetPagination.id,
         severity: offsetPagination.defaultSeverity,

@@ -90,4 +90,47 @@ describe('webview/dashboard (in Chromium)', function () {
       await browser.close();
     }
   });
+
+  it('draws the stored chart history on open, and one point never stretches a time axis over years', async function () {
+    if (!CHROMIUM) {
+      console.log('      [capability absent] Chromium: the chart test needs /usr/bin/chromium (apt-get install chromium)');
+      return;
+    }
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.setContent(`<!DOCTYPE html><html><head><style>${built.css}</style></head><body><div id="app" style="width:1000px"></div>
+        <script>function acquireVsCodeApi(){return {postMessage:()=>{},getState:()=>undefined,setState:()=>{}}}</script>
+        <script>${built.js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
+      const post = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m as any);
+      const spans = () => page.evaluate(() => [...document.querySelectorAll('.chart')].map((c) => Number(c.getAttribute('data-x-span'))));
+      const pointsShown = () => page.evaluate(() => Number(document.querySelector('.charts')!.getAttribute('data-points')));
+      const now = Date.now();
+      const sample = { atMs: now, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null };
+      const stats = (atMs: number, rates: unknown) => ({
+        atMs, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 2, max: 100, reserved: 3 }, sample, rates,
+        cache: { tableHitRatio: 1, indexHitRatio: 1, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+        sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 0, rows: [] },
+      });
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      // The first refresh has no rates yet (they need two samples): every chart holds one point, or none drawn.
+      await post({ type: 'stats', stats: stats(now, null) });
+      assert.equal(await pointsShown(), 1);
+      for (const s of await spans()) assert.ok(s >= 60 && s <= 120, `one point: the time axis spans ${s} s (uPlot's own range for one point is about 1000 days)`);
+      // The stored history arrives (the panel was opened again): drawn at once, before any new sample.
+      const rates = { tps: 5, rollbacksPerSec: 0, cacheHitRatio: 0.99, rowsReadPerSec: 100, rowsWrittenPerSec: 1 };
+      const stored = Array.from({ length: 30 }, (_, i) => ({ atMs: now - (30 - i) * 2000, values: { tps: [5, 0], conns: [2, 1, 0], cache: [99], rows: [100, 1] } }));
+      await post({ type: 'chartHistory', points: stored });
+      assert.equal(await pointsShown(), 31, 'the 30 stored points and the one sampled after them');
+      for (const s of await spans()) assert.ok(s >= 60 && s <= 62, `30 stored points 2 s apart: the axis spans ${s} s`);
+      await post({ type: 'stats', stats: stats(now + 2000, rates) });
+      assert.equal(await pointsShown(), 32);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
 });

@@ -1,4 +1,5 @@
 /** Indexes: unused, duplicate, invalid, bloated; foreign keys without an index. */
+import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, IndexFact } from '../types';
 import { estimateIndexBloat } from './bloat';
@@ -33,11 +34,7 @@ export const unusedIndex: HealthCheck = {
     return f.indexes
       .filter((i) => i.scans === 0 && i.valid && !i.unique && !i.primary && !i.constraint && i.sizeBytes >= t.unusedIndexMinBytes)
       .sort((a, b) => b.sizeBytes - a.sizeBytes)
-      .map((i) => ({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `Index ${i.schema}.${i.name} on ${i.table} has never been used (${formatBytes(i.sizeBytes)}).`,
+      .map((i) => finding(this, 'warning', `Index ${i.schema}.${i.name} on ${i.table} has never been used (${formatBytes(i.sizeBytes)}).`, {
         objects: [indexRef(i)],
         evidence: { scans: i.scans, sizeBytes: i.sizeBytes, definition: i.definition, statsAgeSeconds: f.statsAgeSeconds },
         fixSql: [dropIndex(i)],
@@ -98,16 +95,12 @@ export const duplicateIndex: HealthCheck = {
         const keeper = best.find((b) => !dropped.has(b.oid) && b.oid !== a.oid && covers(b, a));
         if (!keeper) continue;
         dropped.add(a.oid);
-        out.push({
-          checkId: this.id,
-          severity: 'warning',
-          category: this.category,
-          message: `Index ${a.schema}.${a.name} is covered by ${keeper.name} on ${a.table}.`,
+        out.push(finding(this, 'warning', `Index ${a.schema}.${a.name} is covered by ${keeper.name} on ${a.table}.`, {
           objects: [indexRef(a), indexRef(keeper)],
           evidence: { index: a.definition, coveredBy: keeper.definition, sizeBytes: a.sizeBytes, scans: a.scans },
           fixSql: [dropIndex(a)],
           action: { kind: 'drop-index', oid: a.oid },
-        });
+        }));
       }
     }
     return out;
@@ -122,11 +115,7 @@ export const invalidIndex: HealthCheck = {
   run(f) {
     return f.indexes
       .filter((i) => !i.valid)
-      .map((i) => ({
-        checkId: this.id,
-        severity: 'error',
-        category: this.category,
-        message: `Index ${i.schema}.${i.name} on ${i.table} is invalid.`,
+      .map((i) => finding(this, 'error', `Index ${i.schema}.${i.name} on ${i.table} is invalid.`, {
         objects: [indexRef(i)],
         evidence: { definition: i.definition, sizeBytes: i.sizeBytes },
         fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
@@ -152,18 +141,14 @@ export const unindexedForeignKey: HealthCheck = {
         (i) => i.valid && !i.predicate && i.keyColumns >= n && [...i.columns.slice(0, n)].sort((a, b) => a - b).join(',') === want,
       );
       if (indexed) continue;
-      out.push({
-        checkId: this.id,
-        severity: fk.tableRows >= 10000 ? 'warning' : 'info',
-        category: this.category,
-        message: `Foreign key ${fk.name} on ${fk.schema}.${fk.table} (${fk.columnNames.join(', ')}) has no index.`,
+      out.push(finding(this, fk.tableRows >= 10000 ? 'warning' : 'info', `Foreign key ${fk.name} on ${fk.schema}.${fk.table} (${fk.columnNames.join(', ')}) has no index.`, {
         objects: [
           { kind: 'constraint', schema: fk.schema, name: fk.name, table: fk.table, oid: fk.oid },
           { kind: 'table', schema: fk.referencedSchema, name: fk.referencedTable },
         ],
         evidence: { columns: fk.columnNames, references: `${fk.referencedSchema}.${fk.referencedTable}`, tableRows: fk.tableRows },
         fixSql: [`CREATE INDEX CONCURRENTLY ON ${qualifiedName(fk.schema, fk.table)} (${fk.columnNames.map(quoteIdent).join(', ')});`],
-      });
+      }));
     }
     return out;
   },
@@ -179,16 +164,12 @@ export const indexBloat: HealthCheck = {
     for (const i of f.indexes) {
       const e = estimateIndexBloat(i);
       if (!e || e.bloatBytes < t.bloatMinBytes || e.bloatShare < t.bloatMinShare) continue;
-      out.push({
-        checkId: this.id,
-        severity: e.bloatShare >= 0.7 ? 'warning' : 'info',
-        category: this.category,
-        message: `Index ${i.schema}.${i.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`,
+      out.push(finding(this, e.bloatShare >= 0.7 ? 'warning' : 'info', `Index ${i.schema}.${i.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`, {
         objects: [indexRef(i)],
         evidence: { ...e, reltuples: i.reltuples, relpages: i.relpages, estimate: true },
         fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
         action: { kind: 'reindex-index', oid: i.oid },
-      });
+      }));
     }
     return out.sort((a, b) => (b.evidence.bloatBytes as number) - (a.evidence.bloatBytes as number));
   },

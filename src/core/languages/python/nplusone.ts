@@ -131,6 +131,8 @@ export function pyAdapter(): LanguageAdapter {
 
 // Database calls
 
+/** Attributes that hold plain sets/collections (`self.seen.add`), not related managers. */
+const NOT_MANAGER = /^(errors|seen|visited|cache|ids|keys|names|items|values|args|kwargs|headers|data|params|fields|tags_seen|pending|done|queue|result|results|set|list|dict)$|_(ids|names|keys|set_never|seen|cache)$/;
 const DJANGO_WRITE = /^(create|get_or_create|update_or_create|update|delete|bulk_create|bulk_update|save)$/;
 const SA_SESSION = /^(session|db_session|sess|async_session|dbsession|s)$/;
 const SA_METHODS = /^(query|execute|scalar|scalars|get|merge|refresh|commit|flush|get_one)$/;
@@ -177,8 +179,14 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   }
 
   // Instance writes on Django models: obj.save(), obj.delete(), obj.refresh_from_db()
-  if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && usesModule(ctx, /^django/)) {
+  if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && (usesModule(ctx, /^django/) || ctx.models.size > 0)) {
     return { library: 'django', op: method === 'refresh_from_db' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
+  }
+
+  // Related managers: article.tags.add(tag), user.notifications.create(…), order.items.remove(item)
+  if (segs.length === 3 && !segs[0].call && !segs[1].call && segs[2].call && chain.root.type === 'identifier' && /^(add|remove|create|get_or_create|update_or_create|set|clear)$/.test(method) &&
+    !NOT_MANAGER.test(n[1]) && (usesModule(ctx, /^django/) || ctx.models.size > 0)) {
+    return { library: 'django', op: 'write', batch: method === 'set' || method === 'clear' || (/^(add|remove)$/.test(method) && named(last.args).some((x) => x.type === 'list_splat')), label: label(chain), method };
   }
 
   // Drivers: cur.execute(…), await conn.fetchrow(…), conn.execute(…).fetchone()

@@ -1,0 +1,104 @@
+/**
+ * The dashboard charts' points (pure): what one refresh adds to each chart, the bounded list the
+ * extension keeps per database (so the charts are drawn from stored history when the panel opens,
+ * not empty until new samples arrive), and the one time axis every chart uses.
+ *
+ * Times are kept in milliseconds since the epoch everywhere (the server's clock, LiveStats.atMs);
+ * `axisSeconds` is the only conversion to the charts' unit (uPlot's time scale counts seconds).
+ */
+import type { LiveStats } from './types';
+
+/** Each chart and the names of its lines, in the order of ChartPoint values. */
+export const CHART_LINES = {
+  tps: ['TPS', 'Rollbacks/s'],
+  conns: ['Total', 'Active', 'Idle in transaction'],
+  cache: ['Cache hit %'],
+  rows: ['Rows read/s', 'Rows written/s'],
+} as const;
+
+export type ChartKey = keyof typeof CHART_LINES;
+export const CHART_KEYS = Object.keys(CHART_LINES) as ChartKey[];
+
+export interface ChartPoint {
+  atMs: number;
+  values: Record<ChartKey, (number | null)[]>;
+}
+
+/** A chart's time axis is never narrower than this (one point must not span years, nor seconds). */
+export const MIN_WINDOW_S = 60;
+/** A gap longer than this between two points (panel closed, VS Code restarted) breaks the line. */
+export const GAP_MS = 30_000;
+/** At most this many points per database (about ten minutes at the default 2 s refresh). */
+export const MAX_POINTS = 300;
+
+const num = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
+
+/** What one refresh adds to each chart. */
+export function chartPoint(s: LiveStats): ChartPoint {
+  const st = s.connections.byState;
+  const r = s.rates;
+  return {
+    atMs: s.atMs,
+    values: {
+      tps: [num(r?.tps), num(r?.rollbacksPerSec)],
+      conns: [s.connections.total, st.active ?? 0, (st['idle in transaction'] ?? 0) + (st['idle in transaction (aborted)'] ?? 0)],
+      cache: [r?.cacheHitRatio === null || r?.cacheHitRatio === undefined ? null : num(r.cacheHitRatio * 100)],
+      rows: [num(r?.rowsReadPerSec), num(r?.rowsWrittenPerSec)],
+    },
+  };
+}
+
+/** Add a point, oldest first; a point not newer than the last one (a clock step back) replaces the tail after it. */
+export function appendChartPoint(list: readonly ChartPoint[], p: ChartPoint, max = MAX_POINTS): ChartPoint[] {
+  const out = list.filter((x) => x.atMs < p.atMs);
+  out.push(p);
+  return out.slice(-max);
+}
+
+/** Points read back from storage: well-formed ones only, in time order (a damaged file must not break the panel). */
+export function parseChartPoints(raw: unknown, max = MAX_POINTS): ChartPoint[] {
+  if (!Array.isArray(raw)) return [];
+  const ok = raw.filter((p): p is ChartPoint => {
+    if (!p || typeof p !== 'object' || typeof p.atMs !== 'number' || !Number.isFinite(p.atMs) || !p.values || typeof p.values !== 'object') return false;
+    return CHART_KEYS.every((k) => Array.isArray(p.values[k]) && p.values[k].length === CHART_LINES[k].length && p.values[k].every((v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v))));
+  });
+  return ok.sort((a, b) => a.atMs - b.atMs).slice(-max);
+}
+
+/** The one conversion from our milliseconds to the charts' seconds. */
+export function axisSeconds(atMs: number): number {
+  return atMs / 1000;
+}
+
+/**
+ * uPlot's aligned data for one chart: [seconds, ...lines]. A gap longer than `gapMs` gets a
+ * point of nulls in between, so the line breaks instead of drawing across the time nothing was sampled.
+ */
+export function chartData(points: readonly ChartPoint[], key: ChartKey, gapMs = GAP_MS): (number | null)[][] {
+  const cols: (number | null)[][] = [[], ...CHART_LINES[key].map(() => [])];
+  let prev: number | undefined;
+  for (const p of points) {
+    if (prev !== undefined && p.atMs - prev > gapMs) {
+      cols[0].push(axisSeconds(prev + gapMs / 2));
+      for (let i = 1; i < cols.length; i++) cols[i].push(null);
+    }
+    cols[0].push(axisSeconds(p.atMs));
+    p.values[key].forEach((v, i) => cols[i + 1].push(v));
+    prev = p.atMs;
+  }
+  return cols;
+}
+
+/**
+ * The x range of every chart, from its data (seconds): the span of the points, at least
+ * MIN_WINDOW_S wide and ending at the newest point. No data: the minute before `nowS`.
+ * uPlot's own range for a single point on a time scale spans about 1000 days, so the charts never
+ * let uPlot choose (scale x: auto false, set from here after every setData).
+ */
+export function timeWindow(xs: readonly (number | null)[], nowS: number): { min: number; max: number } {
+  const f = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  if (!f.length) return { min: nowS - MIN_WINDOW_S, max: nowS };
+  const min = Math.min(...f);
+  const max = Math.max(...f);
+  return max - min < MIN_WINDOW_S ? { min: max - MIN_WINDOW_S, max: max + 1 } : { min, max };
+}

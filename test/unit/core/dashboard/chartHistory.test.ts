@@ -1,0 +1,32 @@
+import * as assert from 'node:assert/strict';
+import { appendChartPoint, chartData, parseChartPoints, timeWindow, MIN_WINDOW_S, type ChartPoint } from '../../../../src/core/dashboard/chartHistory';
+
+const pt = (atMs: number, tps: number | null = 1): ChartPoint => ({ atMs, values: { tps: [tps, 0], conns: [1, 1, 0], cache: [99], rows: [10, 1] } });
+
+describe('core/dashboard/chartHistory', () => {
+  it('timeWindow: one point spans a minute ending at it; a long series spans its points; none spans the minute before now', () => {
+    const t = 1_796_000_000; // seconds (2026)
+    assert.deepEqual(timeWindow([t], t + 999), { min: t - MIN_WINDOW_S, max: t + 1 });
+    assert.deepEqual(timeWindow([t, t + 5], 0), { min: t + 5 - MIN_WINDOW_S, max: t + 6 });
+    assert.deepEqual(timeWindow([t, null, t + 600], 0), { min: t, max: t + 600 });
+    assert.deepEqual(timeWindow([], t), { min: t - MIN_WINDOW_S, max: t });
+  });
+
+  it('chartData: seconds on the axis (stored in ms), and a null point where nothing was sampled for a while', () => {
+    const t = 1_796_000_000_000;
+    const d = chartData([pt(t), pt(t + 2000), pt(t + 120_000, 3)], 'tps');
+    assert.deepEqual(d[0], [t / 1000, t / 1000 + 2, t / 1000 + 2 + 15, t / 1000 + 120]);
+    assert.deepEqual(d[1], [1, 1, null, 3]);
+  });
+
+  it('appendChartPoint keeps time order and a bound; parseChartPoints drops malformed points', () => {
+    let list: ChartPoint[] = [];
+    for (let i = 0; i < 10; i++) list = appendChartPoint(list, pt(i * 1000), 5);
+    assert.deepEqual(list.map((p) => p.atMs), [5000, 6000, 7000, 8000, 9000]);
+    // A clock step back replaces what came after it.
+    assert.deepEqual(appendChartPoint(list, pt(6500)).map((p) => p.atMs), [5000, 6000, 6500]);
+    const raw = [pt(3), { atMs: 'x' }, { atMs: 2, values: { tps: [1], conns: [1, 1, 0], cache: [1], rows: [1, 1] } }, pt(1), null, { ...pt(4), values: { ...pt(4).values, cache: ['99'] } }];
+    assert.deepEqual(parseChartPoints(raw).map((p) => p.atMs), [1, 3]);
+    assert.deepEqual(parseChartPoints({}), []);
+  });
+});
