@@ -255,7 +255,7 @@ describe('health: index facts cached behind the catalog version probe', function
 
   const index = (facts: Awaited<ReturnType<typeof runHealth>>['facts'], name: string) => facts.indexes.find((i) => i.name === name);
 
-  it('a later run sees renamed columns and indexes, new and dropped indexes, and fresh sizes and scans', async () => {
+  it('a later run sees renamed columns and indexes, new and dropped indexes, fresh sizes and scans, and widths after ANALYZE', async () => {
     const db = await t.open();
     const first = (await runHealth(db)).facts;
     assert.match(index(first, 'items_sku')!.definition, /\(sku\)/);
@@ -280,5 +280,12 @@ describe('health: index facts cached behind the catalog version probe', function
     facts = (await runHealth(db)).facts;
     assert.ok(index(facts, 'items_code')!.relpages > 1, 'relpages after VACUUM');
     assert.ok(index(facts, 'items_code')!.scans! >= 1, 'the scan counted');
+    // The width estimate behind index-bloat: read again after ANALYZE (pg_statistic changed), then kept, with its age.
+    assert.ok(index(facts, 'items_code')!.dataWidth! > 0, 'a width from pg_stats after ANALYZE');
+    assert.equal(facts.bloatWidthsAgeSeconds, 0);
+    await new Promise((r) => setTimeout(r, 1100));
+    const later = (await runHealth(db)).facts;
+    assert.equal(index(later, 'items_code')!.dataWidth, index(facts, 'items_code')!.dataWidth);
+    assert.ok(later.bloatWidthsAgeSeconds! >= 1, `kept between runs, with its age (${later.bloatWidthsAgeSeconds} s)`);
   });
 });

@@ -174,7 +174,7 @@ export const indexBloat: HealthCheck = {
       if (!e || e.bloatBytes < t.bloatMinBytes || e.bloatShare < t.bloatMinShare) continue;
       out.push(finding(this, e.bloatShare >= 0.7 ? 'warning' : 'info', `Index ${i.schema}.${i.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`, {
         objects: [indexRef(i)],
-        evidence: { ...e, reltuples: i.reltuples, relpages: i.relpages, estimate: true },
+        evidence: { ...e, reltuples: i.reltuples, relpages: i.relpages, estimate: true, widthsAgeSeconds: f.bloatWidthsAgeSeconds ?? 0 },
         fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
         action: { kind: 'reindex-index', oid: i.oid },
       }));
