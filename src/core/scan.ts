@@ -7,14 +7,15 @@
  */
 import { sqlOverLimit } from './limits';
 import type { Statement } from 'pgsql-ast-parser';
-import { extractLanguageOf, extractSqlSites } from './extract/index';
+import { extractLanguageOf, extractSqlSites, isTreeLanguage } from './extract/index';
 import type { SqlSite } from './extract/types';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
-import { RULES } from './rules/index';
+import { OTHER_DIALECT_RULE, RULES } from './rules/index';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
-import { dialectOfPath } from './dialect';
+import { libraryHelp, libraryOf } from './rules/libraryFix';
+import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 import { SourceTree } from './syntax/treeSitter';
 
@@ -26,6 +27,10 @@ export interface FileInput {
   languageId?: string;
   /** The text's syntax tree when the caller already holds one (the editor's SqlSiteIndex); the caller frees it. */
   source?: SourceTree;
+  /** See AnalyzerInput.editing. */
+  editing?: boolean;
+  /** See AnalyzerInput.isCancelled. */
+  isCancelled?: () => boolean;
 }
 
 export interface AnalyzerInput {
@@ -36,6 +41,14 @@ export interface AnalyzerInput {
   sites: SqlSite[];
   /** The text's syntax tree, parsed at most once per file and shared by extraction and the analyzers. */
   source?: SourceTree;
+  /**
+   * The editor's run while the user types (not on open, save or a settings/connection change):
+   * analyzers whose work costs database round trips (the index advisor's EXPLAINs) reuse what they
+   * already know and start nothing new.
+   */
+  editing?: boolean;
+  /** True once the result is no longer wanted (the document changed or closed): stop early. */
+  isCancelled?: () => boolean;
 }
 
 /** One kind of analysis plugged into the scan. */
@@ -54,18 +67,34 @@ export interface EvidenceSource {
   evidenceFor(site: SqlSite, statement: Statement, index: number): PlanEvidence | undefined;
 }
 
-/** The query rules as an analyzer (with database evidence when a source is given). */
-export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void } = {}): Analyzer {
+/**
+ * The query rules as an analyzer (with database evidence when a source is given). `project` is the
+ * project's database as its configuration says (core/dialect.ts projectDialect), when known.
+ */
+export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; project?: DialectVerdict } = {}): Analyzer {
   const rules = opts.rules ?? RULES;
   return {
     id: 'rules',
-    rules,
-    async analyze({ sites, file }) {
-      // SQL written for another database (a per-driver folder) gets no PostgreSQL advice.
-      if (dialectOfPath(file).dialect === 'other') return [];
+    rules: [...rules, OTHER_DIALECT_RULE],
+    async analyze({ sites, file, text }) {
+      // SQL written for another database gets no PostgreSQL advice; one hint per file says so.
+      const dialect = dialectOfFile(file, text, opts.project);
+      if (dialect.dialect === 'other') {
+        return sites.length ? [{ ruleId: OTHER_DIALECT_RULE.id, severity: 'hint', message: otherDialectNote(dialect), span: { start: sites[0].span.start, end: sites[0].span.start }, file, fixes: [], evidence: { dialect: dialect.name, from: dialect.evidence } }] : [];
+      }
       if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
       const ev = opts.evidence;
-      return sites.flatMap((site) => checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError }));
+      return sites.flatMap((site) => {
+        const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
+        // A statement kept in a mapper file is changed there and called through its library: say how.
+        if (site.api === 'named-query' || site.api === 'mybatis') {
+          for (const f of found) {
+            const lib = libraryHelp(f.ruleId, libraryOf(file, text, site));
+            if (lib) f.help = f.help ? `${lib}\n${f.help}` : lib;
+          }
+        }
+        return found;
+      });
     },
   };
 }
@@ -107,7 +136,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   const timings: FileResult['timings'] = { extractMs: 0, analyzers: {} };
   // One tree-sitter parse per file, shared by extraction and every analyzer (parsed on first use).
   const lang = extractLanguageOf(language);
-  const own = !input.source && lang && lang !== 'sql' ? new SourceTree(input.text, lang) : undefined;
+  const own = !input.source && isTreeLanguage(lang) ? new SourceTree(input.text, lang) : undefined;
   const source = input.source ?? own;
   const findings: Finding[] = [];
   try {
@@ -126,7 +155,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
     for (const a of opts.analyzers) {
       t = performance.now();
       try {
-        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source })));
+        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source, editing: input.editing, isCancelled: input.isCancelled })));
       } catch (e) {
         errors.push(`${a.id}: ${oneLine(e)}`);
       }

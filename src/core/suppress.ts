@@ -5,6 +5,7 @@
  */
 import type { Finding } from './findings';
 import { lineStarts, positionAt } from './findings';
+import { lineCommentOf } from './languages/registry';
 
 const LINE_RE = /pg-lens-ignore(-file)?\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*(?::\s*([^\n*]*))?/g;
 
@@ -55,13 +56,5 @@ export function applySuppressions(text: string, findings: Finding[], severityOve
 /** The comment "Ignore here" inserts above a line, in the file's comment syntax. */
 export function ignoreComment(language: string, ruleId: string, reason: string): string {
   const body = `pg-lens-ignore ${ruleId}: ${reason.replace(/[\r\n]+/g, ' ').trim() || 'reviewed'}`;
-  switch (language) {
-    case 'python':
-    case 'ruby':
-      return `# ${body}`;
-    case 'sql':
-      return `-- ${body}`;
-    default:
-      return `// ${body}`;
-  }
+  return `${lineCommentOf(language)} ${body}`;
 }

@@ -12,11 +12,10 @@ import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSu
 import { formatCount } from '../core/format';
 import { statementShape, type StatementShape } from '../core/sql/predicates';
 import type { SuggestionLike } from '../core/advice/workload';
-import { explainOnSession } from './advisorExplain';
 import { readCatalogFacts, type TableRef } from './catalog';
 import type { Database, ServerInfo, Session } from './database';
 import { describeError } from './errors';
-import { HYPO_SQL, HypoProver, TransactionProver, type Proof } from './hypo';
+import { HYPO_SQL, HypoProver, planOf, TransactionProver, type Proof } from './hypo';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { planAs } from './planGuard';
 
@@ -125,7 +124,7 @@ export async function adviseWithFacts(db: Database, sql: string, params: unknown
   const run = async (s: Session) => {
     const ctx = { session: s, sql, params, versionNum: info.versionNum, trustFunctions: opts.trustFunctions };
     if (opts.planAsRole) await planAs(s, opts.planAsRole);
-    const before = await explainOnSession(s, sql, { versionNum: info.versionNum, params, trustFunctions: opts.trustFunctions });
+    const before = await planOf(ctx);
     // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
     db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
     const tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? 1000, statementTimeoutMs: opts.statementTimeoutMs ?? 15000 }) : undefined;

@@ -118,6 +118,59 @@ export const parameterCount = maxParamIndex;
 
 let prepared = 0;
 
+export interface SessionExplainOptions {
+  versionNum: number;
+  /** Values for $1…$n (a custom plan); without them a statement with parameters gets a generic plan. */
+  params?: unknown[];
+  /** Untrusted functions allowed by name (see planGuard). */
+  trustFunctions?: readonly string[];
+  /** EXPLAIN VERBOSE (output columns, the Query Identifier). Default false. */
+  verbose?: boolean;
+  /** Wraps every round trip (explain() counts server time with it). */
+  timed?: <T>(p: Promise<T>) => Promise<T>;
+}
+
+/**
+ * The one EXPLAIN (FORMAT JSON) runner: one statement on a session, inside the CALLER's transaction
+ * (SET LOCAL), the plan guard in front (once per statement and session), no ANALYZE. explain()
+ * wraps it in BEGIN READ ONLY … ROLLBACK; the index advisor calls it inside its rolled-back
+ * transaction, before and after each hypothetical or real index.
+ */
+export async function explainOnSession(s: Session, sql: string, o: SessionExplainOptions): Promise<{ json: Record<string, unknown>; method: PlanMethod; text: string }> {
+  const timed = o.timed ?? (<T>(p: Promise<T>) => p);
+  const text = sql.replace(/[\s;]+$/g, '');
+  if (!s.isGuarded(text)) await timed(guardPlanning(s, text, { trustFunctions: o.trustFunctions }));
+  const nParams = parameterCount(text);
+  const values = o.params && o.params.length >= nParams ? o.params.slice(0, nParams) : undefined;
+  const method: PlanMethod = nParams === 0 ? 'plain' : values ? 'custom' : o.versionNum >= 160000 ? 'generic-plan' : 'prepare-generic';
+  const options = o.verbose ? 'VERBOSE, FORMAT JSON' : 'FORMAT JSON';
+  if (method === 'prepare-generic') {
+    const name = `pglens_generic_${process.pid}_${++prepared}`;
+    await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['plan_cache_mode', 'force_generic_plan']));
+    // Read the statement as the parser check did (see the GENERIC_PLAN branch).
+    await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['standard_conforming_strings', 'on']));
+    await timed(s.querySingle(`PREPARE ${name} AS ${text}`));
+    try {
+      const nulls = Array.from({ length: nParams }, () => 'NULL').join(', ');
+      return { json: firstPlan((await timed(s.querySingleText(`EXPLAIN (${options}) EXECUTE ${name}(${nulls})`))).rows), method, text };
+    } finally {
+      // A rollback does not remove a prepared statement. In an aborted transaction DEALLOCATE
+      // fails: the session is then not given back to the pool.
+      await timed(s.query(EXPLAIN_SQL.deallocate(name))).catch(() => s.markBroken());
+    }
+  }
+  if (method === 'generic-plan') {
+    // Over the extended protocol the server wants a value per $n and then plans FOR those
+    // values; GENERIC_PLAN needs the simple protocol. Safe because: PostgreSQL's own parser
+    // finds exactly one statement (checked here); standard_conforming_strings is forced on so the server
+    // splits the text exactly as that parser did; and a reply with more than one result is refused.
+    await checkSingleStatement(text);
+    await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['standard_conforming_strings', 'on']));
+    return { json: firstPlan((await timed(s.queryCheckedSingleSimpleText(`EXPLAIN (GENERIC_PLAN, ${options}) ${text}`))).rows), method, text };
+  }
+  return { json: firstPlan((await timed(s.querySingleText(`EXPLAIN (${options}) ${text}`, values ?? []))).rows), method, text };
+}
+
 /** Plan a statement without running it. */
 export async function explain(db: Database, sql: string, options: ExplainOptions = {}): Promise<ExplainResult> {
   const { text, info } = await checkSingleStatement(sql);
@@ -125,7 +178,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
   const nParams = parameterCount(text);
   const values = options.params;
   if (values && values.length < nParams) throw new PgLensError(`The statement uses $${nParams} but ${values.length} value(s) were given.`, 'PARAMS');
-  let method: PlanMethod = nParams === 0 ? 'plain' : values ? 'custom' : versionNum >= 160000 ? 'generic-plan' : 'prepare-generic';
+  let method: PlanMethod = 'plain';
   let serverMs = 0;
   const timed = async <T>(p: Promise<T>): Promise<T> => {
     const t0 = performance.now();
@@ -141,29 +194,11 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
   await db.withSession(async (s) => {
     serverMs += performance.now() - tCheckout; // waiting for a pooled session (or connecting) is I/O too
     await timed(s.query('BEGIN READ ONLY'));
-    let stmtName: string | undefined;
     try {
       if (options.planAsRole) await timed(planAs(s, options.planAsRole));
+      // The gate on every explain(): a new transaction may see other functions than the last one.
       await timed(guardPlanning(s, text, { trustFunctions: options.trustFunctions }));
-      if (method === 'prepare-generic') {
-        stmtName = `pglens_generic_${process.pid}_${++prepared}`;
-        await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['plan_cache_mode', 'force_generic_plan']));
-        // Read the statement as the parser check did (see the GENERIC_PLAN branch).
-        await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['standard_conforming_strings', 'on']));
-        await timed(s.querySingle(`PREPARE ${stmtName} AS ${text}`));
-        const nulls = Array.from({ length: nParams }, () => 'NULL').join(', ');
-        json = firstPlan((await timed(s.querySingleText(`EXPLAIN (VERBOSE, FORMAT JSON) EXECUTE ${stmtName}(${nulls})`))).rows);
-      } else if (method === 'generic-plan') {
-        // Over the extended protocol the server wants a value per $n and then plans FOR those
-        // values; GENERIC_PLAN needs the simple protocol. Safe because: PostgreSQL's own parser
-        // found exactly one statement; standard_conforming_strings is forced on so the server
-        // splits the text exactly as that parser did; the transaction is READ ONLY; and a reply
-        // with more than one result is refused.
-        await timed(s.querySingle(EXPLAIN_SQL.setLocal, ['standard_conforming_strings', 'on']));
-        json = firstPlan((await timed(s.queryCheckedSingleSimpleText(`EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) ${text}`))).rows);
-      } else {
-        json = firstPlan((await timed(s.querySingleText(`EXPLAIN (VERBOSE, FORMAT JSON) ${text}`, method === 'custom' ? values!.slice(0, nParams) : []))).rows);
-      }
+      ({ json, method } = await explainOnSession(s, text, { versionNum, params: values, trustFunctions: options.trustFunctions, verbose: true, timed }));
       if (options.relationRows !== false) {
         const names = relationNames(json);
         if (names.length) {
@@ -174,7 +209,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
         }
       }
     } finally {
-      await timed(endTransaction(s, stmtName));
+      await timed(endTransaction(s));
     }
   });
   if (method === 'plain' && nParams > 0) method = 'custom';
@@ -185,19 +220,12 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
   return { plan, json, sql: text, method, statement: info, versionNum, serverMs, modelMs, relationRows: [...relRows] };
 }
 
-/** ROLLBACK (always), then drop the prepared statement, which a rollback does not remove. */
-async function endTransaction(s: Session, stmtName?: string): Promise<void> {
+/** ROLLBACK (always); a session that cannot roll back is not given back to the pool. */
+async function endTransaction(s: Session): Promise<void> {
   try {
     await s.query('ROLLBACK');
   } catch {
     s.markBroken();
-  }
-  if (stmtName && !s.isBroken) {
-    try {
-      await s.query(EXPLAIN_SQL.deallocate(stmtName));
-    } catch {
-      // PREPARE failed, so there is nothing to deallocate.
-    }
   }
 }
 

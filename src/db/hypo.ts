@@ -10,8 +10,8 @@
  */
 import { qualifiedName } from '../core/sql/ident';
 import { createIndexSql, type IndexCandidate } from '../core/advice/indexCandidates';
-import type { PlanSummary } from '../core/advice/planSummary';
-import { explainOnSession } from './advisorExplain';
+import { summarizePlan, type PlanSummary } from '../core/advice/planSummary';
+import { explainOnSession } from './explain';
 import type { Session } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
 
@@ -63,6 +63,12 @@ export interface ProverContext {
   sql: string;
   params?: unknown[];
   versionNum: number;
+  trustFunctions?: readonly string[];
+}
+
+/** The advisor's statement planned on its session by the one EXPLAIN runner (plan guard first), summarised. */
+export async function planOf(ctx: ProverContext): Promise<PlanSummary> {
+  return summarizePlan((await explainOnSession(ctx.session, ctx.sql, ctx)).json);
 }
 
 /** HypoPG on this session. Call reset() in a finally. */
@@ -80,7 +86,7 @@ export class HypoProver {
     const created = (await session.querySingle(HYPO_SQL.create, [ddl])).rows[0];
     const oid = Number(created.oid);
     try {
-      const plan = await explainOnSession(session, this.ctx.sql, { versionNum: this.ctx.versionNum, params: this.ctx.params });
+      const plan = await planOf(this.ctx);
       const size = (await session.querySingle(HYPO_SQL.size, [oid])).rows[0]?.bytes;
       return proofOf('hypopg', plan, size, created.indexname, async () => {
         await session.querySingle(HYPO_SQL.drop, [oid]);
@@ -114,7 +120,7 @@ export class TransactionProver {
     try {
       if (c.needsExtension === 'pg_trgm') await session.querySingle(HYPO_SQL.createTrgm, []);
       await session.querySingle(`${OWN_STATEMENT_MARKER} ${createIndexSql(c, { concurrently: false, qualify: true })}`, []);
-      const plan = await explainOnSession(session, this.ctx.sql, { versionNum: this.ctx.versionNum, params: this.ctx.params });
+      const plan = await planOf(this.ctx);
       const qualified = qualifiedName(c.schema, c.name);
       const size = (await session.querySingle(HYPO_SQL.relationSize, [qualified])).rows[0]?.bytes;
       return proofOf('transaction', plan, size, c.name, async () => {

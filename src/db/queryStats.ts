@@ -21,13 +21,13 @@
  * executed. The text format is read, not JSON: a 64-bit identifier does not survive JSON.parse.
  */
 import type { StatementStat } from '../core/cost';
-import type { Database, ServerInfo, Session } from './database';
+import type { Database, ServerInfo } from './database';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
 import { inspectSql, loadPgParser } from '../core/sql/statement';
 import { diffFigures, type StatementFigures } from '../core/nplusone/observed';
 import { PgLensError } from './errors';
-import { guardPlanning } from './planGuard';
-import { maxParamIndex } from '../core/extract/sqlLexer';
+import { explainOnSession } from './explain';
+import { K } from '../core/plan/keys';
 
 export type { StatementFigures };
 
@@ -77,12 +77,6 @@ export const QUERY_STATS_SQL = {
     FROM pg_stat_statements(true) s
     WHERE s.queryid = ANY ($1::bigint[]) AND NOT ${EXCLUDE_OWN.statements}`,
   computeQueryId: `${OWN_STATEMENT_MARKER} SELECT current_setting('compute_query_id', true) AS setting`,
-  deallocate: `${OWN_STATEMENT_MARKER} DEALLOCATE pglens_queryid`,
-  /** User SQL is checked to be exactly one statement (PostgreSQL's parser) before it is put here. */
-  explain: (statement: string) => `${OWN_STATEMENT_MARKER} EXPLAIN (VERBOSE, FORMAT TEXT) ${statement}`,
-  explainGeneric: (statement: string) => `${OWN_STATEMENT_MARKER} EXPLAIN (VERBOSE, FORMAT TEXT, GENERIC_PLAN) ${statement}`,
-  prepare: (statement: string) => `${OWN_STATEMENT_MARKER} PREPARE pglens_queryid AS ${statement}`,
-  explainExecute: (params: number) => `${OWN_STATEMENT_MARKER} EXPLAIN (VERBOSE, FORMAT TEXT) EXECUTE pglens_queryid(${Array.from({ length: params }, () => 'NULL').join(', ')})`,
 } as const;
 
 export interface Snapshot {
@@ -195,11 +189,6 @@ export async function readStatementCosts(db: Database, opts: { limit?: number; v
   };
 }
 
-/** Highest $n in a statement (0 when it has none): the SQL lexer's counter. */
-export const parameterCount = maxParamIndex;
-
-const QUERY_ID_LINE = /^\s*Query Identifier:\s*(-?\d+)\s*$/m;
-
 /**
  * The pg_stat_statements.queryid this statement will have, or undefined when the server cannot
  * tell (PostgreSQL < 14, compute_query_id off, a statement EXPLAIN cannot take). Throws a
@@ -226,27 +215,10 @@ export async function queryIdOf(
   if (parsed.statements.length !== 1) throw new PgLensError(`Expected one statement, found ${parsed.statements.length}.`, 'PGLENS_MULTI');
   if (parsed.statements[0].cls === 'other') return undefined; // DDL/utility: EXPLAIN cannot take it
   if (opts.readsOnly && parsed.statements[0].cls !== 'read') return undefined;
-  const text = sql.trim().replace(/;\s*$/, '');
-  const n = parameterCount(text);
+  // The one EXPLAIN runner (plan guard first), VERBOSE: the plan's top level carries the Query Identifier.
   return db.rolledBack(async (s) => {
-    await guardPlanning(s, text);
-    if (n === 0) return idFrom(await s.query(QUERY_STATS_SQL.explain(text)));
-    if (info.versionNum >= 160000 && !opts.forcePrepare) return idFrom(await s.query(QUERY_STATS_SQL.explainGeneric(text)));
-    return explainPrepared(s, text, n);
+    const { json } = await explainOnSession(s, sql, { versionNum: opts.forcePrepare ? Math.min(info.versionNum, 159999) : info.versionNum, verbose: true });
+    const id = json[K.QueryIdentifier];
+    return id === undefined || id === null ? undefined : String(id);
   }, { readOnly: true });
-}
-
-async function explainPrepared(s: Session, text: string, n: number): Promise<string | undefined> {
-  // PREPARE is not transactional: deallocate whatever happens.
-  await s.query(QUERY_STATS_SQL.prepare(text));
-  try {
-    return idFrom(await s.query(QUERY_STATS_SQL.explainExecute(n)));
-  } finally {
-    await s.query(QUERY_STATS_SQL.deallocate).catch(() => undefined);
-  }
-}
-
-function idFrom(r: { rows: Record<string, unknown>[] }): string | undefined {
-  const text = r.rows.map((row) => String(row['QUERY PLAN'] ?? '')).join('\n');
-  return QUERY_ID_LINE.exec(text)?.[1];
 }

@@ -4,7 +4,9 @@
  * connection slots in use. Set-based: the size filters run before any pg_stats look-up.
  */
 import { tableOperations } from '../core/health/leastPrivilege';
-import type { StatementUseFact, WorkloadFacts } from '../core/health/types';
+import { castTypedParameters } from '../core/sql/parse';
+import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
+import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { OWN_STATEMENT_MARKER as M } from './sql';
 
@@ -31,28 +33,72 @@ export const WORKLOAD_SQL = {
     JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attlen = -1 AND a.attstorage IN ('x', 'm')
     WHERE t.relkind IN ('r', 'm') AND tt.relpages >= $1 AND ${USER_SCHEMA}
     ORDER BY tt.relpages DESC, a.attnum`,
-  /** Materialized views with their scans since the statistics were reset (sizes from relpages). */
-  matviews: `${M} SELECT n.nspname AS schema, c.relname AS name, c.relispopulated AS populated,
+  /**
+   * Materialized views with their scans since the statistics were reset (sizes from relpages), the columns pg_stats
+   * shows as unique and never null, the tables they read (pg_rewrite's dependencies) with their writes, and a refresh
+   * mark: a REFRESH rewrites the view's pg_class row (new xmin) or, CONCURRENTLY, writes rows to it.
+   */
+  matviews: `${M} SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relispopulated AS populated,
     (pg_stat_get_numscans(c.oid) + coalesce((SELECT sum(pg_stat_get_numscans(i.indexrelid)) FROM pg_index i WHERE i.indrelid = c.oid), 0))::float8 AS scans,
     c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes,
-    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL) AS has_unique
+    EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL) AS has_unique,
+    ARRAY(SELECT s.attname::text FROM pg_stats s JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname
+          WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND s.n_distinct = -1 AND s.null_frac = 0 ORDER BY a.attnum) AS unique_columns,
+    (SELECT json_agg(json_build_object('schema', sn.nspname, 'table', st.relname,
+        'writes', (pg_stat_get_tuples_inserted(st.oid) + pg_stat_get_tuples_updated(st.oid) + pg_stat_get_tuples_deleted(st.oid))::float8) ORDER BY sn.nspname, st.relname)
+      FROM (SELECT DISTINCT d.refobjid FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
+            WHERE r.ev_class = c.oid AND d.refobjid <> c.oid) dep
+      JOIN pg_class st ON st.oid = dep.refobjid AND st.relkind IN ('r', 'p', 'm') JOIN pg_namespace sn ON sn.oid = st.relnamespace) AS sources,
+    c.xmin::text || ':' || (pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid))::text AS refresh_mark
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND ${USER_SCHEMA}`,
+  /**
+   * Tables (not partitions: those retire by DROP) of at least $1 pages with a timestamp/date column whose |correlation| ≥ 0.9 (insert-ordered), the best such
+   * column per table; from its histogram: the share older than $2 days, the oldest and newest values (UTC) and the months between.
+   */
+  timeTables: `${M} SELECT DISTINCT ON (t.oid) n.nspname AS schema, t.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS column_type,
+    s.correlation::float8 AS correlation, t.relpages::float8 * current_setting('block_size')::float8 AS size_bytes, t.reltuples::float8 AS reltuples,
+    pg_stat_get_tuples_inserted(t.oid)::float8 AS ins, pg_stat_get_tuples_updated(t.oid)::float8 AS upd, pg_stat_get_tuples_deleted(t.oid)::float8 AS del,
+    h.old_share, h.oldest, h.newest, h.months,
+    (SELECT string_agg(con.conname, ', ') FROM pg_constraint con WHERE con.conrelid = t.oid AND con.contype IN ('p', 'u') AND NOT a.attnum = ANY (con.conkey)) AS key_without
+    FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace
+    JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid IN ('timestamptz'::regtype, 'timestamp'::regtype, 'date'::regtype)
+    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname AND s.attname = a.attname AND NOT s.inherited
+    LEFT JOIN LATERAL (SELECT (count(*) FILTER (WHERE b < now() - make_interval(days => $2)))::float8 / nullif(count(*), 0) AS old_share,
+        to_char(min(b) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS oldest, to_char(max(b) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS newest,
+        ARRAY(SELECT to_char(m, 'YYYY-MM-DD') FROM generate_series(date_trunc('month', min(b) AT TIME ZONE 'UTC'), date_trunc('month', max(b) AT TIME ZONE 'UTC'), interval '1 month') m) AS months
+      FROM unnest(s.histogram_bounds::text::timestamptz[]) b) h ON true
+    WHERE t.relkind = 'r' AND NOT t.relispartition AND t.relpages >= $1 AND abs(s.correlation) >= 0.9 AND ${USER_SCHEMA}
+    ORDER BY t.oid, abs(s.correlation) DESC`,
   /** Connection slots and the client sessions using them (all databases: the slots are the server's). */
   connections: `${M} SELECT current_setting('max_connections')::int AS max_connections, current_setting('superuser_reserved_connections')::int AS superuser_reserved,
     coalesce((SELECT setting::int FROM pg_settings WHERE name = 'reserved_connections'), 0) AS reserved,
     (SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression') AS toast_methods, current_setting('default_toast_compression', true) AS default_toast,
     (SELECT json_object_agg(st, k) FROM (SELECT coalesce(state, 'unknown') AS st, count(*) AS k FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1) x) AS by_state,
     (SELECT json_object_agg(app, k) FROM (SELECT coalesce(nullif(application_name, ''), '(none)') AS app, count(*) AS k FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1) y) AS by_app,
-    (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS total`,
+    (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS total,
+    txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') AS pg_cron`,
+  /** For a history snapshot: the next transaction id, and the 20 user sequences nearest their maximum (those this role may read). */
+  historyMarks: `${M} SELECT txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid,
+    (SELECT json_agg(x) FROM (SELECT n.nspname AS schema, c.relname AS name, pg_sequence_last_value(c.oid)::float8 AS "lastValue", s.seqmax::float8 AS "maxValue"
+        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE ${USER_SCHEMA} AND has_sequence_privilege(c.oid, 'SELECT,USAGE') AND pg_sequence_last_value(c.oid) IS NOT NULL AND s.seqincrement > 0
+        ORDER BY pg_sequence_last_value(c.oid)::float8 / s.seqmax::float8 DESC LIMIT 20) x) AS sequences`,
   /** pg_stat_statements is installed where the search path finds it. */
   pssInstalled: `${M} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok`,
   /**
-   * Read statements of this database called at least $1 times, most called first, ours left out ($2 = our marker).
-   * PostgreSQL 13+ (mean_exec_time).
+   * Read statements of this database called at least $1 times: the 50 most called and the 50 taking the most time,
+   * ours left out ($2 = our marker). PostgreSQL 13+ (mean_exec_time).
    */
-  frequentReads: `${M} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls, s.rows::float8 AS rows, s.mean_exec_time::float8 AS mean_ms
+  frequentReads: `${M} SELECT queryid, query, calls, rows, mean_ms FROM (
+      SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls, s.rows::float8 AS rows, s.mean_exec_time::float8 AS mean_ms,
+        row_number() OVER (ORDER BY s.calls DESC) AS by_calls, row_number() OVER (ORDER BY s.total_exec_time DESC) AS by_time
+      FROM pg_stat_statements s WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND s.calls >= $1 AND strpos(s.query, $2) = 0 AND s.query ~* '^\\s*(with\\s.*)?select\\s') x
+    WHERE by_calls <= 50 OR by_time <= 50 ORDER BY calls DESC`,
+  /** REFRESH MATERIALIZED VIEW statements of this database (pg_stat_statements.track_utility, on by default). */
+  refreshes: `${M} SELECT s.query, s.calls::float8 AS calls, s.mean_exec_time::float8 AS mean_ms
     FROM pg_stat_statements s WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND s.calls >= $1 AND strpos(s.query, $2) = 0 AND s.query ~* '^\\s*(with\\s.*)?select\\s' ORDER BY s.calls DESC LIMIT 50`,
+      AND s.query ~* '^\\s*refresh\\s+materialized\\s+view\\s' ORDER BY s.total_exec_time DESC LIMIT 100`,
   /** Rows written to the given tables ($1 schemas, $2 names, pairwise) since the statistics were reset. */
   tableWrites: `${M} SELECT n.nspname AS schema, c.relname AS table_name,
     (pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid))::float8 AS writes
@@ -61,15 +107,19 @@ export const WORKLOAD_SQL = {
 } as const;
 
 /**
- * Frequent read statements with the writes to their tables, or null when pg_stat_statements is
- * not there (or not loaded). Runs on the pool, outside the health transaction: an error here
- * (pg_stat_statements installed but not preloaded) must not abort the other reads.
+ * Frequent or expensive read statements with the writes to their tables, and the REFRESH MATERIALIZED VIEW
+ * statements; null when pg_stat_statements is not there (or not loaded). Runs on the pool, outside the health
+ * transaction: an error here (pg_stat_statements installed but not preloaded) must not abort the other reads.
  */
-export async function readStatementUse(db: Pick<Database, 'query'>, opts: { versionNum: number; minCalls: number }): Promise<StatementUseFact[] | null> {
-  if (opts.versionNum < 130000) return null;
+export async function readStatementUse(
+  db: Pick<Database, 'query'>,
+  opts: { versionNum: number; minCalls: number },
+): Promise<{ statements: StatementUseFact[] | null; refreshes: RefreshStatementFact[] | null }> {
+  const none = { statements: null, refreshes: null };
+  if (opts.versionNum < 130000) return none;
   try {
-    if (!(await db.query(WORKLOAD_SQL.pssInstalled)).rows[0].ok) return null;
-    const { rows } = await db.query(WORKLOAD_SQL.frequentReads, [opts.minCalls, M]);
+    if (!(await db.query(WORKLOAD_SQL.pssInstalled)).rows[0].ok) return none;
+    const [{ rows }, refreshes] = await Promise.all([db.query(WORKLOAD_SQL.frequentReads, [opts.minCalls, M]), db.query(WORKLOAD_SQL.refreshes)]);
     const stmts = rows.map((r) => ({ queryid: r.queryid, query: r.query, calls: Number(r.calls), rows: Number(r.rows), meanMs: Number(r.mean_ms), reads: readTables(r.query) }));
     const keys = [...new Set(stmts.flatMap((s) => s.reads ?? []).map((t) => `${t.schema}\u0000${t.table}`))].map((k) => k.split('\u0000'));
     const writes = new Map<string, number>();
@@ -78,46 +128,76 @@ export async function readStatementUse(db: Pick<Database, 'query'>, opts: { vers
       for (const r of w.rows) writes.set(`${r.schema}\u0000${r.table_name}`, Number(r.writes));
     }
     // A statement whose tables are not all user tables (catalog reads, unparsable texts) is left out.
-    return stmts
+    const statements = stmts
       .filter((s) => s.reads && s.reads.length && s.reads.every((t) => writes.has(`${t.schema}\u0000${t.table}`)))
       .map(({ reads, ...s }) => ({ ...s, tables: reads!.map((t) => ({ ...t, writes: writes.get(`${t.schema}\u0000${t.table}`)! })) }));
+    return { statements, refreshes: refreshes.rows.map((r) => ({ query: r.query, calls: Number(r.calls), meanMs: Number(r.mean_ms) })) };
   } catch {
-    return null;
+    return none;
   }
 }
 
 /** The tables a read statement reads (unqualified names in public), or undefined when it writes or does not parse. */
 function readTables(sql: string): { schema: string; table: string }[] | undefined {
-  const ops = tableOperations(sql);
+  const ops = tableOperations(castTypedParameters(sql));
   if (!ops || ops.some((o) => o.op !== 'select')) return undefined;
   const seen = new Map<string, { schema: string; table: string }>();
   for (const o of ops) seen.set(`${o.schema || 'public'}\u0000${o.table}`, { schema: o.schema || 'public', table: o.table });
   return [...seen.values()];
 }
 
-/** A TOAST table with fewer pages is not worth recompressing. */
-export async function readWorkloadFacts(db: Pick<Session, 'query'>, opts: { versionNum: number; brinMinPages: number; brinMinCorrelation: number; toastMinBytes: number; blockSize?: number }): Promise<WorkloadFacts> {
-  const toastPages = Math.ceil(opts.toastMinBytes / (opts.blockSize ?? 8192));
-  const [brin, toast, conn, mv] = await Promise.all([
+export function matviewFromRow(r: any): MatviewFact {
+  return {
+    oid: Number(r.oid), schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
+    uniqueColumns: r.unique_columns ?? [], sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: Number(x.writes) })), refreshMark: r.refresh_mark,
+  };
+}
+
+export async function readWorkloadFacts(
+  db: Pick<Session, 'query'>,
+  opts: { versionNum: number; brinMinPages: number; brinMinCorrelation: number; toastMinBytes: number; timeTableMinBytes: number; archiveAfterDays: number; blockSize?: number },
+): Promise<WorkloadFacts> {
+  // A TOAST table (or a time-keyed table) with fewer pages is not worth looking at.
+  const pages = (bytes: number) => Math.ceil(bytes / (opts.blockSize ?? 8192));
+  const [brin, toast, conn, mv, time] = await Promise.all([
     db.query(WORKLOAD_SQL.brinCandidates, [opts.brinMinPages, opts.brinMinCorrelation]),
-    opts.versionNum >= 140000 ? db.query(WORKLOAD_SQL.toastColumns, [toastPages]) : Promise.resolve({ rows: [] as any[] }),
+    opts.versionNum >= 140000 ? db.query(WORKLOAD_SQL.toastColumns, [pages(opts.toastMinBytes)]) : Promise.resolve({ rows: [] as any[] }),
     db.query(WORKLOAD_SQL.connections),
     db.query(WORKLOAD_SQL.matviews),
+    db.query(WORKLOAD_SQL.timeTables, [pages(opts.timeTableMinBytes), opts.archiveAfterDays]),
   ]);
   const c = conn.rows[0];
   return {
-    matviews: mv.rows.map((r) => ({ schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique })),
+    matviews: mv.rows.map(matviewFromRow),
     brinCandidates: brin.rows.map((r) => ({
       schema: r.schema, table: r.table_name, index: r.index_name, column: r.column_name, columnType: r.column_type, correlation: Number(r.correlation),
       reltuples: Number(r.reltuples), tablePages: Number(r.table_pages), indexPages: Number(r.index_pages),
       inserted: Number(r.ins), updated: Number(r.upd), deleted: Number(r.del), scans: Number(r.scans),
     })),
     toastColumns: toast.rows.map((r) => ({ schema: r.schema, table: r.table_name, column: r.column_name, type: r.column_type, compression: r.compression ?? '', toastBytes: Number(r.toast_bytes) })),
+    timeTables: time.rows.map((r) => ({
+      schema: r.schema, table: r.table_name, column: r.column_name, columnType: r.column_type, correlation: Number(r.correlation), sizeBytes: Number(r.size_bytes),
+      reltuples: Number(r.reltuples), inserted: Number(r.ins), updated: Number(r.upd), deleted: Number(r.del),
+      oldShare: r.old_share === null ? null : Number(r.old_share), oldest: r.oldest, newest: r.newest, months: r.months ?? [], keyWithoutColumn: r.key_without,
+    })),
     lz4Available: (c.toast_methods ?? []).includes('lz4'),
     defaultToastCompression: c.default_toast ?? null,
+    nextXid: c.next_xid === null ? null : Number(c.next_xid),
+    pgCron: !!c.pg_cron,
     connections: {
       max: Number(c.max_connections), superuserReserved: Number(c.superuser_reserved), reserved: Number(c.reserved),
       byState: c.by_state ?? {}, byApplication: c.by_app ?? {}, total: Number(c.total),
     },
+  };
+}
+
+/** What a history snapshot keeps for capacity-forecast and stale-materialized-view (see core/dashboard/history). */
+export async function readHistoryMarks(db: Pick<Database, 'query'>): Promise<Pick<HistorySnapshot, 'nextXid' | 'sequences' | 'matviews'>> {
+  const [marks, mv] = await Promise.all([db.query(WORKLOAD_SQL.historyMarks), db.query(WORKLOAD_SQL.matviews)]);
+  const r = marks.rows[0];
+  return {
+    nextXid: r.next_xid === null ? null : Number(r.next_xid),
+    sequences: r.sequences ?? [],
+    matviews: mv.rows.map(matviewFromRow).map((m) => ({ schema: m.schema, name: m.name, refreshMark: m.refreshMark, sourceWrites: m.sources.reduce((n, x) => n + x.writes, 0) })),
   };
 }

@@ -9,12 +9,9 @@ import * as vscode from 'vscode';
 import type { CostIndex } from '../core/cost';
 import type { ActiveConnection } from './connections';
 import type { PgLensContext } from './main';
+import { ANALYSABLE_SELECTOR } from './analysis';
 
 const REFRESH_MS = 60_000;
-const SELECTOR: vscode.DocumentSelector = ['sql', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go', 'java', 'ruby'].flatMap((language) => [
-  { language, scheme: 'file' },
-  { language, scheme: 'untitled' },
-]);
 
 interface Loaded {
   conn: ActiveConnection;
@@ -112,7 +109,7 @@ export function registerCostLens(ctx: PgLensContext): void {
   const provider = new CostLensProvider(ctx);
   ctx.extension.subscriptions.push(
     provider,
-    vscode.languages.registerCodeLensProvider(SELECTOR, provider),
+    vscode.languages.registerCodeLensProvider(ANALYSABLE_SELECTOR, provider),
     ctx.connections.onDidChange(() => provider.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('pgLens.costLens')) provider.refresh();

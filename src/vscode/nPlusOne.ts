@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { Rewrite } from '../core/nplusone/rewrites';
+import { lineCommentOf } from '../core/languages/registry';
 import type { PgLensContext } from './main';
 import { registerRecordQueries } from './recordQueries';
 
@@ -14,7 +15,7 @@ export const SHOW_REWRITE_COMMAND = 'pgLens.showNPlusOneRewrite';
 /** Open the batched rewrite beside the code, as an untitled document the developer reviews and copies from. */
 export async function showRewrite(rewrite: Rewrite): Promise<void> {
   if (!rewrite || typeof rewrite.code !== 'string' || typeof rewrite.title !== 'string') return;
-  const comment = rewrite.language === 'python' || rewrite.language === 'ruby' ? '#' : rewrite.language === 'plaintext' ? '--' : '//';
+  const comment = rewrite.language === 'plaintext' ? '--' : lineCommentOf(rewrite.language); // plaintext: a SQL rewrite, not analysed as SQL
   const header = [`${comment} PG Lens: ${rewrite.title}`, `${comment} ${rewrite.help}`, `${comment} Review and adapt to your code: names of keys and columns are guesses.`, ''].join('\n');
   const doc = await vscode.workspace.openTextDocument({ language: rewrite.language, content: header + '\n' + rewrite.code + '\n' });
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });

@@ -13,6 +13,7 @@
 import * as vscode from 'vscode';
 import type { SqlSite } from '../core/extract/types';
 import type { SourceTree } from '../core/syntax/treeSitter';
+import { readAsOf } from '../core/languages/registry';
 
 export interface SqlSiteProvider {
   sitesFor(doc: vscode.TextDocument): Promise<SqlSite[]>;
@@ -77,14 +78,14 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     hit?.source?.dispose();
     const version = doc.version;
     const text = doc.getText();
-    const id = doc.languageId === 'sql' ? 'sql' : /^(typescript|typescriptreact|javascript|javascriptreact|python|go|java|ruby)$/.test(doc.languageId) ? doc.languageId : doc.fileName;
+    const id = readAsOf(doc.languageId) ? doc.languageId : doc.fileName;
     const entry: { version: number; sites: Promise<SqlSite[]>; source?: SourceTree } = { version, sites: Promise.resolve([]) };
     entry.sites = (async () => {
       const core = await this.loadCore();
       const lang = core.extractLanguageOf(id);
       if (!lang) return [];
       const maxChars = (this.options.maxFileSizeKb?.() ?? 2048) * 1024;
-      if (lang !== 'sql' && text.length <= maxChars && this.cache.get(key) === entry) entry.source = new core.SourceTree(text, lang);
+      if (core.isTreeLanguage(lang) && text.length <= maxChars && this.cache.get(key) === entry) entry.source = new core.SourceTree(text, lang);
       const r = await core.extractSqlSitesDetailed(text, id, doc.uri.fsPath, { maxChars, source: entry.source });
       if (r.reason) this.options.log?.(`SQL discovery in ${vscode.workspace.asRelativePath(doc.uri)}: ${r.reason}`);
       return r.sites;
@@ -106,7 +107,7 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
   }
 
   async siteAt(doc: vscode.TextDocument, offset: number): Promise<SqlSite | undefined> {
-    if (doc.languageId === 'sql' || /\.(sql|pgsql|psql)$/i.test(doc.fileName)) {
+    if (readAsOf(doc.languageId) === 'sql' || readAsOf(doc.fileName) === 'sql') {
       // In a script, "under the cursor" includes the blanks and the ; around a statement.
       const core = await this.loadCore();
       return core.sqlStatementAt(doc.getText(), offset, doc.uri.fsPath);

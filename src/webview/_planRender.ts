@@ -41,8 +41,16 @@ export interface PlanViewer {
   expand(id: number, open?: boolean): void;
 }
 
+/** Lays SQL out for reading (whitespace only), or undefined when it cannot. */
+export type SqlFormatter = (sql: string) => string | undefined;
+
+export interface RenderOptions {
+  /** Loads the SQL formatter on first use (the Query tab); undefined when it cannot be loaded. */
+  loadSqlFormatter?: () => Promise<SqlFormatter | undefined>;
+}
+
 /** Render a plan (tree / table / raw / query views, summary, tips) into root. */
-export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post): PlanViewer {
+export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, options: RenderOptions = {}): PlanViewer {
   const doc = root.ownerDocument;
   clear(root);
   const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined });
@@ -65,10 +73,13 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post):
   };
   button('Copy JSON', { type: 'copy', format: 'json' });
   button('Copy text', { type: 'copy', format: 'text' });
-  button('Explain Analyze', { type: 'explainAnalyze' }, 'Run it for real inside a transaction that is rolled back');
-  button('Benchmark', { type: 'benchmark' });
-  button('Suggest indexes', { type: 'suggestIndexes' });
-  button('Show SQL', { type: 'revealSql' }, 'Reveal the statement in the editor');
+  // A plan brought from elsewhere has no statement in an editor to run, benchmark or reveal.
+  if (payload.method !== 'brought') {
+    button('Explain Analyze', { type: 'explainAnalyze' }, 'Run it for real inside a transaction that is rolled back');
+    button('Benchmark', { type: 'benchmark' });
+    button('Suggest indexes', { type: 'suggestIndexes' });
+    button('Show SQL', { type: 'revealSql' }, 'Reveal the statement in the editor');
+  }
   header.appendChild(actions);
   root.appendChild(header);
 
@@ -113,7 +124,7 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post):
       main.appendChild(h(doc, 'h2', {}, 'EXPLAIN JSON (as the server returned it)'));
       main.appendChild(h(doc, 'pre', { class: 'raw' }, JSON.stringify([payload.plan], null, 2)));
     }
-    if (view === 'query') main.appendChild(h(doc, 'pre', { class: 'query' }, payload.sql));
+    if (view === 'query') main.appendChild(renderQuery(doc, payload.sql, options.loadSqlFormatter));
     clear(details);
     details.appendChild(renderDetails(doc, plan, plan.nodes[selected]));
   };
@@ -551,6 +562,26 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
   }
   table.appendChild(tbody);
   root.appendChild(table);
+}
+
+/**
+ * The statement as text: shown at once as sent, then laid out by the formatter once it has loaded
+ * (as text too). Kept as sent when the formatter cannot read it.
+ */
+function renderQuery(doc: Document, sql: string, load: RenderOptions['loadSqlFormatter']): HTMLElement {
+  const pre = h(doc, 'pre', { class: 'query' }, sql || '(no query text in this plan)');
+  if (!sql.trim() || !load) return pre;
+  void load()
+    .then((format) => {
+      const out = format?.(sql);
+      if (out !== undefined && out !== sql) {
+        pre.textContent = out;
+        pre.setAttribute('data-formatted', 'true');
+        pre.title = 'Formatted for reading: only whitespace changed.';
+      }
+    })
+    .catch(() => undefined);
+  return pre;
 }
 
 export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void {

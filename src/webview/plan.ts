@@ -4,13 +4,35 @@
  * restored after a reload, and says `ready` once listening.
  */
 import { parseToPlanWebview, type FromPlanWebview, type ToPlanWebview } from '../shared/planProtocol';
-import { renderBenchmark, renderCompare, renderMessage, renderPlan, type PlanViewer } from './_planRender';
+import { renderBenchmark, renderCompare, renderMessage, renderPlan, type PlanViewer, type SqlFormatter } from './_planRender';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('app') as HTMLElement;
 const post = (m: FromPlanWebview) => vscode.postMessage(m);
+
+/**
+ * The SQL formatter (media/dist/sqlFormat.js, beside this script) is loaded the first time the Query
+ * tab needs it, by a script element carrying this page's nonce: the CSP stays nonce-only.
+ */
+const self = document.currentScript as HTMLScriptElement | null;
+const nonce = self?.nonce ?? '';
+const formatterUrl = self?.src ? new URL('sqlFormat.js', self.src).toString() : undefined;
+let formatter: Promise<SqlFormatter | undefined> | undefined;
+function loadSqlFormatter(): Promise<SqlFormatter | undefined> {
+  const g = globalThis as { pgLensFormatSql?: SqlFormatter };
+  formatter ??= new Promise((resolve) => {
+    if (g.pgLensFormatSql || !formatterUrl) return resolve(g.pgLensFormatSql);
+    const s = document.createElement('script');
+    s.nonce = nonce;
+    s.src = formatterUrl;
+    s.onload = () => resolve(g.pgLensFormatSql);
+    s.onerror = () => resolve(undefined);
+    document.head.appendChild(s);
+  });
+  return formatter;
+}
 
 /** The plan on screen, if any: a benchmark of its statement shows beside it. */
 let viewer: PlanViewer | undefined;
@@ -20,7 +42,7 @@ function handle(m: ToPlanWebview): void {
   try {
     switch (m.type) {
       case 'show':
-        viewer = renderPlan(root, m.payload, post);
+        viewer = renderPlan(root, m.payload, post, { loadSqlFormatter });
         shownPlan = m;
         vscode.setState({ last: m });
         break;

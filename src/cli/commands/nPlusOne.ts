@@ -6,18 +6,19 @@ import { applySuppressions } from '../../core/suppress';
 import type { NPlusOneEvidence } from '../../core/nplusone/detect';
 import { lineStarts, positionAt, type Finding } from '../../core/findings';
 import { applyContext, describeByContext } from '../../core/codeContext';
-import { languageOf } from '../../core/syntax/treeSitter';
+import { languageOf } from '../../core/languages/registry';
 import { type CliCommand, EXIT, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom } from './scan';
 import { oneLine } from '../../core/safeText';
+import { RAILS_VIEW, RailsViews } from '../../core/nplusone/views';
 
 /**
  * Files that hold per-item database access PG Lens does not read yet (view templates rendered per
  * item, MyBatis XML mappers): counted as "not analysed" in the summary, never silently dropped.
  */
-const NOT_ANALYSED = /\.(jbuilder|erb|haml|slim|rabl)$|Mapper\.xml$/;
+const NOT_ANALYSED = /\.(haml|slim|rabl)$|Mapper\.xml$/;
 
 export const nPlusOne: CliCommand = {
   name: 'n-plus-one',
@@ -53,7 +54,8 @@ export const nPlusOne: CliCommand = {
       }
     };
     // The same walk as pg-lens scan: .gitignore honoured, large files skipped.
-    const filter = (file: string) => languageOf(file) !== undefined || NOT_ANALYSED.test(file);
+    const views = new RailsViews();
+    const filter = (file: string) => languageOf(file) !== undefined || NOT_ANALYSED.test(file) || RAILS_VIEW.test(file.split(path.sep).join('/'));
     for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, stats, filter, log: (m) => ctx.err(m) })) {
       const kind = NOT_ANALYSED.exec(f.path);
       if (kind) {
@@ -69,6 +71,16 @@ export const nPlusOne: CliCommand = {
       files++;
       const rel = path.relative(ctx.cwd, f.path) || f.path;
       const lang = languageOf(f.path);
+      const relPosix = rel.split(path.sep).join('/');
+      if (RAILS_VIEW.test(relPosix)) {
+        views.addView(relPosix, text);
+        texts.set(rel, text);
+        continue;
+      }
+      if (lang === 'ruby') {
+        views.addRuby(relPosix, text);
+        texts.set(rel, text);
+      }
       const r = await analyzeNPlusOne(text, f.path, rel);
       if (lang) cross.add(rel, lang, r.facts);
       if (r.facts.loopCalls.length) texts.set(rel, text);
@@ -76,7 +88,7 @@ export const nPlusOne: CliCommand = {
     }
     // Calls in loops to functions of other files that query (the app's own data-access layer).
     const byFile = new Map<string, Finding[]>();
-    for (const x of cross.findings()) byFile.set(x.file ?? '', [...(byFile.get(x.file ?? '') ?? []), x]);
+    for (const x of [...cross.findings(), ...(await views.findings())]) byFile.set(x.file ?? '', [...(byFile.get(x.file ?? '') ?? []), x]);
     for (const [rel, fs] of byFile) push(rel, texts.get(rel) ?? '', applySuppressions(texts.get(rel) ?? '', fs));
     results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     if (stats.missing.length) throw new UsageError(`no such file or folder: ${stats.missing.join(', ')}`);

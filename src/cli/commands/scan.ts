@@ -14,13 +14,14 @@ import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
 import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
+import { readProjectDialect } from '../../node/projectConfig';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
 import { readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { oneLine, terminalSafe } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
-import { readRegularFileSync } from '../../db/readFile';
+import { readRegularFileSync } from '../../node/readFile';
 
 const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -113,10 +114,12 @@ function readSeverityFile(file: string): Record<string, string> {
 
 /** Run the scan (shared by `scan` and `report`). Analyzers beyond the rules are plugged in by the caller. */
 export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { analyzers?: Analyzer[]; evidence?: EvidenceSource; keepSites?: boolean } = {}): Promise<ScanResult> {
+  // The project's database from its configuration: no PostgreSQL advice for another dialect's SQL.
+  const project = readProjectDialect(opts.paths, ctx.cwd);
   const analyzers: Analyzer[] = [
-    rulesAnalyzer({ evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }),
+    rulesAnalyzer({ project, evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }),
     nPlusOneAnalyzer(),
-    ormOffsetAnalyzer(),
+    ormOffsetAnalyzer({ project }),
     ...(extra.analyzers ?? []),
   ];
   configureTreeSitterForCli();

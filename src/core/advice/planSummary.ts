@@ -1,7 +1,10 @@
 /**
  * The few facts the index advisor needs from an EXPLAIN (FORMAT JSON) plan: total cost, which
- * indexes it uses, its sequential scans, and a compact outline for hovers. Pure.
+ * indexes it uses, its sequential scans, and a compact outline for hovers. Pure; EXPLAIN keys from
+ * core/plan/keys.ts.
  */
+import { K, type RawNode } from '../plan/keys';
+
 export interface PlanNodeOutline {
   depth: number;
   nodeType: string;
@@ -22,33 +25,34 @@ export interface PlanSummary {
 }
 
 export function summarizePlan(json: unknown): PlanSummary {
-  const root = (Array.isArray(json) ? json[0] : json) as any;
-  const plan = root?.Plan ?? root;
+  const root = (Array.isArray(json) ? json[0] : json) as RawNode | undefined;
+  const plan = (root?.[K.Plan] ?? root) as RawNode | undefined;
   const nodes: PlanNodeOutline[] = [];
   const indexNames = new Set<string>();
   const seqScans: PlanSummary['seqScans'] = [];
-  const walk = (n: any, depth: number) => {
+  const str = (n: RawNode, k: K) => (typeof n[k] === 'string' ? (n[k] as string) : undefined);
+  const walk = (n: RawNode | undefined, depth: number) => {
     if (!n || typeof n !== 'object') return;
     const node: PlanNodeOutline = {
       depth,
-      nodeType: String(n['Node Type'] ?? '?'),
-      relation: n['Relation Name'],
-      alias: n['Alias'],
-      index: n['Index Name'],
-      startupCost: Number(n['Startup Cost'] ?? 0),
-      totalCost: Number(n['Total Cost'] ?? 0),
-      rows: Number(n['Plan Rows'] ?? 0),
-      filter: n['Filter'] ?? n['Index Cond'] ?? n['Recheck Cond'],
+      nodeType: str(n, K.NodeType) ?? '?',
+      relation: str(n, K.RelationName),
+      alias: str(n, K.Alias),
+      index: str(n, K.IndexName),
+      startupCost: Number(n[K.StartupCost] ?? 0),
+      totalCost: Number(n[K.TotalCost] ?? 0),
+      rows: Number(n[K.PlanRows] ?? 0),
+      filter: str(n, K.Filter) ?? str(n, K.IndexCond) ?? str(n, K.RecheckCond),
     };
     nodes.push(node);
     if (node.index) indexNames.add(node.index);
     if (node.nodeType === 'Seq Scan' && node.relation) {
-      seqScans.push({ relation: node.relation, schema: n['Schema'], rows: node.rows, cost: node.totalCost, filter: n['Filter'] });
+      seqScans.push({ relation: node.relation, schema: str(n, K.Schema), rows: node.rows, cost: node.totalCost, filter: str(n, K.Filter) });
     }
-    for (const c of n.Plans ?? []) walk(c, depth + 1);
+    for (const c of n[K.Plans] ?? []) walk(c, depth + 1);
   };
   walk(plan, 0);
-  return { totalCost: Number(plan?.['Total Cost'] ?? 0), nodes, indexNames: [...indexNames], seqScans };
+  return { totalCost: Number(plan?.[K.TotalCost] ?? 0), nodes, indexNames: [...indexNames], seqScans };
 }
 
 /** One line per node: "Index Scan using x on orders  (cost=0.42..8.44 rows=1)". */

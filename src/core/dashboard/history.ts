@@ -12,6 +12,12 @@ export interface HistorySnapshot {
   tables: { schema: string; name: string; bytes: number }[];
   /** Cumulative pg_stat_statements counters of the heaviest statements. */
   statements: { id: string; query: string; calls: number; totalMs: number }[];
+  /** The next transaction id (capacity-forecast's consumption rate); absent in older snapshots. */
+  nextXid?: number | null;
+  /** Sequences' last values (capacity-forecast's days to exhaustion); absent in older snapshots. */
+  sequences?: { schema: string; name: string; lastValue: number; maxValue: number }[];
+  /** Materialized views' refresh marks and their tables' cumulative writes (stale-materialized-view); absent in older snapshots. */
+  matviews?: { schema: string; name: string; refreshMark: string; sourceWrites: number }[];
 }
 
 export interface HistoryLimits {

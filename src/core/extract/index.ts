@@ -8,7 +8,8 @@
 import type { Tree } from '@vscode/tree-sitter-wasm';
 import type { SqlSite } from './types';
 import { loadPgParser } from '../sql/statement';
-import { languageOf, loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
+import { mapperFormatOf, readAsOf, type MapperFormat, type ReadAs } from '../languages/registry';
 import { finishSql, textPart } from './compose';
 import { markAppendedSites } from './appended';
 import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
@@ -18,6 +19,8 @@ import { pythonProfile } from '../languages/python/extract';
 import { goProfile } from '../languages/go/extract';
 import { javaProfile } from '../languages/java/extract';
 import { rubyProfile } from '../languages/ruby/extract';
+import { isNamedQueryFile, namedQuerySites } from '../languages/sql/extract';
+import { myBatisSites } from '../languages/java/mybatis';
 
 export type { SqlSite, SqlParam } from './types';
 export { splitSqlStatements, type SqlStatementRange } from './sqlLexer';
@@ -51,15 +54,32 @@ export interface ExtractResult {
   reason?: string;
 }
 
-/** 'sql' for SQL files, a tree-sitter language, or undefined. */
-export function extractLanguageOf(languageIdOrPath: string): SourceLanguage | 'sql' | undefined {
-  if (/(^(sql|pgsql|postgres|psql)$|\.(sql|pgsql|psql)$)/i.test(languageIdOrPath)) return 'sql';
-  const l = languageOf(languageIdOrPath);
-  return l && PROFILES[l] ? l : undefined;
+/** How each mapper format of the registry becomes sites. */
+const MAPPERS: Record<MapperFormat, (text: string, file?: string) => SqlSite[]> = { mybatis: myBatisSites };
+
+function mapperSites(languageIdOrPath: string, text: string, file?: string): SqlSite[] {
+  const f = mapperFormatOf(languageIdOrPath);
+  return f ? MAPPERS[f](text, file) : [];
 }
 
-/** The sites of a SQL script: one per statement. Synchronous and dependency-free. */
+/** 'sql' for SQL files, a tree-sitter language, a mapper format of the registry, or undefined. */
+export function extractLanguageOf(languageIdOrPath: string): ReadAs | MapperFormat | undefined {
+  const l = readAsOf(languageIdOrPath);
+  if (l === 'sql' || (l && PROFILES[l])) return l;
+  return mapperFormatOf(languageIdOrPath);
+}
+
+/** A language with a tree-sitter grammar (SQL files and mapper formats have none). */
+export function isTreeLanguage(lang: ReturnType<typeof extractLanguageOf>): lang is SourceLanguage {
+  return lang !== undefined && lang !== 'sql' && PROFILES[lang as SourceLanguage] !== undefined;
+}
+
+/**
+ * The sites of a SQL file: one per statement. A file of named queries (aiosql, goyesql, HugSQL…)
+ * holds application SQL (languages/sql/extract.ts). Synchronous and dependency-free.
+ */
 export function sqlFileSites(text: string, file?: string): SqlSite[] {
+  if (isNamedQueryFile(text)) return namedQuerySites(text, file);
   const out: SqlSite[] = [];
   for (const st of splitSqlStatements(text)) {
     const f = finishSql([textPart(st.text, st.start)], { dollar: true });
@@ -81,7 +101,7 @@ export function sqlStatementAt(text: string, offset: number, file?: string): Sql
 export async function prepareExtraction(languageIdOrPath: string): Promise<void> {
   const lang = extractLanguageOf(languageIdOrPath);
   await loadPgParser();
-  if (lang && lang !== 'sql') await prepareLanguage(lang);
+  if (isTreeLanguage(lang)) await prepareLanguage(lang);
 }
 
 function runProfile(tree: Tree, lang: SourceLanguage, text: string, file: string | undefined): SqlSite[] {
@@ -105,6 +125,7 @@ export async function extractSqlSitesDetailed(text: string, languageIdOrPath: st
     if (lang === 'sql') return { sites: sqlFileSites(text, file) };
     const big = tooBig(text, opts);
     if (big) return { sites: [], reason: big };
+    if (!isTreeLanguage(lang)) return { sites: mapperSites(languageIdOrPath, text, file) };
     if (!mayHoldSql(text)) return { sites: [] };
     await loadPgParser();
     await prepareLanguage(lang);
@@ -134,6 +155,7 @@ export function extractSqlSitesSync(text: string, languageIdOrPath: string, file
     const lang = extractLanguageOf(languageIdOrPath);
     if (!lang) return { sites: [], reason: 'unsupported language' };
     if (lang === 'sql') return { sites: sqlFileSites(text, file) };
+    if (!isTreeLanguage(lang)) return { sites: mapperSites(languageIdOrPath, text, file) };
     const parser = loadedParser(lang);
     if (!parser || !queryFor(lang, PROFILES[lang]!.query)) return undefined;
     const big = tooBig(text, opts);

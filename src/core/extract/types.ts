@@ -40,6 +40,22 @@ export interface SqlSite {
   confidence: number;
   /** True when parts of the text are computed at run time and were not mapped to parameters. */
   dynamic: boolean;
+  /**
+   * The static statements this site can become at run time, when the code composes it from parts
+   * (conditional `+=` appends, MyBatis `<if>`/`<choose>`) and every variant could be enumerated
+   * (bounded). The rules judge them together: a whole-statement rule reports only what holds in
+   * every variant, a predicate rule what holds in any. `sql` is then one of them (the fullest).
+   */
+  variants?: SqlVariant[];
+}
+
+/** One statement a composed site can become (same shape as the site's own text). */
+export interface SqlVariant {
+  sql: string;
+  sourceMap: number[];
+  params: SqlParam[];
+  /** Parts of this variant are still computed at run time (text spliced in, not a parameter). */
+  dynamic: boolean;
 }
 
 /** File offset of an offset inside site.sql (clamped). */

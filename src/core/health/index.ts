@@ -1,12 +1,16 @@
 /** The health checks, in display order, and the one function that runs them. */
+import { finding } from './finding';
 import { blockedSession, idleInTransaction, longRunningQuery } from './checks/sessions';
 import { duplicateIndex, indexBloat, invalidIndex, unindexedForeignKey, unusedIndex } from './checks/indexes';
 import { autovacuumLagging, deadTuples, invalidConstraint, sequenceExhaustion, staleStatistics, tableBloat, transactionIdWraparound } from './checks/tables';
 import { inactiveReplicationSlot, replicationLag, settingReview } from './checks/server';
 import { SECURITY_CHECKS } from './checks/security';
 import { WORKLOAD_CHECKS } from './checks/workload';
+import { MATVIEW_CHECKS } from './checks/matviews';
+import { archiveCandidate, partitionCandidate } from './checks/timeTables';
+import { capacityForecast } from './checks/capacity';
 import type { IndexUser } from '../plan/indexUse';
-import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds } from './types';
+import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds, type PgBouncerFacts } from './types';
 
 export * from './types';
 export { securityBlindSpots, leastPrivilegeFor } from './checks/security';
@@ -31,6 +35,10 @@ export const HEALTH_CHECKS: readonly HealthCheck[] = [
   inactiveReplicationSlot,
   ...SECURITY_CHECKS,
   ...WORKLOAD_CHECKS,
+  ...MATVIEW_CHECKS,
+  archiveCandidate,
+  partitionCandidate,
+  capacityForecast,
   settingReview,
 ];
 
@@ -45,7 +53,7 @@ export function runHealthChecks(facts: HealthFacts, thresholds: Partial<HealthTh
     try {
       out.push(...check.run(facts, t));
     } catch (e) {
-      out.push({ checkId: check.id, severity: 'info', category: check.category, message: `The check could not run: ${(e as Error).message}`, objects: [], evidence: {}, fixSql: [] });
+      out.push(finding(check, 'info', `The check could not run: ${(e as Error).message}`));
     }
   }
   return out.map((f, i) => ({ f, i })).sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
@@ -78,6 +86,14 @@ export function keepPlannedIndexes(findings: readonly HealthFinding[], plans: { 
   });
 }
 
+/** Facts of a PgBouncer admin console alone (no PostgreSQL behind it was read): only pool-sizing has something to judge. */
+export function pgBouncerOnlyFacts(pgbouncer: PgBouncerFacts): HealthFacts {
+  return {
+    versionNum: 0, database: 'pgbouncer', inRecovery: false, standbyReplayDelaySeconds: null, settings: {}, sessions: [], indexes: [], foreignKeys: [], tables: [], sequences: [],
+    constraints: [], databases: [], replicas: [], slots: [], archiver: null, checkpoints: null, tempFiles: 0, statsAgeSeconds: null, pgbouncer,
+  };
+}
+
 export function checkById(id: string): HealthCheck | undefined {
   return HEALTH_CHECKS.find((c) => c.id === id);
 }
@@ -96,16 +112,9 @@ export function capFindings(findings: readonly HealthFinding[], perCheck: number
   }
   for (const [checkId, n] of seen) {
     if (n <= perCheck) continue;
-    const check = checkById(checkId);
-    out.push({
-      checkId,
-      severity: 'info',
-      category: check?.category ?? 'maintenance',
-      message: `${n - perCheck} more ${checkId} findings not shown (${n} in all); \`pg-lens health --check ${checkId}\` lists them all.`,
-      objects: [],
+    out.push(finding(checkById(checkId) ?? { id: checkId, category: 'maintenance' }, 'info', `${n - perCheck} more ${checkId} findings not shown (${n} in all); \`pg-lens health --check ${checkId}\` lists them all.`, {
       evidence: { total: n, shown: perCheck },
-      fixSql: [],
-    });
+    }));
   }
   return out;
 }

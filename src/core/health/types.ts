@@ -3,6 +3,7 @@
  * objects involved (schema and name), the evidence, and the SQL that fixes it.
  */
 import type { MaintenanceAction } from '../dashboard/actions';
+import type { HistorySnapshot } from '../dashboard/history';
 
 export type HealthSeverity = 'error' | 'warning' | 'info';
 export type HealthCategory = 'activity' | 'indexes' | 'tables' | 'maintenance' | 'replication' | 'security' | 'settings';
@@ -205,10 +206,16 @@ export interface HealthFacts {
   tempFiles: number;
   /** Seconds since the index usage statistics were last reset (null = unknown). */
   statsAgeSeconds: number | null;
+  /** Seconds since the pg_stats widths behind the bloat estimates were read (kept between runs, at most 10 minutes; 0 when this run read them). */
+  bloatWidthsAgeSeconds?: number;
   /** Roles, privileges, row security, sensitive columns, extensions (the security checks); absent when not read. */
   security?: SecurityFacts;
   /** Storage and capacity facts for the workload advisors (brin-candidate, toast-compression, connection-saturation); absent when not read. */
   workload?: WorkloadFacts;
+  /** PgBouncer's pools and statistics (SHOW POOLS, SHOW STATS) when its admin console was given; absent otherwise. */
+  pgbouncer?: PgBouncerFacts;
+  /** The dashboard's stored snapshots (or a history file given to the CLI), oldest first: capacity-forecast and stale-materialized-view; absent when there is none. */
+  history?: HistorySnapshot[];
 }
 
 export interface BrinCandidateFact {
@@ -249,6 +256,7 @@ export interface StatementUseFact {
 }
 
 export interface MatviewFact {
+  oid: number;
   schema: string;
   name: string;
   populated: boolean;
@@ -257,6 +265,41 @@ export interface MatviewFact {
   sizeBytes: number;
   /** It has a unique index on plain columns, so REFRESH … CONCURRENTLY works. */
   hasUniqueIndex: boolean;
+  /** Columns pg_stats shows as unique and never null (n_distinct = -1, null_frac = 0): a key for the unique index CONCURRENTLY needs. */
+  uniqueColumns: string[];
+  /** The tables it reads, with rows written since the statistics were reset. */
+  sources: { schema: string; table: string; writes: number }[];
+  /** Changes when the view is refreshed (its pg_class row version and rows written to it): compared across history snapshots. */
+  refreshMark: string;
+}
+
+/** A REFRESH MATERIALIZED VIEW statement as pg_stat_statements recorded it. */
+export interface RefreshStatementFact {
+  query: string;
+  calls: number;
+  meanMs: number;
+}
+
+/** A table with a column of a time type that follows the physical row order (insert-ordered). */
+export interface TimeTableFact {
+  schema: string;
+  table: string;
+  column: string;
+  columnType: string;
+  correlation: number;
+  sizeBytes: number;
+  reltuples: number;
+  inserted: number;
+  updated: number;
+  deleted: number;
+  /** Share of the column's histogram older than archiveAfterDays (null when not analysed with a histogram). */
+  oldShare: number | null;
+  /** Oldest and newest values the histogram shows (ISO text), and the first day of each month between them. */
+  oldest: string | null;
+  newest: string | null;
+  months: string[];
+  /** The table has a primary key or unique constraint without the time column (a partitioned table cannot keep it). */
+  keyWithoutColumn: string | null;
 }
 
 export interface WorkloadFacts {
@@ -266,10 +309,24 @@ export interface WorkloadFacts {
   /** lz4 is among default_toast_compression's values (PostgreSQL 14+ built with lz4). */
   lz4Available: boolean;
   defaultToastCompression: string | null;
-  /** Frequent read statements of this database (pg_stat_statements) with the writes to the tables they read; null when unavailable. */
+  /** Frequent or expensive read statements of this database (pg_stat_statements) with the writes to the tables they read; null when unavailable. */
   statements?: StatementUseFact[] | null;
+  /** REFRESH MATERIALIZED VIEW statements from pg_stat_statements; null when unavailable. */
+  refreshes?: RefreshStatementFact[] | null;
+  /** Large tables keyed by an insert-ordered time column (archive-candidate, partition-candidate). */
+  timeTables: TimeTableFact[];
+  /** The next transaction id (64-bit, from the current snapshot), for the consumption rate in history. */
+  nextXid: number | null;
+  /** pg_cron is installed in this database (refresh schedules). */
+  pgCron: boolean;
   /** Connection slots: max_connections, reserved for superusers (and pg_use_reserved_connections, 16+). */
   connections: { max: number; superuserReserved: number; reserved: number; byState: Record<string, number>; byApplication: Record<string, number>; total: number };
+}
+
+export interface PgBouncerFacts {
+  version: string;
+  pools: { database: string; user: string; mode: string | null; clientsActive: number; clientsWaiting: number; serversActive: number; serversIdle: number; serversUsed: number; maxWaitSeconds: number; poolSize: number | null }[];
+  stats: { database: string; transactions: number; queries: number; avgTransactionMs: number; avgQueryMs: number; avgWaitMs: number }[];
 }
 
 /** A role the application or this profile logs in as. */
@@ -371,9 +428,29 @@ export interface HealthThresholds {
   /** connection-saturation: share of the usable slots in use (warning; error from errorShare). */
   connectionWarnShare: number;
   connectionErrorShare: number;
+  /** pool-sizing: clients waiting this long for a server connection (seconds). */
+  poolMaxWaitSeconds: number;
   /** cache-candidate: statements called at least this often, whose tables get at most one write per this many calls. */
   cacheMinCalls: number;
   cacheMinCallsPerWrite: number;
+  /** materialized-view-candidate: statements called at least this often, this slow on average, with at most one write to their tables per this many calls. */
+  mvMinCalls: number;
+  mvMinMeanMs: number;
+  mvMinCallsPerWrite: number;
+  /** stale-materialized-view: not refreshed for at least this long while its tables were written (from history). */
+  staleMvMinSeconds: number;
+  /** refresh-cost: a refresh taking at least this long on average. */
+  refreshMinMs: number;
+  /** archive-candidate / partition-candidate: tables from this size, rows older than archiveAfterDays at least this share. */
+  archiveMinBytes: number;
+  archiveAfterDays: number;
+  archiveMinOldShare: number;
+  partitionMinBytes: number;
+  /** capacity-forecast: history needed (snapshots and hours spanned), a size budget (0 = none), and how soon a limit must be to warn. */
+  capacityMinSnapshots: number;
+  capacityMinHistoryHours: number;
+  capacityBudgetBytes: number;
+  capacityWarnDays: number;
 }
 
 export const DEFAULT_THRESHOLDS: HealthThresholds = {
@@ -399,8 +476,22 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   toastMinBytes: 16 * 1024 * 1024,
   connectionWarnShare: 0.8,
   connectionErrorShare: 0.95,
+  poolMaxWaitSeconds: 1,
   cacheMinCalls: 500,
   cacheMinCallsPerWrite: 20,
+  mvMinCalls: 100,
+  mvMinMeanMs: 20,
+  mvMinCallsPerWrite: 10,
+  staleMvMinSeconds: 24 * 3600,
+  refreshMinMs: 10_000,
+  archiveMinBytes: 1024 ** 3,
+  archiveAfterDays: 90,
+  archiveMinOldShare: 0.25,
+  partitionMinBytes: 10 * 1024 ** 3,
+  capacityMinSnapshots: 3,
+  capacityMinHistoryHours: 24,
+  capacityBudgetBytes: 0,
+  capacityWarnDays: 30,
 };
 
 export interface HealthCheck {

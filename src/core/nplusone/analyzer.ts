@@ -4,7 +4,8 @@ import type { RuleMeta } from '../rules/types';
 import { OTHER_RULES } from '../rules/index';
 import { analyzeNPlusOne, RULE_ID } from './detect';
 import { CrossFileCalls } from './crossFile';
-import { languageOf } from '../syntax/treeSitter';
+import { languageOf } from '../languages/registry';
+import { RAILS_VIEW, RailsViews } from './views';
 
 export const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
   id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md',
@@ -14,16 +15,24 @@ export const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_I
 export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}): Analyzer {
   // Calls in loops to functions of other files that query: judged once every file is read.
   const cross = new CrossFileCalls();
+  // Implicit N+1 in Rails views (per-item association reads the controller did not preload).
+  const views = new RailsViews();
   return {
     id: RULE_ID,
     rules: [N_PLUS_ONE_META],
     async analyze({ text, language, file, source }) {
+      // Rails templates: read with their controller and models once every file is in.
+      if (RAILS_VIEW.test(file)) {
+        views.addView(file, text);
+        return [];
+      }
       const lang = languageOf(language);
       if (!lang) return [];
+      if (lang === 'ruby') views.addRuby(file, text);
       const r = await analyzeNPlusOne(text, language, file, source);
       cross.add(file, lang, r.facts);
       return opts.skip?.(file) ? [] : r.findings;
     },
-    finish: () => cross.findings().filter((f) => !opts.skip?.(f.file ?? '')),
+    finish: async () => [...cross.findings(), ...(await views.findings())].filter((f) => !opts.skip?.(f.file ?? '')),
   };
 }

@@ -14,12 +14,11 @@ import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall } from './detect';
 import { RULE_ID } from './detect';
 import { codeContextOf } from '../codeContext';
+import { languageFolderOf } from '../languages/registry';
 
 const MAX_DEPTH = 4;
 const MAX_DEFINITIONS = 6;
 
-type Family = 'js' | 'python' | 'go' | 'java' | 'ruby';
-const familyOf = (l: SourceLanguage): Family => (l === 'typescript' || l === 'tsx' || l === 'javascript' ? 'js' : (l as Family));
 
 interface Def {
   file: string;
@@ -30,10 +29,10 @@ interface Def {
 
 export class CrossFileCalls {
   private readonly defs = new Map<string, Def[]>();
-  private readonly pending: { file: string; family: Family; call: PendingLoopCall }[] = [];
+  private readonly pending: { file: string; family: string; call: PendingLoopCall }[] = [];
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
-    const family = familyOf(language);
+    const family = languageFolderOf(language);
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
     const defines = codeContextOf(file) !== 'test';
     for (const f of defines ? facts.functions : []) {

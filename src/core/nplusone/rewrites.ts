@@ -160,6 +160,10 @@ function rewriteRaw(input: RewriteInput): Rewrite {
       help: `Add .includes(:${input.relation}) (or .preload/.eager_load) to the query that produced ${items}.`,
     };
   }
+  if (write) {
+    const w = writeRewrite(L, writeKindOf(call), model, items, item, call);
+    if (w) return w;
+  }
   switch (L) {
     case 'prisma':
       return write
@@ -239,6 +243,100 @@ function rewriteRaw(input: RewriteInput): Rewrite {
         : { title: 'Batch with where(id: ids) / includes', language: 'ruby', code: `by_id = ${model === 'record' ? 'Model' : model}.where(id: ${items}.map(&:id)).index_by(&:id)\n${items}.each do |${item}|\n  row = by_id[${item}.id]\nend\n# or preload the association on the parent query: .includes(:…)`, help: `Load all rows with one where(id: ids) (or includes on the parent query) and look them up by id.` };
   }
   return { title: 'Load all items with one query', language: 'plaintext', code: `-- one query for all keys\n${batchedSql(call.sql)}`, help: 'Query once for all keys and look rows up in memory.' };
+}
+
+/** What a per-item write does: the bulk form differs (no `saveAll` for a delete, no `createMany` for an update). */
+export type WriteKind = 'insert' | 'update' | 'delete' | 'upsert' | 'link';
+
+export function writeKindOf(call: DbCall): WriteKind {
+  const sql = call.sql?.replace(/^\s*with\b[\s\S]*?\)\s*(?=insert|update|delete)/i, '').trim();
+  if (sql) {
+    if (/^delete\b/i.test(sql)) return 'delete';
+    if (/^update\b/i.test(sql)) return 'update';
+    if (/\bon\s+conflict\b[\s\S]*\bdo\s+update\b|^merge\b|^upsert\b/i.test(sql)) return 'upsert';
+    return 'insert';
+  }
+  // `Model(…).save()`: a new instance, so an INSERT.
+  if (/\(…\)\.save$/.test(call.label)) return 'insert';
+  const m = call.method.replace(/[!?]$/, '');
+  if (/^(delete|destroy|remove|deleteMany|delete_all|destroy_all|deleteById|deleteAll|deleteOne|Delete|removeAndFlush|discard|clear)$/i.test(m)) return 'delete';
+  if (/^(update|updateMany|update_all|update_column|update_columns|update_attribute|update_attributes|Updates|UpdateColumn|UpdateColumns|touch|increment|decrement|increment_counter|toggle|updateOne|updateById)$/i.test(m)) return 'update';
+  if (/^(upsert|save|saveAndFlush|merge|get_or_create|update_or_create|find_or_create_by|create_or_find_by|persist|findOrCreate|upsert_all|Save|FirstOrCreate)$/.test(m)) return 'upsert';
+  if (/^(add|set|<<|push|concat|attach)$/.test(m)) return 'link';
+  return 'insert';
+}
+
+/**
+ * The bulk API of the library for this kind of write, with the loop's names filled in; undefined
+ * where the library's general write form (below) already fits.
+ */
+function writeRewrite(L: Library, kind: WriteKind, model: string, items: string, item: string, call: DbCall): Rewrite | undefined {
+  const M = model === 'record' ? 'Model' : model;
+  switch (L) {
+    case 'prisma':
+      if (kind === 'delete') return { title: `Batch with ${model}.deleteMany`, language: 'typescript', code: `await prisma.${model}.deleteMany({\n  where: { id: { in: ${items}.map((${item}) => ${item}.id) } },\n});`, help: `Delete all rows with one prisma.${model}.deleteMany({ where: { id: { in: ids } } }).` };
+      if (kind === 'update' || kind === 'upsert') return { title: `Batch with ${model}.updateMany / one $transaction`, language: 'typescript', code: `// the same change for every row: one statement\nawait prisma.${model}.updateMany({ where: { id: { in: ${items}.map((${item}) => ${item}.id) } }, data: { /* … */ } });\n// changes that differ per row: one transaction, one round trip per batch\nawait prisma.$transaction(${items}.map((${item}) => prisma.${model}.${kind === 'upsert' ? 'upsert' : 'update'}({ where: { id: ${item}.id }, ${kind === 'upsert' ? 'create: { /* … */ }, update: { /* … */ }' : 'data: { /* … */ }'} })));`, help: `Use prisma.${model}.updateMany when every row gets the same change, else one prisma.$transaction([...]) for all ${items}.` };
+      if (kind === 'link') return undefined;
+      return { title: `Batch with ${model}.createMany`, language: 'typescript', code: `await prisma.${model}.createMany({\n  data: ${items}.map((${item}) => ({ /* … */ })),\n  skipDuplicates: true, // if a row may exist already\n});`, help: `Insert all rows with one prisma.${model}.createMany({ data: [...] }).` };
+    case 'typeorm':
+      if (kind === 'delete') return { title: 'Batch with repository.delete(ids)', language: 'typescript', code: `await repository.delete(${items}.map((${item}) => ${item}.id)); // one DELETE … WHERE id IN (…)\n// entities with cascades/listeners: await repository.remove(${items});`, help: `Delete all rows with one repository.delete(ids) (or remove(entities)) instead of one per ${item}.` };
+      if (kind === 'update') return { title: 'Batch with one update … whereInIds', language: 'typescript', code: `await repository.createQueryBuilder().update().set({ /* the same change */ }).whereInIds(${items}.map((${item}) => ${item}.id)).execute();\n// changes that differ per row: await repository.save(${items});`, help: `One UPDATE … WHERE id IN (…) for a shared change, else repository.save(array) once.` };
+      return undefined;
+    case 'sequelize':
+      if (kind === 'delete') return { title: `Batch with ${M}.destroy({ where: { id: ids } })`, language: 'typescript', code: `await ${M}.destroy({ where: { id: ${items}.map((${item}) => ${item}.id) } });`, help: `Delete all rows with one ${M}.destroy({ where: { id: ids } }).` };
+      if (kind === 'update') return { title: `Batch with ${M}.update(values, { where: { id: ids } })`, language: 'typescript', code: `await ${M}.update({ /* the same change */ }, { where: { id: ${items}.map((${item}) => ${item}.id) } });\n// changes that differ per row: ${M}.bulkCreate(rows, { updateOnDuplicate: ['col'] })`, help: `One ${M}.update(…, { where: { id: ids } }) for a shared change, else bulkCreate with updateOnDuplicate.` };
+      if (kind === 'upsert') return { title: `Batch with ${M}.bulkCreate(…, { updateOnDuplicate })`, language: 'typescript', code: `await ${M}.bulkCreate(${items}.map((${item}) => ({ /* … */ })), { updateOnDuplicate: ['col'] });`, help: `Write all rows with one ${M}.bulkCreate(rows, { updateOnDuplicate: [...] }).` };
+      return undefined;
+    case 'django':
+      if (kind === 'delete') return { title: `Batch with ${M}.objects.filter(pk__in=…).delete()`, language: 'python', code: `${M}.objects.filter(pk__in=[${item}.pk for ${item} in ${items}]).delete()`, help: `Delete all rows with one filter(pk__in=ids).delete() instead of one per ${item}.` };
+      if (kind === 'update' || kind === 'upsert') return { title: `Batch with ${M}.objects.bulk_update / queryset.update()`, language: 'python', code: `# the same change for every row: one UPDATE\n${M}.objects.filter(pk__in=[${item}.pk for ${item} in ${items}]).update(field=value)\n# changes that differ per row:\nfor ${item} in ${items}:\n    ${item}.field = ...\n${M}.objects.bulk_update(${items}, ["field"], batch_size=500)`, help: `Use queryset.update() for a shared change, else set the fields in the loop and bulk_update once.` };
+      if (kind === 'link') return { title: 'Add all related objects in one call', language: 'python', code: `obj.${call.label.split('.').slice(-2, -1)[0] ?? 'related'}.${call.method}(*${items})  # one INSERT into the join table`, help: `Pass every object to one .${call.method}(*objs) call instead of one per ${item}.` };
+      return undefined;
+    case 'activerecord':
+      if (kind === 'delete') return { title: `Batch with where(id: ids).${/destroy/.test(call.method) ? 'destroy_all' : 'delete_all'}`, language: 'ruby', code: `${M}.where(id: ${items}.map(&:id)).delete_all # one DELETE (skips callbacks)\n# callbacks needed: ${M}.where(id: ids).destroy_all (still one DELETE per row, in one transaction)`, help: `One where(id: ids).delete_all instead of one DELETE per ${item} (destroy_all when callbacks matter).` };
+      if (kind === 'update') return { title: `Batch with update_all / upsert_all`, language: 'ruby', code: `# the same change for every row: one UPDATE\n${M}.where(id: ${items}.map(&:id)).update_all(field: value)\n# changes that differ per row: one INSERT … ON CONFLICT\n${M}.upsert_all(${items}.map { |${item}| { id: ${item}.id, field: … } }, unique_by: :id)`, help: `Use update_all on a relation for a shared change, else upsert_all with every row.` };
+      if (kind === 'upsert') return { title: `Batch with ${M}.upsert_all`, language: 'ruby', code: `${M}.upsert_all(${items}.map { |${item}| ${item}.attributes.slice("id", "field") }, unique_by: :id)\n# or at least one transaction: ${M}.transaction { ${items}.each(&:save!) }`, help: `Write all rows with one upsert_all (skips validations and callbacks), or wrap the saves in one transaction.` };
+      if (kind === 'link') return { title: 'Insert the join rows at once', language: 'ruby', code: `# one INSERT for all join rows\nJoinModel.insert_all(${items}.map { |${item}| { owner_id: owner.id, ${item}_id: ${item}.id } })\n# or assign the ids once: owner.${item}_ids |= ${items}.map(&:id)`, help: `Insert the join rows with one insert_all (or assign <relation>_ids once) instead of one << per ${item}.` };
+      return { title: `Batch with ${M}.insert_all`, language: 'ruby', code: `${M}.insert_all(${items}.map { |${item}| { … } }) # one INSERT, no validations/callbacks\n# through an association: owner.${model === 'record' ? 'records' : 'rows'}.insert_all(rows)`, help: `Use insert_all (Rails 6+) instead of one create per ${item}.` };
+    case 'spring-data':
+    case 'jpa':
+      if (kind === 'delete') return { title: 'Batch with deleteAllByIdInBatch', language: 'java', code: `repository.deleteAllByIdInBatch(ids); // one DELETE … WHERE id IN (…)`, help: `Delete all rows with deleteAllByIdInBatch(ids) (or deleteAllInBatch(entities)) instead of delete per ${item}.` };
+      return { title: 'Batch with saveAll', language: 'java', code: `repository.saveAll(${items}); // with spring.jpa.properties.hibernate.jdbc.batch_size set (and order_inserts/order_updates)`, help: `Use saveAll (with hibernate.jdbc.batch_size) instead of save per ${item}.` };
+    case 'gorm':
+      if (kind === 'delete') return { title: 'Batch with Delete(&Model{}, ids)', language: 'go', code: `db.Delete(&${M}{}, ids) // DELETE … WHERE id IN (…)`, help: `Delete all rows with one db.Delete(&Model{}, ids).` };
+      if (kind === 'update') return { title: 'Batch with Where("id IN ?", ids).Updates', language: 'go', code: `db.Model(&${M}{}).Where("id IN ?", ids).Updates(map[string]any{"field": value})`, help: `One Where("id IN ?", ids).Updates for a shared change, else db.Save(&slice) once.` };
+      if (kind === 'upsert') return { title: 'Batch with Save(&slice) / OnConflict', language: 'go', code: `db.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(${items}, 500)`, help: `Write all rows with one CreateInBatches + OnConflict (or db.Save(&slice)).` };
+      return undefined;
+    case 'sqlalchemy':
+      if (kind === 'delete') return { title: 'Batch with delete(Model).where(Model.id.in_(ids))', language: 'python', code: `session.execute(delete(${M}).where(${M}.id.in_([${item}.id for ${item} in ${items}])))`, help: `Delete all rows with one delete(...).where(Model.id.in_(ids)).` };
+      if (kind === 'update') return { title: 'Batch with one bulk UPDATE', language: 'python', code: `session.execute(update(${M}), [{"id": ${item}.id, "field": ...} for ${item} in ${items}])  # bulk UPDATE by primary key`, help: `Pass a list of dicts with primary keys to one session.execute(update(Model)).` };
+      return undefined;
+    case 'database/sql':
+    case 'sqlx':
+      if (kind !== 'link') {
+        const verb = kind === 'delete' ? 'DELETE FROM … WHERE id = ANY($1)' : kind === 'update' ? 'UPDATE … AS t SET col = v.col FROM unnest($1::bigint[], $2::text[]) AS v(id, col) WHERE t.id = v.id' : 'INSERT INTO … (id, col) SELECT * FROM unnest($1::bigint[], $2::text[])';
+        return { title: kind === 'delete' ? 'Batch the DELETE with = ANY($1)' : kind === 'update' ? 'Batch the UPDATE with unnest of arrays' : 'Batch the INSERT with unnest of arrays', language: 'go', code: `_, err := db.ExecContext(ctx, \`${verb}\`, pq.Array(ids)${kind === 'delete' ? '' : ', pq.Array(cols)'})`, help: `One statement for all rows: ${kind === 'delete' ? '= ANY($1) with the ids' : 'unnest of one array per column'} instead of one per ${item}.` };
+      }
+      return undefined;
+  }
+  return undefined;
+}
+
+/** The batched form of a per-parent GraphQL field resolver, for its language's GraphQL stack. */
+export function resolverRewrite(lang: string, call: DbCall, parent = 'parent'): Rewrite {
+  const model = call.model ?? 'record';
+  switch (lang) {
+    case 'python':
+      return { title: 'Batch the resolver with a DataLoader', language: 'python', code: `from strawberry.dataloader import DataLoader  # graphene: promise.dataloader / aiodataloader\n\nasync def load_${model.toLowerCase()}s(keys):\n    rows = {r.pk: r for r in ${model === 'record' ? 'Model' : model}.objects.filter(pk__in=keys)}\n    return [rows.get(k) for k in keys]\n\n# one loader per request (info.context), then in the resolver:\nreturn info.context.${model.toLowerCase()}_loader.load(${parent}.${model.toLowerCase()}_id)`, help: `Load through a per-request DataLoader so the resolver's loads for every ${parent} become one query (or prefetch the relation in the parent resolver).` };
+    case 'ruby':
+      return { title: 'Batch the resolver with GraphQL::Dataloader', language: 'ruby', code: `# schema: use GraphQL::Dataloader\ndef ${call.method}\n  dataloader.with(Sources::ActiveRecordObject, ${model === 'record' ? 'Model' : model}).load(object.${model.toLowerCase()}_id)\nend\n# or preload the association on the parent query: .includes(:…)`, help: `Load through graphql-ruby's dataloader (or preload the association where the parent list is loaded).` };
+    case 'java':
+      return { title: 'Batch the field with @BatchMapping', language: 'java', code: `@BatchMapping(typeName = "Parent")\npublic Map<Parent, ${model === 'record' ? 'Entity' : model}> ${call.method}(List<Parent> parents) {\n  var rows = repository.findAllById(parents.stream().map(Parent::id).toList());\n  // map each parent to its row\n}`, help: `Use @BatchMapping (Spring GraphQL) or a DataLoader (DGS) so one query serves every parent.` };
+    case 'go':
+      return { title: 'Batch the resolver with a dataloader', language: 'go', code: `// github.com/graph-gophers/dataloader or vikstrous/dataloadgen, one loader per request:\nloader := dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*model.${model === 'record' ? 'Row' : model}, []error) {\n\t// SELECT … WHERE id = ANY($1)\n})\nreturn loaders.For(ctx).Load(ctx, obj.ID)`, help: `Load through a per-request dataloader so the resolver's loads for every parent become one query.` };
+    default:
+      return dataLoaderRewrite(call);
+  }
 }
 
 /** A DataLoader: batches the per-item loads of one tick into one query (GraphQL resolvers, services). */

@@ -19,9 +19,13 @@ export interface RunRulesOptions {
 /** Characters that may not be introduced into a string literal of application code by a fix. */
 const UNSAFE_IN_CODE = /['"`\\$\n\r{}]/;
 
+/** SQL the application runs: in code, or in a file of queries it loads (named queries, mapper XML) — not a script. */
 export function isAppCode(site: SqlSite): boolean {
-  return site.language !== 'sql' && site.api !== 'sql-file';
+  return site.api !== 'sql-file';
 }
+
+/** Characters a fix may not introduce into an XML mapper's text (it would change the markup). */
+const UNSAFE_IN_XML = /[<>&]/;
 
 export function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' | 'defaultSeverity'>, evidence?: PlanEvidence): StatementContext {
   const sql = site.sql;
@@ -45,6 +49,7 @@ export function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule
         // Only characters already in the replaced range may be special in the host language.
         const original = sql.slice(start, end);
         for (const ch of newText) if (UNSAFE_IN_CODE.test(ch) && !original.includes(ch)) return undefined;
+        if (site.api === 'mybatis' && UNSAFE_IN_XML.test(newText)) return undefined;
         if (/\n|\r/.test(newText) && !/\n/.test(original)) return undefined;
       }
       return { span: fileSpanOf(site, start, end), newText, file: site.file };
@@ -91,8 +96,33 @@ export function notAnalysedFinding(site: SqlSite, reason: string): Finding | und
   };
 }
 
-/** Every rule over every statement of a site. */
+/**
+ * Every rule over every statement of a site. A composed site (site.variants: conditional appends,
+ * MyBatis dynamic SQL) is judged over all its variants: a whole-statement rule (no WHERE, no LIMIT)
+ * reports only when it reports in every variant — a clause that some path adds is not missing —
+ * and a rule about a part of the statement reports once wherever any variant has it.
+ */
 export function checkSite(site: SqlSite, rules: readonly Rule[], opts: RunRulesOptions = {}): Finding[] {
+  if (!site.variants?.length) return checkText(site, rules, opts);
+  const per = site.variants.map((v) => checkText({ ...site, sql: v.sql, sourceMap: v.sourceMap, params: v.params, dynamic: v.dynamic, variants: undefined }, rules, opts));
+  const whole = new Set(rules.filter((r) => r.wholeStatement).map((r) => r.id));
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const f of per.flat()) {
+    // A whole-statement finding is about the statement: once per rule, not once per variant.
+    const key = whole.has(f.ruleId) ? f.ruleId : `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (f.ruleId === NOT_ANALYSED) continue;
+    if (whole.has(f.ruleId) && !per.every((fs) => fs.some((g) => g.ruleId === f.ruleId))) continue;
+    out.push(f);
+  }
+  // Said once when no variant could be read at all.
+  if (per.every((fs) => fs.some((g) => g.ruleId === NOT_ANALYSED))) out.push(per[per.length - 1].find((g) => g.ruleId === NOT_ANALYSED)!);
+  return out;
+}
+
+function checkText(site: SqlSite, rules: readonly Rule[], opts: RunRulesOptions): Finding[] {
   const parsed = parseSql(site.sql);
   if (!parsed.ok) {
     const f = rules.length ? notAnalysedFinding(site, parsed.message) : undefined;

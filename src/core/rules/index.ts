@@ -14,8 +14,7 @@ import { unboundedQuery } from './unboundedQuery';
 import { updateDeleteWithoutWhere } from './updateDeleteWithoutWhere';
 import type { Rule, RuleMeta } from './types';
 
-export type { Rule, RuleMeta, PlanEvidence, TableFacts, ColumnFacts, PlanFacts, StatementContext } from './types';
-export { checkSite } from './engine';
+export type { Rule, RuleMeta } from './types';
 
 /** Where docs/rules/*.md are published (SARIF helpUri, Diagnostic.code targets). */
 export const DOCS_BASE_URI = 'https://github.com/pg-lens/pg-lens/blob/main/';
@@ -37,7 +36,11 @@ export const RULES: readonly Rule[] = [
  * Rule ids produced by other analyses (index advisor, N+1 detection). Their engines own the logic;
  * they are listed here so the docs index, SARIF metadata and settings know every id.
  */
+/** The hint on a file whose SQL targets another database (core/dialect.ts): no rule ran on it. */
+export const OTHER_DIALECT_RULE: RuleMeta = { id: 'other-dialect', defaultSeverity: 'hint', description: "This file's SQL targets another database (by its path, its driver imports or the project's configuration): no PostgreSQL advice is given for it.", docs: 'docs/rules/other-dialect.md' };
+
 export const OTHER_RULES: readonly RuleMeta[] = [
+  OTHER_DIALECT_RULE,
   { id: 'missing-index', defaultSeverity: 'warning', description: 'The planner proves an index would cut the cost of this statement.', docs: 'docs/rules/missing-index.md' },
   { id: 'unindexed-foreign-key', defaultSeverity: 'warning', description: 'A foreign key without an index on its referencing columns: joins and parent deletes read the whole table.', docs: 'docs/rules/unindexed-foreign-key.md' },
   { id: 'duplicate-index', defaultSeverity: 'warning', description: 'An index that another index already covers: extra writes and disk for nothing.', docs: 'docs/rules/duplicate-index.md' },
@@ -46,10 +49,6 @@ export const OTHER_RULES: readonly RuleMeta[] = [
   { id: 'not-analysed', defaultSeverity: 'hint', description: 'PostgreSQL accepts this SQL but the rule parser cannot read it: no rule or index advice ran on it (the finding says why).', docs: 'docs/rules/not-analysed.md' },
   { id: 'n-plus-one', defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md' },
 ];
-
-export function ruleById(id: string): Rule | undefined {
-  return RULES.find((r) => r.id === id);
-}
 
 /** Metadata of every known rule id (this registry's and the other analyses'). */
 export function allRuleMeta(): RuleMeta[] {

@@ -208,8 +208,11 @@ class Walker {
     this.where(ast.where, scope, ctes);
     for (const g of ast.groupBy ?? []) this.subqueries(g, scope, ctes);
     if (ast.having) this.subqueries(ast.having, scope, ctes);
+    // ORDER BY may name an output column (`placed_at AS "placedAt" … ORDER BY "placedAt"`, as Sequelize
+    // writes it) or its position (`ORDER BY 2`): read the expression it stands for.
+    const orderBy = (ast.orderBy ?? []).map((o: any) => ({ ...o, by: outputColumn(o.by, cols) ?? o.by }));
     // Every column mentioned (INCLUDE needs all of them for an index-only scan).
-    const everything = [ast.columns, ast.where, ast.groupBy, ast.having, ast.orderBy, ...(ast.from ?? []).map((f: any) => f.join?.on)];
+    const everything = [ast.columns, ast.where, ast.groupBy, ast.having, orderBy, ...(ast.from ?? []).map((f: any) => f.join?.on)];
     for (const piece of everything) {
       for (const r of refsIn(piece)) {
         const t = r.table ? this.resolveTable(scope, r.table) : scope.tables.length === 1 ? scope.tables[0] : undefined;
@@ -221,7 +224,7 @@ class Walker {
       const v = limit.type === 'integer' ? Number(limit.value) : limit.type === 'parameter' ? 'param' : undefined;
       if (v !== undefined) for (const t of scope.tables) t.limit = v;
     }
-    this.orderBy(ast.orderBy ?? [], scope);
+    this.orderBy(orderBy, scope);
   }
 
   private from(items: From[], scope: Scope, ctes: Set<string>): void {
@@ -447,6 +450,21 @@ class Walker {
     const t = keys[0]?.t;
     if (t && keys.every((x) => x.t === t)) t.orderBy = keys.map((x) => x.k);
   }
+}
+
+/**
+ * The select-list expression an ORDER BY item stands for, as PostgreSQL reads it: a position
+ * (`ORDER BY 2`), or a bare name equal to exactly one output column's alias (an output name wins
+ * over an input column of the same name). Undefined when the item is an ordinary expression.
+ */
+function outputColumn(by: any, cols: SelectedColumn[]): any {
+  if (by?.type === 'integer') {
+    const e: any = cols[Number(by.value) - 1]?.expr;
+    return e && !(e.type === 'ref' && e.name === '*') ? e : undefined;
+  }
+  if (by?.type !== 'ref' || by.table || by.name === '*') return undefined;
+  const named = cols.filter((c) => c.alias?.name === by.name);
+  return named.length === 1 ? named[0].expr : undefined;
 }
 
 /** The AND-ed parts of a condition (an OR stays one opaque part). */

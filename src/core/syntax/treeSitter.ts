@@ -4,60 +4,9 @@
  * node_modules in tests); core itself opens no files — the runtime loads them.
  */
 import type { Language as TsLanguage, Parser as TsParser, Query as TsQuery, Tree } from '@vscode/tree-sitter-wasm';
+import { grammarFile, type SourceLanguage } from '../languages/registry';
 
-export type SourceLanguage = 'typescript' | 'tsx' | 'javascript' | 'python' | 'go' | 'java' | 'ruby';
-
-const GRAMMAR_FILE: Record<SourceLanguage, string> = {
-  typescript: 'tree-sitter-typescript.wasm',
-  tsx: 'tree-sitter-tsx.wasm',
-  javascript: 'tree-sitter-javascript.wasm',
-  python: 'tree-sitter-python.wasm',
-  go: 'tree-sitter-go.wasm',
-  java: 'tree-sitter-java.wasm',
-  ruby: 'tree-sitter-ruby.wasm',
-};
-
-/** VS Code language ids and file extensions → our grammar. */
-export function languageOf(languageIdOrPath: string): SourceLanguage | undefined {
-  const id = languageIdOrPath.toLowerCase();
-  switch (id) {
-    case 'typescript':
-      return 'typescript';
-    case 'typescriptreact':
-      return 'tsx';
-    case 'javascript':
-    case 'javascriptreact':
-      return 'javascript';
-    case 'python':
-    case 'go':
-    case 'java':
-    case 'ruby':
-      return id;
-  }
-  const ext = /\.([a-z]+)$/.exec(id)?.[1];
-  switch (ext) {
-    case 'ts':
-    case 'mts':
-    case 'cts':
-      return 'typescript';
-    case 'tsx':
-      return 'tsx';
-    case 'js':
-    case 'mjs':
-    case 'cjs':
-    case 'jsx':
-      return 'javascript';
-    case 'py':
-      return 'python';
-    case 'go':
-      return 'go';
-    case 'java':
-      return 'java';
-    case 'rb':
-      return 'ruby';
-  }
-  return undefined;
-}
+export type { SourceLanguage } from '../languages/registry';
 
 let wasmDir: string | undefined;
 let runtime: Promise<typeof import('@vscode/tree-sitter-wasm')> | undefined;
@@ -88,7 +37,7 @@ export async function parserFor(lang: SourceLanguage): Promise<TsParser> {
   const TS = await loadRuntime();
   let l = languages.get(lang);
   if (!l) {
-    l = TS.Language.load(wasmDir + GRAMMAR_FILE[lang]);
+    l = TS.Language.load(wasmDir + grammarFile(lang));
     languages.set(lang, l);
   }
   const language = await l;

@@ -10,9 +10,9 @@ import type { SqlSite } from '../../core/extract/types';
 import type { Planner, PlanOutcome } from '../../db/planner';
 import type { ExplainResult } from '../../db/explain';
 import type { BenchmarkRunSummary, PlanPayload } from '../../shared/planProtocol';
-import { PlanPanel, PLAN_VIEW_TYPE, type PlanPanelHandler } from './panel';
-
-const HOVER_LANGUAGES = ['sql', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go', 'java', 'ruby'];
+import type { LoggedPlan } from '../../core/plan';
+import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PlanPanelHandler } from './panel';
+import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 
 interface SiteRef {
   uri: string;
@@ -37,7 +37,7 @@ class PlansFeature implements vscode.Disposable {
   private panelSite: { site: SqlSite; uri: vscode.Uri } | undefined;
 
   constructor(private readonly ctx: PgLensContext) {
-    const selector = HOVER_LANGUAGES.map((language) => ({ language }));
+    const selector = EDITOR_LANGUAGE_IDS.map((language) => ({ language }));
     this.subs.push(
       vscode.languages.registerHoverProvider(selector, { provideHover: (d, p, t) => this.provideHover(d, p, t) }),
       vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
@@ -51,6 +51,7 @@ class PlansFeature implements vscode.Disposable {
           PlanPanel.revive(panel, ctx.extension.extensionUri, this.handler, state);
         },
       }),
+      vscode.window.registerCustomEditorProvider(PLAN_FILE_VIEW_TYPE, { resolveCustomTextEditor: (doc, panel) => this.resolvePlanFile(doc, panel) }, { supportsMultipleEditorsPerDocument: true }),
       vscode.window.onDidChangeVisibleTextEditors(() => this.scheduleBackground()),
       vscode.window.onDidChangeTextEditorVisibleRanges(() => this.scheduleBackground()),
       ctx.sites.onDidChange(() => this.scheduleBackground()),
@@ -116,7 +117,7 @@ class PlansFeature implements vscode.Disposable {
     if (!p) return;
     const todo: string[] = [];
     for (const ed of vscode.window.visibleTextEditors) {
-      if (!HOVER_LANGUAGES.includes(ed.document.languageId)) continue;
+      if (!EDITOR_LANGUAGE_IDS.includes(ed.document.languageId)) continue;
       const sites = await this.ctx.sites.sitesFor(ed.document);
       for (const s of sites) {
         const r = new vscode.Range(ed.document.positionAt(s.span.start), ed.document.positionAt(s.span.end));
@@ -143,6 +144,20 @@ class PlansFeature implements vscode.Disposable {
         void vscode.window.setStatusBarMessage('PG Lens: plan copied', 2000);
         return;
       }
+      case 'explainAnalyze':
+      case 'benchmark':
+      case 'suggestIndexes':
+      case 'revealSql':
+        // A plan brought from elsewhere (clipboard, file, log) has no statement in an editor: these
+        // act on none rather than on whatever statement the cursor happens to be on.
+        if (panel.last?.type === 'show' && panel.last.payload.method === 'brought') {
+          return void vscode.window.showInformationMessage('PG Lens: this plan was brought from elsewhere: open its statement in an editor and run this from there.');
+        }
+        break;
+      default:
+        break;
+    }
+    switch (m.type) {
       case 'explainAnalyze':
         return this.explainAnalyze(undefined, true);
       case 'benchmark':
@@ -240,30 +255,48 @@ class PlansFeature implements vscode.Disposable {
         name = picked[0].path.split('/').pop() ?? 'file';
       }
     }
-    const { readPlanLog, analyzePlan, PlanParseError } = await import('../../core/plan');
-    let source = text;
-    let title = `from ${name}`;
-    const logged = readPlanLog(text);
-    if (logged.length) {
+    const read = await this.readBroughtPlan(text, name, async (logged) => {
       const slowest = [...logged].sort((a, b) => b.durationMs - a.durationMs);
       const pick = await vscode.window.showQuickPick(
         slowest.map((l) => ({ label: `${l.durationMs.toFixed(3)} ms`, description: l.at ?? `line ${l.line}`, detail: (l.query ?? '(no query text)').slice(0, 200), entry: l })),
         { title: `${name}: ${logged.length} auto_explain plan(s), slowest first`, placeHolder: 'Choose the plan to open' },
       );
-      if (!pick) return;
-      source = pick.entry.source;
-      title = `${name} #${pick.entry.index} (${pick.entry.durationMs.toFixed(1)} ms)`;
+      return pick?.entry;
+    });
+    if (!read) return;
+    if (typeof read === 'string') return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${read}`);
+    const payload = read;
+    this.remember(payload);
+    this.panelSite = undefined;
+    PlanPanel.show(this.ctx.extension.extensionUri, this.handler).post({ type: 'show', payload });
+  }
+
+  /**
+   * A brought plan's payload: text or JSON of one plan, or an auto_explain log (`choose` picks the
+   * entry). A string is the reader's one-line reason when the text is not a plan; undefined when
+   * nothing was chosen. Connected, the catalog adds table sizes and the foreign keys behind trigger
+   * times (this never connects).
+   */
+  private async readBroughtPlan(text: string, name: string, choose: (logged: LoggedPlan[]) => Promise<LoggedPlan | undefined>): Promise<PlanPayload | string | undefined> {
+    const { readPlanLog, analyzePlan, PlanParseError } = await import('../../core/plan');
+    let source = text;
+    let title = `from ${name}`;
+    const logged = readPlanLog(text);
+    if (logged.length) {
+      const entry = await choose(logged);
+      if (!entry) return undefined;
+      source = entry.source;
+      title = `${name} #${entry.index} (${entry.durationMs.toFixed(1)} ms)`;
     }
     let model;
     try {
       model = analyzePlan(source);
     } catch (e) {
-      if (e instanceof PlanParseError) return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${e.message}`);
+      if (e instanceof PlanParseError) return e.message;
       throw e;
     }
     const plan = model.source;
     const payload: PlanPayload = { title, sql: typeof plan['Query Text'] === 'string' ? (plan['Query Text'] as string) : '', plan, method: 'brought', at: Date.now() };
-    // Connected: the catalog's table sizes and the foreign keys behind trigger times (never connects for this).
     const conn = this.ctx.connections.current;
     if (conn) {
       try {
@@ -276,9 +309,46 @@ class PlansFeature implements vscode.Disposable {
         this.ctx.log.warn(`catalog facts for a brought plan: ${(e as Error).message}`);
       }
     }
-    this.remember(payload);
-    this.panelSite = undefined;
-    PlanPanel.show(this.ctx.extension.extensionUri, this.handler).post({ type: 'show', payload });
+    return payload;
+  }
+
+  /**
+   * A .plan / .explain file opened in the viewer (the default editor of those files): a read-only
+   * view over the text document that follows its edits. Text that is not a plan reopens in the
+   * text editor with the reader's one-line reason; an edit that breaks the plan shows that reason
+   * in the viewer until the text reads again.
+   */
+  private async resolvePlanFile(doc: vscode.TextDocument, webviewPanel: vscode.WebviewPanel): Promise<void> {
+    const view = PlanPanel.attach(webviewPanel, this.ctx.extension.extensionUri, this.handler);
+    const name = doc.uri.path.split('/').pop() ?? 'file';
+    const slowest = async (logged: LoggedPlan[]) => (await import('../../core/plan')).pickLoggedPlan(logged);
+    let version = -1;
+    const render = async (first: boolean): Promise<void> => {
+      if (doc.version === version) return;
+      version = doc.version;
+      const read = await this.readBroughtPlan(doc.getText(), name, slowest);
+      if (version !== doc.version) return; // edited meanwhile: the next render shows it
+      if (typeof read === 'object') {
+        view.post({ type: 'show', payload: read });
+        return;
+      }
+      const why = read ?? 'no plan in it';
+      if (!first) return view.post({ type: 'error', message: `${name} is not a plan PG Lens can read: ${why}` });
+      void vscode.window.showInformationMessage(`PG Lens: ${name} opened as text, it is not a plan PG Lens can read: ${why}`);
+      await vscode.commands.executeCommand('vscode.openWith', doc.uri, 'default', webviewPanel.viewColumn);
+      webviewPanel.dispose();
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const changes = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== doc) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void render(false).catch((err) => view.post({ type: 'error', message: (err as Error).message })), 300);
+    });
+    webviewPanel.onDidDispose(() => {
+      if (timer) clearTimeout(timer);
+      changes.dispose();
+    });
+    await render(true);
   }
 
   private async askParams(site: SqlSite, count: number): Promise<unknown[] | undefined> {

@@ -8,6 +8,8 @@ import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type To
 import { webviewHtml } from '../webviewHtml';
 
 export const PLAN_VIEW_TYPE = 'pgLens.plan';
+/** The custom editor of .plan / .explain files (package.json customEditors). */
+export const PLAN_FILE_VIEW_TYPE = 'pgLens.planFile';
 
 export type PlanPanelHandler = (m: Exclude<FromPlanWebview, { type: 'ready' }>, panel: PlanPanel) => void | Promise<void>;
 
@@ -27,6 +29,9 @@ export class PlanPanel implements vscode.Disposable {
         const m = parseFromPlanWebview(raw);
         if (!m) return; // not ours, or malformed: ignored
         if (m.type === 'ready') {
+          // A webview hidden without retained context is re-created when shown again, and what was
+          // posted meanwhile was lost: it says ready again and gets the last message anew.
+          if (this.ready && !this.queue.length && this.last) this.queue.push(this.last);
           this.ready = true;
           const q = this.queue;
           this.queue = [];
@@ -50,6 +55,14 @@ export class PlanPanel implements vscode.Disposable {
     return PlanPanel.current;
   }
 
+  /**
+   * The viewer in a panel VS Code created (a custom editor of a .plan file): the same HTML, CSP and
+   * validated messages, but not the singleton the commands reuse.
+   */
+  static attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, handler: PlanPanelHandler): PlanPanel {
+    return new PlanPanel(panel, extensionUri, handler);
+  }
+
   /** Restore a panel VS Code kept across a reload; the webview re-sends its saved state. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, handler: PlanPanelHandler, state: unknown): PlanPanel {
     PlanPanel.current?.dispose();
@@ -61,7 +74,7 @@ export class PlanPanel implements vscode.Disposable {
 
   post(m: ToPlanWebview): void {
     if (m.type !== 'busy' && m.type !== 'error') this.last = m;
-    if (m.type === 'show') this.panel.title = `Plan: ${m.payload.title}`;
+    if (m.type === 'show' && PlanPanel.current === this) this.panel.title = `Plan: ${m.payload.title}`;
     if (m.type === 'compare') this.panel.title = 'Plan comparison';
     if (m.type === 'benchmark') this.panel.title = 'Benchmark';
     if (this.ready) void this.panel.webview.postMessage(m);

@@ -54,7 +54,8 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     const site = json.sites.find((s: { line: number }) => s.line === refundLine);
     assert.ok(site, `no statements recorded at orders.ts:${refundLine}`);
     const ddls = site.statements.flatMap((s: { advice?: { indexes: { ddl: string }[] } }) => s.advice?.indexes.map((i) => i.ddl) ?? []);
-    assert.ok(ddls.some((d: string) => /ON orders \(status\)/.test(d)), JSON.stringify(site, null, 1));
+    // The ORDER BY names the output alias "placedAt"; the advice reads it as placed_at.
+    assert.ok(ddls.some((d: string) => /ON orders \(status(, placed_at DESC)?\)/.test(d)), JSON.stringify(site, null, 1));
     // The eager page and the order detail load the same rows without an N+1 and without advice on order_items.
     for (const marker of ['recentOrdersWithItemsEager(limit: number)']) {
       const eager = json.sites.find((s: { line: number }) => s.line === lineOf('examples/shop/orm/orders.ts', marker) + 1);
@@ -70,10 +71,15 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     const json = JSON.parse(r.out);
     const rel = path.relative(root, app);
     assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number }) => [n.file, n.line, n.calls]), [[rel, lineOf(path.relative(root, app), '// N+1 line'), 12]]);
-    assert.equal(json.statements, 1 + 12 + 3 + 1 + 2);
+    assert.equal(json.statements, 1 + 12 + 3 + 3 + 1 + 2);
     assert.equal(json.errors, 1);
     const lines = new Set(json.sites.map((s: { line: number }) => s.line));
     for (const marker of ["'SELECT 40 + $1", "text: 'SELECT $1::text", 'no_such_table_here', 'under_threshold']) assert.ok(lines.has(lineOf(rel, marker)), `${marker} not recorded at its line`);
+    // Pool#query calls of one text, queued at once from three lines (max 2 clients): one statement at each line.
+    for (const marker of ['same text, first line', 'same text, second line', 'same text, third line']) {
+      const site = json.sites.find((s: { line: number }) => s.line === lineOf(rel, marker));
+      assert.equal(site?.calls, 1, `${marker}: ${JSON.stringify(json.sites.map((s: { line: number; calls: number }) => [s.line, s.calls]))}`);
+    }
     assert.deepEqual(json.units, { root: 1 });
     // With capture loaded but its listener gone: the same output, nothing on stderr.
     const withCapture = spawnSync(process.execPath, [app], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: `--require ${capture}`, PGLENS_CAPTURE_SOCKET: path.join(os.tmpdir(), 'pg-lens-no-listener.sock') }, encoding: 'utf8' });

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { renderBenchmark, renderCompare, renderPlan, renderTable } from '../../../src/webview/_planRender';
+import { formatSql } from '../../../src/webview/_formatSql';
 import { K, analyzePlan, type RawNode } from '../../../src/core/plan';
 import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type PlanPayload } from '../../../src/shared/planProtocol';
 
@@ -45,6 +46,60 @@ describe('webview/plan rendering (jsdom)', () => {
     v.show('query');
     assert.ok(root.textContent!.includes('</script><script>alert(2)</script>'));
     assert.ok(doc.title === '' || !doc.title.includes('svg'));
+  });
+
+  it('a plan brought from elsewhere offers no Explain Analyze, Benchmark, Suggest indexes or Show SQL: there is no statement in an editor to act on', () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8'))[0];
+    const { root } = dom();
+    renderPlan(root, { ...payload(plan), method: 'brought' }, () => undefined);
+    const labels = Array.from(root.querySelectorAll('.actions button')).map((b) => b.textContent);
+    assert.deepEqual(labels, ['Copy JSON', 'Copy text']);
+    const live = dom();
+    renderPlan(live.root, payload(plan), () => undefined);
+    assert.ok(Array.from(live.root.querySelectorAll('.actions button')).some((b) => b.textContent === 'Explain Analyze'));
+  });
+
+  it('the Query tab lays the SQL out with the formatter once loaded, as text: only whitespace changes, and SQL in strings creates no element', async () => {
+    const { root } = dom();
+    const sql = `select c.name, sum(o.amount) from customers c join orders o on o.customer_id = c.id where o.note = '</pre><img src=x onerror=alert(1)>' and o.meta->>'k' = $1::text group by 1 order by 2 desc limit 5`;
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8'))[0];
+    let loads = 0;
+    const v = renderPlan(root, payload(plan, sql), () => undefined, { loadSqlFormatter: async () => (loads++, formatSql) });
+    v.show('query');
+    const pre = root.querySelector('pre.query') as HTMLElement;
+    assert.equal(pre.textContent, sql, 'shown as sent at once');
+    await new Promise((r) => setTimeout(r, 0));
+    assert.equal(loads, 1);
+    assert.equal(pre.getAttribute('data-formatted'), 'true');
+    assert.match(pre.textContent!, /^select\n {2}c\.name,\n {2}sum\(o\.amount\)\nfrom\n {2}customers c\n {2}join orders o on o\.customer_id = c\.id\nwhere/);
+    assert.equal(pre.textContent!.replace(/\s+/g, ''), sql.replace(/\s+/g, ''), 'only whitespace changed');
+    assert.equal(root.querySelectorAll('img').length, 0);
+  });
+
+  it('the Query tab keeps the SQL as sent when the formatter cannot read it or cannot be loaded', async () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8'))[0];
+    for (const [sql, load] of [
+      ['select ((( from', async () => formatSql],
+      ['select 1 from t', async () => undefined],
+      ['select 1 from t', async () => Promise.reject(new Error('blocked'))],
+    ] as const) {
+      const { root } = dom();
+      renderPlan(root, payload(plan, sql), () => undefined, { loadSqlFormatter: load }).show('query');
+      await new Promise((r) => setTimeout(r, 0));
+      const pre = root.querySelector('pre.query') as HTMLElement;
+      assert.equal(pre.textContent, sql);
+      assert.equal(pre.getAttribute('data-formatted'), null);
+    }
+  });
+
+  it('formatSql: PostgreSQL syntax kept token for token (casts, $n, dollar quotes, JSON operators, quoted names); unreadable text gives undefined', () => {
+    const sql = `SELECT $$a ' b$$ AS x, E'\\n', "Weird Col"::int, doc #>> '{a,b}', $2 FROM "My Table" WHERE tags @> ARRAY['x'] AND name ~* 'y' AND a IS DISTINCT FROM b`;
+    const out = formatSql(sql)!;
+    assert.ok(out.includes('\n'), 'laid out on several lines');
+    assert.equal(out.replace(/\s+/g, ''), sql.replace(/\s+/g, ''));
+    assert.match(out, /\$\$a ' b\$\$/);
+    assert.equal(formatSql('select ((( from'), undefined);
+    assert.equal(formatSql('   '), undefined);
   });
 
   it('renders a real plan: summary, tips, hot path, per-node warnings, details with PostgreSQL keys', () => {

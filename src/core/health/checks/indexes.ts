@@ -1,4 +1,5 @@
 /** Indexes: unused, duplicate, invalid, bloated; foreign keys without an index. */
+import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, IndexFact } from '../types';
 import { estimateIndexBloat } from './bloat';
@@ -33,11 +34,7 @@ export const unusedIndex: HealthCheck = {
     return f.indexes
       .filter((i) => i.scans === 0 && i.valid && !i.unique && !i.primary && !i.constraint && i.sizeBytes >= t.unusedIndexMinBytes)
       .sort((a, b) => b.sizeBytes - a.sizeBytes)
-      .map((i) => ({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `Index ${i.schema}.${i.name} on ${i.table} has never been used (${formatBytes(i.sizeBytes)}).`,
+      .map((i) => finding(this, 'warning', `Index ${i.schema}.${i.name} on ${i.table} has never been used (${formatBytes(i.sizeBytes)}).`, {
         objects: [indexRef(i)],
         evidence: { scans: i.scans, sizeBytes: i.sizeBytes, definition: i.definition, statsAgeSeconds: f.statsAgeSeconds },
         fixSql: [dropIndex(i)],
@@ -47,6 +44,17 @@ export const unusedIndex: HealthCheck = {
   },
 };
 
+/** Indexes grouped by their table (one pass; 30,000 indexes on a large schema). */
+function indexesByTable(indexes: readonly IndexFact[]): Map<number, IndexFact[]> {
+  const byTable = new Map<number, IndexFact[]>();
+  for (const i of indexes) {
+    const list = byTable.get(i.tableOid);
+    if (list) list.push(i);
+    else byTable.set(i.tableOid, [i]);
+  }
+  return byTable;
+}
+
 function opclassList(i: IndexFact): string[] {
   return i.opclasses.trim().split(/\s+/);
 }
@@ -55,15 +63,15 @@ function opclassList(i: IndexFact): string[] {
 export function covers(b: IndexFact, a: IndexFact): boolean {
   if (a.oid === b.oid || a.tableOid !== b.tableOid || a.method !== b.method || !a.valid || !b.valid) return false;
   if ((a.predicate ?? '') !== (b.predicate ?? '') || (a.expressions ?? '') !== (b.expressions ?? '')) return false;
-  const aKey = a.columns.slice(0, a.keyColumns);
-  const bKey = b.columns.slice(0, b.keyColumns);
-  const exact = aKey.length === bKey.length;
+  const exact = a.keyColumns === b.keyColumns;
   // Only b-trees answer lookups on a leading prefix; other methods must match exactly.
   if (!exact && a.method !== 'btree') return false;
-  if (aKey.length > bKey.length) return false;
+  if (a.keyColumns > b.keyColumns) return false;
+  // Key columns first: on a large schema most pairs differ there, before any operator class is split out.
+  for (let k = 0; k < a.keyColumns; k++) if (a.columns[k] !== b.columns[k]) return false;
   const aOps = opclassList(a);
   const bOps = opclassList(b);
-  for (let k = 0; k < aKey.length; k++) if (aKey[k] !== bKey[k] || aOps[k] !== bOps[k]) return false;
+  for (let k = 0; k < a.keyColumns; k++) if (aOps[k] !== bOps[k]) return false;
   // INCLUDE columns of a must be somewhere in b.
   for (const c of a.columns.slice(a.keyColumns)) if (!b.columns.includes(c)) return false;
   // A unique index enforces something; only an identical unique index replaces it.
@@ -78,10 +86,8 @@ export const duplicateIndex: HealthCheck = {
   category: 'indexes',
   summary: 'An index whose columns are the leading columns of another index on the same table (same method, operator classes, predicate).',
   run(f) {
-    const byTable = new Map<number, IndexFact[]>();
-    for (const i of f.indexes) byTable.set(i.tableOid, [...(byTable.get(i.tableOid) ?? []), i]);
     const out: HealthFinding[] = [];
-    for (const list of byTable.values()) {
+    for (const list of indexesByTable(f.indexes).values()) {
       if (list.length < 2) continue;
       const dropped = new Set<number>();
       // Worth keeping: more key columns, backs a constraint, unique, older. Drop the least worth keeping first,
@@ -98,16 +104,12 @@ export const duplicateIndex: HealthCheck = {
         const keeper = best.find((b) => !dropped.has(b.oid) && b.oid !== a.oid && covers(b, a));
         if (!keeper) continue;
         dropped.add(a.oid);
-        out.push({
-          checkId: this.id,
-          severity: 'warning',
-          category: this.category,
-          message: `Index ${a.schema}.${a.name} is covered by ${keeper.name} on ${a.table}.`,
+        out.push(finding(this, 'warning', `Index ${a.schema}.${a.name} is covered by ${keeper.name} on ${a.table}.`, {
           objects: [indexRef(a), indexRef(keeper)],
           evidence: { index: a.definition, coveredBy: keeper.definition, sizeBytes: a.sizeBytes, scans: a.scans },
           fixSql: [dropIndex(a)],
           action: { kind: 'drop-index', oid: a.oid },
-        });
+        }));
       }
     }
     return out;
@@ -122,11 +124,7 @@ export const invalidIndex: HealthCheck = {
   run(f) {
     return f.indexes
       .filter((i) => !i.valid)
-      .map((i) => ({
-        checkId: this.id,
-        severity: 'error',
-        category: this.category,
-        message: `Index ${i.schema}.${i.name} on ${i.table} is invalid.`,
+      .map((i) => finding(this, 'error', `Index ${i.schema}.${i.name} on ${i.table} is invalid.`, {
         objects: [indexRef(i)],
         evidence: { definition: i.definition, sizeBytes: i.sizeBytes },
         fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
@@ -142,8 +140,7 @@ export const unindexedForeignKey: HealthCheck = {
   category: 'indexes',
   summary: 'A foreign key whose columns are not the leading columns of any valid, non-partial index (deletes and updates on the referenced table scan this one).',
   run(f) {
-    const byTable = new Map<number, IndexFact[]>();
-    for (const i of f.indexes) byTable.set(i.tableOid, [...(byTable.get(i.tableOid) ?? []), i]);
+    const byTable = indexesByTable(f.indexes);
     const out: HealthFinding[] = [];
     for (const fk of f.foreignKeys) {
       const n = fk.columns.length;
@@ -152,18 +149,14 @@ export const unindexedForeignKey: HealthCheck = {
         (i) => i.valid && !i.predicate && i.keyColumns >= n && [...i.columns.slice(0, n)].sort((a, b) => a - b).join(',') === want,
       );
       if (indexed) continue;
-      out.push({
-        checkId: this.id,
-        severity: fk.tableRows >= 10000 ? 'warning' : 'info',
-        category: this.category,
-        message: `Foreign key ${fk.name} on ${fk.schema}.${fk.table} (${fk.columnNames.join(', ')}) has no index.`,
+      out.push(finding(this, fk.tableRows >= 10000 ? 'warning' : 'info', `Foreign key ${fk.name} on ${fk.schema}.${fk.table} (${fk.columnNames.join(', ')}) has no index.`, {
         objects: [
           { kind: 'constraint', schema: fk.schema, name: fk.name, table: fk.table, oid: fk.oid },
           { kind: 'table', schema: fk.referencedSchema, name: fk.referencedTable },
         ],
         evidence: { columns: fk.columnNames, references: `${fk.referencedSchema}.${fk.referencedTable}`, tableRows: fk.tableRows },
         fixSql: [`CREATE INDEX CONCURRENTLY ON ${qualifiedName(fk.schema, fk.table)} (${fk.columnNames.map(quoteIdent).join(', ')});`],
-      });
+      }));
     }
     return out;
   },
@@ -179,16 +172,12 @@ export const indexBloat: HealthCheck = {
     for (const i of f.indexes) {
       const e = estimateIndexBloat(i);
       if (!e || e.bloatBytes < t.bloatMinBytes || e.bloatShare < t.bloatMinShare) continue;
-      out.push({
-        checkId: this.id,
-        severity: e.bloatShare >= 0.7 ? 'warning' : 'info',
-        category: this.category,
-        message: `Index ${i.schema}.${i.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`,
+      out.push(finding(this, e.bloatShare >= 0.7 ? 'warning' : 'info', `Index ${i.schema}.${i.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`, {
         objects: [indexRef(i)],
-        evidence: { ...e, reltuples: i.reltuples, relpages: i.relpages, estimate: true },
+        evidence: { ...e, reltuples: i.reltuples, relpages: i.relpages, estimate: true, widthsAgeSeconds: f.bloatWidthsAgeSeconds ?? 0 },
         fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
         action: { kind: 'reindex-index', oid: i.oid },
-      });
+      }));
     }
     return out.sort((a, b) => (b.evidence.bloatBytes as number) - (a.evidence.bloatBytes as number));
   },

@@ -3,6 +3,7 @@
  * encryption in transit, logging and backups. Each check reads HealthFacts.security (and the
  * server settings); what the reading role could not see is listed by securityBlindSpots, never guessed.
  */
+import { finding } from '../finding';
 import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import { leastPrivilegeScript } from '../leastPrivilege';
 import { sensitiveKindByName, sensitiveKindByShape, TENANT_KEY_COLUMNS, type SensitiveKind } from '../sensitive';
@@ -54,11 +55,7 @@ export const superuserApplicationRole: HealthCheck = {
         ...(script?.sql ?? []),
         ...(powers.length && !r.bootstrap ? [`ALTER ROLE ${quoteIdent(r.name)} ${r.superuser ? 'NOSUPERUSER ' : ''}${r.bypassRls ? 'NOBYPASSRLS ' : ''}${r.createRole ? 'NOCREATEROLE ' : ''}${r.createDb ? 'NOCREATEDB ' : ''}${r.replication ? 'NOREPLICATION ' : ''}`.trimEnd() + ';'] : []),
       ];
-      out.push({
-        checkId: this.id,
-        severity: r.superuser || r.bypassRls ? 'warning' : 'info',
-        category: this.category,
-        message: `${who} ${powers.length ? `has ${what}` : what}: more than an application needs.`,
+      out.push(finding(this, r.superuser || r.bypassRls ? 'warning' : 'info', `${who} ${powers.length ? `has ${what}` : what}: more than an application needs.`, {
         objects: [{ kind: 'role', name: r.name }],
         evidence: {
           role: r.name,
@@ -73,7 +70,7 @@ export const superuserApplicationRole: HealthCheck = {
         help: script
           ? `Create the least-privilege role (privileges from ${script.source === 'code' ? 'the statements found in the code' : 'the table statistics'}), set its password with \\password, point the application at it, then ${r.bootstrap ? 'stop using the bootstrap superuser for anything but administration (it cannot give up SUPERUSER)' : 'take the extra attributes away'}${r.ownedTables ? '; keep table ownership with a separate migration role' : ''}.`
           : 'Give the application its own role with only the privileges its statements need (pg-lens report with source paths writes that role’s script); run migrations as a separate owner role.',
-      });
+      }));
     }
     return out;
   },
@@ -90,39 +87,27 @@ export const weakPasswordEncryption: HealthCheck = {
     const out: HealthFinding[] = [];
     const enc = setting(f, 'password_encryption');
     if (enc === 'md5' || enc === 'on')
-      out.push({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `password_encryption is ${enc}: new passwords are stored as MD5 hashes.`,
+      out.push(finding(this, 'warning', `password_encryption is ${enc}: new passwords are stored as MD5 hashes.`, {
         objects: [{ kind: 'setting', name: 'password_encryption' }],
         evidence: { password_encryption: enc },
         fixSql: [`ALTER SYSTEM SET password_encryption = 'scram-sha-256';`, 'SELECT pg_reload_conf();'],
         help: 'MD5 hashes are weak and replayable; SCRAM-SHA-256 is the default since PostgreSQL 14. Then reset the MD5 passwords (\\password ROLE in psql).',
-      });
+      }));
     for (const role of s?.md5PasswordRoles ?? [])
-      out.push({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `Role ${quoteIdent(role)} has an MD5 password.`,
+      out.push(finding(this, 'warning', `Role ${quoteIdent(role)} has an MD5 password.`, {
         objects: [{ kind: 'role', name: role }],
         evidence: { role, storedAs: 'md5' },
         fixSql: enc === 'scram-sha-256' ? [] : [`SET password_encryption = 'scram-sha-256';`],
         help: `Set its password again with password_encryption = scram-sha-256 (\\password ${quoteIdent(role)} in psql hashes it on the client), then use scram-sha-256 in pg_hba.conf.`,
-      });
+      }));
     for (const h of s?.hbaTrust ?? []) {
       const local = h.type === 'local' || (h.address !== null && /^(127\.|::1$|localhost$)/.test(h.address));
-      out.push({
-        checkId: this.id,
-        severity: local ? 'info' : 'warning',
-        category: this.category,
-        message: `pg_hba.conf line ${h.line} lets ${h.user.join(', ')} log in to ${h.database.join(', ')} ${h.type === 'local' ? 'over the Unix socket' : `from ${h.address ?? 'any address'}`} without a password (trust).`,
+      out.push(finding(this, local ? 'info' : 'warning', `pg_hba.conf line ${h.line} lets ${h.user.join(', ')} log in to ${h.database.join(', ')} ${h.type === 'local' ? 'over the Unix socket' : `from ${h.address ?? 'any address'}`} without a password (trust).`, {
         objects: [{ kind: 'pg_hba.conf line', name: String(h.line) }],
         evidence: { ...h },
         fixSql: [],
         help: 'Change the method to scram-sha-256 (or peer for local) in pg_hba.conf, then SELECT pg_reload_conf();',
-      });
+      }));
     }
     return out;
   },
@@ -139,28 +124,20 @@ export const publicSchemaCreate: HealthCheck = {
     if (!s) return [];
     const out: HealthFinding[] = [];
     for (const x of s.publicCreateSchemas)
-      out.push({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `Every role can create objects in schema ${quoteIdent(x.schema)}.`,
+      out.push(finding(this, 'warning', `Every role can create objects in schema ${quoteIdent(x.schema)}.`, {
         objects: [{ kind: 'schema', name: x.schema }],
         evidence: { schema: x.schema, owner: x.owner, grantee: 'PUBLIC', privilege: 'CREATE' },
         fixSql: [`REVOKE CREATE ON SCHEMA ${quoteIdent(x.schema)} FROM PUBLIC;`],
         help: 'A role that can create objects in a schema on the search_path can plant a function or operator that another role (or a SECURITY DEFINER function) then runs. Grant CREATE to the owner or migration role only.',
-      });
+      }));
     const OBJ = { tables: 'TABLES', sequences: 'SEQUENCES', schemas: 'SCHEMAS' } as const;
     for (const d of s.publicDefaultAcls)
-      out.push({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `Default privileges give PUBLIC ${d.privileges.join(', ')} on new ${d.objectType} created by ${quoteIdent(d.role)}${d.schema ? ` in ${quoteIdent(d.schema)}` : ''}.`,
+      out.push(finding(this, 'warning', `Default privileges give PUBLIC ${d.privileges.join(', ')} on new ${d.objectType} created by ${quoteIdent(d.role)}${d.schema ? ` in ${quoteIdent(d.schema)}` : ''}.`, {
         objects: [{ kind: 'role', name: d.role }, ...(d.schema ? [{ kind: 'schema' as const, name: d.schema }] : [])],
         evidence: { ...d },
         fixSql: [`ALTER DEFAULT PRIVILEGES FOR ROLE ${quoteIdent(d.role)}${d.schema ? ` IN SCHEMA ${quoteIdent(d.schema)}` : ''} REVOKE ${d.privileges.join(', ')} ON ${OBJ[d.objectType]} FROM PUBLIC;`],
         help: 'Grant to the application role by name instead of PUBLIC.',
-      });
+      }));
     return out;
   },
 };
@@ -196,18 +173,14 @@ export const securityDefinerSearchPath: HealthCheck = {
       if (bad) fixSql.push(`ALTER ${kw} ${target} SET search_path = pg_catalog, ${quoteIdent(fn.schema)}, pg_temp;`);
       if (fn.publicExecute) fixSql.push(`REVOKE EXECUTE ON ${kw} ${target} FROM PUBLIC;`);
       const why = bad ? (path === null ? 'has no fixed search_path' : `puts ${(unsafe as string[]).join(', ')} on its search_path`) : '';
-      out.push({
-        checkId: this.id,
-        severity: bad ? (fn.ownerSuperuser || fn.publicExecute ? 'error' : 'warning') : 'info',
-        category: this.category,
-        message: `SECURITY DEFINER ${fn.kind} ${target} (owner ${quoteIdent(fn.owner)}${fn.ownerSuperuser ? ', a superuser' : ''}) ${[why, fn.publicExecute ? 'can be run by every role (PUBLIC)' : ''].filter(Boolean).join(' and ')}.`,
+      out.push(finding(this, bad ? (fn.ownerSuperuser || fn.publicExecute ? 'error' : 'warning') : 'info', `SECURITY DEFINER ${fn.kind} ${target} (owner ${quoteIdent(fn.owner)}${fn.ownerSuperuser ? ', a superuser' : ''}) ${[why, fn.publicExecute ? 'can be run by every role (PUBLIC)' : ''].filter(Boolean).join(' and ')}.`, {
         objects: [{ kind: 'function', schema: fn.schema, name: fn.name }],
         evidence: { ...fn },
         fixSql,
         help: bad
           ? 'It runs with its owner’s privileges but resolves names through the caller’s search_path: a caller who can create a same-named table, function or operator earlier on the path runs code as the owner. Pin the path (pg_temp last) and schema-qualify names in the body.'
           : 'Grant EXECUTE to the roles that need it, not PUBLIC.',
-      });
+      }));
     }
     return out;
   },
@@ -228,27 +201,19 @@ export const rlsPolicyDisabled: HealthCheck = {
       if (!t.policies) continue;
       const name = qualifiedName(t.schema, t.name);
       if (!t.enabled)
-        out.push({
-          checkId: this.id,
-          severity: 'error',
-          category: this.category,
-          message: `Table ${name} has ${plural(t.policies, 'row security policy')} but row-level security is disabled: the policies filter nothing.`,
+        out.push(finding(this, 'error', `Table ${name} has ${plural(t.policies, 'row security policy')} but row-level security is disabled: the policies filter nothing.`, {
           objects: [{ kind: 'table', schema: t.schema, name: t.name }],
           evidence: { ...t },
           fixSql: [`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`],
           help: 'Enabling RLS makes the policies apply to every role except the owner and BYPASSRLS roles; test the application’s role first (roles without a matching policy then see no rows).',
-        });
+        }));
       else if (!t.forced && t.ownedByCurrent && current && !current.superuser && !current.bypassRls)
-        out.push({
-          checkId: this.id,
-          severity: 'warning',
-          category: this.category,
-          message: `Table ${name} has row-level security, but this role owns it and RLS is not forced: the owner bypasses the policies.`,
+        out.push(finding(this, 'warning', `Table ${name} has row-level security, but this role owns it and RLS is not forced: the owner bypasses the policies.`, {
           objects: [{ kind: 'table', schema: t.schema, name: t.name }],
           evidence: { ...t },
           fixSql: [`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`],
           help: 'When the application logs in as the owner, FORCE makes the policies apply to it too (or give the application a role that does not own the table).',
-        });
+        }));
     }
     return out;
   },
@@ -274,11 +239,7 @@ export const rlsMissing: HealthCheck = {
       const name = qualifiedName(t.schema, t.name);
       const col = quoteIdent(t.keyColumn);
       const settingName = `app.${t.keyColumn}`;
-      out.push({
-        checkId: this.id,
-        severity: 'info',
-        category: this.category,
-        message: `Table ${name} holds ${t.keyColumn} and is readable by ${quoteIdent(s.currentUser)} with no row security: any query without the right WHERE sees every ${tenant ? 'tenant' : 'user'}’s rows.`,
+      out.push(finding(this, 'info', `Table ${name} holds ${t.keyColumn} and is readable by ${quoteIdent(s.currentUser)} with no row security: any query without the right WHERE sees every ${tenant ? 'tenant' : 'user'}’s rows.`, {
         objects: [{ kind: 'table', schema: t.schema, name: t.name }],
         evidence: { ...t, reason: tenant ? 'tenant key column' : `other tables keyed by ${t.keyColumn} use row security` },
         fixSql: [
@@ -286,7 +247,7 @@ export const rlsMissing: HealthCheck = {
           `CREATE POLICY ${quoteIdent(`${t.name}_${t.keyColumn}_isolation`.slice(0, 63))} ON ${name} USING (${col} = nullif(current_setting(${quoteLiteral(settingName)}, true), '')::${t.keyType ?? 'text'});`,
         ],
         help: `The application then sets the key per transaction (SET LOCAL ${settingName} = '…'); the owner and BYPASSRLS roles are not filtered.`,
-      });
+      }));
     }
     return out;
   },
@@ -332,11 +293,7 @@ export const sensitiveColumnUnprotected: HealthCheck = {
         ? [`REVOKE SELECT ON ${name} FROM PUBLIC;`, ...(keep.length ? [`GRANT SELECT (${keep.join(', ')}) ON ${name} TO PUBLIC;`] : [])]
         : [`REVOKE SELECT (${hits.map((h) => quoteIdent(h.column)).join(', ')}) ON ${name} FROM PUBLIC;`];
       const kinds = [...new Set(hits.map((h) => h.kind))];
-      out.push({
-        checkId: this.id,
-        severity: hits.some((h) => h.kind === 'card number' || h.kind === 'national id' || h.kind === 'password hash' || h.kind === 'secret token') ? 'error' : 'warning',
-        category: this.category,
-        message: `${name}: ${hits.map((h) => `${h.column} (${h.kind})`).join(', ')} readable by every role (PUBLIC).`,
+      out.push(finding(this, hits.some((h) => h.kind === 'card number' || h.kind === 'national id' || h.kind === 'password hash' || h.kind === 'secret token') ? 'error' : 'warning', `${name}: ${hits.map((h) => `${h.column} (${h.kind})`).join(', ')} readable by every role (PUBLIC).`, {
         objects: [{ kind: 'table', schema: t.schema, name: t.name }, ...hits.map((h): ObjectRef => ({ kind: 'column', schema: t.schema, table: t.name, name: h.column }))],
         evidence: {
           columns: hits.map((h) => ({ column: h.column, type: h.type, looksLike: h.kind, judgedBy: h.by === 'values' ? 'the shape of sampled values (not shown)' : 'its name' })),
@@ -344,7 +301,7 @@ export const sensitiveColumnUnprotected: HealthCheck = {
         },
         fixSql,
         help: `Take PUBLIC’s access to these columns away (the other columns stay readable), grant them by name to the roles that need them, and for what remains readable: ${kinds.map((k) => KIND_FIX[k]).join('; ')}.`,
-      });
+      }));
     }
     return out;
   },
@@ -371,28 +328,20 @@ export const riskyExtension: HealthCheck = {
     if (!s) return [];
     const out: HealthFinding[] = [];
     for (const e of s.extensions)
-      out.push({
-        checkId: this.id,
-        severity: e.name === 'adminpack' || e.name === 'dblink' ? 'warning' : 'info',
-        category: this.category,
-        message: `Extension ${e.name} ${e.version} is installed (schema ${quoteIdent(e.schema)}): it ${RISKY_EXTENSIONS[e.name]}.`,
+      out.push(finding(this, e.name === 'adminpack' || e.name === 'dblink' ? 'warning' : 'info', `Extension ${e.name} ${e.version} is installed (schema ${quoteIdent(e.schema)}): it ${RISKY_EXTENSIONS[e.name]}.`, {
         objects: [{ kind: 'extension', name: e.name, schema: e.schema }],
         evidence: { ...e },
         fixSql: [`DROP EXTENSION ${quoteIdent(e.name)};`],
         help: `Drop it if nothing uses it (DROP EXTENSION without CASCADE stops if something depends on it); otherwise REVOKE EXECUTE on its functions FROM PUBLIC and grant them to the one role that needs them.`,
-      });
+      }));
     for (const m of s.userMappings) {
       if (m.user !== 'public' || !m.publicUsage || m.hasPassword === false) continue;
-      out.push({
-        checkId: this.id,
-        severity: 'error',
-        category: this.category,
-        message: `Foreign server ${quoteIdent(m.server)} has a user mapping for PUBLIC${m.hasPassword ? ' with a stored password' : ''}, and every role may use the server: any role can connect as that remote user${m.hasPassword ? ' and read the password in pg_user_mappings' : ''}.`,
+      out.push(finding(this, 'error', `Foreign server ${quoteIdent(m.server)} has a user mapping for PUBLIC${m.hasPassword ? ' with a stored password' : ''}, and every role may use the server: any role can connect as that remote user${m.hasPassword ? ' and read the password in pg_user_mappings' : ''}.`, {
         objects: [{ kind: 'foreign server', name: m.server }],
         evidence: { ...m },
         fixSql: [`REVOKE USAGE ON FOREIGN SERVER ${quoteIdent(m.server)} FROM PUBLIC;`],
         help: 'Map named roles to their own remote users instead of PUBLIC.',
-      });
+      }));
     }
     return out;
   },
@@ -407,11 +356,7 @@ export const untrustedLanguage: HealthCheck = {
   run(f) {
     const s = sec(f);
     if (!s) return [];
-    return s.untrustedLanguages.map((l) => ({
-      checkId: this.id,
-      severity: l.publicDefinerFunctions.length ? 'error' : 'warning',
-      category: this.category,
-      message: `Untrusted language ${l.name} is installed (${plural(l.functions, 'function')}${l.publicDefinerFunctions.length ? `; ${l.publicDefinerFunctions.length} SECURITY DEFINER, executable by PUBLIC` : ''}).`,
+    return s.untrustedLanguages.map((l) => finding(this, l.publicDefinerFunctions.length ? 'error' : 'warning', `Untrusted language ${l.name} is installed (${plural(l.functions, 'function')}${l.publicDefinerFunctions.length ? `; ${l.publicDefinerFunctions.length} SECURITY DEFINER, executable by PUBLIC` : ''}).`, {
       objects: [{ kind: 'language', name: l.name }],
       evidence: { ...l },
       fixSql: l.functions ? [] : [`DROP EXTENSION IF EXISTS ${quoteIdent(l.name)};`, `DROP LANGUAGE IF EXISTS ${quoteIdent(l.name)};`],
@@ -432,7 +377,7 @@ export const sslSettings: HealthCheck = {
   docs: docs('ssl-settings'),
   run(f) {
     const out: HealthFinding[] = [];
-    const add = (x: Omit<HealthFinding, 'checkId' | 'category'>) => out.push({ checkId: this.id, category: this.category, ...x });
+    const add = ({ severity, message, ...d }: Omit<HealthFinding, 'checkId' | 'category'>) => out.push(finding(this, severity, message, d));
     const ssl = setting(f, 'ssl');
     if (ssl === 'off')
       add({
@@ -504,11 +449,7 @@ export const auditLogging: HealthCheck = {
     }
     if (!missing.length) return [];
     fixSql.push('SELECT pg_reload_conf();');
-    return [{
-      checkId: this.id,
-      severity: 'info',
-      category: this.category,
-      message: `The server does not log ${missing.join(', ')}: a reviewer could not tell who connected or changed what.`,
+    return [finding(this, 'info', `The server does not log ${missing.join(', ')}: a reviewer could not tell who connected or changed what.`, {
       objects: missing.map((m) => ({ kind: 'setting' as const, name: m.replace(/^.*\((\w+).*$/, '$1') })),
       evidence: {
         log_connections: setting(f, 'log_connections') ?? null,
@@ -519,7 +460,7 @@ export const auditLogging: HealthCheck = {
       },
       fixSql,
       help: 'For compliance (SOC 2, PCI DSS, ISO 27001) reviewers expect connection logging and an audit trail of DDL and privilege changes; pgaudit (session or object audit) gives per-statement detail with less noise than log_statement = all.',
-    }];
+    })];
   },
 };
 
@@ -545,54 +486,38 @@ export const backupFreshness: HealthCheck = {
     const mode = setting(f, 'archive_mode') ?? a?.archiveMode;
     const archiverRef: ObjectRef = { kind: 'archiver', name: 'pg_stat_archiver' };
     if (mode === 'off' && !f.replicas.length)
-      out.push({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: 'WAL archiving is off and no standby is connected: only full dumps can restore this server, and nothing after the last one.',
+      out.push(finding(this, 'warning', 'WAL archiving is off and no standby is connected: only full dumps can restore this server, and nothing after the last one.', {
         objects: [{ kind: 'setting', name: 'archive_mode' }],
         evidence: { archive_mode: mode, standbys: 0 },
         fixSql: [],
         help: 'Set up continuous archiving (pgBackRest, Barman, WAL-G, or archive_mode = on with an archive_command; needs a restart) or a managed service’s point-in-time recovery, and test a restore.',
-      });
+      }));
     if (a && mode !== 'off' && a.failingNow)
-      out.push({
-        checkId: this.id,
-        severity: 'error',
-        category: this.category,
-        message: `WAL archiving is failing: ${a.failedCount} failures, the last on ${a.lastFailedWal ?? '?'} at ${a.lastFailedTime ?? '?'}.`,
+      out.push(finding(this, 'error', `WAL archiving is failing: ${a.failedCount} failures, the last on ${a.lastFailedWal ?? '?'} at ${a.lastFailedTime ?? '?'}.`, {
         objects: [archiverRef],
         evidence: { ...a },
         fixSql: [],
         help: 'Read the server log for the archive command’s error; WAL piles up in pg_wal until archiving works again, and backups taken since are not restorable to a point in time.',
-      });
+      }));
     else if (a && mode !== 'off') {
       const pending = walSegmentsBetween(s?.lastArchivedWal ?? null, s?.currentWal ?? null);
       const age = a.lastArchivedTime ? (Date.now() - Date.parse(a.lastArchivedTime)) / 1000 : null;
       if ((pending ?? 0) > 1 && (age === null || age > t.archiveMaxAgeSeconds))
-        out.push({
-          checkId: this.id,
-          severity: 'warning',
-          category: this.category,
-          message: `The last WAL archived ${age === null ? 'never' : `${fmtSeconds(age)} ago`}, and ${pending} segments wait to be archived.`,
+        out.push(finding(this, 'warning', `The last WAL archived ${age === null ? 'never' : `${fmtSeconds(age)} ago`}, and ${pending} segments wait to be archived.`, {
           objects: [archiverRef],
           evidence: { ...a, currentWal: s?.currentWal, lastArchivedWal: s?.lastArchivedWal, segmentsWaiting: pending },
           fixSql: [],
           help: 'Archiving has stalled: check the archiver process and its command in the server log.',
-        });
+        }));
     }
     for (const slot of f.slots) {
       if (!slot.active || (slot.retainedBytes ?? 0) < t.slotRetainedWarnBytes) continue;
-      out.push({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `Replication slot ${slot.name} holds back ${formatBytes(slot.retainedBytes ?? 0)} of WAL: its consumer is far behind.`,
+      out.push(finding(this, 'warning', `Replication slot ${slot.name} holds back ${formatBytes(slot.retainedBytes ?? 0)} of WAL: its consumer is far behind.`, {
         objects: [{ kind: 'replication slot', name: slot.name }],
         evidence: { ...slot },
         fixSql: [],
         help: 'Find why the consumer lags; max_slot_wal_keep_size bounds how much WAL a slot may hold.',
-      });
+      }));
     }
     return out;
   },

@@ -1,4 +1,5 @@
 /** Server-wide: replication lag, inactive slots, settings worth a look (WAL archiving is in security.ts, backup-freshness). */
+import { finding } from '../finding';
 import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFacts, HealthFinding } from '../types';
 import { formatBytes } from '../../format';
@@ -13,28 +14,20 @@ export const replicationLag: HealthCheck = {
     const out: HealthFinding[] = [];
     for (const r of f.replicas) {
       if ((r.replayLagSeconds ?? 0) < t.replicationLagSeconds) continue;
-      out.push({
-        checkId: this.id,
-        severity: (r.replayLagSeconds ?? 0) >= t.replicationLagSeconds * 10 ? 'error' : 'warning',
-        category: this.category,
-        message: `Standby ${r.applicationName || r.clientAddr || '?'} is ${fmtSeconds(r.replayLagSeconds)} behind${r.replayLagBytes !== null ? ` (${formatBytes(r.replayLagBytes)} of WAL)` : ''}.`,
+      out.push(finding(this, (r.replayLagSeconds ?? 0) >= t.replicationLagSeconds * 10 ? 'error' : 'warning', `Standby ${r.applicationName || r.clientAddr || '?'} is ${fmtSeconds(r.replayLagSeconds)} behind${r.replayLagBytes !== null ? ` (${formatBytes(r.replayLagBytes)} of WAL)` : ''}.`, {
         objects: [{ kind: 'standby', name: r.applicationName || r.clientAddr || '?' }],
         evidence: { ...r },
         fixSql: [],
         help: 'Check the standby’s I/O and network, and long queries on it that conflict with replay.',
-      });
+      }));
     }
     if (f.inRecovery && f.standbyReplayDelaySeconds !== null && f.standbyReplayDelaySeconds >= t.replicationLagSeconds) {
-      out.push({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `This server is a standby; the last replayed transaction is ${fmtSeconds(f.standbyReplayDelaySeconds)} old.`,
+      out.push(finding(this, 'warning', `This server is a standby; the last replayed transaction is ${fmtSeconds(f.standbyReplayDelaySeconds)} old.`, {
         objects: [{ kind: 'standby', name: f.database }],
         evidence: { replayDelaySeconds: f.standbyReplayDelaySeconds },
         fixSql: [],
         help: 'On a quiet primary this grows on its own (no new transactions to replay); compare with the primary’s activity.',
-      });
+      }));
     }
     return out;
   },
@@ -48,11 +41,7 @@ export const inactiveReplicationSlot: HealthCheck = {
   run(f, t) {
     return f.slots
       .filter((s) => !s.active)
-      .map((s) => ({
-        checkId: this.id,
-        severity: (s.retainedBytes ?? 0) >= t.slotRetainedWarnBytes || s.walStatus === 'lost' || s.walStatus === 'unreserved' ? 'error' : 'warning',
-        category: this.category,
-        message: `Replication slot ${s.name} (${s.type}) is inactive${s.retainedBytes !== null ? ` and holds ${formatBytes(s.retainedBytes)} of WAL` : ''}.`,
+      .map((s) => finding(this, (s.retainedBytes ?? 0) >= t.slotRetainedWarnBytes || s.walStatus === 'lost' || s.walStatus === 'unreserved' ? 'error' : 'warning', `Replication slot ${s.name} (${s.type}) is inactive${s.retainedBytes !== null ? ` and holds ${formatBytes(s.retainedBytes)} of WAL` : ''}.`, {
         objects: [{ kind: 'replication slot', name: s.name }],
         evidence: { ...s },
         fixSql: [`SELECT pg_drop_replication_slot(${quoteLiteral(s.name)});`],
@@ -84,7 +73,7 @@ export const settingReview: HealthCheck = {
   run(f) {
     const out: HealthFinding[] = [];
     const add = (name: string, message: string, evidence: Record<string, unknown>, fixSql: string[], help: string, severity: HealthFinding['severity'] = 'info') =>
-      out.push({ checkId: this.id, severity, category: this.category, message, objects: [{ kind: 'setting', name }], evidence, fixSql, help });
+      out.push(finding(this, severity, message, { objects: [{ kind: 'setting', name }], evidence, fixSql, help }));
     const sb = settingBytes(f, 'shared_buffers');
     if (sb !== undefined && sb <= 128 * 1024 ** 2)
       add('shared_buffers', `shared_buffers is ${formatBytes(sb)} (the default).`, { shared_buffers: sb }, [`ALTER SYSTEM SET shared_buffers = '1GB';`],

@@ -1,4 +1,5 @@
 /** Sessions: long-running queries, idle-in-transaction sessions, blocked sessions and their blockers. */
+import { finding } from '../finding';
 import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, SessionFact } from '../types';
 
@@ -42,11 +43,7 @@ export const longRunningQuery: HealthCheck = {
     return others(f.sessions)
       .filter((s) => s.state === 'active' && (s.querySeconds ?? 0) >= t.longRunningSeconds && !s.blockedBy.length)
       .sort((a, b) => (b.querySeconds ?? 0) - (a.querySeconds ?? 0))
-      .map((s) => ({
-        checkId: this.id,
-        severity: (s.querySeconds ?? 0) >= t.longRunningSeconds * 10 ? 'error' : 'warning',
-        category: this.category,
-        message: `Query of pid ${s.pid} (${s.user ?? '?'}) has been running for ${fmtSeconds(s.querySeconds)}.`,
+      .map((s) => finding(this, (s.querySeconds ?? 0) >= t.longRunningSeconds * 10 ? 'error' : 'warning', `Query of pid ${s.pid} (${s.user ?? '?'}) has been running for ${fmtSeconds(s.querySeconds)}.`, {
         objects: [sessionRef(s)],
         evidence: sessionEvidence(s),
         fixSql: [backendFixSql('pg_cancel_backend', s)],
@@ -65,11 +62,7 @@ export const idleInTransaction: HealthCheck = {
     return others(f.sessions)
       .filter((s) => (s.state === 'idle in transaction' || s.state === 'idle in transaction (aborted)') && (s.stateSeconds ?? 0) >= t.idleInTransactionSeconds)
       .sort((a, b) => (b.stateSeconds ?? 0) - (a.stateSeconds ?? 0))
-      .map((s) => ({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `Session pid ${s.pid} (${s.user ?? '?'}, ${s.application || 'no application name'}) has been idle in a transaction for ${fmtSeconds(s.stateSeconds)}.`,
+      .map((s) => finding(this, 'warning', `Session pid ${s.pid} (${s.user ?? '?'}, ${s.application || 'no application name'}) has been idle in a transaction for ${fmtSeconds(s.stateSeconds)}.`, {
         objects: [sessionRef(s)],
         evidence: { ...sessionEvidence(s), idleSeconds: round(s.stateSeconds) },
         fixSql: [backendFixSql('pg_terminate_backend', s)],
@@ -99,11 +92,7 @@ export const blockedSession: HealthCheck = {
     for (const [rootPid, waiters] of groups) {
       const root = byPid.get(rootPid);
       const longest = Math.max(...waiters.map((w) => w.stateSeconds ?? 0));
-      out.push({
-        checkId: this.id,
-        severity: longest >= t.blockedSeconds * 10 ? 'error' : 'warning',
-        category: this.category,
-        message: `${waiters.length} session${waiters.length === 1 ? '' : 's'} blocked for up to ${fmtSeconds(longest)} by pid ${rootPid}${root ? ` (${root.user ?? '?'}, ${root.state ?? 'unknown state'})` : ''}.`,
+      out.push(finding(this, longest >= t.blockedSeconds * 10 ? 'error' : 'warning', `${waiters.length} session${waiters.length === 1 ? '' : 's'} blocked for up to ${fmtSeconds(longest)} by pid ${rootPid}${root ? ` (${root.user ?? '?'}, ${root.state ?? 'unknown state'})` : ''}.`, {
         objects: [{ kind: 'session', name: `pid ${rootPid}`, pid: rootPid }, ...waiters.map(sessionRef)],
         evidence: {
           blocker: root ? sessionEvidence(root) : { pid: rootPid },
@@ -112,7 +101,7 @@ export const blockedSession: HealthCheck = {
         fixSql: root && !root.own ? [backendFixSql('pg_terminate_backend', root)] : [],
         help: 'Find out why the blocker holds its lock (an open transaction, a long statement); terminate it only if you must.',
         action: root && !root.own ? { kind: 'terminate-backend', pid: root.pid, backendStart: root.backendStart } : undefined,
-      });
+      }));
     }
     return out;
   },

@@ -1,4 +1,5 @@
 /** Tables: bloat, dead tuples, stale statistics, autovacuum falling behind, wraparound, sequences, invalid constraints. */
+import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, TableFact } from '../types';
 import { estimateTableBloat } from './bloat';
@@ -27,17 +28,14 @@ export const tableBloat: HealthCheck = {
     for (const t of f.tables) {
       const e = estimateTableBloat(t);
       if (!e || e.bloatBytes < th.bloatMinBytes || e.bloatShare < th.bloatMinShare) continue;
-      out.push({
-        checkId: this.id,
-        severity: e.bloatShare >= 0.7 ? 'warning' : 'info',
-        category: this.category,
-        message: `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`,
+      out.push(finding(this, e.bloatShare >= 0.7 ? 'warning' : 'info', `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`, {
         objects: [tableRef(t)],
-        evidence: { ...e, reltuples: t.reltuples, relpages: t.relpages, estimate: true },
+        // The widths come from pg_stats as read up to 10 minutes ago (kept between runs): their age is part of the evidence.
+        evidence: { ...e, reltuples: t.reltuples, relpages: t.relpages, estimate: true, widthsAgeSeconds: f.bloatWidthsAgeSeconds ?? 0 },
         fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
         help: 'VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; pg_repack does it online. Plain VACUUM makes the space reusable but does not shrink the file.',
         action: { kind: 'vacuum-analyze', oid: t.oid },
-      });
+      }));
     }
     return out.sort((a, b) => (b.evidence.bloatBytes as number) - (a.evidence.bloatBytes as number));
   },
@@ -52,11 +50,7 @@ export const deadTuples: HealthCheck = {
     return f.tables
       .filter((t) => t.deadTuples >= th.deadTupleMinCount && t.deadTuples / Math.max(1, t.deadTuples + t.liveTuples) >= th.deadTupleMinShare)
       .sort((a, b) => b.deadTuples - a.deadTuples)
-      .map((t) => ({
-        checkId: this.id,
-        severity: 'warning',
-        category: this.category,
-        message: `Table ${t.schema}.${t.name} has ${t.deadTuples.toLocaleString('en-US')} dead rows (${Math.round((100 * t.deadTuples) / Math.max(1, t.deadTuples + t.liveTuples))}% of all rows).`,
+      .map((t) => finding(this, 'warning', `Table ${t.schema}.${t.name} has ${t.deadTuples.toLocaleString('en-US')} dead rows (${Math.round((100 * t.deadTuples) / Math.max(1, t.deadTuples + t.liveTuples))}% of all rows).`, {
         objects: [tableRef(t)],
         evidence: { deadTuples: t.deadTuples, liveTuples: t.liveTuples, lastVacuum: t.lastVacuum, lastAutovacuum: t.lastAutovacuum },
         fixSql: [vacuumSql(t)],
@@ -76,16 +70,12 @@ export const staleStatistics: HealthCheck = {
       .sort((a, b) => b.modsSinceAnalyze - a.modsSinceAnalyze)
       .map((t) => {
         const never = !t.lastAnalyze && !t.lastAutoanalyze;
-        return {
-          checkId: this.id,
-          severity: 'warning',
-          category: this.category,
-          message: `Table ${t.schema}.${t.name}: ${t.modsSinceAnalyze.toLocaleString('en-US')} rows changed since it was ${never ? 'created (never analysed)' : 'last analysed'}; the planner works from stale estimates.`,
+        return finding(this, 'warning', `Table ${t.schema}.${t.name}: ${t.modsSinceAnalyze.toLocaleString('en-US')} rows changed since it was ${never ? 'created (never analysed)' : 'last analysed'}; the planner works from stale estimates.`, {
           objects: [tableRef(t)],
           evidence: { modsSinceAnalyze: t.modsSinceAnalyze, autoanalyzeTrigger: Math.round(analyzeTrigger(t)), lastAnalyze: t.lastAnalyze, lastAutoanalyze: t.lastAutoanalyze },
           fixSql: [analyzeSql(t)],
           action: { kind: 'analyze', oid: t.oid },
-        } satisfies HealthFinding;
+        }) satisfies HealthFinding;
       });
   },
 };
@@ -103,17 +93,13 @@ export const autovacuumLagging: HealthCheck = {
         const fix = [vacuumSql(t)];
         if (!t.autovacuumEnabled) fix.push(`ALTER TABLE ${qualifiedName(t.schema, t.name)} RESET (autovacuum_enabled);`);
         else fix.push(`ALTER TABLE ${qualifiedName(t.schema, t.name)} SET (autovacuum_vacuum_scale_factor = 0.02);`);
-        return {
-          checkId: this.id,
-          severity: 'warning',
-          category: this.category,
-          message: `Autovacuum is not keeping up with ${t.schema}.${t.name}: ${t.deadTuples.toLocaleString('en-US')} dead rows (trigger ${Math.round(vacuumTrigger(t)).toLocaleString('en-US')}), ${t.autovacuumEnabled ? `last vacuum ${t.vacuumAgeSeconds === null ? 'never' : `${fmtSeconds(t.vacuumAgeSeconds)} ago`}` : 'autovacuum is disabled for this table'}.`,
+        return finding(this, 'warning', `Autovacuum is not keeping up with ${t.schema}.${t.name}: ${t.deadTuples.toLocaleString('en-US')} dead rows (trigger ${Math.round(vacuumTrigger(t)).toLocaleString('en-US')}), ${t.autovacuumEnabled ? `last vacuum ${t.vacuumAgeSeconds === null ? 'never' : `${fmtSeconds(t.vacuumAgeSeconds)} ago`}` : 'autovacuum is disabled for this table'}.`, {
           objects: [tableRef(t)],
           evidence: { deadTuples: t.deadTuples, vacuumTrigger: Math.round(vacuumTrigger(t)), autovacuumEnabled: t.autovacuumEnabled, lastAutovacuum: t.lastAutovacuum, lastVacuum: t.lastVacuum, vacuumScaleFactor: t.vacuumScaleFactor },
           fixSql: fix,
           help: 'Vacuum now; then let autovacuum start sooner on this table (a lower scale factor) or give it more workers / cost limit.',
           action: { kind: 'vacuum-analyze', oid: t.oid },
-        } satisfies HealthFinding;
+        }) satisfies HealthFinding;
       });
   },
 };
@@ -128,29 +114,21 @@ export const transactionIdWraparound: HealthCheck = {
     const sev = (age: number) => (age >= th.wraparoundErrorAge ? 'error' : 'warning');
     for (const d of f.databases) {
       if (d.frozenXidAge < th.wraparoundWarnAge) continue;
-      out.push({
-        checkId: this.id,
-        severity: sev(d.frozenXidAge),
-        category: this.category,
-        message: `Database ${d.name}: transaction ID age ${d.frozenXidAge.toLocaleString('en-US')} (${Math.round((100 * d.frozenXidAge) / 2 ** 31)}% of the way to wraparound).`,
+      out.push(finding(this, sev(d.frozenXidAge), `Database ${d.name}: transaction ID age ${d.frozenXidAge.toLocaleString('en-US')} (${Math.round((100 * d.frozenXidAge) / 2 ** 31)}% of the way to wraparound).`, {
         objects: [{ kind: 'database', name: d.name }],
         evidence: { frozenXidAge: d.frozenXidAge, remaining: 2 ** 31 - 1 - d.frozenXidAge },
         fixSql: [],
         help: 'Vacuum the oldest tables of that database (listed separately) with VACUUM (FREEZE); look for long transactions and abandoned replication slots holding the horizon back.',
-      });
+      }));
     }
     for (const t of f.tables) {
       if (t.freezeAge < th.wraparoundWarnAge) continue;
-      out.push({
-        checkId: this.id,
-        severity: sev(t.freezeAge),
-        category: this.category,
-        message: `Table ${t.schema}.${t.name}: transaction ID age ${t.freezeAge.toLocaleString('en-US')}.`,
+      out.push(finding(this, sev(t.freezeAge), `Table ${t.schema}.${t.name}: transaction ID age ${t.freezeAge.toLocaleString('en-US')}.`, {
         objects: [tableRef(t)],
         evidence: { freezeAge: t.freezeAge, remaining: 2 ** 31 - 1 - t.freezeAge },
         fixSql: [`VACUUM (FREEZE, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
         action: { kind: 'vacuum-analyze', oid: t.oid },
-      });
+      }));
     }
     return out;
   },
@@ -183,18 +161,14 @@ export const sequenceExhaustion: HealthCheck = {
       ];
       const table = narrowColumn ? f.tables.find((t) => t.schema === s.ownedBy!.schema && t.name === s.ownedBy!.table) : undefined;
       const size = table ? ` (${formatBytes(table.sizeBytes)} of table data, plus its indexes)` : '';
-      out.push({
-        checkId: this.id,
-        severity: share >= 0.98 ? 'error' : 'warning',
-        category: this.category,
-        message: `Sequence ${s.schema}.${s.name} has used ${(share * 100).toFixed(1)}% of ${limitedByColumn ? `the ${s.ownedBy!.type} column ${s.ownedBy!.table}.${s.ownedBy!.column}` : `its ${s.dataType} range`}.`,
+      out.push(finding(this, share >= 0.98 ? 'error' : 'warning', `Sequence ${s.schema}.${s.name} has used ${(share * 100).toFixed(1)}% of ${limitedByColumn ? `the ${s.ownedBy!.type} column ${s.ownedBy!.table}.${s.ownedBy!.column}` : `its ${s.dataType} range`}.`, {
         objects: [{ kind: 'sequence', schema: s.schema, name: s.name }, ...(s.ownedBy ? [{ kind: 'table' as const, schema: s.ownedBy.schema, name: s.ownedBy.table }] : [])],
         evidence: { lastValue: s.lastValue, limit, share: Math.round(share * 1000) / 1000, sequenceType: s.dataType, columnType: s.ownedBy?.type ?? null },
         fixSql: fix,
         help: narrowColumn
           ? `Widening ${s.ownedBy!.table}.${s.ownedBy!.column} to bigint rewrites the whole table and rebuilds its indexes${size} under an ACCESS EXCLUSIVE lock: every read and write of the table waits until it ends. Plan a window, or add a bigint column, backfill it in batches and swap it in. ALTER SEQUENCE … AS bigint alone is quick but leaves the column ${s.ownedBy!.type}.`
           : undefined,
-      });
+      }));
     }
     return out;
   },
@@ -206,11 +180,7 @@ export const invalidConstraint: HealthCheck = {
   category: 'tables',
   summary: 'A constraint added NOT VALID and never validated: existing rows are not known to satisfy it.',
   run(f) {
-    return f.constraints.map((c) => ({
-      checkId: this.id,
-      severity: 'warning',
-      category: this.category,
-      message: `Constraint ${c.name} (${c.type}) on ${c.schema}.${c.table} is NOT VALID.`,
+    return f.constraints.map((c) => finding(this, 'warning', `Constraint ${c.name} (${c.type}) on ${c.schema}.${c.table} is NOT VALID.`, {
       objects: [{ kind: 'constraint', schema: c.schema, name: c.name, table: c.table, oid: c.oid }],
       evidence: { type: c.type },
       fixSql: [`ALTER TABLE ${qualifiedName(c.schema, c.table)} VALIDATE CONSTRAINT ${quoteIdent(c.name)};`],

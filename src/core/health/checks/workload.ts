@@ -3,6 +3,7 @@
  * whose column follows the physical order, lz4 for large TOAST data still on pglz, and connection
  * slots near the limit (with a pool size and its reasoning).
  */
+import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding } from '../types';
 import { formatBytes } from '../../format';
@@ -36,11 +37,7 @@ export const brinCandidate: HealthCheck = {
       if (brin * 10 > btree) continue;
       const table = qualifiedName(c.schema, c.table);
       const name = `${c.table}_${c.column}_brin`.slice(0, 63);
-      out.push({
-        checkId: this.id,
-        severity: 'info',
-        category: this.category,
-        message: `${qualifiedName(c.schema, c.index)} (${formatBytes(btree)}) on ${table}.${quoteIdent(c.column)}: the column follows the row order (correlation ${c.correlation.toFixed(3)}) and the table is append-only, so a BRIN index of about ${formatBytes(brin)} can serve range filters on it.`,
+      out.push(finding(this, 'info', `${qualifiedName(c.schema, c.index)} (${formatBytes(btree)}) on ${table}.${quoteIdent(c.column)}: the column follows the row order (correlation ${c.correlation.toFixed(3)}) and the table is append-only, so a BRIN index of about ${formatBytes(brin)} can serve range filters on it.`, {
         objects: [{ kind: 'index', schema: c.schema, name: c.index, table: c.table }, { kind: 'table', schema: c.schema, name: c.table }],
         evidence: {
           column: c.column, columnType: c.columnType, correlation: Math.round(c.correlation * 1000) / 1000, rows: c.reltuples,
@@ -49,7 +46,7 @@ export const brinCandidate: HealthCheck = {
         },
         fixSql: [`CREATE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${table} USING brin (${quoteIdent(c.column)});`, `DROP INDEX CONCURRENTLY ${qualifiedName(c.schema, c.index)};`],
         help: 'Create the BRIN index, compare the plans of the range queries (EXPLAIN ANALYZE), then drop the B-tree. Keep the B-tree when queries need point lookups or ORDER BY … LIMIT on the column: BRIN serves neither.',
-      });
+      }));
     }
     return out;
   },
@@ -75,11 +72,7 @@ export const toastCompression: HealthCheck = {
     return [...byTable.values()].map((cols) => {
       const { schema, table, toastBytes } = cols[0];
       const name = qualifiedName(schema, table);
-      return {
-        checkId: this.id,
-        severity: 'info' as const,
-        category: this.category,
-        message: `${name} keeps ${formatBytes(toastBytes)} of TOAST data compressed with pglz (${cols.map((c) => c.column).join(', ')}); lz4 is available.`,
+      return finding(this, 'info', `${name} keeps ${formatBytes(toastBytes)} of TOAST data compressed with pglz (${cols.map((c) => c.column).join(', ')}); lz4 is available.`, {
         objects: [{ kind: 'table' as const, schema, name: table }],
         evidence: { toastBytes, columns: cols.map((c) => ({ column: c.column, type: c.type })), default_toast_compression: w.defaultToastCompression },
         fixSql: [
@@ -87,7 +80,7 @@ export const toastCompression: HealthCheck = {
           ...(w.defaultToastCompression === 'pglz' ? [`ALTER SYSTEM SET default_toast_compression = 'lz4';`, 'SELECT pg_reload_conf();'] : []),
         ],
         help: 'SET COMPRESSION applies to values written from now on (it does not rewrite the table); existing values change as rows are updated, or all at once with VACUUM FULL or pg_repack.',
-      };
+      });
     });
   },
 };
@@ -111,16 +104,42 @@ export const connectionSaturation: HealthCheck = {
     // doubled for bursts, at least 10 — and never more than half the usable slots.
     const pool = Math.min(Math.max(10, active * 2), Math.floor(usable / 2));
     const pct = (n: number) => `${Math.round((n / Math.max(1, c.total)) * 100)}%`;
-    return [{
-      checkId: this.id,
-      severity: share >= t.connectionErrorShare ? 'error' : 'warning',
-      category: this.category,
-      message: `${c.total} of ${usable} usable connection slots are in use (${Math.round(share * 100)}%): ${idle} idle (${pct(idle)}), ${idleTx} idle in a transaction, ${active} active.`,
+    return [finding(this, share >= t.connectionErrorShare ? 'error' : 'warning', `${c.total} of ${usable} usable connection slots are in use (${Math.round(share * 100)}%): ${idle} idle (${pct(idle)}), ${idleTx} idle in a transaction, ${active} active.`, {
       objects: [{ kind: 'setting', name: 'max_connections' }],
       evidence: { inUse: c.total, maxConnections: c.max, superuserReserved: c.superuserReserved, reserved: c.reserved, usable, byState: c.byState, byApplication: c.byApplication, recommendedPoolSize: pool },
       fixSql: [],
       help: `Most connections wait rather than work: put a pooler (PgBouncer in transaction mode, or the driver's pool) in front with about ${pool} server connections (${active} active now, ×2 for bursts, at least 10, at most half the slots), and cap each application's pool. Raising max_connections costs memory per connection and needs a restart.`,
-    }];
+    })];
+  },
+};
+
+export const poolSizing: HealthCheck = {
+  id: 'pool-sizing',
+  title: 'PgBouncer pool too small',
+  category: 'activity',
+  summary: "Clients waiting in PgBouncer for a server connection (SHOW POOLS), or a high average wait (SHOW STATS), with the pool size the load needs and the server slots it may take.",
+  docs: docs('pool-sizing'),
+  run(f, t) {
+    const b = f.pgbouncer;
+    if (!b) return [];
+    const c = f.workload?.connections;
+    const usable = c?.max ? Math.max(1, c.max - c.superuserReserved - c.reserved) : null;
+    const out: HealthFinding[] = [];
+    for (const p of b.pools) {
+      const stats = b.stats.find((s) => s.database === p.database);
+      const waitingNow = p.clientsWaiting > 0 || p.maxWaitSeconds >= t.poolMaxWaitSeconds;
+      const waitedOnAverage = !!stats && stats.avgWaitMs >= t.poolMaxWaitSeconds * 1000;
+      if (!waitingNow && !waitedOnAverage) continue;
+      // Enough servers for the statements running and the clients queued behind them — within the server's slots.
+      const needed = p.serversActive + p.serversUsed + p.clientsWaiting;
+      const recommended = usable ? Math.min(needed, Math.floor(usable / 2)) : needed;
+      out.push(finding(this, waitingNow ? 'warning' : 'info', `PgBouncer pool ${p.database}/${p.user}${p.poolSize !== null ? ` (pool_size ${p.poolSize})` : ''}: ${p.clientsWaiting} client${p.clientsWaiting === 1 ? '' : 's'} waiting for a server connection (longest ${p.maxWaitSeconds.toFixed(1)} s)${stats ? `, ${stats.avgWaitMs.toFixed(1)} ms average wait` : ''}; ${p.serversActive} servers active, ${p.serversIdle} idle.`, {
+        objects: [{ kind: 'database', name: p.database }],
+        evidence: { pgbouncer: b.version, pool: p, stats: stats ?? null, recommendedPoolSize: recommended, serverSlotsUsable: usable },
+        help: `Raise pool_size for ${p.database} in pgbouncer.ini (or default_pool_size) to about ${recommended} — the active and queued clients now${usable ? `, at most half the ${usable} slots the server leaves to ordinary roles` : ''} — and RELOAD the console. When the servers are busy with slow statements, a larger pool only moves the queue into PostgreSQL: look at the slowest statements first.${p.mode && p.mode !== 'transaction' ? ` The pool runs in ${p.mode} mode: transaction mode lets far fewer servers serve the same clients.` : ''}`,
+      }));
+    }
+    return out;
   },
 };
 
@@ -142,11 +161,7 @@ export const cacheCandidate: HealthCheck = {
       // Invalidated on every write to its tables: at most one miss per write (and per distinct parameter value).
       const hitRatio = Math.max(0, 1 - writes / s.calls);
       const tables = s.tables.map((x) => qualifiedName(x.schema, x.table));
-      out.push({
-        checkId: this.id,
-        severity: 'info',
-        category: this.category,
-        message: `A statement called ${s.calls.toLocaleString('en-US')} times reads ${tables.join(', ')}, written ${writes.toLocaleString('en-US')} times in the same period: a cache invalidated on those writes would answer up to ${Math.round(hitRatio * 100)}% of the calls.`,
+      out.push(finding(this, 'info', `A statement called ${s.calls.toLocaleString('en-US')} times reads ${tables.join(', ')}, written ${writes.toLocaleString('en-US')} times in the same period: a cache invalidated on those writes would answer up to ${Math.round(hitRatio * 100)}% of the calls.`, {
         objects: s.tables.map((x) => ({ kind: 'table' as const, schema: x.schema, name: x.table })),
         evidence: {
           queryid: s.queryid, query: s.query, calls: s.calls, meanMs: Math.round(s.meanMs * 1000) / 1000, rowsPerCall: s.calls ? Math.round((s.rows / s.calls) * 10) / 10 : 0,
@@ -156,7 +171,7 @@ export const cacheCandidate: HealthCheck = {
         },
         fixSql: [],
         help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratio is an upper bound: each distinct parameter value misses once per invalidation.`,
-      });
+      }));
     }
     return out.sort((a, b) => (b.evidence.timeSavedMsUpperBound as number) - (a.evidence.timeSavedMsUpperBound as number)).slice(0, 10);
   },
@@ -172,12 +187,8 @@ export const unusedMaterializedView: HealthCheck = {
     if (f.statsAgeSeconds !== null && f.statsAgeSeconds < t.unusedIndexMinStatsAgeSeconds) return [];
     return (f.workload?.matviews ?? [])
       .filter((m) => m.populated && m.scans === 0)
-      .map((m) => ({
-        checkId: this.id,
-        severity: 'info' as const,
-        category: this.category,
-        message: `Materialized view ${qualifiedName(m.schema, m.name)} (${formatBytes(m.sizeBytes)}) has not been read since the statistics were reset.`,
-        objects: [{ kind: 'materialized view' as const, schema: m.schema, name: m.name }],
+      .map((m) => finding(this, 'info', `Materialized view ${qualifiedName(m.schema, m.name)} (${formatBytes(m.sizeBytes)}) has not been read since the statistics were reset.`, {
+        objects: [{ kind: 'materialized view' as const, schema: m.schema, name: m.name, oid: m.oid }],
         evidence: { scans: m.scans, sizeBytes: m.sizeBytes, statsAgeSeconds: f.statsAgeSeconds, concurrentRefreshPossible: m.hasUniqueIndex },
         fixSql: [`DROP MATERIALIZED VIEW ${qualifiedName(m.schema, m.name)};`],
         help: 'Statistics are per server: check replicas, monthly reports and the job that refreshes it (remove the job with the view). DROP without CASCADE stops if a view depends on it.',
@@ -185,4 +196,4 @@ export const unusedMaterializedView: HealthCheck = {
   },
 };
 
-export const WORKLOAD_CHECKS: readonly HealthCheck[] = [brinCandidate, toastCompression, connectionSaturation, cacheCandidate, unusedMaterializedView];
+export const WORKLOAD_CHECKS: readonly HealthCheck[] = [brinCandidate, toastCompression, connectionSaturation, poolSizing, cacheCandidate, unusedMaterializedView];

@@ -1,5 +1,5 @@
 /** Builders of health facts for unit tests: a clean baseline, overridden per test. */
-import type { HealthFacts, IndexFact, SessionFact, TableFact } from '../../../../src/core/health';
+import type { HealthFacts, IndexFact, SessionFact, TableFact, WorkloadFacts } from '../../../../src/core/health';
 
 export function facts(over: Partial<HealthFacts> = {}): HealthFacts {
   return {
@@ -106,4 +106,8 @@ export function table(over: Partial<TableFact> = {}): TableFact {
     fillfactor: null,
     ...over,
   };
+}
+
+export function workload(over: Partial<WorkloadFacts> = {}): WorkloadFacts {
+  return { matviews: [], brinCandidates: [], toastColumns: [], timeTables: [], nextXid: null, pgCron: false, lz4Available: true, defaultToastCompression: 'pglz', connections: { max: 100, superuserReserved: 3, reserved: 0, byState: { active: 2 }, byApplication: { web: 2 }, total: 2 }, ...over };
 }

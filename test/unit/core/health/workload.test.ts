@@ -1,12 +1,9 @@
 /** The workload advisors on facts: thresholds, append-only, default compression, pool size reasoning. */
 import * as assert from 'node:assert/strict';
-import { runHealthChecks, type WorkloadFacts } from '../../../../src/core/health';
+import { runHealthChecks } from '../../../../src/core/health';
 import { brinSizeBytes } from '../../../../src/core/health/checks/workload';
-import { facts } from './facts';
+import { facts, workload } from './facts';
 
-function workload(over: Partial<WorkloadFacts> = {}): WorkloadFacts {
-  return { matviews: [], brinCandidates: [], toastColumns: [], lz4Available: true, defaultToastCompression: 'pglz', connections: { max: 100, superuserReserved: 3, reserved: 0, byState: { active: 2 }, byApplication: { web: 2 }, total: 2 }, ...over };
-}
 const brin = { schema: 'public', table: 'events', index: 'events_at', column: 'at', columnType: 'timestamptz', correlation: 0.999, reltuples: 1e6, tablePages: 6000, indexPages: 2700, inserted: 1e6, updated: 0, deleted: 0, scans: 3 };
 
 describe('core/health workload advisors', () => {
@@ -51,7 +48,7 @@ describe('core/health workload advisors', () => {
   });
 
   it('unused-materialized-view: populated and never scanned; not before the statistics are old enough', () => {
-    const mv = { schema: 'public', name: 'daily', populated: true, scans: 0, sizeBytes: 8192, hasUniqueIndex: false };
+    const mv = { oid: 16400, schema: 'public', name: 'daily', populated: true, scans: 0, sizeBytes: 8192, hasUniqueIndex: false, uniqueColumns: [], sources: [], refreshMark: '1:0' };
     assert.equal(runHealthChecks(facts({ workload: workload({ matviews: [mv, { ...mv, name: 'read', scans: 3 }, { ...mv, name: 'empty', populated: false }] }) }), {}, ['unused-materialized-view']).length, 1);
     assert.deepEqual(runHealthChecks(facts({ statsAgeSeconds: 60, workload: workload({ matviews: [mv] }) }), { unusedIndexMinStatsAgeSeconds: 86400 }, ['unused-materialized-view']), []);
   });

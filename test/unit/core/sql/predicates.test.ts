@@ -29,6 +29,18 @@ describe('core/sql/predicates', () => {
     assert.deepEqual(c.joinKeys, [{ column: 'id', other: { table: 'o', column: 'customer_id' } }]);
   });
 
+  it('reads ORDER BY of an output alias or a position as the column it stands for (as ORMs write it)', () => {
+    // Sequelize: `placed_at AS "placedAt" … ORDER BY "placedAt" DESC`; an alias is not a column of the table.
+    const o = table('SELECT "id", "placed_at" AS "placedAt" FROM "orders" AS "Order" WHERE "Order"."status" = $1 ORDER BY "placedAt" DESC LIMIT 20', 'Order');
+    assert.deepEqual(o.orderBy.map((k) => [k.target.kind === 'column' && k.target.column, k.direction]), [['placed_at', 'DESC']]);
+    assert.ok(!o.referenced.includes('placedAt'), o.referenced.join(','));
+    const p = table('SELECT id, placed_at FROM orders WHERE status = $1 ORDER BY 2 DESC, 1', 'orders');
+    assert.deepEqual(p.orderBy.map((k) => [k.target.kind === 'column' && k.target.column, k.direction]), [['placed_at', 'DESC'], ['id', 'ASC']]);
+    // A name that is not an output alias stays an input column.
+    const q = table('SELECT id AS ident FROM orders WHERE status = $1 ORDER BY placed_at', 'orders');
+    assert.deepEqual(q.orderBy.map((k) => k.target.kind === 'column' && k.target.column), ['placed_at']);
+  });
+
   it('finds IN/ANY, LIKE with a leading wildcard, jsonb operators, tsvector @@ and IS NULL', () => {
     const t = table(`SELECT * FROM products WHERE id = ANY($1) AND kind IN ('a','b') AND name ILIKE '%lamp%' AND code LIKE 'AB%'
       AND attributes @> '{"c":1}' AND attributes ? 'k' AND tags ?| array['x'] AND search @@ plainto_tsquery('english', $2) AND deleted_at IS NULL`, 'products');

@@ -1,0 +1,10 @@
+import type { LanguageSpec } from '../language';
+
+/** TypeScript, TSX and JavaScript: one extraction profile and N+1 view, three grammars. */
+export const javascriptLanguage = {
+  name: 'javascript',
+  grammars: { typescript: 'tree-sitter-typescript.wasm', tsx: 'tree-sitter-tsx.wasm', javascript: 'tree-sitter-javascript.wasm' },
+  editorIds: { typescript: 'typescript', typescriptreact: 'tsx', javascript: 'javascript', javascriptreact: 'javascript' },
+  extensions: { '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript', '.tsx': 'tsx', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascript' },
+  lineComment: '//',
+} as const satisfies LanguageSpec<'typescript' | 'tsx' | 'javascript'>;

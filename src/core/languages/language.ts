@@ -1,0 +1,24 @@
+/**
+ * What each language folder (src/core/languages/<lang>/language.ts) says about itself: its
+ * tree-sitter grammars, the VS Code language ids and file extensions it reads (each mapped to a
+ * grammar, or to 'sql' for SQL scripts read by our own lexer) and its line comment. Plain data:
+ * the editor's language lists, the walker's extensions, the scan globs, the build's WASM list and
+ * package.json's activationEvents all derive from it (registry.ts).
+ */
+export interface LanguageSpec<G extends string = string> {
+  /** The folder name under src/core/languages/. */
+  name: string;
+  /** Tree-sitter grammar → its WASM file in @vscode/tree-sitter-wasm. */
+  grammars: Record<G, string>;
+  /** VS Code language id → grammar ('sql': read by the SQL lexer). */
+  editorIds: Record<string, G | 'sql'>;
+  /** File extension (lower case, with the dot) → grammar. */
+  extensions: Record<string, G | 'sql'>;
+  /** What starts a line comment ("Ignore here" inserts one). */
+  lineComment: string;
+  /**
+   * SQL kept in files of a library's own format that the app loads at run time, by file extension →
+   * format id (e.g. MyBatis XML mappers: `'.xml': 'mybatis'`); core/extract/index.ts reads them.
+   */
+  mappers?: Record<string, string>;
+}

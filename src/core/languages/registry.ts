@@ -1,0 +1,80 @@
+/**
+ * The language registry: every language folder's language.ts, and everything derived from them.
+ * Plain data and pure functions (no tree-sitter, no parsers): the editor's language lists and
+ * selectors, the file walker's extensions, the workspace globs, the build's WASM list (esbuild.js)
+ * and package.json's activationEvents (checked by test/unit/core/languages/registry.test.ts) come
+ * from here. Adding a language: its folder, and one line in LANGUAGES.
+ */
+import type { LanguageSpec } from './language';
+import { sqlLanguage } from './sql/language';
+import { javascriptLanguage } from './javascript/language';
+import { pythonLanguage } from './python/language';
+import { goLanguage } from './go/language';
+import { javaLanguage } from './java/language';
+import { rubyLanguage } from './ruby/language';
+
+export const LANGUAGES = [sqlLanguage, javascriptLanguage, pythonLanguage, goLanguage, javaLanguage, rubyLanguage] as const;
+
+type KeysOf<T> = T extends unknown ? keyof T & string : never;
+/** A tree-sitter grammar of some language folder. */
+export type SourceLanguage = KeysOf<(typeof LANGUAGES)[number]['grammars']>;
+/** What a file or document is read as: a grammar, or 'sql' (the SQL lexer). */
+export type ReadAs = SourceLanguage | 'sql';
+
+const specs: readonly LanguageSpec[] = LANGUAGES;
+const byEditorId = new Map<string, ReadAs>(specs.flatMap((l) => Object.entries(l.editorIds) as [string, ReadAs][]));
+const byExtension = new Map<string, ReadAs>(specs.flatMap((l) => Object.entries(l.extensions) as [string, ReadAs][]));
+const folderOf = new Map<ReadAs, LanguageSpec>(specs.flatMap((l) => [...Object.keys(l.grammars), ...Object.values(l.editorIds)].map((g) => [g as ReadAs, l] as const)));
+
+type MappersOf<T> = T extends { mappers: Record<string, infer M> } ? M : never;
+/** A mapper format of some language folder (SQL in a library's own file format, e.g. 'mybatis'). */
+export type MapperFormat = MappersOf<(typeof LANGUAGES)[number]>;
+const byMapperExtension = new Map<string, MapperFormat>(specs.flatMap((l) => Object.entries(l.mappers ?? {}) as [string, MapperFormat][]));
+
+/** The mapper format a path may hold, by its extension (the file's text decides whether it really is one). */
+export function mapperFormatOf(path: string): MapperFormat | undefined {
+  const ext = /\.[a-z0-9]+$/.exec(path.toLowerCase())?.[0];
+  return ext ? byMapperExtension.get(ext) : undefined;
+}
+
+/** VS Code language ids PG Lens analyses (document selectors, activation events). */
+export const EDITOR_LANGUAGE_IDS: readonly string[] = [...byEditorId.keys()];
+/** File extensions (with the dot, lower case) PG Lens reads: the languages' and their mapper formats'. */
+export const SOURCE_EXTENSIONS: readonly string[] = [...new Set([...byExtension.keys(), ...byMapperExtension.keys()])];
+/** Every file in a workspace PG Lens reads, as one glob. */
+export const SOURCE_GLOB = `**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
+/** The WASM files tree-sitter needs: the runtime and every grammar. */
+export const TREE_SITTER_WASM_FILES: readonly string[] = ['tree-sitter.wasm', ...specs.flatMap((l) => Object.values(l.grammars))];
+/** package.json's language activation events. */
+export const LANGUAGE_ACTIVATION_EVENTS: readonly string[] = EDITOR_LANGUAGE_IDS.map((id) => `onLanguage:${id}`);
+
+/** A VS Code language id or a file path → what it is read as (undefined: not a language PG Lens reads). */
+export function readAsOf(languageIdOrPath: string): ReadAs | undefined {
+  const id = languageIdOrPath.toLowerCase();
+  const byId = byEditorId.get(id);
+  if (byId) return byId;
+  const ext = /\.[a-z]+$/.exec(id)?.[0];
+  return ext ? byExtension.get(ext) : undefined;
+}
+
+/** A VS Code language id or a file path → its tree-sitter grammar (undefined for SQL and unknown languages). */
+export function languageOf(languageIdOrPath: string): SourceLanguage | undefined {
+  const r = readAsOf(languageIdOrPath);
+  return r === 'sql' ? undefined : r;
+}
+
+/** The WASM file of a grammar. */
+export function grammarFile(lang: SourceLanguage): string {
+  return (folderOf.get(lang)!.grammars as Record<string, string>)[lang];
+}
+
+/** The language folder a grammar belongs to (typescript, tsx and javascript share one). */
+export function languageFolderOf(lang: ReadAs): string {
+  return folderOf.get(lang)!.name;
+}
+
+/** What starts a line comment in a VS Code language id or file path (`//` when unknown). */
+export function lineCommentOf(languageIdOrPath: string): string {
+  const r = readAsOf(languageIdOrPath);
+  return r ? folderOf.get(r)!.lineComment : '//';
+}

@@ -1,0 +1,228 @@
+/**
+ * Implicit N+1 in Rails views: a template (ERB, jbuilder) renders a collection the controller
+ * loaded, and per item reads an association the controller did not preload. No loop in the
+ * controller shows it; the query per row happens while the view renders.
+ *
+ * Learned from the app itself, by Rails conventions:
+ *  - the view `app/views/<path>/<action>.<format>.(erb|jbuilder)` renders `<Path>Controller#<action>`;
+ *  - its per-item code: `@xs.each do |x|`, `json.array! @xs do |x|`, `json.<key> @xs do |x|`, and
+ *    partials rendered per item (`render @xs`, `render partial: …, collection: @xs`,
+ *    `json.array! @xs, partial: …, as: :x`, `json.partial! …, collection: @xs, as: :x`);
+ *  - what the controller assigned to `@xs` (in the action, else in any method of the controller:
+ *    `before_action` setters), and which model that is (`Post.where(…)`, `current_user.posts`);
+ *  - the model's declared associations (`belongs_to`/`has_many`/`has_one`/`has_and_belongs_to_many`).
+ * Reported where the fix goes: the controller's assignment, with the view line as related location.
+ * Unknown pieces (no controller, no assignment, a model whose file is not read) report nothing.
+ */
+import type { Finding } from '../findings';
+import { lineStarts, positionAt } from '../findings';
+import { withSourceTree } from '../syntax/treeSitter';
+import { field, named, type Node } from './syntax';
+import { rewriteFor } from './rewrites';
+import { RULE_ID, type NPlusOneEvidence } from './detect';
+
+/** A template the view pass reads (ERB as Ruby, jbuilder as it is). */
+export const RAILS_VIEW = /(^|\/)app\/views\/.+\.(erb|jbuilder)$/;
+
+/**
+ * ERB → Ruby with every offset kept: text outside `<% %>` becomes spaces (newlines stay), tags
+ * become their code followed by `;`, comments (`<%#`) disappear.
+ */
+export function erbToRuby(text: string): string {
+  const out = text.replace(/[^\n]/g, ' ').split('');
+  const re = /<%(#?)([=-]{0,2})([\s\S]*?)(-?)%>/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[1]) continue;
+    const codeStart = m.index + 2 + m[2].length;
+    for (let i = 0; i < m[3].length; i++) out[codeStart + i] = m[3][i];
+    // `%>` → `; ` so `<% if x %>…<% end %>` and `<% xs.each do |x| %>` stay valid Ruby.
+    out[m.index + m[0].length - 2] = ';';
+  }
+  return out.join('');
+}
+
+interface ViewAccess {
+  /** The instance variable the controller fills (`posts` for `@posts`). */
+  ivar: string;
+  relation: string;
+  variable: string;
+  file: string;
+  span: { start: number; end: number };
+  line: number;
+}
+
+interface Assignment {
+  file: string;
+  span: { start: number; end: number };
+  value: string;
+  /** The method holding the assignment (the action or a before_action setter). */
+  scope: string;
+}
+
+const ASSOCIATION = /^\s*(?:belongs_to|has_many|has_one|has_and_belongs_to_many)\s+:(\w+)/gm;
+const PRELOAD = /\b(?:includes|preload|eager_load)\s*\(?([^)\n]*)/g;
+
+export class RailsViews {
+  /** `<prefix>|<controller path>` → controller file and text. */
+  private readonly controllers = new Map<string, { file: string; text: string }>();
+  /** Model class → declared associations. */
+  private readonly associations = new Map<string, Set<string>>();
+  private readonly views: { file: string; text: string }[] = [];
+
+  /** Every Ruby file: controllers and models are kept (by path and class). */
+  addRuby(file: string, text: string): void {
+    const c = /^(.*?)app\/controllers\/(.+)_controller\.rb$/.exec(file);
+    if (c) this.controllers.set(`${c[1]}|${c[2]}`, { file, text });
+    if (/(^|\/)app\/models\//.test(file) && /^\s*(?:belongs_to|has_many|has_one|has_and_belongs_to_many)\s/m.test(text)) {
+      const cls = /^\s*class\s+([A-Z]\w*(?:::[A-Z]\w*)*)\s*</m.exec(text)?.[1]?.split('::').pop();
+      if (cls) this.associations.set(cls, new Set([...text.matchAll(ASSOCIATION)].map((m) => m[1])));
+    }
+  }
+
+  addView(file: string, text: string): void {
+    if (RAILS_VIEW.test(file)) this.views.push({ file, text });
+  }
+
+  async findings(): Promise<Finding[]> {
+    if (!this.views.length || !this.controllers.size) return [];
+    const partials = new Map(this.views.map((v) => [v.file, v]));
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const view of this.views) {
+      const m = /^(.*?)app\/views\/(.+)\/([^/]+?)\.[\w.]+$/.exec(view.file);
+      if (!m || m[3].startsWith('_')) continue;
+      const ctl = this.controllers.get(`${m[1]}|${m[2]}`);
+      if (!ctl) continue;
+      const accesses = await this.accessesOf(view.file, view.text, m[1], m[2], partials, 0);
+      for (const a of accesses) {
+        const asg = await assignmentOf(ctl.file, ctl.text, m[3], a.ivar);
+        if (!asg) continue;
+        const model = modelOf(asg.value);
+        const rels = model ? this.associations.get(model) : undefined;
+        if (!rels?.has(a.relation)) continue;
+        // Preloaded by this query or by the record it comes from (`@order = Order.includes(line_items: :item)…; @items = @order.line_items`).
+        if (preloads(asg.scope, a.relation) || /\.(pluck|ids|count|exists\?|sum|size)\b/.test(asg.value)) continue;
+        // Back to the owner the collection came from (`current_organization.audits` → `audit.organization`): Rails sets the inverse, no query.
+        const owner = /^@?([a-z_]\w*)\.[a-z_]+s\b/.exec(asg.value)?.[1].replace(/^current_/, '');
+        if (owner === a.relation) continue;
+        const key = `${asg.file}:${asg.span.start}:${a.relation}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(finding(asg, a, model!));
+      }
+    }
+    return out;
+  }
+
+  /** Per-item association reads of a view, following partials rendered per item (two levels). */
+  private async accessesOf(file: string, text: string, prefix: string, dir: string, partials: Map<string, { file: string; text: string }>, depth: number, local?: { variable: string; ivar: string }): Promise<ViewAccess[]> {
+    const ruby = file.endsWith('.erb') ? erbToRuby(text) : text;
+    const found: ViewAccess[] = [];
+    const rendered: { partial: string; variable: string; ivar: string }[] = [];
+    await withSourceTree(ruby, 'ruby', undefined, (tree) => {
+      if (!tree) return;
+      const starts = lineStarts(text);
+      const push = (variable: string, ivar: string, body: Node) => {
+        for (const n of body.descendantsOfType('call')) {
+          if (!n || field(n, 'arguments')) continue;
+          const recv = field(n, 'receiver');
+          if (recv?.type !== 'identifier' || recv.text !== variable) continue;
+          const rel = field(n, 'method')?.text;
+          if (rel) found.push({ ivar, relation: rel, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1 });
+        }
+      };
+      if (local) push(local.variable, local.ivar, tree.rootNode);
+      for (const call of tree.rootNode.descendantsOfType('call')) {
+        if (!call) continue;
+        const method = field(call, 'method')?.text ?? '';
+        const args = named(field(call, 'arguments'));
+        const block = field(call, 'block');
+        // The collection: the receiver of each/map, the first argument of json.array!/json.<key>/render.
+        const recv = field(call, 'receiver');
+        let coll: Node | undefined;
+        if (/^(each|each_with_index|map|collect|each_with_object|group_by|sort_by|select|reject|find_each)$/.test(method)) coll = recv ?? undefined;
+        else if (recv?.text === 'json' || method === 'render' || method === 'partial!') coll = args[0];
+        const ivar = coll?.type === 'instance_variable' ? coll.text.slice(1) : undefined;
+        const opt = (k: string) => args.find((x) => x.type === 'pair' && field(x, 'key')?.text.replace(/^:/, '').replace(/:$/, '') === k);
+        const optValue = (k: string) => field(opt(k)!, 'value');
+        // `collection: @xs` (render, json.partial!) names the collection in an option.
+        const collOpt = opt('collection') ? optValue('collection') : undefined;
+        const ivarOf = collOpt?.type === 'instance_variable' ? collOpt.text.slice(1) : ivar;
+        if (!ivarOf) continue;
+        if (block) {
+          const p = named(field(block, 'parameters'))[0];
+          const v = p?.type === 'identifier' ? p.text : undefined;
+          if (v) push(v, ivarOf, field(block, 'body') ?? block);
+          continue;
+        }
+        const partialNode = opt('partial') ? optValue('partial') : method === 'partial!' || method === 'render' ? args.find((x) => x.type === 'string') : undefined;
+        const as = opt('as') ? optValue('as')?.text.replace(/^:/, '').replace(/^['"]|['"]$/g, '') : undefined;
+        let partial = partialNode?.type === 'string' ? partialNode.text.slice(1, -1) : undefined;
+        // `render @posts`: the model's own partial, posts/_post.
+        if (!partial && method === 'render' && !collOpt && coll?.type === 'instance_variable') partial = `${ivarOf}/${ivarOf.replace(/ies$/, 'y').replace(/s$/, '')}`;
+        if (!partial) continue;
+        const base = partial.split('/').pop()!;
+        rendered.push({ partial, variable: as ?? base, ivar: ivarOf });
+      }
+    });
+    if (depth < 2) {
+      for (const r of rendered) {
+        const rel = r.partial.includes('/') ? r.partial.replace(/\/([^/]+)$/, '/_$1') : `${dir}/_${r.partial}`;
+        const pf = [...partials.keys()].find((k) => k.startsWith(`${prefix}app/views/${rel}.`));
+        const p = pf ? partials.get(pf) : undefined;
+        if (p) found.push(...(await this.accessesOf(p.file, p.text, prefix, dir, partials, depth + 1, { variable: r.variable, ivar: r.ivar })));
+      }
+    }
+    return found;
+  }
+}
+
+/** `@ivar = …` in the action, else in any method of the controller (a before_action setter). */
+async function assignmentOf(file: string, text: string, action: string, ivar: string): Promise<Assignment | undefined> {
+  return withSourceTree(text, 'ruby', undefined, (tree) => {
+    if (!tree) return undefined;
+    const all = tree.rootNode.descendantsOfType('assignment').filter((a): a is Node => !!a && field(a, 'left')?.text === `@${ivar}`);
+    const inAction = all.filter((a) => {
+      for (let p = a.parent; p; p = p.parent) if (p.type === 'method') return field(p, 'name')?.text === action;
+      return false;
+    });
+    const pick = inAction[0] ?? (all.length === 1 ? all[0] : undefined);
+    const right = pick ? field(pick, 'right') : undefined;
+    let scope: Node | null | undefined = pick;
+    while (scope && scope.type !== 'method') scope = scope.parent;
+    return right ? { file, span: { start: right.startIndex, end: right.endIndex }, value: right.text, scope: scope?.text ?? right.text } : undefined;
+  });
+}
+
+const singularClass = (plural: string) => plural.replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
+
+/** The model a controller expression loads: `Post.where(…)` → Post, `current_user.posts.order(…)` → Post. */
+function modelOf(value: string): string | undefined {
+  const direct = /^([A-Z]\w*)\.(all|where|order|includes|preload|eager_load|joins|left_joins|limit|offset|page|not|visible|active|recent|published|sorted|kept|reorder|distinct|select|with|by_\w+|for_\w+)\b/.exec(value);
+  if (direct) return direct[1];
+  const assoc = /^@?[a-z_]\w*\.([a-z_]+s)\b(?!\?)/.exec(value);
+  return assoc ? singularClass(assoc[1]) : undefined;
+}
+
+function preloads(value: string, relation: string): boolean {
+  for (const m of value.matchAll(PRELOAD)) if (new RegExp(`(^|[^\\w])${relation}\\b`).test(m[1])) return true;
+  return false;
+}
+
+function finding(asg: Assignment, a: ViewAccess, model: string): Finding {
+  const rewrite = rewriteFor({ call: { library: 'activerecord', op: 'read', batch: false, label: `${a.variable}.${a.relation}`, method: a.relation, model }, variable: a.variable, iterable: a.ivar, relation: a.relation });
+  const evidence: NPlusOneEvidence = {
+    kind: 'lazy-relation', implicit: true, library: 'activerecord', call: `${a.variable}.${a.relation}`, loop: `the view ${a.file}`, variable: a.variable, iterable: `@${a.ivar}`, rewrite,
+  };
+  return {
+    ruleId: RULE_ID,
+    severity: 'warning',
+    message: `N+1 query (view): ${a.file}:${a.line} reads \`${a.variable}.${a.relation}\` once per item of \`@${a.ivar}\`; this query does not includes(:${a.relation}).`,
+    span: asg.span,
+    file: asg.file,
+    help: rewrite.help,
+    fixes: [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }],
+    related: [{ file: a.file, span: a.span, message: `\`${a.variable}.${a.relation}\` read per item in the view` }],
+    evidence: evidence as unknown as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The project's database, read from its configuration files (core/dialect.ts says which files and
+ * what in them): from the repository root above the scanned paths (the nearest folder holding
+ * `.git`, or the path itself), down to a few levels, bounded in files and bytes. Never throws.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
+import { readRegularFileSync } from './readFile';
+import { SKIPPED_DIRS } from './walk';
+
+const MAX_DEPTH = 4;
+const MAX_FILES = 80;
+const MAX_BYTES = 512 * 1024;
+const MAX_DIRS = 4000;
+
+function repoRoot(start: string): string {
+  let dir = start;
+  for (let i = 0; i < 12; i++) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return start;
+}
+
+/** Configuration files under the roots of the given paths, as { path relative to its root, text }. */
+export function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  const roots = new Set<string>();
+  for (const p of paths) {
+    try {
+      const abs = path.resolve(cwd, p);
+      roots.add(repoRoot(fs.statSync(abs).isDirectory() ? abs : path.dirname(abs)));
+    } catch {
+      // a missing path is the walker's to report
+    }
+  }
+  let dirs = 0;
+  for (const root of roots) {
+    const queue: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
+    while (queue.length && out.length < MAX_FILES && dirs++ < MAX_DIRS) {
+      const { dir, depth } = queue.shift()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (depth < MAX_DEPTH && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) queue.push({ dir: full, depth: depth + 1 });
+          continue;
+        }
+        if (!e.isFile()) continue;
+        const rel = path.relative(root, full).split(path.sep).join('/');
+        if (!PROJECT_CONFIG_FILES.some((re) => re.test(rel))) continue;
+        try {
+          out.push({ path: rel, text: readRegularFileSync(full, MAX_BYTES).toString('utf8') });
+        } catch {
+          // unreadable or too large: not evidence either way
+        }
+        if (out.length >= MAX_FILES) break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The database the project's configuration names (undefined: none named, PostgreSQL is assumed). */
+export function readProjectDialect(paths: readonly string[], cwd = process.cwd()): DialectVerdict | undefined {
+  return projectDialect(readProjectConfigs(paths, cwd));
+}

@@ -1,0 +1,60 @@
+import { strict as assert } from 'node:assert';
+import { extractSqlSites } from '../../../../src/core/extract/index';
+import { checkSite } from '../../../../src/core/rules/engine';
+import { RULES } from '../../../../src/core/rules/index';
+import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
+import type { SqlSite } from '../../../../src/core/extract/types';
+
+const rules = (s: SqlSite) => checkSite(s, RULES).map((f) => f.ruleId);
+
+describe('extract: composed variants of appended SQL', () => {
+  before(() => configureTreeSitterForCli());
+
+  it('Go: conditional WHERE and LIMIT, unconditional ORDER BY → four variants; no unbounded-query (some path bounds it)', async () => {
+    const go = 'package s\nfunc (b *B) Fetch() {\n\tquery := `SELECT id, feed_url FROM feeds`\n\tif len(b.conds) > 0 {\n\t\tquery += " WHERE " + strings.Join(b.conds, " AND ")\n\t}\n\tquery += " ORDER BY next_check_at ASC"\n\tif b.size > 0 {\n\t\tquery += " LIMIT " + strconv.Itoa(b.size)\n\t}\n\trows, err := b.db.Query(query, b.args...)\n}\n';
+    const [s] = await extractSqlSites(go, 'x.go', 'x.go');
+    assert.equal(s.dynamic, true);
+    assert.equal(s.variants?.length, 4);
+    assert.ok(s.variants!.some((v) => v.sql === 'SELECT id, feed_url FROM feeds ORDER BY next_check_at ASC'));
+    assert.ok(!rules(s).includes('unbounded-query'));
+    // The appended ORDER BY maps back to its own line.
+    const v = s.variants!.find((x) => x.sql.endsWith('ASC'))!;
+    assert.equal(go.slice(v.sourceMap[v.sql.indexOf('ORDER')], v.sourceMap[v.sql.indexOf('ORDER')] + 8), 'ORDER BY');
+  });
+
+  it('Python: an unconditional WHERE makes the statement whole again; a predicate in an optional append is judged', async () => {
+    const py = 'def f(cur, name, q):\n    sql = "DELETE FROM sessions"\n    sql += " WHERE user_id = %s"\n    if q:\n        sql += " AND lower(name) = %s"\n    cur.execute(sql, (name, q))\n';
+    const [s] = await extractSqlSites(py, 'x.py', 'x.py');
+    assert.deepEqual(s.variants?.map((v) => v.sql), ['DELETE FROM sessions WHERE user_id = $1', 'DELETE FROM sessions WHERE user_id = $1 AND lower(name) = $2']);
+    const found = rules(s);
+    assert.ok(!found.includes('update-delete-without-where'));
+    assert.ok(found.includes('non-sargable-predicate'));
+  });
+
+  it('a whole-statement finding that holds in every variant is reported', async () => {
+    const java = 'class A { void f(boolean asc) {\n  String sql = "UPDATE users SET active = false";\n  if (asc) {\n    sql += ", seen = now()";\n  }\n  jdbc.update(sql);\n} }\n';
+    const [s] = await extractSqlSites(java, 'A.java', 'A.java');
+    assert.equal(s.variants?.length, 2);
+    assert.ok(rules(s).includes('update-delete-without-where'));
+  });
+
+  it('appends in a loop, a reassignment or a format call are not composed: only dynamic', async () => {
+    const loop = 'def f(cur, ids):\n    sql = "SELECT id FROM t WHERE true"\n    for i in ids:\n        sql += " AND id <> %s"\n    cur.execute(sql, ids)\n';
+    const [a] = await extractSqlSites(loop, 'x.py', 'x.py');
+    assert.equal(a.dynamic, true);
+    assert.equal(a.variants, undefined);
+    const fmt = 'package s\nfunc f() {\n\tquery := `SELECT id FROM t`\n\tquery = fmt.Sprintf("%s LIMIT %d", query, n)\n\tdb.Query(query)\n}\n';
+    const [b] = await extractSqlSites(fmt, 'x.go', 'x.go');
+    assert.equal(b.dynamic, true);
+    assert.equal(b.variants, undefined);
+    assert.ok(!rules(b).includes('unbounded-query'));
+  });
+
+  it('more optional appends than the bound: only dynamic', async () => {
+    const ifs = Array.from({ length: 6 }, (_, i) => `    if a${i}:\n        sql += " AND c${i} = %s"\n`).join('');
+    const py = `def f(cur):\n    sql = "SELECT id FROM t WHERE true"\n${ifs}    cur.execute(sql, args)\n`;
+    const [s] = await extractSqlSites(py, 'x.py', 'x.py');
+    assert.equal(s.dynamic, true);
+    assert.equal(s.variants, undefined);
+  });
+});

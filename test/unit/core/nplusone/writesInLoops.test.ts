@@ -1,0 +1,117 @@
+/**
+ * Writes in loops (issue 14): the shorthand and association forms of a per-item write, in each
+ * language, and the bulk API of the library for that kind of write (no createMany for an update,
+ * no saveAll for a delete).
+ */
+import { strict as assert } from 'node:assert';
+import { detectNPlusOne, rewriteFor, type NPlusOneEvidence } from '../../../../src/core/nplusone';
+import type { DbCall } from '../../../../src/core/nplusone/dbCalls';
+import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+
+const found = async (text: string, file: string) => {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return (await detectNPlusOne(text, file, file)).map((f) => {
+    const ev = f.evidence as unknown as NPlusOneEvidence;
+    return { line: starts.filter((s) => s <= f.span.start).length, kind: ev.kind, title: ev.rewrite.title, code: ev.rewrite.code };
+  });
+};
+
+const RAILS_CONTROLLER = (body: string) => `class ItemsController < ApplicationController\n  def bulk\n${body}\n  end\nend\n`;
+
+describe('core/nplusone writes in loops', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  it('Ruby: each(&:save!) and each(&:destroy) are one statement per record', async () => {
+    const rb = RAILS_CONTROLLER('    items = Item.where(owner_id: params[:owner])\n    items.each(&:save!)\n    Item.where(stale: true).each(&:destroy)\n    items.map(&:name)');
+    const f = await found(rb, 'app/controllers/items_controller.rb');
+    assert.deepEqual(f.map((x) => [x.line, x.kind]), [[4, 'write-in-loop'], [5, 'write-in-loop']]);
+    assert.match(f[0].title, /upsert_all/);
+    assert.match(f[0].code, /Item\.upsert_all/);
+    assert.match(f[1].title, /destroy_all/);
+  });
+
+  it('Ruby: an update on the block variable, an association create and << in a loop', async () => {
+    const rb = RAILS_CONTROLLER('    params[:ids].each do |id|\n      current_user.notifications.create!(body: id)\n    end\n    @items.each { |it| it.update(done: true) }\n    params[:tags].each { |t| @post.tags << t }');
+    const f = await found(rb, 'app/controllers/items_controller.rb');
+    assert.deepEqual(f.map((x) => [x.line, x.kind]), [[4, 'write-in-loop'], [6, 'write-in-loop'], [7, 'write-in-loop']]);
+    assert.match(f[0].code, /Notification\.insert_all/);
+    assert.match(f[1].code, /update_all[\s\S]*upsert_all/);
+    assert.match(f[2].code, /insert_all|_ids/);
+  });
+
+  it('Ruby: << onto a plain array, errors.add and a write outside a loop are not reported', async () => {
+    const rb = RAILS_CONTROLLER('    out = []\n    params[:ids].each { |id| out << id }\n    params[:ids].each { |id| @report.lines << id }\n    @post.tags << Tag.first\n    @post.comments.create!(body: "x")');
+    assert.deepEqual(await found(rb, 'app/controllers/items_controller.rb'), []);
+  });
+
+  it('Ruby outside Rails: a plain object with update/<< is not taken for ActiveRecord', async () => {
+    const rb = 'class Bag\n  def fill(xs)\n    xs.each { |x| x.update(1) }\n    xs.each { |x| @box.things << x }\n  end\nend\n';
+    assert.deepEqual(await found(rb, 'lib/bag.rb'), []);
+  });
+
+  it('Python: instance save and related-manager add per item, with their bulk forms', async () => {
+    const py = 'from shop.models import Book\n\ndef rename(request, tags):\n    for b in Book.objects.filter(shelf=1):\n        b.title = b.title.strip()\n        b.save()\n    for tag in tags:\n        request.article.tags.add(tag)\n        article.tags.add(tag)\n    seen = set()\n    for t in tags:\n        seen.add(t)\n    article.tags.add(*tags)\n';
+    const f = await found(py, 'shop/views.py');
+    assert.deepEqual(f.map((x) => [x.line, x.kind]), [[6, 'write-in-loop'], [9, 'write-in-loop']]);
+    assert.match(f[0].code, /Book\.objects\.bulk_update/);
+    assert.match(f[1].code, /tags\.add\(\*tags\)/);
+  });
+
+  it('picks the bulk API by the kind of write, per library', () => {
+    const call = (library: DbCall['library'], method: string, extra: Partial<DbCall> = {}): DbCall => ({ library, op: 'write', batch: false, label: method, method, ...extra });
+    const cases: [DbCall, RegExp, RegExp?][] = [
+      [call('prisma', 'create', { model: 'user' }), /user\.createMany/],
+      [call('prisma', 'update', { model: 'user' }), /updateMany[\s\S]*\$transaction/, /createMany/],
+      [call('prisma', 'delete', { model: 'user' }), /user\.deleteMany/, /createMany/],
+      [call('typeorm', 'delete'), /repository\.delete\(/, /save\(/],
+      [call('sequelize', 'destroy', { model: 'Post' }), /Post\.destroy\(\{ where: \{ id:/, /bulkCreate/],
+      [call('sequelize', 'create', { model: 'Post' }), /Post\.bulkCreate/],
+      [call('django', 'delete', { model: 'Book' }), /filter\(pk__in=[\s\S]*\.delete\(\)/, /bulk_create/],
+      [call('django', 'save', { model: 'Book' }), /bulk_update/],
+      [call('activerecord', 'create!', { model: 'Post' }), /Post\.insert_all/],
+      [call('activerecord', 'destroy', { model: 'Post' }), /where\(id: .*\)\.delete_all/, /insert_all/],
+      [call('jpa', 'delete'), /deleteAllByIdInBatch/, /saveAll/],
+      [call('jpa', 'save'), /saveAll/],
+      [call('gorm', 'Delete'), /db\.Delete\(&/, /CreateInBatches/],
+      [call('database/sql', 'ExecContext', { sql: 'DELETE FROM t WHERE id = $1' }), /DELETE FROM … WHERE id = ANY\(\$1\)/, /pgx/],
+      [call('database/sql', 'ExecContext', { sql: 'INSERT INTO t (a) VALUES ($1)' }), /unnest/, /pgx\.Batch/],
+    ];
+    for (const [c, want, not] of cases) {
+      const code = rewriteFor({ call: c, variable: 'post', iterable: 'posts' }).code;
+      assert.match(code, want, `${c.library} ${c.method}`);
+      if (not) assert.doesNotMatch(code, not, `${c.library} ${c.method}`);
+    }
+  });
+
+  it('a record built in the loop and saved, a write through an association, the model\'s own association called bare', async () => {
+    const rb = 'class Shelf < ApplicationRecord\n  has_many :books\n  def self.import(rows)\n    rows.each do |row|\n      b = Book.new(row.to_hash)\n      b.save!\n    end\n  end\n  def seed(names)\n    names.each { |name| books.create!(name: name) }\n  end\n  def publish(partners)\n    partners.each { |p| p.profile.update!(shown: true) }\n  end\nend\n';
+    assert.deepEqual((await found(rb, 'app/models/shelf.rb')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop'], [10, 'write-in-loop'], [13, 'write-in-loop']]);
+    const py = 'from shop.models import Book\n\ndef load(rows):\n    for row in rows:\n        b = Book(**row)\n        b.save()\n';
+    assert.deepEqual((await found(py, 'shop/imports.py')).map((x) => x.line), [6]);
+  });
+
+  it('not per item: error paths, mail/job dispatch, << onto a record handed in, one value wrapped in a list', async () => {
+    const rb = RAILS_CONTROLLER([
+      '    params[:items].each do |it|',
+      '      errors.add(:base, "bad #{Item.find(it[:id]).name}") if it[:unit].blank?',
+      '      Rails.logger.info("saw #{Item.find_by(id: it[:id])&.name}")',
+      '      begin',
+      '        it.process!',
+      '      rescue StandardError',
+      '        Item.find_by(id: it[:id])',
+      '      end',
+      '    end',
+      '    Array.wrap(current_org).each { |org| org.reload }',
+    ].join('\n'));
+    assert.deepEqual(await found(rb, 'app/controllers/items_controller.rb'), []);
+    const svc = 'class Fill < ApplicationRecord\n  def fill(request, rows)\n    rows.each { |r| request.item_requests << r }\n  end\n  def load_owner(id)\n    Owner.find_by(id: id)\n  end\n  def remind(partners)\n    partners.each { |p| load_owner(p.id) }\n    partners.each { |p| reminder_mail(p).deliver_later }\n  end\n  def reminder_mail(p)\n    Owner.find_by(id: p.owner_id)\n  end\nend\n';
+    assert.deepEqual((await found(svc, 'app/models/fill.rb')).map((x) => x.line), [9]);
+  });
+
+  it('Python: a write on a name the loop unpacks, and a model built and saved in one expression', async () => {
+    const py = 'from django.db import models\nfrom dcim.models import Termination\n\ndef sync(existing, cable, ends):\n    for key, mapping in existing.items():\n        mapping.delete()\n    for i, end in enumerate(ends):\n        Termination(cable=cable, end=end, position=i).save()\n    for key, other in existing.items():\n        cable.save()\n';
+    assert.deepEqual((await found(py, 'dcim/utils.py')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop'], [8, 'write-in-loop']]);
+    assert.match((await found(py, 'dcim/utils.py'))[1].code, /Termination\.objects\.bulk_create/);
+  });
+});
