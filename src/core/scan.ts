@@ -27,6 +27,10 @@ export interface FileInput {
   languageId?: string;
   /** The text's syntax tree when the caller already holds one (the editor's SqlSiteIndex); the caller frees it. */
   source?: SourceTree;
+  /** See AnalyzerInput.editing. */
+  editing?: boolean;
+  /** See AnalyzerInput.isCancelled. */
+  isCancelled?: () => boolean;
 }
 
 export interface AnalyzerInput {
@@ -37,6 +41,14 @@ export interface AnalyzerInput {
   sites: SqlSite[];
   /** The text's syntax tree, parsed at most once per file and shared by extraction and the analyzers. */
   source?: SourceTree;
+  /**
+   * The editor's run while the user types (not on open, save or a settings/connection change):
+   * analyzers whose work costs database round trips (the index advisor's EXPLAINs) reuse what they
+   * already know and start nothing new.
+   */
+  editing?: boolean;
+  /** True once the result is no longer wanted (the document changed or closed): stop early. */
+  isCancelled?: () => boolean;
 }
 
 /** One kind of analysis plugged into the scan. */
@@ -151,7 +163,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
     for (const a of opts.analyzers) {
       t = performance.now();
       try {
-        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source })));
+        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source, editing: input.editing, isCancelled: input.isCancelled })));
       } catch (e) {
         errors.push(`${a.id}: ${oneLine(e)}`);
       }

@@ -22,7 +22,8 @@ import { SEVERITY_RANK, lineStarts, positionAt, type Finding } from '../../src/c
 import { codeContextOf } from '../../src/core/codeContext';
 import { allRuleMeta } from '../../src/core/rules/index';
 import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
-import { walkSourceFiles } from '../../src/node/walk';
+import { SOURCE_EXTENSIONS, walkSourceFiles } from '../../src/node/walk';
+import { RAILS_VIEW } from '../../src/core/nplusone/views';
 import { readProjectDialect } from '../../src/node/projectConfig';
 
 export interface Label {
@@ -118,7 +119,9 @@ export async function score(root: string): Promise<Record<string, unknown>> {
     if (pinned && commit && commit !== pinned) commitMismatch.push(`${repo}: checkout ${commit.slice(0, 12)}, labels ${pinned.slice(0, 12)}`);
     // The whole app is read (N+1 follows calls across files); findings are judged on labelled lines.
     const inputs: { path: string; text: string }[] = [];
-    for await (const f of walkSourceFiles([dir], { cwd: dir, log: () => undefined })) {
+    // Source files, and Rails views (read by the N+1 analyzer with their controllers).
+    const filter = (f: string) => SOURCE_EXTENSIONS.has(path.extname(f).toLowerCase()) || RAILS_VIEW.test(f.split(path.sep).join('/'));
+    for await (const f of walkSourceFiles([dir], { cwd: dir, log: () => undefined, filter })) {
       const text = fs.readFileSync(f.path, 'utf8');
       if (!text.slice(0, 8000).includes('\u0000')) inputs.push({ path: path.relative(dir, f.path).split(path.sep).join('/'), text });
     }

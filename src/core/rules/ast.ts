@@ -158,10 +158,6 @@ export function resolveColumn(ref: Node, scope: Scope, evidence?: PlanEvidence):
 
 export const COMPARISON_OPS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
-export function isColumnRef(n: Node | undefined): boolean {
-  return n?.type === 'ref' && n.name !== '*';
-}
-
 /** The column under casts, e.g. `col::text` → col. */
 export function stripCasts(n: Node): Node {
   let cur = n;
@@ -183,5 +179,3 @@ export function intValue(n: Node | undefined): number | undefined {
 /** PostgreSQL identifier, quoted only when it must be (one implementation: core/sql/ident). */
 export { ident };
 
-/** Types whose values are large (TOASTed): reading them when unused costs I/O and network. */
-export const WIDE_TYPES = new Set(['text', 'bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb', '_int4', '_int8', 'varchar']);
