@@ -90,13 +90,21 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         if (site.api === 'named-query' || site.api === 'mybatis') {
           for (const f of found) {
             const lib = libraryHelp(f.ruleId, libraryOf(file, text, site));
-            if (lib) f.help = f.help ? `${lib}\n${f.help}` : lib;
+            // SQL quoted in the help is written the way the file writes parameters (`:name`, `#{name}`), not `$n`.
+            const help = f.help && mapperParams(f.help, site);
+            f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }
         return found;
       });
     },
   };
+}
+
+/** `$n` in help text → the parameter as the mapper file writes it; a new one (the last key seen) gets a name. */
+function mapperParams(help: string, site: SqlSite): string {
+  const byIndex = new Map(site.params.map((p) => [p.index, p.source]));
+  return help.replace(/\$(\d+)\b/g, (_m, d: string) => byIndex.get(Number(d)) ?? (site.api === 'mybatis' ? `#{lastKey${d}}` : `:last_key_${d}`));
 }
 
 /** Wrap a plain function (e.g. detectNPlusOne(text, lang, file)) as an analyzer. */

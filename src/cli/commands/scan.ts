@@ -15,6 +15,7 @@ import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
 import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
 import { readProjectDialect } from '../../node/projectConfig';
+import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
 import { readSourceText, walkSourceFiles } from '../../node/walk';
@@ -142,7 +143,7 @@ export function toRelative(cwd: string, p: string): string {
 
 export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
-  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings) };
+  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null };
   if (opts.format === 'json') return formatJson(located, summary);
   if (opts.format === 'sarif') {
     return JSON.stringify(

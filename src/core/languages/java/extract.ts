@@ -5,6 +5,8 @@
  * without nativeQuery is JPQL and is left out). Strings: literals with escapes, text blocks
  * (incidental indentation removed as javac does), + concatenation.
  * Placeholders: `?` (PgJDBC's `??` is an escaped `?` operator), `?1` (JPA), `:name`.
+ * MyBatis mapper annotations (`@Select/@Insert/@Update/@Delete`, with org.apache.ibatis imported): a
+ * string or an array of strings joined by spaces, `#{x}` a parameter, `${x}` spliced text (dynamic).
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
@@ -19,7 +21,7 @@ const QUERY = `
 (string_literal) @str
 [(line_comment) (block_comment)] @comment
 (method_invocation name: (identifier) @callee (#match? @callee "^(${[...JDBC, ...SPRING, ...JPA].join('|')})$")) @call
-(annotation name: (_) @callee (#match? @callee "Query$")) @call
+(annotation name: (_) @callee (#match? @callee "(Query|^Select|^Insert|^Update|^Delete)$")) @call
 (variable_declarator name: (identifier) @decl.name value: (_) @decl.value)
 `;
 
@@ -95,13 +97,28 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     }
     case 'binary_expression':
       return joinOperands(node, recurse, ['+']);
+    case 'element_value_array_initializer': {
+      // MyBatis joins the strings of an annotation array with a space.
+      const out: Part[] = [];
+      for (const el of node.namedChildren) {
+        if (!el || el.type === 'line_comment' || el.type === 'block_comment') continue;
+        const p = recurse(el);
+        if (!p) return undefined;
+        if (out.length) pushText(out, ' ', [el.startIndex]);
+        for (const x of p) {
+          if (x.t === 'text') pushText(out, x.text, x.offsets);
+          else out.push(x);
+        }
+      }
+      return out;
+    }
   }
   void env;
   return undefined;
 }
 
 function climb(parent: Node): boolean {
-  if (parent.type === 'parenthesized_expression') return true;
+  if (parent.type === 'parenthesized_expression' || parent.type === 'element_value_array_initializer') return true;
   return parent.type === 'binary_expression' && parent.childForFieldName('operator')?.type === '+';
 }
 
@@ -113,9 +130,19 @@ function firstArgs(call: Node): Node[] {
   return args ? args.namedChildren.filter((a): a is Node => !!a && a.type !== 'line_comment' && a.type !== 'block_comment').slice(0, 1) : [];
 }
 
+const MYBATIS_STYLE: PlaceholderStyle = { mybatis: true };
+
 function annotationTarget(node: Node, env: Env): CallTarget | undefined {
   const args = node.childForFieldName('arguments');
   if (!args) return undefined;
+  const name = node.childForFieldName('name')?.text ?? '';
+  if (/^(Select|Insert|Update|Delete)$/.test(name)) {
+    // MyBatis mapper annotations (`@Select("… #{id}")`, or an array of strings joined by spaces).
+    if (![...env.imports].some((i) => i.startsWith('org.apache.ibatis'))) return undefined;
+    const pair = args.namedChildren.find((a) => a?.type === 'element_value_pair' && a.childForFieldName('key')?.text === 'value');
+    const value = pair ? pair.childForFieldName('value') : args.namedChildren.find((a) => a && a.type !== 'line_comment' && a.type !== 'block_comment') ?? null;
+    return { api: `mybatis.@${name}`, style: MYBATIS_STYLE, arg: value };
+  }
   let value: Node | null = null;
   let native = false;
   for (const a of args.namedChildren) {
