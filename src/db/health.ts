@@ -9,7 +9,7 @@
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
 import { indexDefinition } from '../core/health/checks/indexes';
-import { keepPlannedIndexes, runHealthChecks, type IndexFact, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { keepPlannedIndexes, runHealthChecks, type IndexFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -315,6 +315,8 @@ export interface HealthOptions {
   usage?: TableUsage[];
   /** Stored snapshots (the dashboard's, or a history file), for capacity-forecast and stale-materialized-view. */
   history?: HistorySnapshot[];
+  /** PgBouncer's pools and statistics (db/pgbouncer readPgBouncer), for pool-sizing. */
+  pgbouncer?: PgBouncerFacts;
 }
 
 export async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
@@ -336,6 +338,7 @@ export async function collectHealthFacts(db: Database, opts: HealthOptions = {})
   ]);
   if (facts.workload) Object.assign(facts.workload, statements);
   if (opts.history) facts.history = opts.history;
+  if (opts.pgbouncer) facts.pgbouncer = opts.pgbouncer;
   return facts;
 }
 

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
 import type { HealthFinding } from '../../../src/core/health';
 import { runHealth } from '../../../src/db/health';
-import { announceFallback, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, createTestDatabase, waitFor, type TestDatabase } from '../support';
 
 const HOSTILE_SCHEMA = 'we"ird.sch ema';
 const HOSTILE_TABLE = 'Tab le"<b>ü</b>';
@@ -99,7 +99,13 @@ describe('health checks on a crafted database', function () {
     await blocker.query('LOCK TABLE parent IN ACCESS EXCLUSIVE MODE');
     const waiter = await client('waiter');
     void waiter.query('SELECT * FROM parent').catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Until each session is past its (low) threshold, as the server's clock says.
+    const pastThresholds = `SELECT
+        bool_or(application_name = 'long runner' AND state = 'active' AND now() - query_start > make_interval(secs => $1))
+        AND bool_or(application_name = 'idler' AND state = 'idle in transaction' AND now() - state_change > make_interval(secs => $2))
+        AND bool_or(application_name = 'waiter' AND wait_event_type = 'Lock' AND now() - query_start > make_interval(secs => $3)) AS ok
+      FROM pg_stat_activity`;
+    await waitFor(async () => (await a.query(pastThresholds, [LOW.longRunningSeconds, LOW.idleInTransactionSeconds, LOW.blockedSeconds])).rows[0].ok, 'the long query, the idle transaction and the blocked session to pass their thresholds');
 
     const db = await t.open();
     findings = (await runHealth(db, { thresholds: LOW })).findings;
