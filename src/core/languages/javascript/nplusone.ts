@@ -194,6 +194,18 @@ const DRIZZLE_START = new Set(['select', 'selectDistinct', 'selectDistinctOn', '
 const PG_PROMISE = new Set(['one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'none', 'result', 'multi', 'multiResult', 'func', 'proc']);
 const KNEX_WRITE = /^(insert|update|del|delete|increment|decrement|upsert|merge|truncate)$/;
 
+/** Inside `static …() {}` of a class that extends a Model (`class GroupMembership extends ParanoidModel`). */
+function inStaticMethodOfModel(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'method_definition') {
+      if (!/^static\b/.test(p.text)) return false;
+      const cls = p.parent?.parent;
+      return !!cls && /^(class_declaration|class)$/.test(cls.type) && /\bextends\s+\w*Model\b/.test(cls.text.slice(0, 800));
+    }
+  }
+  return false;
+}
+
 export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
   const n = names(chain);
@@ -295,6 +307,11 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     }
     if (method === 'flush' && !mikro) return undefined;
     return { library, op: TYPEORM_WRITE.test(method) ? 'write' : 'read', batch, label: label(chain), method, model };
+  }
+
+  // A static method of a Sequelize model calling the model itself: `this.create(…)`, `this.findAll(…)`.
+  if (segs.length === 1 && chain.viaSelf && (SEQUELIZE_STRONG.has(method) || SEQUELIZE_WEAK.has(method)) && inStaticMethodOfModel(chain.node)) {
+    return { library: 'sequelize', op: /^(create|update|destroy|upsert|increment|decrement|bulkCreate|save|delete|insert|findOrCreate)/.test(method) ? 'write' : 'read', batch: method === 'bulkCreate', label: `this.${method}`, method };
   }
 
   // Sequelize models (and TypeORM BaseEntity statics): User.findByPk(id), User.findAll(…)
