@@ -47,3 +47,8 @@ export function formatShare(share: number): string {
 function trim(x: number): string {
   return x.toFixed(1).replace(/\.0$/, '');
 }
+
+/** "1 warning", "2 warnings", "0 errors": a count with its noun (plural with -s). */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -15,7 +15,7 @@ import { placeOwnMarker, SQL } from './sql';
 import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
 import { LIMITS } from '../core/limits';
 import { IndexUseLedger } from '../core/plan/indexUse';
-import { readRegularFileSync } from './readFile';
+import { readRegularFileSync } from '../node/readFile';
 
 export const APPLICATION_NAME = 'pg-lens';
 
@@ -469,7 +469,7 @@ export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
   } as pg.PoolConfig;
 }
 
-function sslConfig(p: ConnectionProfile): pg.PoolConfig['ssl'] {
+export function sslConfig(p: ConnectionProfile): pg.PoolConfig['ssl'] {
   switch (p.sslmode) {
     case 'disable':
     case 'allow':

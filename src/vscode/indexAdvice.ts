@@ -1,158 +1,133 @@
 /**
- * Index advice in the editor: the `missing-index` diagnostic on SQL sites (own collection,
- * Diagnostic.code = rule id), a hover with the CREATE INDEX and the plan before/after, code
- * actions (Create index now, Copy CREATE INDEX, Add migration) and the commands
- * pgLens.suggestIndexes and pgLens.adviseWorkload.
- *
- * Analysis runs on open/save and when the connection changes, one statement at a time on a
- * background queue; nothing here blocks the extension host. Heavy modules load on first use.
+ * Index advice in the editor: the index advisor is one more analyzer of the one analysis pipeline
+ * (analysis.ts: its `missing-index` findings go through the one diagnostic adapter and code-action
+ * provider, with Create index now on development profiles, Add migration and Copy CREATE INDEX as
+ * the finding's fixes). Its EXPLAINs run on open, save, connection and settings changes; while the
+ * user types it reuses its last advice per SQL text (kept here, per connection), so its findings
+ * follow the edits. Here too: the hover with the CREATE INDEX and the plan before/after, and the
+ * commands pgLens.suggestIndexes and pgLens.adviseWorkload. Heavy modules load on first use.
  */
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/format';
-import type { SqlSite } from '../core/extract/types';
-import type { Finding } from '../core/findings';
+import { MISSING_INDEX_RULE } from '../core/advice/missingIndex';
+import type { Analyzer } from '../core/scan';
 import type { AdviceResult, IndexSuggestion } from '../db/advisor';
+import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
+import { DIAGNOSTIC_SOURCE, docsUri } from './findingActions';
 
-const MISSING_INDEX = 'missing-index';
-const DOCS = 'https://github.com/pg-lens/pg-lens/blob/main/docs/rules/missing-index.md';
-
-interface SiteAdvice {
-  site: SqlSite;
-  finding: Finding;
-  range: vscode.Range;
-  advice: AdviceResult;
-}
-
-interface DocState {
-  version: number;
-  results: SiteAdvice[];
-}
+/** Source files read for the workload advice (beyond them, pg_stat_statements speaks for the app). */
+const WORKLOAD_MAX_FILES = 2000;
 
 export function registerIndexAdvice(ctx: PgLensContext): void {
   const feature = new IndexAdvice(ctx);
-  ctx.extension.subscriptions.push(feature);
-  // Scan Workspace reports missing-index too, on closed files, while a connection is active.
-  ctx.extension.subscriptions.push(
-    ctx.analysis.register({
-      id: 'missing-index',
-      rules: [],
-      async analyze(input) {
-        const conn = ctx.connections.current;
-        if (!conn || conn.db.isClosed || vscode.workspace.textDocuments.some((d) => d.uri.fsPath === input.file)) return [];
-        const { missingIndexAnalyzer } = await import('../db/missingIndexAnalyzer');
-        const a = missingIndexAnalyzer(conn.db, { info: conn.info, minCostReduction: ctx.config.indexMinCostReduction, maxTableSizeMb: ctx.config.indexMaxTableSizeMb, log: (l) => ctx.log.info(l) });
-        return a.analyze(input);
-      },
-    }, { scanOnly: true }),
-  );
+  ctx.extension.subscriptions.push(feature, ctx.analysis.register(feature.analyzer()));
 }
 
 class IndexAdvice implements vscode.Disposable {
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('pg-lens-index');
-  private readonly state = new Map<string, DocState>();
+  /** The last advice per SQL text, for the connection it was proved on. */
+  private advice: { db: Database; bySql: Map<string, AdviceResult> } | undefined;
+  /**
+   * Overlapping suggestions: whether another statement's wider index serves a statement, keyed by
+   * that index's DDL and the statement (null: the planner says it does not), per connection.
+   */
+  private merges: { db: Database; proofs: Map<string, IndexSuggestion | null> } | undefined;
+  /** Where each advised statement is ("src/orders.ts:28"), for the hover's "also serves". */
+  private readonly labels = new Map<string, string>();
   private readonly subs: vscode.Disposable[] = [];
-  private queue: Promise<void> = Promise.resolve();
-  private readonly pending = new Map<string, vscode.TextDocument>();
-  private generation = 0;
 
   constructor(private readonly ctx: PgLensContext) {
-    const selector: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
     this.subs.push(
-      this.diagnostics,
-      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d)),
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        this.state.delete(d.uri.toString());
-        this.diagnostics.delete(d.uri);
+      ctx.connections.onDidChange(() => (this.advice = undefined)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('pgLens.index')) this.advice = undefined;
       }),
-      ctx.connections.onDidChange(() => this.rerunAll()),
-      vscode.languages.registerHoverProvider(selector, { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.languages.registerCodeActionsProvider(selector, { provideCodeActions: (d, r, c) => this.codeActions(d, r, c) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p) => this.hover(d, p) }),
       vscode.commands.registerCommand('pgLens.suggestIndexes', () => this.suggestCommand()),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
-      vscode.commands.registerCommand('pgLens.addIndexMigration', (s: IndexSuggestion, uri?: vscode.Uri) => this.addMigration(s, uri)),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('pgLens.index') || e.affectsConfiguration('pgLens.rules.severity')) this.rerunAll();
-      }),
+      vscode.commands.registerCommand('pgLens.addIndexMigration', (s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri)),
     );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d);
   }
 
   dispose(): void {
-    this.generation++;
     this.subs.forEach((s) => s.dispose());
   }
 
-  private interesting(d: vscode.TextDocument): boolean {
-    return (d.uri.scheme === 'file' || d.uri.scheme === 'untitled') && d.getText().length <= this.ctx.config.maxFileSizeKb * 1024;
+  /** The index advisor as an analyzer of the one pipeline (open documents and Scan Workspace). */
+  analyzer(): Analyzer {
+    return {
+      id: MISSING_INDEX_RULE,
+      rules: [],
+      analyze: async (input) => {
+        const conn = this.ctx.connections.current;
+        if (!conn || conn.db.isClosed) return [];
+        if (this.advice?.db !== conn.db) this.advice = { db: conn.db, bySql: new Map() };
+        const { missingIndexAnalyzer } = await import('../db/missingIndexAnalyzer');
+        const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
+        const inner = missingIndexAnalyzer(conn.db, { ...this.adviseOptions(conn.info), advice: this.advice.bySql, createNow: dev, log: (l) => this.ctx.log.info(l) });
+        const findings = await inner.analyze(input);
+        for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
+        const { changed, fresh } = await this.mergeOverlaps(conn.db, this.advice.bySql);
+        // Statements of other open files whose advice a new proof changed: analysed again (once per proof).
+        for (const doc of vscode.workspace.textDocuments) {
+          if (doc.uri.fsPath !== input.file && input.sites.every((x) => !fresh.has(x.sql)) && [...fresh].some((sql) => doc.getText().includes(sql.slice(0, 60)))) void this.ctx.analysis.refresh(doc);
+        }
+        // This file's findings again from the merged advice (no new EXPLAIN: editing reuses what is known).
+        return input.sites.some((x) => changed.has(x.sql)) ? inner.analyze({ ...input, editing: true }) : findings;
+      },
+    };
   }
 
-  private rerunAll(): void {
-    this.generation++;
-    this.state.clear();
-    this.diagnostics.clear();
-    for (const d of vscode.workspace.textDocuments) this.schedule(d);
-  }
-
-  /** Queue one document; repeated requests collapse; the queue runs in the background. */
-  private schedule(doc: vscode.TextDocument): void {
-    if (!this.interesting(doc)) return;
-    const key = doc.uri.toString();
-    const already = this.pending.has(key);
-    this.pending.set(key, doc);
-    if (already) return;
-    const gen = this.generation;
-    this.queue = this.queue.then(async () => {
-      const d = this.pending.get(key);
-      this.pending.delete(key);
-      if (!d || d.isClosed || gen !== this.generation) return;
-      try {
-        await this.analyse(d, gen);
-      } catch (e) {
-        this.ctx.log.warn(`index advice for ${d.uri.fsPath}: ${(e as Error).message}`);
-      }
-    });
-  }
-
-  private async analyse(doc: vscode.TextDocument, gen: number): Promise<void> {
+  /**
+   * Overlapping suggestions across statements: when one wants (a) and another (a, b) on the same
+   * table, the planner tries (a, b) on the first statement; when it is used there and cuts the cost
+   * enough, the first statement's advice becomes that index too, so one index is suggested for both.
+   * Returns the statements whose advice now names the shared index, and those a new proof changed.
+   */
+  private async mergeOverlaps(db: Database, bySql: Map<string, AdviceResult>): Promise<{ changed: Set<string>; fresh: Set<string> }> {
+    const changed = new Set<string>();
+    const fresh = new Set<string>();
+    if (this.merges?.db !== db) this.merges = { db, proofs: new Map() };
+    const proofs = this.merges.proofs;
     const conn = this.ctx.connections.current;
-    if (!conn || conn.db.isClosed) {
-      this.diagnostics.delete(doc.uri);
-      return;
-    }
-    const version = doc.version;
-    const sites = (await this.ctx.sites.sitesFor(doc)).filter((s) => s.confidence >= 0.5);
-    if (!sites.length) {
-      this.diagnostics.delete(doc.uri);
-      return;
-    }
-    const { adviseStatement } = await import('../db/advisor');
-    const { missingIndexFinding } = await import('../core/advice/missingIndex');
-    const opts = this.adviseOptions(conn.info);
-    const results: SiteAdvice[] = [];
-    for (const site of sites) {
-      if (gen !== this.generation || doc.isClosed || doc.version !== version) return;
-      let advice: AdviceResult;
-      try {
-        advice = await adviseStatement(conn.db, site.sql, undefined, { ...opts, log: (l) => this.ctx.log.info(l) });
-      } catch (e) {
-        this.ctx.log.info(`index advice skipped a statement in ${doc.uri.fsPath}: ${(e as Error).message}`);
-        continue;
+    if (!conn || conn.db !== db) return { changed, fresh };
+    const [{ extendsIndex }, { candidateFromSuggestion }, { adviseStatement }] = await Promise.all([import('../core/advice/workload'), import('../core/advice/indexCandidates'), import('../db/advisor')]);
+    const entries = [...bySql.entries()];
+    for (const [sqlA, a] of entries) {
+      for (const [i, narrow] of a.suggestions.entries()) {
+        for (const [sqlB, b] of entries) {
+          if (sqlB === sqlA) continue;
+          const wide = b.suggestions.find((w) => w.ddl !== narrow.ddl && extendsIndex(w, narrow));
+          if (!wide) continue;
+          const key = `${wide.ddl}\u0000${sqlA}`;
+          let proved = proofs.get(key);
+          if (proved === undefined) {
+            const cand = candidateFromSuggestion(wide);
+            if (!cand) continue;
+            try {
+              const r = await adviseStatement(db, sqlA, undefined, { ...this.adviseOptions(conn.info), candidates: [cand], maxIndexes: 1 });
+              proved = r.suggestions.find((x) => x.name === wide.name && x.verifiedBy !== 'none') ?? null;
+            } catch (e) {
+              this.ctx.log.info(`index advice: could not try ${wide.name} on another statement: ${(e as Error).message}`);
+              proved = null;
+            }
+            proofs.set(key, proved);
+            if (proved) {
+              fresh.add(sqlA);
+              this.ctx.log.info(`index advice: ${wide.name} serves ${this.labels.get(sqlA) ?? 'another statement'} too (cost ${proved.costBefore} → ${proved.costAfter}); one index suggested for both instead of ${narrow.name}`);
+            }
+          }
+          if (!proved) continue;
+          bySql.set(sqlA, { ...a, suggestions: a.suggestions.map((x, k) => (k === i ? proved! : x)) });
+          changed.add(sqlA);
+          break;
+        }
       }
-      if (advice.status === 'error' || advice.status === 'missing-table' || advice.status === 'unparsed') {
-        this.ctx.log.info(`index advice: ${doc.uri.fsPath} offset ${site.span.start}: ${advice.message}`);
-      }
-      const finding = missingIndexFinding(site, advice);
-      if (!finding) continue;
-      results.push({ site, finding, range: new vscode.Range(doc.positionAt(finding.span.start), doc.positionAt(finding.span.end)), advice });
     }
-    if (gen !== this.generation || doc.version !== version) return;
-    this.state.set(doc.uri.toString(), { version, results });
-    await this.publish(doc, results);
+    return { changed, fresh };
   }
 
   private adviseOptions(info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' }) {
@@ -164,83 +139,35 @@ class IndexAdvice implements vscode.Disposable {
     };
   }
 
-  private async publish(doc: vscode.TextDocument, results: SiteAdvice[]): Promise<void> {
-    const { applySuppressions } = await import('../core/suppress');
-    const findings: (Finding & { r: SiteAdvice })[] = results.map((r) => ({ ...r.finding, r }));
-    const kept = applySuppressions(doc.getText(), findings, this.ctx.config.rulesSeverity) as (Finding & { r: SiteAdvice })[];
-    const diags = kept.map((f) => {
-      const d = new vscode.Diagnostic(f.r.range, f.message, toSeverity(f.severity));
-      d.code = MISSING_INDEX;
-      d.source = 'PG Lens';
-      return d;
-    });
-    this.diagnostics.set(doc.uri, diags);
-  }
-
-  private resultAt(doc: vscode.TextDocument, pos: vscode.Position | vscode.Range): SiteAdvice | undefined {
-    const st = this.state.get(doc.uri.toString());
-    if (!st || st.version !== doc.version) return undefined;
-    const at = pos instanceof vscode.Range ? pos.start : pos;
-    const offset = doc.offsetAt(at);
-    return st.results.find((r) => r.range.contains(at)) ?? st.results.find((r) => offset >= r.site.span.start && offset <= r.site.span.end);
-  }
-
-  private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const r = this.resultAt(doc, pos);
-    if (!r) return undefined;
-    const flagged = (this.diagnostics.get(doc.uri) ?? []).some((d) => d.range.intersection(r.range));
-    if (!flagged) return undefined;
-    const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = false;
-    md.supportThemeIcons = true;
-    for (const s of r.advice.suggestions) {
-      md.appendMarkdown(`**$(lightbulb) Missing index** — `);
-      md.appendText(s.summary);
-      md.appendMarkdown('\n\n');
-      if (s.needsExtension) md.appendCodeblock(`CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};`, 'sql');
-      md.appendCodeblock(`${s.ddl};`, 'sql');
-      md.appendText(`Why: ${s.reason}. `);
-      md.appendText(s.verifiedBy === 'hypopg' ? 'Proved with HypoPG (a hypothetical index).' : s.verifiedBy === 'transaction' ? 'Proved with a real index built and rolled back in a transaction.' : 'Not verified: the planner could not try it on this connection.');
-      if (s.indexSizeBytes) md.appendText(` Estimated size: ${formatBytes(s.indexSizeBytes)}.`);
-      md.appendMarkdown('\n\nPlan before:\n');
-      md.appendCodeblock(s.planBefore.join('\n'), 'text');
-      if (s.planAfter.length) {
-        md.appendMarkdown('Plan with the index:\n');
-        md.appendCodeblock(s.planAfter.join('\n'), 'text');
-      }
-    }
-    md.appendMarkdown(`[Rule: missing-index](${DOCS})`);
-    return new vscode.Hover(md, r.range);
-  }
-
-  private codeActions(doc: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const diags = context.diagnostics.filter((d) => d.code === MISSING_INDEX);
-    if (!diags.length) return [];
-    const r = this.resultAt(doc, diags[0].range);
-    if (!r) return [];
-    const out: vscode.CodeAction[] = [];
+  /** The missing-index diagnostic under the cursor (the one collection) and the advice behind it, laid out like the plan hover. */
+  private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
+    const diag = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value === MISSING_INDEX_RULE && d.range.contains(pos));
+    if (!diag || !this.advice) return undefined;
+    const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(diag.range.start));
+    const advice = site && this.advice.bySql.get(site.sql);
+    if (!site || !advice?.suggestions.length) return undefined;
+    const { missingIndexHover } = await import('../core/advice/missingIndex');
     const conn = this.ctx.connections.current;
-    const dev = conn && conn.profile.environment === 'development' && !conn.db.readOnly;
-    for (const s of r.advice.suggestions) {
-      const label = `${s.table} (${s.columns.join(', ')})`;
-      if (dev) {
-        const a = new vscode.CodeAction(`Create index now: ${label}`, vscode.CodeActionKind.QuickFix);
-        a.command = { command: 'pgLens.createIndexNow', title: a.title, arguments: [s] };
-        a.diagnostics = diags;
-        a.isPreferred = false;
-        out.push(a);
-      }
-      const m = new vscode.CodeAction(`Add migration: ${label}`, vscode.CodeActionKind.QuickFix);
-      m.command = { command: 'pgLens.addIndexMigration', title: m.title, arguments: [s, doc.uri] };
-      m.diagnostics = diags;
-      m.isPreferred = true;
-      out.push(m);
-      const c = new vscode.CodeAction(`Copy CREATE INDEX: ${label}`, vscode.CodeActionKind.QuickFix);
-      c.command = { command: 'pgLens.copyCreateIndex', title: c.title, arguments: [s] };
-      c.diagnostics = diags;
-      out.push(c);
-    }
-    return out;
+    const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration'] };
+    md.supportThemeIcons = true;
+    const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
+    const servedElsewhere = (name: string) =>
+      [...this.advice!.bySql.entries()].filter(([sql, a]) => sql !== site.sql && a.suggestions.some((x) => x.name === name)).map(([sql]) => this.labels.get(sql)).filter((l): l is string => !!l);
+    md.appendMarkdown(
+      advice.suggestions
+        .map((s) =>
+          missingIndexHover(s, {
+            // One action: build it now on a development profile, else a migration (the rest is in the quick-fix menu).
+            action: dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
+            docs: docsUri(MISSING_INDEX_RULE).toString(),
+            alsoServes: servedElsewhere(s.name),
+          }),
+        )
+        .join('\n\n---\n\n'),
+    );
+    return new vscode.Hover(md, diag.range);
   }
 
   private async copy(s: IndexSuggestion): Promise<void> {
@@ -287,14 +214,18 @@ class IndexAdvice implements vscode.Disposable {
     this.ctx.log.info(result.message);
     if (result.ok) {
       void vscode.window.showInformationMessage(`PG Lens: ${result.message}${result.sizeBytes ? ` (${formatBytes(result.sizeBytes)})` : ''}`);
-      this.rerunAll();
+      this.advice = undefined;
+      this.ctx.analysis.refreshAll();
     } else {
       void vscode.window.showErrorMessage(`PG Lens: ${result.message}`);
     }
   }
 
-  private async addMigration(s: IndexSuggestion, from?: vscode.Uri): Promise<void> {
+  private async addMigration(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
     if (!isSuggestion(s)) return;
+    // From a hover link the document comes as a string.
+    let from = typeof fromArg === 'string' ? vscode.Uri.parse(fromArg) : fromArg;
+    from ??= vscode.window.activeTextEditor?.document.uri;
     const folder = (from && vscode.workspace.getWorkspaceFolder(from)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
       void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');
@@ -382,16 +313,16 @@ class IndexAdvice implements vscode.Disposable {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: advising indexes for the workload', cancellable: false }, async (progress) => {
       progress.report({ message: 'collecting SQL from the workspace' });
       const extra: { sql: string; source: string }[] = [];
-      const uris = await vscode.workspace.findFiles('**/*.{sql,ts,tsx,js,jsx,py,go,java,rb}', '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/vendor/**,**/.venv/**}', 2000);
-      const { extractSqlSites } = await import('../core/extract/index');
-      for (const u of uris) {
-        try {
-          const text = await readWorkspaceFile(u, this.ctx.config.maxFileSizeKb * 1024);
+      // The one file walker (.gitignore and pgLens.exclude honoured as the CLI and Scan Workspace do).
+      const [{ extractSqlSites }, { walkSourceFiles, readSourceText }] = await Promise.all([import('../core/extract/index'), import('../node/walk')]);
+      let files = 0;
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: this.ctx.config.exclude, maxFileSizeBytes: this.ctx.config.maxFileSizeKb * 1024 })) {
+          if (++files > WORKLOAD_MAX_FILES) break;
+          const text = await readSourceText(f.path);
           if (text === undefined) continue;
-          const sites = await extractSqlSites(text, u.fsPath, u.fsPath);
-          for (const s of sites) if (s.confidence >= 0.5) extra.push({ sql: s.sql, source: vscode.workspace.asRelativePath(u) });
-        } catch {
-          // unreadable file: skip
+          const sites = await extractSqlSites(text, f.path, f.path);
+          for (const s of sites) if (s.confidence >= 0.5) extra.push({ sql: s.sql, source: vscode.workspace.asRelativePath(f.path) });
         }
       }
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
@@ -410,21 +341,15 @@ class IndexAdvice implements vscode.Disposable {
   }
 }
 
-function toSeverity(s: Finding['severity']): vscode.DiagnosticSeverity {
-  switch (s) {
-    case 'error':
-      return vscode.DiagnosticSeverity.Error;
-    case 'warning':
-      return vscode.DiagnosticSeverity.Warning;
-    case 'info':
-      return vscode.DiagnosticSeverity.Information;
-    case 'hint':
-      return vscode.DiagnosticSeverity.Hint;
-  }
-}
-
 /** Command arguments come from our own code actions, but commands can be invoked by anyone: check the shape. */
 function isSuggestion(s: unknown): s is IndexSuggestion {
   const x = s as IndexSuggestion;
   return !!x && typeof x.ddl === 'string' && /^CREATE INDEX CONCURRENTLY /.test(x.ddl) && typeof x.name === 'string' && typeof x.schema === 'string' && typeof x.table === 'string' && Array.isArray(x.columns);
+}
+
+/** 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
 }

@@ -299,32 +299,21 @@ class Detector {
   // -------------------------------------------------------------------------------------------
 
   private collect(root: Node): void {
-    const cursor = root.walk();
     const callTypes = this.a.callTypes;
     const wanted = new Set([...callTypes, ...FUNCTION_DEF_TYPES, ...Object.keys(ASSIGN_TYPES), ...(this.lang === 'python' ? ['attribute'] : [])]);
-    let done = false;
-    while (!done) {
-      // cursor.nodeType is cheap; a Node object is only made for the types we keep.
-      const type = cursor.nodeType;
-      if (wanted.has(type)) {
-        const n = cursor.currentNode;
-        if (callTypes.has(type)) this.calls.push(n);
-        if (type === 'attribute') this.attributes.push(n);
-        const def = this.a.functionDef(n);
-        if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && type === 'method_declaration' ? '.' + def.name : def.name, def.node);
-        if (this.lang === 'go' && def && type === 'function_declaration') this.functions.set(def.name, def.node);
-        const spec = ASSIGN_TYPES[type];
-        if (spec) this.bind(n, spec);
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
-      }
+    // The walk runs inside tree-sitter (C), in document order: a JS cursor walk paid a WASM round
+    // trip for every node of the file, most of the N+1 detector's time.
+    for (const n of root.descendantsOfType([...wanted])) {
+      if (!n) continue;
+      const type = n.type;
+      if (callTypes.has(type)) this.calls.push(n);
+      if (type === 'attribute') this.attributes.push(n);
+      const def = this.a.functionDef(n);
+      if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && type === 'method_declaration' ? '.' + def.name : def.name, def.node);
+      if (this.lang === 'go' && def && type === 'function_declaration') this.functions.set(def.name, def.node);
+      const spec = ASSIGN_TYPES[type];
+      if (spec) this.bind(n, spec);
     }
-    cursor.delete();
   }
 
   private bind(n: Node, spec: [string, string]): void {

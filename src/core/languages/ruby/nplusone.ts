@@ -69,11 +69,6 @@ export function rubyAdapter(): LanguageAdapter {
 }
 
 
-/** Ruby bare identifiers are method calls too (`post.author` is a call without arguments). */
-export function isRubyBareCall(n: Node): boolean {
-  return n.type === 'call' && !field(n, 'arguments') && !field(n, 'block');
-}
-
 // Database calls
 
 const AR_METHODS = new Set(['find', 'find_by', 'find_by!', 'find_by_sql', 'where', 'first', 'first!', 'last', 'take', 'count', 'exists?', 'pluck', 'pick', 'sum', 'average', 'minimum', 'maximum', 'ids', 'create', 'create!', 'find_or_create_by', 'find_or_create_by!', 'find_or_initialize_by', 'update', 'update!', 'update_all', 'delete_all', 'destroy_all', 'delete', 'destroy', 'insert', 'insert!', 'upsert', 'insert_all', 'upsert_all', 'insert_all!', 'all', 'order', 'limit', 'find_sole_by', 'sole', 'none?', 'any?', 'size', 'to_a', 'load', 'select', 'joins', 'group', 'calculate', 'find_each', 'find_in_batches', 'in_batches']);
