@@ -213,7 +213,8 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const method = last.name;
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
-  if (n.includes('collection')) return undefined; // MongoDB drivers
+  // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models.
+  if (n.includes('collection') && !(ctx.models.size > 0 && segs.length === 2 && !segs[0].call)) return undefined;
 
   // Tagged templates: postgres.js sql`…`, prisma.$queryRaw`…`
   if (last.args?.type === 'template_string') {
