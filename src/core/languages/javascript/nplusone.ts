@@ -200,7 +200,9 @@ function inStaticMethodOfModel(n: Node): boolean {
     if (p.type === 'method_definition') {
       if (!/^static\b/.test(p.text)) return false;
       const cls = p.parent?.parent;
-      return !!cls && /^(class_declaration|class)$/.test(cls.type) && /\bextends\s+\w*Model\b/.test(cls.text.slice(0, 800));
+      // The heritage clause, not the text: decorators before `class` can be long (`@Scopes({ … })`).
+      const heritage = cls && /^(class_declaration|class|abstract_class_declaration)$/.test(cls.type) ? named(cls).find((x) => x.type === 'class_heritage')?.text ?? '' : '';
+      return /\bextends\s+\w*Model\b/.test(heritage);
     }
   }
   return false;

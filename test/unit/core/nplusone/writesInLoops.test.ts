@@ -116,7 +116,7 @@ describe('core/nplusone writes in loops', () => {
   });
 
   it('JS: this.create in a static method of a Sequelize model, per item; an instance method or a plain class is not', async () => {
-    const ts = "import { Table } from 'sequelize-typescript';\n@Table({ tableName: 'memberships' })\nclass Membership extends ParanoidModel {\n  static async copy(ids: string[]) {\n    for (const id of ids) {\n      await this.create({ documentId: id });\n    }\n  }\n}\nclass Cache {\n  static async fill(ids: string[]) {\n    for (const id of ids) {\n      await this.create(id);\n    }\n  }\n}\n";
+    const ts = "import { Table } from 'sequelize-typescript';\n@Table({ tableName: 'memberships', comment: '" + 'x'.repeat(900) + "' })\nclass Membership extends ParanoidModel {\n  static async copy(ids: string[]) {\n    for (const id of ids) {\n      await this.create({ documentId: id });\n    }\n  }\n}\nclass Cache {\n  static async fill(ids: string[]) {\n    for (const id of ids) {\n      await this.create(id);\n    }\n  }\n}\n";
     assert.deepEqual((await found(ts, 'server/models/Membership.ts')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop']]);
   });
 });
