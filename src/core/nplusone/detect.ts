@@ -175,7 +175,7 @@ class Detector {
     if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
     if (this.lang === 'python') this.checkSerializerMethods();
     if (this.lang === 'ruby' && usesModule(this.ctx, /rails|active_record/)) this.checkRubyWriteShortcuts();
-    if (GRAPHQL_HINT.test(this.text)) this.checkResolvers(root);
+    if (GRAPHQL_HINT.test(this.text) || (this.lang === 'ruby' && RUBY_SERIALIZER.test(this.text))) this.checkResolvers(root);
     return this.findings.sort((x, y) => x.span.start - y.span.start);
   }
 
@@ -648,15 +648,21 @@ class Detector {
    * `obj.relation.all()/count()/filter()…`) is one query per row of a list response.
    */
   private checkSerializerMethods(): void {
-    if (!/Serializer\b/.test(this.text) || !usesModule(this.ctx, /rest_framework/)) return;
-    for (const [name, def] of this.functions) {
-      if (!/^get_\w+$/.test(name) || def.type !== 'function_definition') continue;
+    // DRF serializers (SerializerMethodField: get_<field>) and marshmallow schemas (fields.Method("get_x")).
+    const drf = /Serializer\b/.test(this.text) && usesModule(this.ctx, /rest_framework/);
+    const marshmallow = /Schema\b/.test(this.text) && usesModule(this.ctx, /marshmallow/);
+    if (!drf && !marshmallow) return;
+    // Every method of every class (several serializers in one file may each have get_author).
+    for (const def of this.root?.descendantsOfType('function_definition') ?? []) {
+      const name = def ? field(def, 'name')?.text ?? '' : '';
+      if (!def || !/^get_\w+$/.test(name)) continue;
       const cls = def.parent?.parent;
-      if (cls?.type !== 'class_definition' || !/Serializer\b/.test(field(cls, 'superclasses')?.text ?? '')) continue;
+      const sup = cls?.type === 'class_definition' ? field(cls, 'superclasses')?.text ?? '' : '';
+      if (!(drf && /Serializer\b/.test(sup)) && !(marshmallow && /Schema\b/.test(sup) && new RegExp(`Method\\(\\s*['"]${name}['"]`).test(cls!.text))) continue;
       const params = named(field(def, 'parameters'));
       const obj = params[1]?.text.split(/[:=]/)[0].trim();
       if (!obj) continue;
-      const li: LoopInfo = { node: cls, kind: 'serializer', label: `${field(cls, 'name')?.text ?? 'serializer'}.${name} (SerializerMethodField, once per object)`, variable: obj, body: def, shape: 'collection' };
+      const li: LoopInfo = { node: cls!, kind: 'serializer', label: `${field(cls!, 'name')?.text ?? 'serializer'}.${name} (${drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: obj, body: def, shape: 'collection' };
       for (const h of this.hits) {
         if (h.call.batch || !contains(def, h.node)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
@@ -680,7 +686,9 @@ class Detector {
   private checkResolvers(root: Node): void {
     for (const r of perParentResolvers(root, this.lang, this.text)) {
       if (BATCHED_RESOLVER.test(r.def.text)) continue;
-      const li: LoopInfo = { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' };
+      const li: LoopInfo = r.serializer
+        ? { node: r.def, kind: 'serializer', label: `${r.type}#${r.field} (serializer method, once per serialized object)`, variable: r.variable, body: r.def, shape: 'collection' }
+        : { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' };
       for (const h of this.hits) {
         if (h.call.batch || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
@@ -925,7 +933,12 @@ interface Resolver {
   type: string;
   field: string;
   variable?: string;
+  /** A serializer's method (ActiveModel::Serializer, Blueprinter, Panko), not a GraphQL resolver. */
+  serializer?: boolean;
 }
+
+/** Ruby serializer base classes: their methods run once per serialized object. */
+const RUBY_SERIALIZER = /<\s*(ActiveModel::Serializer|ApplicationSerializer|BaseSerializer|Blueprinter::Base|Panko::Serializer)\b/;
 
 const firstParamName = (params: Node | null | undefined): string | undefined => {
   const p = named(params).find((x) => !/comment|decorator/.test(x.type));
@@ -991,6 +1004,14 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
     }
   } else if (lang === 'ruby') {
     for (const cls of root.descendantsOfType('class')) {
+      const sup = cls ? field(cls, 'superclass')?.text ?? '' : '';
+      if (cls && RUBY_SERIALIZER.test(`< ${sup.replace(/^<\s*/, '')}`)) {
+        const name = field(cls, 'name')?.text.split('::').pop() ?? 'Serializer';
+        for (const m of cls.descendantsOfType('method')) {
+          if (m && m.parent?.parent && same(m.parent.parent, cls) && !named(field(m, 'parameters')).length) out.push({ def: m, type: name, field: field(m, 'name')?.text ?? 'method', variable: 'object', serializer: true });
+        }
+        continue;
+      }
       const name = cls ? field(cls, 'name')?.text.split('::').pop() : undefined;
       if (!cls || !isType(name) || !/Types::Base\w*|GraphQL::Schema::Object|BaseObject/.test(field(cls, 'superclass')?.text ?? '')) continue;
       const fields = new Set([...cls.text.matchAll(/^\s*field\s+:(\w+)/gm)].map((m) => m[1]));

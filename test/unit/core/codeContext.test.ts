@@ -27,6 +27,10 @@ describe('core/codeContext', () => {
       ['packages/prisma/seed/users.ts', 'seed'],
       ['db/seeds.rb', 'seed'],
       ['app/models/demo/generator.rb', 'seed'],
+      ['saleor/core/utils/random_data.py', 'seed'],
+      ['lib/fake-data.ts', 'seed'],
+      ['app/populate_db.py', 'seed'],
+      ['app/services/data_export.py', 'request'],
     ];
     for (const [p, c] of cases) assert.equal(codeContextOf(p), c, p);
   });

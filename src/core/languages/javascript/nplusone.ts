@@ -194,6 +194,20 @@ const DRIZZLE_START = new Set(['select', 'selectDistinct', 'selectDistinctOn', '
 const PG_PROMISE = new Set(['one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'none', 'result', 'multi', 'multiResult', 'func', 'proc']);
 const KNEX_WRITE = /^(insert|update|del|delete|increment|decrement|upsert|merge|truncate)$/;
 
+/** Inside `static …() {}` of a class that extends a Model (`class GroupMembership extends ParanoidModel`). */
+function inStaticMethodOfModel(n: Node): boolean {
+  for (let p = n.parent; p; p = p.parent) {
+    if (p.type === 'method_definition') {
+      if (!/^static\b/.test(p.text)) return false;
+      const cls = p.parent?.parent;
+      // The heritage clause, not the text: decorators before `class` can be long (`@Scopes({ … })`).
+      const heritage = cls && /^(class_declaration|class|abstract_class_declaration)$/.test(cls.type) ? named(cls).find((x) => x.type === 'class_heritage')?.text ?? '' : '';
+      return /\bextends\s+\w*Model\b/.test(heritage);
+    }
+  }
+  return false;
+}
+
 export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
   const n = names(chain);
@@ -201,7 +215,8 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const method = last.name;
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
-  if (n.includes('collection')) return undefined; // MongoDB drivers
+  // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models.
+  if (n.includes('collection') && !(ctx.models.size > 0 && segs.length === 2 && !segs[0].call)) return undefined;
 
   // Tagged templates: postgres.js sql`…`, prisma.$queryRaw`…`
   if (last.args?.type === 'template_string') {
@@ -295,6 +310,11 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     }
     if (method === 'flush' && !mikro) return undefined;
     return { library, op: TYPEORM_WRITE.test(method) ? 'write' : 'read', batch, label: label(chain), method, model };
+  }
+
+  // A static method of a Sequelize model calling the model itself: `this.create(…)`, `this.findAll(…)`.
+  if (segs.length === 1 && chain.viaSelf && (SEQUELIZE_STRONG.has(method) || SEQUELIZE_WEAK.has(method)) && inStaticMethodOfModel(chain.node)) {
+    return { library: 'sequelize', op: /^(create|update|destroy|upsert|increment|decrement|bulkCreate|save|delete|insert|findOrCreate)/.test(method) ? 'write' : 'read', batch: method === 'bulkCreate', label: `this.${method}`, method };
   }
 
   // Sequelize models (and TypeORM BaseEntity statics): User.findByPk(id), User.findAll(…)

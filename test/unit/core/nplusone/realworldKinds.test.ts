@@ -157,5 +157,8 @@ describe('core/nplusone implicit N+1 in DRF serializers', () => {
   it('JS: record.save() on the loop variable when the file imports its models', async () => {
     const ts = "import { Subscription } from '@server/models';\nexport async function touch(subs: Subscription[]) {\n  for (const sub of subs) {\n    sub.lastNotifiedAt = new Date();\n    await sub.save();\n  }\n}\n";
     assert.deepEqual(await lines(ts, 'server/tasks/touch.ts'), [5]);
+    // A model named Collection is not a MongoDB collection; db.collection('x') still is.
+    const coll = "import { Collection } from '@server/models';\nexport async function idx(collections: Collection[], db: any) {\n  for (const collection of collections) {\n    await collection.save();\n    await db.collection('events').insertOne({ id: collection.id });\n  }\n}\n";
+    assert.deepEqual(await lines(coll, 'server/tasks/index.ts'), [4]);
   });
 });

@@ -57,4 +57,15 @@ describe('core/nplusone GraphQL resolvers', () => {
     const f = await found(go, 'graph/schema.resolvers.go');
     assert.deepEqual(f.map((x) => x.line), [15]);
   });
+
+  it('serializers beyond DRF: ActiveModel::Serializer methods, marshmallow fields.Method, and every get_ of several DRF serializers in one file', async () => {
+    const rb = 'class PostSerializer < ActiveModel::Serializer\n  attributes :id, :comment_count\n  def comment_count\n    Comment.where(post_id: object.id).count\n  end\nend\n';
+    const f = await found(rb, 'app/serializers/post_serializer.rb');
+    assert.deepEqual(f.map((x) => [x.line, x.implicit]), [[4, true]]);
+    assert.match(f[0].loop, /PostSerializer#comment_count \(serializer method/);
+    const py = 'from marshmallow import Schema, fields\nfrom flask_sqlalchemy import SQLAlchemy\nclass BookSchema(Schema):\n    reviews = fields.Method("get_reviews")\n    def get_reviews(self, obj):\n        return Review.query.filter_by(book_id=obj.id).count()\n    def get_other(self, obj):\n        return Review.query.filter_by(book_id=obj.id).count()\n';
+    assert.deepEqual((await found(py, 'shop/schemas.py')).map((x) => x.line), [6]);
+    const drf = 'from rest_framework import serializers\nfrom shop.models import Review\n\nclass A(serializers.ModelSerializer):\n    def get_n(self, obj):\n        return Review.objects.filter(book=obj).count()\n\nclass B(serializers.ModelSerializer):\n    def get_n(self, obj):\n        return Review.objects.filter(author=obj).count()\n';
+    assert.deepEqual((await found(drf, 'shop/serializers.py')).map((x) => x.line), [6, 10]);
+  });
 });

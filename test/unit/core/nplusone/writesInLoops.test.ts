@@ -114,4 +114,9 @@ describe('core/nplusone writes in loops', () => {
     assert.deepEqual((await found(py, 'dcim/utils.py')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop'], [8, 'write-in-loop']]);
     assert.match((await found(py, 'dcim/utils.py'))[1].code, /Termination\.objects\.bulk_create/);
   });
+
+  it('JS: this.create in a static method of a Sequelize model, per item; an instance method or a plain class is not', async () => {
+    const ts = "import { Table } from 'sequelize-typescript';\n@Table({ tableName: 'memberships', comment: '" + 'x'.repeat(900) + "' })\nclass Membership extends ParanoidModel {\n  static async copy(ids: string[]) {\n    for (const id of ids) {\n      await this.create({ documentId: id });\n    }\n  }\n}\nclass Cache {\n  static async fill(ids: string[]) {\n    for (const id of ids) {\n      await this.create(id);\n    }\n  }\n}\n";
+    assert.deepEqual((await found(ts, 'server/models/Membership.ts')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop']]);
+  });
 });
