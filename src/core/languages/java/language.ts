@@ -1,9 +1,3 @@
-import type { LanguageSpec } from '../language';
+import { oneGrammar } from '../language';
 
-export const javaLanguage = {
-  name: 'java',
-  grammars: { java: 'tree-sitter-java.wasm' },
-  editorIds: { java: 'java' },
-  extensions: { '.java': 'java' },
-  lineComment: '//',
-} as const satisfies LanguageSpec<'java'>;
+export const javaLanguage = oneGrammar('java', ['.java'], '//');
