@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { LIMITS } from '../core/limits';
-import { oneLine } from '../core/safeText';
+import { oneLine, errorMessage } from '../core/safeText';
 
 export class FileRefusedError extends Error {
   constructor(message: string, readonly code: 'NOT_REGULAR' | 'TOO_LARGE' | 'UNREADABLE') {
@@ -29,7 +29,7 @@ function check(file: string, st: fs.Stats, maxBytes: number): void {
 }
 
 function unreadable(file: string, e: unknown): FileRefusedError {
-  return new FileRefusedError(`cannot read ${oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'UNREADABLE');
+  return new FileRefusedError(`cannot read ${oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, 'UNREADABLE');
 }
 
 /** A regular file's bytes, at most maxBytes (default LIMITS.fileBytes), or one FileRefusedError line. */

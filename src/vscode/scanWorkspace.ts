@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { FileInput } from '../core/scan';
 import type { PgLensContext } from './main';
 import { positionsOf } from './findingActions';
+import { errorMessage } from '../core/safeText';
 
 export function registerScanWorkspace(ctx: PgLensContext): void {
   // Texts of files that are not open, kept only between reading a file and publishing its diagnostics.
@@ -68,7 +69,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
       return `${result.cancelled ? 'Scan cancelled after' : 'Scanned'} ${result.files} files (${result.sites} SQL statements) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${c.error} errors, ${c.warning} warnings, ${c.info + c.hint} infos${withDb ? '' : ' (no database: static rules only)'}.`;
       });
     } catch (e) {
-      void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${(e as Error).message.split('\n')[0]}`);
+      void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${errorMessage(e)}`);
       return;
     } finally {
       busy = false;

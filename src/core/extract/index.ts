@@ -21,6 +21,7 @@ import { javaProfile } from '../languages/java/extract';
 import { rubyProfile } from '../languages/ruby/extract';
 import { isNamedQueryFile, namedQuerySites } from '../languages/sql/extract';
 import { mapperFormatOf, type MapperFormat } from '../languages/files';
+import { errorMessage } from '../safeText';
 
 export type { SqlSite, SqlParam } from './types';
 export { splitSqlStatements, type SqlStatementRange } from './sqlLexer';
@@ -129,7 +130,7 @@ export async function extractSqlSitesDetailed(text: string, languageIdOrPath: st
       return { sites: markAppendedSites(await extractFromTreeSliced(tree, query, profile, text, lang, file, {}, opts.sliceMs ?? 8), text) };
     }, opts);
   } catch (e) {
-    return { sites: [], reason: `extraction failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
+    return { sites: [], reason: `extraction failed: ${errorMessage(e)}` };
   }
 }
 
@@ -165,7 +166,7 @@ export function extractSqlSitesSync(text: string, languageIdOrPath: string, file
       tree.delete();
     }
   } catch (e) {
-    return { sites: [], reason: `extraction failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
+    return { sites: [], reason: `extraction failed: ${errorMessage(e)}` };
   }
 }
 
