@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import { LIMITS } from '../core/limits';
+import { formatBytes } from '../core/format';
 import { oneLine, errorMessage } from '../core/safeText';
 
 export class FileRefusedError extends Error {
@@ -83,8 +84,4 @@ export function readRegularFileSync(file: string, maxBytes: number = LIMITS.file
   } finally {
     fs.closeSync(fd);
   }
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
