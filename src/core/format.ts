@@ -47,3 +47,9 @@ export function formatShare(share: number): string {
 function trim(x: number): string {
   return x.toFixed(1).replace(/\.0$/, '');
 }
+
+/** Text on one line for a label: whitespace runs become one space; past `max` characters it ends in "…". */
+export function shortLine(s: string, max: number): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
