@@ -6,7 +6,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, type PlaceholderStyle } from '../../extract/compose';
-import { decodeRange, goEscape } from '../../extract/escapes';
+import { betweenQuotes, decodeRange, goEscape } from '../../extract/escapes';
 import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = [
@@ -36,11 +36,7 @@ function importsOf(text: string): Set<string> {
 
 function literal(node: Node, env: Env): Part[] | undefined {
   const text = env.text;
-  if (node.type === 'interpreted_string_literal') {
-    const parts: Part[] = [];
-    decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), goEscape);
-    return parts;
-  }
+  if (node.type === 'interpreted_string_literal') return betweenQuotes(text, node, goEscape);
   if (node.type === 'raw_string_literal') {
     const parts: Part[] = [];
     // Carriage returns are discarded from raw strings.

@@ -8,7 +8,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
-import { decodeRange, javaEscape } from '../../extract/escapes';
+import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
 import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
@@ -81,9 +81,9 @@ function textBlock(parts: Part[], text: string, node: Node): void {
 function literal(node: Node, env: Env): Part[] | undefined {
   if (node.type !== 'string_literal') return undefined;
   const text = env.text;
+  if (!text.startsWith('"""', node.startIndex)) return betweenQuotes(text, node, javaEscape);
   const parts: Part[] = [];
-  if (text.startsWith('"""', node.startIndex)) textBlock(parts, text, node);
-  else decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), javaEscape);
+  textBlock(parts, text, node);
   return parts;
 }
 
