@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, type PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, goEscape } from '../../extract/escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = [
   'Query', 'QueryRow', 'Exec', 'Prepare', 'QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext',
@@ -61,10 +61,8 @@ function isSprintf(node: Node, text: string): boolean {
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_expression': {
-      const inner = node.namedChildren[0];
-      return inner ? recurse(inner) : undefined;
-    }
+    case 'parenthesized_expression':
+      return composeInner(node, recurse);
     case 'binary_expression':
       return joinOperands(node, recurse, ['+']);
     case 'call_expression': {

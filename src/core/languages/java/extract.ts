@@ -9,7 +9,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
 import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
 const SPRING = ['query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'queryForStream', 'update', 'batchUpdate', 'sql'];
@@ -89,10 +89,8 @@ function literal(node: Node, env: Env): Part[] | undefined {
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_expression': {
-      const inner = node.namedChildren[0];
-      return inner ? recurse(inner) : undefined;
-    }
+    case 'parenthesized_expression':
+      return composeInner(node, recurse);
     case 'binary_expression':
       return joinOperands(node, recurse, ['+']);
   }

@@ -6,7 +6,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, jsEscape } from '../../extract/escapes';
-import type { CallTarget, ComposeCtx, Env, LanguageProfile, Recurse } from '../../extract/embedded';
+import { composeInner, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
@@ -79,10 +79,8 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     case 'parenthesized_expression':
     case 'as_expression':
     case 'satisfies_expression':
-    case 'non_null_expression': {
-      const inner = node.namedChildren[0];
-      return inner ? recurse(inner) : undefined;
-    }
+    case 'non_null_expression':
+      return composeInner(node, recurse);
     case 'binary_expression': {
       const op = node.childForFieldName('operator');
       if (!op || env.text.slice(op.startIndex, op.endIndex) !== '+') return undefined;
