@@ -66,6 +66,12 @@ export function cliEnvironment(production: boolean | undefined, env: NodeJS.Proc
  * production without it gets a one-line hint on stderr.
  */
 export async function openDatabase(dbUrl: string | undefined, ctx: CliContext, opts: { statementTimeoutMs?: number; production?: boolean } = {}): Promise<Database> {
+  const { profile, password } = await resolveConnection(dbUrl, ctx, opts);
+  return connect({ profile, password, statementTimeoutMs: opts.statementTimeoutMs ?? 30000 });
+}
+
+/** The profile and password of --db URL (or the environment's), without connecting. */
+export async function resolveConnection(dbUrl: string | undefined, ctx: CliContext, opts: { production?: boolean } = {}): Promise<{ profile: ConnectionProfile; password: string | undefined }> {
   const environment = cliEnvironment(opts.production, ctx.env);
   const url = dbUrl ?? ctx.env.PGLENS_DATABASE_URL ?? ctx.env.DATABASE_URL;
   let profile: ConnectionProfile;
@@ -83,5 +89,5 @@ export async function openDatabase(dbUrl: string | undefined, ctx: CliContext, o
     ctx.err(`pg-lens: the host "${oneLine(profile.host)}" looks like production; pass --production (or set PGLENS_ENVIRONMENT=production) so PG Lens treats it as read-only.`);
   }
   const { password } = choosePassword({ given, pgpassword: ctx.env.PGPASSWORD, pgpass: given || ctx.env.PGPASSWORD ? undefined : await pgpassPassword(profile, ctx.env) });
-  return connect({ profile, password, statementTimeoutMs: opts.statementTimeoutMs ?? 30000 });
+  return { profile, password };
 }

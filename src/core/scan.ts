@@ -14,6 +14,7 @@ import { checkSite } from './rules/engine';
 import { OTHER_DIALECT_RULE, RULES } from './rules/index';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
+import { libraryHelp, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 import { SourceTree } from './syntax/treeSitter';
@@ -84,7 +85,17 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       }
       if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
       const ev = opts.evidence;
-      return sites.flatMap((site) => checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError }));
+      return sites.flatMap((site) => {
+        const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
+        // A statement kept in a mapper file is changed there and called through its library: say how.
+        if (site.api === 'named-query' || site.api === 'mybatis') {
+          for (const f of found) {
+            const lib = libraryHelp(f.ruleId, libraryOf(file, text, site));
+            if (lib) f.help = f.help ? `${lib}\n${f.help}` : lib;
+          }
+        }
+        return found;
+      });
     },
   };
 }

@@ -71,6 +71,8 @@ export interface AdviseOptions {
   statementTimeoutMs?: number;
   /** At most this many indexes per statement. */
   maxIndexes?: number;
+  /** Try these instead of the statement's own candidates (another statement's index, to see whether one index serves both). */
+  candidates?: IndexCandidate[];
   /** Plan as this role (oid; pg_stat_statements.userid) when the current role may become it (planGuard.planAs). */
   planAsRole?: string;
   /** Untrusted functions allowed by name (see planGuard). */
@@ -101,7 +103,7 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
 export async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions): Promise<Omit<AdviceResult, 'elapsedMs'>> {
   const minReduction = opts.minCostReduction ?? DEFAULT_MIN_REDUCTION;
   const maxTableBytes = (opts.maxTableSizeMb ?? 50) * 1024 * 1024;
-  const candidates = indexCandidates(shape, facts, opts.candidateOptions);
+  const candidates = opts.candidates ?? indexCandidates(shape, facts, opts.candidateOptions);
   const rejected: AdviceResult['rejected'] = [];
   const tried: AdviceResult['tried'] = [];
   if (!candidates.length) return { status: 'ok', suggestions: [], proof: 'none', considered: 0, rejected, tried };

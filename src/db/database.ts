@@ -469,7 +469,7 @@ export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
   } as pg.PoolConfig;
 }
 
-function sslConfig(p: ConnectionProfile): pg.PoolConfig['ssl'] {
+export function sslConfig(p: ConnectionProfile): pg.PoolConfig['ssl'] {
   switch (p.sslmode) {
     case 'disable':
     case 'allow':

@@ -4,7 +4,9 @@
  * connection slots in use. Set-based: the size filters run before any pg_stats look-up.
  */
 import { tableOperations } from '../core/health/leastPrivilege';
+import { castTypedParameters } from '../core/sql/parse';
 import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
+import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { OWN_STATEMENT_MARKER as M } from './sql';
 
@@ -36,7 +38,7 @@ export const WORKLOAD_SQL = {
    * shows as unique and never null, the tables they read (pg_rewrite's dependencies) with their writes, and a refresh
    * mark: a REFRESH rewrites the view's pg_class row (new xmin) or, CONCURRENTLY, writes rows to it.
    */
-  matviews: `${M} SELECT n.nspname AS schema, c.relname AS name, c.relispopulated AS populated,
+  matviews: `${M} SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relispopulated AS populated,
     (pg_stat_get_numscans(c.oid) + coalesce((SELECT sum(pg_stat_get_numscans(i.indexrelid)) FROM pg_index i WHERE i.indrelid = c.oid), 0))::float8 AS scans,
     c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes,
     EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL) AS has_unique,
@@ -50,7 +52,7 @@ export const WORKLOAD_SQL = {
     c.xmin::text || ':' || (pg_stat_get_tuples_inserted(c.oid) + pg_stat_get_tuples_updated(c.oid) + pg_stat_get_tuples_deleted(c.oid))::text AS refresh_mark
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'm' AND ${USER_SCHEMA}`,
   /**
-   * Tables of at least $1 pages with a timestamp/date column whose |correlation| ≥ 0.9 (insert-ordered), the best such
+   * Tables (not partitions: those retire by DROP) of at least $1 pages with a timestamp/date column whose |correlation| ≥ 0.9 (insert-ordered), the best such
    * column per table; from its histogram: the share older than $2 days, the oldest and newest values (UTC) and the months between.
    */
   timeTables: `${M} SELECT DISTINCT ON (t.oid) n.nspname AS schema, t.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS column_type,
@@ -65,7 +67,7 @@ export const WORKLOAD_SQL = {
         to_char(min(b) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS oldest, to_char(max(b) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS newest,
         ARRAY(SELECT to_char(m, 'YYYY-MM-DD') FROM generate_series(date_trunc('month', min(b) AT TIME ZONE 'UTC'), date_trunc('month', max(b) AT TIME ZONE 'UTC'), interval '1 month') m) AS months
       FROM unnest(s.histogram_bounds::text::timestamptz[]) b) h ON true
-    WHERE t.relkind = 'r' AND t.relpages >= $1 AND abs(s.correlation) >= 0.9 AND ${USER_SCHEMA}
+    WHERE t.relkind = 'r' AND NOT t.relispartition AND t.relpages >= $1 AND abs(s.correlation) >= 0.9 AND ${USER_SCHEMA}
     ORDER BY t.oid, abs(s.correlation) DESC`,
   /** Connection slots and the client sessions using them (all databases: the slots are the server's). */
   connections: `${M} SELECT current_setting('max_connections')::int AS max_connections, current_setting('superuser_reserved_connections')::int AS superuser_reserved,
@@ -75,6 +77,12 @@ export const WORKLOAD_SQL = {
     (SELECT json_object_agg(app, k) FROM (SELECT coalesce(nullif(application_name, ''), '(none)') AS app, count(*) AS k FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1) y) AS by_app,
     (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS total,
     txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') AS pg_cron`,
+  /** For a history snapshot: the next transaction id, and the 20 user sequences nearest their maximum (those this role may read). */
+  historyMarks: `${M} SELECT txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid,
+    (SELECT json_agg(x) FROM (SELECT n.nspname AS schema, c.relname AS name, pg_sequence_last_value(c.oid)::float8 AS "lastValue", s.seqmax::float8 AS "maxValue"
+        FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE ${USER_SCHEMA} AND has_sequence_privilege(c.oid, 'SELECT,USAGE') AND pg_sequence_last_value(c.oid) IS NOT NULL AND s.seqincrement > 0
+        ORDER BY pg_sequence_last_value(c.oid)::float8 / s.seqmax::float8 DESC LIMIT 20) x) AS sequences`,
   /** pg_stat_statements is installed where the search path finds it. */
   pssInstalled: `${M} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok`,
   /**
@@ -131,7 +139,7 @@ export async function readStatementUse(
 
 /** The tables a read statement reads (unqualified names in public), or undefined when it writes or does not parse. */
 function readTables(sql: string): { schema: string; table: string }[] | undefined {
-  const ops = tableOperations(sql);
+  const ops = tableOperations(castTypedParameters(sql));
   if (!ops || ops.some((o) => o.op !== 'select')) return undefined;
   const seen = new Map<string, { schema: string; table: string }>();
   for (const o of ops) seen.set(`${o.schema || 'public'}\u0000${o.table}`, { schema: o.schema || 'public', table: o.table });
@@ -140,7 +148,7 @@ function readTables(sql: string): { schema: string; table: string }[] | undefine
 
 export function matviewFromRow(r: any): MatviewFact {
   return {
-    schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
+    oid: Number(r.oid), schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
     uniqueColumns: r.unique_columns ?? [], sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: Number(x.writes) })), refreshMark: r.refresh_mark,
   };
 }
@@ -180,5 +188,16 @@ export async function readWorkloadFacts(
       max: Number(c.max_connections), superuserReserved: Number(c.superuser_reserved), reserved: Number(c.reserved),
       byState: c.by_state ?? {}, byApplication: c.by_app ?? {}, total: Number(c.total),
     },
+  };
+}
+
+/** What a history snapshot keeps for capacity-forecast and stale-materialized-view (see core/dashboard/history). */
+export async function readHistoryMarks(db: Pick<Database, 'query'>): Promise<Pick<HistorySnapshot, 'nextXid' | 'sequences' | 'matviews'>> {
+  const [marks, mv] = await Promise.all([db.query(WORKLOAD_SQL.historyMarks), db.query(WORKLOAD_SQL.matviews)]);
+  const r = marks.rows[0];
+  return {
+    nextXid: r.next_xid === null ? null : Number(r.next_xid),
+    sequences: r.sequences ?? [],
+    matviews: mv.rows.map(matviewFromRow).map((m) => ({ schema: m.schema, name: m.name, refreshMark: m.refreshMark, sourceWrites: m.sources.reduce((n, x) => n + x.writes, 0) })),
   };
 }

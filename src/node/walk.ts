@@ -22,13 +22,12 @@ import { formatBytes } from '../core/format';
 import { oneLine, errorMessage } from '../core/safeText';
 import { LIMITS } from '../core/limits';
 import { SOURCE_EXTENSIONS as REGISTRY_EXTENSIONS } from '../core/languages/registry';
-import { MAPPER_EXTENSIONS } from '../core/languages/files';
 import { FileRefusedError, readRegularFileSync } from './readFile';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
 
-/** File extensions SQL extraction understands (the language registry's, and the mapper formats of core/languages/files.ts). */
-export const SOURCE_EXTENSIONS = new Set([...REGISTRY_EXTENSIONS, ...MAPPER_EXTENSIONS]);
+/** File extensions SQL extraction understands (the language registry's, mapper formats included). */
+export const SOURCE_EXTENSIONS = new Set(REGISTRY_EXTENSIONS);
 
 export interface WalkOptions {
   /** Extra ignore patterns (gitignore syntax). */

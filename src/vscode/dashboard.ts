@@ -275,7 +275,8 @@ export class DashboardPanel implements vscode.Disposable {
       const { capFindings } = await import('../core/health/index');
       // "Never used" means nothing on statistics reset minutes ago: no DROP until they are old enough.
       const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
-      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds });
+      // The stored snapshots feed capacity-forecast and stale-materialized-view.
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory() });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });
@@ -357,8 +358,9 @@ export class DashboardPanel implements vscode.Disposable {
     if (!file || !this.statsDb) return;
     try {
       const { readSizes } = await import('../db/stats');
+      const { readHistoryMarks } = await import('../db/workloadFacts');
       const { appendSnapshot } = await import('../core/dashboard/history');
-      const sizes = await readSizes(this.conn!.db);
+      const [sizes, marks] = await Promise.all([readSizes(this.conn!.db), readHistoryMarks(this.conn!.db)]);
       const snap: HistorySnapshot = {
         atMs: stats.atMs,
         tps: stats.rates?.tps ?? null,
@@ -370,6 +372,7 @@ export class DashboardPanel implements vscode.Disposable {
           .sort((a, b) => b.total.totalMs - a.total.totalMs)
           .slice(0, 50)
           .map((r) => ({ id: r.id, query: (r.query ?? '').slice(0, 300), calls: r.total.calls, totalMs: r.total.totalMs })),
+        ...marks,
       };
       const list = appendSnapshot(await this.loadHistory(), snap);
       await vscode.workspace.fs.createDirectory(this.ctx.extension.globalStorageUri);

@@ -28,6 +28,13 @@ export function registerIndexAdvice(ctx: PgLensContext): void {
 class IndexAdvice implements vscode.Disposable {
   /** The last advice per SQL text, for the connection it was proved on. */
   private advice: { db: Database; bySql: Map<string, AdviceResult> } | undefined;
+  /**
+   * Overlapping suggestions: whether another statement's wider index serves a statement, keyed by
+   * that index's DDL and the statement (null: the planner says it does not), per connection.
+   */
+  private merges: { db: Database; proofs: Map<string, IndexSuggestion | null> } | undefined;
+  /** Where each advised statement is ("src/orders.ts:28"), for the hover's "also serves". */
+  private readonly labels = new Map<string, string>();
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: PgLensContext) {
@@ -41,7 +48,7 @@ class IndexAdvice implements vscode.Disposable {
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
-      vscode.commands.registerCommand('pgLens.addIndexMigration', (s: IndexSuggestion, uri?: vscode.Uri) => this.addMigration(s, uri)),
+      vscode.commands.registerCommand('pgLens.addIndexMigration', (s: IndexSuggestion, uri?: vscode.Uri | string) => this.addMigration(s, uri)),
     );
   }
 
@@ -60,9 +67,67 @@ class IndexAdvice implements vscode.Disposable {
         if (this.advice?.db !== conn.db) this.advice = { db: conn.db, bySql: new Map() };
         const { missingIndexAnalyzer } = await import('../db/missingIndexAnalyzer');
         const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
-        return missingIndexAnalyzer(conn.db, { ...this.adviseOptions(conn.info), advice: this.advice.bySql, createNow: dev, log: (l) => this.ctx.log.info(l) }).analyze(input);
+        const inner = missingIndexAnalyzer(conn.db, { ...this.adviseOptions(conn.info), advice: this.advice.bySql, createNow: dev, log: (l) => this.ctx.log.info(l) });
+        const findings = await inner.analyze(input);
+        for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
+        const { changed, fresh } = await this.mergeOverlaps(conn.db, this.advice.bySql);
+        // Statements of other open files whose advice a new proof changed: analysed again (once per proof).
+        for (const doc of vscode.workspace.textDocuments) {
+          if (doc.uri.fsPath !== input.file && input.sites.every((x) => !fresh.has(x.sql)) && [...fresh].some((sql) => doc.getText().includes(sql.slice(0, 60)))) void this.ctx.analysis.refresh(doc);
+        }
+        // This file's findings again from the merged advice (no new EXPLAIN: editing reuses what is known).
+        return input.sites.some((x) => changed.has(x.sql)) ? inner.analyze({ ...input, editing: true }) : findings;
       },
     };
+  }
+
+  /**
+   * Overlapping suggestions across statements: when one wants (a) and another (a, b) on the same
+   * table, the planner tries (a, b) on the first statement; when it is used there and cuts the cost
+   * enough, the first statement's advice becomes that index too, so one index is suggested for both.
+   * Returns the statements whose advice now names the shared index, and those a new proof changed.
+   */
+  private async mergeOverlaps(db: Database, bySql: Map<string, AdviceResult>): Promise<{ changed: Set<string>; fresh: Set<string> }> {
+    const changed = new Set<string>();
+    const fresh = new Set<string>();
+    if (this.merges?.db !== db) this.merges = { db, proofs: new Map() };
+    const proofs = this.merges.proofs;
+    const conn = this.ctx.connections.current;
+    if (!conn || conn.db !== db) return { changed, fresh };
+    const [{ extendsIndex }, { candidateFromSuggestion }, { adviseStatement }] = await Promise.all([import('../core/advice/workload'), import('../core/advice/indexCandidates'), import('../db/advisor')]);
+    const entries = [...bySql.entries()];
+    for (const [sqlA, a] of entries) {
+      for (const [i, narrow] of a.suggestions.entries()) {
+        for (const [sqlB, b] of entries) {
+          if (sqlB === sqlA) continue;
+          const wide = b.suggestions.find((w) => w.ddl !== narrow.ddl && extendsIndex(w, narrow));
+          if (!wide) continue;
+          const key = `${wide.ddl}\u0000${sqlA}`;
+          let proved = proofs.get(key);
+          if (proved === undefined) {
+            const cand = candidateFromSuggestion(wide);
+            if (!cand) continue;
+            try {
+              const r = await adviseStatement(db, sqlA, undefined, { ...this.adviseOptions(conn.info), candidates: [cand], maxIndexes: 1 });
+              proved = r.suggestions.find((x) => x.name === wide.name && x.verifiedBy !== 'none') ?? null;
+            } catch (e) {
+              this.ctx.log.info(`index advice: could not try ${wide.name} on another statement: ${(e as Error).message}`);
+              proved = null;
+            }
+            proofs.set(key, proved);
+            if (proved) {
+              fresh.add(sqlA);
+              this.ctx.log.info(`index advice: ${wide.name} serves ${this.labels.get(sqlA) ?? 'another statement'} too (cost ${proved.costBefore} → ${proved.costAfter}); one index suggested for both instead of ${narrow.name}`);
+            }
+          }
+          if (!proved) continue;
+          bySql.set(sqlA, { ...a, suggestions: a.suggestions.map((x, k) => (k === i ? proved! : x)) });
+          changed.add(sqlA);
+          break;
+        }
+      }
+    }
+    return { changed, fresh };
   }
 
   private adviseOptions(info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' }) {
@@ -74,33 +139,34 @@ class IndexAdvice implements vscode.Disposable {
     };
   }
 
-  /** The missing-index diagnostic under the cursor (the one collection) and the advice behind it. */
+  /** The missing-index diagnostic under the cursor (the one collection) and the advice behind it, laid out like the plan hover. */
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const diag = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value === MISSING_INDEX_RULE && d.range.contains(pos));
     if (!diag || !this.advice) return undefined;
     const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(diag.range.start));
     const advice = site && this.advice.bySql.get(site.sql);
-    if (!advice?.suggestions.length) return undefined;
+    if (!site || !advice?.suggestions.length) return undefined;
+    const { missingIndexHover } = await import('../core/advice/missingIndex');
+    const conn = this.ctx.connections.current;
+    const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = false;
+    md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration'] };
     md.supportThemeIcons = true;
-    for (const s of advice.suggestions) {
-      md.appendMarkdown(`**$(lightbulb) Missing index** — `);
-      md.appendText(s.summary);
-      md.appendMarkdown('\n\n');
-      if (s.needsExtension) md.appendCodeblock(`CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};`, 'sql');
-      md.appendCodeblock(`${s.ddl};`, 'sql');
-      md.appendText(`Why: ${s.reason}. `);
-      md.appendText(s.verifiedBy === 'hypopg' ? 'Proved with HypoPG (a hypothetical index).' : s.verifiedBy === 'transaction' ? 'Proved with a real index built and rolled back in a transaction.' : 'Not verified: the planner could not try it on this connection.');
-      if (s.indexSizeBytes) md.appendText(` Estimated size: ${formatBytes(s.indexSizeBytes)}.`);
-      md.appendMarkdown('\n\nPlan before:\n');
-      md.appendCodeblock(s.planBefore.join('\n'), 'text');
-      if (s.planAfter.length) {
-        md.appendMarkdown('Plan with the index:\n');
-        md.appendCodeblock(s.planAfter.join('\n'), 'text');
-      }
-    }
-    md.appendMarkdown(`[Rule: missing-index](${docsUri(MISSING_INDEX_RULE).toString()})`);
+    const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
+    const servedElsewhere = (name: string) =>
+      [...this.advice!.bySql.entries()].filter(([sql, a]) => sql !== site.sql && a.suggestions.some((x) => x.name === name)).map(([sql]) => this.labels.get(sql)).filter((l): l is string => !!l);
+    md.appendMarkdown(
+      advice.suggestions
+        .map((s) =>
+          missingIndexHover(s, {
+            // One action: build it now on a development profile, else a migration (the rest is in the quick-fix menu).
+            action: dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
+            docs: docsUri(MISSING_INDEX_RULE).toString(),
+            alsoServes: servedElsewhere(s.name),
+          }),
+        )
+        .join('\n\n---\n\n'),
+    );
     return new vscode.Hover(md, diag.range);
   }
 
@@ -155,8 +221,10 @@ class IndexAdvice implements vscode.Disposable {
     }
   }
 
-  private async addMigration(s: IndexSuggestion, from?: vscode.Uri): Promise<void> {
+  private async addMigration(s: IndexSuggestion, fromArg?: vscode.Uri | string): Promise<void> {
     if (!isSuggestion(s)) return;
+    // From a hover link the document comes as a string.
+    let from = typeof fromArg === 'string' ? vscode.Uri.parse(fromArg) : fromArg;
     from ??= vscode.window.activeTextEditor?.document.uri;
     const folder = (from && vscode.workspace.getWorkspaceFolder(from)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
@@ -277,4 +345,11 @@ class IndexAdvice implements vscode.Disposable {
 function isSuggestion(s: unknown): s is IndexSuggestion {
   const x = s as IndexSuggestion;
   return !!x && typeof x.ddl === 'string' && /^CREATE INDEX CONCURRENTLY /.test(x.ddl) && typeof x.name === 'string' && typeof x.schema === 'string' && typeof x.table === 'string' && Array.isArray(x.columns);
+}
+
+/** 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
 }

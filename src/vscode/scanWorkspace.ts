@@ -31,10 +31,11 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: true }, async (progress, token) => {
-        const [{ scanFiles, countBySeverity }, { walkSourceFiles, readSourceText }] = await Promise.all([import('../core/scan'), import('../node/walk')]);
+        const [{ scanFiles, countBySeverity }, { walkSourceFiles, readSourceText }, { countOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/format')]);
         const conn = ctx.connections.current;
         const withDb = !!conn && !conn.db.isClosed;
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+        let openFiles = 0;
         async function* files(): AsyncIterable<FileInput> {
           for (const folder of folders) {
             for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: ctx.config.exclude, maxFileSizeBytes: ctx.config.maxFileSizeKb * 1024, log: (m) => ctx.log.info(`scan: ${m}`) })) {
@@ -42,6 +43,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
               if (doc) {
                 // Open documents: the live pipeline analyses the current text (their findings show once).
                 await ctx.analysis.refresh(doc);
+                openFiles++;
                 continue;
               }
               const text = await readSourceText(f.path);
@@ -62,11 +64,15 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
             const uri = vscode.Uri.file(file);
             ctx.analysis.publishScan(uri, findings, positionsOf(textCache.get(file) ?? ''));
             textCache.delete(file);
-            progress.report({ message: `${index + 1} files · ${vscode.workspace.asRelativePath(uri)}` });
+            progress.report({ message: `${countOf(index + 1, 'file')} · ${vscode.workspace.asRelativePath(uri)}` });
           },
       });
-      const c = countBySeverity(result.findings);
-      return `${result.cancelled ? 'Scan cancelled after' : 'Scanned'} ${result.files} files (${result.sites} SQL statements) in ${((Date.now() - started) / 1000).toFixed(1)} s: ${c.error} errors, ${c.warning} warnings, ${c.info + c.hint} infos${withDb ? '' : ' (no database: static rules only)'}.`;
+      // The counts a person compares with the Problems panel: every PG Lens problem there now, open
+      // files (analysed live) included, not only the files read from disk.
+      const c = problemCounts();
+      const closed = countBySeverity(result.findings);
+      ctx.log.info(`scan: ${result.files} files read from disk (${result.sites} SQL statements; ${closed.error} errors, ${closed.warning} warnings, ${closed.info + closed.hint} infos), ${openFiles} open files analysed live`);
+      return `${result.cancelled ? 'Scan cancelled after' : 'Scanned'} ${countOf(result.files + openFiles, 'file')} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${countOf(c.error, 'error')}, ${countOf(c.warning, 'warning')}, ${countOf(c.info, 'info')} in the Problems panel${withDb ? '' : ' (no database: static rules only)'}.`;
       });
     } catch (e) {
       void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${errorMessage(e)}`);
@@ -81,4 +87,18 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
   };
 
   ctx.extension.subscriptions.push(vscode.commands.registerCommand('pgLens.scanWorkspace', run));
+}
+
+/** PG Lens's problems in the Problems panel, by severity (every collection: rules, N+1, index advice). */
+function problemCounts(): { error: number; warning: number; info: number } {
+  const c = { error: 0, warning: 0, info: 0 };
+  for (const [, diags] of vscode.languages.getDiagnostics()) {
+    for (const d of diags) {
+      if (!d.source?.startsWith('PG Lens')) continue;
+      if (d.severity === vscode.DiagnosticSeverity.Error) c.error++;
+      else if (d.severity === vscode.DiagnosticSeverity.Warning) c.warning++;
+      else c.info++;
+    }
+  }
+  return c;
 }

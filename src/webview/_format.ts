@@ -3,9 +3,11 @@ import { formatBytes, shortLine } from '../core/format';
 export function fmtNum(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   const a = Math.abs(n);
-  if (a >= 1e9) return `${(n / 1e9).toFixed(digits)} G`;
-  if (a >= 1e6) return `${(n / 1e6).toFixed(digits)} M`;
-  if (a >= 1e4) return `${(n / 1e3).toFixed(digits)} k`;
+  // "500 k" on an axis, not "500.0 k"; "319.1 k" keeps its digit.
+  const short = (x: number) => x.toFixed(digits).replace(/\.0+$/, '');
+  if (a >= 1e9) return `${short(n / 1e9)} G`;
+  if (a >= 1e6) return `${short(n / 1e6)} M`;
+  if (a >= 1e4) return `${short(n / 1e3)} k`;
   if (a >= 100 || Number.isInteger(n)) return String(Math.round(n));
   return n.toFixed(digits);
 }

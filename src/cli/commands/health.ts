@@ -1,8 +1,15 @@
 import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
-import { HEALTH_CHECKS, securityBlindSpots, type HealthFinding } from '../../core/health';
+import { HEALTH_CHECKS, pgBouncerOnlyFacts, runHealthChecks, securityBlindSpots, type HealthFinding, type PgBouncerFacts } from '../../core/health';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { runHealth } from '../../db/health';
-import { type CliCommand, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
+import { readSizes } from '../../db/stats';
+import { readHistoryMarks } from '../../db/workloadFacts';
+import { readRegularFileSync } from '../../node/readFile';
+import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
+import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
+import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError } from '../io';
 import { oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
@@ -22,7 +29,7 @@ export function findingToJson(f: HealthFinding) {
 export const health: CliCommand = {
   name: 'health',
   summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
-  usage: 'pg-lens health [--db URL] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info]',
+  usage: 'pg-lens health [--db URL] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--pgbouncer ADMIN-URL]',
   async run(argv, ctx) {
     const { values } = parseArgs({
       args: argv,
@@ -31,6 +38,9 @@ export const health: CliCommand = {
         format: { type: 'string', default: 'text' },
         check: { type: 'string', multiple: true },
         'min-severity': { type: 'string', default: 'info' },
+        history: { type: 'string' },
+        pgbouncer: { type: 'string' },
+        'size-budget': { type: 'string' },
       },
       strict: true,
     });
@@ -40,16 +50,16 @@ export const health: CliCommand = {
     const rank = { error: 0, warning: 1, info: 2 } as const;
     const min = values['min-severity'] as keyof typeof rank;
     if (!(min in rank)) throw new UsageError('--min-severity must be error, warning or info.');
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production });
-    try {
-      const { facts, findings: all } = await runHealth(db, { only: values.check });
-      const findings = all.filter((f) => rank[f.severity] <= rank[min]);
-      const blind = securityBlindSpots(facts).filter((b) => !values.check || values.check.includes(b.checkId));
+    const budget = values['size-budget'] === undefined ? undefined : parseSize(values['size-budget']);
+    const historyFile = values.history === undefined ? undefined : path.resolve(ctx.cwd, values.history);
+    const history = historyFile ? readHistoryFile(historyFile) : undefined;
+    const thresholds = budget ? { capacityBudgetBytes: budget } : undefined;
+    const print = (title: string, findings: HealthFinding[], blind: { checkId: string; what: string }[]) => {
       if (values.format === 'json') {
         ctx.out(JSON.stringify(findings.map(findingToJson), null, 2));
         for (const b of blind) ctx.err(`pg-lens health: not checked (${b.checkId}): ${b.what}`);
       } else {
-        ctx.out(`Health of ${oneLine(describeProfile(db.profile))}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
+        ctx.out(`Health of ${oneLine(title)}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
         for (const f of findings) {
           ctx.out('');
           // Names from the catalog are in every field: each field stays on its own line.
@@ -64,8 +74,58 @@ export const health: CliCommand = {
         }
       }
       return findings.some((f) => f.severity !== 'info') ? EXIT.findings : EXIT.ok;
+    };
+    const target = await resolveConnection(values.db, ctx, { production: values.production });
+    // --db at PgBouncer's admin console: only its pools can be judged (the database with --db and the console with --pgbouncer give both).
+    if (isPgBouncerConsole(target.profile)) {
+      const facts = pgBouncerOnlyFacts(await readPgBouncer(target.profile, target.password));
+      return print(`PgBouncer at ${describeProfile(target.profile)}`, runHealthChecks(facts, thresholds, ['pool-sizing']).filter((f) => rank[f.severity] <= rank[min]), []);
+    }
+    let pgbouncer: PgBouncerFacts | undefined;
+    if (values.pgbouncer) {
+      const admin = await resolveConnection(values.pgbouncer, ctx);
+      pgbouncer = await readPgBouncer(admin.profile, admin.password);
+    }
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production });
+    try {
+      const { facts, findings: all } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer });
+      if (historyFile) await addSnapshot(db, historyFile, history ?? [], facts.workload?.connections.total ?? 0, ctx);
+      const blind = securityBlindSpots(facts).filter((b) => !values.check || values.check.includes(b.checkId));
+      return print(describeProfile(db.profile), all.filter((f) => rank[f.severity] <= rank[min]), blind);
     } finally {
       await db.close();
     }
   },
 };
+
+/** A history file is at most this large (the dashboard's keeps 2000 snapshots). */
+const HISTORY_MAX_BYTES = 64 * 1024 * 1024;
+
+/** The snapshots of a history file (the dashboard's format); none when it does not exist yet. */
+function readHistoryFile(file: string): HistorySnapshot[] {
+  if (!fs.existsSync(file)) return [];
+  try {
+    return parseHistory(JSON.parse(readRegularFileSync(file, HISTORY_MAX_BYTES).toString('utf8')));
+  } catch (e) {
+    throw new UsageError(`cannot read --history ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Add this run's snapshot (sizes, transaction ids, sequences, materialized views) to the history file: run from cron, it builds the history. */
+async function addSnapshot(db: Parameters<typeof readSizes>[0], file: string, list: HistorySnapshot[], connections: number, ctx: CliContext): Promise<void> {
+  const [sizes, marks] = await Promise.all([readSizes(db), readHistoryMarks(db)]);
+  const snap: HistorySnapshot = { atMs: Date.now(), tps: null, connections, cacheHitRatio: null, databaseBytes: sizes.databaseBytes, tables: sizes.tables, statements: [], ...marks };
+  try {
+    fs.writeFileSync(file, JSON.stringify(appendSnapshot(list, snap)));
+  } catch (e) {
+    ctx.err(`pg-lens health: could not write --history ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** "500GB", "2 TB", "750MB", "123456" (bytes) → bytes; one usage line otherwise. */
+export function parseSize(v: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(v);
+  const n = m ? Number(m[1]) * 1024 ** ['b', 'kb', 'mb', 'gb', 'tb'].indexOf((m[2] ?? 'b').toLowerCase()) : NaN;
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--size-budget must be a size such as 500GB or 2TB (got "${v}")`);
+  return n;
+}

@@ -121,6 +121,9 @@ export interface CandidateOptions {
   brinMinCorrelation?: number;
 }
 
+/** Rows a lookup keeps below which heap fetches are too few for a covering index to be worth its size. */
+const FEW_ROWS = 100;
+
 const DEFAULTS: Required<CandidateOptions> = { minRows: 1000, maxSelectivity: 0.05, rareShare: 0.05, brinMinPages: 1280, brinMinCorrelation: 0.9 };
 
 /** PostgreSQL's own defaults for predicates it has no statistics for. */
@@ -334,7 +337,13 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
   // 3. INCLUDE for an index-only scan of a narrow select — not for a lookup a unique index already
   // answers (one row: one heap page; a covering copy of the row saves nothing).
   const uniqueLookup = eq.length > 0 && t.indexes.some((ix) => ix.valid && ix.unique && !ix.predicate && ix.keyColumns.length > 0 && ix.keyColumns.every((c) => c !== null && eq.some((e) => e.key.column === c && e.predicate?.kind === 'eq')));
-  if (selectedRest && selectedRest.length && selective && (eq.length || range) && !use.written && !uniqueLookup) {
+  // Nor for a lookup an existing index already answers when it keeps few rows: a handful of heap
+  // fetches is all a covering copy would save ("cost 8.3 → 4.3" is no missing index).
+  const keyColsWanted = [...eq.map((e) => e.key.column), ...(range ? [range.key.column] : [])];
+  const answeredAlready = keyColsWanted.length > 0 && keyColsWanted.every((c) => !!c) && withRangeSel * t.reltuples <= FEW_ROWS &&
+    t.indexes.some((ix) => ix.valid && !ix.predicate && ix.method === 'btree' && ix.keyColumns.length >= keyColsWanted.length &&
+      [...ix.keyColumns.slice(0, keyColsWanted.length)].sort().join('\u0000') === [...keyColsWanted].sort().join('\u0000'));
+  if (selectedRest && selectedRest.length && selective && (eq.length || range) && !use.written && !uniqueLookup && !answeredAlready) {
     const keys = [...eqKeys, ...(range ? [range.key] : [])];
     const keyCols = new Set(keys.map((k) => k.column));
     const inc = selectedRest.filter((c) => !keyCols.has(c));
@@ -567,4 +576,21 @@ export function coveredBy(c: IndexCandidate, existing: IndexFacts[]): IndexFacts
     return ix;
   }
   return undefined;
+}
+
+/**
+ * The candidate behind a b-tree suggestion on plain columns (labels `col` or `col DESC`), so the
+ * planner can try one statement's index on another statement; undefined for anything else
+ * (expressions, operator classes, other methods), which is never shared that way.
+ */
+export function candidateFromSuggestion(s: { schema: string; table: string; method: string; columns: readonly string[]; include: readonly string[]; where: string | null; name: string; kind: CandidateKind; reason: string }): IndexCandidate | undefined {
+  if (s.method !== 'btree') return undefined;
+  const keys: IndexKey[] = [];
+  for (const label of s.columns) {
+    const m = /^([A-Za-z_][A-Za-z0-9_$]*)( DESC)?$/.exec(label);
+    if (!m) return undefined;
+    keys.push({ sql: `${ident(m[1])}${m[2] ? ' DESC' : ''}`, label, column: m[1], desc: !!m[2] });
+  }
+  const table = s.schema !== 'public' && s.table.startsWith(`${s.schema}.`) ? s.table.slice(s.schema.length + 1) : s.table;
+  return { schema: s.schema, table, method: 'btree', keys, include: [...s.include], where: s.where ?? undefined, name: s.name, kind: s.kind, reason: s.reason, selectivity: 1 };
 }

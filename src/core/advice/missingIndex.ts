@@ -8,6 +8,8 @@ import type { SqlSite } from '../extract/types';
 import { fileSpanOf } from '../extract/types';
 import type { Finding } from '../findings';
 import { statementShape } from '../sql/predicates';
+import { formatBytes, formatCount } from '../format';
+import { formatCost } from './planSummary';
 
 export const MISSING_INDEX_RULE = 'missing-index';
 
@@ -53,4 +55,54 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
       suggestions: advice.suggestions.map((s) => ({ ddl: s.ddl, table: s.table, columns: s.columns, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason })),
     },
   };
+}
+
+export interface HoverSuggestion extends ProvedSuggestion {
+  name: string;
+  indexSizeBytes: number | null;
+  seqScan?: { relation: string; rows: number };
+  planAfter: string[];
+}
+
+/** How much cheaper, in words a person reads at a glance: "48× lower", "35% lower". */
+export function costDrop(before: number, after: number): string {
+  if (after <= 0 || before / after >= 2) return after <= 0 ? 'to nothing' : `${before / after >= 10 ? Math.round(before / after) : (before / after).toFixed(1)}× lower`;
+  return `${Math.round((1 - after / before) * 100)}% lower`;
+}
+
+const PROOF: Record<ProvedSuggestion['verifiedBy'], string> = {
+  hypopg: 'proved by the planner (HypoPG)',
+  transaction: 'proved by the planner (a real index, rolled back)',
+  none: 'not verified by the planner',
+};
+
+/** The plan node that reads through the new index, without its cost figures ("Bitmap Index Scan using x_idx"). */
+function indexNode(s: HoverSuggestion): string | undefined {
+  const line = s.planAfter.find((l) => l.includes(s.name));
+  return line?.replace(/^\s*(->\s*)?/, '').replace(/\s*\(cost=.*$/, '').trim() || undefined;
+}
+
+const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+
+/**
+ * The missing-index hover, laid out like the plan hover under it: one bold head line with what and
+ * how much cheaper (and whether the planner proved it), the CREATE INDEX, one line of evidence, and
+ * one action (other fixes stay in the quick-fix menu).
+ */
+export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: string; uri: string }; docs: string; alsoServes?: string[] }): string {
+  const cols = `${s.columns.join(', ')}`;
+  const lines: string[] = [];
+  const figures = s.costAfter !== null ? `cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${costDrop(s.costBefore, s.costAfter)})` : 'may help';
+  lines.push(`$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${PROOF[s.verifiedBy]}`, '');
+  lines.push('```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '');
+  const evidence: string[] = [];
+  const via = indexNode(s);
+  if (s.seqScan) evidence.push(`Seq Scan on ${md(s.seqScan.relation)} (${formatCount(s.seqScan.rows)} rows)${via ? ` → ${md(via)}` : ''}`);
+  else if (via) evidence.push(md(via));
+  evidence.push(md(s.reason));
+  if (s.indexSizeBytes) evidence.push(`about ${formatBytes(s.indexSizeBytes)}`);
+  lines.push(evidence.join(' · '), '');
+  if (o.alsoServes?.length) lines.push(`One index for both: also serves ${o.alsoServes.map((l) => `\`${l.replace(/`/g, '')}\``).join(', ')}.`, '');
+  lines.push([o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined, `[Why](${o.docs})`, 'more fixes: Ctrl+.'].filter(Boolean).join(' · '));
+  return lines.join('\n');
 }

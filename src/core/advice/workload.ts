@@ -75,11 +75,7 @@ export function consolidateWorkload<S extends SuggestionLike>(advised: WorkloadS
   for (const a of accs) {
     for (const b of accs) {
       if (a === b || a.score === -1 || b.score === -1) continue;
-      if (a.s.method !== 'btree' || b.s.method !== 'btree' || a.s.schema !== b.s.schema || a.s.table !== b.s.table || (a.s.where ?? '') !== (b.s.where ?? '')) continue;
-      const ak = a.s.columns.map(stripDir);
-      const bk = b.s.columns.map(stripDir);
-      const wider = bk.length > ak.length || b.s.include.length > a.s.include.length;
-      if (wider && bk.length >= ak.length && ak.every((k, i) => bk[i] === k) && a.s.include.every((c) => b.s.include.includes(c) || bk.includes(c))) {
+      if (extendsIndex(b.s, a.s)) {
         b.statements.push(...a.statements.map((x) => ({ ...x, label: `${x.label} (via the leading columns)` })));
         b.savedMs += a.savedMs;
         b.timed ||= a.timed;
@@ -113,4 +109,19 @@ export function consolidateWorkload<S extends SuggestionLike>(advised: WorkloadS
 
 function stripDir(c: string): string {
   return c.replace(/ DESC$/, '');
+}
+
+type IndexShape = Pick<SuggestionLike, 'schema' | 'table' | 'method' | 'where' | 'columns' | 'include'>;
+
+/**
+ * A b-tree `wide` whose keys start with all of `narrow`'s (and whose keys or INCLUDE list hold
+ * narrow's INCLUDE columns), on the same table with the same predicate, and wider than it: it
+ * answers narrow's lookups too, so one index can serve both (the planner still has to agree).
+ */
+export function extendsIndex(wide: IndexShape, narrow: IndexShape): boolean {
+  if (wide.method !== 'btree' || narrow.method !== 'btree' || wide.schema !== narrow.schema || wide.table !== narrow.table || (wide.where ?? '') !== (narrow.where ?? '')) return false;
+  const nk = narrow.columns.map(stripDir);
+  const wk = wide.columns.map(stripDir);
+  const wider = wk.length > nk.length || wide.include.length > narrow.include.length;
+  return wider && wk.length >= nk.length && nk.every((k, i) => wk[i] === k) && narrow.include.every((c) => wide.include.includes(c) || wk.includes(c));
 }

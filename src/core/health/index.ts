@@ -10,7 +10,7 @@ import { MATVIEW_CHECKS } from './checks/matviews';
 import { archiveCandidate, partitionCandidate } from './checks/timeTables';
 import { capacityForecast } from './checks/capacity';
 import type { IndexUser } from '../plan/indexUse';
-import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds } from './types';
+import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds, type PgBouncerFacts } from './types';
 import { errorMessage } from '../safeText';
 
 export * from './types';
@@ -85,6 +85,14 @@ export function keepPlannedIndexes(findings: readonly HealthFinding[], plans: { 
       fixSql: [],
     };
   });
+}
+
+/** Facts of a PgBouncer admin console alone (no PostgreSQL behind it was read): only pool-sizing has something to judge. */
+export function pgBouncerOnlyFacts(pgbouncer: PgBouncerFacts): HealthFacts {
+  return {
+    versionNum: 0, database: 'pgbouncer', inRecovery: false, standbyReplayDelaySeconds: null, settings: {}, sessions: [], indexes: [], foreignKeys: [], tables: [], sequences: [],
+    constraints: [], databases: [], replicas: [], slots: [], archiver: null, checkpoints: null, tempFiles: 0, statsAgeSeconds: null, pgbouncer,
+  };
 }
 
 export function checkById(id: string): HealthCheck | undefined {

@@ -206,10 +206,14 @@ export interface HealthFacts {
   tempFiles: number;
   /** Seconds since the index usage statistics were last reset (null = unknown). */
   statsAgeSeconds: number | null;
+  /** Seconds since the pg_stats widths behind the bloat estimates were read (kept between runs, at most 10 minutes; 0 when this run read them). */
+  bloatWidthsAgeSeconds?: number;
   /** Roles, privileges, row security, sensitive columns, extensions (the security checks); absent when not read. */
   security?: SecurityFacts;
   /** Storage and capacity facts for the workload advisors (brin-candidate, toast-compression, connection-saturation); absent when not read. */
   workload?: WorkloadFacts;
+  /** PgBouncer's pools and statistics (SHOW POOLS, SHOW STATS) when its admin console was given; absent otherwise. */
+  pgbouncer?: PgBouncerFacts;
   /** The dashboard's stored snapshots (or a history file given to the CLI), oldest first: capacity-forecast and stale-materialized-view; absent when there is none. */
   history?: HistorySnapshot[];
 }
@@ -252,6 +256,7 @@ export interface StatementUseFact {
 }
 
 export interface MatviewFact {
+  oid: number;
   schema: string;
   name: string;
   populated: boolean;
@@ -316,6 +321,12 @@ export interface WorkloadFacts {
   pgCron: boolean;
   /** Connection slots: max_connections, reserved for superusers (and pg_use_reserved_connections, 16+). */
   connections: { max: number; superuserReserved: number; reserved: number; byState: Record<string, number>; byApplication: Record<string, number>; total: number };
+}
+
+export interface PgBouncerFacts {
+  version: string;
+  pools: { database: string; user: string; mode: string | null; clientsActive: number; clientsWaiting: number; serversActive: number; serversIdle: number; serversUsed: number; maxWaitSeconds: number; poolSize: number | null }[];
+  stats: { database: string; transactions: number; queries: number; avgTransactionMs: number; avgQueryMs: number; avgWaitMs: number }[];
 }
 
 /** A role the application or this profile logs in as. */
@@ -417,6 +428,8 @@ export interface HealthThresholds {
   /** connection-saturation: share of the usable slots in use (warning; error from errorShare). */
   connectionWarnShare: number;
   connectionErrorShare: number;
+  /** pool-sizing: clients waiting this long for a server connection (seconds). */
+  poolMaxWaitSeconds: number;
   /** cache-candidate: statements called at least this often, whose tables get at most one write per this many calls. */
   cacheMinCalls: number;
   cacheMinCallsPerWrite: number;
@@ -463,6 +476,7 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   toastMinBytes: 16 * 1024 * 1024,
   connectionWarnShare: 0.8,
   connectionErrorShare: 0.95,
+  poolMaxWaitSeconds: 1,
   cacheMinCalls: 500,
   cacheMinCallsPerWrite: 20,
   mvMinCalls: 100,

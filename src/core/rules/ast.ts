@@ -41,6 +41,15 @@ export interface VisitInfo {
 const QUERY_TYPES = new Set(['select', 'update', 'delete', 'insert', 'union', 'union all']);
 
 /** Tables a query brings into scope (its FROM items, joined tables, UPDATE/DELETE target). */
+/** The CTEs a statement defines (`WITH name AS (…)`), by lower-case name. */
+export function ctesOf(statement: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (statement?.type === 'with' || statement?.type === 'with recursive') {
+    for (const b of statement.bind ?? []) if (b?.alias?.name) out.set(String(b.alias.name).toLowerCase(), b.statement);
+  }
+  return out;
+}
+
 export function tablesOf(query: Node): TableRef[] {
   const out: TableRef[] = [];
   const add = (n: any) => {

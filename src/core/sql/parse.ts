@@ -35,6 +35,14 @@ export function parseOne(sql: string): Statement | undefined {
   return r.ok && r.statements.length === 1 ? r.statements[0] : undefined;
 }
 
+/**
+ * pg_stat_statements writes the constant of a typed literal as a parameter (`interval '1 day'` → `interval $1`),
+ * which the parser does not read; written as a cast (`$1::interval`) it does. Offsets shift: for analyses that need none.
+ */
+export function castTypedParameters(sql: string): string {
+  return sql.replace(/\b(interval|timestamptz|timestamp|date|timetz|time|numeric|uuid|jsonb|json|inet)\s+\$(\d+)\b/gi, (_m, type: string, n: string) => `$${n}::${type}`);
+}
+
 /** AST keys whose string values are identifiers (names of tables, schemas, columns, aliases, functions, indexes). */
 const NAME_KEYS = new Set(['name', 'schema', 'alias', 'table', 'column', 'indexName']);
 

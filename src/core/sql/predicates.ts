@@ -608,3 +608,23 @@ export function operandColumns(o: Operand): string[] {
 export function operandText(o: Operand): string {
   return o.kind === 'column' ? ident(o.column) : o.sql;
 }
+
+/**
+ * What each $n is compared with, for a person asked to type a value: "customer_id = $1 (orders)".
+ * From the statement's predicates (their text as written); a parameter used elsewhere gets nothing.
+ */
+export function parameterUses(sql: string): Map<number, string> {
+  const out = new Map<number, string>();
+  const shape = statementShape(sql);
+  if (!shape) return out;
+  const uses = [...shape.tables.flatMap((t) => t.predicates.map((p) => ({ p, table: t.name }))), ...shape.unresolved.map((u) => ({ p: u.predicate, table: undefined }))];
+  for (const { p, table } of uses) {
+    if (!p.span) continue;
+    const text = sql.slice(p.span.start, p.span.end).replace(/\s+/g, ' ').trim();
+    for (const m of text.matchAll(/\$(\d+)\b/g)) {
+      const n = Number(m[1]);
+      if (!out.has(n)) out.set(n, `${text.length > 80 ? `${text.slice(0, 79)}…` : text}${table ? ` (${table})` : ''}`);
+    }
+  }
+  return out;
+}

@@ -146,6 +146,20 @@ class PlansFeature implements vscode.Disposable {
         return;
       }
       case 'explainAnalyze':
+      case 'benchmark':
+      case 'suggestIndexes':
+      case 'revealSql':
+        // A plan brought from elsewhere (clipboard, file, log) has no statement in an editor: these
+        // act on none rather than on whatever statement the cursor happens to be on.
+        if (panel.last?.type === 'show' && panel.last.payload.method === 'brought') {
+          return void vscode.window.showInformationMessage('PG Lens: this plan was brought from elsewhere: open its statement in an editor and run this from there.');
+        }
+        break;
+      default:
+        break;
+    }
+    switch (m.type) {
+      case 'explainAnalyze':
         return this.explainAnalyze(undefined, true);
       case 'benchmark':
         return this.benchmarkQuery(undefined, true);
@@ -341,10 +355,13 @@ class PlansFeature implements vscode.Disposable {
   private async askParams(site: SqlSite, count: number): Promise<unknown[] | undefined> {
     const values: unknown[] = [];
     const before = this.paramMemory.get(site.sql);
+    // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
+    const { parameterUses } = await import('../../core/sql/predicates');
+    const uses = parameterUses(site.sql);
     for (let i = 1; i <= count; i++) {
-      const p = site.params.find((x) => x.index === i);
+      const use = uses.get(i);
       const last = before?.[i - 1];
-      const v = await vscode.window.showInputBox({ title: `Value for $${i}`, prompt: p ? `Placeholder ${p.source} in the code. Empty = NULL.` : 'Empty = NULL.', value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
+      const v = await vscode.window.showInputBox({ title: `Value for $${i}${count > 1 ? ` (${i} of ${count})` : ''}`, prompt: `${use ? `In the query: ${use}. ` : ''}Empty = NULL.`, value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : v);
     }
@@ -486,7 +503,8 @@ export async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vs
     suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
   }));
   if (r.method === 'generic-plan' || r.method === 'prepare-generic') {
-    const ps = site.params.map((p) => `$${p.index} = ${escapeMd(p.source)}`).join(', ');
+    // Only the values the code names ("$1 = customerId"); a bare "$1 = $1" says nothing.
+    const ps = site.params.filter((p) => p.source.trim() !== `$${p.index}`).map((p) => `$${p.index} = ${escapeMd(p.source)}`).join(', ');
     md.appendMarkdown(`\n\n_Generic plan: parameter values unknown${ps ? ` (${ps})` : ''}._`);
   }
   if (site.dynamic) md.appendMarkdown('\n\n_Parts of this SQL are built at run time; the plan is for the text PG Lens could see._');

@@ -53,6 +53,18 @@ export const step: Step = {
     log(`chart samples: ${before} before the tab switch, ${after} after`);
     if (after < before) throw new Error(`the charts lost their history on a tab switch: ${before} samples before, ${after} after`);
     await screenshot('dashboard-after-tab-switch');
+    // Closed and opened again: the stored history is drawn at once, not one new sample at a time.
+    await wb.page.locator('.tabs-container .tab').filter({ hasText: /Dashboard/ }).first().locator('.codicon-close').click();
+    await wb.page.waitForTimeout(1500);
+    await wb.runCommand('PG Lens: Open Dashboard');
+    view = await wb.webview(/Dashboard/);
+    await wb.see(view.locator('.chart canvas').first(), 'the dashboard charts after opening it again');
+    const reopened = await wb.until(async () => {
+      const n = await points();
+      return n >= after ? n : undefined;
+    }, `the stored ${after} chart points drawn when the dashboard opens again`, 5000, async () => `${await points()} points`);
+    log(`chart points after closing and opening the dashboard: ${reopened}`);
+    await screenshot('dashboard-reopened');
     await wb.runCommand('Preferences: Color Theme');
     await quick.locator('.quick-input-box input').fill('Light Modern');
     await wb.see(quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: /Light Modern/ }), 'the "Light Modern" theme');

@@ -4,6 +4,7 @@
  */
 import { finding } from '../finding';
 import { statementShape } from '../../sql/predicates';
+import { castTypedParameters } from '../../sql/parse';
 import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFacts, HealthFinding, TimeTableFact } from '../types';
 import { formatBytes } from '../../format';
@@ -28,7 +29,7 @@ export function timeReads(f: HealthFacts, t: TimeTableFact): TimeReads | undefin
   const out: TimeReads = { calls: 0, rangeCalls: 0, statements: [] };
   for (const s of stmts) {
     if (!s.tables.some((x) => x.schema === t.schema && x.table === t.table)) continue;
-    const shape = statementShape(s.query);
+    const shape = statementShape(castTypedParameters(s.query));
     const uses = shape?.tables.filter((u) => u.name === t.table && (u.schema === undefined || u.schema === t.schema)) ?? [];
     const range = uses.some((u) => u.predicates.some((p) => p.kind === 'range' && p.target.kind === 'column' && p.target.column === t.column))
       || !!shape?.unresolved.some((u) => u.predicate.kind === 'range' && u.predicate.target.kind === 'column' && u.predicate.target.column === t.column);

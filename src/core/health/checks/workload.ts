@@ -113,6 +113,36 @@ export const connectionSaturation: HealthCheck = {
   },
 };
 
+export const poolSizing: HealthCheck = {
+  id: 'pool-sizing',
+  title: 'PgBouncer pool too small',
+  category: 'activity',
+  summary: "Clients waiting in PgBouncer for a server connection (SHOW POOLS), or a high average wait (SHOW STATS), with the pool size the load needs and the server slots it may take.",
+  docs: docs('pool-sizing'),
+  run(f, t) {
+    const b = f.pgbouncer;
+    if (!b) return [];
+    const c = f.workload?.connections;
+    const usable = c?.max ? Math.max(1, c.max - c.superuserReserved - c.reserved) : null;
+    const out: HealthFinding[] = [];
+    for (const p of b.pools) {
+      const stats = b.stats.find((s) => s.database === p.database);
+      const waitingNow = p.clientsWaiting > 0 || p.maxWaitSeconds >= t.poolMaxWaitSeconds;
+      const waitedOnAverage = !!stats && stats.avgWaitMs >= t.poolMaxWaitSeconds * 1000;
+      if (!waitingNow && !waitedOnAverage) continue;
+      // Enough servers for the statements running and the clients queued behind them — within the server's slots.
+      const needed = p.serversActive + p.serversUsed + p.clientsWaiting;
+      const recommended = usable ? Math.min(needed, Math.floor(usable / 2)) : needed;
+      out.push(finding(this, waitingNow ? 'warning' : 'info', `PgBouncer pool ${p.database}/${p.user}${p.poolSize !== null ? ` (pool_size ${p.poolSize})` : ''}: ${p.clientsWaiting} client${p.clientsWaiting === 1 ? '' : 's'} waiting for a server connection (longest ${p.maxWaitSeconds.toFixed(1)} s)${stats ? `, ${stats.avgWaitMs.toFixed(1)} ms average wait` : ''}; ${p.serversActive} servers active, ${p.serversIdle} idle.`, {
+        objects: [{ kind: 'database', name: p.database }],
+        evidence: { pgbouncer: b.version, pool: p, stats: stats ?? null, recommendedPoolSize: recommended, serverSlotsUsable: usable },
+        help: `Raise pool_size for ${p.database} in pgbouncer.ini (or default_pool_size) to about ${recommended} — the active and queued clients now${usable ? `, at most half the ${usable} slots the server leaves to ordinary roles` : ''} — and RELOAD the console. When the servers are busy with slow statements, a larger pool only moves the queue into PostgreSQL: look at the slowest statements first.${p.mode && p.mode !== 'transaction' ? ` The pool runs in ${p.mode} mode: transaction mode lets far fewer servers serve the same clients.` : ''}`,
+      }));
+    }
+    return out;
+  },
+};
+
 /** Functions whose result changes between calls: a statement using one cannot be cached by its text. */
 const VOLATILE = /\b(now|random|clock_timestamp|statement_timestamp|timeofday|nextval|gen_random_uuid|uuid_generate_v4|txid_current|pg_current_xact_id|current_timestamp|localtimestamp|current_time|current_date)\b/i;
 
@@ -158,7 +188,7 @@ export const unusedMaterializedView: HealthCheck = {
     return (f.workload?.matviews ?? [])
       .filter((m) => m.populated && m.scans === 0)
       .map((m) => finding(this, 'info', `Materialized view ${qualifiedName(m.schema, m.name)} (${formatBytes(m.sizeBytes)}) has not been read since the statistics were reset.`, {
-        objects: [{ kind: 'materialized view' as const, schema: m.schema, name: m.name }],
+        objects: [{ kind: 'materialized view' as const, schema: m.schema, name: m.name, oid: m.oid }],
         evidence: { scans: m.scans, sizeBytes: m.sizeBytes, statsAgeSeconds: f.statsAgeSeconds, concurrentRefreshPossible: m.hasUniqueIndex },
         fixSql: [`DROP MATERIALIZED VIEW ${qualifiedName(m.schema, m.name)};`],
         help: 'Statistics are per server: check replicas, monthly reports and the job that refreshes it (remove the job with the view). DROP without CASCADE stops if a view depends on it.',
@@ -166,4 +196,4 @@ export const unusedMaterializedView: HealthCheck = {
   },
 };
 
-export const WORKLOAD_CHECKS: readonly HealthCheck[] = [brinCandidate, toastCompression, connectionSaturation, cacheCandidate, unusedMaterializedView];
+export const WORKLOAD_CHECKS: readonly HealthCheck[] = [brinCandidate, toastCompression, connectionSaturation, poolSizing, cacheCandidate, unusedMaterializedView];

@@ -1,3 +1,11 @@
-import { oneGrammar } from '../language';
+import type { LanguageSpec } from '../language';
 
-export const javaLanguage = oneGrammar('java', ['.java'], '//');
+export const javaLanguage = {
+  name: 'java',
+  grammars: { java: 'tree-sitter-java.wasm' },
+  editorIds: { java: 'java' },
+  extensions: { '.java': 'java' },
+  lineComment: '//',
+  // MyBatis XML mappers (languages/java/mybatis.ts): `<select|insert|update|delete>` statements.
+  mappers: { '.xml': 'mybatis' },
+} as const satisfies LanguageSpec<'java'>;

@@ -121,6 +121,14 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     const model = n[1].replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
     return { library: 'activerecord', op: AR_WRITE.test(method) ? 'write' : 'read', batch: /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || named(last.args).some((arg) => arg.type === 'pair' && field(arg, 'value')?.type === 'array'), label: label(chain), method, model };
   }
+  // A write through an association of the record: partner.profile.update!(…), order.invoice.save!
+  if (segs.length === 3 && !segs[0].call && segs[1].call && !segs[1].args && /^(update!?|save!?|destroy!?|touch|update_columns?|update_attribute|increment!|decrement!)$/.test(method) && chain.root.type === 'identifier' && usesModule(ctx, /rails|active_record/)) {
+    return { library: 'activerecord', op: 'write', batch: false, label: label(chain), method, instanceOf: root, model: n[1].replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
+  }
+  // The model's own associations, called without a receiver: items.create!(…), request_units.find_by(…)
+  if (segs.length === 2 && !segs[0].call && chain.root.type === 'identifier' && ctx.associations?.has(root) && ASSOC_CALL.test(method)) {
+    return { library: 'activerecord', op: AR_WRITE.test(method) ? 'write' : 'read', batch: false, label: label(chain), method, model: root.replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
+  }
   // Instance writes: record.save!, record.update!(…)
   if (segs.length === 2 && AR_WRITE.test(method) && chain.root.type === 'identifier' && !/^(update|delete)$/.test(method) || (segs.length === 2 && /^(update!|update|reload)$/.test(method) && chain.root.type === 'identifier' && (ctx.models.size > 0 || usesModule(ctx, /rails|active_record/)))) {
     return { library: 'activerecord', op: method === 'reload' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: root };

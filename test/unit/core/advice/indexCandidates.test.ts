@@ -77,6 +77,17 @@ describe('core/advice/indexCandidates', () => {
     assert.deepEqual(ddls('SELECT total, customer_id FROM orders WHERE id = $1').filter((d) => /INCLUDE/.test(d)), []);
   });
 
+  it('no covering index for a lookup an existing index answers and that keeps few rows; still one when it keeps many', () => {
+    // customer_id: 4000 distinct in 200k rows, about 50 rows a customer: a covering copy saves ~50 heap fetches.
+    const ix: IndexFacts = { schema: 'public', name: 'orders_customer_id_idx', method: 'btree', keys: ['customer_id'], keyColumns: ['customer_id'], include: [], opclasses: [''], valid: true, unique: false, primary: false };
+    assert.deepEqual(ddls('SELECT total FROM orders WHERE customer_id = $1', facts([orders({ indexes: [pk(), ix] })])).filter((d) => /INCLUDE/.test(d)), []);
+    // 400 distinct: about 500 rows a customer, an index-only scan saves real work.
+    const wide = orders({ indexes: [pk(), ix], stats: { ...orders().stats, customer_id: { nullFrac: 0, nDistinct: 400, correlation: 0.01 } } });
+    assert.ok(ddls('SELECT total FROM orders WHERE customer_id = $1', facts([wide])).some((d) => /INCLUDE \(total\)/.test(d)));
+    // No index on the column yet: the covering index is still a candidate.
+    assert.ok(ddls('SELECT total FROM orders WHERE customer_id = $1').some((d) => /INCLUDE \(total\)/.test(d)));
+  });
+
   it('one name per definition: direction, operator class, INCLUDE list and predicate are all in it', () => {
     const base = { table: 'orders', method: 'btree' as const, include: [] as string[], where: undefined as string | undefined };
     const col = (c: string, desc = false, opclass?: string) => ({ sql: c + (opclass ? ` ${opclass}` : '') + (desc ? ' DESC' : ''), label: c + (desc ? ' DESC' : ''), column: c, desc, opclass });

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { missingIndexFinding, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
+import { costDrop, missingIndexFinding, missingIndexHover, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
+import { candidateFromSuggestion } from '../../../../src/core/advice/indexCandidates';
+import { extendsIndex } from '../../../../src/core/advice/workload';
 
 const file = 'const q = sql`SELECT * FROM orders o WHERE o.customer_id = ${id}`;';
 const sqlStart = file.indexOf('SELECT');
@@ -37,5 +39,45 @@ describe('core/advice/missingIndex', () => {
   it('falls back to the whole site when the table is not found in the statement', () => {
     const f = missingIndexFinding(site, { status: 'ok', suggestions: [{ ...s, table: 'customers' }] })!;
     assert.deepEqual(f.span, site.span);
+  });
+
+  describe('the hover', () => {
+    const s: HoverSuggestion = {
+      ddl: 'CREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id)', table: 'orders', schema: 'public', columns: ['customer_id'],
+      summary: 'x', reason: 'equality on customer_id', verifiedBy: 'transaction', costBefore: 934.04, costAfter: 19.38, name: 'orders_customer_id_idx', indexSizeBytes: 417792,
+      seqScan: { relation: 'orders', rows: 32000 },
+      planAfter: ['Limit  (cost=19.37..19.38 rows=4)', '  -> Bitmap Heap Scan on orders  (cost=4.32..19.33 rows=4)', '    -> Bitmap Index Scan using orders_customer_id_idx  (cost=0.00..4.32 rows=4)'],
+    };
+
+    it('reads at a glance: what and how much cheaper (proved) in the head line, the DDL, one line of evidence, one action', () => {
+      const text = missingIndexHover(s, { action: { title: 'Create index now', uri: 'command:pgLens.createIndexNow?x' }, docs: 'https://d' });
+      const lines = text.split('\n');
+      assert.equal(lines[0], '$(lightbulb) **Missing index on orders (customer\\_id)** · cost 934 → 19.4 (48× lower) · proved by the planner (a real index, rolled back)');
+      assert.ok(text.includes('```sql\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n```'));
+      assert.ok(text.includes('Seq Scan on orders (32k rows) → Bitmap Index Scan using orders\\_customer\\_id\\_idx · equality on customer\\_id · about 408 kB'), text);
+      assert.equal((text.match(/\]\(command:/g) ?? []).length, 1, 'one action');
+      assert.ok(!/Plan before|Plan with the index|cost=/.test(text), 'no plan dumps: the plan hover below shows the plan');
+      assert.ok(text.split('\n').length <= 10, `short: ${text.split('\n').length} lines`);
+    });
+
+    it('says when one index serves another site too, and when the planner could not prove it', () => {
+      assert.match(missingIndexHover({ ...s, columns: ['customer_id', 'placed_at DESC'] }, { docs: 'd', alsoServes: ['src/orders.ts:40'] }), /One index for both: also serves `src\/orders\.ts:40`\./);
+      assert.match(missingIndexHover({ ...s, costAfter: null, verifiedBy: 'none' }, { docs: 'd' }).split('\n')[0], /may help · not verified by the planner$/);
+      assert.equal(costDrop(100, 65), '35% lower');
+      assert.equal(costDrop(100, 40), '2.5× lower');
+    });
+  });
+
+  it('overlap: (customer_id, placed_at DESC) serves a (customer_id) lookup; its candidate is rebuilt for the planner to try', () => {
+    const narrow = { schema: 'public', table: 'orders', method: 'btree', where: null, columns: ['customer_id'], include: [] };
+    const wide = { ...narrow, columns: ['customer_id', 'placed_at DESC'] };
+    assert.equal(extendsIndex(wide, narrow), true);
+    assert.equal(extendsIndex(narrow, wide), false);
+    assert.equal(extendsIndex({ ...wide, where: "status = 'paid'" }, narrow), false);
+    assert.equal(extendsIndex({ ...wide, columns: ['placed_at', 'customer_id'] }, narrow), false);
+    const c = candidateFromSuggestion({ ...wide, name: 'orders_customer_id_placed_at_desc_idx', kind: 'sort', reason: 'r' });
+    assert.deepEqual(c?.keys.map((k) => k.sql), ['customer_id', 'placed_at DESC']);
+    assert.equal(candidateFromSuggestion({ ...narrow, columns: ['lower(email)'], name: 'n', kind: 'expression', reason: 'r' }), undefined);
+    assert.equal(candidateFromSuggestion({ ...narrow, schema: 'app', table: 'app.orders', name: 'n', kind: 'btree', reason: 'r' })?.table, 'orders');
   });
 });

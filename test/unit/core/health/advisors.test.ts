@@ -40,7 +40,7 @@ describe('core/health materialized views', () => {
     assert.equal(groupKeyColumns('SELECT count(*) FROM events'), undefined);
   });
 
-  const mv: MatviewFact = { schema: 'public', name: 'daily totals', populated: true, scans: 40, sizeBytes: 8192, hasUniqueIndex: false, uniqueColumns: ['day'], sources: [{ schema: 'public', table: 'orders', writes: 500 }], refreshMark: '900:0' };
+  const mv: MatviewFact = { oid: 16500, schema: 'public', name: 'daily totals', populated: true, scans: 40, sizeBytes: 8192, hasUniqueIndex: false, uniqueColumns: ['day'], sources: [{ schema: 'public', table: 'orders', writes: 500 }], refreshMark: '900:0' };
 
   it('refreshTarget reads quoted, qualified and CONCURRENTLY names', () => {
     assert.deepEqual(refreshTarget('REFRESH MATERIALIZED VIEW CONCURRENTLY "My"."daily totals"'), { schema: 'My', name: 'daily totals', concurrently: true });
@@ -68,6 +68,7 @@ describe('core/health materialized views', () => {
     const [f] = run(facts({ history: h, workload: workload({ matviews: [mv] }) }), 'stale-materialized-view');
     assert.equal(f.evidence.rowsWrittenSince, 400);
     assert.deepEqual(f.fixSql, ['REFRESH MATERIALIZED VIEW public."daily totals";']);
+    assert.deepEqual(f.action, { kind: 'refresh-materialized-view', oid: 16500 }, 'the dashboard offers the refresh');
     assert.deepEqual(run(facts({ history: h, workload: workload({ matviews: [{ ...mv, refreshMark: '950:0' }] }) }), 'stale-materialized-view'), [], 'refreshed since');
     assert.deepEqual(run(facts({ history: h, workload: workload({ matviews: [{ ...mv, sources: [{ ...mv.sources[0], writes: 100 }] }] }) }), 'stale-materialized-view'), [], 'no writes since');
     assert.deepEqual(run(facts({ workload: workload({ matviews: [mv] }) }), 'stale-materialized-view'), [], 'no history');

@@ -48,7 +48,7 @@ describe('core/health workload advisors', () => {
   });
 
   it('unused-materialized-view: populated and never scanned; not before the statistics are old enough', () => {
-    const mv = { schema: 'public', name: 'daily', populated: true, scans: 0, sizeBytes: 8192, hasUniqueIndex: false, uniqueColumns: [], sources: [], refreshMark: '1:0' };
+    const mv = { oid: 16400, schema: 'public', name: 'daily', populated: true, scans: 0, sizeBytes: 8192, hasUniqueIndex: false, uniqueColumns: [], sources: [], refreshMark: '1:0' };
     assert.equal(runHealthChecks(facts({ workload: workload({ matviews: [mv, { ...mv, name: 'read', scans: 3 }, { ...mv, name: 'empty', populated: false }] }) }), {}, ['unused-materialized-view']).length, 1);
     assert.deepEqual(runHealthChecks(facts({ statsAgeSeconds: 60, workload: workload({ matviews: [mv] }) }), { unusedIndexMinStatsAgeSeconds: 86400 }, ['unused-materialized-view']), []);
   });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { statementShape } from '../../../../src/core/sql/predicates';
+import { parameterUses, statementShape } from '../../../../src/core/sql/predicates';
 
 const table = (sql: string, key: string) => {
   const s = statementShape(sql);
@@ -104,5 +104,14 @@ describe('core/sql/predicates', () => {
     assert.equal(statementShape('MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE'), undefined);
     assert.equal(statementShape('SELECT 1; SELECT 2'), undefined);
     assert.equal(statementShape('SELEKT nonsense'), undefined);
+  });
+
+  it('parameterUses: what each $n is compared with, as written, for the value prompt', () => {
+    const uses = parameterUses('SELECT id FROM orders o WHERE o.customer_id = $1 AND o.placed_at > $2 ORDER BY placed_at DESC LIMIT $3');
+    assert.equal(uses.get(1), 'o.customer_id = $1 (orders)');
+    assert.equal(uses.get(2), 'o.placed_at > $2 (orders)');
+    assert.equal(uses.get(3), undefined, 'LIMIT is no comparison');
+    assert.equal(parameterUses('SELECT id FROM customers WHERE lower(email) = lower($1)').get(1), 'lower(email) = lower($1) (customers)');
+    assert.equal(parameterUses('not sql').size, 0);
   });
 });

@@ -1,0 +1,41 @@
+/**
+ * The missing-index hover reads at a glance, like the plan hover under it: one head line with what
+ * (table and columns), how much cheaper (cost before → after, "N× lower") and whether the planner
+ * proved it; the CREATE INDEX; one line of evidence; one action. No plan dumps, no scroll box.
+ */
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const FILE = 'src/customers.ts';
+const AT = 'lower(email) = lower($1)';
+
+export const step: Step = {
+  title: 'missing-index hover: what, how much cheaper (proved), the DDL and one action, above the plan',
+  async run({ wb, screenshot, log }) {
+    await wb.openFile(FILE);
+    const page = wb.page;
+    // The advice is proved in the background after the file opens: hover again until it is there.
+    const text = await wb.until(async () => {
+      await page.mouse.move(5, 5);
+      const hover = await wb.hover(AT);
+      await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+      await page.waitForTimeout(1000);
+      const t = (await hover.first().innerText().catch(() => '')) ?? '';
+      return /Missing index on customers/.test(t) ? t : undefined;
+    }, 'a missing-index hover on the lower(email) lookup', 90_000);
+    const head = text.split('\n').find((l) => /Missing index on/.test(l)) ?? '';
+    log(`hover head: ${head.trim()}`);
+    if (!/Missing index on customers \(lower\(email\)\) · cost [\d.,]+ → [\d.,]+ \((?:[\d.]+× lower|\d+% lower)\) · (proved by the planner|not verified by the planner)/.test(head)) {
+      throw new StepFailure(`expected the head line to say what, how much cheaper and whether it was proved; saw "${head.trim()}"`);
+    }
+    if (!/CREATE INDEX CONCURRENTLY customers_lower_email_idx ON customers \(\(lower\(email\)\)\);/.test(text)) throw new StepFailure(`expected the CREATE INDEX in the hover; saw ${text.slice(0, 400)}`);
+    if (/Plan before|Plan with the index|cost=/.test(text)) throw new StepFailure('expected no plan dumps in the missing-index hover (the plan hover below shows the plan)');
+    const links = await page.locator('.monaco-hover:not(.hidden) a').allInnerTexts();
+    const actions = links.filter((l) => /^(Create index now|Add migration)$/.test(l.trim()));
+    if (actions.length !== 1) throw new StepFailure(`expected exactly one action in the missing-index hover; saw links: ${links.join(' | ')}`);
+    // The plan hover follows, with its own head line.
+    if (!/Open plan · Explain Analyze/.test(text.replace(/\s+/g, ' '))) throw new StepFailure('expected the plan hover (Open plan · Explain Analyze) under the missing-index part');
+    await screenshot('missing-index-hover');
+    await page.mouse.move(5, 5);
+  },
+};
