@@ -18,6 +18,7 @@ import { libraryHelp, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 import { SourceTree } from './syntax/treeSitter';
+import { errorMessage } from './safeText';
 
 export interface FileInput {
   /** Path as it should appear in findings (the CLI uses paths relative to the working directory). */
@@ -152,7 +153,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
     try {
       sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src })))(input.text, language, input.path, source);
     } catch (e) {
-      errors.push(`SQL extraction failed: ${oneLine(e)}`);
+      errors.push(`SQL extraction failed: ${errorMessage(e)}`);
     }
     timings.extractMs = performance.now() - t;
     // Bounded work: a statement past the limits (src/core/limits.ts) is never given to a parser; say so.
@@ -165,7 +166,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
       try {
         findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source, editing: input.editing, isCancelled: input.isCancelled })));
       } catch (e) {
-        errors.push(`${a.id}: ${oneLine(e)}`);
+        errors.push(`${a.id}: ${errorMessage(e)}`);
       }
       timings.analyzers[a.id] = performance.now() - t;
     }
@@ -230,7 +231,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
           result.findings.push(...applyContext(applySuppressions(text ?? '', fs, opts.severity ?? {}), file, text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY));
         }
       } catch (e) {
-        onError('', `${a.id}: ${oneLine(e)}`);
+        onError('', `${a.id}: ${errorMessage(e)}`);
       }
     }
   }
@@ -263,10 +264,6 @@ export function countLines(text: string): number {
   let n = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return text.endsWith('\n') ? n - 1 : n;
-}
-
-function oneLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0];
 }
 
 function lineOfOffset(text: string, offset: number): number {

@@ -10,8 +10,8 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
-import { decodeRange, javaEscape } from '../../extract/escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
+import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
 const SPRING = ['query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'queryForStream', 'update', 'batchUpdate', 'sql'];
@@ -83,18 +83,16 @@ function textBlock(parts: Part[], text: string, node: Node): void {
 function literal(node: Node, env: Env): Part[] | undefined {
   if (node.type !== 'string_literal') return undefined;
   const text = env.text;
+  if (!text.startsWith('"""', node.startIndex)) return betweenQuotes(text, node, javaEscape);
   const parts: Part[] = [];
-  if (text.startsWith('"""', node.startIndex)) textBlock(parts, text, node);
-  else decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), javaEscape);
+  textBlock(parts, text, node);
   return parts;
 }
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_expression': {
-      const inner = node.namedChildren[0];
-      return inner ? recurse(inner) : undefined;
-    }
+    case 'parenthesized_expression':
+      return composeInner(node, recurse);
     case 'binary_expression':
       return joinOperands(node, recurse, ['+']);
     case 'element_value_array_initializer': {
