@@ -14,6 +14,7 @@ import { checkSite } from './rules/engine';
 import { OTHER_DIALECT_RULE, RULES } from './rules/index';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
+import { libraryHelp, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 import { SourceTree } from './syntax/treeSitter';
@@ -26,6 +27,10 @@ export interface FileInput {
   languageId?: string;
   /** The text's syntax tree when the caller already holds one (the editor's SqlSiteIndex); the caller frees it. */
   source?: SourceTree;
+  /** See AnalyzerInput.editing. */
+  editing?: boolean;
+  /** See AnalyzerInput.isCancelled. */
+  isCancelled?: () => boolean;
 }
 
 export interface AnalyzerInput {
@@ -36,6 +41,14 @@ export interface AnalyzerInput {
   sites: SqlSite[];
   /** The text's syntax tree, parsed at most once per file and shared by extraction and the analyzers. */
   source?: SourceTree;
+  /**
+   * The editor's run while the user types (not on open, save or a settings/connection change):
+   * analyzers whose work costs database round trips (the index advisor's EXPLAINs) reuse what they
+   * already know and start nothing new.
+   */
+  editing?: boolean;
+  /** True once the result is no longer wanted (the document changed or closed): stop early. */
+  isCancelled?: () => boolean;
 }
 
 /** One kind of analysis plugged into the scan. */
@@ -71,7 +84,17 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       }
       if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
       const ev = opts.evidence;
-      return sites.flatMap((site) => checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError }));
+      return sites.flatMap((site) => {
+        const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
+        // A statement kept in a mapper file is changed there and called through its library: say how.
+        if (site.api === 'named-query' || site.api === 'mybatis') {
+          for (const f of found) {
+            const lib = libraryHelp(f.ruleId, libraryOf(file, text, site));
+            if (lib) f.help = f.help ? `${lib}\n${f.help}` : lib;
+          }
+        }
+        return found;
+      });
     },
   };
 }
@@ -132,7 +155,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
     for (const a of opts.analyzers) {
       t = performance.now();
       try {
-        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source })));
+        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source, editing: input.editing, isCancelled: input.isCancelled })));
       } catch (e) {
         errors.push(`${a.id}: ${oneLine(e)}`);
       }

@@ -15,7 +15,7 @@ import { placeOwnMarker, SQL } from './sql';
 import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
 import { LIMITS } from '../core/limits';
 import { IndexUseLedger } from '../core/plan/indexUse';
-import { readRegularFileSync } from './readFile';
+import { readRegularFileSync } from '../node/readFile';
 
 export const APPLICATION_NAME = 'pg-lens';
 

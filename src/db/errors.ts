@@ -1,7 +1,7 @@
 /**
  * One clear line for every way talking to PostgreSQL can fail. No stack traces, never a password.
  */
-import { describeProfile, type ConnectionProfile, ConnectionConfigError } from '../core/connection/profile';
+import { type ConnectionProfile, ConnectionConfigError } from '../core/connection/profile';
 
 export class PgLensError extends Error {
   constructor(message: string, readonly code?: string, override readonly cause?: unknown) {
@@ -76,6 +76,3 @@ export function describeError(e: unknown, where?: Where): string {
   return msg || 'Unknown error.';
 }
 
-export function whereOf(p: Where): string {
-  return describeProfile(p);
-}

@@ -22,6 +22,7 @@ export const QUERY_TEXT_LIMIT = 2000;
 
 const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
 
+
 export const HEALTH_SQL = {
   /** Client sessions (and autovacuum workers, which can block), ours marked. $1 = query text limit, $2 = our application_name. */
   sessions: `${M} SELECT a.pid, a.backend_start::text AS backend_start, a.datname, a.usename, coalesce(a.application_name, '') AS application_name,
@@ -34,24 +35,52 @@ export const HEALTH_SQL = {
     (a.pid = pg_backend_pid() OR a.application_name = $2) AS own
     FROM pg_stat_activity a LEFT JOIN pg_stat_ssl s ON s.pid = a.pid LEFT JOIN pg_roles r ON r.oid = a.usesysid
     WHERE a.backend_type IN ('client backend', 'autovacuum worker')`,
-  /** Every index of user tables. $1 = minimum relpages for the width estimate (bloat). */
+  /**
+   * Every index of user tables (widths for the bloat estimate come from indexWidths). Column names by one
+   * index look-up per key column (pg_attribute's primary key), not a sort of every column of the table.
+   */
   indexes: `${M} SELECT i.indexrelid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, i.indrelid::int8 AS table_oid, c.relname AS name,
     i.indkey::int2[] AS columns, i.indnkeyatts AS key_columns, i.indclass::text AS opclasses,
     pg_get_expr(i.indexprs, i.indrelid) AS expressions, pg_get_expr(i.indpred, i.indrelid) AS predicate,
     am.amname AS method, i.indisunique AS is_unique, i.indisprimary AS is_primary, i.indisvalid AS is_valid, con.conname AS constraint_name,
     c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes,
     pg_stat_get_numscans(i.indexrelid)::float8 AS scans, c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples, c.reloptions,
-    ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(attnum, ord)
-          LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) AS column_names,
-    w.width, w.max_null_frac
+    ARRAY(SELECT (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = i.indkey[k]) FROM generate_series(0, i.indnatts - 1) k) AS column_names
     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
     JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = c.relam
     LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
-    LEFT JOIN LATERAL (SELECT sum(s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac, count(*) AS n
-          FROM pg_stats s JOIN pg_attribute a ON a.attname = s.attname
-          WHERE c.relpages >= $1 AND i.indexprs IS NULL AND s.schemaname = n.nspname AND s.tablename = t.relname
-            AND a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])) w ON w.n = i.indnatts
     WHERE c.relkind = 'i' AND ${USER_SCHEMA}`,
+  /**
+   * What changes without DDL, for the indexes whose catalog facts are cached (catalogVersion unchanged):
+   * scans, pages, rows. The width estimates come apart (indexWidths, tableWidths): a per-row LATERAL cost 4× this read.
+   */
+  indexStats: `${M} SELECT c.oid::int8 AS oid, pg_stat_get_numscans(c.oid)::float8 AS scans, c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind = 'i' AND ${USER_SCHEMA}`,
+  /** Width estimate (pg_stats) of the indexes of at least $1 pages without expressions, for the bloat estimate. */
+  indexWidths: `${M} SELECT i.indexrelid::int8 AS oid, sum(s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac
+    FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])
+    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname AND s.attname = a.attname
+    WHERE c.relkind = 'i' AND c.relpages >= $1 AND i.indexprs IS NULL AND ${USER_SCHEMA}
+    GROUP BY i.indexrelid, i.indnatts HAVING count(*) = i.indnatts`,
+  /** Width of a row's data and the largest null share (pg_stats) of the tables and materialized views of at least $1 pages, for the bloat estimate. */
+  tableWidths: `${M} SELECT c.oid::int8 AS oid, sum((1 - s.null_frac) * s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited
+    WHERE c.relkind IN ('r', 'm') AND c.relpages >= $1 AND ${USER_SCHEMA}
+    GROUP BY c.oid`,
+  /**
+   * The catalog version probe: every DDL that changes an index's catalog facts (CREATE/DROP/ALTER of an
+   * index, table, column, constraint or schema, CREATE INDEX CONCURRENTLY's validation) inserts or
+   * updates (new xmin) or deletes (count) a row of these catalogs. VACUUM and ANALYZE change relpages and
+   * reltuples in place (no new xmin): those are read every time (indexStats). widths_version: ANALYZE
+   * rewrites pg_statistic rows, and the set of relations of at least $1 pages (those with a width estimate).
+   */
+  catalogVersion: `${M} SELECT concat_ws(':', (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_class), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_index),
+    (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_constraint), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_namespace),
+    (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_attribute)) AS version, current_setting('block_size')::float8 AS block_size,
+    concat_ws(':', (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_statistic), (SELECT sum(oid::int8) FROM pg_class WHERE relpages >= $1)) AS widths_version`,
   foreignKeys: `${M} SELECT con.oid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, con.conrelid::int8 AS table_oid, con.conname AS name,
     con.conkey AS columns,
     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
@@ -60,7 +89,7 @@ export const HEALTH_SQL = {
     FROM pg_constraint con JOIN pg_class t ON t.oid = con.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
     JOIN pg_class rt ON rt.oid = con.confrelid JOIN pg_namespace rn ON rn.oid = rt.relnamespace
     WHERE con.contype = 'f' AND t.relkind = 'r' AND ${USER_SCHEMA}`,
-  /** Tables that can matter. $1 = minimum relpages for bloat, $2 = minimum relfrozenxid age. */
+  /** Tables that can matter (widths for the bloat estimate come from tableWidths). $1 = minimum relpages for bloat, $2 = minimum relfrozenxid age. */
   tables: `${M} SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, c.relkind,
     pg_stat_get_live_tuples(c.oid)::float8 AS live, pg_stat_get_dead_tuples(c.oid)::float8 AS dead,
     pg_stat_get_mod_since_analyze(c.oid)::float8 AS mods,
@@ -68,10 +97,8 @@ export const HEALTH_SQL = {
     pg_stat_get_last_analyze_time(c.oid)::text AS last_analyze, pg_stat_get_last_autoanalyze_time(c.oid)::text AS last_autoanalyze,
     extract(epoch FROM clock_timestamp() - greatest(pg_stat_get_last_vacuum_time(c.oid), pg_stat_get_last_autovacuum_time(c.oid)))::float8 AS vacuum_age,
     c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages, c.relpages::float8 * current_setting('block_size')::float8 AS size_bytes, c.reloptions,
-    age(c.relfrozenxid)::float8 AS freeze_age, w.width, w.max_null_frac
+    age(c.relfrozenxid)::float8 AS freeze_age
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN LATERAL (SELECT sum((1 - s.null_frac) * s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac
-          FROM pg_stats s WHERE c.relpages >= $1 AND s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited HAVING count(*) > 0) w ON true
     WHERE c.relkind IN ('r', 'm') AND ${USER_SCHEMA}
       AND (pg_stat_get_dead_tuples(c.oid) > 0 OR pg_stat_get_mod_since_analyze(c.oid) > 0 OR c.relpages >= $1 OR age(c.relfrozenxid) >= $2)`,
   sequences: `${M} SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS data_type,
@@ -157,6 +184,120 @@ export function sessionFromRow(r: any): SessionFact {
   };
 }
 
+/** An index's facts from a row of HEALTH_SQL.indexes. */
+function indexFromRow(r: any): IndexFact {
+  const ro = parseReloptions(r.reloptions);
+  const fact: IndexFact = {
+    oid: Number(r.oid),
+    schema: r.schema,
+    table: r.table_name,
+    tableOid: Number(r.table_oid),
+    name: r.name,
+    columns: (r.columns ?? []).map(Number),
+    columnNames: r.column_names ?? [],
+    keyColumns: Number(r.key_columns),
+    opclasses: r.opclasses,
+    expressions: r.expressions,
+    predicate: r.predicate,
+    method: r.method,
+    unique: r.is_unique,
+    primary: r.is_primary,
+    valid: r.is_valid,
+    constraint: r.constraint_name,
+    definition: '',
+    sizeBytes: num(r.size_bytes),
+    scans: numOrNull(r.scans),
+    relpages: num(r.relpages),
+    reltuples: num(r.reltuples),
+    dataWidth: null,
+    maxNullFrac: 0,
+    fillfactor: ro.fillfactor ? Number(ro.fillfactor) : null,
+  };
+  fact.definition = indexDefinition(fact);
+  return fact;
+}
+
+/**
+ * Index facts that only DDL changes (names, columns, definition, constraint, method…), kept per
+ * Database while HEALTH_SQL.catalogVersion reads the same; each run then reads only indexStats.
+ */
+interface CatalogCache {
+  version: string;
+  indexes: Map<number, IndexFact>;
+}
+const catalogCaches = new WeakMap<object, CatalogCache>();
+
+/** The cached facts with this run's statistics, or undefined when an index is not in the cache (read them all again). */
+function withIndexStats(cache: CatalogCache, rows: any[], blockSize: number): IndexFact[] | undefined {
+  const out: IndexFact[] = [];
+  for (const r of rows) {
+    const known = cache.indexes.get(Number(r.oid));
+    if (!known) return undefined;
+    const relpages = num(r.relpages);
+    out.push({ ...known, scans: numOrNull(r.scans), relpages, reltuples: num(r.reltuples), sizeBytes: relpages * blockSize });
+  }
+  return out;
+}
+
+/**
+ * Every index's facts: from the catalog cache when the catalog has not changed (keyed by `cacheKey`), else
+ * read whole and cached; with the version the width estimates are kept under (catalog and statistics).
+ */
+async function readIndexes(db: Pick<Session, 'query'>, cacheKey: object | undefined): Promise<{ indexes: IndexFact[]; version: string }> {
+  const probe = (await db.query(HEALTH_SQL.catalogVersion, [BLOAT_MIN_PAGES])).rows[0];
+  const version = String(probe.version);
+  const cache = cacheKey && catalogCaches.get(cacheKey);
+  if (cache && cache.version === version) {
+    const merged = withIndexStats(cache, (await db.query(HEALTH_SQL.indexStats)).rows, Number(probe.block_size));
+    if (merged) return { indexes: merged, version: `${version}|${probe.widths_version}` };
+  }
+  const indexes = (await db.query(HEALTH_SQL.indexes)).rows.map(indexFromRow);
+  if (cacheKey) catalogCaches.set(cacheKey, { version, indexes: new Map(indexes.map((i) => [i.oid, { ...i }])) });
+  return { indexes, version: `${version}|${probe.widths_version}` };
+}
+
+/**
+ * The pg_stats widths behind the bloat estimates (pg_stats is the slow part of a health run on a
+ * large schema, and it changes only with ANALYZE): kept per Database while neither the catalog nor
+ * pg_statistic nor the set of relations large enough for an estimate changed, for at most
+ * WIDTHS_MAX_AGE_MS; the findings show their age.
+ */
+export const WIDTHS_MAX_AGE_MS = 10 * 60 * 1000;
+interface Width {
+  width: number | null;
+  maxNullFrac: number;
+}
+interface WidthCache {
+  readAtMs: number;
+  version: string;
+  indexes: Map<number, Width>;
+  tables: Map<number, Width>;
+}
+const widthCaches = new WeakMap<object, WidthCache>();
+
+async function readWidths(db: Pick<Session, 'query'>, cacheKey: object | undefined, version: string, nowMs: number): Promise<WidthCache> {
+  const cached = cacheKey && widthCaches.get(cacheKey);
+  if (cached && cached.version === version && nowMs - cached.readAtMs < WIDTHS_MAX_AGE_MS) return cached;
+  const asMap = (rows: any[]) => new Map<number, Width>(rows.map((r) => [Number(r.oid), { width: numOrNull(r.width), maxNullFrac: num(r.max_null_frac) }]));
+  const [ix, tb] = await Promise.all([db.query(HEALTH_SQL.indexWidths, [BLOAT_MIN_PAGES]), db.query(HEALTH_SQL.tableWidths, [BLOAT_MIN_PAGES])]);
+  const fresh = { readAtMs: nowMs, version, indexes: asMap(ix.rows), tables: asMap(tb.rows) };
+  if (cacheKey) widthCaches.set(cacheKey, fresh);
+  return fresh;
+}
+
+/** Index facts and the width estimates (from the cache, with their age). */
+async function readIndexesAndWidths(db: Pick<Session, 'query'>, cacheKey: object | undefined): Promise<{ indexes: IndexFact[]; tableWidths: Map<number, Width>; widthsAgeSeconds: number }> {
+  const { indexes, version } = await readIndexes(db, cacheKey);
+  const nowMs = Date.now();
+  const widths = await readWidths(db, cacheKey, version, nowMs);
+  for (const i of indexes) {
+    const w = widths.indexes.get(i.oid);
+    i.dataWidth = w ? w.width : null;
+    i.maxNullFrac = w ? w.maxNullFrac : 0;
+  }
+  return { indexes, tableWidths: widths.tables, widthsAgeSeconds: Math.round((nowMs - widths.readAtMs) / 1000) };
+}
+
 export async function readSessions(db: { query: Database['query'] | Session['query'] }): Promise<SessionFact[]> {
   const { rows } = await db.query(HEALTH_SQL.sessions, [QUERY_TEXT_LIMIT, APPLICATION_NAME]);
   return rows.map(sessionFromRow);
@@ -182,7 +323,7 @@ export async function collectHealthFacts(db: Database, opts: HealthOptions = {})
   const [facts, statements] = await Promise.all([
     db.rolledBack(async (session) => {
       await session.query(HEALTH_NO_JIT);
-      return collectIn(session, { ...opts, versionNum });
+      return collectIn(session, { ...opts, versionNum }, db);
     }, { readOnly: true }),
     readStatementUse(db, { versionNum, minCalls: Math.min(t.cacheMinCalls, t.mvMinCalls) }),
   ]);
@@ -192,13 +333,13 @@ export async function collectHealthFacts(db: Database, opts: HealthOptions = {})
   return facts;
 }
 
-async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promise<HealthFacts> {
+async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheKey?: object): Promise<HealthFacts> {
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
-  const [sessions, indexes, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([
+  const [sessions, { indexes, tableWidths, widthsAgeSeconds }, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([
     readSessions(db),
-    db.query(HEALTH_SQL.indexes, [BLOAT_MIN_PAGES]),
+    readIndexesAndWidths(db, cacheKey),
     db.query(HEALTH_SQL.foreignKeys),
     db.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
     db.query(HEALTH_SQL.sequences),
@@ -221,37 +362,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promi
     standbyReplayDelaySeconds: numOrNull(s.replay_delay),
     settings,
     sessions,
-    indexes: indexes.rows.map((r) => {
-      const ro = parseReloptions(r.reloptions);
-      const fact: IndexFact = {
-        oid: Number(r.oid),
-        schema: r.schema,
-        table: r.table_name,
-        tableOid: Number(r.table_oid),
-        name: r.name,
-        columns: (r.columns ?? []).map(Number),
-        columnNames: r.column_names ?? [],
-        keyColumns: Number(r.key_columns),
-        opclasses: r.opclasses,
-        expressions: r.expressions,
-        predicate: r.predicate,
-        method: r.method,
-        unique: r.is_unique,
-        primary: r.is_primary,
-        valid: r.is_valid,
-        constraint: r.constraint_name,
-        definition: '',
-        sizeBytes: num(r.size_bytes),
-        scans: numOrNull(r.scans),
-        relpages: num(r.relpages),
-        reltuples: num(r.reltuples),
-        dataWidth: numOrNull(r.width),
-        maxNullFrac: num(r.max_null_frac),
-        fillfactor: ro.fillfactor ? Number(ro.fillfactor) : null,
-      };
-      fact.definition = indexDefinition(fact);
-      return fact;
-    }),
+    indexes,
     foreignKeys: fks.rows.map((r) => ({
       oid: Number(r.oid),
       schema: r.schema,
@@ -289,8 +400,8 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promi
         analyzeThreshold: opt('autovacuum_analyze_threshold', g('autovacuum_analyze_threshold', 50)),
         analyzeScaleFactor: opt('autovacuum_analyze_scale_factor', g('autovacuum_analyze_scale_factor', 0.1)),
         freezeAge: num(r.freeze_age),
-        tupleWidth: numOrNull(r.width),
-        maxNullFrac: num(r.max_null_frac),
+        tupleWidth: tableWidths.get(Number(r.oid))?.width ?? null,
+        maxNullFrac: tableWidths.get(Number(r.oid))?.maxNullFrac ?? 0,
         fillfactor: ro.fillfactor ? Number(ro.fillfactor) : null,
       };
     }),
@@ -318,6 +429,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions): Promi
     checkpoints: s.checkpoints ? { timed: num(s.checkpoints.timed), requested: num(s.checkpoints.requested) } : null,
     tempFiles: num(s.temp_files),
     statsAgeSeconds: numOrNull(s.stats_age),
+    bloatWidthsAgeSeconds: widthsAgeSeconds,
     security,
     workload,
   };

@@ -100,13 +100,14 @@ export const SECURITY_SQL = {
   /**
    * Tables read and written since the statistics were reset (all roles): the least-privilege
    * script's fallback when no code was scanned. Only when the reading role has powers to give up.
+   * A table's indexes are looked at only when it had no sequential scan, and only until one was
+   * scanned (not a sum over every index of the database: 99 -> 29 ms of CPU on 10k tables / 30k indexes).
    */
   usage: `${M} SELECT schema, table_name, sel, ins, upd, del FROM (
       SELECT n.nspname AS schema, c.relname AS table_name,
-        pg_stat_get_numscans(c.oid) > 0 OR coalesce(i.scans, 0) > 0 AS sel, pg_stat_get_tuples_inserted(c.oid) > 0 AS ins,
-        pg_stat_get_tuples_updated(c.oid) > 0 AS upd, pg_stat_get_tuples_deleted(c.oid) > 0 AS del
+        pg_stat_get_numscans(c.oid) > 0 OR EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND pg_stat_get_numscans(i.indexrelid) > 0) AS sel,
+        pg_stat_get_tuples_inserted(c.oid) > 0 AS ins, pg_stat_get_tuples_updated(c.oid) > 0 AS upd, pg_stat_get_tuples_deleted(c.oid) > 0 AS del
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      LEFT JOIN (SELECT indrelid, sum(pg_stat_get_numscans(indexrelid)) AS scans FROM pg_index GROUP BY indrelid) i ON i.indrelid = c.oid
       WHERE c.relkind IN ('r', 'p') AND ${USER_SCHEMA}) u
     WHERE sel OR ins OR upd OR del ORDER BY 1, 2`,
   /** Roles whose stored password is MD5 (superuser only). */

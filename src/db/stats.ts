@@ -70,15 +70,20 @@ export const STATS_SQL = {
     sum(pg_stat_get_blocks_hit(c.oid)) FILTER (WHERE c.relkind = 'i')::float8 AS idx_hit,
     sum(pg_stat_get_blocks_fetched(c.oid) - pg_stat_get_blocks_hit(c.oid)) FILTER (WHERE c.relkind = 'i')::float8 AS idx_read
     FROM pg_class c WHERE c.relkind IN ('r', 'm', 't', 'i') AND c.relnamespace <> 'pg_catalog'::regnamespace`,
-  /** Counters of every statement of this database, no texts. */
+  /**
+   * Counters of every statement of this database, no texts; PG Lens's own (queryids learned from their
+   * texts, $1) left out on the server, so they are neither aggregated nor sent.
+   */
   statements: `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(total_exec_time)::float8 AS total_ms, sum(rows)::float8 AS rows,
     sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
     FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
+      AND queryid <> ALL ($1::bigint[])
     GROUP BY queryid`,
   /** Before PostgreSQL 13 the column was total_time. */
   statements12: `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(total_time)::float8 AS total_ms, sum(rows)::float8 AS rows,
     sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
     FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
+      AND queryid <> ALL ($1::bigint[])
     GROUP BY queryid`,
   /** Texts of the listed queryids only. $1 = queryids, $2 = text limit. */
   statementTexts: `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
@@ -134,7 +139,7 @@ export class StatsReader {
     const pss = this.opts.pgStatStatements === 'ready' && wantStatements;
     const [liveRes, stmtRes, ratioRes] = await Promise.all([
       this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME], PREPARE),
-      pss ? this.db.query(v >= 130000 ? STATS_SQL.statements : STATS_SQL.statements12, [], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
+      pss ? this.db.query(v >= 130000 ? STATS_SQL.statements : STATS_SQL.statements12, [[...this.own]], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
       wantRatios ? this.db.query(STATS_SQL.cacheRatios, [], PREPARE) : Promise.resolve(undefined),
     ]);
     const r = liveRes.rows[0];

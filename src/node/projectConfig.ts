@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
-import { readRegularFileSync } from '../db/readFile';
+import { readRegularFileSync } from './readFile';
 import { SKIPPED_DIRS } from './walk';
 
 const MAX_DEPTH = 4;

@@ -8,6 +8,10 @@
  * The workspace scan publishes its findings here too (publishScan): an open document's live
  * results replace its scan results, so each finding shows once and follows edits. Settings and
  * connection changes re-run every open document through the same path.
+ *
+ * Runs while the user types are `editing` runs (AnalyzerInput.editing): analyzers that cost
+ * database round trips (the index advisor) reuse their last results then, and do their full work on
+ * open, save, and settings or connection changes.
  */
 import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
@@ -31,19 +35,18 @@ export const ANALYSABLE_SELECTOR: vscode.DocumentSelector = EDITOR_LANGUAGE_IDS.
 ]);
 
 export interface DocumentAnalysisApi {
-  /**
-   * Plug an analyzer in: the editor runs it per document version and Scan Workspace per file. With
-   * scanOnly, only Scan Workspace runs it (the index advisor, whose EXPLAINs run on open and save).
-   */
-  register(a: Analyzer, opts?: { scanOnly?: boolean }): vscode.Disposable;
-  /** The analyzers, in order: for open documents, or (scan) for Scan Workspace. */
-  analyzers(scan?: boolean): Promise<Analyzer[]>;
+  /** Plug an analyzer in (the index advisor): the editor runs it per document version and Scan Workspace per file. */
+  register(a: Analyzer): vscode.Disposable;
+  /** The analyzers, in order (open documents and Scan Workspace run the same list). */
+  analyzers(): Promise<Analyzer[]>;
   /** Findings of a file that is not open, from the workspace scan (ignored when the file is open). */
   publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position): void;
   /** Forget every scan result (a new scan starts). */
   clearScan(): void;
-  /** Analyse an open document now (Scan Workspace does this for open files). */
+  /** Analyse an open document now, in full (Scan Workspace does this for open files). */
   refresh(doc: vscode.TextDocument): Promise<void>;
+  /** Analyse every open document again, in full (e.g. after an index was created). */
+  refreshAll(): void;
 }
 
 export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable {
@@ -53,7 +56,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   /** Files shown from the workspace scan (not open). */
   private readonly scanned = new Set<string>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly plugged: { analyzer: Analyzer; scanOnly: boolean }[] = [];
+  /** Documents whose pending run is a full one (open, save, settings), not only an edit. */
+  private readonly full = new Set<string>();
+  private readonly plugged: Analyzer[] = [];
   private readonly subs: vscode.Disposable[] = [];
   private evidence: { key: unknown; source: EvidenceSource } | undefined;
 
@@ -62,13 +67,15 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.subs.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
+      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d, 0)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS);
+        if (e.contentChanges.length) this.schedule(e.document, DEBOUNCE_MS, true);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         const key = d.uri.toString();
         clearTimeout(this.timers.get(key));
         this.timers.delete(key);
+        this.full.delete(key);
         if (this.live.delete(key)) this.collection.delete(d.uri);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -83,11 +90,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.refreshAll();
   }
 
-  register(analyzer: Analyzer, opts: { scanOnly?: boolean } = {}): vscode.Disposable {
-    const entry = { analyzer, scanOnly: !!opts.scanOnly };
-    this.plugged.push(entry);
-    if (!entry.scanOnly) this.refreshAll();
-    return { dispose: () => void this.plugged.splice(this.plugged.indexOf(entry) >>> 0, 1) };
+  register(analyzer: Analyzer): vscode.Disposable {
+    this.plugged.push(analyzer);
+    this.refreshAll();
+    return { dispose: () => void this.plugged.splice(this.plugged.indexOf(analyzer) >>> 0, 1) };
   }
 
   private async evidenceSource(): Promise<EvidenceSource | undefined> {
@@ -102,7 +108,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   private project: Promise<DialectVerdict | undefined> | undefined;
 
-  async analyzers(scan = false): Promise<Analyzer[]> {
+  async analyzers(): Promise<Analyzer[]> {
     const [{ rulesAnalyzer }, { nPlusOneAnalyzer }] = await Promise.all([import('../core/scan'), import('../core/nplusone/analyzer')]);
     let evidence: EvidenceSource | undefined;
     try {
@@ -113,24 +119,26 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     // The workspace's database from its configuration (read once): no PostgreSQL advice for another dialect.
     this.project ??= import('../node/projectConfig').then((m) => m.readProjectDialect((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
     const project = await this.project;
-    return [rulesAnalyzer({ project, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${String((e as Error)?.message ?? e)}`) }), nPlusOneAnalyzer(), ...this.plugged.filter((p) => scan || !p.scanOnly).map((p) => p.analyzer)];
+    return [rulesAnalyzer({ project, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${String((e as Error)?.message ?? e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
   }
 
-  private refreshAll(): void {
+  refreshAll(): void {
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
-  private schedule(doc: vscode.TextDocument, delay: number): void {
+  private schedule(doc: vscode.TextDocument, delay: number, editing = false): void {
     if (!analysable(doc)) return;
     const key = doc.uri.toString();
+    if (!editing) this.full.add(key);
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      if (!doc.isClosed) void this.refresh(doc);
+      const full = this.full.delete(key);
+      if (!doc.isClosed) void this.refresh(doc, !full);
     }, delay));
   }
 
-  async refresh(doc: vscode.TextDocument): Promise<void> {
+  async refresh(doc: vscode.TextDocument, editing = false): Promise<void> {
     if (!analysable(doc)) return;
     const version = doc.version;
     const key = doc.uri.toString();
@@ -144,7 +152,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       const sites = await this.ctx.sites.sitesFor(doc);
       if (doc.isClosed || doc.version !== version) return;
       const r = await analyzeFile(
-        { path: doc.uri.fsPath, text, languageId: doc.languageId, source: this.ctx.sites.sourceFor(doc) },
+        { path: doc.uri.fsPath, text, languageId: doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
         { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, extract: async () => sites, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version) return; // a newer version is scheduled

@@ -12,6 +12,8 @@ import type { QueryEvent, NoticeEvent } from '../core/record/protocol';
 import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { StatementAdvice } from '../core/record/format';
 import { briefMarkdown, briefPlan, mdEscape } from '../core/plan/brief';
+import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings } from '../core/record/findings';
+import { positionsOf } from './findingActions';
 
 const MAX_EVENTS = 200_000;
 const REFRESH_MS = 400;
@@ -20,7 +22,33 @@ const DEBUG_TYPES = new Set(['node', 'pwa-node', 'node-terminal', 'python', 'deb
 
 type Normalize = (sql: string) => string | undefined;
 
+export interface RecordedSiteRef {
+  file: string;
+  line: number;
+  col: number;
+  calls: number;
+  totalMs: number;
+  via?: string;
+}
+
+/**
+ * Call sites where the recording saw a statement matching `matches` (the dashboard passes the
+ * cost matcher of a pg_stat_statements row: fingerprint, then normalised text). Most calls first.
+ */
+export function recordedSitesOf(matches: (sql: string) => boolean): RecordedSiteRef[] {
+  const out: RecordedSiteRef[] = [];
+  for (const site of CaptureRecording.current?.recordedSummary?.sites ?? []) {
+    if (!site.file || !site.line) continue;
+    const hits = site.statements.filter((st) => matches(st.sql));
+    if (!hits.length) continue;
+    out.push({ file: site.file, line: site.line, col: site.col ?? 1, calls: hits.reduce((n, st) => n + st.calls, 0), totalMs: hits.reduce((n, st) => n + st.totalMs, 0), via: site.via });
+  }
+  return out.sort((a, b) => b.calls - a.calls);
+}
+
 export class CaptureRecording implements vscode.Disposable {
+  /** The recording of this window (one per extension host), for the dashboard's statement details. */
+  static current: CaptureRecording | undefined;
   private listener: Listener | undefined;
   private events: QueryEvent[] = [];
   private notices: NoticeEvent[] = [];
@@ -33,23 +61,32 @@ export class CaptureRecording implements vscode.Disposable {
   private timer: NodeJS.Timeout | undefined;
   private normalize: Normalize = () => undefined;
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 51);
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('pg-lens-recorded');
+  /** Files not open that got recorded findings (published as scan results of the one pipeline). */
+  private published = new Set<string>();
   private readonly lensChanged = new vscode.EventEmitter<void>();
   private readonly tree = new RecordedTree();
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: PgLensContext) {
+    CaptureRecording.current = this;
     this.status.command = 'pgLens.stopRecording';
     const selector: vscode.DocumentSelector = [{ scheme: 'file' }];
     this.subs.push(
-      this.status, this.diagnostics, this.lensChanged,
+      this.status, this.lensChanged,
+      // N+1 and missing-index findings at the recorded lines go through the one analysis pipeline.
+      ctx.analysis.register(recordedAnalyzer(() => ({ summary: this.summary, advice: this.advice }), (f) => vscode.workspace.asRelativePath(f))),
       vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true }),
       vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
       vscode.commands.registerCommand('pgLens.recordedAdvice', (file?: string, line?: number) => this.adviseSite(file, line)),
       vscode.commands.registerCommand('pgLens.clearRecording', () => this.clear()),
+      vscode.commands.registerCommand(OPEN_SITE_COMMAND, (file?: unknown, line?: unknown, col?: unknown) => openSite(file, line, col)),
     );
+  }
+
+  get recordedSummary(): RecordSummary | undefined {
+    return this.summary;
   }
 
   get active(): boolean {
@@ -110,6 +147,7 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (CaptureRecording.current === this) CaptureRecording.current = undefined;
     if (this.timer) clearTimeout(this.timer);
     void this.listener?.close();
     this.ctx.extension.environmentVariableCollection.clear();
@@ -135,7 +173,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.plans.clear();
     this.summary = undefined;
     this.groups = [];
-    this.diagnostics.clear();
+    this.publishDiagnostics();
     this.tree.set([], (f) => f);
     this.lensChanged.fire();
   }
@@ -170,35 +208,33 @@ export class CaptureRecording implements vscode.Disposable {
     });
   }
 
+  /**
+   * Re-run the pipeline on the open documents the recording touches (its analyzer reads the
+   * summary), and publish the findings of files that are not open as scan results.
+   */
   private publishDiagnostics(): void {
-    void import('../core/record/format').then(({ nPlusOneMessage }) => {
-      const byFile = new Map<string, vscode.Diagnostic[]>();
-      const add = (file: string, d: vscode.Diagnostic) => {
-        const list = byFile.get(file) ?? [];
-        list.push(d);
-        byFile.set(file, list);
-      };
-      for (const n of this.summary?.nPlusOne ?? []) {
-        const d = new vscode.Diagnostic(lineRange(n.line, n.col), `${nPlusOneMessage(n)}\n${n.fix}`, vscode.DiagnosticSeverity.Warning);
-        d.code = 'n-plus-one';
-        d.source = 'PG Lens (recorded)';
-        add(n.file, d);
+    const files = new Set<string>();
+    for (const n of this.summary?.nPlusOne ?? []) files.add(n.file);
+    for (const site of this.summary?.sites ?? []) if (site.file && site.line && site.statements.some((st) => this.advice.get(st.normalized)?.suggestions.length)) files.add(site.file);
+    const state = { summary: this.summary, advice: this.advice };
+    for (const file of new Set([...files, ...this.published])) {
+      const uri = vscode.Uri.file(file);
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
+      if (open) {
+        void this.ctx.analysis.refresh(open);
+        continue;
       }
-      for (const site of this.summary?.sites ?? []) {
-        if (!site.file || !site.line) continue;
-        for (const st of site.statements) {
-          const a = this.advice.get(st.normalized);
-          for (const g of a?.suggestions ?? []) {
-            const d = new vscode.Diagnostic(lineRange(site.line, site.col ?? 1), `${g.summary}\n${g.ddl}`, vscode.DiagnosticSeverity.Warning);
-            d.code = 'missing-index';
-            d.source = 'PG Lens (recorded)';
-            add(site.file, d);
-          }
-        }
-      }
-      this.diagnostics.clear();
-      for (const [file, list] of byFile) this.diagnostics.set(vscode.Uri.file(file), list);
-    });
+      void vscode.workspace.fs.readFile(uri).then(
+        (bytes) => {
+          const text = Buffer.from(bytes).toString('utf8');
+          const findings = files.has(file) ? recordedFindings(state, file, text, (f) => vscode.workspace.asRelativePath(f)) : [];
+          this.ctx.analysis.publishScan(uri, findings, positionsOf(text));
+          if (findings.length) this.published.add(file);
+          else this.published.delete(file);
+        },
+        () => this.published.delete(file),
+      );
+    }
   }
 
   private sitesIn(doc: vscode.TextDocument): SiteFigure[] {
@@ -273,12 +309,19 @@ export class CaptureRecording implements vscode.Disposable {
         } catch (err) {
           this.plans.set(st.normalized, `No plan: ${mdEscape((err as Error).message.split('\n')[0])}`);
         }
-        this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore })), note: r.status === 'ok' ? undefined : r.message });
+        this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message });
       } catch (e) {
         this.advice.set(st.normalized, { suggestions: [], note: (e as Error).message.split('\n')[0] });
       }
     }
   }
+}
+
+/** Open a recorded call site (file, 1-based line and column), as a quick fix or a link asks. */
+async function openSite(file: unknown, line: unknown, col: unknown): Promise<void> {
+  if (typeof file !== 'string' || !Number.isInteger(line) || (line as number) < 1) return;
+  const c = Number.isInteger(col) ? (col as number) : 1;
+  await vscode.window.showTextDocument(vscode.Uri.file(file), { selection: lineRange(line as number, c).with({ end: new vscode.Position((line as number) - 1, Math.max(0, c - 1)) }) });
 }
 
 function lineRange(line: number, col: number): vscode.Range {
@@ -301,7 +344,7 @@ function prettySql(sql: string): string {
 type Node =
   | { kind: 'unit'; g: UnitGroup }
   | { kind: 'site'; s: UnitGroup['sites'][number] }
-  | { kind: 'statement'; st: UnitGroup['sites'][number]['statements'][number] };
+  | { kind: 'statement'; st: UnitGroup['sites'][number]['statements'][number]; site: UnitGroup['sites'][number] };
 
 /** Recorded Queries: unit of work → call site → statement. */
 class RecordedTree implements vscode.TreeDataProvider<Node> {
@@ -319,7 +362,7 @@ class RecordedTree implements vscode.TreeDataProvider<Node> {
   getChildren(n?: Node): Node[] {
     if (!n) return this.groups.map((g) => ({ kind: 'unit', g }));
     if (n.kind === 'unit') return n.g.sites.map((s) => ({ kind: 'site', s }));
-    if (n.kind === 'site') return n.s.statements.map((st) => ({ kind: 'statement', st }));
+    if (n.kind === 'site') return n.s.statements.map((st) => ({ kind: 'statement', st, site: n.s }));
     return [];
   }
 
@@ -342,6 +385,8 @@ class RecordedTree implements vscode.TreeDataProvider<Node> {
     const item = new vscode.TreeItem(n.st.normalized.replace(/\s+/g, ' ').slice(0, 120), vscode.TreeItemCollapsibleState.None);
     item.description = `${n.st.calls}× · ${fmtMs(n.st.totalMs)}`;
     item.tooltip = n.st.sql;
+    // A statement opens the line of code that sent it.
+    if (n.site.file && n.site.line) item.command = { command: OPEN_SITE_COMMAND, title: 'Open the line that sent it', arguments: [n.site.file, n.site.line, 1] };
     return item;
   }
 }

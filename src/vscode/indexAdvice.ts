@@ -1,158 +1,68 @@
 /**
- * Index advice in the editor: the `missing-index` diagnostic on SQL sites (own collection,
- * Diagnostic.code = rule id), a hover with the CREATE INDEX and the plan before/after, code
- * actions (Create index now, Copy CREATE INDEX, Add migration) and the commands
- * pgLens.suggestIndexes and pgLens.adviseWorkload.
- *
- * Analysis runs on open/save and when the connection changes, one statement at a time on a
- * background queue; nothing here blocks the extension host. Heavy modules load on first use.
+ * Index advice in the editor: the index advisor is one more analyzer of the one analysis pipeline
+ * (analysis.ts: its `missing-index` findings go through the one diagnostic adapter and code-action
+ * provider, with Create index now on development profiles, Add migration and Copy CREATE INDEX as
+ * the finding's fixes). Its EXPLAINs run on open, save, connection and settings changes; while the
+ * user types it reuses its last advice per SQL text (kept here, per connection), so its findings
+ * follow the edits. Here too: the hover with the CREATE INDEX and the plan before/after, and the
+ * commands pgLens.suggestIndexes and pgLens.adviseWorkload. Heavy modules load on first use.
  */
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/format';
-import type { SqlSite } from '../core/extract/types';
-import type { Finding } from '../core/findings';
+import { MISSING_INDEX_RULE } from '../core/advice/missingIndex';
+import type { Analyzer } from '../core/scan';
 import type { AdviceResult, IndexSuggestion } from '../db/advisor';
+import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
+import { DIAGNOSTIC_SOURCE, docsUri } from './findingActions';
 
-const MISSING_INDEX = 'missing-index';
-const DOCS = 'https://github.com/pg-lens/pg-lens/blob/main/docs/rules/missing-index.md';
-
-interface SiteAdvice {
-  site: SqlSite;
-  finding: Finding;
-  range: vscode.Range;
-  advice: AdviceResult;
-}
-
-interface DocState {
-  version: number;
-  results: SiteAdvice[];
-}
+/** Source files read for the workload advice (beyond them, pg_stat_statements speaks for the app). */
+const WORKLOAD_MAX_FILES = 2000;
 
 export function registerIndexAdvice(ctx: PgLensContext): void {
   const feature = new IndexAdvice(ctx);
-  ctx.extension.subscriptions.push(feature);
-  // Scan Workspace reports missing-index too, on closed files, while a connection is active.
-  ctx.extension.subscriptions.push(
-    ctx.analysis.register({
-      id: 'missing-index',
-      rules: [],
-      async analyze(input) {
-        const conn = ctx.connections.current;
-        if (!conn || conn.db.isClosed || vscode.workspace.textDocuments.some((d) => d.uri.fsPath === input.file)) return [];
-        const { missingIndexAnalyzer } = await import('../db/missingIndexAnalyzer');
-        const a = missingIndexAnalyzer(conn.db, { info: conn.info, minCostReduction: ctx.config.indexMinCostReduction, maxTableSizeMb: ctx.config.indexMaxTableSizeMb, log: (l) => ctx.log.info(l) });
-        return a.analyze(input);
-      },
-    }, { scanOnly: true }),
-  );
+  ctx.extension.subscriptions.push(feature, ctx.analysis.register(feature.analyzer()));
 }
 
 class IndexAdvice implements vscode.Disposable {
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('pg-lens-index');
-  private readonly state = new Map<string, DocState>();
+  /** The last advice per SQL text, for the connection it was proved on. */
+  private advice: { db: Database; bySql: Map<string, AdviceResult> } | undefined;
   private readonly subs: vscode.Disposable[] = [];
-  private queue: Promise<void> = Promise.resolve();
-  private readonly pending = new Map<string, vscode.TextDocument>();
-  private generation = 0;
 
   constructor(private readonly ctx: PgLensContext) {
-    const selector: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
     this.subs.push(
-      this.diagnostics,
-      vscode.workspace.onDidSaveTextDocument((d) => this.schedule(d)),
-      vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d)),
-      vscode.workspace.onDidCloseTextDocument((d) => {
-        this.state.delete(d.uri.toString());
-        this.diagnostics.delete(d.uri);
+      ctx.connections.onDidChange(() => (this.advice = undefined)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('pgLens.index')) this.advice = undefined;
       }),
-      ctx.connections.onDidChange(() => this.rerunAll()),
-      vscode.languages.registerHoverProvider(selector, { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.languages.registerCodeActionsProvider(selector, { provideCodeActions: (d, r, c) => this.codeActions(d, r, c) }, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
+      vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p) => this.hover(d, p) }),
       vscode.commands.registerCommand('pgLens.suggestIndexes', () => this.suggestCommand()),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
       vscode.commands.registerCommand('pgLens.addIndexMigration', (s: IndexSuggestion, uri?: vscode.Uri) => this.addMigration(s, uri)),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('pgLens.index') || e.affectsConfiguration('pgLens.rules.severity')) this.rerunAll();
-      }),
     );
-    for (const d of vscode.workspace.textDocuments) this.schedule(d);
   }
 
   dispose(): void {
-    this.generation++;
     this.subs.forEach((s) => s.dispose());
   }
 
-  private interesting(d: vscode.TextDocument): boolean {
-    return (d.uri.scheme === 'file' || d.uri.scheme === 'untitled') && d.getText().length <= this.ctx.config.maxFileSizeKb * 1024;
-  }
-
-  private rerunAll(): void {
-    this.generation++;
-    this.state.clear();
-    this.diagnostics.clear();
-    for (const d of vscode.workspace.textDocuments) this.schedule(d);
-  }
-
-  /** Queue one document; repeated requests collapse; the queue runs in the background. */
-  private schedule(doc: vscode.TextDocument): void {
-    if (!this.interesting(doc)) return;
-    const key = doc.uri.toString();
-    const already = this.pending.has(key);
-    this.pending.set(key, doc);
-    if (already) return;
-    const gen = this.generation;
-    this.queue = this.queue.then(async () => {
-      const d = this.pending.get(key);
-      this.pending.delete(key);
-      if (!d || d.isClosed || gen !== this.generation) return;
-      try {
-        await this.analyse(d, gen);
-      } catch (e) {
-        this.ctx.log.warn(`index advice for ${d.uri.fsPath}: ${(e as Error).message}`);
-      }
-    });
-  }
-
-  private async analyse(doc: vscode.TextDocument, gen: number): Promise<void> {
-    const conn = this.ctx.connections.current;
-    if (!conn || conn.db.isClosed) {
-      this.diagnostics.delete(doc.uri);
-      return;
-    }
-    const version = doc.version;
-    const sites = (await this.ctx.sites.sitesFor(doc)).filter((s) => s.confidence >= 0.5);
-    if (!sites.length) {
-      this.diagnostics.delete(doc.uri);
-      return;
-    }
-    const { adviseStatement } = await import('../db/advisor');
-    const { missingIndexFinding } = await import('../core/advice/missingIndex');
-    const opts = this.adviseOptions(conn.info);
-    const results: SiteAdvice[] = [];
-    for (const site of sites) {
-      if (gen !== this.generation || doc.isClosed || doc.version !== version) return;
-      let advice: AdviceResult;
-      try {
-        advice = await adviseStatement(conn.db, site.sql, undefined, { ...opts, log: (l) => this.ctx.log.info(l) });
-      } catch (e) {
-        this.ctx.log.info(`index advice skipped a statement in ${doc.uri.fsPath}: ${(e as Error).message}`);
-        continue;
-      }
-      if (advice.status === 'error' || advice.status === 'missing-table' || advice.status === 'unparsed') {
-        this.ctx.log.info(`index advice: ${doc.uri.fsPath} offset ${site.span.start}: ${advice.message}`);
-      }
-      const finding = missingIndexFinding(site, advice);
-      if (!finding) continue;
-      results.push({ site, finding, range: new vscode.Range(doc.positionAt(finding.span.start), doc.positionAt(finding.span.end)), advice });
-    }
-    if (gen !== this.generation || doc.version !== version) return;
-    this.state.set(doc.uri.toString(), { version, results });
-    await this.publish(doc, results);
+  /** The index advisor as an analyzer of the one pipeline (open documents and Scan Workspace). */
+  analyzer(): Analyzer {
+    return {
+      id: MISSING_INDEX_RULE,
+      rules: [],
+      analyze: async (input) => {
+        const conn = this.ctx.connections.current;
+        if (!conn || conn.db.isClosed) return [];
+        if (this.advice?.db !== conn.db) this.advice = { db: conn.db, bySql: new Map() };
+        const { missingIndexAnalyzer } = await import('../db/missingIndexAnalyzer');
+        const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
+        return missingIndexAnalyzer(conn.db, { ...this.adviseOptions(conn.info), advice: this.advice.bySql, createNow: dev, log: (l) => this.ctx.log.info(l) }).analyze(input);
+      },
+    };
   }
 
   private adviseOptions(info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' }) {
@@ -164,36 +74,17 @@ class IndexAdvice implements vscode.Disposable {
     };
   }
 
-  private async publish(doc: vscode.TextDocument, results: SiteAdvice[]): Promise<void> {
-    const { applySuppressions } = await import('../core/suppress');
-    const findings: (Finding & { r: SiteAdvice })[] = results.map((r) => ({ ...r.finding, r }));
-    const kept = applySuppressions(doc.getText(), findings, this.ctx.config.rulesSeverity) as (Finding & { r: SiteAdvice })[];
-    const diags = kept.map((f) => {
-      const d = new vscode.Diagnostic(f.r.range, f.message, toSeverity(f.severity));
-      d.code = MISSING_INDEX;
-      d.source = 'PG Lens';
-      return d;
-    });
-    this.diagnostics.set(doc.uri, diags);
-  }
-
-  private resultAt(doc: vscode.TextDocument, pos: vscode.Position | vscode.Range): SiteAdvice | undefined {
-    const st = this.state.get(doc.uri.toString());
-    if (!st || st.version !== doc.version) return undefined;
-    const at = pos instanceof vscode.Range ? pos.start : pos;
-    const offset = doc.offsetAt(at);
-    return st.results.find((r) => r.range.contains(at)) ?? st.results.find((r) => offset >= r.site.span.start && offset <= r.site.span.end);
-  }
-
-  private hover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
-    const r = this.resultAt(doc, pos);
-    if (!r) return undefined;
-    const flagged = (this.diagnostics.get(doc.uri) ?? []).some((d) => d.range.intersection(r.range));
-    if (!flagged) return undefined;
+  /** The missing-index diagnostic under the cursor (the one collection) and the advice behind it. */
+  private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
+    const diag = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value === MISSING_INDEX_RULE && d.range.contains(pos));
+    if (!diag || !this.advice) return undefined;
+    const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(diag.range.start));
+    const advice = site && this.advice.bySql.get(site.sql);
+    if (!advice?.suggestions.length) return undefined;
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
     md.supportThemeIcons = true;
-    for (const s of r.advice.suggestions) {
+    for (const s of advice.suggestions) {
       md.appendMarkdown(`**$(lightbulb) Missing index** — `);
       md.appendText(s.summary);
       md.appendMarkdown('\n\n');
@@ -209,38 +100,8 @@ class IndexAdvice implements vscode.Disposable {
         md.appendCodeblock(s.planAfter.join('\n'), 'text');
       }
     }
-    md.appendMarkdown(`[Rule: missing-index](${DOCS})`);
-    return new vscode.Hover(md, r.range);
-  }
-
-  private codeActions(doc: vscode.TextDocument, _range: vscode.Range | vscode.Selection, context: vscode.CodeActionContext): vscode.CodeAction[] {
-    const diags = context.diagnostics.filter((d) => d.code === MISSING_INDEX);
-    if (!diags.length) return [];
-    const r = this.resultAt(doc, diags[0].range);
-    if (!r) return [];
-    const out: vscode.CodeAction[] = [];
-    const conn = this.ctx.connections.current;
-    const dev = conn && conn.profile.environment === 'development' && !conn.db.readOnly;
-    for (const s of r.advice.suggestions) {
-      const label = `${s.table} (${s.columns.join(', ')})`;
-      if (dev) {
-        const a = new vscode.CodeAction(`Create index now: ${label}`, vscode.CodeActionKind.QuickFix);
-        a.command = { command: 'pgLens.createIndexNow', title: a.title, arguments: [s] };
-        a.diagnostics = diags;
-        a.isPreferred = false;
-        out.push(a);
-      }
-      const m = new vscode.CodeAction(`Add migration: ${label}`, vscode.CodeActionKind.QuickFix);
-      m.command = { command: 'pgLens.addIndexMigration', title: m.title, arguments: [s, doc.uri] };
-      m.diagnostics = diags;
-      m.isPreferred = true;
-      out.push(m);
-      const c = new vscode.CodeAction(`Copy CREATE INDEX: ${label}`, vscode.CodeActionKind.QuickFix);
-      c.command = { command: 'pgLens.copyCreateIndex', title: c.title, arguments: [s] };
-      c.diagnostics = diags;
-      out.push(c);
-    }
-    return out;
+    md.appendMarkdown(`[Rule: missing-index](${docsUri(MISSING_INDEX_RULE).toString()})`);
+    return new vscode.Hover(md, diag.range);
   }
 
   private async copy(s: IndexSuggestion): Promise<void> {
@@ -287,7 +148,8 @@ class IndexAdvice implements vscode.Disposable {
     this.ctx.log.info(result.message);
     if (result.ok) {
       void vscode.window.showInformationMessage(`PG Lens: ${result.message}${result.sizeBytes ? ` (${formatBytes(result.sizeBytes)})` : ''}`);
-      this.rerunAll();
+      this.advice = undefined;
+      this.ctx.analysis.refreshAll();
     } else {
       void vscode.window.showErrorMessage(`PG Lens: ${result.message}`);
     }
@@ -295,6 +157,7 @@ class IndexAdvice implements vscode.Disposable {
 
   private async addMigration(s: IndexSuggestion, from?: vscode.Uri): Promise<void> {
     if (!isSuggestion(s)) return;
+    from ??= vscode.window.activeTextEditor?.document.uri;
     const folder = (from && vscode.workspace.getWorkspaceFolder(from)) ?? vscode.workspace.workspaceFolders?.[0];
     if (!folder) {
       void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');
@@ -382,16 +245,16 @@ class IndexAdvice implements vscode.Disposable {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: advising indexes for the workload', cancellable: false }, async (progress) => {
       progress.report({ message: 'collecting SQL from the workspace' });
       const extra: { sql: string; source: string }[] = [];
-      const uris = await vscode.workspace.findFiles('**/*.{sql,ts,tsx,js,jsx,py,go,java,rb}', '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/vendor/**,**/.venv/**}', 2000);
-      const { extractSqlSites } = await import('../core/extract/index');
-      for (const u of uris) {
-        try {
-          const text = await readWorkspaceFile(u, this.ctx.config.maxFileSizeKb * 1024);
+      // The one file walker (.gitignore and pgLens.exclude honoured as the CLI and Scan Workspace do).
+      const [{ extractSqlSites }, { walkSourceFiles, readSourceText }] = await Promise.all([import('../core/extract/index'), import('../node/walk')]);
+      let files = 0;
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: this.ctx.config.exclude, maxFileSizeBytes: this.ctx.config.maxFileSizeKb * 1024 })) {
+          if (++files > WORKLOAD_MAX_FILES) break;
+          const text = await readSourceText(f.path);
           if (text === undefined) continue;
-          const sites = await extractSqlSites(text, u.fsPath, u.fsPath);
-          for (const s of sites) if (s.confidence >= 0.5) extra.push({ sql: s.sql, source: vscode.workspace.asRelativePath(u) });
-        } catch {
-          // unreadable file: skip
+          const sites = await extractSqlSites(text, f.path, f.path);
+          for (const s of sites) if (s.confidence >= 0.5) extra.push({ sql: s.sql, source: vscode.workspace.asRelativePath(f.path) });
         }
       }
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
@@ -407,19 +270,6 @@ class IndexAdvice implements vscode.Disposable {
     }
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
     await vscode.window.showTextDocument(doc, { preview: true });
-  }
-}
-
-function toSeverity(s: Finding['severity']): vscode.DiagnosticSeverity {
-  switch (s) {
-    case 'error':
-      return vscode.DiagnosticSeverity.Error;
-    case 'warning':
-      return vscode.DiagnosticSeverity.Warning;
-    case 'info':
-      return vscode.DiagnosticSeverity.Information;
-    case 'hint':
-      return vscode.DiagnosticSeverity.Hint;
   }
 }
 

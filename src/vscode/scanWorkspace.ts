@@ -52,7 +52,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
         }
         ctx.analysis.clearScan();
         const result = await scanFiles(files(), {
-          analyzers: await ctx.analysis.analyzers(true),
+          analyzers: await ctx.analysis.analyzers(),
           severity: ctx.config.rulesSeverity,
           isCancelled: () => token.isCancellationRequested,
           keepText: false,

@@ -64,24 +64,42 @@ async function findCallSites(ctx: PgLensContext, sql: string, token: vscode.Canc
   return out;
 }
 
+/** Call sites the recording (PG Lens: Start Recording) saw sending this statement: ORM calls hold no SQL text. */
+async function recordedCallSites(sql: string): Promise<import('./captureRecording').RecordedSiteRef[]> {
+  const [{ recordedSitesOf }, { CostIndex }, { loadPgParser }] = await Promise.all([import('./captureRecording'), import('../core/cost'), import('../core/sql/statement')]);
+  await loadPgParser();
+  const index = new CostIndex([{ queryid: 'wanted', query: sql, calls: 1, rows: 0, totalMs: 0, meanMs: 0 }]);
+  return recordedSitesOf((recorded) => !!index.find(recorded));
+}
+
 export async function showStatementDetails(ctx: PgLensContext, s: StatementDetails): Promise<void> {
+  const recorded = await recordedCallSites(s.sql).catch(() => []);
   const sites = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'PG Lens: finding where the code runs this statement…', cancellable: true },
     (_p, token) => findCallSites(ctx, s.sql, token),
   );
   const oneLine = s.sql.replace(/\s+/g, ' ').trim();
-  type Item = vscode.QuickPickItem & { site?: CallSite; openSql?: boolean };
+  type Item = vscode.QuickPickItem & { site?: CallSite; recorded?: { file: string; line: number; col: number }; openSql?: boolean };
   const items: Item[] = [
     { label: '$(database) Open the statement', description: s.figures, detail: oneLine.length > 200 ? `${oneLine.slice(0, 199)}…` : oneLine, openSql: true },
     { label: `Call sites in the workspace (${sites.length})`, kind: vscode.QuickPickItemKind.Separator },
     ...sites.map((c) => ({ label: `$(file-code) ${vscode.workspace.asRelativePath(c.file)}:${c.line}`, detail: c.text, site: c })),
   ];
-  if (!sites.length) items.push({ label: 'No call site found in the workspace', description: 'the statement may come from another application, a library or dynamic SQL' });
+  if (recorded.length) {
+    items.push(
+      { label: `Recorded call sites (${recorded.length})`, kind: vscode.QuickPickItemKind.Separator },
+      ...recorded.map((r) => ({ label: `$(record) ${vscode.workspace.asRelativePath(r.file)}:${r.line}`, description: `${r.calls}× recorded${r.via ? ` · via ${r.via}` : ''}`, recorded: r })),
+    );
+  }
+  if (!sites.length && !recorded.length) items.push({ label: 'No call site found in the workspace', description: 'the statement may come from another application, a library or dynamic SQL' });
   const pick = await vscode.window.showQuickPick(items, { title: `PG Lens: ${oneLine.slice(0, 80)}${oneLine.length > 80 ? '…' : ''}`, matchOnDetail: true });
   if (!pick) return;
   if (pick.openSql) {
     const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: s.sql });
     await vscode.window.showTextDocument(doc, { preview: true });
+  } else if (pick.recorded) {
+    const pos = new vscode.Position(pick.recorded.line - 1, Math.max(0, pick.recorded.col - 1));
+    await vscode.window.showTextDocument(vscode.Uri.file(pick.recorded.file), { selection: new vscode.Range(pos, pos), preview: true });
   } else if (pick.site) {
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(pick.site.file));
     const pos = doc.positionAt(pick.site.offset);

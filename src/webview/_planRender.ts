@@ -73,10 +73,13 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
   };
   button('Copy JSON', { type: 'copy', format: 'json' });
   button('Copy text', { type: 'copy', format: 'text' });
-  button('Explain Analyze', { type: 'explainAnalyze' }, 'Run it for real inside a transaction that is rolled back');
-  button('Benchmark', { type: 'benchmark' });
-  button('Suggest indexes', { type: 'suggestIndexes' });
-  button('Show SQL', { type: 'revealSql' }, 'Reveal the statement in the editor');
+  // A plan brought from elsewhere has no statement in an editor to run, benchmark or reveal.
+  if (payload.method !== 'brought') {
+    button('Explain Analyze', { type: 'explainAnalyze' }, 'Run it for real inside a transaction that is rolled back');
+    button('Benchmark', { type: 'benchmark' });
+    button('Suggest indexes', { type: 'suggestIndexes' });
+    button('Show SQL', { type: 'revealSql' }, 'Reveal the statement in the editor');
+  }
   header.appendChild(actions);
   root.appendChild(header);
 

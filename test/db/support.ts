@@ -110,3 +110,17 @@ export async function rejectsWith(p: Promise<unknown>, re: RegExp): Promise<Erro
   }
   throw new Error(`expected a rejection matching ${re}, but it resolved`);
 }
+
+/**
+ * Poll until `check` gives a truthy value (returned), instead of sleeping a fixed time: the test
+ * waits exactly as long as the server needs, and fails naming what it waited for.
+ */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeoutMs = 10_000, everyMs = 20): Promise<NonNullable<T>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -22,7 +22,8 @@ import { SEVERITY_RANK, lineStarts, positionAt, type Finding } from '../../src/c
 import { codeContextOf } from '../../src/core/codeContext';
 import { allRuleMeta } from '../../src/core/rules/index';
 import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
-import { walkSourceFiles } from '../../src/node/walk';
+import { SOURCE_EXTENSIONS, walkSourceFiles } from '../../src/node/walk';
+import { RAILS_VIEW } from '../../src/core/nplusone/views';
 import { readProjectDialect } from '../../src/node/projectConfig';
 
 export interface Label {
@@ -46,6 +47,8 @@ export interface CorpusApp {
   language: string;
   stack: string;
   heldOut?: boolean;
+  /** A held-out split of its own (reported apart from the other held-out apps), e.g. `held-out-b`. */
+  split?: string;
 }
 
 interface Tally {
@@ -99,6 +102,7 @@ export async function score(root: string): Promise<Record<string, unknown>> {
   const defaults = new Map(allRuleMeta().map((r) => [r.id, r.defaultSeverity]));
   const corpus = new Map(loadCorpus().map((a) => [a.repo, a]));
   const groups = { dev: new Map<string, Tally>(), heldOut: new Map<string, Tally>() };
+  const splits = new Map<string, Map<string, Tally>>();
   const wrong: string[] = [];
   const missingApps: string[] = [];
   const commitMismatch: string[] = [];
@@ -115,7 +119,9 @@ export async function score(root: string): Promise<Record<string, unknown>> {
     if (pinned && commit && commit !== pinned) commitMismatch.push(`${repo}: checkout ${commit.slice(0, 12)}, labels ${pinned.slice(0, 12)}`);
     // The whole app is read (N+1 follows calls across files); findings are judged on labelled lines.
     const inputs: { path: string; text: string }[] = [];
-    for await (const f of walkSourceFiles([dir], { cwd: dir, log: () => undefined })) {
+    // Source files, and Rails views (read by the N+1 analyzer with their controllers).
+    const filter = (f: string) => SOURCE_EXTENSIONS.has(path.extname(f).toLowerCase()) || RAILS_VIEW.test(f.split(path.sep).join('/'));
+    for await (const f of walkSourceFiles([dir], { cwd: dir, log: () => undefined, filter })) {
       const text = fs.readFileSync(f.path, 'utf8');
       if (!text.slice(0, 8000).includes('\u0000')) inputs.push({ path: path.relative(dir, f.path).split(path.sep).join('/'), text });
     }
@@ -132,14 +138,16 @@ export async function score(root: string): Promise<Record<string, unknown>> {
       const key = `${f.file}\u0000${f.ruleId}`;
       warned.set(key, [...(warned.get(key) ?? []), line]);
     }
-    const held = corpus.get(repo)?.heldOut === true;
-    const target = held ? groups.heldOut : groups.dev;
+    const app = corpus.get(repo);
+    const held = app?.heldOut === true;
+    if (app?.split && !splits.has(app.split)) splits.set(app.split, new Map());
+    const target = app?.split ? splits.get(app.split)! : held ? groups.heldOut : groups.dev;
     for (const l of ls) {
       const lines = warned.get(`${l.file}\u0000${l.rule}`) ?? [];
       const slack = l.slack ?? 1;
       const hit = lines.some((x) => Math.abs(x - l.line) <= slack);
       const cell: keyof Tally = l.verdict === 'problem' ? (hit ? 'tp' : 'fn') : hit ? 'fp' : 'tn';
-      if (cell === 'fp' || cell === 'fn') wrong.push(`${held ? 'held-out ' : ''}${cell} ${repo} ${l.file}:${l.line} ${l.rule}${l.kind ? `/${l.kind}` : ''}: ${l.reason}`);
+      if (cell === 'fp' || cell === 'fn') wrong.push(`${app?.split ? `${app.split} ` : held ? 'held-out ' : ''}${cell} ${repo} ${l.file}:${l.line} ${l.rule}${l.kind ? `/${l.kind}` : ''}: ${l.reason}`);
       const lang = LANG[path.extname(l.file)] ?? path.extname(l.file);
       const context = codeContextOf(l.file, inputs.find((i) => i.path === l.file)?.text);
       for (const key of ['all', `rule:${l.rule}`, `language:${lang}`, `context:${context}`, `app:${repo}`, ...(l.kind ? [`kind:${l.kind}`] : [])]) {
@@ -150,7 +158,7 @@ export async function score(root: string): Promise<Record<string, unknown>> {
     }
   }
   const out = (m: Map<string, Tally>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => [k, figures(t)]));
-  return { labels: labels.length, development: out(groups.dev), heldOut: out(groups.heldOut), missingApps, commitMismatch, wrong };
+  return { labels: labels.length, development: out(groups.dev), heldOut: out(groups.heldOut), splits: Object.fromEntries([...splits].map(([k, m]) => [k, out(m)])), missingApps, commitMismatch, wrong };
 }
 
 if (require.main === module) {
@@ -168,6 +176,7 @@ if (require.main === module) {
       };
       show('development corpus', r.development as Record<string, any>);
       show('held-out apps', r.heldOut as Record<string, any>);
+      for (const [k, m] of Object.entries(r.splits as Record<string, Record<string, any>>)) show(`held-out split ${k}`, m);
       for (const w of r.wrong as string[]) process.stdout.write(`  ${w}\n`);
       for (const m of r.commitMismatch as string[]) process.stdout.write(`  commit mismatch: ${m}\n`);
       if ((r.missingApps as string[]).length) process.stdout.write(`  not present: ${(r.missingApps as string[]).join(', ')}\n`);

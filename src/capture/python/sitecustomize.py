@@ -164,8 +164,26 @@ def _install():
             pkg = package_of(code.co_filename)
             if pkg and pkg not in ('psycopg2', 'psycopg', 'asyncpg'):
                 via = pkg
+            if pkg == 'django' and code.co_name == 'render_annotated':
+                # A statement sent while a Django template renders (a relation read in {% for %} or
+                # {{ obj.rel }}): its line is the innermost template tag, not the code that called render().
+                site = template_site(frame)
+                if site:
+                    return site
             frame = frame.f_back
             depth += 1
+        return None
+
+    def template_site(frame):
+        try:
+            node = frame.f_locals.get('self')
+            origin = getattr(node, 'origin', None)
+            name = getattr(origin, 'name', None)
+            line = getattr(getattr(node, 'token', None), 'lineno', None)
+            if isinstance(name, str) and os.path.isabs(name) and isinstance(line, int) and not in_library(name):
+                return {'file': name, 'line': line, 'col': 1, 'fn': 'template', 'via': 'django'}
+        except Exception:
+            pass
         return None
 
     def param_types(params):
@@ -430,8 +448,22 @@ def _install():
         for name in ('execute', 'executemany', 'fetch', 'fetchrow', 'fetchval'):
             wrap(name)
 
+    def hook_django_migrate(mod):
+        # manage.py migrate / call_command('migrate'): the framework's own bookkeeping (content types,
+        # permissions, one query per model by design) runs in a 'migration' unit, not the app's N+1s.
+        command = getattr(mod, 'Command', None)
+        if command is None or not hasattr(command, 'handle'):
+            return
+        orig = command.handle
+
+        def handle(self, *args, **options):
+            with unit_of_work('migration', lambda: 'migrate'):
+                return orig(self, *args, **options)
+        command.handle = handle
+
     targets = {
         'psycopg2': hook_psycopg2,
+        'django.core.management.commands.migrate': hook_django_migrate,
         'psycopg': hook_psycopg,
         'asyncpg': hook_asyncpg,
         'django.core.handlers.base': hook_django_handler,

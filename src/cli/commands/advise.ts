@@ -13,7 +13,7 @@ import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
 import { adviseWorkload } from '../../db/workload';
 import { oneLine } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
-import { readRegularFile } from '../../db/readFile';
+import { readRegularFile } from '../../node/readFile';
 
 const USAGE = 'pg-lens advise [--db URL] [--production] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--trust-function FN]... [--verbose] (SQL | --file F [--line N])';
 

@@ -20,7 +20,7 @@ import { benchmarkWorkload } from '../../db/workloadBenchmark';
 import { compareWorkloads, parseWorkloadRun, type WorkloadRun } from '../../core/plan/workloadBenchmark';
 import { oneLine } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
-import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../db/readFile';
+import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../node/readFile';
 
 async function statementFrom(values: { file?: string; line?: string }, positionals: string[], ctx: CliContext): Promise<string> {
   if (values.file) {
@@ -131,7 +131,7 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
   for (const o of ['analyze', 'allow-dml', 'param', 'timeout']) if (values[o] !== undefined && values[o] !== false) throw new UsageError(`--${o} does not apply to --plan (the plan is read as given; --db only adds catalog facts)`);
   let text: string;
   try {
-    // A file: regular only and bounded (src/db/readFile); a log of many plans may be large, a single plan is checked again by parsePlanSource.
+    // A file: regular only and bounded (src/node/readFile); a log of many plans may be large, a single plan is checked again by parsePlanSource.
     text = file === '-' ? await (ctx.stdin ?? (async () => fs.readFileSync(0, 'utf8')))() : (await readRegularFile(path.resolve(ctx.cwd, file), LIMITS.planChars)).toString('utf8');
   } catch (e) {
     if (e instanceof FileRefusedError) throw new UsageError(e.message);

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { runHealth } from '../../db/health';
 import { readSizes } from '../../db/stats';
 import { readHistoryMarks } from '../../db/workloadFacts';
-import { readRegularFileSync } from '../../db/readFile';
+import { readRegularFileSync } from '../../node/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
 import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError } from '../io';

@@ -21,7 +21,7 @@ import { readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { oneLine, terminalSafe } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
-import { readRegularFileSync } from '../../db/readFile';
+import { readRegularFileSync } from '../../node/readFile';
 
 const FAIL_ON = ['error', 'warning', 'info', 'hint', 'never'] as const;
 const FORMATS = ['text', 'json', 'sarif'] as const;

@@ -9,7 +9,7 @@ import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/i
 import type { SqlSite } from '../../core/extract/types';
 import { type CliCommand, EXIT, numberOption, UsageError } from '../io';
 import { indentedBlock, oneLine } from '../../core/safeText';
-import { readRegularFile } from '../../db/readFile';
+import { readRegularFile } from '../../node/readFile';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { walkSourceFiles, type WalkStats } from '../../node/walk';
 

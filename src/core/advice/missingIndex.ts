@@ -29,7 +29,8 @@ export interface SiteAdvice<S extends ProvedSuggestion = ProvedSuggestion> {
   suggestions: S[];
 }
 
-export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSite, 'sql' | 'sourceMap' | 'span' | 'file'>, advice: SiteAdvice<S>): Finding | undefined {
+/** createNow: offer "Create index now" first (the editor, on a development profile). */
+export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSite, 'sql' | 'sourceMap' | 'span' | 'file'>, advice: SiteAdvice<S>, opts: { createNow?: boolean } = {}): Finding | undefined {
   if (advice.status !== 'ok' || !advice.suggestions.length) return undefined;
   const first = advice.suggestions[0];
   const shape = statementShape(site.sql);
@@ -44,6 +45,7 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
     file: site.file,
     help: advice.suggestions.map((s) => `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl};`).join(' '),
     fixes: advice.suggestions.flatMap((s) => [
+      ...(opts.createNow ? [{ title: `Create index now: ${s.table} (${s.columns.join(', ')})`, edits: [], command: { id: 'pgLens.createIndexNow', args: [s] } }] : []),
       { title: `Add migration: ${s.table} (${s.columns.join(', ')})`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [s] } },
       { title: `Copy CREATE INDEX: ${s.table} (${s.columns.join(', ')})`, edits: [], command: { id: 'pgLens.copyCreateIndex', args: [s] } },
     ]),

@@ -379,5 +379,3 @@ function firstString(node: Node, strings: Node[], from: number): Node | undefine
   return undefined;
 }
 
-/** Holes for call arguments etc. */
-export { hole as holeOf };

@@ -9,7 +9,7 @@ import type { Tree } from '@vscode/tree-sitter-wasm';
 import type { SqlSite } from './types';
 import { loadPgParser } from '../sql/statement';
 import { loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
-import { readAsOf, type ReadAs } from '../languages/registry';
+import { mapperFormatOf, readAsOf, type MapperFormat, type ReadAs } from '../languages/registry';
 import { finishSql, textPart } from './compose';
 import { markAppendedSites } from './appended';
 import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
@@ -20,7 +20,7 @@ import { goProfile } from '../languages/go/extract';
 import { javaProfile } from '../languages/java/extract';
 import { rubyProfile } from '../languages/ruby/extract';
 import { isNamedQueryFile, namedQuerySites } from '../languages/sql/extract';
-import { mapperFormatOf, type MapperFormat } from '../languages/files';
+import { myBatisSites } from '../languages/java/mybatis';
 
 export type { SqlSite, SqlParam } from './types';
 export { splitSqlStatements, type SqlStatementRange } from './sqlLexer';
@@ -54,11 +54,19 @@ export interface ExtractResult {
   reason?: string;
 }
 
-/** 'sql' for SQL files, a tree-sitter language, a mapper format (languages/files.ts), or undefined. */
-export function extractLanguageOf(languageIdOrPath: string): ReadAs | MapperFormat['id'] | undefined {
+/** How each mapper format of the registry becomes sites. */
+const MAPPERS: Record<MapperFormat, (text: string, file?: string) => SqlSite[]> = { mybatis: myBatisSites };
+
+function mapperSites(languageIdOrPath: string, text: string, file?: string): SqlSite[] {
+  const f = mapperFormatOf(languageIdOrPath);
+  return f ? MAPPERS[f](text, file) : [];
+}
+
+/** 'sql' for SQL files, a tree-sitter language, a mapper format of the registry, or undefined. */
+export function extractLanguageOf(languageIdOrPath: string): ReadAs | MapperFormat | undefined {
   const l = readAsOf(languageIdOrPath);
   if (l === 'sql' || (l && PROFILES[l])) return l;
-  return mapperFormatOf(languageIdOrPath)?.id;
+  return mapperFormatOf(languageIdOrPath);
 }
 
 /** A language with a tree-sitter grammar (SQL files and mapper formats have none). */
@@ -117,7 +125,7 @@ export async function extractSqlSitesDetailed(text: string, languageIdOrPath: st
     if (lang === 'sql') return { sites: sqlFileSites(text, file) };
     const big = tooBig(text, opts);
     if (big) return { sites: [], reason: big };
-    if (!isTreeLanguage(lang)) return { sites: mapperFormatOf(languageIdOrPath)?.sites(text, file) ?? [] };
+    if (!isTreeLanguage(lang)) return { sites: mapperSites(languageIdOrPath, text, file) };
     if (!mayHoldSql(text)) return { sites: [] };
     await loadPgParser();
     await prepareLanguage(lang);
@@ -147,7 +155,7 @@ export function extractSqlSitesSync(text: string, languageIdOrPath: string, file
     const lang = extractLanguageOf(languageIdOrPath);
     if (!lang) return { sites: [], reason: 'unsupported language' };
     if (lang === 'sql') return { sites: sqlFileSites(text, file) };
-    if (!isTreeLanguage(lang)) return { sites: mapperFormatOf(languageIdOrPath)?.sites(text, file) ?? [] };
+    if (!isTreeLanguage(lang)) return { sites: mapperSites(languageIdOrPath, text, file) };
     const parser = loadedParser(lang);
     if (!parser || !queryFor(lang, PROFILES[lang]!.query)) return undefined;
     const big = tooBig(text, opts);

@@ -206,6 +206,8 @@ export interface HealthFacts {
   tempFiles: number;
   /** Seconds since the index usage statistics were last reset (null = unknown). */
   statsAgeSeconds: number | null;
+  /** Seconds since the pg_stats widths behind the bloat estimates were read (kept between runs, at most 10 minutes; 0 when this run read them). */
+  bloatWidthsAgeSeconds?: number;
   /** Roles, privileges, row security, sensitive columns, extensions (the security checks); absent when not read. */
   security?: SecurityFacts;
   /** Storage and capacity facts for the workload advisors (brin-candidate, toast-compression, connection-saturation); absent when not read. */

@@ -16,4 +16,9 @@ export interface LanguageSpec<G extends string = string> {
   extensions: Record<string, G | 'sql'>;
   /** What starts a line comment ("Ignore here" inserts one). */
   lineComment: string;
+  /**
+   * SQL kept in files of a library's own format that the app loads at run time, by file extension →
+   * format id (e.g. MyBatis XML mappers: `'.xml': 'mybatis'`); core/extract/index.ts reads them.
+   */
+  mappers?: Record<string, string>;
 }

@@ -26,10 +26,21 @@ const byEditorId = new Map<string, ReadAs>(specs.flatMap((l) => Object.entries(l
 const byExtension = new Map<string, ReadAs>(specs.flatMap((l) => Object.entries(l.extensions) as [string, ReadAs][]));
 const folderOf = new Map<ReadAs, LanguageSpec>(specs.flatMap((l) => [...Object.keys(l.grammars), ...Object.values(l.editorIds)].map((g) => [g as ReadAs, l] as const)));
 
+type MappersOf<T> = T extends { mappers: Record<string, infer M> } ? M : never;
+/** A mapper format of some language folder (SQL in a library's own file format, e.g. 'mybatis'). */
+export type MapperFormat = MappersOf<(typeof LANGUAGES)[number]>;
+const byMapperExtension = new Map<string, MapperFormat>(specs.flatMap((l) => Object.entries(l.mappers ?? {}) as [string, MapperFormat][]));
+
+/** The mapper format a path may hold, by its extension (the file's text decides whether it really is one). */
+export function mapperFormatOf(path: string): MapperFormat | undefined {
+  const ext = /\.[a-z0-9]+$/.exec(path.toLowerCase())?.[0];
+  return ext ? byMapperExtension.get(ext) : undefined;
+}
+
 /** VS Code language ids PG Lens analyses (document selectors, activation events). */
 export const EDITOR_LANGUAGE_IDS: readonly string[] = [...byEditorId.keys()];
-/** File extensions (with the dot, lower case) PG Lens reads. */
-export const SOURCE_EXTENSIONS: readonly string[] = [...byExtension.keys()];
+/** File extensions (with the dot, lower case) PG Lens reads: the languages' and their mapper formats'. */
+export const SOURCE_EXTENSIONS: readonly string[] = [...new Set([...byExtension.keys(), ...byMapperExtension.keys()])];
 /** Every file in a workspace PG Lens reads, as one glob. */
 export const SOURCE_GLOB = `**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
 /** The WASM files tree-sitter needs: the runtime and every grammar. */

@@ -18,6 +18,8 @@ export interface FileContext {
   models: Set<string>;
   /** Java/Go/TS: variable or field name → declared type name. */
   types: Map<string, string>;
+  /** Ruby: associations the file's model declares (`has_many :items`): `items.create!` queries. */
+  associations?: Set<string>;
 }
 
 export function usesModule(ctx: FileContext, re: RegExp): boolean {
@@ -153,6 +155,8 @@ function learnJava(text: string, ctx: FileContext): void {
 function learnRuby(text: string, ctx: FileContext): void {
   for (const m of text.matchAll(/^\s*require(?:_relative)?\s+['"]([^'"]+)['"]/gm)) ctx.modules.push(m[1]);
   for (const m of text.matchAll(/^\s*class\s+([A-Z]\w*)\s*<\s*(ApplicationRecord|ActiveRecord::Base)/gm)) ctx.models.add(m[1]);
+  const assoc = [...text.matchAll(/^\s*(?:has_many|has_one|belongs_to|has_and_belongs_to_many)\s+:(\w+)/gm)].map((m) => m[1]);
+  if (assoc.length) ctx.associations = new Set(assoc);
   // A Rails file (no `require` names Rails there): a class built on Rails' base classes, or ActiveRecord named.
   if (/<\s*(Application(Record|Controller|Job|Mailer)|ActiveRecord::|ActionController::|ActiveJob::|ActionMailer::)|\bActiveRecord::|\bbelongs_to\b|\bhas_many\b|\bbefore_action\b/.test(text)) ctx.modules.push('rails');
   for (const m of text.matchAll(/\b(\w+)\s*=\s*(PG(?:::Connection)?\.(?:connect|new|open)|ActiveRecord::Base\.connection)/g)) ctx.clients.set(m[1], m[2]);

@@ -19,7 +19,7 @@ import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { dataLoaderRewrite, rewriteFor, type Rewrite } from './rewrites';
+import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
 
@@ -175,6 +175,7 @@ class Detector {
     if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
     if (this.lang === 'python') this.checkSerializerMethods();
     if (this.lang === 'ruby' && usesModule(this.ctx, /rails|active_record/)) this.checkRubyWriteShortcuts();
+    if (GRAPHQL_HINT.test(this.text)) this.checkResolvers(root);
     return this.findings.sort((x, y) => x.span.start - y.span.start);
   }
 
@@ -195,7 +196,7 @@ class Detector {
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node));
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])] });
     }
     const loopCalls: PendingLoopCall[] = [];
@@ -203,7 +204,7 @@ class Detector {
     for (const n of this.calls) {
       if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
       const callee = this.calleeName(n);
-      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4) continue;
+      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4 || this.isDispatch(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Functions of this file were judged by checkLocalCalls already.
@@ -228,6 +229,41 @@ class Detector {
       });
     }
     return { functions, loopCalls };
+  }
+
+  /**
+   * The call builds a mail or job that is handed to a queue (`Mailer.notify(x).deliver_later`,
+   * `Job.perform_later`, `task.apply_async`): its queries run elsewhere, once per message by design.
+   */
+  private isDispatch(n: Node): boolean {
+    return /^\s*\.(deliver_later|deliver_now|perform_later|perform_async|perform_in|perform_at|apply_async|delay|enqueue)\b/.test(this.text.slice(n.endIndex, n.endIndex + 40)) ||
+      /\b(perform_later|perform_async|apply_async|deliver_later)\b/.test(this.calleeName(n) ?? '');
+  }
+
+  /**
+   * Error paths: a query in a rescue/except/catch clause, or one that only builds an error message
+   * (`errors.add(:base, "… #{Item.find(id).name}")`, `raise …`, a log line) runs on failure, not per item.
+   */
+  private onErrorPath(node: Node): boolean {
+    for (let p = node.parent; p && !this.a.isFunction(p); p = p.parent) {
+      if (/^(rescue|except_clause|catch_clause|throw_statement|raise_statement)$/.test(p.type)) return true;
+      if (this.a.callTypes.has(p.type)) {
+        const fn = field(p, 'function') ?? field(p, 'method');
+        const recv = field(p, 'receiver') ?? (fn ? field(fn, 'object') ?? field(fn, 'operand') : undefined);
+        const name = this.calleeName(p) ?? '';
+        if (/^(raise|fail)$/.test(name) && !recv) return true;
+        if (name === 'add' && /errors$/.test(recv?.text ?? '')) return true;
+        if (/^(debug|info|warn|warning|error|exception|log)$/.test(name) && /(^|\.)(logger|log|logging|console|Rails\.logger)$/.test(recv?.text ?? '')) return true;
+      }
+    }
+    return false;
+  }
+
+  /** `loc = StorageLocation.new(row)` / `obj = Book(**row)` inside the loop, then `loc.save!`: one INSERT per item. */
+  private builtPerItem(name: string, node: Node, li: LoopInfo): boolean {
+    const b = this.binding(name, node.startIndex);
+    if (!b || !contains(li.body, b.value)) return false;
+    return /^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text);
   }
 
   /** The name a call invokes: `x.y.load_user(…)` → load_user, `loadUser(…)` → loadUser. */
@@ -263,32 +299,21 @@ class Detector {
   // -------------------------------------------------------------------------------------------
 
   private collect(root: Node): void {
-    const cursor = root.walk();
     const callTypes = this.a.callTypes;
     const wanted = new Set([...callTypes, ...FUNCTION_DEF_TYPES, ...Object.keys(ASSIGN_TYPES), ...(this.lang === 'python' ? ['attribute'] : [])]);
-    let done = false;
-    while (!done) {
-      // cursor.nodeType is cheap; a Node object is only made for the types we keep.
-      const type = cursor.nodeType;
-      if (wanted.has(type)) {
-        const n = cursor.currentNode;
-        if (callTypes.has(type)) this.calls.push(n);
-        if (type === 'attribute') this.attributes.push(n);
-        const def = this.a.functionDef(n);
-        if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && type === 'method_declaration' ? '.' + def.name : def.name, def.node);
-        if (this.lang === 'go' && def && type === 'function_declaration') this.functions.set(def.name, def.node);
-        const spec = ASSIGN_TYPES[type];
-        if (spec) this.bind(n, spec);
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) {
-          done = true;
-          break;
-        }
-      }
+    // The walk runs inside tree-sitter (C), in document order: a JS cursor walk paid a WASM round
+    // trip for every node of the file, most of the N+1 detector's time.
+    for (const n of root.descendantsOfType([...wanted])) {
+      if (!n) continue;
+      const type = n.type;
+      if (callTypes.has(type)) this.calls.push(n);
+      if (type === 'attribute') this.attributes.push(n);
+      const def = this.a.functionDef(n);
+      if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && type === 'method_declaration' ? '.' + def.name : def.name, def.node);
+      if (this.lang === 'go' && def && type === 'function_declaration') this.functions.set(def.name, def.node);
+      const spec = ASSIGN_TYPES[type];
+      if (spec) this.bind(n, spec);
     }
-    cursor.delete();
   }
 
   private bind(n: Node, spec: [string, string]): void {
@@ -396,10 +421,18 @@ class Detector {
     return m?.[0].replace(/^@/, '');
   }
 
+  /** The last assignment to `name` before an offset, in the same function (or at module level). */
   private binding(name: string, before: number): Binding | undefined {
     let best: Binding | undefined;
-    for (const b of this.bindings) if (b.name === name && b.at < before && (!best || b.at > best.at)) best = b;
+    for (const b of this.bindings) if (b.name === name && b.at < before && (!best || b.at > best.at) && this.visibleAt(b, before)) best = b;
     return best;
+  }
+
+  /** A binding made inside a named function is not seen from outside it (another function's local of the same name). */
+  private visibleAt(b: Binding, offset: number): boolean {
+    let inner: Node | undefined;
+    for (const def of this.functions.values()) if (contains(def, b.value) && (!inner || contains(inner, def))) inner = def;
+    return !inner || (inner.startIndex <= offset && offset < inner.endIndex);
   }
 
   private arrayElements(n: Node | undefined): Node[] | undefined {
@@ -478,7 +511,19 @@ class Detector {
     const spec = ASSIGN_TYPES[p.type];
     const root = /^[@$]?[A-Za-z_][\w$]*/.exec(node.text)?.[0];
     if (spec && root && field(p, spec[0])?.text === root && !/^await\b/.test(field(p, spec[1])?.text ?? '')) return true;
-    if (call.library === 'django' && /^(filter|exclude|all|order_by|select_related|prefetch_related|only|defer|annotate|distinct|values|values_list|using|none)$/.test(call.method) && /^(keyword_argument|argument_list)$/.test(p.type)) return true;
+    const djangoLazy = call.library === 'django' && /^(filter|exclude|all|order_by|select_related|prefetch_related|only|defer|annotate|distinct|values|values_list|using|none)$/.test(call.method);
+    // `qs or Model.objects.using(db)` handed on: still a queryset.
+    let arg: Node | null = p;
+    while (djangoLazy && arg && /^(boolean_operator|conditional_expression|parenthesized_expression)$/.test(arg.type)) arg = arg.parent;
+    // …but list(qs), len(qs), sorted(qs) evaluate it there.
+    if (djangoLazy && arg && /^(keyword_argument|argument_list)$/.test(arg.type) &&
+      !(arg.type === 'argument_list' && /^(list|len|sorted|set|tuple|sum|any|all|dict|next|bool|frozenset)$/.test(field(arg.parent!, 'function')?.text ?? ''))) return true;
+    // `pending = Model.objects.filter(…)` in a loop and never used again there: nothing is evaluated.
+    if (djangoLazy && spec && p.type === 'assignment' && field(p, 'left')?.type === 'identifier') {
+      const name = field(p, 'left')!.text;
+      const li = this.enclosingLoop(node);
+      if (li && !new RegExp(`\\b${escapeRe(name)}\\b`).test(this.text.slice(p.endIndex, li.body.endIndex))) return true;
+    }
     // An ActiveRecord relation handed to another relation (`query.and!(Story.where(…))`, `tags.or!(Tag.where(…))`).
     if (call.library === 'activerecord' && /^(where|not|or|and|joins|left_joins|includes|preload|order|limit|select|none|all|merge|rewhere)$/.test(call.method) && /^(argument_list|pair)$/.test(p.type)) return true;
     return false;
@@ -486,8 +531,26 @@ class Detector {
 
   /** A loop over a short literal list (`for kind in ('a', 'b')`): a fixed number of round trips, not N+1. */
   private isFixedSmallList(li: LoopInfo): boolean {
+    // `Array.wrap(organization)`, `Array(record)`: one value made a list (a plural name stays a list).
+    const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
+    if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
+    if (this.isConstantList(li)) return true;
     const list = this.literalList(li);
     return list !== undefined && list.length <= MAX_FIXED_LIST;
+  }
+
+  /**
+   * A loop over a constant of the code (`for name in settings.DEFAULT_GROUPS`, `TEAM_GROUPS.map(…)`,
+   * `FIELDS.each`): as many items as the code or its configuration lists, not as many as the data.
+   * A constant bound in this file must be a literal collection; Ruby/Go constants must be (they
+   * name classes too).
+   */
+  private isConstantList(li: LoopInfo): boolean {
+    const t = li.iterable?.text.replace(/^await\s+/, '').replace(/^Object\.(?:values|keys|entries)\(([\s\S]*)\)$/, '$1').replace(/\.(?:items|keys|values)\(\)$/, '').trim();
+    if (!t || !/^(?:[A-Za-z_]\w*\.)*[A-Z][A-Z0-9_]{2,}$/.test(t) || !/_|^[A-Z0-9]{4,}$/.test(t.split('.').pop()!)) return false;
+    const b = this.binding(t.split('.').pop()!, li.node.startIndex);
+    if (b) return /^(\[|\{|\(|%[wiWI][[({]|\w*\{|(?:list|tuple|set|frozenset|dict|Object\.freeze|List\.of|Set\.of|Arrays\.asList|Map\.of|new Set|new Map)\b)/.test(b.value.text) && !this.hits.some((h) => contains(b.value, h.node));
+    return this.lang !== 'ruby' && this.lang !== 'go';
   }
 
   /**
@@ -527,7 +590,10 @@ class Detector {
     if (!named || !v) return false;
     // Iterating chunks of the input (`for batch in batched(ids, 1000)`): one call per chunk, whatever it is given.
     if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text)) return true;
-    return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
+    if (li.chunked) return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
+    // Only the name says chunk (`for (const group of mentions)`): a chunk is handed on whole (`ids: batch`,
+    // `batch.map(…)`), an item is read field by field (`group.modelId`).
+    return new RegExp(`(^|[^\\w$.])${escapeRe(v)}(\\.(map|ids|keys|values|length|pluck|to_a|all)\\b|[^\\w$.]|$)`).test(use.text);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -541,7 +607,10 @@ class Detector {
     if (this.isFixedSmallList(li)) return;
     if (this.runsOnceThenExits(node, li)) return;
     if (this.isSteppedBatch(li)) return;
-    if (call.instanceOf !== undefined && call.instanceOf !== li.variable) return;
+    // `for key, mapping in existing.items(): mapping.delete()`: any of the names the loop unpacks.
+    const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    if (call.instanceOf !== undefined && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
+    if (this.onErrorPath(node)) return;
     if (this.isStatementList(call, li)) return;
     if (this.isChunked(li, node)) return;
     const kind = call.op === 'write' ? 'write-in-loop' : 'query-in-loop';
@@ -555,7 +624,7 @@ class Detector {
     // Functions that query (one level: their own calls, not the functions they call).
     const querying = new Map<string, { def: Node; hit: DbHit }>();
     for (const [name, def] of this.functions) {
-      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined);
+      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node));
       if (hit) querying.set(name, { def, hit });
     }
     if (!querying.size) return;
@@ -564,7 +633,7 @@ class Detector {
       const callee = this.a.localCallee(n);
       if (!callee) continue;
       const q = querying.get(callee);
-      if (!q || contains(q.def, n)) continue;
+      if (!q || contains(q.def, n) || this.isDispatch(n)) continue;
       const li = this.enclosingLoop(n);
       if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li)) continue;
       const name = callee.replace(/^\./, '');
@@ -604,6 +673,22 @@ class Detector {
   }
 
   /**
+   * Implicit N+1 in GraphQL: a field resolver of an object type (not Query/Mutation/Subscription)
+   * runs once per parent object of a list; a query in it, not batched by a DataLoader (or
+   * graphql-ruby's dataloader, Spring's @BatchMapping), is one query per parent.
+   */
+  private checkResolvers(root: Node): void {
+    for (const r of perParentResolvers(root, this.lang, this.text)) {
+      if (BATCHED_RESOLVER.test(r.def.text)) continue;
+      const li: LoopInfo = { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' };
+      for (const h of this.hits) {
+        if (h.call.batch || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
+        this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
+      }
+    }
+  }
+
+  /**
    * ActiveRecord writes a loop hides in its shorthand: `records.each(&:save!)` (one statement per
    * record, the block is the write) and `post.tags << tag` in a loop (one INSERT per item).
    */
@@ -632,6 +717,12 @@ class Detector {
       if (!/^[a-z][a-z0-9_]*s$/.test(rel) || /^(errors|params|keys|values|messages|lines|parts|results|items|args|options|headers|flash|logs|warnings|notices)$/.test(rel) || !owner || !/^(identifier|instance_variable)$/.test(owner.type)) continue;
       const li = this.enclosingLoop(b);
       if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(b, li)) continue;
+      // A record handed in or built here may be unsaved: `<<` on a new record only adds in memory.
+      let def: Node | null = b.parent;
+      while (def && def.type !== 'method' && def.type !== 'singleton_method') def = def.parent;
+      if (def && named(field(def, 'parameters')).some((p) => p.text.replace(/[:=].*$/s, '').trim() === owner.text)) continue;
+      const built = this.binding(owner.text, b.startIndex);
+      if (built && /\.(new|build)\b/.test(built.value.text)) continue;
       const call: DbCall = { library: 'activerecord', op: 'write', batch: false, label: `${owner.text}.${rel} <<`, method: '<<', model: rel.replace(/ies$/, 'y').replace(/s$/, '') };
       this.report(b, li, call, 'write-in-loop', `${owner.text}.${rel} << …`);
     }
@@ -764,8 +855,8 @@ class Detector {
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text });
-    const per = li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text });
+    const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
     switch (kind) {
@@ -790,7 +881,7 @@ class Detector {
     const evidence: NPlusOneEvidence = {
       kind, library: call.library, call: callText, loop: li.label, variable: li.variable, iterable,
       iterations: est.iterations, iterationsFrom: est.from, callee, rewrite,
-      ...(li.kind === 'serializer' ? { implicit: true } : {}),
+      ...(li.kind === 'serializer' || li.kind === 'resolver' ? { implicit: true } : {}),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     this.findings.push({
@@ -822,13 +913,122 @@ class Detector {
 /** Method names too common to say anything across files (defined by many unrelated classes). */
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
 
+/** A file that may define GraphQL resolvers. */
+const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveField|FieldResolver|SchemaMapping|DgsData|gqlgen|Types::Base|GraphQL::Schema/i;
+/** A resolver that batches its loads (DataLoader and friends). */
+const BATCHED_RESOLVER = /data_?loader|DataLoader|[Ll]oaders?\b|\.load\(|load_many|loadMany|BatchLoader|batch_load|RecordLoader|AssociationLoader|@BatchMapping|dataloader\.with/;
+/** Root operation types: their resolvers run once per request, not per parent. */
+const ROOT_TYPE = /^(Query|Mutation|Subscription|RootQuery|RootMutation|QueryRoot|MutationRoot)(Type)?$|Query$|Queries$|Mutations?$|^(query|mutation|subscription)Resolver$/;
+
+interface Resolver {
+  def: Node;
+  type: string;
+  field: string;
+  variable?: string;
+}
+
+const firstParamName = (params: Node | null | undefined): string | undefined => {
+  const p = named(params).find((x) => !/comment|decorator/.test(x.type));
+  const id = p?.type === 'identifier' ? p : p?.descendantsOfType(['identifier'])?.find((x) => !!x && !/decorator/.test(x.parent?.type ?? '') && x.parent?.type !== 'call_expression');
+  return id?.text;
+};
+
+/** Field resolvers that run once per parent object, per language and GraphQL library. */
+function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Resolver[] {
+  const out: Resolver[] = [];
+  const isType = (name: string | undefined) => !!name && /^[A-Z]/.test(name) && !ROOT_TYPE.test(name);
+  if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') {
+    for (const n of root.descendantsOfType(['pair', 'method_definition'])) {
+      if (!n) continue;
+      const fn = n.type === 'pair' ? field(n, 'value') : n;
+      if (!fn || !/^(arrow_function|function_expression|function|method_definition)$/.test(fn.type)) continue;
+      const fieldName = (field(n, 'key') ?? field(n, 'name'))?.text.replace(/^['"]|['"]$/g, '');
+      const obj = n.parent;
+      if (!fieldName || obj?.type !== 'object') continue;
+      const params = field(fn, 'parameters') ?? field(fn, 'parameter');
+      if (fieldName === 'resolve') {
+        // new GraphQLObjectType({ name: 'Post', fields: () => ({ author: { type, resolve(post) {…} } }) })
+        const owner = obj.parent?.type === 'pair' ? field(obj.parent, 'key')?.text : undefined;
+        let type: string | undefined;
+        for (let p = obj.parent; p && !type; p = p.parent) if (p.type === 'new_expression' && /GraphQLObjectType/.test(field(p, 'constructor')?.text ?? '')) type = /\bname\s*:\s*['"`](\w+)/.exec(p.text)?.[1];
+        if (owner && isType(type)) out.push({ def: fn, type: type!, field: owner, variable: firstParamName(params) });
+        continue;
+      }
+      // resolvers = { Post: { author: (post) => … } }
+      const typeKey = obj.parent?.type === 'pair' ? field(obj.parent, 'key')?.text.replace(/^['"]|['"]$/g, '') : undefined;
+      const map = obj.parent?.parent;
+      if (isType(typeKey) && map?.type === 'object' && (/resolvers?/i.test(map.parent?.text.slice(0, 200) ?? '') || named(map).some((x) => x.type === 'pair' && /^(Query|Mutation)$/.test(field(x, 'key')?.text ?? '')))) {
+        out.push({ def: fn, type: typeKey!, field: fieldName, variable: firstParamName(params) });
+      }
+    }
+    // NestJS @ResolveField / TypeGraphQL @FieldResolver: the parent is the @Parent()/@Root() argument.
+    for (const m of root.descendantsOfType('method_definition')) {
+      if (!m) continue;
+      let decorated = false;
+      for (let d = m.previousNamedSibling; d?.type === 'decorator'; d = d.previousNamedSibling) if (/^@(ResolveField|FieldResolver)\b/.test(d.text)) decorated = true;
+      if (!decorated) continue;
+      const cls = m.parent?.parent;
+      const type = /@Resolver\(\s*(?:\(\)\s*=>|\w+\s*=>|of\s*=>)?\s*\[?(\w+)/.exec(cls?.parent?.text.slice(0, 400) ?? cls?.text.slice(0, 200) ?? '')?.[1] ?? field(cls!, 'name')?.text ?? 'Object';
+      const parent = named(field(m, 'parameters')).find((p) => /@(Parent|Root)\(/.test(p.text));
+      const variable = parent ? /\)\s*(\w+)/.exec(parent.text)?.[1] : firstParamName(field(m, 'parameters'));
+      out.push({ def: m, type, field: field(m, 'name')?.text ?? 'field', variable });
+    }
+  } else if (lang === 'python') {
+    for (const cls of root.descendantsOfType('class_definition')) {
+      const name = cls ? field(cls, 'name')?.text : undefined;
+      if (!cls || !isType(name) || /Serializer|Form|Admin|View|Test|Filter|Input$/.test(name!)) continue;
+      const strawberryType = cls.parent?.type === 'decorated_definition' && /@strawberry(_django)?\.(type|interface)|@\w+\.type\b/.test(cls.parent.text.slice(0, 200));
+      const graphene = /ObjectType|DjangoObjectType|Node|Interface/.test(field(cls, 'superclasses')?.text ?? '');
+      if (!strawberryType && !graphene) continue;
+      for (const item of named(field(cls, 'body'))) {
+        const def = item.type === 'decorated_definition' ? field(item, 'definition') : item;
+        if (def?.type !== 'function_definition') continue;
+        const fname = field(def, 'name')?.text ?? '';
+        const params = named(field(def, 'parameters'));
+        if (graphene && /^resolve_\w+$/.test(fname)) out.push({ def, type: name!, field: fname.slice(8), variable: params[0]?.text.split(/[:=]/)[0].trim() });
+        else if (strawberryType && item.type === 'decorated_definition' && /@strawberry(_django)?\.field\b|@field\b/.test(item.text.slice(0, 120))) out.push({ def, type: name!, field: fname, variable: 'self' });
+      }
+    }
+  } else if (lang === 'ruby') {
+    for (const cls of root.descendantsOfType('class')) {
+      const name = cls ? field(cls, 'name')?.text.split('::').pop() : undefined;
+      if (!cls || !isType(name) || !/Types::Base\w*|GraphQL::Schema::Object|BaseObject/.test(field(cls, 'superclass')?.text ?? '')) continue;
+      const fields = new Set([...cls.text.matchAll(/^\s*field\s+:(\w+)/gm)].map((m) => m[1]));
+      for (const m of cls.descendantsOfType('method')) {
+        const fname = m ? field(m, 'name')?.text : undefined;
+        if (m && fname && fields.has(fname) && m.parent?.parent && same(m.parent.parent, cls)) out.push({ def: m, type: name!.replace(/Type$/, ''), field: fname, variable: 'object' });
+      }
+    }
+  } else if (lang === 'java') {
+    for (const m of root.descendantsOfType('method_declaration')) {
+      if (!m) continue;
+      const mods = named(m).find((x) => x.type === 'modifiers')?.text ?? '';
+      if (!/@(SchemaMapping|DgsData)\b/.test(mods) || /@(BatchMapping|QueryMapping|MutationMapping|SubscriptionMapping)\b/.test(mods)) continue;
+      const clsMods = m.parent?.parent ? named(m.parent.parent).find((x) => x.type === 'modifiers')?.text ?? '' : '';
+      const type = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];
+      if (!isType(type)) continue;
+      const params = named(field(m, 'parameters'));
+      const first = params.find((p) => !/DataFetchingEnvironment|@Argument/.test(p.text));
+      out.push({ def: m, type: type!, field: /field\s*=\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: first ? field(first, 'name')?.text : undefined });
+    }
+  } else if (lang === 'go' && /gqlgen|ResolverRoot|Resolver struct/.test(text)) {
+    // gqlgen: func (r *postResolver) Author(ctx context.Context, obj *model.Post) (*model.User, error)
+    for (const m of root.descendantsOfType('method_declaration')) {
+      const recv = m ? /\*?(\w+)Resolver\)/.exec(field(m, 'receiver')?.text ?? '')?.[1] : undefined;
+      if (!m || !recv || /^(query|mutation|subscription)$/i.test(recv) || !/\bobj\s+\*?[\w.]+/.test(field(m, 'parameters')?.text ?? '')) continue;
+      out.push({ def: m, type: recv[0].toUpperCase() + recv.slice(1), field: field(m, 'name')?.text ?? 'field', variable: 'obj' });
+    }
+  }
+  return out;
+}
+
 /** Literal lists up to this long are a fixed set of round trips, not N+1. */
 const MAX_FIXED_LIST = 10;
 
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
 
 /** Plain fields and attributes, not relations (`created_at.year`, `name.upper()`). */
-const NOT_RELATION = /^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
+const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
 const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
 

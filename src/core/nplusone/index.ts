@@ -6,12 +6,11 @@
  *   flagObservedNPlusOne(statements, sites, options) → ObservedNPlusOne[]  (pure matching)
  *   observedFindings(...) → Finding[] at the lines of code
  */
-export { detectNPlusOne, RULE_ID, type NPlusOneEvidence } from './detect';
-export type { DbCall, Library } from './dbCalls';
-export { rewriteFor, dataLoaderRewrite, batchedSql, type Rewrite } from './rewrites';
-export { findSqlCalls, toDollarParams, type SqlCall } from './detect';
+export { detectNPlusOne, type NPlusOneEvidence } from './detect';
+export type { DbCall } from './dbCalls';
+export { rewriteFor, batchedSql } from './rewrites';
+export { findSqlCalls, toDollarParams } from './detect';
 export {
-  isRepeatedSmall, diffFigures, matchStatements, observedFindings, observedReport, describeFigures, canonical, OBSERVED_DEFAULTS,
-  type StatementFigures, type SqlSiteRef, type ObservedOptions, type ObservedMatch,
+  isRepeatedSmall, diffFigures, matchStatements, observedFindings, observedReport, canonical,
+  type StatementFigures, type SqlSiteRef,
 } from './observed';
-export { nPlusOneAnalyzer, N_PLUS_ONE_META } from './analyzer';

@@ -256,6 +256,8 @@ export function writeKindOf(call: DbCall): WriteKind {
     if (/\bon\s+conflict\b[\s\S]*\bdo\s+update\b|^merge\b|^upsert\b/i.test(sql)) return 'upsert';
     return 'insert';
   }
+  // `Model(…).save()`: a new instance, so an INSERT.
+  if (/\(…\)\.save$/.test(call.label)) return 'insert';
   const m = call.method.replace(/[!?]$/, '');
   if (/^(delete|destroy|remove|deleteMany|delete_all|destroy_all|deleteById|deleteAll|deleteOne|Delete|removeAndFlush|discard|clear)$/i.test(m)) return 'delete';
   if (/^(update|updateMany|update_all|update_column|update_columns|update_attribute|update_attributes|Updates|UpdateColumn|UpdateColumns|touch|increment|decrement|increment_counter|toggle|updateOne|updateById)$/i.test(m)) return 'update';
@@ -318,6 +320,23 @@ function writeRewrite(L: Library, kind: WriteKind, model: string, items: string,
       return undefined;
   }
   return undefined;
+}
+
+/** The batched form of a per-parent GraphQL field resolver, for its language's GraphQL stack. */
+export function resolverRewrite(lang: string, call: DbCall, parent = 'parent'): Rewrite {
+  const model = call.model ?? 'record';
+  switch (lang) {
+    case 'python':
+      return { title: 'Batch the resolver with a DataLoader', language: 'python', code: `from strawberry.dataloader import DataLoader  # graphene: promise.dataloader / aiodataloader\n\nasync def load_${model.toLowerCase()}s(keys):\n    rows = {r.pk: r for r in ${model === 'record' ? 'Model' : model}.objects.filter(pk__in=keys)}\n    return [rows.get(k) for k in keys]\n\n# one loader per request (info.context), then in the resolver:\nreturn info.context.${model.toLowerCase()}_loader.load(${parent}.${model.toLowerCase()}_id)`, help: `Load through a per-request DataLoader so the resolver's loads for every ${parent} become one query (or prefetch the relation in the parent resolver).` };
+    case 'ruby':
+      return { title: 'Batch the resolver with GraphQL::Dataloader', language: 'ruby', code: `# schema: use GraphQL::Dataloader\ndef ${call.method}\n  dataloader.with(Sources::ActiveRecordObject, ${model === 'record' ? 'Model' : model}).load(object.${model.toLowerCase()}_id)\nend\n# or preload the association on the parent query: .includes(:…)`, help: `Load through graphql-ruby's dataloader (or preload the association where the parent list is loaded).` };
+    case 'java':
+      return { title: 'Batch the field with @BatchMapping', language: 'java', code: `@BatchMapping(typeName = "Parent")\npublic Map<Parent, ${model === 'record' ? 'Entity' : model}> ${call.method}(List<Parent> parents) {\n  var rows = repository.findAllById(parents.stream().map(Parent::id).toList());\n  // map each parent to its row\n}`, help: `Use @BatchMapping (Spring GraphQL) or a DataLoader (DGS) so one query serves every parent.` };
+    case 'go':
+      return { title: 'Batch the resolver with a dataloader', language: 'go', code: `// github.com/graph-gophers/dataloader or vikstrous/dataloadgen, one loader per request:\nloader := dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*model.${model === 'record' ? 'Row' : model}, []error) {\n\t// SELECT … WHERE id = ANY($1)\n})\nreturn loaders.For(ctx).Load(ctx, obj.ID)`, help: `Load through a per-request dataloader so the resolver's loads for every parent become one query.` };
+    default:
+      return dataLoaderRewrite(call);
+  }
 }
 
 /** A DataLoader: batches the per-item loads of one tick into one query (GraphQL resolvers, services). */

@@ -34,7 +34,7 @@ export interface Chain {
 
 export type LoopKind =
   | 'for' | 'for…of' | 'for…in' | 'for await' | 'while' | 'do…while' | 'callback' | 'Promise.all'
-  | 'comprehension' | 'asyncio.gather' | 'range' | 'stream' | 'block' | 'result-set' | 'serializer';
+  | 'comprehension' | 'asyncio.gather' | 'range' | 'stream' | 'block' | 'result-set' | 'serializer' | 'resolver';
 
 export interface LoopInfo {
   node: Node;

@@ -55,6 +55,8 @@ interface Assignment {
   file: string;
   span: { start: number; end: number };
   value: string;
+  /** The method holding the assignment (the action or a before_action setter). */
+  scope: string;
 }
 
 const ASSOCIATION = /^\s*(?:belongs_to|has_many|has_one|has_and_belongs_to_many)\s+:(\w+)/gm;
@@ -98,7 +100,11 @@ export class RailsViews {
         const model = modelOf(asg.value);
         const rels = model ? this.associations.get(model) : undefined;
         if (!rels?.has(a.relation)) continue;
-        if (preloads(asg.value, a.relation) || /\.(pluck|ids|count|exists\?|sum|size)\b/.test(asg.value)) continue;
+        // Preloaded by this query or by the record it comes from (`@order = Order.includes(line_items: :item)…; @items = @order.line_items`).
+        if (preloads(asg.scope, a.relation) || /\.(pluck|ids|count|exists\?|sum|size)\b/.test(asg.value)) continue;
+        // Back to the owner the collection came from (`current_organization.audits` → `audit.organization`): Rails sets the inverse, no query.
+        const owner = /^@?([a-z_]\w*)\.[a-z_]+s\b/.exec(asg.value)?.[1].replace(/^current_/, '');
+        if (owner === a.relation) continue;
         const key = `${asg.file}:${asg.span.start}:${a.relation}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -182,7 +188,9 @@ async function assignmentOf(file: string, text: string, action: string, ivar: st
     });
     const pick = inAction[0] ?? (all.length === 1 ? all[0] : undefined);
     const right = pick ? field(pick, 'right') : undefined;
-    return right ? { file, span: { start: right.startIndex, end: right.endIndex }, value: right.text } : undefined;
+    let scope: Node | null | undefined = pick;
+    while (scope && scope.type !== 'method') scope = scope.parent;
+    return right ? { file, span: { start: right.startIndex, end: right.endIndex }, value: right.text, scope: scope?.text ?? right.text } : undefined;
   });
 }
 

@@ -79,14 +79,15 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
       }
       if (t !== undefined) m.inclusiveMs = m.parallel ? parallelWallClock(r, t * (loops ?? 1), m.processes) : t * (loops ?? 1);
       else if (m.neverExecuted) m.inclusiveMs = 0;
-      if (rows !== undefined && !m.neverExecuted) {
+      m.measuredMs = m.inclusiveMs;
+      // COSTS OFF (and some tools' exports) print no estimate: nothing to compare with.
+      if (rows !== undefined && !m.neverExecuted && num(r[K.PlanRows]) !== undefined) {
         // Over all loops: PostgreSQL 18 prints fractional rows per loop (0.50), which a per-loop
-        // floor of 1 would understate (26 planned, 0.5 got is 52×, not 26×).
+        // floor of 1 would understate (26 planned, 0.5 got is 52×, not 26×). Rows per loop are
+        // rounded as printed, so the total is only known within ± loops × the rounding step.
         const l = Math.max(1, loops ?? 1);
-        const est = m.estRows * l;
-        const got = rows * l;
-        m.misestimate = Math.max(est, got) / Math.max(Math.min(est, got), 1);
-        m.misestimateDirection = got > est ? 'under' : 'over';
+        const slack = l > 1 ? rowsRounding(rows) * l : 0;
+        setMisestimate(m, m.estRows * l, rows * l, slack);
       }
       const removed = (num(r[K.RowsRemovedByFilter]) ?? 0) + (num(r[K.RowsRemovedByJoinFilter]) ?? 0);
       if (r[K.RowsRemovedByFilter] !== undefined || r[K.RowsRemovedByJoinFilter] !== undefined) {
@@ -97,6 +98,25 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
     }
     m.buffers = readBuffers(r);
     m.io = readIo(r);
+  }
+
+  // A Gather returns every row its processes produce, counted exactly, while the node under it
+  // prints an average per process, rounded: that node's total is the Gather's count when the two
+  // agree within the rounding (a Limit above may stop the Gather early: then they do not, and the
+  // printed figure stands).
+  if (analyzed) {
+    for (const n of nodes) {
+      const t = n.raw[K.NodeType];
+      if (t !== 'Gather' && t !== 'Gather Merge') continue;
+      const exact = num(n.raw[K.ActualRows]);
+      const c = n.children.map((x) => nodes[x]).find((x) => x.raw[K.ParentRelationship] === Rel.Outer);
+      const cm = c?.metrics;
+      if (exact === undefined || !cm || cm.actualRows === undefined || cm.actualRowsTotal === undefined || cm.neverExecuted) continue;
+      const l = Math.max(1, cm.loops);
+      if (Math.abs(exact - cm.actualRowsTotal) > rowsRounding(cm.actualRows) * l) continue;
+      cm.actualRowsTotal = exact;
+      if (cm.misestimate !== undefined) setMisestimate(cm, cm.estRows * l, exact, 0);
+    }
   }
 
   // Costs, top-down. A child's cost counts once per planned execution (the inner side of a Nested
@@ -134,17 +154,34 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
   chargeInitPlans(nodes, extraMs);
   chargeCtes(nodes, extraMs);
 
-  // Times, top-down. PostgreSQL prints a per-loop time rounded to 0.001 ms, so a node run tens of
-  // thousands of times (the inner side of a Nested Loop, a Memoize) gets an inclusive time that is
-  // off by up to 0.0005 ms × loops, and its children can then add up to more than their parent
-  // measured. The parent's figure is the better measurement: the children are scaled down to fit it
-  // (InitPlans and CTEs, charged through extraMs, are left alone), so exclusive times are not
-  // clamped at zero and still add up to the root's time.
+  // Times. PostgreSQL prints a per-loop time rounded to 0.001 ms, so a node run tens of thousands
+  // of times (the inner side of a Nested Loop, a Memoize) gets an inclusive time that is off by up
+  // to 0.0005 ms × loops, and its children can then add up to more than their parent measured.
+  // Within that bound the parent's figure is the better measurement: the children are scaled down
+  // to fit it (InitPlans and CTEs, charged through extraMs, are left alone), so exclusive times are
+  // not clamped at zero and still add up to the root's time. Beyond it the children's figures are
+  // measurements too (a Gather Merge waits for its workers to shut down after the aggregate above
+  // it has returned its row): they stand, and the parent is counted as lasting as long as its
+  // children (bottom-up), so that time stays with the node that spent it.
+  const roundingMs = (x: PlanNode) => 0.0005 * Math.max(1, x.metrics.loops) / (x.metrics.parallel ? Math.max(1, x.metrics.processes) : 1);
+  const timedChildren = (n: PlanNode) => n.children.filter((cid) => nodes[cid].raw[K.ParentRelationship] !== Rel.InitPlan);
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
+    const incl = n.metrics.inclusiveMs;
+    if (incl === undefined) continue;
+    let sum = 0;
+    let bound = roundingMs(n);
+    for (const cid of timedChildren(n)) {
+      sum += nodes[cid].metrics.inclusiveMs ?? 0;
+      bound += roundingMs(nodes[cid]);
+    }
+    if (sum + extraMs[n.id] > incl + bound) n.metrics.inclusiveMs = sum + extraMs[n.id];
+  }
   for (const n of nodes) {
     const incl = n.metrics.inclusiveMs;
     if (incl === undefined) continue;
     let sum = 0;
-    for (const cid of n.children) if (nodes[cid].raw[K.ParentRelationship] !== Rel.InitPlan) sum += nodes[cid].metrics.inclusiveMs ?? 0;
+    for (const cid of timedChildren(n)) sum += nodes[cid].metrics.inclusiveMs ?? 0;
     const room = Math.max(0, incl - extraMs[n.id]);
     if (sum <= room || sum <= 0) continue;
     const scale = room / sum;
@@ -313,6 +350,22 @@ function mentions(r: RawNode, tokens: string[]): boolean {
  * path: the slowest process, the leader's share being the total minus the workers'. Without them,
  * the average over the processes.
  */
+/** Half the step PostgreSQL rounds a per-loop row count to: 0.005 when it prints decimals (18+), else 0.5. */
+function rowsRounding(rows: number): number {
+  return Number.isInteger(rows) ? 0.5 : 0.005;
+}
+
+/**
+ * The misestimate of a node planned to return `est` rows over its loops that returned `got` (±
+ * `slack` from rounding): the smallest factor the figures allow, 1 when the estimate is within them.
+ */
+function setMisestimate(m: NodeMetrics, est: number, got: number, slack: number): void {
+  const lo = Math.max(0, got - slack);
+  const hi = got + slack;
+  m.misestimate = est > hi ? est / Math.max(hi, 1) : est < lo ? lo / Math.max(est, 1) : 1;
+  m.misestimateDirection = got > est ? 'under' : 'over';
+}
+
 function parallelWallClock(r: RawNode, totalMs: number, processes: number): number {
   const ws = Array.isArray(r[K.Workers]) ? (r[K.Workers] as Record<string, unknown>[]) : [];
   const times = ws.map((w) => (num(w[K.ActualTotalTime]) ?? NaN) * (num(w[K.ActualLoops]) ?? 1));

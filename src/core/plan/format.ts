@@ -43,4 +43,3 @@ export function fmtBlocks(blocks: number | undefined, blockSize = 8192): string 
   return `${fmtCount(blocks)} (${formatBytes(blocks * blockSize)})`;
 }
 
-export { formatBytes as fmtBytes } from '../format';

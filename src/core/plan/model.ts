@@ -23,7 +23,8 @@ export type WarningKind =
   | 'memoize-evictions'
   | 'fk-trigger'
   | 'trigger-time'
-  | 'jit-time';
+  | 'jit-time'
+  | 'parallel-overhead';
 
 export interface NodeWarning {
   kind: WarningKind;
@@ -88,6 +89,12 @@ export interface NodeMetrics {
   misestimateDirection?: 'under' | 'over';
   /** Wall-clock ms including children, corrected for loops and parallel workers. */
   inclusiveMs?: number;
+  /**
+   * inclusiveMs as PostgreSQL measured it, before it was reconciled with the parent's and the
+   * children's figures (which moves it by at most the rounding of per-loop times, or raises it to
+   * its children's when they measured more).
+   */
+  measuredMs?: number;
   /** Wall-clock ms of this node alone. */
   exclusiveMs?: number;
   /** exclusiveMs / execution time (0..1). */

@@ -48,7 +48,8 @@ export interface Ancestry {
   /**
    * 1 when the node's consumer may stop reading it early, so fewer rows than planned is by design:
    * below a Limit, the inner side of a semi/anti Nested Loop (or one with a unique inner side), either
-   * side of a Merge Join, a SubPlan or InitPlan (EXISTS stops at the first row), a CTE read only
+   * side of a Merge Join, the outer side of a Hash Join whose hash table is empty, a SubPlan or
+   * InitPlan (EXISTS stops at the first row), a CTE read only
    * partly. It passes down through streaming nodes and stops at nodes that read all their input
    * (Sort, Hash, hashed or plain Aggregate, hashed SetOp).
    */
@@ -78,12 +79,21 @@ export function ancestry(plan: Plan): Ancestry {
       // A Nested Loop stops scanning its inner side at the first match (semi, anti, unique inner);
       // a Hash Join builds its whole inner side, so only the Nested Loop's counts.
       (t === 'Nested Loop' && rel === Rel.Inner && (join === 'Semi' || join === 'Anti' || p.raw[K.InnerUnique] === true)) ||
+      // A Hash Join whose hash table came out empty stops reading its outer side at once, unless it
+      // must return outer rows without a match (left, anti, full).
+      (t === 'Hash Join' && rel === Rel.Outer && join !== 'Left' && join !== 'Anti' && join !== 'Full' && emptyInner(plan, p)) ||
       rel === Rel.SubPlan ||
       rel === Rel.InitPlan;
     earlyStop[node.id] = stops ? 1 : readsAllInput(p.raw) ? 0 : earlyStop[p.id];
     gather[node.id] = t === 'Gather' || t === 'Gather Merge' ? p.id : gather[p.id];
   }
   return { earlyStop, gather };
+}
+
+/** A join whose inner side (a Hash) returned no row, when the plan was analysed. */
+function emptyInner(plan: Plan, join: PlanNode): boolean {
+  const inner = join.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Inner);
+  return !!inner && inner.metrics.actualRows === 0 && !inner.metrics.neverExecuted;
 }
 
 /** Nodes that report fewer rows than they handle, by design (PostgreSQL documents both). */
@@ -106,7 +116,18 @@ export function gradeNode(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc:
   // JIT compiles expressions the first time a node evaluates them, inside that node's time.
   const jitMs = plan.jit?.totalMs ?? 0;
   const jitNote = () => (jitMs > 0 && jitMs >= 0.3 * (m.exclusiveMs ?? 0) ? ` It may include JIT compilation (${fmtMs(jitMs)} in all).` : '');
-  if (m.timeShare !== undefined) add('time-share', grade3(m.timeShare, THRESHOLDS.timeShare), () => `${fmtPct(m.timeShare)} of the execution time is spent here (${fmtMs(m.exclusiveMs)}).${jitNote()}`);
+  const gather = type === 'Gather' || type === 'Gather Merge';
+  if (m.timeShare !== undefined) {
+    const here = gather ? `in the ${String(type)} itself (${fmtMs(m.exclusiveMs)}): starting its workers, passing their rows to the leader, waiting for the last one` : `here (${fmtMs(m.exclusiveMs)})`;
+    add('time-share', grade3(m.timeShare, THRESHOLDS.timeShare), () => `${fmtPct(m.timeShare)} of the execution time is spent ${here}.${jitNote()}`);
+  }
+  // Parallel execution that did not pay: the Gather took clearly longer (by a quarter) than all its
+  // processes' work put together (worker start-up is slow on a busy server, and small plans gain
+  // little from workers).
+  const work = gather ? parallelWork(plan, n) : undefined;
+  if (work !== undefined && m.timeShare !== undefined && m.inclusiveMs !== undefined && m.inclusiveMs > 1.25 * work && m.timeShare >= THRESHOLDS.timeShare[0]) {
+    add('parallel-overhead', m.timeShare >= THRESHOLDS.timeShare[1] ? 2 : 1, () => `The ${String(type)} took ${fmtMs(m.inclusiveMs)}, more than the ${fmtMs(work)} its processes worked in all.`);
+  }
 
   // Fewer rows than planned where the consumer stops early is by design, not a misestimate.
   if (m.misestimate !== undefined && !rowsNotComparable(n) && !(m.misestimateDirection === 'over' && anc.earlyStop[n.id])) {
@@ -220,7 +241,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so the plan above it was chosen on wrong numbers. ${
             n.raw[K.NodeType] === 'Function Scan'
               ? `Tell the planner how many rows the function returns (ALTER FUNCTION … ROWS n).`
-              : `Run ANALYZE${m.relation ? ` ${m.relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`
+              : n.raw[K.NodeType] === 'CTE Scan'
+                ? `A CTE's rows have no statistics, so conditions on them are guessed: fix the estimate inside the CTE, let PostgreSQL inline it (NOT MATERIALIZED, PostgreSQL 12+), or put its rows in a temporary table and ANALYZE it.`
+                : `Run ANALYZE${m.relation ? ` ${m.relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`
           }`;
           saving = shapedTime(plan, n) * 0.5;
           break;
@@ -264,6 +287,10 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           if (memo !== undefined && memo >= 0.5) {
             text = `${label} repeats ${nodeLabel(inner!)}, which answers ${fmtPct(memo)} of the lookups from its cache: the remaining cost is the number of outer rows; fewer outer rows (a more selective outer side) or better row estimates (so the planner can weigh a Hash Join) would help.`;
             saving = innerTime * (1 - memo) * 0.5;
+          } else if (inner && !scansTable(plan, inner)) {
+            // A CTE, a function, a subquery or a Result: there is no table to index.
+            text = `${label} repeats ${nodeLabel(inner)} once per outer row: it reads no table, so no index can make each repetition cheap; fewer outer rows, or better row estimates so the planner can weigh a Hash Join, would help.`;
+            saving = innerTime * 0.3;
           } else if (lookup) {
             text = `${label} repeats ${nodeLabel(lookup)} once per outer row: each repetition is already an index lookup, so the cost is the number of repetitions; fewer outer rows, or better row estimates so the planner can weigh a Hash Join, would help.`;
             saving = innerTime * 0.3;
@@ -277,6 +304,13 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           text = `${label} rechecks rows its index could not filter exactly: a more selective index (or more work_mem for the bitmap) avoids it.`;
           saving = own * 0.3;
           break;
+        case 'parallel-overhead': {
+          const work = parallelWork(plan, n) ?? 0;
+          const launched = num(n.raw[K.WorkersLaunched]);
+          text = `${label} spent ${fmtMs(own)} (${fmtPct(m.timeShare)} of the execution) starting ${launched ?? 'its'} worker${launched === 1 ? '' : 's'}, passing ${launched === 1 ? 'its' : 'their'} rows to the leader and waiting for them, while the work under it took ${fmtMs(work)} in all processes together: run by one process, this query would have been faster. SET max_parallel_workers_per_gather = 0 for it, or raise parallel_setup_cost so the planner keeps plans this small serial (worker start-up is slower on a busy server).`;
+          saving = incl - work;
+          break;
+        }
         case 'memoize-evictions':
           text = `${label} evicts cache entries: raise work_mem / hash_mem_multiplier so the cache holds every key.`;
           saving = own * 0.3;
@@ -344,16 +378,44 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
 }
 
 /**
- * Time a misestimated node's error could have cost: the nearest join, aggregate, sort or hash
- * above it (the choice its row count shaped), else its parent.
+ * Time a misestimated node's error could have cost: the error travels up through the parents that
+ * inherit it (misestimated the same way), and the nearest join, aggregate, sort or hash above the
+ * last of them is the choice its row count shaped (else that node's parent).
  */
 function shapedTime(plan: Plan, n: PlanNode): number {
   const w = (x: PlanNode) => (plan.analyzed ? (x.metrics.inclusiveMs ?? 0) : x.metrics.inclusiveCost);
+  const inherits = (x: PlanNode) => x.metrics.misestimateDirection === n.metrics.misestimateDirection && x.warnings.some((v) => v.kind === 'misestimate');
+  while (n.parent >= 0 && inherits(plan.nodes[n.parent])) n = plan.nodes[n.parent];
   for (let p = n.parent; p >= 0; p = plan.nodes[p].parent) {
     const t = plan.nodes[p].raw[K.NodeType];
     if (t === 'Nested Loop' || t === 'Hash Join' || t === 'Merge Join' || t === 'Aggregate' || t === 'Sort' || t === 'Hash') return w(plan.nodes[p]);
   }
   return n.parent >= 0 ? w(plan.nodes[n.parent]) : w(n);
+}
+
+/**
+ * The work done under a Gather, summed over its processes (the node under it prints its time
+ * averaged over them): what one process would have had to do. Undefined without ANALYZE figures.
+ */
+function parallelWork(plan: Plan, gather: PlanNode): number | undefined {
+  const c = gather.children.map((x) => plan.nodes[x]).find((x) => x.raw[K.ParentRelationship] === Rel.Outer);
+  const t = c ? num(c.raw[K.ActualTotalTime]) : undefined;
+  return c && t !== undefined ? t * c.metrics.loops : undefined;
+}
+
+/** Scans that read no table: an index cannot make them cheaper. */
+const NOT_TABLES = new Set(['CTE Scan', 'Function Scan', 'Table Function Scan', 'Values Scan', 'WorkTable Scan', 'Named Tuplestore Scan', 'Result']);
+
+/** Whether a Nested Loop's inner side reads a table (looking through Memoize / Materialize / Sort / Hash). */
+function scansTable(plan: Plan, inner: PlanNode): boolean {
+  let cur: PlanNode | undefined = inner;
+  for (let i = 0; cur && i < 4; i++) {
+    const t = String(cur.raw[K.NodeType]);
+    if (NOT_TABLES.has(t)) return t === 'Result' && cur.children.some((c) => plan.nodes[c].raw[K.ParentRelationship] !== Rel.InitPlan && plan.nodes[c].raw[K.ParentRelationship] !== Rel.SubPlan);
+    if (t !== 'Memoize' && t !== 'Materialize' && t !== 'Sort' && t !== 'Hash') return true;
+    cur = cur.children.length === 1 ? plan.nodes[cur.children[0]] : undefined;
+  }
+  return true;
 }
 
 /** The index scan a Nested Loop's inner side runs (directly, or under a Memoize / Materialize / Bitmap Heap Scan). */

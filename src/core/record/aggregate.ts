@@ -64,6 +64,11 @@ export interface RecordedNPlusOne {
   /** Time of the calls in the worst unit. */
   ms: number;
   fix: string;
+  /**
+   * The call site of the statement sent just before the repeated ones in that unit of work (the
+   * query that loaded the rows the loop runs over, most of the time): where the batched form goes.
+   */
+  parent?: { file: string; line: number; col: number };
 }
 
 export interface RecordSummary {
@@ -123,7 +128,7 @@ export function nPlusOneFix(via: string | undefined, lib?: string): string {
 }
 
 interface Acc extends StatementFigure {
-  perUnit: Map<string, { calls: number; ms: number; name: string; kind: string }>;
+  perUnit: Map<string, { calls: number; ms: number; name: string; kind: string; before?: CaptureSite }>;
 }
 
 /**
@@ -138,6 +143,8 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
   let totalMs = 0;
   let errors = 0;
   let withoutSite = 0;
+  /** Per unit of work: the site of its last statement (the parent of an N+1 that starts next). */
+  const lastSite = new Map<string, CaptureSite | undefined>();
   for (const e of events) {
     let norm = normCache.get(e.sql);
     if (norm === undefined) {
@@ -165,17 +172,25 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
     if (pu) {
       pu.calls++;
       pu.ms += e.ms;
-    } else a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k });
+    } else {
+      const prev = lastSite.get(e.u.id);
+      a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined });
+    }
+    lastSite.set(e.u.id, e.site);
   }
   const nPlusOne: RecordedNPlusOne[] = [];
   const siteList: SiteFigure[] = [];
   for (const s of sites.values()) {
     const statements: StatementFigure[] = [];
     for (const a of s.stmts.values()) {
-      let worst: { calls: number; ms: number; name: string; kind: string } | undefined;
+      let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite } | undefined;
       let over = 0;
+      /** The worst unit that can hold an N+1: a migration's per-model bookkeeping runs once per deploy, inside the framework. */
+      let worstN: typeof worst;
       for (const pu of a.perUnit.values()) {
         if (!worst || pu.calls > worst.calls) worst = pu;
+        if (pu.kind === 'migration') continue;
+        if (!worstN || pu.calls > worstN.calls) worstN = pu;
         if (pu.calls >= o.threshold) over++;
       }
       const { perUnit, ...fig } = a;
@@ -184,10 +199,11 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       fig.maxUnit = worst?.name ?? '';
       fig.maxUnitKind = worst?.kind ?? '';
       statements.push(fig);
-      if (s.site && worst && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
+      if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
         nPlusOne.push({
-          file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worst.calls, units: over, unit: worst.name, unitKind: worst.kind,
-          sql: a.sql, normalized: a.normalized, ms: worst.ms, fix: nPlusOneFix(s.site.via),
+          file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
+          sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: nPlusOneFix(s.site.via),
+          ...(worstN.before ? { parent: { file: worstN.before.file, line: worstN.before.line, col: worstN.before.col } } : {}),
         });
       }
     }

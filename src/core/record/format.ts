@@ -7,7 +7,8 @@ import type { RecordedNPlusOne, RecordSummary } from './aggregate';
 
 export interface StatementAdvice {
   costBefore?: number;
-  suggestions: { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[] }[];
+  suggestions: { ddl: string; costBefore: number; costAfter: number | null; summary: string; planBefore: string[]; index?: unknown }[];
+  /** (index: the advisor's whole suggestion, for the editor's Copy CREATE INDEX / Add migration fixes.) */
   /** Why there is no advice (unparsed, missing table, error). */
   note?: string;
 }
@@ -23,7 +24,7 @@ export function ms(n: number): string {
   return n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
 }
 
-const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', job: 'job', root: 'outside requests and tests' };
+const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', job: 'job', migration: 'migration', root: 'outside requests and tests' };
 
 export function nPlusOneMessage(n: RecordedNPlusOne): string {
   const where = n.unitKind === 'root' ? 'in one run (outside any request or test)' : `in one ${UNIT_WORD[n.unitKind] ?? n.unitKind} (${n.unit})`;

@@ -6,9 +6,9 @@ export const CAPTURE_PROTOCOL = 1;
 /** Longer SQL texts are cut (the normalised statement of a cut text is not computed). */
 export const MAX_SQL_CHARS = 20_000;
 
-/** A unit of work: one HTTP request, one test, or the process outside them. */
+/** A unit of work: one HTTP request, one test, a job, a schema migration (never an N+1: run once per deploy), or the process outside them. */
 export interface CaptureUnit {
-  k: 'request' | 'test' | 'job' | 'root';
+  k: 'request' | 'test' | 'job' | 'migration' | 'root';
   /** Unique per instance (two requests to the same route have two ids). */
   id: string;
   /** Display name: "GET /orders/:n", the test's full title. */
@@ -79,7 +79,7 @@ export function asCaptureEvent(x: unknown): CaptureEvent | undefined {
   if (e.t === 'q') {
     if (typeof e.sql !== 'string' || typeof e.ms !== 'number' || !e.u || typeof e.u !== 'object') return undefined;
     const u = e.u as Record<string, unknown>;
-    if (typeof u.id !== 'string' || typeof u.n !== 'string' || !['request', 'test', 'job', 'root'].includes(u.k as string)) return undefined;
+    if (typeof u.id !== 'string' || typeof u.n !== 'string' || !['request', 'test', 'job', 'migration', 'root'].includes(u.k as string)) return undefined;
     if (e.site !== undefined) {
       const s = e.site as Record<string, unknown>;
       if (!s || typeof s.file !== 'string' || typeof s.line !== 'number') return undefined;

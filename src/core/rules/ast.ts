@@ -41,6 +41,15 @@ export interface VisitInfo {
 const QUERY_TYPES = new Set(['select', 'update', 'delete', 'insert', 'union', 'union all']);
 
 /** Tables a query brings into scope (its FROM items, joined tables, UPDATE/DELETE target). */
+/** The CTEs a statement defines (`WITH name AS (…)`), by lower-case name. */
+export function ctesOf(statement: Node): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (statement?.type === 'with' || statement?.type === 'with recursive') {
+    for (const b of statement.bind ?? []) if (b?.alias?.name) out.set(String(b.alias.name).toLowerCase(), b.statement);
+  }
+  return out;
+}
+
 export function tablesOf(query: Node): TableRef[] {
   const out: TableRef[] = [];
   const add = (n: any) => {
@@ -149,10 +158,6 @@ export function resolveColumn(ref: Node, scope: Scope, evidence?: PlanEvidence):
 
 export const COMPARISON_OPS = new Set(['=', '<>', '!=', '<', '<=', '>', '>=']);
 
-export function isColumnRef(n: Node | undefined): boolean {
-  return n?.type === 'ref' && n.name !== '*';
-}
-
 /** The column under casts, e.g. `col::text` → col. */
 export function stripCasts(n: Node): Node {
   let cur = n;
@@ -174,5 +179,3 @@ export function intValue(n: Node | undefined): number | undefined {
 /** PostgreSQL identifier, quoted only when it must be (one implementation: core/sql/ident). */
 export { ident };
 
-/** Types whose values are large (TOASTed): reading them when unused costs I/O and network. */
-export const WIDE_TYPES = new Set(['text', 'bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb', '_int4', '_int8', 'varchar']);

@@ -14,8 +14,7 @@ import { unboundedQuery } from './unboundedQuery';
 import { updateDeleteWithoutWhere } from './updateDeleteWithoutWhere';
 import type { Rule, RuleMeta } from './types';
 
-export type { Rule, RuleMeta, PlanEvidence, TableFacts, ColumnFacts, PlanFacts, StatementContext } from './types';
-export { checkSite } from './engine';
+export type { Rule, RuleMeta } from './types';
 
 /** Where docs/rules/*.md are published (SARIF helpUri, Diagnostic.code targets). */
 export const DOCS_BASE_URI = 'https://github.com/pg-lens/pg-lens/blob/main/';
@@ -50,10 +49,6 @@ export const OTHER_RULES: readonly RuleMeta[] = [
   { id: 'not-analysed', defaultSeverity: 'hint', description: 'PostgreSQL accepts this SQL but the rule parser cannot read it: no rule or index advice ran on it (the finding says why).', docs: 'docs/rules/not-analysed.md' },
   { id: 'n-plus-one', defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md' },
 ];
-
-export function ruleById(id: string): Rule | undefined {
-  return RULES.find((r) => r.id === id);
-}
 
 /** Metadata of every known rule id (this registry's and the other analyses'). */
 export function allRuleMeta(): RuleMeta[] {

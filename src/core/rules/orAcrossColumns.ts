@@ -53,6 +53,25 @@ function pinnedByKey(where: Node | undefined, or: Node): boolean {
   });
 }
 
+/** Every WHERE clause of a statement, subqueries and CTEs included. */
+function wheresOf(root: Node): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown, depth: number) => {
+    if (!x || typeof x !== 'object' || seen.has(x) || depth > 60) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y, depth + 1);
+      return;
+    }
+    const node = x as Node;
+    if (node.where && (node.type === 'select' || node.type === 'update' || node.type === 'delete')) out.push(node.where);
+    for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v, depth + 1);
+  };
+  visit(root, 0);
+  return out;
+}
+
 export const orAcrossColumns: Rule = {
   id: 'or-across-columns',
   defaultSeverity: 'info',
@@ -64,7 +83,8 @@ export const orAcrossColumns: Rule = {
     walk(ctx.statement as Node, (n, info) => {
       if (!info.inPredicate || n.type !== 'binary' || String(n.op).toUpperCase() !== 'OR') return;
       if (info.parent?.type === 'binary' && String(info.parent.op).toUpperCase() === 'OR') return; // the top of the chain handles it
-      if (pinnedByKey((ctx.statement as Node).where, n)) return false;
+      // The OR may sit in a subquery's WHERE (`EXISTS (SELECT 1 … WHERE user_id = $1 AND (a OR b))`).
+      if (wheresOf(ctx.statement as Node).some((w) => pinnedByKey(w, n))) return false;
       const parts = disjuncts(n);
       const cols = parts.map(filteredColumn);
       if (cols.some((c) => !c)) return false; // a complex disjunct: no verdict

@@ -11,6 +11,7 @@ import { dialectOfFile, type DialectVerdict } from '../dialect';
 import type { Finding } from '../findings';
 import type { SqlSite } from '../extract/types';
 import { offsetPagination } from './offsetPagination';
+import { libraryHelp, libraryOf } from './libraryFix';
 
 const LITERAL = /^\s*(\d+|null|None|nil|undefined|0n)\s*$/;
 
@@ -20,16 +21,19 @@ interface Hit {
   what: string;
 }
 
-const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: RegExpExecArray) => string; langs?: RegExp }[] = [
+const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: RegExpExecArray) => string; langs?: RegExp; at?: (m: RegExpExecArray) => number; sql?: (m: RegExpExecArray) => boolean }[] = [
   // .limit(n).offset(x) / .offset(x).limit(n) / .skip(x).take(n) / .take(n).skip(x)
-  { re: /\.(offset|skip)\(\s*([^()]{1,80}?)\s*\)(?=[\s\S]{0,120}?\.(?:limit|take)\()/g, what: (m) => `.${m[1]}(${m[2]})`, value: (m) => m[2] },
-  { re: /\.(?:limit|take)\([^()]{0,80}\)\s*\.(offset|skip)\(\s*([^()]{1,80}?)\s*\)/g, what: (m) => `.${m[1]}(${m[2]})`, value: (m) => m[2] },
+  // (arguments may hold one level of parentheses: `.offset(Parameter(n + 2))`)
+  { re: /\.(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)(?=[\s\S]{0,120}?\.(?:limit|take)\()/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2] },
+  { re: /\.(?:limit|take)\((?:[^()]|\([^()]{0,60}\)){0,80}\)\s*\.(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2] },
   // { limit: n, offset: x } / { take: n, skip: x } in the options of a find call
-  { re: /\b(?:find\w*|paginate|getMany|findAndCount\w*|select\w*)\s*\(\s*\{(?:[^{}]|\{[^{}]{0,200}\}){0,400}?\b(offset|skip)\s*:\s*([^,}\n]{1,80})/g, what: (m) => `${m[1]}: ${m[2].trim()}`, value: (m) => m[2] },
+  { re: /\b(?:find\w*|paginate|getMany|findAndCount\w*|select\w*)\s*\(\s*\{(?:[^{}]|\{[^{}]{0,200}\}){0,400}?\b(offset|skip)\s*:\s*([^,}\n]{1,80})/g, what: (m) => `${m[1]}: ${m[2].trim()}`, value: (m) => m[2], at: (m) => m[0].lastIndexOf(m[1], m[0].length - m[2].length) },
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
   { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
   // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n in a fragment
-  { re: /["'`][^"'`\n]{0,200}?\bOFFSET\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{)/gi, what: (m) => `OFFSET ${m[1].replace(/["'`\s]/g, '')}`, value: () => 'x' },
+  // The word must read as SQL: OFFSET in capitals, or a string that also says LIMIT/ORDER BY/SELECT
+  // (not a CSS `--header-offset`, an `.attr("offset", …)`, a query-string `"offset"` or `x[':offset']`).
+  { re: /["'`]([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{)/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) },
 ];
 
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
@@ -40,8 +44,8 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
     if (p.langs && !p.langs.test(file)) continue;
     p.re.lastIndex = 0;
     for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
-      if (LITERAL.test(p.value(m))) continue;
-      const at = m.index + m[0].search(/offset|skip|\[/i);
+      if (LITERAL.test(p.value(m)) || (p.sql && !p.sql(m))) continue;
+      const at = m.index + (p.at ? p.at(m) : m[0].search(/offset|skip|\[/i));
       if (judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
       if (out.some((h) => Math.abs(h.at - at) < 40)) continue;
       out.push({ at, end: m.index + m[0].length, what: p.what(m) });
@@ -56,11 +60,13 @@ export function ormOffsetAnalyzer(opts: { project?: DialectVerdict } = {}): Anal
     rules: [offsetPagination],
     analyze({ text, file, sites }): Finding[] {
       if (file.endsWith('.sql') || dialectOfFile(file, text, opts.project).dialect === 'other') return [];
+      // The fix in the words of the library the file uses (Prisma cursor, Django filter(pk__gt=…), …).
+      const help = libraryHelp(offsetPagination.id, libraryOf(file, text)) ?? 'Use keyset pagination: order by a unique key and ask for the rows after the last key seen (WHERE id > $last ORDER BY id LIMIT n), instead of an offset.';
       return findOrmOffsets(text, file, sites).map((h) => ({
         ruleId: offsetPagination.id,
         severity: offsetPagination.defaultSeverity,
         message: `Offset pagination (${h.what}): PostgreSQL reads and discards every skipped row on every page; deep pages get slower and slower.`,
-        help: 'Use keyset pagination: order by a unique key and ask for the rows after the last key seen (WHERE id > $last ORDER BY id LIMIT n), instead of an offset.',
+        help,
         span: { start: h.at, end: Math.max(h.at + 1, Math.min(h.end, h.at + 60)) },
         file,
         fixes: [],

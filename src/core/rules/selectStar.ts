@@ -3,7 +3,7 @@
  * the code never uses, defeats index-only scans, and silently changes shape when a column is added.
  * With catalog facts it fires only for wide tables, and offers the explicit column list as a fix.
  */
-import { ident, tablesOf, type Node, type TableRef } from './ast';
+import { ctesOf, ident, tablesOf, type Node, type TableRef } from './ast';
 import type { Rule, TableFacts } from './types';
 
 /** A table with at least this many columns is wide. */
@@ -18,15 +18,18 @@ export const selectStar: Rule = {
   appCodeOnly: true,
   check(ctx) {
     let s = ctx.statement as Node;
+    const ctes = ctesOf(s);
     if (s.type === 'with') s = s.in;
     if (s?.type !== 'select') return [];
-    const inScope = tablesOf(s);
+    // `*` over a CTE of the statement takes the columns the CTE chose, not a table's.
+    const inScope = tablesOf(s).filter((t) => !(t.schema === undefined && ctes.has(String(t.name).toLowerCase())));
     const out = [];
     for (const col of s.columns ?? []) {
       const e = col.expr as Node;
       if (e?.type !== 'ref' || e.name !== '*') continue;
       const qualifier: string | undefined = e.table?.name;
       const refs: TableRef[] = qualifier ? inScope.filter((t) => t.alias === qualifier) : inScope;
+      if (!refs.length && (s.from ?? []).length) continue;
       const facts = refs.map((t) => ctx.table(t.name, t.schema));
       const allKnown = refs.length > 0 && facts.every(Boolean);
       const known = facts.filter(Boolean) as TableFacts[];

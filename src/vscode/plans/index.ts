@@ -145,6 +145,20 @@ class PlansFeature implements vscode.Disposable {
         return;
       }
       case 'explainAnalyze':
+      case 'benchmark':
+      case 'suggestIndexes':
+      case 'revealSql':
+        // A plan brought from elsewhere (clipboard, file, log) has no statement in an editor: these
+        // act on none rather than on whatever statement the cursor happens to be on.
+        if (panel.last?.type === 'show' && panel.last.payload.method === 'brought') {
+          return void vscode.window.showInformationMessage('PG Lens: this plan was brought from elsewhere: open its statement in an editor and run this from there.');
+        }
+        break;
+      default:
+        break;
+    }
+    switch (m.type) {
+      case 'explainAnalyze':
         return this.explainAnalyze(undefined, true);
       case 'benchmark':
         return this.benchmarkQuery(undefined, true);

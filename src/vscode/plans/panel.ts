@@ -29,6 +29,9 @@ export class PlanPanel implements vscode.Disposable {
         const m = parseFromPlanWebview(raw);
         if (!m) return; // not ours, or malformed: ignored
         if (m.type === 'ready') {
+          // A webview hidden without retained context is re-created when shown again, and what was
+          // posted meanwhile was lost: it says ready again and gets the last message anew.
+          if (this.ready && !this.queue.length && this.last) this.queue.push(this.last);
           this.ready = true;
           const q = this.queue;
           this.queue = [];

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
 import type { HealthFinding } from '../../../src/core/health';
 import { runHealth } from '../../../src/db/health';
-import { announceFallback, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, createTestDatabase, waitFor, type TestDatabase } from '../support';
 
 const HOSTILE_SCHEMA = 'we"ird.sch ema';
 const HOSTILE_TABLE = 'Tab le"<b>ü</b>';
@@ -99,7 +99,13 @@ describe('health checks on a crafted database', function () {
     await blocker.query('LOCK TABLE parent IN ACCESS EXCLUSIVE MODE');
     const waiter = await client('waiter');
     void waiter.query('SELECT * FROM parent').catch(() => undefined);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Until each session is past its (low) threshold, as the server's clock says.
+    const pastThresholds = `SELECT
+        bool_or(application_name = 'long runner' AND state = 'active' AND now() - query_start > make_interval(secs => $1))
+        AND bool_or(application_name = 'idler' AND state = 'idle in transaction' AND now() - state_change > make_interval(secs => $2))
+        AND bool_or(application_name = 'waiter' AND wait_event_type = 'Lock' AND now() - query_start > make_interval(secs => $3)) AS ok
+      FROM pg_stat_activity`;
+    await waitFor(async () => (await a.query(pastThresholds, [LOW.longRunningSeconds, LOW.idleInTransactionSeconds, LOW.blockedSeconds])).rows[0].ok, 'the long query, the idle transaction and the blocked session to pass their thresholds');
 
     const db = await t.open();
     findings = (await runHealth(db, { thresholds: LOW })).findings;
@@ -240,5 +246,52 @@ describe('health checks on a clean database', function () {
     const { findings } = await runHealth(db);
     const local = findings.filter((f) => !serverWide.has(f.checkId));
     assert.deepEqual(local.map((f) => `${f.checkId}: ${f.message}`), []);
+  });
+});
+
+describe('health: index facts cached behind the catalog version probe', function () {
+  this.timeout(60000);
+  let t: TestDatabase;
+  before(async () => {
+    t = await createTestDatabase('health_cache');
+    await t.admin.query(`CREATE TABLE items (id int PRIMARY KEY, sku text, qty int)`);
+    await t.admin.query(`CREATE INDEX items_sku ON items (sku)`);
+  });
+  after(async () => t?.drop());
+
+  const index = (facts: Awaited<ReturnType<typeof runHealth>>['facts'], name: string) => facts.indexes.find((i) => i.name === name);
+
+  it('a later run sees renamed columns and indexes, new and dropped indexes, fresh sizes and scans, and widths after ANALYZE', async () => {
+    const db = await t.open();
+    const first = (await runHealth(db)).facts;
+    assert.match(index(first, 'items_sku')!.definition, /\(sku\)/);
+    // Unchanged catalog: the same facts again (from the cache).
+    const again = (await runHealth(db)).facts;
+    assert.deepEqual(again.indexes.map((i) => i.definition).sort(), first.indexes.map((i) => i.definition).sort());
+    // A column rename changes only pg_attribute.
+    await t.admin.query(`ALTER TABLE items RENAME COLUMN sku TO code`);
+    assert.match(index((await runHealth(db)).facts, 'items_sku')!.definition, /\(code\)/);
+    await t.admin.query(`ALTER INDEX items_sku RENAME TO items_code`);
+    await t.admin.query(`CREATE INDEX items_qty ON items (qty)`);
+    let facts = (await runHealth(db)).facts;
+    assert.ok(index(facts, 'items_code') && index(facts, 'items_qty') && !index(facts, 'items_sku'));
+    await t.admin.query(`DROP INDEX items_qty`);
+    assert.equal(index((await runHealth(db)).facts, 'items_qty'), undefined);
+    // Sizes and scans change without DDL (VACUUM/ANALYZE write relpages in place): read every run.
+    await t.admin.query(`INSERT INTO items SELECT g, 'c' || g, g FROM generate_series(1, 20000) g`);
+    await t.admin.query(`VACUUM ANALYZE items`);
+    await t.admin.query(`SET enable_seqscan = off`);
+    await t.admin.query(`SELECT * FROM items WHERE code = 'c5'`);
+    await flushStats(t.admin);
+    facts = (await runHealth(db)).facts;
+    assert.ok(index(facts, 'items_code')!.relpages > 1, 'relpages after VACUUM');
+    assert.ok(index(facts, 'items_code')!.scans! >= 1, 'the scan counted');
+    // The width estimate behind index-bloat: read again after ANALYZE (pg_statistic changed), then kept, with its age.
+    assert.ok(index(facts, 'items_code')!.dataWidth! > 0, 'a width from pg_stats after ANALYZE');
+    assert.equal(facts.bloatWidthsAgeSeconds, 0);
+    await new Promise((r) => setTimeout(r, 1100));
+    const later = (await runHealth(db)).facts;
+    assert.equal(index(later, 'items_code')!.dataWidth, index(facts, 'items_code')!.dataWidth);
+    assert.ok(later.bloatWidthsAgeSeconds! >= 1, `kept between runs, with its age (${later.bloatWidthsAgeSeconds} s)`);
   });
 });

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { planAction, runAction } from '../../../src/db/maintenance';
-import { createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+import { createTestDatabase, rejectsWith, waitFor, type TestDatabase } from '../support';
 
 const oidOf = async (c: Client, regclass: string): Promise<number> => Number((await c.query(`SELECT $1::regclass::oid AS oid`, [regclass])).rows[0].oid);
 
@@ -118,7 +118,7 @@ describe('maintenance actions', function () {
     it('cancels the running query of the right session', async () => {
       const db = await t.open();
       const running = victim.query('SELECT pg_sleep(20)').then(() => 'finished', (e: Error) => e.message);
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(async () => (await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`, [pid])).rows[0].n === 1, 'pg_sleep(20) to be running');
       const r = await runAction(db, { kind: 'cancel-backend', pid, backendStart });
       assert.ok(r.ok, r.message);
       assert.match(await running, /canceling statement due to user request/);
@@ -128,9 +128,7 @@ describe('maintenance actions', function () {
       const db = await t.open();
       const r = await runAction(db, { kind: 'terminate-backend', pid, backendStart });
       assert.ok(r.ok, r.message);
-      await new Promise((res) => setTimeout(res, 200));
-      const alive = (await t.admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0].n;
-      assert.equal(alive, 0);
+      await waitFor(async () => (await t.admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0].n === 0, 'the terminated session to be gone');
     });
   });
 

@@ -15,7 +15,7 @@ import { parseConnectionString, type ConnectionProfile } from '../../../src/core
 import type { HealthFinding } from '../../../src/core/health';
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
-import { announceFallback, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, createTestDatabase, waitFor, type TestDatabase } from '../support';
 
 const SCHEMA = 'we"ird sch';
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -228,8 +228,8 @@ describe('security checks on a planted database', function () {
     assert.match(f[0].message, /connections \(log_connections\)/);
     try {
       await runAll(t.admin, f[0].fixSql);
-      await new Promise((r) => setTimeout(r, 300));
-      assert.deepEqual(of((await health()).findings, 'audit-logging'), []);
+      // The reload reaches the server's processes asynchronously: until the check sees the new settings.
+      await waitFor(async () => of((await health()).findings, 'audit-logging').length === 0, 'audit-logging to pass once the fix is loaded', 10_000, 100);
     } finally {
       await runAll(t.admin, ['ALTER SYSTEM RESET log_connections', 'ALTER SYSTEM RESET log_disconnections', 'ALTER SYSTEM RESET log_statement', 'SELECT pg_reload_conf()']);
     }

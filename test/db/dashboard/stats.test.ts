@@ -14,7 +14,7 @@ import { connect } from '../../../src/db/database';
 import { refreshStats } from '../../../src/db/dashboardRefresh';
 import { StatsReader } from '../../../src/db/stats';
 import type { ToWebview } from '../../../src/shared/dashboardProtocol';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, capabilities, createTestDatabase, waitFor, type TestDatabase } from '../support';
 
 describe('live statistics', function () {
   this.timeout(60000);
@@ -96,7 +96,7 @@ describe('live statistics', function () {
       const bpid = (await blocker.query('SELECT pg_backend_pid() AS p')).rows[0].p;
       const waiting = waiter.query('SELECT count(*) FROM work').catch(() => undefined);
       const wpid = (waiter as any).processID as number;
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(async () => (await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'`, [wpid])).rows[0].n === 1, 'the waiter to wait on the lock');
       const s = await reader.read();
       const chain = s.blocking.find((c) => c.blocker === bpid);
       assert.ok(chain, JSON.stringify(s.blocking));
@@ -123,7 +123,7 @@ describe('live statistics', function () {
       await blocker.query('BEGIN');
       await blocker.query('UPDATE work SET v = v WHERE id = 1');
       const build = builder.query('CREATE INDEX CONCURRENTLY "work v <b>" ON work (v)');
-      await new Promise((r) => setTimeout(r, 500));
+      await waitFor(async () => (await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_progress_create_index`)).rows[0].n > 0, 'CREATE INDEX to show in pg_stat_progress_create_index');
       const s = await reader.read();
       const p = s.progress.find((x) => x.kind === 'create index');
       assert.ok(p, JSON.stringify(s.progress));

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { connect, APPLICATION_NAME, Database } from '../../../src/db/database';
 import { freePort } from '../../../scripts/embeddedServer';
-import { createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+import { createTestDatabase, rejectsWith, waitFor, type TestDatabase } from '../support';
 
 describe('db/database (real PostgreSQL)', () => {
   let t: TestDatabase;
@@ -51,7 +51,7 @@ describe('db/database (real PostgreSQL)', () => {
     await db.query('SELECT 1');
     await db.query('/* pg-lens */ SELECT 1');
     await t.admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [APPLICATION_NAME]);
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(() => messages.length > 0, 'the pool to notice its idle sessions were terminated');
     // The idle client was dropped by the pool; the next query works on a new session.
     const r = await db.query('/* pg-lens */ SELECT 42 AS x');
     assert.equal(r.rows[0].x, 42);
@@ -62,7 +62,7 @@ describe('db/database (real PostgreSQL)', () => {
     const db = await t.open();
     const p = db.withSession(async (s) => s.query('SELECT pg_sleep(5)'));
     p.catch(() => undefined); // observed below; this keeps Node from reporting it as unhandled meanwhile
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(async () => (await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND state = 'active' AND query LIKE 'SELECT pg_sleep(5)%'`, [APPLICATION_NAME])).rows[0].n === 1, 'pg_sleep(5) to be running');
     await t.admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'SELECT pg_sleep(5)%'`, [APPLICATION_NAME]);
     await assert.rejects(p, (e: Error) => {
       assert.match(e.message, /closed our session|connection .* was (lost|closed)/);
@@ -95,7 +95,7 @@ describe('db/database (real PostgreSQL)', () => {
         ((process as any)._getActiveHandles() as unknown[]).filter((h: any) => h?.constructor?.name === 'Socket' && h.remotePort === t.profile.port && !h.destroyed).length;
       const before = openSockets();
       await rejectsWith(connect({ profile: t.profile, password: undefined }), /asks for a password|Password authentication failed/);
-      await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => openSockets() === before, 'the failed connect\'s socket to close', 2000).catch(() => undefined);
       assert.equal(openSockets(), before, 'a failed connect leaves no socket to the server open');
     });
     it('a port where no PostgreSQL listens', async () => {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { connect, type Database } from '../../../src/db/database';
 import { parseConnectionString, type ConnectionProfile } from '../../../src/core/connection/profile';
 import { freePort, startEmbeddedPostgres, type RunningServer } from '../../../scripts/embeddedServer';
-import { rejectsWith } from '../support';
+import { rejectsWith, waitFor } from '../support';
 
 const oneLine = (m: string) => !m.includes('\n') && !/\bat .*:\d+:\d+/.test(m);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,10 +46,11 @@ describe('db/database across a server restart (dedicated embedded PostgreSQL)', 
     await Promise.all([1, 2, 3].map(() => db.query('/* pg-lens */ SELECT pg_sleep(0.05)')));
     const busy = db.withSession((s) => s.query('SELECT pg_sleep(60)'));
     busy.catch(() => undefined);
-    await sleep(200);
+    await waitFor(async () => (await db.query<{ n: number }>(`/* pg-lens */ SELECT count(*)::int AS n FROM pg_stat_activity WHERE state = 'active' AND query = 'SELECT pg_sleep(60)'`)).rows[0].n === 1, 'pg_sleep(60) to be running');
 
     await server.halt();
-    await sleep(300);
+    await waitFor(() => messages.length > 0, 'the outage to be reported');
+    await sleep(300); // a quiet period: a second report of the same outage would arrive within it
 
     // The statement that was running ends in one line that says what happened.
     const e = await rejectsWith(busy, /closed our session|was lost|was closed by the server/);
@@ -77,12 +78,12 @@ describe('db/database across a server restart (dedicated embedded PostgreSQL)', 
     // A second outage is reported again (once).
     await Promise.all([1, 2].map(() => db.query('/* pg-lens */ SELECT pg_sleep(0.05)')));
     await server.halt();
-    await sleep(300);
+    await waitFor(() => messages.length > 1, 'the second outage to be reported');
     await server.resume();
     assert.equal((await db.query('/* pg-lens */ SELECT 1 AS one')).rows[0].one, 1);
     assert.equal(messages.length, 2, JSON.stringify(messages));
 
-    await sleep(100);
+    await sleep(100); // a quiet period: an unhandled rejection would surface within it
     assert.deepEqual(unhandled.map(String), [], 'no unhandled rejection or uncaught exception');
   });
 });

@@ -8,6 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
 import { createTestDatabase, type TestDatabase } from '../support';
+import { missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
+import { extractSqlSites } from '../../../src/core/extract/index';
+import type { AdviceResult } from '../../../src/db/advisor';
 
 describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
   this.timeout(120_000);
@@ -48,5 +51,35 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('in the editor: an editing run reuses the last advice (starts none) and its finding follows the edit; a full run proves again', async () => {
+    const db = await t.open();
+    /** Every advice the analyzer proves is stored here: a store it does not write to means no advice ran. */
+    class Store extends Map<string, AdviceResult> {
+      writes = 0;
+      override set(k: string, v: AdviceResult): this {
+        this.writes++;
+        return super.set(k, v);
+      }
+    }
+    const advice = new Store();
+    const a = missingIndexAnalyzer(db, { advice, createNow: true });
+    const file = 'events.ts';
+    const v1 = "const r = await pool.query('SELECT id, kind FROM events WHERE account_id = $1', [id]);\n";
+    const run = async (text: string, editing: boolean) => a.analyze({ file, text, language: file, sites: await extractSqlSites(text, file, file), editing });
+    assert.deepEqual(await run(v1, true), [], 'nothing known yet: an editing run starts no advice');
+    assert.equal(advice.writes, 0);
+    const full = await run(v1, false);
+    assert.equal(full.length, 1);
+    assert.equal(advice.writes, 1);
+    assert.match(full[0].fixes[0].title, /^Create index now: events \(account_id\)/);
+    const v2 = '// moved down\n' + v1 + "const s = await pool.query('SELECT id FROM events WHERE kind = $1', [k]);\n";
+    const moved = await run(v2, true);
+    assert.equal(moved.length, 1, 'the new statement waits for a full run');
+    assert.equal(moved[0].span.start - full[0].span.start, '// moved down\n'.length, 'the finding follows the edit');
+    assert.equal(advice.writes, 1, 'no advice while editing');
+    await run(v2, false);
+    assert.equal(advice.writes, 3, 'a full run proves every statement again');
   });
 });

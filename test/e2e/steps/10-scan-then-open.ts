@@ -50,7 +50,8 @@ export const step: Step = {
     log(`from the scan: line ${scanned.lines[0]}`);
 
     await wb.openFile(FILE);
-    // The live analysis of the open document replaces the scan's copy: still exactly one row.
+    // The live analysis of the open document replaces the scan's copy: still exactly one row. A
+    // quiet period first (not a wait for something): a duplicate would appear within it.
     await new Promise((r) => setTimeout(r, 3000));
     const live = await waitFor(rows, `exactly one ${RULE} problem once ${FILE} is open`, (r) => r.count === 1 && r.lines[0] === scanned.lines[0]);
 

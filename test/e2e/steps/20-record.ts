@@ -2,7 +2,8 @@
  * Recording: PG Lens: Start Recording, then the shop's ORM flavour (Sequelize) runs its traffic in
  * a new integrated terminal — which gets the capture through the environment variable collection —
  * and the recorded N+1 appears at the lazy association call: a CodeLens ending in "N+1" and a
- * Problems entry saying how many times it ran in one request.
+ * Problems entry saying how many times it ran in one request. Its quick fix "Go to the query that
+ * loads the rows" moves the cursor to the Order.findAll the loop runs over.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -27,10 +28,16 @@ export const step: Step = {
     // A new integrated terminal (Ctrl+`), which gets the recording environment.
     await wb.page.keyboard.press('Control+Backquote');
     await wb.see(wb.page.locator('.terminal-wrapper .xterm'), 'an integrated terminal', 30_000);
+    // Let the terminal settle before typing: keys sent while it starts are echoed twice, and on a
+    // loaded machine the focus has been seen to move to an editor halfway through the line.
+    await wb.page.waitForTimeout(8000);
     await wb.page.locator('.terminal-wrapper .xterm').last().click();
-    const cmd = `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ROUNDS=2 ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`;
-    await wb.page.keyboard.type(cmd);
-    await wb.page.keyboard.press('Enter');
+    // The command goes into a script, so only a short line is typed (a long one typed on a loaded machine
+    // can lose the terminal's focus halfway and land in an editor).
+    const script = path.join(path.dirname(secret), 'traffic.sh');
+    fs.writeFileSync(script, `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ROUNDS=2 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts\n`, { mode: 0o700 });
+    await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().pressSequentially(`sh ${script}`);
+    await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().press('Enter');
     log('traffic of the ORM flavour running in the integrated terminal');
     const status = await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
     log(`status bar: ${(await status.textContent())?.trim()}`);
@@ -47,6 +54,26 @@ export const step: Step = {
     const lens = await wb.see(wb.page.locator('.editor-instance .monaco-editor .codelens-decoration').filter({ hasText: /N\+1/ }), 'a CodeLens ending in "N+1" above the call', 30_000);
     log(`CodeLens: ${(await lens.first().innerText()).trim()}`);
     await screenshot('recorded-n-plus-one');
+    // The quick fix of the recorded N+1 (one diagnostics adapter, one code-action provider): go to the parent query.
+    const parentLine = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('await Order.findAll({ order:')) + 1;
+    const menu = wb.page.locator('.action-widget .monaco-list-row');
+    const titles = await wb.until(async () => {
+      if (!(await menu.count())) {
+        await wb.runCommand('View: Focus Active Editor Group');
+        await wb.keys('Mod+.');
+        await wb.page.waitForTimeout(700);
+      }
+      const t = (await menu.allTextContents()).map((x) => x.replace(/\s+/g, ' ').trim()).filter(Boolean);
+      return t.some((x) => /Go to the query that loads the rows/.test(x)) ? t : undefined;
+    }, 'the quick-fix menu with "Go to the query that loads the rows"', 60_000);
+    log(`quick fixes: ${titles.join(' | ')}`);
+    const go = titles.find((t) => /Go to the query that loads the rows/.test(t))!;
+    if (!go.includes(`${ORM_FILE}:${parentLine}`)) throw new Error(`expected the parent query at ${ORM_FILE}:${parentLine}, saw: ${go}`);
+    const focused = wb.page.locator('.action-widget .monaco-list-row.focused');
+    for (let i = 0; i < 12 && !/Go to the query that loads the rows/.test((await focused.first().innerText().catch(() => '')) || ''); i++) await wb.page.keyboard.press('ArrowDown');
+    await wb.page.keyboard.press('Enter');
+    await wb.see(wb.statusBarItem(new RegExp(`Ln ${parentLine},`)), `the cursor on ${ORM_FILE}:${parentLine} (Order.findAll)`, 30_000);
+    await screenshot('recorded-n-plus-one-parent');
     await wb.runCommand('PG Lens: Stop Recording Queries');
   },
 };

@@ -18,68 +18,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { firstDifference } from './compareTrees';
+import { collect, nodeLines } from './corpus';
 
 /** Disagreements with pev2's expected JSON judged by hand: pev2's expectation is wrong, ours is right. */
 const JUDGED: Record<string, string> = {
   'src/services/__tests__/from-text/46-buckets-plan': "judged by hand: pev2's expected JSON drops the Hash node's child (Seq Scan on s1k, printed under it); ours keeps it",
   'src/services/__tests__/from-text/48-memoize-plan': "judged by hand: pev2's expected JSON drops the Memoize node's child (Index Scan using users_pkey, printed under it); ours keeps it",
 };
-
-interface Item {
-  file: string;
-  line: number;
-  source: string;
-  expect?: Record<string, unknown>;
-}
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else out.push(p);
-  }
-  return out;
-}
-
-/** Template literals holding a plan: `…(cost=…` or `…"Plan"…`, with their line. */
-function literals(file: string, text: string): Item[] {
-  const out: Item[] = [];
-  const re = /`((?:[^`\\]|\\.)*)`/gs;
-  for (const m of text.matchAll(re)) {
-    const body = m[1].replace(/\\`/g, '`').replace(/\\\\/g, '\\').replace(/\\\$/g, '$');
-    if (!/\(cost=|"Plan"|\(actual |never executed|"Node Type"/.test(body) || body.includes('${')) continue;
-    out.push({ file, line: text.slice(0, m.index).split('\n').length, source: body });
-  }
-  return out;
-}
-
-function collect(root: string): Item[] {
-  const items: Item[] = [];
-  const tests = path.join(root, 'src', 'services', '__tests__');
-  for (const f of walk(tests).sort()) {
-    const rel = path.relative(root, f);
-    if (/(?:-plan|\.plan)$/.test(f)) {
-      const exp = f.replace(/-plan$/, '-expect').replace(/\.plan$/, '.expect');
-      const expect = exp !== f && fs.existsSync(exp) ? JSON.parse(fs.readFileSync(exp, 'utf8')) : undefined;
-      const e = Array.isArray(expect) ? expect[0] : expect;
-      // Some fixtures expect derived figures only (no "Plan"): no node-by-node reference then.
-      items.push({ file: rel, line: 1, source: fs.readFileSync(f, 'utf8'), expect: e && e.Plan ? e : undefined });
-    } else if (f.endsWith('.spec.ts')) {
-      items.push(...literals(rel, fs.readFileSync(f, 'utf8')));
-    }
-  }
-  const samples = path.join(root, 'example', 'src', 'samples.ts');
-  if (fs.existsSync(samples)) items.push(...literals(path.relative(root, samples), fs.readFileSync(samples, 'utf8')));
-  return items;
-}
-
-function nodeLines(source: string): number {
-  if (/"Node Type"/.test(source)) return (source.match(/"Node Type"/g) ?? []).length;
-  const lines = source.split('\n').filter((l) => /->\s/.test(l)).length;
-  // A fragment copied from its first "->" has no root line of its own.
-  const first = source.split('\n').find((l) => /\(cost=|\(actual |never executed/.test(l)) ?? '';
-  return /^\s*->/.test(first) ? lines : lines + 1;
-}
 
 async function main(): Promise<void> {
   const root = process.argv[2];

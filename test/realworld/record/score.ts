@@ -30,9 +30,11 @@ for (const app of apps) {
   }
   const db = new URL(server.toString());
   db.pathname = `/${app.db}`;
-  const env = { ...process.env, PGHOST: server.hostname, PGPORT: server.port, PGUSER: decodeURIComponent(server.username), PGPASSWORD: decodeURIComponent(server.password), POSTGRES_HOST: server.hostname, SEQ_URL: db.toString() };
+  const env = { ...process.env, PGDATABASE: app.db, PGHOST: server.hostname, PGPORT: server.port, PGUSER: decodeURIComponent(server.username), PGPASSWORD: decodeURIComponent(server.password), POSTGRES_HOST: server.hostname, SEQ_URL: db.toString() };
   const started = Date.now();
-  const r = spawnSync(process.execPath, [cli, 'record', '--format', 'json', '--', ...app.command], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 });
+  // $DRIVERS: our own traffic scripts for apps that need requests sent (test/realworld/record/drivers).
+  const command = app.command.map((a) => a.replace(/^\$DRIVERS\//, `${path.join(__dirname, 'drivers')}/`));
+  const r = spawnSync(process.execPath, [cli, 'record', '--format', 'json', '--', ...command], { cwd, env, encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0 && !r.stdout.trim().startsWith('{')) {
     results.push({ app: app.name, error: r.stderr.trim().split('\n').slice(-1)[0] });
     continue;

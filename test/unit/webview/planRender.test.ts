@@ -48,6 +48,17 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.ok(doc.title === '' || !doc.title.includes('svg'));
   });
 
+  it('a plan brought from elsewhere offers no Explain Analyze, Benchmark, Suggest indexes or Show SQL: there is no statement in an editor to act on', () => {
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8'))[0];
+    const { root } = dom();
+    renderPlan(root, { ...payload(plan), method: 'brought' }, () => undefined);
+    const labels = Array.from(root.querySelectorAll('.actions button')).map((b) => b.textContent);
+    assert.deepEqual(labels, ['Copy JSON', 'Copy text']);
+    const live = dom();
+    renderPlan(live.root, payload(plan), () => undefined);
+    assert.ok(Array.from(live.root.querySelectorAll('.actions button')).some((b) => b.textContent === 'Explain Analyze'));
+  });
+
   it('the Query tab lays the SQL out with the formatter once loaded, as text: only whitespace changes, and SQL in strings creates no element', async () => {
     const { root } = dom();
     const sql = `select c.name, sum(o.amount) from customers c join orders o on o.customer_id = c.id where o.note = '</pre><img src=x onerror=alert(1)>' and o.meta->>'k' = $1::text group by 1 order by 2 desc limit 5`;

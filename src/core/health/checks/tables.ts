@@ -31,7 +31,8 @@ export const tableBloat: HealthCheck = {
       if (!e || e.bloatBytes < th.bloatMinBytes || e.bloatShare < th.bloatMinShare) continue;
       out.push(finding(this, e.bloatShare >= 0.7 ? 'warning' : 'info', `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`, {
         objects: [tableRef(t)],
-        evidence: { ...e, reltuples: t.reltuples, relpages: t.relpages, estimate: true },
+        // The widths come from pg_stats as read up to 10 minutes ago (kept between runs): their age is part of the evidence.
+        evidence: { ...e, reltuples: t.reltuples, relpages: t.relpages, estimate: true, widthsAgeSeconds: f.bloatWidthsAgeSeconds ?? 0 },
         fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
         help: 'VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; pg_repack does it online. Plain VACUUM makes the space reusable but does not shrink the file.',
         action: { kind: 'vacuum-analyze', oid: t.oid },

@@ -6,4 +6,6 @@ export const javaLanguage = {
   editorIds: { java: 'java' },
   extensions: { '.java': 'java' },
   lineComment: '//',
+  // MyBatis XML mappers (languages/java/mybatis.ts): `<select|insert|update|delete>` statements.
+  mappers: { '.xml': 'mybatis' },
 } as const satisfies LanguageSpec<'java'>;

@@ -4,20 +4,20 @@
  * `$n` that stands for text spliced in at run time (the site is then dynamic).
  *
  * Dynamic SQL is handled by enumerating its static variants, bounded: `<if>` is present or absent,
- * `<choose>` takes one of its branches, `<where>`/`<set>`/`<trim>` add their prefix and strip the
- * overrides as MyBatis does, `<foreach>` stands for one item, `<include refid>` inlines a `<sql>`
- * fragment of the same file. Up to MAX_VARIANTS variants are kept on the site (`variants`), and the
- * rules engine judges them together; past that bound, or when a fragment is not in the file, the site
- * is only marked dynamic. The text of every variant maps back to the file offsets of its characters.
+ * `<choose>` takes its first branch whose test holds, `<where>`/`<set>`/`<trim>` add their prefix and
+ * strip the overrides as MyBatis does, `<foreach>` stands for one item, `<include refid>` inlines a
+ * `<sql>` fragment of the same file. A test written twice (the column list and the VALUES of an
+ * insertSelective) is one choice: one variant per truth assignment of the distinct tests, up to
+ * 2^MAX_TESTS, kept on the site (`variants`) for the rules engine to judge together; past that bound,
+ * or when a fragment is not in the file, the site is only marked dynamic. The text of every variant maps back to the file offsets of its characters.
  *
  * The XML reader is deliberately small (elements, attributes, text, CDATA, comments, processing
  * instructions, DOCTYPE, the five named and numeric entities): what the rules need is the file offset
  * of every decoded text character, which SAX/DOM parsers do not give.
  */
 import type { SqlSite } from '../../extract/types';
-import { finishSql, pushText, type Part } from '../../extract/compose';
+import { finishSql, pushText, type FinishedSql, type Part } from '../../extract/compose';
 
-export const MAX_VARIANTS = 32;
 
 interface XText {
   kind: 'text';
@@ -167,42 +167,6 @@ export function parseXml(text: string): XElement {
   return root;
 }
 
-/** One static variant in the making: its parts, and whether it holds text spliced in at run time. */
-interface Alt {
-  parts: Part[];
-}
-
-interface Rendered {
-  alts: Alt[];
-  /** False when the variants were too many to keep (only one representative is left). */
-  exhaustive: boolean;
-  /** A fragment could not be resolved (`<include>` of another file): the text is incomplete. */
-  unresolved: boolean;
-}
-
-const EMPTY: Alt = { parts: [] };
-
-function concat(a: Alt, b: Alt): Alt {
-  const parts: Part[] = a.parts.map((p) => (p.t === 'text' ? { ...p, offsets: p.offsets.slice() } : p));
-  for (const p of b.parts) {
-    if (p.t === 'text') pushText(parts, p.text, p.offsets);
-    else parts.push(p);
-  }
-  return { parts };
-}
-
-/** The cartesian product of two lists of variants, bounded (the last of each list is its representative). */
-function product(a: Rendered, b: Rendered): Rendered {
-  const out: Rendered = { alts: [], exhaustive: a.exhaustive && b.exhaustive, unresolved: a.unresolved || b.unresolved };
-  if (a.alts.length * b.alts.length > MAX_VARIANTS) {
-    out.exhaustive = false;
-    out.alts = [concat(a.alts[a.alts.length - 1], b.alts[b.alts.length - 1])];
-    return out;
-  }
-  for (const x of a.alts) for (const y of b.alts) out.alts.push(concat(x, y));
-  return out;
-}
-
 /** `#{x}` → bind parameter, `${x}` → text spliced in at run time; the rest stays text. */
 function textParts(t: XText): Part[] {
   const parts: Part[] = [];
@@ -220,15 +184,17 @@ function textParts(t: XText): Part[] {
   return parts;
 }
 
-function textOfAlt(a: Alt): string {
-  return a.parts.map((p) => (p.t === 'text' ? p.text : '\uE000')).join('');
+function appendParts(out: Part[], parts: readonly Part[]): void {
+  for (const p of parts) {
+    if (p.t === 'text') pushText(out, p.text, p.offsets);
+    else out.push(p);
+  }
 }
 
 /** MyBatis `<trim>`: strip one of the prefix/suffix overrides, add prefix/suffix when the body is not blank. */
-function trimAlt(a: Alt, at: number, prefix: string, suffix: string, prefixOverrides: string[], suffixOverrides: string[]): Alt {
-  if (!textOfAlt(a).trim()) return EMPTY;
-  let parts = a.parts.map((p) => (p.t === 'text' ? { ...p, offsets: p.offsets.slice() } : p));
-  // Leading blanks and one prefix override (case-insensitive) in the first text part.
+function trimParts(body: Part[], at: number, prefix: string, suffix: string, prefixOverrides: string[], suffixOverrides: string[]): Part[] {
+  if (!body.some((p) => p.t === 'hole' || p.text.trim())) return [];
+  const parts = body.map((p) => (p.t === 'text' ? { ...p, offsets: p.offsets.slice() } : p));
   const first = parts[0];
   if (first && first.t === 'text') {
     const lead = first.text.length - first.text.trimStart().length;
@@ -240,106 +206,120 @@ function trimAlt(a: Alt, at: number, prefix: string, suffix: string, prefixOverr
   const lastI = parts.length - 1;
   const last = parts[lastI];
   if (last && last.t === 'text') {
-    const body = last.text.trimEnd();
-    const o = suffixOverrides.find((x) => x && body.toUpperCase().endsWith(x.toUpperCase()));
-    const keep = body.length - (o?.length ?? 0);
+    const kept = last.text.trimEnd();
+    const o = suffixOverrides.find((x) => x && kept.toUpperCase().endsWith(x.toUpperCase()));
+    const keep = kept.length - (o?.length ?? 0);
     parts[lastI] = { t: 'text', text: last.text.slice(0, keep), offsets: last.offsets.slice(0, keep) };
   }
-  parts = parts.filter((p) => p.t !== 'text' || p.text.length);
   const out: Part[] = [];
   if (prefix) pushText(out, ` ${prefix} `, new Array(prefix.length + 2).fill(at));
-  for (const p of parts) {
-    if (p.t === 'text') pushText(out, p.text, p.offsets);
-    else out.push(p);
-  }
+  appendParts(out, parts.filter((p) => p.t !== 'text' || p.text.length));
   if (suffix) pushText(out, ` ${suffix} `, new Array(suffix.length + 2).fill(at));
-  return { parts: out };
+  return out;
 }
 
 const overrides = (s: string | undefined): string[] => (s ? s.split('|').filter((x) => x.length) : []);
 const WHERE_OVERRIDES = ['AND ', 'OR ', 'AND\n', 'OR\n', 'AND\r', 'OR\r', 'AND\t', 'OR\t'];
+
+/** The same condition written twice (`<if test="name != null">` in the column list and in VALUES) is one choice. */
+const testKey = (t: string | undefined): string => (t ?? '').replace(/\s+/g, ' ').trim();
 
 interface RenderEnv {
   fragments: Map<string, XElement>;
   namespace: string;
   /** Fragments being inlined (a cycle is unresolved, not endless). */
   active: Set<string>;
+  /** Truth of each distinct test, or undefined for the fullest variant (every `<if>` in, the first `<when>`). */
+  assign?: Map<string, boolean>;
+  /** An `<include>` could not be resolved (another file's fragment): the text is incomplete. */
+  unresolved: boolean;
 }
 
-function renderChildren(children: XNode[], env: RenderEnv): Rendered {
-  let r: Rendered = { alts: [EMPTY], exhaustive: true, unresolved: false };
-  for (const c of children) r = product(r, renderNode(c, env));
-  return r;
+function fragmentOf(n: XElement, env: RenderEnv): { key: string; el?: XElement } {
+  const ref = n.attrs.refid ?? '';
+  const key = ref.startsWith(env.namespace + '.') ? ref.slice(env.namespace.length + 1) : ref;
+  return { key, el: env.active.has(key) ? undefined : env.fragments.get(key) };
 }
 
-function mapAlts(r: Rendered, f: (a: Alt) => Alt): Rendered {
-  return { ...r, alts: r.alts.map(f) };
-}
-
-function renderNode(n: XNode, env: RenderEnv): Rendered {
-  if (n.kind === 'text') return { alts: [{ parts: textParts(n) }], exhaustive: true, unresolved: false };
-  switch (n.name) {
-    case 'if': {
-      const body = renderChildren(n.children, env);
-      return { ...body, alts: [EMPTY, ...body.alts] };
-    }
-    case 'choose': {
-      const out: Rendered = { alts: [], exhaustive: true, unresolved: false };
-      let otherwise = false;
-      for (const c of n.children) {
-        if (c.kind !== 'el' || (c.name !== 'when' && c.name !== 'otherwise')) continue;
-        if (c.name === 'otherwise') otherwise = true;
-        const b = renderChildren(c.children, env);
-        out.exhaustive &&= b.exhaustive;
-        out.unresolved ||= b.unresolved;
-        out.alts.push(...b.alts);
+/** The distinct `<if>`/`<when>` tests of a statement, fragments included. */
+function testsOf(nodes: XNode[], env: RenderEnv, out: Set<string>): Set<string> {
+  for (const n of nodes) {
+    if (n.kind !== 'el') continue;
+    if ((n.name === 'if' || n.name === 'when') && out.size <= MAX_TESTS) out.add(testKey(n.attrs.test));
+    if (n.name === 'include') {
+      const f = fragmentOf(n, env);
+      if (f.el) {
+        env.active.add(f.key);
+        testsOf(f.el.children, env, out);
+        env.active.delete(f.key);
       }
-      if (!otherwise) out.alts.unshift(EMPTY);
-      if (out.alts.length > MAX_VARIANTS) return { ...out, alts: [out.alts[out.alts.length - 1]], exhaustive: false };
-      return out;
+      continue;
+    }
+    testsOf(n.children, env, out);
+  }
+  return out;
+}
+
+function renderChildren(children: XNode[], env: RenderEnv): Part[] {
+  const out: Part[] = [];
+  for (const c of children) appendParts(out, renderNode(c, env));
+  return out;
+}
+
+const holds = (env: RenderEnv, test: string | undefined): boolean => env.assign?.get(testKey(test)) ?? true;
+
+function renderNode(n: XNode, env: RenderEnv): Part[] {
+  if (n.kind === 'text') return textParts(n);
+  switch (n.name) {
+    case 'if':
+      return holds(env, n.attrs.test) ? renderChildren(n.children, env) : [];
+    case 'choose': {
+      // MyBatis takes the first <when> whose test holds, else <otherwise>.
+      for (const c of n.children) {
+        if (c.kind === 'el' && c.name === 'when' && holds(env, c.attrs.test)) return renderChildren(c.children, env);
+      }
+      const other = n.children.find((c): c is XElement => c.kind === 'el' && c.name === 'otherwise');
+      return other ? renderChildren(other.children, env) : [];
     }
     case 'where':
-      return mapAlts(renderChildren(n.children, env), (a) => trimAlt(a, n.start, 'WHERE', '', WHERE_OVERRIDES, []));
+      return trimParts(renderChildren(n.children, env), n.start, 'WHERE', '', WHERE_OVERRIDES, []);
     case 'set':
-      return mapAlts(renderChildren(n.children, env), (a) => trimAlt(a, n.start, 'SET', '', [','], [',']));
+      return trimParts(renderChildren(n.children, env), n.start, 'SET', '', [','], [',']);
     case 'trim':
-      return mapAlts(renderChildren(n.children, env), (a) => trimAlt(a, n.start, n.attrs.prefix ?? '', n.attrs.suffix ?? '', overrides(n.attrs.prefixOverrides), overrides(n.attrs.suffixOverrides)));
+      return trimParts(renderChildren(n.children, env), n.start, n.attrs.prefix ?? '', n.attrs.suffix ?? '', overrides(n.attrs.prefixOverrides), overrides(n.attrs.suffixOverrides));
     case 'foreach': {
       // One item stands for the collection (`IN (#{id})` → `IN ($1)`): the statement's shape is the same.
-      const body = renderChildren(n.children, env);
-      const item = body.alts[body.alts.length - 1];
       const out: Part[] = [];
       const open = n.attrs.open ?? '';
       const close = n.attrs.close ?? '';
       pushText(out, ` ${open}`, new Array(open.length + 1).fill(n.start));
-      for (const p of item.parts) {
-        if (p.t === 'text') pushText(out, p.text, p.offsets);
-        else out.push(p);
-      }
+      appendParts(out, renderChildren(n.children, env));
       pushText(out, `${close} `, new Array(close.length + 1).fill(n.start));
-      return { alts: [{ parts: out }], exhaustive: body.exhaustive && body.alts.length === 1, unresolved: body.unresolved };
+      return out;
     }
     case 'include': {
-      const ref = n.attrs.refid ?? '';
-      const local = ref.startsWith(env.namespace + '.') ? ref.slice(env.namespace.length + 1) : ref;
-      const frag = env.fragments.get(local);
-      if (!frag || env.active.has(local)) {
-        return { alts: [{ parts: [{ t: 'hole', source: `<include refid="${ref}"/>`, span: { start: n.start, end: n.end }, dynamic: true }] }], exhaustive: true, unresolved: true };
+      const f = fragmentOf(n, env);
+      if (!f.el) {
+        env.unresolved = true;
+        return [{ t: 'hole', source: `<include refid="${n.attrs.refid ?? ''}"/>`, span: { start: n.start, end: n.end }, dynamic: true }];
       }
-      env.active.add(local);
+      env.active.add(f.key);
       try {
-        return renderChildren(frag.children, env);
+        return renderChildren(f.el.children, env);
       } finally {
-        env.active.delete(local);
+        env.active.delete(f.key);
       }
     }
     case 'bind':
     case 'selectKey':
-      return { alts: [EMPTY], exhaustive: true, unresolved: false };
+      return [];
     default:
       return renderChildren(n.children, env);
   }
 }
+
+/** At most 2^MAX_TESTS variants: one per truth assignment of the statement's distinct tests. */
+export const MAX_TESTS = 5;
 
 const STATEMENTS = new Set(['select', 'insert', 'update', 'delete']);
 
@@ -356,27 +336,38 @@ export function myBatisSites(text: string, file?: string): SqlSite[] {
   if (!mapper) return [];
   const fragments = new Map<string, XElement>();
   for (const c of mapper.children) if (c.kind === 'el' && c.name === 'sql' && c.attrs.id) fragments.set(c.attrs.id, c);
-  const env: RenderEnv = { fragments, namespace: mapper.attrs.namespace ?? '', active: new Set() };
   const out: SqlSite[] = [];
   for (const c of mapper.children) {
     if (c.kind !== 'el' || !STATEMENTS.has(c.name)) continue;
-    const r = renderChildren(c.children, env);
-    const finished = r.alts.map((a) => finishSql(a.parts, {})).filter((f) => f.sql.trim());
-    if (!finished.length) continue;
-    const main = finished[finished.length - 1];
+    const env: RenderEnv = { fragments, namespace: mapper.attrs.namespace ?? '', active: new Set(), unresolved: false };
+    const tests = [...testsOf(c.children, env, new Set())];
+    const exhaustive = tests.length <= MAX_TESTS;
+    const full = finishSql(renderChildren(c.children, env), {});
+    if (!full.sql.trim()) continue;
+    const variants: FinishedSql[] = [];
+    if (exhaustive && tests.length) {
+      const seen = new Set<string>();
+      for (let mask = 0; mask < 1 << tests.length; mask++) {
+        env.assign = new Map(tests.map((t, i) => [t, (mask & (1 << i)) !== 0]));
+        const f = finishSql(renderChildren(c.children, env), {});
+        if (!f.sql.trim() || seen.has(f.sql)) continue;
+        seen.add(f.sql);
+        variants.push(f);
+      }
+    }
     const site: SqlSite = {
       file,
       language: 'sql',
       api: 'mybatis',
-      sql: main.sql,
-      sourceMap: main.sourceMap,
+      sql: full.sql,
+      sourceMap: full.sourceMap,
       span: { start: c.start, end: c.end },
-      params: main.params,
+      params: full.params,
       confidence: 1,
       // The element's text alone is not the statement that runs when it has variants or spliced text.
-      dynamic: !r.exhaustive || r.unresolved || finished.length > 1 || finished.some((f) => f.dynamic),
+      dynamic: !exhaustive || env.unresolved || variants.length > 1 || full.dynamic,
     };
-    if (r.exhaustive && !r.unresolved && finished.length > 1) site.variants = finished.map(({ sql, sourceMap, params, dynamic }) => ({ sql, sourceMap, params, dynamic }));
+    if (exhaustive && !env.unresolved && variants.length > 1) site.variants = variants.map(({ sql, sourceMap, params, dynamic }) => ({ sql, sourceMap, params, dynamic }));
     out.push(site);
   }
   return out;

@@ -310,7 +310,8 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   }
 
   // Instance methods of ORM records: user.save(), user.getPosts() (Sequelize lazy association)
-  if (segs.length === 2 && !segs[0].call && usesModule(ctx, /^(sequelize|sequelize-typescript|typeorm|@mikro-orm\/)/)) {
+  // The file imports its models (`import { Document } from '@server/models'`): record.save() is the ORM's too.
+  if (segs.length === 2 && !segs[0].call && (usesModule(ctx, /^(sequelize|sequelize-typescript|typeorm|@mikro-orm\/)/) || (ctx.models.size > 0 && /^(save|destroy|reload)$/.test(method)))) {
     if (/^(save|destroy|reload|softRemove|remove)$/.test(method) && !isClientish(root, ctx)) return { library: usesModule(ctx, /^sequelize/) ? 'sequelize' : 'typeorm', op: method === 'reload' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: root };
     if (/^(get|count)[A-Z]\w*$/.test(method) && usesModule(ctx, /^sequelize/) && !/^get(Data|Value|DataValue|Attributes|TableName)$/.test(method)) return { library: 'sequelize', op: 'read', batch: false, label: label(chain), method, instanceOf: root, lazy: true };
   }

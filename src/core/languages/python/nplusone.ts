@@ -152,7 +152,8 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
     const methods = n.slice(oi + 1);
     // Django caches content types per process: these look-ups query once, not once per call.
     if (n[oi - 1] === 'ContentType' && /^(get_for_model|get_for_models|get_for_id|get_by_natural_key|clear_cache)$/.test(methods[0] ?? '')) return undefined;
-    const batch = /__in\s*=/.test(argsText) || methods.some((m) => /^(bulk_create|bulk_update|in_bulk)$/.test(m));
+    // bulk_create, bulk_update, in_bulk, and a custom manager's bulk_* (bulk_get_or_create): many rows per call.
+    const batch = /__in\s*=/.test(argsText) || methods.some((m) => /^(bulk_\w+|in_bulk)$/.test(m));
     const write = methods.some((m) => DJANGO_WRITE.test(m));
     return { library: 'django', op: write ? 'write' : 'read', batch, label: `${n[oi - 1]}.objects.${methods.join('(…).')}`, method, model: n[oi - 1] };
   }
@@ -178,6 +179,10 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
     return { library: 'sqlalchemy', op: n.includes('delete') || n.includes('update') ? 'write' : 'read', batch, label: `${n[0]}.query.${n.slice(2).join('(…).')}`, method, model: n[0] };
   }
 
+  // A model instance built and saved at once: CableTermination(cable=c, …).save()
+  if (segs.length === 2 && segs[0].call && /^[A-Z]\w*$/.test(n[0]) && method === 'save' && (usesModule(ctx, /^django/) || ctx.models.has(n[0]))) {
+    return { library: 'django', op: 'write', batch: false, label: `${n[0]}(…).save`, method, model: n[0] };
+  }
   // Instance writes on Django models: obj.save(), obj.delete(), obj.refresh_from_db()
   if (segs.length === 2 && /^(save|delete|refresh_from_db)$/.test(method) && (usesModule(ctx, /^django/) || ctx.models.size > 0)) {
     return { library: 'django', op: method === 'refresh_from_db' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: n[0] };
@@ -185,8 +190,9 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
 
   // Related managers: article.tags.add(tag), user.notifications.create(…), order.items.remove(item)
   if (segs.length === 3 && !segs[0].call && !segs[1].call && segs[2].call && chain.root.type === 'identifier' && /^(add|remove|create|get_or_create|update_or_create|set|clear)$/.test(method) &&
-    !NOT_MANAGER.test(n[1]) && (usesModule(ctx, /^django/) || ctx.models.size > 0)) {
-    return { library: 'django', op: 'write', batch: method === 'set' || method === 'clear' || (/^(add|remove)$/.test(method) && named(last.args).some((x) => x.type === 'list_splat')), label: label(chain), method };
+    (!NOT_MANAGER.test(n[1]) || /^(create|get_or_create|update_or_create)$/.test(method)) && (usesModule(ctx, /^django/) || ctx.models.size > 0)) {
+    const model = n[1].replace(/_set$/, '').replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
+    return { library: 'django', op: 'write', batch: method === 'set' || method === 'clear' || (/^(add|remove)$/.test(method) && named(last.args).some((x) => x.type === 'list_splat')), label: label(chain), method, model };
   }
 
   // Drivers: cur.execute(…), await conn.fetchrow(…), conn.execute(…).fetchone()

@@ -69,11 +69,6 @@ export function rubyAdapter(): LanguageAdapter {
 }
 
 
-/** Ruby bare identifiers are method calls too (`post.author` is a call without arguments). */
-export function isRubyBareCall(n: Node): boolean {
-  return n.type === 'call' && !field(n, 'arguments') && !field(n, 'block');
-}
-
 // Database calls
 
 const AR_METHODS = new Set(['find', 'find_by', 'find_by!', 'find_by_sql', 'where', 'first', 'first!', 'last', 'take', 'count', 'exists?', 'pluck', 'pick', 'sum', 'average', 'minimum', 'maximum', 'ids', 'create', 'create!', 'find_or_create_by', 'find_or_create_by!', 'find_or_initialize_by', 'update', 'update!', 'update_all', 'delete_all', 'destroy_all', 'delete', 'destroy', 'insert', 'insert!', 'upsert', 'insert_all', 'upsert_all', 'insert_all!', 'all', 'order', 'limit', 'find_sole_by', 'sole', 'none?', 'any?', 'size', 'to_a', 'load', 'select', 'joins', 'group', 'calculate', 'find_each', 'find_in_batches', 'in_batches']);
@@ -125,6 +120,14 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     (chain.root.type === 'identifier' || chain.root.type === 'instance_variable') && usesModule(ctx, /rails|active_record/)) {
     const model = n[1].replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
     return { library: 'activerecord', op: AR_WRITE.test(method) ? 'write' : 'read', batch: /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || named(last.args).some((arg) => arg.type === 'pair' && field(arg, 'value')?.type === 'array'), label: label(chain), method, model };
+  }
+  // A write through an association of the record: partner.profile.update!(…), order.invoice.save!
+  if (segs.length === 3 && !segs[0].call && segs[1].call && !segs[1].args && /^(update!?|save!?|destroy!?|touch|update_columns?|update_attribute|increment!|decrement!)$/.test(method) && chain.root.type === 'identifier' && usesModule(ctx, /rails|active_record/)) {
+    return { library: 'activerecord', op: 'write', batch: false, label: label(chain), method, instanceOf: root, model: n[1].replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
+  }
+  // The model's own associations, called without a receiver: items.create!(…), request_units.find_by(…)
+  if (segs.length === 2 && !segs[0].call && chain.root.type === 'identifier' && ctx.associations?.has(root) && ASSOC_CALL.test(method)) {
+    return { library: 'activerecord', op: AR_WRITE.test(method) ? 'write' : 'read', batch: false, label: label(chain), method, model: root.replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
   }
   // Instance writes: record.save!, record.update!(…)
   if (segs.length === 2 && AR_WRITE.test(method) && chain.root.type === 'identifier' && !/^(update|delete)$/.test(method) || (segs.length === 2 && /^(update!|update|reload)$/.test(method) && chain.root.type === 'identifier' && (ctx.models.size > 0 || usesModule(ctx, /rails|active_record/)))) {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { myBatisSites, MAX_VARIANTS } from '../../../../src/core/languages/java/mybatis';
+import { myBatisSites, MAX_TESTS } from '../../../../src/core/languages/java/mybatis';
 import { namedQuerySites } from '../../../../src/core/languages/sql/extract';
 import { extractLanguageOf, extractSqlSites, sqlFileSites } from '../../../../src/core/extract/index';
 import { checkSite } from '../../../../src/core/rules/engine';
@@ -62,10 +62,25 @@ describe('MyBatis XML mappers', () => {
     assert.ok(sqls.includes('UPDATE users SET name = $1 WHERE id IN ($2)'), sqls.join(' | '));
   });
 
+  it('a test written twice is one choice (insertSelective: columns and VALUES stay aligned)', () => {
+    const text = mapper(`<insert id="insertSelective">insert into t
+  <trim prefix="(" suffix=")" suffixOverrides=","><if test="a != null">a,</if><if test="b != null">b,</if></trim>
+  <trim prefix="values (" suffix=")" suffixOverrides=","><if test="a != null">#{a},</if><if test="b  != null">#{b},</if></trim>
+</insert>`);
+    const [s] = myBatisSites(text);
+    const sqls = s.variants!.map((v) => v.sql.replace(/\s+/g, ' '));
+    assert.deepEqual(sqls.sort(), ['insert into t', 'insert into t ( a ) values ( $1 )', 'insert into t ( a,b ) values ( $1,$2 )', 'insert into t ( b ) values ( $1 )'].sort());
+  });
+
+  it('<choose> takes the first <when> that holds', () => {
+    const [s] = myBatisSites(mapper('<select id="c">SELECT id FROM t <choose><when test="x">WHERE a = #{a}</when><when test="y">WHERE b = #{b}</when><otherwise>LIMIT 10</otherwise></choose></select>'));
+    assert.deepEqual(s.variants!.map((v) => v.sql.replace(/\s+/g, ' ')).sort(), ['SELECT id FROM t LIMIT 10', 'SELECT id FROM t WHERE a = $1', 'SELECT id FROM t WHERE b = $1'].sort());
+  });
+
   it('stops enumerating past the bound and says the site is dynamic', () => {
     const ifs = Array.from({ length: 7 }, (_, i) => `<if test="x${i}">AND c${i} = #{v${i}}</if>`).join('');
     const [s] = myBatisSites(mapper(`<select id="a">SELECT id FROM t <where>${ifs}</where></select>`));
-    assert.ok(2 ** 7 > MAX_VARIANTS);
+    assert.ok(7 > MAX_TESTS);
     assert.equal(s.variants, undefined);
     assert.equal(s.dynamic, true);
   });

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, TREE_SITTER_WASM_FILES, languageFolderOf, languageOf, lineCommentOf, readAsOf } from '../../../../src/core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, TREE_SITTER_WASM_FILES, languageFolderOf, languageOf, lineCommentOf, mapperFormatOf, readAsOf } from '../../../../src/core/languages/registry';
 
 const root = path.join(__dirname, '..', '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { activationEvents: string[] };
@@ -62,5 +62,13 @@ describe('language registry', () => {
       for (const id of Object.keys(l.editorIds)) assert.ok(EDITOR_LANGUAGE_IDS.includes(id), id);
       for (const ext of Object.keys(l.extensions)) assert.ok(SOURCE_GLOB.includes(`,${ext.slice(1)},`) || SOURCE_GLOB.includes(`{${ext.slice(1)},`) || SOURCE_GLOB.includes(`,${ext.slice(1)}}`), ext);
     }
+  });
+
+  it('mapper formats come from their folder: MyBatis XML is read (walker, globs), as a mapper, not a grammar', () => {
+    assert.equal(mapperFormatOf('src/main/resources/mapper/UserMapper.XML'), 'mybatis');
+    assert.equal(mapperFormatOf('src/a.ts'), undefined);
+    assert.ok(SOURCE_EXTENSIONS.includes('.xml'));
+    assert.ok(SOURCE_GLOB.includes('xml'));
+    assert.equal(readAsOf('UserMapper.xml'), undefined);
   });
 });

@@ -104,4 +104,58 @@ describe('core/nplusone implicit N+1 in DRF serializers', () => {
     assert.deepEqual(await lines(py, 'api/serializers.py'), [10, 13]);
     assert.ok(found.every((f) => (f.evidence as any).implicit === true));
   });
+
+  it('a queryset evaluated by list()/len()/sorted() in a loop queries per item; one passed as a subquery does not', async () => {
+    const py = 'from django.db import models\nfrom shop.models import Review, Book\n\ndef shelves(items):\n    out = []\n    for s in items:\n        out.append(list(Review.objects.filter(shelf=s)))\n        out.append(len(Review.objects.filter(shelf=s)))\n        Book.objects.filter(id__in=Review.objects.filter(shelf=s).values("book"))\n    return out\n';
+    assert.deepEqual(await lines(py, 'shop/views.py'), [7, 8]);
+  });
+
+  it('a loop over a constant of the code or its settings runs a fixed number of times; a constant bound to a query does not', async () => {
+    const py = 'from django.conf import settings\nfrom django.contrib.auth.models import Group\n\ndef groups(user):\n    for name in settings.REMOTE_DEFAULT_GROUPS:\n        user.groups.add(Group.objects.get(name=name))\n';
+    assert.deepEqual(await lines(py, 'app/auth.py'), []);
+    const ts = "import { TEAM_GROUPS } from './constants';\nimport { prisma } from './db';\nexport async function make(teamId: number) {\n  await Promise.all(TEAM_GROUPS.map((g) => prisma.group.create({ data: { teamId, role: g.role } })));\n}\n";
+    assert.deepEqual(await lines(ts, 'src/team.ts'), []);
+    const rb = 'class Org < ApplicationRecord\n  FIELDS = %i[a b c].freeze\n  ACTIVE_USERS = User.where(active: true)\n  def sync\n    FIELDS.each { |f| Setting.find_by(name: f) }\n    ACTIVE_USERS.each { |u| Audit.create!(user_id: u.id) }\n  end\nend\n';
+    assert.deepEqual(await lines(rb, 'app/models/org.rb'), [6]);
+  });
+
+  it('a name bound in another function is not this loop\'s list', async () => {
+    const py = 'from shop.models import Listing\n\ndef defaults():\n    rows = [1, 2]\n    return rows\n\ndef save(variant, rows):\n    for row in rows:\n        Listing.objects.update_or_create(variant=variant, channel=row["channel"])\n';
+    assert.deepEqual(await lines(py, 'shop/listings.py'), [9]);
+  });
+
+  it('Django: related-manager create on any relation name; bulk_* manager methods are batches; lazy querysets handed on or never used', async () => {
+    const py = [
+      'from shop.models import AttributeValue, Invoice',
+      '',
+      'def save(attribute, menu, groups, qs, deliveries):',
+      '    for value in groups:',
+      '        attribute.values.create(**value)',
+      '        menu.items.create(name=value)',
+      '        AttributeValue.objects.bulk_get_or_create(value)',
+      '        found = helper(qs or Invoice.objects.using(qs.db), value)',
+      '    for d in deliveries:',
+      '        pending = Invoice.objects.filter(pk=d.pk, paid=False)',
+      '    for d in deliveries:',
+      '        unpaid = Invoice.objects.filter(pk=d.pk, paid=False)',
+      '        unpaid.delete()',
+      '',
+    ].join('\n');
+    assert.deepEqual(await lines(py, 'shop/mutations.py'), [5, 6, 12]);
+  });
+
+  it('a money/amount field is not a relation; a *Queries class is a root query mixin', async () => {
+    const py = 'import graphene\nfrom shop.models import Payment, Tax\n\ndef cancel():\n    for t in Payment.objects.filter(open=True):\n        print(t.amount_authorized.amount)\n\nclass TaxQueries(graphene.ObjectType):\n    def resolve_tax(_root, info, id):\n        return Tax.objects.filter(pk=id).first()\n';
+    assert.deepEqual(await lines(py, 'shop/schema.py'), []);
+  });
+
+  it('a loop variable named group/page is an item when read field by field, a chunk when handed on whole', async () => {
+    const ts = "import { Group, User } from '@server/models';\nexport async function run(mentions: { modelId: string }[], pages: string[][]) {\n  for (const group of mentions) {\n    const g = await Group.findByPk(group.modelId);\n  }\n  for (const page of pages) {\n    await User.findAll({ where: { id: page } });\n  }\n}\n";
+    assert.deepEqual(await lines(ts, 'server/tasks/notify.ts'), [4]);
+  });
+
+  it('JS: record.save() on the loop variable when the file imports its models', async () => {
+    const ts = "import { Subscription } from '@server/models';\nexport async function touch(subs: Subscription[]) {\n  for (const sub of subs) {\n    sub.lastNotifiedAt = new Date();\n    await sub.save();\n  }\n}\n";
+    assert.deepEqual(await lines(ts, 'server/tasks/touch.ts'), [5]);
+  });
 });

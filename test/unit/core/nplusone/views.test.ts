@@ -69,4 +69,15 @@ describe('core/nplusone Rails views', () => {
     });
     assert.deepEqual(f.map((x) => [x.text, x.related]), [['Post.order(created_at: :desc).limit(20)', 'app/views/posts/_post.html.erb:post.comments']]);
   });
+
+  it('preloaded through the record the collection comes from, or the owner read back through the inverse: no finding', async () => {
+    const files = {
+      'app/models/line_item.rb': 'class LineItem < ApplicationRecord\n  belongs_to :item\n  belongs_to :order\nend\n',
+      'app/models/order.rb': 'class Order < ApplicationRecord\n  belongs_to :account\n  has_many :line_items\nend\n',
+      'app/controllers/orders_controller.rb': 'class OrdersController < ApplicationController\n  def show\n    @order = Order.includes(line_items: :item).find(params[:id])\n    @line_items = @order.line_items\n  end\n  def index\n    @orders = current_account.orders.order(:id)\n  end\nend\n',
+      'app/views/orders/show.html.erb': '<% @line_items.each do |li| %><%= li.item.name %><% end %>',
+      'app/views/orders/index.html.erb': '<% @orders.each do |o| %><%= o.account.name %><% end %>',
+    };
+    assert.deepEqual(await run(files), []);
+  });
 });

@@ -83,4 +83,35 @@ describe('core/nplusone writes in loops', () => {
       if (not) assert.doesNotMatch(code, not, `${c.library} ${c.method}`);
     }
   });
+
+  it('a record built in the loop and saved, a write through an association, the model\'s own association called bare', async () => {
+    const rb = 'class Shelf < ApplicationRecord\n  has_many :books\n  def self.import(rows)\n    rows.each do |row|\n      b = Book.new(row.to_hash)\n      b.save!\n    end\n  end\n  def seed(names)\n    names.each { |name| books.create!(name: name) }\n  end\n  def publish(partners)\n    partners.each { |p| p.profile.update!(shown: true) }\n  end\nend\n';
+    assert.deepEqual((await found(rb, 'app/models/shelf.rb')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop'], [10, 'write-in-loop'], [13, 'write-in-loop']]);
+    const py = 'from shop.models import Book\n\ndef load(rows):\n    for row in rows:\n        b = Book(**row)\n        b.save()\n';
+    assert.deepEqual((await found(py, 'shop/imports.py')).map((x) => x.line), [6]);
+  });
+
+  it('not per item: error paths, mail/job dispatch, << onto a record handed in, one value wrapped in a list', async () => {
+    const rb = RAILS_CONTROLLER([
+      '    params[:items].each do |it|',
+      '      errors.add(:base, "bad #{Item.find(it[:id]).name}") if it[:unit].blank?',
+      '      Rails.logger.info("saw #{Item.find_by(id: it[:id])&.name}")',
+      '      begin',
+      '        it.process!',
+      '      rescue StandardError',
+      '        Item.find_by(id: it[:id])',
+      '      end',
+      '    end',
+      '    Array.wrap(current_org).each { |org| org.reload }',
+    ].join('\n'));
+    assert.deepEqual(await found(rb, 'app/controllers/items_controller.rb'), []);
+    const svc = 'class Fill < ApplicationRecord\n  def fill(request, rows)\n    rows.each { |r| request.item_requests << r }\n  end\n  def load_owner(id)\n    Owner.find_by(id: id)\n  end\n  def remind(partners)\n    partners.each { |p| load_owner(p.id) }\n    partners.each { |p| reminder_mail(p).deliver_later }\n  end\n  def reminder_mail(p)\n    Owner.find_by(id: p.owner_id)\n  end\nend\n';
+    assert.deepEqual((await found(svc, 'app/models/fill.rb')).map((x) => x.line), [9]);
+  });
+
+  it('Python: a write on a name the loop unpacks, and a model built and saved in one expression', async () => {
+    const py = 'from django.db import models\nfrom dcim.models import Termination\n\ndef sync(existing, cable, ends):\n    for key, mapping in existing.items():\n        mapping.delete()\n    for i, end in enumerate(ends):\n        Termination(cable=cable, end=end, position=i).save()\n    for key, other in existing.items():\n        cable.save()\n';
+    assert.deepEqual((await found(py, 'dcim/utils.py')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop'], [8, 'write-in-loop']]);
+    assert.match((await found(py, 'dcim/utils.py'))[1].code, /Termination\.objects\.bulk_create/);
+  });
 });

@@ -34,3 +34,10 @@ describe('rule or-across-columns: lookups already pinned by a key', () => {
     ok(rule, "SELECT true FROM integrations WHERE user_id = $1 AND (pinboard_enabled = 't' OR wallabag_enabled = 't')");
   });
 });
+
+describe('rule or-across-columns: pinned ORs inside subqueries (real-app kind)', () => {
+  it('an OR next to a key equality in a subquery WHERE is pinned like one at the top', () => {
+    ok(rule, "SELECT (SELECT EXISTS(SELECT 1 FROM integrations WHERE user_id = $1 AND (pinboard_enabled = 't' OR wallabag_enabled = 't'))) AS has_integration");
+    error(rule, "SELECT (SELECT EXISTS(SELECT 1 FROM integrations WHERE pinboard_enabled = 't' OR wallabag_enabled = 't')) AS any_integration");
+  });
+});

@@ -12,6 +12,22 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
     assert.equal(findOrmOffsets('await prisma.post.findMany({ take: 20, skip: (page - 1) * 20 });', 'a.ts', []).length, 1);
     assert.equal(findOrmOffsets('rows = Entry.objects.filter(user=u)[start:start + size]', 'a.py', []).length, 1);
   });
+  it('does not take CSS properties, chart attributes, query-string names or list slices for SQL OFFSET', () => {
+    assert.equal(findOrmOffsets('style.setProperty("--header-offset", `${h}px`);', 'a.ts', []).length, 0);
+    assert.equal(findOrmOffsets('stop.attr("offset", "0%"); grad.attr("offset", `${p}%`);', 'a.js', []).length, 0);
+    assert.equal(findOrmOffsets('params.Set("offset", strconv.Itoa(f.Offset))\noffset := request.QueryIntParam(r, "offset", 0)', 'a.go', []).length, 0);
+    assert.equal(findOrmOffsets("return {'rear_ports': self.cleaned_data['rear_ports'][offset:offset + n]}", 'a.py', []).length, 0);
+    assert.equal(findOrmOffsets('sql += " limit ? offset ?"', 'a.java', []).length, 1, 'lower-case SQL that says LIMIT');
+  });
+  it('points a find-options finding at the offset key, not at an order array before it', () => {
+    const text = 'await Document.findAll({\n  where,\n  order: [["createdAt", "DESC"]],\n  offset: ctx.state.pagination.offset,\n  limit: 25,\n});';
+    const [h] = findOrmOffsets(text, 'a.ts', []);
+    assert.equal(text.slice(h.at, h.at + 7), 'offset:');
+  });
+  it('reads builder arguments that hold a call, over lines (pypika Parameter)', () => {
+    assert.equal(findOrmOffsets('query = query.limit(Parameter(n + 1)).offset(\n    Parameter(n + 2),\n)', 'a.py', []).length, 1);
+    assert.equal(findOrmOffsets('q.limit(Parameter(1)).offset(Parameter(0))', 'a.py', []).length, 1, 'a parameter, not a literal');
+  });
   it('finds OFFSET appended to SQL at run time', () => {
     assert.equal(findOrmOffsets('query += " OFFSET " + strconv.Itoa(e.offset)', 'a.go', []).length, 1);
     assert.equal(findOrmOffsets('query = fmt.Sprintf("%s OFFSET %d", query, *find.Offset)', 'a.go', []).length, 1);

@@ -36,3 +36,14 @@ describe('rule select-star', () => {
     assert.equal(fixed(f), 'SELECT o.id, o.user_id, o.payload, o.note FROM orders o JOIN users u ON u.id = o.user_id');
   });
 });
+
+describe('rule select-star: stars over CTEs and subqueries (real-app kinds)', () => {
+  it('a star over a CTE or a subquery takes the columns those chose: not reported', () => {
+    ok(rule, 'WITH subs AS (SELECT id, email FROM subscribers WHERE list_id = $1) SELECT * FROM subs');
+    ok(rule, 'WITH sel AS (SELECT id, name FROM users WHERE id = $1) SELECT sel.*, r.name AS role FROM sel LEFT JOIN roles r ON r.id = sel.role_id');
+    ok(rule, 'SELECT * FROM (SELECT id, name FROM users WHERE id = $1) u');
+  });
+  it('a star over a table next to a CTE is still reported', () => {
+    error(rule, 'WITH ids AS (SELECT id FROM t WHERE a = $1) SELECT campaigns.* FROM campaigns JOIN ids ON ids.id = campaigns.id');
+  });
+});

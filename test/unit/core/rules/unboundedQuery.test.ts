@@ -3,10 +3,10 @@ import { unboundedQuery as rule } from '../../../../src/core/rules/unboundedQuer
 import { error, facts, flagged, ok } from './helpers';
 
 describe('rule unbounded-query', () => {
-  it('statically: reports a SELECT with neither WHERE nor LIMIT in application code', () => {
+  it('statically: a SELECT with neither WHERE nor LIMIT in application code is only a hint (the table size is unknown)', () => {
     const f = error(rule, 'SELECT id, email FROM users ORDER BY id');
     assert.equal(flagged(f), 'users');
-    assert.equal(f.severity, 'info');
+    assert.equal(f.severity, 'hint');
   });
   it('accepts LIMIT, FETCH FIRST, aggregates, filtered queries and .sql files', () => {
     ok(rule, 'SELECT id FROM users LIMIT 10');
@@ -29,5 +29,22 @@ describe('rule unbounded-query: small tables by convention, grouped counts', () 
     ok(rule, 'SELECT version FROM schema_version');
     ok(rule, 'SELECT id, uid FROM idp ORDER BY id');
     ok(rule, 'SELECT status, count(*) FROM entries GROUP BY status');
+  });
+});
+
+describe('rule unbounded-query: CTEs and pinned joins (real-app kinds)', () => {
+  it('a CTE that writes, filters or limits bounds what the final SELECT reads from it', () => {
+    ok(rule, 'WITH camp AS (INSERT INTO campaigns (name) VALUES ($1) RETURNING id) SELECT id FROM camp');
+    ok(rule, 'WITH sel AS (SELECT * FROM users WHERE id = $1) SELECT sel.*, r.name FROM sel LEFT JOIN roles r ON r.id = sel.role_id');
+    ok(rule, 'WITH subs AS (SELECT id FROM subscribers ORDER BY id LIMIT $1) SELECT * FROM subs');
+    ok(rule, 'WITH ids AS (SELECT id FROM UNNEST($1::int[]) AS id) SELECT x.id FROM (SELECT id FROM ids) x');
+  });
+  it('a CTE that reads a whole table does not hide it', () => {
+    assert.equal(flagged(error(rule, 'WITH everyone AS (SELECT id FROM users) SELECT id FROM everyone JOIN orders o ON o.user_id = everyone.id')), 'everyone');
+  });
+  it('an inner join pinned to a parameter filters like WHERE; a left join does not', () => {
+    ok(rule, 'SELECT c.id, c.body FROM comments c INNER JOIN articles a ON c.article_id = a.id AND (a.slug = $1)');
+    ok(rule, 'SELECT t.tag FROM tags t JOIN articles_to_tags att ON t.tag = att.tag AND att.article_id = (SELECT id FROM articles WHERE slug = $1)');
+    error(rule, 'SELECT c.id FROM comments c LEFT JOIN articles a ON c.article_id = a.id AND a.slug = $1');
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * Recorded statements as findings of one file, for the editor's one analysis pipeline (an Analyzer
+ * plugged into core/scan's list): an N+1 seen at run time and the index advice proved for a
+ * recorded statement, each at the line of code that sent it, in the Finding shape every other
+ * analysis uses (so one diagnostics adapter and one code-action provider serve them).
+ */
+import { lineStarts, type Finding, type Fix, type Span } from '../findings';
+import type { Analyzer } from '../scan';
+import { OTHER_RULES } from '../rules/index';
+import type { RecordSummary } from './aggregate';
+import { nPlusOneMessage, type StatementAdvice } from './format';
+
+/** Command the editor registers: open a file at a 1-based line (the parent query of an N+1). */
+export const OPEN_SITE_COMMAND = 'pgLens.openRecordedSite';
+/** Command the editor registers: plans and proved index advice for the statements of a call site. */
+export const ADVISE_SITE_COMMAND = 'pgLens.recordedAdvice';
+
+export interface RecordedState {
+  summary: RecordSummary | undefined;
+  advice: ReadonlyMap<string, StatementAdvice>;
+}
+
+/** The span of a 1-based line from a 1-based column to the end of the line's text. */
+function lineSpan(text: string, starts: number[], line: number, col: number): Span | undefined {
+  if (line < 1 || line > starts.length) return undefined;
+  const begin = starts[line - 1];
+  let end = line < starts.length ? starts[line] : text.length;
+  while (end > begin && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+  const first = text.slice(begin, end).search(/\S/);
+  const start = Math.min(end, Math.max(begin + Math.max(0, col - 1), first < 0 ? end : begin + first));
+  return { start, end: Math.max(start, end) };
+}
+
+/** Findings of the recording for one file (absolute path, as the capture reported it). */
+export function recordedFindings(state: RecordedState, file: string, text: string, rel: (f: string) => string = (f) => f): Finding[] {
+  const s = state.summary;
+  if (!s) return [];
+  const starts = lineStarts(text);
+  const out: Finding[] = [];
+  for (const n of s.nPlusOne) {
+    if (n.file !== file) continue;
+    const span = lineSpan(text, starts, n.line, n.col);
+    if (!span) continue;
+    const fixes: Fix[] = [];
+    if (n.parent) {
+      fixes.push({ title: `Go to the query that loads the rows (${rel(n.parent.file)}:${n.parent.line}): the batched form goes there`, edits: [], command: { id: OPEN_SITE_COMMAND, args: [n.parent.file, n.parent.line, n.parent.col] } });
+    }
+    fixes.push({ title: 'Show the recorded statements, their plan and index advice', edits: [], command: { id: ADVISE_SITE_COMMAND, args: [n.file, n.line] } });
+    out.push({
+      ruleId: 'n-plus-one',
+      severity: 'warning',
+      message: nPlusOneMessage(n),
+      help: n.fix,
+      file,
+      span,
+      fixes,
+      ...(n.parent ? { related: [{ span: lineSpan(text, starts, n.parent.line, n.parent.col) ?? span, file: n.parent.file === file ? undefined : n.parent.file, message: 'The rows the loop runs over come from this query: load the related rows with it.' }] } : {}),
+      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql },
+    });
+  }
+  for (const site of s.sites) {
+    if (site.file !== file || !site.line) continue;
+    const span = lineSpan(text, starts, site.line, site.col ?? 1);
+    if (!span) continue;
+    for (const st of site.statements) {
+      const a = state.advice.get(st.normalized);
+      if (!a?.suggestions.length) continue;
+      out.push({
+        ruleId: 'missing-index',
+        severity: 'warning',
+        message: `${a.suggestions.map((g) => g.summary).join('; ')} (recorded: ${st.calls}× from this line)`,
+        help: a.suggestions.map((g) => `${g.ddl};`).join(' '),
+        file,
+        span,
+        fixes: a.suggestions.flatMap((g) => (g.index ? [
+          { title: `Add migration: ${g.ddl}`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [g.index] } },
+          { title: `Copy CREATE INDEX: ${g.ddl}`, edits: [], command: { id: 'pgLens.copyCreateIndex', args: [g.index] } },
+        ] : [])),
+        evidence: { recorded: true, calls: st.calls, sql: st.sql, suggestions: a.suggestions.map((g) => ({ ddl: g.ddl, costBefore: g.costBefore, costAfter: g.costAfter })) },
+      });
+    }
+  }
+  return out;
+}
+
+/** The recording as an analyzer of the one pipeline: it reads the state the editor keeps up to date. */
+export function recordedAnalyzer(state: () => RecordedState, rel?: (f: string) => string): Analyzer {
+  return {
+    id: 'recorded',
+    rules: OTHER_RULES.filter((r) => r.id === 'n-plus-one' || r.id === 'missing-index'),
+    analyze: ({ file, text }) => recordedFindings(state(), file, text, rel),
+  };
+}

@@ -1,0 +1,40 @@
+import { strict as assert } from 'node:assert';
+import { libraryHelp, libraryOf } from '../../../../src/core/rules/libraryFix';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
+import { ormOffsetAnalyzer } from '../../../../src/core/rules/ormOffset';
+import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
+
+describe('fix text in the words of the library in use', () => {
+  before(() => configureTreeSitterForCli());
+
+  it('knows the library from the file imports and the site api', () => {
+    assert.equal(libraryOf('a.ts', "import { PrismaClient } from '@prisma/client';"), 'prisma');
+    assert.equal(libraryOf('a.ts', "import { Op } from 'sequelize';"), 'sequelize');
+    assert.equal(libraryOf('a.py', 'from django.db import models'), 'django');
+    assert.equal(libraryOf('a.py', 'from sqlalchemy import select'), 'sqlalchemy');
+    assert.equal(libraryOf('a.go', 'import "gorm.io/gorm"'), 'gorm');
+    assert.equal(libraryOf('q.sql', '', { api: 'named-query' }), 'aiosql');
+    assert.equal(libraryOf('M.xml', '', { api: 'mybatis' }), 'mybatis');
+    assert.equal(libraryOf('a.ts', "import pg from 'pg';"), undefined);
+  });
+
+  it('ORM offset pagination names the library call: Prisma cursor, Django filter, SQLAlchemy where', async () => {
+    const help = async (path: string, text: string) => (await analyzeFile({ path, text }, { analyzers: [ormOffsetAnalyzer()] })).findings.find((f) => f.ruleId === 'offset-pagination')?.help ?? '';
+    assert.match(await help('src/posts.ts', "import { PrismaClient } from '@prisma/client';\nexport const page = (p: number) => prisma.post.findMany({ take: 20, skip: p * 20 });\n"), /cursor: \{ id: lastId \}/);
+    assert.match(await help('app/views.py', 'from django.db import models\ndef page(start):\n    return Entry.objects.filter(a=1)[start:start + 20]\n'), /filter\(pk__gt=last_pk\)/);
+    assert.match(await help('app/repo.py', 'from sqlalchemy import select\ndef page(s, off):\n    return select(T).offset(off).limit(20)\n'), /where\(T\.id > last_id\)/);
+    assert.match(await help('src/raw.go', 'package s\nfunc f() {\n\tquery += " OFFSET " + strconv.Itoa(off)\n}\n'), /WHERE id > \$last/);
+  });
+
+  it('a finding on a mapper statement says how to change it there', async () => {
+    const xml = '<mapper namespace="a.PostMapper">\n<select id="list">SELECT id, title FROM post ORDER BY id LIMIT #{size} OFFSET #{offset}</select>\n</mapper>\n';
+    const r = await analyzeFile({ path: 'src/main/resources/PostMapper.xml', text: xml }, { analyzers: [rulesAnalyzer()] });
+    const f = r.findings.find((x) => x.ruleId === 'offset-pagination');
+    assert.ok(f, 'offset pagination found in the mapper');
+    assert.match(f!.help ?? '', /^Change the mapper statement .*#\{lastId\}/);
+    const sql = '-- name: list-posts\nSELECT * FROM post WHERE author = :author\n';
+    const r2 = await analyzeFile({ path: 'app/queries/posts.sql', text: sql }, { analyzers: [rulesAnalyzer()] });
+    assert.match(r2.findings.find((x) => x.ruleId === 'select-star')?.help ?? '', /^Name the columns in the named query/);
+    assert.equal(libraryHelp('non-sargable-predicate', 'django'), undefined);
+  });
+});
