@@ -21,6 +21,8 @@ export interface BenchmarkOptions {
   trustFunctions?: readonly string[];
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
+  /** Each successful run's time (ms), as it is measured (the workload benchmark's percentiles). */
+  onSample?: (ms: number) => void;
 }
 
 export async function benchmark(db: Database, sql: string, o: BenchmarkOptions = {}): Promise<BenchmarkRunSummary> {
@@ -63,6 +65,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
               const r = await s.querySingle(text, values.slice(0, n));
               const ms = performance.now() - a;
               latencies.push(ms);
+              o.onSample?.(ms);
               // pg_stat_statements counts this run as the application's: remember it so it can be subtracted.
               own.record(text, { calls: 1, rows: r.rowCount ?? r.rows.length, totalMs: ms });
             } catch (e) {

@@ -386,7 +386,7 @@ function renderHealth(): void {
     ...findings.map((f) => {
       const key = findingKey(f);
       const d = h('details', { class: `finding sev-${f.severity}` },
-        h('summary', {}, h('span', { class: `sev sev-${f.severity}`, text: f.severity }), h('span', { class: 'muted category', text: f.category }), ' ', h('code', { class: 'check-id', text: f.checkId }), ' ', f.message),
+        h('summary', {}, h('span', { class: `sev sev-${f.severity}`, text: f.severity }), ' ', h('span', { class: 'muted category', text: f.category }), ' ', h('code', { class: 'check-id', text: f.checkId }), ' ', f.message),
         h('div', { class: 'finding-body' },
           f.help ? h('p', { text: f.help }) : null,
           f.objects.length ? h('p', { class: 'muted', text: f.objects.map(objectLabel).join(' · ') }) : null,

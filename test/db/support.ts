@@ -2,6 +2,7 @@
 import { Client } from 'pg';
 import { parseConnectionString, type ConnectionProfile } from '../../src/core/connection/profile';
 import { connect, type Database, type DatabaseOptions } from '../../src/db/database';
+import { main } from '../../src/cli/main';
 
 export function serverUrl(): string {
   const url = process.env.PGLENS_TEST_DATABASE_URL;
@@ -123,4 +124,12 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/** Run the CLI's main() in-process and collect what it printed, with its exit code. */
+export async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: process.cwd() });
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }

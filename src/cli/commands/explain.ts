@@ -16,6 +16,8 @@ import { extractSqlSites } from '../../core/extract/index';
 import { lineStarts } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
+import { benchmarkWorkload } from '../../db/workloadBenchmark';
+import { compareWorkloads, parseWorkloadRun, type WorkloadRun } from '../../core/plan/workloadBenchmark';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../node/readFile';
@@ -198,15 +200,17 @@ function shortLine(s: string): string {
 
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
-  summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] SQL',
+  summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements; --compare FILE compares with a saved run',
+  usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N])',
   async run(argv, ctx) {
     const { values, positionals } = parseArgs({
       args: argv, allowPositionals: true, strict: true,
-      options: { ...DB_OPTIONS, runs: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true } },
+      options: { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' } },
     });
+    if (values.workload) return runWorkload(values, positionals, ctx);
+    if (values.top !== undefined) throw new UsageError('--top goes with --workload');
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
-    const runs = numberOption(values.runs, '--runs', 1, 100_000, { integer: true })!;
+    const runs = numberOption(values.runs ?? '50', '--runs', 1, 100_000, { integer: true })!;
     const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
     let previous;
     if (values.compare) {
@@ -233,3 +237,50 @@ export const benchmarkCommand: CliCommand = {
     }
   },
 };
+
+/** `benchmark --workload`: the top statements replayed, saved, compared; exit 1 when a statement regressed against --compare. */
+async function runWorkload(values: { db?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
+  if (positionals.length) throw new UsageError('--workload replays pg_stat_statements: give no SQL');
+  if (values.param?.length) throw new UsageError('--workload draws parameter values from the column statistics: --param does not apply');
+  const top = numberOption(values.top ?? '10', '--top', 1, 100, { integer: true })!;
+  const runs = numberOption(values.runs ?? '20', '--runs', 1, 10_000, { integer: true })!;
+  const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
+  let baseline: WorkloadRun | undefined;
+  if (values.compare) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readRegularFileSync(path.resolve(ctx.cwd, values.compare), LIMITS.smallFileBytes * 16).toString('utf8'));
+    } catch (e) {
+      throw new UsageError(`cannot read --compare ${values.compare}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    baseline = parseWorkloadRun(raw);
+    if (!baseline) throw new UsageError(`--compare ${values.compare} is not a saved workload run (pg-lens benchmark --workload --save FILE writes one)`);
+  }
+  const db = await openDatabase(values.db, ctx, { production: values.production });
+  try {
+    const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'] });
+    if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));
+    const cmp = baseline ? compareWorkloads(baseline, run) : undefined;
+    if (values.format === 'json') ctx.out(JSON.stringify({ run, comparison: cmp }, null, 2));
+    else {
+      const f = (n: number) => `${n.toFixed(3)} ms`;
+      ctx.out(`Workload of ${oneLine(run.database)}: the ${run.statements.length} statements taking the most time, ${runs} runs each (rolled back)`);
+      for (const s of run.statements) {
+        ctx.out('');
+        ctx.out(`  ${oneLine(s.query).slice(0, 160)}`);
+        ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.params?.length ? ` · params ${oneLine(s.params.join(', ')).slice(0, 80)}` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
+      }
+      ctx.out('');
+      ctx.out(run.workload ? `Workload (weighted by calls): p50 ${f(run.workload.p50)} · p95 ${f(run.workload.p95)} · p99 ${f(run.workload.p99)} · mean ${f(run.workload.mean)}` : 'Workload: no statement could be run.');
+      if (cmp) {
+        ctx.out('');
+        ctx.out(`Against ${oneLine(values.compare!)}: ${cmp.improvements.length} faster, ${cmp.regressions.length} slower, ${cmp.changes.length - cmp.improvements.length - cmp.regressions.length} unchanged${cmp.missing.length ? `, ${cmp.missing.length} not in this run` : ''}`);
+        for (const c of [...cmp.regressions, ...cmp.improvements])
+          ctx.out(`  ${c.ratio > 1 ? 'SLOWER' : 'faster'} p50 ${f(c.beforeP50)} → ${f(c.afterP50)} (${c.ratio > 1 ? `${c.ratio.toFixed(1)}× slower` : `${(1 / c.ratio).toFixed(1)}× faster`}): ${oneLine(c.query).slice(0, 120)}`);
+      }
+    }
+    return cmp?.regressions.length ? EXIT.findings : EXIT.ok;
+  } finally {
+    await db.close();
+  }
+}

@@ -2,15 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
-import { capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { capabilities, createTestDatabase, type TestDatabase, runCli as run } from '../support';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: process.cwd() });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('cli: pg-lens advise (real PostgreSQL)', function () {
   this.timeout(120000);

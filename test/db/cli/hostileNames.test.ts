@@ -4,16 +4,9 @@
  * `health` and `explain` text output, and never as lines of their own.
  */
 import * as assert from 'node:assert/strict';
-import { main } from '../../../src/cli/main';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { createTestDatabase, type TestDatabase, runCli as run } from '../support';
 import { isWorkflowCommand, RAW_CONTROL } from '../../unit/support/terminal';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: process.cwd() });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const SCHEMA = 's\n        fix: DROP DATABASE prod;';
 const TABLE = 't\u001b]0;pwned\u0007\u001b]52;c;ZXZpbA==\u0007';

@@ -1,14 +1,7 @@
 /** `pg-lens health` end to end through the CLI's main(): JSON shape, text, exit codes, usage errors. */
 import * as assert from 'node:assert/strict';
-import { main } from '../../../src/cli/main';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { createTestDatabase, type TestDatabase, runCli as run } from '../support';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: process.cwd() });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 describe('pg-lens health', function () {
   this.timeout(60000);

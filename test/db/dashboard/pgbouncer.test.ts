@@ -11,18 +11,11 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { main } from '../../../src/cli/main';
 import { runHealth } from '../../../src/db/health';
-import { announceFallback, createTestDatabase, serverUrl, type TestDatabase } from '../support';
+import { announceFallback, createTestDatabase, serverUrl, type TestDatabase, runCli as run } from '../support';
 
 const BINARY = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'].find((p) => fs.existsSync(p));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: process.cwd() });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -39,6 +39,7 @@ export const longRunningQuery: HealthCheck = {
   title: 'Long-running queries',
   category: 'activity',
   summary: 'An active query running longer than the threshold.',
+  docs: 'docs/health/long-running-query.md',
   run(f, t) {
     return others(f.sessions)
       .filter((s) => s.state === 'active' && (s.querySeconds ?? 0) >= t.longRunningSeconds && !s.blockedBy.length)
@@ -58,6 +59,7 @@ export const idleInTransaction: HealthCheck = {
   title: 'Idle in transaction',
   category: 'activity',
   summary: 'A session that opened a transaction and has been idle in it longer than the threshold (holds locks, stops vacuum).',
+  docs: 'docs/health/idle-in-transaction.md',
   run(f, t) {
     return others(f.sessions)
       .filter((s) => (s.state === 'idle in transaction' || s.state === 'idle in transaction (aborted)') && (s.stateSeconds ?? 0) >= t.idleInTransactionSeconds)
@@ -77,6 +79,7 @@ export const blockedSession: HealthCheck = {
   title: 'Blocked sessions',
   category: 'activity',
   summary: 'A session waiting for a lock held by another session, longer than the threshold; the blocker is named.',
+  docs: 'docs/health/blocked-session.md',
   run(f, t) {
     const byPid = new Map(f.sessions.map((s) => [s.pid, s]));
     const out: HealthFinding[] = [];

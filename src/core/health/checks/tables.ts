@@ -23,6 +23,7 @@ export const tableBloat: HealthCheck = {
   title: 'Table bloat (estimate)',
   category: 'maintenance',
   summary: 'A table whose size is well above what its rows need (estimate from pg_stats widths and the row count).',
+  docs: 'docs/health/table-bloat.md',
   run(f, th) {
     const out: HealthFinding[] = [];
     for (const t of f.tables) {
@@ -46,6 +47,7 @@ export const deadTuples: HealthCheck = {
   title: 'Dead tuples',
   category: 'maintenance',
   summary: 'A table where dead rows are a large share of all rows.',
+  docs: 'docs/health/dead-tuples.md',
   run(f, th) {
     return f.tables
       .filter((t) => t.deadTuples >= th.deadTupleMinCount && t.deadTuples / Math.max(1, t.deadTuples + t.liveTuples) >= th.deadTupleMinShare)
@@ -64,6 +66,7 @@ export const staleStatistics: HealthCheck = {
   title: 'Stale statistics',
   category: 'maintenance',
   summary: 'A table changed well past its autoanalyze trigger since it was last analysed (n_mod_since_analyze), or never analysed.',
+  docs: 'docs/health/stale-statistics.md',
   run(f, th) {
     return f.tables
       .filter((t) => t.modsSinceAnalyze >= th.staleStatsMinMods && t.modsSinceAnalyze >= 2 * analyzeTrigger(t))
@@ -85,6 +88,7 @@ export const autovacuumLagging: HealthCheck = {
   title: 'Autovacuum not keeping up',
   category: 'maintenance',
   summary: 'Dead rows past twice the autovacuum trigger while the last vacuum is older than the threshold (or autovacuum is off for the table).',
+  docs: 'docs/health/autovacuum-lagging.md',
   run(f, th) {
     return f.tables
       .filter((t) => t.kind === 'table' && t.deadTuples >= 2 * vacuumTrigger(t) && (t.vacuumAgeSeconds === null || t.vacuumAgeSeconds >= th.autovacuumLagSeconds || !t.autovacuumEnabled))
@@ -109,6 +113,7 @@ export const transactionIdWraparound: HealthCheck = {
   title: 'Transaction ID wraparound',
   category: 'maintenance',
   summary: 'A database or table whose oldest unfrozen transaction ID is old (at about 2.1 billion the server stops accepting writes).',
+  docs: 'docs/health/transaction-id-wraparound.md',
   run(f, th) {
     const out: HealthFinding[] = [];
     const sev = (age: number) => (age >= th.wraparoundErrorAge ? 'error' : 'warning');
@@ -141,6 +146,7 @@ export const sequenceExhaustion: HealthCheck = {
   title: 'Sequences near their maximum',
   category: 'tables',
   summary: "A sequence past the threshold share of its own maximum or of the maximum of the column it feeds.",
+  docs: 'docs/health/sequence-exhaustion.md',
   run(f, th) {
     const out: HealthFinding[] = [];
     for (const s of f.sequences) {
@@ -179,6 +185,7 @@ export const invalidConstraint: HealthCheck = {
   title: 'Constraints not validated',
   category: 'tables',
   summary: 'A constraint added NOT VALID and never validated: existing rows are not known to satisfy it.',
+  docs: 'docs/health/invalid-constraint.md',
   run(f) {
     return f.constraints.map((c) => finding(this, 'warning', `Constraint ${c.name} (${c.type}) on ${c.schema}.${c.table} is NOT VALID.`, {
       objects: [{ kind: 'constraint', schema: c.schema, name: c.name, table: c.table, oid: c.oid }],

@@ -1,0 +1,115 @@
+/**
+ * The workload benchmark's pure parts: where each $n of a pg_stat_statements text gets a value from,
+ * the workload's percentiles (each statement weighted by its share of the calls), and the comparison of
+ * two saved runs. The runs themselves are db/workloadBenchmark's.
+ */
+import type { BenchmarkRunSummary } from './benchmark';
+
+/** Where the value of one parameter comes from. */
+export type ParamSource =
+  | { kind: 'column'; table?: string; column: string }
+  | { kind: 'literal'; value: string; why: string };
+
+const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
+const OPS = String.raw`(?:=|<>|!=|<=|>=|<|>|\bi?like\b)`;
+const unquote = (x: string) => (x.startsWith('"') ? x.slice(1, -1).replace(/""/g, '"') : x.toLowerCase());
+
+/**
+ * For each $1…$n of the text: the column it is compared with (`col = $1`, `t.col >= $2`, `$3 < col`,
+ * `col IN ($1, …)`, `col BETWEEN $1 AND $2`), a fixed value for LIMIT (10), OFFSET (0) and an interval cast
+ * ('1 day'); undefined for a parameter with none of these (the statement is then left out, with the reason).
+ */
+export function parameterSources(sql: string, count: number): (ParamSource | undefined)[] {
+  const out: (ParamSource | undefined)[] = [];
+  for (let k = 1; k <= count; k++) {
+    const p = String.raw`\$${k}(?!\d)`;
+    const col = (m: RegExpExecArray | null): ParamSource | undefined => (m ? { kind: 'column', ...(m[1] ? { table: unquote(m[1]) } : {}), column: unquote(m[2]) } : undefined);
+    out.push(
+      (new RegExp(String.raw`\blimit\s+${p}`, 'i').test(sql) ? { kind: 'literal', value: '10', why: 'LIMIT' } : undefined)
+      ?? (new RegExp(String.raw`\boffset\s+${p}`, 'i').test(sql) ? { kind: 'literal', value: '0', why: 'OFFSET' } : undefined)
+      ?? (new RegExp(String.raw`(?:\binterval\s+${p}|${p}\s*::\s*interval)`, 'i').test(sql) ? { kind: 'literal', value: '1 day', why: 'interval' } : undefined)
+      ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*${OPS}\s*(?:any\s*\(\s*)?${p}`, 'i').exec(sql))
+      ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s+(?:not\s+)?in\s*\([^)]*${p}`, 'i').exec(sql))
+      ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s+(?:not\s+)?between\s+(?:\S+\s+and\s+)?${p}`, 'i').exec(sql))
+      ?? (() => {
+        const m = new RegExp(String.raw`${p}\s*${OPS}\s*(?:(${IDENT})\s*\.\s*)?(${IDENT})`, 'i').exec(sql);
+        return m ? { kind: 'column' as const, ...(m[1] ? { table: unquote(m[1]) } : {}), column: unquote(m[2]) } : undefined;
+      })(),
+    );
+  }
+  return out;
+}
+
+export interface WorkloadStatementRun {
+  queryid: string;
+  query: string;
+  /** Calls recorded by pg_stat_statements when the run started: the statement's weight in the workload. */
+  calls: number;
+  params?: (string | null)[];
+  run?: BenchmarkRunSummary;
+  /** Why it was not run (a parameter without a value, a refused statement, …). */
+  skipped?: string;
+}
+
+export interface WorkloadRun {
+  kind: 'pg-lens workload benchmark';
+  at: number;
+  database: string;
+  statements: WorkloadStatementRun[];
+  /** Percentiles of one call of the workload: every sample weighted by its statement's share of the calls. */
+  workload: { p50: number; p95: number; p99: number; mean: number } | null;
+}
+
+/** Percentiles of weighted samples (weights need not sum to 1). */
+export function weightedPercentiles(samples: readonly { ms: number; weight: number }[]): WorkloadRun['workload'] {
+  const s = samples.filter((x) => x.weight > 0 && Number.isFinite(x.ms)).sort((a, b) => a.ms - b.ms);
+  const total = s.reduce((n, x) => n + x.weight, 0);
+  if (!s.length || total <= 0) return null;
+  const at = (p: number) => {
+    let acc = 0;
+    for (const x of s) {
+      acc += x.weight;
+      if (acc >= (p / 100) * total) return x.ms;
+    }
+    return s[s.length - 1].ms;
+  };
+  return { p50: at(50), p95: at(95), p99: at(99), mean: s.reduce((n, x) => n + x.ms * x.weight, 0) / total };
+}
+
+export interface WorkloadChange {
+  queryid: string;
+  query: string;
+  beforeP50: number;
+  afterP50: number;
+  /** after / before: below 1 is faster. */
+  ratio: number;
+}
+
+/**
+ * Statements in both runs (by queryid), with their p50 change; a regression is at least `share` slower
+ * and at least `minMs` more (noise on sub-millisecond statements is not a regression).
+ */
+export function compareWorkloads(before: WorkloadRun, after: WorkloadRun, opts: { share?: number; minMs?: number } = {}): { changes: WorkloadChange[]; regressions: WorkloadChange[]; improvements: WorkloadChange[]; missing: string[] } {
+  const share = opts.share ?? 0.2;
+  const minMs = opts.minMs ?? 0.5;
+  const was = new Map(before.statements.filter((s) => s.run).map((s) => [s.queryid, s]));
+  const changes: WorkloadChange[] = [];
+  for (const s of after.statements) {
+    const b = was.get(s.queryid);
+    if (!b?.run || !s.run) continue;
+    changes.push({ queryid: s.queryid, query: s.query, beforeP50: b.run.p50, afterP50: s.run.p50, ratio: b.run.p50 > 0 ? s.run.p50 / b.run.p50 : NaN });
+  }
+  const seen = new Set(changes.map((c) => c.queryid));
+  return {
+    changes,
+    regressions: changes.filter((c) => c.ratio >= 1 + share && c.afterP50 - c.beforeP50 >= minMs),
+    improvements: changes.filter((c) => c.ratio <= 1 / (1 + share) && c.beforeP50 - c.afterP50 >= minMs),
+    missing: [...was.keys()].filter((id) => !seen.has(id)),
+  };
+}
+
+/** A saved run read back: the shape is checked, so a wrong file is one clear line. */
+export function parseWorkloadRun(raw: unknown): WorkloadRun | undefined {
+  const r = raw as WorkloadRun;
+  return r && typeof r === 'object' && r.kind === 'pg-lens workload benchmark' && Array.isArray(r.statements) && r.statements.every((s) => s && typeof s.queryid === 'string') ? r : undefined;
+}

@@ -1,0 +1,87 @@
+/**
+ * `pg-lens benchmark --workload`: replay the statements that took the most time (pg_stat_statements),
+ * each through the one benchmark runner (read-only, rolled back, plan guard first), with parameter values
+ * drawn from the column statistics (the most common value, else the middle of the histogram).
+ */
+import { castTypedParameters } from '../core/sql/parse';
+import { statementShape } from '../core/sql/predicates';
+import { parameterSources, weightedPercentiles, type WorkloadRun, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
+import { benchmark } from './benchmark';
+import type { Database } from './database';
+import { PgLensError } from './errors';
+import { checkSingleStatement, parameterCount } from './explain';
+import { OWN_STATEMENT_MARKER as M } from './sql';
+
+export const WORKLOAD_BENCH_SQL = {
+  pssInstalled: `${M} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok, current_setting('server_version_num')::int AS v, current_database() AS db`,
+  /** The $1 read statements of this database taking the most time, ours left out ($2 = our marker). PostgreSQL 13+. */
+  top: `${M} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls FROM pg_stat_statements s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND strpos(s.query, $2) = 0
+      AND s.query ~* '^\\s*(with\\s.*)?select\\s' ORDER BY s.total_exec_time DESC LIMIT $1`,
+  /** A typical value of column $2 of one of the tables $1: its most common value, else the middle histogram bound (user schemas, public first). */
+  columnValue: `${M} SELECT coalesce((s.most_common_vals::text::text[])[1],
+      (s.histogram_bounds::text::text[])[greatest(1, array_length(s.histogram_bounds::text::text[], 1) / 2)]) AS v
+    FROM pg_stats s WHERE s.tablename = ANY ($1::text[]) AND s.attname = $2 AND s.schemaname <> 'information_schema' AND s.schemaname !~ '^pg_'
+    ORDER BY s.schemaname = 'public' DESC, s.inherited LIMIT 1`,
+} as const;
+
+export interface WorkloadBenchmarkOptions {
+  top?: number;
+  runs?: number;
+  concurrency?: number;
+  trustFunctions?: readonly string[];
+  onStatement?: (done: number, total: number) => void;
+}
+
+/** Values for the statement's parameters, or the reason one has none. */
+async function parameterValues(db: Database, text: string, n: number): Promise<{ values: string[] } | { skipped: string }> {
+  const sources = parameterSources(text, n);
+  const shape = statementShape(text);
+  const values: string[] = [];
+  for (let k = 0; k < n; k++) {
+    const src = sources[k];
+    if (!src) return { skipped: `$${k + 1} is not compared with a column (no value to draw from the statistics)` };
+    if (src.kind === 'literal') {
+      values.push(src.value);
+      continue;
+    }
+    const tables = shape?.tables.filter((t) => !src.table || t.key === src.table || t.name === src.table).map((t) => t.name) ?? [];
+    const r = tables.length ? (await db.query(WORKLOAD_BENCH_SQL.columnValue, [tables, src.column])).rows[0] : undefined;
+    if (!r || r.v === null) return { skipped: `$${k + 1} (${src.column}): no statistics to draw a value from (ANALYZE the table)` };
+    values.push(r.v);
+  }
+  return { values };
+}
+
+export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOptions = {}): Promise<WorkloadRun> {
+  db.assertWritable('Benchmark');
+  const info = (await db.query(WORKLOAD_BENCH_SQL.pssInstalled)).rows[0];
+  if (Number(info.v) < 130000) throw new PgLensError('The workload benchmark needs PostgreSQL 13 or later (pg_stat_statements timing columns).', 'UNSUPPORTED');
+  if (!info.ok) throw new PgLensError('pg_stat_statements is not installed in this database: the workload benchmark replays its top statements (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries).', 'NO_PG_STAT_STATEMENTS');
+  const top = Math.max(1, Math.min(100, Math.round(o.top ?? 10)));
+  const { rows } = await db.query(WORKLOAD_BENCH_SQL.top, [top, M]);
+  const statements: WorkloadStatementRun[] = [];
+  const samples: { ms: number; weight: number }[] = [];
+  for (const [i, r] of rows.entries()) {
+    const s: WorkloadStatementRun = { queryid: r.queryid, query: r.query, calls: Number(r.calls) };
+    statements.push(s);
+    try {
+      // pg_stat_statements writes `interval '1 day'` as `interval $1`, which PostgreSQL does not accept: run it as a cast.
+      const { text } = await checkSingleStatement(castTypedParameters(r.query));
+      const p = await parameterValues(db, text, parameterCount(text));
+      if ('skipped' in p) {
+        s.skipped = p.skipped;
+        continue;
+      }
+      s.params = p.values;
+      const mine: number[] = [];
+      s.run = { ...(await benchmark(db, text, { runs: o.runs ?? 20, concurrency: o.concurrency ?? 1, params: p.values, trustFunctions: o.trustFunctions, onSample: (ms) => mine.push(ms) })), params: p.values };
+      for (const ms of mine) samples.push({ ms, weight: s.calls / mine.length });
+    } catch (e) {
+      s.skipped = String((e as Error).message ?? e).split('\n')[0];
+    } finally {
+      o.onStatement?.(i + 1, rows.length);
+    }
+  }
+  return { kind: 'pg-lens workload benchmark', at: Date.now(), database: info.db, statements, workload: weightedPercentiles(samples) };
+}

@@ -1,0 +1,66 @@
+/**
+ * `pg-lens benchmark --workload` end to end: the statements taking the most time are replayed with values
+ * from the column statistics, saved, and compared — the gain of an index shows, and dropping it again is
+ * reported as a regression (exit 1). Without pg_stat_statements: one clear line.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { announceFallback, capabilities, createTestDatabase, type TestDatabase, runCli as run } from '../support';
+
+
+describe('pg-lens benchmark --workload', function () {
+  this.timeout(300000);
+  let t: TestDatabase;
+  let dir = '';
+  before(async () => {
+    t = await createTestDatabase('bench_workload');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-workload-'));
+  });
+  after(async () => {
+    await t?.drop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('without pg_stat_statements in the database: one line, exit 3', async () => {
+    const r = await run(['benchmark', '--db', t.url, '--workload']);
+    assert.equal(r.code, 3, r.out);
+    assert.match(r.err, /pg_stat_statements is not installed in this database/);
+    assert.equal(r.err.trim().split('\n').length, 1);
+  });
+
+  it('saves a baseline, shows the gain of an index with --compare, and reports the regression once it is dropped', async function () {
+    if (!(await capabilities()).pgStatStatements) {
+      announceFallback('pg_stat_statements', 'the workload benchmark refuses with one line (tested above)');
+      return;
+    }
+    const a = t.admin;
+    await a.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await a.query(`CREATE TABLE items (id serial PRIMARY KEY, code text NOT NULL, payload text)`);
+    await a.query(`INSERT INTO items (code, payload) SELECT 'c' || (g % 1000), repeat('x', 50) FROM generate_series(1, 200000) g`);
+    await a.query('ANALYZE items');
+    for (let i = 0; i < 60; i++) await a.query('SELECT id, payload FROM items WHERE code = $1', [`c${i}`]);
+    const base = path.join(dir, 'base.json');
+    const before = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--save', base]);
+    assert.equal(before.code, 0, before.err);
+    assert.match(before.out, /SELECT id, payload FROM items WHERE code = \$1\n\s+p50 /);
+    const saved = JSON.parse(fs.readFileSync(base, 'utf8'));
+    const stmt = saved.statements.find((s: any) => /FROM items WHERE code = \$1/.test(s.query));
+    assert.match(stmt.params[0], /^c\d+$/, 'a value drawn from the column statistics');
+    assert.equal(stmt.run.runs, 10);
+    // The suggested index: the same workload is much faster.
+    await a.query('CREATE INDEX items_code ON items (code)');
+    const after = path.join(dir, 'after.json');
+    const r = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--compare', base, '--save', after, '--format', 'json']);
+    assert.equal(r.code, 0, r.err);
+    const cmp = JSON.parse(r.out).comparison;
+    const gain = cmp.improvements.find((c: any) => c.queryid === stmt.queryid);
+    assert.ok(gain && gain.ratio < 0.5, JSON.stringify(cmp));
+    // And back: a regression, exit 1.
+    await a.query('DROP INDEX items_code');
+    const back = await run(['benchmark', '--db', t.url, '--workload', '--top', '3', '--runs', '10', '--compare', after]);
+    assert.equal(back.code, 1, back.out + back.err);
+    assert.match(back.out, /SLOWER p50 .*SELECT id, payload FROM items WHERE code = \$1/);
+  });
+});

@@ -1,0 +1,46 @@
+/** The workload benchmark's parameter sources, weighted percentiles and run comparison. */
+import * as assert from 'node:assert/strict';
+import { compareWorkloads, parameterSources, parseWorkloadRun, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
+
+describe('core/plan workload benchmark', () => {
+  it('parameterSources: the column each $n is compared with, fixed values for LIMIT, OFFSET and intervals, nothing otherwise', () => {
+    assert.deepEqual(parameterSources('SELECT * FROM orders o WHERE o.status = $1 AND $2 < total AND id IN ($3, $4) ORDER BY id LIMIT $5 OFFSET $6', 6), [
+      { kind: 'column', table: 'o', column: 'status' },
+      { kind: 'column', column: 'total' },
+      { kind: 'column', column: 'id' },
+      { kind: 'column', column: 'id' },
+      { kind: 'literal', value: '10', why: 'LIMIT' },
+      { kind: 'literal', value: '0', why: 'OFFSET' },
+    ]);
+    assert.deepEqual(parameterSources('SELECT count(*) FROM r WHERE "Taken At" >= now() - $1::interval AND code BETWEEN $2 AND $3', 3), [
+      { kind: 'literal', value: '1 day', why: 'interval' },
+      { kind: 'column', column: 'code' },
+      { kind: 'column', column: 'code' },
+    ]);
+    assert.deepEqual(parameterSources('SELECT * FROM r WHERE "Taken At" >= $1', 1), [{ kind: 'column', column: 'Taken At' }]);
+    assert.deepEqual(parameterSources('SELECT $1::int + 1', 1), [undefined]);
+    assert.deepEqual(parameterSources('SELECT * FROM t WHERE a = $10', 1), [undefined], '$1 is not $10');
+  });
+
+  it('weightedPercentiles: a statement called 9 times as often weighs 9 times as much', () => {
+    const w = weightedPercentiles([...Array(10).fill({ ms: 1, weight: 0.9 }), ...Array(10).fill({ ms: 100, weight: 0.1 })])!;
+    assert.equal(w.p50, 1);
+    assert.equal(w.p95, 100);
+    assert.ok(Math.abs(w.mean - 10.9) < 1e-9);
+    assert.equal(weightedPercentiles([]), null);
+  });
+
+  const run = (p50s: Record<string, number>): WorkloadRun => ({
+    kind: 'pg-lens workload benchmark', at: 0, database: 'shop', workload: null,
+    statements: Object.entries(p50s).map(([queryid, p50]) => ({ queryid, query: `q${queryid}`, calls: 10, run: { sql: '', runs: 20, concurrency: 1, errors: 0, p50, p95: p50, p99: p50, mean: p50, min: p50, max: p50, throughputPerSec: 1, at: 0 } })),
+  });
+
+  it('compareWorkloads: regressions and improvements beyond 20% and 0.5 ms; sub-millisecond noise and missing statements apart', () => {
+    const c = compareWorkloads(run({ a: 40, b: 2, c: 0.1, d: 5 }), run({ a: 2, b: 4, c: 0.3 }));
+    assert.deepEqual(c.improvements.map((x) => x.queryid), ['a']);
+    assert.deepEqual(c.regressions.map((x) => x.queryid), ['b']);
+    assert.deepEqual(c.missing, ['d']);
+    assert.equal(parseWorkloadRun({ kind: 'something else', statements: [] }), undefined);
+    assert.ok(parseWorkloadRun(JSON.parse(JSON.stringify(run({ a: 1 })))));
+  });
+});
