@@ -15,9 +15,21 @@ export const step: Step = {
     await wb.openFile(FILE);
     const page = wb.page;
     // The advice is proved in the background after the file opens: hover again until it is there.
+    // The diagnostic (and its hover) sits on the table the index is for: put the mouse on "customers"
+    // inside the query's string (monospace: the offset in the token times the width of a character).
+    const onTable = async () => {
+      const span = await wb.see(wb.editorText(AT), `"${AT}" in the editor`);
+      const box = (await span.boundingBox())!;
+      const token = (await span.innerText()) ?? '';
+      const at = token.indexOf('FROM customers') + 'FROM cust'.length;
+      const x = box.x + (box.width / token.length) * at;
+      await page.mouse.move(x - 20, box.y + box.height / 2);
+      await page.mouse.move(x, box.y + box.height / 2, { steps: 4 });
+      return page.locator('.monaco-hover:not(.hidden)');
+    };
     const text = await wb.until(async () => {
       await page.mouse.move(5, 5);
-      const hover = await wb.hover(AT);
+      const hover = await onTable();
       await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
       await page.waitForTimeout(1000);
       const t = (await hover.first().innerText().catch(() => '')) ?? '';
