@@ -18,6 +18,9 @@ export const step: Step = {
     // The diagnostic (and its hover) sits on the table the index is for: put the mouse on "customers"
     // inside the query's string (monospace: the offset in the token times the width of a character).
     const onTable = async () => {
+      // Another editor may have come to the front meanwhile (a step before, a restored tab): bring the file back.
+      const tab = page.locator('.tabs-container .tab').filter({ hasText: 'customers.ts' }).first();
+      if (!(await tab.getAttribute('class'))?.includes('active')) await tab.click();
       const span = await wb.see(wb.editorText(AT), `"${AT}" in the editor`);
       const box = (await span.boundingBox())!;
       const token = (await span.innerText()) ?? '';
