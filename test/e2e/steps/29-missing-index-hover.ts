@@ -21,13 +21,24 @@ export const step: Step = {
       // Another editor may have come to the front meanwhile (a step before, a restored tab): bring the file back.
       const tab = page.locator('.tabs-container .tab').filter({ hasText: 'customers.ts' }).first();
       if (!(await tab.getAttribute('class'))?.includes('active')) await tab.click();
-      const span = await wb.see(wb.editorText(AT), `"${AT}" in the editor`);
-      const box = (await span.boundingBox())!;
-      const token = (await span.innerText()) ?? '';
-      const at = token.indexOf('FROM customers') + 'FROM cust'.length;
-      const x = box.x + (box.width / token.length) * at;
-      await page.mouse.move(x - 20, box.y + box.height / 2);
-      await page.mouse.move(x, box.y + box.height / 2, { steps: 4 });
+      const line = await wb.see(page.locator('.editor-instance .view-line').filter({ hasText: AT }), `"${AT}" in the editor`);
+      // The exact place of "customers" in the rendered line (a DOM range over its text node).
+      const rect = await line.evaluate((el) => {
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const i = (n.textContent ?? '').indexOf('FROM customers');
+          if (i < 0) continue;
+          const r = document.createRange();
+          r.setStart(n, i + 5);
+          r.setEnd(n, i + 14);
+          const b = r.getBoundingClientRect();
+          return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+        }
+        return undefined;
+      });
+      if (!rect) throw new StepFailure('expected "FROM customers" in the rendered line');
+      await page.mouse.move(rect.x - 30, rect.y);
+      await page.mouse.move(rect.x, rect.y, { steps: 4 });
       return page.locator('.monaco-hover:not(.hidden)');
     };
     const text = await wb.until(async () => {
