@@ -26,7 +26,8 @@ export const step: Step = {
       const rect = await line.evaluate((el) => {
         const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          const i = (n.textContent ?? '').indexOf('FROM customers');
+          // Monaco renders spaces as no-break spaces.
+          const i = (n.textContent ?? '').search(/FROM[ \u00a0]customers/);
           if (i < 0) continue;
           const r = document.createRange();
           r.setStart(n, i + 5);
