@@ -57,6 +57,27 @@ function liveSql(checkpoints: string, wal: boolean): string {
     ${PROGRESS_JSON} AS progress`;
 }
 
+/**
+ * Counters of every statement of this database, no texts; PG Lens's own (queryids learned from their
+ * texts, $1) left out on the server, so they are neither aggregated nor sent. With `toplevel`
+ * (PostgreSQL 14+) only top-level entries count: statements nested in another (a PG Lens EXPLAIN of
+ * the application's statement shares its queryid) are not calls the application made.
+ */
+function statementCounters(totalColumn: 'total_exec_time' | 'total_time', toplevel: boolean): string {
+  return `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(${totalColumn})::float8 AS total_ms, sum(rows)::float8 AS rows,
+    sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
+    FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
+      AND queryid <> ALL ($1::bigint[])${toplevel ? '\n      AND toplevel' : ''}
+    GROUP BY queryid`;
+}
+
+function statementTextsSql(toplevel: boolean): string {
+  return `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
+      NOT ${EXCLUDE_OWN.statements} AS own
+    FROM pg_stat_statements(true) WHERE queryid = ANY ($1::bigint[]) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+    ORDER BY queryid${toplevel ? ', toplevel DESC' : ''}`;
+}
+
 export const STATS_SQL = {
   /** $1 = query text limit, $2 = our application_name. PostgreSQL 17+ (pg_stat_checkpointer). */
   live17: liveSql(CHECKPOINTS_17, true),
@@ -74,21 +95,18 @@ export const STATS_SQL = {
    * Counters of every statement of this database, no texts; PG Lens's own (queryids learned from their
    * texts, $1) left out on the server, so they are neither aggregated nor sent.
    */
-  statements: `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(total_exec_time)::float8 AS total_ms, sum(rows)::float8 AS rows,
-    sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
-    FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
-      AND queryid <> ALL ($1::bigint[])
-    GROUP BY queryid`,
+  statements: statementCounters('total_exec_time', true),
+  /** PostgreSQL 13: no toplevel column. */
+  statements13: statementCounters('total_exec_time', false),
   /** Before PostgreSQL 13 the column was total_time. */
-  statements12: `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(total_time)::float8 AS total_ms, sum(rows)::float8 AS rows,
-    sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
-    FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
-      AND queryid <> ALL ($1::bigint[])
-    GROUP BY queryid`,
-  /** Texts of the listed queryids only. $1 = queryids, $2 = text limit. */
-  statementTexts: `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
-      NOT ${EXCLUDE_OWN.statements} AS own
-    FROM pg_stat_statements(true) WHERE queryid = ANY ($1::bigint[]) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+  statements12: statementCounters('total_time', false),
+  /**
+   * Texts of the listed queryids only. $1 = queryids, $2 = text limit. PostgreSQL 14+: the top-level
+   * entry's text first — a PG Lens EXPLAIN of the application's statement is a nested entry under the
+   * same queryid, and its text must not make the application's statement "ours".
+   */
+  statementTexts: statementTextsSql(true),
+  statementTexts13: statementTextsSql(false),
 } as const;
 
 export interface StatsReaderOptions {
@@ -139,7 +157,7 @@ export class StatsReader {
     const pss = this.opts.pgStatStatements === 'ready' && wantStatements;
     const [liveRes, stmtRes, ratioRes] = await Promise.all([
       this.db.query(live, [QUERY_TEXT_LIMIT, APPLICATION_NAME], PREPARE),
-      pss ? this.db.query(v >= 130000 ? STATS_SQL.statements : STATS_SQL.statements12, [[...this.own]], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
+      pss ? this.db.query(v >= 140000 ? STATS_SQL.statements : v >= 130000 ? STATS_SQL.statements13 : STATS_SQL.statements12, [[...this.own]], PREPARE).then((r) => r, (e: Error) => e) : Promise.resolve(undefined),
       wantRatios ? this.db.query(STATS_SQL.cacheRatios, [], PREPARE) : Promise.resolve(undefined),
     ]);
     const r = liveRes.rows[0];
@@ -206,7 +224,7 @@ export class StatsReader {
       const view = statementView(this.baseline, current, n, this.own);
       const missing = view.rows.map((x) => x.id).filter((id) => !this.texts.has(id));
       if (missing.length) {
-        const t = await this.db.query(STATS_SQL.statementTexts, [missing, QUERY_TEXT_LIMIT]);
+        const t = await this.db.query(this.opts.versionNum >= 140000 ? STATS_SQL.statementTexts : STATS_SQL.statementTexts13, [missing, QUERY_TEXT_LIMIT]);
         if (this.texts.size + t.rows.length > TEXT_CACHE_MAX) this.texts.clear();
         let foundOwn = false;
         for (const row of t.rows) {

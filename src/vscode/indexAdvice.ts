@@ -73,8 +73,9 @@ class IndexAdvice implements vscode.Disposable {
         for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
         const { changed, fresh } = await this.mergeOverlaps(conn.db, this.advice.bySql);
         // Statements of other open files whose advice a new proof changed: analysed again (once per proof).
+        const freshFiles = new Set([...fresh].map((sql) => this.labels.get(sql)?.replace(/:\d+$/, '')));
         for (const doc of vscode.workspace.textDocuments) {
-          if (doc.uri.fsPath !== input.file && input.sites.every((x) => !fresh.has(x.sql)) && [...fresh].some((sql) => doc.getText().includes(sql.slice(0, 60)))) void this.ctx.analysis.refresh(doc);
+          if (doc.uri.fsPath !== input.file && freshFiles.has(vscode.workspace.asRelativePath(doc.uri))) void this.ctx.analysis.refresh(doc);
         }
         // This file's findings again from the merged advice (no new EXPLAIN: editing reuses what is known).
         return input.sites.some((x) => changed.has(x.sql)) ? inner.analyze({ ...input, editing: true }) : findings;

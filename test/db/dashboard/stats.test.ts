@@ -12,6 +12,7 @@ import { startEmbeddedPostgres, freePort } from '../../../scripts/embeddedServer
 import { parseConnectionString, type ConnectionProfile } from '../../../src/core/connection/profile';
 import { connect } from '../../../src/db/database';
 import { refreshStats } from '../../../src/db/dashboardRefresh';
+import { explain } from '../../../src/db/explain';
 import { StatsReader } from '../../../src/db/stats';
 import type { ToWebview } from '../../../src/shared/dashboardProtocol';
 import { announceFallback, capabilities, createTestDatabase, waitFor, type TestDatabase } from '../support';
@@ -55,6 +56,29 @@ describe('live statistics', function () {
     // Everything PG Lens itself ran (the stats queries above, serverInfo…) is left out.
     const own = second.statements.rows.filter((r) => /^\s*SELECT\b[\s\S]*(pg_stat_database|pg_stat_activity|pg_stat_statements\(|pg_available_extensions|pg_settings)/.test(r.query ?? ''));
     assert.deepEqual(own.map((r) => r.query), []);
+  });
+
+  it("a PG Lens EXPLAIN of the application's statement (a nested entry under the same queryid) neither hides it nor adds to its calls", async () => {
+    const caps = await capabilities();
+    if (!caps.pgStatStatements) {
+      announceFallback('pg_stat_statements', 'no statement list to read');
+      return;
+    }
+    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const sql = 'SELECT v, id FROM work WHERE id = $1 AND v >= 0';
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50, statementsEvery: 1 });
+    await reader.read();
+    // PG Lens plans it first (hover), then the application runs it.
+    for (let i = 0; i < 3; i++) await explain(db, sql);
+    for (let i = 0; i < 10; i++) await t.admin.query(sql, [i + 1]);
+    await t.admin.query('SELECT pg_stat_force_next_flush()');
+    const stats = await reader.read();
+    const app = stats.statements.rows.find((r) => /FROM work WHERE id = \$1 AND v >= \$2/.test(r.query ?? ''));
+    assert.ok(app, `the application's statement is listed: ${JSON.stringify(stats.statements.rows.map((r) => r.query?.slice(0, 60)))}`);
+    assert.ok(!/^\s*EXPLAIN/i.test(app.query ?? ''), `shown with the application's text, not the EXPLAIN's: ${app.query}`);
+    assert.equal(app.total.calls, info.versionNum >= 140000 ? 10 : app.total.calls, "the application's 10 calls, not PG Lens's EXPLAINs");
   });
 
   it('reads pg_stat_statements at its own slower cadence: between reads the list is the last one read; the relation walk waits for the second refresh', async () => {
