@@ -505,7 +505,14 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
         q.push(site);
         poolSites.set(key, q);
         poolWaiting++;
-        // A query that never reached a client (connect failed, pool ended): its site must not stay queued.
+        // A query that never reached a client (connect failed, pool ended) must not leave its site
+        // queued. One that did reach a client took the head of the queue, which need not be its own
+        // entry (the pool can hand clients out of order): nothing to remove then. A query reached the
+        // server when it succeeded or failed with a SQLSTATE.
+        const settled = (err: unknown) => {
+          const code = (err as { code?: unknown } | undefined)?.code;
+          if (err && !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))) forget();
+        };
         const forget = () => {
           const waiting = poolSites.get(key);
           const i = waiting ? waiting.indexOf(site) : -1;
@@ -519,13 +526,13 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
         if (last >= 0 && typeof args[last] === 'function') {
           const cb = args[last] as (...a: unknown[]) => unknown;
           args[last] = function (this: unknown, ...a: unknown[]) {
-            forget();
+            settled(a[0]);
             return cb.apply(this, a);
           };
           return orig.apply(this, args);
         }
         const result = orig.apply(this, args) as { then?: (a: unknown, b: unknown) => unknown } | undefined;
-        if (result && typeof result.then === 'function') result.then(forget, forget);
+        if (result && typeof result.then === 'function') result.then(() => undefined, settled);
         return result;
       }
     } catch {
@@ -714,10 +721,68 @@ function onLoad(request: string, exports: unknown): unknown {
   return exports;
 }
 
+// ---- postgres.js (porsager/postgres) -------------------------------------------------------------
+// A query is a Promise subclass made synchronously where the app writes sql`…` (its line is on the
+// stack then) and run later, when awaited. Its module's Query class is replaced, before the library's
+// index reads it, by a subclass that takes the site at construction and times resolve/reject.
+
+function hookPostgresJs(mod: Record<string, unknown>): void {
+  const Base = mod.Query as (new (...a: unknown[]) => PostgresQuery) | undefined;
+  if (typeof Base !== 'function' || (Base as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  class CapturedQuery extends (Base as new (...a: unknown[]) => PostgresQuery) {
+    constructor(...args: unknown[]) {
+      super(...args);
+      try {
+        const store = als.getStore();
+        const site = store?.site && (store.sticky || !store.siteUsed) ? store.site : callSite();
+        const self = this as unknown as PostgresQuery & { [k: symbol]: unknown };
+        const unit = store?.unit ?? ROOT;
+        let start: bigint | undefined;
+        const handle = self.handle;
+        self.handle = function (this: PostgresQuery, ...a: unknown[]) {
+          if (start === undefined) start = process.hrtime.bigint();
+          return handle.apply(this, a);
+        };
+        const finish = (result: unknown, error: unknown) => {
+          if (start === undefined || typeof self.string !== 'string') return;
+          const params = Array.isArray(self.parameters) ? self.parameters : [];
+          const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: params.slice(0, 100).map(paramType), start };
+          if (sendValues) p.pv = params.slice(0, 100);
+          const count = (result as { count?: unknown } | undefined)?.count;
+          end(p, typeof count === 'number' ? { rowCount: count } : result, error, 'postgres');
+        };
+        const resolve = self.resolve;
+        const reject = self.reject;
+        self.resolve = (x: unknown) => {
+          finish(x, undefined);
+          return resolve(x);
+        };
+        self.reject = (x: unknown) => {
+          finish(undefined, x ?? new Error('rejected'));
+          return reject(x);
+        };
+      } catch {
+        // never fail the app
+      }
+    }
+  }
+  (CapturedQuery as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  mod.Query = CapturedQuery;
+}
+
+interface PostgresQuery {
+  handle: (...a: unknown[]) => unknown;
+  resolve: (x: unknown) => unknown;
+  reject: (x: unknown) => unknown;
+  string?: unknown;
+  parameters?: unknown[];
+}
+
 function onLoadHook(request: string, exports: unknown): void {
   if (!exports || (typeof exports !== 'object' && typeof exports !== 'function')) return;
   if (request === 'pg' || /[\\/]node_modules[\\/]pg[\\/]lib[\\/]index\.js$/.test(request)) hookPg(exports);
   else if (request === 'sequelize') hookSequelize(exports);
+  else if ((request === './query.js' || /[\\/]postgres[\\/]cjs[\\/]src[\\/]query\.js$/.test(request)) && 'CLOSE' in (exports as object)) hookPostgresJs(exports as Record<string, unknown>);
   else if (request === 'typeorm') hookTypeorm(exports);
   else if (/[\\/]typeorm[\\/]query-builder[\\/]RelationLoader\.js$/.test(request) || request.endsWith('/RelationLoader')) hookTypeormRelationLoader(exports);
   else if (request === 'knex') hookKnexClient((exports as { Client?: unknown }).Client);

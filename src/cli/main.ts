@@ -2,7 +2,7 @@
  * `pg-lens`: the same core and database layers as the extension, for the terminal and CI.
  * Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage, 3 failure (one line on stderr).
  */
-import { terminalSafe } from '../core/safeText';
+import { terminalSafe, errorMessage } from '../core/safeText';
 import { describeError } from '../db/errors';
 import { COMMANDS } from './commands/index';
 import { type CliContext, EXIT, UsageError } from './io';
@@ -31,7 +31,7 @@ export async function main(argv: string[], given: CliContext): Promise<number> {
     return await cmd.run(rest, ctx);
   } catch (e) {
     if (e instanceof UsageError || (e as any)?.code?.startsWith?.('ERR_PARSE_ARGS')) {
-      ctx.err(`pg-lens ${name}: ${(e as Error).message.split('\n')[0]}\nusage: ${cmd.usage}`);
+      ctx.err(`pg-lens ${name}: ${errorMessage(e)}\nusage: ${cmd.usage}`);
       return EXIT.usage;
     }
     ctx.err(`pg-lens ${name}: ${describeError(e)}`);

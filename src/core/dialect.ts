@@ -129,3 +129,18 @@ export function dialectOfFile(file: string, text: string, project?: DialectVerdi
 export function otherDialectNote(v: DialectVerdict): string {
   return `No PostgreSQL advice for this file: its SQL targets ${v.name ?? 'another database'} (${v.evidence ?? 'configuration'}).`;
 }
+
+/** The summary line for files skipped for their dialect (from their other-dialect hints), or undefined. */
+export function describeOtherDialect(findings: readonly { ruleId: string; file?: string; evidence?: unknown }[]): string | undefined {
+  const by = new Map<string, Set<string>>();
+  for (const f of findings) {
+    if (f.ruleId !== 'other-dialect') continue;
+    const e = (f.evidence ?? {}) as { dialect?: string; from?: string };
+    const what = `${e.dialect ?? 'another database'}${e.from && !e.from.startsWith('path ') ? ` (${e.from})` : ''}`;
+    if (!by.has(what)) by.set(what, new Set());
+    by.get(what)!.add(f.file ?? '');
+  }
+  if (!by.size) return undefined;
+  const n = [...by.values()].reduce((a, s) => a + s.size, 0);
+  return `not analysed for PostgreSQL: ${n} file${n === 1 ? '' : 's'} whose SQL targets ${[...by].map(([w, fs]) => `${w}: ${fs.size}`).join(', ')}`;
+}

@@ -48,6 +48,12 @@ function trim(x: number): string {
   return x.toFixed(1).replace(/\.0$/, '');
 }
 
+/** Text on one line for a label: whitespace runs become one space; past `max` characters it ends in "…". */
+export function shortLine(s: string, max: number): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
 /** "1 warning", "2 warnings", "0 errors": a count with its noun (plural with -s). */
 export function countOf(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;

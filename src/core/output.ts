@@ -6,6 +6,7 @@
 import { type Finding, lineStarts, positionAt, type Severity } from './findings';
 import type { RuleMeta } from './rules/types';
 import { describeByContext } from './codeContext';
+import { describeOtherDialect } from './dialect';
 import { oneLine } from './safeText';
 
 export interface Located {
@@ -45,6 +46,8 @@ export function formatText(located: readonly Located[], summary: { files: number
   const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => c[s]).map((s) => `${c[s]} ${s}${c[s] === 1 ? '' : 's'}`);
   out.push(`${located.length ? '\n' : ''}${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.sites} SQL statement${summary.sites === 1 ? '' : 's'}: ${parts.length ? parts.join(', ') : 'no findings'}`);
   if (located.some((l) => l.finding.context)) out.push(`by context: ${describeByContext(located.map((l) => l.finding))}`);
+  const dialect = describeOtherDialect(located.map((l) => l.finding));
+  if (dialect) out.push(oneLine(dialect));
   return out.join('\n');
 }
 

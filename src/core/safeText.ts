@@ -57,3 +57,8 @@ export function indentedBlock(s: unknown, indent: string): string {
     .map((l) => indent + oneLine(l))
     .join('\n');
 }
+
+/** The one line to show for anything thrown: the first line of its message (or of the value itself). */
+export function errorMessage(e: unknown): string {
+  return String((e as Error | undefined)?.message ?? e).split('\n')[0];
+}

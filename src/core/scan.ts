@@ -18,6 +18,7 @@ import { libraryHelp, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 import { SourceTree } from './syntax/treeSitter';
+import { errorMessage } from './safeText';
 
 export interface FileInput {
   /** Path as it should appear in findings (the CLI uses paths relative to the working directory). */
@@ -90,13 +91,21 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         if (site.api === 'named-query' || site.api === 'mybatis') {
           for (const f of found) {
             const lib = libraryHelp(f.ruleId, libraryOf(file, text, site));
-            if (lib) f.help = f.help ? `${lib}\n${f.help}` : lib;
+            // SQL quoted in the help is written the way the file writes parameters (`:name`, `#{name}`), not `$n`.
+            const help = f.help && mapperParams(f.help, site);
+            f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }
         return found;
       });
     },
   };
+}
+
+/** `$n` in help text → the parameter as the mapper file writes it; a new one (the last key seen) gets a name. */
+function mapperParams(help: string, site: SqlSite): string {
+  const byIndex = new Map(site.params.map((p) => [p.index, p.source]));
+  return help.replace(/\$(\d+)\b/g, (_m, d: string) => byIndex.get(Number(d)) ?? (site.api === 'mybatis' ? `#{lastKey${d}}` : `:last_key_${d}`));
 }
 
 /** Wrap a plain function (e.g. detectNPlusOne(text, lang, file)) as an analyzer. */
@@ -144,7 +153,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
     try {
       sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src })))(input.text, language, input.path, source);
     } catch (e) {
-      errors.push(`SQL extraction failed: ${oneLine(e)}`);
+      errors.push(`SQL extraction failed: ${errorMessage(e)}`);
     }
     timings.extractMs = performance.now() - t;
     // Bounded work: a statement past the limits (src/core/limits.ts) is never given to a parser; say so.
@@ -157,7 +166,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
       try {
         findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source, editing: input.editing, isCancelled: input.isCancelled })));
       } catch (e) {
-        errors.push(`${a.id}: ${oneLine(e)}`);
+        errors.push(`${a.id}: ${errorMessage(e)}`);
       }
       timings.analyzers[a.id] = performance.now() - t;
     }
@@ -222,7 +231,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
           result.findings.push(...applyContext(applySuppressions(text ?? '', fs, opts.severity ?? {}), file, text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY));
         }
       } catch (e) {
-        onError('', `${a.id}: ${oneLine(e)}`);
+        onError('', `${a.id}: ${errorMessage(e)}`);
       }
     }
   }
@@ -255,10 +264,6 @@ export function countLines(text: string): number {
   let n = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
   return text.endsWith('\n') ? n - 1 : n;
-}
-
-function oneLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split('\n')[0];
 }
 
 function lineOfOffset(text: string, offset: number): number {

@@ -74,13 +74,16 @@ export const HEALTH_SQL = {
    * The catalog version probe: every DDL that changes an index's catalog facts (CREATE/DROP/ALTER of an
    * index, table, column, constraint or schema, CREATE INDEX CONCURRENTLY's validation) inserts or
    * updates (new xmin) or deletes (count) a row of these catalogs. VACUUM and ANALYZE change relpages and
-   * reltuples in place (no new xmin): those are read every time (indexStats). widths_version: ANALYZE
-   * rewrites pg_statistic rows, and the set of relations of at least $1 pages (those with a width estimate).
+   * reltuples in place (no new xmin): those are read every time (indexStats). widths_version: the set of
+   * relations of at least $1 pages (those with a width estimate) and when their tables were last analysed
+   * (pg_statistic itself is readable by superusers only).
    */
   catalogVersion: `${M} SELECT concat_ws(':', (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_class), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_index),
     (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_constraint), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_namespace),
     (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_attribute)) AS version, current_setting('block_size')::float8 AS block_size,
-    concat_ws(':', (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_statistic), (SELECT sum(oid::int8) FROM pg_class WHERE relpages >= $1)) AS widths_version`,
+    (SELECT sum(c.oid::int8) || '/' || coalesce(sum(extract(epoch FROM greatest(pg_stat_get_last_analyze_time(coalesce(i.indrelid, c.oid)),
+        pg_stat_get_last_autoanalyze_time(coalesce(i.indrelid, c.oid))))), 0)
+      FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relpages >= $1 AND c.relkind IN ('r', 'm', 'i')) AS widths_version`,
   foreignKeys: `${M} SELECT con.oid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, con.conrelid::int8 AS table_oid, con.conname AS name,
     con.conkey AS columns,
     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
@@ -259,7 +262,7 @@ async function readIndexes(db: Pick<Session, 'query'>, cacheKey: object | undefi
 /**
  * The pg_stats widths behind the bloat estimates (pg_stats is the slow part of a health run on a
  * large schema, and it changes only with ANALYZE): kept per Database while neither the catalog nor
- * pg_statistic nor the set of relations large enough for an estimate changed, for at most
+ * the last ANALYZE of a large relation's table nor the set of relations large enough for an estimate changed, for at most
  * WIDTHS_MAX_AGE_MS; the findings show their age.
  */
 export const WIDTHS_MAX_AGE_MS = 10 * 60 * 1000;
@@ -317,14 +320,20 @@ export interface HealthOptions {
 }
 
 export async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
-  // One read-only transaction on one session, with JIT off (see HEALTH_NO_JIT); pg_stat_statements on the pool beside it.
+  // Read-only transactions with JIT off (see HEALTH_NO_JIT) on two sessions, so the server reads on two
+  // CPUs: the tables and indexes on one, sessions, settings, security and workload facts on the other (each
+  // statement reads its own snapshot either way: READ COMMITTED); pg_stat_statements on the pool beside them.
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
+  const readOnly = { readOnly: true } as const;
   const [facts, statements] = await Promise.all([
-    db.rolledBack(async (session) => {
-      await session.query(HEALTH_NO_JIT);
-      return collectIn(session, { ...opts, versionNum }, db);
-    }, { readOnly: true }),
+    db.rolledBack(async (catalog) => {
+      await catalog.query(HEALTH_NO_JIT);
+      return db.rolledBack(async (rest) => {
+        await rest.query(HEALTH_NO_JIT);
+        return collectIn(catalog, { ...opts, versionNum }, db, rest);
+      }, readOnly);
+    }, readOnly),
     readStatementUse(db, { versionNum, minCalls: Math.min(t.cacheMinCalls, t.mvMinCalls) }),
   ]);
   if (facts.workload) Object.assign(facts.workload, statements);
@@ -333,20 +342,20 @@ export async function collectHealthFacts(db: Database, opts: HealthOptions = {})
   return facts;
 }
 
-async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheKey?: object): Promise<HealthFacts> {
+async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheKey?: object, rest: Pick<Session, 'query'> = db): Promise<HealthFacts> {
   const versionNum = opts.versionNum ?? Number((await db.query(`${M} SELECT current_setting('server_version_num') AS v`)).rows[0].v);
   const t = { ...DEFAULT_THRESHOLDS, ...opts.thresholds };
   const minFreezeAge = Math.min(t.wraparoundWarnAge, 2 ** 31 - 1);
   const [sessions, { indexes, tableWidths, widthsAgeSeconds }, fks, tables, sequences, constraints, server, security, workload] = await Promise.all([
-    readSessions(db),
+    readSessions(rest),
     readIndexesAndWidths(db, cacheKey),
     db.query(HEALTH_SQL.foreignKeys),
     db.query(HEALTH_SQL.tables, [BLOAT_MIN_PAGES, minFreezeAge]),
-    db.query(HEALTH_SQL.sequences),
-    db.query(HEALTH_SQL.invalidConstraints),
-    db.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
-    readSecurityFactsIn(db, { usage: opts.usage }),
-    readWorkloadFacts(db, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes, timeTableMinBytes: Math.min(t.archiveMinBytes, t.partitionMinBytes), archiveAfterDays: t.archiveAfterDays }),
+    rest.query(HEALTH_SQL.sequences),
+    rest.query(HEALTH_SQL.invalidConstraints),
+    rest.query(versionNum >= 170000 ? HEALTH_SQL.server17 : HEALTH_SQL_SERVER_16, [HEALTH_SETTINGS]),
+    readSecurityFactsIn(rest, { usage: opts.usage }),
+    readWorkloadFacts(rest, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes, timeTableMinBytes: Math.min(t.archiveMinBytes, t.partitionMinBytes), archiveAfterDays: t.archiveAfterDays }),
   ]);
   const s = server.rows[0];
   const settings: HealthFacts['settings'] = s.settings ?? {};

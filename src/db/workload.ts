@@ -9,6 +9,7 @@ import { adviseStatement, type AdviseOptions, type IndexSuggestion } from './adv
 import type { Database } from './database';
 import { describeError } from './errors';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
+import { shortLine } from '../core/format';
 
 export const WORKLOAD_SQL = {
   /** $1 min calls, $2 limit. Our own statements (marker) and utility statements are left out. */
@@ -58,13 +59,13 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
   const full = 'pgStatStatements' in info ? info : await db.serverInfo();
   if (full.pgStatStatements === 'ready') {
     const rows = (await db.query(WORKLOAD_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;
-    for (const r of rows) statements.push({ sql: r.query, label: `queryid ${r.queryid}: ${oneLine(r.query)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid });
+    for (const r of rows) statements.push({ sql: r.query, label: `queryid ${r.queryid}: ${shortLine(r.query, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid });
   } else {
     note = `pg_stat_statements is ${full.pgStatStatements}: only the given SQL was analysed`;
   }
   const fromStatStatements = statements.length;
   for (const s of opts.extraStatements ?? []) {
-    if (!statements.some((x) => normalizeSpace(x.sql) === normalizeSpace(s.sql))) statements.push({ sql: s.sql, label: `${s.source}: ${oneLine(s.sql)}` });
+    if (!statements.some((x) => normalizeSpace(x.sql) === normalizeSpace(s.sql))) statements.push({ sql: s.sql, label: `${s.source}: ${shortLine(s.sql, 80)}` });
   }
   const advised: WorkloadStatementAdvice<IndexSuggestion>[] = [];
   for (const st of statements) {
@@ -83,11 +84,6 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
 
 function tableName(s: IndexSuggestion): string {
   return s.schema === 'public' ? s.table : s.table.slice(s.schema.length + 1);
-}
-
-function oneLine(s: string): string {
-  const t = normalizeSpace(s);
-  return t.length > 80 ? t.slice(0, 77) + '…' : t;
 }
 
 function normalizeSpace(s: string): string {

@@ -66,7 +66,9 @@ export function readProjectConfigs(paths: readonly string[], cwd = process.cwd()
       }
     }
   }
-  return out;
+  // Evidence is quoted from the first file that names a database: the app's own configuration before a test profile's.
+  const testLike = (p: string) => (/(^|[/_.-])(test|tests|spec|e2e|ci)([/_.-]|$)/i.test(p) ? 1 : 0);
+  return out.map((c, i) => ({ c, i })).sort((a, b) => testLike(a.c.path) - testLike(b.c.path) || a.i - b.i).map((x) => x.c);
 }
 
 /** The database the project's configuration names (undefined: none named, PostgreSQL is assumed). */

@@ -7,7 +7,8 @@
  */
 import * as fs from 'node:fs';
 import { LIMITS } from '../core/limits';
-import { oneLine } from '../core/safeText';
+import { formatBytes } from '../core/format';
+import { oneLine, errorMessage } from '../core/safeText';
 
 export class FileRefusedError extends Error {
   constructor(message: string, readonly code: 'NOT_REGULAR' | 'TOO_LARGE' | 'UNREADABLE') {
@@ -29,7 +30,7 @@ function check(file: string, st: fs.Stats, maxBytes: number): void {
 }
 
 function unreadable(file: string, e: unknown): FileRefusedError {
-  return new FileRefusedError(`cannot read ${oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 'UNREADABLE');
+  return new FileRefusedError(`cannot read ${oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, 'UNREADABLE');
 }
 
 /** A regular file's bytes, at most maxBytes (default LIMITS.fileBytes), or one FileRefusedError line. */
@@ -83,8 +84,4 @@ export function readRegularFileSync(file: string, maxBytes: number = LIMITS.file
   } finally {
     fs.closeSync(fd);
   }
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }

@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { formatBytes } from '../core/format';
-import { oneLine } from '../core/safeText';
+import { oneLine, errorMessage } from '../core/safeText';
 import { LIMITS } from '../core/limits';
 import { SOURCE_EXTENSIONS as REGISTRY_EXTENSIONS } from '../core/languages/registry';
 import { FileRefusedError, readRegularFileSync } from './readFile';
@@ -78,7 +78,7 @@ function readRules(dir: string, log: (l: string) => void): Rules | undefined {
   try {
     return { dir, ig: ignore().add(body) };
   } catch (e) {
-    log(`pg-lens: ignoring unreadable ${oneLine(file)}: ${(e as Error).message}`);
+    log(`pg-lens: ignoring unreadable ${oneLine(file)}: ${errorMessage(e)}`);
     return undefined;
   }
 }
@@ -171,7 +171,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       try {
         entries = await fs.promises.readdir(dir, { withFileTypes: true });
       } catch (e) {
-        log(`pg-lens: cannot read ${oneLine(dir)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        log(`pg-lens: cannot read ${oneLine(dir)}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
         continue;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -20,6 +20,7 @@ import type { DialectVerdict } from '../core/dialect';
 import type { PgLensContext } from './main';
 import { EDITOR_LANGUAGE_IDS } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
+import { errorMessage } from '../core/safeText';
 
 const DEBOUNCE_MS = 400;
 
@@ -114,12 +115,12 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     try {
       evidence = await this.evidenceSource();
     } catch (e) {
-      this.ctx.log.warn(`Rules without database evidence: ${(e as Error).message}`);
+      this.ctx.log.warn(`Rules without database evidence: ${errorMessage(e)}`);
     }
     // The workspace's database from its configuration (read once): no PostgreSQL advice for another dialect.
     this.project ??= import('../node/projectConfig').then((m) => m.readProjectDialect((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
     const project = await this.project;
-    return [rulesAnalyzer({ project, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${String((e as Error)?.message ?? e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
+    return [rulesAnalyzer({ project, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
   }
 
   refreshAll(): void {
@@ -158,7 +159,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       if (doc.isClosed || doc.version !== version) return; // a newer version is scheduled
       this.show(doc, key, version, r.findings);
     } catch (e) {
-      this.ctx.log.warn(`Analysis failed on ${doc.uri.fsPath}: ${(e as Error).message}`);
+      this.ctx.log.warn(`Analysis failed on ${doc.uri.fsPath}: ${errorMessage(e)}`);
     }
   }
 

@@ -4,6 +4,7 @@ import type { PgLensContext } from './main';
 import { capabilityAdvice, shortVersion } from '../core/connection/status';
 import { SQL } from '../db/sql';
 import { describeOrigin } from './config';
+import { errorMessage } from '../core/safeText';
 
 const PING = SQL.ping;
 
@@ -39,7 +40,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
             parseConnectionString(v);
             return undefined;
           } catch (e) {
-            return (e as Error).message;
+            return errorMessage(e);
           }
         },
       });
@@ -141,7 +142,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       try {
         await a.db.query(PING);
       } catch (e) {
-        void vscode.window.showErrorMessage(`PG Lens: ${a.profile.name}: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(`PG Lens: ${a.profile.name}: ${errorMessage(e)}`);
         return;
       }
       void vscode.window.showInformationMessage(`PG Lens: ${a.profile.name} answers (${Date.now() - t} ms), ${shortVersion(a.info)}.`);

@@ -8,6 +8,7 @@ import type { ConnectionProfile } from '../core/connection/profile';
 import type { Database, ServerInfo } from '../db/database';
 import type { Config, ProfileOrigin } from './config';
 import type { Log } from './log';
+import { errorMessage } from '../core/safeText';
 
 export interface ActiveConnection {
   profile: ConnectionProfile;
@@ -181,7 +182,7 @@ export class ConnectionManager implements vscode.Disposable {
         db = await tryConnect(password);
       } catch (e) {
         const code = (e as any)?.code;
-        const needsPassword = code === '28P01' || /asks for a password/.test((e as Error).message);
+        const needsPassword = code === '28P01' || /asks for a password/.test(errorMessage(e));
         const key = secretKey(profile);
         if (!needsPassword || !interactive || this.askedPassword.has(key)) throw e;
         // Missing or wrong password: ask once; keep it only if it works.

@@ -10,6 +10,7 @@ import type { CostIndex } from '../core/cost';
 import type { ActiveConnection } from './connections';
 import type { PgLensContext } from './main';
 import { ANALYSABLE_SELECTOR } from './analysis';
+import { errorMessage } from '../core/safeText';
 
 const REFRESH_MS = 60_000;
 
@@ -47,7 +48,7 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
         const c = await readStatementCosts(conn.db, { versionNum: conn.info.versionNum });
         return new CostIndex(c.stats, c.totalMs);
       } catch (e) {
-        if (!this.warned) this.ctx.log.warn(`Cost lens: cannot read pg_stat_statements (${(e as Error).message})`);
+        if (!this.warned) this.ctx.log.warn(`Cost lens: cannot read pg_stat_statements (${errorMessage(e)})`);
         this.warned = true;
         return undefined;
       }

@@ -19,6 +19,7 @@ import type { Database } from '../db/database';
 import type { StatsReader } from '../db/stats';
 import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview } from '../shared/dashboardProtocol';
 import { webviewHtml } from './webviewHtml';
+import { errorMessage } from '../core/safeText';
 
 const VIEW_TYPE = 'pgLens.dashboard';
 const HEALTH_EVERY_MS = 60_000;
@@ -230,7 +231,7 @@ export class DashboardPanel implements vscode.Disposable {
           onConnectionError: (m) => this.ctx.log.warn(`${conn.profile.name} (replica): ${m}`),
         });
       } catch (e) {
-        this.ctx.log.warn(`Dashboard: the read replica is not reachable (${(e as Error).message}); reading statistics from the primary.`);
+        this.ctx.log.warn(`Dashboard: the read replica is not reachable (${errorMessage(e)}); reading statistics from the primary.`);
         this.statsDb = conn.db;
       }
     }
@@ -336,7 +337,7 @@ export class DashboardPanel implements vscode.Disposable {
       await vscode.workspace.fs.createDirectory(this.ctx.extension.globalStorageUri);
       await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(this.chartPoints)));
     } catch (e) {
-      this.ctx.log.warn(`Dashboard: could not save the chart history: ${(e as Error).message}`);
+      this.ctx.log.warn(`Dashboard: could not save the chart history: ${errorMessage(e)}`);
     }
   }
 
@@ -378,7 +379,7 @@ export class DashboardPanel implements vscode.Disposable {
       await vscode.workspace.fs.writeFile(file, Buffer.from(JSON.stringify(list)));
       await this.postHistory(list);
     } catch (e) {
-      this.ctx.log.warn(`Dashboard: could not save a history snapshot: ${(e as Error).message}`);
+      this.ctx.log.warn(`Dashboard: could not save a history snapshot: ${errorMessage(e)}`);
     }
   }
 
@@ -421,7 +422,7 @@ export class DashboardPanel implements vscode.Disposable {
     try {
       plan = await planAction(conn.db, action);
     } catch (e) {
-      return fail((e as Error).message);
+      return fail(errorMessage(e));
     }
     const title = ACTION_TITLES[action.kind];
     const labels = confirmLabels(action.kind);
@@ -452,7 +453,7 @@ export class DashboardPanel implements vscode.Disposable {
       this.healthAt = 0;
       this.schedule(0);
     } catch (e) {
-      const message = (e as Error).message;
+      const message = errorMessage(e);
       await this.audit({ atMs: Date.now(), profile: conn.profile.name, action, statement: plan.statement, target: plan.target, ok: false, message, durationMs: 0 });
       fail(message);
     } finally {

@@ -6,6 +6,7 @@ import { readWorkspaceFile } from './readWorkspaceFile';
 import { LIMITS } from '../core/limits';
 import * as vscode from 'vscode';
 import { connectionFromPgEnv, connectionsFromDotEnv, type DetectedConnection } from '../core/connection/detect';
+import { errorMessage } from '../core/safeText';
 
 export type { DetectedConnection };
 
@@ -17,7 +18,7 @@ export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = proces
     const fromEnv = connectionFromPgEnv(env);
     if (fromEnv) out.push(fromEnv);
   } catch (e) {
-    warn(`PG* environment variables ignored: ${(e as Error).message}`);
+    warn(`PG* environment variables ignored: ${errorMessage(e)}`);
   }
   if (!vscode.workspace.isTrusted) return out; // .env files are workspace content
   const files = await vscode.workspace.findFiles(DOTENV_GLOB, '**/node_modules/**', 20);

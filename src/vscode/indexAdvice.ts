@@ -10,6 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { formatBytes } from '../core/format';
+import { errorMessage } from '../core/safeText';
 import { MISSING_INDEX_RULE } from '../core/advice/missingIndex';
 import type { Analyzer } from '../core/scan';
 import type { AdviceResult, IndexSuggestion } from '../db/advisor';
@@ -111,7 +112,7 @@ class IndexAdvice implements vscode.Disposable {
               const r = await adviseStatement(db, sqlA, undefined, { ...this.adviseOptions(conn.info), candidates: [cand], maxIndexes: 1 });
               proved = r.suggestions.find((x) => x.name === wide.name && x.verifiedBy !== 'none') ?? null;
             } catch (e) {
-              this.ctx.log.info(`index advice: could not try ${wide.name} on another statement: ${(e as Error).message}`);
+              this.ctx.log.info(`index advice: could not try ${wide.name} on another statement: ${errorMessage(e)}`);
               proved = null;
             }
             proofs.set(key, proved);

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { FileInput } from '../core/scan';
 import type { PgLensContext } from './main';
 import { positionsOf } from './findingActions';
+import { errorMessage } from '../core/safeText';
 
 export function registerScanWorkspace(ctx: PgLensContext): void {
   // Texts of files that are not open, kept only between reading a file and publishing its diagnostics.
@@ -74,7 +75,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
       return `${result.cancelled ? 'Scan cancelled after' : 'Scanned'} ${countOf(result.files + openFiles, 'file')} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${countOf(c.error, 'error')}, ${countOf(c.warning, 'warning')}, ${countOf(c.info, 'info')} in the Problems panel${withDb ? '' : ' (no database: static rules only)'}.`;
       });
     } catch (e) {
-      void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${(e as Error).message.split('\n')[0]}`);
+      void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${errorMessage(e)}`);
       return;
     } finally {
       busy = false;

@@ -1,5 +1,5 @@
 /** Number and time formatting for the dashboard (pure, shared by the webview and tests). */
-import { formatBytes } from '../core/format';
+import { formatBytes, shortLine } from '../core/format';
 export function fmtNum(n: number | null | undefined, digits = 1): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '–';
   const a = Math.abs(n);
@@ -44,6 +44,5 @@ export function fmtPct(r: number | null | undefined, digits = 1): string {
 }
 
 export function oneLine(s: string, max = 200): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+  return shortLine(s, max);
 }

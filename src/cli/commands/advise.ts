@@ -11,7 +11,7 @@ import { extractSqlSites } from '../../core/extract/index';
 import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
 import { adviseWorkload } from '../../db/workload';
-import { oneLine } from '../../core/safeText';
+import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { readRegularFile } from '../../node/readFile';
 
@@ -123,7 +123,7 @@ async function statementsOfFile(file: string, line: number | undefined, ctx: Cli
   try {
     text = (await readRegularFile(full, LIMITS.fileBytes)).toString('utf8');
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(errorMessage(e));
   }
   const wasm = path.join(__dirname, 'wasm');
   if (fs.existsSync(wasm)) configureTreeSitter(wasm);

@@ -16,7 +16,7 @@ import { extractSqlSites } from '../../core/extract/index';
 import { lineStarts } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
-import { oneLine } from '../../core/safeText';
+import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../node/readFile';
 
@@ -28,7 +28,7 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
     try {
       text = (await readRegularFile(file, LIMITS.fileBytes)).toString('utf8');
     } catch (e) {
-      throw new UsageError((e as Error).message);
+      throw new UsageError(errorMessage(e));
     }
     const sites = await extractSqlSites(text, file, file);
     if (!sites.length) throw new UsageError(`no SQL found in ${values.file}`);
@@ -133,7 +133,7 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
     text = file === '-' ? await (ctx.stdin ?? (async () => fs.readFileSync(0, 'utf8')))() : (await readRegularFile(path.resolve(ctx.cwd, file), LIMITS.planChars)).toString('utf8');
   } catch (e) {
     if (e instanceof FileRefusedError) throw new UsageError(e.message);
-    throw new UsageError(`cannot read ${file === '-' ? 'standard input' : oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot read ${file === '-' ? 'standard input' : oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`);
   }
   const name = file === '-' ? 'standard input' : file;
   const logged = readPlanLog(text);
@@ -213,7 +213,7 @@ export const benchmarkCommand: CliCommand = {
       try {
         previous = JSON.parse(readRegularFileSync(path.resolve(ctx.cwd, values.compare), LIMITS.smallFileBytes).toString('utf8'));
       } catch (e) {
-        throw new UsageError(`cannot read --compare ${values.compare}: ${(e as Error).message.split('\n')[0]}`);
+        throw new UsageError(`cannot read --compare ${values.compare}: ${errorMessage(e)}`);
       }
     }
     const db = await openDatabase(values.db, ctx, { production: values.production });

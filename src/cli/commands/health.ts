@@ -10,7 +10,7 @@ import { readRegularFileSync } from '../../node/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
 import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError } from '../io';
-import { oneLine } from '../../core/safeText';
+import { errorMessage, oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
 export function findingToJson(f: HealthFinding) {
@@ -107,7 +107,7 @@ function readHistoryFile(file: string): HistorySnapshot[] {
   try {
     return parseHistory(JSON.parse(readRegularFileSync(file, HISTORY_MAX_BYTES).toString('utf8')));
   } catch (e) {
-    throw new UsageError(`cannot read --history ${file}: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`cannot read --history ${file}: ${errorMessage(e)}`);
   }
 }
 
@@ -118,7 +118,7 @@ async function addSnapshot(db: Parameters<typeof readSizes>[0], file: string, li
   try {
     fs.writeFileSync(file, JSON.stringify(appendSnapshot(list, snap)));
   } catch (e) {
-    ctx.err(`pg-lens health: could not write --history ${file}: ${(e as Error).message.split('\n')[0]}`);
+    ctx.err(`pg-lens health: could not write --history ${file}: ${errorMessage(e)}`);
   }
 }
 

@@ -15,11 +15,12 @@ import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
 import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
 import { readProjectDialect } from '../../node/projectConfig';
+import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
 import { readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
-import { oneLine, terminalSafe } from '../../core/safeText';
+import { oneLine, terminalSafe, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { readRegularFileSync } from '../../node/readFile';
 
@@ -99,7 +100,7 @@ function readSeverityFile(file: string): Record<string, string> {
   try {
     raw = JSON.parse(readRegularFileSync(file, LIMITS.smallFileBytes).toString('utf8'));
   } catch (e) {
-    throw new UsageError(`--severity ${file}: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(`--severity ${file}: ${errorMessage(e)}`);
   }
   // Accept the settings object itself, or a settings.json holding "pgLens.rules.severity".
   const obj = (raw as any)?.['pgLens.rules.severity'] ?? raw;
@@ -117,7 +118,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   // The project's database from its configuration: no PostgreSQL advice for another dialect's SQL.
   const project = readProjectDialect(opts.paths, ctx.cwd);
   const analyzers: Analyzer[] = [
-    rulesAnalyzer({ project, evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`) }),
+    rulesAnalyzer({ project, evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
     nPlusOneAnalyzer(),
     ormOffsetAnalyzer({ project }),
     ...(extra.analyzers ?? []),
@@ -142,7 +143,7 @@ export function toRelative(cwd: string, p: string): string {
 
 export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
-  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings) };
+  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null };
   if (opts.format === 'json') return formatJson(located, summary);
   if (opts.format === 'sarif') {
     return JSON.stringify(

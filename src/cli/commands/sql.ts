@@ -8,7 +8,7 @@ import { lineStarts, positionAt } from '../../core/findings';
 import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
 import type { SqlSite } from '../../core/extract/types';
 import { type CliCommand, EXIT, numberOption, UsageError } from '../io';
-import { indentedBlock, oneLine } from '../../core/safeText';
+import { indentedBlock, oneLine, errorMessage } from '../../core/safeText';
 import { readRegularFile } from '../../node/readFile';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { walkSourceFiles, type WalkStats } from '../../node/walk';
@@ -70,7 +70,7 @@ export const sqlCommand: CliCommand = {
       try {
         text = (await readRegularFile(f.path, maxKb * 1024)).toString('utf8');
       } catch (e) {
-        ctx.err(`pg-lens: ${(e as Error).message}`);
+        ctx.err(`pg-lens: ${errorMessage(e)}`);
         continue;
       }
       if (!extractLanguageOf(f.path)) continue;

@@ -4,6 +4,7 @@
  * and ~/.pgpass happens in the layers that may touch the disk (src/vscode/detect.ts, src/db/pgpass.ts).
  */
 import { ConnectionConfigError, type ConninfoPair, parseConnectionString, scanConninfo, SSL_MODES, type ConnectionProfile, type SslMode, uriUserInfo } from './profile';
+import { errorMessage } from '../safeText';
 
 export interface DetectedConnection {
   /** Where it came from, for the user: "DATABASE_URL in .env", "PG* environment variables". */
@@ -106,7 +107,7 @@ export function connectionsFromDotEnv(text: string, fileLabel: string, env: Reco
       const p = parseConnectionString(value);
       found.push({ rank: keyRank(key), source: `${key} in ${fileLabel}`, password: p.password, profile: { name: `${key} (${fileLabel})`, environment: 'development', ...p.profile } as ConnectionProfile });
     } catch (e) {
-      skipped.push(`${key} in ${fileLabel}: ${(e as Error).message}`);
+      skipped.push(`${key} in ${fileLabel}: ${errorMessage(e)}`);
     }
   }
   found.sort((a, b) => a.rank - b.rank);

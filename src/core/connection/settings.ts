@@ -15,6 +15,7 @@
  */
 import { splitPassword } from './detect';
 import { type ConnectionProfile, type Environment, ENVIRONMENTS, normalizeProfile } from './profile';
+import { errorMessage } from '../safeText';
 
 
 export type ProfileSource = 'user' | 'workspace';
@@ -44,7 +45,7 @@ export function mergeConnectionSettings(user: readonly unknown[], workspace: rea
       try {
         return [{ profile: normalizeProfile(raw, index), origin, raw, index }];
       } catch (e) {
-        problems.push(`Ignoring connection profile ${index + 1} of the ${origin} settings: ${(e as Error).message}`);
+        problems.push(`Ignoring connection profile ${index + 1} of the ${origin} settings: ${errorMessage(e)}`);
         return [];
       }
     });

@@ -3,6 +3,7 @@
  * so a slow statement or a full server does not raise a notification every refresh.
  */
 import type { LiveStats } from './types';
+import { shortLine } from '../format';
 
 export interface AlertSettings {
   /** Notify when a statement's mean time since the panel opened crosses this (0 = off). */
@@ -60,7 +61,7 @@ export function decideAlerts(
           key: `statement:${r.id}`,
           kind: 'statement-mean-time',
           severity: r.delta.meanMs >= 10 * s.meanTimeMs ? 'error' : 'warning',
-          message: `Statement mean time ${r.delta.meanMs.toFixed(1)} ms over ${r.delta.calls} calls (threshold ${s.meanTimeMs} ms): ${oneLine(r.query ?? `queryid ${r.id}`)}`,
+          message: `Statement mean time ${r.delta.meanMs.toFixed(1)} ms over ${r.delta.calls} calls (threshold ${s.meanTimeMs} ms): ${shortLine(r.query ?? `queryid ${r.id}`, 120)}`,
         });
       }
     }
@@ -78,9 +79,4 @@ export function decideAlerts(
     }
   }
   return { alerts, state: active };
-}
-
-function oneLine(s: string, max = 120): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }

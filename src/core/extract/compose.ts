@@ -53,6 +53,8 @@ export interface PlaceholderStyle {
   colon?: boolean;
   /** @name (pgx.NamedArgs). */
   at?: boolean;
+  /** MyBatis: `#{name}` is a bind parameter, `${name}` is text spliced in at run time (dynamic). */
+  mybatis?: boolean;
 }
 
 export interface FinishedSql {
@@ -226,6 +228,18 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
             k = e; // may run past this token (it ended at "("): the outer loop resumes after it
             continue;
           }
+        }
+      }
+      if ((c === '#' || c === '$') && style.mybatis && raw[k + 1] === '{') {
+        // #{name} / ${name} — the lexer may split it at "{": look at raw text directly.
+        const m = /^[#$]\{([^{}\n]{1,100})\}/.exec(raw.slice(k, k + 110));
+        if (m) {
+          const e = k + m[0].length;
+          const idx = param(m[0], spanOf(k, e), c === '#' ? '#' + m[1].split(',')[0].trim() : undefined);
+          if (c === '$') dynamic = true;
+          emit('$' + idx, map[k]);
+          k = e;
+          continue;
         }
       }
       if (c === ':' && style.colon && prev !== ':' && raw[k + 1] !== ':' && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {

@@ -45,6 +45,12 @@ export interface ComposeCtx {
 
 export type Recurse = (node: Node) => Part[] | undefined;
 
+/** A wrapper's one inner expression composed (parentheses, type assertions). */
+export function composeInner(node: Node, recurse: Recurse): Part[] | undefined {
+  const inner = node.namedChildren[0];
+  return inner ? recurse(inner) : undefined;
+}
+
 /** `left OP right` where OP joins strings (`+`, Ruby's `<<`): the parts of both sides, in order. */
 export function joinOperands(node: Node, recurse: Recurse, operators: readonly string[]): Part[] | undefined {
   const op = node.childForFieldName('operator');

@@ -7,6 +7,13 @@ import { type Part, pushText } from './compose';
 export type EscapeDecoder = (text: string, i: number) => { value: string; len: number };
 
 /** Decode text[start, end) with `decode` called at every backslash; append to parts. */
+/** The parts of a one-character-quoted literal's content (between its first and last character), escapes decoded. */
+export function betweenQuotes(text: string, node: { startIndex: number; endIndex: number }, decode?: EscapeDecoder): Part[] {
+  const parts: Part[] = [];
+  decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), decode);
+  return parts;
+}
+
 export function decodeRange(parts: Part[], text: string, start: number, end: number, decode?: EscapeDecoder): void {
   if (end <= start) return;
   if (!decode) {

@@ -21,6 +21,7 @@ import { javaProfile } from '../languages/java/extract';
 import { rubyProfile } from '../languages/ruby/extract';
 import { isNamedQueryFile, namedQuerySites } from '../languages/sql/extract';
 import { myBatisSites } from '../languages/java/mybatis';
+import { errorMessage } from '../safeText';
 
 export type { SqlSite, SqlParam } from './types';
 export { splitSqlStatements, type SqlStatementRange } from './sqlLexer';
@@ -137,7 +138,7 @@ export async function extractSqlSitesDetailed(text: string, languageIdOrPath: st
       return { sites: markAppendedSites(await extractFromTreeSliced(tree, query, profile, text, lang, file, {}, opts.sliceMs ?? 8), text) };
     }, opts);
   } catch (e) {
-    return { sites: [], reason: `extraction failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
+    return { sites: [], reason: `extraction failed: ${errorMessage(e)}` };
   }
 }
 
@@ -173,7 +174,7 @@ export function extractSqlSitesSync(text: string, languageIdOrPath: string, file
       tree.delete();
     }
   } catch (e) {
-    return { sites: [], reason: `extraction failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
+    return { sites: [], reason: `extraction failed: ${errorMessage(e)}` };
   }
 }
 

@@ -11,6 +11,7 @@ import { archiveCandidate, partitionCandidate } from './checks/timeTables';
 import { capacityForecast } from './checks/capacity';
 import type { IndexUser } from '../plan/indexUse';
 import { DEFAULT_THRESHOLDS, type HealthCheck, type HealthFacts, type HealthFinding, type HealthThresholds, type PgBouncerFacts } from './types';
+import { errorMessage } from '../safeText';
 
 export * from './types';
 export { securityBlindSpots, leastPrivilegeFor } from './checks/security';
@@ -53,7 +54,7 @@ export function runHealthChecks(facts: HealthFacts, thresholds: Partial<HealthTh
     try {
       out.push(...check.run(facts, t));
     } catch (e) {
-      out.push(finding(check, 'info', `The check could not run: ${(e as Error).message}`));
+      out.push(finding(check, 'info', `The check could not run: ${errorMessage(e)}`));
     }
   }
   return out.map((f, i) => ({ f, i })).sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);

@@ -22,3 +22,14 @@ export interface LanguageSpec<G extends string = string> {
    */
   mappers?: Record<string, string>;
 }
+
+/** A language with one grammar, read under one VS Code language id of the same name. */
+export function oneGrammar<N extends string>(name: N, extensions: readonly string[], lineComment: string): LanguageSpec<N> & { name: N; grammars: Record<N, string> } {
+  return {
+    name,
+    grammars: { [name]: `tree-sitter-${name}.wasm` } as Record<N, string>,
+    editorIds: { [name]: name },
+    extensions: Object.fromEntries(extensions.map((e) => [e, name])),
+    lineComment,
+  };
+}

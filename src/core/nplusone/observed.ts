@@ -9,6 +9,7 @@
  */
 import type { Finding, Span } from '../findings';
 import { RULE_ID } from './detect';
+import { shortLine } from '../format';
 
 /** One statement's figures, as read from pg_stat_statements (or the difference of two snapshots). */
 export interface StatementFigures {
@@ -162,20 +163,15 @@ export function observedReport(matches: ObservedMatch[], opts: ObservedOptions =
   }
   for (const [loc, ms] of [...byLocation].sort((a, b) => sum(b[1]) - sum(a[1]))) {
     lines.push('', loc);
-    for (const m of ms) lines.push(`  ${describeFigures(m.statement)} [matched by ${m.matchedBy}]`, `    ${oneLine(m.statement.query ?? `queryid ${m.statement.queryid}`)}`);
+    for (const m of ms) lines.push(`  ${describeFigures(m.statement)} [matched by ${m.matchedBy}]`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);
   }
   if (unmatched.length) {
     lines.push('', 'Not matched to code (dynamic SQL, an ORM, or a file that is not open/scanned):');
-    for (const m of unmatched) lines.push(`  ${describeFigures(m.statement)}`, `    ${oneLine(m.statement.query ?? `queryid ${m.statement.queryid}`)}`);
+    for (const m of unmatched) lines.push(`  ${describeFigures(m.statement)}`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);
   }
   return lines.join('\n');
 }
 
 function sum(ms: ObservedMatch[]): number {
   return ms.reduce((s, m) => s + m.statement.calls, 0);
-}
-
-function oneLine(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > 200 ? t.slice(0, 199) + '…' : t;
 }

@@ -6,6 +6,7 @@
 import { K } from './keys';
 import { PlanParseError, parseTextRows, unframe } from './text';
 import { planOverLimit } from '../limits';
+import { errorMessage } from '../safeText';
 
 export { PlanParseError };
 
@@ -37,7 +38,7 @@ export function parsePlanSource(source: unknown): Record<string, unknown> {
       try {
         v = parseJsonKeepingIds(t);
       } catch (e) {
-        throw new PlanParseError(`The plan looks like JSON (${frame}) but does not parse: ${(e as Error).message.split('\n')[0]}`);
+        throw new PlanParseError(`The plan looks like JSON (${frame}) but does not parse: ${errorMessage(e)}`);
       }
       return parsePlanSource(v);
     }

@@ -5,6 +5,7 @@
 import { parse, type Statement } from 'pgsql-ast-parser';
 import { sqlOverLimit } from '../limits';
 import { catalogName } from './ident';
+import { errorMessage } from '../safeText';
 
 export type ParseOutcome = { ok: true; statements: Statement[] } | { ok: false; message: string };
 
@@ -21,7 +22,7 @@ export function parseSql(sql: string): ParseOutcome {
   try {
     out = { ok: true, statements: resolveNames(parse(sql, { locationTracking: true })) };
   } catch (e) {
-    out = { ok: false, message: String((e as Error)?.message ?? e).split('\n')[0] };
+    out = { ok: false, message: errorMessage(e) };
   }
   if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(sql, out);

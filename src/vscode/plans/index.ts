@@ -13,6 +13,7 @@ import type { BenchmarkRunSummary, PlanPayload } from '../../shared/planProtocol
 import type { LoggedPlan } from '../../core/plan';
 import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PlanPanelHandler } from './panel';
 import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
+import { errorMessage } from '../../core/safeText';
 
 interface SiteRef {
   uri: string;
@@ -108,7 +109,7 @@ class PlansFeature implements vscode.Disposable {
   /** Plan the SQL sites visible on screen, so hovers answer from the cache. */
   private scheduleBackground(): void {
     if (this.backgroundTimer) clearTimeout(this.backgroundTimer);
-    this.backgroundTimer = setTimeout(() => void this.planVisible().catch((e) => this.ctx.log.warn(`background planning: ${(e as Error).message}`)), 400);
+    this.backgroundTimer = setTimeout(() => void this.planVisible().catch((e) => this.ctx.log.warn(`background planning: ${errorMessage(e)}`)), 400);
   }
 
   private async planVisible(): Promise<void> {
@@ -306,7 +307,7 @@ class PlansFeature implements vscode.Disposable {
         payload.foreignKeys = facts.foreignKeys;
         payload.connection = conn.profile.name;
       } catch (e) {
-        this.ctx.log.warn(`catalog facts for a brought plan: ${(e as Error).message}`);
+        this.ctx.log.warn(`catalog facts for a brought plan: ${errorMessage(e)}`);
       }
     }
     return payload;
@@ -342,7 +343,7 @@ class PlansFeature implements vscode.Disposable {
     const changes = vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document !== doc) return;
       if (timer) clearTimeout(timer);
-      timer = setTimeout(() => void render(false).catch((err) => view.post({ type: 'error', message: (err as Error).message })), 300);
+      timer = setTimeout(() => void render(false).catch((err) => view.post({ type: 'error', message: errorMessage(err) })), 300);
     });
     webviewPanel.onDidDispose(() => {
       if (timer) clearTimeout(timer);
@@ -382,7 +383,7 @@ class PlansFeature implements vscode.Disposable {
       // From the catalog: what the statement can call (untrusted functions are refused here).
       risk = await analyzeRisk(p.conn.db, checked.text, { trustFunctions: this.ctx.config.trustedFunctions });
     } catch (e) {
-      return void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+      return void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
     let allowSideEffects: string[] = [];
     if (risk.sideEffects.length) {
@@ -413,7 +414,7 @@ class PlansFeature implements vscode.Disposable {
         panel.post({ type: 'show', payload });
         this.ctx.log.info(`Explain Analyze on ${p.conn.profile.name} (rolled back): ${firstLine(checked.text)}`);
       } catch (e) {
-        panel.post({ type: 'error', message: (e as Error).message });
+        panel.post({ type: 'error', message: errorMessage(e) });
       }
     });
   }
@@ -444,7 +445,7 @@ class PlansFeature implements vscode.Disposable {
       const n = parameterCount((await checkSingleStatement(target.site.sql)).text);
       params = n ? await this.askParams(target.site, n) : [];
     } catch (e) {
-      return void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+      return void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
     if (!params) return;
     const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
@@ -464,7 +465,7 @@ class PlansFeature implements vscode.Disposable {
         this.benchmarks.set(run.sql, shown);
         panel.post({ type: 'benchmark', run: shown, previous });
       } catch (e) {
-        panel.post({ type: 'error', message: (e as Error).message });
+        panel.post({ type: 'error', message: errorMessage(e) });
       }
     });
   }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type ToPlanWebview } from '../../shared/planProtocol';
 import { webviewHtml } from '../webviewHtml';
+import { errorMessage } from '../../core/safeText';
 
 export const PLAN_VIEW_TYPE = 'pgLens.plan';
 /** The custom editor of .plan / .explain files (package.json customEditors). */
@@ -38,7 +39,7 @@ export class PlanPanel implements vscode.Disposable {
           for (const x of q) void panel.webview.postMessage(x);
           return;
         }
-        void Promise.resolve(this.handler(m, this)).catch((e) => void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`));
+        void Promise.resolve(this.handler(m, this)).catch((e) => void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`));
       }),
       panel.onDidDispose(() => this.dispose()),
     );

@@ -88,6 +88,40 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.equal(withCapture.stderr, '');
   });
 
+  it('postgres.js: tagged queries, sql.unsafe and errors at their lines; the N+1 in a loop with its count', async () => {
+    const pjs = path.join(root, 'test', 'fixtures', 'record', 'postgresjs.js');
+    const rel = path.relative(root, pjs);
+    const plain = spawnSync(process.execPath, [pjs], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, encoding: 'utf8' });
+    assert.equal(plain.status, 0, plain.stderr);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, pjs], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number }) => [n.file, n.line, n.calls]), [[rel, lineOf(rel, '// N+1 line'), 7]]);
+    // + postgres.js's own type lookup on connect, which has no line in the app's code.
+    assert.equal(json.statements, 1 + 7 + 1 + 1 + 1);
+    assert.equal(json.sites.filter((s: { file?: string }) => !s.file).map((s: { statements: { sql: string }[] }) => s.statements[0].sql).join(), json.sites.find((s: { file?: string }) => !s.file)?.statements[0].sql);
+    assert.match(json.sites.find((s: { file?: string }) => !s.file)?.statements[0].sql ?? '', /pg_catalog\.pg_type/);
+    assert.equal(json.errors, 1);
+    const lines = new Set(json.sites.map((s: { line: number }) => s.line));
+    for (const marker of ['// unsafe line', '// error line']) assert.ok(lines.has(lineOf(rel, marker)), `${marker} not recorded at its line`);
+    const loop = json.sites.find((s: { line: number }) => s.line === lineOf(rel, '// N+1 line'));
+    assert.match(loop.statements[0].sql, /\$1::int \* 2/, 'the text as sent, with its $n parameter');
+  });
+
+  it('TypeORM: the repository call in a loop is the N+1 at its line; the list and the find with relations are not; synchronize is left out', async () => {
+    const app = path.join(root, 'test', 'fixtures', 'record', 'typeorm_app.js');
+    const rel = path.relative(root, app);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, app], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// N+1 line'), 6, 'typeorm']]);
+    assert.match(json.nPlusOne[0].fix, /relations/);
+    for (const marker of ['// list line', '// eager line']) {
+      const site = json.sites.find((s: { line: number }) => s.line === lineOf(rel, marker));
+      assert.equal(site?.calls, 1, `${marker}: ${JSON.stringify(site)}`);
+    }
+  });
+
   it('a listener that accepts but never reads neither blocks the app nor keeps it from exiting', async () => {
     const net = await import('node:net');
     const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-stuck-')), 's.sock');
@@ -138,7 +172,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
       const files = fs.readdirSync(folder).filter((f) => f.endsWith('.jsonl'));
       assert.equal(files.length, 1);
       const events = fs.readFileSync(path.join(folder, files[0]), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-      assert.equal(events.length, 19);
+      assert.equal(events.length, 22);
       assert.ok(events.every((e) => e.t === 'q' && e.pv === undefined), 'no parameter values unless opted in');
       assert.deepEqual(events.find((e) => /twice/.test(e.sql)).pt, ['number']);
     } finally {

@@ -128,3 +128,37 @@ describe('cli scan', () => {
     for (const m of allRuleMeta()) assert.notEqual((await run(['scan', 'db/danger.sql', '--rule', `${m.id}=off`, '--fail-on', 'never'], dir)).code, 2, m.id);
   });
 });
+
+describe('cli scan: another dialect and mapper files', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-dialect-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('a SQLite project (JDBC URL) gets no PostgreSQL advice on its MyBatis mapper, and the summary says so', async () => {
+    write(dir, {
+      'src/main/resources/application.properties': 'spring.datasource.url=jdbc:sqlite:dev.db\n',
+      'src/main/resources/mapper/ArticleMapper.xml': '<mapper namespace="a.ArticleMapper">\n<select id="page">SELECT * FROM articles ORDER BY id LIMIT #{limit} OFFSET #{offset}</select>\n</mapper>\n',
+    });
+    const r = await run(['scan', '.'], dir);
+    assert.equal(r.code, 0, r.out + r.err);
+    assert.doesNotMatch(r.out, /offset-pagination|select-star/);
+    assert.match(r.out, /ArticleMapper\.xml:2:1: hint other-dialect: .*SQLite \(src\/main\/resources\/application\.properties: jdbc:sqlite\)/);
+    assert.match(r.out, /not analysed for PostgreSQL: 1 file whose SQL targets SQLite/);
+  });
+
+  it('the same mapper in a PostgreSQL project is analysed at its line, with MyBatis fix text', async () => {
+    write(dir, {
+      'src/main/resources/application.properties': 'spring.datasource.url=jdbc:postgresql://db/app\n',
+      'src/main/resources/mapper/ArticleMapper.xml': '<mapper namespace="a.ArticleMapper">\n<select id="page">SELECT id FROM articles ORDER BY id LIMIT #{limit} OFFSET #{offset}</select>\n</mapper>\n',
+    });
+    const r = await run(['scan', '.', '--format', 'json'], dir);
+    const j = JSON.parse(r.out);
+    const f = j.findings.find((x: { ruleId: string }) => x.ruleId === 'offset-pagination');
+    assert.equal(f.line, 2);
+    assert.match(f.help, /mapper statement/);
+    assert.equal(j.summary.notAnalysedForPostgres, null);
+  });
+});
+

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { dialectOfFile, dialectOfImports, projectDialect } from '../../../src/core/dialect';
+import { describeOtherDialect, dialectOfFile, dialectOfImports, projectDialect } from '../../../src/core/dialect';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import { ormOffsetAnalyzer } from '../../../src/core/rules/ormOffset';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
@@ -45,5 +45,11 @@ describe('dialect from project configuration and driver imports', () => {
     const pg = await analyzeFile({ path: 'app/users.py', text }, { analyzers: [rulesAnalyzer(), ormOffsetAnalyzer()] });
     assert.ok(pg.findings.some((f) => f.ruleId === 'select-star'));
     assert.ok(pg.findings.some((f) => f.ruleId === 'offset-pagination'));
+  });
+
+  it('the summary says how many files were left out and for which database', () => {
+    const h = (file: string) => ({ ruleId: 'other-dialect', file, evidence: { dialect: 'SQLite', from: 'build.gradle: sqlite-jdbc' } });
+    assert.equal(describeOtherDialect([h('a.xml'), h('b.xml'), h('b.xml'), { ruleId: 'select-star', file: 'c.ts' }]), 'not analysed for PostgreSQL: 2 files whose SQL targets SQLite (build.gradle: sqlite-jdbc): 2');
+    assert.equal(describeOtherDialect([{ ruleId: 'select-star' }]), undefined);
   });
 });

@@ -6,8 +6,8 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, type PlaceholderStyle } from '../../extract/compose';
-import { decodeRange, goEscape } from '../../extract/escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { betweenQuotes, decodeRange, goEscape } from '../../extract/escapes';
+import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = [
   'Query', 'QueryRow', 'Exec', 'Prepare', 'QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext',
@@ -36,11 +36,7 @@ function importsOf(text: string): Set<string> {
 
 function literal(node: Node, env: Env): Part[] | undefined {
   const text = env.text;
-  if (node.type === 'interpreted_string_literal') {
-    const parts: Part[] = [];
-    decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), goEscape);
-    return parts;
-  }
+  if (node.type === 'interpreted_string_literal') return betweenQuotes(text, node, goEscape);
   if (node.type === 'raw_string_literal') {
     const parts: Part[] = [];
     // Carriage returns are discarded from raw strings.
@@ -65,10 +61,8 @@ function isSprintf(node: Node, text: string): boolean {
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_expression': {
-      const inner = node.namedChildren[0];
-      return inner ? recurse(inner) : undefined;
-    }
+    case 'parenthesized_expression':
+      return composeInner(node, recurse);
     case 'binary_expression':
       return joinOperands(node, recurse, ['+']);
     case 'call_expression': {

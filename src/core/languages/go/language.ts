@@ -1,9 +1,3 @@
-import type { LanguageSpec } from '../language';
+import { oneGrammar } from '../language';
 
-export const goLanguage = {
-  name: 'go',
-  grammars: { go: 'tree-sitter-go.wasm' },
-  editorIds: { go: 'go' },
-  extensions: { '.go': 'go' },
-  lineComment: '//',
-} as const satisfies LanguageSpec<'go'>;
+export const goLanguage = oneGrammar('go', ['.go'], '//');

@@ -5,11 +5,13 @@
  * without nativeQuery is JPQL and is left out). Strings: literals with escapes, text blocks
  * (incidental indentation removed as javac does), + concatenation.
  * Placeholders: `?` (PgJDBC's `??` is an escaped `?` operator), `?1` (JPA), `:name`.
+ * MyBatis mapper annotations (`@Select/@Insert/@Update/@Delete`, with org.apache.ibatis imported): a
+ * string or an array of strings joined by spaces, `#{x}` a parameter, `${x}` spliced text (dynamic).
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
-import { decodeRange, javaEscape } from '../../extract/escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
+import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
 const SPRING = ['query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'queryForStream', 'update', 'batchUpdate', 'sql'];
@@ -19,7 +21,7 @@ const QUERY = `
 (string_literal) @str
 [(line_comment) (block_comment)] @comment
 (method_invocation name: (identifier) @callee (#match? @callee "^(${[...JDBC, ...SPRING, ...JPA].join('|')})$")) @call
-(annotation name: (_) @callee (#match? @callee "Query$")) @call
+(annotation name: (_) @callee (#match? @callee "(Query|^Select|^Insert|^Update|^Delete)$")) @call
 (variable_declarator name: (identifier) @decl.name value: (_) @decl.value)
 `;
 
@@ -81,27 +83,40 @@ function textBlock(parts: Part[], text: string, node: Node): void {
 function literal(node: Node, env: Env): Part[] | undefined {
   if (node.type !== 'string_literal') return undefined;
   const text = env.text;
+  if (!text.startsWith('"""', node.startIndex)) return betweenQuotes(text, node, javaEscape);
   const parts: Part[] = [];
-  if (text.startsWith('"""', node.startIndex)) textBlock(parts, text, node);
-  else decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), javaEscape);
+  textBlock(parts, text, node);
   return parts;
 }
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_expression': {
-      const inner = node.namedChildren[0];
-      return inner ? recurse(inner) : undefined;
-    }
+    case 'parenthesized_expression':
+      return composeInner(node, recurse);
     case 'binary_expression':
       return joinOperands(node, recurse, ['+']);
+    case 'element_value_array_initializer': {
+      // MyBatis joins the strings of an annotation array with a space.
+      const out: Part[] = [];
+      for (const el of node.namedChildren) {
+        if (!el || el.type === 'line_comment' || el.type === 'block_comment') continue;
+        const p = recurse(el);
+        if (!p) return undefined;
+        if (out.length) pushText(out, ' ', [el.startIndex]);
+        for (const x of p) {
+          if (x.t === 'text') pushText(out, x.text, x.offsets);
+          else out.push(x);
+        }
+      }
+      return out;
+    }
   }
   void env;
   return undefined;
 }
 
 function climb(parent: Node): boolean {
-  if (parent.type === 'parenthesized_expression') return true;
+  if (parent.type === 'parenthesized_expression' || parent.type === 'element_value_array_initializer') return true;
   return parent.type === 'binary_expression' && parent.childForFieldName('operator')?.type === '+';
 }
 
@@ -113,9 +128,19 @@ function firstArgs(call: Node): Node[] {
   return args ? args.namedChildren.filter((a): a is Node => !!a && a.type !== 'line_comment' && a.type !== 'block_comment').slice(0, 1) : [];
 }
 
+const MYBATIS_STYLE: PlaceholderStyle = { mybatis: true };
+
 function annotationTarget(node: Node, env: Env): CallTarget | undefined {
   const args = node.childForFieldName('arguments');
   if (!args) return undefined;
+  const name = node.childForFieldName('name')?.text ?? '';
+  if (/^(Select|Insert|Update|Delete)$/.test(name)) {
+    // MyBatis mapper annotations (`@Select("… #{id}")`, or an array of strings joined by spaces).
+    if (![...env.imports].some((i) => i.startsWith('org.apache.ibatis'))) return undefined;
+    const pair = args.namedChildren.find((a) => a?.type === 'element_value_pair' && a.childForFieldName('key')?.text === 'value');
+    const value = pair ? pair.childForFieldName('value') : args.namedChildren.find((a) => a && a.type !== 'line_comment' && a.type !== 'block_comment') ?? null;
+    return { api: `mybatis.@${name}`, style: MYBATIS_STYLE, arg: value };
+  }
   let value: Node | null = null;
   let native = false;
   for (const a of args.namedChildren) {

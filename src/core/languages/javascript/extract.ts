@@ -5,8 +5,8 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
-import { decodeRange, jsEscape } from '../../extract/escapes';
-import type { CallTarget, ComposeCtx, Env, LanguageProfile, Recurse } from '../../extract/embedded';
+import { betweenQuotes, decodeRange, jsEscape } from '../../extract/escapes';
+import { composeInner, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
@@ -43,11 +43,7 @@ function sqlTagApi(env: Env): string {
 
 function literal(node: Node, env: Env, ctx: ComposeCtx): Part[] | undefined {
   const text = env.text;
-  if (node.type === 'string') {
-    const parts: Part[] = [];
-    decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), jsEscape);
-    return parts;
-  }
+  if (node.type === 'string') return betweenQuotes(text, node, jsEscape);
   if (node.type === 'template_string') {
     const parts: Part[] = [];
     let pos = node.startIndex + 1;
@@ -83,10 +79,8 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     case 'parenthesized_expression':
     case 'as_expression':
     case 'satisfies_expression':
-    case 'non_null_expression': {
-      const inner = node.namedChildren[0];
-      return inner ? recurse(inner) : undefined;
-    }
+    case 'non_null_expression':
+      return composeInner(node, recurse);
     case 'binary_expression': {
       const op = node.childForFieldName('operator');
       if (!op || env.text.slice(op.startIndex, op.endIndex) !== '+') return undefined;

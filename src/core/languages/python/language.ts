@@ -1,9 +1,3 @@
-import type { LanguageSpec } from '../language';
+import { oneGrammar } from '../language';
 
-export const pythonLanguage = {
-  name: 'python',
-  grammars: { python: 'tree-sitter-python.wasm' },
-  editorIds: { python: 'python' },
-  extensions: { '.py': 'python' },
-  lineComment: '#',
-} as const satisfies LanguageSpec<'python'>;
+export const pythonLanguage = oneGrammar('python', ['.py'], '#');

@@ -1,9 +1,3 @@
-import type { LanguageSpec } from '../language';
+import { oneGrammar } from '../language';
 
-export const rubyLanguage = {
-  name: 'ruby',
-  grammars: { ruby: 'tree-sitter-ruby.wasm' },
-  editorIds: { ruby: 'ruby' },
-  extensions: { '.rb': 'ruby' },
-  lineComment: '#',
-} as const satisfies LanguageSpec<'ruby'>;
+export const rubyLanguage = oneGrammar('ruby', ['.rb'], '#');

@@ -6,6 +6,7 @@ import { checkSite } from '../../../../src/core/rules/engine';
 import { RULES } from '../../../../src/core/rules/index';
 import { loadPgParser } from '../../../../src/core/sql/statement';
 import type { SqlSite } from '../../../../src/core/extract/types';
+import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 
 const mapper = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE mapper PUBLIC "-//mybatis.org//DTD Mapper 3.0//EN" "http://mybatis.org/dtd/mybatis-3-mapper.dtd">\n<mapper namespace="app.UserMapper">\n${body}\n</mapper>\n`;
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
@@ -136,5 +137,19 @@ describe('named-query SQL files (aiosql, goyesql, HugSQL)', () => {
     assert.ok(rulesOf(named).includes('select-star'));
     const script = sqlFileSites('SELECT * FROM users WHERE id = 1;\n')[0];
     assert.ok(!rulesOf(script).includes('select-star'));
+  });
+});
+
+describe('MyBatis mapper annotations in Java', () => {
+  before(() => configureTreeSitterForCli());
+  const java = 'import org.apache.ibatis.annotations.Select;\ninterface UserMapper {\n  @Select("SELECT id, name FROM users WHERE id = #{id}")\n  User byId(long id);\n  @Select({"SELECT id FROM users", "WHERE org = #{org, jdbcType=BIGINT} ORDER BY ${sort}"})\n  List<User> byOrg(long org, String sort);\n}\n';
+
+  it('a string or an array of strings (joined by spaces) is one statement, #{x} a parameter, ${x} dynamic', async () => {
+    const sites = await extractSqlSites(java, 'UserMapper.java', 'UserMapper.java');
+    assert.deepEqual(sites.map((s) => [s.api, s.sql, s.dynamic]), [
+      ['mybatis.@Select', 'SELECT id, name FROM users WHERE id = $1', false],
+      ['mybatis.@Select', 'SELECT id FROM users WHERE org = $1 ORDER BY $2', true],
+    ]);
+    assert.ok(!sites.some((s) => s.sql === 'SELECT id FROM users'), 'the first string of the array is not a statement of its own');
   });
 });

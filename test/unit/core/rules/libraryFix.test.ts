@@ -32,6 +32,8 @@ describe('fix text in the words of the library in use', () => {
     const f = r.findings.find((x) => x.ruleId === 'offset-pagination');
     assert.ok(f, 'offset pagination found in the mapper');
     assert.match(f!.help ?? '', /^Change the mapper statement .*#\{lastId\}/);
+    assert.match(f!.help ?? '', /LIMIT #\{size\}/, 'the rewritten SQL keeps the file\'s own parameters');
+    assert.doesNotMatch(f!.help ?? '', /\$\d/);
     const sql = '-- name: list-posts\nSELECT * FROM post WHERE author = :author\n';
     const r2 = await analyzeFile({ path: 'app/queries/posts.sql', text: sql }, { analyzers: [rulesAnalyzer()] });
     assert.match(r2.findings.find((x) => x.ruleId === 'select-star')?.help ?? '', /^Name the columns in the named query/);
