@@ -1,5 +1,6 @@
 /** Bundle sizes and the cost of loading the extension's module (no VS Code needed: vscode loads lazily). */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 
@@ -33,7 +34,7 @@ export async function run(): Promise<Record<string, unknown>> {
   const wasmDir = path.join(root, 'dist', 'wasm');
   const wasmBytes = fs.existsSync(wasmDir) ? fs.readdirSync(wasmDir).reduce((s, f) => s + fs.statSync(path.join(wasmDir, f)).size, 0) : 0;
   // The .vsix as `npm run package` makes it, from the production build bench/run.ts just made.
-  const tmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'pglens-vsix-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-vsix-'));
   const vsix = path.join(tmp, 'pg-lens.vsix');
   execFileSync(process.execPath, [path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', vsix], { cwd: root, stdio: 'ignore' });
   const vsixBytes = size(vsix);

@@ -4,13 +4,14 @@
  * as figures, not in timed unit tests.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { budgetLine, checkBudgets } from './budgets';
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.bench.ts')).sort();
-  const out: Record<string, unknown> = { node: process.version, cpus: require('node:os').cpus().length, date: new Date().toISOString() };
+  const out: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, date: new Date().toISOString() };
   for (const f of files) {
     const name = f.replace(/\.bench\.ts$/, '');
     if (only.length && !only.includes(name)) continue;
