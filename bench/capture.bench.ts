@@ -94,7 +94,10 @@ export async function run(): Promise<Record<string, unknown>> {
   const assets = captureAssetsIn(path.join(root, 'dist'));
   if (!assets) throw new Error('dist/capture.js is missing (npm run bench builds it)');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-bench-capture-'));
-  const server = process.env.PGLENS_BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir: path.join(tmp, 'data') });
+  // The data folder sits directly under the temporary folder: PostgreSQL runs as user postgres when we are root, and
+  // cannot enter a mkdtemp folder (mode 0700) to reach a data folder inside it.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-bench-capture-data-'));
+  const server = process.env.PGLENS_BENCH_DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir });
   const url = process.env.PGLENS_BENCH_DATABASE_URL ?? server!.url;
   const script = path.join(tmp, 'child.js');
   fs.writeFileSync(script, CHILD);
@@ -153,5 +156,6 @@ export async function run(): Promise<Record<string, unknown>> {
     await listener.close();
     await server?.stop();
     fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
