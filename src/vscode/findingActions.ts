@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '../core/findings';
 import { allRuleMeta, DOCS_BASE_URI } from '../core/rules/index';
 import { ignoreComment } from '../core/suppress';
+import { MISSING_INDEX_RULE } from '../core/advice/missingIndex';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -16,6 +17,12 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 };
 
 export const DIAGNOSTIC_SOURCE = 'PG Lens';
+
+/**
+ * Rules whose own hover shows the finding's help (the missing-index hover leads with the CREATE INDEX):
+ * their diagnostic carries the message only, so VS Code's problem popup above that hover does not repeat it.
+ */
+const HELP_IN_OWN_HOVER = new Set([MISSING_INDEX_RULE]);
 
 /** Finding behind each diagnostic, to build code actions from. */
 const byDiagnostic = new WeakMap<vscode.Diagnostic, Finding>();
@@ -29,7 +36,7 @@ export function docsUri(ruleId: string): vscode.Uri {
 export function toDiagnostics(findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, uri?: vscode.Uri): vscode.Diagnostic[] {
   return findings.map((f) => {
     const range = (span: { start: number; end: number }) => new vscode.Range(positionAt(span.start), positionAt(span.end));
-    const d = new vscode.Diagnostic(range(f.span), f.help ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
+    const d = new vscode.Diagnostic(range(f.span), f.help && !HELP_IN_OWN_HOVER.has(f.ruleId) ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.ruleId, target: docsUri(f.ruleId) };
     const home = f.file ? vscode.Uri.file(f.file) : uri;
