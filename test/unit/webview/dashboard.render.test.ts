@@ -18,6 +18,33 @@ async function bundle(): Promise<{ js: string; css: string }> {
   return { js, css };
 }
 
+/**
+ * A page showing the built dashboard in Chromium (messages it posts land in window.sent). Where Chromium is
+ * missing the test is skipped — reported as pending with the reason, never passed.
+ */
+async function withDashboardPage(ctx: Mocha.Context, built: { js: string; css: string }, appStyle: string, fn: (page: import('playwright-core').Page, post: (m: unknown) => Promise<void>, errors: string[]) => Promise<void>): Promise<void> {
+  if (!CHROMIUM) {
+    console.log('      [capability absent] Chromium: this browser test needs /usr/bin/chromium (apt-get install chromium); skipped');
+    ctx.skip();
+  }
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.setContent(`<!DOCTYPE html><html><head><style>${built.css}</style></head><body><div id="app" style="${appStyle}"></div>
+        <script>window.sent=[];function acquireVsCodeApi(){return {postMessage:(m)=>window.sent.push(m),getState:()=>undefined,setState:()=>{}}}</script>
+        <script>${built.js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
+    const post = async (m: unknown) => {
+      await page.evaluate((msg) => window.postMessage(msg, '*'), m as any);
+    };
+    await fn(page, post, errors);
+  } finally {
+    await browser.close();
+  }
+}
+
 describe('webview/dashboard (in Chromium)', function () {
   this.timeout(60000);
   let built: { js: string; css: string };
@@ -38,20 +65,7 @@ describe('webview/dashboard (in Chromium)', function () {
   });
 
   it('renders hostile names as text, asks only for the shown action, shows disconnected', async function () {
-    if (!CHROMIUM) {
-      console.log('      [capability absent] Chromium: the browser rendering test needs /usr/bin/chromium (apt-get install chromium); the source check above still ran');
-      return;
-    }
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.setContent(`<!DOCTYPE html><html><head><style>${built.css}</style></head><body><div id="app"></div>
-        <script>window.sent=[];function acquireVsCodeApi(){return {postMessage:(m)=>window.sent.push(m),getState:()=>undefined,setState:()=>{}}}</script>
-        <script>${built.js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
-      const post = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m as any);
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
       const session = { pid: 4242, backendStart: '2026-01-01 10:00:00.5+00', database: 'd', user: HOSTILE, application: HOSTILE, clientAddr: null, state: 'active', waitEventType: null, waitEvent: null, query: `SELECT * FROM "${HOSTILE}"`, querySeconds: 3, xactSeconds: 3, stateSeconds: 3, blockedBy: [], ssl: null, superuser: false, own: false };
       const stats = {
         atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
@@ -86,26 +100,11 @@ describe('webview/dashboard (in Chromium)', function () {
       await post({ type: 'init', profileName: 'prod', readOnly: true, refreshMs: 2000, statementsState: 'ready', replica: false });
       assert.equal(await page.evaluate(() => [...document.querySelectorAll('button.action')].every((b) => (b as HTMLButtonElement).disabled)), true);
       assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it('draws the stored chart history on open, and one point never stretches a time axis over years', async function () {
-    if (!CHROMIUM) {
-      console.log('      [capability absent] Chromium: the chart test needs /usr/bin/chromium (apt-get install chromium)');
-      return;
-    }
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      await page.setContent(`<!DOCTYPE html><html><head><style>${built.css}</style></head><body><div id="app" style="width:1000px"></div>
-        <script>function acquireVsCodeApi(){return {postMessage:()=>{},getState:()=>undefined,setState:()=>{}}}</script>
-        <script>${built.js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
-      const post = (m: unknown) => page.evaluate((msg) => window.postMessage(msg, '*'), m as any);
+    await withDashboardPage(this, built, 'width:1000px', async (page, post, errors) => {
       const spans = () => page.evaluate(() => [...document.querySelectorAll('.chart')].map((c) => Number(c.getAttribute('data-x-span'))));
       const pointsShown = () => page.evaluate(() => Number(document.querySelector('.charts')!.getAttribute('data-points')));
       const now = Date.now();
@@ -129,8 +128,6 @@ describe('webview/dashboard (in Chromium)', function () {
       await post({ type: 'stats', stats: stats(now + 2000, rates) });
       assert.equal(await pointsShown(), 32);
       assert.deepEqual(errors, []);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 });
