@@ -53,7 +53,7 @@ export interface RenderOptions {
 export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, options: RenderOptions = {}): PlanViewer {
   const doc = root.ownerDocument;
   clear(root);
-  const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined });
+  const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined, withStatement: payload.method !== 'brought' });
   const expanded = new Set<number>();
   const shown = new Map<number, number>();
   // Open the hot path and shallow levels; everything deeper waits for a click.

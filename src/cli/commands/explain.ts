@@ -149,7 +149,7 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
   } else if (pick !== undefined) throw new UsageError(`--pick: ${name} is not a server log with auto_explain plans`);
   let plan: Plan;
   try {
-    plan = analyzePlan(source);
+    plan = analyzePlan(source, { withStatement: false });
   } catch (e) {
     if (e instanceof PlanParseError) {
       ctx.err(`pg-lens: ${name}${entry ? ` (plan ${entry.index}, log line ${entry.line})` : ''}: ${e.message}`);
@@ -164,7 +164,7 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
     try {
       const { planFacts } = await import('../../db/planFacts');
       const facts = await planFacts(db, plan);
-      plan = analyzePlan(source, { relationRows: new Map(facts.relationRows), foreignKeys: new Map(facts.foreignKeys) });
+      plan = analyzePlan(source, { relationRows: new Map(facts.relationRows), foreignKeys: new Map(facts.foreignKeys), withStatement: false });
       enriched = true;
     } finally {
       await db.close();

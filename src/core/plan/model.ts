@@ -199,6 +199,11 @@ export interface AnalyzeOptions {
   relationRows?: ReadonlyMap<string, number>;
   /** Foreign keys by constraint name, from the catalog (when connected): proves the trigger tips. */
   foreignKeys?: ReadonlyMap<string, ForeignKeyFact>;
+  /**
+   * False for a plan brought without its statement (a file, the clipboard, a server log): there is nothing to
+   * try an index on, so index tips do not point to "Suggest indexes".
+   */
+  withStatement?: boolean;
 }
 
 export function emptyBuffers(): Buffers {

@@ -201,6 +201,11 @@ function gatherInclusive(plan: Plan, n: PlanNode, anc: Ancestry): number {
   return plan.analyzed ? (target.metrics.inclusiveMs ?? 0) : target.metrics.inclusiveCost;
 }
 
+/** The pointer to the index advisor ("…: see "Suggest indexes""), when the plan came with its statement. */
+function suggest(options: AnalyzeOptions, lead: string): string {
+  return options.withStatement === false ? '' : `${lead} "Suggest indexes"`;
+}
+
 /** One tip per actionable warning, ranked by what it could save. */
 export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}): Tip[] {
   const tips: Tip[] = [];
@@ -222,7 +227,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
         case 'seq-scan-selective': {
           const total = (m.actualRowsTotal ?? 0) + (m.rowsRemoved ?? 0);
           const share = m.removedShare ?? (total ? 1 - (m.actualRowsTotal ?? 0) / total : 0.9);
-          text = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')}). An index on the filtered columns lets PostgreSQL read only those: see "Suggest indexes".`;
+          text = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')}). An index on the filtered columns lets PostgreSQL read only those${suggest(options, ': see')}.`;
           // An index replaces the scan and, for a parallel scan, the Gather above it.
           saving = Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
           break;
@@ -230,7 +235,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
         case 'filter-removes': {
           const what = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0))} rows it reads (${n.raw[K.Filter] !== undefined ? `Filter: ${String(n.raw[K.Filter])}` : `Join Filter: ${String(n.raw[K.JoinFilter] ?? '…')}`})`;
           text = m.relation
-            ? `${what}: an index (or a partial index) covering the filter avoids reading them; see "Suggest indexes".`
+            ? `${what}: an index (or a partial index) covering the filter avoids reading them${suggest(options, '; see')}.`
             : `${what}: apply the condition earlier (inside the function, subquery or join condition) so fewer rows are produced.`;
           saving = own * (m.removedShare ?? 0);
           break;

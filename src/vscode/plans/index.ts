@@ -140,7 +140,7 @@ class PlansFeature implements vscode.Disposable {
         const last = panel.last;
         if (last?.type !== 'show') return;
         const { analyzePlan, planText } = await import('../../core/plan');
-        const text = m.format === 'json' ? JSON.stringify([last.payload.plan], null, 2) : planText(analyzePlan(last.payload.plan));
+        const text = m.format === 'json' ? JSON.stringify([last.payload.plan], null, 2) : planText(analyzePlan(last.payload.plan, { withStatement: last.payload.method !== 'brought' }));
         await vscode.env.clipboard.writeText(text);
         void vscode.window.setStatusBarMessage('PG Lens: plan copied', 2000);
         return;

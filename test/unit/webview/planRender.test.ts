@@ -108,6 +108,12 @@ describe('webview/plan rendering (jsdom)', () => {
     renderPlan(root, payload(plan), () => undefined);
     assert.match(root.querySelector('.facts')!.textContent!, /Execution/);
     assert.match(root.querySelector('.tips')!.textContent!, /Suggest indexes/);
+    // The same plan brought from elsewhere: the tip still says what to do, but points to no button the view lacks.
+    const brought = dom();
+    renderPlan(brought.root, { ...payload(plan), method: 'brought' }, () => undefined);
+    const tips = brought.root.querySelector('.tips')!.textContent!;
+    assert.match(tips, /An index on the filtered columns lets PostgreSQL read only those\./);
+    assert.doesNotMatch(tips, /Suggest indexes/);
     assert.ok(root.querySelector('.node.hot'));
     assert.ok(root.querySelector('.warn.grade-3, .warn.grade-2'));
     assert.match(root.querySelector('.details')!.textContent!, /Rows Removed by Filter/);
