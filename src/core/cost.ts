@@ -4,7 +4,7 @@
  */
 import { formatCount, formatMs, formatShare } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';
-import { isOwnStatementText } from './dashboard/ownStatements';
+import { applicationText, isOwnStatementText } from './dashboard/ownStatements';
 
 export { isOwnStatementText };
 
@@ -116,7 +116,8 @@ export class CostIndex {
   /** How many statements were left out as PG Lens's own (isOwnStatementText). */
   readonly ownLeftOut: number;
 
-  constructor(all: readonly StatementStat[], totalMs?: number) {
+  constructor(read: readonly StatementStat[], totalMs?: number) {
+    const all = read.map((s) => ({ ...s, query: applicationText(s.query) }));
     const stats = all.filter((s) => !isOwnStatementText(s.query));
     this.ownLeftOut = all.length - stats.length;
     const ownMs = all.reduce((n, s) => n + (isOwnStatementText(s.query) ? s.totalMs : 0), 0);

@@ -48,14 +48,15 @@ export function placeOwnMarker(text: string): string {
 export const EXCLUDE_OWN = {
   /**
    * For pg_stat_statements: `WHERE … AND ${EXCLUDE_OWN.statements}`. The marker anywhere (leading
-   * on PostgreSQL ≤ 17, trailing where placeOwnMarker put it), EXPLAIN and our pglens_ prepared
-   * statements (as core/dashboard/ownStatements.isOwnStatementText), and our session setup as
+   * on PostgreSQL ≤ 17, trailing where placeOwnMarker put it), EXPLAIN and the EXECUTE/DEALLOCATE of our
+   * pglens_ prepared statements (as core/dashboard/ownStatements.isOwnStatementText; a PREPARE pglens_ text
+   * is the application's entry, see applicationText), and our session setup as
    * pg_stat_statements normalises it (`SELECT set_config($1, $2, $3)`, two such calls at most; a
    * text may have been stored from a run without the marker), and bare transaction control (BEGIN
    * READ ONLY, SAVEPOINT, ROLLBACK TO around trial indexes), as isOwnStatementText leaves it out.
    */
   statements: `NOT (query LIKE '%/* pg-lens */%'
-    OR query ~* '^\\s*(EXPLAIN\\M|PREPARE\\s+pglens_|EXECUTE\\s+pglens_|DEALLOCATE\\s+(PREPARE\\s+)?pglens_)'
+    OR query ~* '^\\s*(EXPLAIN\\M|EXECUTE\\s+pglens_|DEALLOCATE\\s+(PREPARE\\s+)?pglens_)'
     OR query ~ '^\\s*SELECT set_config\\(\\$\\d+, \\$\\d+, \\$\\d+\\)(, set_config\\(\\$\\d+, \\$\\d+, \\$\\d+\\))?\\s*;?\\s*$'
     OR query ~* '^\\s*(${TRANSACTION_CONTROL_KEYWORDS})\\M[^;]*$')`,
   /** For pg_stat_activity. */

@@ -10,7 +10,7 @@
  * `detailEvery` refreshes, not every time.
  */
 import { blockingChains, computeRates, hitRatio, statementView, type CounterSample, type StatementCounters } from '../core/dashboard/live';
-import { OwnStatementMatcher } from '../core/dashboard/ownStatements';
+import { applicationText, OwnStatementMatcher } from '../core/dashboard/ownStatements';
 import type { LiveStats, ProgressRow } from '../core/dashboard/types';
 import type { Database } from './database';
 import { APPLICATION_NAME } from './database';
@@ -228,9 +228,10 @@ export class StatsReader {
         if (this.texts.size + t.rows.length > TEXT_CACHE_MAX) this.texts.clear();
         let foundOwn = false;
         for (const row of t.rows) {
-          this.texts.set(row.id, row.query ?? '');
+          const text = applicationText(row.query ?? '');
+          this.texts.set(row.id, text);
           // Ours by the server's test (marker anywhere, session setup), or by shape (a variant stored without the marker).
-          if (row.own === true || ownStatements.isOwn(row.query ?? '', Number(row.full_length) > QUERY_TEXT_LIMIT)) {
+          if (row.own === true || ownStatements.isOwn(text, Number(row.full_length) > QUERY_TEXT_LIMIT)) {
             this.own.add(row.id);
             foundOwn = true;
           }

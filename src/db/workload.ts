@@ -9,6 +9,7 @@ import { adviseStatement, type AdviseOptions, type IndexSuggestion } from './adv
 import type { Database } from './database';
 import { describeError } from './errors';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
+import { applicationText } from '../core/dashboard/ownStatements';
 import { shortLine } from '../core/format';
 
 export const WORKLOAD_SQL = {
@@ -19,7 +20,7 @@ export const WORKLOAD_SQL = {
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND s.calls >= $1
       AND ${EXCLUDE_OWN.statements}
-      AND s.query ~* '^\\s*(select|with|update|delete)\\y'
+      AND s.query ~* '^\\s*(PREPARE\\s+pglens_\\w+\\s+AS\\s+)?(select|with|update|delete)\\y'
     ORDER BY s.total_exec_time DESC
     LIMIT $2`,
   /** $1: table names as schema.name (quoted). */
@@ -59,7 +60,10 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
   const full = 'pgStatStatements' in info ? info : await db.serverInfo();
   if (full.pgStatStatements === 'ready') {
     const rows = (await db.query(WORKLOAD_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;
-    for (const r of rows) statements.push({ sql: r.query, label: `queryid ${r.queryid}: ${shortLine(r.query, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid });
+    for (const r of rows) {
+      const sql = applicationText(r.query);
+      statements.push({ sql, label: `queryid ${r.queryid}: ${shortLine(sql, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid });
+    }
   } else {
     note = `pg_stat_statements is ${full.pgStatStatements}: only the given SQL was analysed`;
   }

@@ -3,6 +3,7 @@
  * large tables whose column follows the physical order, large TOAST tables still on pglz, and the
  * connection slots in use. Set-based: the size filters run before any pg_stats look-up.
  */
+import { applicationText } from '../core/dashboard/ownStatements';
 import { tableOperations } from '../core/health/leastPrivilege';
 import { castTypedParameters } from '../core/sql/parse';
 import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
@@ -93,7 +94,7 @@ export const WORKLOAD_SQL = {
       SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls, s.rows::float8 AS rows, s.mean_exec_time::float8 AS mean_ms,
         row_number() OVER (ORDER BY s.calls DESC) AS by_calls, row_number() OVER (ORDER BY s.total_exec_time DESC) AS by_time
       FROM pg_stat_statements s WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
-        AND s.calls >= $1 AND strpos(s.query, $2) = 0 AND s.query ~* '^\\s*(with\\s.*)?select\\s') x
+        AND s.calls >= $1 AND strpos(s.query, $2) = 0 AND s.query ~* '^\\s*(PREPARE\\s+pglens_\\w+\\s+AS\\s+)?(with\\s.*)?select\\s') x
     WHERE by_calls <= 50 OR by_time <= 50 ORDER BY calls DESC`,
   /** REFRESH MATERIALIZED VIEW statements of this database (pg_stat_statements.track_utility, on by default). */
   refreshes: `${M} SELECT s.query, s.calls::float8 AS calls, s.mean_exec_time::float8 AS mean_ms
@@ -120,7 +121,8 @@ export async function readStatementUse(
   try {
     if (!(await db.query(WORKLOAD_SQL.pssInstalled)).rows[0].ok) return none;
     const [{ rows }, refreshes] = await Promise.all([db.query(WORKLOAD_SQL.frequentReads, [opts.minCalls, M]), db.query(WORKLOAD_SQL.refreshes)]);
-    const stmts = rows.map((r) => ({ queryid: r.queryid, query: r.query, calls: Number(r.calls), rows: Number(r.rows), meanMs: Number(r.mean_ms), reads: readTables(r.query) }));
+    // A PREPARE pglens_… text is the application's entry (PG Lens planned it first on PostgreSQL < 16).
+    const stmts = rows.map((r) => ({ queryid: r.queryid, query: applicationText(r.query), calls: Number(r.calls), rows: Number(r.rows), meanMs: Number(r.mean_ms), reads: readTables(applicationText(r.query)) }));
     const keys = [...new Set(stmts.flatMap((s) => s.reads ?? []).map((t) => `${t.schema}\u0000${t.table}`))].map((k) => k.split('\u0000'));
     const writes = new Map<string, number>();
     if (keys.length) {

@@ -20,15 +20,26 @@ const TRANSACTION_CONTROL_RE = new RegExp(`^(${TRANSACTION_CONTROL_KEYWORDS})\\b
  * /* pg-lens *\/ marker anywhere (PostgreSQL 18 keeps only a trailing comment), or the statement
  * nested in an EXPLAIN (with pg_stat_statements.track = all, the statement PG Lens explains is
  * recorded under the application's queryid as a separate, non-top-level entry whose text is the EXPLAIN),
- * or PG Lens's prepared statements.
+ * or PG Lens's EXECUTE/DEALLOCATE of its prepared statements. A `PREPARE pglens_… AS <statement>` text is
+ * not ours: see applicationText.
  */
 export function isOwnStatementText(query: string): boolean {
   if (query.includes(OWN_MARKER)) return true;
   const head = query.replace(/^(\s+|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '');
-  if (/^(EXPLAIN\b|PREPARE\s+pglens_|EXECUTE\s+pglens_|DEALLOCATE\s+(PREPARE\s+)?pglens_)/i.test(head)) return true;
+  if (/^(EXPLAIN\b|EXECUTE\s+pglens_|DEALLOCATE\s+(PREPARE\s+)?pglens_)/i.test(head)) return true;
   // Transaction control carries no marker (BEGIN READ ONLY, SAVEPOINT, ROLLBACK TO SAVEPOINT around
   // PG Lens's trial indexes): not a statement of the application's worth listing either.
   return TRANSACTION_CONTROL_RE.test(head.trim());
+}
+
+/**
+ * The application's statement in a pg_stat_statements text. On PostgreSQL < 16 PG Lens plans a statement
+ * with $n through `PREPARE pglens_… AS <statement>`; pg_stat_statements files the prepared statement under
+ * the statement's own queryid and keeps the first text it saw, so when PG Lens planned it before the app ran
+ * it, the application's entry (its calls, its time) carries the PREPARE text. Shown and matched without it.
+ */
+export function applicationText(query: string): string {
+  return query.replace(/^\s*PREPARE\s+pglens_\w+\s+AS\s+/i, '');
 }
 
 export function sqlShape(text: string): string {

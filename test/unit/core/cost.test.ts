@@ -52,17 +52,28 @@ describe('core/cost', () => {
       stat('-5', `EXPLAIN (GENERIC_PLAN, VERBOSE, FORMAT JSON) ${app}`, 0, 13, 0),
       stat('9', `/* pg-lens */ EXPLAIN (VERBOSE, FORMAT TEXT) ${app}`, 5, 13, 0),
       stat('10', 'SELECT c.relname FROM pg_class c WHERE c.oid = $1\n/* pg-lens */', 3, 40, 40),
-      stat('11', 'PREPARE pglens_queryid AS SELECT 1', 1, 1, 0),
-    ], 10.2);
+    ], 9.2);
     assert.equal(idx.size, 1);
-    assert.equal(idx.ownLeftOut, 4);
+    assert.equal(idx.ownLeftOut, 3);
     assert.ok(Math.abs(idx.totalMs - 1.2) < 1e-9, 'the database time is the application\'s');
     const hit = idx.find(app, '-5')!;
     assert.deepEqual([hit.stat.calls, hit.stat.rows], [19, 20], 'the figures are the application\'s entry, not the EXPLAIN\'s');
     assert.ok(Math.abs(hit.share - 1) < 1e-9);
-    assert.match(formatCostTooltip(hit, { statements: idx.size, ownLeftOut: idx.ownLeftOut }), /own statements .*; 4 here\) are left out/);
+    assert.match(formatCostTooltip(hit, { statements: idx.size, ownLeftOut: idx.ownLeftOut }), /own statements .*; 3 here\) are left out/);
     assert.equal(isOwnStatementText('-- why\nexplain analyze SELECT 1'), true);
     assert.equal(isOwnStatementText('SELECT explain FROM t'), false, 'a column named explain is the application\'s');
+  });
+
+  it("an entry stored with PG Lens's generic-plan PREPARE text (PostgreSQL < 16, planned before the app ran it) is the application's, matched by its statement", () => {
+    const app = 'SELECT v, id FROM work WHERE id = $1 AND v >= $2';
+    const idx = new CostIndex([stat('-7', `PREPARE pglens_generic_42_1 AS ${app}`, 0.6, 10, 10)], 0.6);
+    assert.equal(idx.size, 1);
+    assert.equal(idx.ownLeftOut, 0);
+    const hit = idx.find('SELECT v, id FROM work WHERE id = $1 AND v >= 0');
+    assert.ok(hit, 'found by the statement the code holds');
+    assert.equal(hit.stat.query, app, 'shown without the PREPARE');
+    assert.equal(hit.stat.calls, 10);
+    assert.equal(isOwnStatementText('EXECUTE pglens_generic_42_1(NULL, NULL)'), true);
   });
 
   it('subtracts what PG Lens ran itself (Benchmark) from the figures, and shows nothing when all of it was PG Lens', () => {
