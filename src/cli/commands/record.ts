@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { listen } from '../../capture/listener';
 import { captureAssetsIn, captureEnv, type CaptureAssets } from '../../capture/env';
 import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
-import { readsCatalog, summarize, type RecordSummary } from '../../core/record/aggregate';
+import { readsCatalog, summarize, touchesTables, type RecordSummary } from '../../core/record/aggregate';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { adviseStatement } from '../../db/advisor';
@@ -113,6 +113,10 @@ async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliCon
     const all = summary.sites.flatMap((s) => s.statements).sort((a, b) => b.totalMs - a.totalMs);
     for (const st of all) {
       if (out.has(st.normalized) || out.size >= MAX_ADVISED) continue;
+      if (!touchesTables(st.normalized)) {
+        out.set(st.normalized, { suggestions: [], note: 'a session or transaction command (SET, SHOW, BEGIN…), nothing to index' });
+        continue;
+      }
       if (readsCatalog(st.normalized)) {
         // The library introspecting the schema (type loading, migrations): no table of the app to index.
         out.set(st.normalized, { suggestions: [], note: 'reads the system catalogs (the library loading the schema), not the app\'s tables' });

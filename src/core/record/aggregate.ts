@@ -104,6 +104,11 @@ export function isRead(normalized: string): boolean {
   return false;
 }
 
+/** A query or data change the index advisor can look at — not a session or transaction command (SET, SHOW, BEGIN…). */
+export function touchesTables(normalized: string): boolean {
+  return /^(select|with|values|table|insert|update|delete|merge)\b/i.test(normalized.replace(/^\s*\(+/, '').trimStart());
+}
+
 /**
  * Reads of the system catalogs (a framework introspecting the schema: Django's migrate, Sequelize's
  * type loading, an ORM's sync) repeat per model by design; they are not the app's N+1.

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { summarize, roughNormalize, isRead, nPlusOneFix } from '../../../../src/core/record/aggregate';
+import { summarize, roughNormalize, isRead, nPlusOneFix, touchesTables } from '../../../../src/core/record/aggregate';
 import { recordText, recordSarif, nPlusOneMessage } from '../../../../src/core/record/format';
 import { asCaptureEvent, type QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
@@ -39,6 +39,11 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     const s = summarize(events, normalizeSql, {});
     assert.deepEqual(s.nPlusOne.map((n) => n.line).sort(), [10, 20]);
     assert.ok(!isRead('INSERT INTO t (v) VALUES ($1)') && isRead('WITH x AS (SELECT 1) SELECT * FROM x') && !isRead('WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d'));
+    // What the index advisor is given: queries and data changes, not the session commands an ORM sends on connect.
+    assert.deepEqual(
+      ['SELECT 1', '(SELECT 1)', 'with x as (select 1) select * from x', 'UPDATE t SET v = $1', 'SET client_min_messages TO warning;SET TIME ZONE INTERVAL $1 HOUR TO MINUTE', 'SHOW server_version', 'BEGIN', 'select_x'].map(touchesTables),
+      [true, true, true, true, false, false, false, false],
+    );
   });
 
   it('statements without a frame in the user\'s code are counted and never reported as an N+1', () => {
