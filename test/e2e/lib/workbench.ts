@@ -121,6 +121,30 @@ export class Workbench {
     for (const c of combos) await this.page.keyboard.press(c.replace(/^Mod\+/, `${MOD}+`));
   }
 
+  /**
+   * The titles of the quick-fix menu (Mod+.) at the cursor, once one matches `want`. The menu closes when the
+   * code actions refresh (analysis finishing), so it is opened again until its rows can be read.
+   */
+  async quickFixes(want: RegExp, what: string, timeoutMs = 60_000): Promise<string[]> {
+    const menu = this.page.locator('.action-widget .monaco-list-row');
+    return this.until(async () => {
+      if (!(await menu.count())) {
+        await this.runCommand('View: Focus Active Editor Group');
+        await this.keys('Mod+.');
+        await this.page.waitForTimeout(700);
+      }
+      const t = (await menu.allTextContents()).map((x) => x.replace(/\s+/g, ' ').trim()).filter(Boolean);
+      return t.some((x) => want.test(x)) ? t : undefined;
+    }, what, timeoutMs);
+  }
+
+  /** Run the open quick-fix menu's entry matching `title` (moved to with the arrow keys, as a person would). */
+  async pickQuickFix(title: RegExp): Promise<void> {
+    const focused = this.page.locator('.action-widget .monaco-list-row.focused');
+    for (let i = 0; i < 12 && !title.test((await focused.first().innerText().catch(() => '')) || ''); i++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press('Enter');
+  }
+
   /** The Problems panel's rows. */
   async problems(): Promise<Locator> {
     await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');

@@ -56,22 +56,11 @@ export const step: Step = {
     await screenshot('recorded-n-plus-one');
     // The quick fix of the recorded N+1 (one diagnostics adapter, one code-action provider): go to the parent query.
     const parentLine = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('await Order.findAll({ order:')) + 1;
-    const menu = wb.page.locator('.action-widget .monaco-list-row');
-    const titles = await wb.until(async () => {
-      if (!(await menu.count())) {
-        await wb.runCommand('View: Focus Active Editor Group');
-        await wb.keys('Mod+.');
-        await wb.page.waitForTimeout(700);
-      }
-      const t = (await menu.allTextContents()).map((x) => x.replace(/\s+/g, ' ').trim()).filter(Boolean);
-      return t.some((x) => /Go to the query that loads the rows/.test(x)) ? t : undefined;
-    }, 'the quick-fix menu with "Go to the query that loads the rows"', 60_000);
+    const titles = await wb.quickFixes(/Go to the query that loads the rows/, 'the quick-fix menu with "Go to the query that loads the rows"');
     log(`quick fixes: ${titles.join(' | ')}`);
     const go = titles.find((t) => /Go to the query that loads the rows/.test(t))!;
     if (!go.includes(`${ORM_FILE}:${parentLine}`)) throw new Error(`expected the parent query at ${ORM_FILE}:${parentLine}, saw: ${go}`);
-    const focused = wb.page.locator('.action-widget .monaco-list-row.focused');
-    for (let i = 0; i < 12 && !/Go to the query that loads the rows/.test((await focused.first().innerText().catch(() => '')) || ''); i++) await wb.page.keyboard.press('ArrowDown');
-    await wb.page.keyboard.press('Enter');
+    await wb.pickQuickFix(/Go to the query that loads the rows/);
     await wb.see(wb.statusBarItem(new RegExp(`Ln ${parentLine},`)), `the cursor on ${ORM_FILE}:${parentLine} (Order.findAll)`, 30_000);
     await screenshot('recorded-n-plus-one-parent');
     await wb.runCommand('PG Lens: Stop Recording Queries');

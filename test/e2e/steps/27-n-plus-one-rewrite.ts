@@ -16,24 +16,12 @@ export const step: Step = {
     await wb.see(row, `an n-plus-one problem for ${scenario.loopFile}`, 60_000);
     await row.first().click();
     await wb.runCommand('View: Focus Active Editor Group');
-    // The menu closes when the code actions refresh (analysis finishing): open it until its rows can be read.
-    const menu = wb.page.locator('.action-widget .monaco-list-row');
-    const titles = await wb.until(async () => {
-      if (!(await menu.count())) {
-        await wb.runCommand('View: Focus Active Editor Group');
-        await wb.keys('Mod+.');
-        await wb.page.waitForTimeout(700);
-      }
-      const t = (await menu.allTextContents()).map((x) => x.replace(/\s+/g, ' ').trim()).filter(Boolean);
-      return t.some((x) => /Show the batched rewrite/.test(x)) ? t : undefined;
-    }, 'the quick-fix menu with "Show the batched rewrite"', 60_000);
+    const titles = await wb.quickFixes(/Show the batched rewrite/, 'the quick-fix menu with "Show the batched rewrite"');
     log(`quick fixes: ${titles.join(' | ')}`);
     const ignores = titles.filter((t) => /^Ignore/i.test(t));
     if (ignores.length !== 1) throw new Error(`expected one "Ignore … here" quick fix, saw ${ignores.length}: ${ignores.join(' | ')}`);
     await screenshot('quick-fixes');
-    const focused = wb.page.locator('.action-widget .monaco-list-row.focused');
-    for (let i = 0; i < 12 && !/Show the batched rewrite: Batch with/i.test((await focused.first().innerText().catch(() => '')) || ''); i++) await wb.page.keyboard.press('ArrowDown');
-    await wb.page.keyboard.press('Enter');
+    await wb.pickQuickFix(/Show the batched rewrite: Batch with/i);
     // The preview: an untitled editor with the rewrite.
     // The preview opens beside the code: read every editor on screen.
     const lines = wb.page.locator('.editor-instance .monaco-editor .view-lines');
