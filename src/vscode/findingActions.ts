@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '../core/findings';
 import { allRuleMeta, DOCS_BASE_URI } from '../core/rules/index';
 import { ignoreComment } from '../core/suppress';
-import { MISSING_INDEX_RULE } from '../core/advice/missingIndex';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -18,17 +17,14 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 
 export const DIAGNOSTIC_SOURCE = 'PG Lens';
 
-/**
- * Rules whose own hover shows the finding's help (the missing-index hover leads with the CREATE INDEX):
- * their diagnostic carries the message only, so VS Code's problem popup above that hover does not repeat it.
- */
-const HELP_IN_OWN_HOVER = new Set([MISSING_INDEX_RULE]);
-
 /** Finding behind each diagnostic, to build code actions from. */
 const byDiagnostic = new WeakMap<vscode.Diagnostic, Finding>();
 
-export function docsUri(ruleId: string): vscode.Uri {
-  const meta = allRuleMeta().find((r) => r.id === ruleId);
+function ruleMeta(ruleId: string) {
+  return allRuleMeta().find((r) => r.id === ruleId);
+}
+
+export function docsUri(ruleId: string, meta = ruleMeta(ruleId)): vscode.Uri {
   return vscode.Uri.parse(`${DOCS_BASE_URI}${meta?.docs ?? `docs/rules/${ruleId}.md`}`);
 }
 
@@ -36,9 +32,10 @@ export function docsUri(ruleId: string): vscode.Uri {
 export function toDiagnostics(findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, uri?: vscode.Uri): vscode.Diagnostic[] {
   return findings.map((f) => {
     const range = (span: { start: number; end: number }) => new vscode.Range(positionAt(span.start), positionAt(span.end));
-    const d = new vscode.Diagnostic(range(f.span), f.help && !HELP_IN_OWN_HOVER.has(f.ruleId) ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
+    const meta = ruleMeta(f.ruleId);
+    const d = new vscode.Diagnostic(range(f.span), f.help && !meta?.helpInOwnHover ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.ruleId, target: docsUri(f.ruleId) };
+    d.code = { value: f.ruleId, target: docsUri(f.ruleId, meta) };
     const home = f.file ? vscode.Uri.file(f.file) : uri;
     const related = (f.related ?? []).flatMap((r) => (r.file || home ? [new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : home!, range(r.span)), r.message)] : []));
     if (related.length) d.relatedInformation = related;

@@ -41,7 +41,7 @@ export const OTHER_DIALECT_RULE: RuleMeta = { id: 'other-dialect', defaultSeveri
 
 export const OTHER_RULES: readonly RuleMeta[] = [
   OTHER_DIALECT_RULE,
-  { id: 'missing-index', defaultSeverity: 'warning', description: 'The planner proves an index would cut the cost of this statement.', docs: 'docs/rules/missing-index.md' },
+  { id: 'missing-index', defaultSeverity: 'warning', description: 'The planner proves an index would cut the cost of this statement.', docs: 'docs/rules/missing-index.md', helpInOwnHover: true },
   { id: 'unindexed-foreign-key', defaultSeverity: 'warning', description: 'A foreign key without an index on its referencing columns: joins and parent deletes read the whole table.', docs: 'docs/rules/unindexed-foreign-key.md' },
   { id: 'duplicate-index', defaultSeverity: 'warning', description: 'An index that another index already covers: extra writes and disk for nothing.', docs: 'docs/rules/duplicate-index.md' },
   { id: 'unused-index', defaultSeverity: 'warning', description: 'An index no query has used since statistics were reset.', docs: 'docs/rules/unused-index.md' },

@@ -17,6 +17,11 @@ export interface RuleMeta {
   description: string;
   /** Relative path of the docs page, `docs/rules/<id>.md`. */
   docs: string;
+  /**
+   * The editor shows this rule's help in a hover of its own (missing-index leads with the CREATE INDEX): its
+   * diagnostics carry the message only, so VS Code's problem popup above that hover does not repeat the help.
+   */
+  helpInOwnHover?: boolean;
 }
 
 export interface Rule extends RuleMeta {
