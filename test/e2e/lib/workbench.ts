@@ -142,6 +142,7 @@ export class Workbench {
   async pickQuickFix(title: RegExp): Promise<void> {
     const focused = this.page.locator('.action-widget .monaco-list-row.focused');
     for (let i = 0; i < 12 && !title.test((await focused.first().innerText().catch(() => '')) || ''); i++) await this.page.keyboard.press('ArrowDown');
+    if (!title.test((await focused.first().innerText().catch(() => '')) || '')) throw new StepFailure(`expected to move the quick-fix menu's focus to ${title}`);
     await this.page.keyboard.press('Enter');
   }
 
