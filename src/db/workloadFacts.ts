@@ -122,7 +122,10 @@ export async function readStatementUse(
     if (!(await db.query(WORKLOAD_SQL.pssInstalled)).rows[0].ok) return none;
     const [{ rows }, refreshes] = await Promise.all([db.query(WORKLOAD_SQL.frequentReads, [opts.minCalls, M]), db.query(WORKLOAD_SQL.refreshes)]);
     // A PREPARE pglens_… text is the application's entry (PG Lens planned it first on PostgreSQL < 16).
-    const stmts = rows.map((r) => ({ queryid: r.queryid, query: applicationText(r.query), calls: Number(r.calls), rows: Number(r.rows), meanMs: Number(r.mean_ms), reads: readTables(applicationText(r.query)) }));
+    const stmts = rows.map((r) => {
+      const query = applicationText(r.query);
+      return { queryid: r.queryid, query, calls: Number(r.calls), rows: Number(r.rows), meanMs: Number(r.mean_ms), reads: readTables(query) };
+    });
     const keys = [...new Set(stmts.flatMap((s) => s.reads ?? []).map((t) => `${t.schema}\u0000${t.table}`))].map((k) => k.split('\u0000'));
     const writes = new Map<string, number>();
     if (keys.length) {
