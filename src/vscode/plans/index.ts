@@ -352,7 +352,7 @@ class PlansFeature implements vscode.Disposable {
     await render(true);
   }
 
-  private async askParams(site: SqlSite, count: number): Promise<unknown[] | undefined> {
+  private async askParams(site: SqlSite, count: number, onShown?: () => void): Promise<unknown[] | undefined> {
     const values: unknown[] = [];
     const before = this.paramMemory.get(site.sql);
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
@@ -361,6 +361,7 @@ class PlansFeature implements vscode.Disposable {
     for (let i = 1; i <= count; i++) {
       const use = uses.get(i);
       const last = before?.[i - 1];
+      if (i === 1) onShown?.();
       const v = await vscode.window.showInputBox({ title: `Value for $${i}${count > 1 ? ` (${i} of ${count})` : ''}`, prompt: `${use ? `In the query: ${use}. ` : ''}Empty = NULL.`, value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : v);
@@ -370,18 +371,24 @@ class PlansFeature implements vscode.Disposable {
   }
 
   private async explainAnalyze(ref?: SiteRef, fromPanel = false): Promise<void> {
+    const timing = stopwatch();
     const target = await this.resolveSite(ref, fromPanel);
     if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SQL statement to run Explain Analyze.');
+    timing.mark('site');
     const p = await this.getPlanner(true);
     if (!p) return;
+    timing.mark('connection');
     const { explainAnalyze, checkSingleStatement, analyzeRisk, parameterCount } = await import('../../db/explain');
+    timing.mark('modules');
     if (p.conn.db.readOnly) return void vscode.window.showErrorMessage(`PG Lens: Explain Analyze is not allowed on "${p.conn.profile.name}": production profiles are read-only.`);
     let checked;
     let risk;
     try {
       checked = await checkSingleStatement(target.site.sql);
+      timing.mark('statement check');
       // From the catalog: what the statement can call (untrusted functions are refused here).
       risk = await analyzeRisk(p.conn.db, checked.text, { trustFunctions: this.ctx.config.trustedFunctions });
+      timing.mark('catalog risk check');
     } catch (e) {
       return void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
@@ -399,7 +406,10 @@ class PlansFeature implements vscode.Disposable {
       if (pick !== go) return;
     }
     const n = parameterCount(checked.text);
-    const params = n ? await this.askParams(target.site, n) : [];
+    const params = n ? await this.askParams(target.site, n, () => {
+      timing.mark('what $n is compared with');
+      this.ctx.log.info(`Explain Analyze: value prompt shown ${timing.total()} ms after the command (${timing.steps()})`);
+    }) : [];
     if (!params) return;
     const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
     this.panelSite = target;
@@ -469,6 +479,22 @@ class PlansFeature implements vscode.Disposable {
       }
     });
   }
+}
+
+/** Milliseconds between the steps of a command, for the output channel (where the wait of a command goes). */
+function stopwatch(): { mark(step: string): void; total(): number; steps(): string } {
+  const t0 = Date.now();
+  let last = t0;
+  const parts: string[] = [];
+  return {
+    mark(step) {
+      const now = Date.now();
+      parts.push(`${step} ${now - last} ms`);
+      last = now;
+    },
+    total: () => Date.now() - t0,
+    steps: () => parts.join(', '),
+  };
 }
 
 function firstLine(sql: string): string {
