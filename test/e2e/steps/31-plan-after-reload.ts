@@ -58,21 +58,7 @@ function planTab({ wb }: StepContext) {
 
 async function reload(ctx: StepContext): Promise<void> {
   const { wb, log } = ctx;
-  // The palette again if it closed before the click (focus moving between the webview and the workbench).
-  await wb.until(
-    async () => {
-      try {
-        await wb.runCommand('Developer: Reload Window');
-        return true;
-      } catch {
-        await wb.page.keyboard.press('Escape');
-        await wb.page.locator('.editor-group-container .monaco-editor .view-lines').first().click();
-        return false;
-      }
-    },
-    'the command palette to run "Developer: Reload Window"',
-    120_000,
-  );
+  await wb.runCommand('Developer: Reload Window');
   await wb.page.waitForLoadState('domcontentloaded');
   await wb.page.waitForTimeout(1000);
   await wb.waitForWorkbench();

@@ -8,8 +8,9 @@ import type { Step } from '../lib/types';
 
 export const step: Step = {
   title: 'after Disconnect and Reconnect from the status bar, no "disconnected" notification is left',
-  async run({ wb, profileName, screenshot, log }) {
+  async run({ wb, scenario, profileName, screenshot, log }) {
     const page = wb.page;
+    await wb.openFile(scenario.queryFile); // PG Lens activates on a code file, as for a person
     const connected = wb.statusBarItem(new RegExp(`${profileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · (PG|PostgreSQL)`));
     await wb.see(connected, `the status bar on "${profileName}"`, 60_000);
     await wb.runCommand('PG Lens: Disconnect');
