@@ -4,13 +4,14 @@
  * host's log (test-results/e2e/pg-lens-output.log) says how long the prompt took to appear and where
  * the time went: reported, not asserted (timings on a shared machine are not a test).
  */
-import { StepFailure } from '../lib/workbench';
+import { StepFailure, suitesDone } from '../lib/workbench';
 import type { Step } from '../lib/types';
 
 export const step: Step = {
   title: 'Explain Analyze, first use while the files are analysed: the value prompt, then the analysed plan',
-  async run({ wb, scenario, screenshot, log }) {
+  async run({ wb, scenario, suiteResults, screenshot, log }) {
     const page = wb.page;
+    await suitesDone(wb, suiteResults);
     // First use, at a busy moment, as a person meets it: two files just opened (PG Lens plans their
     // queries and proves index candidates in the background), the cursor on a query, the command
     // from the palette.
@@ -25,8 +26,9 @@ export const step: Step = {
     const text = (await prompt.innerText()).replace(/\s+/g, ' ');
     if (!/In the query: customer_id = \$1/.test(text)) throw new StepFailure(`expected the prompt to say what $1 is compared with ("In the query: customer_id = $1"); it says: ${text.slice(0, 200)}`);
     await screenshot('value-prompt');
-    await page.locator('.quick-input-widget .quick-input-box input').fill('42');
-    await page.keyboard.press('Enter');
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill('42');
+    await input.press('Enter');
     const view = await wb.webview(/^Plan/);
     await wb.see(view.locator('body').filter({ hasText: /actual|Actual/ }), 'the analysed plan (actual rows and time) in the plan viewer', 60_000);
     await screenshot('analysed-plan');
