@@ -62,9 +62,15 @@ function handle(m: ToPlanWebview): void {
         }
         break;
       case 'busy':
-      case 'error':
         viewer = undefined;
         renderMessage(root, m.type, m.message);
+        break;
+      case 'error':
+        // Kept like a plan: a panel that only ever showed an error came back blank after a reload.
+        viewer = undefined;
+        shownPlan = undefined;
+        renderMessage(root, m.type, m.message);
+        vscode.setState({ last: m });
         break;
       default: {
         const never: never = m;

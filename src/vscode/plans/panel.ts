@@ -69,7 +69,9 @@ export class PlanPanel implements vscode.Disposable {
     PlanPanel.current?.dispose();
     PlanPanel.current = new PlanPanel(panel, extensionUri, handler);
     const m = parseToPlanWebview((state as any)?.last);
-    if (m) PlanPanel.current.post(m);
+    if (m && m.type !== 'busy') PlanPanel.current.post(m);
+    // Nothing kept (the tab was still running its first plan): say so rather than show a blank page.
+    else PlanPanel.current.post({ type: 'error', message: 'This tab was restored after a reload, but its plan was not kept (it was still running). Open the plan again from a hover or the command palette.' });
     return PlanPanel.current;
   }
 

@@ -1,8 +1,8 @@
 /**
  * The plan viewer survives a window reload: a plan opened from the hover, then "Developer: Reload
  * Window" — the tab comes back showing the same plan (its scan node and table), not a blank page.
- * Twice: with the plan tab in front at the reload, and with another editor in front of it in its
- * group (the tab is restored when it is shown again).
+ * With the plan tab in front at the reload; with another editor in front of it in its group (the
+ * tab is restored when it is shown again); and for a tab that only showed an error (it came back blank).
  */
 import type { FrameLocator } from 'playwright-core';
 import type { Step, StepContext } from '../lib/types';
@@ -49,6 +49,32 @@ export const step: Step = {
     nodes = await restoredPlan(ctx, 'with another editor in front of it');
     await screenshot('after-reload-hidden');
     log(`restored plan viewer (tab behind another): ${nodes} tree nodes`);
+
+    // 3. A tab that only ever showed an error (Explain Analyze refused the value) comes back with it, not blank.
+    await planTab(ctx).locator('.codicon-close, .tab-actions .action-label').first().click({ force: true });
+    await wb.until(async () => (await page.locator('.tabs-container .tab').filter({ hasText: /^Plan/ }).count()) === 0, 'the plan tab closed');
+    await wb.openFile(scenario.queryFile);
+    await wb.clickText(scenario.queryText);
+    await wb.runCommand('PG Lens: Explain Analyze (rolled back)');
+    const input = page.locator('.quick-input-widget').filter({ hasText: /Value for \$1/ }).locator('.quick-input-box input');
+    await wb.see(input, 'the value prompt for $1');
+    await input.fill('not a number');
+    await input.press('Enter');
+    const failed = await wb.webview(/^Plan/);
+    const error = failed.locator('[role="alert"]');
+    await wb.see(error, "the plan viewer's error (the value is not a bigint)", 60_000);
+    const message = ((await error.first().innerText()) || '').trim();
+    await reload(ctx);
+    await wb.see(page.locator('.tabs-container .tab').filter({ hasText: /^Plan/ }), 'the plan tab restored after the reload (it showed an error)', 30_000);
+    const shown = await wb.until(async () => {
+      if (!(await page.locator('.tabs-container .tab.active').filter({ hasText: /^Plan/ }).count())) await planTab(ctx).click();
+      const v = await wb.webview(/^Plan/).catch(() => undefined);
+      const t = v && ((await v.locator('[role="alert"]').first().innerText({ timeout: 2000 }).catch(() => '')) || '').trim();
+      return t || undefined;
+    }, 'the restored tab to show its error again, not a blank page', 60_000);
+    await screenshot('after-reload-error');
+    log(`restored error tab: ${shown.slice(0, 120)}`);
+    if (shown !== message) throw new Error(`expected the restored tab to show "${message}", it shows "${shown}"`);
   },
 };
 
