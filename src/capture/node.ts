@@ -128,7 +128,14 @@ function flushBatch(): void {
 
 function send(ev: CaptureEvent): void {
   try {
-    const line = JSON.stringify(ev) + '\n';
+    sendLine(JSON.stringify(ev) + '\n');
+  } catch {
+    dropped++;
+  }
+}
+
+function sendLine(line: string): void {
+  try {
     if (sockPath) {
       if (socketGone) return void dropped++;
       socket ??= connect(sockPath);
@@ -219,21 +226,27 @@ const DRIVERS = new Set(['pg', 'pg-pool', 'pg-protocol', 'postgres']);
 
 const structured = (_e: Error, frames: NodeJS.CallSite[]): NodeJS.CallSite[] => frames;
 
-/** Frames read first: the app's line is nearly always within them (pg, an ORM entry or a builder is called from it). */
-const NEAR_FRAMES = 4;
+/**
+ * Frames read first, counted from the caller of the capture's own wrapper: the app's line is nearly
+ * always the first or second (pg, an ORM entry or a builder is called from it). V8's cost grows with
+ * each frame read (an optimised frame is decoded to find its inlined functions), so few are asked for.
+ */
+const NEAR_FRAMES = 2;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type Fn = Function;
 /** Resolved positions (generated file:line:col → source-mapped site), so a line seen before costs a Map look-up. */
 const resolved = new Map<string, CaptureSite | null>();
 const MAX_RESOLVED = 20_000;
 
-function framesAbove(limit: number): NodeJS.CallSite[] | undefined {
+function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
   const saved = Error.stackTraceLimit;
   const prepare = Error.prepareStackTrace;
   try {
     Error.stackTraceLimit = limit;
     Error.prepareStackTrace = structured;
     const holder: { stack?: unknown } = {};
-    // Frames above callSite are left out; capturing costs time per frame, so few are asked for first.
-    Error.captureStackTrace(holder, callSite);
+    // Frames from `above` (the capture's wrapper the app called) up are left out.
+    Error.captureStackTrace(holder, above);
     return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
   } finally {
     Error.stackTraceLimit = saved;
@@ -246,17 +259,22 @@ function framesAbove(limit: number): NodeJS.CallSite[] | undefined {
  * The nearest NEAR_FRAMES frames are read first and the full STACK_LIMIT only when the app's line is
  * not among them (a statement sent from deep inside a library); each position is resolved once.
  */
-function callSite(): CaptureSite | null {
-  const near = framesAbove(NEAR_FRAMES);
+function callSite(above: Fn, via?: string): CaptureSite | null {
+  let near = framesAbove(NEAR_FRAMES, above);
+  // `above` not on the stack (never expected): read from here instead.
+  if (near && near.length === 0) near = framesAbove(STACK_LIMIT, callSite);
   if (!near) return null;
-  const found = userSite(near);
+  const found = userSite(near, via);
   if (found !== undefined || near.length < NEAR_FRAMES) return found ?? null;
-  const all = framesAbove(STACK_LIMIT);
-  return (all && userSite(all)) ?? null;
+  const all = framesAbove(STACK_LIMIT, above);
+  return (all && userSite(all, via)) ?? null;
 }
 
-/** The user's site among the frames: a site, null (a user frame that maps into node_modules is skipped), or undefined (none). */
-function userSite(frames: NodeJS.CallSite[]): CaptureSite | undefined {
+/**
+ * The user's site among the frames: a site, null (a user frame that maps into node_modules is skipped),
+ * or undefined (none). Sites are shared and never changed after they are made (their JSON is cached).
+ */
+function userSite(frames: NodeJS.CallSite[], viaDefault: string | undefined): CaptureSite | undefined {
   let via: string | undefined;
   for (const f of frames) {
     const raw = f.getFileName?.() ?? (f as { getScriptNameOrSourceURL?: () => string }).getScriptNameOrSourceURL?.();
@@ -276,12 +294,20 @@ function userSite(frames: NodeJS.CallSite[]): CaptureSite | undefined {
       resolved.set(key, hit);
     }
     if (!hit) continue;
-    // A copy: callers add `via` to it.
-    const site: CaptureSite = { ...hit };
-    if (via) site.via = via;
-    return site;
+    return withVia(hit, via ?? viaDefault);
   }
   return undefined;
+}
+
+/** The site with the library it went through: one shared object per (site, library). */
+const viaSites = new WeakMap<CaptureSite, Map<string, CaptureSite>>();
+function withVia(site: CaptureSite, via: string | undefined): CaptureSite {
+  if (!via) return site;
+  let m = viaSites.get(site);
+  if (!m) viaSites.set(site, (m = new Map()));
+  let s = m.get(via);
+  if (!s) m.set(via, (s = { ...site, via }));
+  return s;
 }
 
 /** A generated position mapped through the file's source map; null when it maps into node_modules. */
@@ -368,7 +394,7 @@ interface Pending {
   start: bigint;
 }
 
-function begin(config: unknown, values: unknown): Pending | undefined {
+function begin(config: unknown, values: unknown, above: Fn): Pending | undefined {
   let sql: unknown = config;
   let vals: unknown = values;
   if (config && typeof config === 'object') {
@@ -383,7 +409,7 @@ function begin(config: unknown, values: unknown): Pending | undefined {
     site = store.site;
     store.siteUsed = true;
   } else {
-    site = (poolWaiting > 0 && takePoolSite(config)) || callSite();
+    site = (poolWaiting > 0 && takePoolSite(config)) || callSite(above);
   }
   const arr = Array.isArray(vals) ? vals : [];
   return {
@@ -407,20 +433,43 @@ function rowsOf(result: unknown): number | undefined {
   return one(result);
 }
 
+/**
+ * One event line, written by hand around cached JSON: the SQL text, the site and the unit repeat from
+ * statement to statement (the same objects), so each is encoded once, not per statement.
+ */
+const jsonOf = new WeakMap<object, string>();
+const sqlJson = new Map<string, string>();
+const MAX_SQL_JSON = 2000;
+function objJson(o: object): string {
+  let j = jsonOf.get(o);
+  if (j === undefined) jsonOf.set(o, (j = JSON.stringify(o)));
+  return j;
+}
+function sqlJsonOf(sql: string): string {
+  let j = sqlJson.get(sql);
+  if (j === undefined) {
+    j = JSON.stringify(sql);
+    if (sqlJson.size >= MAX_SQL_JSON) sqlJson.clear();
+    sqlJson.set(sql, j);
+  }
+  return j;
+}
+const PT_SAFE = /^[a-z]+$/;
+
 function end(p: Pending, result: unknown, error: unknown, lib: string): void {
   try {
-    const ms = Number(process.hrtime.bigint() - p.start) / 1e6;
-    const ev: CaptureEvent = { v: CAPTURE_PROTOCOL, t: 'q', lib, sql: p.sql, pc: p.pc, pt: p.pt, ms: Math.round(ms * 1000) / 1000, u: p.unit, ts: Date.now(), pid: process.pid };
-    if (p.site) ev.site = p.site;
-    if (p.pv) ev.pv = p.pv;
+    const ms = Math.round(Number(process.hrtime.bigint() - p.start) / 1e3) / 1000;
+    let line = `{"v":${CAPTURE_PROTOCOL},"t":"q","lib":${JSON.stringify(lib)},"sql":${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt.every((t) => PT_SAFE.test(t)) ? (p.pt.length ? `["${p.pt.join('","')}"]` : '[]') : JSON.stringify(p.pt)},"ms":${ms},"u":${objJson(p.unit)},"ts":${Date.now()},"pid":${process.pid}`;
+    if (p.site) line += `,"site":${objJson(p.site)}`;
+    if (p.pv) line += `,"pv":${JSON.stringify(p.pv)}`;
     if (error) {
       const e = error as { message?: string; code?: string };
-      ev.err = `${e.code ? e.code + ' ' : ''}${String(e.message ?? error)}`.slice(0, 500);
+      line += `,"err":${JSON.stringify(`${e.code ? e.code + ' ' : ''}${String(e.message ?? error)}`.slice(0, 500))}`;
     } else {
       const rows = rowsOf(result);
-      if (rows !== undefined) ev.rows = rows;
+      if (rows !== undefined) line += `,"rows":${rows}`;
     }
-    send(ev);
+    sendLine(line + '}\n');
   } catch {
     // never fail the app
   }
@@ -434,7 +483,7 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
     try {
       const cfg = args[0] as { submit?: unknown; callback?: unknown } | undefined;
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
-      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined);
+      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, query);
     } catch {
       p = undefined;
     }
@@ -496,7 +545,7 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
     let store: Store | undefined;
     try {
       const outer = als.getStore();
-      const site = callSite();
+      const site = callSite(query);
       if (outer || !site) {
         store = { unit: outer?.unit ?? ROOT, site, siteUsed: false };
       } else if (poolWaiting < MAX_POOL_WAITING && args[0] !== undefined && args[0] !== null) {
@@ -568,8 +617,7 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
     if (entryDepth > 0) return orig.apply(this, args);
     let store: Store | undefined;
     try {
-      const site = callSite();
-      if (site && !site.via) site.via = via;
+      const site = callSite(entry, via);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
     } catch {
       store = undefined;
@@ -633,8 +681,7 @@ function wrapMaker(owner: Record<string, unknown> | undefined, name: string, via
     try {
       // Builders an ORM makes while it runs (inside an entry) belong to the ORM call's site.
       if (b && typeof b === 'object' && entryDepth === 0 && !als.getStore()?.sticky && !(b as Record<symbol, unknown>)[KNEX_SITE]) {
-        const site = callSite();
-        if (site && !site.via) site.via = via;
+        const site = callSite(made, via);
         (b as Record<symbol, unknown>)[KNEX_SITE] = site;
       }
     } catch {
@@ -734,7 +781,7 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
       super(...args);
       try {
         const store = als.getStore();
-        const site = store?.site && (store.sticky || !store.siteUsed) ? store.site : callSite();
+        const site = store?.site && (store.sticky || !store.siteUsed) ? store.site : callSite(CapturedQuery);
         const self = this as unknown as PostgresQuery & { [k: symbol]: unknown };
         const unit = store?.unit ?? ROOT;
         let start: bigint | undefined;
