@@ -176,7 +176,7 @@ function mapperOf(file: string): Mapper {
   if (known !== undefined) return known;
   let m: Mapper = null;
   try {
-    m = Module.findSourceMap?.(file) ?? null;
+    m = Module.findSourceMap?.(file) ?? inMemoryMap(file) ?? null;
     if (!m && Module.SourceMap && !file.startsWith('node:')) {
       const text = fs.readFileSync(file, 'utf8');
       const hit = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(text.slice(-200_000));
@@ -196,6 +196,26 @@ function mapperOf(file: string): Mapper {
   if (maps.size >= MAX_MAP_CACHE) maps.clear();
   maps.set(file, m);
   return m;
+}
+
+/**
+ * Test runners run the test files and the app's source as code they transformed in memory, whose
+ * positions are not the file's. Vitest (vite-node) keeps each module's source map in its module
+ * cache; Jest's runtime keeps the path of each transformed file's map.
+ */
+function inMemoryMap(file: string): Mapper | undefined {
+  if (jestRuntime && Module.SourceMap) {
+    const mapFile = jestRuntime.getSourceMaps?.()?.get(file);
+    if (typeof mapFile === 'string') {
+      const payload = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as { sourceRoot?: string };
+      return new Module.SourceMap({ ...payload, sourceRoot: payload.sourceRoot ?? '' });
+    }
+  }
+  const cache = (globalThis as { __vitest_worker__?: { moduleCache?: { has?: (f: string) => boolean; getSourceMap?: (f: string) => unknown } } }).__vitest_worker__?.moduleCache;
+  if (!cache?.has || !cache.getSourceMap || !Module.SourceMap || !cache.has(file)) return undefined;
+  const payload = cache.getSourceMap(file) as { sourceRoot?: string } | null;
+  if (!payload || typeof payload !== 'object') return undefined;
+  return new Module.SourceMap({ ...payload, sourceRoot: payload.sourceRoot ?? '' });
 }
 
 function isUserFrame(file: string | null | undefined): file is string {
@@ -336,7 +356,7 @@ function resolve(raw: string, file: string, line: number, col: number, fn: strin
 // ---- units of work -----------------------------------------------------------------------------
 
 function currentUnit(): CaptureUnit {
-  return als.getStore()?.unit ?? ROOT;
+  return als.getStore()?.unit ?? vitestUnit() ?? ROOT;
 }
 
 function runInUnit<T>(unit: CaptureUnit, fn: () => T): T {
@@ -382,6 +402,116 @@ function hookMocha(mod: { Runnable?: { prototype: { run: (fn: unknown) => unknow
   proto.run = run;
 }
 
+/**
+ * A function that runs `fn` in the unit, with fn's arity (test runners read `fn.length` to pass a
+ * `done` callback). Generator functions are left alone (a wrapper would change what they return).
+ */
+function inUnitFn(fn: (...a: unknown[]) => unknown, unit: CaptureUnit): (...a: unknown[]) => unknown {
+  if (Object.prototype.toString.call(fn) !== '[object Function]' && Object.prototype.toString.call(fn) !== '[object AsyncFunction]') return fn;
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    return runInUnit(unit, () => fn.apply(this, args));
+  };
+  Object.defineProperty(wrapped, 'length', { value: fn.length });
+  return wrapped;
+}
+
+/**
+ * Jest loads the app's modules through its own runtime (a vm context), not Module._load: each module
+ * it loads is handed to the same hooks here. Its test runner (jest-circus) runs inside that context,
+ * where it cannot be patched, but it calls the test environment's handleTestEvent before each test
+ * and hook function runs: the function is wrapped then, so the test runs as its own unit of work,
+ * named by its full title; a beforeEach/afterEach hook runs in the unit of the test it serves.
+ * (Concurrent tests, test.concurrent, are started before these events: they stay outside any test.)
+ */
+interface JestRuntime { getSourceMaps?: () => Map<string, string> | undefined }
+/** The Jest runtime loading modules in this process (a Jest worker runs one test file at a time). */
+let jestRuntime: JestRuntime | undefined;
+
+function hookJestRuntime(exports: unknown): void {
+  const Runtime = ((exports as { default?: unknown })?.default ?? exports) as { prototype?: Record<string, unknown> };
+  const proto = Runtime?.prototype;
+  const orig = proto?.requireModule as ((...a: unknown[]) => unknown) | undefined;
+  if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const requireModule = function (this: unknown, ...args: unknown[]): unknown {
+    jestRuntime = this as JestRuntime;
+    const exp = orig.apply(this, args);
+    try {
+      return typeof args[1] === 'string' ? onLoad(args[1], exp) : exp;
+    } catch {
+      return exp;
+    }
+  };
+  (requireModule as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto.requireModule = requireModule;
+}
+
+const JEST_ORIG = Symbol.for('pg-lens.capture.jest.fn');
+interface JestBlock { name?: string; parent?: JestBlock }
+interface JestRunnable extends JestBlock { fn?: (...a: unknown[]) => unknown; type?: string; [JEST_ORIG]?: (...a: unknown[]) => unknown }
+const jestUnits = new WeakMap<object, CaptureUnit>();
+
+function jestTitle(t: JestBlock): string {
+  const names: string[] = [];
+  for (let b: JestBlock | undefined = t; b; b = b.parent) if (b.name && b.name !== 'ROOT_DESCRIBE_BLOCK') names.unshift(b.name);
+  return names.join(' ');
+}
+
+function jestTestEvent(event: { name?: string; test?: JestRunnable; hook?: JestRunnable }, state: { currentlyRunningTest?: JestRunnable | null } | undefined): void {
+  const wrap = (r: JestRunnable, test: JestRunnable) => {
+    let unit = jestUnits.get(test);
+    if (!unit) jestUnits.set(test, (unit = { k: 'test', id: `t${process.pid}-${++unitSeq}`, n: jestTitle(test).slice(0, 300) }));
+    r[JEST_ORIG] ??= r.fn;
+    if (typeof r[JEST_ORIG] === 'function') r.fn = inUnitFn(r[JEST_ORIG]!, unit);
+  };
+  if (event?.name === 'test_fn_start' && event.test) wrap(event.test, event.test);
+  else if (event?.name === 'hook_start' && event.hook) {
+    const test = state?.currentlyRunningTest;
+    if (test && (event.hook.type === 'beforeEach' || event.hook.type === 'afterEach')) wrap(event.hook, test);
+    else if (event.hook[JEST_ORIG]) event.hook.fn = event.hook[JEST_ORIG];
+  }
+}
+
+function hookJestEnvironment(exports: unknown): void {
+  const e = exports as { TestEnvironment?: { prototype?: Record<string, unknown> }; default?: { prototype?: Record<string, unknown> } };
+  for (const cls of [e?.TestEnvironment, e?.default]) {
+    const proto = cls?.prototype;
+    if (!proto || typeof proto.getVmContext !== 'function') continue;
+    const orig = proto.handleTestEvent as ((...a: unknown[]) => unknown) | undefined;
+    if (orig && (orig as unknown as Record<symbol, boolean>)[WRAPPED]) continue;
+    const handleTestEvent = function (this: unknown, ...args: unknown[]): unknown {
+      try {
+        jestTestEvent(args[0] as never, args[1] as never);
+      } catch {
+        // the test runs as it would, outside a unit
+      }
+      return orig?.apply(this, args);
+    };
+    (handleTestEvent as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+    proto.handleTestEvent = handleTestEvent;
+  }
+}
+
+/**
+ * Vitest runs each test file through its own module runner (ES modules), where the test function
+ * cannot be wrapped; its worker keeps the running test in `globalThis.__vitest_worker__.current`.
+ * A statement sent while a (non-concurrent) test runs belongs to that test's unit; its beforeEach and
+ * afterEach hooks run with the test current, so they belong to it too. Concurrent tests
+ * (test.concurrent) overlap: their statements stay outside any test rather than be mixed.
+ */
+interface VitestTask { type?: string; name?: string; concurrent?: boolean; suite?: VitestTask; file?: VitestTask; mode?: string }
+const vitestUnits = new WeakMap<object, CaptureUnit>();
+function vitestUnit(): CaptureUnit | undefined {
+  const cur = (globalThis as { __vitest_worker__?: { current?: VitestTask } }).__vitest_worker__?.current;
+  if (!cur || cur.type !== 'test' || cur.concurrent) return undefined;
+  let unit = vitestUnits.get(cur);
+  if (!unit) {
+    const names: string[] = [];
+    for (let t: VitestTask | undefined = cur; t && t.type !== undefined && t !== cur.file; t = t.suite) if (t.name) names.unshift(t.name);
+    vitestUnits.set(cur, (unit = { k: 'test', id: `t${process.pid}-${++unitSeq}`, n: names.join(' > ').slice(0, 300) }));
+  }
+  return unit;
+}
+
 // ---- pg ----------------------------------------------------------------------------------------
 
 interface Pending {
@@ -415,7 +545,7 @@ function begin(config: unknown, values: unknown, above: Fn): Pending | undefined
   return {
     sql: sql.length > MAX_SQL_CHARS ? sql.slice(0, MAX_SQL_CHARS) : sql,
     site,
-    unit: store?.unit ?? ROOT,
+    unit: store?.unit ?? vitestUnit() ?? ROOT,
     pc: arr.length,
     pt: arr.slice(0, 100).map(paramType),
     pv: sendValues ? arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v)) : undefined,
@@ -547,7 +677,7 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
       const outer = als.getStore();
       const site = callSite(query);
       if (outer || !site) {
-        store = { unit: outer?.unit ?? ROOT, site, siteUsed: false };
+        store = { unit: outer?.unit ?? vitestUnit() ?? ROOT, site, siteUsed: false };
       } else if (poolWaiting < MAX_POOL_WAITING && args[0] !== undefined && args[0] !== null) {
         const key = args[0];
         const q = poolSites.get(key) ?? [];
@@ -783,7 +913,7 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
         const store = als.getStore();
         const site = store?.site && (store.sticky || !store.siteUsed) ? store.site : callSite(CapturedQuery);
         const self = this as unknown as PostgresQuery & { [k: symbol]: unknown };
-        const unit = store?.unit ?? ROOT;
+        const unit = store?.unit ?? vitestUnit() ?? ROOT;
         let start: bigint | undefined;
         const handle = self.handle;
         self.handle = function (this: PostgresQuery, ...a: unknown[]) {
@@ -836,6 +966,8 @@ function onLoadHook(request: string, exports: unknown): void {
   else if (request === 'objection') hookObjection(exports);
   else if (/[\\/]knex[\\/]lib[\\/]client(\.js)?$/.test(request) || (request.endsWith('/client') && typeof exports === 'function' && 'runner' in ((exports as { prototype?: object }).prototype ?? {}))) hookKnexClient(exports);
   else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/]execution[\\/]runner(\.js)?$/.test(request)) hookKnexRunner(exports);
+  else if (request === 'jest-runtime' || /[\\/]jest-runtime[\\/]build[\\/]index\.js$/.test(request)) hookJestRuntime(exports);
+  else if (/[\\/]jest-environment-[^\\/]+[\\/]build[\\/]index\.js$/.test(request) || /^jest-environment-[a-z]+$/.test(request)) hookJestEnvironment(exports);
   else if (request === 'http' || request === 'node:http' || request === 'https' || request === 'node:https') hookHttp(exports as never);
   else if (request === 'mocha' || /[\\/]mocha[\\/]lib[\\/]mocha\.js$/.test(request) || /[\\/]mocha[\\/]index\.js$/.test(request)) hookMocha(exports as never);
   else if (/[\\/]mocha[\\/]lib[\\/]runnable\.js$/.test(request) || request.endsWith('./runnable')) {
@@ -846,6 +978,26 @@ function onLoadHook(request: string, exports: unknown): void {
   } else if (request === '@prisma/adapter-pg') {
     send({ v: CAPTURE_PROTOCOL, t: 'notice', code: 'prisma-adapter-pg', ts: Date.now(), pid: process.pid });
   }
+}
+
+/**
+ * A process ended by a signal (a test runner's worker is ended with SIGTERM once its tests are done;
+ * Ctrl+C) emits no 'exit': the batch is sent first. When no one else listens for the signal, ours is
+ * removed and the signal raised again, so the process ends exactly as it would have (as signal-exit
+ * does); when the app listens for it too, the app decides what happens, as it would have.
+ */
+function flushOnSignal(sig: NodeJS.Signals): void {
+  const onSignal = (): void => {
+    try {
+      flushBatch();
+    } catch {
+      // ignore
+    }
+    if (process.listenerCount(sig) > 1) return;
+    process.removeListener(sig, onSignal);
+    process.kill(process.pid, sig);
+  };
+  process.on(sig, onSignal);
 }
 
 function install(): void {
@@ -869,6 +1021,7 @@ function install(): void {
   } catch {
     // ignore
   }
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) flushOnSignal(sig);
   process.once('exit', () => {
     try {
       flushBatch();
