@@ -9,7 +9,7 @@
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
 import { indexDefinition } from '../core/health/checks/indexes';
-import { keepPlannedIndexes, runHealthChecks, type IndexFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { keepPlannedIndexes, runHealthChecks, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -187,10 +187,9 @@ export function sessionFromRow(r: any): SessionFact {
   };
 }
 
-/** An index's facts from a row of HEALTH_SQL.indexes. */
-function indexFromRow(r: any): IndexFact {
-  const ro = parseReloptions(r.reloptions);
-  const fact: IndexFact = {
+/** The fields an index row and a foreign-key row share (see TableObjectFact), with the column names. */
+function tableObjectFromRow(r: any): TableObjectFact & { columnNames: any[] } {
+  return {
     oid: Number(r.oid),
     schema: r.schema,
     table: r.table_name,
@@ -198,6 +197,14 @@ function indexFromRow(r: any): IndexFact {
     name: r.name,
     columns: (r.columns ?? []).map(Number),
     columnNames: r.column_names ?? [],
+  };
+}
+
+/** An index's facts from a row of HEALTH_SQL.indexes. */
+function indexFromRow(r: any): IndexFact {
+  const ro = parseReloptions(r.reloptions);
+  const fact: IndexFact = {
+    ...tableObjectFromRow(r),
     keyColumns: Number(r.key_columns),
     opclasses: r.opclasses,
     expressions: r.expressions,
@@ -373,13 +380,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
     sessions,
     indexes,
     foreignKeys: fks.rows.map((r) => ({
-      oid: Number(r.oid),
-      schema: r.schema,
-      table: r.table_name,
-      tableOid: Number(r.table_oid),
-      name: r.name,
-      columns: (r.columns ?? []).map(Number),
-      columnNames: r.column_names ?? [],
+      ...tableObjectFromRow(r),
       referencedSchema: r.referenced_schema,
       referencedTable: r.referenced_table,
       tableRows: num(r.table_rows),

@@ -57,14 +57,18 @@ export interface SessionFact {
   own: boolean;
 }
 
-export interface IndexFact {
+/** What an index and a foreign key share: the object, the table it belongs to, and its columns. */
+export interface TableObjectFact {
   oid: number;
   schema: string;
   table: string;
   tableOid: number;
   name: string;
-  /** pg_index.indkey: attribute numbers, 0 for an expression column. */
+  /** Attribute numbers (pg_index.indkey: 0 for an expression column; pg_constraint.conkey). */
   columns: number[];
+}
+
+export interface IndexFact extends TableObjectFact {
   columnNames: (string | null)[];
   /** Number of key columns (the rest are INCLUDE columns). */
   keyColumns: number;
@@ -89,13 +93,7 @@ export interface IndexFact {
   fillfactor: number | null;
 }
 
-export interface ForeignKeyFact {
-  oid: number;
-  schema: string;
-  table: string;
-  tableOid: number;
-  name: string;
-  columns: number[];
+export interface ForeignKeyFact extends TableObjectFact {
   columnNames: string[];
   referencedSchema: string;
   referencedTable: string;
