@@ -128,6 +128,39 @@ export interface CallShape {
   block?: Node;
 }
 
+/**
+ * How a grammar spells member access: `object.name` (node type and its two fields) and, where it has
+ * one, `object[index]` (node type and the field of its object). One table per language serves both
+ * its call parts and its member parts.
+ */
+export interface MemberSyntax {
+  access: string;
+  object: string;
+  name: string;
+  index?: string;
+  indexObject?: string;
+}
+
+/** `object.name` or `object[…]` under `s`: the object, and the name when it is a name. */
+export function memberParts(n: Node, s: MemberSyntax): { object: Node; name?: string } | undefined {
+  if (n.type === s.access) {
+    const o = field(n, s.object);
+    return o ? { object: o, name: field(n, s.name)?.text } : undefined;
+  }
+  if (s.index && n.type === s.index) {
+    const o = field(n, s.indexObject ?? s.object);
+    return o ? { object: o } : undefined;
+  }
+  return undefined;
+}
+
+/** The parts of a call whose function is `fn`: a method (`receiver.name`), a bare name, or anything else called. */
+export function calleeParts(fn: Node, args: Node | undefined, s: MemberSyntax): CallShape {
+  if (fn.type === s.access) return { receiver: field(fn, s.object), name: field(fn, s.name), args };
+  if (fn.type === 'identifier') return { name: fn, args };
+  return { receiver: fn, args };
+}
+
 export function buildChain(
   node: Node,
   callParts: (n: Node) => CallShape | undefined,

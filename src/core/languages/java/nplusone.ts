@@ -2,7 +2,7 @@
  * Java: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, buildChain, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, buildChain, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, label, firstArg, sqlOf, opOfSql, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import type { FileContext } from '../../nplusone/context';
 
@@ -13,13 +13,8 @@ function javaCallParts(n: Node): CallShape | undefined {
   return { receiver: field(n, 'object'), name: field(n, 'name'), args: field(n, 'arguments') };
 }
 
-function javaMember(n: Node): { object: Node; name?: string } | undefined {
-  if (n.type === 'field_access') {
-    const o = field(n, 'object');
-    return o ? { object: o, name: field(n, 'field')?.text } : undefined;
-  }
-  return undefined;
-}
+const JAVA_MEMBER: MemberSyntax = { access: 'field_access', object: 'object', name: 'field' };
+const javaMember = (n: Node) => memberParts(n, JAVA_MEMBER);
 
 function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {

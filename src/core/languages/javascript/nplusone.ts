@@ -2,13 +2,15 @@
  * JavaScript and TypeScript: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, stringValue, buildChain, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
+import { field, named, same, stringValue, buildChain, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
 import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
 
 const JS_LOOP_METHODS = new Set(['forEach', 'map', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'each', 'eachSeries', 'mapSeries', 'eachLimit', 'mapLimit', 'forEachSeries', 'forEachOf', 'mapValues']);
 const JS_FUNCS = new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']);
+
+const JS_MEMBER: MemberSyntax = { access: 'member_expression', object: 'object', name: 'property', index: 'subscript_expression' };
 
 function jsCallParts(n: Node): CallShape | undefined {
   if (n.type !== 'call_expression') return undefined;
@@ -17,23 +19,11 @@ function jsCallParts(n: Node): CallShape | undefined {
   if (fn?.type === 'await_expression') fn = named(fn)[0];
   const args = field(n, 'arguments');
   if (!fn) return undefined;
-  if (fn.type === 'member_expression') return { receiver: field(fn, 'object'), name: field(fn, 'property'), args };
-  if (fn.type === 'identifier' || fn.type === 'import') return { name: fn, args };
-  return { receiver: fn, args };
+  if (fn.type === 'import') return { name: fn, args };
+  return calleeParts(fn, args, JS_MEMBER);
 }
 
-function jsMember(n: Node): { object: Node; name?: string } | undefined {
-  if (n.type === 'member_expression') {
-    const o = field(n, 'object');
-    const p = field(n, 'property');
-    return o ? { object: o, name: p?.text } : undefined;
-  }
-  if (n.type === 'subscript_expression') {
-    const o = field(n, 'object');
-    return o ? { object: o } : undefined;
-  }
-  return undefined;
-}
+const jsMember = (n: Node) => memberParts(n, JS_MEMBER);
 
 function jsIsOutermost(n: Node): boolean {
   let p = n.parent;
