@@ -12,7 +12,7 @@ import { analyzePlan, briefPlan, planText, PlanParseError, type Plan } from '../
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks } from '../../core/plan/benchmark';
 import { extractSqlSites } from '../../core/extract/index';
-import { lineStarts } from '../../core/findings';
+import { lineStarts, positionAt } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
 import { benchmarkWorkload } from '../../db/workloadBenchmark';
@@ -34,16 +34,7 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
     const sites = await extractSqlSites(text, file, file);
     if (!sites.length) throw new UsageError(`no SQL found in ${values.file}`);
     const starts = lineStarts(text);
-    const lineOf = (off: number) => {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= off) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo + 1;
-    };
+    const lineOf = (off: number) => positionAt(starts, off).line + 1;
     if (values.line === undefined) {
       if (sites.length === 1) return sites[0].sql;
       throw new UsageError(`${values.file} holds ${sites.length} SQL statements (lines ${sites.map((s) => lineOf(s.span.start)).join(', ')}): pick one with --line N`);
