@@ -4,7 +4,8 @@
  * column resolution against catalog facts.
  */
 import { quoteIdent as ident } from '../sql/ident';
-import type { ColumnFacts, PlanEvidence, TableFacts } from './types';
+import type { ColumnFacts, PlanEvidence, StatementContext, TableFacts } from './types';
+import type { Finding } from '../findings';
 
 export interface Loc {
   start: number;
@@ -121,6 +122,26 @@ export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | fal
     const v = order[i];
     i = fn(v.node, v.info) === false ? v.end : i + 1;
   }
+}
+
+/**
+ * What a rule reports at binary operators: `visit` runs at every `binary` node whose operator
+ * (upper-cased) is in `ops` — in a WHERE, ON or HAVING only, unless `anywhere` — and reports at most
+ * one finding there.
+ */
+export function atOperators(
+  ctx: StatementContext,
+  ops: ReadonlySet<string>,
+  visit: (n: Node, info: VisitInfo) => Finding | undefined,
+  where: 'predicates' | 'anywhere' = 'predicates',
+): Finding[] {
+  const out: Finding[] = [];
+  walk(ctx.statement as Node, (n, info) => {
+    if ((where === 'predicates' && !info.inPredicate) || n.type !== 'binary' || !ops.has(String(n.op).toUpperCase())) return;
+    const f = visit(n, info);
+    if (f) out.push(f);
+  });
+  return out;
 }
 
 export interface ResolvedColumn {

@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
+import { atOperators, COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 
@@ -17,9 +17,7 @@ export const nonSargablePredicate: Rule = {
   description: 'A function, cast or arithmetic on an indexed column in a predicate keeps PostgreSQL from using the index.',
   docs: 'docs/rules/non-sargable-predicate.md',
   check(ctx) {
-    const out: Finding[] = [];
-    walk(ctx.statement as Node, (n, info) => {
-      if (!info.inPredicate || n.type !== 'binary' || !OPS.has(String(n.op).toUpperCase())) return;
+    return atOperators(ctx, OPS, (n, info) => {
       for (const [side, other] of [[n.left, n.right], [n.right, n.left]] as [Node, Node][]) {
         const wrapped = wrappedColumn(side);
         if (!wrapped) continue;
@@ -27,11 +25,10 @@ export const nonSargablePredicate: Rule = {
         const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
         if (col?.column && !col.column.indexed) continue; // no index to lose
         if (col?.table && hasExpressionIndex(col, side)) continue;
-        out.push(report(ctx, n, side, other, wrapped, col));
-        break;
+        return report(ctx, n, side, other, wrapped, col);
       }
+      return undefined;
     });
-    return out;
   },
 };
 
