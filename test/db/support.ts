@@ -66,6 +66,32 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   };
 }
 
+/**
+ * A fresh database for the enclosing describe block: created in a before hook registered here (so
+ * before the block's own hooks, which can fill it), dropped in an after hook (the first of the block's
+ * after hooks to run). Its fields can be read from the block's hooks and tests on.
+ */
+export function testDatabase(prefix: string): TestDatabase {
+  let t: TestDatabase | undefined;
+  const made = (): TestDatabase => {
+    if (!t) throw new Error(`the test database "${prefix}" is used before its before hook ran`);
+    return t;
+  };
+  before(async () => {
+    t = await createTestDatabase(prefix);
+  });
+  after(async () => t?.drop());
+  return {
+    get name() { return made().name; },
+    get url() { return made().url; },
+    get profile() { return made().profile; },
+    get password() { return made().password; },
+    get admin() { return made().admin; },
+    open: (extra) => made().open(extra),
+    drop: () => made().drop(),
+  };
+}
+
 export interface Capabilities {
   versionNum: number;
   hypopg: boolean;

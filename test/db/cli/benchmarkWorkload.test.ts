@@ -7,19 +7,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase, runCli as run } from '../support';
+import { announceFallback, capabilities, testDatabase, runCli as run } from '../support';
 
 
 describe('pg-lens benchmark --workload', function () {
   this.timeout(300000);
-  let t: TestDatabase;
+  const t = testDatabase('bench_workload');
   let dir = '';
   before(async () => {
-    t = await createTestDatabase('bench_workload');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-workload-'));
   });
   after(async () => {
-    await t?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

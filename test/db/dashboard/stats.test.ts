@@ -15,17 +15,15 @@ import { refreshStats } from '../../../src/db/dashboardRefresh';
 import { explain } from '../../../src/db/explain';
 import { StatsReader } from '../../../src/db/stats';
 import type { ToWebview } from '../../../src/shared/dashboardProtocol';
-import { announceFallback, capabilities, createTestDatabase, waitFor, type TestDatabase } from '../support';
+import { announceFallback, capabilities, testDatabase, waitFor } from '../support';
 
 describe('live statistics', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('stats');
   before(async () => {
-    t = await createTestDatabase('stats');
     await t.admin.query('CREATE TABLE IF NOT EXISTS work (id int PRIMARY KEY, v int)');
     await t.admin.query('INSERT INTO work SELECT g, g FROM generate_series(1, 1000) g');
   });
-  after(async () => t?.drop());
 
   it('rates, deltas since the panel opened, and no PG Lens statement in the top list', async () => {
     const caps = await capabilities();

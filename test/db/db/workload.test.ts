@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { adviseWorkload } from '../../../src/db/workload';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, capabilities, testDatabase } from '../support';
 
 describe('db/workload: index advice for the whole workload (real PostgreSQL)', function () {
   this.timeout(120000);
-  let t: TestDatabase;
+  const t = testDatabase('workload');
   let pss = false;
   before(async () => {
-    t = await createTestDatabase('workload');
     const caps = await capabilities();
     if (caps.hypopg) await t.admin.query('CREATE EXTENSION IF NOT EXISTS hypopg');
     pss = caps.pgStatStatements;
@@ -28,7 +27,6 @@ describe('db/workload: index advice for the whole workload (real PostgreSQL)', f
     await t.admin.query('SELECT count(*) FROM logs WHERE source = $1', [7]);
     await t.admin.query('SELECT count(*) FROM logs WHERE source = $1', [8]);
   });
-  after(async () => t?.drop());
 
   it('picks a small set from pg_stat_statements by time saved, one index serving both statements on accounts', async function () {
     if (!pss) this.skip();
