@@ -92,6 +92,19 @@ export function testDatabase(prefix: string): TestDatabase {
   };
 }
 
+/**
+ * pg_stat_statements created in `t` when the server preloads it (true); otherwise the fallback the
+ * test takes is announced (false).
+ */
+export async function statementStats(t: TestDatabase, fallback: string): Promise<boolean> {
+  if (!(await capabilities()).pgStatStatements) {
+    announceFallback('pg_stat_statements', fallback);
+    return false;
+  }
+  await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  return true;
+}
+
 export interface Capabilities {
   versionNum: number;
   hypopg: boolean;

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { adviseWorkload } from '../../../src/db/workload';
-import { announceFallback, capabilities, testDatabase } from '../support';
+import { capabilities, testDatabase, statementStats } from '../support';
 
 describe('db/workload: index advice for the whole workload (real PostgreSQL)', function () {
   this.timeout(120000);
@@ -9,9 +9,7 @@ describe('db/workload: index advice for the whole workload (real PostgreSQL)', f
   before(async () => {
     const caps = await capabilities();
     if (caps.hypopg) await t.admin.query('CREATE EXTENSION IF NOT EXISTS hypopg');
-    pss = caps.pgStatStatements;
-    if (pss) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    else announceFallback('pg_stat_statements', 'workload from the given SQL only');
+    pss = await statementStats(t, 'workload from the given SQL only');
     await t.admin.query(`CREATE TABLE accounts (id bigserial PRIMARY KEY, team_id int NOT NULL, created_at timestamptz NOT NULL)`);
     await t.admin.query(`INSERT INTO accounts (team_id, created_at) SELECT g % 5000, now() - g * interval '1 minute' FROM generate_series(1, 100000) g`);
     // A write-heavy log table, read rarely.
