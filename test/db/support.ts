@@ -105,6 +105,18 @@ export async function statementStats(t: TestDatabase, fallback: string): Promise
   return true;
 }
 
+/**
+ * Another session on `url`, named `app` (a victim, a blocker, an application's pool), kept in
+ * `sessions` for the block's after hook to end; its errors (it may be terminated on purpose) are ignored.
+ */
+export async function extraSession(url: string, app: string, sessions: Client[]): Promise<Client> {
+  const c = new Client({ connectionString: url, application_name: app });
+  await c.connect();
+  c.on('error', () => undefined);
+  sessions.push(c);
+  return c;
+}
+
 export interface Capabilities {
   versionNum: number;
   hypopg: boolean;
