@@ -116,6 +116,12 @@ export function stringValue(n: Node): string {
   return m ? m[2] : t.replace(/^["'`]|["'`]$/g, '');
 }
 
+/** A loop's body (its `body` field) when `child` is that body, the way down from a call inside it. */
+export function loopBody(loop: Node, child: Node): Node | undefined {
+  const body = field(loop, 'body');
+  return body && same(body, child) ? body : undefined;
+}
+
 export const UNWRAP = new Set(['parenthesized_expression', 'non_null_expression', 'as_expression', 'satisfies_expression', 'type_assertion']);
 
 // ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
  * Go: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, stringValue, buildChain, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
@@ -24,8 +24,8 @@ function goIsOutermost(n: Node): boolean {
 
 function goLoopOf(n: Node, child: Node): LoopInfo | undefined {
   if (n.type !== 'for_statement') return undefined;
-  const body = field(n, 'body');
-  if (!body || !same(body, child)) return undefined;
+  const body = loopBody(n, child);
+  if (!body) return undefined;
   const clause = named(n).find((c) => c.type !== 'block' && c.type !== 'comment');
   if (!clause) return { node: n, kind: 'for', label: 'for', body, shape: 'condition' };
   if (clause.type === 'range_clause') {

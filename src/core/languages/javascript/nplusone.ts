@@ -2,7 +2,7 @@
  * JavaScript and TypeScript: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, stringValue, buildChain, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
+import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
 import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
@@ -57,8 +57,8 @@ function firstParamName(params: Node | undefined, index = 0): string | undefined
 function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {
     case 'for_in_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       const isAwait = n.children.some((c) => c?.type === 'await');
       const isOf = n.children.some((c) => c?.type === 'of');
       const kind: LoopKind = isAwait ? 'for await' : isOf ? 'for…of' : 'for…in';
@@ -66,8 +66,8 @@ function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
       return { node: n, kind, label: kind, variable: left?.text, iterable: field(n, 'right'), body, shape: 'collection' };
     }
     case 'for_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       const init = field(n, 'initializer');
       const decl = init ? (init.type === 'lexical_declaration' || init.type === 'variable_declaration' ? named(init)[0] : init) : undefined;
       const v = decl ? (field(decl, 'name') ?? field(decl, 'left'))?.text : undefined;
@@ -80,8 +80,8 @@ function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
     }
     case 'while_statement':
     case 'do_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       return { node: n, kind: n.type === 'do_statement' ? 'do…while' : 'while', label: n.type === 'do_statement' ? 'do…while' : 'while', body, shape: 'condition' };
     }
     case 'arrow_function':

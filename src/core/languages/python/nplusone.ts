@@ -2,7 +2,7 @@
  * Python: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, contains, buildChain, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, contains, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
@@ -50,15 +50,15 @@ function pyRangeCount(iter: Node | undefined): number | undefined {
 function pyLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {
     case 'for_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       const iterable = field(n, 'right');
       const isRange = iterable?.type === 'call' && field(iterable, 'function')?.text === 'range';
       return { node: n, kind: 'for', label: 'for', variable: pyTargetName(field(n, 'left')), iterable, body, shape: isRange ? 'counter' : 'collection', count: pyRangeCount(iterable) };
     }
     case 'while_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       // `while row := cur.fetchone():` iterates the rows of one result.
       const cond = field(n, 'condition');
       const rows = cond && /\b(fetchone|fetchmany)\s*\(/.test(cond.text);
