@@ -144,6 +144,11 @@ export function atOperators(
   return out;
 }
 
+/** Both readings of a binary operator: (left, right), then (right, left): a column may stand on either side. */
+export function bothSides(n: Node): [Node, Node][] {
+  return [[n.left, n.right], [n.right, n.left]];
+}
+
 export interface ResolvedColumn {
   name: string;
   tableRef?: TableRef;

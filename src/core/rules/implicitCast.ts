@@ -4,7 +4,7 @@
  * bpchar::text = text), so the index on the column is not used. Needs column types from the catalog;
  * without them only the obvious literal cases are reported (a decimal literal against an *_id column).
  */
-import { atOperators, COMPARISON_OPS, resolveColumn, stripCasts, type Node } from './ast';
+import { atOperators, bothSides, COMPARISON_OPS, resolveColumn, stripCasts, type Node } from './ast';
 import type { Rule } from './types';
 
 const INTEGER = new Set(['int2', 'int4', 'int8']);
@@ -40,7 +40,7 @@ export const implicitCast: Rule = {
   docs: 'docs/rules/implicit-cast.md',
   check(ctx) {
     return atOperators(ctx, OPS, (n, info) => {
-      for (const [colSide, other] of [[n.left, n.right], [n.right, n.left]] as [Node, Node][]) {
+      for (const [colSide, other] of bothSides(n)) {
         if (colSide?.type !== 'ref' || colSide.name === '*') continue;
         const values: Node[] = other?.type === 'list' ? other.expressions ?? [] : [other];
         const valType = values.map(valueType).find(Boolean);

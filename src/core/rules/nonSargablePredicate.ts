@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
+import { atOperators, bothSides, COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 
@@ -18,7 +18,7 @@ export const nonSargablePredicate: Rule = {
   docs: 'docs/rules/non-sargable-predicate.md',
   check(ctx) {
     return atOperators(ctx, OPS, (n, info) => {
-      for (const [side, other] of [[n.left, n.right], [n.right, n.left]] as [Node, Node][]) {
+      for (const [side, other] of bothSides(n)) {
         const wrapped = wrappedColumn(side);
         if (!wrapped) continue;
         if (referencesColumns(other)) continue; // a join condition: not a lookup by value
