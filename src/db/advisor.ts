@@ -7,7 +7,8 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions, type CatalogFacts, type IndexCandidate } from '../core/advice/indexCandidates';
+import { createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
+import type { CatalogFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
 import { statementShape, type StatementShape } from '../core/sql/predicates';
@@ -90,7 +91,8 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   if (!shape.tables.length) return done({ status: 'not-analysed', message: 'The statement reads no table.', suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   const info = opts.info ?? (await db.serverInfo());
   const refs: TableRef[] = shape.tables.map((t) => ({ schema: t.schema, name: t.name }));
-  const { facts, missing, notTables } = await readCatalogFacts(db, refs, { versionNum: info.versionNum, pgTrgm: info.pgTrgm });
+  const { tables, missing, notTables } = await readCatalogFacts(db, refs);
+  const facts: CatalogFacts = { versionNum: info.versionNum, pgTrgm: info.pgTrgm, tables };
   if (missing.length) {
     return done({ status: 'missing-table', message: `No table ${missing.map((m) => (m.schema ? `${m.schema}.` : '') + m.name).join(', ')} in this database; no advice.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   }
@@ -202,8 +204,8 @@ export async function adviseWithFacts(db: Database, sql: string, params: unknown
           if (suggestions.some((s) => s.schema === c.schema && s.table === displayTable(c))) continue;
           const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
           const seq = baseline.seqScans.find((s) => s.relation === c.table);
-          if (!t || !seq || t.reltuples < 10000 || c.selectivity > 0.05) continue;
-          suggestions.push(unverifiedSuggestion(c, baseline, t.reltuples, seq));
+          if (!t || !seq || (t.rows ?? 0) < 10000 || c.selectivity > 0.05) continue;
+          suggestions.push(unverifiedSuggestion(c, baseline, t.rows ?? 0, seq));
         }
       }
       return { suggestions, costBefore: baseline.totalCost };
@@ -275,7 +277,7 @@ function candidateFields(c: IndexCandidate, before: PlanSummary): Pick<IndexSugg
 
 function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: CatalogFacts): IndexSuggestion {
   const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
-  const rows = t?.reltuples ?? 0;
+  const rows = t?.rows ?? 0;
   const seq = before.seqScans.find((s) => s.relation === c.table);
   const shown = c.keys.map((k) => k.label).join(', ');
   const prefix = seq ? `Seq Scan on ${c.table} (${formatCount(rows)} rows)` : `${c.table} (${formatCount(rows)} rows)`;

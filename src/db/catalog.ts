@@ -1,8 +1,10 @@
 /**
- * Catalog facts for the tables a statement touches: size, columns, pg_stats, existing indexes and
- * write activity. Read-only, one round trip per kind of fact, for any number of tables.
+ * Catalog facts for the tables a statement touches (the one model, core/catalogFacts.ts): size and the
+ * planner's row estimate, columns, pg_stats, existing indexes and write activity. Read-only, one round
+ * trip per kind of fact, for any number of tables. The index advisor and the rules' evidence
+ * (ruleEvidence.ts) both read through readCatalogFacts.
  */
-import type { CatalogFacts, ColumnStats, IndexFacts, TableFacts } from '../core/advice/indexCandidates';
+import { estimatedRows, type ColumnStats, type IndexFacts, type RelationKind, type TableFacts } from '../core/catalogFacts';
 import type { Database, Queryable } from './database';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_STATEMENT_MARKER } from './sql';
@@ -22,15 +24,19 @@ export const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid,
       pg_relation_size(i.indexrelid)::int8 AS size_bytes, coalesce(s.idx_scan, 0)::int8 AS scans`;
 
 export const CATALOG_SQL = {
+  /** The schemas an unqualified name is looked up in, in order. */
+  searchPath: `${OWN_STATEMENT_MARKER} SELECT current_schemas(false) AS schemas`,
   /** $1: text[] of (quoted, optionally qualified) names, resolved through search_path like the statement would. */
   tables: `${OWN_STATEMENT_MARKER} SELECT q.name AS requested, c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
-      c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes
+      c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes,
+      current_setting('block_size')::int AS block_size
     FROM unnest($1::text[]) AS q(name)
     JOIN pg_class c ON c.oid = to_regclass(q.name)
     JOIN pg_namespace n ON n.oid = c.relnamespace`,
   /** $1: oid[] */
-  columns: `${OWN_STATEMENT_MARKER} SELECT a.attrelid::int8 AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
-    FROM pg_attribute a WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
+  columns: `${OWN_STATEMENT_MARKER} SELECT a.attrelid::int8 AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS type_name,
+      t.typlen::int AS typlen, a.attnotnull AS not_null
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
   /** $1: oid[]. most_common_vals is anyarray: through text to text[] so values arrive as strings. */
   stats: `${OWN_STATEMENT_MARKER} SELECT c.oid::int8 AS oid, s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
       s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation
@@ -59,34 +65,38 @@ export interface TableRef {
 }
 
 export interface CatalogResult {
-  facts: CatalogFacts;
+  /** Tables, partitioned tables, materialized views, views and foreign tables found (kind says which). */
+  tables: TableFacts[];
   /** Requested names that do not exist. */
   missing: TableRef[];
   /** Requested names that exist but are not tables (views, foreign tables, …): no index advice for them. */
   notTables: { name: string; kind: string }[];
 }
 
+const KINDS: Record<string, RelationKind> = { r: 'table', p: 'partitioned', m: 'matview', v: 'view', f: 'foreign' };
+const NOT_TABLE: Record<string, string> = { v: 'a view', f: 'a foreign table', S: 'a sequence', c: 'a composite type', i: 'an index' };
+
 /** Facts for the given tables (names as the statement writes them; unqualified ones go through search_path). */
-export async function readCatalogFacts(db: Database | Queryable, tables: TableRef[], server: { versionNum: number; pgTrgm: CatalogFacts['pgTrgm'] }): Promise<CatalogResult> {
+export async function readCatalogFacts(db: Database | Queryable, tables: TableRef[]): Promise<CatalogResult> {
   const requested = [...new Set(tables.map((t) => qualifiedName(t.schema, t.name)))];
   const q = (text: string, params: unknown[]) => (db as any).query(text, params) as Promise<{ rows: any[] }>;
   const all = requested.length ? (await q(CATALOG_SQL.tables, [requested])).rows : [];
-  const KINDS: Record<string, string> = { v: 'a view', f: 'a foreign table', S: 'a sequence', c: 'a composite type', i: 'an index' };
-  const notTables = all.filter((r) => !['r', 'p', 'm'].includes(r.relkind)).map((r) => ({ name: r.name, kind: KINDS[r.relkind] ?? `a relation of kind ${r.relkind}` }));
-  const found = all.filter((r) => ['r', 'p', 'm'].includes(r.relkind));
+  const notTables = all.filter((r) => !['r', 'p', 'm'].includes(r.relkind)).map((r) => ({ name: r.name, kind: NOT_TABLE[r.relkind] ?? `a relation of kind ${r.relkind}` }));
   const byOid = new Map<number, TableFacts>();
-  for (const r of found) {
+  const raw = new Map<number, { reltuples: number; relpages: number; blockSize: number; typlens: number[] }>();
+  for (const r of all) {
     const oid = Number(r.oid);
-    if (byOid.has(oid)) continue;
-    const reltuples = Number(r.reltuples);
-    const relpages = Number(r.relpages);
+    const kind = KINDS[r.relkind];
+    if (!kind || byOid.has(oid)) continue;
+    const blockSize = Number(r.block_size) || 8192;
+    raw.set(oid, { reltuples: Number(r.reltuples), relpages: Number(r.relpages), blockSize, typlens: [] });
     byOid.set(oid, {
       schema: r.schema,
       name: r.name,
-      kind: r.relkind === 'p' ? 'partitioned' : r.relkind === 'm' ? 'matview' : 'table',
-      // Never analysed (reltuples = -1): estimate from the pages, as the planner does.
-      reltuples: reltuples >= 0 ? reltuples : relpages * 50,
-      relpages,
+      kind,
+      rows: undefined,
+      analysed: Number(r.reltuples) >= 0,
+      pages: Math.ceil(Number(r.size_bytes) / blockSize),
       sizeBytes: Number(r.size_bytes),
       columns: [],
       stats: {},
@@ -102,7 +112,10 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
       q(CATALOG_SQL.indexes, [oids]),
       q(CATALOG_SQL.writes, [oids]),
     ]);
-    for (const r of cols.rows) byOid.get(Number(r.oid))?.columns.push({ name: r.name, type: r.type, notNull: r.not_null });
+    for (const r of cols.rows) {
+      byOid.get(Number(r.oid))?.columns.push({ name: r.name, type: r.type, typeName: r.type_name, notNull: r.not_null });
+      raw.get(Number(r.oid))?.typlens.push(Number(r.typlen));
+    }
     for (const r of stats.rows) {
       const t = byOid.get(Number(r.oid));
       if (!t) continue;
@@ -118,7 +131,14 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
       if (t) t.writes = { inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: Number(r.hot), seqScans: Number(r.seq_scan), idxScans: Number(r.idx_scan) };
     }
   }
-  return { facts: { versionNum: server.versionNum, pgTrgm: server.pgTrgm, tables: [...byOid.values()] }, missing, notTables };
+  for (const [oid, t] of byOid) {
+    const r = raw.get(oid)!;
+    // Tables and materialized views: the planner's estimate. A partitioned parent has no storage of its
+    // own (ANALYZE sums its partitions into reltuples); views and foreign tables have no estimate here.
+    if (t.kind === 'table' || t.kind === 'matview') t.rows = estimatedRows({ ...r, pages: t.pages });
+    else if (t.kind === 'partitioned' && r.reltuples >= 0) t.rows = r.reltuples;
+  }
+  return { tables: [...byOid.values()], missing, notTables };
 }
 
 export function indexFactsOf(r: any): IndexFacts {

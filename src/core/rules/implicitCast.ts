@@ -48,12 +48,12 @@ export const implicitCast: Rule = {
         const valType = values.map(valueType).find(Boolean);
         if (!valType) continue;
         const col = resolveColumn(colSide, info.scope, ctx.evidence);
-        const colType = col?.column?.type;
+        const colType = col?.column?.typeName;
         let why: string | undefined;
         if (colType) why = castsColumn(colType, valType);
         else if (valType === 'numeric' && /^(id|.+_id)$/i.test(colSide.name) && values.some((v) => v.type === 'numeric')) why = `${colSide.name} looks like an integer key; a decimal literal makes it compare as numeric`;
         if (!why) continue;
-        if (col?.column && !col.column.indexed) continue; // no index to lose
+        if (col?.column && !col.indexed) continue; // no index to lose
         out.push(
           ctx.report({
             at: n,

@@ -2,9 +2,9 @@
  * leading-wildcard-like: `col LIKE '%foo'` (or ILIKE, or '%' || $1) cannot use a btree index: the
  * pattern has no fixed prefix, so every row is read. A pg_trgm GIN index, or full-text search, can.
  */
-import { formatCount } from '../format';
 import { resolveColumn, stripCasts, walk, type Node } from './ast';
 import type { Rule } from './types';
+import { rowsPhrase } from '../catalogFacts';
 import type { Finding } from '../findings';
 
 const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
@@ -32,14 +32,14 @@ export const leadingWildcardLike: Rule = {
       const target = stripCasts(n.left);
       const colNode = target?.type === 'call' ? (target.args ?? []).map(stripCasts).find((a: Node) => a?.type === 'ref') : target;
       const col = colNode?.type === 'ref' ? resolveColumn(colNode, info.scope, ctx.evidence) : undefined;
-      if (col?.column?.trigramIndexed) return;
+      if (col?.trigramIndexed) return;
       const rows = col?.table?.rows;
-      if (rows !== undefined && rows >= 0 && rows < SMALL_TABLE_ROWS) return;
+      if (rows !== undefined && rows < SMALL_TABLE_ROWS) return;
       const colText = ctx.textOf(n.left);
       out.push(
         ctx.report({
           at: n,
-          message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${rows !== undefined && rows > 0 ? ` (about ${formatCount(rows)} rows)` : ''}.`,
+          message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.`,
           help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${colText} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${colText}).`,
           evidence: { pattern: lead, tableRows: rows },
         }),

@@ -75,7 +75,9 @@ export const unboundedQuery: Rule = {
     if (joinFilter) s = { ...s, where: s.where ?? { type: 'boolean', value: true } };
     const tables = (from as Node[]).filter((f) => f.type === 'table').map((f) => ctx.table(f.name.name, f.name.schema));
     const planRows = ctx.evidence?.plan?.rows;
-    const tableRows = tables.every(Boolean) ? Math.max(...tables.map((t) => t!.rows)) : undefined;
+    const tableRows = tables.every((t) => t?.rows !== undefined) ? Math.max(...tables.map((t) => t!.rows!)) : undefined;
+    // The planner's figures for a never-analysed table are estimated from its size: say so.
+    const neverAnalysed = tables.filter((t) => t && !t.analysed).map((t) => t!.name);
     let rows: number | undefined;
     if (planRows !== undefined) rows = planRows;
     else if (!s.where && tableRows !== undefined && tableRows >= 0) rows = tableRows;
@@ -90,10 +92,10 @@ export const unboundedQuery: Rule = {
         // most unlimited reads of unknown tables were small by nature: admin users, one-row views).
         severity: rows !== undefined ? 'warning' : 'hint',
         message: rows !== undefined
-          ? `No LIMIT: this query returns about ${formatCount(rows)} rows to the application, and more as the table grows.`
+          ? `No LIMIT: this query returns about ${formatCount(rows)} rows to the application, and more as the table grows${neverAnalysed.length ? ` (estimated from the size of ${neverAnalysed.join(', ')}: never analysed)` : ''}.`
           : 'No WHERE and no LIMIT: this query returns every row of the table to the application, and more as the table grows.',
         help: 'Page through the rows with LIMIT and keyset pagination, aggregate in SQL, or stream with a cursor if every row is really needed.',
-        evidence: { estimatedRows: rows ?? null },
+        evidence: { estimatedRows: rows ?? null, ...(rows !== undefined && neverAnalysed.length ? { neverAnalysed } : {}) },
       }),
     ];
   },
