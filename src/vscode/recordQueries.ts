@@ -26,6 +26,7 @@ import type { SqlSiteRef } from '../core/nplusone/observed';
 import { lineStarts, positionAt } from '../core/findings';
 import { positionsOf, toDiagnostics } from './findingActions';
 import { CaptureRecording } from './captureRecording';
+import { errorMessage } from '../core/safeText';
 
 const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,java,rb,sql}';
 const DEFAULT_EXCLUDE = '**/{node_modules,dist,build,out,.git,vendor,venv,.venv,__pycache__,target}/**';
@@ -75,7 +76,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         if (c) void vscode.commands.executeCommand('pgLens.stopRecording');
       });
     } catch (e) {
-      void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
   };
 
@@ -102,7 +103,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         const n = report.flagged;
         void vscode.window.showInformationMessage(n ? `PG Lens: ${n} statement${n === 1 ? '' : 's'} ran many times with about one row per call (see the report).` : 'PG Lens: no repeated one-row statements were recorded.');
       } catch (e) {
-        void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
       }
     });
   };
@@ -178,7 +179,7 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
       for (const s of await extractSqlSites(text, file, file)) add(s.callSpan ?? s.span, s.sql);
       if (!file.endsWith('.sql')) for (const c of await findSqlCalls(text, file)) add(c.span, c.sql);
     } catch (e) {
-      ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${(e as Error).message}`);
+      ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${errorMessage(e)}`);
     }
   }
   return { sites, texts };
