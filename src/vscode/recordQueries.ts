@@ -27,8 +27,8 @@ import { lineStarts, positionAt } from '../core/findings';
 import { positionsOf, toDiagnostics } from './findingActions';
 import { CaptureRecording } from './captureRecording';
 import { errorMessage } from '../core/safeText';
+import { SQL_SOURCE_GLOB } from '../core/languages/registry';
 
-const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,java,rb,sql}';
 const DEFAULT_EXCLUDE = '**/{node_modules,dist,build,out,.git,vendor,venv,.venv,__pycache__,target}/**';
 const MAX_FILES = 3000;
 const MAX_QUERY_ID_SITES = 300;
@@ -158,7 +158,7 @@ async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: stri
 async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
   const [{ extractSqlSites }, { findSqlCalls }] = await Promise.all([import('../core/extract/index'), import('../core/nplusone/index')]);
   const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
-  const uris = await vscode.workspace.findFiles(SOURCE_GLOB, exclude, MAX_FILES);
+  const uris = await vscode.workspace.findFiles(SQL_SOURCE_GLOB, exclude, MAX_FILES);
   const maxBytes = ctx.config.maxFileSizeKb * 1024;
   const sites: SqlSiteRef[] = [];
   const texts = new Map<string, string>();
