@@ -53,7 +53,7 @@ export interface IndexFacts {
   definition?: string;
 }
 
-export interface TableWrites {
+interface TableWrites {
   inserts: number;
   updates: number;
   deletes: number;

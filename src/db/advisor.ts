@@ -22,7 +22,7 @@ import { planAs } from './planGuard';
 
 const TRANSIENT_HYPOPG = `${OWN_STATEMENT_MARKER} CREATE EXTENSION IF NOT EXISTS hypopg`;
 
-export type VerifiedBy = 'hypopg' | 'transaction' | 'none';
+type VerifiedBy = 'hypopg' | 'transaction' | 'none';
 
 /** SuggestionLike's table is schema.name when not public, else name. */
 export interface IndexSuggestion extends SuggestionLike {
@@ -42,7 +42,7 @@ export interface IndexSuggestion extends SuggestionLike {
   summary: string;
 }
 
-export type AdviceStatus = 'ok' | 'unparsed' | 'not-analysed' | 'missing-table' | 'error';
+type AdviceStatus = 'ok' | 'unparsed' | 'not-analysed' | 'missing-table' | 'error';
 
 export interface AdviceResult {
   status: AdviceStatus;
@@ -102,7 +102,7 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   return done(await adviseWithFacts(db, sql, params, shape, facts, info, opts));
 }
 
-export async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions): Promise<Omit<AdviceResult, 'elapsedMs'>> {
+async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions): Promise<Omit<AdviceResult, 'elapsedMs'>> {
   const minReduction = opts.minCostReduction ?? DEFAULT_MIN_REDUCTION;
   const maxTableBytes = (opts.maxTableSizeMb ?? 50) * 1024 * 1024;
   const candidates = opts.candidates ?? indexCandidates(shape, facts, opts.candidateOptions);
@@ -325,7 +325,7 @@ function round(n: number): number {
 }
 
 /** Relation names already taken in the given schemas (tables, views, sequences, indexes share one namespace). */
-export const ADVISOR_SQL = {
+const ADVISOR_SQL = {
   takenNames: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = ANY ($1::text[]) AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(c.relname::text, p.prefix))`,
 } as const;

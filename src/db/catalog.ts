@@ -13,7 +13,7 @@ import { OWN_STATEMENT_MARKER } from './sql';
  * The select-list that indexFactsOf reads (aliases i = pg_index, oc/a inside, s =
  * pg_stat_all_indexes LEFT JOINed) in CATALOG_SQL.indexes.
  */
-export const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
+const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
       pg_get_expr(i.indpred, i.indrelid, true) AS predicate, pg_get_indexdef(i.indexrelid) AS definition,
       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS cols,
       ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
@@ -141,7 +141,7 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
   return { tables: [...byOid.values()], missing, notTables };
 }
 
-export function indexFactsOf(r: any): IndexFacts {
+function indexFactsOf(r: any): IndexFacts {
   const nkey = Number(r.nkey);
   const cols: string[] = r.cols ?? [];
   const names: (string | null)[] = r.col_names ?? [];

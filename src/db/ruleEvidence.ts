@@ -100,7 +100,7 @@ export class DbEvidence implements EvidenceSource {
 }
 
 /** Node types, seq-scanned relations and the top estimate of an EXPLAIN JSON plan (keys from core/plan). */
-export function planFactsOf(plan: RawNode): PlanFacts {
+function planFactsOf(plan: RawNode): PlanFacts {
   const nodeTypes: string[] = [];
   const seqScanTables: string[] = [];
   const visit = (n: RawNode | undefined) => {

@@ -13,7 +13,7 @@ import { checkSingleStatement, parameterCount } from './explain';
 import { OWN_STATEMENT_MARKER as M } from './sql';
 import { errorMessage } from '../core/safeText';
 
-export const WORKLOAD_BENCH_SQL = {
+const WORKLOAD_BENCH_SQL = {
   pssInstalled: `${M} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok, current_setting('server_version_num')::int AS v, current_database() AS db`,
   /** The $1 read statements of this database taking the most time, ours left out ($2 = our marker). PostgreSQL 13+. */
   top: `${M} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls FROM pg_stat_statements s

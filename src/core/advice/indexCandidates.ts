@@ -10,11 +10,11 @@
 import { findTable, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
 import { ident, operandColumns, operandText, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
 
-export type IndexMethod = 'btree' | 'gin' | 'gist' | 'brin' | 'hash';
+type IndexMethod = 'btree' | 'gin' | 'gist' | 'brin' | 'hash';
 
 export type CandidateKind = 'btree' | 'sort' | 'partial' | 'include' | 'expression' | 'jsonb' | 'fts' | 'trigram' | 'pattern' | 'join' | 'brin';
 
-export interface IndexKey {
+interface IndexKey {
   /** SQL of the key: a quoted column, or a parenthesised expression. */
   sql: string;
   /** Display text: column name or expression. */
@@ -88,7 +88,7 @@ function constantText(c: Constant): string {
   return c.kind === 'string' ? c.value : sqlLiteral(c);
 }
 
-export function sqlLiteral(c: Constant): string {
+function sqlLiteral(c: Constant): string {
   switch (c.kind) {
     case 'string':
       return `'${c.value.replace(/'/g, "''")}'`;
@@ -139,7 +139,7 @@ function catalogName(t: TableFacts, col: string): string | undefined {
 }
 
 /** Give unqualified predicates of multi-table statements to the one table that has the column. */
-export function resolveUnqualified(shape: StatementShape, facts: CatalogFacts): StatementShape {
+function resolveUnqualified(shape: StatementShape, facts: CatalogFacts): StatementShape {
   if (!shape.unresolved.length) return shape;
   for (const u of shape.unresolved) {
     const col = u.predicate.target.kind === 'column' ? u.predicate.target.column : undefined;
@@ -464,7 +464,7 @@ function signature(c: IndexCandidate): string {
 }
 
 /** Normalise index key / predicate text for comparison (pg_get_indexdef adds casts and parentheses). */
-export function normalizeIndexText(s: string): string {
+function normalizeIndexText(s: string): string {
   return s
     .toLowerCase()
     .replace(/::(text|character varying|varchar|bpchar|regconfig|jsonb|date|timestamp without time zone|timestamp with time zone)(\[\])?/g, '')

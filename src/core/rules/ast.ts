@@ -7,7 +7,7 @@ import { quoteIdent as ident } from '../sql/ident';
 import { isIndexed, trigramIndexed, type ColumnFacts, type TableFacts } from '../catalogFacts';
 import type { PlanEvidence } from './types';
 
-export interface Loc {
+interface Loc {
   start: number;
   end: number;
 }

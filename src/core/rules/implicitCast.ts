@@ -12,7 +12,7 @@ const INTEGER = new Set(['int2', 'int4', 'int8']);
 const FLOATING = new Set(['numeric', 'float4', 'float8']);
 
 /** Cast target names as written → pg_type.typname. */
-export function typname(written: string): string {
+function typname(written: string): string {
   const t = written.toLowerCase().replace(/\s*\(.*\)$/, '').trim();
   const map: Record<string, string> = {
     int: 'int4', integer: 'int4', int4: 'int4', smallint: 'int2', int2: 'int2', bigint: 'int8', int8: 'int8',

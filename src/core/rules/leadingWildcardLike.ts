@@ -9,7 +9,7 @@ import type { Finding } from '../findings';
 
 const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
 /** With evidence, tables below this many rows are scanned in no time anyway. */
-export const SMALL_TABLE_ROWS = 10000;
+const SMALL_TABLE_ROWS = 10000;
 
 /** The leftmost piece of a pattern expression: a string literal, or undefined. */
 function leadingLiteral(n: Node): string | undefined {

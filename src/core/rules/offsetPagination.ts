@@ -9,9 +9,9 @@ import type { Rule, StatementContext } from './types';
 import { rowsPhrase, type TableFacts } from '../catalogFacts';
 
 /** A literal OFFSET at or above this is "large". */
-export const LARGE_OFFSET = 1000;
+const LARGE_OFFSET = 1000;
 /** With evidence, tables below this many rows are too small to matter. */
-export const SMALL_TABLE_ROWS = 1000;
+const SMALL_TABLE_ROWS = 1000;
 
 export const offsetPagination: Rule = {
   id: 'offset-pagination',
@@ -47,7 +47,7 @@ export const offsetPagination: Rule = {
 };
 
 /** The statement rewritten for keyset pagination, with new $n parameters for the last key seen. */
-export function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: string } {
+function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: string } {
   const order: Node[] = s.orderBy ?? [];
   if (!order.length) return { note: 'The query has no ORDER BY, so its pages are not even stable: order by a unique key first.' };
   if (s.groupBy || s.having || s.distinct || s.type !== 'select') return { note: 'Keyset pagination of a grouped or DISTINCT query needs the grouping key as the sort key.' };

@@ -8,7 +8,7 @@ import type { Rule } from './types';
 import type { TableFacts } from '../catalogFacts';
 
 /** A table with at least this many columns is wide. */
-export const WIDE_COLUMNS = 12;
+const WIDE_COLUMNS = 12;
 const LARGE_VALUE_TYPES = new Set(['bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb']);
 
 export const selectStar: Rule = {

@@ -7,7 +7,7 @@ import { ctesOf, type Node } from './ast';
 import type { Rule } from './types';
 
 /** Rows at or above which returning everything is a problem. */
-export const LARGE_RESULT_ROWS = 1000;
+const LARGE_RESULT_ROWS = 1000;
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg']);
 
 const isAggregate = (e: Node | undefined): boolean => e?.type === 'call' && AGGREGATES.has(String(e.function?.name?.name ?? e.function?.name).toLowerCase());

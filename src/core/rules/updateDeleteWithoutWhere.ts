@@ -12,7 +12,7 @@ import type { Rule } from './types';
 import { rowsPhrase } from '../catalogFacts';
 
 /** With catalog evidence, a parameterised all-rows change of at least this many rows is an error. */
-export const LARGE_TABLE_ROWS = 10_000;
+const LARGE_TABLE_ROWS = 10_000;
 
 export const updateDeleteWithoutWhere: Rule = {
   id: 'update-delete-without-where',
