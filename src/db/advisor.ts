@@ -8,7 +8,7 @@
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
 import { createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
-import type { CatalogFacts } from '../core/catalogFacts';
+import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
 import { statementShape, type StatementShape } from '../core/sql/predicates';
@@ -205,7 +205,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
           const seq = baseline.seqScans.find((s) => s.relation === c.table);
           if (!t || !seq || (t.rows ?? 0) < 10000 || c.selectivity > 0.05) continue;
-          suggestions.push(unverifiedSuggestion(c, baseline, t.rows ?? 0, seq));
+          suggestions.push(unverifiedSuggestion(c, baseline, t, seq));
         }
       }
       return { suggestions, costBefore: baseline.totalCost };
@@ -280,7 +280,8 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
   const rows = t?.rows ?? 0;
   const seq = before.seqScans.find((s) => s.relation === c.table);
   const shown = c.keys.map((k) => k.label).join(', ');
-  const prefix = seq ? `Seq Scan on ${c.table} (${formatCount(rows)} rows)` : `${c.table} (${formatCount(rows)} rows)`;
+  const size = `${formatCount(rows)} rows${t && !t.analysed ? ', never analysed' : ''}`;
+  const prefix = seq ? `Seq Scan on ${c.table} (${size})` : `${c.table} (${size})`;
   const what = `${c.method === 'btree' ? 'an index' : `a ${c.method.toUpperCase()} index`} on ${c.table} (${shown})${c.include.length ? ` INCLUDE (${c.include.join(', ')})` : ''}${c.where ? ` WHERE ${c.where}` : ''}`;
   return {
     ...candidateFields(c, before),
@@ -300,8 +301,9 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
   };
 }
 
-function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, rows: number, seq: PlanSummary['seqScans'][number]): IndexSuggestion {
+function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFacts, seq: PlanSummary['seqScans'][number]): IndexSuggestion {
   const shown = c.keys.map((k) => k.label).join(', ');
+  const rows = t.rows ?? 0;
   return {
     ...candidateFields(c, before),
     costAfter: null,
@@ -316,7 +318,7 @@ function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, rows: numb
     seqScan: { relation: seq.relation, rows },
     planBefore: planOutline(before),
     planAfter: [],
-    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows): an index on (${shown}) may help (not verified)`,
+    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (not verified)`,
   };
 }
 

@@ -14,6 +14,7 @@ import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import type { Database } from '../../../src/db/database';
 import { DbEvidence } from '../../../src/db/ruleEvidence';
 import { readCatalogFacts } from '../../../src/db/catalog';
+import { adviseStatement } from '../../../src/db/advisor';
 import { expressionIndexKeys, isIndexed, leadsIndex, trigramIndexed } from '../../../src/core/catalogFacts';
 import { announceFallback, createTestDatabase, type TestDatabase } from '../support';
 
@@ -94,6 +95,11 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     assert.equal(upd.severity, 'error', 'an estimated 50k-row table is large');
     assert.match(upd.message, /rows, estimated from its size: never analysed\)/);
     assert.match(r.findings.find((f) => f.ruleId === 'offset-pagination')!.message, /never analysed/);
+    // The index advisor reads the same estimate (it used to see 0 rows here and say nothing), and says it is one.
+    const advice = await adviseStatement(db, 'SELECT note FROM fresh WHERE id = $1', undefined);
+    assert.equal(advice.suggestions.length, 1, JSON.stringify(advice));
+    assert.match(advice.suggestions[0].summary, /^Seq Scan on fresh \(\d+(\.\d)?k rows, never analysed\)/);
+    assert.equal((await t.admin.query(`SELECT reltuples::float8 AS r FROM pg_class WHERE relname = 'fresh'`)).rows[0].r, -1, 'advice left the table as it was');
     await t.admin.query('ANALYZE fresh');
     const after = (await readCatalogFacts(db, [{ name: 'fresh' }])).tables[0];
     assert.deepEqual([after.analysed, after.rows], [true, 50000]);
