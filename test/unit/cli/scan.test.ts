@@ -129,7 +129,7 @@ describe('cli scan', () => {
   });
 });
 
-describe('cli scan: another dialect and mapper files', () => {
+describe('cli scan: another dialect, mapper files and view templates', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-dialect-'));
@@ -160,15 +160,6 @@ describe('cli scan: another dialect and mapper files', () => {
     assert.match(f.help, /mapper statement/);
     assert.equal(j.summary.notAnalysedForPostgres, null);
   });
-});
-
-
-describe('cli scan: view templates from the language registry', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-views-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('reads Rails views (.erb, .jbuilder) like pg-lens n-plus-one: the implicit N+1 is reported on the controller, the view line related', async () => {
     write(dir, {
