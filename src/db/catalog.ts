@@ -37,12 +37,17 @@ export const CATALOG_SQL = {
   columns: `${OWN_STATEMENT_MARKER} SELECT a.attrelid::int8 AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS type_name,
       t.typlen::int AS typlen, a.attnotnull AS not_null
     FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
-  /** $1: oid[]. most_common_vals is anyarray: through text to text[] so values arrive as strings. */
+  /**
+   * $1: oid[]. most_common_vals is anyarray: through text to text[] so values arrive as strings. The
+   * relation names are handed to pg_stats as an array so its view filters pg_class by index first
+   * (joined by name alone, it computed every column's privileges first: 3× slower on a small schema).
+   */
   stats: `${OWN_STATEMENT_MARKER} SELECT c.oid::int8 AS oid, s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
       s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname
-    WHERE c.oid = ANY ($1::oid[]) AND NOT s.inherited`,
+    FROM pg_stats s
+    JOIN pg_namespace n ON n.nspname = s.schemaname
+    JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename
+    WHERE s.tablename = ANY (ARRAY(SELECT r.relname FROM pg_class r WHERE r.oid = ANY ($1::oid[]))) AND c.oid = ANY ($1::oid[]) AND NOT s.inherited`,
   /** $1: oid[] */
   indexes: `${OWN_STATEMENT_MARKER} SELECT i.indrelid::int8 AS table_oid, i.indexrelid::int8 AS oid, n.nspname AS schema, ic.relname AS name, am.amname AS method,
       ${INDEX_FACT_COLUMNS}
