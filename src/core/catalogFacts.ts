@@ -1,7 +1,7 @@
 /**
  * The one model of what the catalog says about the tables a statement names: size and row estimate,
  * columns, pg_stats, existing indexes and write activity. `src/db/catalog.ts readCatalogFacts` fills it
- * with one named query set; the index advisor and the rules read the same facts (the rules through
+ * with one named statement (one round trip); the index advisor and the rules read the same facts (the rules through
  * the helpers below: which columns an index leads with or covers, trigram and expression indexes).
  *
  * Rows of a table that was never analysed (pg_class.reltuples = -1) are estimated the way PostgreSQL's

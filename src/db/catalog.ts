@@ -1,7 +1,7 @@
 /**
  * Catalog facts for the tables a statement touches (the one model, core/catalogFacts.ts): size and the
- * planner's row estimate, columns, pg_stats, existing indexes and write activity. Read-only, one round
- * trip per kind of fact, for any number of tables. The index advisor and the rules' evidence
+ * planner's row estimate, columns, pg_stats, existing indexes and write activity. Read-only, one
+ * statement (one round trip) for any number of tables. The index advisor and the rules' evidence
  * (ruleEvidence.ts) both read through readCatalogFacts.
  */
 import { estimatedRows, type ColumnStats, type IndexFacts, type RelationKind, type TableFacts } from '../core/catalogFacts';
@@ -11,7 +11,7 @@ import { OWN_STATEMENT_MARKER } from './sql';
 
 /**
  * The select-list that indexFactsOf reads (aliases i = pg_index, oc/a inside, s =
- * pg_stat_all_indexes LEFT JOINed) in CATALOG_SQL.indexes.
+ * pg_stat_all_indexes LEFT JOINed) in CATALOG_SQL.tables.
  */
 const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
       pg_get_expr(i.indpred, i.indrelid, true) AS predicate, pg_get_indexdef(i.indexrelid) AS definition,
@@ -26,42 +26,37 @@ const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indi
 export const CATALOG_SQL = {
   /** The schemas an unqualified name is looked up in, in order. */
   searchPath: `${OWN_STATEMENT_MARKER} SELECT current_schemas(false) AS schemas`,
-  /** $1: text[] of (quoted, optionally qualified) names, resolved through search_path like the statement would. */
+  /**
+   * Everything readCatalogFacts knows about a table, in one round trip. $1: text[] of (quoted, optionally
+   * qualified) names, resolved through search_path like the statement would (to_regclass). Per relation:
+   * size and row-estimate inputs, then as JSON its columns, pg_stats rows (most_common_vals through text
+   * to text[] so values arrive as strings; pg_stats filtered by the relation's own names, so the view
+   * looks pg_class up by index before it computes column privileges), indexes (INDEX_FACT_COLUMNS) and
+   * write counters.
+   */
   tables: `${OWN_STATEMENT_MARKER} SELECT q.name AS requested, c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
       c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes,
-      current_setting('block_size')::int AS block_size
+      current_setting('block_size')::int AS block_size,
+      (SELECT json_agg(x ORDER BY x.attnum) FROM (
+        SELECT a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS type_name, t.typlen::int AS typlen, a.attnotnull AS not_null
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) x) AS columns,
+      (SELECT json_agg(x) FROM (
+        SELECT s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
+          s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation
+        FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited) x) AS stats,
+      (SELECT json_agg(x ORDER BY x.name) FROM (
+        SELECT ns.nspname AS schema, ic.relname AS name, am.amname AS method, ${INDEX_FACT_COLUMNS}
+        FROM pg_index i
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_namespace ns ON ns.oid = ic.relnamespace
+        JOIN pg_am am ON am.oid = ic.relam
+        LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = i.indexrelid
+        WHERE i.indrelid = c.oid) x) AS indexes,
+      (SELECT json_build_object('ins', w.n_tup_ins, 'upd', w.n_tup_upd, 'del', w.n_tup_del, 'hot', w.n_tup_hot_upd, 'seq_scan', coalesce(w.seq_scan, 0), 'idx_scan', coalesce(w.idx_scan, 0))
+        FROM pg_stat_all_tables w WHERE w.relid = c.oid) AS writes
     FROM unnest($1::text[]) AS q(name)
     JOIN pg_class c ON c.oid = to_regclass(q.name)
     JOIN pg_namespace n ON n.oid = c.relnamespace`,
-  /** $1: oid[] */
-  columns: `${OWN_STATEMENT_MARKER} SELECT a.attrelid::int8 AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS type_name,
-      t.typlen::int AS typlen, a.attnotnull AS not_null
-    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
-  /**
-   * $1: oid[]. most_common_vals is anyarray: through text to text[] so values arrive as strings. The
-   * relation names are handed to pg_stats as an array so its view filters pg_class by index first
-   * (joined by name alone, it computed every column's privileges first: 3× slower on a small schema).
-   */
-  stats: `${OWN_STATEMENT_MARKER} SELECT c.oid::int8 AS oid, s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
-      s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation
-    FROM pg_stats s
-    JOIN pg_namespace n ON n.nspname = s.schemaname
-    JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename
-    WHERE s.tablename = ANY (ARRAY(SELECT r.relname FROM pg_class r WHERE r.oid = ANY ($1::oid[]))) AND c.oid = ANY ($1::oid[]) AND NOT s.inherited`,
-  /** $1: oid[] */
-  indexes: `${OWN_STATEMENT_MARKER} SELECT i.indrelid::int8 AS table_oid, i.indexrelid::int8 AS oid, n.nspname AS schema, ic.relname AS name, am.amname AS method,
-      ${INDEX_FACT_COLUMNS}
-    FROM pg_index i
-    JOIN pg_class ic ON ic.oid = i.indexrelid
-    JOIN pg_namespace n ON n.oid = ic.relnamespace
-    JOIN pg_am am ON am.oid = ic.relam
-    LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = i.indexrelid
-    WHERE i.indrelid = ANY ($1::oid[])
-    ORDER BY ic.relname`,
-  /** $1: oid[] */
-  writes: `${OWN_STATEMENT_MARKER} SELECT relid::int8 AS oid, n_tup_ins::int8 AS ins, n_tup_upd::int8 AS upd, n_tup_del::int8 AS del, n_tup_hot_upd::int8 AS hot,
-      coalesce(seq_scan, 0)::int8 AS seq_scan, coalesce(idx_scan, 0)::int8 AS idx_scan
-    FROM pg_stat_all_tables WHERE relid = ANY ($1::oid[])`,
 } as const;
 
 export interface TableRef {
@@ -109,32 +104,27 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
     });
   }
   const missing = tables.filter((t) => !all.some((r) => r.requested === qualifiedName(t.schema, t.name)));
-  const oids = [...byOid.keys()];
-  if (oids.length) {
-    const [cols, stats, idx, writes] = await Promise.all([
-      q(CATALOG_SQL.columns, [oids]),
-      q(CATALOG_SQL.stats, [oids]),
-      q(CATALOG_SQL.indexes, [oids]),
-      q(CATALOG_SQL.writes, [oids]),
-    ]);
-    for (const r of cols.rows) {
-      byOid.get(Number(r.oid))?.columns.push({ name: r.name, type: r.type, typeName: r.type_name, notNull: r.not_null });
-      raw.get(Number(r.oid))?.typlens.push(Number(r.typlen));
+  const filled = new Set<number>();
+  for (const r of all) {
+    const oid = Number(r.oid);
+    const t = byOid.get(oid);
+    const raw0 = raw.get(oid);
+    if (!t || !raw0 || filled.has(oid)) continue; // a relation requested by two names (users, public.users)
+    filled.add(oid);
+    for (const col of r.columns ?? []) {
+      t.columns.push({ name: col.name, type: col.type, typeName: col.type_name, notNull: col.not_null });
+      raw0.typlens.push(Number(col.typlen));
     }
-    for (const r of stats.rows) {
-      const t = byOid.get(Number(r.oid));
-      if (!t) continue;
-      const s: ColumnStats = { nullFrac: Number(r.null_frac), nDistinct: Number(r.n_distinct) };
-      if (r.mcv) s.mostCommonVals = r.mcv;
-      if (r.mcf) s.mostCommonFreqs = r.mcf.map(Number);
-      if (r.correlation !== null && r.correlation !== undefined) s.correlation = Number(r.correlation);
-      t.stats[r.name] = s;
+    for (const st of r.stats ?? []) {
+      const s: ColumnStats = { nullFrac: Number(st.null_frac), nDistinct: Number(st.n_distinct) };
+      if (st.mcv) s.mostCommonVals = st.mcv;
+      if (st.mcf) s.mostCommonFreqs = st.mcf.map(Number);
+      if (st.correlation !== null && st.correlation !== undefined) s.correlation = Number(st.correlation);
+      t.stats[st.name] = s;
     }
-    for (const r of idx.rows) byOid.get(Number(r.table_oid))?.indexes.push(indexFactsOf(r));
-    for (const r of writes.rows) {
-      const t = byOid.get(Number(r.oid));
-      if (t) t.writes = { inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: Number(r.hot), seqScans: Number(r.seq_scan), idxScans: Number(r.idx_scan) };
-    }
+    for (const ix of r.indexes ?? []) t.indexes.push(indexFactsOf(ix));
+    const w = r.writes;
+    if (w) t.writes = { inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), seqScans: Number(w.seq_scan), idxScans: Number(w.idx_scan) };
   }
   for (const [oid, t] of byOid) {
     const r = raw.get(oid)!;
