@@ -26,7 +26,7 @@ function repoRoot(start: string): string {
 }
 
 /** Configuration files under the roots of the given paths, as { path relative to its root, text }. */
-export function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
+function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
   const roots = new Set<string>();
   for (const p of paths) {

@@ -233,7 +233,7 @@ async function runWorkload(values: { db?: string; production?: boolean; runs?: s
     try {
       raw = JSON.parse(readRegularFileSync(path.resolve(ctx.cwd, values.compare), LIMITS.smallFileBytes * 16).toString('utf8'));
     } catch (e) {
-      throw new UsageError(`cannot read --compare ${values.compare}: ${(e as Error).message.split('\n')[0]}`);
+      throw new UsageError(`cannot read --compare ${values.compare}: ${errorMessage(e)}`);
     }
     baseline = parseWorkloadRun(raw);
     if (!baseline) throw new UsageError(`--compare ${values.compare} is not a saved workload run (pg-lens benchmark --workload --save FILE writes one)`);

@@ -7,6 +7,7 @@
 import { atOperators, bothSides, COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
+import { expressionIndexKeys } from '../catalogFacts';
 
 const OPS = new Set([...COMPARISON_OPS, 'LIKE', 'ILIKE', 'IN', 'BETWEEN']);
 const ARITH = new Set(['+', '-', '*', '/', '||']);
@@ -23,7 +24,7 @@ export const nonSargablePredicate: Rule = {
         if (!wrapped) continue;
         if (referencesColumns(other)) continue; // a join condition: not a lookup by value
         const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
-        if (col?.column && !col.column.indexed) continue; // no index to lose
+        if (col?.column && !col.indexed) continue; // no index to lose
         if (col?.table && hasExpressionIndex(col, side)) continue;
         return report(ctx, n, side, other, wrapped, col);
       }
@@ -78,7 +79,7 @@ export function referencesColumns(n: Node | undefined): boolean {
 }
 
 function hasExpressionIndex(col: ResolvedColumn, side: Node): boolean {
-  const exprs = col.table?.expressionIndexes ?? [];
+  const exprs = col.table ? expressionIndexKeys(col.table) : [];
   const fn = side.type === 'call' ? String(side.function?.name).toLowerCase() : side.type === 'cast' ? '::' : undefined;
   return exprs.some((e) => {
     const x = e.toLowerCase();
@@ -120,7 +121,7 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
   } else {
     help = `Compare ${colText} directly, or create an expression index on (${expr}).`;
   }
-  const indexed = col?.column?.indexed;
+  const indexed = col?.column ? col.indexed : undefined;
   return ctx.report({
     at: side,
     message: `${expr} hides ${colText} from its index${indexed ? '' : ' (if it has one)'}: PostgreSQL can only use an index on exactly this expression.`,
