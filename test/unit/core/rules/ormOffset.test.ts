@@ -19,6 +19,13 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
     assert.equal(findOrmOffsets("return {'rear_ports': self.cleaned_data['rear_ports'][offset:offset + n]}", 'a.py', []).length, 0);
     assert.equal(findOrmOffsets('sql += " limit ? offset ?"', 'a.java', []).length, 1, 'lower-case SQL that says LIMIT');
   });
+  it('does not take a stream or MongoDB cursor `.skip(n).limit(m)` for query pagination (skip pairs with take)', () => {
+    assert.equal(findOrmOffsets('return br.lines()\n    .skip(skipLineNums)\n    .limit(limit)\n    .collect(Collectors.toList());', 'A.java', []).length, 0);
+    assert.equal(findOrmOffsets('list.stream().filter(f).skip((long) (pageNo - 1) * pageSize).limit(pageSize).map(V::new)', 'A.java', []).length, 0);
+    assert.equal(findOrmOffsets('await Model.find(q).skip(page * n).limit(n);', 'a.js', []).length, 0);
+    assert.equal(findOrmOffsets('repo.createQueryBuilder("u").skip(page * n).take(n).getMany()', 'a.ts', []).length, 1, 'TypeORM skip/take still counts');
+    assert.equal(findOrmOffsets('q.take(n).skip(page * n)', 'a.ts', []).length, 1);
+  });
   it('points a find-options finding at the offset key, not at an order array before it', () => {
     const text = 'await Document.findAll({\n  where,\n  order: [["createdAt", "DESC"]],\n  offset: ctx.state.pagination.offset,\n  limit: 25,\n});';
     const [h] = findOrmOffsets(text, 'a.ts', []);
