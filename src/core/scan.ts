@@ -85,6 +85,15 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       }
       if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
       const ev = opts.evidence;
+      // Two calls running the same composed statement (`if … { db.Query(q, a, b) } else { db.Query(q, a) }`)
+      // give the same finding once.
+      const seen = new Set<string>();
+      const once = (f: Finding) => {
+        const key = `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      };
       return sites.flatMap((site) => {
         const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
         // A statement kept in a mapper file is changed there and called through its library: say how.
@@ -96,7 +105,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }
-        return found;
+        return found.filter(once);
       });
     },
   };

@@ -39,7 +39,8 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
 
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
   if (!/offset|skip|\[/i.test(text)) return [];
-  const judged = sites.filter((s) => !s.dynamic && /\bOFFSET\b/i.test(s.sql));
+  // Sites the SQL rule judges: complete statements, or composed ones with a complete variant saying OFFSET.
+  const judged = sites.filter((s) => (!s.dynamic && /\bOFFSET\b/i.test(s.sql)) || s.variants?.some((v) => !v.dynamic && /\bOFFSET\b/i.test(v.sql)));
   const out: Hit[] = [];
   for (const p of PATTERNS) {
     if (p.langs && !p.langs.test(file)) continue;

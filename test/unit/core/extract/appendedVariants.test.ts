@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { extractSqlSites } from '../../../../src/core/extract/index';
 import { checkSite } from '../../../../src/core/rules/engine';
 import { RULES } from '../../../../src/core/rules/index';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 import type { SqlSite } from '../../../../src/core/extract/types';
 
@@ -29,6 +30,19 @@ describe('extract: composed variants of appended SQL', () => {
     const found = rules(s);
     assert.ok(!found.includes('update-delete-without-where'));
     assert.ok(found.includes('non-sargable-predicate'));
+  });
+
+  it('a finding about a part is reported once per place, though variants number its parameters differently', async () => {
+    const py = 'def f(curs, q, count, offset):\n    query = "SELECT id FROM t WHERE a = %s ORDER BY id"\n    args = [q]\n    if count > 0:\n        query += " LIMIT %s"\n        args.append(count)\n    if offset >= 0:\n        query += " OFFSET %s"\n        args.append(offset)\n    curs.execute(query, tuple(args))\n';
+    const [s] = await extractSqlSites(py, 'x.py', 'x.py');
+    assert.equal(s.variants?.length, 4);
+    assert.equal(rules(s).filter((r) => r === 'offset-pagination').length, 1);
+  });
+
+  it('two calls running the same composed statement give its finding once (scan)', async () => {
+    const go = 'package s\nfunc f(all bool) {\n\tq := `SELECT id FROM comments WHERE TRUE `\n\tif !all {\n\t\tq += `AND (state = 1 OR author = $1)`\n\t}\n\tif all {\n\t\trows, err = db.Query(q)\n\t} else {\n\t\trows, err = db.Query(q, a)\n\t}\n}\n';
+    const r = await analyzeFile({ path: 'x.go', text: go }, { analyzers: [rulesAnalyzer()] });
+    assert.equal(r.findings.filter((f) => f.ruleId === 'or-across-columns').length, 1);
   });
 
   it('a whole-statement finding that holds in every variant is reported', async () => {
