@@ -18,6 +18,7 @@ import { libraryHelp, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 import { SourceTree } from './syntax/treeSitter';
+import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
 import { errorMessage } from './safeText';
 
 export interface FileInput {
@@ -70,9 +71,10 @@ export interface EvidenceSource {
 
 /**
  * The query rules as an analyzer (with database evidence when a source is given). `project` is the
- * project's database as its configuration says (core/dialect.ts projectDialect), when known.
+ * project's database as its configuration says (core/dialect.ts projectDialect), when known. `declared`: the
+ * expression indexes the project's own schema files create (sql/declaredIndexes.ts), read when no database is given.
  */
-export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; project?: DialectVerdict } = {}): Analyzer {
+export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; project?: DialectVerdict; declared?: DeclaredIndexes } = {}): Analyzer {
   const rules = opts.rules ?? RULES;
   return {
     id: 'rules',
@@ -88,6 +90,9 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       // Two calls running the same composed statement (`if … { db.Query(q, a, b) } else { db.Query(q, a) }`)
       // give the same finding once.
       const seen = new Set<string>();
+      // Without a database: `lower(email) = …` is served by the `lower(email)` index the schema files create.
+      const servedByDeclaredIndex = (f: Finding) =>
+        !ev && f.ruleId === 'non-sargable-predicate' && typeof f.evidence?.expression === 'string' && isDeclaredIndexExpression(opts.declared, typeof f.evidence.table === 'string' ? f.evidence.table : undefined, f.evidence.expression);
       const once = (f: Finding) => {
         const key = `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}`;
         if (seen.has(key)) return false;
@@ -105,7 +110,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }
-        return found.filter(once);
+        return found.filter((f) => once(f) && !servedByDeclaredIndex(f));
       });
     },
   };

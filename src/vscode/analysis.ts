@@ -17,6 +17,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import type { Analyzer, EvidenceSource } from '../core/scan';
 import type { DialectVerdict } from '../core/dialect';
+import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
 import { EDITOR_LANGUAGE_IDS } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
@@ -108,6 +109,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   }
 
   private project: Promise<DialectVerdict | undefined> | undefined;
+  private declared: Promise<DeclaredIndexes | undefined> | undefined;
 
   async analyzers(): Promise<Analyzer[]> {
     const [{ rulesAnalyzer }, { nPlusOneAnalyzer }] = await Promise.all([import('../core/scan'), import('../core/nplusone/analyzer')]);
@@ -120,7 +122,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     // The workspace's database from its configuration (read once): no PostgreSQL advice for another dialect.
     this.project ??= import('../node/projectConfig').then((m) => m.readProjectDialect((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
     const project = await this.project;
-    return [rulesAnalyzer({ project, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
+    // Without a database: the expression indexes the workspace's own .sql files create (read once).
+    this.declared ??= evidence ? undefined : import('../node/projectConfig').then((m) => m.readDeclaredIndexes((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
+    const declared = evidence ? undefined : await this.declared;
+    return [rulesAnalyzer({ project, declared, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
   }
 
   refreshAll(): void {

@@ -129,6 +129,6 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
     message: `${expr} hides ${colText} from its index${indexed ? '' : ' (if it has one)'}: PostgreSQL can only use an index on exactly this expression.`,
     help,
     fixes,
-    evidence: { column: colText, table, indexed: indexed ?? null },
+    evidence: { column: colText, table, indexed: indexed ?? null, expression: expr },
   });
 }
