@@ -19,7 +19,7 @@ import type { Analyzer, EvidenceSource } from '../core/scan';
 import type { DialectVerdict } from '../core/dialect';
 import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
-import { EDITOR_LANGUAGE_IDS } from '../core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, isMapperDocument } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { errorMessage } from '../core/safeText';
 
@@ -27,7 +27,7 @@ const DEBOUNCE_MS = 400;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 export function analysable(doc: vscode.TextDocument): boolean {
-  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && EDITOR_LANGUAGE_IDS.includes(doc.languageId);
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && (EDITOR_LANGUAGE_IDS.includes(doc.languageId) || isMapperDocument(doc.languageId, doc.uri.fsPath));
 }
 
 /** The same documents, as a selector for providers (hover, CodeLens). */
@@ -158,7 +158,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       const sites = await this.ctx.sites.sitesFor(doc);
       if (doc.isClosed || doc.version !== version) return;
       const r = await analyzeFile(
-        { path: doc.uri.fsPath, text, languageId: doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
+        { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
         { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, extract: async () => sites, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version) return; // a newer version is scheduled
