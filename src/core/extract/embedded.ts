@@ -229,12 +229,12 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       if (composed) return composed;
       if (profile.identifier.has(node.type)) {
         const name = text.slice(node.startIndex, node.endIndex);
-        const values = env.decls.get(name);
-        if (values && values.length === 1 && !seen.has(values[0].startIndex) && values[0].startIndex !== node.startIndex) {
-          seen.add(values[0].startIndex);
+        const value = visibleValue(env.decls.get(name), node);
+        if (value && !seen.has(value.startIndex) && value.startIndex !== node.startIndex) {
+          seen.add(value.startIndex);
           const before = literalSeen;
           literalSeen = false;
-          const inner = rec(values[0], depth + 1);
+          const inner = rec(value, depth + 1);
           const found = literalSeen;
           literalSeen = before || found;
           if (found) return inner;
@@ -358,6 +358,40 @@ function passedToMessageCall(root: Node, text: string): boolean {
   if (!call) return false;
   const fn = text.slice(Math.max(call.startIndex, args.startIndex - 80), args.startIndex);
   return MESSAGE_CALL.test(fn);
+}
+
+const FUNCTION_NODE = /^(function_definition|function_declaration|function_expression|function|generator_function|generator_function_declaration|arrow_function|method_definition|method_declaration|constructor_declaration|func_literal|lambda|lambda_expression|method|singleton_method)$/;
+const BLOCK_NODE = /^(block|statement_block|program|module|source_file|compilation_unit|class_body|body_statement|then|else|do_block|switch_block_statement_group|expression_case|default_case|communication_case|case_clause)$/;
+
+function enclosing(node: Node, kind: RegExp): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) if (kind.test(p.type)) return p;
+  return undefined;
+}
+
+const same = (a: Node | undefined, b: Node | undefined) => a === b || (!!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type);
+const inside = (outer: Node, n: Node) => outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
+
+/**
+ * The value a name holds where it is used, among the file's assignments to that name: the one
+ * assignment in the file; else, in the innermost function (then the enclosing ones, then the module)
+ * that assigns it, the last assignment before the use whose block holds the use (`query = "…"` in each
+ * function of a module, or twice in one function, each used after it). An assignment in a branch the
+ * use is not in (`if c: q = "B"`) makes the value unknown: undefined.
+ */
+function visibleValue(values: Node[] | undefined, use: Node): Node | undefined {
+  if (!values?.length) return undefined;
+  if (values.length === 1) return values[0];
+  for (let scope = enclosing(use, FUNCTION_NODE); ; scope = scope && enclosing(scope, FUNCTION_NODE)) {
+    const here = values.filter((v) => same(enclosing(v, FUNCTION_NODE), scope));
+    if (here.length) {
+      if (!scope && here.length === 1) return here[0];
+      const before = here.filter((v) => v.endIndex <= use.startIndex).sort((a, b) => a.startIndex - b.startIndex);
+      const last = before[before.length - 1];
+      const block = last && enclosing(last, BLOCK_NODE);
+      return block && inside(block, use) ? last : undefined;
+    }
+    if (!scope) return undefined;
+  }
 }
 
 /** Climb from a literal to the whole composed expression (concatenation, parentheses, formatting). */
