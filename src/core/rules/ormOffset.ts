@@ -14,6 +14,8 @@ import { offsetPagination } from './offsetPagination';
 import { libraryHelp, libraryOf } from './libraryFix';
 
 const LITERAL = /^\s*(\d+|null|None|nil|undefined|0n)\s*$/;
+/** `cursor ? 1 : 0`: Prisma's cursor pagination skips the cursor row itself — a literal either way, not an offset. */
+const LITERAL_CHOICE = /^[^?]{1,80}\?\s*(\d+|null|undefined)\s*:\s*(\d+|null|undefined)\s*$/;
 
 interface Hit {
   at: number;
@@ -46,7 +48,7 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
     if (p.langs && !p.langs.test(file)) continue;
     p.re.lastIndex = 0;
     for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
-      if (LITERAL.test(p.value(m)) || (p.sql && !p.sql(m))) continue;
+      if (LITERAL.test(p.value(m)) || LITERAL_CHOICE.test(p.value(m)) || (p.sql && !p.sql(m))) continue;
       const at = m.index + (p.at ? p.at(m) : m[0].search(/offset|skip|\[/i));
       if (judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
       if (out.some((h) => Math.abs(h.at - at) < 40)) continue;

@@ -41,6 +41,8 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
   });
   it('leaves literal offsets, unrelated offsets and statements the SQL rule judges', () => {
     assert.equal(findOrmOffsets('q.limit(10).offset(0)', 'a.ts', []).length, 0);
+    assert.equal(findOrmOffsets('await prisma.team.findMany({ take: n, skip: cursor ? 1 : 0, cursor: cursor ? { id: cursor } : undefined });', 'a.ts', []).length, 0, 'Prisma cursor pagination skips the cursor row');
+    assert.equal(findOrmOffsets('await prisma.team.findMany({ take: n, skip: args.skip });', 'a.ts', []).length, 1);
     assert.equal(findOrmOffsets('const { offset, limit } = range; el.style.offset = x;', 'a.ts', []).length, 0);
     const text = 'db.query("SELECT * FROM t ORDER BY id LIMIT $1 OFFSET $2", [a, b])';
     const site = { sql: 'SELECT * FROM t ORDER BY id LIMIT $1 OFFSET $2', span: { start: 9, end: 58 }, dynamic: false } as SqlSite;
