@@ -213,6 +213,31 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
   const sites: SqlSite[] = [];
   const siteRoots = new Set<number>();
 
+  // The query ran only around lines with SQL or API words: a name's assignments elsewhere (a constant at
+  // the top of the file) are looked up once, on the lines that assign it, when a composition reads it.
+  const looked = new Set<string>();
+  const declsOf = (name: string): Node[] | undefined => {
+    if (looked.has(name) || !/^[A-Za-z_$][\w$]*$/.test(name) || looked.size > 2000) return env.decls.get(name);
+    looked.add(name);
+    const list = env.decls.get(name) ?? [];
+    const have = new Set(list.map((n) => n.startIndex));
+    const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*(?::=|=(?![=>~]))`, 'g');
+    let lines = 0;
+    for (let m = re.exec(text); m && lines++ < 50; m = re.exec(text)) {
+      const s = text.lastIndexOf('\n', m.index) + 1;
+      const e = text.indexOf('\n', m.index);
+      for (const qm of query.matches(tree.rootNode, { startIndex: s * 2, endIndex: (e < 0 ? text.length : e) * 2 })) {
+        const dn = qm.captures.find((c) => c.name === 'decl.name')?.node;
+        const dv = qm.captures.find((c) => c.name === 'decl.value')?.node;
+        if (!dn || !dv || have.has(dv.startIndex) || text.slice(dn.startIndex, dn.endIndex) !== name) continue;
+        have.add(dv.startIndex);
+        list.push(dv);
+      }
+    }
+    if (list.length) env.decls.set(name, list);
+    return list.length ? list : undefined;
+  };
+
   const composeRoot = (root: Node, ctx: ComposeCtx, used: Node[]): Part[] | undefined => {
     let literalSeen = false;
     let budget = 2000;
@@ -229,7 +254,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       if (composed) return composed;
       if (profile.identifier.has(node.type)) {
         const name = text.slice(node.startIndex, node.endIndex);
-        const value = visibleValue(env.decls.get(name), node);
+        const value = visibleValue(declsOf(name), node);
         if (value && !seen.has(value.startIndex) && value.startIndex !== node.startIndex) {
           seen.add(value.startIndex);
           const before = literalSeen;
@@ -378,7 +403,7 @@ const inside = (outer: Node, n: Node) => outer.startIndex <= n.startIndex && n.e
  * function of a module, or twice in one function, each used after it). An assignment in a branch the
  * use is not in (`if c: q = "B"`) makes the value unknown: undefined.
  */
-function visibleValue(values: Node[] | undefined, use: Node): Node | undefined {
+export function visibleValue(values: Node[] | undefined, use: Node): Node | undefined {
   if (!values?.length) return undefined;
   if (values.length === 1) return values[0];
   for (let scope = enclosing(use, FUNCTION_NODE); ; scope = scope && enclosing(scope, FUNCTION_NODE)) {
