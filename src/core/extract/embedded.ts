@@ -238,6 +238,31 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     return list.length ? list : undefined;
   };
 
+  // A helper in the same file that returns SQL (`def _base_query(): return "SELECT …"`,
+  // `func baseQuery() string { return \`SELECT …\` }`): a call to it composes as what it returns.
+  let defs: Map<string, Node[]> | undefined;
+  const helperReturn = (call: Node): Node | undefined => {
+    const name = calledHelperName(call, text);
+    if (!name) return undefined;
+    if (!defs) {
+      defs = new Map();
+      for (const d of tree.rootNode.descendantsOfType(HELPER_DEFINITIONS)) {
+        const n = d?.childForFieldName('name');
+        if (!d || !n) continue;
+        const key = text.slice(n.startIndex, n.endIndex);
+        defs.set(key, [...(defs.get(key) ?? []), d]);
+      }
+    }
+    const found = defs.get(name);
+    if (found?.length !== 1) return undefined;
+    const def = found[0];
+    const returns = def.descendantsOfType('return_statement').filter((r): r is Node => !!r && same(enclosing(r, FUNCTION_NODE), def));
+    if (returns.length !== 1) return undefined;
+    let value = returns[0].namedChildren.find((c) => c && c.type !== 'comment') ?? undefined;
+    if (value?.type === 'expression_list') value = value.namedChildCount === 1 ? (value.namedChildren[0] ?? undefined) : undefined;
+    return value;
+  };
+
   const composeRoot = (root: Node, ctx: ComposeCtx, used: Node[]): Part[] | undefined => {
     let literalSeen = false;
     let budget = 2000;
@@ -256,6 +281,18 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
         const name = text.slice(node.startIndex, node.endIndex);
         const value = visibleValue(declsOf(name), node);
         if (value && !seen.has(value.startIndex) && value.startIndex !== node.startIndex) {
+          seen.add(value.startIndex);
+          const before = literalSeen;
+          literalSeen = false;
+          const inner = rec(value, depth + 1);
+          const found = literalSeen;
+          literalSeen = before || found;
+          if (found) return inner;
+        }
+      }
+      if (HELPER_CALL.test(node.type)) {
+        const value = helperReturn(node);
+        if (value && !seen.has(value.startIndex)) {
           seen.add(value.startIndex);
           const before = literalSeen;
           literalSeen = false;
@@ -383,6 +420,25 @@ function passedToMessageCall(root: Node, text: string): boolean {
   if (!call) return false;
   const fn = text.slice(Math.max(call.startIndex, args.startIndex - 80), args.startIndex);
   return MESSAGE_CALL.test(fn);
+}
+
+const HELPER_CALL = /^(call|call_expression|method_invocation)$/;
+const HELPER_DEFINITIONS = ['function_definition', 'function_declaration', 'method_definition', 'method_declaration'];
+
+/** The helper a call names when it is one of the file's own: `name(…)`, `self.name(…)`, `this.name(…)`, `r.name(…)` in Go. */
+function calledHelperName(call: Node, text: string): string | undefined {
+  if (call.type === 'method_invocation') {
+    const obj = call.childForFieldName('object');
+    const n = call.childForFieldName('name');
+    return n && (!obj || /^(this|super)$/.test(obj.text)) ? text.slice(n.startIndex, n.endIndex) : undefined;
+  }
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  if (fn.type === 'identifier') return text.slice(fn.startIndex, fn.endIndex);
+  const obj = fn.childForFieldName('object') ?? fn.childForFieldName('operand');
+  const prop = fn.childForFieldName('attribute') ?? fn.childForFieldName('property') ?? fn.childForFieldName('field');
+  if (!obj || !prop || !/^(self|cls|this|[a-z]{1,2})$/.test(obj.text)) return undefined;
+  return text.slice(prop.startIndex, prop.endIndex);
 }
 
 const FUNCTION_NODE = /^(function_definition|function_declaration|function_expression|function|generator_function|generator_function_declaration|arrow_function|method_definition|method_declaration|constructor_declaration|func_literal|lambda|lambda_expression|method|singleton_method)$/;
