@@ -38,3 +38,30 @@ describe('extract: SQL assembled across helper functions of the same file', () =
     assert.equal(sites.length, 2, 'the two literals, each as written');
   });
 });
+
+describe('extract: MyBatis SQL provider methods (@SelectProvider and friends)', () => {
+  before(() => configureTreeSitterForCli());
+
+  it('a provider method returning a SQL string with #{…} parameters is a MyBatis statement', async () => {
+    const java = [
+      'public class UserSqlProvider {',
+      '  public static String selectById() {',
+      '    return "SELECT id, name FROM users WHERE id = #{id}";',
+      '  }',
+      '  public String label() {',
+      '    return "Select a user";',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const sites = await extractSqlSites(java, 'UserSqlProvider.java', 'UserSqlProvider.java');
+    assert.deepEqual(sites.map((s) => [s.api, s.sql]), [['mybatis.provider', 'SELECT id, name FROM users WHERE id = $1']]);
+    assert.equal(sites[0].params[0].source, '#{id}');
+  });
+
+  it('in a file importing MyBatis, a returned SQL string without parameters too; ${…} is spliced text (dynamic)', async () => {
+    const java = 'import org.apache.ibatis.annotations.Param;\nclass P {\n  String all() {\n    return "SELECT id FROM t ORDER BY id";\n  }\n  String byTable(String t) {\n    return "SELECT id FROM ${table} WHERE id = #{id}";\n  }\n}\n';
+    const sites = await extractSqlSites(java, 'P.java', 'P.java');
+    assert.deepEqual(sites.map((s) => [s.api, s.dynamic]), [['mybatis.provider', false], ['mybatis.provider', true]]);
+  });
+});
