@@ -19,6 +19,7 @@ import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect'
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
 import { SourceTree } from './syntax/treeSitter';
 import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
+import type { MapperFragments } from './languages/java/mybatis';
 import { errorMessage } from './safeText';
 
 export interface FileInput {
@@ -140,6 +141,8 @@ export interface ScanOptions {
   onError?: (file: string, message: string) => void;
   /** SQL discovery; defaults to extractSqlSites over the shared tree. */
   extract?: (text: string, languageIdOrPath: string, file: string, source?: SourceTree) => Promise<SqlSite[]>;
+  /** For the default extraction: MyBatis `<sql>` fragments of the project's mapper files (cross-file `<include>`). */
+  mapperFragments?: MapperFragments;
 }
 
 export interface FileResult {
@@ -165,7 +168,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   try {
     let t = performance.now();
     try {
-      sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src })))(input.text, language, input.path, source);
+      sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src, mapperFragments: opts.mapperFragments })))(input.text, language, input.path, source);
     } catch (e) {
       errors.push(`SQL extraction failed: ${errorMessage(e)}`);
     }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
 import { addDeclaredIndexes, type DeclaredIndexes } from '../core/sql/declaredIndexes';
+import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from './walk';
 
 const MAX_DEPTH = 4;
@@ -93,6 +94,19 @@ const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
  */
 export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd()): DeclaredIndexes {
   const out: DeclaredIndexes = new Map();
+  walkProjectFiles(paths, cwd, '.sql', (text) => addDeclaredIndexes(text, out));
+  return out;
+}
+
+/** The `<sql id>` fragments of the project's MyBatis mapper files, by `namespace.id` (cross-file `<include refid>`). */
+export function readMapperFragments(paths: readonly string[], cwd = process.cwd()): MapperFragments {
+  const out: MapperFragments = new Map();
+  walkProjectFiles(paths, cwd, '.xml', (text) => addMapperFragments(text, out));
+  return out;
+}
+
+/** Every file with the extension under the repository roots of the paths; bounded in depth, files and bytes. */
+function walkProjectFiles(paths: readonly string[], cwd: string, ext: string, visit: (text: string) => void): void {
   let files = 0;
   let bytes = 0;
   let dirs = 0;
@@ -110,12 +124,12 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
         const full = path.join(dir, e.name);
         if (e.isDirectory()) {
           if (depth < SCHEMA_MAX_DEPTH && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) stack.push({ dir: full, depth: depth + 1 });
-        } else if (e.isFile() && e.name.toLowerCase().endsWith('.sql') && files < SCHEMA_MAX_FILES) {
+        } else if (e.isFile() && e.name.toLowerCase().endsWith(ext) && files < SCHEMA_MAX_FILES) {
           try {
             const text = readRegularFileSync(full, MAX_BYTES * 2).toString('utf8');
             files++;
             bytes += text.length;
-            addDeclaredIndexes(text, out);
+            visit(text);
           } catch {
             // unreadable or too large: no evidence
           }
@@ -123,5 +137,4 @@ export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd(
       }
     }
   }
-  return out;
 }
