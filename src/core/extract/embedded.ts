@@ -362,8 +362,13 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       const direct = used.length > 0 && used.every((u) => u.startIndex >= arg.startIndex && u.endIndex <= arg.endIndex);
       let spanNode: Node | undefined;
       if (!direct && used.length) {
+        // The literal the statement starts in (`SELECT ` + COLUMNS + ` FROM …`: the SELECT, not the
+        // column list defined at the top of the file); else the earliest one.
+        const head = parts.find((p): p is Extract<Part, { t: 'text' }> => p.t === 'text' && p.text.trim() !== '');
+        const at = head ? head.offsets[head.text.length - head.text.trimStart().length] : undefined;
         let s = used[0];
         for (const u of used) if (u.startIndex < s.startIndex) s = u;
+        s = used.find((u) => at !== undefined && u.startIndex <= at && at < u.endIndex) ?? s;
         spanNode = topComposition(s, profile);
       }
       addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);

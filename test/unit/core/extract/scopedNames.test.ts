@@ -59,3 +59,15 @@ describe('extract: a name assigned in several functions (or twice in one) is res
     assert.deepEqual(await sqls(js, 'a.js'), ['SELECT id FROM a WHERE x = $1', 'SELECT id FROM b WHERE y = $1']);
   });
 });
+
+describe('extract: a statement composed with a column list defined elsewhere in the file', () => {
+  before(() => configureTreeSitterForCli());
+
+  it('is filled with the list, and points at the statement (its SELECT), not at the list', async () => {
+    const go = 'package api\n\nvar rowColumns = `\n\tc.id,\n\tc.body\n`\n\nfunc get(hex string) {\n\tstatement := `\n\t\tSELECT ` + rowColumns + `\n\t\tFROM comments c\n\t\tWHERE c.hex = $1;\n\t`\n\trow := db.QueryRow(statement, hex)\n\t_ = row\n}\n';
+    const [s] = await extractSqlSites(go, 'a.go', 'a.go');
+    assert.equal(s.sql.replace(/\s+/g, ' ').trim(), 'SELECT c.id, c.body FROM comments c WHERE c.hex = $1');
+    assert.equal(s.dynamic, false);
+    assert.ok(go.slice(s.span.start).startsWith('`\n\t\tSELECT `'), go.slice(s.span.start, s.span.start + 20));
+  });
+});
