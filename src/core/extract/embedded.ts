@@ -409,7 +409,10 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     const g = guessSql(f.sql);
     for (const u of used) claimed.add(u.startIndex);
     if (!g.ok) continue;
-    addSite(root, parts, 'constant', profile.defaultStyle, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
+    const site = addSite(root, parts, 'constant', profile.defaultStyle, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
+    // The first piece given to a string builder (`new StringBuilder("SELECT …")`, `b.WriteString("SELECT …")`,
+    // `sql.append("SELECT …")`): the statement is what the builder holds when it runs, built at run time.
+    if (site && givenToBuilder(root, text)) site.dynamic = true;
   }
   sites.sort((a, b) => a.span.start - b.span.start);
   return sites;
@@ -478,6 +481,17 @@ export function visibleValue(values: Node[] | undefined, use: Node): Node | unde
     }
     if (!scope) return undefined;
   }
+}
+
+const BUILDER_APPEND = /\.(?:append|Append|WriteString|write|concat)\s*$/;
+
+function givenToBuilder(root: Node, text: string): boolean {
+  const args = root.parent;
+  if (!args || !/^(arguments|argument_list)$/.test(args.type)) return false;
+  const call = args.parent;
+  if (!call) return false;
+  if (call.type === 'object_creation_expression') return /^(StringBuilder|StringBuffer|StringJoiner)\b/.test(call.childForFieldName('type')?.text ?? '');
+  return BUILDER_APPEND.test(text.slice(Math.max(call.startIndex, args.startIndex - 80), args.startIndex));
 }
 
 /** Climb from a literal to the whole composed expression (concatenation, parentheses, formatting). */

@@ -64,6 +64,16 @@ describe('extract: composed variants of appended SQL', () => {
     assert.ok(!rules(b).includes('unbounded-query'));
   });
 
+  it('string builders filled in a loop (Go strings.Builder, Java StringBuilder) are dynamic: no whole-statement finding on the first piece', async () => {
+    const go = 'package s\nfunc f(db *sql.DB, ids []int) {\n\tvar b strings.Builder\n\tb.WriteString("SELECT id FROM t")\n\tfor i, id := range ids {\n\t\tif i == 0 {\n\t\t\tb.WriteString(" WHERE id = ?")\n\t\t}\n\t}\n\tdb.Query(b.String(), 1)\n}\n';
+    const java = 'class A { void f(List<Integer> ids) {\n  StringBuilder sql = new StringBuilder("DELETE FROM t");\n  for (Integer id : ids) {\n    sql.append(" WHERE id = ?");\n  }\n  jdbc.update(sql.toString());\n} }\n';
+    for (const [text, file] of [[go, 'a.go'], [java, 'A.java']]) {
+      const [s] = await extractSqlSites(text, file, file);
+      assert.equal(s.dynamic, true, file);
+      assert.ok(!rules(s).includes('unbounded-query') && !rules(s).includes('update-delete-without-where'), file);
+    }
+  });
+
   it('more optional appends than the bound: only dynamic', async () => {
     const ifs = Array.from({ length: 6 }, (_, i) => `    if a${i}:\n        sql += " AND c${i} = %s"\n`).join('');
     const py = `def f(cur):\n    sql = "SELECT id FROM t WHERE true"\n${ifs}    cur.execute(sql, args)\n`;
