@@ -13,7 +13,8 @@ const QUERY = `
 (string) @str
 (comment) @comment
 (call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert)$")) @call
-(call function: (identifier) @callee (#match? @callee "^(text|RawSQL)$")) @call
+(call function: (identifier) @callee (#match? @callee "^(text|RawSQL|execute_values|execute_batch)$")) @call
+(call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute_values|execute_batch)$")) @call
 (assignment left: (identifier) @decl.name right: (_) @decl.value)
 `;
 
@@ -228,6 +229,14 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
     case 'text':
       if (fn?.type === 'attribute' && !/^(sa|sqlalchemy|sql|expression)$/.test(recv)) return undefined;
       return { api: 'sqlalchemy.text', style: { colon: true }, arg: null, args, generic: true };
+    case 'execute_values':
+    case 'execute_batch': {
+      // psycopg2.extras.execute_values(cur, sql, rows) / execute_batch(cur, sql, rows): the SQL is the second argument.
+      const all = (callNode.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment' && a.type !== 'keyword_argument');
+      const kw = (callNode.childForFieldName('arguments')?.namedChildren ?? []).find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'sql');
+      const sql = kw?.childForFieldName('value') ?? all[1];
+      return sql ? { api: `psycopg.${name}`, style: PYFORMAT, arg: null, args: [sql], generic: true } : undefined;
+    }
     case 'exec_driver_sql':
       return { api: 'sqlalchemy.exec_driver_sql', style: { ...PYFORMAT, dollar: true }, arg: null, args, generic: true };
     case 'RawSQL':
@@ -263,5 +272,5 @@ export const pythonProfile: LanguageProfile = {
   identifier: new Set(['identifier']),
   defaultStyle: { dollar: true, pyformat: true },
   imports: importsOf,
-  hotWords: /\b(?:execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
+  hotWords: /\b(?:execute_values|execute_batch|execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
 };
