@@ -108,6 +108,9 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
       const edit = ctx.replace(cmp._location!.start, cmp._location!.end, newText);
       if (edit) fixes.push({ title: `Rewrite as a range on ${colText}`, edits: [edit] });
     }
+  } else if (w.kind === 'call' && w.fn === 'any' && String(cmp.op) === '=' && !referencesColumns(other)) {
+    // value = ANY(array_column): no index serves it; containment does (GIN on the array column).
+    help = `Ask for containment instead: ${colText} @> ARRAY[${ctx.textOf(other)}], which a GIN index on ${colText}${table ? ` (CREATE INDEX ON ${table} USING gin (${colText}))` : ''} can serve.`;
   } else if (w.kind === 'call' && (w.fn === 'lower' || w.fn === 'upper')) {
     help = `Create an expression index${table ? ` ON ${table} (${expr})` : ` on (${expr})`}, or make the column citext and compare it directly.`;
   } else if (w.kind === 'call' && w.fn === 'date_trunc') {
@@ -127,6 +130,6 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
     message: `${expr} hides ${colText} from its index${indexed ? '' : ' (if it has one)'}: PostgreSQL can only use an index on exactly this expression.`,
     help,
     fixes,
-    evidence: { column: colText, table, indexed: indexed ?? null },
+    evidence: { column: colText, table, indexed: indexed ?? null, expression: expr },
   });
 }
