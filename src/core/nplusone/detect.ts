@@ -84,6 +84,8 @@ export interface FileCallFacts {
 
 export interface PendingLoopCall {
   callee: string;
+  /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
+  receiverClass?: string;
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -214,8 +216,10 @@ class Detector {
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
       const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
+      const named = new RegExp(`^(?:[\\w$]+(?:\\.|::))*([A-Z][\\w$]*)\\s*(?:\\.|::)\\s*${escapeRe(callee)}\\b`).exec(n.text);
       loopCalls.push({
         callee,
+        receiverClass: named?.[1],
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -621,22 +625,33 @@ class Detector {
 
   private checkLocalCalls(): void {
     if (!this.functions.size) return;
-    // Functions that query (one level: their own calls, not the functions they call).
+    // Functions that query: their own calls, or (bounded) functions of this file that do.
     const querying = new Map<string, { def: Node; hit: DbHit }>();
     for (const [name, def] of this.functions) {
       const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node));
       if (hit) querying.set(name, { def, hit });
     }
     if (!querying.size) return;
-    for (const n of this.calls) {
-      if (this.hitByStart.has(n.startIndex)) continue;
-      const callee = this.a.localCallee(n);
-      if (!callee) continue;
-      const q = querying.get(callee);
-      if (!q || contains(q.def, n) || this.isDispatch(n)) continue;
+    const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
+    for (let round = 0; round < 3; round++) {
+      let grew = false;
+      for (const [name, def] of this.functions) {
+        if (querying.has(name)) continue;
+        const via = localCalls.find((c) => contains(def, c.n) && querying.has(c.callee!) && !this.onErrorPath(c.n));
+        if (via) {
+          querying.set(name, querying.get(via.callee!)!);
+          grew = true;
+        }
+      }
+      if (!grew) break;
+    }
+    for (const { n, callee } of localCalls) {
+      const q = querying.get(callee!);
+      // A call of the function inside its own body is recursion: per item when it sits in a loop there.
+      if (!q || this.isDispatch(n)) continue;
       const li = this.enclosingLoop(n);
       if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li)) continue;
-      const name = callee.replace(/^\./, '');
+      const name = callee!.replace(/^\./, '');
       const line = this.lineOf(q.hit.node.startIndex) + 1;
       this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
     }
