@@ -163,6 +163,8 @@ class Detector {
   private readonly flagged = new Set<string>();
   private starts: number[] | undefined;
   private root: Node | undefined;
+  private resolverList: Resolver[] | undefined;
+  private startupDefs: Node[] | undefined;
 
   constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
     this.a = adapterFor(lang);
@@ -206,13 +208,15 @@ class Detector {
     for (const n of this.calls) {
       if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
       const callee = this.calleeName(n);
-      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4 || this.isDispatch(n)) continue;
+      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4 || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Functions of this file were judged by checkLocalCalls already.
       if (this.functions.has(callee) || this.functions.has('.' + callee)) continue;
-      const li = this.enclosingLoop(n);
-      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n)) continue;
+      const inLoop = this.enclosingLoop(n);
+      // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
+      const li = inLoop ?? this.resolverAround(n);
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n)))) continue;
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
       const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
@@ -226,13 +230,48 @@ class Detector {
         loop: li.label,
         variable: li.variable,
         iterable,
-        per: li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
+        per: li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
         iters: est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '',
         related: trimSpan(this.text, header),
         ignore: this.ignoreFix(n.startIndex),
       });
     }
     return { functions, loopCalls };
+  }
+
+  /**
+   * Code that runs once when the application starts: a lifecycle hook (NestJS `onModuleInit`,
+   * Spring `@PostConstruct`, Django `AppConfig.ready`, Go `func init`), or a function of this file
+   * that only such hooks call. Its loops run once per boot, not per request.
+   */
+  private runsAtStartup(node: Node): boolean {
+    if (!this.startupDefs) {
+      const hooks: Node[] = [];
+      for (const [name, def] of this.functions) {
+        const bare = name.replace(/^\./, '');
+        if (/^(onModuleInit|onApplicationBootstrap|onModuleDestroy|beforeApplicationShutdown|afterPropertiesSet)$/.test(bare) ||
+          (this.lang === 'java' && /@PostConstruct\b|@EventListener\(\s*(?:classes\s*=\s*)?ApplicationReadyEvent/.test(def.text.slice(0, 300))) ||
+          (this.lang === 'python' && bare === 'ready' && /\(\s*AppConfig\s*\)/.test(this.text)) ||
+          (this.lang === 'go' && bare === 'init' && def.type === 'function_declaration')) hooks.push(def);
+      }
+      const defs = [...hooks];
+      for (const [name, def] of this.functions) {
+        if (defs.includes(def)) continue;
+        const bare = name.replace(/^\./, '');
+        const callers = this.calls.filter((c) => this.a.localCallee(c)?.replace(/^\./, '') === bare && !contains(def, c));
+        if (callers.length && callers.every((c) => hooks.some((h) => contains(h, c)))) defs.push(def);
+      }
+      this.startupDefs = defs;
+    }
+    return this.startupDefs.some((d) => contains(d, node));
+  }
+
+  /** The per-parent field resolver (not batched by a DataLoader) whose body holds the call, as a loop. */
+  private resolverAround(n: Node): LoopInfo | undefined {
+    if (!this.root || !(GRAPHQL_HINT.test(this.text))) return undefined;
+    this.resolverList ??= perParentResolvers(this.root, this.lang, this.text).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
+    const r = this.resolverList.find((x) => contains(x.def, n));
+    return r ? { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' } : undefined;
   }
 
   /**
@@ -538,9 +577,48 @@ class Detector {
     // `Array.wrap(organization)`, `Array(record)`: one value made a list (a plural name stays a list).
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
-    if (this.isConstantList(li)) return true;
-    const list = this.literalList(li);
+    if (this.isConstantList(li) || this.isSizeGuarded(li)) return true;
+    const list = this.literalList(li) ?? this.literalMapEntries(li);
     return list !== undefined && list.length <= MAX_FIXED_LIST;
+  }
+
+  /** `for k, v in ops.items()` / `Object.entries(ops)` where `ops = { … }` is a literal map of this function. */
+  private literalMapEntries(li: LoopInfo): Node[] | undefined {
+    const t = li.iterable?.text.replace(/^await\s+/, '') ?? '';
+    const m = /^([A-Za-z_$][\w$]*)\.(?:items|keys|values)\(\)$/.exec(t) ?? /^Object\.(?:entries|keys|values)\(\s*([A-Za-z_$][\w$]*)\s*\)$/.exec(t) ?? /^([A-Za-z_$][\w$]*)\.(?:each|each_pair|each_key|each_value|keys|values)$/.exec(t);
+    const b = m ? this.binding(m[1], li.node.startIndex) : undefined;
+    if (!b || !/^(dictionary|object|hash)$/.test(b.value.type)) return undefined;
+    const entries = named(b.value).filter((c) => !this.a.commentTypes.has(c.type));
+    return entries.some((e) => /spread|splat/.test(e.type)) ? undefined : entries;
+  }
+
+  /**
+   * The loop sits under a size check of its own iterable against a small bound
+   * (`if len(users) <= MAX_AUTO: for u in users: …`, `if (rows.length < 5)`): a bounded number of round trips.
+   */
+  private isSizeGuarded(li: LoopInfo): boolean {
+    const root = this.iterableRoot(li);
+    if (!root) return false;
+    const r = escapeRe(root);
+    const guard = new RegExp(`(?:\\blen\\(\\s*@?${r}\\s*\\)|(?:^|[^\\w$.])@?${r}\\.(?:length|size|count))\\s*(<=?)\\s*([A-Za-z_][\\w.]*|\\d+)`);
+    for (let p = li.node.parent; p && !this.a.isFunction(p); p = p.parent) {
+      if (!/^(if_statement|if|if_modifier|unless)$/.test(p.type)) continue;
+      const cond = field(p, 'condition');
+      // The loop must be in the branch the condition guards, not in its else.
+      const alt = field(p, 'alternative');
+      if (!cond || (alt && contains(alt, li.node))) continue;
+      const m = guard.exec(cond.text);
+      if (!m) continue;
+      const bound = /^\d+$/.test(m[2]) ? Number(m[2]) : this.constantNumber(m[2].split('.').pop()!);
+      if (bound !== undefined && bound <= 100) return true;
+    }
+    return false;
+  }
+
+  /** `MAX_AUTO_BLOCK = 20` anywhere in this file. */
+  private constantNumber(name: string): number | undefined {
+    const m = new RegExp(`(?:^|[^\\w$.])${escapeRe(name)}\\s*(?::\\s*\\w+\\s*)?=\\s*(\\d+)\\b`, 'm').exec(this.text);
+    return m ? Number(m[1]) : undefined;
   }
 
   /**
@@ -874,7 +952,7 @@ class Detector {
 
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
-    if (this.flagged.has(key)) return;
+    if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);

@@ -5,6 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { detectNPlusOne } from '../../../../src/core/nplusone';
 import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+import { scanFiles } from '../../../../src/core/scan';
+import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
 
 const lines = async (text: string, file: string) => {
   const starts = [0];
@@ -67,5 +69,79 @@ describe('core/nplusone kinds seen on new apps', () => {
       '}',
     ].join('\n');
     assert.deepEqual(await lines(ts, 'src/search/search.service.ts'), [8]);
+  });
+
+  it('a field resolver calling a service of another file that queries is one query per parent', async () => {
+    const service = [
+      "import { PrismaClient } from '@prisma/client';",
+      'export class ShelfService {',
+      '  constructor(private readonly prisma: PrismaClient) {}',
+      '  async booksOnShelf(shelfId: string) { return this.prisma.book.findMany({ where: { shelfId } }); }',
+      '}',
+    ].join('\n');
+    const resolver = [
+      "import { Resolver, ResolveField, Parent, Query } from '@nestjs/graphql';",
+      "import { ShelfService } from './shelf.service';",
+      '@Resolver(() => Shelf)',
+      'export class ShelfResolver {',
+      '  constructor(private readonly shelfService: ShelfService, private readonly loaders: Loaders) {}',
+      '  @ResolveField(() => [Book])',
+      '  books(@Parent() shelf: Shelf) {',
+      '    return this.shelfService.booksOnShelf(shelf.id);',
+      '  }',
+      '  @ResolveField(() => [Book])',
+      '  batched(@Parent() shelf: Shelf) {',
+      '    return this.loaders.books.load(shelf.id);',
+      '  }',
+      '  @Query(() => [Shelf])',
+      '  shelves() {',
+      '    return this.shelfService.booksOnShelf("all");',
+      '  }',
+      '}',
+    ].join('\n');
+    const r = await scanFiles([{ path: 'src/shelf/shelf.service.ts', text: service }, { path: 'src/shelf/shelf.resolver.ts', text: resolver }], { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(r.findings.map((f) => [f.file, resolver.slice(0, f.span.start).split('\n').length]), [['src/shelf/shelf.resolver.ts', 8]]);
+    assert.match(r.findings[0].message, /Shelf\.books \(GraphQL field resolver/);
+  });
+
+  it('a loop in code that runs once at startup (lifecycle hooks and what only they call) is not per request', async () => {
+    const ts = [
+      "import { PrismaService } from '../prisma/prisma.service';",
+      'export class SettingsService {',
+      '  constructor(private readonly prisma: PrismaService) {}',
+      '  async onModuleInit() { await this.syncDefaults(); }',
+      '  async syncDefaults() {',
+      '    const rows = await this.prisma.setting.findMany();',
+      '    for (const r of rows) await this.prisma.setting.update({ where: { id: r.id }, data: { seen: true } });',
+      '  }',
+      '  async touchAll(ids: string[]) {',
+      '    for (const id of ids) await this.prisma.setting.update({ where: { id }, data: { seen: true } });',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(ts, 'src/settings/settings.service.ts'), [10]);
+    const py = 'from django.apps import AppConfig\n\nclass BoardsConfig(AppConfig):\n    def ready(self):\n        from .models import Lane\n        for name in Lane.objects.values_list("name", flat=True):\n            Lane.objects.filter(name=name).update(ok=True)\n';
+    assert.deepEqual(await lines(py, 'boards/apps.py'), []);
+  });
+
+  it('a loop over a small literal map (filter/exclude table) is a fixed number of round trips', async () => {
+    const py = 'from app.models import Member\n\ndef narrow(qs, q):\n    ops = {"filter": qs.filter, "exclude": qs.exclude}\n    for mode, method in ops.items():\n        ids = list(Member.objects.filter(mode=mode).values_list("id", flat=True))\n        qs = method(id__in=ids)\n    return qs\n';
+    assert.deepEqual(await lines(py, 'app/filters.py'), []);
+  });
+
+  it('a loop under a size check of its iterable against a small bound is bounded; its else branch is not', async () => {
+    const rb = [
+      'class SweepJob < ApplicationJob',
+      '  LIMIT = 20',
+      '  def perform(users)',
+      '    if users.length <= LIMIT',
+      '      users.each { |u| User.where(id: u.id).update_all(blocked: true) }',
+      '    else',
+      '      users.each { |u| User.where(id: u.id).update_all(flagged: true) }',
+      '    end',
+      '  end',
+      'end',
+    ].join('\n');
+    assert.deepEqual(await lines(rb, 'app/jobs/sweep_job.rb'), [7]);
   });
 });
