@@ -12,7 +12,7 @@
 import type { Finding } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall } from './detect';
-import { RULE_ID } from './detect';
+import { escapeRe, RULE_ID } from './detect';
 import { codeContextOf } from '../codeContext';
 import { languageFolderOf } from '../languages/registry';
 
@@ -47,9 +47,11 @@ interface Def {
 export class CrossFileCalls {
   private readonly defs = new Map<string, Def[]>();
   private readonly pending: { file: string; family: string; call: PendingLoopCall }[] = [];
+  private readonly modules = new Map<string, string[]>();
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
     const family = languageFolderOf(language);
+    if (facts.modules?.length) this.modules.set(file, facts.modules);
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
     const defines = codeContextOf(file) !== 'test';
     for (const f of defines ? facts.functions : []) {
@@ -88,12 +90,20 @@ export class CrossFileCalls {
   }
 
   /**
-   * Can a call named `name` in `file` be the definition `def`? A one-word name (`fail`, `start`,
-   * `increment`) is taken for a definition only within the same package of a monorepo.
+   * Can a call named `name` in `file` be the definition `def`? Across two packages of a monorepo
+   * only when the file imports the other package; a one-word name (`fail`, `start`, `increment`)
+   * only within its own package (or top folder).
    */
   private mayBe(file: string, name: string, def: Def | undefined): boolean {
     if (!def) return false;
-    return !AMBIGUOUS.test(name) || packageOf(file) === packageOf(def.file);
+    const from = packageOf(file);
+    const to = packageOf(def.file);
+    if (from === to) return true;
+    if (WORKSPACE.test(from.split('/')[0]) && WORKSPACE.test(to.split('/')[0])) {
+      const pkg = escapeRe(to.split('/')[1]);
+      return (this.modules.get(file) ?? []).some((m) => new RegExp(`(^|[/@])${pkg}($|/)|^@[\\w-]+/${pkg}$`).test(m) || (m.startsWith('.') && m.includes(`/${to.split('/')[1]}/`)));
+    }
+    return !AMBIGUOUS.test(name);
   }
 
   findings(): Finding[] {

@@ -80,6 +80,8 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
 export interface FileCallFacts {
   functions: { name: string; line: number; queries: boolean; callees: string[] }[];
   loopCalls: PendingLoopCall[];
+  /** Modules the file imports (as written): which packages of a monorepo it can reach. */
+  modules?: string[];
 }
 
 export interface PendingLoopCall {
@@ -236,7 +238,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls };
+    return { functions, loopCalls, modules: [...this.ctx.modules] };
   }
 
   /**
@@ -444,10 +446,24 @@ class Detector {
     const stack: Node[] = [body];
     while (stack.length) {
       const n = stack.pop()!;
+      if ((this.a.exitTypes.has(n.type) || n.type === 'return' || n.type === 'break') && this.isErrorExit(n)) continue;
       if (this.a.exitTypes.has(n.type)) return true;
       if (this.a.isFunction(n) && !same(n, body)) continue;
       if (n.type === 'return' || n.type === 'break') return true;
       for (const c of named(n)) stack.push(c);
+    }
+    return false;
+  }
+
+  /**
+   * An exit taken when an item fails (`if (E.isLeft(r)) return E.left(…)`, `if err != nil { return err }`,
+   * a throw): the loop still runs for every item when all goes well.
+   */
+  private isErrorExit(n: Node): boolean {
+    if (/^(throw_statement|raise_statement)$/.test(n.type)) return true;
+    if (/\b(E\.left|left\(|Err\(|err\b|errors?\.|Error\(|Exception\(|HttpException|NotFound|fail)/.test(n.text)) return true;
+    for (let p = n.parent; p && !this.a.isFunction(p); p = p.parent) {
+      if (/^(if_statement|if|unless|if_modifier|unless_modifier)$/.test(p.type)) return /\b(isLeft|isErr|err\s*!=\s*nil|error|errors|failed|failure)\b/i.test(field(p, 'condition')?.text ?? '');
     }
     return false;
   }
@@ -578,6 +594,8 @@ class Detector {
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
     if (this.isConstantList(li) || this.isSizeGuarded(li)) return true;
+    // The recipients of one mail (`message.to_addrs`, `mail.to`): a handful, once per mail sent.
+    if (/^@?(message|mail|email)\.(to|to_addrs|cc|bcc|cc_addrs|bcc_addrs|recipients|destinations|smtp_envelope_to)\b/.test(li.iterable?.text ?? '')) return true;
     const list = this.literalList(li) ?? this.literalMapEntries(li);
     return list !== undefined && list.length <= MAX_FIXED_LIST;
   }
@@ -589,7 +607,9 @@ class Detector {
     const b = m ? this.binding(m[1], li.node.startIndex) : undefined;
     if (!b || !/^(dictionary|object|hash)$/.test(b.value.type)) return undefined;
     const entries = named(b.value).filter((c) => !this.a.commentTypes.has(c.type));
-    return entries.some((e) => /spread|splat/.test(e.type)) ? undefined : entries;
+    // `{}` filled later (`m[k] = v`, `m.update(…)`) holds as many entries as the data.
+    const filled = new RegExp(`(^|[^\\w$.])${escapeRe(m![1])}(\\[[^\\]]*\\]\\s*=(?!=)|\\.(update|set|setdefault|merge!?|store)\\()`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+    return !entries.length || filled || entries.some((e) => /spread|splat/.test(e.type)) ? undefined : entries;
   }
 
   /**
@@ -1152,7 +1172,7 @@ function renumberTemplateParams(sql: string): string {
   return sql.replace(/\u0000/g, () => `$${++max}`);
 }
 
-function escapeRe(s: string): string {
+export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

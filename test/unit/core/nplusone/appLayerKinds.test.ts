@@ -127,6 +127,8 @@ describe('core/nplusone kinds seen on new apps', () => {
   it('a loop over a small literal map (filter/exclude table) is a fixed number of round trips', async () => {
     const py = 'from app.models import Member\n\ndef narrow(qs, q):\n    ops = {"filter": qs.filter, "exclude": qs.exclude}\n    for mode, method in ops.items():\n        ids = list(Member.objects.filter(mode=mode).values_list("id", flat=True))\n        qs = method(id__in=ids)\n    return qs\n';
     assert.deepEqual(await lines(py, 'app/filters.py'), []);
+    const filled = 'from app.models import Member\n\ndef link(rows):\n    by_id = {}\n    for r in rows:\n        by_id[r.id] = r\n    for k, r in by_id.items():\n        Member.objects.filter(id=k).update(seen=True)\n';
+    assert.deepEqual(await lines(filled, 'app/link.py'), [8], 'an empty map filled from the data is not fixed');
   });
 
   it('a loop under a size check of its iterable against a small bound is bounded; its else branch is not', async () => {
@@ -143,5 +145,30 @@ describe('core/nplusone kinds seen on new apps', () => {
       'end',
     ].join('\n');
     assert.deepEqual(await lines(rb, 'app/jobs/sweep_job.rb'), [7]);
+  });
+
+  it('an index loop that returns only when an item fails still runs once per item', async () => {
+    const ts = [
+      "import { PrismaClient } from '@prisma/client';",
+      'const prisma = new PrismaClient();',
+      'export async function paths(hits: { id: string }[]) {',
+      '  const out = [];',
+      '  for (let i = 0; i < hits.length; i++) {',
+      '    const p = await prisma.node.findUnique({ where: { id: hits[i].id } });',
+      '    if (isLeftish(p)) return E.left("NOT_FOUND");',
+      '    out.push(p);',
+      '  }',
+      '  for (let i = 0; i < hits.length; i++) {',
+      '    const p = await prisma.node.findUnique({ where: { id: hits[i].id } });',
+      '    if (p) return p;',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(ts, 'src/paths.ts'), [6]);
+  });
+
+  it('a loop over the recipients of one mail is bounded by that mail', async () => {
+    const rb = 'class BaseMailer < ActionMailer::Base\n  after_deliver :log_it\n  def log_it\n    message.to_addrs&.each do |address|\n      u = User.find_by(email: address)\n    end\n  end\nend\n';
+    assert.deepEqual(await lines(rb, 'app/mailers/base_mailer.rb'), []);
   });
 });

@@ -102,4 +102,12 @@ describe('core/nplusone across files', () => {
     const same = await scanFiles(files, { analyzers: [nPlusOneAnalyzer()], keepText: true });
     assert.deepEqual(same.findings.filter((f) => (f.evidence as any)?.library === 'app').map((f) => f.file), ['packages/server/src/all.ts'], 'within one package the name is followed');
   });
+
+  it('across packages of a monorepo a name is followed only when the calling file imports that package', async () => {
+    const lib = { path: 'packages/lib/src/documents.ts', text: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function getAll(id: string) { return prisma.doc.findMany({ where: { id } }); }\n" };
+    const sandbox = { path: 'packages/sandbox/src/run.ts', text: "export async function runAll(items: string[]) {\n  for (const i of items) await getAll(i);\n}\n" };
+    const app = { path: 'apps/web/src/list.ts', text: "import { getAll } from '@acme/lib/documents';\nexport async function list(ids: string[]) {\n  for (const i of ids) await getAll(i);\n}\n" };
+    const r = await scanFiles([lib, sandbox, app], { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(r.findings.map((f) => f.file), ['apps/web/src/list.ts']);
+  });
 });
