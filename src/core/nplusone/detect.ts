@@ -498,8 +498,9 @@ class Detector {
     while (n && /^(as_expression|satisfies_expression|parenthesized_expression|non_null_expression)$/.test(n.type)) n = named(n)[0];
     if (!n) return undefined;
     if (this.a.arrayTypes.has(n.type)) {
-      if (n.type === 'composite_literal') return named(field(n, 'body')).filter((c) => !this.a.commentTypes.has(c.type));
-      return named(n).filter((c) => !this.a.commentTypes.has(c.type));
+      const elements = (n.type === 'composite_literal' ? named(field(n, 'body')) : named(n)).filter((c) => !this.a.commentTypes.has(c.type));
+      // `[...ids, ...(await children())]`, `[*rows]`: as many items as the spread data, not a fixed list.
+      return elements.some((e) => /spread|splat|list_splat|variadic/.test(e.type)) ? undefined : elements;
     }
     return undefined;
   }

@@ -171,4 +171,19 @@ describe('core/nplusone kinds seen on new apps', () => {
     const rb = 'class BaseMailer < ActionMailer::Base\n  after_deliver :log_it\n  def log_it\n    message.to_addrs&.each do |address|\n      u = User.find_by(email: address)\n    end\n  end\nend\n';
     assert.deepEqual(await lines(rb, 'app/mailers/base_mailer.rb'), []);
   });
+
+  it('a list literal made of spread data is as long as the data, not a fixed list', async () => {
+    const ts = [
+      "import { Model } from 'sequelize-typescript';",
+      'class Membership extends Model {',
+      '  static async copyTo(doc: Doc) {',
+      '    const ids = [...(doc.id ? [doc.id] : []), ...(await doc.childIds())];',
+      '    for (const id of ids) {',
+      '      await this.create({ documentId: id });',
+      '    }',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(ts, 'server/models/Membership.ts'), [6]);
+  });
 });
