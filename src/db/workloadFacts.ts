@@ -77,7 +77,7 @@ export const WORKLOAD_SQL = {
     (SELECT json_object_agg(st, k) FROM (SELECT coalesce(state, 'unknown') AS st, count(*) AS k FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1) x) AS by_state,
     (SELECT json_object_agg(app, k) FROM (SELECT coalesce(nullif(application_name, ''), '(none)') AS app, count(*) AS k FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1) y) AS by_app,
     (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS total,
-    txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') AS pg_cron`,
+    txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid, inet_server_port() AS server_port, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') AS pg_cron`,
   /** For a history snapshot: the next transaction id, and the 20 user sequences nearest their maximum (those this role may read). */
   historyMarks: `${M} SELECT txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid,
     (SELECT json_agg(x) FROM (SELECT n.nspname AS schema, c.relname AS name, pg_sequence_last_value(c.oid)::float8 AS "lastValue", s.seqmax::float8 AS "maxValue"
@@ -192,6 +192,7 @@ export async function readWorkloadFacts(
     connections: {
       max: Number(c.max_connections), superuserReserved: Number(c.superuser_reserved), reserved: Number(c.reserved),
       byState: c.by_state ?? {}, byApplication: c.by_app ?? {}, total: Number(c.total),
+      serverPort: c.server_port === null || c.server_port === undefined ? null : Number(c.server_port),
     },
   };
 }

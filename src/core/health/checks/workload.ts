@@ -7,6 +7,7 @@ import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding } from '../types';
 import { formatBytes } from '../../format';
+import { oneLine } from '../../safeText';
 
 const docs = (id: string) => `docs/health/${id}.md`;
 const BLOCK = 8192;
@@ -104,11 +105,16 @@ export const connectionSaturation: HealthCheck = {
     // doubled for bursts, at least 10 — and never more than half the usable slots.
     const pool = Math.min(Math.max(10, active * 2), Math.floor(usable / 2));
     const pct = (n: number) => `${Math.round((n / Math.max(1, c.total)) * 100)}%`;
-    return [finding(this, share >= t.connectionErrorShare ? 'error' : 'warning', `${c.total} of ${usable} usable connection slots are in use (${Math.round(share * 100)}%): ${idle} idle (${pct(idle)}), ${idleTx} idle in a transaction, ${active} active.`, {
+    const fe = f.frontend;
+    const through = fe ? ` PG Lens reached the server through ${fe.pgbouncer ? oneLine(fe.pgbouncer) : 'a pooler or proxy'} (port ${fe.connectedPort}; the server listens on ${fe.serverPort}).` : '';
+    const help = fe?.pgbouncer
+      ? `PgBouncer is already in front: the slots go to its server connections and to clients that connect to the server directly (by application: see the evidence). Keep the sum of its pools (pool_size × databases × users, or max_db_connections) under about ${pool} server connections (${active} active now, ×2 for bursts, at least 10, at most half the slots), send the other clients through it, and use transaction pooling where the apps allow it. Raising max_connections costs memory per connection and needs a restart.`
+      : `Most connections wait rather than work: put a pooler (PgBouncer in transaction mode, or the driver's pool) in front with about ${pool} server connections (${active} active now, ×2 for bursts, at least 10, at most half the slots), and cap each application's pool. Raising max_connections costs memory per connection and needs a restart.`;
+    return [finding(this, share >= t.connectionErrorShare ? 'error' : 'warning', `${c.total} of ${usable} usable connection slots are in use (${Math.round(share * 100)}%): ${idle} idle (${pct(idle)}), ${idleTx} idle in a transaction, ${active} active.${through}`, {
       objects: [{ kind: 'setting', name: 'max_connections' }],
-      evidence: { inUse: c.total, maxConnections: c.max, superuserReserved: c.superuserReserved, reserved: c.reserved, usable, byState: c.byState, byApplication: c.byApplication, recommendedPoolSize: pool },
+      evidence: { inUse: c.total, maxConnections: c.max, superuserReserved: c.superuserReserved, reserved: c.reserved, usable, byState: c.byState, byApplication: c.byApplication, recommendedPoolSize: pool, frontend: fe ?? null },
       fixSql: [],
-      help: `Most connections wait rather than work: put a pooler (PgBouncer in transaction mode, or the driver's pool) in front with about ${pool} server connections (${active} active now, ×2 for bursts, at least 10, at most half the slots), and cap each application's pool. Raising max_connections costs memory per connection and needs a restart.`,
+      help,
     })];
   },
 };
@@ -121,6 +127,15 @@ export const poolSizing: HealthCheck = {
   docs: docs('pool-sizing'),
   run(f, t) {
     const b = f.pgbouncer;
+    const fe = f.frontend;
+    if (!b && fe?.pgbouncer) {
+      // PgBouncer is in front, but its pools were not given: say so, and how to have them judged.
+      return [finding(this, 'info', `PG Lens reached this database through ${oneLine(fe.pgbouncer)} (port ${fe.connectedPort}; the server listens on ${fe.serverPort}); its pools were not read.`, {
+        objects: [{ kind: 'database', name: f.database }],
+        evidence: { frontend: fe },
+        help: 'Give PgBouncer\'s admin console (pg-lens health --pgbouncer postgres://USER@HOST:PORT/pgbouncer, or the dashboard setting pgLens.dashboard.pgbouncerUrl) so pool-sizing can read SHOW POOLS and SHOW STATS: clients waiting for a server connection, and the pool size the load needs. The user must be in admin_users or stats_users.',
+      })];
+    }
     if (!b) return [];
     const c = f.workload?.connections;
     const usable = c?.max ? Math.max(1, c.max - c.superuserReserved - c.reserved) : null;
@@ -132,11 +147,12 @@ export const poolSizing: HealthCheck = {
       if (!waitingNow && !waitedOnAverage) continue;
       // Enough servers for the statements running and the clients queued behind them — within the server's slots.
       const needed = p.serversActive + p.serversUsed + p.clientsWaiting;
-      const recommended = usable ? Math.min(needed, Math.floor(usable / 2)) : needed;
+      // Nobody waiting now (only the average says clients waited): the peak's need is not visible, so no number below the pool.
+      const recommended = waitingNow ? (usable ? Math.min(needed, Math.floor(usable / 2)) : needed) : null;
       out.push(finding(this, waitingNow ? 'warning' : 'info', `PgBouncer pool ${p.database}/${p.user}${p.poolSize !== null ? ` (pool_size ${p.poolSize})` : ''}: ${p.clientsWaiting} client${p.clientsWaiting === 1 ? '' : 's'} waiting for a server connection (longest ${p.maxWaitSeconds.toFixed(1)} s)${stats ? `, ${stats.avgWaitMs.toFixed(1)} ms average wait` : ''}; ${p.serversActive} servers active, ${p.serversIdle} idle.`, {
         objects: [{ kind: 'database', name: p.database }],
         evidence: { pgbouncer: b.version, pool: p, stats: stats ?? null, recommendedPoolSize: recommended, serverSlotsUsable: usable },
-        help: `Raise pool_size for ${p.database} in pgbouncer.ini (or default_pool_size) to about ${recommended} — the active and queued clients now${usable ? `, at most half the ${usable} slots the server leaves to ordinary roles` : ''} — and RELOAD the console. When the servers are busy with slow statements, a larger pool only moves the queue into PostgreSQL: look at the slowest statements first.${p.mode && p.mode !== 'transaction' ? ` The pool runs in ${p.mode} mode: transaction mode lets far fewer servers serve the same clients.` : ''}`,
+        help: `${recommended !== null ? `Raise pool_size for ${p.database} in pgbouncer.ini (or default_pool_size) to about ${recommended} — the active and queued clients now${usable ? `, at most half the ${usable} slots the server leaves to ordinary roles` : ''} — and RELOAD the console.` : `Clients waited ${stats?.avgWaitMs.toFixed(0)} ms on average for a server connection, though none waits now: read SHOW POOLS at the busy hour (the dashboard or pg-lens health --pgbouncer then) for the size the peak needs, and raise pool_size for ${p.database} above ${p.poolSize ?? 'its current size'}${usable ? ` (at most half the ${usable} slots the server leaves to ordinary roles)` : ''}.`} When the servers are busy with slow statements, a larger pool only moves the queue into PostgreSQL: look at the slowest statements first.${p.mode && p.mode !== 'transaction' ? ` The pool runs in ${p.mode} mode: transaction mode lets far fewer servers serve the same clients.` : ''}`,
       }));
     }
     return out;
