@@ -319,6 +319,8 @@ export interface WorkloadFacts {
   statements?: StatementUseFact[] | null;
   /** REFRESH MATERIALIZED VIEW statements from pg_stat_statements; null when unavailable. */
   refreshes?: RefreshStatementFact[] | null;
+  /** Seconds pg_stat_statements has counted the statements' calls over (for call rates); null when unknown. */
+  statementsPeriodSeconds?: number | null;
   /** Large tables keyed by an insert-ordered time column (archive-candidate, partition-candidate). */
   timeTables: TimeTableFact[];
   /** The next transaction id (64-bit, from the current snapshot), for the consumption rate in history. */

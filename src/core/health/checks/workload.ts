@@ -5,7 +5,7 @@
  */
 import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
-import type { HealthCheck, HealthFinding } from '../types';
+import type { HealthCheck, HealthFinding, HealthThresholds, StatementUseFact } from '../types';
 import { formatBytes } from '../../format';
 import { oneLine } from '../../safeText';
 
@@ -162,6 +162,49 @@ export const poolSizing: HealthCheck = {
 /** Functions whose result changes between calls: a statement using one cannot be cached by its text. */
 const VOLATILE = /\b(now|random|clock_timestamp|statement_timestamp|timeofday|nextval|gen_random_uuid|uuid_generate_v4|txid_current|pg_current_xact_id|current_timestamp|localtimestamp|current_time|current_date)\b/i;
 
+/** The TTLs (seconds) cache-candidate gives a hit ratio for. */
+export const CACHE_TTLS = [10, 60, 300] as const;
+
+export interface CacheEstimate {
+  calls: number;
+  writes: number;
+  /** The tables it reads, schema-qualified, and their writes. */
+  tables: { schema: string; table: string; writes: number }[];
+  /** Dropped on every write to its tables, no TTL: at most one miss per write. */
+  hitRatio: number;
+  /** Calls and writes per second over pg_stat_statements' period; null when the period is unknown. */
+  callsPerSecond: number | null;
+  writesPerSecond: number | null;
+  /** Kept for each TTL and dropped on each write (null when the period is unknown). */
+  ttl: { seconds: number; hitRatio: number }[] | null;
+}
+
+/**
+ * Is the statement a cache candidate (called at least cacheMinCalls times, at most one write to its tables per
+ * cacheMinCallsPerWrite calls, no volatile function, no row lock), and what would a cache answer? For a TTL T,
+ * with calls arriving at c per second and writes at w: an entry lives until the TTL or the next write, on average
+ * (1 − e^(−wT)) / w seconds (T without writes), and answers c times that many calls after the one miss that filled
+ * it. Upper bounds: one parameter value (each distinct value misses on its own). Used by the check and the editor.
+ */
+export function cacheEstimate(s: StatementUseFact, t: Pick<HealthThresholds, 'cacheMinCalls' | 'cacheMinCallsPerWrite'>, periodSeconds?: number | null): CacheEstimate | undefined {
+  if (s.calls < t.cacheMinCalls || VOLATILE.test(s.query) || /\bfor\s+(update|share|no key update|key share)\b/i.test(s.query)) return undefined;
+  const writes = s.tables.reduce((n, x) => n + x.writes, 0);
+  if (writes * t.cacheMinCallsPerWrite > s.calls) return undefined;
+  const c = periodSeconds ? s.calls / periodSeconds : null;
+  const w = periodSeconds ? writes / periodSeconds : null;
+  const ttl = c === null || w === null ? null : CACHE_TTLS.map((T) => {
+    const life = w > 0 ? (1 - Math.exp(-w * T)) / w : T;
+    const hits = c * life;
+    return { seconds: T, hitRatio: hits / (1 + hits) };
+  });
+  return { calls: s.calls, writes, tables: s.tables, hitRatio: Math.max(0, 1 - writes / s.calls), callsPerSecond: c, writesPerSecond: w, ttl };
+}
+
+/** "92% at 10 s, 99% at 60 s, 100% at 300 s" */
+export function formatTtlHitRatios(ttl: NonNullable<CacheEstimate['ttl']>): string {
+  return ttl.map((x) => `${Math.floor(x.hitRatio * 100)}% at ${x.seconds} s`).join(', ');
+}
+
 export const cacheCandidate: HealthCheck = {
   id: 'cache-candidate',
   title: 'Result that could be cached',
@@ -171,22 +214,21 @@ export const cacheCandidate: HealthCheck = {
   run(f, t) {
     const out: HealthFinding[] = [];
     for (const s of f.workload?.statements ?? []) {
-      if (s.calls < t.cacheMinCalls || VOLATILE.test(s.query) || /\bfor\s+(update|share|no key update|key share)\b/i.test(s.query)) continue;
-      const writes = s.tables.reduce((n, x) => n + x.writes, 0);
-      if (writes * t.cacheMinCallsPerWrite > s.calls) continue;
-      // Invalidated on every write to its tables: at most one miss per write (and per distinct parameter value).
-      const hitRatio = Math.max(0, 1 - writes / s.calls);
+      const e = cacheEstimate(s, t, f.workload?.statementsPeriodSeconds);
+      if (!e) continue;
       const tables = s.tables.map((x) => qualifiedName(x.schema, x.table));
-      out.push(finding(this, 'info', `A statement called ${s.calls.toLocaleString('en-US')} times reads ${tables.join(', ')}, written ${writes.toLocaleString('en-US')} times in the same period: a cache invalidated on those writes would answer up to ${Math.round(hitRatio * 100)}% of the calls.`, {
+      const rates = e.callsPerSecond !== null && e.writesPerSecond !== null ? ` (${e.callsPerSecond.toFixed(2)} calls/s, ${e.writesPerSecond.toFixed(3)} writes/s)` : '';
+      out.push(finding(this, 'info', `A statement called ${s.calls.toLocaleString('en-US')} times reads ${tables.join(', ')}, written ${e.writes.toLocaleString('en-US')} times in the same period${rates}: a cache invalidated on those writes would answer up to ${Math.round(e.hitRatio * 100)}% of the calls${e.ttl ? ` (with a TTL: ${formatTtlHitRatios(e.ttl)})` : ''}.`, {
         objects: s.tables.map((x) => ({ kind: 'table' as const, schema: x.schema, name: x.table })),
         evidence: {
           queryid: s.queryid, query: s.query, calls: s.calls, meanMs: Math.round(s.meanMs * 1000) / 1000, rowsPerCall: s.calls ? Math.round((s.rows / s.calls) * 10) / 10 : 0,
-          writesByTable: Object.fromEntries(s.tables.map((x) => [`${x.schema}.${x.table}`, x.writes])), hitRatioUpperBound: Math.round(hitRatio * 1000) / 1000,
+          writesByTable: Object.fromEntries(s.tables.map((x) => [`${x.schema}.${x.table}`, x.writes])), hitRatioUpperBound: Math.round(e.hitRatio * 1000) / 1000,
+          ...(e.ttl ? { periodSeconds: Math.round(f.workload!.statementsPeriodSeconds!), hitRatioAtTtl: Object.fromEntries(e.ttl.map((x) => [`${x.seconds}s`, Math.round(x.hitRatio * 1000) / 1000])) } : {}),
           invalidatedBy: s.tables.map((x) => `INSERT, UPDATE or DELETE on ${x.schema}.${x.table}`),
-          timeSavedMsUpperBound: Math.round(s.calls * s.meanMs * hitRatio),
+          timeSavedMsUpperBound: Math.round(s.calls * s.meanMs * e.hitRatio),
         },
         fixSql: [],
-        help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratio is an upper bound: each distinct parameter value misses once per invalidation.`,
+        help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratios are upper bounds: each distinct parameter value misses once per invalidation or TTL.`,
       }));
     }
     return out.sort((a, b) => (b.evidence.timeSavedMsUpperBound as number) - (a.evidence.timeSavedMsUpperBound as number)).slice(0, 10);
