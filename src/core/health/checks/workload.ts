@@ -205,6 +205,21 @@ export function formatTtlHitRatios(ttl: NonNullable<CacheEstimate['ttl']>): stri
   return ttl.map((x) => `${Math.floor(x.hitRatio * 100)}% at ${x.seconds} s`).join(', ');
 }
 
+/** The editor's line above a call site that sends a cache candidate, and its tooltip (plain text). */
+export function formatCacheLens(e: CacheEstimate): { title: string; tooltip: string } {
+  const names = e.tables.map((x) => qualifiedName(x.schema, x.table));
+  const at60 = e.ttl?.find((x) => x.seconds === 60);
+  const title = `cacheable: ${at60 ? `${Math.floor(at60.hitRatio * 100)}% hits at a 60 s TTL` : `up to ${Math.floor(e.hitRatio * 100)}% hits`} · invalidated by writes to ${names.join(', ')}`;
+  const tooltip = [
+    `cache-candidate: ${e.calls.toLocaleString('en-US')} calls, ${e.writes.toLocaleString('en-US')} writes to ${names.join(', ')} in the same period${e.callsPerSecond !== null && e.writesPerSecond !== null ? ` (${e.callsPerSecond.toFixed(2)} calls/s, ${e.writesPerSecond.toFixed(3)} writes/s)` : ''}.`,
+    `Dropped on each write: up to ${Math.floor(e.hitRatio * 100)}% of the calls answered from the cache.`,
+    ...(e.ttl ? [`With a TTL (and dropped on writes): ${formatTtlHitRatios(e.ttl)}.`] : []),
+    `Invalidate on: ${e.tables.map((x) => `INSERT, UPDATE or DELETE on ${qualifiedName(x.schema, x.table)}`).join('; ')}.`,
+    'Upper bounds: each distinct parameter value misses on its own.',
+  ].join('\n');
+  return { title, tooltip };
+}
+
 export const cacheCandidate: HealthCheck = {
   id: 'cache-candidate',
   title: 'Result that could be cached',
