@@ -71,11 +71,14 @@ export interface BriefLinks {
 /** Markdown for the hover. Links are command URIs built by the caller. */
 export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings = 4): string {
   const lines: string[] = [];
+  const rows = `${fmtCount(b.estRows)} ${b.estRows === 1 ? 'row' : 'rows'} est.`;
   const head = b.analyzed
-    ? `**${mdEscape(b.root)}** · ${fmtMs(b.executionMs)} · cost ${fmtCost(b.totalCost)} · ${fmtCount(b.estRows)} rows est.`
-    : `**${mdEscape(b.root)}** · cost ${fmtCost(b.totalCost)} · ${fmtCount(b.estRows)} rows est.`;
+    ? `**${mdEscape(b.root)}** · ${fmtMs(b.executionMs)} · cost ${fmtCost(b.totalCost)} · ${rows}`
+    : `**${mdEscape(b.root)}** · cost ${fmtCost(b.totalCost)} · ${rows}`;
   lines.push(head, '');
-  if (b.costliest.length) {
+  // A plan of one node: the head line already names it, a "— 100%" line under it would only repeat it.
+  const onlyRoot = b.costliest.length === 1 && b.costliest[0].label === b.root && b.costliest[0].share >= 0.995;
+  if (b.costliest.length && !onlyRoot) {
     for (const c of b.costliest) {
       lines.push(`- ${mdEscape(c.label)} — ${fmtPct(c.share)}${c.ms !== undefined ? ` (${fmtMs(c.ms)})` : ` (cost ${fmtCost(c.cost)})`}`);
     }
