@@ -26,8 +26,10 @@ export function briefPlan(plan: Plan, top = 3): PlanBrief {
   const root = plan.nodes[0];
   const ranked = [...plan.nodes]
     .sort((a, b) => (plan.analyzed ? (b.metrics.exclusiveMs ?? 0) - (a.metrics.exclusiveMs ?? 0) : b.metrics.exclusiveCost - a.metrics.exclusiveCost))
-    .slice(0, top)
-    .filter((n) => (plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare) > 0.005 || n === root);
+    .slice(0, top);
+  // Nodes that carry a share worth naming; the root stands in only when none does (a "Limit — 0.0%" line says nothing).
+  const worth = ranked.filter((n) => (plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare) > 0.005);
+  const listed = worth.length ? worth : [root];
   const warnings: PlanBrief['warnings'] = [];
   for (const n of plan.nodes) {
     for (const w of n.warnings) {
@@ -43,7 +45,7 @@ export function briefPlan(plan: Plan, top = 3): PlanBrief {
     analyzed: plan.analyzed,
     executionMs: plan.executionMs,
     planningMs: plan.planningMs,
-    costliest: ranked.map((n) => ({
+    costliest: listed.map((n) => ({
       id: n.id,
       label: nodeLabel(n),
       share: plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare,
