@@ -56,7 +56,11 @@ async function time(fn, name) {
 
 /** A stand-in `pg` (resolved at once) and an app that calls it: the capture's own cost per statement. */
 const STUB_PG = `class Client { query(text, values) { return Promise.resolve({ rowCount: 1, rows: [{ v: 1 }] }); } }
-class Pool { query(text, values) { return new Client().query(text, values); } }
+// As pg-pool does: Pool#query takes a client through connect(callback) and calls client.query in that callback.
+class Pool {
+  connect(cb) { cb(undefined, new Client(), () => {}); }
+  query(text, values) { return new Promise((resolve, reject) => this.connect((err, c) => c.query(text, values).then(resolve, reject))); }
+}
 module.exports = { Client, Pool };`;
 const STUB_APP = `
 const { Client, Pool } = require('pg');
