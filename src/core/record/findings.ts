@@ -4,7 +4,7 @@
  * recorded statement, each at the line of code that sent it, in the Finding shape every other
  * analysis uses (so one diagnostics adapter and one code-action provider serve them).
  */
-import { lineStarts, type Finding, type Fix, type Span } from '../findings';
+import { lineStarts, positionAt, type Finding, type Fix, type Span } from '../findings';
 import type { Analyzer } from '../scan';
 import { OTHER_RULES } from '../rules/index';
 import type { RecordSummary } from './aggregate';
@@ -85,14 +85,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
 
 /** 1-based line of an offset. */
 function lineAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return positionAt(starts, offset).line + 1;
 }
 
 /**
