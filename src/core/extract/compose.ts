@@ -242,20 +242,12 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
           continue;
         }
       }
-      if (c === ':' && style.colon && prev !== ':' && raw[k + 1] !== ':' && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {
+      // :name (not a :: cast) and @name: a named parameter, labelled as written.
+      const named = (c === ':' && style.colon && prev !== ':' && raw[k + 1] !== ':') || (c === '@' && style.at && prev !== '@');
+      if (named && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {
         let e = k + 1;
         while (e < t.end && /[\w]/.test(raw[e])) e++;
-        const name = raw.slice(k + 1, e);
-        const idx = param(raw.slice(k, e), spanOf(k, e), ':' + name);
-        emit('$' + idx, map[k]);
-        k = e;
-        continue;
-      }
-      if (c === '@' && style.at && prev !== '@' && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {
-        let e = k + 1;
-        while (e < t.end && /[\w]/.test(raw[e])) e++;
-        const name = raw.slice(k + 1, e);
-        const idx = param(raw.slice(k, e), spanOf(k, e), '@' + name);
+        const idx = param(raw.slice(k, e), spanOf(k, e), raw.slice(k, e));
         emit('$' + idx, map[k]);
         k = e;
         continue;
