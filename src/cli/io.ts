@@ -59,7 +59,7 @@ export const DB_OPTIONS = {
  * The environment of the CLI's connection: --production, else PGLENS_ENVIRONMENT
  * (development, staging or production), else development.
  */
-export function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv): ConnectionProfile['environment'] {
+function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv): ConnectionProfile['environment'] {
   if (production) return 'production';
   const v = env.PGLENS_ENVIRONMENT;
   if (v === undefined || v === '') return 'development';

@@ -377,7 +377,7 @@ const PLANS_USER_SQL = /^\s*(?:\/\*\s*pg-lens\s*\*\/\s*)?(?:EXPLAIN\b(?![^)]*\)\
 const CONNECTION_LOSS_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
 
 /** The session (not the statement) failed: the server went away or closed it. */
-export function isConnectionLoss(e: unknown): boolean {
+function isConnectionLoss(e: unknown): boolean {
   const err = e as any;
   if (CONNECTION_LOSS_CODES.has(err?.code)) return true;
   return /Connection terminated|connection error|Client was closed|not queryable/i.test(String(err?.message ?? ''));
@@ -404,7 +404,7 @@ function isOwnRead(text: string): boolean {
  * "authentication" until authentication_timeout (60 s) — which also holds up DROP DATABASE
  * and other barrier-waiting commands on that server.
  */
-export class ClosingClient extends pg.Client {
+class ClosingClient extends pg.Client {
   override connect(callback?: (err: Error) => void): any {
     if (!callback) {
       return super.connect().catch((e: unknown) => {
@@ -435,7 +435,7 @@ async function referencesParameters(text: string): Promise<boolean> {
   return tokens ? tokens.some((t) => t.tokenName === 'PARAM') : true;
 }
 
-export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
+function clientConfig(o: DatabaseOptions): pg.PoolConfig {
   const p = o.profile;
   const host = o.useReplica && p.readReplica ? p.readReplica.host : p.host;
   const port = o.useReplica && p.readReplica ? (p.readReplica.port ?? p.port) : p.port;

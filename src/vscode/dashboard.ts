@@ -42,7 +42,7 @@ export function registerDashboard(ctx: PgLensContext): void {
   );
 }
 
-export class DashboardPanel implements vscode.Disposable {
+class DashboardPanel implements vscode.Disposable {
   private static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
@@ -276,7 +276,8 @@ export class DashboardPanel implements vscode.Disposable {
       // "Never used" means nothing on statistics reset minutes ago: no DROP until they are old enough.
       const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
       // The stored snapshots feed capacity-forecast and stale-materialized-view.
-      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory() });
+      const pgbouncer = await this.readPgBouncer();
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory(), pgbouncer });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });
@@ -284,6 +285,25 @@ export class DashboardPanel implements vscode.Disposable {
       this.post({ type: 'health', findings: this.findings, atMs: Date.now(), error: describeError(e, conn.profile) });
     }
   }
+
+  /** PgBouncer's pools for pool-sizing when pgLens.dashboard.pgbouncerUrl is set; a failure is logged once per message and the checks run without them. */
+  private async readPgBouncer(): Promise<import('../core/health/types').PgBouncerFacts | undefined> {
+    try {
+      const admin = await this.ctx.connections.pgBouncerAdmin();
+      if (!admin) return undefined;
+      const { readPgBouncer } = await import('../db/pgbouncer');
+      const facts = await readPgBouncer(admin.profile, admin.password);
+      this.pgBouncerProblem = undefined;
+      return facts;
+    } catch (e) {
+      const { errorMessage } = await import('../core/safeText');
+      const line = `pgLens.dashboard.pgbouncerUrl: ${errorMessage(e).split('\n')[0]}`;
+      if (line !== this.pgBouncerProblem) this.ctx.log.warn(line);
+      this.pgBouncerProblem = line;
+      return undefined;
+    }
+  }
+  private pgBouncerProblem: string | undefined;
 
   // ---- alerts and history -----------------------------------------------------------------
 

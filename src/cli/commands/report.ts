@@ -24,10 +24,10 @@ import { type CliCommand, commandArgs, EXIT, DB_OPTIONS, openDatabase, UsageErro
 import { runScan, SCAN_FILE_OPTIONS, scanOptionsFrom } from './scan';
 
 /** How many statements the report lists. */
-export const TOP_STATEMENTS = 25;
+const TOP_STATEMENTS = 25;
 
 /** Health findings (src/db/health runHealth, the dashboard's checks) as report rows. */
-export function healthRows(findings: HealthFinding[]): HealthCheck[] {
+function healthRows(findings: HealthFinding[]): HealthCheck[] {
   const status = { error: 'critical', warning: 'warning', info: 'info' } as const;
   return findings.map((f) => ({
     id: f.checkId,

@@ -13,7 +13,7 @@ import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
 import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
-import { readProjectDialect } from '../../node/projectConfig';
+import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
@@ -112,7 +112,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   // The project's database from its configuration: no PostgreSQL advice for another dialect's SQL.
   const project = readProjectDialect(opts.paths, ctx.cwd);
   const analyzers: Analyzer[] = [
-    rulesAnalyzer({ project, evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
+    rulesAnalyzer({ project, declared: extra.evidence ? undefined : readDeclaredIndexes(opts.paths, ctx.cwd), evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
     nPlusOneAnalyzer(),
     ormOffsetAnalyzer({ project }),
     ...(extra.analyzers ?? []),
@@ -126,16 +126,16 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
       else yield { path: toRelative(ctx.cwd, f.path), text };
     }
   };
-  return scanFiles(relative(), { analyzers, severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
+  return scanFiles(relative(), { analyzers, mapperFragments: readMapperFragments(opts.paths, ctx.cwd), severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
 }
 
 
-export function toRelative(cwd: string, p: string): string {
+function toRelative(cwd: string, p: string): string {
   const rel = path.relative(cwd, p);
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p).split(path.sep).join('/');
 }
 
-export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
+function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
   const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null };
   if (opts.format === 'json') return formatJson(located, summary);

@@ -12,7 +12,7 @@ import { readRegularFile } from '../../node/readFile';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { walkSourceFiles, type WalkStats } from '../../node/walk';
 
-export interface SqlSiteJson {
+interface SqlSiteJson {
   file: string;
   line: number;
   column: number;

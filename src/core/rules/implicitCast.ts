@@ -12,7 +12,7 @@ const FLOATING = new Set(['numeric', 'float4', 'float8']);
 const OPS = new Set([...COMPARISON_OPS, 'IN']);
 
 /** Cast target names as written → pg_type.typname. */
-export function typname(written: string): string {
+function typname(written: string): string {
   const t = written.toLowerCase().replace(/\s*\(.*\)$/, '').trim();
   const map: Record<string, string> = {
     int: 'int4', integer: 'int4', int4: 'int4', smallint: 'int2', int2: 'int2', bigint: 'int8', int8: 'int8',
@@ -46,12 +46,12 @@ export const implicitCast: Rule = {
         const valType = values.map(valueType).find(Boolean);
         if (!valType) continue;
         const col = resolveColumn(colSide, info.scope, ctx.evidence);
-        const colType = col?.column?.type;
+        const colType = col?.column?.typeName;
         let why: string | undefined;
         if (colType) why = castsColumn(colType, valType);
         else if (valType === 'numeric' && /^(id|.+_id)$/i.test(colSide.name) && values.some((v) => v.type === 'numeric')) why = `${colSide.name} looks like an integer key; a decimal literal makes it compare as numeric`;
         if (!why) continue;
-        if (col?.column && !col.column.indexed) continue; // no index to lose
+        if (col?.column && !col.indexed) continue; // no index to lose
         return ctx.report({
           at: n,
           severity: colType ? undefined : 'info',

@@ -25,7 +25,7 @@ export const notInSubquery: Rule = {
       if (item?.type === 'ref' && subTables.length) {
         const scope = { tables: subTables.map((f: Node) => ({ name: f.name.name, schema: f.name.schema, alias: f.name.alias ?? f.name.name })), parent: info.scope };
         const col = resolveColumn(item, scope, ctx.evidence);
-        if (col?.column) nullable = col.column.nullable;
+        if (col?.column) nullable = !col.column.notNull;
         // Without a catalog: `id` is by convention the primary key (NOT NULL); so is `id` of a CTE built from one.
         else if (nullable === undefined && String(item.name).toLowerCase() === 'id') nullable = false;
       }

@@ -18,7 +18,7 @@ export type Operand =
   | { kind: 'column'; column: string }
   | { kind: 'expression'; sql: string; columns: string[] };
 
-export type PredicateKind =
+type PredicateKind =
   | 'eq' // col = value
   | 'range' // <, <=, >, >=, BETWEEN
   | 'in' // IN (list), = ANY(array/param)
@@ -42,13 +42,13 @@ export interface Predicate {
   span?: { start: number; end: number };
 }
 
-export interface OrderKey {
+interface OrderKey {
   target: Operand;
   direction: 'ASC' | 'DESC';
   nulls?: 'FIRST' | 'LAST';
 }
 
-export interface JoinKey {
+interface JoinKey {
   column: string;
   /** The other side: table key and column (or expression) it is compared with. */
   other: { table: string; column: string };
@@ -94,7 +94,7 @@ export function statementShape(sql: string): StatementShape | undefined {
   }
 }
 
-export function shapeOf(ast: Statement): StatementShape {
+function shapeOf(ast: Statement): StatementShape {
   const out: StatementShape = { kind: 'other', tables: [], unresolved: [] };
   const w = new Walker(out);
   switch (ast.type) {
@@ -465,7 +465,7 @@ function outputColumn(by: any, cols: SelectedColumn[]): any {
 }
 
 /** The AND-ed parts of a condition (an OR stays one opaque part). */
-export function conjuncts(e: any): any[] {
+function conjuncts(e: any): any[] {
   if (!e) return [];
   if (e.type === 'binary' && String(e.op).toUpperCase() === 'AND') return [...conjuncts(e.left), ...conjuncts(e.right)];
   return [e];
@@ -494,7 +494,7 @@ function containsSubquery(e: any): boolean {
   return Object.keys(e).some((k) => k !== '_location' && containsSubquery(e[k]));
 }
 
-export function constantOf(e: any): Constant | undefined {
+function constantOf(e: any): Constant | undefined {
   if (!e) return undefined;
   switch (e.type) {
     case 'string':
@@ -514,7 +514,7 @@ export function constantOf(e: any): Constant | undefined {
 }
 
 /** Column references inside an expression (not descending into subqueries). */
-export function refsIn(e: any): { table?: string; column: string }[] {
+function refsIn(e: any): { table?: string; column: string }[] {
   const out: { table?: string; column: string }[] = [];
   const walk = (n: any) => {
     if (!n || typeof n !== 'object') return;
@@ -531,7 +531,7 @@ export function refsIn(e: any): { table?: string; column: string }[] {
 }
 
 /** A plain column, or an indexable expression over one table's columns (qualifiers dropped). */
-export function operandOf(e: any): Operand | undefined {
+function operandOf(e: any): Operand | undefined {
   if (!e) return undefined;
   if (e.type === 'ref' && e.name !== '*') return { kind: 'column', column: String(e.name) };
   if (e.type === 'call' || e.type === 'cast' || e.type === 'member') {
@@ -552,7 +552,7 @@ function literal(s: string): string {
 }
 
 /** SQL text of an index expression (column qualifiers dropped); undefined when it holds params or subqueries. */
-export function renderExpr(e: any): string | undefined {
+function renderExpr(e: any): string | undefined {
   if (!e) return undefined;
   switch (e.type) {
     case 'ref':

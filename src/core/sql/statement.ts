@@ -32,7 +32,7 @@ function lib(): typeof PgQuery {
   return mod;
 }
 
-export type StatementClass =
+type StatementClass =
   /** Reads only: may run inside BEGIN READ ONLY. */
   | 'read'
   /** Reads, but takes row locks (FOR UPDATE/SHARE): needs a read-write transaction, changes no data. */

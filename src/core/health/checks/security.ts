@@ -39,7 +39,7 @@ function securityCheck(c: Pick<HealthCheck, 'id' | 'title' | 'summary'> & { run(
 }
 
 /** The role name the least-privilege script creates for an application role. */
-export function leastPrivilegeRoleName(role: string): string {
+function leastPrivilegeRoleName(role: string): string {
   return `${role.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 50)}_app`;
 }
 
@@ -54,7 +54,7 @@ export function leastPrivilegeFor(f: HealthFacts, role: string): { sql: string[]
   };
 }
 
-export const superuserApplicationRole = securityCheck({
+const superuserApplicationRole = securityCheck({
   id: 'superuser-application-role',
   title: 'Application role with more power than it needs',
   summary: 'The role this profile or the application logs in as is a superuser, owns the tables, or has BYPASSRLS/CREATEROLE/CREATEDB.',
@@ -91,7 +91,7 @@ export const superuserApplicationRole = securityCheck({
   },
 });
 
-export const weakPasswordEncryption: HealthCheck = {
+const weakPasswordEncryption: HealthCheck = {
   id: 'weak-password-encryption',
   title: 'Weak password encryption',
   category: 'security',
@@ -128,7 +128,7 @@ export const weakPasswordEncryption: HealthCheck = {
   },
 };
 
-export const publicSchemaCreate = securityCheck({
+const publicSchemaCreate = securityCheck({
   id: 'public-schema-create',
   title: 'Anyone can create objects',
   summary: 'PUBLIC holds CREATE on a schema (the default for public before PostgreSQL 15), or default privileges grant to PUBLIC.',
@@ -162,7 +162,7 @@ export function searchPathSchemas(value: string): string[] {
   return out;
 }
 
-export const securityDefinerSearchPath = securityCheck({
+const securityDefinerSearchPath = securityCheck({
   id: 'security-definer-search-path',
   title: 'SECURITY DEFINER without a safe search_path',
   summary: 'A SECURITY DEFINER function with no fixed search_path (or one naming a schema anyone can write), or executable by PUBLIC.',
@@ -193,7 +193,7 @@ export const securityDefinerSearchPath = securityCheck({
   },
 });
 
-export const rlsPolicyDisabled = securityCheck({
+const rlsPolicyDisabled = securityCheck({
   id: 'rls-policy-disabled',
   title: 'Row security policies not enforced',
   summary: 'A table with row-level-security policies whose RLS is off, or not forced while the reading role owns it.',
@@ -222,7 +222,7 @@ export const rlsPolicyDisabled = securityCheck({
   },
 });
 
-export const rlsMissing = securityCheck({
+const rlsMissing = securityCheck({
   id: 'rls-missing',
   title: 'Tenant tables without row security',
   summary: 'A table keyed by tenant (or by user, where other tables with that key use RLS) readable by this role with no policy.',
@@ -263,7 +263,7 @@ const KIND_FIX: Record<SensitiveKind, string> = {
   'date of birth': 'expose only what is needed (an age or a year) through a view',
 };
 
-export const sensitiveColumnUnprotected = securityCheck({
+const sensitiveColumnUnprotected = securityCheck({
   id: 'sensitive-column-unprotected',
   title: 'Sensitive columns readable by everyone',
   summary: 'Columns that look like emails, phones, card or national ids, password hashes or tokens (by name, type or sampled values) that PUBLIC can SELECT.',
@@ -312,7 +312,7 @@ const RISKY_EXTENSIONS: Record<string, string> = {
 };
 export const RISKY_EXTENSION_NAMES = Object.keys(RISKY_EXTENSIONS);
 
-export const riskyExtension = securityCheck({
+const riskyExtension = securityCheck({
   id: 'risky-extension',
   title: 'Risky extensions',
   summary: 'dblink, postgres_fdw (passwords in PUBLIC user mappings), file_fdw, adminpack installed.',
@@ -338,7 +338,7 @@ export const riskyExtension = securityCheck({
   },
 });
 
-export const untrustedLanguage = securityCheck({
+const untrustedLanguage = securityCheck({
   id: 'untrusted-language',
   title: 'Untrusted procedural languages',
   summary: 'An untrusted language (plpython3u, plperlu, pltclu) is installed: its functions run with the server’s operating-system rights.',
@@ -356,7 +356,7 @@ export const untrustedLanguage = securityCheck({
 
 const OLD_TLS = new Set(['TLSv1', 'TLSv1.1']);
 
-export const sslSettings: HealthCheck = {
+const sslSettings: HealthCheck = {
   id: 'ssl-settings',
   title: 'Encryption in transit',
   category: 'security',
@@ -407,7 +407,7 @@ function logConnectionsOn(v: string | undefined): boolean | undefined {
   return !(v === 'off' || v === '' || v === 'false');
 }
 
-export const auditLogging: HealthCheck = {
+const auditLogging: HealthCheck = {
   id: 'audit-logging',
   title: 'Audit logging',
   category: 'security',
@@ -459,7 +459,7 @@ export function walSegmentsBetween(from: string | null, to: string | null, segme
   return seg(to) - seg(from);
 }
 
-export const backupFreshness: HealthCheck = {
+const backupFreshness: HealthCheck = {
   id: 'backup-freshness',
   title: 'Backups and WAL archiving',
   category: 'security',

@@ -11,10 +11,10 @@ const vacuumSql = (t: TableFact) => `VACUUM (ANALYZE) ${qualifiedName(t.schema, 
 const analyzeSql = (t: TableFact) => `ANALYZE ${qualifiedName(t.schema, t.name)};`;
 
 /** The dead-tuple count at which autovacuum starts on this table (PostgreSQL's own formula). */
-export function vacuumTrigger(t: Pick<TableFact, 'vacuumThreshold' | 'vacuumScaleFactor' | 'reltuples'>): number {
+function vacuumTrigger(t: Pick<TableFact, 'vacuumThreshold' | 'vacuumScaleFactor' | 'reltuples'>): number {
   return t.vacuumThreshold + t.vacuumScaleFactor * Math.max(0, t.reltuples);
 }
-export function analyzeTrigger(t: Pick<TableFact, 'analyzeThreshold' | 'analyzeScaleFactor' | 'reltuples'>): number {
+function analyzeTrigger(t: Pick<TableFact, 'analyzeThreshold' | 'analyzeScaleFactor' | 'reltuples'>): number {
   return t.analyzeThreshold + t.analyzeScaleFactor * Math.max(0, t.reltuples);
 }
 

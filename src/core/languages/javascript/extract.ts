@@ -10,7 +10,7 @@ import { composeInner, joinOperands, type CallTarget, type ComposeCtx, type Env,
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
-export const JS_QUERY = `
+const JS_QUERY = `
 [(string) (template_string)] @str
 (comment) @comment
 (call_expression function: (member_expression property: (_) @callee) (#match? @callee "${CALLEES}")) @call
