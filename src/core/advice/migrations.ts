@@ -223,22 +223,22 @@ function flywayMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migra
   };
 }
 
+/** A JavaScript migration: the header, the tool's preamble, then `up` (extension, CREATE INDEX) and `down` (DROP INDEX) as `fn` writes them. */
+function jsMigrationText(ix: MigrationIndex, preamble: string[], fn: (name: 'up' | 'down', sqls: string[]) => string): string {
+  return [header(ix, '//'), ...preamble, fn('up', upStatements(ix)), '\n', fn('down', [dropSql(ix)])].join('');
+}
+
 /** Knex: a timestamped migration with transactions turned off for CONCURRENTLY. */
 function knexMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const { ext, esm, ts } = jsFlavour(target);
   const path = `${target.dir}/${stamp14(ctx.now)}_add_${snake(ix.name)}.${ext}`;
-  const ups = upStatements(ix);
   const body = (fn: string, sqls: string[]) => `${esm ? 'export async function' : 'exports.' + fn + ' = async function'} ${esm ? fn : ''}(knex${ts ? ': Knex' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `  await knex.raw(${jsString(s)});`).join('\n')}\n}${esm ? '' : ';'}\n`;
-  const content = [
-    header(ix, '//'),
+  const preamble = [
     ts ? "import type { Knex } from 'knex';\n\n" : '',
     '// CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
     esm ? 'export const config = { transaction: false };\n\n' : 'exports.config = { transaction: false };\n\n',
-    body('up', ups),
-    '\n',
-    body('down', [dropSql(ix)]),
-  ].join('');
-  return { kind: 'create', path, content, notes: [] };
+  ];
+  return { kind: 'create', path, content: jsMigrationText(ix, preamble, body), notes: [] };
 }
 
 /** node-pg-migrate: millisecond-timestamped file, pgm.noTransaction() for CONCURRENTLY. */
@@ -247,15 +247,8 @@ function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: Migrati
   const path = `${target.dir}/${ctx.now.getTime()}_add-${snake(ix.name).replace(/_/g, '-')}.${ext}`;
   const fn = (name: string, sqls: string[]) =>
     `${esm ? `export const ${name} = ` : `exports.${name} = `}(pgm${ts ? ': MigrationBuilder' : ''})${ts ? ': void' : ''} => {\n  pgm.noTransaction();\n${sqls.map((s) => `  pgm.sql(${jsString(s)});`).join('\n')}\n};\n`;
-  const ups = upStatements(ix);
-  const content = [
-    header(ix, '//'),
-    ts ? "import type { MigrationBuilder } from 'node-pg-migrate';\n\n" : '',
-    fn('up', ups),
-    '\n',
-    fn('down', [dropSql(ix)]),
-  ].join('');
-  return { kind: 'create', path, content, notes: [] };
+  const preamble = [ts ? "import type { MigrationBuilder } from 'node-pg-migrate';\n\n" : ''];
+  return { kind: 'create', path, content: jsMigrationText(ix, preamble, fn), notes: [] };
 }
 
 /** Django: RunSQL in a non-atomic migration that depends on the app's latest one. */
