@@ -6,7 +6,7 @@ import type { NPlusOneEvidence } from '../../core/nplusone/detect';
 import { lineStarts, positionAt, type Finding } from '../../core/findings';
 import { applyContext, describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/languages/registry';
-import { type CliCommand, commandArgs, EXIT, UsageError } from '../io';
+import { type CliCommand, commandArgs, EXIT, UsageError, checkFormat } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom } from './scan';
@@ -31,7 +31,7 @@ export const nPlusOne: CliCommand = {
       context: { type: 'string', multiple: true, default: [] },
     });
     if (!positionals.length) throw new UsageError('give at least one file or folder');
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown --format ${values.format} (text or json)`);
+    checkFormat(values.format, ['text', 'json']);
     const policy = contextPolicyFrom(values.context ?? []);
     configureTreeSitterForCli();
     const results: { file: string; line: number; column: number; finding: Finding }[] = [];
