@@ -232,7 +232,7 @@ async function runWorkload(values: { db?: string; production?: boolean; runs?: s
     try {
       text = readRegularFileSync(path.resolve(ctx.cwd, values.file), LIMITS.smallFileBytes * 64).toString('utf8');
     } catch (e) {
-      throw new UsageError(`cannot read --file ${values.file}: ${(e as Error).message.split('\n')[0]}`);
+      throw new UsageError(`cannot read --file ${oneLine(values.file)}: ${errorMessage(e)}`);
     }
     await loadPgParser();
     fromFile = workloadFromFile(text);
