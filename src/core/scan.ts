@@ -17,7 +17,10 @@ import { applySuppressions } from './suppress';
 import { libraryHelp, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
+import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
+import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
+import type { MapperFragments } from './languages/java/mybatis';
 import { errorMessage } from './safeText';
 
 export interface FileInput {
@@ -70,9 +73,10 @@ export interface EvidenceSource {
 
 /**
  * The query rules as an analyzer (with database evidence when a source is given). `project` is the
- * project's database as its configuration says (core/dialect.ts projectDialect), when known.
+ * project's database as its configuration says (core/dialect.ts projectDialect), when known. `declared`: the
+ * expression indexes the project's own schema files create (sql/declaredIndexes.ts), read when no database is given.
  */
-export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; project?: DialectVerdict } = {}): Analyzer {
+export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; project?: DialectVerdict; declared?: DeclaredIndexes } = {}): Analyzer {
   const rules = opts.rules ?? RULES;
   return {
     id: 'rules',
@@ -85,6 +89,18 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       }
       if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
       const ev = opts.evidence;
+      // Two calls running the same composed statement (`if … { db.Query(q, a, b) } else { db.Query(q, a) }`)
+      // give the same finding once.
+      const seen = new Set<string>();
+      // Without a database: `lower(email) = …` is served by the `lower(email)` index the schema files create.
+      const servedByDeclaredIndex = (f: Finding) =>
+        !ev && f.ruleId === 'non-sargable-predicate' && typeof f.evidence?.expression === 'string' && isDeclaredIndexExpression(opts.declared, typeof f.evidence.table === 'string' ? f.evidence.table : undefined, f.evidence.expression);
+      const once = (f: Finding) => {
+        const key = `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      };
       return sites.flatMap((site) => {
         const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
         // A statement kept in a mapper file is changed there and called through its library: say how.
@@ -96,7 +112,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }
-        return found;
+        return found.filter((f) => once(f) && !servedByDeclaredIndex(f));
       });
     },
   };
@@ -126,6 +142,8 @@ export interface ScanOptions {
   onError?: (file: string, message: string) => void;
   /** SQL discovery; defaults to extractSqlSites over the shared tree. */
   extract?: (text: string, languageIdOrPath: string, file: string, source?: SourceTree) => Promise<SqlSite[]>;
+  /** For the default extraction: MyBatis `<sql>` fragments of the project's mapper files (cross-file `<include>`). */
+  mapperFragments?: MapperFragments;
 }
 
 export interface FileResult {
@@ -151,7 +169,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   try {
     let t = performance.now();
     try {
-      sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src })))(input.text, language, input.path, source);
+      sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src, mapperFragments: opts.mapperFragments })))(input.text, language, input.path, source);
     } catch (e) {
       errors.push(`SQL extraction failed: ${errorMessage(e)}`);
     }
@@ -203,7 +221,9 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     result.errors.push({ file, message });
     opts.onError?.(file, message);
   };
+  const imports = new ImportGraph();
   for await (const file of files as AsyncIterable<FileInput>) {
+    imports.add(file.path, file.text);
     if (opts.isCancelled?.()) {
       result.cancelled = true;
       break;
@@ -235,6 +255,8 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       }
     }
   }
+  // A module that only one-off code imports (a management command, a seed) runs where they run.
+  if (!result.cancelled) result.findings = applyImportContexts(result.findings, imports.contexts(), opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   return result;
 }
 

@@ -90,13 +90,14 @@ export class Database {
   async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = [], opts: { prepare?: boolean } = {}): Promise<pg.QueryResult<R>> {
     this.ensureOpen();
     const sent = placeOwnMarker(text);
-    const send = () =>
-      opts.prepare ? this.pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : this.pool.query<R>(sent, params as any[]);
-    try {
-      const r = await send();
+    const send = async () => {
+      const r = await (opts.prepare ? this.pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : this.pool.query<R>(sent, params as any[]));
       this.reachable = true;
       this.lossReported = false;
       return r;
+    };
+    try {
+      return await send();
     } catch (e) {
       // A pooled session that died while idle (server restart, pg_terminate_backend) fails the next
       // statement sent on it. Our own reads are safe to send again once, on a fresh session — but
@@ -106,10 +107,7 @@ export class Database {
       this.reachable = false;
       if (wasReachable && isConnectionLoss(e) && !isConnectTimeout(e) && isOwnRead(text)) {
         try {
-          const r = await send();
-          this.reachable = true;
-          this.lossReported = false;
-          return r;
+          return await send();
         } catch (e2) {
           throw this.wrap(e2);
         }

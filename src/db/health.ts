@@ -9,7 +9,8 @@
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
 import { indexDefinition } from '../core/health/checks/indexes';
-import { keepPlannedIndexes, runHealthChecks, type IndexFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { probePgBouncer } from './pgbouncer';
+import { keepPlannedIndexes, runHealthChecks, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -187,10 +188,9 @@ export function sessionFromRow(r: any): SessionFact {
   };
 }
 
-/** An index's facts from a row of HEALTH_SQL.indexes. */
-function indexFromRow(r: any): IndexFact {
-  const ro = parseReloptions(r.reloptions);
-  const fact: IndexFact = {
+/** The fields an index row and a foreign-key row share (see TableObjectFact), with the column names. */
+function tableObjectFromRow(r: any): TableObjectFact & { columnNames: any[] } {
+  return {
     oid: Number(r.oid),
     schema: r.schema,
     table: r.table_name,
@@ -198,6 +198,14 @@ function indexFromRow(r: any): IndexFact {
     name: r.name,
     columns: (r.columns ?? []).map(Number),
     columnNames: r.column_names ?? [],
+  };
+}
+
+/** An index's facts from a row of HEALTH_SQL.indexes. */
+function indexFromRow(r: any): IndexFact {
+  const ro = parseReloptions(r.reloptions);
+  const fact: IndexFact = {
+    ...tableObjectFromRow(r),
     keyColumns: Number(r.key_columns),
     opclasses: r.opclasses,
     expressions: r.expressions,
@@ -339,6 +347,13 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
   if (facts.workload) Object.assign(facts.workload, statements);
   if (opts.history) facts.history = opts.history;
   if (opts.pgbouncer) facts.pgbouncer = opts.pgbouncer;
+  // A port other than the one the server accepted the session on: a pooler or proxy in between (PgBouncer if its console answers there).
+  const serverPort = facts.workload?.connections.serverPort;
+  const connectedPort = db.options.useReplica ? db.options.profile.readReplica?.port ?? db.options.profile.port : db.options.profile.port;
+  if (serverPort && connectedPort && serverPort !== connectedPort) {
+    const target = db.options.useReplica && db.options.profile.readReplica ? { ...db.options.profile, host: db.options.profile.readReplica.host, port: connectedPort } : db.options.profile;
+    facts.frontend = { connectedPort, serverPort, pgbouncer: opts.pgbouncer?.version ?? (await probePgBouncer(target, db.options.password)) };
+  }
   return facts;
 }
 
@@ -373,13 +388,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
     sessions,
     indexes,
     foreignKeys: fks.rows.map((r) => ({
-      oid: Number(r.oid),
-      schema: r.schema,
-      table: r.table_name,
-      tableOid: Number(r.table_oid),
-      name: r.name,
-      columns: (r.columns ?? []).map(Number),
-      columnNames: r.column_names ?? [],
+      ...tableObjectFromRow(r),
       referencedSchema: r.referenced_schema,
       referencedTable: r.referenced_table,
       tableRows: num(r.table_rows),

@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
+import { addDeclaredIndexes, type DeclaredIndexes } from '../core/sql/declaredIndexes';
+import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from './walk';
 
 const MAX_DEPTH = 4;
@@ -25,9 +27,8 @@ function repoRoot(start: string): string {
   return start;
 }
 
-/** Configuration files under the roots of the given paths, as { path relative to its root, text }. */
-function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
-  const out: { path: string; text: string }[] = [];
+/** The repository roots of the given paths. */
+function projectRoots(paths: readonly string[], cwd: string): Set<string> {
   const roots = new Set<string>();
   for (const p of paths) {
     try {
@@ -37,6 +38,13 @@ function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { pa
       // a missing path is the walker's to report
     }
   }
+  return roots;
+}
+
+/** Configuration files under the roots of the given paths, as { path relative to its root, text }. */
+function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  const roots = projectRoots(paths, cwd);
   let dirs = 0;
   for (const root of roots) {
     const queue: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
@@ -74,4 +82,59 @@ function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { pa
 /** The database the project's configuration names (undefined: none named, PostgreSQL is assumed). */
 export function readProjectDialect(paths: readonly string[], cwd = process.cwd()): DialectVerdict | undefined {
   return projectDialect(readProjectConfigs(paths, cwd));
+}
+
+const SCHEMA_MAX_DEPTH = 10;
+const SCHEMA_MAX_FILES = 3000;
+const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
+
+/**
+ * The expression indexes the project's own `.sql` files create (schema, migrations, upgrade scripts),
+ * under the repository roots of the given paths; bounded in depth, files and bytes. Never throws.
+ */
+export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd()): DeclaredIndexes {
+  const out: DeclaredIndexes = new Map();
+  walkProjectFiles(paths, cwd, '.sql', (text) => addDeclaredIndexes(text, out));
+  return out;
+}
+
+/** The `<sql id>` fragments of the project's MyBatis mapper files, by `namespace.id` (cross-file `<include refid>`). */
+export function readMapperFragments(paths: readonly string[], cwd = process.cwd()): MapperFragments {
+  const out: MapperFragments = new Map();
+  walkProjectFiles(paths, cwd, '.xml', (text) => addMapperFragments(text, out));
+  return out;
+}
+
+/** Every file with the extension under the repository roots of the paths; bounded in depth, files and bytes. */
+function walkProjectFiles(paths: readonly string[], cwd: string, ext: string, visit: (text: string) => void): void {
+  let files = 0;
+  let bytes = 0;
+  let dirs = 0;
+  for (const root of projectRoots(paths, cwd)) {
+    const stack: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
+    while (stack.length && files < SCHEMA_MAX_FILES && bytes < SCHEMA_MAX_TOTAL && dirs++ < MAX_DIRS * 10) {
+      const { dir, depth } = stack.pop()!;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        const full = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (depth < SCHEMA_MAX_DEPTH && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) stack.push({ dir: full, depth: depth + 1 });
+        } else if (e.isFile() && e.name.toLowerCase().endsWith(ext) && files < SCHEMA_MAX_FILES) {
+          try {
+            const text = readRegularFileSync(full, MAX_BYTES * 2).toString('utf8');
+            files++;
+            bytes += text.length;
+            visit(text);
+          } catch {
+            // unreadable or too large: no evidence
+          }
+        }
+      }
+    }
+  }
 }

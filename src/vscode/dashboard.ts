@@ -276,7 +276,8 @@ class DashboardPanel implements vscode.Disposable {
       // "Never used" means nothing on statistics reset minutes ago: no DROP until they are old enough.
       const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
       // The stored snapshots feed capacity-forecast and stale-materialized-view.
-      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory() });
+      const pgbouncer = await this.readPgBouncer();
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory(), pgbouncer });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });
@@ -284,6 +285,25 @@ class DashboardPanel implements vscode.Disposable {
       this.post({ type: 'health', findings: this.findings, atMs: Date.now(), error: describeError(e, conn.profile) });
     }
   }
+
+  /** PgBouncer's pools for pool-sizing when pgLens.dashboard.pgbouncerUrl is set; a failure is logged once per message and the checks run without them. */
+  private async readPgBouncer(): Promise<import('../core/health/types').PgBouncerFacts | undefined> {
+    try {
+      const admin = await this.ctx.connections.pgBouncerAdmin();
+      if (!admin) return undefined;
+      const { readPgBouncer } = await import('../db/pgbouncer');
+      const facts = await readPgBouncer(admin.profile, admin.password);
+      this.pgBouncerProblem = undefined;
+      return facts;
+    } catch (e) {
+      const { errorMessage } = await import('../core/safeText');
+      const line = `pgLens.dashboard.pgbouncerUrl: ${errorMessage(e).split('\n')[0]}`;
+      if (line !== this.pgBouncerProblem) this.ctx.log.warn(line);
+      this.pgBouncerProblem = line;
+      return undefined;
+    }
+  }
+  private pgBouncerProblem: string | undefined;
 
   // ---- alerts and history -----------------------------------------------------------------
 
@@ -316,11 +336,7 @@ class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile('charts');
     if (!file) return [];
     const { parseChartPoints } = await import('../core/dashboard/chartHistory');
-    try {
-      return parseChartPoints(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseChartPoints);
   }
 
   private async keepChartPoint(stats: LiveStats): Promise<void> {
@@ -345,11 +361,7 @@ class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile();
     if (!file) return [];
     const { parseHistory } = await import('../core/dashboard/history');
-    try {
-      return parseHistory(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseHistory);
   }
 
   private async snapshot(stats: LiveStats): Promise<void> {
@@ -491,5 +503,14 @@ class DashboardPanel implements vscode.Disposable {
     void this.dropConnection();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** A JSON file the dashboard keeps, read through `parse`; nothing when it is missing or unreadable. */
+async function readStored<T>(file: vscode.Uri, parse: (json: unknown) => T[]): Promise<T[]> {
+  try {
+    return parse(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
+  } catch {
+    return [];
   }
 }

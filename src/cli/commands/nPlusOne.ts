@@ -1,12 +1,11 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { NPlusOneEvidence } from '../../core/nplusone/detect';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { scanFiles } from '../../core/scan';
 import { locate } from '../../core/output';
 import { describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/languages/registry';
-import { type CliCommand, EXIT, UsageError } from '../io';
+import { type CliCommand, commandArgs, EXIT, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom } from './scan';
@@ -24,15 +23,10 @@ export const nPlusOne: CliCommand = {
   summary: 'find database calls inside loops (N+1 queries) in TS/JS, Python, Go, Java and Ruby sources',
   usage: 'pg-lens n-plus-one <paths…> [--format text|json] [--exclude GLOB]… [--context CONTEXT=LEVEL]…',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        format: { type: 'string', default: 'text' },
-        exclude: { type: 'string', multiple: true, default: [] },
-        context: { type: 'string', multiple: true, default: [] },
-      },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = commandArgs(argv, {
+      format: { type: 'string', default: 'text' },
+      exclude: { type: 'string', multiple: true, default: [] },
+      context: { type: 'string', multiple: true, default: [] },
     });
     if (!positionals.length) throw new UsageError('give at least one file or folder');
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown --format ${values.format} (text or json)`);

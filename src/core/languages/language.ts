@@ -28,6 +28,11 @@ export interface LanguageSpec<G extends string = string> {
    * and the CLI read them too.
    */
   templates?: Record<string, string>;
+  /**
+   * VS Code language ids whose documents may be such mapper files (e.g. `xml`): the extension activates on
+   * them and analyses an open one when its extension is a mapper's and its text is one (core/extract decides).
+   */
+  mapperEditorIds?: readonly string[];
 }
 
 /** A language with one grammar, read under one VS Code language id of the same name. */

@@ -55,8 +55,15 @@ export const SOURCE_GLOB = globOf(SOURCE_EXTENSIONS);
 export const SQL_SOURCE_GLOB = globOf(SQL_SOURCE_EXTENSIONS);
 /** The WASM files tree-sitter needs: the runtime and every grammar. */
 export const TREE_SITTER_WASM_FILES: readonly string[] = ['tree-sitter.wasm', ...specs.flatMap((l) => Object.values(l.grammars))];
-/** package.json's language activation events. */
-export const LANGUAGE_ACTIVATION_EVENTS: readonly string[] = EDITOR_LANGUAGE_IDS.map((id) => `onLanguage:${id}`);
+/** VS Code language ids of documents that may be mapper files (MyBatis XML is `xml`). */
+export const MAPPER_EDITOR_IDS: readonly string[] = [...new Set(specs.flatMap((l) => l.mapperEditorIds ?? []))];
+/** package.json's language activation events: the languages, and the documents that may be mapper files. */
+export const LANGUAGE_ACTIVATION_EVENTS: readonly string[] = [...EDITOR_LANGUAGE_IDS, ...MAPPER_EDITOR_IDS].map((id) => `onLanguage:${id}`);
+
+/** Is a document (VS Code language id, path) one PG Lens may read as a mapper file? Its text decides the rest. */
+export function isMapperDocument(languageId: string, path: string): boolean {
+  return MAPPER_EDITOR_IDS.includes(languageId) && mapperFormatOf(path) !== undefined;
+}
 
 /** A VS Code language id or a file path → what it is read as (undefined: not a language PG Lens reads). */
 export function readAsOf(languageIdOrPath: string): ReadAs | undefined {

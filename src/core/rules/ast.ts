@@ -5,7 +5,8 @@
  */
 import { quoteIdent as ident } from '../sql/ident';
 import { isIndexed, trigramIndexed, type ColumnFacts, type TableFacts } from '../catalogFacts';
-import type { PlanEvidence } from './types';
+import type { PlanEvidence, StatementContext } from './types';
+import type { Finding } from '../findings';
 
 interface Loc {
   start: number;
@@ -122,6 +123,31 @@ export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | fal
     const v = order[i];
     i = fn(v.node, v.info) === false ? v.end : i + 1;
   }
+}
+
+/**
+ * What a rule reports at binary operators: `visit` runs at every `binary` node whose operator
+ * (upper-cased) is in `ops` — in a WHERE, ON or HAVING only, unless `anywhere` — and reports at most
+ * one finding there.
+ */
+export function atOperators(
+  ctx: StatementContext,
+  ops: ReadonlySet<string>,
+  visit: (n: Node, info: VisitInfo) => Finding | undefined,
+  where: 'predicates' | 'anywhere' = 'predicates',
+): Finding[] {
+  const out: Finding[] = [];
+  walk(ctx.statement as Node, (n, info) => {
+    if ((where === 'predicates' && !info.inPredicate) || n.type !== 'binary' || !ops.has(String(n.op).toUpperCase())) return;
+    const f = visit(n, info);
+    if (f) out.push(f);
+  });
+  return out;
+}
+
+/** Both readings of a binary operator: (left, right), then (right, left): a column may stand on either side. */
+export function bothSides(n: Node): [Node, Node][] {
+  return [[n.left, n.right], [n.right, n.left]];
 }
 
 export interface ResolvedColumn {

@@ -109,8 +109,9 @@ export function checkSite(site: SqlSite, rules: readonly Rule[], opts: RunRulesO
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const f of per.flat()) {
-    // A whole-statement finding is about the statement: once per rule, not once per variant.
-    const key = whole.has(f.ruleId) ? f.ruleId : `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+    // A whole-statement finding is about the statement: once per rule, not once per variant; a finding
+    // about a part, once per place (variants number their parameters differently: `OFFSET $2`, `OFFSET $3`).
+    const key = whole.has(f.ruleId) ? f.ruleId : `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}`;
     if (seen.has(key)) continue;
     seen.add(key);
     if (f.ruleId === NOT_ANALYSED) continue;

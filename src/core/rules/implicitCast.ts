@@ -4,12 +4,12 @@
  * bpchar::text = text), so the index on the column is not used. Needs column types from the catalog;
  * without them only the obvious literal cases are reported (a decimal literal against an *_id column).
  */
-import { COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node } from './ast';
+import { atOperators, bothSides, COMPARISON_OPS, resolveColumn, stripCasts, type Node } from './ast';
 import type { Rule } from './types';
-import type { Finding } from '../findings';
 
 const INTEGER = new Set(['int2', 'int4', 'int8']);
 const FLOATING = new Set(['numeric', 'float4', 'float8']);
+const OPS = new Set([...COMPARISON_OPS, 'IN']);
 
 /** Cast target names as written → pg_type.typname. */
 function typname(written: string): string {
@@ -39,10 +39,8 @@ export const implicitCast: Rule = {
   description: "A comparison with a value of another type makes PostgreSQL convert the column, so its index is not used.",
   docs: 'docs/rules/implicit-cast.md',
   check(ctx) {
-    const out: Finding[] = [];
-    walk(ctx.statement as Node, (n, info) => {
-      if (!info.inPredicate || n.type !== 'binary' || !(COMPARISON_OPS.has(n.op) || n.op === 'IN')) return;
-      for (const [colSide, other] of [[n.left, n.right], [n.right, n.left]] as [Node, Node][]) {
+    return atOperators(ctx, OPS, (n, info) => {
+      for (const [colSide, other] of bothSides(n)) {
         if (colSide?.type !== 'ref' || colSide.name === '*') continue;
         const values: Node[] = other?.type === 'list' ? other.expressions ?? [] : [other];
         const valType = values.map(valueType).find(Boolean);
@@ -54,19 +52,16 @@ export const implicitCast: Rule = {
         else if (valType === 'numeric' && /^(id|.+_id)$/i.test(colSide.name) && values.some((v) => v.type === 'numeric')) why = `${colSide.name} looks like an integer key; a decimal literal makes it compare as numeric`;
         if (!why) continue;
         if (col?.column && !col.indexed) continue; // no index to lose
-        out.push(
-          ctx.report({
-            at: n,
-            severity: colType ? undefined : 'info',
-            message: `${ctx.textOf(n)}: ${why}, so an index on ${ctx.textOf(colSide)} cannot be used.`,
-            help: `Compare with a value of the column's own type${colType ? ` (${colType})` : ''}: e.g. cast the parameter, not the column.`,
-            evidence: { columnType: colType ?? null, valueType: valType },
-          }),
-        );
-        break;
+        return ctx.report({
+          at: n,
+          severity: colType ? undefined : 'info',
+          message: `${ctx.textOf(n)}: ${why}, so an index on ${ctx.textOf(colSide)} cannot be used.`,
+          help: `Compare with a value of the column's own type${colType ? ` (${colType})` : ''}: e.g. cast the parameter, not the column.`,
+          evidence: { columnType: colType ?? null, valueType: valType },
+        });
       }
+      return undefined;
     });
-    return out;
   },
 };
 

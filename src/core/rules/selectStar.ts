@@ -7,6 +7,8 @@ import { ctesOf, ident, tablesOf, type Node, type TableRef } from './ast';
 import type { Rule } from './types';
 import type { TableFacts } from '../catalogFacts';
 
+const MODEL_APIS = /^(activerecord\.find_by_sql|django\.raw)$/;
+
 /** A table with at least this many columns is wide. */
 const WIDE_COLUMNS = 12;
 const LARGE_VALUE_TYPES = new Set(['bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb']);
@@ -18,6 +20,9 @@ export const selectStar: Rule = {
   docs: 'docs/rules/select-star.md',
   appCodeOnly: true,
   check(ctx) {
+    // Rows that become model objects (ActiveRecord find_by_sql, Django Model.objects.raw): the model wants
+    // every column, and a column left out is loaded later, one query per object.
+    if (MODEL_APIS.test(ctx.site.api)) return [];
     let s = ctx.statement as Node;
     const ctes = ctesOf(s);
     if (s.type === 'with') s = s.in;

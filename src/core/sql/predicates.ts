@@ -151,19 +151,16 @@ class Walker {
         this.statement(ast.in, parent, inner);
         return;
       }
-      case 'update': {
-        const scope: Scope = { parent, tables: [], virtual: new Set() };
-        const t = this.addTable(scope, ast.table, ctes);
-        if (t) t.written = true;
-        if (ast.from) this.from([ast.from].flat(), scope, ctes);
-        for (const s of ast.sets ?? []) this.subqueries(s.value, scope, ctes);
-        this.where(ast.where, scope, ctes);
-        return;
-      }
+      case 'update':
       case 'delete': {
+        // The written table (UPDATE's table, DELETE's FROM), then UPDATE's own FROM and SET subqueries, then the WHERE.
         const scope: Scope = { parent, tables: [], virtual: new Set() };
-        const t = this.addTable(scope, ast.from, ctes);
+        const t = this.addTable(scope, ast.type === 'update' ? ast.table : ast.from, ctes);
         if (t) t.written = true;
+        if (ast.type === 'update') {
+          if (ast.from) this.from([ast.from].flat(), scope, ctes);
+          for (const s of ast.sets ?? []) this.subqueries(s.value, scope, ctes);
+        }
         this.where(ast.where, scope, ctes);
         return;
       }

@@ -13,19 +13,18 @@ import { RULES } from '../../../src/core/rules/index';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import type { Database } from '../../../src/db/database';
 import { DbEvidence } from '../../../src/db/ruleEvidence';
+import { announceFallback, testDatabase } from '../support';
 import { readCatalogFacts } from '../../../src/db/catalog';
 import { adviseStatement } from '../../../src/db/advisor';
 import { expressionIndexKeys, isIndexed, leadsIndex, trigramIndexed } from '../../../src/core/catalogFacts';
-import { announceFallback, createTestDatabase, type TestDatabase } from '../support';
 
 describe('db/ruleEvidence: rules with catalog and plan facts', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('rules');
   let db: Database;
   let trgm = false;
 
   before(async () => {
-    t = await createTestDatabase('rules');
     await t.admin.query(`
       CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, name text, nickname text, code char(4), created_at timestamptz NOT NULL DEFAULT now());
       CREATE INDEX users_lower_email ON users (lower(email));
@@ -46,7 +45,6 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     }
     db = await t.open();
   });
-  after(async () => t?.drop());
 
   async function scanSql(sql: string, evidence: DbEvidence) {
     return analyzeFile({ path: 'q.sql', text: sql }, { analyzers: [rulesAnalyzer({ evidence })] });

@@ -23,6 +23,7 @@ const QUERY = `
 (method_invocation name: (identifier) @callee (#match? @callee "^(${[...JDBC, ...SPRING, ...JPA].join('|')})$")) @call
 (annotation name: (_) @callee (#match? @callee "(Query|^Select|^Insert|^Update|^Delete)$")) @call
 (variable_declarator name: (identifier) @decl.name value: (_) @decl.value)
+(return_statement (_) @callee) @call
 `;
 
 function importsOf(text: string): Set<string> {
@@ -159,8 +160,20 @@ function annotationTarget(node: Node, env: Env): CallTarget | undefined {
   return { api: 'jpql', style: {}, arg: value, ignore: true };
 }
 
+/**
+ * A MyBatis SQL provider method (`@SelectProvider(type = P.class, method = "byId")` → `String byId() { return
+ * "SELECT … #{id}"; }`): a returned string that reads as SQL and holds `#{…}`/`${…}` parameters, or any
+ * returned SQL string in a file that imports MyBatis, is a MyBatis statement.
+ */
+function providerTarget(value: Node, env: Env): CallTarget | undefined {
+  const mybatis = [...env.imports].some((i) => i.startsWith('org.apache.ibatis'));
+  if (!mybatis && !/[#$]\{\w/.test(env.text.slice(value.startIndex, Math.min(value.endIndex, value.startIndex + 4000)))) return undefined;
+  return { api: 'mybatis.provider', style: MYBATIS_STYLE, arg: value, generic: true };
+}
+
 function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   if (callNode.type === 'annotation') return annotationTarget(callNode, env);
+  if (callNode.type === 'return_statement') return providerTarget(callee, env);
   const name = callee.text;
   const obj = callNode.childForFieldName('object');
   const recv = obj ? env.text.slice(obj.startIndex, Math.min(obj.endIndex, obj.startIndex + 100)) : '';

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, SQL_SOURCE_GLOB, TEMPLATE_EXTENSIONS, TREE_SITTER_WASM_FILES, languageFolderOf, languageOf, lineCommentOf, mapperFormatOf, readAsOf } from '../../../../src/core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, SQL_SOURCE_GLOB, TEMPLATE_EXTENSIONS, TREE_SITTER_WASM_FILES, isMapperDocument, languageFolderOf, languageOf, lineCommentOf, mapperFormatOf, readAsOf } from '../../../../src/core/languages/registry';
 
 import { RAILS_VIEW } from '../../../../src/core/nplusone/views';
 import { SOURCE_EXTENSIONS as WALKED } from '../../../../src/node/walk';
@@ -18,6 +18,14 @@ describe('language registry', () => {
   it("package.json's language activation events are exactly the registry's editor language ids", () => {
     const onLanguage = pkg.activationEvents.filter((e) => e.startsWith('onLanguage:'));
     assert.deepEqual([...onLanguage].sort(), [...LANGUAGE_ACTIVATION_EVENTS].sort());
+  });
+
+  it('the extension activates on documents that may be MyBatis mappers (xml), and reads them by path', () => {
+    assert.ok(pkg.activationEvents.includes('onLanguage:xml'));
+    assert.ok(isMapperDocument('xml', '/w/src/main/resources/mapper/UserMapper.xml'));
+    assert.ok(!isMapperDocument('xml', '/w/notes.xsd'), 'another extension of the xml language');
+    assert.ok(!isMapperDocument('plaintext', '/w/UserMapper.xml'));
+    assert.equal(readAsOf('xml'), undefined, 'xml is no source language: the extension and the text decide');
   });
 
   it("package.json's workspaceContains events name only extensions the registry reads", () => {

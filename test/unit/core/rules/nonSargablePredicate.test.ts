@@ -45,3 +45,11 @@ describe('rule non-sargable-predicate', () => {
     assert.deepEqual(f.fixes, []);
   });
 });
+
+describe('rule non-sargable-predicate: value = ANY(array column)', () => {
+  it('advises containment (@>) that a GIN index serves, not an expression index on ANY(…)', () => {
+    const f = error(rule, 'SELECT id FROM userstories WHERE project_id = $1 AND $2 = ANY(tags)');
+    assert.match(f.help ?? '', /tags @> ARRAY\[\$2\].*GIN/);
+    assert.doesNotMatch(f.help ?? '', /expression index/);
+  });
+});
