@@ -93,7 +93,7 @@ export interface IndexFact extends TableObjectFact {
   fillfactor: number | null;
 }
 
-export interface ForeignKeyFact extends TableObjectFact {
+interface ForeignKeyFact extends TableObjectFact {
   columnNames: string[];
   referencedSchema: string;
   referencedTable: string;

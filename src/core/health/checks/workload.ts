@@ -163,7 +163,7 @@ const poolSizing: HealthCheck = {
 const VOLATILE = /\b(now|random|clock_timestamp|statement_timestamp|timeofday|nextval|gen_random_uuid|uuid_generate_v4|txid_current|pg_current_xact_id|current_timestamp|localtimestamp|current_time|current_date)\b/i;
 
 /** The TTLs (seconds) cache-candidate gives a hit ratio for. */
-export const CACHE_TTLS = [10, 60, 300] as const;
+const CACHE_TTLS = [10, 60, 300] as const;
 
 export interface CacheEstimate {
   calls: number;
@@ -220,7 +220,7 @@ export function formatCacheLens(e: CacheEstimate): { title: string; tooltip: str
   return { title, tooltip };
 }
 
-export const cacheCandidate: HealthCheck = {
+const cacheCandidate: HealthCheck = {
   id: 'cache-candidate',
   title: 'Result that could be cached',
   category: 'activity',
