@@ -20,6 +20,7 @@ import type { StatsReader } from '../db/stats';
 import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview } from '../shared/dashboardProtocol';
 import { webviewHtml } from './webviewHtml';
 import { errorMessage } from '../core/safeText';
+import { databaseIdentity } from '../core/connection/profile';
 
 const VIEW_TYPE = 'pgLens.dashboard';
 const HEALTH_EVERY_MS = 60_000;
@@ -328,7 +329,7 @@ class DashboardPanel implements vscode.Disposable {
   private historyFile(kind: 'history' | 'charts' = 'history'): vscode.Uri | undefined {
     if (!this.conn) return undefined;
     const p = this.conn.profile;
-    const id = crypto.createHash('sha256').update(`${p.host}:${p.port}/${p.database}`).digest('hex').slice(0, 16);
+    const id = crypto.createHash('sha256').update(databaseIdentity(p)).digest('hex').slice(0, 16);
     return vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, `${kind}-${id}.json`);
   }
 
