@@ -21,6 +21,8 @@ export interface HolePart {
   span: Span;
   /** True when the hole is string interpolation at run time (not a bind parameter). */
   dynamic: boolean;
+  /** Stands for no text: it only says the statement is chosen at run time (a builder call under an `if`). */
+  empty?: boolean;
 }
 
 export type Part = TextPart | HolePart;
@@ -85,6 +87,8 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
       // A literal private-use char in source text would be mistaken for a hole: replace it.
       raw += p.text.includes(HOLE) ? p.text.split(HOLE).join(' ') : p.text;
       for (const o of p.offsets) map.push(o);
+    } else if (p.empty) {
+      dynamic = true;
     } else {
       raw += HOLE;
       map.push(p.span.start);
