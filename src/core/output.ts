@@ -150,7 +150,7 @@ export function toSarif(located: readonly Located[], rules: readonly RuleMeta[],
 }
 
 /** A short stable hash (FNV-1a, 32 bit, hex) so code scanning can follow a result across commits. */
-export function fingerprint(s: string): string {
+function fingerprint(s: string): string {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);

@@ -36,7 +36,7 @@ export interface FileInput {
   isCancelled?: () => boolean;
 }
 
-export interface AnalyzerInput {
+interface AnalyzerInput {
   file: string;
   text: string;
   /** Language id or path, as extractSqlSites and languageOf accept it. */
@@ -255,13 +255,13 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
   return result;
 }
 
-export function ruleMetaOf(analyzers: readonly Analyzer[]): RuleMeta[] {
+function ruleMetaOf(analyzers: readonly Analyzer[]): RuleMeta[] {
   const seen = new Map<string, RuleMeta>();
   for (const a of analyzers) for (const r of a.rules) if (!seen.has(r.id)) seen.set(r.id, { id: r.id, defaultSeverity: r.defaultSeverity, description: r.description, docs: r.docs });
   return [...seen.values()];
 }
 
-export function sortFindings(findings: Finding[]): Finding[] {
+function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
 }
 
@@ -276,7 +276,7 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   return out;
 }
 
-export function countLines(text: string): number {
+function countLines(text: string): number {
   if (!text) return 0;
   let n = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;

@@ -27,7 +27,6 @@ function repoRoot(start: string): string {
   return start;
 }
 
-/** Configuration files under the roots of the given paths, as { path relative to its root, text }. */
 /** The repository roots of the given paths. */
 function projectRoots(paths: readonly string[], cwd: string): Set<string> {
   const roots = new Set<string>();
@@ -42,7 +41,8 @@ function projectRoots(paths: readonly string[], cwd: string): Set<string> {
   return roots;
 }
 
-export function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
+/** Configuration files under the roots of the given paths, as { path relative to its root, text }. */
+function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
   const roots = projectRoots(paths, cwd);
   let dirs = 0;

@@ -26,7 +26,7 @@ import { errorMessage } from '../core/safeText';
 const DEBOUNCE_MS = 400;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
-export function analysable(doc: vscode.TextDocument): boolean {
+function analysable(doc: vscode.TextDocument): boolean {
   return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && (EDITOR_LANGUAGE_IDS.includes(doc.languageId) || isMapperDocument(doc.languageId, doc.uri.fsPath));
 }
 

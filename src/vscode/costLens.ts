@@ -22,7 +22,7 @@ interface Loaded {
   ids: Map<string, Promise<string | undefined>>;
 }
 
-export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private loaded: Loaded | undefined;

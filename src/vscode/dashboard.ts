@@ -42,7 +42,7 @@ export function registerDashboard(ctx: PgLensContext): void {
   );
 }
 
-export class DashboardPanel implements vscode.Disposable {
+class DashboardPanel implements vscode.Disposable {
   private static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
@@ -316,11 +316,7 @@ export class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile('charts');
     if (!file) return [];
     const { parseChartPoints } = await import('../core/dashboard/chartHistory');
-    try {
-      return parseChartPoints(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseChartPoints);
   }
 
   private async keepChartPoint(stats: LiveStats): Promise<void> {
@@ -345,11 +341,7 @@ export class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile();
     if (!file) return [];
     const { parseHistory } = await import('../core/dashboard/history');
-    try {
-      return parseHistory(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseHistory);
   }
 
   private async snapshot(stats: LiveStats): Promise<void> {
@@ -491,5 +483,14 @@ export class DashboardPanel implements vscode.Disposable {
     void this.dropConnection();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** A JSON file the dashboard keeps, read through `parse`; nothing when it is missing or unreadable. */
+async function readStored<T>(file: vscode.Uri, parse: (json: unknown) => T[]): Promise<T[]> {
+  try {
+    return parse(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
+  } catch {
+    return [];
   }
 }

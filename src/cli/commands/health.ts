@@ -13,7 +13,7 @@ import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resol
 import { errorMessage, oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
-export function findingToJson(f: HealthFinding) {
+function findingToJson(f: HealthFinding) {
   return {
     checkId: f.checkId,
     severity: f.severity,
@@ -123,7 +123,7 @@ async function addSnapshot(db: Parameters<typeof readSizes>[0], file: string, li
 }
 
 /** "500GB", "2 TB", "750MB", "123456" (bytes) → bytes; one usage line otherwise. */
-export function parseSize(v: string): number {
+function parseSize(v: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(v);
   const n = m ? Number(m[1]) * 1024 ** ['b', 'kb', 'mb', 'gb', 'tb'].indexOf((m[2] ?? 'b').toLowerCase()) : NaN;
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--size-budget must be a size such as 500GB or 2TB (got "${v}")`);

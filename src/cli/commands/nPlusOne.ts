@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { analyzeNPlusOne } from '../../core/nplusone/detect';
 import { CrossFileCalls } from '../../core/nplusone/crossFile';
 import { applySuppressions } from '../../core/suppress';
@@ -7,7 +6,7 @@ import type { NPlusOneEvidence } from '../../core/nplusone/detect';
 import { lineStarts, positionAt, type Finding } from '../../core/findings';
 import { applyContext, describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/languages/registry';
-import { type CliCommand, EXIT, UsageError } from '../io';
+import { type CliCommand, commandArgs, EXIT, UsageError } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom } from './scan';
@@ -25,15 +24,10 @@ export const nPlusOne: CliCommand = {
   summary: 'find database calls inside loops (N+1 queries) in TS/JS, Python, Go, Java and Ruby sources',
   usage: 'pg-lens n-plus-one <paths…> [--format text|json] [--exclude GLOB]… [--context CONTEXT=LEVEL]…',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        format: { type: 'string', default: 'text' },
-        exclude: { type: 'string', multiple: true, default: [] },
-        context: { type: 'string', multiple: true, default: [] },
-      },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = commandArgs(argv, {
+      format: { type: 'string', default: 'text' },
+      exclude: { type: 'string', multiple: true, default: [] },
+      context: { type: 'string', multiple: true, default: [] },
     });
     if (!positionals.length) throw new UsageError('give at least one file or folder');
     if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown --format ${values.format} (text or json)`);

@@ -5,7 +5,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
 import { countByContext, parseContextPolicy, type ContextPolicy } from '../../core/codeContext';
@@ -13,7 +12,7 @@ import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSou
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
-import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
+import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
@@ -51,17 +50,12 @@ export const SCAN_FILE_OPTIONS = {
 };
 
 export function parseScanArgs(argv: string[]): ScanCliOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...SCAN_FILE_OPTIONS,
-      ...DB_OPTIONS,
-      format: { type: 'string', default: 'text' },
-      'fail-on': { type: 'string', default: 'error' },
-      output: { type: 'string', short: 'o' },
-    },
+  const { values, positionals } = commandArgs(argv, {
+    ...SCAN_FILE_OPTIONS,
+    ...DB_OPTIONS,
+    format: { type: 'string', default: 'text' },
+    'fail-on': { type: 'string', default: 'error' },
+    output: { type: 'string', short: 'o' },
   });
   return scanOptionsFrom(values, positionals);
 }
@@ -136,12 +130,12 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
 }
 
 
-export function toRelative(cwd: string, p: string): string {
+function toRelative(cwd: string, p: string): string {
   const rel = path.relative(cwd, p);
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p).split(path.sep).join('/');
 }
 
-export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
+function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
   const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null };
   if (opts.format === 'json') return formatJson(located, summary);

@@ -5,7 +5,7 @@
  */
 import { ident } from '../sql/predicates';
 
-export type MigrationTool = 'prisma' | 'rails' | 'django' | 'knex' | 'node-pg-migrate' | 'flyway' | 'sql';
+type MigrationTool = 'prisma' | 'rails' | 'django' | 'knex' | 'node-pg-migrate' | 'flyway' | 'sql';
 
 export interface MigrationTarget {
   tool: MigrationTool;
@@ -168,7 +168,7 @@ function extLine(ix: MigrationIndex, terminator = ';'): string {
 }
 
 /** Plain SQL folders: follow the naming of the files already there (timestamps, numbers, .up/.down pairs). */
-export function sqlMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function sqlMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const inDir = ctx.files.map((f) => f.replace(/\\/g, '/')).filter((f) => f.startsWith(target.dir + '/')).map((f) => f.slice(target.dir.length + 1)).filter((f) => !f.includes('/') && f.endsWith('.sql'));
   const upDown = inDir.some((f) => /\.up\.sql$/.test(f));
   const numbered = inDir.map((f) => /^(\d+)_/.exec(f)?.[1]).filter((x): x is string => !!x);
@@ -191,7 +191,7 @@ export function sqlMigration(target: MigrationTarget, ix: MigrationIndex, ctx: M
 }
 
 /** Flyway: V<next>__add_<name>.sql, and a script config that runs it outside a transaction. */
-export function flywayMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function flywayMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const versions = ctx.files.map((f) => /(?:^|\/)V(\d+(?:[._]\d+)*)__[^/]+\.sql$/.exec(f)?.[1]).filter((x): x is string => !!x);
   const majors = versions.map((v) => Number(v.split(/[._]/)[0]));
   const timestampStyle = majors.length && majors.every((m) => String(m).length >= 12);
@@ -206,7 +206,7 @@ export function flywayMigration(target: MigrationTarget, ix: MigrationIndex, ctx
 }
 
 /** Knex: a timestamped migration with transactions turned off for CONCURRENTLY. */
-export function knexMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function knexMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const ext = target.ext ?? 'js';
   const path = `${target.dir}/${stamp14(ctx.now)}_add_${snake(ix.name)}.${ext}`;
   const ts = ext === 'ts';
@@ -226,7 +226,7 @@ export function knexMigration(target: MigrationTarget, ix: MigrationIndex, ctx: 
 }
 
 /** node-pg-migrate: millisecond-timestamped file, pgm.noTransaction() for CONCURRENTLY. */
-export function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const ext = target.ext ?? 'js';
   const path = `${target.dir}/${ctx.now.getTime()}_add-${snake(ix.name).replace(/_/g, '-')}.${ext}`;
   const esm = ext === 'mjs' || ext === 'ts';
@@ -245,7 +245,7 @@ export function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: 
 }
 
 /** Django: RunSQL in a non-atomic migration that depends on the app's latest one. */
-export function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const inDir = ctx.files.filter((f) => f.startsWith(target.dir + '/')).map((f) => f.slice(target.dir.length + 1)).filter((f) => /^\d{4}_[^/]+\.py$/.test(f)).sort();
   const last = inDir[inDir.length - 1];
   const next = String((last ? Number(last.slice(0, 4)) : 0) + 1).padStart(4, '0');
@@ -269,7 +269,7 @@ export function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx
 }
 
 /** Rails: add_index with algorithm: :concurrently and disable_ddl_transaction!. */
-export function railsMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function railsMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const cls = `Add${camel(ix.name)}`;
   const path = `${target.dir}/${stamp14(ctx.now)}_add_${snake(ix.name)}.rb`;
   const table = ix.schema === 'public' ? rubySym(ix.table) : rubyStr(`${ix.schema}.${ix.table}`);
@@ -300,7 +300,7 @@ export function railsMigration(target: MigrationTarget, ix: MigrationIndex, ctx:
 }
 
 /** Prisma: @@index in the model when Prisma can express it; otherwise a SQL migration under prisma/migrations. */
-export function prismaMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function prismaMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const schemaPath = target.dir;
   const text = ctx.fileText?.(schemaPath);
   const expressible = !ix.where && !ix.columns.some((c) => !/^[A-Za-z_][A-Za-z0-9_]*( DESC)?$/.test(c)) && ['btree', 'gin', 'brin', 'hash', 'gist'].includes(ix.method);

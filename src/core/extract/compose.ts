@@ -14,7 +14,7 @@ export interface TextPart {
   offsets: number[];
 }
 
-export interface HolePart {
+interface HolePart {
   t: 'hole';
   /** The expression as written, e.g. `${user.id}`, `{name}`, `table`. */
   source: string;

@@ -89,7 +89,7 @@ export interface LanguageProfile {
 const MARKER = /^(?:\/\*\s*sql\s*\*\/|(?:\/\/|#|--|\/\*)\s*language\s*=\s*(?:sql|postgresql|pgsql)\b)/i;
 
 /** Is this comment a SQL marker? */
-export function isMarker(comment: string): boolean {
+function isMarker(comment: string): boolean {
   return MARKER.test(comment.trim());
 }
 
@@ -495,7 +495,7 @@ function givenToBuilder(root: Node, text: string): boolean {
 }
 
 /** Climb from a literal to the whole composed expression (concatenation, parentheses, formatting). */
-export function topComposition(node: Node, profile: LanguageProfile): Node {
+function topComposition(node: Node, profile: LanguageProfile): Node {
   let n = node;
   for (let i = 0; i < 100; i++) {
     const p = n.parent;

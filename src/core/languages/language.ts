@@ -26,6 +26,13 @@ export interface LanguageSpec<G extends string = string> {
    * them and analyses an open one when its extension is a mapper's and its text is one (core/extract decides).
    */
   mapperEditorIds?: readonly string[];
+  /**
+   * View templates of the language's web framework, by file extension → template format (Rails:
+   * `'.erb': 'erb'`, `'.jbuilder': 'jbuilder'`). No SQL of their own: the N+1 views pass
+   * (core/nplusone/views.ts) reads them with their controllers and models, so the walker, the globs
+   * and the CLI read them too.
+   */
+  templates?: Record<string, string>;
 }
 
 /** A language with one grammar, read under one VS Code language id of the same name. */

@@ -4,9 +4,10 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
+import { atOperators, bothSides, COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
+import { expressionIndexKeys } from '../catalogFacts';
 
 const OPS = new Set([...COMPARISON_OPS, 'LIKE', 'ILIKE', 'IN', 'BETWEEN']);
 const ARITH = new Set(['+', '-', '*', '/', '||']);
@@ -17,21 +18,18 @@ export const nonSargablePredicate: Rule = {
   description: 'A function, cast or arithmetic on an indexed column in a predicate keeps PostgreSQL from using the index.',
   docs: 'docs/rules/non-sargable-predicate.md',
   check(ctx) {
-    const out: Finding[] = [];
-    walk(ctx.statement as Node, (n, info) => {
-      if (!info.inPredicate || n.type !== 'binary' || !OPS.has(String(n.op).toUpperCase())) return;
-      for (const [side, other] of [[n.left, n.right], [n.right, n.left]] as [Node, Node][]) {
+    return atOperators(ctx, OPS, (n, info) => {
+      for (const [side, other] of bothSides(n)) {
         const wrapped = wrappedColumn(side);
         if (!wrapped) continue;
         if (referencesColumns(other)) continue; // a join condition: not a lookup by value
         const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
-        if (col?.column && !col.column.indexed) continue; // no index to lose
+        if (col?.column && !col.indexed) continue; // no index to lose
         if (col?.table && hasExpressionIndex(col, side)) continue;
-        out.push(report(ctx, n, side, other, wrapped, col));
-        break;
+        return report(ctx, n, side, other, wrapped, col);
       }
+      return undefined;
     });
-    return out;
   },
 };
 
@@ -81,7 +79,7 @@ export function referencesColumns(n: Node | undefined): boolean {
 }
 
 function hasExpressionIndex(col: ResolvedColumn, side: Node): boolean {
-  const exprs = col.table?.expressionIndexes ?? [];
+  const exprs = col.table ? expressionIndexKeys(col.table) : [];
   const fn = side.type === 'call' ? String(side.function?.name).toLowerCase() : side.type === 'cast' ? '::' : undefined;
   return exprs.some((e) => {
     const x = e.toLowerCase();
@@ -126,7 +124,7 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
   } else {
     help = `Compare ${colText} directly, or create an expression index on (${expr}).`;
   }
-  const indexed = col?.column?.indexed;
+  const indexed = col?.column ? col.indexed : undefined;
   return ctx.report({
     at: side,
     message: `${expr} hides ${colText} from its index${indexed ? '' : ' (if it has one)'}: PostgreSQL can only use an index on exactly this expression.`,

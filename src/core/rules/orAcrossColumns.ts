@@ -104,8 +104,8 @@ export const orAcrossColumns: Rule = {
       const keys = new Set(resolved.map((r) => `${r.tableRef?.alias ?? ''}.${r.name}`));
       if (keys.size < 2) return false; // same column: that is an IN list
       const tables = new Set(resolved.map((r) => r.tableRef?.alias).filter(Boolean));
-      const unindexed = resolved.filter((r) => r.column && !r.column.indexed).map((r) => r.name);
-      const allIndexed = resolved.every((r) => r.column?.indexed);
+      const unindexed = resolved.filter((r) => r.column && !r.indexed).map((r) => r.name);
+      const allIndexed = resolved.every((r) => r.column && r.indexed);
       const names = [...new Set(resolved.map((r) => ctx.textOf(cols[resolved.indexOf(r)]!)))];
       const acrossTables = tables.size > 1;
       if (allIndexed && !acrossTables) return false; // BitmapOr is possible

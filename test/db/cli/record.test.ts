@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../../src/cli/main';
 import { loadShop } from '../../../examples/shop/seed';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 const root = path.join(__dirname, '..', '..', '..');
 const app = path.join(root, 'test', 'fixtures', 'record', 'app.js');
@@ -28,13 +28,11 @@ function lineOf(file: string, marker: string): number {
 
 describe('cli: pg-lens record (real PostgreSQL, real child processes)', function () {
   this.timeout(180000);
-  let t: TestDatabase;
+  const t = testDatabase('record');
   before(async () => {
     assert.ok(fs.existsSync(capture), 'dist/capture.js is missing: npm run build first (npm test does)');
-    t = await createTestDatabase('record');
     await loadShop(t.url, { scale: 0.02 });
   });
-  after(async () => t?.drop());
 
   it('finds the Sequelize shop\'s N+1 at the lazy association call and its missing index at the ORM call (--db)', async () => {
     const r = await run(['record', '--db', t.url, '--format', 'json', '--', tsx, 'examples/shop/orm/traffic.ts'], { DATABASE_URL: t.url, ROUNDS: '2' });

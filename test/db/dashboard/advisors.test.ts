@@ -9,7 +9,7 @@ import type { HistorySnapshot } from '../../../src/core/dashboard/history';
 import { runHealth, type HealthOptions } from '../../../src/db/health';
 import { readSizes } from '../../../src/db/stats';
 import { readHistoryMarks } from '../../../src/db/workloadFacts';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, capabilities, createTestDatabase, testDatabase } from '../support';
 
 const of = (findings: HealthFinding[], id: string) => findings.filter((f) => f.checkId === id);
 const DAY = 86_400_000;
@@ -21,7 +21,7 @@ const SMALL_TABLES = { archiveMinBytes: 8 * 1024 ** 2, partitionMinBytes: 8 * 10
 
 describe('workload advisors from statements and history', function () {
   this.timeout(600000);
-  let t: TestDatabase;
+  const t = testDatabase('advisors');
   let pss = false;
   const health = async (opts: HealthOptions = {}) => (await runHealth(await t.open(), opts)).findings;
   const flush = async () => {
@@ -36,7 +36,6 @@ describe('workload advisors from statements and history', function () {
   };
 
   before(async () => {
-    t = await createTestDatabase('advisors');
     pss = (await capabilities()).pgStatStatements;
     const a = t.admin;
     if (pss) await a.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
@@ -58,7 +57,6 @@ describe('workload advisors from statements and history', function () {
     await a.query(`ANALYZE "orders by kind"`);
     await flush();
   });
-  after(async () => t?.drop());
 
   it('without pg_stat_statements in the database, the statement-based advisors are silent (fallback: no statement statistics)', async () => {
     const bare = await createTestDatabase('advisors_bare');

@@ -129,7 +129,7 @@ describe('cli scan', () => {
   });
 });
 
-describe('cli scan: another dialect and mapper files', () => {
+describe('cli scan: another dialect, mapper files and view templates', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-dialect-'));
@@ -160,5 +160,18 @@ describe('cli scan: another dialect and mapper files', () => {
     assert.match(f.help, /mapper statement/);
     assert.equal(j.summary.notAnalysedForPostgres, null);
   });
-});
 
+  it('reads Rails views (.erb, .jbuilder) like pg-lens n-plus-one: the implicit N+1 is reported on the controller, the view line related', async () => {
+    write(dir, {
+      'app/models/post.rb': 'class Post < ApplicationRecord\n  belongs_to :author\n  has_many :tags\nend\n',
+      'app/controllers/posts_controller.rb': 'class PostsController < ApplicationController\n  def index\n    @posts = Post.where(published: true)\n  end\n\n  def feed\n    @posts = Post.order(:id)\n  end\nend\n',
+      'app/views/posts/index.html.erb': '<% @posts.each do |post| %>\n  <%= post.author.name %>\n<% end %>\n',
+      'app/views/posts/feed.json.jbuilder': 'json.array! @posts do |post|\n  json.tags post.tags.map(&:name)\nend\n',
+    });
+    const r = await run(['scan', '.', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    const views = j.findings.filter((f: { ruleId: string }) => f.ruleId === 'n-plus-one').map((f: { file: string; line: number; message: string }) => `${f.file}:${f.line} <- ${/N\+1 query \(view\): (\S+?):\d+/.exec(f.message)?.[1]}`);
+    assert.deepEqual(views.sort(), ['app/controllers/posts_controller.rb:3 <- app/views/posts/index.html.erb', 'app/controllers/posts_controller.rb:7 <- app/views/posts/feed.json.jbuilder']);
+  });
+});

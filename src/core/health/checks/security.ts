@@ -20,7 +20,7 @@ function sec(f: HealthFacts): SecurityFacts | undefined {
 }
 
 /** The role name the least-privilege script creates for an application role. */
-export function leastPrivilegeRoleName(role: string): string {
+function leastPrivilegeRoleName(role: string): string {
   return `${role.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 50)}_app`;
 }
 
@@ -35,7 +35,7 @@ export function leastPrivilegeFor(f: HealthFacts, role: string): { sql: string[]
   };
 }
 
-export const superuserApplicationRole: HealthCheck = {
+const superuserApplicationRole: HealthCheck = {
   id: 'superuser-application-role',
   title: 'Application role with more power than it needs',
   category: 'security',
@@ -76,7 +76,7 @@ export const superuserApplicationRole: HealthCheck = {
   },
 };
 
-export const weakPasswordEncryption: HealthCheck = {
+const weakPasswordEncryption: HealthCheck = {
   id: 'weak-password-encryption',
   title: 'Weak password encryption',
   category: 'security',
@@ -113,7 +113,7 @@ export const weakPasswordEncryption: HealthCheck = {
   },
 };
 
-export const publicSchemaCreate: HealthCheck = {
+const publicSchemaCreate: HealthCheck = {
   id: 'public-schema-create',
   title: 'Anyone can create objects',
   category: 'security',
@@ -151,7 +151,7 @@ export function searchPathSchemas(value: string): string[] {
   return out;
 }
 
-export const securityDefinerSearchPath: HealthCheck = {
+const securityDefinerSearchPath: HealthCheck = {
   id: 'security-definer-search-path',
   title: 'SECURITY DEFINER without a safe search_path',
   category: 'security',
@@ -186,7 +186,7 @@ export const securityDefinerSearchPath: HealthCheck = {
   },
 };
 
-export const rlsPolicyDisabled: HealthCheck = {
+const rlsPolicyDisabled: HealthCheck = {
   id: 'rls-policy-disabled',
   title: 'Row security policies not enforced',
   category: 'security',
@@ -219,7 +219,7 @@ export const rlsPolicyDisabled: HealthCheck = {
   },
 };
 
-export const rlsMissing: HealthCheck = {
+const rlsMissing: HealthCheck = {
   id: 'rls-missing',
   title: 'Tenant tables without row security',
   category: 'security',
@@ -264,7 +264,7 @@ const KIND_FIX: Record<SensitiveKind, string> = {
   'date of birth': 'expose only what is needed (an age or a year) through a view',
 };
 
-export const sensitiveColumnUnprotected: HealthCheck = {
+const sensitiveColumnUnprotected: HealthCheck = {
   id: 'sensitive-column-unprotected',
   title: 'Sensitive columns readable by everyone',
   category: 'security',
@@ -317,7 +317,7 @@ const RISKY_EXTENSIONS: Record<string, string> = {
 };
 export const RISKY_EXTENSION_NAMES = Object.keys(RISKY_EXTENSIONS);
 
-export const riskyExtension: HealthCheck = {
+const riskyExtension: HealthCheck = {
   id: 'risky-extension',
   title: 'Risky extensions',
   category: 'security',
@@ -347,7 +347,7 @@ export const riskyExtension: HealthCheck = {
   },
 };
 
-export const untrustedLanguage: HealthCheck = {
+const untrustedLanguage: HealthCheck = {
   id: 'untrusted-language',
   title: 'Untrusted procedural languages',
   category: 'security',
@@ -369,7 +369,7 @@ export const untrustedLanguage: HealthCheck = {
 
 const OLD_TLS = new Set(['TLSv1', 'TLSv1.1']);
 
-export const sslSettings: HealthCheck = {
+const sslSettings: HealthCheck = {
   id: 'ssl-settings',
   title: 'Encryption in transit',
   category: 'security',
@@ -420,7 +420,7 @@ function logConnectionsOn(v: string | undefined): boolean | undefined {
   return !(v === 'off' || v === '' || v === 'false');
 }
 
-export const auditLogging: HealthCheck = {
+const auditLogging: HealthCheck = {
   id: 'audit-logging',
   title: 'Audit logging',
   category: 'security',
@@ -472,7 +472,7 @@ export function walSegmentsBetween(from: string | null, to: string | null, segme
   return seg(to) - seg(from);
 }
 
-export const backupFreshness: HealthCheck = {
+const backupFreshness: HealthCheck = {
   id: 'backup-freshness',
   title: 'Backups and WAL archiving',
   category: 'security',

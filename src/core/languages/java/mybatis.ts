@@ -64,7 +64,7 @@ function decodeAttr(raw: string): string {
 }
 
 /** The element tree of an XML text (lenient: unclosed elements end at the end of the text). */
-export function parseXml(text: string): XElement {
+function parseXml(text: string): XElement {
   const root: XElement = { kind: 'el', name: '#root', attrs: {}, children: [], start: 0, end: text.length };
   const stack: XElement[] = [root];
   const top = () => stack[stack.length - 1];
@@ -353,7 +353,7 @@ export const MAX_TESTS = 5;
 const STATEMENTS = new Set(['select', 'insert', 'update', 'delete']);
 
 /** Is this XML text a MyBatis mapper? */
-export function isMyBatisMapper(text: string): boolean {
+function isMyBatisMapper(text: string): boolean {
   return /<mapper[\s>]/.test(text) && /<(select|insert|update|delete)[\s>]/.test(text);
 }
 
