@@ -56,7 +56,7 @@ export const SQL_SOURCE_GLOB = globOf(SQL_SOURCE_EXTENSIONS);
 /** The WASM files tree-sitter needs: the runtime and every grammar. */
 export const TREE_SITTER_WASM_FILES: readonly string[] = ['tree-sitter.wasm', ...specs.flatMap((l) => Object.values(l.grammars))];
 /** VS Code language ids of documents that may be mapper files (MyBatis XML is `xml`). */
-export const MAPPER_EDITOR_IDS: readonly string[] = [...new Set(specs.flatMap((l) => l.mapperEditorIds ?? []))];
+const MAPPER_EDITOR_IDS: readonly string[] = [...new Set(specs.flatMap((l) => l.mapperEditorIds ?? []))];
 /** package.json's language activation events: the languages, and the documents that may be mapper files. */
 export const LANGUAGE_ACTIVATION_EVENTS: readonly string[] = [...EDITOR_LANGUAGE_IDS, ...MAPPER_EDITOR_IDS].map((id) => `onLanguage:${id}`);
 

@@ -11,7 +11,7 @@ const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if
 const MAX_PER_TEXT = 5000;
 
 /** An index expression or predicate side as text, compared loosely: case, quotes, blanks, casts and qualifiers aside. */
-export function normaliseIndexExpression(s: string): string {
+function normaliseIndexExpression(s: string): string {
   let x = s.toLowerCase().replace(/"/g, '').replace(/::\s*[\w ]+?(?=[),]|$)/g, '').replace(/\s+/g, '');
   x = x.replace(/\b[a-z_][\w$]*\.(?=[a-z_])/g, '');
   x = x.replace(/\(\(([\w$]+)\)\)/g, '($1)');
@@ -48,7 +48,7 @@ function items(inner: string): string[] {
 }
 
 /** The table name as rules see it: unquoted, lower-case, without its schema. */
-export function declaredTableKey(name: string): string {
+function declaredTableKey(name: string): string {
   const parts = name.replace(/"/g, '').split('.');
   return parts[parts.length - 1].toLowerCase();
 }
