@@ -17,6 +17,7 @@ import { applySuppressions } from './suppress';
 import { libraryHelp, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
+import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
 import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
@@ -226,7 +227,9 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     result.errors.push({ file, message });
     opts.onError?.(file, message);
   };
+  const imports = new ImportGraph();
   for await (const file of files as AsyncIterable<FileInput>) {
+    imports.add(file.path, file.text);
     if (opts.isCancelled?.()) {
       result.cancelled = true;
       break;
@@ -258,6 +261,8 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       }
     }
   }
+  // A module that only one-off code imports (a management command, a seed) runs where they run.
+  if (!result.cancelled) result.findings = applyImportContexts(result.findings, imports.contexts(), opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   return result;
 }
 

@@ -3,6 +3,7 @@
  * profiles only), with progress read from pg_stat_progress_create_index on another session, and
  * cancellation. When it fails, the invalid index it leaves behind is reported and dropped.
  */
+import { formatBytes } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import type { Database } from './database';
 import { describeError, PgLensError } from './errors';
@@ -91,7 +92,8 @@ export async function createIndexConcurrently(db: Database, req: CreateIndexRequ
       clearInterval(timer);
       timer = undefined;
       const size = Number((await s.querySingle(CREATE_INDEX_SQL.size, [qualified])).rows[0]?.bytes ?? NaN);
-      return { ok: true, message: `Created ${req.name}.`, sizeBytes: Number.isFinite(size) ? size : undefined };
+      const sizeBytes = Number.isFinite(size) ? size : undefined;
+      return { ok: true, message: `Created ${req.name}${sizeBytes !== undefined ? ` (${formatBytes(sizeBytes)})` : ''}.`, sizeBytes };
     } catch (e) {
       if (timer) clearInterval(timer);
       const why = req.cancelled?.isCancellationRequested ? 'cancelled' : describeError(e);

@@ -9,6 +9,7 @@
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
 import { indexDefinition } from '../core/health/checks/indexes';
+import { probePgBouncer } from './pgbouncer';
 import { keepPlannedIndexes, runHealthChecks, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
@@ -346,6 +347,13 @@ async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promi
   if (facts.workload) Object.assign(facts.workload, statements);
   if (opts.history) facts.history = opts.history;
   if (opts.pgbouncer) facts.pgbouncer = opts.pgbouncer;
+  // A port other than the one the server accepted the session on: a pooler or proxy in between (PgBouncer if its console answers there).
+  const serverPort = facts.workload?.connections.serverPort;
+  const connectedPort = db.options.useReplica ? db.options.profile.readReplica?.port ?? db.options.profile.port : db.options.profile.port;
+  if (serverPort && connectedPort && serverPort !== connectedPort) {
+    const target = db.options.useReplica && db.options.profile.readReplica ? { ...db.options.profile, host: db.options.profile.readReplica.host, port: connectedPort } : db.options.profile;
+    facts.frontend = { connectedPort, serverPort, pgbouncer: opts.pgbouncer?.version ?? (await probePgBouncer(target, db.options.password)) };
+  }
   return facts;
 }
 

@@ -87,7 +87,7 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
     const tips = h(doc, 'section', { class: 'tips', 'aria-label': 'Tips ranked by what they could save' }, h(doc, 'h2', {}, 'Tips'));
     const ol = h(doc, 'ol');
     for (const t of plan.tips.slice(0, 8)) {
-      const li = h(doc, 'li', { class: `grade-${t.grade}` }, t.text, ' ', h(doc, 'span', { class: 'saving' }, `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `cost ${fmtCost(t.saving)}`}`));
+      const li = h(doc, 'li', { class: `grade-${t.grade}` }, t.text, ' ', h(doc, 'span', { class: 'saving' }, `(could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${fmtCost(t.saving)} of the cost`})`));
       li.addEventListener('click', () => viewer.select(t.nodeId));
       ol.appendChild(li);
     }

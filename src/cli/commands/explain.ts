@@ -16,7 +16,8 @@ import { lineStarts, positionAt } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
 import { benchmarkWorkload } from '../../db/workloadBenchmark';
-import { compareWorkloads, parseWorkloadRun, type WorkloadRun } from '../../core/plan/workloadBenchmark';
+import { compareWorkloads, parseWorkloadRun, workloadFromFile, type WorkloadRun } from '../../core/plan/workloadBenchmark';
+import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../node/readFile';
@@ -185,12 +186,12 @@ function shortLine(s: string): string {
 
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
-  summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements; --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N])',
+  summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements (or of a .sql file or a recording: --file); --compare FILE compares with a saved run',
+  usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N] [--file STATEMENTS.sql|RECORDING.jsonl])',
   async run(argv, ctx) {
-    const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' } });
+    const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' } });
     if (values.workload) return runWorkload(values, positionals, ctx);
-    if (values.top !== undefined) throw new UsageError('--top goes with --workload');
+    if (values.top !== undefined || values.file !== undefined) throw new UsageError(`${values.top !== undefined ? '--top' : '--file'} goes with --workload`);
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
     const runs = numberOption(values.runs ?? '50', '--runs', 1, 100_000, { integer: true })!;
     const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
@@ -221,10 +222,22 @@ export const benchmarkCommand: CliCommand = {
 };
 
 /** `benchmark --workload`: the top statements replayed, saved, compared; exit 1 when a statement regressed against --compare. */
-async function runWorkload(values: { db?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
-  if (positionals.length) throw new UsageError('--workload replays pg_stat_statements: give no SQL');
-  if (values.param?.length) throw new UsageError('--workload draws parameter values from the column statistics: --param does not apply');
-  const top = numberOption(values.top ?? '10', '--top', 1, 100, { integer: true })!;
+async function runWorkload(values: { db?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; file?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
+  if (positionals.length) throw new UsageError('--workload replays pg_stat_statements (or --file): give no SQL');
+  if (values.param?.length) throw new UsageError('--workload draws parameter values from the recording or the column statistics: --param does not apply');
+  let fromFile: ReturnType<typeof workloadFromFile> | undefined;
+  if (values.file !== undefined) {
+    let text: string;
+    try {
+      text = readRegularFileSync(path.resolve(ctx.cwd, values.file), LIMITS.smallFileBytes * 64).toString('utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read --file ${values.file}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    await loadPgParser();
+    fromFile = workloadFromFile(text);
+    if (!fromFile.statements.length) throw new UsageError(`--file ${values.file}: ${fromFile.kind === 'sql' ? 'no statement in it' : `no recorded read of the app's tables in it (${fromFile.ignored} line(s) left out: writes, session commands, catalog reads, failed runs, lines that are not capture events)`}`);
+  }
+  const top = numberOption(values.top ?? (fromFile ? '100' : '10'), '--top', 1, 100, { integer: true })!;
   const runs = numberOption(values.runs ?? '20', '--runs', 1, 10_000, { integer: true })!;
   const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
   let baseline: WorkloadRun | undefined;
@@ -240,17 +253,18 @@ async function runWorkload(values: { db?: string; production?: boolean; runs?: s
   }
   const db = await openDatabase(values.db, ctx, { production: values.production });
   try {
-    const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'] });
+    const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'], ...(fromFile ? { statements: fromFile.statements, source: values.file } : {}) });
     if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));
     const cmp = baseline ? compareWorkloads(baseline, run) : undefined;
     if (values.format === 'json') ctx.out(JSON.stringify({ run, comparison: cmp }, null, 2));
     else {
       const f = (n: number) => `${n.toFixed(3)} ms`;
-      ctx.out(`Workload of ${oneLine(run.database)}: the ${run.statements.length} statements taking the most time, ${runs} runs each (rolled back)`);
+      const what = !fromFile ? 'the statements taking the most time' : fromFile.kind === 'sql' ? `the statements of ${values.file}` : `the reads recorded in ${values.file}, the most time first${fromFile.ignored ? ` (${fromFile.ignored} other line(s) left out)` : ''}`;
+      ctx.out(`Workload of ${oneLine(run.database)}: ${run.statements.length} of ${what}, ${runs} runs each (rolled back)`);
       for (const s of run.statements) {
         ctx.out('');
         ctx.out(`  ${oneLine(s.query).slice(0, 160)}`);
-        ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.params?.length ? ` · params ${oneLine(s.params.join(', ')).slice(0, 80)}` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
+        ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.run.params?.length ? ` · params (${s.paramsFrom === 'recorded' ? 'recorded' : 'from pg_stats'}) ${oneLine(s.run.params.map((v) => v ?? 'NULL').join(', ')).slice(0, 80)}` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
       }
       ctx.out('');
       ctx.out(run.workload ? `Workload (weighted by calls): p50 ${f(run.workload.p50)} · p95 ${f(run.workload.p95)} · p99 ${f(run.workload.p99)} · mean ${f(run.workload.mean)}` : 'Workload: no statement could be run.');

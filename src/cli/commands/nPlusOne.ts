@@ -12,6 +12,7 @@ import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk
 import { contextPolicyFrom } from './scan';
 import { oneLine } from '../../core/safeText';
 import { RAILS_VIEW, RailsViews } from '../../core/nplusone/views';
+import { applyImportContexts, ImportGraph } from '../../core/importContext';
 
 /**
  * Files that hold per-item database access PG Lens does not read yet (view templates rendered per
@@ -49,6 +50,7 @@ export const nPlusOne: CliCommand = {
     };
     // The same walk as pg-lens scan: .gitignore honoured, large files skipped.
     const views = new RailsViews();
+    const imports = new ImportGraph();
     const filter = (file: string) => languageOf(file) !== undefined || NOT_ANALYSED.test(file) || RAILS_VIEW.test(file.split(path.sep).join('/'));
     for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, stats, filter, log: (m) => ctx.err(m) })) {
       const kind = NOT_ANALYSED.exec(f.path);
@@ -64,6 +66,7 @@ export const nPlusOne: CliCommand = {
       }
       files++;
       const rel = path.relative(ctx.cwd, f.path) || f.path;
+      imports.add(rel.split(path.sep).join('/'), text);
       const lang = languageOf(f.path);
       const relPosix = rel.split(path.sep).join('/');
       if (RAILS_VIEW.test(relPosix)) {
@@ -84,6 +87,12 @@ export const nPlusOne: CliCommand = {
     const byFile = new Map<string, Finding[]>();
     for (const x of [...cross.findings(), ...(await views.findings())]) byFile.set(x.file ?? '', [...(byFile.get(x.file ?? '') ?? []), x]);
     for (const [rel, fs] of byFile) push(rel, texts.get(rel) ?? '', applySuppressions(texts.get(rel) ?? '', fs));
+    // A module that only one-off code imports (a management command, a seed) runs where they run.
+    const reached = imports.contexts();
+    for (const r of results) {
+      const posix = r.file.split(path.sep).join('/');
+      if (reached.has(posix)) r.finding = applyImportContexts([{ ...r.finding, file: posix }], reached, policy)[0];
+    }
     results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     if (stats.missing.length) throw new UsageError(`no such file or folder: ${stats.missing.join(', ')}`);
     if (unreadable.length) notAnalysed.set('unreadable or binary', unreadable.length);

@@ -241,6 +241,14 @@ export function secretKey(p: Pick<ConnectionProfile, 'environment' | 'host' | 'p
   return `pgLens.password:${p.environment}:${p.user}@${p.host}:${p.port}/${p.database}`;
 }
 
+/**
+ * Which database a profile reaches, whatever the profile is called or who connects: the key of what
+ * PG Lens keeps per database between sessions (chart history, the plans' index use).
+ */
+export function databaseIdentity(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>): string {
+  return `${p.host}:${p.port}/${p.database}`;
+}
+
 /** Version 0.1's key (no environment). Read once, only for profiles of the user's own settings, and moved. */
 export function legacySecretKey(p: Pick<ConnectionProfile, 'host' | 'port' | 'database' | 'user'>): string {
   return `pgLens.password:${p.user}@${p.host}:${p.port}/${p.database}`;

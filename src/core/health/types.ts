@@ -93,7 +93,7 @@ export interface IndexFact extends TableObjectFact {
   fillfactor: number | null;
 }
 
-export interface ForeignKeyFact extends TableObjectFact {
+interface ForeignKeyFact extends TableObjectFact {
   columnNames: string[];
   referencedSchema: string;
   referencedTable: string;
@@ -212,6 +212,12 @@ export interface HealthFacts {
   workload?: WorkloadFacts;
   /** PgBouncer's pools and statistics (SHOW POOLS, SHOW STATS) when its admin console was given; absent otherwise. */
   pgbouncer?: PgBouncerFacts;
+  /**
+   * Something between PG Lens and the server: the port connected to is not the one the server accepted the
+   * session on (inet_server_port). `pgbouncer`: PgBouncer's SHOW VERSION on that host and port's admin
+   * console (or that its console refused this user), null when it is another proxy or pooler.
+   */
+  frontend?: { connectedPort: number; serverPort: number; pgbouncer: string | null };
   /** The dashboard's stored snapshots (or a history file given to the CLI), oldest first: capacity-forecast and stale-materialized-view; absent when there is none. */
   history?: HistorySnapshot[];
 }
@@ -311,6 +317,8 @@ export interface WorkloadFacts {
   statements?: StatementUseFact[] | null;
   /** REFRESH MATERIALIZED VIEW statements from pg_stat_statements; null when unavailable. */
   refreshes?: RefreshStatementFact[] | null;
+  /** Seconds pg_stat_statements has counted the statements' calls over (for call rates); null when unknown. */
+  statementsPeriodSeconds?: number | null;
   /** Large tables keyed by an insert-ordered time column (archive-candidate, partition-candidate). */
   timeTables: TimeTableFact[];
   /** The next transaction id (64-bit, from the current snapshot), for the consumption rate in history. */
@@ -318,7 +326,7 @@ export interface WorkloadFacts {
   /** pg_cron is installed in this database (refresh schedules). */
   pgCron: boolean;
   /** Connection slots: max_connections, reserved for superusers (and pg_use_reserved_connections, 16+). */
-  connections: { max: number; superuserReserved: number; reserved: number; byState: Record<string, number>; byApplication: Record<string, number>; total: number };
+  connections: { max: number; superuserReserved: number; reserved: number; byState: Record<string, number>; byApplication: Record<string, number>; total: number; /** inet_server_port(): the port the server accepted this session on (null over a Unix socket). */ serverPort?: number | null };
 }
 
 export interface PgBouncerFacts {

@@ -88,6 +88,8 @@ function learnJs(text: string, ctx: FileContext): void {
     const last = callee.replace(/^new\s+/, '').split('.').pop() ?? '';
     if (CLIENT_FACTORIES.test(last) || CLIENT_FACTORIES.test(callee) || ctx.clients.get(last) === 'postgres-factory') ctx.clients.set(m[1], callee);
   }
+  // prisma.$transaction(async (tx) => …): the callback's parameter is the Prisma client of the transaction.
+  for (const m of text.matchAll(/\$transaction\(\s*(?:async\s*)?\(?\s*([\w$]+)\s*(?::[^)=]*)?\)?\s*=>/g)) ctx.clients.set(m[1], 'PrismaClient.$transaction');
   // class X extends Model / @Entity() class X / sequelize.define('x') assigned to X
   for (const m of text.matchAll(/\bclass\s+([A-Z][\w$]*)\s+extends\s+(?:Model|BaseEntity)\b/g)) ctx.models.add(m[1]);
   for (const m of text.matchAll(/@Entity\([^)]*\)\s*(?:export\s+)?class\s+([A-Z][\w$]*)/g)) ctx.models.add(m[1]);

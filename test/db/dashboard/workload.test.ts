@@ -119,6 +119,12 @@ describe('cache-candidate from pg_stat_statements', function () {
     assert.equal(f[0].evidence.calls, 600);
     assert.ok((f[0].evidence.hitRatioUpperBound as number) >= 0.95);
     assert.match(String(f[0].evidence.query), /SELECT v FROM app_settings WHERE k = \$1/);
+    // The hit ratio at a TTL: from the calls and writes per second over pg_stat_statements' period (pg_stat_statements_info, 14+).
+    assert.ok((f[0].evidence.periodSeconds as number) > 0, JSON.stringify(f[0].evidence));
+    const ttl = f[0].evidence.hitRatioAtTtl as Record<string, number>;
+    assert.deepEqual(Object.keys(ttl), ['10s', '60s', '300s']);
+    assert.ok(ttl['10s'] > 0 && ttl['10s'] <= ttl['60s'] && ttl['60s'] <= ttl['300s'] && ttl['300s'] <= 1, JSON.stringify(ttl));
+    assert.match(f[0].message, /with a TTL: \d+% at 10 s, \d+% at 60 s, \d+% at 300 s/);
   });
 });
 

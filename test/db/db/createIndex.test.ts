@@ -16,6 +16,7 @@ describe('db/createIndex: CREATE INDEX CONCURRENTLY from the editor (real Postgr
     const r = await createIndexConcurrently(db, { ddl: 'CREATE INDEX CONCURRENTLY items_code_idx ON items (code)', schema: 'public', name: 'items_code_idx', onProgress: (p) => progress.push(p), pollMs: 20 });
     assert.equal(r.ok, true, r.message);
     assert.ok(r.sizeBytes! > 0);
+    assert.match(r.message, /^Created items_code_idx \(\d[\d.]* [kM]B\)\.$/, 'one sentence: the name, its size, then the full stop');
     assert.ok(progress.length >= 1 && progress[0].phase === 'starting');
     const v = await t.admin.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_code_idx'::regclass`);
     assert.equal(v.rows[0].indisvalid, true);
