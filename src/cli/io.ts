@@ -48,6 +48,13 @@ export interface CliCommand {
   run(argv: string[], ctx: CliContext): Promise<number>;
 }
 
+/** A usage error unless --format is one of `allowed` (the message names them and quotes the value on one line). */
+export function checkFormat<const F extends string>(value: string | undefined, allowed: readonly F[]): asserts value is F {
+  if (allowed.includes(value as F)) return;
+  const names = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}` : allowed[0];
+  throw new UsageError(`--format must be ${names}, not "${oneLine(String(value))}"`);
+}
+
 /** The options every command that talks to a database takes (parseArgs shape). */
 export const DB_OPTIONS = {
   db: { type: 'string' as const },

@@ -5,7 +5,7 @@
  * the helpers below: which columns an index leads with or covers, trigram and expression indexes).
  *
  * Rows of a table that was never analysed (pg_class.reltuples = -1) are estimated the way PostgreSQL's
- * planner does (plancat.c estimate_rel_size): tuple density from the column widths, times the table's
+ * planner does (plancat.c estimate_rel_size → tableam.c table_block_relation_estimate_size): tuple density from the column widths, times the table's
  * current size in pages. The planner's extra "assume at least 10 pages" for a never-vacuumed table is a
  * planning safeguard, not a size, and is not applied: an empty table estimates 0 rows, not ~1,000.
  * `analysed` says whether the figure came from ANALYZE/VACUUM, so a rule whose severity depends on
@@ -93,7 +93,7 @@ export interface CatalogFacts {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Row estimate (PostgreSQL's plancat.c estimate_rel_size / get_rel_data_width, default 8 kB blocks)
+// Row estimate (PostgreSQL: tableam.c table_block_relation_estimate_size, plancat.c get_rel_data_width; 8 kB blocks by default)
 
 const PAGE_HEADER = 24;
 /** MAXALIGN(SizeofHeapTupleHeader) + sizeof(ItemIdData). */

@@ -94,8 +94,14 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       // give the same finding once.
       const seen = new Set<string>();
       // Without a database: `lower(email) = …` is served by the `lower(email)` index the schema files create.
-      const servedByDeclaredIndex = (f: Finding) =>
-        !ev && f.ruleId === 'non-sargable-predicate' && typeof f.evidence?.expression === 'string' && isDeclaredIndexExpression(opts.declared, typeof f.evidence.table === 'string' ? f.evidence.table : undefined, f.evidence.expression);
+      // An OR whose every column leads an index the schema files create can be a BitmapOr: nothing to advise.
+      const servedByDeclaredIndex = (f: Finding) => {
+        if (ev || !opts.declared?.size) return false;
+        const e = f.evidence ?? {};
+        if (f.ruleId === 'non-sargable-predicate') return typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, typeof e.table === 'string' ? e.table : undefined, e.expression);
+        if (f.ruleId !== 'or-across-columns' || e.acrossTables || !Array.isArray(e.resolved)) return false;
+        return (e.resolved as { table?: string; column: string }[]).every((r) => isDeclaredIndexExpression(opts.declared, r.table, r.column));
+      };
       const once = (f: Finding) => {
         const key = `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}`;
         if (seen.has(key)) return false;

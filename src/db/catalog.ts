@@ -81,13 +81,17 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
   const requested = [...new Set(tables.map((t) => qualifiedName(t.schema, t.name)))];
   const q = (text: string, params: unknown[]) => (db as any).query(text, params) as Promise<{ rows: any[] }>;
   const all = requested.length ? (await q(CATALOG_SQL.tables, [requested])).rows : [];
-  const notTables = all.filter((r) => !['r', 'p', 'm'].includes(r.relkind)).map((r) => ({ name: r.name, kind: NOT_TABLE[r.relkind] ?? `a relation of kind ${r.relkind}` }));
+  // PostgreSQL's own catalogs (pg_catalog is on every search_path) are not the application's tables: no facts, no advice.
+  const system = (r: { schema: string }) => r.schema === 'pg_catalog' || r.schema === 'information_schema' || r.schema.startsWith('pg_toast');
+  const notTables = all
+    .filter((r) => system(r) || !['r', 'p', 'm'].includes(r.relkind))
+    .map((r) => ({ name: r.name, kind: system(r) ? 'a system catalog' : NOT_TABLE[r.relkind] ?? `a relation of kind ${r.relkind}` }));
   const byOid = new Map<number, TableFacts>();
   const raw = new Map<number, { reltuples: number; relpages: number; blockSize: number; typlens: number[] }>();
   for (const r of all) {
     const oid = Number(r.oid);
     const kind = KINDS[r.relkind];
-    if (!kind || byOid.has(oid)) continue;
+    if (!kind || system(r) || byOid.has(oid)) continue;
     const blockSize = Number(r.block_size) || 8192;
     raw.set(oid, { reltuples: Number(r.reltuples), relpages: Number(r.relpages), blockSize, typlens: [] });
     byOid.set(oid, {

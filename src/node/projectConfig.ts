@@ -44,35 +44,15 @@ function projectRoots(paths: readonly string[], cwd: string): Set<string> {
 /** Configuration files under the roots of the given paths, as { path relative to its root, text }. */
 function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
   const out: { path: string; text: string }[] = [];
-  const roots = projectRoots(paths, cwd);
-  let dirs = 0;
-  for (const root of roots) {
-    const queue: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
-    while (queue.length && out.length < MAX_FILES && dirs++ < MAX_DIRS) {
-      const { dir, depth } = queue.shift()!;
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-      } catch {
-        continue;
-      }
-      for (const e of entries) {
-        const full = path.join(dir, e.name);
-        if (e.isDirectory()) {
-          if (depth < MAX_DEPTH && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) queue.push({ dir: full, depth: depth + 1 });
-          continue;
-        }
-        if (!e.isFile()) continue;
-        const rel = path.relative(root, full).split(path.sep).join('/');
-        if (!PROJECT_CONFIG_FILES.some((re) => re.test(rel))) continue;
-        try {
-          out.push({ path: rel, text: readRegularFileSync(full, MAX_BYTES).toString('utf8') });
-        } catch {
-          // unreadable or too large: not evidence either way
-        }
-        if (out.length >= MAX_FILES) break;
-      }
+  for (const f of projectFiles(paths, cwd, MAX_DEPTH, MAX_DIRS)) {
+    const rel = path.relative(f.root, f.full).split(path.sep).join('/');
+    if (!PROJECT_CONFIG_FILES.some((re) => re.test(rel))) continue;
+    try {
+      out.push({ path: rel, text: readRegularFileSync(f.full, MAX_BYTES).toString('utf8') });
+    } catch {
+      // unreadable or too large: not evidence either way
     }
+    if (out.length >= MAX_FILES) break;
   }
   // Evidence is quoted from the first file that names a database: the app's own configuration before a test profile's.
   const testLike = (p: string) => (/(^|[/_.-])(test|tests|spec|e2e|ci)([/_.-]|$)/i.test(p) ? 1 : 0);
@@ -109,30 +89,43 @@ export function readMapperFragments(paths: readonly string[], cwd = process.cwd(
 function walkProjectFiles(paths: readonly string[], cwd: string, ext: string, visit: (text: string) => void): void {
   let files = 0;
   let bytes = 0;
+  for (const f of projectFiles(paths, cwd, SCHEMA_MAX_DEPTH, MAX_DIRS * 10)) {
+    if (files >= SCHEMA_MAX_FILES || bytes >= SCHEMA_MAX_TOTAL) break;
+    if (!f.name.toLowerCase().endsWith(ext)) continue;
+    try {
+      const text = readRegularFileSync(f.full, MAX_BYTES * 2).toString('utf8');
+      files++;
+      bytes += text.length;
+      visit(text);
+    } catch {
+      // unreadable or too large: no evidence
+    }
+  }
+}
+
+/**
+ * The regular files below the repository roots of the paths, folder by folder in name order (hidden,
+ * dependency and build folders skipped), at most maxDepth folders down and maxDirs folders in all.
+ * The caller stops the walk when it has what it needs.
+ */
+function* projectFiles(paths: readonly string[], cwd: string, maxDepth: number, maxDirs: number): Generator<{ root: string; full: string; name: string }> {
   let dirs = 0;
   for (const root of projectRoots(paths, cwd)) {
-    const stack: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
-    while (stack.length && files < SCHEMA_MAX_FILES && bytes < SCHEMA_MAX_TOTAL && dirs++ < MAX_DIRS * 10) {
-      const { dir, depth } = stack.pop()!;
+    const queue: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
+    while (queue.length && dirs++ < maxDirs) {
+      const { dir, depth } = queue.shift()!;
       let entries: fs.Dirent[];
       try {
-        entries = fs.readdirSync(dir, { withFileTypes: true });
+        entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
       } catch {
         continue;
       }
       for (const e of entries) {
         const full = path.join(dir, e.name);
         if (e.isDirectory()) {
-          if (depth < SCHEMA_MAX_DEPTH && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) stack.push({ dir: full, depth: depth + 1 });
-        } else if (e.isFile() && e.name.toLowerCase().endsWith(ext) && files < SCHEMA_MAX_FILES) {
-          try {
-            const text = readRegularFileSync(full, MAX_BYTES * 2).toString('utf8');
-            files++;
-            bytes += text.length;
-            visit(text);
-          } catch {
-            // unreadable or too large: no evidence
-          }
+          if (depth < maxDepth && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) queue.push({ dir: full, depth: depth + 1 });
+        } else if (e.isFile()) {
+          yield { root, full, name: e.name };
         }
       }
     }

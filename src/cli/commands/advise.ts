@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lineStarts, positionAt } from '../../core/findings';
-import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError } from '../io';
+import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError, checkFormat } from '../io';
 import { extractSqlSites } from '../../core/extract/index';
 import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
@@ -34,7 +34,7 @@ export const advise: CliCommand = {
       'trust-function': { type: 'string', multiple: true },
     });
     const format = values.format;
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+    checkFormat(format, ['text', 'json']);
     const minCostReduction = numberOption(values['min-cost-reduction'], '--min-cost-reduction', 0, 1);
     const maxTableSizeMb = numberOption(values['max-table-size-mb'], '--max-table-size-mb', 0, 1e7);
     const minCalls = numberOption(values['min-calls'], '--min-calls', 1, 1e12);

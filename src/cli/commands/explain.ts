@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext } from '../io';
+import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext, checkFormat } from '../io';
 import { analyzePlan, briefPlan, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks } from '../../core/plan/benchmark';
@@ -59,7 +59,7 @@ export const explainCommand: CliCommand = {
       format: { type: 'string', default: 'text' }, file: { type: 'string' }, line: { type: 'string' }, param: { type: 'string', multiple: true },
       timeout: { type: 'string' }, 'allow-side-effects': { type: 'string' }, 'trust-function': { type: 'string', multiple: true }, plan: { type: 'string' }, pick: { type: 'string' },
     });
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format is text or json');
+    checkFormat(values.format, ['text', 'json']);
     if (values.plan !== undefined) return broughtPlan(values.plan, values.pick, values.format, positionals, values, ctx);
     if (values.pick !== undefined) throw new UsageError('--pick only makes sense with --plan');
     if (values['allow-dml'] && !values.analyze) throw new UsageError('--allow-dml only makes sense with --analyze');
@@ -190,6 +190,7 @@ export const benchmarkCommand: CliCommand = {
   usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N] [--file STATEMENTS.sql|RECORDING.jsonl])',
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' } });
+    checkFormat(values.format, ['text', 'json']);
     if (values.workload) return runWorkload(values, positionals, ctx);
     if (values.top !== undefined || values.file !== undefined) throw new UsageError(`${values.top !== undefined ? '--top' : '--file'} goes with --workload`);
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
@@ -231,7 +232,7 @@ async function runWorkload(values: { db?: string; production?: boolean; runs?: s
     try {
       text = readRegularFileSync(path.resolve(ctx.cwd, values.file), LIMITS.smallFileBytes * 64).toString('utf8');
     } catch (e) {
-      throw new UsageError(`cannot read --file ${values.file}: ${(e as Error).message.split('\n')[0]}`);
+      throw new UsageError(`cannot read --file ${oneLine(values.file)}: ${errorMessage(e)}`);
     }
     await loadPgParser();
     fromFile = workloadFromFile(text);

@@ -9,7 +9,7 @@ import { readHistoryMarks } from '../../db/workloadFacts';
 import { readRegularFileSync } from '../../node/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
-import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError } from '../io';
+import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError, checkFormat } from '../io';
 import { errorMessage, oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
@@ -44,7 +44,7 @@ export const health: CliCommand = {
       },
       strict: true,
     });
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}".`);
+    checkFormat(values.format, ['text', 'json']);
     const known = new Set(HEALTH_CHECKS.map((c) => c.id));
     for (const c of values.check ?? []) if (!known.has(c)) throw new UsageError(`Unknown check "${c}". Known: ${[...known].join(', ')}.`);
     const rank = { error: 0, warning: 1, info: 2 } as const;

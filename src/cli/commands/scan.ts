@@ -12,7 +12,7 @@ import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSou
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
-import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
+import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat } from '../io';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
@@ -65,7 +65,7 @@ type ScanValues = { context?: string[]; db?: string; production?: boolean; forma
 /** Validate parsed scan arguments (one clear UsageError per problem). */
 export function scanOptionsFrom(values: ScanValues, positionals: string[]): ScanCliOptions {
   const format = (values.format ?? 'text') as ScanCliOptions['format'];
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`);
+  checkFormat(format, FORMATS);
   const failOn = (values['fail-on'] ?? 'error') as ScanCliOptions['failOn'];
   if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${values['fail-on']}")`);
   const severity: Record<string, string> = {};

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { lineStarts, positionAt } from '../../core/findings';
 import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
 import type { SqlSite } from '../../core/extract/types';
-import { type CliCommand, commandArgs, EXIT, numberOption, UsageError } from '../io';
+import { type CliCommand, commandArgs, EXIT, numberOption, UsageError, checkFormat } from '../io';
 import { indentedBlock, oneLine, errorMessage } from '../../core/safeText';
 import { readRegularFile } from '../../node/readFile';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
@@ -52,7 +52,7 @@ export const sqlCommand: CliCommand = {
       'max-file-size-kb': { type: 'string', default: '2048' },
       'min-confidence': { type: 'string', default: '0' },
     });
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
+    checkFormat(values.format, ['text', 'json']);
     if (!positionals.length) throw new UsageError('give at least one file or folder');
     const maxKb = numberOption(values['max-file-size-kb'], '--max-file-size-kb', 1, 1_000_000)!;
     const minConfidence = numberOption(values['min-confidence'], '--min-confidence', 0, 1)!;

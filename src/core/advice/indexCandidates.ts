@@ -9,6 +9,7 @@
  */
 import { findTable, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
 import { ident, operandColumns, operandText, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
+import { shortHash } from '../hash';
 
 type IndexMethod = 'btree' | 'gin' | 'gist' | 'brin' | 'hash';
 
@@ -422,7 +423,7 @@ export function indexName(c: Pick<IndexCandidate, 'table' | 'keys' | 'method' | 
   // uniqueIndexName.) Names stay ASCII, so 63 characters are 63 bytes (NAMEDATALEN).
   const lossy = [c.table, ...c.keys.map((k) => k.label)].some((s) => /[^\u0000-\u007f]/.test(s));
   if (name.length > 63 || lossy) {
-    const h = hash(JSON.stringify([c.table, c.keys.map((k) => k.sql), c.method, c.where, c.include]));
+    const h = shortHash(JSON.stringify([c.table, c.keys.map((k) => k.sql), c.method, c.where, c.include]));
     name = `${name.slice(0, Math.min(name.length - suffix.length - 1, 63 - suffix.length - 8))}_${h.slice(0, 6)}_${suffix}`.replace(/^_+/, '').replace(/_+/g, '_');
   }
   return name;
@@ -439,15 +440,6 @@ export function uniqueIndexName(name: string, taken: ReadonlySet<string>): strin
     const candidate = `${name.slice(0, 63 - tail.length)}${tail}`;
     if (!taken.has(candidate)) return candidate;
   }
-}
-
-function hash(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
 }
 
 /** CREATE INDEX for a candidate. `concurrently` for what users run; the proof uses the plain form. */

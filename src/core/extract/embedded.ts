@@ -277,32 +277,23 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       }
       const composed = profile.compose(node, env, (n) => rec(n, depth + 1), ctx);
       if (composed) return composed;
-      if (profile.identifier.has(node.type)) {
-        const name = text.slice(node.startIndex, node.endIndex);
-        const value = visibleValue(declsOf(name), node);
-        if (value && !seen.has(value.startIndex) && value.startIndex !== node.startIndex) {
-          seen.add(value.startIndex);
-          const before = literalSeen;
-          literalSeen = false;
-          const inner = rec(value, depth + 1);
-          const found = literalSeen;
-          literalSeen = before || found;
-          if (found) return inner;
-        }
-      }
-      if (HELPER_CALL.test(node.type)) {
-        const value = helperReturn(node);
-        if (value && !seen.has(value.startIndex)) {
-          seen.add(value.startIndex);
-          const before = literalSeen;
-          literalSeen = false;
-          const inner = rec(value, depth + 1);
-          const found = literalSeen;
-          literalSeen = before || found;
-          if (found) return inner;
-        }
+      // A name's value where it is used, or what a helper of the file returns: composed there when it holds SQL text.
+      const value = profile.identifier.has(node.type) ? visibleValue(declsOf(text.slice(node.startIndex, node.endIndex)), node) : HELPER_CALL.test(node.type) ? helperReturn(node) : undefined;
+      if (value && !seen.has(value.startIndex) && value.startIndex !== node.startIndex) {
+        const inner = follow(value, depth);
+        if (inner) return inner;
       }
       return [hole(node, text, true)];
+    };
+    // The parts of the value a name or a helper call stands for, when a string literal is among them (once per value).
+    const follow = (value: Node, depth: number): Part[] | undefined => {
+      seen.add(value.startIndex);
+      const before = literalSeen;
+      literalSeen = false;
+      const inner = rec(value, depth + 1);
+      const found = literalSeen;
+      literalSeen = before || found;
+      return found ? inner : undefined;
     };
     const parts = rec(root, 0);
     return literalSeen ? parts : undefined;

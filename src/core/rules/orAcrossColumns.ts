@@ -119,7 +119,7 @@ export const orAcrossColumns: Rule = {
               ? `OR across ${names.join(', ')}: ${unindexed.join(', ')} ${unindexed.length === 1 ? 'has' : 'have'} no index, so the whole table is read.`
               : `OR across ${names.join(', ')} needs an index on every column (combined with BitmapOr), or reads the whole table.`,
           help: 'Index every column in the OR, or split the query into a UNION (ALL with care for duplicates) of queries that each use one index.',
-          evidence: { columns: names, unindexed },
+          evidence: { columns: names, unindexed, resolved: resolved.map((r) => ({ table: r.tableRef?.name, column: r.name })), acrossTables },
         }),
       );
       return false;

@@ -31,6 +31,10 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   { re: /\.(limit|take)\((?:[^()]|\([^()]{0,60}\)){0,80}\)\s*\.(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)/g, what: (m) => `.${m[2]}(${m[3].trim()})`, value: (m) => m[3], sql: (m) => m[2] !== 'skip' || m[1] === 'take' },
   // { limit: n, offset: x } / { take: n, skip: x } in the options of a find call
   { re: /\b(?:find\w*|paginate|getMany|findAndCount\w*|select\w*)\s*\(\s*\{(?:[^{}]|\{[^{}]{0,200}\}){0,400}?\b(offset|skip)\s*:\s*([^,}\n]{1,80})/g, what: (m) => `${m[1]}: ${m[2].trim()}`, value: (m) => m[2], at: (m) => m[0].lastIndexOf(m[1], m[0].length - m[2].length) },
+  // { take: n, skip: x } spread into find options (`findMany({ ...criteria, ...(size > 0 && { take: size, skip: … }) })`):
+  // `take` next to `skip` in one spread object literal says what the pair is. (An object of both passed to the app's
+  // own service is not the query: the service's find call is where it is reported.)
+  { re: /\.\.\.\s*(?:\([^{}()]{0,60})?\{[^{}]{0,200}?\btake\s*:[^{}]{0,200}?\b(skip)\s*:\s*([^,}\n]{1,80})|\.\.\.\s*(?:\([^{}()]{0,60})?\{[^{}]{0,200}?\b(skip)\s*:\s*([^,}\n]{1,80}?)\s*,[^{}]{0,200}?\btake\s*:/g, what: (m) => `skip: ${(m[2] ?? m[4]).trim()}`, value: (m) => m[2] ?? m[4], langs: /\.[cm]?[jt]sx?$/, at: (m) => m[0].lastIndexOf('skip', m[2] !== undefined ? m[0].length - m[2].length : undefined) },
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
   { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
   // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n in a fragment

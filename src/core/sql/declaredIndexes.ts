@@ -1,8 +1,8 @@
 /**
- * Expression indexes a project declares in its own schema and migration files
- * (`CREATE UNIQUE INDEX … ON "user" (lower(musicbrainz_id))`). Without a database, this is the
- * evidence that `WHERE lower(musicbrainz_id) = lower($1)` is served by an index: the rules read it
- * where catalog facts are missing. A text scan (schema files hold many dialects and psql commands
+ * Indexes a project declares in its own schema and migration files: their expressions
+ * (`CREATE UNIQUE INDEX … ON "user" (lower(musicbrainz_id))`) and their leading plain columns. Without a
+ * database, this is the evidence that `WHERE lower(musicbrainz_id) = lower($1)` is served by an index, or
+ * that both columns of `a = $1 OR b = $1` lead an index: the rules read it where catalog facts are missing. A text scan (schema files hold many dialects and psql commands
  * a parser rejects); bounded per text.
  */
 export type DeclaredIndexes = Map<string, Set<string>>;
@@ -62,7 +62,14 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
     const open = m.index + m[0].length - 1;
     const close = closing(text, open);
     if (close < 0 || close - open > 2000) continue;
-    for (const item of items(text.slice(open + 1, close))) {
+    const all = items(text.slice(open + 1, close));
+    // The leading key when it is a plain column (`(creator_id)`, `(mbid0, mbid1)`): an index scan can start from it.
+    const lead = /^"?([A-Za-z_][\w$]*)"?(?:\s+(?:asc|desc|[\w.]+_ops))*\s*$/i.exec(all[0]?.trim() ?? '');
+    if (lead) {
+      const key = declaredTableKey(m[1]);
+      into.set(key, (into.get(key) ?? new Set<string>()).add(lead[1].toLowerCase()));
+    }
+    for (const item of all) {
       const t = item.trim();
       // An expression: `(expr)` or `fn(…)`, followed perhaps by an operator class, COLLATE, ASC/DESC.
       const end = t.startsWith('(') ? closing(t, 0) : /^[\w$.]+\s*\(/.test(t) ? closing(t, t.indexOf('(')) : -1;
@@ -75,7 +82,7 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
   }
 }
 
-/** Is `expression` (as written in a predicate) declared as an index expression of `table` (any table when unknown)? */
+/** Is `expression` (as written in a predicate: `lower(email)`, or a column) declared as an index expression or leading column of `table` (any table when unknown)? */
 export function isDeclaredIndexExpression(declared: DeclaredIndexes | undefined, table: string | undefined, expression: string): boolean {
   if (!declared?.size) return false;
   const x = normaliseIndexExpression(expression);

@@ -99,6 +99,9 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     assert.match(advice.suggestions[0].summary, /^Seq Scan on fresh \(\d+(\.\d)?k rows, never analysed\)/);
     assert.equal((await t.admin.query(`SELECT reltuples::float8 AS r FROM pg_class WHERE relname = 'fresh'`)).rows[0].r, -1, 'advice left the table as it was');
     await t.admin.query('ANALYZE fresh');
+    // PostgreSQL's own catalogs resolve through the search path too, but are no application table: no facts, no advice.
+    const sys = await readCatalogFacts(db, [{ name: 'pg_class' }, { schema: 'information_schema', name: 'tables' }]);
+    assert.deepEqual([sys.tables, sys.missing, [...sys.notTables].sort((x, y) => x.name.localeCompare(y.name))], [[], [], [{ name: 'pg_class', kind: 'a system catalog' }, { name: 'tables', kind: 'a system catalog' }]]);
     const after = (await readCatalogFacts(db, [{ name: 'fresh' }])).tables[0];
     assert.deepEqual([after.analysed, after.rows], [true, 50000]);
   });

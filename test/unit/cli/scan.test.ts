@@ -120,7 +120,10 @@ describe('cli scan', () => {
     assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8')).version, '2.1.0');
     const bad = await run(['scan', '--format', 'xml'], dir);
     assert.equal(bad.code, 2);
-    assert.match(bad.err.split('\n')[0], /--format must be one of text, json, sarif/);
+    assert.match(bad.err.split('\n')[0], /--format must be text, json or sarif, not "xml"$/);
+    const hostile = await run(['scan', '--format', 'x\n::error::forged'], dir);
+    assert.equal(hostile.code, 2);
+    assert.match(hostile.err.split('\n')[0], /--format must be text, json or sarif, not "x\\n::error::forged"$/, 'the value is quoted on the same line');
     assert.equal((await run(['scan', '--rule', 'no-such-rule=off'], dir)).code, 2);
   });
 

@@ -9,6 +9,7 @@
  * string or an array of strings joined by spaces, `#{x}` a parameter, `${x}` spliced text (dynamic).
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
+import { composeSqlBuilder } from './sqlBuilder';
 import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
 import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
 import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
@@ -96,6 +97,9 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
       return composeInner(node, recurse);
     case 'binary_expression':
       return joinOperands(node, recurse, ['+']);
+    case 'method_invocation':
+      // MyBatis's SQL builder: `new SQL() {{ SELECT(…); FROM(…); }}.toString()`.
+      return composeSqlBuilder(node, recurse);
     case 'element_value_array_initializer': {
       // MyBatis joins the strings of an annotation array with a space.
       const out: Part[] = [];
@@ -198,5 +202,5 @@ export const javaProfile: LanguageProfile = {
   identifier: new Set(['identifier']),
   defaultStyle: { qmark: 'jdbc', colon: true },
   imports: importsOf,
-  hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA].join('|')}|\\w*Query)\\b`),
+  hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA].join('|')}|\\w*Query|SQL(?=\\s*\\())\\b`),
 };

@@ -96,9 +96,9 @@ function parseXml(text: string): XElement {
       addText(s, offs);
       continue;
     }
-    if (text.startsWith('<!--', i)) {
-      const e = text.indexOf('-->', i + 4);
-      i = e < 0 ? text.length : e + 3;
+    const past = pastSkipped(text, i);
+    if (past !== undefined) {
+      i = past;
       continue;
     }
     if (text.startsWith('<![CDATA[', i)) {
@@ -109,11 +109,6 @@ function parseXml(text: string): XElement {
       for (let k = from; k < to; k++) offs.push(k);
       addText(text.slice(from, to), offs);
       i = e < 0 ? text.length : e + 3;
-      continue;
-    }
-    if (text.startsWith('<?', i)) {
-      const e = text.indexOf('?>', i + 2);
-      i = e < 0 ? text.length : e + 2;
       continue;
     }
     if (text.startsWith('<!', i)) {
@@ -400,4 +395,16 @@ export function myBatisSites(text: string, file?: string, foreign?: MapperFragme
     out.push(site);
   }
   return out;
+}
+
+const SKIPPED = [['<!--', '-->'], ['<?', '?>']] as const;
+
+/** XML comments and processing instructions hold no SQL: where the one that starts at i ends (the text's end when unclosed). */
+function pastSkipped(text: string, i: number): number | undefined {
+  for (const [open, close] of SKIPPED) {
+    if (!text.startsWith(open, i)) continue;
+    const e = text.indexOf(close, i + open.length);
+    return e < 0 ? text.length : e + close.length;
+  }
+  return undefined;
 }

@@ -118,6 +118,8 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     case 'call': {
       // "…".format(…)
       const fn = node.childForFieldName('function');
+      const composable = psycopgSql(node, fn, env, recurse);
+      if (composable) return composable;
       if (fn?.type !== 'attribute') return undefined;
       const attr = fn.childForFieldName('attribute');
       const obj = fn.childForFieldName('object');
@@ -126,7 +128,8 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
       const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
       if (method === 'join' && obj.type === 'string' && args.length === 1) return joined(obj, args[0], env, recurse);
       if (method !== 'format') return undefined;
-      if (obj.type !== 'string' && obj.type !== 'concatenated_string' && obj.type !== 'parenthesized_expression') return undefined;
+      const sqlObject = obj.type === 'call' && PSYCOPG_SQL.has(calleeName(obj.childForFieldName('function'), env) ?? '') && usesPsycopg(env);
+      if (obj.type !== 'string' && obj.type !== 'concatenated_string' && obj.type !== 'parenthesized_expression' && !sqlObject) return undefined;
       const base = recurse(obj) ?? [];
       // Fields whose argument is a string constant (`columns=",".join(COLUMNS)`) are filled with its text.
       const positional = args.filter((a) => a.type !== 'keyword_argument');
@@ -147,6 +150,42 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     }
   }
   return undefined;
+}
+
+const PSYCOPG_SQL = new Set(['SQL', 'Identifier', 'Literal', 'Placeholder']);
+const usesPsycopg = (env: Env) => env.imports.has('psycopg2') || env.imports.has('psycopg');
+
+function calleeName(fn: Node | null | undefined, env: Env): string | undefined {
+  if (fn?.type === 'identifier') return env.text.slice(fn.startIndex, fn.endIndex);
+  const attr = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : null;
+  return attr ? env.text.slice(attr.startIndex, attr.endIndex) : undefined;
+}
+
+/**
+ * psycopg's composable SQL (`from psycopg2.sql import SQL, Identifier`): `SQL("SELECT … FROM {}")` is its string,
+ * `Identifier("statistics", "user")` the quoted name `"statistics"."user"` when its parts are literals, `Literal(x)`
+ * and `Placeholder()` a value ($n); `.format(…)` of an `SQL(…)` fills its fields as str.format does.
+ */
+function psycopgSql(node: Node, fn: Node | null, env: Env, recurse: Recurse): Part[] | undefined {
+  const name = calleeName(fn, env);
+  if (!name || !PSYCOPG_SQL.has(name) || !usesPsycopg(env)) return undefined;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment' && c.type !== 'keyword_argument');
+  const value = (): Part[] => [{ t: 'hole', source: env.text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200)), span: { start: node.startIndex, end: node.endIndex }, dynamic: false }];
+  if (name === 'Literal' || name === 'Placeholder') return value();
+  if (name === 'SQL') return args.length === 1 ? recurse(args[0]) : undefined;
+  // Identifier("schema", "table"): each literal part quoted, joined by dots.
+  if (!args.length || args.some((a) => a.type !== 'string' || a.text.slice(1, -1).includes('"'))) return undefined;
+  const out: Part[] = [];
+  args.forEach((a, i) => {
+    if (i) pushText(out, '.', [a.startIndex]);
+    pushText(out, '"', [a.startIndex]);
+    for (const p of recurse(a) ?? []) {
+      if (p.t === 'text') pushText(out, p.text, p.offsets);
+      else out.push(p);
+    }
+    pushText(out, '"', [a.endIndex - 1]);
+  });
+  return out;
 }
 
 /** A dictionary's string keys → their value nodes. */

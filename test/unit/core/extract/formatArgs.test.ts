@@ -53,3 +53,29 @@ describe('extract: psycopg2.extras execute_values / execute_batch', () => {
     ]);
   });
 });
+
+describe('extract: psycopg composable SQL (sql.SQL, Identifier, Literal)', () => {
+  before(() => configureTreeSitterForCli());
+
+  it('SQL("…{table}…").format(table=Identifier("statistics", "user")) is the statement with the quoted name', async () => {
+    const py = [
+      'from psycopg2.sql import SQL, Identifier, Literal',
+      'def delete_stale(curs, table, days):',
+      '    query = SQL("DELETE FROM {table} WHERE last_updated < NOW() - {days} * INTERVAL \'1 day\'").format(table=Identifier("statistics", "user"), days=Literal(days))',
+      '    curs.execute(query)',
+      'def by_column(curs, column):',
+      '    curs.execute(SQL("SELECT id FROM t WHERE {} = %s").format(Identifier(column)), ("x",))',
+      '',
+    ].join('\n');
+    const [a, b] = await extractSqlSites(py, 'a.py', 'a.py');
+    assert.equal(a.sql, 'DELETE FROM "statistics"."user" WHERE last_updated < NOW() - $1 * INTERVAL \'1 day\'');
+    assert.equal(a.dynamic, false, 'Literal(x) is a value');
+    assert.equal(b.dynamic, true, 'Identifier of a run-time name: a hole');
+  });
+
+  it('without psycopg imported, SQL(…) is nobody\'s call', async () => {
+    const py = 'from mylib import SQL\ndef f(curs):\n    curs.execute(SQL("SELECT 1 FROM {}").format(x))\n';
+    const sites = await extractSqlSites(py, 'a.py', 'a.py');
+    assert.ok(!sites.some((s) => s.sql.includes('SELECT 1 FROM')), JSON.stringify(sites.map((s) => s.sql)));
+  });
+});

@@ -65,3 +65,39 @@ describe('extract: MyBatis SQL provider methods (@SelectProvider and friends)', 
     assert.deepEqual(sites.map((s) => [s.api, s.dynamic]), [['mybatis.provider', false], ['mybatis.provider', true]]);
   });
 });
+
+describe('extract: MyBatis SQL builder in provider methods', () => {
+  before(() => configureTreeSitterForCli());
+  const provider = (body: string) => `import org.apache.ibatis.jdbc.SQL;\npublic class P {\n${body}\n}\n`;
+
+  it('composes an unconditional builder (anonymous block or fluent) as the builder prints it', async () => {
+    const java = provider([
+      '  public String byId() {',
+      '    return new SQL() {{',
+      '      SELECT("id, name");',
+      '      SELECT("email");',
+      '      FROM("users u");',
+      '      LEFT_OUTER_JOIN("orgs o ON o.id = u.org_id");',
+      '      WHERE("u.id = #{id}");',
+      '      WHERE("u.deleted = false");',
+      '      ORDER_BY("u.id");',
+      '    }}.toString();',
+      '  }',
+      '  public String del() {',
+      '    return new SQL().DELETE_FROM("users").WHERE("id = #{id}").toString();',
+      '  }',
+    ].join('\n'));
+    const sites = await extractSqlSites(java, 'P.java', 'P.java');
+    assert.deepEqual(sites.map((s) => [s.api, s.sql, s.dynamic]), [
+      ['mybatis.provider', 'SELECT id, name, email FROM users u LEFT OUTER JOIN orgs o ON o.id = u.org_id WHERE (u.id = $1 AND u.deleted = false) ORDER BY u.id', false],
+      ['mybatis.provider', 'DELETE FROM users WHERE (id = $1)', false],
+    ]);
+  });
+
+  it('a builder call under an if is in the text, and the statement is dynamic (no whole-statement verdict)', async () => {
+    const java = provider('  public String list(final String name) {\n    return new SQL() {{\n      SELECT("id");\n      FROM("users");\n      if (name != null) {\n        WHERE("name = #{name}");\n      }\n    }}.toString();\n  }');
+    const [s] = await extractSqlSites(java, 'P.java', 'P.java');
+    assert.equal(s.sql, 'SELECT id FROM users WHERE (name = $1)');
+    assert.equal(s.dynamic, true);
+  });
+});

@@ -33,6 +33,13 @@ describe('MyBatis XML mappers', () => {
     assert.equal(text.slice(s.sourceMap[s.sql.indexOf('<')], s.sourceMap[s.sql.indexOf('<')] + 4), '&lt;');
   });
 
+  it('leaves out XML comments and processing instructions, closed or not', () => {
+    const text = mapper('<!-- <select id="old">DELETE FROM t</select> -->\n<select id="a">SELECT id <!-- , secret --> FROM t <?pi x?> WHERE id = #{id}</select>');
+    const sites = myBatisSites(text);
+    assert.deepEqual(sites.map((s) => s.sql), ['SELECT id  FROM t  WHERE id = $1']);
+    assert.deepEqual(myBatisSites(mapper('<select id="b">SELECT 1 <!-- never closed </select>')).map((s) => s.sql.trim()), ['SELECT 1']);
+  });
+
   it('marks ${x} text substitution as dynamic', () => {
     const [s] = myBatisSites(mapper('<select id="a">SELECT id FROM t ORDER BY ${sort}</select>'));
     assert.equal(s.dynamic, true);

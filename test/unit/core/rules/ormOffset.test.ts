@@ -43,6 +43,14 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
     assert.equal(findOrmOffsets('q.limit(10).offset(0)', 'a.ts', []).length, 0);
     assert.equal(findOrmOffsets('await prisma.team.findMany({ take: n, skip: cursor ? 1 : 0, cursor: cursor ? { id: cursor } : undefined });', 'a.ts', []).length, 0, 'Prisma cursor pagination skips the cursor row');
     assert.equal(findOrmOffsets('await prisma.team.findMany({ take: n, skip: args.skip });', 'a.ts', []).length, 1);
+    // Options built apart from the find call (umami's pagedQuery), in either order.
+    const paged = 'const data = await client[model].findMany({\n  ...criteria,\n  ...{\n    ...(size > 0 && { take: +size, skip: +size * (+page - 1) }),\n  },\n});';
+    const [h] = findOrmOffsets(paged, 'a.ts', []);
+    assert.equal(paged.slice(h.at, h.at + 5), 'skip:');
+    assert.equal(findOrmOffsets('findMany({ where, ...{ skip: (page - 1) * n, take: n } })', 'a.ts', []).length, 1);
+    assert.equal(findOrmOffsets('findMany({ where, ...{ skip: 0, take: n } })', 'a.ts', []).length, 0, 'a literal skip');
+    // Paging arguments handed to the app's own service: the service's query is where it is reported.
+    assert.equal(findOrmOffsets('const users = await this.userService.fetchAll(q.search, { take: q.take, skip: q.skip });', 'a.ts', []).length, 0);
     assert.equal(findOrmOffsets('const { offset, limit } = range; el.style.offset = x;', 'a.ts', []).length, 0);
     const text = 'db.query("SELECT * FROM t ORDER BY id LIMIT $1 OFFSET $2", [a, b])';
     const site = { sql: 'SELECT * FROM t ORDER BY id LIMIT $1 OFFSET $2', span: { start: 9, end: 58 }, dynamic: false } as SqlSite;

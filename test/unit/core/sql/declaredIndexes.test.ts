@@ -23,7 +23,7 @@ describe('expression indexes declared in the project\'s schema files', () => {
     assert.ok(isDeclaredIndexExpression(d, 'accounts', 'lower(email)'));
     assert.ok(!isDeclaredIndexExpression(d, 'user', 'upper(musicbrainz_id)'));
     assert.ok(!isDeclaredIndexExpression(d, 't', 'lower(a)'), 'a plain column index is no expression index');
-    assert.equal(d.has('t'), false);
+    assert.ok(isDeclaredIndexExpression(d, 't', 'a'), 'its leading plain column');
   });
 
   it('without a database, non-sargable-predicate is silent on an expression the schema files index', async () => {
@@ -33,5 +33,20 @@ describe('expression indexes declared in the project\'s schema files', () => {
     const rules = async (opts: Parameters<typeof rulesAnalyzer>[0]) => (await analyzeFile({ path: 'a.py', text: py }, { analyzers: [rulesAnalyzer(opts)] })).findings.filter((f) => f.ruleId === 'non-sargable-predicate').map((f) => String(f.evidence?.expression));
     assert.deepEqual(await rules({}), ['LOWER(musicbrainz_id)', 'upper(name)']);
     assert.deepEqual(await rules({ declared }), ['upper(name)']);
+  });
+});
+
+describe('leading columns of indexes declared in schema files', () => {
+  before(() => configureTreeSitterForCli());
+
+  it('without a database, or-across-columns is silent when every OR column leads a declared index', async () => {
+    const declared: DeclaredIndexes = new Map();
+    addDeclaredIndexes('CREATE INDEX creator_id_playlist ON playlist.playlist (creator_id);\nCREATE INDEX c2 ON playlist.playlist (created_for_id DESC);\nCREATE INDEX t2 ON t (b, a);', declared);
+    assert.ok(isDeclaredIndexExpression(declared, 'playlist', 'created_for_id'));
+    assert.ok(!isDeclaredIndexExpression(declared, 't', 'a'), 'a second key column does not lead');
+    const py = 'from sqlalchemy import text\ndef f(db, u):\n    db.execute(text("DELETE FROM playlist.playlist WHERE creator_id = :u OR created_for_id = :u"), {"u": u})\n    db.execute(text("SELECT id FROM t WHERE a = :u OR b = :u"), {"u": u})\n';
+    const ors = async (d?: DeclaredIndexes) => (await analyzeFile({ path: 'a.py', text: py }, { analyzers: [rulesAnalyzer({ declared: d })] })).findings.filter((f) => f.ruleId === 'or-across-columns').length;
+    assert.equal(await ors(), 2);
+    assert.equal(await ors(declared), 1, 't.a leads no index: still reported');
   });
 });
