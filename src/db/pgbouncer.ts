@@ -10,7 +10,7 @@ import { APPLICATION_NAME, sslConfig } from './database';
 import { PgLensError } from './errors';
 
 /** Admin console commands (no parameters: the console takes none). */
-export const PGBOUNCER_SQL = {
+const PGBOUNCER_SQL = {
   version: 'SHOW VERSION',
   pools: 'SHOW POOLS',
   stats: 'SHOW STATS',

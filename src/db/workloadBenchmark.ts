@@ -11,8 +11,9 @@ import type { Database } from './database';
 import { PgLensError } from './errors';
 import { checkSingleStatement, parameterCount } from './explain';
 import { OWN_STATEMENT_MARKER as M } from './sql';
+import { errorMessage } from '../core/safeText';
 
-export const WORKLOAD_BENCH_SQL = {
+const WORKLOAD_BENCH_SQL = {
   pssInstalled: `${M} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok, current_setting('server_version_num')::int AS v, current_database() AS db`,
   /** The $1 read statements of this database taking the most time, ours left out ($2 = our marker). PostgreSQL 13+. */
   top: `${M} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls FROM pg_stat_statements s
@@ -95,7 +96,7 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
       s.run = { ...(await benchmark(db, text, { runs: o.runs ?? 20, concurrency: o.concurrency ?? 1, params: values, trustFunctions: o.trustFunctions, onSample: (ms) => mine.push(ms) })), params: values.map((v) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v))) };
       for (const ms of mine) samples.push({ ms, weight: s.calls / mine.length });
     } catch (e) {
-      s.skipped = String((e as Error).message ?? e).split('\n')[0];
+      s.skipped = errorMessage(e);
     } finally {
       o.onStatement?.(i + 1, rows.length);
     }

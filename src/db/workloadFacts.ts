@@ -159,7 +159,7 @@ function readTables(sql: string): { schema: string; table: string }[] | undefine
   return [...seen.values()];
 }
 
-export function matviewFromRow(r: any): MatviewFact {
+function matviewFromRow(r: any): MatviewFact {
   return {
     oid: Number(r.oid), schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
     uniqueColumns: r.unique_columns ?? [], sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: Number(x.writes) })), refreshMark: r.refresh_mark,

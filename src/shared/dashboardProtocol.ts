@@ -76,7 +76,7 @@ export type ToExtension =
   /** Benchmark the statements of Top statements with these ids (the extension checks it listed them, then asks the user). */
   | { type: 'runWorkloadBenchmark'; ids: string[] };
 
-export const MAX_SQL_LENGTH = LIMITS.statementChars;
+const MAX_SQL_LENGTH = LIMITS.statementChars;
 
 /** Validate a message from the webview: exact shapes only, else undefined (and the caller ignores it). */
 export function parseWebviewMessage(raw: unknown): ToExtension | undefined {

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 
-export const SECTION = 'pgLens';
+const SECTION = 'pgLens';
 
 /** The settings scope a connection profile comes from. */
 export type ProfileOrigin = 'user' | 'workspace';
@@ -15,7 +15,7 @@ export interface ConnectionEntry {
   origin: ProfileOrigin;
 }
 
-export function toTarget(origin: ProfileOrigin): vscode.ConfigurationTarget {
+function toTarget(origin: ProfileOrigin): vscode.ConfigurationTarget {
   return origin === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
 

@@ -25,7 +25,7 @@ interface Loaded {
   cache: Promise<Map<string, CacheEstimate>>;
 }
 
-export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private loaded: Loaded | undefined;

@@ -20,6 +20,7 @@ import type { StatsReader } from '../db/stats';
 import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
 import { webviewHtml } from './webviewHtml';
 import { errorMessage } from '../core/safeText';
+import { databaseIdentity } from '../core/connection/profile';
 
 const VIEW_TYPE = 'pgLens.dashboard';
 const HEALTH_EVERY_MS = 60_000;
@@ -42,7 +43,7 @@ export function registerDashboard(ctx: PgLensContext): void {
   );
 }
 
-export class DashboardPanel implements vscode.Disposable {
+class DashboardPanel implements vscode.Disposable {
   private static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
@@ -331,7 +332,7 @@ export class DashboardPanel implements vscode.Disposable {
   private historyFile(kind: 'history' | 'charts' = 'history'): vscode.Uri | undefined {
     if (!this.conn) return undefined;
     const p = this.conn.profile;
-    const id = crypto.createHash('sha256').update(`${p.host}:${p.port}/${p.database}`).digest('hex').slice(0, 16);
+    const id = crypto.createHash('sha256').update(databaseIdentity(p)).digest('hex').slice(0, 16);
     return vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, `${kind}-${id}.json`);
   }
 
@@ -339,11 +340,7 @@ export class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile('charts');
     if (!file) return [];
     const { parseChartPoints } = await import('../core/dashboard/chartHistory');
-    try {
-      return parseChartPoints(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseChartPoints);
   }
 
   private async keepChartPoint(stats: LiveStats): Promise<void> {
@@ -368,11 +365,7 @@ export class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile();
     if (!file) return [];
     const { parseHistory } = await import('../core/dashboard/history');
-    try {
-      return parseHistory(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseHistory);
   }
 
   private async snapshot(stats: LiveStats): Promise<void> {
@@ -562,5 +555,14 @@ export class DashboardPanel implements vscode.Disposable {
     void this.dropConnection();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** A JSON file the dashboard keeps, read through `parse`; nothing when it is missing or unreadable. */
+async function readStored<T>(file: vscode.Uri, parse: (json: unknown) => T[]): Promise<T[]> {
+  try {
+    return parse(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
+  } catch {
+    return [];
   }
 }

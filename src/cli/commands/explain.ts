@@ -7,13 +7,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { type CliCommand, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext } from '../io';
+import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext, checkFormat } from '../io';
 import { analyzePlan, briefPlan, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks } from '../../core/plan/benchmark';
 import { extractSqlSites } from '../../core/extract/index';
-import { lineStarts } from '../../core/findings';
+import { lineStarts, positionAt } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
 import { benchmarkWorkload } from '../../db/workloadBenchmark';
@@ -36,16 +35,7 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
     const sites = await extractSqlSites(text, file, file);
     if (!sites.length) throw new UsageError(`no SQL found in ${values.file}`);
     const starts = lineStarts(text);
-    const lineOf = (off: number) => {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= off) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo + 1;
-    };
+    const lineOf = (off: number) => positionAt(starts, off).line + 1;
     if (values.line === undefined) {
       if (sites.length === 1) return sites[0].sql;
       throw new UsageError(`${values.file} holds ${sites.length} SQL statements (lines ${sites.map((s) => lineOf(s.span.start)).join(', ')}): pick one with --line N`);
@@ -64,17 +54,12 @@ export const explainCommand: CliCommand = {
   summary: 'plan one statement (or the SQL on a line of a file): cost, hot path, warnings and tips; --analyze runs it and rolls back',
   usage: 'pg-lens explain [--db URL] [--production] [--analyze] [--allow-dml] [--allow-side-effects FN,…] [--trust-function FN]... [--param V]... [--format text|json] (SQL | --file F [--line N] | --plan FILE|- [--pick N])',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...DB_OPTIONS, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
-        format: { type: 'string', default: 'text' }, file: { type: 'string' }, line: { type: 'string' }, param: { type: 'string', multiple: true },
-        timeout: { type: 'string' }, 'allow-side-effects': { type: 'string' }, 'trust-function': { type: 'string', multiple: true }, plan: { type: 'string' }, pick: { type: 'string' },
-      },
+    const { values, positionals } = commandArgs(argv, {
+      ...DB_OPTIONS, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
+      format: { type: 'string', default: 'text' }, file: { type: 'string' }, line: { type: 'string' }, param: { type: 'string', multiple: true },
+      timeout: { type: 'string' }, 'allow-side-effects': { type: 'string' }, 'trust-function': { type: 'string', multiple: true }, plan: { type: 'string' }, pick: { type: 'string' },
     });
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format is text or json');
+    checkFormat(values.format, ['text', 'json']);
     if (values.plan !== undefined) return broughtPlan(values.plan, values.pick, values.format, positionals, values, ctx);
     if (values.pick !== undefined) throw new UsageError('--pick only makes sense with --plan');
     if (values['allow-dml'] && !values.analyze) throw new UsageError('--allow-dml only makes sense with --analyze');
@@ -204,10 +189,8 @@ export const benchmarkCommand: CliCommand = {
   summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements (or of a .sql file or a recording: --file); --compare FILE compares with a saved run',
   usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N] [--file STATEMENTS.sql|RECORDING.jsonl])',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
-      options: { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' } },
-    });
+    const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' } });
+    checkFormat(values.format, ['text', 'json']);
     if (values.workload) return runWorkload(values, positionals, ctx);
     if (values.top !== undefined || values.file !== undefined) throw new UsageError(`${values.top !== undefined ? '--top' : '--file'} goes with --workload`);
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
@@ -249,7 +232,7 @@ async function runWorkload(values: { db?: string; production?: boolean; runs?: s
     try {
       text = readRegularFileSync(path.resolve(ctx.cwd, values.file), LIMITS.smallFileBytes * 64).toString('utf8');
     } catch (e) {
-      throw new UsageError(`cannot read --file ${values.file}: ${(e as Error).message.split('\n')[0]}`);
+      throw new UsageError(`cannot read --file ${oneLine(values.file)}: ${errorMessage(e)}`);
     }
     await loadPgParser();
     fromFile = workloadFromFile(text);
@@ -264,7 +247,7 @@ async function runWorkload(values: { db?: string; production?: boolean; runs?: s
     try {
       raw = JSON.parse(readRegularFileSync(path.resolve(ctx.cwd, values.compare), LIMITS.smallFileBytes * 16).toString('utf8'));
     } catch (e) {
-      throw new UsageError(`cannot read --compare ${values.compare}: ${(e as Error).message.split('\n')[0]}`);
+      throw new UsageError(`cannot read --compare ${values.compare}: ${errorMessage(e)}`);
     }
     baseline = parseWorkloadRun(raw);
     if (!baseline) throw new UsageError(`--compare ${values.compare} is not a saved workload run (pg-lens benchmark --workload --save FILE writes one)`);

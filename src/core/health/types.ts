@@ -6,7 +6,7 @@ import type { MaintenanceAction } from '../dashboard/actions';
 import type { HistorySnapshot } from '../dashboard/history';
 
 export type HealthSeverity = 'error' | 'warning' | 'info';
-export type HealthCategory = 'activity' | 'indexes' | 'tables' | 'maintenance' | 'replication' | 'security' | 'settings';
+type HealthCategory = 'activity' | 'indexes' | 'tables' | 'maintenance' | 'replication' | 'security' | 'settings';
 
 export interface ObjectRef {
   kind:
@@ -57,14 +57,18 @@ export interface SessionFact {
   own: boolean;
 }
 
-export interface IndexFact {
+/** What an index and a foreign key share: the object, the table it belongs to, and its columns. */
+export interface TableObjectFact {
   oid: number;
   schema: string;
   table: string;
   tableOid: number;
   name: string;
-  /** pg_index.indkey: attribute numbers, 0 for an expression column. */
+  /** Attribute numbers (pg_index.indkey: 0 for an expression column; pg_constraint.conkey). */
   columns: number[];
+}
+
+export interface IndexFact extends TableObjectFact {
   columnNames: (string | null)[];
   /** Number of key columns (the rest are INCLUDE columns). */
   keyColumns: number;
@@ -89,13 +93,7 @@ export interface IndexFact {
   fillfactor: number | null;
 }
 
-export interface ForeignKeyFact {
-  oid: number;
-  schema: string;
-  table: string;
-  tableOid: number;
-  name: string;
-  columns: number[];
+interface ForeignKeyFact extends TableObjectFact {
   columnNames: string[];
   referencedSchema: string;
   referencedTable: string;
@@ -144,7 +142,7 @@ export interface SequenceFact {
   ownedBy: { schema: string; table: string; column: string; type: string } | null;
 }
 
-export interface ConstraintFact {
+interface ConstraintFact {
   oid: number;
   schema: string;
   table: string;
@@ -152,12 +150,12 @@ export interface ConstraintFact {
   type: 'check' | 'foreign key' | 'not null' | 'other';
 }
 
-export interface DatabaseFact {
+interface DatabaseFact {
   name: string;
   frozenXidAge: number;
 }
 
-export interface ReplicaFact {
+interface ReplicaFact {
   applicationName: string;
   clientAddr: string | null;
   state: string;
@@ -165,7 +163,7 @@ export interface ReplicaFact {
   replayLagBytes: number | null;
 }
 
-export interface SlotFact {
+interface SlotFact {
   name: string;
   type: string;
   active: boolean;
@@ -174,7 +172,7 @@ export interface SlotFact {
   walStatus: string | null;
 }
 
-export interface ArchiverFact {
+interface ArchiverFact {
   archiveMode: string;
   archivedCount: number;
   failedCount: number;
@@ -224,7 +222,7 @@ export interface HealthFacts {
   history?: HistorySnapshot[];
 }
 
-export interface BrinCandidateFact {
+interface BrinCandidateFact {
   schema: string;
   table: string;
   index: string;
@@ -241,7 +239,7 @@ export interface BrinCandidateFact {
   scans: number;
 }
 
-export interface ToastColumnFact {
+interface ToastColumnFact {
   schema: string;
   table: string;
   column: string;
@@ -338,7 +336,7 @@ export interface PgBouncerFacts {
 }
 
 /** A role the application or this profile logs in as. */
-export interface RoleFact {
+interface RoleFact {
   name: string;
   superuser: boolean;
   bypassRls: boolean;
@@ -366,7 +364,7 @@ export interface TableUsage {
   delete: boolean;
 }
 
-export interface SensitiveColumnFact {
+interface SensitiveColumnFact {
   name: string;
   type: string;
   /** PUBLIC holds a column-level SELECT grant on it. */

@@ -21,7 +21,7 @@ export function brinSizeBytes(pages: number): number {
   return (2 + Math.ceil((ranges * BRIN_BYTES_PER_RANGE) / BLOCK) + Math.ceil(ranges / 1300)) * BLOCK;
 }
 
-export const brinCandidate: HealthCheck = {
+const brinCandidate: HealthCheck = {
   id: 'brin-candidate',
   title: 'B-tree where BRIN would do',
   category: 'indexes',
@@ -53,7 +53,7 @@ export const brinCandidate: HealthCheck = {
   },
 };
 
-export const toastCompression: HealthCheck = {
+const toastCompression: HealthCheck = {
   id: 'toast-compression',
   title: 'Large TOAST data on pglz',
   category: 'tables',
@@ -86,7 +86,7 @@ export const toastCompression: HealthCheck = {
   },
 };
 
-export const connectionSaturation: HealthCheck = {
+const connectionSaturation: HealthCheck = {
   id: 'connection-saturation',
   title: 'Connections near the limit',
   category: 'activity',
@@ -119,7 +119,7 @@ export const connectionSaturation: HealthCheck = {
   },
 };
 
-export const poolSizing: HealthCheck = {
+const poolSizing: HealthCheck = {
   id: 'pool-sizing',
   title: 'PgBouncer pool too small',
   category: 'activity',
@@ -163,7 +163,7 @@ export const poolSizing: HealthCheck = {
 const VOLATILE = /\b(now|random|clock_timestamp|statement_timestamp|timeofday|nextval|gen_random_uuid|uuid_generate_v4|txid_current|pg_current_xact_id|current_timestamp|localtimestamp|current_time|current_date)\b/i;
 
 /** The TTLs (seconds) cache-candidate gives a hit ratio for. */
-export const CACHE_TTLS = [10, 60, 300] as const;
+const CACHE_TTLS = [10, 60, 300] as const;
 
 export interface CacheEstimate {
   calls: number;
@@ -220,7 +220,7 @@ export function formatCacheLens(e: CacheEstimate): { title: string; tooltip: str
   return { title, tooltip };
 }
 
-export const cacheCandidate: HealthCheck = {
+const cacheCandidate: HealthCheck = {
   id: 'cache-candidate',
   title: 'Result that could be cached',
   category: 'activity',
@@ -250,7 +250,7 @@ export const cacheCandidate: HealthCheck = {
   },
 };
 
-export const unusedMaterializedView: HealthCheck = {
+const unusedMaterializedView: HealthCheck = {
   id: 'unused-materialized-view',
   title: 'Materialized views nobody reads',
   category: 'tables',
