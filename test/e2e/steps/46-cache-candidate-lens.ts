@@ -33,7 +33,7 @@ export const step: Step = {
       const next = lines.map((l) => ({ l, y: l.getBoundingClientRect().top })).filter((x) => x.y >= top - 2).sort((a, b) => a.y - b.y)[0];
       return next?.l.textContent ?? '';
     });
-    if (!/FROM products WHERE id = \$1/.test(line)) throw new Error(`the cacheable lens is not above getProduct's query (the line below it: ${line})`);
+    if (!/FROM products WHERE id = \$1/.test(line.replace(/\s+/g, " "))) throw new Error(`the cacheable lens is not above getProduct's query (the line below it: ${line})`);
     await screenshot('cache-candidate-lens');
   },
 };
