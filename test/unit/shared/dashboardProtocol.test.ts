@@ -41,4 +41,17 @@ describe('shared/dashboardProtocol', () => {
     assert.match((r as { reason: string }).reason, /production profile/);
     assert.equal(OfferedActions.from({ statementsReady: false }).has({ kind: 'reset-statements' }), false);
   });
+
+  it('runWorkloadBenchmark: 1 to 20 distinct queryids, nothing else', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'runWorkloadBenchmark', ids: ['123', '-9'] }), { type: 'runWorkloadBenchmark', ids: ['123', '-9'] });
+    for (const bad of [
+      { type: 'runWorkloadBenchmark', ids: [] },
+      { type: 'runWorkloadBenchmark', ids: ['1', '1'] },
+      { type: 'runWorkloadBenchmark', ids: ['1; DROP TABLE x'] },
+      { type: 'runWorkloadBenchmark', ids: [1] },
+      { type: 'runWorkloadBenchmark', ids: Array.from({ length: 21 }, (_, k) => String(k)) },
+      { type: 'runWorkloadBenchmark', ids: ['1'], sql: 'SELECT 1' },
+      { type: 'runWorkloadBenchmark', ids: '1' },
+    ]) assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
+  });
 });
