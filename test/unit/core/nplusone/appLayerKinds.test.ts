@@ -202,4 +202,18 @@ describe('core/nplusone kinds seen on new apps', () => {
     ].join('\n');
     assert.deepEqual(await lines(go, 'server/api/perms.go'), [5]);
   });
+
+  it('Rails: an association call through relation builders (reorder, where) per item', async () => {
+    const rb = [
+      'class TicketsController < ApplicationController',
+      '  def index',
+      '    @tickets = Ticket.order(:id)',
+      '    @who = @tickets.each_with_object({}) do |ticket, out|',
+      '      out[ticket.id] = ticket.reports.reorder(created_at: :desc).pluck(:user_id)',
+      '    end',
+      '  end',
+      'end',
+    ].join('\n');
+    assert.deepEqual(await lines(rb, 'app/controllers/tickets_controller.rb'), [5]);
+  });
 });
