@@ -10,7 +10,7 @@ import { SEVERITY_RANK, type Finding, type Severity } from './findings';
 
 export type CodeContext = 'request' | 'job' | 'migration' | 'test' | 'script' | 'seed';
 
-export const CODE_CONTEXTS: readonly CodeContext[] = ['request', 'job', 'migration', 'test', 'script', 'seed'];
+const CODE_CONTEXTS: readonly CodeContext[] = ['request', 'job', 'migration', 'test', 'script', 'seed'];
 
 /** The highest severity a finding may have in each context ('keep' = as the rule says). */
 export type ContextPolicy = Record<CodeContext, Severity | 'keep'>;

@@ -28,27 +28,20 @@ export function usesModule(ctx: FileContext, re: RegExp): boolean {
 
 const CLIENT_FACTORIES = /^(new\s+)?(?:\w+\.)?(Pool|Client|PrismaClient|Kysely|Sequelize|DataSource|postgres|knex|Knex|drizzle|createPool|createConnection|createClient|pgp|connect|getConnection|create_pool|create_engine|Session|sessionmaker|AsyncSession|Open|New|NewWithConfig|Connect|ConnectConfig|MustConnect|getRepository|getCustomRepository|getManager|fork|cursor)$/;
 
+/** Each language's reader of imports and assignments. */
+const LEARN: Partial<Record<SourceLanguage, (text: string, ctx: FileContext) => void>> = {
+  typescript: learnJs,
+  tsx: learnJs,
+  javascript: learnJs,
+  python: learnPython,
+  go: learnGo,
+  java: learnJava,
+  ruby: learnRuby,
+};
+
 export function learnContext(text: string, lang: SourceLanguage): FileContext {
   const ctx: FileContext = { lang, modules: [], clients: new Map(), fragments: new Set(), models: new Set(), types: new Map() };
-  switch (lang) {
-    case 'typescript':
-    case 'tsx':
-    case 'javascript':
-      learnJs(text, ctx);
-      break;
-    case 'python':
-      learnPython(text, ctx);
-      break;
-    case 'go':
-      learnGo(text, ctx);
-      break;
-    case 'java':
-      learnJava(text, ctx);
-      break;
-    case 'ruby':
-      learnRuby(text, ctx);
-      break;
-  }
+  LEARN[lang]?.(text, ctx);
   return ctx;
 }
 

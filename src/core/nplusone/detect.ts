@@ -1185,4 +1185,3 @@ function trimSpan(text: string, s: { start: number; end: number }): { start: num
   return { start: s.start, end: Math.max(end, s.start + 1) };
 }
 
-export { usesModule };

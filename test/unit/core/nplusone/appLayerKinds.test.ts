@@ -3,16 +3,12 @@
  * Rails app, a Django app), one small synthetic fixture per kind.
  */
 import { strict as assert } from 'node:assert';
-import { detectNPlusOne } from '../../../../src/core/nplusone';
 import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+import { detectWithLines } from '../../support/nplusoneFixtures';
 import { scanFiles } from '../../../../src/core/scan';
 import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
 
-const lines = async (text: string, file: string) => {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return (await detectNPlusOne(text, file, file)).map((f) => starts.filter((s) => s <= f.span.start).length);
-};
+const lines = async (text: string, file: string) => (await detectWithLines(text, file)).map((x) => x.line);
 
 describe('core/nplusone kinds seen on new apps', () => {
   before(() => useTreeSitterFromNodeModules());
