@@ -52,7 +52,8 @@ export type ToExtension =
   | { type: 'refreshHealth' }
   | { type: 'openSql'; sql: string }
   /** A row of Top statements was clicked: its details and call sites (the extension looks the statement up by id). */
-  | { type: 'showStatement'; id: string }
+  /** `figures`: the window the table shows (since the panel opened, or the totals since pg_stat_statements was reset). */
+  | { type: 'showStatement'; id: string; figures: 'delta' | 'total' }
   | { type: 'resetBaseline' };
 
 export const MAX_SQL_LENGTH = LIMITS.statementChars;
@@ -73,8 +74,8 @@ export function parseWebviewMessage(raw: unknown): ToExtension | undefined {
       return action ? { type: 'requestAction', action } : undefined;
     }
     case 'showStatement':
-      if (keys !== 'id,type' || typeof m.id !== 'string' || !/^-?\d{1,20}$/.test(m.id)) return undefined;
-      return { type: 'showStatement', id: m.id };
+      if (keys !== 'figures,id,type' || typeof m.id !== 'string' || !/^-?\d{1,20}$/.test(m.id) || (m.figures !== 'delta' && m.figures !== 'total')) return undefined;
+      return { type: 'showStatement', id: m.id, figures: m.figures };
     case 'openSql':
       if (keys !== 'sql,type' || typeof m.sql !== 'string' || m.sql.length === 0 || m.sql.length > MAX_SQL_LENGTH) return undefined;
       return { type: 'openSql', sql: m.sql };

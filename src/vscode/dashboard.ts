@@ -157,9 +157,11 @@ export class DashboardPanel implements vscode.Disposable {
           return;
         }
         const { formatMs, formatCount } = await import('../core/format');
-        const t = row.total;
+        // The figures of the window the table shows, and which window that is (the totals differ by orders of magnitude).
+        const t = row[msg.figures];
+        const since = msg.figures === 'delta' ? 'since the panel opened' : 'since pg_stat_statements was reset';
         const { showStatementDetails } = await import('./statementDetails');
-        await showStatementDetails(this.ctx, { sql: row.query, figures: `${formatMs(t.totalMs)} total · ${formatMs(t.meanMs)} mean · ${formatCount(t.calls)} calls · ${formatCount(t.rows)} rows` });
+        await showStatementDetails(this.ctx, { sql: row.query, figures: `${formatMs(t.totalMs)} total · ${formatMs(t.meanMs)} mean · ${formatCount(t.calls)} calls · ${formatCount(t.rows)} rows ${since}` });
         return;
       }
       case 'requestAction':
