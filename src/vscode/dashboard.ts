@@ -407,7 +407,7 @@ export class DashboardPanel implements vscode.Disposable {
   }
 
   private async runAction(action: MaintenanceAction): Promise<void> {
-    const { actionKey, ACTION_TITLES, isDestructive, confirmLabels } = await import('../core/dashboard/actions');
+    const { actionKey, ACTION_TITLES, isDestructive, confirmButtons } = await import('../core/dashboard/actions');
     const { authorizeAction } = await import('../shared/dashboardProtocol');
     const key = actionKey(action);
     const conn = this.conn;
@@ -427,14 +427,14 @@ export class DashboardPanel implements vscode.Disposable {
       return fail(errorMessage(e));
     }
     const title = ACTION_TITLES[action.kind];
-    const labels = confirmLabels(action.kind);
+    // For what cannot be undone, the highlighted button (Enter) keeps things as they are.
+    const buttons = confirmButtons(action.kind).map((b) => ({ title: b.title, isCloseAffordance: b.close, confirms: b.confirms }));
     const pick = await vscode.window.showWarningMessage(
       `${title}: ${plan.target}?`,
       { modal: true, detail: `On "${conn.profile.name}" PG Lens will run:\n\n${plan.statement}${isDestructive(action.kind) ? '\n\nThis cannot be undone.' : ''}` },
-      { title: labels.confirm },
-      { title: labels.keep, isCloseAffordance: true },
+      ...buttons,
     );
-    if (pick?.title !== labels.confirm) return fail('Cancelled.');
+    if (!pick?.confirms) return fail('Cancelled.');
     this.busyActions.add(key);
     try {
       const result = await vscode.window.withProgress(

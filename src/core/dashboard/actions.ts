@@ -50,6 +50,18 @@ export function confirmLabels(kind: ActionKind): { confirm: string; keep: string
   }
 }
 
+/**
+ * The confirmation dialog's buttons, in order: VS Code makes the first the primary (highlighted, taken by Enter).
+ * For an action that cannot be undone the primary keeps things as they are and the destructive one comes second;
+ * `close` marks the button Escape stands for.
+ */
+export function confirmButtons(kind: ActionKind): { title: string; confirms: boolean; close: boolean }[] {
+  const l = confirmLabels(kind);
+  return isDestructive(kind)
+    ? [{ title: l.keep, confirms: false, close: false }, { title: l.confirm, confirms: true, close: false }]
+    : [{ title: l.confirm, confirms: true, close: false }, { title: l.keep, confirms: false, close: true }];
+}
+
 /** Actions that change or remove something permanently (their confirmation says so). */
 export function isDestructive(kind: ActionKind): boolean {
   return kind === 'drop-index' || kind === 'terminate-backend' || kind === 'reset-statements';
