@@ -9,13 +9,13 @@ import { lineCommentOf } from './languages/registry';
 
 const LINE_RE = /pg-lens-ignore(-file)?\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*(?::\s*([^\n*]*))?/g;
 
-export interface Suppressions {
+interface Suppressions {
   /** rule ids ignored per 0-based line (the comment's own line and the line after it). */
   byLine: Map<number, Set<string>>;
   file: Set<string>;
 }
 
-export function findSuppressions(text: string): Suppressions {
+function findSuppressions(text: string): Suppressions {
   const byLine = new Map<number, Set<string>>();
   const file = new Set<string>();
   if (!text.includes('pg-lens-ignore')) return { byLine, file };

@@ -9,7 +9,7 @@ import type { Database } from './database';
 import { describeError, PgLensError } from './errors';
 import { OWN_STATEMENT_MARKER } from './sql';
 
-export const CREATE_INDEX_SQL = {
+const CREATE_INDEX_SQL = {
   /** Building can take long: no statement timeout on this session for the build (reset afterwards). */
   noStatementTimeout: `${OWN_STATEMENT_MARKER} SELECT set_config('statement_timeout', '0', false)`,
   /** $1 lock_timeout text: waiting for the ShareUpdateExclusiveLock is bounded. */

@@ -56,7 +56,7 @@ export type ToExtension =
   | { type: 'showStatement'; id: string; figures: 'delta' | 'total' }
   | { type: 'resetBaseline' };
 
-export const MAX_SQL_LENGTH = LIMITS.statementChars;
+const MAX_SQL_LENGTH = LIMITS.statementChars;
 
 /** Validate a message from the webview: exact shapes only, else undefined (and the caller ignores it). */
 export function parseWebviewMessage(raw: unknown): ToExtension | undefined {

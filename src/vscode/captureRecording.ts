@@ -15,6 +15,7 @@ import { captureStoppedText } from '../core/record/format';
 import { briefMarkdown, briefPlan, mdEscape } from '../core/plan/brief';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings } from '../core/record/findings';
 import { positionsOf } from './findingActions';
+import { errorMessage } from '../core/safeText';
 
 const MAX_EVENTS = 200_000;
 const REFRESH_MS = 400;
@@ -308,11 +309,11 @@ export class CaptureRecording implements vscode.Disposable {
           const e = await explain(db, st.sql, {});
           this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan)));
         } catch (err) {
-          this.plans.set(st.normalized, `No plan: ${mdEscape((err as Error).message.split('\n')[0])}`);
+          this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
         }
         this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message });
       } catch (e) {
-        this.advice.set(st.normalized, { suggestions: [], note: (e as Error).message.split('\n')[0] });
+        this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e) });
       }
     }
   }

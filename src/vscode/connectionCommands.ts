@@ -7,6 +7,8 @@ import { describeOrigin } from './config';
 import { errorMessage } from '../core/safeText';
 
 const PING = SQL.ping;
+/** How long the "disconnected" notice stays when nothing reconnects (the status bar item says it after that). */
+const DISCONNECTED_NOTICE_MS = 15_000;
 
 export function registerConnectionCommands(ctx: PgLensContext): void {
   const { connections, config, log } = ctx;
@@ -157,8 +159,25 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       return;
     }
     const name = await connections.disconnectByUser();
-    const choice = await vscode.window.showInformationMessage(`PG Lens: disconnected from ${name}. Hovers and CodeLens stay quiet until you reconnect.`, 'Reconnect');
-    if (choice === 'Reconnect') void vscode.commands.executeCommand('pgLens.reconnect');
+    // VS Code cannot take a shown message back: a message here stayed beside "connected" after a
+    // Reconnect from the status bar or a hover. A progress notification ends when the connection comes
+    // back (or after a while: the status bar item keeps saying "disconnected", and reconnects on a click).
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `PG Lens: disconnected from ${name}.`, cancellable: false },
+      (progress) =>
+        new Promise<void>((resolve) => {
+          progress.report({ message: 'Hovers and CodeLens stay quiet until you reconnect: click "PG Lens: disconnected" in the status bar, or Reconnect in a hover.' });
+          const done = () => {
+            clearTimeout(timer);
+            sub.dispose();
+            resolve();
+          };
+          const timer = setTimeout(done, DISCONNECTED_NOTICE_MS);
+          const sub = connections.onDidChange((a) => {
+            if (a || connections.disconnectedByUser === undefined) done();
+          });
+        }),
+    );
   });
 
   reg('pgLens.reconnect', async () => {

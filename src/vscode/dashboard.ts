@@ -20,6 +20,7 @@ import type { StatsReader } from '../db/stats';
 import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview } from '../shared/dashboardProtocol';
 import { webviewHtml } from './webviewHtml';
 import { errorMessage } from '../core/safeText';
+import { databaseIdentity } from '../core/connection/profile';
 
 const VIEW_TYPE = 'pgLens.dashboard';
 const HEALTH_EVERY_MS = 60_000;
@@ -42,7 +43,7 @@ export function registerDashboard(ctx: PgLensContext): void {
   );
 }
 
-export class DashboardPanel implements vscode.Disposable {
+class DashboardPanel implements vscode.Disposable {
   private static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
@@ -278,7 +279,8 @@ export class DashboardPanel implements vscode.Disposable {
       // "Never used" means nothing on statistics reset minutes ago: no DROP until they are old enough.
       const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
       // The stored snapshots feed capacity-forecast and stale-materialized-view.
-      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory() });
+      const pgbouncer = await this.readPgBouncer();
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory(), pgbouncer });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });
@@ -286,6 +288,25 @@ export class DashboardPanel implements vscode.Disposable {
       this.post({ type: 'health', findings: this.findings, atMs: Date.now(), error: describeError(e, conn.profile) });
     }
   }
+
+  /** PgBouncer's pools for pool-sizing when pgLens.dashboard.pgbouncerUrl is set; a failure is logged once per message and the checks run without them. */
+  private async readPgBouncer(): Promise<import('../core/health/types').PgBouncerFacts | undefined> {
+    try {
+      const admin = await this.ctx.connections.pgBouncerAdmin();
+      if (!admin) return undefined;
+      const { readPgBouncer } = await import('../db/pgbouncer');
+      const facts = await readPgBouncer(admin.profile, admin.password);
+      this.pgBouncerProblem = undefined;
+      return facts;
+    } catch (e) {
+      const { errorMessage } = await import('../core/safeText');
+      const line = `pgLens.dashboard.pgbouncerUrl: ${errorMessage(e).split('\n')[0]}`;
+      if (line !== this.pgBouncerProblem) this.ctx.log.warn(line);
+      this.pgBouncerProblem = line;
+      return undefined;
+    }
+  }
+  private pgBouncerProblem: string | undefined;
 
   // ---- alerts and history -----------------------------------------------------------------
 
@@ -310,7 +331,7 @@ export class DashboardPanel implements vscode.Disposable {
   private historyFile(kind: 'history' | 'charts' = 'history'): vscode.Uri | undefined {
     if (!this.conn) return undefined;
     const p = this.conn.profile;
-    const id = crypto.createHash('sha256').update(`${p.host}:${p.port}/${p.database}`).digest('hex').slice(0, 16);
+    const id = crypto.createHash('sha256').update(databaseIdentity(p)).digest('hex').slice(0, 16);
     return vscode.Uri.joinPath(this.ctx.extension.globalStorageUri, `${kind}-${id}.json`);
   }
 
@@ -318,11 +339,7 @@ export class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile('charts');
     if (!file) return [];
     const { parseChartPoints } = await import('../core/dashboard/chartHistory');
-    try {
-      return parseChartPoints(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseChartPoints);
   }
 
   private async keepChartPoint(stats: LiveStats): Promise<void> {
@@ -347,11 +364,7 @@ export class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile();
     if (!file) return [];
     const { parseHistory } = await import('../core/dashboard/history');
-    try {
-      return parseHistory(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseHistory);
   }
 
   private async snapshot(stats: LiveStats): Promise<void> {
@@ -493,5 +506,14 @@ export class DashboardPanel implements vscode.Disposable {
     void this.dropConnection();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** A JSON file the dashboard keeps, read through `parse`; nothing when it is missing or unreadable. */
+async function readStored<T>(file: vscode.Uri, parse: (json: unknown) => T[]): Promise<T[]> {
+  try {
+    return parse(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
+  } catch {
+    return [];
   }
 }

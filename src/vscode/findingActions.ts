@@ -54,7 +54,7 @@ export function positionsOf(text: string): (offset: number) => vscode.Position {
   };
 }
 
-export class FindingActions implements vscode.CodeActionProvider {
+class FindingActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
@@ -90,12 +90,12 @@ export class FindingActions implements vscode.CodeActionProvider {
 const IGNORE_COMMAND = 'pgLens.ignoreFindingHere';
 
 /** A finding's own "ignore" fix (a pg-lens-ignore comment with a made-up reason): the editor offers ignoreCodeAction instead. */
-export function isIgnoreFix(fix: Fix): boolean {
+function isIgnoreFix(fix: Fix): boolean {
   return fix.edits.some((e) => e.newText.includes('pg-lens-ignore'));
 }
 
 /** The one "Ignore <rule> here…" action of a diagnostic: it asks for the reason when chosen. */
-export function ignoreCodeAction(doc: vscode.TextDocument, d: vscode.Diagnostic, ruleId: string): vscode.CodeAction {
+function ignoreCodeAction(doc: vscode.TextDocument, d: vscode.Diagnostic, ruleId: string): vscode.CodeAction {
   const line = doc.lineAt(d.range.start.line);
   const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
   const ignore = new vscode.CodeAction(`Ignore ${ruleId} here…`, vscode.CodeActionKind.QuickFix);

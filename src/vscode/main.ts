@@ -19,6 +19,7 @@ import { registerScanWorkspace } from './scanWorkspace';
 import { registerCostLens } from './costLens';
 import { registerPlans } from './plans/index';
 import { registerIndexAdvice } from './indexAdvice';
+import { registerIndexUseStore } from './indexUseStore';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -46,6 +47,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   const ctx: PgLensContext = { ...base, analysis };
 
   // Feature registrations: one line each.
+  registerIndexUseStore(ctx);
   registerConnectionCommands(ctx);
   registerCopySql(ctx);
   registerNPlusOne(ctx);

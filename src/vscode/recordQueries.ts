@@ -26,8 +26,9 @@ import type { SqlSiteRef } from '../core/nplusone/observed';
 import { lineStarts, positionAt } from '../core/findings';
 import { positionsOf, toDiagnostics } from './findingActions';
 import { CaptureRecording } from './captureRecording';
+import { errorMessage } from '../core/safeText';
+import { SQL_SOURCE_GLOB } from '../core/languages/registry';
 
-const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,java,rb,sql}';
 const DEFAULT_EXCLUDE = '**/{node_modules,dist,build,out,.git,vendor,venv,.venv,__pycache__,target}/**';
 const MAX_FILES = 3000;
 const MAX_QUERY_ID_SITES = 300;
@@ -75,7 +76,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         if (c) void vscode.commands.executeCommand('pgLens.stopRecording');
       });
     } catch (e) {
-      void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
   };
 
@@ -102,7 +103,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         const n = report.flagged;
         void vscode.window.showInformationMessage(n ? `PG Lens: ${n} statement${n === 1 ? '' : 's'} ran many times with about one row per call (see the report).` : 'PG Lens: no repeated one-row statements were recorded.');
       } catch (e) {
-        void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
       }
     });
   };
@@ -157,7 +158,7 @@ async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: stri
 async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
   const [{ extractSqlSites }, { findSqlCalls }] = await Promise.all([import('../core/extract/index'), import('../core/nplusone/index')]);
   const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
-  const uris = await vscode.workspace.findFiles(SOURCE_GLOB, exclude, MAX_FILES);
+  const uris = await vscode.workspace.findFiles(SQL_SOURCE_GLOB, exclude, MAX_FILES);
   const maxBytes = ctx.config.maxFileSizeKb * 1024;
   const sites: SqlSiteRef[] = [];
   const texts = new Map<string, string>();
@@ -178,7 +179,7 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
       for (const s of await extractSqlSites(text, file, file)) add(s.callSpan ?? s.span, s.sql);
       if (!file.endsWith('.sql')) for (const c of await findSqlCalls(text, file)) add(c.span, c.sql);
     } catch (e) {
-      ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${(e as Error).message}`);
+      ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${errorMessage(e)}`);
     }
   }
   return { sites, texts };

@@ -101,7 +101,7 @@ export function scanConninfo(text: string): ConninfoPair[] {
 }
 
 /** libpq key=value conninfo: `host=h port=5432 dbname='my db' user=u`. */
-export function parseKeyValue(text: string): Record<string, string> {
+function parseKeyValue(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   let afterPassword = false;
   for (const p of scanConninfo(text)) {
@@ -239,6 +239,14 @@ export function normalizeProfile(raw: unknown, index = 0): ConnectionProfile {
  */
 export function secretKey(p: Pick<ConnectionProfile, 'environment' | 'host' | 'port' | 'database' | 'user'>): string {
   return `pgLens.password:${p.environment}:${p.user}@${p.host}:${p.port}/${p.database}`;
+}
+
+/**
+ * Which database a profile reaches, whatever the profile is called or who connects: the key of what
+ * PG Lens keeps per database between sessions (chart history, the plans' index use).
+ */
+export function databaseIdentity(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>): string {
+  return `${p.host}:${p.port}/${p.database}`;
 }
 
 /** Version 0.1's key (no environment). Read once, only for profiles of the user's own settings, and moved. */

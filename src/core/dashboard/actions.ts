@@ -3,7 +3,7 @@
  * (oid, or pid + backend_start for a session), never by a name the webview sends; the database
  * layer re-reads the current schema and name at execution time and quotes them part by part.
  */
-export const ACTION_KINDS = [
+const ACTION_KINDS = [
   'vacuum-analyze',
   'analyze',
   'reindex-index',
@@ -15,9 +15,9 @@ export const ACTION_KINDS = [
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
-export type RelationAction = { kind: 'vacuum-analyze' | 'analyze' | 'reindex-index' | 'drop-index' | 'refresh-materialized-view'; oid: number };
-export type BackendAction = { kind: 'cancel-backend' | 'terminate-backend'; pid: number; backendStart: string };
-export type ResetAction = { kind: 'reset-statements' };
+type RelationAction = { kind: 'vacuum-analyze' | 'analyze' | 'reindex-index' | 'drop-index' | 'refresh-materialized-view'; oid: number };
+type BackendAction = { kind: 'cancel-backend' | 'terminate-backend'; pid: number; backendStart: string };
+type ResetAction = { kind: 'reset-statements' };
 export type MaintenanceAction = RelationAction | BackendAction | ResetAction;
 
 export const ACTION_TITLES: Record<ActionKind, string> = {

@@ -1,6 +1,6 @@
 /** The health checks, in display order, and the one function that runs them. */
 import { finding } from './finding';
-import { blockedSession, idleInTransaction, longRunningQuery } from './checks/sessions';
+import { blockedSession, fmtSeconds, idleInTransaction, longRunningQuery } from './checks/sessions';
 import { duplicateIndex, indexBloat, invalidIndex, unindexedForeignKey, unusedIndex } from './checks/indexes';
 import { autovacuumLagging, deadTuples, invalidConstraint, sequenceExhaustion, staleStatistics, tableBloat, transactionIdWraparound } from './checks/tables';
 import { inactiveReplicationSlot, replicationLag, settingReview } from './checks/server';
@@ -74,13 +74,14 @@ export function keepPlannedIndexes(findings: readonly HealthFinding[], plans: { 
     const first = users[0];
     const sql = first.sql.replace(/\s+/g, ' ').trim();
     const shown = sql.length > 120 ? `${sql.slice(0, 119)}…` : sql;
-    const ago = Math.max(0, Math.round((nowMs - first.atMs) / 60000));
+    // A plan kept from an earlier session of the editor can be days old.
+    const agoSeconds = Math.max(0, (nowMs - first.atMs) / 1000);
     const others = users.length > 1 ? ` and ${users.length - 1} other statement${users.length > 2 ? 's' : ''}` : '';
     const { action: _dropped, ...rest } = f;
     return {
       ...rest,
       severity: 'info' as const,
-      message: `${f.message} Kept: the plan of ${shown}${others} uses it (planned by PG Lens ${ago ? `${ago} min` : 'less than a minute'} ago), so it is not offered for DROP.`,
+      message: `${f.message} Kept: the plan of ${shown}${others} uses it (planned by PG Lens ${agoSeconds < 60 ? 'less than a minute' : fmtSeconds(agoSeconds)} ago), so it is not offered for DROP.`,
       evidence: { ...f.evidence, usedByPlans: users.slice(0, 5).map((u) => u.sql) },
       fixSql: [],
     };
@@ -95,7 +96,7 @@ export function pgBouncerOnlyFacts(pgbouncer: PgBouncerFacts): HealthFacts {
   };
 }
 
-export function checkById(id: string): HealthCheck | undefined {
+function checkById(id: string): HealthCheck | undefined {
   return HEALTH_CHECKS.find((c) => c.id === id);
 }
 

@@ -82,7 +82,7 @@ function bareName(column: string): string {
 }
 
 /** Guess of the key's SQL type from its column name: ids are bigint, anything else text. */
-export function keyArrayType(column: string): string {
+function keyArrayType(column: string): string {
   return /(^id$|_id$|id$)/i.test(bareName(column)) ? 'bigint[]' : 'text[]';
 }
 

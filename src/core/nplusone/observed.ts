@@ -43,7 +43,7 @@ export interface ObservedOptions {
   maxRowsPerCall?: number;
 }
 
-export const OBSERVED_DEFAULTS: Required<ObservedOptions> = { minCalls: 50, maxRowsPerCall: 1.5 };
+const OBSERVED_DEFAULTS: Required<ObservedOptions> = { minCalls: 50, maxRowsPerCall: 1.5 };
 
 /** Called very often, about one row each: the run-time signature of an N+1. */
 export function isRepeatedSmall(s: StatementFigures, opts: ObservedOptions = {}): boolean {
@@ -114,7 +114,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-export function describeFigures(s: StatementFigures): string {
+function describeFigures(s: StatementFigures): string {
   const perCall = s.rows / Math.max(1, s.calls);
   const mean = s.totalExecTimeMs / Math.max(1, s.calls);
   return `${s.calls} calls, ${fmt(perCall)} rows/call, ${fmt(s.totalExecTimeMs)} ms total (${fmt(mean)} ms mean)`;

@@ -254,9 +254,9 @@ function rewriteRaw(input: RewriteInput): Rewrite {
 }
 
 /** What a per-item write does: the bulk form differs (no `saveAll` for a delete, no `createMany` for an update). */
-export type WriteKind = 'insert' | 'update' | 'delete' | 'upsert' | 'link';
+type WriteKind = 'insert' | 'update' | 'delete' | 'upsert' | 'link';
 
-export function writeKindOf(call: DbCall): WriteKind {
+function writeKindOf(call: DbCall): WriteKind {
   const sql = call.sql?.replace(/^\s*with\b[\s\S]*?\)\s*(?=insert|update|delete)/i, '').trim();
   if (sql) {
     if (/^delete\b/i.test(sql)) return 'delete';

@@ -20,9 +20,10 @@ import { withSourceTree } from '../syntax/treeSitter';
 import { field, named, type Node } from './syntax';
 import { rewriteFor } from './rewrites';
 import { RULE_ID, type NPlusOneEvidence } from './detect';
+import { rubyLanguage } from '../languages/ruby/language';
 
-/** A template the view pass reads (ERB as Ruby, jbuilder as it is). */
-export const RAILS_VIEW = /(^|\/)app\/views\/.+\.(erb|jbuilder)$/;
+/** A template the view pass reads (ERB as Ruby, jbuilder as it is): Ruby's templates (the language registry) under app/views. */
+export const RAILS_VIEW = new RegExp(`(^|/)app/views/.+(${Object.keys(rubyLanguage.templates).map((e) => e.replace('.', '\\.')).join('|')})$`);
 
 /**
  * ERB → Ruby with every offset kept: text outside `<% %>` becomes spaces (newlines stay), tags

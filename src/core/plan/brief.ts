@@ -101,7 +101,7 @@ export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings 
  * rows, Memoize hits and memory, hash batches (and their growth), planned partitions and disk, WAL,
  * the I/O split, Incremental Sort groups, Index Searches, Disabled.
  */
-export function nodeExtras(n: PlanNode): string[] {
+function nodeExtras(n: PlanNode): string[] {
   const r = n.raw;
   const v = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : undefined);
   const out: string[] = [];

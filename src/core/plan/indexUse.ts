@@ -13,7 +13,7 @@ export interface PlannedIndex {
 }
 
 /** Every index a plan scans (Index Scan, Index Only Scan, Bitmap Index Scan, …), once each. */
-export function indexesInPlan(plan: Pick<Plan, 'nodes'>): PlannedIndex[] {
+function indexesInPlan(plan: Pick<Plan, 'nodes'>): PlannedIndex[] {
   const out = new Map<string, PlannedIndex>();
   for (const n of plan.nodes) {
     const name = n.raw[K.IndexName];
@@ -31,12 +31,28 @@ export interface IndexUser {
   atMs: number;
 }
 
+/** One statement's newest plan and the indexes it uses: what is kept across restarts. */
+export interface IndexUseEntry {
+  sql: string;
+  atMs: number;
+  indexes: PlannedIndex[];
+}
+
+/** How long a kept plan protects its indexes without being planned again (30 days). */
+export const INDEX_USE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
+/** At most this many statements are kept across restarts (the newest), and none longer than KEEP_MAX_SQL. */
+export const INDEX_USE_KEEP = 300;
+const KEEP_MAX_SQL = 8000;
+
 /**
  * The statements planned lately and the indexes their newest plan uses. A statement planned again
  * replaces its entry (a plan that no longer uses the index releases it); the oldest go past `max`.
+ * `entriesToKeep()` and `restore()` carry the record across a restart of the editor (the extension
+ * keeps it per database), so the DROP guard does not forget what it saw.
  */
 export class IndexUseLedger {
   private readonly bySql = new Map<string, { atMs: number; indexes: PlannedIndex[] }>();
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly max = 2000) {}
 
@@ -48,7 +64,14 @@ export class IndexUseLedger {
   noteIndexes(sql: string, indexes: readonly PlannedIndex[], atMs = Date.now()): void {
     this.bySql.delete(sql);
     this.bySql.set(sql, { atMs, indexes: [...indexes] });
-    while (this.bySql.size > this.max) this.bySql.delete(this.bySql.keys().next().value as string);
+    this.trim();
+    for (const l of this.listeners) l();
+  }
+
+  /** Called after every plan noted (the extension saves the record, debounced). */
+  onDidNote(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => void this.listeners.delete(listener) };
   }
 
   /** Statements whose newest plan uses schema.name (newest first). */
@@ -60,7 +83,53 @@ export class IndexUseLedger {
     return out.sort((a, b) => b.atMs - a.atMs);
   }
 
+  /**
+   * What to keep across a restart: the newest `keep` statements planned within `maxAgeMs` whose plan
+   * uses an index (a plan using none protects nothing), oldest first.
+   */
+  entriesToKeep(nowMs = Date.now(), keep = INDEX_USE_KEEP, maxAgeMs = INDEX_USE_MAX_AGE_MS): IndexUseEntry[] {
+    const out: IndexUseEntry[] = [];
+    for (const [sql, e] of this.bySql) {
+      if (e.indexes.length && sql.length <= KEEP_MAX_SQL && nowMs - e.atMs <= maxAgeMs) out.push({ sql, atMs: e.atMs, indexes: e.indexes.map((i) => ({ ...i })) });
+    }
+    return out.sort((a, b) => a.atMs - b.atMs).slice(-keep);
+  }
+
+  /**
+   * Bring back a kept record (after a restart, or another window's): entries older than `maxAgeMs`
+   * are dropped, and of two plans of one statement the newer stays.
+   */
+  restore(entries: readonly IndexUseEntry[], nowMs = Date.now(), maxAgeMs = INDEX_USE_MAX_AGE_MS): void {
+    const merged = new Map(this.bySql);
+    for (const e of entries) {
+      if (nowMs - e.atMs > maxAgeMs || e.atMs > nowMs + 60_000) continue;
+      const have = merged.get(e.sql);
+      if (!have || have.atMs < e.atMs) merged.set(e.sql, { atMs: e.atMs, indexes: e.indexes.map((i) => ({ ...i })) });
+    }
+    this.bySql.clear();
+    for (const [sql, e] of [...merged].sort((a, b) => a[1].atMs - b[1].atMs)) this.bySql.set(sql, e);
+    this.trim();
+  }
+
   get size(): number {
     return this.bySql.size;
   }
+
+  private trim(): void {
+    while (this.bySql.size > this.max) this.bySql.delete(this.bySql.keys().next().value as string);
+  }
+}
+
+/** A kept record read back from storage: well-formed entries only (anything else is dropped, never trusted). */
+export function parseIndexUseEntries(raw: unknown): IndexUseEntry[] {
+  if (!Array.isArray(raw)) return [];
+  const out: IndexUseEntry[] = [];
+  for (const e of raw.slice(-INDEX_USE_KEEP)) {
+    if (!e || typeof e !== 'object') continue;
+    const { sql, atMs, indexes } = e as Record<string, unknown>;
+    if (typeof sql !== 'string' || !sql || sql.length > KEEP_MAX_SQL || typeof atMs !== 'number' || !Number.isFinite(atMs) || !Array.isArray(indexes)) continue;
+    const ix = indexes.filter((i): i is PlannedIndex => !!i && typeof i === 'object' && typeof (i as PlannedIndex).name === 'string' && !!(i as PlannedIndex).name && ((i as PlannedIndex).schema === null || typeof (i as PlannedIndex).schema === 'string'));
+    if (ix.length) out.push({ sql, atMs, indexes: ix.map((i) => ({ schema: i.schema, name: i.name })) });
+  }
+  return out;
 }

@@ -13,7 +13,7 @@ import { nPlusOneMessage, type StatementAdvice } from './format';
 /** Command the editor registers: open a file at a 1-based line (the parent query of an N+1). */
 export const OPEN_SITE_COMMAND = 'pgLens.openRecordedSite';
 /** Command the editor registers: plans and proved index advice for the statements of a call site. */
-export const ADVISE_SITE_COMMAND = 'pgLens.recordedAdvice';
+const ADVISE_SITE_COMMAND = 'pgLens.recordedAdvice';
 
 export interface RecordedState {
   summary: RecordSummary | undefined;

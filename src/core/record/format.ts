@@ -13,14 +13,14 @@ export interface StatementAdvice {
   note?: string;
 }
 
-export const RECORDED_RULE_ID = 'n-plus-one';
+const RECORDED_RULE_ID = 'n-plus-one';
 
-export function oneLine(s: string, max = 160): string {
+function oneLine(s: string, max = 160): string {
   const t = s.replace(/\s+/g, ' ').trim();
   return safeOneLine(t.length > max ? t.slice(0, max - 1) + '…' : t);
 }
 
-export function ms(n: number): string {
+function ms(n: number): string {
   return n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
 }
 

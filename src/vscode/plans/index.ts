@@ -14,6 +14,7 @@ import type { LoggedPlan } from '../../core/plan';
 import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PlanPanelHandler } from './panel';
 import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
+import { maxParamIndex } from '../../core/extract/sqlLexer';
 
 interface SiteRef {
   uri: string;
@@ -352,7 +353,19 @@ class PlansFeature implements vscode.Disposable {
     await render(true);
   }
 
-  private async askParams(site: SqlSite, count: number): Promise<unknown[] | undefined> {
+  /** Explain Analyze's checks before it runs: one statement PostgreSQL can explain, and what it can call (from the catalog). */
+  private async analyzeChecks(conn: ActiveConnection, sql: string, timing: Stopwatch) {
+    const { explainAnalyze, checkSingleStatement, analyzeRisk } = await import('../../db/explain');
+    timing.mark('modules');
+    const checked = await checkSingleStatement(sql);
+    timing.mark('statement check (PostgreSQL parser)');
+    // From the catalog: what the statement can call (untrusted functions are refused here).
+    const risk = await analyzeRisk(conn.db, checked.text, { trustFunctions: this.ctx.config.trustedFunctions });
+    timing.mark('catalog risk check');
+    return { checked, risk, explainAnalyze };
+  }
+
+  private async askParams(site: SqlSite, count: number, onShown?: () => void): Promise<unknown[] | undefined> {
     const values: unknown[] = [];
     const before = this.paramMemory.get(site.sql);
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
@@ -361,6 +374,7 @@ class PlansFeature implements vscode.Disposable {
     for (let i = 1; i <= count; i++) {
       const use = uses.get(i);
       const last = before?.[i - 1];
+      if (i === 1) onShown?.();
       const v = await vscode.window.showInputBox({ title: `Value for $${i}${count > 1 ? ` (${i} of ${count})` : ''}`, prompt: `${use ? `In the query: ${use}. ` : ''}Empty = NULL.`, value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : v);
@@ -370,21 +384,35 @@ class PlansFeature implements vscode.Disposable {
   }
 
   private async explainAnalyze(ref?: SiteRef, fromPanel = false): Promise<void> {
+    const timing = stopwatch();
     const target = await this.resolveSite(ref, fromPanel);
     if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SQL statement to run Explain Analyze.');
+    timing.mark('site');
     const p = await this.getPlanner(true);
     if (!p) return;
-    const { explainAnalyze, checkSingleStatement, analyzeRisk, parameterCount } = await import('../../db/explain');
+    timing.mark('connection');
     if (p.conn.db.readOnly) return void vscode.window.showErrorMessage(`PG Lens: Explain Analyze is not allowed on "${p.conn.profile.name}": production profiles are read-only.`);
-    let checked;
-    let risk;
+    // The value prompt first: it needs only the SQL lexer's count of $n. The slow part (PostgreSQL's
+    // parser loaded on first use, the catalog's risk check on a session of its own) runs while the
+    // person types; its refusals and confirmations come before anything runs.
+    const checking = this.analyzeChecks(p.conn, target.site.sql, timing);
+    checking.catch(() => undefined); // awaited below; a prompt cancelled meanwhile leaves it unread
+    const n = maxParamIndex(target.site.sql);
+    const params = n
+      ? await this.askParams(target.site, n, () => {
+          timing.mark('what $n is compared with');
+          this.ctx.log.info(`Explain Analyze: value prompt shown ${timing.total()} ms after the command (${timing.steps()})`);
+        })
+      : [];
+    if (!params) return;
+    let checks: Awaited<typeof checking>;
     try {
-      checked = await checkSingleStatement(target.site.sql);
-      // From the catalog: what the statement can call (untrusted functions are refused here).
-      risk = await analyzeRisk(p.conn.db, checked.text, { trustFunctions: this.ctx.config.trustedFunctions });
+      checks = await checking;
     } catch (e) {
       return void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
+    const { checked, risk, explainAnalyze } = checks;
+    this.ctx.log.info(`Explain Analyze: checks done ${timing.total()} ms after the command (${timing.steps()})`);
     let allowSideEffects: string[] = [];
     if (risk.sideEffects.length) {
       const go = `Allow ${risk.sideEffects.join(', ')}`;
@@ -398,9 +426,6 @@ class PlansFeature implements vscode.Disposable {
       const pick = await vscode.window.showWarningMessage(`Explain Analyze will EXECUTE this statement: ${risk.writes.join(', ')}.`, { modal: true, detail: risk.risk }, go);
       if (pick !== go) return;
     }
-    const n = parameterCount(checked.text);
-    const params = n ? await this.askParams(target.site, n) : [];
-    if (!params) return;
     const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
     this.panelSite = target;
     panel.post({ type: 'busy', message: 'Running Explain Analyze (rolled back)…' });
@@ -471,6 +496,28 @@ class PlansFeature implements vscode.Disposable {
   }
 }
 
+/** Milliseconds between the steps of a command, for the output channel (where the wait of a command goes). */
+interface Stopwatch {
+  mark(step: string): void;
+  total(): number;
+  steps(): string;
+}
+
+function stopwatch(): Stopwatch {
+  const t0 = Date.now();
+  let last = t0;
+  const parts: string[] = [];
+  return {
+    mark(step) {
+      const now = Date.now();
+      parts.push(`${step} ${now - last} ms`);
+      last = now;
+    },
+    total: () => Date.now() - t0,
+    steps: () => parts.join(', '),
+  };
+}
+
 function firstLine(sql: string): string {
   const l = sql.trim().split('\n')[0];
   return l.length > 60 ? `${l.slice(0, 57)}…` : l;
@@ -485,7 +532,7 @@ function commandUri(id: string, ref: SiteRef): string {
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-export async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri): Promise<vscode.MarkdownString> {
   const { briefPlan, briefMarkdown } = await import('../../core/plan/brief');
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);

@@ -7,18 +7,18 @@ import type { HealthFinding } from '../../../src/core/health';
 import type { Database } from '../../../src/db/database';
 import { explain } from '../../../src/db/explain';
 import { runHealth } from '../../../src/db/health';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { parseIndexUseEntries } from '../../../src/core/plan/indexUse';
+import { testDatabase } from '../support';
 
 describe('health: indexes a known plan uses are not offered for DROP', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('planned_indexes');
   let db: Database;
   const unused = async (): Promise<HealthFinding[]> =>
     (await runHealth(db, { thresholds: { unusedIndexMinStatsAgeSeconds: 0, unusedIndexMinBytes: 0 }, only: ['unused-index'] })).findings;
   const byName = (fs: HealthFinding[], name: string) => fs.find((f) => f.objects[0]?.name === name);
 
   before(async () => {
-    t = await createTestDatabase('planned_indexes');
     await t.admin.query('CREATE TABLE orders (id int PRIMARY KEY, customer_id int, status text)');
     await t.admin.query(`INSERT INTO orders SELECT g, g % 2000, CASE WHEN g % 3 = 0 THEN 'paid' ELSE 'new' END FROM generate_series(1, 20000) g`);
     await t.admin.query('CREATE INDEX orders_customer_id_idx ON orders (customer_id)');
@@ -27,9 +27,6 @@ describe('health: indexes a known plan uses are not offered for DROP', function 
     db = await t.open();
   });
 
-  after(async () => {
-    await t?.drop();
-  });
 
   it('before any plan both are offered for DROP; after PG Lens planned a lookup by customer_id, that index is kept and the finding says why', async () => {
     const before = await unused();
@@ -50,6 +47,29 @@ describe('health: indexes a known plan uses are not offered for DROP', function 
     assert.deepEqual(kept.evidence.usedByPlans, [sql]);
     // The other index no plan uses is still offered.
     assert.equal(byName(after, 'orders_status_idx')?.action?.kind, 'drop-index');
+  });
+
+  it('after a restart (a new connection, the record the extension kept restored) the index a known plan uses is still not offered for DROP', async () => {
+    const sql = 'SELECT id FROM orders WHERE customer_id = $1 ORDER BY id';
+    const first = await t.open();
+    await explain(first, sql);
+    // What the extension keeps in its global state, as stored (JSON) and read back.
+    const stored = JSON.parse(JSON.stringify(first.indexUse.entriesToKeep()));
+    await first.close();
+    const restarted = await t.open();
+    try {
+      const health = async () => (await runHealth(restarted, { thresholds: { unusedIndexMinStatsAgeSeconds: 0, unusedIndexMinBytes: 0 }, only: ['unused-index'] })).findings;
+      // A new connection alone has forgotten: what happened before the record was kept.
+      assert.equal(byName(await health(), 'orders_customer_id_idx')?.action?.kind, 'drop-index');
+      restarted.indexUse.restore(parseIndexUseEntries(stored));
+      const kept = byName(await health(), 'orders_customer_id_idx');
+      assert.ok(kept, 'the finding stays, as a note');
+      assert.equal(kept.action, undefined, 'no DROP button after the restart');
+      assert.deepEqual(kept.fixSql, []);
+      assert.ok((kept.evidence.usedByPlans as string[]).includes(sql), 'names the statement that keeps it');
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('a statement planned again without the index releases it', async () => {

@@ -1,16 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { createIndexConcurrently, type CreateIndexProgress } from '../../../src/db/createIndex';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 describe('db/createIndex: CREATE INDEX CONCURRENTLY from the editor (real PostgreSQL)', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('create_index');
   before(async () => {
-    t = await createTestDatabase('create_index');
     await t.admin.query(`CREATE TABLE items (id int, code text)`);
     await t.admin.query(`INSERT INTO items SELECT g, 'c' || (g % 1000) FROM generate_series(1, 200000) g`);
   });
-  after(async () => t?.drop());
 
   it('creates the index, reports progress phases and the size, and leaves the session settings as they were', async () => {
     const db = await t.open({ statementTimeoutMs: 3000, max: 1 });

@@ -7,28 +7,24 @@ import { findSqlCalls, matchStatements, observedFindings, observedReport, type S
 import { lineStarts, positionAt } from '../../../src/core/findings';
 import { useTreeSitterFromNodeModules } from '../../unit/support/treeSitter';
 import { loadPgParser, normalizeSql } from '../../../src/core/sql/statement';
-import { announceFallback, capabilities, createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+import { announceFallback, capabilities, createTestDatabase, testDatabase, rejectsWith, statementStats } from '../support';
 
 const BY_ID = 'SELECT id, email FROM users WHERE id = $1';
 
 describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('querystats');
   let hasStats = false;
   let version = 0;
 
   before(async () => {
     const caps = await capabilities();
-    hasStats = caps.pgStatStatements;
     version = caps.versionNum;
-    t = await createTestDatabase('querystats');
-    if (hasStats) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    else announceFallback('pg_stat_statements', 'clear message when figures are unavailable; matching by normalised text');
+    hasStats = await statementStats(t, 'clear message when figures are unavailable; matching by normalised text');
     await t.admin.query('CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL)');
     await t.admin.query(`INSERT INTO users SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 300) g`);
     await loadPgParser();
   });
-  after(async () => t.drop());
 
   /** The application: a plain pg client (not PG Lens), a query per id — an N+1. */
   async function runApp(times: number): Promise<void> {

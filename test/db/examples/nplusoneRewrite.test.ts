@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { loadShop } from '../../../examples/shop/seed';
 import { batchStatement, type BatchedStatement } from '../../../src/core/nplusone/batchSql';
 import { rewriteFor } from '../../../src/core/nplusone/rewrites';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 const shop = path.join(__dirname, '..', '..', '..', 'examples', 'shop');
 
@@ -52,12 +52,10 @@ function project(row: Record<string, unknown>, fields: string[]): string {
 
 describe('db: N+1 batched rewrites return what the loop returned (shop database)', function () {
   this.timeout(120_000);
-  let t: TestDatabase;
+  const t = testDatabase('nplusone_rewrite');
   before(async () => {
-    t = await createTestDatabase('nplusone_rewrite');
     await loadShop(t.url, { scale: 0.02 });
   });
-  after(async () => t?.drop());
 
   for (const c of CASES) {
     it(c.name, async () => {

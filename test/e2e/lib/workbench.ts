@@ -62,14 +62,29 @@ export class Workbench {
     if (await qi.isVisible()) await this.page.keyboard.press('Escape');
   }
 
+  /**
+   * The command palette, filled and picked. F1 can be lost, or the palette closed again, while focus
+   * moves (an editor taking focus, a webview holding it, a document opened meanwhile): then the
+   * palette is opened again from a text editor, up to three times.
+   */
   private async quickInput(value: string, pick: string | RegExp, what: string): Promise<void> {
-    await this.closeQuickInput();
-    await this.page.keyboard.press('F1');
-    const input = await this.see(this.page.locator('.quick-input-widget .quick-input-box input'), 'the command palette');
-    await input.fill(value);
-    const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: pick });
-    await this.see(row, what);
-    await row.first().click();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.closeQuickInput();
+        await this.page.keyboard.press('F1');
+        const input = await this.see(this.page.locator('.quick-input-widget .quick-input-box input'), 'the command palette', 10_000);
+        await input.fill(value, { timeout: 5000 });
+        const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: pick });
+        await this.see(row, what, attempt === 3 ? 30_000 : 10_000);
+        await row.first().click({ timeout: 5000 });
+        return;
+      } catch (e) {
+        if (attempt === 3) throw e;
+        await this.page.keyboard.press('Escape');
+        const editor = this.page.locator('.editor-instance .monaco-editor .view-lines');
+        if (await editor.count()) await editor.first().click({ timeout: 5000 }).catch(() => undefined);
+      }
+    }
   }
 
   /** Open a workspace file by clicking through the explorer (folders expanded as needed). */

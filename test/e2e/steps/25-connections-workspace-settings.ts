@@ -26,19 +26,7 @@ export const step: Step = {
 
     await wb.openFile(scenario.queryFile);
     await wb.see(statusFor(profileName), `the status bar on "${profileName}"`, 60_000);
-    // F1 can be lost while the editor is still taking focus: open the palette again if it did not show.
-    const command = async (title: string) => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await wb.runCommand(title);
-          return;
-        } catch (e) {
-          if (attempt === 3) throw e;
-          await page.keyboard.press('Escape');
-          await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-        }
-      }
-    };
+    const command = (title: string) => wb.runCommand(title);
 
     // ── Add Connection: a connection string (no password: PGPASSWORD serves it, as libpq does).
     await command('PG Lens: Add Connection');

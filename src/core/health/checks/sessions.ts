@@ -4,7 +4,7 @@ import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, SessionFact } from '../types';
 
 /** Cancel/terminate statements that hit only this exact backend (a reused pid has another backend_start). */
-export function backendFixSql(fn: 'pg_cancel_backend' | 'pg_terminate_backend', s: Pick<SessionFact, 'pid' | 'backendStart'>): string {
+function backendFixSql(fn: 'pg_cancel_backend' | 'pg_terminate_backend', s: Pick<SessionFact, 'pid' | 'backendStart'>): string {
   return `SELECT ${fn}(pid) FROM pg_stat_activity WHERE pid = ${s.pid} AND backend_start = ${quoteLiteral(s.backendStart)}::timestamptz;`;
 }
 

@@ -2,7 +2,7 @@
 import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, TableFact } from '../types';
-import { estimateTableBloat } from './bloat';
+import { bloatFindings, estimateTableBloat } from './bloat';
 import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
@@ -11,10 +11,10 @@ const vacuumSql = (t: TableFact) => `VACUUM (ANALYZE) ${qualifiedName(t.schema, 
 const analyzeSql = (t: TableFact) => `ANALYZE ${qualifiedName(t.schema, t.name)};`;
 
 /** The dead-tuple count at which autovacuum starts on this table (PostgreSQL's own formula). */
-export function vacuumTrigger(t: Pick<TableFact, 'vacuumThreshold' | 'vacuumScaleFactor' | 'reltuples'>): number {
+function vacuumTrigger(t: Pick<TableFact, 'vacuumThreshold' | 'vacuumScaleFactor' | 'reltuples'>): number {
   return t.vacuumThreshold + t.vacuumScaleFactor * Math.max(0, t.reltuples);
 }
-export function analyzeTrigger(t: Pick<TableFact, 'analyzeThreshold' | 'analyzeScaleFactor' | 'reltuples'>): number {
+function analyzeTrigger(t: Pick<TableFact, 'analyzeThreshold' | 'analyzeScaleFactor' | 'reltuples'>): number {
   return t.analyzeThreshold + t.analyzeScaleFactor * Math.max(0, t.reltuples);
 }
 
@@ -25,20 +25,12 @@ export const tableBloat: HealthCheck = {
   summary: 'A table whose size is well above what its rows need (estimate from pg_stats widths and the row count).',
   docs: 'docs/health/table-bloat.md',
   run(f, th) {
-    const out: HealthFinding[] = [];
-    for (const t of f.tables) {
-      const e = estimateTableBloat(t);
-      if (!e || e.bloatBytes < th.bloatMinBytes || e.bloatShare < th.bloatMinShare) continue;
-      out.push(finding(this, e.bloatShare >= 0.7 ? 'warning' : 'info', `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`, {
-        objects: [tableRef(t)],
-        // The widths come from pg_stats as read up to 10 minutes ago (kept between runs): their age is part of the evidence.
-        evidence: { ...e, reltuples: t.reltuples, relpages: t.relpages, estimate: true, widthsAgeSeconds: f.bloatWidthsAgeSeconds ?? 0 },
-        fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
-        help: 'VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; pg_repack does it online. Plain VACUUM makes the space reusable but does not shrink the file.',
-        action: { kind: 'vacuum-analyze', oid: t.oid },
-      }));
-    }
-    return out.sort((a, b) => (b.evidence.bloatBytes as number) - (a.evidence.bloatBytes as number));
+    return bloatFindings(this, 'Table', f.tables, estimateTableBloat, (t) => ({
+      objects: [tableRef(t)],
+      fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
+      help: 'VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; pg_repack does it online. Plain VACUUM makes the space reusable but does not shrink the file.',
+      action: { kind: 'vacuum-analyze', oid: t.oid },
+    }), f, th);
   },
 };
 

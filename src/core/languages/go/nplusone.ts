@@ -2,31 +2,19 @@
  * Go: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, stringValue, buildChain, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
+
+const GO_MEMBER: MemberSyntax = { access: 'selector_expression', object: 'operand', name: 'field', index: 'index_expression' };
 
 function goCallParts(n: Node): CallShape | undefined {
   if (n.type !== 'call_expression') return undefined;
   const fn = field(n, 'function');
-  const args = field(n, 'arguments');
-  if (!fn) return undefined;
-  if (fn.type === 'selector_expression') return { receiver: field(fn, 'operand'), name: field(fn, 'field'), args };
-  if (fn.type === 'identifier') return { name: fn, args };
-  return { receiver: fn, args };
+  return fn ? calleeParts(fn, field(n, 'arguments'), GO_MEMBER) : undefined;
 }
 
-function goMember(n: Node): { object: Node; name?: string } | undefined {
-  if (n.type === 'selector_expression') {
-    const o = field(n, 'operand');
-    return o ? { object: o, name: field(n, 'field')?.text } : undefined;
-  }
-  if (n.type === 'index_expression') {
-    const o = field(n, 'operand');
-    return o ? { object: o } : undefined;
-  }
-  return undefined;
-}
+const goMember = (n: Node) => memberParts(n, GO_MEMBER);
 
 function goIsOutermost(n: Node): boolean {
   const p = n.parent;
@@ -36,8 +24,8 @@ function goIsOutermost(n: Node): boolean {
 
 function goLoopOf(n: Node, child: Node): LoopInfo | undefined {
   if (n.type !== 'for_statement') return undefined;
-  const body = field(n, 'body');
-  if (!body || !same(body, child)) return undefined;
+  const body = loopBody(n, child);
+  if (!body) return undefined;
   const clause = named(n).find((c) => c.type !== 'block' && c.type !== 'comment');
   if (!clause) return { node: n, kind: 'for', label: 'for', body, shape: 'condition' };
   if (clause.type === 'range_clause') {

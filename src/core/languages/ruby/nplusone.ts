@@ -2,7 +2,7 @@
  * Ruby: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, buildChain, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, buildChain, loopBody, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isModelName, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
@@ -32,14 +32,14 @@ function rubyLoopOf(n: Node, child: Node): LoopInfo | undefined {
     };
   }
   if (n.type === 'for') {
-    const body = field(n, 'body');
-    if (!body || !same(body, child)) return undefined;
+    const body = loopBody(n, child);
+    if (!body) return undefined;
     const value = field(n, 'value');
     return { node: n, kind: 'for', label: 'for … in', variable: field(n, 'pattern')?.text, iterable: value ? named(value)[0] : undefined, body, shape: 'collection' };
   }
   if (n.type === 'while' || n.type === 'until') {
-    const body = field(n, 'body');
-    if (!body || !same(body, child)) return undefined;
+    const body = loopBody(n, child);
+    if (!body) return undefined;
     return { node: n, kind: 'while', label: n.type, body, shape: 'condition' };
   }
   return undefined;

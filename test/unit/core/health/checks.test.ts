@@ -126,6 +126,29 @@ describe('core/health', () => {
       assert.ok(estimateIndexBloat({ method: 'btree', relpages: 1000, reltuples: 10000, dataWidth: 8, maxNullFrac: 0, fillfactor: null })!.bloatShare > 0.9);
       assert.equal(estimateIndexBloat({ method: 'gin', relpages: 1000, reltuples: 10000, dataWidth: 8, maxNullFrac: 0, fillfactor: null }), undefined);
     });
+    it('index-bloat and table-bloat: past both thresholds only, a warning from 70%, largest first, with the estimate and the widths\' age', () => {
+      const f = facts({
+        bloatWidthsAgeSeconds: 120,
+        tables: [
+          table({ oid: 1, name: 'half', relpages: 200, reltuples: 12000, tupleWidth: 40 }),
+          table({ oid: 2, name: 'most', relpages: 1000, reltuples: 12000, tupleWidth: 40 }),
+          table({ oid: 3, name: 'small', relpages: 2, reltuples: 60, tupleWidth: 40 }),
+          table({ oid: 4, name: 'tight', relpages: 101, reltuples: 12000, tupleWidth: 40 }),
+        ],
+        indexes: [index({ oid: 5, name: 'ix', method: 'btree', relpages: 1000, reltuples: 10000, dataWidth: 8 }), index({ oid: 6, name: 'gx', method: 'gin', relpages: 1000, reltuples: 10000, dataWidth: 8 })],
+      });
+      const tables = runHealthChecks(f, { bloatMinBytes: 64 * 1024 }, ['table-bloat']);
+      assert.deepEqual(tables.map((x) => [x.objects[0].oid, x.severity]), [[2, 'warning'], [1, 'info']]);
+      assert.match(tables[1].message, /^Table public\.half is about 50% bloat \(/);
+      assert.equal(tables[0].evidence.widthsAgeSeconds, 120);
+      assert.equal(tables[0].evidence.estimate, true);
+      assert.match(tables[0].fixSql[0], /^VACUUM \(FULL, ANALYZE\) /);
+      assert.equal(tables[0].action?.kind, 'vacuum-analyze');
+      const indexes = runHealthChecks(f, { bloatMinBytes: 64 * 1024 }, ['index-bloat']);
+      assert.deepEqual(indexes.map((x) => [x.objects[0].oid, x.severity]), [[5, 'warning']]);
+      assert.match(indexes[0].message, /^Index public\.ix is about 9\d% bloat/);
+      assert.equal(indexes[0].action?.kind, 'reindex-index');
+    });
   });
 
   describe('tables', () => {

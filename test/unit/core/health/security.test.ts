@@ -49,6 +49,15 @@ describe('core/health security checks', () => {
     assert.deepEqual(out.map((f) => f.message), []);
   });
 
+  it('security facts not read (no privilege to read them): the checks built on them report nothing, even on a superuser-run server', () => {
+    const facts0 = facts({ settings: { ...HARDENED, ssl: { setting: 'off', unit: null } }, archiver: ARCHIVER });
+    const guarded = ['superuser-application-role', 'public-schema-create', 'security-definer-search-path', 'rls-policy-disabled', 'rls-missing', 'sensitive-column-unprotected', 'risky-extension', 'untrusted-language'];
+    assert.deepEqual(runHealthChecks(facts0, {}, guarded), []);
+    assert.deepEqual(runHealthChecks(facts0, {}, ['ssl-settings']).map((f) => f.checkId), ['ssl-settings'], 'the settings-based checks still run');
+    const withFacts = runHealthChecks(facts({ settings: HARDENED, archiver: ARCHIVER, security: security({ untrustedLanguages: [{ name: 'plpython3u', owner: 'postgres', functions: 2, publicDefinerFunctions: [] }] }) }), {}, guarded);
+    assert.deepEqual(withFacts.map((f) => [f.checkId, f.category]), [['untrusted-language', 'security']]);
+  });
+
   it('ssl-settings: ssl off; an old minimum TLS version with its fix', () => {
     const off = runHealthChecks(facts({ settings: { ...HARDENED, ssl: { setting: 'off', unit: null } } }), {}, ['ssl-settings']);
     assert.deepEqual(off.map((f) => f.objects[0].name), ['ssl']);
