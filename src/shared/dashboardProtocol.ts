@@ -71,7 +71,8 @@ export type ToExtension =
   | { type: 'refreshHealth' }
   | { type: 'openSql'; sql: string }
   /** A row of Top statements was clicked: its details and call sites (the extension looks the statement up by id). */
-  | { type: 'showStatement'; id: string }
+  /** `figures`: the window the table shows (since the panel opened, or the totals since pg_stat_statements was reset). */
+  | { type: 'showStatement'; id: string; figures: 'delta' | 'total' }
   | { type: 'resetBaseline' }
   /** Benchmark the statements of Top statements with these ids (the extension checks it listed them, then asks the user). */
   | { type: 'runWorkloadBenchmark'; ids: string[] };
@@ -94,8 +95,8 @@ export function parseWebviewMessage(raw: unknown): ToExtension | undefined {
       return action ? { type: 'requestAction', action } : undefined;
     }
     case 'showStatement':
-      if (keys !== 'id,type' || typeof m.id !== 'string' || !/^-?\d{1,20}$/.test(m.id)) return undefined;
-      return { type: 'showStatement', id: m.id };
+      if (keys !== 'figures,id,type' || typeof m.id !== 'string' || !/^-?\d{1,20}$/.test(m.id) || (m.figures !== 'delta' && m.figures !== 'total')) return undefined;
+      return { type: 'showStatement', id: m.id, figures: m.figures };
     case 'runWorkloadBenchmark': {
       if (keys !== 'ids,type' || !Array.isArray(m.ids) || m.ids.length === 0 || m.ids.length > MAX_WORKLOAD_STATEMENTS) return undefined;
       if (!m.ids.every((id) => typeof id === 'string' && /^-?\d{1,20}$/.test(id)) || new Set(m.ids).size !== m.ids.length) return undefined;

@@ -158,9 +158,11 @@ class DashboardPanel implements vscode.Disposable {
           return;
         }
         const { formatMs, formatCount } = await import('../core/format');
-        const t = row.total;
+        // The figures of the window the table shows, and which window that is (the totals differ by orders of magnitude).
+        const t = row[msg.figures];
+        const since = msg.figures === 'delta' ? 'since the panel opened' : 'since pg_stat_statements was reset';
         const { showStatementDetails } = await import('./statementDetails');
-        await showStatementDetails(this.ctx, { sql: row.query, figures: `${formatMs(t.totalMs)} total · ${formatMs(t.meanMs)} mean · ${formatCount(t.calls)} calls · ${formatCount(t.rows)} rows` });
+        await showStatementDetails(this.ctx, { sql: row.query, figures: `${formatMs(t.totalMs)} total · ${formatMs(t.meanMs)} mean · ${formatCount(t.calls)} calls · ${formatCount(t.rows)} rows ${since}` });
         return;
       }
       case 'requestAction':
@@ -469,7 +471,7 @@ class DashboardPanel implements vscode.Disposable {
   private benchmarking = false;
 
   private async runAction(action: MaintenanceAction): Promise<void> {
-    const { actionKey, ACTION_TITLES, isDestructive, confirmLabels } = await import('../core/dashboard/actions');
+    const { actionKey, ACTION_TITLES, isDestructive, confirmButtons } = await import('../core/dashboard/actions');
     const { authorizeAction } = await import('../shared/dashboardProtocol');
     const key = actionKey(action);
     const conn = this.conn;
@@ -489,14 +491,14 @@ class DashboardPanel implements vscode.Disposable {
       return fail(errorMessage(e));
     }
     const title = ACTION_TITLES[action.kind];
-    const labels = confirmLabels(action.kind);
+    // For what cannot be undone, the highlighted button (Enter) keeps things as they are.
+    const buttons = confirmButtons(action.kind).map((b) => ({ title: b.title, isCloseAffordance: b.close, confirms: b.confirms }));
     const pick = await vscode.window.showWarningMessage(
       `${title}: ${plan.target}?`,
       { modal: true, detail: `On "${conn.profile.name}" PG Lens will run:\n\n${plan.statement}${isDestructive(action.kind) ? '\n\nThis cannot be undone.' : ''}` },
-      { title: labels.confirm },
-      { title: labels.keep, isCloseAffordance: true },
+      ...buttons,
     );
-    if (pick?.title !== labels.confirm) return fail('Cancelled.');
+    if (!pick?.confirms) return fail('Cancelled.');
     this.busyActions.add(key);
     try {
       const result = await vscode.window.withProgress(

@@ -308,7 +308,7 @@ function workloadBenchView(): HTMLElement | null {
 function statementLink(r: StatementRow): HTMLElement {
   const code = h('code', { class: 'sql', text: oneLine(r.query ?? `queryid ${r.id}`, 300) });
   if (!r.query) return code;
-  const b = h('button', { class: 'link statement', attrs: { title: 'Show its figures and where the code runs it', 'aria-label': `Details and call sites of ${oneLine(r.query, 80)}` }, onClick: () => send({ type: 'showStatement', id: r.id }) });
+  const b = h('button', { class: 'link statement', attrs: { title: 'Show its figures and where the code runs it', 'aria-label': `Details and call sites of ${oneLine(r.query, 80)}` }, onClick: () => send({ type: 'showStatement', id: r.id, figures: ui.mode }) });
   b.append(code);
   return b;
 }
