@@ -3,7 +3,7 @@
  * (oid, or pid + backend_start for a session), never by a name the webview sends; the database
  * layer re-reads the current schema and name at execution time and quotes them part by part.
  */
-const ACTION_KINDS = [
+export const ACTION_KINDS = [
   'vacuum-analyze',
   'analyze',
   'reindex-index',
