@@ -55,6 +55,11 @@ export function checkFormat<const F extends string>(value: string | undefined, a
   throw new UsageError(`--format must be ${names}, not "${oneLine(String(value))}"`);
 }
 
+/** The --format option of every command that prints a report (parseArgs shape); checkFormat() checks the value. */
+export const FORMAT_OPTIONS = {
+  format: { type: 'string' as const, default: 'text' },
+};
+
 /** The options every command that talks to a database takes (parseArgs shape). */
 export const DB_OPTIONS = {
   db: { type: 'string' as const },
