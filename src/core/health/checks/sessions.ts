@@ -1,5 +1,5 @@
 /** Sessions: long-running queries, idle-in-transaction sessions, blocked sessions and their blockers. */
-import { finding } from '../finding';
+import { finding, worstFirst } from '../finding';
 import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, SessionFact } from '../types';
 
@@ -41,9 +41,7 @@ export const longRunningQuery: HealthCheck = {
   summary: 'An active query running longer than the threshold.',
   docs: 'docs/health/long-running-query.md',
   run(f, t) {
-    return others(f.sessions)
-      .filter((s) => s.state === 'active' && (s.querySeconds ?? 0) >= t.longRunningSeconds && !s.blockedBy.length)
-      .sort((a, b) => (b.querySeconds ?? 0) - (a.querySeconds ?? 0))
+    return worstFirst(others(f.sessions), (s) => s.state === 'active' && (s.querySeconds ?? 0) >= t.longRunningSeconds && !s.blockedBy.length, (s) => s.querySeconds ?? 0)
       .map((s) => finding(this, (s.querySeconds ?? 0) >= t.longRunningSeconds * 10 ? 'error' : 'warning', `Query of pid ${s.pid} (${s.user ?? '?'}) has been running for ${fmtSeconds(s.querySeconds)}.`, {
         objects: [sessionRef(s)],
         evidence: sessionEvidence(s),
@@ -61,9 +59,7 @@ export const idleInTransaction: HealthCheck = {
   summary: 'A session that opened a transaction and has been idle in it longer than the threshold (holds locks, stops vacuum).',
   docs: 'docs/health/idle-in-transaction.md',
   run(f, t) {
-    return others(f.sessions)
-      .filter((s) => (s.state === 'idle in transaction' || s.state === 'idle in transaction (aborted)') && (s.stateSeconds ?? 0) >= t.idleInTransactionSeconds)
-      .sort((a, b) => (b.stateSeconds ?? 0) - (a.stateSeconds ?? 0))
+    return worstFirst(others(f.sessions), (s) => (s.state === 'idle in transaction' || s.state === 'idle in transaction (aborted)') && (s.stateSeconds ?? 0) >= t.idleInTransactionSeconds, (s) => s.stateSeconds ?? 0)
       .map((s) => finding(this, 'warning', `Session pid ${s.pid} (${s.user ?? '?'}, ${s.application || 'no application name'}) has been idle in a transaction for ${fmtSeconds(s.stateSeconds)}.`, {
         objects: [sessionRef(s)],
         evidence: { ...sessionEvidence(s), idleSeconds: round(s.stateSeconds) },

@@ -156,6 +156,12 @@ describe('core/health', () => {
       const f = facts({ tables: [table({ oid: 1, deadTuples: 20000, liveTuples: 50000 }), table({ oid: 2, deadTuples: 20000, liveTuples: 500000 }), table({ oid: 3, deadTuples: 500, liveTuples: 100 })] });
       assert.deepEqual(runHealthChecks(f, {}, ['dead-tuples']).map((x) => x.objects[0].oid), [1]);
     });
+    it('dead-tuples and long-running-query report the worst first', () => {
+      const t = facts({ tables: [table({ oid: 1, deadTuples: 20000, liveTuples: 1000 }), table({ oid: 2, deadTuples: 90000, liveTuples: 1000 }), table({ oid: 3, deadTuples: 50000, liveTuples: 1000 })] });
+      assert.deepEqual(runHealthChecks(t, {}, ['dead-tuples']).map((x) => x.objects[0].oid), [2, 3, 1]);
+      const s = facts({ sessions: [session({ pid: 1, state: 'active', querySeconds: 400 }), session({ pid: 2, state: 'active', querySeconds: 9000 }), session({ pid: 3, state: 'active', querySeconds: 1000 })] });
+      assert.deepEqual(runHealthChecks(s, {}, ['long-running-query']).map((x) => x.objects[0].pid), [2, 3, 1]);
+    });
     it('autovacuum-lagging: past twice the trigger and not vacuumed for a day', () => {
       const base = { deadTuples: 5000, reltuples: 10000 }; // trigger 50 + 2000
       const f = facts({ tables: [table({ oid: 1, ...base, vacuumAgeSeconds: 2 * 86400 }), table({ oid: 2, ...base, vacuumAgeSeconds: 60 }), table({ oid: 3, deadTuples: 3000, reltuples: 10000, vacuumAgeSeconds: null })] });
