@@ -60,6 +60,11 @@ export const FORMAT_OPTIONS = {
   format: { type: 'string' as const, default: 'text' },
 };
 
+/** --exclude of every command that walks files and folders: .gitignore patterns, repeatable (parseArgs shape). */
+export const EXCLUDE_OPTIONS = {
+  exclude: { type: 'string' as const, multiple: true as const, default: [] as string[] },
+};
+
 /** The options every command that talks to a database takes (parseArgs shape). */
 export const DB_OPTIONS = {
   db: { type: 'string' as const },
