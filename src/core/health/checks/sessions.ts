@@ -1,11 +1,17 @@
 /** Sessions: long-running queries, idle-in-transaction sessions, blocked sessions and their blockers. */
-import { finding, worstFirst } from '../finding';
+import { finding, worstFirst, type FindingDetails } from '../finding';
 import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, SessionFact } from '../types';
 
-/** Cancel/terminate statements that hit only this exact backend (a reused pid has another backend_start). */
-function backendFixSql(fn: 'pg_cancel_backend' | 'pg_terminate_backend', s: Pick<SessionFact, 'pid' | 'backendStart'>): string {
-  return `SELECT ${fn}(pid) FROM pg_stat_activity WHERE pid = ${s.pid} AND backend_start = ${quoteLiteral(s.backendStart)}::timestamptz;`;
+/**
+ * Cancel the query of, or terminate, this exact backend (a reused pid has another backend_start): the
+ * statement as fixSql and the same step as the dashboard's action, so the two never disagree.
+ */
+function backendFix(how: 'cancel' | 'terminate', s: Pick<SessionFact, 'pid' | 'backendStart'>): Pick<FindingDetails, 'fixSql' | 'action'> {
+  return {
+    fixSql: [`SELECT pg_${how}_backend(pid) FROM pg_stat_activity WHERE pid = ${s.pid} AND backend_start = ${quoteLiteral(s.backendStart)}::timestamptz;`],
+    action: { kind: how === 'cancel' ? 'cancel-backend' : 'terminate-backend', pid: s.pid, backendStart: s.backendStart },
+  };
 }
 
 function sessionRef(s: SessionFact) {
@@ -45,9 +51,8 @@ export const longRunningQuery: HealthCheck = {
       .map((s) => finding(this, (s.querySeconds ?? 0) >= t.longRunningSeconds * 10 ? 'error' : 'warning', `Query of pid ${s.pid} (${s.user ?? '?'}) has been running for ${fmtSeconds(s.querySeconds)}.`, {
         objects: [sessionRef(s)],
         evidence: sessionEvidence(s),
-        fixSql: [backendFixSql('pg_cancel_backend', s)],
+        ...backendFix('cancel', s),
         help: 'Cancel the query if it is not expected to run this long; look at its plan.',
-        action: { kind: 'cancel-backend', pid: s.pid, backendStart: s.backendStart },
       }));
   },
 };
@@ -63,9 +68,8 @@ export const idleInTransaction: HealthCheck = {
       .map((s) => finding(this, 'warning', `Session pid ${s.pid} (${s.user ?? '?'}, ${s.application || 'no application name'}) has been idle in a transaction for ${fmtSeconds(s.stateSeconds)}.`, {
         objects: [sessionRef(s)],
         evidence: { ...sessionEvidence(s), idleSeconds: round(s.stateSeconds) },
-        fixSql: [backendFixSql('pg_terminate_backend', s)],
+        ...backendFix('terminate', s),
         help: 'Fix the application so it commits or rolls back promptly; idle_in_transaction_session_timeout bounds it server-side.',
-        action: { kind: 'terminate-backend', pid: s.pid, backendStart: s.backendStart },
       }));
   },
 };
@@ -97,9 +101,8 @@ export const blockedSession: HealthCheck = {
           blocker: root ? sessionEvidence(root) : { pid: rootPid },
           waiters: waiters.map((w) => ({ ...sessionEvidence(w), blockedBy: w.blockedBy, waitingSeconds: round(w.stateSeconds) })),
         },
-        fixSql: root && !root.own ? [backendFixSql('pg_terminate_backend', root)] : [],
+        ...(root && !root.own ? backendFix('terminate', root) : {}),
         help: 'Find out why the blocker holds its lock (an open transaction, a long statement); terminate it only if you must.',
-        action: root && !root.own ? { kind: 'terminate-backend', pid: root.pid, backendStart: root.backendStart } : undefined,
       }));
     }
     return out;
