@@ -524,7 +524,7 @@ interface Pending {
   start: bigint;
 }
 
-function begin(config: unknown, values: unknown, above: Fn): Pending | undefined {
+function begin(config: unknown, values: unknown, above: Fn, client: unknown): Pending | undefined {
   let sql: unknown = config;
   let vals: unknown = values;
   if (config && typeof config === 'object') {
@@ -533,19 +533,22 @@ function begin(config: unknown, values: unknown, above: Fn): Pending | undefined
     if (Array.isArray(c.values)) vals = c.values;
   }
   if (typeof sql !== 'string') return undefined;
-  const store = als.getStore();
+  const tag = (client as { [POOL_TAG]?: PoolTag } | undefined)?.[POOL_TAG];
+  const store = tag ? undefined : als.getStore();
   let site: CaptureSite | null;
-  if (store && store.site && (store.sticky || !store.siteUsed)) {
+  if (tag) {
+    site = tag.site;
+  } else if (store && store.site && (store.sticky || !store.siteUsed)) {
     site = store.site;
     store.siteUsed = true;
   } else {
-    site = (poolWaiting > 0 && takePoolSite(config)) || callSite(above);
+    site = callSite(above);
   }
   const arr = Array.isArray(vals) ? vals : [];
   return {
     sql: sql.length > MAX_SQL_CHARS ? sql.slice(0, MAX_SQL_CHARS) : sql,
     site,
-    unit: store?.unit ?? vitestUnit() ?? ROOT,
+    unit: tag?.unit ?? store?.unit ?? vitestUnit() ?? ROOT,
     pc: arr.length,
     pt: arr.slice(0, 100).map(paramType),
     pv: sendValues ? arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v)) : undefined,
@@ -613,7 +616,7 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
     try {
       const cfg = args[0] as { submit?: unknown; callback?: unknown } | undefined;
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
-      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, query);
+      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, query, this);
     } catch {
       p = undefined;
     }
@@ -649,78 +652,71 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
 }
 
 /**
- * Pool#query hands the statement to a client later (after connect): the call site is taken here.
- * Inside a unit of work (async context already on) it travels in the context. Outside any unit it
- * waits in a FIFO keyed by the statement's text (or config object), which the pool passes unchanged
- * to Client#query in the order it queued them — entering an AsyncLocalStorage only for this would
- * turn on async hooks for the rest of the process, the largest cost per query.
+ * Pool#query hands the statement to a client later (after connect, in whatever order the pool's
+ * connections come up or are released): the call site and unit are taken where the app called
+ * Pool#query and ride on the connect callback pg-pool passes, which calls client.query synchronously:
+ * the client carries them (a symbol property, for that synchronous call only) to Client#query. So
+ * two identical statements queued at once can never take each other's line or unit, whichever
+ * client runs first — and no AsyncLocalStorage is entered for it (that would turn on async hooks for
+ * the rest of the process, the largest cost per query).
  */
-const poolSites = new Map<unknown, CaptureSite[]>();
-const MAX_POOL_WAITING = 10_000;
-let poolWaiting = 0;
-
-function takePoolSite(key: unknown): CaptureSite | undefined {
-  const q = poolSites.get(key);
-  if (!q) return undefined;
-  const site = q.shift();
-  poolWaiting--;
-  if (!q.length) poolSites.delete(key);
-  return site;
+const POOL_TAG = Symbol('pg-lens.capture.pool');
+interface PoolTag {
+  site: CaptureSite | null;
+  unit: CaptureUnit;
 }
+/** Set while Pool#query runs: the connect it calls takes it. */
+let poolTag: PoolTag | undefined;
 
 function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
   if (!proto || typeof proto.query !== 'function' || (proto.query as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const orig = proto.query;
   const query = function (this: unknown, ...args: unknown[]): unknown {
-    let store: Store | undefined;
+    let tag: PoolTag | undefined;
     try {
       const outer = als.getStore();
-      const site = callSite(query);
-      if (outer || !site) {
-        store = { unit: outer?.unit ?? vitestUnit() ?? ROOT, site, siteUsed: false };
-      } else if (poolWaiting < MAX_POOL_WAITING && args[0] !== undefined && args[0] !== null) {
-        const key = args[0];
-        const q = poolSites.get(key) ?? [];
-        q.push(site);
-        poolSites.set(key, q);
-        poolWaiting++;
-        // A query that never reached a client (connect failed, pool ended) must not leave its site
-        // queued. One that did reach a client took the head of the queue, which need not be its own
-        // entry (the pool can hand clients out of order): nothing to remove then. A query reached the
-        // server when it succeeded or failed with a SQLSTATE.
-        const settled = (err: unknown) => {
-          const code = (err as { code?: unknown } | undefined)?.code;
-          if (err && !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))) forget();
-        };
-        const forget = () => {
-          const waiting = poolSites.get(key);
-          const i = waiting ? waiting.indexOf(site) : -1;
-          if (i >= 0) {
-            waiting!.splice(i, 1);
-            poolWaiting--;
-            if (!waiting!.length) poolSites.delete(key);
-          }
-        };
-        const last = args.length - 1;
-        if (last >= 0 && typeof args[last] === 'function') {
-          const cb = args[last] as (...a: unknown[]) => unknown;
-          args[last] = function (this: unknown, ...a: unknown[]) {
-            settled(a[0]);
-            return cb.apply(this, a);
-          };
-          return orig.apply(this, args);
-        }
-        const result = orig.apply(this, args) as { then?: (a: unknown, b: unknown) => unknown } | undefined;
-        if (result && typeof result.then === 'function') result.then(() => undefined, settled);
-        return result;
-      }
+      // Inside an ORM entry its site holds for every statement it sends.
+      const site = outer?.sticky && outer.site ? outer.site : callSite(query);
+      tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT };
     } catch {
-      store = undefined;
+      tag = undefined;
     }
-    return store ? als.run(store, () => orig.apply(this, args)) : orig.apply(this, args);
+    if (!tag) return orig.apply(this, args);
+    const saved = poolTag;
+    poolTag = tag;
+    try {
+      return orig.apply(this, args);
+    } finally {
+      poolTag = saved;
+    }
   };
   (query as unknown as Record<symbol, boolean>)[WRAPPED] = true;
   proto.query = query;
+}
+
+function wrapPoolConnect(proto: { connect: (...a: unknown[]) => unknown }): void {
+  if (!proto || typeof proto.connect !== 'function' || (proto.connect as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const orig = proto.connect;
+  const connect = function (this: unknown, ...args: unknown[]): unknown {
+    const tag = poolTag;
+    // Only the connect of a Pool#query, and only once.
+    poolTag = undefined;
+    const cb = args[0];
+    if (!tag || typeof cb !== 'function') return orig.apply(this, args);
+    args[0] = function (this: unknown, ...a: unknown[]): unknown {
+      const client = a[1] as { [POOL_TAG]?: PoolTag } | undefined;
+      if (!client || typeof client !== 'object') return cb.apply(this, a);
+      client[POOL_TAG] = tag;
+      try {
+        return cb.apply(this, a);
+      } finally {
+        delete client[POOL_TAG];
+      }
+    };
+    return orig.apply(this, args);
+  };
+  (connect as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto.connect = connect;
 }
 
 function hookPg(exports: unknown): void {
@@ -729,7 +725,10 @@ function hookPg(exports: unknown): void {
   const client = Object.getOwnPropertyDescriptor(pg, 'Client')?.value as typeof pg.Client;
   const pool = Object.getOwnPropertyDescriptor(pg, 'Pool')?.value as typeof pg.Pool;
   if (client?.prototype) wrapClientQuery(client.prototype, 'pg');
-  if (pool?.prototype) wrapPoolQuery(pool.prototype);
+  if (pool?.prototype) {
+    wrapPoolQuery(pool.prototype);
+    wrapPoolConnect(pool.prototype as never);
+  }
 }
 
 // ---- ORMs and query builders -------------------------------------------------------------------

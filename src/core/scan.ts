@@ -21,6 +21,7 @@ import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
 import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
+import { mergeRecordedNPlusOne } from './record/findings';
 import { errorMessage } from './safeText';
 
 export interface FileInput {
@@ -199,7 +200,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);
-  const kept = applyContext(applySuppressions(input.text, findings, opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
+  const kept = applyContext(applySuppressions(input.text, mergeRecordedNPlusOne(findings, input.text), opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   return { file: input.path, sites, findings: sortFindings(kept), errors, timings };
 }
 

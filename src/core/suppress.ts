@@ -58,3 +58,13 @@ export function ignoreComment(language: string, ruleId: string, reason: string):
   const body = `pg-lens-ignore ${ruleId}: ${reason.replace(/[\r\n]+/g, ' ').trim() || 'reviewed'}`;
   return `${lineCommentOf(language)} ${body}`;
 }
+
+/**
+ * The syntax of a comment inserted at the start of a line: SQL when the line begins inside a SQL string
+ * (the newline before it is part of a site's SQL text — a multi-line template or triple-quoted string),
+ * else the file's own. A line inside a call, or between the pieces of a concatenation, is code.
+ */
+export function commentLanguageAt(hostLanguage: string, sites: readonly { sourceMap: readonly number[] }[], lineStart: number): string {
+  if (lineStart > 0 && sites.some((s) => s.sourceMap.includes(lineStart - 1))) return 'sql';
+  return hostLanguage;
+}

@@ -65,7 +65,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private evidence: { key: unknown; source: EvidenceSource } | undefined;
 
   constructor(private readonly ctx: Omit<PgLensContext, 'analysis'>) {
-    registerFindingActions(ctx.extension);
+    registerFindingActions(ctx.extension, ctx.sites);
     this.subs.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),

@@ -11,6 +11,7 @@ import type { Listener } from '../capture/listener';
 import type { QueryEvent, NoticeEvent } from '../core/record/protocol';
 import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { StatementAdvice } from '../core/record/format';
+import { captureStoppedText } from '../core/record/format';
 import { briefMarkdown, briefPlan, mdEscape } from '../core/plan/brief';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings } from '../core/record/findings';
 import { positionsOf } from './findingActions';
@@ -138,11 +139,11 @@ export class CaptureRecording implements vscode.Disposable {
     await l.idle(500);
     await l.close();
     this.refresh();
-    this.status.text = `$(debug-stop) ${this.events.length} statements recorded`;
+    const said = captureStoppedText(this.events.length, this.summary?.nPlusOne.length ?? 0);
+    this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;
-    const n = this.summary?.nPlusOne.length ?? 0;
-    void vscode.window.showInformationMessage(`PG Lens: ${this.events.length} statements recorded${n ? `; ${n} N+1 (see the Problems panel)` : ''}.`);
+    void vscode.window.showInformationMessage(said.message);
     // Plans and index advice for the recorded statements when a database is connected.
     if (await this.ctx.connections.get({ interactive: false })) void this.adviseAll();
   }

@@ -34,6 +34,8 @@ export function parameterSources(sql: string, count: number): (ParamSource | und
       ?? (new RegExp(String.raw`(?:\binterval\s+${p}|${p}\s*::\s*interval)`, 'i').test(sql) ? { kind: 'literal', value: '1 day', why: 'interval' } : undefined)
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*${OPS}\s*(?:any\s*\(\s*)?${p}`, 'i').exec(sql))
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s+(?:not\s+)?in\s*\([^)]*${p}`, 'i').exec(sql))
+      // The same function on both sides: lower(email) = lower($1) draws a value of email.
+      ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*\)\s*${OPS}\s*[A-Za-z_]\w*\s*\(\s*${p}\s*\)`, 'i').exec(sql))
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s+(?:not\s+)?between\s+(?:\S+\s+and\s+)?${p}`, 'i').exec(sql))
       ?? (() => {
         const m = new RegExp(String.raw`${p}\s*${OPS}\s*(?:(${IDENT})\s*\.\s*)?(${IDENT})`, 'i').exec(sql);

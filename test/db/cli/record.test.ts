@@ -86,6 +86,24 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.equal(withCapture.stderr, '');
   });
 
+  it('Pool: two identical statements queued at once keep their own line and unit when the second reaches the server first', async () => {
+    // The pool's first connection comes up 150 ms late, so the second query's statement is sent first
+    // (a FIFO of sites per statement text put each at the other's line here).
+    const race = path.join(root, 'test', 'fixtures', 'record', 'poolRace.js');
+    const rel = path.relative(root, race);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, race], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const at = (marker: string) => {
+      const site = json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker));
+      return site?.statements.map((s: { calls: number; rows: number; maxUnit: string }) => [s.calls, s.rows, s.maxUnit]);
+    };
+    assert.deepEqual(at('race: first line'), [[1, 1, 'outside any request or test']]);
+    assert.deepEqual(at('race: second line'), [[1, 3, 'outside any request or test']]);
+    assert.deepEqual(at('race: request one'), [[1, 1, 'GET /one']]);
+    assert.deepEqual(at('race: request three'), [[1, 3, 'GET /three']]);
+  });
+
   it('postgres.js: tagged queries, sql.unsafe and errors at their lines; the N+1 in a loop with its count', async () => {
     const pjs = path.join(root, 'test', 'fixtures', 'record', 'postgresjs.js');
     const rel = path.relative(root, pjs);

@@ -82,6 +82,7 @@ const GO_SQL_METHODS = /^(Query|QueryRow|QueryContext|QueryRowContext|Exec|ExecC
 const GO_CLIENT = /^(db|tx|conn|pool|DB|Db|stmt|dbpool|dbPool|database|sqlDB|pgx|dbConn|txn|writer|reader)$|(DB|Db|Pool|Conn|Tx|Stmt)$/;
 const GORM_TERMINAL = /^(First|Find|Take|Last|Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete|Count|Scan|Pluck|FirstOrCreate|FirstOrInit|Row|Rows|Exec|Raw)$/;
 const SQLC_METHOD = /^(Get|List|Create|Update|Delete|Insert|Find|Count|Upsert)[A-Z]\w*$/;
+const STORE_METHOD = /^[A-Z][a-z]\w*(Create|Update|Delete|Insert|Upsert|Find|List|Get|Count)$/;
 
 export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
@@ -118,8 +119,9 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   // pgx batches and copies are the batched form.
   // sqlc: q.GetUser(ctx, id), queries.ListOrders(ctx, userID)
   const last = n[n.length - 1];
-  if (segs.length >= 2 && SQLC_METHOD.test(last) && /^(q|queries|qtx|querier|store|Queries)$/.test(n[n.length - 2])) {
-    return { library, op: /^(Create|Update|Delete|Insert|Upsert)/.test(last) ? 'write' : 'read', batch: /Batch|Many|ByIDs$|ByIds$/.test(last), label: n.join('.'), method: last };
+  // …and store interfaces (`_store.PermUpsert(perm)`, `store.StepUpdate(step)`): verb first or last.
+  if (segs.length >= 2 && (SQLC_METHOD.test(last) || STORE_METHOD.test(last)) && /^(q|queries|qtx|querier|_?store|_?datastore|Queries|Store)$/.test(n[n.length - 2])) {
+    return { library, op: /^(Create|Update|Delete|Insert|Upsert)|(Create|Update|Delete|Insert|Upsert)$/.test(last) ? 'write' : 'read', batch: /Batch|Many|ByIDs$|ByIds$/.test(last), label: n.join('.'), method: last };
   }
   return undefined;
 }

@@ -182,4 +182,34 @@ describe('core/nplusone kinds seen on new apps', () => {
     ].join('\n');
     assert.deepEqual(await lines(ts, 'server/models/Membership.ts'), [6]);
   });
+
+  it('Go store interfaces: noun-then-verb methods and an underscored store name are database calls', async () => {
+    const go = [
+      'package api',
+      '',
+      'func syncPerms(_store store.Store, repos []*model.Repo) error {',
+      '\tfor _, r := range repos {',
+      '\t\tif err := _store.PermUpsert(r.Perm); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t}',
+      '\treturn nil',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(go, 'server/api/perms.go'), [5]);
+  });
+
+  it('Rails: an association call through relation builders (reorder, where) per item', async () => {
+    const rb = [
+      'class TicketsController < ApplicationController',
+      '  def index',
+      '    @tickets = Ticket.order(:id)',
+      '    @who = @tickets.each_with_object({}) do |ticket, out|',
+      '      out[ticket.id] = ticket.reports.reorder(created_at: :desc).pluck(:user_id)',
+      '    end',
+      '  end',
+      'end',
+    ].join('\n');
+    assert.deepEqual(await lines(rb, 'app/controllers/tickets_controller.rb'), [5]);
+  });
 });
