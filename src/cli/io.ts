@@ -55,6 +55,16 @@ export function checkFormat<const F extends string>(value: string | undefined, a
   throw new UsageError(`--format must be ${names}, not "${oneLine(String(value))}"`);
 }
 
+/** The --format option of every command that prints a report (parseArgs shape); checkFormat() checks the value. */
+export const FORMAT_OPTIONS = {
+  format: { type: 'string' as const, default: 'text' },
+};
+
+/** --exclude of every command that walks files and folders: .gitignore patterns, repeatable (parseArgs shape). */
+export const EXCLUDE_OPTIONS = {
+  exclude: { type: 'string' as const, multiple: true as const, default: [] as string[] },
+};
+
 /** The options every command that talks to a database takes (parseArgs shape). */
 export const DB_OPTIONS = {
   db: { type: 'string' as const },

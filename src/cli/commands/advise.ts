@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lineStarts, positionAt } from '../../core/findings';
-import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError, checkFormat } from '../io';
+import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
 import { extractSqlSites } from '../../core/extract/index';
 import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
@@ -24,7 +24,7 @@ export const advise: CliCommand = {
     const { values, positionals } = commandArgs(argv, {
       ...DB_OPTIONS,
       workload: { type: 'boolean', default: false },
-      format: { type: 'string', default: 'text' },
+      ...FORMAT_OPTIONS,
       file: { type: 'string' },
       line: { type: 'string' },
       'min-cost-reduction': { type: 'string' },

@@ -9,7 +9,7 @@ import { readHistoryMarks } from '../../db/workloadFacts';
 import { readRegularFileSync } from '../../node/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
-import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError, checkFormat } from '../io';
+import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
 import { errorMessage, oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
@@ -35,7 +35,7 @@ export const health: CliCommand = {
       args: argv,
       options: {
         ...DB_OPTIONS,
-        format: { type: 'string', default: 'text' },
+        ...FORMAT_OPTIONS,
         check: { type: 'string', multiple: true },
         'min-severity': { type: 'string', default: 'info' },
         history: { type: 'string' },

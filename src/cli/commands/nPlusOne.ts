@@ -5,7 +5,7 @@ import { scanFiles } from '../../core/scan';
 import { locate } from '../../core/output';
 import { describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/languages/registry';
-import { type CliCommand, commandArgs, EXIT, UsageError, checkFormat } from '../io';
+import { type CliCommand, commandArgs, EXIT, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom } from './scan';
@@ -24,8 +24,8 @@ export const nPlusOne: CliCommand = {
   usage: 'pg-lens n-plus-one <paths…> [--format text|json] [--exclude GLOB]… [--context CONTEXT=LEVEL]…',
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, {
-      format: { type: 'string', default: 'text' },
-      exclude: { type: 'string', multiple: true, default: [] },
+      ...FORMAT_OPTIONS,
+      ...EXCLUDE_OPTIONS,
       context: { type: 'string', multiple: true, default: [] },
     });
     if (!positionals.length) throw new UsageError('give at least one file or folder');

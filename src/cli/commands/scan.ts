@@ -12,7 +12,7 @@ import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSou
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
-import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat } from '../io';
+import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
@@ -42,7 +42,7 @@ export interface ScanCliOptions {
 
 /** Options about which files and rules, shared by `scan` and `report`. */
 export const SCAN_FILE_OPTIONS = {
-  exclude: { type: 'string' as const, multiple: true as const, default: [] as string[] },
+  ...EXCLUDE_OPTIONS,
   rule: { type: 'string' as const, multiple: true as const, default: [] as string[] },
   severity: { type: 'string' as const },
   'max-file-size-kb': { type: 'string' as const, default: '2048' },
@@ -53,7 +53,7 @@ export function parseScanArgs(argv: string[]): ScanCliOptions {
   const { values, positionals } = commandArgs(argv, {
     ...SCAN_FILE_OPTIONS,
     ...DB_OPTIONS,
-    format: { type: 'string', default: 'text' },
+    ...FORMAT_OPTIONS,
     'fail-on': { type: 'string', default: 'error' },
     output: { type: 'string', short: 'o' },
   });

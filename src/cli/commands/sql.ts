@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { lineStarts, positionAt } from '../../core/findings';
 import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
 import type { SqlSite } from '../../core/extract/types';
-import { type CliCommand, commandArgs, EXIT, numberOption, UsageError, checkFormat } from '../io';
+import { type CliCommand, commandArgs, EXIT, numberOption, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { indentedBlock, oneLine, errorMessage } from '../../core/safeText';
 import { readRegularFile } from '../../node/readFile';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
@@ -47,8 +47,8 @@ export const sqlCommand: CliCommand = {
   usage: 'pg-lens sql <paths…> [--format text|json] [--exclude PATTERN]… [--max-file-size-kb N] [--min-confidence 0..1]',
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, {
-      format: { type: 'string', default: 'text' },
-      exclude: { type: 'string', multiple: true },
+      ...FORMAT_OPTIONS,
+      ...EXCLUDE_OPTIONS,
       'max-file-size-kb': { type: 'string', default: '2048' },
       'min-confidence': { type: 'string', default: '0' },
     });

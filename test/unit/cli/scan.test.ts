@@ -48,6 +48,14 @@ describe('cli scan', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('sql honours --exclude like scan (the shared EXCLUDE_OPTIONS), and lists the rest', async () => {
+    const all = await run(['sql', '.'], dir);
+    assert.match(all.out, /DELETE FROM skipped/);
+    const r = await run(['sql', '.', '--exclude', 'vendor-sql/**'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /UPDATE users SET active = \$1/);
+    assert.doesNotMatch(r.out, /skipped|everything/);
+  });
   it('prints findings as path:line:col with a summary, honours .gitignore, --exclude and suppressions', async () => {
     const r = await run(['scan', '.', '--exclude', 'vendor-sql/**'], dir);
     assert.match(r.out, /^db\/danger\.sql:1:1: warning update-delete-without-where: UPDATE without WHERE/m);

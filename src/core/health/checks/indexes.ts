@@ -1,5 +1,5 @@
 /** Indexes: unused, duplicate, invalid, bloated; foreign keys without an index. */
-import { finding } from '../finding';
+import { finding, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, IndexFact } from '../types';
 import { bloatFindings, estimateIndexBloat } from './bloat';
@@ -32,9 +32,7 @@ export const unusedIndex: HealthCheck = {
   docs: 'docs/health/unused-index.md',
   run(f, t) {
     if (f.statsAgeSeconds !== null && f.statsAgeSeconds < t.unusedIndexMinStatsAgeSeconds) return [];
-    return f.indexes
-      .filter((i) => i.scans === 0 && i.valid && !i.unique && !i.primary && !i.constraint && i.sizeBytes >= t.unusedIndexMinBytes)
-      .sort((a, b) => b.sizeBytes - a.sizeBytes)
+    return worstFirst(f.indexes, (i) => i.scans === 0 && i.valid && !i.unique && !i.primary && !i.constraint && i.sizeBytes >= t.unusedIndexMinBytes, (i) => i.sizeBytes)
       .map((i) => finding(this, 'warning', `Index ${i.schema}.${i.name} on ${i.table} has never been used (${formatBytes(i.sizeBytes)}).`, {
         objects: [indexRef(i)],
         evidence: { scans: i.scans, sizeBytes: i.sizeBytes, definition: i.definition, statsAgeSeconds: f.statsAgeSeconds },

@@ -7,7 +7,7 @@ import { finding } from '../finding';
 import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import { leastPrivilegeScript } from '../leastPrivilege';
 import { sensitiveKindByName, sensitiveKindByShape, TENANT_KEY_COLUMNS, type SensitiveKind } from '../sensitive';
-import type { HealthCheck, HealthFacts, HealthFinding, ObjectRef, SecurityFacts } from '../types';
+import type { HealthCheck, HealthFacts, HealthFinding, HealthSeverity, ObjectRef, SecurityFacts } from '../types';
 import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
@@ -203,20 +203,19 @@ const rlsPolicyDisabled = securityCheck({
     for (const t of s.rlsTables) {
       if (!t.policies) continue;
       const name = qualifiedName(t.schema, t.name);
+      const push = (severity: HealthSeverity, message: string, clause: 'ENABLE' | 'FORCE', help: string) =>
+        out.push(finding(this, severity, message, {
+          objects: [{ kind: 'table', schema: t.schema, name: t.name }],
+          evidence: { ...t },
+          fixSql: [`ALTER TABLE ${name} ${clause} ROW LEVEL SECURITY;`],
+          help,
+        }));
       if (!t.enabled)
-        out.push(finding(this, 'error', `Table ${name} has ${plural(t.policies, 'row security policy')} but row-level security is disabled: the policies filter nothing.`, {
-          objects: [{ kind: 'table', schema: t.schema, name: t.name }],
-          evidence: { ...t },
-          fixSql: [`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`],
-          help: 'Enabling RLS makes the policies apply to every role except the owner and BYPASSRLS roles; test the application’s role first (roles without a matching policy then see no rows).',
-        }));
+        push('error', `Table ${name} has ${plural(t.policies, 'row security policy')} but row-level security is disabled: the policies filter nothing.`, 'ENABLE',
+          'Enabling RLS makes the policies apply to every role except the owner and BYPASSRLS roles; test the application’s role first (roles without a matching policy then see no rows).');
       else if (!t.forced && t.ownedByCurrent && current && !current.superuser && !current.bypassRls)
-        out.push(finding(this, 'warning', `Table ${name} has row-level security, but this role owns it and RLS is not forced: the owner bypasses the policies.`, {
-          objects: [{ kind: 'table', schema: t.schema, name: t.name }],
-          evidence: { ...t },
-          fixSql: [`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`],
-          help: 'When the application logs in as the owner, FORCE makes the policies apply to it too (or give the application a role that does not own the table).',
-        }));
+        push('warning', `Table ${name} has row-level security, but this role owns it and RLS is not forced: the owner bypasses the policies.`, 'FORCE',
+          'When the application logs in as the owner, FORCE makes the policies apply to it too (or give the application a role that does not own the table).');
     }
     return out;
   },

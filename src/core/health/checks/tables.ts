@@ -1,5 +1,5 @@
 /** Tables: bloat, dead tuples, stale statistics, autovacuum falling behind, wraparound, sequences, invalid constraints. */
-import { finding } from '../finding';
+import { finding, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, TableFact } from '../types';
 import { bloatFindings, estimateTableBloat } from './bloat';
@@ -41,9 +41,7 @@ export const deadTuples: HealthCheck = {
   summary: 'A table where dead rows are a large share of all rows.',
   docs: 'docs/health/dead-tuples.md',
   run(f, th) {
-    return f.tables
-      .filter((t) => t.deadTuples >= th.deadTupleMinCount && t.deadTuples / Math.max(1, t.deadTuples + t.liveTuples) >= th.deadTupleMinShare)
-      .sort((a, b) => b.deadTuples - a.deadTuples)
+    return worstFirst(f.tables, (t) => t.deadTuples >= th.deadTupleMinCount && t.deadTuples / Math.max(1, t.deadTuples + t.liveTuples) >= th.deadTupleMinShare, (t) => t.deadTuples)
       .map((t) => finding(this, 'warning', `Table ${t.schema}.${t.name} has ${t.deadTuples.toLocaleString('en-US')} dead rows (${Math.round((100 * t.deadTuples) / Math.max(1, t.deadTuples + t.liveTuples))}% of all rows).`, {
         objects: [tableRef(t)],
         evidence: { deadTuples: t.deadTuples, liveTuples: t.liveTuples, lastVacuum: t.lastVacuum, lastAutovacuum: t.lastAutovacuum },
@@ -60,9 +58,7 @@ export const staleStatistics: HealthCheck = {
   summary: 'A table changed well past its autoanalyze trigger since it was last analysed (n_mod_since_analyze), or never analysed.',
   docs: 'docs/health/stale-statistics.md',
   run(f, th) {
-    return f.tables
-      .filter((t) => t.modsSinceAnalyze >= th.staleStatsMinMods && t.modsSinceAnalyze >= 2 * analyzeTrigger(t))
-      .sort((a, b) => b.modsSinceAnalyze - a.modsSinceAnalyze)
+    return worstFirst(f.tables, (t) => t.modsSinceAnalyze >= th.staleStatsMinMods && t.modsSinceAnalyze >= 2 * analyzeTrigger(t), (t) => t.modsSinceAnalyze)
       .map((t) => {
         const never = !t.lastAnalyze && !t.lastAutoanalyze;
         return finding(this, 'warning', `Table ${t.schema}.${t.name}: ${t.modsSinceAnalyze.toLocaleString('en-US')} rows changed since it was ${never ? 'created (never analysed)' : 'last analysed'}; the planner works from stale estimates.`, {
@@ -82,9 +78,7 @@ export const autovacuumLagging: HealthCheck = {
   summary: 'Dead rows past twice the autovacuum trigger while the last vacuum is older than the threshold (or autovacuum is off for the table).',
   docs: 'docs/health/autovacuum-lagging.md',
   run(f, th) {
-    return f.tables
-      .filter((t) => t.kind === 'table' && t.deadTuples >= 2 * vacuumTrigger(t) && (t.vacuumAgeSeconds === null || t.vacuumAgeSeconds >= th.autovacuumLagSeconds || !t.autovacuumEnabled))
-      .sort((a, b) => b.deadTuples - a.deadTuples)
+    return worstFirst(f.tables, (t) => t.kind === 'table' && t.deadTuples >= 2 * vacuumTrigger(t) && (t.vacuumAgeSeconds === null || t.vacuumAgeSeconds >= th.autovacuumLagSeconds || !t.autovacuumEnabled), (t) => t.deadTuples)
       .map((t) => {
         const fix = [vacuumSql(t)];
         if (!t.autovacuumEnabled) fix.push(`ALTER TABLE ${qualifiedName(t.schema, t.name)} RESET (autovacuum_enabled);`);

@@ -34,7 +34,10 @@ describe('core/health', () => {
 
     it('idle-in-transaction counts from the state change, including aborted transactions', () => {
       const f = facts({ sessions: [session({ pid: 1, state: 'idle in transaction (aborted)', stateSeconds: 61 }), session({ pid: 2, state: 'idle in transaction', stateSeconds: 59 })] });
-      assert.deepEqual(runHealthChecks(f, {}, ['idle-in-transaction']).map((x) => x.objects[0].pid), [1]);
+      const out = runHealthChecks(f, {}, ['idle-in-transaction']);
+      assert.deepEqual(out.map((x) => x.objects[0].pid), [1]);
+      assert.deepEqual(out[0].action, { kind: 'terminate-backend', pid: 1, backendStart: '2026-01-01 10:00:00.123456+00' });
+      assert.equal(out[0].fixSql[0], "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = 1 AND backend_start = '2026-01-01 10:00:00.123456+00'::timestamptz;");
     });
 
     it('blocked-session groups waiters under the head of the chain', () => {
@@ -50,6 +53,11 @@ describe('core/health', () => {
       assert.equal(out[0].objects[0].pid, 1);
       assert.deepEqual((out[0].evidence.waiters as any[]).map((w) => w.pid), [2, 3]);
       assert.equal(out[0].action?.kind, 'terminate-backend');
+      assert.match(out[0].fixSql[0], /^SELECT pg_terminate_backend\(pid\) FROM pg_stat_activity WHERE pid = 1 AND/);
+      // Blocked by our own session: no fix and no action offered.
+      const own = runHealthChecks(facts({ sessions: [session({ pid: 1, own: true, state: 'idle in transaction', stateSeconds: 100 }), session({ pid: 2, blockedBy: [1], stateSeconds: 10, waitEventType: 'Lock' })] }), {}, ['blocked-session']);
+      assert.equal(own.length, 1);
+      assert.deepEqual([own[0].fixSql, own[0].action], [[], undefined]);
     });
 
     it('rootBlocker stops on a cycle', () => {
@@ -155,6 +163,12 @@ describe('core/health', () => {
     it('dead-tuples needs both the count and the share', () => {
       const f = facts({ tables: [table({ oid: 1, deadTuples: 20000, liveTuples: 50000 }), table({ oid: 2, deadTuples: 20000, liveTuples: 500000 }), table({ oid: 3, deadTuples: 500, liveTuples: 100 })] });
       assert.deepEqual(runHealthChecks(f, {}, ['dead-tuples']).map((x) => x.objects[0].oid), [1]);
+    });
+    it('dead-tuples and long-running-query report the worst first', () => {
+      const t = facts({ tables: [table({ oid: 1, deadTuples: 20000, liveTuples: 1000 }), table({ oid: 2, deadTuples: 90000, liveTuples: 1000 }), table({ oid: 3, deadTuples: 50000, liveTuples: 1000 })] });
+      assert.deepEqual(runHealthChecks(t, {}, ['dead-tuples']).map((x) => x.objects[0].oid), [2, 3, 1]);
+      const s = facts({ sessions: [session({ pid: 1, state: 'active', querySeconds: 400 }), session({ pid: 2, state: 'active', querySeconds: 9000 }), session({ pid: 3, state: 'active', querySeconds: 1000 })] });
+      assert.deepEqual(runHealthChecks(s, {}, ['long-running-query']).map((x) => x.objects[0].pid), [2, 3, 1]);
     });
     it('autovacuum-lagging: past twice the trigger and not vacuumed for a day', () => {
       const base = { deadTuples: 5000, reltuples: 10000 }; // trigger 50 + 2000

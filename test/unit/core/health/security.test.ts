@@ -58,6 +58,20 @@ describe('core/health security checks', () => {
     assert.deepEqual(withFacts.map((f) => [f.checkId, f.category]), [['untrusted-language', 'security']]);
   });
 
+  it('rls-policy-disabled: policies with RLS off is an error (ENABLE); owned by the reader and not forced is a warning (FORCE)', () => {
+    const rls = { owner: 'app', keyColumn: null, keyType: null, readable: true, policies: 2 };
+    const out = runHealthChecks(facts({ settings: HARDENED, archiver: ARCHIVER, security: security({ rlsTables: [
+      { ...rls, schema: 'public', name: 'off', ownedByCurrent: false, enabled: false, forced: false },
+      { ...rls, schema: 'public', name: 'owned', ownedByCurrent: true, enabled: true, forced: false },
+      { ...rls, schema: 'public', name: 'forced', ownedByCurrent: true, enabled: true, forced: true },
+    ] }) }), {}, ['rls-policy-disabled']);
+    assert.deepEqual(out.map((f) => [f.severity, f.objects[0].name, f.fixSql]), [
+      ['error', 'off', ['ALTER TABLE public.off ENABLE ROW LEVEL SECURITY;']],
+      ['warning', 'owned', ['ALTER TABLE public.owned FORCE ROW LEVEL SECURITY;']],
+    ]);
+    assert.match(out[0].help ?? '', /^Enabling RLS/);
+    assert.match(out[1].help ?? '', /^When the application logs in as the owner/);
+  });
   it('ssl-settings: ssl off; an old minimum TLS version with its fix', () => {
     const off = runHealthChecks(facts({ settings: { ...HARDENED, ssl: { setting: 'off', unit: null } } }), {}, ['ssl-settings']);
     assert.deepEqual(off.map((f) => f.objects[0].name), ['ssl']);
