@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { budgetLine, checkBudgets } from './budgets';
+import { errorMessage } from '../src/core/safeText';
 
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     try {
       out[name] = await mod.run();
     } catch (e) {
-      out[name] = { error: (e as Error).message };
+      out[name] = { error: errorMessage(e) };
       process.exitCode = 1;
     }
     process.stderr.write(`bench ${name}: ${Date.now() - t} ms\n`);

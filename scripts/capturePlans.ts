@@ -19,6 +19,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runMain, withCaptureDatabase } from './captureDatabase';
+import { errorMessage } from '../src/core/safeText';
 
 interface Case {
   name: string;
@@ -138,8 +139,8 @@ async function main(): Promise<void> {
           }
           (manifest.cases as any)[k.name] = { sql: k.sql, options: k.options ?? '', set: k.set ?? {} };
         } catch (e) {
-          (manifest.cases as any)[k.name] = { error: (e as Error).message };
-          console.log(`  ${k.name}: ${(e as Error).message}`);
+          (manifest.cases as any)[k.name] = { error: errorMessage(e) };
+          console.log(`  ${k.name}: ${errorMessage(e)}`);
         } finally {
           await c.query('ROLLBACK');
         }

@@ -19,6 +19,7 @@ import { Client } from 'pg';
 import { startEmbeddedPostgres, type RunningServer } from './embeddedServer';
 import { loadShop } from '../examples/shop/seed';
 import { runTraffic } from '../examples/shop/traffic';
+import { errorMessage } from '../src/core/safeText';
 
 const root = path.join(__dirname, '..');
 const shopDir = path.join(root, 'examples', 'shop');
@@ -52,7 +53,7 @@ export function readSteps(file: string, warn: (line: string) => void = say): Dem
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    warn(`(${path.basename(file)} is not valid JSON: ${(e as Error).message.split('\n')[0]}; no steps run)`);
+    warn(`(${path.basename(file)} is not valid JSON: ${errorMessage(e)}; no steps run)`);
     return [];
   }
   if (!Array.isArray(raw)) return [];
@@ -236,7 +237,7 @@ if (require.main === module) {
   main().then(
     (code) => process.exit(code),
     (e) => {
-      say(`\ndemo failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
+      say(`\ndemo failed: ${errorMessage(e)}`);
       process.exit(1);
     },
   );

@@ -14,6 +14,7 @@ import { installVsix, startCodeServer } from '../test/e2e/lib/codeServer';
 import { startDatabase } from '../test/e2e/lib/database';
 import { scenario } from '../test/e2e/lib/scenario';
 import { packageVsix, prepareWorkspace } from '../test/e2e/run';
+import { errorMessage } from '../src/core/safeText';
 
 const DEMO_PROFILE = 'shop (demo)';
 
@@ -65,7 +66,7 @@ async function main(): Promise<void> {
     console.log('  Press Ctrl+C to stop.');
     console.log('');
   } catch (e) {
-    console.error(`demo:ui failed: ${(e as Error).message}`);
+    console.error(`demo:ui failed: ${errorMessage(e)}`);
     await stop(1);
   }
 }

@@ -22,7 +22,7 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-export function socketPath(): string {
+function socketPath(): string {
   const id = crypto.randomBytes(6).toString('hex');
   return process.platform === 'win32' ? `\\\\.\\pipe\\pg-lens-${process.pid}-${id}` : path.join(os.tmpdir(), `pg-lens-${process.pid}-${id}.sock`);
 }

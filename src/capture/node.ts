@@ -128,7 +128,14 @@ function flushBatch(): void {
 
 function send(ev: CaptureEvent): void {
   try {
-    const line = JSON.stringify(ev) + '\n';
+    sendLine(JSON.stringify(ev) + '\n');
+  } catch {
+    dropped++;
+  }
+}
+
+function sendLine(line: string): void {
+  try {
     if (sockPath) {
       if (socketGone) return void dropped++;
       socket ??= connect(sockPath);
@@ -169,7 +176,7 @@ function mapperOf(file: string): Mapper {
   if (known !== undefined) return known;
   let m: Mapper = null;
   try {
-    m = Module.findSourceMap?.(file) ?? null;
+    m = Module.findSourceMap?.(file) ?? inMemoryMap(file) ?? null;
     if (!m && Module.SourceMap && !file.startsWith('node:')) {
       const text = fs.readFileSync(file, 'utf8');
       const hit = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(text.slice(-200_000));
@@ -189,6 +196,26 @@ function mapperOf(file: string): Mapper {
   if (maps.size >= MAX_MAP_CACHE) maps.clear();
   maps.set(file, m);
   return m;
+}
+
+/**
+ * Test runners run the test files and the app's source as code they transformed in memory, whose
+ * positions are not the file's. Vitest (vite-node) keeps each module's source map in its module
+ * cache; Jest's runtime keeps the path of each transformed file's map.
+ */
+function inMemoryMap(file: string): Mapper | undefined {
+  if (jestRuntime && Module.SourceMap) {
+    const mapFile = jestRuntime.getSourceMaps?.()?.get(file);
+    if (typeof mapFile === 'string') {
+      const payload = JSON.parse(fs.readFileSync(mapFile, 'utf8')) as { sourceRoot?: string };
+      return new Module.SourceMap({ ...payload, sourceRoot: payload.sourceRoot ?? '' });
+    }
+  }
+  const cache = (globalThis as { __vitest_worker__?: { moduleCache?: { has?: (f: string) => boolean; getSourceMap?: (f: string) => unknown } } }).__vitest_worker__?.moduleCache;
+  if (!cache?.has || !cache.getSourceMap || !Module.SourceMap || !cache.has(file)) return undefined;
+  const payload = cache.getSourceMap(file) as { sourceRoot?: string } | null;
+  if (!payload || typeof payload !== 'object') return undefined;
+  return new Module.SourceMap({ ...payload, sourceRoot: payload.sourceRoot ?? '' });
 }
 
 function isUserFrame(file: string | null | undefined): file is string {
@@ -219,21 +246,27 @@ const DRIVERS = new Set(['pg', 'pg-pool', 'pg-protocol', 'postgres']);
 
 const structured = (_e: Error, frames: NodeJS.CallSite[]): NodeJS.CallSite[] => frames;
 
-/** Frames read first: the app's line is nearly always within them (pg, an ORM entry or a builder is called from it). */
-const NEAR_FRAMES = 4;
+/**
+ * Frames read first, counted from the caller of the capture's own wrapper: the app's line is nearly
+ * always the first or second (pg, an ORM entry or a builder is called from it). V8's cost grows with
+ * each frame read (an optimised frame is decoded to find its inlined functions), so few are asked for.
+ */
+const NEAR_FRAMES = 2;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type Fn = Function;
 /** Resolved positions (generated file:line:col → source-mapped site), so a line seen before costs a Map look-up. */
 const resolved = new Map<string, CaptureSite | null>();
 const MAX_RESOLVED = 20_000;
 
-function framesAbove(limit: number): NodeJS.CallSite[] | undefined {
+function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
   const saved = Error.stackTraceLimit;
   const prepare = Error.prepareStackTrace;
   try {
     Error.stackTraceLimit = limit;
     Error.prepareStackTrace = structured;
     const holder: { stack?: unknown } = {};
-    // Frames above callSite are left out; capturing costs time per frame, so few are asked for first.
-    Error.captureStackTrace(holder, callSite);
+    // Frames from `above` (the capture's wrapper the app called) up are left out.
+    Error.captureStackTrace(holder, above);
     return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
   } finally {
     Error.stackTraceLimit = saved;
@@ -246,17 +279,22 @@ function framesAbove(limit: number): NodeJS.CallSite[] | undefined {
  * The nearest NEAR_FRAMES frames are read first and the full STACK_LIMIT only when the app's line is
  * not among them (a statement sent from deep inside a library); each position is resolved once.
  */
-function callSite(): CaptureSite | null {
-  const near = framesAbove(NEAR_FRAMES);
+function callSite(above: Fn, via?: string): CaptureSite | null {
+  let near = framesAbove(NEAR_FRAMES, above);
+  // `above` not on the stack (never expected): read from here instead.
+  if (near && near.length === 0) near = framesAbove(STACK_LIMIT, callSite);
   if (!near) return null;
-  const found = userSite(near);
+  const found = userSite(near, via);
   if (found !== undefined || near.length < NEAR_FRAMES) return found ?? null;
-  const all = framesAbove(STACK_LIMIT);
-  return (all && userSite(all)) ?? null;
+  const all = framesAbove(STACK_LIMIT, above);
+  return (all && userSite(all, via)) ?? null;
 }
 
-/** The user's site among the frames: a site, null (a user frame that maps into node_modules is skipped), or undefined (none). */
-function userSite(frames: NodeJS.CallSite[]): CaptureSite | undefined {
+/**
+ * The user's site among the frames: a site, null (a user frame that maps into node_modules is skipped),
+ * or undefined (none). Sites are shared and never changed after they are made (their JSON is cached).
+ */
+function userSite(frames: NodeJS.CallSite[], viaDefault: string | undefined): CaptureSite | undefined {
   let via: string | undefined;
   for (const f of frames) {
     const raw = f.getFileName?.() ?? (f as { getScriptNameOrSourceURL?: () => string }).getScriptNameOrSourceURL?.();
@@ -276,12 +314,20 @@ function userSite(frames: NodeJS.CallSite[]): CaptureSite | undefined {
       resolved.set(key, hit);
     }
     if (!hit) continue;
-    // A copy: callers add `via` to it.
-    const site: CaptureSite = { ...hit };
-    if (via) site.via = via;
-    return site;
+    return withVia(hit, via ?? viaDefault);
   }
   return undefined;
+}
+
+/** The site with the library it went through: one shared object per (site, library). */
+const viaSites = new WeakMap<CaptureSite, Map<string, CaptureSite>>();
+function withVia(site: CaptureSite, via: string | undefined): CaptureSite {
+  if (!via) return site;
+  let m = viaSites.get(site);
+  if (!m) viaSites.set(site, (m = new Map()));
+  let s = m.get(via);
+  if (!s) m.set(via, (s = { ...site, via }));
+  return s;
 }
 
 /** A generated position mapped through the file's source map; null when it maps into node_modules. */
@@ -310,7 +356,7 @@ function resolve(raw: string, file: string, line: number, col: number, fn: strin
 // ---- units of work -----------------------------------------------------------------------------
 
 function currentUnit(): CaptureUnit {
-  return als.getStore()?.unit ?? ROOT;
+  return als.getStore()?.unit ?? vitestUnit() ?? ROOT;
 }
 
 function runInUnit<T>(unit: CaptureUnit, fn: () => T): T {
@@ -356,6 +402,116 @@ function hookMocha(mod: { Runnable?: { prototype: { run: (fn: unknown) => unknow
   proto.run = run;
 }
 
+/**
+ * A function that runs `fn` in the unit, with fn's arity (test runners read `fn.length` to pass a
+ * `done` callback). Generator functions are left alone (a wrapper would change what they return).
+ */
+function inUnitFn(fn: (...a: unknown[]) => unknown, unit: CaptureUnit): (...a: unknown[]) => unknown {
+  if (Object.prototype.toString.call(fn) !== '[object Function]' && Object.prototype.toString.call(fn) !== '[object AsyncFunction]') return fn;
+  const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+    return runInUnit(unit, () => fn.apply(this, args));
+  };
+  Object.defineProperty(wrapped, 'length', { value: fn.length });
+  return wrapped;
+}
+
+/**
+ * Jest loads the app's modules through its own runtime (a vm context), not Module._load: each module
+ * it loads is handed to the same hooks here. Its test runner (jest-circus) runs inside that context,
+ * where it cannot be patched, but it calls the test environment's handleTestEvent before each test
+ * and hook function runs: the function is wrapped then, so the test runs as its own unit of work,
+ * named by its full title; a beforeEach/afterEach hook runs in the unit of the test it serves.
+ * (Concurrent tests, test.concurrent, are started before these events: they stay outside any test.)
+ */
+interface JestRuntime { getSourceMaps?: () => Map<string, string> | undefined }
+/** The Jest runtime loading modules in this process (a Jest worker runs one test file at a time). */
+let jestRuntime: JestRuntime | undefined;
+
+function hookJestRuntime(exports: unknown): void {
+  const Runtime = ((exports as { default?: unknown })?.default ?? exports) as { prototype?: Record<string, unknown> };
+  const proto = Runtime?.prototype;
+  const orig = proto?.requireModule as ((...a: unknown[]) => unknown) | undefined;
+  if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const requireModule = function (this: unknown, ...args: unknown[]): unknown {
+    jestRuntime = this as JestRuntime;
+    const exp = orig.apply(this, args);
+    try {
+      return typeof args[1] === 'string' ? onLoad(args[1], exp) : exp;
+    } catch {
+      return exp;
+    }
+  };
+  (requireModule as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto.requireModule = requireModule;
+}
+
+const JEST_ORIG = Symbol.for('pg-lens.capture.jest.fn');
+interface JestBlock { name?: string; parent?: JestBlock }
+interface JestRunnable extends JestBlock { fn?: (...a: unknown[]) => unknown; type?: string; [JEST_ORIG]?: (...a: unknown[]) => unknown }
+const jestUnits = new WeakMap<object, CaptureUnit>();
+
+function jestTitle(t: JestBlock): string {
+  const names: string[] = [];
+  for (let b: JestBlock | undefined = t; b; b = b.parent) if (b.name && b.name !== 'ROOT_DESCRIBE_BLOCK') names.unshift(b.name);
+  return names.join(' ');
+}
+
+function jestTestEvent(event: { name?: string; test?: JestRunnable; hook?: JestRunnable }, state: { currentlyRunningTest?: JestRunnable | null } | undefined): void {
+  const wrap = (r: JestRunnable, test: JestRunnable) => {
+    let unit = jestUnits.get(test);
+    if (!unit) jestUnits.set(test, (unit = { k: 'test', id: `t${process.pid}-${++unitSeq}`, n: jestTitle(test).slice(0, 300) }));
+    r[JEST_ORIG] ??= r.fn;
+    if (typeof r[JEST_ORIG] === 'function') r.fn = inUnitFn(r[JEST_ORIG]!, unit);
+  };
+  if (event?.name === 'test_fn_start' && event.test) wrap(event.test, event.test);
+  else if (event?.name === 'hook_start' && event.hook) {
+    const test = state?.currentlyRunningTest;
+    if (test && (event.hook.type === 'beforeEach' || event.hook.type === 'afterEach')) wrap(event.hook, test);
+    else if (event.hook[JEST_ORIG]) event.hook.fn = event.hook[JEST_ORIG];
+  }
+}
+
+function hookJestEnvironment(exports: unknown): void {
+  const e = exports as { TestEnvironment?: { prototype?: Record<string, unknown> }; default?: { prototype?: Record<string, unknown> } };
+  for (const cls of [e?.TestEnvironment, e?.default]) {
+    const proto = cls?.prototype;
+    if (!proto || typeof proto.getVmContext !== 'function') continue;
+    const orig = proto.handleTestEvent as ((...a: unknown[]) => unknown) | undefined;
+    if (orig && (orig as unknown as Record<symbol, boolean>)[WRAPPED]) continue;
+    const handleTestEvent = function (this: unknown, ...args: unknown[]): unknown {
+      try {
+        jestTestEvent(args[0] as never, args[1] as never);
+      } catch {
+        // the test runs as it would, outside a unit
+      }
+      return orig?.apply(this, args);
+    };
+    (handleTestEvent as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+    proto.handleTestEvent = handleTestEvent;
+  }
+}
+
+/**
+ * Vitest runs each test file through its own module runner (ES modules), where the test function
+ * cannot be wrapped; its worker keeps the running test in `globalThis.__vitest_worker__.current`.
+ * A statement sent while a (non-concurrent) test runs belongs to that test's unit; its beforeEach and
+ * afterEach hooks run with the test current, so they belong to it too. Concurrent tests
+ * (test.concurrent) overlap: their statements stay outside any test rather than be mixed.
+ */
+interface VitestTask { type?: string; name?: string; concurrent?: boolean; suite?: VitestTask; file?: VitestTask; mode?: string }
+const vitestUnits = new WeakMap<object, CaptureUnit>();
+function vitestUnit(): CaptureUnit | undefined {
+  const cur = (globalThis as { __vitest_worker__?: { current?: VitestTask } }).__vitest_worker__?.current;
+  if (!cur || cur.type !== 'test' || cur.concurrent) return undefined;
+  let unit = vitestUnits.get(cur);
+  if (!unit) {
+    const names: string[] = [];
+    for (let t: VitestTask | undefined = cur; t && t.type !== undefined && t !== cur.file; t = t.suite) if (t.name) names.unshift(t.name);
+    vitestUnits.set(cur, (unit = { k: 'test', id: `t${process.pid}-${++unitSeq}`, n: names.join(' > ').slice(0, 300) }));
+  }
+  return unit;
+}
+
 // ---- pg ----------------------------------------------------------------------------------------
 
 interface Pending {
@@ -368,7 +524,7 @@ interface Pending {
   start: bigint;
 }
 
-function begin(config: unknown, values: unknown): Pending | undefined {
+function begin(config: unknown, values: unknown, above: Fn, client: unknown): Pending | undefined {
   let sql: unknown = config;
   let vals: unknown = values;
   if (config && typeof config === 'object') {
@@ -377,19 +533,22 @@ function begin(config: unknown, values: unknown): Pending | undefined {
     if (Array.isArray(c.values)) vals = c.values;
   }
   if (typeof sql !== 'string') return undefined;
-  const store = als.getStore();
+  const tag = (client as { [POOL_TAG]?: PoolTag } | undefined)?.[POOL_TAG];
+  const store = tag ? undefined : als.getStore();
   let site: CaptureSite | null;
-  if (store && store.site && (store.sticky || !store.siteUsed)) {
+  if (tag) {
+    site = tag.site;
+  } else if (store && store.site && (store.sticky || !store.siteUsed)) {
     site = store.site;
     store.siteUsed = true;
   } else {
-    site = (poolWaiting > 0 && takePoolSite(config)) || callSite();
+    site = callSite(above);
   }
   const arr = Array.isArray(vals) ? vals : [];
   return {
     sql: sql.length > MAX_SQL_CHARS ? sql.slice(0, MAX_SQL_CHARS) : sql,
     site,
-    unit: store?.unit ?? ROOT,
+    unit: tag?.unit ?? store?.unit ?? vitestUnit() ?? ROOT,
     pc: arr.length,
     pt: arr.slice(0, 100).map(paramType),
     pv: sendValues ? arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v)) : undefined,
@@ -407,20 +566,43 @@ function rowsOf(result: unknown): number | undefined {
   return one(result);
 }
 
+/**
+ * One event line, written by hand around cached JSON: the SQL text, the site and the unit repeat from
+ * statement to statement (the same objects), so each is encoded once, not per statement.
+ */
+const jsonOf = new WeakMap<object, string>();
+const sqlJson = new Map<string, string>();
+const MAX_SQL_JSON = 2000;
+function objJson(o: object): string {
+  let j = jsonOf.get(o);
+  if (j === undefined) jsonOf.set(o, (j = JSON.stringify(o)));
+  return j;
+}
+function sqlJsonOf(sql: string): string {
+  let j = sqlJson.get(sql);
+  if (j === undefined) {
+    j = JSON.stringify(sql);
+    if (sqlJson.size >= MAX_SQL_JSON) sqlJson.clear();
+    sqlJson.set(sql, j);
+  }
+  return j;
+}
+const PT_SAFE = /^[a-z]+$/;
+
 function end(p: Pending, result: unknown, error: unknown, lib: string): void {
   try {
-    const ms = Number(process.hrtime.bigint() - p.start) / 1e6;
-    const ev: CaptureEvent = { v: CAPTURE_PROTOCOL, t: 'q', lib, sql: p.sql, pc: p.pc, pt: p.pt, ms: Math.round(ms * 1000) / 1000, u: p.unit, ts: Date.now(), pid: process.pid };
-    if (p.site) ev.site = p.site;
-    if (p.pv) ev.pv = p.pv;
+    const ms = Math.round(Number(process.hrtime.bigint() - p.start) / 1e3) / 1000;
+    let line = `{"v":${CAPTURE_PROTOCOL},"t":"q","lib":${JSON.stringify(lib)},"sql":${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt.every((t) => PT_SAFE.test(t)) ? (p.pt.length ? `["${p.pt.join('","')}"]` : '[]') : JSON.stringify(p.pt)},"ms":${ms},"u":${objJson(p.unit)},"ts":${Date.now()},"pid":${process.pid}`;
+    if (p.site) line += `,"site":${objJson(p.site)}`;
+    if (p.pv) line += `,"pv":${JSON.stringify(p.pv)}`;
     if (error) {
       const e = error as { message?: string; code?: string };
-      ev.err = `${e.code ? e.code + ' ' : ''}${String(e.message ?? error)}`.slice(0, 500);
+      line += `,"err":${JSON.stringify(`${e.code ? e.code + ' ' : ''}${String(e.message ?? error)}`.slice(0, 500))}`;
     } else {
       const rows = rowsOf(result);
-      if (rows !== undefined) ev.rows = rows;
+      if (rows !== undefined) line += `,"rows":${rows}`;
     }
-    send(ev);
+    sendLine(line + '}\n');
   } catch {
     // never fail the app
   }
@@ -434,7 +616,7 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
     try {
       const cfg = args[0] as { submit?: unknown; callback?: unknown } | undefined;
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
-      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined);
+      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, query, this);
     } catch {
       p = undefined;
     }
@@ -470,78 +652,71 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
 }
 
 /**
- * Pool#query hands the statement to a client later (after connect): the call site is taken here.
- * Inside a unit of work (async context already on) it travels in the context. Outside any unit it
- * waits in a FIFO keyed by the statement's text (or config object), which the pool passes unchanged
- * to Client#query in the order it queued them — entering an AsyncLocalStorage only for this would
- * turn on async hooks for the rest of the process, the largest cost per query.
+ * Pool#query hands the statement to a client later (after connect, in whatever order the pool's
+ * connections come up or are released): the call site and unit are taken where the app called
+ * Pool#query and ride on the connect callback pg-pool passes, which calls client.query synchronously:
+ * the client carries them (a symbol property, for that synchronous call only) to Client#query. So
+ * two identical statements queued at once can never take each other's line or unit, whichever
+ * client runs first — and no AsyncLocalStorage is entered for it (that would turn on async hooks for
+ * the rest of the process, the largest cost per query).
  */
-const poolSites = new Map<unknown, CaptureSite[]>();
-const MAX_POOL_WAITING = 10_000;
-let poolWaiting = 0;
-
-function takePoolSite(key: unknown): CaptureSite | undefined {
-  const q = poolSites.get(key);
-  if (!q) return undefined;
-  const site = q.shift();
-  poolWaiting--;
-  if (!q.length) poolSites.delete(key);
-  return site;
+const POOL_TAG = Symbol('pg-lens.capture.pool');
+interface PoolTag {
+  site: CaptureSite | null;
+  unit: CaptureUnit;
 }
+/** Set while Pool#query runs: the connect it calls takes it. */
+let poolTag: PoolTag | undefined;
 
 function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
   if (!proto || typeof proto.query !== 'function' || (proto.query as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const orig = proto.query;
   const query = function (this: unknown, ...args: unknown[]): unknown {
-    let store: Store | undefined;
+    let tag: PoolTag | undefined;
     try {
       const outer = als.getStore();
-      const site = callSite();
-      if (outer || !site) {
-        store = { unit: outer?.unit ?? ROOT, site, siteUsed: false };
-      } else if (poolWaiting < MAX_POOL_WAITING && args[0] !== undefined && args[0] !== null) {
-        const key = args[0];
-        const q = poolSites.get(key) ?? [];
-        q.push(site);
-        poolSites.set(key, q);
-        poolWaiting++;
-        // A query that never reached a client (connect failed, pool ended) must not leave its site
-        // queued. One that did reach a client took the head of the queue, which need not be its own
-        // entry (the pool can hand clients out of order): nothing to remove then. A query reached the
-        // server when it succeeded or failed with a SQLSTATE.
-        const settled = (err: unknown) => {
-          const code = (err as { code?: unknown } | undefined)?.code;
-          if (err && !(typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code))) forget();
-        };
-        const forget = () => {
-          const waiting = poolSites.get(key);
-          const i = waiting ? waiting.indexOf(site) : -1;
-          if (i >= 0) {
-            waiting!.splice(i, 1);
-            poolWaiting--;
-            if (!waiting!.length) poolSites.delete(key);
-          }
-        };
-        const last = args.length - 1;
-        if (last >= 0 && typeof args[last] === 'function') {
-          const cb = args[last] as (...a: unknown[]) => unknown;
-          args[last] = function (this: unknown, ...a: unknown[]) {
-            settled(a[0]);
-            return cb.apply(this, a);
-          };
-          return orig.apply(this, args);
-        }
-        const result = orig.apply(this, args) as { then?: (a: unknown, b: unknown) => unknown } | undefined;
-        if (result && typeof result.then === 'function') result.then(() => undefined, settled);
-        return result;
-      }
+      // Inside an ORM entry its site holds for every statement it sends.
+      const site = outer?.sticky && outer.site ? outer.site : callSite(query);
+      tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT };
     } catch {
-      store = undefined;
+      tag = undefined;
     }
-    return store ? als.run(store, () => orig.apply(this, args)) : orig.apply(this, args);
+    if (!tag) return orig.apply(this, args);
+    const saved = poolTag;
+    poolTag = tag;
+    try {
+      return orig.apply(this, args);
+    } finally {
+      poolTag = saved;
+    }
   };
   (query as unknown as Record<symbol, boolean>)[WRAPPED] = true;
   proto.query = query;
+}
+
+function wrapPoolConnect(proto: { connect: (...a: unknown[]) => unknown }): void {
+  if (!proto || typeof proto.connect !== 'function' || (proto.connect as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const orig = proto.connect;
+  const connect = function (this: unknown, ...args: unknown[]): unknown {
+    const tag = poolTag;
+    // Only the connect of a Pool#query, and only once.
+    poolTag = undefined;
+    const cb = args[0];
+    if (!tag || typeof cb !== 'function') return orig.apply(this, args);
+    args[0] = function (this: unknown, ...a: unknown[]): unknown {
+      const client = a[1] as { [POOL_TAG]?: PoolTag } | undefined;
+      if (!client || typeof client !== 'object') return cb.apply(this, a);
+      client[POOL_TAG] = tag;
+      try {
+        return cb.apply(this, a);
+      } finally {
+        delete client[POOL_TAG];
+      }
+    };
+    return orig.apply(this, args);
+  };
+  (connect as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto.connect = connect;
 }
 
 function hookPg(exports: unknown): void {
@@ -550,7 +725,10 @@ function hookPg(exports: unknown): void {
   const client = Object.getOwnPropertyDescriptor(pg, 'Client')?.value as typeof pg.Client;
   const pool = Object.getOwnPropertyDescriptor(pg, 'Pool')?.value as typeof pg.Pool;
   if (client?.prototype) wrapClientQuery(client.prototype, 'pg');
-  if (pool?.prototype) wrapPoolQuery(pool.prototype);
+  if (pool?.prototype) {
+    wrapPoolQuery(pool.prototype);
+    wrapPoolConnect(pool.prototype as never);
+  }
 }
 
 // ---- ORMs and query builders -------------------------------------------------------------------
@@ -568,8 +746,7 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
     if (entryDepth > 0) return orig.apply(this, args);
     let store: Store | undefined;
     try {
-      const site = callSite();
-      if (site && !site.via) site.via = via;
+      const site = callSite(entry, via);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
     } catch {
       store = undefined;
@@ -633,8 +810,7 @@ function wrapMaker(owner: Record<string, unknown> | undefined, name: string, via
     try {
       // Builders an ORM makes while it runs (inside an entry) belong to the ORM call's site.
       if (b && typeof b === 'object' && entryDepth === 0 && !als.getStore()?.sticky && !(b as Record<symbol, unknown>)[KNEX_SITE]) {
-        const site = callSite();
-        if (site && !site.via) site.via = via;
+        const site = callSite(made, via);
         (b as Record<symbol, unknown>)[KNEX_SITE] = site;
       }
     } catch {
@@ -734,9 +910,9 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
       super(...args);
       try {
         const store = als.getStore();
-        const site = store?.site && (store.sticky || !store.siteUsed) ? store.site : callSite();
+        const site = store?.site && (store.sticky || !store.siteUsed) ? store.site : callSite(CapturedQuery);
         const self = this as unknown as PostgresQuery & { [k: symbol]: unknown };
-        const unit = store?.unit ?? ROOT;
+        const unit = store?.unit ?? vitestUnit() ?? ROOT;
         let start: bigint | undefined;
         const handle = self.handle;
         self.handle = function (this: PostgresQuery, ...a: unknown[]) {
@@ -789,6 +965,8 @@ function onLoadHook(request: string, exports: unknown): void {
   else if (request === 'objection') hookObjection(exports);
   else if (/[\\/]knex[\\/]lib[\\/]client(\.js)?$/.test(request) || (request.endsWith('/client') && typeof exports === 'function' && 'runner' in ((exports as { prototype?: object }).prototype ?? {}))) hookKnexClient(exports);
   else if (request.endsWith('execution/runner') || /[\\/]knex[\\/]lib[\\/]execution[\\/]runner(\.js)?$/.test(request)) hookKnexRunner(exports);
+  else if (request === 'jest-runtime' || /[\\/]jest-runtime[\\/]build[\\/]index\.js$/.test(request)) hookJestRuntime(exports);
+  else if (/[\\/]jest-environment-[^\\/]+[\\/]build[\\/]index\.js$/.test(request) || /^jest-environment-[a-z]+$/.test(request)) hookJestEnvironment(exports);
   else if (request === 'http' || request === 'node:http' || request === 'https' || request === 'node:https') hookHttp(exports as never);
   else if (request === 'mocha' || /[\\/]mocha[\\/]lib[\\/]mocha\.js$/.test(request) || /[\\/]mocha[\\/]index\.js$/.test(request)) hookMocha(exports as never);
   else if (/[\\/]mocha[\\/]lib[\\/]runnable\.js$/.test(request) || request.endsWith('./runnable')) {
@@ -799,6 +977,26 @@ function onLoadHook(request: string, exports: unknown): void {
   } else if (request === '@prisma/adapter-pg') {
     send({ v: CAPTURE_PROTOCOL, t: 'notice', code: 'prisma-adapter-pg', ts: Date.now(), pid: process.pid });
   }
+}
+
+/**
+ * A process ended by a signal (a test runner's worker is ended with SIGTERM once its tests are done;
+ * Ctrl+C) emits no 'exit': the batch is sent first. When no one else listens for the signal, ours is
+ * removed and the signal raised again, so the process ends exactly as it would have (as signal-exit
+ * does); when the app listens for it too, the app decides what happens, as it would have.
+ */
+function flushOnSignal(sig: NodeJS.Signals): void {
+  const onSignal = (): void => {
+    try {
+      flushBatch();
+    } catch {
+      // ignore
+    }
+    if (process.listenerCount(sig) > 1) return;
+    process.removeListener(sig, onSignal);
+    process.kill(process.pid, sig);
+  };
+  process.on(sig, onSignal);
 }
 
 function install(): void {
@@ -822,6 +1020,7 @@ function install(): void {
   } catch {
     // ignore
   }
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) flushOnSignal(sig);
   process.once('exit', () => {
     try {
       flushBatch();

@@ -5,10 +5,19 @@ import { oneLine } from '../core/safeText';
 import { connectionFromPgEnv, choosePassword } from '../core/connection/detect';
 import { connect, type Database } from '../db/database';
 import { pgpassPassword } from '../db/pgpass';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export const EXIT = { ok: 0, findings: 1, usage: 2, failure: 3 } as const;
 
 export class UsageError extends Error {}
+
+/**
+ * A command's arguments: its options (strict: an unknown or malformed one is a usage error, see
+ * main.ts) and its positionals (files, folders, SQL).
+ */
+export function commandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+}
 
 /**
  * A numeric option, or one UsageError line: `--timeout abc`, `--timeout ''`, `Infinity` and values
@@ -39,6 +48,23 @@ export interface CliCommand {
   run(argv: string[], ctx: CliContext): Promise<number>;
 }
 
+/** A usage error unless --format is one of `allowed` (the message names them and quotes the value on one line). */
+export function checkFormat<const F extends string>(value: string | undefined, allowed: readonly F[]): asserts value is F {
+  if (allowed.includes(value as F)) return;
+  const names = allowed.length > 1 ? `${allowed.slice(0, -1).join(', ')} or ${allowed[allowed.length - 1]}` : allowed[0];
+  throw new UsageError(`--format must be ${names}, not "${oneLine(String(value))}"`);
+}
+
+/** The --format option of every command that prints a report (parseArgs shape); checkFormat() checks the value. */
+export const FORMAT_OPTIONS = {
+  format: { type: 'string' as const, default: 'text' },
+};
+
+/** --exclude of every command that walks files and folders: .gitignore patterns, repeatable (parseArgs shape). */
+export const EXCLUDE_OPTIONS = {
+  exclude: { type: 'string' as const, multiple: true as const, default: [] as string[] },
+};
+
 /** The options every command that talks to a database takes (parseArgs shape). */
 export const DB_OPTIONS = {
   db: { type: 'string' as const },
@@ -50,7 +76,7 @@ export const DB_OPTIONS = {
  * The environment of the CLI's connection: --production, else PGLENS_ENVIRONMENT
  * (development, staging or production), else development.
  */
-export function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv): ConnectionProfile['environment'] {
+function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv): ConnectionProfile['environment'] {
   if (production) return 'production';
   const v = env.PGLENS_ENVIRONMENT;
   if (v === undefined || v === '') return 'development';

@@ -10,7 +10,7 @@ import { SEVERITY_RANK, type Finding, type Severity } from './findings';
 
 export type CodeContext = 'request' | 'job' | 'migration' | 'test' | 'script' | 'seed';
 
-export const CODE_CONTEXTS: readonly CodeContext[] = ['request', 'job', 'migration', 'test', 'script', 'seed'];
+const CODE_CONTEXTS: readonly CodeContext[] = ['request', 'job', 'migration', 'test', 'script', 'seed'];
 
 /** The highest severity a finding may have in each context ('keep' = as the rule says). */
 export type ContextPolicy = Record<CodeContext, Severity | 'keep'>;
@@ -19,7 +19,7 @@ export const DEFAULT_CONTEXT_POLICY: ContextPolicy = { request: 'keep', job: 'ke
 
 const TEST_PATH = /(^|\/)(tests?|__tests__|__mocks__|specs?|e2e|testdata|test[-_]?utils|testing|fixtures|spec[-_]helpers?|src\/test)\/|(^|\/)[^/]+[._-](test|spec|e2e)\.[a-z]+$|(^|\/)[^/]+_test\.(go|py|rb)$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|(^|\/)[A-Z]\w*(Tests?|IT)\.(java|kt)$/i;
 const MIGRATION_PATH = /(^|\/)([\w.-]*[-_])?(migrations?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades)\/|(^|\/)[\w-]*(migrations?|migrator)\.(go|py|rb|ts|js|java)$|(^|\/)V\d+(_\d+)*__[^/]+\.sql$|(^|\/)\d{8,}[-_][^/]+\.(sql|rb|py|js|ts)$/i;
-const SEED_PATH = /(^|\/)(seeds?|seeders?|seeding|demo|(?:sample|random|fake|dummy|demo|mock)[-_]data|populate[-_]?(?:db|data)?)(\/|\.[a-z]+$)|(^|\/)[^/]*[-_.]seed(er|s)?\.[a-z]+$|(^|\/)seed[-_][^/]+$/i;
+const SEED_PATH = /(^|\/)(seeds?|seeders?|seeding|demo|importers?|(?:sample|random|fake|dummy|demo|mock)[-_]data|populate[-_]?(?:db|data)?)(\/|\.[a-z]+$)|(^|\/)[^/]*[-_.]seed(er|s)?\.[a-z]+$|(^|\/)seed[-_][^/]+$/i;
 const SCRIPT_PATH = /(^|\/)(scripts?|\.scripts|bin|tools|hack|contrib|management\/commands|lib\/tasks|rake|devtools|benchmarks?)\/|\.rake$|(^|\/)(Rakefile|manage\.py)$/i;
 const JOB_PATH = /(^|\/)(jobs?|workers?|tasks|queues?|processors?|crons?|cronjobs?|schedul(?:er|ed|ers)|background|consumers?|subscribers?)\/|(^|\/)[^/]*(tasks\.py|_job\.rb|_worker\.rb|Job\.(java|kt|ts|js)|Worker\.(java|kt|ts|js)|Task\.(java|kt|ts|js)|[._]job\.[jt]s|[._]worker\.[jt]s|[._]task\.[jt]s|[._]processor\.[jt]s|[._]cron\.[jt]s)$/i;
 

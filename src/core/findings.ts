@@ -12,7 +12,7 @@ export interface Span {
   end: number;
 }
 
-export interface RelatedLocation {
+interface RelatedLocation {
   span: Span;
   message: string;
   /** Another file, when the related place is not in the same file. */

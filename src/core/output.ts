@@ -8,6 +8,7 @@ import type { RuleMeta } from './rules/types';
 import { describeByContext } from './codeContext';
 import { describeOtherDialect } from './dialect';
 import { oneLine } from './safeText';
+import { shortHash } from './hash';
 
 export interface Located {
   finding: Finding;
@@ -139,7 +140,7 @@ export function toSarif(located: readonly Located[], rules: readonly RuleMeta[],
             level: LEVEL[f.severity],
             message: { text: f.help ? `${f.message}\n${f.help}` : f.message },
             locations: [{ physicalLocation: { artifactLocation: loc(file), region: region(l) } }],
-            partialFingerprints: { primaryLocationLineHash: fingerprint(`${f.ruleId}:${file}:${f.message}`) },
+            partialFingerprints: { primaryLocationLineHash: shortHash(`${f.ruleId}:${file}:${f.message}`) },
             ...(fixes.length ? { fixes } : {}),
             ...(f.evidence || f.context ? { properties: { ...(f.evidence ? { evidence: f.evidence } : {}), ...(f.context ? { context: f.context } : {}) } } : {}),
           };
@@ -147,14 +148,4 @@ export function toSarif(located: readonly Located[], rules: readonly RuleMeta[],
       },
     ],
   };
-}
-
-/** A short stable hash (FNV-1a, 32 bit, hex) so code scanning can follow a result across commits. */
-export function fingerprint(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
 }

@@ -39,7 +39,7 @@ export interface ReportInput {
   statements: { items: (CostSummary & { sites: string[] })[]; totalMs: number; count: number } | { unavailable: string };
 }
 
-export interface SecuritySection {
+interface SecuritySection {
   findings: HealthCheck[];
   /** CREATE ROLE and GRANT statements for a least-privilege application role, with where the privileges came from. */
   roleScript: { sql: string[]; source: string } | null;

@@ -17,7 +17,11 @@ import { applySuppressions } from './suppress';
 import { libraryHelp, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
+import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
+import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
+import type { MapperFragments } from './languages/java/mybatis';
+import { mergeRecordedNPlusOne } from './record/findings';
 import { errorMessage } from './safeText';
 
 export interface FileInput {
@@ -34,7 +38,7 @@ export interface FileInput {
   isCancelled?: () => boolean;
 }
 
-export interface AnalyzerInput {
+interface AnalyzerInput {
   file: string;
   text: string;
   /** Language id or path, as extractSqlSites and languageOf accept it. */
@@ -70,9 +74,10 @@ export interface EvidenceSource {
 
 /**
  * The query rules as an analyzer (with database evidence when a source is given). `project` is the
- * project's database as its configuration says (core/dialect.ts projectDialect), when known.
+ * project's database as its configuration says (core/dialect.ts projectDialect), when known. `declared`: the
+ * expression indexes the project's own schema files create (sql/declaredIndexes.ts), read when no database is given.
  */
-export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; project?: DialectVerdict } = {}): Analyzer {
+export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; project?: DialectVerdict; declared?: DeclaredIndexes } = {}): Analyzer {
   const rules = opts.rules ?? RULES;
   return {
     id: 'rules',
@@ -85,6 +90,24 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       }
       if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
       const ev = opts.evidence;
+      // Two calls running the same composed statement (`if … { db.Query(q, a, b) } else { db.Query(q, a) }`)
+      // give the same finding once.
+      const seen = new Set<string>();
+      // Without a database: `lower(email) = …` is served by the `lower(email)` index the schema files create.
+      // An OR whose every column leads an index the schema files create can be a BitmapOr: nothing to advise.
+      const servedByDeclaredIndex = (f: Finding) => {
+        if (ev || !opts.declared?.size) return false;
+        const e = f.evidence ?? {};
+        if (f.ruleId === 'non-sargable-predicate') return typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, typeof e.table === 'string' ? e.table : undefined, e.expression);
+        if (f.ruleId !== 'or-across-columns' || e.acrossTables || !Array.isArray(e.resolved)) return false;
+        return (e.resolved as { table?: string; column: string }[]).every((r) => isDeclaredIndexExpression(opts.declared, r.table, r.column));
+      };
+      const once = (f: Finding) => {
+        const key = `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      };
       return sites.flatMap((site) => {
         const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
         // A statement kept in a mapper file is changed there and called through its library: say how.
@@ -96,7 +119,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }
-        return found;
+        return found.filter((f) => once(f) && !servedByDeclaredIndex(f));
       });
     },
   };
@@ -126,6 +149,8 @@ export interface ScanOptions {
   onError?: (file: string, message: string) => void;
   /** SQL discovery; defaults to extractSqlSites over the shared tree. */
   extract?: (text: string, languageIdOrPath: string, file: string, source?: SourceTree) => Promise<SqlSite[]>;
+  /** For the default extraction: MyBatis `<sql>` fragments of the project's mapper files (cross-file `<include>`). */
+  mapperFragments?: MapperFragments;
 }
 
 export interface FileResult {
@@ -151,7 +176,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   try {
     let t = performance.now();
     try {
-      sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src })))(input.text, language, input.path, source);
+      sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src, mapperFragments: opts.mapperFragments })))(input.text, language, input.path, source);
     } catch (e) {
       errors.push(`SQL extraction failed: ${errorMessage(e)}`);
     }
@@ -175,7 +200,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);
-  const kept = applyContext(applySuppressions(input.text, findings, opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
+  const kept = applyContext(applySuppressions(input.text, mergeRecordedNPlusOne(findings, input.text), opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   return { file: input.path, sites, findings: sortFindings(kept), errors, timings };
 }
 
@@ -203,7 +228,9 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     result.errors.push({ file, message });
     opts.onError?.(file, message);
   };
+  const imports = new ImportGraph();
   for await (const file of files as AsyncIterable<FileInput>) {
+    imports.add(file.path, file.text);
     if (opts.isCancelled?.()) {
       result.cancelled = true;
       break;
@@ -235,16 +262,18 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       }
     }
   }
+  // A module that only one-off code imports (a management command, a seed) runs where they run.
+  if (!result.cancelled) result.findings = applyImportContexts(result.findings, imports.contexts(), opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   return result;
 }
 
-export function ruleMetaOf(analyzers: readonly Analyzer[]): RuleMeta[] {
+function ruleMetaOf(analyzers: readonly Analyzer[]): RuleMeta[] {
   const seen = new Map<string, RuleMeta>();
   for (const a of analyzers) for (const r of a.rules) if (!seen.has(r.id)) seen.set(r.id, { id: r.id, defaultSeverity: r.defaultSeverity, description: r.description, docs: r.docs });
   return [...seen.values()];
 }
 
-export function sortFindings(findings: Finding[]): Finding[] {
+function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
 }
 
@@ -259,7 +288,7 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   return out;
 }
 
-export function countLines(text: string): number {
+function countLines(text: string): number {
   if (!text) return 0;
   let n = 1;
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;

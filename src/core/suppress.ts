@@ -9,13 +9,13 @@ import { lineCommentOf } from './languages/registry';
 
 const LINE_RE = /pg-lens-ignore(-file)?\s+([a-z0-9-]+(?:\s*,\s*[a-z0-9-]+)*)\s*(?::\s*([^\n*]*))?/g;
 
-export interface Suppressions {
+interface Suppressions {
   /** rule ids ignored per 0-based line (the comment's own line and the line after it). */
   byLine: Map<number, Set<string>>;
   file: Set<string>;
 }
 
-export function findSuppressions(text: string): Suppressions {
+function findSuppressions(text: string): Suppressions {
   const byLine = new Map<number, Set<string>>();
   const file = new Set<string>();
   if (!text.includes('pg-lens-ignore')) return { byLine, file };
@@ -57,4 +57,14 @@ export function applySuppressions(text: string, findings: Finding[], severityOve
 export function ignoreComment(language: string, ruleId: string, reason: string): string {
   const body = `pg-lens-ignore ${ruleId}: ${reason.replace(/[\r\n]+/g, ' ').trim() || 'reviewed'}`;
   return `${lineCommentOf(language)} ${body}`;
+}
+
+/**
+ * The syntax of a comment inserted at the start of a line: SQL when the line begins inside a SQL string
+ * (the newline before it is part of a site's SQL text — a multi-line template or triple-quoted string),
+ * else the file's own. A line inside a call, or between the pieces of a concatenation, is code.
+ */
+export function commentLanguageAt(hostLanguage: string, sites: readonly { sourceMap: readonly number[] }[], lineStart: number): string {
+  if (lineStart > 0 && sites.some((s) => s.sourceMap.includes(lineStart - 1))) return 'sql';
+  return hostLanguage;
 }

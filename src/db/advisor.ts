@@ -7,7 +7,8 @@
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
  * on top of it, so a join that needs two indexes gets both, and never two that do the same job.
  */
-import { createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions, type CatalogFacts, type IndexCandidate } from '../core/advice/indexCandidates';
+import { createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions, type IndexCandidate } from '../core/advice/indexCandidates';
+import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
 import { statementShape, type StatementShape } from '../core/sql/predicates';
@@ -21,7 +22,7 @@ import { planAs } from './planGuard';
 
 const TRANSIENT_HYPOPG = `${OWN_STATEMENT_MARKER} CREATE EXTENSION IF NOT EXISTS hypopg`;
 
-export type VerifiedBy = 'hypopg' | 'transaction' | 'none';
+type VerifiedBy = 'hypopg' | 'transaction' | 'none';
 
 /** SuggestionLike's table is schema.name when not public, else name. */
 export interface IndexSuggestion extends SuggestionLike {
@@ -41,7 +42,7 @@ export interface IndexSuggestion extends SuggestionLike {
   summary: string;
 }
 
-export type AdviceStatus = 'ok' | 'unparsed' | 'not-analysed' | 'missing-table' | 'error';
+type AdviceStatus = 'ok' | 'unparsed' | 'not-analysed' | 'missing-table' | 'error';
 
 export interface AdviceResult {
   status: AdviceStatus;
@@ -90,7 +91,8 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   if (!shape.tables.length) return done({ status: 'not-analysed', message: 'The statement reads no table.', suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   const info = opts.info ?? (await db.serverInfo());
   const refs: TableRef[] = shape.tables.map((t) => ({ schema: t.schema, name: t.name }));
-  const { facts, missing, notTables } = await readCatalogFacts(db, refs, { versionNum: info.versionNum, pgTrgm: info.pgTrgm });
+  const { tables, missing, notTables } = await readCatalogFacts(db, refs);
+  const facts: CatalogFacts = { versionNum: info.versionNum, pgTrgm: info.pgTrgm, tables };
   if (missing.length) {
     return done({ status: 'missing-table', message: `No table ${missing.map((m) => (m.schema ? `${m.schema}.` : '') + m.name).join(', ')} in this database; no advice.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   }
@@ -100,7 +102,7 @@ export async function adviseStatement(db: Database, sql: string, params: unknown
   return done(await adviseWithFacts(db, sql, params, shape, facts, info, opts));
 }
 
-export async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions): Promise<Omit<AdviceResult, 'elapsedMs'>> {
+async function adviseWithFacts(db: Database, sql: string, params: unknown[] | undefined, shape: StatementShape, facts: CatalogFacts, info: Pick<ServerInfo, 'versionNum' | 'hypopg' | 'pgTrgm'>, opts: AdviseOptions): Promise<Omit<AdviceResult, 'elapsedMs'>> {
   const minReduction = opts.minCostReduction ?? DEFAULT_MIN_REDUCTION;
   const maxTableBytes = (opts.maxTableSizeMb ?? 50) * 1024 * 1024;
   const candidates = opts.candidates ?? indexCandidates(shape, facts, opts.candidateOptions);
@@ -202,8 +204,8 @@ export async function adviseWithFacts(db: Database, sql: string, params: unknown
           if (suggestions.some((s) => s.schema === c.schema && s.table === displayTable(c))) continue;
           const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
           const seq = baseline.seqScans.find((s) => s.relation === c.table);
-          if (!t || !seq || t.reltuples < 10000 || c.selectivity > 0.05) continue;
-          suggestions.push(unverifiedSuggestion(c, baseline, t.reltuples, seq));
+          if (!t || !seq || (t.rows ?? 0) < 10000 || c.selectivity > 0.05) continue;
+          suggestions.push(unverifiedSuggestion(c, baseline, t, seq));
         }
       }
       return { suggestions, costBefore: baseline.totalCost };
@@ -275,10 +277,11 @@ function candidateFields(c: IndexCandidate, before: PlanSummary): Pick<IndexSugg
 
 function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: CatalogFacts): IndexSuggestion {
   const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
-  const rows = t?.reltuples ?? 0;
+  const rows = t?.rows ?? 0;
   const seq = before.seqScans.find((s) => s.relation === c.table);
   const shown = c.keys.map((k) => k.label).join(', ');
-  const prefix = seq ? `Seq Scan on ${c.table} (${formatCount(rows)} rows)` : `${c.table} (${formatCount(rows)} rows)`;
+  const size = `${formatCount(rows)} rows${t && !t.analysed ? ', never analysed' : ''}`;
+  const prefix = seq ? `Seq Scan on ${c.table} (${size})` : `${c.table} (${size})`;
   const what = `${c.method === 'btree' ? 'an index' : `a ${c.method.toUpperCase()} index`} on ${c.table} (${shown})${c.include.length ? ` INCLUDE (${c.include.join(', ')})` : ''}${c.where ? ` WHERE ${c.where}` : ''}`;
   return {
     ...candidateFields(c, before),
@@ -298,8 +301,9 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
   };
 }
 
-function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, rows: number, seq: PlanSummary['seqScans'][number]): IndexSuggestion {
+function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFacts, seq: PlanSummary['seqScans'][number]): IndexSuggestion {
   const shown = c.keys.map((k) => k.label).join(', ');
+  const rows = t.rows ?? 0;
   return {
     ...candidateFields(c, before),
     costAfter: null,
@@ -314,7 +318,7 @@ function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, rows: numb
     seqScan: { relation: seq.relation, rows },
     planBefore: planOutline(before),
     planAfter: [],
-    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows): an index on (${shown}) may help (not verified)`,
+    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (not verified)`,
   };
 }
 
@@ -323,7 +327,7 @@ function round(n: number): number {
 }
 
 /** Relation names already taken in the given schemas (tables, views, sequences, indexes share one namespace). */
-export const ADVISOR_SQL = {
+const ADVISOR_SQL = {
   takenNames: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = ANY ($1::text[]) AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS p(prefix) WHERE starts_with(c.relname::text, p.prefix))`,
 } as const;

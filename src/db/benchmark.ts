@@ -11,6 +11,7 @@ import { analyzeRisk, checkSingleStatement, explainAnalyze, parameterCount, EXPL
 import { assertSideEffectsAllowed, guardPlanning } from './planGuard';
 import { summarizeLatencies } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary } from '../core/plan/benchmark';
+import { errorMessage } from '../core/safeText';
 
 export interface BenchmarkOptions {
   runs?: number;
@@ -83,7 +84,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
     await pool.close();
   }
   const wall = performance.now() - t0;
-  if (!latencies.length) throw new PgLensError(`Every run failed: ${(firstError as Error)?.message ?? 'cancelled'}`, 'BENCHMARK_FAILED');
+  if (!latencies.length) throw new PgLensError(`Every run failed: ${firstError ? errorMessage(firstError) : 'cancelled'}`, 'BENCHMARK_FAILED');
   let sharedHitPerRun: number | undefined;
   let sharedReadPerRun: number | undefined;
   try {

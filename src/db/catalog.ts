@@ -1,17 +1,19 @@
 /**
- * Catalog facts for the tables a statement touches: size, columns, pg_stats, existing indexes and
- * write activity. Read-only, one round trip per kind of fact, for any number of tables.
+ * Catalog facts for the tables a statement touches (the one model, core/catalogFacts.ts): size and the
+ * planner's row estimate, columns, pg_stats, existing indexes and write activity. Read-only, one
+ * statement (one round trip) for any number of tables. The index advisor and the rules' evidence
+ * (ruleEvidence.ts) both read through readCatalogFacts.
  */
-import type { CatalogFacts, ColumnStats, IndexFacts, TableFacts } from '../core/advice/indexCandidates';
+import { estimatedRows, type ColumnStats, type IndexFacts, type RelationKind, type TableFacts } from '../core/catalogFacts';
 import type { Database, Queryable } from './database';
 import { qualifiedName } from '../core/sql/ident';
 import { OWN_STATEMENT_MARKER } from './sql';
 
 /**
  * The select-list that indexFactsOf reads (aliases i = pg_index, oc/a inside, s =
- * pg_stat_all_indexes LEFT JOINed) in CATALOG_SQL.indexes.
+ * pg_stat_all_indexes LEFT JOINed) in CATALOG_SQL.tables.
  */
-export const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
+const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid, i.indisready AS ready, i.indisunique AS is_unique, i.indisprimary AS is_primary,
       pg_get_expr(i.indpred, i.indrelid, true) AS predicate, pg_get_indexdef(i.indexrelid) AS definition,
       ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnatts) AS k ORDER BY k) AS cols,
       ARRAY(SELECT a.attname::text FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
@@ -22,35 +24,39 @@ export const INDEX_FACT_COLUMNS = `i.indnkeyatts AS nkey, i.indisvalid AS valid,
       pg_relation_size(i.indexrelid)::int8 AS size_bytes, coalesce(s.idx_scan, 0)::int8 AS scans`;
 
 export const CATALOG_SQL = {
-  /** $1: text[] of (quoted, optionally qualified) names, resolved through search_path like the statement would. */
+  /** The schemas an unqualified name is looked up in, in order. */
+  searchPath: `${OWN_STATEMENT_MARKER} SELECT current_schemas(false) AS schemas`,
+  /**
+   * Everything readCatalogFacts knows about a table, in one round trip. $1: text[] of (quoted, optionally
+   * qualified) names, resolved through search_path like the statement would (to_regclass). Per relation:
+   * size and row-estimate inputs, then as JSON its columns, pg_stats rows (most_common_vals through text
+   * to text[] so values arrive as strings; pg_stats filtered by the relation's own names, so the view
+   * looks pg_class up by index before it computes column privileges), indexes (INDEX_FACT_COLUMNS) and
+   * write counters.
+   */
   tables: `${OWN_STATEMENT_MARKER} SELECT q.name AS requested, c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
-      c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes
+      c.relkind::text AS relkind, c.reltuples::float8 AS reltuples, c.relpages::int8 AS relpages, pg_relation_size(c.oid)::int8 AS size_bytes,
+      current_setting('block_size')::int AS block_size,
+      (SELECT json_agg(x ORDER BY x.attnum) FROM (
+        SELECT a.attnum, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, t.typname AS type_name, t.typlen::int AS typlen, a.attnotnull AS not_null
+        FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) x) AS columns,
+      (SELECT json_agg(x) FROM (
+        SELECT s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
+          s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation
+        FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited) x) AS stats,
+      (SELECT json_agg(x ORDER BY x.name) FROM (
+        SELECT ns.nspname AS schema, ic.relname AS name, am.amname AS method, ${INDEX_FACT_COLUMNS}
+        FROM pg_index i
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_namespace ns ON ns.oid = ic.relnamespace
+        JOIN pg_am am ON am.oid = ic.relam
+        LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = i.indexrelid
+        WHERE i.indrelid = c.oid) x) AS indexes,
+      (SELECT json_build_object('ins', w.n_tup_ins, 'upd', w.n_tup_upd, 'del', w.n_tup_del, 'hot', w.n_tup_hot_upd, 'seq_scan', coalesce(w.seq_scan, 0), 'idx_scan', coalesce(w.idx_scan, 0))
+        FROM pg_stat_all_tables w WHERE w.relid = c.oid) AS writes
     FROM unnest($1::text[]) AS q(name)
     JOIN pg_class c ON c.oid = to_regclass(q.name)
     JOIN pg_namespace n ON n.oid = c.relnamespace`,
-  /** $1: oid[] */
-  columns: `${OWN_STATEMENT_MARKER} SELECT a.attrelid::int8 AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
-    FROM pg_attribute a WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attrelid, a.attnum`,
-  /** $1: oid[]. most_common_vals is anyarray: through text to text[] so values arrive as strings. */
-  stats: `${OWN_STATEMENT_MARKER} SELECT c.oid::int8 AS oid, s.attname AS name, s.null_frac::float8 AS null_frac, s.n_distinct::float8 AS n_distinct,
-      s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf, s.correlation::float8 AS correlation
-    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname
-    WHERE c.oid = ANY ($1::oid[]) AND NOT s.inherited`,
-  /** $1: oid[] */
-  indexes: `${OWN_STATEMENT_MARKER} SELECT i.indrelid::int8 AS table_oid, i.indexrelid::int8 AS oid, n.nspname AS schema, ic.relname AS name, am.amname AS method,
-      ${INDEX_FACT_COLUMNS}
-    FROM pg_index i
-    JOIN pg_class ic ON ic.oid = i.indexrelid
-    JOIN pg_namespace n ON n.oid = ic.relnamespace
-    JOIN pg_am am ON am.oid = ic.relam
-    LEFT JOIN pg_stat_all_indexes s ON s.indexrelid = i.indexrelid
-    WHERE i.indrelid = ANY ($1::oid[])
-    ORDER BY ic.relname`,
-  /** $1: oid[] */
-  writes: `${OWN_STATEMENT_MARKER} SELECT relid::int8 AS oid, n_tup_ins::int8 AS ins, n_tup_upd::int8 AS upd, n_tup_del::int8 AS del, n_tup_hot_upd::int8 AS hot,
-      coalesce(seq_scan, 0)::int8 AS seq_scan, coalesce(idx_scan, 0)::int8 AS idx_scan
-    FROM pg_stat_all_tables WHERE relid = ANY ($1::oid[])`,
 } as const;
 
 export interface TableRef {
@@ -59,34 +65,42 @@ export interface TableRef {
 }
 
 export interface CatalogResult {
-  facts: CatalogFacts;
+  /** Tables, partitioned tables, materialized views, views and foreign tables found (kind says which). */
+  tables: TableFacts[];
   /** Requested names that do not exist. */
   missing: TableRef[];
   /** Requested names that exist but are not tables (views, foreign tables, …): no index advice for them. */
   notTables: { name: string; kind: string }[];
 }
 
+const KINDS: Record<string, RelationKind> = { r: 'table', p: 'partitioned', m: 'matview', v: 'view', f: 'foreign' };
+const NOT_TABLE: Record<string, string> = { v: 'a view', f: 'a foreign table', S: 'a sequence', c: 'a composite type', i: 'an index' };
+
 /** Facts for the given tables (names as the statement writes them; unqualified ones go through search_path). */
-export async function readCatalogFacts(db: Database | Queryable, tables: TableRef[], server: { versionNum: number; pgTrgm: CatalogFacts['pgTrgm'] }): Promise<CatalogResult> {
+export async function readCatalogFacts(db: Database | Queryable, tables: TableRef[]): Promise<CatalogResult> {
   const requested = [...new Set(tables.map((t) => qualifiedName(t.schema, t.name)))];
   const q = (text: string, params: unknown[]) => (db as any).query(text, params) as Promise<{ rows: any[] }>;
   const all = requested.length ? (await q(CATALOG_SQL.tables, [requested])).rows : [];
-  const KINDS: Record<string, string> = { v: 'a view', f: 'a foreign table', S: 'a sequence', c: 'a composite type', i: 'an index' };
-  const notTables = all.filter((r) => !['r', 'p', 'm'].includes(r.relkind)).map((r) => ({ name: r.name, kind: KINDS[r.relkind] ?? `a relation of kind ${r.relkind}` }));
-  const found = all.filter((r) => ['r', 'p', 'm'].includes(r.relkind));
+  // PostgreSQL's own catalogs (pg_catalog is on every search_path) are not the application's tables: no facts, no advice.
+  const system = (r: { schema: string }) => r.schema === 'pg_catalog' || r.schema === 'information_schema' || r.schema.startsWith('pg_toast');
+  const notTables = all
+    .filter((r) => system(r) || !['r', 'p', 'm'].includes(r.relkind))
+    .map((r) => ({ name: r.name, kind: system(r) ? 'a system catalog' : NOT_TABLE[r.relkind] ?? `a relation of kind ${r.relkind}` }));
   const byOid = new Map<number, TableFacts>();
-  for (const r of found) {
+  const raw = new Map<number, { reltuples: number; relpages: number; blockSize: number; typlens: number[] }>();
+  for (const r of all) {
     const oid = Number(r.oid);
-    if (byOid.has(oid)) continue;
-    const reltuples = Number(r.reltuples);
-    const relpages = Number(r.relpages);
+    const kind = KINDS[r.relkind];
+    if (!kind || system(r) || byOid.has(oid)) continue;
+    const blockSize = Number(r.block_size) || 8192;
+    raw.set(oid, { reltuples: Number(r.reltuples), relpages: Number(r.relpages), blockSize, typlens: [] });
     byOid.set(oid, {
       schema: r.schema,
       name: r.name,
-      kind: r.relkind === 'p' ? 'partitioned' : r.relkind === 'm' ? 'matview' : 'table',
-      // Never analysed (reltuples = -1): estimate from the pages, as the planner does.
-      reltuples: reltuples >= 0 ? reltuples : relpages * 50,
-      relpages,
+      kind,
+      rows: undefined,
+      analysed: Number(r.reltuples) >= 0,
+      pages: Math.ceil(Number(r.size_bytes) / blockSize),
       sizeBytes: Number(r.size_bytes),
       columns: [],
       stats: {},
@@ -94,34 +108,39 @@ export async function readCatalogFacts(db: Database | Queryable, tables: TableRe
     });
   }
   const missing = tables.filter((t) => !all.some((r) => r.requested === qualifiedName(t.schema, t.name)));
-  const oids = [...byOid.keys()];
-  if (oids.length) {
-    const [cols, stats, idx, writes] = await Promise.all([
-      q(CATALOG_SQL.columns, [oids]),
-      q(CATALOG_SQL.stats, [oids]),
-      q(CATALOG_SQL.indexes, [oids]),
-      q(CATALOG_SQL.writes, [oids]),
-    ]);
-    for (const r of cols.rows) byOid.get(Number(r.oid))?.columns.push({ name: r.name, type: r.type, notNull: r.not_null });
-    for (const r of stats.rows) {
-      const t = byOid.get(Number(r.oid));
-      if (!t) continue;
-      const s: ColumnStats = { nullFrac: Number(r.null_frac), nDistinct: Number(r.n_distinct) };
-      if (r.mcv) s.mostCommonVals = r.mcv;
-      if (r.mcf) s.mostCommonFreqs = r.mcf.map(Number);
-      if (r.correlation !== null && r.correlation !== undefined) s.correlation = Number(r.correlation);
-      t.stats[r.name] = s;
+  const filled = new Set<number>();
+  for (const r of all) {
+    const oid = Number(r.oid);
+    const t = byOid.get(oid);
+    const raw0 = raw.get(oid);
+    if (!t || !raw0 || filled.has(oid)) continue; // a relation requested by two names (users, public.users)
+    filled.add(oid);
+    for (const col of r.columns ?? []) {
+      t.columns.push({ name: col.name, type: col.type, typeName: col.type_name, notNull: col.not_null });
+      raw0.typlens.push(Number(col.typlen));
     }
-    for (const r of idx.rows) byOid.get(Number(r.table_oid))?.indexes.push(indexFactsOf(r));
-    for (const r of writes.rows) {
-      const t = byOid.get(Number(r.oid));
-      if (t) t.writes = { inserts: Number(r.ins), updates: Number(r.upd), deletes: Number(r.del), hotUpdates: Number(r.hot), seqScans: Number(r.seq_scan), idxScans: Number(r.idx_scan) };
+    for (const st of r.stats ?? []) {
+      const s: ColumnStats = { nullFrac: Number(st.null_frac), nDistinct: Number(st.n_distinct) };
+      if (st.mcv) s.mostCommonVals = st.mcv;
+      if (st.mcf) s.mostCommonFreqs = st.mcf.map(Number);
+      if (st.correlation !== null && st.correlation !== undefined) s.correlation = Number(st.correlation);
+      t.stats[st.name] = s;
     }
+    for (const ix of r.indexes ?? []) t.indexes.push(indexFactsOf(ix));
+    const w = r.writes;
+    if (w) t.writes = { inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), seqScans: Number(w.seq_scan), idxScans: Number(w.idx_scan) };
   }
-  return { facts: { versionNum: server.versionNum, pgTrgm: server.pgTrgm, tables: [...byOid.values()] }, missing, notTables };
+  for (const [oid, t] of byOid) {
+    const r = raw.get(oid)!;
+    // Tables and materialized views: the planner's estimate. A partitioned parent has no storage of its
+    // own (ANALYZE sums its partitions into reltuples); views and foreign tables have no estimate here.
+    if (t.kind === 'table' || t.kind === 'matview') t.rows = estimatedRows({ ...r, pages: t.pages });
+    else if (t.kind === 'partitioned' && r.reltuples >= 0) t.rows = r.reltuples;
+  }
+  return { tables: [...byOid.values()], missing, notTables };
 }
 
-export function indexFactsOf(r: any): IndexFacts {
+function indexFactsOf(r: any): IndexFacts {
   const nkey = Number(r.nkey);
   const cols: string[] = r.cols ?? [];
   const names: (string | null)[] = r.col_names ?? [];

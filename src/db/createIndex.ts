@@ -3,12 +3,13 @@
  * profiles only), with progress read from pg_stat_progress_create_index on another session, and
  * cancellation. When it fails, the invalid index it leaves behind is reported and dropped.
  */
+import { formatBytes } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import type { Database } from './database';
 import { describeError, PgLensError } from './errors';
 import { OWN_STATEMENT_MARKER } from './sql';
 
-export const CREATE_INDEX_SQL = {
+const CREATE_INDEX_SQL = {
   /** Building can take long: no statement timeout on this session for the build (reset afterwards). */
   noStatementTimeout: `${OWN_STATEMENT_MARKER} SELECT set_config('statement_timeout', '0', false)`,
   /** $1 lock_timeout text: waiting for the ShareUpdateExclusiveLock is bounded. */
@@ -91,7 +92,8 @@ export async function createIndexConcurrently(db: Database, req: CreateIndexRequ
       clearInterval(timer);
       timer = undefined;
       const size = Number((await s.querySingle(CREATE_INDEX_SQL.size, [qualified])).rows[0]?.bytes ?? NaN);
-      return { ok: true, message: `Created ${req.name}.`, sizeBytes: Number.isFinite(size) ? size : undefined };
+      const sizeBytes = Number.isFinite(size) ? size : undefined;
+      return { ok: true, message: `Created ${req.name}${sizeBytes !== undefined ? ` (${formatBytes(sizeBytes)})` : ''}.`, sizeBytes };
     } catch (e) {
       if (timer) clearInterval(timer);
       const why = req.cancelled?.isCancellationRequested ? 'cancelled' : describeError(e);

@@ -90,13 +90,14 @@ export class Database {
   async query<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = [], opts: { prepare?: boolean } = {}): Promise<pg.QueryResult<R>> {
     this.ensureOpen();
     const sent = placeOwnMarker(text);
-    const send = () =>
-      opts.prepare ? this.pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : this.pool.query<R>(sent, params as any[]);
-    try {
-      const r = await send();
+    const send = async () => {
+      const r = await (opts.prepare ? this.pool.query<R>({ name: preparedName(text), text: sent, values: params as any[] }) : this.pool.query<R>(sent, params as any[]));
       this.reachable = true;
       this.lossReported = false;
       return r;
+    };
+    try {
+      return await send();
     } catch (e) {
       // A pooled session that died while idle (server restart, pg_terminate_backend) fails the next
       // statement sent on it. Our own reads are safe to send again once, on a fresh session — but
@@ -106,10 +107,7 @@ export class Database {
       this.reachable = false;
       if (wasReachable && isConnectionLoss(e) && !isConnectTimeout(e) && isOwnRead(text)) {
         try {
-          const r = await send();
-          this.reachable = true;
-          this.lossReported = false;
-          return r;
+          return await send();
         } catch (e2) {
           throw this.wrap(e2);
         }
@@ -379,7 +377,7 @@ const PLANS_USER_SQL = /^\s*(?:\/\*\s*pg-lens\s*\*\/\s*)?(?:EXPLAIN\b(?![^)]*\)\
 const CONNECTION_LOSS_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
 
 /** The session (not the statement) failed: the server went away or closed it. */
-export function isConnectionLoss(e: unknown): boolean {
+function isConnectionLoss(e: unknown): boolean {
   const err = e as any;
   if (CONNECTION_LOSS_CODES.has(err?.code)) return true;
   return /Connection terminated|connection error|Client was closed|not queryable/i.test(String(err?.message ?? ''));
@@ -406,7 +404,7 @@ function isOwnRead(text: string): boolean {
  * "authentication" until authentication_timeout (60 s) — which also holds up DROP DATABASE
  * and other barrier-waiting commands on that server.
  */
-export class ClosingClient extends pg.Client {
+class ClosingClient extends pg.Client {
   override connect(callback?: (err: Error) => void): any {
     if (!callback) {
       return super.connect().catch((e: unknown) => {
@@ -437,7 +435,7 @@ async function referencesParameters(text: string): Promise<boolean> {
   return tokens ? tokens.some((t) => t.tokenName === 'PARAM') : true;
 }
 
-export function clientConfig(o: DatabaseOptions): pg.PoolConfig {
+function clientConfig(o: DatabaseOptions): pg.PoolConfig {
   const p = o.profile;
   const host = o.useReplica && p.readReplica ? p.readReplica.host : p.host;
   const port = o.useReplica && p.readReplica ? (p.readReplica.port ?? p.port) : p.port;

@@ -88,7 +88,7 @@ export interface AnalyzeRunOptions {
 const versions = new WeakMap<Database, Promise<number>>();
 
 /** The server's version number, asked once per Database. */
-export function serverVersion(db: Database): Promise<number> {
+function serverVersion(db: Database): Promise<number> {
   let v = versions.get(db);
   if (!v) {
     v = db.query(EXPLAIN_SQL.serverVersion).then((r) => Number(r.rows[0].v));
@@ -249,14 +249,14 @@ function relationNames(json: Record<string, unknown>): string[] {
   return [...out];
 }
 
-export interface DmlRisk {
+interface DmlRisk {
   writes: string[];
   /** The sentence a confirmation must show. */
   risk: string;
 }
 
 /** What running this statement for real would do, from its shape only (the catalog check is analyzeRisk). */
-export function dmlRisk(info: StatementInfo): DmlRisk | undefined {
+function dmlRisk(info: StatementInfo): DmlRisk | undefined {
   if (info.cls !== 'write' && info.cls !== 'read-locking') return undefined;
   const writes = info.cls === 'write' ? info.writes : ['row locks (FOR UPDATE/SHARE)'];
   return { writes, risk: analyzeDecision({ report: { functions: [], role: '', sideEffects: [], volatile: [] }, writes: info.cls === 'write' ? info.writes : [], locking: info.cls === 'read-locking' }).risk };

@@ -9,7 +9,8 @@
  * Every SQL text is a named constant with the pg-lens marker and $n parameters.
  */
 import { indexDefinition } from '../core/health/checks/indexes';
-import { keepPlannedIndexes, runHealthChecks, type IndexFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
+import { probePgBouncer } from './pgbouncer';
+import { keepPlannedIndexes, runHealthChecks, type IndexFact, type TableObjectFact, type PgBouncerFacts, type HealthFacts, type HealthFinding, type HealthThresholds, DEFAULT_THRESHOLDS, type SessionFact, type TableFact, type TableUsage } from '../core/health';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -142,7 +143,7 @@ export const HEALTH_SQL_SERVER_16 = HEALTH_SQL.server17.replace(
   `SELECT json_build_object('timed', checkpoints_timed, 'requested', checkpoints_req) FROM pg_stat_bgwriter`,
 );
 
-export const HEALTH_SETTINGS = [
+const HEALTH_SETTINGS = [
   'shared_buffers', 'work_mem', 'maintenance_work_mem', 'random_page_cost', 'effective_io_concurrency', 'track_io_timing', 'max_wal_size',
   'max_connections', 'idle_in_transaction_session_timeout', 'autovacuum', 'archive_mode', 'autovacuum_freeze_max_age',
   'autovacuum_vacuum_threshold', 'autovacuum_vacuum_scale_factor', 'autovacuum_analyze_threshold', 'autovacuum_analyze_scale_factor', 'ssl',
@@ -156,7 +157,7 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** key=value reloptions → map. */
-export function parseReloptions(opts: string[] | null): Record<string, string> {
+function parseReloptions(opts: string[] | null): Record<string, string> {
   const out: Record<string, string> = {};
   for (const o of opts ?? []) {
     const eq = o.indexOf('=');
@@ -187,10 +188,9 @@ export function sessionFromRow(r: any): SessionFact {
   };
 }
 
-/** An index's facts from a row of HEALTH_SQL.indexes. */
-function indexFromRow(r: any): IndexFact {
-  const ro = parseReloptions(r.reloptions);
-  const fact: IndexFact = {
+/** The fields an index row and a foreign-key row share (see TableObjectFact), with the column names. */
+function tableObjectFromRow(r: any): TableObjectFact & { columnNames: any[] } {
+  return {
     oid: Number(r.oid),
     schema: r.schema,
     table: r.table_name,
@@ -198,6 +198,14 @@ function indexFromRow(r: any): IndexFact {
     name: r.name,
     columns: (r.columns ?? []).map(Number),
     columnNames: r.column_names ?? [],
+  };
+}
+
+/** An index's facts from a row of HEALTH_SQL.indexes. */
+function indexFromRow(r: any): IndexFact {
+  const ro = parseReloptions(r.reloptions);
+  const fact: IndexFact = {
+    ...tableObjectFromRow(r),
     keyColumns: Number(r.key_columns),
     opclasses: r.opclasses,
     expressions: r.expressions,
@@ -265,7 +273,7 @@ async function readIndexes(db: Pick<Session, 'query'>, cacheKey: object | undefi
  * the last ANALYZE of a large relation's table nor the set of relations large enough for an estimate changed, for at most
  * WIDTHS_MAX_AGE_MS; the findings show their age.
  */
-export const WIDTHS_MAX_AGE_MS = 10 * 60 * 1000;
+const WIDTHS_MAX_AGE_MS = 10 * 60 * 1000;
 interface Width {
   width: number | null;
   maxNullFrac: number;
@@ -301,7 +309,7 @@ async function readIndexesAndWidths(db: Pick<Session, 'query'>, cacheKey: object
   return { indexes, tableWidths: widths.tables, widthsAgeSeconds: Math.round((nowMs - widths.readAtMs) / 1000) };
 }
 
-export async function readSessions(db: { query: Database['query'] | Session['query'] }): Promise<SessionFact[]> {
+async function readSessions(db: { query: Database['query'] | Session['query'] }): Promise<SessionFact[]> {
   const { rows } = await db.query(HEALTH_SQL.sessions, [QUERY_TEXT_LIMIT, APPLICATION_NAME]);
   return rows.map(sessionFromRow);
 }
@@ -319,7 +327,7 @@ export interface HealthOptions {
   pgbouncer?: PgBouncerFacts;
 }
 
-export async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
+async function collectHealthFacts(db: Database, opts: HealthOptions = {}): Promise<HealthFacts> {
   // Read-only transactions with JIT off (see HEALTH_NO_JIT) on two sessions, so the server reads on two
   // CPUs: the tables and indexes on one, sessions, settings, security and workload facts on the other (each
   // statement reads its own snapshot either way: READ COMMITTED); pg_stat_statements on the pool beside them.
@@ -339,6 +347,13 @@ export async function collectHealthFacts(db: Database, opts: HealthOptions = {})
   if (facts.workload) Object.assign(facts.workload, statements);
   if (opts.history) facts.history = opts.history;
   if (opts.pgbouncer) facts.pgbouncer = opts.pgbouncer;
+  // A port other than the one the server accepted the session on: a pooler or proxy in between (PgBouncer if its console answers there).
+  const serverPort = facts.workload?.connections.serverPort;
+  const connectedPort = db.options.useReplica ? db.options.profile.readReplica?.port ?? db.options.profile.port : db.options.profile.port;
+  if (serverPort && connectedPort && serverPort !== connectedPort) {
+    const target = db.options.useReplica && db.options.profile.readReplica ? { ...db.options.profile, host: db.options.profile.readReplica.host, port: connectedPort } : db.options.profile;
+    facts.frontend = { connectedPort, serverPort, pgbouncer: opts.pgbouncer?.version ?? (await probePgBouncer(target, db.options.password)) };
+  }
   return facts;
 }
 
@@ -373,13 +388,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
     sessions,
     indexes,
     foreignKeys: fks.rows.map((r) => ({
-      oid: Number(r.oid),
-      schema: r.schema,
-      table: r.table_name,
-      tableOid: Number(r.table_oid),
-      name: r.name,
-      columns: (r.columns ?? []).map(Number),
-      columnNames: r.column_names ?? [],
+      ...tableObjectFromRow(r),
       referencedSchema: r.referenced_schema,
       referencedTable: r.referenced_table,
       tableRows: num(r.table_rows),

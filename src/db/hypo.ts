@@ -30,7 +30,7 @@ export const HYPO_SQL = {
   relationSize: `${OWN_STATEMENT_MARKER} SELECT pg_relation_size(to_regclass($1))::int8 AS bytes`,
 } as const;
 
-export const HYPOPG_METHODS = new Set(['btree', 'brin', 'hash']);
+const HYPOPG_METHODS = new Set(['btree', 'brin', 'hash']);
 
 export interface Proof {
   verifiedBy: 'hypopg' | 'transaction';

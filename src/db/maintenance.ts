@@ -14,7 +14,7 @@ import { PgLensError } from './errors';
 import { OWN_STATEMENT_MARKER as M } from './sql';
 import { registerOwnStatements } from './stats';
 
-export const MAINTENANCE_SQL = {
+const MAINTENANCE_SQL = {
   relationByOid: `${M} SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind, c.relispopulated AS populated,
     t.relname AS table_name, tn.nspname AS table_schema,
     EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = c.oid AND con.conrelid = i.indrelid) AS backs_constraint,

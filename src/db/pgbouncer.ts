@@ -10,7 +10,7 @@ import { APPLICATION_NAME, sslConfig } from './database';
 import { PgLensError } from './errors';
 
 /** Admin console commands (no parameters: the console takes none). */
-export const PGBOUNCER_SQL = {
+const PGBOUNCER_SQL = {
   version: 'SHOW VERSION',
   pools: 'SHOW POOLS',
   stats: 'SHOW STATS',
@@ -51,6 +51,29 @@ export async function readPgBouncer(profile: ConnectionProfile, password: string
         avgTransactionMs: n(r.avg_xact_time) / 1000, avgQueryMs: n(r.avg_query_time) / 1000, avgWaitMs: n(r.avg_wait_time) / 1000,
       })),
     };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * Is the host:port PG Lens connected to a PgBouncer? Its admin console (database "pgbouncer") answers
+ * SHOW VERSION for admin and stats users, and refuses others with "not allowed" — PostgreSQL itself would
+ * say the database does not exist. Only asked when the ports already show something in between
+ * (HealthFacts.frontend); one connection attempt, nothing else.
+ */
+export async function probePgBouncer(profile: ConnectionProfile, password: string | undefined, opts: { connectTimeoutMs?: number } = {}): Promise<string | null> {
+  const client = new pg.Client({
+    host: profile.host, port: profile.port, database: 'pgbouncer', user: profile.user, password: password ?? '',
+    application_name: APPLICATION_NAME, connectionTimeoutMillis: opts.connectTimeoutMs ?? 3000, ssl: sslConfig(profile),
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const v = String((await client.query(PGBOUNCER_SQL.version)).rows?.[0]?.version ?? '');
+    return /pgbouncer/i.test(v) ? v : null;
+  } catch (e) {
+    return /^(not allowed|no such user|pgbouncer cannot connect)/i.test(String((e as Error).message ?? '')) ? 'PgBouncer (its admin console refused this user)' : null;
   } finally {
     await client.end().catch(() => undefined);
   }

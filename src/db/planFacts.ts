@@ -9,7 +9,7 @@ import { EXPLAIN_SQL } from './explain';
 import { K } from '../core/plan/keys';
 import type { ForeignKeyFact, Plan } from '../core/plan/model';
 
-export const PLAN_FACTS_SQL = {
+const PLAN_FACTS_SQL = {
   /** $1 = constraint names. "indexed": a valid, non-partial index whose leading columns are the key's columns. */
   foreignKeys: `${OWN_STATEMENT_MARKER} SELECT con.conname AS name, n.nspname AS schema, t.relname AS table_name,
     rn.nspname AS referenced_schema, rt.relname AS referenced_table,

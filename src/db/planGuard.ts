@@ -39,7 +39,7 @@ import { OWN_STATEMENT_MARKER } from './sql';
 import { loadPgParser, scanSql } from '../core/sql/statement';
 
 /** Functions (by name, any schema) whose effects are not undone by ROLLBACK, or that reach outside the transaction. */
-export const SIDE_EFFECT_FUNCTIONS: readonly string[] = [
+const SIDE_EFFECT_FUNCTIONS: readonly string[] = [
   // another session (dblink): writes there commit on their own
   'dblink', 'dblink_exec', 'dblink_connect', 'dblink_connect_u', 'dblink_send_query', 'dblink_open', 'dblink_fetch', 'dblink_close',
   'dblink_disconnect', 'dblink_get_result', 'dblink_cancel_query', 'dblink_get_notify',
@@ -63,9 +63,9 @@ export const SIDE_EFFECT_FUNCTIONS: readonly string[] = [
 ];
 
 /** Extensions whose every function reaches outside the transaction (another connection, the network, a background worker). */
-export const SIDE_EFFECT_EXTENSIONS: readonly string[] = ['dblink', 'adminpack', 'http', 'pg_net', 'pg_background'];
+const SIDE_EFFECT_EXTENSIONS: readonly string[] = ['dblink', 'adminpack', 'http', 'pg_net', 'pg_background'];
 
-export const GUARD_SQL = {
+const GUARD_SQL = {
   /**
    * $1 words of the statement (lower-cased unquoted identifiers and keywords, unquoted quoted ones),
    * $2 its operator symbols, $3 whether it runs (triggers count then), $4 side-effect names,
@@ -138,7 +138,7 @@ export const GUARD_SQL = {
   currentUser: `${OWN_STATEMENT_MARKER} SELECT current_user AS name, current_setting('is_superuser') = 'on' AS superuser`,
 } as const;
 
-export interface ReachableFunction {
+interface ReachableFunction {
   /** schema.name(args) */
   signature: string;
   /** schema.name */
@@ -174,7 +174,7 @@ export interface GuardReport {
 const VOLATILITY: Record<string, ReachableFunction['volatility']> = { i: 'immutable', s: 'stable', v: 'volatile' };
 
 /** Words and operator symbols of a statement, as PostgreSQL's lexer reads it. */
-export function statementWords(sql: string): { words: string[]; operators: string[] } {
+function statementWords(sql: string): { words: string[]; operators: string[] } {
   const words = new Set<string>();
   const operators = new Set<string>();
   for (const t of scanSql(sql) ?? []) {

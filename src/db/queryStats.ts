@@ -59,7 +59,7 @@ function costSql(total: TotalColumn, mean: 'mean_exec_time' | 'mean_time'): stri
     LIMIT $1`;
 }
 
-export const QUERY_STATS_SQL = {
+const QUERY_STATS_SQL = {
   /** Figures of every statement of the current database; texts are not read (showtext = false). */
   figures: figuresSql('total_exec_time'),
   /** Same, for PostgreSQL 12 and older (total_time). */
@@ -140,7 +140,7 @@ export async function readStatements(db: Database, opts: ReadStatementsOptions =
 }
 
 /** Texts for the given query ids (ours left out). */
-export async function statementTexts(db: Database, ids: string[]): Promise<Map<string, string>> {
+async function statementTexts(db: Database, ids: string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   if (!ids.length) return out;
   const { rows } = await db.query(QUERY_STATS_SQL.texts, [ids]);
@@ -161,7 +161,7 @@ async function dropOwn(db: Database, list: StatementFigures[]): Promise<Statemen
   return list.filter((s) => !own.has(s.queryid));
 }
 
-export const COST_SQL = {
+const COST_SQL = {
   /**
    * PostgreSQL 13+: total_exec_time / mean_exec_time. Our own statements (marker) and transaction
    * control are left out; the window sums run before LIMIT, so they cover every statement.

@@ -14,7 +14,7 @@
 import type { Database } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
 
-export const SCHEMA_VERSION_SQL = `${OWN_STATEMENT_MARKER} SELECT
+const SCHEMA_VERSION_SQL = `${OWN_STATEMENT_MARKER} SELECT
   (SELECT count(*)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM pg_class) AS rel,
   (SELECT count(*)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM pg_constraint) AS con,
   (SELECT count(*)::text || '.' || coalesce(sum(xmin::text::bigint), 0)::text FROM pg_statistic_ext) AS ext,

@@ -255,7 +255,7 @@ export function registerOwnStatements(texts: Iterable<string>): void {
   ownStatements.add(texts);
 }
 
-export const SIZE_SQL = {
+const SIZE_SQL = {
   /** Database size and the largest tables (heap + TOAST + indexes from relpages: no relation locks). $1 = how many tables. */
   sizes: `${M} SELECT pg_database_size(current_database())::float8 AS database_bytes,
     (SELECT coalesce(json_agg(x), '[]') FROM (

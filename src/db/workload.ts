@@ -12,7 +12,7 @@ import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { shortLine } from '../core/format';
 
-export const WORKLOAD_SQL = {
+const WORKLOAD_SQL = {
   /** $1 min calls, $2 limit. Our own statements (marker) and utility statements are left out. */
   topStatements: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.userid::text AS userid, s.query, s.calls::int8 AS calls,
       s.total_exec_time::float8 AS total_ms, s.mean_exec_time::float8 AS mean_ms
@@ -41,7 +41,7 @@ export interface WorkloadOptions extends AdviseOptions {
   extraStatements?: { sql: string; source: string }[];
 }
 
-export type WorkloadSuggestion = IndexSuggestion & WorkloadChoice;
+type WorkloadSuggestion = IndexSuggestion & WorkloadChoice;
 
 export interface WorkloadResult {
   suggestions: WorkloadSuggestion[];

@@ -5,14 +5,15 @@
  */
 import { castTypedParameters } from '../core/sql/parse';
 import { statementShape } from '../core/sql/predicates';
-import { parameterSources, weightedPercentiles, type WorkloadRun, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
+import { parameterSources, weightedPercentiles, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
 import { benchmark } from './benchmark';
 import type { Database } from './database';
 import { PgLensError } from './errors';
 import { checkSingleStatement, parameterCount } from './explain';
 import { OWN_STATEMENT_MARKER as M } from './sql';
+import { errorMessage } from '../core/safeText';
 
-export const WORKLOAD_BENCH_SQL = {
+const WORKLOAD_BENCH_SQL = {
   pssInstalled: `${M} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok, current_setting('server_version_num')::int AS v, current_database() AS db`,
   /** The $1 read statements of this database taking the most time, ours left out ($2 = our marker). PostgreSQL 13+. */
   top: `${M} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls FROM pg_stat_statements s
@@ -30,6 +31,10 @@ export interface WorkloadBenchmarkOptions {
   runs?: number;
   concurrency?: number;
   trustFunctions?: readonly string[];
+  /** Replay these (a .sql file, a recording: core/plan/workloadBenchmark's workloadFromFile) instead of pg_stat_statements' top. */
+  statements?: readonly WorkloadStatement[];
+  /** What `statements` came from (printed and saved). */
+  source?: string;
   onStatement?: (done: number, total: number) => void;
 }
 
@@ -56,32 +61,45 @@ async function parameterValues(db: Database, text: string, n: number): Promise<{
 export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOptions = {}): Promise<WorkloadRun> {
   db.assertWritable('Benchmark');
   const info = (await db.query(WORKLOAD_BENCH_SQL.pssInstalled)).rows[0];
-  if (Number(info.v) < 130000) throw new PgLensError('The workload benchmark needs PostgreSQL 13 or later (pg_stat_statements timing columns).', 'UNSUPPORTED');
-  if (!info.ok) throw new PgLensError('pg_stat_statements is not installed in this database: the workload benchmark replays its top statements (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries).', 'NO_PG_STAT_STATEMENTS');
   const top = Math.max(1, Math.min(100, Math.round(o.top ?? 10)));
-  const { rows } = await db.query(WORKLOAD_BENCH_SQL.top, [top, M]);
+  let rows: readonly WorkloadStatement[];
+  if (o.statements) rows = o.statements.slice(0, top);
+  else {
+    if (Number(info.v) < 130000) throw new PgLensError('The workload benchmark needs PostgreSQL 13 or later (pg_stat_statements timing columns).', 'UNSUPPORTED');
+    if (!info.ok) throw new PgLensError('pg_stat_statements is not installed in this database: the workload benchmark replays its top statements (CREATE EXTENSION pg_stat_statements, with it in shared_preload_libraries), or give a file of statements or a recording (--file).', 'NO_PG_STAT_STATEMENTS');
+    rows = (await db.query(WORKLOAD_BENCH_SQL.top, [top, M])).rows.map((r) => ({ queryid: r.queryid, query: r.query, calls: Number(r.calls) }));
+  }
   const statements: WorkloadStatementRun[] = [];
   const samples: { ms: number; weight: number }[] = [];
   for (const [i, r] of rows.entries()) {
-    const s: WorkloadStatementRun = { queryid: r.queryid, query: r.query, calls: Number(r.calls) };
+    const s: WorkloadStatementRun = { queryid: r.queryid, query: r.query, calls: r.calls };
     statements.push(s);
     try {
       // pg_stat_statements writes `interval '1 day'` as `interval $1`, which PostgreSQL does not accept: run it as a cast.
       const { text } = await checkSingleStatement(castTypedParameters(r.query));
-      const p = await parameterValues(db, text, parameterCount(text));
-      if ('skipped' in p) {
-        s.skipped = p.skipped;
-        continue;
+      const n = parameterCount(text);
+      let values: unknown[];
+      if (r.values && r.values.length >= n) {
+        values = r.values.slice(0, n);
+        if (n) s.paramsFrom = 'recorded';
+      } else {
+        const p = await parameterValues(db, text, n);
+        if ('skipped' in p) {
+          s.skipped = p.skipped;
+          continue;
+        }
+        values = p.values;
+        if (n) s.paramsFrom = 'statistics';
       }
-      s.params = p.values;
+      s.params = values;
       const mine: number[] = [];
-      s.run = { ...(await benchmark(db, text, { runs: o.runs ?? 20, concurrency: o.concurrency ?? 1, params: p.values, trustFunctions: o.trustFunctions, onSample: (ms) => mine.push(ms) })), params: p.values };
+      s.run = { ...(await benchmark(db, text, { runs: o.runs ?? 20, concurrency: o.concurrency ?? 1, params: values, trustFunctions: o.trustFunctions, onSample: (ms) => mine.push(ms) })), params: values.map((v) => (v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v))) };
       for (const ms of mine) samples.push({ ms, weight: s.calls / mine.length });
     } catch (e) {
-      s.skipped = String((e as Error).message ?? e).split('\n')[0];
+      s.skipped = errorMessage(e);
     } finally {
       o.onStatement?.(i + 1, rows.length);
     }
   }
-  return { kind: 'pg-lens workload benchmark', at: Date.now(), database: info.db, statements, workload: weightedPercentiles(samples) };
+  return { kind: 'pg-lens workload benchmark', at: Date.now(), database: info.db, source: o.source ?? 'pg_stat_statements', statements, workload: weightedPercentiles(samples) };
 }

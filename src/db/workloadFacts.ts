@@ -77,7 +77,7 @@ export const WORKLOAD_SQL = {
     (SELECT json_object_agg(st, k) FROM (SELECT coalesce(state, 'unknown') AS st, count(*) AS k FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1) x) AS by_state,
     (SELECT json_object_agg(app, k) FROM (SELECT coalesce(nullif(application_name, ''), '(none)') AS app, count(*) AS k FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1) y) AS by_app,
     (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS total,
-    txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') AS pg_cron`,
+    txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid, inet_server_port() AS server_port, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') AS pg_cron`,
   /** For a history snapshot: the next transaction id, and the 20 user sequences nearest their maximum (those this role may read). */
   historyMarks: `${M} SELECT txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid,
     (SELECT json_agg(x) FROM (SELECT n.nspname AS schema, c.relname AS name, pg_sequence_last_value(c.oid)::float8 AS "lastValue", s.seqmax::float8 AS "maxValue"
@@ -96,6 +96,10 @@ export const WORKLOAD_SQL = {
       FROM pg_stat_statements s WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
         AND s.calls >= $1 AND strpos(s.query, $2) = 0 AND s.query ~* '^\\s*(PREPARE\\s+pglens_\\w+\\s+AS\\s+)?(with\\s.*)?select\\s') x
     WHERE by_calls <= 50 OR by_time <= 50 ORDER BY calls DESC`,
+  /** Seconds pg_stat_statements has counted since (its last full reset; PostgreSQL 14+): the calls' period, for rates. */
+  statementsPeriod: `${M} SELECT extract(epoch FROM now() - stats_reset)::float8 AS s FROM pg_stat_statements_info`,
+  /** PostgreSQL 13 (no pg_stat_statements_info): since the server started, an upper bound of the period. */
+  statementsPeriod13: `${M} SELECT extract(epoch FROM now() - pg_postmaster_start_time())::float8 AS s`,
   /** REFRESH MATERIALIZED VIEW statements of this database (pg_stat_statements.track_utility, on by default). */
   refreshes: `${M} SELECT s.query, s.calls::float8 AS calls, s.mean_exec_time::float8 AS mean_ms
     FROM pg_stat_statements s WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -115,12 +119,16 @@ export const WORKLOAD_SQL = {
 export async function readStatementUse(
   db: Pick<Database, 'query'>,
   opts: { versionNum: number; minCalls: number },
-): Promise<{ statements: StatementUseFact[] | null; refreshes: RefreshStatementFact[] | null }> {
-  const none = { statements: null, refreshes: null };
+): Promise<{ statements: StatementUseFact[] | null; refreshes: RefreshStatementFact[] | null; statementsPeriodSeconds: number | null }> {
+  const none = { statements: null, refreshes: null, statementsPeriodSeconds: null };
   if (opts.versionNum < 130000) return none;
   try {
     if (!(await db.query(WORKLOAD_SQL.pssInstalled)).rows[0].ok) return none;
-    const [{ rows }, refreshes] = await Promise.all([db.query(WORKLOAD_SQL.frequentReads, [opts.minCalls, M]), db.query(WORKLOAD_SQL.refreshes)]);
+    const [{ rows }, refreshes, period] = await Promise.all([
+      db.query(WORKLOAD_SQL.frequentReads, [opts.minCalls, M]), db.query(WORKLOAD_SQL.refreshes),
+      db.query(opts.versionNum >= 140000 ? WORKLOAD_SQL.statementsPeriod : WORKLOAD_SQL.statementsPeriod13).catch(() => ({ rows: [] as { s: number | null }[] })),
+    ]);
+    const seconds = Number(period.rows[0]?.s);
     // A PREPARE pglens_… text is the application's entry (PG Lens planned it first on PostgreSQL < 16).
     const stmts = rows.map((r) => {
       const query = applicationText(r.query);
@@ -136,7 +144,7 @@ export async function readStatementUse(
     const statements = stmts
       .filter((s) => s.reads && s.reads.length && s.reads.every((t) => writes.has(`${t.schema}\u0000${t.table}`)))
       .map(({ reads, ...s }) => ({ ...s, tables: reads!.map((t) => ({ ...t, writes: writes.get(`${t.schema}\u0000${t.table}`)! })) }));
-    return { statements, refreshes: refreshes.rows.map((r) => ({ query: r.query, calls: Number(r.calls), meanMs: Number(r.mean_ms) })) };
+    return { statements, refreshes: refreshes.rows.map((r) => ({ query: r.query, calls: Number(r.calls), meanMs: Number(r.mean_ms) })), statementsPeriodSeconds: Number.isFinite(seconds) && seconds > 0 ? seconds : null };
   } catch {
     return none;
   }
@@ -151,7 +159,7 @@ function readTables(sql: string): { schema: string; table: string }[] | undefine
   return [...seen.values()];
 }
 
-export function matviewFromRow(r: any): MatviewFact {
+function matviewFromRow(r: any): MatviewFact {
   return {
     oid: Number(r.oid), schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
     uniqueColumns: r.unique_columns ?? [], sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: Number(x.writes) })), refreshMark: r.refresh_mark,
@@ -192,6 +200,7 @@ export async function readWorkloadFacts(
     connections: {
       max: Number(c.max_connections), superuserReserved: Number(c.superuser_reserved), reserved: Number(c.reserved),
       byState: c.by_state ?? {}, byApplication: c.by_app ?? {}, total: Number(c.total),
+      serverPort: c.server_port === null || c.server_port === undefined ? null : Number(c.server_port),
     },
   };
 }

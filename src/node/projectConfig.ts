@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
+import { addDeclaredIndexes, type DeclaredIndexes } from '../core/sql/declaredIndexes';
+import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from './walk';
 
 const MAX_DEPTH = 4;
@@ -25,9 +27,8 @@ function repoRoot(start: string): string {
   return start;
 }
 
-/** Configuration files under the roots of the given paths, as { path relative to its root, text }. */
-export function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
-  const out: { path: string; text: string }[] = [];
+/** The repository roots of the given paths. */
+function projectRoots(paths: readonly string[], cwd: string): Set<string> {
   const roots = new Set<string>();
   for (const p of paths) {
     try {
@@ -37,10 +38,81 @@ export function readProjectConfigs(paths: readonly string[], cwd = process.cwd()
       // a missing path is the walker's to report
     }
   }
+  return roots;
+}
+
+/** Configuration files under the roots of the given paths, as { path relative to its root, text }. */
+function readProjectConfigs(paths: readonly string[], cwd = process.cwd()): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  for (const f of projectFiles(paths, cwd, MAX_DEPTH, MAX_DIRS)) {
+    const rel = path.relative(f.root, f.full).split(path.sep).join('/');
+    if (!PROJECT_CONFIG_FILES.some((re) => re.test(rel))) continue;
+    try {
+      out.push({ path: rel, text: readRegularFileSync(f.full, MAX_BYTES).toString('utf8') });
+    } catch {
+      // unreadable or too large: not evidence either way
+    }
+    if (out.length >= MAX_FILES) break;
+  }
+  // Evidence is quoted from the first file that names a database: the app's own configuration before a test profile's.
+  const testLike = (p: string) => (/(^|[/_.-])(test|tests|spec|e2e|ci)([/_.-]|$)/i.test(p) ? 1 : 0);
+  return out.map((c, i) => ({ c, i })).sort((a, b) => testLike(a.c.path) - testLike(b.c.path) || a.i - b.i).map((x) => x.c);
+}
+
+/** The database the project's configuration names (undefined: none named, PostgreSQL is assumed). */
+export function readProjectDialect(paths: readonly string[], cwd = process.cwd()): DialectVerdict | undefined {
+  return projectDialect(readProjectConfigs(paths, cwd));
+}
+
+const SCHEMA_MAX_DEPTH = 10;
+const SCHEMA_MAX_FILES = 3000;
+const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
+
+/**
+ * The expression indexes the project's own `.sql` files create (schema, migrations, upgrade scripts),
+ * under the repository roots of the given paths; bounded in depth, files and bytes. Never throws.
+ */
+export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd()): DeclaredIndexes {
+  const out: DeclaredIndexes = new Map();
+  walkProjectFiles(paths, cwd, '.sql', (text) => addDeclaredIndexes(text, out));
+  return out;
+}
+
+/** The `<sql id>` fragments of the project's MyBatis mapper files, by `namespace.id` (cross-file `<include refid>`). */
+export function readMapperFragments(paths: readonly string[], cwd = process.cwd()): MapperFragments {
+  const out: MapperFragments = new Map();
+  walkProjectFiles(paths, cwd, '.xml', (text) => addMapperFragments(text, out));
+  return out;
+}
+
+/** Every file with the extension under the repository roots of the paths; bounded in depth, files and bytes. */
+function walkProjectFiles(paths: readonly string[], cwd: string, ext: string, visit: (text: string) => void): void {
+  let files = 0;
+  let bytes = 0;
+  for (const f of projectFiles(paths, cwd, SCHEMA_MAX_DEPTH, MAX_DIRS * 10)) {
+    if (files >= SCHEMA_MAX_FILES || bytes >= SCHEMA_MAX_TOTAL) break;
+    if (!f.name.toLowerCase().endsWith(ext)) continue;
+    try {
+      const text = readRegularFileSync(f.full, MAX_BYTES * 2).toString('utf8');
+      files++;
+      bytes += text.length;
+      visit(text);
+    } catch {
+      // unreadable or too large: no evidence
+    }
+  }
+}
+
+/**
+ * The regular files below the repository roots of the paths, folder by folder in name order (hidden,
+ * dependency and build folders skipped), at most maxDepth folders down and maxDirs folders in all.
+ * The caller stops the walk when it has what it needs.
+ */
+function* projectFiles(paths: readonly string[], cwd: string, maxDepth: number, maxDirs: number): Generator<{ root: string; full: string; name: string }> {
   let dirs = 0;
-  for (const root of roots) {
+  for (const root of projectRoots(paths, cwd)) {
     const queue: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
-    while (queue.length && out.length < MAX_FILES && dirs++ < MAX_DIRS) {
+    while (queue.length && dirs++ < maxDirs) {
       const { dir, depth } = queue.shift()!;
       let entries: fs.Dirent[];
       try {
@@ -51,27 +123,11 @@ export function readProjectConfigs(paths: readonly string[], cwd = process.cwd()
       for (const e of entries) {
         const full = path.join(dir, e.name);
         if (e.isDirectory()) {
-          if (depth < MAX_DEPTH && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) queue.push({ dir: full, depth: depth + 1 });
-          continue;
+          if (depth < maxDepth && !SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) queue.push({ dir: full, depth: depth + 1 });
+        } else if (e.isFile()) {
+          yield { root, full, name: e.name };
         }
-        if (!e.isFile()) continue;
-        const rel = path.relative(root, full).split(path.sep).join('/');
-        if (!PROJECT_CONFIG_FILES.some((re) => re.test(rel))) continue;
-        try {
-          out.push({ path: rel, text: readRegularFileSync(full, MAX_BYTES).toString('utf8') });
-        } catch {
-          // unreadable or too large: not evidence either way
-        }
-        if (out.length >= MAX_FILES) break;
       }
     }
   }
-  // Evidence is quoted from the first file that names a database: the app's own configuration before a test profile's.
-  const testLike = (p: string) => (/(^|[/_.-])(test|tests|spec|e2e|ci)([/_.-]|$)/i.test(p) ? 1 : 0);
-  return out.map((c, i) => ({ c, i })).sort((a, b) => testLike(a.c.path) - testLike(b.c.path) || a.i - b.i).map((x) => x.c);
-}
-
-/** The database the project's configuration names (undefined: none named, PostgreSQL is assumed). */
-export function readProjectDialect(paths: readonly string[], cwd = process.cwd()): DialectVerdict | undefined {
-  return projectDialect(readProjectConfigs(paths, cwd));
 }

@@ -33,6 +33,12 @@ function unreadable(file: string, e: unknown): FileRefusedError {
   return new FileRefusedError(`cannot read ${oneLine(file)}: ${(e as NodeJS.ErrnoException).code ?? errorMessage(e)}`, 'UNREADABLE');
 }
 
+/** The n bytes read into buf (sized one past the limit), refused when the file grew past the limit after its stat. */
+function readBytes(file: string, buf: Buffer, n: number, maxBytes: number): Buffer {
+  if (n > maxBytes) throw new FileRefusedError(`${oneLine(file)} grew over the limit of ${formatBytes(maxBytes)} while being read`, 'TOO_LARGE');
+  return buf.subarray(0, n);
+}
+
 /** A regular file's bytes, at most maxBytes (default LIMITS.fileBytes), or one FileRefusedError line. */
 export async function readRegularFile(file: string, maxBytes: number = LIMITS.fileBytes): Promise<Buffer> {
   let fh: fs.promises.FileHandle;
@@ -42,16 +48,16 @@ export async function readRegularFile(file: string, maxBytes: number = LIMITS.fi
     throw unreadable(file, e);
   }
   try {
-    check(file, await fh.stat(), maxBytes);
-    const buf = Buffer.alloc(Math.min(maxBytes + 1, (await fh.stat()).size + 1));
+    const st = await fh.stat();
+    check(file, st, maxBytes);
+    const buf = Buffer.alloc(Math.min(maxBytes + 1, st.size + 1));
     let n = 0;
     while (n < buf.length) {
       const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
       if (!bytesRead) break;
       n += bytesRead;
     }
-    if (n > maxBytes) throw new FileRefusedError(`${oneLine(file)} grew over the limit of ${formatBytes(maxBytes)} while being read`, 'TOO_LARGE');
-    return buf.subarray(0, n);
+    return readBytes(file, buf, n, maxBytes);
   } catch (e) {
     throw e instanceof FileRefusedError ? e : unreadable(file, e);
   } finally {
@@ -77,8 +83,7 @@ export function readRegularFileSync(file: string, maxBytes: number = LIMITS.file
       if (!got) break;
       n += got;
     }
-    if (n > maxBytes) throw new FileRefusedError(`${oneLine(file)} grew over the limit of ${formatBytes(maxBytes)} while being read`, 'TOO_LARGE');
-    return buf.subarray(0, n);
+    return readBytes(file, buf, n, maxBytes);
   } catch (e) {
     throw e instanceof FileRefusedError ? e : unreadable(file, e);
   } finally {

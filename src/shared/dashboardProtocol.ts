@@ -32,6 +32,22 @@ export interface AuditEntry {
   durationMs: number;
 }
 
+/** One statement of the dashboard's workload benchmark, as the results table shows it. */
+export interface WorkloadBenchRow {
+  id: string;
+  query: string;
+  calls: number;
+  p50?: number;
+  p95?: number;
+  p99?: number;
+  runs?: number;
+  /** Why it was not run (a write, a parameter without a value, the plan guard…). */
+  skipped?: string;
+}
+
+/** At most this many statements per workload benchmark from the dashboard (what Top statements shows). */
+export const MAX_WORKLOAD_STATEMENTS = 20;
+
 export type ToWebview =
   | { type: 'init'; profileName: string; readOnly: boolean; refreshMs: number; statementsState: string; replica: boolean }
   | { type: 'status'; state: ConnectionState; message?: string }
@@ -44,7 +60,10 @@ export type ToWebview =
   | { type: 'alerts'; alerts: Alert[]; active: string[] }
   | { type: 'actionProgress'; key: string; message: string }
   | { type: 'actionResult'; key: string; ok: boolean; message: string }
-  | { type: 'audit'; entries: AuditEntry[] };
+  | { type: 'audit'; entries: AuditEntry[] }
+  /** The workload benchmark the user confirmed: statements done so far, then the result (or why it did not run). */
+  | { type: 'workloadProgress'; done: number; total: number }
+  | { type: 'workloadResult'; ok: boolean; message: string; rows: WorkloadBenchRow[]; workload: { p50: number; p95: number; p99: number; mean: number } | null; runs: number };
 
 export type ToExtension =
   | { type: 'ready' }
@@ -52,10 +71,13 @@ export type ToExtension =
   | { type: 'refreshHealth' }
   | { type: 'openSql'; sql: string }
   /** A row of Top statements was clicked: its details and call sites (the extension looks the statement up by id). */
-  | { type: 'showStatement'; id: string }
-  | { type: 'resetBaseline' };
+  /** `figures`: the window the table shows (since the panel opened, or the totals since pg_stat_statements was reset). */
+  | { type: 'showStatement'; id: string; figures: 'delta' | 'total' }
+  | { type: 'resetBaseline' }
+  /** Benchmark the statements of Top statements with these ids (the extension checks it listed them, then asks the user). */
+  | { type: 'runWorkloadBenchmark'; ids: string[] };
 
-export const MAX_SQL_LENGTH = LIMITS.statementChars;
+const MAX_SQL_LENGTH = LIMITS.statementChars;
 
 /** Validate a message from the webview: exact shapes only, else undefined (and the caller ignores it). */
 export function parseWebviewMessage(raw: unknown): ToExtension | undefined {
@@ -73,8 +95,13 @@ export function parseWebviewMessage(raw: unknown): ToExtension | undefined {
       return action ? { type: 'requestAction', action } : undefined;
     }
     case 'showStatement':
-      if (keys !== 'id,type' || typeof m.id !== 'string' || !/^-?\d{1,20}$/.test(m.id)) return undefined;
-      return { type: 'showStatement', id: m.id };
+      if (keys !== 'figures,id,type' || typeof m.id !== 'string' || !/^-?\d{1,20}$/.test(m.id) || (m.figures !== 'delta' && m.figures !== 'total')) return undefined;
+      return { type: 'showStatement', id: m.id, figures: m.figures };
+    case 'runWorkloadBenchmark': {
+      if (keys !== 'ids,type' || !Array.isArray(m.ids) || m.ids.length === 0 || m.ids.length > MAX_WORKLOAD_STATEMENTS) return undefined;
+      if (!m.ids.every((id) => typeof id === 'string' && /^-?\d{1,20}$/.test(id)) || new Set(m.ids).size !== m.ids.length) return undefined;
+      return { type: 'runWorkloadBenchmark', ids: [...(m.ids as string[])] };
+    }
     case 'openSql':
       if (keys !== 'sql,type' || typeof m.sql !== 'string' || m.sql.length === 0 || m.sql.length > MAX_SQL_LENGTH) return undefined;
       return { type: 'openSql', sql: m.sql };

@@ -17,16 +17,17 @@ import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import type { Analyzer, EvidenceSource } from '../core/scan';
 import type { DialectVerdict } from '../core/dialect';
+import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
-import { EDITOR_LANGUAGE_IDS } from '../core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, isMapperDocument } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { errorMessage } from '../core/safeText';
 
 const DEBOUNCE_MS = 400;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
-export function analysable(doc: vscode.TextDocument): boolean {
-  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && EDITOR_LANGUAGE_IDS.includes(doc.languageId);
+function analysable(doc: vscode.TextDocument): boolean {
+  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && (EDITOR_LANGUAGE_IDS.includes(doc.languageId) || isMapperDocument(doc.languageId, doc.uri.fsPath));
 }
 
 /** The same documents, as a selector for providers (hover, CodeLens). */
@@ -64,7 +65,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private evidence: { key: unknown; source: EvidenceSource } | undefined;
 
   constructor(private readonly ctx: Omit<PgLensContext, 'analysis'>) {
-    registerFindingActions(ctx.extension);
+    registerFindingActions(ctx.extension, ctx.sites);
     this.subs.push(
       this.collection,
       vscode.workspace.onDidOpenTextDocument((d) => this.schedule(d, 0)),
@@ -108,6 +109,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   }
 
   private project: Promise<DialectVerdict | undefined> | undefined;
+  private declared: Promise<DeclaredIndexes | undefined> | undefined;
 
   async analyzers(): Promise<Analyzer[]> {
     const [{ rulesAnalyzer }, { nPlusOneAnalyzer }] = await Promise.all([import('../core/scan'), import('../core/nplusone/analyzer')]);
@@ -120,7 +122,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     // The workspace's database from its configuration (read once): no PostgreSQL advice for another dialect.
     this.project ??= import('../node/projectConfig').then((m) => m.readProjectDialect((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
     const project = await this.project;
-    return [rulesAnalyzer({ project, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
+    // Without a database: the expression indexes the workspace's own .sql files create (read once).
+    this.declared ??= evidence ? undefined : import('../node/projectConfig').then((m) => m.readDeclaredIndexes((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
+    const declared = evidence ? undefined : await this.declared;
+    return [rulesAnalyzer({ project, declared, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
   }
 
   refreshAll(): void {
@@ -153,7 +158,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       const sites = await this.ctx.sites.sitesFor(doc);
       if (doc.isClosed || doc.version !== version) return;
       const r = await analyzeFile(
-        { path: doc.uri.fsPath, text, languageId: doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
+        { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
         { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, extract: async () => sites, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version) return; // a newer version is scheduled

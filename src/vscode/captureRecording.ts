@@ -11,9 +11,11 @@ import type { Listener } from '../capture/listener';
 import type { QueryEvent, NoticeEvent } from '../core/record/protocol';
 import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { StatementAdvice } from '../core/record/format';
+import { captureStoppedText } from '../core/record/format';
 import { briefMarkdown, briefPlan, mdEscape } from '../core/plan/brief';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings } from '../core/record/findings';
 import { positionsOf } from './findingActions';
+import { errorMessage } from '../core/safeText';
 
 const MAX_EVENTS = 200_000;
 const REFRESH_MS = 400;
@@ -137,11 +139,11 @@ export class CaptureRecording implements vscode.Disposable {
     await l.idle(500);
     await l.close();
     this.refresh();
-    this.status.text = `$(debug-stop) ${this.events.length} statements recorded`;
+    const said = captureStoppedText(this.events.length, this.summary?.nPlusOne.length ?? 0);
+    this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;
-    const n = this.summary?.nPlusOne.length ?? 0;
-    void vscode.window.showInformationMessage(`PG Lens: ${this.events.length} statements recorded${n ? `; ${n} N+1 (see the Problems panel)` : ''}.`);
+    void vscode.window.showInformationMessage(said.message);
     // Plans and index advice for the recorded statements when a database is connected.
     if (await this.ctx.connections.get({ interactive: false })) void this.adviseAll();
   }
@@ -307,11 +309,11 @@ export class CaptureRecording implements vscode.Disposable {
           const e = await explain(db, st.sql, {});
           this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan)));
         } catch (err) {
-          this.plans.set(st.normalized, `No plan: ${mdEscape((err as Error).message.split('\n')[0])}`);
+          this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
         }
         this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message });
       } catch (e) {
-        this.advice.set(st.normalized, { suggestions: [], note: (e as Error).message.split('\n')[0] });
+        this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e) });
       }
     }
   }

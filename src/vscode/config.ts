@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 
-export const SECTION = 'pgLens';
+const SECTION = 'pgLens';
 
 /** The settings scope a connection profile comes from. */
 export type ProfileOrigin = 'user' | 'workspace';
@@ -15,7 +15,7 @@ export interface ConnectionEntry {
   origin: ProfileOrigin;
 }
 
-export function toTarget(origin: ProfileOrigin): vscode.ConfigurationTarget {
+function toTarget(origin: ProfileOrigin): vscode.ConfigurationTarget {
   return origin === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
 }
 
@@ -112,6 +112,17 @@ export class Config {
   }
   get costLensEnabled(): boolean {
     return this.cfg.get<boolean>('costLens.enabled', true);
+  }
+  /**
+   * pgLens.dashboard.pgbouncerUrl: PgBouncer's admin console (postgres://USER@HOST:PORT/pgbouncer) for
+   * pool-sizing. Read from the user's settings only: a repository never points PG Lens at a host.
+   */
+  get dashboardPgBouncerUrl(): string | undefined {
+    return this.cfg.inspect<string>('dashboard.pgbouncerUrl')?.globalValue?.trim() || undefined;
+  }
+  /** Write pgLens.dashboard.pgbouncerUrl back (without its password, once that is in SecretStorage). */
+  async setDashboardPgBouncerUrl(url: string): Promise<void> {
+    await this.cfg.update('dashboard.pgbouncerUrl', url, vscode.ConfigurationTarget.Global);
   }
   get dashboardRefreshMs(): number {
     return clamp(this.cfg.get<number>('dashboard.refreshIntervalMs', 2000), 500, 600000);

@@ -211,6 +211,27 @@ export class ConnectionManager implements vscode.Disposable {
     }
   }
 
+  /**
+   * PgBouncer's admin console from pgLens.dashboard.pgbouncerUrl (undefined when unset). A password written
+   * in the setting is moved to SecretStorage and the setting written back without it; the password then
+   * comes from SecretStorage, PGPASSWORD or ~/.pgpass, as for a profile.
+   */
+  async pgBouncerAdmin(): Promise<{ profile: ConnectionProfile; password?: string } | undefined> {
+    const url = this.config.dashboardPgBouncerUrl;
+    if (!url) return undefined;
+    const { splitPassword } = await import('../core/connection/detect');
+    const { normalizeProfile, secretKey } = await import('../core/connection/profile');
+    const split = splitPassword(url);
+    const profile = { ...normalizeProfile(split.text), name: 'PgBouncer admin console' };
+    if (split.password) {
+      // The secret first: if writing the setting fails, the password is kept, not lost.
+      await this.secrets.store(secretKey(profile), split.password);
+      await this.config.setDashboardPgBouncerUrl(split.text);
+      this.log.info('Moved the password of pgLens.dashboard.pgbouncerUrl from settings to the secret store.');
+    }
+    return { profile, password: await this.resolvePassword(profile, undefined) };
+  }
+
   /** libpq's order: the password given with the connection (or kept in SecretStorage), PGPASSWORD, ~/.pgpass. */
   private async resolvePassword(p: ConnectionProfile, given: string | undefined): Promise<string | undefined> {
     const { choosePassword } = await import('../core/connection/detect');

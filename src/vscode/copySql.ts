@@ -1,5 +1,6 @@
 /** PG Lens: Copy SQL Under Cursor — the SQL (with $n placeholders) of the site at the cursor, to the clipboard. */
 import * as vscode from 'vscode';
+import { countOf } from '../core/format';
 import type { PgLensContext } from './main';
 
 export function registerCopySql(ctx: PgLensContext): void {
@@ -17,8 +18,9 @@ export function registerCopySql(ctx: PgLensContext): void {
         return;
       }
       await vscode.env.clipboard.writeText(site.sql);
-      const params = site.params.length ? `, ${new Set(site.params.map((p) => p.index)).size} parameter(s)` : '';
-      void vscode.window.showInformationMessage(`PG Lens: copied the SQL of ${site.api} to the clipboard${params}.`);
+      // The site's api ('constant', 'pg.query') is an internal label: the message names what was copied.
+      const n = new Set(site.params.map((p) => p.index)).size;
+      void vscode.window.showInformationMessage(`PG Lens: copied the SQL under the cursor to the clipboard${n ? ` (${countOf(n, 'parameter')}: ${[...new Set(site.params.map((p) => `$${p.index}`))].join(', ')})` : ''}.`);
     }),
   );
 }

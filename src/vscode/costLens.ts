@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { CostIndex } from '../core/cost';
+import type { CacheEstimate } from '../core/health/checks/workload';
 import type { ActiveConnection } from './connections';
 import type { PgLensContext } from './main';
 import { ANALYSABLE_SELECTOR } from './analysis';
@@ -20,9 +21,11 @@ interface Loaded {
   index: Promise<CostIndex | undefined>;
   /** Query identifiers by SQL text (EXPLAIN once per text and connection). */
   ids: Map<string, Promise<string | undefined>>;
+  /** cache-candidate's estimate of each statement that is one, by queryid (the health check's own reading and rule). */
+  cache: Promise<Map<string, CacheEstimate>>;
 }
 
-export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private loaded: Loaded | undefined;
@@ -53,7 +56,17 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
         return undefined;
       }
     })();
-    this.loaded = { conn, at: Date.now(), index, ids };
+    const cache = (async () => {
+      const [{ readStatementUse }, { cacheEstimate }, { DEFAULT_THRESHOLDS }] = await Promise.all([import('../db/workloadFacts'), import('../core/health/checks/workload'), import('../core/health/types')]);
+      const use = await readStatementUse(conn.db, { versionNum: conn.info.versionNum, minCalls: DEFAULT_THRESHOLDS.cacheMinCalls }).catch(() => undefined);
+      const out = new Map<string, CacheEstimate>();
+      for (const s of use?.statements ?? []) {
+        const e = cacheEstimate(s, DEFAULT_THRESHOLDS, use?.statementsPeriodSeconds);
+        if (e) out.set(s.queryid, e);
+      }
+      return out;
+    })();
+    this.loaded = { conn, at: Date.now(), index, ids, cache };
     return this.loaded;
   }
 
@@ -62,10 +75,11 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
     const conn = this.ctx.connections.current;
     if (!conn || conn.db.isClosed || conn.info.pgStatStatements !== 'ready') return [];
     const loaded = this.load(conn);
-    const [index, sites] = await Promise.all([loaded.index, this.ctx.sites.sitesFor(doc)]);
+    const [index, sites, cache] = await Promise.all([loaded.index, this.ctx.sites.sitesFor(doc), loaded.cache]);
     if (!index || !index.size || token.isCancellationRequested) return [];
     const [{ queryIdOf }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
     const { appFigures, formatCostLens, formatCostTooltip } = await import('../core/cost');
+    const { formatCacheLens } = await import('../core/health/checks/workload');
     const own = ownRunsOf(conn.db);
     const lenses: vscode.CodeLens[] = [];
     for (const site of sites) {
@@ -91,6 +105,12 @@ export class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposa
           arguments: [{ queryid: hit.stat.queryid }],
         }),
       );
+      // The same statement as a cache candidate (the health check's rule and figures): the hit ratio at a TTL, the writes that invalidate it.
+      const cacheable = cache.get(hit.stat.queryid);
+      if (cacheable) {
+        const c = formatCacheLens(cacheable);
+        lenses.push(new vscode.CodeLens(new vscode.Range(pos, pos), { title: `$(database) ${c.title}`, tooltip: c.tooltip, command: 'pgLens.openDashboard', arguments: [{ queryid: hit.stat.queryid }] }));
+      }
     }
     return lenses;
   }

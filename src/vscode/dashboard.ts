@@ -17,7 +17,7 @@ import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
 import type { Database } from '../db/database';
 import type { StatsReader } from '../db/stats';
-import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview } from '../shared/dashboardProtocol';
+import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
 import { webviewHtml } from './webviewHtml';
 import { errorMessage } from '../core/safeText';
 import { databaseIdentity } from '../core/connection/profile';
@@ -43,7 +43,7 @@ export function registerDashboard(ctx: PgLensContext): void {
   );
 }
 
-export class DashboardPanel implements vscode.Disposable {
+class DashboardPanel implements vscode.Disposable {
   private static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
@@ -158,13 +158,18 @@ export class DashboardPanel implements vscode.Disposable {
           return;
         }
         const { formatMs, formatCount } = await import('../core/format');
-        const t = row.total;
+        // The figures of the window the table shows, and which window that is (the totals differ by orders of magnitude).
+        const t = row[msg.figures];
+        const since = msg.figures === 'delta' ? 'since the panel opened' : 'since pg_stat_statements was reset';
         const { showStatementDetails } = await import('./statementDetails');
-        await showStatementDetails(this.ctx, { sql: row.query, figures: `${formatMs(t.totalMs)} total · ${formatMs(t.meanMs)} mean · ${formatCount(t.calls)} calls · ${formatCount(t.rows)} rows` });
+        await showStatementDetails(this.ctx, { sql: row.query, figures: `${formatMs(t.totalMs)} total · ${formatMs(t.meanMs)} mean · ${formatCount(t.calls)} calls · ${formatCount(t.rows)} rows ${since}` });
         return;
       }
       case 'requestAction':
         await this.runAction(msg.action);
+        return;
+      case 'runWorkloadBenchmark':
+        await this.runWorkloadBenchmark(msg.ids);
         return;
       default: {
         const never: never = msg;
@@ -277,7 +282,8 @@ export class DashboardPanel implements vscode.Disposable {
       // "Never used" means nothing on statistics reset minutes ago: no DROP until they are old enough.
       const thresholds = { unusedIndexMinStatsAgeSeconds: this.ctx.config.indexDropMinStatsAgeDays * 86400 };
       // The stored snapshots feed capacity-forecast and stale-materialized-view.
-      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory() });
+      const pgbouncer = await this.readPgBouncer();
+      const { findings: all } = await runHealth(conn.db, { versionNum: conn.info.versionNum, thresholds, history: await this.loadHistory(), pgbouncer });
       const findings = capFindings(all, FINDINGS_PER_CHECK);
       this.findings = findings;
       this.post({ type: 'health', findings, atMs: Date.now() });
@@ -285,6 +291,25 @@ export class DashboardPanel implements vscode.Disposable {
       this.post({ type: 'health', findings: this.findings, atMs: Date.now(), error: describeError(e, conn.profile) });
     }
   }
+
+  /** PgBouncer's pools for pool-sizing when pgLens.dashboard.pgbouncerUrl is set; a failure is logged once per message and the checks run without them. */
+  private async readPgBouncer(): Promise<import('../core/health/types').PgBouncerFacts | undefined> {
+    try {
+      const admin = await this.ctx.connections.pgBouncerAdmin();
+      if (!admin) return undefined;
+      const { readPgBouncer } = await import('../db/pgbouncer');
+      const facts = await readPgBouncer(admin.profile, admin.password);
+      this.pgBouncerProblem = undefined;
+      return facts;
+    } catch (e) {
+      const { errorMessage } = await import('../core/safeText');
+      const line = `pgLens.dashboard.pgbouncerUrl: ${errorMessage(e).split('\n')[0]}`;
+      if (line !== this.pgBouncerProblem) this.ctx.log.warn(line);
+      this.pgBouncerProblem = line;
+      return undefined;
+    }
+  }
+  private pgBouncerProblem: string | undefined;
 
   // ---- alerts and history -----------------------------------------------------------------
 
@@ -317,11 +342,7 @@ export class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile('charts');
     if (!file) return [];
     const { parseChartPoints } = await import('../core/dashboard/chartHistory');
-    try {
-      return parseChartPoints(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseChartPoints);
   }
 
   private async keepChartPoint(stats: LiveStats): Promise<void> {
@@ -346,11 +367,7 @@ export class DashboardPanel implements vscode.Disposable {
     const file = this.historyFile();
     if (!file) return [];
     const { parseHistory } = await import('../core/dashboard/history');
-    try {
-      return parseHistory(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
-    } catch {
-      return [];
-    }
+    return readStored(file, parseHistory);
   }
 
   private async snapshot(stats: LiveStats): Promise<void> {
@@ -405,8 +422,56 @@ export class DashboardPanel implements vscode.Disposable {
     return OfferedActions.from({ findings: this.findings, sessions: this.lastStats?.sessions, statementsReady: this.lastStats?.statements.state === 'ready' });
   }
 
+  /**
+   * The workload benchmark over statements of Top statements: only ids the dashboard listed, never on a
+   * read-only profile, after the user confirms; the one runner (db/workloadBenchmark: read-only, rolled back,
+   * plan guard first, values from the column statistics), each statement weighted by its calls.
+   */
+  private async runWorkloadBenchmark(ids: readonly string[]): Promise<void> {
+    const RUNS = 20;
+    const fail = (message: string) => this.post({ type: 'workloadResult', ok: false, message, rows: [], workload: null, runs: RUNS });
+    const conn = this.conn;
+    if (!conn) return fail('Not connected.');
+    if (conn.db.readOnly) return fail('This is a production profile: PG Lens runs no benchmark on it (a benchmark is load).');
+    if (this.benchmarking) return fail('A workload benchmark is already running.');
+    const listed = ids.map((id) => this.lastStats?.statements.rows.find((r) => r.id === id));
+    if (listed.some((r) => !r?.query)) return fail('A statement is no longer on the dashboard\'s list; refused.');
+    const statements = listed.map((r) => ({ queryid: r!.id, query: r!.query!, calls: r!.total.calls }));
+    const pick = await vscode.window.showWarningMessage(
+      `Benchmark the ${statements.length} statement${statements.length === 1 ? '' : 's'} listed?`,
+      { modal: true, detail: `On "${conn.profile.name}" PG Lens will run each ${RUNS} times, one session, each run in a read-only transaction that is rolled back, after the plan guard; statements that write are not run. Parameter values come from the column statistics. This is load on the server.` },
+      { title: 'Run benchmark' },
+      { title: 'Cancel', isCloseAffordance: true },
+    );
+    if (pick?.title !== 'Run benchmark') return fail('Cancelled.');
+    this.benchmarking = true;
+    const started = Date.now();
+    try {
+      const { benchmarkWorkload } = await import('../db/workloadBenchmark');
+      const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: workload benchmark', cancellable: false }, (progress) => {
+        this.post({ type: 'workloadProgress', done: 0, total: statements.length });
+        return benchmarkWorkload(conn.db, {
+          statements, source: 'the dashboard\'s Top statements', top: statements.length, runs: RUNS,
+          onStatement: (done, total) => {
+            progress.report({ message: `${done} of ${total} statements`, increment: 100 / total });
+            this.post({ type: 'workloadProgress', done, total });
+          },
+        });
+      });
+      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs } : { skipped: s.skipped ?? 'not run' }) }));
+      const ran = rows.filter((r) => !r.skipped).length;
+      this.ctx.log.info(`Dashboard: workload benchmark on ${conn.profile.name}: ${ran} of ${rows.length} statements run in ${Math.round((Date.now() - started) / 1000)} s.`);
+      this.post({ type: 'workloadResult', ok: true, message: `${ran} of ${rows.length} statements run, ${RUNS} runs each (rolled back).`, rows, workload: run.workload, runs: RUNS });
+    } catch (e) {
+      fail(errorMessage(e));
+    } finally {
+      this.benchmarking = false;
+    }
+  }
+  private benchmarking = false;
+
   private async runAction(action: MaintenanceAction): Promise<void> {
-    const { actionKey, ACTION_TITLES, isDestructive, confirmLabels } = await import('../core/dashboard/actions');
+    const { actionKey, ACTION_TITLES, isDestructive, confirmButtons } = await import('../core/dashboard/actions');
     const { authorizeAction } = await import('../shared/dashboardProtocol');
     const key = actionKey(action);
     const conn = this.conn;
@@ -426,14 +491,14 @@ export class DashboardPanel implements vscode.Disposable {
       return fail(errorMessage(e));
     }
     const title = ACTION_TITLES[action.kind];
-    const labels = confirmLabels(action.kind);
+    // For what cannot be undone, the highlighted button (Enter) keeps things as they are.
+    const buttons = confirmButtons(action.kind).map((b) => ({ title: b.title, isCloseAffordance: b.close, confirms: b.confirms }));
     const pick = await vscode.window.showWarningMessage(
       `${title}: ${plan.target}?`,
       { modal: true, detail: `On "${conn.profile.name}" PG Lens will run:\n\n${plan.statement}${isDestructive(action.kind) ? '\n\nThis cannot be undone.' : ''}` },
-      { title: labels.confirm },
-      { title: labels.keep, isCloseAffordance: true },
+      ...buttons,
     );
-    if (pick?.title !== labels.confirm) return fail('Cancelled.');
+    if (!pick?.confirms) return fail('Cancelled.');
     this.busyActions.add(key);
     try {
       const result = await vscode.window.withProgress(
@@ -492,5 +557,14 @@ export class DashboardPanel implements vscode.Disposable {
     void this.dropConnection();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+/** A JSON file the dashboard keeps, read through `parse`; nothing when it is missing or unreadable. */
+async function readStored<T>(file: vscode.Uri, parse: (json: unknown) => T[]): Promise<T[]> {
+  try {
+    return parse(JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8')));
+  } catch {
+    return [];
   }
 }

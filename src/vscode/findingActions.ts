@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '../core/findings';
 import { allRuleMeta, DOCS_BASE_URI } from '../core/rules/index';
-import { ignoreComment } from '../core/suppress';
+import { commentLanguageAt, ignoreComment } from '../core/suppress';
+import type { SqlSiteProvider } from './siteIndex';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -53,7 +54,7 @@ export function positionsOf(text: string): (offset: number) => vscode.Position {
   };
 }
 
-export class FindingActions implements vscode.CodeActionProvider {
+class FindingActions implements vscode.CodeActionProvider {
   static readonly kinds = [vscode.CodeActionKind.QuickFix];
 
   provideCodeActions(doc: vscode.TextDocument, _range: vscode.Range, context: vscode.CodeActionContext): vscode.CodeAction[] {
@@ -89,25 +90,27 @@ export class FindingActions implements vscode.CodeActionProvider {
 const IGNORE_COMMAND = 'pgLens.ignoreFindingHere';
 
 /** A finding's own "ignore" fix (a pg-lens-ignore comment with a made-up reason): the editor offers ignoreCodeAction instead. */
-export function isIgnoreFix(fix: Fix): boolean {
+function isIgnoreFix(fix: Fix): boolean {
   return fix.edits.some((e) => e.newText.includes('pg-lens-ignore'));
 }
 
 /** The one "Ignore <rule> here…" action of a diagnostic: it asks for the reason when chosen. */
-export function ignoreCodeAction(doc: vscode.TextDocument, d: vscode.Diagnostic, ruleId: string): vscode.CodeAction {
+function ignoreCodeAction(doc: vscode.TextDocument, d: vscode.Diagnostic, ruleId: string): vscode.CodeAction {
   const line = doc.lineAt(d.range.start.line);
   const indent = line.text.slice(0, line.firstNonWhitespaceCharacterIndex);
   const ignore = new vscode.CodeAction(`Ignore ${ruleId} here…`, vscode.CodeActionKind.QuickFix);
-  // A finding on a line of a multi-line SQL string: the comment goes into the SQL, in SQL syntax.
-  const insideSqlString = doc.languageId !== 'sql' && !/['"`(]/.test(line.text.slice(0, d.range.start.character));
-  ignore.command = { command: IGNORE_COMMAND, title: ignore.title, arguments: [doc.uri, line.lineNumber, indent, insideSqlString ? 'sql' : doc.languageId, ruleId] };
+  ignore.command = { command: IGNORE_COMMAND, title: ignore.title, arguments: [doc.uri, line.lineNumber, indent, doc.languageId, ruleId] };
   ignore.diagnostics = [d];
   return ignore;
 }
 
 /** "Ignore <rule> here…": ask why, then insert the pg-lens-ignore comment with that reason above the line. */
-async function ignoreHere(uri: vscode.Uri, lineNumber: number, indent: string, commentLanguage: string, ruleId: string): Promise<void> {
+async function ignoreHere(uri: vscode.Uri, lineNumber: number, indent: string, languageId: string, ruleId: string): Promise<void> {
   if (!(uri instanceof vscode.Uri) || !Number.isInteger(lineNumber) || typeof ruleId !== 'string' || !/^[a-z0-9-]+$/.test(ruleId)) return;
+  // A line that starts inside a multi-line SQL string takes a SQL comment; any other line, the file's own.
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const sites = doc.languageId === 'sql' || !siteProvider ? [] : await siteProvider.sitesFor(doc);
+  const commentLanguage = commentLanguageAt(String(languageId), sites, doc.offsetAt(new vscode.Position(lineNumber, 0)));
   const reason = await vscode.window.showInputBox({
     title: `Ignore ${ruleId} here`,
     prompt: 'Why is this fine here? The reason goes into the pg-lens-ignore comment, for the next reader.',
@@ -122,8 +125,10 @@ async function ignoreHere(uri: vscode.Uri, lineNumber: number, indent: string, c
 }
 
 let registered = false;
+let siteProvider: SqlSiteProvider | undefined;
 /** Register the code action provider once (both diagnostics modules call this). */
-export function registerFindingActions(context: vscode.ExtensionContext): void {
+export function registerFindingActions(context: vscode.ExtensionContext, sites: SqlSiteProvider): void {
+  siteProvider = sites;
   if (registered) return;
   registered = true;
   context.subscriptions.push(

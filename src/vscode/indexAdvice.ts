@@ -9,7 +9,6 @@
  */
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
-import { formatBytes } from '../core/format';
 import { errorMessage } from '../core/safeText';
 import { MISSING_INDEX_RULE } from '../core/advice/missingIndex';
 import type { Analyzer } from '../core/scan';
@@ -215,7 +214,7 @@ class IndexAdvice implements vscode.Disposable {
     );
     this.ctx.log.info(result.message);
     if (result.ok) {
-      void vscode.window.showInformationMessage(`PG Lens: ${result.message}${result.sizeBytes ? ` (${formatBytes(result.sizeBytes)})` : ''}`);
+      void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
       this.advice = undefined;
       this.ctx.analysis.refreshAll();
     } else {

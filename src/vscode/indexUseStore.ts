@@ -15,7 +15,7 @@ import { databaseIdentity } from '../core/connection/profile';
 
 const SAVE_AFTER_MS = 5000;
 
-export function indexUseKey(conn: Pick<ActiveConnection, 'profile'>): string {
+function indexUseKey(conn: Pick<ActiveConnection, 'profile'>): string {
   return `pgLens.indexUse:${databaseIdentity(conn.profile)}`;
 }
 

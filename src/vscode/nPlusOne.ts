@@ -10,10 +10,10 @@ import { lineCommentOf } from '../core/languages/registry';
 import type { PgLensContext } from './main';
 import { registerRecordQueries } from './recordQueries';
 
-export const SHOW_REWRITE_COMMAND = 'pgLens.showNPlusOneRewrite';
+const SHOW_REWRITE_COMMAND = 'pgLens.showNPlusOneRewrite';
 
 /** Open the batched rewrite beside the code, as an untitled document the developer reviews and copies from. */
-export async function showRewrite(rewrite: Rewrite): Promise<void> {
+async function showRewrite(rewrite: Rewrite): Promise<void> {
   if (!rewrite || typeof rewrite.code !== 'string' || typeof rewrite.title !== 'string') return;
   const comment = rewrite.language === 'plaintext' ? '--' : lineCommentOf(rewrite.language); // plaintext: a SQL rewrite, not analysed as SQL
   const header = [`${comment} PG Lens: ${rewrite.title}`, `${comment} ${rewrite.help}`, `${comment} Review and adapt to your code: names of keys and columns are guesses.`, ''].join('\n');

@@ -23,11 +23,11 @@ import type { PgLensContext } from './main';
 import type { ActiveConnection } from './connections';
 import type { Snapshot } from '../db/queryStats';
 import type { SqlSiteRef } from '../core/nplusone/observed';
-import { lineStarts, positionAt } from '../core/findings';
 import { positionsOf, toDiagnostics } from './findingActions';
 import { CaptureRecording } from './captureRecording';
+import { errorMessage } from '../core/safeText';
+import { SQL_SOURCE_GLOB } from '../core/languages/registry';
 
-const SOURCE_GLOB = '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs,py,go,java,rb,sql}';
 const DEFAULT_EXCLUDE = '**/{node_modules,dist,build,out,.git,vendor,venv,.venv,__pycache__,target}/**';
 const MAX_FILES = 3000;
 const MAX_QUERY_ID_SITES = 300;
@@ -75,7 +75,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         if (c) void vscode.commands.executeCommand('pgLens.stopRecording');
       });
     } catch (e) {
-      void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
   };
 
@@ -100,9 +100,11 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         channel.appendLine(report.text);
         channel.show(true);
         const n = report.flagged;
-        void vscode.window.showInformationMessage(n ? `PG Lens: ${n} statement${n === 1 ? '' : 's'} ran many times with about one row per call (see the report).` : 'PG Lens: no repeated one-row statements were recorded.');
+        const others = report.repeated - n;
+        const rest = others ? `${others} other statement${others === 1 ? '' : 's'} ran many times with about one row per call, not from a loop (per-request lookups look the same; see the report).` : '';
+        void vscode.window.showInformationMessage(n ? `PG Lens: ${n} observed N+1${n === 1 ? '' : 's'}: statements sent from a loop that ran many times with about one row per call. ${rest}`.trim() : `PG Lens: no observed N+1. ${rest}`.trim());
       } catch (e) {
-        void vscode.window.showErrorMessage(`PG Lens: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
       }
     });
   };
@@ -114,7 +116,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
   );
 }
 
-async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: string; diagnostics: Map<string, vscode.Diagnostic[]>; flagged: number; window: string }> {
+async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: string; diagnostics: Map<string, vscode.Diagnostic[]>; flagged: number; repeated: number; window: string }> {
   const [{ snapshotStatements, diffSnapshots, queryIdOf }, core, { loadPgParser, normalizeSql }] = await Promise.all([
     import('../db/queryStats'), import('../core/nplusone/index'), import('../core/sql/statement'),
   ]);
@@ -150,14 +152,14 @@ async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: stri
   }
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const text = core.observedReport(matches, {}, (file) => (root && file.startsWith(root) ? file.slice(root.length + 1) : file));
-  return { text, diagnostics, flagged: matches.filter((m) => core.isRepeatedSmall(m.statement)).length, window };
+  return { text, diagnostics, flagged: core.observedNPlusOnes(matches).length, repeated: matches.filter((m) => core.isRepeatedSmall(m.statement)).length, window };
 }
 
 /** The SQL of the workspace: SQL discovery (extractSqlSites) plus the detector's literal-SQL calls. */
 async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
-  const [{ extractSqlSites }, { findSqlCalls }] = await Promise.all([import('../core/extract/index'), import('../core/nplusone/index')]);
+  const [{ extractSqlSites }, { findSqlCalls, detectNPlusOne, siteRefsOf }] = await Promise.all([import('../core/extract/index'), import('../core/nplusone/index')]);
   const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
-  const uris = await vscode.workspace.findFiles(SOURCE_GLOB, exclude, MAX_FILES);
+  const uris = await vscode.workspace.findFiles(SQL_SOURCE_GLOB, exclude, MAX_FILES);
   const maxBytes = ctx.config.maxFileSizeKb * 1024;
   const sites: SqlSiteRef[] = [];
   const texts = new Map<string, string>();
@@ -167,18 +169,18 @@ async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; 
       const text = open.get(uri.fsPath)?.getText() ?? (await readWorkspaceFile(uri, maxBytes));
       if (text === undefined || text.length > maxBytes) continue;
       const file = uri.fsPath;
-      const starts = lineStarts(text);
-      const seen = new Set<number>();
-      const add = (span: { start: number; end: number }, sql: string) => {
-        if (seen.has(span.start)) return;
-        seen.add(span.start);
-        sites.push({ file, span, line: positionAt(starts, span.start).line, sql });
-        texts.set(file, text);
-      };
-      for (const s of await extractSqlSites(text, file, file)) add(s.callSpan ?? s.span, s.sql);
-      if (!file.endsWith('.sql')) for (const c of await findSqlCalls(text, file)) add(c.span, c.sql);
+      // The calls the static detector reports as sent once per item of a loop: only there is a repeated
+      // one-row statement an N+1 (pg_stat_statements alone cannot tell a loop from traffic).
+      const loops = file.endsWith('.sql') ? [] : (await detectNPlusOne(text, file, file)).map((f) => f.span);
+      const calls = [
+        ...(await extractSqlSites(text, file, file)).map((x) => ({ span: x.callSpan ?? x.span, sql: x.sql })),
+        ...(file.endsWith('.sql') ? [] : await findSqlCalls(text, file)),
+      ];
+      const found = siteRefsOf(file, text, calls, loops);
+      if (found.length) texts.set(file, text);
+      sites.push(...found);
     } catch (e) {
-      ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${(e as Error).message}`);
+      ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${errorMessage(e)}`);
     }
   }
   return { sites, texts };

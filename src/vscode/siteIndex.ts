@@ -11,6 +11,7 @@
  * - Tree-sitter's WASM files come from the extension's dist/wasm folder.
  */
 import * as vscode from 'vscode';
+import type { MapperFragments } from '../core/languages/java/mybatis';
 import type { SqlSite } from '../core/extract/types';
 import type { SourceTree } from '../core/syntax/treeSitter';
 import { readAsOf } from '../core/languages/registry';
@@ -64,6 +65,13 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     return this.core;
   }
 
+  private fragments: Promise<MapperFragments | undefined> | undefined;
+
+  private mapperFragments(): Promise<MapperFragments | undefined> {
+    this.fragments ??= import('../node/projectConfig').then((m) => m.readMapperFragments((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
+    return this.fragments;
+  }
+
   private forget(key: string): void {
     this.cache.get(key)?.source?.dispose();
     this.cache.delete(key);
@@ -86,7 +94,9 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
       if (!lang) return [];
       const maxChars = (this.options.maxFileSizeKb?.() ?? 2048) * 1024;
       if (core.isTreeLanguage(lang) && text.length <= maxChars && this.cache.get(key) === entry) entry.source = new core.SourceTree(text, lang);
-      const r = await core.extractSqlSitesDetailed(text, id, doc.uri.fsPath, { maxChars, source: entry.source });
+      // A mapper file may include another mapper's `<sql>` fragment: the workspace's fragments, read once.
+      const mapperFragments = lang === 'mybatis' ? await this.mapperFragments() : undefined;
+      const r = await core.extractSqlSitesDetailed(text, id, doc.uri.fsPath, { maxChars, source: entry.source, mapperFragments });
       if (r.reason) this.options.log?.(`SQL discovery in ${vscode.workspace.asRelativePath(doc.uri)}: ${r.reason}`);
       return r.sites;
     })().catch((e) => {

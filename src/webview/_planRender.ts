@@ -16,7 +16,7 @@ const CHILD_PAGE = 200;
 const AUTO_EXPAND_DEPTH = 6;
 const TABLE_LIMIT = 500;
 
-export function h(doc: Document, tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
+function h(doc: Document, tag: string, attrs: Record<string, string> = {}, ...children: Child[]): HTMLElement {
   const e = doc.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
   for (const c of children) {
@@ -30,7 +30,7 @@ function clear(e: HTMLElement): void {
   while (e.firstChild) e.removeChild(e.firstChild);
 }
 
-export type PlanView = 'tree' | 'diagram' | 'table' | 'raw' | 'query';
+type PlanView = 'tree' | 'diagram' | 'table' | 'raw' | 'query';
 
 export interface PlanViewer {
   plan: Plan;
@@ -87,7 +87,7 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
     const tips = h(doc, 'section', { class: 'tips', 'aria-label': 'Tips ranked by what they could save' }, h(doc, 'h2', {}, 'Tips'));
     const ol = h(doc, 'ol');
     for (const t of plan.tips.slice(0, 8)) {
-      const li = h(doc, 'li', { class: `grade-${t.grade}` }, t.text, ' ', h(doc, 'span', { class: 'saving' }, `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `cost ${fmtCost(t.saving)}`}`));
+      const li = h(doc, 'li', { class: `grade-${t.grade}` }, t.text, ' ', h(doc, 'span', { class: 'saving' }, `(could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${fmtCost(t.saving)} of the cost`})`));
       li.addEventListener('click', () => viewer.select(t.nodeId));
       ol.appendChild(li);
     }
@@ -240,7 +240,7 @@ function conditions(doc: Document, n: PlanNode): HTMLElement | undefined {
 }
 
 /** The tree: only expanded subtrees are rendered, children in pages of CHILD_PAGE. */
-export function renderTree(doc: Document, plan: Plan, expanded: Set<number>, selected: number, onSelect: (id: number) => void, onToggle: (id: number, open?: boolean) => void, shownChildren = new Map<number, number>()): HTMLElement {
+function renderTree(doc: Document, plan: Plan, expanded: Set<number>, selected: number, onSelect: (id: number) => void, onToggle: (id: number, open?: boolean) => void, shownChildren = new Map<number, number>()): HTMLElement {
   const tree = h(doc, 'div', { class: 'tree', role: 'tree', 'aria-label': 'Plan nodes' });
   // Iterative pre-order over the visible part; a "more" entry is drawn after a node's children.
   const stack: ({ id: number } | { more: HTMLElement })[] = [{ id: 0 }];
@@ -328,7 +328,7 @@ const DIAGRAM_LIMIT = 400;
  * The plan as a diagram: one card per node, children below their parent, each card with bars for
  * its share of time, rows, cost and buffers (relative to the plan's largest), the hot path marked.
  */
-export function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (id: number) => void): HTMLElement {
+function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (id: number) => void): HTMLElement {
   const wrap = h(doc, 'div', { class: 'diagram', role: 'group', 'aria-label': 'Plan diagram' });
   const maxOf = (f: (n: PlanNode) => number) => Math.max(1e-9, ...plan.nodes.map(f));
   const rowsOf = (n: PlanNode) => n.metrics.actualRowsTotal ?? n.metrics.estRows * n.metrics.estLoops;
@@ -457,7 +457,7 @@ export function renderTable(doc: Document, plan: Plan, onSelect: (id: number) =>
 }
 
 /** Everything about one node: our figures, warnings, then PostgreSQL's own keys verbatim. */
-export function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined): HTMLElement {
+function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined): HTMLElement {
   const box = h(doc, 'div', { class: 'node-details' });
   if (!n) return box;
   const m = n.metrics;

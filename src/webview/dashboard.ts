@@ -9,7 +9,7 @@ import { actionKey, ACTION_TITLES, isDestructive, type MaintenanceAction } from 
 import type { StatementRow, StatementSortKey } from '../core/dashboard/live';
 import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
-import type { AuditEntry, ConnectionState, HistoryView, ToExtension, ToWebview } from '../shared/dashboardProtocol';
+import { MAX_WORKLOAD_STATEMENTS, type AuditEntry, type ConnectionState, type HistoryView, type ToExtension, type ToWebview, type WorkloadBenchRow } from '../shared/dashboardProtocol';
 import { fill, h, table, type Child } from './_dom';
 import { appendChartPoint, chartData, chartPoint, CHART_LINES, parseChartPoints, timeWindow, type ChartKey, type ChartPoint } from '../core/dashboard/chartHistory';
 import { fmtByteRate, fmtBytes, fmtMs, fmtNum, fmtPct, fmtSeconds, oneLine } from './_format';
@@ -36,6 +36,8 @@ let healthError = '';
 let healthAt = 0;
 let history: HistoryView | undefined;
 let audit: AuditEntry[] = [];
+/** The workload benchmark: waiting for the user's confirmation, running (done of total), or its result. */
+let workloadBench: { state: 'asked' } | { state: 'running'; done: number; total: number } | { state: 'done'; ok: boolean; message: string; rows: WorkloadBenchRow[]; workload: { p50: number; p95: number; p99: number } | null } | undefined;
 const pending = new Map<string, string>();
 /** Findings the user opened stay open across refreshes. */
 const openFindings = new Set<string>();
@@ -258,8 +260,21 @@ function renderStatements(): void {
     fill(statements, head, h('p', { class: 'muted', text: why }));
     return;
   }
-  const rows = [...s.rows].filter((r) => ui.mode === 'total' || r.delta.calls > 0).sort((a, b) => b[ui.mode][ui.sort] - a[ui.mode][ui.sort]).slice(0, 20);
+  const rows = [...s.rows].filter((r) => ui.mode === 'total' || r.delta.calls > 0).sort((a, b) => b[ui.mode][ui.sort] - a[ui.mode][ui.sort]).slice(0, MAX_WORKLOAD_STATEMENTS);
   const fig = (r: StatementRow) => r[ui.mode];
+  const listed = rows.filter((r) => r.query).map((r) => r.id);
+  const busy = workloadBench?.state === 'asked' || workloadBench?.state === 'running';
+  if (!readOnly && listed.length)
+    head.append(h('button', {
+      text: busy ? 'Benchmarking…' : 'Benchmark these statements',
+      title: 'Run each listed statement 20 times, rolled back, with values from the column statistics: p50/p95/p99 (asks first)',
+      disabled: busy,
+      onClick: () => {
+        workloadBench = { state: 'asked' };
+        send({ type: 'runWorkloadBenchmark', ids: listed });
+        renderStatements();
+      },
+    }));
   fill(statements, 
     head,
     h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).` }),
@@ -270,14 +285,30 @@ function renderStatements(): void {
           'grid',
         )
       : h('p', { class: 'muted', text: 'No statements ran since the panel opened.' }),
+    workloadBenchView(),
   );
+}
+
+/** The workload benchmark's progress or results: p50/p95/p99 per statement and for the workload (weighted by calls). */
+function workloadBenchView(): HTMLElement | null {
+  const w = workloadBench;
+  if (!w) return null;
+  if (w.state === 'asked') return h('p', { class: 'muted workload-bench', text: 'Workload benchmark: waiting for confirmation…' });
+  if (w.state === 'running') return h('p', { class: 'muted workload-bench', text: `Workload benchmark: ${w.done} of ${w.total} statements…` });
+  const box = h('div', { class: 'workload-bench' }, h('h3', { text: 'Workload benchmark' }), h('p', { class: w.ok ? 'muted' : 'warn', text: w.message }));
+  if (w.rows.length)
+    box.append(table(['p50', 'p95', 'p99', 'Calls', 'Query'], w.rows.map((r) => r.skipped
+      ? [h('span', { class: 'muted', text: 'not run' }), '', '', fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ' — ', h('span', { class: 'muted', text: oneLine(r.skipped, 200) }))]
+      : [fmtMs(r.p50 ?? 0), fmtMs(r.p95 ?? 0), fmtMs(r.p99 ?? 0), fmtNum(r.calls), h('code', { class: 'sql', text: oneLine(r.query, 200) })]), 'grid'));
+  if (w.workload) box.append(h('p', { text: `Workload (weighted by calls): p50 ${fmtMs(w.workload.p50)} · p95 ${fmtMs(w.workload.p95)} · p99 ${fmtMs(w.workload.p99)}` }));
+  return box;
 }
 
 /** The query cell of Top statements: a button that opens the statement's details and call sites. */
 function statementLink(r: StatementRow): HTMLElement {
   const code = h('code', { class: 'sql', text: oneLine(r.query ?? `queryid ${r.id}`, 300) });
   if (!r.query) return code;
-  const b = h('button', { class: 'link statement', attrs: { title: 'Show its figures and where the code runs it', 'aria-label': `Details and call sites of ${oneLine(r.query, 80)}` }, onClick: () => send({ type: 'showStatement', id: r.id }) });
+  const b = h('button', { class: 'link statement', attrs: { title: 'Show its figures and where the code runs it', 'aria-label': `Details and call sites of ${oneLine(r.query, 80)}` }, onClick: () => send({ type: 'showStatement', id: r.id, figures: ui.mode }) });
   b.append(code);
   return b;
 }
@@ -507,6 +538,14 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
     case 'audit':
       audit = m.entries;
       renderAudit();
+      return;
+    case 'workloadProgress':
+      workloadBench = { state: 'running', done: m.done, total: m.total };
+      renderStatements();
+      return;
+    case 'workloadResult':
+      workloadBench = { state: 'done', ok: m.ok, message: m.message, rows: m.rows, workload: m.workload };
+      renderStatements();
       return;
     default: {
       const never: never = m;

@@ -5,6 +5,7 @@
  */
 import { parseToPlanWebview, type FromPlanWebview, type ToPlanWebview } from '../shared/planProtocol';
 import { renderBenchmark, renderCompare, renderMessage, renderPlan, type PlanViewer, type SqlFormatter } from './_planRender';
+import { errorMessage } from '../core/safeText';
 
 declare function acquireVsCodeApi(): { postMessage(m: unknown): void; setState(s: unknown): void; getState(): unknown };
 
@@ -78,7 +79,7 @@ function handle(m: ToPlanWebview): void {
       }
     }
   } catch (e) {
-    renderMessage(root, 'error', `Cannot show this plan: ${(e as Error).message}`);
+    renderMessage(root, 'error', `Cannot show this plan: ${errorMessage(e)}`);
   }
 }
 

@@ -66,6 +66,57 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   };
 }
 
+/**
+ * A fresh database for the enclosing describe block: created in a before hook registered here (so
+ * before the block's own hooks, which can fill it), dropped in an after hook (the first of the block's
+ * after hooks to run). Its fields can be read from the block's hooks and tests on.
+ */
+export function testDatabase(prefix: string): TestDatabase {
+  let t: TestDatabase | undefined;
+  const made = (): TestDatabase => {
+    if (!t) throw new Error(`the test database "${prefix}" is used before its before hook ran`);
+    return t;
+  };
+  before(async () => {
+    t = await createTestDatabase(prefix);
+  });
+  after(async () => t?.drop());
+  return {
+    get name() { return made().name; },
+    get url() { return made().url; },
+    get profile() { return made().profile; },
+    get password() { return made().password; },
+    get admin() { return made().admin; },
+    open: (extra) => made().open(extra),
+    drop: () => made().drop(),
+  };
+}
+
+/**
+ * pg_stat_statements created in `t` when the server preloads it (true); otherwise the fallback the
+ * test takes is announced (false).
+ */
+export async function statementStats(t: TestDatabase, fallback: string): Promise<boolean> {
+  if (!(await capabilities()).pgStatStatements) {
+    announceFallback('pg_stat_statements', fallback);
+    return false;
+  }
+  await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+  return true;
+}
+
+/**
+ * Another session on `url`, named `app` (a victim, a blocker, an application's pool), kept in
+ * `sessions` for the block's after hook to end; its errors (it may be terminated on purpose) are ignored.
+ */
+export async function extraSession(url: string, app: string, sessions: Client[]): Promise<Client> {
+  const c = new Client({ connectionString: url, application_name: app });
+  await c.connect();
+  c.on('error', () => undefined);
+  sessions.push(c);
+  return c;
+}
+
 export interface Capabilities {
   versionNum: number;
   hypopg: boolean;

@@ -24,7 +24,7 @@ import { allRuleMeta } from '../../src/core/rules/index';
 import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
 import { SOURCE_EXTENSIONS, walkSourceFiles } from '../../src/node/walk';
 import { RAILS_VIEW } from '../../src/core/nplusone/views';
-import { readProjectDialect } from '../../src/node/projectConfig';
+import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../src/node/projectConfig';
 
 export interface Label {
   repo: string;
@@ -126,7 +126,7 @@ export async function score(root: string): Promise<Record<string, unknown>> {
       if (!text.slice(0, 8000).includes('\u0000')) inputs.push({ path: path.relative(dir, f.path).split(path.sep).join('/'), text });
     }
     const project = readProjectDialect([dir]);
-    const result = await scanFiles(inputs, { analyzers: [rulesAnalyzer({ project }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project })], keepText: true });
+    const result = await scanFiles(inputs, { analyzers: [rulesAnalyzer({ project, declared: readDeclaredIndexes([dir]) }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project })], mapperFragments: readMapperFragments([dir]), keepText: true });
     const warned = new Map<string, number[]>();
     for (const f of result.findings as Finding[]) {
       // Reported = at warning or above; for rules that are info by default (select-star,

@@ -4,9 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { lineStarts, positionAt } from '../../core/findings';
-import { type CliCommand, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError } from '../io';
+import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
 import { extractSqlSites } from '../../core/extract/index';
 import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
@@ -22,25 +21,20 @@ export const advise: CliCommand = {
   summary: 'suggest indexes for a statement, a file or the workload, each proved with the planner (HypoPG or a rolled-back real index)',
   usage: USAGE,
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...DB_OPTIONS,
-        workload: { type: 'boolean', default: false },
-        format: { type: 'string', default: 'text' },
-        file: { type: 'string' },
-        line: { type: 'string' },
-        'min-cost-reduction': { type: 'string' },
-        'max-table-size-mb': { type: 'string' },
-        'min-calls': { type: 'string' },
-        verbose: { type: 'boolean', default: false },
-        'trust-function': { type: 'string', multiple: true },
-      },
+    const { values, positionals } = commandArgs(argv, {
+      ...DB_OPTIONS,
+      workload: { type: 'boolean', default: false },
+      ...FORMAT_OPTIONS,
+      file: { type: 'string' },
+      line: { type: 'string' },
+      'min-cost-reduction': { type: 'string' },
+      'max-table-size-mb': { type: 'string' },
+      'min-calls': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      'trust-function': { type: 'string', multiple: true },
     });
     const format = values.format;
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not "${format}"`);
+    checkFormat(format, ['text', 'json']);
     const minCostReduction = numberOption(values['min-cost-reduction'], '--min-cost-reduction', 0, 1);
     const maxTableSizeMb = numberOption(values['max-table-size-mb'], '--max-table-size-mb', 0, 1e7);
     const minCalls = numberOption(values['min-calls'], '--min-calls', 1, 1e12);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
 import { capabilityAdvice, humanSetting, shortVersion } from '../../core/connection/status';
-import { type CliCommand, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
+import { type CliCommand, EXIT, DB_OPTIONS, openDatabase, checkFormat, FORMAT_OPTIONS } from '../io';
 import { oneLine } from '../../core/safeText';
 
 export const checkConnection: CliCommand = {
@@ -9,8 +9,8 @@ export const checkConnection: CliCommand = {
   summary: 'connect, and print the server version, the settings that matter and the available extensions',
   usage: 'pg-lens check-connection [--db URL] [--production] [--format text|json]',
   async run(argv, ctx) {
-    const { values } = parseArgs({ args: argv, options: { ...DB_OPTIONS, format: { type: 'string', default: 'text' } }, strict: true });
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
+    const { values } = parseArgs({ args: argv, options: { ...DB_OPTIONS, ...FORMAT_OPTIONS }, strict: true });
+    checkFormat(values.format, ['text', 'json']);
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 10000, production: values.production });
     try {
       const info = await db.serverInfo();

@@ -7,17 +7,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { type CliCommand, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext } from '../io';
+import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
 import { analyzePlan, briefPlan, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks } from '../../core/plan/benchmark';
 import { extractSqlSites } from '../../core/extract/index';
-import { lineStarts } from '../../core/findings';
+import { lineStarts, positionAt } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
 import { benchmarkWorkload } from '../../db/workloadBenchmark';
-import { compareWorkloads, parseWorkloadRun, type WorkloadRun } from '../../core/plan/workloadBenchmark';
+import { compareWorkloads, parseWorkloadRun, workloadFromFile, type WorkloadRun } from '../../core/plan/workloadBenchmark';
+import { loadPgParser } from '../../core/sql/statement';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../node/readFile';
@@ -35,16 +35,7 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
     const sites = await extractSqlSites(text, file, file);
     if (!sites.length) throw new UsageError(`no SQL found in ${values.file}`);
     const starts = lineStarts(text);
-    const lineOf = (off: number) => {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= off) lo = mid;
-        else hi = mid - 1;
-      }
-      return lo + 1;
-    };
+    const lineOf = (off: number) => positionAt(starts, off).line + 1;
     if (values.line === undefined) {
       if (sites.length === 1) return sites[0].sql;
       throw new UsageError(`${values.file} holds ${sites.length} SQL statements (lines ${sites.map((s) => lineOf(s.span.start)).join(', ')}): pick one with --line N`);
@@ -63,17 +54,12 @@ export const explainCommand: CliCommand = {
   summary: 'plan one statement (or the SQL on a line of a file): cost, hot path, warnings and tips; --analyze runs it and rolls back',
   usage: 'pg-lens explain [--db URL] [--production] [--analyze] [--allow-dml] [--allow-side-effects FN,…] [--trust-function FN]... [--param V]... [--format text|json] (SQL | --file F [--line N] | --plan FILE|- [--pick N])',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ...DB_OPTIONS, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
-        format: { type: 'string', default: 'text' }, file: { type: 'string' }, line: { type: 'string' }, param: { type: 'string', multiple: true },
-        timeout: { type: 'string' }, 'allow-side-effects': { type: 'string' }, 'trust-function': { type: 'string', multiple: true }, plan: { type: 'string' }, pick: { type: 'string' },
-      },
+    const { values, positionals } = commandArgs(argv, {
+      ...DB_OPTIONS, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
+      ...FORMAT_OPTIONS, file: { type: 'string' }, line: { type: 'string' }, param: { type: 'string', multiple: true },
+      timeout: { type: 'string' }, 'allow-side-effects': { type: 'string' }, 'trust-function': { type: 'string', multiple: true }, plan: { type: 'string' }, pick: { type: 'string' },
     });
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError('--format is text or json');
+    checkFormat(values.format, ['text', 'json']);
     if (values.plan !== undefined) return broughtPlan(values.plan, values.pick, values.format, positionals, values, ctx);
     if (values.pick !== undefined) throw new UsageError('--pick only makes sense with --plan');
     if (values['allow-dml'] && !values.analyze) throw new UsageError('--allow-dml only makes sense with --analyze');
@@ -200,15 +186,13 @@ function shortLine(s: string): string {
 
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
-  summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements; --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N])',
+  summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements (or of a .sql file or a recording: --file); --compare FILE compares with a saved run',
+  usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N] [--file STATEMENTS.sql|RECORDING.jsonl])',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
-      options: { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, format: { type: 'string', default: 'text' }, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' } },
-    });
+    const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, ...FORMAT_OPTIONS, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' } });
+    checkFormat(values.format, ['text', 'json']);
     if (values.workload) return runWorkload(values, positionals, ctx);
-    if (values.top !== undefined) throw new UsageError('--top goes with --workload');
+    if (values.top !== undefined || values.file !== undefined) throw new UsageError(`${values.top !== undefined ? '--top' : '--file'} goes with --workload`);
     if (positionals.length !== 1) throw new UsageError('give the SQL as one argument');
     const runs = numberOption(values.runs ?? '50', '--runs', 1, 100_000, { integer: true })!;
     const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
@@ -239,10 +223,22 @@ export const benchmarkCommand: CliCommand = {
 };
 
 /** `benchmark --workload`: the top statements replayed, saved, compared; exit 1 when a statement regressed against --compare. */
-async function runWorkload(values: { db?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
-  if (positionals.length) throw new UsageError('--workload replays pg_stat_statements: give no SQL');
-  if (values.param?.length) throw new UsageError('--workload draws parameter values from the column statistics: --param does not apply');
-  const top = numberOption(values.top ?? '10', '--top', 1, 100, { integer: true })!;
+async function runWorkload(values: { db?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; file?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
+  if (positionals.length) throw new UsageError('--workload replays pg_stat_statements (or --file): give no SQL');
+  if (values.param?.length) throw new UsageError('--workload draws parameter values from the recording or the column statistics: --param does not apply');
+  let fromFile: ReturnType<typeof workloadFromFile> | undefined;
+  if (values.file !== undefined) {
+    let text: string;
+    try {
+      text = readRegularFileSync(path.resolve(ctx.cwd, values.file), LIMITS.smallFileBytes * 64).toString('utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read --file ${oneLine(values.file)}: ${errorMessage(e)}`);
+    }
+    await loadPgParser();
+    fromFile = workloadFromFile(text);
+    if (!fromFile.statements.length) throw new UsageError(`--file ${values.file}: ${fromFile.kind === 'sql' ? 'no statement in it' : `no recorded read of the app's tables in it (${fromFile.ignored} line(s) left out: writes, session commands, catalog reads, failed runs, lines that are not capture events)`}`);
+  }
+  const top = numberOption(values.top ?? (fromFile ? '100' : '10'), '--top', 1, 100, { integer: true })!;
   const runs = numberOption(values.runs ?? '20', '--runs', 1, 10_000, { integer: true })!;
   const concurrency = numberOption(values.concurrency, '--concurrency', 1, 64, { integer: true })!;
   let baseline: WorkloadRun | undefined;
@@ -251,24 +247,25 @@ async function runWorkload(values: { db?: string; production?: boolean; runs?: s
     try {
       raw = JSON.parse(readRegularFileSync(path.resolve(ctx.cwd, values.compare), LIMITS.smallFileBytes * 16).toString('utf8'));
     } catch (e) {
-      throw new UsageError(`cannot read --compare ${values.compare}: ${(e as Error).message.split('\n')[0]}`);
+      throw new UsageError(`cannot read --compare ${values.compare}: ${errorMessage(e)}`);
     }
     baseline = parseWorkloadRun(raw);
     if (!baseline) throw new UsageError(`--compare ${values.compare} is not a saved workload run (pg-lens benchmark --workload --save FILE writes one)`);
   }
   const db = await openDatabase(values.db, ctx, { production: values.production });
   try {
-    const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'] });
+    const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'], ...(fromFile ? { statements: fromFile.statements, source: values.file } : {}) });
     if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));
     const cmp = baseline ? compareWorkloads(baseline, run) : undefined;
     if (values.format === 'json') ctx.out(JSON.stringify({ run, comparison: cmp }, null, 2));
     else {
       const f = (n: number) => `${n.toFixed(3)} ms`;
-      ctx.out(`Workload of ${oneLine(run.database)}: the ${run.statements.length} statements taking the most time, ${runs} runs each (rolled back)`);
+      const what = !fromFile ? 'the statements taking the most time' : fromFile.kind === 'sql' ? `the statements of ${values.file}` : `the reads recorded in ${values.file}, the most time first${fromFile.ignored ? ` (${fromFile.ignored} other line(s) left out)` : ''}`;
+      ctx.out(`Workload of ${oneLine(run.database)}: ${run.statements.length} of ${what}, ${runs} runs each (rolled back)`);
       for (const s of run.statements) {
         ctx.out('');
         ctx.out(`  ${oneLine(s.query).slice(0, 160)}`);
-        ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.params?.length ? ` · params ${oneLine(s.params.join(', ')).slice(0, 80)}` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
+        ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.run.params?.length ? ` · params (${s.paramsFrom === 'recorded' ? 'recorded' : 'from pg_stats'}) ${oneLine(s.run.params.map((v) => v ?? 'NULL').join(', ')).slice(0, 80)}` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
       }
       ctx.out('');
       ctx.out(run.workload ? `Workload (weighted by calls): p50 ${f(run.workload.p50)} · p95 ${f(run.workload.p95)} · p99 ${f(run.workload.p99)} · mean ${f(run.workload.mean)}` : 'Workload: no statement could be run.');

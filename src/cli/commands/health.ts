@@ -9,11 +9,11 @@ import { readHistoryMarks } from '../../db/workloadFacts';
 import { readRegularFileSync } from '../../node/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
-import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError } from '../io';
+import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
 import { errorMessage, oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
-export function findingToJson(f: HealthFinding) {
+function findingToJson(f: HealthFinding) {
   return {
     checkId: f.checkId,
     severity: f.severity,
@@ -35,7 +35,7 @@ export const health: CliCommand = {
       args: argv,
       options: {
         ...DB_OPTIONS,
-        format: { type: 'string', default: 'text' },
+        ...FORMAT_OPTIONS,
         check: { type: 'string', multiple: true },
         'min-severity': { type: 'string', default: 'info' },
         history: { type: 'string' },
@@ -44,7 +44,7 @@ export const health: CliCommand = {
       },
       strict: true,
     });
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}".`);
+    checkFormat(values.format, ['text', 'json']);
     const known = new Set(HEALTH_CHECKS.map((c) => c.id));
     for (const c of values.check ?? []) if (!known.has(c)) throw new UsageError(`Unknown check "${c}". Known: ${[...known].join(', ')}.`);
     const rank = { error: 0, warning: 1, info: 2 } as const;
@@ -123,7 +123,7 @@ async function addSnapshot(db: Parameters<typeof readSizes>[0], file: string, li
 }
 
 /** "500GB", "2 TB", "750MB", "123456" (bytes) → bytes; one usage line otherwise. */
-export function parseSize(v: string): number {
+function parseSize(v: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb)?\s*$/i.exec(v);
   const n = m ? Number(m[1]) * 1024 ** ['b', 'kb', 'mb', 'gb', 'tb'].indexOf((m[2] ?? 'b').toLowerCase()) : NaN;
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--size-budget must be a size such as 500GB or 2TB (got "${v}")`);

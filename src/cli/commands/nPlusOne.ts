@@ -1,18 +1,16 @@
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { analyzeNPlusOne } from '../../core/nplusone/detect';
-import { CrossFileCalls } from '../../core/nplusone/crossFile';
-import { applySuppressions } from '../../core/suppress';
 import type { NPlusOneEvidence } from '../../core/nplusone/detect';
-import { lineStarts, positionAt, type Finding } from '../../core/findings';
-import { applyContext, describeByContext } from '../../core/codeContext';
+import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
+import { scanFiles } from '../../core/scan';
+import { locate } from '../../core/output';
+import { describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/languages/registry';
-import { type CliCommand, EXIT, UsageError } from '../io';
+import { type CliCommand, commandArgs, EXIT, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom } from './scan';
 import { oneLine } from '../../core/safeText';
-import { RAILS_VIEW, RailsViews } from '../../core/nplusone/views';
+import { RAILS_VIEW } from '../../core/nplusone/views';
 
 /**
  * Files that hold per-item database access PG Lens does not read yet (view templates rendered per
@@ -25,74 +23,49 @@ export const nPlusOne: CliCommand = {
   summary: 'find database calls inside loops (N+1 queries) in TS/JS, Python, Go, Java and Ruby sources',
   usage: 'pg-lens n-plus-one <paths…> [--format text|json] [--exclude GLOB]… [--context CONTEXT=LEVEL]…',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        format: { type: 'string', default: 'text' },
-        exclude: { type: 'string', multiple: true, default: [] },
-        context: { type: 'string', multiple: true, default: [] },
-      },
-      allowPositionals: true,
-      strict: true,
+    const { values, positionals } = commandArgs(argv, {
+      ...FORMAT_OPTIONS,
+      ...EXCLUDE_OPTIONS,
+      context: { type: 'string', multiple: true, default: [] },
     });
     if (!positionals.length) throw new UsageError('give at least one file or folder');
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`unknown --format ${values.format} (text or json)`);
+    checkFormat(values.format, ['text', 'json']);
     const policy = contextPolicyFrom(values.context ?? []);
     configureTreeSitterForCli();
-    const results: { file: string; line: number; column: number; finding: Finding }[] = [];
-    let files = 0;
     const notAnalysed = new Map<string, number>();
-    const unreadable: string[] = [];
+    let unreadable = 0;
     const stats: WalkStats = { files: 0, skippedLarge: 0, missing: [] };
-    const cross = new CrossFileCalls();
-    const texts = new Map<string, string>();
-    const push = (rel: string, text: string, found: Finding[]) => {
-      const starts = lineStarts(text);
-      for (const x of applyContext(found, rel, text, policy)) {
-        const pos = positionAt(starts, x.span.start);
-        results.push({ file: rel, line: pos.line + 1, column: pos.column + 1, finding: x });
+    // The same walk as pg-lens scan (.gitignore honoured, large files skipped) and the same N+1 analyzer
+    // (core/nplusone/analyzer.ts: per file, across files, Rails views) through the one scan pipeline.
+    const filter = (file: string) => languageOf(file) !== undefined || NOT_ANALYSED.test(file) || RAILS_VIEW.test(file.split(path.sep).join('/'));
+    const walked = walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, stats, filter, log: (m) => ctx.err(m) });
+    const inputs = async function* () {
+      for await (const f of walked) {
+        const kind = NOT_ANALYSED.exec(f.path);
+        if (kind) {
+          const k = kind[1] ? `.${kind[1]}` : 'MyBatis XML mappers';
+          notAnalysed.set(k, (notAnalysed.get(k) ?? 0) + 1);
+          continue;
+        }
+        const text = await readSourceText(f.path);
+        if (text === undefined) unreadable++;
+        else yield { path: (path.relative(ctx.cwd, f.path) || f.path).split(path.sep).join('/'), text };
       }
     };
-    // The same walk as pg-lens scan: .gitignore honoured, large files skipped.
-    const views = new RailsViews();
-    const filter = (file: string) => languageOf(file) !== undefined || NOT_ANALYSED.test(file) || RAILS_VIEW.test(file.split(path.sep).join('/'));
-    for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, stats, filter, log: (m) => ctx.err(m) })) {
-      const kind = NOT_ANALYSED.exec(f.path);
-      if (kind) {
-        const k = kind[1] ? `.${kind[1]}` : 'MyBatis XML mappers';
-        notAnalysed.set(k, (notAnalysed.get(k) ?? 0) + 1);
-        continue;
-      }
-      const text = await readSourceText(f.path);
-      if (text === undefined) {
-        unreadable.push(f.path);
-        continue;
-      }
-      files++;
-      const rel = path.relative(ctx.cwd, f.path) || f.path;
-      const lang = languageOf(f.path);
-      const relPosix = rel.split(path.sep).join('/');
-      if (RAILS_VIEW.test(relPosix)) {
-        views.addView(relPosix, text);
-        texts.set(rel, text);
-        continue;
-      }
-      if (lang === 'ruby') {
-        views.addRuby(relPosix, text);
-        texts.set(rel, text);
-      }
-      const r = await analyzeNPlusOne(text, f.path, rel);
-      if (lang) cross.add(rel, lang, r.facts);
-      if (r.facts.loopCalls.length) texts.set(rel, text);
-      push(rel, text, r.findings);
-    }
-    // Calls in loops to functions of other files that query (the app's own data-access layer).
-    const byFile = new Map<string, Finding[]>();
-    for (const x of [...cross.findings(), ...(await views.findings())]) byFile.set(x.file ?? '', [...(byFile.get(x.file ?? '') ?? []), x]);
-    for (const [rel, fs] of byFile) push(rel, texts.get(rel) ?? '', applySuppressions(texts.get(rel) ?? '', fs));
-    results.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+    // No SQL extraction: the N+1 detector reads the syntax tree alone.
+    const scan = await scanFiles(inputs(), {
+      analyzers: [nPlusOneAnalyzer()],
+      contextPolicy: policy,
+      keepText: true,
+      extract: async () => [],
+      onError: (file, m) => ctx.err(`pg-lens n-plus-one: ${oneLine(file)}: ${oneLine(m)}`),
+    });
+    const files = scan.files;
+    const results = locate(scan.findings, (f) => scan.texts.get(f))
+      .map((l) => ({ file: l.finding.file ?? '', line: l.startLine, column: l.startColumn, finding: l.finding }))
+      .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     if (stats.missing.length) throw new UsageError(`no such file or folder: ${stats.missing.join(', ')}`);
-    if (unreadable.length) notAnalysed.set('unreadable or binary', unreadable.length);
+    if (unreadable) notAnalysed.set('unreadable or binary', unreadable);
     const notAnalysedText = [...notAnalysed].map(([k, n]) => `${n} ${k}`).join(', ');
     const all = results.map((r) => r.finding);
     if (values.format === 'json') {

@@ -15,7 +15,8 @@ import { readsCatalog, summarize, touchesTables, type RecordSummary } from '../.
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { adviseStatement } from '../../db/advisor';
-import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
+import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat } from '../io';
+import { errorMessage } from '../../core/safeText';
 
 const USAGE = 'pg-lens record [--db URL] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
 const MAX_ADVISED = 25;
@@ -48,7 +49,7 @@ export const recordCommand: CliCommand = {
       },
     });
     const format = values.format;
-    if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not "${format}"`);
+    checkFormat(format, ['text', 'json', 'sarif']);
     if (values['fail-on'] !== undefined && values['fail-on'] !== 'n-plus-one') throw new UsageError(`--fail-on takes n-plus-one, not "${values['fail-on']}"`);
     const threshold = numberOption(values.threshold, '--threshold', 2, 1_000_000, { integer: true });
 
@@ -126,7 +127,7 @@ async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliCon
         const r = await adviseStatement(db, st.sql, undefined, { info });
         out.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore })), note: r.status === 'ok' ? undefined : r.message });
       } catch (e) {
-        out.set(st.normalized, { suggestions: [], note: (e as Error).message.split('\n')[0] });
+        out.set(st.normalized, { suggestions: [], note: errorMessage(e) });
       }
     }
   } finally {

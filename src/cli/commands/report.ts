@@ -6,7 +6,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
 import { CostIndex } from '../../core/cost';
 import { lineStarts, positionAt } from '../../core/findings';
@@ -21,14 +20,14 @@ import { describeError } from '../../db/errors';
 import { runHealth } from '../../db/health';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { readStatementCosts } from '../../db/queryStats';
-import { type CliCommand, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
+import { type CliCommand, commandArgs, EXIT, DB_OPTIONS, openDatabase, UsageError } from '../io';
 import { runScan, SCAN_FILE_OPTIONS, scanOptionsFrom } from './scan';
 
 /** How many statements the report lists. */
-export const TOP_STATEMENTS = 25;
+const TOP_STATEMENTS = 25;
 
 /** Health findings (src/db/health runHealth, the dashboard's checks) as report rows. */
-export function healthRows(findings: HealthFinding[]): HealthCheck[] {
+function healthRows(findings: HealthFinding[]): HealthCheck[] {
   const status = { error: 'critical', warning: 'warning', info: 'info' } as const;
   return findings.map((f) => ({
     id: f.checkId,
@@ -43,12 +42,7 @@ export const report: CliCommand = {
   summary: 'findings, health checks and top statements in one self-contained HTML or Markdown file to share',
   usage: 'pg-lens report --db URL [--production] [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--title TEXT]',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: { ...SCAN_FILE_OPTIONS, ...DB_OPTIONS, out: { type: 'string' as const, short: 'o' }, title: { type: 'string' as const } },
-    });
+    const { values, positionals } = commandArgs(argv, { ...SCAN_FILE_OPTIONS, ...DB_OPTIONS, out: { type: 'string' as const, short: 'o' }, title: { type: 'string' as const } });
     if (!values.out) throw new UsageError('--out report.html or --out report.md is required');
     const ext = path.extname(values.out).toLowerCase();
     if (ext !== '.html' && ext !== '.htm' && ext !== '.md') throw new UsageError(`--out must end in .html or .md (got "${values.out}")`);

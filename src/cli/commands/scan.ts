@@ -5,7 +5,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
 import { countByContext, parseContextPolicy, type ContextPolicy } from '../../core/codeContext';
@@ -13,8 +12,8 @@ import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSou
 import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
-import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError } from '../io';
-import { readProjectDialect } from '../../node/projectConfig';
+import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
+import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
@@ -43,7 +42,7 @@ export interface ScanCliOptions {
 
 /** Options about which files and rules, shared by `scan` and `report`. */
 export const SCAN_FILE_OPTIONS = {
-  exclude: { type: 'string' as const, multiple: true as const, default: [] as string[] },
+  ...EXCLUDE_OPTIONS,
   rule: { type: 'string' as const, multiple: true as const, default: [] as string[] },
   severity: { type: 'string' as const },
   'max-file-size-kb': { type: 'string' as const, default: '2048' },
@@ -51,17 +50,12 @@ export const SCAN_FILE_OPTIONS = {
 };
 
 export function parseScanArgs(argv: string[]): ScanCliOptions {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      ...SCAN_FILE_OPTIONS,
-      ...DB_OPTIONS,
-      format: { type: 'string', default: 'text' },
-      'fail-on': { type: 'string', default: 'error' },
-      output: { type: 'string', short: 'o' },
-    },
+  const { values, positionals } = commandArgs(argv, {
+    ...SCAN_FILE_OPTIONS,
+    ...DB_OPTIONS,
+    ...FORMAT_OPTIONS,
+    'fail-on': { type: 'string', default: 'error' },
+    output: { type: 'string', short: 'o' },
   });
   return scanOptionsFrom(values, positionals);
 }
@@ -71,7 +65,7 @@ type ScanValues = { context?: string[]; db?: string; production?: boolean; forma
 /** Validate parsed scan arguments (one clear UsageError per problem). */
 export function scanOptionsFrom(values: ScanValues, positionals: string[]): ScanCliOptions {
   const format = (values.format ?? 'text') as ScanCliOptions['format'];
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')} (got "${values.format}")`);
+  checkFormat(format, FORMATS);
   const failOn = (values['fail-on'] ?? 'error') as ScanCliOptions['failOn'];
   if (!FAIL_ON.includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')} (got "${values['fail-on']}")`);
   const severity: Record<string, string> = {};
@@ -118,7 +112,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   // The project's database from its configuration: no PostgreSQL advice for another dialect's SQL.
   const project = readProjectDialect(opts.paths, ctx.cwd);
   const analyzers: Analyzer[] = [
-    rulesAnalyzer({ project, evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
+    rulesAnalyzer({ project, declared: extra.evidence ? undefined : readDeclaredIndexes(opts.paths, ctx.cwd), evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
     nPlusOneAnalyzer(),
     ormOffsetAnalyzer({ project }),
     ...(extra.analyzers ?? []),
@@ -132,16 +126,16 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
       else yield { path: toRelative(ctx.cwd, f.path), text };
     }
   };
-  return scanFiles(relative(), { analyzers, severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
+  return scanFiles(relative(), { analyzers, mapperFragments: readMapperFragments(opts.paths, ctx.cwd), severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
 }
 
 
-export function toRelative(cwd: string, p: string): string {
+function toRelative(cwd: string, p: string): string {
   const rel = path.relative(cwd, p);
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p).split(path.sep).join('/');
 }
 
-export function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
+function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
   const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null };
   if (opts.format === 'json') return formatJson(located, summary);

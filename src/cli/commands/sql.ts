@@ -3,17 +3,16 @@
  * the API it is passed to, the SQL with $n placeholders and its parameters.
  */
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { lineStarts, positionAt } from '../../core/findings';
 import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
 import type { SqlSite } from '../../core/extract/types';
-import { type CliCommand, EXIT, numberOption, UsageError } from '../io';
+import { type CliCommand, commandArgs, EXIT, numberOption, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { indentedBlock, oneLine, errorMessage } from '../../core/safeText';
 import { readRegularFile } from '../../node/readFile';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { walkSourceFiles, type WalkStats } from '../../node/walk';
 
-export interface SqlSiteJson {
+interface SqlSiteJson {
   file: string;
   line: number;
   column: number;
@@ -47,16 +46,13 @@ export const sqlCommand: CliCommand = {
   summary: 'list the SQL found in files and folders (.sql files and SQL embedded in TS/JS, Python, Go, Java, Ruby)',
   usage: 'pg-lens sql <paths…> [--format text|json] [--exclude PATTERN]… [--max-file-size-kb N] [--min-confidence 0..1]',
   async run(argv, ctx) {
-    const { values, positionals } = parseArgs({
-      args: argv, allowPositionals: true, strict: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        exclude: { type: 'string', multiple: true },
-        'max-file-size-kb': { type: 'string', default: '2048' },
-        'min-confidence': { type: 'string', default: '0' },
-      },
+    const { values, positionals } = commandArgs(argv, {
+      ...FORMAT_OPTIONS,
+      ...EXCLUDE_OPTIONS,
+      'max-file-size-kb': { type: 'string', default: '2048' },
+      'min-confidence': { type: 'string', default: '0' },
     });
-    if (values.format !== 'text' && values.format !== 'json') throw new UsageError(`--format must be text or json, not "${values.format}"`);
+    checkFormat(values.format, ['text', 'json']);
     if (!positionals.length) throw new UsageError('give at least one file or folder');
     const maxKb = numberOption(values['max-file-size-kb'], '--max-file-size-kb', 1, 1_000_000)!;
     const minConfidence = numberOption(values['min-confidence'], '--min-confidence', 0, 1)!;

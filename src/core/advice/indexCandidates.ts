@@ -7,80 +7,15 @@
  * then ONE range column; then the ORDER BY keys in the query's direction (only when nothing but
  * equalities precedes them, or the range column is the first sort key), so the sort disappears.
  */
+import { findTable, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
 import { ident, operandColumns, operandText, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
+import { shortHash } from '../hash';
 
-export type IndexMethod = 'btree' | 'gin' | 'gist' | 'brin' | 'hash';
-
-export interface ColumnStats {
-  nullFrac: number;
-  /** pg_stats.n_distinct: > 0 a count, < 0 minus the share of rows. */
-  nDistinct: number;
-  mostCommonVals?: string[];
-  mostCommonFreqs?: number[];
-  correlation?: number;
-}
-
-export interface ColumnFacts {
-  name: string;
-  /** format_type(): 'integer', 'text', 'jsonb', 'tsvector', 'timestamp with time zone', … */
-  type: string;
-  notNull: boolean;
-}
-
-export interface IndexFacts {
-  schema: string;
-  name: string;
-  method: string;
-  /** One text per key column: the column name, or the expression as pg_get_indexdef prints it. */
-  keys: string[];
-  /** Plain column names of the keys (null for expressions). */
-  keyColumns: (string | null)[];
-  include: string[];
-  /** Operator classes of the keys ('' for the default one). */
-  opclasses: string[];
-  /** Per key: DESC. */
-  desc?: boolean[];
-  predicate?: string;
-  valid: boolean;
-  unique: boolean;
-  primary: boolean;
-  sizeBytes?: number;
-  scans?: number;
-  definition?: string;
-}
-
-export interface TableWrites {
-  inserts: number;
-  updates: number;
-  deletes: number;
-  hotUpdates?: number;
-  seqScans?: number;
-  idxScans?: number;
-}
-
-export interface TableFacts {
-  schema: string;
-  name: string;
-  /** Partitioned tables get no candidates (CREATE INDEX CONCURRENTLY does not work on the parent). */
-  kind?: 'table' | 'partitioned' | 'matview';
-  reltuples: number;
-  relpages: number;
-  sizeBytes: number;
-  columns: ColumnFacts[];
-  stats: Record<string, ColumnStats>;
-  indexes: IndexFacts[];
-  writes?: TableWrites;
-}
-
-export interface CatalogFacts {
-  versionNum: number;
-  pgTrgm: 'ready' | 'available' | 'unavailable';
-  tables: TableFacts[];
-}
+type IndexMethod = 'btree' | 'gin' | 'gist' | 'brin' | 'hash';
 
 export type CandidateKind = 'btree' | 'sort' | 'partial' | 'include' | 'expression' | 'jsonb' | 'fts' | 'trigram' | 'pattern' | 'join' | 'brin';
 
-export interface IndexKey {
+interface IndexKey {
   /** SQL of the key: a quoted column, or a parenthesised expression. */
   sql: string;
   /** Display text: column name or expression. */
@@ -131,13 +66,6 @@ const DEFAULT_EQ_SEL = 0.005;
 const DEFAULT_RANGE_SEL = 1 / 3;
 const DEFAULT_BETWEEN_SEL = 0.005;
 
-export function findTable(facts: CatalogFacts, t: Pick<TableUse, 'schema' | 'name'>): TableFacts | undefined {
-  const name = t.name;
-  const cands = facts.tables.filter((x) => x.name === name || x.name === name.toLowerCase());
-  if (t.schema) return cands.find((x) => x.schema === t.schema || x.schema === t.schema!.toLowerCase());
-  return cands.find((x) => x.schema === 'public') ?? cands[0];
-}
-
 /** Share of rows `col = constant` (or `col = ?` when no constant) keeps, from pg_stats. */
 export function eqSelectivity(stats: ColumnStats | undefined, reltuples: number, constant?: Constant): number {
   if (!stats) return DEFAULT_EQ_SEL;
@@ -161,7 +89,7 @@ function constantText(c: Constant): string {
   return c.kind === 'string' ? c.value : sqlLiteral(c);
 }
 
-export function sqlLiteral(c: Constant): string {
+function sqlLiteral(c: Constant): string {
   switch (c.kind) {
     case 'string':
       return `'${c.value.replace(/'/g, "''")}'`;
@@ -180,17 +108,22 @@ function predSelectivity(p: Predicate, t: TableFacts): number {
   switch (p.kind) {
     case 'eq':
     case 'is-null':
-      return eqSelectivity(stats, t.reltuples, p.constant);
+      return eqSelectivity(stats, rowsOf(t), p.constant);
     case 'in': {
       const n = p.values?.length ?? 3;
-      if (p.values && stats) return Math.min(1, p.values.reduce((a, v) => a + eqSelectivity(stats, t.reltuples, v), 0));
-      return Math.min(1, n * eqSelectivity(stats, t.reltuples));
+      if (p.values && stats) return Math.min(1, p.values.reduce((a, v) => a + eqSelectivity(stats, rowsOf(t), v), 0));
+      return Math.min(1, n * eqSelectivity(stats, rowsOf(t)));
     }
     case 'range':
       return p.op === 'BETWEEN' ? DEFAULT_BETWEEN_SEL : DEFAULT_RANGE_SEL;
     default:
       return DEFAULT_EQ_SEL;
   }
+}
+
+/** The planner's row estimate (0 when there is none). */
+function rowsOf(t: TableFacts): number {
+  return t.rows ?? 0;
 }
 
 function statsOf(t: TableFacts, col: string): ColumnStats | undefined {
@@ -207,7 +140,7 @@ function catalogName(t: TableFacts, col: string): string | undefined {
 }
 
 /** Give unqualified predicates of multi-table statements to the one table that has the column. */
-export function resolveUnqualified(shape: StatementShape, facts: CatalogFacts): StatementShape {
+function resolveUnqualified(shape: StatementShape, facts: CatalogFacts): StatementShape {
   if (!shape.unresolved.length) return shape;
   for (const u of shape.unresolved) {
     const col = u.predicate.target.kind === 'column' ? u.predicate.target.column : undefined;
@@ -232,7 +165,8 @@ export function indexCandidates(shape: StatementShape, facts: CatalogFacts, opti
     const t = findTable(facts, use);
     if (!t) continue; // a table we cannot see: say nothing
     if (t.kind === 'partitioned') continue; // an index per partition is a different job
-    if (t.reltuples < o.minRows) continue;
+    if (t.kind === 'view' || t.kind === 'foreign') continue; // no index on either
+    if ((t.rows ?? 0) < o.minRows) continue;
     for (const c of tableCandidates(use, t, facts, o)) {
       const sig = signature(c);
       if (seen.has(sig)) continue;
@@ -340,7 +274,7 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
   // Nor for a lookup an existing index already answers when it keeps few rows: a handful of heap
   // fetches is all a covering copy would save ("cost 8.3 → 4.3" is no missing index).
   const keyColsWanted = [...eq.map((e) => e.key.column), ...(range ? [range.key.column] : [])];
-  const answeredAlready = keyColsWanted.length > 0 && keyColsWanted.every((c) => !!c) && withRangeSel * t.reltuples <= FEW_ROWS &&
+  const answeredAlready = keyColsWanted.length > 0 && keyColsWanted.every((c) => !!c) && withRangeSel * rowsOf(t) <= FEW_ROWS &&
     t.indexes.some((ix) => ix.valid && !ix.predicate && ix.method === 'btree' && ix.keyColumns.length >= keyColsWanted.length &&
       [...ix.keyColumns.slice(0, keyColsWanted.length)].sort().join('\u0000') === [...keyColsWanted].sort().join('\u0000'));
   if (selectedRest && selectedRest.length && selective && (eq.length || range) && !use.written && !uniqueLookup && !answeredAlready) {
@@ -357,7 +291,7 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     if (!e.key.column) continue;
     const c = p.constant;
     if (!c || p.kind === 'in') continue;
-    const share = eqSelectivity(statsOf(t, e.key.column), t.reltuples, c);
+    const share = eqSelectivity(statsOf(t, e.key.column), rowsOf(t), c);
     const st = statsOf(t, e.key.column);
     if (!st || share > o.rareShare) continue;
     const where = c.kind === 'null' ? `${ident(e.key.column)} IS NULL` : `${ident(e.key.column)} = ${sqlLiteral(c)}`;
@@ -422,13 +356,13 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     }
   }
   // 9. BRIN for large, append-mostly tables filtered by a column stored in order.
-  if (range && range.key.column && t.relpages >= o.brinMinPages) {
+  if (range && range.key.column && t.pages >= o.brinMinPages) {
     const st = statsOf(t, range.key.column);
     const w = t.writes;
     const appendOnly = !w || w.inserts === 0 || (w.updates + w.deletes) <= 0.05 * w.inserts;
     if (st?.correlation !== undefined && Math.abs(st.correlation) >= o.brinMinCorrelation && appendOnly) {
       out.push(candidate(t, 'brin', [{ sql: ident(range.key.column), label: range.key.column, column: range.key.column }], 'brin',
-        `${tableName} is large (${t.relpages} pages) and append-mostly, and ${range.key.column} follows the physical order (correlation ${st.correlation.toFixed(2)}): a BRIN index is a few pages in size and costs almost nothing on writes`,
+        `${tableName} is large (${t.pages} pages) and append-mostly, and ${range.key.column} follows the physical order (correlation ${st.correlation.toFixed(2)}): a BRIN index is a few pages in size and costs almost nothing on writes`,
         range.selectivity, { preferWhenProved: true }));
     }
   }
@@ -489,7 +423,7 @@ export function indexName(c: Pick<IndexCandidate, 'table' | 'keys' | 'method' | 
   // uniqueIndexName.) Names stay ASCII, so 63 characters are 63 bytes (NAMEDATALEN).
   const lossy = [c.table, ...c.keys.map((k) => k.label)].some((s) => /[^\u0000-\u007f]/.test(s));
   if (name.length > 63 || lossy) {
-    const h = hash(JSON.stringify([c.table, c.keys.map((k) => k.sql), c.method, c.where, c.include]));
+    const h = shortHash(JSON.stringify([c.table, c.keys.map((k) => k.sql), c.method, c.where, c.include]));
     name = `${name.slice(0, Math.min(name.length - suffix.length - 1, 63 - suffix.length - 8))}_${h.slice(0, 6)}_${suffix}`.replace(/^_+/, '').replace(/_+/g, '_');
   }
   return name;
@@ -508,15 +442,6 @@ export function uniqueIndexName(name: string, taken: ReadonlySet<string>): strin
   }
 }
 
-function hash(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
-
 /** CREATE INDEX for a candidate. `concurrently` for what users run; the proof uses the plain form. */
 export function createIndexSql(c: IndexCandidate, opts: { concurrently: boolean; qualify?: boolean }): string {
   const table = opts.qualify || c.schema !== 'public' ? `${ident(c.schema)}.${ident(c.table)}` : ident(c.table);
@@ -531,7 +456,7 @@ function signature(c: IndexCandidate): string {
 }
 
 /** Normalise index key / predicate text for comparison (pg_get_indexdef adds casts and parentheses). */
-export function normalizeIndexText(s: string): string {
+function normalizeIndexText(s: string): string {
   return s
     .toLowerCase()
     .replace(/::(text|character varying|varchar|bpchar|regconfig|jsonb|date|timestamp without time zone|timestamp with time zone)(\[\])?/g, '')

@@ -5,7 +5,7 @@
  */
 import { ident } from '../sql/predicates';
 
-export type MigrationTool = 'prisma' | 'rails' | 'django' | 'knex' | 'node-pg-migrate' | 'flyway' | 'sql';
+type MigrationTool = 'prisma' | 'rails' | 'django' | 'knex' | 'node-pg-migrate' | 'flyway' | 'sql';
 
 export interface MigrationTarget {
   tool: MigrationTool;
@@ -163,12 +163,30 @@ export function generateMigration(target: MigrationTarget, ix: MigrationIndex, c
   }
 }
 
+/** The CREATE EXTENSION the index needs, when it needs one (no terminator). */
+function extensionSql(ix: MigrationIndex): string | undefined {
+  return ix.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${ix.needsExtension}` : undefined;
+}
+
 function extLine(ix: MigrationIndex, terminator = ';'): string {
-  return ix.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${ix.needsExtension}${terminator}\n` : '';
+  const e = extensionSql(ix);
+  return e ? `${e}${terminator}\n` : '';
+}
+
+/** The statements of a migration's up: the extension the index needs, then the CREATE INDEX. */
+function upStatements(ix: MigrationIndex): string[] {
+  const e = extensionSql(ix);
+  return e ? [e, createSql(ix)] : [createSql(ix)];
+}
+
+/** A JavaScript migration's flavour from its file extension: ES modules for .mjs and .ts, types for .ts. */
+function jsFlavour(target: MigrationTarget): { ext: string; esm: boolean; ts: boolean } {
+  const ext = target.ext ?? 'js';
+  return { ext, esm: ext === 'mjs' || ext === 'ts', ts: ext === 'ts' };
 }
 
 /** Plain SQL folders: follow the naming of the files already there (timestamps, numbers, .up/.down pairs). */
-export function sqlMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function sqlMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const inDir = ctx.files.map((f) => f.replace(/\\/g, '/')).filter((f) => f.startsWith(target.dir + '/')).map((f) => f.slice(target.dir.length + 1)).filter((f) => !f.includes('/') && f.endsWith('.sql'));
   const upDown = inDir.some((f) => /\.up\.sql$/.test(f));
   const numbered = inDir.map((f) => /^(\d+)_/.exec(f)?.[1]).filter((x): x is string => !!x);
@@ -191,7 +209,7 @@ export function sqlMigration(target: MigrationTarget, ix: MigrationIndex, ctx: M
 }
 
 /** Flyway: V<next>__add_<name>.sql, and a script config that runs it outside a transaction. */
-export function flywayMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function flywayMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const versions = ctx.files.map((f) => /(?:^|\/)V(\d+(?:[._]\d+)*)__[^/]+\.sql$/.exec(f)?.[1]).filter((x): x is string => !!x);
   const majors = versions.map((v) => Number(v.split(/[._]/)[0]));
   const timestampStyle = majors.length && majors.every((m) => String(m).length >= 12);
@@ -205,54 +223,44 @@ export function flywayMigration(target: MigrationTarget, ix: MigrationIndex, ctx
   };
 }
 
+/** A JavaScript migration: the header, the tool's preamble, then `up` (extension, CREATE INDEX) and `down` (DROP INDEX) as `fn` writes them. */
+function jsMigrationText(ix: MigrationIndex, preamble: string[], fn: (name: 'up' | 'down', sqls: string[]) => string): string {
+  return [header(ix, '//'), ...preamble, fn('up', upStatements(ix)), '\n', fn('down', [dropSql(ix)])].join('');
+}
+
 /** Knex: a timestamped migration with transactions turned off for CONCURRENTLY. */
-export function knexMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
-  const ext = target.ext ?? 'js';
+function knexMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const { ext, esm, ts } = jsFlavour(target);
   const path = `${target.dir}/${stamp14(ctx.now)}_add_${snake(ix.name)}.${ext}`;
-  const ts = ext === 'ts';
-  const esm = ext === 'mjs' || ts;
-  const ups = [...(ix.needsExtension ? [`CREATE EXTENSION IF NOT EXISTS ${ix.needsExtension}`] : []), createSql(ix)];
   const body = (fn: string, sqls: string[]) => `${esm ? 'export async function' : 'exports.' + fn + ' = async function'} ${esm ? fn : ''}(knex${ts ? ': Knex' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `  await knex.raw(${jsString(s)});`).join('\n')}\n}${esm ? '' : ';'}\n`;
-  const content = [
-    header(ix, '//'),
+  const preamble = [
     ts ? "import type { Knex } from 'knex';\n\n" : '',
     '// CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
     esm ? 'export const config = { transaction: false };\n\n' : 'exports.config = { transaction: false };\n\n',
-    body('up', ups),
-    '\n',
-    body('down', [dropSql(ix)]),
-  ].join('');
-  return { kind: 'create', path, content, notes: [] };
+  ];
+  return { kind: 'create', path, content: jsMigrationText(ix, preamble, body), notes: [] };
 }
 
 /** node-pg-migrate: millisecond-timestamped file, pgm.noTransaction() for CONCURRENTLY. */
-export function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
-  const ext = target.ext ?? 'js';
+function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const { ext, esm, ts } = jsFlavour(target);
   const path = `${target.dir}/${ctx.now.getTime()}_add-${snake(ix.name).replace(/_/g, '-')}.${ext}`;
-  const esm = ext === 'mjs' || ext === 'ts';
-  const ts = ext === 'ts';
   const fn = (name: string, sqls: string[]) =>
     `${esm ? `export const ${name} = ` : `exports.${name} = `}(pgm${ts ? ': MigrationBuilder' : ''})${ts ? ': void' : ''} => {\n  pgm.noTransaction();\n${sqls.map((s) => `  pgm.sql(${jsString(s)});`).join('\n')}\n};\n`;
-  const ups = [...(ix.needsExtension ? [`CREATE EXTENSION IF NOT EXISTS ${ix.needsExtension}`] : []), createSql(ix)];
-  const content = [
-    header(ix, '//'),
-    ts ? "import type { MigrationBuilder } from 'node-pg-migrate';\n\n" : '',
-    fn('up', ups),
-    '\n',
-    fn('down', [dropSql(ix)]),
-  ].join('');
-  return { kind: 'create', path, content, notes: [] };
+  const preamble = [ts ? "import type { MigrationBuilder } from 'node-pg-migrate';\n\n" : ''];
+  return { kind: 'create', path, content: jsMigrationText(ix, preamble, fn), notes: [] };
 }
 
 /** Django: RunSQL in a non-atomic migration that depends on the app's latest one. */
-export function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const inDir = ctx.files.filter((f) => f.startsWith(target.dir + '/')).map((f) => f.slice(target.dir.length + 1)).filter((f) => /^\d{4}_[^/]+\.py$/.test(f)).sort();
   const last = inDir[inDir.length - 1];
   const next = String((last ? Number(last.slice(0, 4)) : 0) + 1).padStart(4, '0');
   const name = `${next}_add_${snake(ix.name)}`.slice(0, 80);
   const app = target.app ?? 'app';
   const ops: string[] = [];
-  if (ix.needsExtension) ops.push(`        migrations.RunSQL(\n            sql=${pyString(`CREATE EXTENSION IF NOT EXISTS ${ix.needsExtension}`)},\n            reverse_sql=migrations.RunSQL.noop,\n        ),`);
+  const extension = extensionSql(ix);
+  if (extension) ops.push(`        migrations.RunSQL(\n            sql=${pyString(extension)},\n            reverse_sql=migrations.RunSQL.noop,\n        ),`);
   ops.push(`        migrations.RunSQL(\n            sql=${pyString(createSql(ix))},\n            reverse_sql=${pyString(dropSql(ix))},\n        ),`);
   const content = [
     header(ix, '#'),
@@ -269,7 +277,7 @@ export function djangoMigration(target: MigrationTarget, ix: MigrationIndex, ctx
 }
 
 /** Rails: add_index with algorithm: :concurrently and disable_ddl_transaction!. */
-export function railsMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function railsMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const cls = `Add${camel(ix.name)}`;
   const path = `${target.dir}/${stamp14(ctx.now)}_add_${snake(ix.name)}.rb`;
   const table = ix.schema === 'public' ? rubySym(ix.table) : rubyStr(`${ix.schema}.${ix.table}`);
@@ -300,7 +308,7 @@ export function railsMigration(target: MigrationTarget, ix: MigrationIndex, ctx:
 }
 
 /** Prisma: @@index in the model when Prisma can express it; otherwise a SQL migration under prisma/migrations. */
-export function prismaMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+function prismaMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const schemaPath = target.dir;
   const text = ctx.fileText?.(schemaPath);
   const expressible = !ix.where && !ix.columns.some((c) => !/^[A-Za-z_][A-Za-z0-9_]*( DESC)?$/.test(c)) && ['btree', 'gin', 'brin', 'hash', 'gist'].includes(ix.method);

@@ -5,7 +5,7 @@
  */
 import { K, type RawNode } from '../plan/keys';
 
-export interface PlanNodeOutline {
+interface PlanNodeOutline {
   depth: number;
   nodeType: string;
   relation?: string;

@@ -48,7 +48,7 @@ export interface WorkloadChoice {
 }
 
 /** Cost of keeping one more index current, per written row (ms): an order of magnitude, stated in the docs. */
-export const INDEX_WRITE_MS_PER_ROW = 0.002;
+const INDEX_WRITE_MS_PER_ROW = 0.002;
 
 export function consolidateWorkload<S extends SuggestionLike>(advised: WorkloadStatementAdvice<S>[], writes: TableWriteStats[], opts: { maxIndexes: number }): (S & WorkloadChoice)[] {
   type Acc = { s: S; statements: WorkloadChoice['statements']; savedMs: number; timed: boolean; score: number };

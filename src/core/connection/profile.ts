@@ -101,7 +101,7 @@ export function scanConninfo(text: string): ConninfoPair[] {
 }
 
 /** libpq key=value conninfo: `host=h port=5432 dbname='my db' user=u`. */
-export function parseKeyValue(text: string): Record<string, string> {
+function parseKeyValue(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   let afterPassword = false;
   for (const p of scanConninfo(text)) {

@@ -18,7 +18,7 @@ import { type ConnectionProfile, type Environment, ENVIRONMENTS, normalizeProfil
 import { errorMessage } from '../safeText';
 
 
-export type ProfileSource = 'user' | 'workspace';
+type ProfileSource = 'user' | 'workspace';
 
 export interface SourcedProfile {
   profile: ConnectionProfile;

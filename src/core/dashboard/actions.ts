@@ -15,9 +15,9 @@ export const ACTION_KINDS = [
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
-export type RelationAction = { kind: 'vacuum-analyze' | 'analyze' | 'reindex-index' | 'drop-index' | 'refresh-materialized-view'; oid: number };
-export type BackendAction = { kind: 'cancel-backend' | 'terminate-backend'; pid: number; backendStart: string };
-export type ResetAction = { kind: 'reset-statements' };
+type RelationAction = { kind: 'vacuum-analyze' | 'analyze' | 'reindex-index' | 'drop-index' | 'refresh-materialized-view'; oid: number };
+type BackendAction = { kind: 'cancel-backend' | 'terminate-backend'; pid: number; backendStart: string };
+type ResetAction = { kind: 'reset-statements' };
 export type MaintenanceAction = RelationAction | BackendAction | ResetAction;
 
 export const ACTION_TITLES: Record<ActionKind, string> = {
@@ -35,7 +35,7 @@ export const ACTION_TITLES: Record<ActionKind, string> = {
  * The buttons of an action's confirmation dialog: the confirming one names what happens, and the
  * one that closes says what is kept ("Cancel" next to "Cancel query" would read both ways).
  */
-export function confirmLabels(kind: ActionKind): { confirm: string; keep: string } {
+function confirmLabels(kind: ActionKind): { confirm: string; keep: string } {
   switch (kind) {
     case 'cancel-backend':
       return { confirm: 'Stop the query', keep: 'Let it run' };
@@ -48,6 +48,18 @@ export function confirmLabels(kind: ActionKind): { confirm: string; keep: string
     default:
       return { confirm: 'Run', keep: 'Cancel' };
   }
+}
+
+/**
+ * The confirmation dialog's buttons, in order: VS Code makes the first the primary (highlighted, taken by Enter).
+ * For an action that cannot be undone the primary keeps things as they are and the destructive one comes second;
+ * `close` marks the button Escape stands for.
+ */
+export function confirmButtons(kind: ActionKind): { title: string; confirms: boolean; close: boolean }[] {
+  const l = confirmLabels(kind);
+  return isDestructive(kind)
+    ? [{ title: l.keep, confirms: false, close: false }, { title: l.confirm, confirms: true, close: false }]
+    : [{ title: l.confirm, confirms: true, close: false }, { title: l.keep, confirms: false, close: true }];
 }
 
 /** Actions that change or remove something permanently (their confirmation says so). */

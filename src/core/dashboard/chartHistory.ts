@@ -17,7 +17,7 @@ export const CHART_LINES = {
 } as const;
 
 export type ChartKey = keyof typeof CHART_LINES;
-export const CHART_KEYS = Object.keys(CHART_LINES) as ChartKey[];
+const CHART_KEYS = Object.keys(CHART_LINES) as ChartKey[];
 
 export interface ChartPoint {
   atMs: number;
@@ -27,9 +27,9 @@ export interface ChartPoint {
 /** A chart's time axis is never narrower than this (one point must not span years, nor seconds). */
 export const MIN_WINDOW_S = 60;
 /** A gap longer than this between two points (panel closed, VS Code restarted) breaks the line. */
-export const GAP_MS = 30_000;
+const GAP_MS = 30_000;
 /** At most this many points per database (about ten minutes at the default 2 s refresh). */
-export const MAX_POINTS = 300;
+const MAX_POINTS = 300;
 
 const num = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : v);
 
@@ -66,7 +66,7 @@ export function parseChartPoints(raw: unknown, max = MAX_POINTS): ChartPoint[] {
 }
 
 /** The one conversion from our milliseconds to the charts' seconds. */
-export function axisSeconds(atMs: number): number {
+function axisSeconds(atMs: number): number {
   return atMs / 1000;
 }
 

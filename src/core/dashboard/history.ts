@@ -29,7 +29,7 @@ export interface HistoryLimits {
   thinIntervalMs: number;
 }
 
-export const DEFAULT_HISTORY_LIMITS: HistoryLimits = { maxSnapshots: 2000, maxAgeMs: 90 * 86400000, thinIntervalMs: 3600000 };
+const DEFAULT_HISTORY_LIMITS: HistoryLimits = { maxSnapshots: 2000, maxAgeMs: 90 * 86400000, thinIntervalMs: 3600000 };
 
 /** Add a snapshot and keep the list bounded: recent day at full resolution, older thinned, oldest dropped. */
 export function appendSnapshot(list: readonly HistorySnapshot[], snap: HistorySnapshot, limits: HistoryLimits = DEFAULT_HISTORY_LIMITS): HistorySnapshot[] {

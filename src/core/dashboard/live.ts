@@ -4,7 +4,7 @@
  */
 import type { SessionFact } from '../health/types';
 
-export interface DatabaseCounters {
+interface DatabaseCounters {
   xactCommit: number;
   xactRollback: number;
   blksRead: number;
@@ -81,7 +81,7 @@ export interface StatementCounters {
   sharedRead: number;
 }
 
-export interface StatementFigures {
+interface StatementFigures {
   calls: number;
   totalMs: number;
   meanMs: number;
@@ -97,7 +97,7 @@ export interface StatementRow {
   delta: StatementFigures;
 }
 
-export const STATEMENT_SORT_KEYS = ['totalMs', 'meanMs', 'calls', 'rows'] as const;
+const STATEMENT_SORT_KEYS = ['totalMs', 'meanMs', 'calls', 'rows'] as const;
 export type StatementSortKey = (typeof STATEMENT_SORT_KEYS)[number];
 
 function figures(c: Omit<StatementCounters, 'id'>): StatementFigures {

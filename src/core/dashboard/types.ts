@@ -14,7 +14,7 @@ export interface ProgressRow {
   total: number | null;
 }
 
-export interface ReplicationView {
+interface ReplicationView {
   inRecovery: boolean;
   /** On a standby: seconds since the last replayed transaction. */
   replayDelaySeconds: number | null;

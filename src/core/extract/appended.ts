@@ -23,7 +23,7 @@ const ASSIGNED = /(?:^|[\s;({,])(?:(?:const|let|var|final|String|string|val)\s+)
 const LOOKAHEAD = 3000;
 
 /** At most 2^MAX_OPTIONAL variants. */
-export const MAX_OPTIONAL = 5;
+const MAX_OPTIONAL = 5;
 
 export function markAppendedSites(sites: SqlSite[], text: string): SqlSite[] {
   for (const site of sites) {

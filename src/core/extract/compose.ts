@@ -14,13 +14,15 @@ export interface TextPart {
   offsets: number[];
 }
 
-export interface HolePart {
+interface HolePart {
   t: 'hole';
   /** The expression as written, e.g. `${user.id}`, `{name}`, `table`. */
   source: string;
   span: Span;
   /** True when the hole is string interpolation at run time (not a bind parameter). */
   dynamic: boolean;
+  /** Stands for no text: it only says the statement is chosen at run time (a builder call under an `if`). */
+  empty?: boolean;
 }
 
 export type Part = TextPart | HolePart;
@@ -85,6 +87,8 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
       // A literal private-use char in source text would be mistaken for a hole: replace it.
       raw += p.text.includes(HOLE) ? p.text.split(HOLE).join(' ') : p.text;
       for (const o of p.offsets) map.push(o);
+    } else if (p.empty) {
+      dynamic = true;
     } else {
       raw += HOLE;
       map.push(p.span.start);
@@ -242,20 +246,12 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
           continue;
         }
       }
-      if (c === ':' && style.colon && prev !== ':' && raw[k + 1] !== ':' && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {
+      // :name (not a :: cast) and @name: a named parameter, labelled as written.
+      const named = (c === ':' && style.colon && prev !== ':' && raw[k + 1] !== ':') || (c === '@' && style.at && prev !== '@');
+      if (named && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {
         let e = k + 1;
         while (e < t.end && /[\w]/.test(raw[e])) e++;
-        const name = raw.slice(k + 1, e);
-        const idx = param(raw.slice(k, e), spanOf(k, e), ':' + name);
-        emit('$' + idx, map[k]);
-        k = e;
-        continue;
-      }
-      if (c === '@' && style.at && prev !== '@' && !isWordChar(prev) && /[A-Za-z_]/.test(raw[k + 1] ?? '')) {
-        let e = k + 1;
-        while (e < t.end && /[\w]/.test(raw[e])) e++;
-        const name = raw.slice(k + 1, e);
-        const idx = param(raw.slice(k, e), spanOf(k, e), '@' + name);
+        const idx = param(raw.slice(k, e), spanOf(k, e), raw.slice(k, e));
         emit('$' + idx, map[k]);
         k = e;
         continue;
@@ -280,10 +276,14 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
 
 /**
  * Turn format directives in text parts into dynamic holes: Go's fmt.Sprintf verbs (%s, %d, %v …),
- * Python's str.format fields ({}, {name}). `keep` says which matches stay text (e.g. %% → %).
+ * Python's str.format fields ({}, {name}). `literalOf` says which matches stay text (e.g. %% → %).
+ * `argFor(match, k)`, when given, is the k-th directive's argument composed: when it is plain text (a string
+ * constant, a name assigned one, a join of literal strings) or a bound value, the directive is filled with it, at the
+ * argument's own file offsets (`fmt.Sprintf("SELECT %s FROM t", cols)` with `const cols = "id, name"`).
  */
-export function directivesToHoles(parts: Part[], re: RegExp, literalOf?: (m: string) => string | undefined): Part[] {
+export function directivesToHoles(parts: Part[], re: RegExp, literalOf?: (m: string) => string | undefined, argFor?: (m: string, k: number) => Part[] | undefined): Part[] {
   const out: Part[] = [];
+  let k = 0;
   for (const p of parts) {
     if (p.t !== 'text') {
       out.push(p);
@@ -300,7 +300,15 @@ export function directivesToHoles(parts: Part[], re: RegExp, literalOf?: (m: str
       }
       pushText(out, p.text.slice(last, m.index), p.offsets.slice(last, m.index));
       const lit = literalOf?.(m[0]);
+      const arg = lit === undefined ? argFor?.(m[0], k++) : undefined;
       if (lit !== undefined) pushText(out, lit, new Array(lit.length).fill(p.offsets[m.index]));
+      else if (arg?.length && arg.every((a) => a.t === 'text' || !a.dynamic)) {
+        // Text, and values bound as parameters (psycopg's Literal): the directive becomes them.
+        for (const a of arg) {
+          if (a.t === 'text') pushText(out, a.text, a.offsets);
+          else out.push(a);
+        }
+      }
       else {
         const start = p.offsets[m.index];
         out.push({ t: 'hole', source: m[0], span: { start, end: p.offsets[m.index + m[0].length - 1] + 1 }, dynamic: true });
@@ -311,3 +319,4 @@ export function directivesToHoles(parts: Part[], re: RegExp, literalOf?: (m: str
   }
   return out;
 }
+

@@ -89,7 +89,7 @@ export interface LanguageProfile {
 const MARKER = /^(?:\/\*\s*sql\s*\*\/|(?:\/\/|#|--|\/\*)\s*language\s*=\s*(?:sql|postgresql|pgsql)\b)/i;
 
 /** Is this comment a SQL marker? */
-export function isMarker(comment: string): boolean {
+function isMarker(comment: string): boolean {
   return MARKER.test(comment.trim());
 }
 
@@ -213,6 +213,56 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
   const sites: SqlSite[] = [];
   const siteRoots = new Set<number>();
 
+  // The query ran only around lines with SQL or API words: a name's assignments elsewhere (a constant at
+  // the top of the file) are looked up once, on the lines that assign it, when a composition reads it.
+  const looked = new Set<string>();
+  const declsOf = (name: string): Node[] | undefined => {
+    if (looked.has(name) || !/^[A-Za-z_$][\w$]*$/.test(name) || looked.size > 2000) return env.decls.get(name);
+    looked.add(name);
+    const list = env.decls.get(name) ?? [];
+    const have = new Set(list.map((n) => n.startIndex));
+    const re = new RegExp(`(?<![\\w$.])${name.replace(/\$/g, '\\$')}\\s*(?::=|=(?![=>~]))`, 'g');
+    let lines = 0;
+    for (let m = re.exec(text); m && lines++ < 50; m = re.exec(text)) {
+      const s = text.lastIndexOf('\n', m.index) + 1;
+      const e = text.indexOf('\n', m.index);
+      for (const qm of query.matches(tree.rootNode, { startIndex: s * 2, endIndex: (e < 0 ? text.length : e) * 2 })) {
+        const dn = qm.captures.find((c) => c.name === 'decl.name')?.node;
+        const dv = qm.captures.find((c) => c.name === 'decl.value')?.node;
+        if (!dn || !dv || have.has(dv.startIndex) || text.slice(dn.startIndex, dn.endIndex) !== name) continue;
+        have.add(dv.startIndex);
+        list.push(dv);
+      }
+    }
+    if (list.length) env.decls.set(name, list);
+    return list.length ? list : undefined;
+  };
+
+  // A helper in the same file that returns SQL (`def _base_query(): return "SELECT …"`,
+  // `func baseQuery() string { return \`SELECT …\` }`): a call to it composes as what it returns.
+  let defs: Map<string, Node[]> | undefined;
+  const helperReturn = (call: Node): Node | undefined => {
+    const name = calledHelperName(call, text);
+    if (!name) return undefined;
+    if (!defs) {
+      defs = new Map();
+      for (const d of tree.rootNode.descendantsOfType(HELPER_DEFINITIONS)) {
+        const n = d?.childForFieldName('name');
+        if (!d || !n) continue;
+        const key = text.slice(n.startIndex, n.endIndex);
+        defs.set(key, [...(defs.get(key) ?? []), d]);
+      }
+    }
+    const found = defs.get(name);
+    if (found?.length !== 1) return undefined;
+    const def = found[0];
+    const returns = def.descendantsOfType('return_statement').filter((r): r is Node => !!r && same(enclosing(r, FUNCTION_NODE), def));
+    if (returns.length !== 1) return undefined;
+    let value = returns[0].namedChildren.find((c) => c && c.type !== 'comment') ?? undefined;
+    if (value?.type === 'expression_list') value = value.namedChildCount === 1 ? (value.namedChildren[0] ?? undefined) : undefined;
+    return value;
+  };
+
   const composeRoot = (root: Node, ctx: ComposeCtx, used: Node[]): Part[] | undefined => {
     let literalSeen = false;
     let budget = 2000;
@@ -227,20 +277,23 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       }
       const composed = profile.compose(node, env, (n) => rec(n, depth + 1), ctx);
       if (composed) return composed;
-      if (profile.identifier.has(node.type)) {
-        const name = text.slice(node.startIndex, node.endIndex);
-        const values = env.decls.get(name);
-        if (values && values.length === 1 && !seen.has(values[0].startIndex) && values[0].startIndex !== node.startIndex) {
-          seen.add(values[0].startIndex);
-          const before = literalSeen;
-          literalSeen = false;
-          const inner = rec(values[0], depth + 1);
-          const found = literalSeen;
-          literalSeen = before || found;
-          if (found) return inner;
-        }
+      // A name's value where it is used, or what a helper of the file returns: composed there when it holds SQL text.
+      const value = profile.identifier.has(node.type) ? visibleValue(declsOf(text.slice(node.startIndex, node.endIndex)), node) : HELPER_CALL.test(node.type) ? helperReturn(node) : undefined;
+      if (value && !seen.has(value.startIndex) && value.startIndex !== node.startIndex) {
+        const inner = follow(value, depth);
+        if (inner) return inner;
       }
       return [hole(node, text, true)];
+    };
+    // The parts of the value a name or a helper call stands for, when a string literal is among them (once per value).
+    const follow = (value: Node, depth: number): Part[] | undefined => {
+      seen.add(value.startIndex);
+      const before = literalSeen;
+      literalSeen = false;
+      const inner = rec(value, depth + 1);
+      const found = literalSeen;
+      literalSeen = before || found;
+      return found ? inner : undefined;
     };
     const parts = rec(root, 0);
     return literalSeen ? parts : undefined;
@@ -300,8 +353,13 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       const direct = used.length > 0 && used.every((u) => u.startIndex >= arg.startIndex && u.endIndex <= arg.endIndex);
       let spanNode: Node | undefined;
       if (!direct && used.length) {
+        // The literal the statement starts in (`SELECT ` + COLUMNS + ` FROM …`: the SELECT, not the
+        // column list defined at the top of the file); else the earliest one.
+        const head = parts.find((p): p is Extract<Part, { t: 'text' }> => p.t === 'text' && p.text.trim() !== '');
+        const at = head ? head.offsets[head.text.length - head.text.trimStart().length] : undefined;
         let s = used[0];
         for (const u of used) if (u.startIndex < s.startIndex) s = u;
+        s = used.find((u) => at !== undefined && u.startIndex <= at && at < u.endIndex) ?? s;
         spanNode = topComposition(s, profile);
       }
       addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);
@@ -342,7 +400,10 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     const g = guessSql(f.sql);
     for (const u of used) claimed.add(u.startIndex);
     if (!g.ok) continue;
-    addSite(root, parts, 'constant', profile.defaultStyle, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
+    const site = addSite(root, parts, 'constant', profile.defaultStyle, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
+    // The first piece given to a string builder (`new StringBuilder("SELECT …")`, `b.WriteString("SELECT …")`,
+    // `sql.append("SELECT …")`): the statement is what the builder holds when it runs, built at run time.
+    if (site && givenToBuilder(root, text)) site.dynamic = true;
   }
   sites.sort((a, b) => a.span.start - b.span.start);
   return sites;
@@ -360,8 +421,72 @@ function passedToMessageCall(root: Node, text: string): boolean {
   return MESSAGE_CALL.test(fn);
 }
 
+const HELPER_CALL = /^(call|call_expression|method_invocation)$/;
+const HELPER_DEFINITIONS = ['function_definition', 'function_declaration', 'method_definition', 'method_declaration'];
+
+/** The helper a call names when it is one of the file's own: `name(…)`, `self.name(…)`, `this.name(…)`, `r.name(…)` in Go. */
+function calledHelperName(call: Node, text: string): string | undefined {
+  if (call.type === 'method_invocation') {
+    const obj = call.childForFieldName('object');
+    const n = call.childForFieldName('name');
+    return n && (!obj || /^(this|super)$/.test(obj.text)) ? text.slice(n.startIndex, n.endIndex) : undefined;
+  }
+  const fn = call.childForFieldName('function');
+  if (!fn) return undefined;
+  if (fn.type === 'identifier') return text.slice(fn.startIndex, fn.endIndex);
+  const obj = fn.childForFieldName('object') ?? fn.childForFieldName('operand');
+  const prop = fn.childForFieldName('attribute') ?? fn.childForFieldName('property') ?? fn.childForFieldName('field');
+  if (!obj || !prop || !/^(self|cls|this|[a-z]{1,2})$/.test(obj.text)) return undefined;
+  return text.slice(prop.startIndex, prop.endIndex);
+}
+
+const FUNCTION_NODE = /^(function_definition|function_declaration|function_expression|function|generator_function|generator_function_declaration|arrow_function|method_definition|method_declaration|constructor_declaration|func_literal|lambda|lambda_expression|method|singleton_method)$/;
+const BLOCK_NODE = /^(block|statement_block|program|module|source_file|compilation_unit|class_body|body_statement|then|else|do_block|switch_block_statement_group|expression_case|default_case|communication_case|case_clause)$/;
+
+function enclosing(node: Node, kind: RegExp): Node | undefined {
+  for (let p = node.parent; p; p = p.parent) if (kind.test(p.type)) return p;
+  return undefined;
+}
+
+const same = (a: Node | undefined, b: Node | undefined) => a === b || (!!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type);
+const inside = (outer: Node, n: Node) => outer.startIndex <= n.startIndex && n.endIndex <= outer.endIndex;
+
+/**
+ * The value a name holds where it is used, among the file's assignments to that name: the one
+ * assignment in the file; else, in the innermost function (then the enclosing ones, then the module)
+ * that assigns it, the last assignment before the use whose block holds the use (`query = "…"` in each
+ * function of a module, or twice in one function, each used after it). An assignment in a branch the
+ * use is not in (`if c: q = "B"`) makes the value unknown: undefined.
+ */
+export function visibleValue(values: Node[] | undefined, use: Node): Node | undefined {
+  if (!values?.length) return undefined;
+  if (values.length === 1) return values[0];
+  for (let scope = enclosing(use, FUNCTION_NODE); ; scope = scope && enclosing(scope, FUNCTION_NODE)) {
+    const here = values.filter((v) => same(enclosing(v, FUNCTION_NODE), scope));
+    if (here.length) {
+      if (!scope && here.length === 1) return here[0];
+      const before = here.filter((v) => v.endIndex <= use.startIndex).sort((a, b) => a.startIndex - b.startIndex);
+      const last = before[before.length - 1];
+      const block = last && enclosing(last, BLOCK_NODE);
+      return block && inside(block, use) ? last : undefined;
+    }
+    if (!scope) return undefined;
+  }
+}
+
+const BUILDER_APPEND = /\.(?:append|Append|WriteString|write|concat)\s*$/;
+
+function givenToBuilder(root: Node, text: string): boolean {
+  const args = root.parent;
+  if (!args || !/^(arguments|argument_list)$/.test(args.type)) return false;
+  const call = args.parent;
+  if (!call) return false;
+  if (call.type === 'object_creation_expression') return /^(StringBuilder|StringBuffer|StringJoiner)\b/.test(call.childForFieldName('type')?.text ?? '');
+  return BUILDER_APPEND.test(text.slice(Math.max(call.startIndex, args.startIndex - 80), args.startIndex));
+}
+
 /** Climb from a literal to the whole composed expression (concatenation, parentheses, formatting). */
-export function topComposition(node: Node, profile: LanguageProfile): Node {
+function topComposition(node: Node, profile: LanguageProfile): Node {
   let n = node;
   for (let i = 0; i < 100; i++) {
     const p = n.parent;

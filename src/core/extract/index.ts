@@ -20,7 +20,7 @@ import { goProfile } from '../languages/go/extract';
 import { javaProfile } from '../languages/java/extract';
 import { rubyProfile } from '../languages/ruby/extract';
 import { isNamedQueryFile, namedQuerySites } from '../languages/sql/extract';
-import { myBatisSites } from '../languages/java/mybatis';
+import { myBatisSites, type MapperFragments } from '../languages/java/mybatis';
 import { errorMessage } from '../safeText';
 
 export type { SqlSite, SqlParam } from './types';
@@ -47,6 +47,8 @@ export interface ExtractOptions {
   sliceAboveChars?: number;
   /** Async only: the text's shared syntax tree (one parse per file, shared with N+1 detection). */
   source?: SourceTree;
+  /** MyBatis `<sql>` fragments of the project's other mapper files (cross-file `<include refid>`). */
+  mapperFragments?: MapperFragments;
 }
 
 export interface ExtractResult {
@@ -56,11 +58,11 @@ export interface ExtractResult {
 }
 
 /** How each mapper format of the registry becomes sites. */
-const MAPPERS: Record<MapperFormat, (text: string, file?: string) => SqlSite[]> = { mybatis: myBatisSites };
+const MAPPERS: Record<MapperFormat, (text: string, file: string | undefined, opts: ExtractOptions) => SqlSite[]> = { mybatis: (text, file, opts) => myBatisSites(text, file, opts.mapperFragments) };
 
-function mapperSites(languageIdOrPath: string, text: string, file?: string): SqlSite[] {
+function mapperSites(languageIdOrPath: string, text: string, file: string | undefined, opts: ExtractOptions): SqlSite[] {
   const f = mapperFormatOf(languageIdOrPath);
-  return f ? MAPPERS[f](text, file) : [];
+  return f ? MAPPERS[f](text, file, opts) : [];
 }
 
 /** 'sql' for SQL files, a tree-sitter language, a mapper format of the registry, or undefined. */
@@ -126,7 +128,7 @@ export async function extractSqlSitesDetailed(text: string, languageIdOrPath: st
     if (lang === 'sql') return { sites: sqlFileSites(text, file) };
     const big = tooBig(text, opts);
     if (big) return { sites: [], reason: big };
-    if (!isTreeLanguage(lang)) return { sites: mapperSites(languageIdOrPath, text, file) };
+    if (!isTreeLanguage(lang)) return { sites: mapperSites(languageIdOrPath, text, file, opts) };
     if (!mayHoldSql(text)) return { sites: [] };
     await loadPgParser();
     await prepareLanguage(lang);
@@ -156,7 +158,7 @@ export function extractSqlSitesSync(text: string, languageIdOrPath: string, file
     const lang = extractLanguageOf(languageIdOrPath);
     if (!lang) return { sites: [], reason: 'unsupported language' };
     if (lang === 'sql') return { sites: sqlFileSites(text, file) };
-    if (!isTreeLanguage(lang)) return { sites: mapperSites(languageIdOrPath, text, file) };
+    if (!isTreeLanguage(lang)) return { sites: mapperSites(languageIdOrPath, text, file, opts) };
     const parser = loadedParser(lang);
     if (!parser || !queryFor(lang, PROFILES[lang]!.query)) return undefined;
     const big = tooBig(text, opts);

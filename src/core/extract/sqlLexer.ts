@@ -10,7 +10,7 @@
  * It never throws: unterminated constructs run to the end of the text.
  */
 
-export type SqlTokenKind =
+type SqlTokenKind =
   | 'space'
   | 'comment'
   /** '…', E'…', U&'…', B'…', X'…' */
@@ -79,7 +79,7 @@ function endOfQuoted(text: string, q: number, quote: string, backslash: boolean)
 }
 
 /** The dollar-quote tag at i (`$$` or `$tag$`), or undefined. */
-export function dollarTagAt(text: string, i: number): string | undefined {
+function dollarTagAt(text: string, i: number): string | undefined {
   if (text[i] !== '$') return undefined;
   if (i > 0 && isIdentChar(text[i - 1])) return undefined;
   let j = i + 1;

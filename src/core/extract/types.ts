@@ -59,7 +59,7 @@ export interface SqlVariant {
 }
 
 /** File offset of an offset inside site.sql (clamped). */
-export function fileOffsetOf(site: Pick<SqlSite, 'sourceMap' | 'span'>, sqlOffset: number): number {
+function fileOffsetOf(site: Pick<SqlSite, 'sourceMap' | 'span'>, sqlOffset: number): number {
   if (!site.sourceMap.length) return site.span.start;
   const i = Math.max(0, Math.min(site.sourceMap.length - 1, sqlOffset));
   return site.sourceMap[i];

@@ -9,3 +9,8 @@ export function finding(check: Pick<HealthCheck, 'id' | 'category'>, severity: H
   if (d.action !== undefined) out.action = d.action;
   return out;
 }
+
+/** What a check reports on, worst first: the items `keep` accepts, by `size` descending (ties keep their order). */
+export function worstFirst<T>(items: readonly T[], keep: (x: T) => boolean, size: (x: T) => number): T[] {
+  return items.filter(keep).sort((a, b) => size(b) - size(a));
+}

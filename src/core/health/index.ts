@@ -96,7 +96,7 @@ export function pgBouncerOnlyFacts(pgbouncer: PgBouncerFacts): HealthFacts {
   };
 }
 
-export function checkById(id: string): HealthCheck | undefined {
+function checkById(id: string): HealthCheck | undefined {
   return HEALTH_CHECKS.find((c) => c.id === id);
 }
 

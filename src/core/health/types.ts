@@ -6,7 +6,7 @@ import type { MaintenanceAction } from '../dashboard/actions';
 import type { HistorySnapshot } from '../dashboard/history';
 
 export type HealthSeverity = 'error' | 'warning' | 'info';
-export type HealthCategory = 'activity' | 'indexes' | 'tables' | 'maintenance' | 'replication' | 'security' | 'settings';
+type HealthCategory = 'activity' | 'indexes' | 'tables' | 'maintenance' | 'replication' | 'security' | 'settings';
 
 export interface ObjectRef {
   kind:
@@ -57,14 +57,18 @@ export interface SessionFact {
   own: boolean;
 }
 
-export interface IndexFact {
+/** What an index and a foreign key share: the object, the table it belongs to, and its columns. */
+export interface TableObjectFact {
   oid: number;
   schema: string;
   table: string;
   tableOid: number;
   name: string;
-  /** pg_index.indkey: attribute numbers, 0 for an expression column. */
+  /** Attribute numbers (pg_index.indkey: 0 for an expression column; pg_constraint.conkey). */
   columns: number[];
+}
+
+export interface IndexFact extends TableObjectFact {
   columnNames: (string | null)[];
   /** Number of key columns (the rest are INCLUDE columns). */
   keyColumns: number;
@@ -89,13 +93,7 @@ export interface IndexFact {
   fillfactor: number | null;
 }
 
-export interface ForeignKeyFact {
-  oid: number;
-  schema: string;
-  table: string;
-  tableOid: number;
-  name: string;
-  columns: number[];
+interface ForeignKeyFact extends TableObjectFact {
   columnNames: string[];
   referencedSchema: string;
   referencedTable: string;
@@ -144,7 +142,7 @@ export interface SequenceFact {
   ownedBy: { schema: string; table: string; column: string; type: string } | null;
 }
 
-export interface ConstraintFact {
+interface ConstraintFact {
   oid: number;
   schema: string;
   table: string;
@@ -152,12 +150,12 @@ export interface ConstraintFact {
   type: 'check' | 'foreign key' | 'not null' | 'other';
 }
 
-export interface DatabaseFact {
+interface DatabaseFact {
   name: string;
   frozenXidAge: number;
 }
 
-export interface ReplicaFact {
+interface ReplicaFact {
   applicationName: string;
   clientAddr: string | null;
   state: string;
@@ -165,7 +163,7 @@ export interface ReplicaFact {
   replayLagBytes: number | null;
 }
 
-export interface SlotFact {
+interface SlotFact {
   name: string;
   type: string;
   active: boolean;
@@ -174,7 +172,7 @@ export interface SlotFact {
   walStatus: string | null;
 }
 
-export interface ArchiverFact {
+interface ArchiverFact {
   archiveMode: string;
   archivedCount: number;
   failedCount: number;
@@ -214,11 +212,17 @@ export interface HealthFacts {
   workload?: WorkloadFacts;
   /** PgBouncer's pools and statistics (SHOW POOLS, SHOW STATS) when its admin console was given; absent otherwise. */
   pgbouncer?: PgBouncerFacts;
+  /**
+   * Something between PG Lens and the server: the port connected to is not the one the server accepted the
+   * session on (inet_server_port). `pgbouncer`: PgBouncer's SHOW VERSION on that host and port's admin
+   * console (or that its console refused this user), null when it is another proxy or pooler.
+   */
+  frontend?: { connectedPort: number; serverPort: number; pgbouncer: string | null };
   /** The dashboard's stored snapshots (or a history file given to the CLI), oldest first: capacity-forecast and stale-materialized-view; absent when there is none. */
   history?: HistorySnapshot[];
 }
 
-export interface BrinCandidateFact {
+interface BrinCandidateFact {
   schema: string;
   table: string;
   index: string;
@@ -235,7 +239,7 @@ export interface BrinCandidateFact {
   scans: number;
 }
 
-export interface ToastColumnFact {
+interface ToastColumnFact {
   schema: string;
   table: string;
   column: string;
@@ -313,6 +317,8 @@ export interface WorkloadFacts {
   statements?: StatementUseFact[] | null;
   /** REFRESH MATERIALIZED VIEW statements from pg_stat_statements; null when unavailable. */
   refreshes?: RefreshStatementFact[] | null;
+  /** Seconds pg_stat_statements has counted the statements' calls over (for call rates); null when unknown. */
+  statementsPeriodSeconds?: number | null;
   /** Large tables keyed by an insert-ordered time column (archive-candidate, partition-candidate). */
   timeTables: TimeTableFact[];
   /** The next transaction id (64-bit, from the current snapshot), for the consumption rate in history. */
@@ -320,7 +326,7 @@ export interface WorkloadFacts {
   /** pg_cron is installed in this database (refresh schedules). */
   pgCron: boolean;
   /** Connection slots: max_connections, reserved for superusers (and pg_use_reserved_connections, 16+). */
-  connections: { max: number; superuserReserved: number; reserved: number; byState: Record<string, number>; byApplication: Record<string, number>; total: number };
+  connections: { max: number; superuserReserved: number; reserved: number; byState: Record<string, number>; byApplication: Record<string, number>; total: number; /** inet_server_port(): the port the server accepted this session on (null over a Unix socket). */ serverPort?: number | null };
 }
 
 export interface PgBouncerFacts {
@@ -330,7 +336,7 @@ export interface PgBouncerFacts {
 }
 
 /** A role the application or this profile logs in as. */
-export interface RoleFact {
+interface RoleFact {
   name: string;
   superuser: boolean;
   bypassRls: boolean;
@@ -358,7 +364,7 @@ export interface TableUsage {
   delete: boolean;
 }
 
-export interface SensitiveColumnFact {
+interface SensitiveColumnFact {
   name: string;
   type: string;
   /** PUBLIC holds a column-level SELECT grant on it. */

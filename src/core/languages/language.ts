@@ -21,6 +21,18 @@ export interface LanguageSpec<G extends string = string> {
    * format id (e.g. MyBatis XML mappers: `'.xml': 'mybatis'`); core/extract/index.ts reads them.
    */
   mappers?: Record<string, string>;
+  /**
+   * VS Code language ids whose documents may be such mapper files (e.g. `xml`): the extension activates on
+   * them and analyses an open one when its extension is a mapper's and its text is one (core/extract decides).
+   */
+  mapperEditorIds?: readonly string[];
+  /**
+   * View templates of the language's web framework, by file extension → template format (Rails:
+   * `'.erb': 'erb'`, `'.jbuilder': 'jbuilder'`). No SQL of their own: the N+1 views pass
+   * (core/nplusone/views.ts) reads them with their controllers and models, so the walker, the globs
+   * and the CLI read them too.
+   */
+  templates?: Record<string, string>;
 }
 
 /** A language with one grammar, read under one VS Code language id of the same name. */

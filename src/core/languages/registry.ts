@@ -37,16 +37,33 @@ export function mapperFormatOf(path: string): MapperFormat | undefined {
   return ext ? byMapperExtension.get(ext) : undefined;
 }
 
+const templateExtensions: readonly string[] = specs.flatMap((l) => Object.keys(l.templates ?? {}));
+
+/** View-template extensions (with the dot, lower case): read for the N+1 views pass, no SQL extracted from them. */
+export const TEMPLATE_EXTENSIONS: readonly string[] = templateExtensions;
+
 /** VS Code language ids PG Lens analyses (document selectors, activation events). */
 export const EDITOR_LANGUAGE_IDS: readonly string[] = [...byEditorId.keys()];
-/** File extensions (with the dot, lower case) PG Lens reads: the languages' and their mapper formats'. */
-export const SOURCE_EXTENSIONS: readonly string[] = [...new Set([...byExtension.keys(), ...byMapperExtension.keys()])];
+/** File extensions (with the dot, lower case) SQL is found in: the languages' and their mapper formats'. */
+const SQL_SOURCE_EXTENSIONS: readonly string[] = [...new Set([...byExtension.keys(), ...byMapperExtension.keys()])];
+/** File extensions (with the dot, lower case) PG Lens reads: the above and view templates. */
+export const SOURCE_EXTENSIONS: readonly string[] = [...new Set([...SQL_SOURCE_EXTENSIONS, ...templateExtensions])];
+const globOf = (extensions: readonly string[]) => `**/*.{${extensions.map((e) => e.slice(1)).join(',')}}`;
 /** Every file in a workspace PG Lens reads, as one glob. */
-export const SOURCE_GLOB = `**/*.{${SOURCE_EXTENSIONS.map((e) => e.slice(1)).join(',')}}`;
+export const SOURCE_GLOB = globOf(SOURCE_EXTENSIONS);
+/** Every file in a workspace SQL can be found in (view templates left out: they hold none), as one glob. */
+export const SQL_SOURCE_GLOB = globOf(SQL_SOURCE_EXTENSIONS);
 /** The WASM files tree-sitter needs: the runtime and every grammar. */
 export const TREE_SITTER_WASM_FILES: readonly string[] = ['tree-sitter.wasm', ...specs.flatMap((l) => Object.values(l.grammars))];
-/** package.json's language activation events. */
-export const LANGUAGE_ACTIVATION_EVENTS: readonly string[] = EDITOR_LANGUAGE_IDS.map((id) => `onLanguage:${id}`);
+/** VS Code language ids of documents that may be mapper files (MyBatis XML is `xml`). */
+const MAPPER_EDITOR_IDS: readonly string[] = [...new Set(specs.flatMap((l) => l.mapperEditorIds ?? []))];
+/** package.json's language activation events: the languages, and the documents that may be mapper files. */
+export const LANGUAGE_ACTIVATION_EVENTS: readonly string[] = [...EDITOR_LANGUAGE_IDS, ...MAPPER_EDITOR_IDS].map((id) => `onLanguage:${id}`);
+
+/** Is a document (VS Code language id, path) one PG Lens may read as a mapper file? Its text decides the rest. */
+export function isMapperDocument(languageId: string, path: string): boolean {
+  return MAPPER_EDITOR_IDS.includes(languageId) && mapperFormatOf(path) !== undefined;
+}
 
 /** A VS Code language id or a file path → what it is read as (undefined: not a language PG Lens reads). */
 export function readAsOf(languageIdOrPath: string): ReadAs | undefined {

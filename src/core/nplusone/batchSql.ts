@@ -24,6 +24,11 @@ export interface BatchedStatement {
   form: 'any' | 'lateral';
   /** The SQL array type the rewrite casts the keys to (lateral form). */
   arrayType: string;
+  /**
+   * The rewrite selects the key column only to group by it (the original did not return it): code
+   * handing each group's rows on must leave it out, or every row gains a field the loop never had.
+   */
+  keyAdded: boolean;
 }
 
 const PER_KEY = /\b(limit|offset|fetch\s+(first|next)|group\s+by|distinct|having|over\s*\(|count\s*\(|sum\s*\(|avg\s*\(|min\s*\(|max\s*\(|array_agg\s*\(|string_agg\s*\(|json_agg\s*\(|jsonb_agg\s*\(|json_object_agg\s*\(|bool_and\s*\(|bool_or\s*\(|every\s*\()/i;
@@ -77,7 +82,7 @@ function bareName(column: string): string {
 }
 
 /** Guess of the key's SQL type from its column name: ids are bigint, anything else text. */
-export function keyArrayType(column: string): string {
+function keyArrayType(column: string): string {
   return /(^id$|_id$|id$)/i.test(bareName(column)) ? 'bigint[]' : 'text[]';
 }
 
@@ -91,15 +96,15 @@ export function batchStatement(sql: string, style: ParamStyle = 'dollar'): Batch
   const keyColumn = bareName(key.column);
   const arrayType = keyArrayType(key.column);
   const placeholder = text.slice(key.placeholderStart, key.placeholderEnd);
+  const list = selectList(code);
+  const listText = list ? text.slice(list.start, list.end).trim() : '';
+  const selected = !!list && (/(^|,)\s*(\w+\.)?\*\s*(,|$)/.test(listText) || new RegExp(`(^|[\\s,.])"?${keyColumn}"?\\s*(,|$)`, 'i').test(listText));
   if (!PER_KEY.test(code) && /^\s*select\b/i.test(code)) {
-    const list = selectList(code);
     if (!list) return undefined;
-    const items = text.slice(list.start, list.end);
-    const selected = /(^|,)\s*(\w+\.)?\*\s*(,|$)/.test(items.trim()) || new RegExp(`(^|[\\s,.])"?${keyColumn}"?\\s*(,|$)`, 'i').test(items.trim());
     const anyPlaceholder = style === 'qmark' ? '?' : placeholder;
     let out = text.slice(0, key.matchStart) + `${key.column} = ANY(${anyPlaceholder})` + text.slice(key.matchEnd);
     if (!selected) out = out.slice(0, list.start) + `${key.column}, ` + out.slice(list.start);
-    return { sql: out, keyColumn, keyParam: key.param, form: 'any', arrayType };
+    return { sql: out, keyColumn, keyParam: key.param, form: 'any', arrayType, keyAdded: !selected };
   }
   // Per-key meaning: the original, once per key, in one statement.
   const inner = style === 'dollar'
@@ -114,5 +119,7 @@ export function batchStatement(sql: string, style: ParamStyle = 'dollar'): Batch
     keyParam: style === 'dollar' ? key.param : 1,
     form: 'lateral',
     arrayType,
+    // `k.key AS <key column>` is added; `x.*` already carries it when the original selected it.
+    keyAdded: !selected,
   };
 }

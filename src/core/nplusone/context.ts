@@ -28,27 +28,20 @@ export function usesModule(ctx: FileContext, re: RegExp): boolean {
 
 const CLIENT_FACTORIES = /^(new\s+)?(?:\w+\.)?(Pool|Client|PrismaClient|Kysely|Sequelize|DataSource|postgres|knex|Knex|drizzle|createPool|createConnection|createClient|pgp|connect|getConnection|create_pool|create_engine|Session|sessionmaker|AsyncSession|Open|New|NewWithConfig|Connect|ConnectConfig|MustConnect|getRepository|getCustomRepository|getManager|fork|cursor)$/;
 
+/** Each language's reader of imports and assignments. */
+const LEARN: Partial<Record<SourceLanguage, (text: string, ctx: FileContext) => void>> = {
+  typescript: learnJs,
+  tsx: learnJs,
+  javascript: learnJs,
+  python: learnPython,
+  go: learnGo,
+  java: learnJava,
+  ruby: learnRuby,
+};
+
 export function learnContext(text: string, lang: SourceLanguage): FileContext {
   const ctx: FileContext = { lang, modules: [], clients: new Map(), fragments: new Set(), models: new Set(), types: new Map() };
-  switch (lang) {
-    case 'typescript':
-    case 'tsx':
-    case 'javascript':
-      learnJs(text, ctx);
-      break;
-    case 'python':
-      learnPython(text, ctx);
-      break;
-    case 'go':
-      learnGo(text, ctx);
-      break;
-    case 'java':
-      learnJava(text, ctx);
-      break;
-    case 'ruby':
-      learnRuby(text, ctx);
-      break;
-  }
+  LEARN[lang]?.(text, ctx);
   return ctx;
 }
 
@@ -95,6 +88,8 @@ function learnJs(text: string, ctx: FileContext): void {
     const last = callee.replace(/^new\s+/, '').split('.').pop() ?? '';
     if (CLIENT_FACTORIES.test(last) || CLIENT_FACTORIES.test(callee) || ctx.clients.get(last) === 'postgres-factory') ctx.clients.set(m[1], callee);
   }
+  // prisma.$transaction(async (tx) => …): the callback's parameter is the Prisma client of the transaction.
+  for (const m of text.matchAll(/\$transaction\(\s*(?:async\s*)?\(?\s*([\w$]+)\s*(?::[^)=]*)?\)?\s*=>/g)) ctx.clients.set(m[1], 'PrismaClient.$transaction');
   // class X extends Model / @Entity() class X / sequelize.define('x') assigned to X
   for (const m of text.matchAll(/\bclass\s+([A-Z][\w$]*)\s+extends\s+(?:Model|BaseEntity)\b/g)) ctx.models.add(m[1]);
   for (const m of text.matchAll(/@Entity\([^)]*\)\s*(?:export\s+)?class\s+([A-Z][\w$]*)/g)) ctx.models.add(m[1]);

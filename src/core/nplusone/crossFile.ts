@@ -12,13 +12,30 @@
 import type { Finding } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall } from './detect';
-import { RULE_ID } from './detect';
+import { escapeRe, RULE_ID } from './detect';
 import { codeContextOf } from '../codeContext';
 import { languageFolderOf } from '../languages/registry';
 
 const MAX_DEPTH = 4;
 const MAX_DEFINITIONS = 6;
 
+
+/** A name of one lowercase word: many unrelated classes define one. */
+const AMBIGUOUS = /^[a-z]+[!?]?$/;
+const WORKSPACE = /^(packages|apps|libs|services|modules|plugins|crates|projects|components)$/;
+
+/** The package a file belongs to: `packages/cli` of `packages/cli/src/x.ts`, else its first folder. */
+function packageOf(file: string): string {
+  const parts = file.split('/');
+  return WORKSPACE.test(parts[0]) && parts.length > 2 ? `${parts[0]}/${parts[1]}` : parts.length > 1 ? parts[0] : '';
+}
+
+/** `GemDownload` and `app/models/gem_download.rb`, `UserService` and `user.service.ts`. */
+function sameName(cls: string, file: string): boolean {
+  const flat = (t: string) => t.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const base = file.split('/').pop()!.replace(/\.[a-z]+$/i, '');
+  return flat(base) === flat(cls) || flat(base).startsWith(flat(cls)) || flat(cls).startsWith(flat(base));
+}
 
 interface Def {
   file: string;
@@ -30,9 +47,11 @@ interface Def {
 export class CrossFileCalls {
   private readonly defs = new Map<string, Def[]>();
   private readonly pending: { file: string; family: string; call: PendingLoopCall }[] = [];
+  private readonly modules = new Map<string, string[]>();
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
     const family = languageFolderOf(language);
+    if (facts.modules?.length) this.modules.set(file, facts.modules);
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
     const defines = codeContextOf(file) !== 'test';
     for (const f of defines ? facts.functions : []) {
@@ -58,7 +77,7 @@ export class CrossFileCalls {
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           const delegates = d.callees.includes(name) && list.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && q.has(`${family}:${c}`))) reaches.add(d);
+          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)))) reaches.add(d);
         }
         if (list.every((d) => reaches.has(d))) {
           q.set(key, list[0]);
@@ -70,12 +89,31 @@ export class CrossFileCalls {
     return q;
   }
 
+  /**
+   * Can a call named `name` in `file` be the definition `def`? Across two packages of a monorepo
+   * only when the file imports the other package; a one-word name (`fail`, `start`, `increment`)
+   * only within its own package (or top folder).
+   */
+  private mayBe(file: string, name: string, def: Def | undefined): boolean {
+    if (!def) return false;
+    const from = packageOf(file);
+    const to = packageOf(def.file);
+    if (from === to) return true;
+    if (WORKSPACE.test(from.split('/')[0]) && WORKSPACE.test(to.split('/')[0])) {
+      const pkg = escapeRe(to.split('/')[1]);
+      return (this.modules.get(file) ?? []).some((m) => new RegExp(`(^|[/@])${pkg}($|/)|^@[\\w-]+/${pkg}$`).test(m) || (m.startsWith('.') && m.includes(`/${to.split('/')[1]}/`)));
+    }
+    return !AMBIGUOUS.test(name);
+  }
+
   findings(): Finding[] {
     const q = this.querying();
     const out: Finding[] = [];
     for (const { file, family, call } of this.pending) {
       const def = q.get(`${family}:${call.callee}`);
-      if (!def || def.file === file) continue;
+      if (!def || def.file === file || !this.mayBe(file, call.callee, def)) continue;
+      // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
+      if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
       const rewrite = {
         title: `Load what ${call.callee} needs for all items at once`,
         language: call.language === 'tsx' ? 'typescript' : call.language,

@@ -60,7 +60,7 @@ export function isModelName(name: string | undefined, ctx: FileContext): boolean
 
 /** SQL that already handles a set of keys or rows in one statement. */
 export const BATCH_SQL = /=\s*any\s*\(|<>\s*all\s*\(|\bunnest\s*\(|\bin\s+%s\b|\bin\s*%\(\w+\)s|\bin\s*\(\s*(?:\$\d+|\?|%s|:\w+|%\(\w+\)s)\s*,|\bin\s*:\w+|\bin\s*\(\s*:\w+\s*\)|\bin\s*\(\s*\$\{|\bin\s*\(\s*select\b|\bin\s+\$\d+|\bvalues\s*%s|\)\s*,\s*\(\s*(?:\$\d+|\?|%s)|\bjson_to_recordset\b|\bjsonb_to_recordset\b|\bcopy\s+\w+.*\bfrom\s+stdin/i;
-export const WRITE_SQL = /^\s*(?:with\b[\s\S]*?\)\s*)?(insert|update|delete|merge|upsert|replace)\b/i;
+const WRITE_SQL = /^\s*(?:with\b[\s\S]*?\)\s*)?(insert|update|delete|merge|upsert|replace)\b/i;
 
 export function firstArg(seg: Segment | undefined): Node | undefined {
   return named(seg?.args).find((n) => !/comment/.test(n.type));

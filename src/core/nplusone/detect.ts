@@ -80,10 +80,14 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
 export interface FileCallFacts {
   functions: { name: string; line: number; queries: boolean; callees: string[] }[];
   loopCalls: PendingLoopCall[];
+  /** Modules the file imports (as written): which packages of a monorepo it can reach. */
+  modules?: string[];
 }
 
 export interface PendingLoopCall {
   callee: string;
+  /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
+  receiverClass?: string;
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -161,6 +165,8 @@ class Detector {
   private readonly flagged = new Set<string>();
   private starts: number[] | undefined;
   private root: Node | undefined;
+  private resolverList: Resolver[] | undefined;
+  private startupDefs: Node[] | undefined;
 
   constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
     this.a = adapterFor(lang);
@@ -204,31 +210,70 @@ class Detector {
     for (const n of this.calls) {
       if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
       const callee = this.calleeName(n);
-      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4 || this.isDispatch(n)) continue;
+      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4 || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Functions of this file were judged by checkLocalCalls already.
       if (this.functions.has(callee) || this.functions.has('.' + callee)) continue;
-      const li = this.enclosingLoop(n);
-      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n)) continue;
+      const inLoop = this.enclosingLoop(n);
+      // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
+      const li = inLoop ?? this.resolverAround(n);
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n)))) continue;
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
       const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
+      const named = new RegExp(`^(?:[\\w$]+(?:\\.|::))*([A-Z][\\w$]*)\\s*(?:\\.|::)\\s*${escapeRe(callee)}\\b`).exec(n.text);
       loopCalls.push({
         callee,
+        receiverClass: named?.[1],
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
         loop: li.label,
         variable: li.variable,
         iterable,
-        per: li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
+        per: li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
         iters: est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '',
         related: trimSpan(this.text, header),
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls };
+    return { functions, loopCalls, modules: [...this.ctx.modules] };
+  }
+
+  /**
+   * Code that runs once when the application starts: a lifecycle hook (NestJS `onModuleInit`,
+   * Spring `@PostConstruct`, Django `AppConfig.ready`, Go `func init`), or a function of this file
+   * that only such hooks call. Its loops run once per boot, not per request.
+   */
+  private runsAtStartup(node: Node): boolean {
+    if (!this.startupDefs) {
+      const hooks: Node[] = [];
+      for (const [name, def] of this.functions) {
+        const bare = name.replace(/^\./, '');
+        if (/^(onModuleInit|onApplicationBootstrap|onModuleDestroy|beforeApplicationShutdown|afterPropertiesSet)$/.test(bare) ||
+          (this.lang === 'java' && /@PostConstruct\b|@EventListener\(\s*(?:classes\s*=\s*)?ApplicationReadyEvent/.test(def.text.slice(0, 300))) ||
+          (this.lang === 'python' && bare === 'ready' && /\(\s*AppConfig\s*\)/.test(this.text)) ||
+          (this.lang === 'go' && bare === 'init' && def.type === 'function_declaration')) hooks.push(def);
+      }
+      const defs = [...hooks];
+      for (const [name, def] of this.functions) {
+        if (defs.includes(def)) continue;
+        const bare = name.replace(/^\./, '');
+        const callers = this.calls.filter((c) => this.a.localCallee(c)?.replace(/^\./, '') === bare && !contains(def, c));
+        if (callers.length && callers.every((c) => hooks.some((h) => contains(h, c)))) defs.push(def);
+      }
+      this.startupDefs = defs;
+    }
+    return this.startupDefs.some((d) => contains(d, node));
+  }
+
+  /** The per-parent field resolver (not batched by a DataLoader) whose body holds the call, as a loop. */
+  private resolverAround(n: Node): LoopInfo | undefined {
+    if (!this.root || !(GRAPHQL_HINT.test(this.text))) return undefined;
+    this.resolverList ??= perParentResolvers(this.root, this.lang, this.text).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
+    const r = this.resolverList.find((x) => contains(x.def, n));
+    return r ? { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' } : undefined;
   }
 
   /**
@@ -401,10 +446,24 @@ class Detector {
     const stack: Node[] = [body];
     while (stack.length) {
       const n = stack.pop()!;
+      if ((this.a.exitTypes.has(n.type) || n.type === 'return' || n.type === 'break') && this.isErrorExit(n)) continue;
       if (this.a.exitTypes.has(n.type)) return true;
       if (this.a.isFunction(n) && !same(n, body)) continue;
       if (n.type === 'return' || n.type === 'break') return true;
       for (const c of named(n)) stack.push(c);
+    }
+    return false;
+  }
+
+  /**
+   * An exit taken when an item fails (`if (E.isLeft(r)) return E.left(…)`, `if err != nil { return err }`,
+   * a throw): the loop still runs for every item when all goes well.
+   */
+  private isErrorExit(n: Node): boolean {
+    if (/^(throw_statement|raise_statement)$/.test(n.type)) return true;
+    if (/\b(E\.left|left\(|Err\(|err\b|errors?\.|Error\(|Exception\(|HttpException|NotFound|fail)/.test(n.text)) return true;
+    for (let p = n.parent; p && !this.a.isFunction(p); p = p.parent) {
+      if (/^(if_statement|if|unless|if_modifier|unless_modifier)$/.test(p.type)) return /\b(isLeft|isErr|err\s*!=\s*nil|error|errors|failed|failure)\b/i.test(field(p, 'condition')?.text ?? '');
     }
     return false;
   }
@@ -439,8 +498,9 @@ class Detector {
     while (n && /^(as_expression|satisfies_expression|parenthesized_expression|non_null_expression)$/.test(n.type)) n = named(n)[0];
     if (!n) return undefined;
     if (this.a.arrayTypes.has(n.type)) {
-      if (n.type === 'composite_literal') return named(field(n, 'body')).filter((c) => !this.a.commentTypes.has(c.type));
-      return named(n).filter((c) => !this.a.commentTypes.has(c.type));
+      const elements = (n.type === 'composite_literal' ? named(field(n, 'body')) : named(n)).filter((c) => !this.a.commentTypes.has(c.type));
+      // `[...ids, ...(await children())]`, `[*rows]`: as many items as the spread data, not a fixed list.
+      return elements.some((e) => /spread|splat|list_splat|variadic/.test(e.type)) ? undefined : elements;
     }
     return undefined;
   }
@@ -534,9 +594,52 @@ class Detector {
     // `Array.wrap(organization)`, `Array(record)`: one value made a list (a plural name stays a list).
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
-    if (this.isConstantList(li)) return true;
-    const list = this.literalList(li);
+    if (this.isConstantList(li) || this.isSizeGuarded(li)) return true;
+    // The recipients of one mail (`message.to_addrs`, `mail.to`): a handful, once per mail sent.
+    if (/^@?(message|mail|email)\.(to|to_addrs|cc|bcc|cc_addrs|bcc_addrs|recipients|destinations|smtp_envelope_to)\b/.test(li.iterable?.text ?? '')) return true;
+    const list = this.literalList(li) ?? this.literalMapEntries(li);
     return list !== undefined && list.length <= MAX_FIXED_LIST;
+  }
+
+  /** `for k, v in ops.items()` / `Object.entries(ops)` where `ops = { … }` is a literal map of this function. */
+  private literalMapEntries(li: LoopInfo): Node[] | undefined {
+    const t = li.iterable?.text.replace(/^await\s+/, '') ?? '';
+    const m = /^([A-Za-z_$][\w$]*)\.(?:items|keys|values)\(\)$/.exec(t) ?? /^Object\.(?:entries|keys|values)\(\s*([A-Za-z_$][\w$]*)\s*\)$/.exec(t) ?? /^([A-Za-z_$][\w$]*)\.(?:each|each_pair|each_key|each_value|keys|values)$/.exec(t);
+    const b = m ? this.binding(m[1], li.node.startIndex) : undefined;
+    if (!b || !/^(dictionary|object|hash)$/.test(b.value.type)) return undefined;
+    const entries = named(b.value).filter((c) => !this.a.commentTypes.has(c.type));
+    // `{}` filled later (`m[k] = v`, `m.update(…)`) holds as many entries as the data.
+    const filled = new RegExp(`(^|[^\\w$.])${escapeRe(m![1])}(\\[[^\\]]*\\]\\s*=(?!=)|\\.(update|set|setdefault|merge!?|store)\\()`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+    return !entries.length || filled || entries.some((e) => /spread|splat/.test(e.type)) ? undefined : entries;
+  }
+
+  /**
+   * The loop sits under a size check of its own iterable against a small bound
+   * (`if len(users) <= MAX_AUTO: for u in users: …`, `if (rows.length < 5)`): a bounded number of round trips.
+   */
+  private isSizeGuarded(li: LoopInfo): boolean {
+    const root = this.iterableRoot(li);
+    if (!root) return false;
+    const r = escapeRe(root);
+    const guard = new RegExp(`(?:\\blen\\(\\s*@?${r}\\s*\\)|(?:^|[^\\w$.])@?${r}\\.(?:length|size|count))\\s*(<=?)\\s*([A-Za-z_][\\w.]*|\\d+)`);
+    for (let p = li.node.parent; p && !this.a.isFunction(p); p = p.parent) {
+      if (!/^(if_statement|if|if_modifier|unless)$/.test(p.type)) continue;
+      const cond = field(p, 'condition');
+      // The loop must be in the branch the condition guards, not in its else.
+      const alt = field(p, 'alternative');
+      if (!cond || (alt && contains(alt, li.node))) continue;
+      const m = guard.exec(cond.text);
+      if (!m) continue;
+      const bound = /^\d+$/.test(m[2]) ? Number(m[2]) : this.constantNumber(m[2].split('.').pop()!);
+      if (bound !== undefined && bound <= 100) return true;
+    }
+    return false;
+  }
+
+  /** `MAX_AUTO_BLOCK = 20` anywhere in this file. */
+  private constantNumber(name: string): number | undefined {
+    const m = new RegExp(`(?:^|[^\\w$.])${escapeRe(name)}\\s*(?::\\s*\\w+\\s*)?=\\s*(\\d+)\\b`, 'm').exec(this.text);
+    return m ? Number(m[1]) : undefined;
   }
 
   /**
@@ -621,22 +724,33 @@ class Detector {
 
   private checkLocalCalls(): void {
     if (!this.functions.size) return;
-    // Functions that query (one level: their own calls, not the functions they call).
+    // Functions that query: their own calls, or (bounded) functions of this file that do.
     const querying = new Map<string, { def: Node; hit: DbHit }>();
     for (const [name, def] of this.functions) {
       const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node));
       if (hit) querying.set(name, { def, hit });
     }
     if (!querying.size) return;
-    for (const n of this.calls) {
-      if (this.hitByStart.has(n.startIndex)) continue;
-      const callee = this.a.localCallee(n);
-      if (!callee) continue;
-      const q = querying.get(callee);
-      if (!q || contains(q.def, n) || this.isDispatch(n)) continue;
+    const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
+    for (let round = 0; round < 3; round++) {
+      let grew = false;
+      for (const [name, def] of this.functions) {
+        if (querying.has(name)) continue;
+        const via = localCalls.find((c) => contains(def, c.n) && querying.has(c.callee!) && !this.onErrorPath(c.n));
+        if (via) {
+          querying.set(name, querying.get(via.callee!)!);
+          grew = true;
+        }
+      }
+      if (!grew) break;
+    }
+    for (const { n, callee } of localCalls) {
+      const q = querying.get(callee!);
+      // A call of the function inside its own body is recursion: per item when it sits in a loop there.
+      if (!q || this.isDispatch(n)) continue;
       const li = this.enclosingLoop(n);
       if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li)) continue;
-      const name = callee.replace(/^\./, '');
+      const name = callee!.replace(/^\./, '');
       const line = this.lineOf(q.hit.node.startIndex) + 1;
       this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
     }
@@ -859,7 +973,7 @@ class Detector {
 
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
-    if (this.flagged.has(key)) return;
+    if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
@@ -1059,7 +1173,7 @@ function renumberTemplateParams(sql: string): string {
   return sql.replace(/\u0000/g, () => `$${++max}`);
 }
 
-function escapeRe(s: string): string {
+export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -1071,4 +1185,3 @@ function trimSpan(text: string, s: { start: number; end: number }): { start: num
   return { start: s.start, end: Math.max(end, s.start + 1) };
 }
 
-export { usesModule };

@@ -10,6 +10,7 @@
 import type { Finding, Span } from '../findings';
 import { RULE_ID } from './detect';
 import { shortLine } from '../format';
+import { lineStarts, positionAt } from '../findings';
 
 /** One statement's figures, as read from pg_stat_statements (or the difference of two snapshots). */
 export interface StatementFigures {
@@ -34,6 +35,32 @@ export interface SqlSiteRef {
   queryId?: string;
   /** normalizeSql(sql), when the caller computed it (text fallback). */
   normalized?: string;
+  /**
+   * The code sends it once per item of a loop (the static N+1 detector reports this call). Only such
+   * sites get an observed N+1: pg_stat_statements has no units of work, so a one-row lookup run once
+   * per request under traffic shows the same figures as a query in a loop.
+   */
+  inLoop?: boolean;
+}
+
+/**
+ * The sites of one file: SQL discovery and the N+1 detector may both know a call (the call, or its
+ * literal), so a span overlapping one already taken is the same call and is dropped (the first wins).
+ * A site is `inLoop` when one of the static detector's findings (`loops`, their spans) covers it, or
+ * starts on its line.
+ */
+export function siteRefsOf(file: string, text: string, calls: readonly { span: Span; sql: string }[], loops: readonly Span[]): SqlSiteRef[] {
+  const starts = lineStarts(text);
+  const lineOf = (at: number) => positionAt(starts, at).line;
+  const loopLines = new Set(loops.map((l) => lineOf(l.start)));
+  const out: SqlSiteRef[] = [];
+  for (const { span, sql } of calls) {
+    if (out.some((k) => k.span.start < span.end && span.start < k.span.end)) continue;
+    const line = lineOf(span.start);
+    const inLoop = loopLines.has(line) || loops.some((l) => l.start < span.end && span.start < l.end);
+    out.push({ file, span, line, sql, inLoop });
+  }
+  return out;
 }
 
 export interface ObservedOptions {
@@ -43,7 +70,7 @@ export interface ObservedOptions {
   maxRowsPerCall?: number;
 }
 
-export const OBSERVED_DEFAULTS: Required<ObservedOptions> = { minCalls: 50, maxRowsPerCall: 1.5 };
+const OBSERVED_DEFAULTS: Required<ObservedOptions> = { minCalls: 50, maxRowsPerCall: 1.5 };
 
 /** Called very often, about one row each: the run-time signature of an N+1. */
 export function isRepeatedSmall(s: StatementFigures, opts: ObservedOptions = {}): boolean {
@@ -114,7 +141,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-export function describeFigures(s: StatementFigures): string {
+function describeFigures(s: StatementFigures): string {
   const perCall = s.rows / Math.max(1, s.calls);
   const mean = s.totalExecTimeMs / Math.max(1, s.calls);
   return `${s.calls} calls, ${fmt(perCall)} rows/call, ${fmt(s.totalExecTimeMs)} ms total (${fmt(mean)} ms mean)`;
@@ -124,20 +151,28 @@ function fmt(n: number): string {
   return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 
-/** Findings at the line of code for the flagged, matched statements (one per site). */
+/**
+ * Findings at the line of code for the flagged statements the code sends in a loop (one per line of
+ * code: SQL discovery and the detector may both know a call). Flagged statements sent outside a loop
+ * get no finding: their figures alone cannot tell a loop from traffic (see observedReport).
+ */
 export function observedFindings(matches: ObservedMatch[], opts: ObservedOptions = {}, window = 'while recording'): Finding[] {
   const out: Finding[] = [];
+  const seen = new Set<string>();
   for (const m of matches) {
     if (!isRepeatedSmall(m.statement, opts)) continue;
     for (const site of m.sites) {
+      const key = `${site.file}\u0000${site.line}`;
+      if (!site.inLoop || seen.has(key)) continue;
+      seen.add(key);
       const s = m.statement;
       out.push({
         ruleId: RULE_ID,
         severity: 'warning',
-        message: `Observed N+1: this statement ran ${s.calls} times ${window} with ${fmt(s.rows / Math.max(1, s.calls))} rows per call (${fmt(s.totalExecTimeMs)} ms in total). Load the rows for all keys with one query.`,
+        message: `Observed N+1: this statement ran ${s.calls} times ${window} with ${fmt(s.rows / Math.max(1, s.calls))} rows per call (${fmt(s.totalExecTimeMs)} ms in total), and this code sends it once per item of a loop. Load the rows for all keys with one query.`,
         span: site.span,
         file: site.file,
-        help: 'Many calls of one statement, each returning about one row, is a query in a loop: batch the keys (= ANY($1), IN, the ORM\'s preload) into one query.',
+        help: 'Many calls of one statement, each returning about one row, sent from inside a loop: batch the keys (= ANY($1), IN, the ORM\'s preload) into one query.',
         fixes: [],
         evidence: {
           observed: true, queryid: s.queryid, calls: s.calls, rows: s.rows, rowsPerCall: s.rows / Math.max(1, s.calls),
@@ -149,22 +184,42 @@ export function observedFindings(matches: ObservedMatch[], opts: ObservedOptions
   return out;
 }
 
-/** A plain-text report of the repeated statements, grouped by source location. */
+/** The flagged statements some site sends in a loop: the observed N+1s. */
+export function observedNPlusOnes(matches: ObservedMatch[], opts: ObservedOptions = {}): ObservedMatch[] {
+  return matches.filter((m) => isRepeatedSmall(m.statement, opts) && m.sites.some((s) => s.inLoop));
+}
+
+/**
+ * A plain-text report of the repeated statements, grouped by source location: first those the code
+ * sends in a loop (observed N+1s), then the other repeated one-row statements (per-request lookups
+ * under traffic look the same: not called N+1), then those not matched to code.
+ */
 export function observedReport(matches: ObservedMatch[], opts: ObservedOptions = {}, relPath: (file: string) => string = (f) => f): string {
   const flagged = matches.filter((m) => isRepeatedSmall(m.statement, opts));
   const lines: string[] = [];
   const o = { ...OBSERVED_DEFAULTS, ...opts };
+  const loops = flagged.filter((m) => m.sites.some((s) => s.inLoop));
+  const others = flagged.filter((m) => m.sites.length && !loops.includes(m));
+  const unmatched = flagged.filter((m) => !m.sites.length);
   lines.push(`Repeated statements (≥ ${o.minCalls} calls, ≤ ${o.maxRowsPerCall} rows per call): ${flagged.length}`);
-  const byLocation = new Map<string, ObservedMatch[]>();
-  const unmatched: ObservedMatch[] = [];
-  for (const m of flagged) {
-    if (!m.sites.length) unmatched.push(m);
-    for (const s of m.sites) push(byLocation, `${relPath(s.file)}:${s.line + 1}`, m);
-  }
-  for (const [loc, ms] of [...byLocation].sort((a, b) => sum(b[1]) - sum(a[1]))) {
-    lines.push('', loc);
-    for (const m of ms) lines.push(`  ${describeFigures(m.statement)} [matched by ${m.matchedBy}]`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);
-  }
+  const section = (title: string, ms: ObservedMatch[], inLoop: boolean | undefined) => {
+    if (!ms.length) return;
+    lines.push('', title);
+    const byLocation = new Map<string, ObservedMatch[]>();
+    for (const m of ms) {
+      for (const s of m.sites) {
+        if (inLoop !== undefined && Boolean(s.inLoop) !== inLoop) continue;
+        const loc = `${relPath(s.file)}:${s.line + 1}`;
+        if (!byLocation.get(loc)?.includes(m)) push(byLocation, loc, m);
+      }
+    }
+    for (const [loc, at] of [...byLocation].sort((a, b) => sum(b[1]) - sum(a[1]))) {
+      lines.push('', loc);
+      for (const m of at) lines.push(`  ${describeFigures(m.statement)} [matched by ${m.matchedBy}]`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);
+    }
+  };
+  section(`Observed N+1 (the code sends it once per item of a loop): ${loops.length}`, loops, true);
+  section(`Repeated, not sent in a loop: ${others.length}. A lookup run once per request looks the same in pg_stat_statements, which has no units of work: not called N+1. To see calls per request, record with the capture (Start Recording, then run the app in a new terminal).`, others, false);
   if (unmatched.length) {
     lines.push('', 'Not matched to code (dynamic SQL, an ORM, or a file that is not open/scanned):');
     for (const m of unmatched) lines.push(`  ${describeFigures(m.statement)}`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);

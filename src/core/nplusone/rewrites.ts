@@ -73,6 +73,9 @@ function keyExprOf(params: string | undefined, keyParam: number, fallback: strin
   return e && /^[\w$.[\]'"]+$/.test(e) ? e : fallback;
 }
 
+/** A name usable as a JavaScript binding (and not a reserved word the shapes here would meet). */
+const JS_IDENT = /^(?!(?:default|class|function|new|delete|in|of|for|if|case|do|else|var|let|const|return|this|typeof|void|with|yield)$)[A-Za-z_$][\w$]*$/;
+
 /** node-postgres and friends: one query for every key, rows grouped by the key the way the loop reads them. */
 function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrite {
   const { call } = input;
@@ -100,8 +103,13 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
     `);`,
     `// ${b.keyColumn} may arrive as a string (bigint): group by its text.`,
     `const rowsByKey = new Map<string, typeof rows>();`,
-    `for (const row of rows) {`,
-    `  const key = String(row.${b.keyColumn});`,
+    ...(b.keyAdded
+      ? [
+          `// ${b.keyColumn} is selected only to group by: each row is handed on without it, as the loop's query returned it.`,
+          `for (const { ${JS_IDENT.test(b.keyColumn) ? b.keyColumn : `${JSON.stringify(b.keyColumn)}: keyValue`}, ...row } of rows) {`,
+          `  const key = String(${JS_IDENT.test(b.keyColumn) ? b.keyColumn : 'keyValue'});`,
+        ]
+      : [`for (const row of rows) {`, `  const key = String(row${JS_IDENT.test(b.keyColumn) ? `.${b.keyColumn}` : `[${JSON.stringify(b.keyColumn)}]`});`]),
     `  rowsByKey.set(key, [...(rowsByKey.get(key) ?? []), row]);`,
     `}`,
     `for (const ${item} of ${items}) {`,
@@ -246,9 +254,9 @@ function rewriteRaw(input: RewriteInput): Rewrite {
 }
 
 /** What a per-item write does: the bulk form differs (no `saveAll` for a delete, no `createMany` for an update). */
-export type WriteKind = 'insert' | 'update' | 'delete' | 'upsert' | 'link';
+type WriteKind = 'insert' | 'update' | 'delete' | 'upsert' | 'link';
 
-export function writeKindOf(call: DbCall): WriteKind {
+function writeKindOf(call: DbCall): WriteKind {
   const sql = call.sql?.replace(/^\s*with\b[\s\S]*?\)\s*(?=insert|update|delete)/i, '').trim();
   if (sql) {
     if (/^delete\b/i.test(sql)) return 'delete';

@@ -116,6 +116,12 @@ export function stringValue(n: Node): string {
   return m ? m[2] : t.replace(/^["'`]|["'`]$/g, '');
 }
 
+/** A loop's body (its `body` field) when `child` is that body, the way down from a call inside it. */
+export function loopBody(loop: Node, child: Node): Node | undefined {
+  const body = field(loop, 'body');
+  return body && same(body, child) ? body : undefined;
+}
+
 export const UNWRAP = new Set(['parenthesized_expression', 'non_null_expression', 'as_expression', 'satisfies_expression', 'type_assertion']);
 
 // ---------------------------------------------------------------------------------------------
@@ -126,6 +132,39 @@ export interface CallShape {
   name?: Node;
   args?: Node;
   block?: Node;
+}
+
+/**
+ * How a grammar spells member access: `object.name` (node type and its two fields) and, where it has
+ * one, `object[index]` (node type and the field of its object). One table per language serves both
+ * its call parts and its member parts.
+ */
+export interface MemberSyntax {
+  access: string;
+  object: string;
+  name: string;
+  index?: string;
+  indexObject?: string;
+}
+
+/** `object.name` or `object[…]` under `s`: the object, and the name when it is a name. */
+export function memberParts(n: Node, s: MemberSyntax): { object: Node; name?: string } | undefined {
+  if (n.type === s.access) {
+    const o = field(n, s.object);
+    return o ? { object: o, name: field(n, s.name)?.text } : undefined;
+  }
+  if (s.index && n.type === s.index) {
+    const o = field(n, s.indexObject ?? s.object);
+    return o ? { object: o } : undefined;
+  }
+  return undefined;
+}
+
+/** The parts of a call whose function is `fn`: a method (`receiver.name`), a bare name, or anything else called. */
+export function calleeParts(fn: Node, args: Node | undefined, s: MemberSyntax): CallShape {
+  if (fn.type === s.access) return { receiver: field(fn, s.object), name: field(fn, s.name), args };
+  if (fn.type === 'identifier') return { name: fn, args };
+  return { receiver: fn, args };
 }
 
 export function buildChain(

@@ -20,9 +20,10 @@ import { withSourceTree } from '../syntax/treeSitter';
 import { field, named, type Node } from './syntax';
 import { rewriteFor } from './rewrites';
 import { RULE_ID, type NPlusOneEvidence } from './detect';
+import { rubyLanguage } from '../languages/ruby/language';
 
-/** A template the view pass reads (ERB as Ruby, jbuilder as it is). */
-export const RAILS_VIEW = /(^|\/)app\/views\/.+\.(erb|jbuilder)$/;
+/** A template the view pass reads (ERB as Ruby, jbuilder as it is): Ruby's templates (the language registry) under app/views. */
+export const RAILS_VIEW = new RegExp(`(^|/)app/views/.+(${Object.keys(rubyLanguage.templates).map((e) => e.replace('.', '\\.')).join('|')})$`);
 
 /**
  * ERB → Ruby with every offset kept: text outside `<% %>` becomes spaces (newlines stay), tags
@@ -128,6 +129,7 @@ export class RailsViews {
           const recv = field(n, 'receiver');
           if (recv?.type !== 'identifier' || recv.text !== variable) continue;
           const rel = field(n, 'method')?.text;
+          if (rel && onlyForCurrentUser(n, variable, body)) continue;
           if (rel) found.push({ ivar, relation: rel, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1 });
         }
       };
@@ -175,6 +177,19 @@ export class RailsViews {
     }
     return found;
   }
+}
+
+/**
+ * The read sits under `if current_user == user` (or `user == current_user`): it runs for the one item
+ * that is the signed-in user, not for every item.
+ */
+function onlyForCurrentUser(n: Node, variable: string, body: Node): boolean {
+  const v = variable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const same = new RegExp(`\\b(?:@?current_user\\s*==\\s*${v}|${v}\\s*==\\s*@?current_user)\\b`);
+  for (let p = n.parent; p && p !== body && p.startIndex >= body.startIndex; p = p.parent) {
+    if (/^(if|if_modifier|unless)$/.test(p.type) && p.type !== 'unless' && same.test(field(p, 'condition')?.text ?? '')) return true;
+  }
+  return false;
 }
 
 /** `@ivar = …` in the action, else in any method of the controller (a before_action setter). */

@@ -26,8 +26,10 @@ export function briefPlan(plan: Plan, top = 3): PlanBrief {
   const root = plan.nodes[0];
   const ranked = [...plan.nodes]
     .sort((a, b) => (plan.analyzed ? (b.metrics.exclusiveMs ?? 0) - (a.metrics.exclusiveMs ?? 0) : b.metrics.exclusiveCost - a.metrics.exclusiveCost))
-    .slice(0, top)
-    .filter((n) => (plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare) > 0.005 || n === root);
+    .slice(0, top);
+  // Nodes that carry a share worth naming; the root stands in only when none does (a "Limit — 0.0%" line says nothing).
+  const worth = ranked.filter((n) => (plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare) > 0.005);
+  const listed = worth.length ? worth : [root];
   const warnings: PlanBrief['warnings'] = [];
   for (const n of plan.nodes) {
     for (const w of n.warnings) {
@@ -43,7 +45,7 @@ export function briefPlan(plan: Plan, top = 3): PlanBrief {
     analyzed: plan.analyzed,
     executionMs: plan.executionMs,
     planningMs: plan.planningMs,
-    costliest: ranked.map((n) => ({
+    costliest: listed.map((n) => ({
       id: n.id,
       label: nodeLabel(n),
       share: plan.analyzed ? (n.metrics.timeShare ?? 0) : n.metrics.costShare,
@@ -71,11 +73,14 @@ export interface BriefLinks {
 /** Markdown for the hover. Links are command URIs built by the caller. */
 export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings = 4): string {
   const lines: string[] = [];
+  const rows = `${fmtCount(b.estRows)} ${b.estRows === 1 ? 'row' : 'rows'} est.`;
   const head = b.analyzed
-    ? `**${mdEscape(b.root)}** · ${fmtMs(b.executionMs)} · cost ${fmtCost(b.totalCost)} · ${fmtCount(b.estRows)} rows est.`
-    : `**${mdEscape(b.root)}** · cost ${fmtCost(b.totalCost)} · ${fmtCount(b.estRows)} rows est.`;
+    ? `**${mdEscape(b.root)}** · ${fmtMs(b.executionMs)} · cost ${fmtCost(b.totalCost)} · ${rows}`
+    : `**${mdEscape(b.root)}** · cost ${fmtCost(b.totalCost)} · ${rows}`;
   lines.push(head, '');
-  if (b.costliest.length) {
+  // A plan of one node: the head line already names it, a "— 100%" line under it would only repeat it.
+  const onlyRoot = b.costliest.length === 1 && b.costliest[0].label === b.root && b.costliest[0].share >= 0.995;
+  if (b.costliest.length && !onlyRoot) {
     for (const c of b.costliest) {
       lines.push(`- ${mdEscape(c.label)} — ${fmtPct(c.share)}${c.ms !== undefined ? ` (${fmtMs(c.ms)})` : ` (cost ${fmtCost(c.cost)})`}`);
     }
@@ -96,7 +101,7 @@ export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings 
  * rows, Memoize hits and memory, hash batches (and their growth), planned partitions and disk, WAL,
  * the I/O split, Incremental Sort groups, Index Searches, Disabled.
  */
-export function nodeExtras(n: PlanNode): string[] {
+function nodeExtras(n: PlanNode): string[] {
   const r = n.raw;
   const v = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : undefined);
   const out: string[] = [];

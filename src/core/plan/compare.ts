@@ -8,7 +8,7 @@ import { K } from './keys';
 import type { Plan, PlanNode } from './model';
 import { nodeLabel } from './warnings';
 
-export interface NodeDiff {
+interface NodeDiff {
   before?: number;
   after?: number;
   label: string;

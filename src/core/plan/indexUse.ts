@@ -13,7 +13,7 @@ export interface PlannedIndex {
 }
 
 /** Every index a plan scans (Index Scan, Index Only Scan, Bitmap Index Scan, …), once each. */
-export function indexesInPlan(plan: Pick<Plan, 'nodes'>): PlannedIndex[] {
+function indexesInPlan(plan: Pick<Plan, 'nodes'>): PlannedIndex[] {
   const out = new Map<string, PlannedIndex>();
   for (const n of plan.nodes) {
     const name = n.raw[K.IndexName];

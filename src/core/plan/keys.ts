@@ -151,11 +151,13 @@ export enum K {
   ConflictingTuples = 'Conflicting Tuples',
 }
 
-/** Parent relationships PostgreSQL reports. */
+/** Parent relationships PostgreSQL reports (every one, read or not: `@public` tells knip so). */
 export const enum Rel {
   Outer = 'Outer',
   Inner = 'Inner',
+  /** @public */
   Member = 'Member',
+  /** @public */
   Subquery = 'Subquery',
   InitPlan = 'InitPlan',
   SubPlan = 'SubPlan',

@@ -660,7 +660,7 @@ const LIST_PROPS: Record<string, string> = {
 };
 
 /** One "Key: value" line under a node (or a worker, or "Planning:"). */
-export function parseProperty(line: string, node: RawNode, where: () => string = () => `"${clip(line)}"`): void {
+function parseProperty(line: string, node: RawNode, where: () => string = () => `"${clip(line)}"`): void {
   let m: RegExpExecArray | null;
   // Lines without "Key: value" that PostgreSQL prints.
   if (line === 'Inner Unique: true' || line === 'Inner Unique: false') {

@@ -14,7 +14,7 @@ import type { AnalyzeOptions, Grade, NodeWarning, Plan, PlanNode, Tip, WarningKi
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export const THRESHOLDS = {
+const THRESHOLDS = {
   timeShare: [0.1, 0.4, 0.9],
   misestimate: [10, 100, 1000],
   removedShare: [0.5, 0.9],

@@ -4,6 +4,10 @@
  * two saved runs. The runs themselves are db/workloadBenchmark's.
  */
 import type { BenchmarkRunSummary } from './benchmark';
+import { asCaptureEvent } from '../record/protocol';
+import { isRead, readsCatalog, roughNormalize, touchesTables } from '../record/aggregate';
+import { splitSqlStatements } from '../extract/sqlLexer';
+import { fingerprintSql, normalizeSql } from '../sql/statement';
 
 /** Where the value of one parameter comes from. */
 export type ParamSource =
@@ -30,6 +34,8 @@ export function parameterSources(sql: string, count: number): (ParamSource | und
       ?? (new RegExp(String.raw`(?:\binterval\s+${p}|${p}\s*::\s*interval)`, 'i').test(sql) ? { kind: 'literal', value: '1 day', why: 'interval' } : undefined)
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*${OPS}\s*(?:any\s*\(\s*)?${p}`, 'i').exec(sql))
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s+(?:not\s+)?in\s*\([^)]*${p}`, 'i').exec(sql))
+      // The same function on both sides: lower(email) = lower($1) draws a value of email.
+      ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*\)\s*${OPS}\s*[A-Za-z_]\w*\s*\(\s*${p}\s*\)`, 'i').exec(sql))
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s+(?:not\s+)?between\s+(?:\S+\s+and\s+)?${p}`, 'i').exec(sql))
       ?? (() => {
         const m = new RegExp(String.raw`${p}\s*${OPS}\s*(?:(${IDENT})\s*\.\s*)?(${IDENT})`, 'i').exec(sql);
@@ -40,12 +46,25 @@ export function parameterSources(sql: string, count: number): (ParamSource | und
   return out;
 }
 
+/** One statement to replay: from pg_stat_statements, a .sql file, or a recording (`pg-lens record`, Record Queries). */
+export interface WorkloadStatement {
+  /** The key --compare matches runs by: pg_stat_statements' queryid, else libpg_query's fingerprint of the text. */
+  queryid: string;
+  query: string;
+  /** Its weight in the workload: calls recorded (1 per statement of a .sql file). */
+  calls: number;
+  /** Values recorded with the statement (the capture's opt-in values); absent: drawn from pg_stats. */
+  values?: unknown[];
+}
+
 export interface WorkloadStatementRun {
   queryid: string;
   query: string;
   /** Calls recorded by pg_stat_statements when the run started: the statement's weight in the workload. */
   calls: number;
-  params?: (string | null)[];
+  params?: unknown[];
+  /** Where the parameter values came from. */
+  paramsFrom?: 'recorded' | 'statistics';
   run?: BenchmarkRunSummary;
   /** Why it was not run (a parameter without a value, a refused statement, …). */
   skipped?: string;
@@ -55,6 +74,8 @@ export interface WorkloadRun {
   kind: 'pg-lens workload benchmark';
   at: number;
   database: string;
+  /** What was replayed: 'pg_stat_statements', or the file given with --file. */
+  source?: string;
   statements: WorkloadStatementRun[];
   /** Percentiles of one call of the workload: every sample weighted by its statement's share of the calls. */
   workload: { p50: number; p95: number; p99: number; mean: number } | null;
@@ -112,4 +133,51 @@ export function compareWorkloads(before: WorkloadRun, after: WorkloadRun, opts: 
 export function parseWorkloadRun(raw: unknown): WorkloadRun | undefined {
   const r = raw as WorkloadRun;
   return r && typeof r === 'object' && r.kind === 'pg-lens workload benchmark' && Array.isArray(r.statements) && r.statements.every((s) => s && typeof s.queryid === 'string') ? r : undefined;
+}
+
+/** The key a statement from a file is compared by: the same for texts differing only in constants and layout. */
+function keyOf(text: string): string {
+  return fingerprintSql(text) ?? (normalizeSql(text) ?? roughNormalize(text));
+}
+
+/**
+ * The statements of a workload file (call loadPgParser first): a recording, one capture event per line
+ * (what the capture modules write: `pg-lens record`, Record Queries), grouped by normalised statement, reads
+ * of the app's tables only, the most time first, each with the values of its first run that recorded them;
+ * or a .sql file of statements, each weighted 1. `ignored`: recorded lines that are not reads of the app's
+ * tables (writes, SET, catalog reads, failed runs, lines that are not capture events).
+ */
+export function workloadFromFile(text: string): { kind: 'recording' | 'sql'; statements: WorkloadStatement[]; ignored: number } {
+  const firstLine = text.split('\n').find((l) => l.trim()) ?? '';
+  if (!firstLine.trimStart().startsWith('{')) {
+    const statements = splitSqlStatements(text).map((r) => r.text.trim()).filter(Boolean).map((q) => ({ queryid: keyOf(q), query: q, calls: 1 }));
+    return { kind: 'sql', statements, ignored: 0 };
+  }
+  const groups = new Map<string, { st: WorkloadStatement; ms: number }>();
+  let ignored = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let e;
+    try {
+      e = asCaptureEvent(JSON.parse(line));
+    } catch {
+      e = undefined;
+    }
+    if (e?.t !== 'q' || e.err) {
+      ignored++;
+      continue;
+    }
+    const norm = normalizeSql(e.sql) ?? roughNormalize(e.sql);
+    if (!isRead(norm) || !touchesTables(norm) || readsCatalog(norm)) {
+      ignored++;
+      continue;
+    }
+    let g = groups.get(norm);
+    if (!g) groups.set(norm, (g = { st: { queryid: keyOf(e.sql), query: e.sql, calls: 0 }, ms: 0 }));
+    g.st.calls++;
+    g.ms += e.ms;
+    if (!g.st.values && e.pv && e.pv.length >= e.pc) g.st.values = e.pv.slice(0, e.pc);
+  }
+  const statements = [...groups.values()].sort((a, b) => b.ms - a.ms).map((g) => g.st);
+  return { kind: 'recording', statements, ignored };
 }

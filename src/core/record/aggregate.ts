@@ -16,9 +16,9 @@ export interface RecordOptions {
   slowest?: number;
 }
 
-export const RECORD_DEFAULTS: Required<RecordOptions> = { threshold: 5, slowest: 10 };
+const RECORD_DEFAULTS: Required<RecordOptions> = { threshold: 5, slowest: 10 };
 
-export interface StatementFigure {
+interface StatementFigure {
   /** Normalised text (constants → $n): the grouping key. */
   normalized: string;
   /** The first text seen as sent. */

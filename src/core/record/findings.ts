@@ -4,7 +4,7 @@
  * recorded statement, each at the line of code that sent it, in the Finding shape every other
  * analysis uses (so one diagnostics adapter and one code-action provider serve them).
  */
-import { lineStarts, type Finding, type Fix, type Span } from '../findings';
+import { lineStarts, positionAt, type Finding, type Fix, type Span } from '../findings';
 import type { Analyzer } from '../scan';
 import { OTHER_RULES } from '../rules/index';
 import type { RecordSummary } from './aggregate';
@@ -13,7 +13,7 @@ import { nPlusOneMessage, type StatementAdvice } from './format';
 /** Command the editor registers: open a file at a 1-based line (the parent query of an N+1). */
 export const OPEN_SITE_COMMAND = 'pgLens.openRecordedSite';
 /** Command the editor registers: plans and proved index advice for the statements of a call site. */
-export const ADVISE_SITE_COMMAND = 'pgLens.recordedAdvice';
+const ADVISE_SITE_COMMAND = 'pgLens.recordedAdvice';
 
 export interface RecordedState {
   summary: RecordSummary | undefined;
@@ -81,6 +81,46 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
     }
   }
   return out;
+}
+
+/** 1-based line of an offset. */
+function lineAt(starts: number[], offset: number): number {
+  return positionAt(starts, offset).line + 1;
+}
+
+/**
+ * A recorded N+1 and the static N+1 on the same call are one finding: the static analysis read the
+ * loop from the code (its fix text, rewrite and Ignore-here stay), the recording proved it runs
+ * (its count per unit of work is the message; its parent query and recorded statements are added).
+ * They are the same when the recorded line falls on the lines of the static finding's call. Other
+ * findings pass unchanged.
+ */
+export function mergeRecordedNPlusOne(findings: Finding[], text: string): Finding[] {
+  const recorded = findings.filter((f) => f.ruleId === 'n-plus-one' && f.evidence?.recorded === true);
+  if (!recorded.length) return findings;
+  const starts = lineStarts(text);
+  const merged = new Set<Finding>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (f.ruleId !== 'n-plus-one' || f.evidence?.recorded === true) continue;
+    const first = lineAt(starts, f.span.start);
+    const last = lineAt(starts, Math.max(f.span.start, f.span.end - 1));
+    const r = recorded.find((x) => !merged.has(x) && (x.file ?? f.file) === (f.file ?? x.file) && lineAt(starts, x.span.start) >= first && lineAt(starts, x.span.start) <= last);
+    if (!r) continue;
+    merged.add(r);
+    merged.add(f);
+    out.push({
+      ...f,
+      severity: r.severity === 'error' || f.severity === 'error' ? 'error' : r.severity,
+      message: r.message,
+      help: f.help ?? r.help,
+      fixes: [...f.fixes.filter((x) => !/^Ignore/.test(x.title)), ...r.fixes, ...f.fixes.filter((x) => /^Ignore/.test(x.title))],
+      related: [...(f.related ?? []), ...(r.related ?? [])],
+      evidence: { ...f.evidence, ...r.evidence, static: true },
+    });
+  }
+  if (!merged.size) return findings;
+  return [...findings.filter((f) => !merged.has(f)), ...out];
 }
 
 /** The recording as an analyzer of the one pipeline: it reads the state the editor keeps up to date. */

@@ -13,18 +13,34 @@ export interface StatementAdvice {
   note?: string;
 }
 
-export const RECORDED_RULE_ID = 'n-plus-one';
+const RECORDED_RULE_ID = 'n-plus-one';
 
-export function oneLine(s: string, max = 160): string {
+function oneLine(s: string, max = 160): string {
   const t = s.replace(/\s+/g, ' ').trim();
   return safeOneLine(t.length > max ? t.slice(0, max - 1) + '…' : t);
 }
 
-export function ms(n: number): string {
+function ms(n: number): string {
   return n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
 }
 
 const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', job: 'job', migration: 'migration', root: 'outside requests and tests' };
+
+/**
+ * What the editor says when capture stops. Capture sees only processes started after Start Recording from
+ * VS Code's terminals or debug sessions: with nothing captured it says so, instead of a bare "0 statements
+ * recorded" beside the pg_stat_statements report of the same recording.
+ */
+export function captureStoppedText(statements: number, nPlusOne: number): { status: string; message: string } {
+  if (statements === 0) {
+    return {
+      status: 'nothing captured',
+      message: 'PG Lens: no statement was captured from the app (capture sees apps started after Start Recording in a VS Code terminal or debug session).',
+    };
+  }
+  const count = `${statements} statement${statements === 1 ? '' : 's'} recorded`;
+  return { status: count, message: `PG Lens: ${count}${nPlusOne ? `; ${nPlusOne} N+1 (see the Problems panel)` : ''}.` };
+}
 
 export function nPlusOneMessage(n: RecordedNPlusOne): string {
   const where = n.unitKind === 'root' ? 'in one run (outside any request or test)' : `in one ${UNIT_WORD[n.unitKind] ?? n.unitKind} (${n.unit})`;

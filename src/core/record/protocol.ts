@@ -53,7 +53,7 @@ export interface NoticeEvent {
   pid: number;
 }
 
-export interface DroppedEvent {
+interface DroppedEvent {
   v: number;
   t: 'dropped';
   n: number;

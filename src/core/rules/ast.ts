@@ -4,9 +4,11 @@
  * column resolution against catalog facts.
  */
 import { quoteIdent as ident } from '../sql/ident';
-import type { ColumnFacts, PlanEvidence, TableFacts } from './types';
+import { isIndexed, trigramIndexed, type ColumnFacts, type TableFacts } from '../catalogFacts';
+import type { PlanEvidence, StatementContext } from './types';
+import type { Finding } from '../findings';
 
-export interface Loc {
+interface Loc {
   start: number;
   end: number;
 }
@@ -123,11 +125,45 @@ export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | fal
   }
 }
 
+/**
+ * What a rule reports at binary operators: `visit` runs at every `binary` node whose operator
+ * (upper-cased) is in `ops` — in a WHERE, ON or HAVING only, unless `anywhere` — and reports at most
+ * one finding there.
+ */
+export function atOperators(
+  ctx: StatementContext,
+  ops: ReadonlySet<string>,
+  visit: (n: Node, info: VisitInfo) => Finding | undefined,
+  where: 'predicates' | 'anywhere' = 'predicates',
+): Finding[] {
+  const out: Finding[] = [];
+  walk(ctx.statement as Node, (n, info) => {
+    if ((where === 'predicates' && !info.inPredicate) || n.type !== 'binary' || !ops.has(String(n.op).toUpperCase())) return;
+    const f = visit(n, info);
+    if (f) out.push(f);
+  });
+  return out;
+}
+
+/** Both readings of a binary operator: (left, right), then (right, left): a column may stand on either side. */
+export function bothSides(n: Node): [Node, Node][] {
+  return [[n.left, n.right], [n.right, n.left]];
+}
+
 export interface ResolvedColumn {
   name: string;
   tableRef?: TableRef;
   table?: TableFacts;
   column?: ColumnFacts;
+  /** With a known column: some valid index has it as a key column. */
+  indexed?: boolean;
+  /** With a known column: a trigram (pg_trgm) index has it as a key. */
+  trigramIndexed?: boolean;
+}
+
+function known(name: string, tableRef: TableRef, table: TableFacts, column: ColumnFacts | undefined): ResolvedColumn {
+  if (!column) return { name, tableRef, table };
+  return { name, tableRef, table, column, indexed: isIndexed(table, column.name), trigramIndexed: trigramIndexed(table, column.name) };
 }
 
 /** Resolve a column reference (`{type:'ref', name, table?}`) in scope, using catalog facts when given. */
@@ -141,14 +177,14 @@ export function resolveColumn(ref: Node, scope: Scope, evidence?: PlanEvidence):
       const t = s.tables.find((x) => x.alias === qualifier || (x.name === qualifier && x.alias === x.name));
       if (t) {
         const tf = facts(t);
-        return { name, tableRef: t, table: tf, column: tf?.columns.find((c) => c.name === name) };
+        return tf ? known(name, t, tf, tf.columns.find((c) => c.name === name)) : { name, tableRef: t };
       }
       continue;
     }
     for (const t of s.tables) {
       const tf = facts(t);
       const c = tf?.columns.find((x) => x.name === name);
-      if (c) return { name, tableRef: t, table: tf, column: c };
+      if (tf && c) return known(name, t, tf, c);
     }
     if (s.tables.length === 1 && !evidence?.table) return { name, tableRef: s.tables[0] };
     if (s.tables.length) return { name, tableRef: s.tables.length === 1 ? s.tables[0] : undefined };

@@ -20,14 +20,14 @@ export interface RunRulesOptions {
 const UNSAFE_IN_CODE = /['"`\\$\n\r{}]/;
 
 /** SQL the application runs: in code, or in a file of queries it loads (named queries, mapper XML) — not a script. */
-export function isAppCode(site: SqlSite): boolean {
+function isAppCode(site: SqlSite): boolean {
   return site.api !== 'sql-file';
 }
 
 /** Characters a fix may not introduce into an XML mapper's text (it would change the markup). */
 const UNSAFE_IN_XML = /[<>&]/;
 
-export function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' | 'defaultSeverity'>, evidence?: PlanEvidence): StatementContext {
+function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' | 'defaultSeverity'>, evidence?: PlanEvidence): StatementContext {
   const sql = site.sql;
   const inAppCode = isAppCode(site);
   const verbatim = (start: number, end: number): boolean => {
@@ -81,7 +81,7 @@ export const NOT_ANALYSED = 'not-analysed';
  * rules' parser (pgsql-ast-parser) cannot read gets a hint saying the rules and the index advice
  * did not run on it, and why. SQL that PostgreSQL rejects too (dynamic fragments) stays quiet.
  */
-export function notAnalysedFinding(site: SqlSite, reason: string): Finding | undefined {
+function notAnalysedFinding(site: SqlSite, reason: string): Finding | undefined {
   if (!pgParserLoaded()) return undefined;
   const pg = inspectSql(site.sql);
   if (!pg.ok || !pg.statements.length) return undefined;
@@ -109,8 +109,9 @@ export function checkSite(site: SqlSite, rules: readonly Rule[], opts: RunRulesO
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const f of per.flat()) {
-    // A whole-statement finding is about the statement: once per rule, not once per variant.
-    const key = whole.has(f.ruleId) ? f.ruleId : `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+    // A whole-statement finding is about the statement: once per rule, not once per variant; a finding
+    // about a part, once per place (variants number their parameters differently: `OFFSET $2`, `OFFSET $3`).
+    const key = whole.has(f.ruleId) ? f.ruleId : `${f.ruleId}\u0000${f.span.start}\u0000${f.span.end}`;
     if (seen.has(key)) continue;
     seen.add(key);
     if (f.ruleId === NOT_ANALYSED) continue;

@@ -4,15 +4,15 @@
  * bpchar::text = text), so the index on the column is not used. Needs column types from the catalog;
  * without them only the obvious literal cases are reported (a decimal literal against an *_id column).
  */
-import { COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node } from './ast';
+import { atOperators, bothSides, COMPARISON_OPS, resolveColumn, stripCasts, type Node } from './ast';
 import type { Rule } from './types';
-import type { Finding } from '../findings';
 
 const INTEGER = new Set(['int2', 'int4', 'int8']);
 const FLOATING = new Set(['numeric', 'float4', 'float8']);
+const OPS = new Set([...COMPARISON_OPS, 'IN']);
 
 /** Cast target names as written → pg_type.typname. */
-export function typname(written: string): string {
+function typname(written: string): string {
   const t = written.toLowerCase().replace(/\s*\(.*\)$/, '').trim();
   const map: Record<string, string> = {
     int: 'int4', integer: 'int4', int4: 'int4', smallint: 'int2', int2: 'int2', bigint: 'int8', int8: 'int8',
@@ -39,34 +39,29 @@ export const implicitCast: Rule = {
   description: "A comparison with a value of another type makes PostgreSQL convert the column, so its index is not used.",
   docs: 'docs/rules/implicit-cast.md',
   check(ctx) {
-    const out: Finding[] = [];
-    walk(ctx.statement as Node, (n, info) => {
-      if (!info.inPredicate || n.type !== 'binary' || !(COMPARISON_OPS.has(n.op) || n.op === 'IN')) return;
-      for (const [colSide, other] of [[n.left, n.right], [n.right, n.left]] as [Node, Node][]) {
+    return atOperators(ctx, OPS, (n, info) => {
+      for (const [colSide, other] of bothSides(n)) {
         if (colSide?.type !== 'ref' || colSide.name === '*') continue;
         const values: Node[] = other?.type === 'list' ? other.expressions ?? [] : [other];
         const valType = values.map(valueType).find(Boolean);
         if (!valType) continue;
         const col = resolveColumn(colSide, info.scope, ctx.evidence);
-        const colType = col?.column?.type;
+        const colType = col?.column?.typeName;
         let why: string | undefined;
         if (colType) why = castsColumn(colType, valType);
         else if (valType === 'numeric' && /^(id|.+_id)$/i.test(colSide.name) && values.some((v) => v.type === 'numeric')) why = `${colSide.name} looks like an integer key; a decimal literal makes it compare as numeric`;
         if (!why) continue;
-        if (col?.column && !col.column.indexed) continue; // no index to lose
-        out.push(
-          ctx.report({
-            at: n,
-            severity: colType ? undefined : 'info',
-            message: `${ctx.textOf(n)}: ${why}, so an index on ${ctx.textOf(colSide)} cannot be used.`,
-            help: `Compare with a value of the column's own type${colType ? ` (${colType})` : ''}: e.g. cast the parameter, not the column.`,
-            evidence: { columnType: colType ?? null, valueType: valType },
-          }),
-        );
-        break;
+        if (col?.column && !col.indexed) continue; // no index to lose
+        return ctx.report({
+          at: n,
+          severity: colType ? undefined : 'info',
+          message: `${ctx.textOf(n)}: ${why}, so an index on ${ctx.textOf(colSide)} cannot be used.`,
+          help: `Compare with a value of the column's own type${colType ? ` (${colType})` : ''}: e.g. cast the parameter, not the column.`,
+          evidence: { columnType: colType ?? null, valueType: valType },
+        });
       }
+      return undefined;
     });
-    return out;
   },
 };
 

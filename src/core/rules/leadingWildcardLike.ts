@@ -2,14 +2,13 @@
  * leading-wildcard-like: `col LIKE '%foo'` (or ILIKE, or '%' || $1) cannot use a btree index: the
  * pattern has no fixed prefix, so every row is read. A pg_trgm GIN index, or full-text search, can.
  */
-import { formatCount } from '../format';
-import { resolveColumn, stripCasts, walk, type Node } from './ast';
+import { rowsPhrase } from '../catalogFacts';
+import { atOperators, resolveColumn, stripCasts, type Node } from './ast';
 import type { Rule } from './types';
-import type { Finding } from '../findings';
 
 const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
 /** With evidence, tables below this many rows are scanned in no time anyway. */
-export const SMALL_TABLE_ROWS = 10000;
+const SMALL_TABLE_ROWS = 10000;
 
 /** The leftmost piece of a pattern expression: a string literal, or undefined. */
 function leadingLiteral(n: Node): string | undefined {
@@ -24,27 +23,22 @@ export const leadingWildcardLike: Rule = {
   description: "LIKE/ILIKE with a pattern starting with % or _ cannot use a btree index and reads every row.",
   docs: 'docs/rules/leading-wildcard-like.md',
   check(ctx) {
-    const out: Finding[] = [];
-    walk(ctx.statement as Node, (n, info) => {
-      if (!info.inPredicate || n.type !== 'binary' || !LIKE_OPS.has(String(n.op).toUpperCase())) return;
+    return atOperators(ctx, LIKE_OPS, (n, info) => {
       const lead = leadingLiteral(n.right);
-      if (lead === undefined || !/^[%_]/.test(lead)) return;
+      if (lead === undefined || !/^[%_]/.test(lead)) return undefined;
       const target = stripCasts(n.left);
       const colNode = target?.type === 'call' ? (target.args ?? []).map(stripCasts).find((a: Node) => a?.type === 'ref') : target;
       const col = colNode?.type === 'ref' ? resolveColumn(colNode, info.scope, ctx.evidence) : undefined;
-      if (col?.column?.trigramIndexed) return;
+      if (col?.trigramIndexed) return undefined;
       const rows = col?.table?.rows;
-      if (rows !== undefined && rows >= 0 && rows < SMALL_TABLE_ROWS) return;
+      if (rows !== undefined && rows < SMALL_TABLE_ROWS) return undefined;
       const colText = ctx.textOf(n.left);
-      out.push(
-        ctx.report({
-          at: n,
-          message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${rows !== undefined && rows > 0 ? ` (about ${formatCount(rows)} rows)` : ''}.`,
-          help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${colText} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${colText}).`,
-          evidence: { pattern: lead, tableRows: rows },
-        }),
-      );
+      return ctx.report({
+        at: n,
+        message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.`,
+        help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${colText} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${colText}).`,
+        evidence: { pattern: lead, tableRows: rows },
+      });
     });
-    return out;
   },
 };

@@ -4,9 +4,10 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
+import { atOperators, bothSides, COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
+import { expressionIndexKeys } from '../catalogFacts';
 
 const OPS = new Set([...COMPARISON_OPS, 'LIKE', 'ILIKE', 'IN', 'BETWEEN']);
 const ARITH = new Set(['+', '-', '*', '/', '||']);
@@ -17,21 +18,21 @@ export const nonSargablePredicate: Rule = {
   description: 'A function, cast or arithmetic on an indexed column in a predicate keeps PostgreSQL from using the index.',
   docs: 'docs/rules/non-sargable-predicate.md',
   check(ctx) {
-    const out: Finding[] = [];
-    walk(ctx.statement as Node, (n, info) => {
-      if (!info.inPredicate || n.type !== 'binary' || !OPS.has(String(n.op).toUpperCase())) return;
-      for (const [side, other] of [[n.left, n.right], [n.right, n.left]] as [Node, Node][]) {
+    return atOperators(ctx, OPS, (n, info) => {
+      for (const [side, other] of bothSides(n)) {
         const wrapped = wrappedColumn(side);
         if (!wrapped) continue;
         if (referencesColumns(other)) continue; // a join condition: not a lookup by value
         const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
-        if (col?.column && !col.column.indexed) continue; // no index to lose
+        if (col?.column && !col.indexed) continue; // no index to lose
+        // `value = ANY(array_col)`: array columns are seldom indexed (and then with GIN, which only the catalog
+        // shows); without that evidence there is no index to lose.
+        if (wrapped.kind === 'call' && (wrapped.fn === 'any' || wrapped.fn === 'all') && !col?.column) continue;
         if (col?.table && hasExpressionIndex(col, side)) continue;
-        out.push(report(ctx, n, side, other, wrapped, col));
-        break;
+        return report(ctx, n, side, other, wrapped, col);
       }
+      return undefined;
     });
-    return out;
   },
 };
 
@@ -81,7 +82,7 @@ export function referencesColumns(n: Node | undefined): boolean {
 }
 
 function hasExpressionIndex(col: ResolvedColumn, side: Node): boolean {
-  const exprs = col.table?.expressionIndexes ?? [];
+  const exprs = col.table ? expressionIndexKeys(col.table) : [];
   const fn = side.type === 'call' ? String(side.function?.name).toLowerCase() : side.type === 'cast' ? '::' : undefined;
   return exprs.some((e) => {
     const x = e.toLowerCase();
@@ -110,6 +111,9 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
       const edit = ctx.replace(cmp._location!.start, cmp._location!.end, newText);
       if (edit) fixes.push({ title: `Rewrite as a range on ${colText}`, edits: [edit] });
     }
+  } else if (w.kind === 'call' && w.fn === 'any' && String(cmp.op) === '=' && !referencesColumns(other)) {
+    // value = ANY(array_column): no index serves it; containment does (GIN on the array column).
+    help = `Ask for containment instead: ${colText} @> ARRAY[${ctx.textOf(other)}], which a GIN index on ${colText}${table ? ` (CREATE INDEX ON ${table} USING gin (${colText}))` : ''} can serve.`;
   } else if (w.kind === 'call' && (w.fn === 'lower' || w.fn === 'upper')) {
     help = `Create an expression index${table ? ` ON ${table} (${expr})` : ` on (${expr})`}, or make the column citext and compare it directly.`;
   } else if (w.kind === 'call' && w.fn === 'date_trunc') {
@@ -123,12 +127,12 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
   } else {
     help = `Compare ${colText} directly, or create an expression index on (${expr}).`;
   }
-  const indexed = col?.column?.indexed;
+  const indexed = col?.column ? col.indexed : undefined;
   return ctx.report({
     at: side,
     message: `${expr} hides ${colText} from its index${indexed ? '' : ' (if it has one)'}: PostgreSQL can only use an index on exactly this expression.`,
     help,
     fixes,
-    evidence: { column: colText, table, indexed: indexed ?? null },
+    evidence: { column: colText, table, indexed: indexed ?? null, expression: expr },
   });
 }

@@ -3,9 +3,11 @@
  * NULL (x NOT IN (1, NULL) is NULL, never true), and PostgreSQL cannot turn it into an anti-join, so it
  * becomes a per-row subplan or a hashed subplan that must fit work_mem. NOT EXISTS has neither problem.
  */
-import { ident, resolveColumn, walk, type Node } from './ast';
-import type { Finding, Fix } from '../findings';
+import { atOperators, ident, resolveColumn, type Node } from './ast';
+import type { Fix } from '../findings';
 import type { Rule, StatementContext } from './types';
+
+const NOT_IN = new Set(['NOT IN']);
 
 export const notInSubquery: Rule = {
   id: 'not-in-subquery',
@@ -13,9 +15,8 @@ export const notInSubquery: Rule = {
   description: 'NOT IN (SELECT …) returns nothing when the subquery yields a NULL and cannot be planned as an anti-join; use NOT EXISTS.',
   docs: 'docs/rules/not-in-subquery.md',
   check(ctx) {
-    const out: Finding[] = [];
-    walk(ctx.statement as Node, (n, info) => {
-      if (n.type !== 'binary' || String(n.op).toUpperCase() !== 'NOT IN' || n.right?.type !== 'select') return;
+    return atOperators(ctx, NOT_IN, (n, info) => {
+      if (n.right?.type !== 'select') return undefined;
       const sub = n.right as Node;
       const item = sub.columns?.length === 1 ? (sub.columns[0].expr as Node) : undefined;
       const subTables = (sub.from ?? []).filter((f: Node) => f.type === 'table');
@@ -24,26 +25,23 @@ export const notInSubquery: Rule = {
       if (item?.type === 'ref' && subTables.length) {
         const scope = { tables: subTables.map((f: Node) => ({ name: f.name.name, schema: f.name.schema, alias: f.name.alias ?? f.name.name })), parent: info.scope };
         const col = resolveColumn(item, scope, ctx.evidence);
-        if (col?.column) nullable = col.column.nullable;
+        if (col?.column) nullable = !col.column.notNull;
         // Without a catalog: `id` is by convention the primary key (NOT NULL); so is `id` of a CTE built from one.
         else if (nullable === undefined && String(item.name).toLowerCase() === 'id') nullable = false;
       }
       const fix = notExistsFix(ctx, n, sub, item);
-      out.push(
-        ctx.report({
-          at: n,
-          severity: nullable === false ? 'info' : undefined,
-          message:
-            nullable === false
-              ? 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.'
-              : 'NOT IN (SELECT …) returns no rows at all if the subquery yields a single NULL, and cannot be planned as an anti-join; use NOT EXISTS.',
-          help: 'Rewrite as NOT EXISTS (SELECT 1 FROM … WHERE inner.col = outer.col): correct with NULLs and planned as a Hash/Merge Anti Join.',
-          fixes: fix ? [fix] : [],
-          evidence: { subqueryColumnNullable: nullable ?? null },
-        }),
-      );
-    });
-    return out;
+      return ctx.report({
+        at: n,
+        severity: nullable === false ? 'info' : undefined,
+        message:
+          nullable === false
+            ? 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.'
+            : 'NOT IN (SELECT …) returns no rows at all if the subquery yields a single NULL, and cannot be planned as an anti-join; use NOT EXISTS.',
+        help: 'Rewrite as NOT EXISTS (SELECT 1 FROM … WHERE inner.col = outer.col): correct with NULLs and planned as a Hash/Merge Anti Join.',
+        fixes: fix ? [fix] : [],
+        evidence: { subqueryColumnNullable: nullable ?? null },
+      });
+    }, 'anywhere');
   },
 };
 

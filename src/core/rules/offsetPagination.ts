@@ -6,11 +6,12 @@
 import { formatCount } from '../format';
 import { ident, intValue, type Node } from './ast';
 import type { Rule, StatementContext } from './types';
+import { rowsPhrase, type TableFacts } from '../catalogFacts';
 
 /** A literal OFFSET at or above this is "large". */
-export const LARGE_OFFSET = 1000;
+const LARGE_OFFSET = 1000;
 /** With evidence, tables below this many rows are too small to matter. */
-export const SMALL_TABLE_ROWS = 1000;
+const SMALL_TABLE_ROWS = 1000;
 
 export const offsetPagination: Rule = {
   id: 'offset-pagination',
@@ -25,9 +26,10 @@ export const offsetPagination: Rule = {
     const literal = intValue(offset);
     if (literal !== undefined && literal < LARGE_OFFSET) return [];
     const tables = (s.from ?? []).filter((f: Node) => f.type === 'table').map((f: Node) => ctx.table(f.name.name, f.name.schema));
-    const known = tables.length > 0 && tables.every((t: unknown) => t);
-    const maxRows = known ? Math.max(...tables.map((t: any) => t.rows)) : undefined;
-    if (maxRows !== undefined && maxRows >= 0 && maxRows < SMALL_TABLE_ROWS) return [];
+    const known = tables.length > 0 && tables.every((t: TableFacts | undefined) => t?.rows !== undefined);
+    const largest: TableFacts | undefined = known ? (tables as TableFacts[]).reduce((a, b) => (b.rows! > a.rows! ? b : a)) : undefined;
+    const maxRows = largest?.rows;
+    if (maxRows !== undefined && maxRows < SMALL_TABLE_ROWS) return [];
     const rewritten = keysetRewrite(ctx, s);
     const what = literal !== undefined ? `OFFSET ${literal}` : `OFFSET ${ctx.textOf(offset)}`;
     const help = rewritten.sql
@@ -36,16 +38,16 @@ export const offsetPagination: Rule = {
     return [
       ctx.report({
         at: offset,
-        message: `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${maxRows !== undefined && maxRows > 0 ? ` (the table has about ${formatCount(maxRows)} rows)` : ''}.`,
+        message: `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
         help,
-        evidence: { offset: literal ?? ctx.textOf(offset), rewrittenSql: rewritten.sql, tableRows: maxRows },
+        evidence: { offset: literal ?? ctx.textOf(offset), rewrittenSql: rewritten.sql, tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },
 };
 
 /** The statement rewritten for keyset pagination, with new $n parameters for the last key seen. */
-export function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: string } {
+function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: string } {
   const order: Node[] = s.orderBy ?? [];
   if (!order.length) return { note: 'The query has no ORDER BY, so its pages are not even stable: order by a unique key first.' };
   if (s.groupBy || s.having || s.distinct || s.type !== 'select') return { note: 'Keyset pagination of a grouped or DISTINCT query needs the grouping key as the sort key.' };

@@ -3,7 +3,7 @@
  * bitmap index scans (BitmapOr) when BOTH columns are indexed; otherwise, or across joined tables,
  * it reads every row. A UNION of two indexed queries is the usual rewrite.
  */
-import { COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
+import { COMPARISON_OPS, ctesOf, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn, type Scope } from './ast';
 import { referencesColumns } from './nonSargablePredicate';
 import type { Rule } from './types';
 import type { Finding } from '../findings';
@@ -31,7 +31,9 @@ function filteredColumn(n: Node): Node | undefined {
 
 /**
  * `WHERE user_id = $1 AND (a OR b)`: the OR only filters rows an equality on a key already found
- * (an indexable `id`/`…_id` = value next to it in the same AND); no scan of the whole table.
+ * (an indexable `id`/`…_id` = value, or any column = a parameter — a lookup the code makes by
+ * `domain = $1 AND path = $2` — next to it in the same AND); no scan of the whole table, and the
+ * index that query needs is on the looked-up columns, not one per OR column.
  */
 function pinnedByKey(where: Node | undefined, or: Node): boolean {
   const conjuncts: Node[] = [];
@@ -49,8 +51,15 @@ function pinnedByKey(where: Node | undefined, or: Node): boolean {
     const r = stripCasts(c.right);
     const key = (x: Node | undefined) => x?.type === 'ref' && /^(id|uuid|\w+_id|\w+Id)$/.test(String(x.name));
     const value = (x: Node | undefined) => x?.type === 'parameter' || (x !== undefined && /^(integer|numeric|string)$/.test(String(x.type)));
-    return (key(l) && value(r)) || (key(r) && value(l));
+    const lookup = (a: Node | undefined, b: Node | undefined) => a?.type === 'ref' && a.name !== '*' && b?.type === 'parameter';
+    return (key(l) && value(r)) || (key(r) && value(l)) || lookup(l, r) || lookup(r, l);
   });
+}
+
+/** A column of a CTE, or of a query whose FROM holds no table (only subqueries or functions). */
+function derived(r: ResolvedColumn, scope: Scope, ctes: Map<string, Node>): boolean {
+  if (r.tableRef) return !r.tableRef.schema && ctes.has(r.tableRef.name.toLowerCase());
+  return scope.tables.length === 0 || scope.tables.every((t) => !t.schema && ctes.has(t.name.toLowerCase()));
 }
 
 /** Every WHERE clause of a statement, subqueries and CTEs included. */
@@ -80,6 +89,7 @@ export const orAcrossColumns: Rule = {
   check(ctx) {
     if (ctx.evidence?.plan?.nodeTypes.includes('BitmapOr')) return []; // the planner already combines indexes
     const out: Finding[] = [];
+    const ctes = ctesOf(ctx.statement as Node);
     walk(ctx.statement as Node, (n, info) => {
       if (!info.inPredicate || n.type !== 'binary' || String(n.op).toUpperCase() !== 'OR') return;
       if (info.parent?.type === 'binary' && String(info.parent.op).toUpperCase() === 'OR') return; // the top of the chain handles it
@@ -89,11 +99,13 @@ export const orAcrossColumns: Rule = {
       const cols = parts.map(filteredColumn);
       if (cols.some((c) => !c)) return false; // a complex disjunct: no verdict
       const resolved = cols.map((c) => resolveColumn(c!, info.scope, ctx.evidence)) as ResolvedColumn[];
+      // Columns a CTE or a subquery computes (scores, counts) have no index: there is nothing to advise.
+      if (resolved.some((r) => derived(r, info.scope, ctes))) return false;
       const keys = new Set(resolved.map((r) => `${r.tableRef?.alias ?? ''}.${r.name}`));
       if (keys.size < 2) return false; // same column: that is an IN list
       const tables = new Set(resolved.map((r) => r.tableRef?.alias).filter(Boolean));
-      const unindexed = resolved.filter((r) => r.column && !r.column.indexed).map((r) => r.name);
-      const allIndexed = resolved.every((r) => r.column?.indexed);
+      const unindexed = resolved.filter((r) => r.column && !r.indexed).map((r) => r.name);
+      const allIndexed = resolved.every((r) => r.column && r.indexed);
       const names = [...new Set(resolved.map((r) => ctx.textOf(cols[resolved.indexOf(r)]!)))];
       const acrossTables = tables.size > 1;
       if (allIndexed && !acrossTables) return false; // BitmapOr is possible
@@ -107,7 +119,7 @@ export const orAcrossColumns: Rule = {
               ? `OR across ${names.join(', ')}: ${unindexed.join(', ')} ${unindexed.length === 1 ? 'has' : 'have'} no index, so the whole table is read.`
               : `OR across ${names.join(', ')} needs an index on every column (combined with BitmapOr), or reads the whole table.`,
           help: 'Index every column in the OR, or split the query into a UNION (ALL with care for duplicates) of queries that each use one index.',
-          evidence: { columns: names, unindexed },
+          evidence: { columns: names, unindexed, resolved: resolved.map((r) => ({ table: r.tableRef?.name, column: r.name })), acrossTables },
         }),
       );
       return false;

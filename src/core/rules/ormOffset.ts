@@ -14,6 +14,8 @@ import { offsetPagination } from './offsetPagination';
 import { libraryHelp, libraryOf } from './libraryFix';
 
 const LITERAL = /^\s*(\d+|null|None|nil|undefined|0n)\s*$/;
+/** `cursor ? 1 : 0`: Prisma's cursor pagination skips the cursor row itself — a literal either way, not an offset. */
+const LITERAL_CHOICE = /^[^?]{1,80}\?\s*(\d+|null|undefined)\s*:\s*(\d+|null|undefined)\s*$/;
 
 interface Hit {
   at: number;
@@ -23,11 +25,16 @@ interface Hit {
 
 const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: RegExpExecArray) => string; langs?: RegExp; at?: (m: RegExpExecArray) => number; sql?: (m: RegExpExecArray) => boolean }[] = [
   // .limit(n).offset(x) / .offset(x).limit(n) / .skip(x).take(n) / .take(n).skip(x)
-  // (arguments may hold one level of parentheses: `.offset(Parameter(n + 2))`)
-  { re: /\.(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)(?=[\s\S]{0,120}?\.(?:limit|take)\()/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2] },
-  { re: /\.(?:limit|take)\((?:[^()]|\([^()]{0,60}\)){0,80}\)\s*\.(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2] },
+  // (arguments may hold one level of parentheses: `.offset(Parameter(n + 2))`). `skip` pairs with `take`
+  // only: `.skip(x).limit(n)` is a Java/Kotlin stream (`lines().skip(n).limit(m)`) or a MongoDB cursor.
+  { re: /\.(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)(?=[\s\S]{0,120}?\.(limit|take)\()/g, what: (m) => `.${m[1]}(${m[2].trim()})`, value: (m) => m[2], sql: (m) => m[1] !== 'skip' || m[3] === 'take' },
+  { re: /\.(limit|take)\((?:[^()]|\([^()]{0,60}\)){0,80}\)\s*\.(offset|skip)\(\s*((?:[^()]|\([^()]{0,60}\)){1,80}?)\s*,?\s*\)/g, what: (m) => `.${m[2]}(${m[3].trim()})`, value: (m) => m[3], sql: (m) => m[2] !== 'skip' || m[1] === 'take' },
   // { limit: n, offset: x } / { take: n, skip: x } in the options of a find call
   { re: /\b(?:find\w*|paginate|getMany|findAndCount\w*|select\w*)\s*\(\s*\{(?:[^{}]|\{[^{}]{0,200}\}){0,400}?\b(offset|skip)\s*:\s*([^,}\n]{1,80})/g, what: (m) => `${m[1]}: ${m[2].trim()}`, value: (m) => m[2], at: (m) => m[0].lastIndexOf(m[1], m[0].length - m[2].length) },
+  // { take: n, skip: x } spread into find options (`findMany({ ...criteria, ...(size > 0 && { take: size, skip: … }) })`):
+  // `take` next to `skip` in one spread object literal says what the pair is. (An object of both passed to the app's
+  // own service is not the query: the service's find call is where it is reported.)
+  { re: /\.\.\.\s*(?:\([^{}()]{0,60})?\{[^{}]{0,200}?\btake\s*:[^{}]{0,200}?\b(skip)\s*:\s*([^,}\n]{1,80})|\.\.\.\s*(?:\([^{}()]{0,60})?\{[^{}]{0,200}?\b(skip)\s*:\s*([^,}\n]{1,80}?)\s*,[^{}]{0,200}?\btake\s*:/g, what: (m) => `skip: ${(m[2] ?? m[4]).trim()}`, value: (m) => m[2] ?? m[4], langs: /\.[cm]?[jt]sx?$/, at: (m) => m[0].lastIndexOf('skip', m[2] !== undefined ? m[0].length - m[2].length : undefined) },
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
   { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
   // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n in a fragment
@@ -38,13 +45,14 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
 
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
   if (!/offset|skip|\[/i.test(text)) return [];
-  const judged = sites.filter((s) => !s.dynamic && /\bOFFSET\b/i.test(s.sql));
+  // Sites the SQL rule judges: complete statements, or composed ones with a complete variant saying OFFSET.
+  const judged = sites.filter((s) => (!s.dynamic && /\bOFFSET\b/i.test(s.sql)) || s.variants?.some((v) => !v.dynamic && /\bOFFSET\b/i.test(v.sql)));
   const out: Hit[] = [];
   for (const p of PATTERNS) {
     if (p.langs && !p.langs.test(file)) continue;
     p.re.lastIndex = 0;
     for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
-      if (LITERAL.test(p.value(m)) || (p.sql && !p.sql(m))) continue;
+      if (LITERAL.test(p.value(m)) || LITERAL_CHOICE.test(p.value(m)) || (p.sql && !p.sql(m))) continue;
       const at = m.index + (p.at ? p.at(m) : m[0].search(/offset|skip|\[/i));
       if (judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
       if (out.some((h) => Math.abs(h.at - at) < 40)) continue;

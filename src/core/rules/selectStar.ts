@@ -4,10 +4,13 @@
  * With catalog facts it fires only for wide tables, and offers the explicit column list as a fix.
  */
 import { ctesOf, ident, tablesOf, type Node, type TableRef } from './ast';
-import type { Rule, TableFacts } from './types';
+import type { Rule } from './types';
+import type { TableFacts } from '../catalogFacts';
+
+const MODEL_APIS = /^(activerecord\.find_by_sql|django\.raw)$/;
 
 /** A table with at least this many columns is wide. */
-export const WIDE_COLUMNS = 12;
+const WIDE_COLUMNS = 12;
 const LARGE_VALUE_TYPES = new Set(['bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb']);
 
 export const selectStar: Rule = {
@@ -17,6 +20,9 @@ export const selectStar: Rule = {
   docs: 'docs/rules/select-star.md',
   appCodeOnly: true,
   check(ctx) {
+    // Rows that become model objects (ActiveRecord find_by_sql, Django Model.objects.raw): the model wants
+    // every column, and a column left out is loaded later, one query per object.
+    if (MODEL_APIS.test(ctx.site.api)) return [];
     let s = ctx.statement as Node;
     const ctes = ctesOf(s);
     if (s.type === 'with') s = s.in;
@@ -34,7 +40,7 @@ export const selectStar: Rule = {
       const allKnown = refs.length > 0 && facts.every(Boolean);
       const known = facts.filter(Boolean) as TableFacts[];
       const columns = known.reduce((n, t) => n + t.columns.length, 0);
-      const large = known.flatMap((t) => t.columns.filter((c) => LARGE_VALUE_TYPES.has(c.type)).map((c) => `${t.name}.${c.name} (${c.type})`));
+      const large = known.flatMap((t) => t.columns.filter((c) => LARGE_VALUE_TYPES.has(c.typeName)).map((c) => `${t.name}.${c.name} (${c.typeName})`));
       const wide = columns >= WIDE_COLUMNS || large.length > 0;
       if (allKnown && !wide) continue;
       // Subqueries in FROM (or functions) cannot be listed from the catalog.

@@ -7,6 +7,7 @@
 import type { Statement } from 'pgsql-ast-parser';
 import type { Finding, Fix, Severity, Span } from '../findings';
 import type { SqlSite } from '../extract/types';
+import type { TableFacts } from '../catalogFacts';
 
 /** What every analysis that produces findings declares about its rule ids (SARIF, docs, README). */
 export interface RuleMeta {
@@ -36,32 +37,8 @@ export interface Rule extends RuleMeta {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Plan evidence: plain data the db layer fills (src/db/ruleEvidence.ts); rules never query.
-
-export interface ColumnFacts {
-  name: string;
-  /** PostgreSQL type name as pg_type.typname: int4, int8, numeric, text, varchar, bpchar, timestamptz, … */
-  type: string;
-  nullable: boolean;
-  /** Some valid btree-able index has this column as its FIRST key column. */
-  indexedLeading: boolean;
-  /** Some valid index has this column as any key column. */
-  indexed: boolean;
-  /** A GIN/GiST trigram index (pg_trgm) covers this column: LIKE '%x%' can use it. */
-  trigramIndexed?: boolean;
-}
-
-export interface TableFacts {
-  schema: string;
-  name: string;
-  /** Planner's row estimate (pg_class.reltuples; -1 when never analysed → treated as unknown). */
-  rows: number;
-  columns: ColumnFacts[];
-  /** Index expressions as PostgreSQL prints them (pg_get_indexdef), e.g. `lower((email)::text)`. */
-  expressionIndexes: string[];
-  /** Total size on disk in bytes, when known. */
-  bytes?: number;
-}
+// Plan evidence: plain data the db layer fills (src/db/ruleEvidence.ts); rules never query. Tables are
+// the one catalog-facts model (core/catalogFacts.ts), the index advisor's too.
 
 /** Facts from EXPLAIN (no ANALYZE) of the statement itself. */
 export interface PlanFacts {
@@ -78,20 +55,6 @@ export interface PlanEvidence {
   /** Look a table up by name as written in the SQL (unquoted names are lower-cased by the caller). */
   table?(name: string, schema?: string): TableFacts | undefined;
   plan?: PlanFacts;
-}
-
-/** Build PlanEvidence.table from a list of tables (search_path order: earlier schemas win). */
-export function tableLookup(tables: TableFacts[], searchPath: string[] = ['public']): (name: string, schema?: string) => TableFacts | undefined {
-  const byKey = new Map<string, TableFacts>();
-  for (const t of tables) byKey.set(`${t.schema}.${t.name}`, t);
-  return (name, schema) => {
-    if (schema) return byKey.get(`${schema}.${name}`);
-    for (const s of searchPath) {
-      const t = byKey.get(`${s}.${name}`);
-      if (t) return t;
-    }
-    return tables.find((t) => t.name === name);
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { ctesOf, type Node } from './ast';
 import type { Rule } from './types';
 
 /** Rows at or above which returning everything is a problem. */
-export const LARGE_RESULT_ROWS = 1000;
+const LARGE_RESULT_ROWS = 1000;
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg']);
 
 const isAggregate = (e: Node | undefined): boolean => e?.type === 'call' && AGGREGATES.has(String(e.function?.name?.name ?? e.function?.name).toLowerCase());
@@ -75,7 +75,9 @@ export const unboundedQuery: Rule = {
     if (joinFilter) s = { ...s, where: s.where ?? { type: 'boolean', value: true } };
     const tables = (from as Node[]).filter((f) => f.type === 'table').map((f) => ctx.table(f.name.name, f.name.schema));
     const planRows = ctx.evidence?.plan?.rows;
-    const tableRows = tables.every(Boolean) ? Math.max(...tables.map((t) => t!.rows)) : undefined;
+    const tableRows = tables.every((t) => t?.rows !== undefined) ? Math.max(...tables.map((t) => t!.rows!)) : undefined;
+    // The planner's figures for a never-analysed table are estimated from its size: say so.
+    const neverAnalysed = tables.filter((t) => t && !t.analysed).map((t) => t!.name);
     let rows: number | undefined;
     if (planRows !== undefined) rows = planRows;
     else if (!s.where && tableRows !== undefined && tableRows >= 0) rows = tableRows;
@@ -90,10 +92,10 @@ export const unboundedQuery: Rule = {
         // most unlimited reads of unknown tables were small by nature: admin users, one-row views).
         severity: rows !== undefined ? 'warning' : 'hint',
         message: rows !== undefined
-          ? `No LIMIT: this query returns about ${formatCount(rows)} rows to the application, and more as the table grows.`
+          ? `No LIMIT: this query returns about ${formatCount(rows)} rows to the application, and more as the table grows${neverAnalysed.length ? ` (estimated from the size of ${neverAnalysed.join(', ')}: never analysed)` : ''}.`
           : 'No WHERE and no LIMIT: this query returns every row of the table to the application, and more as the table grows.',
         help: 'Page through the rows with LIMIT and keyset pagination, aggregate in SQL, or stream with a cursor if every row is really needed.',
-        evidence: { estimatedRows: rows ?? null },
+        evidence: { estimatedRows: rows ?? null, ...(rows !== undefined && neverAnalysed.length ? { neverAnalysed } : {}) },
       }),
     ];
   },

@@ -8,11 +8,11 @@
  * looks like a per-row change that lost its WHERE: warning, and error when the catalog says the
  * table is large. Statements completed at run time (dynamic sites) are skipped (wholeStatement).
  */
-import { formatCount } from '../format';
 import type { Rule } from './types';
+import { rowsPhrase } from '../catalogFacts';
 
 /** With catalog evidence, a parameterised all-rows change of at least this many rows is an error. */
-export const LARGE_TABLE_ROWS = 10_000;
+const LARGE_TABLE_ROWS = 10_000;
 
 export const updateDeleteWithoutWhere: Rule = {
   id: 'update-delete-without-where',
@@ -28,7 +28,8 @@ export const updateDeleteWithoutWhere: Rule = {
     const target = s.type === 'update' ? s.table : s.from;
     const name = [target?.schema, target?.name].filter(Boolean).join('.');
     const t = target?.name ? ctx.table(target.name, target.schema) : undefined;
-    const rows = t && t.rows >= 0 ? t.rows : undefined;
+    const rows = t?.rows;
+    const about = t && rows !== undefined ? ` (${rowsPhrase(t)})` : '';
     const end = Math.max(s._location?.end ?? 0, target?._location?.end ?? 0);
     const parameterised = ctx.site.params.length > 0 || /\$\d/.test(ctx.sql);
     const severity = !parameterised ? 'info' : rows !== undefined && rows >= LARGE_TABLE_ROWS ? 'error' : 'warning';
@@ -37,12 +38,12 @@ export const updateDeleteWithoutWhere: Rule = {
         at: { start: 0, end },
         severity,
         message: parameterised
-          ? `${verb} without WHERE changes every row of ${name || 'the table'}${rows !== undefined ? ` (about ${formatCount(rows)} rows)` : ''}, though it takes parameters like a per-row change.`
-          : `${verb} without WHERE changes every row of ${name || 'the table'}${rows !== undefined ? ` (about ${formatCount(rows)} rows)` : ''}: intended, as a constant all-rows statement usually is?`,
+          ? `${verb} without WHERE changes every row of ${name || 'the table'}${about}, though it takes parameters like a per-row change.`
+          : `${verb} without WHERE changes every row of ${name || 'the table'}${about}: intended, as a constant all-rows statement usually is?`,
         help: s.type === 'delete'
           ? 'Add a WHERE clause. To empty a table on purpose use TRUNCATE, or write WHERE true to make the intent explicit.'
           : 'Add a WHERE clause. If every row must change, write WHERE true to make the intent explicit, and update large tables in batches.',
-        evidence: { parameterised, ...(rows !== undefined ? { tableRows: rows } : {}) },
+        evidence: { parameterised, ...(rows !== undefined ? { tableRows: rows } : {}), ...(t && rows !== undefined && !t.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },

@@ -35,7 +35,7 @@ export function quoteLiteral(value: string): string {
 }
 
 /** PostgreSQL's NAMEDATALEN: an identifier keeps at most NAMEDATALEN - 1 = 63 bytes. */
-export const NAMEDATALEN = 64;
+const NAMEDATALEN = 64;
 
 /**
  * An identifier truncated as PostgreSQL truncates it (truncate_identifier): to 63 bytes of UTF-8,

@@ -18,7 +18,7 @@ export type Operand =
   | { kind: 'column'; column: string }
   | { kind: 'expression'; sql: string; columns: string[] };
 
-export type PredicateKind =
+type PredicateKind =
   | 'eq' // col = value
   | 'range' // <, <=, >, >=, BETWEEN
   | 'in' // IN (list), = ANY(array/param)
@@ -42,13 +42,13 @@ export interface Predicate {
   span?: { start: number; end: number };
 }
 
-export interface OrderKey {
+interface OrderKey {
   target: Operand;
   direction: 'ASC' | 'DESC';
   nulls?: 'FIRST' | 'LAST';
 }
 
-export interface JoinKey {
+interface JoinKey {
   column: string;
   /** The other side: table key and column (or expression) it is compared with. */
   other: { table: string; column: string };
@@ -94,7 +94,7 @@ export function statementShape(sql: string): StatementShape | undefined {
   }
 }
 
-export function shapeOf(ast: Statement): StatementShape {
+function shapeOf(ast: Statement): StatementShape {
   const out: StatementShape = { kind: 'other', tables: [], unresolved: [] };
   const w = new Walker(out);
   switch (ast.type) {
@@ -151,19 +151,16 @@ class Walker {
         this.statement(ast.in, parent, inner);
         return;
       }
-      case 'update': {
-        const scope: Scope = { parent, tables: [], virtual: new Set() };
-        const t = this.addTable(scope, ast.table, ctes);
-        if (t) t.written = true;
-        if (ast.from) this.from([ast.from].flat(), scope, ctes);
-        for (const s of ast.sets ?? []) this.subqueries(s.value, scope, ctes);
-        this.where(ast.where, scope, ctes);
-        return;
-      }
+      case 'update':
       case 'delete': {
+        // The written table (UPDATE's table, DELETE's FROM), then UPDATE's own FROM and SET subqueries, then the WHERE.
         const scope: Scope = { parent, tables: [], virtual: new Set() };
-        const t = this.addTable(scope, ast.from, ctes);
+        const t = this.addTable(scope, ast.type === 'update' ? ast.table : ast.from, ctes);
         if (t) t.written = true;
+        if (ast.type === 'update') {
+          if (ast.from) this.from([ast.from].flat(), scope, ctes);
+          for (const s of ast.sets ?? []) this.subqueries(s.value, scope, ctes);
+        }
         this.where(ast.where, scope, ctes);
         return;
       }
@@ -468,7 +465,7 @@ function outputColumn(by: any, cols: SelectedColumn[]): any {
 }
 
 /** The AND-ed parts of a condition (an OR stays one opaque part). */
-export function conjuncts(e: any): any[] {
+function conjuncts(e: any): any[] {
   if (!e) return [];
   if (e.type === 'binary' && String(e.op).toUpperCase() === 'AND') return [...conjuncts(e.left), ...conjuncts(e.right)];
   return [e];
@@ -497,7 +494,7 @@ function containsSubquery(e: any): boolean {
   return Object.keys(e).some((k) => k !== '_location' && containsSubquery(e[k]));
 }
 
-export function constantOf(e: any): Constant | undefined {
+function constantOf(e: any): Constant | undefined {
   if (!e) return undefined;
   switch (e.type) {
     case 'string':
@@ -517,7 +514,7 @@ export function constantOf(e: any): Constant | undefined {
 }
 
 /** Column references inside an expression (not descending into subqueries). */
-export function refsIn(e: any): { table?: string; column: string }[] {
+function refsIn(e: any): { table?: string; column: string }[] {
   const out: { table?: string; column: string }[] = [];
   const walk = (n: any) => {
     if (!n || typeof n !== 'object') return;
@@ -534,7 +531,7 @@ export function refsIn(e: any): { table?: string; column: string }[] {
 }
 
 /** A plain column, or an indexable expression over one table's columns (qualifiers dropped). */
-export function operandOf(e: any): Operand | undefined {
+function operandOf(e: any): Operand | undefined {
   if (!e) return undefined;
   if (e.type === 'ref' && e.name !== '*') return { kind: 'column', column: String(e.name) };
   if (e.type === 'call' || e.type === 'cast' || e.type === 'member') {
@@ -555,7 +552,7 @@ function literal(s: string): string {
 }
 
 /** SQL text of an index expression (column qualifiers dropped); undefined when it holds params or subqueries. */
-export function renderExpr(e: any): string | undefined {
+function renderExpr(e: any): string | undefined {
   if (!e) return undefined;
   switch (e.type) {
     case 'ref':

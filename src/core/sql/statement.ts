@@ -32,7 +32,7 @@ function lib(): typeof PgQuery {
   return mod;
 }
 
-export type StatementClass =
+type StatementClass =
   /** Reads only: may run inside BEGIN READ ONLY. */
   | 'read'
   /** Reads, but takes row locks (FOR UPDATE/SHARE): needs a read-write transaction, changes no data. */
@@ -148,24 +148,24 @@ export function inspectSql(text: string): InspectResult {
   return { ok: true, statements };
 }
 
-/** PostgreSQL's normalised form of a statement (constants → $n), as pg_stat_statements shows it. */
-export function normalizeSql(text: string): string | undefined {
+/** What `read` gets from libpg-query for a statement within the limits; undefined when over them, or when the parser rejects it. */
+function fromParser<T>(text: string, read: (pg: typeof PgQuery) => T): T | undefined {
   if (sqlOverLimit(text)) return undefined;
   try {
-    return lib().normalizeSync(text);
+    return read(lib());
   } catch {
     return undefined;
   }
 }
 
+/** PostgreSQL's normalised form of a statement (constants → $n), as pg_stat_statements shows it. */
+export function normalizeSql(text: string): string | undefined {
+  return fromParser(text, (pg) => pg.normalizeSync(text));
+}
+
 /** A fingerprint that is equal for statements differing only in constants (libpg_query's). */
 export function fingerprintSql(text: string): string | undefined {
-  if (sqlOverLimit(text)) return undefined;
-  try {
-    return lib().fingerprintSync(text);
-  } catch {
-    return undefined;
-  }
+  return fromParser(text, (pg) => pg.fingerprintSync(text));
 }
 
 /** PostgreSQL's own lexer: tokens with UTF-8 byte offsets (see byteToCharOffset). */

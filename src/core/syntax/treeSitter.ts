@@ -31,7 +31,7 @@ function loadRuntime(): Promise<typeof import('@vscode/tree-sitter-wasm')> {
 }
 
 /** A parser for the language (one per language, reused: parsing is synchronous). */
-export async function parserFor(lang: SourceLanguage): Promise<TsParser> {
+async function parserFor(lang: SourceLanguage): Promise<TsParser> {
   const existing = parsers.get(lang);
   if (existing) return existing;
   const TS = await loadRuntime();
@@ -105,7 +105,7 @@ export function parseWithin(parser: TsParser, text: string, limits: ParseLimits 
  * Parse in slices: the parser stops every sliceMs, the event loop runs, and parsing resumes where
  * it stopped (tree-sitter keeps its state until reset). Null when timeoutMs ran out.
  */
-export async function parseSliced(parser: TsParser, text: string, limits: ParseLimits = {}): Promise<Tree | null> {
+async function parseSliced(parser: TsParser, text: string, limits: ParseLimits = {}): Promise<Tree | null> {
   const start = performance.now();
   const deadline = start + (limits.timeoutMs ?? 10_000);
   const slice = limits.sliceMs ?? 8;

@@ -532,7 +532,7 @@ function commandUri(id: string, ref: SiteRef): string {
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-export async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri): Promise<vscode.MarkdownString> {
   const { briefPlan, briefMarkdown } = await import('../../core/plan/brief');
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);

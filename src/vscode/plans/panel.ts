@@ -91,6 +91,6 @@ export class PlanPanel implements vscode.Disposable {
   }
 }
 
-export function planHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+function planHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   return webviewHtml(webview, extensionUri, { title: 'Plan', script: ['dist', 'plan.js'], styles: [['plan.css']], app: { role: 'application', label: 'Query plan' } });
 }

@@ -2,14 +2,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { capabilities, createTestDatabase, type TestDatabase, runCli as run } from '../support';
+import { capabilities, testDatabase, runCli as run } from '../support';
 
 
 describe('cli: pg-lens advise (real PostgreSQL)', function () {
   this.timeout(120000);
-  let t: TestDatabase;
+  const t = testDatabase('cli_advise');
   before(async () => {
-    t = await createTestDatabase('cli_advise');
     if ((await capabilities()).hypopg) await t.admin.query('CREATE EXTENSION IF NOT EXISTS hypopg');
     await t.admin.query(`CREATE TABLE accounts (id bigserial PRIMARY KEY, team_id int NOT NULL, created_at timestamptz NOT NULL, plan text NOT NULL)`);
     await t.admin.query(`INSERT INTO accounts (team_id, created_at, plan)
@@ -22,7 +21,6 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     await t.admin.query(`INSERT INTO parted SELECT g, g % 5000 FROM generate_series(0, 99999) g`);
     await t.admin.query('ANALYZE parted');
   });
-  after(async () => t?.drop());
 
   it('prints the issue\'s JSON for a statement that needs an index', async () => {
     const r = await run(['advise', '--db', t.url, '--format', 'json', 'SELECT * FROM accounts WHERE team_id = $1 ORDER BY created_at DESC LIMIT 10']);

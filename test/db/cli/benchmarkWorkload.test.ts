@@ -7,19 +7,17 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase, runCli as run } from '../support';
+import { testDatabase, runCli as run, statementStats } from '../support';
 
 
 describe('pg-lens benchmark --workload', function () {
   this.timeout(300000);
-  let t: TestDatabase;
+  const t = testDatabase('bench_workload');
   let dir = '';
   before(async () => {
-    t = await createTestDatabase('bench_workload');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-workload-'));
   });
   after(async () => {
-    await t?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -31,12 +29,8 @@ describe('pg-lens benchmark --workload', function () {
   });
 
   it('saves a baseline, shows the gain of an index with --compare, and reports the regression once it is dropped', async function () {
-    if (!(await capabilities()).pgStatStatements) {
-      announceFallback('pg_stat_statements', 'the workload benchmark refuses with one line (tested above)');
-      return;
-    }
+    if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
     const a = t.admin;
-    await a.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await a.query(`CREATE TABLE items (id serial PRIMARY KEY, code text NOT NULL, payload text)`);
     await a.query(`INSERT INTO items (code, payload) SELECT 'c' || (g % 1000), repeat('x', 50) FROM generate_series(1, 200000) g`);
     await a.query('ANALYZE items');

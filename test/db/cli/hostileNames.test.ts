@@ -4,7 +4,7 @@
  * `health` and `explain` text output, and never as lines of their own.
  */
 import * as assert from 'node:assert/strict';
-import { createTestDatabase, type TestDatabase, runCli as run } from '../support';
+import { testDatabase, runCli as run } from '../support';
 import { isWorkflowCommand, RAW_CONTROL } from '../../unit/support/terminal';
 
 
@@ -22,17 +22,15 @@ function checkSafe(text: string): void {
 
 describe('hostile names in CLI text output (real server)', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('cli_hostile_names');
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   before(async () => {
-    t = await createTestDatabase('cli_hostile_names');
     await t.admin.query(`CREATE SCHEMA ${q(SCHEMA)}`);
     await t.admin.query(`CREATE TABLE ${q(SCHEMA)}.${q(TABLE)} (id int PRIMARY KEY, v int)`);
     await t.admin.query(`CREATE INDEX ${q(INDEX)} ON ${q(SCHEMA)}.${q(TABLE)} (v)`);
     await t.admin.query(`INSERT INTO ${q(SCHEMA)}.${q(TABLE)} SELECT g, g FROM generate_series(1, 2000) g`);
     await t.admin.query(`ANALYZE ${q(SCHEMA)}.${q(TABLE)}`);
   });
-  after(async () => t?.drop());
 
   it('health: the unused index is reported on one line, its fix too, with the names escaped', async () => {
     const r = await run(['health', '--db', t.url, '--check', 'unused-index']);

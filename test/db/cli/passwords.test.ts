@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { main } from '../../../src/cli/main';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 import { kvQuote, TRICKY } from '../../unit/support/passwords';
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
@@ -20,11 +20,10 @@ const leaks = (text: string) => /S3cret|Tail9/.test(text);
 
 describe('passwords and production mode through the CLI (real server)', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('cli_passwords');
   let host: string;
   let port: number;
   before(async () => {
-    t = await createTestDatabase('cli_passwords');
     host = t.profile.host;
     port = t.profile.port;
     for (const [i, pw] of TRICKY.entries()) {
@@ -33,7 +32,6 @@ describe('passwords and production mode through the CLI (real server)', function
     }
   });
   after(async () => {
-    await t?.drop();
     const { Client } = await import('pg');
     const c = new Client({ connectionString: process.env.PGLENS_TEST_DATABASE_URL });
     await c.connect();

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../../src/cli/main';
 import { loadShop } from '../../../examples/shop/seed';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 const root = path.join(__dirname, '..', '..', '..');
 const app = path.join(root, 'test', 'fixtures', 'record', 'app.js');
@@ -28,13 +28,11 @@ function lineOf(file: string, marker: string): number {
 
 describe('cli: pg-lens record (real PostgreSQL, real child processes)', function () {
   this.timeout(180000);
-  let t: TestDatabase;
+  const t = testDatabase('record');
   before(async () => {
     assert.ok(fs.existsSync(capture), 'dist/capture.js is missing: npm run build first (npm test does)');
-    t = await createTestDatabase('record');
     await loadShop(t.url, { scale: 0.02 });
   });
-  after(async () => t?.drop());
 
   it('finds the Sequelize shop\'s N+1 at the lazy association call and its missing index at the ORM call (--db)', async () => {
     const r = await run(['record', '--db', t.url, '--format', 'json', '--', tsx, 'examples/shop/orm/traffic.ts'], { DATABASE_URL: t.url, ROUNDS: '2' });
@@ -86,6 +84,24 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.equal(withCapture.status, 0, withCapture.stderr);
     assert.equal(withCapture.stdout, plain.stdout, 'a listener that is gone changes nothing');
     assert.equal(withCapture.stderr, '');
+  });
+
+  it('Pool: two identical statements queued at once keep their own line and unit when the second reaches the server first', async () => {
+    // The pool's first connection comes up 150 ms late, so the second query's statement is sent first
+    // (a FIFO of sites per statement text put each at the other's line here).
+    const race = path.join(root, 'test', 'fixtures', 'record', 'poolRace.js');
+    const rel = path.relative(root, race);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, race], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const at = (marker: string) => {
+      const site = json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker));
+      return site?.statements.map((s: { calls: number; rows: number; maxUnit: string }) => [s.calls, s.rows, s.maxUnit]);
+    };
+    assert.deepEqual(at('race: first line'), [[1, 1, 'outside any request or test']]);
+    assert.deepEqual(at('race: second line'), [[1, 3, 'outside any request or test']]);
+    assert.deepEqual(at('race: request one'), [[1, 1, 'GET /one']]);
+    assert.deepEqual(at('race: request three'), [[1, 3, 'GET /three']]);
   });
 
   it('postgres.js: tagged queries, sql.unsafe and errors at their lines; the N+1 in a loop with its count', async () => {
@@ -159,6 +175,42 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     const usage = await run(['record', process.execPath], {});
     assert.equal(usage.code, 2);
   });
+
+  // Real Jest and real Vitest (devDependencies) on a tiny project in a temporary folder: each test is its own unit of work.
+  for (const runner of [
+    { name: 'Jest', file: 'orders.jest.js', argv: (dir: string) => [path.join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--ci', '--watchman=false', '--rootDir', dir, '--testMatch', '**/orders.jest.js'] },
+    { name: 'Vitest', file: 'orders.test.mjs', argv: (dir: string) => [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir] },
+  ]) {
+    it(`${runner.name}: each test is its own unit of work, named by its title; the N+1 at its line with its count, a helper called from two tests is not one`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pglens-record-${runner.name.toLowerCase()}-`));
+      try {
+        fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+        fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "runner-app", "private": true }\n');
+        const src = path.join('test', 'fixtures', 'record', 'testRunners', runner.file);
+        fs.copyFileSync(path.join(root, src), path.join(dir, runner.file));
+        const out: string[] = [];
+        const err: string[] = [];
+        const code = await main(['record', '--format', 'json', '--', process.execPath, ...runner.argv(dir)], { out: (x) => out.push(x), err: (x) => err.push(x), env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, cwd: dir });
+        assert.equal(code, 0, err.join('\n'));
+        const json = JSON.parse(out.join('\n'));
+        assert.deepEqual(
+          json.nPlusOne.map((n: { file: string; line: number; calls: number; unit: string; unitKind: string }) => [n.file, n.line, n.calls, n.unit, n.unitKind]),
+          [[runner.file, lineOf(src, '// N+1 line'), 6, runner.name === 'Jest' ? 'orders are read one by one' : 'orders > are read one by one', 'test']],
+          JSON.stringify(json.nPlusOne, null, 1),
+        );
+        assert.equal(json.units.test, 3, JSON.stringify(json.units));
+        // The helper's line: 6 statements over the run, at most 3 in one test.
+        const helper = json.sites.find((s: { file: string; line: number }) => s.file === runner.file && s.line === lineOf(src, '// helper line'));
+        assert.ok(helper, JSON.stringify(json.sites.map((s: { file: string; line: number }) => `${s.file}:${s.line}`)));
+        assert.deepEqual(helper.statements.map((s: { calls: number; maxPerUnit: number }) => [s.calls, s.maxPerUnit]), [[6, 3]]);
+        // beforeEach runs in the unit of the test it serves: once per test.
+        const each = json.sites.flatMap((s: { statements: { sql: string; calls: number; maxPerUnit: number }[] }) => s.statements).find((s: { sql: string }) => s.sql.includes('each_test'));
+        assert.deepEqual([each?.calls, each?.maxPerUnit], [3, 1]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 
   it('without a listener, writes a bounded JSONL in a git-ignored .pg-lens folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-record-'));

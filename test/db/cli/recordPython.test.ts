@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { main } from '../../../src/cli/main';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 const root = path.join(__dirname, '..', '..', '..');
 const fixtures = path.join('test', 'fixtures', 'record');
@@ -34,11 +34,7 @@ function lineOf(file: string, marker: string): number {
 
 describe('cli: pg-lens record with Python apps (sitecustomize capture, real PostgreSQL)', function () {
   this.timeout(180000);
-  let t: TestDatabase;
-  before(async () => {
-    t = await createTestDatabase('record_py');
-  });
-  after(async () => t?.drop());
+  const t = testDatabase('record_py');
 
   it('Django: the N+1 through a foreign key at its line with its count; migrate\'s catalog reads and select_related are not N+1s', async function () {
     const missing = has(['django', 'psycopg2']);

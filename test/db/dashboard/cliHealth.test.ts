@@ -1,18 +1,16 @@
 /** `pg-lens health` end to end through the CLI's main(): JSON shape, text, exit codes, usage errors. */
 import * as assert from 'node:assert/strict';
-import { createTestDatabase, type TestDatabase, runCli as run } from '../support';
+import { testDatabase, runCli as run } from '../support';
 
 
 describe('pg-lens health', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('cli_health');
   before(async () => {
-    t = await createTestDatabase('cli_health');
     await t.admin.query(`CREATE SCHEMA "s.x"`);
     await t.admin.query(`CREATE TABLE "s.x"."p" (id int PRIMARY KEY)`);
     await t.admin.query(`CREATE TABLE "s.x"."c <i>" (id int PRIMARY KEY, p_id int REFERENCES "s.x".p (id))`);
   });
-  after(async () => t?.drop());
 
   it('--format json: one entry per finding with check id, objects by schema and name, evidence and fix SQL', async () => {
     const r = await run(['health', '--db', t.url, '--format', 'json', '--check', 'unindexed-foreign-key']);

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
 import type { HealthFinding } from '../../../src/core/health';
 import { runHealth } from '../../../src/db/health';
-import { announceFallback, createTestDatabase, waitFor, type TestDatabase } from '../support';
+import { announceFallback, createTestDatabase, testDatabase, waitFor, type TestDatabase, extraSession } from '../support';
 
 const HOSTILE_SCHEMA = 'we"ird.sch ema';
 const HOSTILE_TABLE = 'Tab le"<b>ü</b>';
@@ -41,13 +41,7 @@ describe('health checks on a crafted database', function () {
   let findings: HealthFinding[];
   const slot = `pglens_test_slot_${process.pid}`;
 
-  async function client(app = 'victim'): Promise<Client> {
-    const c = new Client({ connectionString: t.url, application_name: app });
-    await c.connect();
-    c.on('error', () => undefined);
-    extra.push(c);
-    return c;
-  }
+  const client = (app = 'victim') => extraSession(t.url, app, extra);
 
   before(async () => {
     t = await createTestDatabase('health');
@@ -221,9 +215,8 @@ describe('health checks on a crafted database', function () {
 
 describe('health checks on a clean database', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('health_clean');
   before(async () => {
-    t = await createTestDatabase('health_clean');
     await t.admin.query(`CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text UNIQUE)`);
     await t.admin.query(`CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, customer_id bigint NOT NULL REFERENCES customers (id), total numeric)`);
     await t.admin.query(`CREATE INDEX orders_customer_id ON orders (customer_id)`);
@@ -236,7 +229,6 @@ describe('health checks on a clean database', function () {
     await t.admin.query(`SELECT * FROM orders WHERE customer_id = 5`);
     await flushStats(t.admin);
   });
-  after(async () => t?.drop());
 
   it('produces no finding of the database-level checks', async () => {
     const db = await t.open();
@@ -251,13 +243,11 @@ describe('health checks on a clean database', function () {
 
 describe('health: index facts cached behind the catalog version probe', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('health_cache');
   before(async () => {
-    t = await createTestDatabase('health_cache');
     await t.admin.query(`CREATE TABLE items (id int PRIMARY KEY, sku text, qty int)`);
     await t.admin.query(`CREATE INDEX items_sku ON items (sku)`);
   });
-  after(async () => t?.drop());
 
   const index = (facts: Awaited<ReturnType<typeof runHealth>>['facts'], name: string) => facts.indexes.find((i) => i.name === name);
 

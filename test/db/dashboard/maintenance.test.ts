@@ -6,15 +6,14 @@
 import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { planAction, runAction } from '../../../src/db/maintenance';
-import { createTestDatabase, rejectsWith, waitFor, type TestDatabase } from '../support';
+import { testDatabase, rejectsWith, waitFor } from '../support';
 
 const oidOf = async (c: Client, regclass: string): Promise<number> => Number((await c.query(`SELECT $1::regclass::oid AS oid`, [regclass])).rows[0].oid);
 
 describe('maintenance actions', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('maint');
   before(async () => {
-    t = await createTestDatabase('maint');
     const a = t.admin;
     // Look-alikes: table b in schema a, and table "a.b" in public; a hostile name with HTML and quotes.
     await a.query(`CREATE SCHEMA a`);
@@ -31,7 +30,6 @@ describe('maintenance actions', function () {
     await a.query(`CREATE UNIQUE INDEX ON "mv uniq" (id)`);
     await a.query(`CREATE MATERIALIZED VIEW mv_plain AS SELECT v FROM src`);
   });
-  after(async () => t?.drop());
 
   it('ANALYZE by oid updates last_analyze of that table only, not its look-alike', async () => {
     const db = await t.open();

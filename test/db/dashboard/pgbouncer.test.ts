@@ -104,4 +104,33 @@ describe('pool-sizing from PgBouncer', function () {
       await Promise.all(clients.map((c) => c.end()));
     }
   });
+
+  it('detects PgBouncer in front of the database (the server accepted the session on another port; its console answers there) and says so in pool-sizing and connection-saturation', async function () {
+    const checks = { only: ['pool-sizing', 'connection-saturation'], thresholds: { connectionWarnShare: 0.000001 } };
+    const direct = await runHealth(await t.open(), checks);
+    assert.equal(direct.facts.frontend, undefined, 'connected to the server itself');
+    assert.deepEqual(direct.findings.map((f) => f.checkId), ['connection-saturation']);
+    assert.match(direct.findings[0].help ?? '', /put a pooler/);
+    if (!BINARY) {
+      announceFallback('PgBouncer (pgbouncer binary)', 'a direct connection: nothing in front, connection-saturation advises a pooler, pool-sizing silent');
+      return;
+    }
+    const viaBouncer = await runHealth(await t.open({ profile: { ...t.profile, host: '127.0.0.1', port, database: 'app' } }), checks);
+    assert.deepEqual(viaBouncer.facts.frontend && { ...viaBouncer.facts.frontend, pgbouncer: /^PgBouncer \d/.test(viaBouncer.facts.frontend.pgbouncer ?? '') }, { connectedPort: port, serverPort: Number(u.port), pgbouncer: true });
+    const sat = viaBouncer.findings.find((f) => f.checkId === 'connection-saturation');
+    assert.match(sat?.message ?? '', new RegExp(`through PgBouncer \\d.*port ${port}; the server listens on ${u.port}`));
+    assert.match(sat?.help ?? '', /PgBouncer is already in front/);
+    const pool = viaBouncer.findings.find((f) => f.checkId === 'pool-sizing');
+    assert.equal(pool?.severity, 'info');
+    assert.match(pool?.message ?? '', /through PgBouncer .*its pools were not read/);
+    // The CLI says the same; with --pgbouncer the pools are read instead of the note.
+    const user = decodeURIComponent(u.username);
+    const r = await run(['health', '--db', `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/app`, '--check', 'pool-sizing', '--format', 'json']);
+    assert.deepEqual(JSON.parse(r.out).map((f: { checkId: string; severity: string }) => [f.checkId, f.severity]), [['pool-sizing', 'info']], r.err);
+    const withPools = await run(['health', '--db', `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/app`, '--pgbouncer', `postgres://${encodeURIComponent(user)}@127.0.0.1:${port}/pgbouncer`, '--check', 'pool-sizing', '--format', 'json']);
+    const read = JSON.parse(withPools.out);
+    assert.ok(read.every((f: { evidence: { pool?: unknown } }) => f.evidence.pool), 'the pools were read: no "not read" note');
+    // The first test's queue left an average wait, nobody waits now: no pool size below the current one is advised.
+    for (const f of read) assert.equal(f.evidence.recommendedPoolSize, null, JSON.stringify(f));
+  });
 });

@@ -8,18 +8,17 @@ import type { Database } from '../../../src/db/database';
 import { explain } from '../../../src/db/explain';
 import { runHealth } from '../../../src/db/health';
 import { parseIndexUseEntries } from '../../../src/core/plan/indexUse';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 describe('health: indexes a known plan uses are not offered for DROP', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('planned_indexes');
   let db: Database;
   const unused = async (): Promise<HealthFinding[]> =>
     (await runHealth(db, { thresholds: { unusedIndexMinStatsAgeSeconds: 0, unusedIndexMinBytes: 0 }, only: ['unused-index'] })).findings;
   const byName = (fs: HealthFinding[], name: string) => fs.find((f) => f.objects[0]?.name === name);
 
   before(async () => {
-    t = await createTestDatabase('planned_indexes');
     await t.admin.query('CREATE TABLE orders (id int PRIMARY KEY, customer_id int, status text)');
     await t.admin.query(`INSERT INTO orders SELECT g, g % 2000, CASE WHEN g % 3 = 0 THEN 'paid' ELSE 'new' END FROM generate_series(1, 20000) g`);
     await t.admin.query('CREATE INDEX orders_customer_id_idx ON orders (customer_id)');
@@ -28,9 +27,6 @@ describe('health: indexes a known plan uses are not offered for DROP', function 
     db = await t.open();
   });
 
-  after(async () => {
-    await t?.drop();
-  });
 
   it('before any plan both are offered for DROP; after PG Lens planned a lookup by customer_id, that index is kept and the finding says why', async () => {
     const before = await unused();

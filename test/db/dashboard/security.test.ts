@@ -15,7 +15,7 @@ import { parseConnectionString, type ConnectionProfile } from '../../../src/core
 import type { HealthFinding } from '../../../src/core/health';
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
-import { announceFallback, createTestDatabase, waitFor, type TestDatabase } from '../support';
+import { announceFallback, createTestDatabase, testDatabase, waitFor, type TestDatabase, extraSession } from '../support';
 
 const SCHEMA = 'we"ird sch';
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -56,11 +56,7 @@ describe('security checks on a planted database', function () {
     const u = new URL(t.url);
     u.username = user;
     u.password = 'pw';
-    const c = new Client({ connectionString: u.toString(), application_name: app });
-    await c.connect();
-    c.on('error', () => undefined);
-    extra.push(c);
-    return c;
+    return extraSession(u.toString(), app, extra);
   };
 
   before(async () => {
@@ -271,10 +267,9 @@ describe('security checks on a planted database', function () {
 
 describe('security checks on a clean database', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('security_clean');
   const APP = `sec_clean_app_${process.pid}`;
   before(async () => {
-    t = await createTestDatabase('security_clean');
     const a = t.admin;
     await a.query(`DROP ROLE IF EXISTS ${APP}`);
     await a.query(`CREATE ROLE ${APP} LOGIN PASSWORD 'pw'`);
@@ -291,7 +286,6 @@ describe('security checks on a clean database', function () {
     await a.query(`ANALYZE`);
   });
   after(async () => {
-    await t?.drop();
     const r = new Client({ connectionString: t.url.replace(/\/[^/]*$/, '/postgres') });
     await r.connect();
     await r.query(`DROP ROLE IF EXISTS ${APP}`).catch(() => undefined);

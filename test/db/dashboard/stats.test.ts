@@ -15,17 +15,15 @@ import { refreshStats } from '../../../src/db/dashboardRefresh';
 import { explain } from '../../../src/db/explain';
 import { StatsReader } from '../../../src/db/stats';
 import type { ToWebview } from '../../../src/shared/dashboardProtocol';
-import { announceFallback, capabilities, createTestDatabase, waitFor, type TestDatabase } from '../support';
+import { announceFallback, capabilities, testDatabase, waitFor, statementStats } from '../support';
 
 describe('live statistics', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('stats');
   before(async () => {
-    t = await createTestDatabase('stats');
     await t.admin.query('CREATE TABLE IF NOT EXISTS work (id int PRIMARY KEY, v int)');
     await t.admin.query('INSERT INTO work SELECT g, g FROM generate_series(1, 1000) g');
   });
-  after(async () => t?.drop());
 
   it('rates, deltas since the panel opened, and no PG Lens statement in the top list', async () => {
     const caps = await capabilities();
@@ -59,12 +57,7 @@ describe('live statistics', function () {
   });
 
   it("a PG Lens EXPLAIN of the application's statement (a nested entry under the same queryid) neither hides it nor adds to its calls", async () => {
-    const caps = await capabilities();
-    if (!caps.pgStatStatements) {
-      announceFallback('pg_stat_statements', 'no statement list to read');
-      return;
-    }
-    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (!(await statementStats(t, 'no statement list to read'))) return;
     const db = await t.open();
     const info = await db.serverInfo();
     const sql = 'SELECT v, id FROM work WHERE id = $1 AND v >= 0';
@@ -82,12 +75,7 @@ describe('live statistics', function () {
   });
 
   it('reads pg_stat_statements at its own slower cadence: between reads the list is the last one read; the relation walk waits for the second refresh', async () => {
-    const caps = await capabilities();
-    if (!caps.pgStatStatements) {
-      announceFallback('pg_stat_statements', 'the cadence of the statements list cannot be observed without it');
-      return;
-    }
-    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (!(await statementStats(t, 'the cadence of the statements list cannot be observed without it'))) return;
     const db = await t.open();
     const info = await db.serverInfo();
     const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50, statementsEvery: 3 });

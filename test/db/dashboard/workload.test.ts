@@ -12,18 +12,17 @@ import { parseConnectionString, type ConnectionProfile } from '../../../src/core
 import { DEFAULT_THRESHOLDS, type HealthFinding } from '../../../src/core/health';
 import { connect } from '../../../src/db/database';
 import { runHealth } from '../../../src/db/health';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, capabilities, testDatabase, extraSession } from '../support';
 
 const of = (findings: HealthFinding[], id: string) => findings.filter((f) => f.checkId === id);
 
 describe('workload advisors on a planted database', function () {
   this.timeout(300000);
-  let t: TestDatabase;
+  const t = testDatabase('workload');
   let lz4 = false;
   const health = async () => (await runHealth(await t.open())).findings;
 
   before(async () => {
-    t = await createTestDatabase('workload');
     const a = t.admin;
     // A million rows inserted in time order, a B-tree on the timestamp; and a table whose timestamps are shuffled.
     await a.query(`CREATE TABLE "event log" (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, created_at timestamptz NOT NULL, kind int)`);
@@ -46,7 +45,6 @@ describe('workload advisors on a planted database', function () {
     await a.query('SELECT pg_stat_force_next_flush()');
     await a.query('SELECT 1');
   });
-  after(async () => t?.drop());
 
   it('brin-candidate names the B-tree on the insert-ordered timestamp (not the shuffled one); the BRIN index the fix creates is what the planner uses', async () => {
     const findings = await health();
@@ -95,11 +93,7 @@ describe('workload advisors on a planted database', function () {
 
 describe('cache-candidate from pg_stat_statements', function () {
   this.timeout(120000);
-  let t: TestDatabase;
-  before(async () => {
-    t = await createTestDatabase('cache');
-  });
-  after(async () => t?.drop());
+  const t = testDatabase('cache');
 
   it('names the settings table read 600 times and written 10 times, not the table written on every few reads', async function () {
     if (!(await capabilities()).pgStatStatements) {
@@ -125,6 +119,12 @@ describe('cache-candidate from pg_stat_statements', function () {
     assert.equal(f[0].evidence.calls, 600);
     assert.ok((f[0].evidence.hitRatioUpperBound as number) >= 0.95);
     assert.match(String(f[0].evidence.query), /SELECT v FROM app_settings WHERE k = \$1/);
+    // The hit ratio at a TTL: from the calls and writes per second over pg_stat_statements' period (pg_stat_statements_info, 14+).
+    assert.ok((f[0].evidence.periodSeconds as number) > 0, JSON.stringify(f[0].evidence));
+    const ttl = f[0].evidence.hitRatioAtTtl as Record<string, number>;
+    assert.deepEqual(Object.keys(ttl), ['10s', '60s', '300s']);
+    assert.ok(ttl['10s'] > 0 && ttl['10s'] <= ttl['60s'] && ttl['60s'] <= ttl['300s'] && ttl['300s'] <= 1, JSON.stringify(ttl));
+    assert.match(f[0].message, /with a TTL: \d+% at 10 s, \d+% at 60 s, \d+% at 300 s/);
   });
 });
 
@@ -155,12 +155,7 @@ describe('connection-saturation on a server with 20 connection slots', function 
 
   it('is silent with a few connections, and fires near the limit with the idle share and a pool size', async () => {
     assert.deepEqual(of(await run(), 'connection-saturation'), []);
-    for (let i = 0; i < 14; i++) {
-      const c = new Client({ connectionString: server!.url, application_name: i < 10 ? 'web' : 'worker' });
-      await c.connect();
-      c.on('error', () => undefined);
-      clients.push(c);
-    }
+    for (let i = 0; i < 14; i++) await extraSession(server!.url, i < 10 ? 'web' : 'worker', clients);
     const f = of(await run(), 'connection-saturation');
     assert.equal(f.length, 1);
     assert.equal(f[0].evidence.usable, 17);

@@ -2,17 +2,16 @@ import { strict as assert } from 'node:assert';
 import { adviseStatement, type AdviceResult } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { describeSuggestions, loadAdvisorFixture, positiveRight, workload } from '../../support/advisorWorkload';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, capabilities, testDatabase } from '../support';
 
 describe('db/advisor: labelled workload (real PostgreSQL)', function () {
   this.timeout(180000);
-  let t: TestDatabase;
+  const t = testDatabase('advisor');
   let db: Database;
   let hypopg = false;
   const { positives, negatives } = workload();
 
   before(async () => {
-    t = await createTestDatabase('advisor');
     const caps = await capabilities();
     if (caps.hypopg) {
       await t.admin.query('CREATE EXTENSION IF NOT EXISTS hypopg');
@@ -23,7 +22,6 @@ describe('db/advisor: labelled workload (real PostgreSQL)', function () {
     await loadAdvisorFixture(t.admin);
     db = await t.open({ statementTimeoutMs: 60000 });
   });
-  after(async () => t?.drop());
 
   const results = new Map<string, AdviceResult>();
   const advise = async (id: string, sql: string) => {

@@ -1,17 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { adviseStatement } from '../../../src/db/advisor';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, capabilities, testDatabase } from '../support';
 
 describe('db/advisor: HypoPG available on the server but not installed in the database (real PostgreSQL)', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('advisor_transient');
   before(async () => {
-    t = await createTestDatabase('advisor_transient');
     await t.admin.query(`CREATE TABLE accounts (id bigserial PRIMARY KEY, team_id int NOT NULL, created_at timestamptz NOT NULL)`);
     await t.admin.query(`INSERT INTO accounts (team_id, created_at) SELECT g % 5000, now() - g * interval '1 minute' FROM generate_series(1, 60000) g`);
     await t.admin.query('VACUUM ANALYZE accounts');
   });
-  after(async () => t?.drop());
 
   it('a development profile proves with HypoPG created inside the rolled-back transaction, and leaves no extension', async () => {
     const caps = await capabilities();

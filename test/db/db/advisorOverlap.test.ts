@@ -8,21 +8,19 @@ import { candidateFromSuggestion } from '../../../src/core/advice/indexCandidate
 import { extendsIndex } from '../../../src/core/advice/workload';
 import { adviseStatement } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 describe('db/advisor: one index for two statements when the planner agrees (real PostgreSQL)', function () {
   this.timeout(120000);
-  let t: TestDatabase;
+  const t = testDatabase('advisor_overlap');
   let db: Database;
 
   before(async () => {
-    t = await createTestDatabase('advisor_overlap');
     await t.admin.query('CREATE TABLE orders (id bigint PRIMARY KEY, customer_id int NOT NULL, placed_at timestamptz NOT NULL, status text NOT NULL, pad text)');
     await t.admin.query(`INSERT INTO orders SELECT g, g % 100, now() - g * interval '1 minute', CASE WHEN g % 5 = 0 THEN 'paid' ELSE 'new' END, repeat('x', 80) FROM generate_series(1, 40000) g`);
     await t.admin.query('ANALYZE orders');
     db = await t.open();
   });
-  after(async () => t?.drop());
 
   it('(customer_id, placed_at DESC) proved on the plain customer_id lookup: used, and cheaper by as much', async () => {
     const lookup = 'SELECT id, status FROM orders WHERE customer_id = $1';

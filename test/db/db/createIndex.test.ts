@@ -1,16 +1,14 @@
 import { strict as assert } from 'node:assert';
 import { createIndexConcurrently, type CreateIndexProgress } from '../../../src/db/createIndex';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 describe('db/createIndex: CREATE INDEX CONCURRENTLY from the editor (real PostgreSQL)', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('create_index');
   before(async () => {
-    t = await createTestDatabase('create_index');
     await t.admin.query(`CREATE TABLE items (id int, code text)`);
     await t.admin.query(`INSERT INTO items SELECT g, 'c' || (g % 1000) FROM generate_series(1, 200000) g`);
   });
-  after(async () => t?.drop());
 
   it('creates the index, reports progress phases and the size, and leaves the session settings as they were', async () => {
     const db = await t.open({ statementTimeoutMs: 3000, max: 1 });
@@ -18,6 +16,7 @@ describe('db/createIndex: CREATE INDEX CONCURRENTLY from the editor (real Postgr
     const r = await createIndexConcurrently(db, { ddl: 'CREATE INDEX CONCURRENTLY items_code_idx ON items (code)', schema: 'public', name: 'items_code_idx', onProgress: (p) => progress.push(p), pollMs: 20 });
     assert.equal(r.ok, true, r.message);
     assert.ok(r.sizeBytes! > 0);
+    assert.match(r.message, /^Created items_code_idx \(\d[\d.]* [kM]B\)\.$/, 'one sentence: the name, its size, then the full stop');
     assert.ok(progress.length >= 1 && progress[0].phase === 'starting');
     const v = await t.admin.query(`SELECT indisvalid FROM pg_index WHERE indexrelid = 'items_code_idx'::regclass`);
     assert.equal(v.rows[0].indisvalid, true);

@@ -1,14 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { connect, APPLICATION_NAME, Database } from '../../../src/db/database';
 import { freePort } from '../../../scripts/embeddedServer';
-import { createTestDatabase, rejectsWith, waitFor, type TestDatabase } from '../support';
+import { testDatabase, rejectsWith, waitFor } from '../support';
 
 describe('db/database (real PostgreSQL)', () => {
-  let t: TestDatabase;
-  before(async () => {
-    t = await createTestDatabase('database');
-  });
-  after(async () => t.drop());
+  const t = testDatabase('database');
 
   it('sets application_name, statement_timeout and lock_timeout server-side', async () => {
     const db = await t.open({ statementTimeoutMs: 1234, lockTimeoutMs: 567 });

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { adviseStatement } from '../../../src/db/advisor';
 import { runHealth } from '../../../src/db/health';
 import type { Database } from '../../../src/db/database';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const LONG = `t_${'x'.repeat(70)}`; // PostgreSQL keeps the first 63 bytes
@@ -17,10 +17,9 @@ const COLUMN = 'c"ol';
 
 describe('identifiers and fixes as PostgreSQL resolves them (real server)', function () {
   this.timeout(120000);
-  let t: TestDatabase;
+  const t = testDatabase('identifiers');
   let db: Database;
   before(async () => {
-    t = await createTestDatabase('identifiers');
     const a = t.admin;
     await a.query(`CREATE SCHEMA ${q(SCHEMA)}`);
     await a.query(`CREATE TABLE ${q(SCHEMA)}.${q(TABLE)} (id int PRIMARY KEY, ${q(COLUMN)} int, pad text)`);
@@ -32,7 +31,6 @@ describe('identifiers and fixes as PostgreSQL resolves them (real server)', func
     await a.query(`ANALYZE`);
     db = await t.open();
   });
-  after(async () => t?.drop());
 
   it('advise finds a table and column whose quoted names hold "" (the attack), and quotes them back', async () => {
     const r = await adviseStatement(db, `SELECT * FROM ${q(SCHEMA)}.${q(TABLE)} WHERE ${q(COLUMN)} = 42`, undefined, { info: await db.serverInfo() });

@@ -6,14 +6,10 @@ import { isOwnStatementText } from '../../../src/core/dashboard/ownStatements';
 import { explain, explainAnalyze } from '../../../src/db/explain';
 import { readStatementCosts } from '../../../src/db/queryStats';
 import { STATS_SQL } from '../../../src/db/stats';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, capabilities, testDatabase } from '../support';
 
 describe('db: PG Lens leaves its own statements out', () => {
-  let t: TestDatabase;
-  before(async () => {
-    t = await createTestDatabase('own');
-  });
-  after(async () => t.drop());
+  const t = testDatabase('own');
 
   it('sends the marker where every version keeps it, without moving error positions', async () => {
     const original = `${OWN_STATEMENT_MARKER} SELECT nope FROM pg_class;`;

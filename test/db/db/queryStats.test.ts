@@ -3,32 +3,28 @@ import { Client } from 'pg';
 import { diffSnapshots, queryIdOf, readStatements, snapshotStatements, StatsUnavailableError } from '../../../src/db/queryStats';
 import { OWN_STATEMENT_MARKER } from '../../../src/db/sql';
 import { explain } from '../../../src/db/explain';
-import { findSqlCalls, matchStatements, observedFindings, observedReport, type SqlSiteRef } from '../../../src/core/nplusone';
+import { detectNPlusOne, findSqlCalls, matchStatements, observedFindings, observedReport, siteRefsOf, type SqlSiteRef } from '../../../src/core/nplusone';
 import { lineStarts, positionAt } from '../../../src/core/findings';
 import { useTreeSitterFromNodeModules } from '../../unit/support/treeSitter';
 import { loadPgParser, normalizeSql } from '../../../src/core/sql/statement';
-import { announceFallback, capabilities, createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+import { announceFallback, capabilities, createTestDatabase, testDatabase, rejectsWith, statementStats } from '../support';
 
 const BY_ID = 'SELECT id, email FROM users WHERE id = $1';
 
 describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('querystats');
   let hasStats = false;
   let version = 0;
 
   before(async () => {
     const caps = await capabilities();
-    hasStats = caps.pgStatStatements;
     version = caps.versionNum;
-    t = await createTestDatabase('querystats');
-    if (hasStats) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    else announceFallback('pg_stat_statements', 'clear message when figures are unavailable; matching by normalised text');
+    hasStats = await statementStats(t, 'clear message when figures are unavailable; matching by normalised text');
     await t.admin.query('CREATE TABLE users (id int PRIMARY KEY, email text NOT NULL)');
     await t.admin.query(`INSERT INTO users SELECT g, 'u' || g || '@example.com' FROM generate_series(1, 300) g`);
     await loadPgParser();
   });
-  after(async () => t.drop());
 
   /** The application: a plain pg client (not PG Lens), a query per id — an N+1. */
   async function runApp(times: number): Promise<void> {
@@ -60,7 +56,10 @@ describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)'
     if (version >= 140000) assert.equal(id, stmt.queryid, 'EXPLAIN (VERBOSE) Query Identifier = pg_stat_statements.queryid');
     else assert.equal(id, undefined);
 
-    const site: SqlSiteRef = { file: '/app/src/orders.ts', span: { start: 120, end: 160 }, line: 7, sql: BY_ID, queryId: id };
+    // The code sends it once per item of a loop (the static detector says so): an observed N+1 there.
+    const site: SqlSiteRef = { file: '/app/src/orders.ts', span: { start: 120, end: 160 }, line: 7, sql: BY_ID, queryId: id, inLoop: true };
+    const lookup: SqlSiteRef = { ...site, inLoop: false };
+    assert.equal(observedFindings(matchStatements(delta, [lookup], normalizeSql)).length, 0, 'sent once per request (not in a loop), the same figures are no N+1');
     const matches = matchStatements(delta, [site], normalizeSql);
     const m = matches.find((x) => x.statement.queryid === stmt.queryid)!;
     assert.equal(m.matchedBy, version >= 140000 ? 'query-id' : 'text');
@@ -112,9 +111,9 @@ describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)'
     const db = await t.open();
     const info = await db.serverInfo();
     const starts = lineStarts(source);
-    const sites: SqlSiteRef[] = await Promise.all(calls.map(async (c) => ({
-      file: 'app/emails.ts', span: c.span, line: positionAt(starts, c.span.start).line, sql: c.sql, queryId: await queryIdOf(db, c.sql, { info }),
-    })));
+    const loops = (await detectNPlusOne(source, 'app/emails.ts', 'app/emails.ts')).map((f) => f.span);
+    const sites: SqlSiteRef[] = await Promise.all(siteRefsOf('app/emails.ts', source, calls, loops).map(async (site) => ({ ...site, queryId: await queryIdOf(db, site.sql, { info }) })));
+    assert.deepEqual(sites.map((x) => x.inLoop), [true], 'the detector sees the call in the loop');
     const before = await snapshotStatements(db);
     await runApp(120);
     const delta = await diffSnapshots(db, before, await snapshotStatements(db));
@@ -174,7 +173,7 @@ describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)'
       // Text fallback: statements known only by text still find their code.
       const matches = matchStatements(
         [{ queryid: '42', query: 'select id, email from users where id = $1', calls: 80, rows: 80, totalExecTimeMs: 3 }],
-        [{ file: 'a.py', span: { start: 0, end: 5 }, line: 0, sql: 'SELECT id, email\n  FROM users WHERE id = 7' }],
+        [{ file: 'a.py', span: { start: 0, end: 5 }, line: 0, sql: 'SELECT id, email\n  FROM users WHERE id = 7', inLoop: true }],
         normalizeSql,
       );
       assert.equal(matches[0].matchedBy, 'text');

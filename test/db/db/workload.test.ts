@@ -1,18 +1,15 @@
 import { strict as assert } from 'node:assert';
 import { adviseWorkload } from '../../../src/db/workload';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { capabilities, testDatabase, statementStats } from '../support';
 
 describe('db/workload: index advice for the whole workload (real PostgreSQL)', function () {
   this.timeout(120000);
-  let t: TestDatabase;
+  const t = testDatabase('workload');
   let pss = false;
   before(async () => {
-    t = await createTestDatabase('workload');
     const caps = await capabilities();
     if (caps.hypopg) await t.admin.query('CREATE EXTENSION IF NOT EXISTS hypopg');
-    pss = caps.pgStatStatements;
-    if (pss) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    else announceFallback('pg_stat_statements', 'workload from the given SQL only');
+    pss = await statementStats(t, 'workload from the given SQL only');
     await t.admin.query(`CREATE TABLE accounts (id bigserial PRIMARY KEY, team_id int NOT NULL, created_at timestamptz NOT NULL)`);
     await t.admin.query(`INSERT INTO accounts (team_id, created_at) SELECT g % 5000, now() - g * interval '1 minute' FROM generate_series(1, 100000) g`);
     // A write-heavy log table, read rarely.
@@ -28,7 +25,6 @@ describe('db/workload: index advice for the whole workload (real PostgreSQL)', f
     await t.admin.query('SELECT count(*) FROM logs WHERE source = $1', [7]);
     await t.admin.query('SELECT count(*) FROM logs WHERE source = $1', [8]);
   });
-  after(async () => t?.drop());
 
   it('picks a small set from pg_stat_statements by time saved, one index serving both statements on accounts', async function () {
     if (!pss) this.skip();

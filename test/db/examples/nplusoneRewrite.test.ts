@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { loadShop } from '../../../examples/shop/seed';
 import { batchStatement, type BatchedStatement } from '../../../src/core/nplusone/batchSql';
 import { rewriteFor } from '../../../src/core/nplusone/rewrites';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 
 const shop = path.join(__dirname, '..', '..', '..', 'examples', 'shop');
 
@@ -52,12 +52,10 @@ function project(row: Record<string, unknown>, fields: string[]): string {
 
 describe('db: N+1 batched rewrites return what the loop returned (shop database)', function () {
   this.timeout(120_000);
-  let t: TestDatabase;
+  const t = testDatabase('nplusone_rewrite');
   before(async () => {
-    t = await createTestDatabase('nplusone_rewrite');
     await loadShop(t.url, { scale: 0.02 });
   });
-  after(async () => t?.drop());
 
   for (const c of CASES) {
     it(c.name, async () => {
@@ -97,13 +95,40 @@ describe('db: N+1 batched rewrites return what the loop returned (shop database)
     });
   }
 
+  /**
+   * The code "Show the batched rewrite" opens, run as it stands (TypeScript stripped by esbuild) with the shop's
+   * client: for each item it hands on exactly the row objects the loop's query returned — the same fields, so a
+   * key column selected only to group by is not among them.
+   */
+  for (const c of [
+    { name: "the shop's items per order", sql: shopLoopSql(), items: 'orders', item: 'order', keys: 'SELECT id FROM orders ORDER BY id LIMIT 30' },
+    { name: 'the latest 3 reviews per product (LATERAL)', sql: 'SELECT id, rating, body FROM reviews WHERE product_id = $1 ORDER BY created_at DESC, id DESC LIMIT 3', items: 'products', item: 'product', keys: 'SELECT product_id AS id FROM reviews GROUP BY product_id ORDER BY count(*) DESC LIMIT 20' },
+    { name: 'a statement that selects the key itself (kept in the rows)', sql: 'SELECT * FROM order_items WHERE order_id = $1 ORDER BY id', items: 'orders', item: 'order', keys: 'SELECT id FROM orders ORDER BY id DESC LIMIT 20' },
+  ]) {
+    it(`the code the editor shows hands each item the loop's own rows: ${c.name}`, async () => {
+      const r = rewriteFor({ call: { library: 'sql', op: 'read', batch: false, label: 'db.query', method: 'query', sql: c.sql }, variable: c.item, iterable: c.items, params: `[${c.item}.id]` });
+      const marker = `// what the query in the loop returned for this ${c.item}`;
+      assert.ok(r.code.includes(marker), r.code);
+      const esbuild = await import('esbuild');
+      const js = (await esbuild.transform(r.code.replace(marker, `out.set(String(${c.item}.id), ${c.item}Rows);`), { loader: 'ts' })).code;
+      const run = new Function('db', c.items, 'out', `return (async () => {\n${js}\n})();`) as (db: unknown, items: unknown, out: Map<string, unknown[]>) => Promise<void>;
+      const items = [...(await t.admin.query(c.keys)).rows.map((x) => ({ id: x.id as string })), { id: '987654321' }];
+      const out = new Map<string, unknown[]>();
+      await run(t.admin, items, out);
+      for (const it of items) {
+        const want = (await t.admin.query(c.sql, [it.id])).rows;
+        assert.deepEqual(out.get(String(it.id)) ?? [], want, `${c.item} ${it.id}: the rows the loop's query returned, field for field\n${r.code}`);
+      }
+    });
+  }
+
   it('the code the editor shows runs that same statement with the keys of the loop (client and key from the code)', () => {
     const sql = 'SELECT id, rating, body FROM reviews WHERE product_id = $1 ORDER BY created_at DESC, id DESC LIMIT 3';
     const r = rewriteFor({ call: { library: 'sql', op: 'read', batch: false, label: 'db.query', method: 'query', sql }, variable: 'product', iterable: 'products', params: '[product.id]' });
     assert.ok(r.code.includes(batchStatement(sql)!.sql.replace(/\n/g, '\n  ')), r.code);
     assert.match(r.code, /await db\.query\(/);
     assert.match(r.code, /\[\.\.\.new Set\(products\.map\(\(product\) => product\.id\)\)\]/);
-    assert.match(r.code, /String\(row\.product_id\)/);
+    assert.match(r.code, /String\(product_id\)/);
     assert.doesNotMatch(r.code, /pool/);
   });
 });

@@ -13,7 +13,7 @@ import { createPool } from '../../../examples/shop/src/db';
 import { runTraffic } from '../../../examples/shop/traffic';
 import { recentOrdersWithItems, recentOrdersWithItemsBatched } from '../../../examples/shop/src/orders';
 import { featuredProducts, featuredProductsBatched, listProductsAfter, listProductsPage } from '../../../examples/shop/src/products';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase, type TestDatabase } from '../support';
 
 const shop = path.join(__dirname, '..', '..', '..', 'examples', 'shop');
 const map = JSON.parse(fs.readFileSync(path.join(shop, 'planted.json'), 'utf8')) as {
@@ -67,14 +67,12 @@ const SMALL_OR_EXPECTED = new Set(['customers', 'orders', 'order_items', 'produc
 
 describe('examples/shop (real server)', function () {
   this.timeout(120_000);
-  let t: TestDatabase;
+  const t = testDatabase('shop');
   let load: Awaited<ReturnType<typeof loadShop>>;
 
   before(async () => {
-    t = await createTestDatabase('shop');
     load = await loadShop(t.url, { scale: 0.25 });
   });
-  after(async () => t?.drop());
 
   it('loads the volumes it reports, and runs ANALYZE', async () => {
     for (const [table, n] of Object.entries(load.rows)) {

@@ -3,13 +3,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+import { testDatabase, rejectsWith } from '../support';
 import { main } from '../../../src/cli/main';
 import { benchmark } from '../../../src/db/benchmark';
 
 describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
   this.timeout(60000);
-  let tdb: TestDatabase;
+  const tdb = testDatabase('cli_explain');
   let dir: string;
   const run = async (...argv: string[]) => {
     const out: string[] = [];
@@ -19,15 +19,11 @@ describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
   };
 
   before(async () => {
-    tdb = await createTestDatabase('cli_explain');
     await tdb.admin.query(`CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, note text)`);
     await tdb.admin.query(`INSERT INTO orders SELECT i, i % 300, 'n' FROM generate_series(1, 30000) i`);
     await tdb.admin.query('ANALYZE orders');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-cli-'));
     fs.writeFileSync(path.join(dir, 'q.sql'), `SELECT 1;\n\nSELECT *\n  FROM orders\n WHERE customer_id = 42;\n`);
-  });
-  after(async () => {
-    await tdb?.drop();
   });
 
   it('text: the tree with figures, a seq scan warning and a tip', async () => {

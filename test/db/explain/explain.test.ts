@@ -4,7 +4,7 @@
  * The safety tests compare table contents and the catalog before and after, with a plain pg client.
  */
 import { strict as assert } from 'node:assert';
-import { capabilities, createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+import { capabilities, testDatabase, rejectsWith } from '../support';
 import type { Database } from '../../../src/db/database';
 import { cancelBackend, explain, explainAnalyze } from '../../../src/db/explain';
 import { K } from '../../../src/core/plan';
@@ -23,7 +23,7 @@ const SETUP = [
 
 describe('db/explain (real PostgreSQL)', function () {
   this.timeout(60000);
-  let tdb: TestDatabase;
+  const tdb = testDatabase('explain');
   let db: Database;
   let version: number;
 
@@ -38,12 +38,8 @@ describe('db/explain (real PostgreSQL)', function () {
 
   before(async () => {
     version = (await capabilities()).versionNum;
-    tdb = await createTestDatabase('explain');
     for (const s of SETUP) await tdb.admin.query(s);
     db = await tdb.open();
-  });
-  after(async () => {
-    await tdb?.drop();
   });
 
   describe('explain (no execution)', () => {

@@ -13,7 +13,7 @@
  * parallel-overhead tip says so, and only then.
  */
 import { strict as assert } from 'node:assert';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 import { analyzePlan, K, type Plan, type PlanNode } from '../../../src/core/plan';
 
 const SETUP = [
@@ -41,11 +41,10 @@ const num = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
 describe('core/plan on real parallel plans: figures stay within the rounding bound', function () {
   this.timeout(120_000);
-  let tdb: TestDatabase;
+  const tdb = testDatabase('parallel');
   const plans: { name: string; plan: Plan }[] = [];
 
   before(async () => {
-    tdb = await createTestDatabase('parallel');
     for (const s of SETUP) await tdb.admin.query(s);
     for (const c of CASES) {
       for (const opts of ['ANALYZE, BUFFERS', 'ANALYZE, BUFFERS, VERBOSE']) {
@@ -61,9 +60,6 @@ describe('core/plan on real parallel plans: figures stay within the rounding bou
         }
       }
     }
-  });
-  after(async () => {
-    await tdb?.drop();
   });
 
   it('every case ran in parallel: a Gather with at least one worker launched (the server had workers to give)', () => {

@@ -4,7 +4,7 @@
  * when an index exists. Runs a real DELETE slowed by an unindexed foreign key (rolled back).
  */
 import { strict as assert } from 'node:assert';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 import type { Database } from '../../../src/db/database';
 import { planFacts } from '../../../src/db/planFacts';
 import { analyzePlan } from '../../../src/core/plan';
@@ -19,11 +19,10 @@ const SETUP = [
 
 describe('db/planFacts: a brought plan proved against the catalog', function () {
   this.timeout(60_000);
-  let tdb: TestDatabase;
+  const tdb = testDatabase('planfacts');
   let db: Database;
   let text: string;
   before(async () => {
-    tdb = await createTestDatabase('planfacts');
     for (const s of SETUP) await tdb.admin.query(s);
     db = await tdb.open();
     // The plan as a user would bring it: EXPLAIN ANALYZE text from another session.
@@ -33,9 +32,6 @@ describe('db/planFacts: a brought plan proved against the catalog', function () 
     } finally {
       await tdb.admin.query('ROLLBACK');
     }
-  });
-  after(async () => {
-    await tdb?.drop();
   });
 
   it('without an index on the referencing columns: the tip says so, checked, with the CREATE INDEX', async () => {

@@ -1,6 +1,6 @@
 /** Schema/stats version probe and the plan cache against a real server. */
 import { strict as assert } from 'node:assert';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 import type { Database } from '../../../src/db/database';
 import { schemaVersion } from '../../../src/db/schemaVersion';
 import { Planner, type PlanOutcome } from '../../../src/db/planner';
@@ -8,18 +8,14 @@ import { K } from '../../../src/core/plan';
 
 describe('db/schemaVersion and the plan cache (real PostgreSQL)', function () {
   this.timeout(60000);
-  let tdb: TestDatabase;
+  const tdb = testDatabase('planner');
   let db: Database;
 
   before(async () => {
-    tdb = await createTestDatabase('planner');
     await tdb.admin.query(`CREATE TABLE o (id int PRIMARY KEY, c int NOT NULL, pad text)`);
     await tdb.admin.query(`INSERT INTO o SELECT i, i % 500, 'x' FROM generate_series(1, 20000) i`);
     await tdb.admin.query('ANALYZE o');
     db = await tdb.open();
-  });
-  after(async () => {
-    await tdb?.drop();
   });
 
   it('changes on DDL (create/drop index, add column, constraint, extended statistics) and on ANALYZE, not on plain writes', async () => {

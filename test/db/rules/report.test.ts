@@ -8,22 +8,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { main } from '../../../src/cli/main';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase, statementStats } from '../support';
 
 const HOSTILE = '<script>alert(1)</script>';
 
 describe('cli report (real PostgreSQL)', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('report');
   let dir: string;
   let pss = false;
 
   before(async () => {
-    t = await createTestDatabase('report');
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-report-'));
-    pss = (await capabilities()).pgStatStatements;
-    if (pss) await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    else announceFallback('pg_stat_statements', 'the report says statistics are unavailable');
+    pss = await statementStats(t, 'the report says statistics are unavailable');
     await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, note text);
       INSERT INTO orders SELECT g, g % 50, 'n' FROM generate_series(1, 2000) g;
       CREATE TABLE "${HOSTILE}" (id int); INSERT INTO "${HOSTILE}" VALUES (1);
@@ -53,7 +50,6 @@ describe('cli report (real PostgreSQL)', function () {
   });
   after(async () => {
     fs.rmSync(dir, { recursive: true, force: true });
-    await t?.drop();
   });
 
   async function run(args: string[]) {

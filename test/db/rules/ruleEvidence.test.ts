@@ -13,16 +13,18 @@ import { RULES } from '../../../src/core/rules/index';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import type { Database } from '../../../src/db/database';
 import { DbEvidence } from '../../../src/db/ruleEvidence';
-import { announceFallback, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, testDatabase } from '../support';
+import { readCatalogFacts } from '../../../src/db/catalog';
+import { adviseStatement } from '../../../src/db/advisor';
+import { expressionIndexKeys, isIndexed, leadsIndex, trigramIndexed } from '../../../src/core/catalogFacts';
 
 describe('db/ruleEvidence: rules with catalog and plan facts', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('rules');
   let db: Database;
   let trgm = false;
 
   before(async () => {
-    t = await createTestDatabase('rules');
     await t.admin.query(`
       CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, name text, nickname text, code char(4), created_at timestamptz NOT NULL DEFAULT now());
       CREATE INDEX users_lower_email ON users (lower(email));
@@ -43,7 +45,6 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     }
     db = await t.open();
   });
-  after(async () => t?.drop());
 
   async function scanSql(sql: string, evidence: DbEvidence) {
     return analyzeFile({ path: 'q.sql', text: sql }, { analyzers: [rulesAnalyzer({ evidence })] });
@@ -56,15 +57,53 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     assert.equal(ev.stats.catalogQueries, 1, 'one catalog query for all new names');
     const e = ev.evidenceFor(sites[0], {} as any, 0)!;
     const users = e.table!('users')!;
-    assert.ok(users.rows > 15000 && users.rows < 25000, `row estimate ${users.rows}`);
+    assert.ok(users.analysed && users.rows! > 15000 && users.rows! < 25000, `row estimate ${users.rows}`);
     const col = (n: string) => users.columns.find((c) => c.name === n)!;
-    assert.deepEqual([col('id').type, col('id').nullable, col('id').indexedLeading], ['int8', false, true]);
-    assert.deepEqual([col('email').indexed, col('name').indexed, col('nickname').indexed, col('code').type], [false, true, false, 'bpchar']);
-    assert.deepEqual(users.expressionIndexes, ['lower(email)']);
+    assert.deepEqual([col('id').typeName, col('id').notNull, leadsIndex(users, 'id')], ['int8', true, true]);
+    assert.deepEqual([isIndexed(users, 'email'), isIndexed(users, 'name'), isIndexed(users, 'nickname'), col('code').typeName, col('code').type], [false, true, false, 'bpchar', 'character(4)']);
+    assert.deepEqual(expressionIndexKeys(users), ['lower(email)']);
     assert.equal(e.table!('nope'), undefined);
     await ev.prepare(sites);
     assert.equal(ev.stats.catalogQueries, 1, 'names already asked are not asked again');
-    if (trgm) assert.equal(e.table!('orders')!.columns.find((c) => c.name === 'note')!.trigramIndexed, true);
+    if (trgm) assert.equal(trigramIndexed(e.table!('orders')!, 'note'), true);
+  });
+
+  it("a never-analysed table: rows estimated from its current size the way the planner does (EXPLAIN's own figure), the same for the advisor's and the rules' reads, and the rules say 'never analysed'", async () => {
+    // autovacuum off for this table, so nothing analyses it while the test runs; no index (CREATE INDEX would set reltuples).
+    await t.admin.query(`CREATE TABLE fresh (id bigint, note text) WITH (autovacuum_enabled = false);
+      INSERT INTO fresh SELECT g, 'n' || g FROM generate_series(1, 50000) g;
+      CREATE TABLE fresh_empty (id bigint) WITH (autovacuum_enabled = false);`);
+    const { reltuples } = (await t.admin.query(`SELECT reltuples::float8 AS reltuples FROM pg_class WHERE relname = 'fresh'`)).rows[0];
+    assert.equal(reltuples, -1, 'the table must be never analysed for this test');
+    const planRows = (await t.admin.query('EXPLAIN (FORMAT JSON) SELECT * FROM fresh')).rows[0]['QUERY PLAN'][0].Plan['Plan Rows'];
+    // The advisor's read.
+    const { tables } = await readCatalogFacts(db, [{ name: 'fresh' }, { name: 'fresh_empty' }]);
+    const fresh = tables.find((x) => x.name === 'fresh')!;
+    assert.equal(fresh.analysed, false);
+    assert.ok(Math.abs(fresh.rows! - planRows) <= planRows * 0.02, `estimate ${fresh.rows} vs the planner's ${planRows}`);
+    assert.ok(fresh.rows! > 25000 && fresh.rows! < 100000, `estimate ${fresh.rows} for 50,000 rows`);
+    assert.equal(tables.find((x) => x.name === 'fresh_empty')!.rows, 0, 'an empty table estimates 0 rows (not the planner\'s 10-page planning floor)');
+    // The rules' read: the same facts.
+    const ev = new DbEvidence(db, { plans: false });
+    const text = 'UPDATE fresh SET note = $1;\nSELECT * FROM fresh ORDER BY id LIMIT 10 OFFSET $1;';
+    const r = await scanSql(text, ev);
+    const sites = await extractSqlSites(text, 'q.sql', 'q.sql');
+    assert.equal(ev.evidenceFor(sites[0], {} as any, 0)!.table!('fresh')!.rows, fresh.rows);
+    const upd = r.findings.find((f) => f.ruleId === 'update-delete-without-where')!;
+    assert.equal(upd.severity, 'error', 'an estimated 50k-row table is large');
+    assert.match(upd.message, /rows, estimated from its size: never analysed\)/);
+    assert.match(r.findings.find((f) => f.ruleId === 'offset-pagination')!.message, /never analysed/);
+    // The index advisor reads the same estimate (it used to see 0 rows here and say nothing), and says it is one.
+    const advice = await adviseStatement(db, 'SELECT note FROM fresh WHERE id = $1', undefined);
+    assert.equal(advice.suggestions.length, 1, JSON.stringify(advice));
+    assert.match(advice.suggestions[0].summary, /^Seq Scan on fresh \(\d+(\.\d)?k rows, never analysed\)/);
+    assert.equal((await t.admin.query(`SELECT reltuples::float8 AS r FROM pg_class WHERE relname = 'fresh'`)).rows[0].r, -1, 'advice left the table as it was');
+    await t.admin.query('ANALYZE fresh');
+    // PostgreSQL's own catalogs resolve through the search path too, but are no application table: no facts, no advice.
+    const sys = await readCatalogFacts(db, [{ name: 'pg_class' }, { schema: 'information_schema', name: 'tables' }]);
+    assert.deepEqual([sys.tables, sys.missing, [...sys.notTables].sort((x, y) => x.name.localeCompare(y.name))], [[], [], [{ name: 'pg_class', kind: 'a system catalog' }, { name: 'tables', kind: 'a system catalog' }]]);
+    const after = (await readCatalogFacts(db, [{ name: 'fresh' }])).tables[0];
+    assert.deepEqual([after.analysed, after.rows], [true, 50000]);
   });
 
   it('plan facts come from EXPLAIN of read statements only, with a generic plan for $n on every version (GENERIC_PLAN on 16+, PREPARE with a forced generic plan before)', async () => {

@@ -7,21 +7,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../src/cli/main';
-import { createTestDatabase, type TestDatabase } from '../support';
+import { testDatabase } from '../support';
 import { missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import type { AdviceResult } from '../../../src/db/advisor';
 
 describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
   this.timeout(120_000);
-  let t: TestDatabase;
+  const t = testDatabase('scanmissing');
   before(async () => {
-    t = await createTestDatabase('scanmissing');
     await t.admin.query(`CREATE TABLE events (id bigint PRIMARY KEY, account_id int NOT NULL, kind text NOT NULL, at timestamptz NOT NULL)`);
     await t.admin.query(`INSERT INTO events SELECT g, g % 5000, 'k' || (g % 7), now() - g * interval '1 second' FROM generate_series(1, 200000) g`);
     await t.admin.query('ANALYZE events');
   });
-  after(async () => t.drop());
 
   it('flags the unindexed filter in a .ts file and not the primary-key lookup; no index is left behind', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-scanmi-'));

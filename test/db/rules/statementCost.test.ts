@@ -9,17 +9,16 @@ import { CostIndex, formatCostLens } from '../../../src/core/cost';
 import { loadPgParser } from '../../../src/core/sql/statement';
 import type { Database } from '../../../src/db/database';
 import { queryIdOf, readStatementCosts } from '../../../src/db/queryStats';
-import { announceFallback, capabilities, createTestDatabase, type TestDatabase } from '../support';
+import { announceFallback, capabilities, testDatabase } from '../support';
 
 describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', function () {
   this.timeout(60000);
-  let t: TestDatabase;
+  const t = testDatabase('cost');
   let db: Database;
   let pss = false;
 
   before(async function () {
     const caps = await capabilities();
-    t = await createTestDatabase('cost');
     if (!caps.pgStatStatements) {
       announceFallback('pg_stat_statements', 'the cost lens has nothing to show; only the read-only refusal path is tested');
       db = await t.open();
@@ -41,7 +40,6 @@ describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', fu
       await app.end();
     }
   });
-  after(async () => t?.drop());
 
   it('reads statements of this database with calls, time and rows, leaving out our own', async function () {
     if (!pss) return this.skip();

@@ -6,14 +6,14 @@
  */
 import { strict as assert } from 'node:assert';
 import { Client } from 'pg';
-import { announceFallback, capabilities, createTestDatabase, rejectsWith, type TestDatabase } from '../support';
+import { announceFallback, capabilities, testDatabase, rejectsWith } from '../support';
 import type { Database } from '../../../src/db/database';
 import { explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
 
 describe('safety: Explain Analyze never has effects that outlive the rollback without a named allowance (real PostgreSQL)', function () {
   this.timeout(60000);
-  let tdb: TestDatabase;
+  const tdb = testDatabase('side_effects');
   let db: Database;
   let dblink = false;
   let adminpack = false;
@@ -21,7 +21,6 @@ describe('safety: Explain Analyze never has effects that outlive the rollback wi
   const seq = async () => (await tdb.admin.query('SELECT last_value, is_called FROM t_id_seq')).rows[0];
 
   before(async () => {
-    tdb = await createTestDatabase('side_effects');
     const a = tdb.admin;
     await a.query('CREATE TABLE t (id serial PRIMARY KEY, v int)');
     await a.query('INSERT INTO t (v) SELECT g FROM generate_series(1, 100) g');
@@ -38,7 +37,6 @@ describe('safety: Explain Analyze never has effects that outlive the rollback wi
     await a.query(`CREATE FUNCTION folds_lock() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN PERFORM pg_advisory_lock(42); RETURN 1; END $$`);
     db = await tdb.open();
   });
-  after(async () => tdb?.drop());
 
   it('a locking clause never relaxes READ ONLY without the confirmation; setval/nextval … FOR UPDATE are refused and the sequence is unchanged', async () => {
     const before = await seq();

@@ -6,9 +6,9 @@
  * loads the rows" moves the cursor to the Order.findAll the loop runs over.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
+import { runInRecordingTerminal } from '../lib/recording';
 import type { Step } from '../lib/types';
 
 const ORM_FILE = 'orm/orders.ts';
@@ -20,24 +20,7 @@ export const step: Step = {
     if (!fs.existsSync(file)) throw new Error(`the workspace has no ${ORM_FILE} (examples/shop/orm, the Sequelize flavour)`);
     const line = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes('planted: n-plus-one')) + 1;
     await wb.openFile(ORM_FILE);
-    await wb.runCommand('PG Lens: Start Recording');
-    await wb.see(wb.statusBarItem(/\d+ statements?/), 'the recording status bar item with a statement count', 30_000);
-    // The database URL (with the throwaway server's password) goes through a file outside the workspace, not the screen.
-    const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-rec-')), 'url');
-    fs.writeFileSync(secret, db.url, { mode: 0o600 });
-    // A new integrated terminal (Ctrl+`), which gets the recording environment.
-    await wb.page.keyboard.press('Control+Backquote');
-    await wb.see(wb.page.locator('.terminal-wrapper .xterm'), 'an integrated terminal', 30_000);
-    // Let the terminal settle before typing: keys sent while it starts are echoed twice, and on a
-    // loaded machine the focus has been seen to move to an editor halfway through the line.
-    await wb.page.waitForTimeout(8000);
-    await wb.page.locator('.terminal-wrapper .xterm').last().click();
-    // The command goes into a script, so only a short line is typed (a long one typed on a loaded machine
-    // can lose the terminal's focus halfway and land in an editor).
-    const script = path.join(path.dirname(secret), 'traffic.sh');
-    fs.writeFileSync(script, `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ROUNDS=2 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts\n`, { mode: 0o700 });
-    await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().pressSequentially(`sh ${script}`);
-    await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().press('Enter');
+    await runInRecordingTerminal({ wb, db }, `ROUNDS=2 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
     log('traffic of the ORM flavour running in the integrated terminal');
     const status = await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
     log(`status bar: ${(await status.textContent())?.trim()}`);

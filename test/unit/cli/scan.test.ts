@@ -48,6 +48,14 @@ describe('cli scan', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  it('sql honours --exclude like scan (the shared EXCLUDE_OPTIONS), and lists the rest', async () => {
+    const all = await run(['sql', '.'], dir);
+    assert.match(all.out, /DELETE FROM skipped/);
+    const r = await run(['sql', '.', '--exclude', 'vendor-sql/**'], dir);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /UPDATE users SET active = \$1/);
+    assert.doesNotMatch(r.out, /skipped|everything/);
+  });
   it('prints findings as path:line:col with a summary, honours .gitignore, --exclude and suppressions', async () => {
     const r = await run(['scan', '.', '--exclude', 'vendor-sql/**'], dir);
     assert.match(r.out, /^db\/danger\.sql:1:1: warning update-delete-without-where: UPDATE without WHERE/m);
@@ -120,7 +128,10 @@ describe('cli scan', () => {
     assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8')).version, '2.1.0');
     const bad = await run(['scan', '--format', 'xml'], dir);
     assert.equal(bad.code, 2);
-    assert.match(bad.err.split('\n')[0], /--format must be one of text, json, sarif/);
+    assert.match(bad.err.split('\n')[0], /--format must be text, json or sarif, not "xml"$/);
+    const hostile = await run(['scan', '--format', 'x\n::error::forged'], dir);
+    assert.equal(hostile.code, 2);
+    assert.match(hostile.err.split('\n')[0], /--format must be text, json or sarif, not "x\\n::error::forged"$/, 'the value is quoted on the same line');
     assert.equal((await run(['scan', '--rule', 'no-such-rule=off'], dir)).code, 2);
   });
 
@@ -129,7 +140,7 @@ describe('cli scan', () => {
   });
 });
 
-describe('cli scan: another dialect and mapper files', () => {
+describe('cli scan: another dialect, mapper files and view templates', () => {
   let dir: string;
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-dialect-'));
@@ -160,5 +171,18 @@ describe('cli scan: another dialect and mapper files', () => {
     assert.match(f.help, /mapper statement/);
     assert.equal(j.summary.notAnalysedForPostgres, null);
   });
-});
 
+  it('reads Rails views (.erb, .jbuilder) like pg-lens n-plus-one: the implicit N+1 is reported on the controller, the view line related', async () => {
+    write(dir, {
+      'app/models/post.rb': 'class Post < ApplicationRecord\n  belongs_to :author\n  has_many :tags\nend\n',
+      'app/controllers/posts_controller.rb': 'class PostsController < ApplicationController\n  def index\n    @posts = Post.where(published: true)\n  end\n\n  def feed\n    @posts = Post.order(:id)\n  end\nend\n',
+      'app/views/posts/index.html.erb': '<% @posts.each do |post| %>\n  <%= post.author.name %>\n<% end %>\n',
+      'app/views/posts/feed.json.jbuilder': 'json.array! @posts do |post|\n  json.tags post.tags.map(&:name)\nend\n',
+    });
+    const r = await run(['scan', '.', '--format', 'json', '--fail-on', 'never'], dir);
+    assert.equal(r.code, 0, r.err);
+    const j = JSON.parse(r.out);
+    const views = j.findings.filter((f: { ruleId: string }) => f.ruleId === 'n-plus-one').map((f: { file: string; line: number; message: string }) => `${f.file}:${f.line} <- ${/N\+1 query \(view\): (\S+?):\d+/.exec(f.message)?.[1]}`);
+    assert.deepEqual(views.sort(), ['app/controllers/posts_controller.rb:3 <- app/views/posts/index.html.erb', 'app/controllers/posts_controller.rb:7 <- app/views/posts/feed.json.jbuilder']);
+  });
+});

@@ -28,6 +28,7 @@ describe('core/codeContext', () => {
       ['db/seeds.rb', 'seed'],
       ['app/models/demo/generator.rb', 'seed'],
       ['saleor/core/utils/random_data.py', 'seed'],
+      ['tracker/importers/jira/importer.py', 'seed'],
       ['lib/fake-data.ts', 'seed'],
       ['app/populate_db.py', 'seed'],
       ['app/services/data_export.py', 'request'],

@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { applySuppressions, ignoreComment } from '../../../src/core/suppress';
+import { applySuppressions, commentLanguageAt, ignoreComment } from '../../../src/core/suppress';
+import { extractSqlSites } from '../../../src/core/extract';
+import { useTreeSitterFromNodeModules } from '../support/treeSitter';
 import type { Finding } from '../../../src/core/findings';
 
 const f = (ruleId: string, start: number): Finding => ({ ruleId, severity: 'warning', message: 'm', span: { start, end: start + 1 }, fixes: [] });
@@ -25,5 +27,33 @@ describe('core/suppress', () => {
     assert.equal(ignoreComment('python', 'n-plus-one', 'ok'), '# pg-lens-ignore n-plus-one: ok');
     assert.equal(ignoreComment('typescript', 'n-plus-one', ''), '// pg-lens-ignore n-plus-one: reviewed');
     assert.equal(ignoreComment('sql', 'select-star', 'x\ny'), '-- pg-lens-ignore select-star: x y');
+  });
+
+  it('"Ignore here" writes a code comment on a line of code and a SQL comment only on a line inside a SQL string', async () => {
+    const src = [
+      'export async function featured(db: Db, products: { id: number }[]) {',
+      '  for (const product of products) {',
+      '    const { rows } = await db.query<Review>(',
+      "      'SELECT rating FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3',",
+      '      [product.id],',
+      '    );',
+      '    const more = await db.query(`SELECT id',
+      '      FROM orders',
+      '      WHERE customer_id = $1`, [product.id]);',
+      "    const parts = await db.query('SELECT id ' +",
+      "      'FROM customers WHERE id = $1', [product.id]);",
+      '  }',
+      '}',
+    ].join('\n');
+    useTreeSitterFromNodeModules();
+    const sites = await extractSqlSites(src, 'typescript', 'featured.ts');
+    assert.equal(sites.length, 3, 'the three statements are found');
+    const lineStart = (text: string) => src.lastIndexOf('\n', src.indexOf(text)) + 1;
+    // The N+1 diagnostic sits on the call's line: a // comment above it (a -- there is a syntax error in TypeScript).
+    assert.equal(commentLanguageAt('typescript', sites, lineStart('const { rows } = await db.query')), 'typescript');
+    assert.equal(commentLanguageAt('typescript', sites, lineStart("'SELECT rating")), 'typescript', 'a line that starts before the quote is code');
+    assert.equal(commentLanguageAt('typescript', sites, lineStart('FROM orders')), 'sql', 'inside a multi-line template: SQL');
+    assert.equal(commentLanguageAt('typescript', sites, lineStart('WHERE customer_id')), 'sql');
+    assert.equal(commentLanguageAt('typescript', sites, lineStart("'FROM customers")), 'typescript', 'between the pieces of a concatenation: code');
   });
 });

@@ -37,6 +37,12 @@ describe('lint: layer rules', function () {
     assert.deepEqual(await layerErrors('src/shared/example.ts', "import type { LiveStats } from '../core/dashboard/types';\nexport type X = LiveStats;\n"), []);
   });
 
+  it('webviews run in the browser: no db, editor, cli or node layer', async () => {
+    assert.equal((await layerErrors('src/webview/example.ts', "import { walkSourceFiles } from '../node/walk';\nexport const w = walkSourceFiles;\n")).length, 1);
+    assert.equal((await layerErrors('src/webview/example.ts', "import { connect } from '../db/database';\nexport const c = connect;\n")).length, 1);
+    assert.deepEqual(await layerErrors('src/webview/example.ts', "import { formatBytes } from '../core/format';\nexport const f = formatBytes;\n"), []);
+  });
+
   it('lets each layer import what is below it (lazy tree-sitter, pg in db, core from vscode)', async () => {
     assert.deepEqual(await layerErrors('src/core/example.ts', "export async function f() { return import('@vscode/tree-sitter-wasm'); }\n"), []);
     assert.deepEqual(await layerErrors('src/db/example.ts', "export async function f() { return import('pg'); }\n"), []);

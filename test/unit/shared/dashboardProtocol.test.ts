@@ -15,10 +15,14 @@ describe('shared/dashboardProtocol', () => {
   it('parseWebviewMessage accepts the exact shapes and nothing else', () => {
     assert.deepEqual(parseWebviewMessage({ type: 'ready' }), { type: 'ready' });
     assert.deepEqual(parseWebviewMessage({ type: 'requestAction', action: { kind: 'drop-index', oid: 500 } }), { type: 'requestAction', action: { kind: 'drop-index', oid: 500 } });
+    // A statement's details come with the window the table shows (the panel's deltas or the totals since reset).
+    assert.deepEqual(parseWebviewMessage({ type: 'showStatement', id: '-42', figures: 'delta' }), { type: 'showStatement', id: '-42', figures: 'delta' });
+    assert.deepEqual(parseWebviewMessage({ type: 'showStatement', id: '42', figures: 'total' }), { type: 'showStatement', id: '42', figures: 'total' });
     for (const bad of [
       undefined, 'ready', { type: 'ready', extra: 1 }, { type: 'runSql', sql: 'DROP TABLE t' }, { type: 'requestAction', action: { kind: 'drop-index', oid: 500, confirmed: true } },
       { type: 'requestAction', action: { kind: 'drop-index', oid: 500 }, confirmed: true }, { type: 'openSql', sql: '' }, { type: 'openSql', sql: 'x'.repeat(200001) },
       { type: 'requestAction', action: { kind: 'terminate-backend', pid: '1', backendStart: '2026-01-01 10:00:00+00' } },
+      { type: 'showStatement', id: '42' }, { type: 'showStatement', id: '42', figures: 'all' }, { type: 'showStatement', id: 'x', figures: 'delta' },
     ]) assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad)?.slice(0, 80));
   });
 
@@ -40,5 +44,18 @@ describe('shared/dashboardProtocol', () => {
     assert.equal(r.ok, false);
     assert.match((r as { reason: string }).reason, /production profile/);
     assert.equal(OfferedActions.from({ statementsReady: false }).has({ kind: 'reset-statements' }), false);
+  });
+
+  it('runWorkloadBenchmark: 1 to 20 distinct queryids, nothing else', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'runWorkloadBenchmark', ids: ['123', '-9'] }), { type: 'runWorkloadBenchmark', ids: ['123', '-9'] });
+    for (const bad of [
+      { type: 'runWorkloadBenchmark', ids: [] },
+      { type: 'runWorkloadBenchmark', ids: ['1', '1'] },
+      { type: 'runWorkloadBenchmark', ids: ['1; DROP TABLE x'] },
+      { type: 'runWorkloadBenchmark', ids: [1] },
+      { type: 'runWorkloadBenchmark', ids: Array.from({ length: 21 }, (_, k) => String(k)) },
+      { type: 'runWorkloadBenchmark', ids: ['1'], sql: 'SELECT 1' },
+      { type: 'runWorkloadBenchmark', ids: '1' },
+    ]) assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad));
   });
 });

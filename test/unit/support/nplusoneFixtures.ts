@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lineStarts, positionAt, type Finding } from '../../../src/core/findings';
+import { detectNPlusOne, type NPlusOneEvidence } from '../../../src/core/nplusone';
 
 export const FIXTURE_DIR = path.join(__dirname, '..', '..', 'fixtures', 'nplusone');
 
@@ -40,4 +41,10 @@ export function loadFixtures(): Fixture[] {
 export function findingLines(text: string, findings: Finding[]): number[] {
   const starts = lineStarts(text);
   return [...new Set(findings.map((f) => positionAt(starts, f.span.start).line + 1))].sort((a, b) => a - b);
+}
+
+/** Each N+1 finding in `text` (as file `file`), in the detector's order, with its 1-based line and its evidence. */
+export async function detectWithLines(text: string, file: string): Promise<{ line: number; finding: Finding; evidence: NPlusOneEvidence }[]> {
+  const starts = lineStarts(text);
+  return (await detectNPlusOne(text, file, file)).map((finding) => ({ line: positionAt(starts, finding.span.start).line + 1, finding, evidence: finding.evidence as unknown as NPlusOneEvidence }));
 }

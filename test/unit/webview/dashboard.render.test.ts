@@ -103,6 +103,31 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('a long statement in Top statements wraps without one line covering the underscores of the line above (VS Code styles code with a background)', async function () {
+    // VS Code's own webview stylesheet gives every <code> a background and 1px of vertical padding; in a dark theme the
+    // next line's background then hid the previous line's underscores ("customer id" for customer_id).
+    const vscodeDefault = 'code { background-color: #2b2b2b; padding: 1px 3px; border-radius: 4px; }';
+    await withDashboardPage(this, built, 'width: 420px', async (page, post) => {
+      const query = 'SELECT o.id, o.customer_id, o.status, o.total_cents, o.placed_at, c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.email = $1 ORDER BY o.placed_at DESC';
+      const fig = { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: null };
+      const stats = {
+        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
+        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+        sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query, total: fig, delta: fig }] },
+      };
+      await page.addStyleTag({ content: vscodeDefault });
+      // The panel's own stylesheet (media/dashboard.css) comes after VS Code's, as in a real webview.
+      await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats });
+      const lines = await page.evaluate(() => Array.from(document.querySelector('code.sql')!.getClientRects()).map((r) => ({ top: r.top, bottom: r.bottom })));
+      assert.ok(lines.length >= 3, `the statement wraps in a narrow panel (${lines.length} lines)`);
+      for (let i = 1; i < lines.length; i++) assert.ok(lines[i].top >= lines[i - 1].bottom - 0.5, `line ${i + 1} starts at ${lines[i].top}, over line ${i} which ends at ${lines[i - 1].bottom}`);
+    });
+  });
+
   it('draws the stored chart history on open, and one point never stretches a time axis over years', async function () {
     await withDashboardPage(this, built, 'width:1000px', async (page, post, errors) => {
       const spans = () => page.evaluate(() => [...document.querySelectorAll('.chart')].map((c) => Number(c.getAttribute('data-x-span'))));

@@ -35,4 +35,22 @@ describe('PG Lens in the extension host', () => {
     const all = await vscode.commands.getCommands(true);
     for (const c of ['pgLens.addConnection', 'pgLens.selectConnection', 'pgLens.showConnectionStatus']) assert.ok(all.includes(c), `command ${c} is not registered`);
   });
+  it("moves a password written in pgLens.dashboard.pgbouncerUrl to the secret store when the dashboard reads PgBouncer (no PgBouncer listens here: the read fails, is logged, and the checks run without it; reading real pools is tested in test/db/dashboard/pgbouncer)", async function () {
+    this.timeout(90000);
+    const cfg = () => vscode.workspace.getConfiguration('pgLens');
+    await cfg().update('dashboard.pgbouncerUrl', 'postgres://stats:bouncer-secret@127.0.0.1:1/pgbouncer', vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('pgLens.openDashboard');
+      let value: string | undefined;
+      for (let i = 0; i < 120; i++) {
+        value = cfg().inspect<string>('dashboard.pgbouncerUrl')?.globalValue;
+        if (value && !value.includes('bouncer-secret')) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.equal(value, 'postgres://stats@127.0.0.1:1/pgbouncer', 'the setting is written back without its password');
+    } finally {
+      await cfg().update('dashboard.pgbouncerUrl', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
 });

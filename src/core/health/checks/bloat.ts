@@ -4,7 +4,9 @@
  * pg_stats, item pointers, page header, fillfactor) against the pages the relation has.
  * An estimate: it says "about", and nothing at all when statistics are missing.
  */
-import type { IndexFact, TableFact } from '../types';
+import type { HealthCheck, HealthFacts, HealthFinding, HealthThresholds, IndexFact, TableFact } from '../types';
+import { finding, type FindingDetails } from '../finding';
+import { formatBytes } from '../../format';
 
 const BLOCK = 8192;
 const MAXALIGN = 8;
@@ -48,3 +50,28 @@ export function estimateIndexBloat(i: Pick<IndexFact, 'method' | 'relpages' | 'r
   return result(i.relpages, 1 + Math.ceil(i.reltuples / perPage));
 }
 
+/**
+ * The findings of a bloat check: each relation whose estimate passes both thresholds (a warning from
+ * 70% bloat), with the estimate and the age of the pg_stats widths it rests on as evidence, largest first.
+ */
+export function bloatFindings<R extends { schema: string; name: string; reltuples: number; relpages: number }>(
+  check: Pick<HealthCheck, 'id' | 'category'>,
+  kind: 'Index' | 'Table',
+  relations: readonly R[],
+  estimate: (r: R) => BloatEstimate | undefined,
+  details: (r: R) => Omit<FindingDetails, 'evidence'>,
+  f: HealthFacts,
+  th: HealthThresholds,
+): HealthFinding[] {
+  const out: HealthFinding[] = [];
+  for (const r of relations) {
+    const e = estimate(r);
+    if (!e || e.bloatBytes < th.bloatMinBytes || e.bloatShare < th.bloatMinShare) continue;
+    out.push(finding(check, e.bloatShare >= 0.7 ? 'warning' : 'info', `${kind} ${r.schema}.${r.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`, {
+      ...details(r),
+      // The widths come from pg_stats as read up to 10 minutes ago (kept between runs): their age is part of the evidence.
+      evidence: { ...e, reltuples: r.reltuples, relpages: r.relpages, estimate: true, widthsAgeSeconds: f.bloatWidthsAgeSeconds ?? 0 },
+    }));
+  }
+  return out.sort((a, b) => (b.evidence.bloatBytes as number) - (a.evidence.bloatBytes as number));
+}

@@ -10,10 +10,10 @@ import { formatBytes } from '../../format';
 import { qualifiedName } from '../../sql/ident';
 
 /** Transaction ids PostgreSQL lets a database age before it stops assigning new ones (2^31 minus the 3-million stop margin). */
-export const XID_STOP_AGE = 2 ** 31 - 3_000_000;
+const XID_STOP_AGE = 2 ** 31 - 3_000_000;
 
 /** high: a straight line fits well over a week or more; medium: fits fairly; low: otherwise. */
-export function confidence(p: GrowthProjection, spanDays: number): 'high' | 'medium' | 'low' {
+function confidence(p: GrowthProjection, spanDays: number): 'high' | 'medium' | 'low' {
   if (p.r2 >= 0.9 && spanDays >= 7 && p.points >= 7) return 'high';
   if (p.r2 >= 0.6 && p.points >= 3) return 'medium';
   return 'low';

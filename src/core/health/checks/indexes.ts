@@ -1,8 +1,8 @@
 /** Indexes: unused, duplicate, invalid, bloated; foreign keys without an index. */
-import { finding } from '../finding';
+import { finding, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, IndexFact } from '../types';
-import { estimateIndexBloat } from './bloat';
+import { bloatFindings, estimateIndexBloat } from './bloat';
 import { formatBytes } from '../../format';
 
 const indexRef = (i: IndexFact) => ({ kind: 'index' as const, schema: i.schema, name: i.name, table: i.table, oid: i.oid });
@@ -32,9 +32,7 @@ export const unusedIndex: HealthCheck = {
   docs: 'docs/health/unused-index.md',
   run(f, t) {
     if (f.statsAgeSeconds !== null && f.statsAgeSeconds < t.unusedIndexMinStatsAgeSeconds) return [];
-    return f.indexes
-      .filter((i) => i.scans === 0 && i.valid && !i.unique && !i.primary && !i.constraint && i.sizeBytes >= t.unusedIndexMinBytes)
-      .sort((a, b) => b.sizeBytes - a.sizeBytes)
+    return worstFirst(f.indexes, (i) => i.scans === 0 && i.valid && !i.unique && !i.primary && !i.constraint && i.sizeBytes >= t.unusedIndexMinBytes, (i) => i.sizeBytes)
       .map((i) => finding(this, 'warning', `Index ${i.schema}.${i.name} on ${i.table} has never been used (${formatBytes(i.sizeBytes)}).`, {
         objects: [indexRef(i)],
         evidence: { scans: i.scans, sizeBytes: i.sizeBytes, definition: i.definition, statsAgeSeconds: f.statsAgeSeconds },
@@ -173,17 +171,10 @@ export const indexBloat: HealthCheck = {
   summary: 'A b-tree index whose size is well above what its rows need (ioguix-style estimate from pg_stats widths).',
   docs: 'docs/health/index-bloat.md',
   run(f, t) {
-    const out: HealthFinding[] = [];
-    for (const i of f.indexes) {
-      const e = estimateIndexBloat(i);
-      if (!e || e.bloatBytes < t.bloatMinBytes || e.bloatShare < t.bloatMinShare) continue;
-      out.push(finding(this, e.bloatShare >= 0.7 ? 'warning' : 'info', `Index ${i.schema}.${i.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`, {
-        objects: [indexRef(i)],
-        evidence: { ...e, reltuples: i.reltuples, relpages: i.relpages, estimate: true, widthsAgeSeconds: f.bloatWidthsAgeSeconds ?? 0 },
-        fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
-        action: { kind: 'reindex-index', oid: i.oid },
-      }));
-    }
-    return out.sort((a, b) => (b.evidence.bloatBytes as number) - (a.evidence.bloatBytes as number));
+    return bloatFindings(this, 'Index', f.indexes, estimateIndexBloat, (i) => ({
+      objects: [indexRef(i)],
+      fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
+      action: { kind: 'reindex-index', oid: i.oid },
+    }), f, t);
   },
 };

@@ -42,7 +42,7 @@ function viewName(s: StatementUseFact): string {
   return `${base}_summary_${s.queryid.replace(/^-/, '').slice(-6)}`.slice(0, 63);
 }
 
-export const materializedViewCandidate: HealthCheck = {
+const materializedViewCandidate: HealthCheck = {
   id: 'materialized-view-candidate',
   title: 'Repeated aggregate a materialized view would serve',
   category: 'activity',
@@ -111,7 +111,7 @@ function uniqueIndexSql(m: MatviewFact): string[] {
   return m.uniqueColumns.length ? [`CREATE UNIQUE INDEX CONCURRENTLY ON ${qualifiedName(m.schema, m.name)} (${quoteIdent(m.uniqueColumns[0])});`] : [];
 }
 
-export const refreshCost: HealthCheck = {
+const refreshCost: HealthCheck = {
   id: 'refresh-cost',
   title: 'Materialized view refresh that costs too much',
   category: 'tables',
@@ -156,7 +156,7 @@ export const refreshCost: HealthCheck = {
   },
 };
 
-export const staleMaterializedView: HealthCheck = {
+const staleMaterializedView: HealthCheck = {
   id: 'stale-materialized-view',
   title: 'Materialized view behind its tables',
   category: 'tables',

@@ -7,7 +7,7 @@ import { finding } from '../finding';
 import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import { leastPrivilegeScript } from '../leastPrivilege';
 import { sensitiveKindByName, sensitiveKindByShape, TENANT_KEY_COLUMNS, type SensitiveKind } from '../sensitive';
-import type { HealthCheck, HealthFacts, HealthFinding, ObjectRef, SecurityFacts } from '../types';
+import type { HealthCheck, HealthFacts, HealthFinding, HealthSeverity, ObjectRef, SecurityFacts } from '../types';
 import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
@@ -19,8 +19,27 @@ function sec(f: HealthFacts): SecurityFacts | undefined {
   return f.security;
 }
 
+/**
+ * A check of the security facts: category security, its docs page named after its id, and silent
+ * when the facts were not read (`run` gets them).
+ */
+function securityCheck(c: Pick<HealthCheck, 'id' | 'title' | 'summary'> & { run(this: HealthCheck, s: SecurityFacts, f: HealthFacts): HealthFinding[] }): HealthCheck {
+  const check: HealthCheck = {
+    id: c.id,
+    title: c.title,
+    category: 'security',
+    summary: c.summary,
+    docs: docs(c.id),
+    run(f) {
+      const s = sec(f);
+      return s ? c.run.call(check, s, f) : [];
+    },
+  };
+  return check;
+}
+
 /** The role name the least-privilege script creates for an application role. */
-export function leastPrivilegeRoleName(role: string): string {
+function leastPrivilegeRoleName(role: string): string {
   return `${role.replace(/[^a-z0-9_]/gi, '_').toLowerCase().slice(0, 50)}_app`;
 }
 
@@ -35,15 +54,11 @@ export function leastPrivilegeFor(f: HealthFacts, role: string): { sql: string[]
   };
 }
 
-export const superuserApplicationRole: HealthCheck = {
+const superuserApplicationRole = securityCheck({
   id: 'superuser-application-role',
   title: 'Application role with more power than it needs',
-  category: 'security',
   summary: 'The role this profile or the application logs in as is a superuser, owns the tables, or has BYPASSRLS/CREATEROLE/CREATEDB.',
-  docs: docs('superuser-application-role'),
-  run(f) {
-    const s = sec(f);
-    if (!s) return [];
+  run(s, f) {
     const out: HealthFinding[] = [];
     for (const r of s.roles) {
       const powers = [r.superuser && 'SUPERUSER', r.bypassRls && 'BYPASSRLS', r.createRole && 'CREATEROLE', r.createDb && 'CREATEDB', r.replication && 'REPLICATION'].filter(Boolean) as string[];
@@ -74,9 +89,9 @@ export const superuserApplicationRole: HealthCheck = {
     }
     return out;
   },
-};
+});
 
-export const weakPasswordEncryption: HealthCheck = {
+const weakPasswordEncryption: HealthCheck = {
   id: 'weak-password-encryption',
   title: 'Weak password encryption',
   category: 'security',
@@ -113,15 +128,11 @@ export const weakPasswordEncryption: HealthCheck = {
   },
 };
 
-export const publicSchemaCreate: HealthCheck = {
+const publicSchemaCreate = securityCheck({
   id: 'public-schema-create',
   title: 'Anyone can create objects',
-  category: 'security',
   summary: 'PUBLIC holds CREATE on a schema (the default for public before PostgreSQL 15), or default privileges grant to PUBLIC.',
-  docs: docs('public-schema-create'),
-  run(f) {
-    const s = sec(f);
-    if (!s) return [];
+  run(s) {
     const out: HealthFinding[] = [];
     for (const x of s.publicCreateSchemas)
       out.push(finding(this, 'warning', `Every role can create objects in schema ${quoteIdent(x.schema)}.`, {
@@ -140,7 +151,7 @@ export const publicSchemaCreate: HealthCheck = {
       }));
     return out;
   },
-};
+});
 
 /** The schemas of a search_path setting value ("a, \"b c\", $user"). */
 export function searchPathSchemas(value: string): string[] {
@@ -151,15 +162,11 @@ export function searchPathSchemas(value: string): string[] {
   return out;
 }
 
-export const securityDefinerSearchPath: HealthCheck = {
+const securityDefinerSearchPath = securityCheck({
   id: 'security-definer-search-path',
   title: 'SECURITY DEFINER without a safe search_path',
-  category: 'security',
   summary: 'A SECURITY DEFINER function with no fixed search_path (or one naming a schema anyone can write), or executable by PUBLIC.',
-  docs: docs('security-definer-search-path'),
-  run(f) {
-    const s = sec(f);
-    if (!s) return [];
+  run(s) {
     const writable = new Set(s.publicCreateSchemas.map((x) => x.schema));
     const out: HealthFinding[] = [];
     for (const fn of s.definerFunctions) {
@@ -184,50 +191,41 @@ export const securityDefinerSearchPath: HealthCheck = {
     }
     return out;
   },
-};
+});
 
-export const rlsPolicyDisabled: HealthCheck = {
+const rlsPolicyDisabled = securityCheck({
   id: 'rls-policy-disabled',
   title: 'Row security policies not enforced',
-  category: 'security',
   summary: 'A table with row-level-security policies whose RLS is off, or not forced while the reading role owns it.',
-  docs: docs('rls-policy-disabled'),
-  run(f) {
-    const s = sec(f);
-    if (!s) return [];
+  run(s) {
     const out: HealthFinding[] = [];
     const current = s.roles.find((r) => r.current);
     for (const t of s.rlsTables) {
       if (!t.policies) continue;
       const name = qualifiedName(t.schema, t.name);
+      const push = (severity: HealthSeverity, message: string, clause: 'ENABLE' | 'FORCE', help: string) =>
+        out.push(finding(this, severity, message, {
+          objects: [{ kind: 'table', schema: t.schema, name: t.name }],
+          evidence: { ...t },
+          fixSql: [`ALTER TABLE ${name} ${clause} ROW LEVEL SECURITY;`],
+          help,
+        }));
       if (!t.enabled)
-        out.push(finding(this, 'error', `Table ${name} has ${plural(t.policies, 'row security policy')} but row-level security is disabled: the policies filter nothing.`, {
-          objects: [{ kind: 'table', schema: t.schema, name: t.name }],
-          evidence: { ...t },
-          fixSql: [`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`],
-          help: 'Enabling RLS makes the policies apply to every role except the owner and BYPASSRLS roles; test the application’s role first (roles without a matching policy then see no rows).',
-        }));
+        push('error', `Table ${name} has ${plural(t.policies, 'row security policy')} but row-level security is disabled: the policies filter nothing.`, 'ENABLE',
+          'Enabling RLS makes the policies apply to every role except the owner and BYPASSRLS roles; test the application’s role first (roles without a matching policy then see no rows).');
       else if (!t.forced && t.ownedByCurrent && current && !current.superuser && !current.bypassRls)
-        out.push(finding(this, 'warning', `Table ${name} has row-level security, but this role owns it and RLS is not forced: the owner bypasses the policies.`, {
-          objects: [{ kind: 'table', schema: t.schema, name: t.name }],
-          evidence: { ...t },
-          fixSql: [`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`],
-          help: 'When the application logs in as the owner, FORCE makes the policies apply to it too (or give the application a role that does not own the table).',
-        }));
+        push('warning', `Table ${name} has row-level security, but this role owns it and RLS is not forced: the owner bypasses the policies.`, 'FORCE',
+          'When the application logs in as the owner, FORCE makes the policies apply to it too (or give the application a role that does not own the table).');
     }
     return out;
   },
-};
+});
 
-export const rlsMissing: HealthCheck = {
+const rlsMissing = securityCheck({
   id: 'rls-missing',
   title: 'Tenant tables without row security',
-  category: 'security',
   summary: 'A table keyed by tenant (or by user, where other tables with that key use RLS) readable by this role with no policy.',
-  docs: docs('rls-missing'),
-  run(f) {
-    const s = sec(f);
-    if (!s) return [];
+  run(s) {
     const current = s.roles.find((r) => r.current);
     if (current?.superuser || current?.bypassRls) return [];
     const keysWithRls = new Set(s.rlsTables.filter((t) => t.enabled && t.policies && t.keyColumn).map((t) => t.keyColumn));
@@ -251,7 +249,7 @@ export const rlsMissing: HealthCheck = {
     }
     return out;
   },
-};
+});
 
 const KIND_FIX: Record<SensitiveKind, string> = {
   email: 'mask it in a view (left(email, 1) || \'***\' || substring(email from \'@.*$\'))',
@@ -264,15 +262,11 @@ const KIND_FIX: Record<SensitiveKind, string> = {
   'date of birth': 'expose only what is needed (an age or a year) through a view',
 };
 
-export const sensitiveColumnUnprotected: HealthCheck = {
+const sensitiveColumnUnprotected = securityCheck({
   id: 'sensitive-column-unprotected',
   title: 'Sensitive columns readable by everyone',
-  category: 'security',
   summary: 'Columns that look like emails, phones, card or national ids, password hashes or tokens (by name, type or sampled values) that PUBLIC can SELECT.',
-  docs: docs('sensitive-column-unprotected'),
-  run(f) {
-    const s = sec(f);
-    if (!s) return [];
+  run(s) {
     const out: HealthFinding[] = [];
     for (const t of s.publicTables) {
       const hits: { column: string; type: string; kind: SensitiveKind; by: 'name' | 'values' }[] = [];
@@ -305,7 +299,7 @@ export const sensitiveColumnUnprotected: HealthCheck = {
     }
     return out;
   },
-};
+});
 
 const RISKY_EXTENSIONS: Record<string, string> = {
   dblink: 'opens connections from the server to any host; with trust or peer authentication on the server, a loopback connection runs as another role',
@@ -317,15 +311,11 @@ const RISKY_EXTENSIONS: Record<string, string> = {
 };
 export const RISKY_EXTENSION_NAMES = Object.keys(RISKY_EXTENSIONS);
 
-export const riskyExtension: HealthCheck = {
+const riskyExtension = securityCheck({
   id: 'risky-extension',
   title: 'Risky extensions',
-  category: 'security',
   summary: 'dblink, postgres_fdw (passwords in PUBLIC user mappings), file_fdw, adminpack installed.',
-  docs: docs('risky-extension'),
-  run(f) {
-    const s = sec(f);
-    if (!s) return [];
+  run(s) {
     const out: HealthFinding[] = [];
     for (const e of s.extensions)
       out.push(finding(this, e.name === 'adminpack' || e.name === 'dblink' ? 'warning' : 'info', `Extension ${e.name} ${e.version} is installed (schema ${quoteIdent(e.schema)}): it ${RISKY_EXTENSIONS[e.name]}.`, {
@@ -345,17 +335,13 @@ export const riskyExtension: HealthCheck = {
     }
     return out;
   },
-};
+});
 
-export const untrustedLanguage: HealthCheck = {
+const untrustedLanguage = securityCheck({
   id: 'untrusted-language',
   title: 'Untrusted procedural languages',
-  category: 'security',
   summary: 'An untrusted language (plpython3u, plperlu, pltclu) is installed: its functions run with the server’s operating-system rights.',
-  docs: docs('untrusted-language'),
-  run(f) {
-    const s = sec(f);
-    if (!s) return [];
+  run(s) {
     return s.untrustedLanguages.map((l) => finding(this, l.publicDefinerFunctions.length ? 'error' : 'warning', `Untrusted language ${l.name} is installed (${plural(l.functions, 'function')}${l.publicDefinerFunctions.length ? `; ${l.publicDefinerFunctions.length} SECURITY DEFINER, executable by PUBLIC` : ''}).`, {
       objects: [{ kind: 'language', name: l.name }],
       evidence: { ...l },
@@ -365,11 +351,11 @@ export const untrustedLanguage: HealthCheck = {
         : 'Nothing uses it: drop it.',
     }));
   },
-};
+});
 
 const OLD_TLS = new Set(['TLSv1', 'TLSv1.1']);
 
-export const sslSettings: HealthCheck = {
+const sslSettings: HealthCheck = {
   id: 'ssl-settings',
   title: 'Encryption in transit',
   category: 'security',
@@ -420,7 +406,7 @@ function logConnectionsOn(v: string | undefined): boolean | undefined {
   return !(v === 'off' || v === '' || v === 'false');
 }
 
-export const auditLogging: HealthCheck = {
+const auditLogging: HealthCheck = {
   id: 'audit-logging',
   title: 'Audit logging',
   category: 'security',
@@ -472,7 +458,7 @@ export function walSegmentsBetween(from: string | null, to: string | null, segme
   return seg(to) - seg(from);
 }
 
-export const backupFreshness: HealthCheck = {
+const backupFreshness: HealthCheck = {
   id: 'backup-freshness',
   title: 'Backups and WAL archiving',
   category: 'security',

@@ -1,11 +1,17 @@
 /** Sessions: long-running queries, idle-in-transaction sessions, blocked sessions and their blockers. */
-import { finding } from '../finding';
+import { finding, worstFirst, type FindingDetails } from '../finding';
 import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, SessionFact } from '../types';
 
-/** Cancel/terminate statements that hit only this exact backend (a reused pid has another backend_start). */
-export function backendFixSql(fn: 'pg_cancel_backend' | 'pg_terminate_backend', s: Pick<SessionFact, 'pid' | 'backendStart'>): string {
-  return `SELECT ${fn}(pid) FROM pg_stat_activity WHERE pid = ${s.pid} AND backend_start = ${quoteLiteral(s.backendStart)}::timestamptz;`;
+/**
+ * Cancel the query of, or terminate, this exact backend (a reused pid has another backend_start): the
+ * statement as fixSql and the same step as the dashboard's action, so the two never disagree.
+ */
+function backendFix(how: 'cancel' | 'terminate', s: Pick<SessionFact, 'pid' | 'backendStart'>): Pick<FindingDetails, 'fixSql' | 'action'> {
+  return {
+    fixSql: [`SELECT pg_${how}_backend(pid) FROM pg_stat_activity WHERE pid = ${s.pid} AND backend_start = ${quoteLiteral(s.backendStart)}::timestamptz;`],
+    action: { kind: how === 'cancel' ? 'cancel-backend' : 'terminate-backend', pid: s.pid, backendStart: s.backendStart },
+  };
 }
 
 function sessionRef(s: SessionFact) {
@@ -41,15 +47,12 @@ export const longRunningQuery: HealthCheck = {
   summary: 'An active query running longer than the threshold.',
   docs: 'docs/health/long-running-query.md',
   run(f, t) {
-    return others(f.sessions)
-      .filter((s) => s.state === 'active' && (s.querySeconds ?? 0) >= t.longRunningSeconds && !s.blockedBy.length)
-      .sort((a, b) => (b.querySeconds ?? 0) - (a.querySeconds ?? 0))
+    return worstFirst(others(f.sessions), (s) => s.state === 'active' && (s.querySeconds ?? 0) >= t.longRunningSeconds && !s.blockedBy.length, (s) => s.querySeconds ?? 0)
       .map((s) => finding(this, (s.querySeconds ?? 0) >= t.longRunningSeconds * 10 ? 'error' : 'warning', `Query of pid ${s.pid} (${s.user ?? '?'}) has been running for ${fmtSeconds(s.querySeconds)}.`, {
         objects: [sessionRef(s)],
         evidence: sessionEvidence(s),
-        fixSql: [backendFixSql('pg_cancel_backend', s)],
+        ...backendFix('cancel', s),
         help: 'Cancel the query if it is not expected to run this long; look at its plan.',
-        action: { kind: 'cancel-backend', pid: s.pid, backendStart: s.backendStart },
       }));
   },
 };
@@ -61,15 +64,12 @@ export const idleInTransaction: HealthCheck = {
   summary: 'A session that opened a transaction and has been idle in it longer than the threshold (holds locks, stops vacuum).',
   docs: 'docs/health/idle-in-transaction.md',
   run(f, t) {
-    return others(f.sessions)
-      .filter((s) => (s.state === 'idle in transaction' || s.state === 'idle in transaction (aborted)') && (s.stateSeconds ?? 0) >= t.idleInTransactionSeconds)
-      .sort((a, b) => (b.stateSeconds ?? 0) - (a.stateSeconds ?? 0))
+    return worstFirst(others(f.sessions), (s) => (s.state === 'idle in transaction' || s.state === 'idle in transaction (aborted)') && (s.stateSeconds ?? 0) >= t.idleInTransactionSeconds, (s) => s.stateSeconds ?? 0)
       .map((s) => finding(this, 'warning', `Session pid ${s.pid} (${s.user ?? '?'}, ${s.application || 'no application name'}) has been idle in a transaction for ${fmtSeconds(s.stateSeconds)}.`, {
         objects: [sessionRef(s)],
         evidence: { ...sessionEvidence(s), idleSeconds: round(s.stateSeconds) },
-        fixSql: [backendFixSql('pg_terminate_backend', s)],
+        ...backendFix('terminate', s),
         help: 'Fix the application so it commits or rolls back promptly; idle_in_transaction_session_timeout bounds it server-side.',
-        action: { kind: 'terminate-backend', pid: s.pid, backendStart: s.backendStart },
       }));
   },
 };
@@ -101,9 +101,8 @@ export const blockedSession: HealthCheck = {
           blocker: root ? sessionEvidence(root) : { pid: rootPid },
           waiters: waiters.map((w) => ({ ...sessionEvidence(w), blockedBy: w.blockedBy, waitingSeconds: round(w.stateSeconds) })),
         },
-        fixSql: root && !root.own ? [backendFixSql('pg_terminate_backend', root)] : [],
+        ...(root && !root.own ? backendFix('terminate', root) : {}),
         help: 'Find out why the blocker holds its lock (an open transaction, a long statement); terminate it only if you must.',
-        action: root && !root.own ? { kind: 'terminate-backend', pid: root.pid, backendStart: root.backendStart } : undefined,
       }));
     }
     return out;

@@ -1,8 +1,8 @@
 /** Tables: bloat, dead tuples, stale statistics, autovacuum falling behind, wraparound, sequences, invalid constraints. */
-import { finding } from '../finding';
+import { finding, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, TableFact } from '../types';
-import { estimateTableBloat } from './bloat';
+import { bloatFindings, estimateTableBloat } from './bloat';
 import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
@@ -11,10 +11,10 @@ const vacuumSql = (t: TableFact) => `VACUUM (ANALYZE) ${qualifiedName(t.schema, 
 const analyzeSql = (t: TableFact) => `ANALYZE ${qualifiedName(t.schema, t.name)};`;
 
 /** The dead-tuple count at which autovacuum starts on this table (PostgreSQL's own formula). */
-export function vacuumTrigger(t: Pick<TableFact, 'vacuumThreshold' | 'vacuumScaleFactor' | 'reltuples'>): number {
+function vacuumTrigger(t: Pick<TableFact, 'vacuumThreshold' | 'vacuumScaleFactor' | 'reltuples'>): number {
   return t.vacuumThreshold + t.vacuumScaleFactor * Math.max(0, t.reltuples);
 }
-export function analyzeTrigger(t: Pick<TableFact, 'analyzeThreshold' | 'analyzeScaleFactor' | 'reltuples'>): number {
+function analyzeTrigger(t: Pick<TableFact, 'analyzeThreshold' | 'analyzeScaleFactor' | 'reltuples'>): number {
   return t.analyzeThreshold + t.analyzeScaleFactor * Math.max(0, t.reltuples);
 }
 
@@ -25,20 +25,12 @@ export const tableBloat: HealthCheck = {
   summary: 'A table whose size is well above what its rows need (estimate from pg_stats widths and the row count).',
   docs: 'docs/health/table-bloat.md',
   run(f, th) {
-    const out: HealthFinding[] = [];
-    for (const t of f.tables) {
-      const e = estimateTableBloat(t);
-      if (!e || e.bloatBytes < th.bloatMinBytes || e.bloatShare < th.bloatMinShare) continue;
-      out.push(finding(this, e.bloatShare >= 0.7 ? 'warning' : 'info', `Table ${t.schema}.${t.name} is about ${Math.round(e.bloatShare * 100)}% bloat (${formatBytes(e.bloatBytes)} of ${formatBytes(e.realBytes)}).`, {
-        objects: [tableRef(t)],
-        // The widths come from pg_stats as read up to 10 minutes ago (kept between runs): their age is part of the evidence.
-        evidence: { ...e, reltuples: t.reltuples, relpages: t.relpages, estimate: true, widthsAgeSeconds: f.bloatWidthsAgeSeconds ?? 0 },
-        fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
-        help: 'VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; pg_repack does it online. Plain VACUUM makes the space reusable but does not shrink the file.',
-        action: { kind: 'vacuum-analyze', oid: t.oid },
-      }));
-    }
-    return out.sort((a, b) => (b.evidence.bloatBytes as number) - (a.evidence.bloatBytes as number));
+    return bloatFindings(this, 'Table', f.tables, estimateTableBloat, (t) => ({
+      objects: [tableRef(t)],
+      fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
+      help: 'VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; pg_repack does it online. Plain VACUUM makes the space reusable but does not shrink the file.',
+      action: { kind: 'vacuum-analyze', oid: t.oid },
+    }), f, th);
   },
 };
 
@@ -49,9 +41,7 @@ export const deadTuples: HealthCheck = {
   summary: 'A table where dead rows are a large share of all rows.',
   docs: 'docs/health/dead-tuples.md',
   run(f, th) {
-    return f.tables
-      .filter((t) => t.deadTuples >= th.deadTupleMinCount && t.deadTuples / Math.max(1, t.deadTuples + t.liveTuples) >= th.deadTupleMinShare)
-      .sort((a, b) => b.deadTuples - a.deadTuples)
+    return worstFirst(f.tables, (t) => t.deadTuples >= th.deadTupleMinCount && t.deadTuples / Math.max(1, t.deadTuples + t.liveTuples) >= th.deadTupleMinShare, (t) => t.deadTuples)
       .map((t) => finding(this, 'warning', `Table ${t.schema}.${t.name} has ${t.deadTuples.toLocaleString('en-US')} dead rows (${Math.round((100 * t.deadTuples) / Math.max(1, t.deadTuples + t.liveTuples))}% of all rows).`, {
         objects: [tableRef(t)],
         evidence: { deadTuples: t.deadTuples, liveTuples: t.liveTuples, lastVacuum: t.lastVacuum, lastAutovacuum: t.lastAutovacuum },
@@ -68,9 +58,7 @@ export const staleStatistics: HealthCheck = {
   summary: 'A table changed well past its autoanalyze trigger since it was last analysed (n_mod_since_analyze), or never analysed.',
   docs: 'docs/health/stale-statistics.md',
   run(f, th) {
-    return f.tables
-      .filter((t) => t.modsSinceAnalyze >= th.staleStatsMinMods && t.modsSinceAnalyze >= 2 * analyzeTrigger(t))
-      .sort((a, b) => b.modsSinceAnalyze - a.modsSinceAnalyze)
+    return worstFirst(f.tables, (t) => t.modsSinceAnalyze >= th.staleStatsMinMods && t.modsSinceAnalyze >= 2 * analyzeTrigger(t), (t) => t.modsSinceAnalyze)
       .map((t) => {
         const never = !t.lastAnalyze && !t.lastAutoanalyze;
         return finding(this, 'warning', `Table ${t.schema}.${t.name}: ${t.modsSinceAnalyze.toLocaleString('en-US')} rows changed since it was ${never ? 'created (never analysed)' : 'last analysed'}; the planner works from stale estimates.`, {
@@ -90,9 +78,7 @@ export const autovacuumLagging: HealthCheck = {
   summary: 'Dead rows past twice the autovacuum trigger while the last vacuum is older than the threshold (or autovacuum is off for the table).',
   docs: 'docs/health/autovacuum-lagging.md',
   run(f, th) {
-    return f.tables
-      .filter((t) => t.kind === 'table' && t.deadTuples >= 2 * vacuumTrigger(t) && (t.vacuumAgeSeconds === null || t.vacuumAgeSeconds >= th.autovacuumLagSeconds || !t.autovacuumEnabled))
-      .sort((a, b) => b.deadTuples - a.deadTuples)
+    return worstFirst(f.tables, (t) => t.kind === 'table' && t.deadTuples >= 2 * vacuumTrigger(t) && (t.vacuumAgeSeconds === null || t.vacuumAgeSeconds >= th.autovacuumLagSeconds || !t.autovacuumEnabled), (t) => t.deadTuples)
       .map((t) => {
         const fix = [vacuumSql(t)];
         if (!t.autovacuumEnabled) fix.push(`ALTER TABLE ${qualifiedName(t.schema, t.name)} RESET (autovacuum_enabled);`);

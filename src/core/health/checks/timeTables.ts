@@ -16,14 +16,14 @@ const APPEND_MOSTLY = 0.05;
 const MIN_RANGE_SHARE = 0.5;
 const BATCH = 10_000;
 
-export interface TimeReads {
+interface TimeReads {
   calls: number;
   rangeCalls: number;
   statements: { queryid: string; query: string; calls: number; range: boolean }[];
 }
 
 /** The frequent statements reading the table, and which of them filter on a range (<, >, BETWEEN) of the column. */
-export function timeReads(f: HealthFacts, t: TimeTableFact): TimeReads | undefined {
+function timeReads(f: HealthFacts, t: TimeTableFact): TimeReads | undefined {
   const stmts = f.workload?.statements;
   if (!stmts) return undefined;
   const out: TimeReads = { calls: 0, rangeCalls: 0, statements: [] };

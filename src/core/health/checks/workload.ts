@@ -5,8 +5,9 @@
  */
 import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
-import type { HealthCheck, HealthFinding } from '../types';
+import type { HealthCheck, HealthFinding, HealthThresholds, StatementUseFact } from '../types';
 import { formatBytes } from '../../format';
+import { oneLine } from '../../safeText';
 
 const docs = (id: string) => `docs/health/${id}.md`;
 const BLOCK = 8192;
@@ -20,7 +21,7 @@ export function brinSizeBytes(pages: number): number {
   return (2 + Math.ceil((ranges * BRIN_BYTES_PER_RANGE) / BLOCK) + Math.ceil(ranges / 1300)) * BLOCK;
 }
 
-export const brinCandidate: HealthCheck = {
+const brinCandidate: HealthCheck = {
   id: 'brin-candidate',
   title: 'B-tree where BRIN would do',
   category: 'indexes',
@@ -52,7 +53,7 @@ export const brinCandidate: HealthCheck = {
   },
 };
 
-export const toastCompression: HealthCheck = {
+const toastCompression: HealthCheck = {
   id: 'toast-compression',
   title: 'Large TOAST data on pglz',
   category: 'tables',
@@ -85,7 +86,7 @@ export const toastCompression: HealthCheck = {
   },
 };
 
-export const connectionSaturation: HealthCheck = {
+const connectionSaturation: HealthCheck = {
   id: 'connection-saturation',
   title: 'Connections near the limit',
   category: 'activity',
@@ -104,16 +105,21 @@ export const connectionSaturation: HealthCheck = {
     // doubled for bursts, at least 10 — and never more than half the usable slots.
     const pool = Math.min(Math.max(10, active * 2), Math.floor(usable / 2));
     const pct = (n: number) => `${Math.round((n / Math.max(1, c.total)) * 100)}%`;
-    return [finding(this, share >= t.connectionErrorShare ? 'error' : 'warning', `${c.total} of ${usable} usable connection slots are in use (${Math.round(share * 100)}%): ${idle} idle (${pct(idle)}), ${idleTx} idle in a transaction, ${active} active.`, {
+    const fe = f.frontend;
+    const through = fe ? ` PG Lens reached the server through ${fe.pgbouncer ? oneLine(fe.pgbouncer) : 'a pooler or proxy'} (port ${fe.connectedPort}; the server listens on ${fe.serverPort}).` : '';
+    const help = fe?.pgbouncer
+      ? `PgBouncer is already in front: the slots go to its server connections and to clients that connect to the server directly (by application: see the evidence). Keep the sum of its pools (pool_size × databases × users, or max_db_connections) under about ${pool} server connections (${active} active now, ×2 for bursts, at least 10, at most half the slots), send the other clients through it, and use transaction pooling where the apps allow it. Raising max_connections costs memory per connection and needs a restart.`
+      : `Most connections wait rather than work: put a pooler (PgBouncer in transaction mode, or the driver's pool) in front with about ${pool} server connections (${active} active now, ×2 for bursts, at least 10, at most half the slots), and cap each application's pool. Raising max_connections costs memory per connection and needs a restart.`;
+    return [finding(this, share >= t.connectionErrorShare ? 'error' : 'warning', `${c.total} of ${usable} usable connection slots are in use (${Math.round(share * 100)}%): ${idle} idle (${pct(idle)}), ${idleTx} idle in a transaction, ${active} active.${through}`, {
       objects: [{ kind: 'setting', name: 'max_connections' }],
-      evidence: { inUse: c.total, maxConnections: c.max, superuserReserved: c.superuserReserved, reserved: c.reserved, usable, byState: c.byState, byApplication: c.byApplication, recommendedPoolSize: pool },
+      evidence: { inUse: c.total, maxConnections: c.max, superuserReserved: c.superuserReserved, reserved: c.reserved, usable, byState: c.byState, byApplication: c.byApplication, recommendedPoolSize: pool, frontend: fe ?? null },
       fixSql: [],
-      help: `Most connections wait rather than work: put a pooler (PgBouncer in transaction mode, or the driver's pool) in front with about ${pool} server connections (${active} active now, ×2 for bursts, at least 10, at most half the slots), and cap each application's pool. Raising max_connections costs memory per connection and needs a restart.`,
+      help,
     })];
   },
 };
 
-export const poolSizing: HealthCheck = {
+const poolSizing: HealthCheck = {
   id: 'pool-sizing',
   title: 'PgBouncer pool too small',
   category: 'activity',
@@ -121,6 +127,15 @@ export const poolSizing: HealthCheck = {
   docs: docs('pool-sizing'),
   run(f, t) {
     const b = f.pgbouncer;
+    const fe = f.frontend;
+    if (!b && fe?.pgbouncer) {
+      // PgBouncer is in front, but its pools were not given: say so, and how to have them judged.
+      return [finding(this, 'info', `PG Lens reached this database through ${oneLine(fe.pgbouncer)} (port ${fe.connectedPort}; the server listens on ${fe.serverPort}); its pools were not read.`, {
+        objects: [{ kind: 'database', name: f.database }],
+        evidence: { frontend: fe },
+        help: 'Give PgBouncer\'s admin console (pg-lens health --pgbouncer postgres://USER@HOST:PORT/pgbouncer, or the dashboard setting pgLens.dashboard.pgbouncerUrl) so pool-sizing can read SHOW POOLS and SHOW STATS: clients waiting for a server connection, and the pool size the load needs. The user must be in admin_users or stats_users.',
+      })];
+    }
     if (!b) return [];
     const c = f.workload?.connections;
     const usable = c?.max ? Math.max(1, c.max - c.superuserReserved - c.reserved) : null;
@@ -132,11 +147,12 @@ export const poolSizing: HealthCheck = {
       if (!waitingNow && !waitedOnAverage) continue;
       // Enough servers for the statements running and the clients queued behind them — within the server's slots.
       const needed = p.serversActive + p.serversUsed + p.clientsWaiting;
-      const recommended = usable ? Math.min(needed, Math.floor(usable / 2)) : needed;
+      // Nobody waiting now (only the average says clients waited): the peak's need is not visible, so no number below the pool.
+      const recommended = waitingNow ? (usable ? Math.min(needed, Math.floor(usable / 2)) : needed) : null;
       out.push(finding(this, waitingNow ? 'warning' : 'info', `PgBouncer pool ${p.database}/${p.user}${p.poolSize !== null ? ` (pool_size ${p.poolSize})` : ''}: ${p.clientsWaiting} client${p.clientsWaiting === 1 ? '' : 's'} waiting for a server connection (longest ${p.maxWaitSeconds.toFixed(1)} s)${stats ? `, ${stats.avgWaitMs.toFixed(1)} ms average wait` : ''}; ${p.serversActive} servers active, ${p.serversIdle} idle.`, {
         objects: [{ kind: 'database', name: p.database }],
         evidence: { pgbouncer: b.version, pool: p, stats: stats ?? null, recommendedPoolSize: recommended, serverSlotsUsable: usable },
-        help: `Raise pool_size for ${p.database} in pgbouncer.ini (or default_pool_size) to about ${recommended} — the active and queued clients now${usable ? `, at most half the ${usable} slots the server leaves to ordinary roles` : ''} — and RELOAD the console. When the servers are busy with slow statements, a larger pool only moves the queue into PostgreSQL: look at the slowest statements first.${p.mode && p.mode !== 'transaction' ? ` The pool runs in ${p.mode} mode: transaction mode lets far fewer servers serve the same clients.` : ''}`,
+        help: `${recommended !== null ? `Raise pool_size for ${p.database} in pgbouncer.ini (or default_pool_size) to about ${recommended} — the active and queued clients now${usable ? `, at most half the ${usable} slots the server leaves to ordinary roles` : ''} — and RELOAD the console.` : `Clients waited ${stats?.avgWaitMs.toFixed(0)} ms on average for a server connection, though none waits now: read SHOW POOLS at the busy hour (the dashboard or pg-lens health --pgbouncer then) for the size the peak needs, and raise pool_size for ${p.database} above ${p.poolSize ?? 'its current size'}${usable ? ` (at most half the ${usable} slots the server leaves to ordinary roles)` : ''}.`} When the servers are busy with slow statements, a larger pool only moves the queue into PostgreSQL: look at the slowest statements first.${p.mode && p.mode !== 'transaction' ? ` The pool runs in ${p.mode} mode: transaction mode lets far fewer servers serve the same clients.` : ''}`,
       }));
     }
     return out;
@@ -146,7 +162,65 @@ export const poolSizing: HealthCheck = {
 /** Functions whose result changes between calls: a statement using one cannot be cached by its text. */
 const VOLATILE = /\b(now|random|clock_timestamp|statement_timestamp|timeofday|nextval|gen_random_uuid|uuid_generate_v4|txid_current|pg_current_xact_id|current_timestamp|localtimestamp|current_time|current_date)\b/i;
 
-export const cacheCandidate: HealthCheck = {
+/** The TTLs (seconds) cache-candidate gives a hit ratio for. */
+const CACHE_TTLS = [10, 60, 300] as const;
+
+export interface CacheEstimate {
+  calls: number;
+  writes: number;
+  /** The tables it reads, schema-qualified, and their writes. */
+  tables: { schema: string; table: string; writes: number }[];
+  /** Dropped on every write to its tables, no TTL: at most one miss per write. */
+  hitRatio: number;
+  /** Calls and writes per second over pg_stat_statements' period; null when the period is unknown. */
+  callsPerSecond: number | null;
+  writesPerSecond: number | null;
+  /** Kept for each TTL and dropped on each write (null when the period is unknown). */
+  ttl: { seconds: number; hitRatio: number }[] | null;
+}
+
+/**
+ * Is the statement a cache candidate (called at least cacheMinCalls times, at most one write to its tables per
+ * cacheMinCallsPerWrite calls, no volatile function, no row lock), and what would a cache answer? For a TTL T,
+ * with calls arriving at c per second and writes at w: an entry lives until the TTL or the next write, on average
+ * (1 − e^(−wT)) / w seconds (T without writes), and answers c times that many calls after the one miss that filled
+ * it. Upper bounds: one parameter value (each distinct value misses on its own). Used by the check and the editor.
+ */
+export function cacheEstimate(s: StatementUseFact, t: Pick<HealthThresholds, 'cacheMinCalls' | 'cacheMinCallsPerWrite'>, periodSeconds?: number | null): CacheEstimate | undefined {
+  if (s.calls < t.cacheMinCalls || VOLATILE.test(s.query) || /\bfor\s+(update|share|no key update|key share)\b/i.test(s.query)) return undefined;
+  const writes = s.tables.reduce((n, x) => n + x.writes, 0);
+  if (writes * t.cacheMinCallsPerWrite > s.calls) return undefined;
+  const c = periodSeconds ? s.calls / periodSeconds : null;
+  const w = periodSeconds ? writes / periodSeconds : null;
+  const ttl = c === null || w === null ? null : CACHE_TTLS.map((T) => {
+    const life = w > 0 ? (1 - Math.exp(-w * T)) / w : T;
+    const hits = c * life;
+    return { seconds: T, hitRatio: hits / (1 + hits) };
+  });
+  return { calls: s.calls, writes, tables: s.tables, hitRatio: Math.max(0, 1 - writes / s.calls), callsPerSecond: c, writesPerSecond: w, ttl };
+}
+
+/** "92% at 10 s, 99% at 60 s, 100% at 300 s" */
+export function formatTtlHitRatios(ttl: NonNullable<CacheEstimate['ttl']>): string {
+  return ttl.map((x) => `${Math.floor(x.hitRatio * 100)}% at ${x.seconds} s`).join(', ');
+}
+
+/** The editor's line above a call site that sends a cache candidate, and its tooltip (plain text). */
+export function formatCacheLens(e: CacheEstimate): { title: string; tooltip: string } {
+  const names = e.tables.map((x) => qualifiedName(x.schema, x.table));
+  const at60 = e.ttl?.find((x) => x.seconds === 60);
+  const title = `cacheable: ${at60 ? `${Math.floor(at60.hitRatio * 100)}% hits at a 60 s TTL` : `up to ${Math.floor(e.hitRatio * 100)}% hits`} · invalidated by writes to ${names.join(', ')}`;
+  const tooltip = [
+    `cache-candidate: ${e.calls.toLocaleString('en-US')} calls, ${e.writes.toLocaleString('en-US')} writes to ${names.join(', ')} in the same period${e.callsPerSecond !== null && e.writesPerSecond !== null ? ` (${e.callsPerSecond.toFixed(2)} calls/s, ${e.writesPerSecond.toFixed(3)} writes/s)` : ''}.`,
+    `Dropped on each write: up to ${Math.floor(e.hitRatio * 100)}% of the calls answered from the cache.`,
+    ...(e.ttl ? [`With a TTL (and dropped on writes): ${formatTtlHitRatios(e.ttl)}.`] : []),
+    `Invalidate on: ${e.tables.map((x) => `INSERT, UPDATE or DELETE on ${qualifiedName(x.schema, x.table)}`).join('; ')}.`,
+    'Upper bounds: each distinct parameter value misses on its own.',
+  ].join('\n');
+  return { title, tooltip };
+}
+
+const cacheCandidate: HealthCheck = {
   id: 'cache-candidate',
   title: 'Result that could be cached',
   category: 'activity',
@@ -155,29 +229,28 @@ export const cacheCandidate: HealthCheck = {
   run(f, t) {
     const out: HealthFinding[] = [];
     for (const s of f.workload?.statements ?? []) {
-      if (s.calls < t.cacheMinCalls || VOLATILE.test(s.query) || /\bfor\s+(update|share|no key update|key share)\b/i.test(s.query)) continue;
-      const writes = s.tables.reduce((n, x) => n + x.writes, 0);
-      if (writes * t.cacheMinCallsPerWrite > s.calls) continue;
-      // Invalidated on every write to its tables: at most one miss per write (and per distinct parameter value).
-      const hitRatio = Math.max(0, 1 - writes / s.calls);
+      const e = cacheEstimate(s, t, f.workload?.statementsPeriodSeconds);
+      if (!e) continue;
       const tables = s.tables.map((x) => qualifiedName(x.schema, x.table));
-      out.push(finding(this, 'info', `A statement called ${s.calls.toLocaleString('en-US')} times reads ${tables.join(', ')}, written ${writes.toLocaleString('en-US')} times in the same period: a cache invalidated on those writes would answer up to ${Math.round(hitRatio * 100)}% of the calls.`, {
+      const rates = e.callsPerSecond !== null && e.writesPerSecond !== null ? ` (${e.callsPerSecond.toFixed(2)} calls/s, ${e.writesPerSecond.toFixed(3)} writes/s)` : '';
+      out.push(finding(this, 'info', `A statement called ${s.calls.toLocaleString('en-US')} times reads ${tables.join(', ')}, written ${e.writes.toLocaleString('en-US')} times in the same period${rates}: a cache invalidated on those writes would answer up to ${Math.round(e.hitRatio * 100)}% of the calls${e.ttl ? ` (with a TTL: ${formatTtlHitRatios(e.ttl)})` : ''}.`, {
         objects: s.tables.map((x) => ({ kind: 'table' as const, schema: x.schema, name: x.table })),
         evidence: {
           queryid: s.queryid, query: s.query, calls: s.calls, meanMs: Math.round(s.meanMs * 1000) / 1000, rowsPerCall: s.calls ? Math.round((s.rows / s.calls) * 10) / 10 : 0,
-          writesByTable: Object.fromEntries(s.tables.map((x) => [`${x.schema}.${x.table}`, x.writes])), hitRatioUpperBound: Math.round(hitRatio * 1000) / 1000,
+          writesByTable: Object.fromEntries(s.tables.map((x) => [`${x.schema}.${x.table}`, x.writes])), hitRatioUpperBound: Math.round(e.hitRatio * 1000) / 1000,
+          ...(e.ttl ? { periodSeconds: Math.round(f.workload!.statementsPeriodSeconds!), hitRatioAtTtl: Object.fromEntries(e.ttl.map((x) => [`${x.seconds}s`, Math.round(x.hitRatio * 1000) / 1000])) } : {}),
           invalidatedBy: s.tables.map((x) => `INSERT, UPDATE or DELETE on ${x.schema}.${x.table}`),
-          timeSavedMsUpperBound: Math.round(s.calls * s.meanMs * hitRatio),
+          timeSavedMsUpperBound: Math.round(s.calls * s.meanMs * e.hitRatio),
         },
         fixSql: [],
-        help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratio is an upper bound: each distinct parameter value misses once per invalidation.`,
+        help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratios are upper bounds: each distinct parameter value misses once per invalidation or TTL.`,
       }));
     }
     return out.sort((a, b) => (b.evidence.timeSavedMsUpperBound as number) - (a.evidence.timeSavedMsUpperBound as number)).slice(0, 10);
   },
 };
 
-export const unusedMaterializedView: HealthCheck = {
+const unusedMaterializedView: HealthCheck = {
   id: 'unused-materialized-view',
   title: 'Materialized views nobody reads',
   category: 'tables',

@@ -67,9 +67,11 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
       return joinOperands(node, recurse, ['+']);
     case 'call_expression': {
       if (!isSprintf(node, env.text)) return undefined;
-      const first = node.childForFieldName('arguments')?.namedChildren[0];
+      const [first, ...args] = node.childForFieldName('arguments')?.namedChildren ?? [];
       if (!first) return undefined;
-      return directivesToHoles(recurse(first) ?? [], /%%|%[-+# 0]*\d*(?:\.\d+)?[vTtbcdoOqxXUeEfFgGsp]/g, (m) => (m === '%%' ? '%' : undefined));
+      // %s / %v of a string constant is filled with it; other verbs and unknown arguments stay holes.
+      const argFor = (m: string, k: number) => (/^%[sv]$/.test(m) && args[k] ? recurse(args[k]!) : undefined);
+      return directivesToHoles(recurse(first) ?? [], /%%|%[-+# 0]*\d*(?:\.\d+)?[vTtbcdoOqxXUeEfFgGsp]/g, (m) => (m === '%%' ? '%' : undefined), argFor);
     }
   }
   return undefined;

@@ -2,31 +2,19 @@
  * Go: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, stringValue, buildChain, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
+
+const GO_MEMBER: MemberSyntax = { access: 'selector_expression', object: 'operand', name: 'field', index: 'index_expression' };
 
 function goCallParts(n: Node): CallShape | undefined {
   if (n.type !== 'call_expression') return undefined;
   const fn = field(n, 'function');
-  const args = field(n, 'arguments');
-  if (!fn) return undefined;
-  if (fn.type === 'selector_expression') return { receiver: field(fn, 'operand'), name: field(fn, 'field'), args };
-  if (fn.type === 'identifier') return { name: fn, args };
-  return { receiver: fn, args };
+  return fn ? calleeParts(fn, field(n, 'arguments'), GO_MEMBER) : undefined;
 }
 
-function goMember(n: Node): { object: Node; name?: string } | undefined {
-  if (n.type === 'selector_expression') {
-    const o = field(n, 'operand');
-    return o ? { object: o, name: field(n, 'field')?.text } : undefined;
-  }
-  if (n.type === 'index_expression') {
-    const o = field(n, 'operand');
-    return o ? { object: o } : undefined;
-  }
-  return undefined;
-}
+const goMember = (n: Node) => memberParts(n, GO_MEMBER);
 
 function goIsOutermost(n: Node): boolean {
   const p = n.parent;
@@ -36,8 +24,8 @@ function goIsOutermost(n: Node): boolean {
 
 function goLoopOf(n: Node, child: Node): LoopInfo | undefined {
   if (n.type !== 'for_statement') return undefined;
-  const body = field(n, 'body');
-  if (!body || !same(body, child)) return undefined;
+  const body = loopBody(n, child);
+  if (!body) return undefined;
   const clause = named(n).find((c) => c.type !== 'block' && c.type !== 'comment');
   if (!clause) return { node: n, kind: 'for', label: 'for', body, shape: 'condition' };
   if (clause.type === 'range_clause') {
@@ -94,6 +82,7 @@ const GO_SQL_METHODS = /^(Query|QueryRow|QueryContext|QueryRowContext|Exec|ExecC
 const GO_CLIENT = /^(db|tx|conn|pool|DB|Db|stmt|dbpool|dbPool|database|sqlDB|pgx|dbConn|txn|writer|reader)$|(DB|Db|Pool|Conn|Tx|Stmt)$/;
 const GORM_TERMINAL = /^(First|Find|Take|Last|Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete|Count|Scan|Pluck|FirstOrCreate|FirstOrInit|Row|Rows|Exec|Raw)$/;
 const SQLC_METHOD = /^(Get|List|Create|Update|Delete|Insert|Find|Count|Upsert)[A-Z]\w*$/;
+const STORE_METHOD = /^[A-Z][a-z]\w*(Create|Update|Delete|Insert|Upsert|Find|List|Get|Count)$/;
 
 export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
@@ -130,8 +119,9 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   // pgx batches and copies are the batched form.
   // sqlc: q.GetUser(ctx, id), queries.ListOrders(ctx, userID)
   const last = n[n.length - 1];
-  if (segs.length >= 2 && SQLC_METHOD.test(last) && /^(q|queries|qtx|querier|store|Queries)$/.test(n[n.length - 2])) {
-    return { library, op: /^(Create|Update|Delete|Insert|Upsert)/.test(last) ? 'write' : 'read', batch: /Batch|Many|ByIDs$|ByIds$/.test(last), label: n.join('.'), method: last };
+  // …and store interfaces (`_store.PermUpsert(perm)`, `store.StepUpdate(step)`): verb first or last.
+  if (segs.length >= 2 && (SQLC_METHOD.test(last) || STORE_METHOD.test(last)) && /^(q|queries|qtx|querier|_?store|_?datastore|Queries|Store)$/.test(n[n.length - 2])) {
+    return { library, op: /^(Create|Update|Delete|Insert|Upsert)|(Create|Update|Delete|Insert|Upsert)$/.test(last) ? 'write' : 'read', batch: /Batch|Many|ByIDs$|ByIds$/.test(last), label: n.join('.'), method: last };
   }
   return undefined;
 }

@@ -9,6 +9,7 @@
  * string or an array of strings joined by spaces, `#{x}` a parameter, `${x}` spliced text (dynamic).
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
+import { composeSqlBuilder } from './sqlBuilder';
 import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
 import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
 import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
@@ -23,6 +24,7 @@ const QUERY = `
 (method_invocation name: (identifier) @callee (#match? @callee "^(${[...JDBC, ...SPRING, ...JPA].join('|')})$")) @call
 (annotation name: (_) @callee (#match? @callee "(Query|^Select|^Insert|^Update|^Delete)$")) @call
 (variable_declarator name: (identifier) @decl.name value: (_) @decl.value)
+(return_statement (_) @callee) @call
 `;
 
 function importsOf(text: string): Set<string> {
@@ -95,6 +97,9 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
       return composeInner(node, recurse);
     case 'binary_expression':
       return joinOperands(node, recurse, ['+']);
+    case 'method_invocation':
+      // MyBatis's SQL builder: `new SQL() {{ SELECT(…); FROM(…); }}.toString()`.
+      return composeSqlBuilder(node, recurse);
     case 'element_value_array_initializer': {
       // MyBatis joins the strings of an annotation array with a space.
       const out: Part[] = [];
@@ -159,8 +164,20 @@ function annotationTarget(node: Node, env: Env): CallTarget | undefined {
   return { api: 'jpql', style: {}, arg: value, ignore: true };
 }
 
+/**
+ * A MyBatis SQL provider method (`@SelectProvider(type = P.class, method = "byId")` → `String byId() { return
+ * "SELECT … #{id}"; }`): a returned string that reads as SQL and holds `#{…}`/`${…}` parameters, or any
+ * returned SQL string in a file that imports MyBatis, is a MyBatis statement.
+ */
+function providerTarget(value: Node, env: Env): CallTarget | undefined {
+  const mybatis = [...env.imports].some((i) => i.startsWith('org.apache.ibatis'));
+  if (!mybatis && !/[#$]\{\w/.test(env.text.slice(value.startIndex, Math.min(value.endIndex, value.startIndex + 4000)))) return undefined;
+  return { api: 'mybatis.provider', style: MYBATIS_STYLE, arg: value, generic: true };
+}
+
 function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   if (callNode.type === 'annotation') return annotationTarget(callNode, env);
+  if (callNode.type === 'return_statement') return providerTarget(callee, env);
   const name = callee.text;
   const obj = callNode.childForFieldName('object');
   const recv = obj ? env.text.slice(obj.startIndex, Math.min(obj.endIndex, obj.startIndex + 100)) : '';
@@ -185,5 +202,5 @@ export const javaProfile: LanguageProfile = {
   identifier: new Set(['identifier']),
   defaultStyle: { qmark: 'jdbc', colon: true },
   imports: importsOf,
-  hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA].join('|')}|\\w*Query)\\b`),
+  hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA].join('|')}|\\w*Query|SQL(?=\\s*\\())\\b`),
 };

@@ -8,4 +8,5 @@ export const javaLanguage = {
   lineComment: '//',
   // MyBatis XML mappers (languages/java/mybatis.ts): `<select|insert|update|delete>` statements.
   mappers: { '.xml': 'mybatis' },
+  mapperEditorIds: ['xml'],
 } as const satisfies LanguageSpec<'java'>;

@@ -64,7 +64,7 @@ function decodeAttr(raw: string): string {
 }
 
 /** The element tree of an XML text (lenient: unclosed elements end at the end of the text). */
-export function parseXml(text: string): XElement {
+function parseXml(text: string): XElement {
   const root: XElement = { kind: 'el', name: '#root', attrs: {}, children: [], start: 0, end: text.length };
   const stack: XElement[] = [root];
   const top = () => stack[stack.length - 1];
@@ -96,9 +96,9 @@ export function parseXml(text: string): XElement {
       addText(s, offs);
       continue;
     }
-    if (text.startsWith('<!--', i)) {
-      const e = text.indexOf('-->', i + 4);
-      i = e < 0 ? text.length : e + 3;
+    const past = pastSkipped(text, i);
+    if (past !== undefined) {
+      i = past;
       continue;
     }
     if (text.startsWith('<![CDATA[', i)) {
@@ -109,11 +109,6 @@ export function parseXml(text: string): XElement {
       for (let k = from; k < to; k++) offs.push(k);
       addText(text.slice(from, to), offs);
       i = e < 0 ? text.length : e + 3;
-      continue;
-    }
-    if (text.startsWith('<?', i)) {
-      const e = text.indexOf('?>', i + 2);
-      i = e < 0 ? text.length : e + 2;
       continue;
     }
     if (text.startsWith('<!', i)) {
@@ -224,8 +219,25 @@ const WHERE_OVERRIDES = ['AND ', 'OR ', 'AND\n', 'OR\n', 'AND\r', 'OR\r', 'AND\t
 /** The same condition written twice (`<if test="name != null">` in the column list and in VALUES) is one choice. */
 const testKey = (t: string | undefined): string => (t ?? '').replace(/\s+/g, ' ').trim();
 
+/**
+ * `<sql id>` fragments of a project's other mapper files, by `namespace.id` → the `<sql>` element's XML
+ * text (built by addMapperFragments over every mapper; node/projectConfig.ts readMapperFragments).
+ */
+export type MapperFragments = Map<string, string>;
+
+/** Adds the `<sql id>` fragments of a mapper text to `into`, under `namespace.id`. */
+export function addMapperFragments(text: string, into: MapperFragments): void {
+  if (!/<mapper[\s>]/.test(text) || !/<sql[\s>]/.test(text)) return;
+  const mapper = parseXml(text).children.find((c): c is XElement => c.kind === 'el' && c.name === 'mapper');
+  const ns = mapper?.attrs.namespace;
+  if (!mapper || !ns) return;
+  for (const c of mapper.children) if (c.kind === 'el' && c.name === 'sql' && c.attrs.id) into.set(`${ns}.${c.attrs.id}`, text.slice(c.start, c.end));
+}
+
 interface RenderEnv {
   fragments: Map<string, XElement>;
+  /** Fragments of other mapper files (`<include refid="other.Namespace.id"/>`). */
+  foreign?: MapperFragments;
   namespace: string;
   /** Fragments being inlined (a cycle is unresolved, not endless). */
   active: Set<string>;
@@ -235,10 +247,21 @@ interface RenderEnv {
   unresolved: boolean;
 }
 
-function fragmentOf(n: XElement, env: RenderEnv): { key: string; el?: XElement } {
+function fragmentOf(n: XElement, env: RenderEnv): { key: string; el?: XElement; foreign?: boolean } {
   const ref = n.attrs.refid ?? '';
   const key = ref.startsWith(env.namespace + '.') ? ref.slice(env.namespace.length + 1) : ref;
-  return { key, el: env.active.has(key) ? undefined : env.fragments.get(key) };
+  if (env.active.has(key)) return { key };
+  const own = env.fragments.get(key);
+  if (own || !ref.includes('.')) return { key, el: own };
+  // Another mapper's fragment: its text is parsed here; it maps to this file's `<include>` element.
+  const xml = env.foreign?.get(ref);
+  const el = xml ? parseXml(xml).children.find((c): c is XElement => c.kind === 'el' && c.name === 'sql') : undefined;
+  return { key, el, foreign: !!el };
+}
+
+/** Parts rendered from another file: every character maps to the `<include>` element of this file. */
+function pinned(parts: Part[], at: XElement): Part[] {
+  return parts.map((p) => (p.t === 'text' ? { ...p, offsets: p.offsets.map(() => at.start) } : { ...p, span: { start: at.start, end: at.end } }));
 }
 
 /** The distinct `<if>`/`<when>` tests of a statement, fragments included. */
@@ -305,7 +328,8 @@ function renderNode(n: XNode, env: RenderEnv): Part[] {
       }
       env.active.add(f.key);
       try {
-        return renderChildren(f.el.children, env);
+        const parts = renderChildren(f.el.children, env);
+        return f.foreign ? pinned(parts, n) : parts;
       } finally {
         env.active.delete(f.key);
       }
@@ -324,12 +348,12 @@ export const MAX_TESTS = 5;
 const STATEMENTS = new Set(['select', 'insert', 'update', 'delete']);
 
 /** Is this XML text a MyBatis mapper? */
-export function isMyBatisMapper(text: string): boolean {
+function isMyBatisMapper(text: string): boolean {
   return /<mapper[\s>]/.test(text) && /<(select|insert|update|delete)[\s>]/.test(text);
 }
 
 /** The statements of a MyBatis XML mapper, as SqlSites (api `mybatis`). */
-export function myBatisSites(text: string, file?: string): SqlSite[] {
+export function myBatisSites(text: string, file?: string, foreign?: MapperFragments): SqlSite[] {
   if (!isMyBatisMapper(text)) return [];
   const root = parseXml(text);
   const mapper = root.children.find((c): c is XElement => c.kind === 'el' && c.name === 'mapper');
@@ -339,7 +363,7 @@ export function myBatisSites(text: string, file?: string): SqlSite[] {
   const out: SqlSite[] = [];
   for (const c of mapper.children) {
     if (c.kind !== 'el' || !STATEMENTS.has(c.name)) continue;
-    const env: RenderEnv = { fragments, namespace: mapper.attrs.namespace ?? '', active: new Set(), unresolved: false };
+    const env: RenderEnv = { fragments, foreign, namespace: mapper.attrs.namespace ?? '', active: new Set(), unresolved: false };
     const tests = [...testsOf(c.children, env, new Set())];
     const exhaustive = tests.length <= MAX_TESTS;
     const full = finishSql(renderChildren(c.children, env), {});
@@ -371,4 +395,16 @@ export function myBatisSites(text: string, file?: string): SqlSite[] {
     out.push(site);
   }
   return out;
+}
+
+const SKIPPED = [['<!--', '-->'], ['<?', '?>']] as const;
+
+/** XML comments and processing instructions hold no SQL: where the one that starts at i ends (the text's end when unclosed). */
+function pastSkipped(text: string, i: number): number | undefined {
+  for (const [open, close] of SKIPPED) {
+    if (!text.startsWith(open, i)) continue;
+    const e = text.indexOf(close, i + open.length);
+    return e < 0 ? text.length : e + close.length;
+  }
+  return undefined;
 }

@@ -2,7 +2,7 @@
  * Java: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, buildChain, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, buildChain, loopBody, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, label, firstArg, sqlOf, opOfSql, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import type { FileContext } from '../../nplusone/context';
 
@@ -13,24 +13,19 @@ function javaCallParts(n: Node): CallShape | undefined {
   return { receiver: field(n, 'object'), name: field(n, 'name'), args: field(n, 'arguments') };
 }
 
-function javaMember(n: Node): { object: Node; name?: string } | undefined {
-  if (n.type === 'field_access') {
-    const o = field(n, 'object');
-    return o ? { object: o, name: field(n, 'field')?.text } : undefined;
-  }
-  return undefined;
-}
+const JAVA_MEMBER: MemberSyntax = { access: 'field_access', object: 'object', name: 'field' };
+const javaMember = (n: Node) => memberParts(n, JAVA_MEMBER);
 
 function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {
     case 'enhanced_for_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       return { node: n, kind: 'for…of', label: 'for (… : …)', variable: field(n, 'name')?.text, iterable: field(n, 'value'), body, shape: 'collection' };
     }
     case 'for_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       const init = field(n, 'init');
       const v = init ? field(field(init, 'declarator') ?? init, 'name')?.text : undefined;
       const cond = field(n, 'condition');
@@ -41,8 +36,8 @@ function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
     }
     case 'while_statement':
     case 'do_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       const cond = field(n, 'condition');
       // while (rs.next()) iterates the rows of one result set.
       const rs = cond && /^\(?\s*(\w+)\.next\(\)\s*\)?$/.exec(cond.text);

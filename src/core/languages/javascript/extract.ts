@@ -6,11 +6,11 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, jsEscape } from '../../extract/escapes';
-import { composeInner, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeInner, joinOperands, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
-export const JS_QUERY = `
+const JS_QUERY = `
 [(string) (template_string)] @str
 (comment) @comment
 (call_expression function: (member_expression property: (_) @callee) (#match? @callee "${CALLEES}")) @call
@@ -74,21 +74,15 @@ function isSqlTagCall(n: Node, text: string): boolean {
   return !!f && !!a && a.type === 'template_string' && /^(sql|Prisma\.sql)$/.test(text.slice(f.startIndex, f.endIndex));
 }
 
-function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
+function compose(node: Node, _env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
     case 'parenthesized_expression':
     case 'as_expression':
     case 'satisfies_expression':
     case 'non_null_expression':
       return composeInner(node, recurse);
-    case 'binary_expression': {
-      const op = node.childForFieldName('operator');
-      if (!op || env.text.slice(op.startIndex, op.endIndex) !== '+') return undefined;
-      const l = node.childForFieldName('left');
-      const r = node.childForFieldName('right');
-      if (!l || !r) return undefined;
-      return [...(recurse(l) ?? []), ...(recurse(r) ?? [])];
-    }
+    case 'binary_expression':
+      return joinOperands(node, recurse, ['+']);
   }
   return undefined;
 }

@@ -2,13 +2,15 @@
  * JavaScript and TypeScript: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, stringValue, buildChain, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
+import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
 import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
 
 const JS_LOOP_METHODS = new Set(['forEach', 'map', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'find', 'findIndex', 'each', 'eachSeries', 'mapSeries', 'eachLimit', 'mapLimit', 'forEachSeries', 'forEachOf', 'mapValues']);
 const JS_FUNCS = new Set(['function_declaration', 'function_expression', 'function', 'arrow_function', 'method_definition', 'generator_function_declaration', 'generator_function']);
+
+const JS_MEMBER: MemberSyntax = { access: 'member_expression', object: 'object', name: 'property', index: 'subscript_expression' };
 
 function jsCallParts(n: Node): CallShape | undefined {
   if (n.type !== 'call_expression') return undefined;
@@ -17,23 +19,11 @@ function jsCallParts(n: Node): CallShape | undefined {
   if (fn?.type === 'await_expression') fn = named(fn)[0];
   const args = field(n, 'arguments');
   if (!fn) return undefined;
-  if (fn.type === 'member_expression') return { receiver: field(fn, 'object'), name: field(fn, 'property'), args };
-  if (fn.type === 'identifier' || fn.type === 'import') return { name: fn, args };
-  return { receiver: fn, args };
+  if (fn.type === 'import') return { name: fn, args };
+  return calleeParts(fn, args, JS_MEMBER);
 }
 
-function jsMember(n: Node): { object: Node; name?: string } | undefined {
-  if (n.type === 'member_expression') {
-    const o = field(n, 'object');
-    const p = field(n, 'property');
-    return o ? { object: o, name: p?.text } : undefined;
-  }
-  if (n.type === 'subscript_expression') {
-    const o = field(n, 'object');
-    return o ? { object: o } : undefined;
-  }
-  return undefined;
-}
+const jsMember = (n: Node) => memberParts(n, JS_MEMBER);
 
 function jsIsOutermost(n: Node): boolean {
   let p = n.parent;
@@ -67,8 +57,8 @@ function firstParamName(params: Node | undefined, index = 0): string | undefined
 function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {
     case 'for_in_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       const isAwait = n.children.some((c) => c?.type === 'await');
       const isOf = n.children.some((c) => c?.type === 'of');
       const kind: LoopKind = isAwait ? 'for await' : isOf ? 'for…of' : 'for…in';
@@ -76,8 +66,8 @@ function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
       return { node: n, kind, label: kind, variable: left?.text, iterable: field(n, 'right'), body, shape: 'collection' };
     }
     case 'for_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       const init = field(n, 'initializer');
       const decl = init ? (init.type === 'lexical_declaration' || init.type === 'variable_declaration' ? named(init)[0] : init) : undefined;
       const v = decl ? (field(decl, 'name') ?? field(decl, 'left'))?.text : undefined;
@@ -90,8 +80,8 @@ function jsLoopOf(n: Node, child: Node): LoopInfo | undefined {
     }
     case 'while_statement':
     case 'do_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       return { node: n, kind: n.type === 'do_statement' ? 'do…while' : 'while', label: n.type === 'do_statement' ? 'do…while' : 'while', body, shape: 'condition' };
     }
     case 'arrow_function':

@@ -7,13 +7,14 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, pushText, type PlaceholderStyle } from '../../extract/compose';
 import { pyEscape } from '../../extract/escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { joinOperands, visibleValue, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const QUERY = `
 (string) @str
 (comment) @comment
 (call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert)$")) @call
-(call function: (identifier) @callee (#match? @callee "^(text|RawSQL)$")) @call
+(call function: (identifier) @callee (#match? @callee "^(text|RawSQL|execute_values|execute_batch)$")) @call
+(call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute_values|execute_batch)$")) @call
 (assignment left: (identifier) @decl.name right: (_) @decl.value)
 `;
 
@@ -100,25 +101,119 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
       if (!op || !l || !node.childForFieldName('right')) return undefined;
       if (op.type === '+') return joinOperands(node, recurse, ['+']);
       if (op.type === '%') {
-        // "… %s …" % args: the directives are filled in at run time.
+        // "… %s …" % args: the directives are filled in at run time (with a string constant's text when an argument is one).
         const left = recurse(l) ?? [];
-        return directivesToHoles(left, /%%|%\([^()]*\)[sdifr]|%[sdifr]/g, (m) => (m === '%%' ? '%%' : undefined));
+        const r = node.childForFieldName('right');
+        const items = r?.type === 'tuple' || r?.type === 'parenthesized_expression' ? r.namedChildren.filter((c) => c && c.type !== 'comment') : r ? [r] : [];
+        const dict = r?.type === 'dictionary' ? keyed(r, env) : undefined;
+        const argFor = (m: string, k: number) => {
+          const named = /^%\((\w+)\)s$/.exec(m);
+          if (named) return dict?.has(named[1]) ? recurse(dict.get(named[1])!) : undefined;
+          return m === '%s' && !dict && items[k] ? recurse(items[k]!) : undefined;
+        };
+        return directivesToHoles(left, /%%|%\([^()]*\)[sdifr]|%[sdifr]/g, (m) => (m === '%%' ? '%%' : undefined), argFor);
       }
       return undefined;
     }
     case 'call': {
       // "…".format(…)
       const fn = node.childForFieldName('function');
+      const composable = psycopgSql(node, fn, env, recurse);
+      if (composable) return composable;
       if (fn?.type !== 'attribute') return undefined;
       const attr = fn.childForFieldName('attribute');
       const obj = fn.childForFieldName('object');
-      if (!attr || !obj || env.text.slice(attr.startIndex, attr.endIndex) !== 'format') return undefined;
-      if (obj.type !== 'string' && obj.type !== 'concatenated_string' && obj.type !== 'parenthesized_expression') return undefined;
+      if (!attr || !obj) return undefined;
+      const method = env.text.slice(attr.startIndex, attr.endIndex);
+      const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment');
+      if (method === 'join' && obj.type === 'string' && args.length === 1) return joined(obj, args[0], env, recurse);
+      if (method !== 'format') return undefined;
+      const sqlObject = obj.type === 'call' && PSYCOPG_SQL.has(calleeName(obj.childForFieldName('function'), env) ?? '') && usesPsycopg(env);
+      if (obj.type !== 'string' && obj.type !== 'concatenated_string' && obj.type !== 'parenthesized_expression' && !sqlObject) return undefined;
       const base = recurse(obj) ?? [];
-      return directivesToHoles(base, /\{\{|\}\}|\{[^{}]*\}/g, (m) => (m === '{{' ? '{' : m === '}}' ? '}' : undefined));
+      // Fields whose argument is a string constant (`columns=",".join(COLUMNS)`) are filled with its text.
+      const positional = args.filter((a) => a.type !== 'keyword_argument');
+      const named = new Map<string, Node>();
+      for (const a of args) {
+        const n = a.type === 'keyword_argument' ? a.childForFieldName('name') : null;
+        const v = a.type === 'keyword_argument' ? a.childForFieldName('value') : null;
+        if (n && v) named.set(env.text.slice(n.startIndex, n.endIndex), v);
+      }
+      let auto = 0;
+      const argFor = (m: string) => {
+        const field = /^\{(\w*)\}$/.exec(m)?.[1];
+        if (field === undefined) return undefined; // a conversion or format spec: computed
+        const v = field === '' ? positional[auto++] : /^\d+$/.test(field) ? positional[Number(field)] : named.get(field);
+        return v ? recurse(v) : undefined;
+      };
+      return directivesToHoles(base, /\{\{|\}\}|\{[^{}]*\}/g, (m) => (m === '{{' ? '{' : m === '}}' ? '}' : undefined), argFor);
     }
   }
   return undefined;
+}
+
+const PSYCOPG_SQL = new Set(['SQL', 'Identifier', 'Literal', 'Placeholder']);
+const usesPsycopg = (env: Env) => env.imports.has('psycopg2') || env.imports.has('psycopg');
+
+function calleeName(fn: Node | null | undefined, env: Env): string | undefined {
+  if (fn?.type === 'identifier') return env.text.slice(fn.startIndex, fn.endIndex);
+  const attr = fn?.type === 'attribute' ? fn.childForFieldName('attribute') : null;
+  return attr ? env.text.slice(attr.startIndex, attr.endIndex) : undefined;
+}
+
+/**
+ * psycopg's composable SQL (`from psycopg2.sql import SQL, Identifier`): `SQL("SELECT … FROM {}")` is its string,
+ * `Identifier("statistics", "user")` the quoted name `"statistics"."user"` when its parts are literals, `Literal(x)`
+ * and `Placeholder()` a value ($n); `.format(…)` of an `SQL(…)` fills its fields as str.format does.
+ */
+function psycopgSql(node: Node, fn: Node | null, env: Env, recurse: Recurse): Part[] | undefined {
+  const name = calleeName(fn, env);
+  if (!name || !PSYCOPG_SQL.has(name) || !usesPsycopg(env)) return undefined;
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment' && c.type !== 'keyword_argument');
+  const value = (): Part[] => [{ t: 'hole', source: env.text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200)), span: { start: node.startIndex, end: node.endIndex }, dynamic: false }];
+  if (name === 'Literal' || name === 'Placeholder') return value();
+  if (name === 'SQL') return args.length === 1 ? recurse(args[0]) : undefined;
+  // Identifier("schema", "table"): each literal part quoted, joined by dots.
+  if (!args.length || args.some((a) => a.type !== 'string' || a.text.slice(1, -1).includes('"'))) return undefined;
+  const out: Part[] = [];
+  args.forEach((a, i) => {
+    if (i) pushText(out, '.', [a.startIndex]);
+    pushText(out, '"', [a.startIndex]);
+    for (const p of recurse(a) ?? []) {
+      if (p.t === 'text') pushText(out, p.text, p.offsets);
+      else out.push(p);
+    }
+    pushText(out, '"', [a.endIndex - 1]);
+  });
+  return out;
+}
+
+/** A dictionary's string keys → their value nodes. */
+function keyed(dict: Node, env: Env): Map<string, Node> {
+  const out = new Map<string, Node>();
+  for (const p of dict.namedChildren) {
+    const k = p?.type === 'pair' ? p.childForFieldName('key') : null;
+    const v = p?.type === 'pair' ? p.childForFieldName('value') : null;
+    const m = k && /^["'](\w+)["']$/.exec(env.text.slice(k.startIndex, k.endIndex));
+    if (m && v) out.set(m[1], v);
+  }
+  return out;
+}
+
+/** `", ".join(COLUMNS)` where COLUMNS is (a name assigned) a list or tuple of string literals: their text joined. */
+function joined(sep: Node, arg: Node, env: Env, recurse: Recurse): Part[] | undefined {
+  let list: Node | undefined = arg;
+  if (arg.type === 'identifier') list = visibleValue(env.decls.get(env.text.slice(arg.startIndex, arg.endIndex)), arg);
+  if (!list || (list.type !== 'list' && list.type !== 'tuple')) return undefined;
+  const items = list.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  if (!items.length || items.length > 200 || items.some((c) => c.type !== 'string')) return undefined;
+  const out: Part[] = [];
+  const between = recurse(sep) ?? [];
+  items.forEach((item, i) => {
+    if (i) out.push(...between);
+    out.push(...(recurse(item) ?? []));
+  });
+  return out;
 }
 
 function climb(parent: Node, child: Node): boolean {
@@ -173,6 +268,14 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
     case 'text':
       if (fn?.type === 'attribute' && !/^(sa|sqlalchemy|sql|expression)$/.test(recv)) return undefined;
       return { api: 'sqlalchemy.text', style: { colon: true }, arg: null, args, generic: true };
+    case 'execute_values':
+    case 'execute_batch': {
+      // psycopg2.extras.execute_values(cur, sql, rows) / execute_batch(cur, sql, rows): the SQL is the second argument.
+      const all = (callNode.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment' && a.type !== 'keyword_argument');
+      const kw = (callNode.childForFieldName('arguments')?.namedChildren ?? []).find((a) => a?.type === 'keyword_argument' && a.childForFieldName('name')?.text === 'sql');
+      const sql = kw?.childForFieldName('value') ?? all[1];
+      return sql ? { api: `psycopg.${name}`, style: PYFORMAT, arg: null, args: [sql], generic: true } : undefined;
+    }
     case 'exec_driver_sql':
       return { api: 'sqlalchemy.exec_driver_sql', style: { ...PYFORMAT, dollar: true }, arg: null, args, generic: true };
     case 'RawSQL':
@@ -208,5 +311,5 @@ export const pythonProfile: LanguageProfile = {
   identifier: new Set(['identifier']),
   defaultStyle: { dollar: true, pyformat: true },
   imports: importsOf,
-  hotWords: /\b(?:execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
+  hotWords: /\b(?:execute_values|execute_batch|execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
 };

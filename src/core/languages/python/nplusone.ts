@@ -2,34 +2,24 @@
  * Python: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, contains, buildChain, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, contains, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
+
+const PY_MEMBER: MemberSyntax = { access: 'attribute', object: 'object', name: 'attribute', index: 'subscript', indexObject: 'value' };
 
 function pyCallParts(n: Node): CallShape | undefined {
   if (n.type !== 'call') return undefined;
   const fn = field(n, 'function');
-  const args = field(n, 'arguments');
-  if (!fn) return undefined;
-  if (fn.type === 'attribute') return { receiver: field(fn, 'object'), name: field(fn, 'attribute'), args };
-  if (fn.type === 'identifier') return { name: fn, args };
-  return { receiver: fn, args };
+  return fn ? calleeParts(fn, field(n, 'arguments'), PY_MEMBER) : undefined;
 }
 
 function pyMember(n: Node): { object: Node; name?: string } | undefined {
-  if (n.type === 'attribute') {
-    const o = field(n, 'object');
-    return o ? { object: o, name: field(n, 'attribute')?.text } : undefined;
-  }
-  if (n.type === 'subscript') {
-    const o = field(n, 'value');
-    return o ? { object: o } : undefined;
-  }
   if (n.type === 'await') {
     const o = named(n)[0];
     return o ? { object: o } : undefined;
   }
-  return undefined;
+  return memberParts(n, PY_MEMBER);
 }
 
 function pyIsOutermost(n: Node): boolean {
@@ -60,15 +50,15 @@ function pyRangeCount(iter: Node | undefined): number | undefined {
 function pyLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {
     case 'for_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       const iterable = field(n, 'right');
       const isRange = iterable?.type === 'call' && field(iterable, 'function')?.text === 'range';
       return { node: n, kind: 'for', label: 'for', variable: pyTargetName(field(n, 'left')), iterable, body, shape: isRange ? 'counter' : 'collection', count: pyRangeCount(iterable) };
     }
     case 'while_statement': {
-      const body = field(n, 'body');
-      if (!body || !same(body, child)) return undefined;
+      const body = loopBody(n, child);
+      if (!body) return undefined;
       // `while row := cur.fetchone():` iterates the rows of one result.
       const cond = field(n, 'condition');
       const rows = cond && /\b(fetchone|fetchmany)\s*\(/.test(cond.text);

@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
 import { decodeRange, rubyEscape, rubySingleEscape } from '../../extract/escapes';
-import { joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = ['find_by_sql', 'exec_query', 'execute', 'exec_params', 'exec', 'async_exec', 'async_exec_params', 'exec_update', 'exec_delete', 'exec_insert', 'select_all', 'select_one', 'select_value', 'select_values', 'select_rows', 'count_by_sql', 'fetch', 'run'];
 
@@ -136,10 +136,8 @@ function literal(node: Node, env: Env): Part[] | undefined {
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_statements': {
-      const inner = node.namedChildren[0];
-      return inner ? recurse(inner) : undefined;
-    }
+    case 'parenthesized_statements':
+      return composeInner(node, recurse);
     case 'chained_string': {
       const out: Part[] = [];
       for (const c of node.namedChildren) if (c) out.push(...(recurse(c) ?? []));
@@ -147,11 +145,9 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     }
     case 'binary':
       return joinOperands(node, recurse, ['+', '<<']);
-    case 'array': {
+    case 'array':
       // find_by_sql(["… ? …", a]): the first element is the SQL.
-      const first = node.namedChildren[0];
-      return first ? recurse(first) : undefined;
-    }
+      return composeInner(node, recurse);
   }
   void env;
   return undefined;

@@ -2,7 +2,7 @@
  * Ruby: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, buildChain, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, buildChain, loopBody, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isModelName, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
@@ -32,14 +32,14 @@ function rubyLoopOf(n: Node, child: Node): LoopInfo | undefined {
     };
   }
   if (n.type === 'for') {
-    const body = field(n, 'body');
-    if (!body || !same(body, child)) return undefined;
+    const body = loopBody(n, child);
+    if (!body) return undefined;
     const value = field(n, 'value');
     return { node: n, kind: 'for', label: 'for … in', variable: field(n, 'pattern')?.text, iterable: value ? named(value)[0] : undefined, body, shape: 'collection' };
   }
   if (n.type === 'while' || n.type === 'until') {
-    const body = field(n, 'body');
-    if (!body || !same(body, child)) return undefined;
+    const body = loopBody(n, child);
+    if (!body) return undefined;
     return { node: n, kind: 'while', label: n.type, body, shape: 'condition' };
   }
   return undefined;
@@ -116,7 +116,9 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
     return { library: 'activerecord', op: methods.some((m) => AR_WRITE.test(m)) ? 'write' : 'read', batch, label: `${root}.${methods.join('.')}`, method, model: root };
   }
   // Association calls: post.tags.create!(…), user.notifications.find_by(…), @order.items.update_all(…)
-  if (segs.length === 3 && !segs[0].call && segs[1].call && !segs[1].args && !segs[1].block && ASSOC_CALL.test(method) && /^[a-z][a-z0-9_]*s$/.test(n[1]) && !NOT_ASSOCIATION.test(n[1]) &&
+  // …also through relation builders in between: `issue.reports.reorder(…).pluck(:user_id)`.
+  const built = segs.length > 3 && segs.slice(2, -1).every((s) => s.call && /^(where|order|reorder|limit|includes|preload|select|distinct|not|joins|left_joins|unscope|rewhere)$/.test(s.name));
+  if ((segs.length === 3 || built) && !segs[0].call && segs[1].call && !segs[1].args && !segs[1].block && ASSOC_CALL.test(method) && /^[a-z][a-z0-9_]*s$/.test(n[1]) && !NOT_ASSOCIATION.test(n[1]) &&
     (chain.root.type === 'identifier' || chain.root.type === 'instance_variable') && usesModule(ctx, /rails|active_record/)) {
     const model = n[1].replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
     return { library: 'activerecord', op: AR_WRITE.test(method) ? 'write' : 'read', batch: /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || named(last.args).some((arg) => arg.type === 'pair' && field(arg, 'value')?.type === 'array'), label: label(chain), method, model };

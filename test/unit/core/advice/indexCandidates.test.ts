@@ -1,20 +1,21 @@
 import { strict as assert } from 'node:assert';
-import { coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexName, type CatalogFacts, type IndexFacts, type TableFacts } from '../../../../src/core/advice/indexCandidates';
+import { coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexName } from '../../../../src/core/advice/indexCandidates';
+import type { CatalogFacts, IndexFacts, TableFacts } from '../../../../src/core/catalogFacts';
 import { statementShape } from '../../../../src/core/sql/predicates';
 
 function orders(extra: Partial<TableFacts> = {}): TableFacts {
   return {
-    schema: 'public', name: 'orders', reltuples: 200000, relpages: 2500, sizeBytes: 2500 * 8192,
+    schema: 'public', name: 'orders', rows: 200000, analysed: true, pages: 2500, sizeBytes: 2500 * 8192,
     columns: [
-      { name: 'id', type: 'bigint', notNull: true },
-      { name: 'customer_id', type: 'bigint', notNull: true },
-      { name: 'status', type: 'text', notNull: true },
-      { name: 'placed_at', type: 'timestamp with time zone', notNull: true },
-      { name: 'total', type: 'numeric(12,2)', notNull: true },
-      { name: 'attributes', type: 'jsonb', notNull: true },
-      { name: 'search', type: 'tsvector', notNull: true },
-      { name: 'note', type: 'text', notNull: false },
-      { name: 'email', type: 'text', notNull: true },
+      { name: 'id', type: 'bigint', typeName: 'int8', notNull: true },
+      { name: 'customer_id', type: 'bigint', typeName: 'int8', notNull: true },
+      { name: 'status', type: 'text', typeName: 'text', notNull: true },
+      { name: 'placed_at', type: 'timestamp with time zone', typeName: 'timestamptz', notNull: true },
+      { name: 'total', type: 'numeric(12,2)', typeName: 'numeric', notNull: true },
+      { name: 'attributes', type: 'jsonb', typeName: 'jsonb', notNull: true },
+      { name: 'search', type: 'tsvector', typeName: 'tsvector', notNull: true },
+      { name: 'note', type: 'text', typeName: 'text', notNull: false },
+      { name: 'email', type: 'text', typeName: 'text', notNull: true },
     ],
     stats: {
       customer_id: { nullFrac: 0, nDistinct: 4000, correlation: 0.01 },
@@ -58,7 +59,7 @@ describe('core/advice/indexCandidates', () => {
 
   it('nothing for a common constant, small tables or OR', () => {
     assert.deepEqual(ddls("SELECT * FROM orders WHERE status = 'delivered'"), []);
-    assert.deepEqual(ddls('SELECT * FROM orders WHERE customer_id = 1', facts([orders({ reltuples: 300 })])), []);
+    assert.deepEqual(ddls('SELECT * FROM orders WHERE customer_id = 1', facts([orders({ rows: 300 })])), []);
     assert.deepEqual(ddls("SELECT * FROM orders WHERE status = 'refunded' OR customer_id = 1"), []);
   });
 
@@ -133,18 +134,18 @@ describe('core/advice/indexCandidates', () => {
   });
 
   it('join keys on both sides', () => {
-    const items: TableFacts = { ...orders(), name: 'order_items', columns: [{ name: 'id', type: 'bigint', notNull: true }, { name: 'order_id', type: 'bigint', notNull: true }], stats: {}, indexes: [] };
+    const items: TableFacts = { ...orders(), name: 'order_items', columns: [{ name: 'id', type: 'bigint', typeName: 'int8', notNull: true }, { name: 'order_id', type: 'bigint', typeName: 'int8', notNull: true }], stats: {}, indexes: [] };
     const out = ddls('SELECT * FROM orders o JOIN order_items oi ON oi.order_id = o.id WHERE o.customer_id = $1', facts([orders(), items]));
     assert.ok(out.includes('CREATE INDEX CONCURRENTLY order_items_order_id_idx ON order_items (order_id)'), out.join('\n'));
   });
 
   it('BRIN for a large append-only table filtered by a correlated column', () => {
-    const big = orders({ relpages: 5000, writes: { inserts: 200000, updates: 0, deletes: 0 } });
+    const big = orders({ pages: 5000, writes: { inserts: 200000, updates: 0, deletes: 0 } });
     const out = indexCandidates(statementShape('SELECT count(*) FROM orders WHERE placed_at >= $1 AND placed_at < $2')!, facts([big]));
     const brin = out.find((c) => c.method === 'brin');
     assert.ok(brin, out.map((c) => c.name).join(', '));
     assert.equal(brin.preferWhenProved, true);
-    const updated = orders({ relpages: 5000, writes: { inserts: 1000, updates: 5000, deletes: 0 } });
+    const updated = orders({ pages: 5000, writes: { inserts: 1000, updates: 5000, deletes: 0 } });
     assert.ok(!indexCandidates(statementShape('SELECT count(*) FROM orders WHERE placed_at >= $1 AND placed_at < $2')!, facts([updated])).some((c) => c.method === 'brin'));
   });
 
@@ -160,7 +161,7 @@ describe('core/advice/indexCandidates', () => {
   });
 
   it('names are deterministic, at most 63 characters, and quoted when needed', () => {
-    const c = indexCandidates(statementShape('SELECT * FROM "Order Lines" WHERE "CustomerId" = 1')!, facts([{ ...orders(), name: 'Order Lines', columns: [{ name: 'CustomerId', type: 'int', notNull: true }], stats: {} }]))[0];
+    const c = indexCandidates(statementShape('SELECT * FROM "Order Lines" WHERE "CustomerId" = 1')!, facts([{ ...orders(), name: 'Order Lines', columns: [{ name: 'CustomerId', type: 'int', typeName: 'int4', notNull: true }], stats: {} }]))[0];
     assert.equal(createIndexSql(c, { concurrently: true }), 'CREATE INDEX CONCURRENTLY order_lines_customerid_idx ON "Order Lines" ("CustomerId")');
     const long = indexName({ table: 'a'.repeat(40), keys: [{ sql: 'x', label: 'b'.repeat(40) }], method: 'btree', include: [] });
     assert.ok(long.length <= 63);

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { extractSqlSites } from '../../../../src/core/extract/index';
 import { checkSite } from '../../../../src/core/rules/engine';
 import { RULES } from '../../../../src/core/rules/index';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 import type { SqlSite } from '../../../../src/core/extract/types';
 
@@ -31,6 +32,19 @@ describe('extract: composed variants of appended SQL', () => {
     assert.ok(found.includes('non-sargable-predicate'));
   });
 
+  it('a finding about a part is reported once per place, though variants number its parameters differently', async () => {
+    const py = 'def f(curs, q, count, offset):\n    query = "SELECT id FROM t WHERE a = %s ORDER BY id"\n    args = [q]\n    if count > 0:\n        query += " LIMIT %s"\n        args.append(count)\n    if offset >= 0:\n        query += " OFFSET %s"\n        args.append(offset)\n    curs.execute(query, tuple(args))\n';
+    const [s] = await extractSqlSites(py, 'x.py', 'x.py');
+    assert.equal(s.variants?.length, 4);
+    assert.equal(rules(s).filter((r) => r === 'offset-pagination').length, 1);
+  });
+
+  it('two calls running the same composed statement give its finding once (scan)', async () => {
+    const go = 'package s\nfunc f(all bool) {\n\tq := `SELECT id FROM comments WHERE TRUE `\n\tif !all {\n\t\tq += `AND (state = 1 OR author = $1)`\n\t}\n\tif all {\n\t\trows, err = db.Query(q)\n\t} else {\n\t\trows, err = db.Query(q, a)\n\t}\n}\n';
+    const r = await analyzeFile({ path: 'x.go', text: go }, { analyzers: [rulesAnalyzer()] });
+    assert.equal(r.findings.filter((f) => f.ruleId === 'or-across-columns').length, 1);
+  });
+
   it('a whole-statement finding that holds in every variant is reported', async () => {
     const java = 'class A { void f(boolean asc) {\n  String sql = "UPDATE users SET active = false";\n  if (asc) {\n    sql += ", seen = now()";\n  }\n  jdbc.update(sql);\n} }\n';
     const [s] = await extractSqlSites(java, 'A.java', 'A.java');
@@ -48,6 +62,16 @@ describe('extract: composed variants of appended SQL', () => {
     assert.equal(b.dynamic, true);
     assert.equal(b.variants, undefined);
     assert.ok(!rules(b).includes('unbounded-query'));
+  });
+
+  it('string builders filled in a loop (Go strings.Builder, Java StringBuilder) are dynamic: no whole-statement finding on the first piece', async () => {
+    const go = 'package s\nfunc f(db *sql.DB, ids []int) {\n\tvar b strings.Builder\n\tb.WriteString("SELECT id FROM t")\n\tfor i, id := range ids {\n\t\tif i == 0 {\n\t\t\tb.WriteString(" WHERE id = ?")\n\t\t}\n\t}\n\tdb.Query(b.String(), 1)\n}\n';
+    const java = 'class A { void f(List<Integer> ids) {\n  StringBuilder sql = new StringBuilder("DELETE FROM t");\n  for (Integer id : ids) {\n    sql.append(" WHERE id = ?");\n  }\n  jdbc.update(sql.toString());\n} }\n';
+    for (const [text, file] of [[go, 'a.go'], [java, 'A.java']]) {
+      const [s] = await extractSqlSites(text, file, file);
+      assert.equal(s.dynamic, true, file);
+      assert.ok(!rules(s).includes('unbounded-query') && !rules(s).includes('update-delete-without-where'), file);
+    }
   });
 
   it('more optional appends than the bound: only dynamic', async () => {

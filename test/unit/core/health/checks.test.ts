@@ -34,7 +34,10 @@ describe('core/health', () => {
 
     it('idle-in-transaction counts from the state change, including aborted transactions', () => {
       const f = facts({ sessions: [session({ pid: 1, state: 'idle in transaction (aborted)', stateSeconds: 61 }), session({ pid: 2, state: 'idle in transaction', stateSeconds: 59 })] });
-      assert.deepEqual(runHealthChecks(f, {}, ['idle-in-transaction']).map((x) => x.objects[0].pid), [1]);
+      const out = runHealthChecks(f, {}, ['idle-in-transaction']);
+      assert.deepEqual(out.map((x) => x.objects[0].pid), [1]);
+      assert.deepEqual(out[0].action, { kind: 'terminate-backend', pid: 1, backendStart: '2026-01-01 10:00:00.123456+00' });
+      assert.equal(out[0].fixSql[0], "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = 1 AND backend_start = '2026-01-01 10:00:00.123456+00'::timestamptz;");
     });
 
     it('blocked-session groups waiters under the head of the chain', () => {
@@ -50,6 +53,11 @@ describe('core/health', () => {
       assert.equal(out[0].objects[0].pid, 1);
       assert.deepEqual((out[0].evidence.waiters as any[]).map((w) => w.pid), [2, 3]);
       assert.equal(out[0].action?.kind, 'terminate-backend');
+      assert.match(out[0].fixSql[0], /^SELECT pg_terminate_backend\(pid\) FROM pg_stat_activity WHERE pid = 1 AND/);
+      // Blocked by our own session: no fix and no action offered.
+      const own = runHealthChecks(facts({ sessions: [session({ pid: 1, own: true, state: 'idle in transaction', stateSeconds: 100 }), session({ pid: 2, blockedBy: [1], stateSeconds: 10, waitEventType: 'Lock' })] }), {}, ['blocked-session']);
+      assert.equal(own.length, 1);
+      assert.deepEqual([own[0].fixSql, own[0].action], [[], undefined]);
     });
 
     it('rootBlocker stops on a cycle', () => {
@@ -126,12 +134,41 @@ describe('core/health', () => {
       assert.ok(estimateIndexBloat({ method: 'btree', relpages: 1000, reltuples: 10000, dataWidth: 8, maxNullFrac: 0, fillfactor: null })!.bloatShare > 0.9);
       assert.equal(estimateIndexBloat({ method: 'gin', relpages: 1000, reltuples: 10000, dataWidth: 8, maxNullFrac: 0, fillfactor: null }), undefined);
     });
+    it('index-bloat and table-bloat: past both thresholds only, a warning from 70%, largest first, with the estimate and the widths\' age', () => {
+      const f = facts({
+        bloatWidthsAgeSeconds: 120,
+        tables: [
+          table({ oid: 1, name: 'half', relpages: 200, reltuples: 12000, tupleWidth: 40 }),
+          table({ oid: 2, name: 'most', relpages: 1000, reltuples: 12000, tupleWidth: 40 }),
+          table({ oid: 3, name: 'small', relpages: 2, reltuples: 60, tupleWidth: 40 }),
+          table({ oid: 4, name: 'tight', relpages: 101, reltuples: 12000, tupleWidth: 40 }),
+        ],
+        indexes: [index({ oid: 5, name: 'ix', method: 'btree', relpages: 1000, reltuples: 10000, dataWidth: 8 }), index({ oid: 6, name: 'gx', method: 'gin', relpages: 1000, reltuples: 10000, dataWidth: 8 })],
+      });
+      const tables = runHealthChecks(f, { bloatMinBytes: 64 * 1024 }, ['table-bloat']);
+      assert.deepEqual(tables.map((x) => [x.objects[0].oid, x.severity]), [[2, 'warning'], [1, 'info']]);
+      assert.match(tables[1].message, /^Table public\.half is about 50% bloat \(/);
+      assert.equal(tables[0].evidence.widthsAgeSeconds, 120);
+      assert.equal(tables[0].evidence.estimate, true);
+      assert.match(tables[0].fixSql[0], /^VACUUM \(FULL, ANALYZE\) /);
+      assert.equal(tables[0].action?.kind, 'vacuum-analyze');
+      const indexes = runHealthChecks(f, { bloatMinBytes: 64 * 1024 }, ['index-bloat']);
+      assert.deepEqual(indexes.map((x) => [x.objects[0].oid, x.severity]), [[5, 'warning']]);
+      assert.match(indexes[0].message, /^Index public\.ix is about 9\d% bloat/);
+      assert.equal(indexes[0].action?.kind, 'reindex-index');
+    });
   });
 
   describe('tables', () => {
     it('dead-tuples needs both the count and the share', () => {
       const f = facts({ tables: [table({ oid: 1, deadTuples: 20000, liveTuples: 50000 }), table({ oid: 2, deadTuples: 20000, liveTuples: 500000 }), table({ oid: 3, deadTuples: 500, liveTuples: 100 })] });
       assert.deepEqual(runHealthChecks(f, {}, ['dead-tuples']).map((x) => x.objects[0].oid), [1]);
+    });
+    it('dead-tuples and long-running-query report the worst first', () => {
+      const t = facts({ tables: [table({ oid: 1, deadTuples: 20000, liveTuples: 1000 }), table({ oid: 2, deadTuples: 90000, liveTuples: 1000 }), table({ oid: 3, deadTuples: 50000, liveTuples: 1000 })] });
+      assert.deepEqual(runHealthChecks(t, {}, ['dead-tuples']).map((x) => x.objects[0].oid), [2, 3, 1]);
+      const s = facts({ sessions: [session({ pid: 1, state: 'active', querySeconds: 400 }), session({ pid: 2, state: 'active', querySeconds: 9000 }), session({ pid: 3, state: 'active', querySeconds: 1000 })] });
+      assert.deepEqual(runHealthChecks(s, {}, ['long-running-query']).map((x) => x.objects[0].pid), [2, 3, 1]);
     });
     it('autovacuum-lagging: past twice the trigger and not vacuumed for a day', () => {
       const base = { deadTuples: 5000, reltuples: 10000 }; // trigger 50 + 2000

@@ -49,6 +49,29 @@ describe('core/health security checks', () => {
     assert.deepEqual(out.map((f) => f.message), []);
   });
 
+  it('security facts not read (no privilege to read them): the checks built on them report nothing, even on a superuser-run server', () => {
+    const facts0 = facts({ settings: { ...HARDENED, ssl: { setting: 'off', unit: null } }, archiver: ARCHIVER });
+    const guarded = ['superuser-application-role', 'public-schema-create', 'security-definer-search-path', 'rls-policy-disabled', 'rls-missing', 'sensitive-column-unprotected', 'risky-extension', 'untrusted-language'];
+    assert.deepEqual(runHealthChecks(facts0, {}, guarded), []);
+    assert.deepEqual(runHealthChecks(facts0, {}, ['ssl-settings']).map((f) => f.checkId), ['ssl-settings'], 'the settings-based checks still run');
+    const withFacts = runHealthChecks(facts({ settings: HARDENED, archiver: ARCHIVER, security: security({ untrustedLanguages: [{ name: 'plpython3u', owner: 'postgres', functions: 2, publicDefinerFunctions: [] }] }) }), {}, guarded);
+    assert.deepEqual(withFacts.map((f) => [f.checkId, f.category]), [['untrusted-language', 'security']]);
+  });
+
+  it('rls-policy-disabled: policies with RLS off is an error (ENABLE); owned by the reader and not forced is a warning (FORCE)', () => {
+    const rls = { owner: 'app', keyColumn: null, keyType: null, readable: true, policies: 2 };
+    const out = runHealthChecks(facts({ settings: HARDENED, archiver: ARCHIVER, security: security({ rlsTables: [
+      { ...rls, schema: 'public', name: 'off', ownedByCurrent: false, enabled: false, forced: false },
+      { ...rls, schema: 'public', name: 'owned', ownedByCurrent: true, enabled: true, forced: false },
+      { ...rls, schema: 'public', name: 'forced', ownedByCurrent: true, enabled: true, forced: true },
+    ] }) }), {}, ['rls-policy-disabled']);
+    assert.deepEqual(out.map((f) => [f.severity, f.objects[0].name, f.fixSql]), [
+      ['error', 'off', ['ALTER TABLE public.off ENABLE ROW LEVEL SECURITY;']],
+      ['warning', 'owned', ['ALTER TABLE public.owned FORCE ROW LEVEL SECURITY;']],
+    ]);
+    assert.match(out[0].help ?? '', /^Enabling RLS/);
+    assert.match(out[1].help ?? '', /^When the application logs in as the owner/);
+  });
   it('ssl-settings: ssl off; an old minimum TLS version with its fix', () => {
     const off = runHealthChecks(facts({ settings: { ...HARDENED, ssl: { setting: 'off', unit: null } } }), {}, ['ssl-settings']);
     assert.deepEqual(off.map((f) => f.objects[0].name), ['ssl']);

@@ -1,7 +1,7 @@
 /** The workload advisors on facts: thresholds, append-only, default compression, pool size reasoning. */
 import * as assert from 'node:assert/strict';
 import { runHealthChecks } from '../../../../src/core/health';
-import { brinSizeBytes } from '../../../../src/core/health/checks/workload';
+import { brinSizeBytes, cacheEstimate, formatTtlHitRatios } from '../../../../src/core/health/checks/workload';
 import { facts, workload } from './facts';
 
 const brin = { schema: 'public', table: 'events', index: 'events_at', column: 'at', columnType: 'timestamptz', correlation: 0.999, reltuples: 1e6, tablePages: 6000, indexPages: 2700, inserted: 1e6, updated: 0, deleted: 0, scans: 3 };
@@ -45,6 +45,22 @@ describe('core/health workload advisors', () => {
       assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, query }] }) }), {}, ['cache-candidate']), [], query);
     assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: [{ ...st, tables: [{ ...st.tables[0], writes: 600 }] }] }) }), {}, ['cache-candidate']), []);
     assert.deepEqual(runHealthChecks(facts({ workload: workload({ statements: null }) }), {}, ['cache-candidate']), [], 'no pg_stat_statements: silent');
+  });
+
+  it('cache-candidate: the hit ratio at a TTL from the call and write rates over pg_stat_statements\' period', () => {
+    // 10 000 calls and 10 writes in 10 000 s: c = 1/s, w = 0.001/s. A 10 s entry answers about 10 calls after its miss.
+    const st = { queryid: '1', query: 'SELECT v FROM app_settings WHERE k = $1', calls: 10000, rows: 10000, meanMs: 0.2, tables: [{ schema: 'public', table: 'app_settings', writes: 10 }] };
+    const e = cacheEstimate(st, { cacheMinCalls: 500, cacheMinCallsPerWrite: 20 }, 10000)!;
+    const life10 = (1 - Math.exp(-0.001 * 10)) / 0.001;
+    assert.equal(e.ttl![0].seconds, 10);
+    assert.ok(Math.abs(e.ttl![0].hitRatio - life10 / (1 + life10)) < 1e-9);
+    assert.ok(e.ttl![0].hitRatio < e.ttl![1].hitRatio && e.ttl![1].hitRatio < e.ttl![2].hitRatio, 'a longer TTL answers more');
+    assert.ok(e.ttl![2].hitRatio <= e.hitRatio + 1e-9, 'never above the invalidate-on-write bound');
+    assert.equal(formatTtlHitRatios(e.ttl!), '90% at 10 s, 98% at 60 s, 99% at 300 s');
+    const out = runHealthChecks(facts({ workload: workload({ statements: [st], statementsPeriodSeconds: 10000 }) }), {}, ['cache-candidate']);
+    assert.match(out[0].message, /1\.00 calls\/s, 0\.001 writes\/s\).*with a TTL: 90% at 10 s, 98% at 60 s, 99% at 300 s/);
+    assert.deepEqual(out[0].evidence.hitRatioAtTtl, { '10s': 0.909, '60s': 0.983, '300s': 0.996 });
+    assert.equal(cacheEstimate(st, { cacheMinCalls: 500, cacheMinCallsPerWrite: 20 })!.ttl, null, 'no period: no TTL figures');
   });
 
   it('unused-materialized-view: populated and never scanned; not before the statistics are old enough', () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { myBatisSites, MAX_TESTS } from '../../../../src/core/languages/java/mybatis';
+import { addMapperFragments, myBatisSites, MAX_TESTS, type MapperFragments } from '../../../../src/core/languages/java/mybatis';
 import { namedQuerySites } from '../../../../src/core/languages/sql/extract';
 import { extractLanguageOf, extractSqlSites, sqlFileSites } from '../../../../src/core/extract/index';
 import { checkSite } from '../../../../src/core/rules/engine';
@@ -31,6 +31,13 @@ describe('MyBatis XML mappers', () => {
     const [s] = myBatisSites(text);
     assert.equal(s.sql, 'SELECT id FROM t WHERE n < $1 AND  m <= 3');
     assert.equal(text.slice(s.sourceMap[s.sql.indexOf('<')], s.sourceMap[s.sql.indexOf('<')] + 4), '&lt;');
+  });
+
+  it('leaves out XML comments and processing instructions, closed or not', () => {
+    const text = mapper('<!-- <select id="old">DELETE FROM t</select> -->\n<select id="a">SELECT id <!-- , secret --> FROM t <?pi x?> WHERE id = #{id}</select>');
+    const sites = myBatisSites(text);
+    assert.deepEqual(sites.map((s) => s.sql), ['SELECT id  FROM t  WHERE id = $1']);
+    assert.deepEqual(myBatisSites(mapper('<select id="b">SELECT 1 <!-- never closed </select>')).map((s) => s.sql.trim()), ['SELECT 1']);
   });
 
   it('marks ${x} text substitution as dynamic', () => {
@@ -151,5 +158,26 @@ describe('MyBatis mapper annotations in Java', () => {
       ['mybatis.@Select', 'SELECT id FROM users WHERE org = $1 ORDER BY $2', true],
     ]);
     assert.ok(!sites.some((s) => s.sql === 'SELECT id FROM users'), 'the first string of the array is not a statement of its own');
+  });
+});
+
+describe('MyBatis <include refid> of a fragment in another mapper file', () => {
+  const common = '<?xml version="1.0"?>\n<mapper namespace="com.x.CommonMapper">\n  <sql id="userCols">u.id, u.name</sql>\n  <sql id="active">u.deleted = false</sql>\n</mapper>\n';
+  const users = '<mapper namespace="com.x.UserMapper">\n  <select id="list">\n    SELECT <include refid="com.x.CommonMapper.userCols"/> FROM users u WHERE <include refid="com.x.CommonMapper.active"/> AND u.org = #{org}\n  </select>\n</mapper>\n';
+
+  it('is inlined from the project\'s fragments by namespace.id, mapped to the <include> element', () => {
+    const fragments: MapperFragments = new Map();
+    addMapperFragments(common, fragments);
+    assert.deepEqual([...fragments.keys()], ['com.x.CommonMapper.userCols', 'com.x.CommonMapper.active']);
+    const [s] = myBatisSites(users, 'UserMapper.xml', fragments);
+    assert.equal(s.sql.replace(/\s+/g, ' ').trim(), 'SELECT u.id, u.name FROM users u WHERE u.deleted = false AND u.org = $1');
+    assert.equal(s.dynamic, false);
+    const at = s.sourceMap[s.sql.indexOf('u.name')];
+    assert.ok(users.slice(at).startsWith('<include refid="com.x.CommonMapper.userCols"/>'));
+  });
+
+  it('without the other file it stays a hole and the statement is dynamic', () => {
+    const [s] = myBatisSites(users, 'UserMapper.xml');
+    assert.equal(s.dynamic, true);
   });
 });

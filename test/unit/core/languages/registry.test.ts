@@ -5,8 +5,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, TREE_SITTER_WASM_FILES, languageFolderOf, languageOf, lineCommentOf, mapperFormatOf, readAsOf } from '../../../../src/core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, LANGUAGE_ACTIVATION_EVENTS, LANGUAGES, SOURCE_EXTENSIONS, SOURCE_GLOB, SQL_SOURCE_GLOB, TEMPLATE_EXTENSIONS, TREE_SITTER_WASM_FILES, isMapperDocument, languageFolderOf, languageOf, lineCommentOf, mapperFormatOf, readAsOf } from '../../../../src/core/languages/registry';
 
+import { RAILS_VIEW } from '../../../../src/core/nplusone/views';
+import { SOURCE_EXTENSIONS as WALKED } from '../../../../src/node/walk';
+
+const walkerAccepts = (file: string) => WALKED.has(path.extname(file).toLowerCase());
 const root = path.join(__dirname, '..', '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { activationEvents: string[] };
 
@@ -14,6 +18,14 @@ describe('language registry', () => {
   it("package.json's language activation events are exactly the registry's editor language ids", () => {
     const onLanguage = pkg.activationEvents.filter((e) => e.startsWith('onLanguage:'));
     assert.deepEqual([...onLanguage].sort(), [...LANGUAGE_ACTIVATION_EVENTS].sort());
+  });
+
+  it('the extension activates on documents that may be MyBatis mappers (xml), and reads them by path', () => {
+    assert.ok(pkg.activationEvents.includes('onLanguage:xml'));
+    assert.ok(isMapperDocument('xml', '/w/src/main/resources/mapper/UserMapper.xml'));
+    assert.ok(!isMapperDocument('xml', '/w/notes.xsd'), 'another extension of the xml language');
+    assert.ok(!isMapperDocument('plaintext', '/w/UserMapper.xml'));
+    assert.equal(readAsOf('xml'), undefined, 'xml is no source language: the extension and the text decide');
   });
 
   it("package.json's workspaceContains events name only extensions the registry reads", () => {
@@ -70,5 +82,34 @@ describe('language registry', () => {
     assert.ok(SOURCE_EXTENSIONS.includes('.xml'));
     assert.ok(SOURCE_GLOB.includes('xml'));
     assert.equal(readAsOf('UserMapper.xml'), undefined);
+  });
+
+  it('view templates come from their folder: Rails ERB and jbuilder are read (walker, globs, N+1 views pass), with no grammar and no SQL of their own', () => {
+    assert.deepEqual(TEMPLATE_EXTENSIONS, ['.erb', '.jbuilder']);
+    for (const ext of TEMPLATE_EXTENSIONS) {
+      assert.ok(SOURCE_EXTENSIONS.includes(ext) && SOURCE_GLOB.includes(ext.slice(1)), ext);
+      assert.ok(!SQL_SOURCE_GLOB.includes(ext.slice(1)), `${ext}: no SQL in a template`);
+      assert.equal(readAsOf(`app/views/posts/index${ext}`), undefined);
+    }
+    assert.ok(RAILS_VIEW.test('app/views/posts/index.html.erb') && RAILS_VIEW.test('/w/app/views/posts/_post.json.jbuilder'));
+    assert.ok(!RAILS_VIEW.test('app/views/posts/index.html.haml') && !RAILS_VIEW.test('lib/templates/x.erb'));
+    assert.ok(walkerAccepts('app/views/posts/index.html.erb') && walkerAccepts('a/feed.json.jbuilder'));
+  });
+
+  it('Record Queries searches the registry glob of files holding SQL (mapper files included)', () => {
+    assert.ok(SQL_SOURCE_GLOB.includes('xml') && SQL_SOURCE_GLOB.includes('rb') && SQL_SOURCE_GLOB.includes('sql'));
+  });
+
+  it('no file outside the registry spells a list of source extensions as a glob', () => {
+    const hits: string[] = [];
+    const visit = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) visit(p);
+        else if (p.endsWith('.ts') && !p.endsWith(path.join('languages', 'registry.ts')) && /\*\*\/\*\.\{[a-z]+,[a-z,]+\}/.test(fs.readFileSync(p, 'utf8'))) hits.push(p);
+      }
+    };
+    visit(path.join(__dirname, '../../../../src'));
+    assert.deepEqual(hits, []);
   });
 });

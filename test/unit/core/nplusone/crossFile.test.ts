@@ -80,4 +80,34 @@ describe('core/nplusone across files', () => {
     ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
     assert.deepEqual(r.findings.map((f) => f.file), ['app/seat/jobs.py']);
   });
+
+  it('a call naming its class (StatsD.increment) is not a same-named method of another class', async () => {
+    const r = await scanFiles([
+      { path: 'app/models/tally.rb', text: 'class Tally\n  def self.increment(count, id:)\n    Download.where(item_id: id).update_all(["count = count + ?", count])\n  end\nend\n' },
+      { path: 'app/jobs/tally_job.rb', text: 'class TallyJob < ApplicationJob\n  def perform(rows)\n    rows.each do |r|\n      StatsD.increment("tally.row")\n      Tally.increment(1, id: r.id)\n    end\n  end\nend\n' },
+    ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(r.findings.map((f) => `${f.file}:${(f.evidence as any).call}`), ['app/jobs/tally_job.rb:Tally.increment()']);
+  });
+
+  it('a one-word name reaches a definition only within its own package of a monorepo', async () => {
+    const files = [
+      { path: 'packages/server/src/config.service.ts', text: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function fail(name: string) { await prisma.setting.update({ where: { name }, data: { ok: false } }); }\n" },
+      { path: 'packages/runner/src/run.ts', text: "export async function runStep(step: { name: string }) { spinner.start(); if (!step.name) spinner.fail(); return step.name; }\n" },
+      { path: 'packages/runner/src/all.ts', text: "import { runStep } from './run';\nexport async function runAll(steps: { name: string }[]) {\n  for (const s of steps) await runStep(s);\n}\n" },
+    ];
+    const r = await scanFiles(files, { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(r.findings.filter((f) => (f.evidence as any)?.library === 'app'), []);
+    files[1].path = 'packages/server/src/run.ts';
+    files[2].path = 'packages/server/src/all.ts';
+    const same = await scanFiles(files, { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(same.findings.filter((f) => (f.evidence as any)?.library === 'app').map((f) => f.file), ['packages/server/src/all.ts'], 'within one package the name is followed');
+  });
+
+  it('across packages of a monorepo a name is followed only when the calling file imports that package', async () => {
+    const lib = { path: 'packages/lib/src/documents.ts', text: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function getAll(id: string) { return prisma.doc.findMany({ where: { id } }); }\n" };
+    const sandbox = { path: 'packages/sandbox/src/run.ts', text: "export async function runAll(items: string[]) {\n  for (const i of items) await getAll(i);\n}\n" };
+    const app = { path: 'apps/web/src/list.ts', text: "import { getAll } from '@acme/lib/documents';\nexport async function list(ids: string[]) {\n  for (const i of ids) await getAll(i);\n}\n" };
+    const r = await scanFiles([lib, sandbox, app], { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(r.findings.map((f) => f.file), ['apps/web/src/list.ts']);
+  });
 });

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { canonical, diffFigures, isRepeatedSmall, matchStatements, observedFindings, observedReport, type StatementFigures } from '../../../../src/core/nplusone';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { extractSqlSites } from '../../../../src/core/extract/index';
+import { canonical, detectNPlusOne, diffFigures, findSqlCalls, isRepeatedSmall, matchStatements, observedFindings, observedReport, siteRefsOf, type StatementFigures } from '../../../../src/core/nplusone';
 
 const fig = (queryid: string, calls: number, rows: number, query?: string): StatementFigures => ({ queryid, calls, rows, totalExecTimeMs: calls * 0.1, query });
 
@@ -21,21 +24,60 @@ describe('core/nplusone observed', () => {
 
   it('matches by query id first, then by normalised text; unmatched statements are reported apart', () => {
     const sites = [
-      { file: '/w/a.ts', span: { start: 10, end: 20 }, line: 3, sql: 'SELECT * FROM t WHERE id = $1', queryId: '77' },
-      { file: '/w/b.py', span: { start: 0, end: 9 }, line: 0, sql: 'select *\n from u where id = $1' },
+      { file: '/w/a.ts', span: { start: 10, end: 20 }, line: 3, sql: 'SELECT * FROM t WHERE id = $1', queryId: '77', inLoop: true },
+      { file: '/w/b.py', span: { start: 0, end: 9 }, line: 0, sql: 'select *\n from u where id = $1', inLoop: true },
     ];
     const stmts = [fig('77', 300, 300, 'SELECT * FROM t WHERE id = $1'), fig('88', 90, 90, 'SELECT * FROM u WHERE id = $1'), fig('99', 500, 480, 'SELECT * FROM v WHERE k = $1')];
     const m = matchStatements(stmts, sites, (s) => s);
     assert.deepEqual(m.map((x) => x.matchedBy), ['query-id', 'text', 'none']);
     const f = observedFindings(m);
     assert.deepEqual(f.map((x) => x.file), ['/w/a.ts', '/w/b.py']);
-    assert.match(f[0].message, /ran 300 times while recording with 1\.00 rows per call/);
+    assert.match(f[0].message, /ran 300 times while recording with 1\.00 rows per call .*once per item of a loop/);
     const report = observedReport(m, {}, (p) => p.replace('/w/', ''));
     assert.match(report, /^a\.ts:4$/m);
     assert.match(report, /Not matched to code[^\n]*\n {2}500 calls, 0\.96 rows\/call/);
   });
 
+  it('a repeated one-row statement the code does not send in a loop is no N+1 (per-request lookups under traffic look the same), and each line is reported once', () => {
+    const sites = [
+      // a per-request lookup: SQL discovery and the detector both know the call, at two columns of one line
+      { file: '/w/customers.ts', span: { start: 20, end: 60 }, line: 12, sql: 'SELECT * FROM customers WHERE id = $1', inLoop: false },
+      { file: '/w/customers.ts', span: { start: 45, end: 60 }, line: 12, sql: 'SELECT * FROM customers WHERE id = $1', inLoop: false },
+      // the same statement sent from a loop elsewhere, twice on one line too
+      { file: '/w/orders.ts', span: { start: 300, end: 340 }, line: 30, sql: 'SELECT * FROM reviews WHERE product_id = $1', inLoop: true },
+      { file: '/w/orders.ts', span: { start: 310, end: 340 }, line: 30, sql: 'SELECT * FROM reviews WHERE product_id = $1', inLoop: true },
+    ];
+    const stmts = [fig('1', 75, 75, 'SELECT * FROM customers WHERE id = $1'), fig('2', 400, 380, 'SELECT * FROM reviews WHERE product_id = $1')];
+    const m = matchStatements(stmts, sites, (s) => s);
+    const f = observedFindings(m);
+    assert.deepEqual(f.map((x) => `${x.file}:${x.span.start}`), ['/w/orders.ts:300'], 'one finding, at the loop, none at the per-request lookup');
+    const report = observedReport(m, {}, (p) => p.replace('/w/', ''));
+    assert.match(report, /Observed N\+1 \(the code sends it once per item of a loop\): 1\n\norders\.ts:31\n {2}400 calls/);
+    assert.match(report, /Repeated, not sent in a loop: 1\. A lookup run once per request looks the same[^\n]*\n\ncustomers\.ts:13\n {2}75 calls/);
+    assert.equal(report.match(/^customers\.ts:13$/gm)?.length, 1, 'the line once, though two sites know it');
+    assert.equal(report.match(/^orders\.ts:31$/gm)?.length, 1);
+  });
+
   it('canonical text ignores comments, whitespace, case and a trailing semicolon', () => {
     assert.equal(canonical('/* app */ SELECT  *\nFROM t -- x\n;'), canonical('select * from t'));
+  });
+});
+
+describe('core/nplusone observed: the shop’s sites (real extraction and detector)', () => {
+  it('each call is one site, and exactly the planted N+1 calls are in a loop (per-request lookups are not)', async () => {
+    const shop = path.join(__dirname, '..', '..', '..', '..', 'examples', 'shop');
+    const planted = JSON.parse(fs.readFileSync(path.join(shop, 'planted.json'), 'utf8')) as { sites: { file: string; line: number; finding?: string; kind: string }[] };
+    const inLoop: string[] = [];
+    for (const rel of ['src/customers.ts', 'src/orders.ts', 'src/products.ts', 'src/reviews.ts']) {
+      const file = path.join(shop, rel);
+      const text = fs.readFileSync(file, 'utf8');
+      const loops = (await detectNPlusOne(text, file, file)).map((f) => f.span);
+      const calls = [...(await extractSqlSites(text, file, file)).map((x) => ({ span: x.callSpan ?? x.span, sql: x.sql })), ...(await findSqlCalls(text, file))];
+      const sites = siteRefsOf(file, text, calls, loops);
+      assert.equal(new Set(sites.map((s) => s.line)).size, sites.length, `${rel}: one site per call, though both discovery and the detector know each`);
+      inLoop.push(...sites.filter((s) => s.inLoop).map((s) => `${rel}:${s.line + 1}`));
+    }
+    const nPlusOne = planted.sites.filter((s) => s.kind === 'problem' && s.finding === 'n-plus-one').map((s) => `${s.file}:${s.line}`);
+    assert.deepEqual(inLoop.sort(), nPlusOne.sort());
   });
 });

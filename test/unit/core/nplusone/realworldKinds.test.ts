@@ -5,12 +5,9 @@
 import { strict as assert } from 'node:assert';
 import { detectNPlusOne } from '../../../../src/core/nplusone';
 import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+import { detectWithLines } from '../../support/nplusoneFixtures';
 
-const lines = async (text: string, file: string) => {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return (await detectNPlusOne(text, file, file)).map((f) => starts.filter((s) => s <= f.span.start).length);
-};
+const lines = async (text: string, file: string) => (await detectWithLines(text, file)).map((x) => x.line);
 
 describe('core/nplusone real-world kinds', () => {
   before(() => useTreeSitterFromNodeModules());

@@ -4,17 +4,11 @@
  * Mutation) run once per request and are not reported.
  */
 import { strict as assert } from 'node:assert';
-import { detectNPlusOne, type NPlusOneEvidence } from '../../../../src/core/nplusone';
 import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+import { detectWithLines } from '../../support/nplusoneFixtures';
 
-const found = async (text: string, file: string) => {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return (await detectNPlusOne(text, file, file)).map((f) => {
-    const ev = f.evidence as unknown as NPlusOneEvidence;
-    return { line: starts.filter((s) => s <= f.span.start).length, implicit: ev.implicit, loop: ev.loop, fix: ev.rewrite.title };
-  });
-};
+const found = async (text: string, file: string) =>
+  (await detectWithLines(text, file)).map(({ line, evidence: ev }) => ({ line, implicit: ev.implicit, loop: ev.loop, fix: ev.rewrite.title }));
 
 describe('core/nplusone GraphQL resolvers', () => {
   before(() => useTreeSitterFromNodeModules());

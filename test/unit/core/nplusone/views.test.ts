@@ -80,4 +80,14 @@ describe('core/nplusone Rails views', () => {
     };
     assert.deepEqual(await run(files), []);
   });
+
+  it('a read under `if current_user == item` runs for one item, not per item', async () => {
+    const files = {
+      'app/models/post.rb': MODEL_POST,
+      'app/controllers/posts_controller.rb': controller('Post.where(id: params[:ids])'),
+      'app/views/posts/index.json.jbuilder': 'json.array! @posts do |post|\n  json.tags post.tags.size\n  if current_user && current_user == post\n    json.comments post.comments.size\n  end\nend\n',
+    };
+    assert.deepEqual((await run(files)).map((x) => x.related), ['app/views/posts/index.json.jbuilder:post.tags']);
+  });
 });
+

@@ -4,18 +4,13 @@
  * no saveAll for a delete).
  */
 import { strict as assert } from 'node:assert';
-import { detectNPlusOne, rewriteFor, type NPlusOneEvidence } from '../../../../src/core/nplusone';
+import { rewriteFor } from '../../../../src/core/nplusone';
 import type { DbCall } from '../../../../src/core/nplusone/dbCalls';
 import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+import { detectWithLines } from '../../support/nplusoneFixtures';
 
-const found = async (text: string, file: string) => {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
-  return (await detectNPlusOne(text, file, file)).map((f) => {
-    const ev = f.evidence as unknown as NPlusOneEvidence;
-    return { line: starts.filter((s) => s <= f.span.start).length, kind: ev.kind, title: ev.rewrite.title, code: ev.rewrite.code };
-  });
-};
+const found = async (text: string, file: string) =>
+  (await detectWithLines(text, file)).map(({ line, evidence: ev }) => ({ line, kind: ev.kind, title: ev.rewrite.title, code: ev.rewrite.code }));
 
 const RAILS_CONTROLLER = (body: string) => `class ItemsController < ApplicationController\n  def bulk\n${body}\n  end\nend\n`;
 

@@ -174,4 +174,15 @@ describe('core/plan rules', () => {
     assert.ok(!/\]\(command:x\)/.test(md));
     assert.match(md, /\[Open plan\]\(command:pgLens\.openPlan\)/);
   });
+
+  it('the brief of a one-node plan says "1 row est." once, without a "— 100%" line repeating the head', () => {
+    const p = analyzePlan({ [K.Plan]: node('Index Scan', { [K.RelationName]: 'customers', [K.IndexName]: 'customers_pkey', [K.PlanRows]: 1 }) });
+    const md = briefMarkdown(briefPlan(p));
+    assert.match(md, /· 1 row est\./, md);
+    assert.doesNotMatch(md, /100%/, md);
+    const two = analyzePlan({ [K.Plan]: node('Limit', { [K.PlanRows]: 20 }, [node('Seq Scan', { [K.RelationName]: 'orders', [K.ParentRelationship]: 'Outer' })]) });
+    const md2 = briefMarkdown(briefPlan(two));
+    assert.match(md2, /20 rows est\.[\s\S]*- Seq Scan/);
+    assert.doesNotMatch(md2, /- Limit — 0\.0%/, md2);
+  });
 });

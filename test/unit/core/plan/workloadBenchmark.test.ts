@@ -3,6 +3,11 @@ import * as assert from 'node:assert/strict';
 import { compareWorkloads, parameterSources, parseWorkloadRun, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
 
 describe('core/plan workload benchmark', () => {
+  it('parameterSources: a column under the same function as its parameter (lower(email) = lower($1))', () => {
+    assert.deepEqual(parameterSources('SELECT id FROM customers c WHERE lower(c.email) = lower($1)', 1), [{ kind: 'column', table: 'c', column: 'email' }]);
+    assert.deepEqual(parameterSources('SELECT id FROM customers WHERE lower(email) = lower($1)', 1), [{ kind: 'column', column: 'email' }]);
+  });
+
   it('parameterSources: the column each $n is compared with, fixed values for LIMIT, OFFSET and intervals, nothing otherwise', () => {
     assert.deepEqual(parameterSources('SELECT * FROM orders o WHERE o.status = $1 AND $2 < total AND id IN ($3, $4) ORDER BY id LIMIT $5 OFFSET $6', 6), [
       { kind: 'column', table: 'o', column: 'status' },

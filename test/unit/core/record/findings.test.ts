@@ -4,6 +4,10 @@ import { recordedFindings, recordedAnalyzer, OPEN_SITE_COMMAND } from '../../../
 import type { StatementAdvice } from '../../../../src/core/record/format';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
+import { analyzeFile, functionAnalyzer } from '../../../../src/core/scan';
+import { detectNPlusOne } from '../../../../src/core/nplusone/detect';
+import { OTHER_RULES } from '../../../../src/core/rules/index';
+import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 
 const FILE = '/app/orm/orders.ts';
 const TEXT = [
@@ -65,5 +69,58 @@ describe('core/record/findings: the recording as findings of the one pipeline', 
     state.summary = summarize(events, normalizeSql, { threshold: 5 });
     assert.equal((await a.analyze({ file: FILE, text: TEXT, language: 'typescript', sites: [] })).length, 1);
     assert.deepEqual(a.rules.map((r) => r.id).sort(), ['missing-index', 'n-plus-one']);
+  });
+});
+
+describe('core/record/findings: a recorded N+1 and the static N+1 on the same call are one finding (the one pipeline)', () => {
+  const file = '/app/orders.js';
+  const text = [
+    "const { Client } = require('pg');",
+    'async function customers(client) {',
+    "  const { rows } = await client.query('SELECT id FROM orders ORDER BY id');",
+    '  for (const r of rows) {',
+    "    await client.query('SELECT customer FROM orders WHERE id = $1', [r.id]);",
+    '  }',
+    '}',
+    'async function one(client, id) {',
+    "  return client.query('SELECT customer FROM orders WHERE id = $1', [id]);",
+    '}',
+  ].join('\n');
+  const event = (line: number, col: number, unit: string): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql: line === 3 ? 'SELECT id FROM orders ORDER BY id' : 'SELECT customer FROM orders WHERE id = $1', pc: line === 3 ? 0 : 1, pt: line === 3 ? [] : ['number'], ms: 1, rows: 1, u: { k: 'test', id: unit, n: `test ${unit}` }, ts: 0, pid: 1, site: { file, line, col } });
+
+  before(async () => {
+    useTreeSitterFromNodeModules();
+    await loadPgParser();
+  });
+
+  async function findingsWith(events: QueryEvent[]) {
+    const summary = summarize(events, normalizeSql, { threshold: 5 });
+    const analyzers = [functionAnalyzer('n-plus-one', OTHER_RULES.filter((r) => r.id === 'n-plus-one'), (t, l, f, _s, src) => detectNPlusOne(t, l, f, src)), recordedAnalyzer(() => ({ summary, advice: new Map() }))];
+    return (await analyzeFile({ path: file, text, languageId: 'javascript' }, { analyzers })).findings.filter((f) => f.ruleId === 'n-plus-one');
+  }
+
+  it('recorded 7 times in one test on the loop\'s call: one finding with the recorded count and the static fix', async () => {
+    const events = [event(3, 26, 'a'), ...Array.from({ length: 7 }, () => event(5, 18, 'a'))];
+    const found = await findingsWith(events);
+    assert.equal(found.length, 1, JSON.stringify(found.map((f) => f.message)));
+    const [f] = found;
+    assert.equal(text.slice(f.span.start, f.span.end), "client.query('SELECT customer FROM orders WHERE id = $1', [r.id])");
+    assert.match(f.message, /7 times in one test/);
+    assert.match(f.help ?? '', /ANY\(\$1\)/, 'the static fix text stays');
+    assert.equal(f.evidence?.recorded, true);
+    assert.equal(f.evidence?.static, true);
+    assert.equal(f.evidence?.kind, 'query-in-loop');
+    const titles = f.fixes.map((x) => x.title);
+    assert.ok(titles.some((t) => /batched rewrite/.test(t)), JSON.stringify(titles));
+    assert.ok(titles.some((t) => /query that loads the rows/.test(t)), JSON.stringify(titles));
+    assert.match(titles[titles.length - 1], /^Ignore/);
+  });
+
+  it('without a recording the static finding is unchanged; a recorded N+1 on another line stays its own finding', async () => {
+    const alone = await findingsWith([]);
+    assert.equal(alone.length, 1);
+    assert.equal(alone[0].evidence?.recorded, undefined);
+    const other = await findingsWith(Array.from({ length: 6 }, () => event(9, 17, 'b')));
+    assert.deepEqual(other.map((f) => [text.slice(0, f.span.start).split('\n').length, f.evidence?.recorded ?? false]).sort(), [[5, false], [9, true]]);
   });
 });

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import type { Finding } from '../../../../src/core/findings';
 import type { SqlSite } from '../../../../src/core/extract/types';
 import { checkSite } from '../../../../src/core/rules/engine';
-import { tableLookup, type PlanEvidence, type PlanFacts, type Rule, type TableFacts } from '../../../../src/core/rules/types';
+import type { PlanEvidence, PlanFacts, Rule } from '../../../../src/core/rules/types';
+import { tableLookup, type IndexFacts, type TableFacts } from '../../../../src/core/catalogFacts';
 
 export interface CheckOptions {
   sqlFile?: boolean;
@@ -83,17 +84,23 @@ export function fixed(f: Finding & { fileText: string }, sqlFile = false): strin
 /**
  * Catalog facts in a few words: facts({ orders: { rows: 1e6, cols: { id: 'int8 idx notnull', note: 'text' } } }).
  * Column flags: idx (leading key of an index), key (indexed, not leading), notnull, trgm (trigram index).
+ * `analysed: false` marks a table never analysed (its rows estimated from its size).
  */
-export function facts(tables: Record<string, { rows: number; cols: Record<string, string>; expr?: string[]; schema?: string }>, plan?: Partial<PlanFacts>): PlanEvidence {
-  const list: TableFacts[] = Object.entries(tables).map(([name, t]) => ({
-    schema: t.schema ?? 'public',
-    name,
-    rows: t.rows,
-    expressionIndexes: t.expr ?? [],
-    columns: Object.entries(t.cols).map(([col, spec]) => {
+export function facts(tables: Record<string, { rows: number; cols: Record<string, string>; expr?: string[]; schema?: string; analysed?: boolean }>, plan?: Partial<PlanFacts>): PlanEvidence {
+  const list: TableFacts[] = Object.entries(tables).map(([name, t]) => {
+    const schema = t.schema ?? 'public';
+    const index = (ixName: string, keys: string[], keyColumns: (string | null)[], opclasses = keys.map(() => ''), method = 'btree'): IndexFacts =>
+      ({ schema, name: ixName, method, keys, keyColumns, include: [], opclasses, valid: true, unique: false, primary: false });
+    const indexes: IndexFacts[] = [];
+    const columns = Object.entries(t.cols).map(([col, spec]) => {
       const [type, ...flags] = spec.split(/\s+/);
-      return { name: col, type, nullable: !flags.includes('notnull'), indexedLeading: flags.includes('idx'), indexed: flags.includes('idx') || flags.includes('key'), trigramIndexed: flags.includes('trgm') };
-    }),
-  }));
+      if (flags.includes('idx')) indexes.push(index(`${name}_${col}_idx`, [col], [col]));
+      if (flags.includes('key')) indexes.push(index(`${name}_x_${col}_idx`, ['x', col], ['x', col]));
+      if (flags.includes('trgm')) indexes.push(index(`${name}_${col}_trgm`, [col], [col], ['gin_trgm_ops'], 'gin'));
+      return { name: col, type, typeName: type, notNull: flags.includes('notnull') };
+    });
+    for (const [i, e] of (t.expr ?? []).entries()) indexes.push(index(`${name}_expr${i}`, [e], [null]));
+    return { schema, name, rows: t.rows, analysed: t.analysed ?? true, pages: 0, sizeBytes: 0, columns, stats: {}, indexes };
+  });
   return { table: tableLookup(list), plan: plan ? { nodeTypes: [], seqScanTables: [], rows: 0, totalCost: 0, ...plan } : undefined };
 }

@@ -17,6 +17,7 @@ describe('rule leading-wildcard-like', () => {
   it('with catalog facts: silent for trigram-indexed columns and small tables', () => {
     ok(rule, "SELECT id FROM users WHERE name LIKE '%a'", { evidence: facts({ users: { rows: 1e6, cols: { name: 'text trgm' } } }) });
     ok(rule, "SELECT id FROM users WHERE name LIKE '%a'", { evidence: facts({ users: { rows: 200, cols: { name: 'text' } } }) });
-    assert.match(error(rule, "SELECT id FROM users WHERE name LIKE '%a'", { evidence: facts({ users: { rows: 3e6, cols: { name: 'text' } } }) }).message, /about 3M rows/);
+    assert.match(error(rule, "SELECT id FROM users WHERE name LIKE '%a'", { evidence: facts({ users: { rows: 3e6, cols: { name: 'text' } } }) }).message, /about 3M rows\)/);
+    assert.match(error(rule, "SELECT id FROM users WHERE name LIKE '%a'", { evidence: facts({ users: { rows: 3e6, analysed: false, cols: { name: 'text' } } }) }).message, /about 3M rows, estimated from its size: never analysed\)/);
   });
 });

@@ -45,3 +45,14 @@ describe('rule non-sargable-predicate', () => {
     assert.deepEqual(f.fixes, []);
   });
 });
+
+describe('rule non-sargable-predicate: value = ANY(array column)', () => {
+  it('without catalog facts it is silent: array columns are seldom indexed (taiga-back)', () => {
+    ok(rule, 'UPDATE userstories SET tags = array_remove(tags, $2) WHERE project_id = $1 AND $2 = ANY(tags)');
+  });
+  it('with an indexed array column, advises containment (@>) that a GIN index serves, not an expression index on ANY(…)', () => {
+    const f = error(rule, 'SELECT id FROM userstories WHERE project_id = $1 AND $2 = ANY(tags)', { evidence: facts({ userstories: { rows: 1e6, cols: { id: 'int8 idx', project_id: 'int8 idx', tags: '_text idx' } } }) });
+    assert.match(f.help ?? '', /tags @> ARRAY\[\$2\].*GIN/);
+    assert.doesNotMatch(f.help ?? '', /expression index/);
+  });
+});

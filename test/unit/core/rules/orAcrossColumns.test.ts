@@ -41,3 +41,19 @@ describe('rule or-across-columns: pinned ORs inside subqueries (real-app kind)',
     error(rule, "SELECT (SELECT EXISTS(SELECT 1 FROM integrations WHERE pinboard_enabled = 't' OR wallabag_enabled = 't')) AS any_integration");
   });
 });
+
+describe('rule or-across-columns: residual filters and derived columns (rules-c first look)', () => {
+  it('an OR next to an equality on a looked-up column (= a parameter) is a residual filter', () => {
+    ok(rule, "SELECT id FROM comments WHERE comments.domain = $1 AND comments.path = $2 AND (state = 'approved' OR commenterHex = $3)");
+    ok(rule, "SELECT id FROM t_ds_project_parameter WHERE project_code = $1 AND (param_name LIKE $2 OR param_value LIKE $2)");
+    // A constant on a column that is not a key does not pin the rows: still reported.
+    error(rule, "SELECT id FROM users WHERE active = true AND (email = $1 OR phone = $2)");
+  });
+  it('does not report an OR over columns a CTE or a subquery computes', () => {
+    ok(rule, 'WITH c AS (SELECT id, similarity(name, $1) AS ns, similarity(description, $1) AS ds FROM playlist) SELECT id FROM c WHERE ns > 0.1 OR ds > 0.1');
+    ok(rule, 'SELECT id FROM (SELECT id, a + 1 AS x, b * 2 AS y FROM t) s WHERE x > 1 OR y > 2');
+    ok(rule, 'WITH c AS (SELECT id, a AS x, b AS y FROM t) SELECT c.id FROM c WHERE c.x > 1 OR c.y > 2');
+    // A table next to the CTE: its columns still count.
+    error(rule, 'WITH c AS (SELECT 1) SELECT p.id FROM playlist p WHERE p.creator_id = $1 OR p.created_for_id = $1');
+  });
+});

@@ -19,6 +19,13 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
     assert.equal(findOrmOffsets("return {'rear_ports': self.cleaned_data['rear_ports'][offset:offset + n]}", 'a.py', []).length, 0);
     assert.equal(findOrmOffsets('sql += " limit ? offset ?"', 'a.java', []).length, 1, 'lower-case SQL that says LIMIT');
   });
+  it('does not take a stream or MongoDB cursor `.skip(n).limit(m)` for query pagination (skip pairs with take)', () => {
+    assert.equal(findOrmOffsets('return br.lines()\n    .skip(skipLineNums)\n    .limit(limit)\n    .collect(Collectors.toList());', 'A.java', []).length, 0);
+    assert.equal(findOrmOffsets('list.stream().filter(f).skip((long) (pageNo - 1) * pageSize).limit(pageSize).map(V::new)', 'A.java', []).length, 0);
+    assert.equal(findOrmOffsets('await Model.find(q).skip(page * n).limit(n);', 'a.js', []).length, 0);
+    assert.equal(findOrmOffsets('repo.createQueryBuilder("u").skip(page * n).take(n).getMany()', 'a.ts', []).length, 1, 'TypeORM skip/take still counts');
+    assert.equal(findOrmOffsets('q.take(n).skip(page * n)', 'a.ts', []).length, 1);
+  });
   it('points a find-options finding at the offset key, not at an order array before it', () => {
     const text = 'await Document.findAll({\n  where,\n  order: [["createdAt", "DESC"]],\n  offset: ctx.state.pagination.offset,\n  limit: 25,\n});';
     const [h] = findOrmOffsets(text, 'a.ts', []);
@@ -34,6 +41,16 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
   });
   it('leaves literal offsets, unrelated offsets and statements the SQL rule judges', () => {
     assert.equal(findOrmOffsets('q.limit(10).offset(0)', 'a.ts', []).length, 0);
+    assert.equal(findOrmOffsets('await prisma.team.findMany({ take: n, skip: cursor ? 1 : 0, cursor: cursor ? { id: cursor } : undefined });', 'a.ts', []).length, 0, 'Prisma cursor pagination skips the cursor row');
+    assert.equal(findOrmOffsets('await prisma.team.findMany({ take: n, skip: args.skip });', 'a.ts', []).length, 1);
+    // Options built apart from the find call (umami's pagedQuery), in either order.
+    const paged = 'const data = await client[model].findMany({\n  ...criteria,\n  ...{\n    ...(size > 0 && { take: +size, skip: +size * (+page - 1) }),\n  },\n});';
+    const [h] = findOrmOffsets(paged, 'a.ts', []);
+    assert.equal(paged.slice(h.at, h.at + 5), 'skip:');
+    assert.equal(findOrmOffsets('findMany({ where, ...{ skip: (page - 1) * n, take: n } })', 'a.ts', []).length, 1);
+    assert.equal(findOrmOffsets('findMany({ where, ...{ skip: 0, take: n } })', 'a.ts', []).length, 0, 'a literal skip');
+    // Paging arguments handed to the app's own service: the service's query is where it is reported.
+    assert.equal(findOrmOffsets('const users = await this.userService.fetchAll(q.search, { take: q.take, skip: q.skip });', 'a.ts', []).length, 0);
     assert.equal(findOrmOffsets('const { offset, limit } = range; el.style.offset = x;', 'a.ts', []).length, 0);
     const text = 'db.query("SELECT * FROM t ORDER BY id LIMIT $1 OFFSET $2", [a, b])';
     const site = { sql: 'SELECT * FROM t ORDER BY id LIMIT $1 OFFSET $2', span: { start: 9, end: 58 }, dynamic: false } as SqlSite;

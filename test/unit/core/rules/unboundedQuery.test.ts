@@ -22,6 +22,12 @@ describe('rule unbounded-query', () => {
     ok(rule, 'SELECT id FROM countries', { evidence: facts({ countries: { rows: 250, cols: { id: 'int4 idx' } } }) });
     assert.equal(error(rule, 'SELECT id FROM orders', { evidence: facts({ orders: { rows: 5e6, cols: { id: 'int8 idx' } } }) }).severity, 'warning');
   });
+  it('a table never analysed: judged on the estimate from its size, and the message says so', () => {
+    const f = error(rule, 'SELECT id FROM orders', { evidence: facts({ orders: { rows: 40000, analysed: false, cols: { id: 'int8 idx' } } }) });
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /about 40k rows .*\(estimated from the size of orders: never analysed\)/);
+    ok(rule, 'SELECT id FROM orders', { evidence: facts({ orders: { rows: 0, analysed: false, cols: { id: 'int8 idx' } } }) });
+  });
 });
 
 describe('rule unbounded-query: small tables by convention, grouped counts', () => {

@@ -22,7 +22,13 @@ describe('rule update-delete-without-where', () => {
     assert.equal(error(rule, 'UPDATE users SET name = $1', { evidence: facts({ users: { rows: 50, cols: { id: 'int8 idx' } } }) }).severity, 'warning');
   });
   it('says how many rows with catalog facts', () => {
-    assert.match(error(rule, 'DELETE FROM users', { evidence: facts({ users: { rows: 120000, cols: { id: 'int8 idx' } } }) }).message, /about 120k rows/);
+    assert.match(error(rule, 'DELETE FROM users', { evidence: facts({ users: { rows: 120000, cols: { id: 'int8 idx' } } }) }).message, /about 120k rows\)/);
+  });
+  it('a table never analysed: the severity follows the estimate from its size, and the message says it is one', () => {
+    const f = error(rule, 'UPDATE users SET name = $1', { evidence: facts({ users: { rows: 120000, analysed: false, cols: { id: 'int8 idx' } } }) });
+    assert.equal(f.severity, 'error');
+    assert.match(f.message, /about 120k rows, estimated from its size: never analysed\)/);
+    assert.equal(f.evidence?.neverAnalysed, true);
   });
   it('skips statements completed at run time (dynamic sites)', () => {
     const site = { language: 'go' as const, api: 'database/sql.Exec', sql: 'UPDATE users SET name = $1', sourceMap: [...'UPDATE users SET name = $1'].map((_, i) => i), span: { start: 0, end: 26 }, params: [], confidence: 1, dynamic: true };

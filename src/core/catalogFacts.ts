@@ -1,0 +1,165 @@
+/**
+ * The one model of what the catalog says about the tables a statement names: size and row estimate,
+ * columns, pg_stats, existing indexes and write activity. `src/db/catalog.ts readCatalogFacts` fills it
+ * with one named statement (one round trip); the index advisor and the rules read the same facts (the rules through
+ * the helpers below: which columns an index leads with or covers, trigram and expression indexes).
+ *
+ * Rows of a table that was never analysed (pg_class.reltuples = -1) are estimated the way PostgreSQL's
+ * planner does (plancat.c estimate_rel_size → tableam.c table_block_relation_estimate_size): tuple density from the column widths, times the table's
+ * current size in pages. The planner's extra "assume at least 10 pages" for a never-vacuumed table is a
+ * planning safeguard, not a size, and is not applied: an empty table estimates 0 rows, not ~1,000.
+ * `analysed` says whether the figure came from ANALYZE/VACUUM, so a rule whose severity depends on
+ * it can say "never analysed".
+ */
+import { formatCount } from './format';
+
+export interface ColumnStats {
+  nullFrac: number;
+  /** pg_stats.n_distinct: > 0 a count, < 0 minus the share of rows. */
+  nDistinct: number;
+  mostCommonVals?: string[];
+  mostCommonFreqs?: number[];
+  correlation?: number;
+}
+
+export interface ColumnFacts {
+  name: string;
+  /** format_type(): 'integer', 'text', 'jsonb', 'tsvector', 'timestamp with time zone', 'character(4)', … */
+  type: string;
+  /** pg_type.typname: int4, int8, numeric, text, varchar, bpchar, timestamptz, … (what literals and casts name). */
+  typeName: string;
+  notNull: boolean;
+}
+
+export interface IndexFacts {
+  schema: string;
+  name: string;
+  method: string;
+  /** One text per key column: the column name, or the expression as pg_get_indexdef prints it. */
+  keys: string[];
+  /** Plain column names of the keys (null for expressions). */
+  keyColumns: (string | null)[];
+  include: string[];
+  /** Operator classes of the keys ('' for the default one). */
+  opclasses: string[];
+  /** Per key: DESC. */
+  desc?: boolean[];
+  predicate?: string;
+  valid: boolean;
+  unique: boolean;
+  primary: boolean;
+  sizeBytes?: number;
+  scans?: number;
+  definition?: string;
+}
+
+interface TableWrites {
+  inserts: number;
+  updates: number;
+  deletes: number;
+  hotUpdates?: number;
+  seqScans?: number;
+  idxScans?: number;
+}
+
+export type RelationKind = 'table' | 'partitioned' | 'matview' | 'view' | 'foreign';
+
+export interface TableFacts {
+  schema: string;
+  name: string;
+  /** Partitioned tables get no index candidates (CREATE INDEX CONCURRENTLY does not work on the parent); views and foreign tables none at all. Default 'table'. */
+  kind?: RelationKind;
+  /**
+   * The planner's row estimate: pg_class.reltuples, or, when the table was never analysed, the
+   * estimate from its current size (see the file comment). Undefined for views and foreign tables.
+   */
+  rows: number | undefined;
+  /** pg_class.reltuples is known (ANALYZE, VACUUM or CREATE INDEX ran); false: `rows` is estimated from the size. */
+  analysed: boolean;
+  /** Heap pages now (pg_relation_size / block_size), not the possibly stale pg_class.relpages. */
+  pages: number;
+  /** Heap size in bytes. */
+  sizeBytes: number;
+  columns: ColumnFacts[];
+  stats: Record<string, ColumnStats>;
+  indexes: IndexFacts[];
+  writes?: TableWrites;
+}
+
+export interface CatalogFacts {
+  versionNum: number;
+  pgTrgm: 'ready' | 'available' | 'unavailable';
+  tables: TableFacts[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row estimate (PostgreSQL: tableam.c table_block_relation_estimate_size, plancat.c get_rel_data_width; 8 kB blocks by default)
+
+const PAGE_HEADER = 24;
+/** MAXALIGN(SizeofHeapTupleHeader) + sizeof(ItemIdData). */
+const TUPLE_OVERHEAD = 24 + 4;
+/** get_typavgwidth() for a variable-width type without a typmod. */
+const VARLENA_WIDTH = 32;
+
+/**
+ * Rows the planner assumes for a table of `pages` pages now: the density of the last ANALYZE/VACUUM
+ * (reltuples / relpages) when there is one, else the density from the column widths (pg_type.typlen;
+ * -1/-2 for variable width, counted as 32 bytes like get_typavgwidth without statistics).
+ */
+export function estimatedRows(t: { reltuples: number; relpages: number; pages: number; typlens: number[]; blockSize?: number }): number {
+  if (t.pages <= 0) return 0;
+  const block = t.blockSize ?? 8192;
+  const width = t.typlens.reduce((a, len) => a + (len > 0 ? len : VARLENA_WIDTH), 0) + TUPLE_OVERHEAD;
+  const density = t.reltuples >= 0 && t.relpages > 0 ? t.reltuples / t.relpages : Math.floor((block - PAGE_HEADER) / width);
+  return Math.round(density * t.pages);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups
+
+/** The table a statement means by (schema?, name): unquoted names fold to lower case; unqualified ones prefer `public`. */
+export function findTable(facts: CatalogFacts, t: { schema?: string; name: string }): TableFacts | undefined {
+  return tableLookup(facts.tables)(t.name, t.schema);
+}
+
+/** Look tables up by name as written (search_path order: earlier schemas win). */
+export function tableLookup(tables: TableFacts[], searchPath: string[] = ['public']): (name: string, schema?: string) => TableFacts | undefined {
+  const byKey = new Map<string, TableFacts>();
+  for (const t of tables) byKey.set(`${t.schema}.${t.name}`, t);
+  const one = (name: string, schema?: string) => {
+    if (schema) return byKey.get(`${schema}.${name}`);
+    for (const s of searchPath) {
+      const t = byKey.get(`${s}.${name}`);
+      if (t) return t;
+    }
+    return tables.find((t) => t.name === name);
+  };
+  return (name, schema) => one(name, schema) ?? one(name.toLowerCase(), schema?.toLowerCase());
+}
+
+const usable = (t: TableFacts) => t.indexes.filter((i) => i.valid);
+
+/** Some valid index has this column as its FIRST key column. */
+export function leadsIndex(t: TableFacts, column: string): boolean {
+  return usable(t).some((i) => i.keyColumns[0] === column);
+}
+
+/** Some valid index has this column as a key column (INCLUDE columns do not count: nothing searches them). */
+export function isIndexed(t: TableFacts, column: string): boolean {
+  return usable(t).some((i) => i.keyColumns.includes(column));
+}
+
+/** A GIN/GiST trigram index (pg_trgm) has this column as a key: LIKE '%x%' can use it. */
+export function trigramIndexed(t: TableFacts, column: string): boolean {
+  return usable(t).some((i) => i.keyColumns.some((c, k) => c === column && /^(gin|gist)_trgm_ops$/.test(i.opclasses[k] ?? '')));
+}
+
+/** Key expressions of valid indexes as PostgreSQL prints them (pg_get_indexdef), e.g. `lower((email)::text)`. */
+export function expressionIndexKeys(t: TableFacts): string[] {
+  return usable(t).flatMap((i) => i.keys.filter((_, k) => i.keyColumns[k] === null));
+}
+
+/** "about 12k rows", and where the figure is a guess, that the table was never analysed. */
+export function rowsPhrase(t: Pick<TableFacts, 'rows' | 'analysed'>): string {
+  return `about ${formatCount(t.rows ?? 0)} rows${t.analysed ? '' : ', estimated from its size: never analysed'}`;
+}

@@ -1,0 +1,119 @@
+/**
+ * Context from how a module is reached: a module of request-looking code that only one-off code
+ * imports (management commands, scripts, seeds, importers, migrations) runs where they run
+ * (`timeline/rebuilder.py`, imported only by a `rebuild_timeline` command, is a script, not request
+ * code). Learned from the project's own import statements (Python, JavaScript/TypeScript); a module
+ * nobody imports, or one imported by request or job code, keeps the context of its path.
+ *
+ * Pure: fed file paths and texts, no file system.
+ */
+import { codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
+import { SEVERITY_RANK, type Finding } from './findings';
+
+const ONE_OFF: ReadonlySet<CodeContext> = new Set(['script', 'seed', 'migration']);
+const ROUNDS = 4;
+const JS_EXT = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
+
+function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i < 0 ? '' : file.slice(0, i);
+}
+
+function joinPath(dir: string, rel: string): string {
+  const out = dir ? dir.split('/') : [];
+  for (const part of rel.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}
+
+export class ImportGraph {
+  private readonly files = new Map<string, CodeContext>();
+  /** importer → the path candidates each import may name (exact paths, or `/suffix` to match the end). */
+  private readonly wanted = new Map<string, string[][]>();
+
+  add(file: string, text: string): void {
+    const path = file.replace(/\\/g, '/');
+    this.files.set(path, codeContextOf(path, text));
+    const imports: string[][] = [];
+    if (/\.py$/.test(path)) {
+      for (const m of text.matchAll(/^[ \t]*from\s+(\.*)([\w.]*)\s+import\s+\(?([^\n#)]+)/gm)) {
+        const base = m[1] ? joinPath(dirOf(path), '../'.repeat(m[1].length - 1)) : '';
+        const mod = m[2].replace(/\./g, '/');
+        const names = m[3].split(',').map((s) => s.trim().split(/\s+/)[0]).filter((s) => /^\w+$/.test(s));
+        const cands = (p: string) => (m[1] ? [joinPath(base, p)] : ['/' + p]);
+        const list = [...(mod ? cands(mod + '.py').concat(cands(mod + '/__init__.py')) : [])];
+        for (const n of names) list.push(...cands((mod ? mod + '/' : '') + n + '.py'));
+        imports.push(list);
+      }
+      for (const m of text.matchAll(/^[ \t]*import\s+([\w.]+)/gm)) imports.push(['/' + m[1].replace(/\./g, '/') + '.py']);
+    } else if (/\.(m|c)?[jt]sx?$/.test(path)) {
+      for (const m of text.matchAll(/\b(?:from|import|require\(|import\()\s*['"]([^'"]+)['"]/g)) {
+        const spec = m[1];
+        if (spec.startsWith('.')) imports.push(['', ...JS_EXT].map((e) => joinPath(dirOf(path), spec) + e));
+        else if (/^(@|~)\//.test(spec) || spec.startsWith('src/')) imports.push(JS_EXT.map((e) => '/' + spec.replace(/^(@|~)\//, '') + e));
+        else if (/^@[\w-]+\/[\w-]+\/./.test(spec)) {
+          // A workspace package of the monorepo: `@scope/lib/server/x` → …/lib/server/x or …/lib/src/server/x.
+          const [, pkg, ...rest] = spec.split('/');
+          imports.push(JS_EXT.flatMap((e) => [`/${pkg}/${rest.join('/')}${e}`, `/${pkg}/src/${rest.join('/')}${e}`]));
+        }
+      }
+    }
+    if (imports.length) this.wanted.set(path, imports);
+  }
+
+  /** Files whose context differs from their path's: reached only from one-off code. */
+  contexts(): Map<string, CodeContext> {
+    const byBase = new Map<string, string[]>();
+    for (const f of this.files.keys()) {
+      const base = f.slice(f.lastIndexOf('/') + 1);
+      byBase.set(base, [...(byBase.get(base) ?? []), f]);
+    }
+    const resolve = (cand: string): string | undefined => {
+      if (!cand.startsWith('/')) return this.files.has(cand) ? cand : undefined;
+      const same = byBase.get(cand.slice(cand.lastIndexOf('/') + 1)) ?? [];
+      return same.find((f) => ('/' + f).endsWith(cand));
+    };
+    const importers = new Map<string, Set<string>>();
+    for (const [from, list] of this.wanted) {
+      for (const cands of list) {
+        for (const c of cands) {
+          const target = resolve(c);
+          if (target && target !== from) (importers.get(target) ?? importers.set(target, new Set()).get(target)!).add(from);
+        }
+      }
+    }
+    const ctx = new Map(this.files);
+    const out = new Map<string, CodeContext>();
+    for (let round = 0; round < ROUNDS; round++) {
+      let changed = false;
+      for (const [file, by] of importers) {
+        const own = ctx.get(file);
+        if (own !== 'request' && own !== 'job') continue;
+        const seen = [...by].map((f) => ctx.get(f) ?? 'request');
+        if (!seen.every((c) => ONE_OFF.has(c) || c === 'test')) continue;
+        const oneOff = seen.filter((c) => ONE_OFF.has(c));
+        if (!oneOff.length) continue;
+        const pick = oneOff.includes('script') ? 'script' : oneOff.includes('seed') ? 'seed' : 'migration';
+        ctx.set(file, pick);
+        out.set(file, pick);
+        changed = true;
+      }
+      if (!changed) break;
+    }
+    return out;
+  }
+}
+
+/** Findings of files reached only from one-off code take that context, and its severity cap (new objects). */
+export function applyImportContexts(findings: readonly Finding[], overrides: Map<string, CodeContext>, policy: ContextPolicy = DEFAULT_CONTEXT_POLICY): Finding[] {
+  if (!overrides.size) return [...findings];
+  return findings.map((f) => {
+    const context = f.file !== undefined ? overrides.get(f.file.replace(/\\/g, '/')) : undefined;
+    if (!context || f.context === context) return f;
+    const cap = policy[context];
+    return { ...f, context, severity: cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity };
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * Indexes a project declares in its own schema and migration files: their expressions
+ * (`CREATE UNIQUE INDEX … ON "user" (lower(musicbrainz_id))`) and their leading plain columns. Without a
+ * database, this is the evidence that `WHERE lower(musicbrainz_id) = lower($1)` is served by an index, or
+ * that both columns of `a = $1 OR b = $1` lead an index: the rules read it where catalog facts are missing. A text scan (schema files hold many dialects and psql commands
+ * a parser rejects); bounded per text.
+ */
+export type DeclaredIndexes = Map<string, Set<string>>;
+
+const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.]+\s+)?on\s+(?:only\s+)?([\w"$.]+)\s*(?:using\s+\w+\s*)?\(/gi;
+const MAX_PER_TEXT = 5000;
+
+/** An index expression or predicate side as text, compared loosely: case, quotes, blanks, casts and qualifiers aside. */
+function normaliseIndexExpression(s: string): string {
+  let x = s.toLowerCase().replace(/"/g, '').replace(/::\s*[\w ]+?(?=[),]|$)/g, '').replace(/\s+/g, '');
+  x = x.replace(/\b[a-z_][\w$]*\.(?=[a-z_])/g, '');
+  x = x.replace(/\(\(([\w$]+)\)\)/g, '($1)');
+  while (x.startsWith('(') && closing(x, 0) === x.length - 1) x = x.slice(1, -1);
+  return x;
+}
+
+/** Index of the `)` closing the `(` at i, or -1. */
+function closing(s: string, i: number): number {
+  let depth = 0;
+  for (let k = i; k < s.length; k++) {
+    if (s[k] === '(') depth++;
+    else if (s[k] === ')' && --depth === 0) return k;
+  }
+  return -1;
+}
+
+/** Top-level comma-separated items of a parenthesised list's inside. */
+function items(inner: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let k = 0; k < inner.length; k++) {
+    const c = inner[k];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(inner.slice(start, k));
+      start = k + 1;
+    }
+  }
+  out.push(inner.slice(start));
+  return out;
+}
+
+/** The table name as rules see it: unquoted, lower-case, without its schema. */
+function declaredTableKey(name: string): string {
+  const parts = name.replace(/"/g, '').split('.');
+  return parts[parts.length - 1].toLowerCase();
+}
+
+/** Adds the expression indexes declared in a text (a .sql file, a migration) to `into`. */
+export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
+  if (!/index/i.test(text)) return;
+  CREATE_INDEX.lastIndex = 0;
+  let n = 0;
+  for (let m = CREATE_INDEX.exec(text); m && n++ < MAX_PER_TEXT; m = CREATE_INDEX.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const close = closing(text, open);
+    if (close < 0 || close - open > 2000) continue;
+    const all = items(text.slice(open + 1, close));
+    // The leading key when it is a plain column (`(creator_id)`, `(mbid0, mbid1)`): an index scan can start from it.
+    const lead = /^"?([A-Za-z_][\w$]*)"?(?:\s+(?:asc|desc|[\w.]+_ops))*\s*$/i.exec(all[0]?.trim() ?? '');
+    if (lead) {
+      const key = declaredTableKey(m[1]);
+      into.set(key, (into.get(key) ?? new Set<string>()).add(lead[1].toLowerCase()));
+    }
+    for (const item of all) {
+      const t = item.trim();
+      // An expression: `(expr)` or `fn(…)`, followed perhaps by an operator class, COLLATE, ASC/DESC.
+      const end = t.startsWith('(') ? closing(t, 0) : /^[\w$.]+\s*\(/.test(t) ? closing(t, t.indexOf('(')) : -1;
+      if (end < 0) continue;
+      const key = declaredTableKey(m[1]);
+      const set = into.get(key) ?? new Set<string>();
+      set.add(normaliseIndexExpression(t.slice(0, end + 1)));
+      into.set(key, set);
+    }
+  }
+}
+
+/** Is `expression` (as written in a predicate: `lower(email)`, or a column) declared as an index expression or leading column of `table` (any table when unknown)? */
+export function isDeclaredIndexExpression(declared: DeclaredIndexes | undefined, table: string | undefined, expression: string): boolean {
+  if (!declared?.size) return false;
+  const x = normaliseIndexExpression(expression);
+  if (table) return declared.get(declaredTableKey(table))?.has(x) ?? false;
+  for (const set of declared.values()) if (set.has(x)) return true;
+  return false;
+}

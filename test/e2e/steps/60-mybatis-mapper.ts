@@ -1,0 +1,37 @@
+/**
+ * A MyBatis XML mapper opened in the editor is analysed live: its statements get PG Lens diagnostics
+ * (the extension activates on xml documents; the path and the text decide that the file is a mapper).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const MAPPER = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE mapper PUBLIC "-//mybatis.org//DTD Mapper 3.0//EN" "http://mybatis.org/dtd/mybatis-3-mapper.dtd">
+<mapper namespace="shop.OrderMapper">
+  <select id="page" resultType="map">
+    SELECT id, customer_id FROM orders
+    WHERE customer_id = #{customerId}
+    ORDER BY id
+    LIMIT #{size} OFFSET #{offset}
+  </select>
+</mapper>
+`;
+
+export const step: Step = {
+  title: 'a MyBatis XML mapper opened in the editor gets its diagnostics live',
+  async run({ wb, workspace, screenshot, log }) {
+    const rel = 'mappers/OrderMapper.xml';
+    fs.mkdirSync(path.join(workspace, 'mappers'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, rel), MAPPER);
+    await wb.openFile(rel);
+    const row = (await wb.problems()).filter({ hasText: 'offset-pagination' });
+    await wb.see(row, 'an offset-pagination problem for OrderMapper.xml in the Problems panel', 60_000);
+    const text = (await row.first().innerText()).replace(/\s+/g, ' ');
+    log(`problem: ${text.slice(0, 160)}`);
+    const ln = Number(/Ln (\d+)/.exec(text)?.[1]);
+    if (ln !== 8) throw new StepFailure(`expected the problem on the OFFSET line of the mapper (line 8), saw line ${ln}: ${text}`);
+    await screenshot('mybatis-mapper');
+  },
+};

@@ -1,0 +1,73 @@
+import { strict as assert } from 'node:assert';
+import { extractSqlSites } from '../../../../src/core/extract/index';
+import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
+
+const sqls = async (text: string, file: string) => (await extractSqlSites(text, file, file)).map((s) => s.sql.replace(/\s+/g, ' ').trim());
+
+describe('extract: a name assigned in several functions (or twice in one) is resolved where it is used', () => {
+  before(() => configureTreeSitterForCli());
+
+  it('Python: `query = """…"""` in each function, passed to text(query)', async () => {
+    const py = [
+      'from sqlalchemy import text',
+      'def insert(db, u):',
+      '    query = """INSERT INTO t (user_id) VALUES (:user_id)"""',
+      '    db.execute(text(query), {"user_id": u})',
+      'def delete(db, u):',
+      '    query = """DELETE FROM t WHERE user_id = :user_id"""',
+      '    db.execute(text(query), {"user_id": u})',
+      '',
+    ].join('\n');
+    assert.deepEqual(await sqls(py, 'a.py'), ['INSERT INTO t (user_id) VALUES ($1)', 'DELETE FROM t WHERE user_id = $1']);
+  });
+
+  it('Python: assigned twice in one function, each use reads the assignment before it', async () => {
+    const py = [
+      'from sqlalchemy import text',
+      'def create(db, u):',
+      '    query = "INSERT INTO imports (user_id) VALUES (:u) RETURNING id"',
+      '    r = db.execute(text(query), {"u": u}).first()',
+      '    if r is not None:',
+      '        query = "INSERT INTO tasks (user_id) VALUES (:u)"',
+      '        db.execute(text(query), {"u": u})',
+      '',
+    ].join('\n');
+    assert.deepEqual(await sqls(py, 'a.py'), ['INSERT INTO imports (user_id) VALUES ($1) RETURNING id', 'INSERT INTO tasks (user_id) VALUES ($1)']);
+  });
+
+  it('an assignment in a branch the use is not in leaves the value unknown (no guess)', async () => {
+    const py = [
+      'from sqlalchemy import text',
+      'def f(db, c):',
+      '    query = "SELECT a FROM t WHERE id = :id"',
+      '    if c:',
+      '        query = "SELECT b FROM u WHERE id = :id"',
+      '    db.execute(text(query), {"id": 1})',
+      'def g(db):',
+      '    query = "SELECT 1"',
+      '    db.execute(text(query))',
+      '',
+    ].join('\n');
+    // f's use could hold either text: neither is taken for it; g's own assignment still resolves.
+    assert.deepEqual(await sqls(py, 'a.py'), ['SELECT 1']);
+  });
+
+  it('Go and JavaScript: the same name in two functions', async () => {
+    const go = 'package s\nfunc a(db *sql.DB) {\n\tq := `SELECT id FROM a WHERE x = $1`\n\tdb.Query(q, 1)\n}\nfunc b(db *sql.DB) {\n\tq := `SELECT id FROM b WHERE y = $1`\n\tdb.Query(q, 2)\n}\n';
+    assert.deepEqual(await sqls(go, 'a.go'), ['SELECT id FROM a WHERE x = $1', 'SELECT id FROM b WHERE y = $1']);
+    const js = "const { Pool } = require('pg');\nasync function a(pool) {\n  const sql = 'SELECT id FROM a WHERE x = $1';\n  return pool.query(sql, [1]);\n}\nasync function b(pool) {\n  const sql = 'SELECT id FROM b WHERE y = $1';\n  return pool.query(sql, [2]);\n}\n";
+    assert.deepEqual(await sqls(js, 'a.js'), ['SELECT id FROM a WHERE x = $1', 'SELECT id FROM b WHERE y = $1']);
+  });
+});
+
+describe('extract: a statement composed with a column list defined elsewhere in the file', () => {
+  before(() => configureTreeSitterForCli());
+
+  it('is filled with the list, and points at the statement (its SELECT), not at the list', async () => {
+    const go = 'package api\n\nvar rowColumns = `\n\tc.id,\n\tc.body\n`\n\nfunc get(hex string) {\n\tstatement := `\n\t\tSELECT ` + rowColumns + `\n\t\tFROM comments c\n\t\tWHERE c.hex = $1;\n\t`\n\trow := db.QueryRow(statement, hex)\n\t_ = row\n}\n';
+    const [s] = await extractSqlSites(go, 'a.go', 'a.go');
+    assert.equal(s.sql.replace(/\s+/g, ' ').trim(), 'SELECT c.id, c.body FROM comments c WHERE c.hex = $1');
+    assert.equal(s.dynamic, false);
+    assert.ok(go.slice(s.span.start).startsWith('`\n\t\tSELECT `'), go.slice(s.span.start, s.span.start + 20));
+  });
+});

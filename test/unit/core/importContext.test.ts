@@ -1,0 +1,43 @@
+/** Context from how a module is reached: only one-off code imports it ⇒ it runs where that code runs. */
+import { strict as assert } from 'node:assert';
+import { ImportGraph } from '../../../src/core/importContext';
+import { scanFiles } from '../../../src/core/scan';
+import { nPlusOneAnalyzer } from '../../../src/core/nplusone/analyzer';
+import { useTreeSitterFromNodeModules } from '../support/treeSitter';
+
+const rebuild = 'from tracker.models import Board\n\ndef rebuild(boards):\n    for b in boards:\n        Board.objects.filter(id=b.id).update(dirty=False)\n';
+
+describe('core/importContext', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  it('a module imported only by management commands is a script; one a view imports stays request code', () => {
+    const g = new ImportGraph();
+    g.add('tracker/timeline/rebuilder.py', rebuild);
+    g.add('tracker/timeline/management/commands/rebuild_timeline.py', 'from tracker.timeline.rebuilder import rebuild\n');
+    g.add('tracker/importers/csv/importer.py', 'from tracker.timeline import rebuilder\n');
+    g.add('tracker/boards/service.py', rebuild);
+    g.add('tracker/boards/views.py', 'from . import service\n');
+    g.add('tracker/boards/management/commands/fix.py', 'from tracker.boards.service import rebuild\n');
+    g.add('tracker/boards/tests/test_service.py', 'from tracker.boards.service import rebuild\n');
+    g.add('tracker/lonely.py', rebuild);
+    assert.deepEqual([...g.contexts()], [['tracker/timeline/rebuilder.py', 'script']]);
+  });
+
+  it('follows relative and workspace imports in TypeScript, and chains of one-off modules', () => {
+    const g = new ImportGraph();
+    g.add('packages/db/src/fill.ts', 'export async function fill() {}\n');
+    g.add('packages/db/src/helpers/rows.ts', "import { fill } from '../fill';\n");
+    g.add('packages/db/seed/index.ts', "import { rows } from '@acme/db/helpers/rows';\n");
+    g.add('apps/web/src/routes.ts', "import { other } from './other';\n");
+    g.add('apps/web/src/other.ts', 'export const other = 1;\n');
+    assert.deepEqual([...g.contexts()].sort(), [['packages/db/src/fill.ts', 'seed'], ['packages/db/src/helpers/rows.ts', 'seed']]);
+  });
+
+  it('scanFiles gives the findings of such a module the one-off context and caps them at info', async () => {
+    const r = await scanFiles([
+      { path: 'tracker/timeline/rebuilder.py', text: rebuild },
+      { path: 'tracker/timeline/management/commands/rebuild_timeline.py', text: 'from tracker.timeline.rebuilder import rebuild\n' },
+    ], { analyzers: [nPlusOneAnalyzer()] });
+    assert.deepEqual(r.findings.map((f) => [f.file, f.context, f.severity]), [['tracker/timeline/rebuilder.py', 'script', 'info']]);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The plan viewer's layout in a real browser (Chromium through playwright-core) at the width of a split
+ * pane: words stay whole. The panel's CSS lets long identifiers break anywhere; a table header or a
+ * figure broken mid-word ("Self tim|e", "Mise|stima|te") is what a person saw in a 480 px pane.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+const ROOT = path.join(__dirname, '../../..');
+
+async function bundle(): Promise<string> {
+  const esbuild = await import('esbuild');
+  const r = await esbuild.build({
+    stdin: {
+      contents: "import { renderPlan } from './src/webview/_planRender'; (globalThis as any).show = (plan: unknown, view: string) => renderPlan(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: plan as Record<string, unknown>, method: 'analyze', at: 0 }, () => undefined).show(view as 'table');",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0].text;
+}
+
+describe('webview/plan layout (in Chromium)', function () {
+  this.timeout(60000);
+
+  it('the Table view in a 480 px pane breaks header and cell text only between words', async function () {
+    if (!CHROMIUM) {
+      console.log('      [capability absent] Chromium: this browser test needs /usr/bin/chromium (apt-get install chromium); skipped');
+      this.skip();
+    }
+    const js = await bundle();
+    const css = fs.readFileSync(path.join(ROOT, 'media', 'plan.css'), 'utf8');
+    const plan = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'misestimate.json'), 'utf8'))[0];
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 480, height: 800 } });
+      await page.setContent(`<!DOCTYPE html><html><head><style>body{font-family:sans-serif;font-size:13px}${css}</style></head><body><div id="app"></div><script>${js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
+      await page.evaluate((p) => (globalThis as unknown as { show(p: unknown, v: string): void }).show(p, 'table'), plan);
+      // Every word of every header and cell: one line box (a word broken across lines has two).
+      const broken = await page.evaluate(() => {
+        const out: string[] = [];
+        for (const cell of Array.from(document.querySelectorAll('.table-wrap th, .table-wrap td'))) {
+          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+          for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+            const text = t.textContent ?? '';
+            for (const m of text.matchAll(/\S+/g)) {
+              const r = document.createRange();
+              r.setStart(t, m.index!);
+              r.setEnd(t, m.index! + m[0].length);
+              const tops = new Set(Array.from(r.getClientRects()).map((x) => Math.round(x.top)));
+              if (tops.size > 1) out.push(m[0]);
+            }
+          }
+        }
+        return out;
+      });
+      const headers = await page.locator('.table-wrap th').allTextContents();
+      assert.ok(headers.length >= 8, `the table has its columns: ${headers.join(' | ')}`);
+      assert.deepEqual(broken, [], `words broken across lines: ${broken.join(', ')}`);
+    } finally {
+      await browser.close();
+    }
+  });
+});
