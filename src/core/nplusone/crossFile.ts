@@ -22,6 +22,8 @@ const MAX_DEFINITIONS = 6;
 
 /** A name of one lowercase word: many unrelated classes define one. */
 const AMBIGUOUS = /^[a-z]+[!?]?$/;
+/** A file of the app's data-access layer: `repos/`, `repositories/`, `dao/`, `user_repository.py`, `OrderDao.java`. */
+const REPOSITORY_FILE = /(^|\/)(repos|repositor(y|ies)|daos?|data[-_]?access)\/|(^|\/)[^/]*(repo|repository|dao)[^/]*\.\w+$/i;
 const WORKSPACE = /^(packages|apps|libs|services|modules|plugins|crates|projects|components)$/;
 
 /** The package a file belongs to: `packages/cli` of `packages/cli/src/x.ts`, else its first folder. */
@@ -63,30 +65,38 @@ export class CrossFileCalls {
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
   }
 
-  /** Name (`family:name`) → the definition that reaches a query, for names whose every definition does. */
-  private querying(): Map<string, Def> {
+  /**
+   * Name (`family:name`) → the definition that reaches a query, for names whose every definition does;
+   * and every definition that reaches one (for calls on a repository, judged by its own definitions).
+   */
+  private querying(): { q: Map<string, Def>; reaches: Set<Def> } {
     const q = new Map<string, Def>();
     const reaches = new Set<Def>();
     for (let round = 0; round < MAX_DEPTH; round++) {
       let changed = false;
       for (const [key, list] of this.defs) {
-        if (q.has(key) || list.length > MAX_DEFINITIONS) continue;
+        if (q.has(key)) continue;
+        const many = list.length > MAX_DEFINITIONS;
+        if (many && !list.some((d) => REPOSITORY_FILE.test(d.file))) continue;
         const family = key.slice(0, key.indexOf(':'));
         for (const d of list) {
           if (reaches.has(d)) continue;
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           const delegates = d.callees.includes(name) && list.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)))) reaches.add(d);
+          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)))) {
+            reaches.add(d);
+            changed = true;
+          }
         }
-        if (list.every((d) => reaches.has(d))) {
+        if (!many && list.every((d) => reaches.has(d))) {
           q.set(key, list[0]);
           changed = true;
         }
       }
       if (!changed) break;
     }
-    return q;
+    return { q, reaches };
   }
 
   /**
@@ -107,10 +117,15 @@ export class CrossFileCalls {
   }
 
   findings(): Finding[] {
-    const q = this.querying();
+    const { q, reaches } = this.querying();
     const out: Finding[] = [];
     for (const { file, family, call } of this.pending) {
-      const def = q.get(`${family}:${call.callee}`);
+      // On a repository: the repository files' own definition of the name (others define get/create too).
+      // (used when the usual rule cannot judge the name: a common name, or one defined too often).
+      const all = this.defs.get(`${family}:${call.callee}`) ?? [];
+      const def = call.repository && (call.common || all.length > MAX_DEFINITIONS)
+        ? all.find((d) => REPOSITORY_FILE.test(d.file) && reaches.has(d))
+        : q.get(`${family}:${call.callee}`);
       if (!def || def.file === file || !this.mayBe(file, call.callee, def)) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;

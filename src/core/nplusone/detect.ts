@@ -88,6 +88,10 @@ export interface PendingLoopCall {
   callee: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
   receiverClass?: string;
+  /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
+  repository?: boolean;
+  /** A name many unrelated classes define (get, create…): followed only on a repository. */
+  common?: boolean;
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -210,7 +214,10 @@ class Detector {
     for (const n of this.calls) {
       if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
       const callee = this.calleeName(n);
-      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4 || this.isDispatch(n) || this.runsAtStartup(n)) continue;
+      if (!callee) continue;
+      // `self.repos.recipes.get_one(slug)`, `repo.create(x)`: a common name called on the app's repository.
+      const repository = this.lang !== 'go' && onRepository(n, callee);
+      if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Functions of this file were judged by checkLocalCalls already.
@@ -226,6 +233,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
+        ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -1033,6 +1041,24 @@ class Detector {
 }
 
 /** Method names too common to say anything across files (defined by many unrelated classes). */
+/** A receiver segment naming a repository (`repos`, `user_repo`, `orderRepository`, `UserDao`). */
+const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao)$/;
+/** Attributes of a `db` object that are its connection, not a repository it holds (`self.db.session`). */
+const DB_HANDLE = /^(?:session|connection|conn|engine|cursor|query|client|pool|transaction|execute|scalars?|add|commit|flush)$/;
+
+/**
+ * The call's receiver names the app's repository: a segment like `repos`/`user_repo`/`UserDao`, or a
+ * `db` object whose attribute is a table's repository (`self.db.recipes.get_one`).
+ */
+function onRepository(n: Node, callee: string): boolean {
+  const fn = field(n, 'function') ?? field(n, 'method');
+  const recv = fn ? (field(fn, 'object') ?? field(fn, 'receiver') ?? field(n, 'receiver')) : field(n, 'receiver');
+  const text = (recv?.text ?? '').replace(/\?\./g, '.');
+  if (!text || /[()[\]]/.test(text) || callee.startsWith('_')) return false;
+  const segs = text.split(/\.|::/);
+  return segs.some((x, i) => REPOSITORY_SEGMENT.test(x) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
+}
+
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
 
 /** A file that may define GraphQL resolvers. */

@@ -1,0 +1,114 @@
+/**
+ * Kinds seen on the fifth session's held-out apps (issue 14, held-out-e: a FastAPI + SQLAlchemy 2.0
+ * app with repository classes, a Gin + GORM admin app, a Next.js + Drizzle app with a Go service),
+ * one small synthetic fixture per kind.
+ */
+import { strict as assert } from 'node:assert';
+import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+import { detectWithLines } from '../../support/nplusoneFixtures';
+import { scanFiles } from '../../../../src/core/scan';
+import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
+
+const lines = async (text: string, file: string) => (await detectWithLines(text, file)).map((x) => x.line);
+const scanLines = async (files: { path: string; text: string }[]) => {
+  const r = await scanFiles(files, { analyzers: [nPlusOneAnalyzer()], keepText: true });
+  return r.findings.map((f) => `${f.file}:${files.find((x) => x.path === f.file)!.text.slice(0, f.span.start).split('\n').length}`).sort();
+};
+
+describe('core/nplusone kinds seen on held-out-e', () => {
+  before(() => useTreeSitterFromNodeModules());
+
+  it('GORM through the project\'s own handle, in a file that does not import gorm, is a query', async () => {
+    const go = [
+      'package catalog',
+      '',
+      'import (',
+      '\t"context"',
+      '\t"example.com/shop/server/global"',
+      '\t"example.com/shop/server/model"',
+      ')',
+      '',
+      'func loadKids(ctx context.Context, n *model.Node) error {',
+      '\treturn global.SHOP_DB.WithContext(ctx).Where("parent_id = ?", n.ID).Order("sort").Find(&n.Kids).Error',
+      '}',
+      '',
+      'func Tree(ctx context.Context, roots []model.Node) error {',
+      '\tfor i := range roots {',
+      '\t\tif err := global.SHOP_DB.WithContext(ctx).Save(&roots[i]).Error; err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t\t_ = loadKids(ctx, &roots[i])',
+      '\t}',
+      '\treturn nil',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(go, 'server/service/catalog.go'), [15, 18]);
+    // Not GORM: a map's or a cache's methods, and database/sql's Exec on a DB handle (judged as database/sql).
+    const other = [
+      'package cache',
+      '',
+      'import "example.com/shop/server/global"',
+      '',
+      'func Warm(keys []string) {',
+      '\tfor _, k := range keys {',
+      '\t\tglobal.Cache.Where(k).First()',
+      '\t\tglobal.Registry.Find(k)',
+      '\t}',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(other, 'server/cache/warm.go'), []);
+  });
+
+  it('a common name (get_one, create, update) called on the app\'s repository is that repository\'s query', async () => {
+    const repo = [
+      'from sqlalchemy import select',
+      'from sqlalchemy.orm import Session',
+      '',
+      'class RepositoryGeneric:',
+      '    def __init__(self, session: Session, model):',
+      '        self.session = session',
+      '        self.model = model',
+      '',
+      '    def _one(self, key):',
+      '        return self.session.execute(select(self.model).filter_by(slug=key)).scalars().one()',
+      '',
+      '    def get_one(self, key):',
+      '        return self._one(key)',
+      '',
+      '    def create(self, data):',
+      '        row = self.model(**data)',
+      '        self.session.add(row)',
+      '        self.session.commit()',
+      '        return row',
+    ].join('\n');
+    const service = [
+      'class BulkService:',
+      '    def __init__(self, repos, db):',
+      '        self.repos = repos',
+      '        self.db = db',
+      '',
+      '    def tag(self, slugs, tags):',
+      '        for slug in slugs:',
+      '            recipe = self.repos.recipes.get_one(slug)',
+      '            recipe.tags += tags',
+      '',
+      '    def report(self, entries):',
+      '        for entry in entries:',
+      '            self.db.report_entries.create(entry)',
+      '',
+      '    def plain(self, items, cache):',
+      '        for item in items:',
+      '            cache.create(item)',
+      '            self.db.session.add(item)',
+      '            self.helper.get_one(item)',
+    ].join('\n');
+    // Classes of other layers defining the same names without a query: a common name (create), and
+    // a name defined by too many classes to judge by the usual every-definition rule (get_one in each controller).
+    const forms = 'class Forms:\n    def create(self, data):\n        return dict(data)\n';
+    const controllers = Array.from({ length: 8 }, (_, i) => ({ path: `app/routes/c${i}.py`, text: `class C${i}:\n    def get_one(self, key):\n        return {"key": key}\n` }));
+    const files = [{ path: 'app/repos/repository_generic.py', text: repo }, { path: 'app/services/bulk.py', text: service }, { path: 'app/forms/forms.py', text: forms }];
+    assert.deepEqual(await scanLines([...files, ...controllers]), ['app/services/bulk.py:13', 'app/services/bulk.py:8']);
+    // With only a couple of definitions the usual rule decides: a non-querying twin means no guess.
+    assert.deepEqual(await scanLines([...files, controllers[0]]), ['app/services/bulk.py:13']);
+  });
+});
