@@ -222,6 +222,7 @@ class Detector {
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Functions of this file were judged by checkLocalCalls already.
       if (this.functions.has(callee) || this.functions.has('.' + callee)) continue;
+      if (this.notTheAppsFunction(n, callee)) continue;
       const inLoop = this.enclosingLoop(n);
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       const li = inLoop ?? this.resolverAround(n);
@@ -247,6 +248,24 @@ class Detector {
       });
     }
     return { functions, loopCalls, modules: [...this.ctx.modules] };
+  }
+
+  /**
+   * A call that cannot be another file's function of that name: Go `os.Create(…)` names a standard
+   * library package the file imports; a JS/TS name the file binds itself (`const { mutateAsync:
+   * removeDeployment } = api.x.useMutation()`, `const create = …`) and does not import.
+   */
+  private notTheAppsFunction(n: Node, callee: string): boolean {
+    const fn = field(n, 'function');
+    if (!fn) return false;
+    if (this.lang === 'go') {
+      const pkg = fn.type === 'selector_expression' ? field(fn, 'operand') : undefined;
+      return !!pkg && pkg.type === 'identifier' && this.ctx.modules.some((m) => !m.split('/')[0].includes('.') && m.split('/').pop() === pkg.text);
+    }
+    if (!/^(typescript|tsx|javascript)$/.test(this.lang) || fn.type !== 'identifier') return false;
+    const name = escapeRe(callee);
+    if (new RegExp(`\\bimport\\b[^;]*?\\b${name}\\b[^;]*?\\bfrom\\b`).test(this.text)) return false;
+    return new RegExp(`\\b(?:const|let|var)\\s+(?:${name}\\s*[=:]|\\{[^}]*?[,:\\s]${name}\\s*(?:[,=][^}]*)?\\}\\s*=|\\[[^\\]]*?\\b${name}\\b[^\\]]*\\]\\s*=)`).test(this.text);
   }
 
   /**

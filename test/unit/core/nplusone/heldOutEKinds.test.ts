@@ -111,4 +111,60 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     // With only a couple of definitions the usual rule decides: a non-querying twin means no guess.
     assert.deepEqual(await scanLines([...files, controllers[0]]), ['app/services/bulk.py:13']);
   });
+
+  it('a name the calling file binds itself, or a standard library package\'s function, is not the app\'s querying function', async () => {
+    const service = [
+      "import { db } from '../db';",
+      "import { deployments } from '../schema';",
+      "import { eq } from 'drizzle-orm';",
+      'export const removeDeployment = async (id: string) => {',
+      '  await db.delete(deployments).where(eq(deployments.id, id));',
+      '};',
+      'export const copyRows = async (id: string) => {',
+      '  await db.insert(deployments).values({ id });',
+      '};',
+    ].join('\n');
+    const page = [
+      "import { api } from '@/utils/api';",
+      'export function List({ items }: { items: { id: string }[] }) {',
+      '  const { mutateAsync: removeDeployment } = api.deployment.remove.useMutation();',
+      '  const [copyRows, setCopy] = useState(() => async (_id: string) => undefined);',
+      '  const clearAll = async () => {',
+      '    for (const d of items) await removeDeployment({ id: d.id });',
+      '    for (const d of items) await copyRows(d.id);',
+      '  };',
+      '  return null;',
+      '}',
+    ].join('\n');
+    const job = [
+      "import { removeDeployment } from '../services/deployment';",
+      'export async function prune(ids: string[]) {',
+      '  for (const id of ids) await removeDeployment(id);',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await scanLines([
+      { path: 'src/services/deployment.ts', text: service },
+      { path: 'src/components/list.tsx', text: page },
+      { path: 'src/cleanup/prune.ts', text: job },
+    ]), ['src/cleanup/prune.ts:3']);
+
+    const store = 'package store\n\nimport "gorm.io/gorm"\n\ntype S struct{ db *gorm.DB }\n\nfunc (s *S) Create(v any) error {\n\treturn s.db.Create(v).Error\n}\n';
+    const gen = [
+      'package gen',
+      '',
+      'import (',
+      '\t"os"',
+      '\t"example.com/app/store"',
+      ')',
+      '',
+      'func Write(paths []string, s *store.S) {',
+      '\tfor _, p := range paths {',
+      '\t\tf, _ := os.Create(p)',
+      '\t\t_ = f',
+      '\t\t_ = s.Create(p)',
+      '\t}',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await scanLines([{ path: 'store/store.go', text: store }, { path: 'gen/write.go', text: gen }]), ['gen/write.go:12']);
+  });
 });
