@@ -200,13 +200,13 @@ class Detector {
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (contains(def, n) && (!best || contains(best, def))) best = def;
-      if (best) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
+      if (best && !this.deferredWithin(n, best)) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
     }
     const seen = new Set<Node>();
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])] });
     }
     const loopCalls: PendingLoopCall[] = [];
@@ -248,6 +248,25 @@ class Detector {
       });
     }
     return { functions, loopCalls, modules: [...this.ctx.modules] };
+  }
+
+  /**
+   * The node runs later, not when `def` is called: inside a function literal that `def` returns
+   * (`return func(ctx …) { … }`, a handler factory) or hands to a scheduler or registry
+   * (`scheduleJob(id, cron, async () => { … })`, `setInterval`, `on('event', …)`, `HandleFunc`).
+   */
+  private deferredWithin(node: Node, def: Node): boolean {
+    for (let p = node.parent; p && !same(p, def); p = p.parent) {
+      if (!this.a.isFunction(p)) continue;
+      let up = p.parent;
+      while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
+      if (up && /^(return_statement|return)$/.test(up.type)) return true;
+      // An arrow body returned as the value of an arrow (`(cmd) => async (req) => …`).
+      if (up && this.a.isFunction(up) && same(field(up, 'body') ?? up, p)) return true;
+      const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
+      if (call && DEFERRING_CALL.test(this.calleeName(call) ?? '')) return true;
+    }
+    return false;
   }
 
   /**
@@ -622,6 +641,9 @@ class Detector {
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
     if (this.isConstantList(li) || this.isSizeGuarded(li)) return true;
+    // What the schema or the call's own keywords list: `for k, v in kwargs.items()`, `metadata.sorted_tables`,
+    // `Model._meta.get_fields()`, `__table__.columns`: as many items as the code declares, not as the data.
+    if (/^(?:\*\*)?kwargs(?:\.(?:items|keys|values)\(\))?$|(?:^|\.)(?:metadata|meta|_meta|__table__|__mapper__)\.(?:sorted_tables|tables|columns|get_fields\(\)|fields|relationships|attrs)(?:\.(?:items|keys|values)\(\))?$/.test(li.iterable?.text ?? '')) return true;
     // The recipients of one mail (`message.to_addrs`, `mail.to`): a handful, once per mail sent.
     if (/^@?(message|mail|email)\.(to|to_addrs|cc|bcc|cc_addrs|bcc_addrs|recipients|destinations|smtp_envelope_to)\b/.test(li.iterable?.text ?? '')) return true;
     const list = this.literalList(li) ?? this.literalMapEntries(li);
@@ -697,6 +719,7 @@ class Detector {
       if (this.a.exitTypes.has(cur.type) || cur.type === 'return') return true;
       // `if count % BATCH == 0: flush()`: once per group of rows.
       if (/^if_statement|^if$/.test(cur.type) && /%\s*[\w.]+\s*={2,3}\s*0\b/.test(field(cur, 'condition')?.text ?? '')) return true;
+      if (this.isMemoised(cur, child, li)) return true;
       let after = false;
       for (const sib of named(cur)) {
         if (same(sib, child)) after = true;
@@ -706,6 +729,31 @@ class Detector {
       cur = cur.parent;
     }
     return false;
+  }
+
+  /**
+   * A look-up kept per key: `if key not in cache: cache[key] = load(key)`, `if (!seen.has(k)) { …;
+   * seen.set(k, await load(k)) }`, `if _, ok := m[k]; !ok { m[k] = … }`, `cache[k] ||= X.find(k)`,
+   * `cache[k] ??= await load(k)`: one call per distinct key, not per item — when the key is what
+   * items share (`item.list_id`), not the item itself (a cache keyed by each item is still one per item).
+   */
+  private isMemoised(cur: Node, child: Node, li: LoopInfo): boolean {
+    const vars = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    const shared = (key: string) => !vars.includes(key.trim());
+    const memo = /^\s*[@\w$.]+\[([^\]]+)\]\s*(\|\|=|\?\?=)/.exec(cur.text);
+    if (/assignment/.test(cur.type) && memo) return shared(memo[1]);
+    if (!/^(if_statement|if|unless)$/.test(cur.type)) return false;
+    const cond = field(cur, 'condition');
+    const cons = field(cur, 'consequence') ?? field(cur, 'body');
+    if (!cond || (cons && !contains(cons, child) && !same(cons, child))) return false;
+    const t = cond.text;
+    // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`.
+    const g = /^\(?\s*([^()]+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
+      ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(([^()]+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
+      ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse();
+    if (!g || !shared(g[0])) return false;
+    // …and the branch stores a value under it (a set of seen items is not a cache).
+    return new RegExp(`(^|[^\\w$.])${escapeRe(g[1])}\\s*(\\[[^\\]]+\\]\\s*(=(?!=)|\\|\\|=)|\\.(set|put|setdefault|store)\\()`).test(cons?.text ?? '');
   }
 
   /** `for i in range(0, n, 1000)`, `for (i = 0; i < n; i += BATCH)`: one call per group of rows. */
@@ -1060,6 +1108,9 @@ class Detector {
 }
 
 /** Method names too common to say anything across files (defined by many unrelated classes). */
+/** Calls that keep a callback for later (schedulers, timers, event and route registries). */
+const DEFERRING_CALL = /^(scheduleJob|schedule|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|register\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+
 /** A receiver segment naming a repository (`repos`, `user_repo`, `orderRepository`, `UserDao`). */
 const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao)$/;
 /** Attributes of a `db` object that are its connection, not a repository it holds (`self.db.session`). */

@@ -167,4 +167,111 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     ].join('\n');
     assert.deepEqual(await scanLines([{ path: 'store/store.go', text: store }, { path: 'gen/write.go', text: gen }]), ['gen/write.go:12']);
   });
+
+  it('a look-up cached under a key the items share runs once per key; a cache keyed by each item, or a seen-set, does not count', async () => {
+    const py = [
+      'from sqlalchemy.orm import Session',
+      'from app.models import Item, List',
+      '',
+      'def merge(items, session: Session):',
+      '    lists = {}',
+      '    for item in items:',
+      '        if item.list_id not in lists:',
+      '            lists[item.list_id] = session.query(List).filter(List.id == item.list_id).all()',
+      '    seen = set()',
+      '    for item in items:',
+      '        if item not in seen:',
+      '            seen.add(item)',
+      '            session.query(Item).filter(Item.id == item.id).delete()',
+      '    cache = {}',
+      '    for key in items:',
+      '        if key not in cache:',
+      '            cache[key] = session.query(Item).filter(Item.id == key).first()',
+    ].join('\n');
+    assert.deepEqual(await lines(py, 'app/merge.py'), [13, 17]);
+    const rb = [
+      'class Feed',
+      '  def authors(posts)',
+      '    cache = {}',
+      '    posts.each do |post|',
+      '      cache[post.author_id] ||= User.find(post.author_id)',
+      '    end',
+      '    posts.each do |post|',
+      '      User.find(post.author_id)',
+      '    end',
+      '  end',
+      'end',
+    ].join('\n');
+    assert.deepEqual(await lines(rb, 'app/models/feed.rb'), [8]);
+    const ts = [
+      "import { prisma } from './db';",
+      'export async function owners(rows: { teamId: string }[]) {',
+      '  const teams = new Map<string, unknown>();',
+      '  for (const row of rows) {',
+      '    if (!teams.has(row.teamId)) {',
+      '      teams.set(row.teamId, await prisma.team.findUnique({ where: { id: row.teamId } }));',
+      '    }',
+      '  }',
+      '  return teams;',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(ts, 'src/owners.ts'), []);
+  });
+
+  it('a loop over the call\'s own keyword arguments or the schema\'s tables is bounded by the code', async () => {
+    const py = [
+      'from sqlalchemy import select',
+      '',
+      'def init(self, session, **kwargs):',
+      '    for key, val in kwargs.items():',
+      '        setattr(self, key, session.execute(select(Tag).filter_by(id=val)).scalar_one_or_none())',
+      '',
+      'def dump(self, connection):',
+      '    return {t.name: connection.execute(t.select()).all() for t in self.meta.sorted_tables}',
+      '',
+      'def per_row(session, rows):',
+      '    for row in rows:',
+      '        session.execute(select(Tag).filter_by(id=row.tag_id)).scalar_one_or_none()',
+    ].join('\n');
+    assert.deepEqual(await lines(py, 'app/model_utils.py'), [12]);
+  });
+
+  it('a function whose query runs in a callback it returns or hands to a scheduler does not query when called', async () => {
+    const utils = [
+      "import { scheduleJob } from 'node-schedule';",
+      "import { db } from '../db';",
+      'export const scheduleBackup = (backup: { id: string; cron: string }) => {',
+      '  scheduleJob(backup.id, backup.cron, async () => {',
+      '    await db.query.backups.findFirst({ where: (b, { eq }) => eq(b.id, backup.id) });',
+      '  });',
+      '};',
+      'export const runBackup = async (id: string) => {',
+      '  await db.query.backups.findFirst({ where: (b, { eq }) => eq(b.id, id) });',
+      '};',
+    ].join('\n');
+    const boot = [
+      "import { scheduleBackup, runBackup } from './utils';",
+      'export const initCronJobs = async (backups: { id: string; cron: string }[]) => {',
+      '  for (const backup of backups) scheduleBackup(backup);',
+      '  for (const backup of backups) await runBackup(backup.id);',
+      '};',
+    ].join('\n');
+    assert.deepEqual(await scanLines([{ path: 'src/backups/utils.ts', text: utils }, { path: 'src/backups/index.ts', text: boot }]), ['src/backups/index.ts:4']);
+    const handler = [
+      'package mcp',
+      '',
+      'import "gorm.io/gorm"',
+      '',
+      'type Cmd struct{ Name string }',
+      '',
+      'func MakeHandler(db *gorm.DB, cmd Cmd) func() error {',
+      '\treturn func() error {',
+      '\t\tvar out []Cmd',
+      '\t\treturn db.Where("name = ?", cmd.Name).Find(&out).Error',
+      '\t}',
+      '}',
+    ].join('\n');
+    const register = 'package server\n\nimport "example.com/app/mcp"\n\nfunc Register(cmds []mcp.Cmd) {\n\tfor _, c := range cmds {\n\t\tAdd(mcp.MakeHandler(nil, c))\n\t}\n}\n';
+    assert.deepEqual(await scanLines([{ path: 'mcp/handler.go', text: handler }, { path: 'server/register.go', text: register }]), []);
+  });
 });
