@@ -123,10 +123,13 @@ export class CrossFileCalls {
       // On a repository: the repository files' own definition of the name (others define get/create too).
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
       const all = this.defs.get(`${family}:${call.callee}`) ?? [];
-      const def = call.repository && (call.common || all.length > MAX_DEFINITIONS)
-        ? all.find((d) => REPOSITORY_FILE.test(d.file) && reaches.has(d))
-        : q.get(`${family}:${call.callee}`);
-      if (!def || def.file === file || !this.mayBe(file, call.callee, def)) continue;
+      // A function of the calling file itself: its own definition (it reaches a query through other files).
+      const def = call.local
+        ? all.find((d) => d.file === file && reaches.has(d))
+        : call.repository && (call.common || all.length > MAX_DEFINITIONS)
+          ? all.find((d) => REPOSITORY_FILE.test(d.file) && reaches.has(d))
+          : q.get(`${family}:${call.callee}`);
+      if (!def || (def.file === file && !call.local) || !this.mayBe(file, call.callee, def)) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
       const rewrite = {

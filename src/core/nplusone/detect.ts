@@ -90,6 +90,8 @@ export interface PendingLoopCall {
   receiverClass?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
+  /** A function of the calling file (that reaches the database only through other files, if at all). */
+  local?: boolean;
   /** A name many unrelated classes define (get, create…): followed only on a repository. */
   common?: boolean;
   /** The call as written (`self.store.get_feed`), for the message. */
@@ -162,6 +164,8 @@ class Detector {
   private readonly calls: Node[] = [];
   private readonly attributes: Node[] = [];
   private readonly functions = new Map<string, Node>();
+  /** Functions of this file that query by themselves or through its other functions (checkLocalCalls). */
+  private locallyQuerying = new Set<string>();
   private readonly bindings: Binding[] = [];
   private readonly hits: DbHit[] = [];
   private readonly hitByStart = new Map<number, DbHit>();
@@ -220,9 +224,11 @@ class Detector {
       if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
-      // Functions of this file were judged by checkLocalCalls already.
-      if (this.functions.has(callee) || this.functions.has('.' + callee)) continue;
-      if (this.notTheAppsFunction(n, callee)) continue;
+      // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
+      // reaches the database only through other files' functions is left to the cross-file pass.
+      const local = this.functions.has(callee) || this.functions.has('.' + callee);
+      if (local && (this.locallyQuerying.has(callee) || this.locallyQuerying.has('.' + callee))) continue;
+      if (!local && this.notTheAppsFunction(n, callee)) continue;
       const inLoop = this.enclosingLoop(n);
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       const li = inLoop ?? this.resolverAround(n);
@@ -235,6 +241,7 @@ class Detector {
         callee,
         receiverClass: named?.[1],
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
+        ...(local ? { local } : {}),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -805,6 +812,7 @@ class Detector {
       const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node));
       if (hit) querying.set(name, { def, hit });
     }
+    this.locallyQuerying = new Set(querying.keys());
     if (!querying.size) return;
     const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
     for (let round = 0; round < 3; round++) {
@@ -814,6 +822,7 @@ class Detector {
         const via = localCalls.find((c) => contains(def, c.n) && querying.has(c.callee!) && !this.onErrorPath(c.n));
         if (via) {
           querying.set(name, querying.get(via.callee!)!);
+          this.locallyQuerying.add(name);
           grew = true;
         }
       }

@@ -236,6 +236,29 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     assert.deepEqual(await lines(py, 'app/model_utils.py'), [12]);
   });
 
+  it('a function of the calling file that queries only through another file\'s functions is a query per item', async () => {
+    const service = [
+      "import { db } from '../db';",
+      'export const findAppById = async (id: string) => db.query.apps.findFirst({ where: (a, { eq }) => eq(a.id, id) });',
+      'export const createAppCopy = async (app: unknown) => db.insert(apps).values(app);',
+    ].join('\n');
+    const router = [
+      "import { findAppById, createAppCopy } from '../services/app';",
+      'export const duplicate = async (ids: string[]) => {',
+      '  const copyOne = async (id: string) => {',
+      '    const app = await findAppById(id);',
+      '    await createAppCopy(app);',
+      '  };',
+      '  const label = (id: string) => `copy of ${id}`;',
+      '  for (const id of ids) {',
+      '    await copyOne(id);',
+      '    label(id);',
+      '  }',
+      '};',
+    ].join('\n');
+    assert.deepEqual(await scanLines([{ path: 'src/services/app.ts', text: service }, { path: 'src/routers/project.ts', text: router }]), ['src/routers/project.ts:9']);
+  });
+
   it('a function whose query runs in a callback it returns or hands to a scheduler does not query when called', async () => {
     const utils = [
       "import { scheduleJob } from 'node-schedule';",
