@@ -51,6 +51,14 @@ describe('core/codeContext', () => {
     assert.equal(codeContextOf('db/revs/abc123_add_x.py', '"""add x"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = "abc"\n'), 'migration');
     assert.equal(codeContextOf('db/revs/abc123_add_x.py', 'revision: str = "abc"\ndown_revision: str | None = "def"\n'), 'migration');
     assert.equal(codeContextOf('app/alembic_utils.py', 'import alembic\nfrom alembic.config import Config\n'), 'request');
+    // A Python module of a `migrations/` folder that imports another app's data is request code;
+    // numbered revisions and Django migration classes stay migrations.
+    const importer = 'from app.services.migrations._base import BaseMigrator\n\nclass TandoorMigrator(BaseMigrator):\n    pass\n';
+    assert.equal(codeContextOf('app/services/migrations/tandoor.py', importer), 'request');
+    assert.equal(codeContextOf('app/services/migrations/tandoor.py'), 'migration');
+    assert.equal(codeContextOf('app/blog/migrations/0003_tags.py', importer), 'migration');
+    assert.equal(codeContextOf('app/blog/migrations/helpers.py', 'from django.db import migrations\nclass Migration(migrations.Migration):\n    pass\n'), 'migration');
+    assert.equal(codeContextOf('db/migrations/fix_users.rb', 'class FixUsers\nend\n'), 'migration');
     assert.equal(codeContextOf('app/x.py', 'from celery import shared_task\n@shared_task\ndef run():\n    pass\n'), 'job');
     assert.equal(codeContextOf('app/x.rb', 'class W\n  include Sidekiq::Job\nend\n'), 'job');
   });
