@@ -564,7 +564,14 @@ class Detector {
     if (direct) return direct;
     const root = this.iterableRoot(li);
     if (!root || li.iterable?.text !== root) return undefined;
-    return this.arrayElements(this.binding(root, li.node.startIndex)?.value);
+    const b = this.binding(root, li.node.startIndex);
+    if (!b) return undefined;
+    // `ids = [one_id]` in one branch and `ids = [r.id for r in rows]` in another: not a fixed list.
+    if (this.bindings.some((o) => o !== b && o.name === root && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
+    // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`) holds as many items as the data.
+    const r = escapeRe(root);
+    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+    return filled ? undefined : this.arrayElements(b.value);
   }
 
   private estimate(li: LoopInfo): { iterations?: number; from?: string; bounded?: boolean } {

@@ -218,6 +218,39 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     assert.deepEqual(await lines(ts, 'src/owners.ts'), []);
   });
 
+  it('a list bound empty and filled before the loop, or bound to a literal in one branch only, is as long as the data', async () => {
+    const py = [
+      'from sqlalchemy.orm import Session',
+      'from app.models import Event, Group',
+      '',
+      'def record(session: Session, plans, group_id=None):',
+      '    to_create: list[Event] = []',
+      '    for plan in plans:',
+      '        to_create.append(Event(plan_id=plan.id))',
+      '    for event in to_create:',
+      '        session.query(Event).filter(Event.plan_id == event.plan_id).first()',
+      '    if group_id is None:',
+      '        group_ids = [g.id for g in session.query(Group).all()]',
+      '    else:',
+      '        group_ids = [group_id]',
+      '    for gid in group_ids:',
+      '        session.query(Event).filter(Event.group_id == gid).first()',
+      '    fixed = [1, 2]',
+      '    for n in fixed:',
+      '        session.query(Event).filter(Event.id == n).first()',
+    ].join('\n');
+    assert.deepEqual(await lines(py, 'app/jobs/record.py'), [9, 15]);
+    const ts = [
+      "import { prisma } from './db';",
+      'export async function touch(rows: { id: string }[]) {',
+      '  const ids: string[] = [];',
+      '  for (const r of rows) ids.push(r.id);',
+      '  for (const id of ids) await prisma.item.update({ where: { id }, data: { seen: true } });',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(ts, 'src/touch.ts'), [5]);
+  });
+
   it('a loop over the call\'s own keyword arguments or the schema\'s tables is bounded by the code', async () => {
     const py = [
       'from sqlalchemy import select',
