@@ -258,8 +258,8 @@ class Detector {
   }
 
   /**
-   * The node runs later, not when `def` is called: inside a function literal that `def` returns
-   * (`return func(ctx …) { … }`, a handler factory) or hands to a scheduler or registry
+   * The node runs later, not when `def` is called: inside a function literal with parameters that
+   * `def` returns (`return func(ctx …) { … }`, a handler factory) or hands to a scheduler or registry
    * (`scheduleJob(id, cron, async () => { … })`, `setInterval`, `on('event', …)`, `HandleFunc`).
    */
   private deferredWithin(node: Node, def: Node): boolean {
@@ -267,9 +267,10 @@ class Detector {
       if (!this.a.isFunction(p)) continue;
       let up = p.parent;
       while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
-      if (up && /^(return_statement|return)$/.test(up.type)) return true;
-      // An arrow body returned as the value of an arrow (`(cmd) => async (req) => …`).
-      if (up && this.a.isFunction(up) && same(field(up, 'body') ?? up, p)) return true;
+      // A returned handler takes arguments; a returned thunk (`return () => load(id)`, fp-ts tasks) is
+      // usually run by the caller at once.
+      const params = field(p, 'parameters') ?? field(p, 'parameter');
+      if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
       const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
       if (call && DEFERRING_CALL.test(this.calleeName(call) ?? '')) return true;
     }

@@ -316,12 +316,15 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     const handler = [
       'package mcp',
       '',
-      'import "gorm.io/gorm"',
+      'import (',
+      '\t"context"',
+      '\t"gorm.io/gorm"',
+      ')',
       '',
       'type Cmd struct{ Name string }',
       '',
-      'func MakeHandler(db *gorm.DB, cmd Cmd) func() error {',
-      '\treturn func() error {',
+      'func MakeHandler(db *gorm.DB, cmd Cmd) func(context.Context) error {',
+      '\treturn func(ctx context.Context) error {',
       '\t\tvar out []Cmd',
       '\t\treturn db.Where("name = ?", cmd.Name).Find(&out).Error',
       '\t}',
@@ -329,5 +332,9 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     ].join('\n');
     const register = 'package server\n\nimport "example.com/app/mcp"\n\nfunc Register(cmds []mcp.Cmd) {\n\tfor _, c := range cmds {\n\t\tAdd(mcp.MakeHandler(nil, c))\n\t}\n}\n';
     assert.deepEqual(await scanLines([{ path: 'mcp/handler.go', text: handler }, { path: 'server/register.go', text: register }]), []);
+    // A returned thunk (fp-ts tasks: `deleteUser(u)()`) is run by the caller at once: still a query per item.
+    const tasks = "import { prisma } from './db';\nexport class Users {\n  deleteUser(uid: string) {\n    return () => prisma.user.delete({ where: { uid } });\n  }\n}\n";
+    const admin = "import { Users } from './users';\nexport async function purge(users: Users, uids: string[]) {\n  for (const uid of uids) await users.deleteUser(uid)();\n}\n";
+    assert.deepEqual(await scanLines([{ path: 'src/users.ts', text: tasks }, { path: 'src/admin.ts', text: admin }]), ['src/admin.ts:3']);
   });
 });
