@@ -22,8 +22,8 @@ const MAX_DEFINITIONS = 6;
 
 /** A name of one lowercase word: many unrelated classes define one. */
 const AMBIGUOUS = /^[a-z]+[!?]?$/;
-/** A file of the app's data-access layer: `repos/`, `repositories/`, `dao/`, `user_repository.py`, `OrderDao.java`. */
-const REPOSITORY_FILE = /(^|\/)(repos|repositor(y|ies)|daos?|data[-_]?access)\/|(^|\/)[^/]*(repo|repository|dao)[^/]*\.\w+$/i;
+/** A file of the app's data-access or service layer: `repos/`, `services/`, `dao/`, `user_repository.py`, `OrderDao.java`, `recipe_service.py`. */
+const REPOSITORY_FILE = /(^|\/)(repos|repositor(y|ies)|daos?|data[-_]?access|services?)\/|(^|\/)[^/]*(repo|repository|dao|service|mixins)[^/]*\.\w+$/i;
 const WORKSPACE = /^(packages|apps|libs|services|modules|plugins|crates|projects|components)$/;
 
 /** The package a file belongs to: `packages/cli` of `packages/cli/src/x.ts`, else its first folder. */

@@ -656,6 +656,8 @@ class Detector {
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
     if (this.isConstantList(li) || this.isSizeGuarded(li)) return true;
+    // Go `for range ticker.C` / `for t := range time.Tick(d)`: periodic work, one round per tick, not per item.
+    if (this.lang === 'go' && /^(?:[\w.]*[Tt]icker\w*\.C|time\.Tick\(.*\))$/.test(li.iterable?.text ?? '')) return true;
     // What the schema or the call's own keywords list: `for k, v in kwargs.items()`, `metadata.sorted_tables`,
     // `Model._meta.get_fields()`, `__table__.columns`: as many items as the code declares, not as the data.
     if (/^(?:\*\*)?kwargs(?:\.(?:items|keys|values)\(\))?$|(?:^|\.)(?:metadata|meta|_meta|__table__|__mapper__)\.(?:sorted_tables|tables|columns|get_fields\(\)|fields|relationships|attrs)(?:\.(?:items|keys|values)\(\))?$/.test(li.iterable?.text ?? '')) return true;
@@ -1126,10 +1128,10 @@ class Detector {
 
 /** Method names too common to say anything across files (defined by many unrelated classes). */
 /** Calls that keep a callback for later (schedulers, timers, event and route registries). */
-const DEFERRING_CALL = /^(scheduleJob|schedule|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|register\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+const DEFERRING_CALL = /^(scheduleJob|schedule|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
 
-/** A receiver segment naming a repository (`repos`, `user_repo`, `orderRepository`, `UserDao`). */
-const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao)$/;
+/** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`). */
+const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|mixins)$/;
 /** Attributes of a `db` object that are its connection, not a repository it holds (`self.db.session`). */
 const DB_HANDLE = /^(?:session|connection|conn|engine|cursor|query|client|pool|transaction|execute|scalars?|add|commit|flush)$/;
 

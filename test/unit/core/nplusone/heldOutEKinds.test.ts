@@ -110,6 +110,42 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     assert.deepEqual(await scanLines([...files, ...controllers]), ['app/services/bulk.py:13', 'app/services/bulk.py:8']);
     // With only a couple of definitions the usual rule decides: a non-querying twin means no guess.
     assert.deepEqual(await scanLines([...files, controllers[0]]), ['app/services/bulk.py:13']);
+    // The same through the app's service (`self.service.update_one`), defined in a service file.
+    const recipeService = 'class RecipeService:\n    def __init__(self, repos):\n        self.repos = repos\n\n    def update_one(self, slug, data):\n        recipe = self.repos.recipes.get_one(slug)\n        return recipe\n';
+    const route = 'class Routes:\n    def update_many(self, data):\n        for recipe in data:\n            self.service.update_one(recipe.slug, recipe)\n';
+    const many = Array.from({ length: 8 }, (_, i) => ({ path: `app/routes/u${i}.py`, text: `class U${i}:\n    def update_one(self, key, data):\n        return data\n` }));
+    assert.deepEqual(await scanLines([
+      { path: 'app/repos/repository_generic.py', text: repo },
+      { path: 'app/services/recipe_service.py', text: recipeService },
+      { path: 'app/routes/recipes.py', text: route },
+      ...many,
+    ]), ['app/routes/recipes.py:4']);
+  });
+
+  it('Go: a loop over a ticker runs once per tick; a callback handed to Register runs later', async () => {
+    const store = 'package db\n\nimport "database/sql"\n\ntype DB struct{ conn *sql.DB }\n\nfunc (d *DB) SaveMetric(m string) error {\n\t_, err := d.conn.Exec("INSERT INTO metrics (v) VALUES ($1)", m)\n\treturn err\n}\n';
+    const main = [
+      'package main',
+      '',
+      'import (',
+      '\t"time"',
+      '\t"example.com/mon/db"',
+      ')',
+      '',
+      'func Loop(d *db.DB, lines []string) {',
+      '\tticker := time.NewTicker(time.Minute)',
+      '\tfor range ticker.C {',
+      '\t\t_ = d.SaveMetric("cpu")',
+      '\t}',
+      '\tfor _, l := range lines {',
+      '\t\t_ = d.SaveMetric(l)',
+      '\t}',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await scanLines([{ path: 'db/store.go', text: store }, { path: 'cmd/main.go', text: main }]), ['cmd/main.go:14']);
+    const scope = 'package scope\n\nimport "gorm.io/gorm"\n\nfunc Install(db *gorm.DB) {\n\tdb.Callback().Query().Register("scope", func(tx *gorm.DB) {\n\t\tvar n int64\n\t\ttx.Table("audit").Count(&n)\n\t})\n}\n';
+    const boot = 'package boot\n\nimport (\n\t"example.com/app/scope"\n\t"gorm.io/gorm"\n)\n\nfunc Init(dbs []*gorm.DB) {\n\tfor _, d := range dbs {\n\t\tscope.Install(d)\n\t}\n}\n';
+    assert.deepEqual(await scanLines([{ path: 'scope/scope.go', text: scope }, { path: 'boot/boot.go', text: boot }]), []);
   });
 
   it('a name the calling file binds itself, or a standard library package\'s function, is not the app\'s querying function', async () => {
