@@ -50,6 +50,7 @@ export class CrossFileCalls {
   private readonly defs = new Map<string, Def[]>();
   private readonly pending: { file: string; family: string; call: PendingLoopCall }[] = [];
   private readonly modules = new Map<string, string[]>();
+  private root: string | undefined;
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
     const family = languageFolderOf(language);
@@ -106,8 +107,8 @@ export class CrossFileCalls {
    */
   private mayBe(file: string, name: string, def: Def | undefined): boolean {
     if (!def) return false;
-    const from = packageOf(file);
-    const to = packageOf(def.file);
+    const from = packageOf(this.inProject(file));
+    const to = packageOf(this.inProject(def.file));
     if (from === to) return true;
     if (WORKSPACE.test(from.split('/')[0]) && WORKSPACE.test(to.split('/')[0])) {
       const pkg = escapeRe(to.split('/')[1]);
@@ -116,7 +117,31 @@ export class CrossFileCalls {
     return !AMBIGUOUS.test(name);
   }
 
+  /**
+   * The file's path inside the project: the folder outside the working directory that every file
+   * shares is dropped, so that
+   * `/home/me/app/packages/cli/x.ts` and `../app/packages/cli/x.ts` (a scan given an absolute or a
+   * relative folder) name the package `packages/cli` as `packages/cli/x.ts` does.
+   */
+  private inProject(file: string): string {
+    if (this.root === undefined) {
+      const files = [...this.modules.keys(), ...[...this.defs.values()].flat().map((d) => d.file), ...this.pending.map((p) => p.file)];
+      let common = files[0]?.split('/').slice(0, -1) ?? [];
+      for (const f of files) {
+        const parts = f.split('/');
+        let i = 0;
+        while (i < common.length && i < parts.length - 1 && common[i] === parts[i]) i++;
+        common = common.slice(0, i);
+      }
+      // Only a folder outside the working directory (an absolute path, `../`): a project whose files
+      // all sit in `server/` keeps `server` as its top folder.
+      this.root = common.length && (common[0] === '' || common[0] === '..' || /^[A-Za-z]:$/.test(common[0])) ? common.join('/') + '/' : '';
+    }
+    return this.root && file.startsWith(this.root) ? file.slice(this.root.length) : file;
+  }
+
   findings(): Finding[] {
+    this.root = undefined;
     const { q, reaches } = this.querying();
     const out: Finding[] = [];
     for (const { file, family, call } of this.pending) {
@@ -128,7 +153,8 @@ export class CrossFileCalls {
         ? all.find((d) => d.file === file && reaches.has(d))
         : call.repository && (call.common || all.length > MAX_DEFINITIONS)
           ? all.find((d) => REPOSITORY_FILE.test(d.file) && reaches.has(d))
-          : q.get(`${family}:${call.callee}`);
+          // Every definition reaches a query: the one this file can call (its own package first).
+          : q.has(`${family}:${call.callee}`) ? (all.find((d) => d.file !== file && this.mayBe(file, call.callee, d)) ?? q.get(`${family}:${call.callee}`)) : undefined;
       if (!def || (def.file === file && !call.local) || !this.mayBe(file, call.callee, def)) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
