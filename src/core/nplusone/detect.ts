@@ -824,7 +824,8 @@ class Detector {
     }
     this.locallyQuerying = new Set(querying.keys());
     if (!querying.size) return;
-    const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
+    // `os.Create(p)` in a file whose type has a `Create` method: a package's function, not the method.
+    const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) || (this.lang === 'go' && this.notTheAppsFunction(n, '')) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
     for (let round = 0; round < 3; round++) {
       let grew = false;
       for (const [name, def] of this.functions) {

@@ -202,6 +202,29 @@ describe('core/nplusone kinds seen on held-out-e', () => {
       '}',
     ].join('\n');
     assert.deepEqual(await scanLines([{ path: 'store/store.go', text: store }, { path: 'gen/write.go', text: gen }]), ['gen/write.go:12']);
+    // …and in a file whose own type has a querying `Create` method.
+    const pkg = [
+      'package gen',
+      '',
+      'import (',
+      '\t"os"',
+      '\t"gorm.io/gorm"',
+      ')',
+      '',
+      'type Pkg struct{ db *gorm.DB }',
+      '',
+      'func (p *Pkg) Create(name string) error {',
+      '\treturn p.db.Where("name = ?", name).First(&Pkg{}).Error',
+      '}',
+      '',
+      'func (p *Pkg) Files(paths []string) {',
+      '\tfor _, f := range paths {',
+      '\t\t_, _ = os.Create(f)',
+      '\t\t_ = p.Create(f)',
+      '\t}',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(pkg, 'gen/pkg.go'), [17]);
   });
 
   it('a look-up cached under a key the items share runs once per key; a cache keyed by each item, or a seen-set, does not count', async () => {
