@@ -44,7 +44,6 @@ function oneLineFailure(r: { code: number; out: string; err: string }, re: RegEx
 }
 
 describe('cli check-connection (real PostgreSQL)', function () {
-  this.timeout(60_000);
   before(() => {
     server = new URL(serverUrl());
     PASSWORD = decodeURIComponent(server.password);

@@ -21,7 +21,6 @@ function checkSafe(text: string): void {
 }
 
 describe('hostile names in CLI text output (real server)', function () {
-  this.timeout(60000);
   const t = testDatabase('cli_hostile_names');
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   before(async () => {

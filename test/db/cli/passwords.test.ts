@@ -19,7 +19,6 @@ async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code:
 const leaks = (text: string) => /S3cret|Tail9/.test(text);
 
 describe('passwords and production mode through the CLI (real server)', function () {
-  this.timeout(60000);
   const t = testDatabase('cli_passwords');
   let host: string;
   let port: number;

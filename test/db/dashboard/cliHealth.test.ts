@@ -4,7 +4,6 @@ import { testDatabase, runCli as run } from '../support';
 
 
 describe('pg-lens health', function () {
-  this.timeout(60000);
   const t = testDatabase('cli_health');
   before(async () => {
     await t.admin.query(`CREATE SCHEMA "s.x"`);

@@ -8,7 +8,6 @@ import { main } from '../../../src/cli/main';
 import { benchmark } from '../../../src/db/benchmark';
 
 describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
-  this.timeout(60000);
   const tdb = testDatabase('cli_explain');
   let dir: string;
   const run = async (...argv: string[]) => {

@@ -13,7 +13,6 @@ import { testDatabase, statementStats } from '../support';
 const HOSTILE = '<script>alert(1)</script>';
 
 describe('cli report (real PostgreSQL)', function () {
-  this.timeout(60000);
   const t = testDatabase('report');
   let dir: string;
   let pss = false;

@@ -19,7 +19,6 @@ import { adviseStatement } from '../../../src/db/advisor';
 import { expressionIndexKeys, isIndexed, leadsIndex, trigramIndexed } from '../../../src/core/catalogFacts';
 
 describe('db/ruleEvidence: rules with catalog and plan facts', function () {
-  this.timeout(60000);
   const t = testDatabase('rules');
   let db: Database;
   let trgm = false;
