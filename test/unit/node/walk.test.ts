@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { walkSourceFiles, type WalkStats } from '../../../src/node/walk';
 import { main } from '../../../src/cli/main';
-import { useTreeSitterFromNodeModules } from '../support/treeSitter';
 import { tempFolderPerTest } from '../support/tempFolder';
 
 function tree(root: string, files: Record<string, string>): void {
@@ -72,7 +71,6 @@ describe('cli/walk: source file walker', () => {
 
 describe('cli: pg-lens sql', function () {
   this.timeout(60_000);
-  before(() => useTreeSitterFromNodeModules());
   const root = tempFolderPerTest('pglens-sqlcmd-');
 
   async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
