@@ -4,7 +4,8 @@
  * `health` and `explain` text output, and never as lines of their own.
  */
 import * as assert from 'node:assert/strict';
-import { testDatabase, runCli as run } from '../support';
+import { testDatabase } from '../support';
+import { runCli as run } from '../../unit/support/cli';
 import { isWorkflowCommand, RAW_CONTROL } from '../../unit/support/terminal';
 
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 import { loadShop } from '../../../examples/shop/seed';
 import { testDatabase } from '../support';
 
@@ -14,12 +14,7 @@ const app = fixture('app.js');
 const capture = path.join(root, 'dist', 'capture.js');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
-async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: { ...process.env, ...env }, cwd: root });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv) => runCli(argv, { env: { ...process.env, ...env }, cwd: root });
 
 /** `pg-lens record --format json <argv>`, which must succeed: its report. */
 async function recordJson(argv: string[], env: NodeJS.ProcessEnv) {
@@ -187,11 +182,9 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
         fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "runner-app", "private": true }\n');
         const src = path.join('test', 'fixtures', 'record', 'testRunners', runner.file);
         fs.copyFileSync(path.join(root, src), path.join(dir, runner.file));
-        const out: string[] = [];
-        const err: string[] = [];
-        const code = await main(['record', '--format', 'json', '--', process.execPath, ...runner.argv(dir)], { out: (x) => out.push(x), err: (x) => err.push(x), env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, cwd: dir });
-        assert.equal(code, 0, err.join('\n'));
-        const json = JSON.parse(out.join('\n'));
+        const r = await runCli(['record', '--format', 'json', '--', process.execPath, ...runner.argv(dir)], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, cwd: dir });
+        assert.equal(r.code, 0, r.err);
+        const json = JSON.parse(r.out);
         assert.deepEqual(
           json.nPlusOne.map((n: { file: string; line: number; calls: number; unit: string; unitKind: string }) => [n.file, n.line, n.calls, n.unit, n.unitKind]),
           [[runner.file, lineOf(src, '// N+1 line'), 6, runner.name === 'Jest' ? 'orders are read one by one' : 'orders > are read one by one', 'test']],

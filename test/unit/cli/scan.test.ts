@@ -7,18 +7,13 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../support/cli';
 import { allRuleMeta, RULES } from '../../../src/core/rules/index';
 import { tempFolderPerTest } from '../support/tempFolder';
 
 const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 
-async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (args: string[], cwd: string) => runCli(args, { cwd });
 
 function write(root: string, files: Record<string, string>): void {
   for (const [p, text] of Object.entries(files)) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { walkSourceFiles, type WalkStats } from '../../../src/node/walk';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../support/cli';
 import { tempFolderPerTest } from '../support/tempFolder';
 
 function tree(root: string, files: Record<string, string>): void {
@@ -73,12 +73,7 @@ describe('cli: pg-lens sql', function () {
   this.timeout(60_000);
   const root = tempFolderPerTest('pglens-sqlcmd-');
 
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: root() });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = (args: string[]) => runCli(args, { cwd: root() });
 
   it('lists sites as JSON: file, 1-based line and column, api, sql, params, confidence', async () => {
     tree(root(), {
