@@ -19,6 +19,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { CaptureEvent, CaptureSite, CaptureUnit } from '../core/record/protocol';
 import { CAPTURE_PROTOCOL, MAX_SQL_CHARS, paramType } from '../core/record/protocol';
 
@@ -254,9 +255,38 @@ const structured = (_e: Error, frames: NodeJS.CallSite[]): NodeJS.CallSite[] => 
 const NEAR_FRAMES = 2;
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Fn = Function;
-/** Resolved positions (generated file:line:col → source-mapped site), so a line seen before costs a Map look-up. */
-const resolved = new Map<string, CaptureSite | null>();
+/**
+ * What the capture knows of a script (by the file name V8 reports for its frames): whether it is the
+ * app's code, the package it belongs to, and its positions already resolved (generated line and column
+ * → source-mapped site, keyed by a number), so a frame seen before costs two Map look-ups and no
+ * string building.
+ */
+interface Script {
+  user: boolean;
+  path: string;
+  pkg: string | undefined;
+  sites: Map<number, CaptureSite | null>;
+}
+const scripts = new Map<string, Script>();
 const MAX_RESOLVED = 20_000;
+let resolvedCount = 0;
+
+function scriptOf(raw: string): Script {
+  let s = scripts.get(raw);
+  if (s === undefined) {
+    const file = toPath(raw);
+    s = { user: isUserFrame(file), path: file, pkg: packageOf(file), sites: new Map() };
+    if (scripts.size >= MAX_MAP_CACHE) scripts.clear();
+    scripts.set(raw, s);
+  }
+  return s;
+}
+
+/** One number per position (exact: no two positions share one); -1 past the range, resolved each time. */
+const COL_SPAN = 2 ** 26;
+function positionKey(line: number, col: number): number {
+  return line >= 0 && col >= 0 && col < COL_SPAN && line < 2 ** 26 ? line * COL_SPAN + col : -1;
+}
 
 function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
   const saved = Error.stackTraceLimit;
@@ -279,39 +309,67 @@ function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
  * The nearest NEAR_FRAMES frames are read first and the full STACK_LIMIT only when the app's line is
  * not among them (a statement sent from deep inside a library); each position is resolved once.
  */
-function callSite(above: Fn, via?: string): CaptureSite | null {
-  let near = framesAbove(NEAR_FRAMES, above);
+/**
+ * syncOnly: only a frame on the synchronous stack counts (inside an ORM call, where its site is known);
+ * nearOnly: only the nearest frames are read.
+ */
+function callSite(above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
+  // The nearest frames are read here, not through framesAbove: each frame between the read and `above`
+  // is one more for V8 to walk and decode.
+  const saved = Error.stackTraceLimit;
+  const prepare = Error.prepareStackTrace;
+  let near: NodeJS.CallSite[] | undefined;
+  try {
+    Error.stackTraceLimit = NEAR_FRAMES;
+    Error.prepareStackTrace = structured;
+    const holder: { stack?: unknown } = {};
+    Error.captureStackTrace(holder, above);
+    near = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+  } finally {
+    Error.stackTraceLimit = saved;
+    Error.prepareStackTrace = prepare;
+  }
   // `above` not on the stack (never expected): read from here instead.
   if (near && near.length === 0) near = framesAbove(STACK_LIMIT, callSite);
   if (!near) return null;
-  const found = userSite(near, via);
+  const found = userSite(near, via, syncOnly);
   if (found !== undefined || near.length < NEAR_FRAMES) return found ?? null;
+  // V8 lists async frames after every synchronous one: past the first, no synchronous frame is left.
+  if (nearOnly || (syncOnly && near.some(isAsyncFrame))) return null;
   const all = framesAbove(STACK_LIMIT, above);
-  return (all && userSite(all, via)) ?? null;
+  return (all && userSite(all, via, syncOnly)) ?? null;
 }
+
+const isAsyncFrame = (f: NodeJS.CallSite): boolean => (f as { isAsync?: () => boolean }).isAsync?.() === true;
 
 /**
  * The user's site among the frames: a site, null (a user frame that maps into node_modules is skipped),
  * or undefined (none). Sites are shared and never changed after they are made (their JSON is cached).
  */
-function userSite(frames: NodeJS.CallSite[], viaDefault: string | undefined): CaptureSite | undefined {
+function userSite(frames: NodeJS.CallSite[], viaDefault: string | undefined, syncOnly: boolean): CaptureSite | undefined {
   let via: string | undefined;
   for (const f of frames) {
+    if (syncOnly && isAsyncFrame(f)) break;
     const raw = f.getFileName?.() ?? (f as { getScriptNameOrSourceURL?: () => string }).getScriptNameOrSourceURL?.();
-    const file = raw ? toPath(raw) : raw;
-    if (!isUserFrame(file)) {
-      const pkg = file ? packageOf(file) : undefined;
-      if (pkg && !DRIVERS.has(pkg)) via = pkg;
+    if (!raw) continue;
+    const script = scriptOf(raw);
+    if (!script.user) {
+      if (script.pkg && !DRIVERS.has(script.pkg)) via = script.pkg;
       continue;
     }
     const line = f.getLineNumber() ?? 0;
     const col = f.getColumnNumber() ?? 0;
-    const key = `${raw}:${line}:${col}`;
-    let hit = resolved.get(key);
+    const key = positionKey(line, col);
+    let hit = key < 0 ? undefined : script.sites.get(key);
     if (hit === undefined) {
-      hit = resolve(raw!, file, line, col, f.getFunctionName());
-      if (resolved.size >= MAX_RESOLVED) resolved.clear();
-      resolved.set(key, hit);
+      hit = resolve(raw, script.path, line, col, f.getFunctionName());
+      if (key >= 0) {
+        if (++resolvedCount > MAX_RESOLVED) {
+          resolvedCount = 1;
+          for (const x of scripts.values()) x.sites.clear();
+        }
+        script.sites.set(key, hit);
+      }
     }
     if (!hit) continue;
     return withVia(hit, via ?? viaDefault);
@@ -516,15 +574,31 @@ function vitestUnit(): CaptureUnit | undefined {
 
 interface Pending {
   sql: string;
-  site: CaptureSite | null;
+  /** undefined until read from the stack. */
+  site: CaptureSite | null | undefined;
   unit: CaptureUnit;
   pc: number;
-  pt: string[];
+  /** The parameter types as JSON (an array of type names). */
+  pt: string;
   pv?: unknown[];
-  start: bigint;
+  /** performance.now() when the statement was sent (a double: no BigInt per statement). */
+  start: number;
 }
 
-function begin(config: unknown, values: unknown, above: Fn, client: unknown): Pending | undefined {
+/** The JSON array of the first 100 parameters' type names (each a lowercase word: nothing to escape). */
+function typesJson(values: unknown[]): string {
+  const n = values.length < 100 ? values.length : 100;
+  if (n === 0) return '[]';
+  let j = `["${paramType(values[0])}"`;
+  for (let i = 1; i < n; i++) j += `,"${paramType(values[i])}"`;
+  return j + ']';
+}
+
+/**
+ * The statement's record (its caller sets `start` when it hands it to the driver). Its site is left undefined when it must be read from the
+ * stack: the caller reads it (one frame fewer for V8 to walk than reading it here).
+ */
+function begin(config: unknown, values: unknown, client: unknown): Pending | undefined {
   let sql: unknown = config;
   let vals: unknown = values;
   if (config && typeof config === 'object') {
@@ -535,35 +609,37 @@ function begin(config: unknown, values: unknown, above: Fn, client: unknown): Pe
   if (typeof sql !== 'string') return undefined;
   const tag = (client as { [POOL_TAG]?: PoolTag } | undefined)?.[POOL_TAG];
   const store = tag ? undefined : als.getStore();
-  let site: CaptureSite | null;
+  let site: CaptureSite | null | undefined;
   if (tag) {
     site = tag.site;
   } else if (store && store.site && (store.sticky || !store.siteUsed)) {
     site = store.site;
     store.siteUsed = true;
-  } else {
-    site = callSite(above);
   }
-  const arr = Array.isArray(vals) ? vals : [];
+  const arr: unknown[] = Array.isArray(vals) ? vals : NO_VALUES;
   return {
     sql: sql.length > MAX_SQL_CHARS ? sql.slice(0, MAX_SQL_CHARS) : sql,
     site,
     unit: tag?.unit ?? store?.unit ?? vitestUnit() ?? ROOT,
     pc: arr.length,
-    pt: arr.slice(0, 100).map(paramType),
+    pt: typesJson(arr),
     pv: sendValues ? arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v)) : undefined,
-    start: process.hrtime.bigint(),
+    start: 0,
   };
+}
+const NO_VALUES: unknown[] = [];
+
+function rowsOfOne(r: unknown): number | undefined {
+  const x = r as { rowCount?: number | null; rows?: unknown[] } | undefined;
+  if (typeof x?.rowCount === 'number') return x.rowCount;
+  return Array.isArray(x?.rows) ? x.rows.length : undefined;
 }
 
 function rowsOf(result: unknown): number | undefined {
-  const one = (r: unknown): number | undefined => {
-    const x = r as { rowCount?: number | null; rows?: unknown[] };
-    if (typeof x?.rowCount === 'number') return x.rowCount;
-    return Array.isArray(x?.rows) ? x.rows.length : undefined;
-  };
-  if (Array.isArray(result)) return result.reduce((s: number, r) => s + (one(r) ?? 0), 0);
-  return one(result);
+  if (!Array.isArray(result)) return rowsOfOne(result);
+  let n = 0;
+  for (const r of result) n += rowsOfOne(r) ?? 0;
+  return n;
 }
 
 /**
@@ -587,12 +663,18 @@ function sqlJsonOf(sql: string): string {
   }
   return j;
 }
-const PT_SAFE = /^[a-z]+$/;
+/** The start of each event line, per driver name. */
+const heads = new Map<string, string>();
+function headOf(lib: string): string {
+  let h = heads.get(lib);
+  if (h === undefined) heads.set(lib, (h = `{"v":${CAPTURE_PROTOCOL},"t":"q","lib":${JSON.stringify(lib)},"pid":${process.pid},"sql":`));
+  return h;
+}
 
 function end(p: Pending, result: unknown, error: unknown, lib: string): void {
   try {
-    const ms = Math.round(Number(process.hrtime.bigint() - p.start) / 1e3) / 1000;
-    let line = `{"v":${CAPTURE_PROTOCOL},"t":"q","lib":${JSON.stringify(lib)},"sql":${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt.every((t) => PT_SAFE.test(t)) ? (p.pt.length ? `["${p.pt.join('","')}"]` : '[]') : JSON.stringify(p.pt)},"ms":${ms},"u":${objJson(p.unit)},"ts":${Date.now()},"pid":${process.pid}`;
+    const ms = Math.round((performance.now() - p.start) * 1000) / 1000;
+    let line = `${headOf(lib)}${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt},"ms":${ms},"u":${objJson(p.unit)},"ts":${Date.now()}`;
     if (p.site) line += `,"site":${objJson(p.site)}`;
     if (p.pv) line += `,"pv":${JSON.stringify(p.pv)}`;
     if (error) {
@@ -616,7 +698,12 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
     try {
       const cfg = args[0] as { submit?: unknown; callback?: unknown } | undefined;
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
-      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, query, this);
+      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) {
+        p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
+        if (p && p.site === undefined) p.site = callSite(query);
+        // Timed from here: the driver's call alone.
+        if (p) p.start = performance.now();
+      }
     } catch {
       p = undefined;
     }
@@ -738,7 +825,14 @@ function hookPg(exports: unknown): void {
 
 let entryDepth = 0;
 
-function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string): void {
+/**
+ * funnel: the method the ORM's own methods send every statement through (Sequelize#query), also
+ * called by the app for raw SQL. Called inside an ORM call's flow, it is the ORM's own call unless the
+ * app's code is among the nearest frames (a hook of the app's sending raw SQL): the deeper stack is
+ * not read, as it would be for a model method (an app hook's association getter reaches findAll
+ * through two of the ORM's frames).
+ */
+function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string, funnel = false): void {
   const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
   if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const entry = function (this: unknown, ...args: unknown[]): unknown {
@@ -746,7 +840,13 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
     if (entryDepth > 0) return orig.apply(this, args);
     let store: Store | undefined;
     try {
-      const site = callSite(entry, via);
+      // Entered again later in an ORM call's own async flow (Sequelize's query after its awaits): the
+      // outer call's site, taken where the app's code made that call, holds — unless the app's code is
+      // on the stack now (a hook or callback of the app's calling the ORM), which then has the line.
+      // An async frame is only where an app function awaits the outer call: less exact, not used.
+      const outer = als.getStore();
+      const inner = outer?.sticky === true && !!outer.site;
+      const site = callSite(entry, via, inner, inner && funnel);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
     } catch {
       store = undefined;
@@ -780,7 +880,7 @@ function hookSequelize(exports: unknown): void {
   if (!model?.prototype) return;
   for (const m of SEQUELIZE_STATIC) wrapEntry(model, m, 'sequelize');
   for (const m of SEQUELIZE_INSTANCE) wrapEntry(model.prototype, m, 'sequelize');
-  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize');
+  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize', true);
 }
 
 function hookTypeorm(exports: unknown): void {
@@ -913,16 +1013,16 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
         const site = store?.site && (store.sticky || !store.siteUsed) ? store.site : callSite(CapturedQuery);
         const self = this as unknown as PostgresQuery & { [k: symbol]: unknown };
         const unit = store?.unit ?? vitestUnit() ?? ROOT;
-        let start: bigint | undefined;
+        let start: number | undefined;
         const handle = self.handle;
         self.handle = function (this: PostgresQuery, ...a: unknown[]) {
-          if (start === undefined) start = process.hrtime.bigint();
+          if (start === undefined) start = performance.now();
           return handle.apply(this, a);
         };
         const finish = (result: unknown, error: unknown) => {
           if (start === undefined || typeof self.string !== 'string') return;
           const params = Array.isArray(self.parameters) ? self.parameters : [];
-          const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: params.slice(0, 100).map(paramType), start };
+          const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: typesJson(params), start };
           if (sendValues) p.pv = params.slice(0, 100);
           const count = (result as { count?: unknown } | undefined)?.count;
           end(p, typeof count === 'number' ? { rowCount: count } : result, error, 'postgres');
