@@ -607,7 +607,7 @@ function begin(config: unknown, values: unknown, client: unknown): Pending | und
     if (Array.isArray(c.values)) vals = c.values;
   }
   if (typeof sql !== 'string') return undefined;
-  const tag = (client as { [POOL_TAG]?: PoolTag } | undefined)?.[POOL_TAG];
+  const tag = client !== undefined && client === taggedClient ? clientTag : undefined;
   const store = tag ? undefined : als.getStore();
   let site: CaptureSite | null | undefined;
   if (tag) {
@@ -742,18 +742,21 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
  * Pool#query hands the statement to a client later (after connect, in whatever order the pool's
  * connections come up or are released): the call site and unit are taken where the app called
  * Pool#query and ride on the connect callback pg-pool passes, which calls client.query synchronously:
- * the client carries them (a symbol property, for that synchronous call only) to Client#query. So
+ * for that synchronous call only, that client's Client#query takes them (no property is written on the
+ * client: adding and deleting one per statement costs V8 more). So
  * two identical statements queued at once can never take each other's line or unit, whichever
  * client runs first — and no AsyncLocalStorage is entered for it (that would turn on async hooks for
  * the rest of the process, the largest cost per query).
  */
-const POOL_TAG = Symbol('pg-lens.capture.pool');
 interface PoolTag {
   site: CaptureSite | null;
   unit: CaptureUnit;
 }
 /** Set while Pool#query runs: the connect it calls takes it. */
 let poolTag: PoolTag | undefined;
+/** Set while pg-pool's connect callback runs: the client it hands over, and the tag its query takes. */
+let taggedClient: object | undefined;
+let clientTag: PoolTag | undefined;
 
 function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
   if (!proto || typeof proto.query !== 'function' || (proto.query as unknown as Record<symbol, boolean>)[WRAPPED]) return;
@@ -791,13 +794,17 @@ function wrapPoolConnect(proto: { connect: (...a: unknown[]) => unknown }): void
     const cb = args[0];
     if (!tag || typeof cb !== 'function') return orig.apply(this, args);
     args[0] = function (this: unknown, ...a: unknown[]): unknown {
-      const client = a[1] as { [POOL_TAG]?: PoolTag } | undefined;
+      const client = a[1];
       if (!client || typeof client !== 'object') return cb.apply(this, a);
-      client[POOL_TAG] = tag;
+      const savedClient = taggedClient;
+      const savedTag = clientTag;
+      taggedClient = client;
+      clientTag = tag;
       try {
         return cb.apply(this, a);
       } finally {
-        delete client[POOL_TAG];
+        taggedClient = savedClient;
+        clientTag = savedTag;
       }
     };
     return orig.apply(this, args);
