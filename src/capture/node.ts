@@ -314,23 +314,13 @@ function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
  * nearOnly: only the nearest frames are read.
  */
 function callSite(above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
-  // The nearest frames are read here, not through framesAbove: each frame between the read and `above`
-  // is one more for V8 to walk and decode.
-  const saved = Error.stackTraceLimit;
-  const prepare = Error.prepareStackTrace;
-  let near: NodeJS.CallSite[] | undefined;
-  try {
-    Error.stackTraceLimit = NEAR_FRAMES;
-    Error.prepareStackTrace = structured;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, above);
-    near = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
-  } finally {
-    Error.stackTraceLimit = saved;
-    Error.prepareStackTrace = prepare;
-  }
+  return siteAmong(framesAbove(NEAR_FRAMES, above), above, via, syncOnly, nearOnly);
+}
+
+/** The site among the nearest frames read above `above`, or deeper in the stack when they do not hold it. */
+function siteAmong(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
   // `above` not on the stack (never expected): read from here instead.
-  if (near && near.length === 0) near = framesAbove(STACK_LIMIT, callSite);
+  if (near && near.length === 0) near = framesAbove(STACK_LIMIT, siteAmong);
   if (!near) return null;
   const found = userSite(near, via, syncOnly);
   if (found !== undefined || near.length < NEAR_FRAMES) return found ?? null;
@@ -700,7 +690,24 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
       if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) {
         p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
-        if (p && p.site === undefined) p.site = callSite(query);
+        if (p && p.site === undefined) {
+          // framesAbove's read, written out here (the hottest path): each frame of the capture's between
+          // the read and the app's line is one more for V8 to walk and decode (about 0.4 µs each).
+          const saved = Error.stackTraceLimit;
+          const prepare = Error.prepareStackTrace;
+          let near: NodeJS.CallSite[] | undefined;
+          try {
+            Error.stackTraceLimit = NEAR_FRAMES;
+            Error.prepareStackTrace = structured;
+            const holder: { stack?: unknown } = {};
+            Error.captureStackTrace(holder, query);
+            near = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+          } finally {
+            Error.stackTraceLimit = saved;
+            Error.prepareStackTrace = prepare;
+          }
+          p.site = siteAmong(near, query);
+        }
         // Timed from here: the driver's call alone.
         if (p) p.start = performance.now();
       }
@@ -766,7 +773,25 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
     try {
       const outer = als.getStore();
       // Inside an ORM entry its site holds for every statement it sends.
-      const site = outer?.sticky && outer.site ? outer.site : callSite(query);
+      let site: CaptureSite | null;
+      if (outer?.sticky && outer.site) site = outer.site;
+      else {
+        // framesAbove's read written out, as in Client#query's wrapper (a hot path).
+        const saved = Error.stackTraceLimit;
+        const prepare = Error.prepareStackTrace;
+        let near: NodeJS.CallSite[] | undefined;
+        try {
+          Error.stackTraceLimit = NEAR_FRAMES;
+          Error.prepareStackTrace = structured;
+          const holder: { stack?: unknown } = {};
+          Error.captureStackTrace(holder, query);
+          near = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+        } finally {
+          Error.stackTraceLimit = saved;
+          Error.prepareStackTrace = prepare;
+        }
+        site = siteAmong(near, query);
+      }
       tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT };
     } catch {
       tag = undefined;
