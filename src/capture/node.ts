@@ -295,19 +295,40 @@ function positionKey(line: number, col: number): number {
   return line >= 0 && col >= 0 && col < COL_SPAN && line < 2 ** 26 ? line * COL_SPAN + col : -1;
 }
 
+/**
+ * A stack read is made in three steps so that Error.captureStackTrace runs in the frame that needs
+ * the frames above it: each frame of the capture's between the read and the app's line is one more
+ * for V8 to walk and decode (about 0.4 µs each), so the per-statement paths read in their own frame:
+ *   const was = readStart(n); try { Error.captureStackTrace(holder, above); frames = framesOf(holder); } finally { readEnd(was); }
+ */
+interface ReadSettings {
+  limit: number;
+  prepare: typeof Error.prepareStackTrace;
+}
+function readStart(limit: number): ReadSettings {
+  const was = { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace };
+  Error.stackTraceLimit = limit;
+  Error.prepareStackTrace = structured;
+  return was;
+}
+function readEnd(was: ReadSettings): void {
+  Error.stackTraceLimit = was.limit;
+  Error.prepareStackTrace = was.prepare;
+}
+/** The frames read into the holder (formatted now, while structured is Error.prepareStackTrace). */
+function framesOf(holder: { stack?: unknown }): NodeJS.CallSite[] | undefined {
+  return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+}
+
 function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
-  const saved = Error.stackTraceLimit;
-  const prepare = Error.prepareStackTrace;
+  const was = readStart(limit);
   try {
-    Error.stackTraceLimit = limit;
-    Error.prepareStackTrace = structured;
     const holder: { stack?: unknown } = {};
     // Frames from `above` (the capture's wrapper the app called) up are left out.
     Error.captureStackTrace(holder, above);
-    return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+    return framesOf(holder);
   } finally {
-    Error.stackTraceLimit = saved;
-    Error.prepareStackTrace = prepare;
+    readEnd(was);
   }
 }
 
@@ -316,15 +337,15 @@ function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
  * The nearest NEAR_FRAMES frames are read first and the full STACK_LIMIT only when the app's line is
  * not among them (a statement sent from deep inside a library); each position is resolved once.
  */
-/**
- * syncOnly: only a frame on the synchronous stack counts (inside an ORM call, where its site is known);
- * nearOnly: only the nearest frames are read.
- */
-function callSite(above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
-  return siteAmong(framesAbove(NEAR_FRAMES, above), above, via, syncOnly, nearOnly);
+function callSite(above: Fn, via?: string): CaptureSite | null {
+  return siteAmong(framesAbove(NEAR_FRAMES, above), above, via);
 }
 
-/** The site among the nearest frames read above `above`, or deeper in the stack when they do not hold it. */
+/**
+ * The site among the nearest frames read above `above`, or deeper in the stack when they do not hold it.
+ * syncOnly: only a frame on the synchronous stack counts (inside an ORM call, where its site is known);
+ * nearOnly: the deeper stack is not read.
+ */
 function siteAmong(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
   // `above` not on the stack (never expected): read from here instead.
   if (near && near.length === 0) near = framesAbove(STACK_LIMIT, siteAmong);
@@ -724,20 +745,15 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
       if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) {
         p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
         if (p && p.site === undefined) {
-          // framesAbove's read, written out here (the hottest path): each frame of the capture's between
-          // the read and the app's line is one more for V8 to walk and decode (about 0.4 µs each).
-          const saved = Error.stackTraceLimit;
-          const prepare = Error.prepareStackTrace;
+          // Read in this frame (see readStart).
+          const holder: { stack?: unknown } = {};
           let near: NodeJS.CallSite[] | undefined;
+          const was = readStart(NEAR_FRAMES);
           try {
-            Error.stackTraceLimit = NEAR_FRAMES;
-            Error.prepareStackTrace = structured;
-            const holder: { stack?: unknown } = {};
             Error.captureStackTrace(holder, query);
-            near = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+            near = framesOf(holder);
           } finally {
-            Error.stackTraceLimit = saved;
-            Error.prepareStackTrace = prepare;
+            readEnd(was);
           }
           p.site = siteAmong(near, query);
         }
@@ -809,19 +825,15 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
       let site: CaptureSite | null;
       if (outer?.sticky && outer.site) site = outer.site;
       else {
-        // framesAbove's read written out, as in Client#query's wrapper (a hot path).
-        const saved = Error.stackTraceLimit;
-        const prepare = Error.prepareStackTrace;
+        // Read in this frame (see readStart).
+        const holder: { stack?: unknown } = {};
         let near: NodeJS.CallSite[] | undefined;
+        const was = readStart(NEAR_FRAMES);
         try {
-          Error.stackTraceLimit = NEAR_FRAMES;
-          Error.prepareStackTrace = structured;
-          const holder: { stack?: unknown } = {};
           Error.captureStackTrace(holder, query);
-          near = Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+          near = framesOf(holder);
         } finally {
-          Error.stackTraceLimit = saved;
-          Error.prepareStackTrace = prepare;
+          readEnd(was);
         }
         site = siteAmong(near, query);
       }
@@ -911,7 +923,17 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       // An async frame is only where an app function awaits the outer call: less exact, not used.
       const outer = als.getStore();
       const inner = outer?.sticky === true && !!outer.site;
-      const site = callSite(entry, via, inner, inner && funnel);
+      // Read in this frame (see readStart): an ORM's statements pass through here twice (its call, its funnel).
+      const holder: { stack?: unknown } = {};
+      let near: NodeJS.CallSite[] | undefined;
+      const was = readStart(NEAR_FRAMES);
+      try {
+        Error.captureStackTrace(holder, entry);
+        near = framesOf(holder);
+      } finally {
+        readEnd(was);
+      }
+      const site = siteAmong(near, entry, via, inner, inner && funnel);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
     } catch {
       store = undefined;
