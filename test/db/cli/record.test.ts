@@ -102,6 +102,41 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.deepEqual(at('race: request three'), [[1, 3, 'GET /three']]);
   });
 
+  it('one statement text from several lines: each call at its own line with its count — alternating lines, and an N+1 that starts after the text was seen 40 times from another line', async () => {
+    const fixture = path.join(root, 'test', 'fixtures', 'record', 'sameText.js');
+    const rel = path.relative(root, fixture);
+    const r = await run(['record', '--format', 'json', '--threshold', '5', '--', process.execPath, fixture], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const calls = Object.fromEntries(json.sites.filter((s: { file: string }) => s.file === rel).map((s: { line: number; calls: number }) => [s.line, s.calls]));
+    const expected: Record<number, number> = {};
+    for (const [marker, n] of [['// warm-up line', 40], ['// alternating line A', 3], ['// alternating line B', 3], ['// late N+1 line', 25], ['// once line', 1]] as const) expected[lineOf(rel, marker)] = n;
+    assert.deepEqual(calls, expected);
+    const nPlusOne = json.nPlusOne.map((n: { file: string; line: number; calls: number }) => [n.file, n.line, n.calls]).sort((a: number[], b: number[]) => a[1] - b[1]);
+    assert.deepEqual(nPlusOne, [[rel, lineOf(rel, '// warm-up line'), 40], [rel, lineOf(rel, '// late N+1 line'), 25]]);
+  });
+
+  it('Sequelize: calls awaited on another line are at the line that called the ORM; an app hook\'s raw SQL and association read inside an ORM call are at the hook\'s lines', async () => {
+    // Sequelize sends each statement through Sequelize#query after awaits of its own; the app's function
+    // awaiting the call then shows as an async stack frame — its await line, not the call's.
+    const fixture = path.join(root, 'test', 'fixtures', 'record', 'sequelizeSites.js');
+    const rel = path.relative(root, fixture);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, fixture], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const at = (marker: string) => json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker));
+    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// map line'), 6, 'sequelize']]);
+    assert.equal(at('// await line'), undefined, 'nothing at the line that awaits the calls');
+    const sqlAt = (marker: string) => at(marker)?.statements.map((s: { sql: string; calls: number }) => [s.sql, s.calls]);
+    assert.deepEqual(sqlAt('// hook raw line'), [['SELECT count(*) AS n FROM sqs_author', 1]]);
+    const getter = sqlAt('// hook getter line');
+    assert.equal(getter?.length, 1, JSON.stringify(getter));
+    assert.match(getter[0][0], /FROM "sqs_author"/);
+    const find = sqlAt('// hooked find line');
+    assert.equal(find?.length, 1, JSON.stringify(find));
+    assert.match(find[0][0], /FROM "sqs_book"/);
+  });
+
   it('postgres.js: tagged queries, sql.unsafe and errors at their lines; the N+1 in a loop with its count', async () => {
     const pjs = fixture('postgresjs.js');
     const rel = path.relative(root, pjs);
