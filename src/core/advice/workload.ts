@@ -7,8 +7,8 @@
  * planner's word on other statements' indexes tried on it (cross proofs, made by db/indexDecision
  * for indexes on the same table that lead with the same column). Per table, a greedy cover:
  * the index that serves the most statements well (the planner uses it there, it cuts the cost by
- * the minimum reduction, and it is nearly as cheap as the statement's own best: within 25% + 1)
- * is chosen first, until every statement's need is met. So overlapping suggestions become one
+ * the minimum reduction, and it keeps at least 90% of the saving the statement's own index gives)
+ * is chosen first, until every statement's need is met (ties: see `better`). So overlapping suggestions become one
  * index, and a statement whose need a shared index meets is told so instead of getting a rival.
  * Statement timings (pg_stat_statements) weigh the saving; an index whose saving does not beat
  * the write maintenance it adds is withheld on every surface.
@@ -92,8 +92,8 @@ export interface DecisionOptions {
 
 /** Cost of keeping one more index current, per written row (ms): an order of magnitude, stated in the docs. */
 const INDEX_WRITE_MS_PER_ROW = 0.002;
-/** A shared index serves a statement well when its cost there is within this factor (+1) of the statement's own best. */
-const NEAR_BEST = 1.25;
+/** A shared index serves a statement well when it keeps at least this share of the saving the statement's own index gives. */
+const KEEP_SAVING = 0.9;
 
 type Need<S extends SuggestionLike> = { st: WorkloadStatementAdvice<S>; own: S; met?: S };
 
@@ -125,7 +125,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     if (s.ddl === n.own.ddl) return s;
     const before = n.own.costBefore;
     if (before <= 0 || s.costAfter > before * (1 - minReduction)) return undefined;
-    return s.costAfter <= (n.own.costAfter ?? 0) * NEAR_BEST + 1 ? s : undefined;
+    return before - s.costAfter >= KEEP_SAVING * (before - (n.own.costAfter ?? 0)) ? s : undefined;
   };
   // Greedy cover: most statements served well, then the larger summed cost share (near ties: the smaller index).
   const chosen: string[] = [];
@@ -133,7 +133,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
   for (;;) {
     const open = needs.filter((n) => !n.met);
     if (!open.length) break;
-    let best: { ddl: string; count: number; share: number; size: number; width: number } | undefined;
+    let best: Ranked | undefined;
     for (const ddl of candidates) {
       if (chosen.includes(ddl)) continue;
       let count = 0;
@@ -146,7 +146,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
       }
       if (!count) continue;
       const f = first.get(ddl)!;
-      const cand = { ddl, count, share, size: f.indexSizeBytes ?? Infinity, width: f.columns.length + f.include.length };
+      const cand = { ddl, count, share, size: f.indexSizeBytes ?? Infinity, s: f };
       if (!best || better(cand, best)) best = cand;
     }
     if (!best) break; // cannot happen: every need is served by its own index
@@ -225,13 +225,28 @@ export function workloadIndexes<S extends SuggestionLike>(d: IndexDecision<S>, m
   return d.indexes.filter((x) => x.worthIt).slice(0, maxIndexes);
 }
 
-function better(a: { count: number; share: number; size: number; width: number; ddl: string }, b: typeof a): boolean {
+type Ranked = { count: number; share: number; size: number; s: SuggestionLike; ddl: string };
+
+/**
+ * The better of two candidates: serves more statements well; then the larger summed cost share. Estimates
+ * are rough, so shares within two points per statement are a tie, decided by what stays true as the table
+ * changes: an index whose keys extend the other's (it answers every lookup the other does, as the
+ * duplicate-index health check sees it), then fewer INCLUDE columns (an index-only scan's advantage
+ * comes and goes with the visibility map), then the smaller index.
+ */
+function better(a: Ranked, b: Ranked): boolean {
   if (a.count !== b.count) return a.count > b.count;
-  // Estimates are rough: cost shares within two points per statement are a tie, which the smaller index wins.
   if (Math.abs(a.share - b.share) > 0.02 * a.count) return a.share > b.share;
+  if (keysExtend(a.s, b.s) !== keysExtend(b.s, a.s)) return keysExtend(a.s, b.s);
+  if (a.s.include.length !== b.s.include.length) return a.s.include.length < b.s.include.length;
   if (a.size !== b.size) return a.size < b.size;
-  if (a.width !== b.width) return a.width < b.width;
   return a.ddl < b.ddl;
+}
+
+/** `wide`'s keys start with all of `narrow`'s and go further (same table, method and predicate). */
+function keysExtend(wide: IndexShape, narrow: IndexShape): boolean {
+  if (wide.method !== narrow.method || !sameTable(wide, narrow) || (wide.where ?? '') !== (narrow.where ?? '')) return false;
+  return wide.columns.length > narrow.columns.length && narrow.columns.every((c, i) => stripDir(wide.columns[i]) === stripDir(c));
 }
 
 function sameTable(a: Pick<SuggestionLike, 'schema' | 'table'>, b: Pick<SuggestionLike, 'schema' | 'table'>): boolean {

@@ -35,6 +35,24 @@ describe('core/advice/workload: the one index decision', () => {
     assert.equal(d.indexes[0].statements.length, 3);
   });
 
+  it('after VACUUM (index-only scans look cheap) the answer stays the same: the covering (product_id) INCLUDE (rating) does not take over', () => {
+    const rating = (before: number, after: number) => s('reviews', ['product_id'], before, after, ['rating'], 958464);
+    const d = decideIndexes(
+      [st(FEATURED, [wide(692.09, 14.34)]), st(RATING, [rating(692.05, 4.44)]), st(BATCHED, [plain(995.71, 199.93)])],
+      [
+        { statement: RATING, suggestion: wide(692.05, 26.1) },
+        { statement: RATING, suggestion: plain(692.05, 25.98) },
+        { statement: BATCHED, suggestion: wide(995.71, 190.2) },
+        { statement: BATCHED, suggestion: rating(995.71, 199.9) },
+        { statement: FEATURED, suggestion: plain(692.09, 26.02) },
+        { statement: FEATURED, suggestion: rating(692.09, 26.1) },
+      ],
+      [],
+    );
+    assert.deepEqual(d.indexes.map((x) => x.ddl), [wide(0, 0).ddl], 'one index: it keeps over 90% of each statement\'s own saving');
+    assert.deepEqual(d.byStatement.get(RATING)!.replaced, [{ ddl: rating(0, 0).ddl, by: wide(0, 0).ddl }]);
+  });
+
   it('the answer for a statement does not depend on the order statements come in, nor on statements of other tables', () => {
     const a = [st(FEATURED, [wide(692.09, 14.34)]), st(RATING, [plain(692.05, 25.98)])];
     const cross = [{ statement: RATING, suggestion: wide(692.05, 26.1) }, { statement: FEATURED, suggestion: plain(692.09, 26.02) }];
