@@ -104,6 +104,8 @@ class DashboardPanel implements vscode.Disposable {
   // ---- messages ---------------------------------------------------------------------------
 
   private post(msg: ToWebview): void {
+    // A refresh or an action still running when the tab was closed: nothing to show it in.
+    if (this.disposed) return;
     if (!this.ready) {
       // Hold until the webview says it is ready; keep only the latest of each kind.
       const i = this.queue.findIndex((m) => m.type === msg.type && msg.type !== 'actionResult' && msg.type !== 'actionProgress');

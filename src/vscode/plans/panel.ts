@@ -17,6 +17,7 @@ export type PlanPanelHandler = (m: Exclude<FromPlanWebview, { type: 'ready' }>, 
 export class PlanPanel implements vscode.Disposable {
   private static current: PlanPanel | undefined;
   private ready = false;
+  private disposed = false;
   private queue: ToPlanWebview[] = [];
   private readonly subs: vscode.Disposable[] = [];
   /** The last message shown (for copy / re-run). */
@@ -76,6 +77,8 @@ export class PlanPanel implements vscode.Disposable {
   }
 
   post(m: ToPlanWebview): void {
+    // A plan still running when the tab was closed: nothing to show it in.
+    if (this.disposed) return;
     if (m.type !== 'busy' && m.type !== 'error') this.last = m;
     if (m.type === 'show' && PlanPanel.current === this) this.panel.title = `Plan: ${m.payload.title}`;
     if (m.type === 'compare') this.panel.title = 'Plan comparison';
@@ -85,6 +88,8 @@ export class PlanPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (PlanPanel.current === this) PlanPanel.current = undefined;
     this.subs.forEach((s) => s.dispose());
     this.panel.dispose();

@@ -14,6 +14,9 @@ const RUNNER_JS = `
 const fs = require('fs');
 exports.activate = async function () {
   const out = process.env.PGLENS_SUITE_RESULTS;
+  // Once per run: after a window reload (a new extension host) the suites would run again, and one of them
+  // closes all editors — the tabs a reload step checks were restored.
+  if (out && fs.existsSync(out)) return;
   try {
     await require('./suite/index.js').runSuites();
   } catch (e) {

@@ -106,6 +106,19 @@ export class Workbench {
     await this.see(this.page.locator('.editor-instance .monaco-editor .view-lines'), `the text of ${base} in the editor`);
   }
 
+  /**
+   * Put the cursor on a line of the active editor (quick open's ":line", which scrolls it into view): Monaco renders
+   * only the lines on screen, so a decoration further down is not in the page until its line is shown.
+   */
+  async goToLine(line: number): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.keyboard.press(`${MOD}+P`);
+    const input = await this.see(this.page.locator('.quick-input-widget .quick-input-box input'), 'quick open', 10_000);
+    await input.fill(`:${line}`, { timeout: 5000 });
+    await input.press('Enter');
+    await this.see(this.page.locator('.editor-instance .monaco-editor .view-overlays .current-line'), `the cursor on line ${line}`);
+  }
+
   /** Run a command by its palette title, e.g. "PG Lens: Open Dashboard". */
   async runCommand(title: string): Promise<void> {
     await this.quickInput(`>${title}`, title, `the command "${title}" in the command palette`);
@@ -205,8 +218,8 @@ function escapeRe(s: string): string {
 }
 
 /**
- * Wait until the extension-host suites (run by the runner extension at every start of the extension
- * host) have written their results: they open files and take the focus while they run, which would
+ * Wait until the extension-host suites (run by the runner extension once, at the first start of the
+ * extension host) have written their results: they open files and take the focus while they run, which would
  * send a step's keystrokes into an editor.
  */
 export async function suitesDone(wb: Workbench, resultsFile: string): Promise<void> {

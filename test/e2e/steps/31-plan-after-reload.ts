@@ -92,8 +92,8 @@ async function reload(ctx: StepContext): Promise<void> {
 }
 
 /**
- * The restored plan tab, brought to the front (again if the test runner's suites, which run at every
- * start of the extension host, open a file over it), shows the plan tree: its node count.
+ * The restored plan tab, brought to the front (again if something opened a file over it), shows the plan
+ * tree: its node count.
  */
 async function restoredPlan(ctx: StepContext, how: string): Promise<number> {
   const { wb, scenario } = ctx;

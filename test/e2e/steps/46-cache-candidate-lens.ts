@@ -4,6 +4,7 @@
  * (src/products.ts, getProduct), matched to its pg_stat_statements entry the way the cost lens is: the hit ratio
  * at a 60 s TTL and the writes that invalidate it, with the other TTLs in its tooltip.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
 import type { Step } from '../lib/types';
@@ -12,7 +13,7 @@ const FILE = 'src/products.ts';
 
 export const step: Step = {
   title: "cache-candidate: the shop's product lookup, called often over a table nobody writes, shows its hit ratio at a TTL and its invalidating writes at the call site",
-  async run({ wb, db, screenshot, log }) {
+  async run({ wb, db, workspace, screenshot, log }) {
     // The seed's bulk INSERT counts as writes to products in the table statistics: a shop's catalogue is
     // written rarely, so the planted situation starts after the load (the same reset the advisors db test makes).
     await db.query(`SELECT pg_stat_reset_single_table_counters('products'::regclass)`);
@@ -20,6 +21,11 @@ export const step: Step = {
     const t = await runTraffic(db.url, { requests: 3500 });
     log(`demo traffic: ${t.requests} requests, ${t.queries} queries, GET /products/:id ${t.byRoute['GET /products/:id']} times`);
     await wb.openFile(FILE);
+    // getProduct's query is below the first screen (with the Problems panel open): show its line, where the lens is drawn.
+    const source = fs.readFileSync(path.join(workspace, FILE), 'utf8').split('\n');
+    const at = source.findIndex((l) => /FROM products WHERE id = \$1/.test(l));
+    if (at < 0) throw new Error(`getProduct's query (FROM products WHERE id = $1) is not in ${FILE}`);
+    await wb.goToLine(at + 1);
     const lens = wb.page.locator('.editor-instance .monaco-editor .codelens-decoration').filter({ hasText: /cacheable:/ });
     // The lens figures are read at most once a minute: wait through a refresh.
     await wb.see(lens, 'a "cacheable:" CodeLens in src/products.ts', 150_000);
