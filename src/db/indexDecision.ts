@@ -106,6 +106,8 @@ export class IndexDecider {
   /** Another statement's index proved on a statement: `${ddl}\0${sql}` → the suggestion there (null: not used, or not enough). */
   private readonly cross = new Map<string, IndexSuggestion | null>();
   private readonly tablesOf = new Map<string, string[]>();
+  /** Why a statement could not be advised (a server error the advisor did not turn into its own status). */
+  readonly errors = new Map<string, string>();
 
   constructor(readonly db: Database, private readonly opts: AdviseOptions = {}) {}
 
@@ -155,6 +157,7 @@ export class IndexDecider {
     try {
       return await this.adviseOne(s);
     } catch (e) {
+      this.errors.set(s.sql, describeError(e));
       this.opts.log?.(`index advice: ${s.label}: ${describeError(e)}`);
       return undefined;
     }

@@ -20,7 +20,7 @@ import { describeError } from './errors';
 import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
 
 /** A statement's advice under the decision: its own status, the decided suggestions, and whom they also serve. */
-export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message'> {
+export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' | 'costBefore'> {
   suggestions: IndexSuggestion[];
   alsoServes: StatementDecision['alsoServes'];
 }
@@ -100,5 +100,5 @@ export function decided(decider: IndexDecider, sql: string, decision: IndexDecis
   const own = decider.advice.get(sql);
   if (!own) return undefined;
   const d = decision.byStatement.get(sql);
-  return { status: own.status, message: own.message, suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {} };
+  return { status: own.status, message: own.message, costBefore: own.costBefore, suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {} };
 }

@@ -22,12 +22,19 @@ import { DIAGNOSTIC_SOURCE, docsUri } from './findingActions';
 /** Source files read for the workload advice (beyond them, pg_stat_statements speaks for the app). */
 const WORKLOAD_MAX_FILES = 2000;
 
+/** The editor's one index decision, for other features (recording) that show index advice. */
+export interface IndexAdviceApi {
+  /** The decided advice of these statements (weighed with the workspace's and pg_stat_statements'); undefined when not connected. */
+  decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined>;
+}
+
 export function registerIndexAdvice(ctx: PgLensContext): void {
   const feature = new IndexAdvice(ctx);
+  ctx.indexAdvice = feature;
   ctx.extension.subscriptions.push(feature, ctx.analysis.register(feature.analyzer()));
 }
 
-class IndexAdvice implements vscode.Disposable {
+class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   /**
    * Per connection: the one decider (every proof made, kept), the decided advice per SQL text, and the
    * statements every decision weighs (the workspace's SQL and pg_stat_statements' busiest, read once).
@@ -81,6 +88,20 @@ class IndexAdvice implements vscode.Disposable {
       return [];
     });
     return state.statements;
+  }
+
+  async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined> {
+    const conn = this.ctx.connections.current;
+    if (!conn || conn.db.isClosed) return undefined;
+    const state = await this.stateFor(conn);
+    const { decided } = await import('../db/missingIndexAnalyzer');
+    const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus: statements.map((s) => s.sql) });
+    const out = new Map<string, DecidedAdvice>();
+    for (const s of statements) {
+      const d = decided(state.decider, s.sql, decision);
+      if (d) out.set(s.sql, d);
+    }
+    return out;
   }
 
   /** The index advisor as an analyzer of the one pipeline (open documents and Scan Workspace). */
