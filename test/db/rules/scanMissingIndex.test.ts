@@ -8,9 +8,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../../unit/support/cli';
 import { testDatabase } from '../support';
-import { missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
+import { missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
+import { IndexDecider } from '../../../src/db/indexDecision';
 import { extractSqlSites } from '../../../src/core/extract/index';
-import type { AdviceResult } from '../../../src/db/advisor';
 
 describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
   this.timeout(120_000);
@@ -52,15 +52,15 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
   it('in the editor: an editing run reuses the last advice (starts none) and its finding follows the edit; a full run proves again', async () => {
     const db = await t.open();
     /** Every advice the analyzer proves is stored here: a store it does not write to means no advice ran. */
-    class Store extends Map<string, AdviceResult> {
+    class Store extends Map<string, DecidedAdvice> {
       writes = 0;
-      override set(k: string, v: AdviceResult): this {
+      override set(k: string, v: DecidedAdvice): this {
         this.writes++;
         return super.set(k, v);
       }
     }
     const advice = new Store();
-    const a = missingIndexAnalyzer(db, { advice, createNow: true });
+    const a = missingIndexAnalyzer(new IndexDecider(db), { advice, createNow: true });
     const file = 'events.ts';
     const v1 = "const r = await pool.query('SELECT id, kind FROM events WHERE account_id = $1', [id]);\n";
     const run = async (text: string, editing: boolean) => a.analyze({ file, text, language: file, sites: await extractSqlSites(text, file, file), editing });

@@ -102,8 +102,10 @@ describe('core/health', () => {
 
     it('unused-index leaves unique, primary and constraint indexes alone and waits for old enough statistics', () => {
       const f = facts({ indexes: [index({ oid: 1, scans: 0, name: 'u' }), index({ oid: 2, scans: 0, unique: true }), index({ oid: 3, scans: 0, constraint: 'c' }), index({ oid: 4, scans: 3 })], statsAgeSeconds: 3600 });
-      assert.deepEqual(runHealthChecks(f, {}, ['unused-index']).map((x) => x.objects[0].oid), [1]);
+      assert.deepEqual(runHealthChecks(f, { unusedIndexMinStatsAgeSeconds: 0 }, ['unused-index']).map((x) => x.objects[0].oid), [1]);
       assert.deepEqual(runHealthChecks(f, { unusedIndexMinStatsAgeSeconds: 86400 }, ['unused-index']), []);
+      assert.deepEqual(runHealthChecks(f, {}, ['unused-index']), [], 'by default (CLI health and report too) statistics an hour old are too young: a week, as the editor');
+      assert.deepEqual(runHealthChecks({ ...f, statsAgeSeconds: 8 * 86400 }, {}, ['unused-index']).map((x) => x.objects[0].oid), [1]);
     });
 
     it('unindexed-foreign-key accepts an index whose leading columns are the key in any order, not a partial one', () => {
