@@ -2,7 +2,6 @@
 import { strict as assert } from 'node:assert';
 import { scanFiles } from '../../../../src/core/scan';
 import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 
 const repo = [
   'from sqlalchemy import select',
@@ -41,7 +40,6 @@ async function scan(files: Record<string, string>) {
 }
 
 describe('core/nplusone across files', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('reports a loop calling a method of another file that queries, transitively', async () => {
     const got = await scan({ 'app/repository.py': repo, 'app/service.py': service });
