@@ -78,10 +78,20 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
  * database calls by themselves, each ready to become a finding if its callee turns out to query.
  */
 export interface FileCallFacts {
-  functions: { name: string; line: number; queries: boolean; callees: string[] }[];
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys }[];
   loopCalls: PendingLoopCall[];
   /** Modules the file imports (as written): which packages of a monorepo it can reach. */
   modules?: string[];
+}
+
+/**
+ * Which parameters a function's queries depend on: those (or locals computed from them) in the text
+ * of its own queries (`direct`), and those passed to each function it calls (`via`, judged once
+ * the cross-file pass knows which of those query). Absent when the parameters cannot be named.
+ */
+export interface QueryKeys {
+  direct: number[];
+  via: { callee: string; params: number[] }[];
 }
 
 export interface PendingLoopCall {
@@ -90,6 +100,8 @@ export interface PendingLoopCall {
   receiverClass?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
+  /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? */
+  argsVary?: boolean[];
   /** A function of the calling file (that reaches the database only through other files, if at all). */
   local?: boolean;
   /** A name many unrelated classes define (get, create…): followed only on a repository. */
@@ -211,7 +223,8 @@ class Detector {
       if (seen.has(def)) continue;
       seen.add(def);
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])] });
+      const keys = this.queryKeys(def);
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -242,6 +255,7 @@ class Detector {
         receiverClass: named?.[1],
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(local ? { local } : {}),
+        ...this.argsVary(n, li),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -275,6 +289,68 @@ class Detector {
       if (call && DEFERRING_CALL.test(this.calleeName(call) ?? '')) return true;
     }
     return false;
+  }
+
+  /** The names a parameter list binds, in order (self/cls/this dropped); undefined when one cannot be named. */
+  private paramNames(def: Node): string[] | undefined {
+    const list = field(def, 'parameters') ?? field(def, 'parameter');
+    if (!list) return [];
+    const out: string[] = [];
+    for (const p of named(list)) {
+      if (this.a.commentTypes.has(p.type)) continue;
+      const text = p.text.replace(/^(?:\.\.\.|\*{1,2}|&)/, '');
+      // Go `a, b string`: several names, one type.
+      const names = this.lang === 'go' && /,/.test(text) ? text.replace(/\s+\S+$/, '').split(',').map((x) => x.trim()) : [/^[A-Za-z_$][\w$]*/.exec(text)?.[0]];
+      for (const nm of names) {
+        if (!nm) return undefined;
+        out.push(nm);
+      }
+    }
+    return out.filter((x, i) => !(i === 0 && /^(self|cls|this)$/.test(x)));
+  }
+
+  /** QueryKeys of a function: which parameters reach its queries (through locals computed from them). */
+  private queryKeys(def: Node): QueryKeys | undefined {
+    const params = this.paramNames(def);
+    if (!params?.length) return undefined;
+    const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
+    const mentions = (text: string, names: Set<string>) => [...names].some((nm) => new RegExp(`(^|[^\\w$.])${escapeRe(nm)}([^\\w$]|$)`).test(text));
+    const taint = params.map((p) => {
+      const t = new Set([p]);
+      for (let round = 0; round < 2; round++) for (const a of assigns) if (mentions(a.rhs, t)) t.add(a.lhs);
+      return t;
+    });
+    const live = (n: Node) => contains(def, n) && !this.deferredWithin(n, def);
+    const direct = params.map((_, i) => i).filter((i) => this.hits.some((h) => live(h.node) && mentions(h.node.text, taint[i])));
+    const via: QueryKeys['via'] = [];
+    for (const n of this.calls) {
+      const callee = this.calleeName(n);
+      const args = field(n, 'arguments');
+      if (!callee || !args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
+      via.push({ callee, params: params.map((_, i) => i).filter((i) => mentions(args.text, taint[i])) });
+    }
+    return { direct, via };
+  }
+
+  /** For a call in a loop: which of its positional arguments (and its receiver) change per item. */
+  private argsVary(n: Node, li: LoopInfo): { argsVary?: boolean[] } {
+    const args = field(n, 'arguments');
+    if (!args) return {};
+    const vary = new Set<string>();
+    let fnNode: Node | undefined;
+    for (let p = n.parent; p && !fnNode; p = p.parent) if (this.a.isFunction(p) && !contains(li.node, p)) fnNode = p;
+    for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+      for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) vary.add(v);
+      // Names (re)assigned in the loop's body before the call change per item too.
+      for (const m of this.text.slice(l.body.startIndex, n.startIndex).matchAll(/([A-Za-z_$][\w$]*)\s*(?::=|=(?![=>])|\+=)/g)) vary.add(m[1]);
+      if (fnNode && !contains(fnNode, l.node)) break;
+    }
+    const fn = field(n, 'function') ?? field(n, 'method');
+    const recv = fn ? (field(fn, 'object') ?? field(fn, 'operand') ?? field(n, 'receiver')) : field(n, 'receiver');
+    const mentions = (t: string) => [...vary].some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t));
+    // A per-item receiver (`user.profile()`): what the method reads of it changes per item.
+    if (recv && mentions(recv.text)) return {};
+    return { argsVary: named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => mentions(a.text)) };
   }
 
   /**

@@ -351,6 +351,35 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     assert.deepEqual(await scanLines([{ path: 'src/services/app.ts', text: service }, { path: 'src/routers/project.ts', text: router }]), ['src/routers/project.ts:9']);
   });
 
+  it('a function whose queries depend only on arguments the loop passes unchanged is one repeated look-up, not one query per item', async () => {
+    const exec = [
+      "import { db } from '../db';",
+      "import { ssh } from './ssh';",
+      'export const execRemote = async (serverId: string, command: string) => {',
+      '  const server = await findServer(serverId);',
+      '  return ssh(server.ip).exec(command);',
+      '};',
+      'export const findServer = async (id: string) => db.query.servers.findFirst({ where: (s, { eq }) => eq(s.id, id) });',
+      'export const saveRow = async (tenant: string, row: { key: string }) => {',
+      '  const key = `${tenant}:${row.key}`;',
+      '  await db.insert(rows).values({ key });',
+      '};',
+    ].join('\n');
+    const job = [
+      "import { execRemote, saveRow } from '../utils/exec';",
+      'export async function cleanup(serverId: string, commands: string[], tenant: string, rows: { key: string }[]) {',
+      '  for (const command of commands) await execRemote(serverId, command);',
+      '  for (const server of ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]) await execRemote(server, "ls");',
+      '  for (const row of rows) await saveRow(tenant, row);',
+      '  for (const row of rows) {',
+      '    const id = row.key;',
+      '    await execRemote(id, "ls");',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await scanLines([{ path: 'src/utils/exec.ts', text: exec }, { path: 'src/jobs/cleanup.ts', text: job }]), ['src/jobs/cleanup.ts:4', 'src/jobs/cleanup.ts:5', 'src/jobs/cleanup.ts:8']);
+  });
+
   it('a function whose query runs in a callback it returns or hands to a scheduler does not query when called', async () => {
     const utils = [
       "import { scheduleJob } from 'node-schedule';",
