@@ -143,7 +143,7 @@ describe('core/nplusone kinds seen on held-out-e', () => {
       '}',
     ].join('\n');
     assert.deepEqual(await scanLines([{ path: 'db/store.go', text: store }, { path: 'cmd/main.go', text: main }]), ['cmd/main.go:14']);
-    const scope = 'package scope\n\nimport "gorm.io/gorm"\n\nfunc Install(db *gorm.DB) {\n\tdb.Callback().Query().Register("scope", func(tx *gorm.DB) {\n\t\tvar n int64\n\t\ttx.Table("audit").Count(&n)\n\t})\n}\n';
+    const scope = 'package scope\n\nimport "gorm.io/gorm"\n\nfunc Install(db *gorm.DB) {\n\tdb.Callback().Query().Register("scope", func(tx *gorm.DB) {\n\t\tvar n int64\n\t\ttx.Table("audit").Count(&n)\n\t})\n\tc := db.Callback().Create()\n\t_ = c.Before("gorm:create").Register("stamp", stamp)\n}\n\nfunc stamp(tx *gorm.DB) {}\n';
     const boot = 'package boot\n\nimport (\n\t"example.com/app/scope"\n\t"gorm.io/gorm"\n)\n\nfunc Init(dbs []*gorm.DB) {\n\tfor _, d := range dbs {\n\t\tscope.Install(d)\n\t}\n}\n';
     assert.deepEqual(await scanLines([{ path: 'scope/scope.go', text: scope }, { path: 'boot/boot.go', text: boot }]), []);
   });
