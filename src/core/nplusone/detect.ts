@@ -849,8 +849,31 @@ class Detector {
     return new RegExp(`(^|[^\\w$.])${escapeRe(g[1])}\\s*(\\[[^\\]]+\\]\\s*(=(?!=)|\\|\\|=)|\\.(set|put|setdefault|store)\\()`).test(cons?.text ?? '');
   }
 
+  /**
+   * A loop over groups the code built from the items (`by_list[item.list_id].append(item)`, then `for
+   * list_id, items in by_list.items()`; `groups.get(k).push(x)`; nested: `for h, rows in by_group.items()`
+   * inside the loop over the outer map): one call per group, the batched shape.
+   */
+  private isGroupLoop(li: LoopInfo): boolean {
+    const root = this.iterableRoot(li);
+    if (!root || !/^(?:Object\.(?:entries|values)\(\s*)?[\w$.]+\)?(?:\.(?:items|values|entries|each|each_pair|each_value)\(\))?$/.test(li.iterable?.text.replace(/^await\s+/, '') ?? '')) return false;
+    const grouped = (name: string, from: number) => new RegExp(`(^|[^\\w$.])${escapeRe(name)}(\\[[^\\]]+\\])+\\s*(\\.\\s*(append|push|add|extend)\\(|<<)|(^|[^\\w$.])${escapeRe(name)}\\.(setdefault\\([^)]*\\)\\.append|get\\([^)]*\\)!?\\.push)\\(`).test(this.text.slice(from, li.node.startIndex));
+    const fnStart = (() => {
+      for (let p = li.node.parent; p; p = p.parent) if (this.a.isFunction(p)) return p.startIndex;
+      return 0;
+    })();
+    const name = root === 'Object' ? /\(\s*([\w$]+)/.exec(li.iterable!.text)?.[1] : root;
+    if (!name) return false;
+    if (grouped(name, fnStart)) return true;
+    // The value of an outer loop over a grouped map.
+    const outer = li.node.parent ? this.enclosingLoop(li.node) : undefined;
+    const vars = outer?.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    return !!outer && vars.includes(name) && this.isGroupLoop(outer);
+  }
+
   /** `for i in range(0, n, 1000)`, `for (i = 0; i < n; i += BATCH)`: one call per group of rows. */
   private isSteppedBatch(li: LoopInfo): boolean {
+    if (this.isGroupLoop(li)) return true;
     const header = this.text.slice(li.node.startIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.startIndex + 200);
     return /\brange\s*\([^,()]+,[^,()]+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header);
   }

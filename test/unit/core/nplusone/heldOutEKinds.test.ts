@@ -277,6 +277,36 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     assert.deepEqual(await lines(ts, 'src/owners.ts'), []);
   });
 
+  it('a loop over groups the code built from the items is one call per group (the batched shape)', async () => {
+    const py = [
+      'from collections import defaultdict',
+      'from sqlalchemy.orm import Session',
+      'from app.models import Event',
+      '',
+      'def publish(session: Session, recipes):',
+      '    by_group = defaultdict(lambda: defaultdict(list))',
+      '    for r in recipes:',
+      '        by_group[r.group_id][r.household_id].append(r)',
+      '    for group_id, households in by_group.items():',
+      '        for household_id, rows in households.items():',
+      '            session.add(Event(group_id=group_id, household_id=household_id, ids=[x.id for x in rows]))',
+      '            session.commit()',
+      '    for r in recipes:',
+      '        session.commit()',
+    ].join('\n');
+    assert.deepEqual(await lines(py, 'app/events.py'), [14]);
+    const ts = [
+      "import { prisma } from './db';",
+      'export async function notify(rows: { team: string; id: string }[], seen: Map<string, number>) {',
+      '  const byTeam = new Map<string, string[]>();',
+      '  for (const r of rows) { if (!byTeam.has(r.team)) byTeam.set(r.team, []); byTeam.get(r.team)!.push(r.id); }',
+      '  for (const [team, ids] of byTeam.entries()) await prisma.note.create({ data: { team, ids } });',
+      '  for (const [team] of seen.entries()) await prisma.note.create({ data: { team, ids: [] } });',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(ts, 'src/notify.ts'), [6]);
+  });
+
   it('a list bound empty and filled before the loop, or bound to a literal in one branch only, is as long as the data', async () => {
     const py = [
       'from sqlalchemy.orm import Session',
