@@ -148,10 +148,27 @@ export class CrossFileCalls {
    */
   private sameEveryTime(call: PendingLoopCall, def: Def, family: string, q: Map<string, Def>, reaches: Set<Def>): boolean {
     if (!call.argsVary || !def.keys) return false;
-    const queries = (callee: string) => q.has(`${family}:${callee}`) || (this.defs.get(`${family}:${callee}`) ?? []).some((d) => reaches.has(d));
-    const used = new Set([...def.keys.direct, ...def.keys.via.filter((v) => queries(v.callee)).flatMap((v) => v.params)]);
-    if (!used.size) return false;
+    const used = this.usedParams(def, family, q, reaches, 3);
+    if (!used?.size) return false;
     return [...used].every((i) => call.argsVary![i] === false);
+  }
+
+  /**
+   * The parameters of `def` its queries depend on: in its own queries, or passed to a function that
+   * queries — at the positions that function's queries use, when it has one definition (else all).
+   */
+  private usedParams(def: Def, family: string, q: Map<string, Def>, reaches: Set<Def>, depth: number): Set<number> | undefined {
+    if (!def.keys) return undefined;
+    const used = new Set(def.keys.direct);
+    for (const v of def.keys.via) {
+      const defs = this.defs.get(`${family}:${v.callee}`) ?? [];
+      if (!q.has(`${family}:${v.callee}`) && !defs.some((d) => reaches.has(d))) continue;
+      const inner = defs.length === 1 && depth > 0 ? this.usedParams(defs[0], family, q, reaches, depth - 1) : undefined;
+      v.args.forEach((ps, j) => {
+        if (!inner || inner.has(j)) for (const i of ps) used.add(i);
+      });
+    }
+    return used;
   }
 
   findings(): Finding[] {

@@ -91,7 +91,8 @@ export interface FileCallFacts {
  */
 export interface QueryKeys {
   direct: number[];
-  via: { callee: string; params: number[] }[];
+  /** Per call in the body: for each of its arguments, the parameters that argument mentions. */
+  via: { callee: string; args: number[][] }[];
 }
 
 export interface PendingLoopCall {
@@ -327,7 +328,7 @@ class Detector {
       const callee = this.calleeName(n);
       const args = field(n, 'arguments');
       if (!callee || !args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
-      via.push({ callee, params: params.map((_, i) => i).filter((i) => mentions(args.text, taint[i])) });
+      via.push({ callee, args: named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(a.text, taint[i]))) });
     }
     return { direct, via };
   }

@@ -390,13 +390,17 @@ describe('core/nplusone kinds seen on held-out-e', () => {
       '  return ssh(server.ip).exec(command);',
       '};',
       'export const findServer = async (id: string) => db.query.servers.findFirst({ where: (s, { eq }) => eq(s.id, id) });',
+      'export const portUsed = async (port: number, serverId: string) => {',
+      '  const cmd = `ss -ltn sport = :${port}`;',
+      '  return execRemote(serverId, cmd);',
+      '};',
       'export const saveRow = async (tenant: string, row: { key: string }) => {',
       '  const key = `${tenant}:${row.key}`;',
       '  await db.insert(rows).values({ key });',
       '};',
     ].join('\n');
     const job = [
-      "import { execRemote, saveRow } from '../utils/exec';",
+      "import { execRemote, portUsed, saveRow } from '../utils/exec';",
       'export async function cleanup(serverId: string, commands: string[], tenant: string, rows: { key: string }[]) {',
       '  for (const command of commands) await execRemote(serverId, command);',
       '  for (const server of ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]) await execRemote(server, "ls");',
@@ -405,8 +409,10 @@ describe('core/nplusone kinds seen on held-out-e', () => {
       '    const id = row.key;',
       '    await execRemote(id, "ls");',
       '  }',
+      '  for (const p of [80, 443, 8080, 8443, 3000, 3001, 5432, 6379, 9000, 9090, 9200, 27017]) await portUsed(p, serverId);',
       '}',
     ].join('\n');
+    // The wrapper passes the port only into the shell command: the look-up depends on serverId alone.
     assert.deepEqual(await scanLines([{ path: 'src/utils/exec.ts', text: exec }, { path: 'src/jobs/cleanup.ts', text: job }]), ['src/jobs/cleanup.ts:4', 'src/jobs/cleanup.ts:5', 'src/jobs/cleanup.ts:8']);
   });
 
