@@ -246,7 +246,7 @@ class Detector {
       const inLoop = this.enclosingLoop(n);
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       const li = inLoop ?? this.resolverAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
       const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
@@ -299,7 +299,9 @@ class Detector {
     const out: string[] = [];
     for (const p of named(list)) {
       if (this.a.commentTypes.has(p.type)) continue;
-      const text = p.text.replace(/^(?:\.\.\.|\*{1,2}|&)/, '');
+      // `*args`, `**kwargs`, `...rest`: arguments no longer map to parameters by position.
+      if (/^(?:\.\.\.|\*)/.test(p.text) || /splat|rest_pattern|variadic|dictionary_splat/.test(p.type)) return undefined;
+      const text = p.text.replace(/^&/, '');
       // Go `a, b string`: several names, one type.
       const names = this.lang === 'go' && /,/.test(text) ? text.replace(/\s+\S+$/, '').split(',').map((x) => x.trim()) : [/^[A-Za-z_$][\w$]*/.exec(text)?.[0]];
       for (const nm of names) {
@@ -314,8 +316,8 @@ class Detector {
   private queryKeys(def: Node): QueryKeys | undefined {
     const params = this.paramNames(def);
     if (!params?.length) return undefined;
-    const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
-    const mentions = (text: string, names: Set<string>) => [...names].some((nm) => new RegExp(`(^|[^\\w$.])${escapeRe(nm)}([^\\w$]|$)`).test(text));
+    const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
+    const mentions = (text: string, names: Set<string>) => [...names].some((nm) => new RegExp(`(^|[^\\w$.])${escapeRe(nm)}([^\\w$]|$)`).test(text.replace(/\.\.\./g, ' ')));
     const taint = params.map((p) => {
       const t = new Set([p]);
       for (let round = 0; round < 2; round++) for (const a of assigns) if (mentions(a.rhs, t)) t.add(a.lhs);
@@ -343,15 +345,21 @@ class Detector {
     for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
       for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) vary.add(v);
       // Names (re)assigned in the loop's body before the call change per item too.
-      for (const m of this.text.slice(l.body.startIndex, n.startIndex).matchAll(/([A-Za-z_$][\w$]*)\s*(?::=|=(?![=>])|\+=)/g)) vary.add(m[1]);
+      const before = this.text.slice(l.body.startIndex, n.startIndex);
+      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) vary.add(m[1]);
+      // Destructured per item: `const { serverId, name } = server`, `a, b = row`.
+      for (const m of before.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*=/g)) for (const nm of m[1].split(/[\s,:]+/).map((x) => x.replace(/^\.\.\./, ''))) if (/^[A-Za-z_$][\w$]*$/.test(nm)) vary.add(nm);
       if (fnNode && !contains(fnNode, l.node)) break;
     }
     const fn = field(n, 'function') ?? field(n, 'method');
     const recv = fn ? (field(fn, 'object') ?? field(fn, 'operand') ?? field(n, 'receiver')) : field(n, 'receiver');
-    const mentions = (t: string) => [...vary].some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t));
+    const mentions = (t: string) => [...vary].some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t.replace(/\.\.\./g, ' ')));
     // A per-item receiver (`user.profile()`): what the method reads of it changes per item.
     if (recv && mentions(recv.text)) return {};
-    return { argsVary: named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => mentions(a.text)) };
+    const list = named(args).filter((a) => !this.a.commentTypes.has(a.type));
+    // Keyword arguments and spreads (`get_by(s, id=x)`, `f(...args)`) do not map to parameters by position.
+    if (list.some((a) => /keyword_argument|pair|splat|spread/.test(a.type))) return {};
+    return { argsVary: list.map((a) => mentions(a.text)) };
   }
 
   /**
@@ -901,6 +909,8 @@ class Detector {
     if (!li) return;
     if (this.isFixedSmallList(li)) return;
     if (this.runsOnceThenExits(node, li)) return;
+    // In a callback the loop hands to a scheduler (`for s of servers: scheduleJob(…, async () => …)`): runs later, per job.
+    if (this.deferredWithin(node, li.node)) return;
     if (this.isSteppedBatch(li)) return;
     // `for key, mapping in existing.items(): mapping.delete()`: any of the names the loop unpacks.
     const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
@@ -944,7 +954,7 @@ class Detector {
       // A call of the function inside its own body is recursion: per item when it sits in a loop there.
       if (!q || this.isDispatch(n)) continue;
       const li = this.enclosingLoop(n);
-      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li)) continue;
+      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)) continue;
       const name = callee!.replace(/^\./, '');
       const line = this.lineOf(q.hit.node.startIndex) + 1;
       this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });

@@ -414,6 +414,31 @@ describe('core/nplusone kinds seen on held-out-e', () => {
     ].join('\n');
     // The wrapper passes the port only into the shell command: the look-up depends on serverId alone.
     assert.deepEqual(await scanLines([{ path: 'src/utils/exec.ts', text: exec }, { path: 'src/jobs/cleanup.ts', text: job }]), ['src/jobs/cleanup.ts:4', 'src/jobs/cleanup.ts:5', 'src/jobs/cleanup.ts:8']);
+    // What the loop builds per item (a typed const, a destructured rest, a field set on it) changes per item;
+    // a callback handed to a scheduler inside the loop runs per job, not per item.
+    const hook = [
+      "import { execRemote, saveRow } from '../utils/exec';",
+      "import { scheduleJob } from 'node-schedule';",
+      'type Job = { key: string; serverId?: string };',
+      'export async function hook(tenant: string, rows: { key: string; id: string }[], serverId: string) {',
+      '  for (const r of rows) {',
+      '    const job: Job = { key: r.key };',
+      '    await saveRow(tenant, job);',
+      '  }',
+      '  for (const r of rows) {',
+      '    const { id, ...rest } = r;',
+      '    await saveRow(tenant, { ...rest });',
+      '  }',
+      '  for (const r of rows) {',
+      '    scheduleJob(r.id, "* * * * *", async () => { await execRemote(r.id, "ls"); });',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await scanLines([{ path: 'src/utils/exec.ts', text: exec }, { path: 'src/hooks/hook.ts', text: hook }]), ['src/hooks/hook.ts:11', 'src/hooks/hook.ts:7']);
+    // Keyword arguments do not map to parameters by position: judged as before.
+    const repo = 'from sqlalchemy import select\n\nclass Repo:\n    async def get_by(self, session, kind, dispute_id=None):\n        return (await session.execute(select(T).filter_by(kind=kind, dispute_id=dispute_id))).scalar_one_or_none()\n';
+    const svc = 'class Svc:\n    async def run(self, session, disputes):\n        for d in disputes:\n            await self.repo.get_by(session, kind="reversal", dispute_id=d.id)\n';
+    assert.deepEqual(await scanLines([{ path: 'app/repos/repo.py', text: repo }, { path: 'app/services/svc.py', text: svc }]), ['app/services/svc.py:4']);
   });
 
   it('a function whose query runs in a callback it returns or hands to a scheduler does not query when called', async () => {
