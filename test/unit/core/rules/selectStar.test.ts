@@ -57,7 +57,6 @@ describe('rule select-star: rows that become model objects', () => {
     assert.deepEqual(sites.map((s) => [s.api, checkSite(s, [rule]).length]), [['activerecord.find_by_sql', 0], ['activerecord.select_all', 1]]);
   });
   it('is silent in backup and dump code, which copies whole rows', async () => {
-    configureTreeSitterForCli();
     const py = 'from sqlalchemy import text\n\ndef export(connection):\n    return connection.execute(text("SELECT * FROM alembic_version")).mappings().all()\n';
     for (const [file, n] of [['app/services/backups_v2/exporter.py', 0], ['app/db_dump.py', 0], ['app/services/report.py', 1], ['app/services/dumpling.py', 1]] as const) {
       const sites = await extractSqlSites(py, file, file);
