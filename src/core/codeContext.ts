@@ -18,7 +18,6 @@ export type ContextPolicy = Record<CodeContext, Severity | 'keep'>;
 export const DEFAULT_CONTEXT_POLICY: ContextPolicy = { request: 'keep', job: 'keep', migration: 'info', test: 'info', script: 'info', seed: 'info' };
 
 const TEST_PATH = /(^|\/)(tests?|__tests__|__mocks__|specs?|e2e|testdata|test[-_]?utils|testing|fixtures|spec[-_]helpers?|src\/test)\/|(^|\/)[^/]+[._-](test|spec|e2e)\.[a-z]+$|(^|\/)[^/]+_test\.(go|py|rb)$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|(^|\/)[A-Z]\w*(Tests?|IT)\.(java|kt)$/i;
-const MIGRATION_FOLDER = /(^|\/)([\w.-]*[-_])?(migrations?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades|alembic)\//i;
 const MIGRATION_PATH = /(^|\/)([\w.-]*[-_])?(migrations?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades|alembic)\/|(^|\/)[\w-]*(migrations?|migrator)\.(go|py|rb|ts|js|java)$|(^|\/)V\d+(_\d+)*__[^/]+\.sql$|(^|\/)\d{8,}[-_][^/]+\.(sql|rb|py|js|ts)$|(^|\/)\d{4,}_[\w-]+(\.(up|down))?\.sql$/i;
 const SEED_PATH = /(^|\/)(seeds?|seeders?|seeding|demo|importers?|(?:sample|random|fake|dummy|demo|mock)[-_]data|populate[-_]?(?:db|data)?)(\/|\.[a-z]+$)|(^|\/)[^/]*[-_.]seed(er|s)?\.[a-z]+$|(^|\/)seed[-_][^/]+$/i;
 const SCRIPT_PATH = /^dev\/|(^|\/)(code[-_]?gen(eration|erators?)?|scripts?|\.scripts|bin|tools|hack|contrib|management\/commands|lib\/tasks|rake|devtools|benchmarks?)\/|\.rake$|(^|\/)(Rakefile|manage\.py)$/i;
@@ -42,14 +41,15 @@ export function codeContextOf(file: string, text?: string): CodeContext {
 }
 
 /**
- * A Python module in a `migrations/` folder that is no schema migration: Django, Alembic, yoyo and
- * peewee revisions are numbered files or say what they are (MIGRATION_TEXT); `services/migrations/
- * tandoor.py` imports another app's data on request. Judged only when the text is known.
+ * A Python module whose path only looks like a migration (`services/migrations/tandoor.py`,
+ * `routes/controller_migrations.py`): Django, Alembic, yoyo and peewee revisions are numbered files
+ * or say what they are (MIGRATION_TEXT, checked apart); these import another app's data on request.
+ * Judged only when the text is known.
  */
 function importerInMigrationsFolder(p: string, head: string): boolean {
-  if (!head || !p.endsWith('.py') || !MIGRATION_FOLDER.test(p) || MIGRATION_PATH.test(p.replace(MIGRATION_FOLDER, '$1'))) return false;
+  if (!head || !p.endsWith('.py')) return false;
   const base = p.split('/').pop()!;
-  return !/^(\d|v\d|__init__\.py$)/.test(base) && !/(^|\/)(alembic|versions)\//.test(p);
+  return !/^(\d|v\d)/.test(base) && !/(^|\/)(alembic|versions)\//.test(p);
 }
 
 /** `migration=warning` → policy with that context's cap changed (for CLI flags and settings). */

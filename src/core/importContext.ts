@@ -39,10 +39,11 @@ export class ImportGraph {
     this.files.set(path, codeContextOf(path, text));
     const imports: string[][] = [];
     if (/\.py$/.test(path)) {
-      for (const m of text.matchAll(/^[ \t]*from\s+(\.*)([\w.]*)\s+import\s+\(?([^\n#)]+)/gm)) {
+      // `from x import a, b` and `from x import (\n    a,\n    b,\n)` over several lines.
+      for (const m of text.matchAll(/^[ \t]*from\s+(\.*)([\w.]*)\s+import\s+(?:\(([^)]*)\)|([^\n#]+))/gm)) {
         const base = m[1] ? joinPath(dirOf(path), '../'.repeat(m[1].length - 1)) : '';
         const mod = m[2].replace(/\./g, '/');
-        const names = m[3].split(',').map((s) => s.trim().split(/\s+/)[0]).filter((s) => /^\w+$/.test(s));
+        const names = (m[3] ?? m[4]).replace(/#[^\n]*/g, '').split(',').map((s) => s.trim().split(/\s+/)[0]).filter((s) => /^\w+$/.test(s));
         const cands = (p: string) => (m[1] ? [joinPath(base, p)] : ['/' + p]);
         const list = [...(mod ? cands(mod + '.py').concat(cands(mod + '/__init__.py')) : [])];
         for (const n of names) list.push(...cands((mod ? mod + '/' : '') + n + '.py'));

@@ -56,6 +56,8 @@ describe('core/codeContext', () => {
     const importer = 'from app.services.migrations._base import BaseMigrator\n\nclass TandoorMigrator(BaseMigrator):\n    pass\n';
     assert.equal(codeContextOf('app/services/migrations/tandoor.py', importer), 'request');
     assert.equal(codeContextOf('app/services/migrations/tandoor.py'), 'migration');
+    assert.equal(codeContextOf('app/routes/controller_migrations.py', 'from app.services.migrations import (\n    Tandoor,\n)\n'), 'request');
+    assert.equal(codeContextOf('app/services/migrations/__init__.py', 'from .tandoor import *\n'), 'request');
     assert.equal(codeContextOf('app/blog/migrations/0003_tags.py', importer), 'migration');
     assert.equal(codeContextOf('app/blog/migrations/helpers.py', 'from django.db import migrations\nclass Migration(migrations.Migration):\n    pass\n'), 'migration');
     assert.equal(codeContextOf('db/migrations/fix_users.rb', 'class FixUsers\nend\n'), 'migration');

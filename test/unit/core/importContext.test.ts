@@ -21,6 +21,14 @@ describe('core/importContext', () => {
     assert.deepEqual([...g.contexts()], [['tracker/timeline/rebuilder.py', 'script']]);
   });
 
+  it('reads a parenthesised import over several lines', () => {
+    const g = new ImportGraph();
+    g.add('tracker/exports/writer.py', rebuild);
+    g.add('tracker/management/commands/export.py', 'from tracker.exports.writer import rebuild\n');
+    g.add('tracker/api/views.py', 'from tracker.exports import (\n    writer,  # the module\n)\n');
+    assert.deepEqual([...g.contexts()], []);
+  });
+
   it('follows relative and workspace imports in TypeScript, and chains of one-off modules', () => {
     const g = new ImportGraph();
     g.add('packages/db/src/fill.ts', 'export async function fill() {}\n');
