@@ -12,7 +12,7 @@
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 
-export const WALKTHROUGH_CONNECTED_KEY = 'pgLens.walkthrough.connected';
+const WALKTHROUGH_CONNECTED_KEY = 'pgLens.walkthrough.connected';
 /** How long the key stays true: long enough for the main thread to see it, short enough to be false when a walkthrough registers. */
 const PULSE_MS = 300;
 
