@@ -1,10 +1,10 @@
 /** `pg-lens health` end to end through the CLI's main(): JSON shape, text, exit codes, usage errors. */
 import * as assert from 'node:assert/strict';
-import { testDatabase, runCli as run } from '../support';
+import { testDatabase } from '../support';
+import { runCli as run } from '../../unit/support/cli';
 
 
 describe('pg-lens health', function () {
-  this.timeout(60000);
   const t = testDatabase('cli_health');
   before(async () => {
     await t.admin.query(`CREATE SCHEMA "s.x"`);

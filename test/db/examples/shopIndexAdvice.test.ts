@@ -19,7 +19,8 @@ import { missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
 import { adviseWorkload } from '../../../src/db/workload';
 import type { Database } from '../../../src/db/database';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
-import { runCli, statementStats, testDatabase } from '../support';
+import { statementStats, testDatabase } from '../support';
+import { runCli } from '../../unit/support/cli';
 
 const src = path.join(__dirname, '..', '..', '..', 'examples', 'shop', 'src');
 const FEATURED = /FROM reviews WHERE product_id = \$1 ORDER BY created_at DESC LIMIT 3/;

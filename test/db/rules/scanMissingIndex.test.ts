@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 import { testDatabase } from '../support';
 import { missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
 import { IndexDecider } from '../../../src/db/indexDecision';
@@ -37,11 +37,9 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
           '}',
         ].join('\n'),
       );
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await main(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { out: (s) => out.push(s), err: (s) => err.push(s), env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
-      assert.equal(code, 0, err.join('\n'));
-      const found = JSON.parse(out.join('\n')).findings.filter((f: any) => f.ruleId === 'missing-index');
+      const r = await runCli(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
+      assert.equal(r.code, 0, r.err);
+      const found = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'missing-index');
       assert.deepEqual(found.map((f: any) => f.line), [4], JSON.stringify(found, null, 2));
       assert.match(found[0].message, /events \(account_id\)/);
       const idx = await t.admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'events'`);
