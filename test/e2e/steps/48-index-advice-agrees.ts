@@ -29,33 +29,9 @@ export const step: Step = {
       const tab = page.locator('.tabs-container .tab').filter({ hasText: 'reviews.ts' });
       if (!(await tab.count())) await wb.openFile(RATING_FILE);
       else if (!(await tab.first().getAttribute('class'))?.includes('active')) await tab.first().click();
-      const line = await wb.see(page.locator('.editor-instance .view-line').filter({ hasText: RATING_AT }), `"${RATING_AT}" in the editor`);
-      const rect = await line.evaluate((el) => {
-        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          const i = (n.textContent ?? '').search(/FROM[ \u00a0]reviews/);
-          if (i < 0) continue;
-          const r = document.createRange();
-          r.setStart(n, i + 5);
-          r.setEnd(n, i + 12);
-          const b = r.getBoundingClientRect();
-          return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-        }
-        return undefined;
-      });
-      if (!rect) throw new StepFailure('expected "FROM reviews" in the rendered line');
-      await page.mouse.move(rect.x - 30, rect.y);
-      await page.mouse.move(rect.x, rect.y, { steps: 4 });
-      return page.locator('.monaco-hover:not(.hidden)');
+      return wb.hoverWordInLine(RATING_AT, 'FROM', 'reviews');
     };
-    const hoverText = await wb.until(async () => {
-      await page.mouse.move(5, 5);
-      const hover = await onTable();
-      await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
-      await page.waitForTimeout(1000);
-      const t = (await hover.first().innerText().catch(() => '')) ?? '';
-      return /Missing index on reviews/.test(t) && /One index for/.test(t) ? t : undefined;
-    }, 'a missing-index hover on the rating statement that names a shared index', 150_000);
+    const hoverText = await wb.hoverUntil(onTable, (t) => /Missing index on reviews/.test(t) && /One index for/.test(t), 'a missing-index hover on the rating statement that names a shared index', 150_000);
     const fromHover = INDEX_NAME.exec(hoverText);
     if (!fromHover) throw new StepFailure(`expected a CREATE INDEX on reviews in the hover; saw ${hoverText.slice(0, 400)}`);
     log(`hover: ${fromHover[0]}; ${(hoverText.split('\n').find((l) => /One index for/.test(l)) ?? '').trim()}`);
