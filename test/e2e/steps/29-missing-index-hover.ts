@@ -4,14 +4,16 @@
  * proved it; the CREATE INDEX; one line of evidence; one action. No plan dumps, no scroll box.
  */
 import type { Step } from '../lib/types';
-import { StepFailure } from '../lib/workbench';
+import { StepFailure, suitesDone } from '../lib/workbench';
 
 const FILE = 'src/customers.ts';
 const AT = 'lower(email) = lower($1)';
 
 export const step: Step = {
   title: 'missing-index hover: what, how much cheaper (proved), the DDL and one action, above the plan',
-  async run({ wb, screenshot, log }) {
+  async run({ wb, suiteResults, screenshot, log }) {
+    // The extension-host suites open files and close all editors at the start: let them finish first.
+    await suitesDone(wb, suiteResults);
     await wb.openFile(FILE);
     const page = wb.page;
     // The advice is proved in the background after the file opens: hover again until it is there.
@@ -19,8 +21,9 @@ export const step: Step = {
     // inside the query's string (monospace: the offset in the token times the width of a character).
     const onTable = async () => {
       // Another editor may have come to the front meanwhile (a step before, a restored tab): bring the file back.
-      const tab = page.locator('.tabs-container .tab').filter({ hasText: 'customers.ts' }).first();
-      if (!(await tab.getAttribute('class'))?.includes('active')) await tab.click();
+      const tab = page.locator('.tabs-container .tab').filter({ hasText: 'customers.ts' });
+      if (!(await tab.count())) await wb.openFile(FILE);
+      else if (!(await tab.first().getAttribute('class'))?.includes('active')) await tab.first().click();
       return wb.hoverWordInLine(AT, 'FROM', 'customers');
     };
     const text = await wb.hoverUntil(onTable, (t) => /Missing index on customers/.test(t), 'a missing-index hover on the lower(email) lookup', 90_000);
