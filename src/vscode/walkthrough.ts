@@ -6,9 +6,10 @@
  * opened. An `onContext:` condition already true then is recorded as seen without ticking the step and
  * never ticks later (newer VS Code ticks it), and a command run before then is not seen at all. So each
  * step has a second key, false at rest, that turns true for a moment when its condition holds — when
- * the connection comes, when a plan or the dashboard is first shown, and when an editor VS Code does not
- * describe to extensions (the walkthrough is one) opens or comes to the front. The service, created by
- * then with the keys false, sees them become true and ticks the steps; VS Code keeps them done.
+ * the connection comes, when a plan or the dashboard is first shown, when Scan Workspace runs, and when
+ * an editor VS Code does not describe to extensions (the walkthrough is one) opens or comes to the
+ * front. The service, created by then with the keys false, sees them become true and ticks the steps;
+ * VS Code keeps them done.
  */
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
@@ -18,9 +19,20 @@ const PULSE_MS = 300;
 /** Panels seen once (kept across sessions), by the step they complete. */
 const SEEN_KEY = 'pgLens.walkthrough.seen';
 const PANELS: Record<string, string> = { 'pgLens.plan': 'planSeen', 'pgLens.dashboard': 'dashboardSeen' };
+/** Steps done by running something (not seen in a tab): Scan Workspace. */
+const DONE_BY_RUNNING = ['scanned'] as const;
+const KNOWN = [...Object.values(PANELS), ...DONE_BY_RUNNING];
+
+/** The running extension's walkthrough progress (set by registerWalkthroughProgress). */
+let markDone: ((name: (typeof DONE_BY_RUNNING)[number]) => void) | undefined;
+
+/** A step done by a command (Scan Workspace ran): kept, and ticked now or when the walkthrough opens. */
+export function walkthroughStepDone(name: (typeof DONE_BY_RUNNING)[number]): void {
+  markDone?.(name);
+}
 
 export function registerWalkthroughProgress(ctx: PgLensContext): void {
-  const seen = new Set(ctx.extension.globalState.get<string[]>(SEEN_KEY, []).filter((k) => Object.values(PANELS).includes(k)));
+  const seen = new Set(ctx.extension.globalState.get<string[]>(SEEN_KEY, []).filter((k) => KNOWN.includes(k)));
   const timers = new Map<string, NodeJS.Timeout>();
   const pulse = (name: string) => {
     const key = `pgLens.walkthrough.${name}`;
@@ -35,6 +47,14 @@ export function registerWalkthroughProgress(ctx: PgLensContext): void {
     if (ctx.connections.current) pulse('connected');
     for (const name of seen) pulse(name);
   };
+  const done = (name: string) => {
+    if (!seen.has(name)) {
+      seen.add(name);
+      void ctx.extension.globalState.update(SEEN_KEY, [...seen]);
+    }
+    pulse(name);
+  };
+  markDone = done;
   const panelOf = (t: vscode.Tab) => (t.input instanceof vscode.TabInputWebview ? Object.entries(PANELS).find(([type]) => (t.input as vscode.TabInputWebview).viewType.endsWith(type))?.[1] : undefined);
   ctx.extension.subscriptions.push(
     ctx.connections.onDidChange((a) => {
@@ -43,13 +63,15 @@ export function registerWalkthroughProgress(ctx: PgLensContext): void {
     vscode.window.tabGroups.onDidChangeTabs((e) => {
       for (const t of e.opened) {
         const name = panelOf(t);
-        if (!name || seen.has(name)) continue;
-        seen.add(name);
-        void ctx.extension.globalState.update(SEEN_KEY, [...seen]);
-        pulse(name);
+        if (name && !seen.has(name)) done(name);
       }
       if ([...e.opened, ...e.changed].some((t) => t.input === undefined && t.isActive)) pulseDone();
     }),
-    { dispose: () => timers.forEach((t) => clearTimeout(t)) },
+    {
+      dispose: () => {
+        timers.forEach((t) => clearTimeout(t));
+        markDone = undefined;
+      },
+    },
   );
 }
