@@ -255,11 +255,14 @@ const DRIVERS = new Set(['pg', 'pg-pool', 'pg-protocol', 'postgres']);
 const structured = (_e: Error, frames: NodeJS.CallSite[]): NodeJS.CallSite[] => frames;
 
 /**
- * Frames read first, counted from the caller of the capture's own wrapper: the app's line is nearly
- * always the first or second (pg, an ORM entry or a builder is called from it). V8's cost grows with
- * each frame read (an optimised frame is decoded to find its inlined functions), so few are asked for.
+ * Frames read first, counted from the caller of the capture's own wrapper. V8's cost grows with each
+ * frame read (an optimised frame is decoded to find its inlined functions: the second frame is often
+ * the app's larger function around the call), so few are asked for. The app calls Client#query,
+ * Pool#query and an ORM's methods itself: its line is the first frame. A query builder's maker and
+ * postgres.js's query are reached through a function of the library (knex(), the sql tag): the second.
  */
-const NEAR_FRAMES = 2;
+const NEAR_FRAMES = 1;
+const NEAR_FRAMES_VIA_LIBRARY = 2;
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Fn = Function;
 /**
@@ -334,11 +337,11 @@ function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
 
 /**
  * The first frame in the user's code (outside node_modules and this module), mapped to its source.
- * The nearest NEAR_FRAMES frames are read first and the full STACK_LIMIT only when the app's line is
+ * The nearest frames are read first and the full STACK_LIMIT only when the app's line is
  * not among them (a statement sent from deep inside a library); each position is resolved once.
  */
 function callSite(above: Fn, via?: string): CaptureSite | null {
-  return siteAmong(framesAbove(NEAR_FRAMES, above), above, via);
+  return siteAmong(framesAbove(NEAR_FRAMES_VIA_LIBRARY, above), NEAR_FRAMES_VIA_LIBRARY, above, via);
 }
 
 /**
@@ -346,12 +349,12 @@ function callSite(above: Fn, via?: string): CaptureSite | null {
  * syncOnly: only a frame on the synchronous stack counts (inside an ORM call, where its site is known);
  * nearOnly: the deeper stack is not read.
  */
-function siteAmong(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
+function siteAmong(near: NodeJS.CallSite[] | undefined, read: number, above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
   // `above` not on the stack (never expected): read from here instead.
   if (near && near.length === 0) near = framesAbove(STACK_LIMIT, siteAmong);
   if (!near) return null;
   const found = userSite(near, via, syncOnly);
-  if (found !== undefined || near.length < NEAR_FRAMES) return found ?? null;
+  if (found !== undefined || near.length < read) return found ?? null;
   // V8 lists async frames after every synchronous one: past the first, no synchronous frame is left.
   if (nearOnly || (syncOnly && near.some(isAsyncFrame))) return null;
   const all = framesAbove(STACK_LIMIT, above);
@@ -755,7 +758,7 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
           } finally {
             readEnd(was);
           }
-          p.site = siteAmong(near, query);
+          p.site = siteAmong(near, NEAR_FRAMES, query);
         }
         // Timed from here: the driver's call alone.
         if (p) p.start = performance.now();
@@ -835,7 +838,7 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
         } finally {
           readEnd(was);
         }
-        site = siteAmong(near, query);
+        site = siteAmong(near, NEAR_FRAMES, query);
       }
       tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT };
     } catch {
@@ -905,7 +908,7 @@ let entryDepth = 0;
 /**
  * funnel: the method the ORM's own methods send every statement through (Sequelize#query), also
  * called by the app for raw SQL. Called inside an ORM call's flow, it is the ORM's own call unless the
- * app's code is among the nearest frames (a hook of the app's sending raw SQL): the deeper stack is
+ * app's code is the nearest frame (a hook of the app's sending raw SQL): the deeper stack is
  * not read, as it would be for a model method (an app hook's association getter reaches findAll
  * through two of the ORM's frames).
  */
@@ -933,7 +936,7 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       } finally {
         readEnd(was);
       }
-      const site = siteAmong(near, entry, via, inner, inner && funnel);
+      const site = siteAmong(near, NEAR_FRAMES, entry, via, inner, inner && funnel);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
     } catch {
       store = undefined;
