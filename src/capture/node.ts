@@ -601,7 +601,8 @@ interface Pending {
   pc: number;
   /** The parameter types as JSON (an array of type names). */
   pt: string;
-  pv?: unknown[];
+  /** The parameter values as JSON, encoded when sent (the app may change its objects afterwards). */
+  pv?: string;
   /** performance.now() when the statement was sent (a double: no BigInt per statement). */
   start: number;
   /** Set when it ends: */
@@ -650,7 +651,7 @@ function begin(config: unknown, values: unknown, client: unknown): Pending | und
     unit: tag?.unit ?? store?.unit ?? vitestUnit() ?? ROOT,
     pc: arr.length,
     pt: typesJson(arr),
-    pv: sendValues ? arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v)) : undefined,
+    pv: sendValues ? JSON.stringify(arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v))) : undefined,
     start: 0,
     lib: '',
     ms: 0,
@@ -728,7 +729,7 @@ function lineOf(p: Pending): string {
   try {
     let line = `${headOf(p.lib)}${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt},"ms":${p.ms},"u":${objJson(p.unit)},"ts":${p.ts}`;
     if (p.site) line += `,"site":${objJson(p.site)}`;
-    if (p.pv) line += `,"pv":${JSON.stringify(p.pv)}`;
+    if (p.pv !== undefined) line += `,"pv":${p.pv}`;
     if (p.err !== undefined) line += `,"err":${JSON.stringify(p.err)}`;
     else if (p.rows !== undefined) line += `,"rows":${p.rows}`;
     return line + '}\n';
@@ -1113,7 +1114,7 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
           if (start === undefined || typeof self.string !== 'string') return;
           const params = Array.isArray(self.parameters) ? self.parameters : [];
           const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: typesJson(params), start, lib: '', ms: 0, ts: 0, rows: undefined, err: undefined };
-          if (sendValues) p.pv = params.slice(0, 100);
+          if (sendValues) p.pv = JSON.stringify(params.slice(0, 100));
           const count = (result as { count?: unknown } | undefined)?.count;
           end(p, typeof count === 'number' ? { rowCount: count } : result, error, 'postgres');
         };
