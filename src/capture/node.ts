@@ -118,12 +118,16 @@ function connect(sockPath: string): net.Socket {
 const FLUSH_MS = 20;
 const queue: (Pending | string)[] = [];
 const MAX_QUEUE = 10_000;
+/** Characters of SQL text, values and lines the queue holds (bounded like the socket's buffer). */
+let queuedChars = 0;
 let flushTimer: NodeJS.Timeout | undefined;
 
 function enqueue(x: Pending | string): void {
   if (socketGone) return void dropped++;
   socket ??= connect(sockPath!);
-  if (queue.length >= MAX_QUEUE) return void dropped++;
+  const chars = typeof x === 'string' ? x.length : x.sql.length + (x.pv?.length ?? 0);
+  if (queue.length >= MAX_QUEUE || queuedChars + chars > MAX_BUFFER_BYTES) return void dropped++;
+  queuedChars += chars;
   queue.push(x);
   if (!flushTimer) {
     flushTimer = setTimeout(flushBatch, FLUSH_MS);
@@ -135,6 +139,7 @@ function flushBatch(): void {
   if (flushTimer) clearTimeout(flushTimer);
   flushTimer = undefined;
   if (queue.length === 0) return;
+  queuedChars = 0;
   if (!socket || socketGone) return void (queue.length = 0);
   let data = '';
   for (const x of queue) data += typeof x === 'string' ? x : lineOf(x);
