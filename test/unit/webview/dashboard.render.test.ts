@@ -103,6 +103,24 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('offers Cancel only to a session running a query: an idle-in-transaction blocker gets Terminate alone (PostgreSQL ignores a cancel there)', async function () {
+    await withDashboardPage(this, built, 'width: 1000px', async (page, post, errors) => {
+      const session = (pid: number, state: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'd', user: 'u', application: `app${pid}`, clientAddr: null, state, waitEventType: null, waitEvent: null, query: 'LOCK TABLE t', querySeconds: 3, xactSeconds: 3, stateSeconds: 3, blockedBy: [], ssl: null, superuser: false, own: false });
+      const stats = {
+        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 2, max: 100, reserved: 3 },
+        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+        sessions: [session(101, 'idle in transaction'), session(102, 'active')], blocking: [], progress: [], statements: { state: 'ready', count: 0, rows: [] },
+      };
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats });
+      const buttons = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('tr')].filter((tr) => /app10\d/.test(tr.textContent ?? '')).map((tr) => [tr.textContent!.match(/app10\d/)![0], [...tr.querySelectorAll('button')].map((b) => b.textContent)])));
+      assert.deepEqual(buttons, { app101: ['Terminate'], app102: ['Cancel', 'Terminate'] });
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('a long statement in Top statements wraps without one line covering the underscores of the line above (VS Code styles code with a background)', async function () {
     // VS Code's own webview stylesheet gives every <code> a background and 1px of vertical padding; in a dark theme the
     // next line's background then hid the previous line's underscores ("customer id" for customer_id).
