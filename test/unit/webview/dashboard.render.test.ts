@@ -146,6 +146,32 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('keeps each figure of Top statements on one line in a narrow pane ("250.7 ms", not "250.7" over "ms")', async function () {
+    await withDashboardPage(this, built, 'width: 300px', async (page, post) => {
+      const fig = { calls: 10800, totalMs: 250.7, meanMs: 0.54, rows: 10800, hitRatio: 1 };
+      const stats = {
+        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
+        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+        sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query: 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2', total: fig, delta: fig }] },
+      };
+      await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats });
+      const cells = await page.evaluate(() => {
+        const table = [...document.querySelectorAll('table')].find((t) => t.querySelector('code.sql'))!;
+        return [...table.querySelectorAll('tbody td')].slice(0, 5).map((td) => {
+          const r = document.createRange();
+          r.selectNodeContents(td);
+          return { text: td.textContent, lines: new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size };
+        });
+      });
+      assert.deepEqual(cells.map((c) => c.text), ['250.7 ms', '0.540 ms', '10.8 k', '10.8 k', '100%']);
+      assert.deepEqual(cells.filter((c) => c.lines > 1), [], 'figures broken across lines');
+    });
+  });
+
   it('draws the stored chart history on open, and one point never stretches a time axis over years', async function () {
     await withDashboardPage(this, built, 'width:1000px', async (page, post, errors) => {
       const spans = () => page.evaluate(() => [...document.querySelectorAll('.chart')].map((c) => Number(c.getAttribute('data-x-span'))));
