@@ -16,12 +16,12 @@ case "$cmd" in
     port=${3:?port}
     rm -rf "$dir"; mkdir -p "$dir"; chown postgres:postgres "$dir"
     echo pglens-ci > "$dir/pw"; chown postgres "$dir/pw"
-    su postgres -s /bin/sh -c "$BIN/initdb -D '$dir/data' -U postgres --auth=scram-sha-256 --pwfile='$dir/pw' -E UTF8 >/dev/null"
-    su postgres -s /bin/sh -c "$BIN/pg_ctl -D '$dir/data' -l '$dir/log' -w -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c compute_query_id=on -c fsync=off -c max_connections=200\" start >/dev/null"
+    su postgres -s /bin/sh -c "cd / && $BIN/initdb -D '$dir/data' -U postgres --auth=scram-sha-256 --pwfile='$dir/pw' -E UTF8 >/dev/null"
+    su postgres -s /bin/sh -c "cd / && $BIN/pg_ctl -D '$dir/data' -l '$dir/log' -w -o \"-p $port -k '$dir' -c listen_addresses=127.0.0.1 -c shared_preload_libraries=pg_stat_statements -c compute_query_id=on -c fsync=off -c max_connections=200\" start >/dev/null"
     echo "postgres://postgres:pglens-ci@127.0.0.1:$port/postgres"
     ;;
   stop)
-    su postgres -s /bin/sh -c "$BIN/pg_ctl -D '$dir/data' -m fast stop >/dev/null" || true
+    su postgres -s /bin/sh -c "cd / && $BIN/pg_ctl -D '$dir/data' -m fast stop >/dev/null" || true
     rm -rf "$dir"
     ;;
 esac

@@ -19,6 +19,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { CaptureEvent, CaptureSite, CaptureUnit } from '../core/record/protocol';
 import { CAPTURE_PROTOCOL, MAX_SQL_CHARS, paramType } from '../core/record/protocol';
 
@@ -110,17 +111,34 @@ function connect(sockPath: string): net.Socket {
  * Events are batched: one write per FLUSH_MS (a syscall per statement would cost more than the
  * rest of the capture), and flushed synchronously when the process exits (a write to a connected
  * local socket is attempted at once), so a process.exit() right after a query loses nothing.
+ * A statement waits in the queue as its record and is encoded when the batch is written: one tight
+ * loop over the batch, whose code and caches stay warm, costs the app less than a line built between
+ * its own work at the end of each statement. A string in the queue is a line already encoded.
  */
 const FLUSH_MS = 20;
-let batch = '';
+const queue: (Pending | string)[] = [];
+const MAX_QUEUE = 10_000;
 let flushTimer: NodeJS.Timeout | undefined;
+
+function enqueue(x: Pending | string): void {
+  if (socketGone) return void dropped++;
+  socket ??= connect(sockPath!);
+  if (queue.length >= MAX_QUEUE) return void dropped++;
+  queue.push(x);
+  if (!flushTimer) {
+    flushTimer = setTimeout(flushBatch, FLUSH_MS);
+    flushTimer.unref();
+  }
+}
 
 function flushBatch(): void {
   if (flushTimer) clearTimeout(flushTimer);
   flushTimer = undefined;
-  if (!batch || !socket || socketGone) return void (batch = '');
-  const data = batch;
-  batch = '';
+  if (queue.length === 0) return;
+  if (!socket || socketGone) return void (queue.length = 0);
+  let data = '';
+  for (const x of queue) data += typeof x === 'string' ? x : lineOf(x);
+  queue.length = 0;
   if (socket.writableLength > MAX_BUFFER_BYTES) return void dropped++;
   pushed += Buffer.byteLength(data);
   if (!socket.write(data) || socket.connecting) holdBriefly();
@@ -136,17 +154,7 @@ function send(ev: CaptureEvent): void {
 
 function sendLine(line: string): void {
   try {
-    if (sockPath) {
-      if (socketGone) return void dropped++;
-      socket ??= connect(sockPath);
-      if (batch.length > MAX_BUFFER_BYTES) return void dropped++;
-      batch += line;
-      if (!flushTimer) {
-        flushTimer = setTimeout(flushBatch, FLUSH_MS);
-        flushTimer.unref();
-      }
-      return;
-    }
+    if (sockPath) return enqueue(line);
     if (!fileStream) {
       const file = process.env.PGLENS_CAPTURE_FILE || path.join(process.cwd(), '.pg-lens', `record-${process.pid}.jsonl`);
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -254,23 +262,73 @@ const structured = (_e: Error, frames: NodeJS.CallSite[]): NodeJS.CallSite[] => 
 const NEAR_FRAMES = 2;
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Fn = Function;
-/** Resolved positions (generated file:line:col → source-mapped site), so a line seen before costs a Map look-up. */
-const resolved = new Map<string, CaptureSite | null>();
+/**
+ * What the capture knows of a script (by the file name V8 reports for its frames): whether it is the
+ * app's code, the package it belongs to, and its positions already resolved (generated line and column
+ * → source-mapped site, keyed by a number), so a frame seen before costs two Map look-ups and no
+ * string building.
+ */
+interface Script {
+  user: boolean;
+  path: string;
+  pkg: string | undefined;
+  sites: Map<number, CaptureSite | null>;
+}
+const scripts = new Map<string, Script>();
 const MAX_RESOLVED = 20_000;
+let resolvedCount = 0;
+
+function scriptOf(raw: string): Script {
+  let s = scripts.get(raw);
+  if (s === undefined) {
+    const file = toPath(raw);
+    s = { user: isUserFrame(file), path: file, pkg: packageOf(file), sites: new Map() };
+    if (scripts.size >= MAX_MAP_CACHE) scripts.clear();
+    scripts.set(raw, s);
+  }
+  return s;
+}
+
+/** One number per position (exact: no two positions share one); -1 past the range, resolved each time. */
+const COL_SPAN = 2 ** 26;
+function positionKey(line: number, col: number): number {
+  return line >= 0 && col >= 0 && col < COL_SPAN && line < 2 ** 26 ? line * COL_SPAN + col : -1;
+}
+
+/**
+ * A stack read is made in three steps so that Error.captureStackTrace runs in the frame that needs
+ * the frames above it: each frame of the capture's between the read and the app's line is one more
+ * for V8 to walk and decode (about 0.4 µs each), so the per-statement paths read in their own frame:
+ *   const was = readStart(n); try { Error.captureStackTrace(holder, above); frames = framesOf(holder); } finally { readEnd(was); }
+ */
+interface ReadSettings {
+  limit: number;
+  prepare: typeof Error.prepareStackTrace;
+}
+function readStart(limit: number): ReadSettings {
+  const was = { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace };
+  Error.stackTraceLimit = limit;
+  Error.prepareStackTrace = structured;
+  return was;
+}
+function readEnd(was: ReadSettings): void {
+  Error.stackTraceLimit = was.limit;
+  Error.prepareStackTrace = was.prepare;
+}
+/** The frames read into the holder (formatted now, while structured is Error.prepareStackTrace). */
+function framesOf(holder: { stack?: unknown }): NodeJS.CallSite[] | undefined {
+  return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+}
 
 function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
-  const saved = Error.stackTraceLimit;
-  const prepare = Error.prepareStackTrace;
+  const was = readStart(limit);
   try {
-    Error.stackTraceLimit = limit;
-    Error.prepareStackTrace = structured;
     const holder: { stack?: unknown } = {};
     // Frames from `above` (the capture's wrapper the app called) up are left out.
     Error.captureStackTrace(holder, above);
-    return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+    return framesOf(holder);
   } finally {
-    Error.stackTraceLimit = saved;
-    Error.prepareStackTrace = prepare;
+    readEnd(was);
   }
 }
 
@@ -280,38 +338,56 @@ function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
  * not among them (a statement sent from deep inside a library); each position is resolved once.
  */
 function callSite(above: Fn, via?: string): CaptureSite | null {
-  let near = framesAbove(NEAR_FRAMES, above);
-  // `above` not on the stack (never expected): read from here instead.
-  if (near && near.length === 0) near = framesAbove(STACK_LIMIT, callSite);
-  if (!near) return null;
-  const found = userSite(near, via);
-  if (found !== undefined || near.length < NEAR_FRAMES) return found ?? null;
-  const all = framesAbove(STACK_LIMIT, above);
-  return (all && userSite(all, via)) ?? null;
+  return siteAmong(framesAbove(NEAR_FRAMES, above), above, via);
 }
+
+/**
+ * The site among the nearest frames read above `above`, or deeper in the stack when they do not hold it.
+ * syncOnly: only a frame on the synchronous stack counts (inside an ORM call, where its site is known);
+ * nearOnly: the deeper stack is not read.
+ */
+function siteAmong(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
+  // `above` not on the stack (never expected): read from here instead.
+  if (near && near.length === 0) near = framesAbove(STACK_LIMIT, siteAmong);
+  if (!near) return null;
+  const found = userSite(near, via, syncOnly);
+  if (found !== undefined || near.length < NEAR_FRAMES) return found ?? null;
+  // V8 lists async frames after every synchronous one: past the first, no synchronous frame is left.
+  if (nearOnly || (syncOnly && near.some(isAsyncFrame))) return null;
+  const all = framesAbove(STACK_LIMIT, above);
+  return (all && userSite(all, via, syncOnly)) ?? null;
+}
+
+const isAsyncFrame = (f: NodeJS.CallSite): boolean => (f as { isAsync?: () => boolean }).isAsync?.() === true;
 
 /**
  * The user's site among the frames: a site, null (a user frame that maps into node_modules is skipped),
  * or undefined (none). Sites are shared and never changed after they are made (their JSON is cached).
  */
-function userSite(frames: NodeJS.CallSite[], viaDefault: string | undefined): CaptureSite | undefined {
+function userSite(frames: NodeJS.CallSite[], viaDefault: string | undefined, syncOnly: boolean): CaptureSite | undefined {
   let via: string | undefined;
   for (const f of frames) {
+    if (syncOnly && isAsyncFrame(f)) break;
     const raw = f.getFileName?.() ?? (f as { getScriptNameOrSourceURL?: () => string }).getScriptNameOrSourceURL?.();
-    const file = raw ? toPath(raw) : raw;
-    if (!isUserFrame(file)) {
-      const pkg = file ? packageOf(file) : undefined;
-      if (pkg && !DRIVERS.has(pkg)) via = pkg;
+    if (!raw) continue;
+    const script = scriptOf(raw);
+    if (!script.user) {
+      if (script.pkg && !DRIVERS.has(script.pkg)) via = script.pkg;
       continue;
     }
     const line = f.getLineNumber() ?? 0;
     const col = f.getColumnNumber() ?? 0;
-    const key = `${raw}:${line}:${col}`;
-    let hit = resolved.get(key);
+    const key = positionKey(line, col);
+    let hit = key < 0 ? undefined : script.sites.get(key);
     if (hit === undefined) {
-      hit = resolve(raw!, file, line, col, f.getFunctionName());
-      if (resolved.size >= MAX_RESOLVED) resolved.clear();
-      resolved.set(key, hit);
+      hit = resolve(raw, script.path, line, col, f.getFunctionName());
+      if (key >= 0) {
+        if (++resolvedCount > MAX_RESOLVED) {
+          resolvedCount = 1;
+          for (const x of scripts.values()) x.sites.clear();
+        }
+        script.sites.set(key, hit);
+      }
     }
     if (!hit) continue;
     return withVia(hit, via ?? viaDefault);
@@ -516,15 +592,37 @@ function vitestUnit(): CaptureUnit | undefined {
 
 interface Pending {
   sql: string;
-  site: CaptureSite | null;
+  /** undefined until read from the stack. */
+  site: CaptureSite | null | undefined;
   unit: CaptureUnit;
   pc: number;
-  pt: string[];
+  /** The parameter types as JSON (an array of type names). */
+  pt: string;
   pv?: unknown[];
-  start: bigint;
+  /** performance.now() when the statement was sent (a double: no BigInt per statement). */
+  start: number;
+  /** Set when it ends: */
+  lib: string;
+  ms: number;
+  ts: number;
+  rows: number | undefined;
+  err: string | undefined;
 }
 
-function begin(config: unknown, values: unknown, above: Fn, client: unknown): Pending | undefined {
+/** The JSON array of the first 100 parameters' type names (each a lowercase word: nothing to escape). */
+function typesJson(values: unknown[]): string {
+  const n = values.length < 100 ? values.length : 100;
+  if (n === 0) return '[]';
+  let j = `["${paramType(values[0])}"`;
+  for (let i = 1; i < n; i++) j += `,"${paramType(values[i])}"`;
+  return j + ']';
+}
+
+/**
+ * The statement's record (its caller sets `start` when it hands it to the driver). Its site is left undefined when it must be read from the
+ * stack: the caller reads it (one frame fewer for V8 to walk than reading it here).
+ */
+function begin(config: unknown, values: unknown, client: unknown): Pending | undefined {
   let sql: unknown = config;
   let vals: unknown = values;
   if (config && typeof config === 'object') {
@@ -533,37 +631,44 @@ function begin(config: unknown, values: unknown, above: Fn, client: unknown): Pe
     if (Array.isArray(c.values)) vals = c.values;
   }
   if (typeof sql !== 'string') return undefined;
-  const tag = (client as { [POOL_TAG]?: PoolTag } | undefined)?.[POOL_TAG];
+  const tag = client !== undefined && client === taggedClient ? clientTag : undefined;
   const store = tag ? undefined : als.getStore();
-  let site: CaptureSite | null;
+  let site: CaptureSite | null | undefined;
   if (tag) {
     site = tag.site;
   } else if (store && store.site && (store.sticky || !store.siteUsed)) {
     site = store.site;
     store.siteUsed = true;
-  } else {
-    site = callSite(above);
   }
-  const arr = Array.isArray(vals) ? vals : [];
+  const arr: unknown[] = Array.isArray(vals) ? vals : NO_VALUES;
   return {
     sql: sql.length > MAX_SQL_CHARS ? sql.slice(0, MAX_SQL_CHARS) : sql,
     site,
     unit: tag?.unit ?? store?.unit ?? vitestUnit() ?? ROOT,
     pc: arr.length,
-    pt: arr.slice(0, 100).map(paramType),
+    pt: typesJson(arr),
     pv: sendValues ? arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v)) : undefined,
-    start: process.hrtime.bigint(),
+    start: 0,
+    lib: '',
+    ms: 0,
+    ts: 0,
+    rows: undefined,
+    err: undefined,
   };
+}
+const NO_VALUES: unknown[] = [];
+
+function rowsOfOne(r: unknown): number | undefined {
+  const x = r as { rowCount?: number | null; rows?: unknown[] } | undefined;
+  if (typeof x?.rowCount === 'number') return x.rowCount;
+  return Array.isArray(x?.rows) ? x.rows.length : undefined;
 }
 
 function rowsOf(result: unknown): number | undefined {
-  const one = (r: unknown): number | undefined => {
-    const x = r as { rowCount?: number | null; rows?: unknown[] };
-    if (typeof x?.rowCount === 'number') return x.rowCount;
-    return Array.isArray(x?.rows) ? x.rows.length : undefined;
-  };
-  if (Array.isArray(result)) return result.reduce((s: number, r) => s + (one(r) ?? 0), 0);
-  return one(result);
+  if (!Array.isArray(result)) return rowsOfOne(result);
+  let n = 0;
+  for (const r of result) n += rowsOfOne(r) ?? 0;
+  return n;
 }
 
 /**
@@ -587,24 +692,45 @@ function sqlJsonOf(sql: string): string {
   }
   return j;
 }
-const PT_SAFE = /^[a-z]+$/;
+/** The start of each event line, per driver name. */
+const heads = new Map<string, string>();
+function headOf(lib: string): string {
+  let h = heads.get(lib);
+  if (h === undefined) heads.set(lib, (h = `{"v":${CAPTURE_PROTOCOL},"t":"q","lib":${JSON.stringify(lib)},"pid":${process.pid},"sql":`));
+  return h;
+}
 
+/** The statement ended: its duration, rows or error are taken now; the line is written with its batch. */
 function end(p: Pending, result: unknown, error: unknown, lib: string): void {
   try {
-    const ms = Math.round(Number(process.hrtime.bigint() - p.start) / 1e3) / 1000;
-    let line = `{"v":${CAPTURE_PROTOCOL},"t":"q","lib":${JSON.stringify(lib)},"sql":${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt.every((t) => PT_SAFE.test(t)) ? (p.pt.length ? `["${p.pt.join('","')}"]` : '[]') : JSON.stringify(p.pt)},"ms":${ms},"u":${objJson(p.unit)},"ts":${Date.now()},"pid":${process.pid}`;
-    if (p.site) line += `,"site":${objJson(p.site)}`;
-    if (p.pv) line += `,"pv":${JSON.stringify(p.pv)}`;
+    p.ms = Math.round((performance.now() - p.start) * 1000) / 1000;
+    p.ts = Date.now();
+    p.lib = lib;
     if (error) {
       const e = error as { message?: string; code?: string };
-      line += `,"err":${JSON.stringify(`${e.code ? e.code + ' ' : ''}${String(e.message ?? error)}`.slice(0, 500))}`;
-    } else {
-      const rows = rowsOf(result);
-      if (rows !== undefined) line += `,"rows":${rows}`;
+      p.err = `${e.code ? e.code + ' ' : ''}${String(e.message ?? error)}`.slice(0, 500);
+    } else p.rows = rowsOf(result);
+    if (sockPath) enqueue(p);
+    else {
+      const line = lineOf(p);
+      if (line) sendLine(line);
     }
-    sendLine(line + '}\n');
   } catch {
     // never fail the app
+  }
+}
+
+/** One event line (empty if it cannot be encoded). */
+function lineOf(p: Pending): string {
+  try {
+    let line = `${headOf(p.lib)}${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt},"ms":${p.ms},"u":${objJson(p.unit)},"ts":${p.ts}`;
+    if (p.site) line += `,"site":${objJson(p.site)}`;
+    if (p.pv) line += `,"pv":${JSON.stringify(p.pv)}`;
+    if (p.err !== undefined) line += `,"err":${JSON.stringify(p.err)}`;
+    else if (p.rows !== undefined) line += `,"rows":${p.rows}`;
+    return line + '}\n';
+  } catch {
+    return '';
   }
 }
 
@@ -616,7 +742,24 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
     try {
       const cfg = args[0] as { submit?: unknown; callback?: unknown } | undefined;
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
-      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, query, this);
+      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) {
+        p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
+        if (p && p.site === undefined) {
+          // Read in this frame (see readStart).
+          const holder: { stack?: unknown } = {};
+          let near: NodeJS.CallSite[] | undefined;
+          const was = readStart(NEAR_FRAMES);
+          try {
+            Error.captureStackTrace(holder, query);
+            near = framesOf(holder);
+          } finally {
+            readEnd(was);
+          }
+          p.site = siteAmong(near, query);
+        }
+        // Timed from here: the driver's call alone.
+        if (p) p.start = performance.now();
+      }
     } catch {
       p = undefined;
     }
@@ -655,18 +798,21 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
  * Pool#query hands the statement to a client later (after connect, in whatever order the pool's
  * connections come up or are released): the call site and unit are taken where the app called
  * Pool#query and ride on the connect callback pg-pool passes, which calls client.query synchronously:
- * the client carries them (a symbol property, for that synchronous call only) to Client#query. So
+ * for that synchronous call only, that client's Client#query takes them (no property is written on the
+ * client: adding and deleting one per statement costs V8 more). So
  * two identical statements queued at once can never take each other's line or unit, whichever
  * client runs first — and no AsyncLocalStorage is entered for it (that would turn on async hooks for
  * the rest of the process, the largest cost per query).
  */
-const POOL_TAG = Symbol('pg-lens.capture.pool');
 interface PoolTag {
   site: CaptureSite | null;
   unit: CaptureUnit;
 }
 /** Set while Pool#query runs: the connect it calls takes it. */
 let poolTag: PoolTag | undefined;
+/** Set while pg-pool's connect callback runs: the client it hands over, and the tag its query takes. */
+let taggedClient: object | undefined;
+let clientTag: PoolTag | undefined;
 
 function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
   if (!proto || typeof proto.query !== 'function' || (proto.query as unknown as Record<symbol, boolean>)[WRAPPED]) return;
@@ -676,7 +822,21 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
     try {
       const outer = als.getStore();
       // Inside an ORM entry its site holds for every statement it sends.
-      const site = outer?.sticky && outer.site ? outer.site : callSite(query);
+      let site: CaptureSite | null;
+      if (outer?.sticky && outer.site) site = outer.site;
+      else {
+        // Read in this frame (see readStart).
+        const holder: { stack?: unknown } = {};
+        let near: NodeJS.CallSite[] | undefined;
+        const was = readStart(NEAR_FRAMES);
+        try {
+          Error.captureStackTrace(holder, query);
+          near = framesOf(holder);
+        } finally {
+          readEnd(was);
+        }
+        site = siteAmong(near, query);
+      }
       tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT };
     } catch {
       tag = undefined;
@@ -704,13 +864,17 @@ function wrapPoolConnect(proto: { connect: (...a: unknown[]) => unknown }): void
     const cb = args[0];
     if (!tag || typeof cb !== 'function') return orig.apply(this, args);
     args[0] = function (this: unknown, ...a: unknown[]): unknown {
-      const client = a[1] as { [POOL_TAG]?: PoolTag } | undefined;
+      const client = a[1];
       if (!client || typeof client !== 'object') return cb.apply(this, a);
-      client[POOL_TAG] = tag;
+      const savedClient = taggedClient;
+      const savedTag = clientTag;
+      taggedClient = client;
+      clientTag = tag;
       try {
         return cb.apply(this, a);
       } finally {
-        delete client[POOL_TAG];
+        taggedClient = savedClient;
+        clientTag = savedTag;
       }
     };
     return orig.apply(this, args);
@@ -738,7 +902,14 @@ function hookPg(exports: unknown): void {
 
 let entryDepth = 0;
 
-function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string): void {
+/**
+ * funnel: the method the ORM's own methods send every statement through (Sequelize#query), also
+ * called by the app for raw SQL. Called inside an ORM call's flow, it is the ORM's own call unless the
+ * app's code is among the nearest frames (a hook of the app's sending raw SQL): the deeper stack is
+ * not read, as it would be for a model method (an app hook's association getter reaches findAll
+ * through two of the ORM's frames).
+ */
+function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string, funnel = false): void {
   const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
   if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const entry = function (this: unknown, ...args: unknown[]): unknown {
@@ -746,7 +917,23 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
     if (entryDepth > 0) return orig.apply(this, args);
     let store: Store | undefined;
     try {
-      const site = callSite(entry, via);
+      // Entered again later in an ORM call's own async flow (Sequelize's query after its awaits): the
+      // outer call's site, taken where the app's code made that call, holds — unless the app's code is
+      // on the stack now (a hook or callback of the app's calling the ORM), which then has the line.
+      // An async frame is only where an app function awaits the outer call: less exact, not used.
+      const outer = als.getStore();
+      const inner = outer?.sticky === true && !!outer.site;
+      // Read in this frame (see readStart): an ORM's statements pass through here twice (its call, its funnel).
+      const holder: { stack?: unknown } = {};
+      let near: NodeJS.CallSite[] | undefined;
+      const was = readStart(NEAR_FRAMES);
+      try {
+        Error.captureStackTrace(holder, entry);
+        near = framesOf(holder);
+      } finally {
+        readEnd(was);
+      }
+      const site = siteAmong(near, entry, via, inner, inner && funnel);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
     } catch {
       store = undefined;
@@ -780,7 +967,7 @@ function hookSequelize(exports: unknown): void {
   if (!model?.prototype) return;
   for (const m of SEQUELIZE_STATIC) wrapEntry(model, m, 'sequelize');
   for (const m of SEQUELIZE_INSTANCE) wrapEntry(model.prototype, m, 'sequelize');
-  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize');
+  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize', true);
 }
 
 function hookTypeorm(exports: unknown): void {
@@ -913,16 +1100,16 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
         const site = store?.site && (store.sticky || !store.siteUsed) ? store.site : callSite(CapturedQuery);
         const self = this as unknown as PostgresQuery & { [k: symbol]: unknown };
         const unit = store?.unit ?? vitestUnit() ?? ROOT;
-        let start: bigint | undefined;
+        let start: number | undefined;
         const handle = self.handle;
         self.handle = function (this: PostgresQuery, ...a: unknown[]) {
-          if (start === undefined) start = process.hrtime.bigint();
+          if (start === undefined) start = performance.now();
           return handle.apply(this, a);
         };
         const finish = (result: unknown, error: unknown) => {
           if (start === undefined || typeof self.string !== 'string') return;
           const params = Array.isArray(self.parameters) ? self.parameters : [];
-          const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: params.slice(0, 100).map(paramType), start };
+          const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: typesJson(params), start, lib: '', ms: 0, ts: 0, rows: undefined, err: undefined };
           if (sendValues) p.pv = params.slice(0, 100);
           const count = (result as { count?: unknown } | undefined)?.count;
           end(p, typeof count === 'number' ? { rowCount: count } : result, error, 'postgres');

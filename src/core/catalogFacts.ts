@@ -20,6 +20,8 @@ export interface ColumnStats {
   mostCommonVals?: string[];
   mostCommonFreqs?: number[];
   correlation?: number;
+  /** pg_stats.avg_width: average stored width of the column's values in bytes. */
+  avgWidth?: number;
 }
 
 export interface ColumnFacts {

@@ -229,6 +229,8 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     opts.onError?.(file, message);
   };
   const imports = new ImportGraph();
+  /** Files in the order they were read (for the findings that come after the last one). */
+  const walked = new Map<string, number>();
   for await (const file of files as AsyncIterable<FileInput>) {
     imports.add(file.path, file.text);
     if (opts.isCancelled?.()) {
@@ -236,6 +238,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       break;
     }
     const r = await analyzeFile(file, { ...opts, onError });
+    walked.set(file.path, walked.size);
     result.files++;
     result.lines += countLines(file.text);
     result.sites += r.sites.length;
@@ -247,6 +250,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     opts.onFile?.({ file: file.path, index: result.files - 1, findings: r.findings, sites: r.sites.length });
   }
   if (!result.cancelled) {
+    const before = result.findings.length;
     for (const a of opts.analyzers) {
       if (!a.finish) continue;
       try {
@@ -260,6 +264,11 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       } catch (e) {
         onError('', `${a.id}: ${errorMessage(e)}`);
       }
+    }
+    // Findings that needed every file go beside their file's others, in the order a file's findings have.
+    if (result.findings.length > before) {
+      const rank = (f: Finding) => walked.get(f.file ?? '') ?? walked.size;
+      result.findings = [...result.findings].sort((a, b) => rank(a) - rank(b) || a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
     }
   }
   // A module that only one-off code imports (a management command, a seed) runs where they run.

@@ -6,7 +6,7 @@
  * CONCURRENTLY) run alone, in autocommit, on a dedicated session with no statement timeout.
  * Production (read-only) profiles are refused before anything is sent.
  */
-import { ACTION_TITLES, type MaintenanceAction } from '../core/dashboard/actions';
+import { ACTION_TITLES, relationStatement, type MaintenanceAction } from '../core/dashboard/actions';
 import { qualifiedName } from '../core/sql/ident';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
@@ -92,22 +92,22 @@ export async function planAction(db: Database, action: MaintenanceAction): Promi
       switch (action.kind) {
         case 'vacuum-analyze':
           if (!['r', 'p', 'm'].includes(r.relkind)) throw wrongKind();
-          return { action, statement: `VACUUM (ANALYZE) ${name}`, target: `${kind} ${name}` };
+          return { action, statement: relationStatement(action.kind, name), target: `${kind} ${name}` };
         case 'analyze':
           if (!['r', 'p', 'm'].includes(r.relkind)) throw wrongKind();
-          return { action, statement: `ANALYZE ${name}`, target: `${kind} ${name}` };
+          return { action, statement: relationStatement(action.kind, name), target: `${kind} ${name}` };
         case 'reindex-index':
           if (r.relkind !== 'i' && r.relkind !== 'I') throw wrongKind();
-          return { action, statement: `REINDEX INDEX CONCURRENTLY ${name}`, target: `index ${name} on ${qualifiedName(r.table_schema, r.table_name)}` };
+          return { action, statement: relationStatement(action.kind, name), target: `index ${name} on ${qualifiedName(r.table_schema, r.table_name)}` };
         case 'drop-index':
           if (r.relkind !== 'i') throw wrongKind();
           if (r.backs_constraint) throw new PgLensError(`Index ${name} backs a constraint; drop the constraint instead (not offered here).`, 'CONSTRAINT_INDEX');
-          return { action, statement: `DROP INDEX CONCURRENTLY ${name}`, target: `index ${name} on ${qualifiedName(r.table_schema, r.table_name)}` };
+          return { action, statement: relationStatement(action.kind, name), target: `index ${name} on ${qualifiedName(r.table_schema, r.table_name)}` };
         case 'refresh-materialized-view': {
           if (r.relkind !== 'm') throw wrongKind();
           // CONCURRENTLY needs a unique index on plain columns and an already populated view.
           const concurrently = r.has_unique_index && r.populated;
-          return { action, statement: `REFRESH MATERIALIZED VIEW ${concurrently ? 'CONCURRENTLY ' : ''}${name}`, target: `materialized view ${name}` };
+          return { action, statement: relationStatement(action.kind, name, concurrently), target: `materialized view ${name}` };
         }
       }
     }

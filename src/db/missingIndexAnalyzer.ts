@@ -1,53 +1,104 @@
 /**
  * The index advisor as an analyzer: `pg-lens scan --db`, Scan Workspace and the editor's one
  * analysis pipeline report `missing-index` with the same proof (HypoPG, or a real index in a
- * rolled-back transaction on development profiles, else not verified).
+ * rolled-back transaction on development profiles, else not verified) and the same decision
+ * (indexDecision.ts): a statement's finding names the index the one decision chose for it, which may
+ * be one index shared with other statements (the finding says which).
+ *
+ * Two ways to run: per file (the editor: each file's statements decided with the workspace's
+ * statements that touch the same tables, `statements()`), or `deferred` (the CLI scan: every file's
+ * statements are collected, then decided together once, and the findings come at the end).
  */
 import type { Analyzer } from '../core/scan';
 import type { Finding } from '../core/findings';
+import type { SqlSite } from '../core/extract/types';
 import { OTHER_RULES } from '../core/rules/index';
 import { MISSING_INDEX_RULE, missingIndexFinding } from '../core/advice/missingIndex';
-import { adviseStatement, type AdviceResult, type AdviseOptions } from './advisor';
-import type { Database } from './database';
+import type { IndexDecision, StatementDecision } from '../core/advice/workload';
+import type { AdviceResult, IndexSuggestion } from './advisor';
 import { describeError } from './errors';
+import { decisionStatements, type DecisionInput, type IndexDecider } from './indexDecision';
 
-export interface MissingIndexAnalyzerOptions extends AdviseOptions {
+/** A statement's advice under the decision: its own status, the decided suggestions, and whom they also serve. */
+export interface DecidedAdvice extends Pick<AdviceResult, 'status' | 'message' | 'costBefore'> {
+  suggestions: IndexSuggestion[];
+  alsoServes: StatementDecision['alsoServes'];
+}
+
+export interface MissingIndexAnalyzerOptions {
   minConfidence?: number;
   /**
-   * The last advice per SQL text (the editor keeps one per connection): written on every run, and
+   * The last decided advice per SQL text (the editor keeps one per connection): written on every run, and
    * the only source while the user is typing (AnalyzerInput.editing), so no EXPLAIN runs per keystroke
    * and the findings still follow the edits.
    */
-  advice?: Map<string, AdviceResult>;
+  advice?: Map<string, DecidedAdvice>;
   /** Offer "Create index now" (the editor, on a development profile). */
   createNow?: boolean;
+  /** The other statements to decide with (the workspace's SQL and pg_stat_statements'); default: pg_stat_statements' only. */
+  statements?: () => Promise<DecisionInput[]>;
+  /** Collect every file's statements and decide once at the end (the CLI scan). */
+  deferred?: boolean;
+  /** Every decision made (the editor updates the other statements' advice from it). */
+  onDecision?: (d: IndexDecision<IndexSuggestion>) => void;
+  log?: (line: string) => void;
 }
 
-export function missingIndexAnalyzer(db: Database, opts: MissingIndexAnalyzerOptions = {}): Analyzer {
-  const { minConfidence = 0.5, advice: known, createNow, ...advise } = opts;
+export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAnalyzerOptions = {}): Analyzer {
+  const { minConfidence = 0.5, advice: known, createNow, log } = opts;
+  const others = opts.statements ?? (async () => (await decisionStatements(decider.db, [])).statements);
+  const collected: { site: SqlSite; file: string }[] = [];
+
+  const findingsOf = (items: { site: SqlSite; file: string }[], decision: IndexDecision<IndexSuggestion> | undefined): Finding[] => {
+    const out: Finding[] = [];
+    for (const { site, file } of items) {
+      const advice = decision ? decided(decider, site.sql, decision) : known?.get(site.sql);
+      if (!advice) continue;
+      if (decision) {
+        known?.set(site.sql, advice);
+        if (advice.status === 'error' || advice.status === 'missing-table' || advice.status === 'unparsed') log?.(`${file}: index advice at offset ${site.span.start}: ${advice.message}`);
+      }
+      const f = missingIndexFinding(site, advice, { createNow, alsoServes: advice.alsoServes });
+      if (f) out.push({ ...f, file: f.file ?? file });
+    }
+    return out;
+  };
+
   return {
     id: MISSING_INDEX_RULE,
     rules: OTHER_RULES.filter((r) => r.id === MISSING_INDEX_RULE),
     async analyze({ sites, file, editing, isCancelled }) {
-      const out: Finding[] = [];
-      for (const site of sites) {
-        if (site.confidence < minConfidence) continue;
-        if (isCancelled?.()) break;
-        try {
-          let advice = editing ? known?.get(site.sql) : undefined;
-          if (!advice && !editing) {
-            advice = await adviseStatement(db, site.sql, undefined, advise);
-            known?.set(site.sql, advice);
-            if (advice.status === 'error' || advice.status === 'missing-table' || advice.status === 'unparsed') advise.log?.(`${file}: index advice at offset ${site.span.start}: ${advice.message}`);
-          }
-          const f = advice && missingIndexFinding(site, advice, { createNow });
-          if (f) out.push({ ...f, file: f.file ?? file });
-        } catch (e) {
-          // One statement the advisor could not look at never stops the scan; it is only logged.
-          advise.log?.(`${file}: index advice skipped a statement: ${describeError(e)}`);
-        }
+      const mine = sites.filter((s) => s.confidence >= minConfidence).map((site) => ({ site, file }));
+      if (opts.deferred) {
+        collected.push(...mine);
+        return [];
       }
-      return out;
+      if (editing || !mine.length) return findingsOf(mine, undefined);
+      try {
+        const decision = await decider.decide(await others(), { focus: mine.map((x) => x.site.sql), isCancelled });
+        opts.onDecision?.(decision);
+        return findingsOf(mine, decision);
+      } catch (e) {
+        // A statement the advisor could not look at never stops the scan; it is only logged.
+        log?.(`${file}: index advice skipped: ${describeError(e)}`);
+        return [];
+      }
+    },
+    async finish() {
+      if (!opts.deferred || !collected.length) return [];
+      const files = collected.map(({ site, file }) => ({ sql: site.sql, source: file }));
+      const all = opts.statements ? await opts.statements() : (await decisionStatements(decider.db, files)).statements;
+      const decision = await decider.decide([...all, ...files.map((f) => ({ sql: f.sql, label: f.source }))]);
+      opts.onDecision?.(decision);
+      return findingsOf(collected, decision);
     },
   };
+}
+
+/** A statement's advice under the decision (its own status when it has no suggestion). */
+export function decided(decider: IndexDecider, sql: string, decision: IndexDecision<IndexSuggestion>): DecidedAdvice | undefined {
+  const own = decider.advice.get(sql);
+  if (!own) return undefined;
+  const d = decision.byStatement.get(sql);
+  return { status: own.status, message: own.message, costBefore: own.costBefore, suggestions: d?.suggestions ?? (own.status === 'ok' ? [] : own.suggestions), alsoServes: d?.alsoServes ?? {} };
 }

@@ -299,22 +299,30 @@ export class CaptureRecording implements vscode.Disposable {
     this.lensChanged.fire();
   }
 
-  private async advise(statements: { normalized: string; sql: string }[], db: import('../db/database').Database): Promise<void> {
-    const [{ adviseStatement }, { explain }] = await Promise.all([import('../db/advisor'), import('../db/explain')]);
-    for (const st of statements) {
-      if (this.advice.has(st.normalized)) continue;
-      try {
-        const r = await adviseStatement(db, st.sql, undefined, {});
-        try {
-          const e = await explain(db, st.sql, {});
-          this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan)));
-        } catch (err) {
-          this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
-        }
-        this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message });
-      } catch (e) {
-        this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e) });
+  private async advise(statements: { normalized: string; sql: string; totalMs?: number }[], db: import('../db/database').Database): Promise<void> {
+    const { explain } = await import('../db/explain');
+    const todo = statements.filter((st) => !this.advice.has(st.normalized));
+    // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
+    let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
+    try {
+      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}` })));
+    } catch (e) {
+      for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e) });
+      return;
+    }
+    for (const st of todo) {
+      const r = decided?.get(st.sql);
+      if (!r) {
+        this.advice.set(st.normalized, { suggestions: [], note: 'not advised: not connected, or the advisor could not look at it (see the PG Lens output)' });
+        continue;
       }
+      try {
+        const e = await explain(db, st.sql, {});
+        this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan)));
+      } catch (err) {
+        this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
+      }
+      this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message });
     }
   }
 }

@@ -12,7 +12,9 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
 import { MISSING_INDEX_RULE } from '../core/advice/missingIndex';
 import type { Analyzer } from '../core/scan';
-import type { AdviceResult, IndexSuggestion } from '../db/advisor';
+import type { IndexSuggestion } from '../db/advisor';
+import type { DecisionInput, IndexDecider } from '../db/indexDecision';
+import type { DecidedAdvice } from '../db/missingIndexAnalyzer';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
 import { DIAGNOSTIC_SOURCE, docsUri } from './findingActions';
@@ -20,28 +22,37 @@ import { DIAGNOSTIC_SOURCE, docsUri } from './findingActions';
 /** Source files read for the workload advice (beyond them, pg_stat_statements speaks for the app). */
 const WORKLOAD_MAX_FILES = 2000;
 
+/** The editor's one index decision, for other features (recording) that show index advice. */
+export interface IndexAdviceApi {
+  /** The decided advice of these statements (weighed with the workspace's and pg_stat_statements'); undefined when not connected. */
+  decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined>;
+}
+
 export function registerIndexAdvice(ctx: PgLensContext): void {
   const feature = new IndexAdvice(ctx);
+  ctx.indexAdvice = feature;
   ctx.extension.subscriptions.push(feature, ctx.analysis.register(feature.analyzer()));
 }
 
-class IndexAdvice implements vscode.Disposable {
-  /** The last advice per SQL text, for the connection it was proved on. */
-  private advice: { db: Database; bySql: Map<string, AdviceResult> } | undefined;
+class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   /**
-   * Overlapping suggestions: whether another statement's wider index serves a statement, keyed by
-   * that index's DDL and the statement (null: the planner says it does not), per connection.
+   * Per connection: the one decider (every proof made, kept), the decided advice per SQL text, and the
+   * statements every decision weighs (the workspace's SQL and pg_stat_statements' busiest, read once).
    */
-  private merges: { db: Database; proofs: Map<string, IndexSuggestion | null> } | undefined;
-  /** Where each advised statement is ("src/orders.ts:28"), for the hover's "also serves". */
+  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; statements?: Promise<DecisionInput[]> } | undefined;
+  /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
   private readonly labels = new Map<string, string>();
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: PgLensContext) {
     this.subs.push(
-      ctx.connections.onDidChange(() => (this.advice = undefined)),
+      ctx.connections.onDidChange(() => (this.state = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('pgLens.index')) this.advice = undefined;
+        if (e.affectsConfiguration('pgLens.index')) this.state = undefined;
+      }),
+      // A saved file's SQL may have changed: the workspace's statements are read again on the next decision.
+      vscode.workspace.onDidSaveTextDocument(() => {
+        if (this.state) this.state.statements = undefined;
       }),
       vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p) => this.hover(d, p) }),
       vscode.commands.registerCommand('pgLens.suggestIndexes', () => this.suggestCommand()),
@@ -56,6 +67,43 @@ class IndexAdvice implements vscode.Disposable {
     this.subs.forEach((s) => s.dispose());
   }
 
+  /** The decider of the current connection (a new one, with nothing proved, for a new connection). */
+  private async stateFor(conn: { db: Database; info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' } }) {
+    if (this.state?.db !== conn.db) {
+      const { IndexDecider } = await import('../db/indexDecision');
+      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l) }), advice: new Map() };
+    }
+    return this.state;
+  }
+
+  /** The statements every decision weighs: the workspace's SQL (the one walker) and pg_stat_statements' busiest. */
+  private statements(state: NonNullable<IndexAdvice['state']>): Promise<DecisionInput[]> {
+    state.statements ??= (async () => {
+      const files = await this.workspaceStatements();
+      const { decisionStatements } = await import('../db/indexDecision');
+      return (await decisionStatements(state.db, files)).statements;
+    })().catch((e) => {
+      this.ctx.log.info(`index advice: could not read the workspace's statements: ${errorMessage(e)}`);
+      state.statements = undefined;
+      return [];
+    });
+    return state.statements;
+  }
+
+  async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined> {
+    const conn = this.ctx.connections.current;
+    if (!conn || conn.db.isClosed) return undefined;
+    const state = await this.stateFor(conn);
+    const { decided } = await import('../db/missingIndexAnalyzer');
+    const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus: statements.map((s) => s.sql) });
+    const out = new Map<string, DecidedAdvice>();
+    for (const s of statements) {
+      const d = decided(state.decider, s.sql, decision);
+      if (d) out.set(s.sql, d);
+    }
+    return out;
+  }
+
   /** The index advisor as an analyzer of the one pipeline (open documents and Scan Workspace). */
   analyzer(): Analyzer {
     return {
@@ -64,71 +112,36 @@ class IndexAdvice implements vscode.Disposable {
       analyze: async (input) => {
         const conn = this.ctx.connections.current;
         if (!conn || conn.db.isClosed) return [];
-        if (this.advice?.db !== conn.db) this.advice = { db: conn.db, bySql: new Map() };
-        const { missingIndexAnalyzer } = await import('../db/missingIndexAnalyzer');
+        const state = await this.stateFor(conn);
+        const { missingIndexAnalyzer, decided } = await import('../db/missingIndexAnalyzer');
         const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
-        const inner = missingIndexAnalyzer(conn.db, { ...this.adviseOptions(conn.info), advice: this.advice.bySql, createNow: dev, log: (l) => this.ctx.log.info(l) });
-        const findings = await inner.analyze(input);
         for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
-        const { changed, fresh } = await this.mergeOverlaps(conn.db, this.advice.bySql);
-        // Statements of other open files whose advice a new proof changed: analysed again (once per proof).
-        const freshFiles = new Set([...fresh].map((sql) => this.labels.get(sql)?.replace(/:\d+$/, '')));
+        const changed = new Set<string>();
+        const inner = missingIndexAnalyzer(state.decider, {
+          advice: state.advice,
+          createNow: dev,
+          statements: () => this.statements(state),
+          log: (l) => this.ctx.log.info(l),
+          onDecision: (d) => {
+            // Statements of other files whose decided index this decision changed (a shared index now, say).
+            for (const sql of d.byStatement.keys()) {
+              const before = state.advice.get(sql);
+              const now = decided(state.decider, sql, d);
+              if (!now || input.sites.some((x) => x.sql === sql)) continue;
+              if (before && sameAdvice(before, now)) continue;
+              state.advice.set(sql, now);
+              if (before) changed.add(sql);
+            }
+          },
+        });
+        const findings = await inner.analyze(input);
+        const files = new Set([...changed].map((sql) => this.labels.get(sql)?.replace(/:\d+$/, '')));
         for (const doc of vscode.workspace.textDocuments) {
-          if (doc.uri.fsPath !== input.file && freshFiles.has(vscode.workspace.asRelativePath(doc.uri))) void this.ctx.analysis.refresh(doc);
+          if (doc.uri.fsPath !== input.file && files.has(vscode.workspace.asRelativePath(doc.uri))) void this.ctx.analysis.refresh(doc);
         }
-        // This file's findings again from the merged advice (no new EXPLAIN: editing reuses what is known).
-        return input.sites.some((x) => changed.has(x.sql)) ? inner.analyze({ ...input, editing: true }) : findings;
+        return findings;
       },
     };
-  }
-
-  /**
-   * Overlapping suggestions across statements: when one wants (a) and another (a, b) on the same
-   * table, the planner tries (a, b) on the first statement; when it is used there and cuts the cost
-   * enough, the first statement's advice becomes that index too, so one index is suggested for both.
-   * Returns the statements whose advice now names the shared index, and those a new proof changed.
-   */
-  private async mergeOverlaps(db: Database, bySql: Map<string, AdviceResult>): Promise<{ changed: Set<string>; fresh: Set<string> }> {
-    const changed = new Set<string>();
-    const fresh = new Set<string>();
-    if (this.merges?.db !== db) this.merges = { db, proofs: new Map() };
-    const proofs = this.merges.proofs;
-    const conn = this.ctx.connections.current;
-    if (!conn || conn.db !== db) return { changed, fresh };
-    const [{ extendsIndex }, { candidateFromSuggestion }, { adviseStatement }] = await Promise.all([import('../core/advice/workload'), import('../core/advice/indexCandidates'), import('../db/advisor')]);
-    const entries = [...bySql.entries()];
-    for (const [sqlA, a] of entries) {
-      for (const [i, narrow] of a.suggestions.entries()) {
-        for (const [sqlB, b] of entries) {
-          if (sqlB === sqlA) continue;
-          const wide = b.suggestions.find((w) => w.ddl !== narrow.ddl && extendsIndex(w, narrow));
-          if (!wide) continue;
-          const key = `${wide.ddl}\u0000${sqlA}`;
-          let proved = proofs.get(key);
-          if (proved === undefined) {
-            const cand = candidateFromSuggestion(wide);
-            if (!cand) continue;
-            try {
-              const r = await adviseStatement(db, sqlA, undefined, { ...this.adviseOptions(conn.info), candidates: [cand], maxIndexes: 1 });
-              proved = r.suggestions.find((x) => x.name === wide.name && x.verifiedBy !== 'none') ?? null;
-            } catch (e) {
-              this.ctx.log.info(`index advice: could not try ${wide.name} on another statement: ${errorMessage(e)}`);
-              proved = null;
-            }
-            proofs.set(key, proved);
-            if (proved) {
-              fresh.add(sqlA);
-              this.ctx.log.info(`index advice: ${wide.name} serves ${this.labels.get(sqlA) ?? 'another statement'} too (cost ${proved.costBefore} → ${proved.costAfter}); one index suggested for both instead of ${narrow.name}`);
-            }
-          }
-          if (!proved) continue;
-          bySql.set(sqlA, { ...a, suggestions: a.suggestions.map((x, k) => (k === i ? proved! : x)) });
-          changed.add(sqlA);
-          break;
-        }
-      }
-    }
-    return { changed, fresh };
   }
 
   private adviseOptions(info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' }) {
@@ -143,9 +156,9 @@ class IndexAdvice implements vscode.Disposable {
   /** The missing-index diagnostic under the cursor (the one collection) and the advice behind it, laid out like the plan hover. */
   private async hover(doc: vscode.TextDocument, pos: vscode.Position): Promise<vscode.Hover | undefined> {
     const diag = vscode.languages.getDiagnostics(doc.uri).find((d) => d.source === DIAGNOSTIC_SOURCE && (d.code as { value?: unknown } | undefined)?.value === MISSING_INDEX_RULE && d.range.contains(pos));
-    if (!diag || !this.advice) return undefined;
+    if (!diag || !this.state) return undefined;
     const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(diag.range.start));
-    const advice = site && this.advice.bySql.get(site.sql);
+    const advice = site && this.state.advice.get(site.sql);
     if (!site || !advice?.suggestions.length) return undefined;
     const { missingIndexHover } = await import('../core/advice/missingIndex');
     const conn = this.ctx.connections.current;
@@ -154,8 +167,6 @@ class IndexAdvice implements vscode.Disposable {
     md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration'] };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
-    const servedElsewhere = (name: string) =>
-      [...this.advice!.bySql.entries()].filter(([sql, a]) => sql !== site.sql && a.suggestions.some((x) => x.name === name)).map(([sql]) => this.labels.get(sql)).filter((l): l is string => !!l);
     md.appendMarkdown(
       advice.suggestions
         .map((s) =>
@@ -163,7 +174,7 @@ class IndexAdvice implements vscode.Disposable {
             // One action: build it now on a development profile, else a migration (the rest is in the quick-fix menu).
             action: dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
             docs: docsUri(MISSING_INDEX_RULE).toString(),
-            alsoServes: servedElsewhere(s.name),
+            alsoServes: advice.alsoServes[s.ddl],
           }),
         )
         .join('\n\n---\n\n'),
@@ -215,7 +226,7 @@ class IndexAdvice implements vscode.Disposable {
     this.ctx.log.info(result.message);
     if (result.ok) {
       void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
-      this.advice = undefined;
+      this.state = undefined;
       this.ctx.analysis.refreshAll();
     } else {
       void vscode.window.showErrorMessage(`PG Lens: ${result.message}`);
@@ -283,17 +294,25 @@ class IndexAdvice implements vscode.Disposable {
       void vscode.window.showInformationMessage('PG Lens: no SQL statement under the cursor (select one to analyse it).');
       return;
     }
-    const { adviseStatement } = await import('../db/advisor');
-    const advice = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: proving index candidates' }, () =>
-      adviseStatement(conn.db, sql, undefined, this.adviseOptions(conn.info)),
-    );
-    if (!advice.suggestions.length) {
-      const why = advice.status !== 'ok' ? advice.message : `no index cuts the estimated cost by ${Math.round(this.ctx.config.indexMinCostReduction * 100)}% or more${advice.considered ? ` (${advice.considered} candidates tried)` : ''}${advice.proofNote ? `; ${advice.proofNote}` : ''}`;
+    // The one decision: this statement weighed with the workspace's and pg_stat_statements' (the index the
+    // diagnostic, the hover and the workload name for it).
+    const state = await this.stateFor(conn);
+    const { decided } = await import('../db/missingIndexAnalyzer');
+    const advice = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: proving index candidates' }, async () => {
+      const decision = await state.decider.decide(await this.statements(state), { focus: [sql] });
+      return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [] };
+    });
+    if (!advice.own || !advice.decided?.suggestions.length) {
+      const own = advice.own;
+      const why = !own ? 'the statement could not be advised (see the PG Lens output)' : own.status !== 'ok' ? own.message
+        : advice.withheld.length ? `no index worth its write cost: ${advice.withheld.map((w) => w.why).join('; ')}`
+        : `no index cuts the estimated cost by ${Math.round(this.ctx.config.indexMinCostReduction * 100)}% or more${own.considered ? ` (${own.considered} candidates tried)` : ''}${own.proofNote ? `; ${own.proofNote}` : ''}`;
       void vscode.window.showInformationMessage(`PG Lens: ${why}.`);
       return;
     }
+    const shared = advice.decided.alsoServes;
     const picked = await vscode.window.showQuickPick(
-      advice.suggestions.map((s) => ({ label: s.ddl, detail: s.summary, description: s.verifiedBy, s })),
+      advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: `${s.summary}${shared[s.ddl]?.length ? ` · one index, also serving ${shared[s.ddl].join(', ')}` : ''}`, description: s.verifiedBy, s })),
       { title: 'PG Lens: suggested indexes', placeHolder: 'Pick one to act on' },
     );
     if (!picked) return;
@@ -305,6 +324,23 @@ class IndexAdvice implements vscode.Disposable {
     else if (act === 'Create index now') await this.createNow(picked.s);
   }
 
+  /** The workspace's SQL with where it is ("src/orders.ts:28"), read by the one file walker (.gitignore and pgLens.exclude honoured). */
+  private async workspaceStatements(): Promise<{ sql: string; source: string }[]> {
+    const out: { sql: string; source: string }[] = [];
+    const [{ extractSqlSites }, { walkSourceFiles, readSourceText }] = await Promise.all([import('../core/extract/index'), import('../node/walk')]);
+    let files = 0;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: this.ctx.config.exclude, maxFileSizeBytes: this.ctx.config.maxFileSizeKb * 1024 })) {
+        if (++files > WORKLOAD_MAX_FILES) break;
+        const text = await readSourceText(f.path);
+        if (text === undefined) continue;
+        const sites = await extractSqlSites(text, f.path, f.path);
+        for (const s of sites) if (s.confidence >= 0.5) out.push({ sql: s.sql, source: `${vscode.workspace.asRelativePath(f.path)}:${lineOf(text, s.span.start)}` });
+      }
+    }
+    return out;
+  }
+
   private async workloadCommand(): Promise<void> {
     const conn = await this.ctx.connections.get({ interactive: true });
     if (!conn) {
@@ -313,22 +349,11 @@ class IndexAdvice implements vscode.Disposable {
     }
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: advising indexes for the workload', cancellable: false }, async (progress) => {
       progress.report({ message: 'collecting SQL from the workspace' });
-      const extra: { sql: string; source: string }[] = [];
-      // The one file walker (.gitignore and pgLens.exclude honoured as the CLI and Scan Workspace do).
-      const [{ extractSqlSites }, { walkSourceFiles, readSourceText }] = await Promise.all([import('../core/extract/index'), import('../node/walk')]);
-      let files = 0;
-      for (const folder of vscode.workspace.workspaceFolders ?? []) {
-        for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: this.ctx.config.exclude, maxFileSizeBytes: this.ctx.config.maxFileSizeKb * 1024 })) {
-          if (++files > WORKLOAD_MAX_FILES) break;
-          const text = await readSourceText(f.path);
-          if (text === undefined) continue;
-          const sites = await extractSqlSites(text, f.path, f.path);
-          for (const s of sites) if (s.confidence >= 0.5) extra.push({ sql: s.sql, source: vscode.workspace.asRelativePath(f.path) });
-        }
-      }
+      const state = await this.stateFor(conn);
+      const extra = await this.workspaceStatements();
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
       const { adviseWorkload } = await import('../db/workload');
-      return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), info: conn.info, extraStatements: extra, log: (l) => this.ctx.log.info(l) });
+      return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), info: conn.info, extraStatements: extra, decider: state.decider, log: (l) => this.ctx.log.info(l) });
     });
     const lines = [`# PG Lens: index advice for the workload`, '', `${result.statementsAnalysed} statements analysed (${result.fromStatStatements} from pg_stat_statements, ${result.fromFiles} from the workspace).${result.note ? ` ${result.note}.` : ''}`, ''];
     if (!result.suggestions.length) lines.push('No index would help this workload enough to be worth its cost.');
@@ -353,4 +378,9 @@ function lineOf(text: string, offset: number): number {
   let n = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
   return n;
+}
+
+/** Two decided advices name the same indexes, shared with the same statements. */
+function sameAdvice(a: DecidedAdvice, b: DecidedAdvice): boolean {
+  return a.status === b.status && a.suggestions.map((x) => x.ddl).join('\n') === b.suggestions.map((x) => x.ddl).join('\n') && JSON.stringify(a.alsoServes) === JSON.stringify(b.alsoServes);
 }

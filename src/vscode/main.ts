@@ -18,7 +18,7 @@ import { registerNPlusOne } from './nPlusOne';
 import { registerScanWorkspace } from './scanWorkspace';
 import { registerCostLens } from './costLens';
 import { registerPlans } from './plans/index';
-import { registerIndexAdvice } from './indexAdvice';
+import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
 import { registerIndexUseStore } from './indexUseStore';
 
 export interface PgLensContext {
@@ -30,6 +30,8 @@ export interface PgLensContext {
   sites: SqlSiteProvider;
   /** The one analysis pipeline: analyzers per document version → findings → diagnostics and code actions. */
   analysis: DocumentAnalysisApi;
+  /** The one index decision of the editor (indexAdvice.ts), for other features that show index advice. */
+  indexAdvice?: IndexAdviceApi;
 }
 
 export async function activateExtension(context: vscode.ExtensionContext, loadedAt = Date.now()): Promise<PgLensApi> {

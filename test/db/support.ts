@@ -2,7 +2,6 @@
 import { Client } from 'pg';
 import { parseConnectionString, type ConnectionProfile } from '../../src/core/connection/profile';
 import { connect, type Database, type DatabaseOptions } from '../../src/db/database';
-import { main } from '../../src/cli/main';
 
 export function serverUrl(): string {
   const url = process.env.PGLENS_TEST_DATABASE_URL;
@@ -177,10 +176,3 @@ export async function waitFor<T>(check: () => T | Promise<T>, what: string, time
   }
 }
 
-/** Run the CLI's main() in-process and collect what it printed, with its exit code. */
-export async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: process.cwd() });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}

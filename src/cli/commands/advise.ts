@@ -8,7 +8,8 @@ import { lineStarts, positionAt } from '../../core/findings';
 import { type CliCommand, commandArgs, type CliContext, EXIT, numberOption, DB_OPTIONS, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
 import { extractSqlSites } from '../../core/extract/index';
 import { configureTreeSitter } from '../../core/syntax/treeSitter';
-import { adviseStatement, type IndexSuggestion } from '../../db/advisor';
+import type { IndexSuggestion } from '../../db/advisor';
+import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
@@ -64,13 +65,24 @@ export const advise: CliCommand = {
         }
         return EXIT.ok;
       }
+      // The one index decision: the given statements weighed with pg_stat_statements' busiest, so a
+      // statement gets the index scan, the editor and the workload name for it.
+      const decider = new IndexDecider(db, opts);
+      const sources = await decisionStatements(db, statements.map((s) => ({ sql: s.sql, source: s.where })), { info });
+      const decision = await decider.decide(sources.statements, { focus: statements.map((s) => s.sql) });
       const all: IndexSuggestion[] = [];
       const notes: string[] = [];
       for (const st of statements) {
-        const r = await adviseStatement(db, st.sql, undefined, opts);
+        const r = decider.advice.get(st.sql);
+        const d = decision.byStatement.get(st.sql);
+        if (!r) continue;
         if (r.status !== 'ok') notes.push(`${st.where}: ${r.message}`);
-        else if (!r.suggestions.length) notes.push(`${st.where}: no index would cut the estimated cost by ${Math.round((minCostReduction ?? 0.3) * 100)}% or more${r.proofNote ? ` (${r.proofNote})` : ''}`);
-        for (const s of r.suggestions) if (!all.some((x) => x.ddl === s.ddl)) all.push(s);
+        else if (!d?.suggestions.length) notes.push(`${st.where}: ${d?.withheld.length ? `no index worth its write cost (${d.withheld.map((w) => w.why).join('; ')})` : `no index would cut the estimated cost by ${Math.round((minCostReduction ?? 0.3) * 100)}% or more${r.proofNote ? ` (${r.proofNote})` : ''}`}`);
+        for (const s of d?.suggestions ?? []) {
+          if (!all.some((x) => x.ddl === s.ddl)) all.push(s);
+          const others = d?.alsoServes[s.ddl];
+          if (others?.length && format !== 'json') notes.push(`${st.where}: ${s.name} is one index for ${others.length + 1} statements (also ${others.join('; ')})`);
+        }
         if (values.verbose) for (const t of r.tried) ctx.err(`  tried ${oneLine(t.ddl)}: cost ${t.costAfter}, ${t.planUsesIndex ? 'used' : 'not used'}`);
       }
       if (format === 'json') {

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
+import { DEFAULT_THRESHOLDS } from '../../core/health/types';
+import { formatMs } from '../../core/format';
 import { HEALTH_CHECKS, pgBouncerOnlyFacts, runHealthChecks, securityBlindSpots, type HealthFinding, type PgBouncerFacts } from '../../core/health';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +11,7 @@ import { readHistoryMarks } from '../../db/workloadFacts';
 import { readRegularFileSync } from '../../node/readFile';
 import { appendSnapshot, parseHistory, type HistorySnapshot } from '../../core/dashboard/history';
 import { isPgBouncerConsole, readPgBouncer } from '../../db/pgbouncer';
-import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS } from '../io';
+import { type CliCommand, type CliContext, EXIT, DB_OPTIONS, openDatabase, resolveConnection, UsageError, checkFormat, FORMAT_OPTIONS, numberOption } from '../io';
 import { errorMessage, oneLine } from '../../core/safeText';
 
 /** The JSON shape of one finding (stable: scripts depend on it). */
@@ -29,7 +31,7 @@ function findingToJson(f: HealthFinding) {
 export const health: CliCommand = {
   name: 'health',
   summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
-  usage: 'pg-lens health [--db URL] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--pgbouncer ADMIN-URL]',
+  usage: 'pg-lens health [--db URL] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--drop-min-stats-age-days 7] [--pgbouncer ADMIN-URL]',
   async run(argv, ctx) {
     const { values } = parseArgs({
       args: argv,
@@ -41,6 +43,7 @@ export const health: CliCommand = {
         history: { type: 'string' },
         pgbouncer: { type: 'string' },
         'size-budget': { type: 'string' },
+        'drop-min-stats-age-days': { type: 'string' },
       },
       strict: true,
     });
@@ -53,11 +56,13 @@ export const health: CliCommand = {
     const budget = values['size-budget'] === undefined ? undefined : parseSize(values['size-budget']);
     const historyFile = values.history === undefined ? undefined : path.resolve(ctx.cwd, values.history);
     const history = historyFile ? readHistoryFile(historyFile) : undefined;
-    const thresholds = budget ? { capacityBudgetBytes: budget } : undefined;
-    const print = (title: string, findings: HealthFinding[], blind: { checkId: string; what: string }[]) => {
+    // No DROP of an "unused" index or view on statistics younger than this (the editor's pgLens.index.dropMinStatsAgeDays).
+    const dropAgeDays = values['drop-min-stats-age-days'] === undefined ? undefined : numberOption(values['drop-min-stats-age-days'], '--drop-min-stats-age-days', 0, 3650);
+    const thresholds = { ...(budget ? { capacityBudgetBytes: budget } : {}), ...(dropAgeDays !== undefined ? { unusedIndexMinStatsAgeSeconds: dropAgeDays * 86400 } : {}) };
+    const print = (title: string, findings: HealthFinding[], blind: { checkId: string; what: string }[], waiting: { checkId: string; what: string }[] = []) => {
       if (values.format === 'json') {
         ctx.out(JSON.stringify(findings.map(findingToJson), null, 2));
-        for (const b of blind) ctx.err(`pg-lens health: not checked (${b.checkId}): ${b.what}`);
+        for (const b of [...blind, ...waiting]) ctx.err(`pg-lens health: not checked (${b.checkId}): ${b.what}`);
       } else {
         ctx.out(`Health of ${oneLine(title)}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
         for (const f of findings) {
@@ -71,6 +76,11 @@ export const health: CliCommand = {
           ctx.out('');
           ctx.out('Not checked with this role’s privileges:');
           for (const b of blind) ctx.out(`  ${b.checkId}: ${b.what}`);
+        }
+        if (waiting.length) {
+          ctx.out('');
+          ctx.out('Not checked yet:');
+          for (const b of waiting) ctx.out(`  ${b.checkId}: ${b.what}`);
         }
       }
       return findings.some((f) => f.severity !== 'info') ? EXIT.findings : EXIT.ok;
@@ -90,8 +100,12 @@ export const health: CliCommand = {
     try {
       const { facts, findings: all } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer });
       if (historyFile) await addSnapshot(db, historyFile, history ?? [], facts.workload?.connections.total ?? 0, ctx);
-      const blind = securityBlindSpots(facts).filter((b) => !values.check || values.check.includes(b.checkId));
-      return print(describeProfile(db.profile), all.filter((f) => rank[f.severity] <= rank[min]), blind);
+      const minAge = thresholds.unusedIndexMinStatsAgeSeconds ?? DEFAULT_THRESHOLDS.unusedIndexMinStatsAgeSeconds;
+      // "Never used" on young statistics means nothing: say so instead of offering a DROP.
+      const young = facts.statsAgeSeconds !== null && facts.statsAgeSeconds < minAge
+        ? [{ checkId: 'unused-index', what: `the statistics are ${formatMs(facts.statsAgeSeconds * 1000)} old, younger than ${formatMs(minAge * 1000)} (--drop-min-stats-age-days): no index is called unused yet` }] : [];
+      const asked = (b: { checkId: string }) => !values.check || values.check.includes(b.checkId);
+      return print(describeProfile(db.profile), all.filter((f) => rank[f.severity] <= rank[min]), securityBlindSpots(facts).filter(asked), young.filter(asked));
     } finally {
       await db.close();
     }

@@ -14,9 +14,8 @@ import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
 import { readsCatalog, summarize, touchesTables, type RecordSummary } from '../../core/record/aggregate';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
-import { adviseStatement } from '../../db/advisor';
+import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat } from '../io';
-import { errorMessage } from '../../core/safeText';
 
 const USAGE = 'pg-lens record [--db URL] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
 const MAX_ADVISED = 25;
@@ -112,8 +111,9 @@ async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliCon
   try {
     const info = await db.serverInfo();
     const all = summary.sites.flatMap((s) => s.statements).sort((a, b) => b.totalMs - a.totalMs);
+    const toAdvise: typeof all = [];
     for (const st of all) {
-      if (out.has(st.normalized) || out.size >= MAX_ADVISED) continue;
+      if (out.has(st.normalized) || toAdvise.some((x) => x.normalized === st.normalized) || out.size + toAdvise.length >= MAX_ADVISED) continue;
       if (!touchesTables(st.normalized)) {
         out.set(st.normalized, { suggestions: [], note: 'a session or transaction command (SET, SHOW, BEGIN…), nothing to index' });
         continue;
@@ -123,12 +123,22 @@ async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliCon
         out.set(st.normalized, { suggestions: [], note: 'reads the system catalogs (the library loading the schema), not the app\'s tables' });
         continue;
       }
-      try {
-        const r = await adviseStatement(db, st.sql, undefined, { info });
-        out.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore })), note: r.status === 'ok' ? undefined : r.message });
-      } catch (e) {
-        out.set(st.normalized, { suggestions: [], note: errorMessage(e) });
+      toAdvise.push(st);
+    }
+    // The one index decision: the recorded reads weighed with pg_stat_statements' busiest, so a recorded
+    // statement gets the index scan, advise and the editor name for it.
+    const decider = new IndexDecider(db, { info });
+    const sources = await decisionStatements(db, toAdvise.map((st) => ({ sql: st.sql, source: 'recorded' })), { info });
+    const decision = await decider.decide(sources.statements, { focus: toAdvise.map((st) => st.sql) });
+    for (const st of toAdvise) {
+      const r = decider.advice.get(st.sql);
+      if (!r) {
+        out.set(st.normalized, { suggestions: [], note: decider.errors.get(st.sql) ?? 'the index advisor could not look at it' });
+        continue;
       }
+      const d = decision.byStatement.get(st.sql);
+      const note = r.status !== 'ok' ? r.message : d?.withheld.length ? `no index worth its write cost: ${d.withheld.map((w) => w.why).join('; ')}` : undefined;
+      out.set(st.normalized, { costBefore: r.costBefore, suggestions: (d?.suggestions ?? []).map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore })), note });
     }
   } finally {
     await db.close();

@@ -17,6 +17,7 @@ import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '..
 import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
+import { IndexDecider } from '../../db/indexDecision';
 import { readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { oneLine, terminalSafe, errorMessage } from '../../core/safeText';
@@ -166,7 +167,9 @@ export const scan: CliCommand = {
       try {
         const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
         const info = await db.serverInfo();
-        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(db, { info })] });
+        // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).
+        const decider = new IndexDecider(db, { info, log });
+        result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true })] });
       } finally {
         await db.close();
       }

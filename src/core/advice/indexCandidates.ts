@@ -281,7 +281,9 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     const keys = [...eqKeys, ...(range ? [range.key] : [])];
     const keyCols = new Set(keys.map((k) => k.column));
     const inc = selectedRest.filter((c) => !keyCols.has(c));
-    if (inc.length && inc.length <= 3) {
+    // Only narrow columns: a covering copy of a text body or a document makes the index as large as
+    // the table for a few heap fetches saved (and loses to the plain index on every write).
+    if (inc.length && inc.length <= 3 && inc.every((c) => narrowColumn(t, c))) {
       btree('include', keys, `${describeKeys(eq, range)}, INCLUDE (${inc.join(', ')}) so the query is answered by an index-only scan`, withRangeSel, { include: inc });
     }
   }
@@ -367,6 +369,18 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     }
   }
   return out;
+}
+
+/** Average stored width (bytes) up to which a column is copied into a covering index. */
+const NARROW_BYTES = 16;
+
+/** A column narrow enough to INCLUDE: pg_stats' average width when analysed, else not a text/document type. */
+function narrowColumn(t: TableFacts, col: string): boolean {
+  const w = statsOf(t, col)?.avgWidth;
+  if (w !== undefined) return w <= NARROW_BYTES;
+  const c = columnOf(t, col);
+  if (!c) return false;
+  return !/^(text|bytea|json|jsonb|xml|tsvector)$/.test(c.typeName) && !/\[\]$/.test(c.type) && c.type !== 'character varying';
 }
 
 function pkKeys(t: TableFacts): IndexKey[] | undefined {

@@ -144,23 +144,21 @@ function header(ix: MigrationIndex, comment: string): string {
   return ix.reason ? `${comment} ${ix.reason.replace(/\s+/g, ' ')}\n` : '';
 }
 
+type Generator = (target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext) => MigrationOutput;
+
+/** Each tool's migration writer (a missing tool is a type error). */
+const GENERATORS: Record<MigrationTool, Generator> = {
+  prisma: prismaMigration,
+  rails: railsMigration,
+  django: djangoMigration,
+  knex: knexMigration,
+  'node-pg-migrate': nodePgMigrate,
+  flyway: flywayMigration,
+  sql: sqlMigration,
+};
+
 export function generateMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
-  switch (target.tool) {
-    case 'prisma':
-      return prismaMigration(target, ix, ctx);
-    case 'rails':
-      return railsMigration(target, ix, ctx);
-    case 'django':
-      return djangoMigration(target, ix, ctx);
-    case 'knex':
-      return knexMigration(target, ix, ctx);
-    case 'node-pg-migrate':
-      return nodePgMigrate(target, ix, ctx);
-    case 'flyway':
-      return flywayMigration(target, ix, ctx);
-    case 'sql':
-      return sqlMigration(target, ix, ctx);
-  }
+  return GENERATORS[target.tool](target, ix, ctx);
 }
 
 /** The CREATE EXTENSION the index needs, when it needs one (no terminator). */

@@ -31,8 +31,11 @@ export interface SiteAdvice<S extends ProvedSuggestion = ProvedSuggestion> {
   suggestions: S[];
 }
 
-/** createNow: offer "Create index now" first (the editor, on a development profile). */
-export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSite, 'sql' | 'sourceMap' | 'span' | 'file'>, advice: SiteAdvice<S>, opts: { createNow?: boolean } = {}): Finding | undefined {
+/**
+ * createNow: offer "Create index now" first (the editor, on a development profile). alsoServes: per
+ * DDL, the other statements the one decision gave the same index (core/advice/workload.ts).
+ */
+export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSite, 'sql' | 'sourceMap' | 'span' | 'file'>, advice: SiteAdvice<S>, opts: { createNow?: boolean; alsoServes?: Record<string, string[]> } = {}): Finding | undefined {
   if (advice.status !== 'ok' || !advice.suggestions.length) return undefined;
   const first = advice.suggestions[0];
   const shape = statementShape(site.sql);
@@ -42,7 +45,7 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
   return {
     ruleId: MISSING_INDEX_RULE,
     severity: proved ? 'warning' : 'info',
-    message: advice.suggestions.map((s) => s.summary).join('; '),
+    message: advice.suggestions.map((s) => s.summary + sharedNote(opts.alsoServes?.[s.ddl])).join('; '),
     span,
     file: site.file,
     help: advice.suggestions.map((s) => `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl};`).join(' '),
@@ -52,9 +55,14 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
       { title: `Copy CREATE INDEX: ${s.table} (${s.columns.join(', ')})`, edits: [], command: { id: 'pgLens.copyCreateIndex', args: [s] } },
     ]),
     evidence: {
-      suggestions: advice.suggestions.map((s) => ({ ddl: s.ddl, table: s.table, columns: s.columns, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason })),
+      suggestions: advice.suggestions.map((s) => ({ ddl: s.ddl, table: s.table, columns: s.columns, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason, ...(opts.alsoServes?.[s.ddl]?.length ? { alsoServes: opts.alsoServes[s.ddl] } : {}) })),
     },
   };
+}
+
+/** " (one index, also serving 2 other statements)" when the decision shares it. */
+function sharedNote(others: string[] | undefined): string {
+  return others?.length ? ` (one index, also serving ${others.length === 1 ? '1 other statement' : `${others.length} other statements`})` : '';
 }
 
 export interface HoverSuggestion extends ProvedSuggestion {
@@ -102,7 +110,7 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   evidence.push(md(s.reason));
   if (s.indexSizeBytes) evidence.push(`about ${formatBytes(s.indexSizeBytes)}`);
   lines.push(evidence.join(' · '), '');
-  if (o.alsoServes?.length) lines.push(`One index for both: also serves ${o.alsoServes.map((l) => `\`${l.replace(/`/g, '')}\``).join(', ')}.`, '');
+  if (o.alsoServes?.length) lines.push(`One index for ${o.alsoServes.length === 1 ? 'both' : `${o.alsoServes.length + 1} statements`}: also serves ${o.alsoServes.map((l) => `\`${l.replace(/`/g, '')}\``).join(', ')}.`, '');
   lines.push([o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined, `[Why](${o.docs})`, 'more fixes: Ctrl+.'].filter(Boolean).join(' · '));
   return lines.join('\n');
 }

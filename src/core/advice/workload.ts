@@ -1,8 +1,17 @@
 /**
- * Choosing a small set of indexes for a whole workload (pure): each statement's proved
- * suggestions are weighed by the time the statement takes (pg_stat_statements) and the share of
- * its estimated cost the index removes; an index whose keys extend another's serves both; write
- * maintenance on write-heavy tables is subtracted; the best few remain, each with its reasons.
+ * The one index decision (pure). Every surface that proposes an index — the missing-index
+ * diagnostic and hover, Suggest Indexes, `pg-lens scan --db` and `pg-lens advise`, the workload
+ * advice — goes through decideIndexes, so one statement gets one recommendation everywhere.
+ *
+ * Input: each statement's own proved suggestions (the advisor, greedy per statement) and the
+ * planner's word on other statements' indexes tried on it (cross proofs, made by db/indexDecision
+ * for indexes on the same table that lead with the same column). Per table, a greedy cover:
+ * the index that serves the most statements well (the planner uses it there, it cuts the cost by
+ * the minimum reduction, and it keeps at least 90% of the saving the statement's own index gives)
+ * is chosen first, until every statement's need is met (ties: see `better`). So overlapping suggestions become one
+ * index, and a statement whose need a shared index meets is told so instead of getting a rival.
+ * Statement timings (pg_stat_statements) weigh the saving; an index whose saving does not beat
+ * the write maintenance it adds is withheld on every surface.
  */
 export interface SuggestionLike {
   ddl: string;
@@ -15,14 +24,24 @@ export interface SuggestionLike {
   costBefore: number;
   costAfter: number | null;
   reason: string;
+  /** Size of the proved index, when known (smaller wins a tie). */
+  indexSizeBytes?: number | null;
 }
 
 export interface WorkloadStatementAdvice<S extends SuggestionLike = SuggestionLike> {
+  /** Identity of the statement (its SQL text). */
+  key: string;
   label: string;
   calls?: number;
   totalMs?: number;
-  costBefore?: number;
+  /** Its own proved suggestions, one per table (the advisor's answer for it alone). */
   suggestions: S[];
+}
+
+/** Another statement's index proved on this statement: the suggestion as it is for this statement (its costs). */
+export interface CrossProof<S extends SuggestionLike = SuggestionLike> {
+  statement: string;
+  suggestion: S;
 }
 
 export interface TableWriteStats {
@@ -37,74 +56,201 @@ export interface TableWriteStats {
 
 export interface WorkloadChoice {
   /** Statements this index serves, with the share of their estimated cost it removes. */
-  statements: { label: string; share: string; savedMs?: number }[];
-  /** Estimated time saved (ms, over the statistics period); undefined when only files were analysed. */
+  statements: { key: string; label: string; share: string; savedMs?: number }[];
+  /** Estimated time saved (ms, over the statistics period); undefined when no statement it serves has timings. */
   savedMs?: number;
-  /** Relative benefit used to rank (saved time, or summed cost share for statements without timing). */
+  /** Relative benefit used to rank (saved time net of writes, or summed cost share for statements without timing). */
   score: number;
-  /** Write maintenance estimate on write-heavy tables. */
+  /** Write maintenance estimate on written tables. */
   writeNote?: string;
+  /** False when its saving does not beat its write cost: no surface recommends it. */
+  worthIt: boolean;
   explanation: string;
+}
+
+/** One statement under the decision. */
+export interface StatementDecision<S extends SuggestionLike = SuggestionLike> {
+  /** What to suggest for this statement: the chosen indexes, each as proved on this statement. */
+  suggestions: S[];
+  /** Per suggested DDL: the other statements the same index serves (labels). */
+  alsoServes: Record<string, string[]>;
+  /** Its own suggestions that gave way to a shared index, and those withheld for their write cost. */
+  replaced: { ddl: string; by: string }[];
+  withheld: { ddl: string; why: string }[];
+}
+
+export interface IndexDecision<S extends SuggestionLike = SuggestionLike> {
+  /** Every chosen index, best first (the ones not worth their writes included, flagged). */
+  indexes: (S & WorkloadChoice)[];
+  byStatement: Map<string, StatementDecision<S>>;
+}
+
+export interface DecisionOptions {
+  /** The share of a statement's cost a shared index must remove there (the advisor's minCostReduction). */
+  minCostReduction?: number;
 }
 
 /** Cost of keeping one more index current, per written row (ms): an order of magnitude, stated in the docs. */
 const INDEX_WRITE_MS_PER_ROW = 0.002;
+/** A shared index serves a statement well when it keeps at least this share of the saving the statement's own index gives. */
+const KEEP_SAVING = 0.9;
 
-export function consolidateWorkload<S extends SuggestionLike>(advised: WorkloadStatementAdvice<S>[], writes: TableWriteStats[], opts: { maxIndexes: number }): (S & WorkloadChoice)[] {
-  type Acc = { s: S; statements: WorkloadChoice['statements']; savedMs: number; timed: boolean; score: number };
-  const byDdl = new Map<string, Acc>();
-  for (const a of advised) {
-    for (const s of a.suggestions) {
-      if (s.costAfter === null) continue;
-      const share = s.costBefore > 0 ? 1 - s.costAfter / s.costBefore : 0;
-      const saved = a.totalMs !== undefined ? a.totalMs * share : undefined;
-      const key = s.ddl;
-      const acc = byDdl.get(key) ?? { s, statements: [], savedMs: 0, timed: false, score: 0 };
-      acc.statements.push({ label: a.label, share: `${Math.round(share * 100)}% of its estimated cost`, savedMs: saved });
+type Need<S extends SuggestionLike> = { st: WorkloadStatementAdvice<S>; own: S; met?: S };
+
+export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStatementAdvice<S>[], cross: CrossProof<S>[], writes: TableWriteStats[], opts: DecisionOptions = {}): IndexDecision<S> {
+  const minReduction = opts.minCostReduction ?? 0.3;
+  // Every proof of an index on a statement: ddl → statement key → the suggestion there.
+  const proofs = new Map<string, Map<string, S>>();
+  const note = (ddl: string, key: string, s: S) => {
+    const m = proofs.get(ddl) ?? proofs.set(ddl, new Map()).get(ddl)!;
+    if (!m.has(key)) m.set(key, s);
+  };
+  const needs: Need<S>[] = [];
+  const first = new Map<string, S>();
+  for (const st of statements) {
+    for (const s of st.suggestions) {
+      if (s.costAfter === null) continue; // not verified: the statement shows it as such; never shared, never in the workload
+      needs.push({ st, own: s });
+      note(s.ddl, st.key, s);
+      if (!first.has(s.ddl)) first.set(s.ddl, s);
+    }
+  }
+  for (const c of cross) {
+    if (c.suggestion.costAfter === null) continue;
+    note(c.suggestion.ddl, c.statement, c.suggestion);
+  }
+  const servesWell = (ddl: string, n: Need<S>): S | undefined => {
+    const s = proofs.get(ddl)?.get(n.st.key);
+    if (!s || s.costAfter === null || !sameTable(s, n.own)) return undefined;
+    if (s.ddl === n.own.ddl) return s;
+    const before = n.own.costBefore;
+    if (before <= 0 || s.costAfter > before * (1 - minReduction)) return undefined;
+    return before - s.costAfter >= KEEP_SAVING * (before - (n.own.costAfter ?? 0)) ? s : undefined;
+  };
+  // Greedy cover: most statements served well, then the larger summed cost share (near ties: the smaller index).
+  const chosen: string[] = [];
+  const candidates = [...first.keys()];
+  for (;;) {
+    const open = needs.filter((n) => !n.met);
+    if (!open.length) break;
+    let best: Ranked | undefined;
+    for (const ddl of candidates) {
+      if (chosen.includes(ddl)) continue;
+      let count = 0;
+      let share = 0;
+      for (const n of open) {
+        const s = servesWell(ddl, n);
+        if (!s) continue;
+        count++;
+        share += 1 - s.costAfter! / Math.max(s.costBefore, 1e-9);
+      }
+      if (!count) continue;
+      const f = first.get(ddl)!;
+      const cand = { ddl, count, share, size: f.indexSizeBytes ?? Infinity, s: f };
+      if (!best || better(cand, best)) best = cand;
+    }
+    if (!best) break; // cannot happen: every need is served by its own index
+    chosen.push(best.ddl);
+    for (const n of open) n.met ??= servesWell(best.ddl, n);
+  }
+
+  // The chosen indexes with the statements they serve, their saving and their write cost.
+  const indexes: (S & WorkloadChoice)[] = [];
+  for (const ddl of chosen) {
+    const served = needs.filter((n) => n.met?.ddl === ddl);
+    const base = first.get(ddl)!;
+    const list: WorkloadChoice['statements'] = [];
+    let savedMs = 0;
+    let timed = false;
+    let shareSum = 0;
+    for (const n of served) {
+      if (list.some((x) => x.key === n.st.key)) continue;
+      const s = n.met!;
+      const share = s.costBefore > 0 ? 1 - s.costAfter! / s.costBefore : 0;
+      const saved = n.st.totalMs !== undefined ? n.st.totalMs * share : undefined;
+      list.push({ key: n.st.key, label: n.st.label, share: `${Math.round(share * 100)}% of its estimated cost`, savedMs: saved });
+      shareSum += share;
       if (saved !== undefined) {
-        acc.savedMs += saved;
-        acc.timed = true;
-      }
-      // Timed statements rank by time; untimed ones (workspace SQL) by cost share, below any timed saving.
-      acc.score += saved !== undefined ? saved : share * 0.001;
-      byDdl.set(key, acc);
-    }
-  }
-  // A btree whose keys (or INCLUDE list) extend another's (same table, predicate, method) serves the other's statements too.
-  const accs = [...byDdl.values()];
-  for (const a of accs) {
-    for (const b of accs) {
-      if (a === b || a.score === -1 || b.score === -1) continue;
-      if (extendsIndex(b.s, a.s)) {
-        b.statements.push(...a.statements.map((x) => ({ ...x, label: `${x.label} (via the leading columns)` })));
-        b.savedMs += a.savedMs;
-        b.timed ||= a.timed;
-        b.score += a.score;
-        a.score = -1;
+        savedMs += saved;
+        timed = true;
       }
     }
-  }
-  const out: (S & WorkloadChoice)[] = [];
-  for (const a of accs.filter((x) => x.score >= 0)) {
-    const w = writes.find((x) => x.schema === a.s.schema && (x.name === a.s.table || `${x.schema}.${x.name}` === a.s.table));
+    const w = writes.find((x) => x.schema === base.schema && (x.name === base.table || `${x.schema}.${x.name}` === base.table));
     let writeNote: string | undefined;
     let penalty = 0;
     if (w) {
       const rows = w.inserts + w.deletes + Math.max(0, w.updates - w.hotUpdates);
       penalty = rows * INDEX_WRITE_MS_PER_ROW;
       const writeHeavy = rows > Math.max(1, w.reads) * 2;
-      if (writeHeavy || penalty > 0.2 * a.savedMs) {
-        const against = a.timed ? `against ${Math.round(a.savedMs).toLocaleString('en-US')} ms saved` : 'with no statement timings to set a saving against it';
-        writeNote = `${a.s.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${rows.toLocaleString('en-US')} rows inserted/updated/deleted since the statistics were reset): keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
+      if (writeHeavy || penalty > 0.2 * savedMs) {
+        const against = timed ? `against ${Math.round(savedMs).toLocaleString('en-US')} ms saved` : 'with no statement timings to set a saving against it';
+        writeNote = `${base.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${rows.toLocaleString('en-US')} rows inserted/updated/deleted since the statistics were reset): keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
       }
     }
-    const net = a.timed ? a.savedMs - penalty : a.score;
-    if (a.timed && net <= 0) continue; // costs more on writes than it saves on reads
-    const explanation = `${a.s.reason}; serves ${a.statements.length} statement${a.statements.length === 1 ? '' : 's'}${a.timed ? `, saving about ${Math.round(a.savedMs).toLocaleString('en-US')} ms of ${'statement time'}` : ''}${writeNote ? `; ${writeNote}` : ''}`;
-    out.push({ ...a.s, statements: a.statements, savedMs: a.timed ? a.savedMs : undefined, score: net, writeNote, explanation });
+    const worthIt = !timed || savedMs > penalty;
+    const score = timed ? savedMs - penalty : shareSum * 0.001;
+    const explanation = `${base.reason}; serves ${list.length} statement${list.length === 1 ? '' : 's'}${timed ? `, saving about ${Math.round(savedMs).toLocaleString('en-US')} ms of statement time` : ''}${writeNote ? `; ${writeNote}` : ''}`;
+    indexes.push({ ...base, statements: list, savedMs: timed ? savedMs : undefined, score, writeNote, worthIt, explanation });
   }
-  out.sort((x, y) => y.score - x.score || x.ddl.localeCompare(y.ddl));
-  return out.slice(0, opts.maxIndexes);
+  indexes.sort((x, y) => Number(y.worthIt) - Number(x.worthIt) || y.score - x.score || x.ddl.localeCompare(y.ddl));
+
+  const byStatement = new Map<string, StatementDecision<S>>();
+  for (const st of statements) {
+    const d: StatementDecision<S> = { suggestions: [], alsoServes: {}, replaced: [], withheld: [] };
+    for (const s of st.suggestions) {
+      if (s.costAfter === null) {
+        d.suggestions.push(s);
+        continue;
+      }
+      const n = needs.find((x) => x.st === st && x.own === s)!;
+      const got = n.met ?? s;
+      const ix = indexes.find((x) => x.ddl === got.ddl);
+      if (ix && !ix.worthIt) {
+        d.withheld.push({ ddl: got.ddl, why: ix.writeNote ?? 'its saving does not beat its write cost' });
+        continue;
+      }
+      if (d.suggestions.some((x) => x.ddl === got.ddl)) continue;
+      if (got.ddl !== s.ddl) d.replaced.push({ ddl: s.ddl, by: got.ddl });
+      d.suggestions.push(got);
+      const others = (ix?.statements ?? []).filter((x) => x.key !== st.key).map((x) => x.label);
+      if (others.length) d.alsoServes[got.ddl] = others;
+    }
+    byStatement.set(st.key, d);
+  }
+  return { indexes, byStatement };
+}
+
+/** The workload's answer: the chosen indexes worth their writes, best first, at most maxIndexes. */
+export function workloadIndexes<S extends SuggestionLike>(d: IndexDecision<S>, maxIndexes: number): (S & WorkloadChoice)[] {
+  return d.indexes.filter((x) => x.worthIt).slice(0, maxIndexes);
+}
+
+type Ranked = { count: number; share: number; size: number; s: SuggestionLike; ddl: string };
+
+/**
+ * The better of two candidates: serves more statements well; then the larger summed cost share. Estimates
+ * are rough, so shares within two points per statement are a tie, decided by what stays true as the table
+ * changes: an index whose keys extend the other's (it answers every lookup the other does, as the
+ * duplicate-index health check sees it), then fewer INCLUDE columns (an index-only scan's advantage
+ * comes and goes with the visibility map), then the smaller index.
+ */
+function better(a: Ranked, b: Ranked): boolean {
+  if (a.count !== b.count) return a.count > b.count;
+  if (Math.abs(a.share - b.share) > 0.02 * a.count) return a.share > b.share;
+  if (keysExtend(a.s, b.s) !== keysExtend(b.s, a.s)) return keysExtend(a.s, b.s);
+  if (a.s.include.length !== b.s.include.length) return a.s.include.length < b.s.include.length;
+  if (a.size !== b.size) return a.size < b.size;
+  return a.ddl < b.ddl;
+}
+
+/** `wide`'s keys start with all of `narrow`'s and go further (same table, method and predicate). */
+function keysExtend(wide: IndexShape, narrow: IndexShape): boolean {
+  if (wide.method !== narrow.method || !sameTable(wide, narrow) || (wide.where ?? '') !== (narrow.where ?? '')) return false;
+  return wide.columns.length > narrow.columns.length && narrow.columns.every((c, i) => stripDir(wide.columns[i]) === stripDir(c));
+}
+
+function sameTable(a: Pick<SuggestionLike, 'schema' | 'table'>, b: Pick<SuggestionLike, 'schema' | 'table'>): boolean {
+  return a.schema === b.schema && a.table === b.table;
 }
 
 function stripDir(c: string): string {
@@ -114,14 +260,11 @@ function stripDir(c: string): string {
 type IndexShape = Pick<SuggestionLike, 'schema' | 'table' | 'method' | 'where' | 'columns' | 'include'>;
 
 /**
- * A b-tree `wide` whose keys start with all of `narrow`'s (and whose keys or INCLUDE list hold
- * narrow's INCLUDE columns), on the same table with the same predicate, and wider than it: it
- * answers narrow's lookups too, so one index can serve both (the planner still has to agree).
+ * Worth asking the planner whether `other` serves the statement that wants `own`: two b-trees on
+ * the same table with the same predicate that lead with the same column (one may extend the other,
+ * or they differ in what follows the first key, or only in their INCLUDE lists).
  */
-export function extendsIndex(wide: IndexShape, narrow: IndexShape): boolean {
-  if (wide.method !== 'btree' || narrow.method !== 'btree' || wide.schema !== narrow.schema || wide.table !== narrow.table || (wide.where ?? '') !== (narrow.where ?? '')) return false;
-  const nk = narrow.columns.map(stripDir);
-  const wk = wide.columns.map(stripDir);
-  const wider = wk.length > nk.length || wide.include.length > narrow.include.length;
-  return wider && wk.length >= nk.length && nk.every((k, i) => wk[i] === k) && narrow.include.every((c) => wide.include.includes(c) || wk.includes(c));
+export function overlaps(other: IndexShape, own: IndexShape): boolean {
+  if (other.method !== 'btree' || own.method !== 'btree' || other.schema !== own.schema || other.table !== own.table || (other.where ?? '') !== (own.where ?? '')) return false;
+  return !!other.columns.length && !!own.columns.length && stripDir(other.columns[0]) === stripDir(own.columns[0]);
 }

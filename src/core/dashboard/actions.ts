@@ -15,7 +15,8 @@ export const ACTION_KINDS = [
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];
 
-type RelationAction = { kind: 'vacuum-analyze' | 'analyze' | 'reindex-index' | 'drop-index' | 'refresh-materialized-view'; oid: number };
+export type RelationActionKind = 'vacuum-analyze' | 'analyze' | 'reindex-index' | 'drop-index' | 'refresh-materialized-view';
+type RelationAction = { kind: RelationActionKind; oid: number };
 type BackendAction = { kind: 'cancel-backend' | 'terminate-backend'; pid: number; backendStart: string };
 type ResetAction = { kind: 'reset-statements' };
 export type MaintenanceAction = RelationAction | BackendAction | ResetAction;
@@ -38,6 +39,14 @@ export const ACTION_TITLES: Record<ActionKind, string> = {
  */
 export function hasQueryToCancel(state: string | null | undefined): boolean {
   return state === 'active' || state === 'fastpath function call';
+}
+
+/**
+ * The statement a relation action runs on a quoted name: the one text the dashboard runs and a
+ * finding shows as its fix. REFRESH is CONCURRENTLY only where the view allows it (a unique index).
+ */
+export function relationStatement(kind: RelationActionKind, name: string, concurrently = false): string {
+  return kind === 'refresh-materialized-view' && concurrently ? `REFRESH MATERIALIZED VIEW CONCURRENTLY ${name}` : `${ACTION_TITLES[kind]} ${name}`;
 }
 
 /**

@@ -464,7 +464,8 @@ export const DEFAULT_THRESHOLDS: HealthThresholds = {
   idleInTransactionSeconds: 60,
   blockedSeconds: 5,
   unusedIndexMinBytes: 0,
-  unusedIndexMinStatsAgeSeconds: 0,
+  /** No DROP offered on statistics younger than a week (pgLens.index.dropMinStatsAgeDays's default). */
+  unusedIndexMinStatsAgeSeconds: 7 * 86400,
   bloatMinShare: 0.3,
   bloatMinBytes: 10 * 1024 * 1024,
   deadTupleMinCount: 10000,

@@ -22,6 +22,8 @@ const MAX_DEFINITIONS = 6;
 
 /** A name of one lowercase word: many unrelated classes define one. */
 const AMBIGUOUS = /^[a-z]+[!?]?$/;
+/** A file of the app's data-access or service layer: `repos/`, `services/`, `dao/`, `user_repository.py`, `OrderDao.java`, `recipe_service.py`. */
+const REPOSITORY_FILE = /(^|\/)(repos|repositor(y|ies)|daos?|data[-_]?access|services?)\/|(^|\/)[^/]*(repo|repository|dao|service|mixins)[^/]*\.\w+$/i;
 const WORKSPACE = /^(packages|apps|libs|services|modules|plugins|crates|projects|components)$/;
 
 /** The package a file belongs to: `packages/cli` of `packages/cli/src/x.ts`, else its first folder. */
@@ -48,6 +50,7 @@ export class CrossFileCalls {
   private readonly defs = new Map<string, Def[]>();
   private readonly pending: { file: string; family: string; call: PendingLoopCall }[] = [];
   private readonly modules = new Map<string, string[]>();
+  private root: string | undefined;
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
     const family = languageFolderOf(language);
@@ -63,30 +66,38 @@ export class CrossFileCalls {
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
   }
 
-  /** Name (`family:name`) → the definition that reaches a query, for names whose every definition does. */
-  private querying(): Map<string, Def> {
+  /**
+   * Name (`family:name`) → the definition that reaches a query, for names whose every definition does;
+   * and every definition that reaches one (for calls on a repository, judged by its own definitions).
+   */
+  private querying(): { q: Map<string, Def>; reaches: Set<Def> } {
     const q = new Map<string, Def>();
     const reaches = new Set<Def>();
     for (let round = 0; round < MAX_DEPTH; round++) {
       let changed = false;
       for (const [key, list] of this.defs) {
-        if (q.has(key) || list.length > MAX_DEFINITIONS) continue;
+        if (q.has(key)) continue;
+        const many = list.length > MAX_DEFINITIONS;
+        if (many && !list.some((d) => REPOSITORY_FILE.test(d.file))) continue;
         const family = key.slice(0, key.indexOf(':'));
         for (const d of list) {
           if (reaches.has(d)) continue;
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           const delegates = d.callees.includes(name) && list.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)))) reaches.add(d);
+          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)))) {
+            reaches.add(d);
+            changed = true;
+          }
         }
-        if (list.every((d) => reaches.has(d))) {
+        if (!many && list.every((d) => reaches.has(d))) {
           q.set(key, list[0]);
           changed = true;
         }
       }
       if (!changed) break;
     }
-    return q;
+    return { q, reaches };
   }
 
   /**
@@ -96,8 +107,8 @@ export class CrossFileCalls {
    */
   private mayBe(file: string, name: string, def: Def | undefined): boolean {
     if (!def) return false;
-    const from = packageOf(file);
-    const to = packageOf(def.file);
+    const from = packageOf(this.inProject(file));
+    const to = packageOf(this.inProject(def.file));
     if (from === to) return true;
     if (WORKSPACE.test(from.split('/')[0]) && WORKSPACE.test(to.split('/')[0])) {
       const pkg = escapeRe(to.split('/')[1]);
@@ -106,12 +117,45 @@ export class CrossFileCalls {
     return !AMBIGUOUS.test(name);
   }
 
+  /**
+   * The file's path inside the project: the folder outside the working directory that every file
+   * shares is dropped, so that
+   * `/home/me/app/packages/cli/x.ts` and `../app/packages/cli/x.ts` (a scan given an absolute or a
+   * relative folder) name the package `packages/cli` as `packages/cli/x.ts` does.
+   */
+  private inProject(file: string): string {
+    if (this.root === undefined) {
+      const files = [...this.modules.keys(), ...[...this.defs.values()].flat().map((d) => d.file), ...this.pending.map((p) => p.file)];
+      let common = files[0]?.split('/').slice(0, -1) ?? [];
+      for (const f of files) {
+        const parts = f.split('/');
+        let i = 0;
+        while (i < common.length && i < parts.length - 1 && common[i] === parts[i]) i++;
+        common = common.slice(0, i);
+      }
+      // Only a folder outside the working directory (an absolute path, `../`): a project whose files
+      // all sit in `server/` keeps `server` as its top folder.
+      this.root = common.length && (common[0] === '' || common[0] === '..' || /^[A-Za-z]:$/.test(common[0])) ? common.join('/') + '/' : '';
+    }
+    return this.root && file.startsWith(this.root) ? file.slice(this.root.length) : file;
+  }
+
   findings(): Finding[] {
-    const q = this.querying();
+    this.root = undefined;
+    const { q, reaches } = this.querying();
     const out: Finding[] = [];
     for (const { file, family, call } of this.pending) {
-      const def = q.get(`${family}:${call.callee}`);
-      if (!def || def.file === file || !this.mayBe(file, call.callee, def)) continue;
+      // On a repository: the repository files' own definition of the name (others define get/create too).
+      // (used when the usual rule cannot judge the name: a common name, or one defined too often).
+      const all = this.defs.get(`${family}:${call.callee}`) ?? [];
+      // A function of the calling file itself: its own definition (it reaches a query through other files).
+      const def = call.local
+        ? all.find((d) => d.file === file && reaches.has(d))
+        : call.repository && (call.common || all.length > MAX_DEFINITIONS)
+          ? all.find((d) => REPOSITORY_FILE.test(d.file) && reaches.has(d))
+          // Every definition reaches a query: the one this file can call (its own package first).
+          : q.has(`${family}:${call.callee}`) ? (all.find((d) => d.file !== file && this.mayBe(file, call.callee, d)) ?? q.get(`${family}:${call.callee}`)) : undefined;
+      if (!def || (def.file === file && !call.local) || !this.mayBe(file, call.callee, def)) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
       const rewrite = {

@@ -88,6 +88,12 @@ export interface PendingLoopCall {
   callee: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
   receiverClass?: string;
+  /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
+  repository?: boolean;
+  /** A function of the calling file (that reaches the database only through other files, if at all). */
+  local?: boolean;
+  /** A name many unrelated classes define (get, create…): followed only on a repository. */
+  common?: boolean;
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -158,6 +164,8 @@ class Detector {
   private readonly calls: Node[] = [];
   private readonly attributes: Node[] = [];
   private readonly functions = new Map<string, Node>();
+  /** Functions of this file that query by themselves or through its other functions (checkLocalCalls). */
+  private locallyQuerying = new Set<string>();
   private readonly bindings: Binding[] = [];
   private readonly hits: DbHit[] = [];
   private readonly hitByStart = new Map<number, DbHit>();
@@ -196,13 +204,13 @@ class Detector {
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (contains(def, n) && (!best || contains(best, def))) best = def;
-      if (best) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
+      if (best && !this.deferredWithin(n, best)) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
     }
     const seen = new Set<Node>();
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])] });
     }
     const loopCalls: PendingLoopCall[] = [];
@@ -210,11 +218,17 @@ class Detector {
     for (const n of this.calls) {
       if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
       const callee = this.calleeName(n);
-      if (!callee || GENERIC_NAMES.has(callee) || callee.length < 4 || this.isDispatch(n) || this.runsAtStartup(n)) continue;
+      if (!callee) continue;
+      // `self.repos.recipes.get_one(slug)`, `repo.create(x)`: a common name called on the app's repository.
+      const repository = this.lang !== 'go' && onRepository(n, callee);
+      if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
-      // Functions of this file were judged by checkLocalCalls already.
-      if (this.functions.has(callee) || this.functions.has('.' + callee)) continue;
+      // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
+      // reaches the database only through other files' functions is left to the cross-file pass.
+      const local = this.functions.has(callee) || this.functions.has('.' + callee);
+      if (local && (this.locallyQuerying.has(callee) || this.locallyQuerying.has('.' + callee))) continue;
+      if (!local && this.notTheAppsFunction(n, callee)) continue;
       const inLoop = this.enclosingLoop(n);
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       const li = inLoop ?? this.resolverAround(n);
@@ -226,6 +240,8 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
+        ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
+        ...(local ? { local } : {}),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -239,6 +255,44 @@ class Detector {
       });
     }
     return { functions, loopCalls, modules: [...this.ctx.modules] };
+  }
+
+  /**
+   * The node runs later, not when `def` is called: inside a function literal with parameters that
+   * `def` returns (`return func(ctx …) { … }`, a handler factory) or hands to a scheduler or registry
+   * (`scheduleJob(id, cron, async () => { … })`, `setInterval`, `on('event', …)`, `HandleFunc`).
+   */
+  private deferredWithin(node: Node, def: Node): boolean {
+    for (let p = node.parent; p && !same(p, def); p = p.parent) {
+      if (!this.a.isFunction(p)) continue;
+      let up = p.parent;
+      while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
+      // A returned handler takes arguments; a returned thunk (`return () => load(id)`, fp-ts tasks) is
+      // usually run by the caller at once.
+      const params = field(p, 'parameters') ?? field(p, 'parameter');
+      if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
+      const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
+      if (call && DEFERRING_CALL.test(this.calleeName(call) ?? '')) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A call that cannot be another file's function of that name: Go `os.Create(…)` names a standard
+   * library package the file imports; a JS/TS name the file binds itself (`const { mutateAsync:
+   * removeDeployment } = api.x.useMutation()`, `const create = …`) and does not import.
+   */
+  private notTheAppsFunction(n: Node, callee: string): boolean {
+    const fn = field(n, 'function');
+    if (!fn) return false;
+    if (this.lang === 'go') {
+      const pkg = fn.type === 'selector_expression' ? field(fn, 'operand') : undefined;
+      return !!pkg && pkg.type === 'identifier' && this.ctx.modules.some((m) => !m.split('/')[0].includes('.') && m.split('/').pop() === pkg.text);
+    }
+    if (!/^(typescript|tsx|javascript)$/.test(this.lang) || fn.type !== 'identifier') return false;
+    const name = escapeRe(callee);
+    if (new RegExp(`\\bimport\\b[^;]*?\\b${name}\\b[^;]*?\\bfrom\\b`).test(this.text)) return false;
+    return new RegExp(`\\b(?:const|let|var)\\s+(?:${name}\\s*[=:]|\\{[^}]*?[,:\\s]${name}\\s*(?:[,=][^}]*)?\\}\\s*=|\\[[^\\]]*?\\b${name}\\b[^\\]]*\\]\\s*=)`).test(this.text);
   }
 
   /**
@@ -511,7 +565,14 @@ class Detector {
     if (direct) return direct;
     const root = this.iterableRoot(li);
     if (!root || li.iterable?.text !== root) return undefined;
-    return this.arrayElements(this.binding(root, li.node.startIndex)?.value);
+    const b = this.binding(root, li.node.startIndex);
+    if (!b) return undefined;
+    // `ids = [one_id]` in one branch and `ids = [r.id for r in rows]` in another: not a fixed list.
+    if (this.bindings.some((o) => o !== b && o.name === root && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
+    // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`) holds as many items as the data.
+    const r = escapeRe(root);
+    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+    return filled ? undefined : this.arrayElements(b.value);
   }
 
   private estimate(li: LoopInfo): { iterations?: number; from?: string; bounded?: boolean } {
@@ -595,6 +656,11 @@ class Detector {
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
     if (this.isConstantList(li) || this.isSizeGuarded(li)) return true;
+    // Go `for range ticker.C` / `for t := range time.Tick(d)`: periodic work, one round per tick, not per item.
+    if (this.lang === 'go' && /^(?:[\w.]*[Tt]icker\w*\.C|time\.Tick\(.*\))$/.test(li.iterable?.text ?? '')) return true;
+    // What the schema or the call's own keywords list: `for k, v in kwargs.items()`, `metadata.sorted_tables`,
+    // `Model._meta.get_fields()`, `__table__.columns`: as many items as the code declares, not as the data.
+    if (/^(?:\*\*)?kwargs(?:\.(?:items|keys|values)\(\))?$|(?:^|\.)(?:metadata|meta|_meta|__table__|__mapper__)\.(?:sorted_tables|tables|columns|get_fields\(\)|fields|relationships|attrs)(?:\.(?:items|keys|values)\(\))?$/.test(li.iterable?.text ?? '')) return true;
     // The recipients of one mail (`message.to_addrs`, `mail.to`): a handful, once per mail sent.
     if (/^@?(message|mail|email)\.(to|to_addrs|cc|bcc|cc_addrs|bcc_addrs|recipients|destinations|smtp_envelope_to)\b/.test(li.iterable?.text ?? '')) return true;
     const list = this.literalList(li) ?? this.literalMapEntries(li);
@@ -670,6 +736,7 @@ class Detector {
       if (this.a.exitTypes.has(cur.type) || cur.type === 'return') return true;
       // `if count % BATCH == 0: flush()`: once per group of rows.
       if (/^if_statement|^if$/.test(cur.type) && /%\s*[\w.]+\s*={2,3}\s*0\b/.test(field(cur, 'condition')?.text ?? '')) return true;
+      if (this.isMemoised(cur, child, li)) return true;
       let after = false;
       for (const sib of named(cur)) {
         if (same(sib, child)) after = true;
@@ -679,6 +746,31 @@ class Detector {
       cur = cur.parent;
     }
     return false;
+  }
+
+  /**
+   * A look-up kept per key: `if key not in cache: cache[key] = load(key)`, `if (!seen.has(k)) { …;
+   * seen.set(k, await load(k)) }`, `if _, ok := m[k]; !ok { m[k] = … }`, `cache[k] ||= X.find(k)`,
+   * `cache[k] ??= await load(k)`: one call per distinct key, not per item — when the key is what
+   * items share (`item.list_id`), not the item itself (a cache keyed by each item is still one per item).
+   */
+  private isMemoised(cur: Node, child: Node, li: LoopInfo): boolean {
+    const vars = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    const shared = (key: string) => !vars.includes(key.trim());
+    const memo = /^\s*[@\w$.]+\[([^\]]+)\]\s*(\|\|=|\?\?=)/.exec(cur.text);
+    if (/assignment/.test(cur.type) && memo) return shared(memo[1]);
+    if (!/^(if_statement|if|unless)$/.test(cur.type)) return false;
+    const cond = field(cur, 'condition');
+    const cons = field(cur, 'consequence') ?? field(cur, 'body');
+    if (!cond || (cons && !contains(cons, child) && !same(cons, child))) return false;
+    const t = cond.text;
+    // [key, map] of the guard: `key not in m`, `!m.has(key)`, `_, ok := m[key]; !ok`, `unless m.key?(key)`.
+    const g = /^\(?\s*([^()]+?)\s+not\s+in\s+([\w.]+)\s*\)?$/.exec(t)?.slice(1)
+      ?? (/^\(?\s*!\s*([\w$.]+)\.(?:has|hasOwnProperty|containsKey)\(([^()]+)\)\s*\)?$/.exec(t) ?? (cur.type === 'unless' ? /^([\w@.]+)\.(?:key\?|include\?|has_key\?)\(([^()]+)\)$/.exec(t) : null))?.slice(1).reverse()
+      ?? /^\s*_\s*,\s*(?:ok|found|exists)\s*:?=\s*([\w.]+)\[([^\]]+)\]\s*;\s*!\s*(?:ok|found|exists)\s*$/.exec((field(cur, 'initializer')?.text ?? '') + ';' + t)?.slice(1).reverse();
+    if (!g || !shared(g[0])) return false;
+    // …and the branch stores a value under it (a set of seen items is not a cache).
+    return new RegExp(`(^|[^\\w$.])${escapeRe(g[1])}\\s*(\\[[^\\]]+\\]\\s*(=(?!=)|\\|\\|=)|\\.(set|put|setdefault|store)\\()`).test(cons?.text ?? '');
   }
 
   /** `for i in range(0, n, 1000)`, `for (i = 0; i < n; i += BATCH)`: one call per group of rows. */
@@ -730,6 +822,7 @@ class Detector {
       const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node));
       if (hit) querying.set(name, { def, hit });
     }
+    this.locallyQuerying = new Set(querying.keys());
     if (!querying.size) return;
     const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
     for (let round = 0; round < 3; round++) {
@@ -739,6 +832,7 @@ class Detector {
         const via = localCalls.find((c) => contains(def, c.n) && querying.has(c.callee!) && !this.onErrorPath(c.n));
         if (via) {
           querying.set(name, querying.get(via.callee!)!);
+          this.locallyQuerying.add(name);
           grew = true;
         }
       }
@@ -1033,6 +1127,27 @@ class Detector {
 }
 
 /** Method names too common to say anything across files (defined by many unrelated classes). */
+/** Calls that keep a callback for later (schedulers, timers, event and route registries). */
+const DEFERRING_CALL = /^(scheduleJob|schedule|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+
+/** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`). */
+const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|mixins)$/;
+/** Attributes of a `db` object that are its connection, not a repository it holds (`self.db.session`). */
+const DB_HANDLE = /^(?:session|connection|conn|engine|cursor|query|client|pool|transaction|execute|scalars?|add|commit|flush)$/;
+
+/**
+ * The call's receiver names the app's repository: a segment like `repos`/`user_repo`/`UserDao`, or a
+ * `db` object whose attribute is a table's repository (`self.db.recipes.get_one`).
+ */
+function onRepository(n: Node, callee: string): boolean {
+  const fn = field(n, 'function') ?? field(n, 'method');
+  const recv = fn ? (field(fn, 'object') ?? field(fn, 'receiver') ?? field(n, 'receiver')) : field(n, 'receiver');
+  const text = (recv?.text ?? '').replace(/\?\./g, '.');
+  if (!text || /[()[\]]/.test(text) || callee.startsWith('_')) return false;
+  const segs = text.split(/\.|::/);
+  return segs.some((x, i) => REPOSITORY_SEGMENT.test(x) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
+}
+
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
 
 /** A file that may define GraphQL resolvers. */

@@ -221,6 +221,15 @@ const RE_EST = new RegExp(`\\(cost=${NUM}\\.\\.${NUM} rows=${NUM} width=(\\d+)\\
 const RE_ACT = new RegExp(`\\(actual (?:time=${NUM}\\.\\.${NUM} )?rows=${NUM} loops=${NUM}\\)`);
 const RE_NEVER = /\(never executed\)/;
 const RE_WORKER_ACT = new RegExp(`^actual (?:time=${NUM}\\.\\.${NUM} )?rows=${NUM} loops=${NUM}$`);
+/** "actual [time=a..b] rows=r loops=l" (RE_ACT, RE_WORKER_ACT) → the JSON format's keys; time only under TIMING. */
+function readActual(act: RegExpExecArray, into: Record<string, unknown>): void {
+  if (act[1] !== undefined) {
+    into[K.ActualStartupTime] = Number(act[1]);
+    into[K.ActualTotalTime] = Number(act[2]);
+  }
+  into[K.ActualRows] = Number(act[3]);
+  into[K.ActualLoops] = Number(act[4]);
+}
 const NODE_NAME = /^[A-Z][A-Za-z]*(?: [A-Za-z]+)*\b/;
 /** What a node line starts with in PostgreSQL's text format (explain.c), for lines without figures (COSTS OFF). */
 const KNOWN_NODE = new RegExp(
@@ -339,14 +348,8 @@ export function parseTextRows(input: string[]): Record<string, unknown> {
       if (!w) list.push((w = { [K.WorkerNumber]: Number(worker[1]) }));
       const rest = worker[2].trim();
       const act = RE_WORKER_ACT.exec(rest);
-      if (act) {
-        if (act[1] !== undefined) {
-          w[K.ActualStartupTime] = Number(act[1]);
-          w[K.ActualTotalTime] = Number(act[2]);
-        }
-        w[K.ActualRows] = Number(act[3]);
-        w[K.ActualLoops] = Number(act[4]);
-      } else if (rest) {
+      if (act) readActual(act, w);
+      else if (rest) {
         // "Worker 0:  Sort Method: external merge  Disk: 712kB" (several properties may share the line)
         for (const part of rest.split(/\s{2,}(?=[A-Z][A-Za-z ]+:)/)) parseProperty(part, w as RawNode, where);
       }
@@ -515,14 +518,8 @@ function parseNodeHeader(body: string, where: () => string): RawNode {
     node[K.PlanRows] = Number(est[3]);
     node[K.PlanWidth] = Number(est[4]);
   }
-  if (act) {
-    if (act[1] !== undefined) {
-      node[K.ActualStartupTime] = Number(act[1]);
-      node[K.ActualTotalTime] = Number(act[2]);
-    }
-    node[K.ActualRows] = Number(act[3]);
-    node[K.ActualLoops] = Number(act[4]);
-  } else if (RE_NEVER.test(body)) {
+  if (act) readActual(act, node);
+  else if (RE_NEVER.test(body)) {
     node[K.ActualRows] = 0;
     node[K.ActualLoops] = 0;
   }
@@ -659,6 +656,24 @@ const LIST_PROPS: Record<string, string> = {
   'Repeatable': 'Repeatable',
 };
 
+/** Details made of "name=number" figures, in any order, any of them absent: where each figure goes. */
+const FIGURE_PROPS: Record<string, [RegExp, string][]> = {
+  'Heap Blocks': [[/exact=(\d+)/, K.ExactHeapBlocks], [/lossy=(\d+)/, K.LossyHeapBlocks]],
+  WAL: [[/records=(\d+)/, K.WalRecords], [/fpi=(\d+)/, K.WalFpi], [/bytes=(\d+)/, K.WalBytes], [/buffers full=(\d+)/, 'WAL Buffers Full']],
+  // Planning memory (PG17): "used=12kB  allocated=16kB"
+  Memory: [[/used=(\d+)kB/, 'Memory Used'], [/allocated=(\d+)kB/, 'Memory Allocated']],
+};
+
+/** Incremental Sort groups: "2  Sort Method: quicksort  Average Memory: 26kB  Peak Memory: 26kB". */
+const SORT_GROUP_FIGURES: [RegExp, string][] = [[/^(\d+)/, 'Group Count'], [/Average Memory:\s*(\d+)kB/, 'Average Sort Space Used'], [/Peak Memory:\s*(\d+)kB/, 'Peak Sort Space Used']];
+
+function readFigures(value: string, figures: [RegExp, string][], into: Record<string, unknown>): void {
+  for (const [re, key] of figures) {
+    const m = re.exec(value);
+    if (m) into[key] = Number(m[1]);
+  }
+}
+
 /** One "Key: value" line under a node (or a worker, or "Planning:"). */
 function parseProperty(line: string, node: RawNode, where: () => string = () => `"${clip(line)}"`): void {
   let m: RegExpExecArray | null;
@@ -692,6 +707,10 @@ function parseProperty(line: string, node: RawNode, where: () => string = () => 
   }
   if (LIST_PROPS[key]) {
     node[LIST_PROPS[key]] = splitTopLevel(value);
+    return;
+  }
+  if (FIGURE_PROPS[key]) {
+    readFigures(value, FIGURE_PROPS[key], node);
     return;
   }
   switch (key) {
@@ -739,10 +758,6 @@ function parseProperty(line: string, node: RawNode, where: () => string = () => 
         if (m[3]) node[K.DiskUsage] = Number(m[3]);
       }
       return;
-    case 'Heap Blocks':
-      if ((m = /exact=(\d+)/.exec(value))) node[K.ExactHeapBlocks] = Number(m[1]);
-      if ((m = /lossy=(\d+)/.exec(value))) node[K.LossyHeapBlocks] = Number(m[1]);
-      return;
     case 'Hits':
       if ((m = /^(\d+)\s+Misses:\s*(\d+)\s+Evictions:\s*(\d+)\s+Overflows:\s*(\d+)(?:\s+Memory Usage:\s*(\d+)kB)?/.exec(value))) {
         node[K.CacheHits] = Number(m[1]);
@@ -752,25 +767,11 @@ function parseProperty(line: string, node: RawNode, where: () => string = () => 
         if (m[5]) node[K.PeakMemoryUsage] = Number(m[5]);
       }
       return;
-    case 'WAL':
-      if ((m = /records=(\d+)/.exec(value))) node[K.WalRecords] = Number(m[1]);
-      if ((m = /fpi=(\d+)/.exec(value))) node[K.WalFpi] = Number(m[1]);
-      if ((m = /bytes=(\d+)/.exec(value))) node[K.WalBytes] = Number(m[1]);
-      if ((m = /buffers full=(\d+)/.exec(value))) node['WAL Buffers Full'] = Number(m[1]);
-      return;
-    case 'Memory':
-      // Planning memory (PG17): "used=12kB  allocated=16kB"
-      if ((m = /used=(\d+)kB/.exec(value))) node['Memory Used'] = Number(m[1]);
-      if ((m = /allocated=(\d+)kB/.exec(value))) node['Memory Allocated'] = Number(m[1]);
-      return;
     case 'Full-sort Groups':
     case 'Pre-sorted Groups': {
-      // Incremental Sort: "2  Sort Method: quicksort  Average Memory: 26kB  Peak Memory: 26kB"
       const g: Record<string, unknown> = {};
-      if ((m = /^(\d+)/.exec(value))) g['Group Count'] = Number(m[1]);
+      readFigures(value, SORT_GROUP_FIGURES, g);
       if ((m = /Sort Methods?:\s*(.+?)\s{2}/.exec(value))) g['Sort Methods Used'] = m[1].split(/,\s*/);
-      if ((m = /Average Memory:\s*(\d+)kB/.exec(value))) g['Average Sort Space Used'] = Number(m[1]);
-      if ((m = /Peak Memory:\s*(\d+)kB/.exec(value))) g['Peak Sort Space Used'] = Number(m[1]);
       node[key] = g;
       return;
     }

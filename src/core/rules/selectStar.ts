@@ -8,6 +8,8 @@ import type { Rule } from './types';
 import type { TableFacts } from '../catalogFacts';
 
 const MODEL_APIS = /^(activerecord\.find_by_sql|django\.raw)$/;
+/** `services/backups_v2/exporter.py`, `lib/db_dump.rb`, `backup.go`: code that copies whole rows. */
+const BACKUP_PATH = /(^|[/_.-])(backups?|dumps?|dumper)([/_.-]|v?\d*\/)/i;
 
 /** A table with at least this many columns is wide. */
 const WIDE_COLUMNS = 12;
@@ -23,6 +25,8 @@ export const selectStar: Rule = {
     // Rows that become model objects (ActiveRecord find_by_sql, Django Model.objects.raw): the model wants
     // every column, and a column left out is loaded later, one query per object.
     if (MODEL_APIS.test(ctx.site.api)) return [];
+    // Backup and dump code copies whole rows: every column, whatever the table holds, is the point.
+    if (BACKUP_PATH.test(ctx.site.file ?? '')) return [];
     let s = ctx.statement as Node;
     const ctes = ctesOf(s);
     if (s.type === 'with') s = s.in;

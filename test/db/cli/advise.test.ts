@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { capabilities, testDatabase, runCli as run } from '../support';
+import { capabilities, testDatabase } from '../support';
+import { runCli as run } from '../../unit/support/cli';
 
 
 describe('cli: pg-lens advise (real PostgreSQL)', function () {

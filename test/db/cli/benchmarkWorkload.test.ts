@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { testDatabase, runCli as run, statementStats } from '../support';
+import { testDatabase, statementStats } from '../support';
+import { runCli as run } from '../../unit/support/cli';
 
 
 describe('pg-lens benchmark --workload', function () {

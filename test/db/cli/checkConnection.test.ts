@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync, execFileSync } from 'node:child_process';
-import { main } from '../../../src/cli/main';
+import { runCli, type CliRun } from '../../unit/support/cli';
 import { EXIT } from '../../../src/cli/io';
 import { freePort } from '../../../scripts/embeddedServer';
 import { serverUrl } from '../support';
@@ -25,12 +25,10 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-cli-'));
 /** An env with nothing of the developer's: no PG*, no DATABASE_URL, no ~/.pgpass. */
 const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, HOME: tmp, PGPASSFILE: path.join(tmp, 'none'), ...extra });
 
-async function run(argv: string[], env = cleanEnv()): Promise<{ code: number; out: string; err: string; ms: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
+async function run(argv: string[], env = cleanEnv()): Promise<CliRun & { ms: number }> {
   const t = performance.now();
-  const code = await main(argv, { out: (s) => out.push(s), err: (s) => err.push(s), env, cwd: root });
-  return { code, out: out.join('\n'), err: err.join('\n'), ms: performance.now() - t };
+  const r = await runCli(argv, { env, cwd: root });
+  return { ...r, ms: performance.now() - t };
 }
 
 /** A failure: the right exit code, one line on stderr that matches, nothing on stdout, no secret echoed. */
@@ -44,7 +42,6 @@ function oneLineFailure(r: { code: number; out: string; err: string }, re: RegEx
 }
 
 describe('cli check-connection (real PostgreSQL)', function () {
-  this.timeout(60_000);
   before(() => {
     server = new URL(serverUrl());
     PASSWORD = decodeURIComponent(server.password);

@@ -4,7 +4,8 @@
  * `health` and `explain` text output, and never as lines of their own.
  */
 import * as assert from 'node:assert/strict';
-import { testDatabase, runCli as run } from '../support';
+import { testDatabase } from '../support';
+import { runCli as run } from '../../unit/support/cli';
 import { isWorkflowCommand, RAW_CONTROL } from '../../unit/support/terminal';
 
 
@@ -21,7 +22,6 @@ function checkSafe(text: string): void {
 }
 
 describe('hostile names in CLI text output (real server)', function () {
-  this.timeout(60000);
   const t = testDatabase('cli_hostile_names');
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   before(async () => {

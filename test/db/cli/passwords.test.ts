@@ -5,21 +5,15 @@
  * password is refused (so the server really checks them); --production makes the session read-only.
  */
 import * as assert from 'node:assert/strict';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 import { testDatabase } from '../support';
 import { kvQuote, TRICKY } from '../../unit/support/passwords';
 
-async function run(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env, cwd: process.cwd() });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => runCli(argv, { env });
 
 const leaks = (text: string) => /S3cret|Tail9/.test(text);
 
 describe('passwords and production mode through the CLI (real server)', function () {
-  this.timeout(60000);
   const t = testDatabase('cli_passwords');
   let host: string;
   let port: number;

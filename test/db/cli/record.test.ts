@@ -3,20 +3,24 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 import { loadShop } from '../../../examples/shop/seed';
 import { testDatabase } from '../support';
 
 const root = path.join(__dirname, '..', '..', '..');
-const app = path.join(root, 'test', 'fixtures', 'record', 'app.js');
+/** A program under test/fixtures/record. */
+const fixture = (name: string) => path.join(root, 'test', 'fixtures', 'record', name);
+const app = fixture('app.js');
 const capture = path.join(root, 'dist', 'capture.js');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
-async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: { ...process.env, ...env }, cwd: root });
-  return { code, out: out.join('\n'), err: err.join('\n') };
+const run = (argv: string[], env: NodeJS.ProcessEnv) => runCli(argv, { env: { ...process.env, ...env }, cwd: root });
+
+/** `pg-lens record --format json <argv>`, which must succeed: its report. */
+async function recordJson(argv: string[], env: NodeJS.ProcessEnv) {
+  const r = await run(['record', '--format', 'json', ...argv], env);
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out);
 }
 
 /** 1-based line of the first line of `file` holding `marker`. */
@@ -35,9 +39,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
   });
 
   it('finds the Sequelize shop\'s N+1 at the lazy association call and its missing index at the ORM call (--db)', async () => {
-    const r = await run(['record', '--db', t.url, '--format', 'json', '--', tsx, 'examples/shop/orm/traffic.ts'], { DATABASE_URL: t.url, ROUNDS: '2' });
-    assert.equal(r.code, 0, r.err);
-    const json = JSON.parse(r.out);
+    const json = await recordJson(['--db', t.url, '--', tsx, 'examples/shop/orm/traffic.ts'], { DATABASE_URL: t.url, ROUNDS: '2' });
     assert.equal(json.nPlusOne.length, 1, JSON.stringify(json.nPlusOne, null, 1));
     const n = json.nPlusOne[0];
     assert.equal(n.file, path.join('examples', 'shop', 'orm', 'orders.ts'));
@@ -64,9 +66,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
   it('records every call style of pg at its line, counts the N+1 per run, and leaves the app\'s output and errors as they were', async () => {
     const plain = spawnSync(process.execPath, [app], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, encoding: 'utf8' });
     assert.equal(plain.status, 0, plain.stderr);
-    const r = await run(['record', '--format', 'json', '--threshold', '5', '--', process.execPath, app], { DATABASE_URL: t.url });
-    assert.equal(r.code, 0, r.err);
-    const json = JSON.parse(r.out);
+    const json = await recordJson(['--threshold', '5', '--', process.execPath, app], { DATABASE_URL: t.url });
     const rel = path.relative(root, app);
     assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number }) => [n.file, n.line, n.calls]), [[rel, lineOf(path.relative(root, app), '// N+1 line'), 12]]);
     assert.equal(json.statements, 1 + 12 + 3 + 3 + 1 + 2);
@@ -89,11 +89,9 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
   it('Pool: two identical statements queued at once keep their own line and unit when the second reaches the server first', async () => {
     // The pool's first connection comes up 150 ms late, so the second query's statement is sent first
     // (a FIFO of sites per statement text put each at the other's line here).
-    const race = path.join(root, 'test', 'fixtures', 'record', 'poolRace.js');
+    const race = fixture('poolRace.js');
     const rel = path.relative(root, race);
-    const r = await run(['record', '--format', 'json', '--', process.execPath, race], { DATABASE_URL: t.url });
-    assert.equal(r.code, 0, r.err);
-    const json = JSON.parse(r.out);
+    const json = await recordJson(['--', process.execPath, race], { DATABASE_URL: t.url });
     const at = (marker: string) => {
       const site = json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker));
       return site?.statements.map((s: { calls: number; rows: number; maxUnit: string }) => [s.calls, s.rows, s.maxUnit]);
@@ -104,14 +102,47 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.deepEqual(at('race: request three'), [[1, 3, 'GET /three']]);
   });
 
+  it('one statement text from several lines: each call at its own line with its count — alternating lines, and an N+1 that starts after the text was seen 40 times from another line', async () => {
+    const fixture = path.join(root, 'test', 'fixtures', 'record', 'sameText.js');
+    const rel = path.relative(root, fixture);
+    const r = await run(['record', '--format', 'json', '--threshold', '5', '--', process.execPath, fixture], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const calls = Object.fromEntries(json.sites.filter((s: { file: string }) => s.file === rel).map((s: { line: number; calls: number }) => [s.line, s.calls]));
+    const expected: Record<number, number> = {};
+    for (const [marker, n] of [['// warm-up line', 40], ['// alternating line A', 3], ['// alternating line B', 3], ['// late N+1 line', 25], ['// once line', 1]] as const) expected[lineOf(rel, marker)] = n;
+    assert.deepEqual(calls, expected);
+    const nPlusOne = json.nPlusOne.map((n: { file: string; line: number; calls: number }) => [n.file, n.line, n.calls]).sort((a: number[], b: number[]) => a[1] - b[1]);
+    assert.deepEqual(nPlusOne, [[rel, lineOf(rel, '// warm-up line'), 40], [rel, lineOf(rel, '// late N+1 line'), 25]]);
+  });
+
+  it('Sequelize: calls awaited on another line are at the line that called the ORM; an app hook\'s raw SQL and association read inside an ORM call are at the hook\'s lines', async () => {
+    // Sequelize sends each statement through Sequelize#query after awaits of its own; the app's function
+    // awaiting the call then shows as an async stack frame — its await line, not the call's.
+    const fixture = path.join(root, 'test', 'fixtures', 'record', 'sequelizeSites.js');
+    const rel = path.relative(root, fixture);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, fixture], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const at = (marker: string) => json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker));
+    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// map line'), 6, 'sequelize']]);
+    assert.equal(at('// await line'), undefined, 'nothing at the line that awaits the calls');
+    const sqlAt = (marker: string) => at(marker)?.statements.map((s: { sql: string; calls: number }) => [s.sql, s.calls]);
+    assert.deepEqual(sqlAt('// hook raw line'), [['SELECT count(*) AS n FROM sqs_author', 1]]);
+    const getter = sqlAt('// hook getter line');
+    assert.equal(getter?.length, 1, JSON.stringify(getter));
+    assert.match(getter[0][0], /FROM "sqs_author"/);
+    const find = sqlAt('// hooked find line');
+    assert.equal(find?.length, 1, JSON.stringify(find));
+    assert.match(find[0][0], /FROM "sqs_book"/);
+  });
+
   it('postgres.js: tagged queries, sql.unsafe and errors at their lines; the N+1 in a loop with its count', async () => {
-    const pjs = path.join(root, 'test', 'fixtures', 'record', 'postgresjs.js');
+    const pjs = fixture('postgresjs.js');
     const rel = path.relative(root, pjs);
     const plain = spawnSync(process.execPath, [pjs], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, encoding: 'utf8' });
     assert.equal(plain.status, 0, plain.stderr);
-    const r = await run(['record', '--format', 'json', '--', process.execPath, pjs], { DATABASE_URL: t.url });
-    assert.equal(r.code, 0, r.err);
-    const json = JSON.parse(r.out);
+    const json = await recordJson(['--', process.execPath, pjs], { DATABASE_URL: t.url });
     assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number }) => [n.file, n.line, n.calls]), [[rel, lineOf(rel, '// N+1 line'), 7]]);
     // + postgres.js's own type lookup on connect, which has no line in the app's code.
     assert.equal(json.statements, 1 + 7 + 1 + 1 + 1);
@@ -125,11 +156,9 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
   });
 
   it('TypeORM: the repository call in a loop is the N+1 at its line; the list and the find with relations are not; synchronize is left out', async () => {
-    const app = path.join(root, 'test', 'fixtures', 'record', 'typeorm_app.js');
+    const app = fixture('typeorm_app.js');
     const rel = path.relative(root, app);
-    const r = await run(['record', '--format', 'json', '--', process.execPath, app], { DATABASE_URL: t.url });
-    assert.equal(r.code, 0, r.err);
-    const json = JSON.parse(r.out);
+    const json = await recordJson(['--', process.execPath, app], { DATABASE_URL: t.url });
     assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// N+1 line'), 6, 'typeorm']]);
     assert.match(json.nPlusOne[0].fix, /relations/);
     for (const marker of ['// list line', '// eager line']) {
@@ -188,11 +217,9 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
         fs.writeFileSync(path.join(dir, 'package.json'), '{ "name": "runner-app", "private": true }\n');
         const src = path.join('test', 'fixtures', 'record', 'testRunners', runner.file);
         fs.copyFileSync(path.join(root, src), path.join(dir, runner.file));
-        const out: string[] = [];
-        const err: string[] = [];
-        const code = await main(['record', '--format', 'json', '--', process.execPath, ...runner.argv(dir)], { out: (x) => out.push(x), err: (x) => err.push(x), env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, cwd: dir });
-        assert.equal(code, 0, err.join('\n'));
-        const json = JSON.parse(out.join('\n'));
+        const r = await runCli(['record', '--format', 'json', '--', process.execPath, ...runner.argv(dir)], { env: { ...process.env, DATABASE_URL: t.url, NODE_OPTIONS: '' }, cwd: dir });
+        assert.equal(r.code, 0, r.err);
+        const json = JSON.parse(r.out);
         assert.deepEqual(
           json.nPlusOne.map((n: { file: string; line: number; calls: number; unit: string; unitKind: string }) => [n.file, n.line, n.calls, n.unit, n.unitKind]),
           [[runner.file, lineOf(src, '// N+1 line'), 6, runner.name === 'Jest' ? 'orders are read one by one' : 'orders > are read one by one', 'test']],

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 import { testDatabase } from '../support';
 
 const root = path.join(__dirname, '..', '..', '..');
@@ -22,10 +22,8 @@ function skip(ctx: Mocha.Context, why: string): void {
 }
 
 async function record(script: string, url: string): Promise<{ code: number; json: any; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['record', '--format', 'json', '--', python, path.join(fixtures, script)], { out: (t) => out.push(t), err: (t) => err.push(t), env: { ...process.env, DATABASE_URL: url }, cwd: root });
-  return { code, json: out.length ? JSON.parse(out.join('\n')) : undefined, err: err.join('\n') };
+  const r = await runCli(['record', '--format', 'json', '--', python, path.join(fixtures, script)], { env: { ...process.env, DATABASE_URL: url }, cwd: root });
+  return { code: r.code, json: r.out ? JSON.parse(r.out) : undefined, err: r.err };
 }
 
 function lineOf(file: string, marker: string): number {

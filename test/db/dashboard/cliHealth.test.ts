@@ -1,10 +1,10 @@
 /** `pg-lens health` end to end through the CLI's main(): JSON shape, text, exit codes, usage errors. */
 import * as assert from 'node:assert/strict';
-import { testDatabase, runCli as run } from '../support';
+import { testDatabase } from '../support';
+import { runCli as run } from '../../unit/support/cli';
 
 
 describe('pg-lens health', function () {
-  this.timeout(60000);
   const t = testDatabase('cli_health');
   before(async () => {
     await t.admin.query(`CREATE SCHEMA "s.x"`);
@@ -29,6 +29,21 @@ describe('pg-lens health', function () {
     assert.equal(r.code, 1);
     assert.match(r.out, /WARNING unused-index: Index s\.x\.never_used/);
     assert.match(r.out, /fix: DROP INDEX CONCURRENTLY "s\.x"\.never_used;/);
+  });
+
+  it('no DROP offered on young statistics: unused-index waits for --drop-min-stats-age-days (7 by default, as the editor) and says why', async () => {
+    await t.admin.query('SELECT pg_stat_reset()');
+    const young = await run(['health', '--db', t.url, '--check', 'unused-index']);
+    assert.equal(young.code, 0, young.out);
+    assert.doesNotMatch(young.out, /never_used|DROP INDEX/);
+    assert.match(young.out, /Not checked yet:\n  unused-index: the statistics are .* old, younger than 168 h \(--drop-min-stats-age-days\): no index is called unused yet/);
+    const json = await run(['health', '--db', t.url, '--check', 'unused-index', '--format', 'json']);
+    assert.deepEqual(JSON.parse(json.out), []);
+    assert.match(json.err, /not checked \(unused-index\): the statistics are/);
+    const now = await run(['health', '--db', t.url, '--check', 'unused-index', '--drop-min-stats-age-days', '0']);
+    assert.equal(now.code, 1);
+    assert.match(now.out, /fix: DROP INDEX CONCURRENTLY "s\.x"\.never_used;/);
+    assert.equal((await run(['health', '--db', t.url, '--drop-min-stats-age-days', 'soon'])).code, 2);
   });
 
   it('usage errors are one line with exit code 2', async () => {

@@ -214,7 +214,6 @@ describe('health checks on a crafted database', function () {
 });
 
 describe('health checks on a clean database', function () {
-  this.timeout(60000);
   const t = testDatabase('health_clean');
   before(async () => {
     await t.admin.query(`CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text UNIQUE)`);
@@ -242,7 +241,6 @@ describe('health checks on a clean database', function () {
 });
 
 describe('health: index facts cached behind the catalog version probe', function () {
-  this.timeout(60000);
   const t = testDatabase('health_cache');
   before(async () => {
     await t.admin.query(`CREATE TABLE items (id int PRIMARY KEY, sku text, qty int)`);

@@ -10,8 +10,14 @@ import { testDatabase, rejectsWith, waitFor } from '../support';
 
 const oidOf = async (c: Client, regclass: string): Promise<number> => Number((await c.query(`SELECT $1::regclass::oid AS oid`, [regclass])).rows[0].oid);
 
+/** Run an action that must succeed; its statement. */
+async function runOk(...args: Parameters<typeof runAction>): Promise<string> {
+  const r = await runAction(...args);
+  assert.ok(r.ok, r.message);
+  return r.statement;
+}
+
 describe('maintenance actions', function () {
-  this.timeout(60000);
   const t = testDatabase('maint');
   before(async () => {
     const a = t.admin;
@@ -34,9 +40,7 @@ describe('maintenance actions', function () {
   it('ANALYZE by oid updates last_analyze of that table only, not its look-alike', async () => {
     const db = await t.open();
     const oid = await oidOf(t.admin, 'public."a.b"');
-    const r = await runAction(db, { kind: 'analyze', oid });
-    assert.ok(r.ok, r.message);
-    assert.equal(r.statement, 'ANALYZE public."a.b"');
+    assert.equal(await runOk(db, { kind: 'analyze', oid }), 'ANALYZE public."a.b"');
     await t.admin.query('SELECT pg_stat_clear_snapshot()');
     const rows = (await t.admin.query(`SELECT schemaname, relname, last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE relname IN ('a.b', 'b') ORDER BY 1`)).rows;
     assert.deepEqual(rows, [{ schemaname: 'a', relname: 'b', analysed: false }, { schemaname: 'public', relname: 'a.b', analysed: true }]);
@@ -45,21 +49,16 @@ describe('maintenance actions', function () {
   it('VACUUM (ANALYZE) of a hostile table name', async () => {
     const db = await t.open();
     const oid = await oidOf(t.admin, 'public."<img src=x onerror=alert(1)> ""ü"" "');
-    const r = await runAction(db, { kind: 'vacuum-analyze', oid });
-    assert.ok(r.ok, r.message);
-    assert.equal(r.statement, 'VACUUM (ANALYZE) public."<img src=x onerror=alert(1)> ""ü"" "');
+    assert.equal(await runOk(db, { kind: 'vacuum-analyze', oid }), 'VACUUM (ANALYZE) public."<img src=x onerror=alert(1)> ""ü"" "');
   });
 
   it('REINDEX INDEX CONCURRENTLY and DROP INDEX CONCURRENTLY hit exactly that index', async () => {
     const db = await t.open();
     const hostile = await oidOf(t.admin, 'public."i ""x"".y"');
     const progress: string[] = [];
-    const re = await runAction(db, { kind: 'reindex-index', oid: hostile }, { onProgress: (m) => progress.push(m) });
-    assert.ok(re.ok, re.message);
-    assert.equal(re.statement, 'REINDEX INDEX CONCURRENTLY public."i ""x"".y"');
+    assert.equal(await runOk(db, { kind: 'reindex-index', oid: hostile }, { onProgress: (m) => progress.push(m) }), 'REINDEX INDEX CONCURRENTLY public."i ""x"".y"');
     const newOid = await oidOf(t.admin, 'public."i ""x"".y"');
-    const drop = await runAction(db, { kind: 'drop-index', oid: newOid });
-    assert.ok(drop.ok, drop.message);
+    await runOk(db, { kind: 'drop-index', oid: newOid });
     const left = (await t.admin.query(`SELECT relname FROM pg_class WHERE relkind = 'i' AND relname LIKE 'i%' ORDER BY 1`)).rows.map((r) => r.relname);
     assert.deepEqual(left, ['i']);
   });
@@ -77,11 +76,8 @@ describe('maintenance actions', function () {
     const db = await t.open();
     const uniq = await planAction(db, { kind: 'refresh-materialized-view', oid: await oidOf(t.admin, '"mv uniq"') });
     assert.equal(uniq.statement, 'REFRESH MATERIALIZED VIEW CONCURRENTLY public."mv uniq"');
-    const plain = await runAction(db, { kind: 'refresh-materialized-view', oid: await oidOf(t.admin, 'mv_plain') });
-    assert.ok(plain.ok, plain.message);
-    assert.equal(plain.statement, 'REFRESH MATERIALIZED VIEW public.mv_plain');
-    const r = await runAction(db, { kind: 'refresh-materialized-view', oid: await oidOf(t.admin, '"mv uniq"') });
-    assert.ok(r.ok, r.message);
+    assert.equal(await runOk(db, { kind: 'refresh-materialized-view', oid: await oidOf(t.admin, 'mv_plain') }), 'REFRESH MATERIALIZED VIEW public.mv_plain');
+    assert.equal(await runOk(db, { kind: 'refresh-materialized-view', oid: await oidOf(t.admin, '"mv uniq"') }), uniq.statement, 'the run is what was planned');
   });
 
   describe('cancel and terminate', () => {
@@ -117,15 +113,13 @@ describe('maintenance actions', function () {
       const db = await t.open();
       const running = victim.query('SELECT pg_sleep(20)').then(() => 'finished', (e: Error) => e.message);
       await waitFor(async () => (await t.admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`, [pid])).rows[0].n === 1, 'pg_sleep(20) to be running');
-      const r = await runAction(db, { kind: 'cancel-backend', pid, backendStart });
-      assert.ok(r.ok, r.message);
+      await runOk(db, { kind: 'cancel-backend', pid, backendStart });
       assert.match(await running, /canceling statement due to user request/);
     });
 
     it('terminates the right session', async () => {
       const db = await t.open();
-      const r = await runAction(db, { kind: 'terminate-backend', pid, backendStart });
-      assert.ok(r.ok, r.message);
+      await runOk(db, { kind: 'terminate-backend', pid, backendStart });
       await waitFor(async () => (await t.admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1', [pid])).rows[0].n === 0, 'the terminated session to be gone');
     });
   });

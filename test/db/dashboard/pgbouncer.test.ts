@@ -12,7 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { runHealth } from '../../../src/db/health';
-import { announceFallback, createTestDatabase, serverUrl, type TestDatabase, runCli as run } from '../support';
+import { announceFallback, createTestDatabase, serverUrl, type TestDatabase } from '../support';
+import { runCli as run } from '../../unit/support/cli';
 
 const BINARY = ['/usr/sbin/pgbouncer', '/usr/bin/pgbouncer', '/usr/local/bin/pgbouncer'].find((p) => fs.existsSync(p));
 

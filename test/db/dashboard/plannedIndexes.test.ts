@@ -11,7 +11,6 @@ import { parseIndexUseEntries } from '../../../src/core/plan/indexUse';
 import { testDatabase } from '../support';
 
 describe('health: indexes a known plan uses are not offered for DROP', function () {
-  this.timeout(60000);
   const t = testDatabase('planned_indexes');
   let db: Database;
   const unused = async (): Promise<HealthFinding[]> =>

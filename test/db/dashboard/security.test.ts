@@ -266,7 +266,6 @@ describe('security checks on a planted database', function () {
 });
 
 describe('security checks on a clean database', function () {
-  this.timeout(60000);
   const t = testDatabase('security_clean');
   const APP = `sec_clean_app_${process.pid}`;
   before(async () => {

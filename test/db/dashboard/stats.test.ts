@@ -18,7 +18,6 @@ import type { ToWebview } from '../../../src/shared/dashboardProtocol';
 import { announceFallback, capabilities, testDatabase, waitFor, statementStats } from '../support';
 
 describe('live statistics', function () {
-  this.timeout(60000);
   const t = testDatabase('stats');
   before(async () => {
     await t.admin.query('CREATE TABLE IF NOT EXISTS work (id int PRIMARY KEY, v int)');

@@ -3,7 +3,6 @@ import { adviseStatement } from '../../../src/db/advisor';
 import { announceFallback, capabilities, testDatabase } from '../support';
 
 describe('db/advisor: HypoPG available on the server but not installed in the database (real PostgreSQL)', function () {
-  this.timeout(60000);
   const t = testDatabase('advisor_transient');
   before(async () => {
     await t.admin.query(`CREATE TABLE accounts (id bigserial PRIMARY KEY, team_id int NOT NULL, created_at timestamptz NOT NULL)`);

@@ -5,7 +5,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { candidateFromSuggestion } from '../../../src/core/advice/indexCandidates';
-import { extendsIndex } from '../../../src/core/advice/workload';
+import { overlaps } from '../../../src/core/advice/workload';
+import { IndexDecider } from '../../../src/db/indexDecision';
 import { adviseStatement } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { testDatabase } from '../support';
@@ -22,7 +23,7 @@ describe('db/advisor: one index for two statements when the planner agrees (real
     db = await t.open();
   });
 
-  it('(customer_id, placed_at DESC) proved on the plain customer_id lookup: used, and cheaper by as much', async () => {
+  it('(customer_id, placed_at DESC) proved on the plain customer_id lookup: used, and cheaper by as much — the decision gives both statements that one index', async () => {
     const lookup = 'SELECT id, status FROM orders WHERE customer_id = $1';
     const latest = 'SELECT id, status FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20';
     const a = await adviseStatement(db, lookup, undefined);
@@ -31,7 +32,7 @@ describe('db/advisor: one index for two statements when the planner agrees (real
     const wide = b.suggestions[0];
     assert.deepEqual(narrow?.columns, ['customer_id'], JSON.stringify(a.suggestions));
     assert.deepEqual(wide?.columns, ['customer_id', 'placed_at DESC'], JSON.stringify(b.suggestions));
-    assert.ok(extendsIndex(wide, narrow));
+    assert.ok(overlaps(wide, narrow));
     const cand = candidateFromSuggestion(wide);
     assert.ok(cand);
     const shared = await adviseStatement(db, lookup, undefined, { candidates: [cand], maxIndexes: 1 });
@@ -40,7 +41,15 @@ describe('db/advisor: one index for two statements when the planner agrees (real
     assert.equal(s.ddl, wide.ddl);
     assert.ok(s.planUsesIndex && s.verifiedBy !== 'none');
     assert.ok(s.costAfter! <= s.costBefore * 0.7, `${s.costBefore} → ${s.costAfter}`);
-    // The other way round is not offered: (customer_id) does not give the ORDER BY … LIMIT its order.
-    assert.equal(extendsIndex(narrow, wide), false);
+
+    const decider = new IndexDecider(db);
+    const d = await decider.decide([{ sql: lookup, label: 'lookup.ts:1' }, { sql: latest, label: 'latest.ts:1' }]);
+    assert.deepEqual(d.indexes.map((x) => x.ddl), [wide.ddl], 'one index for both');
+    assert.deepEqual(d.byStatement.get(lookup)!.suggestions.map((x) => x.ddl), [wide.ddl]);
+    assert.deepEqual(d.byStatement.get(lookup)!.alsoServes[wide.ddl], ['latest.ts:1']);
+    assert.deepEqual(d.byStatement.get(lookup)!.replaced, [{ ddl: narrow.ddl, by: wide.ddl }]);
+    // Focused on the lookup alone, with the other statement known: the same answer.
+    const focused = await new IndexDecider(db).decide([{ sql: latest, label: 'latest.ts:1' }], { focus: [lookup] });
+    assert.deepEqual(focused.byStatement.get(lookup)!.suggestions.map((x) => x.ddl), [wide.ddl]);
   });
 });

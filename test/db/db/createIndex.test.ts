@@ -3,7 +3,6 @@ import { createIndexConcurrently, type CreateIndexProgress } from '../../../src/
 import { testDatabase } from '../support';
 
 describe('db/createIndex: CREATE INDEX CONCURRENTLY from the editor (real PostgreSQL)', function () {
-  this.timeout(60000);
   const t = testDatabase('create_index');
   before(async () => {
     await t.admin.query(`CREATE TABLE items (id int, code text)`);

@@ -12,7 +12,6 @@ import { announceFallback, capabilities, createTestDatabase, testDatabase, rejec
 const BY_ID = 'SELECT id, email FROM users WHERE id = $1';
 
 describe('db/queryStats: observed N+1 from pg_stat_statements (real PostgreSQL)', function () {
-  this.timeout(60000);
   const t = testDatabase('querystats');
   let hasStats = false;
   let version = 0;

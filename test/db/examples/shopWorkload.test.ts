@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadShop } from '../../../examples/shop/seed';
-import { createTestDatabase, type TestDatabase, runCli as run } from '../support';
+import { createTestDatabase, type TestDatabase } from '../support';
+import { runCli as run } from '../../unit/support/cli';
 
 const root = path.join(__dirname, '..', '..', '..');
 const capture = path.join(root, 'dist', 'capture.js');

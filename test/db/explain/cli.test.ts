@@ -4,19 +4,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { testDatabase, rejectsWith } from '../support';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 import { benchmark } from '../../../src/db/benchmark';
 
 describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
-  this.timeout(60000);
   const tdb = testDatabase('cli_explain');
   let dir: string;
-  const run = async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: dir });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  };
+  const run = (...argv: string[]) => runCli(argv, { cwd: dir });
 
   before(async () => {
     await tdb.admin.query(`CREATE TABLE orders (id int PRIMARY KEY, customer_id int NOT NULL, note text)`);

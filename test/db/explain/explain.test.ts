@@ -22,7 +22,6 @@ const SETUP = [
 ];
 
 describe('db/explain (real PostgreSQL)', function () {
-  this.timeout(60000);
   const tdb = testDatabase('explain');
   let db: Database;
   let version: number;

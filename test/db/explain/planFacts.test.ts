@@ -18,7 +18,6 @@ const SETUP = [
 ];
 
 describe('db/planFacts: a brought plan proved against the catalog', function () {
-  this.timeout(60_000);
   const tdb = testDatabase('planfacts');
   let db: Database;
   let text: string;

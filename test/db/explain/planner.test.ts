@@ -7,7 +7,6 @@ import { Planner, type PlanOutcome } from '../../../src/db/planner';
 import { K } from '../../../src/core/plan';
 
 describe('db/schemaVersion and the plan cache (real PostgreSQL)', function () {
-  this.timeout(60000);
   const tdb = testDatabase('planner');
   let db: Database;
 

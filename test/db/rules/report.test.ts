@@ -7,13 +7,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 import { testDatabase, statementStats } from '../support';
 
 const HOSTILE = '<script>alert(1)</script>';
 
 describe('cli report (real PostgreSQL)', function () {
-  this.timeout(60000);
   const t = testDatabase('report');
   let dir: string;
   let pss = false;
@@ -52,12 +51,7 @@ describe('cli report (real PostgreSQL)', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function run(args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (s) => out.push(s), err: (s) => err.push(s), env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = (args: string[]) => runCli(args, { env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
 
   it('writes one self-contained HTML file with findings, statements and where they are in the code', async () => {
     const r = await run(['report', '--db', t.url, 'src', '--out', 'report.html']);

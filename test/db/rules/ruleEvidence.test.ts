@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 import { extractSqlSites } from '../../../src/core/extract/index';
 import { RULES } from '../../../src/core/rules/index';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
@@ -19,7 +19,6 @@ import { adviseStatement } from '../../../src/db/advisor';
 import { expressionIndexKeys, isIndexed, leadsIndex, trigramIndexed } from '../../../src/core/catalogFacts';
 
 describe('db/ruleEvidence: rules with catalog and plan facts', function () {
-  this.timeout(60000);
   const t = testDatabase('rules');
   let db: Database;
   let trgm = false;
@@ -152,11 +151,9 @@ describe('db/ruleEvidence: rules with catalog and plan facts', function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-scandb-'));
     try {
       fs.writeFileSync(path.join(dir, 'q.sql'), 'SELECT id FROM users WHERE lower(email) = $1;\nSELECT id FROM users WHERE lower(name) = $1;\nDELETE FROM tags;\n');
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await main(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { out: (s) => out.push(s), err: (s) => err.push(s), env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
-      assert.equal(code, 0, err.join('\n'));
-      const j = JSON.parse(out.join('\n'));
+      const r = await runCli(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
+      assert.equal(r.code, 0, r.err);
+      const j = JSON.parse(r.out);
       // Line 2 filters on lower(name), which no index serves: the advisor proves an expression index.
       assert.deepEqual(j.findings.map((f: any) => `${f.line}:${f.ruleId}`), ['2:missing-index', '2:non-sargable-predicate', '3:update-delete-without-where']);
       assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM tags')).rows[0].n, 20);

@@ -6,11 +6,11 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 import { testDatabase } from '../support';
-import { missingIndexAnalyzer } from '../../../src/db/missingIndexAnalyzer';
+import { missingIndexAnalyzer, type DecidedAdvice } from '../../../src/db/missingIndexAnalyzer';
+import { IndexDecider } from '../../../src/db/indexDecision';
 import { extractSqlSites } from '../../../src/core/extract/index';
-import type { AdviceResult } from '../../../src/db/advisor';
 
 describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
   this.timeout(120_000);
@@ -37,11 +37,9 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
           '}',
         ].join('\n'),
       );
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await main(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { out: (s) => out.push(s), err: (s) => err.push(s), env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
-      assert.equal(code, 0, err.join('\n'));
-      const found = JSON.parse(out.join('\n')).findings.filter((f: any) => f.ruleId === 'missing-index');
+      const r = await runCli(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never'], { env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
+      assert.equal(r.code, 0, r.err);
+      const found = JSON.parse(r.out).findings.filter((f: any) => f.ruleId === 'missing-index');
       assert.deepEqual(found.map((f: any) => f.line), [4], JSON.stringify(found, null, 2));
       assert.match(found[0].message, /events \(account_id\)/);
       const idx = await t.admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'events'`);
@@ -54,15 +52,15 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
   it('in the editor: an editing run reuses the last advice (starts none) and its finding follows the edit; a full run proves again', async () => {
     const db = await t.open();
     /** Every advice the analyzer proves is stored here: a store it does not write to means no advice ran. */
-    class Store extends Map<string, AdviceResult> {
+    class Store extends Map<string, DecidedAdvice> {
       writes = 0;
-      override set(k: string, v: AdviceResult): this {
+      override set(k: string, v: DecidedAdvice): this {
         this.writes++;
         return super.set(k, v);
       }
     }
     const advice = new Store();
-    const a = missingIndexAnalyzer(db, { advice, createNow: true });
+    const a = missingIndexAnalyzer(new IndexDecider(db), { advice, createNow: true });
     const file = 'events.ts';
     const v1 = "const r = await pool.query('SELECT id, kind FROM events WHERE account_id = $1', [id]);\n";
     const run = async (text: string, editing: boolean) => a.analyze({ file, text, language: file, sites: await extractSqlSites(text, file, file), editing });

@@ -12,7 +12,6 @@ import { queryIdOf, readStatementCosts } from '../../../src/db/queryStats';
 import { announceFallback, capabilities, testDatabase } from '../support';
 
 describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', function () {
-  this.timeout(60000);
   const t = testDatabase('cost');
   let db: Database;
   let pss = false;

@@ -32,7 +32,7 @@ import { queryIdOf } from '../../../src/db/queryStats';
 import { adviseWorkload } from '../../../src/db/workload';
 import { adviseStatement } from '../../../src/db/advisor';
 import { Planner } from '../../../src/db/planner';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../unit/support/cli';
 
 const ATTACK = 'SELECT * FROM items WHERE val = evil_f()';
 
@@ -148,7 +148,7 @@ describe('safety: planning never runs a planted function with more rights than i
     const outcome = await planner.plan(ATTACK);
     assert.equal(outcome.ok, false);
     assert.match((outcome as { message: string }).message, /evil_f/);
-    const cli = await runCli(dir, 'explain', '--db', tdb.url, ATTACK);
+    const cli = await runIn(dir, 'explain', '--db', tdb.url, ATTACK);
     assert.notEqual(cli.code, 0);
     assert.match(cli.err, /Refused: planning this statement would run public\.evil_f/);
   });
@@ -179,15 +179,15 @@ describe('safety: planning never runs a planted function with more rights than i
     // Planned as its author: no refusal for it (as superuser it would have been refused).
     assert.ok(!log.some((l) => /evil_f/.test(l) && /Refused/.test(l)), log.join('\n'));
     assert.ok(r.statementsAnalysed >= 1);
-    const cli = await runCli(dir, 'advise', '--db', tdb.url, '--workload');
+    const cli = await runIn(dir, 'advise', '--db', tdb.url, '--workload');
     assert.ok(cli.code === 0 || cli.code === 1, cli.err);
   });
 
   it('scan --db and report of a repository holding the statement: nothing runs as superuser', async () => {
-    const scan = await runCli(dir, 'scan', '--db', tdb.url, dir);
+    const scan = await runIn(dir, 'scan', '--db', tdb.url, dir);
     assert.match(scan.err + scan.out, /evil_f/);
     const out = path.join(dir, 'report.md');
-    const report = await runCli(dir, 'report', '--db', tdb.url, dir, '--out', out);
+    const report = await runIn(dir, 'report', '--db', tdb.url, dir, '--out', out);
     assert.equal(report.code, 0, report.err);
     assert.match(report.err, /evil_f/);
   });
@@ -230,9 +230,4 @@ function withUser(url: string, user: string, password: string): string {
   return u.toString();
 }
 
-async function runCli(cwd: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(argv, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const runIn = (cwd: string, ...argv: string[]) => runCli(argv, { cwd });

@@ -12,7 +12,6 @@ import { explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
 
 describe('safety: Explain Analyze never has effects that outlive the rollback without a named allowance (real PostgreSQL)', function () {
-  this.timeout(60000);
   const tdb = testDatabase('side_effects');
   let db: Database;
   let dblink = false;

@@ -51,6 +51,9 @@ export async function startCodeServer(
         'git.enabled': false,
         'security.workspace.trust.enabled': false,
         'editor.hover.delay': 300,
+        // Steps click and hover on the text of a line; at the top of the editor the sticky-scroll header (the
+        // enclosing function's first line) lies over it and takes the click.
+        'editor.stickyScroll.enabled': false,
         'window.commandCenter': false,
         'chat.commandCenter.enabled': false,
       },

@@ -141,8 +141,15 @@ export class Workbench {
 
   /** Click at a token so the cursor sits there. */
   async clickText(text: string): Promise<void> {
-    const span = await this.see(this.editorText(text), `"${text}" in the editor`);
-    await span.click();
+    // The editor can still move (an opened file scrolled to its remembered place, CodeLenses arriving) between
+    // finding the text and clicking it: clicked again until the cursor's line is the text's line.
+    await this.until(async () => {
+      const span = await this.see(this.editorText(text), `"${text}" in the editor`);
+      await span.click({ timeout: 10_000 });
+      const editor = this.page.locator('.editor-instance .monaco-editor.focused');
+      const [at, cursor] = await Promise.all([span.boundingBox(), editor.locator('.view-overlays .current-line').first().boundingBox().catch(() => null)]);
+      return !!at && !!cursor && Math.abs(at.y + at.height / 2 - (cursor.y + cursor.height / 2)) < at.height;
+    }, `the cursor on "${text}"`, 60_000);
   }
 
   async keys(...combos: string[]): Promise<void> {

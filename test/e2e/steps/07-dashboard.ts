@@ -5,6 +5,7 @@
  * so the "stale statistics" health check offers ANALYZE for it.
  */
 import type { Step } from '../lib/types';
+import { DashboardFindings } from '../lib/dashboard';
 
 export const step: Step = {
   title: 'the dashboard shows live figures, and ANALYZE of a table runs after confirmation',
@@ -29,19 +30,14 @@ export const step: Step = {
 
     // The health checks see the stale table once asked again. Each finding is a collapsed <details>
     // (check id and message in its summary); its body, with the ANALYZE button, shows once opened.
-    const checkNow = view.getByRole('button', { name: 'Check now' });
-    const finding = view.locator('details.finding').filter({ hasText: 'stale-statistics' }).filter({ hasText: `public.${table}` });
+    const findings = new DashboardFindings(wb, view);
+    const finding = findings.of('stale-statistics', `public.${table}`);
     const analyze = finding.getByRole('button', { name: /^ANALYZE$/ });
-    await wb.until(async () => {
-      if (!(await finding.count())) {
-        if (await checkNow.count()) await checkNow.first().click();
-        await wb.page.waitForTimeout(2000);
-        return false;
-      }
+    await findings.waitFor(finding, `a "stale statistics" finding for public.${table} with an ANALYZE button in the dashboard`, async () => {
       // Open it the way a user does: a click on its summary line.
       if (!(await finding.first().evaluate((d) => (d as HTMLDetailsElement).open))) await finding.first().locator('summary').click();
       return await analyze.first().isVisible();
-    }, `a "stale statistics" finding for public.${table} with an ANALYZE button in the dashboard`, 90_000, async () => (await view.locator('details.finding summary').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).join(' | ').slice(0, 600) || 'no findings');
+    });
     log(`finding: ${(await finding.first().locator('summary').innerText()).replace(/\s+/g, ' ')}`);
     await analyze.first().click();
     const dialog = await wb.confirmDialog(new RegExp(`ANALYZE[\\s\\S]*${table}`), /^Run$/);

@@ -4,6 +4,7 @@
  * scans); once the view is read more often than it is refreshed, the finding goes away.
  */
 import type { Step } from '../lib/types';
+import { DashboardFindings } from '../lib/dashboard';
 
 export const step: Step = {
   title: 'the dashboard shows a refresh-cost finding for a view refreshed but never read, and it clears once the view is read',
@@ -17,15 +18,9 @@ export const step: Step = {
     await wb.openFile('src/orders.ts');
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('PG Lens: Open Dashboard');
-    const panel = await wb.webview(/Dashboard/);
-    const checkNow = panel.getByRole('button', { name: 'Check now' });
-    const finding = panel.locator('details.finding').filter({ hasText: 'refresh-cost' }).filter({ hasText: view });
-    await wb.until(async () => {
-      if (await finding.count()) return true;
-      if (await checkNow.count()) await checkNow.first().evaluate((b) => (b as HTMLButtonElement).click());
-      await wb.page.waitForTimeout(2000);
-      return false;
-    }, `a refresh-cost finding for ${view} in the dashboard`, 90_000, async () => (await panel.locator('details.finding summary').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).join(' | ').slice(0, 600) || 'no findings');
+    const findings = new DashboardFindings(wb, await wb.webview(/Dashboard/));
+    const finding = findings.of('refresh-cost', view);
+    await findings.waitFor(finding, `a refresh-cost finding for ${view} in the dashboard`);
     // The workspace's first editor can open over the panel after the fact: bring the dashboard back, and read the
     // finding from the DOM (clicks go through the elements, not the pointer).
     await wb.page.locator('.tabs-container .tab', { hasText: 'PG Lens Dashboard' }).first().click();
@@ -39,11 +34,7 @@ export const step: Step = {
     await screenshot('refresh-cost-finding');
 
     for (let i = 0; i < 5; i++) await db.query(`SELECT * FROM ${view}`);
-    await wb.until(async () => {
-      if (await checkNow.count()) await checkNow.first().evaluate((b) => (b as HTMLButtonElement).click());
-      await wb.page.waitForTimeout(2000);
-      return (await finding.count()) === 0;
-    }, `the refresh-cost finding for ${view} to go once the view is read more often than refreshed`, 90_000);
+    await findings.waitGone(finding, `the refresh-cost finding for ${view} to go once the view is read more often than refreshed`);
     log('finding gone once the view is read');
     await db.query(`DROP MATERIALIZED VIEW ${view}`);
   },

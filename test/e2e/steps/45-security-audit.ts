@@ -5,6 +5,7 @@
  * Once the fix runs (here, through the database as an operator would), the finding goes away.
  */
 import type { Step } from '../lib/types';
+import { DashboardFindings } from '../lib/dashboard';
 
 export const step: Step = {
   title: 'the dashboard shows a security finding for personal data every role can read, and it clears once fixed',
@@ -18,15 +19,10 @@ export const step: Step = {
 
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('PG Lens: Open Dashboard');
-    const view = await wb.webview(/Dashboard/);
-    const checkNow = view.getByRole('button', { name: 'Check now' });
-    const finding = view.locator('details.finding').filter({ hasText: 'sensitive-column-unprotected' }).filter({ hasText: table });
-    await wb.until(async () => {
-      if (await finding.count()) return true;
-      if (await checkNow.count()) await checkNow.first().click();
-      await wb.page.waitForTimeout(2000);
-      return false;
-    }, `a sensitive-column-unprotected finding for ${table} in the dashboard`, 90_000, async () => (await view.locator('details.finding summary').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).join(' | ').slice(0, 600) || 'no findings');
+    const findings = new DashboardFindings(wb, await wb.webview(/Dashboard/));
+    const { view } = findings;
+    const finding = findings.of('sensitive-column-unprotected', table);
+    await findings.waitFor(finding, `a sensitive-column-unprotected finding for ${table} in the dashboard`);
     if (!(await finding.first().evaluate((d) => (d as HTMLDetailsElement).open))) await finding.first().locator('summary').click();
     const text = (await finding.first().innerText()).replace(/\s+/g, ' ');
     log(`finding: ${text.slice(0, 300)}`);
@@ -37,11 +33,7 @@ export const step: Step = {
 
     await db.query(`REVOKE SELECT ON ${table} FROM PUBLIC`);
     await db.query(`GRANT SELECT (id, note) ON ${table} TO PUBLIC`);
-    await wb.until(async () => {
-      if (await checkNow.count()) await checkNow.first().click();
-      await wb.page.waitForTimeout(2000);
-      return (await finding.count()) === 0;
-    }, `the finding for ${table} to go once PUBLIC can read only id and note`, 90_000);
+    await findings.waitGone(finding, `the finding for ${table} to go once PUBLIC can read only id and note`);
     log('finding gone after the fix');
     await db.query(`DROP TABLE ${table}`);
   },

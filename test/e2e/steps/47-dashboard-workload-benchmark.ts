@@ -8,7 +8,10 @@ import type { Step } from '../lib/types';
 export const step: Step = {
   title: 'the dashboard benchmarks the statements it lists after a confirmation: p50/p95/p99 per statement and for the workload',
   async run({ wb, db, screenshot, log }) {
-    // The application's traffic: a read with a parameter (its value comes from pg_stats) and a write.
+    // The application's traffic: a read with a parameter (its value comes from pg_stats) and a write. The earlier
+    // steps' demo traffic is cleared first: Top statements lists the top 20 by total time, where five fast calls
+    // could rank below thousands of the shop's.
+    await db.query('SELECT pg_stat_statements_reset()');
     await db.query('ANALYZE orders');
     for (let i = 0; i < 5; i++) await db.query('SELECT id, total_cents FROM orders WHERE status = $1 ORDER BY placed_at DESC LIMIT 5', ['refunded']);
     const before = Number((await db.query('SELECT count(*) AS n FROM orders'))[0].n);

@@ -5,17 +5,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../support/cli';
 
 const FIX = path.join(__dirname, '..', '..', 'fixtures', 'plans');
 
-async function run(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  // No database in the environment: --plan must not need one.
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: FIX, stdin: stdin === undefined ? undefined : async () => stdin });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+// No database in the environment: --plan must not need one.
+const run = (args: string[], stdin?: string) => runCli(args, { cwd: FIX, stdin });
 
 describe('cli explain --plan', () => {
   it('reads a psql-framed text plan from a file: tree, time outside the nodes, the foreign-key tip first', async () => {

@@ -6,17 +6,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../support/cli';
 import { renderMarkdown } from '../../../src/core/report';
 import { allRuleMeta } from '../../../src/core/rules/index';
 import { isWorkflowCommand, RAW_CONTROL } from '../support/terminal';
 
-async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (args: string[], cwd: string) => runCli(args, { cwd });
 
 describe('cli: hostile text in output (issue 12 item 4)', () => {
   let dir: string;

@@ -1,14 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../support/cli';
 import { FIXTURE_DIR } from '../support/nplusoneFixtures';
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: FIXTURE_DIR });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (args: string[]) => runCli(args, { cwd: FIXTURE_DIR });
 
 describe('cli pg-lens n-plus-one', () => {
   it('prints file:line:column findings with the fix, and exits 1 when there are findings', async () => {

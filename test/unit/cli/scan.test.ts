@@ -5,20 +5,15 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../support/cli';
 import { allRuleMeta, RULES } from '../../../src/core/rules/index';
+import { tempFolderPerTest } from '../support/tempFolder';
 
 const schema = JSON.parse(fs.readFileSync(require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'), 'utf8'));
 
-async function run(args: string[], cwd: string): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (args: string[], cwd: string) => runCli(args, { cwd });
 
 function write(root: string, files: Record<string, string>): void {
   for (const [p, text] of Object.entries(files)) {
@@ -28,10 +23,9 @@ function write(root: string, files: Record<string, string>): void {
 }
 
 describe('cli scan', () => {
-  let dir: string;
+  const dir = tempFolderPerTest('pglens-scan-');
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-scan-'));
-    write(dir, {
+    write(dir(), {
       '.gitignore': 'generated/\n',
       'db/queries.sql': [
         'SELECT id FROM orders WHERE lower(email) = $1;',
@@ -46,18 +40,17 @@ describe('cli scan', () => {
       'vendor-sql/skip.sql': 'DELETE FROM skipped;\n',
     });
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('sql honours --exclude like scan (the shared EXCLUDE_OPTIONS), and lists the rest', async () => {
-    const all = await run(['sql', '.'], dir);
+    const all = await run(['sql', '.'], dir());
     assert.match(all.out, /DELETE FROM skipped/);
-    const r = await run(['sql', '.', '--exclude', 'vendor-sql/**'], dir);
+    const r = await run(['sql', '.', '--exclude', 'vendor-sql/**'], dir());
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /UPDATE users SET active = \$1/);
     assert.doesNotMatch(r.out, /skipped|everything/);
   });
   it('prints findings as path:line:col with a summary, honours .gitignore, --exclude and suppressions', async () => {
-    const r = await run(['scan', '.', '--exclude', 'vendor-sql/**'], dir);
+    const r = await run(['scan', '.', '--exclude', 'vendor-sql/**'], dir());
     assert.match(r.out, /^db\/danger\.sql:1:1: warning update-delete-without-where: UPDATE without WHERE/m);
     // The same rule in a migration is capped at info (runs once), and the summary groups by context.
     assert.match(r.out, /^db\/migrations\/0002_backfill\.sql:1:28: info non-sargable-predicate: /m);
@@ -66,22 +59,22 @@ describe('cli scan', () => {
     assert.doesNotMatch(r.out, /sessions|ignored\.sql|skip\.sql/);
     assert.match(r.out, /3 files, 5 SQL statements: 3 warnings, 1 info\nby context: request 3 \(3 warnings\), migration 1 \(1 info\)$/);
     assert.equal(r.code, 0, 'warnings stay below the default --fail-on error');
-    assert.equal((await run(['scan', '.', '--exclude', 'vendor-sql/**', '--context', 'migration=keep', '--fail-on', 'warning'], dir)).code, 1);
-    assert.match((await run(['scan', '.', '--exclude', 'vendor-sql/**', '--context', 'migration=keep'], dir)).out, /^db\/migrations\/0002_backfill\.sql:1:28: warning non-sargable-predicate: /m);
-    assert.equal((await run(['scan', '.', '--context', 'nowhere=info'], dir)).code, 2, 'a bad --context is a usage error');
+    assert.equal((await run(['scan', '.', '--exclude', 'vendor-sql/**', '--context', 'migration=keep', '--fail-on', 'warning'], dir())).code, 1);
+    assert.match((await run(['scan', '.', '--exclude', 'vendor-sql/**', '--context', 'migration=keep'], dir())).out, /^db\/migrations\/0002_backfill\.sql:1:28: warning non-sargable-predicate: /m);
+    assert.equal((await run(['scan', '.', '--context', 'nowhere=info'], dir())).code, 2, 'a bad --context is a usage error');
   });
 
   it('exit code follows --fail-on', async () => {
-    assert.equal((await run(['scan', 'db', '--fail-on', 'never'], dir)).code, 0);
-    assert.equal((await run(['scan', 'db/queries.sql'], dir)).code, 0, 'warnings only: below --fail-on error');
-    assert.equal((await run(['scan', 'db/queries.sql', '--fail-on', 'warning'], dir)).code, 1);
-    assert.equal((await run(['scan', 'db/danger.sql', '--fail-on', 'warning'], dir)).code, 1);
-    assert.equal((await run(['scan', 'db/danger.sql', '--fail-on', 'warning', '--rule', 'update-delete-without-where=off'], dir)).code, 0);
-    assert.equal((await run(['scan', 'db/queries.sql', '--rule', 'leading-wildcard-like=error'], dir)).code, 1);
+    assert.equal((await run(['scan', 'db', '--fail-on', 'never'], dir())).code, 0);
+    assert.equal((await run(['scan', 'db/queries.sql'], dir())).code, 0, 'warnings only: below --fail-on error');
+    assert.equal((await run(['scan', 'db/queries.sql', '--fail-on', 'warning'], dir())).code, 1);
+    assert.equal((await run(['scan', 'db/danger.sql', '--fail-on', 'warning'], dir())).code, 1);
+    assert.equal((await run(['scan', 'db/danger.sql', '--fail-on', 'warning', '--rule', 'update-delete-without-where=off'], dir())).code, 0);
+    assert.equal((await run(['scan', 'db/queries.sql', '--rule', 'leading-wildcard-like=error'], dir())).code, 1);
   });
 
   it('writes valid SARIF 2.1.0 with rule metadata and relative locations', async () => {
-    const r = await run(['scan', '.', '--format', 'sarif', '--exclude', 'vendor-sql/', '--exclude', 'db/migrations/'], dir);
+    const r = await run(['scan', '.', '--format', 'sarif', '--exclude', 'vendor-sql/', '--exclude', 'db/migrations/'], dir());
     const log = JSON.parse(r.out);
     const ajv = new Ajv({ schemaId: 'id', allErrors: true, logger: false });
     ajv.addMetaSchema(JSON.parse(fs.readFileSync(require.resolve('ajv/lib/refs/json-schema-draft-04.json'), 'utf8')));
@@ -109,11 +102,11 @@ describe('cli scan', () => {
     const loc = nonSarg.locations[0].physicalLocation;
     assert.equal(loc.artifactLocation.uri, 'db/queries.sql');
     assert.deepEqual(loc.region, { startLine: 1, startColumn: 29, endLine: 1, endColumn: 41 });
-    assert.equal(run0.originalUriBaseIds.SRCROOT.uri, new URL(`file://${dir}/`).href);
+    assert.equal(run0.originalUriBaseIds.SRCROOT.uri, new URL(`file://${dir()}/`).href);
   });
 
   it('JSON output carries positions, fixes and a summary', async () => {
-    const r = await run(['scan', 'db', '--format', 'json'], dir);
+    const r = await run(['scan', 'db', '--format', 'json'], dir());
     const j = JSON.parse(r.out);
     assert.equal(j.summary.files, 3);
     assert.deepEqual(j.summary.byContext, { request: { warning: 3 }, migration: { info: 1 } });
@@ -123,36 +116,32 @@ describe('cli scan', () => {
   });
 
   it('writes to --output and reports usage errors in one line', async () => {
-    const r = await run(['scan', 'db', '--format', 'sarif', '--output', 'out.sarif'], dir);
+    const r = await run(['scan', 'db', '--format', 'sarif', '--output', 'out.sarif'], dir());
     assert.equal(r.out, '');
-    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'out.sarif'), 'utf8')).version, '2.1.0');
-    const bad = await run(['scan', '--format', 'xml'], dir);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir(), 'out.sarif'), 'utf8')).version, '2.1.0');
+    const bad = await run(['scan', '--format', 'xml'], dir());
     assert.equal(bad.code, 2);
     assert.match(bad.err.split('\n')[0], /--format must be text, json or sarif, not "xml"$/);
-    const hostile = await run(['scan', '--format', 'x\n::error::forged'], dir);
+    const hostile = await run(['scan', '--format', 'x\n::error::forged'], dir());
     assert.equal(hostile.code, 2);
     assert.match(hostile.err.split('\n')[0], /--format must be text, json or sarif, not "x\\n::error::forged"$/, 'the value is quoted on the same line');
-    assert.equal((await run(['scan', '--rule', 'no-such-rule=off'], dir)).code, 2);
+    assert.equal((await run(['scan', '--rule', 'no-such-rule=off'], dir())).code, 2);
   });
 
   it('every rule id of the registry and the other analyses is accepted in --rule', async () => {
-    for (const m of allRuleMeta()) assert.notEqual((await run(['scan', 'db/danger.sql', '--rule', `${m.id}=off`, '--fail-on', 'never'], dir)).code, 2, m.id);
+    for (const m of allRuleMeta()) assert.notEqual((await run(['scan', 'db/danger.sql', '--rule', `${m.id}=off`, '--fail-on', 'never'], dir())).code, 2, m.id);
   });
 });
 
 describe('cli scan: another dialect, mapper files and view templates', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-dialect-'));
-  });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const dir = tempFolderPerTest('pglens-dialect-');
 
   it('a SQLite project (JDBC URL) gets no PostgreSQL advice on its MyBatis mapper, and the summary says so', async () => {
-    write(dir, {
+    write(dir(), {
       'src/main/resources/application.properties': 'spring.datasource.url=jdbc:sqlite:dev.db\n',
       'src/main/resources/mapper/ArticleMapper.xml': '<mapper namespace="a.ArticleMapper">\n<select id="page">SELECT * FROM articles ORDER BY id LIMIT #{limit} OFFSET #{offset}</select>\n</mapper>\n',
     });
-    const r = await run(['scan', '.'], dir);
+    const r = await run(['scan', '.'], dir());
     assert.equal(r.code, 0, r.out + r.err);
     assert.doesNotMatch(r.out, /offset-pagination|select-star/);
     assert.match(r.out, /ArticleMapper\.xml:2:1: hint other-dialect: .*SQLite \(src\/main\/resources\/application\.properties: jdbc:sqlite\)/);
@@ -160,11 +149,11 @@ describe('cli scan: another dialect, mapper files and view templates', () => {
   });
 
   it('the same mapper in a PostgreSQL project is analysed at its line, with MyBatis fix text', async () => {
-    write(dir, {
+    write(dir(), {
       'src/main/resources/application.properties': 'spring.datasource.url=jdbc:postgresql://db/app\n',
       'src/main/resources/mapper/ArticleMapper.xml': '<mapper namespace="a.ArticleMapper">\n<select id="page">SELECT id FROM articles ORDER BY id LIMIT #{limit} OFFSET #{offset}</select>\n</mapper>\n',
     });
-    const r = await run(['scan', '.', '--format', 'json'], dir);
+    const r = await run(['scan', '.', '--format', 'json'], dir());
     const j = JSON.parse(r.out);
     const f = j.findings.find((x: { ruleId: string }) => x.ruleId === 'offset-pagination');
     assert.equal(f.line, 2);
@@ -173,13 +162,13 @@ describe('cli scan: another dialect, mapper files and view templates', () => {
   });
 
   it('reads Rails views (.erb, .jbuilder) like pg-lens n-plus-one: the implicit N+1 is reported on the controller, the view line related', async () => {
-    write(dir, {
+    write(dir(), {
       'app/models/post.rb': 'class Post < ApplicationRecord\n  belongs_to :author\n  has_many :tags\nend\n',
       'app/controllers/posts_controller.rb': 'class PostsController < ApplicationController\n  def index\n    @posts = Post.where(published: true)\n  end\n\n  def feed\n    @posts = Post.order(:id)\n  end\nend\n',
       'app/views/posts/index.html.erb': '<% @posts.each do |post| %>\n  <%= post.author.name %>\n<% end %>\n',
       'app/views/posts/feed.json.jbuilder': 'json.array! @posts do |post|\n  json.tags post.tags.map(&:name)\nend\n',
     });
-    const r = await run(['scan', '.', '--format', 'json', '--fail-on', 'never'], dir);
+    const r = await run(['scan', '.', '--format', 'json', '--fail-on', 'never'], dir());
     assert.equal(r.code, 0, r.err);
     const j = JSON.parse(r.out);
     const views = j.findings.filter((f: { ruleId: string }) => f.ruleId === 'n-plus-one').map((f: { file: string; line: number; message: string }) => `${f.file}:${f.line} <- ${/N\+1 query \(view\): (\S+?):\d+/.exec(f.message)?.[1]}`);

@@ -32,6 +32,14 @@ describe('core/codeContext', () => {
       ['lib/fake-data.ts', 'seed'],
       ['app/populate_db.py', 'seed'],
       ['app/services/data_export.py', 'request'],
+      // Alembic revisions, numbered SQL migrations (drizzle, golang-migrate), dev tooling and code generators.
+      ['alembic/versions/2024_01_02_add_x.py', 'migration'],
+      ['apps/web/drizzle/0107_loud_kang.sql', 'migration'],
+      ['db/000012_add_users.up.sql', 'migration'],
+      ['dev/code-generation/gen_schema.py', 'script'],
+      ['tools/codegen/main.go', 'script'],
+      ['app/queries/users.sql', 'request'],
+      ['src/dev/panel.ts', 'request'],
     ];
     for (const [p, c] of cases) assert.equal(codeContextOf(p), c, p);
   });
@@ -39,6 +47,18 @@ describe('core/codeContext', () => {
   it('reads framework conventions from the text when the path says nothing', () => {
     assert.equal(codeContextOf('app/x.py', 'from django.db import migrations\nclass Migration(migrations.Migration):\n    pass\n'), 'migration');
     assert.equal(codeContextOf('app/x.rb', 'class AddX < ActiveRecord::Migration[7.1]\nend\n'), 'migration');
+    // An Alembic revision wherever its folder is: the import of op, or its down_revision.
+    assert.equal(codeContextOf('db/revs/abc123_add_x.py', '"""add x"""\nimport sqlalchemy as sa\nfrom alembic import op\n\nrevision = "abc"\n'), 'migration');
+    assert.equal(codeContextOf('db/revs/abc123_add_x.py', 'revision: str = "abc"\ndown_revision: str | None = "def"\n'), 'migration');
+    assert.equal(codeContextOf('app/alembic_utils.py', 'import alembic\nfrom alembic.config import Config\n'), 'request');
+    // A Python module of a `migrations/` folder that imports another app's data is request code;
+    // numbered revisions and Django migration classes stay migrations.
+    const importer = 'from app.services.migrations._base import BaseMigrator\n\nclass TandoorMigrator(BaseMigrator):\n    pass\n';
+    assert.equal(codeContextOf('app/services/migrations/tandoor.py', importer), 'request');
+    assert.equal(codeContextOf('app/services/migrations/tandoor.py'), 'migration');
+    assert.equal(codeContextOf('app/blog/migrations/0003_tags.py', importer), 'migration');
+    assert.equal(codeContextOf('app/blog/migrations/helpers.py', 'from django.db import migrations\nclass Migration(migrations.Migration):\n    pass\n'), 'migration');
+    assert.equal(codeContextOf('db/migrations/fix_users.rb', 'class FixUsers\nend\n'), 'migration');
     assert.equal(codeContextOf('app/x.py', 'from celery import shared_task\n@shared_task\ndef run():\n    pass\n'), 'job');
     assert.equal(codeContextOf('app/x.rb', 'class W\n  include Sidekiq::Job\nend\n'), 'job');
   });

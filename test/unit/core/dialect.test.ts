@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { describeOtherDialect, dialectOfFile, dialectOfImports, projectDialect } from '../../../src/core/dialect';
 import { analyzeFile, rulesAnalyzer } from '../../../src/core/scan';
 import { ormOffsetAnalyzer } from '../../../src/core/rules/ormOffset';
-import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 
 describe('dialect from project configuration and driver imports', () => {
   it('reads each kind of configuration', () => {
@@ -36,7 +35,6 @@ describe('dialect from project configuration and driver imports', () => {
   });
 
   it('the rules give one hint and no PostgreSQL advice on another dialect; the same code on PostgreSQL gets it', async () => {
-    configureTreeSitterForCli();
     const text = 'def all_users(conn):\n    return conn.execute("SELECT * FROM users").fetchall()\n\ndef page(q, n):\n    return User.objects.all()[n:n + 20]\n';
     const mysql = { dialect: 'other' as const, name: 'MySQL', evidence: 'config/database.yml: adapter: mysql2' };
     const other = await analyzeFile({ path: 'app/users.py', text }, { analyzers: [rulesAnalyzer({ project: mysql }), ormOffsetAnalyzer({ project: mysql })] });

@@ -3,12 +3,10 @@ import { strict as assert } from 'node:assert';
 import { ImportGraph } from '../../../src/core/importContext';
 import { scanFiles } from '../../../src/core/scan';
 import { nPlusOneAnalyzer } from '../../../src/core/nplusone/analyzer';
-import { useTreeSitterFromNodeModules } from '../support/treeSitter';
 
 const rebuild = 'from tracker.models import Board\n\ndef rebuild(boards):\n    for b in boards:\n        Board.objects.filter(id=b.id).update(dirty=False)\n';
 
 describe('core/importContext', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('a module imported only by management commands is a script; one a view imports stays request code', () => {
     const g = new ImportGraph();

@@ -7,7 +7,6 @@ import * as assert from 'node:assert/strict';
 import type { Finding } from '../../../src/core/findings';
 import { analyzeFile, functionAnalyzer, reachesLevel, rulesAnalyzer, scanFiles } from '../../../src/core/scan';
 import { parseOne } from '../../../src/core/sql/parse';
-import { useTreeSitterFromNodeModules } from '../support/treeSitter';
 import { nPlusOneAnalyzer } from '../../../src/core/nplusone/analyzer';
 import { treeSitterParseCount } from '../../../src/core/syntax/treeSitter';
 
@@ -31,7 +30,6 @@ function apply(text: string, f: Finding): string {
 }
 
 describe('core/scan over application code', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('parses each file once: extraction, the rules and N+1 detection share one tree-sitter tree', async () => {
     const loop = APP + 'export async function each(ids: number[]) {\n  for (const id of ids) await db.query(\'SELECT id FROM orders WHERE id = $1\', [id]);\n}\n';

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { applySuppressions, commentLanguageAt, ignoreComment } from '../../../src/core/suppress';
 import { extractSqlSites } from '../../../src/core/extract';
-import { useTreeSitterFromNodeModules } from '../support/treeSitter';
 import type { Finding } from '../../../src/core/findings';
 
 const f = (ruleId: string, start: number): Finding => ({ ruleId, severity: 'warning', message: 'm', span: { start, end: start + 1 }, fixes: [] });
@@ -45,7 +44,6 @@ describe('core/suppress', () => {
       '  }',
       '}',
     ].join('\n');
-    useTreeSitterFromNodeModules();
     const sites = await extractSqlSites(src, 'typescript', 'featured.ts');
     assert.equal(sites.length, 3, 'the three statements are found');
     const lineStart = (text: string) => src.lastIndexOf('\n', src.indexOf(text)) + 1;

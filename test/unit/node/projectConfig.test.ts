@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../../src/node/projectConfig';
+import { tempFolderPerTest } from '../support/tempFolder';
 
 function tree(root: string, files: Record<string, string>): void {
   for (const [rel, text] of Object.entries(files)) {
@@ -14,14 +14,10 @@ function tree(root: string, files: Record<string, string>): void {
 const MAPPER = (ns: string, id: string) => `<?xml version="1.0"?>\n<mapper namespace="${ns}">\n  <sql id="${id}">id, name</sql>\n</mapper>\n`;
 
 describe('node/projectConfig: the project files read from the repository root of the scanned paths', () => {
-  let root: string;
-  beforeEach(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-project-'));
-  });
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const root = tempFolderPerTest('pglens-project-');
 
   it('reads from the root holding .git even when a subfolder is scanned; hidden and dependency folders are skipped', () => {
-    tree(root, {
+    tree(root(), {
       '.git/HEAD': 'ref: refs/heads/main\n',
       'src/app.ts': 'export {};\n',
       'db/schema.sql': 'CREATE INDEX users_lower_email ON users (lower(email));\n',
@@ -30,18 +26,18 @@ describe('node/projectConfig: the project files read from the repository root of
       'mappers/UserMapper.xml': MAPPER('app.UserMapper', 'cols'),
       'node_modules/dep/Mapper.xml': MAPPER('dep.Mapper', 'cols'),
     });
-    const declared = readDeclaredIndexes([path.join(root, 'src')]);
+    const declared = readDeclaredIndexes([path.join(root(), 'src')]);
     assert.deepEqual([...declared.keys()], ['users'], JSON.stringify([...declared]));
-    assert.deepEqual([...readMapperFragments([path.join(root, 'src')]).keys()], ['app.UserMapper.cols']);
+    assert.deepEqual([...readMapperFragments([path.join(root(), 'src')]).keys()], ['app.UserMapper.cols']);
   });
 
   it('the dialect comes from the configuration files; a test profile is quoted after the app’s own', () => {
-    tree(root, {
+    tree(root(), {
       '.git/HEAD': 'x\n',
       'a/test/config/database.yml': 'test:\n  adapter: sqlite3\n',
       'config/database.yml': 'production:\n  adapter: mysql2\n',
     });
-    const v = readProjectDialect([root]);
+    const v = readProjectDialect([root()]);
     assert.equal(v?.dialect, 'other');
     assert.equal(v?.name, 'MySQL', JSON.stringify(v));
     assert.match(v?.evidence ?? '', /^config\/database\.yml/);
@@ -49,7 +45,7 @@ describe('node/projectConfig: the project files read from the repository root of
 
   it('stays within its depth: a file nested past the limit is not read', () => {
     const deep = Array.from({ length: 12 }, (_, i) => `d${i}`).join('/');
-    tree(root, { '.git/HEAD': 'x\n', [`${deep}/deep.sql`]: 'CREATE INDEX deep_idx ON deep (lower(z));\n', 'a/b/near.sql': 'CREATE INDEX near_idx ON near (lower(z));\n' });
-    assert.deepEqual([...readDeclaredIndexes([root]).keys()], ['near']);
+    tree(root(), { '.git/HEAD': 'x\n', [`${deep}/deep.sql`]: 'CREATE INDEX deep_idx ON deep (lower(z));\n', 'a/b/near.sql': 'CREATE INDEX near_idx ON near (lower(z));\n' });
+    assert.deepEqual([...readDeclaredIndexes([root()]).keys()], ['near']);
   });
 });

@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { walkSourceFiles, type WalkStats } from '../../../src/node/walk';
-import { main } from '../../../src/cli/main';
-import { useTreeSitterFromNodeModules } from '../support/treeSitter';
+import { runCli } from '../support/cli';
+import { tempFolderPerTest } from '../support/tempFolder';
 
 function tree(root: string, files: Record<string, string>): void {
   for (const [rel, body] of Object.entries(files)) {
@@ -23,42 +22,38 @@ async function collect(paths: string[], opts: Parameters<typeof walkSourceFiles>
 }
 
 describe('cli/walk: source file walker', () => {
-  let root: string;
-  beforeEach(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-walk-'));
-  });
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const root = tempFolderPerTest('pglens-walk-');
 
   it('walks folders in name order, keeps supported files, skips build output and dependencies', async () => {
-    tree(root, {
+    tree(root(), {
       'b.ts': '', 'a.sql': '', 'notes.txt': '', 'src/z.py': '', 'src/m/x.go': '', 'lib/Y.java': '', 'app/r.rb': '',
       'node_modules/pkg/i.js': '', 'dist/o.js': '', 'build/o.js': '', 'out/o.js': '', 'target/T.java': '', 'vendor/v.go': '', '.git/h.sql': '',
     });
-    const { files } = await collect([root]);
-    assert.deepEqual(files.map((f) => path.relative(root, f)), ['a.sql', 'b.ts', 'app/r.rb', 'lib/Y.java', 'src/z.py', 'src/m/x.go']);
+    const { files } = await collect([root()]);
+    assert.deepEqual(files.map((f) => path.relative(root(), f)), ['a.sql', 'b.ts', 'app/r.rb', 'lib/Y.java', 'src/z.py', 'src/m/x.go']);
   });
 
   it('honours .gitignore files in the folder, in sub-folders and above it up to the repository root', async () => {
-    tree(root, {
+    tree(root(), {
       '.git/HEAD': '', '.gitignore': 'generated/\n*.gen.ts\n', 'pkg/.gitignore': 'local.sql\n!keep.gen.ts\n',
       'pkg/a.ts': '', 'pkg/x.gen.ts': '', 'pkg/keep.gen.ts': '', 'pkg/local.sql': '', 'pkg/generated/g.ts': '', 'other/local.sql': '',
     });
-    const inRepo = await collect([root]);
-    assert.deepEqual(inRepo.files.map((f) => path.relative(root, f)), ['other/local.sql', 'pkg/a.ts', 'pkg/keep.gen.ts']);
+    const inRepo = await collect([root()]);
+    assert.deepEqual(inRepo.files.map((f) => path.relative(root(), f)), ['other/local.sql', 'pkg/a.ts', 'pkg/keep.gen.ts']);
     // Walking a sub-folder still applies the repository root's .gitignore.
-    const sub = await collect([path.join(root, 'pkg')]);
-    assert.deepEqual(sub.files.map((f) => path.relative(root, f)), ['pkg/a.ts', 'pkg/keep.gen.ts']);
+    const sub = await collect([path.join(root(), 'pkg')]);
+    assert.deepEqual(sub.files.map((f) => path.relative(root(), f)), ['pkg/a.ts', 'pkg/keep.gen.ts']);
   });
 
   it('extra exclude patterns, and explicitly named files are taken even if ignored', async () => {
-    tree(root, { '.gitignore': 'skip.ts\n', 'skip.ts': '', 'a.ts': '', 'fixtures/f.ts': '' });
-    const r = await collect([root, path.join(root, 'skip.ts')], { exclude: ['fixtures/'] });
-    assert.deepEqual(r.files.map((f) => path.relative(root, f)), ['a.ts', 'skip.ts']);
+    tree(root(), { '.gitignore': 'skip.ts\n', 'skip.ts': '', 'a.ts': '', 'fixtures/f.ts': '' });
+    const r = await collect([root(), path.join(root(), 'skip.ts')], { exclude: ['fixtures/'] });
+    assert.deepEqual(r.files.map((f) => path.relative(root(), f)), ['a.ts', 'skip.ts']);
   });
 
   it('skips files over the size limit with one log line each', async () => {
-    tree(root, { 'big.sql': 'x'.repeat(5000), 'small.sql': 'SELECT 1' });
-    const r = await collect([root], { maxFileSizeBytes: 1024 });
+    tree(root(), { 'big.sql': 'x'.repeat(5000), 'small.sql': 'SELECT 1' });
+    const r = await collect([root()], { maxFileSizeBytes: 1024 });
     assert.deepEqual(r.files.map((f) => path.basename(f)), ['small.sql']);
     assert.equal(r.log.length, 1);
     assert.match(r.log[0], /skipped .*big\.sql: 4.9 kB is over the 1 kB limit/);
@@ -66,7 +61,7 @@ describe('cli/walk: source file walker', () => {
   });
 
   it('a missing path gives one line and is listed', async () => {
-    const r = await collect([path.join(root, 'nope')]);
+    const r = await collect([path.join(root(), 'nope')]);
     assert.deepEqual(r.files, []);
     assert.equal(r.log.length, 1);
     assert.match(r.log[0], /no such file or folder: .*nope/);
@@ -76,22 +71,12 @@ describe('cli/walk: source file walker', () => {
 
 describe('cli: pg-lens sql', function () {
   this.timeout(60_000);
-  let root: string;
-  before(() => useTreeSitterFromNodeModules());
-  beforeEach(() => {
-    root = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-sqlcmd-'));
-  });
-  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const root = tempFolderPerTest('pglens-sqlcmd-');
 
-  async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: root });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const run = (args: string[]) => runCli(args, { cwd: root() });
 
   it('lists sites as JSON: file, 1-based line and column, api, sql, params, confidence', async () => {
-    tree(root, {
+    tree(root(), {
       'src/db.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const f = (id: number) =>\n  pool.query('SELECT * FROM users WHERE id = $1', [id]);\n",
       'schema.sql': 'CREATE TABLE users (id int);\n\nSELECT 1;\n',
       'node_modules/x/index.js': "pool.query('SELECT 2')",
@@ -108,7 +93,7 @@ describe('cli: pg-lens sql', function () {
   });
 
   it('text output and a summary line', async () => {
-    tree(root, { 'q.py': 'import psycopg\ncur.execute("SELECT * FROM t WHERE a = %s", (1,))\n' });
+    tree(root(), { 'q.py': 'import psycopg\ncur.execute("SELECT * FROM t WHERE a = %s", (1,))\n' });
     const r = await run(['sql', 'q.py']);
     assert.equal(r.code, 0);
     assert.match(r.out, /^q\.py:2:13 {2}psycopg\.execute\n {4}SELECT \* FROM t WHERE a = \$1\n {4}-- \$1 ← %s\n1 SQL site in 1 of 1 file$/);

@@ -1,13 +1,11 @@
 /** Indexes: unused, duplicate, invalid, bloated; foreign keys without an index. */
-import { finding, worstFirst } from '../finding';
+import { finding, relationFix, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, IndexFact } from '../types';
 import { bloatFindings, estimateIndexBloat } from './bloat';
 import { formatBytes } from '../../format';
 
 const indexRef = (i: IndexFact) => ({ kind: 'index' as const, schema: i.schema, name: i.name, table: i.table, oid: i.oid });
-const dropIndex = (i: IndexFact) => `DROP INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`;
-
 /** CREATE INDEX text from catalog facts (pg_get_indexdef would lock the index). Expressions shown once, where the first one sits. */
 export function indexDefinition(i: Omit<IndexFact, 'definition'>): string {
   let exprShown = false;
@@ -36,9 +34,8 @@ export const unusedIndex: HealthCheck = {
       .map((i) => finding(this, 'warning', `Index ${i.schema}.${i.name} on ${i.table} has never been used (${formatBytes(i.sizeBytes)}).`, {
         objects: [indexRef(i)],
         evidence: { scans: i.scans, sizeBytes: i.sizeBytes, definition: i.definition, statsAgeSeconds: f.statsAgeSeconds },
-        fixSql: [dropIndex(i)],
+        ...relationFix('drop-index', i),
         help: 'Usage on replicas is counted separately: check them before dropping. Every index slows down writes.',
-        action: { kind: 'drop-index', oid: i.oid },
       }));
   },
 };
@@ -107,8 +104,7 @@ export const duplicateIndex: HealthCheck = {
         out.push(finding(this, 'warning', `Index ${a.schema}.${a.name} is covered by ${keeper.name} on ${a.table}.`, {
           objects: [indexRef(a), indexRef(keeper)],
           evidence: { index: a.definition, coveredBy: keeper.definition, sizeBytes: a.sizeBytes, scans: a.scans },
-          fixSql: [dropIndex(a)],
-          action: { kind: 'drop-index', oid: a.oid },
+          ...relationFix('drop-index', a),
         }));
       }
     }
@@ -128,9 +124,8 @@ export const invalidIndex: HealthCheck = {
       .map((i) => finding(this, 'error', `Index ${i.schema}.${i.name} on ${i.table} is invalid.`, {
         objects: [indexRef(i)],
         evidence: { definition: i.definition, sizeBytes: i.sizeBytes },
-        fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
+        ...relationFix('reindex-index', i),
         help: 'Rebuild it, or drop it if it was a failed attempt you no longer want.',
-        action: { kind: 'reindex-index', oid: i.oid },
       }));
   },
 };
@@ -173,8 +168,7 @@ export const indexBloat: HealthCheck = {
   run(f, t) {
     return bloatFindings(this, 'Index', f.indexes, estimateIndexBloat, (i) => ({
       objects: [indexRef(i)],
-      fixSql: [`REINDEX INDEX CONCURRENTLY ${qualifiedName(i.schema, i.name)};`],
-      action: { kind: 'reindex-index', oid: i.oid },
+      ...relationFix('reindex-index', i),
     }), f, t);
   },
 };

@@ -3,7 +3,7 @@
  * views left behind their tables (stale-materialized-view, from history) and refreshes that cost more
  * than they give (refresh-cost).
  */
-import { finding } from '../finding';
+import { finding, relationFix } from '../finding';
 import { parseOne } from '../../sql/parse';
 import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, MatviewFact, StatementUseFact } from '../types';
@@ -184,8 +184,7 @@ const staleMaterializedView: HealthCheck = {
       out.push(finding(this, 'warning', `${name} has not been refreshed for at least ${(ageSeconds / 3600).toFixed(1)} h while ${m.sources.map((x) => qualifiedName(x.schema, x.table)).join(', ')} got ${written.toLocaleString('en-US')} row writes.`, {
         objects: [{ kind: 'materialized view', schema: m.schema, name: m.name, oid: m.oid }],
         evidence: { notRefreshedSince: new Date(since.atMs).toISOString(), ageHours: Math.round(ageSeconds / 360) / 10, rowsWrittenSince: written, sources: m.sources.map((x) => `${x.schema}.${x.table}`), snapshotsUsed: history.length, sizeBytes: m.sizeBytes },
-        fixSql: [`REFRESH MATERIALIZED VIEW ${m.hasUniqueIndex ? 'CONCURRENTLY ' : ''}${name};`],
-        action: { kind: 'refresh-materialized-view', oid: m.oid },
+        ...relationFix('refresh-materialized-view', m, m.hasUniqueIndex),
         help: `The dashboard's history shows the view unchanged since ${new Date(since.atMs).toISOString()} (${formatBytes(m.sizeBytes)}). Check the job that should refresh it${f.workload?.pgCron ? ' (cron.job_run_details)' : ''}; then schedule the refresh after the writes.`,
       }));
     }

@@ -7,7 +7,7 @@ import { finding } from '../finding';
 import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import { leastPrivilegeScript } from '../leastPrivilege';
 import { sensitiveKindByName, sensitiveKindByShape, TENANT_KEY_COLUMNS, type SensitiveKind } from '../sensitive';
-import type { HealthCheck, HealthFacts, HealthFinding, HealthSeverity, ObjectRef, SecurityFacts } from '../types';
+import type { HealthCheck, HealthFacts, HealthFinding, HealthSeverity, HealthThresholds, ObjectRef, SecurityFacts } from '../types';
 import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
@@ -19,22 +19,20 @@ function sec(f: HealthFacts): SecurityFacts | undefined {
   return f.security;
 }
 
-/**
- * A check of the security facts: category security, its docs page named after its id, and silent
- * when the facts were not read (`run` gets them).
- */
+/** A check in the security category: its docs page is named after its id. */
+function inSecurity(c: Pick<HealthCheck, 'id' | 'title' | 'summary'> & { run(this: HealthCheck, f: HealthFacts, t: HealthThresholds): HealthFinding[] }): HealthCheck {
+  return { id: c.id, title: c.title, category: 'security', summary: c.summary, docs: docs(c.id), run: c.run };
+}
+
+/** A security check of the security facts: silent when they were not read (`run` gets them). */
 function securityCheck(c: Pick<HealthCheck, 'id' | 'title' | 'summary'> & { run(this: HealthCheck, s: SecurityFacts, f: HealthFacts): HealthFinding[] }): HealthCheck {
-  const check: HealthCheck = {
-    id: c.id,
-    title: c.title,
-    category: 'security',
-    summary: c.summary,
-    docs: docs(c.id),
+  const check = inSecurity({
+    ...c,
     run(f) {
       const s = sec(f);
       return s ? c.run.call(check, s, f) : [];
     },
-  };
+  });
   return check;
 }
 
@@ -91,12 +89,10 @@ const superuserApplicationRole = securityCheck({
   },
 });
 
-const weakPasswordEncryption: HealthCheck = {
+const weakPasswordEncryption = inSecurity({
   id: 'weak-password-encryption',
   title: 'Weak password encryption',
-  category: 'security',
   summary: 'password_encryption = md5, roles whose stored password is MD5, or pg_hba.conf lines that trust without a password.',
-  docs: docs('weak-password-encryption'),
   run(f) {
     const s = sec(f);
     const out: HealthFinding[] = [];
@@ -126,7 +122,7 @@ const weakPasswordEncryption: HealthCheck = {
     }
     return out;
   },
-};
+});
 
 const publicSchemaCreate = securityCheck({
   id: 'public-schema-create',
@@ -355,12 +351,10 @@ const untrustedLanguage = securityCheck({
 
 const OLD_TLS = new Set(['TLSv1', 'TLSv1.1']);
 
-const sslSettings: HealthCheck = {
+const sslSettings = inSecurity({
   id: 'ssl-settings',
   title: 'Encryption in transit',
-  category: 'security',
   summary: 'ssl = off, ssl_min_protocol_version below TLSv1.2, and client sessions over TCP without SSL (Unix sockets left out).',
-  docs: docs('ssl-settings'),
   run(f) {
     const out: HealthFinding[] = [];
     const add = ({ severity, message, ...d }: Omit<HealthFinding, 'checkId' | 'category'>) => out.push(finding(this, severity, message, d));
@@ -398,7 +392,7 @@ const sslSettings: HealthCheck = {
     }
     return out;
   },
-};
+});
 
 /** log_connections is boolean before PostgreSQL 18 and a list after ('' = off). */
 function logConnectionsOn(v: string | undefined): boolean | undefined {
@@ -406,12 +400,10 @@ function logConnectionsOn(v: string | undefined): boolean | undefined {
   return !(v === 'off' || v === '' || v === 'false');
 }
 
-const auditLogging: HealthCheck = {
+const auditLogging = inSecurity({
   id: 'audit-logging',
   title: 'Audit logging',
-  category: 'security',
   summary: 'What the server logs for an audit: connections, disconnections, DDL statements (log_statement or pgaudit).',
-  docs: docs('audit-logging'),
   run(f) {
     const s = sec(f);
     const missing: string[] = [];
@@ -448,7 +440,7 @@ const auditLogging: HealthCheck = {
       help: 'For compliance (SOC 2, PCI DSS, ISO 27001) reviewers expect connection logging and an audit trail of DDL and privilege changes; pgaudit (session or object audit) gives per-statement detail with less noise than log_statement = all.',
     })];
   },
-};
+});
 
 /** Segments between two WAL file names (same timeline), or null. */
 export function walSegmentsBetween(from: string | null, to: string | null, segmentBytes = 16 * 1024 ** 2): number | null {
@@ -458,12 +450,10 @@ export function walSegmentsBetween(from: string | null, to: string | null, segme
   return seg(to) - seg(from);
 }
 
-const backupFreshness: HealthCheck = {
+const backupFreshness = inSecurity({
   id: 'backup-freshness',
   title: 'Backups and WAL archiving',
-  category: 'security',
   summary: 'WAL archiving off with no standby, failing now, or the last archived WAL older than the threshold with WAL waiting; active slots holding back much WAL.',
-  docs: docs('backup-freshness'),
   run(f, t) {
     if (f.inRecovery) return [];
     const out: HealthFinding[] = [];
@@ -507,7 +497,7 @@ const backupFreshness: HealthCheck = {
     }
     return out;
   },
-};
+});
 
 /** What the security checks could not see with the reading role's privileges (shown with the findings, never guessed). */
 export function securityBlindSpots(f: HealthFacts): { checkId: string; what: string }[] {

@@ -1,5 +1,5 @@
 /** Tables: bloat, dead tuples, stale statistics, autovacuum falling behind, wraparound, sequences, invalid constraints. */
-import { finding, worstFirst } from '../finding';
+import { finding, relationFix, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, TableFact } from '../types';
 import { bloatFindings, estimateTableBloat } from './bloat';
@@ -7,8 +7,6 @@ import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
 const tableRef = (t: TableFact) => ({ kind: t.kind, schema: t.schema, name: t.name, oid: t.oid });
-const vacuumSql = (t: TableFact) => `VACUUM (ANALYZE) ${qualifiedName(t.schema, t.name)};`;
-const analyzeSql = (t: TableFact) => `ANALYZE ${qualifiedName(t.schema, t.name)};`;
 
 /** The dead-tuple count at which autovacuum starts on this table (PostgreSQL's own formula). */
 function vacuumTrigger(t: Pick<TableFact, 'vacuumThreshold' | 'vacuumScaleFactor' | 'reltuples'>): number {
@@ -45,8 +43,7 @@ export const deadTuples: HealthCheck = {
       .map((t) => finding(this, 'warning', `Table ${t.schema}.${t.name} has ${t.deadTuples.toLocaleString('en-US')} dead rows (${Math.round((100 * t.deadTuples) / Math.max(1, t.deadTuples + t.liveTuples))}% of all rows).`, {
         objects: [tableRef(t)],
         evidence: { deadTuples: t.deadTuples, liveTuples: t.liveTuples, lastVacuum: t.lastVacuum, lastAutovacuum: t.lastAutovacuum },
-        fixSql: [vacuumSql(t)],
-        action: { kind: 'vacuum-analyze', oid: t.oid },
+        ...relationFix('vacuum-analyze', t),
       }));
   },
 };
@@ -64,9 +61,8 @@ export const staleStatistics: HealthCheck = {
         return finding(this, 'warning', `Table ${t.schema}.${t.name}: ${t.modsSinceAnalyze.toLocaleString('en-US')} rows changed since it was ${never ? 'created (never analysed)' : 'last analysed'}; the planner works from stale estimates.`, {
           objects: [tableRef(t)],
           evidence: { modsSinceAnalyze: t.modsSinceAnalyze, autoanalyzeTrigger: Math.round(analyzeTrigger(t)), lastAnalyze: t.lastAnalyze, lastAutoanalyze: t.lastAutoanalyze },
-          fixSql: [analyzeSql(t)],
-          action: { kind: 'analyze', oid: t.oid },
-        }) satisfies HealthFinding;
+          ...relationFix('analyze', t),
+        });
       });
   },
 };
@@ -80,16 +76,15 @@ export const autovacuumLagging: HealthCheck = {
   run(f, th) {
     return worstFirst(f.tables, (t) => t.kind === 'table' && t.deadTuples >= 2 * vacuumTrigger(t) && (t.vacuumAgeSeconds === null || t.vacuumAgeSeconds >= th.autovacuumLagSeconds || !t.autovacuumEnabled), (t) => t.deadTuples)
       .map((t) => {
-        const fix = [vacuumSql(t)];
-        if (!t.autovacuumEnabled) fix.push(`ALTER TABLE ${qualifiedName(t.schema, t.name)} RESET (autovacuum_enabled);`);
-        else fix.push(`ALTER TABLE ${qualifiedName(t.schema, t.name)} SET (autovacuum_vacuum_scale_factor = 0.02);`);
+        const vacuum = relationFix('vacuum-analyze', t);
+        const fixSql = [...vacuum.fixSql, `ALTER TABLE ${qualifiedName(t.schema, t.name)} ${t.autovacuumEnabled ? 'SET (autovacuum_vacuum_scale_factor = 0.02)' : 'RESET (autovacuum_enabled)'};`];
         return finding(this, 'warning', `Autovacuum is not keeping up with ${t.schema}.${t.name}: ${t.deadTuples.toLocaleString('en-US')} dead rows (trigger ${Math.round(vacuumTrigger(t)).toLocaleString('en-US')}), ${t.autovacuumEnabled ? `last vacuum ${t.vacuumAgeSeconds === null ? 'never' : `${fmtSeconds(t.vacuumAgeSeconds)} ago`}` : 'autovacuum is disabled for this table'}.`, {
           objects: [tableRef(t)],
           evidence: { deadTuples: t.deadTuples, vacuumTrigger: Math.round(vacuumTrigger(t)), autovacuumEnabled: t.autovacuumEnabled, lastAutovacuum: t.lastAutovacuum, lastVacuum: t.lastVacuum, vacuumScaleFactor: t.vacuumScaleFactor },
-          fixSql: fix,
+          fixSql,
           help: 'Vacuum now; then let autovacuum start sooner on this table (a lower scale factor) or give it more workers / cost limit.',
-          action: { kind: 'vacuum-analyze', oid: t.oid },
-        }) satisfies HealthFinding;
+          action: vacuum.action,
+        });
       });
   },
 };

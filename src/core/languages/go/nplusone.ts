@@ -84,6 +84,25 @@ const GORM_TERMINAL = /^(First|Find|Take|Last|Create|Save|Update|Updates|UpdateC
 const SQLC_METHOD = /^(Get|List|Create|Update|Delete|Insert|Find|Count|Upsert)[A-Z]\w*$/;
 const STORE_METHOD = /^[A-Z][a-z]\w*(Create|Update|Delete|Insert|Upsert|Find|List|Get|Count)$/;
 
+const GORM_BUILDER = /^(WithContext|Where|Or|Not|Model|Table|Preload|Joins|InnerJoins|Order|Unscoped|Select|Omit|Limit|Offset|Scopes|Session|Clauses|Debug|Group|Having|Distinct|Attrs|Assign)$/;
+/** Terminals no other Go database library names so (database/sql, sqlx and pgx have Exec/Query/Get/Select). */
+const GORM_ONLY_TERMINAL = /^(First|Find|Take|Last|Create|Save|Updates|FirstOrCreate|FirstOrInit|Pluck)$/;
+
+/**
+ * `X_DB.Where(…).Order(…).Find(&out)` / `global.DB.First(&u, id)`: a handle named for a DB, then only
+ * GORM builder calls up to a GORM terminal (at least one builder, or a terminal only GORM has).
+ */
+function isGormChain(chain: Chain): boolean {
+  const segs = chain.segments;
+  const n = names(chain);
+  const ti = n.findIndex((x, i) => i >= 1 && GORM_TERMINAL.test(x) && segs[i].call);
+  if (ti < 1) return false;
+  let ci = ti - 1;
+  while (ci >= 0 && GORM_BUILDER.test(n[ci]) && segs[ci].call) ci--;
+  if (ci < 0 || segs[ci].call || !/(^|_)(DB|Db|db)$|^(db|tx)$/.test(n[ci])) return false;
+  return ci < ti - 1 || GORM_ONLY_TERMINAL.test(n[ti]);
+}
+
 export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
   const n = names(chain);
@@ -101,6 +120,13 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
       return { library: 'gorm', op: write ? 'write' : 'read', batch, label: `${n.slice(0, ti + 1).join('(…).')}`, method: m };
     }
     if (n.includes('CreateInBatches')) return undefined;
+  } else if (isGormChain(chain)) {
+    // GORM through the project's own handle (`global.GVA_DB.WithContext(ctx).Where(…).Find(&x)`) in a
+    // file that does not import gorm itself: the chain's shape says GORM.
+    const ti = n.findIndex((x, i) => i >= 1 && GORM_TERMINAL.test(x) && segs[i].call);
+    const m = n[ti];
+    const write = /^(Create|Save|Update|Updates|UpdateColumn|UpdateColumns|Delete|FirstOrCreate)$/.test(m);
+    return { library: 'gorm', op: write ? 'write' : 'read', batch: /\bIN\s*\(?\s*\?/i.test(chainArgsText(chain)), label: `${n.slice(0, ti + 1).join('(…).')}`, method: m };
   }
   const qi = n.findIndex((x, i) => i >= 1 && GO_SQL_METHODS.test(x) && segs[i].call);
   if (qi >= 1) {

@@ -74,6 +74,16 @@ describe('core/advice/indexCandidates', () => {
     assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_covering_total_idx ON orders (customer_id) INCLUDE (total)'), out.join('\n'));
   });
 
+  it('INCLUDE copies narrow columns only: never a text body or a document, by pg_stats width or else by type', () => {
+    const withWidths = orders({ stats: { ...orders().stats, total: { nullFrac: 0, nDistinct: -0.2, avgWidth: 6 }, note: { nullFrac: 0.5, nDistinct: -0.9, avgWidth: 180 }, status: { ...orders().stats.status, avgWidth: 9 } } });
+    assert.ok(ddls('SELECT total, status FROM orders WHERE customer_id = $1', facts([withWidths])).some((d) => /INCLUDE \(total, status\)$/.test(d)));
+    assert.deepEqual(ddls('SELECT total, note FROM orders WHERE customer_id = $1', facts([withWidths])).filter((d) => /INCLUDE/.test(d)), [], 'note averages 180 bytes');
+    // No statistics: text, jsonb and tsvector are taken as wide.
+    assert.deepEqual(ddls('SELECT total, email FROM orders WHERE customer_id = $1').filter((d) => /INCLUDE/.test(d)), []);
+    assert.deepEqual(ddls('SELECT attributes FROM orders WHERE customer_id = $1').filter((d) => /INCLUDE/.test(d)), []);
+    assert.ok(ddls('SELECT total, placed_at FROM orders WHERE customer_id = $1').some((d) => /INCLUDE \(total, placed_at\)$/.test(d)));
+  });
+
   it('no covering index for a lookup a unique index already answers (one row: nothing to save)', () => {
     assert.deepEqual(ddls('SELECT total, customer_id FROM orders WHERE id = $1').filter((d) => /INCLUDE/.test(d)), []);
   });

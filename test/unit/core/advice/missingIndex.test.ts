@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { costDrop, missingIndexFinding, missingIndexHover, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
 import { candidateFromSuggestion } from '../../../../src/core/advice/indexCandidates';
-import { extendsIndex } from '../../../../src/core/advice/workload';
+import { overlaps } from '../../../../src/core/advice/workload';
 
 const file = 'const q = sql`SELECT * FROM orders o WHERE o.customer_id = ${id}`;';
 const sqlStart = file.indexOf('SELECT');
@@ -62,19 +62,23 @@ describe('core/advice/missingIndex', () => {
 
     it('says when one index serves another site too, and when the planner could not prove it', () => {
       assert.match(missingIndexHover({ ...s, columns: ['customer_id', 'placed_at DESC'] }, { docs: 'd', alsoServes: ['src/orders.ts:40'] }), /One index for both: also serves `src\/orders\.ts:40`\./);
+      assert.match(missingIndexHover(s, { docs: 'd', alsoServes: ['a.ts:1', 'b.ts:2'] }), /One index for 3 statements: also serves `a\.ts:1`, `b\.ts:2`\./);
       assert.match(missingIndexHover({ ...s, costAfter: null, verifiedBy: 'none' }, { docs: 'd' }).split('\n')[0], /may help · not verified by the planner$/);
       assert.equal(costDrop(100, 65), '35% lower');
       assert.equal(costDrop(100, 40), '2.5× lower');
     });
   });
 
-  it('overlap: (customer_id, placed_at DESC) serves a (customer_id) lookup; its candidate is rebuilt for the planner to try', () => {
+  it('overlap: indexes leading with the same column on the same table are tried on each other; their candidate is rebuilt for the planner', () => {
     const narrow = { schema: 'public', table: 'orders', method: 'btree', where: null, columns: ['customer_id'], include: [] };
     const wide = { ...narrow, columns: ['customer_id', 'placed_at DESC'] };
-    assert.equal(extendsIndex(wide, narrow), true);
-    assert.equal(extendsIndex(narrow, wide), false);
-    assert.equal(extendsIndex({ ...wide, where: "status = 'paid'" }, narrow), false);
-    assert.equal(extendsIndex({ ...wide, columns: ['placed_at', 'customer_id'] }, narrow), false);
+    assert.equal(overlaps(wide, narrow), true);
+    assert.equal(overlaps(narrow, wide), true, 'both ways: the planner says which one serves');
+    assert.equal(overlaps({ ...narrow, include: ['total'] }, narrow), true, 'a covering variant overlaps its plain index');
+    assert.equal(overlaps({ ...wide, where: "status = 'paid'" }, narrow), false);
+    assert.equal(overlaps({ ...wide, columns: ['placed_at', 'customer_id'] }, narrow), false);
+    assert.equal(overlaps({ ...wide, table: 'items' }, narrow), false);
+    assert.equal(overlaps({ ...wide, method: 'gin' }, narrow), false);
     const c = candidateFromSuggestion({ ...wide, name: 'orders_customer_id_placed_at_desc_idx', kind: 'sort', reason: 'r' });
     assert.deepEqual(c?.keys.map((k) => k.sql), ['customer_id', 'placed_at DESC']);
     assert.equal(candidateFromSuggestion({ ...narrow, columns: ['lower(email)'], name: 'n', kind: 'expression', reason: 'r' }), undefined);

@@ -1,57 +1,124 @@
 import { strict as assert } from 'node:assert';
-import { consolidateWorkload, type SuggestionLike } from '../../../../src/core/advice/workload';
+import { decideIndexes, workloadIndexes, type SuggestionLike, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { planOutline, summarizePlan } from '../../../../src/core/advice/planSummary';
 
-const s = (table: string, columns: string[], costBefore: number, costAfter: number, include: string[] = []): SuggestionLike => ({
-  ddl: `CREATE INDEX CONCURRENTLY ${table}_${columns.join('_')}${include.length ? '_inc' : ''} ON ${table} (${columns.join(', ')})${include.length ? ` INCLUDE (${include.join(', ')})` : ''}`,
-  table, schema: 'public', columns, method: 'btree', where: null, include, costBefore, costAfter, reason: 'r',
+const s = (table: string, columns: string[], costBefore: number, costAfter: number | null, include: string[] = [], size?: number): SuggestionLike => ({
+  ddl: `CREATE INDEX CONCURRENTLY ${table}_${columns.join('_').replace(/ DESC/g, '_desc')}${include.length ? `_covering_${include.join('_')}` : ''}_idx ON ${table} (${columns.join(', ')})${include.length ? ` INCLUDE (${include.join(', ')})` : ''}`,
+  table, schema: 'public', columns, method: 'btree', where: null, include, costBefore, costAfter, reason: 'r', indexSizeBytes: size,
 });
+const st = (key: string, suggestions: SuggestionLike[], totalMs?: number): WorkloadStatementAdvice => ({ key, label: `${key}.ts:1`, totalMs, suggestions });
 
-describe('core/advice/workload', () => {
-  it('ranks by time saved and merges an index into one whose keys extend it', () => {
-    const out = consolidateWorkload([
-      { label: 'q1', totalMs: 1000, suggestions: [s('orders', ['customer_id'], 100, 10)] },
-      { label: 'q2', totalMs: 5000, suggestions: [s('orders', ['customer_id', 'placed_at DESC'], 100, 5)] },
-      { label: 'q3', totalMs: 300, suggestions: [s('reviews', ['product_id'], 100, 50)] },
-    ], [], { maxIndexes: 5 });
-    assert.deepEqual(out.map((x) => x.ddl), [
-      'CREATE INDEX CONCURRENTLY orders_customer_id_placed_at DESC ON orders (customer_id, placed_at DESC)',
-      'CREATE INDEX CONCURRENTLY reviews_product_id ON reviews (product_id)',
-    ]);
-    assert.equal(out[0].statements.length, 2);
-    assert.equal(Math.round(out[0].savedMs!), 5000 * 0.95 + 1000 * 0.9);
+// The shop's reviews statements, with the figures the planner gave on PostgreSQL 18 (scale 0.25).
+const FEATURED = 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3';
+const RATING = 'SELECT avg(rating) … FROM reviews WHERE product_id = $1';
+const BATCHED = 'SELECT … FROM reviews WHERE product_id = ANY($1) … row_number() …';
+const wide = (before: number, after: number) => s('reviews', ['product_id', 'created_at DESC'], before, after, [], 958464);
+const plain = (before: number, after: number) => s('reviews', ['product_id'], before, after, [], 344064);
+
+describe('core/advice/workload: the one index decision', () => {
+  it('the shop\'s reviews: one index for the three statements, each told it is shared (not a rival per statement)', () => {
+    const d = decideIndexes(
+      [st(FEATURED, [wide(692.09, 14.34)]), st(RATING, [plain(692.05, 25.98)]), st(BATCHED, [plain(995.71, 199.93)])],
+      [
+        { statement: RATING, suggestion: wide(692.05, 26.1) },
+        { statement: BATCHED, suggestion: wide(995.71, 190.2) },
+        // (product_id) on the ORDER BY … LIMIT: used and cheaper, but far from that statement's own best (14.34).
+        { statement: FEATURED, suggestion: plain(692.09, 26.02) },
+      ],
+      [],
+    );
+    assert.deepEqual(d.indexes.map((x) => x.ddl), [wide(0, 0).ddl]);
+    for (const key of [FEATURED, RATING, BATCHED]) assert.deepEqual(d.byStatement.get(key)!.suggestions.map((x) => x.ddl), [wide(0, 0).ddl], key);
+    assert.equal(d.byStatement.get(RATING)!.suggestions[0].costAfter, 26.1, 'the shared index as proved on this statement');
+    assert.deepEqual(d.byStatement.get(RATING)!.replaced, [{ ddl: plain(0, 0).ddl, by: wide(0, 0).ddl }]);
+    assert.deepEqual(d.byStatement.get(RATING)!.alsoServes[wide(0, 0).ddl], [`${FEATURED}.ts:1`, `${BATCHED}.ts:1`]);
+    assert.equal(d.indexes[0].statements.length, 3);
   });
 
-  it('drops an index that costs more on writes than it saves, and explains the write cost otherwise', () => {
+  it('after VACUUM (index-only scans look cheap) the answer stays the same: the covering (product_id) INCLUDE (rating) does not take over', () => {
+    const rating = (before: number, after: number) => s('reviews', ['product_id'], before, after, ['rating'], 958464);
+    const d = decideIndexes(
+      [st(FEATURED, [wide(692.09, 14.34)]), st(RATING, [rating(692.05, 4.44)]), st(BATCHED, [plain(995.71, 199.93)])],
+      [
+        { statement: RATING, suggestion: wide(692.05, 26.1) },
+        { statement: RATING, suggestion: plain(692.05, 25.98) },
+        { statement: BATCHED, suggestion: wide(995.71, 190.2) },
+        { statement: BATCHED, suggestion: rating(995.71, 199.9) },
+        { statement: FEATURED, suggestion: plain(692.09, 26.02) },
+        { statement: FEATURED, suggestion: rating(692.09, 26.1) },
+      ],
+      [],
+    );
+    assert.deepEqual(d.indexes.map((x) => x.ddl), [wide(0, 0).ddl], 'one index: it keeps over 90% of each statement\'s own saving');
+    assert.deepEqual(d.byStatement.get(RATING)!.replaced, [{ ddl: rating(0, 0).ddl, by: wide(0, 0).ddl }]);
+  });
+
+  it('the answer for a statement does not depend on the order statements come in, nor on statements of other tables', () => {
+    const a = [st(FEATURED, [wide(692.09, 14.34)]), st(RATING, [plain(692.05, 25.98)])];
+    const cross = [{ statement: RATING, suggestion: wide(692.05, 26.1) }, { statement: FEATURED, suggestion: plain(692.09, 26.02) }];
+    const one = decideIndexes(a, cross, []).byStatement.get(RATING)!.suggestions.map((x) => x.ddl);
+    const two = decideIndexes([st('orders', [s('orders', ['customer_id'], 900, 20)]), ...[...a].reverse()], cross, []).byStatement.get(RATING)!.suggestions.map((x) => x.ddl);
+    assert.deepEqual(one, [wide(0, 0).ddl]);
+    assert.deepEqual(two, one);
+  });
+
+  it('keeps two indexes when the planner does not use the wider one for the other statement, or it is far from that statement\'s own best', () => {
+    const notUsed = decideIndexes([st(FEATURED, [wide(692, 14)]), st(RATING, [plain(692, 26)])], [], []);
+    assert.equal(notUsed.indexes.length, 2);
+    assert.deepEqual(notUsed.byStatement.get(RATING)!.suggestions.map((x) => x.ddl), [plain(0, 0).ddl]);
+    assert.deepEqual(notUsed.byStatement.get(RATING)!.alsoServes, {});
+    const far = decideIndexes([st(FEATURED, [wide(692, 14)]), st(RATING, [plain(692, 26)])], [{ statement: RATING, suggestion: wide(692, 120) }], []);
+    assert.equal(far.indexes.length, 2, 'cost 120 with the shared index against 26 with its own: not near its best');
+  });
+
+  it('a covering copy gives way to the plain index that serves as well (smaller wins the tie)', () => {
+    const cover = (before: number, after: number) => s('reviews', ['product_id'], before, after, ['rating', 'body', 'created_at'], 1851392);
+    const d = decideIndexes([st(RATING, [plain(692, 25.98)]), st(BATCHED, [cover(995, 199)])], [{ statement: BATCHED, suggestion: plain(995, 199.9) }, { statement: RATING, suggestion: cover(692, 26.1) }], []);
+    assert.deepEqual(d.indexes.map((x) => x.ddl), [plain(0, 0).ddl]);
+    assert.deepEqual(d.byStatement.get(BATCHED)!.replaced.map((r) => r.by), [plain(0, 0).ddl]);
+  });
+
+  it('ranks by time saved; an index whose saving does not beat its write cost is withheld everywhere', () => {
     const writes = [
       { schema: 'public', name: 'logs', inserts: 1_000_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 10 },
       { schema: 'public', name: 'orders', inserts: 50_000, updates: 10_000, deletes: 0, hotUpdates: 0, reads: 10 },
     ];
-    const out = consolidateWorkload([
-      { label: 'rare log read', totalMs: 100, suggestions: [s('logs', ['source'], 100, 1)] },
-      { label: 'hot orders read', totalMs: 100_000, suggestions: [s('orders', ['status'], 100, 10)] },
-    ], writes, { maxIndexes: 5 });
-    assert.deepEqual(out.map((x) => x.table), ['orders']);
-    assert.match(out[0].writeNote!, /orders is write-heavy \(60,000 rows inserted\/updated\/deleted/);
-    assert.match(out[0].explanation, /saving about 90,000 ms/);
+    const d = decideIndexes([
+      st('rare log read', [s('logs', ['source'], 100, 1)], 100),
+      st('hot orders read', [s('orders', ['status'], 100, 10)], 100_000),
+    ], [], writes);
+    assert.deepEqual(workloadIndexes(d, 5).map((x) => x.table), ['orders']);
+    assert.match(d.indexes[0].writeNote!, /orders is write-heavy \(60,000 rows inserted\/updated\/deleted/);
+    assert.match(d.indexes[0].explanation, /saving about 90,000 ms/);
+    const logs = d.byStatement.get('rare log read')!;
+    assert.deepEqual(logs.suggestions, [], 'the per-statement surfaces do not recommend it either');
+    assert.match(logs.withheld[0].why, /costs about 2,000 ms against 99 ms saved/);
   });
 
   it('without statement timings the write note says there is no saving to set against it, never "0 ms saved"', () => {
     const writes = [{ schema: 'public', name: 'logs', inserts: 1_000_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 10 }, { schema: 'public', name: 'orders', inserts: 10_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 100_000 }];
-    const out = consolidateWorkload([
-      { label: 'workspace query on logs', suggestions: [s('logs', ['source'], 100, 1)] },
-      { label: 'workspace query on orders', suggestions: [s('orders', ['status'], 100, 10)] },
-    ], writes, { maxIndexes: 5 });
-    const logs = out.find((x) => x.table === 'logs')!;
+    const d = decideIndexes([st('workspace query on logs', [s('logs', ['source'], 100, 1)]), st('workspace query on orders', [s('orders', ['status'], 100, 10)])], [], writes);
+    const logs = d.indexes.find((x) => x.table === 'logs')!;
     assert.match(logs.writeNote!, /no statement timings to set a saving against it/);
-    assert.ok(out.every((x) => !/0 ms saved/.test(x.explanation)));
+    assert.ok(logs.worthIt, 'no timings: nothing to weigh it against');
+    assert.ok(d.indexes.every((x) => !/0 ms saved/.test(x.explanation)));
   });
 
-  it('keeps at most maxIndexes, and leaves out unverified suggestions', () => {
-    const many = Array.from({ length: 8 }, (_, i) => ({ label: `q${i}`, totalMs: 100 * (i + 1), suggestions: [s(`t${i}`, ['a'], 100, 10)] }));
-    many.push({ label: 'unverified', totalMs: 1e9, suggestions: [{ ...s('u', ['a'], 100, 10), costAfter: null }] });
-    const out = consolidateWorkload(many, [], { maxIndexes: 3 });
-    assert.deepEqual(out.map((x) => x.table), ['t7', 't6', 't5']);
+  it('the workload keeps at most maxIndexes and leaves out unverified suggestions; the statement still shows its unverified one', () => {
+    const many = Array.from({ length: 8 }, (_, i) => st(`q${i}`, [s(`t${i}`, ['a'], 100, 10)], 100 * (i + 1)));
+    many.push(st('unverified', [s('u', ['a'], 100, null)], 1e9));
+    const d = decideIndexes(many, [], []);
+    assert.deepEqual(workloadIndexes(d, 3).map((x) => x.table), ['t7', 't6', 't5']);
+    assert.deepEqual(d.byStatement.get('unverified')!.suggestions.map((x) => x.costAfter), [null]);
+  });
+
+  it('one statement with indexes on two tables (a join) keeps both; a shared one replaces only its own table\'s', () => {
+    const join = st('join', [s('orders', ['customer_id'], 1000, 100), s('items', ['order_id'], 1000, 100)]);
+    const other = st('latest', [s('orders', ['customer_id', 'placed_at DESC'], 800, 10)]);
+    const d = decideIndexes([join, other], [{ statement: 'join', suggestion: s('orders', ['customer_id', 'placed_at DESC'], 1000, 101) }], []);
+    assert.deepEqual(d.byStatement.get('join')!.suggestions.map((x) => x.table), ['orders', 'items']);
+    assert.match(d.byStatement.get('join')!.suggestions[0].ddl, /placed_at DESC/);
+    assert.equal(d.indexes.length, 2);
   });
 });
 

@@ -3,13 +3,11 @@ import { extractSqlSites } from '../../../../src/core/extract/index';
 import { checkSite } from '../../../../src/core/rules/engine';
 import { RULES } from '../../../../src/core/rules/index';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
-import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 import type { SqlSite } from '../../../../src/core/extract/types';
 
 const rules = (s: SqlSite) => checkSite(s, RULES).map((f) => f.ruleId);
 
 describe('extract: composed variants of appended SQL', () => {
-  before(() => configureTreeSitterForCli());
 
   it('Go: conditional WHERE and LIMIT, unconditional ORDER BY → four variants; no unbounded-query (some path bounds it)', async () => {
     const go = 'package s\nfunc (b *B) Fetch() {\n\tquery := `SELECT id, feed_url FROM feeds`\n\tif len(b.conds) > 0 {\n\t\tquery += " WHERE " + strings.Join(b.conds, " AND ")\n\t}\n\tquery += " ORDER BY next_check_at ASC"\n\tif b.size > 0 {\n\t\tquery += " LIMIT " + strconv.Itoa(b.size)\n\t}\n\trows, err := b.db.Query(query, b.args...)\n}\n';

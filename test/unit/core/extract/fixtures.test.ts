@@ -3,7 +3,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { extractSqlSitesDetailed } from '../../../../src/core/extract/index';
 import type { SqlSite } from '../../../../src/core/extract/types';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 import { describeSite, FIXTURE_ROOT, listFixtures, type ExpectedSite } from '../../support/extractFixtures';
 
 /**
@@ -25,7 +24,6 @@ export function assertSourceMap(text: string, site: SqlSite): void {
 }
 
 describe('core/extract fixtures (exact SQL, spans, parameters, source maps)', () => {
-  before(() => useTreeSitterFromNodeModules());
   const fixtures = listFixtures();
   it('has fixtures for every language', () => {
     const langs = new Set(fixtures.map((f) => path.relative(FIXTURE_ROOT, f).split(path.sep)[0]));

@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { extractSqlSites } from '../../../../src/core/extract/index';
-import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 
 const first = async (text: string, file: string) => (await extractSqlSites(text, file, file))[0];
 
 describe('extract: format directives filled with string constants (Sprintf, str.format, %)', () => {
-  before(() => configureTreeSitterForCli());
 
   it('Python: "…{columns}…".format(columns=",".join(COLUMNS)) with a module list of literal names', async () => {
     const py = [
@@ -42,7 +40,6 @@ describe('extract: format directives filled with string constants (Sprintf, str.
 });
 
 describe('extract: psycopg2.extras execute_values / execute_batch', () => {
-  before(() => configureTreeSitterForCli());
 
   it('the SQL is the second argument (or sql=…)', async () => {
     const py = 'from psycopg2.extras import execute_values\nimport psycopg2.extras\ndef f(curs, rows):\n    query = "INSERT INTO t (a, b) VALUES %s ON CONFLICT DO NOTHING"\n    execute_values(curs, query, rows)\n    psycopg2.extras.execute_batch(curs, sql="UPDATE t SET b = %s WHERE a = %s", argslist=rows)\n';
@@ -55,7 +52,6 @@ describe('extract: psycopg2.extras execute_values / execute_batch', () => {
 });
 
 describe('extract: psycopg composable SQL (sql.SQL, Identifier, Literal)', () => {
-  before(() => configureTreeSitterForCli());
 
   it('SQL("…{table}…").format(table=Identifier("statistics", "user")) is the statement with the quoted name', async () => {
     const py = [

@@ -4,7 +4,6 @@ import { extractSqlSitesDetailed, extractSqlSitesSync, prepareExtraction, sqlFil
 import { finishSql, textPart } from '../../../../src/core/extract/compose';
 import { splitSqlStatements, statementAt } from '../../../../src/core/extract/sqlLexer';
 import type { SqlSite } from '../../../../src/core/extract/types';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 import { listFixtures } from '../../support/extractFixtures';
 
 /** mulberry32: a small deterministic PRNG, so a failure reproduces from its seed. */
@@ -35,7 +34,6 @@ function checkSites(text: string, sites: SqlSite[], label: string): void {
 describe('core/extract fuzz (never throws, results stay well-formed)', function () {
   this.timeout(300_000); // thousands of inputs on a loaded 2-core machine; speed is measured in bench/extract.bench.ts
   before(async () => {
-    useTreeSitterFromNodeModules();
     for (const l of LANGS) await prepareExtraction(l);
   });
 

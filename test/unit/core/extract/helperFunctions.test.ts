@@ -1,9 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { extractSqlSites } from '../../../../src/core/extract/index';
-import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 
 describe('extract: SQL assembled across helper functions of the same file', () => {
-  before(() => configureTreeSitterForCli());
 
   it('Python: a function returning a base query, completed by the caller', async () => {
     const py = [
@@ -40,7 +38,6 @@ describe('extract: SQL assembled across helper functions of the same file', () =
 });
 
 describe('extract: MyBatis SQL provider methods (@SelectProvider and friends)', () => {
-  before(() => configureTreeSitterForCli());
 
   it('a provider method returning a SQL string with #{…} parameters is a MyBatis statement', async () => {
     const java = [
@@ -67,7 +64,6 @@ describe('extract: MyBatis SQL provider methods (@SelectProvider and friends)', 
 });
 
 describe('extract: MyBatis SQL builder in provider methods', () => {
-  before(() => configureTreeSitterForCli());
   const provider = (body: string) => `import org.apache.ibatis.jdbc.SQL;\npublic class P {\n${body}\n}\n`;
 
   it('composes an unconditional builder (anonymous block or fluent) as the builder prints it', async () => {

@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { extractSqlSites } from '../../../../src/core/extract/index';
-import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 
 const sqls = async (text: string, file: string) => (await extractSqlSites(text, file, file)).map((s) => s.sql.replace(/\s+/g, ' ').trim());
 
 describe('extract: a name assigned in several functions (or twice in one) is resolved where it is used', () => {
-  before(() => configureTreeSitterForCli());
 
   it('Python: `query = """…"""` in each function, passed to text(query)', async () => {
     const py = [
@@ -61,7 +59,6 @@ describe('extract: a name assigned in several functions (or twice in one) is res
 });
 
 describe('extract: a statement composed with a column list defined elsewhere in the file', () => {
-  before(() => configureTreeSitterForCli());
 
   it('is filled with the list, and points at the statement (its SELECT), not at the list', async () => {
     const go = 'package api\n\nvar rowColumns = `\n\tc.id,\n\tc.body\n`\n\nfunc get(hex string) {\n\tstatement := `\n\t\tSELECT ` + rowColumns + `\n\t\tFROM comments c\n\t\tWHERE c.hex = $1;\n\t`\n\trow := db.QueryRow(statement, hex)\n\t_ = row\n}\n';

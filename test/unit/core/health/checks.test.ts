@@ -102,8 +102,10 @@ describe('core/health', () => {
 
     it('unused-index leaves unique, primary and constraint indexes alone and waits for old enough statistics', () => {
       const f = facts({ indexes: [index({ oid: 1, scans: 0, name: 'u' }), index({ oid: 2, scans: 0, unique: true }), index({ oid: 3, scans: 0, constraint: 'c' }), index({ oid: 4, scans: 3 })], statsAgeSeconds: 3600 });
-      assert.deepEqual(runHealthChecks(f, {}, ['unused-index']).map((x) => x.objects[0].oid), [1]);
+      assert.deepEqual(runHealthChecks(f, { unusedIndexMinStatsAgeSeconds: 0 }, ['unused-index']).map((x) => x.objects[0].oid), [1]);
       assert.deepEqual(runHealthChecks(f, { unusedIndexMinStatsAgeSeconds: 86400 }, ['unused-index']), []);
+      assert.deepEqual(runHealthChecks(f, {}, ['unused-index']), [], 'by default (CLI health and report too) statistics an hour old are too young: a week, as the editor');
+      assert.deepEqual(runHealthChecks({ ...f, statsAgeSeconds: 8 * 86400 }, {}, ['unused-index']).map((x) => x.objects[0].oid), [1]);
     });
 
     it('unindexed-foreign-key accepts an index whose leading columns are the key in any order, not a partial one', () => {
@@ -178,6 +180,23 @@ describe('core/health', () => {
     it('stale-statistics compares n_mod_since_analyze with the autoanalyze trigger', () => {
       const f = facts({ tables: [table({ oid: 1, modsSinceAnalyze: 5000, reltuples: 10000 }), table({ oid: 2, modsSinceAnalyze: 1500, reltuples: 10000 })] });
       assert.deepEqual(runHealthChecks(f, {}, ['stale-statistics']).map((x) => x.objects[0].oid), [1]);
+    });
+    it('a finding the dashboard can fix shows as fix SQL the statement its action runs, on the quoted name', () => {
+      const name = { schema: 'S x', name: 'T"y' };
+      const f = facts({
+        statsAgeSeconds: 30 * 86400,
+        tables: [table({ oid: 1, ...name, deadTuples: 20000, liveTuples: 1000, reltuples: 1000, modsSinceAnalyze: 50000, vacuumAgeSeconds: 2 * 86400 })],
+        indexes: [index({ oid: 2, ...name, scans: 0 }), index({ oid: 3, schema: 'S x', name: 'bad', valid: false })],
+      });
+      const fixes = runHealthChecks(f, {}, ['dead-tuples', 'stale-statistics', 'autovacuum-lagging', 'unused-index', 'invalid-index'])
+        .map((x) => [x.checkId, x.action?.kind, x.action && 'oid' in x.action ? x.action.oid : undefined, x.fixSql[0]]);
+      assert.deepEqual(fixes.sort(), [
+        ['autovacuum-lagging', 'vacuum-analyze', 1, 'VACUUM (ANALYZE) "S x"."T""y";'],
+        ['dead-tuples', 'vacuum-analyze', 1, 'VACUUM (ANALYZE) "S x"."T""y";'],
+        ['invalid-index', 'reindex-index', 3, 'REINDEX INDEX CONCURRENTLY "S x".bad;'],
+        ['stale-statistics', 'analyze', 1, 'ANALYZE "S x"."T""y";'],
+        ['unused-index', 'drop-index', 2, 'DROP INDEX CONCURRENTLY "S x"."T""y";'],
+      ]);
     });
     it('transaction-id-wraparound: warning then error', () => {
       const f = facts({ databases: [{ name: 'a', frozenXidAge: 1.2e9 }, { name: 'b', frozenXidAge: 1.7e9 }, { name: 'c', frozenXidAge: 2e8 }] });

@@ -6,7 +6,6 @@ import { checkSite } from '../../../../src/core/rules/engine';
 import { RULES } from '../../../../src/core/rules/index';
 import { loadPgParser } from '../../../../src/core/sql/statement';
 import type { SqlSite } from '../../../../src/core/extract/types';
-import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 
 const mapper = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE mapper PUBLIC "-//mybatis.org//DTD Mapper 3.0//EN" "http://mybatis.org/dtd/mybatis-3-mapper.dtd">\n<mapper namespace="app.UserMapper">\n${body}\n</mapper>\n`;
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
@@ -148,7 +147,6 @@ describe('named-query SQL files (aiosql, goyesql, HugSQL)', () => {
 });
 
 describe('MyBatis mapper annotations in Java', () => {
-  before(() => configureTreeSitterForCli());
   const java = 'import org.apache.ibatis.annotations.Select;\ninterface UserMapper {\n  @Select("SELECT id, name FROM users WHERE id = #{id}")\n  User byId(long id);\n  @Select({"SELECT id FROM users", "WHERE org = #{org, jdbcType=BIGINT} ORDER BY ${sort}"})\n  List<User> byOrg(long org, String sort);\n}\n';
 
   it('a string or an array of strings (joined by spaces) is one statement, #{x} a parameter, ${x} dynamic', async () => {

@@ -3,7 +3,6 @@
  * Rails app, a Django app), one small synthetic fixture per kind.
  */
 import { strict as assert } from 'node:assert';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 import { detectWithLines } from '../../support/nplusoneFixtures';
 import { scanFiles } from '../../../../src/core/scan';
 import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
@@ -11,7 +10,6 @@ import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
 const lines = async (text: string, file: string) => (await detectWithLines(text, file)).map((x) => x.line);
 
 describe('core/nplusone kinds seen on new apps', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('the client handed to a Prisma $transaction callback is a database client', async () => {
     const ts = [

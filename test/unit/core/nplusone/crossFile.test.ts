@@ -2,7 +2,6 @@
 import { strict as assert } from 'node:assert';
 import { scanFiles } from '../../../../src/core/scan';
 import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 
 const repo = [
   'from sqlalchemy import select',
@@ -41,7 +40,6 @@ async function scan(files: Record<string, string>) {
 }
 
 describe('core/nplusone across files', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('reports a loop calling a method of another file that queries, transitively', async () => {
     const got = await scan({ 'app/repository.py': repo, 'app/service.py': service });
@@ -109,5 +107,19 @@ describe('core/nplusone across files', () => {
     const app = { path: 'apps/web/src/list.ts', text: "import { getAll } from '@acme/lib/documents';\nexport async function list(ids: string[]) {\n  for (const i of ids) await getAll(i);\n}\n" };
     const r = await scanFiles([lib, sandbox, app], { analyzers: [nPlusOneAnalyzer()], keepText: true });
     assert.deepEqual(r.findings.map((f) => f.file), ['apps/web/src/list.ts']);
+    // The same when the scan was given an absolute or a `../` folder: packages are read inside the project.
+    for (const prefix of ['/home/me/acme/', '../../acme/']) {
+      const moved = [lib, sandbox, app].map((x) => ({ path: prefix + x.path, text: x.text }));
+      const r2 = await scanFiles(moved, { analyzers: [nPlusOneAnalyzer()], keepText: true });
+      assert.deepEqual(r2.findings.map((f) => f.file), [prefix + 'apps/web/src/list.ts'], prefix);
+    }
+  });
+
+  it('when every definition of a name queries, the finding names the one the calling file can reach', async () => {
+    const api = { path: 'apps/api/src/utils.ts', text: "import { db } from './db';\nexport const deploy = async (id: string) => db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) });\n" };
+    const web = { path: 'apps/web/server/deploy.ts', text: "import { db } from '../db';\nexport const deploy = async (id: string) => db.query.servers.findFirst({ where: (s, { eq }) => eq(s.id, id) });\n" };
+    const hook = { path: 'apps/web/pages/hook.ts', text: "import { deploy } from '@/server/deploy';\nexport async function hook(ids: string[]) {\n  for (const id of ids) await deploy(id);\n}\n" };
+    const r = await scanFiles([api, web, hook], { analyzers: [nPlusOneAnalyzer()], keepText: true });
+    assert.deepEqual(r.findings.map((f) => [f.file, (f.evidence as { callee?: { call?: string } }).callee?.call]), [['apps/web/pages/hook.ts', 'apps/web/server/deploy.ts']]);
   });
 });

@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { detectNPlusOne, type NPlusOneEvidence } from '../../../../src/core/nplusone';
 import { applySuppressions } from '../../../../src/core/suppress';
 import type { Finding } from '../../../../src/core/findings';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 
 function applyFix(text: string, f: Finding, title: RegExp): string {
   const fix = f.fixes.find((x) => title.test(x.title));
@@ -15,7 +14,6 @@ function applyFix(text: string, f: Finding, title: RegExp): string {
 const ev = (f: Finding) => f.evidence as unknown as NPlusOneEvidence;
 
 describe('core/nplusone detectNPlusOne', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   const pg = `import { Pool } from 'pg';
 const pool = new Pool();

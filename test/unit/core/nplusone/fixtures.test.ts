@@ -1,10 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { detectNPlusOne } from '../../../../src/core/nplusone';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 import { findingLines, loadFixtures } from '../../support/nplusoneFixtures';
 
 describe('core/nplusone fixtures (expected lines marked `expect: n-plus-one`)', () => {
-  before(() => useTreeSitterFromNodeModules());
   const fixtures = loadFixtures();
 
   it('has fixtures for every language', () => {

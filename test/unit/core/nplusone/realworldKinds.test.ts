@@ -4,13 +4,11 @@
  */
 import { strict as assert } from 'node:assert';
 import { detectNPlusOne } from '../../../../src/core/nplusone';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 import { detectWithLines } from '../../support/nplusoneFixtures';
 
 const lines = async (text: string, file: string) => (await detectWithLines(text, file)).map((x) => x.line);
 
 describe('core/nplusone real-world kinds', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('a comprehension over a query runs the query once (the iterable), not per item', async () => {
     const py = 'from myapp.models import Port\n\ndef ports(device):\n    by_name = {p.name: p for p in Port.objects.filter(device=device)}\n    return [p.id for p in Port.objects.filter(device=device).order_by("name")]\n';
@@ -75,7 +73,6 @@ describe('core/nplusone real-world kinds', () => {
 });
 
 describe('core/nplusone implicit N+1 in DRF serializers', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('reports queries in a SerializerMethodField method (once per serialized object)', async () => {
     const py = [

@@ -4,14 +4,12 @@
  * Mutation) run once per request and are not reported.
  */
 import { strict as assert } from 'node:assert';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 import { detectWithLines } from '../../support/nplusoneFixtures';
 
 const found = async (text: string, file: string) =>
   (await detectWithLines(text, file)).map(({ line, evidence: ev }) => ({ line, implicit: ev.implicit, loop: ev.loop, fix: ev.rewrite.title }));
 
 describe('core/nplusone GraphQL resolvers', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('JS resolver map: a per-parent field queries; Query fields and DataLoader fields do not count', async () => {
     const ts = "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const resolvers = {\n  Query: {\n    books: () => pool.query('SELECT * FROM books'),\n  },\n  Book: {\n    author: (book) => pool.query('SELECT * FROM authors WHERE id = $1', [book.authorId]),\n    reviews: (book, _a, ctx) => ctx.reviewLoader.load(book.id),\n  },\n};\n";

@@ -5,7 +5,6 @@
  */
 import { strict as assert } from 'node:assert';
 import { RailsViews, erbToRuby } from '../../../../src/core/nplusone/views';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 
 const MODEL_POST = 'class Post < ApplicationRecord\n  belongs_to :author\n  has_many :comments\n  has_many :tags\nend\n';
 const controller = (index: string) => `class PostsController < ApplicationController\n  def index\n    @posts = ${index}\n  end\nend\n`;
@@ -20,7 +19,6 @@ async function run(files: Record<string, string>) {
 }
 
 describe('core/nplusone Rails views', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('ERB becomes Ruby with every offset and line kept', () => {
     const erb = '<ul>\n<% @posts.each do |post| %>\n  <li><%= post.author.name %></li><%# note %>\n<% end %>\n</ul>\n';

@@ -6,7 +6,6 @@
 import { strict as assert } from 'node:assert';
 import { rewriteFor } from '../../../../src/core/nplusone';
 import type { DbCall } from '../../../../src/core/nplusone/dbCalls';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 import { detectWithLines } from '../../support/nplusoneFixtures';
 
 const found = async (text: string, file: string) =>
@@ -15,7 +14,6 @@ const found = async (text: string, file: string) =>
 const RAILS_CONTROLLER = (body: string) => `class ItemsController < ApplicationController\n  def bulk\n${body}\n  end\nend\n`;
 
 describe('core/nplusone writes in loops', () => {
-  before(() => useTreeSitterFromNodeModules());
 
   it('Ruby: each(&:save!) and each(&:destroy) are one statement per record', async () => {
     const rb = RAILS_CONTROLLER('    items = Item.where(owner_id: params[:owner])\n    items.each(&:save!)\n    Item.where(stale: true).each(&:destroy)\n    items.map(&:name)');

@@ -118,3 +118,37 @@ describe('core/plan auto_explain server logs', () => {
   });
   it('finds no plans in text that is not a server log', () => assert.deepEqual(readPlanLog(read(ROOT, 'pg18', 'costs-off', 'raw.txt')), []));
 });
+
+describe('core/plan text reader: details printed as name=number figures', () => {
+  it('Heap Blocks, WAL, planning Memory and Incremental Sort groups read under the JSON format’s names', () => {
+    const text = [
+      'Incremental Sort  (cost=1.28..20262.31 rows=200000 width=41) (actual time=0.157..0.202 rows=50 loops=1)',
+      '  Sort Key: a, b',
+      '  Presorted Key: a',
+      '  Full-sort Groups: 2  Sort Method: quicksort  Average Memory: 27kB  Peak Memory: 28kB',
+      '  WAL: records=3 fpi=1 bytes=180 buffers full=2',
+      '  ->  Bitmap Heap Scan on t  (cost=4.18..12.64 rows=4 width=8) (actual time=0.010..0.020 rows=4 loops=1)',
+      '        Recheck Cond: (a > 1)',
+      '        Heap Blocks: lossy=1037 exact=648',
+      '        ->  Bitmap Index Scan on t_a  (cost=0.00..4.18 rows=4 width=0) (actual time=0.005..0.005 rows=4 loops=1)',
+      '              Index Cond: (a > 1)',
+      'Planning:',
+      '  Memory: used=12kB  allocated=16kB',
+      'Planning Time: 0.140 ms',
+      'Execution Time: 0.298 ms',
+    ].join('\n');
+    const p = parsePlanSource(text) as Record<string, any>;
+    const sort = p[K.Plan];
+    assert.deepEqual(sort['Full-sort Groups'], { 'Group Count': 2, 'Sort Methods Used': ['quicksort'], 'Average Sort Space Used': 27, 'Peak Sort Space Used': 28 });
+    assert.deepEqual([sort[K.WalRecords], sort[K.WalFpi], sort[K.WalBytes], sort['WAL Buffers Full']], [3, 1, 180, 2]);
+    const heap = sort[K.Plans][0];
+    assert.deepEqual([heap[K.ExactHeapBlocks], heap[K.LossyHeapBlocks]], [648, 1037], 'in either order');
+    assert.deepEqual(p[K.Planning], { 'Memory Used': 12, 'Memory Allocated': 16 });
+  });
+
+  it('a figure that is not printed is left out, not zero', () => {
+    const heap = (parsePlanSource('Bitmap Heap Scan on t  (cost=4.18..12.64 rows=4 width=8)\n  Heap Blocks: exact=14\n') as Record<string, any>)[K.Plan];
+    assert.equal(heap[K.ExactHeapBlocks], 14);
+    assert.ok(!(K.LossyHeapBlocks in heap));
+  });
+});

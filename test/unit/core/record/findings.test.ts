@@ -7,7 +7,6 @@ import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
 import { analyzeFile, functionAnalyzer } from '../../../../src/core/scan';
 import { detectNPlusOne } from '../../../../src/core/nplusone/detect';
 import { OTHER_RULES } from '../../../../src/core/rules/index';
-import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
 
 const FILE = '/app/orm/orders.ts';
 const TEXT = [
@@ -88,10 +87,7 @@ describe('core/record/findings: a recorded N+1 and the static N+1 on the same ca
   ].join('\n');
   const event = (line: number, col: number, unit: string): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql: line === 3 ? 'SELECT id FROM orders ORDER BY id' : 'SELECT customer FROM orders WHERE id = $1', pc: line === 3 ? 0 : 1, pt: line === 3 ? [] : ['number'], ms: 1, rows: 1, u: { k: 'test', id: unit, n: `test ${unit}` }, ts: 0, pid: 1, site: { file, line, col } });
 
-  before(async () => {
-    useTreeSitterFromNodeModules();
-    await loadPgParser();
-  });
+  before(() => loadPgParser());
 
   async function findingsWith(events: QueryEvent[]) {
     const summary = summarize(events, normalizeSql, { threshold: 5 });

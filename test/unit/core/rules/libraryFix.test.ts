@@ -2,10 +2,8 @@ import { strict as assert } from 'node:assert';
 import { libraryHelp, libraryOf } from '../../../../src/core/rules/libraryFix';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { ormOffsetAnalyzer } from '../../../../src/core/rules/ormOffset';
-import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 
 describe('fix text in the words of the library in use', () => {
-  before(() => configureTreeSitterForCli());
 
   it('knows the library from the file imports and the site api', () => {
     assert.equal(libraryOf('a.ts', "import { PrismaClient } from '@prisma/client';"), 'prisma');

@@ -1,10 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { addDeclaredIndexes, isDeclaredIndexExpression, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
-import { configureTreeSitterForCli } from '../../../../src/node/treeSitterDir';
 
 describe('expression indexes declared in the project\'s schema files', () => {
-  before(() => configureTreeSitterForCli());
 
   it('reads CREATE [UNIQUE] INDEX … ON table (expression), with schemas, quotes, USING, opclasses and casts', () => {
     const d: DeclaredIndexes = new Map();
@@ -37,7 +35,6 @@ describe('expression indexes declared in the project\'s schema files', () => {
 });
 
 describe('leading columns of indexes declared in schema files', () => {
-  before(() => configureTreeSitterForCli());
 
   it('without a database, or-across-columns is silent when every OR column leads a declared index', async () => {
     const declared: DeclaredIndexes = new Map();

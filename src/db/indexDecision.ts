@@ -1,0 +1,220 @@
+/**
+ * The one index decision, with the database: each statement advised on its own (advisor.ts), the
+ * planner asked whether another statement's overlapping index serves it (cross proofs), then the
+ * pure decision (core/advice/workload.ts decideIndexes). The editor (diagnostic, hover, Suggest
+ * Indexes, Advise Indexes for the Workload), `pg-lens scan --db` and `pg-lens advise` all use one
+ * IndexDecider over the same statements — the workspace's SQL and pg_stat_statements' busiest
+ * statements — so they name the same index for a statement.
+ *
+ * A decider is per connection and remembers every proof it made (a statement's advice by SQL text,
+ * a cross proof by index and statement): deciding again after an edit proves only what is new.
+ */
+import { candidateFromSuggestion } from '../core/advice/indexCandidates';
+import { decideIndexes, overlaps, type CrossProof, type IndexDecision, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { applicationText } from '../core/dashboard/ownStatements';
+import { shortLine } from '../core/format';
+import { qualifiedName } from '../core/sql/ident';
+import { statementShape } from '../core/sql/predicates';
+import { fingerprintSql } from '../core/sql/statement';
+import { adviseStatement, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
+import type { Database, ServerInfo } from './database';
+import { describeError } from './errors';
+import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
+
+const DECISION_SQL = {
+  /** $1 min calls, $2 limit. Our own statements (marker) and utility statements are left out. */
+  topStatements: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.userid::text AS userid, s.query, s.calls::int8 AS calls,
+      s.total_exec_time::float8 AS total_ms, s.mean_exec_time::float8 AS mean_ms
+    FROM pg_stat_statements s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND s.calls >= $1
+      AND ${EXCLUDE_OWN.statements}
+      AND s.query ~* '^\\s*(PREPARE\\s+pglens_\\w+\\s+AS\\s+)?(select|with|update|delete)\\y'
+    ORDER BY s.total_exec_time DESC
+    LIMIT $2`,
+  /** $1: table names as schema.name (quoted). */
+  tableWrites: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, s.n_tup_ins::int8 AS ins, s.n_tup_upd::int8 AS upd,
+      s.n_tup_del::int8 AS del, s.n_tup_hot_upd::int8 AS hot, (coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0))::int8 AS reads
+    FROM unnest($1::text[]) AS q(name)
+    JOIN pg_class c ON c.oid = to_regclass(q.name)
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_stat_all_tables s ON s.relid = c.oid`,
+} as const;
+
+/** A statement the decision weighs: its SQL, where it comes from, and its timings when pg_stat_statements has them. */
+export interface DecisionInput {
+  sql: string;
+  label: string;
+  calls?: number;
+  totalMs?: number;
+  /** pg_stat_statements.userid: planned as that role (planGuard.planAs). */
+  userid?: string;
+}
+
+export interface StatementSources {
+  statements: DecisionInput[];
+  fromStatStatements: number;
+  fromFiles: number;
+  note?: string;
+}
+
+/**
+ * The statements every surface decides over: pg_stat_statements' busiest (min calls, by total
+ * time) and the given SQL from files (the same text once).
+ */
+export async function decisionStatements(db: Database, files: { sql: string; source: string }[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<StatementSources> {
+  const statements: DecisionInput[] = [];
+  let note: string | undefined;
+  const info = opts.info ?? (await db.serverInfo());
+  if (info.pgStatStatements === 'ready') {
+    const rows = (await db.query(DECISION_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;
+    for (const r of rows) {
+      const sql = applicationText(r.query);
+      statements.push({ sql, label: `queryid ${r.queryid}: ${shortLine(sql, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid });
+    }
+  } else {
+    note = `pg_stat_statements is ${info.pgStatStatements}: only the given SQL was analysed`;
+  }
+  const fromStatStatements = statements.length;
+  // A statement of the files that pg_stat_statements also holds (the same but for constants) is one
+  // statement: the file's text and place, pg_stat_statements' timings and role.
+  const prints = new Map<string, DecisionInput>();
+  for (const x of statements) {
+    const f = fingerprintSql(x.sql);
+    if (f && !prints.has(f)) prints.set(f, x);
+  }
+  const taken = new Set<DecisionInput>();
+  for (const s of files) {
+    const label = `${s.source}: ${shortLine(s.sql, 80)}`;
+    if (statements.some((x) => x.sql === s.sql || normalizeSpace(x.sql) === normalizeSpace(s.sql))) continue;
+    const f = fingerprintSql(s.sql);
+    const same = f ? prints.get(f) : undefined;
+    if (same && !taken.has(same)) {
+      taken.add(same);
+      same.sql = s.sql;
+      same.label = label;
+      continue;
+    }
+    statements.push({ sql: s.sql, label });
+  }
+  return { statements, fromStatStatements, fromFiles: statements.length - fromStatStatements, note };
+}
+
+export class IndexDecider {
+  /** Each statement's own advice, by SQL text. */
+  readonly advice = new Map<string, AdviceResult>();
+  /** Another statement's index proved on a statement: `${ddl}\0${sql}` → the suggestion there (null: not used, or not enough). */
+  private readonly cross = new Map<string, IndexSuggestion | null>();
+  private readonly tablesOf = new Map<string, string[]>();
+  /** Why a statement could not be advised (a server error the advisor did not turn into its own status). */
+  readonly errors = new Map<string, string>();
+
+  constructor(readonly db: Database, private readonly opts: AdviseOptions = {}) {}
+
+  /** One statement's own advice (proved once per SQL text and kept). */
+  async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>): Promise<AdviceResult> {
+    let r = this.advice.get(input.sql);
+    if (!r) {
+      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, planAsRole: input.userid });
+      this.advice.set(input.sql, r);
+    }
+    return r;
+  }
+
+  /**
+   * The decision over `statements`. With `focus` (SQL texts), only the statements that touch a
+   * table the focus statements' suggestions are on are advised and weighed — the decision for a
+   * table depends only on the statements that read it, so the answer is the one a decision over all
+   * of them gives.
+   */
+  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
+    const bySql = new Map<string, DecisionInput>();
+    for (const s of statements) if (!bySql.has(s.sql)) bySql.set(s.sql, s);
+    for (const f of opts.focus ?? []) if (!bySql.has(f)) bySql.set(f, { sql: f, label: shortLine(f, 80) });
+    let set = [...bySql.values()];
+    if (opts.focus) {
+      const focus = set.filter((s) => opts.focus!.includes(s.sql));
+      const tables = new Set<string>();
+      for (const s of focus) {
+        if (opts.isCancelled?.()) break;
+        for (const x of (await this.safeAdvise(s))?.suggestions ?? []) tables.add(bareName(x));
+      }
+      set = set.filter((s) => opts.focus!.includes(s.sql) || this.touches(s.sql, tables));
+    }
+    const advised: WorkloadStatementAdvice<IndexSuggestion>[] = [];
+    for (const s of set) {
+      if (opts.isCancelled?.()) break;
+      const r = await this.safeAdvise(s);
+      if (r?.status === 'ok') advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });
+    }
+    const crossProofs = await this.crossProofs(advised, bySql, opts.isCancelled);
+    const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => qualifiedName(s.schema, bareName(s)))))];
+    const writes = tables.length ? await this.writes(tables) : [];
+    return decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction });
+  }
+
+  private async safeAdvise(s: DecisionInput): Promise<AdviceResult | undefined> {
+    try {
+      return await this.adviseOne(s);
+    } catch (e) {
+      this.errors.set(s.sql, describeError(e));
+      this.opts.log?.(`index advice: ${s.label}: ${describeError(e)}`);
+      return undefined;
+    }
+  }
+
+  /** Overlapping indexes of other statements, proved on each statement that wants one on the same table (kept per connection). */
+  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, isCancelled?: () => boolean): Promise<CrossProof<IndexSuggestion>[]> {
+    const out: CrossProof<IndexSuggestion>[] = [];
+    const indexes = new Map<string, IndexSuggestion>();
+    for (const a of advised) for (const s of a.suggestions) if (s.verifiedBy !== 'none' && !indexes.has(s.ddl)) indexes.set(s.ddl, s);
+    for (const a of advised) {
+      for (const own of a.suggestions) {
+        if (own.verifiedBy === 'none') continue;
+        for (const other of indexes.values()) {
+          if (other.ddl === own.ddl || !overlaps(other, own)) continue;
+          if (isCancelled?.()) return out;
+          const key = `${other.ddl}\u0000${a.key}`;
+          let proved = this.cross.get(key);
+          if (proved === undefined) {
+            const cand = candidateFromSuggestion(other);
+            if (!cand) continue;
+            try {
+              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid });
+              proved = r.suggestions.find((x) => x.name === other.name && x.verifiedBy !== 'none') ?? null;
+            } catch (e) {
+              this.opts.log?.(`index advice: could not try ${other.name} on ${a.label}: ${describeError(e)}`);
+              proved = null;
+            }
+            this.cross.set(key, proved);
+          }
+          if (proved) out.push({ statement: a.key, suggestion: proved });
+        }
+      }
+    }
+    return out;
+  }
+
+  private touches(sql: string, tables: Set<string>): boolean {
+    let names = this.tablesOf.get(sql);
+    if (!names) {
+      names = statementShape(sql)?.tables.map((t) => t.name.toLowerCase()) ?? [];
+      this.tablesOf.set(sql, names);
+    }
+    return names.some((n) => tables.has(n));
+  }
+
+  private async writes(tables: string[]): Promise<TableWriteStats[]> {
+    const { rows } = await this.db.query(DECISION_SQL.tableWrites, [tables]);
+    return rows.map((w) => ({ schema: w.schema, name: w.name, inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), reads: Number(w.reads) }));
+  }
+}
+
+/** The table's name without its schema (IndexSuggestion.table is schema.name when not public). */
+function bareName(s: Pick<IndexSuggestion, 'schema' | 'table'>): string {
+  return (s.schema === 'public' || !s.table.startsWith(`${s.schema}.`) ? s.table : s.table.slice(s.schema.length + 1)).toLowerCase();
+}
+
+function normalizeSpace(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,43 @@
+/**
+ * The dashboard's health findings as a person reads them: each finding is a collapsed
+ * <details class="finding"> with the check id and its message in the summary, and "Check now" runs
+ * the checks again.
+ */
+import type { FrameLocator, Locator } from 'playwright-core';
+import type { Workbench } from './workbench';
+
+export class DashboardFindings {
+  private readonly checkNow: Locator;
+
+  constructor(private readonly wb: Workbench, readonly view: FrameLocator) {
+    this.checkNow = view.getByRole('button', { name: 'Check now' });
+  }
+
+  /** The findings of one check that mention a text (the object they name). */
+  of(checkId: string, naming: string): Locator {
+    return this.view.locator('details.finding').filter({ hasText: checkId }).filter({ hasText: naming });
+  }
+
+  /** Check until `finding` shows and `ready` (when given) holds; on a timeout the summaries seen are named. */
+  async waitFor(finding: Locator, what: string, ready: () => Promise<boolean> = async () => true): Promise<void> {
+    await this.wb.until(async () => {
+      if (await finding.count()) return ready();
+      await this.recheck();
+      return false;
+    }, what, 90_000, async () => (await this.view.locator('details.finding summary').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).join(' | ').slice(0, 600) || 'no findings');
+  }
+
+  /** Check until `finding` is gone. */
+  async waitGone(finding: Locator, what: string): Promise<void> {
+    await this.wb.until(async () => {
+      await this.recheck();
+      return (await finding.count()) === 0;
+    }, what, 90_000);
+  }
+
+  /** "Check now", clicked through the DOM (an editor the workspace opens over the panel would take a pointer click), then a pause for the round. */
+  private async recheck(): Promise<void> {
+    if (await this.checkNow.count()) await this.checkNow.first().evaluate((b) => (b as HTMLButtonElement).click());
+    await this.wb.page.waitForTimeout(2000);
+  }
+}
