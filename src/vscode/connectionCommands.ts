@@ -163,7 +163,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     // Reconnect from the status bar or a hover. A progress notification ends when the connection comes
     // back (or after a while: the status bar item keeps saying "disconnected", and reconnects on a click).
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `PG Lens: disconnected from ${name}.`, cancellable: false },
+      { location: vscode.ProgressLocation.Notification, title: `PG Lens: disconnected from ${name}`, cancellable: false },
       (progress) =>
         new Promise<void>((resolve) => {
           progress.report({ message: 'Hovers and CodeLens stay quiet until you reconnect: click "PG Lens: disconnected" in the status bar, or Reconnect in a hover.' });
