@@ -53,7 +53,9 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     }
     const name = await vscode.window.showInputBox({ title: 'Profile name', value: `${profileBase.database}@${profileBase.host}`, ignoreFocusOut: true });
     if (!name) return;
-    const env = await vscode.window.showQuickPick([...ENVIRONMENTS], { title: 'Environment (production profiles are read-only for PG Lens)' });
+    // Kept open when the focus moves (as the connection string and name prompts are): the walkthrough's step pane
+    // took the focus after its step ticked, the pick closed, and everything typed was dropped without a word.
+    const env = await vscode.window.showQuickPick([...ENVIRONMENTS], { title: 'Environment (production profiles are read-only for PG Lens)', ignoreFocusOut: true });
     if (!env) return;
     const profile = { ...profileBase, name, environment: env as (typeof ENVIRONMENTS)[number] };
     // Prove it before writing anything: nothing goes to settings or secrets on failure.
