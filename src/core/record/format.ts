@@ -56,6 +56,14 @@ export function statementStatsStoppedText(flagged: number, repeated: number, cap
   return `PG Lens: no observed N+1.${rest}`;
 }
 
+/**
+ * The N+1 line of the recorded-line hover. The N+1 diagnostic at the same line shows its message and fix in the
+ * same hover, above: the line only counts (it repeated the whole fix, so the hover said it twice).
+ */
+export function recordedNPlusOneHoverLine(n: Pick<RecordedNPlusOne, 'calls' | 'unitKind'>): string {
+  return `**N+1**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind} (the fix is in the N+1 problem above).`;
+}
+
 export function nPlusOneMessage(n: RecordedNPlusOne): string {
   const where = n.unitKind === 'root' ? 'in one run (outside any request or test)' : `in one ${UNIT_WORD[n.unitKind] ?? n.unitKind} (${n.unit})`;
   const more = n.units > 1 ? `; ${n.units} ${UNIT_WORD[n.unitKind] ?? 'unit'}s like it` : '';

@@ -1,6 +1,6 @@
 /** What the editor says when capture stops. */
 import { strict as assert } from 'node:assert';
-import { captureStoppedText, statementStatsStoppedText } from '../../../../src/core/record/format';
+import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, statementStatsStoppedText } from '../../../../src/core/record/format';
 
 describe('core/record/format: capture stopped', () => {
   it('nothing captured says where capture looks, never a bare "0 statements recorded"', () => {
@@ -24,5 +24,11 @@ describe('core/record/format: capture stopped', () => {
     // Without capture findings it says what it saw, as before.
     assert.equal(statementStatsStoppedText(0, 0, 0), 'PG Lens: no observed N+1.');
     assert.match(statementStatsStoppedText(2, 3, 1), /^PG Lens: 2 observed N\+1s: statements sent from a loop.*1 other statement ran many times/);
+  });
+  it('the recorded-line hover does not repeat the N+1 fix its diagnostic already shows', () => {
+    const n = { calls: 10, unitKind: 'request', unit: 'GET /orders/recent', units: 3, file: 'orm/orders.ts', line: 8, col: 1, sql: 'SELECT 1', fix: 'Load the association with the parent query: findAll({ include: [Assoc] }) (or one findAll({ where: { fk: ids } }) and group in memory).' } as unknown as Parameters<typeof nPlusOneMessage>[0];
+    const line = recordedNPlusOneHoverLine(n);
+    assert.match(line, /10 calls in one request/);
+    assert.ok(!line.includes('Load the association'), `the fix is said once, by the diagnostic: ${line}`);
   });
 });
