@@ -57,7 +57,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // A saved file's SQL may have changed: its statements are read again (only that file's).
       vscode.workspace.onDidSaveTextDocument((doc) => void this.refreshFile(doc.uri.fsPath, doc.getText())),
       vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.commands.registerCommand('pgLens.suggestIndexes', () => this.suggestCommand()),
+      vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri: string; offset: number }) => this.suggestCommand(ref)),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
@@ -297,9 +297,14 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (out.notes.length) void vscode.window.showInformationMessage(`PG Lens (${target.tool}): ${out.notes.join(' ')}`);
   }
 
-  private async suggestCommand(): Promise<void> {
+  /**
+   * `ref`: the statement a hover link or the plan viewer's button names (file and offset). The plan viewer's
+   * button used to be ignored: with the panel focused there is no active text editor, so it only said "open a file".
+   */
+  private async suggestCommand(ref?: { uri: string; offset: number }): Promise<void> {
+    const named = ref && typeof ref.uri === 'string' && typeof ref.offset === 'number' ? ref : undefined;
     const editor = vscode.window.activeTextEditor;
-    if (!editor) {
+    if (!named && !editor) {
       void vscode.window.showInformationMessage('PG Lens: open a file and put the cursor on a query (or select SQL) to suggest indexes for it.');
       return;
     }
@@ -308,9 +313,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       void vscode.window.showWarningMessage(`PG Lens: ${this.ctx.connections.error ?? 'not connected'}.`);
       return;
     }
-    const doc = editor.document;
-    const sel = editor.selection;
-    const sql = !sel.isEmpty ? doc.getText(sel) : (await this.ctx.sites.siteAt(doc, doc.offsetAt(sel.active)))?.sql;
+    let doc: vscode.TextDocument;
+    let sql: string | undefined;
+    if (named) {
+      doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(named.uri));
+      sql = (await this.ctx.sites.siteAt(doc, named.offset))?.sql;
+    } else {
+      doc = editor!.document;
+      const sel = editor!.selection;
+      sql = !sel.isEmpty ? doc.getText(sel) : (await this.ctx.sites.siteAt(doc, doc.offsetAt(sel.active)))?.sql;
+    }
     if (!sql) {
       void vscode.window.showInformationMessage('PG Lens: no SQL statement under the cursor (select one to analyse it).');
       return;
