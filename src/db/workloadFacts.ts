@@ -78,12 +78,20 @@ export const WORKLOAD_SQL = {
     (SELECT json_object_agg(app, k) FROM (SELECT coalesce(nullif(application_name, ''), '(none)') AS app, count(*) AS k FROM pg_stat_activity WHERE backend_type = 'client backend' GROUP BY 1) y) AS by_app,
     (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS total,
     txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid, inet_server_port() AS server_port, EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron') AS pg_cron`,
-  /** For a history snapshot: the next transaction id, and the 20 user sequences nearest their maximum (those this role may read). */
+  /**
+   * For a history snapshot: the next transaction id, and the 20 user sequences nearest their maximum (those this role may read).
+   * has_sequence_privilege and pg_sequence_last_value fail on a relation that is not a sequence, and the planner may
+   * evaluate a WHERE clause on pg_class rows before the join with pg_sequence (seen: "pg_toast_16386" is not a
+   * sequence, every snapshot failed): only a CASE on relkind orders the evaluation.
+   */
   historyMarks: `${M} SELECT txid_snapshot_xmax(txid_current_snapshot())::float8 AS next_xid,
-    (SELECT json_agg(x) FROM (SELECT n.nspname AS schema, c.relname AS name, pg_sequence_last_value(c.oid)::float8 AS "lastValue", s.seqmax::float8 AS "maxValue"
+    (SELECT json_agg(x) FROM (SELECT schema, name, "lastValue", "maxValue" FROM (
+        SELECT n.nspname AS schema, c.relname AS name, s.seqmax::float8 AS "maxValue", s.seqincrement,
+          CASE WHEN c.relkind = 'S' THEN CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE') THEN pg_sequence_last_value(c.oid)::float8 END END AS "lastValue"
         FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE ${USER_SCHEMA} AND has_sequence_privilege(c.oid, 'SELECT,USAGE') AND pg_sequence_last_value(c.oid) IS NOT NULL AND s.seqincrement > 0
-        ORDER BY pg_sequence_last_value(c.oid)::float8 / s.seqmax::float8 DESC LIMIT 20) x) AS sequences`,
+        WHERE ${USER_SCHEMA}) q
+      WHERE "lastValue" IS NOT NULL AND seqincrement > 0
+      ORDER BY "lastValue" / "maxValue" DESC LIMIT 20) x) AS sequences`,
   /** pg_stat_statements is installed where the search path finds it. */
   pssInstalled: `${M} SELECT to_regclass('pg_stat_statements') IS NOT NULL AS ok`,
   /**

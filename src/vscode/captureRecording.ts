@@ -11,7 +11,7 @@ import type { Listener } from '../capture/listener';
 import type { QueryEvent, NoticeEvent } from '../core/record/protocol';
 import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { StatementAdvice } from '../core/record/format';
-import { captureStoppedText } from '../core/record/format';
+import { captureStoppedText, recordedNPlusOneHoverLine } from '../core/record/format';
 import { briefMarkdown, briefPlan, mdEscape } from '../core/plan/brief';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings } from '../core/record/findings';
 import { positionsOf } from './findingActions';
@@ -275,7 +275,7 @@ export class CaptureRecording implements vscode.Disposable {
       }
     }
     const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
-    if (n) md.appendMarkdown(`\n**N+1**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind}. ${mdEscape(n.fix)}\n`);
+    if (n) md.appendMarkdown(`\n${recordedNPlusOneHoverLine(n)}\n`);
     md.appendMarkdown(`\n[Plan and index advice](command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))})`);
     return new vscode.Hover(md, lineRange(site.line!, 1));
   }

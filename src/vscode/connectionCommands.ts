@@ -53,7 +53,9 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     }
     const name = await vscode.window.showInputBox({ title: 'Profile name', value: `${profileBase.database}@${profileBase.host}`, ignoreFocusOut: true });
     if (!name) return;
-    const env = await vscode.window.showQuickPick([...ENVIRONMENTS], { title: 'Environment (production profiles are read-only for PG Lens)' });
+    // Kept open when the focus moves (as the connection string and name prompts are): the walkthrough's step pane
+    // took the focus after its step ticked, the pick closed, and everything typed was dropped without a word.
+    const env = await vscode.window.showQuickPick([...ENVIRONMENTS], { title: 'Environment (production profiles are read-only for PG Lens)', ignoreFocusOut: true });
     if (!env) return;
     const profile = { ...profileBase, name, environment: env as (typeof ENVIRONMENTS)[number] };
     // Prove it before writing anything: nothing goes to settings or secrets on failure.
@@ -163,7 +165,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     // Reconnect from the status bar or a hover. A progress notification ends when the connection comes
     // back (or after a while: the status bar item keeps saying "disconnected", and reconnects on a click).
     void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `PG Lens: disconnected from ${name}.`, cancellable: false },
+      { location: vscode.ProgressLocation.Notification, title: `PG Lens: disconnected from ${name}`, cancellable: false },
       (progress) =>
         new Promise<void>((resolve) => {
           progress.report({ message: 'Hovers and CodeLens stay quiet until you reconnect: click "PG Lens: disconnected" in the status bar, or Reconnect in a hover.' });

@@ -99,10 +99,8 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         channel.appendLine(`Recorded ${report.window} on ${rec.connection.profile.name}.`);
         channel.appendLine(report.text);
         channel.show(true);
-        const n = report.flagged;
-        const others = report.repeated - n;
-        const rest = others ? `${others} other statement${others === 1 ? '' : 's'} ran many times with about one row per call, not from a loop (per-request lookups look the same; see the report).` : '';
-        void vscode.window.showInformationMessage(n ? `PG Lens: ${n} observed N+1${n === 1 ? '' : 's'}: statements sent from a loop that ran many times with about one row per call. ${rest}`.trim() : `PG Lens: no observed N+1. ${rest}`.trim());
+        const { statementStatsStoppedText } = await import('../core/record/format');
+        void vscode.window.showInformationMessage(statementStatsStoppedText(report.flagged, report.repeated, captured ? capture.snapshot().nPlusOne.length : 0));
       } catch (e) {
         void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
       }

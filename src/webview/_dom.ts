@@ -22,11 +22,15 @@ export function fill(parent: Element, ...children: Child[]): void {
   parent.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
 }
 
+/** A figure with its unit ("250.7 ms", "10.8 k", "100%", "1,005"): one unbreakable piece in a table cell. */
+const FIGURE = /^[-+]?[\d.,]+(\s?[a-zA-Zµ%]{1,4}(\/s)?)?$/;
+
 export function table(headers: string[], rows: Child[][], cls = ''): HTMLTableElement {
   return h(
     'table',
     { class: cls },
     h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', { text: x })))),
-    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c))))),
+    // A narrow pane broke "250.7 ms" into "250.7" over "ms" and "10.8 k" into "10.8" over "k": figures keep their unit on their line.
+    h('tbody', {}, ...rows.map((r) => h('tr', {}, ...r.map((c) => h('td', typeof c === 'string' && FIGURE.test(c) ? { class: 'figure' } : {}, c))))),
   );
 }

@@ -5,7 +5,7 @@
  */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { actionKey, ACTION_TITLES, isDestructive, type MaintenanceAction } from '../core/dashboard/actions';
+import { actionKey, ACTION_TITLES, hasQueryToCancel, isDestructive, type MaintenanceAction } from '../core/dashboard/actions';
 import type { StatementRow, StatementSortKey } from '../core/dashboard/live';
 import type { LiveStats } from '../core/dashboard/types';
 import type { HealthFinding } from '../core/health/types';
@@ -324,7 +324,7 @@ function renderActivity(): void {
     fmtSeconds(x.state === 'active' ? x.querySeconds : x.stateSeconds),
     fmtSeconds(x.xactSeconds),
     h('code', { class: 'sql', text: oneLine(x.query, 200), title: x.query }),
-    h('span', { class: 'buttons' }, actionButton({ kind: 'cancel-backend', pid: x.pid, backendStart: x.backendStart }, 'Cancel'), actionButton({ kind: 'terminate-backend', pid: x.pid, backendStart: x.backendStart }, 'Terminate')),
+    h('span', { class: 'buttons' }, hasQueryToCancel(x.state) ? actionButton({ kind: 'cancel-backend', pid: x.pid, backendStart: x.backendStart }, 'Cancel') : null, actionButton({ kind: 'terminate-backend', pid: x.pid, backendStart: x.backendStart }, 'Terminate')),
   ]);
   fill(activity, 
     h('div', { class: 'panel-head' }, h('h2', { text: `Activity (${list.length})` })),

@@ -33,6 +33,15 @@ export const ACTION_TITLES: Record<ActionKind, string> = {
 };
 
 /**
+ * Whether a session has a query a cancel can stop. PostgreSQL ignores pg_cancel_backend while a session waits
+ * for its client (idle, idle in transaction): a blocker that sits idle in its transaction keeps its locks, and
+ * only terminating it ends them. Offering Cancel there did nothing but say "Cancel signal sent".
+ */
+export function hasQueryToCancel(state: string | null | undefined): boolean {
+  return state === 'active' || state === 'fastpath function call';
+}
+
+/**
  * The statement a relation action runs on a quoted name: the one text the dashboard runs and a
  * finding shows as its fix. REFRESH is CONCURRENTLY only where the view allows it (a unique index).
  */

@@ -26,8 +26,21 @@ export interface ChartPoint {
 
 /** A chart's time axis is never narrower than this (one point must not span years, nor seconds). */
 export const MIN_WINDOW_S = 60;
-/** A gap longer than this between two points (panel closed, VS Code restarted) breaks the line. */
-const GAP_MS = 30_000;
+/**
+ * A gap between two points longer than three sampling steps (the shortest step of the series; at least this)
+ * breaks the line: the tab was hidden (refreshes pause), the panel closed, VS Code restarted. A fixed 30 s let a
+ * 28 s hidden tab draw a straight ramp the database never did.
+ */
+const MIN_GAP_MS = 5_000;
+
+function gapOf(points: readonly ChartPoint[]): number {
+  let step = Infinity;
+  for (let i = 1; i < points.length; i++) {
+    const d = points[i].atMs - points[i - 1].atMs;
+    if (d > 0 && d < step) step = d;
+  }
+  return Number.isFinite(step) ? Math.max(MIN_GAP_MS, 3 * step) : MIN_GAP_MS;
+}
 /** At most this many points per database (about ten minutes at the default 2 s refresh). */
 const MAX_POINTS = 300;
 
@@ -71,10 +84,10 @@ function axisSeconds(atMs: number): number {
 }
 
 /**
- * uPlot's aligned data for one chart: [seconds, ...lines]. A gap longer than `gapMs` gets a
+ * uPlot's aligned data for one chart: [seconds, ...lines]. A gap longer than `gapMs` (see gapOf) gets a
  * point of nulls in between, so the line breaks instead of drawing across the time nothing was sampled.
  */
-export function chartData(points: readonly ChartPoint[], key: ChartKey, gapMs = GAP_MS): (number | null)[][] {
+export function chartData(points: readonly ChartPoint[], key: ChartKey, gapMs = gapOf(points)): (number | null)[][] {
   const cols: (number | null)[][] = [[], ...CHART_LINES[key].map(() => [])];
   let prev: number | undefined;
   for (const p of points) {

@@ -42,6 +42,28 @@ export function captureStoppedText(statements: number, nPlusOne: number): { stat
   return { status: count, message: `PG Lens: ${count}${nPlusOne ? `; ${nPlusOne} N+1 (see the Problems panel)` : ''}.` };
 }
 
+/**
+ * What the pg_stat_statements half of a recording says at Stop Recording. Both halves report at once: when the
+ * capture found N+1 ("45 statements recorded; 1 N+1"), a bare "no observed N+1" beside it read as a contradiction.
+ * `flagged`: statements pg_stat_statements saw sent from a loop; `repeated`: all that ran many times at about one
+ * row per call; `capturedNPlusOne`: what the capture reported.
+ */
+export function statementStatsStoppedText(flagged: number, repeated: number, capturedNPlusOne: number): string {
+  const others = repeated - flagged;
+  const rest = others ? ` ${others} other statement${others === 1 ? '' : 's'} ran many times with about one row per call, not from a loop (per-request lookups look the same; see the report).` : '';
+  if (flagged) return `PG Lens: ${flagged} observed N+1${flagged === 1 ? '' : 's'}: statements sent from a loop that ran many times with about one row per call.${rest}`;
+  if (capturedNPlusOne) return `PG Lens: pg_stat_statements adds no N+1 to the capture's.${rest}`;
+  return `PG Lens: no observed N+1.${rest}`;
+}
+
+/**
+ * The N+1 line of the recorded-line hover. The N+1 diagnostic at the same line shows its message and fix in the
+ * same hover, above: the line only counts (it repeated the whole fix, so the hover said it twice).
+ */
+export function recordedNPlusOneHoverLine(n: Pick<RecordedNPlusOne, 'calls' | 'unitKind'>): string {
+  return `**N+1**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind} (the fix is in the N+1 problem above).`;
+}
+
 export function nPlusOneMessage(n: RecordedNPlusOne): string {
   const where = n.unitKind === 'root' ? 'in one run (outside any request or test)' : `in one ${UNIT_WORD[n.unitKind] ?? n.unitKind} (${n.unit})`;
   const more = n.units > 1 ? `; ${n.units} ${UNIT_WORD[n.unitKind] ?? 'unit'}s like it` : '';

@@ -4,6 +4,7 @@ import { APPLICATION_NAME } from '../../../src/db/database';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER, placeOwnMarker, SQL } from '../../../src/db/sql';
 import { isOwnStatementText } from '../../../src/core/dashboard/ownStatements';
 import { explain, explainAnalyze } from '../../../src/db/explain';
+import { benchmark } from '../../../src/db/benchmark';
 import { readStatementCosts } from '../../../src/db/queryStats';
 import { STATS_SQL } from '../../../src/db/stats';
 import { announceFallback, capabilities, testDatabase } from '../support';
@@ -86,6 +87,24 @@ describe('db: PG Lens leaves its own statements out', () => {
       const ours = isOwnStatementText(r.query) || /^\s*SELECT set_config\(/i.test(r.query);
       assert.equal(r.own, ours, `own flag of: ${r.query}`);
     }
+  });
+
+  it("a Benchmark's runs are PG Lens's: a statement only the benchmark ran is left out of the statement list", async function () {
+    const caps = await capabilities();
+    if (!caps.pgStatStatements) {
+      announceFallback('pg_stat_statements', 'no statement list to filter');
+      return;
+    }
+    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await t.admin.query('CREATE TABLE IF NOT EXISTS bench_table (id int, status text)');
+    await t.admin.query(`INSERT INTO bench_table SELECT g, 'x' || (g % 5) FROM generate_series(1, 200) g`);
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const db = await t.open();
+    await benchmark(db, 'SELECT id FROM bench_table WHERE status = $1 ORDER BY id', { runs: 6, params: ['x1'] });
+    const shown = await t.admin.query(`SELECT query, calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query LIKE '%bench_table%' AND ${EXCLUDE_OWN.statements}`);
+    assert.deepEqual(shown.rows, [], `shown as the application's: ${JSON.stringify(shown.rows)}`);
+    const all = await t.admin.query(`SELECT query, calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query LIKE '%bench_table WHERE status%' AND toplevel AND query NOT LIKE 'EXPLAIN%'`);
+    assert.ok(all.rows.some((r) => Number(r.calls) >= 6), `the runs are recorded (and marked): ${JSON.stringify(all.rows)}`);
   });
 
   it('EXCLUDE_OWN.sessions leaves our sessions out of pg_stat_activity', async () => {

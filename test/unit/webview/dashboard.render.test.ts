@@ -103,6 +103,24 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('offers Cancel only to a session running a query: an idle-in-transaction blocker gets Terminate alone (PostgreSQL ignores a cancel there)', async function () {
+    await withDashboardPage(this, built, 'width: 1000px', async (page, post, errors) => {
+      const session = (pid: number, state: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'd', user: 'u', application: `app${pid}`, clientAddr: null, state, waitEventType: null, waitEvent: null, query: 'LOCK TABLE t', querySeconds: 3, xactSeconds: 3, stateSeconds: 3, blockedBy: [], ssl: null, superuser: false, own: false });
+      const stats = {
+        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 2, max: 100, reserved: 3 },
+        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+        sessions: [session(101, 'idle in transaction'), session(102, 'active')], blocking: [], progress: [], statements: { state: 'ready', count: 0, rows: [] },
+      };
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats });
+      const buttons = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('tr')].filter((tr) => /app10\d/.test(tr.textContent ?? '')).map((tr) => [tr.textContent!.match(/app10\d/)![0], [...tr.querySelectorAll('button')].map((b) => b.textContent)])));
+      assert.deepEqual(buttons, { app101: ['Terminate'], app102: ['Cancel', 'Terminate'] });
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('a long statement in Top statements wraps without one line covering the underscores of the line above (VS Code styles code with a background)', async function () {
     // VS Code's own webview stylesheet gives every <code> a background and 1px of vertical padding; in a dark theme the
     // next line's background then hid the previous line's underscores ("customer id" for customer_id).
@@ -125,6 +143,32 @@ describe('webview/dashboard (in Chromium)', function () {
       const lines = await page.evaluate(() => Array.from(document.querySelector('code.sql')!.getClientRects()).map((r) => ({ top: r.top, bottom: r.bottom })));
       assert.ok(lines.length >= 3, `the statement wraps in a narrow panel (${lines.length} lines)`);
       for (let i = 1; i < lines.length; i++) assert.ok(lines[i].top >= lines[i - 1].bottom - 0.5, `line ${i + 1} starts at ${lines[i].top}, over line ${i} which ends at ${lines[i - 1].bottom}`);
+    });
+  });
+
+  it('keeps each figure of Top statements on one line in a narrow pane ("250.7 ms", not "250.7" over "ms")', async function () {
+    await withDashboardPage(this, built, 'width: 300px', async (page, post) => {
+      const fig = { calls: 10800, totalMs: 250.7, meanMs: 0.54, rows: 10800, hitRatio: 1 };
+      const stats = {
+        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
+        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+        sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query: 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2', total: fig, delta: fig }] },
+      };
+      await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats });
+      const cells = await page.evaluate(() => {
+        const table = [...document.querySelectorAll('table')].find((t) => t.querySelector('code.sql'))!;
+        return [...table.querySelectorAll('tbody td')].slice(0, 5).map((td) => {
+          const r = document.createRange();
+          r.selectNodeContents(td);
+          return { text: td.textContent, lines: new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size };
+        });
+      });
+      assert.deepEqual(cells.map((c) => c.text), ['250.7 ms', '0.540 ms', '10.8 k', '10.8 k', '100%']);
+      assert.deepEqual(cells.filter((c) => c.lines > 1), [], 'figures broken across lines');
     });
   });
 

@@ -70,4 +70,37 @@ describe('webview/plan layout (in Chromium)', function () {
       await browser.close();
     }
   });
+
+  it("the node details' PostgreSQL keys in a 240 px pane: short values stay whole (not one letter per line)", async function () {
+    if (!CHROMIUM) {
+      console.log('      [capability absent] Chromium: this browser test needs /usr/bin/chromium (apt-get install chromium); skipped');
+      this.skip();
+    }
+    const js = await bundle();
+    const css = fs.readFileSync(path.join(ROOT, 'media', 'plan.css'), 'utf8');
+    const plan = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'misestimate.json'), 'utf8'))[0];
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 240, height: 800 } });
+      await page.setContent(`<!DOCTYPE html><html><head><style>body{font-family:sans-serif;font-size:13px}${css}</style></head><body><div id="app"></div><script>${js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
+      await page.evaluate((p) => (globalThis as unknown as { show(p: unknown, v: string): void }).show(p, 'tree'), plan);
+      const broken = await page.evaluate(() => {
+        const out: string[] = [];
+        for (const cell of Array.from(document.querySelectorAll('.raw-keys td'))) {
+          const text = cell.textContent ?? '';
+          if (text.length > 8) continue; // long values (identifiers, JSON) may break anywhere
+          const r = document.createRange();
+          r.selectNodeContents(cell);
+          if (new Set(Array.from(r.getClientRects()).map((x) => Math.round(x.top))).size > 1) out.push(text);
+        }
+        return out;
+      });
+      const values = await page.locator('.raw-keys td').count();
+      assert.ok(values >= 8, `the details show PostgreSQL's keys (${values})`);
+      assert.deepEqual(broken, [], `values broken across lines: ${broken.join(', ')}`);
+    } finally {
+      await browser.close();
+    }
+  });
 });

@@ -15,8 +15,20 @@ describe('core/dashboard/chartHistory', () => {
   it('chartData: seconds on the axis (stored in ms), and a null point where nothing was sampled for a while', () => {
     const t = 1_796_000_000_000;
     const d = chartData([pt(t), pt(t + 2000), pt(t + 120_000, 3)], 'tps');
-    assert.deepEqual(d[0], [t / 1000, t / 1000 + 2, t / 1000 + 2 + 15, t / 1000 + 120]);
+    assert.deepEqual(d[0], [t / 1000, t / 1000 + 2, t / 1000 + 2 + 3, t / 1000 + 120]);
     assert.deepEqual(d[1], [1, 1, null, 3]);
+  });
+
+  it('chartData: a tab hidden for 28 s between 2 s samples breaks the line (no straight ramp across the time nothing was sampled)', () => {
+    const t = 1_796_000_000_000;
+    const before = Array.from({ length: 10 }, (_, i) => pt(t + i * 2000, i % 2 ? 100 : 0));
+    const after = Array.from({ length: 5 }, (_, i) => pt(t + 18_000 + 28_000 + i * 2000, 60));
+    const d = chartData([...before, ...after], 'tps');
+    assert.equal(d[1].filter((v) => v === null).length, 1, 'one break, in the hidden span');
+    assert.equal(d[1][10], null);
+    // Samples at the refresh's pace (jitter included) stay one line.
+    const steady = Array.from({ length: 20 }, (_, i) => pt(t + i * 2000 + (i % 3) * 700));
+    assert.equal(chartData(steady, 'tps')[1].filter((v) => v === null).length, 0);
   });
 
   it('appendChartPoint keeps time order and a bound; parseChartPoints drops malformed points', () => {
