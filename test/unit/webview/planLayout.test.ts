@@ -14,7 +14,7 @@ async function bundle(): Promise<string> {
   const esbuild = await import('esbuild');
   const r = await esbuild.build({
     stdin: {
-      contents: "import { renderPlan } from './src/webview/_planRender'; (globalThis as any).show = (plan: unknown, view: string) => renderPlan(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: plan as Record<string, unknown>, method: 'analyze', at: 0 }, () => undefined).show(view as 'table');",
+      contents: "import { renderPlan, renderBenchmark } from './src/webview/_planRender'; (globalThis as any).show = (plan: unknown, view: string) => renderPlan(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: plan as Record<string, unknown>, method: 'analyze', at: 0 }, () => undefined).show(view as 'table'); (globalThis as any).bench = (run: any) => renderBenchmark(document.getElementById('app')!, run);",
       resolveDir: ROOT,
       loader: 'ts',
     },
@@ -99,6 +99,42 @@ describe('webview/plan layout (in Chromium)', function () {
       const values = await page.locator('.raw-keys td').count();
       assert.ok(values >= 8, `the details show PostgreSQL's keys (${values})`);
       assert.deepEqual(broken, [], `values broken across lines: ${broken.join(', ')}`);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('the benchmark table in a 220 px pane: its row labels break between words only', async function () {
+    if (!CHROMIUM) {
+      console.log('      [capability absent] Chromium: this browser test needs /usr/bin/chromium (apt-get install chromium); skipped');
+      this.skip();
+    }
+    const js = await bundle();
+    const css = fs.readFileSync(path.join(ROOT, 'media', 'plan.css'), 'utf8');
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 220, height: 800 } });
+      await page.setContent(`<!DOCTYPE html><html><head><style>body{font-family:sans-serif;font-size:13px}${css}</style></head><body><div id="app"></div><script>${js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
+      const run = { sql: 'SELECT id, email, name, country FROM customers WHERE id = $1', runs: 100, concurrency: 1, errors: 0, p50: 0.123, p95: 0.672, p99: 1.6, mean: 0.213, min: 0.088, max: 1.7, sharedHitPerRun: 3, sharedReadPerRun: 0, throughputPerSec: 948, at: 0, params: ['7'] };
+      await page.evaluate((r) => (globalThis as unknown as { bench(r: unknown): void }).bench(r), run);
+      const broken = await page.evaluate(() => {
+        const out: string[] = [];
+        for (const th of Array.from(document.querySelectorAll('th'))) {
+          const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+          for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+            for (const m of (t.textContent ?? '').matchAll(/\S+/g)) {
+              const r = document.createRange();
+              r.setStart(t, m.index!);
+              r.setEnd(t, m.index! + m[0].length);
+              if (new Set(Array.from(r.getClientRects()).map((x) => Math.round(x.top))).size > 1) out.push(m[0]);
+            }
+          }
+        }
+        return out;
+      });
+      assert.ok((await page.locator('th').count()) >= 8, 'the benchmark table is shown');
+      assert.deepEqual(broken, [], `words broken across lines: ${broken.join(', ')}`);
     } finally {
       await browser.close();
     }
