@@ -118,12 +118,16 @@ function connect(sockPath: string): net.Socket {
 const FLUSH_MS = 20;
 const queue: (Pending | string)[] = [];
 const MAX_QUEUE = 10_000;
+/** Characters of SQL text, values and lines the queue holds (bounded like the socket's buffer). */
+let queuedChars = 0;
 let flushTimer: NodeJS.Timeout | undefined;
 
 function enqueue(x: Pending | string): void {
   if (socketGone) return void dropped++;
   socket ??= connect(sockPath!);
-  if (queue.length >= MAX_QUEUE) return void dropped++;
+  const chars = typeof x === 'string' ? x.length : x.sql.length + (x.pv?.length ?? 0);
+  if (queue.length >= MAX_QUEUE || queuedChars + chars > MAX_BUFFER_BYTES) return void dropped++;
+  queuedChars += chars;
   queue.push(x);
   if (!flushTimer) {
     flushTimer = setTimeout(flushBatch, FLUSH_MS);
@@ -135,6 +139,7 @@ function flushBatch(): void {
   if (flushTimer) clearTimeout(flushTimer);
   flushTimer = undefined;
   if (queue.length === 0) return;
+  queuedChars = 0;
   if (!socket || socketGone) return void (queue.length = 0);
   let data = '';
   for (const x of queue) data += typeof x === 'string' ? x : lineOf(x);
@@ -255,11 +260,14 @@ const DRIVERS = new Set(['pg', 'pg-pool', 'pg-protocol', 'postgres']);
 const structured = (_e: Error, frames: NodeJS.CallSite[]): NodeJS.CallSite[] => frames;
 
 /**
- * Frames read first, counted from the caller of the capture's own wrapper: the app's line is nearly
- * always the first or second (pg, an ORM entry or a builder is called from it). V8's cost grows with
- * each frame read (an optimised frame is decoded to find its inlined functions), so few are asked for.
+ * Frames read first, counted from the caller of the capture's own wrapper. V8's cost grows with each
+ * frame read (an optimised frame is decoded to find its inlined functions: the second frame is often
+ * the app's larger function around the call), so few are asked for. The app calls Client#query,
+ * Pool#query and an ORM's methods itself: its line is the first frame. A query builder's maker and
+ * postgres.js's query are reached through a function of the library (knex(), the sql tag): the second.
  */
-const NEAR_FRAMES = 2;
+const NEAR_FRAMES = 1;
+const NEAR_FRAMES_VIA_LIBRARY = 2;
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Fn = Function;
 /**
@@ -334,11 +342,11 @@ function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
 
 /**
  * The first frame in the user's code (outside node_modules and this module), mapped to its source.
- * The nearest NEAR_FRAMES frames are read first and the full STACK_LIMIT only when the app's line is
+ * The nearest frames are read first and the full STACK_LIMIT only when the app's line is
  * not among them (a statement sent from deep inside a library); each position is resolved once.
  */
 function callSite(above: Fn, via?: string): CaptureSite | null {
-  return siteAmong(framesAbove(NEAR_FRAMES, above), above, via);
+  return siteAmong(framesAbove(NEAR_FRAMES_VIA_LIBRARY, above), NEAR_FRAMES_VIA_LIBRARY, above, via);
 }
 
 /**
@@ -346,12 +354,12 @@ function callSite(above: Fn, via?: string): CaptureSite | null {
  * syncOnly: only a frame on the synchronous stack counts (inside an ORM call, where its site is known);
  * nearOnly: the deeper stack is not read.
  */
-function siteAmong(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
+function siteAmong(near: NodeJS.CallSite[] | undefined, read: number, above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | null {
   // `above` not on the stack (never expected): read from here instead.
   if (near && near.length === 0) near = framesAbove(STACK_LIMIT, siteAmong);
   if (!near) return null;
   const found = userSite(near, via, syncOnly);
-  if (found !== undefined || near.length < NEAR_FRAMES) return found ?? null;
+  if (found !== undefined || near.length < read) return found ?? null;
   // V8 lists async frames after every synchronous one: past the first, no synchronous frame is left.
   if (nearOnly || (syncOnly && near.some(isAsyncFrame))) return null;
   const all = framesAbove(STACK_LIMIT, above);
@@ -598,7 +606,8 @@ interface Pending {
   pc: number;
   /** The parameter types as JSON (an array of type names). */
   pt: string;
-  pv?: unknown[];
+  /** The parameter values as JSON, encoded when sent (the app may change its objects afterwards). */
+  pv?: string;
   /** performance.now() when the statement was sent (a double: no BigInt per statement). */
   start: number;
   /** Set when it ends: */
@@ -647,7 +656,7 @@ function begin(config: unknown, values: unknown, client: unknown): Pending | und
     unit: tag?.unit ?? store?.unit ?? vitestUnit() ?? ROOT,
     pc: arr.length,
     pt: typesJson(arr),
-    pv: sendValues ? arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v)) : undefined,
+    pv: sendValues ? JSON.stringify(arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v))) : undefined,
     start: 0,
     lib: '',
     ms: 0,
@@ -725,7 +734,7 @@ function lineOf(p: Pending): string {
   try {
     let line = `${headOf(p.lib)}${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt},"ms":${p.ms},"u":${objJson(p.unit)},"ts":${p.ts}`;
     if (p.site) line += `,"site":${objJson(p.site)}`;
-    if (p.pv) line += `,"pv":${JSON.stringify(p.pv)}`;
+    if (p.pv !== undefined) line += `,"pv":${p.pv}`;
     if (p.err !== undefined) line += `,"err":${JSON.stringify(p.err)}`;
     else if (p.rows !== undefined) line += `,"rows":${p.rows}`;
     return line + '}\n';
@@ -755,7 +764,7 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
           } finally {
             readEnd(was);
           }
-          p.site = siteAmong(near, query);
+          p.site = siteAmong(near, NEAR_FRAMES, query);
         }
         // Timed from here: the driver's call alone.
         if (p) p.start = performance.now();
@@ -835,7 +844,7 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
         } finally {
           readEnd(was);
         }
-        site = siteAmong(near, query);
+        site = siteAmong(near, NEAR_FRAMES, query);
       }
       tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT };
     } catch {
@@ -905,7 +914,7 @@ let entryDepth = 0;
 /**
  * funnel: the method the ORM's own methods send every statement through (Sequelize#query), also
  * called by the app for raw SQL. Called inside an ORM call's flow, it is the ORM's own call unless the
- * app's code is among the nearest frames (a hook of the app's sending raw SQL): the deeper stack is
+ * app's code is the nearest frame (a hook of the app's sending raw SQL): the deeper stack is
  * not read, as it would be for a model method (an app hook's association getter reaches findAll
  * through two of the ORM's frames).
  */
@@ -933,7 +942,7 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       } finally {
         readEnd(was);
       }
-      const site = siteAmong(near, entry, via, inner, inner && funnel);
+      const site = siteAmong(near, NEAR_FRAMES, entry, via, inner, inner && funnel);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
     } catch {
       store = undefined;
@@ -1110,7 +1119,7 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
           if (start === undefined || typeof self.string !== 'string') return;
           const params = Array.isArray(self.parameters) ? self.parameters : [];
           const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: typesJson(params), start, lib: '', ms: 0, ts: 0, rows: undefined, err: undefined };
-          if (sendValues) p.pv = params.slice(0, 100);
+          if (sendValues) p.pv = JSON.stringify(params.slice(0, 100));
           const count = (result as { count?: unknown } | undefined)?.count;
           end(p, typeof count === 'number' ? { rowCount: count } : result, error, 'postgres');
         };

@@ -64,9 +64,10 @@ export function parseContextPolicy(entries: readonly string[], base: ContextPoli
 }
 
 /** Give each finding its context and cap its severity as the policy says (new objects, input untouched). */
-export function applyContext(findings: readonly Finding[], file: string, text: string | undefined, policy: ContextPolicy = DEFAULT_CONTEXT_POLICY): Finding[] {
+export function applyContext(findings: readonly Finding[], file: string, text: string | undefined, policy: ContextPolicy = DEFAULT_CONTEXT_POLICY, known?: CodeContext): Finding[] {
   if (!findings.length) return [];
-  const context = codeContextOf(file, text);
+  // `known`: the context read from the file's text earlier, when the text is no longer at hand.
+  const context = known ?? codeContextOf(file, text);
   const cap = policy[context];
   return findings.map((f) => {
     const severity = cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity;

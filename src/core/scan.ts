@@ -16,7 +16,7 @@ import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
 import { libraryHelp, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
-import { applyContext, DEFAULT_CONTEXT_POLICY, type ContextPolicy } from './codeContext';
+import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
 import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
@@ -231,6 +231,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
   const imports = new ImportGraph();
   /** Files in the order they were read (for the findings that come after the last one). */
   const walked = new Map<string, number>();
+  const textContexts = new Map<string, CodeContext>();
   for await (const file of files as AsyncIterable<FileInput>) {
     imports.add(file.path, file.text);
     if (opts.isCancelled?.()) {
@@ -244,6 +245,12 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     result.sites += r.sites.length;
     result.findings.push(...r.findings);
     if (opts.keepText) result.texts.set(file.path, file.text);
+    // What the text says of the file's context (a Django migration class, an importer in migrations/),
+    // kept for findings the analyzers give at the end when the text is not kept.
+    else {
+      const read = codeContextOf(file.path, file.text);
+      if (read !== codeContextOf(file.path)) textContexts.set(file.path, read);
+    }
     if (opts.keepSites) result.siteList.push(...r.sites);
     result.timings.extractMs += r.timings.extractMs;
     for (const [id, ms] of Object.entries(r.timings.analyzers)) result.timings.analyzers[id] = (result.timings.analyzers[id] ?? 0) + ms;
@@ -259,7 +266,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
         for (const f of extra) byFile.set(f.file ?? '', [...(byFile.get(f.file ?? '') ?? []), f]);
         for (const [file, fs] of byFile) {
           const text = result.texts.get(file);
-          result.findings.push(...applyContext(applySuppressions(text ?? '', fs, opts.severity ?? {}), file, text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY));
+          result.findings.push(...applyContext(applySuppressions(text ?? '', fs, opts.severity ?? {}), file, text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY, text === undefined ? textContexts.get(file) : undefined));
         }
       } catch (e) {
         onError('', `${a.id}: ${errorMessage(e)}`);

@@ -39,6 +39,10 @@ const DECISION_SQL = {
     JOIN pg_class c ON c.oid = to_regclass(q.name)
     JOIN pg_namespace n ON n.oid = c.relnamespace
     JOIN pg_stat_all_tables s ON s.relid = c.oid`,
+  /** Seconds since the table counters of this database were reset (null: never reset, unknown period). */
+  countersPeriod: `${OWN_STATEMENT_MARKER} SELECT extract(epoch FROM clock_timestamp() - stats_reset)::float8 AS s FROM pg_stat_database WHERE datname = current_database()`,
+  /** Seconds pg_stat_statements has counted since its last full reset (PostgreSQL 14+). */
+  timingsPeriod: `${OWN_STATEMENT_MARKER} SELECT extract(epoch FROM clock_timestamp() - stats_reset)::float8 AS s FROM pg_stat_statements_info`,
 } as const;
 
 /** A statement the decision weighs: its SQL, where it comes from, and its timings when pg_stat_statements has them. */
@@ -63,21 +67,30 @@ export interface StatementSources {
  * time) and the given SQL from files (the same text once).
  */
 export async function decisionStatements(db: Database, files: { sql: string; source: string }[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<StatementSources> {
-  const statements: DecisionInput[] = [];
-  let note: string | undefined;
+  const top = await topStatements(db, opts);
+  return { ...mergeStatements(top.statements, files), note: top.note };
+}
+
+/** pg_stat_statements' busiest statements of this database (none, with a note, when it is not there). */
+export async function topStatements(db: Database, opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<{ statements: DecisionInput[]; note?: string }> {
   const info = opts.info ?? (await db.serverInfo());
-  if (info.pgStatStatements === 'ready') {
-    const rows = (await db.query(DECISION_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;
-    for (const r of rows) {
+  if (info.pgStatStatements !== 'ready') return { statements: [], note: `pg_stat_statements is ${info.pgStatStatements}: only the given SQL was analysed` };
+  const rows = (await db.query(DECISION_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;
+  return {
+    statements: rows.map((r) => {
       const sql = applicationText(r.query);
-      statements.push({ sql, label: `queryid ${r.queryid}: ${shortLine(sql, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid });
-    }
-  } else {
-    note = `pg_stat_statements is ${info.pgStatStatements}: only the given SQL was analysed`;
-  }
-  const fromStatStatements = statements.length;
-  // A statement of the files that pg_stat_statements also holds (the same but for constants) is one
-  // statement: the file's text and place, pg_stat_statements' timings and role.
+      return { sql, label: `queryid ${r.queryid}: ${shortLine(sql, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid };
+    }),
+  };
+}
+
+/**
+ * pg_stat_statements' statements and the code's, each statement once: a statement of the files that
+ * pg_stat_statements also holds (the same but for constants, by libpg_query's fingerprint) keeps the
+ * file's text and place with pg_stat_statements' timings and role.
+ */
+export function mergeStatements(top: readonly DecisionInput[], files: { sql: string; source: string }[]): Omit<StatementSources, 'note'> {
+  const statements = top.map((x) => ({ ...x }));
   const prints = new Map<string, DecisionInput>();
   for (const x of statements) {
     const f = fingerprintSql(x.sql);
@@ -97,7 +110,7 @@ export async function decisionStatements(db: Database, files: { sql: string; sou
     }
     statements.push({ sql: s.sql, label });
   }
-  return { statements, fromStatStatements, fromFiles: statements.length - fromStatStatements, note };
+  return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length };
 }
 
 export class IndexDecider {
@@ -149,7 +162,7 @@ export class IndexDecider {
     }
     const crossProofs = await this.crossProofs(advised, bySql, opts.isCancelled);
     const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => qualifiedName(s.schema, bareName(s)))))];
-    const writes = tables.length ? await this.writes(tables) : [];
+    const writes = tables.length ? await this.writes(tables, advised.some((a) => a.totalMs !== undefined)) : [];
     return decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction });
   }
 
@@ -204,9 +217,22 @@ export class IndexDecider {
     return names.some((n) => tables.has(n));
   }
 
-  private async writes(tables: string[]): Promise<TableWriteStats[]> {
+  private async writes(tables: string[], timed: boolean): Promise<TableWriteStats[]> {
     const { rows } = await this.db.query(DECISION_SQL.tableWrites, [tables]);
-    return rows.map((w) => ({ schema: w.schema, name: w.name, inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), reads: Number(w.reads) }));
+    const periodRatio = timed ? await this.periodRatio() : undefined;
+    return rows.map((w) => ({ schema: w.schema, name: w.name, inserts: Number(w.ins), updates: Number(w.upd), deletes: Number(w.del), hotUpdates: Number(w.hot), reads: Number(w.reads), periodRatio }));
+  }
+
+  /** The statement timings' period over the table counters' (both known), so writes are weighed over the period savings are. */
+  private async periodRatio(): Promise<TableWriteStats['periodRatio']> {
+    try {
+      const counters = Number((await this.db.query(DECISION_SQL.countersPeriod, [])).rows[0]?.s);
+      const timings = Number((await this.db.query(DECISION_SQL.timingsPeriod, [])).rows[0]?.s);
+      if (!(counters > 0) || !(timings > 0)) return undefined;
+      return { ratio: Math.min(100, timings / counters), countersSeconds: counters, timingsSeconds: timings };
+    } catch {
+      return undefined; // PostgreSQL 13 (no pg_stat_statements_info): one period assumed, as before
+    }
   }
 }
 

@@ -21,6 +21,8 @@ import { DIAGNOSTIC_SOURCE, docsUri } from './findingActions';
 
 /** Source files read for the workload advice (beyond them, pg_stat_statements speaks for the app). */
 const WORKLOAD_MAX_FILES = 2000;
+/** pg_stat_statements' busiest statements are read again after this long (ms). */
+const TOP_STATEMENTS_MS = 5 * 60_000;
 
 /** The editor's one index decision, for other features (recording) that show index advice. */
 export interface IndexAdviceApi {
@@ -39,7 +41,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * Per connection: the one decider (every proof made, kept), the decided advice per SQL text, and the
    * statements every decision weighs (the workspace's SQL and pg_stat_statements' busiest, read once).
    */
-  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; statements?: Promise<DecisionInput[]> } | undefined;
+  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; statements: Promise<DecisionInput[]> } } | undefined;
+  /** The workspace's SQL per file (read once by the one walker, then kept current file by file on save). */
+  private files: Promise<Map<string, { sql: string; source: string }[]>> | undefined;
   /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
   private readonly labels = new Map<string, string>();
   private readonly subs: vscode.Disposable[] = [];
@@ -50,10 +54,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgLens.index')) this.state = undefined;
       }),
-      // A saved file's SQL may have changed: the workspace's statements are read again on the next decision.
-      vscode.workspace.onDidSaveTextDocument(() => {
-        if (this.state) this.state.statements = undefined;
-      }),
+      // A saved file's SQL may have changed: its statements are read again (only that file's).
+      vscode.workspace.onDidSaveTextDocument((doc) => void this.refreshFile(doc.uri.fsPath, doc.getText())),
       vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p) => this.hover(d, p) }),
       vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri: string; offset: number }) => this.suggestCommand(ref)),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
@@ -76,18 +78,37 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     return this.state;
   }
 
-  /** The statements every decision weighs: the workspace's SQL (the one walker) and pg_stat_statements' busiest. */
-  private statements(state: NonNullable<IndexAdvice['state']>): Promise<DecisionInput[]> {
-    state.statements ??= (async () => {
-      const files = await this.workspaceStatements();
-      const { decisionStatements } = await import('../db/indexDecision');
-      return (await decisionStatements(state.db, files)).statements;
-    })().catch((e) => {
+  /**
+   * The statements every decision weighs: the workspace's SQL (the one walker) and pg_stat_statements'
+   * busiest (read again at most every five minutes).
+   */
+  private async statements(state: NonNullable<IndexAdvice['state']>): Promise<DecisionInput[]> {
+    const { topStatements, mergeStatements } = await import('../db/indexDecision');
+    if (!state.top || Date.now() - state.top.at > TOP_STATEMENTS_MS) {
+      const statements = topStatements(state.db).then((t) => t.statements).catch((e) => {
+        this.ctx.log.info(`index advice: could not read pg_stat_statements: ${errorMessage(e)}`);
+        return [];
+      });
+      state.top = { at: Date.now(), statements };
+    }
+    return mergeStatements(await state.top.statements, [...(await this.workspaceFiles()).values()].flat()).statements;
+  }
+
+  private workspaceFiles(): Promise<Map<string, { sql: string; source: string }[]>> {
+    this.files ??= this.workspaceStatements().catch((e) => {
       this.ctx.log.info(`index advice: could not read the workspace's statements: ${errorMessage(e)}`);
-      state.statements = undefined;
-      return [];
+      this.files = undefined;
+      return new Map();
     });
-    return state.statements;
+    return this.files;
+  }
+
+  /** A saved file's statements, read again (when the workspace's have been read at all). */
+  private async refreshFile(file: string, text: string): Promise<void> {
+    if (!this.files) return;
+    const files = await this.files;
+    if (!files.has(file) && !vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))) return;
+    files.set(file, await this.sqlOf(file, text));
   }
 
   async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined> {
@@ -336,21 +357,25 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     else if (act === 'Create index now') await this.createNow(picked.s);
   }
 
-  /** The workspace's SQL with where it is ("src/orders.ts:28"), read by the one file walker (.gitignore and pgLens.exclude honoured). */
-  private async workspaceStatements(): Promise<{ sql: string; source: string }[]> {
-    const out: { sql: string; source: string }[] = [];
-    const [{ extractSqlSites }, { walkSourceFiles, readSourceText }] = await Promise.all([import('../core/extract/index'), import('../node/walk')]);
+  /** The workspace's SQL per file with where it is ("src/orders.ts:28"), read by the one file walker (.gitignore and pgLens.exclude honoured). */
+  private async workspaceStatements(): Promise<Map<string, { sql: string; source: string }[]>> {
+    const out = new Map<string, { sql: string; source: string }[]>();
+    const { walkSourceFiles, readSourceText } = await import('../node/walk');
     let files = 0;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: this.ctx.config.exclude, maxFileSizeBytes: this.ctx.config.maxFileSizeKb * 1024 })) {
         if (++files > WORKLOAD_MAX_FILES) break;
         const text = await readSourceText(f.path);
-        if (text === undefined) continue;
-        const sites = await extractSqlSites(text, f.path, f.path);
-        for (const s of sites) if (s.confidence >= 0.5) out.push({ sql: s.sql, source: `${vscode.workspace.asRelativePath(f.path)}:${lineOf(text, s.span.start)}` });
+        if (text !== undefined) out.set(f.path, await this.sqlOf(f.path, text));
       }
     }
     return out;
+  }
+
+  private async sqlOf(file: string, text: string): Promise<{ sql: string; source: string }[]> {
+    const { extractSqlSites } = await import('../core/extract/index');
+    const sites = await extractSqlSites(text, file, file);
+    return sites.filter((s) => s.confidence >= 0.5).map((s) => ({ sql: s.sql, source: `${vscode.workspace.asRelativePath(file)}:${lineOf(text, s.span.start)}` }));
   }
 
   private async workloadCommand(): Promise<void> {
@@ -362,7 +387,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: advising indexes for the workload', cancellable: false }, async (progress) => {
       progress.report({ message: 'collecting SQL from the workspace' });
       const state = await this.stateFor(conn);
-      const extra = await this.workspaceStatements();
+      this.files = undefined; // the workload reads the workspace afresh
+      const extra = [...(await this.workspaceFiles()).values()].flat();
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
       const { adviseWorkload } = await import('../db/workload');
       return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), info: conn.info, extraStatements: extra, decider: state.decider, log: (l) => this.ctx.log.info(l) });

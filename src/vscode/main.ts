@@ -19,6 +19,7 @@ import { registerScanWorkspace } from './scanWorkspace';
 import { registerCostLens } from './costLens';
 import { registerPlans } from './plans/index';
 import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
+import { registerWalkthroughProgress } from './walkthrough';
 import { registerIndexUseStore } from './indexUseStore';
 
 export interface PgLensContext {
@@ -57,6 +58,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   registerCostLens(ctx);
   registerPlans(ctx);
   registerIndexAdvice(ctx);
+  registerWalkthroughProgress(ctx);
   registerDashboard(ctx);
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -10,6 +10,7 @@ import type { FileInput } from '../core/scan';
 import type { PgLensContext } from './main';
 import { positionsOf } from './findingActions';
 import { errorMessage } from '../core/safeText';
+import { walkthroughStepDone } from './walkthrough';
 
 export function registerScanWorkspace(ctx: PgLensContext): void {
   // Texts of files that are not open, kept only between reading a file and publishing its diagnostics.
@@ -28,6 +29,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     }
     busy = true;
     const started = Date.now();
+    walkthroughStepDone('scanned');
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: true }, async (progress, token) => {

@@ -13,6 +13,8 @@
  * Statement timings (pg_stat_statements) weigh the saving; an index whose saving does not beat
  * the write maintenance it adds is withheld on every surface.
  */
+import { formatMs } from '../format';
+
 export interface SuggestionLike {
   ddl: string;
   table: string;
@@ -52,6 +54,12 @@ export interface TableWriteStats {
   deletes: number;
   hotUpdates: number;
   reads: number;
+  /**
+   * The table counters and the statement timings cover different periods (each since its own reset): the
+   * timings' period over the counters' (e.g. 0.1 when the counters run ten times longer, a bulk load
+   * included). Writes are scaled by it to the period the savings are measured over. Unknown: 1.
+   */
+  periodRatio?: { ratio: number; countersSeconds: number; timingsSeconds: number };
 }
 
 export interface WorkloadChoice {
@@ -180,11 +188,16 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     let penalty = 0;
     if (w) {
       const rows = w.inserts + w.deletes + Math.max(0, w.updates - w.hotUpdates);
-      penalty = rows * INDEX_WRITE_MS_PER_ROW;
+      // Against timed savings, the writes of the same period (the counters' own period scaled to the timings').
+      const scale = timed && w.periodRatio ? w.periodRatio.ratio : 1;
+      penalty = rows * scale * INDEX_WRITE_MS_PER_ROW;
       const writeHeavy = rows > Math.max(1, w.reads) * 2;
       if (writeHeavy || penalty > 0.2 * savedMs) {
         const against = timed ? `against ${Math.round(savedMs).toLocaleString('en-US')} ms saved` : 'with no statement timings to set a saving against it';
-        writeNote = `${base.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${rows.toLocaleString('en-US')} rows inserted/updated/deleted since the statistics were reset): keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
+        const period = scale !== 1 && w.periodRatio
+          ? `${rows.toLocaleString('en-US')} rows inserted/updated/deleted in the ${formatSeconds(w.periodRatio.countersSeconds)} since the table statistics were reset, about ${Math.round(rows * scale).toLocaleString('en-US')} in the ${formatSeconds(w.periodRatio.timingsSeconds)} the statement timings cover`
+          : `${rows.toLocaleString('en-US')} rows inserted/updated/deleted since the statistics were reset`;
+        writeNote = `${base.table} is ${writeHeavy ? 'write-heavy' : 'written often'} (${period}): keeping this index current costs about ${Math.round(penalty).toLocaleString('en-US')} ms ${against}`;
       }
     }
     const worthIt = !timed || savedMs > penalty;
@@ -251,6 +264,10 @@ function keysExtend(wide: IndexShape, narrow: IndexShape): boolean {
 
 function sameTable(a: Pick<SuggestionLike, 'schema' | 'table'>, b: Pick<SuggestionLike, 'schema' | 'table'>): boolean {
   return a.schema === b.schema && a.table === b.table;
+}
+
+function formatSeconds(s: number): string {
+  return formatMs(s * 1000);
 }
 
 function stripDir(c: string): string {

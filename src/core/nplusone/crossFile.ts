@@ -11,7 +11,7 @@
  */
 import type { Finding } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
-import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall } from './detect';
+import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
 import { escapeRe, RULE_ID } from './detect';
 import { codeContextOf } from '../codeContext';
 import { languageFolderOf } from '../languages/registry';
@@ -44,6 +44,7 @@ interface Def {
   line: number;
   queries: boolean;
   callees: string[];
+  keys?: QueryKeys;
 }
 
 export class CrossFileCalls {
@@ -60,7 +61,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys });
       this.defs.set(key, list);
     }
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
@@ -140,6 +141,36 @@ export class CrossFileCalls {
     return this.root && file.startsWith(this.root) ? file.slice(this.root.length) : file;
   }
 
+  /**
+   * The loop hands the function the same values each time for every parameter its queries depend on
+   * (`execRemote(serverId, cmd)` per command, whose query looks up `serverId`): the same look-up
+   * repeated, to hoist out of the loop, not one query per item. Only when those parameters are known.
+   */
+  private sameEveryTime(call: PendingLoopCall, def: Def, family: string, q: Map<string, Def>, reaches: Set<Def>): boolean {
+    if (!call.argsVary || !def.keys) return false;
+    const used = this.usedParams(def, family, q, reaches, 3);
+    if (!used?.size) return false;
+    return [...used].every((i) => call.argsVary![i] === false);
+  }
+
+  /**
+   * The parameters of `def` its queries depend on: in its own queries, or passed to a function that
+   * queries — at the positions that function's queries use, when it has one definition (else all).
+   */
+  private usedParams(def: Def, family: string, q: Map<string, Def>, reaches: Set<Def>, depth: number): Set<number> | undefined {
+    if (!def.keys) return undefined;
+    const used = new Set(def.keys.direct);
+    for (const v of def.keys.via) {
+      const defs = this.defs.get(`${family}:${v.callee}`) ?? [];
+      if (!q.has(`${family}:${v.callee}`) && !defs.some((d) => reaches.has(d))) continue;
+      const inner = defs.length === 1 && depth > 0 ? this.usedParams(defs[0], family, q, reaches, depth - 1) : undefined;
+      v.args.forEach((ps, j) => {
+        if (!inner || inner.has(j)) for (const i of ps) used.add(i);
+      });
+    }
+    return used;
+  }
+
   findings(): Finding[] {
     this.root = undefined;
     const { q, reaches } = this.querying();
@@ -156,6 +187,7 @@ export class CrossFileCalls {
           // Every definition reaches a query: the one this file can call (its own package first).
           : q.has(`${family}:${call.callee}`) ? (all.find((d) => d.file !== file && this.mayBe(file, call.callee, d)) ?? q.get(`${family}:${call.callee}`)) : undefined;
       if (!def || (def.file === file && !call.local) || !this.mayBe(file, call.callee, def)) continue;
+      if (this.sameEveryTime(call, def, family, q, reaches)) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
       const rewrite = {

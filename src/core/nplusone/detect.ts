@@ -78,10 +78,21 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
  * database calls by themselves, each ready to become a finding if its callee turns out to query.
  */
 export interface FileCallFacts {
-  functions: { name: string; line: number; queries: boolean; callees: string[] }[];
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys }[];
   loopCalls: PendingLoopCall[];
   /** Modules the file imports (as written): which packages of a monorepo it can reach. */
   modules?: string[];
+}
+
+/**
+ * Which parameters a function's queries depend on: those (or locals computed from them) in the text
+ * of its own queries (`direct`), and those passed to each function it calls (`via`, judged once
+ * the cross-file pass knows which of those query). Absent when the parameters cannot be named.
+ */
+export interface QueryKeys {
+  direct: number[];
+  /** Per call in the body: for each of its arguments, the parameters that argument mentions. */
+  via: { callee: string; args: number[][] }[];
 }
 
 export interface PendingLoopCall {
@@ -90,6 +101,8 @@ export interface PendingLoopCall {
   receiverClass?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
+  /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? */
+  argsVary?: boolean[];
   /** A function of the calling file (that reaches the database only through other files, if at all). */
   local?: boolean;
   /** A name many unrelated classes define (get, create…): followed only on a repository. */
@@ -211,7 +224,8 @@ class Detector {
       if (seen.has(def)) continue;
       seen.add(def);
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])] });
+      const keys = this.queryKeys(def);
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -232,7 +246,7 @@ class Detector {
       const inLoop = this.enclosingLoop(n);
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       const li = inLoop ?? this.resolverAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
       const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
@@ -242,6 +256,7 @@ class Detector {
         receiverClass: named?.[1],
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(local ? { local } : {}),
+        ...this.argsVary(n, li),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -275,6 +290,76 @@ class Detector {
       if (call && DEFERRING_CALL.test(this.calleeName(call) ?? '')) return true;
     }
     return false;
+  }
+
+  /** The names a parameter list binds, in order (self/cls/this dropped); undefined when one cannot be named. */
+  private paramNames(def: Node): string[] | undefined {
+    const list = field(def, 'parameters') ?? field(def, 'parameter');
+    if (!list) return [];
+    const out: string[] = [];
+    for (const p of named(list)) {
+      if (this.a.commentTypes.has(p.type)) continue;
+      // `*args`, `**kwargs`, `...rest`: arguments no longer map to parameters by position.
+      if (/^(?:\.\.\.|\*)/.test(p.text) || /splat|rest_pattern|variadic|dictionary_splat/.test(p.type)) return undefined;
+      const text = p.text.replace(/^&/, '');
+      // Go `a, b string`: several names, one type.
+      const names = this.lang === 'go' && /,/.test(text) ? text.replace(/\s+\S+$/, '').split(',').map((x) => x.trim()) : [/^[A-Za-z_$][\w$]*/.exec(text)?.[0]];
+      for (const nm of names) {
+        if (!nm) return undefined;
+        out.push(nm);
+      }
+    }
+    return out.filter((x, i) => !(i === 0 && /^(self|cls|this)$/.test(x)));
+  }
+
+  /** QueryKeys of a function: which parameters reach its queries (through locals computed from them). */
+  private queryKeys(def: Node): QueryKeys | undefined {
+    const params = this.paramNames(def);
+    if (!params?.length) return undefined;
+    const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
+    const mentions = (text: string, names: Set<string>) => [...names].some((nm) => new RegExp(`(^|[^\\w$.])${escapeRe(nm)}([^\\w$]|$)`).test(text.replace(/\.\.\./g, ' ')));
+    const taint = params.map((p) => {
+      const t = new Set([p]);
+      for (let round = 0; round < 2; round++) for (const a of assigns) if (mentions(a.rhs, t)) t.add(a.lhs);
+      return t;
+    });
+    const live = (n: Node) => contains(def, n) && !this.deferredWithin(n, def);
+    const direct = params.map((_, i) => i).filter((i) => this.hits.some((h) => live(h.node) && mentions(h.node.text, taint[i])));
+    const via: QueryKeys['via'] = [];
+    for (const n of this.calls) {
+      const callee = this.calleeName(n);
+      const args = field(n, 'arguments');
+      if (!callee || !args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
+      via.push({ callee, args: named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(a.text, taint[i]))) });
+    }
+    return { direct, via };
+  }
+
+  /** For a call in a loop: which of its positional arguments (and its receiver) change per item. */
+  private argsVary(n: Node, li: LoopInfo): { argsVary?: boolean[] } {
+    const args = field(n, 'arguments');
+    if (!args) return {};
+    const vary = new Set<string>();
+    let fnNode: Node | undefined;
+    for (let p = n.parent; p && !fnNode; p = p.parent) if (this.a.isFunction(p) && !contains(li.node, p)) fnNode = p;
+    for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
+      for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) vary.add(v);
+      // Names (re)assigned in the loop's body before the call change per item too.
+      const before = this.text.slice(l.body.startIndex, n.startIndex);
+      for (const m of before.matchAll(/([A-Za-z_$][\w$]*)(?:\.[\w$]+|\[[^\]\n]*\])*\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>])|\+=)/g)) vary.add(m[1]);
+      // Destructured per item: `const { serverId, name } = server`, `a, b = row`.
+      for (const m of before.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*=/g)) for (const nm of m[1].split(/[\s,:]+/).map((x) => x.replace(/^\.\.\./, ''))) if (/^[A-Za-z_$][\w$]*$/.test(nm)) vary.add(nm);
+      if (fnNode && !contains(fnNode, l.node)) break;
+    }
+    const fn = field(n, 'function') ?? field(n, 'method');
+    const recv = fn ? (field(fn, 'object') ?? field(fn, 'operand') ?? field(n, 'receiver')) : field(n, 'receiver');
+    const mentions = (t: string) => [...vary].some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(t.replace(/\.\.\./g, ' ')));
+    // A per-item receiver (`user.profile()`): what the method reads of it changes per item.
+    if (recv && mentions(recv.text)) return {};
+    const list = named(args).filter((a) => !this.a.commentTypes.has(a.type));
+    // Keyword arguments and spreads (`get_by(s, id=x)`, `f(...args)`) do not map to parameters by position.
+    if (list.some((a) => /keyword_argument|pair|splat|spread/.test(a.type))) return {};
+    return { argsVary: list.map((a) => mentions(a.text)) };
   }
 
   /**
@@ -773,8 +858,31 @@ class Detector {
     return new RegExp(`(^|[^\\w$.])${escapeRe(g[1])}\\s*(\\[[^\\]]+\\]\\s*(=(?!=)|\\|\\|=)|\\.(set|put|setdefault|store)\\()`).test(cons?.text ?? '');
   }
 
+  /**
+   * A loop over groups the code built from the items (`by_list[item.list_id].append(item)`, then `for
+   * list_id, items in by_list.items()`; `groups.get(k).push(x)`; nested: `for h, rows in by_group.items()`
+   * inside the loop over the outer map): one call per group, the batched shape.
+   */
+  private isGroupLoop(li: LoopInfo): boolean {
+    const root = this.iterableRoot(li);
+    if (!root || !/^(?:Object\.(?:entries|values)\(\s*)?[\w$.]+\)?(?:\.(?:items|values|entries|each|each_pair|each_value)\(\))?$/.test(li.iterable?.text.replace(/^await\s+/, '') ?? '')) return false;
+    const grouped = (name: string, from: number) => new RegExp(`(^|[^\\w$.])${escapeRe(name)}(\\[[^\\]]+\\])+\\s*(\\.\\s*(append|push|add|extend)\\(|<<)|(^|[^\\w$.])${escapeRe(name)}\\.(setdefault\\([^)]*\\)\\.append|get\\([^)]*\\)!?\\.push)\\(`).test(this.text.slice(from, li.node.startIndex));
+    const fnStart = (() => {
+      for (let p = li.node.parent; p; p = p.parent) if (this.a.isFunction(p)) return p.startIndex;
+      return 0;
+    })();
+    const name = root === 'Object' ? /\(\s*([\w$]+)/.exec(li.iterable!.text)?.[1] : root;
+    if (!name) return false;
+    if (grouped(name, fnStart)) return true;
+    // The value of an outer loop over a grouped map.
+    const outer = li.node.parent ? this.enclosingLoop(li.node) : undefined;
+    const vars = outer?.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    return !!outer && vars.includes(name) && this.isGroupLoop(outer);
+  }
+
   /** `for i in range(0, n, 1000)`, `for (i = 0; i < n; i += BATCH)`: one call per group of rows. */
   private isSteppedBatch(li: LoopInfo): boolean {
+    if (this.isGroupLoop(li)) return true;
     const header = this.text.slice(li.node.startIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.startIndex + 200);
     return /\brange\s*\([^,()]+,[^,()]+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header);
   }
@@ -801,6 +909,8 @@ class Detector {
     if (!li) return;
     if (this.isFixedSmallList(li)) return;
     if (this.runsOnceThenExits(node, li)) return;
+    // In a callback the loop hands to a scheduler (`for s of servers: scheduleJob(…, async () => …)`): runs later, per job.
+    if (this.deferredWithin(node, li.node)) return;
     if (this.isSteppedBatch(li)) return;
     // `for key, mapping in existing.items(): mapping.delete()`: any of the names the loop unpacks.
     const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
@@ -824,7 +934,8 @@ class Detector {
     }
     this.locallyQuerying = new Set(querying.keys());
     if (!querying.size) return;
-    const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
+    // `os.Create(p)` in a file whose type has a `Create` method: a package's function, not the method.
+    const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) || (this.lang === 'go' && this.notTheAppsFunction(n, '')) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
     for (let round = 0; round < 3; round++) {
       let grew = false;
       for (const [name, def] of this.functions) {
@@ -843,7 +954,7 @@ class Detector {
       // A call of the function inside its own body is recursion: per item when it sits in a loop there.
       if (!q || this.isDispatch(n)) continue;
       const li = this.enclosingLoop(n);
-      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li)) continue;
+      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)) continue;
       const name = callee!.replace(/^\./, '');
       const line = this.lineOf(q.hit.node.startIndex) + 1;
       this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });

@@ -2,10 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { runCli } from '../../unit/support/cli';
 import { loadShop } from '../../../examples/shop/seed';
 import { testDatabase } from '../support';
+import { listen } from '../../../src/capture/listener';
+import { captureEnv } from '../../../src/capture/env';
 
 const root = path.join(__dirname, '..', '..', '..');
 /** A program under test/fixtures/record. */
@@ -103,9 +105,9 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
   });
 
   it('one statement text from several lines: each call at its own line with its count — alternating lines, and an N+1 that starts after the text was seen 40 times from another line', async () => {
-    const fixture = path.join(root, 'test', 'fixtures', 'record', 'sameText.js');
-    const rel = path.relative(root, fixture);
-    const r = await run(['record', '--format', 'json', '--threshold', '5', '--', process.execPath, fixture], { DATABASE_URL: t.url });
+    const program = fixture('sameText.js');
+    const rel = path.relative(root, program);
+    const r = await run(['record', '--format', 'json', '--threshold', '5', '--', process.execPath, program], { DATABASE_URL: t.url });
     assert.equal(r.code, 0, r.err);
     const json = JSON.parse(r.out);
     const calls = Object.fromEntries(json.sites.filter((s: { file: string }) => s.file === rel).map((s: { line: number; calls: number }) => [s.line, s.calls]));
@@ -119,9 +121,9 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
   it('Sequelize: calls awaited on another line are at the line that called the ORM; an app hook\'s raw SQL and association read inside an ORM call are at the hook\'s lines', async () => {
     // Sequelize sends each statement through Sequelize#query after awaits of its own; the app's function
     // awaiting the call then shows as an async stack frame — its await line, not the call's.
-    const fixture = path.join(root, 'test', 'fixtures', 'record', 'sequelizeSites.js');
-    const rel = path.relative(root, fixture);
-    const r = await run(['record', '--format', 'json', '--', process.execPath, fixture], { DATABASE_URL: t.url });
+    const program = fixture('sequelizeSites.js');
+    const rel = path.relative(root, program);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, program], { DATABASE_URL: t.url });
     assert.equal(r.code, 0, r.err);
     const json = JSON.parse(r.out);
     const at = (marker: string) => json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker));
@@ -238,6 +240,26 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
       }
     });
   }
+
+  it('parameter values only when opted in, each as it was sent (not as the app changed it after)', async () => {
+    const events: { sql: string; pv?: unknown[] }[] = [];
+    const listener = await listen((e) => {
+      if (e.t === 'q') events.push(e);
+    });
+    try {
+      const env = captureEnv({ ...process.env, DATABASE_URL: t.url }, { node: capture, python: path.join(root, 'dist', 'python') }, listener.path, { values: true });
+      // Not spawnSync: the listener in this process must read while the app runs.
+      const child = spawn(process.execPath, [fixture('values.js')], { env });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(status, 0, stderr);
+      await listener.idle(2000);
+    } finally {
+      await listener.close();
+    }
+    assert.deepEqual(events.map((e) => e.pv), [[0], [1], [2], [{ at: 'sent' }]]);
+  });
 
   it('without a listener, writes a bounded JSONL in a git-ignored .pg-lens folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-record-'));

@@ -17,7 +17,8 @@ describe('pg-lens health', function () {
     assert.equal(r.code, 0, r.err); // an info finding only: exit 0
     const json = JSON.parse(r.out);
     assert.equal(json.length, 1);
-    assert.deepEqual(Object.keys(json[0]).sort(), ['category', 'checkId', 'evidence', 'fixSql', 'message', 'objects', 'severity']);
+    assert.deepEqual(Object.keys(json[0]).sort(), ['category', 'checkId', 'evidence', 'fixSql', 'help', 'message', 'objects', 'severity']);
+    assert.match(json[0].help, /Any index whose leading columns are \(p_id\) serves the foreign key/);
     assert.equal(json[0].checkId, 'unindexed-foreign-key');
     assert.deepEqual(json[0].objects[0], { kind: 'constraint', schema: 's.x', name: 'c <i>_p_id_fkey', table: 'c <i>' });
     assert.deepEqual(json[0].fixSql, ['CREATE INDEX CONCURRENTLY ON "s.x"."c <i>" (p_id);']);

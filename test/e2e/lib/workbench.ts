@@ -139,6 +139,47 @@ export class Workbench {
     return this.page.locator('.monaco-hover:not(.hidden)');
   }
 
+  /**
+   * Put the mouse on `word` where it follows `before` in the rendered editor line holding `line` (a DOM
+   * range over the line's text node: Monaco renders spaces as no-break spaces, and one token span can hold
+   * a whole SQL string), and return the hover widget.
+   */
+  async hoverWordInLine(line: string, before: string, word: string): Promise<Locator> {
+    const row = await this.see(this.page.locator('.editor-instance .view-line').filter({ hasText: line }), `"${line}" in the editor`);
+    const rect = await row.evaluate((el, [b, w]) => {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const i = (n.textContent ?? '').replace(/\u00a0/g, ' ').indexOf(`${b} ${w}`);
+        if (i < 0) continue;
+        const r = document.createRange();
+        r.setStart(n, i + b.length + 1);
+        r.setEnd(n, i + b.length + 1 + w.length);
+        const box = r.getBoundingClientRect();
+        return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+      }
+      return undefined;
+    }, [before, word]);
+    if (!rect) throw new StepFailure(`expected "${before} ${word}" in the rendered line`);
+    await this.page.mouse.move(rect.x - 30, rect.y);
+    await this.page.mouse.move(rect.x, rect.y, { steps: 4 });
+    return this.page.locator('.monaco-hover:not(.hidden)');
+  }
+
+  /**
+   * Hover again and again (`show` puts the mouse there and returns the hover widget) until the hover's text
+   * passes `want` — advice proved in the background after a file opens — and return that text.
+   */
+  async hoverUntil(show: () => Promise<Locator>, want: (text: string) => boolean, what: string, timeoutMs: number): Promise<string> {
+    return this.until(async () => {
+      await this.page.mouse.move(5, 5);
+      const hover = await show();
+      await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
+      await this.page.waitForTimeout(1000);
+      const t = (await hover.first().innerText().catch(() => '')) ?? '';
+      return want(t) ? t : undefined;
+    }, what, timeoutMs);
+  }
+
   /** Click at a token so the cursor sits there. */
   async clickText(text: string): Promise<void> {
     // The editor can still move (an opened file scrolled to its remembered place, CodeLenses arriving) between

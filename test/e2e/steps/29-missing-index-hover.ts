@@ -4,14 +4,16 @@
  * proved it; the CREATE INDEX; one line of evidence; one action. No plan dumps, no scroll box.
  */
 import type { Step } from '../lib/types';
-import { StepFailure } from '../lib/workbench';
+import { StepFailure, suitesDone } from '../lib/workbench';
 
 const FILE = 'src/customers.ts';
 const AT = 'lower(email) = lower($1)';
 
 export const step: Step = {
   title: 'missing-index hover: what, how much cheaper (proved), the DDL and one action, above the plan',
-  async run({ wb, screenshot, log }) {
+  async run({ wb, suiteResults, screenshot, log }) {
+    // The extension-host suites open files and close all editors at the start: let them finish first.
+    await suitesDone(wb, suiteResults);
     await wb.openFile(FILE);
     const page = wb.page;
     // The advice is proved in the background after the file opens: hover again until it is there.
@@ -19,37 +21,12 @@ export const step: Step = {
     // inside the query's string (monospace: the offset in the token times the width of a character).
     const onTable = async () => {
       // Another editor may have come to the front meanwhile (a step before, a restored tab): bring the file back.
-      const tab = page.locator('.tabs-container .tab').filter({ hasText: 'customers.ts' }).first();
-      if (!(await tab.getAttribute('class'))?.includes('active')) await tab.click();
-      const line = await wb.see(page.locator('.editor-instance .view-line').filter({ hasText: AT }), `"${AT}" in the editor`);
-      // The exact place of "customers" in the rendered line (a DOM range over its text node).
-      const rect = await line.evaluate((el) => {
-        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          // Monaco renders spaces as no-break spaces.
-          const i = (n.textContent ?? '').search(/FROM[ \u00a0]customers/);
-          if (i < 0) continue;
-          const r = document.createRange();
-          r.setStart(n, i + 5);
-          r.setEnd(n, i + 14);
-          const b = r.getBoundingClientRect();
-          return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-        }
-        return undefined;
-      });
-      if (!rect) throw new StepFailure('expected "FROM customers" in the rendered line');
-      await page.mouse.move(rect.x - 30, rect.y);
-      await page.mouse.move(rect.x, rect.y, { steps: 4 });
-      return page.locator('.monaco-hover:not(.hidden)');
+      const tab = page.locator('.tabs-container .tab').filter({ hasText: 'customers.ts' });
+      if (!(await tab.count())) await wb.openFile(FILE);
+      else if (!(await tab.first().getAttribute('class'))?.includes('active')) await tab.first().click();
+      return wb.hoverWordInLine(AT, 'FROM', 'customers');
     };
-    const text = await wb.until(async () => {
-      await page.mouse.move(5, 5);
-      const hover = await onTable();
-      await hover.first().waitFor({ state: 'visible', timeout: 5000 }).catch(() => undefined);
-      await page.waitForTimeout(1000);
-      const t = (await hover.first().innerText().catch(() => '')) ?? '';
-      return /Missing index on customers/.test(t) ? t : undefined;
-    }, 'a missing-index hover on the lower(email) lookup', 90_000);
+    const text = await wb.hoverUntil(onTable, (t) => /Missing index on customers/.test(t), 'a missing-index hover on the lower(email) lookup', 90_000);
     const head = text.split('\n').find((l) => /Missing index on/.test(l)) ?? '';
     log(`hover head: ${head.trim()}`);
     if (!/Missing index on customers \(lower\(email\)\) · cost [\d.,]+ → [\d.,]+ \((?:[\d.]+× lower|\d+% lower)\) · (proved by the planner|not verified by the planner)/.test(head)) {

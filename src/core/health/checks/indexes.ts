@@ -153,6 +153,8 @@ export const unindexedForeignKey: HealthCheck = {
         ],
         evidence: { columns: fk.columnNames, references: `${fk.referencedSchema}.${fk.referencedTable}`, tableRows: fk.tableRows },
         fixSql: [`CREATE INDEX CONCURRENTLY ON ${qualifiedName(fk.schema, fk.table)} (${fk.columnNames.map(quoteIdent).join(', ')});`],
+        // Not a rival to the index advice: any index that leads with these columns serves the key.
+        help: `Any index whose leading columns are (${fk.columnNames.join(', ')}) serves the foreign key: when the index advice suggests a wider one on ${fk.table} that starts with them, that one does both.`,
       }));
     }
     return out;

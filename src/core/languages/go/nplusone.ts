@@ -109,6 +109,8 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const isGorm = usesModule(ctx, /gorm\.io\/gorm|jinzhu\/gorm/);
   const library: Library = usesModule(ctx, /jackc\/pgx/) ? 'pgx' : usesModule(ctx, /jmoiron\/sqlx/) ? 'sqlx' : 'database/sql';
   // GORM: db.Where(…).First(&u), db.First(&u, id), db.Create(&x)
+  // `db.Callback().Create().Before(…).Register(…)`: GORM's callback registry, not a statement.
+  if (n.includes('Callback')) return undefined;
   if (isGorm) {
     const ti = n.findIndex((x, i) => i >= 1 && GORM_TERMINAL.test(x) && segs[i].call);
     const clientIdx = ti - 1;

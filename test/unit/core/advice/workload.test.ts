@@ -95,6 +95,15 @@ describe('core/advice/workload: the one index decision', () => {
     assert.match(logs.withheld[0].why, /costs about 2,000 ms against 99 ms saved/);
   });
 
+  it('writes are weighed over the period the savings are: counters since an older reset (a bulk load in them) are scaled to the timings\' period', () => {
+    const logs = { schema: 'public', name: 'logs', inserts: 1_000_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 10 };
+    const read = [st('log read', [s('logs', ['source'], 100, 1)], 100)];
+    assert.equal(workloadIndexes(decideIndexes(read, [], [logs]), 5).length, 0, 'one period assumed: 2,000 ms of writes against 99 ms saved');
+    const d = decideIndexes(read, [], [{ ...logs, periodRatio: { ratio: 0.01, countersSeconds: 100 * 3600, timingsSeconds: 3600 } }]);
+    assert.equal(workloadIndexes(d, 5).length, 1);
+    assert.match(d.indexes[0].writeNote!, /1,000,000 rows inserted\/updated\/deleted in the 100 h since the table statistics were reset, about 10,000 in the 1 h the statement timings cover\): keeping this index current costs about 20 ms against 99 ms saved/);
+  });
+
   it('without statement timings the write note says there is no saving to set against it, never "0 ms saved"', () => {
     const writes = [{ schema: 'public', name: 'logs', inserts: 1_000_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 10 }, { schema: 'public', name: 'orders', inserts: 10_000, updates: 0, deletes: 0, hotUpdates: 0, reads: 100_000 }];
     const d = decideIndexes([st('workspace query on logs', [s('logs', ['source'], 100, 1)]), st('workspace query on orders', [s('orders', ['status'], 100, 10)])], [], writes);

@@ -115,6 +115,14 @@ describe('core/nplusone across files', () => {
     }
   });
 
+  it('a finding across files takes the context its file\'s text says, also when the scan keeps no texts (the CLI)', async () => {
+    const migration = 'from django.db import migrations\nfrom app.repository import customer_label\n\ndef forwards(apps, schema_editor):\n    for customer_id in range(1000):\n        customer_label(None, customer_id)\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunPython(forwards)]\n';
+    for (const keepText of [true, false]) {
+      const r = await scanFiles([{ path: 'app/repository.py', text: repo }, { path: 'app/data_fix.py', text: migration }], { analyzers: [nPlusOneAnalyzer()], keepText });
+      assert.deepEqual(r.findings.map((f) => [f.file, f.context, f.severity]), [['app/data_fix.py', 'migration', 'info']], String(keepText));
+    }
+  });
+
   it('when every definition of a name queries, the finding names the one the calling file can reach', async () => {
     const api = { path: 'apps/api/src/utils.ts', text: "import { db } from './db';\nexport const deploy = async (id: string) => db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) });\n" };
     const web = { path: 'apps/web/server/deploy.ts', text: "import { db } from '../db';\nexport const deploy = async (id: string) => db.query.servers.findFirst({ where: (s, { eq }) => eq(s.id, id) });\n" };

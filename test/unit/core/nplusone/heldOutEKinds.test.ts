@@ -143,7 +143,7 @@ describe('core/nplusone kinds seen on held-out-e', () => {
       '}',
     ].join('\n');
     assert.deepEqual(await scanLines([{ path: 'db/store.go', text: store }, { path: 'cmd/main.go', text: main }]), ['cmd/main.go:14']);
-    const scope = 'package scope\n\nimport "gorm.io/gorm"\n\nfunc Install(db *gorm.DB) {\n\tdb.Callback().Query().Register("scope", func(tx *gorm.DB) {\n\t\tvar n int64\n\t\ttx.Table("audit").Count(&n)\n\t})\n}\n';
+    const scope = 'package scope\n\nimport "gorm.io/gorm"\n\nfunc Install(db *gorm.DB) {\n\tdb.Callback().Query().Register("scope", func(tx *gorm.DB) {\n\t\tvar n int64\n\t\ttx.Table("audit").Count(&n)\n\t})\n\tc := db.Callback().Create()\n\t_ = c.Before("gorm:create").Register("stamp", stamp)\n}\n\nfunc stamp(tx *gorm.DB) {}\n';
     const boot = 'package boot\n\nimport (\n\t"example.com/app/scope"\n\t"gorm.io/gorm"\n)\n\nfunc Init(dbs []*gorm.DB) {\n\tfor _, d := range dbs {\n\t\tscope.Install(d)\n\t}\n}\n';
     assert.deepEqual(await scanLines([{ path: 'scope/scope.go', text: scope }, { path: 'boot/boot.go', text: boot }]), []);
   });
@@ -202,6 +202,29 @@ describe('core/nplusone kinds seen on held-out-e', () => {
       '}',
     ].join('\n');
     assert.deepEqual(await scanLines([{ path: 'store/store.go', text: store }, { path: 'gen/write.go', text: gen }]), ['gen/write.go:12']);
+    // …and in a file whose own type has a querying `Create` method.
+    const pkg = [
+      'package gen',
+      '',
+      'import (',
+      '\t"os"',
+      '\t"gorm.io/gorm"',
+      ')',
+      '',
+      'type Pkg struct{ db *gorm.DB }',
+      '',
+      'func (p *Pkg) Create(name string) error {',
+      '\treturn p.db.Where("name = ?", name).First(&Pkg{}).Error',
+      '}',
+      '',
+      'func (p *Pkg) Files(paths []string) {',
+      '\tfor _, f := range paths {',
+      '\t\t_, _ = os.Create(f)',
+      '\t\t_ = p.Create(f)',
+      '\t}',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(pkg, 'gen/pkg.go'), [17]);
   });
 
   it('a look-up cached under a key the items share runs once per key; a cache keyed by each item, or a seen-set, does not count', async () => {
@@ -252,6 +275,36 @@ describe('core/nplusone kinds seen on held-out-e', () => {
       '}',
     ].join('\n');
     assert.deepEqual(await lines(ts, 'src/owners.ts'), []);
+  });
+
+  it('a loop over groups the code built from the items is one call per group (the batched shape)', async () => {
+    const py = [
+      'from collections import defaultdict',
+      'from sqlalchemy.orm import Session',
+      'from app.models import Event',
+      '',
+      'def publish(session: Session, recipes):',
+      '    by_group = defaultdict(lambda: defaultdict(list))',
+      '    for r in recipes:',
+      '        by_group[r.group_id][r.household_id].append(r)',
+      '    for group_id, households in by_group.items():',
+      '        for household_id, rows in households.items():',
+      '            session.add(Event(group_id=group_id, household_id=household_id, ids=[x.id for x in rows]))',
+      '            session.commit()',
+      '    for r in recipes:',
+      '        session.commit()',
+    ].join('\n');
+    assert.deepEqual(await lines(py, 'app/events.py'), [14]);
+    const ts = [
+      "import { prisma } from './db';",
+      'export async function notify(rows: { team: string; id: string }[], seen: Map<string, number>) {',
+      '  const byTeam = new Map<string, string[]>();',
+      '  for (const r of rows) { if (!byTeam.has(r.team)) byTeam.set(r.team, []); byTeam.get(r.team)!.push(r.id); }',
+      '  for (const [team, ids] of byTeam.entries()) await prisma.note.create({ data: { team, ids } });',
+      '  for (const [team] of seen.entries()) await prisma.note.create({ data: { team, ids: [] } });',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await lines(ts, 'src/notify.ts'), [6]);
   });
 
   it('a list bound empty and filled before the loop, or bound to a literal in one branch only, is as long as the data', async () => {
@@ -326,6 +379,66 @@ describe('core/nplusone kinds seen on held-out-e', () => {
       '};',
     ].join('\n');
     assert.deepEqual(await scanLines([{ path: 'src/services/app.ts', text: service }, { path: 'src/routers/project.ts', text: router }]), ['src/routers/project.ts:9']);
+  });
+
+  it('a function whose queries depend only on arguments the loop passes unchanged is one repeated look-up, not one query per item', async () => {
+    const exec = [
+      "import { db } from '../db';",
+      "import { ssh } from './ssh';",
+      'export const execRemote = async (serverId: string, command: string) => {',
+      '  const server = await findServer(serverId);',
+      '  return ssh(server.ip).exec(command);',
+      '};',
+      'export const findServer = async (id: string) => db.query.servers.findFirst({ where: (s, { eq }) => eq(s.id, id) });',
+      'export const portUsed = async (port: number, serverId: string) => {',
+      '  const cmd = `ss -ltn sport = :${port}`;',
+      '  return execRemote(serverId, cmd);',
+      '};',
+      'export const saveRow = async (tenant: string, row: { key: string }) => {',
+      '  const key = `${tenant}:${row.key}`;',
+      '  await db.insert(rows).values({ key });',
+      '};',
+    ].join('\n');
+    const job = [
+      "import { execRemote, portUsed, saveRow } from '../utils/exec';",
+      'export async function cleanup(serverId: string, commands: string[], tenant: string, rows: { key: string }[]) {',
+      '  for (const command of commands) await execRemote(serverId, command);',
+      '  for (const server of ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]) await execRemote(server, "ls");',
+      '  for (const row of rows) await saveRow(tenant, row);',
+      '  for (const row of rows) {',
+      '    const id = row.key;',
+      '    await execRemote(id, "ls");',
+      '  }',
+      '  for (const p of [80, 443, 8080, 8443, 3000, 3001, 5432, 6379, 9000, 9090, 9200, 27017]) await portUsed(p, serverId);',
+      '}',
+    ].join('\n');
+    // The wrapper passes the port only into the shell command: the look-up depends on serverId alone.
+    assert.deepEqual(await scanLines([{ path: 'src/utils/exec.ts', text: exec }, { path: 'src/jobs/cleanup.ts', text: job }]), ['src/jobs/cleanup.ts:4', 'src/jobs/cleanup.ts:5', 'src/jobs/cleanup.ts:8']);
+    // What the loop builds per item (a typed const, a destructured rest, a field set on it) changes per item;
+    // a callback handed to a scheduler inside the loop runs per job, not per item.
+    const hook = [
+      "import { execRemote, saveRow } from '../utils/exec';",
+      "import { scheduleJob } from 'node-schedule';",
+      'type Job = { key: string; serverId?: string };',
+      'export async function hook(tenant: string, rows: { key: string; id: string }[], serverId: string) {',
+      '  for (const r of rows) {',
+      '    const job: Job = { key: r.key };',
+      '    await saveRow(tenant, job);',
+      '  }',
+      '  for (const r of rows) {',
+      '    const { id, ...rest } = r;',
+      '    await saveRow(tenant, { ...rest });',
+      '  }',
+      '  for (const r of rows) {',
+      '    scheduleJob(r.id, "* * * * *", async () => { await execRemote(r.id, "ls"); });',
+      '  }',
+      '}',
+    ].join('\n');
+    assert.deepEqual(await scanLines([{ path: 'src/utils/exec.ts', text: exec }, { path: 'src/hooks/hook.ts', text: hook }]), ['src/hooks/hook.ts:11', 'src/hooks/hook.ts:7']);
+    // Keyword arguments do not map to parameters by position: judged as before.
+    const repo = 'from sqlalchemy import select\n\nclass Repo:\n    async def get_by(self, session, kind, dispute_id=None):\n        return (await session.execute(select(T).filter_by(kind=kind, dispute_id=dispute_id))).scalar_one_or_none()\n';
+    const svc = 'class Svc:\n    async def run(self, session, disputes):\n        for d in disputes:\n            await self.repo.get_by(session, kind="reversal", dispute_id=d.id)\n';
+    assert.deepEqual(await scanLines([{ path: 'app/repos/repo.py', text: repo }, { path: 'app/services/svc.py', text: svc }]), ['app/services/svc.py:4']);
   });
 
   it('a function whose query runs in a callback it returns or hands to a scheduler does not query when called', async () => {
