@@ -61,7 +61,7 @@ export function statementStatsStoppedText(flagged: number, repeated: number, cap
  * same hover, above: the line only counts (it repeated the whole fix, so the hover said it twice).
  */
 export function recordedNPlusOneHoverLine(n: Pick<RecordedNPlusOne, 'calls' | 'unitKind'>): string {
-  return `**N+1**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind} (the fix is in the N+1 problem above).`;
+  return `**N+1**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind} (the fix: the N+1 problem on this line, Ctrl+. for its quick fixes).`;
 }
 
 export function nPlusOneMessage(n: RecordedNPlusOne): string {

@@ -14,7 +14,7 @@ async function bundle(): Promise<string> {
   const esbuild = await import('esbuild');
   const r = await esbuild.build({
     stdin: {
-      contents: "import { renderPlan } from './src/webview/_planRender'; (globalThis as any).show = (plan: unknown, view: string) => renderPlan(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: plan as Record<string, unknown>, method: 'analyze', at: 0 }, () => undefined).show(view as 'table');",
+      contents: "import { renderPlan, renderBenchmark } from './src/webview/_planRender'; (globalThis as any).show = (plan: unknown, view: string) => renderPlan(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: plan as Record<string, unknown>, method: 'analyze', at: 0 }, () => undefined).show(view as 'table'); (globalThis as any).bench = (run: any) => renderBenchmark(document.getElementById('app')!, run);",
       resolveDir: ROOT,
       loader: 'ts',
     },
@@ -28,79 +28,81 @@ async function bundle(): Promise<string> {
   return r.outputFiles[0].text;
 }
 
+type Page = import('playwright-core').Page;
+
+/** A page of the given width with the plan viewer's bundle and stylesheet; skipped (pending, with the reason) without Chromium. */
+async function withPlanPage(ctx: Mocha.Context, width: number, fn: (page: Page) => Promise<void>): Promise<void> {
+  if (!CHROMIUM) {
+    console.log('      [capability absent] Chromium: this browser test needs /usr/bin/chromium (apt-get install chromium); skipped');
+    ctx.skip();
+  }
+  const js = await bundle();
+  const css = fs.readFileSync(path.join(ROOT, 'media', 'plan.css'), 'utf8');
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    await page.setContent(`<!DOCTYPE html><html><head><style>body{font-family:sans-serif;font-size:13px}${css}</style></head><body><div id="app"></div><script>${js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
+    await fn(page);
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Words of the matched elements laid out over more than one line (a word broken across lines has two line boxes); `maxLength` skips longer ones. */
+function brokenWords(page: Page, selector: string, maxLength = Infinity): Promise<string[]> {
+  return page.evaluate(({ selector, maxLength }) => {
+    const out: string[] = [];
+    for (const cell of Array.from(document.querySelectorAll(selector))) {
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+        for (const m of (t.textContent ?? '').matchAll(/\S+/g)) {
+          if (m[0].length > maxLength) continue;
+          const r = document.createRange();
+          r.setStart(t, m.index!);
+          r.setEnd(t, m.index! + m[0].length);
+          if (new Set(Array.from(r.getClientRects()).map((x) => Math.round(x.top))).size > 1) out.push(m[0]);
+        }
+      }
+    }
+    return out;
+  }, { selector, maxLength });
+}
+
+const fixturePlan = () => JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'misestimate.json'), 'utf8'))[0];
+const show = (page: Page, plan: unknown, view: string) => page.evaluate(([p, v]) => (globalThis as unknown as { show(p: unknown, v: string): void }).show(p, v as string), [plan, view] as const);
+
 describe('webview/plan layout (in Chromium)', function () {
   this.timeout(60000);
 
   it('the Table view in a 480 px pane breaks header and cell text only between words', async function () {
-    if (!CHROMIUM) {
-      console.log('      [capability absent] Chromium: this browser test needs /usr/bin/chromium (apt-get install chromium); skipped');
-      this.skip();
-    }
-    const js = await bundle();
-    const css = fs.readFileSync(path.join(ROOT, 'media', 'plan.css'), 'utf8');
-    const plan = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'misestimate.json'), 'utf8'))[0];
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 480, height: 800 } });
-      await page.setContent(`<!DOCTYPE html><html><head><style>body{font-family:sans-serif;font-size:13px}${css}</style></head><body><div id="app"></div><script>${js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
-      await page.evaluate((p) => (globalThis as unknown as { show(p: unknown, v: string): void }).show(p, 'table'), plan);
-      // Every word of every header and cell: one line box (a word broken across lines has two).
-      const broken = await page.evaluate(() => {
-        const out: string[] = [];
-        for (const cell of Array.from(document.querySelectorAll('.table-wrap th, .table-wrap td'))) {
-          const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-          for (let t = walker.nextNode(); t; t = walker.nextNode()) {
-            const text = t.textContent ?? '';
-            for (const m of text.matchAll(/\S+/g)) {
-              const r = document.createRange();
-              r.setStart(t, m.index!);
-              r.setEnd(t, m.index! + m[0].length);
-              const tops = new Set(Array.from(r.getClientRects()).map((x) => Math.round(x.top)));
-              if (tops.size > 1) out.push(m[0]);
-            }
-          }
-        }
-        return out;
-      });
+    await withPlanPage(this, 480, async (page) => {
+      await show(page, fixturePlan(), 'table');
       const headers = await page.locator('.table-wrap th').allTextContents();
       assert.ok(headers.length >= 8, `the table has its columns: ${headers.join(' | ')}`);
+      const broken = await brokenWords(page, '.table-wrap th, .table-wrap td');
       assert.deepEqual(broken, [], `words broken across lines: ${broken.join(', ')}`);
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   it("the node details' PostgreSQL keys in a 240 px pane: short values stay whole (not one letter per line)", async function () {
-    if (!CHROMIUM) {
-      console.log('      [capability absent] Chromium: this browser test needs /usr/bin/chromium (apt-get install chromium); skipped');
-      this.skip();
-    }
-    const js = await bundle();
-    const css = fs.readFileSync(path.join(ROOT, 'media', 'plan.css'), 'utf8');
-    const plan = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'misestimate.json'), 'utf8'))[0];
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 240, height: 800 } });
-      await page.setContent(`<!DOCTYPE html><html><head><style>body{font-family:sans-serif;font-size:13px}${css}</style></head><body><div id="app"></div><script>${js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
-      await page.evaluate((p) => (globalThis as unknown as { show(p: unknown, v: string): void }).show(p, 'tree'), plan);
-      const broken = await page.evaluate(() => {
-        const out: string[] = [];
-        for (const cell of Array.from(document.querySelectorAll('.raw-keys td'))) {
-          const text = cell.textContent ?? '';
-          if (text.length > 8) continue; // long values (identifiers, JSON) may break anywhere
-          const r = document.createRange();
-          r.selectNodeContents(cell);
-          if (new Set(Array.from(r.getClientRects()).map((x) => Math.round(x.top))).size > 1) out.push(text);
-        }
-        return out;
-      });
+    await withPlanPage(this, 240, async (page) => {
+      await show(page, fixturePlan(), 'tree');
       const values = await page.locator('.raw-keys td').count();
       assert.ok(values >= 8, `the details show PostgreSQL's keys (${values})`);
+      // Long values (identifiers, JSON) may break anywhere; words that fit the column must not.
+      const broken = await brokenWords(page, '.raw-keys td', 8);
       assert.deepEqual(broken, [], `values broken across lines: ${broken.join(', ')}`);
-    } finally {
-      await browser.close();
-    }
+    });
+  });
+
+  it('the benchmark table in a 220 px pane: its row labels break between words only', async function () {
+    await withPlanPage(this, 220, async (page) => {
+      const run = { sql: 'SELECT id, email, name, country FROM customers WHERE id = $1', runs: 100, concurrency: 1, errors: 0, p50: 0.123, p95: 0.672, p99: 1.6, mean: 0.213, min: 0.088, max: 1.7, sharedHitPerRun: 3, sharedReadPerRun: 0, throughputPerSec: 948, at: 0, params: ['7'] };
+      await page.evaluate((r) => (globalThis as unknown as { bench(r: unknown): void }).bench(r), run);
+      assert.ok((await page.locator('th').count()) >= 8, 'the benchmark table is shown');
+      const broken = await brokenWords(page, 'th');
+      assert.deepEqual(broken, [], `words broken across lines: ${broken.join(', ')}`);
+    });
   });
 });
