@@ -127,6 +127,10 @@ async function main(): Promise<number> {
     await page.goto(`${server.url}?folder=${encodeURIComponent(ws)}`, { timeout: 180_000, waitUntil: 'domcontentloaded' });
     await wb.waitForWorkbench();
     log('workbench loaded');
+    // The extension-host suites run once, at the first start of the extension host; they open and close editors
+    // and the dashboard. The steps start once they have written their results (step 02 checks those).
+    for (const until = Date.now() + 180_000; !fs.existsSync(suiteResults) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 250));
+    log(fs.existsSync(suiteResults) ? 'extension-host suites done' : 'extension-host suites: no results after 180 s (step 02 says why)');
 
     for (const { file, step } of steps) {
       const name = file.replace(/\.ts$/, '');

@@ -69,6 +69,9 @@ export const step: Step = {
     if (!fromWorkload) throw new StepFailure('expected an index on reviews in the workload report');
     log(`workload: ${fromWorkload[0]}`);
     await screenshot('workload-report');
+    // The report is an unsaved document: closed without saving, so no later step meets a "Save changes?" prompt.
+    await wb.runCommand('View: Revert and Close Editor');
+    await wb.until(async () => (await page.locator('.tabs-container .tab').filter({ hasText: /Untitled/ }).count()) === 0, 'the workload report closed');
 
     const names = { hover: fromHover[1], suggest: fromSuggest[1], workload: fromWorkload[1] };
     if (new Set(Object.values(names)).size !== 1) throw new StepFailure(`expected one index for the reviews statements on every surface; saw ${JSON.stringify(names)}`);
