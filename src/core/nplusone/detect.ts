@@ -188,6 +188,7 @@ class Detector {
   private root: Node | undefined;
   private resolverList: Resolver[] | undefined;
   private startupDefs: Node[] | undefined;
+  private graphqlHint: boolean | undefined;
 
   constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
     this.a = adapterFor(lang);
@@ -202,7 +203,7 @@ class Detector {
     if (this.lang === 'python' || this.lang === 'ruby') this.checkLazyRelations();
     if (this.lang === 'python') this.checkSerializerMethods();
     if (this.lang === 'ruby' && usesModule(this.ctx, /rails|active_record/)) this.checkRubyWriteShortcuts();
-    if (GRAPHQL_HINT.test(this.text) || (this.lang === 'ruby' && RUBY_SERIALIZER.test(this.text))) this.checkResolvers(root);
+    if (this.mayHaveResolvers() || (this.lang === 'ruby' && RUBY_SERIALIZER.test(this.text))) this.checkResolvers(root);
     return this.findings.sort((x, y) => x.span.start - y.span.start);
   }
 
@@ -396,20 +397,36 @@ class Detector {
           (this.lang === 'go' && bare === 'init' && def.type === 'function_declaration')) hooks.push(def);
       }
       const defs = [...hooks];
-      for (const [name, def] of this.functions) {
-        if (defs.includes(def)) continue;
-        const bare = name.replace(/^\./, '');
-        const callers = this.calls.filter((c) => this.a.localCallee(c)?.replace(/^\./, '') === bare && !contains(def, c));
-        if (callers.length && callers.every((c) => hooks.some((h) => contains(h, c)))) defs.push(def);
+      // Without a startup hook no function is called only from one: skip the callers' index.
+      if (hooks.length) {
+        const callsTo = new Map<string, Node[]>();
+        for (const c of this.calls) {
+          const callee = this.a.localCallee(c)?.replace(/^\./, '');
+          if (callee === undefined) continue;
+          const list = callsTo.get(callee);
+          if (list) list.push(c);
+          else callsTo.set(callee, [c]);
+        }
+        for (const [name, def] of this.functions) {
+          if (defs.includes(def)) continue;
+          const callers = (callsTo.get(name.replace(/^\./, '')) ?? []).filter((c) => !contains(def, c));
+          if (callers.length && callers.every((c) => hooks.some((h) => contains(h, c)))) defs.push(def);
+        }
       }
       this.startupDefs = defs;
     }
     return this.startupDefs.some((d) => contains(d, node));
   }
 
+  /** Whether the file may define GraphQL resolvers: read once per file (asked for every call in a loop). */
+  private mayHaveResolvers(): boolean {
+    this.graphqlHint ??= GRAPHQL_HINT.test(this.text);
+    return this.graphqlHint;
+  }
+
   /** The per-parent field resolver (not batched by a DataLoader) whose body holds the call, as a loop. */
   private resolverAround(n: Node): LoopInfo | undefined {
-    if (!this.root || !(GRAPHQL_HINT.test(this.text))) return undefined;
+    if (!this.root || !this.mayHaveResolvers()) return undefined;
     this.resolverList ??= perParentResolvers(this.root, this.lang, this.text).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
     const r = this.resolverList.find((x) => contains(x.def, n));
     return r ? { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' } : undefined;
