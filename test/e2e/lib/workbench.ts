@@ -180,6 +180,20 @@ export class Workbench {
     }, what, timeoutMs);
   }
 
+  /**
+   * Hover the text again and again (the mouse moved away between tries; `before` runs first each time) until the hover
+   * shows a link matching `link`: the first hover may come while the file is analysed or before the connection.
+   */
+  async hoverLink(text: string, link: RegExp, what: string, timeoutMs = 60_000, before?: () => Promise<void>): Promise<Locator> {
+    return this.until(async () => {
+      await before?.();
+      await this.page.mouse.move(5, 500);
+      const hover = await this.hover(text);
+      const a = hover.locator('a').filter({ hasText: link });
+      return (await a.first().waitFor({ state: 'visible', timeout: 8000 }).then(() => true, () => false)) && a.first();
+    }, what, timeoutMs);
+  }
+
   /** Click at a token so the cursor sits there. */
   async clickText(text: string): Promise<void> {
     // The editor can still move (an opened file scrolled to its remembered place, CodeLenses arriving) between

@@ -17,13 +17,9 @@ export const step: Step = {
     const base = scenario.queryFile.split('/').pop()!;
     // Opened again, and hovered again, until the plan hover offers "Open plan" (the explorer's rows
     // move while decorations arrive, and the first hover may come before the connection).
-    const link = await wb.until(async () => {
+    const link = await wb.hoverLink(scenario.queryText, /Open plan/i, 'an "Open plan" link in the plan hover', 60_000, async () => {
       if (!(await page.locator('.tabs-container .tab.active').filter({ hasText: base }).count())) await wb.openFile(scenario.queryFile);
-      await page.mouse.move(5, 500);
-      const hover = await wb.hover(scenario.queryText);
-      const a = hover.locator('a').filter({ hasText: /Open plan/i });
-      return (await a.first().waitFor({ state: 'visible', timeout: 8000 }).then(() => true, () => false)) && a.first();
-    }, 'an "Open plan" link in the plan hover', 60_000);
+    });
     await link.click();
     const before = await wb.webview(/^Plan/);
     await wb.see(before.locator('body').filter({ hasText: SCAN }), 'the plan in the viewer before the reload', 30_000);

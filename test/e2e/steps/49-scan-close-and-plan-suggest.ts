@@ -43,13 +43,7 @@ export const step: Step = {
     if (afterClose !== afterScan) throw new StepFailure(`the Problems panel had ${afterScan} warnings after the scan and ${afterClose} after opening and closing two files`);
 
     await wb.openFile(scenario.queryFile);
-    // Hovered again until the plan hover offers "Open plan" (the first hover may come while the file is analysed).
-    const link = await wb.until(async () => {
-      await page.mouse.move(5, 500);
-      const hover = await wb.hover(scenario.queryText);
-      const a = hover.locator('a').filter({ hasText: /Open plan/i });
-      return (await a.first().waitFor({ state: 'visible', timeout: 8000 }).then(() => true, () => false)) && a.first();
-    }, 'an "Open plan" link in the plan hover', 60_000);
+    const link = await wb.hoverLink(scenario.queryText, /Open plan/i, 'an "Open plan" link in the plan hover');
     await link.click();
     const view = await wb.webview(/^Plan/);
     await wb.see(view.locator('button').filter({ hasText: /^Suggest indexes$/ }), 'the plan viewer\'s Suggest indexes button', 30_000);
