@@ -279,13 +279,3 @@ function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/**
- * Wait until the extension-host suites (run by the runner extension once, at the first start of the
- * extension host) have written their results: they open files and take the focus while they run, which would
- * send a step's keystrokes into an editor.
- */
-export async function suitesDone(wb: Workbench, resultsFile: string): Promise<void> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const fs = require('node:fs') as typeof import('node:fs');
-  await wb.until(async () => fs.existsSync(resultsFile), 'the extension-host suites to finish (they open files and take the focus)', 120_000);
-}

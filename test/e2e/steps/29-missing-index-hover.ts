@@ -4,16 +4,14 @@
  * proved it; the CREATE INDEX; one line of evidence; one action. No plan dumps, no scroll box.
  */
 import type { Step } from '../lib/types';
-import { StepFailure, suitesDone } from '../lib/workbench';
+import { StepFailure } from '../lib/workbench';
 
 const FILE = 'src/customers.ts';
 const AT = 'lower(email) = lower($1)';
 
 export const step: Step = {
   title: 'missing-index hover: what, how much cheaper (proved), the DDL and one action, above the plan',
-  async run({ wb, suiteResults, screenshot, log }) {
-    // The extension-host suites open files and close all editors at the start: let them finish first.
-    await suitesDone(wb, suiteResults);
+  async run({ wb, screenshot, log }) {
     await wb.openFile(FILE);
     const page = wb.page;
     // The advice is proved in the background after the file opens: hover again until it is there.

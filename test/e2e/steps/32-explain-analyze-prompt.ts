@@ -4,14 +4,13 @@
  * host's log (test-results/e2e/pg-lens-output.log) says how long the prompt took to appear and where
  * the time went: reported, not asserted (timings on a shared machine are not a test).
  */
-import { StepFailure, suitesDone } from '../lib/workbench';
+import { StepFailure } from '../lib/workbench';
 import type { Step } from '../lib/types';
 
 export const step: Step = {
   title: 'Explain Analyze, first use while the files are analysed: the value prompt, then the analysed plan',
-  async run({ wb, scenario, suiteResults, screenshot, log }) {
+  async run({ wb, scenario, screenshot, log }) {
     const page = wb.page;
-    await suitesDone(wb, suiteResults);
     // First use, at a busy moment, as a person meets it: two files just opened (PG Lens plans their
     // queries and proves index candidates in the background), the cursor on a query, the command
     // from the palette.

@@ -3,14 +3,13 @@
  * comes back — no "disconnected" left beside "connected", neither as a toast nor in the notification
  * centre (VS Code cannot take a shown message back, so the notice must be one that ends).
  */
-import { StepFailure, suitesDone } from '../lib/workbench';
+import { StepFailure } from '../lib/workbench';
 import type { Step } from '../lib/types';
 
 export const step: Step = {
   title: 'after Disconnect and Reconnect from the status bar, no "disconnected" notification is left',
-  async run({ wb, scenario, suiteResults, profileName, screenshot, log }) {
+  async run({ wb, scenario, profileName, screenshot, log }) {
     const page = wb.page;
-    await suitesDone(wb, suiteResults);
     await wb.openFile(scenario.queryFile); // PG Lens activates on a code file, as for a person
     const connected = wb.statusBarItem(new RegExp(`${profileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · (PG|PostgreSQL)`));
     await wb.see(connected, `the status bar on "${profileName}"`, 60_000);

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Step } from '../lib/types';
-import { StepFailure, suitesDone } from '../lib/workbench';
+import { StepFailure } from '../lib/workbench';
 
 const RATING_FILE = 'src/reviews.ts';
 const RATING_AT = 'avg(rating)';
@@ -18,10 +18,8 @@ const INDEX_NAME = /CREATE INDEX CONCURRENTLY (\w+) ON reviews \(([^)]*)\)/;
 
 export const step: Step = {
   title: 'index advice agrees with itself: the hover, Suggest Indexes and the workload name one index for the reviews statements',
-  async run({ wb, workspace, suiteResults, screenshot, log }) {
+  async run({ wb, workspace, screenshot, log }) {
     const page = wb.page;
-    // The extension-host suites open files and close all editors at the start: let them finish first.
-    await suitesDone(wb, suiteResults);
 
     // 1. The missing-index hover on the rating statement (proved in the background after the file opens).
     await wb.openFile(RATING_FILE);
