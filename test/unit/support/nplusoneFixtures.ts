@@ -10,6 +10,7 @@ import { lineStarts, positionAt, type Finding } from '../../../src/core/findings
 import { detectNPlusOne, type NPlusOneEvidence } from '../../../src/core/nplusone';
 import { nPlusOneAnalyzer } from '../../../src/core/nplusone/analyzer';
 import { scanFiles } from '../../../src/core/scan';
+import { textOf, type Code } from './code';
 
 export const FIXTURE_DIR = path.join(__dirname, '..', '..', 'fixtures', 'nplusone');
 
@@ -51,11 +52,6 @@ export async function detectWithLines(text: string, file: string): Promise<{ lin
   const starts = lineStarts(text);
   return (await detectNPlusOne(text, file, file)).map((finding) => ({ line: positionAt(starts, finding.span.start).line + 1, finding, evidence: finding.evidence as unknown as NPlusOneEvidence }));
 }
-
-/** A small piece of source code: its whole text, or its lines (joined with "\n"). */
-export type Code = string | readonly string[];
-
-const textOf = (code: Code): string => (typeof code === 'string' ? code : code.join('\n'));
 
 /**
  * Asserts that N+1 detection in `code`, read as the file `file`, reports exactly at `lines` (1-based, in
