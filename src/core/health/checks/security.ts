@@ -11,7 +11,6 @@ import type { HealthCheck, HealthFacts, HealthFinding, HealthSeverity, HealthThr
 import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
-const docs = (id: string) => `docs/health/${id}.md`;
 const setting = (f: HealthFacts, name: string): string | undefined => f.settings[name]?.setting;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -19,9 +18,9 @@ function sec(f: HealthFacts): SecurityFacts | undefined {
   return f.security;
 }
 
-/** A check in the security category: its docs page is named after its id. */
+/** A check in the security category. */
 function inSecurity(c: Pick<HealthCheck, 'id' | 'title' | 'summary'> & { run(this: HealthCheck, f: HealthFacts, t: HealthThresholds): HealthFinding[] }): HealthCheck {
-  return { id: c.id, title: c.title, category: 'security', summary: c.summary, docs: docs(c.id), run: c.run };
+  return { id: c.id, title: c.title, category: 'security', summary: c.summary, run: c.run };
 }
 
 /** A security check of the security facts: silent when they were not read (`run` gets them). */

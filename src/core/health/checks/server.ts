@@ -10,7 +10,6 @@ export const replicationLag: HealthCheck = {
   title: 'Replication lag',
   category: 'replication',
   summary: 'A standby replaying more than the threshold behind the primary (or, on a standby, its own replay delay).',
-  docs: 'docs/health/replication-lag.md',
   run(f, t) {
     const out: HealthFinding[] = [];
     for (const r of f.replicas) {
@@ -39,7 +38,6 @@ export const inactiveReplicationSlot: HealthCheck = {
   title: 'Inactive replication slots',
   category: 'replication',
   summary: 'A replication slot no client is using: it keeps WAL (and, for logical slots, old rows) forever.',
-  docs: 'docs/health/inactive-replication-slot.md',
   run(f, t) {
     return f.slots
       .filter((s) => !s.active)
@@ -72,7 +70,6 @@ export const settingReview: HealthCheck = {
   title: 'Settings worth a look',
   category: 'settings',
   summary: 'Settings left at defaults that rarely suit a real server, or contradicted by the statistics.',
-  docs: 'docs/health/setting-review.md',
   run(f) {
     const out: HealthFinding[] = [];
     const add = (name: string, message: string, evidence: Record<string, unknown>, fixSql: string[], help: string, severity: HealthFinding['severity'] = 'info') =>
