@@ -17,7 +17,6 @@ export const replicationLag: HealthCheck = {
       out.push(finding(this, (r.replayLagSeconds ?? 0) >= t.replicationLagSeconds * 10 ? 'error' : 'warning', `Standby ${r.applicationName || r.clientAddr || '?'} is ${fmtSeconds(r.replayLagSeconds)} behind${r.replayLagBytes !== null ? ` (${formatBytes(r.replayLagBytes)} of WAL)` : ''}.`, {
         objects: [{ kind: 'standby', name: r.applicationName || r.clientAddr || '?' }],
         evidence: { ...r },
-        fixSql: [],
         help: 'Check the standby’s I/O and network, and long queries on it that conflict with replay.',
       }));
     }
@@ -25,7 +24,6 @@ export const replicationLag: HealthCheck = {
       out.push(finding(this, 'warning', `This server is a standby; the last replayed transaction is ${fmtSeconds(f.standbyReplayDelaySeconds)} old.`, {
         objects: [{ kind: 'standby', name: f.database }],
         evidence: { replayDelaySeconds: f.standbyReplayDelaySeconds },
-        fixSql: [],
         help: 'On a quiet primary this grows on its own (no new transactions to replay); compare with the primary’s activity.',
       }));
     }

@@ -98,7 +98,6 @@ export const transactionIdWraparound: HealthCheck = {
       out.push(finding(this, sev(d.frozenXidAge), `Database ${d.name}: transaction ID age ${d.frozenXidAge.toLocaleString('en-US')} (${Math.round((100 * d.frozenXidAge) / 2 ** 31)}% of the way to wraparound).`, {
         objects: [{ kind: 'database', name: d.name }],
         evidence: { frozenXidAge: d.frozenXidAge, remaining: 2 ** 31 - 1 - d.frozenXidAge },
-        fixSql: [],
         help: 'Vacuum the oldest tables of that database (listed separately) with VACUUM (FREEZE); look for long transactions and abandoned replication slots holding the horizon back.',
       }));
     }

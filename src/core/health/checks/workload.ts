@@ -109,7 +109,6 @@ const connectionSaturation: HealthCheck = {
     return [finding(this, share >= t.connectionErrorShare ? 'error' : 'warning', `${c.total} of ${usable} usable connection slots are in use (${Math.round(share * 100)}%): ${idle} idle (${pct(idle)}), ${idleTx} idle in a transaction, ${active} active.${through}`, {
       objects: [{ kind: 'setting', name: 'max_connections' }],
       evidence: { inUse: c.total, maxConnections: c.max, superuserReserved: c.superuserReserved, reserved: c.reserved, usable, byState: c.byState, byApplication: c.byApplication, recommendedPoolSize: pool, frontend: fe ?? null },
-      fixSql: [],
       help,
     })];
   },
@@ -236,7 +235,6 @@ const cacheCandidate: HealthCheck = {
           invalidatedBy: s.tables.map((x) => `INSERT, UPDATE or DELETE on ${x.schema}.${x.table}`),
           timeSavedMsUpperBound: Math.round(s.calls * s.meanMs * e.hitRatio),
         },
-        fixSql: [],
         help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratios are upper bounds: each distinct parameter value misses once per invalidation or TTL.`,
       }));
     }
