@@ -1,34 +1,10 @@
 /** The security checks on facts: the server-wide cases a test server cannot be put into, clean cases, and the pure helpers. */
 import * as assert from 'node:assert/strict';
-import { runHealthChecks, type SecurityFacts } from '../../../../src/core/health';
+import { runHealthChecks } from '../../../../src/core/health';
 import { searchPathSchemas, walSegmentsBetween } from '../../../../src/core/health/checks/security';
 import { columnsRead, leastPrivilegeScript, tableOperations, usageFromStatements } from '../../../../src/core/health/leastPrivilege';
 import { SENSITIVE_NAME_PATTERN, sensitiveKindByName, sensitiveKindByShape } from '../../../../src/core/health/sensitive';
-import { facts } from './facts';
-
-export function security(over: Partial<SecurityFacts> = {}): SecurityFacts {
-  return {
-    currentUser: 'app',
-    roles: [{ name: 'app', superuser: false, bypassRls: false, createRole: false, createDb: false, replication: false, ownedTables: 0, current: true, sessions: 0, applications: [] }],
-    md5PasswordRoles: [],
-    hbaTrust: [],
-    publicCreateSchemas: [],
-    publicDefaultAcls: [],
-    definerFunctions: [],
-    rlsTables: [],
-    publicTables: [],
-    extensions: [],
-    userMappings: [],
-    untrustedLanguages: [],
-    pgcrypto: false,
-    pgaudit: false,
-    currentWal: '000000010000000000000010',
-    lastArchivedWal: '00000001000000000000000F',
-    usage: null,
-    unseen: [],
-    ...over,
-  };
-}
+import { facts, security } from './facts';
 
 /** A well-run server: SSL with TLS 1.2+, SCRAM, connection and DDL logging, archiving that works. */
 const HARDENED = {
