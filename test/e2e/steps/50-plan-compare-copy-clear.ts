@@ -1,0 +1,82 @@
+/**
+ * What the last person's hour left (issue 20): Compare Plans opens a tab of its own, so the plan with its
+ * benchmark result beside it stays in its tab (Compare used to replace them); Copy text says so in a
+ * notification (two seconds in the status bar went unseen); Clear Recorded Queries leaves no count behind in
+ * the status bar (it kept "45 statements recorded").
+ */
+import type { Step } from '../lib/types';
+
+const SCAN = /(Seq Scan|Index Scan|Bitmap Heap Scan)/;
+
+export const step: Step = {
+  title: 'Compare Plans keeps the benchmarked plan in its tab; Copy text is confirmed; Clear Recorded Queries clears the status bar',
+  async run({ wb, scenario, screenshot, log }) {
+    const page = wb.page;
+    const base = scenario.queryFile.split('/').pop()!;
+    const toast = (text: RegExp) => page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: text });
+    const planTab = () => page.locator('.tabs-container .tab').filter({ hasText: /^Plan: / }).first();
+    const input = (title: RegExp) => page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-box input');
+
+    // 1. A plan from the hover; Copy text is confirmed where a person looks.
+    const link = await wb.hoverLink(scenario.queryText, /Open plan/i, 'an "Open plan" link in the plan hover', 60_000, async () => {
+      if (!(await page.locator('.tabs-container .tab.active').filter({ hasText: base }).count())) await wb.openFile(scenario.queryFile);
+    });
+    await link.click();
+    let view = await wb.webview(/^Plan/);
+    await wb.see(view.locator('body').filter({ hasText: SCAN }), 'the plan in the viewer', 30_000);
+    await view.getByRole('button', { name: 'Copy text' }).click();
+    const copied = await wb.see(toast(/copied the plan as text to the clipboard/), 'a notification saying the plan was copied', 15_000);
+    log(`copy: ${(await copied.first().innerText()).trim()}`);
+    await screenshot('copy-text-confirmed');
+
+    // 2. Explain Analyze from the panel: a second plan to compare with.
+    await view.getByRole('button', { name: 'Explain Analyze' }).click();
+    const value = await wb.see(input(/Value for \$1/), 'the value prompt for $1', 30_000);
+    await value.fill('1');
+    await value.press('Enter');
+    await wb.see(page.locator('.tabs-container .tab').filter({ hasText: /^Plan: .*\(analyze\)/ }), 'the analysed plan in the plan tab', 90_000);
+
+    // 3. Benchmark from the panel: its result shows beside the plan.
+    view = await wb.webview(/^Plan/);
+    await view.getByRole('button', { name: 'Benchmark' }).click();
+    for (const [title, v] of [[/Benchmark: executions/, '20'], [/Benchmark: concurrent sessions/, '1']] as const) {
+      const box = await wb.see(input(title), `the "${String(title)}" prompt`, 30_000);
+      await box.fill(v);
+      await box.press('Enter');
+    }
+    // The value of $1 is remembered from Explain Analyze.
+    const again = await wb.see(input(/Value for \$1/), 'the value prompt for $1 (remembered)', 30_000);
+    if ((await again.inputValue()) !== '1') throw new Error(`expected the value prompt to remember 1, it holds "${await again.inputValue()}"`);
+    await again.press('Enter');
+    await wb.see(view.locator('.bench-host').filter({ hasText: /p50/ }), 'the benchmark result beside the plan', 120_000);
+    await wb.see(planTab(), 'the plan tab still titled by its plan (not "Benchmark")', 10_000);
+
+    // 4. Compare Plans: a tab of its own; the plan tab keeps the plan and its benchmark.
+    await wb.runCommand('PG Lens: Compare Plans');
+    for (const title of [/Compare plans: BEFORE/, /Compare plans: AFTER/]) {
+      const row = page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-list .monaco-list-row');
+      await wb.see(row, `the "${String(title)}" pick`, 30_000);
+      await row.first().click();
+    }
+    const compared = await wb.webview(/^Plan comparison/);
+    await wb.see(compared.locator('body').filter({ hasText: /Before|before/ }), 'the comparison', 30_000);
+    await screenshot('comparison-tab');
+    const tabs = (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim().split('\n')[0]);
+    log(`tabs: ${tabs.join(' | ')}`);
+    if (!tabs.some((t) => /^Plan: .*\(analyze\)/.test(t))) throw new Error(`expected the plan tab beside the comparison, tabs: ${tabs.join(' | ')}`);
+    await planTab().click();
+    view = await wb.webview(/^Plan: /);
+    await wb.see(view.locator('.bench-host').filter({ hasText: /p50/ }), 'the benchmark result still beside the plan in its tab', 30_000);
+    await wb.see(view.locator('body').filter({ hasText: SCAN }), 'the plan still in its tab', 30_000);
+    await screenshot('plan-tab-keeps-benchmark');
+
+    // 5. Recording started, stopped and cleared: the status bar keeps no count.
+    await wb.runCommand('PG Lens: Start Recording');
+    await wb.see(wb.statusBarItem(/\d+ statements?/), 'the recording status bar item', 30_000);
+    await wb.runCommand('PG Lens: Stop Recording Queries');
+    await wb.see(wb.statusBarItem(/nothing captured|statements? recorded/), 'what the recording captured, in the status bar', 30_000);
+    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    await wb.until(async () => (await wb.statusBarItem(/nothing captured|statements? recorded|\d+ statements?$/).count()) === 0, 'the recording status bar item gone after Clear Recorded Queries', 15_000);
+    await screenshot('recording-cleared');
+  },
+};
