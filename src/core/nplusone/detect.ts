@@ -189,6 +189,10 @@ class Detector {
   private resolverList: Resolver[] | undefined;
   private startupDefs: Node[] | undefined;
   private graphqlHint: boolean | undefined;
+  /** Start and end of nodes the cross-file facts compare again and again (each read is a call into tree-sitter). */
+  private readonly spans = new Map<Node, readonly [number, number]>();
+  private readonly callees = new Map<Node, string | undefined>();
+  private readonly deferring = new Map<number, ReadonlyArray<readonly [number, number]>>();
 
   constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
     this.a = adapterFor(lang);
@@ -213,18 +217,18 @@ class Detector {
     const defs = [...this.functions].map(([name, def]) => ({ name: name.replace(/^\./, ''), def }));
     const callsIn = new Map<Node, string[]>();
     for (const n of this.calls) {
-      const name = this.calleeName(n);
+      const name = this.calleeOf(n);
       if (!name) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
-      for (const { def } of defs) if (contains(def, n) && (!best || contains(best, def))) best = def;
+      for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
       if (best && !this.deferredWithin(n, best)) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
     }
     const seen = new Set<Node>();
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
       const keys = this.queryKeys(def);
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
     }
@@ -232,7 +236,7 @@ class Detector {
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
     for (const n of this.calls) {
       if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
-      const callee = this.calleeName(n);
+      const callee = this.calleeOf(n);
       if (!callee) continue;
       // `self.repos.recipes.get_one(slug)`, `repo.create(x)`: a common name called on the app's repository.
       const repository = this.lang !== 'go' && onRepository(n, callee);
@@ -279,19 +283,56 @@ class Detector {
    * (`scheduleJob(id, cron, async () => { … })`, `setInterval`, `on('event', …)`, `HandleFunc`).
    */
   private deferredWithin(node: Node, def: Node): boolean {
-    for (let p = node.parent; p && !same(p, def); p = p.parent) {
-      if (!this.a.isFunction(p)) continue;
-      let up = p.parent;
-      while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
-      // A returned handler takes arguments; a returned thunk (`return () => load(id)`, fp-ts tasks) is
-      // usually run by the caller at once.
-      const params = field(p, 'parameters') ?? field(p, 'parameter');
-      if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
-      const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
-      if (call && DEFERRING_CALL.test(this.calleeName(call) ?? '')) return true;
-    }
-    return false;
+    const deferring = this.deferringAncestors(node);
+    if (!deferring.length) return false;
+    // The functions between the node and `def` (all of them when `def` does not hold the node).
+    const [ds, de] = this.spanOf(def);
+    const holds = this.within(def, node);
+    return deferring.some(([s, e]) => !holds || (s >= ds && e <= de && (s !== ds || e !== de)));
   }
+
+  /** The spans of the function literals around a node that run later (see deferredWithin), innermost first. */
+  private deferringAncestors(node: Node): ReadonlyArray<readonly [number, number]> {
+    const p = node.parent;
+    return p ? this.deferringFrom(p) : [];
+  }
+
+  /**
+   * The deferring function literals at `start` and above it. Read once per tree node (remembered by the
+   * node's id), so the hits and calls of a file walk each ancestor once, not once per call.
+   */
+  private deferringFrom(start: Node): ReadonlyArray<readonly [number, number]> {
+    const path: Node[] = [];
+    let acc: ReadonlyArray<readonly [number, number]> = [];
+    for (let p: Node | null = start; p; p = p.parent) {
+      const known = this.deferring.get(p.id);
+      if (known) {
+        acc = known;
+        break;
+      }
+      path.push(p);
+    }
+    for (let i = path.length - 1; i >= 0; i--) {
+      const p = path[i];
+      if (this.a.isFunction(p) && this.runsLater(p)) acc = [[p.startIndex, p.endIndex], ...acc];
+      this.deferring.set(p.id, acc);
+    }
+    return acc;
+  }
+
+  /** A function literal returned as a handler with parameters, or handed to a scheduler or registry. */
+  private runsLater(fn: Node): boolean {
+    let up = fn.parent;
+    while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
+    // A returned handler takes arguments; a returned thunk (`return () => load(id)`, fp-ts tasks) is
+    // usually run by the caller at once.
+    const params = field(fn, 'parameters') ?? field(fn, 'parameter');
+    if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
+    const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
+    return !!call && DEFERRING_CALL.test(this.calleeName(call) ?? '');
+  }
+
+
 
   /** The names a parameter list binds, in order (self/cls/this dropped); undefined when one cannot be named. */
   private paramNames(def: Node): string[] | undefined {
@@ -324,14 +365,19 @@ class Detector {
       for (let round = 0; round < 2; round++) for (const a of assigns) if (mentions(a.rhs, t)) t.add(a.lhs);
       return t;
     });
-    const live = (n: Node) => contains(def, n) && !this.deferredWithin(n, def);
-    const direct = params.map((_, i) => i).filter((i) => this.hits.some((h) => live(h.node) && mentions(h.node.text, taint[i])));
+    // One pattern per parameter for the texts below (the same test as `mentions`, compiled once).
+    const taintRe = taint.map((t) => new RegExp(`(^|[^\\w$.])(?:${[...t].map(escapeRe).join('|')})([^\\w$]|$)`));
+    const mentionsParam = (text: string, i: number) => taintRe[i].test(text.replace(/\.\.\./g, ' '));
+    const live = (n: Node) => this.within(def, n) && !this.deferredWithin(n, def);
+    const direct = params.map((_, i) => i).filter((i) => this.hits.some((h) => live(h.node) && mentionsParam(h.node.text, i)));
     const via: QueryKeys['via'] = [];
     for (const n of this.calls) {
-      const callee = this.calleeName(n);
+      if (!this.within(def, n)) continue;
+      const callee = this.calleeOf(n);
+      if (!callee) continue;
       const args = field(n, 'arguments');
-      if (!callee || !args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
-      via.push({ callee, args: named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(a.text, taint[i]))) });
+      if (!args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
+      via.push({ callee, args: named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentionsParam(a.text, i))) });
     }
     return { direct, via };
   }
@@ -465,6 +511,27 @@ class Detector {
     const b = this.binding(name, node.startIndex);
     if (!b || !contains(li.body, b.value)) return false;
     return /^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text);
+  }
+
+  private spanOf(n: Node): readonly [number, number] {
+    let s = this.spans.get(n);
+    if (!s) this.spans.set(n, (s = [n.startIndex, n.endIndex]));
+    return s;
+  }
+
+  /** `contains` over remembered spans, for nodes the detector holds (its calls, hits and functions). */
+  private within(outer: Node, inner: Node): boolean {
+    const [os, oe] = this.spanOf(outer);
+    const [is, ie] = this.spanOf(inner);
+    return is >= os && ie <= oe;
+  }
+
+  /** calleeName, remembered per node the detector holds. */
+  private calleeOf(n: Node): string | undefined {
+    if (this.callees.has(n)) return this.callees.get(n);
+    const name = this.calleeName(n);
+    this.callees.set(n, name);
+    return name;
   }
 
   /** The name a call invokes: `x.y.load_user(…)` → load_user, `loadUser(…)` → loadUser. */
