@@ -2,7 +2,7 @@
  * What the last person's hour left (issue 20): Compare Plans opens a tab of its own, so the plan with its
  * benchmark result beside it stays in its tab (Compare used to replace them); Copy text says so in a
  * notification (two seconds in the status bar went unseen); Clear Recorded Queries leaves no count behind in
- * the status bar (it kept "45 statements recorded").
+ * the status bar (it kept "45 statements recorded"); an INSERT's value prompts name the column each $n fills.
  */
 import type { Step } from '../lib/types';
 
@@ -78,5 +78,15 @@ export const step: Step = {
     await wb.runCommand('PG Lens: Clear Recorded Queries');
     await wb.until(async () => (await wb.statusBarItem(/nothing captured|statements? recorded|\d+ statements?$/).count()) === 0, 'the recording status bar item gone after Clear Recorded Queries', 15_000);
     await screenshot('recording-cleared');
+
+    // 6. An INSERT's value prompts say which column each $n fills (they said only "Value for $1 (1 of 4)").
+    await wb.openFile('src/reviews.ts');
+    await wb.clickText('VALUES ($1, $2, $3, $4)');
+    await wb.runCommand('PG Lens: Explain Analyze (rolled back)');
+    const prompt = page.locator('.quick-input-widget').filter({ hasText: /Value for \$1 \(1 of 4\)/ });
+    await wb.see(prompt, 'the first value prompt of the INSERT', 30_000);
+    await wb.see(prompt.filter({ hasText: /the value of reviews\.product_id \(INSERT\)/ }), 'the prompt naming the column $1 fills (reviews.product_id)', 10_000);
+    await screenshot('insert-value-prompt');
+    await wb.closeQuickInput();
   },
 };
