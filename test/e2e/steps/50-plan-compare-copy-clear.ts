@@ -2,7 +2,7 @@
  * What the last person's hour left (issue 20): Compare Plans opens a tab of its own, so the plan with its
  * benchmark result beside it stays in its tab (Compare used to replace them); Copy text says so in a
  * notification (two seconds in the status bar went unseen); Clear Recorded Queries leaves no count behind in
- * the status bar (it kept "45 statements recorded"); an INSERT's value prompts name the column each $n fills.
+ * the status bar (it kept "45 statements recorded") and the "recording" notice ends with the recording; an INSERT's value prompts name the column each $n fills.
  */
 import type { Step } from '../lib/types';
 
@@ -73,7 +73,10 @@ export const step: Step = {
     // 5. Recording started, stopped and cleared: the status bar keeps no count.
     await wb.runCommand('PG Lens: Start Recording');
     await wb.see(wb.statusBarItem(/\d+ statements?/), 'the recording status bar item', 30_000);
+    await wb.see(toast(/is recording/), 'the "recording" notice while it records', 15_000);
     await wb.runCommand('PG Lens: Stop Recording Queries');
+    // The notice lasts as long as the recording (it stayed, with its Stop button, after the recording ended).
+    await wb.until(async () => (await toast(/is recording/).count()) === 0, 'the "recording" notice gone once the recording stopped', 15_000);
     await wb.see(wb.statusBarItem(/nothing captured|statements? recorded/), 'what the recording captured, in the status bar', 30_000);
     await wb.runCommand('PG Lens: Clear Recorded Queries');
     await wb.until(async () => (await wb.statusBarItem(/nothing captured|statements? recorded|\d+ statements?$/).count()) === 0, 'the recording status bar item gone after Clear Recorded Queries', 15_000);
