@@ -7,7 +7,7 @@ import { explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
 import { readStatementCosts } from '../../../src/db/queryStats';
 import { STATS_SQL } from '../../../src/db/stats';
-import { announceFallback, capabilities, testDatabase } from '../support';
+import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
 describe('db: PG Lens leaves its own statements out', () => {
   const t = testDatabase('own');
@@ -56,12 +56,8 @@ describe('db: PG Lens leaves its own statements out', () => {
   });
 
   it('the dashboard, top statements and cost lens leave out every statement PG Lens sent: trailing marker, session setup, EXPLAIN runs (filtered in the SQL)', async function () {
+    if (!(await statementStats(t, 'no statement list to filter'))) return;
     const caps = await capabilities();
-    if (!caps.pgStatStatements) {
-      announceFallback('pg_stat_statements', 'no statement list to filter');
-      return;
-    }
-    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await t.admin.query('CREATE TABLE IF NOT EXISTS shown_table (id int)');
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const db = await t.open();
@@ -90,12 +86,7 @@ describe('db: PG Lens leaves its own statements out', () => {
   });
 
   it("a Benchmark's runs are PG Lens's: a statement only the benchmark ran is left out of the statement list", async function () {
-    const caps = await capabilities();
-    if (!caps.pgStatStatements) {
-      announceFallback('pg_stat_statements', 'no statement list to filter');
-      return;
-    }
-    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (!(await statementStats(t, 'no statement list to filter'))) return;
     await t.admin.query('CREATE TABLE IF NOT EXISTS bench_table (id int, status text)');
     await t.admin.query(`INSERT INTO bench_table SELECT g, 'x' || (g % 5) FROM generate_series(1, 200) g`);
     await t.admin.query('SELECT pg_stat_statements_reset()');
@@ -108,12 +99,7 @@ describe('db: PG Lens leaves its own statements out', () => {
   });
 
   it("the pool reset of a fresh session (DISCARD ALL) keeps the marker: pg_stat_statements stores it as PG Lens's, not the app's", async function () {
-    const caps = await capabilities();
-    if (!caps.pgStatStatements) {
-      announceFallback('pg_stat_statements', 'no statement list to filter');
-      return;
-    }
-    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (!(await statementStats(t, 'no statement list to filter'))) return;
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const db = await t.open();
     // Explain Analyze and Benchmark run on fresh sessions, reset with DISCARD ALL before they close.
