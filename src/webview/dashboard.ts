@@ -72,7 +72,7 @@ const trends = h('section', { class: 'panel' });
 const auditBox = h('section', { class: 'panel' });
 const noConnection = h('section', { class: 'panel no-connection' },
   h('h2', { text: 'No database connected' }),
-  h('p', { text: 'Connect with PG Lens: Select Connection (or PG Lens: Add Connection) in the Command Palette; this panel shows the new connection by itself.' }));
+  h('p', { text: 'PG Lens: Reconnect, Select Connection or Add Connection (Command Palette, or the PG Lens item in the status bar) connects again; this panel follows by itself.' }));
 noConnection.hidden = true;
 app.append(header, notesBox, noConnection, tiles, charts, blocking, activity, statements, progress, replication, health, trends, auditBox);
 

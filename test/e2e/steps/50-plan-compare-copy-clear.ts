@@ -2,9 +2,12 @@
  * What the last person's hour left (issue 20): Compare Plans opens a tab of its own, so the plan with its
  * benchmark result beside it stays in its tab (Compare used to replace them); Copy text says so in a
  * notification (two seconds in the status bar went unseen); Clear Recorded Queries leaves no count behind in
- * the status bar (it kept "45 statements recorded") and the "recording" notice ends with the recording; an INSERT's value prompts name the column each $n fills.
+ * the status bar (it kept "45 statements recorded") and the "recording" notice ends with the recording; an INSERT's value prompts name the column each $n fills; the
+ * foreign-key finding names the table whose rows it counts; a disconnected dashboard keeps nothing of the database.
  */
+import { DashboardFindings } from '../lib/dashboard';
 import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
 
 const SCAN = /(Seq Scan|Index Scan|Bitmap Heap Scan)/;
 
@@ -91,5 +94,27 @@ export const step: Step = {
     await wb.see(prompt.filter({ hasText: /the value of reviews\.product_id \(INSERT\)/ }), 'the prompt naming the column $1 fills (reviews.product_id)', 10_000);
     await screenshot('insert-value-prompt');
     await wb.closeQuickInput();
+
+    // 7. The dashboard: the foreign-key finding names the table whose rows it counts; once disconnected, nothing of the
+    // database stays (figures, findings and their buttons went on showing beside "no connection").
+    await wb.runCommand('PG Lens: Open Dashboard');
+    const dash = await wb.webview(/Dashboard/);
+    const findings = new DashboardFindings(wb, dash);
+    const fk = findings.of('unindexed-foreign-key', 'reviews_product_id_fkey');
+    await findings.waitFor(fk, 'the unindexed-foreign-key finding of reviews.product_id');
+    await fk.first().locator('summary').click();
+    const body = (await fk.first().locator('.finding-body').innerText()).replace(/\s+/g, ' ');
+    log(`FK finding: ${body.slice(0, 300)}`);
+    if (!/constraint public\.reviews_product_id_fkey on reviews · table public\.reviews\b/.test(body)) throw new StepFailure(`expected the finding to name the referencing table reviews beside its constraint; it reads: ${body.slice(0, 300)}`);
+    if (!/references public\.products/.test(body)) throw new StepFailure(`expected the evidence to say the key references public.products; it reads: ${body.slice(0, 300)}`);
+    await screenshot('dashboard-fk-finding');
+    await wb.runCommand('PG Lens: Disconnect');
+    await wb.see(dash.locator('body').filter({ hasText: /No database connected/ }), 'the dashboard saying no database is connected', 30_000);
+    const left = await dash.locator('button:visible').allInnerTexts();
+    if (left.length) throw new StepFailure(`expected no button acting on the database once disconnected; saw: ${left.join(' | ')}`);
+    if (await dash.locator('details.finding:visible, .tile:visible').count()) throw new StepFailure('expected no figure or finding of the database once disconnected');
+    await screenshot('dashboard-disconnected');
+    await wb.statusBarItem(/PG Lens: disconnected/).first().click(); // reconnects, for the steps after this one
+    await wb.see(wb.statusBarItem(/ · (PG|PostgreSQL)/), 'the status bar connected again', 60_000);
   },
 };
