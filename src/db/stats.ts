@@ -64,11 +64,12 @@ function liveSql(checkpoints: string, wal: boolean): string {
  * the application's statement shares its queryid) are not calls the application made.
  */
 function statementCounters(totalColumn: 'total_exec_time' | 'total_time', toplevel: boolean): string {
-  // PostgreSQL 14+ (toplevel): the reset time and evictions of pg_stat_statements, which change when entries
-  // (and so the text a queryid keeps) may have been made anew.
+  // PostgreSQL 14+ (toplevel): when pg_stat_statements was last reset: its entries (and so the text each queryid
+  // keeps) may have been made anew. Evictions are not counted here: on a busy server they happen all the time, and
+  // every text read loads the whole query-text file; an evicted entry made anew shows as fewer calls instead.
   return `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(${totalColumn})::float8 AS total_ms, sum(rows)::float8 AS rows,
     sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read,
-    ${toplevel ? `(SELECT stats_reset::text || ' ' || dealloc::text FROM pg_stat_statements_info)` : 'NULL::text'} AS epoch
+    ${toplevel ? '(SELECT stats_reset::text FROM pg_stat_statements_info)' : 'NULL::text'} AS epoch
     FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
       AND queryid <> ALL ($1::bigint[])${toplevel ? '\n      AND toplevel' : ''}
     GROUP BY queryid`;
@@ -138,7 +139,7 @@ export class StatsReader {
   private baseline: Map<string, StatementCounters> | undefined;
   private readonly texts = new Map<string, string>();
   private readonly own = new Set<string>();
-  /** pg_stat_statements' reset time and evictions when the texts were read (PostgreSQL 14+). */
+  /** pg_stat_statements' last reset when the texts were read (PostgreSQL 14+). */
   private epoch: string | undefined;
   /** Calls each listed statement had at the last read: fewer now means its entry was made anew. */
   private readonly lastCalls = new Map<string, number>();
