@@ -103,7 +103,7 @@ export function pyAdapter(): LanguageAdapter {
     callTypes: new Set(['call']),
     chainOf: (n) => (pyIsOutermost(n) ? buildChain(n, pyCallParts, pyMember, /^(self|cls)$/) : undefined),
     loopOf: pyLoopOf,
-    isFunction: (n) => n.type === 'function_definition' || n.type === 'lambda',
+    functionTypes: new Set(['function_definition', 'lambda']),
     functionDef: (n) => (n.type === 'function_definition' && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
     localCallee: (n) => {
       if (n.type !== 'call') return undefined;
