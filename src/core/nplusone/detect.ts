@@ -293,19 +293,21 @@ class Detector {
    */
   private topCalls(defs: Node[]): string[] {
     const out = new Set<string>();
+    const defSpans = defs.map((d) => this.spanOf(d));
+    const inDef = ([s, e]: readonly [number, number]) => defSpans.some(([ds, de]) => ds <= s && e <= de);
+    // Function literals outside named functions, and whether they run when reached: only callbacks of
+    // promise chaining and immediate invocation do; handlers and scheduled callbacks run later.
+    const lits = this.functionNodes.filter((f) => !inDef(this.spanOf(f))).map((f) => {
+      let up = f.parent;
+      while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
+      const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
+      return { span: this.spanOf(f), now: !!call && /^(then|catch|finally|prepare|ready|nextTick|run|main)$/.test(this.calleeName(call) ?? '') };
+    });
     for (const n of this.calls) {
-      if (defs.some((d) => contains(d, n))) continue;
-      let deferred = false;
-      for (let p = n.parent; p && !deferred; p = p.parent) {
-        if (!this.a.isFunction(p)) continue;
-        let up = p.parent;
-        while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
-        const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
-        // Only callbacks of promise chaining and immediate invocation run at start-up.
-        if (!call || !/^(then|catch|finally|prepare|ready|nextTick|run|main)$/.test(this.calleeName(call) ?? '')) deferred = true;
-      }
+      const [s, e] = this.spanOf(n);
+      if (inDef([s, e]) || lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1])) continue;
       const name = this.calleeName(n);
-      if (!deferred && name) out.add(name);
+      if (name) out.add(name);
     }
     return [...out];
   }
@@ -315,7 +317,7 @@ class Detector {
     const out: [number, number][] = [];
     for (const c of this.calls) {
       if (!DEFERRING_CALL.test(this.calleeName(c) ?? '')) continue;
-      for (const a of named(field(c, 'arguments'))) if (this.a.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
+      for (const a of named(field(c, 'arguments'))) if (this.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
     }
     return out;
   }
