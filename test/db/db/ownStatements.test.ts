@@ -92,6 +92,20 @@ describe('db: PG Lens leaves its own statements out', () => {
     assert.ok(all.rows.some((r) => Number(r.calls) >= 6), `the runs are recorded (and marked): ${JSON.stringify(all.rows)}`);
   });
 
+  it("the pool reset of a fresh session (DISCARD ALL) keeps the marker: pg_stat_statements stores it as PG Lens's, not the app's", async function () {
+    if (!(await statementStats(t, 'no statement list to filter'))) return;
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const db = await t.open();
+    // Explain Analyze and Benchmark run on fresh sessions, reset with DISCARD ALL before they close.
+    await db.withSession(async (s) => void (await s.query(`${OWN_STATEMENT_MARKER} SELECT 1`)), { fresh: true });
+    const where = `dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query ~* '^\\s*DISCARD\\s+ALL'`;
+    const all = await t.admin.query(`SELECT query FROM pg_stat_statements WHERE ${where}`);
+    assert.equal(all.rows.length, 1, `the reset is recorded: ${JSON.stringify(all.rows)}`);
+    assert.ok(isOwnStatementText(all.rows[0].query), `stored with the marker: ${JSON.stringify(all.rows[0].query)}`);
+    const shown = await t.admin.query(`SELECT query FROM pg_stat_statements WHERE ${where} AND ${EXCLUDE_OWN.statements}`);
+    assert.deepEqual(shown.rows, [], 'left out of every statement list');
+  });
+
   it('EXCLUDE_OWN.sessions leaves our sessions out of pg_stat_activity', async () => {
     const db = await t.open();
     await db.withSession(async () => {

@@ -143,11 +143,13 @@ export const unindexedForeignKey: HealthCheck = {
       );
       if (indexed) continue;
       out.push(finding(this, fk.tableRows >= 10000 ? 'warning' : 'info', `Foreign key ${fk.name} on ${fk.schema}.${fk.table} (${fk.columnNames.join(', ')}) has no index.`, {
+        // The table named beside the constraint is the one to index, and the rows are its rows: naming the
+        // referenced table there read as "table public.products … table rows 24,000" with reviews' count.
         objects: [
           { kind: 'constraint', schema: fk.schema, name: fk.name, table: fk.table, oid: fk.oid },
-          { kind: 'table', schema: fk.referencedSchema, name: fk.referencedTable },
+          { kind: 'table', schema: fk.schema, name: fk.table },
         ],
-        evidence: { columns: fk.columnNames, references: `${fk.referencedSchema}.${fk.referencedTable}`, tableRows: fk.tableRows },
+        evidence: { table: `${fk.schema}.${fk.table}`, columns: fk.columnNames, references: `${fk.referencedSchema}.${fk.referencedTable}`, tableRows: fk.tableRows },
         fixSql: [`CREATE INDEX CONCURRENTLY ON ${qualifiedName(fk.schema, fk.table)} (${fk.columnNames.map(quoteIdent).join(', ')});`],
         // Not a rival to the index advice: any index that leads with these columns serves the key.
         help: `Any index whose leading columns are (${fk.columnNames.join(', ')}) serves the foreign key: when the index advice suggests a wider one on ${fk.table} that starts with them, that one does both.`,
