@@ -83,10 +83,10 @@ export class Config {
     return out;
   }
   get statementTimeoutMs(): number {
-    return clamp(this.cfg.get<number>('statementTimeoutMs', 5000), 100, 600000);
+    return this.number('statementTimeoutMs', 5000, 100, 600000);
   }
   get lockTimeoutMs(): number {
-    return clamp(this.cfg.get<number>('lockTimeoutMs', 2000), 10, 600000);
+    return this.number('lockTimeoutMs', 2000, 10, 600000);
   }
   /** From the user's settings only (application scope): a repository cannot trust a function. */
   get trustedFunctions(): string[] {
@@ -101,7 +101,7 @@ export class Config {
   }
   /** pgLens.maxFileSizeKb: larger files are not analysed. */
   get maxFileSizeKb(): number {
-    return clamp(this.cfg.get<number>('maxFileSizeKb', 2048), 1, 1_000_000);
+    return this.number('maxFileSizeKb', 2048, 1, 1_000_000);
   }
   /** pgLens.rules.severity: rule id → error|warning|info|hint|off (invalid values dropped). */
   get rulesSeverity(): Record<string, string> {
@@ -125,28 +125,33 @@ export class Config {
     await this.cfg.update('dashboard.pgbouncerUrl', url, vscode.ConfigurationTarget.Global);
   }
   get dashboardRefreshMs(): number {
-    return clamp(this.cfg.get<number>('dashboard.refreshIntervalMs', 2000), 500, 600000);
+    return this.number('dashboard.refreshIntervalMs', 2000, 500, 600000);
   }
   /** Index advice: a suggestion must cut the estimated cost by at least this share. */
   get indexMinCostReduction(): number {
-    return clamp(this.cfg.get<number>('index.minCostReduction', 0.3), 0, 1);
+    return this.number('index.minCostReduction', 0.3, 0, 1);
   }
   /** Index advice without HypoPG: real indexes in a rolled-back transaction only on tables below this size. */
   get indexMaxTableSizeMb(): number {
-    return clamp(this.cfg.get<number>('index.maxTableSizeMb', 50), 0, 1e7);
+    return this.number('index.maxTableSizeMb', 50, 0, 1e7);
   }
   /** No DROP of an "unused" index is offered while the statistics are younger than this (days). */
   get indexDropMinStatsAgeDays(): number {
-    return clamp(this.cfg.get<number>('index.dropMinStatsAgeDays', 7), 0, 3650);
+    return this.number('index.dropMinStatsAgeDays', 7, 0, 3650);
   }
   get alertMeanTimeMs(): number {
-    return clamp(this.cfg.get<number>('alerts.meanTimeMs', 500), 0, 86400000);
+    return this.number('alerts.meanTimeMs', 500, 0, 86400000);
   }
   get alertConnectionsShare(): number {
-    return clamp(this.cfg.get<number>('alerts.connectionsShare', 0.9), 0, 1);
+    return this.number('alerts.connectionsShare', 0.9, 0, 1);
   }
   get alertBlockingSeconds(): number {
-    return clamp(this.cfg.get<number>('alerts.blockingSeconds', 30), 0, 86400);
+    return this.number('alerts.blockingSeconds', 30, 0, 86400);
+  }
+  /** A number setting, limited to lo..hi; a value that is not a finite number (text, null) reads as the default. */
+  private number(key: string, fallback: number, lo: number, hi: number): number {
+    const n = this.cfg.get<unknown>(key, fallback);
+    return typeof n === 'number' && Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
   }
   get<T>(key: string, fallback: T): T {
     return this.cfg.get<T>(key, fallback);
@@ -158,8 +163,4 @@ export class Config {
   static affects(e: vscode.ConfigurationChangeEvent, key?: string): boolean {
     return e.affectsConfiguration(key ? `${SECTION}.${key}` : SECTION);
   }
-}
-
-function clamp(n: number, lo: number, hi: number): number {
-  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : lo;
 }
