@@ -6,10 +6,9 @@ import { lineStarts, positionAt } from '../../core/findings';
 import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
 import type { SqlSite } from '../../core/extract/types';
 import { type CliCommand, commandArgs, EXIT, numberOption, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
-import { indentedBlock, oneLine, errorMessage } from '../../core/safeText';
-import { readRegularFile } from '../../node/readFile';
+import { indentedBlock, oneLine } from '../../core/safeText';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
-import { outputPath, walkSourceFiles, type WalkStats } from '../../node/walk';
+import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 
 interface SqlSiteJson {
   file: string;
@@ -61,15 +60,14 @@ export const sqlCommand: CliCommand = {
     let filesWithSql = 0;
     let siteCount = 0;
     for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, maxFileSizeBytes: maxKb * 1024, log: ctx.err, stats })) {
-      let text: string;
-      try {
-        text = (await readRegularFile(f.path, maxKb * 1024)).toString('utf8');
-      } catch (e) {
-        ctx.err(`pg-lens: ${errorMessage(e)}`);
-        continue;
-      }
       if (!extractLanguageOf(f.path)) continue;
       const rel = outputPath(ctx.cwd, f.path);
+      // Read as scan and n-plus-one read: a file that cannot be read or looks binary is skipped, and said so.
+      const text = await readSourceText(f.path, maxKb * 1024);
+      if (text === undefined) {
+        ctx.err(`pg-lens sql: skipped ${oneLine(rel)}: unreadable or binary`);
+        continue;
+      }
       const r = await extractSqlSitesDetailed(text, f.path, rel);
       if (r.reason) ctx.err(`pg-lens: ${oneLine(rel)}: ${oneLine(r.reason)}`);
       const sites = r.sites.filter((s) => s.confidence >= minConfidence);

@@ -143,4 +143,17 @@ describe('node/walk outputPath: how every command names a file', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('sql reads files as scan does: a file that looks binary is skipped, and both say so', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-binary-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'blob.ts'), "\0\0import { Pool } from 'pg';\nawait pool.query('SELECT id FROM t WHERE a = $1', [1]);\n");
+      const sql = await runCli(['sql', '.', '--format', 'json'], { cwd: dir });
+      assert.deepEqual(JSON.parse(sql.out), []);
+      assert.match(sql.err, /pg-lens sql: skipped blob\.ts: unreadable or binary/);
+      assert.match((await runCli(['scan', '.'], { cwd: dir })).err, /pg-lens scan: skipped .*blob\.ts: unreadable or binary/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
