@@ -4,6 +4,7 @@
  */
 import type * as vscode from 'vscode';
 import type { PgLensApi } from './vscode/api';
+import { errorMessage } from './core/safeText';
 
 /** When the extension host loaded this module: activation time is measured from here. */
 const loadedAt = Date.now();
@@ -14,8 +15,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<PgLens
     const { activateExtension } = await import('./vscode/main');
     return await activateExtension(context, loadedAt);
   } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    void vscodeApi.window.showErrorMessage(`PG Lens failed to start: ${message.split('\n')[0]}`);
+    void vscodeApi.window.showErrorMessage(`PG Lens failed to start: ${errorMessage(e)}`);
     return undefined;
   }
 }

@@ -8,6 +8,7 @@ import type { ConnectionProfile } from '../core/connection/profile';
 import type { PgBouncerFacts } from '../core/health/types';
 import { APPLICATION_NAME, sslConfig } from './database';
 import { PgLensError } from './errors';
+import { errorMessage } from '../core/safeText';
 
 /** Admin console commands (no parameters: the console takes none). */
 const PGBOUNCER_SQL = {
@@ -73,7 +74,7 @@ export async function probePgBouncer(profile: ConnectionProfile, password: strin
     const v = String((await client.query(PGBOUNCER_SQL.version)).rows?.[0]?.version ?? '');
     return /pgbouncer/i.test(v) ? v : null;
   } catch (e) {
-    return /^(not allowed|no such user|pgbouncer cannot connect)/i.test(String((e as Error).message ?? '')) ? 'PgBouncer (its admin console refused this user)' : null;
+    return /^(not allowed|no such user|pgbouncer cannot connect)/i.test(errorMessage(e)) ? 'PgBouncer (its admin console refused this user)' : null;
   } finally {
     await client.end().catch(() => undefined);
   }
