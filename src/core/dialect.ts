@@ -11,6 +11,7 @@
  *    the MySQL driver).
  * Pure: the node side reads the files named by PROJECT_CONFIG_FILES and passes their text in.
  */
+import { countOf } from './format';
 const OTHER_DIALECT = /(^|[/_.-])(mysql|mariadb|sqlite3?|mssql|sqlserver|oracle|h2|hsqldb|clickhouse|cockroach)([/_.-]|$)/i;
 
 export type Dialect = 'postgresql' | 'other';
@@ -142,5 +143,5 @@ export function describeOtherDialect(findings: readonly { ruleId: string; file?:
   }
   if (!by.size) return undefined;
   const n = [...by.values()].reduce((a, s) => a + s.size, 0);
-  return `not analysed for PostgreSQL: ${n} file${n === 1 ? '' : 's'} whose SQL targets ${[...by].map(([w, fs]) => `${w}: ${fs.size}`).join(', ')}`;
+  return `not analysed for PostgreSQL: ${countOf(n, 'file')} whose SQL targets ${[...by].map(([w, fs]) => `${w}: ${fs.size}`).join(', ')}`;
 }

@@ -9,6 +9,7 @@ import { describeByContext } from './codeContext';
 import { describeOtherDialect } from './dialect';
 import { oneLine } from './safeText';
 import { shortHash } from './hash';
+import { countOf } from './format';
 
 export interface Located {
   finding: Finding;
@@ -45,7 +46,7 @@ export function formatText(located: readonly Located[], summary: { files: number
   const c = { error: 0, warning: 0, info: 0, hint: 0 } as Record<Severity, number>;
   for (const l of located) c[l.finding.severity]++;
   const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => c[s]).map((s) => `${c[s]} ${s}${c[s] === 1 ? '' : 's'}`);
-  out.push(`${located.length ? '\n' : ''}${summary.files} file${summary.files === 1 ? '' : 's'}, ${summary.sites} SQL statement${summary.sites === 1 ? '' : 's'}: ${parts.length ? parts.join(', ') : 'no findings'}`);
+  out.push(`${located.length ? '\n' : ''}${countOf(summary.files, 'file')}, ${countOf(summary.sites, 'SQL statement')}: ${parts.length ? parts.join(', ') : 'no findings'}`);
   if (located.some((l) => l.finding.context)) out.push(`by context: ${describeByContext(located.map((l) => l.finding))}`);
   const dialect = describeOtherDialect(located.map((l) => l.finding));
   if (dialect) out.push(oneLine(dialect));

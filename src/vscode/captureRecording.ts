@@ -16,6 +16,7 @@ import { briefMarkdown, briefPlan, mdEscape } from '../core/plan/brief';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings } from '../core/record/findings';
 import { positionsOf } from './findingActions';
 import { errorMessage } from '../core/safeText';
+import { countOf } from '../core/format';
 
 const MAX_EVENTS = 200_000;
 const REFRESH_MS = 400;
@@ -196,7 +197,7 @@ export class CaptureRecording implements vscode.Disposable {
   private updateStatus(): void {
     if (!this.listener) return;
     const n = this.summary?.nPlusOne.length ?? 0;
-    this.status.text = `$(record) ${this.events.length} statement${this.events.length === 1 ? '' : 's'}${n ? ` · ${n} N+1` : ''}`;
+    this.status.text = `$(record) ${countOf(this.events.length, 'statement')}${n ? ` · ${n} N+1` : ''}`;
     this.status.tooltip = 'PG Lens is recording the SQL your app sends (new terminals, Node and Python debug sessions). Click to stop.';
     this.status.command = 'pgLens.stopRecording';
   }
@@ -255,7 +256,7 @@ export class CaptureRecording implements vscode.Disposable {
       const worst = site.statements.reduce((m, s) => Math.max(m, s.maxPerUnit), 0);
       const kind = site.statements[0]?.maxUnitKind;
       const per = kind && kind !== 'root' ? ` · ${worst}× per ${kind}` : worst > 1 ? ` · ${worst}× in one run` : '';
-      const title = `${site.calls} statement${site.calls === 1 ? '' : 's'} · ${fmtMs(site.totalMs)}${per}${n ? ': N+1' : ''}`;
+      const title = `${countOf(site.calls, 'statement')} · ${fmtMs(site.totalMs)}${per}${n ? ': N+1' : ''}`;
       out.push(new vscode.CodeLens(lineRange(site.line!, 1), { title, command: 'pgLens.recordedAdvice', arguments: [site.file, site.line], tooltip: 'Recorded by PG Lens. Click for plans and index advice.' }));
     }
     return out;
@@ -266,7 +267,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!site) return undefined;
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice'] };
-    md.appendMarkdown(`**PG Lens — recorded at this line** (${site.calls} statement${site.calls === 1 ? '' : 's'}, ${fmtMs(site.totalMs)}${site.via ? `, via ${site.via}` : ''})\n\n`);
+    md.appendMarkdown(`**PG Lens — recorded at this line** (${countOf(site.calls, 'statement')}, ${fmtMs(site.totalMs)}${site.via ? `, via ${site.via}` : ''})\n\n`);
     for (const st of site.statements.slice(0, 4)) {
       md.appendText(`${st.calls}× · ${fmtMs(st.totalMs)} · at most ${st.maxPerUnit} in one ${st.maxUnitKind === 'root' ? 'run' : st.maxUnitKind}${st.errors ? ` · ${st.errors} failed` : ''}\n`);
       md.appendCodeblock(prettySql(st.sql), 'sql');

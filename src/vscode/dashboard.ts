@@ -21,6 +21,7 @@ import { OfferedActions, type AuditEntry, type ToExtension, type ToWebview, type
 import { webviewHtml } from './webviewHtml';
 import { errorMessage } from '../core/safeText';
 import { databaseIdentity } from '../core/connection/profile';
+import { countOf } from '../core/format';
 
 const VIEW_TYPE = 'pgLens.dashboard';
 const HEALTH_EVERY_MS = 60_000;
@@ -445,7 +446,7 @@ class DashboardPanel implements vscode.Disposable {
     if (listed.some((r) => !r?.query)) return fail('A statement is no longer on the dashboard\'s list; refused.');
     const statements = listed.map((r) => ({ queryid: r!.id, query: r!.query!, calls: r!.total.calls }));
     const pick = await vscode.window.showWarningMessage(
-      `Benchmark the ${statements.length} statement${statements.length === 1 ? '' : 's'} listed?`,
+      `Benchmark the ${countOf(statements.length, 'statement')} listed?`,
       { modal: true, detail: `On "${conn.profile.name}" PG Lens will run each ${RUNS} times, one session, each run in a read-only transaction that is rolled back, after the plan guard; statements that write are not run. Parameter values come from the column statistics. This is load on the server.` },
       { title: 'Run benchmark' },
       { title: 'Cancel', isCloseAffordance: true },

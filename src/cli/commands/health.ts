@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
 import { DEFAULT_THRESHOLDS } from '../../core/health/types';
-import { formatMs } from '../../core/format';
+import { countOf, formatMs } from '../../core/format';
 import { HEALTH_CHECKS, pgBouncerOnlyFacts, runHealthChecks, securityBlindSpots, type HealthFinding, type PgBouncerFacts } from '../../core/health';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -64,7 +64,7 @@ export const health: CliCommand = {
         ctx.out(JSON.stringify(findings.map(findingToJson), null, 2));
         for (const b of [...blind, ...waiting]) ctx.err(`pg-lens health: not checked (${b.checkId}): ${b.what}`);
       } else {
-        ctx.out(`Health of ${oneLine(title)}: ${findings.length} finding${findings.length === 1 ? '' : 's'}`);
+        ctx.out(`Health of ${oneLine(title)}: ${countOf(findings.length, 'finding')}`);
         for (const f of findings) {
           ctx.out('');
           // Names from the catalog are in every field: each field stays on its own line.

@@ -11,6 +11,7 @@ import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../
 import { contextPolicyFrom } from './scan';
 import { oneLine } from '../../core/safeText';
 import { RAILS_VIEW } from '../../core/nplusone/views';
+import { countOf } from '../../core/format';
 
 /**
  * Files that hold per-item database access PG Lens does not read yet (view templates rendered per
@@ -73,7 +74,7 @@ export const nPlusOne: CliCommand = {
         ruleId: r.finding.ruleId, severity: r.finding.severity, context: r.finding.context, file: r.file, line: r.line, column: r.column,
         message: r.finding.message, help: r.finding.help, evidence: r.finding.evidence,
       })), null, 2));
-      ctx.err(`pg-lens n-plus-one: ${results.length} finding${results.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${results.length ? ` (${describeByContext(all)})` : ''}${notAnalysedText ? `; not analysed: ${notAnalysedText}` : ''}`);
+      ctx.err(`pg-lens n-plus-one: ${countOf(results.length, 'finding')} in ${countOf(files, 'file')}${results.length ? ` (${describeByContext(all)})` : ''}${notAnalysedText ? `; not analysed: ${notAnalysedText}` : ''}`);
     } else {
       for (const r of results) {
         const ev = r.finding.evidence as unknown as NPlusOneEvidence;
@@ -82,7 +83,7 @@ export const nPlusOne: CliCommand = {
       }
       if (results.length) ctx.out(`by context: ${describeByContext(all)}`);
       if (notAnalysedText) ctx.out(`not analysed: ${notAnalysedText}`);
-      ctx.out(`${results.length} N+1 finding${results.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`);
+      ctx.out(`${countOf(results.length, 'N+1 finding')} in ${countOf(files, 'file')}`);
     }
     return all.some((f) => f.severity === 'error' || f.severity === 'warning') ? EXIT.findings : EXIT.ok;
   },

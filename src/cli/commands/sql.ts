@@ -9,6 +9,7 @@ import { type CliCommand, commandArgs, EXIT, numberOption, UsageError, checkForm
 import { indentedBlock, oneLine } from '../../core/safeText';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
+import { countOf } from '../../core/format';
 
 interface SqlSiteJson {
   file: string;
@@ -88,7 +89,7 @@ export const sqlCommand: CliCommand = {
     }
     if (stats.missing.length === positionals.length) return EXIT.usage;
     if (values.format === 'json') ctx.out(JSON.stringify(out, null, 2));
-    else ctx.out(`${siteCount} SQL site${siteCount === 1 ? '' : 's'} in ${filesWithSql} of ${stats.files} file${stats.files === 1 ? '' : 's'}${stats.skippedLarge ? ` (${stats.skippedLarge} skipped as too large)` : ''}`);
+    else ctx.out(`${countOf(siteCount, 'SQL site')} in ${filesWithSql} of ${countOf(stats.files, 'file')}${stats.skippedLarge ? ` (${stats.skippedLarge} skipped as too large)` : ''}`);
     return EXIT.ok;
   },
 };

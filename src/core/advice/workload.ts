@@ -13,7 +13,7 @@
  * Statement timings (pg_stat_statements) weigh the saving; an index whose saving does not beat
  * the write maintenance it adds is withheld on every surface.
  */
-import { formatMs } from '../format';
+import { countOf, formatMs } from '../format';
 
 export interface SuggestionLike {
   ddl: string;
@@ -202,7 +202,7 @@ export function decideIndexes<S extends SuggestionLike>(statements: WorkloadStat
     }
     const worthIt = !timed || savedMs > penalty;
     const score = timed ? savedMs - penalty : shareSum * 0.001;
-    const explanation = `${base.reason}; serves ${list.length} statement${list.length === 1 ? '' : 's'}${timed ? `, saving about ${Math.round(savedMs).toLocaleString('en-US')} ms of statement time` : ''}${writeNote ? `; ${writeNote}` : ''}`;
+    const explanation = `${base.reason}; serves ${countOf(list.length, 'statement')}${timed ? `, saving about ${Math.round(savedMs).toLocaleString('en-US')} ms of statement time` : ''}${writeNote ? `; ${writeNote}` : ''}`;
     indexes.push({ ...base, statements: list, savedMs: timed ? savedMs : undefined, score, writeNote, worthIt, explanation });
   }
   indexes.sort((x, y) => Number(y.worthIt) - Number(x.worthIt) || y.score - x.score || x.ddl.localeCompare(y.ddl));

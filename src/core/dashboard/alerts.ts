@@ -3,7 +3,7 @@
  * so a slow statement or a full server does not raise a notification every refresh.
  */
 import type { LiveStats } from './types';
-import { shortLine } from '../format';
+import { countOf, shortLine } from '../format';
 
 export interface AlertSettings {
   /** Notify when a statement's mean time since the panel opened crosses this (0 = off). */
@@ -73,7 +73,7 @@ export function decideAlerts(
           key: `blocking:${c.blocker}`,
           kind: 'blocking',
           severity: 'warning',
-          message: `Session ${c.blocker} has blocked ${c.waiters.length} session${c.waiters.length === 1 ? '' : 's'} for ${Math.round(c.seconds)} s.`,
+          message: `Session ${c.blocker} has blocked ${countOf(c.waiters.length, 'session')} for ${Math.round(c.seconds)} s.`,
         });
       }
     }

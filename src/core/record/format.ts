@@ -4,6 +4,7 @@ import type { Located } from '../output';
 import { toSarif } from '../output';
 import type { Finding } from '../findings';
 import type { RecordedNPlusOne, RecordSummary } from './aggregate';
+import { countOf } from '../format';
 
 export interface StatementAdvice {
   costBefore?: number;
@@ -38,7 +39,7 @@ export function captureStoppedText(statements: number, nPlusOne: number): { stat
       message: 'PG Lens: no statement was captured from the app (capture sees apps started after Start Recording in a VS Code terminal or debug session).',
     };
   }
-  const count = `${statements} statement${statements === 1 ? '' : 's'} recorded`;
+  const count = `${countOf(statements, 'statement')} recorded`;
   return { status: count, message: `PG Lens: ${count}${nPlusOne ? `; ${nPlusOne} N+1 (see the Problems panel)` : ''}.` };
 }
 
@@ -50,8 +51,8 @@ export function captureStoppedText(statements: number, nPlusOne: number): { stat
  */
 export function statementStatsStoppedText(flagged: number, repeated: number, capturedNPlusOne: number): string {
   const others = repeated - flagged;
-  const rest = others ? ` ${others} other statement${others === 1 ? '' : 's'} ran many times with about one row per call, not from a loop (per-request lookups look the same; see the report).` : '';
-  if (flagged) return `PG Lens: ${flagged} observed N+1${flagged === 1 ? '' : 's'}: statements sent from a loop that ran many times with about one row per call.${rest}`;
+  const rest = others ? ` ${countOf(others, 'other statement')} ran many times with about one row per call, not from a loop (per-request lookups look the same; see the report).` : '';
+  if (flagged) return `PG Lens: ${countOf(flagged, 'observed N+1')}: statements sent from a loop that ran many times with about one row per call.${rest}`;
   if (capturedNPlusOne) return `PG Lens: pg_stat_statements adds no N+1 to the capture's.${rest}`;
   return `PG Lens: no observed N+1.${rest}`;
 }
@@ -77,7 +78,7 @@ function unitsLine(s: RecordSummary): string {
 
 export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>): string {
   const out: string[] = [];
-  out.push(`Recorded ${s.statements} statement${s.statements === 1 ? '' : 's'} (${ms(s.totalMs)})${s.statements ? ` in ${unitsLine(s)}` : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
+  out.push(`Recorded ${countOf(s.statements, 'statement')} (${ms(s.totalMs)})${s.statements ? ` in ${unitsLine(s)}` : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
   for (const n of s.notices) out.push(`Note: ${n}`);
   if (s.dropped) out.push(`Note: ${s.dropped} events were dropped (the listener was full or slow).`);
   if (!s.statements) {
@@ -93,7 +94,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   out.push('', 'Statements by call site:');
   for (const site of s.sites.slice(0, 40)) {
     const where = site.file ? `${safeOneLine(rel(site.file))}:${site.line}` : '(no line in your code: sent from a library on its own)';
-    out.push(`  ${where}  ${site.calls} statement${site.calls === 1 ? '' : 's'} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}`);
+    out.push(`  ${where}  ${countOf(site.calls, 'statement')} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}`);
     for (const st of site.statements.slice(0, 5)) {
       out.push(`    ${String(st.calls).padStart(5)}×  ${ms(st.totalMs).padStart(9)}  max ${st.maxPerUnit}/unit  ${oneLine(st.sql, 120)}`);
     }

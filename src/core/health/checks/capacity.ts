@@ -6,7 +6,7 @@
 import { finding } from '../finding';
 import { growthReport, projectGrowth, type GrowthProjection } from '../../dashboard/history';
 import type { HealthCheck } from '../types';
-import { formatBytes } from '../../format';
+import { countOf, formatBytes } from '../../format';
 import { qualifiedName } from '../../sql/ident';
 
 /** Transaction ids PostgreSQL lets a database age before it stops assigning new ones (2^31 minus the 3-million stop margin). */
@@ -78,7 +78,7 @@ export const capacityForecast: HealthCheck = {
     }).sort((a, b) => a.daysLeft - b.daysLeft);
     if (running.length) {
       evidence.sequences = running;
-      parts.push(`${running.length} sequence${running.length === 1 ? '' : 's'} run out within a year (${running[0].sequence} in ${running[0].daysLeft} days)`);
+      parts.push(`${countOf(running.length, 'sequence')} run out within a year (${running[0].sequence} in ${running[0].daysLeft} days)`);
       if (running[0].daysLeft <= t.capacityWarnDays) warnings.push('sequences');
     }
     if (!parts.length) return [];

@@ -8,11 +8,10 @@ import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import { leastPrivilegeScript } from '../leastPrivilege';
 import { sensitiveKindByName, sensitiveKindByShape, TENANT_KEY_COLUMNS, type SensitiveKind } from '../sensitive';
 import type { HealthCheck, HealthFacts, HealthFinding, HealthSeverity, HealthThresholds, ObjectRef, SecurityFacts } from '../types';
-import { formatBytes } from '../../format';
+import { countOf, formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
 const setting = (f: HealthFacts, name: string): string | undefined => f.settings[name]?.setting;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function sec(f: HealthFacts): SecurityFacts | undefined {
   return f.security;
@@ -60,8 +59,8 @@ const superuserApplicationRole = securityCheck({
     for (const r of s.roles) {
       const powers = [r.superuser && 'SUPERUSER', r.bypassRls && 'BYPASSRLS', r.createRole && 'CREATEROLE', r.createDb && 'CREATEDB', r.replication && 'REPLICATION'].filter(Boolean) as string[];
       if (!powers.length && !r.ownedTables) continue;
-      const who = r.current ? `This profile’s role ${quoteIdent(r.name)}` : `Role ${quoteIdent(r.name)} (${plural(r.sessions, 'application session')}: ${r.applications.join(', ')})`;
-      const what = [powers.length ? powers.join(', ') : '', r.ownedTables ? `owns ${plural(r.ownedTables, 'table')}` : ''].filter(Boolean).join(' and ');
+      const who = r.current ? `This profile’s role ${quoteIdent(r.name)}` : `Role ${quoteIdent(r.name)} (${countOf(r.sessions, 'application session')}: ${r.applications.join(', ')})`;
+      const what = [powers.length ? powers.join(', ') : '', r.ownedTables ? `owns ${countOf(r.ownedTables, 'table')}` : ''].filter(Boolean).join(' and ');
       const script = leastPrivilegeFor(f, r.name);
       const fixSql = [
         ...(script?.sql ?? []),
@@ -205,7 +204,7 @@ const rlsPolicyDisabled = securityCheck({
           help,
         }));
       if (!t.enabled)
-        push('error', `Table ${name} has ${plural(t.policies, 'row security policy')} but row-level security is disabled: the policies filter nothing.`, 'ENABLE',
+        push('error', `Table ${name} has ${countOf(t.policies, 'row security policy')} but row-level security is disabled: the policies filter nothing.`, 'ENABLE',
           'Enabling RLS makes the policies apply to every role except the owner and BYPASSRLS roles; test the application’s role first (roles without a matching policy then see no rows).');
       else if (!t.forced && t.ownedByCurrent && current && !current.superuser && !current.bypassRls)
         push('warning', `Table ${name} has row-level security, but this role owns it and RLS is not forced: the owner bypasses the policies.`, 'FORCE',
@@ -336,7 +335,7 @@ const untrustedLanguage = securityCheck({
   title: 'Untrusted procedural languages',
   summary: 'An untrusted language (plpython3u, plperlu, pltclu) is installed: its functions run with the server’s operating-system rights.',
   run(s) {
-    return s.untrustedLanguages.map((l) => finding(this, l.publicDefinerFunctions.length ? 'error' : 'warning', `Untrusted language ${l.name} is installed (${plural(l.functions, 'function')}${l.publicDefinerFunctions.length ? `; ${l.publicDefinerFunctions.length} SECURITY DEFINER, executable by PUBLIC` : ''}).`, {
+    return s.untrustedLanguages.map((l) => finding(this, l.publicDefinerFunctions.length ? 'error' : 'warning', `Untrusted language ${l.name} is installed (${countOf(l.functions, 'function')}${l.publicDefinerFunctions.length ? `; ${l.publicDefinerFunctions.length} SECURITY DEFINER, executable by PUBLIC` : ''}).`, {
       objects: [{ kind: 'language', name: l.name }],
       evidence: { ...l },
       fixSql: l.functions ? [] : [`DROP EXTENSION IF EXISTS ${quoteIdent(l.name)};`, `DROP LANGUAGE IF EXISTS ${quoteIdent(l.name)};`],
@@ -381,7 +380,7 @@ const sslSettings = inSecurity({
       for (const s of plain) byUser[`${s.user ?? '?'}@${s.clientAddr}`] = (byUser[`${s.user ?? '?'}@${s.clientAddr}`] ?? 0) + 1;
       add({
         severity: 'warning',
-        message: `${plural(plain.length, 'session')} over TCP without SSL.`,
+        message: `${countOf(plain.length, 'session')} over TCP without SSL.`,
         objects: plain.slice(0, 20).map((s) => ({ kind: 'session', name: `pid ${s.pid}`, pid: s.pid })),
         evidence: { sessions: plain.length, byUserAndAddress: byUser },
         fixSql: [],

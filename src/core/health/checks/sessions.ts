@@ -2,6 +2,7 @@
 import { finding, worstFirst, type FindingDetails } from '../finding';
 import { quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, SessionFact } from '../types';
+import { countOf } from '../../format';
 
 /**
  * Cancel the query of, or terminate, this exact backend (a reused pid has another backend_start): the
@@ -92,7 +93,7 @@ export const blockedSession: HealthCheck = {
     for (const [rootPid, waiters] of groups) {
       const root = byPid.get(rootPid);
       const longest = Math.max(...waiters.map((w) => w.stateSeconds ?? 0));
-      out.push(finding(this, longest >= t.blockedSeconds * 10 ? 'error' : 'warning', `${waiters.length} session${waiters.length === 1 ? '' : 's'} blocked for up to ${fmtSeconds(longest)} by pid ${rootPid}${root ? ` (${root.user ?? '?'}, ${root.state ?? 'unknown state'})` : ''}.`, {
+      out.push(finding(this, longest >= t.blockedSeconds * 10 ? 'error' : 'warning', `${countOf(waiters.length, 'session')} blocked for up to ${fmtSeconds(longest)} by pid ${rootPid}${root ? ` (${root.user ?? '?'}, ${root.state ?? 'unknown state'})` : ''}.`, {
         objects: [{ kind: 'session', name: `pid ${rootPid}`, pid: rootPid }, ...waiters.map(sessionRef)],
         evidence: {
           blocker: root ? sessionEvidence(root) : { pid: rootPid },

@@ -6,7 +6,7 @@
 import { finding } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, HealthThresholds, StatementUseFact } from '../types';
-import { formatBytes } from '../../format';
+import { countOf, formatBytes } from '../../format';
 import { oneLine } from '../../safeText';
 
 const BLOCK = 8192;
@@ -143,7 +143,7 @@ const poolSizing: HealthCheck = {
       const needed = p.serversActive + p.serversUsed + p.clientsWaiting;
       // Nobody waiting now (only the average says clients waited): the peak's need is not visible, so no number below the pool.
       const recommended = waitingNow ? (usable ? Math.min(needed, Math.floor(usable / 2)) : needed) : null;
-      out.push(finding(this, waitingNow ? 'warning' : 'info', `PgBouncer pool ${p.database}/${p.user}${p.poolSize !== null ? ` (pool_size ${p.poolSize})` : ''}: ${p.clientsWaiting} client${p.clientsWaiting === 1 ? '' : 's'} waiting for a server connection (longest ${p.maxWaitSeconds.toFixed(1)} s)${stats ? `, ${stats.avgWaitMs.toFixed(1)} ms average wait` : ''}; ${p.serversActive} servers active, ${p.serversIdle} idle.`, {
+      out.push(finding(this, waitingNow ? 'warning' : 'info', `PgBouncer pool ${p.database}/${p.user}${p.poolSize !== null ? ` (pool_size ${p.poolSize})` : ''}: ${countOf(p.clientsWaiting, 'client')} waiting for a server connection (longest ${p.maxWaitSeconds.toFixed(1)} s)${stats ? `, ${stats.avgWaitMs.toFixed(1)} ms average wait` : ''}; ${p.serversActive} servers active, ${p.serversIdle} idle.`, {
         objects: [{ kind: 'database', name: p.database }],
         evidence: { pgbouncer: b.version, pool: p, stats: stats ?? null, recommendedPoolSize: recommended, serverSlotsUsable: usable },
         help: `${recommended !== null ? `Raise pool_size for ${p.database} in pgbouncer.ini (or default_pool_size) to about ${recommended} — the active and queued clients now${usable ? `, at most half the ${usable} slots the server leaves to ordinary roles` : ''} — and RELOAD the console.` : `Clients waited ${stats?.avgWaitMs.toFixed(0)} ms on average for a server connection, though none waits now: read SHOW POOLS at the busy hour (the dashboard or pg-lens health --pgbouncer then) for the size the peak needs, and raise pool_size for ${p.database} above ${p.poolSize ?? 'its current size'}${usable ? ` (at most half the ${usable} slots the server leaves to ordinary roles)` : ''}.`} When the servers are busy with slow statements, a larger pool only moves the queue into PostgreSQL: look at the slowest statements first.${p.mode && p.mode !== 'transaction' ? ` The pool runs in ${p.mode} mode: transaction mode lets far fewer servers serve the same clients.` : ''}`,
