@@ -10,6 +10,7 @@
  */
 import { K, Rel } from './keys';
 import { fmtCount, fmtFactor, fmtPct, fmtMs } from './format';
+import { qualifiedName, quoteIdent } from '../sql/ident';
 import type { AnalyzeOptions, Grade, NodeWarning, Plan, PlanNode, Tip, WarningKind } from './model';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -347,9 +348,8 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
     const fact = t.constraint ? options.foreignKeys?.get(t.constraint) : undefined;
     if (fk && fact) {
       // Proved against the catalog.
-      const q = (x: string) => (/^[a-z_][a-z0-9_$]*$/.test(x) ? x : `"${x.replace(/"/g, '""')}"`);
-      const target = `${q(fact.schema)}.${q(fact.table)}`;
-      const cols = fact.columns.map(q).join(', ');
+      const target = qualifiedName(fact.schema, fact.table);
+      const cols = fact.columns.map(quoteIdent).join(', ');
       out.push(fact.indexed
         ? {
             nodeId: 0, kind: 'fk-trigger', grade: 1, unit: 'ms', saving: t.timeMs * 0.2,

@@ -35,6 +35,13 @@ describe('core/plan tips on real plans', () => {
       assert.ok(p.outside && p.outside.triggersMs > 0.9 * p.executionMs!);
       assert.deepEqual(p.nodes[0].warnings.filter((w) => w.kind === 'misestimate'), []);
     });
+    it(`the foreign-key tip names the referencing table and columns quoted as PostgreSQL would, reserved words included (${f})`, () => {
+      const text = fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'delete-fk-trigger', f), 'utf8');
+      const fact = { schema: 'public', table: 'user', columns: ['order', 'Item Id'], referenced: 'public.orders', indexed: false };
+      const p = analyzePlan(text, { foreignKeys: new Map([['order_items_order_id_fkey', fact]]) });
+      assert.equal(p.tips[0].kind, 'fk-trigger');
+      assert.match(p.tips[0].text, /public\."user" \("order", "Item Id"\)/);
+    });
     it(`a JIT-dominated plan gets a JIT tip first (${f}, PostgreSQL 15 with LLVM)`, () => {
       const p = load('psql', 'pg15', 'jit', f);
       assert.equal(p.tips[0].kind, 'jit-time');
