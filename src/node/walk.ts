@@ -87,9 +87,8 @@ function readRules(dir: string, log: (l: string) => void): Rules | undefined {
 function isIgnored(abs: string, isDir: boolean, rules: Rules[]): boolean {
   for (let i = rules.length - 1; i >= 0; i--) {
     const r = rules[i];
-    let rel = path.relative(r.dir, abs);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) continue;
-    rel = rel.split(path.sep).join('/');
+    const rel = relativeInside(r.dir, abs);
+    if (rel === undefined) continue;
     const t = r.ig.test(isDir ? rel + '/' : rel);
     if (t.ignored) return true;
     if (t.unignored) return false;
@@ -209,9 +208,14 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
  */
 export function outputPath(cwd: string, file: string): string {
   const abs = path.resolve(cwd, file);
-  const rel = path.relative(cwd, abs);
-  const inside = rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
-  return (inside ? rel : abs).split(path.sep).join('/');
+  return relativeInside(cwd, abs) ?? abs.split(path.sep).join('/');
+}
+
+/** `file` relative to `dir`, with / separators, when it lies inside `dir` (a name such as `..foo` is inside); else undefined. */
+function relativeInside(dir: string, file: string): string | undefined {
+  const rel = path.relative(dir, file);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
 }
 
 /**

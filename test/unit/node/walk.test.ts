@@ -34,6 +34,12 @@ describe('cli/walk: source file walker', () => {
     assert.deepEqual(files.map((f) => path.relative(root(), f)), ['a.sql', 'b.ts', 'app/r.rb', 'lib/Y.java', 'src/z.py', 'src/m/x.go']);
   });
 
+  it('applies a .gitignore to a folder whose name starts with two dots (..foo is inside, not above)', async () => {
+    tree(root(), { '.gitignore': '*.gen.ts\n', '..foo/a.gen.ts': '', '..foo/b.ts': '' });
+    const { files } = await collect([root()]);
+    assert.deepEqual(files.map((f) => path.relative(root(), f).split(path.sep).join('/')), ['..foo/b.ts']);
+  });
+
   it('honours .gitignore files in the folder, in sub-folders and above it up to the repository root', async () => {
     tree(root(), {
       '.git/HEAD': '', '.gitignore': 'generated/\n*.gen.ts\n', 'pkg/.gitignore': 'local.sql\n!keep.gen.ts\n',
