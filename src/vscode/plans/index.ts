@@ -491,7 +491,8 @@ class PlansFeature implements vscode.Disposable {
         this.benchmarks.set(run.sql, shown);
         panel.post({ type: 'benchmark', run: shown, previous });
       } catch (e) {
-        panel.post({ type: 'error', message: errorMessage(e) });
+        // Beside the plan, which stays: a value PostgreSQL refuses replaced the plan with the error.
+        panel.post({ type: 'benchmarkError', message: errorMessage(e) });
       }
     });
   }

@@ -3,7 +3,8 @@
  * benchmark result beside it stays in its tab (Compare used to replace them); Copy text says so in a
  * notification (two seconds in the status bar went unseen); Clear Recorded Queries leaves no count behind in
  * the status bar (it kept "45 statements recorded") and the "recording" notice ends with the recording; an INSERT's value prompts name the column each $n fills; the
- * foreign-key finding names the table whose rows it counts; a disconnected dashboard keeps nothing of the database.
+ * foreign-key finding names the table whose rows it counts; a disconnected dashboard keeps nothing of the database;
+ * a benchmark that fails says so beside the plan instead of replacing it.
  */
 import { DashboardFindings } from '../lib/dashboard';
 import type { Step } from '../lib/types';
@@ -72,6 +73,16 @@ export const step: Step = {
     await wb.see(view.locator('.bench-host').filter({ hasText: /p50/ }), 'the benchmark result still beside the plan in its tab', 30_000);
     await wb.see(view.locator('body').filter({ hasText: SCAN }), 'the plan still in its tab', 30_000);
     await screenshot('plan-tab-keeps-benchmark');
+    // A benchmark PostgreSQL refuses (a value that is no bigint) says so beside the plan, which stays.
+    await view.getByRole('button', { name: 'Benchmark' }).click();
+    for (const [title, v] of [[/Benchmark: executions/, '5'], [/Benchmark: concurrent sessions/, '1'], [/Value for \$1/, 'not a number']] as const) {
+      const box = await wb.see(input(title), `the "${String(title)}" prompt`, 30_000);
+      await box.fill(v);
+      await box.press('Enter');
+    }
+    await wb.see(view.locator('.bench-host').filter({ hasText: /Benchmark failed/ }).locator('[role="alert"]').filter({ hasText: /bigint/ }), 'the failed benchmark said beside the plan', 60_000);
+    await wb.see(view.locator('body').filter({ hasText: SCAN }), 'the plan still shown after the failed benchmark', 10_000);
+    await screenshot('benchmark-failed-beside-plan');
 
     // 5. Recording started, stopped and cleared: the status bar keeps no count.
     await wb.runCommand('PG Lens: Start Recording');
