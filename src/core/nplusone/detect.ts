@@ -78,8 +78,12 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
  * database calls by themselves, each ready to become a finding if its callee turns out to query.
  */
 export interface FileCallFacts {
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys }[];
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number }[];
   loopCalls: PendingLoopCall[];
+  /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
+  topCalls?: string[];
+  /** Line ranges (1-based) of callbacks handed to a scheduler or registry: they run per tick or per event, not when defined. */
+  deferred?: [number, number][];
   /** Modules the file imports (as written): which packages of a monorepo it can reach. */
   modules?: string[];
 }
@@ -187,6 +191,7 @@ class Detector {
   private starts: number[] | undefined;
   private root: Node | undefined;
   private resolverList: Resolver[] | undefined;
+  private serializerMethodList: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] | undefined;
   private startupDefs: Node[] | undefined;
   private graphqlHint: boolean | undefined;
   /** Start and end of nodes the cross-file facts compare again and again (each read is a call into tree-sitter). */
@@ -233,7 +238,7 @@ class Detector {
       seen.add(def);
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
       const keys = this.queryKeys(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -253,7 +258,8 @@ class Detector {
       if (!local && this.notTheAppsFunction(n, callee)) continue;
       const inLoop = this.enclosingLoop(n);
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
-      const li = inLoop ?? this.resolverAround(n);
+      // So does a serializer's method field, once per serialized object.
+      const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
       if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
@@ -271,13 +277,49 @@ class Detector {
         loop: li.label,
         variable: li.variable,
         iterable,
-        per: li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
+        per: li.kind === 'resolver' || li.kind === 'serializer' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
         iters: est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '',
         related: trimSpan(this.text, header),
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, modules: [...this.ctx.modules] };
+    return { functions, loopCalls, modules: [...this.ctx.modules], topCalls: this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+  }
+
+  /**
+   * Names this file calls outside every named function (module load, an entry file's start-up code),
+   * leaving out calls in callbacks handed to handlers, routers and schedulers (`app.get(…, async () => …)`,
+   * `.mutation(async () => …)`, `cron.schedule(…)`), which run per request or per tick.
+   */
+  private topCalls(defs: Node[]): string[] {
+    const out = new Set<string>();
+    const defSpans = defs.map((d) => this.spanOf(d));
+    const inDef = ([s, e]: readonly [number, number]) => defSpans.some(([ds, de]) => ds <= s && e <= de);
+    // Function literals outside named functions, and whether they run when reached: only callbacks of
+    // promise chaining and immediate invocation do; handlers and scheduled callbacks run later.
+    const lits = this.functionNodes.filter((f) => !inDef(this.spanOf(f))).map((f) => {
+      let up = f.parent;
+      while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
+      const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
+      return { span: this.spanOf(f), now: !!call && /^(then|catch|finally|prepare|ready|nextTick|run|main)$/.test(this.calleeName(call) ?? '') };
+    });
+    for (const n of this.calls) {
+      const [s, e] = this.spanOf(n);
+      if (inDef([s, e]) || lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1])) continue;
+      const name = this.calleeName(n);
+      if (name) out.add(name);
+    }
+    return [...out];
+  }
+
+  /** Callbacks handed to a scheduler or registry (`scheduleJob(id, cron, async () => …)`), as line ranges. */
+  private deferredRanges(): [number, number][] {
+    const out: [number, number][] = [];
+    for (const c of this.calls) {
+      if (!DEFERRING_CALL.test(this.calleeName(c) ?? '')) continue;
+      for (const a of named(field(c, 'arguments'))) if (this.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
+    }
+    return out;
   }
 
   /**
@@ -1041,34 +1083,63 @@ class Detector {
    * `obj.relation.all()/count()/filter()…`) is one query per row of a list response.
    */
   private checkSerializerMethods(): void {
-    // DRF serializers (SerializerMethodField: get_<field>) and marshmallow schemas (fields.Method("get_x")).
-    const drf = /Serializer\b/.test(this.text) && usesModule(this.ctx, /rest_framework/);
-    const marshmallow = /Schema\b/.test(this.text) && usesModule(this.ctx, /marshmallow/);
-    if (!drf && !marshmallow) return;
-    // Every method of every class (several serializers in one file may each have get_author).
-    for (const def of this.root?.descendantsOfType('function_definition') ?? []) {
-      const name = def ? field(def, 'name')?.text ?? '' : '';
-      if (!def || !/^get_\w+$/.test(name)) continue;
-      const cls = def.parent?.parent;
-      const sup = cls?.type === 'class_definition' ? field(cls, 'superclasses')?.text ?? '' : '';
-      if (!(drf && /Serializer\b/.test(sup)) && !(marshmallow && /Schema\b/.test(sup) && new RegExp(`Method\\(\\s*['"]${name}['"]`).test(cls!.text))) continue;
-      const params = named(field(def, 'parameters'));
-      const obj = params[1]?.text.split(/[:=]/)[0].trim();
-      if (!obj) continue;
-      const li: LoopInfo = { node: cls!, kind: 'serializer', label: `${field(cls!, 'name')?.text ?? 'serializer'}.${name} (${drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: obj, body: def, shape: 'collection' };
+    for (const { def, cls, name, obj, drf } of this.serializerMethods()) {
+      const li: LoopInfo = { node: cls, kind: 'serializer', label: `${field(cls, 'name')?.text ?? 'serializer'}.${name} (${drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: obj, body: def, shape: 'collection' };
+      // Every query of the method runs once per object: an `__in` filter here narrows by other values
+      // (`onhand_users__id__in=shared_users`), it does not batch the serialized objects.
       for (const h of this.hits) {
-        if (h.call.batch || !contains(def, h.node)) continue;
+        if (!contains(def, h.node) || (h.call.batch && !/__in\s*=/.test(h.node.text))) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
       }
       const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
       for (const n of this.calls) {
         if (!contains(def, n) || this.hitByStart.has(n.startIndex)) continue;
         const m = rel.exec(field(n, 'function')?.text ?? '');
-        if (!m || NOT_RELATION.test(m[1])) continue;
+        // `Q(id__in=obj.rel.all())`, `filter(x__in=obj.rel.all())`: a subquery of the outer query, not a query of its own.
+        if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument') continue;
         const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
         this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
       }
     }
+  }
+
+  /**
+   * The per-object methods of the file's serializers: DRF `SerializerMethodField` methods
+   * (`get_<field>`, or the name given as `SerializerMethodField('name')` / `method_name='name'`)
+   * and marshmallow `fields.Method("get_x")` methods, decorated (`@extend_schema_field(int)`) or not.
+   * Read once per file.
+   */
+  private serializerMethods(): { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] {
+    if (this.serializerMethodList) return this.serializerMethodList;
+    const out: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] = [];
+    this.serializerMethodList = out;
+    if (this.lang !== 'python') return out;
+    const drf = /Serializer\b/.test(this.text) && usesModule(this.ctx, /rest_framework/);
+    const marshmallow = /Schema\b/.test(this.text) && usesModule(this.ctx, /marshmallow/);
+    if (!drf && !marshmallow) return out;
+    // Every method of every class (several serializers in one file may each have get_author).
+    for (const def of this.root?.descendantsOfType('function_definition') ?? []) {
+      if (!def) continue;
+      const name = field(def, 'name')?.text ?? '';
+      const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
+      const cls = holder.parent?.parent;
+      if (cls?.type !== 'class_definition') continue;
+      const sup = field(cls, 'superclasses')?.text ?? '';
+      const byName = new RegExp(`(?:SerializerMethodField|Method)\\(\\s*(?:method_name\\s*=\\s*)?['"]${escapeRe(name)}['"]|method_name\\s*=\\s*['"]${escapeRe(name)}['"]`).test(cls.text);
+      const isDrf = drf && /Serializer\b/.test(sup) && (/^get_\w+$/.test(name) || byName);
+      const isMarsh = marshmallow && /Schema\b/.test(sup) && byName;
+      if (!isDrf && !isMarsh) continue;
+      const params = named(field(def, 'parameters'));
+      const obj = params[1]?.text.split(/[:=]/)[0].trim();
+      if (obj) out.push({ def, cls, name, obj, drf: isDrf });
+    }
+    return out;
+  }
+
+  /** The serializer method (run once per serialized object) holding the node, as a loop. */
+  private serializerMethodAround(n: Node): LoopInfo | undefined {
+    const m = this.serializerMethods().find((x) => contains(x.def, n));
+    return m ? { node: m.cls, kind: 'serializer', label: `${field(m.cls, 'name')?.text ?? 'serializer'}.${m.name} (${m.drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: m.obj, body: m.def, shape: 'collection' } : undefined;
   }
 
   /**
