@@ -120,7 +120,8 @@ export const step: Step = {
     if (!/references public\.products/.test(body)) throw new StepFailure(`expected the evidence to say the key references public.products; it reads: ${body.slice(0, 300)}`);
     await screenshot('dashboard-fk-finding');
     await wb.runCommand('PG Lens: Disconnect');
-    await wb.see(dash.locator('body').filter({ hasText: /No database connected/ }), 'the dashboard saying no database is connected', 30_000);
+    // :visible — the panel's text is in the page (hidden) all along.
+    await wb.see(dash.locator('section.no-connection:visible').filter({ hasText: /No database connected/ }), 'the dashboard saying no database is connected', 30_000);
     const left = await dash.locator('button:visible').allInnerTexts();
     if (left.length) throw new StepFailure(`expected no button acting on the database once disconnected; saw: ${left.join(' | ')}`);
     if (await dash.locator('details.finding:visible, .tile:visible').count()) throw new StepFailure('expected no figure or finding of the database once disconnected');
