@@ -4,7 +4,7 @@
  * notification (two seconds in the status bar went unseen); Clear Recorded Queries leaves no count behind in
  * the status bar (it kept "45 statements recorded") and the "recording" notice ends with the recording; an INSERT's value prompts name the column each $n fills; the
  * foreign-key finding names the table whose rows it counts; a disconnected dashboard keeps nothing of the database;
- * a benchmark that fails says so beside the plan instead of replacing it.
+ * a benchmark that fails says so beside the plan instead of replacing it; index quick fixes name the operator class.
  */
 import { DashboardFindings } from '../lib/dashboard';
 import type { Step } from '../lib/types';
@@ -105,6 +105,22 @@ export const step: Step = {
     await wb.see(prompt.filter({ hasText: /the value of reviews\.product_id \(INSERT\)/ }), 'the prompt naming the column $1 fills (reviews.product_id)', 10_000);
     await screenshot('insert-value-prompt');
     await wb.closeQuickInput();
+
+    // 8. Index quick fixes say what the DDL creates: the GIN operator class ("products (attributes)" hid it).
+    await wb.openFile('src/products.ts');
+    const rows = await wb.problems();
+    // The panel renders only the rows on screen: filtered to the one wanted.
+    const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    await filter.fill('GIN index on products');
+    const problem = rows.filter({ hasText: 'missing-index' }).filter({ hasText: /GIN index on products/ });
+    await wb.see(problem, 'the missing-index problem of the jsonb containment read (products.ts)', 60_000);
+    await problem.first().click();
+    await filter.fill('');
+    await wb.runCommand('View: Focus Active Editor Group');
+    const titles = await wb.quickFixes(/: products USING gin \(attributes jsonb_path_ops\)/, 'quick fixes naming the GIN index with its operator class', 30_000);
+    log(`quick fixes: ${titles.filter((t) => /products/.test(t)).join(' | ')}`);
+    await screenshot('gin-quick-fix-titles');
+    await page.keyboard.press('Escape');
 
     // 7. The dashboard: the foreign-key finding names the table whose rows it counts; once disconnected, nothing of the
     // database stays (figures, findings and their buttons went on showing beside "no connection").
