@@ -13,7 +13,7 @@ import { StepFailure } from '../lib/workbench';
 const SCAN = /(Seq Scan|Index Scan|Bitmap Heap Scan)/;
 
 export const step: Step = {
-  title: 'Compare Plans keeps the benchmarked plan in its tab; Copy text is confirmed; Clear Recorded Queries clears the status bar',
+  title: "what the last hour left: Compare beside the benchmarked plan, Copy confirmed, a failed benchmark beside the plan, recording cleared, INSERT prompts name the column, the FK finding's table, a disconnected dashboard empty, index fixes name the opclass",
   async run({ wb, scenario, screenshot, log }) {
     const page = wb.page;
     const base = scenario.queryFile.split('/').pop()!;
