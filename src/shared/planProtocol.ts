@@ -33,7 +33,9 @@ export type ToPlanWebview =
   | { type: 'compare'; before: PlanPayload; after: PlanPayload }
   | { type: 'benchmark'; run: BenchmarkRunSummary; previous?: BenchmarkRunSummary }
   | { type: 'busy'; message: string }
-  | { type: 'error'; message: string };
+  | { type: 'error'; message: string }
+  /** A benchmark that failed: said beside the plan, which stays (an error replaced the plan). */
+  | { type: 'benchmarkError'; message: string };
 
 export type FromPlanWebview =
   | { type: 'ready' }
@@ -70,6 +72,7 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
       return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' && (o.run.params === undefined || (Array.isArray(o.run.params) && o.run.params.every((x: unknown) => x === null || typeof x === 'string'))) ? (o as ToPlanWebview) : undefined;
     case 'busy':
     case 'error':
+    case 'benchmarkError':
       return typeof o.message === 'string' ? (o as ToPlanWebview) : undefined;
     default:
       return undefined;

@@ -346,12 +346,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const shared = advice.decided.alsoServes;
     const picked = await vscode.window.showQuickPick(
       advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: `${s.summary}${shared[s.ddl]?.length ? ` · one index, also serving ${shared[s.ddl].join(', ')}` : ''}`, description: s.verifiedBy, s })),
-      { title: 'PG Lens: suggested indexes', placeHolder: 'Pick one to act on' },
+      // Kept open when the focus moves: the plan viewer's Suggest indexes button runs this, and its webview takes the focus back.
+      { title: 'PG Lens: suggested indexes', placeHolder: 'Pick one to act on', ignoreFocusOut: true },
     );
     if (!picked) return;
     const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
     const actions = ['Add migration', 'Copy CREATE INDEX', ...(dev ? ['Create index now'] : [])];
-    const act = await vscode.window.showQuickPick(actions, { title: picked.s.ddl });
+    const act = await vscode.window.showQuickPick(actions, { title: picked.s.ddl, ignoreFocusOut: true });
     if (act === 'Add migration') await this.addMigration(picked.s, doc.uri);
     else if (act === 'Copy CREATE INDEX') await this.copy(picked.s);
     else if (act === 'Create index now') await this.createNow(picked.s);

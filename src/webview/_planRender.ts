@@ -36,6 +36,8 @@ export interface PlanViewer {
   plan: Plan;
   /** Benchmark results beside the plan (the plan stays). */
   showBenchmark(run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void;
+  /** A failed benchmark of the plan's statement, beside the plan. */
+  showBenchmarkError(message: string): void;
   show(view: PlanView): void;
   select(id: number): void;
   expand(id: number, open?: boolean): void;
@@ -133,6 +135,11 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
     plan,
     showBenchmark(run, previous) {
       renderBenchmark(bench, run, previous);
+      bench.scrollIntoView?.({ block: 'nearest' });
+    },
+    showBenchmarkError(message) {
+      clear(bench);
+      bench.append(h(doc, 'h2', {}, 'Benchmark failed (read-only, rolled back)'), h(doc, 'p', { class: 'error', role: 'alert' }, message));
       bench.scrollIntoView?.({ block: 'nearest' });
     },
     show(v) {

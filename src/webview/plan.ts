@@ -62,6 +62,11 @@ function handle(m: ToPlanWebview): void {
           vscode.setState({ last: m });
         }
         break;
+      case 'benchmarkError':
+        // Beside the plan when one is shown; alone otherwise.
+        if (viewer) viewer.showBenchmarkError(m.message);
+        else renderMessage(root, 'error', m.message);
+        break;
       case 'busy':
         viewer = undefined;
         renderMessage(root, m.type, m.message);

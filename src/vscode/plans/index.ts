@@ -460,9 +460,11 @@ class PlansFeature implements vscode.Disposable {
     if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SELECT to benchmark it.');
     const p = await this.getPlanner(true);
     if (!p) return;
-    const runs = Number(await vscode.window.showInputBox({ title: 'Benchmark: executions', value: '100', validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 && Number(v) <= 100000 ? undefined : '1 to 100000') }));
+    // Kept open when the focus moves: Benchmark is also a button of the plan viewer, whose webview takes the focus
+    // back after the click and closed the prompt at once (the benchmark silently did not run).
+    const runs = Number(await vscode.window.showInputBox({ title: 'Benchmark: executions', value: '100', ignoreFocusOut: true, validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 && Number(v) <= 100000 ? undefined : '1 to 100000') }));
     if (!runs) return;
-    const conc = Number(await vscode.window.showInputBox({ title: 'Benchmark: concurrent sessions', value: '1', validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 && Number(v) <= 64 ? undefined : '1 to 64') }));
+    const conc = Number(await vscode.window.showInputBox({ title: 'Benchmark: concurrent sessions', value: '1', ignoreFocusOut: true, validateInput: (v) => (/^\d+$/.test(v) && Number(v) > 0 && Number(v) <= 64 ? undefined : '1 to 64') }));
     if (!conc) return;
     const { benchmark } = await import('../../db/benchmark');
     const { parameterCount, checkSingleStatement } = await import('../../db/explain');
@@ -491,7 +493,8 @@ class PlansFeature implements vscode.Disposable {
         this.benchmarks.set(run.sql, shown);
         panel.post({ type: 'benchmark', run: shown, previous });
       } catch (e) {
-        panel.post({ type: 'error', message: errorMessage(e) });
+        // Beside the plan, which stays: a value PostgreSQL refuses replaced the plan with the error.
+        panel.post({ type: 'benchmarkError', message: errorMessage(e) });
       }
     });
   }

@@ -109,7 +109,7 @@ export class PlanPanel implements vscode.Disposable {
     // and what Copy JSON / Copy text copy — they did nothing after a benchmark).
     const beside = m.type === 'benchmark' && this.last?.type === 'show';
     if (beside) this.bench = m;
-    else if (m.type !== 'busy' && m.type !== 'error') {
+    else if (m.type !== 'busy' && m.type !== 'error' && m.type !== 'benchmarkError') {
       this.last = m;
       this.bench = undefined;
     }

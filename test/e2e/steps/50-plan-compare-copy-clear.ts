@@ -3,7 +3,8 @@
  * benchmark result beside it stays in its tab (Compare used to replace them); Copy text says so in a
  * notification (two seconds in the status bar went unseen); Clear Recorded Queries leaves no count behind in
  * the status bar (it kept "45 statements recorded") and the "recording" notice ends with the recording; an INSERT's value prompts name the column each $n fills; the
- * foreign-key finding names the table whose rows it counts; a disconnected dashboard keeps nothing of the database.
+ * foreign-key finding names the table whose rows it counts; a disconnected dashboard keeps nothing of the database;
+ * a benchmark that fails says so beside the plan instead of replacing it; index quick fixes name the operator class.
  */
 import { DashboardFindings } from '../lib/dashboard';
 import type { Step } from '../lib/types';
@@ -12,7 +13,7 @@ import { StepFailure } from '../lib/workbench';
 const SCAN = /(Seq Scan|Index Scan|Bitmap Heap Scan)/;
 
 export const step: Step = {
-  title: 'Compare Plans keeps the benchmarked plan in its tab; Copy text is confirmed; Clear Recorded Queries clears the status bar',
+  title: "what the last hour left: Compare beside the benchmarked plan, Copy confirmed, a failed benchmark beside the plan, recording cleared, INSERT prompts name the column, the FK finding's table, a disconnected dashboard empty, index fixes name the opclass",
   async run({ wb, scenario, screenshot, log }) {
     const page = wb.page;
     const base = scenario.queryFile.split('/').pop()!;
@@ -72,6 +73,16 @@ export const step: Step = {
     await wb.see(view.locator('.bench-host').filter({ hasText: /p50/ }), 'the benchmark result still beside the plan in its tab', 30_000);
     await wb.see(view.locator('body').filter({ hasText: SCAN }), 'the plan still in its tab', 30_000);
     await screenshot('plan-tab-keeps-benchmark');
+    // A benchmark PostgreSQL refuses (a value that is no bigint) says so beside the plan, which stays.
+    await view.getByRole('button', { name: 'Benchmark' }).click();
+    for (const [title, v] of [[/Benchmark: executions/, '5'], [/Benchmark: concurrent sessions/, '1'], [/Value for \$1/, 'not a number']] as const) {
+      const box = await wb.see(input(title), `the "${String(title)}" prompt`, 30_000);
+      await box.fill(v);
+      await box.press('Enter');
+    }
+    await wb.see(view.locator('.bench-host').filter({ hasText: /Benchmark failed/ }).locator('[role="alert"]').filter({ hasText: /bigint/ }), 'the failed benchmark said beside the plan', 60_000);
+    await wb.see(view.locator('body').filter({ hasText: SCAN }), 'the plan still shown after the failed benchmark', 10_000);
+    await screenshot('benchmark-failed-beside-plan');
 
     // 5. Recording started, stopped and cleared: the status bar keeps no count.
     await wb.runCommand('PG Lens: Start Recording');
@@ -95,6 +106,22 @@ export const step: Step = {
     await screenshot('insert-value-prompt');
     await wb.closeQuickInput();
 
+    // 8. Index quick fixes say what the DDL creates: the GIN operator class ("products (attributes)" hid it).
+    await wb.openFile('src/products.ts');
+    const rows = await wb.problems();
+    // The panel renders only the rows on screen: filtered to the one wanted.
+    const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    await filter.fill('GIN index on products');
+    const problem = rows.filter({ hasText: 'missing-index' }).filter({ hasText: /GIN index on products/ });
+    await wb.see(problem, 'the missing-index problem of the jsonb containment read (products.ts)', 60_000);
+    await problem.first().click();
+    await filter.fill('');
+    await wb.runCommand('View: Focus Active Editor Group');
+    const titles = await wb.quickFixes(/: products USING gin \(attributes jsonb_path_ops\)/, 'quick fixes naming the GIN index with its operator class', 30_000);
+    log(`quick fixes: ${titles.filter((t) => /products/.test(t)).join(' | ')}`);
+    await screenshot('gin-quick-fix-titles');
+    await page.keyboard.press('Escape');
+
     // 7. The dashboard: the foreign-key finding names the table whose rows it counts; once disconnected, nothing of the
     // database stays (figures, findings and their buttons went on showing beside "no connection").
     await wb.runCommand('PG Lens: Open Dashboard');
@@ -109,7 +136,8 @@ export const step: Step = {
     if (!/references public\.products/.test(body)) throw new StepFailure(`expected the evidence to say the key references public.products; it reads: ${body.slice(0, 300)}`);
     await screenshot('dashboard-fk-finding');
     await wb.runCommand('PG Lens: Disconnect');
-    await wb.see(dash.locator('body').filter({ hasText: /No database connected/ }), 'the dashboard saying no database is connected', 30_000);
+    // :visible — the panel's text is in the page (hidden) all along.
+    await wb.see(dash.locator('section.no-connection:visible').filter({ hasText: /No database connected/ }), 'the dashboard saying no database is connected', 30_000);
     const left = await dash.locator('button:visible').allInnerTexts();
     if (left.length) throw new StepFailure(`expected no button acting on the database once disconnected; saw: ${left.join(' | ')}`);
     if (await dash.locator('details.finding:visible, .tile:visible').count()) throw new StepFailure('expected no figure or finding of the database once disconnected');

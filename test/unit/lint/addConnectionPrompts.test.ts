@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { promptCalls } from '../support/prompts';
 
 const FILE = path.join(__dirname, '..', '..', '..', 'src', 'vscode', 'connectionCommands.ts');
 
@@ -17,16 +18,7 @@ describe('lint: Add Connection prompts', () => {
     const end = text.indexOf("reg('", start + 10);
     assert.ok(start >= 0 && end > start, 'the addConnection handler is found');
     const body = text.slice(start, end);
-    const prompts = [...body.matchAll(/vscode\.window\.(showInputBox|showQuickPick)\(/g)].map((m) => {
-      // The call's text up to its closing parenthesis at depth 0.
-      let depth = 0;
-      let i = m.index! + m[0].length - 1;
-      for (; i < body.length; i++) {
-        if (body[i] === '(') depth++;
-        else if (body[i] === ')' && --depth === 0) break;
-      }
-      return body.slice(m.index!, i + 1);
-    });
+    const prompts = promptCalls(body);
     assert.ok(prompts.length >= 4, `the prompts are found (${prompts.length})`);
     const lost = prompts.slice(1).filter((p) => !/ignoreFocusOut:\s*true/.test(p));
     assert.deepEqual(lost.map((p) => p.slice(0, 120)), []);

@@ -265,4 +265,16 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.ok(parseToPlanWebview({ type: 'benchmark', run }));
     assert.equal(parseToPlanWebview({ type: 'benchmark', run: { ...run, params: [{}] } }), undefined);
   });
+
+  it('a benchmark that fails says so beside the plan, which stays (the error replaced the plan)', () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    const v = renderPlan(root, payload(plan, 'SELECT * FROM orders WHERE id = $1'), () => undefined);
+    v.showBenchmarkError('invalid input syntax for type bigint: "abc"');
+    assert.ok(root.querySelector('.tree'), 'the plan stays');
+    assert.match(root.querySelector('.bench-host')!.textContent!, /^Benchmark failed \(read-only, rolled back\)/);
+    assert.equal(root.querySelector('.bench-host [role="alert"]')!.textContent, 'invalid input syntax for type bigint: "abc"');
+    assert.deepEqual(parseToPlanWebview({ type: 'benchmarkError', message: 'x' }), { type: 'benchmarkError', message: 'x' });
+    assert.equal(parseToPlanWebview({ type: 'benchmarkError', message: 1 }), undefined);
+  });
 });
