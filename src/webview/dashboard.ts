@@ -104,6 +104,9 @@ function draw(plot: uPlot, key: ChartKey): void {
   plot.root.parentElement?.setAttribute('data-x-span', String(Math.round((plot.scales.x.max ?? NaN) - (plot.scales.x.min ?? NaN))));
 }
 
+/** A chart in a split pane at 800 px (about 200 px wide) is drawn to fit it: wider, its newest points were off-screen. */
+const MIN_CHART_WIDTH = 140;
+
 function makeChart(def: ChartDef, box?: HTMLElement): Chart {
   box ??= h('div', { class: 'chart' }, h('div', { class: 'chart-title', text: def.title }));
   if (!box.isConnected) charts.append(box);
@@ -115,7 +118,7 @@ function makeChart(def: ChartDef, box?: HTMLElement): Chart {
   const axis = { stroke: fg, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
   const plot = new uPlot(
     {
-      width: Math.max(200, box.clientWidth - 8 || 320),
+      width: Math.max(MIN_CHART_WIDTH, box.clientWidth - 8 || 320),
       height: 150,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
@@ -144,7 +147,7 @@ const CHARTS: ChartDef[] = [
 function initCharts(): void {
   for (const def of CHARTS) chartList.push(makeChart(def));
   new ResizeObserver(() => {
-    for (const c of chartList) c.plot.setSize({ width: Math.max(200, c.box.clientWidth - 8), height: 150 });
+    for (const c of chartList) c.plot.setSize({ width: Math.max(MIN_CHART_WIDTH, c.box.clientWidth - 8), height: 150 });
   }).observe(charts);
   // VS Code switches the body's theme class (vscode-dark, vscode-light, high contrast): remake the charts in the new colours.
   new MutationObserver(() => remakeCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -279,11 +282,11 @@ function renderStatements(): void {
     head,
     h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).` }),
     rows.length
-      ? table(
+      ? h('div', { class: 'table-scroll' }, table(
           ['Total', 'Mean', 'Calls', 'Rows', 'Hit', 'Query'],
           rows.map((r) => [fmtMs(fig(r).totalMs), fmtMs(fig(r).meanMs), fmtNum(fig(r).calls), fmtNum(fig(r).rows), fmtPct(fig(r).hitRatio, 0), statementLink(r)]),
-          'grid',
-        )
+          'grid statements',
+        ))
       : h('p', { class: 'muted', text: 'No statements ran since the panel opened.' }),
     workloadBenchView(),
   );
