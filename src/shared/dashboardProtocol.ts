@@ -18,7 +18,7 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'no-
 export interface HistoryView {
   points: { atMs: number; tps: number | null; connections: number; databaseBytes: number | null }[];
   regressions: Regression[];
-  growth: { database?: GrowthProjection; tables: { schema: string; name: string; projection: GrowthProjection }[] };
+  growth: { database?: GrowthProjection; tables: { schema: string; name: string; projection: GrowthProjection }[]; spanHours?: number; needHours?: number };
 }
 
 export interface AuditEntry {

@@ -404,7 +404,7 @@ class DashboardPanel implements vscode.Disposable {
   }
 
   private async postHistory(list?: HistorySnapshot[]): Promise<void> {
-    const { findRegressions, growthReport } = await import('../core/dashboard/history');
+    const [{ findRegressions, growthReport }, { DEFAULT_THRESHOLDS }] = await Promise.all([import('../core/dashboard/history'), import('../core/health/types')]);
     const snaps = list ?? (await this.loadHistory());
     const now = Date.now();
     this.post({
@@ -412,7 +412,8 @@ class DashboardPanel implements vscode.Disposable {
       history: {
         points: snaps.map((s) => ({ atMs: s.atMs, tps: s.tps, connections: s.connections, databaseBytes: s.databaseBytes })),
         regressions: findRegressions(snaps, { nowMs: now, recentMs: 86400000, baselineMs: 7 * 86400000, share: 0.5, minCalls: 20 }),
-        growth: growthReport(snaps, 30),
+        // The capacity check's floor: no projection from less history than it would forecast from.
+        growth: growthReport(snaps, 30, { minSpanHours: DEFAULT_THRESHOLDS.capacityMinHistoryHours, minSnapshots: DEFAULT_THRESHOLDS.capacityMinSnapshots }),
       },
     });
   }

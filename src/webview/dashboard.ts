@@ -445,13 +445,17 @@ function renderTrends(): void {
   const g = history.growth;
   fill(trends, 
     h('div', { class: 'panel-head' }, h('h2', { text: 'Trends' }), h('span', { class: 'muted', text: `${history.points.length} snapshots kept` })),
-    g.database ? h('p', { text: `Database grows ${fmtBytes(g.database.bytesPerDay)}/day; in 30 days about ${fmtBytes(g.database.projectedBytes)} (fit r² ${g.database.r2.toFixed(2)}).` }) : h('p', { class: 'muted', text: 'Growth projections appear once snapshots span some time (one every 5 minutes while the panel is open).' }),
+    g.database ? h('p', { text: `Database grows ${fmtBytes(g.database.bytesPerDay)}/day; in 30 days about ${fmtBytes(g.database.projectedBytes)} (fit r² ${g.database.r2.toFixed(2)}).` }) : h('p', { class: 'muted', text: `Growth projections appear once the snapshots span ${g.needHours ? `${g.needHours} hours` : 'some time'}${g.spanHours !== undefined ? ` (they span ${fmtSpan(g.spanHours)} now)` : ''}; one is kept every 5 minutes while the panel is open.` }),
     g.tables.length ? table(['Table', 'Growth/day', 'In 30 days'], g.tables.slice(0, 10).map((t) => [`${t.schema}.${t.name}`, fmtBytes(t.projection.bytesPerDay), fmtBytes(t.projection.projectedBytes)]), 'grid') : null,
     history.regressions.length
       ? h('div', {}, h('h3', { text: 'Regressions (mean time up ≥ 50% vs the week before)' }),
           table(['Before', 'Now', 'Change', 'Calls', 'Query'], history.regressions.map((r) => [fmtMs(r.baselineMeanMs), fmtMs(r.recentMeanMs), `+${Math.round(r.increase * 100)}%`, fmtNum(r.recentCalls), h('code', { class: 'sql', text: oneLine(r.query, 200) })]), 'grid'))
       : null,
   );
+}
+
+function fmtSpan(hours: number): string {
+  return hours < 1 ? `${Math.round(hours * 60)} minutes` : hours < 48 ? `${Math.round(hours * 10) / 10} hours` : `${Math.round(hours / 24)} days`;
 }
 
 function renderAudit(): void {
