@@ -302,9 +302,18 @@ function workloadBenchView(): HTMLElement | null {
   if (w.rows.length)
     box.append(table(['p50', 'p95', 'p99', 'Calls', 'Query'], w.rows.map((r) => r.skipped
       ? [h('span', { class: 'muted', text: 'not run' }), '', '', fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ' — ', h('span', { class: 'muted', text: oneLine(r.skipped, 200) }))]
-      : [fmtMs(r.p50 ?? 0), fmtMs(r.p95 ?? 0), fmtMs(r.p99 ?? 0), fmtNum(r.calls), h('code', { class: 'sql', text: oneLine(r.query, 200) })]), 'grid'));
+      : [fmtMs(r.p50 ?? 0), fmtMs(r.p95 ?? 0), fmtMs(r.p99 ?? 0), fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ...paramsUsed(r.params))]), 'grid'));
   if (w.workload) box.append(h('p', { text: `Workload (weighted by calls): p50 ${fmtMs(w.workload.p50)} · p95 ${fmtMs(w.workload.p95)} · p99 ${fmtMs(w.workload.p99)}` }));
   return box;
+}
+
+/**
+ * The values a statement was benchmarked with: drawn from the column statistics (the most common value), they can be far
+ * from the app's (a rare status the code names) — without them a p50 of 262 ms reads as the app's.
+ */
+function paramsUsed(params: readonly (string | null)[] | undefined): Child[] {
+  if (!params?.length) return [];
+  return [' — ', h('span', { class: 'muted', text: `with ${params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : oneLine(v, 40)}`).join(', ')}` })];
 }
 
 /** The query cell of Top statements: a button that opens the statement's details and call sites. */

@@ -206,6 +206,28 @@ describe('webview/dashboard (in Chromium)', function () {
     }
   });
 
+  it('the workload benchmark says which values each statement ran with (drawn from the statistics, they may not be the app\'s)', async function () {
+    // Seen in the hour: "orders WHERE status = $1" p50 262.6 ms against the app's 10 ms — the code asks for 'refunded', the
+    // benchmark drew 'delivered' (27k rows) and did not say so.
+    const query = 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC';
+    const fig = { calls: 285, totalMs: 2900, meanMs: 10.2, rows: 47000, hitRatio: 1 };
+    const stats = {
+      atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
+      sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+      rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+      sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query, total: fig, delta: fig }] },
+    };
+    await withDashboardPage(this, built, 'width: 1000px', async (page, post, errors) => {
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats });
+      await post({ type: 'workloadResult', ok: true, message: '1 of 1 statements run, 20 runs each (rolled back).', rows: [{ id: '9', query, calls: 285, p50: 262.6, p95: 437.8, p99: 628.9, runs: 20, params: ['delivered'] }], workload: null, runs: 20 });
+      const row = await page.evaluate(() => [...document.querySelectorAll('.workload-bench tbody tr')].map((tr) => tr.textContent)[0]);
+      assert.match(row ?? '', /262\.6 ms.*with \$1 = delivered/, row ?? '');
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('draws the stored chart history on open, and one point never stretches a time axis over years', async function () {
     await withDashboardPage(this, built, 'width:1000px', async (page, post, errors) => {
       const spans = () => page.evaluate(() => [...document.querySelectorAll('.chart')].map((c) => Number(c.getAttribute('data-x-span'))));
