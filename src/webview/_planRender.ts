@@ -173,7 +173,7 @@ function summaryLine(doc: Document, plan: Plan, payload: PlanPayload): HTMLEleme
     parts.push(item('Not in any node', `${what}${plan.executionMs ? ` (${fmtPct(Math.min(1, (o.triggersMs + o.jitMs + o.serializationMs) / plan.executionMs))} of the execution)` : ''}`));
   }
   if (plan.jit) parts.push(item('JIT', `${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`));
-  for (const t of plan.triggers) parts.push(item(`Trigger ${t.constraint ? `for constraint ${t.constraint}` : t.name}${t.relation ? ` on ${t.relation}` : ''}`, `${fmtMs(t.timeMs)}, ${t.calls} calls`));
+  for (const t of plan.triggers) parts.push(item(`Trigger ${t.constraint ? `for constraint ${t.constraint}` : t.name}${t.relation ? ` on ${t.relation}` : ''}`, `${fmtMs(t.timeMs)}, ${t.calls} ${t.calls === 1 ? 'call' : 'calls'}`));
   const planning = plan.source[K.Planning] as Record<string, unknown> | undefined;
   if (planning && typeof planning['Memory Used'] === 'number') parts.push(item('Planning memory', `${fmtCount(planning['Memory Used'] as number)} kB used, ${fmtCount(planning['Memory Allocated'] as number)} kB allocated`));
   if (plan.queryText && !payload.sql) parts.push(item('Query', plan.queryText.replace(/\s+/g, ' ').slice(0, 200)));
@@ -200,7 +200,7 @@ function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSele
   const rel = n.raw[K.SubplanName] ? h(doc, 'span', { class: 'subplan' }, String(n.raw[K.SubplanName])) : n.raw[K.ParentRelationship] && n.raw[K.ParentRelationship] !== 'Outer' ? h(doc, 'span', { class: 'rel' }, String(n.raw[K.ParentRelationship])) : undefined;
   const figures = plan.analyzed
     ? [`${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 ? ` ${misestimateLabel(m)?.short ?? ''}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
-    : [`cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `${fmtCount(m.estRows)} rows est.`];
+    : [`cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `${fmtCount(m.estRows)} ${m.estRows === 1 ? 'row' : 'rows'} est.`];
   const row = h(doc, 'div', {
     class: `node${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${isSelected ? ' selected' : ''}`,
     role: 'treeitem',

@@ -481,7 +481,7 @@ function renderTrends(): void {
   trends.hidden = false;
   const g = history.growth;
   fill(trends, 
-    h('div', { class: 'panel-head' }, h('h2', { text: 'Trends' }), h('span', { class: 'muted', text: `${history.points.length} snapshots kept` })),
+    h('div', { class: 'panel-head' }, h('h2', { text: 'Trends' }), h('span', { class: 'muted', text: `${history.points.length} ${history.points.length === 1 ? 'snapshot' : 'snapshots'} kept` })),
     g.database ? h('p', { text: `Database grows ${fmtBytes(g.database.bytesPerDay)}/day; in 30 days about ${fmtBytes(g.database.projectedBytes)} (fit r² ${g.database.r2.toFixed(2)}).` }) : h('p', { class: 'muted', text: `Growth projections appear once the snapshots span ${g.needHours ? `${g.needHours} hours` : 'some time'}${g.spanHours !== undefined ? ` (they span ${fmtSpan(g.spanHours)} now)` : ''}; one is kept every 5 minutes while the panel is open.` }),
     g.tables.length ? table(['Table', 'Growth/day', 'In 30 days'], g.tables.slice(0, 10).map((t) => [`${t.schema}.${t.name}`, fmtBytes(t.projection.bytesPerDay), fmtBytes(t.projection.projectedBytes)]), 'grid') : null,
     history.regressions.length
