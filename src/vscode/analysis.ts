@@ -98,10 +98,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         const target = c ? `${c.host}:${c.port}/${c.database}` : '';
         if (target !== this.scanTarget) {
           this.scanTarget = target;
-          // One file after another: the index advisor's per-connection state is built by the first, not by all at once.
-          void (async () => {
-            for (const key of [...this.scanned]) await this.rescanClosed(vscode.Uri.parse(key));
-          })();
+          // The scan again, against this database (its cross-file decision is the scan's; checking the closed files one by
+          // one brought back only some of the index findings). Nothing to do when no scan ran or none of its files is shown.
+          if (this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace');
         }
       }),
       { dispose: () => this.timers.forEach((t) => clearTimeout(t)) },
