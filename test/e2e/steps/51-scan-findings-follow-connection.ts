@@ -33,19 +33,7 @@ export const step: Step = {
     if (!before) throw new StepFailure('expected Seq Scan (missing-index) findings after Scan Workspace on the shop');
 
     // Another database of the same server: none of the shop's tables.
-    await wb.runCommand('PG Lens: Add Connection');
-    await wb.see(row('Enter a connection string'), 'the "Enter a connection string…" choice');
-    await input.fill('Enter a connection string');
-    await page.keyboard.press('Enter');
-    await wb.see(quick.filter({ hasText: 'Connection string' }), 'the connection string input');
-    await input.fill(`postgres://${db.user}@${db.host}:${db.port}/postgres?sslmode=disable`);
-    await page.keyboard.press('Enter');
-    await wb.see(quick.filter({ hasText: 'Profile name' }), 'the profile name input');
-    await input.fill(OTHER);
-    await page.keyboard.press('Enter');
-    await wb.see(row(/^development/), 'the environment choice "development"');
-    await input.fill('development');
-    await page.keyboard.press('Enter');
+    await wb.addConnection(`postgres://${db.user}@${db.host}:${db.port}/postgres?sslmode=disable`, OTHER);
     await wb.see(statusFor(OTHER), `the status bar on "${OTHER}"`, 60_000);
     await wb.until(async () => (await seqScans()) === 0, `no Seq Scan finding of the shop left while connected to "${OTHER}"`, 60_000, async () => `${await seqScans()} left`).catch(async (e) => {
       await screenshot('other-database-stale');

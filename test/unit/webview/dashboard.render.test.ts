@@ -45,6 +45,16 @@ async function withDashboardPage(ctx: Mocha.Context, built: { js: string; css: s
   }
 }
 
+/** A stats message whose Top statements holds one statement with these figures (since the reset and since the panel opened). */
+function oneStatementStats(query: string, fig: { calls: number; totalMs: number; meanMs: number; rows: number; hitRatio: number | null }) {
+  return {
+    atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
+    sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+    rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+    sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query, total: fig, delta: fig }] },
+  };
+}
+
 describe('webview/dashboard (in Chromium)', function () {
   this.timeout(60000);
   let built: { js: string; css: string };
@@ -161,12 +171,7 @@ describe('webview/dashboard (in Chromium)', function () {
     await withDashboardPage(this, built, 'width: 420px', async (page, post) => {
       const query = 'SELECT o.id, o.customer_id, o.status, o.total_cents, o.placed_at, c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.email = $1 ORDER BY o.placed_at DESC';
       const fig = { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: null };
-      const stats = {
-        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
-        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
-        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
-        sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query, total: fig, delta: fig }] },
-      };
+      const stats = oneStatementStats(query, fig);
       await page.addStyleTag({ content: vscodeDefault });
       // The panel's own stylesheet (media/dashboard.css) comes after VS Code's, as in a real webview.
       await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
@@ -182,12 +187,7 @@ describe('webview/dashboard (in Chromium)', function () {
   it('keeps each figure of Top statements on one line in a narrow pane ("250.7 ms", not "250.7" over "ms")', async function () {
     await withDashboardPage(this, built, 'width: 300px', async (page, post) => {
       const fig = { calls: 10800, totalMs: 250.7, meanMs: 0.54, rows: 10800, hitRatio: 1 };
-      const stats = {
-        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
-        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
-        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
-        sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query: 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2', total: fig, delta: fig }] },
-      };
+      const stats = oneStatementStats('SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2', fig);
       await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
       await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
       await post({ type: 'status', state: 'connected' });
@@ -210,12 +210,7 @@ describe('webview/dashboard (in Chromium)', function () {
     // drawn 310 px wide, so the pane scrolled sideways and the newest points (the right end) were off-screen.
     const query = 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2';
     const fig = { calls: 10800, totalMs: 4270, meanMs: 1.5, rows: 6094, hitRatio: 1 };
-    const stats = {
-      atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
-      sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
-      rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
-      sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query, total: fig, delta: fig }] },
-    };
+    const stats = oneStatementStats(query, fig);
     for (const width of [370, 210]) {
       await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
         await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
@@ -244,12 +239,7 @@ describe('webview/dashboard (in Chromium)', function () {
     // benchmark drew 'delivered' (27k rows) and did not say so.
     const query = 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC';
     const fig = { calls: 285, totalMs: 2900, meanMs: 10.2, rows: 47000, hitRatio: 1 };
-    const stats = {
-      atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
-      sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
-      rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
-      sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query, total: fig, delta: fig }] },
-    };
+    const stats = oneStatementStats(query, fig);
     await withDashboardPage(this, built, 'width: 1000px', async (page, post, errors) => {
       await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
       await post({ type: 'status', state: 'connected' });
