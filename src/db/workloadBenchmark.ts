@@ -47,10 +47,10 @@ export interface WorkloadBenchmarkOptions {
 }
 
 /** Values for the statement's parameters, or the reason one has none. */
-async function parameterValues(db: Database, text: string, n: number): Promise<{ values: string[] } | { skipped: string }> {
+async function parameterValues(db: Database, text: string, n: number): Promise<{ values: (string | string[])[] } | { skipped: string }> {
   const sources = parameterSources(text, n);
   const shape = statementShape(text);
-  const values: string[] = [];
+  const values: (string | string[])[] = [];
   for (let k = 0; k < n; k++) {
     const src = sources[k];
     if (!src) return { skipped: `$${k + 1} is not compared with a column (no value to draw from the statistics)` };
@@ -61,7 +61,8 @@ async function parameterValues(db: Database, text: string, n: number): Promise<{
     const tables = shape?.tables.filter((t) => !src.table || t.key === src.table || t.name === src.table).map((t) => t.name) ?? [];
     const r = tables.length ? (await db.query(WORKLOAD_BENCH_SQL.columnValue, [tables, src.column])).rows[0] : undefined;
     if (r?.v !== null && r?.v !== undefined) {
-      values.push(r.v);
+      // `order_id = ANY($1::bigint[])` takes an array: one value alone fails every run ("malformed array literal").
+      values.push(src.array ? [r.v] : r.v);
       continue;
     }
     // Say why, and only advise what can help: ANALYZE gives statistics to a table's column, never to a value the

@@ -18,7 +18,7 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'no-
 export interface HistoryView {
   points: { atMs: number; tps: number | null; connections: number; databaseBytes: number | null }[];
   regressions: Regression[];
-  growth: { database?: GrowthProjection; tables: { schema: string; name: string; projection: GrowthProjection }[] };
+  growth: { database?: GrowthProjection; tables: { schema: string; name: string; projection: GrowthProjection }[]; spanHours?: number; needHours?: number };
 }
 
 export interface AuditEntry {
@@ -41,6 +41,8 @@ export interface WorkloadBenchRow {
   p95?: number;
   p99?: number;
   runs?: number;
+  /** The values it ran with ($1, $2, … as text): drawn from the column statistics, they may not be the app's. */
+  params?: (string | null)[];
   /** Why it was not run (a write, a parameter without a value, the plan guard…). */
   skipped?: string;
 }

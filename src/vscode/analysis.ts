@@ -91,6 +91,17 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       ctx.connections.onDidChange(() => {
         this.evidence = undefined;
         this.refreshAll();
+        // Files shown from the scan (not open) hold findings weighed against the database of the scan: another database
+        // (Select Connection, a removed profile) gets them checked again. Seen in the hour: after switching to a database
+        // without the shop's tables, "Seq Scan on orders (32k rows)…" stayed in the Problems panel for unopened files.
+        const c = ctx.connections.current?.profile;
+        const target = c ? `${c.host}:${c.port}/${c.database}` : '';
+        if (target !== this.scanTarget) {
+          this.scanTarget = target;
+          // The scan again, against this database (its cross-file decision is the scan's; checking the closed files one by
+          // one brought back only some of the index findings). Nothing to do when no scan ran or none of its files is shown.
+          if (this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace');
+        }
       }),
       { dispose: () => this.timers.forEach((t) => clearTimeout(t)) },
     );
@@ -192,21 +203,31 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   clearScan(): void {
     this.scanRan = true;
+    const c = this.ctx.connections.current?.profile;
+    this.scanTarget = c ? `${c.host}:${c.port}/${c.database}` : '';
     for (const key of this.scanned) this.collection.delete(vscode.Uri.parse(key));
     this.scanned.clear();
   }
 
   /** A workspace scan ran in this window (clearScan starts every scan). */
   private scanRan = false;
+  /** Checks of closed files under way: the latest per file (see rescanClosed). */
+  private readonly rescans = new Map<string, number>();
+  /** The database (host:port/database) the scan's findings of closed files were last weighed against. */
+  private scanTarget: string | undefined;
 
   /** A file closed after a scan: its saved text analysed as the scan does, shown as a scan result. */
   private async rescanClosed(uri: vscode.Uri): Promise<void> {
     const key = uri.toString();
+    // The latest check of a file wins: one against the previous database can finish after the one against the new.
+    const gen = (this.rescans.get(key) ?? 0) + 1;
+    this.rescans.set(key, gen);
+    const stale = () => this.rescans.get(key) !== gen;
     try {
       const [{ analyzeFile }, { readSourceText }, { positionsOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('./findingActions')]);
       const text = await readSourceText(uri.fsPath, this.ctx.config.maxFileSizeKb * 1024);
       const r = text === undefined ? undefined : await analyzeFile({ path: uri.fsPath, text, editing: true }, { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${m}`) });
-      if (this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return; // opened again meanwhile
+      if (stale() || this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return; // checked again, or opened, meanwhile
       if (!r || text === undefined || !r.findings.length) {
         this.scanned.delete(key);
         this.collection.delete(uri);
@@ -216,7 +237,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       this.collection.set(uri, toDiagnostics(r.findings, positionsOf(text), uri));
     } catch (e) {
       this.ctx.log.warn(`Analysis failed on ${uri.fsPath}: ${errorMessage(e)}`);
-      if (!this.live.has(key)) this.collection.delete(uri);
+      if (!stale() && !this.live.has(key)) this.collection.delete(uri);
     }
   }
 

@@ -410,7 +410,7 @@ class DashboardPanel implements vscode.Disposable {
   }
 
   private async postHistory(list?: HistorySnapshot[]): Promise<void> {
-    const { findRegressions, growthReport } = await import('../core/dashboard/history');
+    const [{ findRegressions, growthReport }, { DEFAULT_THRESHOLDS }] = await Promise.all([import('../core/dashboard/history'), import('../core/health/types')]);
     const snaps = list ?? (await this.loadHistory());
     const now = Date.now();
     this.post({
@@ -418,7 +418,8 @@ class DashboardPanel implements vscode.Disposable {
       history: {
         points: snaps.map((s) => ({ atMs: s.atMs, tps: s.tps, connections: s.connections, databaseBytes: s.databaseBytes })),
         regressions: findRegressions(snaps, { nowMs: now, recentMs: 86400000, baselineMs: 7 * 86400000, share: 0.5, minCalls: 20 }),
-        growth: growthReport(snaps, 30),
+        // The capacity check's floor: no projection from less history than it would forecast from.
+        growth: growthReport(snaps, 30, { minSpanHours: DEFAULT_THRESHOLDS.capacityMinHistoryHours, minSnapshots: DEFAULT_THRESHOLDS.capacityMinSnapshots }),
       },
     });
   }
@@ -466,7 +467,7 @@ class DashboardPanel implements vscode.Disposable {
           },
         });
       });
-      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs } : { skipped: s.skipped ?? 'not run' }) }));
+      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs, params: s.run.params } : { skipped: s.skipped ?? 'not run' }) }));
       const ran = rows.filter((r) => !r.skipped).length;
       this.ctx.log.info(`Dashboard: workload benchmark on ${conn.profile.name}: ${ran} of ${rows.length} statements run in ${Math.round((Date.now() - started) / 1000)} s.`);
       this.post({ type: 'workloadResult', ok: true, message: `${ran} of ${rows.length} statements run, ${RUNS} runs each (rolled back).`, rows, workload: run.workload, runs: RUNS });

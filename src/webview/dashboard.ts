@@ -108,6 +108,9 @@ function draw(plot: uPlot, key: ChartKey): void {
   plot.root.parentElement?.setAttribute('data-x-span', String(Math.round((plot.scales.x.max ?? NaN) - (plot.scales.x.min ?? NaN))));
 }
 
+/** A chart in a split pane at 800 px (about 200 px wide) is drawn to fit it: wider, its newest points were off-screen. */
+const MIN_CHART_WIDTH = 140;
+
 function makeChart(def: ChartDef, box?: HTMLElement): Chart {
   box ??= h('div', { class: 'chart' }, h('div', { class: 'chart-title', text: def.title }));
   if (!box.isConnected) charts.append(box);
@@ -119,7 +122,7 @@ function makeChart(def: ChartDef, box?: HTMLElement): Chart {
   const axis = { stroke: fg, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
   const plot = new uPlot(
     {
-      width: Math.max(200, box.clientWidth - 8 || 320),
+      width: Math.max(MIN_CHART_WIDTH, box.clientWidth - 8 || 320),
       height: 150,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
@@ -148,7 +151,7 @@ const CHARTS: ChartDef[] = [
 function initCharts(): void {
   for (const def of CHARTS) chartList.push(makeChart(def));
   new ResizeObserver(() => {
-    for (const c of chartList) c.plot.setSize({ width: Math.max(200, c.box.clientWidth - 8), height: 150 });
+    for (const c of chartList) c.plot.setSize({ width: Math.max(MIN_CHART_WIDTH, c.box.clientWidth - 8), height: 150 });
   }).observe(charts);
   // VS Code switches the body's theme class (vscode-dark, vscode-light, high contrast): remake the charts in the new colours.
   new MutationObserver(() => remakeCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
@@ -307,11 +310,11 @@ function renderStatements(): void {
     head,
     h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).` }),
     rows.length
-      ? table(
+      ? h('div', { class: 'table-scroll' }, table(
           ['Total', 'Mean', 'Calls', 'Rows', 'Hit', 'Query'],
           rows.map((r) => [fmtMs(fig(r).totalMs), fmtMs(fig(r).meanMs), fmtNum(fig(r).calls), fmtNum(fig(r).rows), fmtPct(fig(r).hitRatio, 0), statementLink(r)]),
-          'grid',
-        )
+          'grid statements',
+        ))
       : h('p', { class: 'muted', text: 'No statements ran since the panel opened.' }),
     workloadBenchView(),
   );
@@ -327,9 +330,18 @@ function workloadBenchView(): HTMLElement | null {
   if (w.rows.length)
     box.append(table(['p50', 'p95', 'p99', 'Calls', 'Query'], w.rows.map((r) => r.skipped
       ? [h('span', { class: 'muted', text: 'not run' }), '', '', fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ' — ', h('span', { class: 'muted', text: oneLine(r.skipped, 200) }))]
-      : [fmtMs(r.p50 ?? 0), fmtMs(r.p95 ?? 0), fmtMs(r.p99 ?? 0), fmtNum(r.calls), h('code', { class: 'sql', text: oneLine(r.query, 200) })]), 'grid'));
+      : [fmtMs(r.p50 ?? 0), fmtMs(r.p95 ?? 0), fmtMs(r.p99 ?? 0), fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ...paramsUsed(r.params))]), 'grid'));
   if (w.workload) box.append(h('p', { text: `Workload (weighted by calls): p50 ${fmtMs(w.workload.p50)} · p95 ${fmtMs(w.workload.p95)} · p99 ${fmtMs(w.workload.p99)}` }));
   return box;
+}
+
+/**
+ * The values a statement was benchmarked with: drawn from the column statistics (the most common value), they can be far
+ * from the app's (a rare status the code names) — without them a p50 of 262 ms reads as the app's.
+ */
+function paramsUsed(params: readonly (string | null)[] | undefined): Child[] {
+  if (!params?.length) return [];
+  return [' — ', h('span', { class: 'muted', text: `with ${params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : oneLine(v, 40)}`).join(', ')}` })];
 }
 
 /** The query cell of Top statements: a button that opens the statement's details and call sites. */
@@ -469,14 +481,18 @@ function renderTrends(): void {
   trends.hidden = false;
   const g = history.growth;
   fill(trends, 
-    h('div', { class: 'panel-head' }, h('h2', { text: 'Trends' }), h('span', { class: 'muted', text: `${history.points.length} snapshots kept` })),
-    g.database ? h('p', { text: `Database grows ${fmtBytes(g.database.bytesPerDay)}/day; in 30 days about ${fmtBytes(g.database.projectedBytes)} (fit r² ${g.database.r2.toFixed(2)}).` }) : h('p', { class: 'muted', text: 'Growth projections appear once snapshots span some time (one every 5 minutes while the panel is open).' }),
+    h('div', { class: 'panel-head' }, h('h2', { text: 'Trends' }), h('span', { class: 'muted', text: `${history.points.length} ${history.points.length === 1 ? 'snapshot' : 'snapshots'} kept` })),
+    g.database ? h('p', { text: `Database grows ${fmtBytes(g.database.bytesPerDay)}/day; in 30 days about ${fmtBytes(g.database.projectedBytes)} (fit r² ${g.database.r2.toFixed(2)}).` }) : h('p', { class: 'muted', text: `Growth projections appear once the snapshots span ${g.needHours ? `${g.needHours} hours` : 'some time'}${g.spanHours !== undefined ? ` (they span ${fmtSpan(g.spanHours)} now)` : ''}; one is kept every 5 minutes while the panel is open.` }),
     g.tables.length ? table(['Table', 'Growth/day', 'In 30 days'], g.tables.slice(0, 10).map((t) => [`${t.schema}.${t.name}`, fmtBytes(t.projection.bytesPerDay), fmtBytes(t.projection.projectedBytes)]), 'grid') : null,
     history.regressions.length
       ? h('div', {}, h('h3', { text: 'Regressions (mean time up ≥ 50% vs the week before)' }),
           table(['Before', 'Now', 'Change', 'Calls', 'Query'], history.regressions.map((r) => [fmtMs(r.baselineMeanMs), fmtMs(r.recentMeanMs), `+${Math.round(r.increase * 100)}%`, fmtNum(r.recentCalls), h('code', { class: 'sql', text: oneLine(r.query, 200) })]), 'grid'))
       : null,
   );
+}
+
+function fmtSpan(hours: number): string {
+  return hours < 1 ? `${Math.round(hours * 60)} minutes` : hours < 48 ? `${Math.round(hours * 10) / 10} hours` : `${Math.round(hours / 24)} days`;
 }
 
 function renderAudit(): void {

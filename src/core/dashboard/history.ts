@@ -137,8 +137,24 @@ export function projectGrowth(points: readonly { atMs: number; bytes: number }[]
   return { bytesPerDay: slope, projectedBytes: Math.max(0, intercept + slope * (lastX + horizonDays)), r2, points: n };
 }
 
-/** Growth of the database and of each table seen in the history. */
-export function growthReport(list: readonly HistorySnapshot[], horizonDays: number): { database?: GrowthProjection; tables: { schema: string; name: string; projection: GrowthProjection }[] } {
+export interface GrowthReport {
+  database?: GrowthProjection;
+  tables: { schema: string; name: string; projection: GrowthProjection }[];
+  /** Hours the snapshots span. */
+  spanHours?: number;
+  /** Set when no projection is made yet: the span (hours) the history must reach first. */
+  needHours?: number;
+}
+
+/**
+ * Growth of the database and of each table seen in the history. With `minSpanHours` / `minSnapshots` (the capacity
+ * check's own floor), a shorter history projects nothing: twenty minutes holding one index build extrapolated to
+ * "804 MB in 30 days" reads as a forecast and is not one.
+ */
+export function growthReport(list: readonly HistorySnapshot[], horizonDays: number, opts: { minSpanHours?: number; minSnapshots?: number } = {}): GrowthReport {
+  const times = list.map((s) => s.atMs);
+  const spanHours = times.length ? (Math.max(...times) - Math.min(...times)) / 3_600_000 : 0;
+  if (spanHours < (opts.minSpanHours ?? 0) || list.length < (opts.minSnapshots ?? 0)) return { tables: [], spanHours, needHours: opts.minSpanHours ?? 0 };
   const database = projectGrowth(list.filter((s) => s.databaseBytes !== null).map((s) => ({ atMs: s.atMs, bytes: s.databaseBytes! })), horizonDays);
   const series = new Map<string, { schema: string; name: string; pts: { atMs: number; bytes: number }[] }>();
   for (const s of list)
@@ -152,5 +168,5 @@ export function growthReport(list: readonly HistorySnapshot[], horizonDays: numb
     .map((e) => ({ schema: e.schema, name: e.name, projection: projectGrowth(e.pts, horizonDays) }))
     .filter((x): x is { schema: string; name: string; projection: GrowthProjection } => !!x.projection)
     .sort((a, b) => b.projection.bytesPerDay - a.projection.bytesPerDay);
-  return { database, tables };
+  return { database, tables, spanHours };
 }

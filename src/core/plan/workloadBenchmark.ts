@@ -11,15 +11,17 @@ import { fingerprintSql, normalizeSql } from '../sql/statement';
 
 /** Where the value of one parameter comes from. */
 export type ParamSource =
-  | { kind: 'column'; table?: string; column: string }
+  | { kind: 'column'; table?: string; column: string; /** `col = ANY($1)`, `$1::int[]`: one value of the column, passed as an array. */ array?: boolean }
   | { kind: 'literal'; value: string; why: string };
 
 const IDENT = String.raw`(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)`;
 const OPS = String.raw`(?:=|<>|!=|<=|>=|<|>|\bi?like\b)`;
 const unquote = (x: string) => (x.startsWith('"') ? x.slice(1, -1).replace(/""/g, '"') : x.toLowerCase());
 
+const asArray = (s: ParamSource | undefined): ParamSource | undefined => (s?.kind === 'column' ? { ...s, array: true } : s);
+
 /**
- * For each $1…$n of the text: the column it is compared with (`col = $1`, `t.col >= $2`, `$3 < col`,
+ * For each $1…$n of the text: the column it is compared with (`col = $1`, `t.col >= $2`, `$3 < col`, `col = ANY($4)` (an array),
  * `col IN ($1, …)`, `col BETWEEN $1 AND $2`), a fixed value for LIMIT (10), OFFSET (0) and an interval cast
  * ('1 day'); undefined for a parameter with none of these (the statement is then left out, with the reason).
  */
@@ -32,7 +34,8 @@ export function parameterSources(sql: string, count: number): (ParamSource | und
       (new RegExp(String.raw`\blimit\s+${p}`, 'i').test(sql) ? { kind: 'literal', value: '10', why: 'LIMIT' } : undefined)
       ?? (new RegExp(String.raw`\boffset\s+${p}`, 'i').test(sql) ? { kind: 'literal', value: '0', why: 'OFFSET' } : undefined)
       ?? (new RegExp(String.raw`(?:\binterval\s+${p}|${p}\s*::\s*interval)`, 'i').test(sql) ? { kind: 'literal', value: '1 day', why: 'interval' } : undefined)
-      ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*${OPS}\s*(?:any\s*\(\s*)?${p}`, 'i').exec(sql))
+      ?? asArray(col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*${OPS}\s*any\s*\(\s*${p}`, 'i').exec(sql)))
+      ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*${OPS}\s*${p}`, 'i').exec(sql))
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s+(?:not\s+)?in\s*\([^)]*${p}`, 'i').exec(sql))
       // The same function on both sides: lower(email) = lower($1) draws a value of email.
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*\)\s*${OPS}\s*[A-Za-z_]\w*\s*\(\s*${p}\s*\)`, 'i').exec(sql))

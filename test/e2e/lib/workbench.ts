@@ -284,6 +284,29 @@ export class Workbench {
     throw new StepFailure(`expected to see the "${title}" webview`);
   }
 
+  /**
+   * PG Lens: Add Connection from the keyboard (the list re-renders while it opens and can swallow a click): a
+   * connection string, a profile name, the environment "development".
+   */
+  async addConnection(connectionString: string, name: string): Promise<void> {
+    const quick = this.page.locator('.quick-input-widget');
+    const input = quick.locator('.quick-input-box input');
+    const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
+    await this.runCommand('PG Lens: Add Connection');
+    await this.see(row('Enter a connection string'), 'the "Enter a connection string…" choice');
+    await input.fill('Enter a connection string');
+    await this.page.keyboard.press('Enter');
+    await this.see(quick.filter({ hasText: 'Connection string' }), 'the connection string input');
+    await input.fill(connectionString);
+    await this.page.keyboard.press('Enter');
+    await this.see(quick.filter({ hasText: 'Profile name' }), 'the profile name input');
+    await input.fill(name);
+    await this.page.keyboard.press('Enter');
+    await this.see(row(/^development/), 'the environment choice "development"');
+    await input.fill('development');
+    await this.page.keyboard.press('Enter');
+  }
+
   /** A modal dialog (confirmations of destructive actions) and its button. */
   async confirmDialog(message: RegExp | string, button: string | RegExp): Promise<string> {
     const dialog = await this.see(this.page.locator('.monaco-dialog-box').filter({ hasText: message }), `a confirmation dialog saying ${String(message)}`);

@@ -29,20 +29,7 @@ export const step: Step = {
     const command = (title: string) => wb.runCommand(title);
 
     // ── Add Connection: a connection string (no password: PGPASSWORD serves it, as libpq does).
-    await command('PG Lens: Add Connection');
-    // Choose from the keyboard: the list re-renders while it opens and can swallow a click.
-    await wb.see(row('Enter a connection string'), 'the "Enter a connection string…" choice');
-    await input.fill('Enter a connection string');
-    await page.keyboard.press('Enter');
-    await wb.see(quick.filter({ hasText: 'Connection string' }), 'the connection string input');
-    await input.fill(`postgres://${db.user}@${db.host}:${db.port}/shop?sslmode=disable`);
-    await page.keyboard.press('Enter');
-    await wb.see(quick.filter({ hasText: 'Profile name' }), 'the profile name input');
-    await input.fill(COPY);
-    await page.keyboard.press('Enter');
-    await wb.see(row(/^development/), 'the environment choice "development"');
-    await input.fill('development');
-    await page.keyboard.press('Enter');
+    await wb.addConnection(`postgres://${db.user}@${db.host}:${db.port}/shop?sslmode=disable`, COPY);
     await wb.see(statusFor(COPY), `the status bar on the new profile "${COPY}"`, 60_000);
     const saved = await wb.until(async () => (await wb.notifications()).find((n) => n.includes(COPY) && /workspace settings/.test(n)), 'a notification saying where the profile was saved (workspace settings)');
     log(`add: ${saved}`);

@@ -45,6 +45,16 @@ async function withDashboardPage(ctx: Mocha.Context, built: { js: string; css: s
   }
 }
 
+/** A stats message whose Top statements holds one statement with these figures (since the reset and since the panel opened). */
+function oneStatementStats(query: string, fig: { calls: number; totalMs: number; meanMs: number; rows: number; hitRatio: number | null }) {
+  return {
+    atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
+    sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+    rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+    sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query, total: fig, delta: fig }] },
+  };
+}
+
 describe('webview/dashboard (in Chromium)', function () {
   this.timeout(60000);
   let built: { js: string; css: string };
@@ -161,12 +171,7 @@ describe('webview/dashboard (in Chromium)', function () {
     await withDashboardPage(this, built, 'width: 420px', async (page, post) => {
       const query = 'SELECT o.id, o.customer_id, o.status, o.total_cents, o.placed_at, c.name FROM customers c JOIN orders o ON o.customer_id = c.id WHERE c.email = $1 ORDER BY o.placed_at DESC';
       const fig = { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: null };
-      const stats = {
-        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
-        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
-        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
-        sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query, total: fig, delta: fig }] },
-      };
+      const stats = oneStatementStats(query, fig);
       await page.addStyleTag({ content: vscodeDefault });
       // The panel's own stylesheet (media/dashboard.css) comes after VS Code's, as in a real webview.
       await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
@@ -182,12 +187,7 @@ describe('webview/dashboard (in Chromium)', function () {
   it('keeps each figure of Top statements on one line in a narrow pane ("250.7 ms", not "250.7" over "ms")', async function () {
     await withDashboardPage(this, built, 'width: 300px', async (page, post) => {
       const fig = { calls: 10800, totalMs: 250.7, meanMs: 0.54, rows: 10800, hitRatio: 1 };
-      const stats = {
-        atMs: 1.79e12, refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 1, max: 100, reserved: 3 },
-        sample: { atMs: 1.79e12, db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
-        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
-        sessions: [], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query: 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2', total: fig, delta: fig }] },
-      };
+      const stats = oneStatementStats('SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2', fig);
       await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
       await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
       await post({ type: 'status', state: 'connected' });
@@ -202,6 +202,52 @@ describe('webview/dashboard (in Chromium)', function () {
       });
       assert.deepEqual(cells.map((c) => c.text), ['250.7 ms', '0.540 ms', '10.8 k', '10.8 k', '100%']);
       assert.deepEqual(cells.filter((c) => c.lines > 1), [], 'figures broken across lines');
+    });
+  });
+
+  it('in a split pane at 800 px: Top statements keeps the statement readable (not four letters a line) and every chart fits the pane', async function () {
+    // Seen in the hour: beside the editor (~370 px) the query read "SELE / CT / rati / ng, / body"; at ~210 px each chart was
+    // drawn 310 px wide, so the pane scrolled sideways and the newest points (the right end) were off-screen.
+    const query = 'SELECT rating, body, created_at FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT $2';
+    const fig = { calls: 10800, totalMs: 4270, meanMs: 1.5, rows: 6094, hitRatio: 1 };
+    const stats = oneStatementStats(query, fig);
+    for (const width of [370, 210]) {
+      await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
+        await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
+        await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+        await post({ type: 'status', state: 'connected' });
+        await post({ type: 'stats', stats });
+        await page.waitForTimeout(300); // the charts' ResizeObserver
+        const m = await page.evaluate(() => {
+          const app = document.getElementById('app')!.getBoundingClientRect();
+          const code = document.querySelector('table.grid code.sql')!;
+          const r = document.createRange();
+          r.selectNodeContents(code);
+          const lines = new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+          const charts = [...document.querySelectorAll('.chart')].map((c) => ({ right: c.getBoundingClientRect().right, canvas: c.querySelector('canvas')?.getBoundingClientRect().right ?? 0 }));
+          return { appRight: app.right, chars: (code.textContent ?? '').length, lines, charts };
+        });
+        assert.ok(m.chars / m.lines >= 18, `${width} px: ${m.lines} lines for ${m.chars} characters (${(m.chars / m.lines).toFixed(1)} a line)`);
+        assert.equal(m.charts.length, 4);
+        for (const c of m.charts) assert.ok(c.right <= m.appRight + 1 && c.canvas <= m.appRight + 1, `${width} px: a chart ends at ${c.right} (canvas ${c.canvas}), past the pane's ${m.appRight}`);
+      });
+    }
+  });
+
+  it('the workload benchmark says which values each statement ran with (drawn from the statistics, they may not be the app\'s)', async function () {
+    // Seen in the hour: "orders WHERE status = $1" p50 262.6 ms against the app's 10 ms — the code asks for 'refunded', the
+    // benchmark drew 'delivered' (27k rows) and did not say so.
+    const query = 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC';
+    const fig = { calls: 285, totalMs: 2900, meanMs: 10.2, rows: 47000, hitRatio: 1 };
+    const stats = oneStatementStats(query, fig);
+    await withDashboardPage(this, built, 'width: 1000px', async (page, post, errors) => {
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats });
+      await post({ type: 'workloadResult', ok: true, message: '1 of 1 statements run, 20 runs each (rolled back).', rows: [{ id: '9', query, calls: 285, p50: 262.6, p95: 437.8, p99: 628.9, runs: 20, params: ['delivered'] }], workload: null, runs: 20 });
+      const row = await page.evaluate(() => [...document.querySelectorAll('.workload-bench tbody tr')].map((tr) => tr.textContent)[0]);
+      assert.match(row ?? '', /262\.6 ms.*with \$1 = delivered/, row ?? '');
+      assert.deepEqual(errors, []);
     });
   });
 

@@ -105,4 +105,15 @@ describe('webview/plan layout (in Chromium)', function () {
       assert.deepEqual(broken, [], `words broken across lines: ${broken.join(', ')}`);
     });
   });
+
+  it('one estimated row reads "1 row est." in the tree (it read "1 rows est."; the hover already said "1 row est.")', async function () {
+    await withPlanPage(this, 600, async (page) => {
+      const generic = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'no-analyze-join.json'), 'utf8'))[0];
+      generic.Plan['Plan Rows'] = 1;
+      await show(page, generic, 'tree');
+      const text = (await page.locator('.node').first().textContent()) ?? '';
+      assert.match(text, /\b1 row est\./, text);
+    });
+  });
 });
+

@@ -253,6 +253,21 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(root.querySelector('table.diff thead')!.textContent!, /Δ self cost/);
   });
 
+  it('two runs of the same plan a little apart are "about the same", not "1.31× slower"', () => {
+    // Seen in the hour: the same lookup, the same value, 2.3 ms then 3.0 ms — "Before → after: 1.31× slower".
+    const { root } = dom();
+    const run = () => JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    const before = run();
+    const after = run();
+    after['Execution Time'] = before['Execution Time'] * 1.31;
+    renderCompare(root, payload(before, 'a', 'before'), payload(after, 'b', 'after'));
+    assert.match(root.querySelector('h1')!.textContent!, /about the same \(the same plan; .* run-to-run noise/);
+    const slower = run();
+    slower['Execution Time'] = before['Execution Time'] * 40 + 5;
+    renderCompare(root, payload(before, 'a', 'before'), payload(slower, 'b', 'after'));
+    assert.match(root.querySelector('h1')!.textContent!, /× slower/, 'a real difference is still one');
+  });
+
   it('a benchmark shows beside the plan, with the parameter values it used', () => {
     const { root } = dom();
     const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];

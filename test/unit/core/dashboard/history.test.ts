@@ -50,4 +50,19 @@ describe('core/dashboard/history', () => {
     assert.deepEqual(g.tables.map((t) => t.name), ['fast', 'slow']);
     assert.ok(Math.abs(g.database!.bytesPerDay - 1e6) < 1e-3);
   });
+
+  it("projects nothing from less history than the capacity check's floor: 20 minutes holding one index build is not a month's forecast", () => {
+    // Seen in the hour: 4 snapshots over 20 minutes, orders grew by the 408 kB index just created, and Trends read
+    // "Database grows 28 MB/day; in 30 days about 868 MB", "public.orders 27 MB/day, 804 MB in 30 days".
+    const M = 60_000;
+    const list = [0, 5, 10, 20].map((m, i) => snap(m * M, { databaseBytes: 60e6 + (i >= 2 ? 408e3 : 0), tables: [{ schema: 'public', name: 'orders', bytes: 5e6 + (i >= 2 ? 408e3 : 0) }] }));
+    const g = growthReport(list, 30, { minSpanHours: 24, minSnapshots: 3 });
+    assert.equal(g.database, undefined);
+    assert.deepEqual(g.tables, []);
+    assert.equal(g.needHours, 24);
+    assert.ok(Math.abs(g.spanHours! - 1 / 3) < 1e-9, `${g.spanHours} hours`);
+    const days = [0, 1, 2].map((d) => snap(d * D, { databaseBytes: 1e6 * (1 + d), tables: [] }));
+    assert.ok(growthReport(days, 30, { minSpanHours: 24, minSnapshots: 3 }).database, 'two days of history are projected');
+  });
 });
+

@@ -23,6 +23,7 @@ describe('core/plan workload benchmark', () => {
       { kind: 'column', column: 'code' },
     ]);
     assert.deepEqual(parameterSources('SELECT * FROM r WHERE "Taken At" >= $1', 1), [{ kind: 'column', column: 'Taken At' }]);
+    assert.deepEqual(parameterSources('SELECT * FROM order_items WHERE order_id = ANY($1::bigint[]) AND qty = $2', 2), [{ kind: 'column', column: 'order_id', array: true }, { kind: 'column', column: 'qty' }], 'ANY($1) takes an array');
     assert.deepEqual(parameterSources('SELECT $1::int + 1', 1), [undefined]);
     assert.deepEqual(parameterSources('SELECT * FROM t WHERE a = $10', 1), [undefined], '$1 is not $10');
   });

@@ -1,0 +1,67 @@
+/**
+ * A person's hour (issue 20, session 6): after Scan Workspace, switching to another database left the findings of
+ * files not open in the Problems panel — "Seq Scan on orders (32k rows): an index on orders (status)…" for a database
+ * that has no orders table. The scan's findings of closed files are checked again against the database now in use
+ * (the scan runs again: none of the shop's Seq Scan findings stay), and selecting the shop again brings them all back.
+ */
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const OTHER = 'no shop tables (e2e)';
+
+export const step: Step = {
+  title: 'after Scan Workspace, the findings of closed files follow the connection: another database, then back',
+  async run({ wb, db, profileName, screenshot, log }) {
+    const page = wb.page;
+    const quick = page.locator('.quick-input-widget');
+    const input = quick.locator('.quick-input-box input');
+    const row = (text: string | RegExp) => quick.locator('.quick-input-list .monaco-list-row').filter({ hasText: text });
+    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+    // Findings that need the shop's tables: the planner's word on a table of the shop.
+    const seqScans = async () => {
+      const rows = await wb.problems();
+      return (await rows.allInnerTexts()).filter((t) => /^Seq Scan on \w+ \(/.test(t.trim())).length;
+    };
+
+    await wb.runCommand('View: Close All Editors');
+    await wb.runCommand('PG Lens: Scan Workspace');
+    await wb.see(page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /Scanned \d+ files? in/ }), 'the "Scanned … files" notification', 120_000);
+    await wb.settledProblemCounts('the counts after the scan to settle');
+    const before = await seqScans();
+    log(`after the scan on "${profileName}": ${before} Seq Scan findings in the Problems panel`);
+    if (!before) throw new StepFailure('expected Seq Scan (missing-index) findings after Scan Workspace on the shop');
+
+    // Another database of the same server: none of the shop's tables.
+    await wb.addConnection(`postgres://${db.user}@${db.host}:${db.port}/postgres?sslmode=disable`, OTHER);
+    await wb.see(statusFor(OTHER), `the status bar on "${OTHER}"`, 60_000);
+    await wb.until(async () => (await seqScans()) === 0, `no Seq Scan finding of the shop left while connected to "${OTHER}"`, 60_000, async () => `${await seqScans()} left`).catch(async (e) => {
+      await screenshot('other-database-stale');
+      throw e;
+    });
+    log(`on "${OTHER}": no Seq Scan finding left`);
+    await screenshot('other-database-problems');
+
+    // Back to the shop: the findings return without a new scan.
+    await wb.runCommand('PG Lens: Select Connection');
+    await wb.see(row(profileName), `"${profileName}" in Select Connection`);
+    await input.fill(profileName);
+    await page.keyboard.press('Enter');
+    await wb.see(statusFor(profileName), `the status bar back on "${profileName}"`, 60_000);
+    // Back on the shop: the scan runs again against it, and every finding is back.
+    const after = await wb.until(async () => {
+      const n = await seqScans();
+      return n >= before ? n : undefined;
+    }, `the ${before} Seq Scan findings back after selecting "${profileName}" again`, 120_000, async () => `${await seqScans()} shown`);
+    log(`back on "${profileName}": ${after} Seq Scan findings`);
+    await screenshot('back-on-shop-problems');
+
+    // Leave the workspace as it was.
+    await wb.runCommand('PG Lens: Remove Connection');
+    await wb.see(row(OTHER), `"${OTHER}" in Remove Connection`);
+    await input.fill(OTHER);
+    await page.keyboard.press('Enter');
+    await wb.confirmDialog(new RegExp(`Remove the connection "${escapeRe(OTHER)}"`), /^Remove Connection$/);
+    await wb.see(statusFor(profileName), `the status bar on "${profileName}"`, 60_000);
+  },
+};
