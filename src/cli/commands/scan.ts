@@ -136,9 +136,14 @@ function toRelative(cwd: string, p: string): string {
   return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p).split(path.sep).join('/');
 }
 
+/** The files left out as built code, for the summary (`not analysed: 3 minified or bundled files`). */
+function describeMinified(files: readonly string[]): string | undefined {
+  return files.length ? `not analysed: ${files.length} minified or bundled file${files.length === 1 ? '' : 's'}` : undefined;
+}
+
 function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
-  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null };
+  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null, notAnalysed: describeMinified(result.minified) ?? null };
   if (opts.format === 'json') return formatJson(located, summary);
   if (opts.format === 'sarif') {
     return JSON.stringify(
