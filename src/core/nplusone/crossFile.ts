@@ -180,7 +180,11 @@ export class CrossFileCalls {
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
       const all = this.defs.get(`${family}:${call.callee}`) ?? [];
       // A function of the calling file itself: its own definition (it reaches a query through other files).
-      const def = call.local
+      // Java: the object's declared type names the class (`DeptService` → DeptService.java, DeptServiceImpl.java);
+      // another class's method of the same name (`role.getMenus()` on an entity) is not this call.
+      const typed = call.receiverType ? all.filter((d) => reaches.has(d) && sameName(call.receiverType!, d.file)) : undefined;
+      if (typed && !typed.length) continue;
+      const def = typed ? typed[0] : call.local
         ? all.find((d) => d.file === file && reaches.has(d))
         : call.repository && (call.common || all.length > MAX_DEFINITIONS)
           ? all.find((d) => REPOSITORY_FILE.test(d.file) && reaches.has(d))

@@ -99,6 +99,8 @@ export interface PendingLoopCall {
   callee: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
   receiverClass?: string;
+  /** Java: the declared type of the object the method is called on (`DeptService deptService` → `DeptService`): only that class's (or its implementation's) definition is this call. */
+  receiverType?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
   /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? */
@@ -186,6 +188,8 @@ class Detector {
   private readonly flagged = new Set<string>();
   private starts: number[] | undefined;
   private root: Node | undefined;
+  /** `if` blocks that run on a cache miss (behindCacheMiss), read on first use. */
+  private cacheMisses: Node[] | undefined;
   private resolverList: Resolver[] | undefined;
   private startupDefs: Node[] | undefined;
   private graphqlHint: boolean | undefined;
@@ -218,13 +222,13 @@ class Detector {
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (contains(def, n) && (!best || contains(best, def))) best = def;
-      if (best && !this.deferredWithin(n, best)) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
+      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best)) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
     }
     const seen = new Set<Node>();
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def));
       const keys = this.queryKeys(def);
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
     }
@@ -255,6 +259,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
+        ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),
@@ -368,7 +373,15 @@ class Detector {
    * library package the file imports; a JS/TS name the file binds itself (`const { mutateAsync:
    * removeDeployment } = api.x.useMutation()`, `const create = …`) and does not import.
    */
-  private notTheAppsFunction(n: Node, callee: string): boolean {
+/** Java: `deptService.getSuperior(…)` or `this.deptService…` → the field's or variable's declared type (`DeptService`), when the file declares it. */
+  private javaReceiverType(n: Node): string | undefined {
+    const o = field(n, 'object');
+    const name = o?.type === 'identifier' ? o.text : o?.type === 'field_access' && field(o, 'object')?.type === 'this' ? field(o, 'field')?.text : undefined;
+    const t = name ? this.ctx.types.get(name) : undefined;
+    return t && /^[A-Z]/.test(t) && t !== 'String' ? t : undefined;
+  }
+
+    private notTheAppsFunction(n: Node, callee: string): boolean {
     const fn = field(n, 'function');
     if (!fn) return false;
     if (this.lang === 'go') {
@@ -444,9 +457,11 @@ class Detector {
   /**
    * Error paths: a query in a rescue/except/catch clause, or one that only builds an error message
    * (`errors.add(:base, "… #{Item.find(id).name}")`, `raise …`, a log line) runs on failure, not per item.
+   * Only what lies between the call and its loop counts (`stop`): a loop inside an `except` clause
+   * (the fallback that parses the input another way) still runs its body once per item.
    */
-  private onErrorPath(node: Node): boolean {
-    for (let p = node.parent; p && !this.a.isFunction(p); p = p.parent) {
+  private onErrorPath(node: Node, stop?: Node): boolean {
+    for (let p = node.parent; p && !this.a.isFunction(p) && !(stop && same(p, stop)); p = p.parent) {
       if (/^(rescue|except_clause|catch_clause|throw_statement|raise_statement)$/.test(p.type)) return true;
       if (this.a.callTypes.has(p.type)) {
         const fn = field(p, 'function') ?? field(p, 'method');
@@ -458,6 +473,31 @@ class Detector {
       }
     }
     return false;
+  }
+
+  /**
+   * A read-through cache in the function: `Dept d = redis.get(key); if (d == null) { d = repo.findById(id); redis.set(key, d) }`
+   * (`if not rows:`, `if (CollUtil.isEmpty(list))`, `if x is None`). The query runs on a miss only: calling
+   * the function once per item reads the cache per item, the database once per key and expiry.
+   */
+  private behindCacheMiss(node: Node, def: Node): boolean {
+    this.cacheMisses ??= this.cacheMissBlocks();
+    return this.cacheMisses.some((b) => b.startIndex <= node.startIndex && node.endIndex <= b.endIndex && def.startIndex <= b.startIndex && b.endIndex <= def.endIndex);
+  }
+
+  /** The file's `if` blocks that run on a cache miss (read once per file; none without a cache in the text). */
+  private cacheMissBlocks(): Node[] {
+    if (!this.root || !/cache|redis|memcache/i.test(this.text)) return [];
+    const out: Node[] = [];
+    for (const p of this.root.descendantsOfType(['if_statement', 'if'])) {
+      if (!p) continue;
+      const cond = (field(p, 'condition')?.text ?? '').replace(/^\(\s*|\s*\)$/g, '');
+      const m = /^(?:!\s*)?(?:[\w$]+\.)*(?:isEmpty|isNull|isBlank|is_empty|empty)\s*\(\s*([\w$]+)\s*\)$|^([\w$]+)\s*(?:===?|is)\s*(?:null|None|nil|undefined)$|^(?:!|not\s+)\s*([\w$]+)$|^([\w$]+)\.(?:nil\?|isEmpty\(\)|blank\?)$/.exec(cond);
+      const v = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
+      const b = v ? this.binding(v, p.startIndex) : undefined;
+      if (b && /(^|\.)\w*(cache|redis|memcache)\w*\.(get|getList|getObject|fetch|read|hget)\w*\s*\(/i.test(b.value.text)) out.push(p);
+    }
+    return out;
   }
 
   /** `loc = StorageLocation.new(row)` / `obj = Book(**row)` inside the loop, then `loc.save!`: one INSERT per item. */
@@ -932,7 +972,7 @@ class Detector {
     // `for key, mapping in existing.items(): mapping.delete()`: any of the names the loop unpacks.
     const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
     if (call.instanceOf !== undefined && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
-    if (this.onErrorPath(node)) return;
+    if (this.onErrorPath(node, li.node)) return;
     if (this.isStatementList(call, li)) return;
     if (this.isChunked(li, node)) return;
     const kind = call.op === 'write' ? 'write-in-loop' : 'query-in-loop';
@@ -946,7 +986,7 @@ class Detector {
     // Functions that query: their own calls, or (bounded) functions of this file that do.
     const querying = new Map<string, { def: Node; hit: DbHit }>();
     for (const [name, def] of this.functions) {
-      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node));
+      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node) && !this.behindCacheMiss(h.node, def));
       if (hit) querying.set(name, { def, hit });
     }
     this.locallyQuerying = new Set(querying.keys());
