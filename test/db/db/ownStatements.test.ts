@@ -7,7 +7,7 @@ import { explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
 import { readStatementCosts } from '../../../src/db/queryStats';
 import { STATS_SQL } from '../../../src/db/stats';
-import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
+import { capabilities, statementStats, testDatabase } from '../support';
 
 describe('db: PG Lens leaves its own statements out', () => {
   const t = testDatabase('own');
