@@ -4,16 +4,8 @@
  * synthetic fixture per kind.
  */
 import { strict as assert } from 'node:assert';
-import { detectWithLines } from '../../support/nplusoneFixtures';
-import { scanFiles } from '../../../../src/core/scan';
-import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
+import { expectNPlusOne, expectNPlusOneInScan } from '../../support/nplusoneFixtures';
 import { codeContextOf } from '../../../../src/core/codeContext';
-
-const lines = async (text: string, file: string) => (await detectWithLines(text, file)).map((x) => x.line);
-const scanLines = async (files: { path: string; text: string }[]) => {
-  const r = await scanFiles(files, { analyzers: [nPlusOneAnalyzer()], keepText: true });
-  return r.findings.map((f) => `${f.file}:${files.find((x) => x.path === f.file)!.text.slice(0, f.span.start).split('\n').length}`).sort();
-};
 
 describe('core/nplusone kinds seen on held-out-f', () => {
   it('Flask-SQLAlchemy `Model.query` on a model imported from the app\'s models (a parenthesised import over several lines)', async () => {
@@ -30,8 +22,8 @@ describe('core/nplusone kinds seen on held-out-f', () => {
       '        out.append(customer.name)',
       '    return out',
       '',
-    ].join('\n');
-    assert.deepEqual(await lines(py, 'shop/utils/export.py'), [9]);
+    ];
+    await expectNPlusOne(py, 'shop/utils/export.py', [9]);
   });
 
   it('a loop inside an `except` clause still runs its body once per item; a query in the handler itself does not', async () => {
@@ -55,8 +47,8 @@ describe('core/nplusone kinds seen on held-out-f', () => {
       '        except IOError:',
       '            db.session.commit()',
       '',
-    ].join('\n');
-    assert.deepEqual(await lines(py, 'shop/importer_utils.py'), [11]);
+    ];
+    await expectNPlusOne(py, 'shop/importer_utils.py', [11]);
   });
 
   it('SQLAlchemy `db.session.add` in a loop only stages rows: the one commit after the loop is the round trip', async () => {
@@ -68,8 +60,8 @@ describe('core/nplusone kinds seen on held-out-f', () => {
       '        db.session.add(Entries(user_id=user.id, key=key, value=value))',
       '    db.session.commit()',
       '',
-    ].join('\n');
-    assert.deepEqual(await lines(py, 'shop/profile.py'), []);
+    ];
+    await expectNPlusOne(py, 'shop/profile.py', []);
   });
 
   it('Knex migrations: a `migrations-<dialect>/` folder and a file that starts with `exports.up =` are migrations', () => {
@@ -95,7 +87,7 @@ describe('core/nplusone kinds seen on held-out-f', () => {
           '    }',
           '}',
           '',
-        ].join('\n'),
+        ],
       },
       {
         path: 'src/main/java/shop/rest/DeptController.java',
@@ -114,10 +106,10 @@ describe('core/nplusone kinds seen on held-out-f', () => {
           '    }',
           '}',
           '',
-        ].join('\n'),
+        ],
       },
     ];
-    assert.deepEqual(await scanLines(files), ['src/main/java/shop/rest/DeptController.java:9']);
+    await expectNPlusOneInScan(files, ['src/main/java/shop/rest/DeptController.java:9']);
   });
 
   it('Java: a method called on an object of another class (`role.getMenus()` on an entity) is not a service method of that name', async () => {
@@ -141,10 +133,10 @@ describe('core/nplusone kinds seen on held-out-f', () => {
           '    }',
           '}',
           '',
-        ].join('\n'),
+        ],
       },
     ];
-    assert.deepEqual(await scanLines(files), []);
+    await expectNPlusOneInScan(files, []);
   });
 
   it('Spring Data: a repository\'s own @Query methods (`selectPathById`, `updateCountById`) are queries', async () => {
@@ -162,8 +154,8 @@ describe('core/nplusone kinds seen on held-out-f', () => {
       '    }',
       '}',
       '',
-    ].join('\n');
-    assert.deepEqual(await lines(java, 'src/main/java/shop/service/impl/FileServiceImpl.java'), [8]);
+    ];
+    await expectNPlusOne(java, 'src/main/java/shop/service/impl/FileServiceImpl.java', [8]);
   });
 
   it('a read-through cache (`x = redis.get(k); if (x == null) { x = repo.find(id); redis.set(k, x) }`) is not a query per call', async () => {
@@ -208,8 +200,8 @@ describe('core/nplusone kinds seen on held-out-f', () => {
       '    }',
       '}',
       '',
-    ].join('\n');
-    assert.deepEqual(await lines(java, 'src/main/java/shop/service/impl/UserServiceImpl.java'), [35]);
+    ];
+    await expectNPlusOne(java, 'src/main/java/shop/service/impl/UserServiceImpl.java', [35]);
     const py = [
       'from shop.models import Prices',
       '',
@@ -223,7 +215,7 @@ describe('core/nplusone kinds seen on held-out-f', () => {
       'def total(skus):',
       '    return sum(price(s).amount for s in skus)',
       '',
-    ].join('\n');
-    assert.deepEqual(await lines(py, 'shop/prices.py'), []);
+    ];
+    await expectNPlusOne(py, 'shop/prices.py', []);
   });
 });
