@@ -20,6 +20,8 @@ export interface FileContext {
   types: Map<string, string>;
   /** Ruby: associations the file's model declares (`has_many :items`): `items.create!` queries. */
   associations?: Set<string>;
+  /** Python: names imported from a module, with the module as written (`set_config` → `CTFd.utils`, `.helpers`). */
+  importedFrom?: Map<string, string>;
 }
 
 export function usesModule(ctx: FileContext, re: RegExp): boolean {
@@ -108,6 +110,7 @@ function learnPython(text: string, ctx: FileContext): void {
       for (const [orig, alias] of names) {
         const name = alias ?? orig;
         if (/^[A-Z]/.test(name) && /(^|\.)models?$/.test(from)) ctx.models.add(name);
+        if (/^\w+$/.test(name)) (ctx.importedFrom ??= new Map()).set(name, from);
       }
     } else for (const [orig] of names) ctx.modules.push(orig);
   }

@@ -86,6 +86,8 @@ export interface FileCallFacts {
   deferred?: [number, number][];
   /** Modules the file imports (as written): which packages of a monorepo it can reach. */
   modules?: string[];
+  /** Python: names imported by name, with their module as written (`from app.utils import set_config`). */
+  importedFrom?: Record<string, string>;
 }
 
 /**
@@ -288,7 +290,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, modules: [...this.ctx.modules], topCalls: this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+    return { functions, loopCalls, modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), topCalls: this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
   }
 
   /**

@@ -218,4 +218,13 @@ describe('core/nplusone kinds seen on held-out-f', () => {
     ];
     await expectNPlusOne(py, 'shop/prices.py', []);
   });
+
+  it('Python: a function imported by name from a module of the project is that module\'s definition, though a migration defines one of the same name', async () => {
+    const files = [
+      { path: 'shop/utils/__init__.py', text: ['from shop.models import Settings, db', '', 'def put_setting(key, value):', '    row = Settings.query.filter_by(key=key).first()', '    row.value = value', '    db.session.commit()', ''] },
+      { path: 'migrations/versions/0042_defaults.py', text: ['def put_setting(key, value):', '    print(key, value)', ''] },
+      { path: 'shop/admin.py', text: ['from shop.utils import put_setting', '', 'def save(form):', '    for k, v in form.items():', '        put_setting(k, v)', ''] },
+    ];
+    await expectNPlusOneInScan(files, ['shop/admin.py:5']);
+  });
 });
