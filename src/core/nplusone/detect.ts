@@ -60,6 +60,10 @@ interface Binding {
 /** Node types functionDef() can name, per grammar (the walk only materialises these). */
 const FUNCTION_DEF_TYPES = ['function_declaration', 'generator_function_declaration', 'method_definition', 'variable_declarator', 'public_field_definition', 'field_definition', 'function_definition', 'method_declaration', 'method', 'singleton_method'];
 
+/** The case of a switch (Java, JS/TS, Go), and the switch itself: a `break` in a case leaves the switch only. */
+const SWITCH_CASE = /^(switch_block_statement_group|switch_rule|switch_case|switch_default|expression_case|default_case|type_case)$/;
+const SWITCH = /^(switch_statement|switch_expression|expression_switch_statement|type_switch_statement)$/;
+
 const ASSIGN_TYPES: Record<string, [string, string]> = {
   variable_declarator: ['name', 'value'],
   assignment_expression: ['left', 'right'],
@@ -974,17 +978,22 @@ class Detector {
     if (this.isFunction(li.body) || (li.body.parent && this.isFunction(li.body.parent) && this.lang !== 'ruby')) return false;
     let child: Node = node;
     let cur = node.parent;
+    // Inside a `switch` case, `break` ends the switch, not the loop (`case CUSTOM: ids.addAll(load(r)); break;`).
+    let inSwitch = false;
     while (cur && !same(child, li.body) && !same(cur, li.node)) {
       // `return load(x)` inside the loop: the call runs once, then the function returns.
       if (this.a.exitTypes.has(cur.type) || cur.type === 'return') return true;
       // `if count % BATCH == 0: flush()`: once per group of rows.
       if (/^if_statement|^if$/.test(cur.type) && /%\s*[\w.]+\s*={2,3}\s*0\b/.test(field(cur, 'condition')?.text ?? '')) return true;
       if (this.isMemoised(cur, child, li)) return true;
+      if (SWITCH_CASE.test(cur.type)) inSwitch = true;
       let after = false;
       for (const sib of named(cur)) {
+        const isBreak = sib.type === 'break' || sib.type === 'break_statement';
         if (same(sib, child)) after = true;
-        else if (after && (this.a.exitTypes.has(sib.type) || sib.type === 'return' || sib.type === 'break')) return true;
+        else if (after && !(isBreak && inSwitch) && (this.a.exitTypes.has(sib.type) || sib.type === 'return' || isBreak)) return true;
       }
+      if (SWITCH.test(cur.type)) inSwitch = false;
       child = cur;
       cur = cur.parent;
     }

@@ -227,4 +227,54 @@ describe('core/nplusone kinds seen on held-out-f', () => {
     ];
     await expectNPlusOneInScan(files, ['shop/admin.py:5']);
   });
+
+  it('a `break` inside a switch case ends the switch, not the loop: the query in the case runs per item (Java, TypeScript)', async () => {
+    const java = [
+      'package shop.service.impl;',
+      '',
+      'public class ScopeServiceImpl {',
+      '    private final DeptRepository deptRepository;',
+      '',
+      '    public Set<Long> scope(List<Role> roles) {',
+      '        Set<Long> ids = new HashSet<>();',
+      '        for (Role role : roles) {',
+      '            switch (role.getScope()) {',
+      '                case CUSTOM:',
+      '                    ids.addAll(deptRepository.findByRoleId(role.getId()));',
+      '                    break;',
+      '                default:',
+      '                    return ids;',
+      '            }',
+      '        }',
+      '        return ids;',
+      '    }',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(java, 'src/main/java/shop/service/impl/ScopeServiceImpl.java', [11]);
+    const ts = [
+      "import { pool } from './db';",
+      '',
+      'export async function apply(ops: Op[]) {',
+      '  for (const op of ops) {',
+      '    switch (op.kind) {',
+      "      case 'add':",
+      "        await pool.query('INSERT INTO t (id) VALUES ($1)', [op.id]);",
+      '        break;',
+      '      default:',
+      "        throw new Error('unknown');",
+      '    }',
+      '  }',
+      '}',
+      '',
+      'export async function firstMatch(ids: number[]) {',
+      '  for (const id of ids) {',
+      "    const r = await pool.query('SELECT * FROM t WHERE id = $1', [id]);",
+      '    break;',
+      '  }',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(ts, 'src/ops.ts', [7]);
+  });
 });
