@@ -35,7 +35,7 @@ export function locate(findings: readonly Finding[], textOf: (file: string) => s
   });
 }
 
-export function formatText(located: readonly Located[], summary: { files: number; sites: number; lines?: number }): string {
+export function formatText(located: readonly Located[], summary: { files: number; sites: number; lines?: number; notAnalysed?: string | null }): string {
   const out: string[] = [];
   for (const l of located) {
     const f = l.finding;
@@ -50,6 +50,7 @@ export function formatText(located: readonly Located[], summary: { files: number
   if (located.some((l) => l.finding.context)) out.push(`by context: ${describeByContext(located.map((l) => l.finding))}`);
   const dialect = describeOtherDialect(located.map((l) => l.finding));
   if (dialect) out.push(oneLine(dialect));
+  if (summary.notAnalysed) out.push(oneLine(summary.notAnalysed));
   return out.join('\n');
 }
 

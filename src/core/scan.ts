@@ -23,6 +23,7 @@ import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredI
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecordedNPlusOne } from './record/findings';
 import { errorMessage } from './safeText';
+import { isMinified } from './minified';
 
 export interface FileInput {
   /** Path as it should appear in findings (the CLI uses paths relative to the working directory). */
@@ -221,11 +222,13 @@ export interface ScanResult {
   siteList: SqlSite[];
   /** Total milliseconds in SQL extraction and per analyzer. */
   timings: FileResult['timings'];
+  /** Minified or bundled files, left out of the analysis (core/minified.ts). */
+  minified: string[];
 }
 
 /** Scan files one after another (the caller's iterator decides what to read). */
 export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileInput>, opts: ScanOptions & { keepText?: boolean; keepSites?: boolean }): Promise<ScanResult> {
-  const result: ScanResult = { files: 0, lines: 0, sites: 0, findings: [], rules: ruleMetaOf(opts.analyzers), errors: [], cancelled: false, texts: new Map(), siteList: [], timings: { extractMs: 0, analyzers: {} } };
+  const result: ScanResult = { files: 0, lines: 0, sites: 0, findings: [], rules: ruleMetaOf(opts.analyzers), errors: [], cancelled: false, texts: new Map(), siteList: [], timings: { extractMs: 0, analyzers: {} }, minified: [] };
   const onError = (file: string, message: string) => {
     result.errors.push({ file, message });
     opts.onError?.(file, message);
@@ -235,6 +238,11 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
   const walked = new Map<string, number>();
   const textContexts = new Map<string, CodeContext>();
   for await (const file of files as AsyncIterable<FileInput>) {
+    // Built code (a minified bundle) holds no data access of the app's: left out, and counted.
+    if (isMinified(file.path, file.text)) {
+      result.minified.push(file.path);
+      continue;
+    }
     imports.add(file.path, file.text);
     if (opts.isCancelled?.()) {
       result.cancelled = true;

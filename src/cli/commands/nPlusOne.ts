@@ -67,6 +67,7 @@ export const nPlusOne: CliCommand = {
       .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
     if (stats.missing.length) throw new UsageError(`no such file or folder: ${stats.missing.join(', ')}`);
     if (unreadable) notAnalysed.set('unreadable or binary', unreadable);
+    if (scan.minified.length) notAnalysed.set('minified or bundled', scan.minified.length);
     const notAnalysedText = [...notAnalysed].map(([k, n]) => `${n} ${k}`).join(', ');
     const all = results.map((r) => r.finding);
     if (values.format === 'json') {

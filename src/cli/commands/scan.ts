@@ -131,9 +131,14 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
 }
 
 
+/** The files left out as built code, for the summary (`not analysed: 3 minified or bundled files`). */
+function describeMinified(files: readonly string[]): string | undefined {
+  return files.length ? `not analysed: ${files.length} minified or bundled file${files.length === 1 ? '' : 's'}` : undefined;
+}
+
 function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));
-  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null };
+  const summary = { files: result.files, lines: result.lines, sites: result.sites, findings: result.findings.length, byContext: countByContext(result.findings), notAnalysedForPostgres: describeOtherDialect(result.findings) ?? null, notAnalysed: describeMinified(result.minified) ?? null };
   if (opts.format === 'json') return formatJson(located, summary);
   if (opts.format === 'sarif') {
     return JSON.stringify(

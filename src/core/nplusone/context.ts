@@ -20,6 +20,8 @@ export interface FileContext {
   types: Map<string, string>;
   /** Ruby: associations the file's model declares (`has_many :items`): `items.create!` queries. */
   associations?: Set<string>;
+  /** Python: names imported from a module, with the module as written (`set_config` → `CTFd.utils`, `.helpers`). */
+  importedFrom?: Map<string, string>;
 }
 
 export function usesModule(ctx: FileContext, re: RegExp): boolean {
@@ -99,14 +101,16 @@ function learnJs(text: string, ctx: FileContext): void {
 }
 
 function learnPython(text: string, ctx: FileContext): void {
-  for (const m of text.matchAll(/^[ \t]*(?:from\s+([\w.]+)\s+)?import\s+([^\n#]+)/gm)) {
+  // `from x import a, b`, and `from x import (\n    A,\n    B,\n)` over several lines.
+  for (const m of text.matchAll(/^[ \t]*(?:from\s+([\w.]+)\s+)?import\s+(?:\(([^)]*)\)|([^\n#]+))/gm)) {
     const from = m[1];
-    const names = m[2].replace(/[()]/g, '').split(',').map((s) => s.trim().split(/\s+as\s+/));
+    const names = (m[2] ?? m[3]).replace(/#[^\n]*/g, '').replace(/[()]/g, '').split(',').map((s) => s.trim().split(/\s+as\s+/)).filter(([n]) => n);
     if (from) {
       ctx.modules.push(from);
       for (const [orig, alias] of names) {
         const name = alias ?? orig;
         if (/^[A-Z]/.test(name) && /(^|\.)models?$/.test(from)) ctx.models.add(name);
+        if (/^\w+$/.test(name)) (ctx.importedFrom ??= new Map()).set(name, from);
       }
     } else for (const [orig] of names) ctx.modules.push(orig);
   }
@@ -143,7 +147,8 @@ function learnJava(text: string, ctx: FileContext): void {
     const last = m[1].split('.').pop() ?? '';
     if (/\.(model|models|entity|entities|domain)\./.test(m[1]) && /^[A-Z]/.test(last)) ctx.models.add(last);
   }
-  for (const m of text.matchAll(/\b([A-Z][\w]*)(?:<[^;=(){}]*?>)?\s+(\w+)\s*[;=,)]/g)) ctx.types.set(m[2], m[1]);
+  // Fields, locals, parameters and enhanced-for variables (`for (Role role : roles)`).
+  for (const m of text.matchAll(/\b([A-Z][\w]*)(?:<[^;=(){}]*?>)?\s+(\w+)\s*[;=,):]/g)) ctx.types.set(m[2], m[1]);
   for (const m of text.matchAll(/@Entity[\s\S]{0,200}?\bclass\s+([A-Z]\w*)/g)) ctx.models.add(m[1]);
 }
 

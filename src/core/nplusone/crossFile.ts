@@ -39,6 +39,13 @@ function sameName(cls: string, file: string): boolean {
   return flat(base) === flat(cls) || flat(base).startsWith(flat(cls)) || flat(cls).startsWith(flat(base));
 }
 
+/** Does the Python module as written (`app.utils`, `.helpers`) name this file (`…/app/utils.py`, `…/app/utils/__init__.py`)? */
+function moduleHolds(mod: string, file: string): boolean {
+  const p = mod.replace(/^\.+/, '').replace(/\./g, '/');
+  if (!p) return false;
+  return new RegExp(`(^|/)${escapeRe(p)}(\\.py|/__init__\\.py)$`).test(file);
+}
+
 interface Def {
   file: string;
   line: number;
@@ -51,11 +58,13 @@ export class CrossFileCalls {
   private readonly defs = new Map<string, Def[]>();
   private readonly pending: { file: string; family: string; call: PendingLoopCall }[] = [];
   private readonly modules = new Map<string, string[]>();
+  private readonly importedFrom = new Map<string, Record<string, string>>();
   private root: string | undefined;
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
     const family = languageFolderOf(language);
     if (facts.modules?.length) this.modules.set(file, facts.modules);
+    if (facts.importedFrom) this.importedFrom.set(file, facts.importedFrom);
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
     const defines = codeContextOf(file) !== 'test';
     for (const f of defines ? facts.functions : []) {
@@ -180,7 +189,16 @@ export class CrossFileCalls {
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
       const all = this.defs.get(`${family}:${call.callee}`) ?? [];
       // A function of the calling file itself: its own definition (it reaches a query through other files).
-      const def = call.local
+      // Java: the object's declared type names the class (`DeptService` → DeptService.java, DeptServiceImpl.java);
+      // another class's method of the same name (`role.getMenus()` on an entity) is not this call.
+      const typed = call.receiverType ? all.filter((d) => reaches.has(d) && sameName(call.receiverType!, d.file)) : undefined;
+      if (typed && !typed.length) continue;
+      // Python: a name imported from a module of the project (`from app.utils import set_config`) is that
+      // module's definition, though a migration or a CLI defines one of the same name.
+      const mod = call.local ? undefined : this.importedFrom.get(file)?.[call.callee];
+      const fromModule = mod ? all.filter((d) => moduleHolds(mod, this.inProject(d.file))) : [];
+      if (fromModule.length && !fromModule.some((d) => reaches.has(d))) continue;
+      const def = typed ? typed[0] : fromModule.length ? fromModule.find((d) => reaches.has(d)) : call.local
         ? all.find((d) => d.file === file && reaches.has(d))
         : call.repository && (call.common || all.length > MAX_DEFINITIONS)
           ? all.find((d) => REPOSITORY_FILE.test(d.file) && reaches.has(d))

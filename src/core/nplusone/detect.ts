@@ -60,6 +60,10 @@ interface Binding {
 /** Node types functionDef() can name, per grammar (the walk only materialises these). */
 const FUNCTION_DEF_TYPES = ['function_declaration', 'generator_function_declaration', 'method_definition', 'variable_declarator', 'public_field_definition', 'field_definition', 'function_definition', 'method_declaration', 'method', 'singleton_method'];
 
+/** The case of a switch (Java, JS/TS, Go), and the switch itself: a `break` in a case leaves the switch only. */
+const SWITCH_CASE = /^(switch_block_statement_group|switch_rule|switch_case|switch_default|expression_case|default_case|type_case)$/;
+const SWITCH = /^(switch_statement|switch_expression|expression_switch_statement|type_switch_statement)$/;
+
 const ASSIGN_TYPES: Record<string, [string, string]> = {
   variable_declarator: ['name', 'value'],
   assignment_expression: ['left', 'right'],
@@ -86,6 +90,8 @@ export interface FileCallFacts {
   deferred?: [number, number][];
   /** Modules the file imports (as written): which packages of a monorepo it can reach. */
   modules?: string[];
+  /** Python: names imported by name, with their module as written (`from app.utils import set_config`). */
+  importedFrom?: Record<string, string>;
 }
 
 /**
@@ -103,6 +109,8 @@ export interface PendingLoopCall {
   callee: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
   receiverClass?: string;
+  /** Java: the declared type of the object the method is called on (`DeptService deptService` → `DeptService`): only that class's (or its implementation's) definition is this call. */
+  receiverType?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
   /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? */
@@ -190,6 +198,8 @@ class Detector {
   private readonly flagged = new Set<string>();
   private starts: number[] | undefined;
   private root: Node | undefined;
+  /** `if` blocks that run on a cache miss (behindCacheMiss), read on first use. */
+  private cacheMisses: Node[] | undefined;
   private resolverList: Resolver[] | undefined;
   private serializerMethodList: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] | undefined;
   private startupDefs: Node[] | undefined;
@@ -230,13 +240,13 @@ class Detector {
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
-      if (best && !this.deferredWithin(n, best)) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
+      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best)) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
     }
     const seen = new Set<Node>();
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def));
       const keys = this.queryKeys(def);
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
     }
@@ -268,6 +278,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
+        ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),
@@ -283,7 +294,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, modules: [...this.ctx.modules], topCalls: this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+    return { functions, loopCalls, modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), topCalls: this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
   }
 
   /**
@@ -445,7 +456,15 @@ class Detector {
    * library package the file imports; a JS/TS name the file binds itself (`const { mutateAsync:
    * removeDeployment } = api.x.useMutation()`, `const create = …`) and does not import.
    */
-  private notTheAppsFunction(n: Node, callee: string): boolean {
+/** Java: `deptService.getSuperior(…)` or `this.deptService…` → the field's or variable's declared type (`DeptService`), when the file declares it. */
+  private javaReceiverType(n: Node): string | undefined {
+    const o = field(n, 'object');
+    const name = o?.type === 'identifier' ? o.text : o?.type === 'field_access' && field(o, 'object')?.type === 'this' ? field(o, 'field')?.text : undefined;
+    const t = name ? this.ctx.types.get(name) : undefined;
+    return t && /^[A-Z]/.test(t) && t !== 'String' ? t : undefined;
+  }
+
+    private notTheAppsFunction(n: Node, callee: string): boolean {
     const fn = field(n, 'function');
     if (!fn) return false;
     if (this.lang === 'go') {
@@ -521,9 +540,11 @@ class Detector {
   /**
    * Error paths: a query in a rescue/except/catch clause, or one that only builds an error message
    * (`errors.add(:base, "… #{Item.find(id).name}")`, `raise …`, a log line) runs on failure, not per item.
+   * Only what lies between the call and its loop counts (`stop`): a loop inside an `except` clause
+   * (the fallback that parses the input another way) still runs its body once per item.
    */
-  private onErrorPath(node: Node): boolean {
-    for (let p = node.parent; p && !this.isFunction(p); p = p.parent) {
+  private onErrorPath(node: Node, stop?: Node): boolean {
+    for (let p = node.parent; p && !this.isFunction(p) && !(stop && same(p, stop)); p = p.parent) {
       if (/^(rescue|except_clause|catch_clause|throw_statement|raise_statement)$/.test(p.type)) return true;
       if (this.a.callTypes.has(p.type)) {
         const fn = field(p, 'function') ?? field(p, 'method');
@@ -535,6 +556,31 @@ class Detector {
       }
     }
     return false;
+  }
+
+  /**
+   * A read-through cache in the function: `Dept d = redis.get(key); if (d == null) { d = repo.findById(id); redis.set(key, d) }`
+   * (`if not rows:`, `if (CollUtil.isEmpty(list))`, `if x is None`). The query runs on a miss only: calling
+   * the function once per item reads the cache per item, the database once per key and expiry.
+   */
+  private behindCacheMiss(node: Node, def: Node): boolean {
+    this.cacheMisses ??= this.cacheMissBlocks();
+    return this.cacheMisses.some((b) => b.startIndex <= node.startIndex && node.endIndex <= b.endIndex && def.startIndex <= b.startIndex && b.endIndex <= def.endIndex);
+  }
+
+  /** The file's `if` blocks that run on a cache miss (read once per file; none without a cache in the text). */
+  private cacheMissBlocks(): Node[] {
+    if (!this.root || !/cache|redis|memcache/i.test(this.text)) return [];
+    const out: Node[] = [];
+    for (const p of this.root.descendantsOfType(['if_statement', 'if'])) {
+      if (!p) continue;
+      const cond = (field(p, 'condition')?.text ?? '').replace(/^\(\s*|\s*\)$/g, '');
+      const m = /^(?:!\s*)?(?:[\w$]+\.)*(?:isEmpty|isNull|isBlank|is_empty|empty)\s*\(\s*([\w$]+)\s*\)$|^([\w$]+)\s*(?:===?|is)\s*(?:null|None|nil|undefined)$|^(?:!|not\s+)\s*([\w$]+)$|^([\w$]+)\.(?:nil\?|isEmpty\(\)|blank\?)$/.exec(cond);
+      const v = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
+      const b = v ? this.binding(v, p.startIndex) : undefined;
+      if (b && /(^|\.)\w*(cache|redis|memcache)\w*\.(get|getList|getObject|fetch|read|hget)\w*\s*\(/i.test(b.value.text)) out.push(p);
+    }
+    return out;
   }
 
   /** `loc = StorageLocation.new(row)` / `obj = Book(**row)` inside the loop, then `loc.save!`: one INSERT per item. */
@@ -932,17 +978,22 @@ class Detector {
     if (this.isFunction(li.body) || (li.body.parent && this.isFunction(li.body.parent) && this.lang !== 'ruby')) return false;
     let child: Node = node;
     let cur = node.parent;
+    // Inside a `switch` case, `break` ends the switch, not the loop (`case CUSTOM: ids.addAll(load(r)); break;`).
+    let inSwitch = false;
     while (cur && !same(child, li.body) && !same(cur, li.node)) {
       // `return load(x)` inside the loop: the call runs once, then the function returns.
       if (this.a.exitTypes.has(cur.type) || cur.type === 'return') return true;
       // `if count % BATCH == 0: flush()`: once per group of rows.
       if (/^if_statement|^if$/.test(cur.type) && /%\s*[\w.]+\s*={2,3}\s*0\b/.test(field(cur, 'condition')?.text ?? '')) return true;
       if (this.isMemoised(cur, child, li)) return true;
+      if (SWITCH_CASE.test(cur.type)) inSwitch = true;
       let after = false;
       for (const sib of named(cur)) {
+        const isBreak = sib.type === 'break' || sib.type === 'break_statement';
         if (same(sib, child)) after = true;
-        else if (after && (this.a.exitTypes.has(sib.type) || sib.type === 'return' || sib.type === 'break')) return true;
+        else if (after && !(isBreak && inSwitch) && (this.a.exitTypes.has(sib.type) || sib.type === 'return' || isBreak)) return true;
       }
+      if (SWITCH.test(cur.type)) inSwitch = false;
       child = cur;
       cur = cur.parent;
     }
@@ -1031,7 +1082,7 @@ class Detector {
     // `for key, mapping in existing.items(): mapping.delete()`: any of the names the loop unpacks.
     const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
     if (call.instanceOf !== undefined && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
-    if (this.onErrorPath(node)) return;
+    if (this.onErrorPath(node, li.node)) return;
     if (this.isStatementList(call, li)) return;
     if (this.isChunked(li, node)) return;
     const kind = call.op === 'write' ? 'write-in-loop' : 'query-in-loop';
@@ -1045,7 +1096,7 @@ class Detector {
     // Functions that query: their own calls, or (bounded) functions of this file that do.
     const querying = new Map<string, { def: Node; hit: DbHit }>();
     for (const [name, def] of this.functions) {
-      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node));
+      const hit = this.hits.find((h) => !h.call.batch && contains(def, h.node) && h.call.instanceOf === undefined && !this.onErrorPath(h.node) && !this.behindCacheMiss(h.node, def));
       if (hit) querying.set(name, { def, hit });
     }
     this.locallyQuerying = new Set(querying.keys());

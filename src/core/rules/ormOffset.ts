@@ -35,6 +35,12 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   // `take` next to `skip` in one spread object literal says what the pair is. (An object of both passed to the app's
   // own service is not the query: the service's find call is where it is reported.)
   { re: /\.\.\.\s*(?:\([^{}()]{0,60})?\{[^{}]{0,200}?\btake\s*:[^{}]{0,200}?\b(skip)\s*:\s*([^,}\n]{1,80})|\.\.\.\s*(?:\([^{}()]{0,60})?\{[^{}]{0,200}?\b(skip)\s*:\s*([^,}\n]{1,80}?)\s*,[^{}]{0,200}?\btake\s*:/g, what: (m) => `skip: ${(m[2] ?? m[4]).trim()}`, value: (m) => m[2] ?? m[4], langs: /\.[cm]?[jt]sx?$/, at: (m) => m[0].lastIndexOf('skip', m[2] !== undefined ? m[0].length - m[2].length : undefined) },
+  // Page-number helpers that page with LIMIT/OFFSET: Flask-SQLAlchemy `query.paginate(page=…, per_page=…)` (its
+  // keywords say which paginate it is: boto3's `paginator.paginate(Bucket=…)` is not, nor an app's own
+  // `repository.paginate(stmt, limit=…, page=…)`, whose own `.offset()` is where it is reported), and Objection's
+  // `.page(page, pageSize)` at the end of a query chain (`page(0, n)` is the first page only).
+  { re: /\.(paginate)\(([^()]{0,160}\b(?:per_page|max_per_page)\s*=[^()]{0,160})\)/g, what: () => '.paginate(…): LIMIT/OFFSET', value: () => 'x', langs: /\.py$/, at: () => 1 },
+  { re: /\.(?:query|orderBy|where\w*|joinRelated|withGraphFetched|select|column)\((?:[^()]|\([^()]{0,80}\)){0,200}\)[\s\S]{0,240}?\.(page)\(\s*([^(),]{1,60}?)\s*,\s*[^(),]{1,60}\)/g, what: (m) => `.page(${m[2].trim()}, …): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.[cm]?[jt]sx?$/, at: (m) => m[0].lastIndexOf('.page(') + 1 },
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
   { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
   // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n in a fragment
@@ -44,7 +50,7 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
 ];
 
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
-  if (!/offset|skip|\[/i.test(text)) return [];
+  if (!/offset|skip|paginate|\.page\(|\[/i.test(text)) return [];
   // Sites the SQL rule judges: complete statements, or composed ones with a complete variant saying OFFSET.
   const judged = sites.filter((s) => (!s.dynamic && /\bOFFSET\b/i.test(s.sql)) || s.variants?.some((v) => !v.dynamic && /\bOFFSET\b/i.test(v.sql)));
   const out: Hit[] = [];

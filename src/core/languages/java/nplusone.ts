@@ -75,7 +75,8 @@ export function javaAdapter(): LanguageAdapter {
     },
     loopOf: javaLoopOf,
     functionTypes: new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']),
-    functionDef: (n) => (n.type === 'method_declaration' && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
+    // A method declared without a body (an interface's, an abstract one) is not a definition: its implementations are.
+    functionDef: (n) => (n.type === 'method_declaration' && field(n, 'name') && field(n, 'body') ? { name: field(n, 'name')!.text, node: n } : undefined),
     localCallee: (n) => {
       if (n.type !== 'method_invocation') return undefined;
       const o = field(n, 'object');
@@ -94,7 +95,8 @@ export function javaAdapter(): LanguageAdapter {
 const JDBC_EXEC = /^(executeQuery|executeUpdate|execute|executeLargeUpdate)$/;
 const JDBC_STMT = /^(stmt|statement|ps|pst|pstmt|st|preparedStatement|prepared|select|insert|update|cs|call)$|(Stmt|Statement|Ps)$/;
 const JDBC_TEMPLATE = /^(jdbc|jdbcTemplate|template|namedJdbc|namedParameterJdbcTemplate|jdbcClient|namedTemplate)$|(JdbcTemplate|Jdbc|Template)$/;
-const SPRING_DATA = /^(find|get|read|query|search|stream|count|exists|delete|remove|save)\w*$/;
+/** Spring Data's derived-query verbs, and the verbs of a repository's own @Query/@Modifying methods (`selectPathById`, `updateSubCntById`). */
+const SPRING_DATA = /^(find|get|read|query|search|stream|count|exists|delete|remove|save|select|update|insert|upsert)\w*$/;
 const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
 
 
@@ -128,7 +130,7 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
   // Spring Data repositories
   if (recv !== undefined && segs.length >= 2 && (/(Repository|Repo|Dao|DAO)$/.test(recv) || /^(repo|repository|dao)$/.test(recv) || /(Repository|Dao)$/.test(recvType)) && SPRING_DATA.test(method)) {
     const batch = /All/.test(method) && named(last.args).length > 0 || /(In|IsIn|InAndOr)(And|Or|OrderBy|$)/.test(method) || /InBatch$/.test(method);
-    return { library: 'spring-data', op: /^(save|delete|remove)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, '') };
+    return { library: 'spring-data', op: /^(save|delete|remove|update|insert|upsert)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, '') };
   }
   // JPA EntityManager / Hibernate Session
   const emIdx = n.findIndex((x) => JPA_EM.test(x) || /^(EntityManager|Session)$/.test(ctx.types.get(x) ?? ''));

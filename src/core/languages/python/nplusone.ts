@@ -165,8 +165,9 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
     const model = m1 === 'query' || m1 === 'get' ? named(segs[si + 1].args)[0]?.text : undefined;
     return { library: 'sqlalchemy', op: write ? 'write' : 'read', batch, label: `${n.slice(0, si + 2).join('.')}(…)${segs.length > si + 2 ? '.' + n.slice(si + 2).join('.') : ''}`, method, model };
   }
-  // Flask-SQLAlchemy: User.query.get(id), User.query.filter_by(…).first()
-  if (n.length >= 3 && /^[A-Z]/.test(n[0]) && n[1] === 'query' && !segs[1].call && usesModule(ctx, /sqlalchemy|flask/)) {
+  // Flask-SQLAlchemy: User.query.get(id), User.query.filter_by(…).first() — in a file that imports
+  // Flask or SQLAlchemy, or that imports the model from the app's models module.
+  if (n.length >= 3 && /^[A-Z]/.test(n[0]) && n[1] === 'query' && !segs[1].call && (usesModule(ctx, /sqlalchemy|flask/) || ctx.models.has(n[0]))) {
     const batch = /\.in_\s*\(/.test(argsText);
     return { library: 'sqlalchemy', op: n.includes('delete') || n.includes('update') ? 'write' : 'read', batch, label: `${n[0]}.query.${n.slice(2).join('(…).')}`, method, model: n[0] };
   }
@@ -181,7 +182,8 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   }
 
   // Related managers: article.tags.add(tag), user.notifications.create(…), order.items.remove(item)
-  if (segs.length === 3 && !segs[0].call && !segs[1].call && segs[2].call && chain.root.type === 'identifier' && /^(add|remove|create|get_or_create|update_or_create|set|clear)$/.test(method) &&
+  // Not SQLAlchemy's session (`db.session.add(row)` stages the row for the next flush: no round trip).
+  if (segs.length === 3 && !segs[0].call && !segs[1].call && segs[2].call && chain.root.type === 'identifier' && /^(add|remove|create|get_or_create|update_or_create|set|clear)$/.test(method) && !SA_SESSION.test(n[1]) &&
     (!NOT_MANAGER.test(n[1]) || /^(create|get_or_create|update_or_create)$/.test(method)) && (usesModule(ctx, /^django/) || ctx.models.size > 0)) {
     const model = n[1].replace(/_set$/, '').replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
     return { library: 'django', op: 'write', batch: method === 'set' || method === 'clear' || (/^(add|remove)$/.test(method) && named(last.args).some((x) => x.type === 'list_splat')), label: label(chain), method, model };

@@ -56,6 +56,21 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
     const site = { sql: 'SELECT * FROM t ORDER BY id LIMIT $1 OFFSET $2', span: { start: 9, end: 58 }, dynamic: false } as SqlSite;
     assert.equal(findOrmOffsets(text, 'a.ts', [site]).length, 0);
   });
+
+  it('page-number helpers that page with LIMIT/OFFSET: Flask-SQLAlchemy .paginate(per_page=…) and Objection .page(n, size)', () => {
+    const flask = 'orders = (\n    Orders.query.filter_by(paid=True)\n    .order_by(Orders.id.desc())\n    .paginate(page=page, per_page=50, error_out=False)\n)';
+    const [h] = findOrmOffsets(flask, 'shop/orders.py', []);
+    assert.equal(flask.slice(h.at, h.at + 8), 'paginate');
+    assert.equal(findOrmOffsets('rows = Orders.query.paginate(max_per_page=100, error_out=False)', 'shop/api.py', []).length, 1);
+    // Not Flask-SQLAlchemy's: boto3's paginator, or the app's own paginate(stmt, limit=…, page=…) whose .offset() is reported where it is.
+    assert.equal(findOrmOffsets('for page in paginator.paginate(Bucket=bucket, Prefix=prefix):', 'shop/s3.py', []).length, 0);
+    assert.equal(findOrmOffsets('return await repository.paginate(statement, limit=pagination.limit, page=pagination.page)', 'shop/service.py', []).length, 0);
+    const objection = "const history = await Revisions.query()\n  .where({ docId })\n  .orderBy('createdAt', 'desc')\n  .page(pageNo, pageSize)";
+    const [o] = findOrmOffsets(objection, 'server/models/revisions.js', []);
+    assert.equal(objection.slice(o.at, o.at + 5), 'page(');
+    assert.equal(findOrmOffsets("const first = await Revisions.query().orderBy('id').page(0, 20)", 'server/a.js', []).length, 0, 'the first page only');
+    assert.equal(findOrmOffsets('await browser.page(url, options)', 'e2e/a.js', []).length, 0);
+  });
 });
 
 describe('extract: statements completed by appending', () => {
