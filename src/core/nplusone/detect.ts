@@ -82,6 +82,8 @@ export interface FileCallFacts {
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
+  /** Names called outside every named function inside a handler or scheduled callback (per request or tick). */
+  laterCalls?: string[];
   /** Line ranges (1-based) of callbacks handed to a scheduler or registry: they run per tick or per event, not when defined. */
   deferred?: [number, number][];
   /** Modules the file imports (as written): which packages of a monorepo it can reach. */
@@ -283,7 +285,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, modules: [...this.ctx.modules], topCalls: this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+    return { functions, loopCalls, modules: [...this.ctx.modules], ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
   }
 
   /**
@@ -291,8 +293,9 @@ class Detector {
    * leaving out calls in callbacks handed to handlers, routers and schedulers (`app.get(…, async () => …)`,
    * `.mutation(async () => …)`, `cron.schedule(…)`), which run per request or per tick.
    */
-  private topCalls(defs: Node[]): string[] {
+  private topCalls(defs: Node[]): { topCalls: string[]; laterCalls: string[] } {
     const out = new Set<string>();
+    const later = new Set<string>();
     const defSpans = defs.map((d) => this.spanOf(d));
     const inDef = ([s, e]: readonly [number, number]) => defSpans.some(([ds, de]) => ds <= s && e <= de);
     // Function literals outside named functions, and whether they run when reached: only callbacks of
@@ -305,11 +308,11 @@ class Detector {
     });
     for (const n of this.calls) {
       const [s, e] = this.spanOf(n);
-      if (inDef([s, e]) || lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1])) continue;
+      if (inDef([s, e])) continue;
       const name = this.calleeName(n);
-      if (name) out.add(name);
+      if (name) (lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1]) ? later : out).add(name);
     }
-    return [...out];
+    return { topCalls: [...out], laterCalls: [...later] };
   }
 
   /** Callbacks handed to a scheduler or registry (`scheduleJob(id, cron, async () => …)`), as line ranges. */

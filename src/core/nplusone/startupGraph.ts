@@ -37,6 +37,8 @@ export class StartupGraph {
   private readonly fns: Fn[] = [];
   /** Names called at module level (start-up), per family. */
   private readonly top = new Set<string>();
+  /** Names called in handlers and scheduled callbacks outside named functions (per request or tick). */
+  private readonly later = new Set<string>();
   /** Per file, callbacks handed to schedulers and registries: they run per tick or event. */
   private readonly deferred = new Map<string, [number, number][]>();
   private startup: Set<string> | undefined;
@@ -52,6 +54,7 @@ export class StartupGraph {
       this.fns.push({ file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root: (go && f.name === 'init') || STARTUP_FOLDER.test(file) });
     }
     for (const c of facts.topCalls ?? []) this.top.add(`${fam}:${c}`);
+    for (const c of facts.laterCalls ?? []) this.later.add(`${fam}:${c}`);
     if (facts.deferred?.length) this.deferred.set(file, facts.deferred);
     this.startup = undefined;
   }
@@ -66,7 +69,7 @@ export class StartupGraph {
     for (let round = 0; round < ROUNDS; round++) {
       let changed = false;
       for (const f of this.fns) {
-        if (startup.has(f.name) || f.root) continue;
+        if (startup.has(f.name) || f.root || this.later.has(f.name)) continue;
         const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name);
         if ((by.length || this.top.has(f.name)) && by.every(isStartup) && (by.length > 0 || this.top.has(f.name))) {
           startup.add(f.name);
