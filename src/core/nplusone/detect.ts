@@ -1091,7 +1091,7 @@ class Detector {
       // Every query of the method runs once per object: an `__in` filter here narrows by other values
       // (`onhand_users__id__in=shared_users`), it does not batch the serialized objects.
       for (const h of this.hits) {
-        if (!contains(def, h.node) || (h.call.batch && !/__in\s*=/.test(h.node.text))) continue;
+        if (!contains(def, h.node) || (h.call.batch && !/__in\s*=/.test(h.node.text)) || this.isFallback(h.node, def, obj)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
       }
       const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
@@ -1099,11 +1099,26 @@ class Detector {
         if (!contains(def, n) || this.hitByStart.has(n.startIndex)) continue;
         const m = rel.exec(field(n, 'function')?.text ?? '');
         // `Q(id__in=obj.rel.all())`, `filter(x__in=obj.rel.all())`: a subquery of the outer query, not a query of its own.
-        if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument') continue;
+        if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument' || this.isFallback(n, def, obj)) continue;
         const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
         this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
       }
     }
+  }
+
+  /**
+   * The query is the fallback for a value the list query already computed: the right side of
+   * `obj.total or obj.items.count()` / `getattr(obj, "total", None) or …` (an annotation), or the
+   * else branch of a check of a prefetch or context cache (`if prefetched is not None: … else: query`).
+   * It runs only for objects the list query did not cover.
+   */
+  private isFallback(n: Node, def: Node, obj: string): boolean {
+    const onObj = new RegExp(`^(?:getattr\\(\\s*${escapeRe(obj)}\\b|${escapeRe(obj)}\\.\\w+$)`);
+    for (let c: Node | null = n, p = n.parent; p && !same(p, def); c = p, p = p.parent) {
+      if (p.type === 'boolean_operator' && field(p, 'operator')?.text === 'or' && same(field(p, 'right'), c) && onObj.test(field(p, 'left')?.text ?? '')) return true;
+      if (p.type === 'else_clause' && p.parent?.type === 'if_statement' && /prefetch|_cache\b|cached|self\.context/.test(field(p.parent, 'condition')?.text ?? '')) return true;
+    }
+    return false;
   }
 
   /**

@@ -185,6 +185,26 @@ describe('core/nplusone kinds seen on held-out-g', () => {
       assert.deepEqual(await scanLines([s]), ['shop/api/serializers.py:9 request warning']);
     });
 
+    it('a fallback for a value the list query computed (an annotation or a prefetch cache) is not one query per object', async () => {
+      const s = serializer([
+        'class ShelfSerializer(serializers.ModelSerializer):',
+        '    def get_book_count(self, obj):',
+        '        return getattr(obj, "book_total", None) or obj.books.count()',
+        '',
+        '    def get_recent(self, obj):',
+        '        prefetched = getattr(obj, "_prefetched_objects_cache", {}).get("books")',
+        '        if prefetched is not None:',
+        '            books = prefetched',
+        '        else:',
+        '            books = list(Book.objects.filter(shelf=obj).only("id"))',
+        '        return [b.id for b in books]',
+        '',
+        '    def get_first_title(self, obj):',
+        '        return obj.books.first() or obj.title',
+      ]);
+      assert.deepEqual(await scanLines([s]), ['shop/api/serializers.py:19 request warning']);
+    });
+
     it('a custom manager of the model (Model.<x>_objects) is a query', async () => {
       const s = serializer([
         'class TaskSerializer(serializers.ModelSerializer):',
