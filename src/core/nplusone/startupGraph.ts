@@ -35,6 +35,7 @@ interface Fn {
 
 export class StartupGraph {
   private readonly fns: Fn[] = [];
+  private readonly byFile = new Map<string, Fn[]>();
   /** Names called at module level (start-up), per family. */
   private readonly top = new Set<string>();
   /** Names called in handlers and scheduled callbacks outside named functions (per request or tick). */
@@ -51,7 +52,11 @@ export class StartupGraph {
     const go = language === 'go';
     const fam = go ? 'go' : 'js';
     for (const f of facts.functions) {
-      this.fns.push({ file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root: (go && f.name === 'init') || STARTUP_FOLDER.test(file) });
+      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root: (go && f.name === 'init') || STARTUP_FOLDER.test(file) };
+      this.fns.push(fn);
+      const list = this.byFile.get(file);
+      if (list) list.push(fn);
+      else this.byFile.set(file, [fn]);
     }
     for (const c of facts.topCalls ?? []) this.top.add(`${fam}:${c}`);
     for (const c of facts.laterCalls ?? []) this.later.add(`${fam}:${c}`);
@@ -86,7 +91,7 @@ export class StartupGraph {
   private startupAt(file: string, line: number): Fn | undefined {
     if (this.deferred.get(file)?.some(([a, b]) => a <= line && line <= b)) return undefined;
     let best: Fn | undefined;
-    for (const f of this.fns) if (f.file === file && f.line <= line && line <= f.endLine && (!best || f.line >= best.line)) best = f;
+    for (const f of this.byFile.get(file) ?? []) if (f.line <= line && line <= f.endLine && (!best || f.line >= best.line)) best = f;
     return best && (best.root || this.startupNames().has(best.name)) ? best : undefined;
   }
 
