@@ -288,7 +288,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
 
 function ruleMetaOf(analyzers: readonly Analyzer[]): RuleMeta[] {
   const seen = new Map<string, RuleMeta>();
-  for (const a of analyzers) for (const r of a.rules) if (!seen.has(r.id)) seen.set(r.id, { id: r.id, defaultSeverity: r.defaultSeverity, description: r.description, docs: r.docs });
+  for (const a of analyzers) for (const r of a.rules) if (!seen.has(r.id)) seen.set(r.id, { id: r.id, defaultSeverity: r.defaultSeverity, description: r.description });
   return [...seen.values()];
 }
 

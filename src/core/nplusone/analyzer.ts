@@ -10,7 +10,7 @@ import { DrfViews } from './drfViews';
 import { StartupGraph } from './startupGraph';
 
 const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
-  id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md',
+  id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.',
 };
 
 /** `skip(file)`: files another view already shows live (the editor's open documents). */
