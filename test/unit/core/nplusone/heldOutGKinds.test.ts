@@ -5,15 +5,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
-import { scanFiles } from '../../../../src/core/scan';
-import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
-import type { Finding } from '../../../../src/core/findings';
+import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
 
+/** The 1-based line of an offset in one of the scanned files (for related locations). */
 const lineOf = (files: { path: string; text: string }[], file: string | undefined, offset: number) => files.find((x) => x.path === file)!.text.slice(0, offset).split('\n').length;
-const scan = async (files: { path: string; text: string }[]): Promise<Finding[]> => (await scanFiles(files, { analyzers: [nPlusOneAnalyzer()], keepText: true })).findings;
-/** `file:line context severity` of each finding. */
-const scanLines = async (files: { path: string; text: string }[]) =>
-  (await scan(files)).map((f) => `${f.file}:${lineOf(files, f.file, f.span.start)} ${f.context} ${f.severity}`).sort();
+/** `file:line context severity` of each finding of a scan. */
+const scanLines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => `${f.file}:${f.line} ${f.context} ${f.severity}`).sort();
 
 const MODELS = {
   path: 'shop/models.py',
@@ -98,9 +95,9 @@ describe('core/nplusone kinds seen on held-out-g', () => {
         '    serializer_class = BookSerializer',
       ]);
       const files = [MODELS, SERIALIZERS, views];
-      const found = (await scan(files)).filter((f) => f.file === 'shop/views.py');
+      const found = (await scanNPlusOne(files)).filter((f) => f.file === 'shop/views.py');
       assert.equal(found.length, 1);
-      assert.equal(lineOf(files, found[0].file, found[0].span.start), 9);
+      assert.equal(found[0].line, 9);
       assert.match(found[0].message, /BookSerializer reads `shelf`, `tags` for every Book BookViewSet lists/);
       assert.deepEqual(found[0].related?.map((r) => `${r.file}:${lineOf(files, r.file, r.span.start)}`), ['shop/serializers.py:13', 'shop/serializers.py:16']);
       assert.match(JSON.stringify(found[0].fixes), /select_related\('shelf'\)\.prefetch_related\('tags'\)/);
@@ -225,8 +222,8 @@ describe('core/nplusone kinds seen on held-out-g', () => {
 
     it('a partial rendered per item with the item as a local, building a query on it, is one query per item (reported at the controller)', async () => {
       const files = app(['feed_ids = rule.user.subscriptions.where(feed_id: rule.feed_ids).pluck(:feed_id)', 'json.extract! rule, :id, :title', 'json.feed_ids feed_ids']);
-      const found = await scan(files);
-      assert.deepEqual(found.map((f) => `${f.file}:${lineOf(files, f.file, f.span.start)}`), ['app/controllers/api/rules_controller.rb:4']);
+      const found = await scanNPlusOne(files);
+      assert.deepEqual(found.map((f) => `${f.file}:${f.line}`), ['app/controllers/api/rules_controller.rb:4']);
       assert.match(found[0].message, /_rule\.json\.jbuilder:1 runs `rule\.user\.subscriptions\.where` once per item of `@rules`/);
     });
 
