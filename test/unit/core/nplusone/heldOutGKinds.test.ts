@@ -136,6 +136,30 @@ describe('core/nplusone kinds seen on held-out-g', () => {
       assert.deepEqual(await scanLines([MODELS, SERIALIZERS, views]), []);
     });
 
+    it('serializer_class named through its module is read; preloads computed at run time in a project base class count as preloading all', async () => {
+      const listed = viewsFile([
+        'from shop import serializers',
+        '',
+        'class BookViewSet(viewsets.ModelViewSet):',
+        '    queryset = Book.objects.all()',
+        '    serializer_class = serializers.BookSerializer',
+      ]);
+      assert.deepEqual(await scanLines([MODELS, SERIALIZERS, listed]), ['shop/views.py:8 request warning']);
+      const dynamic = viewsFile([
+        'class BaseViewSet(viewsets.ModelViewSet):',
+        '    def get_queryset(self):',
+        '        qs = super().get_queryset()',
+        '        if prefetch := prefetches_for(self.get_serializer_class()):',
+        '            qs = qs.prefetch_related(*prefetch)',
+        '        return qs',
+        '',
+        'class BookViewSet(BaseViewSet):',
+        '    queryset = Book.objects.all()',
+        '    serializer_class = serializers.BookSerializer',
+      ]);
+      assert.deepEqual(await scanLines([MODELS, SERIALIZERS, dynamic]), []);
+    });
+
     it('the serializer a list handler sets at run time (self.serializer_class = …) is the one read', async () => {
       const views = viewsFile([
         'class TrashView(ListModelMixin, GenericAPIView):',
@@ -227,6 +251,15 @@ describe('core/nplusone kinds seen on held-out-g', () => {
       assert.match(found[0].message, /_rule\.json\.jbuilder:1 runs `rule\.user\.subscriptions\.where` once per item of `@rules`/);
     });
 
+    it('a count on an association in an ERB loop is a COUNT per item even when the controller preloads it', async () => {
+      const files = [
+        { path: 'app/models/audit.rb', text: 'class Audit < ApplicationRecord\n  has_many :line_items\nend\n' },
+        { path: 'app/controllers/audits_controller.rb', text: 'class AuditsController < ApplicationController\n  def index\n    @audits = Audit.includes(:line_items).where(org: current_org)\n  end\nend\n' },
+        { path: 'app/views/audits/index.html.erb', text: '<% @audits.each do |audit| %>\n  <td><%= audit.line_items.size %></td>\n  <td><%= pluralize(audit.line_items.count, "item") %></td>\n<% end %>\n' },
+      ];
+      assert.deepEqual(await scanLines(files), ['app/controllers/audits_controller.rb:3 request warning']);
+    });
+
     it('the owner the collection came from, and plain attributes, are no query', async () => {
       assert.deepEqual(await scanLines(app(['json.extract! rule, :id, :title', 'json.owner rule.user.name'])), []);
     });
@@ -252,6 +285,11 @@ describe('core/nplusone kinds seen on held-out-g', () => {
 
     it('a Go function called only from initialize/ code runs once per boot: script context, info', async () => {
       assert.deepEqual(await scanLines([goCheck, goInit]), ['server/plugin/tool/check.go:7 script info']);
+    });
+
+    it('a setup/ folder is no start-up code (apps name per-request set-up actions so)', async () => {
+      const setup = { path: 'server/setup/server_setup.go', text: 'package setup\n\nimport "example.com/app/server/plugin/tool"\n\nfunc SetupServer() {\n\ttool.RegisterRoutes(all)\n}\n' };
+      assert.deepEqual(await scanLines([goCheck, setup]), ['server/plugin/tool/check.go:7 request warning']);
     });
 
     it('the same function also called from a request handler stays request code', async () => {
