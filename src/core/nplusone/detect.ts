@@ -86,6 +86,8 @@ export interface FileCallFacts {
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
+  /** Names called outside every named function inside a handler or scheduled callback (per request or tick). */
+  laterCalls?: string[];
   /** Line ranges (1-based) of callbacks handed to a scheduler or registry: they run per tick or per event, not when defined. */
   deferred?: [number, number][];
   /** Modules the file imports (as written): which packages of a monorepo it can reach. */
@@ -294,7 +296,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), topCalls: this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+    return { functions, loopCalls, modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
   }
 
   /**
@@ -302,8 +304,9 @@ class Detector {
    * leaving out calls in callbacks handed to handlers, routers and schedulers (`app.get(…, async () => …)`,
    * `.mutation(async () => …)`, `cron.schedule(…)`), which run per request or per tick.
    */
-  private topCalls(defs: Node[]): string[] {
+  private topCalls(defs: Node[]): { topCalls: string[]; laterCalls: string[] } {
     const out = new Set<string>();
+    const later = new Set<string>();
     const defSpans = defs.map((d) => this.spanOf(d));
     const inDef = ([s, e]: readonly [number, number]) => defSpans.some(([ds, de]) => ds <= s && e <= de);
     // Function literals outside named functions, and whether they run when reached: only callbacks of
@@ -316,11 +319,11 @@ class Detector {
     });
     for (const n of this.calls) {
       const [s, e] = this.spanOf(n);
-      if (inDef([s, e]) || lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1])) continue;
+      if (inDef([s, e])) continue;
       const name = this.calleeName(n);
-      if (name) out.add(name);
+      if (name) (lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1]) ? later : out).add(name);
     }
-    return [...out];
+    return { topCalls: [...out], laterCalls: [...later] };
   }
 
   /** Callbacks handed to a scheduler or registry (`scheduleJob(id, cron, async () => …)`), as line ranges. */
@@ -1139,7 +1142,7 @@ class Detector {
       // Every query of the method runs once per object: an `__in` filter here narrows by other values
       // (`onhand_users__id__in=shared_users`), it does not batch the serialized objects.
       for (const h of this.hits) {
-        if (!contains(def, h.node) || (h.call.batch && !/__in\s*=/.test(h.node.text))) continue;
+        if (!contains(def, h.node) || (h.call.batch && !/__in\s*=/.test(h.node.text)) || this.isFallback(h.node, def, obj)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
       }
       const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
@@ -1147,11 +1150,26 @@ class Detector {
         if (!contains(def, n) || this.hitByStart.has(n.startIndex)) continue;
         const m = rel.exec(field(n, 'function')?.text ?? '');
         // `Q(id__in=obj.rel.all())`, `filter(x__in=obj.rel.all())`: a subquery of the outer query, not a query of its own.
-        if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument') continue;
+        if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument' || this.isFallback(n, def, obj)) continue;
         const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
         this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
       }
     }
+  }
+
+  /**
+   * The query is the fallback for a value the list query already computed: the right side of
+   * `obj.total or obj.items.count()` / `getattr(obj, "total", None) or …` (an annotation), or the
+   * else branch of a check of a prefetch or context cache (`if prefetched is not None: … else: query`).
+   * It runs only for objects the list query did not cover.
+   */
+  private isFallback(n: Node, def: Node, obj: string): boolean {
+    const onObj = new RegExp(`^(?:getattr\\(\\s*${escapeRe(obj)}\\b|${escapeRe(obj)}\\.\\w+$)`);
+    for (let c: Node | null = n, p = n.parent; p && !same(p, def); c = p, p = p.parent) {
+      if (p.type === 'boolean_operator' && field(p, 'operator')?.text === 'or' && same(field(p, 'right'), c) && onObj.test(field(p, 'left')?.text ?? '')) return true;
+      if (p.type === 'else_clause' && p.parent?.type === 'if_statement' && /prefetch|_cache\b|cached|self\.context/.test(field(p.parent, 'condition')?.text ?? '')) return true;
+    }
+    return false;
   }
 
   /**

@@ -131,7 +131,7 @@ export class DrfViews {
         if (!qs) continue;
         const model = qs[1];
         const preloaded = this.preloads(view, new Set());
-        const serializers = new Set([...view.body.matchAll(/\b(?:self\.)?serializer_class\s*=\s*(\w+)/g)].map((m) => m[1]));
+        const serializers = new Set([...view.body.matchAll(/\b(?:self\.)?serializer_class\s*=\s*(?:\w+\.)*(\w+)/g)].map((m) => m[1]));
         for (const sname of serializers) {
           const ser = this.unique(sname);
           if (!ser) continue;
@@ -178,7 +178,9 @@ export class DrfViews {
     seen.add(c.name);
     for (const m of c.body.matchAll(/\b(select_related|prefetch_related|Prefetch)\s*\(/g)) {
       const args = argsFrom(c.body, m.index! + m[0].length - 1);
-      if (!args.trim() && m[1] === 'select_related') all = true;
+      // A bare `select_related()`, or preloads computed at run time (`prefetch_related(*prefetches)`,
+      // NetBox's prefetches derived from the serializer): everything is taken as preloaded.
+      if ((!args.trim() && m[1] === 'select_related') || (m[1] !== 'Prefetch' && /^\s*\*/.test(args))) all = true;
       for (const s of stringsIn(m[1] === 'Prefetch' ? args.split(',')[0] : args)) names.add(s.split('__')[0]);
     }
     for (const b of c.bases) {

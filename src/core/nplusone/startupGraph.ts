@@ -35,8 +35,11 @@ interface Fn {
 
 export class StartupGraph {
   private readonly fns: Fn[] = [];
+  private readonly byFile = new Map<string, Fn[]>();
   /** Names called at module level (start-up), per family. */
   private readonly top = new Set<string>();
+  /** Names called in handlers and scheduled callbacks outside named functions (per request or tick). */
+  private readonly later = new Set<string>();
   /** Per file, callbacks handed to schedulers and registries: they run per tick or event. */
   private readonly deferred = new Map<string, [number, number][]>();
   private startup: Set<string> | undefined;
@@ -49,9 +52,14 @@ export class StartupGraph {
     const go = language === 'go';
     const fam = go ? 'go' : 'js';
     for (const f of facts.functions) {
-      this.fns.push({ file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root: (go && f.name === 'init') || STARTUP_FOLDER.test(file) });
+      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root: (go && f.name === 'init') || STARTUP_FOLDER.test(file) };
+      this.fns.push(fn);
+      const list = this.byFile.get(file);
+      if (list) list.push(fn);
+      else this.byFile.set(file, [fn]);
     }
     for (const c of facts.topCalls ?? []) this.top.add(`${fam}:${c}`);
+    for (const c of facts.laterCalls ?? []) this.later.add(`${fam}:${c}`);
     if (facts.deferred?.length) this.deferred.set(file, facts.deferred);
     this.startup = undefined;
   }
@@ -66,7 +74,7 @@ export class StartupGraph {
     for (let round = 0; round < ROUNDS; round++) {
       let changed = false;
       for (const f of this.fns) {
-        if (startup.has(f.name) || f.root) continue;
+        if (startup.has(f.name) || f.root || this.later.has(f.name)) continue;
         const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name);
         if ((by.length || this.top.has(f.name)) && by.every(isStartup) && (by.length > 0 || this.top.has(f.name))) {
           startup.add(f.name);
@@ -83,7 +91,7 @@ export class StartupGraph {
   private startupAt(file: string, line: number): Fn | undefined {
     if (this.deferred.get(file)?.some(([a, b]) => a <= line && line <= b)) return undefined;
     let best: Fn | undefined;
-    for (const f of this.fns) if (f.file === file && f.line <= line && line <= f.endLine && (!best || f.line >= best.line)) best = f;
+    for (const f of this.byFile.get(file) ?? []) if (f.line <= line && line <= f.endLine && (!best || f.line >= best.line)) best = f;
     return best && (best.root || this.startupNames().has(best.name)) ? best : undefined;
   }
 
