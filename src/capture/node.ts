@@ -310,36 +310,38 @@ function positionKey(line: number, col: number): number {
  * A stack read is made in three steps so that Error.captureStackTrace runs in the frame that needs
  * the frames above it: each frame of the capture's between the read and the app's line is one more
  * for V8 to walk and decode (about 0.4 µs each), so the per-statement paths read in their own frame:
- *   const was = readStart(n); try { Error.captureStackTrace(holder, above); frames = framesOf(holder); } finally { readEnd(was); }
+ *   readStart(n); try { Error.captureStackTrace(holder, above); frames = framesOf(); } finally { readEnd(); }
+ * Nothing runs between readStart and readEnd but V8 and `structured` (no app code, no other read), so
+ * the settings they save and the object the frames are read into are the module's own, reused: V8
+ * sets the object's stack anew at each read, and a new object per read costs V8 a property definition.
  */
-interface ReadSettings {
-  limit: number;
-  prepare: typeof Error.prepareStackTrace;
-}
-function readStart(limit: number): ReadSettings {
-  const was = { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace };
+const holder: { stack?: unknown } = {};
+let savedLimit: number | undefined;
+let savedPrepare: typeof Error.prepareStackTrace;
+function readStart(limit: number): void {
+  savedLimit = Error.stackTraceLimit;
+  savedPrepare = Error.prepareStackTrace;
   Error.stackTraceLimit = limit;
   Error.prepareStackTrace = structured;
-  return was;
 }
-function readEnd(was: ReadSettings): void {
-  Error.stackTraceLimit = was.limit;
-  Error.prepareStackTrace = was.prepare;
+function readEnd(): void {
+  Error.stackTraceLimit = savedLimit!;
+  Error.prepareStackTrace = savedPrepare;
 }
 /** The frames read into the holder (formatted now, while structured is Error.prepareStackTrace). */
-function framesOf(holder: { stack?: unknown }): NodeJS.CallSite[] | undefined {
-  return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+function framesOf(): NodeJS.CallSite[] | undefined {
+  const frames = holder.stack;
+  return Array.isArray(frames) ? (frames as NodeJS.CallSite[]) : undefined;
 }
 
 function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
-  const was = readStart(limit);
+  readStart(limit);
   try {
-    const holder: { stack?: unknown } = {};
     // Frames from `above` (the capture's wrapper the app called) up are left out.
     Error.captureStackTrace(holder, above);
-    return framesOf(holder);
+    return framesOf();
   } finally {
-    readEnd(was);
+    readEnd();
   }
 }
 
@@ -824,14 +826,13 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
         p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
         if (p && p.site === undefined) {
           // Read in this frame (see readStart).
-          const holder: { stack?: unknown } = {};
           let near: NodeJS.CallSite[] | undefined;
-          const was = readStart(NEAR_FRAMES);
+          readStart(NEAR_FRAMES);
           try {
             Error.captureStackTrace(holder, query);
-            near = framesOf(holder);
+            near = framesOf();
           } finally {
-            readEnd(was);
+            readEnd();
           }
           p.site = nearSite(near, query);
         }
@@ -904,14 +905,13 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
       if (outer?.sticky && outer.site) site = outer.site;
       else {
         // Read in this frame (see readStart).
-        const holder: { stack?: unknown } = {};
         let near: NodeJS.CallSite[] | undefined;
-        const was = readStart(NEAR_FRAMES);
+        readStart(NEAR_FRAMES);
         try {
           Error.captureStackTrace(holder, query);
-          near = framesOf(holder);
+          near = framesOf();
         } finally {
-          readEnd(was);
+          readEnd();
         }
         site = nearSite(near, query);
       }
@@ -1002,14 +1002,13 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       const outer = als.getStore();
       const inner = outer?.sticky === true && !!outer.site;
       // Read in this frame (see readStart): an ORM's statements pass through here twice (its call, its funnel).
-      const holder: { stack?: unknown } = {};
       let near: NodeJS.CallSite[] | undefined;
-      const was = readStart(NEAR_FRAMES);
+      readStart(NEAR_FRAMES);
       try {
         Error.captureStackTrace(holder, entry);
-        near = framesOf(holder);
+        near = framesOf();
       } finally {
-        readEnd(was);
+        readEnd();
       }
       const site = siteAmong(near, NEAR_FRAMES, entry, via, inner, inner && funnel);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
