@@ -688,10 +688,18 @@ interface Pending {
   err: string | undefined;
 }
 
+/** The JSON of one parameter's type, per type name (a handful). */
+const ONE_TYPE = new Map<string, string>();
 /** The JSON array of the first 100 parameters' type names (each a lowercase word: nothing to escape). */
 function typesJson(values: unknown[]): string {
   const n = values.length < 100 ? values.length : 100;
   if (n === 0) return '[]';
+  if (n === 1) {
+    const t = paramType(values[0]);
+    let j = ONE_TYPE.get(t);
+    if (j === undefined) ONE_TYPE.set(t, (j = `["${t}"]`));
+    return j;
+  }
   let j = `["${paramType(values[0])}"`;
   for (let i = 1; i < n; i++) j += `,"${paramType(values[i])}"`;
   return j + ']';
