@@ -63,16 +63,34 @@ export interface OwnRunFigures {
  * they are subtracted from it (see appFigures).
  */
 export class OwnRuns {
-  private readonly byKey = new Map<string, OwnRunFigures>();
+  /** Text key → the queryid the runs were filed under ('' when unknown) → their figures. */
+  private readonly byKey = new Map<string, Map<string, OwnRunFigures>>();
 
-  record(sql: string, run: OwnRunFigures): void {
+  /**
+   * `queryid`: the pg_stat_statements entry the runs land in (the statement as PG Lens ran it: parameters
+   * where the code has constants file under another entry than the application's). Unknown: assumed the app's.
+   */
+  record(sql: string, run: OwnRunFigures, queryid?: string): void {
     const k = matchKey(sql);
-    const f = this.byKey.get(k) ?? { calls: 0, rows: 0, totalMs: 0 };
-    this.byKey.set(k, { calls: f.calls + run.calls, rows: f.rows + run.rows, totalMs: f.totalMs + run.totalMs });
+    const m = this.byKey.get(k) ?? this.byKey.set(k, new Map()).get(k)!;
+    const q = queryid ?? '';
+    const f = m.get(q) ?? { calls: 0, rows: 0, totalMs: 0 };
+    m.set(q, { calls: f.calls + run.calls, rows: f.rows + run.rows, totalMs: f.totalMs + run.totalMs });
   }
 
-  get(sql: string): OwnRunFigures | undefined {
-    return this.byKey.get(matchKey(sql));
+  /**
+   * PG Lens's runs of this statement counted in the entry `queryid` (runs filed under another queryid are not
+   * in it: subtracting them would take another statement's calls and rows from the application's).
+   */
+  get(sql: string, queryid?: string): OwnRunFigures | undefined {
+    const m = this.byKey.get(matchKey(sql));
+    if (!m) return undefined;
+    let out: OwnRunFigures | undefined;
+    for (const [q, f] of m) {
+      if (q && queryid !== undefined && q !== queryid) continue;
+      out = out ? { calls: out.calls + f.calls, rows: out.rows + f.rows, totalMs: out.totalMs + f.totalMs } : { ...f };
+    }
+    return out;
   }
 
   /** Forget everything (pg_stat_statements was reset: nothing of ours is counted any more). */

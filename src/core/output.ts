@@ -4,7 +4,7 @@
  * column exclusive, as SARIF's region says.
  */
 import { type Finding, lineStarts, positionAt, type Severity } from './findings';
-import type { RuleMeta } from './rules/types';
+import { ruleDocsPath, type RuleMeta } from './rules/types';
 import { describeByContext } from './codeContext';
 import { describeOtherDialect } from './dialect';
 import { oneLine } from './safeText';
@@ -114,7 +114,7 @@ export function toSarif(located: readonly Located[], rules: readonly RuleMeta[],
                 id,
                 name: id.replace(/(^|-)([a-z])/g, (_, _d, c: string) => c.toUpperCase()),
                 shortDescription: { text: m?.description ?? id },
-                helpUri: `${base}${m?.docs ?? `docs/rules/${id}.md`}`,
+                helpUri: `${base}${ruleDocsPath(id)}`,
                 defaultConfiguration: { level: LEVEL[m?.defaultSeverity ?? 'warning'] },
               };
             }),

@@ -9,7 +9,7 @@ import { formatCostLens } from './cost';
 import { type Finding, type Severity, SEVERITY_RANK } from './findings';
 import { formatCount, formatMs, formatShare } from './format';
 import type { Located } from './output';
-import type { RuleMeta } from './rules/types';
+import { ruleDocsPath } from './rules/types';
 import { oneLine, terminalSafe } from './safeText';
 
 export interface HealthCheck {
@@ -29,7 +29,6 @@ export interface ReportInput {
   paths: string[];
   scanned?: { files: number; lines: number; sites: number };
   findings: Located[];
-  rules: RuleMeta[];
   docsBaseUri: string;
   /** Health checks, or a sentence saying why there are none. */
   health: HealthCheck[] | { unavailable: string };
@@ -115,8 +114,7 @@ export function renderHtml(r: ReportInput): string {
     out.push('<table><thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Finding</th></tr></thead><tbody>');
     for (const l of sorted(r.findings)) {
       const f: Finding = l.finding;
-      const meta = r.rules.find((m) => m.id === f.ruleId);
-      const href = `${r.docsBaseUri}${meta?.docs ?? `docs/rules/${f.ruleId}.md`}`;
+      const href = `${r.docsBaseUri}${ruleDocsPath(f.ruleId)}`;
       out.push(`<tr><td class="sev ${f.severity}">${e(f.severity)}</td><td><a href="${e(href)}">${e(f.ruleId)}</a></td><td><code>${e(where(l))}</code></td><td>${e(f.message)}${f.help ? `<br><pre>${e(f.help)}</pre>` : ''}</td></tr>`);
     }
     out.push('</tbody></table>');
@@ -182,8 +180,7 @@ export function renderMarkdown(r: ReportInput): string {
     out.push('| Severity | Rule | Where | Finding |', '|---|---|---|---|');
     for (const l of sorted(r.findings)) {
       const f = l.finding;
-      const meta = r.rules.find((x) => x.id === f.ruleId);
-      const href = `${r.docsBaseUri}${meta?.docs ?? `docs/rules/${f.ruleId}.md`}`.replace(/[()\s]/g, encodeURIComponent);
+      const href = `${r.docsBaseUri}${ruleDocsPath(f.ruleId)}`.replace(/[()\s]/g, encodeURIComponent);
       out.push(`| ${f.severity} | [${m(f.ruleId)}](${href}) | ${m(where(l))} | ${m(f.message)}${f.help ? `<br>${m(f.help)}` : ''} |`);
     }
     out.push('');

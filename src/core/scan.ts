@@ -64,6 +64,8 @@ export interface Analyzer {
   analyze(input: AnalyzerInput): Finding[] | Promise<Finding[]>;
   /** Findings that need every file first (workload-wide analyses); called once after the last file. */
   finish?(): Finding[] | Promise<Finding[]>;
+  /** After finish: revise the context of findings once every file is known (N+1 in start-up-only functions). */
+  adjust?(findings: Finding[], policy: ContextPolicy): Finding[];
 }
 
 /** Facts for the rules, when a database is available. prepare() runs before a file's rules. */
@@ -278,6 +280,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       result.findings = [...result.findings].sort((a, b) => rank(a) - rank(b) || a.span.start - b.span.start || a.ruleId.localeCompare(b.ruleId));
     }
   }
+  if (!result.cancelled) for (const a of opts.analyzers) if (a.adjust) result.findings = a.adjust(result.findings, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   // A module that only one-off code imports (a management command, a seed) runs where they run.
   if (!result.cancelled) result.findings = applyImportContexts(result.findings, imports.contexts(), opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   return result;
@@ -285,7 +288,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
 
 function ruleMetaOf(analyzers: readonly Analyzer[]): RuleMeta[] {
   const seen = new Map<string, RuleMeta>();
-  for (const a of analyzers) for (const r of a.rules) if (!seen.has(r.id)) seen.set(r.id, { id: r.id, defaultSeverity: r.defaultSeverity, description: r.description, docs: r.docs });
+  for (const a of analyzers) for (const r of a.rules) if (!seen.has(r.id)) seen.set(r.id, { id: r.id, defaultSeverity: r.defaultSeverity, description: r.description });
   return [...seen.values()];
 }
 

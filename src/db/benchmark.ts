@@ -5,6 +5,7 @@
  * (a benchmark is load).
  */
 import { ownRunsOf } from './ownRuns';
+import { queryIdOf } from './queryStats';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { Database } from './database';
 import { PgLensError } from './errors';
@@ -46,6 +47,9 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
   const pool = new Database({ ...db.options, max: concurrency });
   const latencies: number[] = [];
   const own = ownRunsOf(db);
+  // The pg_stat_statements entry these runs land in: the application's only when it ran the statement the same way
+  // (with $n where the code has $n). Where the code has a constant, the runs are an entry of their own.
+  const runsQueryId = await queryIdOf(db, text).catch(() => undefined);
   let errors = 0;
   let next = 0;
   let firstError: unknown;
@@ -71,7 +75,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
               latencies.push(ms);
               o.onSample?.(ms);
               // pg_stat_statements counts this run as the application's: remember it so it can be subtracted.
-              own.record(text, { calls: 1, rows: r.rowCount ?? r.rows.length, totalMs: ms });
+              own.record(text, { calls: 1, rows: r.rowCount ?? r.rows.length, totalMs: ms }, runsQueryId);
             } catch (e) {
               errors++;
               firstError ??= e;

@@ -143,7 +143,9 @@ export class Database {
       if (opts.fresh && !broken) {
         // Release session-level state now (advisory locks, settings, prepared statements, temporary
         // tables), not when the server notices the closed socket; then the connection is closed.
-        await client.query(SQL.discardAll).catch(() => undefined);
+        // Sent as every text of ours is (placeOwnMarker): a raw client.query kept the leading marker, which
+        // PostgreSQL 18 drops, so pg_stat_statements stored a bare "DISCARD ALL" as the application's.
+        await client.query(placeOwnMarker(SQL.discardAll)).catch(() => undefined);
       }
       client.removeListener('error', onError);
       client.release(broken ?? (opts.fresh ? true : undefined));

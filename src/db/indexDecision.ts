@@ -10,7 +10,7 @@
  * a cross proof by index and statement): deciding again after an edit proves only what is new.
  */
 import { candidateFromSuggestion } from '../core/advice/indexCandidates';
-import { decideIndexes, overlaps, type CrossProof, type IndexDecision, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { decideIndexes, overlaps, sharedReason, type CrossProof, type IndexDecision, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
@@ -99,13 +99,23 @@ export function mergeStatements(top: readonly DecisionInput[], files: { sql: str
   const taken = new Set<DecisionInput>();
   for (const s of files) {
     const label = `${s.source}: ${shortLine(s.sql, 80)}`;
-    if (statements.some((x) => x.sql === s.sql || normalizeSpace(x.sql) === normalizeSpace(s.sql))) continue;
+    // The code's text as pg_stat_statements holds it (no constants to normalise): the entry is the code's statement,
+    // named by its place — not by a queryid the person never sees in their code.
+    const same = statements.find((x) => x.sql === s.sql || normalizeSpace(x.sql) === normalizeSpace(s.sql));
+    if (same) {
+      if (!taken.has(same)) {
+        taken.add(same);
+        same.sql = s.sql;
+        same.label = label;
+      }
+      continue;
+    }
     const f = fingerprintSql(s.sql);
-    const same = f ? prints.get(f) : undefined;
-    if (same && !taken.has(same)) {
-      taken.add(same);
-      same.sql = s.sql;
-      same.label = label;
+    const print = f ? prints.get(f) : undefined;
+    if (print && !taken.has(print)) {
+      taken.add(print);
+      print.sql = s.sql;
+      print.label = label;
       continue;
     }
     statements.push({ sql: s.sql, label });
@@ -194,7 +204,9 @@ export class IndexDecider {
             if (!cand) continue;
             try {
               const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid });
-              proved = r.suggestions.find((x) => x.name === other.name && x.verifiedBy !== 'none') ?? null;
+              const got = r.suggestions.find((x) => x.name === other.name && x.verifiedBy !== 'none');
+              // Told in this statement's terms: the other statement's reason (its ORDER BY, its LIMIT) is not this one's.
+              proved = got ? { ...got, reason: sharedReason(own, other) } : null;
             } catch (e) {
               this.opts.log?.(`index advice: could not try ${other.name} on ${a.label}: ${describeError(e)}`);
               proved = null;

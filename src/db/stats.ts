@@ -64,8 +64,12 @@ function liveSql(checkpoints: string, wal: boolean): string {
  * the application's statement shares its queryid) are not calls the application made.
  */
 function statementCounters(totalColumn: 'total_exec_time' | 'total_time', toplevel: boolean): string {
+  // PostgreSQL 14+ (toplevel): when pg_stat_statements was last reset: its entries (and so the text each queryid
+  // keeps) may have been made anew. Evictions are not counted here: on a busy server they happen all the time, and
+  // every text read loads the whole query-text file; an evicted entry made anew shows as fewer calls instead.
   return `${M} SELECT queryid::text AS id, sum(calls)::float8 AS calls, sum(${totalColumn})::float8 AS total_ms, sum(rows)::float8 AS rows,
-    sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read
+    sum(shared_blks_hit)::float8 AS hit, sum(shared_blks_read)::float8 AS read,
+    ${toplevel ? '(SELECT stats_reset::text FROM pg_stat_statements_info)' : 'NULL::text'} AS epoch
     FROM pg_stat_statements(false) WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND queryid IS NOT NULL
       AND queryid <> ALL ($1::bigint[])${toplevel ? '\n      AND toplevel' : ''}
     GROUP BY queryid`;
@@ -135,6 +139,10 @@ export class StatsReader {
   private baseline: Map<string, StatementCounters> | undefined;
   private readonly texts = new Map<string, string>();
   private readonly own = new Set<string>();
+  /** pg_stat_statements' last reset when the texts were read (PostgreSQL 14+). */
+  private epoch: string | undefined;
+  /** Calls each listed statement had at the last read: fewer now means its entry was made anew. */
+  private readonly lastCalls = new Map<string, number>();
   private refreshes = 0;
   private lastStatements: LiveStats['statements'] | undefined;
   private cache: LiveStats['cache'] = { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: null };
@@ -218,6 +226,7 @@ export class StatsReader {
       sharedRead: Number(x.read),
     }));
     if (!this.baseline) this.baseline = new Map(current.map((c) => [c.id, c]));
+    this.forgetRemadeEntries(res.rows[0]?.epoch ?? undefined, current);
     const n = this.opts.topN ?? 20;
     // Texts tell which statements are ours; learn them, then choose again (at most a few passes).
     for (let pass = 0; pass < 3; pass++) {
@@ -242,6 +251,31 @@ export class StatsReader {
     }
     const view = statementView(this.baseline, current, n, this.own);
     return { state: 'ready', rows: view.rows.map((x) => ({ ...x, query: this.texts.get(x.id) ?? null })), count: view.count };
+  }
+
+  /**
+   * pg_stat_statements keeps the text of an entry's first run. After a reset (the dashboard's own Reset, or anyone's)
+   * or an eviction, a queryid's entry is made anew and may carry another text: a benchmark run stored without the
+   * marker before, with it now. The cached text and the own/not-own verdict are then forgotten and read again; an
+   * open panel kept listing PG Lens's runs as the app's until it was reopened.
+   */
+  private forgetRemadeEntries(epoch: string | undefined, current: readonly StatementCounters[]): void {
+    if (epoch !== undefined && epoch !== this.epoch) {
+      if (this.epoch !== undefined) {
+        this.texts.clear();
+        this.own.clear();
+      }
+      this.epoch = epoch;
+    }
+    for (const c of current) {
+      const before = this.lastCalls.get(c.id);
+      if (before !== undefined && c.calls < before) {
+        this.texts.delete(c.id);
+        this.own.delete(c.id);
+      }
+    }
+    this.lastCalls.clear();
+    for (const c of current) this.lastCalls.set(c.id, c.calls);
   }
 }
 

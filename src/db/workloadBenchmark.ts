@@ -19,11 +19,19 @@ const WORKLOAD_BENCH_SQL = {
   top: `${M} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls FROM pg_stat_statements s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND strpos(s.query, $2) = 0
       AND s.query ~* '^\\s*(with\\s.*)?select\\s' ORDER BY s.total_exec_time DESC LIMIT $1`,
-  /** A typical value of column $2 of one of the tables $1: its most common value, else the middle histogram bound (user schemas, public first). */
-  columnValue: `${M} SELECT coalesce((s.most_common_vals::text::text[])[1],
-      (s.histogram_bounds::text::text[])[greatest(1, array_length(s.histogram_bounds::text::text[], 1) / 2)]) AS v
-    FROM pg_stats s WHERE s.tablename = ANY ($1::text[]) AND s.attname = $2 AND s.schemaname <> 'information_schema' AND s.schemaname !~ '^pg_'
-    ORDER BY s.schemaname = 'public' DESC, s.inherited LIMIT 1`,
+  /**
+   * A typical value of column $2 of one of the tables $1: its most common value, else the middle histogram bound
+   * (user schemas, public first); whether the statistics have the column at all, and whether it is a column of
+   * those tables (else it is computed in the statement: a window function, an expression in a subquery).
+   */
+  columnValue: `${M} SELECT (SELECT coalesce((s.most_common_vals::text::text[])[1],
+        (s.histogram_bounds::text::text[])[greatest(1, array_length(s.histogram_bounds::text::text[], 1) / 2)])
+      FROM pg_stats s WHERE s.tablename = ANY ($1::text[]) AND s.attname = $2 AND s.schemaname <> 'information_schema' AND s.schemaname !~ '^pg_'
+      ORDER BY s.schemaname = 'public' DESC, s.inherited LIMIT 1) AS v,
+    EXISTS (SELECT 1 FROM pg_stats s WHERE s.tablename = ANY ($1::text[]) AND s.attname = $2 AND s.schemaname <> 'information_schema' AND s.schemaname !~ '^pg_') AS has_stats,
+    EXISTS (SELECT 1 FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relname = ANY ($1::text[]) AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+        AND n.nspname <> 'information_schema' AND n.nspname !~ '^pg_') AS is_column`,
 } as const;
 
 export interface WorkloadBenchmarkOptions {
@@ -52,8 +60,16 @@ async function parameterValues(db: Database, text: string, n: number): Promise<{
     }
     const tables = shape?.tables.filter((t) => !src.table || t.key === src.table || t.name === src.table).map((t) => t.name) ?? [];
     const r = tables.length ? (await db.query(WORKLOAD_BENCH_SQL.columnValue, [tables, src.column])).rows[0] : undefined;
-    if (!r || r.v === null) return { skipped: `$${k + 1} (${src.column}): no statistics to draw a value from (ANALYZE the table)` };
-    values.push(r.v);
+    if (r?.v !== null && r?.v !== undefined) {
+      values.push(r.v);
+      continue;
+    }
+    // Say why, and only advise what can help: ANALYZE gives statistics to a table's column, never to a value the
+    // statement computes (row_number() in a subquery, an expression).
+    const tableList = tables.join(', ');
+    if (!r?.is_column) return { skipped: `$${k + 1} is compared with ${src.column}, which the statement computes (not a column of ${tableList || 'a table it reads'}): no statistics hold a value for it` };
+    if (!r.has_stats) return { skipped: `$${k + 1} (${src.column}): ${tableList} has no statistics for ${src.column} yet (ANALYZE ${tableList})` };
+    return { skipped: `$${k + 1} (${src.column}): the statistics of ${tableList} hold no typical value of ${src.column} (NULL in every row sampled)` };
   }
   return { values };
 }

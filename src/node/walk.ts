@@ -204,6 +204,17 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
 }
 
 /**
+ * How the CLI names a file in what it prints and in its findings: relative to the working folder,
+ * with / separators, or the absolute path when the file is outside that folder.
+ */
+export function outputPath(cwd: string, file: string): string {
+  const abs = path.resolve(cwd, file);
+  const rel = path.relative(cwd, abs);
+  const inside = rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+  return (inside ? rel : abs).split(path.sep).join('/');
+}
+
+/**
  * A file's text, or undefined when it cannot be read or looks binary (a NUL byte early on). Read
  * synchronously (source files are bounded by maxBytes; the non-blocking open never waits on a FIFO):
  * the promise form's five thread-pool round trips per file were most of a scan's idle time.

@@ -178,6 +178,10 @@ export class CaptureRecording implements vscode.Disposable {
     this.publishDiagnostics();
     this.tree.set([], (f) => f);
     this.lensChanged.fire();
+    // The status bar says what is recorded: "0 statements" while recording, nothing once stopped and cleared
+    // (it kept "45 statements recorded" after Clear Recorded Queries).
+    if (this.listener) this.updateStatus();
+    else this.status.hide();
   }
 
   private schedule(): void {

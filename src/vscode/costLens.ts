@@ -92,7 +92,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       const found = index.find(site.sql, await id);
       if (!found) continue;
       // The application's figures: PG Lens's own runs of this statement (Benchmark) subtracted.
-      const ownRuns = own.get(site.sql);
+      const ownRuns = own.get(site.sql, found.stat.queryid);
       const stat = appFigures(found.stat, ownRuns);
       if (!stat) continue;
       const hit = { ...found, stat, share: index.totalMs > 0 ? stat.totalMs / index.totalMs : 0 };

@@ -272,6 +272,11 @@ class DashboardPanel implements vscode.Disposable {
     this.statsDb = undefined;
     this.reader = undefined;
     this.initMessage = undefined;
+    // Nothing of this database is sent again (a webview made anew after the last profile was removed showed its findings).
+    this.lastStats = undefined;
+    this.findings = [];
+    this.healthAt = 0;
+    this.alertState = new Set();
     if (own) await own.close();
   }
 

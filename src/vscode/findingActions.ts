@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '../core/findings';
 import { allRuleMeta, DOCS_BASE_URI } from '../core/rules/index';
+import { ruleDocsPath } from '../core/rules/types';
 import { commentLanguageAt, ignoreComment } from '../core/suppress';
 import type { SqlSiteProvider } from './siteIndex';
 
@@ -25,8 +26,8 @@ function ruleMeta(ruleId: string) {
   return allRuleMeta().find((r) => r.id === ruleId);
 }
 
-export function docsUri(ruleId: string, meta = ruleMeta(ruleId)): vscode.Uri {
-  return vscode.Uri.parse(`${DOCS_BASE_URI}${meta?.docs ?? `docs/rules/${ruleId}.md`}`);
+export function docsUri(ruleId: string): vscode.Uri {
+  return vscode.Uri.parse(`${DOCS_BASE_URI}${ruleDocsPath(ruleId)}`);
 }
 
 /** Diagnostics for findings of one document (positions from the document's own text; uri for related places). */
@@ -36,7 +37,7 @@ export function toDiagnostics(findings: readonly Finding[], positionAt: (offset:
     const meta = ruleMeta(f.ruleId);
     const d = new vscode.Diagnostic(range(f.span), f.help && !meta?.helpInOwnHover ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.ruleId, target: docsUri(f.ruleId, meta) };
+    d.code = { value: f.ruleId, target: docsUri(f.ruleId) };
     const home = f.file ? vscode.Uri.file(f.file) : uri;
     const related = (f.related ?? []).flatMap((r) => (r.file || home ? [new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : home!, range(r.span)), r.message)] : []));
     if (related.length) d.relatedInformation = related;

@@ -400,8 +400,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       for (const st of s.statements) lines.push(`- ${st.label} — ${st.share}`);
       lines.push('');
     }
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
-    await vscode.window.showTextDocument(doc, { preview: true });
+    const { showReport } = await import('./reportDocument');
+    await showReport(this.ctx.extension, 'Index advice for the workload.md', lines.join('\n'));
   }
 }
 

@@ -61,9 +61,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     // pg_stat_statements as well when a database is connected (statements from other languages and tools).
     const connection = await ctx.connections.get({ interactive: false });
     if (!connection) {
-      void vscode.window.showInformationMessage('PG Lens is recording: run your app, its tests or a script in a new terminal (or a Node/Python debug session). Stop with "PG Lens: Stop Recording Queries".', 'Stop now').then((c) => {
-        if (c) void vscode.commands.executeCommand('pgLens.stopRecording');
-      });
+      recordingNotice('PG Lens is recording: run your app, its tests or a script in a new terminal (or a Node/Python debug session). Stop Recording Queries (or Cancel here) ends it.');
       return;
     }
     try {
@@ -71,15 +69,33 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
       recording = { connection, before: await snapshotStatements(connection.db) };
       status.show();
       ctx.log.info(`Recording queries on ${connection.profile.name}`);
-      void vscode.window.showInformationMessage('PG Lens is recording queries: run your app or its tests now, then "PG Lens: Stop Recording Queries".', 'Stop now').then((c) => {
-        if (c) void vscode.commands.executeCommand('pgLens.stopRecording');
-      });
+      recordingNotice('PG Lens is recording queries: run your app or its tests now. Stop Recording Queries (or Cancel here) ends it and shows the report.');
     } catch (e) {
       void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
   };
 
+  /**
+   * The "recording" notice lasts as long as the recording: a progress notification that ends when it stops (an
+   * information message with a Stop button stayed on screen after the recording was stopped and cleared).
+   */
+  let endNotice: (() => void) | undefined;
+  const recordingNotice = (title: string): void => {
+    endNotice?.();
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (_p, token) => new Promise<void>((resolve) => {
+      endNotice = () => {
+        endNotice = undefined;
+        resolve();
+      };
+      token.onCancellationRequested(() => {
+        endNotice?.();
+        void vscode.commands.executeCommand('pgLens.stopRecording');
+      });
+    }));
+  };
+
   const stop = async (): Promise<void> => {
+    endNotice?.();
     const rec = recording;
     const captured = capture.active;
     if (captured) await capture.stop();

@@ -5,7 +5,7 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtCount, fmtFactor, fmtMs, fmtPct, nodeLabel, planText, K, type Plan, type PlanNode } from '../core/plan';
+import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtCount, fmtMs, fmtPct, misestimateLabel, nodeLabel, planText, K, type Plan, type PlanNode } from '../core/plan';
 import { compareBenchmarks } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
 
@@ -199,7 +199,7 @@ function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSele
   const share = plan.analyzed ? m.timeShare : m.costShare;
   const rel = n.raw[K.SubplanName] ? h(doc, 'span', { class: 'subplan' }, String(n.raw[K.SubplanName])) : n.raw[K.ParentRelationship] && n.raw[K.ParentRelationship] !== 'Outer' ? h(doc, 'span', { class: 'rel' }, String(n.raw[K.ParentRelationship])) : undefined;
   const figures = plan.analyzed
-    ? [`${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 ? ` ${m.misestimateDirection === 'under' ? '▲' : '▼'}${fmtFactor(m.misestimate)}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
+    ? [`${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 ? ` ${misestimateLabel(m)?.short ?? ''}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
     : [`cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `${fmtCount(m.estRows)} rows est.`];
   const row = h(doc, 'div', {
     class: `node${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${isSelected ? ' selected' : ''}`,
@@ -439,7 +439,7 @@ export function renderTable(doc: Document, plan: Plan, onSelect: (id: number) =>
         h(doc, 'td', { class: 'num' }, fmtMs(m.exclusiveMs)),
         h(doc, 'td', { class: 'num' }, fmtMs(m.inclusiveMs)),
         h(doc, 'td', { class: 'num' }, plan.analyzed ? `${fmtCount(m.actualRowsTotal)} / ${fmtCount(m.estRows * m.loops)}` : fmtCount(m.estRows)),
-        h(doc, 'td', { class: 'num' }, m.misestimate ? `${m.misestimateDirection === 'under' ? '▲' : '▼'}${fmtFactor(m.misestimate)}` : '–'),
+        h(doc, 'td', { class: 'num' }, misestimateLabel(m)?.short ?? '–'),
         h(doc, 'td', { class: 'num' }, fmtCount(m.loops)),
         h(doc, 'td', { class: 'num' }, fmtCost(m.exclusiveCost)),
         h(doc, 'td', { class: 'num' }, fmtCount(m.exclusiveBuffers?.sharedHit)),
@@ -471,7 +471,7 @@ function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined): HTML
     add('Self time', `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`);
     add('Total time', fmtMs(m.inclusiveMs));
     add('Rows', `${fmtCount(m.actualRows)} per loop, ${fmtCount(m.actualRowsTotal)} in all (planned ${fmtCount(m.estRows)} per loop)`);
-    if (m.misestimate) add('Misestimate', `${fmtFactor(m.misestimate)} ${m.misestimateDirection}`);
+    add('Misestimate', misestimateLabel(m)?.long);
     add('Loops', fmtCount(m.loops));
     if (m.rowsRemoved !== undefined) add('Removed by filter', `${fmtCount(m.rowsRemoved)} (${fmtPct(m.removedShare)})`);
   } else {

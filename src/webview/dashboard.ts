@@ -70,7 +70,11 @@ const replication = h('section', { class: 'panel' });
 const health = h('section', { class: 'panel' });
 const trends = h('section', { class: 'panel' });
 const auditBox = h('section', { class: 'panel' });
-app.append(header, notesBox, tiles, charts, blocking, activity, statements, progress, replication, health, trends, auditBox);
+const noConnection = h('section', { class: 'panel no-connection' },
+  h('h2', { text: 'No database connected' }),
+  h('p', { text: 'PG Lens: Reconnect, Select Connection or Add Connection (Command Palette, or the PG Lens item in the status bar) connects again; this panel follows by itself.' }));
+noConnection.hidden = true;
+app.append(header, notesBox, noConnection, tiles, charts, blocking, activity, statements, progress, replication, health, trends, auditBox);
 
 // ---- charts (uPlot, colours from the editor theme) ------------------------------------------
 
@@ -172,6 +176,30 @@ function renderHeader(): void {
     stats ? h('span', { class: 'muted', text: `refreshed in ${fmtMs(stats.refreshMs)}`, title: 'How long the last refresh of these figures took' }) : null,
   );
   document.body.classList.toggle('is-disconnected', status !== 'connected');
+  // No profile to show: nothing of the last database stays on screen, and no button acts on it.
+  for (const section of [tiles, charts, blocking, activity, statements, progress, health, trends, auditBox]) section.hidden = status === 'no-connection';
+  if (status === 'no-connection') replication.hidden = true;
+  noConnection.hidden = status !== 'no-connection';
+}
+
+/**
+ * The connection is gone (the last profile removed, or disconnected by hand): forget the last database's figures,
+ * findings, history and charts, so they neither linger beside "no connection" nor show under the next profile.
+ */
+function forgetDatabase(): void {
+  profileName = '';
+  stats = undefined;
+  findings = [];
+  healthError = '';
+  healthAt = 0;
+  history = undefined;
+  workloadBench = undefined;
+  pending.clear();
+  openFindings.clear();
+  for (let i = notes.length - 1; i >= 0; i--) if (notes[i].alertKey) notes.splice(i, 1);
+  points = [];
+  drawCharts();
+  fill(tiles);
 }
 
 function tile(label: string, value: string, sub?: string, cls = ''): HTMLElement {
@@ -495,6 +523,10 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
     case 'status':
       status = m.state;
       statusMessage = m.message ?? '';
+      if (m.state === 'no-connection' && (stats || findings.length || history || points.length || profileName)) {
+        forgetDatabase();
+        renderAll();
+      }
       renderHeader();
       return;
     case 'stats':

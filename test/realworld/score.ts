@@ -5,6 +5,9 @@
  *
  *   PGLENS_REALWORLD=/work/corpus/apps npx tsx test/realworld/score.ts [--json]
  *
+ * PGLENS_REALWORLD_SPLITS=held-out-f,held-out-e scores only the apps of those splits
+ * (`dev` and `held-out` name the development corpus and the unsplit held-out apps).
+ *
  * A label says, for one line of one file, whether a finding of a rule there would be right
  * (`problem`: PG Lens should warn) or wrong (`ok`: a warning or error there is a false alarm;
  * `info` is allowed, e.g. an intentional statement that is only noted). Only the labelled files
@@ -96,11 +99,14 @@ function checkoutCommit(dir: string): string | undefined {
   return fs.existsSync(packed) ? fs.readFileSync(packed, 'utf8').split('\n').find((l) => l.endsWith(' ' + ref.slice(5)))?.split(' ')[0] : undefined;
 }
 
-export async function score(root: string): Promise<Record<string, unknown>> {
+/** The split an app is reported under: its `split`, else `held-out` or `dev`. */
+const splitOf = (app: CorpusApp | undefined): string => app?.split ?? (app?.heldOut === true ? 'held-out' : 'dev');
+
+export async function score(root: string, only?: Set<string>): Promise<Record<string, unknown>> {
   configureTreeSitterForCli();
-  const labels = loadLabels();
-  const defaults = new Map(allRuleMeta().map((r) => [r.id, r.defaultSeverity]));
   const corpus = new Map(loadCorpus().map((a) => [a.repo, a]));
+  const labels = loadLabels().filter((l) => !only || only.has(splitOf(corpus.get(l.repo))));
+  const defaults = new Map(allRuleMeta().map((r) => [r.id, r.defaultSeverity]));
   const groups = { dev: new Map<string, Tally>(), heldOut: new Map<string, Tally>() };
   const splits = new Map<string, Map<string, Tally>>();
   const wrong: string[] = [];
@@ -167,7 +173,8 @@ if (require.main === module) {
     process.stderr.write('score: set PGLENS_REALWORLD to the folder holding the corpus checkouts (see test/realworld/corpus.json)\n');
     process.exit(2);
   }
-  void score(root).then((r) => {
+  const only = process.env.PGLENS_REALWORLD_SPLITS ? new Set(process.env.PGLENS_REALWORLD_SPLITS.split(',').map((x) => x.trim())) : undefined;
+  void score(root, only).then((r) => {
     if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else {
       const show = (name: string, m: Record<string, any>) => {

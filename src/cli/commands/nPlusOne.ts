@@ -7,7 +7,7 @@ import { describeByContext } from '../../core/codeContext';
 import { languageOf } from '../../core/languages/registry';
 import { type CliCommand, commandArgs, EXIT, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
-import { readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
+import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { contextPolicyFrom } from './scan';
 import { oneLine } from '../../core/safeText';
 import { RAILS_VIEW } from '../../core/nplusone/views';
@@ -49,7 +49,7 @@ export const nPlusOne: CliCommand = {
         }
         const text = await readSourceText(f.path);
         if (text === undefined) unreadable++;
-        else yield { path: (path.relative(ctx.cwd, f.path) || f.path).split(path.sep).join('/'), text };
+        else yield { path: outputPath(ctx.cwd, f.path), text };
       }
     };
     // No SQL extraction: the N+1 detector reads the syntax tree alone.

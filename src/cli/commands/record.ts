@@ -16,6 +16,7 @@ import { recordText, recordJson, recordSarif, type StatementAdvice } from '../..
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat } from '../io';
+import { outputPath } from '../../node/walk';
 
 const USAGE = 'pg-lens record [--db URL] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
 const MAX_ADVISED = 25;
@@ -69,7 +70,7 @@ export const recordCommand: CliCommand = {
     await loadPgParser();
     const summary = summarize(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped() });
     const advice = values.db ? await adviseRecorded(summary, values.db, ctx, values.production) : undefined;
-    const rel = (f: string) => path.relative(ctx.cwd, f) || f;
+    const rel = (f: string) => outputPath(ctx.cwd, f);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
     else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0'), null, 2));
     else ctx.out(recordText(summary, rel, advice));

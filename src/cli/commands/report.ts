@@ -114,7 +114,6 @@ export const report: CliCommand = {
         paths,
         scanned: scan ? { files: scan.files, lines: scan.lines, sites: scan.sites } : undefined,
         findings: scan ? locate(scan.findings, (f) => scan.texts.get(f)) : [],
-        rules: scan?.rules ?? [],
         docsBaseUri: DOCS_BASE_URI,
         health,
         security,

@@ -18,7 +18,7 @@ import { describeOtherDialect } from '../../core/dialect';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { missingIndexAnalyzer } from '../../db/missingIndexAnalyzer';
 import { IndexDecider } from '../../db/indexDecision';
-import { readSourceText, walkSourceFiles } from '../../node/walk';
+import { outputPath, readSourceText, walkSourceFiles } from '../../node/walk';
 import { DbEvidence } from '../../db/ruleEvidence';
 import { oneLine, terminalSafe, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
@@ -124,17 +124,12 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
     for await (const f of files) {
       const text = await readSourceText(f.path, opts.maxFileSizeKb * 1024);
       if (text === undefined) ctx.err(`pg-lens scan: skipped ${oneLine(f.path)}: unreadable or binary`);
-      else yield { path: toRelative(ctx.cwd, f.path), text };
+      else yield { path: outputPath(ctx.cwd, f.path), text };
     }
   };
   return scanFiles(relative(), { analyzers, mapperFragments: readMapperFragments(opts.paths, ctx.cwd), severity: opts.severity, contextPolicy: opts.contextPolicy, keepText: true, keepSites: extra.keepSites, onError: (file, m) => ctx.err(`pg-lens scan: ${oneLine(file)}: ${oneLine(m)}`) });
 }
 
-
-function toRelative(cwd: string, p: string): string {
-  const rel = path.relative(cwd, p);
-  return (rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p).split(path.sep).join('/');
-}
 
 function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ctx: CliContext): string {
   const located = locate(result.findings, (f) => result.texts.get(f));

@@ -2,7 +2,6 @@
  * `pg-lens sql <paths…>`: list every SQL site found in files and folders — file, line, column,
  * the API it is passed to, the SQL with $n placeholders and its parameters.
  */
-import * as path from 'node:path';
 import { lineStarts, positionAt } from '../../core/findings';
 import { extractLanguageOf, extractSqlSitesDetailed } from '../../core/extract/index';
 import type { SqlSite } from '../../core/extract/types';
@@ -10,7 +9,7 @@ import { type CliCommand, commandArgs, EXIT, numberOption, UsageError, checkForm
 import { indentedBlock, oneLine, errorMessage } from '../../core/safeText';
 import { readRegularFile } from '../../node/readFile';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
-import { walkSourceFiles, type WalkStats } from '../../node/walk';
+import { outputPath, walkSourceFiles, type WalkStats } from '../../node/walk';
 
 interface SqlSiteJson {
   file: string;
@@ -70,8 +69,7 @@ export const sqlCommand: CliCommand = {
         continue;
       }
       if (!extractLanguageOf(f.path)) continue;
-      const relative = path.relative(ctx.cwd, f.path);
-      const rel = relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : f.path;
+      const rel = outputPath(ctx.cwd, f.path);
       const r = await extractSqlSitesDetailed(text, f.path, rel);
       if (r.reason) ctx.err(`pg-lens: ${oneLine(rel)}: ${oneLine(r.reason)}`);
       const sites = r.sites.filter((s) => s.confidence >= minConfidence);

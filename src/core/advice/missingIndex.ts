@@ -50,14 +50,25 @@ export function missingIndexFinding<S extends ProvedSuggestion>(site: Pick<SqlSi
     file: site.file,
     help: advice.suggestions.map((s) => `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl};`).join(' '),
     fixes: advice.suggestions.flatMap((s) => [
-      ...(opts.createNow ? [{ title: `Create index now: ${s.table} (${s.columns.join(', ')})`, edits: [], command: { id: 'pgLens.createIndexNow', args: [s] } }] : []),
-      { title: `Add migration: ${s.table} (${s.columns.join(', ')})`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [s] } },
-      { title: `Copy CREATE INDEX: ${s.table} (${s.columns.join(', ')})`, edits: [], command: { id: 'pgLens.copyCreateIndex', args: [s] } },
+      ...(opts.createNow ? [{ title: `Create index now: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.createIndexNow', args: [s] } }] : []),
+      { title: `Add migration: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [s] } },
+      { title: `Copy CREATE INDEX: ${indexDefinitionTitle(s)}`, edits: [], command: { id: 'pgLens.copyCreateIndex', args: [s] } },
     ]),
     evidence: {
       suggestions: advice.suggestions.map((s) => ({ ddl: s.ddl, table: s.table, columns: s.columns, costBefore: s.costBefore, costAfter: s.costAfter, verifiedBy: s.verifiedBy, reason: s.reason, ...(opts.alsoServes?.[s.ddl]?.length ? { alsoServes: opts.alsoServes[s.ddl] } : {}) })),
     },
   };
+}
+
+/**
+ * What an index fix will create, from its DDL: the table and everything after it — method, keys with their
+ * order and operator class, INCLUDE, WHERE ("reviews (product_id) INCLUDE (rating)", "products USING gin
+ * (attributes jsonb_path_ops)"). "table (columns)" hid the INCLUDE list and the GIN operator class the DDL then had.
+ */
+export function indexDefinitionTitle(s: { ddl: string; table?: string; columns?: string[] }): string {
+  const m = /^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:"(?:[^"]|"")*"|[^\s"]+)\s+ON\s+(?:ONLY\s+)?([\s\S]+?);?\s*$/i.exec(s.ddl);
+  const what = m ? m[1].replace(/\s+/g, ' ').replace(/^public\./, '') : s.table && s.columns ? `${s.table} (${s.columns.join(', ')})` : s.ddl;
+  return what.length > 160 ? `${what.slice(0, 159)}…` : what;
 }
 
 /** " (one index, also serving 2 other statements)" when the decision shares it. */

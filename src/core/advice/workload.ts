@@ -285,3 +285,19 @@ export function overlaps(other: IndexShape, own: IndexShape): boolean {
   if (other.method !== 'btree' || own.method !== 'btree' || other.schema !== own.schema || other.table !== own.table || (other.where ?? '') !== (own.where ?? '')) return false;
   return !!other.columns.length && !!own.columns.length && stripDir(other.columns[0]) === stripDir(own.columns[0]);
 }
+
+/**
+ * Why another statement's index serves this one, in this statement's terms: its own index's reason (what this
+ * statement needs), then the keys it does not use, there for the statements it is shared with. The other
+ * statement's reason ("…the ORDER BY keys… the LIMIT stops the scan early") is not this statement's.
+ */
+export function sharedReason(own: IndexShape & { reason: string }, shared: IndexShape): string {
+  const mine = new Set([...own.columns, ...own.include].map(stripDir));
+  const extra = [...shared.columns, ...shared.include].filter((c) => !mine.has(stripDir(c)));
+  const unused = [...own.columns, ...own.include].filter((c) => ![...shared.columns, ...shared.include].some((x) => stripDir(x) === stripDir(c)));
+  const others = extra.length ? `; ${extra.join(', ')} ${extra.length === 1 ? 'is' : 'are'} there for the other statements it serves` : '';
+  if (!unused.length) return `${own.reason}${others}`;
+  // Narrower than what this statement would want: its own reason would promise what the shared index does not give.
+  const used = [...shared.columns, ...shared.include].filter((c) => mine.has(stripDir(c)));
+  return `${used.join(', ')} serve${used.length === 1 ? 's' : ''} this statement too (its own index would add ${unused.join(', ')})${others}`;
+}

@@ -4,7 +4,7 @@
  * last step that turns placeholders and holes into PostgreSQL's `$n` with a map back to the file.
  */
 import type { Span } from '../findings';
-import type { SqlParam } from './types';
+import type { SqlParam, SqlVariant } from './types';
 import { lexOne } from './sqlLexer';
 
 export interface TextPart {
@@ -59,13 +59,6 @@ export interface PlaceholderStyle {
   mybatis?: boolean;
 }
 
-export interface FinishedSql {
-  sql: string;
-  sourceMap: number[];
-  params: SqlParam[];
-  dynamic: boolean;
-}
-
 const HOLE = '\uE000';
 
 function isWordChar(c: string | undefined): boolean {
@@ -77,7 +70,7 @@ function isWordChar(c: string | undefined): boolean {
  * identifiers; holes everywhere) → $n in order of appearance; the same named placeholder gets the
  * same number. Leading and trailing blanks and a trailing `;` are trimmed.
  */
-export function finishSql(parts: Part[], style: PlaceholderStyle): FinishedSql {
+export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
   let raw = '';
   const map: number[] = [];
   const holes: HolePart[] = [];

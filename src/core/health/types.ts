@@ -508,6 +508,4 @@ export interface HealthCheck {
   /** One line: what it looks at and when it fires (docs/dashboard.md says more). */
   summary: string;
   run(facts: HealthFacts, t: HealthThresholds): HealthFinding[];
-  /** Its documentation page, docs/health/<id>.md (every check has one: test/unit/docs/healthDocs.test.ts). */
-  docs: string;
 }

@@ -6,9 +6,11 @@ import { analyzeNPlusOne, RULE_ID } from './detect';
 import { CrossFileCalls } from './crossFile';
 import { languageOf } from '../languages/registry';
 import { RAILS_VIEW, RailsViews } from './views';
+import { DrfViews } from './drfViews';
+import { StartupGraph } from './startupGraph';
 
 const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
-  id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md',
+  id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.',
 };
 
 /** `skip(file)`: files another view already shows live (the editor's open documents). */
@@ -17,6 +19,10 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
   const cross = new CrossFileCalls();
   // Implicit N+1 in Rails views (per-item association reads the controller did not preload).
   const views = new RailsViews();
+  // Implicit N+1 in Django REST framework list views (relations the serializer reads that the queryset does not preload).
+  const drf = new DrfViews();
+  // Functions only start-up code calls (Go, TypeScript): their findings run once per boot.
+  const startup = new StartupGraph();
   return {
     id: RULE_ID,
     rules: [N_PLUS_ONE_META],
@@ -29,10 +35,13 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
       const lang = languageOf(language);
       if (!lang) return [];
       if (lang === 'ruby') views.addRuby(file, text);
+      if (lang === 'python') drf.addPython(file, text);
       const r = await analyzeNPlusOne(text, language, file, source);
       cross.add(file, lang, r.facts);
+      startup.add(file, lang, r.facts, text);
       return opts.skip?.(file) ? [] : r.findings;
     },
-    finish: async () => [...cross.findings(), ...(await views.findings())].filter((f) => !opts.skip?.(f.file ?? '')),
+    adjust: (findings, policy) => startup.adjust(findings, policy),
+    finish: async () => [...cross.findings(), ...(await views.findings()), ...drf.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
   };
 }

@@ -78,8 +78,12 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
  * database calls by themselves, each ready to become a finding if its callee turns out to query.
  */
 export interface FileCallFacts {
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys }[];
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number }[];
   loopCalls: PendingLoopCall[];
+  /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
+  topCalls?: string[];
+  /** Line ranges (1-based) of callbacks handed to a scheduler or registry: they run per tick or per event, not when defined. */
+  deferred?: [number, number][];
   /** Modules the file imports (as written): which packages of a monorepo it can reach. */
   modules?: string[];
 }
@@ -187,8 +191,16 @@ class Detector {
   private starts: number[] | undefined;
   private root: Node | undefined;
   private resolverList: Resolver[] | undefined;
+  private serializerMethodList: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] | undefined;
   private startupDefs: Node[] | undefined;
   private graphqlHint: boolean | undefined;
+  /** Start and end of nodes the cross-file facts compare again and again (each read is a call into tree-sitter). */
+  private readonly spans = new Map<Node, readonly [number, number]>();
+  private readonly callees = new Map<Node, string | undefined>();
+  /** Every function definition and literal of the file, in document order (collect). */
+  private readonly functionNodes: Node[] = [];
+  /** The spans of the function literals that run later than the code around them (runsLater). */
+  private laterSpans: ReadonlyArray<readonly [number, number]> | undefined;
 
   constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
     this.a = adapterFor(lang);
@@ -213,26 +225,26 @@ class Detector {
     const defs = [...this.functions].map(([name, def]) => ({ name: name.replace(/^\./, ''), def }));
     const callsIn = new Map<Node, string[]>();
     for (const n of this.calls) {
-      const name = this.calleeName(n);
+      const name = this.calleeOf(n);
       if (!name) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
-      for (const { def } of defs) if (contains(def, n) && (!best || contains(best, def))) best = def;
+      for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
       if (best && !this.deferredWithin(n, best)) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
     }
     const seen = new Set<Node>();
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && contains(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def));
       const keys = this.queryKeys(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
     for (const n of this.calls) {
       if (this.hitByStart.has(n.startIndex) || flaggedStarts.has(n.startIndex)) continue;
-      const callee = this.calleeName(n);
+      const callee = this.calleeOf(n);
       if (!callee) continue;
       // `self.repos.recipes.get_one(slug)`, `repo.create(x)`: a common name called on the app's repository.
       const repository = this.lang !== 'go' && onRepository(n, callee);
@@ -246,7 +258,8 @@ class Detector {
       if (!local && this.notTheAppsFunction(n, callee)) continue;
       const inLoop = this.enclosingLoop(n);
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
-      const li = inLoop ?? this.resolverAround(n);
+      // So does a serializer's method field, once per serialized object.
+      const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
       if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
@@ -264,13 +277,49 @@ class Detector {
         loop: li.label,
         variable: li.variable,
         iterable,
-        per: li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
+        per: li.kind === 'resolver' || li.kind === 'serializer' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
         iters: est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '',
         related: trimSpan(this.text, header),
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, modules: [...this.ctx.modules] };
+    return { functions, loopCalls, modules: [...this.ctx.modules], topCalls: this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+  }
+
+  /**
+   * Names this file calls outside every named function (module load, an entry file's start-up code),
+   * leaving out calls in callbacks handed to handlers, routers and schedulers (`app.get(…, async () => …)`,
+   * `.mutation(async () => …)`, `cron.schedule(…)`), which run per request or per tick.
+   */
+  private topCalls(defs: Node[]): string[] {
+    const out = new Set<string>();
+    const defSpans = defs.map((d) => this.spanOf(d));
+    const inDef = ([s, e]: readonly [number, number]) => defSpans.some(([ds, de]) => ds <= s && e <= de);
+    // Function literals outside named functions, and whether they run when reached: only callbacks of
+    // promise chaining and immediate invocation do; handlers and scheduled callbacks run later.
+    const lits = this.functionNodes.filter((f) => !inDef(this.spanOf(f))).map((f) => {
+      let up = f.parent;
+      while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
+      const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
+      return { span: this.spanOf(f), now: !!call && /^(then|catch|finally|prepare|ready|nextTick|run|main)$/.test(this.calleeName(call) ?? '') };
+    });
+    for (const n of this.calls) {
+      const [s, e] = this.spanOf(n);
+      if (inDef([s, e]) || lits.some((l) => !l.now && l.span[0] <= s && e <= l.span[1])) continue;
+      const name = this.calleeName(n);
+      if (name) out.add(name);
+    }
+    return [...out];
+  }
+
+  /** Callbacks handed to a scheduler or registry (`scheduleJob(id, cron, async () => …)`), as line ranges. */
+  private deferredRanges(): [number, number][] {
+    const out: [number, number][] = [];
+    for (const c of this.calls) {
+      if (!DEFERRING_CALL.test(this.calleeName(c) ?? '')) continue;
+      for (const a of named(field(c, 'arguments'))) if (this.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
+    }
+    return out;
   }
 
   /**
@@ -279,19 +328,32 @@ class Detector {
    * (`scheduleJob(id, cron, async () => { … })`, `setInterval`, `on('event', …)`, `HandleFunc`).
    */
   private deferredWithin(node: Node, def: Node): boolean {
-    for (let p = node.parent; p && !same(p, def); p = p.parent) {
-      if (!this.a.isFunction(p)) continue;
-      let up = p.parent;
-      while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
-      // A returned handler takes arguments; a returned thunk (`return () => load(id)`, fp-ts tasks) is
-      // usually run by the caller at once.
-      const params = field(p, 'parameters') ?? field(p, 'parameter');
-      if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
-      const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
-      if (call && DEFERRING_CALL.test(this.calleeName(call) ?? '')) return true;
-    }
-    return false;
+    this.laterSpans ??= this.functionNodes.filter((f) => this.runsLater(f)).map((f) => this.spanOf(f));
+    if (!this.laterSpans.length) return false;
+    const [ns, ne] = this.spanOf(node);
+    const [ds, de] = this.spanOf(def);
+    const holds = ns >= ds && ne <= de;
+    // A function around the node (not the node itself), between it and `def` (any, when `def` does not hold the node).
+    return this.laterSpans.some(([s, e]) => s <= ns && ne <= e && (s !== ns || e !== ne) && (!holds || (s >= ds && e <= de && (s !== ds || e !== de))));
   }
+
+  private isFunction(n: Node): boolean {
+    return this.a.functionTypes.has(n.type);
+  }
+
+  /** A function literal returned as a handler with parameters, or handed to a scheduler or registry. */
+  private runsLater(fn: Node): boolean {
+    let up = fn.parent;
+    while (up && /^(expression_list|parenthesized_expression|as_expression)$/.test(up.type)) up = up.parent;
+    // A returned handler takes arguments; a returned thunk (`return () => load(id)`, fp-ts tasks) is
+    // usually run by the caller at once.
+    const params = field(fn, 'parameters') ?? field(fn, 'parameter');
+    if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
+    const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
+    return !!call && DEFERRING_CALL.test(this.calleeName(call) ?? '');
+  }
+
+
 
   /** The names a parameter list binds, in order (self/cls/this dropped); undefined when one cannot be named. */
   private paramNames(def: Node): string[] | undefined {
@@ -317,24 +379,39 @@ class Detector {
   private queryKeys(def: Node): QueryKeys | undefined {
     const params = this.paramNames(def);
     if (!params?.length) return undefined;
+    const hits = this.hits.filter((h) => this.within(def, h.node));
+    const calls = this.calls.filter((n) => this.within(def, n));
+    if (!hits.length && !calls.length) return { direct: [], via: [] };
     const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
-    const mentions = (text: string, names: Set<string>) => [...names].some((nm) => new RegExp(`(^|[^\\w$.])${escapeRe(nm)}([^\\w$]|$)`).test(text.replace(/\.\.\./g, ' ')));
-    const taint = params.map((p) => {
+    // A text mentions one of the names: not as a member (`x.id`) nor as part of a longer name.
+    const pattern = (names: Set<string>) => new RegExp(`(^|[^\\w$.])(?:${[...names].map(escapeRe).join('|')})([^\\w$]|$)`);
+    const mentions = (re: RegExp, text: string) => re.test(text.replace(/\.\.\./g, ' '));
+    // Each parameter with the locals computed from it (two rounds of assignments).
+    const taintRe = params.map((p) => {
       const t = new Set([p]);
-      for (let round = 0; round < 2; round++) for (const a of assigns) if (mentions(a.rhs, t)) t.add(a.lhs);
-      return t;
+      let re = pattern(t);
+      for (let round = 0; round < 2; round++) {
+        for (const a of assigns) {
+          if (t.has(a.lhs) || !mentions(re, a.rhs)) continue;
+          t.add(a.lhs);
+          re = pattern(t);
+        }
+      }
+      return re;
     });
-    const live = (n: Node) => contains(def, n) && !this.deferredWithin(n, def);
-    const direct = params.map((_, i) => i).filter((i) => this.hits.some((h) => live(h.node) && mentions(h.node.text, taint[i])));
+    const live = (n: Node) => !this.deferredWithin(n, def);
+    const direct = params.map((_, i) => i).filter((i) => hits.some((h) => live(h.node) && mentions(taintRe[i], h.node.text)));
     const via: QueryKeys['via'] = [];
-    for (const n of this.calls) {
-      const callee = this.calleeName(n);
+    for (const n of calls) {
+      const callee = this.calleeOf(n);
+      if (!callee) continue;
       const args = field(n, 'arguments');
-      if (!callee || !args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
-      via.push({ callee, args: named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(a.text, taint[i]))) });
+      if (!args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
+      via.push({ callee, args: named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(taintRe[i], a.text))) });
     }
     return { direct, via };
   }
+
 
   /** For a call in a loop: which of its positional arguments (and its receiver) change per item. */
   private argsVary(n: Node, li: LoopInfo): { argsVary?: boolean[] } {
@@ -342,7 +419,7 @@ class Detector {
     if (!args) return {};
     const vary = new Set<string>();
     let fnNode: Node | undefined;
-    for (let p = n.parent; p && !fnNode; p = p.parent) if (this.a.isFunction(p) && !contains(li.node, p)) fnNode = p;
+    for (let p = n.parent; p && !fnNode; p = p.parent) if (this.isFunction(p) && !contains(li.node, p)) fnNode = p;
     for (let l: LoopInfo | undefined = li; l; l = l.node.parent ? this.enclosingLoop(l.node) : undefined) {
       for (const v of l.variable?.split(/[^\w$@]+/).filter(Boolean) ?? []) vary.add(v);
       // Names (re)assigned in the loop's body before the call change per item too.
@@ -446,7 +523,7 @@ class Detector {
    * (`errors.add(:base, "… #{Item.find(id).name}")`, `raise …`, a log line) runs on failure, not per item.
    */
   private onErrorPath(node: Node): boolean {
-    for (let p = node.parent; p && !this.a.isFunction(p); p = p.parent) {
+    for (let p = node.parent; p && !this.isFunction(p); p = p.parent) {
       if (/^(rescue|except_clause|catch_clause|throw_statement|raise_statement)$/.test(p.type)) return true;
       if (this.a.callTypes.has(p.type)) {
         const fn = field(p, 'function') ?? field(p, 'method');
@@ -465,6 +542,27 @@ class Detector {
     const b = this.binding(name, node.startIndex);
     if (!b || !contains(li.body, b.value)) return false;
     return /^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text);
+  }
+
+  private spanOf(n: Node): readonly [number, number] {
+    let s = this.spans.get(n);
+    if (!s) this.spans.set(n, (s = [n.startIndex, n.endIndex]));
+    return s;
+  }
+
+  /** `contains` over remembered spans, for nodes the detector holds (its calls, hits and functions). */
+  private within(outer: Node, inner: Node): boolean {
+    const [os, oe] = this.spanOf(outer);
+    const [is, ie] = this.spanOf(inner);
+    return is >= os && ie <= oe;
+  }
+
+  /** calleeName, remembered per node the detector holds. */
+  private calleeOf(n: Node): string | undefined {
+    if (this.callees.has(n)) return this.callees.get(n);
+    const name = this.calleeName(n);
+    this.callees.set(n, name);
+    return name;
   }
 
   /** The name a call invokes: `x.y.load_user(…)` → load_user, `loadUser(…)` → loadUser. */
@@ -501,7 +599,7 @@ class Detector {
 
   private collect(root: Node): void {
     const callTypes = this.a.callTypes;
-    const wanted = new Set([...callTypes, ...FUNCTION_DEF_TYPES, ...Object.keys(ASSIGN_TYPES), ...(this.lang === 'python' ? ['attribute'] : [])]);
+    const wanted = new Set([...callTypes, ...this.a.functionTypes, ...FUNCTION_DEF_TYPES, ...Object.keys(ASSIGN_TYPES), ...(this.lang === 'python' ? ['attribute'] : [])]);
     // The walk runs inside tree-sitter (C), in document order: a JS cursor walk paid a WASM round
     // trip for every node of the file, most of the N+1 detector's time.
     for (const n of root.descendantsOfType([...wanted])) {
@@ -509,6 +607,7 @@ class Detector {
       const type = n.type;
       if (callTypes.has(type)) this.calls.push(n);
       if (type === 'attribute') this.attributes.push(n);
+      if (this.a.functionTypes.has(type)) this.functionNodes.push(n);
       const def = this.a.functionDef(n);
       if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && type === 'method_declaration' ? '.' + def.name : def.name, def.node);
       if (this.lang === 'go' && def && type === 'function_declaration') this.functions.set(def.name, def.node);
@@ -544,7 +643,7 @@ class Detector {
       const li = this.a.loopOf(cur, child);
       if (li) {
         if (this.perItem(li, argsUse ?? node)) return li;
-      } else if (this.a.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur))) {
+      } else if (this.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur))) {
         return undefined;
       }
       child = cur;
@@ -604,7 +703,7 @@ class Detector {
       const n = stack.pop()!;
       if ((this.a.exitTypes.has(n.type) || n.type === 'return' || n.type === 'break') && this.isErrorExit(n)) continue;
       if (this.a.exitTypes.has(n.type)) return true;
-      if (this.a.isFunction(n) && !same(n, body)) continue;
+      if (this.isFunction(n) && !same(n, body)) continue;
       if (n.type === 'return' || n.type === 'break') return true;
       for (const c of named(n)) stack.push(c);
     }
@@ -618,7 +717,7 @@ class Detector {
   private isErrorExit(n: Node): boolean {
     if (/^(throw_statement|raise_statement)$/.test(n.type)) return true;
     if (/\b(E\.left|left\(|Err\(|err\b|errors?\.|Error\(|Exception\(|HttpException|NotFound|fail)/.test(n.text)) return true;
-    for (let p = n.parent; p && !this.a.isFunction(p); p = p.parent) {
+    for (let p = n.parent; p && !this.isFunction(p); p = p.parent) {
       if (/^(if_statement|if|unless|if_modifier|unless_modifier)$/.test(p.type)) return /\b(isLeft|isErr|err\s*!=\s*nil|error|errors|failed|failure)\b/i.test(field(p, 'condition')?.text ?? '');
     }
     return false;
@@ -790,7 +889,7 @@ class Detector {
     if (!root) return false;
     const r = escapeRe(root);
     const guard = new RegExp(`(?:\\blen\\(\\s*@?${r}\\s*\\)|(?:^|[^\\w$.])@?${r}\\.(?:length|size|count))\\s*(<=?)\\s*([A-Za-z_][\\w.]*|\\d+)`);
-    for (let p = li.node.parent; p && !this.a.isFunction(p); p = p.parent) {
+    for (let p = li.node.parent; p && !this.isFunction(p); p = p.parent) {
       if (!/^(if_statement|if|if_modifier|unless)$/.test(p.type)) continue;
       const cond = field(p, 'condition');
       // The loop must be in the branch the condition guards, not in its else.
@@ -830,7 +929,7 @@ class Detector {
    */
   private runsOnceThenExits(node: Node, li: LoopInfo): boolean {
     // In a callback (`items.map(async (x) => { …; return y; })`) a return ends one item, not the loop.
-    if (this.a.isFunction(li.body) || (li.body.parent && this.a.isFunction(li.body.parent) && this.lang !== 'ruby')) return false;
+    if (this.isFunction(li.body) || (li.body.parent && this.isFunction(li.body.parent) && this.lang !== 'ruby')) return false;
     let child: Node = node;
     let cur = node.parent;
     while (cur && !same(child, li.body) && !same(cur, li.node)) {
@@ -885,7 +984,7 @@ class Detector {
     if (!root || !/^(?:Object\.(?:entries|values)\(\s*)?[\w$.]+\)?(?:\.(?:items|values|entries|each|each_pair|each_value)\(\))?$/.test(li.iterable?.text.replace(/^await\s+/, '') ?? '')) return false;
     const grouped = (name: string, from: number) => new RegExp(`(^|[^\\w$.])${escapeRe(name)}(\\[[^\\]]+\\])+\\s*(\\.\\s*(append|push|add|extend)\\(|<<)|(^|[^\\w$.])${escapeRe(name)}\\.(setdefault\\([^)]*\\)\\.append|get\\([^)]*\\)!?\\.push)\\(`).test(this.text.slice(from, li.node.startIndex));
     const fnStart = (() => {
-      for (let p = li.node.parent; p; p = p.parent) if (this.a.isFunction(p)) return p.startIndex;
+      for (let p = li.node.parent; p; p = p.parent) if (this.isFunction(p)) return p.startIndex;
       return 0;
     })();
     const name = root === 'Object' ? /\(\s*([\w$]+)/.exec(li.iterable!.text)?.[1] : root;
@@ -984,34 +1083,63 @@ class Detector {
    * `obj.relation.all()/count()/filter()…`) is one query per row of a list response.
    */
   private checkSerializerMethods(): void {
-    // DRF serializers (SerializerMethodField: get_<field>) and marshmallow schemas (fields.Method("get_x")).
-    const drf = /Serializer\b/.test(this.text) && usesModule(this.ctx, /rest_framework/);
-    const marshmallow = /Schema\b/.test(this.text) && usesModule(this.ctx, /marshmallow/);
-    if (!drf && !marshmallow) return;
-    // Every method of every class (several serializers in one file may each have get_author).
-    for (const def of this.root?.descendantsOfType('function_definition') ?? []) {
-      const name = def ? field(def, 'name')?.text ?? '' : '';
-      if (!def || !/^get_\w+$/.test(name)) continue;
-      const cls = def.parent?.parent;
-      const sup = cls?.type === 'class_definition' ? field(cls, 'superclasses')?.text ?? '' : '';
-      if (!(drf && /Serializer\b/.test(sup)) && !(marshmallow && /Schema\b/.test(sup) && new RegExp(`Method\\(\\s*['"]${name}['"]`).test(cls!.text))) continue;
-      const params = named(field(def, 'parameters'));
-      const obj = params[1]?.text.split(/[:=]/)[0].trim();
-      if (!obj) continue;
-      const li: LoopInfo = { node: cls!, kind: 'serializer', label: `${field(cls!, 'name')?.text ?? 'serializer'}.${name} (${drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: obj, body: def, shape: 'collection' };
+    for (const { def, cls, name, obj, drf } of this.serializerMethods()) {
+      const li: LoopInfo = { node: cls, kind: 'serializer', label: `${field(cls, 'name')?.text ?? 'serializer'}.${name} (${drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: obj, body: def, shape: 'collection' };
+      // Every query of the method runs once per object: an `__in` filter here narrows by other values
+      // (`onhand_users__id__in=shared_users`), it does not batch the serialized objects.
       for (const h of this.hits) {
-        if (h.call.batch || !contains(def, h.node)) continue;
+        if (!contains(def, h.node) || (h.call.batch && !/__in\s*=/.test(h.node.text))) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
       }
       const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
       for (const n of this.calls) {
         if (!contains(def, n) || this.hitByStart.has(n.startIndex)) continue;
         const m = rel.exec(field(n, 'function')?.text ?? '');
-        if (!m || NOT_RELATION.test(m[1])) continue;
+        // `Q(id__in=obj.rel.all())`, `filter(x__in=obj.rel.all())`: a subquery of the outer query, not a query of its own.
+        if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument') continue;
         const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
         this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
       }
     }
+  }
+
+  /**
+   * The per-object methods of the file's serializers: DRF `SerializerMethodField` methods
+   * (`get_<field>`, or the name given as `SerializerMethodField('name')` / `method_name='name'`)
+   * and marshmallow `fields.Method("get_x")` methods, decorated (`@extend_schema_field(int)`) or not.
+   * Read once per file.
+   */
+  private serializerMethods(): { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] {
+    if (this.serializerMethodList) return this.serializerMethodList;
+    const out: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] = [];
+    this.serializerMethodList = out;
+    if (this.lang !== 'python') return out;
+    const drf = /Serializer\b/.test(this.text) && usesModule(this.ctx, /rest_framework/);
+    const marshmallow = /Schema\b/.test(this.text) && usesModule(this.ctx, /marshmallow/);
+    if (!drf && !marshmallow) return out;
+    // Every method of every class (several serializers in one file may each have get_author).
+    for (const def of this.root?.descendantsOfType('function_definition') ?? []) {
+      if (!def) continue;
+      const name = field(def, 'name')?.text ?? '';
+      const holder = def.parent?.type === 'decorated_definition' ? def.parent : def;
+      const cls = holder.parent?.parent;
+      if (cls?.type !== 'class_definition') continue;
+      const sup = field(cls, 'superclasses')?.text ?? '';
+      const byName = new RegExp(`(?:SerializerMethodField|Method)\\(\\s*(?:method_name\\s*=\\s*)?['"]${escapeRe(name)}['"]|method_name\\s*=\\s*['"]${escapeRe(name)}['"]`).test(cls.text);
+      const isDrf = drf && /Serializer\b/.test(sup) && (/^get_\w+$/.test(name) || byName);
+      const isMarsh = marshmallow && /Schema\b/.test(sup) && byName;
+      if (!isDrf && !isMarsh) continue;
+      const params = named(field(def, 'parameters'));
+      const obj = params[1]?.text.split(/[:=]/)[0].trim();
+      if (obj) out.push({ def, cls, name, obj, drf: isDrf });
+    }
+    return out;
+  }
+
+  /** The serializer method (run once per serialized object) holding the node, as a loop. */
+  private serializerMethodAround(n: Node): LoopInfo | undefined {
+    const m = this.serializerMethods().find((x) => contains(x.def, n));
+    return m ? { node: m.cls, kind: 'serializer', label: `${field(m.cls, 'name')?.text ?? 'serializer'}.${m.name} (${m.drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: m.obj, body: m.def, shape: 'collection' } : undefined;
   }
 
   /**
@@ -1102,7 +1230,7 @@ class Detector {
           }
           break;
         }
-        if (this.a.isFunction(cur) && this.isNamedFunction(cur)) break;
+        if (this.isFunction(cur) && this.isNamedFunction(cur)) break;
         child = cur;
         cur = cur.parent;
       }

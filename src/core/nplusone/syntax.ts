@@ -70,8 +70,8 @@ export interface LanguageAdapter {
   chainOf(node: Node): Chain | undefined;
   /** `node` is a loop or per-item callback and `child` (its child on the path to a call) is per-item code. */
   loopOf(node: Node, child: Node): LoopInfo | undefined;
-  /** A function definition that ends the upward walk (callbacks are handled by loopOf first). */
-  isFunction(node: Node): boolean;
+  /** Node types of function definitions and literals, which end the upward walk (callbacks are handled by loopOf first). */
+  functionTypes: ReadonlySet<string>;
   /** Named function/method definitions, for one level of calls across functions. */
   functionDef(node: Node): FunctionDef | undefined;
   /** Name a call calls when it is a plain local call (`loadUser(x)`, `this.loadUser(x)`, `self.load(x)`). */

@@ -17,7 +17,7 @@
 import type { Finding } from '../findings';
 import { lineStarts, positionAt } from '../findings';
 import { withSourceTree } from '../syntax/treeSitter';
-import { field, named, type Node } from './syntax';
+import { field, named, same, type Node } from './syntax';
 import { rewriteFor } from './rewrites';
 import { RULE_ID, type NPlusOneEvidence } from './detect';
 import { rubyLanguage } from '../languages/ruby/language';
@@ -50,6 +50,8 @@ interface ViewAccess {
   file: string;
   span: { start: number; end: number };
   line: number;
+  /** A query built on the item (`x.user.subscriptions.where(…).pluck`): one per item whatever the controller preloads. */
+  query?: string;
 }
 
 interface Assignment {
@@ -99,6 +101,12 @@ export class RailsViews {
         const asg = await assignmentOf(ctl.file, ctl.text, m[3], a.ivar);
         if (!asg) continue;
         const model = modelOf(asg.value);
+        if (a.query) {
+          const key = `${asg.file}:${asg.span.start}:${a.query}`;
+          if (!seen.has(key) && model) out.push(finding(asg, a, model));
+          seen.add(key);
+          continue;
+        }
         const rels = model ? this.associations.get(model) : undefined;
         if (!rels?.has(a.relation)) continue;
         // Preloaded by this query or by the record it comes from (`@order = Order.includes(line_items: :item)…; @items = @order.line_items`).
@@ -125,7 +133,10 @@ export class RailsViews {
       const starts = lineStarts(text);
       const push = (variable: string, ivar: string, body: Node) => {
         for (const n of body.descendantsOfType('call')) {
-          if (!n || field(n, 'arguments')) continue;
+          if (!n) continue;
+          const q = itemQuery(n, variable);
+          if (q && !onlyForCurrentUser(n, variable, body)) found.push({ ivar, relation: q.relation, variable, file, span: { start: n.startIndex, end: n.endIndex }, line: positionAt(starts, n.startIndex).line + 1, query: q.text });
+          if (field(n, 'arguments')) continue;
           const recv = field(n, 'receiver');
           if (recv?.type !== 'identifier' || recv.text !== variable) continue;
           const rel = field(n, 'method')?.text;
@@ -155,6 +166,8 @@ export class RailsViews {
           const p = named(field(block, 'parameters'))[0];
           const v = p?.type === 'identifier' ? p.text : undefined;
           if (v) push(v, ivarOf, field(block, 'body') ?? block);
+          // A partial rendered per item with the item as a local (`json.partial! "x/item", item: item`).
+          if (v) for (const r of partialsWithLocal(field(block, 'body') ?? block, v)) rendered.push({ ...r, ivar: ivarOf });
           continue;
         }
         const partialNode = opt('partial') ? optValue('partial') : method === 'partial!' || method === 'render' ? args.find((x) => x.type === 'string') : undefined;
@@ -190,6 +203,46 @@ function onlyForCurrentUser(n: Node, variable: string, body: Node): boolean {
     if (/^(if|if_modifier|unless)$/.test(p.type) && p.type !== 'unless' && same.test(field(p, 'condition')?.text ?? '')) return true;
   }
   return false;
+}
+
+/** ActiveRecord calls that always run a query, whatever was preloaded. */
+const QUERY_METHOD = /^(where|find_by|find_by!|exists\?|count|sum|maximum|minimum|average|find|order|reorder|pluck|ids)$/;
+
+/**
+ * A query built on the item's associations in per-item view code (`action.user.subscriptions.where(…).pluck(:id)`):
+ * the outermost call of a chain rooted at the item variable whose chain holds a query method after an association.
+ */
+function itemQuery(n: Node, variable: string): { relation: string; text: string } | undefined {
+  if (n.parent?.type === 'call' && same(field(n.parent, 'receiver'), n)) return undefined;
+  const segs: string[] = [];
+  let cur: Node | undefined = n;
+  while (cur?.type === 'call') {
+    segs.unshift(field(cur, 'method')?.text ?? '');
+    cur = field(cur, 'receiver');
+  }
+  if (cur?.type !== 'identifier' || cur.text !== variable || segs.length < 2) return undefined;
+  const q = segs.findIndex((x, i) => i >= 1 && QUERY_METHOD.test(x));
+  // `pluck`/`ids`/`find` on a loaded association read memory: a query only after a relation builder.
+  if (q < 0 || (/^(pluck|ids|find|order|reorder)$/.test(segs[q]) && !segs.slice(1, q).some((x) => /^(where|order|reorder|joins|limit)$/.test(x)))) return undefined;
+  return { relation: segs.slice(0, q).join('.'), text: `${variable}.${segs.slice(0, q + 1).join('.')}` };
+}
+
+/** Partials a block renders with the block's item as a local: `json.partial! "p", x: x`, `render "p", x: x`, `render partial: "p", locals: { x: x }`. */
+function partialsWithLocal(body: Node, item: string): { partial: string; variable: string }[] {
+  const out: { partial: string; variable: string }[] = [];
+  for (const c of body.descendantsOfType('call')) {
+    const method = c ? field(c, 'method')?.text : undefined;
+    if (!c || !(method === 'partial!' || method === 'render')) continue;
+    const args = named(field(c, 'arguments'));
+    const pairs = args.flatMap((x) => (x.type === 'pair' ? [x] : x.type === 'hash' ? named(x).filter((y) => y.type === 'pair') : []));
+    const key = (x: Node) => field(x, 'key')?.text.replace(/^:/, '').replace(/:$/, '');
+    const locals = pairs.find((x) => key(x) === 'locals');
+    const all = [...pairs, ...named(locals ? field(locals, 'value') : undefined).filter((y) => y.type === 'pair')];
+    const str = args.find((x) => x.type === 'string') ?? (pairs.find((x) => key(x) === 'partial') ? field(pairs.find((x) => key(x) === 'partial')!, 'value') : undefined);
+    const local = all.find((x) => field(x, 'value')?.text === item);
+    if (str?.type === 'string' && local) out.push({ partial: str.text.slice(1, -1), variable: key(local)! });
+  }
+  return out;
 }
 
 /** `@ivar = …` in the action, else in any method of the controller (a before_action setter). */
@@ -232,7 +285,9 @@ function finding(asg: Assignment, a: ViewAccess, model: string): Finding {
   return {
     ruleId: RULE_ID,
     severity: 'warning',
-    message: `N+1 query (view): ${a.file}:${a.line} reads \`${a.variable}.${a.relation}\` once per item of \`@${a.ivar}\`; this query does not includes(:${a.relation}).`,
+    message: a.query
+      ? `N+1 query (view): ${a.file}:${a.line} runs \`${a.query}\` once per item of \`@${a.ivar}\`: a query per item that no includes can serve; load it once here for every item.`
+      : `N+1 query (view): ${a.file}:${a.line} reads \`${a.variable}.${a.relation}\` once per item of \`@${a.ivar}\`; this query does not includes(:${a.relation}).`,
     span: asg.span,
     file: asg.file,
     help: rewrite.help,

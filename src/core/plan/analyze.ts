@@ -363,7 +363,9 @@ function setMisestimate(m: NodeMetrics, est: number, got: number, slack: number)
   const lo = Math.max(0, got - slack);
   const hi = got + slack;
   m.misestimate = est > hi ? est / Math.max(hi, 1) : est < lo ? lo / Math.max(est, 1) : 1;
-  m.misestimateDirection = got > est ? 'under' : 'over';
+  // An estimate within the figures has no direction (it read "1.0× over" for 1 row of 1 planned).
+  if (m.misestimate > 1) m.misestimateDirection = got > est ? 'under' : 'over';
+  else delete m.misestimateDirection;
 }
 
 function parallelWallClock(r: RawNode, totalMs: number, processes: number): number {

@@ -37,6 +37,18 @@ export function fmtFactor(f: number | undefined): string {
   return f >= 100 ? `${fmtCount(Math.round(f))}×` : `${f.toFixed(1)}×`;
 }
 
+/**
+ * A node's row misestimate as the viewer shows it: "▼1.5×" (planned more rows than came back) or "▲12×"
+ * (fewer), with words for the details; undefined when the estimate is right within what the figure can show
+ * (an exact estimate printed "1.0× over").
+ */
+export function misestimateLabel(m: { misestimate?: number; misestimateDirection?: 'under' | 'over' }): { short: string; long: string } | undefined {
+  const f = m.misestimate;
+  if (f === undefined || !m.misestimateDirection || fmtFactor(f) === fmtFactor(1)) return undefined;
+  const under = m.misestimateDirection === 'under';
+  return { short: `${under ? '▲' : '▼'}${fmtFactor(f)}`, long: `${fmtFactor(f)} ${under ? 'under: more rows came back than planned' : 'over: fewer rows came back than planned'}` };
+}
+
 /** PostgreSQL blocks are 8 kB by default (block_size); this is what EXPLAIN's counts mean. */
 export function fmtBlocks(blocks: number | undefined, blockSize = 8192): string {
   if (blocks === undefined) return '–';

@@ -7,6 +7,7 @@
 import { lineStarts, positionAt, type Finding, type Fix, type Span } from '../findings';
 import type { Analyzer } from '../scan';
 import { OTHER_RULES } from '../rules/index';
+import { indexDefinitionTitle } from '../advice/missingIndex';
 import type { RecordSummary } from './aggregate';
 import { nPlusOneMessage, type StatementAdvice } from './format';
 
@@ -73,8 +74,8 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
         file,
         span,
         fixes: a.suggestions.flatMap((g) => (g.index ? [
-          { title: `Add migration: ${g.ddl}`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [g.index] } },
-          { title: `Copy CREATE INDEX: ${g.ddl}`, edits: [], command: { id: 'pgLens.copyCreateIndex', args: [g.index] } },
+          { title: `Add migration: ${indexDefinitionTitle(g)}`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [g.index] } },
+          { title: `Copy CREATE INDEX: ${indexDefinitionTitle(g)}`, edits: [], command: { id: 'pgLens.copyCreateIndex', args: [g.index] } },
         ] : [])),
         evidence: { recorded: true, calls: st.calls, sql: st.sql, suggestions: a.suggestions.map((g) => ({ ddl: g.ddl, costBefore: g.costBefore, costAfter: g.costAfter })) },
       });

@@ -22,7 +22,6 @@ export const countForExistence: Rule = {
   id: 'count-for-existence',
   defaultSeverity: 'warning',
   description: 'count(*) > 0 counts every matching row to answer yes or no; EXISTS stops at the first.',
-  docs: 'docs/rules/count-for-existence.md',
   check(ctx) {
     const out: Finding[] = [];
     const top = ctx.statement as Node;

@@ -37,7 +37,6 @@ export const implicitCast: Rule = {
   id: 'implicit-cast',
   defaultSeverity: 'warning',
   description: "A comparison with a value of another type makes PostgreSQL convert the column, so its index is not used.",
-  docs: 'docs/rules/implicit-cast.md',
   check(ctx) {
     return atOperators(ctx, OPS, (n, info) => {
       for (const [colSide, other] of bothSides(n)) {

@@ -37,20 +37,20 @@ export const RULES: readonly Rule[] = [
  * they are listed here so the docs index, SARIF metadata and settings know every id.
  */
 /** The hint on a file whose SQL targets another database (core/dialect.ts): no rule ran on it. */
-export const OTHER_DIALECT_RULE: RuleMeta = { id: 'other-dialect', defaultSeverity: 'hint', description: "This file's SQL targets another database (by its path, its driver imports or the project's configuration): no PostgreSQL advice is given for it.", docs: 'docs/rules/other-dialect.md' };
+export const OTHER_DIALECT_RULE: RuleMeta = { id: 'other-dialect', defaultSeverity: 'hint', description: "This file's SQL targets another database (by its path, its driver imports or the project's configuration): no PostgreSQL advice is given for it." };
 
 export const OTHER_RULES: readonly RuleMeta[] = [
   OTHER_DIALECT_RULE,
-  { id: 'missing-index', defaultSeverity: 'warning', description: 'The planner proves an index would cut the cost of this statement.', docs: 'docs/rules/missing-index.md', helpInOwnHover: true },
-  { id: 'unindexed-foreign-key', defaultSeverity: 'warning', description: 'A foreign key without an index on its referencing columns: joins and parent deletes read the whole table.', docs: 'docs/rules/unindexed-foreign-key.md' },
-  { id: 'duplicate-index', defaultSeverity: 'warning', description: 'An index that another index already covers: extra writes and disk for nothing.', docs: 'docs/rules/duplicate-index.md' },
-  { id: 'unused-index', defaultSeverity: 'warning', description: 'An index no query has used since statistics were reset.', docs: 'docs/rules/unused-index.md' },
-  { id: 'invalid-index', defaultSeverity: 'error', description: 'An index left invalid by a failed CREATE INDEX CONCURRENTLY: maintained on writes, never used.', docs: 'docs/rules/invalid-index.md' },
-  { id: 'not-analysed', defaultSeverity: 'hint', description: 'PostgreSQL accepts this SQL but the rule parser cannot read it: no rule or index advice ran on it (the finding says why).', docs: 'docs/rules/not-analysed.md' },
-  { id: 'n-plus-one', defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.', docs: 'docs/rules/n-plus-one.md' },
+  { id: 'missing-index', defaultSeverity: 'warning', description: 'The planner proves an index would cut the cost of this statement.', helpInOwnHover: true },
+  { id: 'unindexed-foreign-key', defaultSeverity: 'warning', description: 'A foreign key without an index on its referencing columns: joins and parent deletes read the whole table.' },
+  { id: 'duplicate-index', defaultSeverity: 'warning', description: 'An index that another index already covers: extra writes and disk for nothing.' },
+  { id: 'unused-index', defaultSeverity: 'warning', description: 'An index no query has used since statistics were reset.' },
+  { id: 'invalid-index', defaultSeverity: 'error', description: 'An index left invalid by a failed CREATE INDEX CONCURRENTLY: maintained on writes, never used.' },
+  { id: 'not-analysed', defaultSeverity: 'hint', description: 'PostgreSQL accepts this SQL but the rule parser cannot read it: no rule or index advice ran on it (the finding says why).' },
+  { id: 'n-plus-one', defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.' },
 ];
 
 /** Metadata of every known rule id (this registry's and the other analyses'). */
 export function allRuleMeta(): RuleMeta[] {
-  return [...RULES.map(({ id, defaultSeverity, description, docs }) => ({ id, defaultSeverity, description, docs })), ...OTHER_RULES];
+  return [...RULES.map(({ id, defaultSeverity, description }) => ({ id, defaultSeverity, description })), ...OTHER_RULES];
 }

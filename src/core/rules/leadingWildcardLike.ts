@@ -21,7 +21,6 @@ export const leadingWildcardLike: Rule = {
   id: 'leading-wildcard-like',
   defaultSeverity: 'warning',
   description: "LIKE/ILIKE with a pattern starting with % or _ cannot use a btree index and reads every row.",
-  docs: 'docs/rules/leading-wildcard-like.md',
   check(ctx) {
     return atOperators(ctx, LIKE_OPS, (n, info) => {
       const lead = leadingLiteral(n.right);

@@ -16,7 +16,6 @@ export const nonSargablePredicate: Rule = {
   id: 'non-sargable-predicate',
   defaultSeverity: 'warning',
   description: 'A function, cast or arithmetic on an indexed column in a predicate keeps PostgreSQL from using the index.',
-  docs: 'docs/rules/non-sargable-predicate.md',
   check(ctx) {
     return atOperators(ctx, OPS, (n, info) => {
       for (const [side, other] of bothSides(n)) {

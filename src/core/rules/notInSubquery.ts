@@ -13,7 +13,6 @@ export const notInSubquery: Rule = {
   id: 'not-in-subquery',
   defaultSeverity: 'warning',
   description: 'NOT IN (SELECT …) returns nothing when the subquery yields a NULL and cannot be planned as an anti-join; use NOT EXISTS.',
-  docs: 'docs/rules/not-in-subquery.md',
   check(ctx) {
     return atOperators(ctx, NOT_IN, (n, info) => {
       if (n.right?.type !== 'select') return undefined;

@@ -17,7 +17,6 @@ export const offsetPagination: Rule = {
   id: 'offset-pagination',
   defaultSeverity: 'warning',
   description: 'A large or variable OFFSET reads and discards every skipped row; use keyset pagination.',
-  docs: 'docs/rules/offset-pagination.md',
   check(ctx) {
     const s = ctx.statement as Node;
     if (s.type !== 'select') return [];

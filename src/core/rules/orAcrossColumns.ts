@@ -85,7 +85,6 @@ export const orAcrossColumns: Rule = {
   id: 'or-across-columns',
   defaultSeverity: 'info',
   description: 'OR between conditions on different columns cannot use a single index; without an index on every column it reads the whole table.',
-  docs: 'docs/rules/or-across-columns.md',
   check(ctx) {
     if (ctx.evidence?.plan?.nodeTypes.includes('BitmapOr')) return []; // the planner already combines indexes
     const out: Finding[] = [];

@@ -19,7 +19,6 @@ export const selectStar: Rule = {
   id: 'select-star',
   defaultSeverity: 'info',
   description: 'SELECT * in application code reads every column of wide tables; list the columns the code uses.',
-  docs: 'docs/rules/select-star.md',
   appCodeOnly: true,
   check(ctx) {
     // Rows that become model objects (ActiveRecord find_by_sql, Django Model.objects.raw): the model wants

@@ -9,6 +9,11 @@ import type { Finding, Fix, Severity, Span } from '../findings';
 import type { SqlSite } from '../extract/types';
 import type { TableFacts } from '../catalogFacts';
 
+/** The docs page of a rule id, relative to the repository root: every id has one (test/unit/core/rules/docs.test.ts). */
+export function ruleDocsPath(ruleId: string): string {
+  return `docs/rules/${ruleId}.md`;
+}
+
 /** What every analysis that produces findings declares about its rule ids (SARIF, docs, README). */
 export interface RuleMeta {
   /** kebab-case, stable: used in settings, suppression comments, SARIF. */
@@ -16,8 +21,6 @@ export interface RuleMeta {
   defaultSeverity: Severity;
   /** One sentence, shown as SARIF shortDescription and in the rule table. */
   description: string;
-  /** Relative path of the docs page, `docs/rules/<id>.md`. */
-  docs: string;
   /**
    * The editor shows this rule's help in a hover of its own (missing-index leads with the CREATE INDEX): its
    * diagnostics carry the message only, so VS Code's problem popup above that hover does not repeat the help.

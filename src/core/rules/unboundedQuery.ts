@@ -55,7 +55,6 @@ export const unboundedQuery: Rule = {
   id: 'unbounded-query',
   defaultSeverity: 'info',
   description: 'A SELECT without LIMIT on a large table returns every matching row to the application.',
-  docs: 'docs/rules/unbounded-query.md',
   appCodeOnly: true,
   wholeStatement: true,
   check(ctx) {

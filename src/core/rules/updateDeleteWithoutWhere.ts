@@ -18,7 +18,6 @@ export const updateDeleteWithoutWhere: Rule = {
   id: 'update-delete-without-where',
   defaultSeverity: 'warning',
   description: 'UPDATE or DELETE without a WHERE clause changes every row of the table.',
-  docs: 'docs/rules/update-delete-without-where.md',
   wholeStatement: true,
   check(ctx) {
     const s = ctx.statement as any;

@@ -607,21 +607,70 @@ export function operandText(o: Operand): string {
 }
 
 /**
- * What each $n is compared with, for a person asked to type a value: "customer_id = $1 (orders)".
- * From the statement's predicates (their text as written); a parameter used elsewhere gets nothing.
+ * Where each $n goes, for a person asked to type a value: "customer_id = $1 (orders)" from the statement's
+ * predicates (their text as written), else the column an INSERT gives it ("the value of reviews.rating
+ * (INSERT)"), an UPDATE's SET ("SET status = $1 (orders)"), or LIMIT / OFFSET; a parameter used elsewhere
+ * gets nothing.
  */
 export function parameterUses(sql: string): Map<number, string> {
   const out = new Map<number, string>();
   const shape = statementShape(sql);
   if (!shape) return out;
+  const short = (t: string) => {
+    const one = t.replace(/\s+/g, ' ').trim();
+    return one.length > 80 ? `${one.slice(0, 79)}…` : one;
+  };
   const uses = [...shape.tables.flatMap((t) => t.predicates.map((p) => ({ p, table: t.name }))), ...shape.unresolved.map((u) => ({ p: u.predicate, table: undefined }))];
   for (const { p, table } of uses) {
     if (!p.span) continue;
-    const text = sql.slice(p.span.start, p.span.end).replace(/\s+/g, ' ').trim();
+    const text = short(sql.slice(p.span.start, p.span.end));
     for (const m of text.matchAll(/\$(\d+)\b/g)) {
       const n = Number(m[1]);
-      if (!out.has(n)) out.set(n, `${text.length > 80 ? `${text.slice(0, 79)}…` : text}${table ? ` (${table})` : ''}`);
+      if (!out.has(n)) out.set(n, `${text}${table ? ` (${table})` : ''}`);
     }
   }
+  const give = (e: unknown, what: string) => {
+    for (const n of parametersIn(e)) if (!out.has(n)) out.set(n, what);
+  };
+  const ast = parseOne(sql) as any;
+  const sets = (list: any[] | undefined, table: string, how: string) => {
+    for (const x of list ?? []) {
+      const at = x.value?._location;
+      give(x.value, `SET ${x.column?.name} = ${at ? short(sql.slice(at.start, at.end)) : '…'} (${table}${how})`);
+    }
+  };
+  if (ast?.type === 'insert') {
+    const table = String(ast.into?.name ?? '?');
+    const cols: string[] = (ast.columns ?? []).map((c: any) => String(c.name));
+    const column = (j: number) => `the value of ${cols[j] ? `${table}.${cols[j]}` : `column ${j + 1} of ${table}`} (INSERT)`;
+    if (ast.insert?.type === 'values') for (const row of ast.insert.values ?? []) (row as unknown[]).forEach((e, j) => give(e, column(j)));
+    else if (ast.insert?.type === 'select') (ast.insert.columns ?? []).forEach((c: any, j: number) => give(c.expr, column(j)));
+    sets(ast.onConflict?.do?.sets, table, ', ON CONFLICT');
+  } else if (ast?.type === 'update') sets(ast.sets, String(ast.table?.name ?? '?'), '');
+  // LIMIT / OFFSET of the statement itself (a subquery's read alike).
+  const limits = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const l = (node as any).limit;
+    if (l && typeof l === 'object' && !Array.isArray(l) && ('limit' in l || 'offset' in l)) {
+      give(l.limit, 'LIMIT: how many rows at most');
+      give(l.offset, 'OFFSET: how many rows to skip');
+    }
+    for (const v of Object.values(node)) if (v && typeof v === 'object') limits(v);
+  };
+  limits(ast);
+  return out;
+}
+
+/** The $n numbers an expression holds. */
+function parametersIn(e: unknown): number[] {
+  const out: number[] = [];
+  const walk = (x: unknown): void => {
+    if (!x || typeof x !== 'object') return;
+    if (Array.isArray(x)) return x.forEach(walk);
+    const o = x as { type?: unknown; name?: unknown };
+    if (o.type === 'parameter' && typeof o.name === 'string' && /^\$\d+$/.test(o.name)) out.push(Number(o.name.slice(1)));
+    for (const v of Object.values(x)) walk(v);
+  };
+  walk(e);
   return out;
 }

@@ -143,7 +143,8 @@ class PlansFeature implements vscode.Disposable {
         const { analyzePlan, planText } = await import('../../core/plan');
         const text = m.format === 'json' ? JSON.stringify([last.payload.plan], null, 2) : planText(analyzePlan(last.payload.plan, { withStatement: last.payload.method !== 'brought' }));
         await vscode.env.clipboard.writeText(text);
-        void vscode.window.setStatusBarMessage('PG Lens: plan copied', 2000);
+        // A notification, as Copy SQL and Copy CREATE INDEX say it: two seconds in the status bar went unseen.
+        void vscode.window.showInformationMessage(`PG Lens: copied the plan ${m.format === 'json' ? 'as JSON' : 'as text'} to the clipboard (${text.split('\n').length} lines).`);
         return;
       }
       case 'explainAnalyze':
@@ -451,7 +452,7 @@ class PlansFeature implements vscode.Disposable {
     if (!before) return;
     const after = await vscode.window.showQuickPick(items.filter((x) => x.i !== before.i), { title: 'Compare plans: AFTER' });
     if (!after) return;
-    PlanPanel.show(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: this.history[before.i], after: this.history[after.i] });
+    PlanPanel.showComparison(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: this.history[before.i], after: this.history[after.i] });
   }
 
   private async benchmarkQuery(ref?: SiteRef, fromPanel = false): Promise<void> {

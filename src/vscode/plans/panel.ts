@@ -16,12 +16,16 @@ export type PlanPanelHandler = (m: Exclude<FromPlanWebview, { type: 'ready' }>, 
 
 export class PlanPanel implements vscode.Disposable {
   private static current: PlanPanel | undefined;
+  /** Compare Plans' tab: a panel of its own, so the plan (and a benchmark beside it) stays in its tab. */
+  private static comparison: PlanPanel | undefined;
   private ready = false;
   private disposed = false;
   private queue: ToPlanWebview[] = [];
   private readonly subs: vscode.Disposable[] = [];
   /** The last message shown (for copy / re-run). */
   last: ToPlanWebview | undefined;
+  /** A benchmark shown beside the plan in `last` (kept apart: Copy JSON / Copy text act on the plan). */
+  private bench: ToPlanWebview | undefined;
 
   private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly handler: PlanPanelHandler) {
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
@@ -33,7 +37,7 @@ export class PlanPanel implements vscode.Disposable {
         if (m.type === 'ready') {
           // A webview hidden without retained context is re-created when shown again, and what was
           // posted meanwhile was lost: it says ready again and gets the last message anew.
-          if (this.ready && !this.queue.length && this.last) this.queue.push(this.last);
+          if (this.ready && !this.queue.length && this.last) this.queue.push(this.last, ...(this.bench ? [this.bench] : []));
           this.ready = true;
           const q = this.queue;
           this.queue = [];
@@ -58,6 +62,21 @@ export class PlanPanel implements vscode.Disposable {
   }
 
   /**
+   * The comparison tab (revealed), or a new one beside the plan: Compare used to replace the plan panel's
+   * content, and with it the benchmark result shown beside the plan.
+   */
+  static showComparison(extensionUri: vscode.Uri, handler: PlanPanelHandler): PlanPanel {
+    if (PlanPanel.comparison) {
+      PlanPanel.comparison.panel.reveal(undefined, false);
+      return PlanPanel.comparison;
+    }
+    const column = PlanPanel.current?.panel.viewColumn ?? vscode.ViewColumn.Beside;
+    const panel = vscode.window.createWebviewPanel(PLAN_VIEW_TYPE, 'Plan comparison', { viewColumn: column, preserveFocus: false }, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] });
+    PlanPanel.comparison = new PlanPanel(panel, extensionUri, handler);
+    return PlanPanel.comparison;
+  }
+
+  /**
    * The viewer in a panel VS Code created (a custom editor of a .plan file): the same HTML, CSP and
    * validated messages, but not the singleton the commands reuse.
    */
@@ -67,9 +86,16 @@ export class PlanPanel implements vscode.Disposable {
 
   /** Restore a panel VS Code kept across a reload; the webview re-sends its saved state. */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, handler: PlanPanelHandler, state: unknown): PlanPanel {
+    const m = parseToPlanWebview((state as any)?.last);
+    if (m?.type === 'compare') {
+      // The comparison tab comes back as the comparison tab, beside the plan tab (not in its place).
+      PlanPanel.comparison?.dispose();
+      PlanPanel.comparison = new PlanPanel(panel, extensionUri, handler);
+      PlanPanel.comparison.post(m);
+      return PlanPanel.comparison;
+    }
     PlanPanel.current?.dispose();
     PlanPanel.current = new PlanPanel(panel, extensionUri, handler);
-    const m = parseToPlanWebview((state as any)?.last);
     if (m && m.type !== 'busy') PlanPanel.current.post(m);
     // Nothing kept (the tab was still running its first plan): say so rather than show a blank page.
     else PlanPanel.current.post({ type: 'error', message: 'This tab was restored after a reload, but its plan was not kept (it was still running). Open the plan again from a hover or the command palette.' });
@@ -79,10 +105,17 @@ export class PlanPanel implements vscode.Disposable {
   post(m: ToPlanWebview): void {
     // A plan still running when the tab was closed: nothing to show it in.
     if (this.disposed) return;
-    if (m.type !== 'busy' && m.type !== 'error') this.last = m;
+    // A benchmark of the plan's statement shows beside the plan: the plan stays what the tab shows (its title,
+    // and what Copy JSON / Copy text copy — they did nothing after a benchmark).
+    const beside = m.type === 'benchmark' && this.last?.type === 'show';
+    if (beside) this.bench = m;
+    else if (m.type !== 'busy' && m.type !== 'error') {
+      this.last = m;
+      this.bench = undefined;
+    }
     if (m.type === 'show' && PlanPanel.current === this) this.panel.title = `Plan: ${m.payload.title}`;
     if (m.type === 'compare') this.panel.title = 'Plan comparison';
-    if (m.type === 'benchmark') this.panel.title = 'Benchmark';
+    if (m.type === 'benchmark' && !beside) this.panel.title = 'Benchmark';
     if (this.ready) void this.panel.webview.postMessage(m);
     else this.queue.push(m);
   }
@@ -91,6 +124,7 @@ export class PlanPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     if (PlanPanel.current === this) PlanPanel.current = undefined;
+    if (PlanPanel.comparison === this) PlanPanel.comparison = undefined;
     this.subs.forEach((s) => s.dispose());
     this.panel.dispose();
   }

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { testDatabase, statementStats } from '../support';
 import { runCli as run } from '../../unit/support/cli';
+import { benchmarkWorkload } from '../../../src/db/workloadBenchmark';
 
 
 describe('pg-lens benchmark --workload', function () {
@@ -27,6 +28,29 @@ describe('pg-lens benchmark --workload', function () {
     assert.equal(r.code, 3, r.out);
     assert.match(r.err, /pg_stat_statements is not installed in this database/);
     assert.equal(r.err.trim().split('\n').length, 1);
+  });
+
+  it('a statement left out says why, and advises ANALYZE only where it can help (not for a row_number() the statement computes)', async () => {
+    const a = t.admin;
+    await a.query(`CREATE TABLE rv (id serial PRIMARY KEY, product_id int NOT NULL, note text, created_at timestamptz NOT NULL DEFAULT now()) WITH (autovacuum_enabled = false)`);
+    await a.query(`INSERT INTO rv (product_id) SELECT g % 50 FROM generate_series(1, 2000) g`);
+    const db = await t.open();
+    const statements = [
+      // The shop's batched page as pg_stat_statements stores it: n <= 3 became n <= $2.
+      { queryid: 'w', query: 'SELECT product_id FROM (SELECT product_id, row_number() OVER (PARTITION BY product_id ORDER BY created_at DESC) AS n FROM rv WHERE product_id = ANY($1)) AS latest WHERE n <= $2', calls: 1, values: undefined },
+      { queryid: 'c', query: 'SELECT id FROM rv WHERE product_id = $1', calls: 1 },
+      { queryid: 'z', query: 'SELECT id FROM rv WHERE note = $1', calls: 1 },
+    ];
+    const reasons = async () => Object.fromEntries((await benchmarkWorkload(db, { statements, runs: 2 })).statements.map((x) => [x.queryid, x.skipped ?? 'ran']));
+    const before = await reasons();
+    assert.match(before.c, /rv has no statistics for product_id yet \(ANALYZE rv\)/, 'never analysed: ANALYZE helps');
+    await a.query('ANALYZE rv');
+    const after = await reasons();
+    assert.equal(after.c, 'ran');
+    assert.match(after.w, /\$2 is compared with n, which the statement computes \(not a column of rv\)/);
+    assert.doesNotMatch(after.w, /ANALYZE/, 'ANALYZE cannot give a computed value statistics');
+    assert.match(after.z, /hold no typical value of note \(NULL in every row sampled\)/);
+    assert.doesNotMatch(after.z, /ANALYZE/);
   });
 
   it('saves a baseline, shows the gain of an index with --compare, and reports the regression once it is dropped', async function () {

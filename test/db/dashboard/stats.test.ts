@@ -14,6 +14,7 @@ import { connect } from '../../../src/db/database';
 import { refreshStats } from '../../../src/db/dashboardRefresh';
 import { explain } from '../../../src/db/explain';
 import { StatsReader } from '../../../src/db/stats';
+import { OWN_STATEMENT_MARKER } from '../../../src/db/sql';
 import type { ToWebview } from '../../../src/shared/dashboardProtocol';
 import { announceFallback, capabilities, testDatabase, waitFor, statementStats } from '../support';
 
@@ -71,6 +72,25 @@ describe('live statistics', function () {
     assert.ok(app, `the application's statement is listed: ${JSON.stringify(stats.statements.rows.map((r) => r.query?.slice(0, 60)))}`);
     assert.ok(!/^\s*EXPLAIN/i.test(app.query ?? ''), `shown with the application's text, not the EXPLAIN's: ${app.query}`);
     assert.equal(app.total.calls, info.versionNum >= 140000 ? 10 : app.total.calls, "the application's 10 calls, not PG Lens's EXPLAINs");
+  });
+
+  it("an open panel reads a statement's text again once pg_stat_statements made its entry anew (a reset): PG Lens's marked runs are not left listed as the app's", async () => {
+    if (!(await statementStats(t, 'no statement list to read'))) return;
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const reader = new StatsReader(db, { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, topN: 50, statementsEvery: 1 });
+    await reader.read();
+    const sql = 'SELECT v FROM work WHERE v = $1 AND id > 7';
+    const listed = async () => (await reader.read()).statements.rows.filter((r) => /FROM work WHERE v = \$1 AND id > \$2/.test(r.query ?? ''));
+    // A text stored without the marker (as a benchmark's runs were before they carried it).
+    for (let i = 0; i < 5; i++) await t.admin.query(sql, [i]);
+    await t.admin.query('SELECT pg_stat_force_next_flush()');
+    assert.equal((await listed()).length, 1, 'listed while its text is unmarked');
+    // Reset (the dashboard's Reset statistics), then only PG Lens runs it, marked: the entry's text now carries the marker.
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    for (let i = 0; i < 5; i++) await db.query(`${OWN_STATEMENT_MARKER} ${sql}`, [i]);
+    await t.admin.query('SELECT pg_stat_force_next_flush()');
+    assert.deepEqual((await listed()).map((r) => r.query), [], 'the cached unmarked text is not reused');
   });
 
   it('reads pg_stat_statements at its own slower cadence: between reads the list is the last one read; the relation walk waits for the second refresh', async () => {

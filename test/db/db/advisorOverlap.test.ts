@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import { candidateFromSuggestion } from '../../../src/core/advice/indexCandidates';
 import { overlaps } from '../../../src/core/advice/workload';
-import { IndexDecider } from '../../../src/db/indexDecision';
+import { IndexDecider, mergeStatements } from '../../../src/db/indexDecision';
+import { loadPgParser } from '../../../src/core/sql/statement';
 import { adviseStatement } from '../../../src/db/advisor';
 import type { Database } from '../../../src/db/database';
 import { testDatabase } from '../support';
@@ -48,8 +49,35 @@ describe('db/advisor: one index for two statements when the planner agrees (real
     assert.deepEqual(d.byStatement.get(lookup)!.suggestions.map((x) => x.ddl), [wide.ddl]);
     assert.deepEqual(d.byStatement.get(lookup)!.alsoServes[wide.ddl], ['latest.ts:1']);
     assert.deepEqual(d.byStatement.get(lookup)!.replaced, [{ ddl: narrow.ddl, by: wide.ddl }]);
+    // Why, in the lookup's own terms (the hover, Suggest Indexes and Add migration's comment read it): the lookup has no
+    // ORDER BY and no LIMIT. Seen in the hour: "…then the ORDER BY keys … so the sort disappears and the LIMIT stops
+    // the scan early" on reviews.ts's avg(rating), written into a migration file.
+    const why = d.byStatement.get(lookup)!.suggestions[0].reason;
+    assert.doesNotMatch(why, /ORDER BY|LIMIT|sort disappears/, why);
+    assert.match(why, /^equality on customer_id; placed_at DESC is there for the other statements it serves$/, why);
+    assert.match(d.byStatement.get(latest)!.suggestions[0].reason, /ORDER BY keys placed_at DESC/, 'the statement it was made for keeps its own reason');
     // Focused on the lookup alone, with the other statement known: the same answer.
     const focused = await new IndexDecider(db).decide([{ sql: latest, label: 'latest.ts:1' }], { focus: [lookup] });
     assert.deepEqual(focused.byStatement.get(lookup)!.suggestions.map((x) => x.ddl), [wide.ddl]);
   });
+
+  it("names the code's statements by their place when pg_stat_statements holds the same text (no constants to normalise)", async () => {
+    // Seen in the hour: the workload report and the hovers said "queryid -5262747178231954577: SELECT avg(rating)…" for
+    // src/reviews.ts:6, whose text pg_stat_statements holds unchanged; statements with a constant (LIMIT 3) got their place.
+    await loadPgParser();
+    const top = [
+      { sql: 'SELECT avg(rating) FROM reviews WHERE product_id = $1', label: 'queryid -52: SELECT avg(rating)…', calls: 600, totalMs: 700 },
+      { sql: 'SELECT o.id FROM orders o WHERE o.customer_id = $1 ORDER BY o.id', label: 'queryid -78: SELECT o.id…', calls: 10, totalMs: 5 },
+      { sql: 'SELECT rating FROM reviews WHERE product_id = $1 LIMIT $2', label: 'queryid 26: SELECT rating…', calls: 800, totalMs: 900 },
+    ];
+    const m = mergeStatements(top, [
+      { sql: 'SELECT avg(rating) FROM reviews WHERE product_id = $1', source: 'src/reviews.ts:6' },
+      { sql: 'SELECT o.id\n   FROM orders o\n  WHERE o.customer_id = $1\n  ORDER BY o.id', source: 'src/orders.ts:78' },
+      { sql: 'SELECT rating FROM reviews WHERE product_id = $1 LIMIT 3', source: 'src/products.ts:72' },
+    ]);
+    assert.deepEqual(m.statements.map((x) => x.label.split(':').slice(0, 2).join(':')), ['src/reviews.ts:6', 'src/orders.ts:78', 'src/products.ts:72']);
+    assert.deepEqual(m.statements.map((x) => x.calls), [600, 10, 800], "pg_stat_statements' timings kept");
+    assert.equal(m.fromFiles, 0, 'each statement once');
+  });
 });
+

@@ -7,7 +7,7 @@ import { explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
 import { readStatementCosts } from '../../../src/db/queryStats';
 import { STATS_SQL } from '../../../src/db/stats';
-import { announceFallback, capabilities, testDatabase } from '../support';
+import { capabilities, statementStats, testDatabase } from '../support';
 
 describe('db: PG Lens leaves its own statements out', () => {
   const t = testDatabase('own');
@@ -33,14 +33,8 @@ describe('db: PG Lens leaves its own statements out', () => {
   });
 
   it('pg_stat_statements keeps the marker, and EXCLUDE_OWN.statements filters our statements out', async function () {
-    const caps = await capabilities();
-    if (!caps.pgStatStatements) {
-      announceFallback('pg_stat_statements', 'sessions are still told apart by application_name (next test)');
-      // The fallback: without the view there is nothing to filter; the sessions test below still runs.
-      assert.equal(caps.pgStatStatements, false);
-      return;
-    }
-    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    // The fallback: without the view there is nothing to filter; the sessions test below still runs.
+    if (!(await statementStats(t, 'sessions are still told apart by application_name (next test)'))) return;
     await t.admin.query('CREATE TABLE app_table (id int)');
     const db = await t.open();
     await db.serverInfo(); // several of our catalog statements
@@ -56,12 +50,8 @@ describe('db: PG Lens leaves its own statements out', () => {
   });
 
   it('the dashboard, top statements and cost lens leave out every statement PG Lens sent: trailing marker, session setup, EXPLAIN runs (filtered in the SQL)', async function () {
+    if (!(await statementStats(t, 'no statement list to filter'))) return;
     const caps = await capabilities();
-    if (!caps.pgStatStatements) {
-      announceFallback('pg_stat_statements', 'no statement list to filter');
-      return;
-    }
-    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await t.admin.query('CREATE TABLE IF NOT EXISTS shown_table (id int)');
     await t.admin.query('SELECT pg_stat_statements_reset()');
     const db = await t.open();
@@ -90,12 +80,7 @@ describe('db: PG Lens leaves its own statements out', () => {
   });
 
   it("a Benchmark's runs are PG Lens's: a statement only the benchmark ran is left out of the statement list", async function () {
-    const caps = await capabilities();
-    if (!caps.pgStatStatements) {
-      announceFallback('pg_stat_statements', 'no statement list to filter');
-      return;
-    }
-    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    if (!(await statementStats(t, 'no statement list to filter'))) return;
     await t.admin.query('CREATE TABLE IF NOT EXISTS bench_table (id int, status text)');
     await t.admin.query(`INSERT INTO bench_table SELECT g, 'x' || (g % 5) FROM generate_series(1, 200) g`);
     await t.admin.query('SELECT pg_stat_statements_reset()');
@@ -105,6 +90,20 @@ describe('db: PG Lens leaves its own statements out', () => {
     assert.deepEqual(shown.rows, [], `shown as the application's: ${JSON.stringify(shown.rows)}`);
     const all = await t.admin.query(`SELECT query, calls FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query LIKE '%bench_table WHERE status%' AND toplevel AND query NOT LIKE 'EXPLAIN%'`);
     assert.ok(all.rows.some((r) => Number(r.calls) >= 6), `the runs are recorded (and marked): ${JSON.stringify(all.rows)}`);
+  });
+
+  it("the pool reset of a fresh session (DISCARD ALL) keeps the marker: pg_stat_statements stores it as PG Lens's, not the app's", async function () {
+    if (!(await statementStats(t, 'no statement list to filter'))) return;
+    await t.admin.query('SELECT pg_stat_statements_reset()');
+    const db = await t.open();
+    // Explain Analyze and Benchmark run on fresh sessions, reset with DISCARD ALL before they close.
+    await db.withSession(async (s) => void (await s.query(`${OWN_STATEMENT_MARKER} SELECT 1`)), { fresh: true });
+    const where = `dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query ~* '^\\s*DISCARD\\s+ALL'`;
+    const all = await t.admin.query(`SELECT query FROM pg_stat_statements WHERE ${where}`);
+    assert.equal(all.rows.length, 1, `the reset is recorded: ${JSON.stringify(all.rows)}`);
+    assert.ok(isOwnStatementText(all.rows[0].query), `stored with the marker: ${JSON.stringify(all.rows[0].query)}`);
+    const shown = await t.admin.query(`SELECT query FROM pg_stat_statements WHERE ${where} AND ${EXCLUDE_OWN.statements}`);
+    assert.deepEqual(shown.rows, [], 'left out of every statement list');
   });
 
   it('EXCLUDE_OWN.sessions leaves our sessions out of pg_stat_activity', async () => {

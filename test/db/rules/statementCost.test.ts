@@ -9,7 +9,7 @@ import { CostIndex, formatCostLens } from '../../../src/core/cost';
 import { loadPgParser } from '../../../src/core/sql/statement';
 import type { Database } from '../../../src/db/database';
 import { queryIdOf, readStatementCosts } from '../../../src/db/queryStats';
-import { announceFallback, capabilities, testDatabase } from '../support';
+import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
 describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', function () {
   const t = testDatabase('cost');
@@ -17,13 +17,10 @@ describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', fu
   let pss = false;
 
   before(async function () {
-    const caps = await capabilities();
-    if (!caps.pgStatStatements) {
-      announceFallback('pg_stat_statements', 'the cost lens has nothing to show; only the read-only refusal path is tested');
+    if (!(await statementStats(t, 'the cost lens has nothing to show; only the read-only refusal path is tested'))) {
       db = await t.open();
       return;
     }
-    await t.admin.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await t.admin.query(`CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL, total numeric);
       INSERT INTO orders SELECT g, g % 100, g FROM generate_series(1, 5000) g; ANALYZE orders;`);
     pss = true;

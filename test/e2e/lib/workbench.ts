@@ -236,6 +236,31 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
+  /** The status bar's problem counts (errors, warnings), and its text. */
+  async problemCounts(): Promise<{ errors: number; warnings: number; text: string }> {
+    const text = (await this.page.locator('#status\\.problems a').first().innerText()).replace(/\s+/g, ' ').trim();
+    const m = /(\d+)\D+(\d+)/.exec(text);
+    return { errors: m ? Number(m[1]) : NaN, warnings: m ? Number(m[2]) : NaN, text };
+  }
+
+  /**
+   * The status bar's problem counts once they have not changed for 8 s: analysis that runs in the
+   * background (index advice, the scan's diagnostics) has settled.
+   */
+  async settledProblemCounts(what: string, timeoutMs = 120_000): Promise<{ errors: number; warnings: number; text: string }> {
+    let last = await this.problemCounts();
+    let since = Date.now();
+    await this.until(async () => {
+      const now = await this.problemCounts();
+      if (now.text !== last.text) {
+        last = now;
+        since = Date.now();
+      }
+      return Date.now() - since > 8000;
+    }, what, timeoutMs);
+    return last;
+  }
+
   /** The Problems panel's rows. */
   async problems(): Promise<Locator> {
     await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');

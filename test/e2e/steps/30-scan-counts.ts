@@ -13,17 +13,7 @@ export const step: Step = {
     await wb.openFile('src/orders.ts');
     await wb.openFile('src/products.ts');
     // Index advice on the files just opened runs in the background: let the counts settle first.
-    const statusText = async () => (await wb.page.locator('#status\\.problems a').first().innerText()).replace(/\s+/g, ' ').trim();
-    let prev = '';
-    let stableSince = Date.now();
-    await wb.until(async () => {
-      const now = await statusText();
-      if (now !== prev) {
-        prev = now;
-        stableSince = Date.now();
-      }
-      return Date.now() - stableSince > 8000;
-    }, 'the problem counts to settle after opening the files', 90_000);
+    await wb.settledProblemCounts('the problem counts to settle after opening the files', 90_000);
     await wb.runCommand('PG Lens: Scan Workspace');
     const done = wb.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /Scanned \d+ files? in/ });
     await wb.see(done, 'the "Scanned … files" notification', 120_000);
@@ -34,10 +24,9 @@ export const step: Step = {
     const [files, errors, warnings] = [Number(m[1]), Number(m[2]), Number(m[3])];
     if (files < 10) throw new StepFailure(`expected every source file of the shop counted (open ones too); the toast says ${files}`);
     if (warnings === 0) throw new StepFailure('expected warnings: the open files have PG Lens findings');
-    const status = await statusText();
-    const s = /(\d+)\D+(\d+)/.exec(status);
-    log(`status bar problems: ${status}`);
-    if (!s || Number(s[1]) !== errors || Number(s[2]) !== warnings) throw new StepFailure(`expected the toast's ${errors} errors and ${warnings} warnings in the status bar's problem counts; it shows "${status}"`);
+    const status = await wb.problemCounts();
+    log(`status bar problems: ${status.text}`);
+    if (status.errors !== errors || status.warnings !== warnings) throw new StepFailure(`expected the toast's ${errors} errors and ${warnings} warnings in the status bar's problem counts; it shows "${status.text}"`);
     await screenshot('scan-counts');
   },
 };

@@ -54,7 +54,8 @@ export const step: Step = {
 
     // 3. The workload advice: a Markdown report; its reviews section (scrolled through: Monaco renders only the lines on screen).
     await wb.runCommand('PG Lens: Advise Indexes for the Workload');
-    await wb.see(page.locator('.tabs-container .tab.active').filter({ hasText: /Untitled/ }), 'the workload report', 300_000);
+    const reportTab = page.locator('.tabs-container .tab.active').filter({ hasText: /Index advice for the workload\.md/ });
+    await wb.see(reportTab, 'the workload report', 300_000);
     await wb.see(page.locator('.editor-instance .view-line').filter({ hasText: 'index advice for the workload' }), 'the report\'s title', 30_000);
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await wb.keys('Mod+Home');
@@ -67,9 +68,11 @@ export const step: Step = {
     if (!fromWorkload) throw new StepFailure('expected an index on reviews in the workload report');
     log(`workload: ${fromWorkload[0]}`);
     await screenshot('workload-report');
-    // The report is an unsaved document: closed without saving, so no later step meets a "Save changes?" prompt.
-    await wb.runCommand('View: Revert and Close Editor');
-    await wb.until(async () => (await page.locator('.tabs-container .tab').filter({ hasText: /Untitled/ }).count()) === 0, 'the workload report closed');
+    // A report to read, not an Untitled document: nothing to save (it was dirty, and closing it asked to save).
+    if (await reportTab.evaluate((t) => t.classList.contains('dirty'))) throw new StepFailure('expected the workload report not to be an unsaved (dirty) document');
+    await wb.runCommand('View: Close Editor');
+    await wb.until(async () => (await page.locator('.tabs-container .tab').filter({ hasText: /Index advice for the workload/ }).count()) === 0, 'the workload report closed without a "Save changes?" prompt', 10_000);
+    if (await page.locator('.monaco-dialog-box').count()) throw new StepFailure('closing the workload report asked something (a save prompt?)');
 
     const names = { hover: fromHover[1], suggest: fromSuggest[1], workload: fromWorkload[1] };
     if (new Set(Object.values(names)).size !== 1) throw new StepFailure(`expected one index for the reviews statements on every surface; saw ${JSON.stringify(names)}`);

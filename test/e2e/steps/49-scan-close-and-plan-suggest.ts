@@ -12,20 +12,7 @@ export const step: Step = {
   title: 'after Scan Workspace a file opened and closed keeps its findings; the plan viewer\'s Suggest indexes acts on its statement',
   async run({ wb, scenario, screenshot, log }) {
     const page = wb.page;
-    const warnings = async () => Number(/(\d+)\D+(\d+)/.exec((await page.locator('#status\\.problems a').first().innerText()).replace(/\s+/g, ' '))?.[2] ?? NaN);
-    const settle = async (what: string) => {
-      let prev = -1;
-      let since = Date.now();
-      await wb.until(async () => {
-        const now = await warnings();
-        if (now !== prev) {
-          prev = now;
-          since = Date.now();
-        }
-        return Date.now() - since > 8000;
-      }, what, 120_000);
-      return prev;
-    };
+    const settle = async (what: string) => (await wb.settledProblemCounts(what)).warnings;
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('PG Lens: Scan Workspace');
     const done = page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /Scanned \d+ files? in/ });

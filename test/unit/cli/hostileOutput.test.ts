@@ -8,7 +8,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCli } from '../support/cli';
 import { renderMarkdown } from '../../../src/core/report';
-import { allRuleMeta } from '../../../src/core/rules/index';
 import { isWorkflowCommand, RAW_CONTROL } from '../support/terminal';
 
 const run = (args: string[], cwd: string) => runCli(args, { cwd });
@@ -61,7 +60,7 @@ describe('cli: hostile text in output (issue 12 item 4)', () => {
 
   it('Markdown report: a bare CR, a NEL or a line separator in a name cannot break a table row', () => {
     const md = renderMarkdown({
-      generatedAt: new Date(0), paths: ['.'], findings: [], rules: allRuleMeta(), docsBaseUri: 'https://example.invalid/',
+      generatedAt: new Date(0), paths: ['.'], findings: [], docsBaseUri: 'https://example.invalid/',
       health: [{ id: 'h', title: 'idx\rcr', status: 'warning', detail: 'a\u0085b\u2028c\r\n| injected | row |' }],
       statements: { unavailable: 'none' },
     });

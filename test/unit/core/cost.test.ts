@@ -96,4 +96,18 @@ describe('core/cost', () => {
     assert.ok(Math.abs(app.meanMs - 65.97 / 3769) < 1e-9, `the application's mean stays the server's (${app.meanMs} ms)`);
     assert.equal(formatCostLens({ stat: app, share: 0.001 }).includes('0.018 ms mean'), true);
   });
+
+  it('subtracts only the runs filed under the entry it reads: a benchmark with $1 where the code has a constant is another queryid', () => {
+    // Seen on the demo shop: "Benchmark these statements" ran `orders WHERE status = $1` 20 times ('delivered', 27,145 rows each);
+    // pg_stat_statements filed them under their own queryid, while the code's `status = 'refunded'` is another entry
+    // (304 calls, 50,160 rows). The lens then read "0.0 rows/call" for a query that returns 165 rows a call.
+    const code = "SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC";
+    const own = new OwnRuns();
+    own.record('SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', { calls: 20, rows: 542_900, totalMs: 1894 }, '2841405816658645249');
+    const app = stat('-5574766561705307991', code, 2373.7, 304, 50_160);
+    assert.equal(appFigures(app, own.get(code, app.queryid)), app, "the app's entry keeps all its calls and rows");
+    assert.deepEqual(own.get(code, '2841405816658645249'), { calls: 20, rows: 542_900, totalMs: 1894 }, 'the runs stay counted against their own entry');
+    own.record(code, { calls: 10, rows: 1650, totalMs: 5 }, app.queryid);
+    assert.deepEqual(appFigures(app, own.get(code, app.queryid))!.rows, 50_160 - 1650, 'runs of the code as written (its constant) are the app entry and are subtracted');
+  });
 });

@@ -1,7 +1,6 @@
 /** The report is one self-contained file, and every string from the database or the code is escaped. */
 import * as assert from 'node:assert/strict';
 import { escapeHtml, escapeMarkdownCell, renderHtml, renderMarkdown, type ReportInput } from '../../../src/core/report';
-import { allRuleMeta } from '../../../src/core/rules/index';
 
 const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)> | \`code\` [link](javascript:alert(1)) & "q" 'a'`;
 
@@ -19,7 +18,6 @@ function input(over: Partial<ReportInput> = {}): ReportInput {
         startLine: 3, startColumn: 7, endLine: 3, endColumn: 8,
       },
     ],
-    rules: allRuleMeta(),
     docsBaseUri: 'https://example.invalid/',
     health: [{ id: 'h', title: `Bloat of ${HOSTILE}`, status: 'warning', detail: HOSTILE }],
     statements: {

@@ -68,7 +68,7 @@ describe('core/scan over application code', () => {
   });
 
   it('plugs in other analyzers (e.g. N+1 detection) and keeps going when one fails', async () => {
-    const nplus = functionAnalyzer('n-plus-one', [{ id: 'n-plus-one', defaultSeverity: 'warning', description: 'd', docs: 'docs/rules/n-plus-one.md' }], (text, _lang, file, sites) =>
+    const nplus = functionAnalyzer('n-plus-one', [{ id: 'n-plus-one', defaultSeverity: 'warning', description: 'd' }], (text, _lang, file, sites) =>
       sites.map((s) => ({ ruleId: 'n-plus-one', severity: 'warning' as const, message: `site in ${file} (${text.length})`, span: s.span, fixes: [] })),
     );
     const broken = functionAnalyzer('broken', [], () => {

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { walkSourceFiles, type WalkStats } from '../../../src/node/walk';
+import { outputPath, walkSourceFiles, type WalkStats } from '../../../src/node/walk';
 import { runCli } from '../support/cli';
 import { tempFolderPerTest } from '../support/tempFolder';
 
@@ -109,5 +110,37 @@ describe('cli: pg-lens sql', function () {
   it('usage errors', async () => {
     assert.equal((await run(['sql'])).code, 2);
     assert.equal((await run(['sql', '.', '--format', 'xml'])).code, 2);
+  });
+});
+
+describe('node/walk outputPath: how every command names a file', () => {
+  it('relative to the working folder with / separators inside it, the absolute path outside it', () => {
+    const cwd = path.resolve('/work/app');
+    assert.equal(outputPath(cwd, path.join(cwd, 'src', 'a.ts')), 'src/a.ts');
+    assert.equal(outputPath(cwd, 'src/a.ts'), 'src/a.ts', 'a relative path is read from the working folder');
+    assert.equal(outputPath(cwd, path.join(cwd, '..foo', 'a.ts')), '..foo/a.ts', 'a folder named ..foo is inside');
+    assert.equal(outputPath(cwd, path.resolve('/work/other/b.py')), path.resolve('/work/other/b.py').split(path.sep).join('/'));
+  });
+
+  it('scan, n-plus-one and sql name a file outside the working folder the same way', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-outside-'));
+    try {
+      const file = path.join(dir, 'views.py');
+      fs.writeFileSync(file, 'import psycopg2\n\ndef names(cur, ids):\n    for i in ids:\n        cur.execute("SELECT name FROM users WHERE id = %s", (i,))\n');
+      const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-cwd-'));
+      try {
+        const want = file.split(path.sep).join('/');
+        const scan = JSON.parse((await runCli(['scan', dir, '--format', 'json'], { cwd })).out);
+        const nPlusOne = JSON.parse((await runCli(['n-plus-one', dir, '--format', 'json'], { cwd })).out);
+        const sql = JSON.parse((await runCli(['sql', dir, '--format', 'json'], { cwd })).out);
+        assert.deepEqual([...new Set(scan.findings.map((f: { file: string }) => f.file))], [want]);
+        assert.deepEqual(nPlusOne.map((f: { file: string }) => f.file), [want]);
+        assert.deepEqual(sql.map((s: { file: string }) => s.file), [want]);
+      } finally {
+        fs.rmSync(cwd, { recursive: true, force: true });
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

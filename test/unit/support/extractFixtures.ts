@@ -3,10 +3,13 @@
  * <name>.<ext>.json. `npx tsx test/unit/support/extractFixtures.ts <fixture>` prints what the
  * extractor finds now in that format (to review by hand, never to paste unread).
  */
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lineStarts, positionAt } from '../../../src/core/findings';
+import { extractSqlSites } from '../../../src/core/extract/index';
 import type { SqlSite } from '../../../src/core/extract/types';
+import { textOf, type Code } from './code';
 
 export const FIXTURE_ROOT = path.join(__dirname, '..', '..', 'fixtures', 'extract');
 
@@ -45,6 +48,22 @@ export function describeSite(text: string, site: SqlSite): ExpectedSite {
     params: site.params.map((p) => `$${p.index}=${p.source}`),
     confidence: site.confidence, dynamic: site.dynamic,
   };
+}
+
+/** The SQL sites of `code` read as the file `file` (its language from the file's ending). */
+export async function sitesIn(code: Code, file: string): Promise<SqlSite[]> {
+  return extractSqlSites(textOf(code), file, file);
+}
+
+/**
+ * Asserts that `sqlText`, where it first stands in the site's SQL, maps back (through the site's source
+ * map) to `sourceText` in the file text: by default the same text, e.g. a fragment's word to its literal.
+ */
+export function assertMapsBack(text: string, site: Pick<SqlSite, 'sql' | 'sourceMap'>, sqlText: string, sourceText = sqlText, message?: string): void {
+  const i = site.sql.indexOf(sqlText);
+  assert.ok(i >= 0, `${JSON.stringify(sqlText)} is not in ${JSON.stringify(site.sql)}`);
+  const at = site.sourceMap[i];
+  assert.equal(text.slice(at, at + sourceText.length), sourceText, message);
 }
 
 if (require.main === module) {

@@ -3,10 +3,14 @@
  * are marked inline with a trailing `expect: n-plus-one` comment on the line of the call.
  * Shared by the unit test (exact comparison) and bench/nplusone.bench.ts (precision/recall).
  */
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lineStarts, positionAt, type Finding } from '../../../src/core/findings';
 import { detectNPlusOne, type NPlusOneEvidence } from '../../../src/core/nplusone';
+import { nPlusOneAnalyzer } from '../../../src/core/nplusone/analyzer';
+import { scanFiles } from '../../../src/core/scan';
+import { textOf, type Code } from './code';
 
 export const FIXTURE_DIR = path.join(__dirname, '..', '..', 'fixtures', 'nplusone');
 
@@ -47,4 +51,31 @@ export function findingLines(text: string, findings: Finding[]): number[] {
 export async function detectWithLines(text: string, file: string): Promise<{ line: number; finding: Finding; evidence: NPlusOneEvidence }[]> {
   const starts = lineStarts(text);
   return (await detectNPlusOne(text, file, file)).map((finding) => ({ line: positionAt(starts, finding.span.start).line + 1, finding, evidence: finding.evidence as unknown as NPlusOneEvidence }));
+}
+
+/**
+ * Asserts that N+1 detection in `code`, read as the file `file`, reports exactly at `lines` (1-based, in
+ * the detector's order; [] for none). The shape of most N+1 kind tests: one helper, so that each case
+ * states only its code, its file and its lines.
+ */
+export async function expectNPlusOne(code: Code, file: string, lines: number[], message?: string): Promise<void> {
+  assert.deepEqual((await detectWithLines(textOf(code), file)).map((x) => x.line), lines, message);
+}
+
+/** A file of a scan: its path in the project and its code. */
+export interface ScanFile { path: string; text: Code }
+
+/**
+ * The N+1 findings of a scan of these files, as `pg-lens scan` and Scan Workspace run it (each file sees
+ * the others' functions), each with its 1-based line.
+ */
+export async function scanNPlusOne(files: readonly ScanFile[], keepText = true): Promise<(Finding & { line: number })[]> {
+  const texts = new Map(files.map((f) => [f.path, textOf(f.text)]));
+  const r = await scanFiles([...texts].map(([p, text]) => ({ path: p, text })), { analyzers: [nPlusOneAnalyzer()], keepText });
+  return r.findings.map((f) => ({ ...f, line: texts.get(f.file!)!.slice(0, f.span.start).split('\n').length }));
+}
+
+/** Asserts that a scan of `files` reports N+1s exactly at `expected`, each "file:line", in sorted order. */
+export async function expectNPlusOneInScan(files: readonly ScanFile[], expected: string[], message?: string): Promise<void> {
+  assert.deepEqual((await scanNPlusOne(files)).map((x) => `${x.file}:${x.line}`).sort(), expected, message);
 }

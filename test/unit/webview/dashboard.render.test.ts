@@ -103,6 +103,39 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('after the last profile is removed ("no connection") nothing of the last database stays: no figures, findings or buttons that act on it', async function () {
+    await withDashboardPage(this, built, 'width: 1000px', async (page, post, errors) => {
+      await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
+      const session = { pid: 77, backendStart: '2026-01-01 10:00:00+00', database: 'd', user: 'u', application: 'shop', clientAddr: null, state: 'active', waitEventType: null, waitEvent: null, query: 'SELECT 1', querySeconds: 3, xactSeconds: 3, stateSeconds: 3, blockedBy: [], ssl: null, superuser: false, own: false };
+      const fig = { calls: 3, totalMs: 9, meanMs: 3, rows: 3, hitRatio: null };
+      const stats = {
+        atMs: Date.now(), refreshMs: 5, fromReplica: false, connections: { byState: { active: 1 }, total: 7, max: 100, reserved: 3 },
+        sample: { atMs: Date.now(), db: { xactCommit: 1, xactRollback: 0, blksRead: 0, blksHit: 1, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null },
+        rates: null, cache: { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: 1 }, wal: null, replication: { inRecovery: false, replayDelaySeconds: null, replicas: [] },
+        sessions: [session], blocking: [], progress: [], statements: { state: 'ready', count: 1, rows: [{ id: '9', query: 'SELECT price FROM products_zz', total: fig, delta: fig }] },
+      };
+      const finding = { checkId: 'unused-index', severity: 'warning', category: 'indexes', message: 'Index zz_idx never used', objects: [{ kind: 'index', schema: 'public', name: 'zz_idx', oid: 77 }], evidence: {}, fixSql: [], action: { kind: 'drop-index', oid: 77 } };
+      await post({ type: 'init', profileName: 'shop (demo)', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      await post({ type: 'stats', stats });
+      await post({ type: 'health', findings: [finding], atMs: 1 });
+      const visibleText = () => page.evaluate(() => document.body.innerText);
+      const visibleButtons = () => page.evaluate(() => [...document.querySelectorAll('button')].filter((b) => (b as HTMLElement).offsetParent !== null).map((b) => b.textContent));
+      assert.match(await visibleText(), /products_zz[\s\S]*zz_idx/);
+      assert.ok((await visibleButtons()).includes('Terminate'));
+      await post({ type: 'status', state: 'no-connection', message: 'No connection profile.' });
+      const text = await visibleText();
+      assert.doesNotMatch(text, /products_zz|zz_idx|shop \(demo\)|7 \/ 97/, 'no figure or finding of the removed profile');
+      assert.match(text, /no connection[\s\S]*No database connected[\s\S]*Select Connection/);
+      assert.deepEqual(await visibleButtons(), [], 'no button acts on a database that is gone');
+      // The next profile starts clean: the old figures do not come back with it.
+      await post({ type: 'init', profileName: 'other', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'status', state: 'connected' });
+      assert.doesNotMatch(await visibleText(), /products_zz|zz_idx|7 \/ 97/);
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('offers Cancel only to a session running a query: an idle-in-transaction blocker gets Terminate alone (PostgreSQL ignores a cancel there)', async function () {
     await withDashboardPage(this, built, 'width: 1000px', async (page, post, errors) => {
       const session = (pid: number, state: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'd', user: 'u', application: `app${pid}`, clientAddr: null, state, waitEventType: null, waitEvent: null, query: 'LOCK TABLE t', querySeconds: 3, xactSeconds: 3, stateSeconds: 3, blockedBy: [], ssl: null, superuser: false, own: false });

@@ -171,6 +171,18 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.ok(r2.querySelectorAll('.tree [data-node]').length <= 42);
   });
 
+  it('a node planned right shows no misestimate ("1.0× over" for 1 row of 1); one off by 1.5× says which way in words', () => {
+    const node = (est: number, got: number) => ({ [K.NodeType]: 'Result', [K.TotalCost]: 0.01, [K.PlanRows]: est, [K.ActualTotalTime]: 0.01, [K.ActualRows]: got, [K.ActualLoops]: 1 });
+    const exact = dom();
+    renderPlan(exact.root, payload({ [K.Plan]: node(1, 1), [K.ExecutionTime]: 0.7 }), () => undefined);
+    assert.doesNotMatch(exact.root.querySelector('.details')!.textContent!, /Misestimate|1\.0×/);
+    const t = renderTable(exact.doc, analyzePlan({ [K.Plan]: node(1, 1), [K.ExecutionTime]: 0.7 }), () => undefined);
+    assert.equal(t.querySelector('tbody tr td:nth-child(6)')!.textContent, '–', 'the Misestimate column');
+    const off = dom();
+    renderPlan(off.root, payload({ [K.Plan]: node(3, 2), [K.ExecutionTime]: 0.7 }), () => undefined);
+    assert.match(off.root.querySelector('.details')!.textContent!, /Misestimate1\.5× over: fewer rows came back than planned/);
+  });
+
   it('the table sorts by any column, descending then ascending', () => {
     const { doc } = dom();
     const plan = analyzePlan(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8'));

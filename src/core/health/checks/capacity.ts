@@ -26,7 +26,6 @@ export const capacityForecast: HealthCheck = {
   title: 'Capacity forecast',
   category: 'maintenance',
   summary: 'From the stored history: database growth per day and days to the size budget, the fastest-growing tables, transaction ids per day and days to wraparound, sequences running out — with the history used and the confidence of the projection.',
-  docs: 'docs/health/capacity-forecast.md',
   run(f, t) {
     const h = [...(f.history ?? [])].sort((a, b) => a.atMs - b.atMs);
     if (h.length < t.capacityMinSnapshots) return [];

@@ -9,7 +9,6 @@ import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, MatviewFact, StatementUseFact } from '../types';
 import { formatBytes } from '../../format';
 
-const docs = (id: string) => `docs/health/${id}.md`;
 const ms = (n: number) => Math.round(n * 10) / 10;
 /** refresh-cost: refreshed more often than read only counts from this many refreshes. */
 const MIN_REFRESHES = 3;
@@ -47,7 +46,6 @@ const materializedViewCandidate: HealthCheck = {
   title: 'Repeated aggregate a materialized view would serve',
   category: 'activity',
   summary: 'An expensive read statement (aggregates, joins) run often over tables that are rarely written: a materialized view refreshed after the writes saves more time than its refreshes cost.',
-  docs: docs('materialized-view-candidate'),
   run(f, t) {
     const out: HealthFinding[] = [];
     for (const s of f.workload?.statements ?? []) {
@@ -116,7 +114,6 @@ const refreshCost: HealthCheck = {
   title: 'Materialized view refresh that costs too much',
   category: 'tables',
   summary: 'A REFRESH MATERIALIZED VIEW that takes long and cannot run CONCURRENTLY (no unique index: readers wait), or a view refreshed more often than it is read.',
-  docs: docs('refresh-cost'),
   run(f, t) {
     const w = f.workload;
     if (!w?.refreshes) return [];
@@ -161,7 +158,6 @@ const staleMaterializedView: HealthCheck = {
   title: 'Materialized view behind its tables',
   category: 'tables',
   summary: 'A materialized view not refreshed for a long time (from the dashboard history) while the tables it reads were written: its readers see old data.',
-  docs: docs('stale-materialized-view'),
   run(f, t) {
     const history = f.history ?? [];
     const now = history.length ? history[history.length - 1].atMs : 0;

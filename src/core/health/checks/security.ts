@@ -11,7 +11,6 @@ import type { HealthCheck, HealthFacts, HealthFinding, HealthSeverity, HealthThr
 import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
-const docs = (id: string) => `docs/health/${id}.md`;
 const setting = (f: HealthFacts, name: string): string | undefined => f.settings[name]?.setting;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -19,9 +18,9 @@ function sec(f: HealthFacts): SecurityFacts | undefined {
   return f.security;
 }
 
-/** A check in the security category: its docs page is named after its id. */
+/** A check in the security category. */
 function inSecurity(c: Pick<HealthCheck, 'id' | 'title' | 'summary'> & { run(this: HealthCheck, f: HealthFacts, t: HealthThresholds): HealthFinding[] }): HealthCheck {
-  return { id: c.id, title: c.title, category: 'security', summary: c.summary, docs: docs(c.id), run: c.run };
+  return { id: c.id, title: c.title, category: 'security', summary: c.summary, run: c.run };
 }
 
 /** A security check of the security facts: silent when they were not read (`run` gets them). */
@@ -116,7 +115,6 @@ const weakPasswordEncryption = inSecurity({
       out.push(finding(this, local ? 'info' : 'warning', `pg_hba.conf line ${h.line} lets ${h.user.join(', ')} log in to ${h.database.join(', ')} ${h.type === 'local' ? 'over the Unix socket' : `from ${h.address ?? 'any address'}`} without a password (trust).`, {
         objects: [{ kind: 'pg_hba.conf line', name: String(h.line) }],
         evidence: { ...h },
-        fixSql: [],
         help: 'Change the method to scram-sha-256 (or peer for local) in pg_hba.conf, then SELECT pg_reload_conf();',
       }));
     }
@@ -465,14 +463,12 @@ const backupFreshness = inSecurity({
       out.push(finding(this, 'warning', 'WAL archiving is off and no standby is connected: only full dumps can restore this server, and nothing after the last one.', {
         objects: [{ kind: 'setting', name: 'archive_mode' }],
         evidence: { archive_mode: mode, standbys: 0 },
-        fixSql: [],
         help: 'Set up continuous archiving (pgBackRest, Barman, WAL-G, or archive_mode = on with an archive_command; needs a restart) or a managed service’s point-in-time recovery, and test a restore.',
       }));
     if (a && mode !== 'off' && a.failingNow)
       out.push(finding(this, 'error', `WAL archiving is failing: ${a.failedCount} failures, the last on ${a.lastFailedWal ?? '?'} at ${a.lastFailedTime ?? '?'}.`, {
         objects: [archiverRef],
         evidence: { ...a },
-        fixSql: [],
         help: 'Read the server log for the archive command’s error; WAL piles up in pg_wal until archiving works again, and backups taken since are not restorable to a point in time.',
       }));
     else if (a && mode !== 'off') {
@@ -482,7 +478,6 @@ const backupFreshness = inSecurity({
         out.push(finding(this, 'warning', `The last WAL archived ${age === null ? 'never' : `${fmtSeconds(age)} ago`}, and ${pending} segments wait to be archived.`, {
           objects: [archiverRef],
           evidence: { ...a, currentWal: s?.currentWal, lastArchivedWal: s?.lastArchivedWal, segmentsWaiting: pending },
-          fixSql: [],
           help: 'Archiving has stalled: check the archiver process and its command in the server log.',
         }));
     }
@@ -491,7 +486,6 @@ const backupFreshness = inSecurity({
       out.push(finding(this, 'warning', `Replication slot ${slot.name} holds back ${formatBytes(slot.retainedBytes ?? 0)} of WAL: its consumer is far behind.`, {
         objects: [{ kind: 'replication slot', name: slot.name }],
         evidence: { ...slot },
-        fixSql: [],
         help: 'Find why the consumer lags; max_slot_wal_keep_size bounds how much WAL a slot may hold.',
       }));
     }

@@ -10,7 +10,6 @@ export const replicationLag: HealthCheck = {
   title: 'Replication lag',
   category: 'replication',
   summary: 'A standby replaying more than the threshold behind the primary (or, on a standby, its own replay delay).',
-  docs: 'docs/health/replication-lag.md',
   run(f, t) {
     const out: HealthFinding[] = [];
     for (const r of f.replicas) {
@@ -18,7 +17,6 @@ export const replicationLag: HealthCheck = {
       out.push(finding(this, (r.replayLagSeconds ?? 0) >= t.replicationLagSeconds * 10 ? 'error' : 'warning', `Standby ${r.applicationName || r.clientAddr || '?'} is ${fmtSeconds(r.replayLagSeconds)} behind${r.replayLagBytes !== null ? ` (${formatBytes(r.replayLagBytes)} of WAL)` : ''}.`, {
         objects: [{ kind: 'standby', name: r.applicationName || r.clientAddr || '?' }],
         evidence: { ...r },
-        fixSql: [],
         help: 'Check the standby’s I/O and network, and long queries on it that conflict with replay.',
       }));
     }
@@ -26,7 +24,6 @@ export const replicationLag: HealthCheck = {
       out.push(finding(this, 'warning', `This server is a standby; the last replayed transaction is ${fmtSeconds(f.standbyReplayDelaySeconds)} old.`, {
         objects: [{ kind: 'standby', name: f.database }],
         evidence: { replayDelaySeconds: f.standbyReplayDelaySeconds },
-        fixSql: [],
         help: 'On a quiet primary this grows on its own (no new transactions to replay); compare with the primary’s activity.',
       }));
     }
@@ -39,7 +36,6 @@ export const inactiveReplicationSlot: HealthCheck = {
   title: 'Inactive replication slots',
   category: 'replication',
   summary: 'A replication slot no client is using: it keeps WAL (and, for logical slots, old rows) forever.',
-  docs: 'docs/health/inactive-replication-slot.md',
   run(f, t) {
     return f.slots
       .filter((s) => !s.active)
@@ -72,7 +68,6 @@ export const settingReview: HealthCheck = {
   title: 'Settings worth a look',
   category: 'settings',
   summary: 'Settings left at defaults that rarely suit a real server, or contradicted by the statistics.',
-  docs: 'docs/health/setting-review.md',
   run(f) {
     const out: HealthFinding[] = [];
     const add = (name: string, message: string, evidence: Record<string, unknown>, fixSql: string[], help: string, severity: HealthFinding['severity'] = 'info') =>

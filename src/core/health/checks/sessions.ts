@@ -45,7 +45,6 @@ export const longRunningQuery: HealthCheck = {
   title: 'Long-running queries',
   category: 'activity',
   summary: 'An active query running longer than the threshold.',
-  docs: 'docs/health/long-running-query.md',
   run(f, t) {
     return worstFirst(others(f.sessions), (s) => s.state === 'active' && (s.querySeconds ?? 0) >= t.longRunningSeconds && !s.blockedBy.length, (s) => s.querySeconds ?? 0)
       .map((s) => finding(this, (s.querySeconds ?? 0) >= t.longRunningSeconds * 10 ? 'error' : 'warning', `Query of pid ${s.pid} (${s.user ?? '?'}) has been running for ${fmtSeconds(s.querySeconds)}.`, {
@@ -62,7 +61,6 @@ export const idleInTransaction: HealthCheck = {
   title: 'Idle in transaction',
   category: 'activity',
   summary: 'A session that opened a transaction and has been idle in it longer than the threshold (holds locks, stops vacuum).',
-  docs: 'docs/health/idle-in-transaction.md',
   run(f, t) {
     return worstFirst(others(f.sessions), (s) => (s.state === 'idle in transaction' || s.state === 'idle in transaction (aborted)') && (s.stateSeconds ?? 0) >= t.idleInTransactionSeconds, (s) => s.stateSeconds ?? 0)
       .map((s) => finding(this, 'warning', `Session pid ${s.pid} (${s.user ?? '?'}, ${s.application || 'no application name'}) has been idle in a transaction for ${fmtSeconds(s.stateSeconds)}.`, {
@@ -79,7 +77,6 @@ export const blockedSession: HealthCheck = {
   title: 'Blocked sessions',
   category: 'activity',
   summary: 'A session waiting for a lock held by another session, longer than the threshold; the blocker is named.',
-  docs: 'docs/health/blocked-session.md',
   run(f, t) {
     const byPid = new Map(f.sessions.map((s) => [s.pid, s]));
     const out: HealthFinding[] = [];

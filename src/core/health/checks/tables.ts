@@ -21,7 +21,6 @@ export const tableBloat: HealthCheck = {
   title: 'Table bloat (estimate)',
   category: 'maintenance',
   summary: 'A table whose size is well above what its rows need (estimate from pg_stats widths and the row count).',
-  docs: 'docs/health/table-bloat.md',
   run(f, th) {
     return bloatFindings(this, 'Table', f.tables, estimateTableBloat, (t) => ({
       objects: [tableRef(t)],
@@ -37,7 +36,6 @@ export const deadTuples: HealthCheck = {
   title: 'Dead tuples',
   category: 'maintenance',
   summary: 'A table where dead rows are a large share of all rows.',
-  docs: 'docs/health/dead-tuples.md',
   run(f, th) {
     return worstFirst(f.tables, (t) => t.deadTuples >= th.deadTupleMinCount && t.deadTuples / Math.max(1, t.deadTuples + t.liveTuples) >= th.deadTupleMinShare, (t) => t.deadTuples)
       .map((t) => finding(this, 'warning', `Table ${t.schema}.${t.name} has ${t.deadTuples.toLocaleString('en-US')} dead rows (${Math.round((100 * t.deadTuples) / Math.max(1, t.deadTuples + t.liveTuples))}% of all rows).`, {
@@ -53,7 +51,6 @@ export const staleStatistics: HealthCheck = {
   title: 'Stale statistics',
   category: 'maintenance',
   summary: 'A table changed well past its autoanalyze trigger since it was last analysed (n_mod_since_analyze), or never analysed.',
-  docs: 'docs/health/stale-statistics.md',
   run(f, th) {
     return worstFirst(f.tables, (t) => t.modsSinceAnalyze >= th.staleStatsMinMods && t.modsSinceAnalyze >= 2 * analyzeTrigger(t), (t) => t.modsSinceAnalyze)
       .map((t) => {
@@ -72,7 +69,6 @@ export const autovacuumLagging: HealthCheck = {
   title: 'Autovacuum not keeping up',
   category: 'maintenance',
   summary: 'Dead rows past twice the autovacuum trigger while the last vacuum is older than the threshold (or autovacuum is off for the table).',
-  docs: 'docs/health/autovacuum-lagging.md',
   run(f, th) {
     return worstFirst(f.tables, (t) => t.kind === 'table' && t.deadTuples >= 2 * vacuumTrigger(t) && (t.vacuumAgeSeconds === null || t.vacuumAgeSeconds >= th.autovacuumLagSeconds || !t.autovacuumEnabled), (t) => t.deadTuples)
       .map((t) => {
@@ -94,7 +90,6 @@ export const transactionIdWraparound: HealthCheck = {
   title: 'Transaction ID wraparound',
   category: 'maintenance',
   summary: 'A database or table whose oldest unfrozen transaction ID is old (at about 2.1 billion the server stops accepting writes).',
-  docs: 'docs/health/transaction-id-wraparound.md',
   run(f, th) {
     const out: HealthFinding[] = [];
     const sev = (age: number) => (age >= th.wraparoundErrorAge ? 'error' : 'warning');
@@ -103,7 +98,6 @@ export const transactionIdWraparound: HealthCheck = {
       out.push(finding(this, sev(d.frozenXidAge), `Database ${d.name}: transaction ID age ${d.frozenXidAge.toLocaleString('en-US')} (${Math.round((100 * d.frozenXidAge) / 2 ** 31)}% of the way to wraparound).`, {
         objects: [{ kind: 'database', name: d.name }],
         evidence: { frozenXidAge: d.frozenXidAge, remaining: 2 ** 31 - 1 - d.frozenXidAge },
-        fixSql: [],
         help: 'Vacuum the oldest tables of that database (listed separately) with VACUUM (FREEZE); look for long transactions and abandoned replication slots holding the horizon back.',
       }));
     }
@@ -127,7 +121,6 @@ export const sequenceExhaustion: HealthCheck = {
   title: 'Sequences near their maximum',
   category: 'tables',
   summary: "A sequence past the threshold share of its own maximum or of the maximum of the column it feeds.",
-  docs: 'docs/health/sequence-exhaustion.md',
   run(f, th) {
     const out: HealthFinding[] = [];
     for (const s of f.sequences) {
@@ -166,7 +159,6 @@ export const invalidConstraint: HealthCheck = {
   title: 'Constraints not validated',
   category: 'tables',
   summary: 'A constraint added NOT VALID and never validated: existing rows are not known to satisfy it.',
-  docs: 'docs/health/invalid-constraint.md',
   run(f) {
     return f.constraints.map((c) => finding(this, 'warning', `Constraint ${c.name} (${c.type}) on ${c.schema}.${c.table} is NOT VALID.`, {
       objects: [{ kind: 'constraint', schema: c.schema, name: c.name, table: c.table, oid: c.oid }],

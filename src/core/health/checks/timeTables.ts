@@ -9,7 +9,6 @@ import { qualifiedName, quoteIdent, quoteLiteral } from '../../sql/ident';
 import type { HealthCheck, HealthFacts, HealthFinding, TimeTableFact } from '../types';
 import { formatBytes } from '../../format';
 
-const docs = (id: string) => `docs/health/${id}.md`;
 /** Append-mostly: rows updated and deleted at most this share of the rows inserted. */
 const APPEND_MOSTLY = 0.05;
 /** Readers: at least this share of the calls reading the table filter on a range of the time column. */
@@ -55,7 +54,6 @@ export const archiveCandidate: HealthCheck = {
   title: 'Old rows nobody reads',
   category: 'tables',
   summary: 'A large append-mostly table keyed by an insert-ordered time column, read through recent time ranges, with a large share of rows older than the retention: move them to an archive table in batches.',
-  docs: docs('archive-candidate'),
   run(f, th) {
     const out: HealthFinding[] = [];
     for (const t of f.workload?.timeTables ?? []) {
@@ -101,7 +99,6 @@ export const partitionCandidate: HealthCheck = {
   title: 'Table to partition by time',
   category: 'tables',
   summary: 'A very large append-mostly table keyed by an insert-ordered time column, read through recent time ranges: range partitions by month keep the reads on recent partitions and make retention a DROP.',
-  docs: docs('partition-candidate'),
   run(f, th) {
     const out: HealthFinding[] = [];
     for (const t of f.workload?.timeTables ?? []) {

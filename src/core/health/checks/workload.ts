@@ -9,7 +9,6 @@ import type { HealthCheck, HealthFinding, HealthThresholds, StatementUseFact } f
 import { formatBytes } from '../../format';
 import { oneLine } from '../../safeText';
 
-const docs = (id: string) => `docs/health/${id}.md`;
 const BLOCK = 8192;
 /** Pages per BRIN range (the default) and a generous bytes-per-range for the size estimate. */
 const PAGES_PER_RANGE = 128;
@@ -26,7 +25,6 @@ const brinCandidate: HealthCheck = {
   title: 'B-tree where BRIN would do',
   category: 'indexes',
   summary: 'A non-unique B-tree on a large append-only table whose column follows the physical row order (pg_stats correlation): a BRIN index is a tiny fraction of its size.',
-  docs: docs('brin-candidate'),
   run(f, t) {
     const out: HealthFinding[] = [];
     for (const c of f.workload?.brinCandidates ?? []) {
@@ -58,7 +56,6 @@ const toastCompression: HealthCheck = {
   title: 'Large TOAST data on pglz',
   category: 'tables',
   summary: 'Large text/jsonb/bytea data still compressed with pglz where lz4 is available (PostgreSQL 14+): lz4 compresses and decompresses several times faster.',
-  docs: docs('toast-compression'),
   run(f, t) {
     const w = f.workload;
     if (!w?.lz4Available) return [];
@@ -91,7 +88,6 @@ const connectionSaturation: HealthCheck = {
   title: 'Connections near the limit',
   category: 'activity',
   summary: 'Client connections use most of the slots max_connections leaves to ordinary roles; with the idle and idle-in-transaction shares and a pool size.',
-  docs: docs('connection-saturation'),
   run(f, t) {
     const c = f.workload?.connections;
     if (!c || !c.max) return [];
@@ -113,7 +109,6 @@ const connectionSaturation: HealthCheck = {
     return [finding(this, share >= t.connectionErrorShare ? 'error' : 'warning', `${c.total} of ${usable} usable connection slots are in use (${Math.round(share * 100)}%): ${idle} idle (${pct(idle)}), ${idleTx} idle in a transaction, ${active} active.${through}`, {
       objects: [{ kind: 'setting', name: 'max_connections' }],
       evidence: { inUse: c.total, maxConnections: c.max, superuserReserved: c.superuserReserved, reserved: c.reserved, usable, byState: c.byState, byApplication: c.byApplication, recommendedPoolSize: pool, frontend: fe ?? null },
-      fixSql: [],
       help,
     })];
   },
@@ -124,7 +119,6 @@ const poolSizing: HealthCheck = {
   title: 'PgBouncer pool too small',
   category: 'activity',
   summary: "Clients waiting in PgBouncer for a server connection (SHOW POOLS), or a high average wait (SHOW STATS), with the pool size the load needs and the server slots it may take.",
-  docs: docs('pool-sizing'),
   run(f, t) {
     const b = f.pgbouncer;
     const fe = f.frontend;
@@ -225,7 +219,6 @@ const cacheCandidate: HealthCheck = {
   title: 'Result that could be cached',
   category: 'activity',
   summary: 'A read statement called very often whose tables are rarely written: most calls return what the previous call returned.',
-  docs: docs('cache-candidate'),
   run(f, t) {
     const out: HealthFinding[] = [];
     for (const s of f.workload?.statements ?? []) {
@@ -242,7 +235,6 @@ const cacheCandidate: HealthCheck = {
           invalidatedBy: s.tables.map((x) => `INSERT, UPDATE or DELETE on ${x.schema}.${x.table}`),
           timeSavedMsUpperBound: Math.round(s.calls * s.meanMs * e.hitRatio),
         },
-        fixSql: [],
         help: `Cache the result in the application (keyed by the statement's parameters) and drop the entry when the code writes to ${tables.join(', ')} — or, if other processes write them, give it a TTL. The ratios are upper bounds: each distinct parameter value misses once per invalidation or TTL.`,
       }));
     }
@@ -255,7 +247,6 @@ const unusedMaterializedView: HealthCheck = {
   title: 'Materialized views nobody reads',
   category: 'tables',
   summary: 'A populated materialized view with no scan since the statistics were reset: its refreshes cost for nothing.',
-  docs: docs('unused-materialized-view'),
   run(f, t) {
     if (f.statsAgeSeconds !== null && f.statsAgeSeconds < t.unusedIndexMinStatsAgeSeconds) return [];
     return (f.workload?.matviews ?? [])

@@ -60,7 +60,7 @@ export function goAdapter(): LanguageAdapter {
     callTypes: new Set(['call_expression']),
     chainOf: (n) => (goIsOutermost(n) ? buildChain(n, goCallParts, goMember, /^$/) : undefined),
     loopOf: goLoopOf,
-    isFunction: (n) => n.type === 'function_declaration' || n.type === 'method_declaration' || n.type === 'func_literal',
+    functionTypes: new Set(['function_declaration', 'method_declaration', 'func_literal']),
     functionDef: (n) => ((n.type === 'function_declaration' || n.type === 'method_declaration') && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
     localCallee: (n) => {
       if (n.type !== 'call_expression') return undefined;

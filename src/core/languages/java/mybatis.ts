@@ -15,8 +15,8 @@
  * instructions, DOCTYPE, the five named and numeric entities): what the rules need is the file offset
  * of every decoded text character, which SAX/DOM parsers do not give.
  */
-import type { SqlSite } from '../../extract/types';
-import { finishSql, pushText, type FinishedSql, type Part } from '../../extract/compose';
+import type { SqlSite, SqlVariant } from '../../extract/types';
+import { finishSql, pushText, type Part } from '../../extract/compose';
 
 
 interface XText {
@@ -368,7 +368,7 @@ export function myBatisSites(text: string, file?: string, foreign?: MapperFragme
     const exhaustive = tests.length <= MAX_TESTS;
     const full = finishSql(renderChildren(c.children, env), {});
     if (!full.sql.trim()) continue;
-    const variants: FinishedSql[] = [];
+    const variants: SqlVariant[] = [];
     if (exhaustive && tests.length) {
       const seen = new Set<string>();
       for (let mask = 0; mask < 1 << tests.length; mask++) {

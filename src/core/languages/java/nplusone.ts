@@ -74,7 +74,7 @@ export function javaAdapter(): LanguageAdapter {
       return buildChain(n, javaCallParts, javaMember, /^(this|super)$/);
     },
     loopOf: javaLoopOf,
-    isFunction: (n) => n.type === 'method_declaration' || n.type === 'constructor_declaration' || n.type === 'lambda_expression',
+    functionTypes: new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']),
     functionDef: (n) => (n.type === 'method_declaration' && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
     localCallee: (n) => {
       if (n.type !== 'method_invocation') return undefined;

@@ -158,7 +158,7 @@ export function jsAdapter(lang: SourceLanguage): LanguageAdapter {
     callTypes: new Set(['call_expression']),
     chainOf: (n) => (jsIsOutermost(n) ? buildChain(n, jsCallParts, jsMember, /^(this|super)$/) : undefined),
     loopOf: jsLoopOf,
-    isFunction: (n) => JS_FUNCS.has(n.type),
+    functionTypes: JS_FUNCS,
     functionDef: jsFunctionDef,
     localCallee: jsLocalCallee,
     exitTypes: new Set(['return_statement', 'break_statement', 'throw_statement']),

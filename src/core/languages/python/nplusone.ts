@@ -103,7 +103,7 @@ export function pyAdapter(): LanguageAdapter {
     callTypes: new Set(['call']),
     chainOf: (n) => (pyIsOutermost(n) ? buildChain(n, pyCallParts, pyMember, /^(self|cls)$/) : undefined),
     loopOf: pyLoopOf,
-    isFunction: (n) => n.type === 'function_definition' || n.type === 'lambda',
+    functionTypes: new Set(['function_definition', 'lambda']),
     functionDef: (n) => (n.type === 'function_definition' && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
     localCallee: (n) => {
       if (n.type !== 'call') return undefined;
@@ -123,6 +123,8 @@ export function pyAdapter(): LanguageAdapter {
 
 /** Attributes that hold plain sets/collections (`self.seen.add`), not related managers. */
 const NOT_MANAGER = /^(errors|seen|visited|cache|ids|keys|names|items|values|args|kwargs|headers|data|params|fields|tags_seen|pending|done|queue|result|results|set|list|dict)$|_(ids|names|keys|set_never|seen|cache)$/;
+/** Manager attributes besides `objects`: custom managers named `<x>_objects`, and Django's own. */
+const DJANGO_MANAGER = /^(\w+_objects|_default_manager|_base_manager)$/;
 const DJANGO_WRITE = /^(create|get_or_create|update_or_create|update|delete|bulk_create|bulk_update|save)$/;
 const SA_SESSION = /^(session|db_session|sess|async_session|dbsession|s)$/;
 const SA_METHODS = /^(query|execute|scalar|scalars|get|merge|refresh|commit|flush|get_one)$/;
@@ -136,8 +138,8 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   const method = last.name;
   const argsText = chainArgsText(chain);
 
-  // Django: Model.objects.<…>(…)
-  const oi = n.indexOf('objects');
+  // Django: Model.objects.<…>(…), or another manager of the model (`Document.global_objects`, `_default_manager`).
+  const oi = n.findIndex((x, i) => i >= 1 && (x === 'objects' || (DJANGO_MANAGER.test(x) && (usesModule(ctx, /^django/) || ctx.models.has(n[i - 1])))));
   if (oi >= 1 && !segs[oi].call && segs.length > oi + 1 && /^[A-Z]/.test(n[oi - 1])) {
     const methods = n.slice(oi + 1);
     // Django caches content types per process: these look-ups query once, not once per call.
@@ -145,7 +147,7 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
     // bulk_create, bulk_update, in_bulk, and a custom manager's bulk_* (bulk_get_or_create): many rows per call.
     const batch = /__in\s*=/.test(argsText) || methods.some((m) => /^(bulk_\w+|in_bulk)$/.test(m));
     const write = methods.some((m) => DJANGO_WRITE.test(m));
-    return { library: 'django', op: write ? 'write' : 'read', batch, label: `${n[oi - 1]}.objects.${methods.join('(…).')}`, method, model: n[oi - 1] };
+    return { library: 'django', op: write ? 'write' : 'read', batch, label: `${n[oi - 1]}.${n[oi]}.${methods.join('(…).')}`, method, model: n[oi - 1] };
   }
   if (segs.length === 1 && method === 'get_object_or_404') {
     const m = named(last.args)[0]?.text;

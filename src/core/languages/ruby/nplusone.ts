@@ -55,7 +55,7 @@ export function rubyAdapter(): LanguageAdapter {
       return buildChain(n, rubyCallParts, () => undefined, /^(self)$/);
     },
     loopOf: rubyLoopOf,
-    isFunction: (n) => n.type === 'method' || n.type === 'singleton_method' || n.type === 'lambda',
+    functionTypes: new Set(['method', 'singleton_method', 'lambda']),
     functionDef: (n) => ((n.type === 'method' || n.type === 'singleton_method') && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
     localCallee: (n) => {
       if (n.type === 'call' && (!field(n, 'receiver') || field(n, 'receiver')?.type === 'self')) return field(n, 'method')?.text;

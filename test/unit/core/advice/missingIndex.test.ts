@@ -27,6 +27,17 @@ describe('core/advice/missingIndex', () => {
     assert.deepEqual((f.evidence as any).suggestions[0].costAfter, 12);
   });
 
+  it('fix titles say what the DDL creates: INCLUDE, method and operator class, order, WHERE ("reviews (product_id)" hid them)', () => {
+    const titles = (ddl: string, table: string, columns: string[]) =>
+      missingIndexFinding(site, { status: 'ok', suggestions: [{ ...s, ddl, table, columns }] }, { createNow: true })!.fixes.map((x) => x.title);
+    assert.deepEqual(titles('CREATE INDEX CONCURRENTLY reviews_product_id_covering_rating_idx ON reviews (product_id) INCLUDE (rating)', 'reviews', ['product_id']), [
+      'Create index now: reviews (product_id) INCLUDE (rating)', 'Add migration: reviews (product_id) INCLUDE (rating)', 'Copy CREATE INDEX: reviews (product_id) INCLUDE (rating)',
+    ]);
+    assert.equal(titles('CREATE INDEX CONCURRENTLY products_attributes_idx ON products USING gin (attributes jsonb_path_ops)', 'products', ['attributes'])[0], 'Create index now: products USING gin (attributes jsonb_path_ops)');
+    assert.equal(titles('CREATE INDEX "my ""odd"" ON idx" ON app."Order" (placed_at DESC) WHERE (status = \'open\')', 'Order', ['placed_at'])[1], 'Add migration: app."Order" (placed_at DESC) WHERE (status = \'open\')');
+    assert.equal(titles('CREATE INDEX x ON public.orders (customer_id);', 'orders', ['customer_id'])[2], 'Copy CREATE INDEX: orders (customer_id)');
+  });
+
   it('not verified: information, not a warning', () => {
     assert.equal(missingIndexFinding(site, { status: 'ok', suggestions: [{ ...s, verifiedBy: 'none', costAfter: null }] })!.severity, 'info');
   });

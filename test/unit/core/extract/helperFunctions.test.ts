@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { extractSqlSites } from '../../../../src/core/extract/index';
+import { assertMapsBack, sitesIn } from '../../support/extractFixtures';
 
 describe('extract: SQL assembled across helper functions of the same file', () => {
 
@@ -13,25 +13,24 @@ describe('extract: SQL assembled across helper functions of the same file', () =
       '    curs.execute(_base() + " WHERE id = %s", (aid,))',
       '',
     ].join('\n');
-    const [s] = await extractSqlSites(py, 'a.py', 'a.py');
+    const [s] = await sitesIn(py, 'a.py');
     assert.equal(s.sql, 'SELECT id, name FROM artists WHERE id = $1');
     assert.equal(s.dynamic, false);
-    const at = s.sourceMap[s.sql.indexOf('artists')];
-    assert.equal(py.slice(at, at + 7), 'artists', 'the fragment maps to the helper\'s literal');
+    assertMapsBack(py, s, 'artists', 'artists', 'the fragment maps to the helper\'s literal');
   });
 
   it('Go: a method returning a fragment; Java: a private method returning the SELECT', async () => {
     const go = 'package s\nfunc (s *Store) cols() string {\n\treturn "id, title"\n}\nfunc (s *Store) Get(id int) {\n\ts.db.Query("SELECT " + s.cols() + " FROM posts WHERE id = $1", id)\n}\n';
-    const [g] = await extractSqlSites(go, 'a.go', 'a.go');
+    const [g] = await sitesIn(go, 'a.go');
     assert.equal(g.sql, 'SELECT id, title FROM posts WHERE id = $1');
     const java = 'class R {\n  private String base() {\n    return "SELECT id FROM users";\n  }\n  User get(long id) {\n    return jdbc.queryForObject(base() + " WHERE id = ?", mapper, id);\n  }\n}\n';
-    const [j] = await extractSqlSites(java, 'R.java', 'R.java');
+    const [j] = await sitesIn(java, 'R.java');
     assert.equal(j.sql, 'SELECT id FROM users WHERE id = $1');
   });
 
   it('a helper with two returns is not guessed: the caller\'s text is no whole statement', async () => {
     const py = 'import psycopg2\ndef _base(full):\n    if full:\n        return "SELECT * FROM artists"\n    return "SELECT id FROM artists"\n\ndef by_id(curs, aid):\n    curs.execute(_base(True) + " WHERE id = %s", (aid,))\n';
-    const sites = await extractSqlSites(py, 'a.py', 'a.py');
+    const sites = await sitesIn(py, 'a.py');
     assert.ok(!sites.some((x) => /FROM artists WHERE/.test(x.sql)), JSON.stringify(sites.map((x) => x.sql)));
     assert.equal(sites.length, 2, 'the two literals, each as written');
   });
@@ -51,14 +50,14 @@ describe('extract: MyBatis SQL provider methods (@SelectProvider and friends)', 
       '}',
       '',
     ].join('\n');
-    const sites = await extractSqlSites(java, 'UserSqlProvider.java', 'UserSqlProvider.java');
+    const sites = await sitesIn(java, 'UserSqlProvider.java');
     assert.deepEqual(sites.map((s) => [s.api, s.sql]), [['mybatis.provider', 'SELECT id, name FROM users WHERE id = $1']]);
     assert.equal(sites[0].params[0].source, '#{id}');
   });
 
   it('in a file importing MyBatis, a returned SQL string without parameters too; ${…} is spliced text (dynamic)', async () => {
     const java = 'import org.apache.ibatis.annotations.Param;\nclass P {\n  String all() {\n    return "SELECT id FROM t ORDER BY id";\n  }\n  String byTable(String t) {\n    return "SELECT id FROM ${table} WHERE id = #{id}";\n  }\n}\n';
-    const sites = await extractSqlSites(java, 'P.java', 'P.java');
+    const sites = await sitesIn(java, 'P.java');
     assert.deepEqual(sites.map((s) => [s.api, s.dynamic]), [['mybatis.provider', false], ['mybatis.provider', true]]);
   });
 });
@@ -83,7 +82,7 @@ describe('extract: MyBatis SQL builder in provider methods', () => {
       '    return new SQL().DELETE_FROM("users").WHERE("id = #{id}").toString();',
       '  }',
     ].join('\n'));
-    const sites = await extractSqlSites(java, 'P.java', 'P.java');
+    const sites = await sitesIn(java, 'P.java');
     assert.deepEqual(sites.map((s) => [s.api, s.sql, s.dynamic]), [
       ['mybatis.provider', 'SELECT id, name, email FROM users u LEFT OUTER JOIN orgs o ON o.id = u.org_id WHERE (u.id = $1 AND u.deleted = false) ORDER BY u.id', false],
       ['mybatis.provider', 'DELETE FROM users WHERE (id = $1)', false],
@@ -92,7 +91,7 @@ describe('extract: MyBatis SQL builder in provider methods', () => {
 
   it('a builder call under an if is in the text, and the statement is dynamic (no whole-statement verdict)', async () => {
     const java = provider('  public String list(final String name) {\n    return new SQL() {{\n      SELECT("id");\n      FROM("users");\n      if (name != null) {\n        WHERE("name = #{name}");\n      }\n    }}.toString();\n  }');
-    const [s] = await extractSqlSites(java, 'P.java', 'P.java');
+    const [s] = await sitesIn(java, 'P.java');
     assert.equal(s.sql, 'SELECT id FROM users WHERE (name = $1)');
     assert.equal(s.dynamic, true);
   });

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { extractSqlSites } from '../../../../src/core/extract/index';
+import type { Code } from '../../support/code';
+import { sitesIn } from '../../support/extractFixtures';
 
-const sqls = async (text: string, file: string) => (await extractSqlSites(text, file, file)).map((s) => s.sql.replace(/\s+/g, ' ').trim());
+const sqls = async (code: Code, file: string) => (await sitesIn(code, file)).map((s) => s.sql.replace(/\s+/g, ' ').trim());
 
 describe('extract: a name assigned in several functions (or twice in one) is resolved where it is used', () => {
 
@@ -15,7 +16,7 @@ describe('extract: a name assigned in several functions (or twice in one) is res
       '    query = """DELETE FROM t WHERE user_id = :user_id"""',
       '    db.execute(text(query), {"user_id": u})',
       '',
-    ].join('\n');
+    ];
     assert.deepEqual(await sqls(py, 'a.py'), ['INSERT INTO t (user_id) VALUES ($1)', 'DELETE FROM t WHERE user_id = $1']);
   });
 
@@ -29,7 +30,7 @@ describe('extract: a name assigned in several functions (or twice in one) is res
       '        query = "INSERT INTO tasks (user_id) VALUES (:u)"',
       '        db.execute(text(query), {"u": u})',
       '',
-    ].join('\n');
+    ];
     assert.deepEqual(await sqls(py, 'a.py'), ['INSERT INTO imports (user_id) VALUES ($1) RETURNING id', 'INSERT INTO tasks (user_id) VALUES ($1)']);
   });
 
@@ -45,7 +46,7 @@ describe('extract: a name assigned in several functions (or twice in one) is res
       '    query = "SELECT 1"',
       '    db.execute(text(query))',
       '',
-    ].join('\n');
+    ];
     // f's use could hold either text: neither is taken for it; g's own assignment still resolves.
     assert.deepEqual(await sqls(py, 'a.py'), ['SELECT 1']);
   });
@@ -62,7 +63,7 @@ describe('extract: a statement composed with a column list defined elsewhere in 
 
   it('is filled with the list, and points at the statement (its SELECT), not at the list', async () => {
     const go = 'package api\n\nvar rowColumns = `\n\tc.id,\n\tc.body\n`\n\nfunc get(hex string) {\n\tstatement := `\n\t\tSELECT ` + rowColumns + `\n\t\tFROM comments c\n\t\tWHERE c.hex = $1;\n\t`\n\trow := db.QueryRow(statement, hex)\n\t_ = row\n}\n';
-    const [s] = await extractSqlSites(go, 'a.go', 'a.go');
+    const [s] = await sitesIn(go, 'a.go');
     assert.equal(s.sql.replace(/\s+/g, ' ').trim(), 'SELECT c.id, c.body FROM comments c WHERE c.hex = $1');
     assert.equal(s.dynamic, false);
     assert.ok(go.slice(s.span.start).startsWith('`\n\t\tSELECT `'), go.slice(s.span.start, s.span.start + 20));

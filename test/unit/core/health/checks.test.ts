@@ -117,6 +117,9 @@ describe('core/health', () => {
       assert.equal(out.length, 1);
       assert.equal(out[0].severity, 'warning');
       assert.deepEqual(out[0].fixSql, ['CREATE INDEX CONCURRENTLY ON s.t (b, c);']);
+      // The table shown with the finding is the referencing one, whose rows the evidence counts (not the referenced s.p).
+      assert.deepEqual(out[0].objects.map((o) => `${o.kind} ${o.schema}.${o.name}`), ['constraint s.fk', 'table s.t']);
+      assert.deepEqual(out[0].evidence, { table: 's.t', columns: ['b', 'c'], references: 's.p', tableRows: 50000 });
     });
 
     it('indexDefinition quotes names and shows INCLUDE and WHERE', () => {

@@ -6,6 +6,7 @@ import { checkSite } from '../../../../src/core/rules/engine';
 import { RULES } from '../../../../src/core/rules/index';
 import { loadPgParser } from '../../../../src/core/sql/statement';
 import type { SqlSite } from '../../../../src/core/extract/types';
+import { assertMapsBack, sitesIn } from '../../support/extractFixtures';
 
 const mapper = (body: string) => `<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE mapper PUBLIC "-//mybatis.org//DTD Mapper 3.0//EN" "http://mybatis.org/dtd/mybatis-3-mapper.dtd">\n<mapper namespace="app.UserMapper">\n${body}\n</mapper>\n`;
 const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
@@ -21,7 +22,7 @@ describe('MyBatis XML mappers', () => {
     assert.equal(s.api, 'mybatis');
     assert.deepEqual(s.params.map((p) => p.source), ['#{id}', '#{org}']);
     assert.equal(lineOf(text, s.span.start), 4);
-    assert.equal(text.slice(s.sourceMap[s.sql.indexOf('users')], s.sourceMap[s.sql.indexOf('users')] + 5), 'users');
+    assertMapsBack(text, s, 'users');
     assert.equal(s.dynamic, false);
   });
 
@@ -29,7 +30,7 @@ describe('MyBatis XML mappers', () => {
     const text = mapper('<select id="a">SELECT id FROM t WHERE n &lt; #{n} AND <![CDATA[ m <= 3 ]]></select>');
     const [s] = myBatisSites(text);
     assert.equal(s.sql, 'SELECT id FROM t WHERE n < $1 AND  m <= 3');
-    assert.equal(text.slice(s.sourceMap[s.sql.indexOf('<')], s.sourceMap[s.sql.indexOf('<')] + 4), '&lt;');
+    assertMapsBack(text, s, '<', '&lt;');
   });
 
   it('leaves out XML comments and processing instructions, closed or not', () => {
@@ -116,7 +117,7 @@ describe('MyBatis XML mappers', () => {
 
   it('is read through the extraction entry point for .xml; other XML gives nothing', async () => {
     assert.equal(extractLanguageOf('src/main/resources/mapper/UserMapper.xml'), 'mybatis');
-    assert.equal((await extractSqlSites(mapper('<select id="a">SELECT 1</select>'), 'x/UserMapper.xml', 'x/UserMapper.xml')).length, 1);
+    assert.equal((await sitesIn(mapper('<select id="a">SELECT 1</select>'), 'x/UserMapper.xml')).length, 1);
     assert.deepEqual(await extractSqlSites('<project><artifactId>select</artifactId></project>', 'pom.xml'), []);
   });
 });
@@ -150,7 +151,7 @@ describe('MyBatis mapper annotations in Java', () => {
   const java = 'import org.apache.ibatis.annotations.Select;\ninterface UserMapper {\n  @Select("SELECT id, name FROM users WHERE id = #{id}")\n  User byId(long id);\n  @Select({"SELECT id FROM users", "WHERE org = #{org, jdbcType=BIGINT} ORDER BY ${sort}"})\n  List<User> byOrg(long org, String sort);\n}\n';
 
   it('a string or an array of strings (joined by spaces) is one statement, #{x} a parameter, ${x} dynamic', async () => {
-    const sites = await extractSqlSites(java, 'UserMapper.java', 'UserMapper.java');
+    const sites = await sitesIn(java, 'UserMapper.java');
     assert.deepEqual(sites.map((s) => [s.api, s.sql, s.dynamic]), [
       ['mybatis.@Select', 'SELECT id, name FROM users WHERE id = $1', false],
       ['mybatis.@Select', 'SELECT id FROM users WHERE org = $1 ORDER BY $2', true],

@@ -3,11 +3,7 @@
  * Rails app, a Django app), one small synthetic fixture per kind.
  */
 import { strict as assert } from 'node:assert';
-import { detectWithLines } from '../../support/nplusoneFixtures';
-import { scanFiles } from '../../../../src/core/scan';
-import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
-
-const lines = async (text: string, file: string) => (await detectWithLines(text, file)).map((x) => x.line);
+import { expectNPlusOne, scanNPlusOne } from '../../support/nplusoneFixtures';
 
 describe('core/nplusone kinds seen on new apps', () => {
 
@@ -26,8 +22,8 @@ describe('core/nplusone kinds seen on new apps', () => {
       '    });',
       '  }',
       '}',
-    ].join('\n');
-    assert.deepEqual(await lines(ts, 'src/boards/boards.service.ts'), [8]);
+    ];
+    await expectNPlusOne(ts, 'src/boards/boards.service.ts', [8]);
   });
 
   it('a function that queries and calls itself per child is one query per node of the tree', async () => {
@@ -42,10 +38,10 @@ describe('core/nplusone kinds seen on new apps', () => {
       '    return out;',
       '  }',
       '}',
-    ].join('\n');
-    assert.deepEqual(await lines(ts, 'src/folders/folders.service.ts'), [7]);
+    ];
+    await expectNPlusOne(ts, 'src/folders/folders.service.ts', [7]);
     const py = 'from app.models import Node\n\ndef walk(node_id):\n    children = list(Node.objects.filter(parent_id=node_id))\n    for c in children:\n        walk(c.id)\n';
-    assert.deepEqual(await lines(py, 'app/tree.py'), [6]);
+    await expectNPlusOne(py, 'app/tree.py', [6]);
   });
 
   it('a call in a loop to a function of the file that queries through another function of the file', async () => {
@@ -61,8 +57,8 @@ describe('core/nplusone kinds seen on new apps', () => {
       '    return out;',
       '  }',
       '}',
-    ].join('\n');
-    assert.deepEqual(await lines(ts, 'src/search/search.service.ts'), [8]);
+    ];
+    await expectNPlusOne(ts, 'src/search/search.service.ts', [8]);
   });
 
   it('a field resolver calling a service of another file that queries is one query per parent', async () => {
@@ -72,7 +68,7 @@ describe('core/nplusone kinds seen on new apps', () => {
       '  constructor(private readonly prisma: PrismaClient) {}',
       '  async booksOnShelf(shelfId: string) { return this.prisma.book.findMany({ where: { shelfId } }); }',
       '}',
-    ].join('\n');
+    ];
     const resolver = [
       "import { Resolver, ResolveField, Parent, Query } from '@nestjs/graphql';",
       "import { ShelfService } from './shelf.service';",
@@ -92,10 +88,10 @@ describe('core/nplusone kinds seen on new apps', () => {
       '    return this.shelfService.booksOnShelf("all");',
       '  }',
       '}',
-    ].join('\n');
-    const r = await scanFiles([{ path: 'src/shelf/shelf.service.ts', text: service }, { path: 'src/shelf/shelf.resolver.ts', text: resolver }], { analyzers: [nPlusOneAnalyzer()], keepText: true });
-    assert.deepEqual(r.findings.map((f) => [f.file, resolver.slice(0, f.span.start).split('\n').length]), [['src/shelf/shelf.resolver.ts', 8]]);
-    assert.match(r.findings[0].message, /Shelf\.books \(GraphQL field resolver/);
+    ];
+    const found = await scanNPlusOne([{ path: 'src/shelf/shelf.service.ts', text: service }, { path: 'src/shelf/shelf.resolver.ts', text: resolver }]);
+    assert.deepEqual(found.map((x) => [x.file, x.line]), [['src/shelf/shelf.resolver.ts', 8]]);
+    assert.match(found[0].message, /Shelf\.books \(GraphQL field resolver/);
   });
 
   it('a loop in code that runs once at startup (lifecycle hooks and what only they call) is not per request', async () => {
@@ -112,17 +108,17 @@ describe('core/nplusone kinds seen on new apps', () => {
       '    for (const id of ids) await this.prisma.setting.update({ where: { id }, data: { seen: true } });',
       '  }',
       '}',
-    ].join('\n');
-    assert.deepEqual(await lines(ts, 'src/settings/settings.service.ts'), [10]);
+    ];
+    await expectNPlusOne(ts, 'src/settings/settings.service.ts', [10]);
     const py = 'from django.apps import AppConfig\n\nclass BoardsConfig(AppConfig):\n    def ready(self):\n        from .models import Lane\n        for name in Lane.objects.values_list("name", flat=True):\n            Lane.objects.filter(name=name).update(ok=True)\n';
-    assert.deepEqual(await lines(py, 'boards/apps.py'), []);
+    await expectNPlusOne(py, 'boards/apps.py', []);
   });
 
   it('a loop over a small literal map (filter/exclude table) is a fixed number of round trips', async () => {
     const py = 'from app.models import Member\n\ndef narrow(qs, q):\n    ops = {"filter": qs.filter, "exclude": qs.exclude}\n    for mode, method in ops.items():\n        ids = list(Member.objects.filter(mode=mode).values_list("id", flat=True))\n        qs = method(id__in=ids)\n    return qs\n';
-    assert.deepEqual(await lines(py, 'app/filters.py'), []);
+    await expectNPlusOne(py, 'app/filters.py', []);
     const filled = 'from app.models import Member\n\ndef link(rows):\n    by_id = {}\n    for r in rows:\n        by_id[r.id] = r\n    for k, r in by_id.items():\n        Member.objects.filter(id=k).update(seen=True)\n';
-    assert.deepEqual(await lines(filled, 'app/link.py'), [8], 'an empty map filled from the data is not fixed');
+    await expectNPlusOne(filled, 'app/link.py', [8], 'an empty map filled from the data is not fixed');
   });
 
   it('a loop under a size check of its iterable against a small bound is bounded; its else branch is not', async () => {
@@ -137,8 +133,8 @@ describe('core/nplusone kinds seen on new apps', () => {
       '    end',
       '  end',
       'end',
-    ].join('\n');
-    assert.deepEqual(await lines(rb, 'app/jobs/sweep_job.rb'), [7]);
+    ];
+    await expectNPlusOne(rb, 'app/jobs/sweep_job.rb', [7]);
   });
 
   it('an index loop that returns only when an item fails still runs once per item', async () => {
@@ -157,13 +153,13 @@ describe('core/nplusone kinds seen on new apps', () => {
       '    if (p) return p;',
       '  }',
       '}',
-    ].join('\n');
-    assert.deepEqual(await lines(ts, 'src/paths.ts'), [6]);
+    ];
+    await expectNPlusOne(ts, 'src/paths.ts', [6]);
   });
 
   it('a loop over the recipients of one mail is bounded by that mail', async () => {
     const rb = 'class BaseMailer < ActionMailer::Base\n  after_deliver :log_it\n  def log_it\n    message.to_addrs&.each do |address|\n      u = User.find_by(email: address)\n    end\n  end\nend\n';
-    assert.deepEqual(await lines(rb, 'app/mailers/base_mailer.rb'), []);
+    await expectNPlusOne(rb, 'app/mailers/base_mailer.rb', []);
   });
 
   it('a list literal made of spread data is as long as the data, not a fixed list', async () => {
@@ -177,8 +173,8 @@ describe('core/nplusone kinds seen on new apps', () => {
       '    }',
       '  }',
       '}',
-    ].join('\n');
-    assert.deepEqual(await lines(ts, 'server/models/Membership.ts'), [6]);
+    ];
+    await expectNPlusOne(ts, 'server/models/Membership.ts', [6]);
   });
 
   it('Go store interfaces: noun-then-verb methods and an underscored store name are database calls', async () => {
@@ -193,8 +189,8 @@ describe('core/nplusone kinds seen on new apps', () => {
       '\t}',
       '\treturn nil',
       '}',
-    ].join('\n');
-    assert.deepEqual(await lines(go, 'server/api/perms.go'), [5]);
+    ];
+    await expectNPlusOne(go, 'server/api/perms.go', [5]);
   });
 
   it('Rails: an association call through relation builders (reorder, where) per item', async () => {
@@ -207,7 +203,7 @@ describe('core/nplusone kinds seen on new apps', () => {
       '    end',
       '  end',
       'end',
-    ].join('\n');
-    assert.deepEqual(await lines(rb, 'app/controllers/tickets_controller.rb'), [5]);
+    ];
+    await expectNPlusOne(rb, 'app/controllers/tickets_controller.rb', [5]);
   });
 });

@@ -1,7 +1,6 @@
 /** N+1 through the app's own layers: a loop calls a function of another file whose body queries. */
 import { strict as assert } from 'node:assert';
-import { scanFiles } from '../../../../src/core/scan';
-import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
+import { scanNPlusOne } from '../../support/nplusoneFixtures';
 
 const repo = [
   'from sqlalchemy import select',
@@ -35,8 +34,8 @@ const service = [
 ].join('\n');
 
 async function scan(files: Record<string, string>) {
-  const r = await scanFiles(Object.entries(files).map(([path, text]) => ({ path, text })), { analyzers: [nPlusOneAnalyzer()], keepText: true });
-  return r.findings.map((f) => ({ file: f.file, line: files[f.file!].slice(0, f.span.start).split('\n').length, message: f.message, severity: f.severity }));
+  const found = await scanNPlusOne(Object.entries(files).map(([path, text]) => ({ path, text })));
+  return found.map((f) => ({ file: f.file, line: f.line, message: f.message, severity: f.severity }));
 }
 
 describe('core/nplusone across files', () => {
@@ -61,30 +60,30 @@ describe('core/nplusone across files', () => {
   });
 
   it('ignores functions defined in tests, and Ruby attribute reads without arguments', async () => {
-    const r = await scanFiles([
+    const r = await scanNPlusOne([
       { path: 'e2e/helpers.spec.ts', text: "import { prisma } from '@documenso/prisma';\nexport async function documentByToken(token: string) { return prisma.document.findFirst({ where: { token } }); }\n" },
       { path: 'src/sign.ts', text: "import { documentByToken } from './x';\nexport async function signAll(tokens: string[]) {\n  for (const t of tokens) await documentByToken(t);\n}\n" },
       { path: 'app/models/processor.rb', text: 'class Processor\n  def merchant\n    Merchant.find_by(id: 1)\n  end\nend\n' },
       { path: 'app/models/report.rb', text: 'class Report\n  def names(txns)\n    txns.map { |txn| txn.merchant }\n  end\nend\n' },
-    ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
-    assert.deepEqual(r.findings.filter((f) => (f.evidence as any)?.library === 'app'), []);
+    ]);
+    assert.deepEqual(r.filter((f) => (f.evidence as any)?.library === 'app'), []);
   });
 
   it('an endpoint of the same name delegating to the querying service does not hide it', async () => {
-    const r = await scanFiles([
+    const r = await scanNPlusOne([
       { path: 'app/seat/service.py', text: 'from sqlalchemy import update\n\nclass SeatService:\n    async def revoke_seat(self, session, seat):\n        await session.execute(update(Seat).where(Seat.id == seat.id))\n' },
       { path: 'app/seat/endpoints.py', text: 'from app.seat.service import seat_service\n\nasync def revoke_seat(session, seat):\n    return await seat_service.revoke_seat(session, seat)\n' },
       { path: 'app/seat/jobs.py', text: 'from app.seat.service import seat_service\n\nasync def revoke_all(session, seats):\n    for seat in seats:\n        await seat_service.revoke_seat(session, seat)\n' },
-    ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
-    assert.deepEqual(r.findings.map((f) => f.file), ['app/seat/jobs.py']);
+    ]);
+    assert.deepEqual(r.map((f) => f.file), ['app/seat/jobs.py']);
   });
 
   it('a call naming its class (StatsD.increment) is not a same-named method of another class', async () => {
-    const r = await scanFiles([
+    const r = await scanNPlusOne([
       { path: 'app/models/tally.rb', text: 'class Tally\n  def self.increment(count, id:)\n    Download.where(item_id: id).update_all(["count = count + ?", count])\n  end\nend\n' },
       { path: 'app/jobs/tally_job.rb', text: 'class TallyJob < ApplicationJob\n  def perform(rows)\n    rows.each do |r|\n      StatsD.increment("tally.row")\n      Tally.increment(1, id: r.id)\n    end\n  end\nend\n' },
-    ], { analyzers: [nPlusOneAnalyzer()], keepText: true });
-    assert.deepEqual(r.findings.map((f) => `${f.file}:${(f.evidence as any).call}`), ['app/jobs/tally_job.rb:Tally.increment()']);
+    ]);
+    assert.deepEqual(r.map((f) => `${f.file}:${(f.evidence as any).call}`), ['app/jobs/tally_job.rb:Tally.increment()']);
   });
 
   it('a one-word name reaches a definition only within its own package of a monorepo', async () => {
@@ -93,33 +92,33 @@ describe('core/nplusone across files', () => {
       { path: 'packages/runner/src/run.ts', text: "export async function runStep(step: { name: string }) { spinner.start(); if (!step.name) spinner.fail(); return step.name; }\n" },
       { path: 'packages/runner/src/all.ts', text: "import { runStep } from './run';\nexport async function runAll(steps: { name: string }[]) {\n  for (const s of steps) await runStep(s);\n}\n" },
     ];
-    const r = await scanFiles(files, { analyzers: [nPlusOneAnalyzer()], keepText: true });
-    assert.deepEqual(r.findings.filter((f) => (f.evidence as any)?.library === 'app'), []);
+    const r = await scanNPlusOne(files);
+    assert.deepEqual(r.filter((f) => (f.evidence as any)?.library === 'app'), []);
     files[1].path = 'packages/server/src/run.ts';
     files[2].path = 'packages/server/src/all.ts';
-    const same = await scanFiles(files, { analyzers: [nPlusOneAnalyzer()], keepText: true });
-    assert.deepEqual(same.findings.filter((f) => (f.evidence as any)?.library === 'app').map((f) => f.file), ['packages/server/src/all.ts'], 'within one package the name is followed');
+    const same = await scanNPlusOne(files);
+    assert.deepEqual(same.filter((f) => (f.evidence as any)?.library === 'app').map((f) => f.file), ['packages/server/src/all.ts'], 'within one package the name is followed');
   });
 
   it('across packages of a monorepo a name is followed only when the calling file imports that package', async () => {
     const lib = { path: 'packages/lib/src/documents.ts', text: "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function getAll(id: string) { return prisma.doc.findMany({ where: { id } }); }\n" };
     const sandbox = { path: 'packages/sandbox/src/run.ts', text: "export async function runAll(items: string[]) {\n  for (const i of items) await getAll(i);\n}\n" };
     const app = { path: 'apps/web/src/list.ts', text: "import { getAll } from '@acme/lib/documents';\nexport async function list(ids: string[]) {\n  for (const i of ids) await getAll(i);\n}\n" };
-    const r = await scanFiles([lib, sandbox, app], { analyzers: [nPlusOneAnalyzer()], keepText: true });
-    assert.deepEqual(r.findings.map((f) => f.file), ['apps/web/src/list.ts']);
+    const r = await scanNPlusOne([lib, sandbox, app]);
+    assert.deepEqual(r.map((f) => f.file), ['apps/web/src/list.ts']);
     // The same when the scan was given an absolute or a `../` folder: packages are read inside the project.
     for (const prefix of ['/home/me/acme/', '../../acme/']) {
       const moved = [lib, sandbox, app].map((x) => ({ path: prefix + x.path, text: x.text }));
-      const r2 = await scanFiles(moved, { analyzers: [nPlusOneAnalyzer()], keepText: true });
-      assert.deepEqual(r2.findings.map((f) => f.file), [prefix + 'apps/web/src/list.ts'], prefix);
+      const r2 = await scanNPlusOne(moved);
+      assert.deepEqual(r2.map((f) => f.file), [prefix + 'apps/web/src/list.ts'], prefix);
     }
   });
 
   it('a finding across files takes the context its file\'s text says, also when the scan keeps no texts (the CLI)', async () => {
     const migration = 'from django.db import migrations\nfrom app.repository import customer_label\n\ndef forwards(apps, schema_editor):\n    for customer_id in range(1000):\n        customer_label(None, customer_id)\n\nclass Migration(migrations.Migration):\n    operations = [migrations.RunPython(forwards)]\n';
     for (const keepText of [true, false]) {
-      const r = await scanFiles([{ path: 'app/repository.py', text: repo }, { path: 'app/data_fix.py', text: migration }], { analyzers: [nPlusOneAnalyzer()], keepText });
-      assert.deepEqual(r.findings.map((f) => [f.file, f.context, f.severity]), [['app/data_fix.py', 'migration', 'info']], String(keepText));
+      const r = await scanNPlusOne([{ path: 'app/repository.py', text: repo }, { path: 'app/data_fix.py', text: migration }], keepText);
+      assert.deepEqual(r.map((f) => [f.file, f.context, f.severity]), [['app/data_fix.py', 'migration', 'info']], String(keepText));
     }
   });
 
@@ -127,7 +126,7 @@ describe('core/nplusone across files', () => {
     const api = { path: 'apps/api/src/utils.ts', text: "import { db } from './db';\nexport const deploy = async (id: string) => db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, id) });\n" };
     const web = { path: 'apps/web/server/deploy.ts', text: "import { db } from '../db';\nexport const deploy = async (id: string) => db.query.servers.findFirst({ where: (s, { eq }) => eq(s.id, id) });\n" };
     const hook = { path: 'apps/web/pages/hook.ts', text: "import { deploy } from '@/server/deploy';\nexport async function hook(ids: string[]) {\n  for (const id of ids) await deploy(id);\n}\n" };
-    const r = await scanFiles([api, web, hook], { analyzers: [nPlusOneAnalyzer()], keepText: true });
-    assert.deepEqual(r.findings.map((f) => [f.file, (f.evidence as { callee?: { call?: string } }).callee?.call]), [['apps/web/pages/hook.ts', 'apps/web/server/deploy.ts']]);
+    const r = await scanNPlusOne([api, web, hook]);
+    assert.deepEqual(r.map((f) => [f.file, (f.evidence as { callee?: { call?: string } }).callee?.call]), [['apps/web/pages/hook.ts', 'apps/web/server/deploy.ts']]);
   });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { extractSqlSites } from '../../../../src/core/extract/index';
+import { sitesIn } from '../../support/extractFixtures';
 import { canonical, detectNPlusOne, diffFigures, findSqlCalls, isRepeatedSmall, matchStatements, observedFindings, observedReport, siteRefsOf, type StatementFigures } from '../../../../src/core/nplusone';
 
 const fig = (queryid: string, calls: number, rows: number, query?: string): StatementFigures => ({ queryid, calls, rows, totalExecTimeMs: calls * 0.1, query });
@@ -72,7 +72,7 @@ describe('core/nplusone observed: the shop’s sites (real extraction and detect
       const file = path.join(shop, rel);
       const text = fs.readFileSync(file, 'utf8');
       const loops = (await detectNPlusOne(text, file, file)).map((f) => f.span);
-      const calls = [...(await extractSqlSites(text, file, file)).map((x) => ({ span: x.callSpan ?? x.span, sql: x.sql })), ...(await findSqlCalls(text, file))];
+      const calls = [...(await sitesIn(text, file)).map((x) => ({ span: x.callSpan ?? x.span, sql: x.sql })), ...(await findSqlCalls(text, file))];
       const sites = siteRefsOf(file, text, calls, loops);
       assert.equal(new Set(sites.map((s) => s.line)).size, sites.length, `${rel}: one site per call, though both discovery and the detector know each`);
       inLoop.push(...sites.filter((s) => s.inLoop).map((s) => `${rel}:${s.line + 1}`));

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { selectStar as rule } from '../../../../src/core/rules/selectStar';
 import { parseOne } from '../../../../src/core/sql/parse';
 import { error, facts, fixed, flagged, ok } from './helpers';
-import { extractSqlSites } from '../../../../src/core/extract/index';
+import { sitesIn } from '../../support/extractFixtures';
 import { checkSite } from '../../../../src/core/rules/engine';
 
 const wide = facts({
@@ -53,13 +53,13 @@ describe('rule select-star: stars over CTEs and subqueries (real-app kinds)', ()
 describe('rule select-star: rows that become model objects', () => {
   it('is silent for ActiveRecord find_by_sql and Django raw(): the model wants every column', async () => {
     const rb = 'class Event\n  def self.latest(org)\n    Event.find_by_sql(["SELECT * FROM events WHERE organization_id = ? ORDER BY id DESC LIMIT 1", org]).first\n  end\n  def self.rows(org)\n    connection.select_all("SELECT * FROM events WHERE organization_id = 1")\n  end\nend\n';
-    const sites = await extractSqlSites(rb, 'event.rb', 'event.rb');
+    const sites = await sitesIn(rb, 'event.rb');
     assert.deepEqual(sites.map((s) => [s.api, checkSite(s, [rule]).length]), [['activerecord.find_by_sql', 0], ['activerecord.select_all', 1]]);
   });
   it('is silent in backup and dump code, which copies whole rows', async () => {
     const py = 'from sqlalchemy import text\n\ndef export(connection):\n    return connection.execute(text("SELECT * FROM alembic_version")).mappings().all()\n';
     for (const [file, n] of [['app/services/backups_v2/exporter.py', 0], ['app/db_dump.py', 0], ['app/services/report.py', 1], ['app/services/dumpling.py', 1]] as const) {
-      const sites = await extractSqlSites(py, file, file);
+      const sites = await sitesIn(py, file);
       assert.equal(sites.reduce((k, s) => k + checkSite(s, [rule]).length, 0), n, file);
     }
   });

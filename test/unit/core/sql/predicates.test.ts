@@ -110,8 +110,25 @@ describe('core/sql/predicates', () => {
     const uses = parameterUses('SELECT id FROM orders o WHERE o.customer_id = $1 AND o.placed_at > $2 ORDER BY placed_at DESC LIMIT $3');
     assert.equal(uses.get(1), 'o.customer_id = $1 (orders)');
     assert.equal(uses.get(2), 'o.placed_at > $2 (orders)');
-    assert.equal(uses.get(3), undefined, 'LIMIT is no comparison');
+    assert.equal(uses.get(3), 'LIMIT: how many rows at most');
     assert.equal(parameterUses('SELECT id FROM customers WHERE lower(email) = lower($1)').get(1), 'lower(email) = lower($1) (customers)');
     assert.equal(parameterUses('not sql').size, 0);
+  });
+
+  it('parameterUses: the column an INSERT or an UPDATE gives each $n ("which column is $1?")', () => {
+    const ins = parameterUses('INSERT INTO reviews (product_id, customer_id, rating, body) VALUES ($1, $2, $3, $4::text) RETURNING id');
+    assert.deepEqual([...ins.entries()].sort(), [
+      [1, 'the value of reviews.product_id (INSERT)'], [2, 'the value of reviews.customer_id (INSERT)'], [3, 'the value of reviews.rating (INSERT)'], [4, 'the value of reviews.body (INSERT)'],
+    ]);
+    assert.equal(parameterUses('INSERT INTO t VALUES ($1, $2)').get(2), 'the value of column 2 of t (INSERT)');
+    const sel = parameterUses('INSERT INTO t (a, b) SELECT $1, x FROM u WHERE y = $2 ON CONFLICT (a) DO UPDATE SET b = $3');
+    assert.equal(sel.get(1), 'the value of t.a (INSERT)');
+    assert.equal(sel.get(2), 'y = $2 (u)', 'a comparison says more than a position');
+    assert.equal(sel.get(3), 'SET b = $3 (t, ON CONFLICT)');
+    const upd = parameterUses('UPDATE orders SET status = $1, note = coalesce($2, note) WHERE id = $3');
+    assert.equal(upd.get(1), 'SET status = $1 (orders)');
+    assert.equal(upd.get(2), 'SET note = coalesce($2, note) (orders)');
+    assert.equal(upd.get(3), 'id = $3 (orders)');
+    assert.equal(parameterUses('SELECT * FROM t ORDER BY a LIMIT 5 OFFSET $1').get(1), 'OFFSET: how many rows to skip');
   });
 });

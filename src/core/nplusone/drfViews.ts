@@ -1,0 +1,327 @@
+/**
+ * Implicit N+1 in Django REST framework views: a list view serializes every row of its queryset,
+ * and the serializer reads relations per row — nested serializers (`author = UserSerializer()`),
+ * related fields with `many=True`, `source='author.name'`, and many-to-many fields a ModelSerializer
+ * lists in `Meta.fields` (a primary-key list per row). Without `select_related`/`prefetch_related`
+ * for them, each row costs one query per relation. No loop in the view shows it.
+ *
+ * Learned from the project itself (Python files, read as text, bounded):
+ *  - models: `ForeignKey`/`OneToOneField` (one), `ManyToManyField` (many), and the reverse names
+ *    their `related_name` gives the target model; Django's own User/Group many-to-many fields;
+ *  - serializers: `Meta.model`, `Meta.fields` (inherited through `class Meta(Base.Meta)`), declared
+ *    fields (also from serializer base classes of the project);
+ *  - views: classes that list (ModelViewSet, ReadOnlyModelViewSet, ListModelMixin, ListAPIView …,
+ *    directly or through the project's base classes) with a class-level `queryset = Model.…` and
+ *    `serializer_class` (or `self.serializer_class = …`); what they preload is every relation named
+ *    in `select_related`/`prefetch_related`/`Prefetch` in the class or its project base classes.
+ * Reported where the fix goes — the view's `queryset` — with the serializer fields as related locations.
+ * A view that writes its own `list()` or whose queryset model differs from the serializer's is left alone.
+ */
+import type { Finding } from '../findings';
+import { lineStarts, positionAt } from '../findings';
+import { RULE_ID, type NPlusOneEvidence } from './detect';
+import type { Rewrite } from './rewrites';
+
+interface PyClass {
+  file: string;
+  name: string;
+  bases: string[];
+  /** Offset of the class header and of its body's end in the file text. */
+  start: number;
+  end: number;
+  body: string;
+}
+
+interface Relation {
+  many: boolean;
+  /** A one-to-one field: filtering by it gives one row. */
+  unique?: boolean;
+}
+
+interface SerializerField {
+  name: string;
+  /** The relation read per object (first segment of `source`, else the name). */
+  relation?: string;
+  nested: boolean;
+  many: boolean;
+  writeOnly: boolean;
+  method: boolean;
+  /** SlugRelatedField / StringRelatedField: they read the related object itself. */
+  readsObject: boolean;
+  offset: number;
+}
+
+/** Django's own models' many-to-many fields. */
+const BUILTIN: Record<string, Record<string, Relation>> = {
+  User: { groups: { many: true }, user_permissions: { many: true } },
+  Group: { permissions: { many: true } },
+};
+
+const RELATION_FIELD = /^ {4}(\w+)\s*[:=][^=\n]*?\b(?:models\.)?(\w*(?:ForeignKey|OneToOneField|ManyToManyField)|ParentalKey|GenericRelation)\s*\(/gm;
+const LISTS = /\b(?:ModelViewSet|ReadOnlyModelViewSet|ListModelMixin|ListAPIView|ListCreateAPIView)\b/;
+
+/** Top-level classes of a Python file, each with its body text (to the next top-level statement). */
+function classesOf(file: string, text: string): PyClass[] {
+  const out: PyClass[] = [];
+  for (const m of text.matchAll(/^class\s+(\w+)\s*/gm)) {
+    const start = m.index!;
+    let at = start + m[0].length;
+    // Bases may hold calls (`ExportModelOperationsMixin('user_files')`): read them balanced.
+    const basesText = text[at] === '(' ? argsFrom(text, at) : '';
+    if (text[at] === '(') at += basesText.length + 2;
+    const colon = /^\s*:/.exec(text.slice(at, at + 20));
+    if (!colon) continue;
+    const after = at + colon[0].length;
+    // The body ends at the next line that starts at column 0 with code (not a comment or blank).
+    const next = /\n(?=[^\s#\n])/g;
+    next.lastIndex = after;
+    const e = next.exec(text);
+    const end = e ? e.index : text.length;
+    const bases = basesText.split(',').map((b) => b.replace(/[[(].*$/s, '').trim()).filter(Boolean).map((b) => b.split('.').pop()!);
+    out.push({ file, name: m[1], bases, start, end, body: text.slice(start, end) });
+  }
+  return out;
+}
+
+/** The call's argument text from an opening parenthesis (balanced, bounded). */
+function argsFrom(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < Math.min(text.length, open + 4000); i++) {
+    const c = text[i];
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return text.slice(open + 1, i);
+    }
+  }
+  return text.slice(open + 1, open + 4000);
+}
+
+/** `class Meta:` of a class body: its own text (indented under it). */
+function metaOf(body: string): { text: string; base?: string } | undefined {
+  const m = /^ {4}class\s+Meta\s*(?:\(([^)]*)\))?\s*:\s*\n((?: {8}.*\n|\s*\n)*)/m.exec(body);
+  return m ? { text: m[2], base: m[1]?.trim().split('.')[0] } : undefined;
+}
+
+function stringsIn(s: string): string[] {
+  return [...s.matchAll(/['"]([\w.]+)['"]/g)].map((m) => m[1]);
+}
+
+export class DrfViews {
+  private readonly classes = new Map<string, PyClass[]>();
+  private readonly texts = new Map<string, string>();
+
+  /** Every Python file: only those naming models, serializers or views are kept. */
+  addPython(file: string, text: string): void {
+    if (!/models\.Model|ForeignKey|ManyToManyField|Serializer|serializer_class/.test(text)) return;
+    this.texts.set(file, text);
+    for (const c of classesOf(file, text)) this.classes.set(c.name, [...(this.classes.get(c.name) ?? []), c]);
+  }
+
+  findings(): Finding[] {
+    if (![...this.texts.values()].some((t) => /serializer_class/.test(t) && /rest_framework/.test(t))) return [];
+    const relations = this.modelRelations();
+    const out: Finding[] = [];
+    const seen = new Set<string>();
+    for (const [, list] of this.classes) {
+      for (const view of list) {
+        if (!/serializer_class/.test(view.body) || !this.lists(view, new Set())) continue;
+        if (/^ {4}def\s+list\s*\(/m.test(view.body)) continue;
+        const qs = /^ {4}queryset\s*=\s*([A-Z]\w*)\.(\w+)[^\n]*/m.exec(view.body);
+        if (!qs) continue;
+        const model = qs[1];
+        const preloaded = this.preloads(view, new Set());
+        const serializers = new Set([...view.body.matchAll(/\b(?:self\.)?serializer_class\s*=\s*(\w+)/g)].map((m) => m[1]));
+        for (const sname of serializers) {
+          const ser = this.unique(sname);
+          if (!ser) continue;
+          const meta = this.metaModel(ser, new Set());
+          if (meta && meta !== model) continue;
+          const rels = { ...(BUILTIN[model] ?? {}), ...(relations.get(model) ?? {}) };
+          // `filter(user=self.request.user)` on a one-to-one field: the list is one row.
+          if (Object.entries(rels).some(([k, r]) => r.unique && new RegExp(`\\b${k}\\s*=\\s*(?:self\\.)?request\\.user\\b`).test(view.body))) continue;
+          const reads = this.reads(ser, rels);
+          const missing = reads.filter((r) => !preloaded.all && !preloaded.names.has(r.relation));
+          if (!missing.length) continue;
+          const key = `${view.file}:${view.start}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          out.push(this.finding(view, qs, model, ser, missing));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A class with exactly one definition in the project (ambiguous names are not guessed). */
+  private unique(name: string): PyClass | undefined {
+    const l = this.classes.get(name);
+    return l?.length === 1 ? l[0] : undefined;
+  }
+
+  /** Whether the view lists: a listing DRF base, directly or through the project's base classes. */
+  private lists(c: PyClass, seen: Set<string>): boolean {
+    if (seen.has(c.name) || seen.size > 8) return false;
+    seen.add(c.name);
+    if (LISTS.test(c.bases.join(' '))) return true;
+    return c.bases.some((b) => {
+      const base = this.unique(b);
+      return base ? this.lists(base, seen) : false;
+    });
+  }
+
+  /** Relations the view (or its project base classes) preloads; `all` for a bare `select_related()`. */
+  private preloads(c: PyClass, seen: Set<string>): { names: Set<string>; all: boolean } {
+    const names = new Set<string>();
+    let all = false;
+    if (seen.has(c.name) || seen.size > 8) return { names, all };
+    seen.add(c.name);
+    for (const m of c.body.matchAll(/\b(select_related|prefetch_related|Prefetch)\s*\(/g)) {
+      const args = argsFrom(c.body, m.index! + m[0].length - 1);
+      if (!args.trim() && m[1] === 'select_related') all = true;
+      for (const s of stringsIn(m[1] === 'Prefetch' ? args.split(',')[0] : args)) names.add(s.split('__')[0]);
+    }
+    for (const b of c.bases) {
+      const base = this.unique(b);
+      if (!base) continue;
+      const p = this.preloads(base, seen);
+      p.names.forEach((n) => names.add(n));
+      all ||= p.all;
+    }
+    return { names, all };
+  }
+
+  private metaModel(c: PyClass, seen: Set<string>): string | undefined {
+    if (seen.has(c.name) || seen.size > 8) return undefined;
+    seen.add(c.name);
+    const meta = metaOf(c.body);
+    const m = meta ? /^\s*model\s*=\s*(\w+)/m.exec(meta.text) : null;
+    if (m) return m[1];
+    for (const b of c.bases) {
+      const base = this.unique(b);
+      const r = base ? this.metaModel(base, seen) : undefined;
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** `Meta.fields` of the serializer or the Meta it inherits; undefined when not listed. */
+  private metaFields(c: PyClass, seen: Set<string>): string[] | undefined {
+    if (seen.has(c.name) || seen.size > 8) return undefined;
+    seen.add(c.name);
+    const meta = metaOf(c.body);
+    const f = meta ? /^\s*fields\s*=\s*([([])/m.exec(meta.text) : null;
+    if (meta && f) return stringsIn(argsFrom(meta.text, f.index + f[0].length - 1));
+    if (meta && /^\s*fields\s*=\s*['"]__all__['"]/m.test(meta.text)) return ['__all__'];
+    const bases = meta?.base ? [meta.base, ...c.bases] : c.bases;
+    for (const b of bases) {
+      const base = this.unique(b);
+      const r = base ? this.metaFields(base, seen) : undefined;
+      if (r) return r;
+    }
+    return undefined;
+  }
+
+  /** Declared fields of the serializer and its project serializer bases (the class's own win). */
+  private declared(c: PyClass, seen: Set<string>): Map<string, SerializerField & { cls: PyClass }> {
+    const out = new Map<string, SerializerField & { cls: PyClass }>();
+    if (seen.has(c.name) || seen.size > 8) return out;
+    seen.add(c.name);
+    for (const m of c.body.matchAll(/^ {4}(\w+)\s*(?::\s*[^=\n]+)?=\s*([\w.]+)\s*\(/gm)) {
+      const callee = m[2].split('.').pop()!;
+      if (!/Serializer$|Field$/.test(callee) || m[1] === 'Meta') continue;
+      const args = argsFrom(c.body, m.index! + m[0].length - 1);
+      const source = /\bsource\s*=\s*['"]([\w.*]+)['"]/.exec(args)?.[1];
+      out.set(m[1], {
+        name: m[1], cls: c,
+        relation: source === '*' ? undefined : (source ?? m[1]).split('.')[0],
+        nested: /Serializer$/.test(callee) && !/ListSerializer$/.test(callee),
+        many: /\bmany\s*=\s*True/.test(args),
+        writeOnly: /\bwrite_only\s*=\s*True/.test(args),
+        method: /SerializerMethodField$/.test(callee),
+        readsObject: /^(SlugRelatedField|StringRelatedField)$/.test(callee) || (!!source && source.includes('.')),
+        offset: c.start + m.index!,
+      });
+    }
+    for (const b of c.bases) {
+      const base = this.unique(b);
+      if (!base || !/Serializer|Mixin/.test(b)) continue;
+      for (const [k, v] of this.declared(base, seen)) if (!out.has(k)) out.set(k, v);
+    }
+    return out;
+  }
+
+  /** Relations the serializer reads for every object: nested, many, by source or slug, and listed many-to-many fields. */
+  private reads(c: PyClass, rels: Record<string, Relation>): { relation: string; file: string; offset: number; how: string }[] {
+    const declared = this.declared(c, new Set());
+    const listed = this.metaFields(c, new Set());
+    const names = listed && !listed.includes('__all__') ? listed : listed ? [...new Set([...declared.keys(), ...Object.keys(rels)])] : [...declared.keys()];
+    const out: { relation: string; file: string; offset: number; how: string }[] = [];
+    const metaAt = c.start + (/^ {4}class\s+Meta\b/m.exec(c.body)?.index ?? 0);
+    for (const name of names) {
+      const d = declared.get(name);
+      if (d) {
+        if (d.writeOnly || d.method || !d.relation) continue;
+        const known = d.relation in rels;
+        // A nested serializer over a JSON column or a property is no relation: when the model's
+        // relations are known, the name must be one of them.
+        if ((d.nested && (known || !Object.keys(rels).length)) || (d.many && (known || !/_ids?$/.test(d.relation))) || (d.readsObject && (known || d.nested))) {
+          out.push({ relation: d.relation, file: d.cls.file, offset: d.offset, how: d.nested ? `nested ${d.many ? 'list' : 'object'}` : d.many ? 'related list' : 'related object' });
+        }
+      } else if (rels[name]?.many) {
+        out.push({ relation: name, file: c.file, offset: metaAt, how: 'many-to-many primary keys' });
+      }
+    }
+    const seen = new Set<string>();
+    return out.filter((r) => (seen.has(r.relation) ? false : (seen.add(r.relation), true)));
+  }
+
+  /** Model → relation fields, with reverse names from `related_name`. */
+  private modelRelations(): Map<string, Record<string, Relation>> {
+    const out = new Map<string, Record<string, Relation>>();
+    const add = (model: string, name: string, r: Relation) => out.set(model, { ...(out.get(model) ?? {}), [name]: r });
+    for (const [, list] of this.classes) {
+      for (const c of list) {
+        if (/Serializer|ViewSet|View$|Admin|Form|Filter/.test(c.name)) continue;
+        for (const m of c.body.matchAll(RELATION_FIELD)) {
+          const args = argsFrom(c.body, m.index! + m[0].length - 1);
+          const many = /ManyToMany|GenericRelation/.test(m[2]);
+          add(c.name, m[1], { many, ...(/OneToOne/.test(m[2]) ? { unique: true } : {}) });
+          const target = /^\s*['"]?(?:[\w]+\.)?(\w+)['"]?/.exec(args)?.[1];
+          const related = /\brelated_name\s*=\s*['"](\w+)['"]/.exec(args)?.[1];
+          const owner = target === 'self' ? c.name : target;
+          // Without related_name Django names the reverse `<model>_set` (a one-to-one: `<model>`).
+          const reverse = related ?? (/OneToOne/.test(m[2]) ? c.name.toLowerCase() : `${c.name.toLowerCase()}_set`);
+          if (owner && !reverse.endsWith('+')) add(owner, reverse, { many: many || !/OneToOne/.test(m[2]) });
+        }
+      }
+    }
+    return out;
+  }
+
+  private finding(view: PyClass, qs: RegExpExecArray, model: string, ser: PyClass, missing: { relation: string; file: string; offset: number; how: string }[]): Finding {
+    const start = view.start + qs.index + qs[0].indexOf('=') + 1 + (qs[0].slice(qs[0].indexOf('=') + 1).length - qs[0].slice(qs[0].indexOf('=') + 1).trimStart().length);
+    const end = view.start + qs.index + qs[0].length;
+    const names = missing.map((m) => m.relation);
+    const many = missing.filter((m) => /list|many/.test(m.how)).map((m) => `'${m.relation}'`);
+    const one = missing.filter((m) => !/list|many/.test(m.how)).map((m) => `'${m.relation}'`);
+    const fix = `${qs[0].replace(/^ {4}queryset\s*=\s*/, '').trim()}${one.length ? `.select_related(${one.join(', ')})` : ''}${many.length ? `.prefetch_related(${many.join(', ')})` : ''}`;
+    const help = `Preload what ${ser.name} reads for every row: ${one.length ? `select_related(${one.join(', ')})` : ''}${one.length && many.length ? ' and ' : ''}${many.length ? `prefetch_related(${many.join(', ')})` : ''} on this queryset (or in get_queryset).`;
+    const rewrite: Rewrite = { title: 'Preload the serializer\'s relations', language: 'python', code: `queryset = ${fix}`, help };
+    const evidence: NPlusOneEvidence = {
+      kind: 'lazy-relation', implicit: true, library: 'django', call: `${ser.name}: ${names.join(', ')}`, loop: `the list serialization of ${view.name}`, variable: model.toLowerCase(), iterable: 'queryset', rewrite,
+    };
+    const lineOf = (file: string, offset: number) => positionAt(lineStarts(this.texts.get(file) ?? ''), offset).line + 1;
+    return {
+      ruleId: RULE_ID,
+      severity: 'warning',
+      message: `N+1 query (serializer): ${ser.name} reads ${names.map((n) => `\`${n}\``).join(', ')} for every ${model} ${view.name} lists; this queryset does not select_related/prefetch_related ${names.length > 1 ? 'them' : 'it'} (one query per row${names.length > 1 ? ' per relation' : ''}).`,
+      span: { start, end: Math.max(start + 1, end) },
+      file: view.file,
+      help,
+      fixes: [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }],
+      related: missing.slice(0, 6).map((m) => ({ file: m.file, span: { start: m.offset + 4, end: m.offset + 4 + m.relation.length }, message: `\`${m.relation}\` (${m.how}) read per ${model} by ${ser.name} (line ${lineOf(m.file, m.offset)})` })),
+      evidence: evidence as unknown as Record<string, unknown>,
+    };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * What the last person's hour left (issue 20): Compare Plans opens a tab of its own, so the plan with its
+ * benchmark result beside it stays in its tab (Compare used to replace them); Copy text says so in a
+ * notification (two seconds in the status bar went unseen); Clear Recorded Queries leaves no count behind in
+ * the status bar (it kept "45 statements recorded") and the "recording" notice ends with the recording; an INSERT's value prompts name the column each $n fills; the
+ * foreign-key finding names the table whose rows it counts; a disconnected dashboard keeps nothing of the database.
+ */
+import { DashboardFindings } from '../lib/dashboard';
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const SCAN = /(Seq Scan|Index Scan|Bitmap Heap Scan)/;
+
+export const step: Step = {
+  title: 'Compare Plans keeps the benchmarked plan in its tab; Copy text is confirmed; Clear Recorded Queries clears the status bar',
+  async run({ wb, scenario, screenshot, log }) {
+    const page = wb.page;
+    const base = scenario.queryFile.split('/').pop()!;
+    const toast = (text: RegExp) => page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: text });
+    const planTab = () => page.locator('.tabs-container .tab').filter({ hasText: /^Plan: / }).first();
+    const input = (title: RegExp) => page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-box input');
+
+    // 1. A plan from the hover; Copy text is confirmed where a person looks.
+    const link = await wb.hoverLink(scenario.queryText, /Open plan/i, 'an "Open plan" link in the plan hover', 60_000, async () => {
+      if (!(await page.locator('.tabs-container .tab.active').filter({ hasText: base }).count())) await wb.openFile(scenario.queryFile);
+    });
+    await link.click();
+    let view = await wb.webview(/^Plan/);
+    await wb.see(view.locator('body').filter({ hasText: SCAN }), 'the plan in the viewer', 30_000);
+    await view.getByRole('button', { name: 'Copy text' }).click();
+    const copied = await wb.see(toast(/copied the plan as text to the clipboard/), 'a notification saying the plan was copied', 15_000);
+    log(`copy: ${(await copied.first().innerText()).trim()}`);
+    await screenshot('copy-text-confirmed');
+
+    // 2. Explain Analyze from the panel: a second plan to compare with.
+    await view.getByRole('button', { name: 'Explain Analyze' }).click();
+    const value = await wb.see(input(/Value for \$1/), 'the value prompt for $1', 30_000);
+    await value.fill('1');
+    await value.press('Enter');
+    await wb.see(page.locator('.tabs-container .tab').filter({ hasText: /^Plan: .*\(analyze\)/ }), 'the analysed plan in the plan tab', 90_000);
+
+    // 3. Benchmark from the panel: its result shows beside the plan.
+    view = await wb.webview(/^Plan/);
+    await view.getByRole('button', { name: 'Benchmark' }).click();
+    for (const [title, v] of [[/Benchmark: executions/, '20'], [/Benchmark: concurrent sessions/, '1']] as const) {
+      const box = await wb.see(input(title), `the "${String(title)}" prompt`, 30_000);
+      await box.fill(v);
+      await box.press('Enter');
+    }
+    // The value of $1 is remembered from Explain Analyze.
+    const again = await wb.see(input(/Value for \$1/), 'the value prompt for $1 (remembered)', 30_000);
+    if ((await again.inputValue()) !== '1') throw new Error(`expected the value prompt to remember 1, it holds "${await again.inputValue()}"`);
+    await again.press('Enter');
+    await wb.see(view.locator('.bench-host').filter({ hasText: /p50/ }), 'the benchmark result beside the plan', 120_000);
+    await wb.see(planTab(), 'the plan tab still titled by its plan (not "Benchmark")', 10_000);
+
+    // 4. Compare Plans: a tab of its own; the plan tab keeps the plan and its benchmark.
+    await wb.runCommand('PG Lens: Compare Plans');
+    for (const title of [/Compare plans: BEFORE/, /Compare plans: AFTER/]) {
+      const row = page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-list .monaco-list-row');
+      await wb.see(row, `the "${String(title)}" pick`, 30_000);
+      await row.first().click();
+    }
+    const compared = await wb.webview(/^Plan comparison/);
+    await wb.see(compared.locator('body').filter({ hasText: /Before|before/ }), 'the comparison', 30_000);
+    await screenshot('comparison-tab');
+    const tabs = (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim().split('\n')[0]);
+    log(`tabs: ${tabs.join(' | ')}`);
+    if (!tabs.some((t) => /^Plan: .*\(analyze\)/.test(t))) throw new Error(`expected the plan tab beside the comparison, tabs: ${tabs.join(' | ')}`);
+    await planTab().click();
+    view = await wb.webview(/^Plan: /);
+    await wb.see(view.locator('.bench-host').filter({ hasText: /p50/ }), 'the benchmark result still beside the plan in its tab', 30_000);
+    await wb.see(view.locator('body').filter({ hasText: SCAN }), 'the plan still in its tab', 30_000);
+    await screenshot('plan-tab-keeps-benchmark');
+
+    // 5. Recording started, stopped and cleared: the status bar keeps no count.
+    await wb.runCommand('PG Lens: Start Recording');
+    await wb.see(wb.statusBarItem(/\d+ statements?/), 'the recording status bar item', 30_000);
+    await wb.see(toast(/is recording/), 'the "recording" notice while it records', 15_000);
+    await wb.runCommand('PG Lens: Stop Recording Queries');
+    // The notice lasts as long as the recording (it stayed, with its Stop button, after the recording ended).
+    await wb.until(async () => (await toast(/is recording/).count()) === 0, 'the "recording" notice gone once the recording stopped', 15_000);
+    await wb.see(wb.statusBarItem(/nothing captured|statements? recorded/), 'what the recording captured, in the status bar', 30_000);
+    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    await wb.until(async () => (await wb.statusBarItem(/nothing captured|statements? recorded|\d+ statements?$/).count()) === 0, 'the recording status bar item gone after Clear Recorded Queries', 15_000);
+    await screenshot('recording-cleared');
+
+    // 6. An INSERT's value prompts say which column each $n fills (they said only "Value for $1 (1 of 4)").
+    await wb.openFile('src/reviews.ts');
+    await wb.clickText('VALUES ($1, $2, $3, $4)');
+    await wb.runCommand('PG Lens: Explain Analyze (rolled back)');
+    const prompt = page.locator('.quick-input-widget').filter({ hasText: /Value for \$1 \(1 of 4\)/ });
+    await wb.see(prompt, 'the first value prompt of the INSERT', 30_000);
+    await wb.see(prompt.filter({ hasText: /the value of reviews\.product_id \(INSERT\)/ }), 'the prompt naming the column $1 fills (reviews.product_id)', 10_000);
+    await screenshot('insert-value-prompt');
+    await wb.closeQuickInput();
+
+    // 7. The dashboard: the foreign-key finding names the table whose rows it counts; once disconnected, nothing of the
+    // database stays (figures, findings and their buttons went on showing beside "no connection").
+    await wb.runCommand('PG Lens: Open Dashboard');
+    const dash = await wb.webview(/Dashboard/);
+    const findings = new DashboardFindings(wb, dash);
+    const fk = findings.of('unindexed-foreign-key', 'reviews_product_id_fkey');
+    await findings.waitFor(fk, 'the unindexed-foreign-key finding of reviews.product_id');
+    await fk.first().locator('summary').click();
+    const body = (await fk.first().locator('.finding-body').innerText()).replace(/\s+/g, ' ');
+    log(`FK finding: ${body.slice(0, 300)}`);
+    if (!/constraint public\.reviews_product_id_fkey on reviews · table public\.reviews\b/.test(body)) throw new StepFailure(`expected the finding to name the referencing table reviews beside its constraint; it reads: ${body.slice(0, 300)}`);
+    if (!/references public\.products/.test(body)) throw new StepFailure(`expected the evidence to say the key references public.products; it reads: ${body.slice(0, 300)}`);
+    await screenshot('dashboard-fk-finding');
+    await wb.runCommand('PG Lens: Disconnect');
+    await wb.see(dash.locator('body').filter({ hasText: /No database connected/ }), 'the dashboard saying no database is connected', 30_000);
+    const left = await dash.locator('button:visible').allInnerTexts();
+    if (left.length) throw new StepFailure(`expected no button acting on the database once disconnected; saw: ${left.join(' | ')}`);
+    if (await dash.locator('details.finding:visible, .tile:visible').count()) throw new StepFailure('expected no figure or finding of the database once disconnected');
+    await screenshot('dashboard-disconnected');
+    await wb.statusBarItem(/PG Lens: disconnected/).first().click(); // reconnects, for the steps after this one
+    await wb.see(wb.statusBarItem(/ · (PG|PostgreSQL)/), 'the status bar connected again', 60_000);
+  },
+};
