@@ -417,8 +417,8 @@ function siteAt(f: NodeJS.CallSite, script: Script): CaptureSite | null {
 /**
  * The app's line, read when its batch is written rather than on the statement's path: V8 computes a
  * frame's line and column from its code offset when asked (a walk of the function's source position
- * table, and the script's line ends), and that is half the cost of a stack read left on the path
- * once the frames are taken. Only the frame itself is kept (V8's call site: the function, its
+ * table, and the script's line ends), and the capture then looks the position up in its caches —
+ * work that need not delay the query (the walk and the format must: see nearSite). Only the frame itself is kept (V8's call site: the function, its
  * receiver and code offset) until the batch is written — at most MAX_QUEUE of them.
  * It is taken only where the line read later is the one read now: the frame is the app's first
  * frame, in a script whose every position is a site (no source map, or a map into no node_modules),
@@ -461,7 +461,9 @@ const NODE_MODULES = /[\\/]node_modules[\\/]|^node_modules[\\/]/;
 
 /**
  * The site among the frames read in Client#query or Pool#query: the app's first frame kept for later
- * (LaterSite) when that gives the same line, else read now as siteAmong does.
+ * (LaterSite) when that gives the same line, else read now as siteAmong does. The frames themselves
+ * are taken and formatted on the path: only the formatted frame tells which script it is in, and
+ * whether that is the app's decides, now, whether the deeper stack is read.
  */
 function nearSite(near: NodeJS.CallSite[] | undefined, above: Fn): CaptureSite | LaterSite | null {
   const f = near?.length === 1 ? near[0] : undefined;
