@@ -4,8 +4,12 @@
  * under 5 % per query at p50. A child process runs N sequential queries through pg (Client, then
  * Pool, then Sequelize's findByPk — the ORM path takes the call site at the ORM entry) and reports
  * each one's duration; plain and captured runs alternate (ROUNDS each) so machine load hits both.
- * The goal is judged on the app's CPU time per query (cpuRatio = captured / plain), which other load
- * on the machine disturbs less than wall time; wall-clock p50s are printed beside it.
+ * The goal is judged, as issue 16 states it, on the wall-clock p50 per query (the latency the app's
+ * query sees: `meetsGoal`, from p50OverheadUs and p50OverheadPct). The app's CPU time per query is
+ * printed beside it (cpuRatio = captured / plain): it also counts work off the query's path (the
+ * batch written every 20 ms, the garbage collector's threads). `sendP50Us`: the time until the
+ * driver's call returns (the query is on its way) — the capture's part of it is the call site read,
+ * and it is the steadiest figure on a loaded machine (no I/O in it).
  * `ownCpuUs`: the capture's own CPU per statement, measured against a stand-in `pg` whose query
  * resolves at once (no I/O, no server), so the figure is the capture alone, free of database noise.
  * PGLENS_BENCH_DATABASE_URL uses that server; otherwise an embedded PostgreSQL is started.
@@ -34,13 +38,16 @@ const { Sequelize, DataTypes, Model } = require('sequelize');
 const N = Number(process.env.N);
 const WARM = Number(process.env.WARM);
 const cpu = {};
+const send = {};
 async function time(fn, name) {
   const out = new Float64Array(N);
   for (let i = 0; i < WARM; i++) await fn(i);
   const c0 = process.cpuUsage();
-  for (let i = 0; i < N; i++) { const t = process.hrtime.bigint(); await fn(i); out[i] = Number(process.hrtime.bigint() - t) / 1000; }
+  const sent = new Float64Array(N);
+  for (let i = 0; i < N; i++) { const t = process.hrtime.bigint(); const q = fn(i); const t1 = process.hrtime.bigint(); await q; out[i] = Number(process.hrtime.bigint() - t) / 1000; sent[i] = Number(t1 - t) / 1000; }
   const c = process.cpuUsage(c0);
   cpu[name] = (c.user + c.system) / N;
+  send[name] = Array.from(sent).sort((a, b) => a - b)[Math.floor(N / 2)];
   return Array.from(out).sort((a, b) => a - b)[Math.floor(N / 2)];
 }
 (async () => {
@@ -56,6 +63,7 @@ async function time(fn, name) {
     sequelize: await time((i) => T.findByPk(1 + (i % 100)), 'sequelize'),
   };
   for (const k of Object.keys(cpu)) r['cpu_' + k] = cpu[k];
+  for (const k of Object.keys(send)) r['send_' + k] = send[k];
   await client.end(); await pool.end(); await seq.close();
   process.stdout.write(JSON.stringify(r));
 })().catch((e) => { console.error(e); process.exit(1); });
@@ -117,7 +125,7 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const setup = spawnSync(process.execPath, ['-e', `const {Client}=require('pg');(async()=>{const c=new Client({connectionString:process.env.URL});await c.connect();await c.query('DROP TABLE IF EXISTS bench_capture; CREATE TABLE bench_capture (id int PRIMARY KEY, v int); INSERT INTO bench_capture SELECT g, g FROM generate_series(1, 100) g');await c.end()})()`], { env: { ...process.env, URL: url, NODE_PATH: path.join(root, 'node_modules') }, encoding: 'utf8' });
     if (setup.status !== 0) throw new Error(setup.stderr);
-    const keys = ['client', 'pool', 'sequelize', 'cpu_client', 'cpu_pool', 'cpu_sequelize'];
+    const keys = ['client', 'pool', 'sequelize', 'cpu_client', 'cpu_pool', 'cpu_sequelize', 'send_client', 'send_pool', 'send_sequelize'];
     const arm = (): Record<string, number[]> => Object.fromEntries(keys.map((k) => [k, []]));
     const plain = arm();
     const captured = arm();
@@ -155,7 +163,7 @@ export async function run(): Promise<Record<string, unknown>> {
       }
     }
     await listener.idle(2000);
-    const out: Record<string, unknown> = { queriesPerRun: N, warmUpQueries: WARM, rounds: ROUNDS, eventsReceived: received, goal: 'overhead < 20 µs and < 5 % of the app\'s CPU per query (p50 of rounds)' };
+    const out: Record<string, unknown> = { queriesPerRun: N, warmUpQueries: WARM, rounds: ROUNDS, eventsReceived: received, goal: 'overhead < 20 µs and < 5 % per query at p50 (wall clock; median of the rounds\' paired differences)' };
     // Overheads are medians of each round's difference (the captured run against the plain run just
     // before it), so load that changes from round to round cancels out more than between medians.
     const paired = (from: Record<string, number[]>, key: string) => {
@@ -165,18 +173,22 @@ export async function run(): Promise<Record<string, unknown>> {
     const overhead = (from: Record<string, number[]>, k: string) => {
       const cpu = paired(from, `cpu_${k}`);
       const p50 = paired(from, k);
-      return { cpuOverheadUs: round(cpu.us), cpuOverheadPct: round(cpu.pct), p50OverheadUs: round(p50.us), p50OverheadPct: round(p50.pct) };
+      const sendP50 = paired(from, `send_${k}`);
+      return { cpuOverheadUs: round(cpu.us), cpuOverheadPct: round(cpu.pct), p50OverheadUs: round(p50.us), p50OverheadPct: round(p50.pct), sendP50OverheadUs: round(sendP50.us, 2) };
     };
     for (const k of ['client', 'pool', 'sequelize']) {
       const o = overhead(captured, k);
       out[k] = {
         ...(BASELINE ? { baseline: overhead(baseline, k) } : {}),
-        // CPU time of the app per query (all threads): the goal is judged on it.
-        cpuPlainUs: round(median(plain[`cpu_${k}`])), cpuCapturedUs: round(median(captured[`cpu_${k}`])), cpuOverheadUs: o.cpuOverheadUs, cpuRatio: round(1 + o.cpuOverheadPct / 100, 3),
-        meetsGoal: o.cpuOverheadUs < 20 && o.cpuOverheadPct < 5,
-        cpuOverheadPct: o.cpuOverheadPct,
-        // Wall time per query at p50: on a loaded machine, mostly other processes' noise.
+        // Wall time per query at p50, the latency the app's query sees: the goal is judged on it.
+        // On a loaded machine other processes move it by more than the capture costs.
         p50PlainUs: round(median(plain[k])), p50CapturedUs: round(median(captured[k])), p50OverheadUs: o.p50OverheadUs, p50OverheadPct: o.p50OverheadPct,
+        meetsGoal: o.p50OverheadUs < 20 && o.p50OverheadPct < 5,
+        // CPU time of the app per query (all threads), including work off the query's path.
+        cpuPlainUs: round(median(plain[`cpu_${k}`])), cpuCapturedUs: round(median(captured[`cpu_${k}`])), cpuOverheadUs: o.cpuOverheadUs, cpuRatio: round(1 + o.cpuOverheadPct / 100, 3),
+        cpuOverheadPct: o.cpuOverheadPct,
+        // Until the driver's call returns (the query sent), p50: the capture's part is the call site read.
+        sendP50PlainUs: round(median(plain[`send_${k}`]), 2), sendP50OverheadUs: o.sendP50OverheadUs,
       };
     }
     const ownOf = (which: 'captured' | 'baseline') => Object.fromEntries(Object.entries(own).map(([k, v]) => [k, round(median(v[which].map((c, r) => c - v.plain[r])), 2)]));

@@ -277,10 +277,13 @@ type Fn = Function;
  * string building.
  */
 interface Script {
+  raw: string;
   user: boolean;
   path: string;
   pkg: string | undefined;
   sites: Map<number, CaptureSite | null>;
+  /** The app's script whose every position is a site (see lineLater); undefined until asked. */
+  lineLater?: boolean;
 }
 const scripts = new Map<string, Script>();
 const MAX_RESOLVED = 20_000;
@@ -290,7 +293,7 @@ function scriptOf(raw: string): Script {
   let s = scripts.get(raw);
   if (s === undefined) {
     const file = toPath(raw);
-    s = { user: isUserFrame(file), path: file, pkg: packageOf(file), sites: new Map() };
+    s = { raw, user: isUserFrame(file), path: file, pkg: packageOf(file), sites: new Map() };
     if (scripts.size >= MAX_MAP_CACHE) scripts.clear();
     scripts.set(raw, s);
   }
@@ -307,36 +310,38 @@ function positionKey(line: number, col: number): number {
  * A stack read is made in three steps so that Error.captureStackTrace runs in the frame that needs
  * the frames above it: each frame of the capture's between the read and the app's line is one more
  * for V8 to walk and decode (about 0.4 µs each), so the per-statement paths read in their own frame:
- *   const was = readStart(n); try { Error.captureStackTrace(holder, above); frames = framesOf(holder); } finally { readEnd(was); }
+ *   readStart(n); try { Error.captureStackTrace(holder, above); frames = framesOf(); } finally { readEnd(); }
+ * Nothing runs between readStart and readEnd but V8 and `structured` (no app code, no other read), so
+ * the settings they save and the object the frames are read into are the module's own, reused: V8
+ * sets the object's stack anew at each read, and a new object per read costs V8 a property definition.
  */
-interface ReadSettings {
-  limit: number;
-  prepare: typeof Error.prepareStackTrace;
-}
-function readStart(limit: number): ReadSettings {
-  const was = { limit: Error.stackTraceLimit, prepare: Error.prepareStackTrace };
+const holder: { stack?: unknown } = {};
+let savedLimit: number | undefined;
+let savedPrepare: typeof Error.prepareStackTrace;
+function readStart(limit: number): void {
+  savedLimit = Error.stackTraceLimit;
+  savedPrepare = Error.prepareStackTrace;
   Error.stackTraceLimit = limit;
   Error.prepareStackTrace = structured;
-  return was;
 }
-function readEnd(was: ReadSettings): void {
-  Error.stackTraceLimit = was.limit;
-  Error.prepareStackTrace = was.prepare;
+function readEnd(): void {
+  Error.stackTraceLimit = savedLimit!;
+  Error.prepareStackTrace = savedPrepare;
 }
 /** The frames read into the holder (formatted now, while structured is Error.prepareStackTrace). */
-function framesOf(holder: { stack?: unknown }): NodeJS.CallSite[] | undefined {
-  return Array.isArray(holder.stack) ? (holder.stack as NodeJS.CallSite[]) : undefined;
+function framesOf(): NodeJS.CallSite[] | undefined {
+  const frames = holder.stack;
+  return Array.isArray(frames) ? (frames as NodeJS.CallSite[]) : undefined;
 }
 
 function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
-  const was = readStart(limit);
+  readStart(limit);
   try {
-    const holder: { stack?: unknown } = {};
     // Frames from `above` (the capture's wrapper the app called) up are left out.
     Error.captureStackTrace(holder, above);
-    return framesOf(holder);
+    return framesOf();
   } finally {
-    readEnd(was);
+    readEnd();
   }
 }
 
@@ -383,24 +388,91 @@ function userSite(frames: NodeJS.CallSite[], viaDefault: string | undefined, syn
       if (script.pkg && !DRIVERS.has(script.pkg)) via = script.pkg;
       continue;
     }
-    const line = f.getLineNumber() ?? 0;
-    const col = f.getColumnNumber() ?? 0;
-    const key = positionKey(line, col);
-    let hit = key < 0 ? undefined : script.sites.get(key);
-    if (hit === undefined) {
-      hit = resolve(raw, script.path, line, col, f.getFunctionName());
-      if (key >= 0) {
-        if (++resolvedCount > MAX_RESOLVED) {
-          resolvedCount = 1;
-          for (const x of scripts.values()) x.sites.clear();
-        }
-        script.sites.set(key, hit);
-      }
-    }
+    const hit = siteAt(f, script);
     if (!hit) continue;
     return withVia(hit, via ?? viaDefault);
   }
   return undefined;
+}
+
+/** The site of a frame in the app's script (null when it maps into node_modules); each position resolved once. */
+function siteAt(f: NodeJS.CallSite, script: Script): CaptureSite | null {
+  const line = f.getLineNumber() ?? 0;
+  const col = f.getColumnNumber() ?? 0;
+  const key = positionKey(line, col);
+  let hit = key < 0 ? undefined : script.sites.get(key);
+  if (hit === undefined) {
+    hit = resolve(script.raw, script.path, line, col, f.getFunctionName());
+    if (key >= 0) {
+      if (++resolvedCount > MAX_RESOLVED) {
+        resolvedCount = 1;
+        for (const x of scripts.values()) x.sites.clear();
+      }
+      script.sites.set(key, hit);
+    }
+  }
+  return hit;
+}
+
+/**
+ * The app's line, read when its batch is written rather than on the statement's path: V8 computes a
+ * frame's line and column from its code offset when asked (a walk of the function's source position
+ * table, and the script's line ends), and the capture then looks the position up in its caches —
+ * work that need not delay the query (the walk and the format must: see nearSite). Only the frame itself is kept (V8's call site: the function, its
+ * receiver and code offset) until the batch is written — at most MAX_QUEUE of them.
+ * It is taken only where the line read later is the one read now: the frame is the app's first
+ * frame, in a script whose every position is a site (no source map, or a map into no node_modules),
+ * so the deeper stack would not have been read.
+ */
+class LaterSite {
+  constructor(
+    readonly f: NodeJS.CallSite,
+    readonly script: Script,
+  ) {}
+  site(): CaptureSite | null {
+    try {
+      return siteAt(this.f, this.script);
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Whether a position in the app's script always maps to a site (never into node_modules): see resolve. */
+function lineLater(script: Script): boolean {
+  if (script.lineLater === undefined) {
+    let later = false;
+    try {
+      const m = mapperOf(script.raw) as { payload?: { sources?: unknown; sourceRoot?: unknown } } | null;
+      if (!m) later = true;
+      else {
+        const sources = m.payload?.sources;
+        const root = m.payload?.sourceRoot;
+        later = Array.isArray(sources) && (root === undefined || typeof root === 'string') && ![root ?? '', ...sources].some((x) => typeof x !== 'string' || NODE_MODULES.test(x));
+      }
+    } catch {
+      later = false;
+    }
+    script.lineLater = later;
+  }
+  return script.lineLater;
+}
+const NODE_MODULES = /[\\/]node_modules[\\/]|^node_modules[\\/]/;
+
+/**
+ * The site among the frames read in Client#query or Pool#query: the app's first frame kept for later
+ * (LaterSite) when that gives the same line, else read now as siteAmong does. The frames themselves
+ * are taken and formatted on the path: only the formatted frame tells which script it is in, and
+ * whether that is the app's decides, now, whether the deeper stack is read.
+ */
+function nearSite(near: NodeJS.CallSite[] | undefined, above: Fn): CaptureSite | LaterSite | null {
+  const f = near?.length === 1 ? near[0] : undefined;
+  const raw = f?.getFileName?.();
+  if (f && raw) {
+    const script = scriptOf(raw);
+    if (script.user && lineLater(script)) return new LaterSite(f, script);
+  }
+  return siteAmong(near, NEAR_FRAMES, above);
 }
 
 /** The site with the library it went through: one shared object per (site, library). */
@@ -600,8 +672,8 @@ function vitestUnit(): CaptureUnit | undefined {
 
 interface Pending {
   sql: string;
-  /** undefined until read from the stack. */
-  site: CaptureSite | null | undefined;
+  /** undefined until read from the stack; a LaterSite until its batch is written. */
+  site: CaptureSite | LaterSite | null | undefined;
   unit: CaptureUnit;
   pc: number;
   /** The parameter types as JSON (an array of type names). */
@@ -618,10 +690,18 @@ interface Pending {
   err: string | undefined;
 }
 
+/** The JSON of one parameter's type, per type name (a handful). */
+const ONE_TYPE = new Map<string, string>();
 /** The JSON array of the first 100 parameters' type names (each a lowercase word: nothing to escape). */
 function typesJson(values: unknown[]): string {
   const n = values.length < 100 ? values.length : 100;
   if (n === 0) return '[]';
+  if (n === 1) {
+    const t = paramType(values[0]);
+    let j = ONE_TYPE.get(t);
+    if (j === undefined) ONE_TYPE.set(t, (j = `["${t}"]`));
+    return j;
+  }
   let j = `["${paramType(values[0])}"`;
   for (let i = 1; i < n; i++) j += `,"${paramType(values[i])}"`;
   return j + ']';
@@ -642,7 +722,7 @@ function begin(config: unknown, values: unknown, client: unknown): Pending | und
   if (typeof sql !== 'string') return undefined;
   const tag = client !== undefined && client === taggedClient ? clientTag : undefined;
   const store = tag ? undefined : als.getStore();
-  let site: CaptureSite | null | undefined;
+  let site: CaptureSite | LaterSite | null | undefined;
   if (tag) {
     site = tag.site;
   } else if (store && store.site && (store.sticky || !store.siteUsed)) {
@@ -733,7 +813,8 @@ function end(p: Pending, result: unknown, error: unknown, lib: string): void {
 function lineOf(p: Pending): string {
   try {
     let line = `${headOf(p.lib)}${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt},"ms":${p.ms},"u":${objJson(p.unit)},"ts":${p.ts}`;
-    if (p.site) line += `,"site":${objJson(p.site)}`;
+    const site = p.site instanceof LaterSite ? p.site.site() : p.site;
+    if (site) line += `,"site":${objJson(site)}`;
     if (p.pv !== undefined) line += `,"pv":${p.pv}`;
     if (p.err !== undefined) line += `,"err":${JSON.stringify(p.err)}`;
     else if (p.rows !== undefined) line += `,"rows":${p.rows}`;
@@ -755,16 +836,15 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
         p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
         if (p && p.site === undefined) {
           // Read in this frame (see readStart).
-          const holder: { stack?: unknown } = {};
           let near: NodeJS.CallSite[] | undefined;
-          const was = readStart(NEAR_FRAMES);
+          readStart(NEAR_FRAMES);
           try {
             Error.captureStackTrace(holder, query);
-            near = framesOf(holder);
+            near = framesOf();
           } finally {
-            readEnd(was);
+            readEnd();
           }
-          p.site = siteAmong(near, NEAR_FRAMES, query);
+          p.site = nearSite(near, query);
         }
         // Timed from here: the driver's call alone.
         if (p) p.start = performance.now();
@@ -814,7 +894,7 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
  * the rest of the process, the largest cost per query).
  */
 interface PoolTag {
-  site: CaptureSite | null;
+  site: CaptureSite | LaterSite | null;
   unit: CaptureUnit;
 }
 /** Set while Pool#query runs: the connect it calls takes it. */
@@ -831,20 +911,19 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
     try {
       const outer = als.getStore();
       // Inside an ORM entry its site holds for every statement it sends.
-      let site: CaptureSite | null;
+      let site: CaptureSite | LaterSite | null;
       if (outer?.sticky && outer.site) site = outer.site;
       else {
         // Read in this frame (see readStart).
-        const holder: { stack?: unknown } = {};
         let near: NodeJS.CallSite[] | undefined;
-        const was = readStart(NEAR_FRAMES);
+        readStart(NEAR_FRAMES);
         try {
           Error.captureStackTrace(holder, query);
-          near = framesOf(holder);
+          near = framesOf();
         } finally {
-          readEnd(was);
+          readEnd();
         }
-        site = siteAmong(near, NEAR_FRAMES, query);
+        site = nearSite(near, query);
       }
       tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT };
     } catch {
@@ -933,14 +1012,13 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       const outer = als.getStore();
       const inner = outer?.sticky === true && !!outer.site;
       // Read in this frame (see readStart): an ORM's statements pass through here twice (its call, its funnel).
-      const holder: { stack?: unknown } = {};
       let near: NodeJS.CallSite[] | undefined;
-      const was = readStart(NEAR_FRAMES);
+      readStart(NEAR_FRAMES);
       try {
         Error.captureStackTrace(holder, entry);
-        near = framesOf(holder);
+        near = framesOf();
       } finally {
-        readEnd(was);
+        readEnd();
       }
       const site = siteAmong(near, NEAR_FRAMES, entry, via, inner, inner && funnel);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;

@@ -65,7 +65,10 @@ export type CaptureEvent = QueryEvent | NoticeEvent | DroppedEvent;
 
 /** The type name of a parameter value (values themselves are not sent by default). */
 export function paramType(v: unknown): string {
-  if (v === null || v === undefined) return 'null';
+  const t = typeof v;
+  // A primitive (the common parameter) is its typeof; undefined is sent as null.
+  if (t !== 'object') return v === undefined ? 'null' : t;
+  if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   if (v instanceof Date) return 'date';
   if (typeof Buffer !== 'undefined' && Buffer.isBuffer(v)) return 'bytea';

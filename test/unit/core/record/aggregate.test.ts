@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { summarize, roughNormalize, isRead, nPlusOneFix, touchesTables } from '../../../../src/core/record/aggregate';
 import { recordText, recordSarif, nPlusOneMessage } from '../../../../src/core/record/format';
-import { asCaptureEvent, type QueryEvent } from '../../../../src/core/record/protocol';
+import { asCaptureEvent, paramType, type QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
 
 function q(sql: string, unit: string, line: number, extra: Partial<QueryEvent> = {}): QueryEvent {
@@ -90,5 +90,10 @@ describe('core/record: what is not an N+1', () => {
     const events = Array.from({ length: 18 }, (_, i) => q(`SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = 't${i}'`, 'root', 22));
     events.push(...Array.from({ length: 6 }, () => q('SELECT column_name FROM information_schema.columns WHERE table_name = $1', 'root', 23)));
     assert.deepEqual(summarize(events, normalizeSql, {}).nPlusOne, []);
+  });
+
+  it('names each parameter\'s type as the capture sends it (values are not sent by default)', () => {
+    const names = [1, 'a', true, 10n, undefined, null, [1], new Date(0), Buffer.from('x'), { a: 1 }, () => 1, Symbol('s')].map(paramType);
+    assert.deepEqual(names, ['number', 'string', 'boolean', 'bigint', 'null', 'null', 'array', 'date', 'bytea', 'object', 'function', 'symbol']);
   });
 });
