@@ -73,10 +73,12 @@ describe('workload advisors from statements and history', function () {
 
   it('materialized-view-candidate names the repeated aggregate over the quiet table; the view it writes returns the same rows', async function () {
     if (!pss) return announceFallback('pg_stat_statements', 'tested without it above');
-    const f = of(await health(), 'materialized-view-candidate');
+    // The aggregate takes about 20–25 ms on an idle machine, the default threshold's edge: a lower threshold keeps the
+    // test about the check's logic, not the machine's speed (the readings look-up stays far below it).
+    const f = of(await health({ thresholds: { mvMinMeanMs: 5 } }), 'materialized-view-candidate');
     assert.deepEqual(f.map((x) => x.objects.map((o) => o.name)), [['orders']], JSON.stringify(f.map((x) => x.message)));
     assert.equal(f[0].evidence.calls, 150);
-    assert.ok((f[0].evidence.meanMs as number) >= 20);
+    assert.ok((f[0].evidence.meanMs as number) >= 5);
     assert.equal(f[0].evidence.concurrentRefresh, true);
     for (const sql of f[0].fixSql) await t.admin.query(sql);
     const sort = (rows: any[]) => rows.map((r) => JSON.stringify(r)).sort();
