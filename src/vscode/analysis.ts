@@ -100,7 +100,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
           this.scanTarget = target;
           // The scan again, against this database (its cross-file decision is the scan's; checking the closed files one by
           // one brought back only some of the index findings). Nothing to do when no scan ran or none of its files is shown.
-          if (this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace');
+          if (this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace', { quiet: true });
         }
       }),
       { dispose: () => this.timers.forEach((t) => clearTimeout(t)) },

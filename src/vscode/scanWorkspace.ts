@@ -16,10 +16,18 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
   // Texts of files that are not open, kept only between reading a file and publishing its diagnostics.
   const textCache = new Map<string, string>();
   let busy = false;
+  // A quiet scan asked for while one runs (another database selected): run once the current one ends.
+  let quietPending = false;
 
-  const run = async () => {
+  /**
+   * `{ quiet: true }`: the scan again after another database is selected — progress in the status bar, the summary in
+   * the log only: a person who switched databases asked for no scan, and toasts of their own would hide the switch's.
+   */
+  const run = async (opts?: unknown) => {
+    const quiet = !!opts && typeof opts === 'object' && (opts as { quiet?: unknown }).quiet === true;
     if (busy) {
-      void vscode.window.showInformationMessage('PG Lens: a workspace scan is already running.');
+      if (quiet) quietPending = true;
+      else void vscode.window.showInformationMessage('PG Lens: a workspace scan is already running.');
       return;
     }
     const folders = vscode.workspace.workspaceFolders ?? [];
@@ -29,10 +37,10 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     }
     busy = true;
     const started = Date.now();
-    walkthroughStepDone('scanned');
+    if (!quiet) walkthroughStepDone('scanned');
     let summary: string;
     try {
-      summary = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: true }, async (progress, token) => {
+      summary = await vscode.window.withProgress({ location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: !quiet }, async (progress, token) => {
         const [{ scanFiles, countBySeverity }, { walkSourceFiles, readSourceText }, { countOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/format')]);
         const conn = ctx.connections.current;
         const withDb = !!conn && !conn.db.isClosed;
@@ -82,8 +90,13 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     } finally {
       busy = false;
       textCache.clear();
+      if (quietPending) {
+        quietPending = false;
+        void run({ quiet: true });
+      }
     }
     ctx.log.info(summary);
+    if (quiet) return;
     const pick = await vscode.window.showInformationMessage(`PG Lens: ${summary}`, 'Show Problems');
     if (pick) await vscode.commands.executeCommand('workbench.actions.view.problems');
   };
