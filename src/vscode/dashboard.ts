@@ -149,6 +149,13 @@ class DashboardPanel implements vscode.Disposable {
       case 'resetBaseline':
         this.reader?.resetBaseline();
         return;
+      case 'openDocs': {
+        const { HEALTH_CHECKS } = await import('../core/health');
+        if (!HEALTH_CHECKS.some((c) => c.id === msg.checkId)) return;
+        const [{ openDocs }, { healthDocsPath }] = await Promise.all([import('./docs'), import('../core/docs')]);
+        await openDocs(healthDocsPath(msg.checkId));
+        return;
+      }
       case 'openSql': {
         const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: msg.sql });
         await vscode.window.showTextDocument(doc, { preview: true });

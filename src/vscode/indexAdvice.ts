@@ -17,7 +17,9 @@ import type { DecisionInput, IndexDecider } from '../db/indexDecision';
 import type { DecidedAdvice } from '../db/missingIndexAnalyzer';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
-import { DIAGNOSTIC_SOURCE, docsUri } from './findingActions';
+import { DIAGNOSTIC_SOURCE } from './findingActions';
+import { docsLink, OPEN_DOCS_COMMAND } from './docs';
+import { ruleDocsPath } from '../core/docs';
 
 /** Source files read for the workload advice (beyond them, pg_stat_statements speaks for the app). */
 const WORKLOAD_MAX_FILES = 2000;
@@ -185,7 +187,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const conn = this.ctx.connections.current;
     const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration'] };
+    md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration', OPEN_DOCS_COMMAND] };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
     md.appendMarkdown(
@@ -194,7 +196,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           missingIndexHover(s, {
             // One action: build it now on a development profile, else a migration (the rest is in the quick-fix menu).
             action: dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
-            docs: docsUri(MISSING_INDEX_RULE).toString(),
+            docs: docsLink(ruleDocsPath(MISSING_INDEX_RULE)).toString(),
             alsoServes: advice.alsoServes[s.ddl],
           }),
         )

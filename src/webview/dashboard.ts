@@ -460,6 +460,7 @@ function renderHealth(): void {
         h('summary', {}, h('span', { class: `sev sev-${f.severity}`, text: f.severity }), ' ', h('span', { class: 'muted category', text: f.category }), ' ', h('code', { class: 'check-id', text: f.checkId }), ' ', f.message),
         h('div', { class: 'finding-body' },
           f.help ? h('p', { text: f.help }) : null,
+          h('p', {}, h('a', { class: 'docs-link', text: 'Why', title: `docs/health/${f.checkId}.md, shipped with PG Lens`, attrs: { href: '#' }, onClick: (e) => { e.preventDefault(); send({ type: 'openDocs', checkId: f.checkId }); } })),
           f.objects.length ? h('p', { class: 'muted', text: f.objects.map(objectLabel).join(' · ') }) : null,
           evidenceView(f.evidence),
           ...(f.fixSql.length ? [h('pre', { class: 'fix', text: f.fixSql.join('\n') }), h('button', { text: 'Open fix in editor', onClick: () => send({ type: 'openSql', sql: f.fixSql.join('\n') }) })] : []),
