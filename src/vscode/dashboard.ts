@@ -157,8 +157,9 @@ class DashboardPanel implements vscode.Disposable {
         return;
       }
       case 'openSql': {
-        const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: msg.sql });
-        await vscode.window.showTextDocument(doc, { preview: true });
+        // A health finding's fix, to read and copy (read-only: closing asks nothing).
+        const { showReadOnly, statementTitle } = await import('./reportDocument');
+        await showReadOnly(this.ctx.extension, `Fix — ${statementTitle(msg.sql)}.sql`, msg.sql);
         return;
       }
       case 'showStatement': {

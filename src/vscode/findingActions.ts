@@ -8,6 +8,7 @@ import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '.
 import { allRuleMeta } from '../core/rules/index';
 import { ruleDocsPath } from '../core/docs';
 import { docsCommand, docsLink } from './docs';
+import { EDITOR_SCHEMES } from './reportDocument';
 import { commentLanguageAt, ignoreComment } from '../core/suppress';
 import type { SqlSiteProvider } from './siteIndex';
 
@@ -130,7 +131,7 @@ export function registerFindingActions(context: vscode.ExtensionContext, sites: 
   if (registered) return;
   registered = true;
   context.subscriptions.push(
-    vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new FindingActions(), { providedCodeActionKinds: FindingActions.kinds }),
+    vscode.languages.registerCodeActionsProvider(EDITOR_SCHEMES.map((scheme) => ({ scheme })), new FindingActions(), { providedCodeActionKinds: FindingActions.kinds }),
     vscode.commands.registerCommand(IGNORE_COMMAND, ignoreHere),
     { dispose: () => (registered = false) },
   );

@@ -18,6 +18,7 @@ import type { DecidedAdvice } from '../db/missingIndexAnalyzer';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
 import { DIAGNOSTIC_SOURCE } from './findingActions';
+import { EDITOR_SCHEMES } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
 import { ruleDocsPath } from '../core/docs';
 
@@ -58,7 +59,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       }),
       // A saved file's SQL may have changed: its statements are read again (only that file's).
       vscode.workspace.onDidSaveTextDocument((doc) => void this.refreshFile(doc.uri.fsPath, doc.getText())),
-      vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p) => this.hover(d, p) }),
+      vscode.languages.registerHoverProvider(EDITOR_SCHEMES.map((scheme) => ({ scheme })), { provideHover: (d, p) => this.hover(d, p) }),
       vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri: string; offset: number }) => this.suggestCommand(ref)),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
@@ -403,8 +404,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       for (const st of s.statements) lines.push(`- ${st.label} — ${st.share}`);
       lines.push('');
     }
-    const { showReport } = await import('./reportDocument');
-    await showReport(this.ctx.extension, 'Index advice for the workload.md', lines.join('\n'));
+    const { showReadOnly } = await import('./reportDocument');
+    await showReadOnly(this.ctx.extension, 'Index advice for the workload.md', lines.join('\n'));
   }
 }
 

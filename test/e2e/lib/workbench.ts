@@ -317,6 +317,19 @@ export class Workbench {
     return text;
   }
 
+  /**
+   * A document PG Lens opened for reading (a report, a statement, a rewrite): its tab is not dirty, and View: Close
+   * Editor closes it without a "Save changes?" prompt (an Untitled document with content asked to save).
+   */
+  async closeReadOnlyTab(title: RegExp, what: string): Promise<void> {
+    const tab = this.page.locator('.tabs-container .tab.active').filter({ hasText: title });
+    await this.see(tab, `${what} as the active tab`);
+    if (await tab.evaluate((t) => t.classList.contains('dirty'))) throw new StepFailure(`expected ${what} not to be an unsaved (dirty) document`);
+    await this.runCommand('View: Close Editor');
+    await this.until(async () => (await this.page.locator('.tabs-container .tab').filter({ hasText: title }).count()) === 0, `${what} closed without a "Save changes?" prompt`, 10_000);
+    if (await this.page.locator('.monaco-dialog-box').count()) throw new StepFailure(`closing ${what} asked something (a save prompt?)`);
+  }
+
   /** The text of the notifications currently shown (errors from the extension show up here). */
   async notifications(): Promise<string[]> {
     return this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allTextContents();
