@@ -508,7 +508,7 @@ class DashboardPanel implements vscode.Disposable {
       return fail(errorMessage(e));
     }
     const title = ACTION_TITLES[action.kind];
-    // For what cannot be undone, the highlighted button (Enter) keeps things as they are.
+    // Two buttons: the action, and what keeps things as they are (Escape); no VS Code "Cancel" beside it.
     const buttons = confirmButtons(action.kind).map((b) => ({ title: b.title, isCloseAffordance: b.close, confirms: b.confirms }));
     const pick = await vscode.window.showWarningMessage(
       `${title}: ${plan.target}?`,
