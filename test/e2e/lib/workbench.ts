@@ -165,6 +165,14 @@ export class Workbench {
     return this.page.locator('.monaco-hover:not(.hidden)');
   }
 
+  /** Hover `word` after `before` on the rendered line holding `line` of `file`, the file's tab brought to the front first (opened again if a step closed it). */
+  async hoverInFile(file: string, line: string, before: string, word: string): Promise<Locator> {
+    const tab = this.page.locator('.tabs-container .tab').filter({ hasText: file.split('/').pop()! });
+    if (!(await tab.count())) await this.openFile(file);
+    else if (!(await tab.first().getAttribute('class'))?.includes('active')) await tab.first().click();
+    return this.hoverWordInLine(line, before, word);
+  }
+
   /**
    * Hover again and again (`show` puts the mouse there and returns the hover widget) until the hover's text
    * passes `want` — advice proved in the background after a file opens — and return that text.

@@ -50,9 +50,10 @@ export const step: Step = {
     await screenshot('statement-details');
     // The statement opens read-only, with its lens; closing it asks nothing (an Untitled copy asked to save).
     await quick.locator('.monaco-list-row').filter({ hasText: 'Open the statement' }).first().click();
-    await wb.see(wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /FROM orders WHERE customer_id/i }), 'the statement in an editor');
+    // (Monaco renders spaces as no-break spaces: \s matches both.)
+    await wb.see(wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /FROM\sorders\sWHERE\scustomer_id/i }), 'the statement in an editor');
     await wb.see(wb.page.locator('.editor-instance .codelens-decoration').filter({ hasText: /calls/ }), "the statement's cost lens (the editor analyses the read-only document)", 60_000);
     await screenshot('statement-opened');
-    await wb.closeReadOnlyTab(/SELECT id, status, total_cents, placed_at/i, 'the statement from Top statements (its tab titled by its first words)');
+    await wb.closeReadOnlyTab(/SELECT\sid,\sstatus,\stotal_cents,\splaced_at/i, 'the statement from Top statements (its tab titled by its first words)');
   },
 };

@@ -48,7 +48,8 @@ export const step: Step = {
     }
     log(`the batched statement returns, for each of ${ids.length} orders, the rows the loop returned (${batched.length} rows in one round trip)`);
     // To read and copy from, not an Untitled document: closing it asks nothing (it asked to save text nobody typed).
-    await wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /PG Lens: Batch with/ }).first().click();
-    await wb.closeReadOnlyTab(/N\+1 batched rewrite/, 'the batched rewrite');
+    // (Monaco renders spaces as no-break spaces: \s matches both.)
+    await wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /PG\sLens:\sBatch\swith/ }).first().click({ timeout: 10_000 });
+    await wb.closeReadOnlyTab(/N\+1\sbatched\srewrite/, 'the batched rewrite');
   },
 };

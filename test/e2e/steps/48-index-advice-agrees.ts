@@ -23,12 +23,7 @@ export const step: Step = {
 
     // 1. The missing-index hover on the rating statement (proved in the background after the file opens).
     await wb.openFile(RATING_FILE);
-    const onTable = async () => {
-      const tab = page.locator('.tabs-container .tab').filter({ hasText: 'reviews.ts' });
-      if (!(await tab.count())) await wb.openFile(RATING_FILE);
-      else if (!(await tab.first().getAttribute('class'))?.includes('active')) await tab.first().click();
-      return wb.hoverWordInLine(RATING_AT, 'FROM', 'reviews');
-    };
+    const onTable = () => wb.hoverInFile(RATING_FILE, RATING_AT, 'FROM', 'reviews');
     const hoverText = await wb.hoverUntil(onTable, (t) => /Missing index on reviews/.test(t) && /One index for/.test(t), 'a missing-index hover on the rating statement that names a shared index', 150_000);
     const fromHover = INDEX_NAME.exec(hoverText);
     if (!fromHover) throw new StepFailure(`expected a CREATE INDEX on reviews in the hover; saw ${hoverText.slice(0, 400)}`);

@@ -46,12 +46,7 @@ export const step: Step = {
     await wb.openFile(FILE);
 
     // 1. The missing-index hover's "Why".
-    const onTable = async () => {
-      const tab = page.locator('.tabs-container .tab').filter({ hasText: 'customers.ts' });
-      if (!(await tab.count())) await wb.openFile(FILE);
-      else if (!(await tab.first().getAttribute('class'))?.includes('active')) await tab.first().click();
-      return wb.hoverWordInLine(AT, 'FROM', 'customers');
-    };
+    const onTable = () => wb.hoverInFile(FILE, AT, 'FROM', 'customers');
     await wb.hoverUntil(onTable, (t) => /Missing index on customers/.test(t) && /Why/.test(t), 'a missing-index hover with its "Why" link', 90_000);
     const why = page.locator('.monaco-hover:not(.hidden) a').filter({ hasText: /^Why$/ });
     await wb.see(why, 'the "Why" link in the hover');

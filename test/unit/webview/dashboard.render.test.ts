@@ -55,6 +55,15 @@ function oneStatementStats(query: string, fig: { calls: number; totalMs: number;
   };
 }
 
+/** The panel's stylesheet, a connected profile and one stats message, laid out (the charts' ResizeObserver has run). */
+async function showConnected(page: import('playwright-core').Page, post: (m: unknown) => Promise<void>, stats: unknown): Promise<void> {
+  await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
+  await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+  await post({ type: 'status', state: 'connected' });
+  await post({ type: 'stats', stats });
+  await page.waitForTimeout(300);
+}
+
 describe('webview/dashboard (in Chromium)', function () {
   this.timeout(60000);
   let built: { js: string; css: string };
@@ -213,11 +222,7 @@ describe('webview/dashboard (in Chromium)', function () {
     const stats = oneStatementStats(query, fig);
     for (const width of [370, 210]) {
       await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
-        await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
-        await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
-        await post({ type: 'status', state: 'connected' });
-        await post({ type: 'stats', stats });
-        await page.waitForTimeout(300); // the charts' ResizeObserver
+        await showConnected(page, post, stats);
         const m = await page.evaluate(() => {
           const app = document.getElementById('app')!.getBoundingClientRect();
           const code = document.querySelector('table.grid code.sql')!;
@@ -239,11 +244,7 @@ describe('webview/dashboard (in Chromium)', function () {
     const stats = { ...oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }), sessions: [session(18933, 'idle in transaction', 'p6-blocker'), session(18934, 'active', 'p6-waiter')] };
     for (const width of [437, 380]) {
       await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
-        await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
-        await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
-        await post({ type: 'status', state: 'connected' });
-        await post({ type: 'stats', stats });
-        await page.waitForTimeout(300);
+        await showConnected(page, post, stats);
         const m = await page.evaluate(() => {
           const app = document.getElementById('app')!.getBoundingClientRect();
           const activity = [...document.querySelectorAll('table.grid')].find((t) => /p6-waiter/.test(t.textContent ?? ''))!;
