@@ -21,13 +21,14 @@ let registered: vscode.Disposable | undefined;
  * Show `content` read-only under `name` (its extension gives the language: "….md" is Markdown, "….sql" SQL; or
  * `language`). The same name shown again refreshes the open tab.
  */
-export async function showReadOnly(extension: vscode.ExtensionContext, name: string, content: string, opts: { language?: string; beside?: boolean } = {}): Promise<vscode.TextEditor> {
+export async function showReadOnly(extension: vscode.ExtensionContext, name: string, content: string, opts: { language?: string; beside?: boolean; distinct?: boolean } = {}): Promise<vscode.TextEditor> {
   if (!registered) {
-    registered = vscode.workspace.registerTextDocumentContentProvider(SCHEME, { onDidChange: changed.event, provideTextDocumentContent: (uri) => texts.get(uri.path) ?? '' });
+    registered = vscode.workspace.registerTextDocumentContentProvider(SCHEME, { onDidChange: changed.event, provideTextDocumentContent: (uri) => texts.get(uri.toString()) ?? '' });
     extension.subscriptions.push(registered, changed, { dispose: () => (registered = undefined) });
   }
-  const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${name.replace(/[/\\]/g, '-')}` });
-  texts.set(uri.path, content);
+  // `distinct`: one tab per content (two statements whose first words agree), told apart by the URI's query, not the title.
+  const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${name.replace(/[/\\]/g, '-')}`, query: opts.distinct ? shortHash(content) : '' });
+  texts.set(uri.toString(), content);
   // The same text shown again: the open tab shows the new text.
   changed.fire(uri);
   let doc = await vscode.workspace.openTextDocument(uri);
@@ -35,8 +36,8 @@ export async function showReadOnly(extension: vscode.ExtensionContext, name: str
   return vscode.window.showTextDocument(doc, { preview: true, ...(opts.beside ? { viewColumn: vscode.ViewColumn.Beside } : {}) });
 }
 
-/** A tab title for a statement: its first words (one line, no path separators); cut ones end with a short hash, so two statements never share a tab. */
+/** A tab title for a statement: its first words (one line, no path separators); show it with `distinct`. */
 export function statementTitle(sql: string, max = 48): string {
   const one = sql.replace(/\s+/g, ' ').trim().replace(/[/\\:*?"<>|]/g, ' ');
-  return one.length > max ? `${one.slice(0, max - 1).trimEnd()}… ${shortHash(sql).slice(0, 6)}` : one;
+  return one.length > max ? `${one.slice(0, max - 1).trimEnd()}…` : one;
 }
