@@ -74,8 +74,8 @@ export interface LanguageProfile {
   call(call: Node, callee: Node, env: Env): CallTarget | undefined;
   /** Is `parent` a composition around `child` (climb from a literal to the whole expression)? */
   climb(parent: Node, child: Node): boolean;
-  /** Identifier node types (for resolving a name to its constant). */
-  identifier: Set<string>;
+  /** Identifier node types (for resolving a name to its constant); default: the grammars' common `identifier`. */
+  identifier?: ReadonlySet<string>;
   /** Placeholder style for markers and constants. */
   defaultStyle: PlaceholderStyle;
   /** Modules imported (regexes over the text). */
@@ -85,6 +85,8 @@ export interface LanguageProfile {
   /** For a marker comment, the node after which to look for the SQL string (default: next sibling). */
   markerTarget?(comment: Node): Node | null;
 }
+
+const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
 
 const MARKER = /^(?:\/\*\s*sql\s*\*\/|(?:\/\/|#|--|\/\*)\s*language\s*=\s*(?:sql|postgresql|pgsql)\b)/i;
 
@@ -278,7 +280,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       const composed = profile.compose(node, env, (n) => rec(n, depth + 1), ctx);
       if (composed) return composed;
       // A name's value where it is used, or what a helper of the file returns: composed there when it holds SQL text.
-      const value = profile.identifier.has(node.type) ? visibleValue(declsOf(text.slice(node.startIndex, node.endIndex)), node) : HELPER_CALL.test(node.type) ? helperReturn(node) : undefined;
+      const value = (profile.identifier ?? IDENTIFIER).has(node.type) ? visibleValue(declsOf(text.slice(node.startIndex, node.endIndex)), node) : HELPER_CALL.test(node.type) ? helperReturn(node) : undefined;
       if (value && !seen.has(value.startIndex) && value.startIndex !== node.startIndex) {
         const inner = follow(value, depth);
         if (inner) return inner;

@@ -131,7 +131,6 @@ export const goProfile: LanguageProfile = {
   compose,
   call,
   climb,
-  identifier: new Set(['identifier']),
   defaultStyle: { dollar: true },
   imports: importsOf,
   hotWords: new RegExp(`\\b(?:${METHODS.join('|')})\\b`),

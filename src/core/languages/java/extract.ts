@@ -199,7 +199,6 @@ export const javaProfile: LanguageProfile = {
   compose,
   call,
   climb,
-  identifier: new Set(['identifier']),
   defaultStyle: { qmark: 'jdbc', colon: true },
   imports: importsOf,
   hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA].join('|')}|\\w*Query|SQL(?=\\s*\\())\\b`),

@@ -186,7 +186,6 @@ export const javascriptProfile: LanguageProfile = {
   compose,
   call,
   climb,
-  identifier: new Set(['identifier']),
   defaultStyle: { dollar: true },
   imports: importsOf,
   hotWords: /(?:\bquery|\braw|\bunsafe|\bexecute|\$queryRaw|\$executeRaw|\bsql|\bSQL)\b/,

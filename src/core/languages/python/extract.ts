@@ -308,7 +308,6 @@ export const pythonProfile: LanguageProfile = {
   compose,
   call,
   climb,
-  identifier: new Set(['identifier']),
   defaultStyle: { dollar: true, pyformat: true },
   imports: importsOf,
   hotWords: /\b(?:execute_values|execute_batch|execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
