@@ -6,7 +6,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, type PlaceholderStyle } from '../../extract/compose';
-import { betweenQuotes, decodeRange, goEscape } from '../../extract/escapes';
+import { betweenQuotes, decodeRange, goEscape, insideDelimiters } from '../../extract/escapes';
 import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = [
@@ -40,8 +40,7 @@ function literal(node: Node, env: Env): Part[] | undefined {
   if (node.type === 'raw_string_literal') {
     const parts: Part[] = [];
     // Carriage returns are discarded from raw strings.
-    const s = node.startIndex + 1;
-    const e = Math.max(s, node.endIndex - 1);
+    const [s, e] = insideDelimiters(node);
     let k = s;
     while (k < e) {
       const cr = text.indexOf('\r', k);

@@ -5,7 +5,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
-import { betweenQuotes, decodeRange, jsEscape } from '../../extract/escapes';
+import { betweenQuotes, decodeRange, insideDelimiters, jsEscape } from '../../extract/escapes';
 import { composeInner, joinOperands, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
@@ -46,8 +46,8 @@ function literal(node: Node, env: Env, ctx: ComposeCtx): Part[] | undefined {
   if (node.type === 'string') return betweenQuotes(text, node, jsEscape);
   if (node.type === 'template_string') {
     const parts: Part[] = [];
-    let pos = node.startIndex + 1;
-    const end = Math.max(pos, node.endIndex - 1);
+    const [start, end] = insideDelimiters(node);
+    let pos = start;
     for (const c of node.namedChildren) {
       if (!c || c.type !== 'template_substitution') continue;
       decodeRange(parts, text, pos, c.startIndex, jsEscape);
