@@ -126,23 +126,24 @@ export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | fal
 }
 
 /**
- * What a rule reports at binary operators: `visit` runs at every `binary` node whose operator
- * (upper-cased) is in `ops` — in a WHERE, ON or HAVING only, unless `anywhere` — and reports at most
- * one finding there.
+ * The check of a rule that reports at binary operators: `visit` runs at every `binary` node whose
+ * operator (upper-cased) is in `ops` — in a WHERE, ON or HAVING only, unless `anywhere` — and reports
+ * at most one finding there.
  */
 export function atOperators(
-  ctx: StatementContext,
   ops: ReadonlySet<string>,
-  visit: (n: Node, info: VisitInfo) => Finding | undefined,
+  visit: (n: Node, info: VisitInfo, ctx: StatementContext) => Finding | undefined,
   where: 'predicates' | 'anywhere' = 'predicates',
-): Finding[] {
-  const out: Finding[] = [];
-  walk(ctx.statement as Node, (n, info) => {
-    if ((where === 'predicates' && !info.inPredicate) || n.type !== 'binary' || !ops.has(String(n.op).toUpperCase())) return;
-    const f = visit(n, info);
-    if (f) out.push(f);
-  });
-  return out;
+): (ctx: StatementContext) => Finding[] {
+  return (ctx) => {
+    const out: Finding[] = [];
+    walk(ctx.statement as Node, (n, info) => {
+      if ((where === 'predicates' && !info.inPredicate) || n.type !== 'binary' || !ops.has(String(n.op).toUpperCase())) return;
+      const f = visit(n, info, ctx);
+      if (f) out.push(f);
+    });
+    return out;
+  };
 }
 
 /** Both readings of a binary operator: (left, right), then (right, left): a column may stand on either side. */

@@ -16,23 +16,21 @@ export const nonSargablePredicate: Rule = {
   id: 'non-sargable-predicate',
   defaultSeverity: 'warning',
   description: 'A function, cast or arithmetic on an indexed column in a predicate keeps PostgreSQL from using the index.',
-  check(ctx) {
-    return atOperators(ctx, OPS, (n, info) => {
-      for (const [side, other] of bothSides(n)) {
-        const wrapped = wrappedColumn(side);
-        if (!wrapped) continue;
-        if (referencesColumns(other)) continue; // a join condition: not a lookup by value
-        const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
-        if (col?.column && !col.indexed) continue; // no index to lose
-        // `value = ANY(array_col)`: array columns are seldom indexed (and then with GIN, which only the catalog
-        // shows); without that evidence there is no index to lose.
-        if (wrapped.kind === 'call' && (wrapped.fn === 'any' || wrapped.fn === 'all') && !col?.column) continue;
-        if (col?.table && hasExpressionIndex(col, side)) continue;
-        return report(ctx, n, side, other, wrapped, col);
-      }
-      return undefined;
-    });
-  },
+  check: atOperators(OPS, (n, info, ctx) => {
+    for (const [side, other] of bothSides(n)) {
+      const wrapped = wrappedColumn(side);
+      if (!wrapped) continue;
+      if (referencesColumns(other)) continue; // a join condition: not a lookup by value
+      const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
+      if (col?.column && !col.indexed) continue; // no index to lose
+      // `value = ANY(array_col)`: array columns are seldom indexed (and then with GIN, which only the catalog
+      // shows); without that evidence there is no index to lose.
+      if (wrapped.kind === 'call' && (wrapped.fn === 'any' || wrapped.fn === 'all') && !col?.column) continue;
+      if (col?.table && hasExpressionIndex(col, side)) continue;
+      return report(ctx, n, side, other, wrapped, col);
+    }
+    return undefined;
+  }),
 };
 
 interface Wrapped {
