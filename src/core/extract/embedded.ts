@@ -60,6 +60,16 @@ export function joinOperands(node: Node, recurse: Recurse, operators: readonly s
   return [...(recurse(l) ?? []), ...(recurse(r) ?? [])];
 }
 
+/**
+ * `(…)` and string `+` where the grammar names them parenthesized_expression and binary_expression
+ * (Go, Java, JavaScript/TypeScript); undefined for any other node.
+ */
+export function composeParenOrPlus(node: Node, recurse: Recurse): Part[] | undefined {
+  if (node.type === 'parenthesized_expression') return composeInner(node, recurse);
+  if (node.type === 'binary_expression') return joinOperands(node, recurse, ['+']);
+  return undefined;
+}
+
 export interface LanguageProfile {
   /**
    * Tree-sitter query. Captures: @str (string literal), @comment, @call (+ @callee), @decl.name and

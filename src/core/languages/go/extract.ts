@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, type PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, goEscape, insideDelimiters } from '../../extract/escapes';
-import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeParenOrPlus, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = [
   'Query', 'QueryRow', 'Exec', 'Prepare', 'QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext',
@@ -59,21 +59,13 @@ function isSprintf(node: Node, text: string): boolean {
 }
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
-  switch (node.type) {
-    case 'parenthesized_expression':
-      return composeInner(node, recurse);
-    case 'binary_expression':
-      return joinOperands(node, recurse, ['+']);
-    case 'call_expression': {
-      if (!isSprintf(node, env.text)) return undefined;
-      const [first, ...args] = node.childForFieldName('arguments')?.namedChildren ?? [];
-      if (!first) return undefined;
-      // %s / %v of a string constant is filled with it; other verbs and unknown arguments stay holes.
-      const argFor = (m: string, k: number) => (/^%[sv]$/.test(m) && args[k] ? recurse(args[k]!) : undefined);
-      return directivesToHoles(recurse(first) ?? [], /%%|%[-+# 0]*\d*(?:\.\d+)?[vTtbcdoOqxXUeEfFgGsp]/g, (m) => (m === '%%' ? '%' : undefined), argFor);
-    }
-  }
-  return undefined;
+  if (node.type !== 'call_expression') return composeParenOrPlus(node, recurse);
+  if (!isSprintf(node, env.text)) return undefined;
+  const [first, ...args] = node.childForFieldName('arguments')?.namedChildren ?? [];
+  if (!first) return undefined;
+  // %s / %v of a string constant is filled with it; other verbs and unknown arguments stay holes.
+  const argFor = (m: string, k: number) => (/^%[sv]$/.test(m) && args[k] ? recurse(args[k]!) : undefined);
+  return directivesToHoles(recurse(first) ?? [], /%%|%[-+# 0]*\d*(?:\.\d+)?[vTtbcdoOqxXUeEfFgGsp]/g, (m) => (m === '%%' ? '%' : undefined), argFor);
 }
 
 function climb(parent: Node, child: Node): boolean {

@@ -12,7 +12,7 @@ import type { Node } from '@vscode/tree-sitter-wasm';
 import { composeSqlBuilder } from './sqlBuilder';
 import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
 import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
-import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeParenOrPlus, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
 const SPRING = ['query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'queryForStream', 'update', 'batchUpdate', 'sql'];
@@ -93,10 +93,6 @@ function literal(node: Node, env: Env): Part[] | undefined {
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_expression':
-      return composeInner(node, recurse);
-    case 'binary_expression':
-      return joinOperands(node, recurse, ['+']);
     case 'method_invocation':
       // MyBatis's SQL builder: `new SQL() {{ SELECT(…); FROM(…); }}.toString()`.
       return composeSqlBuilder(node, recurse);
@@ -117,7 +113,7 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     }
   }
   void env;
-  return undefined;
+  return composeParenOrPlus(node, recurse);
 }
 
 function climb(parent: Node): boolean {

@@ -6,7 +6,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, insideDelimiters, jsEscape } from '../../extract/escapes';
-import { composeInner, joinOperands, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeInner, composeParenOrPlus, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
@@ -76,15 +76,12 @@ function isSqlTagCall(n: Node, text: string): boolean {
 
 function compose(node: Node, _env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_expression':
     case 'as_expression':
     case 'satisfies_expression':
     case 'non_null_expression':
       return composeInner(node, recurse);
-    case 'binary_expression':
-      return joinOperands(node, recurse, ['+']);
   }
-  return undefined;
+  return composeParenOrPlus(node, recurse);
 }
 
 function climb(parent: Node, _child: Node): boolean {
