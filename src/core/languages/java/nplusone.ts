@@ -3,7 +3,7 @@
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
 import { field, named, same, buildChain, loopBody, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
-import { names, label, firstArg, sqlOf, opOfSql, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
+import { chainParts, label, firstArg, sqlOf, opOfSql, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import type { FileContext } from '../../nplusone/context';
 
 const JAVA_STREAM_METHODS = new Set(['forEach', 'forEachOrdered', 'map', 'flatMap', 'filter', 'peek', 'anyMatch', 'allMatch', 'noneMatch', 'mapToObj', 'mapToInt', 'mapToLong', 'collect']);
@@ -105,10 +105,7 @@ export function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter)
 }
 
 function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const { segs, names: n, last, method } = chainParts(chain);
   const recv = n[n.length - 2];
   const recvType = recv ? (ctx.types.get(recv) ?? '') : '';
   // JDBC

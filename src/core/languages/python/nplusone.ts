@@ -3,7 +3,7 @@
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
 import { field, named, same, contains, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
-import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
 const PY_MEMBER: MemberSyntax = { access: 'attribute', object: 'object', name: 'attribute', index: 'subscript', indexObject: 'value' };
@@ -132,10 +132,7 @@ const CURSORISH = /^(cur|cursor|curs|c|conn|connection|con|db|pool|tx|txn|transa
 const PY_DRIVER_METHODS = /^(execute|fetch|fetchrow|fetchval|executemany|execute_values|execute_batch|copy_records_to_table|copy_from|copy_expert|executescript|mogrify_never)$/;
 
 export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const { segs, names: n, last, method } = chainParts(chain);
   const argsText = chainArgsText(chain);
 
   // Django: Model.objects.<…>(…), or another manager of the model (`Document.global_objects`, `_default_manager`).
