@@ -2,7 +2,7 @@
  * Python: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, contains, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, isFieldOfParent, contains, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
@@ -25,7 +25,7 @@ function pyMember(n: Node): { object: Node; name?: string } | undefined {
 function pyIsOutermost(n: Node): boolean {
   const p = n.parent;
   if (!p) return true;
-  if ((p.type === 'attribute' && same(field(p, 'object'), n)) || (p.type === 'subscript' && same(field(p, 'value'), n))) {
+  if (isFieldOfParent(n, 'attribute', 'object') || isFieldOfParent(n, 'subscript', 'value')) {
     let q: Node | null = p;
     while (q && (q.type === 'attribute' || q.type === 'subscript')) q = q.parent;
     return !(q && q.type === 'call');

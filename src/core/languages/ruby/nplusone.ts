@@ -2,7 +2,7 @@
  * Ruby: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, buildChain, loopBody, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, isFieldOfParent, buildChain, loopBody, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, isModelName, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
@@ -49,11 +49,7 @@ export function rubyAdapter(): LanguageAdapter {
   return {
     lang: 'ruby',
     callTypes: new Set(['call']),
-    chainOf: (n) => {
-      const p = n.parent;
-      if (p?.type === 'call' && same(field(p, 'receiver'), n)) return undefined;
-      return buildChain(n, rubyCallParts, () => undefined, /^(self)$/);
-    },
+    chainOf: (n) => (isFieldOfParent(n, 'call', 'receiver') ? undefined : buildChain(n, rubyCallParts, () => undefined, /^(self)$/)),
     loopOf: rubyLoopOf,
     functionTypes: new Set(['method', 'singleton_method', 'lambda']),
     functionDef: (n) => ((n.type === 'method' || n.type === 'singleton_method') && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
