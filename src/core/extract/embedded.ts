@@ -112,7 +112,8 @@ export interface ExtractLimits {
 
 const ANY_KEYWORD = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain)\b/i;
 
-function hole(node: Node, text: string, dynamic: boolean): Part {
+/** A hole for what `node` computes at run time, named by (at most 200 characters of) its source. */
+export function hole(node: Node, text: string, dynamic: boolean): Part {
   const src = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200));
   return { t: 'hole', source: src, span: { start: node.startIndex, end: node.endIndex }, dynamic };
 }

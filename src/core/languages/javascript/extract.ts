@@ -6,7 +6,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, insideDelimiters, jsEscape } from '../../extract/escapes';
-import { composeInner, composeParenOrPlus, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeInner, composeParenOrPlus, hole, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
@@ -53,13 +53,8 @@ function literal(node: Node, env: Env, ctx: ComposeCtx): Part[] | undefined {
       decodeRange(parts, text, pos, c.startIndex, jsEscape);
       const inner = c.namedChildren[0];
       const nested = inner && inner.type === 'call_expression' && isSqlTagCall(inner, text) ? inner : undefined;
-      parts.push({
-        t: 'hole',
-        source: text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 200)),
-        span: { start: c.startIndex, end: c.endIndex },
-        // In a tagged template a substitution is a bind parameter; a nested sql`` fragment is SQL text computed at run time.
-        dynamic: !ctx.tagged || !!nested,
-      });
+      // In a tagged template a substitution is a bind parameter; a nested sql`` fragment is SQL text computed at run time.
+      parts.push(hole(c, text, !ctx.tagged || !!nested));
       pos = c.endIndex;
     }
     decodeRange(parts, text, pos, end, jsEscape);

@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, pushText, type PlaceholderStyle } from '../../extract/compose';
 import { pyEscape } from '../../extract/escapes';
-import { joinOperands, visibleValue, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { hole, joinOperands, visibleValue, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const QUERY = `
 (string) @str
@@ -76,7 +76,7 @@ function literal(node: Node, env: Env): Part[] | undefined {
     for (const c of node.namedChildren) {
       if (!c || c.type !== 'interpolation') continue;
       decodeBody(parts, text, pos, c.startIndex, raw, true);
-      parts.push({ t: 'hole', source: text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 200)), span: { start: c.startIndex, end: c.endIndex }, dynamic: true });
+      parts.push(hole(c, text, true));
       pos = c.endIndex;
     }
   }
@@ -170,7 +170,7 @@ function psycopgSql(node: Node, fn: Node | null, env: Env, recurse: Recurse): Pa
   const name = calleeName(fn, env);
   if (!name || !PSYCOPG_SQL.has(name) || !usesPsycopg(env)) return undefined;
   const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment' && c.type !== 'keyword_argument');
-  const value = (): Part[] => [{ t: 'hole', source: env.text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200)), span: { start: node.startIndex, end: node.endIndex }, dynamic: false }];
+  const value = (): Part[] => [hole(node, env.text, false)];
   if (name === 'Literal' || name === 'Placeholder') return value();
   if (name === 'SQL') return args.length === 1 ? recurse(args[0]) : undefined;
   // Identifier("schema", "table"): each literal part quoted, joined by dots.
