@@ -146,6 +146,27 @@ export function atOperators(
   };
 }
 
+/** Does the expression read a column (a subquery's own columns do not count)? */
+export function referencesColumns(n: Node | undefined): boolean {
+  let found = false;
+  if (!n) return false;
+  walk(n, (x) => {
+    if (found) return false;
+    if (x.type === 'ref' && x.name !== '*') found = true;
+    if (x.type === 'select') return false; // a subquery's own columns do not count
+  });
+  return found;
+}
+
+/** In `col op value` or `value op col` (casts aside): the column, when the other side reads no column. */
+export function columnAgainstValue(n: Node): Node | undefined {
+  const l = stripCasts(n.left);
+  const r = stripCasts(n.right);
+  if (l?.type === 'ref' && l.name !== '*' && !referencesColumns(n.right)) return l;
+  if (r?.type === 'ref' && r.name !== '*' && !referencesColumns(n.left)) return r;
+  return undefined;
+}
+
 /** Both readings of a binary operator: (left, right), then (right, left): a column may stand on either side. */
 export function bothSides(n: Node): [Node, Node][] {
   return [[n.left, n.right], [n.right, n.left]];

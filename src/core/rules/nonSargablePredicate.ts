@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
+import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -59,23 +59,10 @@ function wrappedColumn(n: Node): Wrapped | undefined {
     return col?.type === 'ref' ? { kind: 'extract', column: col, fn: 'extract' } : undefined;
   }
   if (n.type === 'binary' && ARITH.has(n.op)) {
-    const l = stripCasts(n.left);
-    const r = stripCasts(n.right);
-    if (l?.type === 'ref' && !referencesColumns(n.right)) return { kind: 'arith', column: l, fn: n.op };
-    if (r?.type === 'ref' && !referencesColumns(n.left)) return { kind: 'arith', column: r, fn: n.op };
+    const col = columnAgainstValue(n);
+    if (col) return { kind: 'arith', column: col, fn: n.op };
   }
   return undefined;
-}
-
-export function referencesColumns(n: Node | undefined): boolean {
-  let found = false;
-  if (!n) return false;
-  walk(n, (x) => {
-    if (found) return false;
-    if (x.type === 'ref' && x.name !== '*') found = true;
-    if (x.type === 'select') return false; // a subquery's own columns do not count
-  });
-  return found;
 }
 
 function hasExpressionIndex(col: ResolvedColumn, side: Node): boolean {
