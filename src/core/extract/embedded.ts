@@ -112,9 +112,14 @@ export interface ExtractLimits {
 
 const ANY_KEYWORD = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain)\b/i;
 
+/** The first `max` characters of a node's text (a label, or a cheap test before reading it all). */
+export function textStart(text: string, node: Node, max: number): string {
+  return text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + max));
+}
+
 /** A hole for what `node` computes at run time, named by (at most 200 characters of) its source. */
 export function hole(node: Node, text: string, dynamic: boolean): Part {
-  const src = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200));
+  const src = textStart(text, node, 200);
   return { t: 'hole', source: src, span: { start: node.startIndex, end: node.endIndex }, dynamic };
 }
 
@@ -382,7 +387,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
 
   // (2) Markers.
   for (const c of comments) {
-    if (!isMarker(text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 60)))) continue;
+    if (!isMarker(textStart(text, c, 60))) continue;
     const after = profile.markerTarget ? profile.markerTarget(c) : c.nextNamedSibling;
     if (!after) continue;
     const lit = firstString(after, strings, c.endIndex);
@@ -399,7 +404,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     if (pause()) yield;
     if (limits.deadline !== undefined && performance.now() > limits.deadline) break;
     if (claimed.has(s.startIndex)) continue;
-    if (!ANY_KEYWORD.test(text.slice(s.startIndex, Math.min(s.endIndex, s.startIndex + 400)))) continue;
+    if (!ANY_KEYWORD.test(textStart(text, s, 400))) continue;
     const head = profile.literal(s, env, { tagged: false });
     const firstText = head?.find((p) => p.t === 'text');
     if (!firstText || firstText.t !== 'text' || !startsLikeSql(firstText.text)) continue;

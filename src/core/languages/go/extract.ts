@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, type PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, goEscape, insideDelimiters } from '../../extract/escapes';
-import { composeParenOrPlus, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeParenOrPlus, textStart, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = [
   'Query', 'QueryRow', 'Exec', 'Prepare', 'QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext',
@@ -99,7 +99,7 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const pgx = imports.some((i) => i.startsWith('github.com/jackc/pgx'));
   const gorm = imports.some((i) => i.startsWith('gorm.io/'));
   // The query is the first argument after ctx and &dest that composes to text.
-  const skip = (a: Node) => CTXLIKE.test(text.slice(a.startIndex, Math.min(a.endIndex, a.startIndex + 40))) || a.type === 'unary_expression';
+  const skip = (a: Node) => CTXLIKE.test(textStart(text, a, 40)) || a.type === 'unary_expression';
   const candidates = args.filter((a) => !skip(a)).slice(0, 1);
   const dollar: PlaceholderStyle = { dollar: true };
   if (name === 'Raw') return gorm ? { api: 'gorm.Raw', style: { qmark: 'plain', at: true, dollar: true }, arg: null, args: candidates, generic: true } : undefined;

@@ -6,7 +6,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, insideDelimiters, jsEscape } from '../../extract/escapes';
-import { composeInner, composeParenOrPlus, hole, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeInner, composeParenOrPlus, hole, textStart, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
@@ -120,9 +120,9 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const args = callNode.childForFieldName('arguments');
   const tagged = args?.type === 'template_string';
   const fn = callNode.childForFieldName('function');
-  const fnText = fn ? text.slice(fn.startIndex, Math.min(fn.endIndex, fn.startIndex + 200)) : '';
+  const fnText = fn ? textStart(text, fn, 200) : '';
   const receiver = fn?.type === 'member_expression' ? fn.childForFieldName('object') : null;
-  const recvText = receiver ? text.slice(receiver.startIndex, Math.min(receiver.endIndex, receiver.startIndex + 100)) : '';
+  const recvText = receiver ? textStart(text, receiver, 100) : '';
   if (callee.type === 'call_expression') {
     // slonik: sql.type(schema)`…`, sql.typeAlias('x')`…`
     return tagged && /^sql\.(type|typeAlias)\b/.test(fnText) ? { api: 'slonik.sql', style: {}, arg: args, tagged: true, generic: true } : undefined;

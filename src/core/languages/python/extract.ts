@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, pushText, type PlaceholderStyle } from '../../extract/compose';
 import { pyEscape } from '../../extract/escapes';
-import { hole, joinOperands, visibleValue, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { hole, joinOperands, textStart, visibleValue, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const QUERY = `
 (string) @str
@@ -263,7 +263,7 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const im = env.imports;
   const fn = callNode.childForFieldName('function');
   const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
-  const recv = receiver ? text.slice(receiver.startIndex, Math.min(receiver.endIndex, receiver.startIndex + 100)) : '';
+  const recv = receiver ? textStart(text, receiver, 100) : '';
   switch (name) {
     case 'text':
       if (fn?.type === 'attribute' && !/^(sa|sqlalchemy|sql|expression)$/.test(recv)) return undefined;
