@@ -3,7 +3,7 @@
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
 import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
-import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
 
@@ -199,10 +199,7 @@ function inStaticMethodOfModel(n: Node): boolean {
 }
 
 export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const { segs, names: n, last, method } = chainParts(chain);
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
   // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models.
