@@ -1390,13 +1390,30 @@ class Detector {
 
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * What the loop does with the call's result (JavaScript/TypeScript): the name its declaration binds and the body's
+   * statements after it, for the rewrite to carry over. Undefined for other shapes.
+   */
+  private loopAfter(node: Node, li: LoopInfo): { binding: string; rest: string } | undefined {
+    if (li.body.type !== 'statement_block') return undefined;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
+    if (!stmt?.parent || (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration')) return undefined;
+    const decls = named(stmt).filter((c) => c.type === 'variable_declarator');
+    const name = decls.length === 1 ? field(decls[0], 'name') : undefined;
+    if (!name || !contains(decls[0], node)) return undefined;
+    const close = li.body.endIndex - 1;
+    if (this.text[close] !== '}') return undefined;
+    return { binding: name.text, rest: this.text.slice(stmt.endIndex, close) };
+  }
+
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
