@@ -141,10 +141,11 @@ function learnGo(text: string, ctx: FileContext): void {
   for (const block of text.matchAll(/\bimport\s*(\(([\s\S]*?)\)|"[^"]+")/g)) {
     for (const m of (block[2] ?? block[1]).matchAll(/"([^"]+)"/g)) ctx.modules.push(m[1]);
   }
-  for (const m of text.matchAll(/\b(\w+)\s*(?:,\s*\w+)?\s*:?=\s*([\w.]+)\s*\(/g)) {
+  // `stmt, err := tx.Preparex(…)`, `stmt, err := db.ReaderDB().PreparexContext(ctx, …)` (sqlx's prepared statements too).
+  for (const m of text.matchAll(/\b(\w+)\s*(?:,\s*\w+)?\s*:?=\s*((?:[\w]+(?:\(\))?\.)*[\w]+)\s*\(/g)) {
     const last = m[2].split('.').pop() ?? '';
     if (/^(sql|sqlx|pgx|pgxpool|gorm)\./.test(m[2]) && CLIENT_FACTORIES.test(last)) ctx.clients.set(m[1], m[2]);
-    if (last === 'Begin' || last === 'BeginTx' || last === 'Prepare' || last === 'PrepareContext') ctx.clients.set(m[1], m[2]);
+    if (/^(Begin|BeginTx|Beginx|BeginTxx|MustBegin|Prepare|PrepareContext|Preparex|PreparexContext|PrepareNamed|PrepareNamedContext)$/.test(last)) ctx.clients.set(m[1], m[2]);
   }
   // struct fields / params: db *sql.DB, pool *pgxpool.Pool, tx pgx.Tx, db *gorm.DB
   for (const m of text.matchAll(/\b(\w+)\s+\*?((?:sql|sqlx|pgx|pgxpool|gorm)\.(?:DB|Tx|Conn|Pool|Stmt))\b/g)) ctx.clients.set(m[1], m[2]);

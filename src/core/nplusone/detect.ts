@@ -279,7 +279,7 @@ class Detector {
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       // So does a serializer's method field, once per serialized object.
       const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
       const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
@@ -731,7 +731,7 @@ class Detector {
       const li = this.a.loopOf(cur, child);
       if (li) {
         if (this.perItem(li, argsUse ?? node)) return li;
-      } else if (this.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur))) {
+      } else if (this.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur) || this.isHeldCallback(cur))) {
         return undefined;
       }
       child = cur;
@@ -751,6 +751,49 @@ class Detector {
     const callee = field(call, 'function') ?? field(call, 'name') ?? field(call, 'method');
     const name = (callee?.type === 'member_expression' ? field(callee, 'property') : callee?.type === 'selector_expression' ? field(callee, 'field') : callee?.type === 'attribute' ? field(callee, 'attribute') : callee)?.text ?? '';
     return DEFERRED_CALLEES.test(name);
+  }
+
+  /**
+   * JS/TS: a callback handed to a call whose result is kept, not awaited (`const t = tool(async (input) =>
+   * …)`, `tools.push(tool(async () => …))`): the call builds something that runs the callback later (when
+   * the tool or job is invoked), not once per item of the loop that builds it.
+   */
+  private isHeldCallback(fn: Node): boolean {
+    if (!/^(typescript|tsx|javascript)$/.test(this.lang)) return false;
+    const args = fn.parent;
+    const call = args?.parent;
+    if (args?.type !== 'arguments' || call?.type !== 'call_expression') return false;
+    const callee = field(call, 'function');
+    const name = (callee?.type === 'member_expression' ? field(callee, 'property') : callee)?.text ?? '';
+    if (/^(map|flatMap|filter|forEach|reduce|some|every|find|findIndex|sort|then|catch|finally|all|allSettled|race|any|from|transaction|\$transaction|withTransaction|retry|run|runInTransaction|useMemo|useCallback|computed)$/.test(name)) return false;
+    const holder = call.parent;
+    if (holder?.type === 'variable_declarator') return true;
+    // `tools.push(tool(…))`
+    const outer = holder?.type === 'arguments' ? holder.parent : undefined;
+    const outerCallee = outer ? field(outer, 'function') : undefined;
+    return outerCallee?.type === 'member_expression' && field(outerCallee, 'property')?.text === 'push';
+  }
+
+  /**
+   * The loop is the branch for another database: the `else` of `if (db.type === 'postgres')`, or the
+   * branch of `if (client === 'sqlite')` — on PostgreSQL the other branch (one statement) runs.
+   */
+  private inOtherDatabaseBranch(node: Node): boolean {
+    for (let p = node.parent; p && !this.isFunction(p); p = p.parent) {
+      if (!/^(if_statement|if|elif_clause|else_clause)$/.test(p.type)) continue;
+      const ifNode = p.type === 'else_clause' ? p.parent : p;
+      const cond = ifNode ? field(ifNode, 'condition')?.text ?? '' : '';
+      const alt = ifNode ? field(ifNode, 'alternative') : null;
+      const inElse = p.type === 'else_clause' || (!!alt && contains(alt, node));
+      const isPg = /(===?|!==?)\s*['"](postgres|postgresql|pg|pgsql)['"]|['"](postgres|postgresql|pg|pgsql)['"]\s*(===?|!==?)/.exec(cond);
+      if (isPg) {
+        const negated = /!==?/.test(isPg[0]);
+        if (inElse !== negated) return true;
+        continue;
+      }
+      if (!inElse && /(===?)\s*['"](mysql2?|mariadb|sqlite3?|better-sqlite3|mssql|oracle|oracledb)['"]/.test(cond)) return true;
+    }
+    return false;
   }
 
   private isNamedFunction(n: Node): boolean {
@@ -858,9 +901,10 @@ class Detector {
     if (!b) return undefined;
     // `ids = [one_id]` in one branch and `ids = [r.id for r in rows]` in another: not a fixed list.
     if (this.bindings.some((o) => o !== b && o.name === root && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
-    // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`) holds as many items as the data.
+    // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`, or Go's
+    // `db.SelectContext(ctx, &events, …)` filling it through a pointer) holds as many items as the data.
     const r = escapeRe(root);
-    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,|(^|[^&])&\\s*${r}\\b`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
     return filled ? undefined : this.arrayElements(b.value);
   }
 
@@ -1159,7 +1203,7 @@ class Detector {
     if (this.isLazyComposition(hit)) return;
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;
-    if (this.isFixedSmallList(li)) return;
+    if (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(node)) return;
     if (this.runsOnceThenExits(node, li)) return;
     // In a callback the loop hands to a scheduler (`for s of servers: scheduleJob(…, async () => …)`): runs later, per job.
     if (this.deferredWithin(node, li.node)) return;

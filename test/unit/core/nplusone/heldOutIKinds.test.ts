@@ -158,4 +158,106 @@ describe('core/nplusone kinds seen on held-out-i', () => {
     ];
     await expectNPlusOne(py, 'shop/search.py', [14]);
   });
+
+  it('Objection.js: `Model.query()…` on an imported model, `record.$query()…` and `record.$relatedQuery(…)…` in a loop are queries; a subquery argument, a builder kept unawaited and whereIn are not', async () => {
+    const js = [
+      "import Step from '../models/step.js';",
+      '',
+      'export async function copySteps(flow, steps, ids) {',
+      '  for (const step of steps) {',
+      '    await Step.query().insert({ flowId: flow.id, key: step.key });',
+      "    await flow.$relatedQuery('steps').patch({ position: step.position }).where('id', step.id);",
+      '  }',
+      '  await Promise.all(steps.map(async (step) => step.$query().patch({ active: false })));',
+      '  for (const id of ids) {',
+      "    const q = Step.query().where('flowId', id);",
+      "    queries.push(Step.query().whereIn('flowId', Step.query().select('id').where('active', true)));",
+      '  }',
+      "  const all = await Step.query().whereIn('id', ids);",
+      '  return all;',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(js, 'src/helpers/copy-steps.js', [5, 6, 8]);
+  });
+
+  it('JS: a callback kept by the call it is handed to (`const t = tool(async () => …)`) runs when invoked, not per item of the loop that builds it', async () => {
+    const js = [
+      "import { tool } from '@langchain/core/tools';",
+      "import Connection from '../models/connection.js';",
+      '',
+      'export function buildTools(agentTools) {',
+      '  const tools = [];',
+      '  for (const agentTool of agentTools) {',
+      '    const t = tool(async (input) => {',
+      '      const connection = await Connection.query().findById(agentTool.connectionId);',
+      '      try {',
+      '        return await agentTool.run(connection, input);',
+      '      } catch (e) {',
+      "        return '';",
+      '      }',
+      '    });',
+      '    tools.push(t);',
+      '  }',
+      '  return tools;',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(js, 'src/helpers/tools.js', []);
+  });
+
+  it('the loop in the branch for another database (`else` of `if (db.type === \'postgres\')`) is not reported; the PostgreSQL branch would be', async () => {
+    const js = [
+      "import Tag from '../models/tag.js';",
+      '',
+      'export async function relateTags(config, page, tags) {',
+      "  if (config.db.type === 'postgres') {",
+      "    await page.$relatedQuery('tags').relate(tags.map((t) => t.id));",
+      '  } else {',
+      '    for (const tag of tags) {',
+      "      await page.$relatedQuery('tags').relate(tag.id);",
+      '    }',
+      '  }',
+      "  if (config.db.type === 'sqlite') {",
+      '    for (const tag of tags) await Tag.query().patch({ used: true }).where({ id: tag.id });',
+      '  } else {',
+      '    for (const tag of tags) await Tag.query().patch({ used: true }).where({ id: tag.id });',
+      '  }',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(js, 'server/models/tags.js', [14]);
+  });
+
+  it('Go sqlx: statements prepared with Preparex/PreparexContext (also on a chained handle) run per item; a list filled through a pointer is data, not a literal', async () => {
+    const go = [
+      'package store',
+      '',
+      'import (',
+      '\t"context"',
+      '\t"github.com/jmoiron/sqlx"',
+      ')',
+      '',
+      'type DB struct{ sqlx.DB }',
+      '',
+      'func (db *DB) List(ctx context.Context, tx *sqlx.Tx) ([]Item, error) {',
+      '\titems := []Item{}',
+      '\tif err := db.SelectContext(ctx, &items, `SELECT id FROM item`); err != nil {',
+      '\t\treturn nil, err',
+      '\t}',
+      '\tstmtTags, err := db.Reader().PreparexContext(ctx, `SELECT name FROM tag WHERE item_id = $1`)',
+      '\tif err != nil {',
+      '\t\treturn nil, err',
+      '\t}',
+      '\tstmtSave, _ := tx.Preparex(`UPDATE item SET seen = true WHERE id = $1`)',
+      '\tfor i, it := range items {',
+      '\t\t_ = stmtTags.SelectContext(ctx, &items[i].Tags, it.ID)',
+      '\t\t_, _ = stmtSave.ExecContext(ctx, it.ID)',
+      '\t}',
+      '\treturn items, nil',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(go, 'internal/store/items.go', [21, 22]);
+  });
 });
