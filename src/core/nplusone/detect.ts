@@ -243,7 +243,7 @@ class Detector {
     const callsIn = new Map<Node, string[]>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
-      if (!name) continue;
+      if (!name || this.onPrivateField(n)) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
@@ -651,6 +651,13 @@ class Detector {
     const name = this.calleeName(n);
     this.callees.set(n, name);
     return name;
+  }
+
+  /** JS/TS `this.#sessions.delete(id)`: a method of a private field's object (a Map, a Set), never another file's function. */
+  private onPrivateField(n: Node): boolean {
+    const fn = field(n, 'function');
+    const obj = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+    return obj?.type === 'member_expression' && field(obj, 'property')?.type === 'private_property_identifier';
   }
 
   /** The name a call invokes: `x.y.load_user(…)` → load_user, `loadUser(…)` → loadUser. */

@@ -260,4 +260,30 @@ describe('core/nplusone kinds seen on held-out-i', () => {
     ];
     await expectNPlusOne(go, 'internal/store/items.go', [21, 22]);
   });
+
+  it('JS: a method of a private field\'s object (`this.#runtime.delete(id)`, a Map) is not the app\'s `delete` that queries', async () => {
+    const store = {
+      path: 'src/models/store.js',
+      text: ["import knex from '../db.js';", '', 'export class Store {', '  async delete(id) {', "    return knex('sessions').where({ id }).del();", '  }', '}', ''],
+    };
+    const sessions = {
+      path: 'src/models/sessions.js',
+      text: [
+        'export class Sessions {',
+        '  static #runtime = new Map();',
+        '  static removeRuntime(id) {',
+        '    this.#runtime.delete(id);',
+        '  }',
+        '  static closeAll(serverId) {',
+        '    for (const [id, entry] of this.#runtime.entries()) {',
+        '      if (entry.serverId === serverId) this.removeRuntime(id);',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([store, sessions], []);
+  });
 });
+
