@@ -43,6 +43,16 @@ export function codeContextOf(file: string, text?: string): CodeContext {
 }
 
 /**
+ * The context a module passes on to what it imports (importContext.ts). A command-line module known only
+ * from its text (click/typer commands in `cli.py`) is often the app's entry point — it starts the server
+ * and the scheduler — so what it imports keeps its own context; its own findings are still a script's.
+ */
+export function codeContextForImports(file: string, text?: string): CodeContext {
+  const c = codeContextOf(file, text);
+  return c === 'script' && !SCRIPT_PATH.test(file.replace(/\\/g, '/')) ? 'request' : c;
+}
+
+/**
  * A Python module whose path only looks like a migration (`services/migrations/tandoor.py`,
  * `routes/controller_migrations.py`): Django, Alembic, yoyo and peewee revisions are numbered files
  * or say what they are (MIGRATION_TEXT, checked apart); these import another app's data on request.
