@@ -410,7 +410,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     if (!firstText || firstText.t !== 'text' || !startsLikeSql(firstText.text)) continue;
     const root = topComposition(s, profile);
     if (siteRoots.has(root.startIndex)) continue;
-    if (passedToMessageCall(root, text)) continue;
+    if (passedToMessageCall(root, text) || sentOverHttp(root, text)) continue;
     const used: Node[] = [];
     const parts = composeRoot(root, { tagged: false }, used);
     if (!parts) continue;
@@ -429,6 +429,36 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
 
 /** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */
 const MESSAGE_CALL = /(?:^|[.\s])(?:log|logf|logger|info|infof|debug|debugf|warn|warnf|warning|error|errorf|errors?\.New|exception|critical|fatal|fatalf|trace|print|println|printf|sprintf|fprintf|puts|p|pp|alert|confirm|prompt|t|_|gettext|ngettext|translate|i18n|raise|assert|Error|Exception|RuntimeException|IllegalArgumentException|IllegalStateException|ValueError|RuntimeError|TypeError|flash|notify|toast|message|describe|it|test|context)\s*$/i;
+
+/** A request made with an HTTP client: `$.http.get(`, `axios.post(`, `fetch(`, `requests.get(`, `httpx.post(`. */
+const HTTP_CALL = /(?:\bhttp|\$\.http|\baxios|\brequests|\bhttpx|\bgot|\bsuperagent|\bclient|\bsession|\bapi)\s*\.\s*(?:get|post|put|patch|request)\s*\(|(?:^|[^\w.$])(?:fetch|axios|got)\s*\(/;
+
+/**
+ * A query text that is a value of a request's parameters (`params = { operation: 'query', query: 'SELECT * FROM
+ * Assets' }` then `$.http.get(url, { params })`, `requests.get(url, params={"q": "SELECT …"})`): another
+ * system's query language sent over HTTP (a CRM's, a search API's), not a statement this app runs on PostgreSQL.
+ */
+function sentOverHttp(root: Node, text: string): boolean {
+  let n: Node = root;
+  let p = n.parent;
+  if (!p || !/^(pair|keyword_argument)$/.test(p.type)) return false;
+  // Up through the object literals (and the keyword argument) that hold it.
+  while (p && /^(pair|object|dictionary|keyword_argument)$/.test(p.type)) {
+    n = p;
+    p = p.parent;
+  }
+  if (!p) return false;
+  if (/^(arguments|argument_list)$/.test(p.type)) {
+    const call = p.parent;
+    return !!call && HTTP_CALL.test(text.slice(call.startIndex, p.startIndex + 1));
+  }
+  // `const params = { … }` / `params = { … }`: handed to a request later in the same function.
+  const left = p.type === 'variable_declarator' ? p.childForFieldName('name') : /^(assignment|assignment_expression)$/.test(p.type) ? p.childForFieldName('left') : null;
+  if (!left || !/^[A-Za-z_$][\w$]*$/.test(left.text)) return false;
+  const after = text.slice(p.endIndex, p.endIndex + 800);
+  const name = left.text.replace(/\$/g, '\\$');
+  return new RegExp(`${HTTP_CALL.source}[^;\\n]*\\b${name}\\b`).test(after);
+}
 
 function passedToMessageCall(root: Node, text: string): boolean {
   const args = root.parent;

@@ -9,7 +9,7 @@ import { field, named, stringValue } from './syntax';
 import type { FileContext } from './context';
 
 export type Library =
-  | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm'
+  | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm' | 'objection'
   | 'psycopg' | 'asyncpg' | 'django' | 'sqlalchemy'
   | 'database/sql' | 'pgx' | 'sqlx' | 'gorm'
   | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa'
