@@ -280,7 +280,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
-        ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : {}),
+        ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),
@@ -459,7 +459,20 @@ class Detector {
    * library package the file imports; a JS/TS name the file binds itself (`const { mutateAsync:
    * removeDeployment } = api.x.useMutation()`, `const create = …`) and does not import.
    */
-/** Java: `deptService.getSuperior(…)` or `this.deptService…` → the field's or variable's declared type (`DeptService`), when the file declares it. */
+/**
+   * TS/JS: `this.teamService.members(…)` or `teamService.members(…)` → the declared type of that
+   * property or variable (`TeamService`, from `private readonly teamService: TeamService`), when the
+   * file declares one: a NestJS service injected by its constructor names the class to look in.
+   */
+  private tsReceiverType(n: Node): string | undefined {
+    const fn = field(n, 'function');
+    const o = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+    const name = o?.type === 'identifier' ? o.text : o?.type === 'member_expression' && field(o, 'object')?.type === 'this' ? field(o, 'property')?.text : undefined;
+    const t = name ? this.ctx.types.get(name) : undefined;
+    return t && /^[A-Z]\w*(Service|Repository|Repo|Dao|Store|Manager|Provider)$/.test(t) ? t : undefined;
+  }
+
+  /** Java: `deptService.getSuperior(…)` or `this.deptService…` → the field's or variable's declared type (`DeptService`), when the file declares it. */
   private javaReceiverType(n: Node): string | undefined {
     const o = field(n, 'object');
     const name = o?.type === 'identifier' ? o.text : o?.type === 'field_access' && field(o, 'object')?.type === 'this' ? field(o, 'field')?.text : undefined;
