@@ -629,7 +629,9 @@ class Detector {
 
   /** The name a call invokes: `x.y.load_user(…)` → load_user, `loadUser(…)` → loadUser. */
   private calleeName(n: Node): string | undefined {
-    const fn = field(n, 'function') ?? field(n, 'method') ?? field(n, 'name');
+    let fn = field(n, 'function') ?? field(n, 'method') ?? field(n, 'name');
+    // TS `await this.blocks.findMany<T>(…)` parses as a call of `await this.blocks.findMany` with type arguments.
+    if (fn?.type === 'await_expression' && field(n, 'type_arguments')) fn = named(fn)[0] ?? null;
     if (!fn) return undefined;
     if (/^(identifier|field_identifier|property_identifier)$/.test(fn.type)) return fn.text;
     const last = field(fn, 'property') ?? field(fn, 'attribute') ?? field(fn, 'field');

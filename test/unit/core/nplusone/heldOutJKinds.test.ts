@@ -59,4 +59,20 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
     };
     assert.deepEqual(await scanLines([TEAM_SERVICE, room, roomUser]), []);
   });
+
+  it('a call with TS type arguments after await (`await this.blocks.findByType<T>(…)`) is a call of that name: the resolver reaches the query two services down', async () => {
+    const blocks: ScanFile = {
+      path: 'src/block/block.service.ts',
+      text: "export class BlockService {\n  constructor(private readonly prisma: PrismaService) {}\n  async findByType<T>(args: Args, kind: string): Promise<T[]> {\n    const rows = await this.prisma.block.findMany({ ...args, where: { ...args.where, kind } });\n    return rows as T[];\n  }\n}\n",
+    };
+    const settings: ScanFile = {
+      path: 'src/settings/settings.service.ts',
+      text: "export class SettingsService {\n  constructor(private readonly blockService: BlockService) {}\n  async settingsOf(resourceId: string): Promise<Settings> {\n    const [first] = await this.blockService.findByType<Settings>({ where: { resourceId } }, 'settings');\n    return first;\n  }\n}\n",
+    };
+    const resolver: ScanFile = {
+      path: 'src/resource/resource.resolver.ts',
+      text: "@Resolver(() => Resource)\nexport class ResourceResolver {\n  constructor(private readonly settingsService: SettingsService) {}\n\n  @ResolveField(() => Settings)\n  async settings(@Parent() resource: Resource) {\n    return this.settingsService.settingsOf(resource.id);\n  }\n}\n",
+    };
+    assert.deepEqual(await scanLines([blocks, settings, resolver]), ['src/resource/resource.resolver.ts:7']);
+  });
 });
