@@ -43,6 +43,11 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
         'export class TeamResolver {',
         '  constructor(private readonly teamService: TeamService) {}',
         '',
+        '  @Query(() => [Team])',
+        '  teams() {',
+        '    return this.teamService.all();',
+        '  }',
+        '',
         '  @ResolveField(() => [User])',
         '  async members(@Parent() team: Team) {',
         '    return this.teamService.members(team.id);',
@@ -51,7 +56,7 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
         '',
       ].join('\n'),
     };
-    assert.deepEqual(await scanLines([TEAM_SERVICE, room, resolver]), ['src/team/team.resolver.ts:10']);
+    assert.deepEqual(await scanLines([TEAM_SERVICE, room, resolver]), ['src/team/team.resolver.ts:15']);
     // The same call on a variable typed as the class that does not query is no database call.
     const roomUser: ScanFile = {
       path: 'src/chat/lobby.ts',
@@ -74,5 +79,88 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
       text: "@Resolver(() => Resource)\nexport class ResourceResolver {\n  constructor(private readonly settingsService: SettingsService) {}\n\n  @ResolveField(() => Settings)\n  async settings(@Parent() resource: Resource) {\n    return this.settingsService.settingsOf(resource.id);\n  }\n}\n",
     };
     assert.deepEqual(await scanLines([blocks, settings, resolver]), ['src/resource/resource.resolver.ts:7']);
+  });
+
+  it('a field resolver of a GraphQL type no list reaches runs once per request; one reached through a list field, an interface or a generic resolver runs per parent', async () => {
+    const service: ScanFile = {
+      path: 'src/job/job.service.ts',
+      text: "export class JobService {\n  constructor(private readonly prisma: PrismaService) {}\n  async stepsOf(jobId: string) {\n    return this.prisma.step.findMany({ where: { jobId } });\n  }\n}\n",
+    };
+    const resolver = (type: string, root: string): ScanFile => ({
+      path: `src/job/${type.toLowerCase()}.resolver.ts`,
+      text: [
+        `@Resolver(() => ${type})`,
+        `export class ${type}Resolver {`,
+        '  constructor(private readonly jobService: JobService) {}',
+        '',
+        root,
+        `  async one(@Args() args: FindOne): Promise<${type}> {`,
+        '    return this.jobService.find(args);',
+        '  }',
+        '',
+        '  @ResolveField(() => [Step])',
+        `  async steps(@Parent() job: ${type}) {`,
+        '    return this.jobService.stepsOf(job.id);',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    // `job(id)` returns one Job and nothing lists jobs: steps() runs once per request.
+    assert.deepEqual(await scanLines([service, resolver('Job', `  @Query(() => Job)`)]), []);
+    // `jobs` returns a list of them: once per Job.
+    assert.deepEqual(await scanLines([service, resolver('Job', `  @Query(() => [Job])`)]), ['src/job/job.resolver.ts:12']);
+    // A list of another type whose field is a Job: once per parent of that list.
+    const run: ScanFile = { path: 'src/run/run.model.ts', text: "@ObjectType()\nexport class Run {\n  @Field(() => Job)\n  job: Job;\n}\n\n@ObjectType()\nexport class Page {\n  @Field(() => [Run])\n  runs: Run[];\n}\n" };
+    assert.deepEqual(await scanLines([service, resolver('Job', `  @Query(() => Job)`), run]), ['src/job/job.resolver.ts:12']);
+    // A generic resolver listing a class given at run time (`[classRef]`): kept.
+    assert.deepEqual(await scanLines([service, resolver('Job', `  @Query(() => [classRef])`)]), ['src/job/job.resolver.ts:12']);
+  });
+
+  const SERIALIZERS: ScanFile = {
+    path: 'shop/serializers.py',
+    text: [
+      'from rest_framework import serializers',
+      'from shop.models import Book, Invite, Profile',
+      '',
+      'class MeSerializer(serializers.ModelSerializer):',
+      '    invites = serializers.SerializerMethodField()',
+      '',
+      '    def get_invites(self, obj):',
+      '        return Invite.objects.filter(email=obj.email).count()',
+      '',
+      'class BookListSerializer(serializers.ModelSerializer):',
+      '    tag_ids = serializers.SerializerMethodField()',
+      '',
+      '    def get_tag_ids(self, obj):',
+      '        return [t.id for t in obj.tags.all()]',
+      '',
+    ].join('\n'),
+  };
+  const view = (body: string[]): ScanFile => ({
+    path: 'shop/views.py',
+    text: ['from shop.serializers import (', '    BookListSerializer,', '    MeSerializer,', ')', '', 'class Endpoint(APIView):', '    def get(self, request):', ...body, ''].join('\n'),
+  });
+
+  it('a DRF serializer the project builds only for one object (the current user) runs its method fields once per request', async () => {
+    const one = view(['        return Response(MeSerializer(request.user).data)']);
+    assert.deepEqual(await scanLines([SERIALIZERS, one]), ['shop/serializers.py:14']);
+    // Listed somewhere (many=True), or named as a view's serializer_class: once per object.
+    const many = view(['        return Response(MeSerializer(User.objects.all(), many=True).data)']);
+    assert.deepEqual(await scanLines([SERIALIZERS, many]), ['shop/serializers.py:14', 'shop/serializers.py:8']);
+    const cls: ScanFile = { path: 'shop/api.py', text: 'from shop.serializers import MeSerializer\n\nclass People(ListAPIView):\n    serializer_class = MeSerializer\n' };
+    assert.deepEqual(await scanLines([SERIALIZERS, one, cls]), ['shop/serializers.py:14', 'shop/serializers.py:8']);
+  });
+
+  it('a relation a DRF serializer method reads is no query per object when every file using the serializer preloads it', async () => {
+    const preloads = view([
+      '        books = Book.objects.filter(shelf=request.user.shelf).prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))',
+      '        return Response(BookListSerializer(books, many=True).data)',
+    ]);
+    // (MeSerializer, used nowhere here, keeps its finding: line 8.)
+    assert.deepEqual(await scanLines([SERIALIZERS, preloads]), ['shop/serializers.py:8']);
+    // Another user of the serializer lists books without it: the read is one query per book there.
+    const export_: ScanFile = { path: 'shop/tasks.py', text: 'from shop.serializers import BookListSerializer\n\ndef export_books():\n    return BookListSerializer(Book.objects.all(), many=True).data\n' };
+    assert.deepEqual(await scanLines([SERIALIZERS, preloads, export_]), ['shop/serializers.py:14', 'shop/serializers.py:8']);
   });
 });
