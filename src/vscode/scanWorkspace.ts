@@ -16,8 +16,9 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
   // Texts of files that are not open, kept only between reading a file and publishing its diagnostics.
   const textCache = new Map<string, string>();
   let busy = false;
-  // A quiet scan asked for while one runs (another database selected): run once the current one ends.
-  let quietPending = false;
+  // Whether the running scan is a quiet one, and a scan asked for while one runs: run once the current one ends.
+  let busyQuiet = false;
+  let pending: 'quiet' | 'shown' | undefined;
 
   /**
    * `{ quiet: true }`: the scan again after another database is selected — progress in the status bar, the summary in
@@ -26,7 +27,10 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
   const run = async (opts?: unknown) => {
     const quiet = !!opts && typeof opts === 'object' && (opts as { quiet?: unknown }).quiet === true;
     if (busy) {
-      if (quiet) quietPending = true;
+      // A person's scan asked for during a quiet one runs next, with its progress and summary; a second one while a
+      // person's scan runs is said to be running already.
+      if (quiet) pending ??= 'quiet';
+      else if (busyQuiet) pending = 'shown';
       else void vscode.window.showInformationMessage('PG Lens: a workspace scan is already running.');
       return;
     }
@@ -36,6 +40,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
       return;
     }
     busy = true;
+    busyQuiet = quiet;
     const started = Date.now();
     if (!quiet) walkthroughStepDone('scanned');
     let summary: string;
@@ -90,10 +95,9 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     } finally {
       busy = false;
       textCache.clear();
-      if (quietPending) {
-        quietPending = false;
-        void run({ quiet: true });
-      }
+      const next = pending;
+      pending = undefined;
+      if (next) void run({ quiet: next === 'quiet' });
     }
     ctx.log.info(summary);
     if (quiet) return;
