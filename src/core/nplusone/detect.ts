@@ -1153,7 +1153,7 @@ class Detector {
    */
   private checkSerializerMethods(): void {
     for (const { def, cls, name, obj, drf } of this.serializerMethods()) {
-      const li: LoopInfo = { node: cls, kind: 'serializer', label: `${field(cls, 'name')?.text ?? 'serializer'}.${name} (${drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: obj, body: def, shape: 'collection' };
+      const li: LoopInfo = { node: cls, kind: 'serializer', label: serializerLabel(cls, name, drf), variable: obj, body: def, shape: 'collection' };
       // Every query of the method runs once per object: an `__in` filter here narrows by other values
       // (`onhand_users__id__in=shared_users`), it does not batch the serialized objects.
       for (const h of this.hits) {
@@ -1189,8 +1189,8 @@ class Detector {
 
   /**
    * The per-object methods of the file's serializers: DRF `SerializerMethodField` methods
-   * (`get_<field>`, or the name given as `SerializerMethodField('name')` / `method_name='name'`)
-   * and marshmallow `fields.Method("get_x")` methods, decorated (`@extend_schema_field(int)`) or not.
+   * (`get_<field>`, or the name given as `SerializerMethodField('name')` / `method_name='name'`),
+   * a DRF serializer's own `to_representation(self, instance)`, and marshmallow `fields.Method("get_x")` methods, decorated (`@extend_schema_field(int)`) or not.
    * Read once per file.
    */
   private serializerMethods(): { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] {
@@ -1210,7 +1210,8 @@ class Detector {
       if (cls?.type !== 'class_definition') continue;
       const sup = field(cls, 'superclasses')?.text ?? '';
       const byName = new RegExp(`(?:SerializerMethodField|Method)\\(\\s*(?:method_name\\s*=\\s*)?['"]${escapeRe(name)}['"]|method_name\\s*=\\s*['"]${escapeRe(name)}['"]`).test(cls.text);
-      const isDrf = drf && /Serializer\b/.test(sup) && (/^get_\w+$/.test(name) || byName);
+      // `to_representation(self, instance)` of a serializer (not a ListSerializer, which gets the whole list) runs per object too.
+      const isDrf = drf && /Serializer\b/.test(sup) && (/^get_\w+$/.test(name) || byName || (name === 'to_representation' && !/ListSerializer/.test(sup)));
       const isMarsh = marshmallow && /Schema\b/.test(sup) && byName;
       if (!isDrf && !isMarsh) continue;
       const params = named(field(def, 'parameters'));
@@ -1223,7 +1224,7 @@ class Detector {
   /** The serializer method (run once per serialized object) holding the node, as a loop. */
   private serializerMethodAround(n: Node): LoopInfo | undefined {
     const m = this.serializerMethods().find((x) => contains(x.def, n));
-    return m ? { node: m.cls, kind: 'serializer', label: `${field(m.cls, 'name')?.text ?? 'serializer'}.${m.name} (${m.drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: m.obj, body: m.def, shape: 'collection' } : undefined;
+    return m ? { node: m.cls, kind: 'serializer', label: serializerLabel(m.cls, m.name, m.drf), variable: m.obj, body: m.def, shape: 'collection' } : undefined;
   }
 
   /**
@@ -1489,6 +1490,12 @@ function onRepository(n: Node, callee: string): boolean {
 }
 
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
+
+/** `BookSerializer.get_tags (SerializerMethodField, once per object)`: how a serializer method runs per object. */
+function serializerLabel(cls: Node, name: string, drf: boolean): string {
+  const how = name === 'to_representation' ? 'to_representation' : drf ? 'SerializerMethodField' : 'fields.Method';
+  return `${field(cls, 'name')?.text ?? 'serializer'}.${name} (${how}, once per object)`;
+}
 
 /** A file that may define GraphQL resolvers. */
 const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveField|FieldResolver|SchemaMapping|DgsData|gqlgen|Types::Base|GraphQL::Schema/i;

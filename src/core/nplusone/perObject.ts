@@ -21,7 +21,7 @@ import { escapeRe } from './detect';
 /** The resolver label detect.ts gives: `UserAction.status (GraphQL field resolver, once per parent UserAction)`. */
 const RESOLVER_LOOP = /\(GraphQL field resolver, once per parent (\w+)\)$/;
 /** The serializer method label: `ProjectSerializer.get_x (SerializerMethodField, once per object)`. */
-const SERIALIZER_LOOP = /^(\w+)\.\w+ \((?:SerializerMethodField|fields\.Method), once per object\)$/;
+const SERIALIZER_LOOP = /^(\w+)\.\w+ \((?:SerializerMethodField|to_representation|fields\.Method), once per object\)$/;
 /** A file this big is not read for uses (generated schemas, bundles). */
 const MAX_TEXT = 400_000;
 

@@ -163,4 +163,30 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
     const export_: ScanFile = { path: 'shop/tasks.py', text: 'from shop.serializers import BookListSerializer\n\ndef export_books():\n    return BookListSerializer(Book.objects.all(), many=True).data\n' };
     assert.deepEqual(await scanLines([SERIALIZERS, preloads, export_]), ['shop/serializers.py:14', 'shop/serializers.py:8']);
   });
+
+  it("a DRF serializer's own to_representation(self, instance) runs once per object (not a ListSerializer's, which gets the list)", async () => {
+    const ser: ScanFile = {
+      path: 'shop/book_serializers.py',
+      text: [
+        'from rest_framework import serializers',
+        'from shop.models import Book, BookTag',
+        '',
+        'class BookSerializer(serializers.ModelSerializer):',
+        '    def to_representation(self, instance):',
+        '        data = super().to_representation(instance)',
+        '        data["tags"] = [str(t) for t in BookTag.objects.filter(book=instance).values_list("tag_id", flat=True)]',
+        '        return data',
+        '',
+        'class BookListSerializer(serializers.ListSerializer):',
+        '    def to_representation(self, data):',
+        '        ids = BookTag.objects.filter(book__in=data).values_list("tag_id", flat=True)',
+        '        return super().to_representation(data)',
+        '',
+      ].join('\n'),
+    };
+    const use: ScanFile = { path: 'shop/book_views.py', text: 'from shop.book_serializers import BookSerializer\n\nclass Books(APIView):\n    def get(self, request):\n        return Response(BookSerializer(Book.objects.all(), many=True).data)\n' };
+    const found = await scanNPlusOne([ser, use]);
+    assert.deepEqual(found.map((f) => `${f.file}:${f.line}`), ['shop/book_serializers.py:7']);
+    assert.equal((found[0].evidence as { loop?: string }).loop, "BookSerializer.to_representation (to_representation, once per object)");
+  });
 });
