@@ -1238,10 +1238,43 @@ class Detector {
       const li: LoopInfo = r.serializer
         ? { node: r.def, kind: 'serializer', label: `${r.type}#${r.field} (serializer method, once per serialized object)`, variable: r.variable, body: r.def, shape: 'collection' }
         : { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' };
+      const reported = new Set<number>();
       for (const h of this.hits) {
         if (h.call.batch || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
+        reported.add(h.node.startIndex);
       }
+      if (r.serializer && this.lang === 'ruby') this.checkSerializedRelationQueries(r.def, li, reported);
+    }
+  }
+
+  /**
+   * An ActiveModel::Serializer (Blueprinter, Panko) method that queries through the serialized
+   * record's association — `object.payments.joins(:method).where(state: …)`, `object.line_items.count`,
+   * `object.tags.exists?` — runs that statement once per serialized object, whatever the controller
+   * preloaded (a COUNT, a filtered relation or a pluck is never answered from a preload). A plain
+   * `object.payments` or `object.items.size` reads what a preload may hold and is left alone.
+   */
+  private checkSerializedRelationQueries(def: Node, li: LoopInfo, reported: Set<number>): void {
+    const BUILDER = /^(where|joins|left_joins|left_outer_joins|order|reorder|limit|select|distinct|not|includes|preload|eager_load|rewhere|unscope|merge)$/;
+    const TERMINAL = /^(count|exists\?|pluck|pick|ids|where|joins|order|reorder|limit|find_by!?|find|first|last|minimum|maximum|average)$/;
+    for (const n of def.descendantsOfType('call')) {
+      const method = n ? field(n, 'method')?.text : undefined;
+      if (!n || !method || !TERMINAL.test(method) || reported.has(n.startIndex)) continue;
+      // The outermost call of the chain only (`….joins(…).where(…)` once).
+      if (n.parent?.type === 'call' && same(field(n.parent, 'receiver'), n)) continue;
+      const segs: string[] = [method];
+      let recv = field(n, 'receiver');
+      while (recv?.type === 'call' && field(recv, 'receiver')) {
+        segs.unshift(field(recv, 'method')?.text ?? '');
+        recv = field(recv, 'receiver');
+      }
+      // object.<association>.<builders…>.<terminal>
+      if (recv?.text !== 'object' || segs.length < 2) continue;
+      const [assoc, ...rest] = segs;
+      if (!/^[a-z][a-z0-9_]*s$/.test(assoc) || /^(errors|attributes|keys|values|changes|tags_list)$/.test(assoc) || !rest.slice(0, -1).every((x) => BUILDER.test(x))) continue;
+      const call: DbCall = { library: 'activerecord', op: 'read', batch: false, label: `object.${segs.join('.')}`, method, model: assoc.replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
+      this.report(n, li, call, 'query-in-loop', call.label);
     }
   }
 

@@ -189,4 +189,36 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
     assert.deepEqual(found.map((f) => `${f.file}:${f.line}`), ['shop/book_serializers.py:7']);
     assert.equal((found[0].evidence as { loop?: string }).loop, "BookSerializer.to_representation (to_representation, once per object)");
   });
+
+  it('an ActiveModel::Serializer method querying through the record\'s association (a filtered relation, a count) runs per object; Enumerable sum over the loaded association does not query', async () => {
+    const ser: ScanFile = {
+      path: 'app/serializers/api/order_serializer.rb',
+      text: [
+        'module Api',
+        '  class OrderSerializer < ActiveModel::Serializer',
+        '    attributes :number, :item_count, :quantity, :payments',
+        '',
+        '    def payments',
+        '      object.payments.joins(:payment_method).where(state: %w(completed pending))',
+        '    end',
+        '',
+        '    def item_count',
+        '      object.line_items.count',
+        '    end',
+        '',
+        '    def quantity',
+        '      object.line_items.sum(&:quantity)',
+        '    end',
+        '',
+        '    def paid',
+        '      object.payments.size',
+        '    end',
+        '  end',
+        'end',
+        '',
+      ].join('\n'),
+    };
+    const model: ScanFile = { path: 'app/models/order.rb', text: 'class Order < ApplicationRecord\n  has_many :payments\n  has_many :line_items\nend\n' };
+    assert.deepEqual(await scanLines([ser, model]), ['app/serializers/api/order_serializer.rb:10', 'app/serializers/api/order_serializer.rb:6']);
+  });
 });
