@@ -34,6 +34,8 @@ interface PyClass {
 
 interface Relation {
   many: boolean;
+  /** A reverse relation (`related_name`, `<model>_set`): `fields = '__all__'` does not list it. */
+  reverse?: boolean;
   /** A one-to-one field: filtering by it gives one row. */
   unique?: boolean;
 }
@@ -150,7 +152,59 @@ export class DrfViews {
         }
       }
     }
+    for (const [, list] of this.classes) for (const view of list) this.fromGetQueryset(view, relations, seen, out);
     return out;
+  }
+
+  /**
+   * A view without a class-level `queryset` whose `get_queryset()` returns `Model.objects…` and whose
+   * handler serializes it with `many=True` (`Serializer(self.get_queryset(), many=True)`, a paginator's
+   * `on_results=lambda rows: Serializer(rows, many=True)`): judged like a list view, reported at the
+   * queryset's `select_related`/`prefetch_related` (where the fix goes), else at its `return`.
+   */
+  private fromGetQueryset(view: PyClass, relations: Map<string, Record<string, Relation>>, seen: Set<string>, out: Finding[]): void {
+    if (/^ {4}queryset\s*=/m.test(view.body) || !/self\.get_queryset\(\)/.test(view.body)) return;
+    const gq = /^ {4}def\s+get_queryset\s*\(self[^)]*\)\s*(?:->[^:]+)?:\s*\n((?: {8}.*\n|\s*\n)*)/m.exec(view.body);
+    if (!gq) return;
+    const ret = /^ {8}return\s*\(?\s*([A-Z]\w*)\.(objects|\w+_objects)\b/m.exec(gq[1]);
+    if (!ret) return;
+    const model = ret[1];
+    const serializers = new Set([...view.body.matchAll(/\b(\w+Serializer)\(\s*[\w.()]+\s*,\s*many\s*=\s*True/g)].map((m) => m[1]));
+    if (!serializers.size) return;
+    const preloaded = this.preloads(view, new Set());
+    if (preloaded.all) return;
+    const rels = { ...(BUILTIN[model] ?? {}), ...(relations.get(model) ?? {}) };
+    if (Object.entries(rels).some(([k, r]) => r.unique && new RegExp(`\\b${k}\\s*=\\s*(?:self\\.)?request\\.user\\b`).test(view.body))) return;
+    for (const sname of serializers) {
+      const ser = this.imported(sname, view.file);
+      if (!ser) continue;
+      const meta = this.metaModel(ser, new Set());
+      if (meta !== model) continue;
+      const missing = this.reads(ser, rels).filter((r) => !preloaded.names.has(r.relation));
+      const key = `${view.file}:${view.start}`;
+      if (!missing.length || seen.has(key)) continue;
+      seen.add(key);
+      const gqAt = view.start + gq.index + gq[0].length - gq[1].length;
+      const preload = /\.(select_related|prefetch_related)\(/.exec(gq[1]);
+      const at = preload ? gqAt + preload.index + 1 : gqAt + ret.index + ret[0].indexOf(model);
+      const lineEnd = this.texts.get(view.file)?.indexOf('\n', at) ?? -1;
+      out.push(this.findingAt(view, { start: at, end: lineEnd > at ? lineEnd : at + 1 }, `${model}.${ret[2]}…`, model, ser, missing));
+    }
+  }
+
+  /**
+   * The class a file means by a name defined more than once: the one in the module the file imports
+   * it from (`from plane.api.serializers import (…, IntakeIssueSerializer)` → plane/api/serializers/…).
+   */
+  private imported(name: string, file: string): PyClass | undefined {
+    const l = this.classes.get(name);
+    if (!l || l.length < 2) return l?.[0];
+    const text = this.texts.get(file) ?? '';
+    const from = [...text.matchAll(/^from\s+([\w.]+)\s+import\s+(\([^)]*\)|[^\n]*)/gm)].find((m) => new RegExp(`\\b${name}\\b`).test(m[2]))?.[1];
+    if (!from || from.startsWith('.')) return undefined;
+    const path = from.replace(/\./g, '/');
+    const hits = l.filter((c) => c.file.includes(`/${path}/`) || c.file.endsWith(`/${path}.py`) || c.file.startsWith(`${path}/`) || c.file === `${path}.py`);
+    return hits.length === 1 ? hits[0] : undefined;
   }
 
   /** A class with exactly one definition in the project (ambiguous names are not guessed). */
@@ -257,7 +311,8 @@ export class DrfViews {
   private reads(c: PyClass, rels: Record<string, Relation>): { relation: string; file: string; offset: number; how: string }[] {
     const declared = this.declared(c, new Set());
     const listed = this.metaFields(c, new Set());
-    const names = listed && !listed.includes('__all__') ? listed : listed ? [...new Set([...declared.keys(), ...Object.keys(rels)])] : [...declared.keys()];
+    // `fields = '__all__'` lists the model's own fields (many-to-many included), never its reverse relations.
+    const names = listed && !listed.includes('__all__') ? listed : listed ? [...new Set([...declared.keys(), ...Object.keys(rels).filter((k) => !rels[k].reverse)])] : [...declared.keys()];
     const out: { relation: string; file: string; offset: number; how: string }[] = [];
     const metaAt = c.start + (/^ {4}class\s+Meta\b/m.exec(c.body)?.index ?? 0);
     for (const name of names) {
@@ -294,20 +349,26 @@ export class DrfViews {
           const owner = target === 'self' ? c.name : target;
           // Without related_name Django names the reverse `<model>_set` (a one-to-one: `<model>`).
           const reverse = related ?? (/OneToOne/.test(m[2]) ? c.name.toLowerCase() : `${c.name.toLowerCase()}_set`);
-          if (owner && !reverse.endsWith('+')) add(owner, reverse, { many: many || !/OneToOne/.test(m[2]) });
+          if (owner && !reverse.endsWith('+')) add(owner, reverse, { many: many || !/OneToOne/.test(m[2]), reverse: true });
         }
       }
     }
     return out;
   }
 
+  /** The finding at a class-level `queryset = Model.objects…` (its expression). */
   private finding(view: PyClass, qs: RegExpExecArray, model: string, ser: PyClass, missing: { relation: string; file: string; offset: number; how: string }[]): Finding {
     const start = view.start + qs.index + qs[0].indexOf('=') + 1 + (qs[0].slice(qs[0].indexOf('=') + 1).length - qs[0].slice(qs[0].indexOf('=') + 1).trimStart().length);
     const end = view.start + qs.index + qs[0].length;
+    return this.findingAt(view, { start, end }, qs[0].replace(/^ {4}queryset\s*=\s*/, '').trim(), model, ser, missing);
+  }
+
+  private findingAt(view: PyClass, at: { start: number; end: number }, expr: string, model: string, ser: PyClass, missing: { relation: string; file: string; offset: number; how: string }[]): Finding {
+    const { start, end } = at;
     const names = missing.map((m) => m.relation);
     const many = missing.filter((m) => /list|many/.test(m.how)).map((m) => `'${m.relation}'`);
     const one = missing.filter((m) => !/list|many/.test(m.how)).map((m) => `'${m.relation}'`);
-    const fix = `${qs[0].replace(/^ {4}queryset\s*=\s*/, '').trim()}${one.length ? `.select_related(${one.join(', ')})` : ''}${many.length ? `.prefetch_related(${many.join(', ')})` : ''}`;
+    const fix = `${expr}${one.length ? `.select_related(${one.join(', ')})` : ''}${many.length ? `.prefetch_related(${many.join(', ')})` : ''}`;
     const help = `Preload what ${ser.name} reads for every row: ${one.length ? `select_related(${one.join(', ')})` : ''}${one.length && many.length ? ' and ' : ''}${many.length ? `prefetch_related(${many.join(', ')})` : ''} on this queryset (or in get_queryset).`;
     const rewrite: Rewrite = { title: 'Preload the serializer\'s relations', language: 'python', code: `queryset = ${fix}`, help };
     const evidence: NPlusOneEvidence = {

@@ -221,4 +221,76 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
     const model: ScanFile = { path: 'app/models/order.rb', text: 'class Order < ApplicationRecord\n  has_many :payments\n  has_many :line_items\nend\n' };
     assert.deepEqual(await scanLines([ser, model]), ['app/serializers/api/order_serializer.rb:10', 'app/serializers/api/order_serializer.rb:6']);
   });
+
+  it('a DRF view with only get_queryset() that serializes it with many=True is judged like a list view (at its select_related); fields = "__all__" lists no reverse relation', async () => {
+    const models: ScanFile = {
+      path: 'desk/models.py',
+      text: [
+        'from django.db import models',
+        '',
+        'class Queue(models.Model):',
+        '    name = models.CharField(max_length=40)',
+        '',
+        'class Ticket(models.Model):',
+        '    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="tickets")',
+        '    owner = models.ForeignKey("auth.User", on_delete=models.CASCADE)',
+        '',
+      ].join('\n'),
+    };
+    const serializers: ScanFile = {
+      path: 'desk/api/serializers.py',
+      text: [
+        'from rest_framework import serializers',
+        'from desk.models import Queue, Ticket',
+        '',
+        'class TicketSerializer(serializers.ModelSerializer):',
+        '    queue_name = serializers.CharField(source="queue.name", read_only=True)',
+        '',
+        '    class Meta:',
+        '        model = Ticket',
+        '        fields = "__all__"',
+        '',
+        'class QueueSerializer(serializers.ModelSerializer):',
+        '    class Meta:',
+        '        model = Queue',
+        '        fields = "__all__"',
+        '',
+      ].join('\n'),
+    };
+    // The same name in another package: the view's import says which one it means.
+    const other: ScanFile = { path: 'desk/app/serializers.py', text: 'from rest_framework import serializers\n\nclass TicketSerializer(serializers.Serializer):\n    id = serializers.IntegerField()\n' };
+    const views: ScanFile = {
+      path: 'desk/api/views.py',
+      text: [
+        'from rest_framework.views import APIView',
+        'from desk.api.serializers import (',
+        '    QueueSerializer,',
+        '    TicketSerializer,',
+        ')',
+        '',
+        'class TicketList(APIView):',
+        '    serializer_class = TicketSerializer',
+        '',
+        '    def get_queryset(self):',
+        '        return (',
+        '            Ticket.objects.filter(owner=self.request.user)',
+        '            .select_related("owner")',
+        '        )',
+        '',
+        '    def get(self, request):',
+        '        return self.paginate(request, queryset=self.get_queryset(), on_results=lambda rows: TicketSerializer(rows, many=True).data)',
+        '',
+        'class QueueList(APIView):',
+        '    def get_queryset(self):',
+        '        return Queue.objects.all()',
+        '',
+        '    def get(self, request):',
+        '        return Response(QueueSerializer(self.get_queryset(), many=True).data)',
+        '',
+      ].join('\n'),
+    };
+    const found = await scanNPlusOne([models, serializers, other, views]);
+    assert.deepEqual(found.map((f) => `${f.file}:${f.line}`), ['desk/api/views.py:13']);
+    assert.match(found[0].message, /TicketSerializer reads `queue`/);
+  });
 });
