@@ -1169,6 +1169,23 @@ class Detector {
         const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
         this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
       }
+      this.checkModelHeldInVariable(def, li);
+    }
+  }
+
+  /**
+   * A query on a model held in a variable (`entity_model.objects.get(pk=…)`, `model_class.objects.filter(…)`,
+   * the model picked from a mapping by the object's type) inside a per-object serializer method: one
+   * query per serialized object. Only here: a loop over a fixed list of models elsewhere is a bounded set.
+   */
+  private checkModelHeldInVariable(def: Node, li: LoopInfo): void {
+    const held = /^([a-z_]*model[a-z_]*|klass|model_cls|cls)\.(objects|_default_manager)\.(get|filter|exclude|first|last|count|exists|values|values_list|aggregate|in_bulk)$/;
+    for (const n of this.calls) {
+      if (!contains(def, n) || this.hitByStart.has(n.startIndex)) continue;
+      const m = held.exec(field(n, 'function')?.text ?? '');
+      if (!m || n.parent?.type === 'keyword_argument') continue;
+      const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${m[1]}.${m[2]}.${m[3]}`, method: m[3] };
+      this.report(n, li, call, 'query-in-loop', call.label);
     }
   }
 

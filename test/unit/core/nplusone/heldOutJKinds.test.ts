@@ -293,4 +293,31 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
     assert.deepEqual(found.map((f) => `${f.file}:${f.line}`), ['desk/api/views.py:13']);
     assert.match(found[0].message, /TicketSerializer reads `queue`/);
   });
+
+  it('a query on a model held in a variable inside a serializer method field (the model picked from a mapping per object) runs once per object', async () => {
+    const ser: ScanFile = {
+      path: 'feed/serializers.py',
+      text: [
+        'from rest_framework import serializers',
+        'from feed.models import Bookmark, Note, Photo',
+        '',
+        'KINDS = {"note": Note, "photo": Photo}',
+        '',
+        'class BookmarkSerializer(serializers.ModelSerializer):',
+        '    target = serializers.SerializerMethodField()',
+        '',
+        '    def get_target(self, obj):',
+        '        entity_model = KINDS.get(obj.kind)',
+        '        if entity_model is None:',
+        '            return None',
+        '        return str(entity_model.objects.get(pk=obj.target_id))',
+        '',
+        '    class Meta:',
+        '        model = Bookmark',
+        '        fields = ["id", "target"]',
+        '',
+      ].join('\n'),
+    };
+    assert.deepEqual(await scanLines([ser]), ['feed/serializers.py:13']);
+  });
 });
