@@ -115,7 +115,7 @@ export class DrfViews {
 
   /** Every Python file: only those naming models, serializers or views are kept. */
   addPython(file: string, text: string): void {
-    if (!/models\.Model|ForeignKey|ManyToManyField|Serializer|serializer_class/.test(text)) return;
+    if (!/models\.Model|ForeignKey|ManyToManyField|Serializer|serializer_class|@(?:cached_)?property/.test(text)) return;
     this.texts.set(file, text);
     for (const c of classesOf(file, text)) this.classes.set(c.name, [...(this.classes.get(c.name) ?? []), c]);
   }
@@ -142,6 +142,7 @@ export class DrfViews {
           const rels = { ...(BUILTIN[model] ?? {}), ...(relations.get(model) ?? {}) };
           // `filter(user=self.request.user)` on a one-to-one field: the list is one row.
           if (Object.entries(rels).some(([k, r]) => r.unique && new RegExp(`\\b${k}\\s*=\\s*(?:self\\.)?request\\.user\\b`).test(view.body))) continue;
+          this.propertyFinding(view, model, ser, seen, out);
           const reads = this.reads(ser, rels);
           const missing = reads.filter((r) => !preloaded.all && !preloaded.names.has(r.relation));
           if (!missing.length) continue;
@@ -159,17 +160,21 @@ export class DrfViews {
   /**
    * A view without a class-level `queryset` whose `get_queryset()` returns `Model.objects…` and whose
    * handler serializes it with `many=True` (`Serializer(self.get_queryset(), many=True)`, a paginator's
-   * `on_results=lambda rows: Serializer(rows, many=True)`): judged like a list view, reported at the
+   * `on_results=lambda rows: Serializer(rows, many=True)`), or a listing viewset without its own
+   * `list()` and with a `serializer_class`: judged like a list view, reported at the
    * queryset's `select_related`/`prefetch_related` (where the fix goes), else at its `return`.
    */
   private fromGetQueryset(view: PyClass, relations: Map<string, Record<string, Relation>>, seen: Set<string>, out: Finding[]): void {
-    if (/^ {4}queryset\s*=/m.test(view.body) || !/self\.get_queryset\(\)/.test(view.body)) return;
+    // A listing view (ModelViewSet …) without its own list() serializes get_queryset() with serializer_class.
+    const listsByDefault = /serializer_class/.test(view.body) && this.lists(view, new Set()) && !/^ {4}def\s+list\s*\(/m.test(view.body);
+    if (/^ {4}queryset\s*=/m.test(view.body) || (!/self\.get_queryset\(\)/.test(view.body) && !listsByDefault)) return;
     const gq = /^ {4}def\s+get_queryset\s*\(self[^)]*\)\s*(?:->[^:]+)?:\s*\n((?: {8}.*\n|\s*\n)*)/m.exec(view.body);
     if (!gq) return;
     const ret = /^ {8}return\s*\(?\s*([A-Z]\w*)\.(objects|\w+_objects)\b/m.exec(gq[1]);
     if (!ret) return;
     const model = ret[1];
     const serializers = new Set([...view.body.matchAll(/\b(\w+Serializer)\(\s*[\w.()]+\s*,\s*many\s*=\s*True/g)].map((m) => m[1]));
+    if (listsByDefault) for (const m of view.body.matchAll(/^ {4}serializer_class\s*=\s*(?:\w+\.)*(\w+)/gm)) serializers.add(m[1]);
     if (!serializers.size) return;
     const preloaded = this.preloads(view, new Set());
     if (preloaded.all) return;
@@ -180,6 +185,7 @@ export class DrfViews {
       if (!ser) continue;
       const meta = this.metaModel(ser, new Set());
       if (meta !== model) continue;
+      this.propertyFinding(view, model, ser, seen, out);
       const missing = this.reads(ser, rels).filter((r) => !preloaded.names.has(r.relation));
       const key = `${view.file}:${view.start}`;
       if (!missing.length || seen.has(key)) continue;
@@ -205,6 +211,81 @@ export class DrfViews {
     const path = from.replace(/\./g, '/');
     const hits = l.filter((c) => c.file.includes(`/${path}/`) || c.file.endsWith(`/${path}.py`) || c.file.startsWith(`${path}/`) || c.file === `${path}.py`);
     return hits.length === 1 ? hits[0] : undefined;
+  }
+
+  /**
+   * Properties of the model and its project base classes (mixins too) whose body queries: `Model.objects…`,
+   * `self.history…` (django-simple-history), `self.<relation>.all()/filter()/count()…`, directly or
+   * through a function of the same file it hands `self` (`collect_author_history(self)`).
+   */
+  private queryingProperties(model: string, seen: Set<string>): Map<string, { file: string; offset: number }> {
+    const out = new Map<string, { file: string; offset: number }>();
+    const c = this.unique(model);
+    if (!c || seen.has(model) || seen.size > 8) return out;
+    seen.add(model);
+    const QUERY = /\.objects\.|\.history\.|\bself\.\w+\.(?:all|filter|exclude|count|exists|first|last|values_list|values|aggregate|order_by|get)\(/;
+    const text = this.texts.get(c.file) ?? '';
+    for (const m of c.body.matchAll(/^ {4}@(?:property|cached_property)\s*\n {4}def\s+(\w+)\s*\(self[^)]*\)[^:\n]*:\s*\n((?: {8}.*\n|\s*\n)*)/gm)) {
+      const body = m[2];
+      const helper = [...body.matchAll(/\b(\w+)\(\s*self\b/g)].some((h) => {
+        const def = new RegExp(`^def\\s+${h[1]}\\s*\\([^)]*\\)[^:\\n]*:\\s*\\n((?: {4}.*\\n|\\s*\\n)*)`, 'm').exec(text);
+        return !!def && QUERY.test(def[1].replace(/self\./g, ''));
+      });
+      if (QUERY.test(body) || helper) out.set(m[1], { file: c.file, offset: c.start + m.index! });
+    }
+    for (const b of c.bases) for (const [k, v] of this.queryingProperties(b, seen)) if (!out.has(k)) out.set(k, v);
+    return out;
+  }
+
+  /**
+   * The serializer of a list view reads, for every row, a model property that queries (a history
+   * look-up, a count): one query per row that no select_related/prefetch_related removes. Reported at
+   * the serializer's field (or its Meta), the property as the related location.
+   */
+  private propertyFinding(view: PyClass, model: string, ser: PyClass, seen: Set<string>, out: Finding[]): void {
+    const props = this.queryingProperties(model, new Set());
+    if (!props.size) return;
+    const declared = this.declared(ser, new Set());
+    const listed = this.metaFields(ser, new Set()) ?? [];
+    const reads: { name: string; file: string; offset: number }[] = [];
+    for (const name of new Set([...listed, ...declared.keys()])) {
+      const d = declared.get(name);
+      const prop = d?.relation ?? name;
+      if (d && (d.method || d.writeOnly || d.nested)) continue;
+      if (!props.has(prop)) continue;
+      const metaAt = ser.start + (/^ {4}class\s+Meta\b/m.exec(ser.body)?.index ?? 0);
+      reads.push({ name: prop, file: d ? d.cls.file : ser.file, offset: d ? d.offset + 4 : metaAt });
+    }
+    const key = `${ser.file}:${ser.start}:properties`;
+    if (!reads.length || seen.has(key)) return;
+    seen.add(key);
+    const first = reads[0];
+    const lineEnd = this.texts.get(first.file)?.indexOf('\n', first.offset) ?? -1;
+    const names = reads.map((r) => `\`${r.name}\``).join(', ');
+    const help = `Compute ${names} for all rows in one query (an annotation, or one query grouped by ${model.toLowerCase()}), not in a property read per row.`;
+    const rewrite: Rewrite = {
+      title: 'Compute the property for all rows at once',
+      language: 'python',
+      code: `# one query for the whole page instead of one per ${model.toLowerCase()}:\nqueryset = ${model}.objects.annotate(…)  # or build a dict {pk: value} once and read it in the serializer`,
+      help,
+    };
+    const evidence: NPlusOneEvidence = {
+      kind: 'query-in-loop', implicit: true, library: 'django', call: `${ser.name}: ${reads.map((r) => r.name).join(', ')}`, loop: `the list serialization of ${view.name}`, variable: model.toLowerCase(), iterable: 'queryset', rewrite,
+    };
+    out.push({
+      ruleId: RULE_ID,
+      severity: 'warning',
+      message: `N+1 query (serializer): ${ser.name} reads the ${model} propert${reads.length > 1 ? 'ies' : 'y'} ${names} for every row ${view.name} lists, and ${reads.length > 1 ? 'each queries' : 'it queries'} the database (one query per row). Annotate the value on the queryset or compute it for all rows at once.`,
+      span: { start: first.offset, end: lineEnd > first.offset ? lineEnd : first.offset + 1 },
+      file: first.file,
+      help,
+      fixes: [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }],
+      related: reads.slice(0, 4).map((r) => {
+        const p = props.get(r.name)!;
+        return { file: p.file, span: { start: p.offset + 4, end: p.offset + 4 + r.name.length }, message: `the property \`${r.name}\` queries` };
+      }),
+      evidence: evidence as unknown as Record<string, unknown>,
+    });
   }
 
   /** A class with exactly one definition in the project (ambiguous names are not guessed). */

@@ -320,4 +320,80 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
     };
     assert.deepEqual(await scanLines([ser]), ['feed/serializers.py:13']);
   });
+
+  it('a list viewset with only get_queryset() is judged with its serializer_class; a model property that queries (through a mixin and a helper of its file) read per row is reported at the serializer field', async () => {
+    const mixins: ScanFile = {
+      path: 'gym/utils/models.py',
+      text: [
+        'from django.db import models',
+        '',
+        'class HistoryMixin:',
+        '    @property',
+        '    def editors(self):',
+        '        return collect_editors(self)',
+        '',
+        'def collect_editors(model):',
+        '    return set(model.history.values_list("editor", flat=True))',
+        '',
+      ].join('\n'),
+    };
+    const models: ScanFile = {
+      path: 'gym/models.py',
+      text: [
+        'from django.db import models',
+        'from gym.utils.models import HistoryMixin',
+        '',
+        'class Coach(models.Model):',
+        '    name = models.CharField(max_length=40)',
+        '',
+        'class Lesson(HistoryMixin, models.Model):',
+        '    coach = models.ForeignKey(Coach, on_delete=models.CASCADE)',
+        '    title = models.CharField(max_length=40)',
+        '',
+        '    @property',
+        '    def label(self):',
+        '        return self.title.upper()',
+        '',
+      ].join('\n'),
+    };
+    const ser: ScanFile = {
+      path: 'gym/serializers.py',
+      text: [
+        'from rest_framework import serializers',
+        'from gym.models import Coach, Lesson',
+        '',
+        'class CoachSerializer(serializers.ModelSerializer):',
+        '    class Meta:',
+        '        model = Coach',
+        '        fields = ["id", "name"]',
+        '',
+        'class LessonSerializer(serializers.ModelSerializer):',
+        '    coach = CoachSerializer(read_only=True)',
+        '    editors = serializers.ListSerializer(child=serializers.CharField(), read_only=True)',
+        '',
+        '    class Meta:',
+        '        model = Lesson',
+        '        fields = ["id", "coach", "editors", "label"]',
+        '',
+      ].join('\n'),
+    };
+    const views: ScanFile = {
+      path: 'gym/views.py',
+      text: [
+        'from rest_framework import viewsets',
+        'from gym.serializers import LessonSerializer',
+        '',
+        'class LessonViewSet(viewsets.ReadOnlyModelViewSet):',
+        '    serializer_class = LessonSerializer',
+        '',
+        '    def get_queryset(self):',
+        '        return Lesson.objects.filter(coach__name=self.request.query_params.get("coach"))',
+        '',
+      ].join('\n'),
+    };
+    const found = await scanNPlusOne([mixins, models, ser, views]);
+    assert.deepEqual(found.map((f) => `${f.file}:${f.line}`).sort(), ['gym/serializers.py:11', 'gym/views.py:8']);
+    assert.match(found.find((f) => f.file === 'gym/views.py')!.message, /LessonSerializer reads `coach`/);
+    assert.match(found.find((f) => f.file === 'gym/serializers.py')!.message, /property `editors`/);
+  });
 });
