@@ -251,13 +251,15 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
 
   // Prisma: client.model.op(…) (also this.prisma.model.op, tx.model.op)
   const pIdx = segs.findIndex((s, i) => i >= 1 && s.call && PRISMA_OPS.has(s.name) && !segs[i - 1].call);
-  if (pIdx >= 1 && pIdx === segs.length - 1) {
+  // Prisma's fluent relation API: `prisma.team.findUnique({ where }).members()` reads the relation (one query).
+  const fluent = pIdx >= 1 && pIdx === segs.length - 2 && !!last.call && /^find(Unique|First)(OrThrow)?$/.test(segs[pIdx].name);
+  if (pIdx >= 1 && (pIdx === segs.length - 1 || fluent)) {
     const client = n[pIdx - 2];
     const model = n[pIdx - 1];
     const prismaish = (client !== undefined && (/prisma/i.test(client) || ctx.clients.get(client)?.includes('PrismaClient') || (usesModule(ctx, /^@prisma\/client|prisma$/) && isClientish(client, ctx)))) || (client === undefined && /prisma/i.test(model));
     if (prismaish && model !== 'query' && pIdx <= 3) {
       const batchArg = /\bin\s*:|\bnotIn\s*:|\bhasSome\s*:|\bhasEvery\s*:/.test(segs[pIdx].args?.text ?? '');
-      return { library: 'prisma', op: PRISMA_WRITE.test(method) ? 'write' : 'read', batch: PRISMA_BATCH.test(method) || batchArg, label: label(chain), method, model };
+      return { library: 'prisma', op: PRISMA_WRITE.test(segs[pIdx].name) ? 'write' : 'read', batch: PRISMA_BATCH.test(segs[pIdx].name) || batchArg, label: label(chain), method: segs[pIdx].name, model };
     }
   }
   if (/^\$(queryRaw|executeRaw)(Unsafe)?$/.test(method) && segs.length >= 2) {

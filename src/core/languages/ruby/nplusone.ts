@@ -111,7 +111,9 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
   // Association calls: post.tags.create!(…), user.notifications.find_by(…), @order.items.update_all(…)
   // …also through relation builders in between: `issue.reports.reorder(…).pluck(:user_id)`.
   const built = segs.length > 3 && segs.slice(2, -1).every((s) => s.call && /^(where|order|reorder|limit|includes|preload|select|distinct|not|joins|left_joins|unscope|rewhere)$/.test(s.name));
-  if ((segs.length === 3 || built) && !segs[0].call && segs[1].call && !segs[1].args && !segs[1].block && ASSOC_CALL.test(method) && /^[a-z][a-z0-9_]*s$/.test(n[1]) && !NOT_ASSOCIATION.test(n[1]) &&
+  // `items.sum(&:quantity)` / `items.sum { … }` is Enumerable#sum over the loaded records (a preload serves it), not SQL SUM.
+  const enumerable = /^(sum|maximum|minimum)$/.test(method) && (!!last.block || named(last.args).some((x) => x.type === 'block_argument'));
+  if ((segs.length === 3 || built) && !enumerable && !segs[0].call && segs[1].call && !segs[1].args && !segs[1].block && ASSOC_CALL.test(method) && /^[a-z][a-z0-9_]*s$/.test(n[1]) && !NOT_ASSOCIATION.test(n[1]) &&
     (chain.root.type === 'identifier' || chain.root.type === 'instance_variable') && usesModule(ctx, /rails|active_record/)) {
     const model = n[1].replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
     return { library: 'activerecord', op: AR_WRITE.test(method) ? 'write' : 'read', batch: /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || named(last.args).some((arg) => arg.type === 'pair' && field(arg, 'value')?.type === 'array'), label: label(chain), method, model };
