@@ -112,13 +112,20 @@ export const health: CliCommand = {
       const minAge = thresholds.unusedIndexMinStatsAgeSeconds ?? DEFAULT_THRESHOLDS.unusedIndexMinStatsAgeSeconds;
       // "Never used" on young statistics means nothing: say so instead of offering a DROP.
       const young = facts.statsAgeSeconds !== null && facts.statsAgeSeconds < minAge
-        ? [{ checkId: 'unused-index', what: `the statistics are ${formatMs(facts.statsAgeSeconds * 1000)} old, younger than ${formatMs(minAge * 1000)} (--drop-min-stats-age-days): no index is called unused yet` }] : [];
+        ? [{ checkId: 'unused-index', what: `the statistics are ${formatMs(facts.statsAgeSeconds * 1000)} old${STATS_FROM[facts.statsAgeFrom ?? 'reset']}, younger than ${formatMs(minAge * 1000)} (--drop-min-stats-age-days): no index is called unused yet` }] : [];
       const asked = (b: { checkId: string }) => !values.check || values.check.includes(b.checkId);
       return print(describeProfile(db.profile), all.filter((f) => rank[f.severity] <= rank[min]), securityBlindSpots(facts).filter(asked), young.filter(asked));
     } finally {
       await db.close();
     }
   },
+};
+
+/** What a statistics age counts from, as said after it. */
+const STATS_FROM: Record<'reset' | 'database-created' | 'server-start', string> = {
+  reset: '',
+  'database-created': ' (never reset: counted from the database\'s creation)',
+  'server-start': ' (never reset: counted from the server\'s start)',
 };
 
 /** A history file is at most this large (the dashboard's keeps 2000 snapshots). */

@@ -219,6 +219,10 @@ function rewriteRaw(input: RewriteInput): Rewrite {
       return write
         ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', code: `await knex('${model}').insert(${items}.map((${item}) => ({ /* … */ })));\n// very large lists: await knex.batchInsert('${model}', rows, 1000);`, help: `Insert all ${items} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }
         : { title: 'Batch with whereIn (knex)', language: 'typescript', code: `const rows = await knex('${model}').whereIn('id', ${items}.map((${item}) => ${item}.id));\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Use one knex(…).whereIn('id', ids) query and look the rows up by id.` };
+    case 'objection':
+      return write
+        ? { title: `Batch with ${model}.query().insert(array) / one whereIn`, language: 'typescript', code: `// inserts (PostgreSQL): one INSERT for all rows\nawait ${model}.query().insert(${items}.map((${item}) => ({ /* … */ })));\n// the same change for every row: one UPDATE … WHERE id IN (…)\nawait ${model}.query().patch({ /* … */ }).whereIn('id', ${items}.map((${item}) => ${item}.id));`, help: `Write all ${items} with one ${model}.query().insert([...]) (PostgreSQL) or one patch/delete with whereIn('id', ids), instead of one query per ${item}.` }
+        : { title: `Batch with findByIds / withGraphFetched (Objection)`, language: 'typescript', code: `const rows = await ${model}.query().findByIds(${items}.map((${item}) => ${item}.id));\nconst byId = new Map(rows.map((r) => [r.id, r]));\n// or load the relation with the parent query: Parent.query().withGraphFetched('${model}')`, help: `Load all rows with one ${model}.query().findByIds(ids) (or withGraphFetched on the parent query) and look them up by id.` };
     case 'drizzle':
       return write
         ? { title: 'Batch insert with db.insert(t).values(array)', language: 'typescript', code: `await db.insert(${model}).values(${items}.map((${item}) => ({ /* … */ })));`, help: `Insert all ${items} with one db.insert(…).values([...]).` }
