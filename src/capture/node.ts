@@ -475,7 +475,9 @@ function nearSite(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, 
   const raw = f?.getFileName?.();
   if (f && raw) {
     const script = scriptOf(raw);
-    if (script.user && lineLater(script) && !(syncOnly && isAsyncFrame(f))) return new LaterSite(f, script, via);
+    if (script.user) {
+      if (lineLater(script) && !(syncOnly && isAsyncFrame(f))) return new LaterSite(f, script, via);
+    } else if (nearOnly) return null; // a library's frame (Sequelize's own call of its funnel): siteAmong would find no site and read no deeper
   }
   return siteAmong(near, NEAR_FRAMES, above, via, syncOnly, nearOnly);
 }
