@@ -174,6 +174,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.dropped = 0;
     this.advice.clear();
     this.plans.clear();
+    this.ctx.indexAdvice?.forgetRecorded();
     this.summary = undefined;
     this.groups = [];
     this.publishDiagnostics();

@@ -34,6 +34,8 @@ const TOP_STATEMENTS_MS = 5 * 60_000;
 export interface IndexAdviceApi {
   /** The decided advice of these statements (weighed with the workspace's and pg_stat_statements'); undefined when not connected. */
   decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined>;
+  /** The recording was cleared: its statements no longer weigh in, and the decisions they took part in are made again. */
+  forgetRecorded(): void;
 }
 
 export function registerIndexAdvice(ctx: PgLensContext): void {
@@ -48,7 +50,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * statements every decision weighs (the workspace's SQL, pg_stat_statements' busiest, read once, and the
    * statements a recording saw).
    */
-  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; statements: Promise<DecisionInput[]> }; recorded: Map<string, { sql: string; source: string }> } | undefined;
+  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; statements: Promise<DecisionInput[]> } } | undefined;
+  /**
+   * The statements a recording saw, weighed by every decision on any connection until the recording is cleared:
+   * kept per connection, they were gone after switching databases and back, and the scan run again then decided
+   * the code's statements without them (a missing-index finding the first scan had showed went missing).
+   */
+  private readonly recorded = new Map<string, { sql: string; source: string }>();
   /** The workspace's SQL per file (read once by the one walker, then kept current file by file on save). */
   private files: Promise<Map<string, { sql: string; source: string }[]>> | undefined;
   /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
@@ -80,7 +88,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private async stateFor(conn: { db: Database; info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' } }) {
     if (this.state?.db !== conn.db) {
       const { IndexDecider } = await import('../db/indexDecision');
-      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l) }), advice: new Map(), recorded: new Map() };
+      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l) }), advice: new Map() };
     }
     return this.state;
   }
@@ -100,7 +108,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       });
       state.top = { at: Date.now(), statements };
     }
-    return mergeStatements(await state.top.statements, [...[...(await this.workspaceFiles()).values()].flat(), ...state.recorded.values()]).statements;
+    return mergeStatements(await state.top.statements, [...[...(await this.workspaceFiles()).values()].flat(), ...this.recorded.values()]).statements;
   }
 
   private workspaceFiles(): Promise<Map<string, { sql: string; source: string }[]>> {
@@ -126,7 +134,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const state = await this.stateFor(conn);
     const { decided } = await import('../db/missingIndexAnalyzer');
     // From now on every decision weighs them too (the editor's, Suggest Indexes', the workload's): one answer per statement.
-    for (const s of statements) if (!state.recorded.has(s.sql)) state.recorded.set(s.sql, { sql: s.sql, source: 'recorded' });
+    for (const s of statements) if (!this.recorded.has(s.sql)) this.recorded.set(s.sql, { sql: s.sql, source: 'recorded' });
     const focus = statements.map((s) => s.sql);
     const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus });
     // The code's statements this decision changed (now served by the recorded statement's index, say): their documents again.
@@ -137,6 +145,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       if (d) out.set(s.sql, d);
     }
     return out;
+  }
+
+  forgetRecorded(): void {
+    if (!this.recorded.size) return;
+    this.recorded.clear();
+    // Decisions they weighed in on are made again, without them (the proofs already made are the decider's: kept).
+    this.state?.advice.clear();
   }
 
   /** The decision's advice for the statements `skip` leaves out, kept; the SQL texts whose advice changed. */
@@ -414,7 +429,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       const state = await this.stateFor(conn);
       this.files = undefined; // the workload reads the workspace afresh
       // The workspace's statements and the recorded ones: the same set as every other decision of the editor.
-      const extra = [...[...(await this.workspaceFiles()).values()].flat(), ...state.recorded.values()];
+      const extra = [...[...(await this.workspaceFiles()).values()].flat(), ...this.recorded.values()];
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
       const { adviseWorkload } = await import('../db/workload');
       return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), info: conn.info, extraStatements: extra, decider: state.decider, log: (l) => this.ctx.log.info(l) });
