@@ -77,14 +77,16 @@ export const HEALTH_SQL = {
    * updates (new xmin) or deletes (count) a row of these catalogs. VACUUM and ANALYZE change relpages and
    * reltuples in place (no new xmin): those are read every time (indexStats). widths_version: the set of
    * relations of at least $1 pages (those with a width estimate) and when their tables were last analysed
-   * (pg_statistic itself is readable by superusers only).
+   * (pg_statistic itself is readable by superusers only) — in the user's schemas only, as the width reads: the
+   * system catalogs, shared ones included, are analysed as other databases' work changes them.
    */
   catalogVersion: `${M} SELECT concat_ws(':', (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_class), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_index),
     (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_constraint), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_namespace),
     (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_attribute)) AS version, current_setting('block_size')::float8 AS block_size,
     (SELECT sum(c.oid::int8) || '/' || coalesce(sum(extract(epoch FROM greatest(pg_stat_get_last_analyze_time(coalesce(i.indrelid, c.oid)),
         pg_stat_get_last_autoanalyze_time(coalesce(i.indrelid, c.oid))))), 0)
-      FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relpages >= $1 AND c.relkind IN ('r', 'm', 'i')) AS widths_version`,
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index i ON i.indexrelid = c.oid
+      WHERE c.relpages >= $1 AND c.relkind IN ('r', 'm', 'i') AND ${USER_SCHEMA}) AS widths_version`,
   foreignKeys: `${M} SELECT con.oid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, con.conrelid::int8 AS table_oid, con.conname AS name,
     con.conkey AS columns,
     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
 import { DEFAULT_THRESHOLDS } from '../../core/health/types';
 import { countOf, formatMs } from '../../core/format';
+import { healthDocsPath } from '../../core/docs';
+import { docsPageLocation } from '../../node/docsPages';
 import { HEALTH_CHECKS, pgBouncerOnlyFacts, runHealthChecks, securityBlindSpots, type HealthFinding, type PgBouncerFacts } from '../../core/health';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -81,6 +83,13 @@ export const health: CliCommand = {
           ctx.out('');
           ctx.out('Not checked yet:');
           for (const b of waiting) ctx.out(`  ${b.checkId}: ${b.what}`);
+        }
+        // Each check with findings once, with its docs page on this machine (as scan prints its rules').
+        const ids = [...new Set(findings.map((f) => f.checkId))].sort();
+        if (ids.length) {
+          ctx.out('');
+          ctx.out('read about the checks:');
+          for (const id of ids) ctx.out(`    ${id}: ${oneLine(docsPageLocation(healthDocsPath(id)))}`);
         }
       }
       return findings.some((f) => f.severity !== 'info') ? EXIT.findings : EXIT.ok;

@@ -9,7 +9,8 @@ import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
 import { countByContext, parseContextPolicy, type ContextPolicy } from '../../core/codeContext';
 import { reachesLevel, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
-import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
+import { allRuleMeta } from '../../core/rules/index';
+import { docsPageLocation, readDocsPage } from '../../node/docsPages';
 import { codeAnalyzers } from '../../core/analyzers';
 import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
@@ -141,7 +142,7 @@ function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ct
     return JSON.stringify(
       toSarif(located, result.rules, {
         toolVersion: ctx.env.PGLENS_VERSION ?? '0.1.0',
-        docsBaseUri: DOCS_BASE_URI,
+        docsPage: readDocsPage,
         srcRoot: pathToFileURL(ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep).href,
         relativeUri: (f) => f.split('/').map(encodeURIComponent).join('/'),
       }),
@@ -149,7 +150,7 @@ function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ct
       2,
     );
   }
-  return formatText(located, summary);
+  return formatText(located, summary, docsPageLocation);
 }
 
 export const scan: CliCommand = {

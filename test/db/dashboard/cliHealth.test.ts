@@ -1,5 +1,6 @@
 /** `pg-lens health` end to end through the CLI's main(): JSON shape, text, exit codes, usage errors. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { testDatabase } from '../support';
 import { runCli as run } from '../../unit/support/cli';
 
@@ -55,6 +56,10 @@ describe('pg-lens health', function () {
     assert.equal(r.code, 1);
     assert.match(r.out, /WARNING unused-index: Index s\.x\.never_used/);
     assert.match(r.out, /fix: DROP INDEX CONCURRENTLY "s\.x"\.never_used;/);
+    // The check's docs page, on this machine (shipped beside the CLI), not a web address that does not exist.
+    const page = /^ {4}unused-index: (\S+unused-index\.md)$/m.exec(r.out)?.[1];
+    assert.ok(page && fs.readFileSync(page, 'utf8').startsWith('# unused-index'), r.out);
+    assert.doesNotMatch(r.out, /https?:\/\//);
   });
 
   it('no DROP offered on young statistics: unused-index waits for --drop-min-stats-age-days (7 by default, as the editor) and says why', async () => {
