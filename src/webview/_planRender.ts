@@ -206,7 +206,7 @@ function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSele
   const share = plan.analyzed ? m.timeShare : m.costShare;
   const rel = n.raw[K.SubplanName] ? h(doc, 'span', { class: 'subplan' }, String(n.raw[K.SubplanName])) : n.raw[K.ParentRelationship] && n.raw[K.ParentRelationship] !== 'Outer' ? h(doc, 'span', { class: 'rel' }, String(n.raw[K.ParentRelationship])) : undefined;
   const figures = plan.analyzed
-    ? [`${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 ? ` ${misestimateLabel(m)?.short ?? ''}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
+    ? [`${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 && misestimateLabel(m)?.short ? ` ${misestimateLabel(m)?.short}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
     : [`cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `${fmtCount(m.estRows)} ${m.estRows === 1 ? 'row' : 'rows'} est.`];
   const row = h(doc, 'div', {
     class: `node${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${isSelected ? ' selected' : ''}`,
@@ -421,7 +421,7 @@ export function renderTable(doc: Document, plan: Plan, onSelect: (id: number) =>
     ['excl', 'Self time', (n) => fmtMs(n.metrics.exclusiveMs), plan.analyzed],
     ['incl', 'Total time', (n) => fmtMs(n.metrics.inclusiveMs), plan.analyzed],
     ['rows', plan.analyzed ? 'Rows' : 'Rows est.', (n) => (plan.analyzed ? `${fmtCount(n.metrics.actualRowsTotal)} / ${fmtCount(n.metrics.estRows * n.metrics.loops)}` : fmtCount(n.metrics.estRows)), true],
-    ['mis', 'Misestimate', (n) => misestimateLabel(n.metrics)?.short ?? '–', plan.analyzed],
+    ['mis', 'Misestimate', (n) => misestimateLabel(n.metrics)?.short || '–', plan.analyzed],
     ['loops', 'Loops', (n) => fmtCount(n.metrics.loops), plan.analyzed],
     ['cost', 'Self cost', (n) => fmtCost(n.metrics.exclusiveCost), true],
     ['hit', 'Shared hit', (n) => fmtCount(n.metrics.exclusiveBuffers?.sharedHit), buffers],
