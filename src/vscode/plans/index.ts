@@ -544,7 +544,10 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   if (!outcome.ok) {
     // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
     const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
-    md.appendMarkdown(`$(error) **${refused ? 'PG Lens did not plan this statement' : 'PostgreSQL cannot plan this statement'}:** ${escapeMd(outcome.message)}`);
+    const { splicedPlaceholderReason } = await import('../../core/plan/brief');
+    const spliced = refused ? undefined : splicedPlaceholderReason(outcome.message, site.params);
+    if (spliced) md.appendMarkdown(`$(info) **PG Lens cannot plan this statement:** ${escapeMd(spliced)}`);
+    else md.appendMarkdown(`$(error) **${refused ? 'PG Lens did not plan this statement' : 'PostgreSQL cannot plan this statement'}:** ${escapeMd(outcome.message)}`);
     return md;
   }
   const r = outcome.result;
