@@ -436,6 +436,7 @@ class PlansFeature implements vscode.Disposable {
       try {
         const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, trustFunctions: this.ctx.config.trustedFunctions, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
         const payload = this.payloadOf(r, p.conn, `${firstLine(target.site.sql)} (analyze)`);
+        if (params.length) payload.params = params.map((v) => (v === null ? null : String(v)));
         this.remember(payload);
         panel.post({ type: 'show', payload });
         this.ctx.log.info(`Explain Analyze on ${p.conn.profile.name} (rolled back): ${firstLine(checked.text)}`);
