@@ -24,6 +24,8 @@ export interface PlanPayload {
   foreignKeys?: [string, ForeignKeyFact][];
   /** When it was taken (ms since epoch). */
   at: number;
+  /** The values of $1, $2… an Explain Analyze ran with (null = NULL); absent for plans without parameters or not run. */
+  params?: (string | null)[];
 }
 
 export type { BenchmarkRunSummary };
@@ -62,14 +64,15 @@ export function parseFromPlanWebview(m: unknown): FromPlanWebview | undefined {
 export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const o = m as Record<string, any>;
-  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number';
+  const values = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: unknown) => x === null || typeof x === 'string'));
+  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params);
   switch (o.type) {
     case 'show':
       return payload(o.payload) ? (o as ToPlanWebview) : undefined;
     case 'compare':
       return payload(o.before) && payload(o.after) ? (o as ToPlanWebview) : undefined;
     case 'benchmark':
-      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' && (o.run.params === undefined || (Array.isArray(o.run.params) && o.run.params.every((x: unknown) => x === null || typeof x === 'string'))) ? (o as ToPlanWebview) : undefined;
+      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' && values(o.run.params) ? (o as ToPlanWebview) : undefined;
     case 'busy':
     case 'error':
     case 'benchmarkError':

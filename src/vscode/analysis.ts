@@ -141,7 +141,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private declared: Promise<DeclaredIndexes | undefined> | undefined;
 
   async analyzers(): Promise<Analyzer[]> {
-    const [{ rulesAnalyzer }, { nPlusOneAnalyzer }] = await Promise.all([import('../core/scan'), import('../core/nplusone/analyzer')]);
+    const { codeAnalyzers } = await import('../core/analyzers');
     let evidence: EvidenceSource | undefined;
     try {
       evidence = await this.evidenceSource();
@@ -154,7 +154,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     // Without a database: the expression indexes the workspace's own .sql files create (read once).
     this.declared ??= evidence ? undefined : import('../node/projectConfig').then((m) => m.readDeclaredIndexes((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
     const declared = evidence ? undefined : await this.declared;
-    return [rulesAnalyzer({ project, declared, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), nPlusOneAnalyzer(), ...this.plugged];
+    return [...codeAnalyzers({ project, declared, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), ...this.plugged];
   }
 
   refreshAll(): void {

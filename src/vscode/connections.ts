@@ -23,6 +23,8 @@ export interface ProfileEntry {
   /** The entry as written in its scope's list, and its position there. */
   raw: unknown;
   index: number;
+  /** A user profile standing for a workspace profile left out for it (core/connection/settings.mergeConnectionSettings). */
+  standsForWorkspace?: boolean;
 }
 
 export class ConnectionManager implements vscode.Disposable {
@@ -89,7 +91,7 @@ export class ConnectionManager implements vscode.Disposable {
       this.log.warn(p);
     }
     this.fromUser = new Set(profiles.filter((p) => p.origin === 'user').map((p) => p.profile.name));
-    return profiles.map((p) => ({ profile: p.profile, origin: p.origin, raw: p.raw, index: p.index }));
+    return profiles.map((p) => ({ profile: p.profile, origin: p.origin, raw: p.raw, index: p.index, standsForWorkspace: p.standsForWorkspace }));
   }
   private readonly reported = new Set<string>();
   /** Names of the profiles defined in the user's own settings (the only ones a 0.1 secret is moved for). */

@@ -206,7 +206,7 @@ function nodeRow(doc: Document, plan: Plan, n: PlanNode, isOpen: boolean, isSele
   const share = plan.analyzed ? m.timeShare : m.costShare;
   const rel = n.raw[K.SubplanName] ? h(doc, 'span', { class: 'subplan' }, String(n.raw[K.SubplanName])) : n.raw[K.ParentRelationship] && n.raw[K.ParentRelationship] !== 'Outer' ? h(doc, 'span', { class: 'rel' }, String(n.raw[K.ParentRelationship])) : undefined;
   const figures = plan.analyzed
-    ? [`${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 ? ` ${misestimateLabel(m)?.short ?? ''}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
+    ? [`${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`, `rows ${fmtCount(m.actualRows)} of ${fmtCount(m.estRows)} est.${m.misestimate && m.misestimate >= 10 && misestimateLabel(m)?.short ? ` ${misestimateLabel(m)?.short}` : ''}`, m.loops !== 1 ? `× ${fmtCount(m.loops)} loops` : '', m.neverExecuted ? 'never executed' : '']
     : [`cost ${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`, `${fmtCount(m.estRows)} ${m.estRows === 1 ? 'row' : 'rows'} est.`];
   const row = h(doc, 'div', {
     class: `node${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${isSelected ? ' selected' : ''}`,
@@ -421,7 +421,7 @@ export function renderTable(doc: Document, plan: Plan, onSelect: (id: number) =>
     ['excl', 'Self time', (n) => fmtMs(n.metrics.exclusiveMs), plan.analyzed],
     ['incl', 'Total time', (n) => fmtMs(n.metrics.inclusiveMs), plan.analyzed],
     ['rows', plan.analyzed ? 'Rows' : 'Rows est.', (n) => (plan.analyzed ? `${fmtCount(n.metrics.actualRowsTotal)} / ${fmtCount(n.metrics.estRows * n.metrics.loops)}` : fmtCount(n.metrics.estRows)), true],
-    ['mis', 'Misestimate', (n) => misestimateLabel(n.metrics)?.short ?? '–', plan.analyzed],
+    ['mis', 'Misestimate', (n) => misestimateLabel(n.metrics)?.short || '–', plan.analyzed],
     ['loops', 'Loops', (n) => fmtCount(n.metrics.loops), plan.analyzed],
     ['cost', 'Self cost', (n) => fmtCost(n.metrics.exclusiveCost), true],
     ['hit', 'Shared hit', (n) => fmtCount(n.metrics.exclusiveBuffers?.sharedHit), buffers],
@@ -563,14 +563,20 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
   const verdict = noise
     ? `about the same (the same plan; ${fmtMs(a.executionMs!)} → ${fmtMs(b.executionMs!)} in one run each is run-to-run noise — Benchmark measures percentiles)`
     : c.ratio < 0.98 ? `${(1 / c.ratio).toFixed(2)}× ${c.analyzed ? 'faster' : 'cheaper'}` : c.ratio > 1.02 ? `${c.ratio.toFixed(2)}× ${c.analyzed ? 'slower' : 'costlier'}` : `about the same (${c.analyzed ? 'time' : 'cost'} within 2%)`;
-  root.appendChild(h(doc, 'h1', {}, `Before → after: ${verdict}`));
+  // Two runs with different $n values compare data, not plans (person7's hour: "43.96× slower" for the same plan run for
+  // an email nobody has, then for the customer with 338 orders).
+  const shownParams = (p: PlanPayload) => (p.params ?? []).map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : v}`).join(', ');
+  const otherValues = c.analyzed && shownParams(before) !== shownParams(after);
+  root.appendChild(h(doc, 'h1', {}, `Before → after: ${verdict}${otherValues && !noise ? ' — with other parameter values' : ''}`));
+  if (otherValues) root.appendChild(h(doc, 'p', { class: 'note warn' }, `The two runs used different parameter values (before: ${shownParams(before) || 'none'}; after: ${shownParams(after) || 'none'}): ${samePlanShape(a, b) ? 'the plan is the same, so the difference is the data these values select, not the plan' : 'part of the difference is the data these values select'}. Run both with the same values to compare the plans.`));
   root.appendChild(h(doc, 'p', { class: 'note' }, c.analyzed
     ? 'Both plans ran (EXPLAIN ANALYZE): compared on measured time and actual rows.'
     : a.analyzed !== b.analyzed
       ? `Only the ${a.analyzed ? 'before' : 'after'} plan ran: compared on what both have, the planner's estimates (cost and planned rows), never measured time against an estimate.`
       : 'Both plans are estimates: compared on estimated cost and planned rows.'));
   const side = (title: string, p: Plan, payload: PlanPayload) =>
-    h(doc, 'section', { class: 'side' }, h(doc, 'h2', {}, title), h(doc, 'p', {}, payload.title), summaryLine(doc, p, payload), h(doc, 'pre', { class: 'raw' }, planText(p)));
+    h(doc, 'section', { class: 'side' }, h(doc, 'h2', {}, title), h(doc, 'p', {}, payload.title), summaryLine(doc, p, payload),
+      ...(payload.params?.length ? [h(doc, 'p', { class: 'params' }, `Parameters: ${shownParams(payload)}`)] : []), h(doc, 'pre', { class: 'raw' }, planText(p)));
   root.appendChild(h(doc, 'div', { class: 'compare' }, side('Before', a, before), side('After', b, after)));
   const table = h(doc, 'table', { class: 'nodes diff' });
   table.appendChild(h(doc, 'thead', {}, h(doc, 'tr', {}, ...['Node', 'Change', c.analyzed ? 'Δ self time' : 'Δ self cost', 'Δ rows', 'Δ shared blocks', 'After / before'].map((x) => h(doc, 'th', { scope: 'col' }, x)))));

@@ -140,6 +140,7 @@ async function main(): Promise<number> {
         workspace: ws,
         scenario: sc,
         profileName: PROFILE_NAME,
+        userSettings: path.join(userDataDir, 'User', 'settings.json'),
         suiteResults,
         log: (m) => log(`  ${m}`),
         screenshot: async (shot) => {

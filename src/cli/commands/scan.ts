@@ -8,11 +8,10 @@ import { pathToFileURL } from 'node:url';
 import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
 import { countByContext, parseContextPolicy, type ContextPolicy } from '../../core/codeContext';
-import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
+import { reachesLevel, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
 import { allRuleMeta } from '../../core/rules/index';
 import { docsPageLocation, readDocsPage } from '../../node/docsPages';
-import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
-import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
+import { codeAnalyzers } from '../../core/analyzers';
 import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
 import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../node/projectConfig';
 import { describeOtherDialect } from '../../core/dialect';
@@ -114,9 +113,7 @@ export async function runScan(opts: ScanCliOptions, ctx: CliContext, extra: { an
   // The project's database from its configuration: no PostgreSQL advice for another dialect's SQL.
   const project = readProjectDialect(opts.paths, ctx.cwd);
   const analyzers: Analyzer[] = [
-    rulesAnalyzer({ project, declared: extra.evidence ? undefined : readDeclaredIndexes(opts.paths, ctx.cwd), evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
-    nPlusOneAnalyzer(),
-    ormOffsetAnalyzer({ project }),
+    ...codeAnalyzers({ project, declared: extra.evidence ? undefined : readDeclaredIndexes(opts.paths, ctx.cwd), evidence: extra.evidence, onRuleError: (id, e) => ctx.err(`pg-lens scan: rule ${id} failed: ${errorMessage(e)}`) }),
     ...(extra.analyzers ?? []),
   ];
   configureTreeSitterForCli();

@@ -26,6 +26,8 @@ export interface SourcedProfile {
   /** The entry as written in its scope's list, and its position there. */
   raw: unknown;
   index: number;
+  /** A user profile that stands for a workspace profile left out for it (same name, or same server, database and user). */
+  standsForWorkspace?: boolean;
 }
 
 /** Server, database and user: what the password belongs to on the server's side. */
@@ -57,11 +59,15 @@ export function mergeConnectionSettings(user: readonly unknown[], workspace: rea
   for (const entry of read(workspace ?? [], 'workspace')) {
     const p = entry.profile;
     if (names.has(p.name)) {
+      const mineByName = userEntries.find((u) => u.profile.name === p.name);
+      if (mineByName) mineByName.standsForWorkspace = true;
       problems.push(`Ignoring workspace connection profile "${p.name}": a profile of that name is defined in your user settings, and a workspace cannot redefine it.`);
       continue;
     }
     const mine = owned.get(endpoint(p));
     if (mine) {
+      const standIn = userEntries.find((u) => u.profile === mine);
+      if (standIn) standIn.standsForWorkspace = true;
       problems.push(`Ignoring workspace connection profile "${p.name}": your user settings define "${mine.name}" (${mine.environment}) for the same server, database and user, and a workspace cannot redefine it.`);
       continue;
     }
@@ -77,10 +83,11 @@ export function mergeConnectionSettings(user: readonly unknown[], workspace: rea
  * settings was made in another folder (user settings follow the person from folder to folder) and counts here only when
  * it names one of this workspace's profiles. Otherwise the user's choice, else the first profile.
  */
-export function activeProfileName(profiles: readonly Pick<SourcedProfile, 'profile' | 'origin'>[], chosen: { user?: string; workspace?: string }, workspaceHasList: boolean): string | undefined {
-  const has = (list: readonly Pick<SourcedProfile, 'profile' | 'origin'>[], name: string | undefined) => name !== undefined && list.some((p) => p.profile.name === name);
+export function activeProfileName(profiles: readonly Pick<SourcedProfile, 'profile' | 'origin' | 'standsForWorkspace'>[], chosen: { user?: string; workspace?: string }, workspaceHasList: boolean): string | undefined {
+  const has = (list: readonly Pick<SourcedProfile, 'profile'>[], name: string | undefined) => name !== undefined && list.some((p) => p.profile.name === name);
   if (has(profiles, chosen.workspace)) return chosen.workspace;
-  const own = workspaceHasList ? profiles.filter((p) => p.origin === 'workspace') : [];
+  // The workspace's profiles, and the user's that stand for those left out (the same database under the user's name).
+  const own = workspaceHasList ? profiles.filter((p) => p.origin === 'workspace' || p.standsForWorkspace) : [];
   const candidates = own.length ? own : profiles;
   if (has(candidates, chosen.user)) return chosen.user;
   return candidates[0]?.profile.name;

@@ -92,9 +92,16 @@ export function sqlFileSites(text: string, file?: string): SqlSite[] {
   return out;
 }
 
-/** The statement of a SQL script under the cursor (see sqlLexer.statementAt), as a site. */
+/**
+ * The statement of a SQL script under the cursor (see sqlLexer.statementAt), as a site. In a file of named queries, the
+ * named query's site (its `:name` parameters mapped to $n, as sqlFileSites and the scan read it).
+ */
 export function sqlStatementAt(text: string, offset: number, file?: string): SqlSite | undefined {
   const st = statementRangeAt(text, offset);
+  if (isNamedQueryFile(text)) {
+    const sites = namedQuerySites(text, file);
+    return sites.find((s) => offset >= s.span.start && offset <= s.span.end) ?? (st && sites.find((s) => s.span.start < st.end && st.start < s.span.end));
+  }
   if (!st) return undefined;
   const f = finishSql([textPart(st.text, st.start)], { dollar: true });
   return { file, language: 'sql', api: 'sql-file', sql: f.sql, sourceMap: f.sourceMap, span: { start: st.start, end: st.end }, params: f.params, confidence: 1, dynamic: false };

@@ -260,6 +260,7 @@ export function analyzePlan(source: unknown, options: AnalyzeOptions = {}): Plan
     };
   }
   const anc = ancestry(plan);
+  for (const n of nodes) if (n.metrics.misestimateDirection === 'over' && anc.earlyStop[n.id]) n.metrics.stoppedEarly = true;
   for (const n of nodes) n.warnings = gradeNode(plan, n, options, anc);
   plan.tips = rankTips(plan, anc, options);
   return plan;

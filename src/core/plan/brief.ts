@@ -164,3 +164,17 @@ export function planText(plan: Plan): string {
   }
   return out.join('\n');
 }
+
+/**
+ * Why a statement from the code cannot be planned, when PostgreSQL's syntax error sits on a placeholder PG Lens made
+ * of an interpolation (`${table}`, `${sql.join(…)}`): the code splices a name or a piece of SQL there, not a value, so
+ * the text is only SQL at run time. "Syntax error at or near "$2"" read as a bug in working code (logto's slonik queries).
+ */
+export function splicedPlaceholderReason(message: string, params: readonly { index: number; source: string }[]): string | undefined {
+  const m = /syntax error at or near "\$(\d+)"/i.exec(message);
+  if (!m) return undefined;
+  const p = params.find((x) => x.index === Number(m[1]));
+  if (!p || p.source.trim() === `$${p.index}`) return undefined;
+  const source = oneLine(p.source).slice(0, 80);
+  return `the code fills in ${source} at run time where PostgreSQL needs a name or SQL text, not a value ($${p.index} stands for it here), so this statement is SQL only when the app runs: PG Lens cannot plan it from the source. Its other findings still apply.`;
+}

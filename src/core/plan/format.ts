@@ -42,9 +42,11 @@ export function fmtFactor(f: number | undefined): string {
  * (fewer), with words for the details; undefined when the estimate is right within what the figure can show
  * (an exact estimate printed "1.0× over").
  */
-export function misestimateLabel(m: { misestimate?: number; misestimateDirection?: 'under' | 'over' }): { short: string; long: string } | undefined {
+export function misestimateLabel(m: { misestimate?: number; misestimateDirection?: 'under' | 'over'; stoppedEarly?: boolean }): { short: string; long: string } | undefined {
   const f = m.misestimate;
   if (f === undefined || !m.misestimateDirection || fmtFactor(f) === fmtFactor(1)) return undefined;
+  // The tree showed "▼32k×" on a Seq Scan a Hash Join stopped reading because no customer matched: not a misestimate.
+  if (m.stoppedEarly) return { short: '', long: 'none: fewer rows came back because the node above stopped reading early (a Limit, an empty hash table, EXISTS…)' };
   const under = m.misestimateDirection === 'under';
   return { short: `${under ? '▲' : '▼'}${fmtFactor(f)}`, long: `${fmtFactor(f)} ${under ? 'under: more rows came back than planned' : 'over: fewer rows came back than planned'}` };
 }

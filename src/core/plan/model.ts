@@ -87,6 +87,8 @@ export interface NodeMetrics {
   /** max(est, actual) / max(min(est, actual), 1); ≥ 1. */
   misestimate?: number;
   misestimateDirection?: 'under' | 'over';
+  /** Fewer rows than planned because the node above stopped reading early (a Limit, an empty hash table, EXISTS…): not a misestimate. */
+  stoppedEarly?: boolean;
   /** Wall-clock ms including children, corrected for loops and parallel workers. */
   inclusiveMs?: number;
   /**

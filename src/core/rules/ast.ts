@@ -7,6 +7,7 @@ import { quoteIdent as ident } from '../sql/ident';
 import { isIndexed, trigramIndexed, type ColumnFacts, type TableFacts } from '../catalogFacts';
 import type { PlanEvidence, StatementContext } from './types';
 import type { Finding } from '../findings';
+import { lexSql } from '../extract/sqlLexer';
 
 interface Loc {
   start: number;
@@ -237,3 +238,22 @@ export function intValue(n: Node | undefined): number | undefined {
 /** PostgreSQL identifier, quoted only when it must be (one implementation: core/sql/ident). */
 export { ident };
 
+/**
+ * `end` moved past the closing parentheses that sql.slice(start, end) leaves open: the parser's location of an expression
+ * ending in a parenthesised sub-select stops before its `)`, and a condition inserted there landed inside the sub-select.
+ */
+export function closeParens(sql: string, start: number, end: number): number {
+  let depth = 0;
+  const part = sql.slice(start, end);
+  for (const t of lexSql(part)) depth += t.kind === 'open' ? 1 : t.kind === 'close' ? -1 : 0;
+  for (let m = /^\s*\)/.exec(sql.slice(end)); depth > 0 && m; m = /^\s*\)/.exec(sql.slice(end))) {
+    end += m[0].length;
+    depth--;
+  }
+  return end;
+}
+
+/** The end of a node's text with the parentheses its location leaves open closed (see closeParens). */
+export function nodeEnd(sql: string, n: Node): number {
+  return closeParens(sql, n._location!.start, n._location!.end);
+}

@@ -9,6 +9,7 @@ import { fileSpanOf, type SqlSite } from '../extract/types';
 import { parseSql } from '../sql/parse';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
 import type { PlanEvidence, Rule, RuleReport, StatementContext } from './types';
+import { nodeEnd } from './ast';
 
 export interface RunRulesOptions {
   /** Evidence for a statement (the db layer's facts), when a database is available. */
@@ -41,7 +42,7 @@ function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' 
     statement,
     inAppCode,
     evidence,
-    textOf: (n) => (n._location ? sql.slice(n._location.start, n._location.end) : ''),
+    textOf: (n) => (n._location ? sql.slice(n._location.start, nodeEnd(sql, n)) : ''),
     fileSpan: (start, end) => fileSpanOf(site, start, end),
     replace(start, end, newText): FixEdit | undefined {
       if (!verbatim(start, end)) return undefined;

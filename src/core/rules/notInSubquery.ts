@@ -3,7 +3,7 @@
  * NULL (x NOT IN (1, NULL) is NULL, never true), and PostgreSQL cannot turn it into an anti-join, so it
  * becomes a per-row subplan or a hashed subplan that must fit work_mem. NOT EXISTS has neither problem.
  */
-import { atOperators, ident, resolveColumn, type Node } from './ast';
+import { atOperators, ident, nodeEnd, resolveColumn, type Node } from './ast';
 import type { Fix } from '../findings';
 import type { Rule, StatementContext } from './types';
 
@@ -58,15 +58,7 @@ function notExistsFix(ctx: StatementContext, n: Node, sub: Node, item: Node | un
   const fromText = `${t.schema ? `${ident(t.schema)}.` : ''}${ident(t.name)}${t.alias ? ` ${ident(t.alias)}` : ''}`;
   const where = sub.where ? `(${ctx.textOf(sub.where)}) AND ` : '';
   const newText = `NOT EXISTS (SELECT 1 FROM ${fromText} WHERE ${where}${inner} = ${ctx.textOf(left)})`;
-  const edit = ctx.replace(n._location!.start, subEnd(ctx, n), newText);
+  const edit = ctx.replace(n._location!.start, nodeEnd(ctx.sql, n), newText);
   return edit ? { title: 'Rewrite as NOT EXISTS', edits: [edit] } : undefined;
 }
 
-/** The end of `x NOT IN (SELECT …)` including the closing parenthesis. */
-function subEnd(ctx: StatementContext, n: Node): number {
-  let end = n._location!.end;
-  const rest = ctx.sql.slice(end);
-  const m = /^\s*\)/.exec(rest);
-  if (m && ctx.sql.slice(n._location!.start, end).split('(').length > ctx.sql.slice(n._location!.start, end).split(')').length) end += m[0].length;
-  return end;
-}

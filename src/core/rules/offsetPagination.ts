@@ -3,9 +3,8 @@
  * page 1000 costs 1000 pages. A large or variable OFFSET is the signature of offset pagination;
  * keyset pagination (WHERE (sort key) > (last seen key) ORDER BY … LIMIT …) costs the same on every page.
  */
-import { lexSql } from '../extract/sqlLexer';
 import { formatCount } from '../format';
-import { ident, intValue, type Node } from './ast';
+import { closeParens, ident, intValue, type Node } from './ast';
 import type { Rule, StatementContext } from './types';
 import { rowsPhrase, type TableFacts } from '../catalogFacts';
 
@@ -95,17 +94,3 @@ function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: s
   return { sql: text.trim(), note };
 }
 
-/**
- * `end` moved past the closing parentheses that sql.slice(start, end) leaves open: the parser's location of an expression
- * ending in a parenthesised sub-select stops before its `)`, and a condition inserted there landed inside the sub-select.
- */
-function closeParens(sql: string, start: number, end: number): number {
-  let depth = 0;
-  const part = sql.slice(start, end);
-  for (const t of lexSql(part)) depth += t.kind === 'open' ? 1 : t.kind === 'close' ? -1 : 0;
-  for (let m = /^\s*\)/.exec(sql.slice(end)); depth > 0 && m; m = /^\s*\)/.exec(sql.slice(end))) {
-    end += m[0].length;
-    depth--;
-  }
-  return end;
-}

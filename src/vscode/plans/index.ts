@@ -436,6 +436,7 @@ class PlansFeature implements vscode.Disposable {
       try {
         const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, trustFunctions: this.ctx.config.trustedFunctions, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
         const payload = this.payloadOf(r, p.conn, `${firstLine(target.site.sql)} (analyze)`);
+        if (params.length) payload.params = params.map((v) => (v === null ? null : String(v)));
         this.remember(payload);
         panel.post({ type: 'show', payload });
         this.ctx.log.info(`Explain Analyze on ${p.conn.profile.name} (rolled back): ${firstLine(checked.text)}`);
@@ -544,7 +545,10 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   if (!outcome.ok) {
     // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
     const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
-    md.appendMarkdown(`$(error) **${refused ? 'PG Lens did not plan this statement' : 'PostgreSQL cannot plan this statement'}:** ${escapeMd(outcome.message)}`);
+    const { splicedPlaceholderReason } = await import('../../core/plan/brief');
+    const spliced = refused ? undefined : splicedPlaceholderReason(outcome.message, site.params);
+    if (spliced) md.appendMarkdown(`$(info) **PG Lens cannot plan this statement:** ${escapeMd(spliced)}`);
+    else md.appendMarkdown(`$(error) **${refused ? 'PG Lens did not plan this statement' : 'PostgreSQL cannot plan this statement'}:** ${escapeMd(outcome.message)}`);
     return md;
   }
   const r = outcome.result;

@@ -12,6 +12,8 @@ export interface StepContext {
   scenario: Scenario;
   /** The name of the connection profile written to the workspace settings. */
   profileName: string;
+  /** code-server's user settings file (User/settings.json of its user-data folder): what a person's user settings hold. */
+  userSettings: string;
   /** Where the extension-host suites (test/vscode/suite, run by a runner extension) write their results. */
   suiteResults: string;
   /** Save a screenshot of the whole workbench as test-results/e2e/<step>-<name>.png. */

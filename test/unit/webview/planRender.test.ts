@@ -284,6 +284,23 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(root.querySelector('h1')!.textContent!, /× slower/, 'a real difference is still one');
   });
 
+  it('two runs with different parameter values: the compare says so and shows them (person7: "43.96× slower" for the same plan, no customer vs 338 orders)', () => {
+    const { root } = dom();
+    const run = () => JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    const before = { ...payload(run(), 'a', 'before'), params: ['nobody@example.com'] };
+    const slow = run();
+    slow['Execution Time'] = (before.plan['Execution Time'] as number) * 40 + 5;
+    const after = { ...payload(slow, 'b', 'after'), params: ['margaret@example.com'] };
+    renderCompare(root, before, after);
+    assert.match(root.querySelector('h1')!.textContent!, /× slower — with other parameter values$/);
+    assert.match(root.textContent!, /different parameter values \(before: \$1 = nobody@example\.com; after: \$1 = margaret@example\.com\): the plan is the same, so the difference is the data/);
+    assert.equal(root.querySelectorAll('.side .params').length, 2);
+    assert.ok(parseToPlanWebview({ type: 'compare', before, after }));
+    assert.equal(parseToPlanWebview({ type: 'compare', before: { ...before, params: [1] }, after }), undefined);
+    renderCompare(root, before, { ...after, params: ['nobody@example.com'] });
+    assert.doesNotMatch(root.textContent!, /different parameter values/, 'the same values: nothing to say');
+  });
+
   it('a benchmark shows beside the plan, with the parameter values it used', () => {
     const { root } = dom();
     const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];

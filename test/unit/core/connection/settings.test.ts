@@ -42,6 +42,13 @@ describe('core/connection/settings', () => {
     assert.equal(activeProfileName(inShop, { user: 'shop copy' }, true), 'shop copy', 'a user-level choice naming one of the workspace\'s profiles counts');
     assert.equal(activeProfileName(inShop, { user: 'umami local', workspace: 'umami local' }, true), 'umami local', 'the workspace\'s own choice comes first');
     assert.equal(activeProfileName(inShop, { workspace: 'gone' }, true), 'shop (demo)', 'a choice naming no profile falls back to the workspace\'s first');
+    // The workspace's own profile left out because the user defines the same database (person7's hour: "shop for fastapi"
+    // added in another folder): the user's profile stands for it, not the user's choice of another database.
+    const shadowed = mergeConnectionSettings([{ ...shop, name: 'shop for fastapi' }, umami], [shop]).profiles;
+    assert.deepEqual(shadowed.map((p) => p.profile.name), ['shop for fastapi', 'umami local']);
+    assert.equal(activeProfileName(shadowed, { user: 'umami local', workspace: 'shop (demo)' }, true), 'shop for fastapi');
+    const sameName = mergeConnectionSettings([umami, { ...shop, host: 'db.internal' }], [shop]).profiles;
+    assert.equal(activeProfileName(sameName, { user: 'umami local' }, true), 'shop (demo)', 'a user profile of the same name stands for it');
     // A folder without its own list: the user's choice, else the first profile.
     const inUmami = mergeConnectionSettings([shop, umami], undefined).profiles;
     assert.equal(activeProfileName(inUmami, { user: 'umami local' }, false), 'umami local');

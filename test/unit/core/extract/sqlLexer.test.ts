@@ -73,6 +73,13 @@ describe('core/extract/sqlLexer: statement under the cursor', () => {
     assert.equal(sql.slice(s.span.start, s.span.end), 'SELECT\n  3');
     s.sourceMap.forEach((o, i) => assert.equal(sql[o], s.sql[i]));
   });
+  it('in a file of named queries (aiosql): the named query with its :name parameters as $n — the hover planned ":slug" and said "syntax error at or near \":\"" (fastapi-realworld)', () => {
+    const text = '-- name: get-favorites-count-for-article^\nSELECT count(*) as favorites_count\nFROM favorites\nWHERE article_id = (SELECT id FROM articles WHERE slug = :slug);\n';
+    const s = sqlStatementAt(text, text.indexOf('favorites\n'), 'articles.sql')!;
+    assert.equal(s.api, 'named-query');
+    assert.equal(s.sql, 'SELECT count(*) as favorites_count\nFROM favorites\nWHERE article_id = (SELECT id FROM articles WHERE slug = $1)');
+    assert.equal(sqlStatementAt(text, text.indexOf(';') + 1, 'articles.sql')?.sql, s.sql, 'just after the ; the statement before');
+  });
 });
 
 describe('core/extract: .sql file sites', () => {

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzePlan, K, type Plan } from '../../../../src/core/plan';
+import { analyzePlan, K, misestimateLabel, type Plan } from '../../../../src/core/plan';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'fixtures', 'plans');
 const load = (...p: string[]) => analyzePlan(fs.readFileSync(path.join(FIX, ...p), 'utf8'));
@@ -123,6 +123,9 @@ describe('core/plan tips on real plans', () => {
         const outer = p.nodes.find((n) => n.raw[K.IndexName] === 'customers_pkey')!;
         assert.ok(outer.metrics.misestimate! > 10, `${v}/${f}: the figures do differ`);
         assert.deepEqual(outer.warnings.filter((w) => w.kind === 'misestimate'), [], `${v}/${f}`);
+        // The viewer's row and details say so too (person7's hour: "rows 1 of 32k est. ▼32k×", "Misestimate 32k× over").
+        assert.equal(misestimateLabel(outer.metrics)?.short, '', `${v}/${f}`);
+        assert.match(misestimateLabel(outer.metrics)!.long, /^none: fewer rows came back because the node above stopped reading early/);
       }
     }
   });

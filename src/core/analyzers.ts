@@ -1,0 +1,16 @@
+/**
+ * The analyzers a scan of application code runs — the same list for `pg-lens scan`/`report` and the editor (open files
+ * and Scan Workspace), so that both report the same findings: the query rules, N+1 detection, and offset pagination
+ * written without SQL text (ORM and query-builder calls). The editor lacked the last one: umami's Prisma
+ * `{ take, skip }` pagination was a warning in the CLI and nothing in the editor.
+ */
+import type { Analyzer, EvidenceSource } from './scan';
+import { rulesAnalyzer } from './scan';
+import { nPlusOneAnalyzer } from './nplusone/analyzer';
+import { ormOffsetAnalyzer } from './rules/ormOffset';
+import type { DialectVerdict } from './dialect';
+import type { DeclaredIndexes } from './sql/declaredIndexes';
+
+export function codeAnalyzers(opts: { project?: DialectVerdict; declared?: DeclaredIndexes; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void }): Analyzer[] {
+  return [rulesAnalyzer(opts), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project: opts.project })];
+}

@@ -1,0 +1,46 @@
+/**
+ * A person's hour (issue 20, session 7): connections added in other folders live in user settings, with the user-level
+ * pgLens.activeConnection naming the last one chosen there. A workspace that keeps its own connection list must open on
+ * its own profile — here the user's profile for the same database stands for it (a workspace may not redefine a user's
+ * login, so its "shop" profile is left out) — not on the other folder's database ("relation customers does not exist").
+ */
+import * as fs from 'node:fs';
+import type { Step } from '../lib/types';
+
+const STAND_IN = 'shop from another folder (e2e)';
+const OTHER = 'other folder database (e2e)';
+
+export const step: Step = {
+  title: 'a workspace with its own connection list opens on its own database, not on the one another folder chose in user settings',
+  async run({ wb, db, profileName, userSettings, screenshot, log }) {
+    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+    const original = fs.existsSync(userSettings) ? fs.readFileSync(userSettings, 'utf8') : '{}';
+    const settings = JSON.parse(original) as Record<string, unknown>;
+    const profile = (name: string, database: string) => ({ name, host: db.host, port: db.port, database, user: db.user, sslmode: 'disable', environment: 'development' });
+    // What Add Connection wrote in two other folders: the shop's database under another name, then another database, chosen last.
+    fs.writeFileSync(userSettings, JSON.stringify({ ...settings, 'pgLens.connections': [profile(STAND_IN, 'shop'), profile(OTHER, 'postgres')], 'pgLens.activeConnection': OTHER }, null, 2));
+    // The folder opened again (a reload: the extension starts and picks a profile), as when a person switches projects.
+    const reload = async () => {
+      await wb.page.waitForTimeout(1500); // VS Code reads the changed settings file first
+      await wb.runCommand('Developer: Reload Window');
+      await wb.page.waitForLoadState('domcontentloaded');
+      await wb.page.waitForTimeout(1000);
+      await wb.waitForWorkbench();
+    };
+    try {
+      await reload();
+      await wb.see(statusFor(STAND_IN), `the status bar on "${STAND_IN}" (the user's profile for this workspace's database), not "${OTHER}"`, 60_000).catch(async (e) => {
+        await screenshot('other-folder-choice');
+        throw e;
+      });
+      if (await statusFor(OTHER).count()) throw new Error(`the status bar names "${OTHER}"`);
+      log(`user settings chose "${OTHER}"; the workspace is on "${STAND_IN}", its own database`);
+      await screenshot('own-database');
+    } finally {
+      fs.writeFileSync(userSettings, original);
+      await reload();
+    }
+    await wb.see(statusFor(profileName), `the status bar back on "${profileName}" once the user settings are as before`, 60_000);
+  },
+};
