@@ -289,5 +289,17 @@ describe('core/nplusone kinds seen on held-out-i', () => {
     };
     await expectNPlusOneInScan([store, sessions], []);
   });
+
+  it('Objection.js: a model method built on `this.$relatedQuery(…)` queries, so calling it per item of another file\'s loop is an N+1', async () => {
+    const model = {
+      path: 'src/models/flow.js',
+      text: ["import { Model } from 'objection';", '', 'export default class Flow extends Model {', '  async getTriggerStep() {', "    return await this.$relatedQuery('steps').findOne({ type: 'trigger' });", '  }', '}', ''],
+    };
+    const helper = {
+      path: 'src/helpers/list-tools.js',
+      text: ['export async function listTools(flows) {', '  const out = [];', '  for (const flow of flows) {', '    const trigger = await flow.getTriggerStep();', '    out.push(trigger);', '  }', '  return out;', '}', ''],
+    };
+    await expectNPlusOneInScan([model, helper], ['src/helpers/list-tools.js:4']);
+  });
 });
 
