@@ -135,8 +135,18 @@ export const HEALTH_SQL = {
         'failingNow', coalesce(last_failed_time > coalesce(last_archived_time, '-infinity'), false)) FROM pg_stat_archiver) AS archiver,
     (SELECT json_build_object('timed', num_timed, 'requested', num_requested) FROM pg_stat_checkpointer) AS checkpoints,
     (SELECT temp_files FROM pg_stat_database WHERE datname = current_database())::float8 AS temp_files,
-    (SELECT extract(epoch FROM clock_timestamp() - stats_reset) FROM pg_stat_database WHERE datname = current_database())::float8 AS stats_age,
+    -- Statistics never reset (stats_reset NULL: every new database) are counted from the server's start at most: kept across a
+    -- clean restart they are older, never younger, unless the database itself is younger (see databaseAge).
+    (SELECT extract(epoch FROM clock_timestamp() - coalesce(stats_reset, pg_postmaster_start_time())) FROM pg_stat_database WHERE datname = current_database())::float8 AS stats_age,
+    (SELECT stats_reset IS NOT NULL FROM pg_stat_database WHERE datname = current_database()) AS stats_reset_known,
+    has_function_privilege('pg_catalog.pg_stat_file(text, boolean)', 'EXECUTE') AS can_stat_file,
     current_database() AS database`,
+  /**
+   * Seconds since this database was created (its PG_VERSION file, written by CREATE DATABASE), for statistics never reset:
+   * run only when the role may call pg_stat_file (checked by server17's can_stat_file; the privilege is checked before any CASE).
+   */
+  databaseAge: `${M} SELECT extract(epoch FROM clock_timestamp() - (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification)::float8 AS age
+    FROM pg_database WHERE datname = current_database()`,
 } as const;
 
 /** Before PostgreSQL 17 the checkpoint counters live in pg_stat_bgwriter. */
@@ -375,6 +385,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
     readWorkloadFacts(rest, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes, timeTableMinBytes: Math.min(t.archiveMinBytes, t.partitionMinBytes), archiveAfterDays: t.archiveAfterDays }),
   ]);
   const s = server.rows[0];
+  const stats = await statisticsAge(rest, s);
   const settings: HealthFacts['settings'] = s.settings ?? {};
   const g = (name: string, fallback: number) => {
     const v = Number(settings[name]?.setting);
@@ -448,11 +459,23 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
     archiver: s.archiver ? { ...s.archiver, archivedCount: num(s.archiver.archivedCount), failedCount: num(s.archiver.failedCount) } : null,
     checkpoints: s.checkpoints ? { timed: num(s.checkpoints.timed), requested: num(s.checkpoints.requested) } : null,
     tempFiles: num(s.temp_files),
-    statsAgeSeconds: numOrNull(s.stats_age),
+    statsAgeSeconds: stats.seconds,
+    statsAgeFrom: stats.from,
     bloatWidthsAgeSeconds: widthsAgeSeconds,
     security,
     workload,
   };
+}
+
+/**
+ * How long the index usage statistics span, and from what: their reset time; for statistics never reset, the database's
+ * creation when the role can read it, else the server's start (a lower bound: a new database's counters are not "old").
+ */
+async function statisticsAge(db: Pick<Session, 'query'>, s: { stats_age: unknown; stats_reset_known: boolean | null; can_stat_file: boolean | null }): Promise<{ seconds: number | null; from: HealthFacts['statsAgeFrom'] }> {
+  const seconds = numOrNull(s.stats_age);
+  if (seconds === null || s.stats_reset_known) return { seconds, from: seconds === null ? undefined : 'reset' };
+  const created = s.can_stat_file ? numOrNull((await db.query(HEALTH_SQL.databaseAge)).rows[0]?.age) : null;
+  return created !== null && created < seconds ? { seconds: created, from: 'database-created' } : { seconds, from: 'server-start' };
 }
 
 /** Read the facts and run the checks. */

@@ -7,7 +7,9 @@
  * - `.gitignore` files are honoured: those in the walked folders and those between the repository
  *   root (the nearest folder above holding `.git`) and the walked folder, each relative to its own folder.
  * - Always skipped folders: node_modules, .git, dist, build, out, target, vendor (and .hg, .svn,
- *   __pycache__, .venv, venv, .tox, .next, coverage).
+ *   __pycache__, .venv, venv, .tox, .next, coverage) — except that a `build`, `out`, `dist` or
+ *   `target` folder inside a `src` folder of the walked tree is source (a NestJS `src/core/build`
+ *   module), not build output, and is walked.
  * - `exclude`: extra patterns in .gitignore syntax, relative to each walked root.
  * - Files over maxFileSizeBytes are skipped with one log line each.
  * - Only files the filter accepts are yielded (default: the languages SQL extraction supports).
@@ -25,6 +27,14 @@ import { SOURCE_EXTENSIONS as REGISTRY_EXTENSIONS } from '../core/languages/regi
 import { FileRefusedError, readRegularFileSync } from './readFile';
 
 export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'build', 'out', 'target', 'vendor', '.hg', '.svn', '__pycache__', '.venv', 'venv', '.tox', '.next', 'coverage']);
+/** Names of build output folders that a source tree may also use for a module of its own. */
+const OUTPUT_NAMES = new Set(['dist', 'build', 'out', 'target']);
+
+/** Is the folder `name` skipped? `rel`: its parent's path from the walked folder (that folder's own name first). */
+function skippedDir(name: string, rel: string): boolean {
+  if (!SKIPPED_DIRS.has(name)) return false;
+  return !(OUTPUT_NAMES.has(name) && rel.split(/[\\/]/).includes('src'));
+}
 
 /** File extensions SQL extraction understands (the language registry's, mapper formats included). */
 export const SOURCE_EXTENSIONS = new Set(REGISTRY_EXTENSIONS);
@@ -178,7 +188,7 @@ export async function* walkSourceFiles(paths: string[], opts: WalkOptions = {}):
       for (const e of entries) {
         const child = path.join(dir, e.name);
         if (e.isDirectory()) {
-          if (SKIPPED_DIRS.has(e.name)) continue;
+          if (skippedDir(e.name, path.join(path.basename(abs), path.relative(abs, dir)))) continue;
           if (isIgnored(child, true, rules)) continue;
           subdirs.push(child);
         } else if (e.isFile()) {

@@ -8,6 +8,7 @@ import { languageOf } from '../languages/registry';
 import { RAILS_VIEW, RailsViews } from './views';
 import { DrfViews } from './drfViews';
 import { StartupGraph } from './startupGraph';
+import { PerObjectScope } from './perObject';
 
 const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
   id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.',
@@ -23,6 +24,8 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
   const drf = new DrfViews();
   // Functions only start-up code calls (Go, TypeScript): their findings run once per boot.
   const startup = new StartupGraph();
+  // Resolvers of GraphQL types no list reaches, serializers built for one object or preloaded by every user: not per object.
+  const perObject = new PerObjectScope();
   return {
     id: RULE_ID,
     rules: [N_PLUS_ONE_META],
@@ -35,13 +38,17 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
       const lang = languageOf(language);
       if (!lang) return [];
       if (lang === 'ruby') views.addRuby(file, text);
-      if (lang === 'python') drf.addPython(file, text);
+      if (lang === 'python') {
+        drf.addPython(file, text);
+        perObject.addPython(file, text);
+      }
+      if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') perObject.addTypeScript(text);
       const r = await analyzeNPlusOne(text, language, file, source);
       cross.add(file, lang, r.facts);
       startup.add(file, lang, r.facts, text);
       return opts.skip?.(file) ? [] : r.findings;
     },
-    adjust: (findings, policy) => startup.adjust(findings, policy),
+    adjust: (findings, policy) => perObject.adjust(startup.adjust(findings, policy)),
     finish: async () => [...cross.findings(), ...(await views.findings()), ...drf.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
   };
 }

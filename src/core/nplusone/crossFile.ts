@@ -220,7 +220,11 @@ export class CrossFileCalls {
       // A function of the calling file itself: its own definition (it reaches a query through other files).
       // Java: the object's declared type names the class (`DeptService` → DeptService.java, DeptServiceImpl.java);
       // another class's method of the same name (`role.getMenus()` on an entity) is not this call.
-      const typed = call.receiverType ? all.filter((d) => reaches.has(d) && sameName(call.receiverType!, d.file)) : undefined;
+      // TS/JS: the injected service's type (`teamService: TeamService` → team.service.ts), when a file of that
+      // name defines the method; else judged by name as before.
+      const typedDefs = call.receiverType ? all.filter((d) => sameName(call.receiverType!, d.file)) : undefined;
+      const java = call.language === 'java';
+      const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : undefined;
       if (typed && !typed.length) continue;
       // Python: a name imported from a module of the project (`from app.utils import set_config`) is that
       // module's definition, though a migration or a CLI defines one of the same name.

@@ -93,6 +93,13 @@ export function names(chain: Chain): string[] {
   return chain.segments.map((s) => s.name);
 }
 
+/** What each language's classifier reads of a chain first: its segments, their names, the last segment (the call) and its method name. */
+export function chainParts(chain: Chain): { segs: Chain['segments']; names: string[]; last: Chain['segments'][number]; method: string } {
+  const segs = chain.segments;
+  const last = segs[segs.length - 1];
+  return { segs, names: names(chain), last, method: last.name };
+}
+
 export function label(chain: Chain, upTo?: number): string {
   const segs = chain.segments.slice(0, upTo === undefined ? undefined : upTo + 1);
   return (chain.viaSelf ? (chain.root.type === 'self' ? 'self.' : chain.root.type === 'instance_variable' ? '@' : 'this.') : '') + segs.map((s) => s.name).join('.');

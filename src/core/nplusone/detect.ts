@@ -292,7 +292,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
-        ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : {}),
+        ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
         ...recv,
@@ -469,12 +469,6 @@ class Detector {
   }
 
   /**
-   * A call that cannot be another file's function of that name: Go `os.Create(…)` names a standard
-   * library package the file imports; a JS/TS name the file binds itself (`const { mutateAsync:
-   * removeDeployment } = api.x.useMutation()`, `const create = …`) and does not import.
-   */
-/** Java: `deptService.getSuperior(…)` or `this.deptService…` → the field's or variable's declared type (`DeptService`), when the file declares it. */
-  /**
    * Python: what a call `x.name(…)` is made on. A name bound by an import names a module or an imported
    * object (`receiverModule`, the dotted path; the cross-file pass keeps it only when a project file is
    * that module); any other lowercase receiver (`pattern`, `self.repo`) is an object, whose methods
@@ -504,6 +498,20 @@ class Detector {
     return false;
   }
 
+  /**
+   * TS/JS: `this.teamService.members(…)` or `teamService.members(…)` → the declared type of that
+   * property or variable (`TeamService`, from `private readonly teamService: TeamService`), when the
+   * file declares one: a NestJS service injected by its constructor names the class to look in.
+   */
+  private tsReceiverType(n: Node): string | undefined {
+    const fn = field(n, 'function');
+    const o = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+    const name = o?.type === 'identifier' ? o.text : o?.type === 'member_expression' && field(o, 'object')?.type === 'this' ? field(o, 'property')?.text : undefined;
+    const t = name ? this.ctx.types.get(name) : undefined;
+    return t && /^[A-Z]\w*(Service|Repository|Repo|Dao|Store|Manager|Provider)$/.test(t) ? t : undefined;
+  }
+
+  /** Java: `deptService.getSuperior(…)` or `this.deptService…` → the field's or variable's declared type (`DeptService`), when the file declares it. */
   private javaReceiverType(n: Node): string | undefined {
     const o = field(n, 'object');
     const name = o?.type === 'identifier' ? o.text : o?.type === 'field_access' && field(o, 'object')?.type === 'this' ? field(o, 'field')?.text : undefined;
@@ -667,7 +675,9 @@ class Detector {
 
   /** The name a call invokes: `x.y.load_user(…)` → load_user, `loadUser(…)` → loadUser. */
   private calleeName(n: Node): string | undefined {
-    const fn = field(n, 'function') ?? field(n, 'method') ?? field(n, 'name');
+    let fn = field(n, 'function') ?? field(n, 'method') ?? field(n, 'name');
+    // TS `await this.blocks.findMany<T>(…)` parses as a call of `await this.blocks.findMany` with type arguments.
+    if (fn?.type === 'await_expression' && field(n, 'type_arguments')) fn = named(fn)[0] ?? null;
     if (!fn) return undefined;
     if (/^(identifier|field_identifier|property_identifier)$/.test(fn.type)) return fn.text;
     const last = field(fn, 'property') ?? field(fn, 'attribute') ?? field(fn, 'field');
@@ -1276,7 +1286,7 @@ class Detector {
    */
   private checkSerializerMethods(): void {
     for (const { def, cls, name, obj, drf } of this.serializerMethods()) {
-      const li: LoopInfo = { node: cls, kind: 'serializer', label: `${field(cls, 'name')?.text ?? 'serializer'}.${name} (${drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: obj, body: def, shape: 'collection' };
+      const li: LoopInfo = { node: cls, kind: 'serializer', label: serializerLabel(cls, name, drf), variable: obj, body: def, shape: 'collection' };
       // Every query of the method runs once per object: an `__in` filter here narrows by other values
       // (`onhand_users__id__in=shared_users`), it does not batch the serialized objects.
       for (const h of this.hits) {
@@ -1292,6 +1302,23 @@ class Detector {
         const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
         this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
       }
+      this.checkModelHeldInVariable(def, li);
+    }
+  }
+
+  /**
+   * A query on a model held in a variable (`entity_model.objects.get(pk=…)`, `model_class.objects.filter(…)`,
+   * the model picked from a mapping by the object's type) inside a per-object serializer method: one
+   * query per serialized object. Only here: a loop over a fixed list of models elsewhere is a bounded set.
+   */
+  private checkModelHeldInVariable(def: Node, li: LoopInfo): void {
+    const held = /^([a-z_]*model[a-z_]*|klass|model_cls|cls)\.(objects|_default_manager)\.(get|filter|exclude|first|last|count|exists|values|values_list|aggregate|in_bulk)$/;
+    for (const n of this.calls) {
+      if (!contains(def, n) || this.hitByStart.has(n.startIndex)) continue;
+      const m = held.exec(field(n, 'function')?.text ?? '');
+      if (!m || n.parent?.type === 'keyword_argument') continue;
+      const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${m[1]}.${m[2]}.${m[3]}`, method: m[3] };
+      this.report(n, li, call, 'query-in-loop', call.label);
     }
   }
 
@@ -1312,8 +1339,8 @@ class Detector {
 
   /**
    * The per-object methods of the file's serializers: DRF `SerializerMethodField` methods
-   * (`get_<field>`, or the name given as `SerializerMethodField('name')` / `method_name='name'`)
-   * and marshmallow `fields.Method("get_x")` methods, decorated (`@extend_schema_field(int)`) or not.
+   * (`get_<field>`, or the name given as `SerializerMethodField('name')` / `method_name='name'`),
+   * a DRF serializer's own `to_representation(self, instance)`, and marshmallow `fields.Method("get_x")` methods, decorated (`@extend_schema_field(int)`) or not.
    * Read once per file.
    */
   private serializerMethods(): { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] {
@@ -1333,7 +1360,8 @@ class Detector {
       if (cls?.type !== 'class_definition') continue;
       const sup = field(cls, 'superclasses')?.text ?? '';
       const byName = new RegExp(`(?:SerializerMethodField|Method)\\(\\s*(?:method_name\\s*=\\s*)?['"]${escapeRe(name)}['"]|method_name\\s*=\\s*['"]${escapeRe(name)}['"]`).test(cls.text);
-      const isDrf = drf && /Serializer\b/.test(sup) && (/^get_\w+$/.test(name) || byName);
+      // `to_representation(self, instance)` of a serializer (not a ListSerializer, which gets the whole list) runs per object too.
+      const isDrf = drf && /Serializer\b/.test(sup) && (/^get_\w+$/.test(name) || byName || (name === 'to_representation' && !/ListSerializer/.test(sup)));
       const isMarsh = marshmallow && /Schema\b/.test(sup) && byName;
       if (!isDrf && !isMarsh) continue;
       const params = named(field(def, 'parameters'));
@@ -1346,7 +1374,7 @@ class Detector {
   /** The serializer method (run once per serialized object) holding the node, as a loop. */
   private serializerMethodAround(n: Node): LoopInfo | undefined {
     const m = this.serializerMethods().find((x) => contains(x.def, n));
-    return m ? { node: m.cls, kind: 'serializer', label: `${field(m.cls, 'name')?.text ?? 'serializer'}.${m.name} (${m.drf ? 'SerializerMethodField' : 'fields.Method'}, once per object)`, variable: m.obj, body: m.def, shape: 'collection' } : undefined;
+    return m ? { node: m.cls, kind: 'serializer', label: serializerLabel(m.cls, m.name, m.drf), variable: m.obj, body: m.def, shape: 'collection' } : undefined;
   }
 
   /**
@@ -1360,10 +1388,43 @@ class Detector {
       const li: LoopInfo = r.serializer
         ? { node: r.def, kind: 'serializer', label: `${r.type}#${r.field} (serializer method, once per serialized object)`, variable: r.variable, body: r.def, shape: 'collection' }
         : { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' };
+      const reported = new Set<number>();
       for (const h of this.hits) {
         if (h.call.batch || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
+        reported.add(h.node.startIndex);
       }
+      if (r.serializer && this.lang === 'ruby') this.checkSerializedRelationQueries(r.def, li, reported);
+    }
+  }
+
+  /**
+   * An ActiveModel::Serializer (Blueprinter, Panko) method that queries through the serialized
+   * record's association — `object.payments.joins(:method).where(state: …)`, `object.line_items.count`,
+   * `object.tags.exists?` — runs that statement once per serialized object, whatever the controller
+   * preloaded (a COUNT, a filtered relation or a pluck is never answered from a preload). A plain
+   * `object.payments` or `object.items.size` reads what a preload may hold and is left alone.
+   */
+  private checkSerializedRelationQueries(def: Node, li: LoopInfo, reported: Set<number>): void {
+    const BUILDER = /^(where|joins|left_joins|left_outer_joins|order|reorder|limit|select|distinct|not|includes|preload|eager_load|rewhere|unscope|merge)$/;
+    const TERMINAL = /^(count|exists\?|pluck|pick|ids|where|joins|order|reorder|limit|find_by!?|find|first|last|minimum|maximum|average)$/;
+    for (const n of def.descendantsOfType('call')) {
+      const method = n ? field(n, 'method')?.text : undefined;
+      if (!n || !method || !TERMINAL.test(method) || reported.has(n.startIndex)) continue;
+      // The outermost call of the chain only (`….joins(…).where(…)` once).
+      if (n.parent?.type === 'call' && same(field(n.parent, 'receiver'), n)) continue;
+      const segs: string[] = [method];
+      let recv = field(n, 'receiver');
+      while (recv?.type === 'call' && field(recv, 'receiver')) {
+        segs.unshift(field(recv, 'method')?.text ?? '');
+        recv = field(recv, 'receiver');
+      }
+      // object.<association>.<builders…>.<terminal>
+      if (recv?.text !== 'object' || segs.length < 2) continue;
+      const [assoc, ...rest] = segs;
+      if (!/^[a-z][a-z0-9_]*s$/.test(assoc) || /^(errors|attributes|keys|values|changes|tags_list)$/.test(assoc) || !rest.slice(0, -1).every((x) => BUILDER.test(x))) continue;
+      const call: DbCall = { library: 'activerecord', op: 'read', batch: false, label: `object.${segs.join('.')}`, method, model: assoc.replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
+      this.report(n, li, call, 'query-in-loop', call.label);
     }
   }
 
@@ -1528,13 +1589,30 @@ class Detector {
 
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * What the loop does with the call's result (JavaScript/TypeScript): the name its declaration binds and the body's
+   * statements after it, for the rewrite to carry over. Undefined for other shapes.
+   */
+  private loopAfter(node: Node, li: LoopInfo): { binding: string; rest: string } | undefined {
+    if (li.body.type !== 'statement_block') return undefined;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
+    if (!stmt?.parent || (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration')) return undefined;
+    const decls = named(stmt).filter((c) => c.type === 'variable_declarator');
+    const name = decls.length === 1 ? field(decls[0], 'name') : undefined;
+    if (!name || !contains(decls[0], node)) return undefined;
+    const close = li.body.endIndex - 1;
+    if (this.text[close] !== '}') return undefined;
+    return { binding: name.text, rest: this.text.slice(stmt.endIndex, close) };
+  }
+
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
@@ -1612,6 +1690,12 @@ function onRepository(n: Node, callee: string): boolean {
 }
 
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
+
+/** `BookSerializer.get_tags (SerializerMethodField, once per object)`: how a serializer method runs per object. */
+function serializerLabel(cls: Node, name: string, drf: boolean): string {
+  const how = name === 'to_representation' ? 'to_representation' : drf ? 'SerializerMethodField' : 'fields.Method';
+  return `${field(cls, 'name')?.text ?? 'serializer'}.${name} (${how}, once per object)`;
+}
 
 /** A file that may define GraphQL resolvers. */
 const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveField|FieldResolver|SchemaMapping|DgsData|gqlgen|Types::Base|GraphQL::Schema/i;

@@ -34,6 +34,8 @@ interface PyClass {
 
 interface Relation {
   many: boolean;
+  /** A reverse relation (`related_name`, `<model>_set`): `fields = '__all__'` does not list it. */
+  reverse?: boolean;
   /** A one-to-one field: filtering by it gives one row. */
   unique?: boolean;
 }
@@ -113,7 +115,7 @@ export class DrfViews {
 
   /** Every Python file: only those naming models, serializers or views are kept. */
   addPython(file: string, text: string): void {
-    if (!/models\.Model|ForeignKey|ManyToManyField|Serializer|serializer_class/.test(text)) return;
+    if (!/models\.Model|ForeignKey|ManyToManyField|Serializer|serializer_class|@(?:cached_)?property/.test(text)) return;
     this.texts.set(file, text);
     for (const c of classesOf(file, text)) this.classes.set(c.name, [...(this.classes.get(c.name) ?? []), c]);
   }
@@ -140,6 +142,7 @@ export class DrfViews {
           const rels = { ...(BUILTIN[model] ?? {}), ...(relations.get(model) ?? {}) };
           // `filter(user=self.request.user)` on a one-to-one field: the list is one row.
           if (Object.entries(rels).some(([k, r]) => r.unique && new RegExp(`\\b${k}\\s*=\\s*(?:self\\.)?request\\.user\\b`).test(view.body))) continue;
+          this.propertyFinding(view, model, ser, seen, out);
           const reads = this.reads(ser, rels);
           const missing = reads.filter((r) => !preloaded.all && !preloaded.names.has(r.relation));
           if (!missing.length) continue;
@@ -150,7 +153,139 @@ export class DrfViews {
         }
       }
     }
+    for (const [, list] of this.classes) for (const view of list) this.fromGetQueryset(view, relations, seen, out);
     return out;
+  }
+
+  /**
+   * A view without a class-level `queryset` whose `get_queryset()` returns `Model.objects…` and whose
+   * handler serializes it with `many=True` (`Serializer(self.get_queryset(), many=True)`, a paginator's
+   * `on_results=lambda rows: Serializer(rows, many=True)`), or a listing viewset without its own
+   * `list()` and with a `serializer_class`: judged like a list view, reported at the
+   * queryset's `select_related`/`prefetch_related` (where the fix goes), else at its `return`.
+   */
+  private fromGetQueryset(view: PyClass, relations: Map<string, Record<string, Relation>>, seen: Set<string>, out: Finding[]): void {
+    // A listing view (ModelViewSet …) without its own list() serializes get_queryset() with serializer_class.
+    const listsByDefault = /serializer_class/.test(view.body) && this.lists(view, new Set()) && !/^ {4}def\s+list\s*\(/m.test(view.body);
+    if (/^ {4}queryset\s*=/m.test(view.body) || (!/self\.get_queryset\(\)/.test(view.body) && !listsByDefault)) return;
+    const gq = /^ {4}def\s+get_queryset\s*\(self[^)]*\)\s*(?:->[^:]+)?:\s*\n((?: {8}.*\n|\s*\n)*)/m.exec(view.body);
+    if (!gq) return;
+    const ret = /^ {8}return\s*\(?\s*([A-Z]\w*)\.(objects|\w+_objects)\b/m.exec(gq[1]);
+    if (!ret) return;
+    const model = ret[1];
+    const serializers = new Set([...view.body.matchAll(/\b(\w+Serializer)\(\s*[\w.()]+\s*,\s*many\s*=\s*True/g)].map((m) => m[1]));
+    if (listsByDefault) for (const m of view.body.matchAll(/^ {4}serializer_class\s*=\s*(?:\w+\.)*(\w+)/gm)) serializers.add(m[1]);
+    if (!serializers.size) return;
+    const preloaded = this.preloads(view, new Set());
+    if (preloaded.all) return;
+    const rels = { ...(BUILTIN[model] ?? {}), ...(relations.get(model) ?? {}) };
+    if (Object.entries(rels).some(([k, r]) => r.unique && new RegExp(`\\b${k}\\s*=\\s*(?:self\\.)?request\\.user\\b`).test(view.body))) return;
+    for (const sname of serializers) {
+      const ser = this.imported(sname, view.file);
+      if (!ser) continue;
+      const meta = this.metaModel(ser, new Set());
+      if (meta !== model) continue;
+      this.propertyFinding(view, model, ser, seen, out);
+      const missing = this.reads(ser, rels).filter((r) => !preloaded.names.has(r.relation));
+      const key = `${view.file}:${view.start}`;
+      if (!missing.length || seen.has(key)) continue;
+      seen.add(key);
+      const gqAt = view.start + gq.index + gq[0].length - gq[1].length;
+      const preload = /\.(select_related|prefetch_related)\(/.exec(gq[1]);
+      const at = preload ? gqAt + preload.index + 1 : gqAt + ret.index + ret[0].indexOf(model);
+      const lineEnd = this.texts.get(view.file)?.indexOf('\n', at) ?? -1;
+      out.push(this.findingAt(view, { start: at, end: lineEnd > at ? lineEnd : at + 1 }, `${model}.${ret[2]}…`, model, ser, missing));
+    }
+  }
+
+  /**
+   * The class a file means by a name defined more than once: the one in the module the file imports
+   * it from (`from plane.api.serializers import (…, IntakeIssueSerializer)` → plane/api/serializers/…).
+   */
+  private imported(name: string, file: string): PyClass | undefined {
+    const l = this.classes.get(name);
+    if (!l || l.length < 2) return l?.[0];
+    const text = this.texts.get(file) ?? '';
+    const from = [...text.matchAll(/^from\s+([\w.]+)\s+import\s+(\([^)]*\)|[^\n]*)/gm)].find((m) => new RegExp(`\\b${name}\\b`).test(m[2]))?.[1];
+    if (!from || from.startsWith('.')) return undefined;
+    const path = from.replace(/\./g, '/');
+    const hits = l.filter((c) => c.file.includes(`/${path}/`) || c.file.endsWith(`/${path}.py`) || c.file.startsWith(`${path}/`) || c.file === `${path}.py`);
+    return hits.length === 1 ? hits[0] : undefined;
+  }
+
+  /**
+   * Properties of the model and its project base classes (mixins too) whose body queries: `Model.objects…`,
+   * `self.history…` (django-simple-history), `self.<relation>.all()/filter()/count()…`, directly or
+   * through a function of the same file it hands `self` (`collect_author_history(self)`).
+   */
+  private queryingProperties(model: string, seen: Set<string>): Map<string, { file: string; offset: number }> {
+    const out = new Map<string, { file: string; offset: number }>();
+    const c = this.unique(model);
+    if (!c || seen.has(model) || seen.size > 8) return out;
+    seen.add(model);
+    const QUERY = /\.objects\.|\.history\.|\bself\.\w+\.(?:all|filter|exclude|count|exists|first|last|values_list|values|aggregate|order_by|get)\(/;
+    const text = this.texts.get(c.file) ?? '';
+    for (const m of c.body.matchAll(/^ {4}@(?:property|cached_property)\s*\n {4}def\s+(\w+)\s*\(self[^)]*\)[^:\n]*:\s*\n((?: {8}.*\n|\s*\n)*)/gm)) {
+      const body = m[2];
+      const helper = [...body.matchAll(/\b(\w+)\(\s*self\b/g)].some((h) => {
+        const def = new RegExp(`^def\\s+${h[1]}\\s*\\([^)]*\\)[^:\\n]*:\\s*\\n((?: {4}.*\\n|\\s*\\n)*)`, 'm').exec(text);
+        return !!def && QUERY.test(def[1].replace(/self\./g, ''));
+      });
+      if (QUERY.test(body) || helper) out.set(m[1], { file: c.file, offset: c.start + m.index! });
+    }
+    for (const b of c.bases) for (const [k, v] of this.queryingProperties(b, seen)) if (!out.has(k)) out.set(k, v);
+    return out;
+  }
+
+  /**
+   * The serializer of a list view reads, for every row, a model property that queries (a history
+   * look-up, a count): one query per row that no select_related/prefetch_related removes. Reported at
+   * the serializer's field (or its Meta), the property as the related location.
+   */
+  private propertyFinding(view: PyClass, model: string, ser: PyClass, seen: Set<string>, out: Finding[]): void {
+    const props = this.queryingProperties(model, new Set());
+    if (!props.size) return;
+    const declared = this.declared(ser, new Set());
+    const listed = this.metaFields(ser, new Set()) ?? [];
+    const reads: { name: string; file: string; offset: number }[] = [];
+    for (const name of new Set([...listed, ...declared.keys()])) {
+      const d = declared.get(name);
+      const prop = d?.relation ?? name;
+      if (d && (d.method || d.writeOnly || d.nested)) continue;
+      if (!props.has(prop)) continue;
+      const metaAt = ser.start + (/^ {4}class\s+Meta\b/m.exec(ser.body)?.index ?? 0);
+      reads.push({ name: prop, file: d ? d.cls.file : ser.file, offset: d ? d.offset + 4 : metaAt });
+    }
+    const key = `${ser.file}:${ser.start}:properties`;
+    if (!reads.length || seen.has(key)) return;
+    seen.add(key);
+    const first = reads[0];
+    const lineEnd = this.texts.get(first.file)?.indexOf('\n', first.offset) ?? -1;
+    const names = reads.map((r) => `\`${r.name}\``).join(', ');
+    const help = `Compute ${names} for all rows in one query (an annotation, or one query grouped by ${model.toLowerCase()}), not in a property read per row.`;
+    const rewrite: Rewrite = {
+      title: 'Compute the property for all rows at once',
+      language: 'python',
+      code: `# one query for the whole page instead of one per ${model.toLowerCase()}:\nqueryset = ${model}.objects.annotate(…)  # or build a dict {pk: value} once and read it in the serializer`,
+      help,
+    };
+    const evidence: NPlusOneEvidence = {
+      kind: 'query-in-loop', implicit: true, library: 'django', call: `${ser.name}: ${reads.map((r) => r.name).join(', ')}`, loop: `the list serialization of ${view.name}`, variable: model.toLowerCase(), iterable: 'queryset', rewrite,
+    };
+    out.push({
+      ruleId: RULE_ID,
+      severity: 'warning',
+      message: `N+1 query (serializer): ${ser.name} reads the ${model} propert${reads.length > 1 ? 'ies' : 'y'} ${names} for every row ${view.name} lists, and ${reads.length > 1 ? 'each queries' : 'it queries'} the database (one query per row). Annotate the value on the queryset or compute it for all rows at once.`,
+      span: { start: first.offset, end: lineEnd > first.offset ? lineEnd : first.offset + 1 },
+      file: first.file,
+      help,
+      fixes: [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }],
+      related: reads.slice(0, 4).map((r) => {
+        const p = props.get(r.name)!;
+        return { file: p.file, span: { start: p.offset + 4, end: p.offset + 4 + r.name.length }, message: `the property \`${r.name}\` queries` };
+      }),
+      evidence: evidence as unknown as Record<string, unknown>,
+    });
   }
 
   /** A class with exactly one definition in the project (ambiguous names are not guessed). */
@@ -257,7 +392,8 @@ export class DrfViews {
   private reads(c: PyClass, rels: Record<string, Relation>): { relation: string; file: string; offset: number; how: string }[] {
     const declared = this.declared(c, new Set());
     const listed = this.metaFields(c, new Set());
-    const names = listed && !listed.includes('__all__') ? listed : listed ? [...new Set([...declared.keys(), ...Object.keys(rels)])] : [...declared.keys()];
+    // `fields = '__all__'` lists the model's own fields (many-to-many included), never its reverse relations.
+    const names = listed && !listed.includes('__all__') ? listed : listed ? [...new Set([...declared.keys(), ...Object.keys(rels).filter((k) => !rels[k].reverse)])] : [...declared.keys()];
     const out: { relation: string; file: string; offset: number; how: string }[] = [];
     const metaAt = c.start + (/^ {4}class\s+Meta\b/m.exec(c.body)?.index ?? 0);
     for (const name of names) {
@@ -294,20 +430,26 @@ export class DrfViews {
           const owner = target === 'self' ? c.name : target;
           // Without related_name Django names the reverse `<model>_set` (a one-to-one: `<model>`).
           const reverse = related ?? (/OneToOne/.test(m[2]) ? c.name.toLowerCase() : `${c.name.toLowerCase()}_set`);
-          if (owner && !reverse.endsWith('+')) add(owner, reverse, { many: many || !/OneToOne/.test(m[2]) });
+          if (owner && !reverse.endsWith('+')) add(owner, reverse, { many: many || !/OneToOne/.test(m[2]), reverse: true });
         }
       }
     }
     return out;
   }
 
+  /** The finding at a class-level `queryset = Model.objects…` (its expression). */
   private finding(view: PyClass, qs: RegExpExecArray, model: string, ser: PyClass, missing: { relation: string; file: string; offset: number; how: string }[]): Finding {
     const start = view.start + qs.index + qs[0].indexOf('=') + 1 + (qs[0].slice(qs[0].indexOf('=') + 1).length - qs[0].slice(qs[0].indexOf('=') + 1).trimStart().length);
     const end = view.start + qs.index + qs[0].length;
+    return this.findingAt(view, { start, end }, qs[0].replace(/^ {4}queryset\s*=\s*/, '').trim(), model, ser, missing);
+  }
+
+  private findingAt(view: PyClass, at: { start: number; end: number }, expr: string, model: string, ser: PyClass, missing: { relation: string; file: string; offset: number; how: string }[]): Finding {
+    const { start, end } = at;
     const names = missing.map((m) => m.relation);
     const many = missing.filter((m) => /list|many/.test(m.how)).map((m) => `'${m.relation}'`);
     const one = missing.filter((m) => !/list|many/.test(m.how)).map((m) => `'${m.relation}'`);
-    const fix = `${qs[0].replace(/^ {4}queryset\s*=\s*/, '').trim()}${one.length ? `.select_related(${one.join(', ')})` : ''}${many.length ? `.prefetch_related(${many.join(', ')})` : ''}`;
+    const fix = `${expr}${one.length ? `.select_related(${one.join(', ')})` : ''}${many.length ? `.prefetch_related(${many.join(', ')})` : ''}`;
     const help = `Preload what ${ser.name} reads for every row: ${one.length ? `select_related(${one.join(', ')})` : ''}${one.length && many.length ? ' and ' : ''}${many.length ? `prefetch_related(${many.join(', ')})` : ''} on this queryset (or in get_queryset).`;
     const rewrite: Rewrite = { title: 'Preload the serializer\'s relations', language: 'python', code: `queryset = ${fix}`, help };
     const evidence: NPlusOneEvidence = {

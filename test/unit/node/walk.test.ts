@@ -34,6 +34,15 @@ describe('cli/walk: source file walker', () => {
     assert.deepEqual(files.map((f) => path.relative(root(), f)), ['a.sql', 'b.ts', 'app/r.rb', 'lib/Y.java', 'src/z.py', 'src/m/x.go']);
   });
 
+  it('walks a build, out, dist or target folder inside a src folder: a module of the source (NestJS src/core/build), not build output', async () => {
+    tree(root(), { 'src/core/build/build.resolver.ts': '', 'src/out/o.ts': '', 'build/o.js': '', 'pkg/dist/d.js': '', 'app/target/t.rb': '' });
+    const { files } = await collect([root()]);
+    assert.deepEqual(files.map((f) => path.relative(root(), f).split(path.sep).join('/')), ['src/core/build/build.resolver.ts', 'src/out/o.ts']);
+    // Walking the src folder itself: its name counts.
+    const inSrc = await collect([path.join(root(), 'src')]);
+    assert.deepEqual(inSrc.files.map((f) => path.relative(root(), f).split(path.sep).join('/')), ['src/core/build/build.resolver.ts', 'src/out/o.ts']);
+  });
+
   it('applies a .gitignore to a folder whose name starts with two dots (..foo is inside, not above)', async () => {
     tree(root(), { '.gitignore': '*.gen.ts\n', '..foo/a.gen.ts': '', '..foo/b.ts': '' });
     const { files } = await collect([root()]);

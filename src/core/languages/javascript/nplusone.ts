@@ -3,7 +3,7 @@
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
 import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
-import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
 
@@ -231,10 +231,7 @@ function classifyObjection(chain: Chain, n: string[], ctx: FileContext): DbCall 
 }
 
 export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const { segs, names: n, last, method } = chainParts(chain);
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
   // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models.
@@ -255,13 +252,15 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
 
   // Prisma: client.model.op(…) (also this.prisma.model.op, tx.model.op)
   const pIdx = segs.findIndex((s, i) => i >= 1 && s.call && PRISMA_OPS.has(s.name) && !segs[i - 1].call);
-  if (pIdx >= 1 && pIdx === segs.length - 1) {
+  // Prisma's fluent relation API: `prisma.team.findUnique({ where }).members()` reads the relation (one query).
+  const fluent = pIdx >= 1 && pIdx === segs.length - 2 && !!last.call && /^find(Unique|First)(OrThrow)?$/.test(segs[pIdx].name);
+  if (pIdx >= 1 && (pIdx === segs.length - 1 || fluent)) {
     const client = n[pIdx - 2];
     const model = n[pIdx - 1];
     const prismaish = (client !== undefined && (/prisma/i.test(client) || ctx.clients.get(client)?.includes('PrismaClient') || (usesModule(ctx, /^@prisma\/client|prisma$/) && isClientish(client, ctx)))) || (client === undefined && /prisma/i.test(model));
     if (prismaish && model !== 'query' && pIdx <= 3) {
       const batchArg = /\bin\s*:|\bnotIn\s*:|\bhasSome\s*:|\bhasEvery\s*:/.test(segs[pIdx].args?.text ?? '');
-      return { library: 'prisma', op: PRISMA_WRITE.test(method) ? 'write' : 'read', batch: PRISMA_BATCH.test(method) || batchArg, label: label(chain), method, model };
+      return { library: 'prisma', op: PRISMA_WRITE.test(segs[pIdx].name) ? 'write' : 'read', batch: PRISMA_BATCH.test(segs[pIdx].name) || batchArg, label: label(chain), method: segs[pIdx].name, model };
     }
   }
   if (/^\$(queryRaw|executeRaw)(Unsafe)?$/.test(method) && segs.length >= 2) {

@@ -2,8 +2,8 @@
  * Python: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, contains, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
-import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { field, named, same, isFieldOfParent, contains, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
 const PY_MEMBER: MemberSyntax = { access: 'attribute', object: 'object', name: 'attribute', index: 'subscript', indexObject: 'value' };
@@ -25,7 +25,7 @@ function pyMember(n: Node): { object: Node; name?: string } | undefined {
 function pyIsOutermost(n: Node): boolean {
   const p = n.parent;
   if (!p) return true;
-  if ((p.type === 'attribute' && same(field(p, 'object'), n)) || (p.type === 'subscript' && same(field(p, 'value'), n))) {
+  if (isFieldOfParent(n, 'attribute', 'object') || isFieldOfParent(n, 'subscript', 'value')) {
     let q: Node | null = p;
     while (q && (q.type === 'attribute' || q.type === 'subscript')) q = q.parent;
     return !(q && q.type === 'call');
@@ -144,10 +144,7 @@ function sessionOfModels(m1: string, args: Node | undefined | null, ctx: FileCon
 }
 
 export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const { segs, names: n, last, method } = chainParts(chain);
   const argsText = chainArgsText(chain);
 
   // Django: Model.objects.<…>(…), or another manager of the model (`Document.global_objects`, `_default_manager`).

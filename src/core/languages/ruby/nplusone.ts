@@ -2,8 +2,8 @@
  * Ruby: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, buildChain, loopBody, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
-import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isModelName, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
+import { field, named, same, isFieldOfParent, buildChain, loopBody, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, isModelName, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
 const RUBY_LOOP_METHODS = new Set(['each', 'map', 'collect', 'flat_map', 'each_with_index', 'each_with_object', 'find_each', 'select', 'filter', 'reject', 'filter_map', 'sum', 'group_by', 'sort_by', 'any?', 'all?', 'none?', 'index_by', 'each_slice', 'in_groups_of', 'find_in_batches', 'in_batches', 'times', 'upto', 'downto', 'each_cons', 'map!', 'find', 'detect', 'to_h']);
@@ -49,11 +49,7 @@ export function rubyAdapter(): LanguageAdapter {
   return {
     lang: 'ruby',
     callTypes: new Set(['call']),
-    chainOf: (n) => {
-      const p = n.parent;
-      if (p?.type === 'call' && same(field(p, 'receiver'), n)) return undefined;
-      return buildChain(n, rubyCallParts, () => undefined, /^(self)$/);
-    },
+    chainOf: (n) => (isFieldOfParent(n, 'call', 'receiver') ? undefined : buildChain(n, rubyCallParts, () => undefined, /^(self)$/)),
     loopOf: rubyLoopOf,
     functionTypes: new Set(['method', 'singleton_method', 'lambda']),
     functionDef: (n) => ((n.type === 'method' || n.type === 'singleton_method') && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
@@ -85,10 +81,7 @@ export function classifyRuby(chain: Chain, ctx: FileContext, a: LanguageAdapter)
 }
 
 function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const { segs, names: n, last, method } = chainParts(chain);
   const root = n[0];
   const argsText = chainArgsText(chain);
   // Raw: ActiveRecord::Base.connection.execute(…), conn.exec_params(…)
@@ -118,7 +111,9 @@ function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
   // Association calls: post.tags.create!(…), user.notifications.find_by(…), @order.items.update_all(…)
   // …also through relation builders in between: `issue.reports.reorder(…).pluck(:user_id)`.
   const built = segs.length > 3 && segs.slice(2, -1).every((s) => s.call && /^(where|order|reorder|limit|includes|preload|select|distinct|not|joins|left_joins|unscope|rewhere)$/.test(s.name));
-  if ((segs.length === 3 || built) && !segs[0].call && segs[1].call && !segs[1].args && !segs[1].block && ASSOC_CALL.test(method) && /^[a-z][a-z0-9_]*s$/.test(n[1]) && !NOT_ASSOCIATION.test(n[1]) &&
+  // `items.sum(&:quantity)` / `items.sum { … }` is Enumerable#sum over the loaded records (a preload serves it), not SQL SUM.
+  const enumerable = /^(sum|maximum|minimum)$/.test(method) && (!!last.block || named(last.args).some((x) => x.type === 'block_argument'));
+  if ((segs.length === 3 || built) && !enumerable && !segs[0].call && segs[1].call && !segs[1].args && !segs[1].block && ASSOC_CALL.test(method) && /^[a-z][a-z0-9_]*s$/.test(n[1]) && !NOT_ASSOCIATION.test(n[1]) &&
     (chain.root.type === 'identifier' || chain.root.type === 'instance_variable') && usesModule(ctx, /rails|active_record/)) {
     const model = n[1].replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
     return { library: 'activerecord', op: AR_WRITE.test(method) ? 'write' : 'read', batch: /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || named(last.args).some((arg) => arg.type === 'pair' && field(arg, 'value')?.type === 'array'), label: label(chain), method, model };

@@ -1,0 +1,186 @@
+/**
+ * Implicit N+1 findings whose "once per object" does not hold, judged from the whole project once
+ * every file is read (texts, bounded):
+ *
+ * - GraphQL (TypeScript/JavaScript, code first: NestJS / TypeGraphQL): a field resolver runs once per
+ *   parent only when its type is reached through a list — a query or field returning `[Type]`, a field
+ *   of a type that is itself in a list, a type implementing/extending one in a list or implemented by
+ *   one, or a generic resolver listing `[classRef]` (known only at run time). A type no list
+ *   reaches (a `userAction` query returning one `UserAction`, mutations returning one) resolves its
+ *   fields once per request.
+ * - Django REST framework serializer method fields, on what the project does with the serializer:
+ *   built only for one object (every use is `Serializer(obj)` in a function, never `many=True`, never a
+ *   view's `serializer_class`, a nested field, a base class or a value in a mapping), its methods run
+ *   once per request; and a relation read in one (`obj.labels.all()`) that every file using the
+ *   serializer preloads (`prefetch_related("labels")`, `Prefetch("labels", …)`) costs no query per object.
+ * Findings are dropped only when the project shows this; anything not understood keeps its finding.
+ */
+import type { Finding } from '../findings';
+import { escapeRe } from './detect';
+
+/** The resolver label detect.ts gives: `UserAction.status (GraphQL field resolver, once per parent UserAction)`. */
+const RESOLVER_LOOP = /\(GraphQL field resolver, once per parent (\w+)\)$/;
+/** The serializer method label: `ProjectSerializer.get_x (SerializerMethodField, once per object)`. */
+const SERIALIZER_LOOP = /^(\w+)\.\w+ \((?:SerializerMethodField|to_representation|fields\.Method), once per object\)$/;
+/** A file this big is not read for uses (generated schemas, bundles). */
+const MAX_TEXT = 400_000;
+
+interface TsClass {
+  /** The GraphQL type the class declares (`@ObjectType() class Build`) or resolves (`@Resolver(() => Build)`). */
+  type: string;
+  body: string;
+  parents: string[];
+}
+
+/** The text from `at` to the end of the block opened by the first `{` after it (balanced, strings not considered). */
+function blockFrom(text: string, at: number): string {
+  const open = text.indexOf('{', at);
+  if (open < 0) return '';
+  let depth = 0;
+  for (let i = open; i < text.length && i < open + MAX_TEXT; i++) {
+    const c = text[i];
+    if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return text.slice(open, i + 1);
+  }
+  return text.slice(open);
+}
+
+/** The balanced argument text of the call whose `(` is at `open` (without the parentheses). */
+function argsAt(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length && i < open + 4000; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return text.slice(open + 1, i);
+  }
+  return text.slice(open + 1, open + 4000);
+}
+
+/**
+ * The types the fields of a class body name: `@Field(() => [Build])`, `@ResolveField(() => User)`,
+ * and a `@ResolveField()` method's declared result (`Promise<User>`, `Promise<User[]>`). Root fields
+ * (`@Query`, `@Mutation`, `@Subscription`) a resolver class also holds are not fields of its type.
+ */
+function fieldTypes(body: string): string[] {
+  const out: string[] = [];
+  for (const m of body.matchAll(/@(Field|ResolveField|FieldResolver)\s*\(/g)) {
+    const open = m.index! + m[0].length - 1;
+    const args = argsAt(body, open);
+    const arrow = /=>\s*\[?\s*(\w+)/.exec(args)?.[1];
+    if (arrow) out.push(arrow);
+    else {
+      const sig = body.slice(open + args.length + 2, body.indexOf('{', open + args.length + 2));
+      const result = /\)\s*:\s*(?:Promise<\s*)?(\w+)/.exec(sig)?.[1] ?? /^\s*[\w?!]*\s*:\s*(\w+)/.exec(sig)?.[1];
+      if (result) out.push(result);
+    }
+  }
+  return out;
+}
+
+export class PerObjectScope {
+  private readonly tsClasses: TsClass[] = [];
+  /** Types some query, mutation or field returns as a list (`() => [Build]`). */
+  private readonly listed = new Set<string>();
+  /** Python files that name a serializer or preload relations: path → text. */
+  private readonly python = new Map<string, string>();
+
+  addTypeScript(text: string): void {
+    if (text.length > MAX_TEXT || !/@(ObjectType|Resolver|InterfaceType)\b|=>\s*\[/.test(text)) return;
+    for (const m of text.matchAll(/=>\s*\[\s*(\w+)\s*\]/g)) this.listed.add(m[1]);
+    for (const m of text.matchAll(/@(ObjectType|InterfaceType|Resolver)\s*\(/g)) {
+      const args = argsAt(text, m.index! + m[0].length - 1);
+      const cls = /\bclass\s+(\w+)([^{]*)/.exec(text.slice(m.index!, m.index! + 1000));
+      if (!cls) continue;
+      const declared = m[1] === 'Resolver' ? /^\s*(?:\(\s*\)\s*=>|\w+\s*=>|of\s*=>)?\s*\[?(\w+)/.exec(args)?.[1] : cls[1];
+      if (!declared) continue;
+      const parents = [...cls[2].matchAll(/\b(?:extends|implements)\s+([\w\s,.<>]+)/g)].flatMap((p) => p[1].split(/[\s,<>]+/)).filter((p) => /^[A-Z]\w*$/.test(p));
+      const body = blockFrom(text, m.index! + cls.index + cls[0].length);
+      // `@Query(() => [classRef])` in a generic resolver: the list's type is only known at run time.
+      if (/=>\s*\[\s*[a-z]\w*\s*\]/.test(body)) this.listed.add(declared);
+      this.tsClasses.push({ type: declared, body, parents });
+    }
+  }
+
+  addPython(file: string, text: string): void {
+    if (text.length > MAX_TEXT || !/Serializer|prefetch_related|Prefetch\(/.test(text)) return;
+    this.python.set(file, text);
+  }
+
+  /** Every GraphQL type a list reaches: listed types, the types their fields name, their implementations. */
+  private reachedThroughLists(): Set<string> {
+    const out = new Set(this.listed);
+    for (let round = 0; round < 12; round++) {
+      const before = out.size;
+      for (const c of this.tsClasses) {
+        if (!out.has(c.type) && c.parents.some((p) => out.has(p))) out.add(c.type);
+        if (!out.has(c.type)) continue;
+        // An interface's field resolvers run for every object of a type implementing it.
+        for (const p of c.parents) out.add(p);
+        for (const t of fieldTypes(c.body)) out.add(t);
+      }
+      if (out.size === before) break;
+    }
+    return out;
+  }
+
+  /** Where the project names the serializer, outside its definition, imports and `__all__`: [file, offset after the name]. */
+  private usesOf(name: string): [string, number][] {
+    const out: [string, number][] = [];
+    const re = new RegExp(`\\b${escapeRe(name)}\\b`, 'g');
+    for (const [file, text] of this.python) {
+      if (!text.includes(name)) continue;
+      for (const m of text.matchAll(re)) {
+        const lineStart = text.lastIndexOf('\n', m.index!) + 1;
+        const lineEnd = text.indexOf('\n', m.index!);
+        const line = text.slice(lineStart, lineEnd < 0 ? text.length : lineEnd);
+        const before = text.slice(lineStart, m.index!);
+        if (/^\s*(from|import)\s/.test(line) || /^\s*class\s+$/.test(before) || new RegExp(`^\\s*${escapeRe(name)}\\s*,?\\s*(#.*)?$`).test(line) || /['"]\s*$/.test(before)) continue;
+        out.push([file, m.index! + name.length]);
+      }
+    }
+    return out;
+  }
+
+  /** Every use builds the serializer for one object, inside a function (not a field, mapping or `serializer_class`). */
+  private onlyForOneObject(name: string): boolean {
+    const uses = this.usesOf(name);
+    if (!uses.length) return false;
+    return uses.every(([file, at]) => {
+      const text = this.python.get(file)!;
+      if (text[at] !== '(') return false;
+      const lineStart = text.lastIndexOf('\n', at) + 1;
+      // A method body is indented twice; a class-level field (`author = UserSerializer()`) once.
+      if (!/^ {8,}|^\t{2,}/.test(text.slice(lineStart))) return false;
+      return !/\bmany\s*=(?!\s*False)/.test(argsAt(text, at));
+    });
+  }
+
+  /** Every file that uses the serializer preloads the relation. */
+  private preloadedByUsers(name: string, relation: string): boolean {
+    const files = new Set(this.usesOf(name).map(([f]) => f));
+    if (!files.size) return false;
+    const named = new RegExp(`['"]${escapeRe(relation)}(__\\w+)?['"]`);
+    return [...files].every((f) => {
+      const text = this.python.get(f)!;
+      for (const m of text.matchAll(/\b(prefetch_related|Prefetch)\s*\(/g)) if (named.test(argsAt(text, m.index! + m[0].length - 1))) return true;
+      return false;
+    });
+  }
+
+  adjust(findings: Finding[]): Finding[] {
+    const reached = this.tsClasses.length && this.listed.size ? this.reachedThroughLists() : undefined;
+    const resolved = new Set(this.tsClasses.map((c) => c.type));
+    return findings.filter((f) => {
+      const ev = f.evidence as { loop?: string; call?: string; kind?: string } | undefined;
+      const loop = ev?.loop ?? '';
+      const file = f.file ?? '';
+      const r = RESOLVER_LOOP.exec(loop);
+      if (r && reached && /\.(ts|tsx|js|mjs|cjs)$/.test(file)) return !resolved.has(r[1]) || reached.has(r[1]);
+      const s = SERIALIZER_LOOP.exec(loop);
+      if (!s || !file.endsWith('.py') || !this.python.size) return true;
+      if (this.onlyForOneObject(s[1])) return false;
+      const rel = ev?.kind === 'lazy-relation' ? /^\w+\.(\w+)\./.exec(ev.call ?? '')?.[1] : undefined;
+      return !(rel && this.preloadedByUsers(s[1], rel));
+    });
+  }
+}
