@@ -53,6 +53,7 @@ interface Def {
   callees: string[];
   keys?: QueryKeys;
   method?: boolean;
+  bareCallees?: string[];
 }
 
 export class CrossFileCalls {
@@ -71,7 +72,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}) });
       this.defs.set(key, list);
     }
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
@@ -96,7 +97,7 @@ export class CrossFileCalls {
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           const delegates = d.callees.includes(name) && list.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && (this.mayBe(d.file, c, q.get(`${family}:${c}`)) || this.sameFileReaches(d.file, family, c, reaches)))) {
+          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`))) || (d.bareCallees ?? []).some((c) => c !== name && this.sameFileReaches(d.file, family, c, reaches))) {
             reaches.add(d);
             changed = true;
           }

@@ -83,7 +83,7 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
  */
 export interface FileCallFacts {
   /** `method`: Python, a def inside a class (`obj.name(…)` can only be one of these). */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean }[];
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -241,13 +241,18 @@ class Detector {
     const functions: FileCallFacts['functions'] = [];
     const defs = [...this.functions].map(([name, def]) => ({ name: name.replace(/^\./, ''), def }));
     const callsIn = new Map<Node, string[]>();
+    const bareIn = new Map<Node, string[]>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
-      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best)) callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
+      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best)) {
+        callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
+        // Python: `create(…)` by its bare name (a helper of the module), not `data.get(…)` on an object.
+        if (this.lang === 'python' && field(n, 'function')?.type === 'identifier') bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
+      }
     }
     const seen = new Set<Node>();
     for (const { name, def } of defs) {
@@ -255,7 +260,7 @@ class Detector {
       seen.add(def);
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def));
       const keys = this.queryKeys(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));

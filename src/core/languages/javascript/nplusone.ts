@@ -210,7 +210,8 @@ const OBJECTION_NOT_RUN = /^(toKnexQuery|toString|toSql|toSQL|clone|modify|as|al
  */
 function classifyObjection(chain: Chain, n: string[], ctx: FileContext): DbCall | undefined {
   const segs = chain.segments;
-  const qi = n.findIndex((x, i) => i >= 1 && segs[i].call && (x === '$query' || x === '$relatedQuery'));
+  // `this.$relatedQuery('steps')` inside a model's method: the chain starts at the method (viaSelf).
+  const qi = n.findIndex((x, i) => (i >= 1 || chain.viaSelf) && segs[i].call && (x === '$query' || x === '$relatedQuery'));
   const mi = n.findIndex((x, i) => i === 1 && x === 'query' && segs[i].call && !segs[0].call && /^[A-Z]/.test(n[0]) && (ctx.models.has(n[0]) || usesModule(ctx, /^objection$/)));
   const at = qi >= 0 ? qi : mi;
   if (at < 0) return undefined;
@@ -225,7 +226,7 @@ function classifyObjection(chain: Chain, n: string[], ctx: FileContext): DbCall 
   const write = rest.some((x) => OBJECTION_WRITE.test(x));
   const restArgs = segs.slice(at + 1).map((s) => s.args?.text ?? '').join(' ');
   const batch = rest.some((x) => /^(whereIn|findByIds|whereInComposite)$/.test(x)) || /^(insert|insertGraph|insertAndFetch|insertGraphAndFetch|relate)$/.test(rest[0] ?? '') && /^\(\s*\[/.test(segs[at + 1]?.args?.text ?? '') || /\bwhereIn\b/.test(restArgs);
-  const model = at === mi ? n[0] : n[at] === '$relatedQuery' ? (/^\(\s*['"]([\w$]+)['"]/.exec(segs[at].args?.text ?? '')?.[1] ?? 'record') : n[at - 1];
+  const model = at === mi ? n[0] : n[at] === '$relatedQuery' ? (/^\(\s*['"]([\w$]+)['"]/.exec(segs[at].args?.text ?? '')?.[1] ?? 'record') : (n[at - 1] ?? 'this');
   return { library: 'objection', op: write ? 'write' : 'read', batch, label: `${n.slice(0, at + 1).join('.')}(…)${rest.length ? '.' + rest.join('.') : ''}`, method, model };
 }
 

@@ -26,6 +26,9 @@ const labelService = {
     '    db_session.commit()',
     '    return label',
     '',
+    'def describe(label):',
+    '    return label.meta.get("title") or label.name',
+    '',
   ],
 };
 
@@ -52,7 +55,8 @@ describe('core/nplusone kinds seen on held-out-i', () => {
         '        labels.append(label_service.get_or_create(db_session=db_session, label_in=l))',
         '    for k in order_in.keys:',
         '        cache_service.get(key=k)',
-        '    return labels',
+        '    # `label.meta.get(…)` in describe is a dict read, not the module\'s own `get`.',
+        '    return [label_service.describe(l) for l in labels]',
         '',
       ],
     };
@@ -284,6 +288,18 @@ describe('core/nplusone kinds seen on held-out-i', () => {
       ],
     };
     await expectNPlusOneInScan([store, sessions], []);
+  });
+
+  it('Objection.js: a model method built on `this.$relatedQuery(…)` queries, so calling it per item of another file\'s loop is an N+1', async () => {
+    const model = {
+      path: 'src/models/flow.js',
+      text: ["import { Model } from 'objection';", '', 'export default class Flow extends Model {', '  async getTriggerStep() {', "    return await this.$relatedQuery('steps').findOne({ type: 'trigger' });", '  }', '}', ''],
+    };
+    const helper = {
+      path: 'src/helpers/list-tools.js',
+      text: ['export async function listTools(flows) {', '  const out = [];', '  for (const flow of flows) {', '    const trigger = await flow.getTriggerStep();', '    out.push(trigger);', '  }', '  return out;', '}', ''],
+    };
+    await expectNPlusOneInScan([model, helper], ['src/helpers/list-tools.js:4']);
   });
 });
 
