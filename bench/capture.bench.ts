@@ -30,11 +30,25 @@ const N = Number(process.env.PGLENS_BENCH_CAPTURE_N ?? 3000);
 const WARM = Number(process.env.PGLENS_BENCH_CAPTURE_WARM ?? 1000);
 const BASELINE = process.env.PGLENS_BENCH_CAPTURE_BASELINE;
 const ROUNDS = Number(process.env.PGLENS_BENCH_CAPTURE_ROUNDS ?? 3);
+/** The in-process figures: queries per arm and round, rounds (each arm off and on, by turns). */
+const INPROC_N = Number(process.env.PGLENS_BENCH_CAPTURE_INPROC_N ?? 1000);
+const INPROC_ROUNDS = Number(process.env.PGLENS_BENCH_CAPTURE_INPROC_ROUNDS ?? 10);
 const root = path.join(__dirname, '..');
+const ARMS = ['client', 'pool', 'sequelize', 'typeorm'];
+
+/** TypeORM on the bench's table (EntitySchema, no decorators), one pooled connection, as the app makes it. */
+const TYPEORM_SOURCE = `
+async function typeormSource() {
+  const { DataSource, EntitySchema } = require('typeorm');
+  const entity = new EntitySchema({ name: 'BenchCapture', tableName: 'bench_capture', columns: { id: { primary: true, type: 'int' }, v: { type: 'int' } } });
+  const ds = new DataSource({ type: 'postgres', url: process.env.URL, entities: [entity], synchronize: false, logging: false, poolSize: 1 });
+  return ds.initialize();
+}`;
 
 const CHILD = `
 const { Client, Pool } = require('pg');
 const { Sequelize, DataTypes, Model } = require('sequelize');
+${TYPEORM_SOURCE}
 const N = Number(process.env.N);
 const WARM = Number(process.env.WARM);
 const cpu = {};
@@ -57,15 +71,90 @@ async function time(fn, name) {
   const seq = new Sequelize(process.env.URL, { logging: false, pool: { max: 1 } });
   class T extends Model {}
   T.init({ id: { type: DataTypes.INTEGER, primaryKey: true }, v: DataTypes.INTEGER }, { sequelize: seq, tableName: 'bench_capture', timestamps: false });
+  const ds = await typeormSource();
+  const repo = ds.getRepository('BenchCapture');
   const r = {
     client: await time((i) => client.query('SELECT v FROM bench_capture WHERE id = $1', [1 + (i % 100)]), 'client'),
     pool: await time((i) => pool.query('SELECT v FROM bench_capture WHERE id = $1', [1 + (i % 100)]), 'pool'),
     sequelize: await time((i) => T.findByPk(1 + (i % 100)), 'sequelize'),
+    typeorm: await time((i) => repo.findOneBy({ id: 1 + (i % 100) }), 'typeorm'),
   };
   for (const k of Object.keys(cpu)) r['cpu_' + k] = cpu[k];
   for (const k of Object.keys(send)) r['send_' + k] = send[k];
-  await client.end(); await pool.end(); await seq.close();
+  await client.end(); await pool.end(); await seq.close(); await ds.destroy();
   process.stdout.write(JSON.stringify(r));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+/**
+ * The same queries in ONE process, the capture's wrappers swapped in and out round by round (ABBA):
+ * pg's own Client#query / Pool#query (and Sequelize's own methods) against the capture's, on the same
+ * connection, heap and JIT state. Separate processes differ by more than the capture costs on a loaded
+ * machine (a captured process's p50 was seen at 44 µs in one run and 88 µs in the next, the plain one
+ * steady at 36 µs), so this is the steady per-query figure; it leaves out what loading the capture
+ * costs once per process. Sequelize: the capture's AsyncLocalStorage turns Node's async hooks on for
+ * every promise of the process once entered, and cannot be turned off again, so its arms both run
+ * with async context tracking on; what tracking itself costs this ORM's query is measured first, with
+ * no capture loaded, by an AsyncLocalStorage of the bench's own entered and disabled in turn.
+ */
+const INPROC_CHILD = `
+const N = Number(process.env.N);
+const ROUNDS = Number(process.env.ROUNDS);
+const { AsyncLocalStorage } = require('node:async_hooks');
+${TYPEORM_SOURCE}
+async function time(fn) {
+  const out = new Float64Array(N);
+  const sent = new Float64Array(N);
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < N; i++) { const t = process.hrtime.bigint(); const q = fn(i); const t1 = process.hrtime.bigint(); await q; out[i] = Number(process.hrtime.bigint() - t) / 1000; sent[i] = Number(t1 - t) / 1000; }
+  const c = process.cpuUsage(c0);
+  const med = (a) => Array.from(a).sort((x, y) => x - y)[N >> 1];
+  return { p50: med(out), cpu: (c.user + c.system) / N, send: med(sent) };
+}
+/** Own function-valued properties of each object, to swap back and forth. */
+const snap = (objs) => objs.map((o) => Object.fromEntries(Object.getOwnPropertyNames(o).map((k) => [k, Object.getOwnPropertyDescriptor(o, k)]).filter(([, d]) => typeof d.value === 'function')));
+async function abba(arms, setOn, warm) {
+  const res = {};
+  for (const name of Object.keys(arms)) res[name] = { off: [], on: [] };
+  for (const on of [false, true]) { setOn(on); for (const fn of Object.values(arms)) for (let i = 0; i < warm; i++) await fn(i); }
+  for (let r = 0; r < ROUNDS; r++) for (const [name, fn] of Object.entries(arms)) for (const on of (r % 2 ? [true, false] : [false, true])) { setOn(on); res[name][on ? 'on' : 'off'].push(await time(fn)); }
+  setOn(false);
+  return res;
+}
+(async () => {
+  const pg = require('pg');
+  const S = require('sequelize');
+  const seq = new S.Sequelize(process.env.URL, { logging: false, pool: { max: 1 } });
+  class T extends S.Model {}
+  T.init({ id: { type: S.DataTypes.INTEGER, primaryKey: true }, v: S.DataTypes.INTEGER }, { sequelize: seq, tableName: 'bench_capture', timestamps: false });
+  const sql = 'SELECT v FROM bench_capture WHERE id = $1';
+  const ty = require('typeorm');
+  const ds = await typeormSource();
+  const repo = ds.getRepository('BenchCapture');
+  const orms = { sequelize: (i) => T.findByPk(1 + (i % 100)), typeorm: (i) => repo.findOneBy({ id: 1 + (i % 100) }) };
+  // 1. Async context tracking alone, no capture loaded: each ORM's query with an AsyncLocalStorage entered or not.
+  let als;
+  const tracking = await abba(orms, (on) => { if (on && !als) { als = new AsyncLocalStorage(); als.enterWith({}); } else if (!on && als) { als.disable(); als = undefined; } }, 500);
+  // 2. The capture's wrappers in and out.
+  const typeormProtos = ['EntityManager', 'Repository', 'SelectQueryBuilder', 'InsertQueryBuilder', 'UpdateQueryBuilder', 'DeleteQueryBuilder', 'DataSource'].map((c) => ty[c].prototype);
+  const objs = [pg.Client.prototype, pg.Pool.prototype, S.Model, S.Model.prototype, S.Sequelize.prototype, ...typeormProtos];
+  const before = snap(objs);
+  require(process.env.CAPTURE);
+  require('pg');
+  require('sequelize');
+  require('typeorm');
+  const after = snap(objs);
+  // A wrapper may be a new own property (pg's Pool inherits query and connect from pg-pool's): off = deleted again.
+  const changed = objs.map((o, i) => Object.keys(after[i]).filter((k) => before[i][k]?.value !== after[i][k].value));
+  if (!changed[0].includes('query') || !changed[1].includes('query') || !changed[4].includes('query') || !changed[6].includes('findOneBy')) throw new Error('the capture did not wrap pg, Sequelize and TypeORM');
+  const setOn = (on) => objs.forEach((o, i) => { for (const k of changed[i]) { if (on) Object.defineProperty(o, k, after[i][k]); else if (before[i][k]) Object.defineProperty(o, k, before[i][k]); else delete o[k]; } });
+  const client = new pg.Client({ connectionString: process.env.URL });
+  await client.connect();
+  const pool = new pg.Pool({ connectionString: process.env.URL, max: 1 });
+  // pg first, before Sequelize's first captured call enters the capture's AsyncLocalStorage (tracking on from then on).
+  const captured = { ...(await abba({ client: (i) => client.query(sql, [1 + (i % 100)]), pool: (i) => pool.query(sql, [1 + (i % 100)]) }, setOn, 1000)), ...(await abba(orms, setOn, 1000)) };
+  await client.end(); await pool.end(); await seq.close(); await ds.destroy();
+  process.stdout.write(JSON.stringify({ tracking, captured }));
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
@@ -125,7 +214,7 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const setup = spawnSync(process.execPath, ['-e', `const {Client}=require('pg');(async()=>{const c=new Client({connectionString:process.env.URL});await c.connect();await c.query('DROP TABLE IF EXISTS bench_capture; CREATE TABLE bench_capture (id int PRIMARY KEY, v int); INSERT INTO bench_capture SELECT g, g FROM generate_series(1, 100) g');await c.end()})()`], { env: { ...process.env, URL: url, NODE_PATH: path.join(root, 'node_modules') }, encoding: 'utf8' });
     if (setup.status !== 0) throw new Error(setup.stderr);
-    const keys = ['client', 'pool', 'sequelize', 'cpu_client', 'cpu_pool', 'cpu_sequelize', 'send_client', 'send_pool', 'send_sequelize'];
+    const keys = ARMS.flatMap((k) => [k, `cpu_${k}`, `send_${k}`]);
     const arm = (): Record<string, number[]> => Object.fromEntries(keys.map((k) => [k, []]));
     const plain = arm();
     const captured = arm();
@@ -176,7 +265,7 @@ export async function run(): Promise<Record<string, unknown>> {
       const sendP50 = paired(from, `send_${k}`);
       return { cpuOverheadUs: round(cpu.us), cpuOverheadPct: round(cpu.pct), p50OverheadUs: round(p50.us), p50OverheadPct: round(p50.pct), sendP50OverheadUs: round(sendP50.us, 2) };
     };
-    for (const k of ['client', 'pool', 'sequelize']) {
+    for (const k of ARMS) {
       const o = overhead(captured, k);
       out[k] = {
         ...(BASELINE ? { baseline: overhead(baseline, k) } : {}),
@@ -194,6 +283,29 @@ export async function run(): Promise<Record<string, unknown>> {
     const ownOf = (which: 'captured' | 'baseline') => Object.fromEntries(Object.entries(own).map(([k, v]) => [k, round(median(v[which].map((c, r) => c - v.plain[r])), 2)]));
     out.ownCpuUs = ownOf('captured');
     if (BASELINE) out.ownCpuUsBaseline = ownOf('baseline');
+    // In one process, wrappers in and out by turns (see INPROC_CHILD): the steady per-query figures.
+    const inprocScript = path.join(tmp, 'inproc.js');
+    fs.writeFileSync(inprocScript, INPROC_CHILD);
+    const inProcess = async (capture: string) => {
+      const env = { ...base, N: String(INPROC_N), ROUNDS: String(INPROC_ROUNDS), CAPTURE: capture, PGLENS_CAPTURE_SOCKET: listener.path };
+      const c = await runChild(inprocScript, env, tmp);
+      if (c.status !== 0) throw new Error(c.stderr.split('\n').slice(-5).join('\n'));
+      type Fig = { p50: number; cpu: number; send: number };
+      const fig = JSON.parse(c.stdout) as Record<'tracking' | 'captured', Record<string, { off: Fig[]; on: Fig[] }>>;
+      const d = (x: { off: Fig[]; on: Fig[] }, k: keyof Fig) => median(x.on.map((o, r) => o[k] - x.off[r][k]));
+      const pct = (x: { off: Fig[]; on: Fig[] }) => median(x.on.map((o, r) => ((o.p50 - x.off[r].p50) / x.off[r].p50) * 100));
+      const res: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(fig.captured)) {
+        const us = round(d(x, 'p50'));
+        const p = round(pct(x));
+        res[k] = { p50PlainUs: round(median(x.off.map((f) => f.p50))), p50OverheadUs: us, p50OverheadPct: p, meetsGoal: us < 20 && p < 5, cpuOverheadUs: round(d(x, 'cpu')), sendP50OverheadUs: round(d(x, 'send'), 2) };
+      }
+      // The ORMs' arms above both run with async context tracking on: what tracking alone adds to their query.
+      for (const [k, t] of Object.entries(fig.tracking)) res[`${k}AsyncContext`] = { p50PlainUs: round(median(t.off.map((f) => f.p50))), p50OverheadUs: round(d(t, 'p50')), p50OverheadPct: round(pct(t)), cpuOverheadUs: round(d(t, 'cpu')) };
+      return res;
+    };
+    out.inProcess = await inProcess(assets.node);
+    if (baselineAssets) out.inProcessBaseline = await inProcess(baselineAssets.node);
     out.loadAverage = os.loadavg().map((x) => round(x, 2));
     return out;
   } finally {

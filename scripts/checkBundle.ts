@@ -7,6 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { allRuleMeta } from '../src/core/rules/index';
+import { HEALTH_CHECKS } from '../src/core/health';
+import { healthDocsPath, ruleDocsPath } from '../src/core/docs';
 
 const root = path.join(__dirname, '..');
 
@@ -18,7 +21,7 @@ export const BUDGETS = {
 };
 
 /** Files the .vsix may contain (relative paths inside extension/). */
-const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^dist\/lib-[\w.-]+\.js$/, /^dist\/capture\.js$/, /^dist\/python\/sitecustomize\.py$/, /^dist\/[\w.-]+\.wasm$/, /^dist\/wasm\/[\w.-]+\.wasm$/, /^media\/(?!.*\.(map|ts)$)[\w./-]+$/];
+const ALLOWED = [/^package\.json$/, /^README\.md$/, /^CHANGELOG\.md$/, /^LICENSE$/, /^dist\/extension\.js$/, /^dist\/lib-[\w.-]+\.js$/, /^dist\/capture\.js$/, /^dist\/python\/sitecustomize\.py$/, /^dist\/[\w.-]+\.wasm$/, /^dist\/wasm\/[\w.-]+\.wasm$/, /^docs\/[\w/-]+\.md$/, /^media\/(?!.*\.(map|ts)$)[\w./-]+$/];
 
 /** Minified output has few, very long lines and no indentation. */
 export function looksMinified(text: string): { ok: boolean; why: string } {
@@ -63,7 +66,9 @@ function main(): void {
   const listed = execFileSync(process.execPath, [vsce, 'ls'], { cwd: root, encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean);
   const stray = listed.filter((f) => !ALLOWED.some((re) => re.test(f)));
   if (stray.length) problems.push(`the .vsix would hold files that do not run: ${stray.join(', ')} (fix .vscodeignore)`);
-  for (const needed of ['dist/extension.js', 'dist/capture.js', 'dist/python/sitecustomize.py', 'media/icon.png', 'README.md', 'CHANGELOG.md', 'LICENSE']) {
+  // The docs pages the editor's "Why" / "Read about" / diagnostic code links open from inside the extension.
+  const docs = [...allRuleMeta().map((r) => ruleDocsPath(r.id)), ...HEALTH_CHECKS.map((c) => healthDocsPath(c.id))];
+  for (const needed of ['dist/extension.js', 'dist/capture.js', 'dist/python/sitecustomize.py', 'media/icon.png', 'README.md', 'CHANGELOG.md', 'LICENSE', ...docs]) {
     if (!listed.includes(needed)) problems.push(`the .vsix lacks ${needed}`);
   }
   if (problems.length) fail(problems.join('\n  '));

@@ -8,18 +8,7 @@ import { customerOrders, findCustomerByEmail, getCustomer } from './src/customer
 import { getOrder, ordersForEmail, recentOrdersWithItems, recentOrdersWithItemsBatched, refundedOrders } from './src/orders';
 import { featuredProducts, featuredProductsBatched, filterProducts, getProduct, listProductsAfter, listProductsPage, searchProducts } from './src/products';
 import { productRating } from './src/reviews';
-
-/** mulberry32: a tiny seeded PRNG, so every run sends the same requests. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng';
 
 export interface TrafficResult {
   requests: number;

@@ -7,7 +7,7 @@
  *
  * Pure: fed file paths and texts, no file system.
  */
-import { codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
+import { codeContextForImports, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { SEVERITY_RANK, type Finding } from './findings';
 
 const ONE_OFF: ReadonlySet<CodeContext> = new Set(['script', 'seed', 'migration']);
@@ -36,7 +36,7 @@ export class ImportGraph {
 
   add(file: string, text: string): void {
     const path = file.replace(/\\/g, '/');
-    this.files.set(path, codeContextOf(path, text));
+    this.files.set(path, codeContextForImports(path, text));
     const imports: string[][] = [];
     if (/\.py$/.test(path)) {
       // `from x import a, b` and `from x import (\n    a,\n    b,\n)` over several lines.

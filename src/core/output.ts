@@ -4,7 +4,8 @@
  * column exclusive, as SARIF's region says.
  */
 import { type Finding, lineStarts, positionAt, type Severity } from './findings';
-import { ruleDocsPath, type RuleMeta } from './rules/types';
+import type { RuleMeta } from './rules/types';
+import { ruleDocsPath } from './docs';
 import { describeByContext } from './codeContext';
 import { describeOtherDialect } from './dialect';
 import { oneLine } from './safeText';
@@ -35,7 +36,8 @@ export function locate(findings: readonly Finding[], textOf: (file: string) => s
   });
 }
 
-export function formatText(located: readonly Located[], summary: { files: number; sites: number; lines?: number; notAnalysed?: string | null }): string {
+/** `docsPage`: where a docs page is for the reader (the CLI: the file on this machine), printed once per rule that has findings. */
+export function formatText(located: readonly Located[], summary: { files: number; sites: number; lines?: number; notAnalysed?: string | null }, docsPage?: (docsPath: string) => string): string {
   const out: string[] = [];
   for (const l of located) {
     const f = l.finding;
@@ -51,6 +53,8 @@ export function formatText(located: readonly Located[], summary: { files: number
   const dialect = describeOtherDialect(located.map((l) => l.finding));
   if (dialect) out.push(oneLine(dialect));
   if (summary.notAnalysed) out.push(oneLine(summary.notAnalysed));
+  const ruleIds = [...new Set(located.map((l) => l.finding.ruleId))].sort();
+  if (docsPage && ruleIds.length) out.push('read about the rules:', ...ruleIds.map((id) => `    ${id}: ${oneLine(docsPage(ruleDocsPath(id)))}`));
   return out.join('\n');
 }
 
@@ -83,12 +87,21 @@ const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', 
 
 export interface SarifOptions {
   toolVersion: string;
-  /** Where docs pages are served (helpUri = base + docs path); a repository URL + blob path works. */
-  docsBaseUri: string;
+  /**
+   * A rule's docs page (Markdown) by its path (core/docs.ts), put into the rule's help: GitHub code scanning shows
+   * help.markdown beside an alert. No helpUri: the project publishes no web copy, and a dead link is worse than none.
+   */
+  docsPage?: (docsPath: string) => string | undefined;
   /** file:// URI of the directory paths are relative to (becomes %SRCROOT%). */
   srcRoot?: string;
   /** Convert a finding's file path to a relative URI (forward slashes, percent-encoded). */
   relativeUri?: (file: string) => string;
+}
+
+function ruleHelp(docsPath: string, page: SarifOptions['docsPage']): { text: string; markdown?: string } {
+  const md = page?.(docsPath);
+  const text = `Read ${docsPath} in PG Lens (shipped with the extension and the CLI).`;
+  return md ? { text, markdown: md } : { text };
 }
 
 /** A SARIF 2.1.0 log with one run: rule metadata in tool.driver.rules, one result per finding. */
@@ -97,7 +110,6 @@ export function toSarif(located: readonly Located[], rules: readonly RuleMeta[],
   for (const l of located) if (!ids.includes(l.finding.ruleId)) ids.push(l.finding.ruleId);
   const meta = new Map(rules.map((r) => [r.id, r]));
   const uri = opts.relativeUri ?? ((f: string) => encodeURI(f.replace(/\\/g, '/')));
-  const base = opts.docsBaseUri.endsWith('/') ? opts.docsBaseUri : `${opts.docsBaseUri}/`;
   const region = (l: Pick<Located, 'startLine' | 'startColumn' | 'endLine' | 'endColumn'>) => ({ startLine: l.startLine, startColumn: l.startColumn, endLine: l.endLine, endColumn: l.endColumn });
   const loc = (file: string) => ({ uri: uri(file), ...(opts.srcRoot ? { uriBaseId: 'SRCROOT' } : {}) });
   return {
@@ -109,14 +121,13 @@ export function toSarif(located: readonly Located[], rules: readonly RuleMeta[],
           driver: {
             name: 'pg-lens',
             version: opts.toolVersion,
-            informationUri: base,
             rules: ids.map((id) => {
               const m = meta.get(id);
               return {
                 id,
                 name: id.replace(/(^|-)([a-z])/g, (_, _d, c: string) => c.toUpperCase()),
                 shortDescription: { text: m?.description ?? id },
-                helpUri: `${base}${ruleDocsPath(id)}`,
+                help: ruleHelp(ruleDocsPath(id), opts.docsPage),
                 defaultConfiguration: { level: LEVEL[m?.defaultSeverity ?? 'warning'] },
               };
             }),

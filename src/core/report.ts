@@ -9,7 +9,7 @@ import { formatCostLens } from './cost';
 import { type Finding, type Severity, SEVERITY_RANK } from './findings';
 import { formatCount, formatMs, formatShare } from './format';
 import type { Located } from './output';
-import { ruleDocsPath } from './rules/types';
+import { ruleDocsPath } from './docs';
 import { oneLine, terminalSafe } from './safeText';
 
 export interface HealthCheck {
@@ -29,7 +29,6 @@ export interface ReportInput {
   paths: string[];
   scanned?: { files: number; lines: number; sites: number };
   findings: Located[];
-  docsBaseUri: string;
   /** Health checks, or a sentence saying why there are none. */
   health: HealthCheck[] | { unavailable: string };
   /** The security audit (health checks of the security category), when the health checks ran. */
@@ -114,8 +113,8 @@ export function renderHtml(r: ReportInput): string {
     out.push('<table><thead><tr><th>Severity</th><th>Rule</th><th>Where</th><th>Finding</th></tr></thead><tbody>');
     for (const l of sorted(r.findings)) {
       const f: Finding = l.finding;
-      const href = `${r.docsBaseUri}${ruleDocsPath(f.ruleId)}`;
-      out.push(`<tr><td class="sev ${f.severity}">${e(f.severity)}</td><td><a href="${e(href)}">${e(f.ruleId)}</a></td><td><code>${e(where(l))}</code></td><td>${e(f.message)}${f.help ? `<br><pre>${e(f.help)}</pre>` : ''}</td></tr>`);
+      // No link: the docs ship with PG Lens, not on the web; the page's path says where to read it.
+      out.push(`<tr><td class="sev ${f.severity}">${e(f.severity)}</td><td>${e(f.ruleId)}<br><small>${e(ruleDocsPath(f.ruleId))}</small></td><td><code>${e(where(l))}</code></td><td>${e(f.message)}${f.help ? `<br><pre>${e(f.help)}</pre>` : ''}</td></tr>`);
     }
     out.push('</tbody></table>');
   }
@@ -180,8 +179,7 @@ export function renderMarkdown(r: ReportInput): string {
     out.push('| Severity | Rule | Where | Finding |', '|---|---|---|---|');
     for (const l of sorted(r.findings)) {
       const f = l.finding;
-      const href = `${r.docsBaseUri}${ruleDocsPath(f.ruleId)}`.replace(/[()\s]/g, encodeURIComponent);
-      out.push(`| ${f.severity} | [${m(f.ruleId)}](${href}) | ${m(where(l))} | ${m(f.message)}${f.help ? `<br>${m(f.help)}` : ''} |`);
+      out.push(`| ${f.severity} | ${m(f.ruleId)}<br>${m(ruleDocsPath(f.ruleId))} | ${m(where(l))} | ${m(f.message)}${f.help ? `<br>${m(f.help)}` : ''} |`);
     }
     out.push('');
   }

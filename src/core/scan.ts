@@ -23,6 +23,7 @@ import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredI
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecordedNPlusOne } from './record/findings';
 import { errorMessage } from './safeText';
+import { countOf } from './format';
 import { isMinified } from './minified';
 
 export interface FileInput {
@@ -313,6 +314,16 @@ export function countBySeverity(findings: readonly Finding[]): Record<Severity, 
   const out: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const f of findings) out[f.severity]++;
   return out;
+}
+
+/**
+ * The line Scan Workspace ends with, counted as the Problems panel counts: errors, warnings and infos are listed there;
+ * hints are not (VS Code shows them only as faded text in the editor), so they are named apart, never as infos.
+ */
+export function scanSummaryLine(r: { cancelled: boolean; files: number; seconds: number; counts: Record<Severity, number>; withDb: boolean }): string {
+  const { error, warning, info, hint } = r.counts;
+  const hints = hint ? `; ${countOf(hint, 'hint')} (faded text in the editor, not listed there)` : '';
+  return `${r.cancelled ? 'Scan cancelled after' : 'Scanned'} ${countOf(r.files, 'file')} in ${r.seconds.toFixed(1)} s: ${countOf(error, 'error')}, ${countOf(warning, 'warning')}, ${countOf(info, 'info')} in the Problems panel${hints}${r.withDb ? '' : ' (no database: static rules only)'}.`;
 }
 
 function countLines(text: string): number {

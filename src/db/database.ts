@@ -265,13 +265,18 @@ export class Session {
     throw new PgLensError('Refused: a statement was about to be planned without the safety check (planGuard.guardPlanning).', 'UNGUARDED');
   }
 
-  async query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
-    this.assertGuarded(text);
+  /** What every method of this session sends goes out here: with our marker placed, errors wrapped. */
+  private async send<R extends pg.QueryResultRow>(config: pg.QueryConfig & { text: string; queryMode?: 'extended'; types?: unknown }): Promise<pg.QueryResult<R>> {
     try {
-      return await this.client.query<R>(placeOwnMarker(text), params as any[] | undefined);
+      return await this.client.query<R>({ ...config, text: placeOwnMarker(config.text) } as pg.QueryConfig);
     } catch (e) {
       throw this.db.wrap(e);
     }
+  }
+
+  async query<R extends pg.QueryResultRow = any>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
+    this.assertGuarded(text);
+    return this.send<R>({ text, values: params });
   }
 
   /**
@@ -285,11 +290,7 @@ export class Session {
     // PREPARE … AS …) cannot go over the extended protocol: the server would want the values.
     this.assertGuarded(text);
     if (params.length === 0 && (await referencesParameters(text))) return this.queryUnboundSingle<R>(text);
-    try {
-      return await this.client.query<R>({ text: placeOwnMarker(text), values: params as any[], queryMode: 'extended' } as pg.QueryConfig);
-    } catch (e) {
-      throw this.db.wrap(e);
-    }
+    return this.send<R>({ text, values: params, queryMode: 'extended' });
   }
 
   /**
@@ -297,11 +298,7 @@ export class Session {
    * connection, like Database.query's `prepare`), for statements sent before every plan.
    */
   async queryPrepared<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.client.query<R>({ name: preparedName(text), text: placeOwnMarker(text), values: params as any[] });
-    } catch (e) {
-      throw this.db.wrap(e);
-    }
+    return this.send<R>({ name: preparedName(text), text, values: params });
   }
 
   /**
@@ -317,14 +314,7 @@ export class Session {
     if (!inspected.ok || inspected.statements.length !== 1) {
       throw new PgLensError(inspected.ok ? `Refused: exactly one statement expected, found ${inspected.statements.length}.` : inspected.message, 'NOT_SINGLE');
     }
-    let r: pg.QueryResult<R> | pg.QueryResult<R>[];
-    try {
-      r = (await this.client.query<R>(placeOwnMarker(text))) as any;
-    } catch (e) {
-      throw this.db.wrap(e);
-    }
-    if (Array.isArray(r)) throw new PgLensError('Refused: the server saw more than one statement.', 'MULTIPLE');
-    return r;
+    return oneResultSet(await this.send<R>({ text }));
   }
 
   /**
@@ -333,11 +323,7 @@ export class Session {
    */
   async querySingleText<R extends pg.QueryResultRow = any>(text: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
     this.assertGuarded(text);
-    try {
-      return await this.client.query<R>({ text: placeOwnMarker(text), values: params as any[], queryMode: 'extended', types: { getTypeParser: () => (v: string) => v } } as any);
-    } catch (e) {
-      throw this.db.wrap(e);
-    }
+    return this.send<R>({ text, values: params, queryMode: 'extended', types: AS_TEXT });
   }
 
   /**
@@ -349,14 +335,7 @@ export class Session {
    */
   async queryCheckedSingleSimpleText<R extends pg.QueryResultRow = any>(text: string): Promise<pg.QueryResult<R>> {
     this.assertGuarded(text);
-    let r: pg.QueryResult<R> | pg.QueryResult<R>[];
-    try {
-      r = (await this.client.query<R>({ text: placeOwnMarker(text), types: { getTypeParser: () => (v: string) => v } } as any)) as any;
-    } catch (e) {
-      throw this.db.wrap(e);
-    }
-    if (Array.isArray(r)) throw new PgLensError('Refused: the server saw more than one statement.', 'MULTIPLE');
-    return r;
+    return oneResultSet(await this.send<R>({ text, types: AS_TEXT }));
   }
 
   /** The backend pid of this session (for cancelling it from another session). */
@@ -375,6 +354,15 @@ export class Session {
 
 /** Texts that plan user SQL: EXPLAIN … and PREPARE … AS (our marker may come first). EXPLAIN … EXECUTE of our own prepared name passes through PREPARE's check. */
 const PLANS_USER_SQL = /^\s*(?:\/\*\s*pg-lens\s*\*\/\s*)?(?:EXPLAIN\b(?![^)]*\)\s*EXECUTE\s+pglens_\w+\s*\()|PREPARE\b)/i;
+
+/** Type parsers that leave every column as the server's text. */
+const AS_TEXT = { getTypeParser: () => (v: string) => v };
+
+/** A reply over the simple protocol with several result sets (several statements ran) is refused. */
+function oneResultSet<R extends pg.QueryResultRow>(r: pg.QueryResult<R> | pg.QueryResult<R>[]): pg.QueryResult<R> {
+  if (Array.isArray(r)) throw new PgLensError('Refused: the server saw more than one statement.', 'MULTIPLE');
+  return r;
+}
 
 const CONNECTION_LOSS_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
 

@@ -77,14 +77,16 @@ export const HEALTH_SQL = {
    * updates (new xmin) or deletes (count) a row of these catalogs. VACUUM and ANALYZE change relpages and
    * reltuples in place (no new xmin): those are read every time (indexStats). widths_version: the set of
    * relations of at least $1 pages (those with a width estimate) and when their tables were last analysed
-   * (pg_statistic itself is readable by superusers only).
+   * (pg_statistic itself is readable by superusers only) — in the user's schemas only, as the width reads: the
+   * system catalogs, shared ones included, are analysed as other databases' work changes them.
    */
   catalogVersion: `${M} SELECT concat_ws(':', (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_class), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_index),
     (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_constraint), (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_namespace),
     (SELECT sum(xmin::text::int8) || '/' || count(*) FROM pg_attribute)) AS version, current_setting('block_size')::float8 AS block_size,
     (SELECT sum(c.oid::int8) || '/' || coalesce(sum(extract(epoch FROM greatest(pg_stat_get_last_analyze_time(coalesce(i.indrelid, c.oid)),
         pg_stat_get_last_autoanalyze_time(coalesce(i.indrelid, c.oid))))), 0)
-      FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE c.relpages >= $1 AND c.relkind IN ('r', 'm', 'i')) AS widths_version`,
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index i ON i.indexrelid = c.oid
+      WHERE c.relpages >= $1 AND c.relkind IN ('r', 'm', 'i') AND ${USER_SCHEMA}) AS widths_version`,
   foreignKeys: `${M} SELECT con.oid::int8 AS oid, n.nspname AS schema, t.relname AS table_name, con.conrelid::int8 AS table_oid, con.conname AS name,
     con.conkey AS columns,
     ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
@@ -133,8 +135,18 @@ export const HEALTH_SQL = {
         'failingNow', coalesce(last_failed_time > coalesce(last_archived_time, '-infinity'), false)) FROM pg_stat_archiver) AS archiver,
     (SELECT json_build_object('timed', num_timed, 'requested', num_requested) FROM pg_stat_checkpointer) AS checkpoints,
     (SELECT temp_files FROM pg_stat_database WHERE datname = current_database())::float8 AS temp_files,
-    (SELECT extract(epoch FROM clock_timestamp() - stats_reset) FROM pg_stat_database WHERE datname = current_database())::float8 AS stats_age,
+    -- Statistics never reset (stats_reset NULL: every new database) are counted from the server's start at most: kept across a
+    -- clean restart they are older, never younger, unless the database itself is younger (see databaseAge).
+    (SELECT extract(epoch FROM clock_timestamp() - coalesce(stats_reset, pg_postmaster_start_time())) FROM pg_stat_database WHERE datname = current_database())::float8 AS stats_age,
+    (SELECT stats_reset IS NOT NULL FROM pg_stat_database WHERE datname = current_database()) AS stats_reset_known,
+    has_function_privilege('pg_catalog.pg_stat_file(text, boolean)', 'EXECUTE') AS can_stat_file,
     current_database() AS database`,
+  /**
+   * Seconds since this database was created (its PG_VERSION file, written by CREATE DATABASE), for statistics never reset:
+   * run only when the role may call pg_stat_file (checked by server17's can_stat_file; the privilege is checked before any CASE).
+   */
+  databaseAge: `${M} SELECT extract(epoch FROM clock_timestamp() - (pg_stat_file('base/' || oid || '/PG_VERSION', true)).modification)::float8 AS age
+    FROM pg_database WHERE datname = current_database()`,
 } as const;
 
 /** Before PostgreSQL 17 the checkpoint counters live in pg_stat_bgwriter. */
@@ -373,6 +385,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
     readWorkloadFacts(rest, { versionNum, brinMinPages: t.brinMinPages, brinMinCorrelation: t.brinMinCorrelation, toastMinBytes: t.toastMinBytes, timeTableMinBytes: Math.min(t.archiveMinBytes, t.partitionMinBytes), archiveAfterDays: t.archiveAfterDays }),
   ]);
   const s = server.rows[0];
+  const stats = await statisticsAge(rest, s);
   const settings: HealthFacts['settings'] = s.settings ?? {};
   const g = (name: string, fallback: number) => {
     const v = Number(settings[name]?.setting);
@@ -446,11 +459,23 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
     archiver: s.archiver ? { ...s.archiver, archivedCount: num(s.archiver.archivedCount), failedCount: num(s.archiver.failedCount) } : null,
     checkpoints: s.checkpoints ? { timed: num(s.checkpoints.timed), requested: num(s.checkpoints.requested) } : null,
     tempFiles: num(s.temp_files),
-    statsAgeSeconds: numOrNull(s.stats_age),
+    statsAgeSeconds: stats.seconds,
+    statsAgeFrom: stats.from,
     bloatWidthsAgeSeconds: widthsAgeSeconds,
     security,
     workload,
   };
+}
+
+/**
+ * How long the index usage statistics span, and from what: their reset time; for statistics never reset, the database's
+ * creation when the role can read it, else the server's start (a lower bound: a new database's counters are not "old").
+ */
+async function statisticsAge(db: Pick<Session, 'query'>, s: { stats_age: unknown; stats_reset_known: boolean | null; can_stat_file: boolean | null }): Promise<{ seconds: number | null; from: HealthFacts['statsAgeFrom'] }> {
+  const seconds = numOrNull(s.stats_age);
+  if (seconds === null || s.stats_reset_known) return { seconds, from: seconds === null ? undefined : 'reset' };
+  const created = s.can_stat_file ? numOrNull((await db.query(HEALTH_SQL.databaseAge)).rows[0]?.age) : null;
+  return created !== null && created < seconds ? { seconds: created, from: 'database-created' } : { seconds, from: 'server-start' };
 }
 
 /** Read the facts and run the checks. */

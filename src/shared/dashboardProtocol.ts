@@ -72,6 +72,8 @@ export type ToExtension =
   | { type: 'requestAction'; action: MaintenanceAction }
   | { type: 'refreshHealth' }
   | { type: 'openSql'; sql: string }
+  /** A health finding's "Why": its check's docs page (the extension opens it only for a check id it knows). */
+  | { type: 'openDocs'; checkId: string }
   /** A row of Top statements was clicked: its details and call sites (the extension looks the statement up by id). */
   /** `figures`: the window the table shows (since the panel opened, or the totals since pg_stat_statements was reset). */
   | { type: 'showStatement'; id: string; figures: 'delta' | 'total' }
@@ -104,6 +106,9 @@ export function parseWebviewMessage(raw: unknown): ToExtension | undefined {
       if (!m.ids.every((id) => typeof id === 'string' && /^-?\d{1,20}$/.test(id)) || new Set(m.ids).size !== m.ids.length) return undefined;
       return { type: 'runWorkloadBenchmark', ids: [...(m.ids as string[])] };
     }
+    case 'openDocs':
+      if (keys !== 'checkId,type' || typeof m.checkId !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(m.checkId)) return undefined;
+      return { type: 'openDocs', checkId: m.checkId };
     case 'openSql':
       if (keys !== 'sql,type' || typeof m.sql !== 'string' || m.sql.length === 0 || m.sql.length > MAX_SQL_LENGTH) return undefined;
       return { type: 'openSql', sql: m.sql };

@@ -21,20 +21,18 @@ import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
 import { EDITOR_LANGUAGE_IDS, isMapperDocument } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
+import { EDITOR_SCHEMES } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 
 const DEBOUNCE_MS = 400;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 function analysable(doc: vscode.TextDocument): boolean {
-  return (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled') && (EDITOR_LANGUAGE_IDS.includes(doc.languageId) || isMapperDocument(doc.languageId, doc.uri.fsPath));
+  return EDITOR_SCHEMES.includes(doc.uri.scheme) && (EDITOR_LANGUAGE_IDS.includes(doc.languageId) || isMapperDocument(doc.languageId, doc.uri.fsPath));
 }
 
 /** The same documents, as a selector for providers (hover, CodeLens). */
-export const ANALYSABLE_SELECTOR: vscode.DocumentSelector = EDITOR_LANGUAGE_IDS.flatMap((language) => [
-  { language, scheme: 'file' },
-  { language, scheme: 'untitled' },
-]);
+export const ANALYSABLE_SELECTOR: vscode.DocumentSelector = EDITOR_LANGUAGE_IDS.flatMap((language) => EDITOR_SCHEMES.map((scheme) => ({ language, scheme })));
 
 export interface DocumentAnalysisApi {
   /** Plug an analyzer in (the index advisor): the editor runs it per document version and Scan Workspace per file. */

@@ -69,10 +69,19 @@ export class Config {
     if (!vscode.workspace.isTrusted) return this.cfg.inspect<string>('activeConnection')?.globalValue || undefined;
     return this.cfg.get<string>('activeConnection') || undefined;
   }
-  /** Where `pgLens.activeConnection` takes effect: workspace settings when they set it (trusted), else user settings. */
+  /** pgLens.activeConnection as each scope sets it (the workspace's only when trusted); core/connection/settings.activeProfileName decides. */
+  activeConnectionChoice(): { user?: string; workspace?: string } {
+    const i = this.cfg.inspect<string>('activeConnection');
+    return { user: i?.globalValue || undefined, workspace: (vscode.workspace.isTrusted && i?.workspaceValue) || undefined };
+  }
+  /**
+   * Where `pgLens.activeConnection` is written: workspace settings when they set it or keep their own connection list
+   * (trusted) — a choice made in this folder stays with it, and another folder's choice does not follow it here —
+   * else user settings.
+   */
   activeConnectionTarget(): ProfileOrigin {
     const i = this.cfg.inspect<string>('activeConnection');
-    return vscode.workspace.isTrusted && i?.workspaceValue !== undefined ? 'workspace' : 'user';
+    return vscode.workspace.isTrusted && (i?.workspaceValue !== undefined || this.connectionsTarget() === 'workspace') ? 'workspace' : 'user';
   }
   /** The scopes whose `pgLens.activeConnection` names this profile (to clear when it is removed). */
   activeConnectionScopesNaming(name: string): ProfileOrigin[] {

@@ -71,7 +71,8 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       await config.update('connections', [...existing, stored], target);
       await config.update('activeConnection', name, config.activeConnectionTarget());
     });
-    const inEffect = (await connections.profiles()).some((p) => p.name === name) && config.activeConnection === name;
+    const { activeProfileName } = await import('../core/connection/settings');
+    const inEffect = activeProfileName(await connections.entries(), config.activeConnectionChoice(), config.connectionsTarget() === 'workspace') === name;
     if (!inEffect) {
       void vscode.window.showWarningMessage(`PG Lens: saved "${name}" in ${describeOrigin(target)}, but other settings take precedence; it is not in effect. Check pgLens.connections and pgLens.activeConnection.`);
       return;

@@ -139,13 +139,11 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   private async pickProfile(): Promise<{ profile: ConnectionProfile; password?: string } | undefined> {
-    const profiles = await this.profiles();
-    const wanted = this.config.activeConnection;
-    if (wanted) {
-      const p = profiles.find((x) => x.name === wanted) ?? profiles[0];
-      return p && { profile: p };
-    }
-    if (profiles.length) return { profile: profiles[0] };
+    const entries = await this.entries();
+    const { activeProfileName } = await import('../core/connection/settings');
+    const wanted = activeProfileName(entries, this.config.activeConnectionChoice(), this.config.connectionsTarget() === 'workspace');
+    const p = entries.find((x) => x.profile.name === wanted);
+    if (p) return { profile: p.profile };
     // Nothing configured: what the workspace already says (PG* variables, .env files).
     const { detectWorkspaceConnections } = await import('./detect');
     const detected = await detectWorkspaceConnections(process.env, (m) => this.log.warn(m));

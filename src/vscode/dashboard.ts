@@ -149,9 +149,17 @@ class DashboardPanel implements vscode.Disposable {
       case 'resetBaseline':
         this.reader?.resetBaseline();
         return;
+      case 'openDocs': {
+        const { HEALTH_CHECKS } = await import('../core/health');
+        if (!HEALTH_CHECKS.some((c) => c.id === msg.checkId)) return;
+        const [{ openDocs }, { healthDocsPath }] = await Promise.all([import('./docs'), import('../core/docs')]);
+        await openDocs(healthDocsPath(msg.checkId));
+        return;
+      }
       case 'openSql': {
-        const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: msg.sql });
-        await vscode.window.showTextDocument(doc, { preview: true });
+        // A health finding's fix, to read and copy (read-only: closing asks nothing).
+        const { showReadOnly, statementTitle } = await import('./reportDocument');
+        await showReadOnly(this.ctx.extension, `Fix — ${statementTitle(msg.sql)}.sql`, msg.sql);
         return;
       }
       case 'showStatement': {
@@ -500,7 +508,7 @@ class DashboardPanel implements vscode.Disposable {
       return fail(errorMessage(e));
     }
     const title = ACTION_TITLES[action.kind];
-    // For what cannot be undone, the highlighted button (Enter) keeps things as they are.
+    // Two buttons: the action, and what keeps things as they are (Escape); no VS Code "Cancel" beside it.
     const buttons = confirmButtons(action.kind).map((b) => ({ title: b.title, isCloseAffordance: b.close, confirms: b.confirms }));
     const pick = await vscode.window.showWarningMessage(
       `${title}: ${plan.target}?`,

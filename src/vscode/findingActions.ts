@@ -5,8 +5,10 @@
  */
 import * as vscode from 'vscode';
 import { lineStarts, positionAt, type Finding, type Fix, type Severity } from '../core/findings';
-import { allRuleMeta, DOCS_BASE_URI } from '../core/rules/index';
-import { ruleDocsPath } from '../core/rules/types';
+import { allRuleMeta } from '../core/rules/index';
+import { ruleDocsPath } from '../core/docs';
+import { docsCommand, docsLink } from './docs';
+import { EDITOR_SCHEMES } from './reportDocument';
 import { commentLanguageAt, ignoreComment } from '../core/suppress';
 import type { SqlSiteProvider } from './siteIndex';
 
@@ -26,10 +28,6 @@ function ruleMeta(ruleId: string) {
   return allRuleMeta().find((r) => r.id === ruleId);
 }
 
-export function docsUri(ruleId: string): vscode.Uri {
-  return vscode.Uri.parse(`${DOCS_BASE_URI}${ruleDocsPath(ruleId)}`);
-}
-
 /** Diagnostics for findings of one document (positions from the document's own text; uri for related places). */
 export function toDiagnostics(findings: readonly Finding[], positionAt: (offset: number) => vscode.Position, uri?: vscode.Uri): vscode.Diagnostic[] {
   return findings.map((f) => {
@@ -37,7 +35,7 @@ export function toDiagnostics(findings: readonly Finding[], positionAt: (offset:
     const meta = ruleMeta(f.ruleId);
     const d = new vscode.Diagnostic(range(f.span), f.help && !meta?.helpInOwnHover ? `${f.message}\n${f.help}` : f.message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = { value: f.ruleId, target: docsUri(f.ruleId) };
+    d.code = { value: f.ruleId, target: docsLink(ruleDocsPath(f.ruleId)) };
     const home = f.file ? vscode.Uri.file(f.file) : uri;
     const related = (f.related ?? []).flatMap((r) => (r.file || home ? [new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : home!, range(r.span)), r.message)] : []));
     if (related.length) d.relatedInformation = related;
@@ -81,7 +79,7 @@ class FindingActions implements vscode.CodeActionProvider {
       }
       out.push(ignoreCodeAction(doc, d, f.ruleId));
       const docs = new vscode.CodeAction(`Read about ${f.ruleId}`, vscode.CodeActionKind.QuickFix);
-      docs.command = { command: 'vscode.open', title: 'Open docs', arguments: [docsUri(f.ruleId)] };
+      docs.command = docsCommand(ruleDocsPath(f.ruleId));
       out.push(docs);
     }
     return out;
@@ -133,7 +131,7 @@ export function registerFindingActions(context: vscode.ExtensionContext, sites: 
   if (registered) return;
   registered = true;
   context.subscriptions.push(
-    vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new FindingActions(), { providedCodeActionKinds: FindingActions.kinds }),
+    vscode.languages.registerCodeActionsProvider(EDITOR_SCHEMES.map((scheme) => ({ scheme })), new FindingActions(), { providedCodeActionKinds: FindingActions.kinds }),
     vscode.commands.registerCommand(IGNORE_COMMAND, ignoreHere),
     { dispose: () => (registered = false) },
   );

@@ -14,10 +14,16 @@ import { MISSING_INDEX_RULE } from '../core/advice/missingIndex';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider } from '../db/indexDecision';
-import type { DecidedAdvice } from '../db/missingIndexAnalyzer';
+import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
+import type { IndexDecision } from '../core/advice/workload';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
-import { DIAGNOSTIC_SOURCE, docsUri } from './findingActions';
+import { DIAGNOSTIC_SOURCE } from './findingActions';
+import { EDITOR_SCHEMES } from './reportDocument';
+import { docsLink, OPEN_DOCS_COMMAND } from './docs';
+import { ruleDocsPath } from '../core/docs';
+
+type DecidedOf = typeof decidedFn;
 
 /** Source files read for the workload advice (beyond them, pg_stat_statements speaks for the app). */
 const WORKLOAD_MAX_FILES = 2000;
@@ -39,9 +45,10 @@ export function registerIndexAdvice(ctx: PgLensContext): void {
 class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   /**
    * Per connection: the one decider (every proof made, kept), the decided advice per SQL text, and the
-   * statements every decision weighs (the workspace's SQL and pg_stat_statements' busiest, read once).
+   * statements every decision weighs (the workspace's SQL, pg_stat_statements' busiest, read once, and the
+   * statements a recording saw).
    */
-  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; statements: Promise<DecisionInput[]> } } | undefined;
+  private state: { db: Database; decider: IndexDecider; advice: Map<string, DecidedAdvice>; top?: { at: number; statements: Promise<DecisionInput[]> }; recorded: Map<string, { sql: string; source: string }> } | undefined;
   /** The workspace's SQL per file (read once by the one walker, then kept current file by file on save). */
   private files: Promise<Map<string, { sql: string; source: string }[]>> | undefined;
   /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
@@ -56,7 +63,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       }),
       // A saved file's SQL may have changed: its statements are read again (only that file's).
       vscode.workspace.onDidSaveTextDocument((doc) => void this.refreshFile(doc.uri.fsPath, doc.getText())),
-      vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], { provideHover: (d, p) => this.hover(d, p) }),
+      vscode.languages.registerHoverProvider(EDITOR_SCHEMES.map((scheme) => ({ scheme })), { provideHover: (d, p) => this.hover(d, p) }),
       vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri: string; offset: number }) => this.suggestCommand(ref)),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
@@ -73,14 +80,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private async stateFor(conn: { db: Database; info: { versionNum: number; hypopg: 'ready' | 'available' | 'unavailable'; pgTrgm: 'ready' | 'available' | 'unavailable' } }) {
     if (this.state?.db !== conn.db) {
       const { IndexDecider } = await import('../db/indexDecision');
-      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l) }), advice: new Map() };
+      this.state = { db: conn.db, decider: new IndexDecider(conn.db, { ...this.adviseOptions(conn.info), log: (l) => this.ctx.log.info(l) }), advice: new Map(), recorded: new Map() };
     }
     return this.state;
   }
 
   /**
-   * The statements every decision weighs: the workspace's SQL (the one walker) and pg_stat_statements'
-   * busiest (read again at most every five minutes).
+   * The statements every decision weighs: the workspace's SQL (the one walker), pg_stat_statements'
+   * busiest (read again at most every five minutes) and the recorded statements. A recorded ORM statement
+   * run 3 times is below pg_stat_statements' 5-call floor: decided apart, it got its own index
+   * (orders (status, placed_at DESC)) while the code's same read got orders (status).
    */
   private async statements(state: NonNullable<IndexAdvice['state']>): Promise<DecisionInput[]> {
     const { topStatements, mergeStatements } = await import('../db/indexDecision');
@@ -91,7 +100,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       });
       state.top = { at: Date.now(), statements };
     }
-    return mergeStatements(await state.top.statements, [...(await this.workspaceFiles()).values()].flat()).statements;
+    return mergeStatements(await state.top.statements, [...[...(await this.workspaceFiles()).values()].flat(), ...state.recorded.values()]).statements;
   }
 
   private workspaceFiles(): Promise<Map<string, { sql: string; source: string }[]>> {
@@ -116,13 +125,40 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (!conn || conn.db.isClosed) return undefined;
     const state = await this.stateFor(conn);
     const { decided } = await import('../db/missingIndexAnalyzer');
-    const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus: statements.map((s) => s.sql) });
+    // From now on every decision weighs them too (the editor's, Suggest Indexes', the workload's): one answer per statement.
+    for (const s of statements) if (!state.recorded.has(s.sql)) state.recorded.set(s.sql, { sql: s.sql, source: 'recorded' });
+    const focus = statements.map((s) => s.sql);
+    const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus });
+    // The code's statements this decision changed (now served by the recorded statement's index, say): their documents again.
+    this.refreshChanged(this.applyDecision(state, decision, decided, (sql) => focus.includes(sql)));
     const out = new Map<string, DecidedAdvice>();
     for (const s of statements) {
       const d = decided(state.decider, s.sql, decision);
       if (d) out.set(s.sql, d);
     }
     return out;
+  }
+
+  /** The decision's advice for the statements `skip` leaves out, kept; the SQL texts whose advice changed. */
+  private applyDecision(state: NonNullable<IndexAdvice['state']>, d: IndexDecision<IndexSuggestion>, decided: DecidedOf, skip: (sql: string) => boolean): Set<string> {
+    const changed = new Set<string>();
+    for (const sql of d.byStatement.keys()) {
+      const before = state.advice.get(sql);
+      const now = decided(state.decider, sql, d);
+      if (!now || skip(sql)) continue;
+      if (before && sameAdvice(before, now)) continue;
+      state.advice.set(sql, now);
+      if (before) changed.add(sql);
+    }
+    return changed;
+  }
+
+  /** Analyse again the open documents holding these statements (other than `except`). */
+  private refreshChanged(changed: Set<string>, except?: string): void {
+    const files = new Set([...changed].map((sql) => this.labels.get(sql)?.replace(/:\d+$/, '')));
+    for (const doc of vscode.workspace.textDocuments) {
+      if (doc.uri.fsPath !== except && files.has(vscode.workspace.asRelativePath(doc.uri))) void this.ctx.analysis.refresh(doc);
+    }
   }
 
   /** The index advisor as an analyzer of the one pipeline (open documents and Scan Workspace). */
@@ -137,29 +173,17 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         const { missingIndexAnalyzer, decided } = await import('../db/missingIndexAnalyzer');
         const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
         for (const site of input.sites) this.labels.set(site.sql, `${vscode.workspace.asRelativePath(input.file)}:${lineOf(input.text, site.span.start)}`);
-        const changed = new Set<string>();
+        let changed = new Set<string>();
         const inner = missingIndexAnalyzer(state.decider, {
           advice: state.advice,
           createNow: dev,
           statements: () => this.statements(state),
           log: (l) => this.ctx.log.info(l),
-          onDecision: (d) => {
-            // Statements of other files whose decided index this decision changed (a shared index now, say).
-            for (const sql of d.byStatement.keys()) {
-              const before = state.advice.get(sql);
-              const now = decided(state.decider, sql, d);
-              if (!now || input.sites.some((x) => x.sql === sql)) continue;
-              if (before && sameAdvice(before, now)) continue;
-              state.advice.set(sql, now);
-              if (before) changed.add(sql);
-            }
-          },
+          // Statements of other files whose decided index this decision changed (a shared index now, say).
+          onDecision: (d) => (changed = this.applyDecision(state, d, decided, (sql) => input.sites.some((x) => x.sql === sql))),
         });
         const findings = await inner.analyze(input);
-        const files = new Set([...changed].map((sql) => this.labels.get(sql)?.replace(/:\d+$/, '')));
-        for (const doc of vscode.workspace.textDocuments) {
-          if (doc.uri.fsPath !== input.file && files.has(vscode.workspace.asRelativePath(doc.uri))) void this.ctx.analysis.refresh(doc);
-        }
+        this.refreshChanged(changed, input.file);
         return findings;
       },
     };
@@ -185,7 +209,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const conn = this.ctx.connections.current;
     const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration'] };
+    md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration', OPEN_DOCS_COMMAND] };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
     md.appendMarkdown(
@@ -194,7 +218,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
           missingIndexHover(s, {
             // One action: build it now on a development profile, else a migration (the rest is in the quick-fix menu).
             action: dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
-            docs: docsUri(MISSING_INDEX_RULE).toString(),
+            docs: docsLink(ruleDocsPath(MISSING_INDEX_RULE)).toString(),
             alsoServes: advice.alsoServes[s.ddl],
           }),
         )
@@ -389,7 +413,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       progress.report({ message: 'collecting SQL from the workspace' });
       const state = await this.stateFor(conn);
       this.files = undefined; // the workload reads the workspace afresh
-      const extra = [...(await this.workspaceFiles()).values()].flat();
+      // The workspace's statements and the recorded ones: the same set as every other decision of the editor.
+      const extra = [...[...(await this.workspaceFiles()).values()].flat(), ...state.recorded.values()];
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
       const { adviseWorkload } = await import('../db/workload');
       return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), info: conn.info, extraStatements: extra, decider: state.decider, log: (l) => this.ctx.log.info(l) });
@@ -401,8 +426,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       for (const st of s.statements) lines.push(`- ${st.label} — ${st.share}`);
       lines.push('');
     }
-    const { showReport } = await import('./reportDocument');
-    await showReport(this.ctx.extension, 'Index advice for the workload.md', lines.join('\n'));
+    const { showReadOnly } = await import('./reportDocument');
+    await showReadOnly(this.ctx.extension, 'Index advice for the workload.md', lines.join('\n'));
   }
 }
 

@@ -21,6 +21,7 @@ import { registerPlans } from './plans/index';
 import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
 import { registerWalkthroughProgress } from './walkthrough';
 import { registerIndexUseStore } from './indexUseStore';
+import { registerDocs } from './docs';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -50,6 +51,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   const ctx: PgLensContext = { ...base, analysis };
 
   // Feature registrations: one line each.
+  registerDocs(context);
   registerIndexUseStore(ctx);
   registerConnectionCommands(ctx);
   registerCopySql(ctx);

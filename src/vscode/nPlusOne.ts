@@ -12,18 +12,19 @@ import { registerRecordQueries } from './recordQueries';
 
 const SHOW_REWRITE_COMMAND = 'pgLens.showNPlusOneRewrite';
 
-/** Open the batched rewrite beside the code, as an untitled document the developer reviews and copies from. */
-async function showRewrite(rewrite: Rewrite): Promise<void> {
+/** Open the batched rewrite beside the code, as a read-only document the developer reviews and copies from. */
+async function showRewrite(extension: vscode.ExtensionContext, rewrite: Rewrite): Promise<void> {
   if (!rewrite || typeof rewrite.code !== 'string' || typeof rewrite.title !== 'string') return;
   const comment = rewrite.language === 'plaintext' ? '--' : lineCommentOf(rewrite.language); // plaintext: a SQL rewrite, not analysed as SQL
   const header = [`${comment} PG Lens: ${rewrite.title}`, `${comment} ${rewrite.help}`, `${comment} Review and adapt to your code: names of keys and columns are guesses.`, ''].join('\n');
-  const doc = await vscode.workspace.openTextDocument({ language: rewrite.language, content: header + '\n' + rewrite.code + '\n' });
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: false });
+  // Read-only beside the code: to review and copy from; closing it asks nothing (an Untitled one asked to save).
+  const { showReadOnly } = await import('./reportDocument');
+  await showReadOnly(extension, `N+1 batched rewrite — ${rewrite.title.replace(/^Batch with\s*/i, '').slice(0, 60)}`, header + '\n' + rewrite.code + '\n', { language: rewrite.language, beside: true });
 }
 
 export function registerNPlusOne(ctx: PgLensContext): void {
   // The static findings come from the one analysis pipeline (analysis.ts); here: the rewrite command
   // its code action runs, and Record Queries (observed N+1).
-  ctx.extension.subscriptions.push(vscode.commands.registerCommand(SHOW_REWRITE_COMMAND, (r: Rewrite) => showRewrite(r)));
+  ctx.extension.subscriptions.push(vscode.commands.registerCommand(SHOW_REWRITE_COMMAND, (r: Rewrite) => showRewrite(ctx.extension, r)));
   registerRecordQueries(ctx);
 }

@@ -7,6 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { FileInput } from '../core/scan';
+import type { Severity } from '../core/findings';
 import type { PgLensContext } from './main';
 import { positionsOf } from './findingActions';
 import { errorMessage } from '../core/safeText';
@@ -46,7 +47,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: !quiet }, async (progress, token) => {
-        const [{ scanFiles, countBySeverity }, { walkSourceFiles, readSourceText }, { countOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/format')]);
+        const [{ scanFiles, countBySeverity, scanSummaryLine }, { walkSourceFiles, readSourceText }, { countOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/format')]);
         const conn = ctx.connections.current;
         const withDb = !!conn && !conn.db.isClosed;
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
@@ -87,7 +88,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
       const c = problemCounts();
       const closed = countBySeverity(result.findings);
       ctx.log.info(`scan: ${result.files} files read from disk (${result.sites} SQL statements; ${closed.error} errors, ${closed.warning} warnings, ${closed.info + closed.hint} infos), ${openFiles} open files analysed live`);
-      return `${result.cancelled ? 'Scan cancelled after' : 'Scanned'} ${countOf(result.files + openFiles, 'file')} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${countOf(c.error, 'error')}, ${countOf(c.warning, 'warning')}, ${countOf(c.info, 'info')} in the Problems panel${withDb ? '' : ' (no database: static rules only)'}.`;
+      return scanSummaryLine({ cancelled: result.cancelled, files: result.files + openFiles, seconds: (Date.now() - started) / 1000, counts: c, withDb });
       });
     } catch (e) {
       void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${errorMessage(e)}`);
@@ -108,15 +109,16 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
   ctx.extension.subscriptions.push(vscode.commands.registerCommand('pgLens.scanWorkspace', run));
 }
 
-/** PG Lens's problems in the Problems panel, by severity (every collection: rules, N+1, index advice). */
-function problemCounts(): { error: number; warning: number; info: number } {
-  const c = { error: 0, warning: 0, info: 0 };
+/** PG Lens's diagnostics by severity (every collection: rules, N+1, index advice); hints are not in the Problems panel. */
+function problemCounts(): Record<Severity, number> {
+  const c: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
   for (const [, diags] of vscode.languages.getDiagnostics()) {
     for (const d of diags) {
       if (!d.source?.startsWith('PG Lens')) continue;
       if (d.severity === vscode.DiagnosticSeverity.Error) c.error++;
       else if (d.severity === vscode.DiagnosticSeverity.Warning) c.warning++;
-      else c.info++;
+      else if (d.severity === vscode.DiagnosticSeverity.Information) c.info++;
+      else c.hint++;
     }
   }
   return c;

@@ -95,8 +95,9 @@ export async function showStatementDetails(ctx: PgLensContext, s: StatementDetai
   const pick = await vscode.window.showQuickPick(items, { title: `PG Lens: ${oneLine.slice(0, 80)}${oneLine.length > 80 ? '…' : ''}`, matchOnDetail: true });
   if (!pick) return;
   if (pick.openSql) {
-    const doc = await vscode.workspace.openTextDocument({ language: 'sql', content: s.sql });
-    await vscode.window.showTextDocument(doc, { preview: true });
+    // Read-only: the statement as pg_stat_statements keeps it, with its lens and hovers; closing asks nothing.
+    const { showReadOnly, statementTitle } = await import('./reportDocument');
+    await showReadOnly(ctx.extension, `${statementTitle(s.sql)}.sql`, s.sql);
   } else if (pick.recorded) {
     const pos = new vscode.Position(pick.recorded.line - 1, Math.max(0, pick.recorded.col - 1));
     await vscode.window.showTextDocument(vscode.Uri.file(pick.recorded.file), { selection: new vscode.Range(pos, pos), preview: true });

@@ -346,8 +346,10 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
   const card = (n: PlanNode): HTMLElement => {
     const m = n.metrics;
     const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
+    // A figure and its share are each one unbreakable piece: a narrow pane broke "554.00 (100%" ⏎ ")"; lines break between them.
+    const pieces = (text: string) => text.split(/\s(?=\()/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
     const meter = (label: string, share: number, text: string) =>
-      h(doc, 'div', { class: 'meter' }, h(doc, 'span', { class: 'k' }, label), bar(doc, share), h(doc, 'span', { class: 'v' }, text));
+      h(doc, 'div', { class: 'meter' }, h(doc, 'span', { class: 'k' }, label), bar(doc, share), h(doc, 'span', { class: 'v' }, ...pieces(text)));
     const c = h(doc, 'div', { class: `card${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${n.id === selected ? ' selected' : ''}`, tabindex: '0', 'data-node': String(n.id) },
       n.raw[K.SubplanName] ? h(doc, 'div', { class: 'subplan' }, String(n.raw[K.SubplanName])) : undefined,
       h(doc, 'div', { class: 'title' }, m.title),
@@ -410,7 +412,22 @@ export function renderTable(doc: Document, plan: Plan, onSelect: (id: number) =>
       case 'read': return m.exclusiveBuffers?.sharedRead ?? -1;
     }
   };
-  const cols: [SortKey, string][] = [['id', '#'], ['node', 'Node'], ['excl', 'Self time'], ['incl', 'Total time'], ['rows', 'Rows'], ['mis', 'Misestimate'], ['loops', 'Loops'], ['cost', 'Self cost'], ['hit', 'Shared hit'], ['read', 'Shared read']];
+  // An estimates-only plan (EXPLAIN without ANALYZE) has no times, misestimates or loops, and buffers only with BUFFERS:
+  // columns of nothing but "–" are left out (they led the table and pushed its only figures, the costs, off to the right).
+  const buffers = plan.nodes.some((n) => n.metrics.exclusiveBuffers);
+  const all: [SortKey, string, (n: PlanNode) => string, boolean][] = [
+    ['id', '#', (n) => String(n.id), true],
+    ['node', 'Node', (n) => nodeLabel(n), true],
+    ['excl', 'Self time', (n) => fmtMs(n.metrics.exclusiveMs), plan.analyzed],
+    ['incl', 'Total time', (n) => fmtMs(n.metrics.inclusiveMs), plan.analyzed],
+    ['rows', plan.analyzed ? 'Rows' : 'Rows est.', (n) => (plan.analyzed ? `${fmtCount(n.metrics.actualRowsTotal)} / ${fmtCount(n.metrics.estRows * n.metrics.loops)}` : fmtCount(n.metrics.estRows)), true],
+    ['mis', 'Misestimate', (n) => misestimateLabel(n.metrics)?.short ?? '–', plan.analyzed],
+    ['loops', 'Loops', (n) => fmtCount(n.metrics.loops), plan.analyzed],
+    ['cost', 'Self cost', (n) => fmtCost(n.metrics.exclusiveCost), true],
+    ['hit', 'Shared hit', (n) => fmtCount(n.metrics.exclusiveBuffers?.sharedHit), buffers],
+    ['read', 'Shared read', (n) => fmtCount(n.metrics.exclusiveBuffers?.sharedRead), buffers],
+  ];
+  const cols = all.filter((c) => c[3]);
   const draw = () => {
     clear(wrap);
     const table = h(doc, 'table', { class: 'nodes' });
@@ -439,18 +456,8 @@ export function renderTable(doc: Document, plan: Plan, onSelect: (id: number) =>
     });
     const tbody = h(doc, 'tbody');
     for (const n of sorted.slice(0, TABLE_LIMIT)) {
-      const m = n.metrics;
-      const row = h(doc, 'tr', { tabindex: '0', 'data-node': String(n.id), class: m.onHotPath ? 'hot' : '' },
-        h(doc, 'td', {}, String(n.id)),
-        h(doc, 'td', {}, nodeLabel(n)),
-        h(doc, 'td', { class: 'num' }, fmtMs(m.exclusiveMs)),
-        h(doc, 'td', { class: 'num' }, fmtMs(m.inclusiveMs)),
-        h(doc, 'td', { class: 'num' }, plan.analyzed ? `${fmtCount(m.actualRowsTotal)} / ${fmtCount(m.estRows * m.loops)}` : fmtCount(m.estRows)),
-        h(doc, 'td', { class: 'num' }, misestimateLabel(m)?.short ?? '–'),
-        h(doc, 'td', { class: 'num' }, fmtCount(m.loops)),
-        h(doc, 'td', { class: 'num' }, fmtCost(m.exclusiveCost)),
-        h(doc, 'td', { class: 'num' }, fmtCount(m.exclusiveBuffers?.sharedHit)),
-        h(doc, 'td', { class: 'num' }, fmtCount(m.exclusiveBuffers?.sharedRead)));
+      const row = h(doc, 'tr', { tabindex: '0', 'data-node': String(n.id), class: n.metrics.onHotPath ? 'hot' : '' },
+        ...cols.map(([k, , cell]) => h(doc, 'td', k === 'id' || k === 'node' ? {} : { class: 'num' }, cell(n))));
       row.addEventListener('click', () => onSelect(n.id));
       row.addEventListener('keydown', (e) => e.key === 'Enter' && onSelect(n.id));
       tbody.appendChild(row);

@@ -355,20 +355,22 @@ function statementLink(r: StatementRow): HTMLElement {
 
 function renderActivity(): void {
   const list = stats?.sessions ?? [];
+  // Five columns, each cell a few short lines: nine one-line columns made the table 750 px wide, so a dashboard beside the
+  // editor (~437 px) scrolled sideways.
+  const lines = (...parts: (string | null | false | undefined)[]) => h('div', { class: 'lines' }, ...parts.filter((p): p is string => !!p).map((p) => h('div', { text: p })));
   const rows: Child[][] = list.map((x) => [
     String(x.pid),
-    x.user ?? '',
-    x.application,
-    h('span', { class: x.state?.startsWith('idle in') ? 'warn' : '', text: x.state ?? '' }),
-    x.waitEventType ? `${x.waitEventType}: ${x.waitEvent}` : '',
-    fmtSeconds(x.state === 'active' ? x.querySeconds : x.stateSeconds),
-    fmtSeconds(x.xactSeconds),
+    lines(x.user ?? '', x.application),
+    h('div', { class: 'lines' },
+      h('div', { class: x.state?.startsWith('idle in') ? 'warn' : '', text: `${x.state ?? ''} · ${fmtSeconds(x.state === 'active' ? x.querySeconds : x.stateSeconds)}` }),
+      x.waitEventType ? h('div', { class: 'muted', text: `waiting on ${x.waitEventType}: ${x.waitEvent}` }) : null,
+      x.xactSeconds !== null ? h('div', { class: 'muted', text: `transaction ${fmtSeconds(x.xactSeconds)}` }) : null),
     h('code', { class: 'sql', text: oneLine(x.query, 200), title: x.query }),
-    h('span', { class: 'buttons' }, hasQueryToCancel(x.state) ? actionButton({ kind: 'cancel-backend', pid: x.pid, backendStart: x.backendStart }, 'Cancel') : null, actionButton({ kind: 'terminate-backend', pid: x.pid, backendStart: x.backendStart }, 'Terminate')),
+    h('span', { class: 'buttons stack' }, hasQueryToCancel(x.state) ? actionButton({ kind: 'cancel-backend', pid: x.pid, backendStart: x.backendStart }, 'Cancel') : null, actionButton({ kind: 'terminate-backend', pid: x.pid, backendStart: x.backendStart }, 'Terminate')),
   ]);
   fill(activity, 
     h('div', { class: 'panel-head' }, h('h2', { text: `Activity (${list.length})` })),
-    list.length ? table(['Pid', 'User', 'Application', 'State', 'Waiting on', 'For', 'Transaction', 'Query', ''], rows, 'grid') : h('p', { class: 'muted', text: 'No active sessions besides PG Lens.' }),
+    list.length ? h('div', { class: 'table-scroll' }, table(['Pid', 'Session', 'State', 'Query', ''], rows, 'grid activity')) : h('p', { class: 'muted', text: 'No active sessions besides PG Lens.' }),
   );
 }
 
@@ -460,6 +462,7 @@ function renderHealth(): void {
         h('summary', {}, h('span', { class: `sev sev-${f.severity}`, text: f.severity }), ' ', h('span', { class: 'muted category', text: f.category }), ' ', h('code', { class: 'check-id', text: f.checkId }), ' ', f.message),
         h('div', { class: 'finding-body' },
           f.help ? h('p', { text: f.help }) : null,
+          h('p', {}, h('a', { class: 'docs-link', text: 'Why', title: `docs/health/${f.checkId}.md, shipped with PG Lens`, attrs: { href: '#' }, onClick: (e) => { e.preventDefault(); send({ type: 'openDocs', checkId: f.checkId }); } })),
           f.objects.length ? h('p', { class: 'muted', text: f.objects.map(objectLabel).join(' · ') }) : null,
           evidenceView(f.evidence),
           ...(f.fixSql.length ? [h('pre', { class: 'fix', text: f.fixSql.join('\n') }), h('button', { text: 'Open fix in editor', onClick: () => send({ type: 'openSql', sql: f.fixSql.join('\n') }) })] : []),

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { describeProfile } from '../../core/connection/profile';
 import { DEFAULT_THRESHOLDS } from '../../core/health/types';
 import { countOf, formatMs } from '../../core/format';
+import { healthDocsPath } from '../../core/docs';
+import { docsPageLocation } from '../../node/docsPages';
 import { HEALTH_CHECKS, pgBouncerOnlyFacts, runHealthChecks, securityBlindSpots, type HealthFinding, type PgBouncerFacts } from '../../core/health';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -82,6 +84,13 @@ export const health: CliCommand = {
           ctx.out('Not checked yet:');
           for (const b of waiting) ctx.out(`  ${b.checkId}: ${b.what}`);
         }
+        // Each check with findings once, with its docs page on this machine (as scan prints its rules').
+        const ids = [...new Set(findings.map((f) => f.checkId))].sort();
+        if (ids.length) {
+          ctx.out('');
+          ctx.out('read about the checks:');
+          for (const id of ids) ctx.out(`    ${id}: ${oneLine(docsPageLocation(healthDocsPath(id)))}`);
+        }
       }
       return findings.some((f) => f.severity !== 'info') ? EXIT.findings : EXIT.ok;
     };
@@ -103,13 +112,20 @@ export const health: CliCommand = {
       const minAge = thresholds.unusedIndexMinStatsAgeSeconds ?? DEFAULT_THRESHOLDS.unusedIndexMinStatsAgeSeconds;
       // "Never used" on young statistics means nothing: say so instead of offering a DROP.
       const young = facts.statsAgeSeconds !== null && facts.statsAgeSeconds < minAge
-        ? [{ checkId: 'unused-index', what: `the statistics are ${formatMs(facts.statsAgeSeconds * 1000)} old, younger than ${formatMs(minAge * 1000)} (--drop-min-stats-age-days): no index is called unused yet` }] : [];
+        ? [{ checkId: 'unused-index', what: `the statistics are ${formatMs(facts.statsAgeSeconds * 1000)} old${STATS_FROM[facts.statsAgeFrom ?? 'reset']}, younger than ${formatMs(minAge * 1000)} (--drop-min-stats-age-days): no index is called unused yet` }] : [];
       const asked = (b: { checkId: string }) => !values.check || values.check.includes(b.checkId);
       return print(describeProfile(db.profile), all.filter((f) => rank[f.severity] <= rank[min]), securityBlindSpots(facts).filter(asked), young.filter(asked));
     } finally {
       await db.close();
     }
   },
+};
+
+/** What a statistics age counts from, as said after it. */
+const STATS_FROM: Record<'reset' | 'database-created' | 'server-start', string> = {
+  reset: '',
+  'database-created': ' (never reset: counted from the database\'s creation)',
+  'server-start': ' (never reset: counted from the server\'s start)',
 };
 
 /** A history file is at most this large (the dashboard's keeps 2000 snapshots). */

@@ -13,6 +13,7 @@ import { captureAssetsIn, captureEnv, type CaptureAssets } from '../../capture/e
 import type { NoticeEvent, QueryEvent } from '../../core/record/protocol';
 import { readsCatalog, summarize, touchesTables, type RecordSummary } from '../../core/record/aggregate';
 import { recordText, recordJson, recordSarif, type StatementAdvice } from '../../core/record/format';
+import { readDocsPage } from '../../node/docsPages';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat } from '../io';
@@ -72,7 +73,7 @@ export const recordCommand: CliCommand = {
     const advice = values.db ? await adviseRecorded(summary, values.db, ctx, values.production) : undefined;
     const rel = (f: string) => outputPath(ctx.cwd, f);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
-    else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0'), null, 2));
+    else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0', readDocsPage), null, 2));
     else ctx.out(recordText(summary, rel, advice));
     if (code !== 0) {
       ctx.err(`pg-lens record: the command exited with ${code === null ? 'a signal' : `code ${code}`}`);

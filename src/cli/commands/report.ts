@@ -14,7 +14,6 @@ import { leastPrivilegeFor, securityBlindSpots } from '../../core/health';
 import { columnsRead, usageFromStatements } from '../../core/health/leastPrivilege';
 import type { HealthFinding } from '../../core/health/types';
 import { renderHtml, renderMarkdown, type HealthCheck, type ReportInput } from '../../core/report';
-import { DOCS_BASE_URI } from '../../core/rules/index';
 import { loadPgParser } from '../../core/sql/statement';
 import { describeError } from '../../db/errors';
 import { runHealth } from '../../db/health';
@@ -114,7 +113,6 @@ export const report: CliCommand = {
         paths,
         scanned: scan ? { files: scan.files, lines: scan.lines, sites: scan.sites } : undefined,
         findings: scan ? locate(scan.findings, (f) => scan.texts.get(f)) : [],
-        docsBaseUri: DOCS_BASE_URI,
         health,
         security,
         statements,

@@ -9,7 +9,8 @@ import type { Severity } from '../../core/findings';
 import { formatJson, formatText, locate, toSarif } from '../../core/output';
 import { countByContext, parseContextPolicy, type ContextPolicy } from '../../core/codeContext';
 import { reachesLevel, rulesAnalyzer, scanFiles, type Analyzer, type EvidenceSource, type ScanResult } from '../../core/scan';
-import { allRuleMeta, DOCS_BASE_URI } from '../../core/rules/index';
+import { allRuleMeta } from '../../core/rules/index';
+import { docsPageLocation, readDocsPage } from '../../node/docsPages';
 import { nPlusOneAnalyzer } from '../../core/nplusone/analyzer';
 import { ormOffsetAnalyzer } from '../../core/rules/ormOffset';
 import { type CliCommand, commandArgs, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat, FORMAT_OPTIONS, EXCLUDE_OPTIONS } from '../io';
@@ -144,7 +145,7 @@ function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ct
     return JSON.stringify(
       toSarif(located, result.rules, {
         toolVersion: ctx.env.PGLENS_VERSION ?? '0.1.0',
-        docsBaseUri: DOCS_BASE_URI,
+        docsPage: readDocsPage,
         srcRoot: pathToFileURL(ctx.cwd.endsWith(path.sep) ? ctx.cwd : ctx.cwd + path.sep).href,
         relativeUri: (f) => f.split('/').map(encodeURIComponent).join('/'),
       }),
@@ -152,7 +153,7 @@ function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ct
       2,
     );
   }
-  return formatText(located, summary);
+  return formatText(located, summary, docsPageLocation);
 }
 
 export const scan: CliCommand = {

@@ -8,7 +8,7 @@
  * equalities precedes them, or the range column is the first sort key), so the sort disappears.
  */
 import { findTable, type CatalogFacts, type ColumnFacts, type ColumnStats, type IndexFacts, type TableFacts } from '../catalogFacts';
-import { ident, operandColumns, operandText, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
+import { ident, operandColumns, operandText, sqlLiteral, type Constant, type Operand, type Predicate, type StatementShape, type TableUse } from '../sql/predicates';
 import { shortHash } from '../hash';
 
 type IndexMethod = 'btree' | 'gin' | 'gist' | 'brin' | 'hash';
@@ -87,19 +87,6 @@ export function eqSelectivity(stats: ColumnStats | undefined, reltuples: number,
 /** The constant as pg_stats prints it (to look it up in most_common_vals): sqlLiteral, but a string bare. */
 function constantText(c: Constant): string {
   return c.kind === 'string' ? c.value : sqlLiteral(c);
-}
-
-function sqlLiteral(c: Constant): string {
-  switch (c.kind) {
-    case 'string':
-      return `'${c.value.replace(/'/g, "''")}'`;
-    case 'number':
-      return String(c.value);
-    case 'boolean':
-      return c.value ? 'true' : 'false';
-    case 'null':
-      return 'NULL';
-  }
 }
 
 function predSelectivity(p: Predicate, t: TableFacts): number {

@@ -72,6 +72,21 @@ export function mergeConnectionSettings(user: readonly unknown[], workspace: rea
 }
 
 /**
+ * The name of the profile to connect to. `chosen` is pgLens.activeConnection as each scope sets it. The workspace's own
+ * choice comes first. A workspace that keeps its own connection list opens on one of its profiles: a choice in user
+ * settings was made in another folder (user settings follow the person from folder to folder) and counts here only when
+ * it names one of this workspace's profiles. Otherwise the user's choice, else the first profile.
+ */
+export function activeProfileName(profiles: readonly Pick<SourcedProfile, 'profile' | 'origin'>[], chosen: { user?: string; workspace?: string }, workspaceHasList: boolean): string | undefined {
+  const has = (list: readonly Pick<SourcedProfile, 'profile' | 'origin'>[], name: string | undefined) => name !== undefined && list.some((p) => p.profile.name === name);
+  if (has(profiles, chosen.workspace)) return chosen.workspace;
+  const own = workspaceHasList ? profiles.filter((p) => p.origin === 'workspace') : [];
+  const candidates = own.length ? own : profiles;
+  if (has(candidates, chosen.user)) return chosen.user;
+  return candidates[0]?.profile.name;
+}
+
+/**
  * Connection strings written by hand into settings may hold a password. What to store in
  * SecretStorage (under the profile's secret key) and the list to write back without it.
  * Entries that do not parse are left as they are (their error is reported without their text).

@@ -69,15 +69,14 @@ function confirmLabels(kind: ActionKind): { confirm: string; keep: string } {
 }
 
 /**
- * The confirmation dialog's buttons, in order: VS Code makes the first the primary (highlighted, taken by Enter).
- * For an action that cannot be undone the primary keeps things as they are and the destructive one comes second;
- * `close` marks the button Escape stands for.
+ * The confirmation dialog's two buttons: the one that runs the action, named for what happens, and the one that keeps
+ * things as they are (`close`: Escape and the dialog's close stand for it). VS Code adds its own "Cancel" to a modal
+ * whose items have no close affordance: the destructive dialogs read "Terminate the session · Cancel · Keep the
+ * session", two buttons that mean the same. What cannot be undone says so in the dialog's detail.
  */
 export function confirmButtons(kind: ActionKind): { title: string; confirms: boolean; close: boolean }[] {
   const l = confirmLabels(kind);
-  return isDestructive(kind)
-    ? [{ title: l.keep, confirms: false, close: false }, { title: l.confirm, confirms: true, close: false }]
-    : [{ title: l.confirm, confirms: true, close: false }, { title: l.keep, confirms: false, close: true }];
+  return [{ title: l.confirm, confirms: true, close: false }, { title: l.keep, confirms: false, close: true }];
 }
 
 /** Actions that change or remove something permanently (their confirmation says so). */

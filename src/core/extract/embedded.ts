@@ -60,6 +60,16 @@ export function joinOperands(node: Node, recurse: Recurse, operators: readonly s
   return [...(recurse(l) ?? []), ...(recurse(r) ?? [])];
 }
 
+/**
+ * `(…)` and string `+` where the grammar names them parenthesized_expression and binary_expression
+ * (Go, Java, JavaScript/TypeScript); undefined for any other node.
+ */
+export function composeParenOrPlus(node: Node, recurse: Recurse): Part[] | undefined {
+  if (node.type === 'parenthesized_expression') return composeInner(node, recurse);
+  if (node.type === 'binary_expression') return joinOperands(node, recurse, ['+']);
+  return undefined;
+}
+
 export interface LanguageProfile {
   /**
    * Tree-sitter query. Captures: @str (string literal), @comment, @call (+ @callee), @decl.name and
@@ -74,8 +84,8 @@ export interface LanguageProfile {
   call(call: Node, callee: Node, env: Env): CallTarget | undefined;
   /** Is `parent` a composition around `child` (climb from a literal to the whole expression)? */
   climb(parent: Node, child: Node): boolean;
-  /** Identifier node types (for resolving a name to its constant). */
-  identifier: Set<string>;
+  /** Identifier node types (for resolving a name to its constant); default: the grammars' common `identifier`. */
+  identifier?: ReadonlySet<string>;
   /** Placeholder style for markers and constants. */
   defaultStyle: PlaceholderStyle;
   /** Modules imported (regexes over the text). */
@@ -85,6 +95,8 @@ export interface LanguageProfile {
   /** For a marker comment, the node after which to look for the SQL string (default: next sibling). */
   markerTarget?(comment: Node): Node | null;
 }
+
+const IDENTIFIER: ReadonlySet<string> = new Set(['identifier']);
 
 const MARKER = /^(?:\/\*\s*sql\s*\*\/|(?:\/\/|#|--|\/\*)\s*language\s*=\s*(?:sql|postgresql|pgsql)\b)/i;
 
@@ -100,8 +112,14 @@ export interface ExtractLimits {
 
 const ANY_KEYWORD = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain)\b/i;
 
-function hole(node: Node, text: string, dynamic: boolean): Part {
-  const src = text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200));
+/** The first `max` characters of a node's text (a label, or a cheap test before reading it all). */
+export function textStart(text: string, node: Node, max: number): string {
+  return text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + max));
+}
+
+/** A hole for what `node` computes at run time, named by (at most 200 characters of) its source. */
+export function hole(node: Node, text: string, dynamic: boolean): Part {
+  const src = textStart(text, node, 200);
   return { t: 'hole', source: src, span: { start: node.startIndex, end: node.endIndex }, dynamic };
 }
 
@@ -278,7 +296,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
       const composed = profile.compose(node, env, (n) => rec(n, depth + 1), ctx);
       if (composed) return composed;
       // A name's value where it is used, or what a helper of the file returns: composed there when it holds SQL text.
-      const value = profile.identifier.has(node.type) ? visibleValue(declsOf(text.slice(node.startIndex, node.endIndex)), node) : HELPER_CALL.test(node.type) ? helperReturn(node) : undefined;
+      const value = (profile.identifier ?? IDENTIFIER).has(node.type) ? visibleValue(declsOf(text.slice(node.startIndex, node.endIndex)), node) : HELPER_CALL.test(node.type) ? helperReturn(node) : undefined;
       if (value && !seen.has(value.startIndex) && value.startIndex !== node.startIndex) {
         const inner = follow(value, depth);
         if (inner) return inner;
@@ -369,7 +387,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
 
   // (2) Markers.
   for (const c of comments) {
-    if (!isMarker(text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 60)))) continue;
+    if (!isMarker(textStart(text, c, 60))) continue;
     const after = profile.markerTarget ? profile.markerTarget(c) : c.nextNamedSibling;
     if (!after) continue;
     const lit = firstString(after, strings, c.endIndex);
@@ -386,13 +404,13 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     if (pause()) yield;
     if (limits.deadline !== undefined && performance.now() > limits.deadline) break;
     if (claimed.has(s.startIndex)) continue;
-    if (!ANY_KEYWORD.test(text.slice(s.startIndex, Math.min(s.endIndex, s.startIndex + 400)))) continue;
+    if (!ANY_KEYWORD.test(textStart(text, s, 400))) continue;
     const head = profile.literal(s, env, { tagged: false });
     const firstText = head?.find((p) => p.t === 'text');
     if (!firstText || firstText.t !== 'text' || !startsLikeSql(firstText.text)) continue;
     const root = topComposition(s, profile);
     if (siteRoots.has(root.startIndex)) continue;
-    if (passedToMessageCall(root, text)) continue;
+    if (passedToMessageCall(root, text) || sentOverHttp(root, text)) continue;
     const used: Node[] = [];
     const parts = composeRoot(root, { tagged: false }, used);
     if (!parts) continue;
@@ -411,6 +429,36 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
 
 /** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */
 const MESSAGE_CALL = /(?:^|[.\s])(?:log|logf|logger|info|infof|debug|debugf|warn|warnf|warning|error|errorf|errors?\.New|exception|critical|fatal|fatalf|trace|print|println|printf|sprintf|fprintf|puts|p|pp|alert|confirm|prompt|t|_|gettext|ngettext|translate|i18n|raise|assert|Error|Exception|RuntimeException|IllegalArgumentException|IllegalStateException|ValueError|RuntimeError|TypeError|flash|notify|toast|message|describe|it|test|context)\s*$/i;
+
+/** A request made with an HTTP client: `$.http.get(`, `axios.post(`, `fetch(`, `requests.get(`, `httpx.post(`. */
+const HTTP_CALL = /(?:\bhttp|\$\.http|\baxios|\brequests|\bhttpx|\bgot|\bsuperagent|\bclient|\bsession|\bapi)\s*\.\s*(?:get|post|put|patch|request)\s*\(|(?:^|[^\w.$])(?:fetch|axios|got)\s*\(/;
+
+/**
+ * A query text that is a value of a request's parameters (`params = { operation: 'query', query: 'SELECT * FROM
+ * Assets' }` then `$.http.get(url, { params })`, `requests.get(url, params={"q": "SELECT …"})`): another
+ * system's query language sent over HTTP (a CRM's, a search API's), not a statement this app runs on PostgreSQL.
+ */
+function sentOverHttp(root: Node, text: string): boolean {
+  let n: Node = root;
+  let p = n.parent;
+  if (!p || !/^(pair|keyword_argument)$/.test(p.type)) return false;
+  // Up through the object literals (and the keyword argument) that hold it.
+  while (p && /^(pair|object|dictionary|keyword_argument)$/.test(p.type)) {
+    n = p;
+    p = p.parent;
+  }
+  if (!p) return false;
+  if (/^(arguments|argument_list)$/.test(p.type)) {
+    const call = p.parent;
+    return !!call && HTTP_CALL.test(text.slice(call.startIndex, p.startIndex + 1));
+  }
+  // `const params = { … }` / `params = { … }`: handed to a request later in the same function.
+  const left = p.type === 'variable_declarator' ? p.childForFieldName('name') : /^(assignment|assignment_expression)$/.test(p.type) ? p.childForFieldName('left') : null;
+  if (!left || !/^[A-Za-z_$][\w$]*$/.test(left.text)) return false;
+  const after = text.slice(p.endIndex, p.endIndex + 800);
+  const name = left.text.replace(/\$/g, '\\$');
+  return new RegExp(`${HTTP_CALL.source}[^;\\n]*\\b${name}\\b`).test(after);
+}
 
 function passedToMessageCall(root: Node, text: string): boolean {
   const args = root.parent;

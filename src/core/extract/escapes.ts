@@ -10,8 +10,14 @@ export type EscapeDecoder = (text: string, i: number) => { value: string; len: n
 /** The parts of a one-character-quoted literal's content (between its first and last character), escapes decoded. */
 export function betweenQuotes(text: string, node: { startIndex: number; endIndex: number }, decode?: EscapeDecoder): Part[] {
   const parts: Part[] = [];
-  decodeRange(parts, text, node.startIndex + 1, Math.max(node.startIndex + 1, node.endIndex - 1), decode);
+  decodeRange(parts, text, ...insideDelimiters(node), decode);
   return parts;
+}
+
+/** [start, end) of the text between a literal's one-character delimiters (empty for a malformed node). */
+export function insideDelimiters(node: { startIndex: number; endIndex: number }): [number, number] {
+  const start = node.startIndex + 1;
+  return [start, Math.max(start, node.endIndex - 1)];
 }
 
 export function decodeRange(parts: Part[], text: string, start: number, end: number, decode?: EscapeDecoder): void {

@@ -202,8 +202,10 @@ export interface HealthFacts {
   archiver: ArchiverFact | null;
   checkpoints: { timed: number; requested: number } | null;
   tempFiles: number;
-  /** Seconds since the index usage statistics were last reset (null = unknown). */
+  /** Seconds the index usage statistics span (null = unknown): since their reset, or for statistics never reset since the database's creation or the server's start (statsAgeFrom). */
   statsAgeSeconds: number | null;
+  /** What statsAgeSeconds counts from; absent when unknown. */
+  statsAgeFrom?: 'reset' | 'database-created' | 'server-start';
   /** Seconds since the pg_stats widths behind the bloat estimates were read (kept between runs, at most 10 minutes; 0 when this run read them). */
   bloatWidthsAgeSeconds?: number;
   /** Roles, privileges, row security, sensitive columns, extensions (the security checks); absent when not read. */

@@ -22,6 +22,8 @@ export interface FileContext {
   associations?: Set<string>;
   /** Python: names imported from a module, with the module as written (`set_config` → `CTFd.utils`, `.helpers`). */
   importedFrom?: Map<string, string>;
+  /** Python: names bound by an import, with the dotted path they name (`from app.tag import service as tag_service` → `app.tag.service`). */
+  importedAs?: Map<string, string>;
 }
 
 export function usesModule(ctx: FileContext, re: RegExp): boolean {
@@ -111,8 +113,15 @@ function learnPython(text: string, ctx: FileContext): void {
         const name = alias ?? orig;
         if (/^[A-Z]/.test(name) && /(^|\.)models?$/.test(from)) ctx.models.add(name);
         if (/^\w+$/.test(name)) (ctx.importedFrom ??= new Map()).set(name, from);
+        if (/^\w+$/.test(name) && /^\w+$/.test(orig)) (ctx.importedAs ??= new Map()).set(name, `${from}.${orig}`);
       }
-    } else for (const [orig] of names) ctx.modules.push(orig);
+    } else {
+      for (const [orig, alias] of names) {
+        ctx.modules.push(orig);
+        // `import app.tag.service as tag_service`
+        if (alias && /^\w+$/.test(alias)) (ctx.importedAs ??= new Map()).set(alias, orig);
+      }
+    }
   }
   for (const m of text.matchAll(/^[ \t]*class\s+([A-Z]\w*)\s*\(([^)]*)\)/gm)) {
     if (/\b(models\.Model|Model|Base|DeclarativeBase|db\.Model|SQLModel)\b/.test(m[2])) ctx.models.add(m[1]);
@@ -132,10 +141,11 @@ function learnGo(text: string, ctx: FileContext): void {
   for (const block of text.matchAll(/\bimport\s*(\(([\s\S]*?)\)|"[^"]+")/g)) {
     for (const m of (block[2] ?? block[1]).matchAll(/"([^"]+)"/g)) ctx.modules.push(m[1]);
   }
-  for (const m of text.matchAll(/\b(\w+)\s*(?:,\s*\w+)?\s*:?=\s*([\w.]+)\s*\(/g)) {
+  // `stmt, err := tx.Preparex(…)`, `stmt, err := db.ReaderDB().PreparexContext(ctx, …)` (sqlx's prepared statements too).
+  for (const m of text.matchAll(/\b(\w+)\s*(?:,\s*\w+)?\s*:?=\s*((?:[\w]+(?:\(\))?\.)*[\w]+)\s*\(/g)) {
     const last = m[2].split('.').pop() ?? '';
     if (/^(sql|sqlx|pgx|pgxpool|gorm)\./.test(m[2]) && CLIENT_FACTORIES.test(last)) ctx.clients.set(m[1], m[2]);
-    if (last === 'Begin' || last === 'BeginTx' || last === 'Prepare' || last === 'PrepareContext') ctx.clients.set(m[1], m[2]);
+    if (/^(Begin|BeginTx|Beginx|BeginTxx|MustBegin|Prepare|PrepareContext|Preparex|PreparexContext|PrepareNamed|PrepareNamedContext)$/.test(last)) ctx.clients.set(m[1], m[2]);
   }
   // struct fields / params: db *sql.DB, pool *pgxpool.Pool, tx pgx.Tx, db *gorm.DB
   for (const m of text.matchAll(/\b(\w+)\s+\*?((?:sql|sqlx|pgx|pgxpool|gorm)\.(?:DB|Tx|Conn|Pool|Stmt))\b/g)) ctx.clients.set(m[1], m[2]);

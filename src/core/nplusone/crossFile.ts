@@ -52,6 +52,7 @@ interface Def {
   queries: boolean;
   callees: string[];
   keys?: QueryKeys;
+  method?: boolean;
 }
 
 export class CrossFileCalls {
@@ -70,7 +71,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}) });
       this.defs.set(key, list);
     }
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
@@ -95,7 +96,7 @@ export class CrossFileCalls {
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           const delegates = d.callees.includes(name) && list.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)))) {
+          if (d.queries || delegates || d.callees.some((c) => c !== name && (this.mayBe(d.file, c, q.get(`${family}:${c}`)) || this.sameFileReaches(d.file, family, c, reaches)))) {
             reaches.add(d);
             changed = true;
           }
@@ -180,6 +181,33 @@ export class CrossFileCalls {
     return used;
   }
 
+  /**
+   * A helper of the same file (`return create(db_session=…, tag_in=…)` in `get_or_create`): its own
+   * definition decides, though other modules define the name too.
+   */
+  private sameFileReaches(file: string, family: string, name: string, reaches: Set<Def>): boolean {
+    return (this.defs.get(`${family}:${name}`) ?? []).some((o) => o.file === file && !o.method && reaches.has(o));
+  }
+
+  /**
+   * Python: `tag_service.get(…)` on a module imported by name (`from app.tag import service as tag_service`):
+   * the definitions of that module only (every service module defines get/create; the alias says which).
+   */
+  private onModule(call: PendingLoopCall, all: Def[]): Def[] {
+    const mod = call.receiverModule;
+    return mod ? all.filter((d) => !d.method && moduleHolds(mod, this.inProject(d.file))) : [];
+  }
+
+  /**
+   * Python calls no project module can be: a common name (`get`) on an import that is not a module of
+   * the project (`json.loads`, `requests.get`), and a method call on an object (`pattern.match(…)`)
+   * where the project defines the name only as module functions.
+   */
+  private notOnModule(call: PendingLoopCall, all: Def[]): boolean {
+    if (call.receiverModule && call.common && !call.repository) return true;
+    return !!call.receiverObject && !all.some((d) => d.method);
+  }
+
   findings(): Finding[] {
     this.root = undefined;
     const { q, reaches } = this.querying();
@@ -200,8 +228,9 @@ export class CrossFileCalls {
       // Python: a name imported from a module of the project (`from app.utils import set_config`) is that
       // module's definition, though a migration or a CLI defines one of the same name.
       const mod = call.local ? undefined : this.importedFrom.get(file)?.[call.callee];
-      const fromModule = mod ? all.filter((d) => moduleHolds(mod, this.inProject(d.file))) : [];
+      const fromModule = mod ? all.filter((d) => moduleHolds(mod, this.inProject(d.file))) : call.local ? [] : this.onModule(call, all);
       if (fromModule.length && !fromModule.some((d) => reaches.has(d))) continue;
+      if (!fromModule.length && this.notOnModule(call, all)) continue;
       const def = typed ? typed[0] : fromModule.length ? fromModule.find((d) => reaches.has(d)) : call.local
         ? all.find((d) => d.file === file && reaches.has(d))
         : call.repository && (call.common || all.length > MAX_DEFINITIONS)

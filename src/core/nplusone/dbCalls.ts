@@ -9,7 +9,7 @@ import { field, named, stringValue } from './syntax';
 import type { FileContext } from './context';
 
 export type Library =
-  | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm'
+  | 'node-postgres' | 'postgres.js' | 'mysql2' | 'pg-promise' | 'knex' | 'drizzle' | 'kysely' | 'prisma' | 'typeorm' | 'sequelize' | 'mikro-orm' | 'objection'
   | 'psycopg' | 'asyncpg' | 'django' | 'sqlalchemy'
   | 'database/sql' | 'pgx' | 'sqlx' | 'gorm'
   | 'jdbc' | 'spring-jdbc' | 'spring-data' | 'jpa'
@@ -91,6 +91,13 @@ export function chainArgsText(chain: Chain): string {
 
 export function names(chain: Chain): string[] {
   return chain.segments.map((s) => s.name);
+}
+
+/** What each language's classifier reads of a chain first: its segments, their names, the last segment (the call) and its method name. */
+export function chainParts(chain: Chain): { segs: Chain['segments']; names: string[]; last: Chain['segments'][number]; method: string } {
+  const segs = chain.segments;
+  const last = segs[segs.length - 1];
+  return { segs, names: names(chain), last, method: last.name };
 }
 
 export function label(chain: Chain, upTo?: number): string {

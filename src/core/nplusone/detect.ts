@@ -82,7 +82,8 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
  * database calls by themselves, each ready to become a finding if its callee turns out to query.
  */
 export interface FileCallFacts {
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number }[];
+  /** `method`: Python, a def inside a class (`obj.name(…)` can only be one of these). */
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -121,6 +122,10 @@ export interface PendingLoopCall {
   local?: boolean;
   /** A name many unrelated classes define (get, create…): followed only on a repository. */
   common?: boolean;
+  /** Python: called on a name bound by an import (`tag_service.get(…)` → `app.tag.service`): only that module's definition. */
+  receiverModule?: string;
+  /** Python: called on an object (`pattern.match(…)`, `self.repo.get_x(…)`), not on a module or class: only a method can be this call. */
+  receiverObject?: boolean;
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -238,7 +243,7 @@ class Detector {
     const callsIn = new Map<Node, string[]>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
-      if (!name) continue;
+      if (!name || this.onPrivateField(n)) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
@@ -250,7 +255,7 @@ class Detector {
       seen.add(def);
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def));
       const keys = this.queryKeys(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -260,19 +265,21 @@ class Detector {
       if (!callee) continue;
       // `self.repos.recipes.get_one(slug)`, `repo.create(x)`: a common name called on the app's repository.
       const repository = this.lang !== 'go' && onRepository(n, callee);
-      if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
+      const recv = this.lang === 'python' ? this.pythonReceiver(n) : undefined;
+      if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository && !recv?.receiverModule) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
       // reaches the database only through other files' functions is left to the cross-file pass.
-      const local = this.functions.has(callee) || this.functions.has('.' + callee);
+      // `case_service.get(…)` on an imported module is that module's `get`, not this file's.
+      const local = (this.functions.has(callee) || this.functions.has('.' + callee)) && !recv?.receiverModule;
       if (local && (this.locallyQuerying.has(callee) || this.locallyQuerying.has('.' + callee))) continue;
       if (!local && this.notTheAppsFunction(n, callee)) continue;
-      const inLoop = this.enclosingLoop(n);
+      const inLoop = this.pastDeclaredSet(this.enclosingLoop(n));
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       // So does a serializer's method field, once per serialized object.
       const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       // `super().to_representation(x)` is the parent class's method, not another file's function of that name;
       // in a serializer method, a call only when the parent serializer did not hand the rows over is a fallback.
       if (!inLoop && (/^super(\(\))?\./.test(n.text) || (li.kind === 'serializer' && li.variable && this.isFallback(n, li.body, li.variable)))) continue;
@@ -285,6 +292,8 @@ class Detector {
         receiverClass: named?.[1],
         ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
+        ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
+        ...recv,
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
@@ -458,11 +467,36 @@ class Detector {
   }
 
   /**
-   * A call that cannot be another file's function of that name: Go `os.Create(…)` names a standard
-   * library package the file imports; a JS/TS name the file binds itself (`const { mutateAsync:
-   * removeDeployment } = api.x.useMutation()`, `const create = …`) and does not import.
+   * Python: what a call `x.name(…)` is made on. A name bound by an import names a module or an imported
+   * object (`receiverModule`, the dotted path; the cross-file pass keeps it only when a project file is
+   * that module); any other lowercase receiver (`pattern`, `self.repo`) is an object, whose methods
+   * only can be the call. A bare call or a class (`User.find(…)`) says neither.
    */
-/**
+  private pythonReceiver(n: Node): { receiverModule?: string; receiverObject?: boolean } | undefined {
+    const fn = field(n, 'function');
+    if (fn?.type !== 'attribute') return undefined;
+    const obj = field(fn, 'object');
+    if (!obj) return undefined;
+    if (obj.type === 'identifier') {
+      const mod = this.ctx.importedAs?.get(obj.text);
+      if (mod) return { receiverModule: mod };
+      if (this.ctx.importedFrom?.has(obj.text) || this.ctx.modules.includes(obj.text) || /^[A-Z]/.test(obj.text)) return undefined;
+      return { receiverObject: true };
+    }
+    // `self.repo.get_x(…)`, `obj.attr.get(…)`: attributes of an object.
+    if (obj.type === 'attribute' && /^[a-z_]\w*(\.[a-z_]\w*)+$/.test(obj.text) && !this.ctx.modules.some((m) => obj.text === m || obj.text.startsWith(m + '.'))) return { receiverObject: true };
+    return undefined;
+  }
+
+  private inPythonClass(def: Node): boolean {
+    for (let p = def.parent; p; p = p.parent) {
+      if (p.type === 'class_definition') return true;
+      if (p.type === 'function_definition') return false;
+    }
+    return false;
+  }
+
+  /**
    * TS/JS: `this.teamService.members(…)` or `teamService.members(…)` → the declared type of that
    * property or variable (`TeamService`, from `private readonly teamService: TeamService`), when the
    * file declares one: a NestJS service injected by its constructor names the class to look in.
@@ -630,6 +664,13 @@ class Detector {
     return name;
   }
 
+  /** JS/TS `this.#sessions.delete(id)`: a method of a private field's object (a Map, a Set), never another file's function. */
+  private onPrivateField(n: Node): boolean {
+    const fn = field(n, 'function');
+    const obj = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+    return obj?.type === 'member_expression' && field(obj, 'property')?.type === 'private_property_identifier';
+  }
+
   /** The name a call invokes: `x.y.load_user(…)` → load_user, `loadUser(…)` → loadUser. */
   private calleeName(n: Node): string | undefined {
     let fn = field(n, 'function') ?? field(n, 'method') ?? field(n, 'name');
@@ -710,7 +751,7 @@ class Detector {
       const li = this.a.loopOf(cur, child);
       if (li) {
         if (this.perItem(li, argsUse ?? node)) return li;
-      } else if (this.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur))) {
+      } else if (this.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur) || this.isHeldCallback(cur))) {
         return undefined;
       }
       child = cur;
@@ -730,6 +771,49 @@ class Detector {
     const callee = field(call, 'function') ?? field(call, 'name') ?? field(call, 'method');
     const name = (callee?.type === 'member_expression' ? field(callee, 'property') : callee?.type === 'selector_expression' ? field(callee, 'field') : callee?.type === 'attribute' ? field(callee, 'attribute') : callee)?.text ?? '';
     return DEFERRED_CALLEES.test(name);
+  }
+
+  /**
+   * JS/TS: a callback handed to a call whose result is kept, not awaited (`const t = tool(async (input) =>
+   * …)`, `tools.push(tool(async () => …))`): the call builds something that runs the callback later (when
+   * the tool or job is invoked), not once per item of the loop that builds it.
+   */
+  private isHeldCallback(fn: Node): boolean {
+    if (!/^(typescript|tsx|javascript)$/.test(this.lang)) return false;
+    const args = fn.parent;
+    const call = args?.parent;
+    if (args?.type !== 'arguments' || call?.type !== 'call_expression') return false;
+    const callee = field(call, 'function');
+    const name = (callee?.type === 'member_expression' ? field(callee, 'property') : callee)?.text ?? '';
+    if (/^(map|flatMap|filter|forEach|reduce|some|every|find|findIndex|sort|then|catch|finally|all|allSettled|race|any|from|transaction|\$transaction|withTransaction|retry|run|runInTransaction|useMemo|useCallback|computed)$/.test(name)) return false;
+    const holder = call.parent;
+    if (holder?.type === 'variable_declarator') return true;
+    // `tools.push(tool(…))`
+    const outer = holder?.type === 'arguments' ? holder.parent : undefined;
+    const outerCallee = outer ? field(outer, 'function') : undefined;
+    return outerCallee?.type === 'member_expression' && field(outerCallee, 'property')?.text === 'push';
+  }
+
+  /**
+   * The loop is the branch for another database: the `else` of `if (db.type === 'postgres')`, or the
+   * branch of `if (client === 'sqlite')` — on PostgreSQL the other branch (one statement) runs.
+   */
+  private inOtherDatabaseBranch(node: Node): boolean {
+    for (let p = node.parent; p && !this.isFunction(p); p = p.parent) {
+      if (!/^(if_statement|if|elif_clause|else_clause)$/.test(p.type)) continue;
+      const ifNode = p.type === 'else_clause' ? p.parent : p;
+      const cond = ifNode ? field(ifNode, 'condition')?.text ?? '' : '';
+      const alt = ifNode ? field(ifNode, 'alternative') : null;
+      const inElse = p.type === 'else_clause' || (!!alt && contains(alt, node));
+      const isPg = /(===?|!==?)\s*['"](postgres|postgresql|pg|pgsql)['"]|['"](postgres|postgresql|pg|pgsql)['"]\s*(===?|!==?)/.exec(cond);
+      if (isPg) {
+        const negated = /!==?/.test(isPg[0]);
+        if (inElse !== negated) return true;
+        continue;
+      }
+      if (!inElse && /(===?)\s*['"](mysql2?|mariadb|sqlite3?|better-sqlite3|mssql|oracle|oracledb)['"]/.test(cond)) return true;
+    }
+    return false;
   }
 
   private isNamedFunction(n: Node): boolean {
@@ -837,9 +921,10 @@ class Detector {
     if (!b) return undefined;
     // `ids = [one_id]` in one branch and `ids = [r.id for r in rows]` in another: not a fixed list.
     if (this.bindings.some((o) => o !== b && o.name === root && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
-    // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`) holds as many items as the data.
+    // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`, or Go's
+    // `db.SelectContext(ctx, &events, …)` filling it through a pointer) holds as many items as the data.
     const r = escapeRe(root);
-    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
+    const filled = new RegExp(`(^|[^\\w$.])${r}\\s*(\\.\\s*(append|push|extend|insert|add|concat|unshift|push_back)\\s*\\(|<<|\\+=)|\\bappend\\(\\s*${r}\\s*,|(^|[^&])&\\s*${r}\\b`).test(this.text.slice(b.value.endIndex, li.node.startIndex));
     return filled ? undefined : this.arrayElements(b.value);
   }
 
@@ -913,9 +998,26 @@ class Detector {
       const li = this.enclosingLoop(node);
       if (li && !new RegExp(`\\b${escapeRe(name)}\\b`).test(this.text.slice(p.endIndex, li.body.endIndex))) return true;
     }
+    if (call.library === 'sqlalchemy' && this.isLazySqlAlchemyQuery(node, p, spec)) return true;
     // An ActiveRecord relation handed to another relation (`query.and!(Story.where(…))`, `tags.or!(Tag.where(…))`).
     if (call.library === 'activerecord' && /^(where|not|or|and|joins|left_joins|includes|preload|order|limit|select|none|all|merge|rewhere)$/.test(call.method) && /^(argument_list|pair)$/.test(p.type)) return true;
     return false;
+  }
+
+  /**
+   * SQLAlchemy's legacy Query is lazy: `q = session.query(M.id, …).filter(…)` in a loop runs nothing
+   * until something evaluates `q`. Lazy when the chain ends in a builder method and, in the rest of the
+   * loop, `q` is only composed (`qs.union(q)`), never evaluated (`q.all()`, `for x in q`, `list(q)`).
+   */
+  private isLazySqlAlchemyQuery(node: Node, p: Node, spec: [string, string] | undefined): boolean {
+    if (!spec || p.type !== 'assignment' || field(p, 'left')?.type !== 'identifier') return false;
+    const methods = /\.\s*(\w+)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$/.exec(node.text)?.[1];
+    if (!methods || !/^(query|filter|filter_by|join|outerjoin|order_by|group_by|having|options|limit|offset|with_entities|distinct|select_from|correlate|params|add_columns|execution_options)$/.test(methods)) return false;
+    const name = escapeRe(field(p, 'left')!.text);
+    const li = this.enclosingLoop(node);
+    if (!li) return false;
+    const rest = this.text.slice(p.endIndex, li.body.endIndex);
+    return !new RegExp(`\\b${name}(?:\\s*\\.\\s*\\w+\\s*\\((?:[^()]|\\([^()]*\\))*\\))*\\s*\\.\\s*(all|first|one|one_or_none|scalar|count|get|delete|update|exists|paginate|__iter__)\\s*\\(|\\bin\\s+${name}\\b|\\b(list|len|sorted|set|tuple|next|any)\\s*\\(\\s*${name}\\s*\\)|\\b(return|yield)\\s+${name}\\b`).test(rest);
   }
 
   /** A loop over a short literal list (`for kind in ('a', 'b')`): a fixed number of round trips, not N+1. */
@@ -923,7 +1025,7 @@ class Detector {
     // `Array.wrap(organization)`, `Array(record)`: one value made a list (a plural name stays a list).
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
-    if (this.isConstantList(li) || this.isSizeGuarded(li)) return true;
+    if (this.isConstantList(li) || this.isSizeGuarded(li) || this.isDeclaredSet(li)) return true;
     // Go `for range ticker.C` / `for t := range time.Tick(d)`: periodic work, one round per tick, not per item.
     if (this.lang === 'go' && /^(?:[\w.]*[Tt]icker\w*\.C|time\.Tick\(.*\))$/.test(li.iterable?.text ?? '')) return true;
     // What the schema or the call's own keywords list: `for k, v in kwargs.items()`, `metadata.sorted_tables`,
@@ -933,6 +1035,32 @@ class Detector {
     if (/^@?(message|mail|email)\.(to|to_addrs|cc|bcc|cc_addrs|bcc_addrs|recipients|destinations|smtp_envelope_to)\b/.test(li.iterable?.text ?? '')) return true;
     const list = this.literalList(li) ?? this.literalMapEntries(li);
     return list !== undefined && list.length <= MAX_FIXED_LIST;
+  }
+
+  /**
+   * As many items as the code declares, not as the data (Python): a literal range (`for i in range(1, 5)`)
+   * of at most MAX_FIXED_LIST; the members of an Enum class (`for reason in
+   * ResolutionReason:` — iterating a class names its members); a list imported from the app's
+   * configuration or constants module (`from app.priority.config import default_priorities`).
+   */
+  private isDeclaredSet(li: LoopInfo): boolean {
+    if (this.lang !== 'python') return false;
+    if (li.count !== undefined && li.count > 0 && li.count <= MAX_FIXED_LIST) return true;
+    const t = li.iterable?.text ?? '';
+    const r = /^(?:reversed|list|sorted|enumerate)\(\s*range\(\s*(-?\d+)\s*(?:,\s*(-?\d+)\s*)?\)\s*\)$/.exec(t);
+    if (r && (r[2] === undefined ? Number(r[1]) : Number(r[2]) - Number(r[1])) <= MAX_FIXED_LIST) return true;
+    if (/^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/.test(t) && !this.binding(t, li.node.startIndex)) return true;
+    const from = /^\w+$/.test(t) ? this.ctx.importedFrom?.get(t) : undefined;
+    return from !== undefined && /(^|\.)(config|configs|settings|constants?|defaults?|enums?)$/.test(from);
+  }
+
+  /**
+   * A declared set inside a loop over data (`for incident in incidents: for kind in ReportKinds:`): the
+   * call still runs once per item of the outer loop, so that loop is the one to judge.
+   */
+  private pastDeclaredSet(li: LoopInfo | undefined): LoopInfo | undefined {
+    if (!li || !this.isDeclaredSet(li)) return li;
+    return this.enclosingLoop(li.node) ?? li;
   }
 
   /** `for k, v in ops.items()` / `Object.entries(ops)` where `ops = { … }` is a literal map of this function. */
@@ -1072,7 +1200,7 @@ class Detector {
   private isSteppedBatch(li: LoopInfo): boolean {
     if (this.isGroupLoop(li)) return true;
     const header = this.text.slice(li.node.startIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.startIndex + 200);
-    return /\brange\s*\([^,()]+,[^,()]+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header);
+    return /\brange\s*\([^,()]+,(?:[^,()]|\([^()]*\))+,\s*(?!1\s*\))[^,()]+\)|\+=\s*(\d{2,}|[A-Z][A-Z0-9_]{2,}|\w*(size|Size|SIZE|batch|Batch|BATCH|chunk|Chunk|CHUNK)\w*)\b|\.step\(\s*\d{2,}/.test(header);
   }
 
   private isChunked(li: LoopInfo, use: Node): boolean {
@@ -1093,9 +1221,9 @@ class Detector {
     const { call, node } = hit;
     if (call.batch) return;
     if (this.isLazyComposition(hit)) return;
-    const li = this.enclosingLoop(node);
+    const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;
-    if (this.isFixedSmallList(li)) return;
+    if (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(node)) return;
     if (this.runsOnceThenExits(node, li)) return;
     // In a callback the loop hands to a scheduler (`for s of servers: scheduleJob(…, async () => …)`): runs later, per job.
     if (this.deferredWithin(node, li.node)) return;
@@ -1467,13 +1595,30 @@ class Detector {
 
   // -------------------------------------------------------------------------------------------
 
+  /**
+   * What the loop does with the call's result (JavaScript/TypeScript): the name its declaration binds and the body's
+   * statements after it, for the rewrite to carry over. Undefined for other shapes.
+   */
+  private loopAfter(node: Node, li: LoopInfo): { binding: string; rest: string } | undefined {
+    if (li.body.type !== 'statement_block') return undefined;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
+    if (!stmt?.parent || (stmt.type !== 'lexical_declaration' && stmt.type !== 'variable_declaration')) return undefined;
+    const decls = named(stmt).filter((c) => c.type === 'variable_declarator');
+    const name = decls.length === 1 ? field(decls[0], 'name') : undefined;
+    if (!name || !contains(decls[0], node)) return undefined;
+    const close = li.body.endIndex - 1;
+    if (this.text[close] !== '}') return undefined;
+    return { binding: name.text, rest: this.text.slice(stmt.endIndex, close) };
+  }
+
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;

@@ -26,6 +26,12 @@ export interface RewriteInput {
   relation?: string;
   /** The source text of the call's parameter list (`[order.id]`), to take the key expression from. */
   params?: string;
+  /**
+   * What the loop does with the call's result (JavaScript/TypeScript): the name the statement around the call binds
+   * (`{ rows }` or `result`) and the loop body's statements after it (`product.reviews = rows;`), carried into the
+   * rewrite's loop so it does what the loop did (it ended at "what the query returned", and pasting it dropped them).
+   */
+  after?: { binding: string; rest: string };
 }
 
 function singular(s: string): string {
@@ -97,23 +103,23 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
     : `// One query for all keys; rows grouped by ${b.keyColumn}.`;
   const code = [
     how,
-    `const { rows } = await ${client}.query(`,
+    `const { rows: allRows } = await ${client}.query(`,
     `  \`${b.sql.replace(/`/g, '\\`').replace(/\n/g, '\n  ')}\`,`,
     `  [${args.join(', ')}],`,
     `);`,
     `// ${b.keyColumn} may arrive as a string (bigint): group by its text.`,
-    `const rowsByKey = new Map<string, typeof rows>();`,
+    `const rowsByKey = new Map<string, typeof allRows>();`,
     ...(b.keyAdded
       ? [
           `// ${b.keyColumn} is selected only to group by: each row is handed on without it, as the loop's query returned it.`,
-          `for (const { ${JS_IDENT.test(b.keyColumn) ? b.keyColumn : `${JSON.stringify(b.keyColumn)}: keyValue`}, ...row } of rows) {`,
+          `for (const { ${JS_IDENT.test(b.keyColumn) ? b.keyColumn : `${JSON.stringify(b.keyColumn)}: keyValue`}, ...row } of allRows) {`,
           `  const key = String(${JS_IDENT.test(b.keyColumn) ? b.keyColumn : 'keyValue'});`,
         ]
-      : [`for (const row of rows) {`, `  const key = String(row${JS_IDENT.test(b.keyColumn) ? `.${b.keyColumn}` : `[${JSON.stringify(b.keyColumn)}]`});`]),
+      : [`for (const row of allRows) {`, `  const key = String(row${JS_IDENT.test(b.keyColumn) ? `.${b.keyColumn}` : `[${JSON.stringify(b.keyColumn)}]`});`]),
     `  rowsByKey.set(key, [...(rowsByKey.get(key) ?? []), row]);`,
     `}`,
     `for (const ${item} of ${items}) {`,
-    `  const ${plural} = rowsByKey.get(String(${keyOf})) ?? []; // what the query in the loop returned for this ${item}`,
+    ...loopTail(input.after, `rowsByKey.get(String(${keyOf})) ?? []`, plural, item),
     `}`,
   ].join('\n');
   return {
@@ -124,6 +130,29 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
       ? `Run the statement for every ${item} in one query (unnest the keys, JOIN LATERAL the original), then group the rows by ${b.keyColumn}.`
       : `Query once with ${b.keyColumn} = ANY($${b.keyParam}) and an array of the keys, then group the rows by ${b.keyColumn}.`,
   };
+}
+
+/**
+ * The rewrite's loop body: this item's rows under the name the loop's code bound them to, then the loop's own
+ * statements after the call (re-indented). `const { rows } = …` → `const rows = <rows>;`, `const { rows: reviews }`
+ * → `const reviews = <rows>;`, `const result = …` → `const result = { rows: <rows> };` (the code reads result.rows).
+ */
+function loopTail(after: RewriteInput['after'], rowsExpr: string, plural: string, item: string): string[] {
+  const fallback = [`  const ${plural} = ${rowsExpr}; // what the query in the loop returned for this ${item}`];
+  if (!after) return fallback;
+  const pattern = after.binding.replace(/\s+/g, ' ').trim();
+  const destructured = /^\{ ?rows(?: ?: ?([A-Za-z_$][\w$]*))? ?\}$/.exec(pattern);
+  const decl = destructured
+    ? `  const ${destructured[1] ?? 'rows'} = ${rowsExpr}; // what the query in the loop returned for this ${item}`
+    : /^[A-Za-z_$][\w$]*$/.test(pattern) && JS_IDENT.test(pattern)
+      ? `  const ${pattern} = { rows: ${rowsExpr} }; // what the query in the loop returned for this ${item}`
+      : undefined;
+  if (!decl) return fallback;
+  const lines = after.rest.split('\n');
+  while (lines.length && !lines[0].trim()) lines.shift();
+  while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length));
+  return [decl, ...lines.map((l) => (l.trim() ? `  ${l.slice(indent)}` : ''))];
 }
 
 /** A loop variable that is itself a key (`id`, `userId`, `order_id`). */
@@ -190,6 +219,10 @@ function rewriteRaw(input: RewriteInput): Rewrite {
       return write
         ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', code: `await knex('${model}').insert(${items}.map((${item}) => ({ /* … */ })));\n// very large lists: await knex.batchInsert('${model}', rows, 1000);`, help: `Insert all ${items} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }
         : { title: 'Batch with whereIn (knex)', language: 'typescript', code: `const rows = await knex('${model}').whereIn('id', ${items}.map((${item}) => ${item}.id));\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Use one knex(…).whereIn('id', ids) query and look the rows up by id.` };
+    case 'objection':
+      return write
+        ? { title: `Batch with ${model}.query().insert(array) / one whereIn`, language: 'typescript', code: `// inserts (PostgreSQL): one INSERT for all rows\nawait ${model}.query().insert(${items}.map((${item}) => ({ /* … */ })));\n// the same change for every row: one UPDATE … WHERE id IN (…)\nawait ${model}.query().patch({ /* … */ }).whereIn('id', ${items}.map((${item}) => ${item}.id));`, help: `Write all ${items} with one ${model}.query().insert([...]) (PostgreSQL) or one patch/delete with whereIn('id', ids), instead of one query per ${item}.` }
+        : { title: `Batch with findByIds / withGraphFetched (Objection)`, language: 'typescript', code: `const rows = await ${model}.query().findByIds(${items}.map((${item}) => ${item}.id));\nconst byId = new Map(rows.map((r) => [r.id, r]));\n// or load the relation with the parent query: Parent.query().withGraphFetched('${model}')`, help: `Load all rows with one ${model}.query().findByIds(ids) (or withGraphFetched on the parent query) and look them up by id.` };
     case 'drizzle':
       return write
         ? { title: 'Batch insert with db.insert(t).values(array)', language: 'typescript', code: `await db.insert(${model}).values(${items}.map((${item}) => ({ /* … */ })));`, help: `Insert all ${items} with one db.insert(…).values([...]).` }

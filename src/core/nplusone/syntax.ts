@@ -108,6 +108,12 @@ export function same(a: Node | undefined | null, b: Node | undefined | null): bo
   return !!a && !!b && a.startIndex === b.startIndex && a.endIndex === b.endIndex && a.type === b.type;
 }
 
+/** Is `n` what its parent, a `parentType` node, reaches through `fieldName` (`a` of `a.b`, the receiver of `a.b()`)? */
+export function isFieldOfParent(n: Node, parentType: string, fieldName: string): boolean {
+  const p = n.parent;
+  return p?.type === parentType && same(field(p, fieldName), n);
+}
+
 /** The text of a string literal without quotes (best effort; interpolations kept as written). */
 export function stringValue(n: Node): string {
   const t = n.text;

@@ -207,6 +207,38 @@ function suggest(options: AnalyzeOptions, lead: string): string {
   return options.withStatement === false ? '' : `${lead} "Suggest indexes"`;
 }
 
+const JOIN_NODES = new Set(['Nested Loop', 'Hash Join', 'Merge Join']);
+/** A function call in a condition (lower(email), date_trunc(…)), not a cast or an ANY (…) list. */
+const CALL_IN_CONDITION = /\b(?!ANY\b|ALL\b)[A-Za-z_][\w.]*\(/;
+
+/**
+ * What can correct a misestimate at this node, or nothing (empty) when ANALYZE cannot change it:
+ * - a join of a one-row side (a lookup by a unique key, estimated right) with more rows than planned: the planner
+ *   takes the other table's average rows per key, and this key has more (one customer with 338 orders where the
+ *   average is 4) — the key is known only at run time, so no statistic ANALYZE keeps foresees it;
+ * - a condition on an expression (lower(email) = …): ANALYZE keeps no statistics for it without an index on the
+ *   expression or CREATE STATISTICS on it (PostgreSQL 14+);
+ * - a function's or a CTE's rows: they have no statistics at all.
+ */
+function misestimateRemedy(plan: Plan, n: PlanNode, relation: string | undefined, options: AnalyzeOptions): string {
+  const type = String(n.raw[K.NodeType] ?? '');
+  if (type === 'Function Scan') return ' Tell the planner how many rows the function returns (ALTER FUNCTION … ROWS n).';
+  if (type === 'CTE Scan') return " A CTE's rows have no statistics, so conditions on them are guessed: fix the estimate inside the CTE, let PostgreSQL inline it (NOT MATERIALIZED, PostgreSQL 12+), or put its rows in a temporary table and ANALYZE it.";
+  if (JOIN_NODES.has(type) && n.metrics.misestimateDirection === 'under' && n.children.some((c) => oneRowLookup(plan, plan.nodes[c]))) return '';
+  const conditions = [K.Filter, K.IndexCond, K.RecheckCond].map((k) => n.raw[k]).filter((c): c is string => typeof c === 'string');
+  if (relation && conditions.some((c) => CALL_IN_CONDITION.test(c))) {
+    return ` The condition is on an expression, which ANALYZE keeps no statistics for: an index on the expression${options.withStatement === false ? '' : ' (see "Suggest indexes")'} or CREATE STATISTICS on it (PostgreSQL 14+) gives the planner its own statistics.`;
+  }
+  return ` Run ANALYZE${relation ? ` ${relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`;
+}
+
+/** A join input of one row, estimated as one (through the Hash the inner side is built in). */
+function oneRowLookup(plan: Plan, n: PlanNode): boolean {
+  const side = n.raw[K.NodeType] === 'Hash' && n.children.length === 1 ? plan.nodes[n.children[0]] : n;
+  const m = side.metrics;
+  return m.estRows <= 1 && (m.actualRows === undefined || m.actualRows <= 1);
+}
+
 /** One tip per actionable warning, ranked by what it could save. */
 export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}): Tip[] {
   const tips: Tip[] = [];
@@ -244,13 +276,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
         case 'misestimate':
           // The root cause is the lowest node: a parent that only inherits the error gets no tip.
           if (n.children.some((c) => plan.nodes[c].warnings.some((x) => x.kind === 'misestimate') && plan.nodes[c].metrics.misestimateDirection === m.misestimateDirection)) continue;
-          text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so the plan above it was chosen on wrong numbers. ${
-            n.raw[K.NodeType] === 'Function Scan'
-              ? `Tell the planner how many rows the function returns (ALTER FUNCTION … ROWS n).`
-              : n.raw[K.NodeType] === 'CTE Scan'
-                ? `A CTE's rows have no statistics, so conditions on them are guessed: fix the estimate inside the CTE, let PostgreSQL inline it (NOT MATERIALIZED, PostgreSQL 12+), or put its rows in a temporary table and ANALYZE it.`
-                : `Run ANALYZE${m.relation ? ` ${m.relation}` : ''}; if the error stays, raise the column's statistics target or add CREATE STATISTICS for correlated columns.`
-          }`;
+          text = `${label}: the planner expected ${fmtCount(m.estRows)} rows and got ${fmtCount(m.actualRows)} (${fmtFactor(m.misestimate)} ${m.misestimateDirection === 'under' ? 'more' : 'fewer'}), so the plan above it was chosen on wrong numbers.${misestimateRemedy(plan, n, m.relation, options)}`;
           saving = shapedTime(plan, n) * 0.5;
           break;
         case 'sort-disk':

@@ -151,10 +151,10 @@ export function recordJson(s: RecordSummary, rel: (f: string) => string, advice?
   };
 }
 
-export function recordSarif(s: RecordSummary, rel: (f: string) => string, version: string): Record<string, unknown> {
+export function recordSarif(s: RecordSummary, rel: (f: string) => string, version: string, docsPage?: (docsPath: string) => string | undefined): Record<string, unknown> {
   const located: Located[] = s.nPlusOne.map((n) => {
     const finding: Finding = { ruleId: RECORDED_RULE_ID, severity: 'warning', message: nPlusOneMessage(n), help: n.fix, file: rel(n.file), span: { start: 0, end: 0 }, fixes: [], evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, sql: n.sql } };
     return { finding, startLine: n.line, startColumn: n.col, endLine: n.line, endColumn: n.col };
   });
-  return toSarif(located, [], { toolVersion: version, docsBaseUri: 'https://example.invalid/pg-lens/' });
+  return toSarif(located, [], { toolVersion: version, docsPage });
 }

@@ -126,23 +126,45 @@ export function walk(root: Node, fn: (node: Node, info: VisitInfo) => void | fal
 }
 
 /**
- * What a rule reports at binary operators: `visit` runs at every `binary` node whose operator
- * (upper-cased) is in `ops` — in a WHERE, ON or HAVING only, unless `anywhere` — and reports at most
- * one finding there.
+ * The check of a rule that reports at binary operators: `visit` runs at every `binary` node whose
+ * operator (upper-cased) is in `ops` — in a WHERE, ON or HAVING only, unless `anywhere` — and reports
+ * at most one finding there.
  */
 export function atOperators(
-  ctx: StatementContext,
   ops: ReadonlySet<string>,
-  visit: (n: Node, info: VisitInfo) => Finding | undefined,
+  visit: (n: Node, info: VisitInfo, ctx: StatementContext) => Finding | undefined,
   where: 'predicates' | 'anywhere' = 'predicates',
-): Finding[] {
-  const out: Finding[] = [];
-  walk(ctx.statement as Node, (n, info) => {
-    if ((where === 'predicates' && !info.inPredicate) || n.type !== 'binary' || !ops.has(String(n.op).toUpperCase())) return;
-    const f = visit(n, info);
-    if (f) out.push(f);
+): (ctx: StatementContext) => Finding[] {
+  return (ctx) => {
+    const out: Finding[] = [];
+    walk(ctx.statement as Node, (n, info) => {
+      if ((where === 'predicates' && !info.inPredicate) || n.type !== 'binary' || !ops.has(String(n.op).toUpperCase())) return;
+      const f = visit(n, info, ctx);
+      if (f) out.push(f);
+    });
+    return out;
+  };
+}
+
+/** Does the expression read a column (a subquery's own columns do not count)? */
+export function referencesColumns(n: Node | undefined): boolean {
+  let found = false;
+  if (!n) return false;
+  walk(n, (x) => {
+    if (found) return false;
+    if (x.type === 'ref' && x.name !== '*') found = true;
+    if (x.type === 'select') return false; // a subquery's own columns do not count
   });
-  return out;
+  return found;
+}
+
+/** In `col op value` or `value op col` (casts aside): the column, when the other side reads no column. */
+export function columnAgainstValue(n: Node): Node | undefined {
+  const l = stripCasts(n.left);
+  const r = stripCasts(n.right);
+  if (l?.type === 'ref' && l.name !== '*' && !referencesColumns(n.right)) return l;
+  if (r?.type === 'ref' && r.name !== '*' && !referencesColumns(n.left)) return r;
+  return undefined;
 }
 
 /** Both readings of a binary operator: (left, right), then (right, left): a column may stand on either side. */

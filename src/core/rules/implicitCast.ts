@@ -37,31 +37,29 @@ export const implicitCast: Rule = {
   id: 'implicit-cast',
   defaultSeverity: 'warning',
   description: "A comparison with a value of another type makes PostgreSQL convert the column, so its index is not used.",
-  check(ctx) {
-    return atOperators(ctx, OPS, (n, info) => {
-      for (const [colSide, other] of bothSides(n)) {
-        if (colSide?.type !== 'ref' || colSide.name === '*') continue;
-        const values: Node[] = other?.type === 'list' ? other.expressions ?? [] : [other];
-        const valType = values.map(valueType).find(Boolean);
-        if (!valType) continue;
-        const col = resolveColumn(colSide, info.scope, ctx.evidence);
-        const colType = col?.column?.typeName;
-        let why: string | undefined;
-        if (colType) why = castsColumn(colType, valType);
-        else if (valType === 'numeric' && /^(id|.+_id)$/i.test(colSide.name) && values.some((v) => v.type === 'numeric')) why = `${colSide.name} looks like an integer key; a decimal literal makes it compare as numeric`;
-        if (!why) continue;
-        if (col?.column && !col.indexed) continue; // no index to lose
-        return ctx.report({
-          at: n,
-          severity: colType ? undefined : 'info',
-          message: `${ctx.textOf(n)}: ${why}, so an index on ${ctx.textOf(colSide)} cannot be used.`,
-          help: `Compare with a value of the column's own type${colType ? ` (${colType})` : ''}: e.g. cast the parameter, not the column.`,
-          evidence: { columnType: colType ?? null, valueType: valType },
-        });
-      }
-      return undefined;
-    });
-  },
+  check: atOperators(OPS, (n, info, ctx) => {
+    for (const [colSide, other] of bothSides(n)) {
+      if (colSide?.type !== 'ref' || colSide.name === '*') continue;
+      const values: Node[] = other?.type === 'list' ? other.expressions ?? [] : [other];
+      const valType = values.map(valueType).find(Boolean);
+      if (!valType) continue;
+      const col = resolveColumn(colSide, info.scope, ctx.evidence);
+      const colType = col?.column?.typeName;
+      let why: string | undefined;
+      if (colType) why = castsColumn(colType, valType);
+      else if (valType === 'numeric' && /^(id|.+_id)$/i.test(colSide.name) && values.some((v) => v.type === 'numeric')) why = `${colSide.name} looks like an integer key; a decimal literal makes it compare as numeric`;
+      if (!why) continue;
+      if (col?.column && !col.indexed) continue; // no index to lose
+      return ctx.report({
+        at: n,
+        severity: colType ? undefined : 'info',
+        message: `${ctx.textOf(n)}: ${why}, so an index on ${ctx.textOf(colSide)} cannot be used.`,
+        help: `Compare with a value of the column's own type${colType ? ` (${colType})` : ''}: e.g. cast the parameter, not the column.`,
+        evidence: { columnType: colType ?? null, valueType: valType },
+      });
+    }
+    return undefined;
+  }),
 };
 
 /** Type of a value expression when it is evident: a literal or an explicit cast of a non-column. */

@@ -16,9 +16,6 @@ import type { Rule, RuleMeta } from './types';
 
 export type { Rule, RuleMeta } from './types';
 
-/** Where docs/rules/*.md are published (SARIF helpUri, Diagnostic.code targets). */
-export const DOCS_BASE_URI = 'https://github.com/pg-lens/pg-lens/blob/main/';
-
 export const RULES: readonly Rule[] = [
   offsetPagination,
   selectStar,

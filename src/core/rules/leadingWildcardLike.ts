@@ -21,23 +21,21 @@ export const leadingWildcardLike: Rule = {
   id: 'leading-wildcard-like',
   defaultSeverity: 'warning',
   description: "LIKE/ILIKE with a pattern starting with % or _ cannot use a btree index and reads every row.",
-  check(ctx) {
-    return atOperators(ctx, LIKE_OPS, (n, info) => {
-      const lead = leadingLiteral(n.right);
-      if (lead === undefined || !/^[%_]/.test(lead)) return undefined;
-      const target = stripCasts(n.left);
-      const colNode = target?.type === 'call' ? (target.args ?? []).map(stripCasts).find((a: Node) => a?.type === 'ref') : target;
-      const col = colNode?.type === 'ref' ? resolveColumn(colNode, info.scope, ctx.evidence) : undefined;
-      if (col?.trigramIndexed) return undefined;
-      const rows = col?.table?.rows;
-      if (rows !== undefined && rows < SMALL_TABLE_ROWS) return undefined;
-      const colText = ctx.textOf(n.left);
-      return ctx.report({
-        at: n,
-        message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.`,
-        help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${colText} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${colText}).`,
-        evidence: { pattern: lead, tableRows: rows },
-      });
+  check: atOperators(LIKE_OPS, (n, info, ctx) => {
+    const lead = leadingLiteral(n.right);
+    if (lead === undefined || !/^[%_]/.test(lead)) return undefined;
+    const target = stripCasts(n.left);
+    const colNode = target?.type === 'call' ? (target.args ?? []).map(stripCasts).find((a: Node) => a?.type === 'ref') : target;
+    const col = colNode?.type === 'ref' ? resolveColumn(colNode, info.scope, ctx.evidence) : undefined;
+    if (col?.trigramIndexed) return undefined;
+    const rows = col?.table?.rows;
+    if (rows !== undefined && rows < SMALL_TABLE_ROWS) return undefined;
+    const colText = ctx.textOf(n.left);
+    return ctx.report({
+      at: n,
+      message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.`,
+      help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${colText} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${colText}).`,
+      evidence: { pattern: lead, tableRows: rows },
     });
-  },
+  }),
 };

@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, COMPARISON_OPS, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn } from './ast';
+import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -16,23 +16,21 @@ export const nonSargablePredicate: Rule = {
   id: 'non-sargable-predicate',
   defaultSeverity: 'warning',
   description: 'A function, cast or arithmetic on an indexed column in a predicate keeps PostgreSQL from using the index.',
-  check(ctx) {
-    return atOperators(ctx, OPS, (n, info) => {
-      for (const [side, other] of bothSides(n)) {
-        const wrapped = wrappedColumn(side);
-        if (!wrapped) continue;
-        if (referencesColumns(other)) continue; // a join condition: not a lookup by value
-        const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
-        if (col?.column && !col.indexed) continue; // no index to lose
-        // `value = ANY(array_col)`: array columns are seldom indexed (and then with GIN, which only the catalog
-        // shows); without that evidence there is no index to lose.
-        if (wrapped.kind === 'call' && (wrapped.fn === 'any' || wrapped.fn === 'all') && !col?.column) continue;
-        if (col?.table && hasExpressionIndex(col, side)) continue;
-        return report(ctx, n, side, other, wrapped, col);
-      }
-      return undefined;
-    });
-  },
+  check: atOperators(OPS, (n, info, ctx) => {
+    for (const [side, other] of bothSides(n)) {
+      const wrapped = wrappedColumn(side);
+      if (!wrapped) continue;
+      if (referencesColumns(other)) continue; // a join condition: not a lookup by value
+      const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
+      if (col?.column && !col.indexed) continue; // no index to lose
+      // `value = ANY(array_col)`: array columns are seldom indexed (and then with GIN, which only the catalog
+      // shows); without that evidence there is no index to lose.
+      if (wrapped.kind === 'call' && (wrapped.fn === 'any' || wrapped.fn === 'all') && !col?.column) continue;
+      if (col?.table && hasExpressionIndex(col, side)) continue;
+      return report(ctx, n, side, other, wrapped, col);
+    }
+    return undefined;
+  }),
 };
 
 interface Wrapped {
@@ -61,23 +59,10 @@ function wrappedColumn(n: Node): Wrapped | undefined {
     return col?.type === 'ref' ? { kind: 'extract', column: col, fn: 'extract' } : undefined;
   }
   if (n.type === 'binary' && ARITH.has(n.op)) {
-    const l = stripCasts(n.left);
-    const r = stripCasts(n.right);
-    if (l?.type === 'ref' && !referencesColumns(n.right)) return { kind: 'arith', column: l, fn: n.op };
-    if (r?.type === 'ref' && !referencesColumns(n.left)) return { kind: 'arith', column: r, fn: n.op };
+    const col = columnAgainstValue(n);
+    if (col) return { kind: 'arith', column: col, fn: n.op };
   }
   return undefined;
-}
-
-export function referencesColumns(n: Node | undefined): boolean {
-  let found = false;
-  if (!n) return false;
-  walk(n, (x) => {
-    if (found) return false;
-    if (x.type === 'ref' && x.name !== '*') found = true;
-    if (x.type === 'select') return false; // a subquery's own columns do not count
-  });
-  return found;
 }
 
 function hasExpressionIndex(col: ResolvedColumn, side: Node): boolean {

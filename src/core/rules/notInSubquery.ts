@@ -13,35 +13,33 @@ export const notInSubquery: Rule = {
   id: 'not-in-subquery',
   defaultSeverity: 'warning',
   description: 'NOT IN (SELECT …) returns nothing when the subquery yields a NULL and cannot be planned as an anti-join; use NOT EXISTS.',
-  check(ctx) {
-    return atOperators(ctx, NOT_IN, (n, info) => {
-      if (n.right?.type !== 'select') return undefined;
-      const sub = n.right as Node;
-      const item = sub.columns?.length === 1 ? (sub.columns[0].expr as Node) : undefined;
-      const subTables = (sub.from ?? []).filter((f: Node) => f.type === 'table');
-      // Is the subquery's column declared NOT NULL? Then only the planning problem remains.
-      let nullable: boolean | undefined;
-      if (item?.type === 'ref' && subTables.length) {
-        const scope = { tables: subTables.map((f: Node) => ({ name: f.name.name, schema: f.name.schema, alias: f.name.alias ?? f.name.name })), parent: info.scope };
-        const col = resolveColumn(item, scope, ctx.evidence);
-        if (col?.column) nullable = !col.column.notNull;
-        // Without a catalog: `id` is by convention the primary key (NOT NULL); so is `id` of a CTE built from one.
-        else if (nullable === undefined && String(item.name).toLowerCase() === 'id') nullable = false;
-      }
-      const fix = notExistsFix(ctx, n, sub, item);
-      return ctx.report({
-        at: n,
-        severity: nullable === false ? 'info' : undefined,
-        message:
-          nullable === false
-            ? 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.'
-            : 'NOT IN (SELECT …) returns no rows at all if the subquery yields a single NULL, and cannot be planned as an anti-join; use NOT EXISTS.',
-        help: 'Rewrite as NOT EXISTS (SELECT 1 FROM … WHERE inner.col = outer.col): correct with NULLs and planned as a Hash/Merge Anti Join.',
-        fixes: fix ? [fix] : [],
-        evidence: { subqueryColumnNullable: nullable ?? null },
-      });
-    }, 'anywhere');
-  },
+  check: atOperators(NOT_IN, (n, info, ctx) => {
+    if (n.right?.type !== 'select') return undefined;
+    const sub = n.right as Node;
+    const item = sub.columns?.length === 1 ? (sub.columns[0].expr as Node) : undefined;
+    const subTables = (sub.from ?? []).filter((f: Node) => f.type === 'table');
+    // Is the subquery's column declared NOT NULL? Then only the planning problem remains.
+    let nullable: boolean | undefined;
+    if (item?.type === 'ref' && subTables.length) {
+      const scope = { tables: subTables.map((f: Node) => ({ name: f.name.name, schema: f.name.schema, alias: f.name.alias ?? f.name.name })), parent: info.scope };
+      const col = resolveColumn(item, scope, ctx.evidence);
+      if (col?.column) nullable = !col.column.notNull;
+      // Without a catalog: `id` is by convention the primary key (NOT NULL); so is `id` of a CTE built from one.
+      else if (nullable === undefined && String(item.name).toLowerCase() === 'id') nullable = false;
+    }
+    const fix = notExistsFix(ctx, n, sub, item);
+    return ctx.report({
+      at: n,
+      severity: nullable === false ? 'info' : undefined,
+      message:
+        nullable === false
+          ? 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.'
+          : 'NOT IN (SELECT …) returns no rows at all if the subquery yields a single NULL, and cannot be planned as an anti-join; use NOT EXISTS.',
+      help: 'Rewrite as NOT EXISTS (SELECT 1 FROM … WHERE inner.col = outer.col): correct with NULLs and planned as a Hash/Merge Anti Join.',
+      fixes: fix ? [fix] : [],
+      evidence: { subqueryColumnNullable: nullable ?? null },
+    });
+  }, 'anywhere'),
 };
 
 /**

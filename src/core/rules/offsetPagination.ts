@@ -3,6 +3,7 @@
  * page 1000 costs 1000 pages. A large or variable OFFSET is the signature of offset pagination;
  * keyset pagination (WHERE (sort key) > (last seen key) ORDER BY … LIMIT …) costs the same on every page.
  */
+import { lexSql } from '../extract/sqlLexer';
 import { formatCount } from '../format';
 import { ident, intValue, type Node } from './ast';
 import type { Rule, StatementContext } from './types';
@@ -82,13 +83,29 @@ function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: s
   // Insert the condition: AND it to WHERE, or add a WHERE after the FROM clause.
   if (s.where?._location) {
     const w = s.where._location;
-    text = text.slice(0, w.start) + `(${sql.slice(w.start, w.end)}) AND ${cond}` + text.slice(w.end);
+    const end = closeParens(sql, w.start, w.end);
+    text = text.slice(0, w.start) + `(${sql.slice(w.start, end)}) AND ${cond}` + text.slice(end);
   } else {
-    const fromEnd = Math.max(...(s.from ?? []).map((f: Node) => Math.max(f._location?.end ?? 0, f.join?.on?._location?.end ?? 0)));
+    const fromEnd = closeParens(sql, 0, Math.max(...(s.from ?? []).map((f: Node) => Math.max(f._location?.end ?? 0, f.join?.on?._location?.end ?? 0))));
     if (!(fromEnd > 0)) return {};
     text = text.slice(0, fromEnd) + ` WHERE ${cond}` + text.slice(fromEnd);
   }
   const last = keys[keys.length - 1].text.replace(/^.*\./, '');
   const note = /^(id|.*_id|uuid)$/i.test(last) ? `${params.join(', ')} = the sort key of the last row of the previous page; the first page omits the condition.` : `${params.join(', ')} = the sort key of the last row of the previous page. End the ORDER BY with a unique column (e.g. ${ident('id')}) so no row is skipped or repeated.`;
   return { sql: text.trim(), note };
+}
+
+/**
+ * `end` moved past the closing parentheses that sql.slice(start, end) leaves open: the parser's location of an expression
+ * ending in a parenthesised sub-select stops before its `)`, and a condition inserted there landed inside the sub-select.
+ */
+function closeParens(sql: string, start: number, end: number): number {
+  let depth = 0;
+  const part = sql.slice(start, end);
+  for (const t of lexSql(part)) depth += t.kind === 'open' ? 1 : t.kind === 'close' ? -1 : 0;
+  for (let m = /^\s*\)/.exec(sql.slice(end)); depth > 0 && m; m = /^\s*\)/.exec(sql.slice(end))) {
+    end += m[0].length;
+    depth--;
+  }
+  return end;
 }

@@ -3,8 +3,7 @@
  * bitmap index scans (BitmapOr) when BOTH columns are indexed; otherwise, or across joined tables,
  * it reads every row. A UNION of two indexed queries is the usual rewrite.
  */
-import { COMPARISON_OPS, ctesOf, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn, type Scope } from './ast';
-import { referencesColumns } from './nonSargablePredicate';
+import { columnAgainstValue, COMPARISON_OPS, ctesOf, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn, type Scope } from './ast';
 import type { Rule } from './types';
 import type { Finding } from '../findings';
 
@@ -22,11 +21,7 @@ function filteredColumn(n: Node): Node | undefined {
   if (n?.type !== 'binary') return undefined;
   const op = String(n.op).toUpperCase();
   if (!COMPARISON_OPS.has(op) && !['IN', 'LIKE', 'ILIKE'].includes(op)) return undefined;
-  const l = stripCasts(n.left);
-  const r = stripCasts(n.right);
-  if (l?.type === 'ref' && l.name !== '*' && !referencesColumns(n.right)) return l;
-  if (r?.type === 'ref' && r.name !== '*' && !referencesColumns(n.left)) return r;
-  return undefined;
+  return columnAgainstValue(n);
 }
 
 /**

@@ -9,11 +9,6 @@ import type { Finding, Fix, Severity, Span } from '../findings';
 import type { SqlSite } from '../extract/types';
 import type { TableFacts } from '../catalogFacts';
 
-/** The docs page of a rule id, relative to the repository root: every id has one (test/unit/core/rules/docs.test.ts). */
-export function ruleDocsPath(ruleId: string): string {
-  return `docs/rules/${ruleId}.md`;
-}
-
 /** What every analysis that produces findings declares about its rule ids (SARIF, docs, README). */
 export interface RuleMeta {
   /** kebab-case, stable: used in settings, suppression comments, SARIF. */

@@ -13,6 +13,11 @@ import { rowsPhrase } from '../catalogFacts';
 
 /** With catalog evidence, a parameterised all-rows change of at least this many rows is an error. */
 const LARGE_TABLE_ROWS = 10_000;
+/**
+ * A table that holds one row by design: the app's system/settings/schema-version record (`shiori_system`,
+ * `app_settings`, `schema_version`). `UPDATE shiori_system SET database_schema_version = $1` updates that row.
+ */
+const ONE_ROW_TABLE = /^(?:\w+_)?(?:system|settings|site_settings|app_settings|configuration|config|schema_version|schema_info|db_version|version|singleton|app_state|instance_info|meta)$/i;
 
 export const updateDeleteWithoutWhere: Rule = {
   id: 'update-delete-without-where',
@@ -31,18 +36,22 @@ export const updateDeleteWithoutWhere: Rule = {
     const about = t && rows !== undefined ? ` (${rowsPhrase(t)})` : '';
     const end = Math.max(s._location?.end ?? 0, target?._location?.end ?? 0);
     const parameterised = ctx.site.params.length > 0 || /\$\d/.test(ctx.sql);
-    const severity = !parameterised ? 'info' : rows !== undefined && rows >= LARGE_TABLE_ROWS ? 'error' : 'warning';
+    // The catalog says the table has at most one row, or its name says it is the app's one settings/version row.
+    const oneRow = (rows !== undefined && rows <= 1) || (rows === undefined && s.type === 'update' && ONE_ROW_TABLE.test(target?.name ?? ''));
+    const severity = !parameterised || oneRow ? 'info' : rows !== undefined && rows >= LARGE_TABLE_ROWS ? 'error' : 'warning';
     return [
       ctx.report({
         at: { start: 0, end },
         severity,
-        message: parameterised
+        message: oneRow
+          ? `${verb} without WHERE changes every row of ${name || 'the table'}${about}: a table that holds one row (settings, schema version), so intended?`
+          : parameterised
           ? `${verb} without WHERE changes every row of ${name || 'the table'}${about}, though it takes parameters like a per-row change.`
           : `${verb} without WHERE changes every row of ${name || 'the table'}${about}: intended, as a constant all-rows statement usually is?`,
         help: s.type === 'delete'
           ? 'Add a WHERE clause. To empty a table on purpose use TRUNCATE, or write WHERE true to make the intent explicit.'
           : 'Add a WHERE clause. If every row must change, write WHERE true to make the intent explicit, and update large tables in batches.',
-        evidence: { parameterised, ...(rows !== undefined ? { tableRows: rows } : {}), ...(t && rows !== undefined && !t.analysed ? { neverAnalysed: true } : {}) },
+        evidence: { parameterised, ...(oneRow ? { oneRow } : {}), ...(rows !== undefined ? { tableRows: rows } : {}), ...(t && rows !== undefined && !t.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },

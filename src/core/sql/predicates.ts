@@ -551,6 +551,20 @@ function literal(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/** A constant as SQL text: a string quoted, a number as written, true/false, NULL. */
+export function sqlLiteral(c: Constant): string {
+  switch (c.kind) {
+    case 'string':
+      return literal(c.value);
+    case 'number':
+      return String(c.value);
+    case 'boolean':
+      return c.value ? 'true' : 'false';
+    case 'null':
+      return 'NULL';
+  }
+}
+
 /** SQL text of an index expression (column qualifiers dropped); undefined when it holds params or subqueries. */
 function renderExpr(e: any): string | undefined {
   if (!e) return undefined;
@@ -558,14 +572,11 @@ function renderExpr(e: any): string | undefined {
     case 'ref':
       return e.name === '*' ? undefined : ident(String(e.name));
     case 'string':
-      return literal(String(e.value));
     case 'integer':
     case 'numeric':
-      return String(e.value);
     case 'boolean':
-      return e.value ? 'true' : 'false';
     case 'null':
-      return 'NULL';
+      return sqlLiteral(constantOf(e)!);
     case 'call': {
       if (e.over || e.filter || e.orderBy || e.distinct) return undefined;
       const args = (e.args ?? []).map(renderExpr);

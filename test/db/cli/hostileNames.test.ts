@@ -33,7 +33,7 @@ describe('hostile names in CLI text output (real server)', function () {
   });
 
   it('health: the unused index is reported on one line, its fix too, with the names escaped', async () => {
-    const r = await run(['health', '--db', t.url, '--check', 'unused-index']);
+    const r = await run(['health', '--db', t.url, '--check', 'unused-index', '--drop-min-stats-age-days', '0']);
     assert.equal(r.code, 1, r.err);
     checkSafe(r.out);
     checkSafe(r.err);
@@ -47,7 +47,7 @@ describe('hostile names in CLI text output (real server)', function () {
   });
 
   it('health --format json keeps the real names (JSON escapes them)', async () => {
-    const r = await run(['health', '--db', t.url, '--check', 'unused-index', '--format', 'json']);
+    const r = await run(['health', '--db', t.url, '--check', 'unused-index', '--format', 'json', '--drop-min-stats-age-days', '0']);
     checkSafe(r.out);
     const json = JSON.parse(r.out);
     assert.deepEqual(json[0].objects[0], { kind: 'index', schema: SCHEMA, name: INDEX, table: TABLE });

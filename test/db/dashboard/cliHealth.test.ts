@@ -1,5 +1,6 @@
 /** `pg-lens health` end to end through the CLI's main(): JSON shape, text, exit codes, usage errors. */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { testDatabase } from '../support';
 import { runCli as run } from '../../unit/support/cli';
 
@@ -24,12 +25,41 @@ describe('pg-lens health', function () {
     assert.deepEqual(json[0].fixSql, ['CREATE INDEX CONCURRENTLY ON "s.x"."c <i>" (p_id);']);
   });
 
-  it('text output and exit code 1 when a warning is found', async () => {
+  it('a new database (statistics never reset: stats_reset is NULL) is not old enough to call an index unused: no DROP, and it says from what the age counts', async () => {
     await t.admin.query(`CREATE INDEX never_used ON "s.x".p (id)`);
-    const r = await run(['health', '--db', t.url, '--check', 'unused-index']);
+    // The harness's role is a superuser: the age counts from the database's creation (its PG_VERSION file), or from the
+    // server's start when the server started later (a restart by another test file on the shared server).
+    const { later } = (await t.admin.query(`SELECT (pg_stat_file('base/' || oid || '/PG_VERSION')).modification < pg_postmaster_start_time() AS later
+      FROM pg_database WHERE datname = current_database()`)).rows[0];
+    const young = await run(['health', '--db', t.url, '--check', 'unused-index']);
+    assert.equal(young.code, 0, young.out);
+    assert.doesNotMatch(young.out, /never_used|DROP INDEX/);
+    const from = later ? "the server's start" : "the database's creation";
+    assert.ok(young.out.includes(`old (never reset: counted from ${from}), younger than 168 h`), young.out);
+    // A role that may not call pg_stat_file: counted from the server's start, a lower bound that is just as young here.
+    const role = `pglens_plain_${process.pid}`;
+    await t.admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'plain'`);
+    try {
+      const u = new URL(t.url);
+      u.username = role;
+      u.password = 'plain';
+      const plain = await run(['health', '--db', u.toString(), '--check', 'unused-index']);
+      assert.equal(plain.code, 0, plain.out + plain.err);
+      assert.match(plain.out, /unused-index: the statistics are .* old \(never reset: counted from the server's start\), younger than 168 h/);
+    } finally {
+      await t.admin.query(`DROP ROLE ${role}`);
+    }
+  });
+
+  it('text output and exit code 1 when a warning is found', async () => {
+    const r = await run(['health', '--db', t.url, '--check', 'unused-index', '--drop-min-stats-age-days', '0']);
     assert.equal(r.code, 1);
     assert.match(r.out, /WARNING unused-index: Index s\.x\.never_used/);
     assert.match(r.out, /fix: DROP INDEX CONCURRENTLY "s\.x"\.never_used;/);
+    // The check's docs page, on this machine (shipped beside the CLI), not a web address that does not exist.
+    const page = /^ {4}unused-index: (\S+unused-index\.md)$/m.exec(r.out)?.[1];
+    assert.ok(page && fs.readFileSync(page, 'utf8').startsWith('# unused-index'), r.out);
+    assert.doesNotMatch(r.out, /https?:\/\//);
   });
 
   it('no DROP offered on young statistics: unused-index waits for --drop-min-stats-age-days (7 by default, as the editor) and says why', async () => {

@@ -41,6 +41,21 @@ describe('db/database (real PostgreSQL)', () => {
     assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM rb')).rows[0].n, 0);
   });
 
+  it('every way a session sends a statement: text columns where asked, one statement only, errors as one line', async () => {
+    const db = await t.open();
+    await db.rolledBack(async (s) => {
+      assert.deepEqual((await s.querySingleText('SELECT 12345678901234567::int8 AS n, $1::int AS p', [7])).rows, [{ n: '12345678901234567', p: '7' }]);
+      assert.deepEqual((await s.queryCheckedSingleSimpleText('SELECT 2::int8 AS n')).rows, [{ n: '2' }]);
+      await rejectsWith(s.queryCheckedSingleSimpleText('SELECT 1; SELECT 2'), /more than one statement/);
+      assert.deepEqual((await s.queryPrepared('SELECT $1::int + 1 AS n', [1])).rows, [{ n: 2 }]);
+      assert.deepEqual((await s.queryPrepared('SELECT $1::int + 1 AS n', [2])).rows, [{ n: 3 }], 'the prepared statement again, with other values');
+      assert.deepEqual((await s.querySingle('SELECT $1::int AS n', [5])).rows, [{ n: 5 }]);
+      assert.deepEqual((await s.query('SELECT 1 AS n')).rows, [{ n: 1 }]);
+      await rejectsWith(s.querySingle('SELECT 1; SELECT 2', [1]), /multiple commands/);
+    });
+    await db.rolledBack(async (s) => rejectsWith(s.query('SELECT 1/0'), /division by zero/));
+  });
+
   it('survives pg_terminate_backend of its sessions and reconnects on the next query', async () => {
     const messages: string[] = [];
     const db = await t.open({ onConnectionError: (m) => messages.push(m) });

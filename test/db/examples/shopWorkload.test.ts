@@ -73,7 +73,7 @@ describe('pg-lens benchmark --workload --file on examples/shop (real PostgreSQL,
     const gain = cmp.improvements.find((c: { queryid: string }) => c.queryid === mine.queryid);
     assert.ok(gain && gain.ratio < 0.5, JSON.stringify(cmp, null, 1));
     console.log(`      shop "my orders" p50 ${gain.beforeP50.toFixed(3)} ms → ${gain.afterP50.toFixed(3)} ms with ${ddl}`);
-    const text = await run(['benchmark', '--db', t.url, '--workload', '--file', recording, '--runs', '4', '--compare', base]);
+    const text = await run(['benchmark', '--db', t.url, '--workload', '--file', recording, '--runs', '15', '--compare', base]);
     assert.match(text.out, /faster p50 .*WHERE customer_id = \$1/);
   });
 

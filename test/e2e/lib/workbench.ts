@@ -165,6 +165,14 @@ export class Workbench {
     return this.page.locator('.monaco-hover:not(.hidden)');
   }
 
+  /** Hover `word` after `before` on the rendered line holding `line` of `file`, the file's tab brought to the front first (opened again if a step closed it). */
+  async hoverInFile(file: string, line: string, before: string, word: string): Promise<Locator> {
+    const tab = this.page.locator('.tabs-container .tab').filter({ hasText: file.split('/').pop()! });
+    if (!(await tab.count())) await this.openFile(file);
+    else if (!(await tab.first().getAttribute('class'))?.includes('active')) await tab.first().click();
+    return this.hoverWordInLine(line, before, word);
+  }
+
   /**
    * Hover again and again (`show` puts the mouse there and returns the hover widget) until the hover's text
    * passes `want` — advice proved in the background after a file opens — and return that text.
@@ -315,6 +323,19 @@ export class Workbench {
     await this.see(b, `a "${String(button)}" button in the confirmation dialog`);
     await b.first().click();
     return text;
+  }
+
+  /**
+   * A document PG Lens opened for reading (a report, a statement, a rewrite): its tab is not dirty, and View: Close
+   * Editor closes it without a "Save changes?" prompt (an Untitled document with content asked to save).
+   */
+  async closeReadOnlyTab(title: RegExp, what: string): Promise<void> {
+    const tab = this.page.locator('.tabs-container .tab.active').filter({ hasText: title });
+    await this.see(tab, `${what} as the active tab`);
+    if (await tab.evaluate((t) => t.classList.contains('dirty'))) throw new StepFailure(`expected ${what} not to be an unsaved (dirty) document`);
+    await this.runCommand('View: Close Editor');
+    await this.until(async () => (await this.page.locator('.tabs-container .tab').filter({ hasText: title }).count()) === 0, `${what} closed without a "Save changes?" prompt`, 10_000);
+    if (await this.page.locator('.monaco-dialog-box').count()) throw new StepFailure(`closing ${what} asked something (a save prompt?)`);
   }
 
   /** The text of the notifications currently shown (errors from the extension show up here). */

@@ -48,6 +48,12 @@ export const step: Step = {
     await wb.see(quick.locator('.monaco-list-row').filter({ hasText: 'Open the statement' }), 'the statement itself, with its figures');
     log(`details: ${(await quick.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
     await screenshot('statement-details');
-    await wb.page.keyboard.press('Escape');
+    // The statement opens read-only, with its lens; closing it asks nothing (an Untitled copy asked to save).
+    await quick.locator('.monaco-list-row').filter({ hasText: 'Open the statement' }).first().click();
+    // (Monaco renders spaces as no-break spaces: \s matches both.)
+    await wb.see(wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /FROM\sorders\sWHERE\scustomer_id/i }), 'the statement in an editor');
+    await wb.see(wb.page.locator('.editor-instance .codelens-decoration').filter({ hasText: /calls/ }), "the statement's cost lens (the editor analyses the read-only document)", 60_000);
+    await screenshot('statement-opened');
+    await wb.closeReadOnlyTab(/SELECT\sid,\sstatus,\stotal_cents,\splaced_at/i, 'the statement from Top statements (its tab titled by its first words)');
   },
 };

@@ -22,7 +22,7 @@ export const step: Step = {
     if (ignores.length !== 1) throw new Error(`expected one "Ignore … here" quick fix, saw ${ignores.length}: ${ignores.join(' | ')}`);
     await screenshot('quick-fixes');
     await wb.pickQuickFix(/Show the batched rewrite: Batch with/i);
-    // The preview: an untitled editor with the rewrite.
+    // The preview: a read-only editor with the rewrite.
     // The preview opens beside the code: read every editor on screen.
     const lines = wb.page.locator('.editor-instance .monaco-editor .view-lines');
     const text = await wb.until(async () => {
@@ -47,6 +47,9 @@ export const step: Step = {
       if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`order ${id}: the rewrite returns ${got.length} rows, the loop's statement ${want.length}:\n${got.join('\n')}\nvs\n${want.join('\n')}`);
     }
     log(`the batched statement returns, for each of ${ids.length} orders, the rows the loop returned (${batched.length} rows in one round trip)`);
-    await wb.runCommand('View: Revert and Close Editor').catch(() => undefined);
+    // To read and copy from, not an Untitled document: closing it asks nothing (it asked to save text nobody typed).
+    // (Monaco renders spaces as no-break spaces: \s matches both.)
+    await wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /PG\sLens:\sBatch\swith/ }).first().click({ timeout: 10_000 });
+    await wb.closeReadOnlyTab(/N\+1\sbatched\srewrite/, 'the batched rewrite');
   },
 };

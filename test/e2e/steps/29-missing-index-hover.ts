@@ -17,13 +17,8 @@ export const step: Step = {
     // The advice is proved in the background after the file opens: hover again until it is there.
     // The diagnostic (and its hover) sits on the table the index is for: put the mouse on "customers"
     // inside the query's string (monospace: the offset in the token times the width of a character).
-    const onTable = async () => {
-      // Another editor may have come to the front meanwhile (a step before, a restored tab): bring the file back.
-      const tab = page.locator('.tabs-container .tab').filter({ hasText: 'customers.ts' });
-      if (!(await tab.count())) await wb.openFile(FILE);
-      else if (!(await tab.first().getAttribute('class'))?.includes('active')) await tab.first().click();
-      return wb.hoverWordInLine(AT, 'FROM', 'customers');
-    };
+    // Another editor may have come to the front meanwhile (a step before, a restored tab): the file is brought back.
+    const onTable = () => wb.hoverInFile(FILE, AT, 'FROM', 'customers');
     const text = await wb.hoverUntil(onTable, (t) => /Missing index on customers/.test(t), 'a missing-index hover on the lower(email) lookup', 90_000);
     const head = text.split('\n').find((l) => /Missing index on/.test(l)) ?? '';
     log(`hover head: ${head.trim()}`);

@@ -23,12 +23,7 @@ export const step: Step = {
 
     // 1. The missing-index hover on the rating statement (proved in the background after the file opens).
     await wb.openFile(RATING_FILE);
-    const onTable = async () => {
-      const tab = page.locator('.tabs-container .tab').filter({ hasText: 'reviews.ts' });
-      if (!(await tab.count())) await wb.openFile(RATING_FILE);
-      else if (!(await tab.first().getAttribute('class'))?.includes('active')) await tab.first().click();
-      return wb.hoverWordInLine(RATING_AT, 'FROM', 'reviews');
-    };
+    const onTable = () => wb.hoverInFile(RATING_FILE, RATING_AT, 'FROM', 'reviews');
     const hoverText = await wb.hoverUntil(onTable, (t) => /Missing index on reviews/.test(t) && /One index for/.test(t), 'a missing-index hover on the rating statement that names a shared index', 150_000);
     const fromHover = INDEX_NAME.exec(hoverText);
     if (!fromHover) throw new StepFailure(`expected a CREATE INDEX on reviews in the hover; saw ${hoverText.slice(0, 400)}`);
@@ -69,10 +64,7 @@ export const step: Step = {
     log(`workload: ${fromWorkload[0]}`);
     await screenshot('workload-report');
     // A report to read, not an Untitled document: nothing to save (it was dirty, and closing it asked to save).
-    if (await reportTab.evaluate((t) => t.classList.contains('dirty'))) throw new StepFailure('expected the workload report not to be an unsaved (dirty) document');
-    await wb.runCommand('View: Close Editor');
-    await wb.until(async () => (await page.locator('.tabs-container .tab').filter({ hasText: /Index advice for the workload/ }).count()) === 0, 'the workload report closed without a "Save changes?" prompt', 10_000);
-    if (await page.locator('.monaco-dialog-box').count()) throw new StepFailure('closing the workload report asked something (a save prompt?)');
+    await wb.closeReadOnlyTab(/Index advice for the workload\.md/, 'the workload report');
 
     const names = { hover: fromHover[1], suggest: fromSuggest[1], workload: fromWorkload[1] };
     if (new Set(Object.values(names)).size !== 1) throw new StepFailure(`expected one index for the reviews statements on every surface; saw ${JSON.stringify(names)}`);

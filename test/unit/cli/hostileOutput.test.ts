@@ -60,7 +60,7 @@ describe('cli: hostile text in output (issue 12 item 4)', () => {
 
   it('Markdown report: a bare CR, a NEL or a line separator in a name cannot break a table row', () => {
     const md = renderMarkdown({
-      generatedAt: new Date(0), paths: ['.'], findings: [], docsBaseUri: 'https://example.invalid/',
+      generatedAt: new Date(0), paths: ['.'], findings: [],
       health: [{ id: 'h', title: 'idx\rcr', status: 'warning', detail: 'a\u0085b\u2028c\r\n| injected | row |' }],
       statements: { unavailable: 'none' },
     });

@@ -57,7 +57,13 @@ describe('cli scan', () => {
     assert.match(r.out, /^db\/queries\.sql:1:29: warning non-sargable-predicate: /m);
     assert.match(r.out, /^db\/queries\.sql:4:28: warning leading-wildcard-like: /m);
     assert.doesNotMatch(r.out, /sessions|ignored\.sql|skip\.sql/);
-    assert.match(r.out, /3 files, 5 SQL statements: 3 warnings, 1 info\nby context: request 3 \(3 warnings\), migration 1 \(1 info\)$/);
+    assert.match(r.out, /3 files, 5 SQL statements: 3 warnings, 1 info\nby context: request 3 \(3 warnings\), migration 1 \(1 info\)\nread about the rules:\n/);
+    // Each rule with findings once, with its docs page on this machine (the file the CLI ships beside it): one a reader can open.
+    const docs = [...r.out.matchAll(/^ {4}([a-z-]+): (\S+\.md)$/gm)];
+    assert.deepEqual(docs.map((m) => m[1]), [...new Set(docs.map((m) => m[1]))].sort());
+    assert.ok(docs.length >= 2, r.out);
+    for (const [, id, file] of docs) assert.match(fs.readFileSync(file, 'utf8'), new RegExp(`^# ${id}$`, 'm'));
+    assert.doesNotMatch(r.out, /https?:\/\//, 'no web address: the project publishes no web copy of its docs');
     assert.equal(r.code, 0, 'warnings stay below the default --fail-on error');
     assert.equal((await run(['scan', '.', '--exclude', 'vendor-sql/**', '--context', 'migration=keep', '--fail-on', 'warning'], dir())).code, 1);
     assert.match((await run(['scan', '.', '--exclude', 'vendor-sql/**', '--context', 'migration=keep'], dir())).out, /^db\/migrations\/0002_backfill\.sql:1:28: warning non-sargable-predicate: /m);
@@ -86,12 +92,16 @@ describe('cli scan', () => {
     broken.runs[0].results[0].locations[0].physicalLocation.region.startLine = 0;
     assert.equal(ajv.validate(schema, broken), false);
     const run0 = log.runs[0];
+    assert.doesNotMatch(JSON.stringify(run0.tool), /https?:\/\//, 'no web address in the tool metadata');
     const rules = run0.tool.driver.rules as any[];
     for (const m of RULES) {
       const rule = rules.find((x) => x.id === m.id);
       assert.ok(rule, m.id);
       assert.equal(rule.shortDescription.text, m.description);
-      assert.equal(rule.helpUri, `https://github.com/pg-lens/pg-lens/blob/main/docs/rules/${m.id}.md`);
+      // No helpUri (the project publishes no web copy: a dead link is worse than none); the page itself is the rule's help.
+      assert.equal(rule.helpUri, undefined);
+      assert.equal(rule.help.markdown, fs.readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'rules', `${m.id}.md`), 'utf8'));
+      assert.match(rule.help.text, new RegExp(`docs/rules/${m.id}\\.md`));
       assert.equal(rule.defaultConfiguration.level, { error: 'error', warning: 'warning', info: 'note', hint: 'note' }[m.defaultSeverity]);
     }
     const results = run0.results as any[];

@@ -65,6 +65,17 @@ describe('core/codeContext', () => {
     assert.equal(codeContextOf('app/x.rb', 'class W\n  include Sidekiq::Job\nend\n'), 'job');
   });
 
+  it('held-out-i kinds: end-to-end test packages, Alembic environments, click command modules and `@scheduler.add` jobs', () => {
+    assert.equal(codeContextOf('packages/e2e-tests/helpers/db-helpers.js'), 'test');
+    assert.equal(codeContextOf('services/integration_tests/orders.py'), 'test');
+    assert.equal(codeContextOf('src/app/database/revisions/tenant/env.py', 'import logging\nfrom alembic import context\nfrom sqlalchemy import engine_from_config\n'), 'migration');
+    const cli = 'import logging\n\nimport click\n\n@click.group()\ndef cli():\n    pass\n\n@plugins_group.command("install")\ndef install_plugins():\n    pass\n';
+    assert.equal(codeContextOf('src/app/cli.py', cli), 'script');
+    // click imported for something else (no command defined): still request code.
+    assert.equal(codeContextOf('src/app/views.py', 'import click\n\ndef echo(x):\n    click.echo(x)\n'), 'request');
+    assert.equal(codeContextOf('src/app/case/scheduled.py', 'from app.scheduler import scheduler\n\n@scheduler.add(every(1).hour, name="close")\ndef close_cases(db_session):\n    pass\n'), 'job');
+  });
+
   it('caps findings outside request and job code at info, and the cap is configurable', () => {
     assert.equal(applyContext([f('error')], 'db/migrate/1_x.rb', '')[0].severity, 'info');
     assert.equal(applyContext([f('warning')], 'app/jobs/x_job.rb', '')[0].severity, 'warning');

@@ -21,6 +21,14 @@ describe('core/importContext', () => {
     assert.deepEqual([...g.contexts()], [['tracker/timeline/rebuilder.py', 'script']]);
   });
 
+  it('a click command module known from its text is a script itself, but what it imports (the scheduler\'s jobs, the server) keeps its own context', () => {
+    const g = new ImportGraph();
+    g.add('src/app/case/scheduled.py', 'from app.scheduler import scheduler\n\n@scheduler.add(every(1).hour)\ndef remind(db_session):\n    pass\n');
+    g.add('src/app/case/flows.py', rebuild);
+    g.add('src/app/cli.py', 'import click\n\nfrom app.case import scheduled\nfrom app.case.flows import rebuild\n\n@scheduler_group.command("start")\ndef start():\n    pass\n');
+    assert.deepEqual([...g.contexts()], []);
+  });
+
   it('reads a parenthesised import over several lines', () => {
     const g = new ImportGraph();
     g.add('tracker/exports/writer.py', rebuild);

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Finding } from '../../../src/core/findings';
-import { analyzeFile, functionAnalyzer, reachesLevel, rulesAnalyzer, scanFiles } from '../../../src/core/scan';
+import { analyzeFile, functionAnalyzer, reachesLevel, rulesAnalyzer, scanFiles, scanSummaryLine } from '../../../src/core/scan';
 import { parseOne } from '../../../src/core/sql/parse';
 import { nPlusOneAnalyzer } from '../../../src/core/nplusone/analyzer';
 import { treeSitterParseCount } from '../../../src/core/syntax/treeSitter';
@@ -91,5 +91,14 @@ describe('core/scan over application code', () => {
     const r = await scanFiles(files, { analyzers: [rulesAnalyzer()], isCancelled: () => n >= 3, onFile: () => n++ });
     assert.equal(r.cancelled, true);
     assert.equal(r.files, 3);
+  });
+});
+
+describe('scanSummaryLine', () => {
+  it('counts as the Problems panel does: hints are named apart, never as infos "in the Problems panel" (umami: "12 infos" the panel did not list)', () => {
+    const line = scanSummaryLine({ cancelled: false, files: 871, seconds: 13.04, counts: { error: 0, warning: 1, info: 0, hint: 12 }, withDb: true });
+    assert.equal(line, 'Scanned 871 files in 13.0 s: 0 errors, 1 warning, 0 infos in the Problems panel; 12 hints (faded text in the editor, not listed there).');
+    assert.equal(scanSummaryLine({ cancelled: true, files: 1, seconds: 0.2, counts: { error: 1, warning: 0, info: 2, hint: 0 }, withDb: false }),
+      'Scan cancelled after 1 file in 0.2 s: 1 error, 0 warnings, 2 infos in the Problems panel (no database: static rules only).');
   });
 });

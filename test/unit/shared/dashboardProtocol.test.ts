@@ -18,11 +18,14 @@ describe('shared/dashboardProtocol', () => {
     // A statement's details come with the window the table shows (the panel's deltas or the totals since reset).
     assert.deepEqual(parseWebviewMessage({ type: 'showStatement', id: '-42', figures: 'delta' }), { type: 'showStatement', id: '-42', figures: 'delta' });
     assert.deepEqual(parseWebviewMessage({ type: 'showStatement', id: '42', figures: 'total' }), { type: 'showStatement', id: '42', figures: 'total' });
+    // A health finding's "Why": a check id only (the extension builds the docs path and opens it only for a check it knows).
+    assert.deepEqual(parseWebviewMessage({ type: 'openDocs', checkId: 'unused-index' }), { type: 'openDocs', checkId: 'unused-index' });
     for (const bad of [
       undefined, 'ready', { type: 'ready', extra: 1 }, { type: 'runSql', sql: 'DROP TABLE t' }, { type: 'requestAction', action: { kind: 'drop-index', oid: 500, confirmed: true } },
       { type: 'requestAction', action: { kind: 'drop-index', oid: 500 }, confirmed: true }, { type: 'openSql', sql: '' }, { type: 'openSql', sql: 'x'.repeat(200001) },
       { type: 'requestAction', action: { kind: 'terminate-backend', pid: '1', backendStart: '2026-01-01 10:00:00+00' } },
       { type: 'showStatement', id: '42' }, { type: 'showStatement', id: '42', figures: 'all' }, { type: 'showStatement', id: 'x', figures: 'delta' },
+      { type: 'openDocs', checkId: '../../package' }, { type: 'openDocs', checkId: 'docs/health/unused-index.md' }, { type: 'openDocs', checkId: 'Unused' }, { type: 'openDocs' },
     ]) assert.equal(parseWebviewMessage(bad), undefined, JSON.stringify(bad)?.slice(0, 80));
   });
 

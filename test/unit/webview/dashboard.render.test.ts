@@ -55,6 +55,15 @@ function oneStatementStats(query: string, fig: { calls: number; totalMs: number;
   };
 }
 
+/** The panel's stylesheet, a connected profile and one stats message, laid out (the charts' ResizeObserver has run). */
+async function showConnected(page: import('playwright-core').Page, post: (m: unknown) => Promise<void>, stats: unknown): Promise<void> {
+  await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
+  await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+  await post({ type: 'status', state: 'connected' });
+  await post({ type: 'stats', stats });
+  await page.waitForTimeout(300);
+}
+
 describe('webview/dashboard (in Chromium)', function () {
   this.timeout(60000);
   let built: { js: string; css: string };
@@ -213,11 +222,7 @@ describe('webview/dashboard (in Chromium)', function () {
     const stats = oneStatementStats(query, fig);
     for (const width of [370, 210]) {
       await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
-        await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
-        await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
-        await post({ type: 'status', state: 'connected' });
-        await post({ type: 'stats', stats });
-        await page.waitForTimeout(300); // the charts' ResizeObserver
+        await showConnected(page, post, stats);
         const m = await page.evaluate(() => {
           const app = document.getElementById('app')!.getBoundingClientRect();
           const code = document.querySelector('table.grid code.sql')!;
@@ -230,6 +235,23 @@ describe('webview/dashboard (in Chromium)', function () {
         assert.ok(m.chars / m.lines >= 18, `${width} px: ${m.lines} lines for ${m.chars} characters (${(m.chars / m.lines).toFixed(1)} a line)`);
         assert.equal(m.charts.length, 4);
         for (const c of m.charts) assert.ok(c.right <= m.appRight + 1 && c.canvas <= m.appRight + 1, `${width} px: a chart ends at ${c.right} (canvas ${c.canvas}), past the pane's ${m.appRight}`);
+      });
+    }
+  });
+
+  it('Activity fits a dashboard beside the editor at 800 px (~437 px): the page does not scroll sideways (it was 462 px wide)', async function () {
+    const session = (pid: number, state: string, app: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'shop', user: 'postgres', application: app, clientAddr: null, state, waitEventType: state === 'active' ? 'Lock' : 'Client', waitEvent: state === 'active' ? 'relation' : 'ClientRead', query: 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', querySeconds: 15.6, xactSeconds: 32.4, stateSeconds: 15.6, blockedBy: [], ssl: null, superuser: false, own: false });
+    const stats = { ...oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }), sessions: [session(18933, 'idle in transaction', 'p6-blocker'), session(18934, 'active', 'p6-waiter')] };
+    for (const width of [437, 380]) {
+      await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
+        await showConnected(page, post, stats);
+        const m = await page.evaluate(() => {
+          const app = document.getElementById('app')!.getBoundingClientRect();
+          const activity = [...document.querySelectorAll('table.grid')].find((t) => /p6-waiter/.test(t.textContent ?? ''))!;
+          return { appRight: app.right, tableRight: activity.getBoundingClientRect().right, buttons: activity.querySelectorAll('button').length, cols: [...activity.querySelectorAll('tbody tr:first-child td')].map((td) => Math.round(td.getBoundingClientRect().width)).join(' ') };
+        });
+        assert.equal(m.buttons, 3, 'Cancel + Terminate for the waiter, Terminate for the idle blocker');
+        assert.ok(m.tableRight <= m.appRight + 1, `${width} px: the Activity table ends at ${Math.round(m.tableRight)}, past the pane's ${Math.round(m.appRight)} (columns ${m.cols})`);
       });
     }
   });

@@ -106,6 +106,23 @@ describe('webview/plan layout (in Chromium)', function () {
     });
   });
 
+  it('the Diagram in a narrow pane: a meter\'s figure and its share stay whole ("554.00 (100%" ⏎ ")" in a ~190 px pane)', async function () {
+    for (const width of [190, 225]) {
+      await withPlanPage(this, width, async (page) => {
+        // The card as wide as the person's (~185 px in a 225 px pane, code-server's side panel): here the page alone lays it out wider.
+        await page.addStyleTag({ content: '.diagram .card { width: 185px; min-width: 0; box-sizing: border-box; }' });
+        // customers.ts:19's analysed plan: one Seq Scan card holding 100% of time and cost (where the person saw it).
+        const one = { Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'customers', Schema: 'public', Alias: 'customers', 'Startup Cost': 0, 'Total Cost': 214, 'Plan Rows': 40, 'Plan Width': 60, 'Actual Startup Time': 0.01, 'Actual Total Time': 2.8, 'Actual Rows': 1, 'Actual Loops': 1, Filter: "(lower((email)::text) = 'margaret.berners1@mail.test'::text)", 'Rows Removed by Filter': 7999, 'Shared Hit Blocks': 94 }, 'Execution Time': 2.85 };
+        for (const plan of [one, fixturePlan(), JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'no-analyze-join.json'), 'utf8'))[0]]) {
+          await show(page, plan, 'diagram');
+          assert.ok((await page.locator('.diagram .meter .v').count()) >= 2, 'the diagram shows its meters');
+          const broken = await brokenWords(page, '.diagram .meter .v');
+          assert.deepEqual(broken, [], `${width} px: meter values broken across lines: ${broken.join(', ')}`);
+        }
+      });
+    }
+  });
+
   it('one estimated row reads "1 row est." in the tree (it read "1 rows est."; the hover already said "1 row est.")', async function () {
     await withPlanPage(this, 600, async (page) => {
       const generic = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'no-analyze-join.json'), 'utf8'))[0];

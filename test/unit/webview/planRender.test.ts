@@ -196,6 +196,22 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.equal(t.querySelector('th[data-sort="loops"]')!.getAttribute('aria-sort'), 'ascending');
   });
 
+  it('the table of an estimates-only plan shows the figures it has: no empty time, misestimate, loops or buffer columns', () => {
+    const { doc } = dom();
+    const estimated = analyzePlan(fs.readFileSync(path.join(FIX, 'pg18', 'no-analyze-join.json'), 'utf8'));
+    assert.equal(estimated.analyzed, false);
+    const t = renderTable(doc, estimated, () => undefined);
+    const headers = Array.from(t.querySelectorAll('thead th')).map((x) => x.textContent);
+    assert.deepEqual(headers, ['#', 'Node', 'Rows est.', 'Self cost']);
+    for (const r of Array.from(t.querySelectorAll('tbody tr'))) assert.equal(r.querySelectorAll('td').length, headers.length);
+    // Sorted by cost (the figure it has), most expensive first.
+    const costs = Array.from(t.querySelectorAll('tbody tr')).map((r) => estimated.nodes[Number((r as HTMLElement).dataset.node)].metrics.exclusiveCost);
+    assert.deepEqual(costs, [...costs].sort((a, b) => b - a));
+    // An analysed plan keeps every column.
+    const analysed = renderTable(doc, analyzePlan(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8')), () => undefined);
+    assert.ok(Array.from(analysed.querySelectorAll('thead th')).map((x) => x.textContent).includes('Self time'));
+  });
+
   it('compare and benchmark views', () => {
     const { root } = dom();
     const a = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'seq-scan-selective.json'), 'utf8'))[0];

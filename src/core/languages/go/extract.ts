@@ -6,8 +6,8 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, type PlaceholderStyle } from '../../extract/compose';
-import { betweenQuotes, decodeRange, goEscape } from '../../extract/escapes';
-import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { betweenQuotes, decodeRange, goEscape, insideDelimiters } from '../../extract/escapes';
+import { composeParenOrPlus, textStart, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = [
   'Query', 'QueryRow', 'Exec', 'Prepare', 'QueryContext', 'QueryRowContext', 'ExecContext', 'PrepareContext',
@@ -40,8 +40,7 @@ function literal(node: Node, env: Env): Part[] | undefined {
   if (node.type === 'raw_string_literal') {
     const parts: Part[] = [];
     // Carriage returns are discarded from raw strings.
-    const s = node.startIndex + 1;
-    const e = Math.max(s, node.endIndex - 1);
+    const [s, e] = insideDelimiters(node);
     let k = s;
     while (k < e) {
       const cr = text.indexOf('\r', k);
@@ -60,21 +59,13 @@ function isSprintf(node: Node, text: string): boolean {
 }
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
-  switch (node.type) {
-    case 'parenthesized_expression':
-      return composeInner(node, recurse);
-    case 'binary_expression':
-      return joinOperands(node, recurse, ['+']);
-    case 'call_expression': {
-      if (!isSprintf(node, env.text)) return undefined;
-      const [first, ...args] = node.childForFieldName('arguments')?.namedChildren ?? [];
-      if (!first) return undefined;
-      // %s / %v of a string constant is filled with it; other verbs and unknown arguments stay holes.
-      const argFor = (m: string, k: number) => (/^%[sv]$/.test(m) && args[k] ? recurse(args[k]!) : undefined);
-      return directivesToHoles(recurse(first) ?? [], /%%|%[-+# 0]*\d*(?:\.\d+)?[vTtbcdoOqxXUeEfFgGsp]/g, (m) => (m === '%%' ? '%' : undefined), argFor);
-    }
-  }
-  return undefined;
+  if (node.type !== 'call_expression') return composeParenOrPlus(node, recurse);
+  if (!isSprintf(node, env.text)) return undefined;
+  const [first, ...args] = node.childForFieldName('arguments')?.namedChildren ?? [];
+  if (!first) return undefined;
+  // %s / %v of a string constant is filled with it; other verbs and unknown arguments stay holes.
+  const argFor = (m: string, k: number) => (/^%[sv]$/.test(m) && args[k] ? recurse(args[k]!) : undefined);
+  return directivesToHoles(recurse(first) ?? [], /%%|%[-+# 0]*\d*(?:\.\d+)?[vTtbcdoOqxXUeEfFgGsp]/g, (m) => (m === '%%' ? '%' : undefined), argFor);
 }
 
 function climb(parent: Node, child: Node): boolean {
@@ -108,7 +99,7 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const pgx = imports.some((i) => i.startsWith('github.com/jackc/pgx'));
   const gorm = imports.some((i) => i.startsWith('gorm.io/'));
   // The query is the first argument after ctx and &dest that composes to text.
-  const skip = (a: Node) => CTXLIKE.test(text.slice(a.startIndex, Math.min(a.endIndex, a.startIndex + 40))) || a.type === 'unary_expression';
+  const skip = (a: Node) => CTXLIKE.test(textStart(text, a, 40)) || a.type === 'unary_expression';
   const candidates = args.filter((a) => !skip(a)).slice(0, 1);
   const dollar: PlaceholderStyle = { dollar: true };
   if (name === 'Raw') return gorm ? { api: 'gorm.Raw', style: { qmark: 'plain', at: true, dollar: true }, arg: null, args: candidates, generic: true } : undefined;
@@ -131,7 +122,6 @@ export const goProfile: LanguageProfile = {
   compose,
   call,
   climb,
-  identifier: new Set(['identifier']),
   defaultStyle: { dollar: true },
   imports: importsOf,
   hotWords: new RegExp(`\\b(?:${METHODS.join('|')})\\b`),

@@ -2,7 +2,7 @@
  * Go: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, isFieldOfParent, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
@@ -17,9 +17,7 @@ function goCallParts(n: Node): CallShape | undefined {
 const goMember = (n: Node) => memberParts(n, GO_MEMBER);
 
 function goIsOutermost(n: Node): boolean {
-  const p = n.parent;
-  if (p?.type === 'selector_expression' && same(field(p, 'operand'), n)) return p.parent?.type !== 'call_expression';
-  return true;
+  return !isFieldOfParent(n, 'selector_expression', 'operand') || n.parent!.parent?.type !== 'call_expression';
 }
 
 function goLoopOf(n: Node, child: Node): LoopInfo | undefined {

@@ -12,7 +12,7 @@ import type { Node } from '@vscode/tree-sitter-wasm';
 import { composeSqlBuilder } from './sqlBuilder';
 import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
 import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
-import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeParenOrPlus, textStart, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
 const SPRING = ['query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'queryForStream', 'update', 'batchUpdate', 'sql'];
@@ -93,10 +93,6 @@ function literal(node: Node, env: Env): Part[] | undefined {
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_expression':
-      return composeInner(node, recurse);
-    case 'binary_expression':
-      return joinOperands(node, recurse, ['+']);
     case 'method_invocation':
       // MyBatis's SQL builder: `new SQL() {{ SELECT(…); FROM(…); }}.toString()`.
       return composeSqlBuilder(node, recurse);
@@ -117,7 +113,7 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     }
   }
   void env;
-  return undefined;
+  return composeParenOrPlus(node, recurse);
 }
 
 function climb(parent: Node): boolean {
@@ -171,7 +167,7 @@ function annotationTarget(node: Node, env: Env): CallTarget | undefined {
  */
 function providerTarget(value: Node, env: Env): CallTarget | undefined {
   const mybatis = [...env.imports].some((i) => i.startsWith('org.apache.ibatis'));
-  if (!mybatis && !/[#$]\{\w/.test(env.text.slice(value.startIndex, Math.min(value.endIndex, value.startIndex + 4000)))) return undefined;
+  if (!mybatis && !/[#$]\{\w/.test(textStart(env.text, value, 4000))) return undefined;
   return { api: 'mybatis.provider', style: MYBATIS_STYLE, arg: value, generic: true };
 }
 
@@ -180,7 +176,7 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   if (callNode.type === 'return_statement') return providerTarget(callee, env);
   const name = callee.text;
   const obj = callNode.childForFieldName('object');
-  const recv = obj ? env.text.slice(obj.startIndex, Math.min(obj.endIndex, obj.startIndex + 100)) : '';
+  const recv = obj ? textStart(env.text, obj, 100) : '';
   const args = firstArgs(callNode);
   if (JPA.includes(name)) return { api: `jpa.${name}`, style: SPRING_STYLE, arg: null, args, generic: true };
   const springRecv = /jdbc|template|client/i.test(recv);
@@ -199,7 +195,6 @@ export const javaProfile: LanguageProfile = {
   compose,
   call,
   climb,
-  identifier: new Set(['identifier']),
   defaultStyle: { qmark: 'jdbc', colon: true },
   imports: importsOf,
   hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA].join('|')}|\\w*Query|SQL(?=\\s*\\())\\b`),

@@ -2,8 +2,8 @@
  * Java: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, buildChain, loopBody, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
-import { names, label, firstArg, sqlOf, opOfSql, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
+import { field, named, isFieldOfParent, buildChain, loopBody, memberParts, type MemberSyntax, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { chainParts, label, firstArg, sqlOf, opOfSql, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import type { FileContext } from '../../nplusone/context';
 
 const JAVA_STREAM_METHODS = new Set(['forEach', 'forEachOrdered', 'map', 'flatMap', 'filter', 'peek', 'anyMatch', 'allMatch', 'noneMatch', 'mapToObj', 'mapToInt', 'mapToLong', 'collect']);
@@ -68,11 +68,7 @@ export function javaAdapter(): LanguageAdapter {
   return {
     lang: 'java',
     callTypes: new Set(['method_invocation']),
-    chainOf: (n) => {
-      const p = n.parent;
-      if (p?.type === 'method_invocation' && same(field(p, 'object'), n)) return undefined;
-      return buildChain(n, javaCallParts, javaMember, /^(this|super)$/);
-    },
+    chainOf: (n) => (isFieldOfParent(n, 'method_invocation', 'object') ? undefined : buildChain(n, javaCallParts, javaMember, /^(this|super)$/)),
     loopOf: javaLoopOf,
     functionTypes: new Set(['method_declaration', 'constructor_declaration', 'lambda_expression']),
     // A method declared without a body (an interface's, an abstract one) is not a definition: its implementations are.
@@ -105,10 +101,7 @@ export function classifyJava(chain: Chain, ctx: FileContext, a: LanguageAdapter)
 }
 
 function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const { segs, names: n, last, method } = chainParts(chain);
   const recv = n[n.length - 2];
   const recvType = recv ? (ctx.types.get(recv) ?? '') : '';
   // JDBC

@@ -5,8 +5,8 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
-import { betweenQuotes, decodeRange, jsEscape } from '../../extract/escapes';
-import { composeInner, joinOperands, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { betweenQuotes, decodeRange, insideDelimiters, jsEscape } from '../../extract/escapes';
+import { composeInner, composeParenOrPlus, hole, textStart, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const CALLEES = '^(query|raw|unsafe|execute|[$]queryRaw|[$]executeRaw|[$]queryRawUnsafe|[$]executeRawUnsafe|sql|fragment|type|typeAlias|join)$';
 
@@ -46,20 +46,15 @@ function literal(node: Node, env: Env, ctx: ComposeCtx): Part[] | undefined {
   if (node.type === 'string') return betweenQuotes(text, node, jsEscape);
   if (node.type === 'template_string') {
     const parts: Part[] = [];
-    let pos = node.startIndex + 1;
-    const end = Math.max(pos, node.endIndex - 1);
+    const [start, end] = insideDelimiters(node);
+    let pos = start;
     for (const c of node.namedChildren) {
       if (!c || c.type !== 'template_substitution') continue;
       decodeRange(parts, text, pos, c.startIndex, jsEscape);
       const inner = c.namedChildren[0];
       const nested = inner && inner.type === 'call_expression' && isSqlTagCall(inner, text) ? inner : undefined;
-      parts.push({
-        t: 'hole',
-        source: text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 200)),
-        span: { start: c.startIndex, end: c.endIndex },
-        // In a tagged template a substitution is a bind parameter; a nested sql`` fragment is SQL text computed at run time.
-        dynamic: !ctx.tagged || !!nested,
-      });
+      // In a tagged template a substitution is a bind parameter; a nested sql`` fragment is SQL text computed at run time.
+      parts.push(hole(c, text, !ctx.tagged || !!nested));
       pos = c.endIndex;
     }
     decodeRange(parts, text, pos, end, jsEscape);
@@ -76,15 +71,12 @@ function isSqlTagCall(n: Node, text: string): boolean {
 
 function compose(node: Node, _env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'parenthesized_expression':
     case 'as_expression':
     case 'satisfies_expression':
     case 'non_null_expression':
       return composeInner(node, recurse);
-    case 'binary_expression':
-      return joinOperands(node, recurse, ['+']);
   }
-  return undefined;
+  return composeParenOrPlus(node, recurse);
 }
 
 function climb(parent: Node, _child: Node): boolean {
@@ -128,9 +120,9 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const args = callNode.childForFieldName('arguments');
   const tagged = args?.type === 'template_string';
   const fn = callNode.childForFieldName('function');
-  const fnText = fn ? text.slice(fn.startIndex, Math.min(fn.endIndex, fn.startIndex + 200)) : '';
+  const fnText = fn ? textStart(text, fn, 200) : '';
   const receiver = fn?.type === 'member_expression' ? fn.childForFieldName('object') : null;
-  const recvText = receiver ? text.slice(receiver.startIndex, Math.min(receiver.endIndex, receiver.startIndex + 100)) : '';
+  const recvText = receiver ? textStart(text, receiver, 100) : '';
   if (callee.type === 'call_expression') {
     // slonik: sql.type(schema)`…`, sql.typeAlias('x')`…`
     return tagged && /^sql\.(type|typeAlias)\b/.test(fnText) ? { api: 'slonik.sql', style: {}, arg: args, tagged: true, generic: true } : undefined;
@@ -186,7 +178,6 @@ export const javascriptProfile: LanguageProfile = {
   compose,
   call,
   climb,
-  identifier: new Set(['identifier']),
   defaultStyle: { dollar: true },
   imports: importsOf,
   hotWords: /(?:\bquery|\braw|\bunsafe|\bexecute|\$queryRaw|\$executeRaw|\bsql|\bSQL)\b/,

@@ -3,7 +3,7 @@
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
 import { field, named, same, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, UNWRAP, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type FunctionDef, type CallShape, type Segment, type LoopKind } from '../../nplusone/syntax';
-import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, isClientish, isModelName, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 import type { SourceLanguage } from '../../syntax/treeSitter';
 
@@ -198,11 +198,39 @@ function inStaticMethodOfModel(n: Node): boolean {
   return false;
 }
 
-export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+const OBJECTION_WRITE = /^(insert|insertAndFetch|insertGraph|insertGraphAndFetch|patch|patchAndFetch|patchAndFetchById|update|updateAndFetch|updateAndFetchById|delete|deleteById|del|relate|unrelate|upsertGraph|upsertGraphAndFetch|increment|decrement|hardDelete|softDelete)$/;
+/** Ends a builder without running it: SQL text, a knex builder, a copy. */
+const OBJECTION_NOT_RUN = /^(toKnexQuery|toString|toSql|toSQL|clone|modify|as|alias|where|andWhere|orWhere|whereIn|select|orderBy|joinRelated|withGraphJoined|withGraphFetched|limit|offset|page|range)$/;
+
+/**
+ * Objection.js (on Knex): `Model.query()…` on a model of the app, `record.$query()…`,
+ * `record.$relatedQuery('steps')…`. A chain handed to another call as an argument (a subquery:
+ * `whereIn('id', Step.query().select('flow_id'))`) or one that is not awaited and ends in a builder
+ * method (kept to be composed and run later) is not a round trip where it is written.
+ */
+function classifyObjection(chain: Chain, n: string[], ctx: FileContext): DbCall | undefined {
   const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const qi = n.findIndex((x, i) => i >= 1 && segs[i].call && (x === '$query' || x === '$relatedQuery'));
+  const mi = n.findIndex((x, i) => i === 1 && x === 'query' && segs[i].call && !segs[0].call && /^[A-Z]/.test(n[0]) && (ctx.models.has(n[0]) || usesModule(ctx, /^objection$/)));
+  const at = qi >= 0 ? qi : mi;
+  if (at < 0) return undefined;
+  const node = chain.node;
+  let p = node.parent;
+  while (p && /^(parenthesized_expression)$/.test(p.type)) p = p.parent;
+  if (p?.type === 'arguments') return undefined;
+  const awaited = p?.type === 'await_expression' || p?.type === 'return_statement' || p?.type === 'arrow_function';
+  const method = n[n.length - 1];
+  if (!awaited && (n.length === at + 1 || OBJECTION_NOT_RUN.test(method))) return undefined;
+  const rest = n.slice(at + 1);
+  const write = rest.some((x) => OBJECTION_WRITE.test(x));
+  const restArgs = segs.slice(at + 1).map((s) => s.args?.text ?? '').join(' ');
+  const batch = rest.some((x) => /^(whereIn|findByIds|whereInComposite)$/.test(x)) || /^(insert|insertGraph|insertAndFetch|insertGraphAndFetch|relate)$/.test(rest[0] ?? '') && /^\(\s*\[/.test(segs[at + 1]?.args?.text ?? '') || /\bwhereIn\b/.test(restArgs);
+  const model = at === mi ? n[0] : n[at] === '$relatedQuery' ? (/^\(\s*['"]([\w$]+)['"]/.exec(segs[at].args?.text ?? '')?.[1] ?? 'record') : n[at - 1];
+  return { library: 'objection', op: write ? 'write' : 'read', batch, label: `${n.slice(0, at + 1).join('.')}(…)${rest.length ? '.' + rest.join('.') : ''}`, method, model };
+}
+
+export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  const { segs, names: n, last, method } = chainParts(chain);
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
   // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models.
@@ -303,6 +331,9 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     if (method === 'flush' && !mikro) return undefined;
     return { library, op: TYPEORM_WRITE.test(method) ? 'write' : 'read', batch, label: label(chain), method, model };
   }
+
+  const objection = classifyObjection(chain, n, ctx);
+  if (objection) return objection;
 
   // A static method of a Sequelize model calling the model itself: `this.create(…)`, `this.findAll(…)`.
   if (segs.length === 1 && chain.viaSelf && (SEQUELIZE_STRONG.has(method) || SEQUELIZE_WEAK.has(method)) && inStaticMethodOfModel(chain.node)) {

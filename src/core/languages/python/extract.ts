@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { directivesToHoles, type Part, pushText, type PlaceholderStyle } from '../../extract/compose';
 import { pyEscape } from '../../extract/escapes';
-import { joinOperands, visibleValue, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { hole, joinOperands, textStart, visibleValue, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const QUERY = `
 (string) @str
@@ -76,7 +76,7 @@ function literal(node: Node, env: Env): Part[] | undefined {
     for (const c of node.namedChildren) {
       if (!c || c.type !== 'interpolation') continue;
       decodeBody(parts, text, pos, c.startIndex, raw, true);
-      parts.push({ t: 'hole', source: text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 200)), span: { start: c.startIndex, end: c.endIndex }, dynamic: true });
+      parts.push(hole(c, text, true));
       pos = c.endIndex;
     }
   }
@@ -170,7 +170,7 @@ function psycopgSql(node: Node, fn: Node | null, env: Env, recurse: Recurse): Pa
   const name = calleeName(fn, env);
   if (!name || !PSYCOPG_SQL.has(name) || !usesPsycopg(env)) return undefined;
   const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((c): c is Node => !!c && c.type !== 'comment' && c.type !== 'keyword_argument');
-  const value = (): Part[] => [{ t: 'hole', source: env.text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 200)), span: { start: node.startIndex, end: node.endIndex }, dynamic: false }];
+  const value = (): Part[] => [hole(node, env.text, false)];
   if (name === 'Literal' || name === 'Placeholder') return value();
   if (name === 'SQL') return args.length === 1 ? recurse(args[0]) : undefined;
   // Identifier("schema", "table"): each literal part quoted, joined by dots.
@@ -263,7 +263,7 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const im = env.imports;
   const fn = callNode.childForFieldName('function');
   const receiver = fn?.type === 'attribute' ? fn.childForFieldName('object') : null;
-  const recv = receiver ? text.slice(receiver.startIndex, Math.min(receiver.endIndex, receiver.startIndex + 100)) : '';
+  const recv = receiver ? textStart(text, receiver, 100) : '';
   switch (name) {
     case 'text':
       if (fn?.type === 'attribute' && !/^(sa|sqlalchemy|sql|expression)$/.test(recv)) return undefined;
@@ -308,7 +308,6 @@ export const pythonProfile: LanguageProfile = {
   compose,
   call,
   climb,
-  identifier: new Set(['identifier']),
   defaultStyle: { dollar: true, pyformat: true },
   imports: importsOf,
   hotWords: /\b(?:execute_values|execute_batch|execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,

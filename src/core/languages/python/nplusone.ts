@@ -2,8 +2,8 @@
  * Python: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, contains, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
-import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
+import { field, named, same, isFieldOfParent, contains, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
 const PY_MEMBER: MemberSyntax = { access: 'attribute', object: 'object', name: 'attribute', index: 'subscript', indexObject: 'value' };
@@ -25,7 +25,7 @@ function pyMember(n: Node): { object: Node; name?: string } | undefined {
 function pyIsOutermost(n: Node): boolean {
   const p = n.parent;
   if (!p) return true;
-  if ((p.type === 'attribute' && same(field(p, 'object'), n)) || (p.type === 'subscript' && same(field(p, 'value'), n))) {
+  if (isFieldOfParent(n, 'attribute', 'object') || isFieldOfParent(n, 'subscript', 'value')) {
     let q: Node | null = p;
     while (q && (q.type === 'attribute' || q.type === 'subscript')) q = q.parent;
     return !(q && q.type === 'call');
@@ -131,11 +131,20 @@ const SA_METHODS = /^(query|execute|scalar|scalars|get|merge|refresh|commit|flus
 const CURSORISH = /^(cur|cursor|curs|c|conn|connection|con|db|pool|tx|txn|transaction)$|(cursor|_cur|_conn|conn|_db|pool)$/i;
 const PY_DRIVER_METHODS = /^(execute|fetch|fetchrow|fetchval|executemany|execute_values|execute_batch|copy_records_to_table|copy_from|copy_expert|executescript|mogrify_never)$/;
 
+/**
+ * A service module that imports the app's models but not SQLAlchemy itself (`from .models import Tag`,
+ * then `db_session.query(Tag)`): the session it is handed is SQLAlchemy's. `session.get(x)` stays
+ * unjudged unless it names one of those models (requests and httpx have sessions with `get` too).
+ */
+function sessionOfModels(m1: string, args: Node | undefined | null, ctx: FileContext): boolean {
+  if (!ctx.models.size) return false;
+  if (m1 !== 'get' && m1 !== 'query') return /^(commit|flush|execute|scalar|scalars|merge|refresh)$/.test(m1);
+  const first = args ? named(args)[0]?.text.split('.')[0] : undefined;
+  return first !== undefined && ctx.models.has(first);
+}
+
 export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const { segs, names: n, last, method } = chainParts(chain);
   const argsText = chainArgsText(chain);
 
   // Django: Model.objects.<…>(…), or another manager of the model (`Document.global_objects`, `_default_manager`).
@@ -157,7 +166,7 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   // SQLAlchemy session: session.query(User).get(id), db.session.execute(select(…)), session.get(User, id)
   const si = n.findIndex((x, i) => (SA_SESSION.test(x) || (x === 'session' && i > 0) || ctx.clients.get(x)?.match(/[Ss]ession/) !== undefined && ctx.clients.has(x)) && !segs[i].call);
   // `session.get(url)` is requests/httpx too: a SQLAlchemy import, or Flask-SQLAlchemy's `db.session`, decides.
-  if (si >= 0 && segs.length > si + 1 && SA_METHODS.test(n[si + 1]) && (usesModule(ctx, /sqlalchemy|flask_sqlalchemy|sqlmodel/) || (si > 0 && n[si - 1] === 'db'))) {
+  if (si >= 0 && segs.length > si + 1 && SA_METHODS.test(n[si + 1]) && (usesModule(ctx, /sqlalchemy|flask_sqlalchemy|sqlmodel/) || (si > 0 && n[si - 1] === 'db') || sessionOfModels(n[si + 1], segs[si + 1].args, ctx))) {
     const m1 = n[si + 1];
     if (m1 === 'commit' || m1 === 'flush') return { library: 'sqlalchemy', op: 'write', batch: false, label: n.slice(0, si + 2).join('.'), method: m1 };
     const batch = /\.in_\s*\(|\bbindparam\s*\([^)]*expanding|\bany_\s*\(/.test(argsText) || (m1 === 'execute' && named(segs[si + 1].args).length >= 2 && /^\[/.test(named(segs[si + 1].args)[1].text));

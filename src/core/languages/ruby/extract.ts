@@ -7,7 +7,7 @@
 import type { Node } from '@vscode/tree-sitter-wasm';
 import type { Part, PlaceholderStyle } from '../../extract/compose';
 import { decodeRange, rubyEscape, rubySingleEscape } from '../../extract/escapes';
-import { composeInner, joinOperands, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
+import { composeInner, hole, joinOperands, textStart, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const METHODS = ['find_by_sql', 'exec_query', 'execute', 'exec_params', 'exec', 'async_exec', 'async_exec_params', 'exec_update', 'exec_delete', 'exec_insert', 'select_all', 'select_one', 'select_value', 'select_values', 'select_rows', 'count_by_sql', 'fetch', 'run'];
 
@@ -42,7 +42,7 @@ function decodeChildren(parts: Part[], node: Node, text: string, start: number, 
       if (!c || c.type !== 'interpolation') continue;
       if (c.startIndex < start || c.endIndex > end) continue;
       emit(pos, c.startIndex);
-      parts.push({ t: 'hole', source: text.slice(c.startIndex, Math.min(c.endIndex, c.startIndex + 200)), span: { start: c.startIndex, end: c.endIndex }, dynamic: true });
+      parts.push(hole(c, text, true));
       pos = c.endIndex;
     }
   }
@@ -164,7 +164,7 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const args = callNode.childForFieldName('arguments');
   const first = args?.namedChildren.find((a) => !!a && a.type !== 'comment') ?? null;
   const recvNode = callNode.childForFieldName('receiver');
-  const recv = recvNode ? text.slice(recvNode.startIndex, Math.min(recvNode.endIndex, recvNode.startIndex + 120)) : '';
+  const recv = recvNode ? textStart(text, recvNode, 120) : '';
   const pgGem = env.imports.has('pg');
   const dollar: PlaceholderStyle = { dollar: true };
   switch (name) {

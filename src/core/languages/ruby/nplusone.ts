@@ -2,8 +2,8 @@
  * Ruby: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, same, buildChain, loopBody, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
-import { names, label, chainArgsText, firstArg, sqlOf, opOfSql, isModelName, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
+import { field, named, same, isFieldOfParent, buildChain, loopBody, shortText, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { chainParts, label, chainArgsText, firstArg, sqlOf, opOfSql, isModelName, BATCH_SQL, classifyPrefixes, type DbCall } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
 const RUBY_LOOP_METHODS = new Set(['each', 'map', 'collect', 'flat_map', 'each_with_index', 'each_with_object', 'find_each', 'select', 'filter', 'reject', 'filter_map', 'sum', 'group_by', 'sort_by', 'any?', 'all?', 'none?', 'index_by', 'each_slice', 'in_groups_of', 'find_in_batches', 'in_batches', 'times', 'upto', 'downto', 'each_cons', 'map!', 'find', 'detect', 'to_h']);
@@ -49,11 +49,7 @@ export function rubyAdapter(): LanguageAdapter {
   return {
     lang: 'ruby',
     callTypes: new Set(['call']),
-    chainOf: (n) => {
-      const p = n.parent;
-      if (p?.type === 'call' && same(field(p, 'receiver'), n)) return undefined;
-      return buildChain(n, rubyCallParts, () => undefined, /^(self)$/);
-    },
+    chainOf: (n) => (isFieldOfParent(n, 'call', 'receiver') ? undefined : buildChain(n, rubyCallParts, () => undefined, /^(self)$/)),
     loopOf: rubyLoopOf,
     functionTypes: new Set(['method', 'singleton_method', 'lambda']),
     functionDef: (n) => ((n.type === 'method' || n.type === 'singleton_method') && field(n, 'name') ? { name: field(n, 'name')!.text, node: n } : undefined),
@@ -85,10 +81,7 @@ export function classifyRuby(chain: Chain, ctx: FileContext, a: LanguageAdapter)
 }
 
 function classifyRubyAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
-  const segs = chain.segments;
-  const n = names(chain);
-  const last = segs[segs.length - 1];
-  const method = last.name;
+  const { segs, names: n, last, method } = chainParts(chain);
   const root = n[0];
   const argsText = chainArgsText(chain);
   // Raw: ActiveRecord::Base.connection.execute(…), conn.exec_params(…)

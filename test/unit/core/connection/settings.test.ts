@@ -1,7 +1,7 @@
 /** Issue 12 item 7: a workspace adds profiles, never redefines or downgrades the user's; secrets are keyed by identity. */
 import * as assert from 'node:assert/strict';
 import { secretKey } from '../../../../src/core/connection/profile';
-import { looksLikeProduction, mergeConnectionSettings } from '../../../../src/core/connection/settings';
+import { activeProfileName, looksLikeProduction, mergeConnectionSettings } from '../../../../src/core/connection/settings';
 
 const prod = { name: 'shop prod', host: 'db.internal', port: 5432, database: 'shop', user: 'app', environment: 'production' };
 
@@ -30,6 +30,23 @@ describe('core/connection/settings', () => {
     assert.deepEqual(merged.profiles.map((p) => [p.profile.name, p.profile.environment, p.origin]), [['shop prod', 'production', 'user'], ['local', 'development', 'workspace']]);
     assert.deepEqual(merged.problems, []);
     assert.deepEqual(mergeConnectionSettings([prod], undefined).profiles.length, 1);
+  });
+
+  it('activeProfileName: a workspace with its own list opens on its own profile, not on the one another folder chose in user settings', () => {
+    const umami = { name: 'umami local', host: '127.0.0.1', port: 5432, database: 'umami', user: 'postgres', environment: 'development' };
+    const shop = { name: 'shop (demo)', host: '127.0.0.1', port: 5432, database: 'shop', user: 'postgres', environment: 'development' };
+    const copy = { ...shop, name: 'shop copy', user: 'app' };
+    // person7's hour: Add Connection in the umami folder wrote "umami local" as the user's choice; the shop keeps its own list.
+    const inShop = mergeConnectionSettings([umami], [shop, copy]).profiles;
+    assert.equal(activeProfileName(inShop, { user: 'umami local' }, true), 'shop (demo)');
+    assert.equal(activeProfileName(inShop, { user: 'shop copy' }, true), 'shop copy', 'a user-level choice naming one of the workspace\'s profiles counts');
+    assert.equal(activeProfileName(inShop, { user: 'umami local', workspace: 'umami local' }, true), 'umami local', 'the workspace\'s own choice comes first');
+    assert.equal(activeProfileName(inShop, { workspace: 'gone' }, true), 'shop (demo)', 'a choice naming no profile falls back to the workspace\'s first');
+    // A folder without its own list: the user's choice, else the first profile.
+    const inUmami = mergeConnectionSettings([shop, umami], undefined).profiles;
+    assert.equal(activeProfileName(inUmami, { user: 'umami local' }, false), 'umami local');
+    assert.equal(activeProfileName(inUmami, {}, false), 'shop (demo)');
+    assert.equal(activeProfileName([], { user: 'x' }, false), undefined);
   });
 
   it('invalid profiles are reported in one line each, without their text', () => {

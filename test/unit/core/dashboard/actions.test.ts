@@ -1,15 +1,17 @@
-/** The confirmation dialog of a maintenance action: what Enter (the first, highlighted button) does. */
+/** The confirmation dialog of a maintenance action: two buttons, one runs it, one keeps things as they are (Escape). */
 import { strict as assert } from 'node:assert';
-import { ACTION_KINDS, confirmButtons, isDestructive } from '../../../../src/core/dashboard/actions';
+import { ACTION_KINDS, confirmButtons } from '../../../../src/core/dashboard/actions';
 
 describe('core/dashboard/actions: confirmation buttons', () => {
-  it('for what cannot be undone the highlighted button keeps things as they are; otherwise it runs the action', () => {
-    assert.deepEqual(confirmButtons('reset-statements').map((b) => b.title), ['Keep the statistics', 'Reset the statistics']);
-    assert.deepEqual(confirmButtons('drop-index').map((b) => b.title), ['Keep the index', 'Drop the index']);
+  it('two buttons: the action named for what happens, and the one that keeps things as they are — no VS Code "Cancel" beside "Keep the session"', () => {
+    assert.deepEqual(confirmButtons('terminate-backend').map((b) => b.title), ['Terminate the session', 'Keep the session']);
+    assert.deepEqual(confirmButtons('reset-statements').map((b) => b.title), ['Reset the statistics', 'Keep the statistics']);
+    assert.deepEqual(confirmButtons('drop-index').map((b) => b.title), ['Drop the index', 'Keep the index']);
     for (const kind of ACTION_KINDS) {
       const b = confirmButtons(kind);
       assert.equal(b.filter((x) => x.confirms).length, 1, `${kind}: one button confirms`);
-      assert.equal(b[0].confirms, !isDestructive(kind), `${kind}: the first (primary) button ${isDestructive(kind) ? 'keeps' : 'runs'}`);
+      // A close affordance among the items is what keeps VS Code from adding its own "Cancel"; it never confirms.
+      assert.deepEqual(b.filter((x) => x.close).map((x) => x.confirms), [false], `${kind}: one close affordance, which keeps`);
     }
   });
 });

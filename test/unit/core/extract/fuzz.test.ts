@@ -5,18 +5,7 @@ import { finishSql, textPart } from '../../../../src/core/extract/compose';
 import { splitSqlStatements, statementAt } from '../../../../src/core/extract/sqlLexer';
 import type { SqlSite } from '../../../../src/core/extract/types';
 import { listFixtures } from '../../support/extractFixtures';
-
-/** mulberry32: a small deterministic PRNG, so a failure reproduces from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../../examples/shop/prng';
 
 const TRICKY = ['"', "'", '`', '$', '$$', '${', '{', '}', '\\', '#{', '%s', '%(', '?', ':', '::', '\n', '\r\n', '/*', '*/', '--', '#', '//', '"""', "'''", '<<~SQL\n', 'SQL\n', 'SELECT ', ' FROM ', 'sql`', 'query(', ')', '(', ';', 'E\'', 'f"', 'r"', '@', '\u0000', '\uFFFF', '\uD800', 'é', '😀'];
 const LANGS = ['a.ts', 'a.tsx', 'a.js', 'a.py', 'a.go', 'A.java', 'a.rb', 'a.sql'];
@@ -67,7 +56,7 @@ describe('core/extract fuzz (never throws, results stay well-formed)', function 
   }
 
   it('2,400 random and mutated inputs across every language, async and sync', async () => {
-    const r = rng(20261126);
+    const r = prng(20261126);
     let sites = 0;
     for (let i = 0; i < 2400; i++) {
       const lang = LANGS[i % LANGS.length];
@@ -89,7 +78,7 @@ describe('core/extract fuzz (never throws, results stay well-formed)', function 
   });
 
   it('binary junk and invalid UTF-8 (decoded with replacement characters)', async () => {
-    const r = rng(7);
+    const r = prng(7);
     for (let i = 0; i < 200; i++) {
       const bytes = Buffer.alloc(1 + Math.floor(r() * 2000));
       for (let k = 0; k < bytes.length; k++) bytes[k] = Math.floor(r() * 256);
@@ -140,7 +129,7 @@ describe('core/extract fuzz (never throws, results stay well-formed)', function 
   });
 
   it('the SQL lexer, splitter and placeholder rewriting on random text', () => {
-    const r = rng(99);
+    const r = prng(99);
     for (let i = 0; i < 3000; i++) {
       const text = randomText(r);
       const st = splitSqlStatements(text);

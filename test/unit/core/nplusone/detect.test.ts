@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { detectNPlusOne, type NPlusOneEvidence } from '../../../../src/core/nplusone';
 import { applySuppressions } from '../../../../src/core/suppress';
 import type { Finding } from '../../../../src/core/findings';
@@ -47,6 +49,24 @@ export async function f() {
     assert.match(rw.code, /SELECT \* FROM orders WHERE user_id = ANY\(\$1\)/);
     assert.match(rw.code, /users\.map\(\(user\) => user\.id\)/);
     assert.ok(f.fixes.some((x) => /DataLoader/.test(x.title) && x.command?.id === 'pgLens.showNPlusOneRewrite'));
+  });
+
+  it('the batched rewrite does what the loop did with the rows: the shop\'s loops keep `product.reviews = rows` / `order.items = rows`', async () => {
+    const shop = path.join(__dirname, '..', '..', '..', '..', 'examples', 'shop', 'src');
+    for (const [file, assign] of [['products.ts', 'product.reviews = rows;'], ['orders.ts', 'order.items = rows;']] as const) {
+      const text = fs.readFileSync(path.join(shop, file), 'utf8');
+      const f = (await detectNPlusOne(text, file)).find((x) => x.message.startsWith('N+1 query:') && ev(x).rewrite?.code.includes('rowsByKey'));
+      assert.ok(f, file);
+      const code = ev(f).rewrite.code;
+      const loop = code.slice(code.lastIndexOf('\nfor (const '));
+      assert.match(loop, /\n {2}const rows = rowsByKey\.get\(String\((product|order)\.id\)\) \?\? \[\];/, `${file}: this item's rows under the loop's own name\n${loop}`);
+      assert.ok(loop.includes(`\n  ${assign}\n}`), `${file}: the loop body's assignment carried over\n${loop}`);
+    }
+    // `const result = …` (the code reads result.rows) and a renamed destructuring.
+    const named = (await detectNPlusOne(`async function f(db, users) {\n  for (const user of users) {\n    const result = await db.query('SELECT * FROM orders WHERE user_id = $1', [user.id]);\n    user.orders = result.rows;\n    count += result.rows.length;\n  }\n}`, 'x.ts'))[0];
+    assert.match(ev(named).rewrite.code, /\n {2}const result = \{ rows: rowsByKey\.get\(String\(user\.id\)\) \?\? \[\] \};[^\n]*\n {2}user\.orders = result\.rows;\n {2}count \+= result\.rows\.length;\n\}$/);
+    const renamed = (await detectNPlusOne(`async function f(db, users) {\n  for (const user of users) {\n    const { rows: orders } = await db.query('SELECT * FROM orders WHERE user_id = $1', [user.id]);\n    user.orders = orders;\n  }\n}`, 'x.ts'))[0];
+    assert.match(ev(renamed).rewrite.code, /\n {2}const orders = rowsByKey\.get\(String\(user\.id\)\) \?\? \[\];[^\n]*\n {2}user\.orders = orders;\n\}$/);
   });
 
   it('counts the elements of a literal list', async () => {

@@ -44,7 +44,7 @@ describe('core/nplusone rewrites', () => {
     assert.match(code, /unnest\(\$1::bigint\[\]\) AS k\(key\)\n {2}CROSS JOIN LATERAL \(\n {4}SELECT id, rating FROM reviews WHERE product_id = k\.key ORDER BY created_at DESC LIMIT 3/);
     assert.doesNotMatch(code, /ANY\(\$1\)[^\n]*LIMIT/, 'never a LIMIT over all keys together');
     assert.match(code, /await db\.query\(/);
-    assert.match(code, /for \(const \{ product_id, \.\.\.row \} of rows\) \{\n  const key = String\(product_id\);/, 'grouped by the key, which the rows handed on leave out');
+    assert.match(code, /for \(const \{ product_id, \.\.\.row \} of allRows\) \{\n  const key = String\(product_id\);/, 'grouped by the key, which the rows handed on leave out');
     const plain = rewriteFor({ call: call('node-postgres', 'read', { sql: 'SELECT quantity FROM order_items WHERE order_id = $1', label: 'this.db.query', method: 'query' }), variable: 'order', iterable: 'orders', params: '[order.id]' }).code;
     assert.match(plain, /SELECT order_id, quantity FROM order_items WHERE order_id = ANY\(\$1\)/, 'the grouping column is selected');
     assert.match(plain, /await this\.db\.query\(/);

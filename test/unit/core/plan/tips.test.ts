@@ -166,6 +166,34 @@ describe('core/plan tips on real plans', () => {
     assert.match(t.text, /NOT MATERIALIZED|temporary table/);
   });
 
+  it('says "Run ANALYZE" only where ANALYZE can change the estimate: not for a one-row lookup joined to more rows per key than the average, not for a condition on an expression', () => {
+    const scan = (extra: Record<string, unknown>) => ({ 'Node Type': 'Seq Scan', 'Relation Name': 'orders', 'Alias': 'o', 'Parent Relationship': 'Outer', 'Total Cost': 900, 'Actual Loops': 1, 'Actual Total Time': 9, ...extra });
+    // The shop's ordersForEmail with the heaviest customer: scans estimated right, the join 4 → 338 (one key far above the average).
+    const join = analyzePlan({ Plan: { 'Node Type': 'Hash Join', 'Hash Cond': '(o.customer_id = c.id)', 'Plan Rows': 4, 'Total Cost': 950, 'Actual Rows': 338, 'Actual Loops': 1, 'Actual Total Time': 13, Plans: [
+      scan({ 'Plan Rows': 32000, 'Actual Rows': 32000 }),
+      { 'Node Type': 'Hash', 'Parent Relationship': 'Inner', 'Plan Rows': 1, 'Total Cost': 8, 'Actual Rows': 1, 'Actual Loops': 1, 'Actual Total Time': 0.1, Plans: [
+        { 'Node Type': 'Index Scan', 'Relation Name': 'customers', 'Alias': 'c', 'Index Name': 'customers_email_key', 'Index Cond': "(email = 'm@x'::text)", 'Parent Relationship': 'Outer', 'Plan Rows': 1, 'Total Cost': 8, 'Actual Rows': 1, 'Actual Loops': 1, 'Actual Total Time': 0.05 },
+      ] },
+    ] }, 'Execution Time': 13.4 });
+    const j = join.tips.find((x) => x.kind === 'misestimate');
+    assert.ok(j, 'the join misestimate is still told');
+    assert.doesNotMatch(j.text, /ANALYZE/);
+    // A join of many rows on both sides planned far off (the join keys' statistics): ANALYZE can change that.
+    const wide = analyzePlan({ Plan: { 'Node Type': 'Merge Join', 'Merge Cond': '(a.k = b.k)', 'Plan Rows': 88900000, 'Total Cost': 9e6, 'Actual Rows': 2500000, 'Actual Loops': 1, 'Actual Total Time': 4000, Plans: [
+      scan({ 'Relation Name': 'a', Alias: 'a', 'Plan Rows': 2500000, 'Actual Rows': 2500000, 'Actual Total Time': 900 }),
+      scan({ 'Relation Name': 'b', Alias: 'b', 'Parent Relationship': 'Inner', 'Plan Rows': 40000, 'Actual Rows': 40000, 'Actual Total Time': 30 }),
+    ] }, 'Execution Time': 4100 });
+    assert.match(wide.tips.find((x) => x.kind === 'misestimate')!.text, /Run ANALYZE/);
+    // customers.ts's lower(email) = lower($1): no statistics on the expression until an index or CREATE STATISTICS gives them.
+    const expr = analyzePlan({ Plan: scan({ 'Relation Name': 'customers', 'Alias': 'customers', Filter: "(lower((email)::text) = 'm@x'::text)", 'Plan Rows': 40, 'Actual Rows': 1, 'Rows Removed by Filter': 8000 }), 'Execution Time': 2.8 });
+    const e = expr.tips.find((x) => x.kind === 'misestimate')!;
+    assert.doesNotMatch(e.text, /Run ANALYZE/);
+    assert.match(e.text, /expression.*Suggest indexes.*CREATE STATISTICS/);
+    // A plain column's estimate: ANALYZE can change it.
+    const plain = analyzePlan({ Plan: scan({ Filter: "(status = 'refunded'::text)", 'Plan Rows': 5000, 'Actual Rows': 165, 'Rows Removed by Filter': 31835 }), 'Execution Time': 9 });
+    assert.match(plain.tips.find((x) => x.kind === 'misestimate')!.text, /Run ANALYZE orders/);
+  });
+
   it('costs an estimated Nested Loop by what it leaves its inner side: a Materialize rescanned cheaply does not take the whole cost', () => {
     const p = analyzePlan({ Plan: { 'Node Type': 'Nested Loop', 'Plan Rows': 1000, 'Total Cost': 2000, Plans: [
       { 'Node Type': 'Seq Scan', 'Relation Name': 'a', 'Parent Relationship': 'Outer', 'Plan Rows': 1000, 'Total Cost': 20 },

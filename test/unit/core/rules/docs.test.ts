@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRuleMeta, RULES } from '../../../../src/core/rules/index';
-import { ruleDocsPath } from '../../../../src/core/rules/types';
+import { ruleDocsPath } from '../../../../src/core/docs';
 
 const root = path.join(__dirname, '..', '..', '..', '..');
 const REQUIRED = [/^## What it finds$/m, /^## Why it matters$/m, /^## How to fix$/m, /^## Examples$/m, /^### Bad$/m, /^### Good$/m];
@@ -21,7 +21,7 @@ describe('rule docs', () => {
       assert.ok((text.match(/```/g) ?? []).length >= 4, 'has a bad and a good code example');
     });
   }
-  it('every rule id links to a docs page that exists (SARIF helpUri, Diagnostic.code, report links)', () => {
+  it('every rule id links to a docs page that exists (SARIF help, Diagnostic.code, report, "Read about")', () => {
     for (const r of allRuleMeta()) assert.ok(fs.existsSync(path.join(root, ruleDocsPath(r.id))), `${ruleDocsPath(r.id)} is missing`);
   });
   it('ids are unique kebab-case', () => {

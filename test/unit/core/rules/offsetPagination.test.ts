@@ -17,6 +17,21 @@ describe('rule offset-pagination', () => {
     assert.equal(f.evidence?.rewrittenSql, 'SELECT * FROM events WHERE id > $1 ORDER BY id LIMIT 50');
     assert.match(f.message, /OFFSET 5000 makes PostgreSQL read and discard 5k rows/);
   });
+  it('a FROM or WHERE that ends in a parenthesised sub-select: the condition goes after it, not inside (fastapi-realworld\'s feed query)', () => {
+    const feed = `SELECT a.id, a.slug FROM articles a
+         INNER JOIN followers_to_followings f ON
+        f.following_id = a.author_id AND
+        f.follower_id = (SELECT id FROM users WHERE username = $1)
+ORDER BY a.created_at
+LIMIT $2
+OFFSET
+$3`;
+    const sql = error(rule, feed).evidence?.rewrittenSql as string;
+    assert.ok(sql.includes('f.follower_id = (SELECT id FROM users WHERE username = $1) WHERE a.created_at > $3'), sql);
+    assert.ok(parseOne(sql), 'the rewritten SQL parses');
+    const where = error(rule, 'SELECT id FROM articles WHERE author_id = (SELECT id FROM users WHERE username = $1) ORDER BY id LIMIT 20 OFFSET $2').evidence?.rewrittenSql as string;
+    assert.equal(where, 'SELECT id FROM articles WHERE (author_id = (SELECT id FROM users WHERE username = $1)) AND id > $2 ORDER BY id LIMIT 20');
+  });
   it('explains instead of rewriting when there is no ORDER BY, or mixed directions', () => {
     const f = error(rule, 'SELECT * FROM events LIMIT 50 OFFSET $1');
     assert.equal(f.evidence?.rewrittenSql, undefined);

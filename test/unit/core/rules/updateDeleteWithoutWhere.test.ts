@@ -21,6 +21,15 @@ describe('rule update-delete-without-where', () => {
     assert.equal(error(rule, 'UPDATE users SET name = $1', { evidence: facts({ users: { rows: 120000, cols: { id: 'int8 idx' } } }) }).severity, 'error');
     assert.equal(error(rule, 'UPDATE users SET name = $1', { evidence: facts({ users: { rows: 50, cols: { id: 'int8 idx' } } }) }).severity, 'warning');
   });
+  it('a table that holds one row (the app\'s system/settings record, or one row in the catalog) is only noted: info', () => {
+    const f = error(rule, 'UPDATE app_system SET database_schema_version = $1');
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /holds one row/);
+    assert.equal(error(rule, 'UPDATE site_settings SET title = $1').severity, 'info');
+    assert.equal(error(rule, 'UPDATE counters SET value = $1', { evidence: facts({ counters: { rows: 1, cols: { id: 'int8 idx' } } }) }).severity, 'info');
+    // A per-row table whose name only contains the word stays a lost WHERE.
+    assert.equal(error(rule, 'UPDATE system_users SET name = $1').severity, 'warning');
+  });
   it('says how many rows with catalog facts', () => {
     assert.match(error(rule, 'DELETE FROM users', { evidence: facts({ users: { rows: 120000, cols: { id: 'int8 idx' } } }) }).message, /about 120k rows\)/);
   });

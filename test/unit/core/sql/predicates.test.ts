@@ -61,6 +61,17 @@ describe('core/sql/predicates', () => {
     ]);
   });
 
+  it('writes the constants of an expression as SQL: a quoted string, a number, true/false, NULL', () => {
+    const t = table("SELECT * FROM t WHERE date_trunc('it''s', created_at) = $1 AND coalesce(score, 1.5) = $2 AND coalesce(n, 7) = $3 AND coalesce(active, false) = $4 AND coalesce(note, NULL) = $5", 't');
+    assert.deepEqual(t.predicates.map((p) => (p.target.kind === 'expression' ? p.target.sql : p.target.column)), [
+      "date_trunc('it''s', created_at)",
+      'coalesce(score, 1.5)',
+      'coalesce(n, 7)',
+      'coalesce(active, false)',
+      'coalesce(note, NULL)',
+    ]);
+  });
+
   it('ignores OR of different columns (no single index serves it)', () => {
     const t = table("SELECT * FROM orders WHERE status = 'x' OR channel = 'web'", 'orders');
     assert.deepEqual(t.predicates, []);
