@@ -43,7 +43,7 @@ const STACK_LIMIT = 40;
 interface Store {
   unit: CaptureUnit;
   /** A call site taken where the app called Pool#query, consumed by the Client#query it leads to. */
-  site?: CaptureSite | null;
+  site?: CaptureSite | LaterSite | null;
   siteUsed?: boolean;
   /** Taken where the app called an ORM method: every statement that call sends gets it. */
   sticky?: boolean;
@@ -419,7 +419,8 @@ function siteAt(f: NodeJS.CallSite, script: Script): CaptureSite | null {
  * frame's line and column from its code offset when asked (a walk of the function's source position
  * table, and the script's line ends), and the capture then looks the position up in its caches —
  * work that need not delay the query (the walk and the format must: see nearSite). Only the frame itself is kept (V8's call site: the function, its
- * receiver and code offset) until the batch is written — at most MAX_QUEUE of them.
+ * receiver and code offset) until the batch is written — at most MAX_QUEUE of them — or, taken at an
+ * ORM's entry, for as long as that ORM call runs (its AsyncLocalStorage store holds it).
  * It is taken only where the line read later is the one read now: the frame is the app's first
  * frame, in a script whose every position is a site (no source map, or a map into no node_modules),
  * so the deeper stack would not have been read.
@@ -428,10 +429,13 @@ class LaterSite {
   constructor(
     readonly f: NodeJS.CallSite,
     readonly script: Script,
+    /** The library the statement went through (an ORM's call): see withVia. */
+    readonly via?: string,
   ) {}
   site(): CaptureSite | null {
     try {
-      return siteAt(this.f, this.script);
+      const s = siteAt(this.f, this.script);
+      return s && withVia(s, this.via);
     } catch {
       return null;
     }
@@ -460,19 +464,22 @@ function lineLater(script: Script): boolean {
 const NODE_MODULES = /[\\/]node_modules[\\/]|^node_modules[\\/]/;
 
 /**
- * The site among the frames read in Client#query or Pool#query: the app's first frame kept for later
- * (LaterSite) when that gives the same line, else read now as siteAmong does. The frames themselves
- * are taken and formatted on the path: only the formatted frame tells which script it is in, and
- * whether that is the app's decides, now, whether the deeper stack is read.
+ * The site among the one frame read in Client#query, Pool#query or an ORM's entry: the app's frame
+ * kept for later (LaterSite) when that gives the same line, else read now as siteAmong does (same
+ * arguments). The frames themselves are taken and formatted on the path: only the formatted frame
+ * tells which script it is in, and whether that is the app's decides, now, whether the deeper stack
+ * is read. With syncOnly an async frame is not the app's line (siteAmong then gives null).
  */
-function nearSite(near: NodeJS.CallSite[] | undefined, above: Fn): CaptureSite | LaterSite | null {
+function nearSite(near: NodeJS.CallSite[] | undefined, above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | LaterSite | null {
   const f = near?.length === 1 ? near[0] : undefined;
   const raw = f?.getFileName?.();
   if (f && raw) {
     const script = scriptOf(raw);
-    if (script.user && lineLater(script)) return new LaterSite(f, script);
+    if (script.user) {
+      if (lineLater(script) && !(syncOnly && isAsyncFrame(f))) return new LaterSite(f, script, via);
+    } else if (nearOnly) return null; // a library's frame (Sequelize's own call of its funnel): siteAmong would find no site and read no deeper
   }
-  return siteAmong(near, NEAR_FRAMES, above);
+  return siteAmong(near, NEAR_FRAMES, above, via, syncOnly, nearOnly);
 }
 
 /** The site with the library it went through: one shared object per (site, library). */
@@ -1020,7 +1027,7 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       } finally {
         readEnd();
       }
-      const site = siteAmong(near, NEAR_FRAMES, entry, via, inner, inner && funnel);
+      const site = nearSite(near, entry, via, inner, inner && funnel);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
     } catch {
       store = undefined;

@@ -21,7 +21,7 @@ import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
 import { EDITOR_LANGUAGE_IDS, isMapperDocument } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
-import { EDITOR_SCHEMES } from './reportDocument';
+import { closedReadOnly, EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 
 const DEBOUNCE_MS = 400;
@@ -82,6 +82,21 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         // closing two files). Without a scan, a closed file's findings go, as before.
         if (this.scanRan && d.uri.scheme === 'file') void this.rescanClosed(d.uri);
         else this.collection.delete(d.uri);
+      }),
+      // A read-only document's findings (a statement from Top statements) go with its last tab: VS Code keeps the closed
+      // document for minutes, and its findings stayed in the Problems panel meanwhile.
+      vscode.window.tabGroups.onDidChangeTabs((e) => {
+        for (const uri of closedReadOnly(e)) {
+          this.live.delete(uri.toString());
+          this.collection.delete(uri);
+        }
+        // Shown again while VS Code still holds it (no open event): analysed again.
+        for (const t of e.opened) {
+          if (!(t.input instanceof vscode.TabInputText) || t.input.uri.scheme !== READ_ONLY_SCHEME) continue;
+          const uri = t.input.uri.toString();
+          const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+          if (doc && !this.live.has(uri)) this.schedule(doc, 0);
+        }
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgLens.rules') || e.affectsConfiguration('pgLens.index') || e.affectsConfiguration('pgLens.maxFileSizeKb')) this.refreshAll();

@@ -159,7 +159,7 @@ class DashboardPanel implements vscode.Disposable {
       case 'openSql': {
         // A health finding's fix, to read and copy (read-only: closing asks nothing).
         const { showReadOnly, statementTitle } = await import('./reportDocument');
-        await showReadOnly(this.ctx.extension, `Fix — ${statementTitle(msg.sql)}.sql`, msg.sql);
+        await showReadOnly(this.ctx.extension, `Fix — ${statementTitle(msg.sql)}.sql`, msg.sql, { distinct: true });
         return;
       }
       case 'showStatement': {

@@ -8,10 +8,11 @@
 import * as vscode from 'vscode';
 import { shortHash } from '../core/hash';
 
-const SCHEME = 'pglens-report';
+/** PG Lens's read-only documents: their findings go when their last tab closes (the document itself lingers in VS Code). */
+export const READ_ONLY_SCHEME = 'pglens-report';
 
 /** The schemes the editor's analysis, hovers, lenses and code actions read: files, Untitled documents and PG Lens's own read-only ones. */
-export const EDITOR_SCHEMES: readonly string[] = ['file', 'untitled', SCHEME];
+export const EDITOR_SCHEMES: readonly string[] = ['file', 'untitled', READ_ONLY_SCHEME];
 
 const texts = new Map<string, string>();
 const changed = new vscode.EventEmitter<vscode.Uri>();
@@ -21,13 +22,14 @@ let registered: vscode.Disposable | undefined;
  * Show `content` read-only under `name` (its extension gives the language: "….md" is Markdown, "….sql" SQL; or
  * `language`). The same name shown again refreshes the open tab.
  */
-export async function showReadOnly(extension: vscode.ExtensionContext, name: string, content: string, opts: { language?: string; beside?: boolean } = {}): Promise<vscode.TextEditor> {
+export async function showReadOnly(extension: vscode.ExtensionContext, name: string, content: string, opts: { language?: string; beside?: boolean; distinct?: boolean } = {}): Promise<vscode.TextEditor> {
   if (!registered) {
-    registered = vscode.workspace.registerTextDocumentContentProvider(SCHEME, { onDidChange: changed.event, provideTextDocumentContent: (uri) => texts.get(uri.path) ?? '' });
+    registered = vscode.workspace.registerTextDocumentContentProvider(READ_ONLY_SCHEME, { onDidChange: changed.event, provideTextDocumentContent: (uri) => texts.get(uri.toString()) ?? '' });
     extension.subscriptions.push(registered, changed, { dispose: () => (registered = undefined) });
   }
-  const uri = vscode.Uri.from({ scheme: SCHEME, path: `/${name.replace(/[/\\]/g, '-')}` });
-  texts.set(uri.path, content);
+  // `distinct`: one tab per content (two statements whose first words agree), told apart by the URI's query, not the title.
+  const uri = vscode.Uri.from({ scheme: READ_ONLY_SCHEME, path: `/${name.replace(/[/\\]/g, '-')}`, query: opts.distinct ? shortHash(content) : '' });
+  texts.set(uri.toString(), content);
   // The same text shown again: the open tab shows the new text.
   changed.fire(uri);
   let doc = await vscode.workspace.openTextDocument(uri);
@@ -35,8 +37,14 @@ export async function showReadOnly(extension: vscode.ExtensionContext, name: str
   return vscode.window.showTextDocument(doc, { preview: true, ...(opts.beside ? { viewColumn: vscode.ViewColumn.Beside } : {}) });
 }
 
-/** A tab title for a statement: its first words (one line, no path separators); cut ones end with a short hash, so two statements never share a tab. */
+/** The read-only documents no tab shows any more, after tabs closed. */
+export function closedReadOnly(e: vscode.TabChangeEvent): vscode.Uri[] {
+  const shown = new Set(vscode.window.tabGroups.all.flatMap((g) => g.tabs).flatMap((t) => (t.input instanceof vscode.TabInputText ? [t.input.uri.toString()] : [])));
+  return e.closed.flatMap((t) => (t.input instanceof vscode.TabInputText && t.input.uri.scheme === READ_ONLY_SCHEME && !shown.has(t.input.uri.toString()) ? [t.input.uri] : []));
+}
+
+/** A tab title for a statement: its first words (one line, no path separators); show it with `distinct`. */
 export function statementTitle(sql: string, max = 48): string {
   const one = sql.replace(/\s+/g, ' ').trim().replace(/[/\\:*?"<>|]/g, ' ');
-  return one.length > max ? `${one.slice(0, max - 1).trimEnd()}… ${shortHash(sql).slice(0, 6)}` : one;
+  return one.length > max ? `${one.slice(0, max - 1).trimEnd()}…` : one;
 }

@@ -97,7 +97,7 @@ export async function showStatementDetails(ctx: PgLensContext, s: StatementDetai
   if (pick.openSql) {
     // Read-only: the statement as pg_stat_statements keeps it, with its lens and hovers; closing asks nothing.
     const { showReadOnly, statementTitle } = await import('./reportDocument');
-    await showReadOnly(ctx.extension, `${statementTitle(s.sql)}.sql`, s.sql);
+    await showReadOnly(ctx.extension, `${statementTitle(s.sql)}.sql`, s.sql, { distinct: true });
   } else if (pick.recorded) {
     const pos = new vscode.Position(pick.recorded.line - 1, Math.max(0, pick.recorded.col - 1));
     await vscode.window.showTextDocument(vscode.Uri.file(pick.recorded.file), { selection: new vscode.Range(pos, pos), preview: true });

@@ -55,5 +55,8 @@ export const step: Step = {
     await wb.see(wb.page.locator('.editor-instance .codelens-decoration').filter({ hasText: /calls/ }), "the statement's cost lens (the editor analyses the read-only document)", 60_000);
     await screenshot('statement-opened');
     await wb.closeReadOnlyTab(/SELECT\sid,\sstatus,\stotal_cents,\splaced_at/i, 'the statement from Top statements (its tab titled by its first words)');
+    // Its findings go with it (VS Code keeps a closed document for minutes: they stayed in the Problems panel).
+    const problems = await wb.problems();
+    await wb.until(async () => (await problems.filter({ hasText: /SELECT\sid,\sstatus,\stotal_cents,\splaced_at\sFROM…\.sql/ }).count()) === 0, "no Problems entry left for the closed statement", 15_000);
   },
 };
