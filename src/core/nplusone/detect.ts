@@ -285,6 +285,9 @@ class Detector {
       // So does a serializer's method field, once per serialized object.
       const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
       if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
+      // `super().to_representation(x)` is the parent class's method, not another file's function of that name;
+      // in a serializer method, a call only when the parent serializer did not hand the rows over is a fallback.
+      if (!inLoop && (/^super(\(\))?\./.test(n.text) || (li.kind === 'serializer' && li.variable && this.isFallback(n, li.body, li.variable)))) continue;
       const iterable = this.iterableText(li);
       const est = this.estimate(li);
       const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
@@ -1291,6 +1294,8 @@ class Detector {
       // (`onhand_users__id__in=shared_users`), it does not batch the serialized objects.
       for (const h of this.hits) {
         if (!contains(def, h.node) || (h.call.batch && !/__in\s*=/.test(h.node.text)) || this.isFallback(h.node, def, obj)) continue;
+        // ContentType-style `objects.get_for_model(…)` reads the manager's cache after the first call.
+        if (/\.objects\.get_for_(?:model|models|id)\s*\(/.test(h.node.text)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
       }
       const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
@@ -1333,6 +1338,12 @@ class Detector {
     for (let c: Node | null = n, p = n.parent; p && !same(p, def); c = p, p = p.parent) {
       if (p.type === 'boolean_operator' && field(p, 'operator')?.text === 'or' && same(field(p, 'right'), c) && onObj.test(field(p, 'left')?.text ?? '')) return true;
       if (p.type === 'else_clause' && p.parent?.type === 'if_statement' && /prefetch|_cache\b|cached|self\.context/.test(field(p.parent, 'condition')?.text ?? '')) return true;
+      // `docs = self.context.get("documents")` … `if docs is None: docs = fetch([obj.id])`: the list's parent fetched them.
+      if (p.type === 'block' && p.parent?.type === 'if_statement' && same(field(p.parent, 'consequence'), p)) {
+        const v = /^(?:not\s+(\w+)|(\w+)\s+is\s+None)$/.exec(field(p.parent, 'condition')?.text.trim() ?? '');
+        const name = v?.[1] ?? v?.[2];
+        if (name && new RegExp(`\\b${escapeRe(name)}\\s*=\\s*(?:self\\.context\\b|getattr\\(\\s*self\\b[^\\n]*(?:prefetch|cache))`).test(def.text)) return true;
+      }
     }
     return false;
   }

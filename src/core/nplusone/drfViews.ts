@@ -142,7 +142,7 @@ export class DrfViews {
           const rels = { ...(BUILTIN[model] ?? {}), ...(relations.get(model) ?? {}) };
           // `filter(user=self.request.user)` on a one-to-one field: the list is one row.
           if (Object.entries(rels).some(([k, r]) => r.unique && new RegExp(`\\b${k}\\s*=\\s*(?:self\\.)?request\\.user\\b`).test(view.body))) continue;
-          this.propertyFinding(view, model, ser, seen, out);
+          if (!preloaded.all) this.propertyFinding(view, model, ser, seen, out, preloaded.names);
           const reads = this.reads(ser, rels);
           const missing = reads.filter((r) => !preloaded.all && !preloaded.names.has(r.relation));
           if (!missing.length) continue;
@@ -185,7 +185,7 @@ export class DrfViews {
       if (!ser) continue;
       const meta = this.metaModel(ser, new Set());
       if (meta !== model) continue;
-      this.propertyFinding(view, model, ser, seen, out);
+      this.propertyFinding(view, model, ser, seen, out, preloaded.names);
       const missing = this.reads(ser, rels).filter((r) => !preloaded.names.has(r.relation));
       const key = `${view.file}:${view.start}`;
       if (!missing.length || seen.has(key)) continue;
@@ -218,8 +218,8 @@ export class DrfViews {
    * `self.history…` (django-simple-history), `self.<relation>.all()/filter()/count()…`, directly or
    * through a function of the same file it hands `self` (`collect_author_history(self)`).
    */
-  private queryingProperties(model: string, seen: Set<string>): Map<string, { file: string; offset: number }> {
-    const out = new Map<string, { file: string; offset: number }>();
+  private queryingProperties(model: string, seen: Set<string>): Map<string, { file: string; offset: number; relation?: string }> {
+    const out = new Map<string, { file: string; offset: number; relation?: string }>();
     const c = this.unique(model);
     if (!c || seen.has(model) || seen.size > 8) return out;
     seen.add(model);
@@ -231,7 +231,8 @@ export class DrfViews {
         const def = new RegExp(`^def\\s+${h[1]}\\s*\\([^)]*\\)[^:\\n]*:\\s*\\n((?: {4}.*\\n|\\s*\\n)*)`, 'm').exec(text);
         return !!def && QUERY.test(def[1].replace(/self\./g, ''));
       });
-      if (QUERY.test(body) || helper) out.set(m[1], { file: c.file, offset: c.start + m.index! });
+      const relation = /^\s*return\s+self\.(\w+)\.(?:all|count|exists)\(\)\s*$/m.exec(body)?.[1];
+      if (QUERY.test(body) || helper) out.set(m[1], { file: c.file, offset: c.start + m.index!, ...(relation ? { relation } : {}) });
     }
     for (const b of c.bases) for (const [k, v] of this.queryingProperties(b, seen)) if (!out.has(k)) out.set(k, v);
     return out;
@@ -242,8 +243,10 @@ export class DrfViews {
    * look-up, a count): one query per row that no select_related/prefetch_related removes. Reported at
    * the serializer's field (or its Meta), the property as the related location.
    */
-  private propertyFinding(view: PyClass, model: string, ser: PyClass, seen: Set<string>, out: Finding[]): void {
+  private propertyFinding(view: PyClass, model: string, ser: PyClass, seen: Set<string>, out: Finding[], preloaded: Set<string>): void {
     const props = this.queryingProperties(model, new Set());
+    // `self.ip_addresses.count()` on a relation the view prefetches is answered from the cache.
+    for (const [k, p] of props) if (p.relation && preloaded.has(p.relation)) props.delete(k);
     if (!props.size) return;
     const declared = this.declared(ser, new Set());
     const listed = this.metaFields(ser, new Set()) ?? [];

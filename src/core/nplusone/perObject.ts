@@ -123,9 +123,15 @@ export class PerObjectScope {
     return out;
   }
 
+  /** Uses per serializer name, read once (a project has many method-field findings per serializer). */
+  private readonly uses = new Map<string, [string, number][]>();
+
   /** Where the project names the serializer, outside its definition, imports and `__all__`: [file, offset after the name]. */
   private usesOf(name: string): [string, number][] {
+    const known = this.uses.get(name);
+    if (known) return known;
     const out: [string, number][] = [];
+    this.uses.set(name, out);
     const re = new RegExp(`\\b${escapeRe(name)}\\b`, 'g');
     for (const [file, text] of this.python) {
       if (!text.includes(name)) continue;

@@ -396,4 +396,36 @@ describe('n-plus-one: kinds seen on held-out-j (implicit N+1: GraphQL resolvers,
     assert.match(found.find((f) => f.file === 'gym/views.py')!.message, /LessonSerializer reads `coach`/);
     assert.match(found.find((f) => f.file === 'gym/serializers.py')!.message, /property `editors`/);
   });
+
+  it("in a serializer's to_representation: super() is the parent's method, a fetch only when the list's parent did not hand the rows over is a fallback, a ContentType-style get_for_model is cached", async () => {
+    const ser: ScanFile = {
+      path: 'docs/serializers.py',
+      text: [
+        'from rest_framework import serializers',
+        'from docs.models import Doc',
+        'from django.contrib.contenttypes.models import ContentType',
+        'from docs.helpers import load_docs',
+        '',
+        'class DocListSerializer(serializers.ListSerializer):',
+        '    def to_representation(self, data):',
+        '        self.child.context["docs"] = load_docs([x["id"] for x in data])',
+        '        return super().to_representation(data)',
+        '',
+        'class HitSerializer(serializers.Serializer):',
+        '    @staticmethod',
+        '    def fetch_docs(ids):',
+        '        return {d.id: d for d in Doc.objects.select_related("owner").prefetch_related("tags").filter(id__in=ids)}',
+        '',
+        '    def to_representation(self, hit):',
+        '        docs = self.context.get("docs")',
+        '        if docs is None:',
+        '            docs = self.fetch_docs([hit["id"]])',
+        '        kind = ContentType.objects.get_for_model(docs[hit["id"]])',
+        '        return super().to_representation(docs[hit["id"]])',
+        '',
+      ].join('\n'),
+    };
+    const other: ScanFile = { path: 'docs/helpers.py', text: 'from docs.models import Doc\n\ndef load_docs(ids):\n    return {d.id: d for d in Doc.objects.filter(pk=ids[0])}\n' };
+    assert.deepEqual(await scanLines([ser, other]), []);
+  });
 });
