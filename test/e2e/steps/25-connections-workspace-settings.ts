@@ -60,11 +60,9 @@ export const step: Step = {
     await command('PG Lens: Disconnect');
     await wb.see(wb.statusBarItem(/PG Lens: disconnected/), 'the status bar saying "PG Lens: disconnected"');
     await wb.openFile(scenario.queryFile);
-    const hover = await wb.until(async () => {
-      const h = await wb.hover(scenario.queryText);
-      const link = h.locator('a').filter({ hasText: /^Reconnect$/ });
-      return (await link.count()) && (await link.first().isVisible()) ? link.first() : undefined;
-    }, 'the hover on a query to offer "Reconnect" after Disconnect', 30_000);
+    // The mouse moved away between tries and each hover given time to show (after an earlier scan the switch's quiet
+    // rescan runs first, and with the file open in two groups the first hovers came and went before being read).
+    const hover = await wb.hoverLink(scenario.queryText, /^Reconnect$/, 'the hover on a query to offer "Reconnect" after Disconnect', 60_000);
     await screenshot('hover-reconnect');
     await hover.click();
     await wb.see(statusFor(profileName), `the status bar on "${profileName}" again after Reconnect from the hover`, 60_000);
