@@ -25,6 +25,12 @@ export const step: Step = {
     const rel = 'mappers/OrderMapper.xml';
     fs.mkdirSync(path.join(workspace, 'mappers'), { recursive: true });
     fs.writeFileSync(path.join(workspace, rel), MAPPER);
+    // A folder made on disk shows in the explorer once the file watcher reports it; after step 53 reopened the
+    // window it came late (CI: not within 30 s). Refresh the explorer first, as a person would.
+    await wb.runCommand('View: Show Explorer');
+    const explorer = wb.page.locator('.explorer-folders-view');
+    await explorer.hover();
+    await wb.see(wb.page.locator('.action-item a[aria-label="Refresh Explorer"]'), 'the explorer\'s Refresh button').then((b) => b.first().click());
     await wb.openFile(rel);
     // Other files' offset-pagination problems (the shop's products.ts, from an earlier scan) can be listed too:
     // the mapper's is the one on its OFFSET line, 8.
