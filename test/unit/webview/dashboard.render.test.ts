@@ -36,8 +36,13 @@ async function withDashboardPage(ctx: Mocha.Context, built: { js: string; css: s
     await page.setContent(`<!DOCTYPE html><html><head><style>${built.css}</style></head><body><div id="app" style="${appStyle}"></div>
         <script>window.sent=[];function acquireVsCodeApi(){return {postMessage:(m)=>window.sent.push(m),getState:()=>undefined,setState:()=>{}}}</script>
         <script>${built.js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
+    // Resolves once the page has handled the message: window.postMessage dispatches in a later task, and a check
+    // made right after it read the page before the message (once in CI: the header still "live" after "disconnected").
     const post = async (m: unknown) => {
-      await page.evaluate((msg) => window.postMessage(msg, '*'), m as any);
+      await page.evaluate((msg) => new Promise<void>((resolve) => {
+        window.addEventListener('message', () => setTimeout(resolve, 0), { once: true });
+        window.postMessage(msg, '*');
+      }), m as any);
     };
     await fn(page, post, errors);
   } finally {
