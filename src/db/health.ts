@@ -16,13 +16,10 @@ import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
 import { HEALTH_NO_JIT, readSecurityFactsIn } from './securityFacts';
 import { readStatementUse, readWorkloadFacts } from './workloadFacts';
-import { OWN_STATEMENT_MARKER as M } from './sql';
+import { OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 /** Longest query text kept per session. */
 export const QUERY_TEXT_LIMIT = 2000;
-
-const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
-
 
 export const HEALTH_SQL = {
   /** Client sessions (and autovacuum workers, which can block), ours marked. $1 = query text limit, $2 = our application_name. */

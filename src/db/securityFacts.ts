@@ -11,7 +11,7 @@ import { RISKY_EXTENSION_NAMES } from '../core/health/checks/security';
 import { SENSITIVE_NAME_PATTERN, TENANT_KEY_COLUMNS, USER_KEY_COLUMNS } from '../core/health/sensitive';
 import type { Database, Session } from './database';
 import { APPLICATION_NAME } from './database';
-import { OWN_STATEMENT_MARKER as M } from './sql';
+import { OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 /**
  * Catalog reads gain nothing from JIT, but on 10,000 tables the planner's estimates pass
@@ -20,7 +20,6 @@ import { OWN_STATEMENT_MARKER as M } from './sql';
  */
 export const HEALTH_NO_JIT = `${M} SET LOCAL jit = off`;
 
-const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
 /** Values sampled from pg_stats per column to judge its shape (never reported). */
 const SAMPLE_VALUES = 12;
 /** Sessions of these tools are people, not the application. */

@@ -8,6 +8,9 @@ import { OWN_MARKER, TRANSACTION_CONTROL_KEYWORDS } from '../core/dashboard/ownS
 /** The marker (one definition, in core/dashboard/ownStatements). */
 export const OWN_STATEMENT_MARKER = OWN_MARKER;
 
+/** A catalog query's filter to the user's schemas (`n` the pg_namespace row): not information_schema, not pg_*. */
+export const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
+
 export const SQL = {
   ping: `${OWN_STATEMENT_MARKER} SELECT 1`,
   begin: 'BEGIN',

@@ -9,9 +9,7 @@ import { castTypedParameters } from '../core/sql/parse';
 import type { MatviewFact, RefreshStatementFact, StatementUseFact, WorkloadFacts } from '../core/health/types';
 import type { HistorySnapshot } from '../core/dashboard/history';
 import type { Database, Session } from './database';
-import { OWN_STATEMENT_MARKER as M } from './sql';
-
-const USER_SCHEMA = `n.nspname <> 'information_schema' AND n.nspname !~ '^pg_'`;
+import { OWN_STATEMENT_MARKER as M, USER_SCHEMA } from './sql';
 
 export const WORKLOAD_SQL = {
   /** Single-column, non-unique, non-partial B-trees on tables of at least $1 pages whose column's |correlation| ≥ $2. */

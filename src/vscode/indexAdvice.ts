@@ -158,9 +158,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private applyDecision(state: NonNullable<IndexAdvice['state']>, d: IndexDecision<IndexSuggestion>, decided: DecidedOf, skip: (sql: string) => boolean): Set<string> {
     const changed = new Set<string>();
     for (const sql of d.byStatement.keys()) {
+      if (skip(sql)) continue;
       const before = state.advice.get(sql);
       const now = decided(state.decider, sql, d);
-      if (!now || skip(sql)) continue;
+      if (!now) continue;
       if (before && sameAdvice(before, now)) continue;
       state.advice.set(sql, now);
       if (before) changed.add(sql);
