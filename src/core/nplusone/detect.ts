@@ -1524,7 +1524,8 @@ class Detector {
       const seen = new Set<string>();
       for (const rel of this.relationAccesses(li)) {
         if (seen.has(rel.name)) continue;
-        if (new RegExp(`['":]${escapeRe(rel.name)}\\b`).test(loaded)) continue;
+        // `select_related('debate_team__team')` loads `debate_team` on the way: a path names every relation it crosses.
+        if (new RegExp(`['":]${escapeRe(rel.name)}(?:\\b|__)`).test(loaded)) continue;
         seen.add(rel.name);
         const lazyCall: DbCall = { ...call, label: `${li.variable}.${rel.name}`, method: rel.name, op: 'read', batch: false };
         this.report(rel.node, li, lazyCall, 'lazy-relation', `${li.variable}.${rel.name}`, undefined, rel.name);
@@ -1837,7 +1838,7 @@ const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|
 
 /** Plain fields and attributes, not relations (`created_at.year`, `name.upper()`). */
 const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
-const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|__\w+__)$/;
+const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|astimezone|weekday|isoweekday|utcoffset|tzname|timetuple|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
 
 /** Template interpolations (`${id}` in sql`…`, marked \u0000) are parameters: number them after the existing $n. */
