@@ -3,7 +3,7 @@
  * consumers and formsets, a Java server reaching JDBC through its own storage layer, a Go engine on
  * pgx + sqlc), one small synthetic fixture per kind.
  */
-import { expectNPlusOne } from '../../support/nplusoneFixtures';
+import { expectNPlusOne, expectNPlusOneInScan } from '../../support/nplusoneFixtures';
 
 describe('core/nplusone kinds seen on held-out-k', () => {
   it('Django: a select_related/prefetch_related path (`a__b__c`) loads every relation it crosses; one it does not name is still lazy', async () => {
@@ -36,5 +36,159 @@ describe('core/nplusone kinds seen on held-out-k', () => {
       '',
     ];
     await expectNPlusOne(py, 'league/notices.py', [7]);
+  });
+  it('groups built from the items (Go `m[k] = append(m[k], x)`, Python `groupby(rows, key)`): one call per group is the batched form; a call per row of a group is not', async () => {
+    const go = [
+      'package store',
+      '',
+      'import "context"',
+      '',
+      'func (r *Repo) SaveEvents(ctx context.Context, events []Event) error {',
+      '\tbyTenant := map[string][]Event{}',
+      '\tfor _, e := range events {',
+      '\t\tbyTenant[e.TenantID] = append(byTenant[e.TenantID], e)',
+      '\t}',
+      '\tfor tenant, evs := range byTenant {',
+      '\t\tif _, err := r.pool.Exec(ctx, `INSERT INTO event_batch (tenant, n) VALUES ($1, $2)`, tenant, len(evs)); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t}',
+      '\tfor _, e := range events {',
+      '\t\t_, _ = r.pool.Exec(ctx, `UPDATE event SET seen = true WHERE id = $1`, e.ID)',
+      '\t}',
+      '\treturn nil',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(go, 'pkg/store/events.go', [16]);
+    const py = [
+      'from itertools import groupby',
+      'from league.models import Ballot',
+      'from league.prefetch import load_results',
+      '',
+      'def resave(queryset):',
+      '    q = queryset.order_by("event_id")',
+      '    for event, ballots in groupby(q, lambda b: b.event):',
+      '        load_results(ballots, event)',
+      '        for b in ballots:',
+      '            b.save()',
+      '',
+    ];
+    await expectNPlusOne(py, 'league/admin.py', [10]);
+  });
+
+  it('schema changes and session settings in a loop (`SET lock_timeout`, `ALTER TABLE … DETACH PARTITION`) are one statement per object by nature; a row write per item is still reported', async () => {
+    const go = [
+      'package store',
+      '',
+      'import "context"',
+      '',
+      'func (r *Repo) Detach(ctx context.Context, partitions []string) error {',
+      '\tfor _, p := range partitions {',
+      '\t\tif _, err := r.conn.Exec(ctx, "SET lock_timeout = \'1min\'"); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t\tif _, err := r.conn.Exec(ctx, "ALTER TABLE task DETACH PARTITION "+p+" CONCURRENTLY"); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t\t_, _ = r.conn.Exec(ctx, "UPDATE partition_log SET detached = true WHERE name = $1", p)',
+      '\t}',
+      '\treturn nil',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(go, 'pkg/store/partitions.go', [13]);
+  });
+
+  it('a loop over the keys of one message that tests its variable against literals (`if key == "teams": …`) dispatches once per key, not per item', async () => {
+    const py = [
+      'from league.models import Debate',
+      '',
+      'class DrawConsumer:',
+      '    def receive_json(self, content):',
+      '        for key in content.keys():',
+      '            if key == "importance":',
+      '                Debate.objects.filter(id=content["id"]).update(importance=content[key])',
+      '            elif key == "venue":',
+      '                Debate.objects.filter(id=content["id"]).update(venue_id=content[key])',
+      '        for debate_id in content["ids"]:',
+      '            Debate.objects.filter(id=debate_id).update(importance=0)',
+      '',
+    ];
+    await expectNPlusOne(py, 'league/consumers.py', [11]);
+  });
+
+  it('Go: a constructor that starts a worker goroutine or keeps a closure (`go q.loop(ctx)`, `q.stop = func() { … }`) sends no query per call; a method of a standard-library value (`w.(http.Flusher).Flush()`) is not the app\'s method of that name', async () => {
+    const queue = {
+      path: 'pkg/sched/queue.go',
+      text: [
+        'package sched',
+        '',
+        'import "context"',
+        '',
+        'type Queue struct{ repo *Repo; stop func() }',
+        '',
+        'func newQueue(repo *Repo, name string) *Queue {',
+        '\tq := &Queue{repo: repo}',
+        '\tq.stop = func() {',
+        '\t\t_ = repo.Release(context.Background(), name)',
+        '\t}',
+        '\tgo q.loop(context.Background(), name)',
+        '\treturn q',
+        '}',
+        '',
+        'func (q *Queue) loop(ctx context.Context, name string) {',
+        '\tfor {',
+        '\t\t_, _ = q.repo.pool.Query(ctx, `SELECT id FROM queue_item WHERE queue = $1 LIMIT 100`, name)',
+        '\t}',
+        '}',
+        '',
+        'func (r *Repo) Release(ctx context.Context, name string) error {',
+        '\t_, err := r.pool.Exec(ctx, `DELETE FROM queue_lease WHERE queue = $1`, name)',
+        '\treturn err',
+        '}',
+        '',
+        'func (r *Repo) Flush(ctx context.Context, name string) error {',
+        '\t_, err := r.pool.Exec(ctx, `DELETE FROM queue_buffer WHERE queue = $1`, name)',
+        '\treturn err',
+        '}',
+        '',
+        'func (r *Repo) Refresh(ctx context.Context, name string) error {',
+        '\treturn r.Release(ctx, name)',
+        '}',
+        '',
+      ],
+    };
+    const manager = {
+      path: 'pkg/sched/manager.go',
+      text: [
+        'package sched',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"fmt"',
+        '\t"net/http"',
+        ')',
+        '',
+        'func (m *Manager) SetQueues(ctx context.Context, names []string) {',
+        '\tfor _, name := range names {',
+        '\t\tm.queues = append(m.queues, newQueue(m.repo, name))',
+        '\t}',
+        '\tfor _, name := range names {',
+        '\t\t_ = m.repo.Refresh(ctx, name)',
+        '\t}',
+        '}',
+        '',
+        'func stream(w http.ResponseWriter, lines <-chan string) {',
+        '\tflusher, _ := w.(http.Flusher)',
+        '\tfor line := range lines {',
+        '\t\tfmt.Fprint(w, line)',
+        '\t\tflusher.Flush()',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([queue, manager], ['pkg/sched/manager.go:14']);
   });
 });
