@@ -22,7 +22,7 @@ import { adapterFor, classifyCall } from '../languages';
 import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
-import { goTypedByPackage, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { goTypedByPackage, isFormsetRows, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
 
 export const RULE_ID = 'n-plus-one';
 
@@ -1034,6 +1034,7 @@ class Detector {
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
     if (this.isConstantList(li) || this.isSizeGuarded(li) || this.isDeclaredSet(li)) return true;
+    if (this.lang === 'python' && isFormsetRows(li.iterable?.text, this.text)) return true;
     // Go `for range ticker.C` / `for t := range time.Tick(d)`: periodic work, one round per tick, not per item.
     if (this.lang === 'go' && /^(?:[\w.]*[Tt]icker\w*\.C|time\.Tick\(.*\))$/.test(li.iterable?.text ?? '')) return true;
     // What the schema or the call's own keywords list: `for k, v in kwargs.items()`, `metadata.sorted_tables`,

@@ -70,3 +70,21 @@ export function underKeyTest(node: Node, body: Node, variable: string | undefine
   }
   return false;
 }
+
+/** Django formset members that hold the rows one submitted form edits. */
+const FORMSET_ROWS = /^(?:self\.)?\w*formset\w*(?:\[[^\]]+\])?(?:\.(?:save\(\s*commit\s*=\s*False\s*\)|deleted_objects|changed_objects|new_objects|forms|extra_forms|initial_forms|cleaned_data|deleted_forms))?$/i;
+
+/**
+ * Python (Django): the rows of one submitted formset — `formset.save(commit=False)`, its
+ * `deleted_objects` / `changed_objects` / `new_objects` / `forms` (through `enumerate(…)`, or a name
+ * bound to one of them in the file: `motions = formset.save(commit=False)`). A formset is the handful
+ * of rows one person edits in one form, not rows of a table: a save per row is how formsets are saved.
+ */
+export function isFormsetRows(iterable: string | undefined, fileText: string): boolean {
+  const t = (iterable ?? '').replace(/^enumerate\(\s*([\s\S]*?)\s*(?:,\s*start\s*=[\s\S]*)?\)$/, '$1').trim();
+  if (!t) return false;
+  if (FORMSET_ROWS.test(t) && /formset/i.test(t)) return true;
+  if (!/^(?:self\.)?\w+$/.test(t)) return false;
+  const n = t.replace(/[.]/g, '\\.');
+  return new RegExp(`(?:^|[^\\w.])${n}\\s*=\\s*(?:self\\.)?\\w*formset\\w*\\.save\\(\\s*commit\\s*=\\s*False\\s*\\)`, 'im').test(fileText);
+}

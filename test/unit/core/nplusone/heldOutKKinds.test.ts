@@ -191,4 +191,22 @@ describe('core/nplusone kinds seen on held-out-k', () => {
     };
     await expectNPlusOneInScan([queue, manager], ['pkg/sched/manager.go:14']);
   });
+  it('Django: the rows of one submitted formset (`formset.save(commit=False)`, `deleted_objects`, a name bound to them) are saved one by one by design; a queryset\'s rows are not', async () => {
+    const py = [
+      'from league.models import Motion, Debate',
+      '',
+      'class EditMotionsView:',
+      '    def formset_valid(self, formset):',
+      '        motions = formset.save(commit=False)',
+      '        for i, motion in enumerate(motions, start=1):',
+      '            motion.seq = i',
+      '            motion.save()',
+      '        for motion in formset.deleted_objects:',
+      '            motion.delete()',
+      '        for debate in Debate.objects.filter(rnd=self.rnd):',
+      '            debate.save()',
+      '',
+    ];
+    await expectNPlusOne(py, 'league/views.py', [12]);
+  });
 });
