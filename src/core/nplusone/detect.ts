@@ -22,7 +22,7 @@ import { adapterFor, classifyCall } from '../languages';
 import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
-import { goTypedByPackage, isFormsetRows, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
 
 export const RULE_ID = 'n-plus-one';
 
@@ -96,6 +96,8 @@ export interface FileCallFacts {
   modules?: string[];
   /** Python: names imported by name, with their module as written (`from app.utils import set_config`). */
   importedFrom?: Record<string, string>;
+  /** Java: the class this file's class extends, and the declared types of the names it declares (fields first). A call on a field declared in the superclass (`storage.getObject(…)` in a resource extending `BaseResource`) takes its type from there. */
+  javaClass?: { extends?: string; types: Record<string, string> };
 }
 
 /**
@@ -115,6 +117,8 @@ export interface PendingLoopCall {
   receiverClass?: string;
   /** Java: the declared type of the object the method is called on (`DeptService deptService` → `DeptService`): only that class's (or its implementation's) definition is this call. */
   receiverType?: string;
+  /** Java: the receiver's name when this file does not declare its type (a field inherited from the superclass). */
+  receiverName?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
   /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? */
@@ -252,7 +256,7 @@ class Detector {
       if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best) && !startedOrKept(n, best, this.lang)) {
         callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
         // Python: `create(…)` by its bare name (a helper of the module), not `data.get(…)` on an object.
-        if (this.lang === 'python' && field(n, 'function')?.type === 'identifier') bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
+        if ((this.lang === 'python' && field(n, 'function')?.type === 'identifier') || (this.lang === 'java' && n.type === 'method_invocation' && (!field(n, 'object') || field(n, 'object')?.type === 'this'))) bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
       }
     }
     const seen = new Set<Node>();
@@ -296,7 +300,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
-        ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
+        ...(this.lang === 'java' ? this.javaReceiver(n) : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
         ...recv,
@@ -314,7 +318,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+    return { functions, loopCalls, ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
   }
 
   /**
@@ -513,6 +517,15 @@ class Detector {
     const name = o?.type === 'identifier' ? o.text : o?.type === 'member_expression' && field(o, 'object')?.type === 'this' ? field(o, 'property')?.text : undefined;
     const t = name ? this.ctx.types.get(name) : undefined;
     return t && /^[A-Z]\w*(Service|Repository|Repo|Dao|Store|Manager|Provider)$/.test(t) ? t : undefined;
+  }
+
+  /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
+  private javaReceiver(n: Node): { receiverType?: string; receiverName?: string } {
+    const t = this.javaReceiverType(n);
+    if (t) return { receiverType: t };
+    const o = field(n, 'object');
+    const name = o?.type === 'identifier' ? o.text : o?.type === 'field_access' && field(o, 'object')?.type === 'this' ? field(o, 'field')?.text : undefined;
+    return name && /^[a-z]/.test(name) ? { receiverName: name } : {};
   }
 
   /** Java: `deptService.getSuperior(…)` or `this.deptService…` → the field's or variable's declared type (`DeptService`), when the file declares it. */

@@ -88,3 +88,9 @@ export function isFormsetRows(iterable: string | undefined, fileText: string): b
   const n = t.replace(/[.]/g, '\\.');
   return new RegExp(`(?:^|[^\\w.])${n}\\s*=\\s*(?:self\\.)?\\w*formset\\w*\\.save\\(\\s*commit\\s*=\\s*False\\s*\\)`, 'im').test(fileText);
 }
+
+/** Java: the class a file's (first) class extends, and the declared types of its names (from the file context). */
+export function javaClassOf(text: string, types: ReadonlyMap<string, string>): { extends?: string; types: Record<string, string> } {
+  const ext = /\bclass\s+\w+(?:<[^{]*?>)?\s+extends\s+([A-Z]\w*)/.exec(text)?.[1];
+  return { ...(ext ? { extends: ext } : {}), types: Object.fromEntries(types) };
+}

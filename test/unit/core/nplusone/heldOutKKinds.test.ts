@@ -209,4 +209,107 @@ describe('core/nplusone kinds seen on held-out-k', () => {
     ];
     await expectNPlusOne(py, 'league/views.py', [12]);
   });
+  it('Java: the app\'s own storage layer — a field inherited from the base class, typed by an abstract class whose JDBC implementation queries — is a database call in a loop; its in-memory twin does not decide', async () => {
+    const storage = {
+      path: 'src/main/java/org/fleet/storage/Storage.java',
+      text: [
+        'package org.fleet.storage;',
+        '',
+        'public abstract class Storage {',
+        '    public abstract <T> java.util.stream.Stream<T> getObjectsStream(Class<T> clazz, Request request);',
+        '    public abstract void removeObject(Class<?> clazz, Request request);',
+        '    public <T> T getObject(Class<T> clazz, Request request) {',
+        '        return getObjectsStream(clazz, request).findFirst().orElse(null);',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const database = {
+      path: 'src/main/java/org/fleet/storage/DatabaseStorage.java',
+      text: [
+        'package org.fleet.storage;',
+        '',
+        'public class DatabaseStorage extends Storage {',
+        '    private final javax.sql.DataSource dataSource;',
+        '    public <T> java.util.stream.Stream<T> getObjectsStream(Class<T> clazz, Request request) {',
+        '        return QueryBuilder.create(dataSource, request.toSql(clazz)).executeQueryStreamed(clazz);',
+        '    }',
+        '    public void removeObject(Class<?> clazz, Request request) {',
+        '        QueryBuilder.create(dataSource, request.toDelete(clazz)).executeUpdate();',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const memory = {
+      path: 'src/main/java/org/fleet/storage/MemoryStorage.java',
+      text: [
+        'package org.fleet.storage;',
+        '',
+        'public class MemoryStorage extends Storage {',
+        '    private final java.util.Map<Long, Object> objects = new java.util.HashMap<>();',
+        '    public <T> java.util.stream.Stream<T> getObjectsStream(Class<T> clazz, Request request) {',
+        '        return objects.values().stream().map(clazz::cast);',
+        '    }',
+        '    public void removeObject(Class<?> clazz, Request request) {',
+        '        objects.clear();',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const builder = {
+      path: 'src/main/java/org/fleet/storage/QueryBuilder.java',
+      text: [
+        'package org.fleet.storage;',
+        '',
+        'import java.sql.Connection;',
+        'import java.sql.PreparedStatement;',
+        '',
+        'public final class QueryBuilder {',
+        '    private final PreparedStatement statement;',
+        '    private QueryBuilder(Connection connection, String sql) throws java.sql.SQLException {',
+        '        statement = connection.prepareStatement(sql);',
+        '    }',
+        '    public static QueryBuilder create(javax.sql.DataSource ds, String sql) throws java.sql.SQLException {',
+        '        return new QueryBuilder(ds.getConnection(), sql);',
+        '    }',
+        '    public <T> java.util.stream.Stream<T> executeQueryStreamed(Class<T> clazz) throws java.sql.SQLException {',
+        '        java.sql.ResultSet rs = statement.executeQuery();',
+        '        return java.util.stream.Stream.empty();',
+        '    }',
+        '    public long executeUpdate() throws java.sql.SQLException {',
+        '        return statement.executeUpdate();',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    const base = {
+      path: 'src/main/java/org/fleet/api/BaseResource.java',
+      text: ['package org.fleet.api;', '', 'public class BaseResource {', '    @Inject', '    protected Storage storage;', '}', ''],
+    };
+    const resource = {
+      path: 'src/main/java/org/fleet/api/PositionResource.java',
+      text: [
+        'package org.fleet.api;',
+        '',
+        'public class PositionResource extends BaseResource {',
+        '    public java.util.List<Position> get(java.util.List<Long> ids) {',
+        '        var out = new java.util.ArrayList<Position>();',
+        '        for (long id : ids) {',
+        '            out.add(storage.getObject(Position.class, new Request(new Condition.Equals("id", id))));',
+        '        }',
+        '        for (long id : ids) {',
+        '            storage.removeObject(Position.class, new Request(new Condition.Equals("id", id)));',
+        '        }',
+        '        return out;',
+        '    }',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([storage, database, memory, builder, base, resource], ['src/main/java/org/fleet/api/PositionResource.java:10', 'src/main/java/org/fleet/api/PositionResource.java:7']);
+  });
 });
