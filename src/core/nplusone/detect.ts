@@ -22,7 +22,7 @@ import { adapterFor, classifyCall } from '../languages';
 import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
-import { goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
 
 export const RULE_ID = 'n-plus-one';
 
@@ -653,6 +653,12 @@ class Detector {
       const v = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
       const b = v ? this.binding(v, p.startIndex) : undefined;
       if (b && /(^|\.)\w*(cache|redis|memcache)\w*\.(get|getList|getObject|fetch|read|hget)\w*\s*\(/i.test(b.value.text)) out.push(p);
+    }
+    // A loader handed to a cache (`cache.MakeCacheable(c, key, func() {…})`, `Rails.cache.fetch(key) { … }`,
+    // `cache.get_or_set(key, lambda: …)`, `cache.wrap(key, () => …)`): it runs on a miss only.
+    for (const c of this.calls) {
+      if (!cacheLoaderCall(this.calleeName(c), c.text)) continue;
+      for (const a of [...named(field(c, 'arguments')), ...named(c).filter((x) => /^(block|do_block)$/.test(x.type))]) if (this.isFunction(a) || /^(block|do_block|lambda)$/.test(a.type)) out.push(a);
     }
     return out;
   }

@@ -94,3 +94,15 @@ export function javaClassOf(text: string, types: ReadonlyMap<string, string>): {
   const ext = /\bclass\s+\w+(?:<[^{]*?>)?\s+extends\s+([A-Z]\w*)/.exec(text)?.[1];
   return { ...(ext ? { extends: ext } : {}), types: Object.fromEntries(types) };
 }
+
+/**
+ * A call that runs its function argument on a cache miss only: a cache's loader method
+ * (`MakeCacheable`, `get_or_set`, `getOrSet`, `GetOrLoad`, `computeIfAbsent`, `memoize`) or a
+ * `fetch` / `wrap` / `remember` on a receiver that names a cache (`Rails.cache.fetch`, `cache.wrap`).
+ */
+export function cacheLoaderCall(name: string | undefined, text: string): boolean {
+  if (!name) return false;
+  if (/^(?:MakeCacheable|[Cc]acheable|[Gg]et[Oo]r[Ss]et|get_or_set|[Gg]et[Oo]r[Ll]oad|getOrCompute|computeIfAbsent|[Mm]emoize|withCache|WithCache)$/.test(name)) return true;
+  const recv = text.slice(0, Math.max(0, text.indexOf(name) - 1));
+  return /^(?:fetch|wrap|remember|rememberForever|getOrFetch)$/.test(name) && /(?:^|[.\w])(?:cache|Cache|redis|memcache)\w*$/.test(recv.trim().replace(/\($/, ''));
+}

@@ -312,4 +312,51 @@ describe('core/nplusone kinds seen on held-out-k', () => {
     };
     await expectNPlusOneInScan([storage, database, memory, builder, base, resource], ['src/main/java/org/fleet/api/PositionResource.java:10', 'src/main/java/org/fleet/api/PositionResource.java:7']);
   });
+  it('a function whose query sits in a loader handed to a cache (`cache.MakeCacheable(c, key, func() {…})`, `cache.get_or_set(key, lambda: …)`) queries on a miss only; called per item it is not an N+1', async () => {
+    const gate = {
+      path: 'pkg/metrics/gate.go',
+      text: [
+        'package metrics',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"github.com/acme/engine/pkg/cache"',
+        ')',
+        '',
+        'func (g *Gate) Enabled(ctx context.Context, tenant string) bool {',
+        '\tv, _ := cache.MakeCacheable(g.cache, tenant, func() (*bool, error) {',
+        '\t\tvar on bool',
+        '\t\terr := g.pool.QueryRow(ctx, `SELECT metrics_on FROM tenant WHERE id = $1`, tenant).Scan(&on)',
+        '\t\treturn &on, err',
+        '\t})',
+        '\treturn v != nil && *v',
+        '}',
+        '',
+        'func (g *Gate) Count(ctx context.Context, tenant string) int {',
+        '\tvar n int',
+        '\t_ = g.pool.QueryRow(ctx, `SELECT count(*) FROM worker WHERE tenant_id = $1`, tenant).Scan(&n)',
+        '\treturn n',
+        '}',
+        '',
+      ],
+    };
+    const poll = {
+      path: 'pkg/metrics/poll.go',
+      text: [
+        'package metrics',
+        '',
+        'import "context"',
+        '',
+        'func (p *Poller) Poll(ctx context.Context, tenants []string) {',
+        '\tfor _, t := range tenants {',
+        '\t\tif p.gate.Enabled(ctx, t) {',
+        '\t\t\tp.gate.Count(ctx, t)',
+        '\t\t}',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([gate, poll], ['pkg/metrics/poll.go:8']);
+  });
 });
