@@ -667,7 +667,12 @@ class Detector {
   private builtPerItem(name: string, node: Node, li: LoopInfo): boolean {
     const b = this.binding(name, node.startIndex);
     if (!b || !contains(li.body, b.value)) return false;
-    return /^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text);
+    if (/^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text)) return true;
+    // Looked up from the item (`bt = self._bt(team)`, `row = by_id[team.id]`): one object per item, saved per item
+    // (a queryset built from it, `qs = Model.objects.filter(pk=item.pk)`, is reported where it is built).
+    if (this.hits.some((h) => contains(b.value, h.node))) return false;
+    const vars = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    return vars.some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text));
   }
 
   private spanOf(n: Node): readonly [number, number] {
