@@ -12,6 +12,8 @@ export interface StatementAdvice {
   /** (index: the advisor's whole suggestion, for the editor's Copy CREATE INDEX / Add migration fixes.) */
   /** Why there is no advice (unparsed, missing table, error). */
   note?: string;
+  /** The connection the advice was proved on (the editor's key of it); undefined where there is one connection (the CLI). */
+  provedOn?: string;
 }
 
 const RECORDED_RULE_ID = 'n-plus-one';
