@@ -206,8 +206,9 @@ class PlansFeature implements vscode.Disposable {
     return site && { site, uri: doc.uri };
   }
 
-  private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string): PlanPayload {
-    return { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, at: Date.now() };
+  private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite): PlanPayload {
+    const provedIndexes = site ? this.ctx.indexAdvice?.provedFor(site.sql) : undefined;
+    return { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
   }
 
   private remember(p: PlanPayload): void {
@@ -227,7 +228,7 @@ class PlansFeature implements vscode.Disposable {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
-    const payload = this.payloadOf(outcome.result, p.conn, firstLine(target.site.sql));
+    const payload = this.payloadOf(outcome.result, p.conn, firstLine(target.site.sql), target.site);
     this.remember(payload);
     panel.post({ type: 'show', payload });
   }
