@@ -19,7 +19,7 @@ import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
+import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
 
@@ -1604,7 +1604,8 @@ class Detector {
    * What the loop does with the call's result (JavaScript/TypeScript): the name its declaration binds and the body's
    * statements after it, for the rewrite to carry over. Undefined for other shapes.
    */
-  private loopAfter(node: Node, li: LoopInfo): { binding: string; rest: string } | undefined {
+  private loopAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    if (this.lang === 'python' || this.lang === 'ruby') return this.blockAfter(node, li);
     if (li.body.type !== 'statement_block') return undefined;
     let stmt: Node | null = node;
     while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
@@ -1617,13 +1618,38 @@ class Detector {
     return { binding: name.text, rest: this.text.slice(stmt.endIndex, close) };
   }
 
+  /**
+   * Python and Ruby: the statement of the loop's body holding the call — the name it assigns (`rows = await
+   * conn.fetch(…)`, `res = conn.exec_params(…)`; empty for a bare `cur.execute(…)`), what follows the call in that
+   * statement (`.fetchone()`), and the body's statements after it.
+   */
+  private blockAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    const body = li.body.type === 'do_block' || li.body.type === 'block' && this.lang === 'ruby' ? (named(li.body).find((c) => c.type === 'body_statement' || c.type === 'block_body') ?? li.body) : li.body;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, body)) stmt = stmt.parent;
+    if (!stmt?.parent) return undefined;
+    const assign = this.lang === 'python' ? (stmt.type === 'expression_statement' ? named(stmt)[0] : undefined) : stmt;
+    let binding = '';
+    let from = node;
+    if (assign?.type === 'assignment') {
+      const left = field(assign, 'left');
+      if (!left || left.type !== 'identifier') return undefined;
+      binding = left.text;
+      from = field(assign, 'right') ?? node;
+    } else if (!(this.lang === 'python' ? stmt.type === 'expression_statement' : stmt.type === 'call' || stmt.type === 'method_call')) return undefined;
+    // What the statement does with the call's result besides binding it (`.fetchone()` after `cur.execute(…)`).
+    const tail = this.text.slice(node.endIndex, from.endIndex).trim();
+    const end = body.type === 'do_block' || body.type === 'block' && this.lang === 'ruby' ? body.endIndex - (this.text.slice(0, body.endIndex).endsWith('end') ? 3 : 1) : body.endIndex;
+    return { binding, rest: this.text.slice(stmt.endIndex, end), tail, indent: this.text.slice(this.text.lastIndexOf('\n', stmt.startIndex) + 1, stmt.startIndex) };
+  }
+
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, after: this.loopAfter(node, li) });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
@@ -1839,6 +1865,13 @@ const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|
 const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
 const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
+
+/** The texts of a call's arguments after the SQL argument (skipping comments). */
+function argsAfter(sqlArg: Node | null | undefined): string[] {
+  const out: string[] = [];
+  for (let n = sqlArg?.nextNamedSibling; n; n = n.nextNamedSibling) if (n.type !== 'comment') out.push(n.text);
+  return out;
+}
 
 /** Template interpolations (`${id}` in sql`…`, marked \u0000) are parameters: number them after the existing $n. */
 function renumberTemplateParams(sql: string): string {
