@@ -11,8 +11,9 @@ import type { Listener } from '../capture/listener';
 import type { QueryEvent, NoticeEvent } from '../core/record/protocol';
 import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { StatementAdvice } from '../core/record/format';
-import { captureStoppedText, recordedNPlusOneHoverLine } from '../core/record/format';
-import { briefMarkdown, briefPlan, mdEscape } from '../core/plan/brief';
+import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport } from '../core/record/format';
+import { showReadOnly } from './reportDocument';
+import { briefMarkdown, briefPlan, mdEscape, planText } from '../core/plan/brief';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { positionsOf } from './findingActions';
@@ -62,6 +63,8 @@ export class CaptureRecording implements vscode.Disposable {
   private advice = new Map<string, StatementAdvice>();
   /** Generic plan of each recorded statement, as the SQL hover shows plans (core/plan/brief). */
   private plans = new Map<string, string>();
+  /** The same plans as text, for the document "Plan and index advice" opens. */
+  private planTexts = new Map<string, string>();
   /** The connection the plans were made on. */
   private plansOn: string | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -115,6 +118,7 @@ export class CaptureRecording implements vscode.Disposable {
     const had = this.adviceFiles();
     this.advice.clear();
     this.plans.clear();
+    this.planTexts.clear();
     this.publishDiagnostics(had);
     this.lensChanged.fire();
     if (key && !this.listener && this.summary) void this.adviseAll();
@@ -206,6 +210,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.dropped = 0;
     this.advice.clear();
     this.plans.clear();
+    this.planTexts.clear();
     this.ctx.indexAdvice?.forgetRecorded();
     this.summary = undefined;
     this.groups = [];
@@ -332,7 +337,10 @@ export class CaptureRecording implements vscode.Disposable {
     if (!conn) return;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: plans and index advice' }, () => this.advise(site.statements.map((s) => s), conn.db));
     this.publishDiagnostics();
-    void vscode.window.showInformationMessage(`PG Lens: plans and index advice for ${vscode.workspace.asRelativePath(file!)}:${line} are in its hover.`);
+    // The statements, their plans and their index advice, beside the code (the link only said they were in the hover).
+    const where = `${vscode.workspace.asRelativePath(file!)}:${line}`;
+    const text = recordedSiteReport(where, site, this.advice, this.planTexts, `${conn.profile.name} (database ${conn.profile.database})`);
+    await showReadOnly(this.ctx.extension, `Recorded at ${where}.md`, text, { language: 'markdown', beside: true });
   }
 
   private async adviseAll(): Promise<void> {
@@ -347,7 +355,10 @@ export class CaptureRecording implements vscode.Disposable {
   private async advise(statements: { normalized: string; sql: string; totalMs?: number }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
     const provedOn = this.connectionKey();
-    if (this.plansOn !== provedOn) this.plans.clear();
+    if (this.plansOn !== provedOn) {
+      this.plans.clear();
+      this.planTexts.clear();
+    }
     this.plansOn = provedOn;
     const todo = statements.filter((st) => !this.advice.has(st.normalized));
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
@@ -367,6 +378,7 @@ export class CaptureRecording implements vscode.Disposable {
       try {
         const e = await explain(db, st.sql, {});
         this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan)));
+        this.planTexts.set(st.normalized, planText(e.plan));
       } catch (err) {
         this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
       }
