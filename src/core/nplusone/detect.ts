@@ -22,6 +22,7 @@ import { adapterFor, classifyCall } from '../languages';
 import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
+import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
 export const RULE_ID = 'n-plus-one';
 
@@ -350,6 +351,8 @@ class Detector {
       if (!DEFERRING_CALL.test(this.calleeName(c) ?? '')) continue;
       for (const a of named(field(c, 'arguments'))) if (this.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
     }
+    // A GraphQL field resolver runs per request, though a factory called at start-up builds its map.
+    if (this.root && this.mayHaveResolvers()) for (const r of perParentResolvers(this.root, this.lang, this.text)) out.push([this.lineOf(r.def.startIndex) + 1, this.lineOf(r.def.endIndex) + 1]);
     return out;
   }
 
@@ -1773,6 +1776,12 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
       const variable = parent ? /\)\s*(\w+)/.exec(parent.text)?.[1] : firstParamName(field(m, 'parameters'));
       out.push({ def: m, type, field: field(m, 'name')?.text ?? 'field', variable });
     }
+    const seen = new Set(out.map((r) => r.def.startIndex));
+    for (const r of codegenTypedResolvers(root, isType)) {
+      if (seen.has(r.def.startIndex)) continue;
+      seen.add(r.def.startIndex);
+      out.push({ ...r, variable: firstParamName(field(r.def, 'parameters') ?? field(r.def, 'parameter')) });
+    }
   } else if (lang === 'python') {
     for (const cls of root.descendantsOfType('class_definition')) {
       const name = cls ? field(cls, 'name')?.text : undefined;
@@ -1813,11 +1822,14 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
       const mods = named(m).find((x) => x.type === 'modifiers')?.text ?? '';
       if (!/@(SchemaMapping|DgsData)\b/.test(mods) || /@(BatchMapping|QueryMapping|MutationMapping|SubscriptionMapping)\b/.test(mods)) continue;
       const clsMods = m.parent?.parent ? named(m.parent.parent).find((x) => x.type === 'modifiers')?.text ?? '' : '';
-      const type = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];
+      const typeNamed = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];
+      // Spring for GraphQL: without typeName, the type is the source parameter's class.
+      const source = typeNamed || !/@SchemaMapping\b/.test(mods) || /typeName\s*=/.test(mods + clsMods) ? undefined : springSourceType(field(m, 'parameters'));
+      const type = typeNamed ?? source?.type;
       if (!isType(type)) continue;
       const params = named(field(m, 'parameters'));
       const first = params.find((p) => !/DataFetchingEnvironment|@Argument/.test(p.text));
-      out.push({ def: m, type: type!, field: /field\s*=\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: first ? field(first, 'name')?.text : undefined });
+      out.push({ def: m, type: type!, field: /field\s*=\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: source?.variable ?? (first ? field(first, 'name')?.text : undefined) });
     }
   } else if (lang === 'go' && /gqlgen|ResolverRoot|Resolver struct/.test(text)) {
     // gqlgen: func (r *postResolver) Author(ctx context.Context, obj *model.Post) (*model.User, error)

@@ -1,0 +1,115 @@
+/**
+ * Kinds seen on the eighth session's held-out apps (issue 14, held-out-l: a schema-first GraphQL
+ * server typed by graphql-codegen on Prisma, a Spring for GraphQL server on JPA, and a Django app
+ * serving strawberry-django types to its own client). One small synthetic fixture per kind.
+ */
+import { strict as assert } from 'node:assert';
+import { useTreeSitterFromNodeModules } from '../../support/treeSitter';
+import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+
+const lines = (src: string[]) => src.join('\n') + '\n';
+
+/** `file:line context` of each finding of a scan. */
+const scan = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => `${f.file}:${f.line} ${f.context}`).sort();
+
+describe('n-plus-one: kinds seen on held-out-l (implicit N+1: codegen-typed resolver maps, Spring @SchemaMapping, strawberry)', () => {
+  useTreeSitterFromNodeModules();
+
+  it('a resolver map typed by graphql-codegen (`satisfies Resolvers["Book"]`), built by a factory called at start-up, runs per parent', async () => {
+    const book: ScanFile = {
+      path: 'src/Book/Book.resolver.ts',
+      text: lines([
+        "import { Resolvers, BookResolvers } from '../resolvers/graphql.js';",
+        '',
+        'export const resolveBookReviews = ({ prisma }: Deps) =>',
+        '  (async ({ id: bookId }) => prisma.review.findMany({ where: { bookId } })) satisfies BookResolvers["reviews"];',
+        '',
+        'export const resolveBook = ({ prisma }: Deps) =>',
+        '  ({',
+        '    id: ({ id }) => `Book:${id}`,',
+        '    title: async ({ id: bookId }) => {',
+        '      const t = await prisma.bookTitle.findFirst({ where: { bookId, primary: true } });',
+        '      return t?.title;',
+        '    },',
+        '    covers: ({ id: bookId }) =>',
+        '      prisma.cover',
+        '        .findMany({ where: { bookId } })',
+        '        .then((rows) => rows.map((r) => r.url)),',
+        '    reviews: resolveBookReviews({ prisma }),',
+        '  }) satisfies Resolvers["Book"];',
+        '',
+        'export const resolveQuery = ({ prisma }: Deps) =>',
+        '  ({',
+        '    books: () => prisma.book.findMany(),',
+        '  }) satisfies Resolvers["Query"];',
+        '',
+      ]),
+    };
+    const index: ScanFile = {
+      path: 'src/index.ts',
+      text: lines([
+        "import { resolveBook, resolveQuery } from './Book/Book.resolver.js';",
+        'const prisma = new PrismaClient();',
+        'const resolvers = { Book: resolveBook({ prisma }), Query: resolveQuery({ prisma }) };',
+        'createServer(resolvers);',
+        '',
+      ]),
+    };
+    assert.deepEqual(await scan([book, index]), [
+      'src/Book/Book.resolver.ts:10 request',
+      'src/Book/Book.resolver.ts:14 request',
+      'src/Book/Book.resolver.ts:4 request',
+    ]);
+  });
+
+  it('a Spring @SchemaMapping without typeName resolves its source parameter\'s type; @BatchMapping and @Argument-only handlers do not', async () => {
+    const controller: ScanFile = {
+      path: 'src/main/java/shop/graphql/OrderController.java',
+      text: lines([
+        'package shop.graphql;',
+        '',
+        '@Controller',
+        'public class OrderController {',
+        '    private final LineRepository lineRepository;',
+        '',
+        '    @QueryMapping',
+        '    public List<Order> orders() { return orderRepository.findAll(); }',
+        '',
+        '    @SchemaMapping',
+        '    public List<Line> lines(Order order) {',
+        '        return lineRepository.findByOrderId(order.getId());',
+        '    }',
+        '',
+        '    @BatchMapping',
+        '    public Map<Order, Customer> customer(List<Order> orders) {',
+        '        return customerRepository.findAllById(orders.stream().map(Order::getCustomerId).toList());',
+        '    }',
+        '',
+        '    @SchemaMapping',
+        '    public Order order(@Argument Integer id, DataFetchingEnvironment env) {',
+        '        return orderRepository.findById(id).orElseThrow();',
+        '    }',
+        '}',
+        '',
+      ]),
+    };
+    assert.deepEqual(await scan([controller]), ['src/main/java/shop/graphql/OrderController.java:12 request']);
+  });
+
+  it('a Prisma query followed by promise chaining (`.then`, `.catch`) is one query per item in a loop', async () => {
+    const svc: ScanFile = {
+      path: 'src/shelf.ts',
+      text: lines([
+        'export async function shelves(prisma: PrismaClient, ids: string[]) {',
+        '  const out = [];',
+        '  for (const id of ids) {',
+        '    out.push(await prisma.book.findMany({ where: { shelfId: id } }).then((b) => b.length).catch(() => 0));',
+        '  }',
+        '  return out;',
+        '}',
+        '',
+      ]),
+    };
+    assert.deepEqual(await scan([svc]), ['src/shelf.ts:4 request']);
+  });
+});
