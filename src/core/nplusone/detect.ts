@@ -278,7 +278,9 @@ class Detector {
       // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
       // reaches the database only through other files' functions is left to the cross-file pass.
       // `case_service.get(…)` on an imported module is that module's `get`, not this file's.
-      const local = (this.functions.has(callee) || this.functions.has('.' + callee)) && !recv?.receiverModule;
+      // JS/TS `VideoService.findLike(…)` is a method of another object, not this file's `findLike`.
+      const onOtherObject = /^(typescript|tsx|javascript)$/.test(this.lang) && this.a.localCallee(n) === undefined;
+      const local = (this.functions.has(callee) || this.functions.has('.' + callee)) && !recv?.receiverModule && !onOtherObject;
       if (local && (this.locallyQuerying.has(callee) || this.locallyQuerying.has('.' + callee))) continue;
       if (!local && this.notTheAppsFunction(n, callee)) continue;
       const inLoop = this.pastDeclaredSet(this.enclosingLoop(n));
@@ -1277,8 +1279,10 @@ class Detector {
       const q = querying.get(callee!);
       // A call of the function inside its own body is recursion: per item when it sits in a loop there.
       if (!q || this.isDispatch(n)) continue;
-      const li = this.enclosingLoop(n);
-      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)) continue;
+      const inLoop = this.enclosingLoop(n);
+      // A field resolver calling this file's querying helper runs it once per parent.
+      const li = inLoop ?? this.resolverAround(n);
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)))) continue;
       const name = callee!.replace(/^\./, '');
       const line = this.lineOf(q.hit.node.startIndex) + 1;
       this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
@@ -1732,7 +1736,8 @@ const RUBY_SERIALIZER = /<\s*(ActiveModel::Serializer|ApplicationSerializer|Base
 
 const firstParamName = (params: Node | null | undefined): string | undefined => {
   const p = named(params).find((x) => !/comment|decorator/.test(x.type));
-  const id = p?.type === 'identifier' ? p : p?.descendantsOfType(['identifier'])?.find((x) => !!x && !/decorator/.test(x.parent?.type ?? '') && x.parent?.type !== 'call_expression');
+  // `({ id })` / `({ id: bookId })`: the parent's destructured field names it.
+  const id = p?.type === 'identifier' ? p : p?.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])?.find((x) => !!x && !/decorator/.test(x.parent?.type ?? '') && x.parent?.type !== 'call_expression');
   return id?.text;
 };
 

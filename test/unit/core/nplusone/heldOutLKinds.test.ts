@@ -112,4 +112,43 @@ describe('n-plus-one: kinds seen on held-out-l (implicit N+1: codegen-typed reso
     };
     assert.deepEqual(await scan([svc]), ['src/shelf.ts:4 request']);
   });
+
+  it('a resolver calling a querying helper of its own file, or a method of a service handed in (`LabelsService.countBooks` on label.service.ts: a plural before the role), queries per parent', async () => {
+    const service: ScanFile = {
+      path: 'src/Label/Label.service.ts',
+      text: lines([
+        'export const mkLabelService = ({ prisma }: { prisma: PrismaClient }) => ({',
+        '  async countBooks(shelfId: string) {',
+        '    return prisma.book.count({ where: { shelfId } });',
+        '  },',
+        '  async lastBook(shelfId: string) {',
+        '    return prisma.book.findFirst({ where: { shelfId } });',
+        '  },',
+        '});',
+        '',
+      ]),
+    };
+    const resolver: ScanFile = {
+      path: 'src/Shelf/Shelf.resolver.ts',
+      text: lines([
+        'export const lastBook = async (prisma: PrismaClient, shelfId: string) => {',
+        '  const row = await prisma.book.findFirst({ where: { shelfId }, orderBy: { id: "desc" } });',
+        '  return row;',
+        '};',
+        '',
+        'export const resolveShelf = ({ prisma, LabelsService }: Deps) =>',
+        '  ({',
+        '    bookCount: ({ id }) => LabelsService.countBooks(id),',
+        '    latest: async ({ id }) => lastBook(prisma, id),',
+        '    newest: async ({ id }) => LabelsService.lastBook(id),',
+        '  }) satisfies Resolvers["Shelf"];',
+        '',
+      ]),
+    };
+    assert.deepEqual(await scan([service, resolver]), [
+      'src/Shelf/Shelf.resolver.ts:10 request',
+      'src/Shelf/Shelf.resolver.ts:8 request',
+      'src/Shelf/Shelf.resolver.ts:9 request',
+    ]);
+  });
 });
