@@ -151,4 +151,116 @@ describe('n-plus-one: kinds seen on held-out-l (implicit N+1: codegen-typed reso
       'src/Shelf/Shelf.resolver.ts:9 request',
     ]);
   });
+
+  describe('strawberry resolvers judged by the client documents of the same repository', () => {
+    const nodes: ScanFile = {
+      path: 'backend/apps/library/nodes.py',
+      text: lines([
+        'import strawberry',
+        'import strawberry_django',
+        'from apps.library.models import Author, Book, Review',
+        '',
+        '',
+        '@strawberry_django.type(',
+        '    Review,',
+        '    fields=[',
+        '        "stars",',
+        '    ],',
+        ')',
+        'class ReviewNode:',
+        '    @strawberry_django.field',
+        '    def reviewer_name(self, root: Review) -> str:',
+        '        return Author.objects.get(id=root.reviewer_id).name',
+        '',
+        '',
+        '@strawberry.type',
+        'class BookNode:',
+        '    id: strawberry.ID',
+        '    title: str',
+        '',
+        '    @strawberry.field',
+        '    def review_count(self) -> int:',
+        '        return Review.objects.filter(book=self).count()',
+        '',
+        '    @strawberry.field',
+        '    def best_review(self) -> ReviewNode | None:',
+        '        return Review.objects.filter(book=self).order_by("-stars").first()',
+        '',
+        '    @strawberry.field',
+        '    def reviews(self) -> list[ReviewNode]:',
+        '        return list(Review.objects.filter(book=self))',
+        '',
+        '',
+        '@strawberry.type',
+        'class LibraryQuery:',
+        '    @strawberry.field',
+        '    def books(self) -> list[BookNode]:',
+        '        return list(Book.objects.all())',
+        '',
+        '    @strawberry.field',
+        '    def book(self, key: str) -> BookNode | None:',
+        '        return Book.objects.filter(key=key).first()',
+        '',
+        '    @strawberry.field',
+        '    def authors(self) -> list[str]:',
+        '        return list(Author.objects.values_list("name", flat=True))',
+        '',
+        '    @strawberry.field',
+        '    def review(self, id: int) -> ReviewNode | None:',
+        '        return Review.objects.filter(id=id).first()',
+        '',
+        '    @strawberry.field',
+        '    def stars(self) -> list[int]:',
+        '        return [1, 2, 3, 4, 5]',
+        '',
+      ]),
+    };
+    const client: ScanFile = {
+      path: 'frontend/src/queries/books.ts',
+      text: lines([
+        "import { gql } from '@apollo/client'",
+        '',
+        'const BOOK_CARD = gql`',
+        '  fragment BookCard on BookNode {',
+        '    id',
+        '    title',
+        '    reviewCount',
+        '  }',
+        '`',
+        '',
+        'export const GET_BOOKS = gql`',
+        '  query GetBooks {',
+        '    books {',
+        '      ...BookCard',
+        '    }',
+        '    authors',
+        '    stars',
+        '  }',
+        '  ${BOOK_CARD}',
+        '`',
+        '',
+        'export const GET_BOOK = gql`',
+        '  query GetBook($key: String!) {',
+        '    book(key: $key) {',
+        '      title',
+        '      bestReview { stars reviewerName }',
+        '      reviews { stars }',
+        '    }',
+        '    review(id: 1) { stars }',
+        '  }',
+        '`',
+        '',
+      ]),
+    };
+    const py = 'backend/apps/library/nodes.py';
+
+    it('a field a list query asks (through a fragment) stays; fields asked only of one object are once per request', async () => {
+      // reviewCount is asked per book of `books`; bestReview, reviews and reviewerName only under `book(key)`.
+      assert.deepEqual(await scan([nodes, client]), [`${py}:25 request`]);
+    });
+
+    it('without the client documents every resolver of a listed type is judged per parent, as before', async () => {
+      assert.deepEqual(await scan([nodes]), [`${py}:15 request`, `${py}:25 request`, `${py}:29 request`, `${py}:33 request`]);
+    });
+  });
 });
