@@ -1408,11 +1408,37 @@ class Detector {
         : { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' };
       const reported = new Set<number>();
       for (const h of this.hits) {
-        if (h.call.batch || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
+        // Python: an `__in` filter in a per-parent resolver narrows by other values (`id__in=mentee_ids`); it batches no parents.
+        const narrows = this.lang === 'python' && /__in\s*=/.test(h.node.text);
+        if ((h.call.batch && !narrows) || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
         reported.add(h.node.startIndex);
       }
       if (r.serializer && this.lang === 'ruby') this.checkSerializedRelationQueries(r.def, li, reported);
+      if (r.strawberry) this.checkParentRelationQueries(r, li);
+    }
+  }
+
+  /**
+   * A strawberry resolver querying through its parent's relation (`self.mentors.order_by(…)`,
+   * `root.issues.filter(…)`, `root.labels.count()`): one query per parent object. With the field's
+   * own preload hint (`@strawberry_django.field(prefetch_related=["labels"])`) a plain `.all()`,
+   * `.count()` or `.exists()` reads the prefetched rows; ordering or filtering queries again.
+   */
+  private checkParentRelationQueries(r: Resolver, li: LoopInfo): void {
+    const obj = r.variable ?? 'self';
+    const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
+    const holder = r.def.parent?.type === 'decorated_definition' ? r.def.parent.text.slice(0, r.def.startIndex - r.def.parent.startIndex) : '';
+    for (const n of this.calls) {
+      if (!contains(r.def, n) || this.hitByStart.has(n.startIndex)) continue;
+      const m = rel.exec(field(n, 'function')?.text ?? '');
+      if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument' || this.isFallback(n, r.def, obj)) continue;
+      if (/^(all|count|exists)$/.test(m[2]) && new RegExp(`prefetch_related\\s*=\\s*\\[[^\\]]*['"]${escapeRe(m[1])}(__\\w+)?['"]`).test(holder)) continue;
+      // `ids = self.visits.values_list(…)` handed to `filter(id__in=ids)`: a subquery of that query.
+      const assigned = n.parent?.type === 'assignment' ? field(n.parent, 'left')?.text : undefined;
+      if (assigned && /^(all|filter|exclude|order_by|values|values_list|annotate)$/.test(m[2]) && new RegExp(`__in\\s*=\\s*${escapeRe(assigned)}\\b`).test(r.def.text)) continue;
+      const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
+      this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
     }
   }
 
@@ -1729,6 +1755,8 @@ interface Resolver {
   variable?: string;
   /** A serializer's method (ActiveModel::Serializer, Blueprinter, Panko), not a GraphQL resolver. */
   serializer?: boolean;
+  /** A strawberry resolver: its parent (`self`, or the `root` argument) is a model whose relations query. */
+  strawberry?: boolean;
 }
 
 /** Ruby serializer base classes: their methods run once per serialized object. */
@@ -1800,7 +1828,9 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
         const fname = field(def, 'name')?.text ?? '';
         const params = named(field(def, 'parameters'));
         if (graphene && /^resolve_\w+$/.test(fname)) out.push({ def, type: name!, field: fname.slice(8), variable: params[0]?.text.split(/[:=]/)[0].trim() });
-        else if (strawberryType && item.type === 'decorated_definition' && /@strawberry(_django)?\.field\b|@field\b/.test(item.text.slice(0, 120))) out.push({ def, type: name!, field: fname, variable: 'self' });
+        else if (strawberryType && item.type === 'decorated_definition' && /@strawberry(_django)?\.field\b|@field\b/.test(item.text.slice(0, 120))) {
+          out.push({ def, type: name!, field: fname, variable: params.some((p) => /^root\b/.test(p.text)) ? 'root' : 'self', strawberry: true });
+        }
       }
     }
   } else if (lang === 'ruby') {

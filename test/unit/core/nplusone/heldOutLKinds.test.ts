@@ -263,4 +263,43 @@ describe('n-plus-one: kinds seen on held-out-l (implicit N+1: codegen-typed reso
       assert.deepEqual(await scan([nodes]), [`${py}:15 request`, `${py}:25 request`, `${py}:29 request`, `${py}:33 request`]);
     });
   });
+
+  it('a strawberry resolver querying through its parent\'s relation, or with an `__in` filter, is one query per parent; a plain read of the relation its field prefetches is not', async () => {
+    const nodes: ScanFile = {
+      path: 'backend/apps/club/nodes.py',
+      text: lines([
+        'import strawberry',
+        'import strawberry_django',
+        'from apps.club.models import Club, Member, Person',
+        '',
+        '',
+        '@strawberry.type',
+        'class ClubNode:',
+        '    id: strawberry.ID',
+        '',
+        '    @strawberry.field',
+        '    def members(self) -> list[str]:',
+        '        return [m.name for m in self.members.order_by("name")]',
+        '',
+        '    @strawberry.field',
+        '    def guests(self) -> list[str]:',
+        '        ids = self.visits.values_list("person_id", flat=True)',
+        '        return list(Person.objects.filter(id__in=ids).values_list("name", flat=True))',
+        '',
+        '',
+        '@strawberry_django.type(Club)',
+        'class ClubType:',
+        '    @strawberry_django.field(prefetch_related=["tags"])',
+        '    def tags(self, root: Club) -> list[str]:',
+        '        return [t.name for t in root.tags.all()]',
+        '',
+        '    @strawberry_django.field(prefetch_related=["tags"])',
+        '    def recent_tags(self, root: Club) -> list[str]:',
+        '        return [t.name for t in root.tags.order_by("-id")[:3]]',
+        '',
+      ]),
+    };
+    const py = 'backend/apps/club/nodes.py';
+    assert.deepEqual(await scan([nodes]), [`${py}:12 request`, `${py}:17 request`, `${py}:28 request`]);
+  });
 });
