@@ -1433,7 +1433,8 @@ class Detector {
       if (!contains(r.def, n) || this.hitByStart.has(n.startIndex)) continue;
       const m = rel.exec(field(n, 'function')?.text ?? '');
       if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument' || this.isFallback(n, r.def, obj)) continue;
-      if (/^(all|count|exists)$/.test(m[2]) && new RegExp(`prefetch_related\\s*=\\s*\\[[^\\]]*['"]${escapeRe(m[1])}(__\\w+)?['"]`).test(holder)) continue;
+      // The hint as a list (`prefetch_related=["labels"]`) or a callable (`prefetch_related=lambda info: Prefetch('labels', …)`).
+      if (/^(all|count|exists)$/.test(m[2]) && /\bprefetch_related\s*=/.test(holder) && new RegExp(`['"]${escapeRe(m[1])}(__\\w+)?['"]`).test(holder)) continue;
       // `ids = self.visits.values_list(…)` handed to `filter(id__in=ids)`: a subquery of that query.
       const assigned = n.parent?.type === 'assignment' ? field(n.parent, 'left')?.text : undefined;
       if (assigned && /^(all|filter|exclude|order_by|values|values_list|annotate)$/.test(m[2]) && new RegExp(`__in\\s*=\\s*${escapeRe(assigned)}\\b`).test(r.def.text)) continue;

@@ -297,6 +297,12 @@ describe('n-plus-one: kinds seen on held-out-l (implicit N+1: codegen-typed reso
         '    def recent_tags(self, root: Club) -> list[str]:',
         '        return [t.name for t in root.tags.order_by("-id")[:3]]',
         '',
+        '    @strawberry_django.field(',
+        '        prefetch_related=lambda info: Prefetch("sponsors", queryset=Person.objects.filter(active=True)),',
+        '    )',
+        '    def sponsors(self) -> list[str]:',
+        '        return [p.name for p in self.sponsors.all()]',
+        '',
       ]),
     };
     const py = 'backend/apps/club/nodes.py';
