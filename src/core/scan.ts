@@ -171,7 +171,7 @@ export interface ScanOptions {
   /** Problems with one file (extraction or an analyzer failed); the scan goes on. */
   onError?: (file: string, message: string) => void;
   /** SQL discovery; defaults to extractSqlSites over the shared tree. */
-  extract?: (text: string, languageIdOrPath: string, file: string, source?: SourceTree) => Promise<SqlSite[]>;
+  extract?: (text: string, languageIdOrPath: string, file: string, source?: SourceTree) => Promise<SqlSite[] | { sites: SqlSite[]; unread?: UnreadSql[] }>;
   /** For the default extraction: MyBatis `<sql>` fragments of the project's mapper files (cross-file `<include>`). */
   mapperFragments?: MapperFragments;
 }
@@ -200,12 +200,9 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   try {
     let t = performance.now();
     try {
-      if (opts.extract) sites = await opts.extract(input.text, language, input.path, source);
-      else {
-        const r = await extractSqlSitesDetailed(input.text, language, input.path, { source, mapperFragments: opts.mapperFragments });
-        sites = r.sites;
-        unread = r.unread ?? [];
-      }
+      const r = opts.extract ? await opts.extract(input.text, language, input.path, source) : await extractSqlSitesDetailed(input.text, language, input.path, { source, mapperFragments: opts.mapperFragments });
+      sites = Array.isArray(r) ? r : r.sites;
+      unread = Array.isArray(r) ? [] : (r.unread ?? []);
     } catch (e) {
       errors.push(`SQL extraction failed: ${errorMessage(e)}`);
     }
