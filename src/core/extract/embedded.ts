@@ -28,6 +28,8 @@ export interface CallTarget {
   tagged?: boolean;
   /** Confidence (default 1). */
   confidence?: number;
+  /** The declared model class the rows become (SqlSite.rowModel). */
+  rowModel?: string;
 }
 
 export interface Env {
@@ -382,7 +384,8 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
         s = used.find((u) => at !== undefined && u.startIndex <= at && at < u.endIndex) ?? s;
         spanNode = topComposition(s, profile);
       }
-      addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);
+      const site = addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);
+      if (site && target.rowModel) site.rowModel = target.rowModel;
       break;
     }
   }

@@ -49,6 +49,11 @@ export interface SqlSite {
    * every variant, a predicate rule what holds in any. `sql` is then one of them (the fullest).
    */
   variants?: SqlVariant[];
+  /**
+   * The declared model class the rows become, when the call names one (`db.fetchone(sql, values, model=Wallet)`):
+   * such a model takes every column, so `SELECT *` is what it asks for (as ActiveRecord's find_by_sql).
+   */
+  rowModel?: string;
 }
 
 /**
