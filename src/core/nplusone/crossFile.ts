@@ -46,7 +46,9 @@ function implementationOf(type: string, file: string): boolean {
 function sameName(cls: string, file: string): boolean {
   const flat = (t: string) => t.toLowerCase().replace(/[^a-z0-9]/g, '');
   const base = file.split('/').pop()!.replace(/\.[a-z]+$/i, '');
-  return flat(base) === flat(cls) || flat(base).startsWith(flat(cls)) || flat(cls).startsWith(flat(base));
+  // `TagsService` names tag.service.ts / TagService.java too (a plural before the role).
+  const c = flat(cls).replace(/s(service|repository|repo|store|dao|manager)$/, '$1');
+  return [flat(cls), c].some((x) => flat(base) === x || flat(base).startsWith(x) || x.startsWith(flat(base)));
 }
 
 /** Does the Python module as written (`app.utils`, `.helpers`) name this file (`…/app/utils.py`, `…/app/utils/__init__.py`)? */

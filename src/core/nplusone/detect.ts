@@ -19,10 +19,11 @@ import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
+import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
 import { cacheLoaderCall, goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
 export const RULE_ID = 'n-plus-one';
 
@@ -282,7 +283,9 @@ class Detector {
       // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
       // reaches the database only through other files' functions is left to the cross-file pass.
       // `case_service.get(…)` on an imported module is that module's `get`, not this file's.
-      const local = (this.functions.has(callee) || this.functions.has('.' + callee)) && !recv?.receiverModule;
+      // JS/TS `VideoService.findLike(…)` is a method of another object, not this file's `findLike`.
+      const onOtherObject = /^(typescript|tsx|javascript)$/.test(this.lang) && this.a.localCallee(n) === undefined;
+      const local = (this.functions.has(callee) || this.functions.has('.' + callee)) && !recv?.receiverModule && !onOtherObject;
       if (local && (this.locallyQuerying.has(callee) || this.locallyQuerying.has('.' + callee))) continue;
       if (!local && this.notTheAppsFunction(n, callee)) continue;
       const inLoop = this.pastDeclaredSet(this.enclosingLoop(n));
@@ -355,6 +358,8 @@ class Detector {
       if (!DEFERRING_CALL.test(this.calleeName(c) ?? '')) continue;
       for (const a of named(field(c, 'arguments'))) if (this.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
     }
+    // A GraphQL field resolver runs per request, though a factory called at start-up builds its map.
+    if (this.root && this.mayHaveResolvers()) for (const r of perParentResolvers(this.root, this.lang, this.text)) out.push([this.lineOf(r.def.startIndex) + 1, this.lineOf(r.def.endIndex) + 1]);
     return out;
   }
 
@@ -1304,8 +1309,10 @@ class Detector {
       const q = querying.get(callee!);
       // A call of the function inside its own body is recursion: per item when it sits in a loop there.
       if (!q || this.isDispatch(n)) continue;
-      const li = this.enclosingLoop(n);
-      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)) continue;
+      const inLoop = this.enclosingLoop(n);
+      // A field resolver calling this file's querying helper runs it once per parent.
+      const li = inLoop ?? this.resolverAround(n);
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)))) continue;
       const name = callee!.replace(/^\./, '');
       const line = this.lineOf(q.hit.node.startIndex) + 1;
       this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
@@ -1431,11 +1438,38 @@ class Detector {
         : { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' };
       const reported = new Set<number>();
       for (const h of this.hits) {
-        if (h.call.batch || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
+        // Python: an `__in` filter in a per-parent resolver narrows by other values (`id__in=mentee_ids`); it batches no parents.
+        const narrows = this.lang === 'python' && /__in\s*=/.test(h.node.text);
+        if ((h.call.batch && !narrows) || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
         reported.add(h.node.startIndex);
       }
       if (r.serializer && this.lang === 'ruby') this.checkSerializedRelationQueries(r.def, li, reported);
+      if (r.strawberry) this.checkParentRelationQueries(r, li);
+    }
+  }
+
+  /**
+   * A strawberry resolver querying through its parent's relation (`self.mentors.order_by(…)`,
+   * `root.issues.filter(…)`, `root.labels.count()`): one query per parent object. With the field's
+   * own preload hint (`@strawberry_django.field(prefetch_related=["labels"])`) a plain `.all()`,
+   * `.count()` or `.exists()` reads the prefetched rows; ordering or filtering queries again.
+   */
+  private checkParentRelationQueries(r: Resolver, li: LoopInfo): void {
+    const obj = r.variable ?? 'self';
+    const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
+    const holder = r.def.parent?.type === 'decorated_definition' ? r.def.parent.text.slice(0, r.def.startIndex - r.def.parent.startIndex) : '';
+    for (const n of this.calls) {
+      if (!contains(r.def, n) || this.hitByStart.has(n.startIndex)) continue;
+      const m = rel.exec(field(n, 'function')?.text ?? '');
+      if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument' || this.isFallback(n, r.def, obj)) continue;
+      // The hint as a list (`prefetch_related=["labels"]`) or a callable (`prefetch_related=lambda info: Prefetch('labels', …)`).
+      if (/^(all|count|exists)$/.test(m[2]) && /\bprefetch_related\s*=/.test(holder) && new RegExp(`['"]${escapeRe(m[1])}(__\\w+)?['"]`).test(holder)) continue;
+      // `ids = self.visits.values_list(…)` handed to `filter(id__in=ids)`: a subquery of that query.
+      const assigned = n.parent?.type === 'assignment' ? field(n.parent, 'left')?.text : undefined;
+      if (assigned && /^(all|filter|exclude|order_by|values|values_list|annotate)$/.test(m[2]) && new RegExp(`__in\\s*=\\s*${escapeRe(assigned)}\\b`).test(r.def.text)) continue;
+      const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
+      this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
     }
   }
 
@@ -1635,7 +1669,8 @@ class Detector {
    * What the loop does with the call's result (JavaScript/TypeScript): the name its declaration binds and the body's
    * statements after it, for the rewrite to carry over. Undefined for other shapes.
    */
-  private loopAfter(node: Node, li: LoopInfo): { binding: string; rest: string } | undefined {
+  private loopAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    if (this.lang === 'python' || this.lang === 'ruby') return this.blockAfter(node, li);
     if (li.body.type !== 'statement_block') return undefined;
     let stmt: Node | null = node;
     while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
@@ -1648,13 +1683,38 @@ class Detector {
     return { binding: name.text, rest: this.text.slice(stmt.endIndex, close) };
   }
 
+  /**
+   * Python and Ruby: the statement of the loop's body holding the call — the name it assigns (`rows = await
+   * conn.fetch(…)`, `res = conn.exec_params(…)`; empty for a bare `cur.execute(…)`), what follows the call in that
+   * statement (`.fetchone()`), and the body's statements after it.
+   */
+  private blockAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    const body = li.body.type === 'do_block' || li.body.type === 'block' && this.lang === 'ruby' ? (named(li.body).find((c) => c.type === 'body_statement' || c.type === 'block_body') ?? li.body) : li.body;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, body)) stmt = stmt.parent;
+    if (!stmt?.parent) return undefined;
+    const assign = this.lang === 'python' ? (stmt.type === 'expression_statement' ? named(stmt)[0] : undefined) : stmt;
+    let binding = '';
+    let from = node;
+    if (assign?.type === 'assignment') {
+      const left = field(assign, 'left');
+      if (!left || left.type !== 'identifier') return undefined;
+      binding = left.text;
+      from = field(assign, 'right') ?? node;
+    } else if (!(this.lang === 'python' ? stmt.type === 'expression_statement' : stmt.type === 'call' || stmt.type === 'method_call')) return undefined;
+    // What the statement does with the call's result besides binding it (`.fetchone()` after `cur.execute(…)`).
+    const tail = this.text.slice(node.endIndex, from.endIndex).trim();
+    const end = body.type === 'do_block' || body.type === 'block' && this.lang === 'ruby' ? body.endIndex - (this.text.slice(0, body.endIndex).endsWith('end') ? 3 : 1) : body.endIndex;
+    return { binding, rest: this.text.slice(stmt.endIndex, end), tail, indent: this.text.slice(this.text.lastIndexOf('\n', stmt.startIndex) + 1, stmt.startIndex) };
+  }
+
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, after: this.loopAfter(node, li) });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
@@ -1753,6 +1813,8 @@ interface Resolver {
   variable?: string;
   /** A serializer's method (ActiveModel::Serializer, Blueprinter, Panko), not a GraphQL resolver. */
   serializer?: boolean;
+  /** A strawberry resolver: its parent (`self`, or the `root` argument) is a model whose relations query. */
+  strawberry?: boolean;
 }
 
 /** Ruby serializer base classes: their methods run once per serialized object. */
@@ -1760,7 +1822,8 @@ const RUBY_SERIALIZER = /<\s*(ActiveModel::Serializer|ApplicationSerializer|Base
 
 const firstParamName = (params: Node | null | undefined): string | undefined => {
   const p = named(params).find((x) => !/comment|decorator/.test(x.type));
-  const id = p?.type === 'identifier' ? p : p?.descendantsOfType(['identifier'])?.find((x) => !!x && !/decorator/.test(x.parent?.type ?? '') && x.parent?.type !== 'call_expression');
+  // `({ id })` / `({ id: bookId })`: the parent's destructured field names it.
+  const id = p?.type === 'identifier' ? p : p?.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])?.find((x) => !!x && !/decorator/.test(x.parent?.type ?? '') && x.parent?.type !== 'call_expression');
   return id?.text;
 };
 
@@ -1804,6 +1867,12 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
       const variable = parent ? /\)\s*(\w+)/.exec(parent.text)?.[1] : firstParamName(field(m, 'parameters'));
       out.push({ def: m, type, field: field(m, 'name')?.text ?? 'field', variable });
     }
+    const seen = new Set(out.map((r) => r.def.startIndex));
+    for (const r of codegenTypedResolvers(root, isType)) {
+      if (seen.has(r.def.startIndex)) continue;
+      seen.add(r.def.startIndex);
+      out.push({ ...r, variable: firstParamName(field(r.def, 'parameters') ?? field(r.def, 'parameter')) });
+    }
   } else if (lang === 'python') {
     for (const cls of root.descendantsOfType('class_definition')) {
       const name = cls ? field(cls, 'name')?.text : undefined;
@@ -1817,7 +1886,9 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
         const fname = field(def, 'name')?.text ?? '';
         const params = named(field(def, 'parameters'));
         if (graphene && /^resolve_\w+$/.test(fname)) out.push({ def, type: name!, field: fname.slice(8), variable: params[0]?.text.split(/[:=]/)[0].trim() });
-        else if (strawberryType && item.type === 'decorated_definition' && /@strawberry(_django)?\.field\b|@field\b/.test(item.text.slice(0, 120))) out.push({ def, type: name!, field: fname, variable: 'self' });
+        else if (strawberryType && item.type === 'decorated_definition' && /@strawberry(_django)?\.field\b|@field\b/.test(item.text.slice(0, 120))) {
+          out.push({ def, type: name!, field: fname, variable: params.some((p) => /^root\b/.test(p.text)) ? 'root' : 'self', strawberry: true });
+        }
       }
     }
   } else if (lang === 'ruby') {
@@ -1844,11 +1915,14 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
       const mods = named(m).find((x) => x.type === 'modifiers')?.text ?? '';
       if (!/@(SchemaMapping|DgsData)\b/.test(mods) || /@(BatchMapping|QueryMapping|MutationMapping|SubscriptionMapping)\b/.test(mods)) continue;
       const clsMods = m.parent?.parent ? named(m.parent.parent).find((x) => x.type === 'modifiers')?.text ?? '' : '';
-      const type = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];
+      const typeNamed = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];
+      // Spring for GraphQL: without typeName, the type is the source parameter's class.
+      const source = typeNamed || !/@SchemaMapping\b/.test(mods) || /typeName\s*=/.test(mods + clsMods) ? undefined : springSourceType(field(m, 'parameters'));
+      const type = typeNamed ?? source?.type;
       if (!isType(type)) continue;
       const params = named(field(m, 'parameters'));
       const first = params.find((p) => !/DataFetchingEnvironment|@Argument/.test(p.text));
-      out.push({ def: m, type: type!, field: /field\s*=\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: first ? field(first, 'name')?.text : undefined });
+      out.push({ def: m, type: type!, field: /field\s*=\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: source?.variable ?? (first ? field(first, 'name')?.text : undefined) });
     }
   } else if (lang === 'go' && /gqlgen|ResolverRoot|Resolver struct/.test(text)) {
     // gqlgen: func (r *postResolver) Author(ctx context.Context, obj *model.Post) (*model.User, error)
@@ -1870,6 +1944,13 @@ const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|
 const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
 const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|astimezone|weekday|isoweekday|utcoffset|tzname|timetuple|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
+
+/** The texts of a call's arguments after the SQL argument (skipping comments). */
+function argsAfter(sqlArg: Node | null | undefined): string[] {
+  const out: string[] = [];
+  for (let n = sqlArg?.nextNamedSibling; n; n = n.nextNamedSibling) if (n.type !== 'comment') out.push(n.text);
+  return out;
+}
 
 /** Template interpolations (`${id}` in sql`…`, marked \u0000) are parameters: number them after the existing $n. */
 function renumberTemplateParams(sql: string): string {
