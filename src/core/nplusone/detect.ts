@@ -548,7 +548,12 @@ class Detector {
       const pkg = fn.type === 'selector_expression' ? field(fn, 'operand') : undefined;
       if (!pkg || pkg.type !== 'identifier') return false;
       const stdlib = (name: string) => this.ctx.modules.some((m) => !m.split('/')[0].includes('.') && m.split('/').pop() === name);
-      return stdlib(pkg.text) || goTypedByPackage(this.text, pkg.text, stdlib);
+      if (stdlib(pkg.text)) return true;
+      // A standard-library value's method is exported (`Flush`); the name's binding is looked up in the
+      // function holding the call (a parameter `db *sql.DB` elsewhere in the file is another `db`).
+      let fnNode: Node | null = n.parent;
+      while (fnNode && !/^(function_declaration|method_declaration)$/.test(fnNode.type)) fnNode = fnNode.parent;
+      return /^[A-Z]/.test(callee) && !!fnNode && goTypedByPackage(fnNode.text, pkg.text, stdlib);
     }
     if (!/^(typescript|tsx|javascript)$/.test(this.lang) || fn.type !== 'identifier') return false;
     const name = escapeRe(callee);

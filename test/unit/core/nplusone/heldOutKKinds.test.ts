@@ -386,4 +386,36 @@ describe('core/nplusone kinds seen on held-out-k', () => {
     ];
     await expectNPlusOne(form, 'league/forms.py', [8]);
   });
+  it('Go: a name typed by the standard library in one function (`migrate(db *sql.DB)`) is not the same name in another (`func (db *Store) List`)', async () => {
+    const go = [
+      'package store',
+      '',
+      'import (',
+      '\t"context"',
+      '\t"database/sql"',
+      ')',
+      '',
+      'func migrate(db *sql.DB) error {',
+      '\t_, err := db.Exec(`CREATE TABLE IF NOT EXISTS tag (id int)`)',
+      '\treturn err',
+      '}',
+      '',
+      'func (db *Store) List(ctx context.Context, ids []int) {',
+      '\tfor _, id := range ids {',
+      '\t\t_, _ = db.tagsFor(ctx, id)',
+      '\t}',
+      '}',
+      '',
+      'func (db *Store) tagsFor(ctx context.Context, id int) ([]string, error) {',
+      '\trows, err := db.reader.QueryContext(ctx, `SELECT name FROM tag WHERE bookmark_id = $1`, id)',
+      '\tif err != nil {',
+      '\t\treturn nil, err',
+      '\t}',
+      '\tdefer rows.Close()',
+      '\treturn nil, nil',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(go, 'internal/database/mysql.go', [15]);
+  });
 });
