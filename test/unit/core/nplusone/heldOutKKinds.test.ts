@@ -418,4 +418,45 @@ describe('core/nplusone kinds seen on held-out-k', () => {
     ];
     await expectNPlusOne(go, 'internal/database/mysql.go', [15]);
   });
+  it('the per-item fallback of a batched call that failed (`outs, err := repo.Outputs(ctx, all); if err != nil { for … { repo.Outputs(ctx, one) } }`) runs only when the batch fails; the same loop outside the error branch is reported', async () => {
+    const go = [
+      'package dispatch',
+      '',
+      'import "context"',
+      '',
+      'func (d *Dispatcher) parents(ctx context.Context, all []string, entries []Entry) {',
+      '\touts, err := d.repo.Tasks().ParentOutputs(ctx, all)',
+      '\tif err != nil {',
+      '\t\tfor _, e := range entries {',
+      '\t\t\tone, _ := d.repo.Tasks().ParentOutputs(ctx, e.IDs)',
+      '\t\t\touts = append(outs, one...)',
+      '\t\t}',
+      '\t}',
+      '\tfor _, e := range entries {',
+      '\t\t_, _ = d.repo.Tasks().ParentOutputs(ctx, e.IDs)',
+      '\t}',
+      '\t_ = outs',
+      '}',
+      '',
+    ];
+    const repo = {
+      path: 'pkg/repository/task.go',
+      text: [
+        'package repository',
+        '',
+        'import "context"',
+        '',
+        'func (r *TaskRepo) ParentOutputs(ctx context.Context, ids []string) ([]Output, error) {',
+        '\trows, err := r.pool.Query(ctx, `SELECT id, output FROM task_output WHERE run_id = $1`, ids)',
+        '\tif err != nil {',
+        '\t\treturn nil, err',
+        '\t}',
+        '\tdefer rows.Close()',
+        '\treturn nil, nil',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([repo, { path: 'internal/dispatch/dispatcher.go', text: go }], ['internal/dispatch/dispatcher.go:14']);
+  });
 });
