@@ -437,9 +437,9 @@ function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rew
   const { call, after: a } = input;
   const model = call.model;
   const args = input.callArgs;
-  if (!model || !/^[A-Z]\w*$/.test(model) || !args || args.length !== 1 || !a?.binding || a.tail) return undefined;
+  if (!model || !/^[A-Z]\w*$/.test(model) || !args || !args.length || !a?.binding || a.tail) return undefined;
   const plural = `${a.binding}s_by_id`;
-  if (call.library === 'django' && call.method === 'get') {
+  if (call.library === 'django' && call.method === 'get' && args.length === 1) {
     const key = /^(?:id|pk)\s*=\s*(.+)$/.exec(args[0].trim())?.[1];
     if (!key || !KEY_EXPR.test(key)) return undefined;
     const code = [
@@ -454,7 +454,21 @@ function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rew
     ];
     return { title: `Batch with ${model}.objects.in_bulk(ids)`, language: 'python', code: code.join('\n'), help: `Load every ${model} the loop needs with one in_bulk of the keys it passes, then run the loop's code on each.` };
   }
-  if (call.library === 'activerecord' && (call.method === 'find' || call.method === 'find_by')) {
+  if (call.library === 'sqlalchemy' && call.method === 'get' && args.length === 2 && args[0].trim() === model && KEY_EXPR.test(args[1].trim())) {
+    // session.get(User, key): None for a missing row, as the dictionary's get.
+    const key = args[1].trim();
+    const session = clientOf(call, 'session');
+    const code = [
+      '# One query for every key.',
+      `${plural} = {r.id: r for r in ${session}.scalars(select(${model}).where(${model}.id.in_(list({${key} for ${item} in ${items}}))))}`,
+      `for ${item} in ${items}:`,
+      `    ${a.binding} = ${plural}.get(${key})  # None when there is none, as session.get returned`,
+      ...bodyLines(a.rest, '    '),
+      '# or load the relation with the parent query: .options(selectinload(…))',
+    ];
+    return { title: `Batch with select(${model}).where(${model}.id.in_(ids))`, language: 'python', code: code.join('\n'), help: `Load every ${model} the loop needs with one select … where id in the keys it passes, then run the loop's code on each.` };
+  }
+  if (call.library === 'activerecord' && (call.method === 'find' || call.method === 'find_by') && args.length === 1) {
     const key = call.method === 'find' ? args[0].trim() : /^(?:id:\s*|:id\s*=>\s*)(.+)$/.exec(args[0].trim())?.[1];
     const list = input.iterableAsWritten ?? items;
     if (!key || !KEY_EXPR.test(key)) return undefined;

@@ -157,4 +157,12 @@ describe('core/nplusone: Python, Ruby and Go batched rewrites carry the loop bod
     const findBy = await rewriteOf(src('User.find_by(id: post.user_id)'), 'ruby');
     assert.match(findBy.code, /\n {2}user = users_by_id\[post\.user_id\] # nil when there is none[^\n]*\n {2}post\.author_name = user\.name\nend/);
   });
+
+  it('SQLAlchemy session.get(User, post.user_id): one select of the keys the loop passes, None kept for a missing row, the body after', async () => {
+    const src = 'from sqlalchemy.orm import Session\nfrom sqlalchemy import select\ndef view(session: Session, posts):\n    for post in posts:\n        user = session.get(User, post.user_id)\n        post.author_name = user.name\n';
+    const r = await rewriteOf(src, 'python');
+    assert.match(r.code, /users_by_id = \{r\.id: r for r in session\.scalars\(select\(User\)\.where\(User\.id\.in_\(list\(\{post\.user_id for post in posts\}\)\)\)\)\}\nfor post in posts:\n {4}user = users_by_id\.get\(post\.user_id\)[^\n]*\n {4}post\.author_name = user\.name\n/);
+    const ok = pythonParses(r.code);
+    if (!(ok === true || /not available/.test(ok))) assert.fail(`${ok}\n${r.code}`);
+  });
 });
