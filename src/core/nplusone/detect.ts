@@ -1666,6 +1666,7 @@ class Detector {
    */
   private loopAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
     if (this.lang === 'python' || this.lang === 'ruby') return this.blockAfter(node, li);
+    if (this.lang === 'go') return this.goAfter(node, li);
     if (li.body.type !== 'statement_block') return undefined;
     let stmt: Node | null = node;
     while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
@@ -1701,6 +1702,31 @@ class Detector {
     const tail = this.text.slice(node.endIndex, from.endIndex).trim();
     const end = body.type === 'do_block' || body.type === 'block' && this.lang === 'ruby' ? body.endIndex - (this.text.slice(0, body.endIndex).endsWith('end') ? 3 : 1) : body.endIndex;
     return { binding, rest: this.text.slice(stmt.endIndex, end), tail, indent: this.text.slice(this.text.lastIndexOf('\n', stmt.startIndex) + 1, stmt.startIndex) };
+  }
+
+  /**
+   * Go: the loop's header (`for _, o := range orders`), the body's statements before the statement holding the call
+   * (the `var name string` its Scan fills), that statement and the call's own text, and the statements after it.
+   */
+  private goAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    if (li.body.type !== 'block' || li.node.type !== 'for_statement') return undefined;
+    const list = named(li.body).find((c) => c.type === 'statement_list') ?? li.body;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, list)) stmt = stmt.parent;
+    if (!stmt?.parent) return undefined;
+    const open = this.text.indexOf('{', li.body.startIndex);
+    const close = li.body.endIndex - 1;
+    if (open < 0 || this.text[close] !== '}') return undefined;
+    return {
+      binding: '',
+      rest: this.text.slice(stmt.endIndex, close),
+      header: this.text.slice(li.node.startIndex, li.body.startIndex).trim(),
+      before: this.text.slice(open + 1, stmt.startIndex),
+      statement: this.text.slice(stmt.startIndex, stmt.endIndex),
+      call: this.text.slice(node.startIndex, node.endIndex),
+      // Declarations the Scan targets may come from: the function's text up to the call.
+      scope: this.text.slice(0, stmt.startIndex),
+    };
   }
 
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
