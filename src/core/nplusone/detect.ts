@@ -548,7 +548,12 @@ class Detector {
       const pkg = fn.type === 'selector_expression' ? field(fn, 'operand') : undefined;
       if (!pkg || pkg.type !== 'identifier') return false;
       const stdlib = (name: string) => this.ctx.modules.some((m) => !m.split('/')[0].includes('.') && m.split('/').pop() === name);
-      return stdlib(pkg.text) || goTypedByPackage(this.text, pkg.text, stdlib);
+      if (stdlib(pkg.text)) return true;
+      // A standard-library value's method is exported (`Flush`); the name's binding is looked up in the
+      // function holding the call (a parameter `db *sql.DB` elsewhere in the file is another `db`).
+      let fnNode: Node | null = n.parent;
+      while (fnNode && !/^(function_declaration|method_declaration)$/.test(fnNode.type)) fnNode = fnNode.parent;
+      return /^[A-Z]/.test(callee) && !!fnNode && goTypedByPackage(fnNode.text, pkg.text, stdlib);
     }
     if (!/^(typescript|tsx|javascript)$/.test(this.lang) || fn.type !== 'identifier') return false;
     const name = escapeRe(callee);
@@ -672,7 +677,12 @@ class Detector {
   private builtPerItem(name: string, node: Node, li: LoopInfo): boolean {
     const b = this.binding(name, node.startIndex);
     if (!b || !contains(li.body, b.value)) return false;
-    return /^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text);
+    if (/^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text)) return true;
+    // Looked up from the item (`bt = self._bt(team)`, `row = by_id[team.id]`): one object per item, saved per item
+    // (a queryset built from it, `qs = Model.objects.filter(pk=item.pk)`, is reported where it is built).
+    if (this.hits.some((h) => contains(b.value, h.node))) return false;
+    const vars = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    return vars.some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text));
   }
 
   private spanOf(n: Node): readonly [number, number] {
