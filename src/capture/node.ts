@@ -836,22 +836,27 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
   const orig = proto.query;
   const query = function (this: unknown, ...args: unknown[]): unknown {
     let p: Pending | undefined;
+    /** The site is read after the driver's call (see below): the app's frames are the same then. */
+    let readAfter = false;
     try {
       const cfg = args[0] as { submit?: unknown; callback?: unknown } | undefined;
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
       if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) {
         p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
         if (p && p.site === undefined) {
-          // Read in this frame (see readStart).
-          let near: NodeJS.CallSite[] | undefined;
-          readStart(NEAR_FRAMES);
-          try {
-            Error.captureStackTrace(holder, query);
-            near = framesOf();
-          } finally {
-            readEnd();
+          if (sockPath) readAfter = true;
+          else {
+            // Without a listener the line is written when the statement ends: read before it can.
+            let near: NodeJS.CallSite[] | undefined;
+            readStart(NEAR_FRAMES);
+            try {
+              Error.captureStackTrace(holder, query);
+              near = framesOf();
+            } finally {
+              readEnd();
+            }
+            p.site = nearSite(near, query);
           }
-          p.site = nearSite(near, query);
         }
         // Timed from here: the driver's call alone.
         if (p) p.start = performance.now();
@@ -862,29 +867,52 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
     if (!p) return orig.apply(this, args);
     const pending = p;
     const last = args.length - 1;
+    let out: unknown;
     if (last >= 0 && typeof args[last] === 'function') {
       const cb = args[last] as (err: unknown, res: unknown) => unknown;
       args[last] = function (this: unknown, err: unknown, res: unknown) {
         end(pending, res, err, lib);
         return cb.call(this, err, res);
       };
-      return orig.apply(this, args);
-    }
-    const result = orig.apply(this, args) as { then?: (a: unknown, b: unknown) => unknown } | undefined;
-    if (result && typeof result.then === 'function') {
+      out = orig.apply(this, args);
+    } else {
+      const result = orig.apply(this, args) as { then?: (a: unknown, b: unknown) => unknown } | undefined;
       // The promise the app gets settles exactly as the driver's does (same value, same error).
-      return result.then(
-        (res: unknown) => {
-          end(pending, res, undefined, lib);
-          return res;
-        },
-        (err: unknown) => {
-          end(pending, undefined, err, lib);
-          throw err;
-        },
-      );
+      out =
+        result && typeof result.then === 'function'
+          ? result.then(
+              (res: unknown) => {
+                end(pending, res, undefined, lib);
+                return res;
+              },
+              (err: unknown) => {
+                end(pending, undefined, err, lib);
+                throw err;
+              },
+            )
+          : result;
     }
-    return result;
+    if (readAfter) {
+      // The statement is on its way (pg wrote it to the socket in the call above), and the app's
+      // frames above this one are still those that called it: the line read now is the line read
+      // before the call, and the read overlaps the server's work instead of delaying the statement.
+      // Read in this frame (see readStart). The statement's line is encoded with its batch, after
+      // this (pg ends a statement in a later turn at the earliest; the batch is written later still).
+      try {
+        let near: NodeJS.CallSite[] | undefined;
+        readStart(NEAR_FRAMES);
+        try {
+          Error.captureStackTrace(holder, query);
+          near = framesOf();
+        } finally {
+          readEnd();
+        }
+        pending.site = nearSite(near, query);
+      } catch {
+        pending.site = null;
+      }
+    }
+    return out;
   };
   (query as unknown as Record<symbol, boolean>)[WRAPPED] = true;
   proto.query = query;

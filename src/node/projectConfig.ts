@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
-import { addDeclaredIndexes, type DeclaredIndexes } from '../core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredKeys, type DeclaredIndexes } from '../core/sql/declaredIndexes';
 import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from './walk';
 
@@ -74,7 +74,10 @@ const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
  */
 export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd()): DeclaredIndexes {
   const out: DeclaredIndexes = new Map();
-  walkProjectFiles(paths, cwd, '.sql', (text) => addDeclaredIndexes(text, out));
+  walkProjectFiles(paths, cwd, '.sql', (text) => {
+    addDeclaredIndexes(text, out);
+    addDeclaredKeys(text, out);
+  });
   return out;
 }
 

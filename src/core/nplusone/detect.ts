@@ -19,9 +19,10 @@ import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
+import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
+import { cacheLoaderCall, goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
 export const RULE_ID = 'n-plus-one';
@@ -96,6 +97,8 @@ export interface FileCallFacts {
   modules?: string[];
   /** Python: names imported by name, with their module as written (`from app.utils import set_config`). */
   importedFrom?: Record<string, string>;
+  /** Java: the class this file's class extends, and the declared types of the names it declares (fields first). A call on a field declared in the superclass (`storage.getObject(…)` in a resource extending `BaseResource`) takes its type from there. */
+  javaClass?: { extends?: string; types: Record<string, string> };
 }
 
 /**
@@ -115,6 +118,8 @@ export interface PendingLoopCall {
   receiverClass?: string;
   /** Java: the declared type of the object the method is called on (`DeptService deptService` → `DeptService`): only that class's (or its implementation's) definition is this call. */
   receiverType?: string;
+  /** Java: the receiver's name when this file does not declare its type (a field inherited from the superclass). */
+  receiverName?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
   /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? */
@@ -250,17 +255,17 @@ class Detector {
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
-      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best)) {
+      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best) && !startedOrKept(n, best, this.lang)) {
         callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
         // Python: `create(…)` by its bare name (a helper of the module), not `data.get(…)` on an object.
-        if (this.lang === 'python' && field(n, 'function')?.type === 'identifier') bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
+        if ((this.lang === 'python' && field(n, 'function')?.type === 'identifier') || (this.lang === 'java' && n.type === 'method_invocation' && (!field(n, 'object') || field(n, 'object')?.type === 'this'))) bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
       }
     }
     const seen = new Set<Node>();
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
       const keys = this.queryKeys(def);
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}) });
     }
@@ -288,7 +293,7 @@ class Detector {
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       // So does a serializer's method field, once per serialized object.
       const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       // `super().to_representation(x)` is the parent class's method, not another file's function of that name;
       // in a serializer method, a call only when the parent serializer did not hand the rows over is a fallback.
       if (!inLoop && (/^super(\(\))?\./.test(n.text) || (li.kind === 'serializer' && li.variable && this.isFallback(n, li.body, li.variable)))) continue;
@@ -299,7 +304,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
-        ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
+        ...(this.lang === 'java' ? this.javaReceiver(n) : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
         ...recv,
@@ -317,7 +322,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+    return { functions, loopCalls, ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
   }
 
   /**
@@ -520,6 +525,15 @@ class Detector {
     return t && /^[A-Z]\w*(Service|Repository|Repo|Dao|Store|Manager|Provider)$/.test(t) ? t : undefined;
   }
 
+  /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
+  private javaReceiver(n: Node): { receiverType?: string; receiverName?: string } {
+    const t = this.javaReceiverType(n);
+    if (t) return { receiverType: t };
+    const o = field(n, 'object');
+    const name = o?.type === 'identifier' ? o.text : o?.type === 'field_access' && field(o, 'object')?.type === 'this' ? field(o, 'field')?.text : undefined;
+    return name && /^[a-z]/.test(name) ? { receiverName: name } : {};
+  }
+
   /** Java: `deptService.getSuperior(…)` or `this.deptService…` → the field's or variable's declared type (`DeptService`), when the file declares it. */
   private javaReceiverType(n: Node): string | undefined {
     const o = field(n, 'object');
@@ -533,7 +547,9 @@ class Detector {
     if (!fn) return false;
     if (this.lang === 'go') {
       const pkg = fn.type === 'selector_expression' ? field(fn, 'operand') : undefined;
-      return !!pkg && pkg.type === 'identifier' && this.ctx.modules.some((m) => !m.split('/')[0].includes('.') && m.split('/').pop() === pkg.text);
+      if (!pkg || pkg.type !== 'identifier') return false;
+      const stdlib = (name: string) => this.ctx.modules.some((m) => !m.split('/')[0].includes('.') && m.split('/').pop() === name);
+      return stdlib(pkg.text) || goTypedByPackage(this.text, pkg.text, stdlib);
     }
     if (!/^(typescript|tsx|javascript)$/.test(this.lang) || fn.type !== 'identifier') return false;
     const name = escapeRe(callee);
@@ -649,6 +665,12 @@ class Detector {
       const v = m?.[1] ?? m?.[2] ?? m?.[3] ?? m?.[4];
       const b = v ? this.binding(v, p.startIndex) : undefined;
       if (b && /(^|\.)\w*(cache|redis|memcache)\w*\.(get|getList|getObject|fetch|read|hget)\w*\s*\(/i.test(b.value.text)) out.push(p);
+    }
+    // A loader handed to a cache (`cache.MakeCacheable(c, key, func() {…})`, `Rails.cache.fetch(key) { … }`,
+    // `cache.get_or_set(key, lambda: …)`, `cache.wrap(key, () => …)`): it runs on a miss only.
+    for (const c of this.calls) {
+      if (!cacheLoaderCall(this.calleeName(c), c.text)) continue;
+      for (const a of [...named(field(c, 'arguments')), ...named(c).filter((x) => /^(block|do_block)$/.test(x.type))]) if (this.isFunction(a) || /^(block|do_block|lambda)$/.test(a.type)) out.push(a);
     }
     return out;
   }
@@ -1043,6 +1065,7 @@ class Detector {
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
     if (this.isConstantList(li) || this.isSizeGuarded(li) || this.isDeclaredSet(li)) return true;
+    if (this.lang === 'python' && isFormsetRows(li.iterable?.text, this.text)) return true;
     // Go `for range ticker.C` / `for t := range time.Tick(d)`: periodic work, one round per tick, not per item.
     if (this.lang === 'go' && /^(?:[\w.]*[Tt]icker\w*\.C|time\.Tick\(.*\))$/.test(li.iterable?.text ?? '')) return true;
     // What the schema or the call's own keywords list: `for k, v in kwargs.items()`, `metadata.sorted_tables`,
@@ -1199,7 +1222,8 @@ class Detector {
   private isGroupLoop(li: LoopInfo): boolean {
     const root = this.iterableRoot(li);
     if (!root || !/^(?:Object\.(?:entries|values)\(\s*)?[\w$.]+\)?(?:\.(?:items|values|entries|each|each_pair|each_value)\(\))?$/.test(li.iterable?.text.replace(/^await\s+/, '') ?? '')) return false;
-    const grouped = (name: string, from: number) => new RegExp(`(^|[^\\w$.])${escapeRe(name)}(\\[[^\\]]+\\])+\\s*(\\.\\s*(append|push|add|extend)\\(|<<)|(^|[^\\w$.])${escapeRe(name)}\\.(setdefault\\([^)]*\\)\\.append|get\\([^)]*\\)!?\\.push)\\(`).test(this.text.slice(from, li.node.startIndex));
+    // Go: `byTenant[t] = append(byTenant[t], x)`.
+    const grouped = (name: string, from: number) => new RegExp(`(^|[^\\w$.])${escapeRe(name)}(\\[[^\\]]+\\])+\\s*(\\.\\s*(append|push|add|extend)\\(|<<|=\\s*append\\(\\s*${escapeRe(name)}\\[)|(^|[^\\w$.])${escapeRe(name)}\\.(setdefault\\([^)]*\\)\\.append|get\\([^)]*\\)!?\\.push)\\(`).test(this.text.slice(from, li.node.startIndex));
     const fnStart = (() => {
       for (let p = li.node.parent; p; p = p.parent) if (this.isFunction(p)) return p.startIndex;
       return 0;
@@ -1222,10 +1246,11 @@ class Detector {
 
   private isChunked(li: LoopInfo, use: Node): boolean {
     const v = li.variable;
-    const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text));
+    const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text));
     if (!named || !v) return false;
-    // Iterating chunks of the input (`for batch in batched(ids, 1000)`): one call per chunk, whatever it is given.
-    if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text)) return true;
+    // Iterating chunks of the input (`for batch in batched(ids, 1000)`) or groups of it (`for t, rows in
+    // groupby(rows, key)`): one call per chunk or group, whatever it is given.
+    if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text)) return true;
     if (li.chunked) return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
     // Only the name says chunk (`for (const group of mentions)`): a chunk is handed on whole (`ids: batch`,
     // `batch.map(…)`), an item is read field by field (`group.modelId`).
@@ -1241,7 +1266,7 @@ class Detector {
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;
     if (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(node)) return;
-    if (this.runsOnceThenExits(node, li)) return;
+    if (this.runsOnceThenExits(node, li) || underKeyTest(node, li.body, li.variable)) return;
     // In a callback the loop hands to a scheduler (`for s of servers: scheduleJob(…, async () => …)`): runs later, per job.
     if (this.deferredWithin(node, li.node)) return;
     if (this.isSteppedBatch(li)) return;
@@ -1249,7 +1274,7 @@ class Detector {
     const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
     if (call.instanceOf !== undefined && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
     if (this.onErrorPath(node, li.node)) return;
-    if (this.isStatementList(call, li)) return;
+    if (this.isStatementList(call, li) || isMaintenanceStatement(call.sql, call.sqlArg?.text)) return;
     if (this.isChunked(li, node)) return;
     const kind = call.op === 'write' ? 'write-in-loop' : 'query-in-loop';
     // `for b in Book.objects.filter(…): b.save()`: the model is the one the loop iterates.
@@ -1289,7 +1314,7 @@ class Detector {
       const inLoop = this.enclosingLoop(n);
       // A field resolver calling this file's querying helper runs it once per parent.
       const li = inLoop ?? this.resolverAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)))) continue;
       const name = callee!.replace(/^\./, '');
       const line = this.lineOf(q.hit.node.startIndex) + 1;
       this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
@@ -1565,7 +1590,8 @@ class Detector {
       const seen = new Set<string>();
       for (const rel of this.relationAccesses(li)) {
         if (seen.has(rel.name)) continue;
-        if (new RegExp(`['":]${escapeRe(rel.name)}\\b`).test(loaded)) continue;
+        // `select_related('debate_team__team')` loads `debate_team` on the way: a path names every relation it crosses.
+        if (new RegExp(`['":]${escapeRe(rel.name)}(?:\\b|__)`).test(loaded)) continue;
         seen.add(rel.name);
         const lazyCall: DbCall = { ...call, label: `${li.variable}.${rel.name}`, method: rel.name, op: 'read', batch: false };
         this.report(rel.node, li, lazyCall, 'lazy-relation', `${li.variable}.${rel.name}`, undefined, rel.name);
@@ -1645,7 +1671,8 @@ class Detector {
    * What the loop does with the call's result (JavaScript/TypeScript): the name its declaration binds and the body's
    * statements after it, for the rewrite to carry over. Undefined for other shapes.
    */
-  private loopAfter(node: Node, li: LoopInfo): { binding: string; rest: string } | undefined {
+  private loopAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    if (this.lang === 'python' || this.lang === 'ruby') return this.blockAfter(node, li);
     if (li.body.type !== 'statement_block') return undefined;
     let stmt: Node | null = node;
     while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
@@ -1658,13 +1685,38 @@ class Detector {
     return { binding: name.text, rest: this.text.slice(stmt.endIndex, close) };
   }
 
+  /**
+   * Python and Ruby: the statement of the loop's body holding the call — the name it assigns (`rows = await
+   * conn.fetch(…)`, `res = conn.exec_params(…)`; empty for a bare `cur.execute(…)`), what follows the call in that
+   * statement (`.fetchone()`), and the body's statements after it.
+   */
+  private blockAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    const body = li.body.type === 'do_block' || li.body.type === 'block' && this.lang === 'ruby' ? (named(li.body).find((c) => c.type === 'body_statement' || c.type === 'block_body') ?? li.body) : li.body;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, body)) stmt = stmt.parent;
+    if (!stmt?.parent) return undefined;
+    const assign = this.lang === 'python' ? (stmt.type === 'expression_statement' ? named(stmt)[0] : undefined) : stmt;
+    let binding = '';
+    let from = node;
+    if (assign?.type === 'assignment') {
+      const left = field(assign, 'left');
+      if (!left || left.type !== 'identifier') return undefined;
+      binding = left.text;
+      from = field(assign, 'right') ?? node;
+    } else if (!(this.lang === 'python' ? stmt.type === 'expression_statement' : stmt.type === 'call' || stmt.type === 'method_call')) return undefined;
+    // What the statement does with the call's result besides binding it (`.fetchone()` after `cur.execute(…)`).
+    const tail = this.text.slice(node.endIndex, from.endIndex).trim();
+    const end = body.type === 'do_block' || body.type === 'block' && this.lang === 'ruby' ? body.endIndex - (this.text.slice(0, body.endIndex).endsWith('end') ? 3 : 1) : body.endIndex;
+    return { binding, rest: this.text.slice(stmt.endIndex, end), tail, indent: this.text.slice(this.text.lastIndexOf('\n', stmt.startIndex) + 1, stmt.startIndex) };
+  }
+
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, after: this.loopAfter(node, li) });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
@@ -1892,8 +1944,15 @@ const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|
 
 /** Plain fields and attributes, not relations (`created_at.year`, `name.upper()`). */
 const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
-const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|__\w+__)$/;
+const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|astimezone|weekday|isoweekday|utcoffset|tzname|timetuple|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
+
+/** The texts of a call's arguments after the SQL argument (skipping comments). */
+function argsAfter(sqlArg: Node | null | undefined): string[] {
+  const out: string[] = [];
+  for (let n = sqlArg?.nextNamedSibling; n; n = n.nextNamedSibling) if (n.type !== 'comment') out.push(n.text);
+  return out;
+}
 
 /** Template interpolations (`${id}` in sql`…`, marked \u0000) are parameters: number them after the existing $n. */
 function renumberTemplateParams(sql: string): string {
