@@ -214,6 +214,7 @@ class Detector {
   /** `if` blocks that run on a cache miss (behindCacheMiss), read on first use. */
   private cacheMisses: Node[] | undefined;
   private resolverList: Resolver[] | undefined;
+  private resolvers: Resolver[] | undefined;
   private serializerMethodList: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] | undefined;
   private startupDefs: Node[] | undefined;
   private graphqlHint: boolean | undefined;
@@ -359,7 +360,7 @@ class Detector {
       for (const a of named(field(c, 'arguments'))) if (this.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
     }
     // A GraphQL field resolver runs per request, though a factory called at start-up builds its map.
-    if (this.root && this.mayHaveResolvers()) for (const r of perParentResolvers(this.root, this.lang, this.text)) out.push([this.lineOf(r.def.startIndex) + 1, this.lineOf(r.def.endIndex) + 1]);
+    if (this.root && this.mayHaveResolvers()) for (const r of this.allResolvers(this.root)) out.push([this.lineOf(r.def.startIndex) + 1, this.lineOf(r.def.endIndex) + 1]);
     return out;
   }
 
@@ -604,10 +605,16 @@ class Detector {
     return this.graphqlHint;
   }
 
+  /** Every per-parent resolver of the file (read once: asked for deferred ranges, loops and resolver checks). */
+  private allResolvers(root: Node): Resolver[] {
+    this.resolvers ??= perParentResolvers(root, this.lang, this.text);
+    return this.resolvers;
+  }
+
   /** The per-parent field resolver (not batched by a DataLoader) whose body holds the call, as a loop. */
   private resolverAround(n: Node): LoopInfo | undefined {
     if (!this.root || !this.mayHaveResolvers()) return undefined;
-    this.resolverList ??= perParentResolvers(this.root, this.lang, this.text).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
+    this.resolverList ??= this.allResolvers(this.root).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
     const r = this.resolverList.find((x) => contains(x.def, n));
     return r ? { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' } : undefined;
   }
@@ -1436,7 +1443,7 @@ class Detector {
    * graphql-ruby's dataloader, Spring's @BatchMapping), is one query per parent.
    */
   private checkResolvers(root: Node): void {
-    for (const r of perParentResolvers(root, this.lang, this.text)) {
+    for (const r of this.allResolvers(root)) {
       if (BATCHED_RESOLVER.test(r.def.text)) continue;
       const li: LoopInfo = r.serializer
         ? { node: r.def, kind: 'serializer', label: `${r.type}#${r.field} (serializer method, once per serialized object)`, variable: r.variable, body: r.def, shape: 'collection' }
