@@ -836,17 +836,21 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
   const orig = proto.query;
   const query = function (this: unknown, ...args: unknown[]): unknown {
     let p: Pending | undefined;
-    /** The site is read after the driver's call (see below): the app's frames are the same then. */
-    let readAfter = false;
+    /**
+     * With a listener, the statement's record is made and its line read after the driver's call (see
+     * below); without one, the line is written when the statement ends, so both come first.
+     */
+    let after = false;
+    let start = 0;
     try {
-      const cfg = args[0] as { submit?: unknown; callback?: unknown } | undefined;
+      const cfg = args[0] as { submit?: unknown; callback?: unknown; text?: unknown } | undefined;
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
-      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) {
-        p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
-        if (p && p.site === undefined) {
-          if (sockPath) readAfter = true;
-          else {
-            // Without a listener the line is written when the statement ends: read before it can.
+      if (typeof cfg === 'string' || (cfg && typeof cfg === 'object' && typeof cfg.text === 'string' && typeof cfg.submit !== 'function' && typeof cfg.callback !== 'function')) {
+        if (sockPath) after = true;
+        else {
+          p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
+          if (p && p.site === undefined) {
+            // Read in this frame (see readStart).
             let near: NodeJS.CallSite[] | undefined;
             readStart(NEAR_FRAMES);
             try {
@@ -859,19 +863,20 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
           }
         }
         // Timed from here: the driver's call alone.
-        if (p) p.start = performance.now();
+        start = performance.now();
+        if (p) p.start = start;
       }
     } catch {
       p = undefined;
+      after = false;
     }
-    if (!p) return orig.apply(this, args);
-    const pending = p;
+    if (!p && !after) return orig.apply(this, args);
     const last = args.length - 1;
     let out: unknown;
     if (last >= 0 && typeof args[last] === 'function') {
       const cb = args[last] as (err: unknown, res: unknown) => unknown;
       args[last] = function (this: unknown, err: unknown, res: unknown) {
-        end(pending, res, err, lib);
+        if (p) end(p, res, err, lib);
         return cb.call(this, err, res);
       };
       out = orig.apply(this, args);
@@ -882,34 +887,41 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
         result && typeof result.then === 'function'
           ? result.then(
               (res: unknown) => {
-                end(pending, res, undefined, lib);
+                if (p) end(p, res, undefined, lib);
                 return res;
               },
               (err: unknown) => {
-                end(pending, undefined, err, lib);
+                if (p) end(p, undefined, err, lib);
                 throw err;
               },
             )
           : result;
     }
-    if (readAfter) {
-      // The statement is on its way (pg wrote it to the socket in the call above), and the app's
-      // frames above this one are still those that called it: the line read now is the line read
-      // before the call, and the read overlaps the server's work instead of delaying the statement.
-      // Read in this frame (see readStart). The statement's line is encoded with its batch, after
-      // this (pg ends a statement in a later turn at the earliest; the batch is written later still).
+    if (after) {
+      // The statement is on its way (pg wrote it to the socket in the call above; it ends, and calls
+      // back, in a later turn at the earliest), and nothing of the app's has run since: the record made
+      // now is the one made before the call (pg reads the app's text and values, never changes them), and
+      // the app's frames above this one are still those that called it, so the line read now is the line
+      // read before. This work then overlaps the server's instead of delaying the statement.
+      // Read in this frame (see readStart).
       try {
-        let near: NodeJS.CallSite[] | undefined;
-        readStart(NEAR_FRAMES);
-        try {
-          Error.captureStackTrace(holder, query);
-          near = framesOf();
-        } finally {
-          readEnd();
+        p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
+        if (p) {
+          p.start = start;
+          if (p.site === undefined) {
+            let near: NodeJS.CallSite[] | undefined;
+            readStart(NEAR_FRAMES);
+            try {
+              Error.captureStackTrace(holder, query);
+              near = framesOf();
+            } finally {
+              readEnd();
+            }
+            p.site = nearSite(near, query);
+          }
         }
-        pending.site = nearSite(near, query);
       } catch {
-        pending.site = null;
+        p = undefined;
       }
     }
     return out;
