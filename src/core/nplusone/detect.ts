@@ -214,6 +214,7 @@ class Detector {
   /** `if` blocks that run on a cache miss (behindCacheMiss), read on first use. */
   private cacheMisses: Node[] | undefined;
   private resolverList: Resolver[] | undefined;
+  private resolvers: Resolver[] | undefined;
   private serializerMethodList: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] | undefined;
   private startupDefs: Node[] | undefined;
   private graphqlHint: boolean | undefined;
@@ -359,7 +360,7 @@ class Detector {
       for (const a of named(field(c, 'arguments'))) if (this.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
     }
     // A GraphQL field resolver runs per request, though a factory called at start-up builds its map.
-    if (this.root && this.mayHaveResolvers()) for (const r of perParentResolvers(this.root, this.lang, this.text)) out.push([this.lineOf(r.def.startIndex) + 1, this.lineOf(r.def.endIndex) + 1]);
+    if (this.root && this.mayHaveResolvers()) for (const r of this.allResolvers(this.root)) out.push([this.lineOf(r.def.startIndex) + 1, this.lineOf(r.def.endIndex) + 1]);
     return out;
   }
 
@@ -548,7 +549,12 @@ class Detector {
       const pkg = fn.type === 'selector_expression' ? field(fn, 'operand') : undefined;
       if (!pkg || pkg.type !== 'identifier') return false;
       const stdlib = (name: string) => this.ctx.modules.some((m) => !m.split('/')[0].includes('.') && m.split('/').pop() === name);
-      return stdlib(pkg.text) || goTypedByPackage(this.text, pkg.text, stdlib);
+      if (stdlib(pkg.text)) return true;
+      // A standard-library value's method is exported (`Flush`); the name's binding is looked up in the
+      // function holding the call (a parameter `db *sql.DB` elsewhere in the file is another `db`).
+      let fnNode: Node | null = n.parent;
+      while (fnNode && !/^(function_declaration|method_declaration)$/.test(fnNode.type)) fnNode = fnNode.parent;
+      return /^[A-Z]/.test(callee) && !!fnNode && goTypedByPackage(fnNode.text, pkg.text, stdlib);
     }
     if (!/^(typescript|tsx|javascript)$/.test(this.lang) || fn.type !== 'identifier') return false;
     const name = escapeRe(callee);
@@ -599,10 +605,16 @@ class Detector {
     return this.graphqlHint;
   }
 
+  /** Every per-parent resolver of the file (read once: asked for deferred ranges, loops and resolver checks). */
+  private allResolvers(root: Node): Resolver[] {
+    this.resolvers ??= perParentResolvers(root, this.lang, this.text);
+    return this.resolvers;
+  }
+
   /** The per-parent field resolver (not batched by a DataLoader) whose body holds the call, as a loop. */
   private resolverAround(n: Node): LoopInfo | undefined {
     if (!this.root || !this.mayHaveResolvers()) return undefined;
-    this.resolverList ??= perParentResolvers(this.root, this.lang, this.text).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
+    this.resolverList ??= this.allResolvers(this.root).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
     const r = this.resolverList.find((x) => contains(x.def, n));
     return r ? { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' } : undefined;
   }
@@ -672,7 +684,12 @@ class Detector {
   private builtPerItem(name: string, node: Node, li: LoopInfo): boolean {
     const b = this.binding(name, node.startIndex);
     if (!b || !contains(li.body, b.value)) return false;
-    return /^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text);
+    if (/^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text)) return true;
+    // Looked up from the item (`bt = self._bt(team)`, `row = by_id[team.id]`): one object per item, saved per item
+    // (a queryset built from it, `qs = Model.objects.filter(pk=item.pk)`, is reported where it is built).
+    if (this.hits.some((h) => contains(b.value, h.node))) return false;
+    const vars = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    return vars.some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text));
   }
 
   private spanOf(n: Node): readonly [number, number] {
@@ -1426,7 +1443,7 @@ class Detector {
    * graphql-ruby's dataloader, Spring's @BatchMapping), is one query per parent.
    */
   private checkResolvers(root: Node): void {
-    for (const r of perParentResolvers(root, this.lang, this.text)) {
+    for (const r of this.allResolvers(root)) {
       if (BATCHED_RESOLVER.test(r.def.text)) continue;
       const li: LoopInfo = r.serializer
         ? { node: r.def, kind: 'serializer', label: `${r.type}#${r.field} (serializer method, once per serialized object)`, variable: r.variable, body: r.def, shape: 'collection' }
@@ -1666,6 +1683,7 @@ class Detector {
    */
   private loopAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
     if (this.lang === 'python' || this.lang === 'ruby') return this.blockAfter(node, li);
+    if (this.lang === 'go') return this.goAfter(node, li);
     if (li.body.type !== 'statement_block') return undefined;
     let stmt: Node | null = node;
     while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
@@ -1701,6 +1719,31 @@ class Detector {
     const tail = this.text.slice(node.endIndex, from.endIndex).trim();
     const end = body.type === 'do_block' || body.type === 'block' && this.lang === 'ruby' ? body.endIndex - (this.text.slice(0, body.endIndex).endsWith('end') ? 3 : 1) : body.endIndex;
     return { binding, rest: this.text.slice(stmt.endIndex, end), tail, indent: this.text.slice(this.text.lastIndexOf('\n', stmt.startIndex) + 1, stmt.startIndex) };
+  }
+
+  /**
+   * Go: the loop's header (`for _, o := range orders`), the body's statements before the statement holding the call
+   * (the `var name string` its Scan fills), that statement and the call's own text, and the statements after it.
+   */
+  private goAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    if (li.body.type !== 'block' || li.node.type !== 'for_statement') return undefined;
+    const list = named(li.body).find((c) => c.type === 'statement_list') ?? li.body;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, list)) stmt = stmt.parent;
+    if (!stmt?.parent) return undefined;
+    const open = this.text.indexOf('{', li.body.startIndex);
+    const close = li.body.endIndex - 1;
+    if (open < 0 || this.text[close] !== '}') return undefined;
+    return {
+      binding: '',
+      rest: this.text.slice(stmt.endIndex, close),
+      header: this.text.slice(li.node.startIndex, li.body.startIndex).trim(),
+      before: this.text.slice(open + 1, stmt.startIndex),
+      statement: this.text.slice(stmt.startIndex, stmt.endIndex),
+      call: this.text.slice(node.startIndex, node.endIndex),
+      // Declarations the Scan targets may come from: the function's text up to the call.
+      scope: this.text.slice(0, stmt.startIndex),
+    };
   }
 
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {

@@ -37,6 +37,12 @@ export interface RewriteInput {
     /** Python/Ruby: what follows the call in its statement (`.fetchone()`), and the statement's indentation. */
     tail?: string;
     indent?: string;
+    /** Go: the loop's header, the body before the call's statement, that statement, the call, the text before it. */
+    header?: string;
+    before?: string;
+    statement?: string;
+    call?: string;
+    scope?: string;
   };
   /** The source texts of the call's arguments after the SQL (`product["id"]`, `(c.id,)`, `[id]`). */
   args?: string[];
@@ -185,6 +191,8 @@ function loopTail(after: RewriteInput['after'], rowsExpr: string, plural: string
 /** The statements after the call, re-indented under `indent` (the loop body of the rewrite). */
 function bodyLines(rest: string, indent: string): string[] {
   const lines = rest.split('\n');
+  // A comment on the statement's own line (`… { // note`) keeps its text, not its column.
+  if (lines.length > 1 && lines[0].trim()) lines[0] = `${/^\s*/.exec(lines[1])![0]}${lines[0].trim()}`;
   while (lines.length && !lines[0].trim()) lines.shift();
   while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
   if (!lines.length) return [];
@@ -298,6 +306,122 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
   };
 }
 
+/**
+ * database/sql, pgx and sqlx: `…QueryRow(ctx, sql, key).Scan(&a, &b)` in a loop becomes one query for every key (the
+ * key column first), its rows scanned into a map by key, and the loop again with the loop's own statements: each
+ * item's first row fills the same variables, and a key without rows takes the loop's own `err != nil` branch with
+ * the driver's no-rows error, as QueryRow's Scan did. Other shapes (rows.Next loops, fields as Scan targets, types not
+ * declared in the code) keep the generic sketch.
+ */
+function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined {
+  const a = input.after;
+  const L = input.call.library;
+  if (!a?.statement || !a.call || a.header === undefined || a.before === undefined || !/^QueryRow(Context)?$|^Get(Context)?$/.test(input.call.method) || L === 'sqlx' && /^Get/.test(input.call.method)) return undefined;
+  const r = rawBatch(input, 'dollar', '');
+  if (!r) return undefined;
+  const { b, values, key } = r;
+  const stmt = a.statement.trim();
+  const callAt = stmt.indexOf(a.call);
+  if (callAt < 0) return undefined;
+  // The call found may be the Scan chained on QueryRow, or QueryRow itself with the Scan after it.
+  const own = /\.Scan\(([^()]*)\)$/.test(a.call) ? '' : /^\s*\.Scan\(([^()]*)\)/.exec(stmt.slice(callAt + a.call.length))?.[0];
+  const scan = own === undefined ? null : /\.Scan\(([^()]*)\)\s*$/.exec(a.call + own);
+  if (!scan) return undefined;
+  scan[0] = own ?? '';
+  const targets = splitTop(scan[1]).map((t) => /^&([A-Za-z_]\w*)$/.exec(t)?.[1]);
+  if (!targets.length || targets.some((t) => !t)) return undefined;
+  // The type of each Scan target, from its `var name T` in the function before the call.
+  const types: string[] = [];
+  for (const t of targets as string[]) {
+    const decls = [...(a.scope ?? '').matchAll(new RegExp(`\\bvar\\s+((?:\\w+\\s*,\\s*)*${t}(?:\\s*,\\s*\\w+)*)\\s+([\\w.*\\[\\]]+)\\s*(?:\\n|;|$)`, 'g'))];
+    const d = decls[decls.length - 1];
+    if (!d) return undefined;
+    types.push(d[2]);
+  }
+  const before = stmt.slice(0, callAt);
+  const after = stmt.slice(callAt + a.call.length + scan[0].length);
+  // `if err := …Scan(…); err != nil { … }` keeps its branch for a key without rows; `_ = …Scan(…)` / a bare call ignore it.
+  const ifErr = /^if\s+(\w+)\s*:?=\s*$/.exec(before.trim()) && /^;\s*(\w+)\s*!=\s*nil\s*\{([\s\S]*)\}$/.exec(after.trim());
+  if (!ifErr && !(/^(_\s*=\s*)?$/.test(before.trim()) && after.trim() === '')) return undefined;
+  const errName = ifErr ? ifErr[1] : 'err';
+  // The batched query's own errors: returned where the function returns an error and the loop checked Scan's; ignored
+  // where the loop ignored Scan's (`_ = …`); any other signature keeps the generic sketch (no error path to guess).
+  const sig = [...(a.scope ?? '').matchAll(/\bfunc\b[^{]*\)\s*([^{)]*)\{/g)].pop();
+  const returnsError = sig?.[1].trim() === 'error';
+  if (ifErr && !returnsError) return undefined;
+  const keyType = b.arrayType === 'bigint[]' ? 'int64' : 'string';
+  const client = clientOf(input.call, 'db');
+  const ctxArg = /Context$/.test(input.call.method) || L === 'pgx' ? 'ctx, ' : '';
+  const keysArg = L === 'pgx' ? 'keys' : 'pq.Array(keys)';
+  const args = values.map((v, i) => (i === b.keyParam - 1 ? keysArg : v));
+  const query = L === 'pgx' ? 'Query' : /Context$/.test(input.call.method) ? 'QueryContext' : 'Query';
+  const noRows = L === 'pgx' ? 'pgx.ErrNoRows' : 'sql.ErrNoRows';
+  const keyOf = `${keyType}(${key})`;
+  const fields = (targets as string[]).map((t, i) => `\t${t} ${types[i]}`);
+  const indentBody = (text: string) => bodyLines(text, '\t');
+  const code = [
+    perKeyComment(b, 'item').replace(/^#/, '//'),
+    `// Each row starts with ${b.keyColumn}, added to group by; the rest is what the loop's query scanned.`,
+    `keys := make([]${keyType}, 0, len(${items}))`,
+    `seen := make(map[${keyType}]bool, len(${items}))`,
+    `${a.header} {`,
+    `\tif k := ${keyOf}; !seen[k] {`,
+    '\t\tseen[k] = true',
+    '\t\tkeys = append(keys, k)',
+    '\t}',
+    '}',
+    'type scanned struct {',
+    ...fields,
+    '}',
+    `byKey := make(map[${keyType}][]scanned)`,
+    `keyRows, err := ${client}.${query}(${ctxArg}\`${b.sql.replace(/`/g, '` + "`" + `')}\`, ${args.join(', ')})`,
+    ...(ifErr
+      ? [
+          'if err != nil {',
+          '\treturn err',
+          '}',
+          'defer keyRows.Close()',
+          'for keyRows.Next() {',
+          `\tvar key ${keyType}`,
+          '\tvar r scanned',
+          `\tif err := keyRows.Scan(&key, ${(targets as string[]).map((t) => `&r.${t}`).join(', ')}); err != nil {`,
+          '\t\treturn err',
+          '\t}',
+          '\tbyKey[key] = append(byKey[key], r)',
+          '}',
+          'if err := keyRows.Err(); err != nil {',
+          '\treturn err',
+          '}',
+        ]
+      : [
+          '// The loop ignored Scan\'s error: a failed query leaves every item without a row, as it would have.',
+          'if err == nil {',
+          '\tdefer keyRows.Close()',
+          '\tfor keyRows.Next() {',
+          `\t\tvar key ${keyType}`,
+          '\t\tvar r scanned',
+          `\t\tif keyRows.Scan(&key, ${(targets as string[]).map((t) => `&r.${t}`).join(', ')}) == nil {`,
+          '\t\t\tbyKey[key] = append(byKey[key], r)',
+          '\t\t}',
+          '\t}',
+          '}',
+        ]),
+    `${a.header} {`,
+    ...indentBody(a.before),
+    `\tif got := byKey[${keyOf}]; len(got) > 0 {`,
+    ...(targets as string[]).map((t) => `\t\t${t} = got[0].${t}`),
+    ...(ifErr ? [`\t} else if ${errName} := ${noRows}; ${errName} != nil { // no row for this key: what QueryRow's Scan returned`, ...bodyLines(ifErr[2], '\t\t'), '\t}'] : ['\t}']),
+    ...indentBody(a.rest),
+    '}',
+  ];
+  return {
+    title: rawTitle(b, `$${b.keyParam}`, 'item', input.call.sql!),
+    language: 'go',
+    code: code.join('\n'),
+    help: `Query once for every key (${b.form === 'lateral' ? 'the statement once per key in one query' : `${b.keyColumn} = ANY($${b.keyParam})`}), scan the rows into a map by ${b.keyColumn}, and run the loop's code with each item's row.`,
+  };
+}
+
 /** A loop variable that is itself a key (`id`, `userId`, `order_id`). */
 const KEY_NAME = /^(id|pk|key|uid|\w+Id|\w+_id)$/;
 
@@ -402,6 +526,8 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     case 'database/sql':
     case 'pgx':
     case 'sqlx': {
+      const batched = write ? undefined : goBatchedRead(input, items);
+      if (batched) return batched;
       if (write) return { title: L === 'pgx' ? 'Batch with pgx.Batch / CopyFrom' : 'Batch with one multi-row INSERT', language: 'go', code: L === 'pgx' ? `batch := &pgx.Batch{}\nfor _, ${item} := range ${items} {\n\tbatch.Queue("INSERT INTO … VALUES ($1, $2)", ${item}.A, ${item}.B)\n}\nif err := conn.SendBatch(ctx, batch).Close(); err != nil { … }\n// large lists: conn.CopyFrom(ctx, pgx.Identifier{"…"}, cols, pgx.CopyFromSlice(…))` : `// INSERT INTO … SELECT * FROM unnest($1::bigint[], $2::text[])\n_, err := db.ExecContext(ctx, q, pq.Array(ids), pq.Array(names))`, help: `Send the rows in one round trip (pgx.Batch, CopyFrom, or INSERT … SELECT FROM unnest of arrays).` };
       return { title: 'Batch with WHERE id = ANY($1)', language: 'go', code: `ids := make([]int64, 0, len(${items}))\nfor _, ${item} := range ${items} {\n\tids = append(ids, ${item}.ID)\n}\nrows, err := db.QueryContext(ctx, "${batchedSql(call.sql, 'dollar')}", ${L === 'pgx' ? 'ids' : 'pq.Array(ids)'})`, help: `Query once with = ANY($1) and the slice of ids, then match rows by id.` };
     }

@@ -359,4 +359,63 @@ describe('core/nplusone kinds seen on held-out-k', () => {
     };
     await expectNPlusOneInScan([gate, poll], ['pkg/metrics/poll.go:8']);
   });
+  it('Django: a reverse manager by its default name (`debate.judge_set.create(…)`) is Django in a helper that imports no model; an instance looked up from the item (`bt = self._bt(team)`) and saved is one write per item', async () => {
+    const helper = [
+      'from itertools import zip_longest',
+      '',
+      'def copy_panels(debates, panels):',
+      '    for debate, panel in zip_longest(debates, panels):',
+      '        for seat in panel.seats:',
+      '            debate.judge_set.create(judge=seat.judge)',
+      '',
+    ];
+    await expectNPlusOne(helper, 'league/allocation/__init__.py', [6]);
+    const form = [
+      'from league.models import Entry',
+      '',
+      'class RemarksForm:',
+      '    def save(self):',
+      '        for team in self.category.entries.all():',
+      '            entry = self._entry(team)',
+      '            entry.remark = self.cleaned_data[team.id]',
+      '            entry.save()',
+      '        category = self.category',
+      '        for team in self.category.entries.all():',
+      '            category.save()',
+      '',
+    ];
+    await expectNPlusOne(form, 'league/forms.py', [8]);
+  });
+  it('Go: a name typed by the standard library in one function (`migrate(db *sql.DB)`) is not the same name in another (`func (db *Store) List`)', async () => {
+    const go = [
+      'package store',
+      '',
+      'import (',
+      '\t"context"',
+      '\t"database/sql"',
+      ')',
+      '',
+      'func migrate(db *sql.DB) error {',
+      '\t_, err := db.Exec(`CREATE TABLE IF NOT EXISTS tag (id int)`)',
+      '\treturn err',
+      '}',
+      '',
+      'func (db *Store) List(ctx context.Context, ids []int) {',
+      '\tfor _, id := range ids {',
+      '\t\t_, _ = db.tagsFor(ctx, id)',
+      '\t}',
+      '}',
+      '',
+      'func (db *Store) tagsFor(ctx context.Context, id int) ([]string, error) {',
+      '\trows, err := db.reader.QueryContext(ctx, `SELECT name FROM tag WHERE bookmark_id = $1`, id)',
+      '\tif err != nil {',
+      '\t\treturn nil, err',
+      '\t}',
+      '\tdefer rows.Close()',
+      '\treturn nil, nil',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(go, 'internal/database/mysql.go', [15]);
+  });
 });

@@ -5,7 +5,7 @@
  * guessed `.id` / `r["id"]`), and the loop again with each item's rows under the loop's own name and the loop's own
  * statements after the call. Before, they ended at `by_id = {r["id"]: r for r in rows}` (Python, a multi-line SQL
  * inside "…") or offered ActiveRecord's `Model.where(id: …)` for ruby-pg, and dropped `product["reviews"] = …`.
- * The Python code is checked by Python's own parser when python3 is on the machine.
+ * The Python code is checked by Python's own parser when python3 is on the machine (no Go or Ruby toolchain here).
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -24,7 +24,7 @@ function pythonParses(code: string): true | string {
   return r.status === 0 ? true : r.stderr;
 }
 
-describe('core/nplusone: Python and Ruby batched rewrites carry the loop body over', () => {
+describe('core/nplusone: Python, Ruby and Go batched rewrites carry the loop body over', () => {
   it('asyncpg: the latest 3 reviews per product keep their LIMIT per product (LATERAL), the rows under the loop\'s name, its statements after', async () => {
     const src = [
       'import asyncpg',
@@ -90,5 +90,54 @@ describe('core/nplusone: Python and Ruby batched rewrites carry the loop body ov
     assert.match(r.code, /^keys = products\.map \{ \|product\| product\['id'\] \}\.uniq\nall = conn\.exec_params\(<<~SQL, \[PG::TextEncoder::Array\.new\.encode\(keys\)\]\)\n {2}SELECT k\.key AS product_id, x\.\*/m);
     assert.match(r.code, /all\.values\.each \{ \|key, \*values\| rows_by_key\[key\] << fields\.zip\(values\)\.to_h \}/);
     assert.match(r.code, /\nproducts\.each do \|product\|\n {2}res = rows_by_key\.fetch\(product\['id'\]\.to_s, \[\]\)[^\n]*\n {2}product\['reviews'\] = res\.to_a\nend$/);
+  });
+
+  it('database/sql QueryRowContext(…).Scan(&name) in `if err := …; err != nil { return err }`: one query, rows scanned by key, the same variables filled, no row → the loop\'s own error branch with sql.ErrNoRows', async () => {
+    const src = [
+      'package store',
+      'import ("context"; "database/sql")',
+      'func F(ctx context.Context, db *sql.DB, orders []Order) error {',
+      '\tfor _, o := range orders {',
+      '\t\tvar name string',
+      '\t\tif err := db.QueryRowContext(ctx, "SELECT name FROM customers WHERE id = $1", o.CustomerID).Scan(&name); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t\to.CustomerName = name',
+      '\t}',
+      '\treturn nil',
+      '}',
+    ].join('\n');
+    const r = await rewriteOf(src, 'go');
+    assert.match(r.code, /keyRows, err := db\.QueryContext\(ctx, `SELECT id, name FROM customers WHERE id = ANY\(\$1\)`, pq\.Array\(keys\)\)/);
+    assert.match(r.code, /if k := int64\(o\.CustomerID\); !seen\[k\]/, 'the key the loop passes, not a guessed o.ID');
+    assert.match(r.code, /type scanned struct \{\n\tname string\n\}/, 'the Scan target keeps its declared type');
+    assert.match(r.code, /if err := keyRows\.Scan\(&key, &r\.name\); err != nil \{/);
+    assert.match(r.code, /\nfor _, o := range orders \{\n\tvar name string\n\tif got := byKey\[int64\(o\.CustomerID\)\]; len\(got\) > 0 \{\n\t\tname = got\[0\]\.name\n\t\} else if err := sql\.ErrNoRows; err != nil \{[^\n]*\n\t\treturn err\n\t\}\n\to\.CustomerName = name\n\}$/);
+    assert.doesNotMatch(r.code, /ids = append\(ids, o\.ID\)/);
+  });
+
+  it('pgx QueryRow(…).Scan(&bio) with its error ignored: the batched query\'s error is ignored as well, and a function without an error result gets no `return err`', async () => {
+    const src = [
+      'package store',
+      'import ("context"; "github.com/jackc/pgx/v5/pgxpool")',
+      'func Profiles(ctx context.Context, pool *pgxpool.Pool, userIDs []int64) {',
+      '\tfor _, uid := range userIDs {',
+      '\t\tvar bio string',
+      '\t\t_ = pool.QueryRow(ctx, "SELECT bio FROM profiles WHERE user_id = $1", uid).Scan(&bio)',
+      '\t\tshow(uid, bio)',
+      '\t}',
+      '}',
+    ].join('\n');
+    const r = await rewriteOf(src, 'go');
+    assert.match(r.code, /keyRows, err := pool\.Query\(ctx, `SELECT user_id, bio FROM profiles WHERE user_id = ANY\(\$1\)`, keys\)/, 'pgx takes the slice itself');
+    assert.doesNotMatch(r.code, /return err/);
+    assert.match(r.code, /\nfor _, uid := range userIDs \{\n\tvar bio string\n\tif got := byKey\[int64\(uid\)\]; len\(got\) > 0 \{\n\t\tbio = got\[0\]\.bio\n\t\}\n\tshow\(uid, bio\)\n\}$/);
+  });
+
+  it('Go shapes it cannot type (a field as Scan target, a function returning (T, error)) keep the generic sketch rather than guess', async () => {
+    const field = await rewriteOf('package s\nimport "database/sql"\nfunc F(db *sql.DB, os []O) error {\n\tfor _, o := range os {\n\t\tif err := db.QueryRow("SELECT name FROM c WHERE id = $1", o.CID).Scan(&o.Name); err != nil {\n\t\t\treturn err\n\t\t}\n\t}\n\treturn nil\n}\n', 'go');
+    assert.doesNotMatch(field.code, /byKey/);
+    const pair = await rewriteOf('package s\nimport "database/sql"\nfunc F(db *sql.DB, os []O) (int, error) {\n\tfor _, o := range os {\n\t\tvar n string\n\t\tif err := db.QueryRow("SELECT name FROM c WHERE id = $1", o.CID).Scan(&n); err != nil {\n\t\t\treturn 0, err\n\t\t}\n\t}\n\treturn 1, nil\n}\n', 'go');
+    assert.doesNotMatch(pair.code, /byKey/);
   });
 });
