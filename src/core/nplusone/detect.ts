@@ -214,6 +214,7 @@ class Detector {
   /** `if` blocks that run on a cache miss (behindCacheMiss), read on first use. */
   private cacheMisses: Node[] | undefined;
   private resolverList: Resolver[] | undefined;
+  private resolvers: Resolver[] | undefined;
   private serializerMethodList: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] | undefined;
   private startupDefs: Node[] | undefined;
   private graphqlHint: boolean | undefined;
@@ -359,7 +360,7 @@ class Detector {
       for (const a of named(field(c, 'arguments'))) if (this.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
     }
     // A GraphQL field resolver runs per request, though a factory called at start-up builds its map.
-    if (this.root && this.mayHaveResolvers()) for (const r of perParentResolvers(this.root, this.lang, this.text)) out.push([this.lineOf(r.def.startIndex) + 1, this.lineOf(r.def.endIndex) + 1]);
+    if (this.root && this.mayHaveResolvers()) for (const r of this.allResolvers(this.root)) out.push([this.lineOf(r.def.startIndex) + 1, this.lineOf(r.def.endIndex) + 1]);
     return out;
   }
 
@@ -604,10 +605,16 @@ class Detector {
     return this.graphqlHint;
   }
 
+  /** Every per-parent resolver of the file (read once: asked for deferred ranges, loops and resolver checks). */
+  private allResolvers(root: Node): Resolver[] {
+    this.resolvers ??= perParentResolvers(root, this.lang, this.text);
+    return this.resolvers;
+  }
+
   /** The per-parent field resolver (not batched by a DataLoader) whose body holds the call, as a loop. */
   private resolverAround(n: Node): LoopInfo | undefined {
     if (!this.root || !this.mayHaveResolvers()) return undefined;
-    this.resolverList ??= perParentResolvers(this.root, this.lang, this.text).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
+    this.resolverList ??= this.allResolvers(this.root).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
     const r = this.resolverList.find((x) => contains(x.def, n));
     return r ? { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' } : undefined;
   }
@@ -1436,7 +1443,7 @@ class Detector {
    * graphql-ruby's dataloader, Spring's @BatchMapping), is one query per parent.
    */
   private checkResolvers(root: Node): void {
-    for (const r of perParentResolvers(root, this.lang, this.text)) {
+    for (const r of this.allResolvers(root)) {
       if (BATCHED_RESOLVER.test(r.def.text)) continue;
       const li: LoopInfo = r.serializer
         ? { node: r.def, kind: 'serializer', label: `${r.type}#${r.field} (serializer method, once per serialized object)`, variable: r.variable, body: r.def, shape: 'collection' }
@@ -1676,6 +1683,7 @@ class Detector {
    */
   private loopAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
     if (this.lang === 'python' || this.lang === 'ruby') return this.blockAfter(node, li);
+    if (this.lang === 'go') return this.goAfter(node, li);
     if (li.body.type !== 'statement_block') return undefined;
     let stmt: Node | null = node;
     while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
@@ -1713,13 +1721,38 @@ class Detector {
     return { binding, rest: this.text.slice(stmt.endIndex, end), tail, indent: this.text.slice(this.text.lastIndexOf('\n', stmt.startIndex) + 1, stmt.startIndex) };
   }
 
+  /**
+   * Go: the loop's header (`for _, o := range orders`), the body's statements before the statement holding the call
+   * (the `var name string` its Scan fills), that statement and the call's own text, and the statements after it.
+   */
+  private goAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    if (li.body.type !== 'block' || li.node.type !== 'for_statement') return undefined;
+    const list = named(li.body).find((c) => c.type === 'statement_list') ?? li.body;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, list)) stmt = stmt.parent;
+    if (!stmt?.parent) return undefined;
+    const open = this.text.indexOf('{', li.body.startIndex);
+    const close = li.body.endIndex - 1;
+    if (open < 0 || this.text[close] !== '}') return undefined;
+    return {
+      binding: '',
+      rest: this.text.slice(stmt.endIndex, close),
+      header: this.text.slice(li.node.startIndex, li.body.startIndex).trim(),
+      before: this.text.slice(open + 1, stmt.startIndex),
+      statement: this.text.slice(stmt.startIndex, stmt.endIndex),
+      call: this.text.slice(node.startIndex, node.endIndex),
+      // Declarations the Scan targets may come from: the function's text up to the call.
+      scope: this.text.slice(0, stmt.startIndex),
+    };
+  }
+
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), after: this.loopAfter(node, li) });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), iterableAsWritten: /^@{0,2}[A-Za-z_]\w*$/.exec(li.iterable?.text.trim() ?? '')?.[0], after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
@@ -1949,6 +1982,12 @@ const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|
 const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
 const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|astimezone|weekday|isoweekday|utcoffset|tzname|timetuple|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
+
+/** The texts of a call's own arguments (`id=book.author_id`, `post.user_id`), when it has an argument list. */
+function callArgsOf(node: Node): string[] | undefined {
+  const list = field(node, 'arguments');
+  return list ? named(list).filter((n) => n.type !== 'comment').map((n) => n.text) : undefined;
+}
 
 /** The texts of a call's arguments after the SQL argument (skipping comments). */
 function argsAfter(sqlArg: Node | null | undefined): string[] {

@@ -37,9 +37,19 @@ export interface RewriteInput {
     /** Python/Ruby: what follows the call in its statement (`.fetchone()`), and the statement's indentation. */
     tail?: string;
     indent?: string;
+    /** Go: the loop's header, the body before the call's statement, that statement, the call, the text before it. */
+    header?: string;
+    before?: string;
+    statement?: string;
+    call?: string;
+    scope?: string;
   };
   /** The source texts of the call's arguments after the SQL (`product["id"]`, `(c.id,)`, `[id]`). */
   args?: string[];
+  /** The source texts of the call's own arguments (`id=book.author_id`, `post.user_id`): an ORM lookup's key. */
+  callArgs?: string[];
+  /** The iterable as the code writes it when it is one name (Ruby's `@posts`, which `iterable` gives as `posts`). */
+  iterableAsWritten?: string;
 }
 
 function singular(s: string): string {
@@ -185,6 +195,8 @@ function loopTail(after: RewriteInput['after'], rowsExpr: string, plural: string
 /** The statements after the call, re-indented under `indent` (the loop body of the rewrite). */
 function bodyLines(rest: string, indent: string): string[] {
   const lines = rest.split('\n');
+  // A comment on the statement's own line (`… { // note`) keeps its text, not its column.
+  if (lines.length > 1 && lines[0].trim()) lines[0] = `${/^\s*/.exec(lines[1])![0]}${lines[0].trim()}`;
   while (lines.length && !lines[0].trim()) lines.shift();
   while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
   if (!lines.length) return [];
@@ -272,12 +284,13 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
   if (!r) return undefined;
   const { b, values, key, overKeys } = r;
   const client = clientOf(input.call, 'conn');
+  const list = input.iterableAsWritten ?? items;
   const args = values.map((v, i) => (i === b.keyParam - 1 ? 'PG::TextEncoder::Array.new.encode(keys)' : v));
   const own = `${item}_rows`;
   const a = input.after;
   const code = [
     perKeyComment(b, item),
-    `keys = ${overKeys ? items : `${items}.map { |${item}| ${key} }`}.uniq`,
+    `keys = ${overKeys ? list : `${list}.map { |${item}| ${key} }`}.uniq`,
     `all = ${client}.${input.call.method}(<<~SQL, [${args.join(', ')}])`,
     ...b.sql.split('\n').map((l) => `  ${l}`),
     'SQL',
@@ -285,7 +298,7 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
     'fields = all.fields.drop(1)',
     'rows_by_key = Hash.new { |h, k| h[k] = [] }',
     'all.values.each { |key, *values| rows_by_key[key] << fields.zip(values).to_h }',
-    `${items}.each do |${item}|`,
+    `${list}.each do |${item}|`,
     `  ${a?.binding || own} = rows_by_key.fetch(${key}.to_s, []) # an Array of row hashes, as PG::Result#to_a gives them`,
     ...(a ? bodyLines(a.rest, '  ') : []),
     'end',
@@ -296,6 +309,183 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
     code: code.join('\n'),
     help: `Query once for every ${item}, group the rows by ${b.keyColumn}, and run the loop's code on each ${item}'s rows.`,
   };
+}
+
+/**
+ * database/sql, pgx and sqlx: `…QueryRow(ctx, sql, key).Scan(&a, &b)` in a loop becomes one query for every key (the
+ * key column first), its rows scanned into a map by key, and the loop again with the loop's own statements: each
+ * item's first row fills the same variables, and a key without rows takes the loop's own `err != nil` branch with
+ * the driver's no-rows error, as QueryRow's Scan did. Other shapes (rows.Next loops, fields as Scan targets, types not
+ * declared in the code) keep the generic sketch.
+ */
+function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined {
+  const a = input.after;
+  const L = input.call.library;
+  if (!a?.statement || !a.call || a.header === undefined || a.before === undefined || !/^QueryRow(Context)?$|^Get(Context)?$/.test(input.call.method) || L === 'sqlx' && /^Get/.test(input.call.method)) return undefined;
+  const r = rawBatch(input, 'dollar', '');
+  if (!r) return undefined;
+  const { b, values, key } = r;
+  const stmt = a.statement.trim();
+  const callAt = stmt.indexOf(a.call);
+  if (callAt < 0) return undefined;
+  // The call found may be the Scan chained on QueryRow, or QueryRow itself with the Scan after it.
+  const own = /\.Scan\(([^()]*)\)$/.test(a.call) ? '' : /^\s*\.Scan\(([^()]*)\)/.exec(stmt.slice(callAt + a.call.length))?.[0];
+  const scan = own === undefined ? null : /\.Scan\(([^()]*)\)\s*$/.exec(a.call + own);
+  if (!scan) return undefined;
+  scan[0] = own ?? '';
+  const targets = splitTop(scan[1]).map((t) => /^&([A-Za-z_]\w*)$/.exec(t)?.[1]);
+  if (!targets.length || targets.some((t) => !t)) return undefined;
+  // The type of each Scan target, from its `var name T` in the function before the call.
+  const types: string[] = [];
+  for (const t of targets as string[]) {
+    const decls = [...(a.scope ?? '').matchAll(new RegExp(`\\bvar\\s+((?:\\w+\\s*,\\s*)*${t}(?:\\s*,\\s*\\w+)*)\\s+([\\w.*\\[\\]]+)\\s*(?:\\n|;|$)`, 'g'))];
+    const d = decls[decls.length - 1];
+    if (!d) return undefined;
+    types.push(d[2]);
+  }
+  const before = stmt.slice(0, callAt);
+  const after = stmt.slice(callAt + a.call.length + scan[0].length);
+  // `if err := …Scan(…); err != nil { … }` keeps its branch for a key without rows; `_ = …Scan(…)` / a bare call ignore it.
+  const ifErr = /^if\s+(\w+)\s*:?=\s*$/.exec(before.trim()) && /^;\s*(\w+)\s*!=\s*nil\s*\{([\s\S]*)\}$/.exec(after.trim());
+  if (!ifErr && !(/^(_\s*=\s*)?$/.test(before.trim()) && after.trim() === '')) return undefined;
+  const errName = ifErr ? ifErr[1] : 'err';
+  // The batched query's own errors: returned where the function returns an error and the loop checked Scan's; ignored
+  // where the loop ignored Scan's (`_ = …`); any other signature keeps the generic sketch (no error path to guess).
+  const sig = [...(a.scope ?? '').matchAll(/\bfunc\b[^{]*\)\s*([^{)]*)\{/g)].pop();
+  const returnsError = sig?.[1].trim() === 'error';
+  if (ifErr && !returnsError) return undefined;
+  const keyType = b.arrayType === 'bigint[]' ? 'int64' : 'string';
+  const client = clientOf(input.call, 'db');
+  const ctxArg = /Context$/.test(input.call.method) || L === 'pgx' ? 'ctx, ' : '';
+  const keysArg = L === 'pgx' ? 'keys' : 'pq.Array(keys)';
+  const args = values.map((v, i) => (i === b.keyParam - 1 ? keysArg : v));
+  const query = L === 'pgx' ? 'Query' : /Context$/.test(input.call.method) ? 'QueryContext' : 'Query';
+  const noRows = L === 'pgx' ? 'pgx.ErrNoRows' : 'sql.ErrNoRows';
+  const keyOf = `${keyType}(${key})`;
+  const fields = (targets as string[]).map((t, i) => `\t${t} ${types[i]}`);
+  const indentBody = (text: string) => bodyLines(text, '\t');
+  const code = [
+    perKeyComment(b, 'item').replace(/^#/, '//'),
+    `// Each row starts with ${b.keyColumn}, added to group by; the rest is what the loop's query scanned.`,
+    `keys := make([]${keyType}, 0, len(${items}))`,
+    `seen := make(map[${keyType}]bool, len(${items}))`,
+    `${a.header} {`,
+    `\tif k := ${keyOf}; !seen[k] {`,
+    '\t\tseen[k] = true',
+    '\t\tkeys = append(keys, k)',
+    '\t}',
+    '}',
+    'type scanned struct {',
+    ...fields,
+    '}',
+    `byKey := make(map[${keyType}][]scanned)`,
+    `keyRows, err := ${client}.${query}(${ctxArg}\`${b.sql.replace(/`/g, '` + "`" + `')}\`, ${args.join(', ')})`,
+    ...(ifErr
+      ? [
+          'if err != nil {',
+          '\treturn err',
+          '}',
+          'defer keyRows.Close()',
+          'for keyRows.Next() {',
+          `\tvar key ${keyType}`,
+          '\tvar r scanned',
+          `\tif err := keyRows.Scan(&key, ${(targets as string[]).map((t) => `&r.${t}`).join(', ')}); err != nil {`,
+          '\t\treturn err',
+          '\t}',
+          '\tbyKey[key] = append(byKey[key], r)',
+          '}',
+          'if err := keyRows.Err(); err != nil {',
+          '\treturn err',
+          '}',
+        ]
+      : [
+          '// The loop ignored Scan\'s error: a failed query leaves every item without a row, as it would have.',
+          'if err == nil {',
+          '\tdefer keyRows.Close()',
+          '\tfor keyRows.Next() {',
+          `\t\tvar key ${keyType}`,
+          '\t\tvar r scanned',
+          `\t\tif keyRows.Scan(&key, ${(targets as string[]).map((t) => `&r.${t}`).join(', ')}) == nil {`,
+          '\t\t\tbyKey[key] = append(byKey[key], r)',
+          '\t\t}',
+          '\t}',
+          '}',
+        ]),
+    `${a.header} {`,
+    ...indentBody(a.before),
+    `\tif got := byKey[${keyOf}]; len(got) > 0 {`,
+    ...(targets as string[]).map((t) => `\t\t${t} = got[0].${t}`),
+    ...(ifErr ? [`\t} else if ${errName} := ${noRows}; ${errName} != nil { // no row for this key: what QueryRow's Scan returned`, ...bodyLines(ifErr[2], '\t\t'), '\t}'] : ['\t}']),
+    ...indentBody(a.rest),
+    '}',
+  ];
+  return {
+    title: rawTitle(b, `$${b.keyParam}`, 'item', input.call.sql!),
+    language: 'go',
+    code: code.join('\n'),
+    help: `Query once for every key (${b.form === 'lateral' ? 'the statement once per key in one query' : `${b.keyColumn} = ANY($${b.keyParam})`}), scan the rows into a map by ${b.keyColumn}, and run the loop's code with each item's row.`,
+  };
+}
+
+/**
+ * Django `Model.objects.get(id=…)` / `get(pk=…)` and ActiveRecord `Model.find(…)` / `find_by(id: …)` once per item:
+ * one query for every key the loop passes (`book.author_id`, not a guessed `book.id`), then the loop again with each
+ * item's record under the loop's own name and the loop's statements after the call; a key without a record raises
+ * what the lookup raised (DoesNotExist, RecordNotFound), and find_by's nil stays nil.
+ */
+function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rewrite | undefined {
+  const { call, after: a } = input;
+  const model = call.model;
+  const args = input.callArgs;
+  if (!model || !/^[A-Z]\w*$/.test(model) || !args || !args.length || !a?.binding || a.tail) return undefined;
+  const plural = `${a.binding}s_by_id`;
+  if (call.library === 'django' && call.method === 'get' && args.length === 1) {
+    const key = /^(?:id|pk)\s*=\s*(.+)$/.exec(args[0].trim())?.[1];
+    if (!key || !KEY_EXPR.test(key)) return undefined;
+    const code = [
+      `# One query for every key: in_bulk returns {id: ${model}}.`,
+      `${plural} = ${model}.objects.in_bulk({${key} for ${item} in ${items}})`,
+      `for ${item} in ${items}:`,
+      `    ${a.binding} = ${plural}.get(${key})`,
+      `    if ${a.binding} is None:`,
+      `        raise ${model}.DoesNotExist  # what .get() raised for a missing row`,
+      ...bodyLines(a.rest, '    '),
+      '# or load it with the parent query: .select_related(…)',
+    ];
+    return { title: `Batch with ${model}.objects.in_bulk(ids)`, language: 'python', code: code.join('\n'), help: `Load every ${model} the loop needs with one in_bulk of the keys it passes, then run the loop's code on each.` };
+  }
+  if (call.library === 'sqlalchemy' && call.method === 'get' && args.length === 2 && args[0].trim() === model && KEY_EXPR.test(args[1].trim())) {
+    // session.get(User, key): None for a missing row, as the dictionary's get.
+    const key = args[1].trim();
+    const session = clientOf(call, 'session');
+    const code = [
+      '# One query for every key.',
+      `${plural} = {r.id: r for r in ${session}.scalars(select(${model}).where(${model}.id.in_(list({${key} for ${item} in ${items}}))))}`,
+      `for ${item} in ${items}:`,
+      `    ${a.binding} = ${plural}.get(${key})  # None when there is none, as session.get returned`,
+      ...bodyLines(a.rest, '    '),
+      '# or load the relation with the parent query: .options(selectinload(…))',
+    ];
+    return { title: `Batch with select(${model}).where(${model}.id.in_(ids))`, language: 'python', code: code.join('\n'), help: `Load every ${model} the loop needs with one select … where id in the keys it passes, then run the loop's code on each.` };
+  }
+  if (call.library === 'activerecord' && (call.method === 'find' || call.method === 'find_by') && args.length === 1) {
+    const key = call.method === 'find' ? args[0].trim() : /^(?:id:\s*|:id\s*=>\s*)(.+)$/.exec(args[0].trim())?.[1];
+    const list = input.iterableAsWritten ?? items;
+    if (!key || !KEY_EXPR.test(key)) return undefined;
+    const code = [
+      '# One query for every key.',
+      `${plural} = ${model}.where(id: ${list}.map { |${item}| ${key} }.uniq).index_by(&:id)`,
+      `${list}.each do |${item}|`,
+      call.method === 'find'
+        ? `  ${a.binding} = ${plural}.fetch(${key}) { raise ActiveRecord::RecordNotFound, "Couldn't find ${model} with 'id'=#{${key}}" }`
+        : `  ${a.binding} = ${plural}[${key}] # nil when there is none, as find_by returned`,
+      ...bodyLines(a.rest, '  '),
+      'end',
+      '# or preload the association on the parent query: .includes(:…)',
+    ];
+    return { title: `Batch with ${model}.where(id: ids).index_by(&:id)`, language: 'ruby', code: code.join('\n'), help: `Load every ${model} the loop needs with one where(id: ids), then run the loop's code on each.` };
+  }
+  return undefined;
 }
 
 /** A loop variable that is itself a key (`id`, `userId`, `order_id`). */
@@ -344,6 +534,8 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     const w = writeRewrite(L, writeKindOf(call), model, items, item, call);
     if (w) return w;
   }
+  const lookup = write ? undefined : ormLookupRewrite(input, items, item);
+  if (lookup) return lookup;
   switch (L) {
     case 'prisma':
       return write
@@ -402,6 +594,8 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     case 'database/sql':
     case 'pgx':
     case 'sqlx': {
+      const batched = write ? undefined : goBatchedRead(input, items);
+      if (batched) return batched;
       if (write) return { title: L === 'pgx' ? 'Batch with pgx.Batch / CopyFrom' : 'Batch with one multi-row INSERT', language: 'go', code: L === 'pgx' ? `batch := &pgx.Batch{}\nfor _, ${item} := range ${items} {\n\tbatch.Queue("INSERT INTO … VALUES ($1, $2)", ${item}.A, ${item}.B)\n}\nif err := conn.SendBatch(ctx, batch).Close(); err != nil { … }\n// large lists: conn.CopyFrom(ctx, pgx.Identifier{"…"}, cols, pgx.CopyFromSlice(…))` : `// INSERT INTO … SELECT * FROM unnest($1::bigint[], $2::text[])\n_, err := db.ExecContext(ctx, q, pq.Array(ids), pq.Array(names))`, help: `Send the rows in one round trip (pgx.Batch, CopyFrom, or INSERT … SELECT FROM unnest of arrays).` };
       return { title: 'Batch with WHERE id = ANY($1)', language: 'go', code: `ids := make([]int64, 0, len(${items}))\nfor _, ${item} := range ${items} {\n\tids = append(ids, ${item}.ID)\n}\nrows, err := db.QueryContext(ctx, "${batchedSql(call.sql, 'dollar')}", ${L === 'pgx' ? 'ids' : 'pq.Array(ids)'})`, help: `Query once with = ANY($1) and the slice of ids, then match rows by id.` };
     }

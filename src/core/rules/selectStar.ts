@@ -62,7 +62,7 @@ export const selectStar: Rule = {
             : 'SELECT * in application code reads every column (large values too) and changes shape when the table does; list the columns the code uses.',
           help: 'Name the columns: less I/O and network for wide rows, index-only scans become possible, and a new column cannot break the code.',
           fixes: fix ? [fix] : [],
-          evidence: allKnown ? { columns, largeColumns: large } : undefined,
+          evidence: allKnown ? { columns, largeColumns: large } : { tables: refs.map((t) => String(t.name)) },
         }),
       );
     }

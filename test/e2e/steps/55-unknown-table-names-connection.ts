@@ -26,6 +26,8 @@ export const step: Step = {
     const file = path.join(workspace, REL);
     fs.writeFileSync(file, CODE);
     try {
+      // One editor group, as wide as the window (a step before may have left a split with the statement off-screen).
+      await wb.runCommand('View: Close All Editor Groups');
       await wb.runCommand('View: Show Explorer');
       const explorer = wb.page.locator('.explorer-folders-view');
       await explorer.hover();

@@ -5,7 +5,7 @@
  * guessed `.id` / `r["id"]`), and the loop again with each item's rows under the loop's own name and the loop's own
  * statements after the call. Before, they ended at `by_id = {r["id"]: r for r in rows}` (Python, a multi-line SQL
  * inside "…") or offered ActiveRecord's `Model.where(id: …)` for ruby-pg, and dropped `product["reviews"] = …`.
- * The Python code is checked by Python's own parser when python3 is on the machine.
+ * The Python code is checked by Python's own parser when python3 is on the machine (no Go or Ruby toolchain here).
  */
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
@@ -24,7 +24,7 @@ function pythonParses(code: string): true | string {
   return r.status === 0 ? true : r.stderr;
 }
 
-describe('core/nplusone: Python and Ruby batched rewrites carry the loop body over', () => {
+describe('core/nplusone: Python, Ruby and Go batched rewrites carry the loop body over', () => {
   it('asyncpg: the latest 3 reviews per product keep their LIMIT per product (LATERAL), the rows under the loop\'s name, its statements after', async () => {
     const src = [
       'import asyncpg',
@@ -90,5 +90,79 @@ describe('core/nplusone: Python and Ruby batched rewrites carry the loop body ov
     assert.match(r.code, /^keys = products\.map \{ \|product\| product\['id'\] \}\.uniq\nall = conn\.exec_params\(<<~SQL, \[PG::TextEncoder::Array\.new\.encode\(keys\)\]\)\n {2}SELECT k\.key AS product_id, x\.\*/m);
     assert.match(r.code, /all\.values\.each \{ \|key, \*values\| rows_by_key\[key\] << fields\.zip\(values\)\.to_h \}/);
     assert.match(r.code, /\nproducts\.each do \|product\|\n {2}res = rows_by_key\.fetch\(product\['id'\]\.to_s, \[\]\)[^\n]*\n {2}product\['reviews'\] = res\.to_a\nend$/);
+  });
+
+  it('database/sql QueryRowContext(…).Scan(&name) in `if err := …; err != nil { return err }`: one query, rows scanned by key, the same variables filled, no row → the loop\'s own error branch with sql.ErrNoRows', async () => {
+    const src = [
+      'package store',
+      'import ("context"; "database/sql")',
+      'func F(ctx context.Context, db *sql.DB, orders []Order) error {',
+      '\tfor _, o := range orders {',
+      '\t\tvar name string',
+      '\t\tif err := db.QueryRowContext(ctx, "SELECT name FROM customers WHERE id = $1", o.CustomerID).Scan(&name); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t\to.CustomerName = name',
+      '\t}',
+      '\treturn nil',
+      '}',
+    ].join('\n');
+    const r = await rewriteOf(src, 'go');
+    assert.match(r.code, /keyRows, err := db\.QueryContext\(ctx, `SELECT id, name FROM customers WHERE id = ANY\(\$1\)`, pq\.Array\(keys\)\)/);
+    assert.match(r.code, /if k := int64\(o\.CustomerID\); !seen\[k\]/, 'the key the loop passes, not a guessed o.ID');
+    assert.match(r.code, /type scanned struct \{\n\tname string\n\}/, 'the Scan target keeps its declared type');
+    assert.match(r.code, /if err := keyRows\.Scan\(&key, &r\.name\); err != nil \{/);
+    assert.match(r.code, /\nfor _, o := range orders \{\n\tvar name string\n\tif got := byKey\[int64\(o\.CustomerID\)\]; len\(got\) > 0 \{\n\t\tname = got\[0\]\.name\n\t\} else if err := sql\.ErrNoRows; err != nil \{[^\n]*\n\t\treturn err\n\t\}\n\to\.CustomerName = name\n\}$/);
+    assert.doesNotMatch(r.code, /ids = append\(ids, o\.ID\)/);
+  });
+
+  it('pgx QueryRow(…).Scan(&bio) with its error ignored: the batched query\'s error is ignored as well, and a function without an error result gets no `return err`', async () => {
+    const src = [
+      'package store',
+      'import ("context"; "github.com/jackc/pgx/v5/pgxpool")',
+      'func Profiles(ctx context.Context, pool *pgxpool.Pool, userIDs []int64) {',
+      '\tfor _, uid := range userIDs {',
+      '\t\tvar bio string',
+      '\t\t_ = pool.QueryRow(ctx, "SELECT bio FROM profiles WHERE user_id = $1", uid).Scan(&bio)',
+      '\t\tshow(uid, bio)',
+      '\t}',
+      '}',
+    ].join('\n');
+    const r = await rewriteOf(src, 'go');
+    assert.match(r.code, /keyRows, err := pool\.Query\(ctx, `SELECT user_id, bio FROM profiles WHERE user_id = ANY\(\$1\)`, keys\)/, 'pgx takes the slice itself');
+    assert.doesNotMatch(r.code, /return err/);
+    assert.match(r.code, /\nfor _, uid := range userIDs \{\n\tvar bio string\n\tif got := byKey\[int64\(uid\)\]; len\(got\) > 0 \{\n\t\tbio = got\[0\]\.bio\n\t\}\n\tshow\(uid, bio\)\n\}$/);
+  });
+
+  it('Go shapes it cannot type (a field as Scan target, a function returning (T, error)) keep the generic sketch rather than guess', async () => {
+    const field = await rewriteOf('package s\nimport "database/sql"\nfunc F(db *sql.DB, os []O) error {\n\tfor _, o := range os {\n\t\tif err := db.QueryRow("SELECT name FROM c WHERE id = $1", o.CID).Scan(&o.Name); err != nil {\n\t\t\treturn err\n\t\t}\n\t}\n\treturn nil\n}\n', 'go');
+    assert.doesNotMatch(field.code, /byKey/);
+    const pair = await rewriteOf('package s\nimport "database/sql"\nfunc F(db *sql.DB, os []O) (int, error) {\n\tfor _, o := range os {\n\t\tvar n string\n\t\tif err := db.QueryRow("SELECT name FROM c WHERE id = $1", o.CID).Scan(&n); err != nil {\n\t\t\treturn 0, err\n\t\t}\n\t}\n\treturn 1, nil\n}\n', 'go');
+    assert.doesNotMatch(pair.code, /byKey/);
+  });
+
+  it('Django Model.objects.get(id=book.author_id): in_bulk of the keys the loop passes (not book.id), the record under the loop\'s name, DoesNotExist kept, the body after', async () => {
+    const src = 'from django.db import models\nfrom .models import Author\ndef view(books):\n    for book in books:\n        author = Author.objects.get(id=book.author_id)\n        book.author_name = author.name\n';
+    const r = await rewriteOf(src, 'python');
+    assert.match(r.code, /authors_by_id = Author\.objects\.in_bulk\(\{book\.author_id for book in books\}\)\nfor book in books:\n {4}author = authors_by_id\.get\(book\.author_id\)\n {4}if author is None:\n {8}raise Author\.DoesNotExist[^\n]*\n {4}book\.author_name = author\.name\n/);
+    assert.doesNotMatch(r.code, /book\.id\b/);
+    const ok = pythonParses(r.code);
+    if (!(ok === true || /not available/.test(ok))) assert.fail(`${ok}\n${r.code}`);
+  });
+
+  it('ActiveRecord find / find_by in @posts.each: one where(id:) of the keys the loop passes, RecordNotFound (find) or nil (find_by) kept, the instance variable as written', async () => {
+    const src = (call: string) => `class PostsController < ApplicationController\n  def index\n    @posts.each do |post|\n      user = ${call}\n      post.author_name = user.name\n    end\n  end\nend\n`;
+    const find = await rewriteOf(src('User.find(post.user_id)'), 'ruby');
+    assert.match(find.code, /^# One query for every key\.\nusers_by_id = User\.where\(id: @posts\.map \{ \|post\| post\.user_id \}\.uniq\)\.index_by\(&:id\)\n@posts\.each do \|post\|\n {2}user = users_by_id\.fetch\(post\.user_id\) \{ raise ActiveRecord::RecordNotFound[^\n]*\}\n {2}post\.author_name = user\.name\nend/);
+    const findBy = await rewriteOf(src('User.find_by(id: post.user_id)'), 'ruby');
+    assert.match(findBy.code, /\n {2}user = users_by_id\[post\.user_id\] # nil when there is none[^\n]*\n {2}post\.author_name = user\.name\nend/);
+  });
+
+  it('SQLAlchemy session.get(User, post.user_id): one select of the keys the loop passes, None kept for a missing row, the body after', async () => {
+    const src = 'from sqlalchemy.orm import Session\nfrom sqlalchemy import select\ndef view(session: Session, posts):\n    for post in posts:\n        user = session.get(User, post.user_id)\n        post.author_name = user.name\n';
+    const r = await rewriteOf(src, 'python');
+    assert.match(r.code, /users_by_id = \{r\.id: r for r in session\.scalars\(select\(User\)\.where\(User\.id\.in_\(list\(\{post\.user_id for post in posts\}\)\)\)\)\}\nfor post in posts:\n {4}user = users_by_id\.get\(post\.user_id\)[^\n]*\n {4}post\.author_name = user\.name\n/);
+    const ok = pythonParses(r.code);
+    if (!(ok === true || /not available/.test(ok))) assert.fail(`${ok}\n${r.code}`);
   });
 });

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { selectStar } from '../../../../src/core/rules/selectStar';
-import { addDeclaredKeys, isDeclaredIndexExpression, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
+import { addDeclaredKeys, addDeclaredTables, isDeclaredIndexExpression, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { codeContextOf } from '../../../../src/core/codeContext';
 import { sitesIn } from '../../support/extractFixtures';
@@ -91,5 +91,47 @@ describe('rules-d kinds', () => {
     const text = 'from lnbits.db import Connection\n\n\nasync def m000_create_migrations_table(db: Connection):\n    await db.execute("CREATE TABLE dbversions (db TEXT PRIMARY KEY)")\n';
     assert.equal(codeContextOf('lnbits/core/migrations.py', text), 'migration');
     assert.equal(codeContextOf('lnbits/core/services/payments.py', 'async def pay(db):\n    pass\n'), 'request');
+  });
+});
+
+describe('rules-d kinds: select-star judged on the schema files\' tables', () => {
+  const schema = [
+    'CREATE TABLE IF NOT EXISTS system_settings (id TEXT NOT NULL, value TEXT, tag TEXT NOT NULL DEFAULT \'core\', UNIQUE (id, tag));',
+    'CREATE TABLE file_metadata (',
+    '    file_id VARCHAR(255) NOT NULL PRIMARY KEY, file_name VARCHAR(1024) NOT NULL, content_type VARCHAR(255) NOT NULL,',
+    '    storage_content_hash VARCHAR(255), storage_content_size BIGINT, storage_type VARCHAR(50) NOT NULL,',
+    '    storage_path VARCHAR(2048) NOT NULL, upload_status VARCHAR(50) NOT NULL, workflow_id VARCHAR(255) NOT NULL,',
+    '    task_id VARCHAR(255), created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL',
+    ');',
+    'CREATE TABLE events (id BIGSERIAL PRIMARY KEY, payload JSONB NOT NULL, CONSTRAINT c CHECK (id > 0));',
+  ].join('\n');
+
+  it('reads the columns and large values of CREATE TABLE', () => {
+    const d: DeclaredIndexes = new Map();
+    addDeclaredTables(schema, d);
+    assert.deepEqual([...(d.tables?.get('system_settings')?.columns ?? [])], ['id', 'value', 'tag']);
+    assert.equal(d.tables?.get('file_metadata')?.columns.size, 12);
+    assert.deepEqual([...(d.tables?.get('events')?.large ?? [])], ['payload']);
+  });
+
+  it('is silent on a narrow table and on a table the file reads column by column; reports a table with large values', async () => {
+    const d: DeclaredIndexes = new Map();
+    addDeclaredTables(schema, d);
+    const readAll = ['file_id', 'file_name', 'content_type', 'storage_content_hash', 'storage_content_size', 'storage_type', 'storage_path', 'upload_status', 'workflow_id', 'task_id', 'created_at', 'updated_at'];
+    const java = (cols: string[]) => [
+      'class FileDao {',
+      '  static final String BY_ID = "SELECT * FROM file_metadata WHERE file_id = ?";',
+      '  static final String SETTINGS = "SELECT * FROM system_settings WHERE tag = ?";',
+      '  static final String EVENTS = "SELECT * FROM events WHERE id = ?";',
+      '  void use() { jdbcTemplate.query(BY_ID, this::map); jdbcTemplate.query(SETTINGS, this::map); jdbcTemplate.query(EVENTS, this::map); }',
+      '  FileMetadata map(ResultSet rs, int n) {',
+      ...cols.map((c) => `    m.set(rs.getString("${c}"));`),
+      '  }',
+      '}',
+    ].join('\n');
+    const stars = async (text: string, declared?: DeclaredIndexes) => (await analyzeFile({ path: 'dao/FileDao.java', text }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared })] })).findings.map((f) => String(f.evidence?.tables ?? ''));
+    assert.deepEqual(await stars(java(readAll)), ['file_metadata', 'system_settings', 'events'], 'no schema: as before');
+    assert.deepEqual(await stars(java(readAll), d), ['events']);
+    assert.deepEqual(await stars(java(readAll.slice(0, 5)), d), ['file_metadata', 'events'], 'the mapper reads 5 of 12 columns');
   });
 });
