@@ -5,6 +5,11 @@
  */
 import { expectNPlusOne, expectNPlusOneInScan } from '../../support/nplusoneFixtures';
 
+/** A Go function that runs one query and closes its rows (the body of a store method). */
+function goQueryFunc(signature: string, query: string): string[] {
+  return [signature, `\trows, err := ${query}`, '\tif err != nil {', '\t\treturn nil, err', '\t}', '\tdefer rows.Close()', '\treturn nil, nil', '}', ''];
+}
+
 describe('core/nplusone kinds seen on held-out-k', () => {
   it('Django: a select_related/prefetch_related path (`a__b__c`) loads every relation it crosses; one it does not name is still lazy', async () => {
     const py = [
@@ -406,15 +411,7 @@ describe('core/nplusone kinds seen on held-out-k', () => {
       '\t}',
       '}',
       '',
-      'func (db *Store) tagsFor(ctx context.Context, id int) ([]string, error) {',
-      '\trows, err := db.reader.QueryContext(ctx, `SELECT name FROM tag WHERE bookmark_id = $1`, id)',
-      '\tif err != nil {',
-      '\t\treturn nil, err',
-      '\t}',
-      '\tdefer rows.Close()',
-      '\treturn nil, nil',
-      '}',
-      '',
+      ...goQueryFunc('func (db *Store) tagsFor(ctx context.Context, id int) ([]string, error) {', 'db.reader.QueryContext(ctx, `SELECT name FROM tag WHERE bookmark_id = $1`, id)'),
     ];
     await expectNPlusOne(go, 'internal/database/mysql.go', [15]);
   });
@@ -446,15 +443,7 @@ describe('core/nplusone kinds seen on held-out-k', () => {
         '',
         'import "context"',
         '',
-        'func (r *TaskRepo) ParentOutputs(ctx context.Context, ids []string) ([]Output, error) {',
-        '\trows, err := r.pool.Query(ctx, `SELECT id, output FROM task_output WHERE run_id = $1`, ids)',
-        '\tif err != nil {',
-        '\t\treturn nil, err',
-        '\t}',
-        '\tdefer rows.Close()',
-        '\treturn nil, nil',
-        '}',
-        '',
+        ...goQueryFunc('func (r *TaskRepo) ParentOutputs(ctx context.Context, ids []string) ([]Output, error) {', 'r.pool.Query(ctx, `SELECT id, output FROM task_output WHERE run_id = $1`, ids)'),
       ],
     };
     await expectNPlusOneInScan([repo, { path: 'internal/dispatch/dispatcher.go', text: go }], ['internal/dispatch/dispatcher.go:14']);
