@@ -102,3 +102,44 @@ describe('scanSummaryLine', () => {
       'Scan cancelled after 1 file in 0.2 s: 1 error, 0 warnings, 2 infos in the Problems panel (no database: static rules only).');
   });
 });
+
+describe('core/scan onRevised: what the whole-scan passes add reaches a per-file caller', () => {
+  // The editor's Scan Workspace shows each file's findings as it is read (onFile). A finding that needs every
+  // file (here: a loop in service.py calling a repository method of another file that queries) only exists
+  // once all are read; without onRevised the editor never showed it while `pg-lens scan` reported it.
+  const repo = [
+    'from sqlalchemy import select',
+    '',
+    'class CustomerRepository:',
+    '    async def customer_label(self, session, customer_id):',
+    '        c = await session.scalar(select(Customer).where(Customer.id == customer_id))',
+    '        return c.name',
+    '',
+  ].join('\n');
+  const service = [
+    'from app.repository import CustomerRepository',
+    '',
+    'repository = CustomerRepository()',
+    '',
+    'async def labels(session, ids):',
+    '    out = []',
+    '    for customer_id in ids:',
+    '        out.append(await repository.customer_label(session, customer_id))',
+    '    return out',
+    '',
+  ].join('\n');
+
+  it('gives the final findings of each file the end passes changed, and only those', async () => {
+    const perFile = new Map<string, Finding[]>();
+    const revised: { file: string; findings: Finding[] }[] = [];
+    const result = await scanFiles(
+      [{ path: 'app/repository.py', text: repo }, { path: 'app/service.py', text: service }, { path: 'app/other.py', text: 'x = 1\n' }],
+      { analyzers: [nPlusOneAnalyzer()], onFile: ({ file, findings }) => perFile.set(file, findings), onRevised: (r) => revised.push(r) },
+    );
+    const crossFile = result.findings.filter((f) => /reaches the database/.test(f.message));
+    assert.equal(crossFile.length, 1, JSON.stringify(result.findings.map((f) => f.message)));
+    assert.equal(perFile.get('app/service.py')?.some((f) => /reaches the database/.test(f.message)), false, 'the per-file pass cannot know it');
+    assert.deepEqual(revised.map((r) => r.file), ['app/service.py']);
+    assert.deepEqual(revised[0].findings.map((f) => f.message), result.findings.filter((f) => f.file === 'app/service.py').map((f) => f.message));
+  });
+});
