@@ -53,9 +53,33 @@ export function formatText(located: readonly Located[], summary: { files: number
   const dialect = describeOtherDialect(located.map((l) => l.finding));
   if (dialect) out.push(oneLine(dialect));
   if (summary.notAnalysed) out.push(oneLine(summary.notAnalysed));
+  for (const line of describeUnreadSql(located)) out.push(oneLine(line));
   const ruleIds = [...new Set(located.map((l) => l.finding.ruleId))].sort();
   if (docsPage && ruleIds.length) out.push('read about the rules:', ...ruleIds.map((id) => `    ${id}: ${oneLine(docsPage(ruleDocsPath(id)))}`));
   return out.join('\n');
+}
+
+/**
+ * The summary lines for SQL that was found but not read (`not-analysed` hints with a reason from extraction or the
+ * parser): "3 strings look like SQL but are built at run time: a.ts:12, b.ts:40, c.ts:7". Nothing is dropped without a word.
+ */
+export function describeUnreadSql(located: readonly Located[]): string[] {
+  const runTime: string[] = [];
+  const other: string[] = [];
+  const elsewhere = new Map<string, string[]>();
+  for (const l of located) {
+    const e = l.finding.evidence;
+    if (l.finding.ruleId !== 'not-analysed' || !e || typeof e.runTime !== 'boolean') continue;
+    const at = `${l.finding.file ?? '?'}:${l.startLine}`;
+    if (typeof e.otherDatabase === 'string') elsewhere.set(e.otherDatabase, [...(elsewhere.get(e.otherDatabase) ?? []), at]);
+    else (e.runTime ? runTime : other).push(at);
+  }
+  const list = (xs: string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
+  const out: string[] = [];
+  if (runTime.length) out.push(`${runTime.length} ${runTime.length === 1 ? 'string looks' : 'strings look'} like SQL but ${runTime.length === 1 ? 'is' : 'are'} built at run time (not analysed): ${list(runTime)}`);
+  if (other.length) out.push(`${other.length} ${other.length === 1 ? 'string looks' : 'strings look'} like SQL but PostgreSQL cannot parse ${other.length === 1 ? 'it' : 'them'} (not analysed): ${list(other)}`);
+  for (const [db, at] of elsewhere) out.push(`${at.length} ${at.length === 1 ? 'string looks' : 'strings look'} like SQL written for ${db}, not PostgreSQL (not analysed): ${list(at)}`);
+  return out;
 }
 
 export function formatJson(located: readonly Located[], summary: Record<string, unknown>): string {

@@ -7,19 +7,20 @@
  */
 import { sqlOverLimit } from './limits';
 import type { Statement } from 'pgsql-ast-parser';
-import { extractLanguageOf, extractSqlSites, isTreeLanguage } from './extract/index';
-import type { SqlSite } from './extract/types';
+import { extractLanguageOf, extractSqlSitesDetailed, isTreeLanguage } from './extract/index';
+import type { SqlSite, UnreadSql } from './extract/types';
+import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
 import { OTHER_DIALECT_RULE, RULES } from './rules/index';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
-import { libraryHelp, libraryOf } from './rules/libraryFix';
+import { libraryHelp, libraryKeysetLead, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
+import { isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecordedNPlusOne } from './record/findings';
 import { errorMessage } from './safeText';
@@ -46,6 +47,8 @@ interface AnalyzerInput {
   /** Language id or path, as extractSqlSites and languageOf accept it. */
   language: string;
   sites: SqlSite[];
+  /** Strings that look like SQL but could not be read (extraction says why): the rules say so, one hint each. */
+  unread?: UnreadSql[];
   /** The text's syntax tree, parsed at most once per file and shared by extraction and the analyzers. */
   source?: SourceTree;
   /**
@@ -86,7 +89,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
   return {
     id: 'rules',
     rules: [...rules, OTHER_DIALECT_RULE],
-    async analyze({ sites, file, text }) {
+    async analyze({ sites, unread, file, text }) {
       // SQL written for another database gets no PostgreSQL advice; one hint per file says so.
       const dialect = dialectOfFile(file, text, opts.project);
       if (dialect.dialect === 'other') {
@@ -100,6 +103,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       // Without a database: `lower(email) = …` is served by the `lower(email)` index the schema files create.
       // An OR whose every column leads an index the schema files create can be a BitmapOr: nothing to advise.
       const servedByDeclaredIndex = (f: Finding) => {
+        if (f.ruleId === 'select-star' && !ev) return narrowOrReadWhole(f, opts.declared?.tables, text);
         if (ev || !opts.declared?.size) return false;
         const e = f.evidence ?? {};
         if (f.ruleId === 'non-sargable-predicate') return typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, typeof e.table === 'string' ? e.table : undefined, e.expression);
@@ -112,27 +116,75 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         seen.add(key);
         return true;
       };
-      return sites.flatMap((site) => {
+      const unreadHints = (unread ?? []).map((u) => unreadFinding(file, u));
+      return unreadHints.concat(sites.flatMap((site) => {
         const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
         // A statement kept in a mapper file is changed there and called through its library: say how.
         if (site.api === 'named-query' || site.api === 'mybatis') {
           for (const f of found) {
-            const lib = libraryHelp(f.ruleId, libraryOf(file, text, site));
+            // The rule's own keyset rewrite (keyed on the statement's ORDER BY) is the one suggestion: the library's
+            // words only say where to change it (its generic `id > :last_id` beside it was a second, different one).
+            const keyset = Array.isArray(f.evidence?.keysetParams) ? (f.evidence.keysetParams as { param: string; column: string }[]) : undefined;
+            const lib = keyset ? libraryKeysetLead(libraryOf(file, text, site)) : libraryHelp(f.ruleId, libraryOf(file, text, site));
             // SQL quoted in the help is written the way the file writes parameters (`:name`, `#{name}`), not `$n`.
-            const help = f.help && mapperParams(f.help, site);
+            const help = f.help && mapperParams(f.help, site, keyset);
             f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }
         return found.filter((f) => once(f) && !servedByDeclaredIndex(f));
-      });
+      }));
     },
   };
 }
 
-/** `$n` in help text → the parameter as the mapper file writes it; a new one (the last key seen) gets a name. */
-function mapperParams(help: string, site: SqlSite): string {
+/**
+ * select-star without a database, judged on the schema files' tables: every table it reads is narrow (fewer than 12
+ * columns, no large values — the catalog rule's own bar), or the file reads every column of them by name (a row
+ * mapper's `rs.getString("file_name")` for each): `*` is then the columns the code uses.
+ */
+function narrowOrReadWhole(f: Finding, tables: DeclaredTables | undefined, text: string): boolean {
+  const names = f.evidence?.tables;
+  if (!tables?.size || !Array.isArray(names) || !names.length) return false;
+  const declared = names.map((n) => tables.get(String(n).toLowerCase()));
+  if (declared.some((t) => !t)) return false;
+  const all = declared as { columns: Set<string>; large: Set<string> }[];
+  const columns = all.reduce((k, t) => k + t.columns.size, 0);
+  if (columns < 12 && all.every((t) => !t.large.size)) return true;
+  return all.every((t) => [...t.columns].every((c) => new RegExp(`["'\`]${c.replace(/\$/g, '\\$')}["'\`]`, 'i').test(text)));
+}
+
+/** The hint on a string that looks like SQL but was not read: no rule ran on it, and why. */
+function unreadFinding(file: string, u: UnreadSql): Finding {
+  return {
+    ruleId: NOT_ANALYSED,
+    severity: 'hint',
+    message: u.runTime || u.otherDatabase
+      ? `This looks like SQL but is ${u.reason}: no query rule or index advice ran on it.`
+      : `This looks like SQL but ${u.reason}: no query rule or index advice ran on it.`,
+    span: u.span,
+    file,
+    fixes: [],
+    evidence: { reason: u.reason, runTime: u.runTime, otherDatabase: u.otherDatabase },
+  };
+}
+
+/**
+ * `$n` in help text → the parameter as the mapper file writes it. A new one gets a name of its own: the last key seen
+ * is named after its sort column (`:last_created_at`, `#{lastCreatedAt}`), also where the rewrite took the number of
+ * the OFFSET's parameter — `a.created_at > :offset` read as if the offset were still passed there.
+ */
+function mapperParams(help: string, site: SqlSite, keyset?: { param: string; column: string }[]): string {
   const byIndex = new Map(site.params.map((p) => [p.index, p.source]));
-  return help.replace(/\$(\d+)\b/g, (_m, d: string) => byIndex.get(Number(d)) ?? (site.api === 'mybatis' ? `#{lastKey${d}}` : `:last_key_${d}`));
+  const taken = new Set(site.params.map((p) => p.source));
+  const fresh = new Map<number, string>();
+  for (const k of keyset ?? []) {
+    const base = site.api === 'mybatis' ? `#{last${k.column.replace(/(^|_)(\w)/g, (_x, _u, c: string) => c.toUpperCase())}}` : `:last_${k.column.toLowerCase()}`;
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = site.api === 'mybatis' ? base.replace(/\}$/, `${i}}`) : `${base}_${i}`;
+    taken.add(name);
+    fresh.set(Number(k.param.slice(1)), name);
+  }
+  return help.replace(/\$(\d+)\b/g, (_m, d: string) => fresh.get(Number(d)) ?? byIndex.get(Number(d)) ?? (site.api === 'mybatis' ? `#{lastKey${d}}` : `:last_key_${d}`));
 }
 
 /** Wrap a plain function (e.g. detectNPlusOne(text, lang, file)) as an analyzer. */
@@ -158,7 +210,7 @@ export interface ScanOptions {
   /** Problems with one file (extraction or an analyzer failed); the scan goes on. */
   onError?: (file: string, message: string) => void;
   /** SQL discovery; defaults to extractSqlSites over the shared tree. */
-  extract?: (text: string, languageIdOrPath: string, file: string, source?: SourceTree) => Promise<SqlSite[]>;
+  extract?: (text: string, languageIdOrPath: string, file: string, source?: SourceTree) => Promise<SqlSite[] | { sites: SqlSite[]; unread?: UnreadSql[] }>;
   /** For the default extraction: MyBatis `<sql>` fragments of the project's mapper files (cross-file `<include>`). */
   mapperFragments?: MapperFragments;
 }
@@ -177,6 +229,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   const language = input.languageId ?? input.path;
   const errors: string[] = [];
   let sites: SqlSite[] = [];
+  let unread: UnreadSql[] = [];
   const timings: FileResult['timings'] = { extractMs: 0, analyzers: {} };
   // One tree-sitter parse per file, shared by extraction and every analyzer (parsed on first use).
   const lang = extractLanguageOf(language);
@@ -186,7 +239,9 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   try {
     let t = performance.now();
     try {
-      sites = await (opts.extract ?? ((text, l, file, src) => extractSqlSites(text, l, file, { source: src, mapperFragments: opts.mapperFragments })))(input.text, language, input.path, source);
+      const r = opts.extract ? await opts.extract(input.text, language, input.path, source) : await extractSqlSitesDetailed(input.text, language, input.path, { source, mapperFragments: opts.mapperFragments });
+      sites = Array.isArray(r) ? r : r.sites;
+      unread = Array.isArray(r) ? [] : (r.unread ?? []);
     } catch (e) {
       errors.push(`SQL extraction failed: ${errorMessage(e)}`);
     }
@@ -199,7 +254,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
     for (const a of opts.analyzers) {
       t = performance.now();
       try {
-        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, source, editing: input.editing, isCancelled: input.isCancelled })));
+        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, unread, source, editing: input.editing, isCancelled: input.isCancelled })));
       } catch (e) {
         errors.push(`${a.id}: ${errorMessage(e)}`);
       }

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_CONFIG_FILES, projectDialect, type DialectVerdict } from '../core/dialect';
 import { readRegularFileSync } from './readFile';
-import { addDeclaredIndexes, type DeclaredIndexes } from '../core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../core/sql/declaredIndexes';
 import { addMapperFragments, type MapperFragments } from '../core/languages/java/mybatis';
 import { SKIPPED_DIRS } from './walk';
+import { codeContextOf } from '../core/codeContext';
 
 const MAX_DEPTH = 4;
 const MAX_FILES = 80;
@@ -65,6 +66,8 @@ export function readProjectDialect(paths: readonly string[], cwd = process.cwd()
 }
 
 const SCHEMA_MAX_DEPTH = 10;
+/** Source files that may be migrations (their path says so: codeContextOf decides). */
+const SOURCE_MIGRATION = /\.(py|ts|js|go|rb|java)$/i;
 const SCHEMA_MAX_FILES = 3000;
 const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
 
@@ -74,24 +77,29 @@ const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
  */
 export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd()): DeclaredIndexes {
   const out: DeclaredIndexes = new Map();
-  walkProjectFiles(paths, cwd, '.sql', (text) => addDeclaredIndexes(text, out));
+  // Schema files, and migrations written in code (`lnbits/core/migrations.py` creates its tables in strings).
+  walkProjectFiles(paths, cwd, (full) => full.toLowerCase().endsWith('.sql') || (SOURCE_MIGRATION.test(full) && codeContextOf(full.replace(/\\/g, '/')) === 'migration'), (text) => {
+    addDeclaredIndexes(text, out);
+    addDeclaredKeys(text, out);
+    addDeclaredTables(text, out);
+  });
   return out;
 }
 
 /** The `<sql id>` fragments of the project's MyBatis mapper files, by `namespace.id` (cross-file `<include refid>`). */
 export function readMapperFragments(paths: readonly string[], cwd = process.cwd()): MapperFragments {
   const out: MapperFragments = new Map();
-  walkProjectFiles(paths, cwd, '.xml', (text) => addMapperFragments(text, out));
+  walkProjectFiles(paths, cwd, (full) => full.toLowerCase().endsWith('.xml'), (text) => addMapperFragments(text, out));
   return out;
 }
 
-/** Every file with the extension under the repository roots of the paths; bounded in depth, files and bytes. */
-function walkProjectFiles(paths: readonly string[], cwd: string, ext: string, visit: (text: string) => void): void {
+/** Every wanted file under the repository roots of the paths; bounded in depth, files and bytes. */
+function walkProjectFiles(paths: readonly string[], cwd: string, wanted: (full: string) => boolean, visit: (text: string) => void): void {
   let files = 0;
   let bytes = 0;
   for (const f of projectFiles(paths, cwd, SCHEMA_MAX_DEPTH, MAX_DIRS * 10)) {
     if (files >= SCHEMA_MAX_FILES || bytes >= SCHEMA_MAX_TOTAL) break;
-    if (!f.name.toLowerCase().endsWith(ext)) continue;
+    if (!wanted(f.full)) continue;
     try {
       const text = readRegularFileSync(f.full, MAX_BYTES * 2).toString('utf8');
       files++;

@@ -188,7 +188,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       if (doc.isClosed || doc.version !== version) return;
       const r = await analyzeFile(
         { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
-        { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, extract: async () => sites, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
+        { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, extract: async () => ({ sites, unread: this.ctx.sites.unreadFor?.(doc) }), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version) return; // a newer version is scheduled
       this.show(doc, key, version, r.findings);

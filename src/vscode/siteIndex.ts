@@ -12,7 +12,7 @@
  */
 import * as vscode from 'vscode';
 import type { MapperFragments } from '../core/languages/java/mybatis';
-import type { SqlSite } from '../core/extract/types';
+import type { SqlSite, UnreadSql } from '../core/extract/types';
 import type { SourceTree } from '../core/syntax/treeSitter';
 import { readAsOf } from '../core/languages/registry';
 
@@ -21,6 +21,8 @@ export interface SqlSiteProvider {
   siteAt(doc: vscode.TextDocument, offset: number): Promise<SqlSite | undefined>;
   /** The syntax tree of the document's current version (shared with its sites), when it has one. */
   sourceFor(doc: vscode.TextDocument): SourceTree | undefined;
+  /** The strings of the document that look like SQL but could not be read, and why (after sitesFor). */
+  unreadFor?(doc: vscode.TextDocument): UnreadSql[];
   /** Fires with the document's URI when its sites were recomputed. */
   readonly onDidChange: vscode.Event<vscode.Uri>;
 }
@@ -30,7 +32,7 @@ type Extract = typeof import('../core/extract/index') & { SourceTree: typeof Sou
 const DEBOUNCE_MS = 300;
 
 export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
-  private readonly cache = new Map<string, { version: number; sites: Promise<SqlSite[]>; source?: SourceTree }>();
+  private readonly cache = new Map<string, { version: number; sites: Promise<SqlSite[]>; source?: SourceTree; unread?: UnreadSql[] }>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.emitter.event;
@@ -87,7 +89,7 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     const version = doc.version;
     const text = doc.getText();
     const id = readAsOf(doc.languageId) ? doc.languageId : doc.fileName;
-    const entry: { version: number; sites: Promise<SqlSite[]>; source?: SourceTree } = { version, sites: Promise.resolve([]) };
+    const entry: { version: number; sites: Promise<SqlSite[]>; source?: SourceTree; unread?: UnreadSql[] } = { version, sites: Promise.resolve([]) };
     entry.sites = (async () => {
       const core = await this.loadCore();
       const lang = core.extractLanguageOf(id);
@@ -98,6 +100,9 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
       const mapperFragments = lang === 'mybatis' ? await this.mapperFragments() : undefined;
       const r = await core.extractSqlSitesDetailed(text, id, doc.uri.fsPath, { maxChars, source: entry.source, mapperFragments });
       if (r.reason) this.options.log?.(`SQL discovery in ${vscode.workspace.asRelativePath(doc.uri)}: ${r.reason}`);
+      // Text that looks like SQL but could not be read: said in the log (and as a hint by the rules), never dropped silently.
+      entry.unread = r.unread;
+      for (const u of r.unread ?? []) this.options.log?.(`SQL discovery in ${vscode.workspace.asRelativePath(doc.uri)}:${doc.positionAt(u.span.start).line + 1}: looks like SQL but ${u.runTime || u.otherDatabase ? 'is ' : ''}${u.reason}: not analysed`);
       return r.sites;
     })().catch((e) => {
       this.options.log?.(`SQL discovery failed in ${doc.uri.fsPath}: ${String(e)}`);
@@ -109,6 +114,12 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
       else entry.source?.dispose();
     });
     return entry.sites;
+  }
+
+  /** The strings of the document that look like SQL but could not be read (after sitesFor). */
+  unreadFor(doc: vscode.TextDocument): UnreadSql[] {
+    const hit = this.cache.get(doc.uri.toString());
+    return hit && hit.version === doc.version ? (hit.unread ?? []) : [];
   }
 
   sourceFor(doc: vscode.TextDocument): SourceTree | undefined {

@@ -60,6 +60,9 @@ export const sqlCommand: CliCommand = {
     const out: SqlSiteJson[] = [];
     let filesWithSql = 0;
     let siteCount = 0;
+    const unreadRunTime: string[] = [];
+    const unreadOther: string[] = [];
+    const unreadElsewhere: string[] = [];
     for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, maxFileSizeBytes: maxKb * 1024, log: ctx.err, stats })) {
       if (!extractLanguageOf(f.path)) continue;
       const rel = outputPath(ctx.cwd, f.path);
@@ -71,6 +74,12 @@ export const sqlCommand: CliCommand = {
       }
       const r = await extractSqlSitesDetailed(text, f.path, rel);
       if (r.reason) ctx.err(`pg-lens: ${oneLine(rel)}: ${oneLine(r.reason)}`);
+      // Strings that look like SQL but could not be read: one line each, and counted in the summary.
+      for (const u of r.unread ?? []) {
+        const at = positionAt(lineStarts(text), u.span.start);
+        (u.otherDatabase ? unreadElsewhere : u.runTime ? unreadRunTime : unreadOther).push(`${rel}:${at.line + 1}`);
+        ctx.err(`pg-lens sql: ${oneLine(rel)}:${at.line + 1}: looks like SQL but ${u.runTime ? 'is ' : ''}${oneLine(u.reason)}: not analysed`);
+      }
       const sites = r.sites.filter((s) => s.confidence >= minConfidence);
       if (sites.length) filesWithSql++;
       siteCount += sites.length;
@@ -89,7 +98,13 @@ export const sqlCommand: CliCommand = {
     }
     if (stats.missing.length === positionals.length) return EXIT.usage;
     if (values.format === 'json') ctx.out(JSON.stringify(out, null, 2));
-    else ctx.out(`${countOf(siteCount, 'SQL site')} in ${filesWithSql} of ${countOf(stats.files, 'file')}${stats.skippedLarge ? ` (${stats.skippedLarge} skipped as too large)` : ''}`);
+    else {
+      ctx.out(`${countOf(siteCount, 'SQL site')} in ${filesWithSql} of ${countOf(stats.files, 'file')}${stats.skippedLarge ? ` (${stats.skippedLarge} skipped as too large)` : ''}`);
+      const list = (xs: string[]) => xs.slice(0, 5).map(oneLine).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
+      if (unreadRunTime.length) ctx.out(`${countOf(unreadRunTime.length, 'string')} ${unreadRunTime.length === 1 ? 'looks' : 'look'} like SQL but ${unreadRunTime.length === 1 ? 'is' : 'are'} built at run time (not analysed): ${list(unreadRunTime)}`);
+      if (unreadOther.length) ctx.out(`${countOf(unreadOther.length, 'string')} ${unreadOther.length === 1 ? 'looks' : 'look'} like SQL but PostgreSQL cannot parse ${unreadOther.length === 1 ? 'it' : 'them'} (not analysed): ${list(unreadOther)}`);
+      if (unreadElsewhere.length) ctx.out(`${countOf(unreadElsewhere.length, 'string')} ${unreadElsewhere.length === 1 ? 'looks' : 'look'} like SQL for another database (not analysed): ${list(unreadElsewhere)}`);
+    }
     return EXIT.ok;
   },
 };

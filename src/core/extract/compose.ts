@@ -65,6 +65,21 @@ function isWordChar(c: string | undefined): boolean {
   return c !== undefined && /[\w\u0080-\uffff]/.test(c) && c !== HOLE;
 }
 
+/** Words after which a value or a name must follow: a hole there is a value (`WHERE ${cond}`, `FROM ${table}`, `= ${id}`). */
+const EXPECTS_OPERAND = new Set(['select', 'from', 'where', 'and', 'or', 'not', 'on', 'join', 'by', 'set', 'values', 'into', 'update', 'table', 'limit', 'offset', 'having', 'in', 'is', 'as', 'when', 'then', 'else', 'case', 'distinct', 'returning', 'union', 'intersect', 'except', 'all', 'any', 'some', 'exists', 'between', 'like', 'ilike', 'similar', 'using', 'with', 'interval', 'array', 'delete', 'insert', 'fetch', 'first', 'next', 'to', 'filter', 'over', 'partition', 'window', 'lateral', 'only', 'return', 'if', 'exec', 'execute', 'call', 'do', 'escape', 'collate', 'at', 'zone']);
+
+/**
+ * Is a hole at this point in clause position — right after a complete operand (a name, a literal, `$n`, `)`) with
+ * blank space between — so that it can only be text spliced in (a clause, a join, a sort direction), not a value?
+ */
+function inClausePosition(sqlSoFar: string, prev: string | undefined): boolean {
+  if (prev === undefined || !/\s/.test(prev)) return false;
+  const tail = /(\$\d+|[A-Za-z_][\w$]*|\d+|'[^']*'|"[^"]*"|\))\s+$/.exec(sqlSoFar);
+  if (!tail) return false;
+  const word = tail[1];
+  return !/^[A-Za-z_]/.test(word) || !EXPECTS_OPERAND.has(word.toLowerCase());
+}
+
 /**
  * Turn parts into SQL: holes and placeholders (outside SQL strings, comments and quoted
  * identifiers; holes everywhere) → $n in order of appearance; the same named placeholder gets the
@@ -126,6 +141,7 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
   const holeAt = (k: number) => {
     const h = holes[holeIndex++];
     const n = param(h.source, h.span);
+    if (h.dynamic) params[params.length - 1].spliced = true;
     emit('$' + n, map[k]);
   };
   /** Copy a string/comment token, replacing holes inside it. */
@@ -156,9 +172,28 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
       const c = raw[k];
       const prev = raw[k - 1];
       if (c === HOLE) {
+        // Text spliced in where no value can stand (`WHERE a = $1 ${filterQuery}`, `FROM t ${joins}`): an optional
+        // clause chosen at run time. The statement is read without it, and is dynamic (whole-statement rules skip it).
+        if (holes[holeIndex].dynamic && inClausePosition(sql, prev)) {
+          holeIndex++;
+          dynamic = true;
+          k++;
+          continue;
+        }
         holeAt(k);
         k++;
         continue;
+      }
+      if (c === '{' && raw[k + 1] === '{') {
+        // `{{name}}` / `{{name::uuid}}`: a template placeholder an app's own helper turns into $n (umami's rawQuery).
+        const m = /^\{\{\s*([A-Za-z_]\w*)\s*(::\s*[A-Za-z_][\w ]*?)?\s*\}\}/.exec(raw.slice(k, k + 200));
+        if (m && !m[0].includes(HOLE)) {
+          const e = k + m[0].length;
+          const idx = param(m[0], spanOf(k, e), '{{' + m[1]);
+          emit('$' + idx + (m[2] ? m[2].replace(/\s+/g, '') : ''), map[k]);
+          k = e; // may run past this token: the outer loop resumes after it
+          continue;
+        }
       }
       if (c === '$' && style.dollar && /[0-9]/.test(raw[k + 1] ?? '') && !isWordChar(prev)) {
         let e = k + 1;

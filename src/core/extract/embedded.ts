@@ -9,9 +9,9 @@
  */
 import type { Node, Query, QueryMatch, Tree } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../syntax/treeSitter';
-import type { SqlSite } from './types';
+import type { SqlSite, UnreadSql } from './types';
 import { finishSql, type Part, type PlaceholderStyle } from './compose';
-import { guessSql, startsLikeSql } from './looksLikeSql';
+import { guessSql, runTimeReason, startsLikeSql } from './looksLikeSql';
 
 export interface CallTarget {
   api: string;
@@ -28,6 +28,8 @@ export interface CallTarget {
   tagged?: boolean;
   /** Confidence (default 1). */
   confidence?: number;
+  /** The declared model class the rows become (SqlSite.rowModel). */
+  rowModel?: string;
 }
 
 export interface Env {
@@ -108,6 +110,8 @@ function isMarker(comment: string): boolean {
 export interface ExtractLimits {
   /** Deadline (performance.now() ms) for the whole file; past it, constants are skipped. */
   deadline?: number;
+  /** Collects the strings that look like SQL but could not be read (UnreadSql), when given. */
+  unread?: UnreadSql[];
 }
 
 const ANY_KEYWORD = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain)\b/i;
@@ -380,7 +384,8 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
         s = used.find((u) => at !== undefined && u.startIndex <= at && at < u.endIndex) ?? s;
         spanNode = topComposition(s, profile);
       }
-      addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);
+      const site = addSite(arg, parts, target.api, target.style, target.confidence ?? (direct ? 1 : 0.9), used, call, spanNode);
+      if (site && target.rowModel) site.rowModel = target.rowModel;
       break;
     }
   }
@@ -417,7 +422,10 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     const f = finishSql(parts, profile.defaultStyle);
     const g = guessSql(f.sql);
     for (const u of used) claimed.add(u.startIndex);
-    if (!g.ok) continue;
+    if (!g.ok) {
+      if (g.parseError && limits.unread) limits.unread.push(unreadOf(root, parts, f.sql, g.reason ?? ''));
+      continue;
+    }
     const site = addSite(root, parts, 'constant', profile.defaultStyle, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
     // The first piece given to a string builder (`new StringBuilder("SELECT …")`, `b.WriteString("SELECT …")`,
     // `sql.append("SELECT …")`): the statement is what the builder holds when it runs, built at run time.
@@ -425,6 +433,15 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
   }
   sites.sort((a, b) => a.span.start - b.span.start);
   return sites;
+}
+
+/**
+ * Why a string shaped like a statement was not read: PostgreSQL's error, and whether run-time pieces are the
+ * cause (the error is at a `$n` that stands for one of them, or at the end of a text built up by the code).
+ */
+function unreadOf(root: Node, parts: Part[], sql: string, error: string): UnreadSql {
+  const pieces = parts.filter((p): p is Extract<Part, { t: 'hole' }> => p.t === 'hole' && p.dynamic && !p.empty).map((p) => p.source.replace(/\s+/g, ' ').slice(0, 40));
+  return { span: { start: root.startIndex, end: root.endIndex }, ...runTimeReason(error, pieces, sql) };
 }
 
 /** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */

@@ -6,7 +6,7 @@
  * Never throws: on any failure the result is [] (extractSqlSitesDetailed says why).
  */
 import type { Tree } from '@vscode/tree-sitter-wasm';
-import type { SqlSite } from './types';
+import type { SqlSite, UnreadSql } from './types';
 import { loadPgParser } from '../sql/statement';
 import { loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
 import { mapperFormatOf, readAsOf, type MapperFormat, type ReadAs } from '../languages/registry';
@@ -23,7 +23,7 @@ import { isNamedQueryFile, namedQuerySites } from '../languages/sql/extract';
 import { myBatisSites, type MapperFragments } from '../languages/java/mybatis';
 import { errorMessage } from '../safeText';
 
-export type { SqlSite, SqlParam } from './types';
+export type { SqlSite, SqlParam, UnreadSql } from './types';
 export { splitSqlStatements, type SqlStatementRange } from './sqlLexer';
 
 const PROFILES: Partial<Record<SourceLanguage, LanguageProfile>> = {
@@ -55,6 +55,8 @@ export interface ExtractResult {
   sites: SqlSite[];
   /** Why nothing (or not everything) was extracted, when that is not simply "no SQL here". */
   reason?: string;
+  /** Strings that look like SQL but could not be read, and why (never dropped without a word). */
+  unread?: UnreadSql[];
 }
 
 /** How each mapper format of the registry becomes sites. */
@@ -144,7 +146,9 @@ export async function extractSqlSitesDetailed(text: string, languageIdOrPath: st
       const profile = PROFILES[lang]!;
       const query = queryFor(lang, profile.query);
       if (!query) return { sites: [], reason: 'tree-sitter query unavailable' };
-      return { sites: markAppendedSites(await extractFromTreeSliced(tree, query, profile, text, lang, file, {}, opts.sliceMs ?? 8), text) };
+      const unread: UnreadSql[] = [];
+      const sites = markAppendedSites(await extractFromTreeSliced(tree, query, profile, text, lang, file, { unread }, opts.sliceMs ?? 8), text);
+      return unread.length ? { sites, unread } : { sites };
     }, opts);
   } catch (e) {
     return { sites: [], reason: `extraction failed: ${errorMessage(e)}` };

@@ -4,6 +4,7 @@
  * method names such as `query`/`execute` from taking GraphQL or search strings for SQL.
  */
 import { inspectSql } from '../sql/statement';
+import type { UnreadSql } from './types';
 
 const LEADING = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*/;
 
@@ -28,6 +29,8 @@ export interface SqlGuess {
   ok: boolean;
   confidence: number;
   reason?: string;
+  /** The text has a statement's shape but PostgreSQL's parser rejects it (not prose). */
+  parseError?: boolean;
 }
 
 /**
@@ -50,9 +53,24 @@ export function guessSql(sql: string): SqlGuess {
   } catch {
     return { ok: false, confidence: 0, reason: 'parser unavailable' };
   }
-  if (!r.ok) return { ok: false, confidence: 0, reason: r.message };
+  if (!r.ok) return { ok: false, confidence: 0, reason: r.message, parseError: upper || SQL_SIGN.test(rest) };
   if (!r.statements.length) return { ok: false, confidence: 0, reason: 'empty' };
   // Upper-case keywords and a clause beyond the first word: very likely SQL.
   const confidence = upper && SQL_SIGN.test(rest) ? 0.9 : upper || SQL_SIGN.test(rest) ? 0.8 : 0.6;
   return { ok: true, confidence };
+}
+
+/** ClickHouse's query parameters: `{websiteId:UUID}`, `{ids:Array(String)}`. */
+const CLICKHOUSE_PARAM = /\{\s*[A-Za-z_]\w*\s*:\s*[A-Z]\w*(?:\([\w, ]*\))?\s*\}/;
+
+/** `{ runTime, reason }` for a text PostgreSQL rejects, given the run-time pieces spliced into it (as written). */
+export function runTimeReason(error: string, pieces: readonly string[], sql = ''): Omit<UnreadSql, 'span'> {
+  if (CLICKHOUSE_PARAM.test(sql)) return { runTime: false, reason: 'written for ClickHouse ({name:Type} parameters), not PostgreSQL', otherDatabase: 'ClickHouse' };
+  const atPiece = pieces.length > 0 && /at or near "\$\d+"|at end of input/.test(error);
+  const msg = error.replace(/\s+/g, ' ').slice(0, 120);
+  if (atPiece) {
+    const list = [...new Set(pieces)];
+    return { runTime: true, reason: `built at run time from ${list.slice(0, 3).join(', ')}${list.length > 3 ? ` and ${list.length - 3} more` : ''} (${msg})` };
+  }
+  return { runTime: false, reason: `PostgreSQL cannot parse it (${msg})` };
 }

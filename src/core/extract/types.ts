@@ -11,6 +11,8 @@ export interface SqlParam {
   /** The placeholder or expression as written in the source: `?`, `%(name)s`, `:name`, `${user.id}`. */
   source: string;
   span: Span;
+  /** Text spliced in at run time (string interpolation, a format directive), not a bind parameter. */
+  spliced?: boolean;
 }
 
 export interface SqlSite {
@@ -47,6 +49,26 @@ export interface SqlSite {
    * every variant, a predicate rule what holds in any. `sql` is then one of them (the fullest).
    */
   variants?: SqlVariant[];
+  /**
+   * The declared model class the rows become, when the call names one (`db.fetchone(sql, values, model=Wallet)`):
+   * such a model takes every column, so `SELECT *` is what it asks for (as ActiveRecord's find_by_sql).
+   */
+  rowModel?: string;
+}
+
+/**
+ * A string that looks like SQL (a statement's shape) but was not analysed, and why: built at run time from
+ * pieces that cannot be composed (`FROM (${eventQuery}) t`, `ANY($3::%s)`), or text PostgreSQL cannot parse.
+ * Never silently dropped: the scan and `pg-lens sql` say so (one line each, counted in the summary).
+ */
+export interface UnreadSql {
+  span: Span;
+  /** True when run-time pieces are what keeps it from parsing. */
+  runTime: boolean;
+  /** PostgreSQL's parse error, and the run-time pieces (as written) when there are any. */
+  reason: string;
+  /** The database the text is written for, when it is plainly another one's (ClickHouse's `{name:Type}`). */
+  otherDatabase?: string;
 }
 
 /** One statement a composed site can become (same shape as the site's own text). */

@@ -257,3 +257,54 @@ export function closeParens(sql: string, start: number, end: number): number {
 export function nodeEnd(sql: string, n: Node): number {
   return closeParens(sql, n._location!.start, n._location!.end);
 }
+
+/** Every WHERE clause of a statement, subqueries and CTEs included. */
+export function wheresOf(root: Node): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown, depth: number) => {
+    if (!x || typeof x !== 'object' || seen.has(x) || depth > 60) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y, depth + 1);
+      return;
+    }
+    const node = x as Node;
+    if (node.where && (node.type === 'select' || node.type === 'update' || node.type === 'delete')) out.push(node.where);
+    for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v, depth + 1);
+  };
+  visit(root, 0);
+  return out;
+}
+
+/** The conditions a WHERE joins with AND (the WHERE itself when it is not an AND). */
+export function conjunctsOf(where: Node | undefined): Node[] {
+  const out: Node[] = [];
+  const flat = (x: Node | undefined) => {
+    if (x?.type === 'binary' && String(x.op).toUpperCase() === 'AND') {
+      flat(x.left);
+      flat(x.right);
+    } else if (x) out.push(x);
+  };
+  flat(where);
+  return out;
+}
+
+/**
+ * Is `cond` one of the ANDed conditions of a WHERE of the statement that also pins the row by its primary key
+ * (`id = $1`, `uuid = $1`, qualified or not)? The index on the key finds the row; `cond` only checks it.
+ */
+export function pinnedByPrimaryKey(statement: Node, cond: Node): boolean {
+  return wheresOf(statement).some((w) => {
+    const cs = conjunctsOf(w);
+    if (!cs.includes(cond)) return false;
+    return cs.some((c) => {
+      if (c === cond || c.type !== 'binary' || c.op !== '=') return false;
+      const l = stripCasts(c.left);
+      const r = stripCasts(c.right);
+      const key = (x: Node | undefined) => x?.type === 'ref' && /^(id|uuid)$/i.test(String(x.name));
+      const value = (x: Node | undefined) => x?.type === 'parameter' || (x !== undefined && /^(integer|numeric|string)$/.test(String(x.type)));
+      return (key(l) && value(r)) || (key(r) && value(l));
+    });
+  });
+}

@@ -6,6 +6,7 @@
 import type { Statement } from 'pgsql-ast-parser';
 import type { Finding, FixEdit } from '../findings';
 import { fileSpanOf, type SqlSite } from '../extract/types';
+import { runTimeReason } from '../extract/looksLikeSql';
 import { parseSql } from '../sql/parse';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
 import type { PlanEvidence, Rule, RuleReport, StatementContext } from './types';
@@ -77,15 +78,31 @@ function makeContext(site: SqlSite, statement: Statement, rule: Pick<Rule, 'id' 
 
 export const NOT_ANALYSED = 'not-analysed';
 
+
 /**
  * No statement is skipped silently: SQL that PostgreSQL's own parser (libpg-query) accepts but the
  * rules' parser (pgsql-ast-parser) cannot read gets a hint saying the rules and the index advice
- * did not run on it, and why. SQL that PostgreSQL rejects too (dynamic fragments) stays quiet.
+ * did not run on it, and why. SQL that PostgreSQL rejects too gets one saying so (text spliced in at run time, most often).
  */
 function notAnalysedFinding(site: SqlSite, reason: string): Finding | undefined {
   if (!pgParserLoaded()) return undefined;
   const pg = inspectSql(site.sql);
-  if (!pg.ok || !pg.statements.length) return undefined;
+  if (!pg.ok) {
+    // SQL given to a database API that PostgreSQL rejects too: said, not dropped — most often text spliced in at
+    // run time where the code builds the statement from pieces (`FROM (${eventQuery}) t`).
+    const pieces = site.params.filter((p) => p.spliced).map((p) => p.source);
+    const why = runTimeReason(pg.message, pieces, site.sql);
+    return {
+      ruleId: NOT_ANALYSED,
+      severity: 'hint',
+      message: why.runTime ? `This SQL is ${why.reason}: no query rule or index advice ran on it.` : `This SQL was not analysed: ${why.reason}; no query rule or index advice ran on it.`,
+      span: fileSpanOf(site, 0, site.sql.length),
+      file: site.file,
+      fixes: [],
+      evidence: { reason: why.reason, runTime: why.runTime, otherDatabase: why.otherDatabase },
+    };
+  }
+  if (!pg.statements.length) return undefined;
   return {
     ruleId: NOT_ANALYSED,
     severity: 'hint',

@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn } from './ast';
+import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -17,6 +17,9 @@ export const nonSargablePredicate: Rule = {
   defaultSeverity: 'warning',
   description: 'A function, cast or arithmetic on an indexed column in a predicate keeps PostgreSQL from using the index.',
   check: atOperators(OPS, (n, info, ctx) => {
+    // `WHERE id = $3 AND date_trunc('second', update_time) <= $4`: the primary key finds the one row; the
+    // expression only checks it (an optimistic-concurrency guard), so no index is lost.
+    if (pinnedByPrimaryKey(ctx.statement as Node, n)) return undefined;
     for (const [side, other] of bothSides(n)) {
       const wrapped = wrappedColumn(side);
       if (!wrapped) continue;

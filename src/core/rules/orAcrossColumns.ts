@@ -3,7 +3,7 @@
  * bitmap index scans (BitmapOr) when BOTH columns are indexed; otherwise, or across joined tables,
  * it reads every row. A UNION of two indexed queries is the usual rewrite.
  */
-import { columnAgainstValue, COMPARISON_OPS, ctesOf, resolveColumn, stripCasts, walk, type Node, type ResolvedColumn, type Scope } from './ast';
+import { columnAgainstValue, COMPARISON_OPS, conjunctsOf, ctesOf, resolveColumn, stripCasts, walk, wheresOf, type Node, type ResolvedColumn, type Scope } from './ast';
 import type { Rule } from './types';
 import type { Finding } from '../findings';
 
@@ -31,14 +31,7 @@ function filteredColumn(n: Node): Node | undefined {
  * index that query needs is on the looked-up columns, not one per OR column.
  */
 function pinnedByKey(where: Node | undefined, or: Node): boolean {
-  const conjuncts: Node[] = [];
-  const flat = (x: Node | undefined) => {
-    if (x?.type === 'binary' && String(x.op).toUpperCase() === 'AND') {
-      flat(x.left);
-      flat(x.right);
-    } else if (x) conjuncts.push(x);
-  };
-  flat(where);
+  const conjuncts = conjunctsOf(where);
   if (!conjuncts.includes(or)) return false;
   return conjuncts.some((c) => {
     if (c === or || c.type !== 'binary' || c.op !== '=') return false;
@@ -55,25 +48,6 @@ function pinnedByKey(where: Node | undefined, or: Node): boolean {
 function derived(r: ResolvedColumn, scope: Scope, ctes: Map<string, Node>): boolean {
   if (r.tableRef) return !r.tableRef.schema && ctes.has(r.tableRef.name.toLowerCase());
   return scope.tables.length === 0 || scope.tables.every((t) => !t.schema && ctes.has(t.name.toLowerCase()));
-}
-
-/** Every WHERE clause of a statement, subqueries and CTEs included. */
-function wheresOf(root: Node): Node[] {
-  const out: Node[] = [];
-  const seen = new Set<unknown>();
-  const visit = (x: unknown, depth: number) => {
-    if (!x || typeof x !== 'object' || seen.has(x) || depth > 60) return;
-    seen.add(x);
-    if (Array.isArray(x)) {
-      for (const y of x) visit(y, depth + 1);
-      return;
-    }
-    const node = x as Node;
-    if (node.where && (node.type === 'select' || node.type === 'update' || node.type === 'delete')) out.push(node.where);
-    for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v, depth + 1);
-  };
-  visit(root, 0);
-  return out;
 }
 
 export const orAcrossColumns: Rule = {

@@ -23,7 +23,8 @@ export const selectStar: Rule = {
   check(ctx) {
     // Rows that become model objects (ActiveRecord find_by_sql, Django Model.objects.raw): the model wants
     // every column, and a column left out is loaded later, one query per object.
-    if (MODEL_APIS.test(ctx.site.api)) return [];
+    // The same for an app's own helper that is given the model class (`db.fetchone(sql, values, model=Wallet)`).
+    if (MODEL_APIS.test(ctx.site.api) || ctx.site.rowModel) return [];
     // Backup and dump code copies whole rows: every column, whatever the table holds, is the point.
     if (BACKUP_PATH.test(ctx.site.file ?? '')) return [];
     let s = ctx.statement as Node;
@@ -39,6 +40,9 @@ export const selectStar: Rule = {
       const qualifier: string | undefined = e.table?.name;
       const refs: TableRef[] = qualifier ? inScope.filter((t) => t.alias === qualifier) : inScope;
       if (!refs.length && (s.from ?? []).length) continue;
+      // The system catalogs (`SELECT * FROM information_schema.tables WHERE …`, `sqlite_master`): an existence check
+      // on the database's own views, not an application table whose shape changes.
+      if (refs.length && refs.every(isCatalog)) continue;
       const facts = refs.map((t) => ctx.table(t.name, t.schema));
       const allKnown = refs.length > 0 && facts.every(Boolean);
       const known = facts.filter(Boolean) as TableFacts[];
@@ -58,13 +62,19 @@ export const selectStar: Rule = {
             : 'SELECT * in application code reads every column (large values too) and changes shape when the table does; list the columns the code uses.',
           help: 'Name the columns: less I/O and network for wide rows, index-only scans become possible, and a new column cannot break the code.',
           fixes: fix ? [fix] : [],
-          evidence: allKnown ? { columns, largeColumns: large } : undefined,
+          evidence: allKnown ? { columns, largeColumns: large } : { tables: refs.map((t) => String(t.name)) },
         }),
       );
     }
     return out;
   },
 };
+
+function isCatalog(t: TableRef): boolean {
+  const schema = t.schema?.toLowerCase();
+  const name = String(t.name).toLowerCase();
+  return schema === 'information_schema' || schema === 'pg_catalog' || (!schema && /^(pg_[a-z_]+|sqlite_(master|schema))$/.test(name));
+}
 
 function columnListFix(ctx: Parameters<Rule['check']>[0], star: Node, refs: TableRef[], facts: TableFacts[], qualify: boolean) {
   const names = refs.flatMap((r, i) => facts[i].columns.map((c) => (qualify ? `${ident(r.alias)}.${ident(c.name)}` : ident(c.name))));

@@ -5,7 +5,13 @@
  * that both columns of `a = $1 OR b = $1` lead an index: the rules read it where catalog facts are missing. A text scan (schema files hold many dialects and psql commands
  * a parser rejects); bounded per text.
  */
-export type DeclaredIndexes = Map<string, Set<string>>;
+export type DeclaredIndexes = Map<string, Set<string>> & {
+  /** The tables the schema files create (addDeclaredTables), by table name as rules see it. */
+  tables?: DeclaredTables;
+};
+
+/** A table's columns as the project's schema files create it, and those that hold large values (json, bytea, arrays…). */
+export type DeclaredTables = Map<string, { columns: Set<string>; large: Set<string> }>;
 
 const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.]+\s+)?on\s+(?:only\s+)?([\w"$.]+)\s*(?:using\s+\w+\s*)?\(/gi;
 const MAX_PER_TEXT = 5000;
@@ -78,6 +84,76 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
       const set = into.get(key) ?? new Set<string>();
       set.add(normaliseIndexExpression(t.slice(0, end + 1)));
       into.set(key, set);
+    }
+  }
+}
+
+const CREATE_TABLE = /\bcreate\s+(?:(?:global\s+|local\s+)?(?:temp|temporary|unlogged)\s+)?table\s+(?:if\s+not\s+exists\s+)?([\w"$.]+)\s*\(/gi;
+const ALTER_ADD = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+add\s+(?!constraint\b|primary\b|unique\b)(?:column\s+)?(?:if\s+not\s+exists\s+)?"?([A-Za-z_][\w$]*)"?\s[^,;]*?\b(?:primary\s+key|unique)\b|\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+add\s+(?:constraint\s+[\w"$]+\s+)?(?:primary\s+key|unique)\s*\(\s*"?([A-Za-z_][\w$]*)"?/gi;
+/** A table constraint's leading column: `PRIMARY KEY (source_id, …)`, `CONSTRAINT x UNIQUE (email)`. */
+const TABLE_KEY = /^(?:constraint\s+[\w"$]+\s+)?(?:primary\s+key|unique)\s*(?:nulls\s+(?:not\s+)?distinct\s*)?\(\s*"?([A-Za-z_][\w$]*)"?/i;
+/** A column definition with an inline key: `email VARCHAR(255) NOT NULL CONSTRAINT x UNIQUE`, `id UUID PRIMARY KEY`. */
+const COLUMN_KEY = /^"?([A-Za-z_][\w$]*)"?\s+(?!key\b)[\s\S]*\b(?:primary\s+key|unique)\b/i;
+
+/**
+ * The columns the project's schema files make unique or a primary key (`CREATE TABLE … (email … UNIQUE, …,
+ * PRIMARY KEY (id))`, `ALTER TABLE … ADD COLUMN apple_id … UNIQUE`): each has an index PostgreSQL builds for the
+ * constraint, led by that column. Added to `into` like a declared index's leading column.
+ */
+export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
+  if (!/\b(?:unique|primary\s+key)\b/i.test(text)) return;
+  const add = (table: string, column: string) => {
+    const key = declaredTableKey(table);
+    into.set(key, (into.get(key) ?? new Set<string>()).add(column.toLowerCase()));
+  };
+  CREATE_TABLE.lastIndex = 0;
+  let n = 0;
+  for (let m = CREATE_TABLE.exec(text); m && n++ < MAX_PER_TEXT; m = CREATE_TABLE.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const close = closing(text, open);
+    if (close < 0 || close - open > 50_000) continue;
+    for (const item of items(text.slice(open + 1, close))) {
+      const t = item.replace(/--[^\n]*/g, ' ').trim();
+      const k = TABLE_KEY.exec(t) ?? COLUMN_KEY.exec(t);
+      if (k) add(m[1], k[1]);
+    }
+  }
+  ALTER_ADD.lastIndex = 0;
+  n = 0;
+  for (let m = ALTER_ADD.exec(text); m && n++ < MAX_PER_TEXT; m = ALTER_ADD.exec(text)) {
+    if (m[1] && m[2]) add(m[1], m[2]);
+    else if (m[3] && m[4]) add(m[3], m[4]);
+  }
+}
+
+const LARGE_TYPE = /^(?:json|jsonb|bytea|xml|tsvector|text\[\]|jsonb\[\])$|\[\]$/i;
+const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|index|key|period)\b/i;
+
+/**
+ * The columns of the tables a text creates (`CREATE TABLE … (col type …, …)`, `ALTER TABLE … ADD COLUMN col type`),
+ * added to `into.tables`: evidence, without a database, of how wide a table is (select-star).
+ */
+export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
+  if (!/\bcreate\s+(?:\w+\s+)*table\b/i.test(text)) return;
+  const tables = (into.tables ??= new Map());
+  const add = (table: string, column: string, type: string) => {
+    const key = declaredTableKey(table);
+    const t = tables.get(key) ?? { columns: new Set<string>(), large: new Set<string>() };
+    t.columns.add(column.toLowerCase());
+    if (LARGE_TYPE.test(type)) t.large.add(column.toLowerCase());
+    tables.set(key, t);
+  };
+  CREATE_TABLE.lastIndex = 0;
+  let n = 0;
+  for (let m = CREATE_TABLE.exec(text); m && n++ < MAX_PER_TEXT; m = CREATE_TABLE.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const close = closing(text, open);
+    if (close < 0 || close - open > 50_000) continue;
+    for (const item of items(text.slice(open + 1, close))) {
+      const t = item.replace(/--[^\n]*/g, ' ').trim();
+      if (NOT_A_COLUMN.test(t)) continue;
+      const c = /^"?([A-Za-z_][\w$]*)"?\s+([A-Za-z_][\w ]*?(?:\[\])?)(?=\s|\(|,|$)/.exec(t);
+      if (c) add(m[1], c[1], c[2].trim());
     }
   }
 }

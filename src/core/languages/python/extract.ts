@@ -12,7 +12,7 @@ import { hole, joinOperands, textStart, visibleValue, type CallTarget, type Env,
 const QUERY = `
 (string) @str
 (comment) @comment
-(call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert)$")) @call
+(call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute|executemany|fetch|fetchrow|fetchval|fetchmany|fetchone|fetchall|fetch_one|fetch_all|fetch_page|raw|text|exec_driver_sql|mogrify|copy_expert)$")) @call
 (call function: (identifier) @callee (#match? @callee "^(text|RawSQL|execute_values|execute_batch)$")) @call
 (call function: (attribute attribute: (identifier) @callee) (#match? @callee "^(execute_values|execute_batch)$")) @call
 (assignment left: (identifier) @decl.name right: (_) @decl.value)
@@ -288,6 +288,14 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
     case 'fetchmany':
       if (im.has('asyncpg') || name !== 'fetchmany') return { api: `asyncpg.${name}`, style: { dollar: true }, arg: null, args, generic: true };
       return undefined;
+    case 'fetchone':
+    case 'fetchall':
+    case 'fetch_one':
+    case 'fetch_all':
+    case 'fetch_page':
+      // An app's own query helper (`db.fetchone("SELECT … WHERE id = :id", {...}, model=Wallet)`): a DB-API cursor's
+      // fetchone()/fetchall() take no SQL, so only a first argument that starts like a statement is one.
+      return { api: `wrapper.${name}`, style: { colon: true, ...PYFORMAT }, arg: null, args, generic: true, rowModel: rowModelOf(callNode, text) };
     case 'execute':
     case 'executemany':
     case 'mogrify':
@@ -296,8 +304,25 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
       if (im.has('sqlite3') || im.has('aiosqlite')) return { api: `sqlite.${name}`, style: { qmark: 'plain', colon: true }, arg: null, args, generic: true };
       if (im.has('django')) return { api: `django.cursor.${name}`, style: PYFORMAT, arg: null, args, generic: true };
       if (im.has('sqlalchemy')) return { api: `sqlalchemy.${name}`, style: { colon: true, ...PYFORMAT }, arg: null, args, generic: true };
-      return { api: `psycopg.${name}`, style: PYFORMAT, arg: null, args, generic: true };
+      // No driver imported: the app's own wrapper, which may take `:name` parameters (psycopg text has none outside strings).
+      return { api: `psycopg.${name}`, style: { colon: true, ...PYFORMAT }, arg: null, args, generic: true };
     }
+  }
+  return undefined;
+}
+
+/**
+ * The declared model the rows become, when the call names one: `model=Wallet`, or a class passed after the SQL
+ * (`fetchone(sql, values, Payment)`). Such rows want every column of the table (like find_by_sql).
+ */
+function rowModelOf(callNode: Node, text: string): string | undefined {
+  const args = (callNode.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  for (const a of args.slice(1)) {
+    if (a.type === 'keyword_argument') {
+      const name = a.childForFieldName('name');
+      const value = a.childForFieldName('value');
+      if (name?.text === 'model' && value && /^[A-Z]\w*$/.test(text.slice(value.startIndex, value.endIndex))) return value.text;
+    } else if (a.type === 'identifier' && /^[A-Z][a-z]\w*$/.test(a.text)) return a.text;
   }
   return undefined;
 }
@@ -310,5 +335,5 @@ export const pythonProfile: LanguageProfile = {
   climb,
   defaultStyle: { dollar: true, pyformat: true },
   imports: importsOf,
-  hotWords: /\b(?:execute_values|execute_batch|execute|executemany|fetch|fetchrow|fetchval|fetchmany|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
+  hotWords: /\b(?:execute_values|execute_batch|execute|executemany|fetch|fetchrow|fetchval|fetchmany|fetchone|fetchall|fetch_one|fetch_all|fetch_page|raw|text|exec_driver_sql|mogrify|copy_expert|RawSQL)\b/,
 };

@@ -1,0 +1,106 @@
+/**
+ * SQL an app builds at run time (issue 14, rules-d; umami's raw SQL, found invisible by the person's hour 20h P1):
+ * template placeholders `{{name}}` / `{{name::uuid}}` are parameters; text spliced in where no value can stand
+ * (`WHERE a = $1 ${filterQuery}`) is an optional clause — the statement is read without it and is dynamic; a string
+ * that looks like SQL but still cannot be read is never dropped without a word: the scan says why, one hint each,
+ * and counts them in the summary.
+ */
+import { strict as assert } from 'node:assert';
+import { extractSqlSitesDetailed } from '../../../../src/core/extract/index';
+import { codeAnalyzers } from '../../../../src/core/analyzers';
+import { scanFiles } from '../../../../src/core/scan';
+import { describeUnreadSql, locate } from '../../../../src/core/output';
+import { sitesIn } from '../../support/extractFixtures';
+
+const ts = [
+  'export async function getRealtimeActivity(websiteId: string, filters: Filters) {',
+  '  const { filterQuery, dateQuery, cohortQuery, queryParams } = parseFilters({ ...filters, websiteId });',
+  '  return rawQuery(',
+  '    `',
+  '    select website_event.session_id, website_event.url_path',
+  '    from website_event',
+  '    ${cohortQuery}',
+  '    where website_event.website_id = {{websiteId::uuid}}',
+  '      and website_event.created_at between {{startDate}} and {{ endDate }}',
+  '    ${filterQuery}',
+  '    ${dateQuery}',
+  '    order by website_event.created_at desc',
+  '    limit 100',
+  '    `,',
+  '    queryParams,',
+  '  );',
+  '}',
+  '',
+  'export async function getEventData(eventQuery: string, queryParams: object) {',
+  '  return rawQuery(`select count(*) as num from (${eventQuery}) t`, queryParams);',
+  '}',
+  '',
+  'async function clickhouseQuery(websiteId: string) {',
+  '  return rawQuery(`',
+  '    select count(distinct session_id) as "visitors"',
+  '    from website_event',
+  '    where website_id = {websiteId:UUID}',
+  '    `, { websiteId });',
+  '}',
+  '',
+];
+
+describe('core/extract: SQL built at run time', () => {
+  it('{{name}} and {{name::type}} are parameters; text spliced in clause position is left out and the statement is dynamic', async () => {
+    const sites = await sitesIn(ts, 'src/queries/sql/getRealtimeActivity.ts');
+    assert.equal(sites.length, 1);
+    const s = sites[0];
+    assert.equal(s.sql.replace(/\s+/g, ' '), 'select website_event.session_id, website_event.url_path from website_event where website_event.website_id = $1::uuid and website_event.created_at between $2 and $3 order by website_event.created_at desc limit 100');
+    assert.deepEqual(s.params.map((p) => p.source), ['{{websiteId::uuid}}', '{{startDate}}', '{{ endDate }}']);
+    assert.equal(s.dynamic, true, 'whole-statement rules must skip it: a clause is chosen at run time');
+  });
+
+  it('a value after an operator or a keyword is still a parameter (`= ${id}`, `WHERE ${cond}`, `FROM ${table}`)', async () => {
+    const js = [
+      'export const a = (db, id) => db.query(`SELECT name FROM users WHERE id = ${id}`);',
+      'export const b = (db, cond) => db.query(`SELECT name FROM users WHERE ${cond} ORDER BY name ${dir}`);',
+      '',
+    ];
+    const sites = await sitesIn(js, 'src/users.js');
+    assert.deepEqual(sites.map((x) => x.sql), ['SELECT name FROM users WHERE id = $1', 'SELECT name FROM users WHERE $1 ORDER BY name']);
+  });
+
+  it('what still cannot be read is returned with the reason: run-time pieces named, ClickHouse text named', async () => {
+    const r = await extractSqlSitesDetailed(ts.join('\n'), 'src/queries/sql/getEventData.ts', 'src/queries/sql/getEventData.ts');
+    const unread = (r.unread ?? []).map((u) => ({ runTime: u.runTime, otherDatabase: u.otherDatabase, reason: u.reason.replace(/ \(syntax.*$/, '') }));
+    assert.deepEqual(unread, [
+      { runTime: true, otherDatabase: undefined, reason: 'built at run time from ${eventQuery}' },
+      { runTime: false, otherDatabase: 'ClickHouse', reason: 'written for ClickHouse ({name:Type} parameters), not PostgreSQL' },
+    ]);
+  });
+
+  it('the scan gives each a not-analysed hint and the summary counts them (never silence)', async () => {
+    const text = ts.join('\n');
+    const r = await scanFiles([{ path: 'src/queries/sql/getEventData.ts', text }], { analyzers: codeAnalyzers({}), keepText: true });
+    const hints = r.findings.filter((f) => f.ruleId === 'not-analysed');
+    assert.deepEqual(hints.map((h) => h.severity), ['hint', 'hint']);
+    assert.match(hints[0].message, /built at run time from \$\{eventQuery\}/);
+    const lines = describeUnreadSql(locate(r.findings, (f) => r.texts.get(f)));
+    assert.deepEqual(lines, [
+      '1 string looks like SQL but is built at run time (not analysed): src/queries/sql/getEventData.ts:20',
+      '1 string looks like SQL written for ClickHouse, not PostgreSQL (not analysed): src/queries/sql/getEventData.ts:24',
+    ]);
+  });
+
+  it('SQL given to a driver that PostgreSQL rejects because of a piece spliced in says so too', async () => {
+    const go = [
+      'package store',
+      '',
+      'func list(ctx context.Context, db *sql.DB, kind string) error {',
+      '\tq := fmt.Sprintf("SELECT id FROM storage WHERE key = ANY($1::%s)", kind)',
+      '\t_, err := db.QueryContext(ctx, q, keys)',
+      '\treturn err',
+      '}',
+      '',
+    ];
+    const r = await scanFiles([{ path: 'server/core_storage.go', text: go.join('\n') }], { analyzers: codeAnalyzers({}) });
+    const hint = r.findings.find((f) => f.ruleId === 'not-analysed');
+    assert.ok(hint, 'a hint, not silence');
+    assert.match(hint.message, /built at run time from %s/);
+  });
+});
