@@ -8,6 +8,7 @@ import type { Finding } from '../../../src/core/findings';
 import { analyzeFile, functionAnalyzer, reachesLevel, rulesAnalyzer, scanFiles, scanSummaryLine } from '../../../src/core/scan';
 import { parseOne } from '../../../src/core/sql/parse';
 import { nPlusOneAnalyzer } from '../../../src/core/nplusone/analyzer';
+import { CROSS_FILE_REPO, CROSS_FILE_SERVICE } from '../support/nplusoneFixtures';
 import { treeSitterParseCount } from '../../../src/core/syntax/treeSitter';
 
 const APP = [
@@ -107,33 +108,11 @@ describe('core/scan onRevised: what the whole-scan passes add reaches a per-file
   // The editor's Scan Workspace shows each file's findings as it is read (onFile). A finding that needs every
   // file (here: a loop in service.py calling a repository method of another file that queries) only exists
   // once all are read; without onRevised the editor never showed it while `pg-lens scan` reported it.
-  const repo = [
-    'from sqlalchemy import select',
-    '',
-    'class CustomerRepository:',
-    '    async def customer_label(self, session, customer_id):',
-    '        c = await session.scalar(select(Customer).where(Customer.id == customer_id))',
-    '        return c.name',
-    '',
-  ].join('\n');
-  const service = [
-    'from app.repository import CustomerRepository',
-    '',
-    'repository = CustomerRepository()',
-    '',
-    'async def labels(session, ids):',
-    '    out = []',
-    '    for customer_id in ids:',
-    '        out.append(await repository.customer_label(session, customer_id))',
-    '    return out',
-    '',
-  ].join('\n');
-
   it('gives the final findings of each file the end passes changed, and only those', async () => {
     const perFile = new Map<string, Finding[]>();
     const revised: { file: string; findings: Finding[] }[] = [];
     const result = await scanFiles(
-      [{ path: 'app/repository.py', text: repo }, { path: 'app/service.py', text: service }, { path: 'app/other.py', text: 'x = 1\n' }],
+      [{ path: 'app/repository.py', text: CROSS_FILE_REPO }, { path: 'app/service.py', text: CROSS_FILE_SERVICE }, { path: 'app/other.py', text: 'x = 1\n' }],
       { analyzers: [nPlusOneAnalyzer()], onFile: ({ file, findings }) => perFile.set(file, findings), onRevised: (r) => revised.push(r) },
     );
     const crossFile = result.findings.filter((f) => /reaches the database/.test(f.message));
