@@ -106,6 +106,15 @@ describe('webview/plan layout (in Chromium)', function () {
     });
   });
 
+  it('the benchmark table in a ~210 px pane fits it: no value cut at the right edge (person8: "100 (0 faile", "1.5 r", "537 /")', async function () {
+    await withPlanPage(this, 210, async (page) => {
+      const run = { sql: 'SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20', runs: 100, concurrency: 1, errors: 0, p50: 1.5, p95: 8.8, p99: 18.0, mean: 2.9, min: 1.2, max: 24.7, sharedHitPerRun: 537, sharedReadPerRun: 0, throughputPerSec: 188, at: 0, params: ['42'] };
+      await page.evaluate((r) => (globalThis as unknown as { bench(r: unknown): void }).bench(r), run);
+      const over = await page.evaluate(() => Array.from(document.querySelectorAll('table td, table th')).filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((c) => c.textContent));
+      assert.deepEqual(over, [], `cells past the right edge of the pane: ${over.join(' | ')}`);
+    });
+  });
+
   it('the Diagram in a narrow pane: a meter\'s figure and its share stay whole ("554.00 (100%" ⏎ ")" in a ~190 px pane)', async function () {
     for (const width of [190, 225]) {
       await withPlanPage(this, width, async (page) => {
