@@ -14,7 +14,7 @@ async function bundle(): Promise<string> {
   const esbuild = await import('esbuild');
   const r = await esbuild.build({
     stdin: {
-      contents: "import { renderPlan, renderBenchmark } from './src/webview/_planRender'; (globalThis as any).show = (plan: unknown, view: string) => renderPlan(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: plan as Record<string, unknown>, method: 'analyze', at: 0 }, () => undefined).show(view as 'table'); (globalThis as any).bench = (run: any) => renderBenchmark(document.getElementById('app')!, run);",
+      contents: "import { renderPlan, renderBenchmark, renderCompare } from './src/webview/_planRender'; (globalThis as any).show = (plan: unknown, view: string) => renderPlan(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: plan as Record<string, unknown>, method: 'analyze', at: 0 }, () => undefined).show(view as 'table'); (globalThis as any).bench = (run: any) => renderBenchmark(document.getElementById('app')!, run); (globalThis as any).compare = (a: any, b: any) => renderCompare(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: a, method: 'analyze', at: 0 }, { title: 'q', sql: 'SELECT 1', plan: b, method: 'analyze', at: 1 });",
       resolveDir: ROOT,
       loader: 'ts',
     },
@@ -111,6 +111,18 @@ describe('webview/plan layout (in Chromium)', function () {
       const run = { sql: 'SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20', runs: 100, concurrency: 1, errors: 0, p50: 1.5, p95: 8.8, p99: 18.0, mean: 2.9, min: 1.2, max: 24.7, sharedHitPerRun: 537, sharedReadPerRun: 0, throughputPerSec: 188, at: 0, params: ['42'] };
       await page.evaluate((r) => (globalThis as unknown as { bench(r: unknown): void }).bench(r), run);
       const over = await page.evaluate(() => Array.from(document.querySelectorAll('table td, table th')).filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((c) => c.textContent));
+      assert.deepEqual(over, [], `cells past the right edge of the pane: ${over.join(' | ')}`);
+    });
+  });
+
+  it('the compare view in a ~210 px pane fits it: its node table does not run past the edge (person8: 382 px in 211)', async function () {
+    await withPlanPage(this, 210, async (page) => {
+      const a = fixturePlan();
+      const b = JSON.parse(JSON.stringify(a));
+      b['Execution Time'] = (a['Execution Time'] ?? 1) * 1.5;
+      await page.evaluate(([x, y]) => (globalThis as unknown as { compare(a: unknown, b: unknown): void }).compare(x, y), [a, b]);
+      assert.ok((await page.locator('table.diff td').count()) > 0, 'the node table is shown');
+      const over = await page.evaluate(() => Array.from(document.querySelectorAll('table.diff td, table.diff th')).filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((c) => c.textContent));
       assert.deepEqual(over, [], `cells past the right edge of the pane: ${over.join(' | ')}`);
     });
   });
