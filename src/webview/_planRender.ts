@@ -347,7 +347,8 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
     const m = n.metrics;
     const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
     // A figure and its share are each one unbreakable piece: a narrow pane broke "554.00 (100%" ⏎ ")"; lines break between them.
-    const pieces = (text: string) => text.split(/\s(?=\()/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
+    // Whole pieces: a figure, its share "(24%)", and "of 280k est." — a narrow card breaks between them, never inside.
+    const pieces = (text: string) => text.split(/\s(?=\(|of\s)/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
     const meter = (label: string, share: number, text: string) =>
       h(doc, 'div', { class: 'meter' }, h(doc, 'span', { class: 'k' }, label), bar(doc, share), h(doc, 'span', { class: 'v' }, ...pieces(text)));
     const c = h(doc, 'div', { class: `card${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${n.id === selected ? ' selected' : ''}`, tabindex: '0', 'data-node': String(n.id) },

@@ -144,6 +144,15 @@ describe('webview/plan layout (in Chromium)', function () {
     }
   });
 
+  it('the Diagram at ~210 px: a rows value does not run over its bar (person8: "██████1050 of 280k est" on listmonk\'s plan)', async function () {
+    await withPlanPage(this, 211, async (page) => {
+      const plan = { Plan: { 'Node Type': 'Index Scan', 'Index Name': 'campaign_views_pkey', 'Relation Name': 'campaign_views', Schema: 'public', Alias: 'campaign_views', 'Startup Cost': 0.4, 'Total Cost': 11000, 'Plan Rows': 280000, 'Plan Width': 60, 'Actual Startup Time': 0.01, 'Actual Total Time': 3.2, 'Actual Rows': 1050, 'Actual Loops': 1, 'Shared Hit Blocks': 14 }, 'Execution Time': 13.3 };
+      await show(page, plan, 'diagram');
+      const over = await page.evaluate(() => Array.from(document.querySelectorAll('.diagram .meter')).filter((m) => m.querySelector('.v')!.getBoundingClientRect().left < m.children[1].getBoundingClientRect().right - 0.5).map((m) => `${m.textContent} (bar ${Math.round(m.children[1].getBoundingClientRect().left)}–${Math.round(m.children[1].getBoundingClientRect().right)}, value from ${Math.round(m.querySelector('.v')!.getBoundingClientRect().left)}; ${m.children.length} children: ${Array.from(m.children).map((c) => c.className).join(',')})`));
+      assert.deepEqual(over, [], `values drawn over their bars: ${over.join(' | ')}`);
+    });
+  });
+
   it('one estimated row reads "1 row est." in the tree (it read "1 rows est."; the hover already said "1 row est.")', async function () {
     await withPlanPage(this, 600, async (page) => {
       const generic = JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'plans', 'pg18', 'no-analyze-join.json'), 'utf8'))[0];
