@@ -69,9 +69,8 @@ describe('fix text in the words of the library in use', () => {
     ].join('\n');
     assert.equal(libraryOf('queries/campaigns.sql', sql, { api: 'named-query' }), 'named-query');
     assert.equal(libraryOf('queries/posts.sql', '-- name: get-posts\nSELECT * FROM posts WHERE author = :author::text LIMIT :limit;\n', { api: 'named-query' }), 'aiosql');
-    const r = await analyzeFile({ path: 'queries/campaigns.sql', text: sql }, { analyzers: [rulesAnalyzer()] });
-    const help = r.findings.find((x) => x.ruleId === 'offset-pagination')?.help ?? '';
-    assert.match(help, /WHERE id > \$n ORDER BY id LIMIT \$m/);
-    assert.doesNotMatch(help, /:last_id|last_id=|queries\.<name>/);
+    const lib = libraryOf('queries/campaigns.sql', sql, { api: 'named-query' });
+    assert.match(libraryHelp('offset-pagination', lib) ?? '', /WHERE id > \$n ORDER BY id LIMIT \$m/);
+    for (const rule of ['offset-pagination', 'unbounded-query', 'select-star']) assert.doesNotMatch(libraryHelp(rule, lib) ?? '', /:last_id|:limit|last_id=|queries\.<name>/, rule);
   });
 });
