@@ -267,9 +267,13 @@ describe('webview/dashboard (in Chromium)', function () {
               if (tops.size > 1) broken.push(w[0]);
             }
           }
-          return { broken, appRight: app.right, tableRight: activity.getBoundingClientRect().right, buttons: activity.querySelectorAll('button').length, cols: [...activity.querySelectorAll('tbody tr:first-child td')].map((td) => Math.round(td.getBoundingClientRect().width)).join(' ') };
+          // No action on another session looks like the main button (person8: Cancel was styled as the primary button).
+          document.documentElement.style.setProperty('--vscode-button-background', 'rgb(0, 0, 255)');
+          const primary = [...activity.querySelectorAll('button')].filter((b) => getComputedStyle(b).backgroundColor === 'rgb(0, 0, 255)').map((b) => b.textContent);
+          return { primary, broken, appRight: app.right, tableRight: activity.getBoundingClientRect().right, buttons: activity.querySelectorAll('button').length, cols: [...activity.querySelectorAll('tbody tr:first-child td')].map((td) => Math.round(td.getBoundingClientRect().width)).join(' ') };
         });
         assert.equal(m.buttons, 3, 'Cancel + Terminate for the waiter, Terminate for the idle blocker');
+        assert.deepEqual(m.primary, [], 'Cancel and Terminate are not styled as the main button');
         // Below ~400 px a word may break rather than the page scroll sideways.
         if (width > 400) assert.deepEqual(m.broken, [], `${width} px: words cut across lines`);
         assert.ok(m.tableRight <= m.appRight + 1, `${width} px: the Activity table ends at ${Math.round(m.tableRight)}, past the pane's ${Math.round(m.appRight)} (columns ${m.cols})`);
