@@ -24,7 +24,8 @@ export interface HistoryView {
 export interface AuditEntry {
   atMs: number;
   profile: string;
-  action: MaintenanceAction;
+  /** A dashboard action, or an index the editor created ("Create index now"). */
+  action: MaintenanceAction | { kind: 'create-index'; schema: string; name: string };
   statement: string;
   target: string;
   ok: boolean;

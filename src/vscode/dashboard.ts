@@ -33,6 +33,17 @@ const AUDIT_MAX = 500;
 /** Findings shown per check (the rest are counted in a note). */
 const FINDINGS_PER_CHECK = 100;
 
+/**
+ * One entry of the maintenance log — the dashboard's actions and the editor's Create index now: the log channel, the
+ * stored log (the dashboard's "Maintenance log"), and the dashboard if it is open.
+ */
+export async function logMaintenance(ctx: PgLensContext, entry: AuditEntry): Promise<void> {
+  ctx.log.info(`Maintenance ${entry.ok ? 'done' : 'FAILED'} on ${entry.profile}: ${entry.statement} (${entry.target}) — ${entry.message} [${entry.durationMs} ms]`);
+  const list = [...ctx.extension.globalState.get<AuditEntry[]>(AUDIT_KEY, []), entry].slice(-AUDIT_MAX);
+  await ctx.extension.globalState.update(AUDIT_KEY, list);
+  DashboardPanel.current?.postAudit();
+}
+
 export function registerDashboard(ctx: PgLensContext): void {
   ctx.extension.subscriptions.push(
     vscode.commands.registerCommand('pgLens.openDashboard', () => DashboardPanel.show(ctx)),
@@ -45,7 +56,7 @@ export function registerDashboard(ctx: PgLensContext): void {
 }
 
 class DashboardPanel implements vscode.Disposable {
-  private static current: DashboardPanel | undefined;
+  static current: DashboardPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private ready = false;
   private readonly queue: ToWebview[] = [];
@@ -547,13 +558,11 @@ class DashboardPanel implements vscode.Disposable {
   }
 
   private async audit(entry: AuditEntry): Promise<void> {
-    this.ctx.log.info(`Maintenance ${entry.ok ? 'done' : 'FAILED'} on ${entry.profile}: ${entry.statement} (${entry.target}) — ${entry.message} [${entry.durationMs} ms]`);
-    const list = [...this.ctx.extension.globalState.get<AuditEntry[]>(AUDIT_KEY, []), entry].slice(-AUDIT_MAX);
-    await this.ctx.extension.globalState.update(AUDIT_KEY, list);
-    this.postAudit();
+    await logMaintenance(this.ctx, entry);
   }
 
-  private postAudit(): void {
+  /** The maintenance log to the page (also when the editor logged an entry while the dashboard was open). */
+  postAudit(): void {
     this.post({ type: 'audit', entries: this.ctx.extension.globalState.get<AuditEntry[]>(AUDIT_KEY, []).slice(-50) });
   }
 

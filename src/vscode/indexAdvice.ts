@@ -278,6 +278,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (answer !== go) return;
     this.ctx.log.info(`Creating index on ${conn.profile.name}: ${s.ddl}`);
     const { createIndexConcurrently } = await import('../db/createIndex');
+    const startedAt = Date.now();
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `PG Lens: creating ${s.name}`, cancellable: true },
       async (progress, token) => {
@@ -293,7 +294,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         });
       },
     );
-    this.ctx.log.info(result.message);
+    // In the maintenance log with the dashboard's actions (it logs to the output channel too).
+    const { logMaintenance } = await import('./dashboard');
+    const statement = `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension}; ` : ''}${s.ddl}`;
+    await logMaintenance(this.ctx, { atMs: startedAt, profile: conn.profile.name, action: { kind: 'create-index', schema: s.schema, name: s.name }, statement, target: `${s.schema}.${s.name}`, ok: result.ok, message: result.message, durationMs: Date.now() - startedAt });
     if (result.ok) {
       void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
       this.state = undefined;

@@ -10,7 +10,7 @@ import type { Step } from '../lib/types';
 const FIND = `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'customers' AND indexdef ~* 'lower\\(email\\)'`;
 
 export const step: Step = {
-  title: 'after "Create index now" on customers (lower(email)), the advice to create that expression index goes away',
+  title: 'after "Create index now" on customers (lower(email)), the advice to create that expression index goes away, and the index is in the maintenance log',
   async run({ wb, db, screenshot, log }) {
     const before = (await db.query<{ indexname: string }>(FIND)).map((r) => r.indexname);
     for (const name of before) await db.query(`DROP INDEX IF EXISTS public."${name.replace(/"/g, '""')}"`);
@@ -31,6 +31,14 @@ export const step: Step = {
       log('created the expression index on customers (lower(email))');
       await wb.until(async () => (await nonSargable.count()) === 0 && (await missing.count()) === 0, 'both the missing-index and the "create an expression index" advice gone once the index exists', 60_000, async () => (await nonSargable.first().innerText().catch(() => '')).slice(0, 160));
       await screenshot('advice-after');
+      // The index PG Lens created is in the dashboard's maintenance log, as its own actions are (person8: it was not).
+      await wb.runCommand('PG Lens: Open Dashboard');
+      const view = await wb.webview(/Dashboard/);
+      const logRows = view.locator('section.panel').filter({ has: view.getByRole('heading', { name: 'Maintenance log' }) }).locator('td code');
+      await wb.see(logRows.filter({ hasText: /CREATE INDEX CONCURRENTLY .*lower\(email\)/i }), 'the created index in the dashboard\'s Maintenance log', 30_000);
+      await logRows.first().scrollIntoViewIfNeeded();
+      await screenshot('maintenance-log');
+      await wb.runCommand('View: Close All Editors');
     } finally {
       for (const r of await db.query<{ indexname: string }>(FIND)) await db.query(`DROP INDEX IF EXISTS public."${r.indexname.replace(/"/g, '""')}"`);
       if (before.length) await db.query('CREATE INDEX IF NOT EXISTS customers_lower_email_idx ON customers ((lower(email)))');
