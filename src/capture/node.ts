@@ -836,55 +836,95 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
   const orig = proto.query;
   const query = function (this: unknown, ...args: unknown[]): unknown {
     let p: Pending | undefined;
+    /**
+     * With a listener, the statement's record is made and its line read after the driver's call (see
+     * below); without one, the line is written when the statement ends, so both come first.
+     */
+    let after = false;
+    let start = 0;
     try {
-      const cfg = args[0] as { submit?: unknown; callback?: unknown } | undefined;
+      const cfg = args[0] as { submit?: unknown; callback?: unknown; text?: unknown } | undefined;
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
-      if (!(cfg && typeof cfg === 'object' && (typeof cfg.submit === 'function' || typeof cfg.callback === 'function'))) {
-        p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
-        if (p && p.site === undefined) {
-          // Read in this frame (see readStart).
-          let near: NodeJS.CallSite[] | undefined;
-          readStart(NEAR_FRAMES);
-          try {
-            Error.captureStackTrace(holder, query);
-            near = framesOf();
-          } finally {
-            readEnd();
+      if (typeof cfg === 'string' || (cfg && typeof cfg === 'object' && typeof cfg.text === 'string' && typeof cfg.submit !== 'function' && typeof cfg.callback !== 'function')) {
+        if (sockPath) after = true;
+        else {
+          p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
+          if (p && p.site === undefined) {
+            // Read in this frame (see readStart).
+            let near: NodeJS.CallSite[] | undefined;
+            readStart(NEAR_FRAMES);
+            try {
+              Error.captureStackTrace(holder, query);
+              near = framesOf();
+            } finally {
+              readEnd();
+            }
+            p.site = nearSite(near, query);
           }
-          p.site = nearSite(near, query);
         }
         // Timed from here: the driver's call alone.
-        if (p) p.start = performance.now();
+        start = performance.now();
+        if (p) p.start = start;
       }
     } catch {
       p = undefined;
+      after = false;
     }
-    if (!p) return orig.apply(this, args);
-    const pending = p;
+    if (!p && !after) return orig.apply(this, args);
     const last = args.length - 1;
+    let out: unknown;
     if (last >= 0 && typeof args[last] === 'function') {
       const cb = args[last] as (err: unknown, res: unknown) => unknown;
       args[last] = function (this: unknown, err: unknown, res: unknown) {
-        end(pending, res, err, lib);
+        if (p) end(p, res, err, lib);
         return cb.call(this, err, res);
       };
-      return orig.apply(this, args);
-    }
-    const result = orig.apply(this, args) as { then?: (a: unknown, b: unknown) => unknown } | undefined;
-    if (result && typeof result.then === 'function') {
+      out = orig.apply(this, args);
+    } else {
+      const result = orig.apply(this, args) as { then?: (a: unknown, b: unknown) => unknown } | undefined;
       // The promise the app gets settles exactly as the driver's does (same value, same error).
-      return result.then(
-        (res: unknown) => {
-          end(pending, res, undefined, lib);
-          return res;
-        },
-        (err: unknown) => {
-          end(pending, undefined, err, lib);
-          throw err;
-        },
-      );
+      out =
+        result && typeof result.then === 'function'
+          ? result.then(
+              (res: unknown) => {
+                if (p) end(p, res, undefined, lib);
+                return res;
+              },
+              (err: unknown) => {
+                if (p) end(p, undefined, err, lib);
+                throw err;
+              },
+            )
+          : result;
     }
-    return result;
+    if (after) {
+      // The statement is on its way (pg wrote it to the socket in the call above; it ends, and calls
+      // back, in a later turn at the earliest), and nothing of the app's has run since: the record made
+      // now is the one made before the call (pg reads the app's text and values, never changes them), and
+      // the app's frames above this one are still those that called it, so the line read now is the line
+      // read before. This work then overlaps the server's instead of delaying the statement.
+      // Read in this frame (see readStart).
+      try {
+        p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
+        if (p) {
+          p.start = start;
+          if (p.site === undefined) {
+            let near: NodeJS.CallSite[] | undefined;
+            readStart(NEAR_FRAMES);
+            try {
+              Error.captureStackTrace(holder, query);
+              near = framesOf();
+            } finally {
+              readEnd();
+            }
+            p.site = nearSite(near, query);
+          }
+        }
+      } catch {
+        p = undefined;
+      }
+    }
+    return out;
   };
   (query as unknown as Record<symbol, boolean>)[WRAPPED] = true;
   proto.query = query;

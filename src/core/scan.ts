@@ -15,7 +15,7 @@ import { checkSite } from './rules/engine';
 import { OTHER_DIALECT_RULE, RULES } from './rules/index';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
-import { libraryHelp, libraryOf } from './rules/libraryFix';
+import { libraryHelp, libraryKeysetLead, libraryOf } from './rules/libraryFix';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
@@ -126,9 +126,12 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         // A statement kept in a mapper file is changed there and called through its library: say how.
         if (site.api === 'named-query' || site.api === 'mybatis') {
           for (const f of found) {
-            const lib = libraryHelp(f.ruleId, libraryOf(file, text, site));
+            // The rule's own keyset rewrite (keyed on the statement's ORDER BY) is the one suggestion: the library's
+            // words only say where to change it (its generic `id > :last_id` beside it was a second, different one).
+            const keyset = Array.isArray(f.evidence?.keysetParams) ? (f.evidence.keysetParams as { param: string; column: string }[]) : undefined;
+            const lib = keyset ? libraryKeysetLead(libraryOf(file, text, site)) : libraryHelp(f.ruleId, libraryOf(file, text, site));
             // SQL quoted in the help is written the way the file writes parameters (`:name`, `#{name}`), not `$n`.
-            const help = f.help && mapperParams(f.help, site);
+            const help = f.help && mapperParams(f.help, site, keyset);
             f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }
@@ -169,10 +172,23 @@ function unreadFinding(file: string, u: UnreadSql): Finding {
   };
 }
 
-/** `$n` in help text → the parameter as the mapper file writes it; a new one (the last key seen) gets a name. */
-function mapperParams(help: string, site: SqlSite): string {
+/**
+ * `$n` in help text → the parameter as the mapper file writes it. A new one gets a name of its own: the last key seen
+ * is named after its sort column (`:last_created_at`, `#{lastCreatedAt}`), also where the rewrite took the number of
+ * the OFFSET's parameter — `a.created_at > :offset` read as if the offset were still passed there.
+ */
+function mapperParams(help: string, site: SqlSite, keyset?: { param: string; column: string }[]): string {
   const byIndex = new Map(site.params.map((p) => [p.index, p.source]));
-  return help.replace(/\$(\d+)\b/g, (_m, d: string) => byIndex.get(Number(d)) ?? (site.api === 'mybatis' ? `#{lastKey${d}}` : `:last_key_${d}`));
+  const taken = new Set(site.params.map((p) => p.source));
+  const fresh = new Map<number, string>();
+  for (const k of keyset ?? []) {
+    const base = site.api === 'mybatis' ? `#{last${k.column.replace(/(^|_)(\w)/g, (_x, _u, c: string) => c.toUpperCase())}}` : `:last_${k.column.toLowerCase()}`;
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = site.api === 'mybatis' ? base.replace(/\}$/, `${i}}`) : `${base}_${i}`;
+    taken.add(name);
+    fresh.set(Number(k.param.slice(1)), name);
+  }
+  return help.replace(/\$(\d+)\b/g, (_m, d: string) => fresh.get(Number(d)) ?? byIndex.get(Number(d)) ?? (site.api === 'mybatis' ? `#{lastKey${d}}` : `:last_key_${d}`));
 }
 
 /** Wrap a plain function (e.g. detectNPlusOne(text, lang, file)) as an analyzer. */

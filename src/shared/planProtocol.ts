@@ -5,7 +5,7 @@
  */
 import type { BenchmarkRunSummary } from '../core/plan/benchmark';
 
-import type { ForeignKeyFact } from '../core/plan/model';
+import type { ForeignKeyFact, ProvedIndexFigure } from '../core/plan/model';
 
 export interface PlanPayload {
   /** Shown as the panel's title and in compare headers. */
@@ -24,6 +24,8 @@ export interface PlanPayload {
   foreignKeys?: [string, ForeignKeyFact][];
   /** When it was taken (ms since epoch). */
   at: number;
+  /** Indexes the missing-index advice proved for the statement: its tips say the proved saving. */
+  provedIndexes?: ProvedIndexFigure[];
   /** The values of $1, $2… an Explain Analyze ran with (null = NULL); absent for plans without parameters or not run. */
   params?: (string | null)[];
 }
@@ -65,7 +67,8 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
   if (!m || typeof m !== 'object') return undefined;
   const o = m as Record<string, any>;
   const values = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: unknown) => x === null || typeof x === 'string'));
-  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params);
+  const proved = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: any) => !!x && typeof x.table === 'string' && typeof x.title === 'string' && Number.isFinite(x.costBefore) && Number.isFinite(x.costAfter)));
+  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params) && proved(p.provedIndexes);
   switch (o.type) {
     case 'show':
       return payload(o.payload) ? (o as ToPlanWebview) : undefined;

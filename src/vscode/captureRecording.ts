@@ -11,9 +11,11 @@ import type { Listener } from '../capture/listener';
 import type { QueryEvent, NoticeEvent } from '../core/record/protocol';
 import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { StatementAdvice } from '../core/record/format';
-import { captureStoppedText, recordedNPlusOneHoverLine } from '../core/record/format';
-import { briefMarkdown, briefPlan, mdEscape } from '../core/plan/brief';
-import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings } from '../core/record/findings';
+import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport } from '../core/record/format';
+import { showReadOnly } from './reportDocument';
+import { briefMarkdown, briefPlan, mdEscape, planText } from '../core/plan/brief';
+import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings, type RecordedState } from '../core/record/findings';
+import { databaseIdentity } from '../core/connection/profile';
 import { positionsOf } from './findingActions';
 import { errorMessage } from '../core/safeText';
 import { countOf } from '../core/format';
@@ -61,6 +63,10 @@ export class CaptureRecording implements vscode.Disposable {
   private advice = new Map<string, StatementAdvice>();
   /** Generic plan of each recorded statement, as the SQL hover shows plans (core/plan/brief). */
   private plans = new Map<string, string>();
+  /** The same plans as text, for the document "Plan and index advice" opens. */
+  private planTexts = new Map<string, string>();
+  /** The connection the plans were made on. */
+  private plansOn: string | undefined;
   private timer: NodeJS.Timeout | undefined;
   private normalize: Normalize = () => undefined;
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 51);
@@ -77,7 +83,9 @@ export class CaptureRecording implements vscode.Disposable {
     this.subs.push(
       this.status, this.lensChanged,
       // N+1 and missing-index findings at the recorded lines go through the one analysis pipeline.
-      ctx.analysis.register(recordedAnalyzer(() => ({ summary: this.summary, advice: this.advice }), (f) => vscode.workspace.asRelativePath(f))),
+      ctx.analysis.register(recordedAnalyzer(() => this.state(), (f) => vscode.workspace.asRelativePath(f))),
+      // Index advice is proved on one database: after a switch it is proved again on the new one (as the scan's is).
+      ctx.connections.onDidChange(() => this.followConnection()),
       vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true }),
@@ -86,6 +94,34 @@ export class CaptureRecording implements vscode.Disposable {
       vscode.commands.registerCommand('pgLens.clearRecording', () => this.clear()),
       vscode.commands.registerCommand(OPEN_SITE_COMMAND, (file?: unknown, line?: unknown, col?: unknown) => openSite(file, line, col)),
     );
+  }
+
+  /** What the recording's findings are made of: its summary, the advice proved, and the connection in use now. */
+  private state(): RecordedState {
+    return { summary: this.summary, advice: this.advice, connection: this.connectionKey() };
+  }
+
+  /** The database in use (undefined when not connected): an index proof belongs to a database. */
+  private connectionKey(): string | undefined {
+    const c = this.ctx.connections.current;
+    return c && !c.db.isClosed ? databaseIdentity(c.profile) : undefined;
+  }
+
+  /**
+   * The connection changed: advice and plans proved on another one are dropped (their findings go at once, the
+   * recorded files analysed again) and, once the recording has stopped, proved again on the new connection.
+   */
+  private followConnection(): void {
+    const key = this.connectionKey();
+    const stale = [...this.advice.values()].some((a) => a.provedOn !== key) || (this.plans.size > 0 && this.plansOn !== key);
+    if (!stale) return;
+    const had = this.adviceFiles();
+    this.advice.clear();
+    this.plans.clear();
+    this.planTexts.clear();
+    this.publishDiagnostics(had);
+    this.lensChanged.fire();
+    if (key && !this.listener && this.summary) void this.adviseAll();
   }
 
   get recordedSummary(): RecordSummary | undefined {
@@ -174,6 +210,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.dropped = 0;
     this.advice.clear();
     this.plans.clear();
+    this.planTexts.clear();
     this.ctx.indexAdvice?.forgetRecorded();
     this.summary = undefined;
     this.groups = [];
@@ -220,12 +257,12 @@ export class CaptureRecording implements vscode.Disposable {
    * Re-run the pipeline on the open documents the recording touches (its analyzer reads the
    * summary), and publish the findings of files that are not open as scan results.
    */
-  private publishDiagnostics(): void {
+  private publishDiagnostics(also: ReadonlySet<string> = new Set()): void {
     const files = new Set<string>();
     for (const n of this.summary?.nPlusOne ?? []) files.add(n.file);
-    for (const site of this.summary?.sites ?? []) if (site.file && site.line && site.statements.some((st) => this.advice.get(st.normalized)?.suggestions.length)) files.add(site.file);
-    const state = { summary: this.summary, advice: this.advice };
-    for (const file of new Set([...files, ...this.published])) {
+    for (const f of this.adviceFiles()) files.add(f);
+    const state = this.state();
+    for (const file of new Set([...files, ...this.published, ...also])) {
       const uri = vscode.Uri.file(file);
       const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
       if (open) {
@@ -243,6 +280,13 @@ export class CaptureRecording implements vscode.Disposable {
         () => this.published.delete(file),
       );
     }
+  }
+
+  /** The files of the recorded call sites that have index advice. */
+  private adviceFiles(): Set<string> {
+    const files = new Set<string>();
+    for (const site of this.summary?.sites ?? []) if (site.file && site.line && site.statements.some((st) => this.advice.get(st.normalized)?.suggestions.length)) files.add(site.file);
+    return files;
   }
 
   private sitesIn(doc: vscode.TextDocument): SiteFigure[] {
@@ -293,7 +337,10 @@ export class CaptureRecording implements vscode.Disposable {
     if (!conn) return;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: plans and index advice' }, () => this.advise(site.statements.map((s) => s), conn.db));
     this.publishDiagnostics();
-    void vscode.window.showInformationMessage(`PG Lens: plans and index advice for ${vscode.workspace.asRelativePath(file!)}:${line} are in its hover.`);
+    // The statements, their plans and their index advice, beside the code (the link only said they were in the hover).
+    const where = `${vscode.workspace.asRelativePath(file!)}:${line}`;
+    const text = recordedSiteReport(where, site, this.advice, this.planTexts, `${conn.profile.name} (database ${conn.profile.database})`);
+    await showReadOnly(this.ctx.extension, `Recorded at ${where}.md`, text, { language: 'markdown', beside: true });
   }
 
   private async adviseAll(): Promise<void> {
@@ -307,28 +354,35 @@ export class CaptureRecording implements vscode.Disposable {
 
   private async advise(statements: { normalized: string; sql: string; totalMs?: number }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
+    const provedOn = this.connectionKey();
+    if (this.plansOn !== provedOn) {
+      this.plans.clear();
+      this.planTexts.clear();
+    }
+    this.plansOn = provedOn;
     const todo = statements.filter((st) => !this.advice.has(st.normalized));
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {
       decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}` })));
     } catch (e) {
-      for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e) });
+      for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e), provedOn });
       return;
     }
     for (const st of todo) {
       const r = decided?.get(st.sql);
       if (!r) {
-        this.advice.set(st.normalized, { suggestions: [], note: 'not advised: not connected, or the advisor could not look at it (see the PG Lens output)' });
+        this.advice.set(st.normalized, { suggestions: [], note: 'not advised: not connected, or the advisor could not look at it (see the PG Lens output)', provedOn });
         continue;
       }
       try {
         const e = await explain(db, st.sql, {});
         this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan)));
+        this.planTexts.set(st.normalized, planText(e.plan));
       } catch (err) {
         this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
       }
-      this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message });
+      this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message, provedOn });
     }
   }
 }

@@ -197,11 +197,10 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
   reg('pgLens.showConnectionStatus', async () => {
     const a = await connections.get({ interactive: true });
     if (!a) {
-      const buttons = connections.disconnectedByUser !== undefined ? ['Reconnect', 'Select Connection'] : ['Add Connection', 'Select Connection'];
-      const choice = await vscode.window.showWarningMessage(`PG Lens: ${connections.error ?? 'not connected'}`, ...buttons);
-      if (choice === 'Reconnect') void vscode.commands.executeCommand('pgLens.reconnect');
-      if (choice === 'Add Connection') void vscode.commands.executeCommand('pgLens.addConnection');
-      if (choice === 'Select Connection') void vscode.commands.executeCommand('pgLens.selectConnection');
+      const steps = connections.nextSteps();
+      const choice = await vscode.window.showWarningMessage(`PG Lens: ${connections.error ?? 'not connected'}`, ...steps.map((x) => x.title));
+      const step = steps.find((x) => x.title === choice);
+      if (step) void vscode.commands.executeCommand(step.command);
       return;
     }
     const advice = capabilityAdvice(a.info);

@@ -9,6 +9,7 @@ import type { Database, ServerInfo } from '../db/database';
 import type { Config, ProfileOrigin } from './config';
 import type { Log } from './log';
 import { errorMessage } from '../core/safeText';
+import { connectionSteps, type ConnectionStep } from '../core/connection/status';
 
 export interface ActiveConnection {
   profile: ConnectionProfile;
@@ -62,9 +63,8 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   /** What a person can do while not connected (hover links, status): Reconnect after Disconnect or a failure, Add when nothing is configured. */
-  nextSteps(): { title: string; command: string }[] {
-    if (this.disconnectedFrom !== undefined || this.config.connectionEntries().length) return [{ title: 'Reconnect', command: 'pgLens.reconnect' }, { title: 'Select connection', command: 'pgLens.selectConnection' }];
-    return [{ title: 'Add connection', command: 'pgLens.addConnection' }];
+  nextSteps(): ConnectionStep[] {
+    return connectionSteps({ disconnected: this.disconnectedFrom !== undefined, profiles: this.config.connectionEntries().length });
   }
 
   /** All configured profiles, validated; invalid ones are logged and left out. Passwords found in settings are moved to SecretStorage first. */

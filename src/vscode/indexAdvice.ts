@@ -10,7 +10,8 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { MISSING_INDEX_RULE } from '../core/advice/missingIndex';
+import { indexDefinitionTitle, MISSING_INDEX_RULE } from '../core/advice/missingIndex';
+import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider } from '../db/indexDecision';
@@ -36,6 +37,8 @@ export interface IndexAdviceApi {
   decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined>;
   /** The recording was cleared: its statements no longer weigh in, and the decisions they took part in are made again. */
   forgetRecorded(): void;
+  /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
+  provedFor(sql: string): ProvedIndexFigure[];
 }
 
 export function registerIndexAdvice(ctx: PgLensContext): void {
@@ -145,6 +148,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       if (d) out.set(s.sql, d);
     }
     return out;
+  }
+
+  provedFor(sql: string): ProvedIndexFigure[] {
+    const conn = this.ctx.connections.current;
+    const a = conn && this.state?.db === conn.db ? this.state.advice.get(sql) : undefined;
+    return (a?.suggestions ?? []).flatMap((s) => (s.costAfter === null ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s) }]));
   }
 
   forgetRecorded(): void {

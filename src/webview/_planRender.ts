@@ -5,7 +5,7 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtCount, fmtMs, fmtPct, misestimateLabel, nodeLabel, planText, K, type Plan, type PlanNode } from '../core/plan';
+import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtMs, fmtPct, misestimateLabel, nodeLabel, planText, K, type Plan, type PlanNode } from '../core/plan';
 import { compareBenchmarks } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
 
@@ -55,7 +55,7 @@ export interface RenderOptions {
 export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, options: RenderOptions = {}): PlanViewer {
   const doc = root.ownerDocument;
   clear(root);
-  const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined, withStatement: payload.method !== 'brought' });
+  const plan = analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined, withStatement: payload.method !== 'brought', provedIndexes: payload.provedIndexes });
   const expanded = new Set<number>();
   const shown = new Map<number, number>();
   // Open the hot path and shallow levels; everything deeper waits for a click.
@@ -89,7 +89,7 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
     const tips = h(doc, 'section', { class: 'tips', 'aria-label': 'Tips ranked by what they could save' }, h(doc, 'h2', {}, 'Tips'));
     const ol = h(doc, 'ol');
     for (const t of plan.tips.slice(0, 8)) {
-      const li = h(doc, 'li', { class: `grade-${t.grade}` }, t.text, ' ', h(doc, 'span', { class: 'saving' }, `(could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${fmtCost(t.saving)} of the cost`})`));
+      const li = h(doc, 'li', { class: `grade-${t.grade}` }, t.text, ' ', h(doc, 'span', { class: 'saving' }, `(${fmtSaving(t)})`));
       li.addEventListener('click', () => viewer.select(t.nodeId));
       ol.appendChild(li);
     }

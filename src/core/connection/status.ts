@@ -114,3 +114,34 @@ export function humanSetting(value: string): string {
   if (ms % 1000 === 0) return `${ms / 1000} s`;
   return `${ms} ms`;
 }
+
+export interface ConnectionStep {
+  title: string;
+  command: 'pgLens.reconnect' | 'pgLens.selectConnection' | 'pgLens.addConnection';
+}
+
+/**
+ * What a person can do while not connected (the hover's links, the "not connected" toast): Reconnect after a
+ * Disconnect or a failure, Select Connection only when there is a profile to select, Add Connection when there is
+ * none. With nothing configured the toast offered "Select Connection", which opened an empty list.
+ */
+export function connectionSteps(s: { disconnected: boolean; profiles: number }): ConnectionStep[] {
+  const out: ConnectionStep[] = [];
+  if (s.disconnected || s.profiles > 0) out.push({ title: 'Reconnect', command: 'pgLens.reconnect' });
+  if (s.profiles > 0) out.push({ title: 'Select Connection', command: 'pgLens.selectConnection' });
+  else out.push({ title: 'Add Connection', command: 'pgLens.addConnection' });
+  return out;
+}
+
+/** SQLSTATEs of a name the server does not know: relation, column, function, schema, type or other object. */
+const UNKNOWN_NAME = new Set(['42P01', '42703', '42883', '3F000', '42704']);
+
+/**
+ * Which connection answered "relation … does not exist": the name is missing *there*, and code written for
+ * another database reads as broken SQL unless the hover says where it asked (a folder opened on the other
+ * project's database said "relation customers does not exist" everywhere, with nothing pointing at the connection).
+ */
+export function unknownNameNote(code: string | undefined, profile: { name: string; database: string }): string | undefined {
+  if (!code || !UNKNOWN_NAME.has(code)) return undefined;
+  return `on connection '${profile.name}' (database ${profile.database}). If this code belongs to another database, select its connection.`;
+}

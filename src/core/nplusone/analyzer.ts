@@ -9,6 +9,7 @@ import { RAILS_VIEW, RailsViews } from './views';
 import { DrfViews } from './drfViews';
 import { StartupGraph } from './startupGraph';
 import { PerObjectScope } from './perObject';
+import { ClientDocuments } from './clientDocuments';
 
 const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
   id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.',
@@ -26,6 +27,8 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
   const startup = new StartupGraph();
   // Resolvers of GraphQL types no list reaches, serializers built for one object or preloaded by every user: not per object.
   const perObject = new PerObjectScope();
+  // Strawberry resolvers the repository's own client never asks under a list: once per request.
+  const client = new ClientDocuments();
   return {
     id: RULE_ID,
     rules: [N_PLUS_ONE_META],
@@ -41,14 +44,18 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
       if (lang === 'python') {
         drf.addPython(file, text);
         perObject.addPython(file, text);
+        client.addPython(text);
       }
-      if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') perObject.addTypeScript(text);
+      if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') {
+        perObject.addTypeScript(text);
+        client.addScript(text);
+      }
       const r = await analyzeNPlusOne(text, language, file, source);
       cross.add(file, lang, r.facts);
       startup.add(file, lang, r.facts, text);
       return opts.skip?.(file) ? [] : r.findings;
     },
-    adjust: (findings, policy) => perObject.adjust(startup.adjust(findings, policy)),
+    adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(findings, policy))),
     finish: async () => [...cross.findings(), ...(await views.findings()), ...drf.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
   };
 }

@@ -87,7 +87,11 @@ function keyArrayType(column: string): string {
 }
 
 /** The batched statement, or undefined when the statement has no `column = parameter` key to batch on. */
-export function batchStatement(sql: string, style: ParamStyle = 'dollar'): BatchedStatement | undefined {
+/**
+ * keyFirst: the key column comes first whatever the statement selects (code that reads rows by position — psycopg's
+ * tuples, ruby-pg's values, Go's Scan — takes the key from the front and hands on the rest as the original's row).
+ */
+export function batchStatement(sql: string, style: ParamStyle = 'dollar', options: { keyFirst?: boolean } = {}): BatchedStatement | undefined {
   const text = sql.trim().replace(/;\s*$/, '');
   const code = codeOnly(text);
   if (!/^\s*(select|with)\b/i.test(code)) return undefined;
@@ -103,8 +107,9 @@ export function batchStatement(sql: string, style: ParamStyle = 'dollar'): Batch
     if (!list) return undefined;
     const anyPlaceholder = style === 'qmark' ? '?' : placeholder;
     let out = text.slice(0, key.matchStart) + `${key.column} = ANY(${anyPlaceholder})` + text.slice(key.matchEnd);
-    if (!selected) out = out.slice(0, list.start) + `${key.column}, ` + out.slice(list.start);
-    return { sql: out, keyColumn, keyParam: key.param, form: 'any', arrayType, keyAdded: !selected };
+    const add = !selected || !!options.keyFirst;
+    if (add) out = out.slice(0, list.start) + `${key.column}, ` + out.slice(list.start);
+    return { sql: out, keyColumn, keyParam: key.param, form: 'any', arrayType, keyAdded: add };
   }
   // Per-key meaning: the original, once per key, in one statement.
   const inner = style === 'dollar'
@@ -120,6 +125,6 @@ export function batchStatement(sql: string, style: ParamStyle = 'dollar'): Batch
     form: 'lateral',
     arrayType,
     // `k.key AS <key column>` is added; `x.*` already carries it when the original selected it.
-    keyAdded: !selected,
+    keyAdded: !selected || !!options.keyFirst,
   };
 }

@@ -33,10 +33,22 @@ function packageOf(file: string): string {
 }
 
 /** `GemDownload` and `app/models/gem_download.rb`, `UserService` and `user.service.ts`. */
+function baseName(file: string): string {
+  return file.split('/').pop()!.replace(/\.[a-z]+$/i, '');
+}
+
+/** Java: a file named as an implementation of `type` by a prefix (`DatabaseStorage`, `JdbcUserDao` for `Storage`, `UserDao`). */
+function implementationOf(type: string, file: string): boolean {
+  const base = baseName(file);
+  return base !== type && base.endsWith(type) && /^[A-Z]/.test(base);
+}
+
 function sameName(cls: string, file: string): boolean {
   const flat = (t: string) => t.toLowerCase().replace(/[^a-z0-9]/g, '');
   const base = file.split('/').pop()!.replace(/\.[a-z]+$/i, '');
-  return flat(base) === flat(cls) || flat(base).startsWith(flat(cls)) || flat(cls).startsWith(flat(base));
+  // `TagsService` names tag.service.ts / TagService.java too (a plural before the role).
+  const c = flat(cls).replace(/s(service|repository|repo|store|dao|manager)$/, '$1');
+  return [flat(cls), c].some((x) => flat(base) === x || flat(base).startsWith(x) || x.startsWith(flat(base)));
 }
 
 /** Does the Python module as written (`app.utils`, `.helpers`) name this file (`…/app/utils.py`, `…/app/utils/__init__.py`)? */
@@ -61,12 +73,15 @@ export class CrossFileCalls {
   private readonly pending: { file: string; family: string; call: PendingLoopCall }[] = [];
   private readonly modules = new Map<string, string[]>();
   private readonly importedFrom = new Map<string, Record<string, string>>();
+  /** Java: per file, the class it extends and the types it declares (inherited fields). */
+  private readonly javaClasses = new Map<string, { extends?: string; types: Record<string, string> }>();
   private root: string | undefined;
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
     const family = languageFolderOf(language);
     if (facts.modules?.length) this.modules.set(file, facts.modules);
     if (facts.importedFrom) this.importedFrom.set(file, facts.importedFrom);
+    if (facts.javaClass) this.javaClasses.set(file, facts.javaClass);
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
     const defines = codeContextOf(file) !== 'test';
     for (const f of defines ? facts.functions : []) {
@@ -97,7 +112,7 @@ export class CrossFileCalls {
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           const delegates = d.callees.includes(name) && list.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`))) || (d.bareCallees ?? []).some((c) => c !== name && this.sameFileReaches(d.file, family, c, reaches))) {
+          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`))) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches))))) {
             reaches.add(d);
             changed = true;
           }
@@ -191,6 +206,29 @@ export class CrossFileCalls {
   }
 
   /**
+   * Java: a method of an abstract class or interface calling one of its own abstract methods
+   * (`getObject` → `getObjectsStream(…)` in `Storage`): an implementation of the type
+   * (`DatabaseStorage`, `StorageImpl`) decides; one that reaches a query makes the call a database call.
+   */
+  private implementationReaches(file: string, family: string, name: string, reaches: Set<Def>): boolean {
+    const type = baseName(file);
+    return (this.defs.get(`${family}:${name}`) ?? []).some((o) => o.file !== file && implementationOf(type, o.file) && reaches.has(o));
+  }
+
+  /** Java: the declared type of a field the calling file's class inherits (`storage` of `BaseResource`), up to three superclasses. */
+  private inheritedType(file: string, name: string): string | undefined {
+    let cls = this.javaClasses.get(file);
+    for (let depth = 0; cls?.extends && depth < 3; depth++) {
+      const parent = cls.extends;
+      const parentFile = [...this.javaClasses.keys()].find((f) => baseName(f) === parent && packageOf(this.inProject(f)) === packageOf(this.inProject(file)));
+      cls = parentFile ? this.javaClasses.get(parentFile) : undefined;
+      const t = cls?.types[name];
+      if (t && /^[A-Z]/.test(t)) return t;
+    }
+    return undefined;
+  }
+
+  /**
    * Python: `tag_service.get(…)` on a module imported by name (`from app.tag import service as tag_service`):
    * the definitions of that module only (every service module defines get/create; the alias says which).
    */
@@ -222,7 +260,9 @@ export class CrossFileCalls {
       // another class's method of the same name (`role.getMenus()` on an entity) is not this call.
       // TS/JS: the injected service's type (`teamService: TeamService` → team.service.ts), when a file of that
       // name defines the method; else judged by name as before.
-      const typedDefs = call.receiverType ? all.filter((d) => sameName(call.receiverType!, d.file)) : undefined;
+      const receiverType = call.receiverType ?? (call.receiverName ? this.inheritedType(file, call.receiverName) : undefined);
+      // Java: an abstract class or interface's implementations too (`Storage` → DatabaseStorage.java, MemoryStorage.java).
+      const typedDefs = receiverType ? all.filter((d) => sameName(receiverType, d.file) || (call.language === 'java' && implementationOf(receiverType, d.file))) : undefined;
       const java = call.language === 'java';
       const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : undefined;
       if (typed && !typed.length) continue;

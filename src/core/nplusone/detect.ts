@@ -19,9 +19,11 @@ import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite } from './rewrites';
+import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
+import { cacheLoaderCall, goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
 export const RULE_ID = 'n-plus-one';
 
@@ -95,6 +97,8 @@ export interface FileCallFacts {
   modules?: string[];
   /** Python: names imported by name, with their module as written (`from app.utils import set_config`). */
   importedFrom?: Record<string, string>;
+  /** Java: the class this file's class extends, and the declared types of the names it declares (fields first). A call on a field declared in the superclass (`storage.getObject(…)` in a resource extending `BaseResource`) takes its type from there. */
+  javaClass?: { extends?: string; types: Record<string, string> };
 }
 
 /**
@@ -114,6 +118,8 @@ export interface PendingLoopCall {
   receiverClass?: string;
   /** Java: the declared type of the object the method is called on (`DeptService deptService` → `DeptService`): only that class's (or its implementation's) definition is this call. */
   receiverType?: string;
+  /** Java: the receiver's name when this file does not declare its type (a field inherited from the superclass). */
+  receiverName?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
   /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? */
@@ -208,6 +214,7 @@ class Detector {
   /** `if` blocks that run on a cache miss (behindCacheMiss), read on first use. */
   private cacheMisses: Node[] | undefined;
   private resolverList: Resolver[] | undefined;
+  private resolvers: Resolver[] | undefined;
   private serializerMethodList: { def: Node; cls: Node; name: string; obj: string; drf: boolean }[] | undefined;
   private startupDefs: Node[] | undefined;
   private graphqlHint: boolean | undefined;
@@ -248,17 +255,17 @@ class Detector {
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
-      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best)) {
+      if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best) && !startedOrKept(n, best, this.lang)) {
         callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
         // Python: `create(…)` by its bare name (a helper of the module), not `data.get(…)` on an object.
-        if (this.lang === 'python' && field(n, 'function')?.type === 'identifier') bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
+        if ((this.lang === 'python' && field(n, 'function')?.type === 'identifier') || (this.lang === 'java' && n.type === 'method_invocation' && (!field(n, 'object') || field(n, 'object')?.type === 'this'))) bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
       }
     }
     const seen = new Set<Node>();
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
       const keys = this.queryKeys(def);
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}) });
     }
@@ -277,14 +284,16 @@ class Detector {
       // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
       // reaches the database only through other files' functions is left to the cross-file pass.
       // `case_service.get(…)` on an imported module is that module's `get`, not this file's.
-      const local = (this.functions.has(callee) || this.functions.has('.' + callee)) && !recv?.receiverModule;
+      // JS/TS `VideoService.findLike(…)` is a method of another object, not this file's `findLike`.
+      const onOtherObject = /^(typescript|tsx|javascript)$/.test(this.lang) && this.a.localCallee(n) === undefined;
+      const local = (this.functions.has(callee) || this.functions.has('.' + callee)) && !recv?.receiverModule && !onOtherObject;
       if (local && (this.locallyQuerying.has(callee) || this.locallyQuerying.has('.' + callee))) continue;
       if (!local && this.notTheAppsFunction(n, callee)) continue;
       const inLoop = this.pastDeclaredSet(this.enclosingLoop(n));
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       // So does a serializer's method field, once per serialized object.
       const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       // `super().to_representation(x)` is the parent class's method, not another file's function of that name;
       // in a serializer method, a call only when the parent serializer did not hand the rows over is a fallback.
       if (!inLoop && (/^super(\(\))?\./.test(n.text) || (li.kind === 'serializer' && li.variable && this.isFallback(n, li.body, li.variable)))) continue;
@@ -295,7 +304,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
-        ...(this.lang === 'java' ? { receiverType: this.javaReceiverType(n) } : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
+        ...(this.lang === 'java' ? this.javaReceiver(n) : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
         ...recv,
@@ -313,7 +322,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+    return { functions, loopCalls, ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
   }
 
   /**
@@ -350,6 +359,8 @@ class Detector {
       if (!DEFERRING_CALL.test(this.calleeName(c) ?? '')) continue;
       for (const a of named(field(c, 'arguments'))) if (this.isFunction(a)) out.push([this.lineOf(a.startIndex) + 1, this.lineOf(a.endIndex) + 1]);
     }
+    // A GraphQL field resolver runs per request, though a factory called at start-up builds its map.
+    if (this.root && this.mayHaveResolvers()) for (const r of this.allResolvers(this.root)) out.push([this.lineOf(r.def.startIndex) + 1, this.lineOf(r.def.endIndex) + 1]);
     return out;
   }
 
@@ -514,6 +525,15 @@ class Detector {
     return t && /^[A-Z]\w*(Service|Repository|Repo|Dao|Store|Manager|Provider)$/.test(t) ? t : undefined;
   }
 
+  /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
+  private javaReceiver(n: Node): { receiverType?: string; receiverName?: string } {
+    const t = this.javaReceiverType(n);
+    if (t) return { receiverType: t };
+    const o = field(n, 'object');
+    const name = o?.type === 'identifier' ? o.text : o?.type === 'field_access' && field(o, 'object')?.type === 'this' ? field(o, 'field')?.text : undefined;
+    return name && /^[a-z]/.test(name) ? { receiverName: name } : {};
+  }
+
   /** Java: `deptService.getSuperior(…)` or `this.deptService…` → the field's or variable's declared type (`DeptService`), when the file declares it. */
   private javaReceiverType(n: Node): string | undefined {
     const o = field(n, 'object');
@@ -527,7 +547,14 @@ class Detector {
     if (!fn) return false;
     if (this.lang === 'go') {
       const pkg = fn.type === 'selector_expression' ? field(fn, 'operand') : undefined;
-      return !!pkg && pkg.type === 'identifier' && this.ctx.modules.some((m) => !m.split('/')[0].includes('.') && m.split('/').pop() === pkg.text);
+      if (!pkg || pkg.type !== 'identifier') return false;
+      const stdlib = (name: string) => this.ctx.modules.some((m) => !m.split('/')[0].includes('.') && m.split('/').pop() === name);
+      if (stdlib(pkg.text)) return true;
+      // A standard-library value's method is exported (`Flush`); the name's binding is looked up in the
+      // function holding the call (a parameter `db *sql.DB` elsewhere in the file is another `db`).
+      let fnNode: Node | null = n.parent;
+      while (fnNode && !/^(function_declaration|method_declaration)$/.test(fnNode.type)) fnNode = fnNode.parent;
+      return /^[A-Z]/.test(callee) && !!fnNode && goTypedByPackage(fnNode.text, pkg.text, stdlib);
     }
     if (!/^(typescript|tsx|javascript)$/.test(this.lang) || fn.type !== 'identifier') return false;
     const name = escapeRe(callee);
@@ -578,10 +605,16 @@ class Detector {
     return this.graphqlHint;
   }
 
+  /** Every per-parent resolver of the file (read once: asked for deferred ranges, loops and resolver checks). */
+  private allResolvers(root: Node): Resolver[] {
+    this.resolvers ??= perParentResolvers(root, this.lang, this.text);
+    return this.resolvers;
+  }
+
   /** The per-parent field resolver (not batched by a DataLoader) whose body holds the call, as a loop. */
   private resolverAround(n: Node): LoopInfo | undefined {
     if (!this.root || !this.mayHaveResolvers()) return undefined;
-    this.resolverList ??= perParentResolvers(this.root, this.lang, this.text).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
+    this.resolverList ??= this.allResolvers(this.root).filter((r) => !r.serializer && !BATCHED_RESOLVER.test(r.def.text));
     const r = this.resolverList.find((x) => contains(x.def, n));
     return r ? { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' } : undefined;
   }
@@ -638,6 +671,12 @@ class Detector {
       const b = v ? this.binding(v, p.startIndex) : undefined;
       if (b && /(^|\.)\w*(cache|redis|memcache)\w*\.(get|getList|getObject|fetch|read|hget)\w*\s*\(/i.test(b.value.text)) out.push(p);
     }
+    // A loader handed to a cache (`cache.MakeCacheable(c, key, func() {…})`, `Rails.cache.fetch(key) { … }`,
+    // `cache.get_or_set(key, lambda: …)`, `cache.wrap(key, () => …)`): it runs on a miss only.
+    for (const c of this.calls) {
+      if (!cacheLoaderCall(this.calleeName(c), c.text)) continue;
+      for (const a of [...named(field(c, 'arguments')), ...named(c).filter((x) => /^(block|do_block)$/.test(x.type))]) if (this.isFunction(a) || /^(block|do_block|lambda)$/.test(a.type)) out.push(a);
+    }
     return out;
   }
 
@@ -645,7 +684,12 @@ class Detector {
   private builtPerItem(name: string, node: Node, li: LoopInfo): boolean {
     const b = this.binding(name, node.startIndex);
     if (!b || !contains(li.body, b.value)) return false;
-    return /^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text);
+    if (/^[A-Z][\w:]*\.new\b|^new\b|^[A-Z]\w*\(|^\w+(\.\w+)*\.(build|find_or_initialize_by|new)\b/.test(b.value.text)) return true;
+    // Looked up from the item (`bt = self._bt(team)`, `row = by_id[team.id]`): one object per item, saved per item
+    // (a queryset built from it, `qs = Model.objects.filter(pk=item.pk)`, is reported where it is built).
+    if (this.hits.some((h) => contains(b.value, h.node))) return false;
+    const vars = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
+    return vars.some((v) => new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(b.value.text));
   }
 
   private spanOf(n: Node): readonly [number, number] {
@@ -1031,6 +1075,7 @@ class Detector {
     const wrapped = /^Array(?:\.wrap)?\(\s*@?([a-z_]\w*)\s*\)$/.exec(li.iterable?.text ?? '');
     if (wrapped && !/(s|list|ids|collection|items)$/.test(wrapped[1])) return true;
     if (this.isConstantList(li) || this.isSizeGuarded(li) || this.isDeclaredSet(li)) return true;
+    if (this.lang === 'python' && isFormsetRows(li.iterable?.text, this.text)) return true;
     // Go `for range ticker.C` / `for t := range time.Tick(d)`: periodic work, one round per tick, not per item.
     if (this.lang === 'go' && /^(?:[\w.]*[Tt]icker\w*\.C|time\.Tick\(.*\))$/.test(li.iterable?.text ?? '')) return true;
     // What the schema or the call's own keywords list: `for k, v in kwargs.items()`, `metadata.sorted_tables`,
@@ -1187,7 +1232,8 @@ class Detector {
   private isGroupLoop(li: LoopInfo): boolean {
     const root = this.iterableRoot(li);
     if (!root || !/^(?:Object\.(?:entries|values)\(\s*)?[\w$.]+\)?(?:\.(?:items|values|entries|each|each_pair|each_value)\(\))?$/.test(li.iterable?.text.replace(/^await\s+/, '') ?? '')) return false;
-    const grouped = (name: string, from: number) => new RegExp(`(^|[^\\w$.])${escapeRe(name)}(\\[[^\\]]+\\])+\\s*(\\.\\s*(append|push|add|extend)\\(|<<)|(^|[^\\w$.])${escapeRe(name)}\\.(setdefault\\([^)]*\\)\\.append|get\\([^)]*\\)!?\\.push)\\(`).test(this.text.slice(from, li.node.startIndex));
+    // Go: `byTenant[t] = append(byTenant[t], x)`.
+    const grouped = (name: string, from: number) => new RegExp(`(^|[^\\w$.])${escapeRe(name)}(\\[[^\\]]+\\])+\\s*(\\.\\s*(append|push|add|extend)\\(|<<|=\\s*append\\(\\s*${escapeRe(name)}\\[)|(^|[^\\w$.])${escapeRe(name)}\\.(setdefault\\([^)]*\\)\\.append|get\\([^)]*\\)!?\\.push)\\(`).test(this.text.slice(from, li.node.startIndex));
     const fnStart = (() => {
       for (let p = li.node.parent; p; p = p.parent) if (this.isFunction(p)) return p.startIndex;
       return 0;
@@ -1210,10 +1256,11 @@ class Detector {
 
   private isChunked(li: LoopInfo, use: Node): boolean {
     const v = li.variable;
-    const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text));
+    const named = li.chunked || (v !== undefined && /^(chunk|batch|slice|page|group|part|partition|window)(s|_ids|Ids|OfIds)?$/i.test(v)) || (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|partition|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text));
     if (!named || !v) return false;
-    // Iterating chunks of the input (`for batch in batched(ids, 1000)`): one call per chunk, whatever it is given.
-    if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked)\b/i.test(li.iterable.text)) return true;
+    // Iterating chunks of the input (`for batch in batched(ids, 1000)`) or groups of it (`for t, rows in
+    // groupby(rows, key)`): one call per chunk or group, whatever it is given.
+    if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text)) return true;
     if (li.chunked) return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
     // Only the name says chunk (`for (const group of mentions)`): a chunk is handed on whole (`ids: batch`,
     // `batch.map(…)`), an item is read field by field (`group.modelId`).
@@ -1229,7 +1276,7 @@ class Detector {
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;
     if (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(node)) return;
-    if (this.runsOnceThenExits(node, li)) return;
+    if (this.runsOnceThenExits(node, li) || underKeyTest(node, li.body, li.variable)) return;
     // In a callback the loop hands to a scheduler (`for s of servers: scheduleJob(…, async () => …)`): runs later, per job.
     if (this.deferredWithin(node, li.node)) return;
     if (this.isSteppedBatch(li)) return;
@@ -1237,7 +1284,7 @@ class Detector {
     const loopNames = li.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
     if (call.instanceOf !== undefined && !loopNames.includes(call.instanceOf) && !this.builtPerItem(call.instanceOf, node, li)) return;
     if (this.onErrorPath(node, li.node)) return;
-    if (this.isStatementList(call, li)) return;
+    if (this.isStatementList(call, li) || isMaintenanceStatement(call.sql, call.sqlArg?.text)) return;
     if (this.isChunked(li, node)) return;
     const kind = call.op === 'write' ? 'write-in-loop' : 'query-in-loop';
     // `for b in Book.objects.filter(…): b.save()`: the model is the one the loop iterates.
@@ -1274,8 +1321,10 @@ class Detector {
       const q = querying.get(callee!);
       // A call of the function inside its own body is recursion: per item when it sits in a loop there.
       if (!q || this.isDispatch(n)) continue;
-      const li = this.enclosingLoop(n);
-      if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)) continue;
+      const inLoop = this.enclosingLoop(n);
+      // A field resolver calling this file's querying helper runs it once per parent.
+      const li = inLoop ?? this.resolverAround(n);
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)))) continue;
       const name = callee!.replace(/^\./, '');
       const line = this.lineOf(q.hit.node.startIndex) + 1;
       this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
@@ -1394,18 +1443,45 @@ class Detector {
    * graphql-ruby's dataloader, Spring's @BatchMapping), is one query per parent.
    */
   private checkResolvers(root: Node): void {
-    for (const r of perParentResolvers(root, this.lang, this.text)) {
+    for (const r of this.allResolvers(root)) {
       if (BATCHED_RESOLVER.test(r.def.text)) continue;
       const li: LoopInfo = r.serializer
         ? { node: r.def, kind: 'serializer', label: `${r.type}#${r.field} (serializer method, once per serialized object)`, variable: r.variable, body: r.def, shape: 'collection' }
         : { node: r.def, kind: 'resolver', label: `${r.type}.${r.field} (GraphQL field resolver, once per parent ${r.type})`, variable: r.variable, body: r.def, shape: 'collection' };
       const reported = new Set<number>();
       for (const h of this.hits) {
-        if (h.call.batch || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
+        // Python: an `__in` filter in a per-parent resolver narrows by other values (`id__in=mentee_ids`); it batches no parents.
+        const narrows = this.lang === 'python' && /__in\s*=/.test(h.node.text);
+        if ((h.call.batch && !narrows) || h.call.instanceOf !== undefined || !contains(r.def, h.node) || this.isLazyComposition(h)) continue;
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
         reported.add(h.node.startIndex);
       }
       if (r.serializer && this.lang === 'ruby') this.checkSerializedRelationQueries(r.def, li, reported);
+      if (r.strawberry) this.checkParentRelationQueries(r, li);
+    }
+  }
+
+  /**
+   * A strawberry resolver querying through its parent's relation (`self.mentors.order_by(…)`,
+   * `root.issues.filter(…)`, `root.labels.count()`): one query per parent object. With the field's
+   * own preload hint (`@strawberry_django.field(prefetch_related=["labels"])`) a plain `.all()`,
+   * `.count()` or `.exists()` reads the prefetched rows; ordering or filtering queries again.
+   */
+  private checkParentRelationQueries(r: Resolver, li: LoopInfo): void {
+    const obj = r.variable ?? 'self';
+    const rel = new RegExp(`^${escapeRe(obj)}\\.(\\w+)\\.(all|filter|exclude|count|exists|first|last|order_by|values|values_list|aggregate|annotate|get)$`);
+    const holder = r.def.parent?.type === 'decorated_definition' ? r.def.parent.text.slice(0, r.def.startIndex - r.def.parent.startIndex) : '';
+    for (const n of this.calls) {
+      if (!contains(r.def, n) || this.hitByStart.has(n.startIndex)) continue;
+      const m = rel.exec(field(n, 'function')?.text ?? '');
+      if (!m || NOT_RELATION.test(m[1]) || n.parent?.type === 'keyword_argument' || this.isFallback(n, r.def, obj)) continue;
+      // The hint as a list (`prefetch_related=["labels"]`) or a callable (`prefetch_related=lambda info: Prefetch('labels', …)`).
+      if (/^(all|count|exists)$/.test(m[2]) && /\bprefetch_related\s*=/.test(holder) && new RegExp(`['"]${escapeRe(m[1])}(__\\w+)?['"]`).test(holder)) continue;
+      // `ids = self.visits.values_list(…)` handed to `filter(id__in=ids)`: a subquery of that query.
+      const assigned = n.parent?.type === 'assignment' ? field(n.parent, 'left')?.text : undefined;
+      if (assigned && /^(all|filter|exclude|order_by|values|values_list|annotate)$/.test(m[2]) && new RegExp(`__in\\s*=\\s*${escapeRe(assigned)}\\b`).test(r.def.text)) continue;
+      const call: DbCall = { library: 'django', op: 'read', batch: false, label: `${obj}.${m[1]}.${m[2]}`, method: m[2] };
+      this.report(n, li, call, 'lazy-relation', `${obj}.${m[1]}.${m[2]}()`, undefined, m[1]);
     }
   }
 
@@ -1524,7 +1600,8 @@ class Detector {
       const seen = new Set<string>();
       for (const rel of this.relationAccesses(li)) {
         if (seen.has(rel.name)) continue;
-        if (new RegExp(`['":]${escapeRe(rel.name)}\\b`).test(loaded)) continue;
+        // `select_related('debate_team__team')` loads `debate_team` on the way: a path names every relation it crosses.
+        if (new RegExp(`['":]${escapeRe(rel.name)}(?:\\b|__)`).test(loaded)) continue;
         seen.add(rel.name);
         const lazyCall: DbCall = { ...call, label: `${li.variable}.${rel.name}`, method: rel.name, op: 'read', batch: false };
         this.report(rel.node, li, lazyCall, 'lazy-relation', `${li.variable}.${rel.name}`, undefined, rel.name);
@@ -1604,7 +1681,9 @@ class Detector {
    * What the loop does with the call's result (JavaScript/TypeScript): the name its declaration binds and the body's
    * statements after it, for the rewrite to carry over. Undefined for other shapes.
    */
-  private loopAfter(node: Node, li: LoopInfo): { binding: string; rest: string } | undefined {
+  private loopAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    if (this.lang === 'python' || this.lang === 'ruby') return this.blockAfter(node, li);
+    if (this.lang === 'go') return this.goAfter(node, li);
     if (li.body.type !== 'statement_block') return undefined;
     let stmt: Node | null = node;
     while (stmt && stmt.parent && !same(stmt.parent, li.body)) stmt = stmt.parent;
@@ -1617,13 +1696,63 @@ class Detector {
     return { binding: name.text, rest: this.text.slice(stmt.endIndex, close) };
   }
 
+  /**
+   * Python and Ruby: the statement of the loop's body holding the call — the name it assigns (`rows = await
+   * conn.fetch(…)`, `res = conn.exec_params(…)`; empty for a bare `cur.execute(…)`), what follows the call in that
+   * statement (`.fetchone()`), and the body's statements after it.
+   */
+  private blockAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    const body = li.body.type === 'do_block' || li.body.type === 'block' && this.lang === 'ruby' ? (named(li.body).find((c) => c.type === 'body_statement' || c.type === 'block_body') ?? li.body) : li.body;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, body)) stmt = stmt.parent;
+    if (!stmt?.parent) return undefined;
+    const assign = this.lang === 'python' ? (stmt.type === 'expression_statement' ? named(stmt)[0] : undefined) : stmt;
+    let binding = '';
+    let from = node;
+    if (assign?.type === 'assignment') {
+      const left = field(assign, 'left');
+      if (!left || left.type !== 'identifier') return undefined;
+      binding = left.text;
+      from = field(assign, 'right') ?? node;
+    } else if (!(this.lang === 'python' ? stmt.type === 'expression_statement' : stmt.type === 'call' || stmt.type === 'method_call')) return undefined;
+    // What the statement does with the call's result besides binding it (`.fetchone()` after `cur.execute(…)`).
+    const tail = this.text.slice(node.endIndex, from.endIndex).trim();
+    const end = body.type === 'do_block' || body.type === 'block' && this.lang === 'ruby' ? body.endIndex - (this.text.slice(0, body.endIndex).endsWith('end') ? 3 : 1) : body.endIndex;
+    return { binding, rest: this.text.slice(stmt.endIndex, end), tail, indent: this.text.slice(this.text.lastIndexOf('\n', stmt.startIndex) + 1, stmt.startIndex) };
+  }
+
+  /**
+   * Go: the loop's header (`for _, o := range orders`), the body's statements before the statement holding the call
+   * (the `var name string` its Scan fills), that statement and the call's own text, and the statements after it.
+   */
+  private goAfter(node: Node, li: LoopInfo): RewriteInput['after'] {
+    if (li.body.type !== 'block' || li.node.type !== 'for_statement') return undefined;
+    const list = named(li.body).find((c) => c.type === 'statement_list') ?? li.body;
+    let stmt: Node | null = node;
+    while (stmt && stmt.parent && !same(stmt.parent, list)) stmt = stmt.parent;
+    if (!stmt?.parent) return undefined;
+    const open = this.text.indexOf('{', li.body.startIndex);
+    const close = li.body.endIndex - 1;
+    if (open < 0 || this.text[close] !== '}') return undefined;
+    return {
+      binding: '',
+      rest: this.text.slice(stmt.endIndex, close),
+      header: this.text.slice(li.node.startIndex, li.body.startIndex).trim(),
+      before: this.text.slice(open + 1, stmt.startIndex),
+      statement: this.text.slice(stmt.startIndex, stmt.endIndex),
+      call: this.text.slice(node.startIndex, node.endIndex),
+      // Declarations the Scan targets may come from: the function's text up to the call.
+      scope: this.text.slice(0, stmt.startIndex),
+    };
+  }
+
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, after: this.loopAfter(node, li) });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
@@ -1722,6 +1851,8 @@ interface Resolver {
   variable?: string;
   /** A serializer's method (ActiveModel::Serializer, Blueprinter, Panko), not a GraphQL resolver. */
   serializer?: boolean;
+  /** A strawberry resolver: its parent (`self`, or the `root` argument) is a model whose relations query. */
+  strawberry?: boolean;
 }
 
 /** Ruby serializer base classes: their methods run once per serialized object. */
@@ -1729,7 +1860,8 @@ const RUBY_SERIALIZER = /<\s*(ActiveModel::Serializer|ApplicationSerializer|Base
 
 const firstParamName = (params: Node | null | undefined): string | undefined => {
   const p = named(params).find((x) => !/comment|decorator/.test(x.type));
-  const id = p?.type === 'identifier' ? p : p?.descendantsOfType(['identifier'])?.find((x) => !!x && !/decorator/.test(x.parent?.type ?? '') && x.parent?.type !== 'call_expression');
+  // `({ id })` / `({ id: bookId })`: the parent's destructured field names it.
+  const id = p?.type === 'identifier' ? p : p?.descendantsOfType(['identifier', 'shorthand_property_identifier_pattern'])?.find((x) => !!x && !/decorator/.test(x.parent?.type ?? '') && x.parent?.type !== 'call_expression');
   return id?.text;
 };
 
@@ -1773,6 +1905,12 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
       const variable = parent ? /\)\s*(\w+)/.exec(parent.text)?.[1] : firstParamName(field(m, 'parameters'));
       out.push({ def: m, type, field: field(m, 'name')?.text ?? 'field', variable });
     }
+    const seen = new Set(out.map((r) => r.def.startIndex));
+    for (const r of codegenTypedResolvers(root, isType)) {
+      if (seen.has(r.def.startIndex)) continue;
+      seen.add(r.def.startIndex);
+      out.push({ ...r, variable: firstParamName(field(r.def, 'parameters') ?? field(r.def, 'parameter')) });
+    }
   } else if (lang === 'python') {
     for (const cls of root.descendantsOfType('class_definition')) {
       const name = cls ? field(cls, 'name')?.text : undefined;
@@ -1786,7 +1924,9 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
         const fname = field(def, 'name')?.text ?? '';
         const params = named(field(def, 'parameters'));
         if (graphene && /^resolve_\w+$/.test(fname)) out.push({ def, type: name!, field: fname.slice(8), variable: params[0]?.text.split(/[:=]/)[0].trim() });
-        else if (strawberryType && item.type === 'decorated_definition' && /@strawberry(_django)?\.field\b|@field\b/.test(item.text.slice(0, 120))) out.push({ def, type: name!, field: fname, variable: 'self' });
+        else if (strawberryType && item.type === 'decorated_definition' && /@strawberry(_django)?\.field\b|@field\b/.test(item.text.slice(0, 120))) {
+          out.push({ def, type: name!, field: fname, variable: params.some((p) => /^root\b/.test(p.text)) ? 'root' : 'self', strawberry: true });
+        }
       }
     }
   } else if (lang === 'ruby') {
@@ -1813,11 +1953,14 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
       const mods = named(m).find((x) => x.type === 'modifiers')?.text ?? '';
       if (!/@(SchemaMapping|DgsData)\b/.test(mods) || /@(BatchMapping|QueryMapping|MutationMapping|SubscriptionMapping)\b/.test(mods)) continue;
       const clsMods = m.parent?.parent ? named(m.parent.parent).find((x) => x.type === 'modifiers')?.text ?? '' : '';
-      const type = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];
+      const typeNamed = /(?:typeName|parentType)\s*=\s*(?:DgsConstants\.\w+\.TYPE_NAME|"(\w+)")/.exec(mods)?.[1] ?? /typeName\s*=\s*"(\w+)"/.exec(clsMods)?.[1];
+      // Spring for GraphQL: without typeName, the type is the source parameter's class.
+      const source = typeNamed || !/@SchemaMapping\b/.test(mods) || /typeName\s*=/.test(mods + clsMods) ? undefined : springSourceType(field(m, 'parameters'));
+      const type = typeNamed ?? source?.type;
       if (!isType(type)) continue;
       const params = named(field(m, 'parameters'));
       const first = params.find((p) => !/DataFetchingEnvironment|@Argument/.test(p.text));
-      out.push({ def: m, type: type!, field: /field\s*=\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: first ? field(first, 'name')?.text : undefined });
+      out.push({ def: m, type: type!, field: /field\s*=\s*"(\w+)"/.exec(mods)?.[1] ?? field(m, 'name')?.text ?? 'field', variable: source?.variable ?? (first ? field(first, 'name')?.text : undefined) });
     }
   } else if (lang === 'go' && /gqlgen|ResolverRoot|Resolver struct/.test(text)) {
     // gqlgen: func (r *postResolver) Author(ctx context.Context, obj *model.Post) (*model.User, error)
@@ -1837,8 +1980,15 @@ const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|
 
 /** Plain fields and attributes, not relations (`created_at.year`, `name.upper()`). */
 const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
-const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|__\w+__)$/;
+const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|astimezone|weekday|isoweekday|utcoffset|tzname|timetuple|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
+
+/** The texts of a call's arguments after the SQL argument (skipping comments). */
+function argsAfter(sqlArg: Node | null | undefined): string[] {
+  const out: string[] = [];
+  for (let n = sqlArg?.nextNamedSibling; n; n = n.nextNamedSibling) if (n.type !== 'comment') out.push(n.text);
+  return out;
+}
 
 /** Template interpolations (`${id}` in sql`…`, marked \u0000) are parameters: number them after the existing $n. */
 function renumberTemplateParams(sql: string): string {

@@ -4,7 +4,7 @@
  * blindly: the shape of their data decides the exact code.
  */
 import type { DbCall, Library } from './dbCalls';
-import { batchStatement, type ParamStyle } from './batchSql';
+import { batchStatement, type BatchedStatement, type ParamStyle } from './batchSql';
 
 export interface Rewrite {
   /** Code action title, e.g. "Batch with WHERE id = ANY($1)". */
@@ -31,7 +31,21 @@ export interface RewriteInput {
    * (`{ rows }` or `result`) and the loop body's statements after it (`product.reviews = rows;`), carried into the
    * rewrite's loop so it does what the loop did (it ended at "what the query returned", and pasting it dropped them).
    */
-  after?: { binding: string; rest: string };
+  after?: {
+    binding: string;
+    rest: string;
+    /** Python/Ruby: what follows the call in its statement (`.fetchone()`), and the statement's indentation. */
+    tail?: string;
+    indent?: string;
+    /** Go: the loop's header, the body before the call's statement, that statement, the call, the text before it. */
+    header?: string;
+    before?: string;
+    statement?: string;
+    call?: string;
+    scope?: string;
+  };
+  /** The source texts of the call's arguments after the SQL (`product["id"]`, `(c.id,)`, `[id]`). */
+  args?: string[];
 }
 
 function singular(s: string): string {
@@ -59,10 +73,8 @@ function clientOf(call: DbCall, fallback: string): string {
   return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? recv : fallback;
 }
 
-/** The expression the loop passed as the key parameter (`order.id` from `[order.id]`), when it can be read. */
-function keyExprOf(params: string | undefined, keyParam: number, fallback: string): string {
-  const inner = params?.trim().match(/^\[([\s\S]*)\]$/)?.[1];
-  if (inner === undefined) return fallback;
+/** The parts of a list at depth 0 (`a, f(b, c)` → `a`, `f(b, c)`), empty ones left out (`(c.id,)`). */
+function splitTop(inner: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let cur = '';
@@ -75,8 +87,29 @@ function keyExprOf(params: string | undefined, keyParam: number, fallback: strin
     } else cur += c;
   }
   parts.push(cur);
-  const e = parts.map((p) => p.trim()).filter(Boolean)[keyParam - 1];
-  return e && /^[\w$.[\]'"]+$/.test(e) ? e : fallback;
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+
+/** A key expression the rewrite can repeat (`order.id`, `product["id"]`, `o.CustomerID`), not a call or an operation. */
+const KEY_EXPR = /^[\w$.[\]'"]+$/;
+
+/** The expression the loop passed as the key parameter (`order.id` from `[order.id]`), when it can be read. */
+function keyExprOf(params: string | undefined, keyParam: number, fallback: string): string {
+  const inner = params?.trim().match(/^\[([\s\S]*)\]$/)?.[1];
+  if (inner === undefined) return fallback;
+  const e = splitTop(inner)[keyParam - 1];
+  return e && KEY_EXPR.test(e) ? e : fallback;
+}
+
+/**
+ * The parameter values the loop's call passes, one text each: inside the one list or tuple argument (psycopg's
+ * `(c.id,)`, ruby-pg's `[id]`), else the arguments themselves (asyncpg's and Go's variadic `…, product["id"]`).
+ */
+function paramValues(call: DbCall, args: readonly string[] | undefined): string[] | undefined {
+  if (!args?.length) return undefined;
+  if (call.library !== 'psycopg' && call.library !== 'ruby-pg') return [...args];
+  const one = args[0].trim().match(/^[[(]([\s\S]*)[\])]$/)?.[1];
+  return one === undefined ? undefined : splitTop(one);
 }
 
 /** A name usable as a JavaScript binding (and not a reserved word the shapes here would meet). */
@@ -153,6 +186,240 @@ function loopTail(after: RewriteInput['after'], rowsExpr: string, plural: string
   while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
   const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length));
   return [decl, ...lines.map((l) => (l.trim() ? `  ${l.slice(indent)}` : ''))];
+}
+
+/** The statements after the call, re-indented under `indent` (the loop body of the rewrite). */
+function bodyLines(rest: string, indent: string): string[] {
+  const lines = rest.split('\n');
+  // A comment on the statement's own line (`… { // note`) keeps its text, not its column.
+  if (lines.length > 1 && lines[0].trim()) lines[0] = `${/^\s*/.exec(lines[1])![0]}${lines[0].trim()}`;
+  while (lines.length && !lines[0].trim()) lines.shift();
+  while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
+  if (!lines.length) return [];
+  const least = Math.min(...lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length));
+  return lines.map((l) => (l.trim() ? `${indent}${l.slice(least)}` : ''));
+}
+
+/** What the batched read of a raw driver needs: the statement with its key first, and the key the loop passes. */
+function rawBatch(input: RewriteInput, style: ParamStyle, item: string) {
+  const b = input.call.sql ? batchStatement(input.call.sql, style, { keyFirst: true }) : undefined;
+  const values = paramValues(input.call, input.args);
+  const key = b && values?.[b.keyParam - 1];
+  if (!b || !values || !key || !KEY_EXPR.test(key)) return undefined;
+  // The loop runs over the keys themselves (`for cid in customer_ids`).
+  return { b, values, key, overKeys: key === item };
+}
+
+function perKeyComment(b: BatchedStatement, item: string): string {
+  return b.form === 'lateral'
+    ? `# The statement runs once per key inside one query (LATERAL), so its LIMIT / aggregates keep their per-${item} meaning.`
+    : `# One query for all keys; rows grouped by ${b.keyColumn}.`;
+}
+
+function rawTitle(b: BatchedStatement, placeholder: string, item: string, sql: string): string {
+  return b.form === 'lateral' ? `Batch with unnest(${placeholder}) + LATERAL (keeps the per-${item} ${/\blimit\b/i.test(sql) ? 'LIMIT' : 'meaning'})` : `Batch with WHERE ${b.keyColumn} = ANY(${placeholder})`;
+}
+
+/** A Python string literal of the SQL: triple-quoted and indented when it has several lines. */
+function pyString(sql: string): string {
+  const esc = sql.replace(/\\/g, '\\\\');
+  const q3 = '"""';
+  return sql.includes('\n') ? `${q3}\n    ${esc.replace(/"""/g, '\\"\\"\\"').replace(/\n/g, '\n    ')}\n${q3}` : `"${esc.replace(/"/g, '\\"')}"`;
+}
+
+/**
+ * psycopg and asyncpg: one query for every key (the key column first), rows grouped by it, then the loop again with
+ * each item's rows under the name the loop bound them to and the loop's own statements after the call — what
+ * `cur.fetchone()` / `cur.fetchall()` read there now reads the item's rows.
+ */
+function pythonBatchedRead(input: RewriteInput, items: string, item: string): Rewrite | undefined {
+  const L = input.call.library;
+  const r = rawBatch(input, L === 'asyncpg' ? 'dollar' : 'percent', item);
+  if (!r) return undefined;
+  const { b, values, key, overKeys } = r;
+  const client = clientOf(input.call, L === 'asyncpg' ? 'conn' : 'cur');
+  const keys = overKeys ? `list(dict.fromkeys(${items}))` : `list(dict.fromkeys(${key} for ${item} in ${items}))`;
+  // %s counts by position: the lateral form takes the array first; $n keep their numbers.
+  const args = b.form === 'lateral' && L === 'psycopg' ? [keys, ...values.filter((_, i) => i !== b.keyParam - 1)] : values.map((v, i) => (i === b.keyParam - 1 ? keys : v));
+  const code = [perKeyComment(b, item), `# Each row starts with ${b.keyColumn}, added to group by; the rest is the row the loop's query returned.`];
+  if (L === 'asyncpg') {
+    code.push(`all_rows = await ${client}.fetch(${pyString(b.sql)}, ${args.join(', ')})`, 'rows_by_key = {}', 'for r in all_rows:', '    rows_by_key.setdefault(r[0], []).append(dict(list(r.items())[1:]))');
+  } else {
+    code.push(`${client}.execute(${pyString(b.sql)}, (${args.join(', ')},))`, 'rows_by_key = {}', `for key, *row in ${client}.fetchall():`, '    rows_by_key.setdefault(key, []).append(tuple(row))');
+  }
+  const a = input.after;
+  // The loop's own name for the rows when its statement bound them as they came (`rows = await conn.fetch(…)`).
+  const own = a?.binding && L === 'asyncpg' && input.call.method === 'fetch' && !a.tail ? a.binding : `${item}_rows`;
+  code.push(`for ${item} in ${items}:`, `    ${own} = rows_by_key.get(${key}, [])`);
+  const one = `(${own}[0] if ${own} else None)`;
+  const method = input.call.method;
+  const tail = a?.tail?.replace(/\s+/g, '') ?? '';
+  // What the loop's statement bound: the rows, one row or one value, as the driver's call returned it.
+  const value = L === 'asyncpg'
+    ? tail ? undefined : method === 'fetchrow' ? one : method === 'fetchval' ? `(next(iter(${own}[0].values())) if ${own} else None)` : own
+    : tail === '.fetchone()' ? one : tail === '.fetchall()' ? own : tail ? undefined : a?.binding ? undefined : own;
+  if (!a || value === undefined) {
+    code.push(`    ...  # ${own}: what the query in the loop returned for this ${item}`);
+  } else {
+    if (a.binding && a.binding !== own) code.push(`    ${a.binding} = ${value}`);
+    const rest = a.rest.split(`${client}.fetchone()`).join(one).split(`${client}.fetchall()`).join(own);
+    const lines = bodyLines(rest, '    ');
+    code.push(...(lines.length ? lines : [`    ...  # ${own}: what the query in the loop returned for this ${item}`]));
+  }
+  return {
+    title: rawTitle(b, L === 'asyncpg' ? `$${b.keyParam}` : '%s', item, input.call.sql!),
+    language: 'python',
+    code: code.join('\n'),
+    help: `Query once for every ${item} (${b.form === 'lateral' ? 'the statement once per key in one query' : `${b.keyColumn} = ANY(the keys)`}), group the rows by ${b.keyColumn}, and run the loop's code on each ${item}'s rows.`,
+  };
+}
+
+/** ruby-pg: one exec_params for every key (the key column first), rows grouped by it, the loop's body on each item's rows. */
+function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewrite | undefined {
+  const r = rawBatch(input, 'dollar', item);
+  if (!r) return undefined;
+  const { b, values, key, overKeys } = r;
+  const client = clientOf(input.call, 'conn');
+  const args = values.map((v, i) => (i === b.keyParam - 1 ? 'PG::TextEncoder::Array.new.encode(keys)' : v));
+  const own = `${item}_rows`;
+  const a = input.after;
+  const code = [
+    perKeyComment(b, item),
+    `keys = ${overKeys ? items : `${items}.map { |${item}| ${key} }`}.uniq`,
+    `all = ${client}.${input.call.method}(<<~SQL, [${args.join(', ')}])`,
+    ...b.sql.split('\n').map((l) => `  ${l}`),
+    'SQL',
+    `# Each row starts with ${b.keyColumn} (as text), added to group by; the rest is the row the loop's query returned.`,
+    'fields = all.fields.drop(1)',
+    'rows_by_key = Hash.new { |h, k| h[k] = [] }',
+    'all.values.each { |key, *values| rows_by_key[key] << fields.zip(values).to_h }',
+    `${items}.each do |${item}|`,
+    `  ${a?.binding || own} = rows_by_key.fetch(${key}.to_s, []) # an Array of row hashes, as PG::Result#to_a gives them`,
+    ...(a ? bodyLines(a.rest, '  ') : []),
+    'end',
+  ];
+  return {
+    title: rawTitle(b, `$${b.keyParam}`, item, input.call.sql!),
+    language: 'ruby',
+    code: code.join('\n'),
+    help: `Query once for every ${item}, group the rows by ${b.keyColumn}, and run the loop's code on each ${item}'s rows.`,
+  };
+}
+
+/**
+ * database/sql, pgx and sqlx: `…QueryRow(ctx, sql, key).Scan(&a, &b)` in a loop becomes one query for every key (the
+ * key column first), its rows scanned into a map by key, and the loop again with the loop's own statements: each
+ * item's first row fills the same variables, and a key without rows takes the loop's own `err != nil` branch with
+ * the driver's no-rows error, as QueryRow's Scan did. Other shapes (rows.Next loops, fields as Scan targets, types not
+ * declared in the code) keep the generic sketch.
+ */
+function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined {
+  const a = input.after;
+  const L = input.call.library;
+  if (!a?.statement || !a.call || a.header === undefined || a.before === undefined || !/^QueryRow(Context)?$|^Get(Context)?$/.test(input.call.method) || L === 'sqlx' && /^Get/.test(input.call.method)) return undefined;
+  const r = rawBatch(input, 'dollar', '');
+  if (!r) return undefined;
+  const { b, values, key } = r;
+  const stmt = a.statement.trim();
+  const callAt = stmt.indexOf(a.call);
+  if (callAt < 0) return undefined;
+  // The call found may be the Scan chained on QueryRow, or QueryRow itself with the Scan after it.
+  const own = /\.Scan\(([^()]*)\)$/.test(a.call) ? '' : /^\s*\.Scan\(([^()]*)\)/.exec(stmt.slice(callAt + a.call.length))?.[0];
+  const scan = own === undefined ? null : /\.Scan\(([^()]*)\)\s*$/.exec(a.call + own);
+  if (!scan) return undefined;
+  scan[0] = own ?? '';
+  const targets = splitTop(scan[1]).map((t) => /^&([A-Za-z_]\w*)$/.exec(t)?.[1]);
+  if (!targets.length || targets.some((t) => !t)) return undefined;
+  // The type of each Scan target, from its `var name T` in the function before the call.
+  const types: string[] = [];
+  for (const t of targets as string[]) {
+    const decls = [...(a.scope ?? '').matchAll(new RegExp(`\\bvar\\s+((?:\\w+\\s*,\\s*)*${t}(?:\\s*,\\s*\\w+)*)\\s+([\\w.*\\[\\]]+)\\s*(?:\\n|;|$)`, 'g'))];
+    const d = decls[decls.length - 1];
+    if (!d) return undefined;
+    types.push(d[2]);
+  }
+  const before = stmt.slice(0, callAt);
+  const after = stmt.slice(callAt + a.call.length + scan[0].length);
+  // `if err := …Scan(…); err != nil { … }` keeps its branch for a key without rows; `_ = …Scan(…)` / a bare call ignore it.
+  const ifErr = /^if\s+(\w+)\s*:?=\s*$/.exec(before.trim()) && /^;\s*(\w+)\s*!=\s*nil\s*\{([\s\S]*)\}$/.exec(after.trim());
+  if (!ifErr && !(/^(_\s*=\s*)?$/.test(before.trim()) && after.trim() === '')) return undefined;
+  const errName = ifErr ? ifErr[1] : 'err';
+  // The batched query's own errors: returned where the function returns an error and the loop checked Scan's; ignored
+  // where the loop ignored Scan's (`_ = …`); any other signature keeps the generic sketch (no error path to guess).
+  const sig = [...(a.scope ?? '').matchAll(/\bfunc\b[^{]*\)\s*([^{)]*)\{/g)].pop();
+  const returnsError = sig?.[1].trim() === 'error';
+  if (ifErr && !returnsError) return undefined;
+  const keyType = b.arrayType === 'bigint[]' ? 'int64' : 'string';
+  const client = clientOf(input.call, 'db');
+  const ctxArg = /Context$/.test(input.call.method) || L === 'pgx' ? 'ctx, ' : '';
+  const keysArg = L === 'pgx' ? 'keys' : 'pq.Array(keys)';
+  const args = values.map((v, i) => (i === b.keyParam - 1 ? keysArg : v));
+  const query = L === 'pgx' ? 'Query' : /Context$/.test(input.call.method) ? 'QueryContext' : 'Query';
+  const noRows = L === 'pgx' ? 'pgx.ErrNoRows' : 'sql.ErrNoRows';
+  const keyOf = `${keyType}(${key})`;
+  const fields = (targets as string[]).map((t, i) => `\t${t} ${types[i]}`);
+  const indentBody = (text: string) => bodyLines(text, '\t');
+  const code = [
+    perKeyComment(b, 'item').replace(/^#/, '//'),
+    `// Each row starts with ${b.keyColumn}, added to group by; the rest is what the loop's query scanned.`,
+    `keys := make([]${keyType}, 0, len(${items}))`,
+    `seen := make(map[${keyType}]bool, len(${items}))`,
+    `${a.header} {`,
+    `\tif k := ${keyOf}; !seen[k] {`,
+    '\t\tseen[k] = true',
+    '\t\tkeys = append(keys, k)',
+    '\t}',
+    '}',
+    'type scanned struct {',
+    ...fields,
+    '}',
+    `byKey := make(map[${keyType}][]scanned)`,
+    `keyRows, err := ${client}.${query}(${ctxArg}\`${b.sql.replace(/`/g, '` + "`" + `')}\`, ${args.join(', ')})`,
+    ...(ifErr
+      ? [
+          'if err != nil {',
+          '\treturn err',
+          '}',
+          'defer keyRows.Close()',
+          'for keyRows.Next() {',
+          `\tvar key ${keyType}`,
+          '\tvar r scanned',
+          `\tif err := keyRows.Scan(&key, ${(targets as string[]).map((t) => `&r.${t}`).join(', ')}); err != nil {`,
+          '\t\treturn err',
+          '\t}',
+          '\tbyKey[key] = append(byKey[key], r)',
+          '}',
+          'if err := keyRows.Err(); err != nil {',
+          '\treturn err',
+          '}',
+        ]
+      : [
+          '// The loop ignored Scan\'s error: a failed query leaves every item without a row, as it would have.',
+          'if err == nil {',
+          '\tdefer keyRows.Close()',
+          '\tfor keyRows.Next() {',
+          `\t\tvar key ${keyType}`,
+          '\t\tvar r scanned',
+          `\t\tif keyRows.Scan(&key, ${(targets as string[]).map((t) => `&r.${t}`).join(', ')}) == nil {`,
+          '\t\t\tbyKey[key] = append(byKey[key], r)',
+          '\t\t}',
+          '\t}',
+          '}',
+        ]),
+    `${a.header} {`,
+    ...indentBody(a.before),
+    `\tif got := byKey[${keyOf}]; len(got) > 0 {`,
+    ...(targets as string[]).map((t) => `\t\t${t} = got[0].${t}`),
+    ...(ifErr ? [`\t} else if ${errName} := ${noRows}; ${errName} != nil { // no row for this key: what QueryRow's Scan returned`, ...bodyLines(ifErr[2], '\t\t'), '\t}'] : ['\t}']),
+    ...indentBody(a.rest),
+    '}',
+  ];
+  return {
+    title: rawTitle(b, `$${b.keyParam}`, 'item', input.call.sql!),
+    language: 'go',
+    code: code.join('\n'),
+    help: `Query once for every key (${b.form === 'lateral' ? 'the statement once per key in one query' : `${b.keyColumn} = ANY($${b.keyParam})`}), scan the rows into a map by ${b.keyColumn}, and run the loop's code with each item's row.`,
+  };
 }
 
 /** A loop variable that is itself a key (`id`, `userId`, `order_id`). */
@@ -250,6 +517,8 @@ function rewriteRaw(input: RewriteInput): Rewrite {
         : { title: 'Batch with .in_(ids) / selectinload', language: 'python', code: `rows = session.scalars(select(${model}).where(${model}.id.in_([${item}.id for ${item} in ${items}]))).all()\nby_id = {r.id: r for r in rows}\n# or load the relation with the parent: .options(selectinload(Parent.${singular(model).toLowerCase()}s))`, help: `Query once with .where(Model.id.in_(ids)) (or selectinload/joinedload on the parent) and look rows up by id.` };
     case 'psycopg':
     case 'asyncpg': {
+      const batched = write ? undefined : pythonBatchedRead(input, items, item);
+      if (batched) return batched;
       if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', code: L === 'asyncpg' ? `await conn.executemany("INSERT INTO … VALUES ($1, $2)", [(${item}.a, ${item}.b) for ${item} in ${items}])\n# large lists: await conn.copy_records_to_table("…", records=rows)` : `cur.executemany("INSERT INTO … VALUES (%s, %s)", [(${item}.a, ${item}.b) for ${item} in ${items}])\n# large lists: with cur.copy("COPY … FROM STDIN") as copy: …`, help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };
       const sql = L === 'asyncpg' ? batchedSql(call.sql, 'dollar') : batchedSql(call.sql, 'percent');
       return { title: `Batch with = ANY(${L === 'asyncpg' ? '$1' : '%s'})`, language: 'python', code: `rows = ${L === 'asyncpg' ? 'await conn.fetch' : 'cur.execute'}("${sql}", ${L === 'asyncpg' ? '' : '('}[${item}.id for ${item} in ${items}]${L === 'asyncpg' ? '' : ',)'})${L === 'asyncpg' ? '' : '.fetchall()'}\nby_id = {r["id"]: r for r in rows}`, help: `Query once with = ANY(<list of ids>) and look rows up by id.` };
@@ -257,6 +526,8 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     case 'database/sql':
     case 'pgx':
     case 'sqlx': {
+      const batched = write ? undefined : goBatchedRead(input, items);
+      if (batched) return batched;
       if (write) return { title: L === 'pgx' ? 'Batch with pgx.Batch / CopyFrom' : 'Batch with one multi-row INSERT', language: 'go', code: L === 'pgx' ? `batch := &pgx.Batch{}\nfor _, ${item} := range ${items} {\n\tbatch.Queue("INSERT INTO … VALUES ($1, $2)", ${item}.A, ${item}.B)\n}\nif err := conn.SendBatch(ctx, batch).Close(); err != nil { … }\n// large lists: conn.CopyFrom(ctx, pgx.Identifier{"…"}, cols, pgx.CopyFromSlice(…))` : `// INSERT INTO … SELECT * FROM unnest($1::bigint[], $2::text[])\n_, err := db.ExecContext(ctx, q, pq.Array(ids), pq.Array(names))`, help: `Send the rows in one round trip (pgx.Batch, CopyFrom, or INSERT … SELECT FROM unnest of arrays).` };
       return { title: 'Batch with WHERE id = ANY($1)', language: 'go', code: `ids := make([]int64, 0, len(${items}))\nfor _, ${item} := range ${items} {\n\tids = append(ids, ${item}.ID)\n}\nrows, err := db.QueryContext(ctx, "${batchedSql(call.sql, 'dollar')}", ${L === 'pgx' ? 'ids' : 'pq.Array(ids)'})`, help: `Query once with = ANY($1) and the slice of ids, then match rows by id.` };
     }
@@ -278,10 +549,13 @@ function rewriteRaw(input: RewriteInput): Rewrite {
         ? { title: 'Batch with saveAll', language: 'java', code: `repository.saveAll(${items}); // with spring.jpa.properties.hibernate.jdbc.batch_size set`, help: `Use saveAll (with hibernate.jdbc.batch_size) instead of save per ${item}.` }
         : { title: 'Batch with findAllById / JOIN FETCH', language: 'java', code: `List<${model === 'record' ? 'Entity' : model}> rows = repository.findAllById(ids);\n// or fetch the association with the parent: @EntityGraph(attributePaths = "…") / JOIN FETCH`, help: `Load all rows with findAllById(ids) (or an @EntityGraph / JOIN FETCH on the parent query).` };
     case 'activerecord':
-    case 'ruby-pg':
+    case 'ruby-pg': {
+      const batched = L === 'ruby-pg' && !write ? rubyBatchedRead(input, items, item) : undefined;
+      if (batched) return batched;
       return write
         ? { title: `Batch with ${model}.insert_all / upsert_all`, language: 'ruby', code: `${model === 'record' ? 'Model' : model}.insert_all(${items}.map { |${item}| { … } })`, help: `Use insert_all/upsert_all (or update_all on a relation) instead of one statement per ${item}.` }
         : { title: 'Batch with where(id: ids) / includes', language: 'ruby', code: `by_id = ${model === 'record' ? 'Model' : model}.where(id: ${items}.map(&:id)).index_by(&:id)\n${items}.each do |${item}|\n  row = by_id[${item}.id]\nend\n# or preload the association on the parent query: .includes(:…)`, help: `Load all rows with one where(id: ids) (or includes on the parent query) and look them up by id.` };
+    }
   }
   return { title: 'Load all items with one query', language: 'plaintext', code: `-- one query for all keys\n${batchedSql(call.sql)}`, help: 'Query once for all keys and look rows up in memory.' };
 }

@@ -5,7 +5,7 @@
  */
 import { oneLine } from '../safeText';
 import { K } from './keys';
-import { fmtCost, fmtCount, fmtMs, fmtPct } from './format';
+import { fmtCost, fmtCount, fmtMs, fmtPct, fmtSaving } from './format';
 import type { Grade, Plan, PlanNode } from './model';
 import { nodeLabel } from './warnings';
 
@@ -160,7 +160,7 @@ export function planText(plan: Plan): string {
   if (plan.jit) out.push(`JIT: ${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`);
   if (plan.tips.length) {
     out.push('', 'Tips (by what they could save):');
-    plan.tips.slice(0, 10).forEach((t, i) => out.push(`  ${i + 1}. ${oneLine(t.text)} (~${t.unit === 'ms' ? fmtMs(t.saving) : `cost ${fmtCost(t.saving)}`})`));
+    plan.tips.slice(0, 10).forEach((t, i) => out.push(`  ${i + 1}. ${oneLine(t.text)} (${fmtSaving(t)})`));
   }
   return out.join('\n');
 }

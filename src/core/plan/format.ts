@@ -1,5 +1,7 @@
 /** Number formatting shared by the hover, the CLI and the plan viewer. Pure. Bytes: core/format.ts. */
 import { formatBytes } from '../format';
+import { formatCost } from '../advice/planSummary';
+import type { Tip } from './model';
 
 export function fmtMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '–';
@@ -24,6 +26,16 @@ export function fmtCost(c: number | undefined): string {
   if (c === undefined || !Number.isFinite(c)) return '–';
   if (c >= 1e4) return fmtCount(c);
   return c.toFixed(2);
+}
+
+/**
+ * What a tip could save, with its unit, in the one wording of every surface (plan viewer, CLI): "could save ~8.3 ms",
+ * "could save ~499 cost units", or with the planner's proof "saves ~528 cost units: cost 554 → 25.7, proved by the
+ * planner" — the figures of the missing-index hover and the Problems panel. A bare "~498.60" said neither.
+ */
+export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved'>): string {
+  if (t.proved) return `saves ~${formatCost(t.proved.before - t.proved.after)} cost units: cost ${formatCost(t.proved.before)} → ${formatCost(t.proved.after)}, proved by the planner`;
+  return `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${formatCost(t.saving)} cost units`}`;
 }
 
 export function fmtPct(share: number | undefined): string {

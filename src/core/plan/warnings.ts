@@ -203,6 +203,18 @@ function gatherInclusive(plan: Plan, n: PlanNode, anc: Ancestry): number {
 }
 
 /** The pointer to the index advisor ("…: see "Suggest indexes""), when the plan came with its statement. */
+/**
+ * The index the advice proved for a scan of this relation, on a plan of estimates (the proof is in cost units; an
+ * analysed plan's tips are in ms and keep their own figure).
+ */
+function provedFor(plan: Plan, relation: string | undefined, options: AnalyzeOptions): Tip['proved'] {
+  if (plan.analyzed || !relation || !options.provedIndexes?.length) return undefined;
+  // EXPLAIN's Relation Name is unqualified; the advice names "schema.table" outside public.
+  const bare = (t: string) => t.replace(/"/g, '').split('.').pop()!.toLowerCase();
+  const p = options.provedIndexes.find((x) => bare(x.table) === bare(relation) && x.costAfter < x.costBefore);
+  return p && { before: p.costBefore, after: p.costAfter, index: p.title };
+}
+
 function suggest(options: AnalyzeOptions, lead: string): string {
   return options.withStatement === false ? '' : `${lead} "Suggest indexes"`;
 }
@@ -254,23 +266,26 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
     for (const w of n.warnings) {
       let text: string | undefined;
       let saving = 0;
+      let proof: Tip['proved'];
       switch (w.kind) {
         case 'time-share':
           continue;
         case 'seq-scan-selective': {
           const total = (m.actualRowsTotal ?? 0) + (m.rowsRemoved ?? 0);
           const share = m.removedShare ?? (total ? 1 - (m.actualRowsTotal ?? 0) / total : 0.9);
-          text = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')}). An index on the filtered columns lets PostgreSQL read only those${suggest(options, ': see')}.`;
+          proof = provedFor(plan, m.relation, options);
+          text = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')}). An index on the filtered columns lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.`;
           // An index replaces the scan and, for a parallel scan, the Gather above it.
-          saving = Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
+          saving = proof ? proof.before - proof.after : Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
           break;
         }
         case 'filter-removes': {
           const what = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0))} rows it reads (${n.raw[K.Filter] !== undefined ? `Filter: ${String(n.raw[K.Filter])}` : `Join Filter: ${String(n.raw[K.JoinFilter] ?? '…')}`})`;
+          proof = provedFor(plan, m.relation, options);
           text = m.relation
-            ? `${what}: an index (or a partial index) covering the filter avoids reading them${suggest(options, '; see')}.`
+            ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.`
             : `${what}: apply the condition earlier (inside the function, subquery or join condition) so fewer rows are produced.`;
-          saving = own * (m.removedShare ?? 0);
+          saving = proof ? proof.before - proof.after : own * (m.removedShare ?? 0);
           break;
         }
         case 'misestimate':
@@ -348,7 +363,7 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           saving = own * 0.3;
           break;
       }
-      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade });
+      if (text) tips.push({ nodeId: n.id, kind: w.kind, text, saving, unit, grade: w.grade, ...(proof ? { proved: proof } : {}) });
     }
   }
   tips.push(...outsideTips(plan, options));

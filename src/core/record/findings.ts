@@ -19,6 +19,12 @@ const ADVISE_SITE_COMMAND = 'pgLens.recordedAdvice';
 export interface RecordedState {
   summary: RecordSummary | undefined;
   advice: ReadonlyMap<string, StatementAdvice>;
+  /**
+   * The connection in use now (the editor's key of it; undefined when not connected). Advice proved on another
+   * connection is no finding here: an index proved on one database says nothing about another, and the scan's
+   * missing-index findings already follow the active connection (the recording's stayed after a switch).
+   */
+  connection?: string;
 }
 
 /** The span of a 1-based line from a 1-based column to the end of the line's text. */
@@ -65,7 +71,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
     if (!span) continue;
     for (const st of site.statements) {
       const a = state.advice.get(st.normalized);
-      if (!a?.suggestions.length) continue;
+      if (!a?.suggestions.length || (a.provedOn !== undefined && a.provedOn !== state.connection)) continue;
       out.push({
         ruleId: 'missing-index',
         severity: 'warning',

@@ -3,7 +3,7 @@ import { oneLine as safeOneLine } from '../safeText';
 import type { Located } from '../output';
 import { toSarif } from '../output';
 import type { Finding } from '../findings';
-import type { RecordedNPlusOne, RecordSummary } from './aggregate';
+import type { RecordedNPlusOne, RecordSummary, SiteFigure } from './aggregate';
 import { countOf } from '../format';
 
 export interface StatementAdvice {
@@ -12,6 +12,8 @@ export interface StatementAdvice {
   /** (index: the advisor's whole suggestion, for the editor's Copy CREATE INDEX / Add migration fixes.) */
   /** Why there is no advice (unparsed, missing table, error). */
   note?: string;
+  /** The connection the advice was proved on (the editor's key of it); undefined where there is one connection (the CLI). */
+  provedOn?: string;
 }
 
 const RECORDED_RULE_ID = 'n-plus-one';
@@ -157,4 +159,34 @@ export function recordSarif(s: RecordSummary, rel: (f: string) => string, versio
     return { finding, startLine: n.line, startColumn: n.col, endLine: n.line, endColumn: n.col };
   });
   return toSarif(located, [], { toolVersion: version, docsPage });
+}
+
+/**
+ * What "Plan and index advice" of a recorded call site opens (a read-only Markdown document beside the code): each
+ * statement the line sent with its figures, its plan as PostgreSQL planned it, and the index advice proved for it —
+ * or why there is none. The link said only "plans and index advice … are in its hover" and showed nothing.
+ */
+export function recordedSiteReport(
+  where: string,
+  site: Pick<SiteFigure, 'calls' | 'totalMs' | 'via' | 'statements'>,
+  advice: ReadonlyMap<string, StatementAdvice>,
+  plans: ReadonlyMap<string, string>,
+  connection?: string,
+): string {
+  const fence = (lang: string, text: string) => {
+    const ticks = '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+    return [`${ticks}${lang}`, text, ticks];
+  };
+  const out = [`# Recorded at ${safeOneLine(where)}`, '', `${countOf(site.calls, 'statement')}, ${ms(site.totalMs)}${site.via ? `, via ${safeOneLine(site.via)}` : ''}${connection ? ` · plans and advice from ${safeOneLine(connection)}` : ''}.`];
+  site.statements.forEach((st, i) => {
+    out.push('', `## ${i + 1}. ${st.calls}× · ${ms(st.totalMs)} · at most ${st.maxPerUnit} in one ${st.maxUnitKind === 'root' ? 'run' : st.maxUnitKind}${st.errors ? ` · ${st.errors} failed` : ''}`, '', ...fence('sql', st.sql.trim()));
+    const plan = plans.get(st.normalized);
+    out.push('', '### Plan', '', ...(plan ? fence('text', plan) : ['Not planned: no database connected when it was advised.']));
+    const a = advice.get(st.normalized);
+    out.push('', '### Index advice', '');
+    if (!a) out.push('Not advised yet: connect a database and run "Plan and index advice" again.');
+    else if (!a.suggestions.length) out.push(safeOneLine(a.note ?? 'No index would make it enough cheaper.'));
+    else for (const g of a.suggestions) out.push(safeOneLine(g.summary), '', ...fence('sql', `${g.ddl};`), '');
+  });
+  return `${out.join('\n').trimEnd()}\n`;
 }

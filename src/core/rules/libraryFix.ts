@@ -64,6 +64,16 @@ const KEYSET: Record<Library, string> = {
   mybatis: 'Change the mapper statement to take the last key instead of an offset — WHERE id &gt; #{lastId} ORDER BY id LIMIT #{limit} — and add lastId to the mapper method (PageHelper.startPage pages by offset too).',
 };
 
+/**
+ * Where a statement kept in a file of its own changes for keyset pagination, when the rule's rewrite (keyed on its
+ * ORDER BY, with new parameter names) follows as the one suggestion.
+ */
+export function libraryKeysetLead(lib: Library | undefined): string | undefined {
+  if (lib === 'aiosql') return 'Change the named query to take the last row\'s sort key instead of an offset, and pass it where the query is called (queries.<name>(conn, …)).';
+  if (lib === 'mybatis') return 'Change the mapper statement to take the last row\'s sort key instead of an offset, and add it to the mapper method.';
+  return undefined;
+}
+
 /** Reading every row through each library's API. */
 const UNBOUNDED: Partial<Record<Library, string>> = {
   django: 'Page with keyset pagination, aggregate in the database (.aggregate/.annotate), or stream with .iterator(chunk_size=…) if every row is needed.',

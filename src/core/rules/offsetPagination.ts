@@ -39,14 +39,15 @@ export const offsetPagination: Rule = {
         at: offset,
         message: `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
         help,
-        evidence: { offset: literal ?? ctx.textOf(offset), rewrittenSql: rewritten.sql, tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
+        // keysetParams: the parameters that take the last row's sort key (a mapper file names them after its column).
+        evidence: { offset: literal ?? ctx.textOf(offset), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },
 };
 
 /** The statement rewritten for keyset pagination, with new $n parameters for the last key seen. */
-function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: string } {
+function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: string; keys?: { param: string; column: string }[] } {
   const order: Node[] = s.orderBy ?? [];
   if (!order.length) return { note: 'The query has no ORDER BY, so its pages are not even stable: order by a unique key first.' };
   if (s.groupBy || s.having || s.distinct || s.type !== 'select') return { note: 'Keyset pagination of a grouped or DISTINCT query needs the grouping key as the sort key.' };
@@ -91,6 +92,6 @@ function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: s
   }
   const last = keys[keys.length - 1].text.replace(/^.*\./, '');
   const note = /^(id|.*_id|uuid)$/i.test(last) ? `${params.join(', ')} = the sort key of the last row of the previous page; the first page omits the condition.` : `${params.join(', ')} = the sort key of the last row of the previous page. End the ORDER BY with a unique column (e.g. ${ident('id')}) so no row is skipped or repeated.`;
-  return { sql: text.trim(), note };
+  return { sql: text.trim(), note, keys: keys.map((k, i) => ({ param: params[i], column: k.text.replace(/^.*\./, '').replace(/"/g, '') })) };
 }
 

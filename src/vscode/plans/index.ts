@@ -15,6 +15,7 @@ import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PlanPanelHandler }
 import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
 import { maxParamIndex } from '../../core/extract/sqlLexer';
+import { unknownNameNote } from '../../core/connection/status';
 
 interface SiteRef {
   uri: string;
@@ -104,7 +105,7 @@ class PlansFeature implements vscode.Disposable {
     if (token.isCancellationRequested) return undefined;
     // DDL and other utility statements have no plan: no hover rather than a complaint.
     if (!outcome.ok && outcome.code === 'NOT_EXPLAINABLE') return undefined;
-    return new vscode.Hover(await hoverMarkdown(outcome, site, doc.uri), range);
+    return new vscode.Hover(await hoverMarkdown(outcome, site, doc.uri, p.conn), range);
   }
 
   /** Plan the SQL sites visible on screen, so hovers answer from the cache. */
@@ -205,8 +206,9 @@ class PlansFeature implements vscode.Disposable {
     return site && { site, uri: doc.uri };
   }
 
-  private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string): PlanPayload {
-    return { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, at: Date.now() };
+  private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite): PlanPayload {
+    const provedIndexes = site ? this.ctx.indexAdvice?.provedFor(site.sql) : undefined;
+    return { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
   }
 
   private remember(p: PlanPayload): void {
@@ -222,8 +224,11 @@ class PlansFeature implements vscode.Disposable {
     const outcome: PlanOutcome = await p.planner.plan(target.site.sql);
     const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
     this.panelSite = target;
-    if (!outcome.ok) return panel.post({ type: 'error', message: outcome.message });
-    const payload = this.payloadOf(outcome.result, p.conn, firstLine(target.site.sql));
+    if (!outcome.ok) {
+      const where = unknownNameNote(outcome.code, p.conn.profile);
+      return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
+    }
+    const payload = this.payloadOf(outcome.result, p.conn, firstLine(target.site.sql), target.site);
     this.remember(payload);
     panel.post({ type: 'show', payload });
   }
@@ -537,18 +542,22 @@ function commandUri(id: string, ref: SiteRef): string {
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection): Promise<vscode.MarkdownString> {
   const { briefPlan, briefMarkdown } = await import('../../core/plan/brief');
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);
-  md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes'] };
+  md.isTrusted = { enabledCommands: ['pgLens.openPlan', 'pgLens.explainAnalyze', 'pgLens.suggestIndexes', 'pgLens.selectConnection'] };
   if (!outcome.ok) {
     // The safety gate's refusals are PG Lens's decision, not PostgreSQL's (see docs/security.md).
     const refused = outcome.code === 'UNTRUSTED_FUNCTION' || outcome.code === 'SIDE_EFFECTS';
     const { splicedPlaceholderReason } = await import('../../core/plan/brief');
     const spliced = refused ? undefined : splicedPlaceholderReason(outcome.message, site.params);
     if (spliced) md.appendMarkdown(`$(info) **PG Lens cannot plan this statement:** ${escapeMd(spliced)}`);
-    else md.appendMarkdown(`$(error) **${refused ? 'PG Lens did not plan this statement' : 'PostgreSQL cannot plan this statement'}:** ${escapeMd(outcome.message)}`);
+    else {
+      const where = unknownNameNote(outcome.code, conn.profile);
+      md.appendMarkdown(`$(error) **${refused ? 'PG Lens did not plan this statement' : 'PostgreSQL cannot plan this statement'}:** ${escapeMd(where ? `${outcome.message} ${where}` : outcome.message)}`);
+      if (where) md.appendMarkdown(` [Select Connection](command:pgLens.selectConnection)`);
+    }
     return md;
   }
   const r = outcome.result;

@@ -102,6 +102,13 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.deepEqual(at('race: second line'), [[1, 3, 'outside any request or test']]);
     assert.deepEqual(at('race: request one'), [[1, 1, 'GET /one']]);
     assert.deepEqual(at('race: request three'), [[1, 3, 'GET /three']]);
+    // Async context tracking (Node's hooks on every promise) is switched on by the first unit of work (a
+    // request here), never in the script's own part: its statements group under the root without it.
+    const env = { ...process.env, DATABASE_URL: t.url };
+    const plain = spawnSync(process.execPath, [race], { env: { ...env, NODE_OPTIONS: '' }, encoding: 'utf8' });
+    assert.match(plain.stdout, /tracking: in the script false, in a request false/, plain.stderr);
+    const captured = spawnSync(process.execPath, [race], { env: { ...env, NODE_OPTIONS: `--require ${capture}`, PGLENS_CAPTURE_SOCKET: path.join(os.tmpdir(), 'pg-lens-no-listener.sock') }, encoding: 'utf8' });
+    assert.match(captured.stdout, /tracking: in the script false, in a request true/, captured.stderr);
   });
 
   it('one statement text from several lines: each call at its own line with its count — alternating lines, and an N+1 that starts after the text was seen 40 times from another line', async () => {

@@ -96,6 +96,32 @@ describe('db: N+1 batched rewrites return what the loop returned (shop database)
   }
 
   /**
+   * The key-first form the Python (psycopg, asyncpg) and Ruby (ruby-pg) rewrites read by position (`for key, *row in
+   * cur.fetchall()`, `all.values.each { |key, *values| … }`): the first column is the key, the rest of each row is the
+   * loop's row, column for column, in the original's order.
+   */
+  for (const c of CASES) {
+    it(`key first, for code that reads rows by position: ${c.name}`, async () => {
+      const b = batchStatement(c.sql, 'dollar', { keyFirst: true });
+      assert.ok(b?.keyAdded, `no key-first rewrite for ${c.sql}`);
+      const keys = [...(await t.admin.query(c.keys)).rows.map((r) => Object.values(r)[0] as number | string), ...c.missing];
+      const others = c.others ?? [];
+      const params = (key: unknown) => (b.keyParam === 1 ? [key, ...others] : [...others.slice(0, b.keyParam - 1), key, ...others.slice(b.keyParam - 1)]);
+      const text = (row: unknown[]) => JSON.stringify(row.map((v) => (v === null ? null : v instanceof Date ? v.toISOString() : String(v))));
+      const grouped = new Map<string, string[]>();
+      for (const row of (await t.admin.query({ text: b.sql, values: params(keys), rowMode: 'array' })).rows as unknown[][]) {
+        grouped.set(String(row[0]), [...(grouped.get(String(row[0])) ?? []), text(row.slice(1))]);
+      }
+      for (const k of keys) {
+        const want = ((await t.admin.query({ text: c.sql, values: params(k), rowMode: 'array' })).rows as unknown[][]).map(text);
+        const got = grouped.get(String(k)) ?? [];
+        if (/\border\s+by\b/i.test(c.sql)) assert.deepEqual(got, want, `key ${k}\n${b.sql}`);
+        else assert.deepEqual([...got].sort(), [...want].sort(), `key ${k}\n${b.sql}`);
+      }
+    });
+  }
+
+  /**
    * The code "Show the batched rewrite" opens, run as it stands (TypeScript stripped by esbuild) with the shop's
    * client: for each item it hands on exactly the row objects the loop's query returned — the same fields, so a
    * key column selected only to group by is not among them.

@@ -48,6 +48,21 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.ok(doc.title === '' || !doc.title.includes('svg'));
   });
 
+  it('a tip says its saving with its unit, and the proved saving of the index the advice proved (not "could save ~498.60" beside "554 → 25.7")', () => {
+    const plan = { Plan: { 'Node Type': 'Sort', 'Startup Cost': 554, 'Total Cost': 554.1, 'Plan Rows': 10, 'Plan Width': 40, 'Sort Key': ['created_at DESC'], Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 554, 'Plan Rows': 10, 'Plan Width': 40, Filter: '(product_id = $1)' }] } };
+    const base = { ...payload(plan), relationRows: [['reviews', 24000]] as [string, number][] };
+    const rough = dom();
+    renderPlan(rough.root, base, () => undefined);
+    assert.equal(rough.root.querySelector('.tips .saving')!.textContent, '(could save ~499 cost units)');
+    const proved = dom();
+    const sent = parseToPlanWebview({ type: 'show', payload: { ...base, provedIndexes: [{ table: 'reviews', costBefore: 554.1, costAfter: 25.7, title: 'reviews (product_id, created_at DESC)' }] } });
+    assert.ok(sent && sent.type === 'show');
+    renderPlan(proved.root, sent.payload, () => undefined);
+    assert.equal(proved.root.querySelector('.tips .saving')!.textContent, '(saves ~528 cost units: cost 554 → 25.7, proved by the planner)');
+    assert.match(proved.root.querySelector('.tips li')!.textContent!, /read only those: reviews \(product_id, created_at DESC\)/);
+    assert.equal(parseToPlanWebview({ type: 'show', payload: { ...base, provedIndexes: [{ table: 'reviews', costBefore: 'x' }] } }), undefined);
+  });
+
   it('a plan brought from elsewhere offers no Explain Analyze, Benchmark, Suggest indexes or Show SQL: there is no statement in an editor to act on', () => {
     const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8'))[0];
     const { root } = dom();

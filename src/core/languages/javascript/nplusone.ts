@@ -253,8 +253,11 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   // Prisma: client.model.op(…) (also this.prisma.model.op, tx.model.op)
   const pIdx = segs.findIndex((s, i) => i >= 1 && s.call && PRISMA_OPS.has(s.name) && !segs[i - 1].call);
   // Prisma's fluent relation API: `prisma.team.findUnique({ where }).members()` reads the relation (one query).
-  const fluent = pIdx >= 1 && pIdx === segs.length - 2 && !!last.call && /^find(Unique|First)(OrThrow)?$/.test(segs[pIdx].name);
-  if (pIdx >= 1 && (pIdx === segs.length - 1 || fluent)) {
+  // Promise chaining after the operation (`prisma.post.findMany(…).then((rows) => …)`) runs the same query.
+  let end = segs.length;
+  while (end > pIdx + 1 && segs[end - 1].call && /^(then|catch|finally)$/.test(segs[end - 1].name)) end--;
+  const fluent = pIdx >= 1 && pIdx === end - 2 && !!segs[end - 1].call && /^find(Unique|First)(OrThrow)?$/.test(segs[pIdx].name);
+  if (pIdx >= 1 && (pIdx === end - 1 || fluent)) {
     const client = n[pIdx - 2];
     const model = n[pIdx - 1];
     const prismaish = (client !== undefined && (/prisma/i.test(client) || ctx.clients.get(client)?.includes('PrismaClient') || (usesModule(ctx, /^@prisma\/client|prisma$/) && isClientish(client, ctx)))) || (client === undefined && /prisma/i.test(model));

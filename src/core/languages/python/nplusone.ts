@@ -193,7 +193,9 @@ export function classifyPython(chain: Chain, ctx: FileContext, a: LanguageAdapte
   // Related managers: article.tags.add(tag), user.notifications.create(…), order.items.remove(item)
   // Not SQLAlchemy's session (`db.session.add(row)` stages the row for the next flush: no round trip).
   if (segs.length === 3 && !segs[0].call && !segs[1].call && segs[2].call && chain.root.type === 'identifier' && /^(add|remove|create|get_or_create|update_or_create|set|clear)$/.test(method) && !SA_SESSION.test(n[1]) &&
-    (!NOT_MANAGER.test(n[1]) || /^(create|get_or_create|update_or_create)$/.test(method)) && (usesModule(ctx, /^django/) || ctx.models.size > 0)) {
+    // A reverse manager by Django's default name (`debate.debateadjudicator_set.create(…)`) says Django itself,
+    // in a helper module that imports neither Django nor a model (the objects are handed in).
+    (!NOT_MANAGER.test(n[1]) || /^(create|get_or_create|update_or_create)$/.test(method)) && (usesModule(ctx, /^django/) || ctx.models.size > 0 || (/^[a-z]\w*_set$/.test(n[1]) && /^(create|get_or_create|update_or_create)$/.test(method)))) {
     const model = n[1].replace(/_set$/, '').replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
     return { library: 'django', op: 'write', batch: method === 'set' || method === 'clear' || (/^(add|remove)$/.test(method) && named(last.args).some((x) => x.type === 'list_splat')), label: label(chain), method, model };
   }

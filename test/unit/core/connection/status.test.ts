@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, humanSetting, shortVersion, statusSummary, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, connectionSteps, humanSetting, shortVersion, statusSummary, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
@@ -48,4 +48,31 @@ describe('core/connection/status humanSetting', () => {
   ] as const) {
     it(`${raw} → ${shown}`, () => assert.equal(humanSetting(raw), shown));
   }
+});
+
+describe('core/connection/status connectionSteps', () => {
+  it('offers Add Connection, not an empty Select Connection, when nothing is configured', () => {
+    assert.deepEqual(connectionSteps({ disconnected: false, profiles: 0 }).map((s) => s.title), ['Add Connection']);
+  });
+  it('offers Reconnect and Select Connection when there are profiles, or after a Disconnect', () => {
+    assert.deepEqual(connectionSteps({ disconnected: false, profiles: 2 }).map((s) => s.command), ['pgLens.reconnect', 'pgLens.selectConnection']);
+    assert.deepEqual(connectionSteps({ disconnected: true, profiles: 1 }).map((s) => s.title), ['Reconnect', 'Select Connection']);
+    // Disconnected from a connection found in the environment (no profile in settings): nothing to select.
+    assert.deepEqual(connectionSteps({ disconnected: true, profiles: 0 }).map((s) => s.title), ['Reconnect', 'Add Connection']);
+  });
+});
+
+describe('core/connection/status unknownNameNote', () => {
+  const shop = { name: 'shop', database: 'shop' };
+  it('names the connection and database a missing relation, column or function was looked up on', () => {
+    for (const code of ['42P01', '42703', '42883', '3F000']) {
+      assert.equal(unknownNameNote(code, shop), "on connection 'shop' (database shop). If this code belongs to another database, select its connection.");
+    }
+    assert.match(unknownNameNote('42P01', { name: 'umami copy', database: 'umami' })!, /'umami copy' \(database umami\)/);
+  });
+  it('says nothing for errors that are not about a name the database lacks', () => {
+    assert.equal(unknownNameNote('42601', shop), undefined); // syntax error
+    assert.equal(unknownNameNote(undefined, shop), undefined);
+    assert.equal(unknownNameNote('57014', shop), undefined); // statement timeout
+  });
 });

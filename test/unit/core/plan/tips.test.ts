@@ -7,7 +7,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzePlan, K, misestimateLabel, type Plan } from '../../../../src/core/plan';
+import { analyzePlan, fmtSaving, K, misestimateLabel, planText, type Plan } from '../../../../src/core/plan';
+import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'fixtures', 'plans');
 const load = (...p: string[]) => analyzePlan(fs.readFileSync(path.join(FIX, ...p), 'utf8'));
@@ -274,5 +275,31 @@ describe('core/plan parallel time model', () => {
     const p = analyzePlan({ Plan: node('Gather', 11, 1, { 'Workers Planned': 2, 'Workers Launched': 2 }, [node('Seq Scan', 10, 2, { 'Parallel Aware': true, 'Relation Name': 't', 'Parent Relationship': 'Outer' })]), 'Execution Time': 11 });
     assert.equal(p.nodes[1].metrics.processes, 2);
     assert.ok(Math.abs(p.nodes[1].metrics.inclusiveMs! - 10) < 1e-9);
+  });
+});
+
+describe('core/plan tip savings: one figure, with its unit', () => {
+  // The shop's "latest reviews of a product" planned without values: a Seq Scan of 24k reviews keeping 10.
+  const plan = { Plan: { 'Node Type': 'Limit', 'Startup Cost': 554, 'Total Cost': 554.1, 'Plan Rows': 3, 'Plan Width': 40, Plans: [{ 'Node Type': 'Sort', 'Parent Relationship': 'Outer', 'Startup Cost': 554, 'Total Cost': 554.05, 'Plan Rows': 10, 'Plan Width': 40, 'Sort Key': ['created_at DESC'], Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 554, 'Plan Rows': 10, 'Plan Width': 40, Filter: '(product_id = $1)' }] }] } };
+  const relationRows = new Map([['reviews', 24000]]);
+
+  it('a rough saving says its unit (person6/7 saw "(could save ~498.60)"): cost units in the CLI and the viewer alike', () => {
+    const p = analyzePlan(plan, { relationRows });
+    assert.equal(p.tips[0].kind, 'seq-scan-selective');
+    assert.equal(fmtSaving(p.tips[0]), 'could save ~499 cost units');
+    assert.match(planText(p), /\(could save ~499 cost units\)$/m);
+    assert.equal(fmtSaving({ saving: 8.3, unit: 'ms' }), 'could save ~8.3 ms');
+  });
+
+  it('with the index the advice proved, the tip names it and says the proved saving, the figures of the hover and the Problems panel', () => {
+    const p = analyzePlan(plan, { relationRows, provedIndexes: [{ table: 'reviews', costBefore: 554.1, costAfter: 25.7, title: 'reviews (product_id, created_at DESC)' }] });
+    const t = p.tips[0];
+    assert.match(t.text, /read only those: reviews \(product_id, created_at DESC\)\.$/);
+    assert.equal(fmtSaving(t), 'saves ~528 cost units: cost 554 → 25.7, proved by the planner');
+    // The same before → after as the missing-index hover's "cost 554 → 25.7".
+    assert.match(missingIndexHover({ ddl: 'CREATE INDEX x ON reviews (product_id, created_at DESC)', table: 'reviews', schema: 'public', columns: ['product_id', 'created_at DESC'], summary: '', reason: 'r', verifiedBy: 'hypopg', costBefore: 554.1, costAfter: 25.7, name: 'x', indexSizeBytes: null, planAfter: [] }, { docs: 'd' }), /cost 554 → 25\.7/);
+    assert.match(planText(p), /\(saves ~528 cost units: cost 554 → 25\.7, proved by the planner\)$/m);
+    // An index proved on another table, or a plan run for real (its tips are in ms), keeps the tip's own figure.
+    assert.equal(analyzePlan(plan, { relationRows, provedIndexes: [{ table: 'orders', costBefore: 554.1, costAfter: 25.7, title: 'orders (x)' }] }).tips[0].proved, undefined);
   });
 });

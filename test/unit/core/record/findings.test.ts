@@ -61,6 +61,19 @@ describe('core/record/findings: the recording as findings of the one pipeline', 
     assert.deepEqual(recordedFindings({ summary, advice }, '/app/other.ts', TEXT), []);
   });
 
+  it('index advice proved on one database is no finding while another is connected, nor while disconnected (it followed no switch)', () => {
+    const summary = summarize(events, normalizeSql, { threshold: 5 });
+    const norm = summary.sites.find((s) => s.line === 3)!.statements[0].normalized;
+    const index = { ddl: 'CREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at DESC)' };
+    const advice = new Map<string, StatementAdvice>([[norm, { suggestions: [{ ddl: index.ddl, costBefore: 400, costAfter: 20, summary: 'orders: 400 → 20', planBefore: [], index }], provedOn: 'localhost:5432/shop' }]]);
+    const missing = (connection?: string) => recordedFindings({ summary, advice, connection }, FILE, TEXT).filter((f) => f.ruleId === 'missing-index').length;
+    assert.equal(missing('localhost:5432/shop'), 1);
+    assert.equal(missing('localhost:5432/umami'), 0);
+    assert.equal(missing(undefined), 0);
+    // The N+1 is what the app did, whichever database is connected: it stays.
+    assert.equal(recordedFindings({ summary, advice, connection: 'localhost:5432/umami' }, FILE, TEXT).filter((f) => f.ruleId === 'n-plus-one').length, 1);
+  });
+
   it('as an analyzer it reads the state it is given each time (nothing before a recording)', async () => {
     const state: { summary?: ReturnType<typeof summarize> } = {};
     const a = recordedAnalyzer(() => ({ summary: state.summary, advice: new Map() }));

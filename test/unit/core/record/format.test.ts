@@ -1,6 +1,6 @@
 /** What the editor says when capture stops. */
 import { strict as assert } from 'node:assert';
-import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, statementStatsStoppedText } from '../../../../src/core/record/format';
+import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, recordedSiteReport, statementStatsStoppedText } from '../../../../src/core/record/format';
 
 describe('core/record/format: capture stopped', () => {
   it('nothing captured says where capture looks, never a bare "0 statements recorded"', () => {
@@ -30,5 +30,28 @@ describe('core/record/format: capture stopped', () => {
     const line = recordedNPlusOneHoverLine(n);
     assert.match(line, /10 calls in one request/);
     assert.ok(!line.includes('Load the association'), `the fix is said once, by the diagnostic: ${line}`);
+  });
+});
+
+describe('core/record/format recordedSiteReport: what "Plan and index advice" opens', () => {
+  const st = (sql: string, normalized: string, calls: number) => ({ sql, normalized, calls, totalMs: 12.5, maxPerUnit: 20, maxUnitKind: 'request', errors: 0 }) as unknown as Parameters<typeof recordedSiteReport>[1]['statements'][number];
+  it('shows each statement of the line with its plan and the index proved for it, or why there is none (the link only said "in its hover")', () => {
+    const site = { calls: 320, totalMs: 40, via: 'sequelize', statements: [st("SELECT * FROM orders WHERE status = 'refunded' ORDER BY placed_at DESC LIMIT 20", 'q1', 300), st('SELECT * FROM customers WHERE id = $1', 'q2', 20)] };
+    const advice = new Map([
+      ['q1', { suggestions: [{ ddl: 'CREATE INDEX CONCURRENTLY orders_status_placed_at_idx ON orders (status, placed_at DESC)', costBefore: 1176, costAfter: 12, summary: 'orders (status, placed_at DESC): cost 1,176 → 12', planBefore: [] }] }],
+      ['q2', { suggestions: [], note: 'already an index scan on customers_pkey' }],
+    ]);
+    const plans = new Map([['q1', 'Limit  (cost 0.05 self)\n  Seq Scan on orders  (cost 1176 self)']]);
+    const text = recordedSiteReport('src/orm/orders.ts:70', site, advice, plans, 'shop (database shop)');
+    assert.match(text, /^# Recorded at src\/orm\/orders\.ts:70\n\n320 statements, 40\.0 ms, via sequelize · plans and advice from shop \(database shop\)\./);
+    assert.match(text, /## 1\. 300× · 12\.5 ms · at most 20 in one request\n\n```sql\nSELECT \* FROM orders WHERE status = 'refunded'/);
+    assert.match(text, /### Plan\n\n```text\nLimit {2}\(cost 0\.05 self\)\n {2}Seq Scan on orders/);
+    assert.match(text, /### Index advice\n\norders \(status, placed_at DESC\): cost 1,176 → 12\n\n```sql\nCREATE INDEX CONCURRENTLY orders_status_placed_at_idx ON orders \(status, placed_at DESC\);\n```/);
+    assert.match(text, /## 2\. 20×[\s\S]*### Plan\n\nNot planned[\s\S]*### Index advice\n\nalready an index scan on customers_pkey\n$/);
+  });
+  it('a statement with backticks in it cannot close its code block early', () => {
+    const text = recordedSiteReport('a.ts:1', { calls: 1, totalMs: 1, statements: [st('SELECT "```" AS x', 'q', 1)] }, new Map(), new Map());
+    assert.match(text, /````sql\nSELECT "```" AS x\n````/);
+    assert.match(text, /Not advised yet/);
   });
 });

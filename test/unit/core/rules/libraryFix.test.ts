@@ -24,14 +24,33 @@ describe('fix text in the words of the library in use', () => {
     assert.match(await help('src/raw.go', 'package s\nfunc f() {\n\tquery += " OFFSET " + strconv.Itoa(off)\n}\n'), /WHERE id > \$last/);
   });
 
+  it('an aiosql named query gets one keyset suggestion, keyed on its ORDER BY, with a new parameter name (person7: `id > :last_id` beside `a.created_at > :offset`)', async () => {
+    const sql = [
+      '-- name: get-articles-for-feed',
+      'SELECT a.id, a.slug FROM articles a',
+      '  INNER JOIN followers_to_followings f ON f.following_id = a.author_id AND',
+      '  f.follower_id = (SELECT id FROM users WHERE username = :follower_username)',
+      'ORDER BY a.created_at',
+      'LIMIT :limit',
+      'OFFSET :offset;',
+      '',
+    ].join('\n');
+    const r = await analyzeFile({ path: 'app/db/queries/sql/articles.sql', text: sql }, { analyzers: [rulesAnalyzer()] });
+    const help = r.findings.find((x) => x.ruleId === 'offset-pagination')?.help ?? '';
+    assert.match(help, /^Change the named query to take the last row's sort key instead of an offset/);
+    assert.match(help, /WHERE a\.created_at > :last_created_at\s+ORDER BY a\.created_at\s+LIMIT :limit/);
+    assert.doesNotMatch(help, /:offset|:last_id|\bid > /, help);
+    assert.equal((help.match(/keyset|sort key/gi) ?? []).length >= 1, true);
+  });
+
   it('a finding on a mapper statement says how to change it there', async () => {
     const xml = '<mapper namespace="a.PostMapper">\n<select id="list">SELECT id, title FROM post ORDER BY id LIMIT #{size} OFFSET #{offset}</select>\n</mapper>\n';
     const r = await analyzeFile({ path: 'src/main/resources/PostMapper.xml', text: xml }, { analyzers: [rulesAnalyzer()] });
     const f = r.findings.find((x) => x.ruleId === 'offset-pagination');
     assert.ok(f, 'offset pagination found in the mapper');
-    assert.match(f!.help ?? '', /^Change the mapper statement .*#\{lastId\}/);
-    assert.match(f!.help ?? '', /LIMIT #\{size\}/, 'the rewritten SQL keeps the file\'s own parameters');
-    assert.doesNotMatch(f!.help ?? '', /\$\d/);
+    assert.match(f!.help ?? '', /^Change the mapper statement to take the last row's sort key/);
+    assert.match(f!.help ?? '', /SELECT id, title FROM post WHERE id > #\{lastId\} ORDER BY id LIMIT #\{size\}/, 'the rewrite keyed on its ORDER BY, the file\'s own parameters kept');
+    assert.doesNotMatch(f!.help ?? '', /\$\d|#\{offset\}/);
     const sql = '-- name: list-posts\nSELECT * FROM post WHERE author = :author\n';
     const r2 = await analyzeFile({ path: 'app/queries/posts.sql', text: sql }, { analyzers: [rulesAnalyzer()] });
     assert.match(r2.findings.find((x) => x.ruleId === 'select-star')?.help ?? '', /^Name the columns in the named query/);

@@ -1,0 +1,229 @@
+/**
+ * GraphQL field resolvers judged by what the project's own client asks (Python strawberry schemas
+ * served to a client in the same repository, e.g. a Next.js front end):
+ *
+ * A strawberry field resolver runs once per parent object only when a query selects it on objects
+ * that came from a list (`getProgramModules { mentors { … } }`). When the repository holds the client's
+ * documents (gql`…` in its scripts) and they cover the schema, a resolver no document selects under
+ * a list runs once per request (`getModule { availableLabels }`, `organization(login) { stats }`): its
+ * finding is dropped. Documents are walked with the schema's types read from the strawberry classes
+ * (`mentors: list[MentorNode]`, `def issues(…) -> list[IssueNode]`); fragments are expanded.
+ * Without documents, or with too few that resolve against the schema (a public API whose clients
+ * live elsewhere), nothing changes.
+ */
+import type { Finding } from '../findings';
+
+/** The resolver label detect.ts gives: `ModuleNode.mentors (GraphQL field resolver, once per parent ModuleNode)`. */
+const RESOLVER_LOOP = /^(\w+)\.(\w+) \(GraphQL field resolver, once per parent \w+\)$/;
+/** Fewer root fields of the schema asked than this: the client is not this schema's (or not here). */
+const MIN_ROOT_FIELDS = 5;
+const MAX_TEXT = 400_000;
+const UNKNOWN = '?';
+
+interface FieldType {
+  /** Candidate type names in the annotation (`Annotated["ProjectNode", …]`, `UserNode | None`). */
+  names: string[];
+  list: boolean;
+}
+
+const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+
+/** `list[IssueNode]`, `IssueNode | None`, `Annotated["ProjectNode", strawberry.lazy(…)] | None`. */
+function parseAnnotation(a: string): FieldType {
+  const t = a.trim().replace(/^Optional\[(.*)\]$/s, '$1');
+  return { list: /^(list|List|Sequence|Iterable|tuple)\s*\[/.test(t), names: [...t.matchAll(/\b([A-Z]\w*)\b/g)].map((m) => m[1]).filter((n) => !/^(Annotated|Optional|List|Sequence|Iterable|None|Info)$/.test(n)) };
+}
+
+interface Selection {
+  name: string;
+  children: Selection[];
+  /** `...Name`: a fragment spread. */
+  spread?: string;
+}
+
+/** A small reader of GraphQL documents: operations and fragments with their selection trees (arguments and directives skipped). */
+function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string, Selection[]> } {
+  const tokens = src.replace(/#[^\n]*/g, '').match(/\.\.\.|"(?:[^"\\]|\\.)*"|[A-Za-z_]\w*|[{}():@$!=[\],]|-?\d[\w.]*/g) ?? [];
+  let i = 0;
+  const ops: Selection[][] = [];
+  const fragments = new Map<string, Selection[]>();
+  const skipParens = () => {
+    if (tokens[i] !== '(') return;
+    let depth = 0;
+    for (; i < tokens.length; i++) {
+      if (tokens[i] === '(') depth++;
+      else if (tokens[i] === ')' && --depth === 0) {
+        i++;
+        return;
+      }
+    }
+  };
+  const skipDirectives = () => {
+    while (tokens[i] === '@') {
+      i += 2;
+      skipParens();
+    }
+  };
+  const selectionSet = (): Selection[] => {
+    const out: Selection[] = [];
+    if (tokens[i] !== '{') return out;
+    i++;
+    while (i < tokens.length && tokens[i] !== '}') {
+      if (tokens[i] === '...') {
+        i++;
+        if (tokens[i] === 'on') {
+          i += 2;
+          skipDirectives();
+          out.push(...selectionSet());
+        } else if (tokens[i] === '{' || tokens[i] === '@') {
+          skipDirectives();
+          out.push(...selectionSet());
+        } else {
+          out.push({ name: '', children: [], spread: tokens[i++] });
+          skipDirectives();
+        }
+        continue;
+      }
+      let name = tokens[i++];
+      if (!/^[A-Za-z_]/.test(name ?? '')) continue;
+      if (tokens[i] === ':') {
+        i++;
+        name = tokens[i++];
+      }
+      skipParens();
+      skipDirectives();
+      out.push({ name, children: tokens[i] === '{' ? selectionSet() : [] });
+    }
+    i++;
+    return out;
+  };
+  while (i < tokens.length) {
+    const t = tokens[i];
+    if (t === '{') ops.push(selectionSet());
+    else if (t === 'query' || t === 'mutation' || t === 'subscription') {
+      i++;
+      while (i < tokens.length && tokens[i] !== '{') {
+        if (tokens[i] === '(') skipParens();
+        else i++;
+      }
+      ops.push(t === 'query' ? selectionSet() : (selectionSet(), []));
+    } else if (t === 'fragment') {
+      const name = tokens[i + 1];
+      i += 4; // fragment Name on Type
+      skipDirectives();
+      fragments.set(name, selectionSet());
+    } else i++;
+  }
+  return { ops, fragments };
+}
+
+export class ClientDocuments {
+  /** Strawberry types: GraphQL type name → field (camelCase) → its type. */
+  private readonly types = new Map<string, Map<string, FieldType>>();
+  private readonly bases = new Map<string, string[]>();
+  /** Root query fields (every `…Query` type's). */
+  private readonly root = new Map<string, FieldType>();
+  private readonly docs: string[] = [];
+  private listed: Set<string> | undefined;
+  /** Field names selected below a field of an unknown type: kept whatever their type. */
+  private readonly loose = new Set<string>();
+  private asked = 0;
+
+  addPython(text: string): void {
+    if (text.length > MAX_TEXT || !/@strawberry(_django)?\.(type|interface)\b/.test(text)) return;
+    const lines = text.split('\n');
+    for (let k = 0; k < lines.length; k++) {
+      const cls = /^class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:/.exec(lines[k]);
+      if (!cls) continue;
+      let d = k - 1;
+      while (d >= 0 && /^\s*(\)|[\w"',=[\]\s]+,?|fields\s*=.*|\w+,)\s*$/.test(lines[d]) && !/^@/.test(lines[d])) d--;
+      if (d < 0 || !/^@strawberry(_django)?\.(type|interface)\b/.test(lines[d])) continue;
+      const name = cls[1];
+      const fields = this.types.get(name) ?? new Map<string, FieldType>();
+      this.types.set(name, fields);
+      this.bases.set(name, (cls[2] ?? '').split(',').map((b) => b.trim().split('.').pop()!).filter((b) => /^[A-Z]/.test(b)));
+      for (let j = k + 1; j < lines.length && (/^\s/.test(lines[j]) || !lines[j].trim()); j++) {
+        const attr = /^ {4}(\w+)\s*:\s*([^=#]+?)\s*(=.*)?$/.exec(lines[j]);
+        if (attr && !/^(def|class)$/.test(attr[1])) fields.set(camel(attr[1]), parseAnnotation(attr[2]));
+        const def = /^ {4}(?:async\s+)?def\s+(\w+)\s*\(/.exec(lines[j]);
+        if (def && !def[1].startsWith('_')) {
+          // The signature may span lines: its `-> …:` ends it.
+          let sig = '';
+          for (let s = j; s < lines.length && s < j + 20; s++) {
+            sig += lines[s] + '\n';
+            if (/\)\s*(->\s*[^\n]*)?:\s*(#.*)?$/.test(lines[s])) break;
+          }
+          const ret = /->\s*([^\n]*?):\s*(#.*)?\n?$/.exec(sig)?.[1];
+          if (ret) fields.set(camel(def[1]), parseAnnotation(ret));
+        }
+      }
+      if (/Query$/.test(name)) for (const [f, t] of fields) this.root.set(f, t);
+    }
+    this.listed = undefined;
+  }
+
+  /** Scripts of the client: its gql`…` / graphql`…` documents. */
+  addScript(text: string): void {
+    if (text.length > MAX_TEXT || !/\b(gql|graphql)\s*`/.test(text)) return;
+    for (const m of text.matchAll(/\b(?:gql|graphql)\s*`([^`]*)`/g)) this.docs.push(m[1].replace(/\$\{[^}]*\}/g, ' '));
+    this.listed = undefined;
+  }
+
+  private fieldOf(type: string, name: string, seen = new Set<string>()): FieldType | undefined {
+    if (seen.has(type)) return undefined;
+    seen.add(type);
+    const own = this.types.get(type)?.get(name);
+    if (own) return own;
+    for (const b of this.bases.get(type) ?? []) {
+      const f = this.fieldOf(b, name, seen);
+      if (f) return f;
+    }
+    return undefined;
+  }
+
+  /** `Type.field` (camelCase) pairs the client selects on objects that came from a list. */
+  private listedFields(): Set<string> {
+    if (this.listed) return this.listed;
+    const listed = new Set<string>();
+    const fragments = new Map<string, Selection[]>();
+    const parsed = this.docs.map(parseDocument);
+    for (const p of parsed) for (const [k, v] of p.fragments) fragments.set(k, v);
+    const askedRoots = new Set<string>();
+    const walk = (sels: Selection[], type: string | undefined, underList: boolean, depth: number, seen: Set<string>) => {
+      if (depth > 12) return;
+      for (const s of sels) {
+        if (s.spread) {
+          const f = fragments.get(s.spread);
+          if (f && !seen.has(s.spread)) walk(f, type, underList, depth + 1, new Set([...seen, s.spread]));
+          continue;
+        }
+        // Below a field whose type is not read (strawberry_django's `fields=[…]` relations), names alone count.
+        if (type === UNKNOWN) {
+          this.loose.add(s.name);
+          if (s.children.length) walk(s.children, UNKNOWN, underList, depth + 1, seen);
+          continue;
+        }
+        const ft = type === undefined ? this.root.get(s.name) : this.fieldOf(type, s.name);
+        if (type === undefined && ft) askedRoots.add(s.name);
+        if (type !== undefined && underList) listed.add(`${type}.${s.name}`);
+        const child = ft?.names.find((n) => this.types.has(n));
+        if (s.children.length && (child || type !== undefined)) walk(s.children, child ?? UNKNOWN, underList || !!ft?.list || !ft, depth + 1, seen);
+      }
+    };
+    for (const p of parsed) for (const op of p.ops) walk(op, undefined, false, 0, new Set());
+    this.asked = askedRoots.size;
+    this.listed = listed;
+    return listed;
+  }
+
+  adjust(findings: Finding[]): Finding[] {
+    if (!this.docs.length || !this.root.size) return findings;
+    const listed = this.listedFields();
+    if (this.asked < MIN_ROOT_FIELDS) return findings;
+    return findings.filter((f) => {
+      const r = RESOLVER_LOOP.exec((f.evidence as { loop?: string } | undefined)?.loop ?? '');
+      if (!r || !(f.file ?? '').endsWith('.py') || !this.types.has(r[1])) return true;
+      return listed.has(`${r[1]}.${camel(r[2])}`) || this.loose.has(camel(r[2]));
+    });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Evidence about a loop and the call in it that says "not an N+1", kept apart from detect.ts's walk:
+ * what the statement is, where the iterated collection comes from, how the call's callee reaches the
+ * database. Each function takes plain text or nodes and answers yes/no (see docs/rules/n-plus-one.md).
+ */
+import { same, type Node } from './syntax';
+
+/**
+ * Schema changes, session settings and maintenance (`SET lock_timeout = …`, `ALTER TABLE … DETACH
+ * PARTITION`, `CREATE INDEX`, `VACUUM`, `REFRESH MATERIALIZED VIEW`): one statement per object by
+ * nature, with no row look-up or row write to batch. `NOTIFY` and `LOCK` are left out (a notification
+ * per item can be one `pg_notify` over a set).
+ */
+export function isMaintenanceStatement(sql: string | undefined, argText?: string): boolean {
+  // Built by concatenation (`"ALTER TABLE t DETACH PARTITION " + p`): the literal it starts with says what it is.
+  const text = sql ?? /^(?:[rRbBuUfF]{0,2})(?:"|'|`)([^"'`]*)/.exec(argText ?? '')?.[1];
+  if (!text) return false;
+  const t = text.replace(/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)+/, '');
+  return /^(?:SET|RESET|ALTER|CREATE|DROP|TRUNCATE|VACUUM|ANALYZE|REINDEX|CLUSTER|COMMENT\s+ON|GRANT|REVOKE|REFRESH\s+MATERIALIZED|DISCARD|CHECKPOINT)\b/i.test(t);
+}
+
+/**
+ * Go: the node runs apart from a call of `def`, not during it — in a goroutine `def` starts (`go
+ * q.loopQueue(ctx)`, `go func() { … }()`: a worker that outlives the call), or in a function literal
+ * `def` keeps in a field or variable (`q.cleanup = func() { … }`), which runs when invoked. Calling
+ * `def` once per item starts or keeps one per item; it sends no query per item itself.
+ */
+export function startedOrKept(node: Node, def: Node, lang: string): boolean {
+  if (lang !== 'go') return false;
+  for (let p: Node | null = node.parent; p && !same(p, def); p = p.parent) {
+    if (p.type === 'go_statement') return true;
+    if (p.type === 'func_literal' && p.parent && /^(assignment_statement|short_var_declaration|var_spec|expression_list)$/.test(p.parent.type)) {
+      const holder = p.parent.type === 'expression_list' ? p.parent.parent : p.parent;
+      if (holder && /^(assignment_statement|short_var_declaration|var_spec)$/.test(holder.type)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Go: `name` holds a value of a standard-library type — asserted (`f, ok := w.(http.Flusher)`) or
+ * declared (`var f http.Flusher`, `f http.Flusher` as a parameter) — so `name.Flush()` is that
+ * package's method, not the app's `Flush` of the same name.
+ */
+export function goTypedByPackage(text: string, name: string, isStdlib: (pkg: string) => boolean): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?:^|[^\\w.])${n}\\s*(?:,\\s*\\w+\\s*)?:?=\\s*[\\w.]+\\.\\(\\*?(\\w+)\\.\\w+\\)|\\bvar\\s+${n}\\s+\\*?(\\w+)\\.[A-Z]\\w*|[(,]\\s*${n}\\s+\\*?(\\w+)\\.[A-Z]\\w*\\s*[,)]`, 'g');
+  for (const m of text.matchAll(re)) if (isStdlib(m[1] ?? m[2] ?? m[3])) return true;
+  return false;
+}
+
+/**
+ * The call runs under a test of the loop's own variable against a literal (`for key in msg.keys(): if
+ * key == "teams": …`, `elif key == "venues"`, `if (k === 'x')`): once for the item equal to it, not
+ * once per item — a dispatch over the keys of one message, not a loop over data.
+ */
+export function underKeyTest(node: Node, body: Node, variable: string | undefined): boolean {
+  if (!variable || !/^[A-Za-z_$][\w$]*$/.test(variable)) return false;
+  const v = variable.replace(/\$/g, '\\$');
+  const lit = `(?:'[^'\\n]*'|"[^"\\n]*"|-?\\d+)`;
+  const test = new RegExp(`^\\(?\\s*(?:${v}\\s*(?:===?|is)\\s*${lit}|${lit}\\s*(?:===?|is)\\s*${v})\\s*\\)?$`);
+  let child: Node = node;
+  for (let p: Node | null = node.parent; p && !same(child, body); p = p.parent) {
+    if (/^(if_statement|elif_clause|if)$/.test(p.type)) {
+      const cond = p.childForFieldName('condition');
+      const cons = p.childForFieldName('consequence');
+      if (cond && cons && (same(cons, child) || (cons.startIndex <= child.startIndex && child.endIndex <= cons.endIndex)) && test.test(cond.text.trim())) return true;
+    }
+    child = p;
+  }
+  return false;
+}
+
+/** Django formset members that hold the rows one submitted form edits. */
+const FORMSET_ROWS = /^(?:self\.)?\w*formset\w*(?:\[[^\]]+\])?(?:\.(?:save\(\s*commit\s*=\s*False\s*\)|deleted_objects|changed_objects|new_objects|forms|extra_forms|initial_forms|cleaned_data|deleted_forms))?$/i;
+
+/**
+ * Python (Django): the rows of one submitted formset — `formset.save(commit=False)`, its
+ * `deleted_objects` / `changed_objects` / `new_objects` / `forms` (through `enumerate(…)`, or a name
+ * bound to one of them in the file: `motions = formset.save(commit=False)`). A formset is the handful
+ * of rows one person edits in one form, not rows of a table: a save per row is how formsets are saved.
+ */
+export function isFormsetRows(iterable: string | undefined, fileText: string): boolean {
+  const t = (iterable ?? '').replace(/^enumerate\(\s*([\s\S]*?)\s*(?:,\s*start\s*=[\s\S]*)?\)$/, '$1').trim();
+  if (!t) return false;
+  if (FORMSET_ROWS.test(t) && /formset/i.test(t)) return true;
+  if (!/^(?:self\.)?\w+$/.test(t)) return false;
+  const n = t.replace(/[.]/g, '\\.');
+  return new RegExp(`(?:^|[^\\w.])${n}\\s*=\\s*(?:self\\.)?\\w*formset\\w*\\.save\\(\\s*commit\\s*=\\s*False\\s*\\)`, 'im').test(fileText);
+}
+
+/** Java: the class a file's (first) class extends, and the declared types of its names (from the file context). */
+export function javaClassOf(text: string, types: ReadonlyMap<string, string>): { extends?: string; types: Record<string, string> } {
+  const ext = /\bclass\s+\w+(?:<[^{]*?>)?\s+extends\s+([A-Z]\w*)/.exec(text)?.[1];
+  return { ...(ext ? { extends: ext } : {}), types: Object.fromEntries(types) };
+}
+
+/**
+ * A call that runs its function argument on a cache miss only: a cache's loader method
+ * (`MakeCacheable`, `get_or_set`, `getOrSet`, `GetOrLoad`, `computeIfAbsent`, `memoize`) or a
+ * `fetch` / `wrap` / `remember` on a receiver that names a cache (`Rails.cache.fetch`, `cache.wrap`).
+ */
+export function cacheLoaderCall(name: string | undefined, text: string): boolean {
+  if (!name) return false;
+  if (/^(?:MakeCacheable|[Cc]acheable|[Gg]et[Oo]r[Ss]et|get_or_set|[Gg]et[Oo]r[Ll]oad|getOrCompute|computeIfAbsent|[Mm]emoize|withCache|WithCache)$/.test(name)) return true;
+  const recv = text.slice(0, Math.max(0, text.indexOf(name) - 1));
+  return /^(?:fetch|wrap|remember|rememberForever|getOrFetch)$/.test(name) && /(?:^|[.\w])(?:cache|Cache|redis|memcache)\w*$/.test(recv.trim().replace(/\($/, ''));
+}
