@@ -13,10 +13,7 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
 /** A table's columns as the project's schema files create it, and those that hold large values (json, bytea, arrays…). */
 export type DeclaredTables = Map<string, { columns: Set<string>; large: Set<string> }>;
 
-/** In a table's set: the schema files create an index on it whose columns they compute (a template): its indexes are not all known. */
-const UNKNOWN_INDEX = '*';
-
-const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.{}%]+\s+)?on\s+(?:only\s+)?([\w"$.]+)\s*(?:using\s+\w+\s*)?\(/gi;
+const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.]+\s+)?on\s+(?:only\s+)?([\w"$.]+)\s*(?:using\s+\w+\s*)?\(/gi;
 const MAX_PER_TEXT = 5000;
 
 /** An index expression or predicate side as text, compared loosely: case, quotes, blanks, casts and qualifiers aside. */
@@ -77,18 +74,6 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
     if (lead) {
       const key = declaredTableKey(m[1]);
       into.set(key, (into.get(key) ?? new Set<string>()).add(lead[1].toLowerCase()));
-    } else if (/[{%$]/.test(all[0] ?? '')) {
-      // `ON accounts ("{index}")` in a loop of a migration written in code: indexes this text cannot name.
-      const key = declaredTableKey(m[1]);
-      into.set(key, (into.get(key) ?? new Set<string>()).add(UNKNOWN_INDEX));
-    }
-    for (const item of all.slice(1)) {
-      // A later plain key column (`(queue_name, popped, deliver_on)`): marked `~col`, an index has it but does not lead with it.
-      const col = /^"?([A-Za-z_][\w$]*)"?(?:\s+(?:asc|desc|[\w.]+_ops))*\s*$/i.exec(item.trim());
-      if (col) {
-        const key = declaredTableKey(m[1]);
-        into.set(key, (into.get(key) ?? new Set<string>()).add(`~${col[1].toLowerCase()}`));
-      }
     }
     for (const item of all) {
       const t = item.trim();
@@ -171,20 +156,6 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
       if (c) add(m[1], c[1], c[2].trim());
     }
   }
-}
-
-/**
- * Does the project's schema say `column` of `table` has no index at all: the schema files create the table, every
- * index they create on it is known, and none leads with the column or computes from it?
- */
-export function declaredUnindexed(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean {
-  if (!declared || !table) return false;
-  const key = declaredTableKey(table);
-  if (!declared.tables?.has(key)) return false;
-  const set = declared.get(key) ?? new Set<string>();
-  if (set.has(UNKNOWN_INDEX)) return false;
-  const name = normaliseIndexExpression(column);
-  return ![...set].some((x) => x === name || new RegExp(`\\b${name.replace(/[$]/g, '\\$')}\\b`).test(x));
 }
 
 /** Is `expression` (as written in a predicate: `lower(email)`, or a column) declared as an index expression or leading column of `table` (any table when unknown)? */

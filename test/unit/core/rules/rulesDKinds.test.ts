@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { selectStar } from '../../../../src/core/rules/selectStar';
-import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, isDeclaredIndexExpression, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
+import { addDeclaredKeys, addDeclaredTables, isDeclaredIndexExpression, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { codeContextOf } from '../../../../src/core/codeContext';
 import { sitesIn } from '../../support/extractFixtures';
@@ -133,38 +133,5 @@ describe('rules-d kinds: select-star judged on the schema files\' tables', () =>
     assert.deepEqual(await stars(java(readAll)), ['file_metadata', 'system_settings', 'events'], 'no schema: as before');
     assert.deepEqual(await stars(java(readAll), d), ['events']);
     assert.deepEqual(await stars(java(readAll.slice(0, 5)), d), ['file_metadata', 'events'], 'the mapper reads 5 of 12 columns');
-  });
-});
-
-describe('rules-d kinds: non-sargable-predicate judged on the schema files\' indexes', () => {
-  const schema = [
-    'CREATE TABLE revenue (revenue_id uuid NOT NULL, website_id uuid NOT NULL, currency varchar(100) NOT NULL, created_at timestamptz);',
-    'CREATE INDEX "revenue_website_id_created_at_idx" ON "revenue"("website_id", "created_at");',
-    'CREATE TABLE queue_message (queue_name varchar(255), popped boolean, deliver_on timestamp);',
-    'CREATE INDEX combo ON queue_message (queue_name, popped, deliver_on);',
-    'CREATE TABLE accounts (id text PRIMARY KEY, username text, email text);',
-  ].join('\n');
-  const py = [
-    'from sqlalchemy import text',
-    'def f(db, c, u):',
-    '    db.execute(text("SELECT sum(revenue) FROM revenue WHERE website_id = :w AND upper(revenue.currency) = :c"), {"c": c})',
-    '    db.execute(text("SELECT queue_name FROM queue_message WHERE popped AND (deliver_on + interval \'60 seconds\') < now()"))',
-    '    db.execute(text("SELECT id FROM accounts WHERE lower(username) = :u"), {"u": u})',
-    '',
-  ].join('\n');
-  const found = async (extra: string) => {
-    const d: DeclaredIndexes = new Map();
-    addDeclaredIndexes(schema + '\n' + extra, d);
-    addDeclaredKeys(schema + '\n' + extra, d);
-    addDeclaredTables(schema + '\n' + extra, d);
-    return (await analyzeFile({ path: 'app/q.py', text: py }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared: d })] })).findings.map((f) => String(f.evidence?.column));
-  };
-
-  it('a column no declared index has (the table and its indexes created in the schema files) loses nothing: not reported', async () => {
-    assert.deepEqual(await found(''), ['deliver_on'], 'currency and username have no index; deliver_on is a key column of combo');
-  });
-
-  it('an index the schema creates from a template (`ON accounts ("{index}")`) leaves the table\'s indexes unknown: reported', async () => {
-    assert.deepEqual(await found('CREATE INDEX IF NOT EXISTS idx_accounts_{index} ON accounts ("{index}");'), ['deliver_on', 'username']);
   });
 });
