@@ -310,7 +310,10 @@ function positionKey(line: number, col: number): number {
  * A stack read is made in three steps so that Error.captureStackTrace runs in the frame that needs
  * the frames above it: each frame of the capture's between the read and the app's line is one more
  * for V8 to walk and decode (about 0.4 µs each), so the per-statement paths read in their own frame:
- *   readStart(n); try { Error.captureStackTrace(holder, above); frames = framesOf(); } finally { readEnd(); }
+ *   readStart(n); try { Error.captureStackTrace(holder, above); } finally { site = nearSiteRead(above, …); }
+ * (formatting the frames and looking the site up read no stack: done in a frame of their own, they cost
+ * nothing more). Were captureStackTrace to throw, the error goes on from the finally, so the frames of
+ * an earlier read are never used.
  * Nothing runs between readStart and readEnd but V8 and `structured` (no app code, no other read), so
  * the settings they save and the object the frames are read into are the module's own, reused: V8
  * sets the object's stack anew at each read, and a new object per read costs V8 a property definition.
@@ -332,6 +335,18 @@ function readEnd(): void {
 function framesOf(): NodeJS.CallSite[] | undefined {
   const frames = holder.stack;
   return Array.isArray(frames) ? (frames as NodeJS.CallSite[]) : undefined;
+}
+/** The frames just read into the holder, and the settings readStart changed put back (before any deeper read). */
+function readDone(): NodeJS.CallSite[] | undefined {
+  try {
+    return framesOf();
+  } finally {
+    readEnd();
+  }
+}
+/** The end of a one-frame read (see readDone), and the site among its frames (see nearSite). */
+function nearSiteRead(above: Fn, via?: string, syncOnly = false, nearOnly = false): CaptureSite | LaterSite | null {
+  return nearSite(readDone(), above, via, syncOnly, nearOnly);
 }
 
 function framesAbove(limit: number, above: Fn): NodeJS.CallSite[] | undefined {
@@ -835,44 +850,22 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
   if (!proto || typeof proto.query !== 'function' || (proto.query as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const orig = proto.query;
   const query = function (this: unknown, ...args: unknown[]): unknown {
+    /** The statement's record, made after the driver's call (see below). */
     let p: Pending | undefined;
-    /**
-     * With a listener, the statement's record is made and its line read after the driver's call (see
-     * below); without one, the line is written when the statement ends, so both come first.
-     */
-    let after = false;
-    let start = 0;
+    let start: number;
     try {
       const cfg = args[0] as { submit?: unknown; callback?: unknown; text?: unknown } | undefined;
       // Submittables (cursors, streams) and config.callback: the app owns their events; not timed.
-      if (typeof cfg === 'string' || (cfg && typeof cfg === 'object' && typeof cfg.text === 'string' && typeof cfg.submit !== 'function' && typeof cfg.callback !== 'function')) {
-        if (sockPath) after = true;
-        else {
-          p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
-          if (p && p.site === undefined) {
-            // Read in this frame (see readStart).
-            let near: NodeJS.CallSite[] | undefined;
-            readStart(NEAR_FRAMES);
-            try {
-              Error.captureStackTrace(holder, query);
-              near = framesOf();
-            } finally {
-              readEnd();
-            }
-            p.site = nearSite(near, query);
-          }
-        }
-        // Timed from here: the driver's call alone.
-        start = performance.now();
-        if (p) p.start = start;
-      }
+      if (!(typeof cfg === 'string' || (cfg && typeof cfg === 'object' && typeof cfg.text === 'string' && typeof cfg.submit !== 'function' && typeof cfg.callback !== 'function'))) return orig.apply(this, args);
+      // Timed from here: the driver's call alone.
+      start = performance.now();
     } catch {
-      p = undefined;
-      after = false;
+      return orig.apply(this, args);
     }
-    if (!p && !after) return orig.apply(this, args);
     const last = args.length - 1;
     let out: unknown;
+    // The statement ends (and these are called) in a later turn at the earliest: p is made by then. Were
+    // it not, the statement would go unrecorded, never recorded wrong.
     if (last >= 0 && typeof args[last] === 'function') {
       const cb = args[last] as (err: unknown, res: unknown) => unknown;
       args[last] = function (this: unknown, err: unknown, res: unknown) {
@@ -897,32 +890,27 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
             )
           : result;
     }
-    if (after) {
-      // The statement is on its way (pg wrote it to the socket in the call above; it ends, and calls
-      // back, in a later turn at the earliest), and nothing of the app's has run since: the record made
-      // now is the one made before the call (pg reads the app's text and values, never changes them), and
-      // the app's frames above this one are still those that called it, so the line read now is the line
-      // read before. This work then overlaps the server's instead of delaying the statement.
-      // Read in this frame (see readStart).
-      try {
-        p = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
-        if (p) {
-          p.start = start;
-          if (p.site === undefined) {
-            let near: NodeJS.CallSite[] | undefined;
-            readStart(NEAR_FRAMES);
-            try {
-              Error.captureStackTrace(holder, query);
-              near = framesOf();
-            } finally {
-              readEnd();
-            }
-            p.site = nearSite(near, query);
+    // The statement is on its way (pg wrote it to the socket in the call above), and nothing of the
+    // app's has run since: the record made now is the one made before the call (pg reads the app's text
+    // and values, never changes them), and the app's frames above this one are still those that called
+    // it, so the line read now is the line read before. This work then overlaps the server's instead of
+    // delaying the statement. Read in this frame (see readStart).
+    try {
+      const rec = begin(args[0], Array.isArray(args[1]) ? args[1] : undefined, this);
+      if (rec) {
+        rec.start = start;
+        if (rec.site === undefined) {
+          readStart(NEAR_FRAMES);
+          try {
+            Error.captureStackTrace(holder, query);
+          } finally {
+            rec.site = nearSiteRead(query);
           }
         }
-      } catch {
-        p = undefined;
+        p = rec;
       }
+    } catch {
+      p = undefined;
     }
     return out;
   };
@@ -962,15 +950,12 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
       if (outer?.sticky && outer.site) site = outer.site;
       else {
         // Read in this frame (see readStart).
-        let near: NodeJS.CallSite[] | undefined;
         readStart(NEAR_FRAMES);
         try {
           Error.captureStackTrace(holder, query);
-          near = framesOf();
         } finally {
-          readEnd();
+          site = nearSiteRead(query);
         }
-        site = nearSite(near, query);
       }
       tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT };
     } catch {
@@ -1059,15 +1044,13 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       const outer = als.getStore();
       const inner = outer?.sticky === true && !!outer.site;
       // Read in this frame (see readStart): an ORM's statements pass through here twice (its call, its funnel).
-      let near: NodeJS.CallSite[] | undefined;
+      let site: CaptureSite | LaterSite | null;
       readStart(NEAR_FRAMES);
       try {
         Error.captureStackTrace(holder, entry);
-        near = framesOf();
       } finally {
-        readEnd();
+        site = nearSiteRead(entry, via, inner, inner && funnel);
       }
-      const site = nearSite(near, entry, via, inner, inner && funnel);
       store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
     } catch {
       store = undefined;

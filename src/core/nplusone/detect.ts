@@ -1752,7 +1752,7 @@ class Detector {
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), after: this.loopAfter(node, li) });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), iterableAsWritten: /^@{0,2}[A-Za-z_]\w*$/.exec(li.iterable?.text.trim() ?? '')?.[0], after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     let message: string;
@@ -1982,6 +1982,12 @@ const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|
 const NOT_RELATION = /^(amount|price|total|balance|cost|money)_\w+$|^(id|pk|uuid|name|title|email|slug|status|state|type|kind|meta|metadata|data|config|settings|attrs|attributes|errors|body|content|text|description|url|path|file|image|price|amount|total|count|size|value|key|tags_text|json|payload|options|extra)$|(_at|_on|_date|_time|_id|_ids|_json|_data|_url|_path|_file|_count|_name|_type|_status|_amount|_price)$/;
 const NOT_RELATION_ATTR = /^(isoformat|strftime|upper|lower|strip|split|replace|get|items|keys|values|year|month|day|hour|minute|second|date|time|total_seconds|format|startswith|endswith|encode|decode|hex|url|path|size|title|capitalize|append|pop|copy|timestamp|days|seconds|join|astimezone|weekday|isoweekday|utcoffset|tzname|timetuple|__\w+__)$/;
 const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|to_h|to_a|strftime|upcase|downcase|capitalize|strip|present\?|blank\?|nil\?|empty\?|round|year|month|day|iso8601|humanize|titleize|split|length|include\?|start_with\?|end_with\?|gsub|sub|zero\?|positive\?|negative\?|abs|floor|ceil|in_time_zone|utc|localtime|[=!<>+\-*/%[\]]+)$/;
+
+/** The texts of a call's own arguments (`id=book.author_id`, `post.user_id`), when it has an argument list. */
+function callArgsOf(node: Node): string[] | undefined {
+  const list = field(node, 'arguments');
+  return list ? named(list).filter((n) => n.type !== 'comment').map((n) => n.text) : undefined;
+}
 
 /** The texts of a call's arguments after the SQL argument (skipping comments). */
 function argsAfter(sqlArg: Node | null | undefined): string[] {

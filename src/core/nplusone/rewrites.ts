@@ -46,6 +46,10 @@ export interface RewriteInput {
   };
   /** The source texts of the call's arguments after the SQL (`product["id"]`, `(c.id,)`, `[id]`). */
   args?: string[];
+  /** The source texts of the call's own arguments (`id=book.author_id`, `post.user_id`): an ORM lookup's key. */
+  callArgs?: string[];
+  /** The iterable as the code writes it when it is one name (Ruby's `@posts`, which `iterable` gives as `posts`). */
+  iterableAsWritten?: string;
 }
 
 function singular(s: string): string {
@@ -280,12 +284,13 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
   if (!r) return undefined;
   const { b, values, key, overKeys } = r;
   const client = clientOf(input.call, 'conn');
+  const list = input.iterableAsWritten ?? items;
   const args = values.map((v, i) => (i === b.keyParam - 1 ? 'PG::TextEncoder::Array.new.encode(keys)' : v));
   const own = `${item}_rows`;
   const a = input.after;
   const code = [
     perKeyComment(b, item),
-    `keys = ${overKeys ? items : `${items}.map { |${item}| ${key} }`}.uniq`,
+    `keys = ${overKeys ? list : `${list}.map { |${item}| ${key} }`}.uniq`,
     `all = ${client}.${input.call.method}(<<~SQL, [${args.join(', ')}])`,
     ...b.sql.split('\n').map((l) => `  ${l}`),
     'SQL',
@@ -293,7 +298,7 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
     'fields = all.fields.drop(1)',
     'rows_by_key = Hash.new { |h, k| h[k] = [] }',
     'all.values.each { |key, *values| rows_by_key[key] << fields.zip(values).to_h }',
-    `${items}.each do |${item}|`,
+    `${list}.each do |${item}|`,
     `  ${a?.binding || own} = rows_by_key.fetch(${key}.to_s, []) # an Array of row hashes, as PG::Result#to_a gives them`,
     ...(a ? bodyLines(a.rest, '  ') : []),
     'end',
@@ -422,6 +427,67 @@ function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined 
   };
 }
 
+/**
+ * Django `Model.objects.get(id=…)` / `get(pk=…)` and ActiveRecord `Model.find(…)` / `find_by(id: …)` once per item:
+ * one query for every key the loop passes (`book.author_id`, not a guessed `book.id`), then the loop again with each
+ * item's record under the loop's own name and the loop's statements after the call; a key without a record raises
+ * what the lookup raised (DoesNotExist, RecordNotFound), and find_by's nil stays nil.
+ */
+function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rewrite | undefined {
+  const { call, after: a } = input;
+  const model = call.model;
+  const args = input.callArgs;
+  if (!model || !/^[A-Z]\w*$/.test(model) || !args || !args.length || !a?.binding || a.tail) return undefined;
+  const plural = `${a.binding}s_by_id`;
+  if (call.library === 'django' && call.method === 'get' && args.length === 1) {
+    const key = /^(?:id|pk)\s*=\s*(.+)$/.exec(args[0].trim())?.[1];
+    if (!key || !KEY_EXPR.test(key)) return undefined;
+    const code = [
+      `# One query for every key: in_bulk returns {id: ${model}}.`,
+      `${plural} = ${model}.objects.in_bulk({${key} for ${item} in ${items}})`,
+      `for ${item} in ${items}:`,
+      `    ${a.binding} = ${plural}.get(${key})`,
+      `    if ${a.binding} is None:`,
+      `        raise ${model}.DoesNotExist  # what .get() raised for a missing row`,
+      ...bodyLines(a.rest, '    '),
+      '# or load it with the parent query: .select_related(…)',
+    ];
+    return { title: `Batch with ${model}.objects.in_bulk(ids)`, language: 'python', code: code.join('\n'), help: `Load every ${model} the loop needs with one in_bulk of the keys it passes, then run the loop's code on each.` };
+  }
+  if (call.library === 'sqlalchemy' && call.method === 'get' && args.length === 2 && args[0].trim() === model && KEY_EXPR.test(args[1].trim())) {
+    // session.get(User, key): None for a missing row, as the dictionary's get.
+    const key = args[1].trim();
+    const session = clientOf(call, 'session');
+    const code = [
+      '# One query for every key.',
+      `${plural} = {r.id: r for r in ${session}.scalars(select(${model}).where(${model}.id.in_(list({${key} for ${item} in ${items}}))))}`,
+      `for ${item} in ${items}:`,
+      `    ${a.binding} = ${plural}.get(${key})  # None when there is none, as session.get returned`,
+      ...bodyLines(a.rest, '    '),
+      '# or load the relation with the parent query: .options(selectinload(…))',
+    ];
+    return { title: `Batch with select(${model}).where(${model}.id.in_(ids))`, language: 'python', code: code.join('\n'), help: `Load every ${model} the loop needs with one select … where id in the keys it passes, then run the loop's code on each.` };
+  }
+  if (call.library === 'activerecord' && (call.method === 'find' || call.method === 'find_by') && args.length === 1) {
+    const key = call.method === 'find' ? args[0].trim() : /^(?:id:\s*|:id\s*=>\s*)(.+)$/.exec(args[0].trim())?.[1];
+    const list = input.iterableAsWritten ?? items;
+    if (!key || !KEY_EXPR.test(key)) return undefined;
+    const code = [
+      '# One query for every key.',
+      `${plural} = ${model}.where(id: ${list}.map { |${item}| ${key} }.uniq).index_by(&:id)`,
+      `${list}.each do |${item}|`,
+      call.method === 'find'
+        ? `  ${a.binding} = ${plural}.fetch(${key}) { raise ActiveRecord::RecordNotFound, "Couldn't find ${model} with 'id'=#{${key}}" }`
+        : `  ${a.binding} = ${plural}[${key}] # nil when there is none, as find_by returned`,
+      ...bodyLines(a.rest, '  '),
+      'end',
+      '# or preload the association on the parent query: .includes(:…)',
+    ];
+    return { title: `Batch with ${model}.where(id: ids).index_by(&:id)`, language: 'ruby', code: code.join('\n'), help: `Load every ${model} the loop needs with one where(id: ids), then run the loop's code on each.` };
+  }
+  return undefined;
+}
+
 /** A loop variable that is itself a key (`id`, `userId`, `order_id`). */
 const KEY_NAME = /^(id|pk|key|uid|\w+Id|\w+_id)$/;
 
@@ -468,6 +534,8 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     const w = writeRewrite(L, writeKindOf(call), model, items, item, call);
     if (w) return w;
   }
+  const lookup = write ? undefined : ormLookupRewrite(input, items, item);
+  if (lookup) return lookup;
   switch (L) {
     case 'prisma':
       return write

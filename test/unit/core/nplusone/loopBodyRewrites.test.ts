@@ -140,4 +140,29 @@ describe('core/nplusone: Python, Ruby and Go batched rewrites carry the loop bod
     const pair = await rewriteOf('package s\nimport "database/sql"\nfunc F(db *sql.DB, os []O) (int, error) {\n\tfor _, o := range os {\n\t\tvar n string\n\t\tif err := db.QueryRow("SELECT name FROM c WHERE id = $1", o.CID).Scan(&n); err != nil {\n\t\t\treturn 0, err\n\t\t}\n\t}\n\treturn 1, nil\n}\n', 'go');
     assert.doesNotMatch(pair.code, /byKey/);
   });
+
+  it('Django Model.objects.get(id=book.author_id): in_bulk of the keys the loop passes (not book.id), the record under the loop\'s name, DoesNotExist kept, the body after', async () => {
+    const src = 'from django.db import models\nfrom .models import Author\ndef view(books):\n    for book in books:\n        author = Author.objects.get(id=book.author_id)\n        book.author_name = author.name\n';
+    const r = await rewriteOf(src, 'python');
+    assert.match(r.code, /authors_by_id = Author\.objects\.in_bulk\(\{book\.author_id for book in books\}\)\nfor book in books:\n {4}author = authors_by_id\.get\(book\.author_id\)\n {4}if author is None:\n {8}raise Author\.DoesNotExist[^\n]*\n {4}book\.author_name = author\.name\n/);
+    assert.doesNotMatch(r.code, /book\.id\b/);
+    const ok = pythonParses(r.code);
+    if (!(ok === true || /not available/.test(ok))) assert.fail(`${ok}\n${r.code}`);
+  });
+
+  it('ActiveRecord find / find_by in @posts.each: one where(id:) of the keys the loop passes, RecordNotFound (find) or nil (find_by) kept, the instance variable as written', async () => {
+    const src = (call: string) => `class PostsController < ApplicationController\n  def index\n    @posts.each do |post|\n      user = ${call}\n      post.author_name = user.name\n    end\n  end\nend\n`;
+    const find = await rewriteOf(src('User.find(post.user_id)'), 'ruby');
+    assert.match(find.code, /^# One query for every key\.\nusers_by_id = User\.where\(id: @posts\.map \{ \|post\| post\.user_id \}\.uniq\)\.index_by\(&:id\)\n@posts\.each do \|post\|\n {2}user = users_by_id\.fetch\(post\.user_id\) \{ raise ActiveRecord::RecordNotFound[^\n]*\}\n {2}post\.author_name = user\.name\nend/);
+    const findBy = await rewriteOf(src('User.find_by(id: post.user_id)'), 'ruby');
+    assert.match(findBy.code, /\n {2}user = users_by_id\[post\.user_id\] # nil when there is none[^\n]*\n {2}post\.author_name = user\.name\nend/);
+  });
+
+  it('SQLAlchemy session.get(User, post.user_id): one select of the keys the loop passes, None kept for a missing row, the body after', async () => {
+    const src = 'from sqlalchemy.orm import Session\nfrom sqlalchemy import select\ndef view(session: Session, posts):\n    for post in posts:\n        user = session.get(User, post.user_id)\n        post.author_name = user.name\n';
+    const r = await rewriteOf(src, 'python');
+    assert.match(r.code, /users_by_id = \{r\.id: r for r in session\.scalars\(select\(User\)\.where\(User\.id\.in_\(list\(\{post\.user_id for post in posts\}\)\)\)\)\}\nfor post in posts:\n {4}user = users_by_id\.get\(post\.user_id\)[^\n]*\n {4}post\.author_name = user\.name\n/);
+    const ok = pythonParses(r.code);
+    if (!(ok === true || /not available/.test(ok))) assert.fail(`${ok}\n${r.code}`);
+  });
 });
