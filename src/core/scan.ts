@@ -20,7 +20,7 @@ import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect'
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
+import { declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecordedNPlusOne } from './record/findings';
 import { errorMessage } from './safeText';
@@ -106,7 +106,12 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         if (f.ruleId === 'select-star' && !ev) return readWholeByName(f, opts.declared?.tables, text);
         if (ev || !opts.declared?.size) return false;
         const e = f.evidence ?? {};
-        if (f.ruleId === 'non-sargable-predicate') return typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, typeof e.table === 'string' ? e.table : undefined, e.expression);
+        if (f.ruleId === 'non-sargable-predicate') {
+          const table = typeof e.table === 'string' ? e.table : undefined;
+          // The expression is indexed, or the same WHERE pins a column the schema declares unique (it finds the row).
+          const pinned = Array.isArray(e.pinnedBy) && e.pinnedBy.some((c) => declaredUniqueColumn(opts.declared, table, String(c)));
+          return pinned || (typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, table, e.expression));
+        }
         if (f.ruleId !== 'or-across-columns' || e.acrossTables || !Array.isArray(e.resolved)) return false;
         return (e.resolved as { table?: string; column: string }[]).every((r) => isDeclaredIndexExpression(opts.declared, r.table, r.column));
       };

@@ -135,3 +135,19 @@ describe('rules-d kinds: select-star judged on the schema files\' tables', () =>
     assert.deepEqual(await stars(java(readAll.slice(0, 5)), d), ['file_metadata', 'system_settings', 'events'], 'the mapper reads 5 of 12 columns');
   });
 });
+
+describe('rules-d kinds: non-sargable-predicate next to a column the schema declares unique', () => {
+  it('is silent when the same WHERE pins a declared single-column key (`secret = ? AND expires_at::date > ?`); a composite key pins nothing alone', async () => {
+    const d: DeclaredIndexes = new Map();
+    addDeclaredKeys('create table public_signup_tokens (secret text primary key, name text, expires_at timestamptz);\nCREATE TABLE used_passwords (user_id int, password_hash text, used_at timestamptz, PRIMARY KEY (user_id, password_hash));', d);
+    const js = [
+      "const TABLE = 'public_signup_tokens';",
+      'export const isValid = (db, s) => db.raw(`SELECT EXISTS (SELECT 1 FROM ${TABLE} WHERE secret = ? AND expires_at::date > ? AND enabled = true) AS valid`, [s, new Date()]);',
+      'export const recent = (db, u) => db.raw(`SELECT 1 FROM used_passwords WHERE user_id = ? AND used_at::date = ?`, [u, new Date()]);',
+      '',
+    ].join('\n');
+    const cols = async (declared?: DeclaredIndexes) => (await analyzeFile({ path: 'src/lib/db/store.ts', text: js }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared })] })).findings.map((f) => String(f.evidence?.column));
+    assert.deepEqual(await cols(), ['expires_at', 'used_at']);
+    assert.deepEqual(await cols(d), ['used_at']);
+  });
+});
