@@ -152,7 +152,8 @@ function readWholeByName(f: Finding, tables: DeclaredTables | undefined, text: s
   const declared = names.map((n) => tables.get(String(n).toLowerCase()));
   if (declared.some((t) => !t)) return false;
   const all = declared as { columns: Set<string>; large: Set<string> }[];
-  return all.every((t) => [...t.columns].every((c) => new RegExp(`["'\`]${c.replace(/\$/g, '\\$')}["'\`]`, 'i').test(text)));
+  // Read, not merely named: `rs.getString("file_name")`, `row.get("x")`, `row["value"]` (a parameter dict's keys do not count).
+  return all.every((t) => [...t.columns].every((c) => new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${c.replace(/\$/g, '\\$')}["'\`]`, 'i').test(text)));
 }
 
 /** The hint on a string that looks like SQL but was not read: no rule ran on it, and why. */
