@@ -204,6 +204,12 @@ export interface ScanOptions {
   isCancelled?: () => boolean;
   /** After each file (progress). */
   onFile?: (p: { file: string; index: number; findings: Finding[]; sites: number }) => void;
+  /**
+   * Once every file is read: the files whose findings the whole-scan passes changed after their onFile
+   * (findings that needed every file — cross-file N+1, Rails and DRF views — and context adjustments), each
+   * with its final findings. A caller that shows findings per file as they come shows these again.
+   */
+  onRevised?: (p: { file: string; findings: Finding[] }) => void;
   /** Problems with one file (extraction or an analyzer failed); the scan goes on. */
   onError?: (file: string, message: string) => void;
   /** SQL discovery; defaults to extractSqlSites over the shared tree. */
@@ -295,6 +301,8 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
   const imports = new ImportGraph();
   /** Files in the order they were read (for the findings that come after the last one). */
   const walked = new Map<string, number>();
+  /** What onFile reported per file, to tell which files the whole-scan passes changed. */
+  const reported = new Map<string, string>();
   const textContexts = new Map<string, CodeContext>();
   for await (const file of files as AsyncIterable<FileInput>) {
     // Built code (a minified bundle) holds no data access of the app's: left out, and counted.
@@ -323,6 +331,7 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
     if (opts.keepSites) result.siteList.push(...r.sites);
     result.timings.extractMs += r.timings.extractMs;
     for (const [id, ms] of Object.entries(r.timings.analyzers)) result.timings.analyzers[id] = (result.timings.analyzers[id] ?? 0) + ms;
+    if (opts.onRevised) reported.set(file.path, findingsKey(r.findings));
     opts.onFile?.({ file: file.path, index: result.files - 1, findings: r.findings, sites: r.sites.length });
   }
   if (!result.cancelled) {
@@ -350,7 +359,20 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
   if (!result.cancelled) for (const a of opts.analyzers) if (a.adjust) result.findings = a.adjust(result.findings, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   // A module that only one-off code imports (a management command, a seed) runs where they run.
   if (!result.cancelled) result.findings = applyImportContexts(result.findings, imports.contexts(), opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
+  if (!result.cancelled && opts.onRevised) {
+    const byFile = new Map<string, Finding[]>();
+    for (const f of result.findings) if (f.file !== undefined) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
+    for (const file of new Set([...reported.keys(), ...byFile.keys()])) {
+      const findings = byFile.get(file) ?? [];
+      if (reported.get(file) !== findingsKey(findings)) opts.onRevised({ file, findings });
+    }
+  }
   return result;
+}
+
+/** A file's findings as one comparable string (rule, place, severity, message). */
+function findingsKey(findings: readonly Finding[]): string {
+  return findings.map((f) => `${f.ruleId}|${f.span.start}|${f.span.end}|${f.severity}|${f.message}`).join('\n');
 }
 
 function ruleMetaOf(analyzers: readonly Analyzer[]): RuleMeta[] {

@@ -45,8 +45,13 @@ export interface DocumentAnalysisApi {
   clearScan(): void;
   /** Analyse an open document now, in full (Scan Workspace does this for open files). */
   refresh(doc: vscode.TextDocument): Promise<void>;
-  /** Analyse every open document again, in full (e.g. after an index was created). */
+  /** Analyse every open document again, in full (e.g. after a setting changed). */
   refreshAll(): void;
+  /**
+   * PG Lens changed the database's catalog (an index created or dropped, a table analysed): the rules' catalog facts
+   * are read again and every open document analysed again with them.
+   */
+  catalogChanged(): void;
 }
 
 export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable {
@@ -161,6 +166,16 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
+  catalogChanged(): void {
+    // A new evidence source reads the catalog afresh; a run that began with the old one shows nothing (its facts are stale).
+    this.evidence = undefined;
+    this.generation++;
+    this.refreshAll();
+  }
+
+  /** Counts catalog changes: a run's findings are shown only if no change came while it ran. */
+  private generation = 0;
+
   private schedule(doc: vscode.TextDocument, delay: number, editing = false): void {
     if (!analysable(doc)) return;
     const key = doc.uri.toString();
@@ -176,6 +191,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   async refresh(doc: vscode.TextDocument, editing = false): Promise<void> {
     if (!analysable(doc)) return;
     const version = doc.version;
+    const generation = this.generation;
     const key = doc.uri.toString();
     try {
       const { analyzeFile } = await import('../core/scan');
@@ -190,7 +206,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
         { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, extract: async () => ({ sites, unread: this.ctx.sites.unreadFor?.(doc) }), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
-      if (doc.isClosed || doc.version !== version) return; // a newer version is scheduled
+      if (doc.isClosed || doc.version !== version || generation !== this.generation) return; // a newer run is scheduled
       this.show(doc, key, version, r.findings);
     } catch (e) {
       this.ctx.log.warn(`Analysis failed on ${doc.uri.fsPath}: ${errorMessage(e)}`);

@@ -3,6 +3,7 @@
  * WorkspaceConfiguration. In an untrusted workspace, workspace-level connection settings are ignored.
  */
 import * as vscode from 'vscode';
+import { workspaceSettingsFile } from '../core/connection/settings';
 
 const SECTION = 'pgLens';
 
@@ -21,7 +22,7 @@ function toTarget(origin: ProfileOrigin): vscode.ConfigurationTarget {
 
 /** How a scope is named to a person. */
 export function describeOrigin(origin: ProfileOrigin): string {
-  return origin === 'workspace' ? 'workspace settings (.vscode/settings.json)' : 'user settings';
+  return origin === 'workspace' ? `workspace settings (${workspaceSettingsFile(vscode.workspace.workspaceFile)})` : 'user settings';
 }
 
 export class Config {

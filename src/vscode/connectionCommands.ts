@@ -66,6 +66,16 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     if (profile.sslrootcert) stored.sslrootcert = profile.sslrootcert;
     // Write where it takes effect: the scope whose list is in effect (a workspace's own list replaces the user's).
     const target = config.connectionsTarget();
+    if (target === 'workspace') {
+      // A workspace cannot redefine a login the user's settings hold: written there it would be left out. Use the user's.
+      const { userProfileStandingFor } = await import('../core/connection/settings');
+      const mine = userProfileStandingFor(config.connectionsIn('user'), stored);
+      if (mine) {
+        await connections.whileWriting(() => config.update('activeConnection', mine, config.activeConnectionTarget()));
+        void vscode.window.showInformationMessage(`PG Lens: your user settings already have "${mine}" for ${describeProfile(profile)}; a workspace cannot redefine it, so "${name}" was not written. Connected with "${mine}".`);
+        return;
+      }
+    }
     const existing = config.connectionsIn(target).filter((c: any) => c?.name !== name);
     await connections.whileWriting(async () => {
       await config.update('connections', [...existing, stored], target);

@@ -533,6 +533,8 @@ class DashboardPanel implements vscode.Disposable {
       if (result.ok) void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
       else void vscode.window.showErrorMessage(`PG Lens: ${result.statement} failed: ${result.message}`);
       if (action.kind === 'reset-statements') this.reader?.resetBaseline();
+      // An index dropped or a table analysed changes what the rules read from the catalog.
+      if (result.ok && (action.kind === 'drop-index' || action.kind === 'analyze' || action.kind === 'vacuum-analyze')) this.ctx.analysis.catalogChanged();
       this.healthAt = 0;
       this.schedule(0);
     } catch (e) {

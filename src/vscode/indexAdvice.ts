@@ -297,7 +297,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (result.ok) {
       void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
       this.state = undefined;
-      this.ctx.analysis.refreshAll();
+      this.ctx.analysis.catalogChanged();
     } else {
       void vscode.window.showErrorMessage(`PG Lens: ${result.message}`);
     }

@@ -7,7 +7,7 @@
  */
 import * as vscode from 'vscode';
 import type { FileInput } from '../core/scan';
-import type { Severity } from '../core/findings';
+import type { Finding, Severity } from '../core/findings';
 import type { PgLensContext } from './main';
 import { positionsOf } from './findingActions';
 import { errorMessage } from '../core/safeText';
@@ -70,6 +70,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
           }
         }
         ctx.analysis.clearScan();
+        const revised: { file: string; findings: Finding[] }[] = [];
         const result = await scanFiles(files(), {
           analyzers: await ctx.analysis.analyzers(),
           severity: ctx.config.rulesSeverity,
@@ -82,7 +83,14 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
             textCache.delete(file);
             progress.report({ message: `${countOf(index + 1, 'file')} · ${vscode.workspace.asRelativePath(uri)}` });
           },
+          // Findings that needed every file (cross-file N+1, Rails/DRF views) and whole-scan context changes:
+          // shown again once the scan knows them, as `pg-lens scan` reports them.
+          onRevised: ({ file, findings }) => revised.push({ file, findings }),
       });
+      for (const r of revised) {
+        const text = await readSourceText(r.file);
+        if (text !== undefined) ctx.analysis.publishScan(vscode.Uri.file(r.file), r.findings, positionsOf(text));
+      }
       // The counts a person compares with the Problems panel: every PG Lens problem there now, open
       // files (analysed live) included, not only the files read from disk.
       const c = problemCounts();

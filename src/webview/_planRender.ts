@@ -347,7 +347,8 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
     const m = n.metrics;
     const worst = n.warnings.reduce((g, w) => Math.max(g, w.grade), 0);
     // A figure and its share are each one unbreakable piece: a narrow pane broke "554.00 (100%" ⏎ ")"; lines break between them.
-    const pieces = (text: string) => text.split(/\s(?=\()/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
+    // Whole pieces: a figure, its share "(24%)", and "of 280k est." — a narrow card breaks between them, never inside.
+    const pieces = (text: string) => text.split(/\s(?=\(|of\s)/).flatMap((p, i) => [i ? ' ' : undefined, h(doc, 'span', { class: 'nb' }, p)]);
     const meter = (label: string, share: number, text: string) =>
       h(doc, 'div', { class: 'meter' }, h(doc, 'span', { class: 'k' }, label), bar(doc, share), h(doc, 'span', { class: 'v' }, ...pieces(text)));
     const c = h(doc, 'div', { class: `card${m.onHotPath ? ' hot' : ''}${worst ? ` grade-${worst}` : ''}${n.id === selected ? ' selected' : ''}`, tabindex: '0', 'data-node': String(n.id) },
@@ -579,17 +580,19 @@ export function renderCompare(root: HTMLElement, before: PlanPayload, after: Pla
       ...(payload.params?.length ? [h(doc, 'p', { class: 'params' }, `Parameters: ${shownParams(payload)}`)] : []), h(doc, 'pre', { class: 'raw' }, planText(p)));
   root.appendChild(h(doc, 'div', { class: 'compare' }, side('Before', a, before), side('After', b, after)));
   const table = h(doc, 'table', { class: 'nodes diff' });
-  table.appendChild(h(doc, 'thead', {}, h(doc, 'tr', {}, ...['Node', 'Change', c.analyzed ? 'Δ self time' : 'Δ self cost', 'Δ rows', 'Δ shared blocks', 'After / before'].map((x) => h(doc, 'th', { scope: 'col' }, x)))));
+  const heads = ['Node', 'Change', c.analyzed ? 'Δ self time' : 'Δ self cost', 'Δ rows', 'Δ shared blocks', 'After / before'];
+  table.appendChild(h(doc, 'thead', {}, h(doc, 'tr', {}, ...heads.map((x) => h(doc, 'th', { scope: 'col' }, x)))));
   const tbody = h(doc, 'tbody');
   const sign = (x: number | undefined, f: (v: number) => string) => (x === undefined ? '–' : `${x > 0 ? '+' : x < 0 ? '−' : ''}${f(Math.abs(x))}`);
   for (const d of c.nodes.slice(0, TABLE_LIMIT)) {
     tbody.appendChild(h(doc, 'tr', { class: `status-${d.status}` },
+      // data-label: a narrow pane stacks each row's cells under their names (media/plan.css).
       h(doc, 'td', {}, d.label),
-      h(doc, 'td', {}, d.status),
-      h(doc, 'td', { class: 'num' }, c.analyzed ? sign(d.dExclusiveMs, fmtMs) : sign(d.dExclusiveCost, fmtCost)),
-      h(doc, 'td', { class: 'num' }, sign(d.dRows, fmtCount)),
-      h(doc, 'td', { class: 'num' }, sign(d.dSharedBlocks, fmtCount)),
-      h(doc, 'td', { class: 'num' }, d.ratio !== undefined ? `${d.ratio.toFixed(2)}×` : '–')));
+      h(doc, 'td', { 'data-label': heads[1] }, d.status),
+      h(doc, 'td', { class: 'num', 'data-label': heads[2] }, c.analyzed ? sign(d.dExclusiveMs, fmtMs) : sign(d.dExclusiveCost, fmtCost)),
+      h(doc, 'td', { class: 'num', 'data-label': heads[3] }, sign(d.dRows, fmtCount)),
+      h(doc, 'td', { class: 'num', 'data-label': heads[4] }, sign(d.dSharedBlocks, fmtCount)),
+      h(doc, 'td', { class: 'num', 'data-label': heads[5] }, d.ratio !== undefined ? `${d.ratio.toFixed(2)}×` : '–')));
   }
   table.appendChild(tbody);
   root.appendChild(table);

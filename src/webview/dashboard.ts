@@ -248,9 +248,10 @@ function pushSeries(): void {
 function actionButton(action: MaintenanceAction, label?: string): HTMLButtonElement {
   const key = actionKey(action);
   const busy = pending.get(key);
-  // Destructive actions (DROP INDEX, terminate, reset statistics) look like what they are: never the main button.
+  // Destructive actions (DROP INDEX, terminate, reset statistics) look like what they are: never the main button; nor
+  // does cancelling another session's query (its work is lost).
   return h('button', {
-    class: isDestructive(action.kind) ? 'action danger' : 'action',
+    class: isDestructive(action.kind) ? 'action danger' : action.kind === 'cancel-backend' ? 'action quiet' : 'action',
     text: busy ?? label ?? ACTION_TITLES[action.kind],
     disabled: readOnly || !!busy,
     title: readOnly ? 'No maintenance actions on production profiles.' : `${ACTION_TITLES[action.kind]} (you confirm it in a dialog)`,

@@ -112,7 +112,10 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   const cols = `${s.columns.join(', ')}`;
   const lines: string[] = [];
   const figures = s.costAfter !== null ? `cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${costDrop(s.costBefore, s.costAfter)})` : 'may help';
-  lines.push(`$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${PROOF[s.verifiedBy]}`, '');
+  lines.push(`$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${PROOF[s.verifiedBy]}`);
+  // The action under the head line: VS Code caps a hover's height, and with an N+1 or a rule on the same statement the
+  // lines below it scroll out of sight (a person found "Create index now" below the fold).
+  lines.push([o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined, `[Why](${o.docs})`, 'more fixes: Ctrl+.'].filter(Boolean).join(' · '), '');
   lines.push('```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '');
   const evidence: string[] = [];
   const via = indexNode(s);
@@ -122,6 +125,5 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   if (s.indexSizeBytes) evidence.push(`about ${formatBytes(s.indexSizeBytes)}`);
   lines.push(evidence.join(' · '), '');
   if (o.alsoServes?.length) lines.push(`One index for ${o.alsoServes.length === 1 ? 'both' : `${o.alsoServes.length + 1} statements`}: also serves ${o.alsoServes.map((l) => `\`${l.replace(/`/g, '')}\``).join(', ')}.`, '');
-  lines.push([o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined, `[Why](${o.docs})`, 'more fixes: Ctrl+.'].filter(Boolean).join(' · '));
-  return lines.join('\n');
+  return lines.join('\n').trimEnd();
 }

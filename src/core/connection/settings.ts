@@ -78,6 +78,27 @@ export function mergeConnectionSettings(user: readonly unknown[], workspace: rea
 }
 
 /**
+ * Where a workspace's settings live, as a person names the file: a multi-root workspace keeps them in its
+ * .code-workspace file (untitled: not saved yet), a folder in .vscode/settings.json.
+ */
+export function workspaceSettingsFile(workspaceFile: { scheme: string; path: string } | undefined): string {
+  if (!workspaceFile) return '.vscode/settings.json';
+  if (workspaceFile.scheme === 'untitled') return 'the untitled workspace';
+  return workspaceFile.path.split('/').pop() || workspaceFile.path;
+}
+
+/**
+ * The user profile a new workspace profile would be left out for (same name, or same server, database and user), or
+ * undefined when the workspace may add it. Add Connection asks before writing: a profile written and then left out is
+ * announced as added while another name stays in the status bar, and is in neither Select nor Remove Connection.
+ */
+export function userProfileStandingFor(user: readonly unknown[], candidate: unknown): string | undefined {
+  const { profiles } = mergeConnectionSettings(user, [candidate]);
+  if (profiles.some((p) => p.origin === 'workspace')) return undefined;
+  return profiles.find((p) => p.standsForWorkspace)?.profile.name;
+}
+
+/**
  * The name of the profile to connect to. `chosen` is pgLens.activeConnection as each scope sets it. The workspace's own
  * choice comes first. A workspace that keeps its own connection list opens on one of its profiles: a choice in user
  * settings was made in another folder (user settings follow the person from folder to folder) and counts here only when

@@ -22,7 +22,7 @@ import { adapterFor, classifyCall } from '../languages';
 import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
-import { cacheLoaderCall, goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
 export const RULE_ID = 'n-plus-one';
@@ -293,7 +293,7 @@ class Detector {
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       // So does a serializer's method field, once per serialized object.
       const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || fallbackOfBatch(li.node, callee) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       // `super().to_representation(x)` is the parent class's method, not another file's function of that name;
       // in a serializer method, a call only when the parent serializer did not hand the rows over is a fallback.
       if (!inLoop && (/^super(\(\))?\./.test(n.text) || (li.kind === 'serializer' && li.variable && this.isFallback(n, li.body, li.variable)))) continue;
@@ -1276,7 +1276,7 @@ class Detector {
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;
     if (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(node)) return;
-    if (this.runsOnceThenExits(node, li) || underKeyTest(node, li.body, li.variable)) return;
+    if (this.runsOnceThenExits(node, li) || underKeyTest(node, li.body, li.variable) || fallbackOfBatch(li.node, call.method)) return;
     // In a callback the loop hands to a scheduler (`for s of servers: scheduleJob(…, async () => …)`): runs later, per job.
     if (this.deferredWithin(node, li.node)) return;
     if (this.isSteppedBatch(li)) return;

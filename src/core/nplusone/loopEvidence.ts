@@ -106,3 +106,34 @@ export function cacheLoaderCall(name: string | undefined, text: string): boolean
   const recv = text.slice(0, Math.max(0, text.indexOf(name) - 1));
   return /^(?:fetch|wrap|remember|rememberForever|getOrFetch)$/.test(name) && /(?:^|[.\w])(?:cache|Cache|redis|memcache)\w*$/.test(recv.trim().replace(/\($/, ''));
 }
+
+/**
+ * The loop is the fallback of a batched call that failed: it sits in the error branch (`if err != nil`,
+ * `except …:`, `catch (…)`) right after the same function was called for the whole list (`outs, err :=
+ * repo.GetOutputs(ctx, allIDs); if err != nil { for … { repo.GetOutputs(ctx, one) } }`). The per-item
+ * calls run only when the batch fails: the batched form is already there.
+ */
+export function fallbackOfBatch(loop: Node, callee: string): boolean {
+  if (!/^[A-Za-z_$][\w$]*$/.test(callee)) return false;
+  const called = new RegExp(`(^|[^\\w$])${callee}\\s*\\(`);
+  let child: Node = loop;
+  for (let p: Node | null = loop.parent; p; p = p.parent) {
+    if (/^(function_declaration|method_declaration|function_definition|method_definition|func_literal|arrow_function|function_expression)$/.test(p.type)) return false;
+    if (/^(if_statement|if)$/.test(p.type)) {
+      const cond = p.childForFieldName('condition');
+      const cons = p.childForFieldName('consequence');
+      if (cond && cons && cons.startIndex <= child.startIndex && child.endIndex <= cons.endIndex && /^\(?\s*\w*[Ee]rr\w*\s*!=\s*nil\s*\)?$/.test(cond.text.trim())) {
+        // The statement before the `if` (or its initializer) made the batched call.
+        const before = [p.childForFieldName('initializer'), p.previousNamedSibling].filter((x): x is Node => !!x);
+        return before.some((b) => called.test(b.text));
+      }
+    }
+    if (/^(except_clause|catch_clause|rescue)$/.test(p.type)) {
+      const tryNode = p.parent;
+      const body = tryNode?.childForFieldName('body') ?? tryNode?.namedChildren.find((c) => c !== null && /block/.test(c.type)) ?? null;
+      return !!body && called.test(body.text);
+    }
+    child = p;
+  }
+  return false;
+}

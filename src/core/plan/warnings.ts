@@ -97,6 +97,18 @@ function emptyInner(plan: Plan, join: PlanNode): boolean {
   return !!inner && inner.metrics.actualRows === 0 && !inner.metrics.neverExecuted;
 }
 
+/** What a join's inner side reads, for a message that tells one join from another: its first table, CTE or function. */
+function innerReads(plan: Plan, join: PlanNode): string | undefined {
+  const inner = join.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Inner);
+  for (const stack = inner ? [inner] : []; stack.length; ) {
+    const x = stack.shift()!;
+    const name = x.raw[K.RelationName] ?? x.raw[K.CteName] ?? x.raw[K.FunctionName];
+    if (typeof name === 'string' && name) return name;
+    stack.push(...x.children.map((c) => plan.nodes[c]));
+  }
+  return undefined;
+}
+
 /** Nodes that report fewer rows than they handle, by design (PostgreSQL documents both). */
 function rowsNotComparable(n: PlanNode): boolean {
   const t = n.raw[K.NodeType];
@@ -186,7 +198,10 @@ export function gradeNode(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc:
     if (outer) {
       const rows = outer.metrics.actualRowsTotal ?? outer.metrics.estRows * outer.metrics.estLoops;
       const t = THRESHOLDS.nestedLoopOuterRows;
-      add('nested-loop-many', rows >= t[1] ? 2 : rows >= t[0] ? 1 : 0, () => `Nested Loop runs its inner side ${fmtCount(rows)} times (once per outer row).`);
+      add('nested-loop-many', rows >= t[1] ? 2 : rows >= t[0] ? 1 : 0, () => {
+        const reads = innerReads(plan, n);
+        return `Nested Loop runs its inner side${reads ? ` (on ${reads})` : ''} ${fmtCount(rows)} times (once per outer row).`;
+      });
     }
   }
 

@@ -20,6 +20,7 @@ export type Library =
   | 'gorm'
   | 'spring-data'
   | 'aiosql'
+  | 'named-query'
   | 'mybatis';
 
 const IMPORTS: [Library, RegExp][] = [
@@ -39,12 +40,20 @@ const IMPORTS: [Library, RegExp][] = [
 /** The library a site's SQL comes from or a file's code uses. */
 export function libraryOf(file: string, text: string, site?: Pick<SqlSite, 'api'>): Library | undefined {
   if (site?.api === 'mybatis') return 'mybatis';
-  if (site?.api === 'named-query') return 'aiosql';
+  // `-- name:` files: aiosql (Python) takes :name parameters; goyesql, dotsql and the like (Go, listmonk) take $n.
+  if (site?.api === 'named-query') return usesPositionalParameters(text) ? 'named-query' : 'aiosql';
   for (const [lib, re] of IMPORTS) {
     if (lib === 'activerecord' && !/\.rb$/.test(file)) continue;
     if (re.test(text)) return lib;
   }
   return undefined;
+}
+
+/** Does the file's SQL take $1-style parameters rather than :name ones (a `::type` cast is not a parameter)? */
+function usesPositionalParameters(text: string): boolean {
+  const positional = (text.match(/\$\d+/g) ?? []).length;
+  const named = (text.match(/(?<![:\w]):[A-Za-z_]\w*/g) ?? []).length;
+  return positional > named;
 }
 
 /** Keyset pagination through each library's API. */
@@ -61,6 +70,7 @@ const KEYSET: Record<Library, string> = {
   gorm: 'Use keyset pagination: db.Where("id > ?", lastID).Order("id").Limit(n) instead of .Offset().',
   'spring-data': 'Use keyset scrolling: a Window<T> query method with ScrollPosition.keyset() (Spring Data 3.1+), or findByIdGreaterThanOrderByIdAsc(lastId, Limit.of(n)), instead of a Pageable offset.',
   aiosql: 'Change the named query to take the last key instead of an offset — WHERE id > :last_id ORDER BY id LIMIT :limit — and pass last_id= where it is called (queries.<name>(conn, last_id=…, limit=…)).',
+  'named-query': 'Change the named query to take the last key instead of an offset — WHERE id > $n ORDER BY id LIMIT $m, with the next free parameter numbers — and pass the last row\'s id where it is called instead of the offset.',
   mybatis: 'Change the mapper statement to take the last key instead of an offset — WHERE id &gt; #{lastId} ORDER BY id LIMIT #{limit} — and add lastId to the mapper method (PageHelper.startPage pages by offset too).',
 };
 
@@ -82,6 +92,7 @@ const UNBOUNDED: Partial<Record<Library, string>> = {
   sequelize: 'Page with limit and a where on the last key, aggregate in SQL (count/sum with group), or read in batches if every row is needed.',
   prisma: 'Page with take and cursor, aggregate with groupBy/aggregate/count, or read in batches if every row is needed.',
   aiosql: 'Give the named query a LIMIT :limit and keyset pagination (WHERE id > :last_id), or aggregate in SQL; the callers pass the new parameters.',
+  'named-query': 'Give the named query a LIMIT and keyset pagination (WHERE id > the last id, each a new $n parameter), or aggregate in SQL; the callers pass the new parameters.',
   mybatis: 'Give the mapper statement a LIMIT #{limit} and keyset pagination (WHERE id &gt; #{lastId}), or aggregate in SQL; use a Cursor<T> result or a ResultHandler if every row is needed.',
 };
 
@@ -94,6 +105,7 @@ const COLUMNS: Partial<Record<Library, string>> = {
   sequelize: "Ask only for the columns used: attributes: ['a', 'b'].",
   typeorm: 'Ask only for the columns used: select: { a: true, b: true } (or .select([...]) on a query builder).',
   aiosql: 'Name the columns in the named query; the record keys its callers read stay the same.',
+  'named-query': 'Name the columns in the named query; the fields its callers read stay the same.',
   mybatis: 'Name the columns in the statement (or in a shared <sql id> column list included with <include refid>); keep the resultMap in step.',
 };
 

@@ -685,3 +685,18 @@ function parametersIn(e: unknown): number[] {
   walk(e);
   return out;
 }
+
+/**
+ * Is `$n` an array in the statement (`$n::bigint[]`, `= ANY($n)`)? Explain Analyze asks its value as text; "1000" for an
+ * array was PostgreSQL's "malformed array literal" (person8's hour).
+ */
+export function isArrayParameter(sql: string, n: number): boolean {
+  return new RegExp(`\\$${n}\\s*::\\s*[\\w." (),]+?\\[\\]|\\bANY\\s*\\(\\s*\\$${n}\\b`, 'i').test(sql);
+}
+
+/** A value typed for an array parameter as PostgreSQL's array literal: "1000" → "{1000}", "1, 2" → "{1,2}"; "{…}" as typed. */
+export function arrayLiteralOf(typed: string): string {
+  const t = typed.trim();
+  if (t.startsWith('{')) return t;
+  return `{${t.split(',').map((x) => x.trim()).filter((x) => x !== '').join(',')}}`;
+}

@@ -375,15 +375,16 @@ class PlansFeature implements vscode.Disposable {
     const values: unknown[] = [];
     const before = this.paramMemory.get(site.sql);
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
-    const { parameterUses } = await import('../../core/sql/predicates');
+    const { parameterUses, isArrayParameter, arrayLiteralOf } = await import('../../core/sql/predicates');
     const uses = parameterUses(site.sql);
     for (let i = 1; i <= count; i++) {
       const use = uses.get(i);
       const last = before?.[i - 1];
       if (i === 1) onShown?.();
-      const v = await vscode.window.showInputBox({ title: `Value for $${i}${count > 1 ? ` (${i} of ${count})` : ''}`, prompt: `${use ? `In the query: ${use}. ` : ''}Empty = NULL.`, value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
+      const array = isArrayParameter(site.sql, i);
+      const v = await vscode.window.showInputBox({ title: `Value for $${i}${count > 1 ? ` (${i} of ${count})` : ''}`, prompt: `${use ? `In the query: ${use}. ` : ''}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}Empty = NULL.`, value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
-      values.push(v === '' ? null : v);
+      values.push(v === '' ? null : array ? arrayLiteralOf(v) : v);
     }
     this.paramMemory.set(site.sql, values);
     return values;

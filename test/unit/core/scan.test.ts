@@ -8,6 +8,7 @@ import type { Finding } from '../../../src/core/findings';
 import { analyzeFile, functionAnalyzer, reachesLevel, rulesAnalyzer, scanFiles, scanSummaryLine } from '../../../src/core/scan';
 import { parseOne } from '../../../src/core/sql/parse';
 import { nPlusOneAnalyzer } from '../../../src/core/nplusone/analyzer';
+import { CROSS_FILE_REPO, CROSS_FILE_SERVICE } from '../support/nplusoneFixtures';
 import { treeSitterParseCount } from '../../../src/core/syntax/treeSitter';
 
 const APP = [
@@ -100,5 +101,24 @@ describe('scanSummaryLine', () => {
     assert.equal(line, 'Scanned 871 files in 13.0 s: 0 errors, 1 warning, 0 infos in the Problems panel; 12 hints (faded text in the editor, not listed there).');
     assert.equal(scanSummaryLine({ cancelled: true, files: 1, seconds: 0.2, counts: { error: 1, warning: 0, info: 2, hint: 0 }, withDb: false }),
       'Scan cancelled after 1 file in 0.2 s: 1 error, 0 warnings, 2 infos in the Problems panel (no database: static rules only).');
+  });
+});
+
+describe('core/scan onRevised: what the whole-scan passes add reaches a per-file caller', () => {
+  // The editor's Scan Workspace shows each file's findings as it is read (onFile). A finding that needs every
+  // file (here: a loop in service.py calling a repository method of another file that queries) only exists
+  // once all are read; without onRevised the editor never showed it while `pg-lens scan` reported it.
+  it('gives the final findings of each file the end passes changed, and only those', async () => {
+    const perFile = new Map<string, Finding[]>();
+    const revised: { file: string; findings: Finding[] }[] = [];
+    const result = await scanFiles(
+      [{ path: 'app/repository.py', text: CROSS_FILE_REPO }, { path: 'app/service.py', text: CROSS_FILE_SERVICE }, { path: 'app/other.py', text: 'x = 1\n' }],
+      { analyzers: [nPlusOneAnalyzer()], onFile: ({ file, findings }) => perFile.set(file, findings), onRevised: (r) => revised.push(r) },
+    );
+    const crossFile = result.findings.filter((f) => /reaches the database/.test(f.message));
+    assert.equal(crossFile.length, 1, JSON.stringify(result.findings.map((f) => f.message)));
+    assert.equal(perFile.get('app/service.py')?.some((f) => /reaches the database/.test(f.message)), false, 'the per-file pass cannot know it');
+    assert.deepEqual(revised.map((r) => r.file), ['app/service.py']);
+    assert.deepEqual(revised[0].findings.map((f) => f.message), result.findings.filter((f) => f.file === 'app/service.py').map((f) => f.message));
   });
 });

@@ -79,3 +79,36 @@ export async function scanNPlusOne(files: readonly ScanFile[], keepText = true):
 export async function expectNPlusOneInScan(files: readonly ScanFile[], expected: string[], message?: string): Promise<void> {
   assert.deepEqual((await scanNPlusOne(files)).map((x) => `${x.file}:${x.line}`).sort(), expected, message);
 }
+
+/** A repository method that queries, called from another file (cross-file N+1 fixtures). */
+export const CROSS_FILE_REPO = [
+  'from sqlalchemy import select',
+  'from sqlalchemy.ext.asyncio import AsyncSession',
+  '',
+  'class CustomerRepository:',
+  '    async def fetch_customer(self, session: AsyncSession, customer_id):',
+  '        return await session.scalar(select(Customer).where(Customer.id == customer_id))',
+  '',
+  '    async def customer_label(self, session, customer_id):',
+  '        c = await self.fetch_customer(session, customer_id)',
+  '        return c.name',
+  '',
+  'def render_label(name):',
+  '    return name.upper()',
+  '',
+].join('\n');
+
+/** A loop calling the repository method of CROSS_FILE_REPO once per id. */
+export const CROSS_FILE_SERVICE = [
+  'from app.repository import CustomerRepository',
+  '',
+  'repository = CustomerRepository()',
+  '',
+  'async def labels(session, ids):',
+  '    out = []',
+  '    for customer_id in ids:',
+  '        out.append(await repository.customer_label(session, customer_id))',
+  '        out.append(render_label(str(customer_id)))',
+  '    return out',
+  '',
+].join('\n');

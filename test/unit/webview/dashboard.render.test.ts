@@ -247,15 +247,35 @@ describe('webview/dashboard (in Chromium)', function () {
   it('Activity fits a dashboard beside the editor at 800 px (~437 px): the page does not scroll sideways (it was 462 px wide)', async function () {
     const session = (pid: number, state: string, app: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'shop', user: 'postgres', application: app, clientAddr: null, state, waitEventType: state === 'active' ? 'Lock' : 'Client', waitEvent: state === 'active' ? 'relation' : 'ClientRead', query: 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', querySeconds: 15.6, xactSeconds: 32.4, stateSeconds: 15.6, blockedBy: [], ssl: null, superuser: false, own: false });
     const stats = { ...oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }), sessions: [session(18933, 'idle in transaction', 'p6-blocker'), session(18934, 'active', 'p6-waiter')] };
-    for (const width of [437, 380]) {
+    for (const width of [650, 437, 380]) {
       await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
+        // The webview is as wide as its pane (its media queries read that), the app inside it with the body's margin.
+        await page.setViewportSize({ width: width + 16, height: 900 });
         await showConnected(page, post, stats);
         const m = await page.evaluate(() => {
           const app = document.getElementById('app')!.getBoundingClientRect();
           const activity = [...document.querySelectorAll('table.grid')].find((t) => /p6-waiter/.test(t.textContent ?? ''))!;
-          return { appRight: app.right, tableRight: activity.getBoundingClientRect().right, buttons: activity.querySelectorAll('button').length, cols: [...activity.querySelectorAll('tbody tr:first-child td')].map((td) => Math.round(td.getBoundingClientRect().width)).join(' ') };
+          // Words cut in two across lines ("idle in transacti / on", person8 at a split): a word's range spans two line boxes.
+          const broken: string[] = [];
+          const walker = document.createTreeWalker(activity, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            for (const w of (n.textContent ?? '').matchAll(/[A-Za-z]{4,}/g)) {
+              const r = document.createRange();
+              r.setStart(n, w.index!);
+              r.setEnd(n, w.index! + w[0].length);
+              const tops = new Set([...r.getClientRects()].map((x) => Math.round(x.top)));
+              if (tops.size > 1) broken.push(w[0]);
+            }
+          }
+          // No action on another session looks like the main button (person8: Cancel was styled as the primary button).
+          document.documentElement.style.setProperty('--vscode-button-background', 'rgb(0, 0, 255)');
+          const primary = [...activity.querySelectorAll('button')].filter((b) => getComputedStyle(b).backgroundColor === 'rgb(0, 0, 255)').map((b) => b.textContent);
+          return { primary, broken, appRight: app.right, tableRight: activity.getBoundingClientRect().right, buttons: activity.querySelectorAll('button').length, cols: [...activity.querySelectorAll('tbody tr:first-child td')].map((td) => Math.round(td.getBoundingClientRect().width)).join(' ') };
         });
         assert.equal(m.buttons, 3, 'Cancel + Terminate for the waiter, Terminate for the idle blocker');
+        assert.deepEqual(m.primary, [], 'Cancel and Terminate are not styled as the main button');
+        // Below ~400 px a word may break rather than the page scroll sideways.
+        if (width > 400) assert.deepEqual(m.broken, [], `${width} px: words cut across lines`);
         assert.ok(m.tableRight <= m.appRight + 1, `${width} px: the Activity table ends at ${Math.round(m.tableRight)}, past the pane's ${Math.round(m.appRight)} (columns ${m.cols})`);
       });
     }

@@ -14,7 +14,7 @@ async function bundle(): Promise<string> {
   const esbuild = await import('esbuild');
   const r = await esbuild.build({
     stdin: {
-      contents: "import { renderPlan, renderBenchmark } from './src/webview/_planRender'; (globalThis as any).show = (plan: unknown, view: string) => renderPlan(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: plan as Record<string, unknown>, method: 'analyze', at: 0 }, () => undefined).show(view as 'table'); (globalThis as any).bench = (run: any) => renderBenchmark(document.getElementById('app')!, run);",
+      contents: "import { renderPlan, renderBenchmark, renderCompare } from './src/webview/_planRender'; (globalThis as any).show = (plan: unknown, view: string) => renderPlan(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: plan as Record<string, unknown>, method: 'analyze', at: 0 }, () => undefined).show(view as 'table'); (globalThis as any).bench = (run: any) => renderBenchmark(document.getElementById('app')!, run); (globalThis as any).compare = (a: any, b: any) => renderCompare(document.getElementById('app')!, { title: 'q', sql: 'SELECT 1', plan: a, method: 'analyze', at: 0 }, { title: 'q', sql: 'SELECT 1', plan: b, method: 'analyze', at: 1 });",
       resolveDir: ROOT,
       loader: 'ts',
     },
@@ -106,6 +106,27 @@ describe('webview/plan layout (in Chromium)', function () {
     });
   });
 
+  it('the benchmark table in a ~210 px pane fits it: no value cut at the right edge (person8: "100 (0 faile", "1.5 r", "537 /")', async function () {
+    await withPlanPage(this, 210, async (page) => {
+      const run = { sql: 'SELECT id, status, total_cents, placed_at FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 20', runs: 100, concurrency: 1, errors: 0, p50: 1.5, p95: 8.8, p99: 18.0, mean: 2.9, min: 1.2, max: 24.7, sharedHitPerRun: 537, sharedReadPerRun: 0, throughputPerSec: 188, at: 0, params: ['42'] };
+      await page.evaluate((r) => (globalThis as unknown as { bench(r: unknown): void }).bench(r), run);
+      const over = await page.evaluate(() => Array.from(document.querySelectorAll('table td, table th')).filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((c) => c.textContent));
+      assert.deepEqual(over, [], `cells past the right edge of the pane: ${over.join(' | ')}`);
+    });
+  });
+
+  it('the compare view in a ~210 px pane fits it: its node table does not run past the edge (person8: 382 px in 211)', async function () {
+    await withPlanPage(this, 210, async (page) => {
+      const a = fixturePlan();
+      const b = JSON.parse(JSON.stringify(a));
+      b['Execution Time'] = (a['Execution Time'] ?? 1) * 1.5;
+      await page.evaluate(([x, y]) => (globalThis as unknown as { compare(a: unknown, b: unknown): void }).compare(x, y), [a, b]);
+      assert.ok((await page.locator('table.diff td').count()) > 0, 'the node table is shown');
+      const over = await page.evaluate(() => Array.from(document.querySelectorAll('table.diff td, table.diff th')).filter((c) => c.getBoundingClientRect().right > document.documentElement.clientWidth + 1).map((c) => c.textContent));
+      assert.deepEqual(over, [], `cells past the right edge of the pane: ${over.join(' | ')}`);
+    });
+  });
+
   it('the Diagram in a narrow pane: a meter\'s figure and its share stay whole ("554.00 (100%" ⏎ ")" in a ~190 px pane)', async function () {
     for (const width of [190, 225]) {
       await withPlanPage(this, width, async (page) => {
@@ -121,6 +142,15 @@ describe('webview/plan layout (in Chromium)', function () {
         }
       });
     }
+  });
+
+  it('the Diagram at ~210 px: a rows value does not run over its bar (person8: "██████1050 of 280k est" on listmonk\'s plan)', async function () {
+    await withPlanPage(this, 211, async (page) => {
+      const plan = { Plan: { 'Node Type': 'Index Scan', 'Index Name': 'campaign_views_pkey', 'Relation Name': 'campaign_views', Schema: 'public', Alias: 'campaign_views', 'Startup Cost': 0.4, 'Total Cost': 11000, 'Plan Rows': 280000, 'Plan Width': 60, 'Actual Startup Time': 0.01, 'Actual Total Time': 3.2, 'Actual Rows': 1050, 'Actual Loops': 1, 'Shared Hit Blocks': 14 }, 'Execution Time': 13.3 };
+      await show(page, plan, 'diagram');
+      const over = await page.evaluate(() => Array.from(document.querySelectorAll('.diagram .meter')).filter((m) => m.querySelector('.v')!.getBoundingClientRect().left < m.children[1].getBoundingClientRect().right - 0.5).map((m) => `${m.textContent} (bar ${Math.round(m.children[1].getBoundingClientRect().left)}–${Math.round(m.children[1].getBoundingClientRect().right)}, value from ${Math.round(m.querySelector('.v')!.getBoundingClientRect().left)}; ${m.children.length} children: ${Array.from(m.children).map((c) => c.className).join(',')})`));
+      assert.deepEqual(over, [], `values drawn over their bars: ${over.join(' | ')}`);
+    });
   });
 
   it('one estimated row reads "1 row est." in the tree (it read "1 rows est."; the hover already said "1 row est.")', async function () {

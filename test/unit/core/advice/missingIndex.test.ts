@@ -67,6 +67,8 @@ describe('core/advice/missingIndex', () => {
       assert.ok(text.includes('```sql\nCREATE INDEX CONCURRENTLY orders_customer_id_idx ON orders (customer_id);\n```'));
       assert.ok(text.includes('Seq Scan on orders (32k rows) → Bitmap Index Scan using orders\\_customer\\_id\\_idx · equality on customer\\_id · about 408 kB'), text);
       assert.equal((text.match(/\]\(command:/g) ?? []).length, 1, 'one action');
+      // Under the head line, where a hover capped in height still shows it (person8: below the fold when an N+1 shared the statement).
+      assert.match(lines[1], /^\[Create index now\]\(command:pgLens\.createIndexNow\?x\) · \[Why\]\(https:\/\/d\)/);
       assert.ok(!/Plan before|Plan with the index|cost=/.test(text), 'no plan dumps: the plan hover below shows the plan');
       assert.ok(text.split('\n').length <= 10, `short: ${text.split('\n').length} lines`);
     });

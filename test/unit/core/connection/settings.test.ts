@@ -1,7 +1,7 @@
 /** Issue 12 item 7: a workspace adds profiles, never redefines or downgrades the user's; secrets are keyed by identity. */
 import * as assert from 'node:assert/strict';
 import { secretKey } from '../../../../src/core/connection/profile';
-import { activeProfileName, looksLikeProduction, mergeConnectionSettings } from '../../../../src/core/connection/settings';
+import { activeProfileName, looksLikeProduction, mergeConnectionSettings, userProfileStandingFor, workspaceSettingsFile } from '../../../../src/core/connection/settings';
 
 const prod = { name: 'shop prod', host: 'db.internal', port: 5432, database: 'shop', user: 'app', environment: 'production' };
 
@@ -71,5 +71,28 @@ describe('core/connection/settings', () => {
   it('looksLikeProduction: words of the host name, never local sockets or loopback', () => {
     for (const h of ['db-prod-1.example.com', 'prod.db', 'shop.production.internal', 'pg-prd', 'live-db']) assert.ok(looksLikeProduction(h), h);
     for (const h of ['localhost', '127.0.0.1', '/var/run/postgresql', 'product-db', 'products.internal', 'db.internal', 'deliver.example']) assert.ok(!looksLikeProduction(h), h);
+  });
+});
+
+describe('core/connection/settings userProfileStandingFor (Add Connection in a workspace with its own list)', () => {
+  // person8's hour: in a two-folder workspace with its own list, Add Connection for the database the user's "listmonk local"
+  // already reaches wrote "two: listmonk" to the workspace, which the merge then left out: "…not in effect", the status bar
+  // on "listmonk local", the new profile in neither Select nor Remove.
+  const user = [{ name: 'listmonk local', host: '127.0.0.1', port: 41285, database: 'listmonk', user: 'postgres', environment: 'development' }];
+  it('names the user profile that would stand for the new one (same server, database and user, or same name)', () => {
+    assert.equal(userProfileStandingFor(user, { name: 'two: listmonk', host: '127.0.0.1', port: 41285, database: 'listmonk', user: 'postgres', environment: 'development' }), 'listmonk local');
+    assert.equal(userProfileStandingFor(user, { name: 'listmonk local', host: '127.0.0.1', port: 41285, database: 'postgres', user: 'postgres', environment: 'development' }), 'listmonk local');
+  });
+  it('is undefined for a profile the workspace may add (another database), or with no user profiles', () => {
+    assert.equal(userProfileStandingFor(user, { name: 'two: postgres db', host: '127.0.0.1', port: 41285, database: 'postgres', user: 'postgres', environment: 'development' }), undefined);
+    assert.equal(userProfileStandingFor([], { name: 'two: listmonk', host: '127.0.0.1', port: 41285, database: 'listmonk', user: 'postgres', environment: 'development' }), undefined);
+  });
+});
+
+describe('core/connection/settings workspaceSettingsFile', () => {
+  it('names the .code-workspace file of a multi-root workspace, not .vscode/settings.json (person8: every label said .vscode/settings.json)', () => {
+    assert.equal(workspaceSettingsFile({ scheme: 'file', path: '/tmp/p8-two.code-workspace' }), 'p8-two.code-workspace');
+    assert.equal(workspaceSettingsFile(undefined), '.vscode/settings.json');
+    assert.equal(workspaceSettingsFile({ scheme: 'untitled', path: 'Untitled-1' }), 'the untitled workspace');
   });
 });

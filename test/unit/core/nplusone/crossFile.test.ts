@@ -1,37 +1,6 @@
 /** N+1 through the app's own layers: a loop calls a function of another file whose body queries. */
 import { strict as assert } from 'node:assert';
-import { scanNPlusOne } from '../../support/nplusoneFixtures';
-
-const repo = [
-  'from sqlalchemy import select',
-  'from sqlalchemy.ext.asyncio import AsyncSession',
-  '',
-  'class CustomerRepository:',
-  '    async def fetch_customer(self, session: AsyncSession, customer_id):',
-  '        return await session.scalar(select(Customer).where(Customer.id == customer_id))',
-  '',
-  '    async def customer_label(self, session, customer_id):',
-  '        c = await self.fetch_customer(session, customer_id)',
-  '        return c.name',
-  '',
-  'def render_label(name):',
-  '    return name.upper()',
-  '',
-].join('\n');
-
-const service = [
-  'from app.repository import CustomerRepository',
-  '',
-  'repository = CustomerRepository()',
-  '',
-  'async def labels(session, ids):',
-  '    out = []',
-  '    for customer_id in ids:',
-  '        out.append(await repository.customer_label(session, customer_id))',
-  '        out.append(render_label(str(customer_id)))',
-  '    return out',
-  '',
-].join('\n');
+import { CROSS_FILE_REPO as repo, CROSS_FILE_SERVICE as service, scanNPlusOne } from '../../support/nplusoneFixtures';
 
 async function scan(files: Record<string, string>) {
   const found = await scanNPlusOne(Object.entries(files).map(([path, text]) => ({ path, text })));

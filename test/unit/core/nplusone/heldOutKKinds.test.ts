@@ -5,6 +5,11 @@
  */
 import { expectNPlusOne, expectNPlusOneInScan } from '../../support/nplusoneFixtures';
 
+/** A Go function that runs one query and closes its rows (the body of a store method). */
+function goQueryFunc(signature: string, query: string): string[] {
+  return [signature, `\trows, err := ${query}`, '\tif err != nil {', '\t\treturn nil, err', '\t}', '\tdefer rows.Close()', '\treturn nil, nil', '}', ''];
+}
+
 describe('core/nplusone kinds seen on held-out-k', () => {
   it('Django: a select_related/prefetch_related path (`a__b__c`) loads every relation it crosses; one it does not name is still lazy', async () => {
     const py = [
@@ -406,16 +411,41 @@ describe('core/nplusone kinds seen on held-out-k', () => {
       '\t}',
       '}',
       '',
-      'func (db *Store) tagsFor(ctx context.Context, id int) ([]string, error) {',
-      '\trows, err := db.reader.QueryContext(ctx, `SELECT name FROM tag WHERE bookmark_id = $1`, id)',
+      ...goQueryFunc('func (db *Store) tagsFor(ctx context.Context, id int) ([]string, error) {', 'db.reader.QueryContext(ctx, `SELECT name FROM tag WHERE bookmark_id = $1`, id)'),
+    ];
+    await expectNPlusOne(go, 'internal/database/mysql.go', [15]);
+  });
+  it('the per-item fallback of a batched call that failed (`outs, err := repo.Outputs(ctx, all); if err != nil { for … { repo.Outputs(ctx, one) } }`) runs only when the batch fails; the same loop outside the error branch is reported', async () => {
+    const go = [
+      'package dispatch',
+      '',
+      'import "context"',
+      '',
+      'func (d *Dispatcher) parents(ctx context.Context, all []string, entries []Entry) {',
+      '\touts, err := d.repo.Tasks().ParentOutputs(ctx, all)',
       '\tif err != nil {',
-      '\t\treturn nil, err',
+      '\t\tfor _, e := range entries {',
+      '\t\t\tone, _ := d.repo.Tasks().ParentOutputs(ctx, e.IDs)',
+      '\t\t\touts = append(outs, one...)',
+      '\t\t}',
       '\t}',
-      '\tdefer rows.Close()',
-      '\treturn nil, nil',
+      '\tfor _, e := range entries {',
+      '\t\t_, _ = d.repo.Tasks().ParentOutputs(ctx, e.IDs)',
+      '\t}',
+      '\t_ = outs',
       '}',
       '',
     ];
-    await expectNPlusOne(go, 'internal/database/mysql.go', [15]);
+    const repo = {
+      path: 'pkg/repository/task.go',
+      text: [
+        'package repository',
+        '',
+        'import "context"',
+        '',
+        ...goQueryFunc('func (r *TaskRepo) ParentOutputs(ctx context.Context, ids []string) ([]Output, error) {', 'r.pool.Query(ctx, `SELECT id, output FROM task_output WHERE run_id = $1`, ids)'),
+      ],
+    };
+    await expectNPlusOneInScan([repo, { path: 'internal/dispatch/dispatcher.go', text: go }], ['internal/dispatch/dispatcher.go:14']);
   });
 });

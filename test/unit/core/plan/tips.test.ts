@@ -131,6 +131,21 @@ describe('core/plan tips on real plans', () => {
     }
   });
 
+  it('two Nested Loops in one plan say which inner side each repeats (person8: the same sentence twice in one hover)', () => {
+    const scan = (rel: string, relation: 'Outer' | 'Inner', rows: number, loops: number) => ({ 'Node Type': 'Index Scan', 'Relation Name': rel, 'Parent Relationship': relation, 'Plan Rows': 1, 'Total Cost': 1, 'Actual Rows': rows, 'Actual Loops': loops, 'Actual Total Time': 0.01 });
+    const p = analyzePlan({ Plan: { 'Node Type': 'Nested Loop', 'Join Type': 'Left', 'Plan Rows': 42000, 'Total Cost': 9000, 'Actual Rows': 42000, 'Actual Loops': 1, 'Actual Total Time': 900, Plans: [
+      { 'Node Type': 'Nested Loop', 'Join Type': 'Left', 'Parent Relationship': 'Outer', 'Plan Rows': 42000, 'Total Cost': 5000, 'Actual Rows': 42000, 'Actual Loops': 1, 'Actual Total Time': 500, Plans: [
+        { 'Node Type': 'Seq Scan', 'Relation Name': 'campaign_views', 'Parent Relationship': 'Outer', 'Plan Rows': 42000, 'Total Cost': 700, 'Actual Rows': 42000, 'Actual Loops': 1, 'Actual Total Time': 20 },
+        scan('campaigns', 'Inner', 1, 42000),
+      ] },
+      scan('subscribers', 'Inner', 1, 42000),
+    ] }, 'Execution Time': 900 });
+    const texts = p.nodes.flatMap((n) => n.warnings.filter((w) => w.kind === 'nested-loop-many').map((w) => w.message));
+    assert.equal(texts.length, 2, texts.join(' | '));
+    assert.notEqual(texts[0], texts[1]);
+    assert.ok(texts.some((t) => /inner side \(on campaigns\)/.test(t)) && texts.some((t) => /inner side \(on subscribers\)/.test(t)), texts.join(' | '));
+  });
+
   it('a Nested Loop repeating a CTE Scan (or a function) gets no "index the join column": there is no table to index', () => {
     const p = analyzePlan({ Plan: { 'Node Type': 'Nested Loop', 'Plan Rows': 100, 'Total Cost': 100, 'Actual Rows': 4379, 'Actual Loops': 1, 'Actual Total Time': 3000, Plans: [
       { 'Node Type': 'Seq Scan', 'Relation Name': 'a', 'Parent Relationship': 'Outer', 'Plan Rows': 4000, 'Total Cost': 10, 'Actual Rows': 4379, 'Actual Loops': 1, 'Actual Total Time': 5 },

@@ -56,4 +56,21 @@ describe('fix text in the words of the library in use', () => {
     assert.match(r2.findings.find((x) => x.ruleId === 'select-star')?.help ?? '', /^Name the columns in the named query/);
     assert.equal(libraryHelp('non-sargable-predicate', 'django'), undefined);
   });
+
+  it('a named-query file with $n parameters (goyesql: listmonk, Go) gets advice in its own parameter style, not aiosql\'s Python call', async () => {
+    // person8's hour on listmonk: "WHERE id > :last_id … pass last_id= where it is called (queries.<name>(conn, last_id=…))".
+    const sql = [
+      '-- name: export-campaign-views',
+      'SELECT campaign_views.campaign_id, campaign_views.created_at',
+      '    FROM campaign_views',
+      '    WHERE campaign_views.created_at >= $1::TIMESTAMP',
+      '    ORDER BY campaign_views.id ASC LIMIT $2 OFFSET $3;',
+      '',
+    ].join('\n');
+    assert.equal(libraryOf('queries/campaigns.sql', sql, { api: 'named-query' }), 'named-query');
+    assert.equal(libraryOf('queries/posts.sql', '-- name: get-posts\nSELECT * FROM posts WHERE author = :author::text LIMIT :limit;\n', { api: 'named-query' }), 'aiosql');
+    const lib = libraryOf('queries/campaigns.sql', sql, { api: 'named-query' });
+    assert.match(libraryHelp('offset-pagination', lib) ?? '', /WHERE id > \$n ORDER BY id LIMIT \$m/);
+    for (const rule of ['offset-pagination', 'unbounded-query', 'select-star']) assert.doesNotMatch(libraryHelp(rule, lib) ?? '', /:last_id|:limit|last_id=|queries\.<name>/, rule);
+  });
 });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { parameterUses, statementShape } from '../../../../src/core/sql/predicates';
+import { arrayLiteralOf, isArrayParameter, parameterUses, statementShape } from '../../../../src/core/sql/predicates';
 
 const table = (sql: string, key: string) => {
   const s = statementShape(sql);
@@ -141,5 +141,21 @@ describe('core/sql/predicates', () => {
     assert.equal(upd.get(2), 'SET note = coalesce($2, note) (orders)');
     assert.equal(upd.get(3), 'id = $3 (orders)');
     assert.equal(parameterUses('SELECT * FROM t ORDER BY a LIMIT 5 OFFSET $1').get(1), 'OFFSET: how many rows to skip');
+  });
+});
+
+describe('core/sql/predicates array parameters (Explain Analyze asks their values)', () => {
+  // person8's hour: "1000" typed for order_id = ANY($1::bigint[]) was PostgreSQL's "malformed array literal: "1000"".
+  it('knows $n is an array from a cast to an array type or = ANY($n)', () => {
+    assert.equal(isArrayParameter('SELECT 1 FROM order_items WHERE order_id = ANY($1::bigint[])', 1), true);
+    assert.equal(isArrayParameter('SELECT 1 FROM t WHERE id = ANY($2)', 2), true);
+    assert.equal(isArrayParameter('SELECT 1 FROM t WHERE tags && $1::varchar(100)[]', 1), true);
+    assert.equal(isArrayParameter('SELECT 1 FROM t WHERE id = $1 AND x = ANY($2)', 1), false);
+    assert.equal(isArrayParameter('SELECT 1 FROM t WHERE id = $10', 1), false);
+  });
+  it('turns what a person types into an array literal', () => {
+    assert.equal(arrayLiteralOf('1000'), '{1000}');
+    assert.equal(arrayLiteralOf(' 1, 2 ,3 '), '{1,2,3}');
+    assert.equal(arrayLiteralOf('{4,5}'), '{4,5}');
   });
 });

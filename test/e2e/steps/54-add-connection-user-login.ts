@@ -1,0 +1,50 @@
+/**
+ * A person's hour (issue 20, session 8): in a workspace with its own connection list, Add Connection for a database the
+ * user's settings already reach (same server, database and user) wrote the new profile to the workspace, where the merge
+ * left it out (a workspace may not redefine a user's login): "…other settings take precedence; it is not in effect", the
+ * status bar on the user's profile, the new one in neither Select nor Remove. Now nothing dead is written, and it says why.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Step } from '../lib/types';
+
+const MINE = 'shop in my user settings (e2e)';
+const ADDED = 'shop added again (e2e)';
+
+export const step: Step = {
+  title: 'Add Connection in a workspace with its own list, for a login the user settings hold: uses that profile, writes nothing dead, says why',
+  async run({ wb, db, workspace, profileName, userSettings, screenshot, log }) {
+    const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
+    const wsFile = path.join(workspace, '.vscode', 'settings.json');
+    const originalUser = fs.existsSync(userSettings) ? fs.readFileSync(userSettings, 'utf8') : '{}';
+    const originalWs = fs.readFileSync(wsFile, 'utf8');
+    const settings = JSON.parse(originalUser) as Record<string, unknown>;
+    const reload = async () => {
+      await wb.page.waitForTimeout(1500);
+      await wb.runCommand('Developer: Reload Window');
+      await wb.page.waitForLoadState('domcontentloaded');
+      await wb.page.waitForTimeout(1000);
+      await wb.waitForWorkbench();
+    };
+    fs.writeFileSync(userSettings, JSON.stringify({ ...settings, 'pgLens.connections': [{ name: MINE, host: db.host, port: db.port, database: 'shop', user: db.user, sslmode: 'disable', environment: 'development' }] }, null, 2));
+    try {
+      await reload();
+      await wb.see(statusFor(MINE), `the status bar on "${MINE}" (the user's profile for the workspace's database)`, 60_000);
+      await wb.addConnection(`postgres://${encodeURIComponent(db.user)}:${encodeURIComponent(db.password)}@${db.host}:${db.port}/shop?sslmode=disable`, ADDED);
+      const toast = await wb.until(async () => (await wb.notifications()).find((n) => /already have/.test(n)), 'a message that the user settings already have a profile for this login', 30_000, async () => (await wb.notifications()).join(' | '));
+      log(`message: ${toast}`);
+      if (!toast.includes(MINE)) throw new Error(`expected the message to name "${MINE}": ${toast}`);
+      await screenshot('uses-user-profile');
+      const ws = fs.readFileSync(wsFile, 'utf8');
+      if (ws.includes(ADDED)) throw new Error(`"${ADDED}" was written to the workspace settings, where it is left out`);
+      await wb.see(statusFor(MINE), `the status bar still on "${MINE}"`, 30_000);
+      if ((await wb.notifications()).some((n) => /not in effect/.test(n))) throw new Error('the "not in effect" warning showed');
+    } finally {
+      fs.writeFileSync(userSettings, originalUser);
+      fs.writeFileSync(wsFile, originalWs);
+      await reload();
+    }
+    await wb.see(statusFor(profileName), `the status bar back on "${profileName}"`, 60_000);
+  },
+};
