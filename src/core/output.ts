@@ -74,11 +74,17 @@ export function describeUnreadSql(located: readonly Located[]): string[] {
     if (typeof e.otherDatabase === 'string') elsewhere.set(e.otherDatabase, [...(elsewhere.get(e.otherDatabase) ?? []), at]);
     else (e.runTime ? runTime : other).push(at);
   }
-  const list = (xs: string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
+  return unreadSqlLines(runTime, other, elsewhere);
+}
+
+/** The summary lines for places (`file:line`) of SQL-looking text not read: built at run time, unparsable, another database's. */
+export function unreadSqlLines(runTime: readonly string[], other: readonly string[], elsewhere: ReadonlyMap<string, readonly string[]>): string[] {
+  const list = (xs: readonly string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
+  const looks = (n: number) => `${n} ${n === 1 ? 'string looks' : 'strings look'}`;
   const out: string[] = [];
-  if (runTime.length) out.push(`${runTime.length} ${runTime.length === 1 ? 'string looks' : 'strings look'} like SQL but ${runTime.length === 1 ? 'is' : 'are'} built at run time (not analysed): ${list(runTime)}`);
-  if (other.length) out.push(`${other.length} ${other.length === 1 ? 'string looks' : 'strings look'} like SQL but PostgreSQL cannot parse ${other.length === 1 ? 'it' : 'them'} (not analysed): ${list(other)}`);
-  for (const [db, at] of elsewhere) out.push(`${at.length} ${at.length === 1 ? 'string looks' : 'strings look'} like SQL written for ${db}, not PostgreSQL (not analysed): ${list(at)}`);
+  if (runTime.length) out.push(`${looks(runTime.length)} like SQL but ${runTime.length === 1 ? 'is' : 'are'} built at run time (not analysed): ${list(runTime)}`);
+  if (other.length) out.push(`${looks(other.length)} like SQL but PostgreSQL cannot parse ${other.length === 1 ? 'it' : 'them'} (not analysed): ${list(other)}`);
+  for (const [db, at] of elsewhere) out.push(`${looks(at.length)} like SQL written for ${db}, not PostgreSQL (not analysed): ${list(at)}`);
   return out;
 }
 

@@ -20,7 +20,7 @@ import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect'
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
+import { declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecordedNPlusOne } from './record/findings';
 import { errorMessage } from './safeText';
@@ -103,10 +103,15 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       // Without a database: `lower(email) = …` is served by the `lower(email)` index the schema files create.
       // An OR whose every column leads an index the schema files create can be a BitmapOr: nothing to advise.
       const servedByDeclaredIndex = (f: Finding) => {
-        if (f.ruleId === 'select-star' && !ev) return narrowOrReadWhole(f, opts.declared?.tables, text);
+        if (f.ruleId === 'select-star' && !ev) return readWholeByName(f, opts.declared?.tables, text);
         if (ev || !opts.declared?.size) return false;
         const e = f.evidence ?? {};
-        if (f.ruleId === 'non-sargable-predicate') return typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, typeof e.table === 'string' ? e.table : undefined, e.expression);
+        if (f.ruleId === 'non-sargable-predicate') {
+          const table = typeof e.table === 'string' ? e.table : undefined;
+          // The expression is indexed, or the same WHERE pins a column the schema declares unique (it finds the row).
+          const pinned = Array.isArray(e.pinnedBy) && e.pinnedBy.some((c) => declaredUniqueColumn(opts.declared, table, String(c)));
+          return pinned || (typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, table, e.expression));
+        }
         if (f.ruleId !== 'or-across-columns' || e.acrossTables || !Array.isArray(e.resolved)) return false;
         return (e.resolved as { table?: string; column: string }[]).every((r) => isDeclaredIndexExpression(opts.declared, r.table, r.column));
       };
@@ -138,19 +143,17 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
 }
 
 /**
- * select-star without a database, judged on the schema files' tables: every table it reads is narrow (fewer than 12
- * columns, no large values — the catalog rule's own bar), or the file reads every column of them by name (a row
- * mapper's `rs.getString("file_name")` for each): `*` is then the columns the code uses.
+ * select-star without a database, judged on the schema files' tables: when the file reads every column of each table
+ * by name (a row mapper's `rs.getString("file_name")` for each), `*` is exactly the columns the code uses.
  */
-function narrowOrReadWhole(f: Finding, tables: DeclaredTables | undefined, text: string): boolean {
+function readWholeByName(f: Finding, tables: DeclaredTables | undefined, text: string): boolean {
   const names = f.evidence?.tables;
   if (!tables?.size || !Array.isArray(names) || !names.length) return false;
   const declared = names.map((n) => tables.get(String(n).toLowerCase()));
   if (declared.some((t) => !t)) return false;
   const all = declared as { columns: Set<string>; large: Set<string> }[];
-  const columns = all.reduce((k, t) => k + t.columns.size, 0);
-  if (columns < 12 && all.every((t) => !t.large.size)) return true;
-  return all.every((t) => [...t.columns].every((c) => new RegExp(`["'\`]${c.replace(/\$/g, '\\$')}["'\`]`, 'i').test(text)));
+  // Read, not merely named: `rs.getString("file_name")`, `row.get("x")`, `row["value"]` (a parameter dict's keys do not count).
+  return all.every((t) => [...t.columns].every((c) => new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${c.replace(/\$/g, '\\$')}["'\`]`, 'i').test(text)));
 }
 
 /** The hint on a string that looks like SQL but was not read: no rule ran on it, and why. */

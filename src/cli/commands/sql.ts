@@ -10,6 +10,7 @@ import { indentedBlock, oneLine } from '../../core/safeText';
 import { configureTreeSitterForCli } from '../../node/treeSitterDir';
 import { outputPath, readSourceText, walkSourceFiles, type WalkStats } from '../../node/walk';
 import { countOf } from '../../core/format';
+import { unreadSqlLines } from '../../core/output';
 
 interface SqlSiteJson {
   file: string;
@@ -62,7 +63,7 @@ export const sqlCommand: CliCommand = {
     let siteCount = 0;
     const unreadRunTime: string[] = [];
     const unreadOther: string[] = [];
-    const unreadElsewhere: string[] = [];
+    const unreadElsewhere = new Map<string, string[]>();
     for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, maxFileSizeBytes: maxKb * 1024, log: ctx.err, stats })) {
       if (!extractLanguageOf(f.path)) continue;
       const rel = outputPath(ctx.cwd, f.path);
@@ -77,7 +78,9 @@ export const sqlCommand: CliCommand = {
       // Strings that look like SQL but could not be read: one line each, and counted in the summary.
       for (const u of r.unread ?? []) {
         const at = positionAt(lineStarts(text), u.span.start);
-        (u.otherDatabase ? unreadElsewhere : u.runTime ? unreadRunTime : unreadOther).push(`${rel}:${at.line + 1}`);
+        const place = `${oneLine(rel)}:${at.line + 1}`;
+        if (u.otherDatabase) unreadElsewhere.set(u.otherDatabase, [...(unreadElsewhere.get(u.otherDatabase) ?? []), place]);
+        else (u.runTime ? unreadRunTime : unreadOther).push(place);
         ctx.err(`pg-lens sql: ${oneLine(rel)}:${at.line + 1}: looks like SQL but ${u.runTime ? 'is ' : ''}${oneLine(u.reason)}: not analysed`);
       }
       const sites = r.sites.filter((s) => s.confidence >= minConfidence);
@@ -100,10 +103,7 @@ export const sqlCommand: CliCommand = {
     if (values.format === 'json') ctx.out(JSON.stringify(out, null, 2));
     else {
       ctx.out(`${countOf(siteCount, 'SQL site')} in ${filesWithSql} of ${countOf(stats.files, 'file')}${stats.skippedLarge ? ` (${stats.skippedLarge} skipped as too large)` : ''}`);
-      const list = (xs: string[]) => xs.slice(0, 5).map(oneLine).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
-      if (unreadRunTime.length) ctx.out(`${countOf(unreadRunTime.length, 'string')} ${unreadRunTime.length === 1 ? 'looks' : 'look'} like SQL but ${unreadRunTime.length === 1 ? 'is' : 'are'} built at run time (not analysed): ${list(unreadRunTime)}`);
-      if (unreadOther.length) ctx.out(`${countOf(unreadOther.length, 'string')} ${unreadOther.length === 1 ? 'looks' : 'look'} like SQL but PostgreSQL cannot parse ${unreadOther.length === 1 ? 'it' : 'them'} (not analysed): ${list(unreadOther)}`);
-      if (unreadElsewhere.length) ctx.out(`${countOf(unreadElsewhere.length, 'string')} ${unreadElsewhere.length === 1 ? 'looks' : 'look'} like SQL for another database (not analysed): ${list(unreadElsewhere)}`);
+      for (const line of unreadSqlLines(unreadRunTime, unreadOther, unreadElsewhere)) ctx.out(line);
     }
     return EXIT.ok;
   },

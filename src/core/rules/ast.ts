@@ -308,3 +308,21 @@ export function pinnedByPrimaryKey(statement: Node, cond: Node): boolean {
     });
   });
 }
+
+/** The columns `cond`'s WHERE (AND) also compares with a value by equality (`secret = $1 AND expires_at::date > $2` → secret). */
+export function equalitySiblings(statement: Node, cond: Node): string[] {
+  const out: string[] = [];
+  for (const w of wheresOf(statement)) {
+    const cs = conjunctsOf(w);
+    if (!cs.includes(cond)) continue;
+    for (const c of cs) {
+      if (c === cond || c.type !== 'binary' || c.op !== '=') continue;
+      const l = stripCasts(c.left);
+      const r = stripCasts(c.right);
+      const value = (x: Node | undefined) => x?.type === 'parameter' || (x !== undefined && /^(integer|numeric|string)$/.test(String(x.type)));
+      if (l?.type === 'ref' && l.name !== '*' && value(r)) out.push(String(l.name).toLowerCase());
+      else if (r?.type === 'ref' && r.name !== '*' && value(l)) out.push(String(r.name).toLowerCase());
+    }
+  }
+  return out;
+}

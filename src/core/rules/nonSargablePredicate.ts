@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn } from './ast';
+import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, equalitySiblings, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -30,7 +30,10 @@ export const nonSargablePredicate: Rule = {
       // shows); without that evidence there is no index to lose.
       if (wrapped.kind === 'call' && (wrapped.fn === 'any' || wrapped.fn === 'all') && !col?.column) continue;
       if (col?.table && hasExpressionIndex(col, side)) continue;
-      return report(ctx, n, side, other, wrapped, col);
+      const f = report(ctx, n, side, other, wrapped, col);
+      // The columns the same WHERE pins by equality: a unique one the schema files declare finds the row (scan.ts).
+      f.evidence = { ...f.evidence, pinnedBy: equalitySiblings(ctx.statement as Node, n) };
+      return f;
     }
     return undefined;
   }),

@@ -40,8 +40,8 @@ export const selectStar: Rule = {
       const qualifier: string | undefined = e.table?.name;
       const refs: TableRef[] = qualifier ? inScope.filter((t) => t.alias === qualifier) : inScope;
       if (!refs.length && (s.from ?? []).length) continue;
-      // The system catalogs (`SELECT * FROM information_schema.tables WHERE …`, `sqlite_master`): an existence check
-      // on the database's own views, not an application table whose shape changes.
+      // The catalogs (`SELECT * FROM information_schema.tables WHERE …`, `sqlite_master`): an existence check on the
+      // database's own views, not an application table whose shape changes.
       if (refs.length && refs.every(isCatalog)) continue;
       const facts = refs.map((t) => ctx.table(t.name, t.schema));
       const allKnown = refs.length > 0 && facts.every(Boolean);
@@ -73,7 +73,9 @@ export const selectStar: Rule = {
 function isCatalog(t: TableRef): boolean {
   const schema = t.schema?.toLowerCase();
   const name = String(t.name).toLowerCase();
-  return schema === 'information_schema' || schema === 'pg_catalog' || (!schema && /^(pg_[a-z_]+|sqlite_(master|schema))$/.test(name));
+  // Existence checks on the catalogs (`information_schema.tables`, `sqlite_master`); PostgreSQL's pg_* views are read
+  // for their data (`SELECT * FROM pg_timezone_names`), where the note holds.
+  return schema === 'information_schema' || (!schema && /^sqlite_(master|schema)$/.test(name));
 }
 
 function columnListFix(ctx: Parameters<Rule['check']>[0], star: Node, refs: TableRef[], facts: TableFacts[], qualify: boolean) {

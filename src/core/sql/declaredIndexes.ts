@@ -102,9 +102,12 @@ const COLUMN_KEY = /^"?([A-Za-z_][\w$]*)"?\s+(?!key\b)[\s\S]*\b(?:primary\s+key|
  */
 export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
   if (!/\b(?:unique|primary\s+key)\b/i.test(text)) return;
-  const add = (table: string, column: string) => {
+  const add = (table: string, column: string, whole = true) => {
     const key = declaredTableKey(table);
-    into.set(key, (into.get(key) ?? new Set<string>()).add(column.toLowerCase()));
+    const set = (into.get(key) ?? new Set<string>()).add(column.toLowerCase());
+    // `!col`: the key is this one column, so an equality on it finds one row.
+    if (whole) set.add(`!${column.toLowerCase()}`);
+    into.set(key, set);
   };
   CREATE_TABLE.lastIndex = 0;
   let n = 0;
@@ -114,15 +117,16 @@ export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
     if (close < 0 || close - open > 50_000) continue;
     for (const item of items(text.slice(open + 1, close))) {
       const t = item.replace(/--[^\n]*/g, ' ').trim();
-      const k = TABLE_KEY.exec(t) ?? COLUMN_KEY.exec(t);
-      if (k) add(m[1], k[1]);
+      const tk = TABLE_KEY.exec(t);
+      const k = tk ?? COLUMN_KEY.exec(t);
+      if (k) add(m[1], k[1], !tk || !/,/.test(t.slice(t.indexOf('('), closing(t, t.indexOf('(')) + 1)));
     }
   }
   ALTER_ADD.lastIndex = 0;
   n = 0;
   for (let m = ALTER_ADD.exec(text); m && n++ < MAX_PER_TEXT; m = ALTER_ADD.exec(text)) {
     if (m[1] && m[2]) add(m[1], m[2]);
-    else if (m[3] && m[4]) add(m[3], m[4]);
+    else if (m[3] && m[4]) add(m[3], m[4], false);
   }
 }
 
@@ -156,6 +160,11 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
       if (c) add(m[1], c[1], c[2].trim());
     }
   }
+}
+
+/** Does the schema declare `column` alone unique (or the primary key) in `table`: an equality on it finds one row? */
+export function declaredUniqueColumn(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean {
+  return !!table && !!declared?.get(declaredTableKey(table))?.has(`!${column.toLowerCase()}`);
 }
 
 /** Is `expression` (as written in a predicate: `lower(email)`, or a column) declared as an index expression or leading column of `table` (any table when unknown)? */

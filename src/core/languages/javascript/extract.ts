@@ -4,7 +4,7 @@
  * knex `raw`, TypeORM and Sequelize `query`.
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
-import type { Part, PlaceholderStyle } from '../../extract/compose';
+import { pushText, type Part, type PlaceholderStyle } from '../../extract/compose';
 import { betweenQuotes, decodeRange, insideDelimiters, jsEscape } from '../../extract/escapes';
 import { composeInner, composeParenOrPlus, hole, textStart, type CallTarget, type ComposeCtx, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
@@ -53,14 +53,28 @@ function literal(node: Node, env: Env, ctx: ComposeCtx): Part[] | undefined {
       decodeRange(parts, text, pos, c.startIndex, jsEscape);
       const inner = c.namedChildren[0];
       const nested = inner && inner.type === 'call_expression' && isSqlTagCall(inner, text) ? inner : undefined;
+      // A name bound once in the file to a plain string (`const TABLE = 'settings'`) is that text: `FROM ${TABLE}`.
+      const constant = !ctx.tagged && inner?.type === 'identifier' ? stringConstant(text, inner.text) : undefined;
       // In a tagged template a substitution is a bind parameter; a nested sql`` fragment is SQL text computed at run time.
-      parts.push(hole(c, text, !ctx.tagged || !!nested));
+      if (constant) pushText(parts, constant.value, Array.from({ length: constant.value.length }, (_, k) => constant.start + k));
+      else parts.push(hole(c, text, !ctx.tagged || !!nested));
       pos = c.endIndex;
     }
     decodeRange(parts, text, pos, end, jsEscape);
     return parts;
   }
   return undefined;
+}
+
+/** `const NAME = 'text'` (or "text"), the only binding of NAME in the file, without escapes: its value and offset. */
+function stringConstant(text: string, name: string): { value: string; start: number } | undefined {
+  if (!/^[A-Za-z_$][\w$]*$/.test(name)) return undefined;
+  const n = name.replace(/\$/g, '\\$');
+  const re = new RegExp(`(?:^|[\\s;])(?:const|let|var)\\s+${n}\\s*(?::\\s*string\\s*)?=\\s*(['"])([^'"\\\\\\n]{1,200})\\1\\s*(?:;|\\n)`, 'g');
+  const found = [...text.matchAll(re)];
+  if (found.length !== 1 || new RegExp(`(?<![\\w$.])${n}\\s*=(?![=>])`).test(text.slice(found[0].index! + found[0][0].length))) return undefined;
+  const m = found[0];
+  return { value: m[2], start: m.index! + m[0].indexOf(m[1]) + 1 };
 }
 
 function isSqlTagCall(n: Node, text: string): boolean {

@@ -65,6 +65,26 @@ describe('core/extract: SQL built at run time', () => {
     assert.deepEqual(sites.map((x) => x.sql), ['SELECT name FROM users WHERE id = $1', 'SELECT name FROM users WHERE $1 ORDER BY name']);
   });
 
+  it('a name bound once in the file to a plain string is its text (`FROM ${TABLE}` with `const TABLE = \'settings\'`)', async () => {
+    const js = [
+      "const TABLE = 'settings';",
+      'export class SettingStore {',
+      '  async exists(name) {',
+      '    return this.db.raw(`SELECT EXISTS (SELECT 1 FROM ${TABLE} WHERE name = ?) AS present`, [name]);',
+      '  }',
+      '  async other(t) {',
+      '    return this.db.raw(`SELECT 1 FROM ${T.ROLES} WHERE id = ?`, [t]);',
+      '  }',
+      '}',
+      '',
+    ];
+    const sites = await sitesIn(js, 'src/lib/features/settings/setting-store.ts');
+    assert.deepEqual(sites.map((x) => [x.sql, x.dynamic]), [
+      ['SELECT EXISTS (SELECT 1 FROM settings WHERE name = $1) AS present', false],
+      ['SELECT 1 FROM $1 WHERE id = $2', true],
+    ]);
+  });
+
   it('what still cannot be read is returned with the reason: run-time pieces named, ClickHouse text named', async () => {
     const r = await extractSqlSitesDetailed(ts.join('\n'), 'src/queries/sql/getEventData.ts', 'src/queries/sql/getEventData.ts');
     const unread = (r.unread ?? []).map((u) => ({ runTime: u.runTime, otherDatabase: u.otherDatabase, reason: u.reason.replace(/ \(syntax.*$/, '') }));

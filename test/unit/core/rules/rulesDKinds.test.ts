@@ -83,7 +83,7 @@ describe('rules-d kinds', () => {
     ]);
     const r = await analyzeFile({ path: 'lnbits/core/crud/wallets.py', text: py.join('\n') }, { analyzers: [rulesAnalyzer({ rules: [selectStar] })] });
     assert.deepEqual(r.findings.filter((f) => f.ruleId === 'select-star').map((f) => r.sites.find((s) => s.span.start <= f.span.start && f.span.end <= s.span.end)?.sql), ['SELECT * FROM payments WHERE wallet_id = $1']);
-    ok(selectStar, 'SELECT * FROM pg_catalog.pg_class WHERE relname = $1');
+    error(selectStar, 'SELECT * FROM pg_timezone_names ORDER BY name');
     ok(selectStar, "SELECT * FROM sqlite_master WHERE type = 'table'");
   });
 
@@ -114,7 +114,7 @@ describe('rules-d kinds: select-star judged on the schema files\' tables', () =>
     assert.deepEqual([...(d.tables?.get('events')?.large ?? [])], ['payload']);
   });
 
-  it('is silent on a narrow table and on a table the file reads column by column; reports a table with large values', async () => {
+  it('is silent on a table the file reads column by column; reports the others (narrow or wide)', async () => {
     const d: DeclaredIndexes = new Map();
     addDeclaredTables(schema, d);
     const readAll = ['file_id', 'file_name', 'content_type', 'storage_content_hash', 'storage_content_size', 'storage_type', 'storage_path', 'upload_status', 'workflow_id', 'task_id', 'created_at', 'updated_at'];
@@ -131,7 +131,25 @@ describe('rules-d kinds: select-star judged on the schema files\' tables', () =>
     ].join('\n');
     const stars = async (text: string, declared?: DeclaredIndexes) => (await analyzeFile({ path: 'dao/FileDao.java', text }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared })] })).findings.map((f) => String(f.evidence?.tables ?? ''));
     assert.deepEqual(await stars(java(readAll)), ['file_metadata', 'system_settings', 'events'], 'no schema: as before');
-    assert.deepEqual(await stars(java(readAll), d), ['events']);
-    assert.deepEqual(await stars(java(readAll.slice(0, 5)), d), ['file_metadata', 'events'], 'the mapper reads 5 of 12 columns');
+    assert.deepEqual(await stars(java(readAll), d), ['system_settings', 'events']);
+    assert.deepEqual(await stars(java(readAll.slice(0, 5)), d), ['file_metadata', 'system_settings', 'events'], 'the mapper reads 5 of 12 columns');
+    const named = java([]).replace('void use()', `void save() { params.put(${readAll.map((c) => `"${c}"`).join(', ')}); }\n  void use()`);
+    assert.deepEqual(await stars(named, d), ['file_metadata', 'system_settings', 'events'], 'column names as parameter keys are not reads');
+  });
+});
+
+describe('rules-d kinds: non-sargable-predicate next to a column the schema declares unique', () => {
+  it('is silent when the same WHERE pins a declared single-column key (`secret = ? AND expires_at::date > ?`); a composite key pins nothing alone', async () => {
+    const d: DeclaredIndexes = new Map();
+    addDeclaredKeys('create table public_signup_tokens (secret text primary key, name text, expires_at timestamptz);\nCREATE TABLE used_passwords (user_id int, password_hash text, used_at timestamptz, PRIMARY KEY (user_id, password_hash));', d);
+    const js = [
+      "const TABLE = 'public_signup_tokens';",
+      'export const isValid = (db, s) => db.raw(`SELECT EXISTS (SELECT 1 FROM ${TABLE} WHERE secret = ? AND expires_at::date > ? AND enabled = true) AS valid`, [s, new Date()]);',
+      'export const recent = (db, u) => db.raw(`SELECT 1 FROM used_passwords WHERE user_id = ? AND used_at::date = ?`, [u, new Date()]);',
+      '',
+    ].join('\n');
+    const cols = async (declared?: DeclaredIndexes) => (await analyzeFile({ path: 'src/lib/db/store.ts', text: js }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared })] })).findings.map((f) => String(f.evidence?.column));
+    assert.deepEqual(await cols(), ['expires_at', 'used_at']);
+    assert.deepEqual(await cols(d), ['used_at']);
   });
 });
