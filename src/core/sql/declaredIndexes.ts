@@ -109,21 +109,13 @@ export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
     if (whole) set.add(`!${column.toLowerCase()}`);
     into.set(key, set);
   };
-  CREATE_TABLE.lastIndex = 0;
-  let n = 0;
-  for (let m = CREATE_TABLE.exec(text); m && n++ < MAX_PER_TEXT; m = CREATE_TABLE.exec(text)) {
-    const open = m.index + m[0].length - 1;
-    const close = closing(text, open);
-    if (close < 0 || close - open > 50_000) continue;
-    for (const item of items(text.slice(open + 1, close))) {
-      const t = item.replace(/--[^\n]*/g, ' ').trim();
-      const tk = TABLE_KEY.exec(t);
-      const k = tk ?? COLUMN_KEY.exec(t);
-      if (k) add(m[1], k[1], !tk || !/,/.test(t.slice(t.indexOf('('), closing(t, t.indexOf('(')) + 1)));
-    }
-  }
+  createTableItems(text, (table, t) => {
+    const tk = TABLE_KEY.exec(t);
+    const k = tk ?? COLUMN_KEY.exec(t);
+    if (k) add(table, k[1], !tk || !/,/.test(t.slice(t.indexOf('('), closing(t, t.indexOf('(')) + 1)));
+  });
   ALTER_ADD.lastIndex = 0;
-  n = 0;
+  let n = 0;
   for (let m = ALTER_ADD.exec(text); m && n++ < MAX_PER_TEXT; m = ALTER_ADD.exec(text)) {
     if (m[1] && m[2]) add(m[1], m[2]);
     else if (m[3] && m[4]) add(m[3], m[4], false);
@@ -147,18 +139,22 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
     if (LARGE_TYPE.test(type)) t.large.add(column.toLowerCase());
     tables.set(key, t);
   };
+  createTableItems(text, (table, t) => {
+    if (NOT_A_COLUMN.test(t)) return;
+    const c = /^"?([A-Za-z_][\w$]*)"?\s+([A-Za-z_][\w ]*?(?:\[\])?)(?=\s|\(|,|$)/.exec(t);
+    if (c) add(table, c[1], c[2].trim());
+  });
+}
+
+/** Each column or constraint item of each `CREATE TABLE name (…)` in a text (comments removed), with the table's name. */
+function createTableItems(text: string, visit: (table: string, item: string) => void): void {
   CREATE_TABLE.lastIndex = 0;
   let n = 0;
   for (let m = CREATE_TABLE.exec(text); m && n++ < MAX_PER_TEXT; m = CREATE_TABLE.exec(text)) {
     const open = m.index + m[0].length - 1;
     const close = closing(text, open);
     if (close < 0 || close - open > 50_000) continue;
-    for (const item of items(text.slice(open + 1, close))) {
-      const t = item.replace(/--[^\n]*/g, ' ').trim();
-      if (NOT_A_COLUMN.test(t)) continue;
-      const c = /^"?([A-Za-z_][\w$]*)"?\s+([A-Za-z_][\w ]*?(?:\[\])?)(?=\s|\(|,|$)/.exec(t);
-      if (c) add(m[1], c[1], c[2].trim());
-    }
+    for (const item of items(text.slice(open + 1, close))) visit(m[1], item.replace(/--[^\n]*/g, ' ').trim());
   }
 }
 
