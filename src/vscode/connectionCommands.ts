@@ -1,7 +1,7 @@
 /** Add / Select / Remove / Test Connection, Disconnect, and the status explanation. */
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
-import { capabilityAdvice, shortVersion } from '../core/connection/status';
+import { capabilityAdvice, copyAdviceLabel, shortVersion } from '../core/connection/status';
 import { SQL } from '../db/sql';
 import { describeOrigin } from './config';
 import { errorMessage } from '../core/safeText';
@@ -219,12 +219,12 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       void vscode.window.showInformationMessage(`PG Lens: ${head} pg_stat_statements and HypoPG are ready.`);
       return;
     }
-    const buttons = advice.flatMap((x, i) => (x.action ? [`Copy fix ${i + 1}`] : []));
+    const buttons = advice.flatMap((x) => (x.action ? [copyAdviceLabel(x)] : []));
     const detail = advice.map((x, i) => `${i + 1}. ${x.message}${x.action ? `\n   ${x.action.replace(/\n/g, '\n   ')}` : ''}`).join('\n\n');
     const choice = await vscode.window.showInformationMessage(`PG Lens: ${head}`, { modal: true, detail }, ...buttons);
-    const n = choice ? Number(choice.replace('Copy fix ', '')) - 1 : -1;
-    if (n >= 0 && advice[n]?.action) {
-      await vscode.env.clipboard.writeText(advice[n].action!);
+    const picked = advice.find((x) => x.action && copyAdviceLabel(x) === choice);
+    if (picked?.action) {
+      await vscode.env.clipboard.writeText(picked.action);
       void vscode.window.showInformationMessage('PG Lens: copied to the clipboard.');
     }
   });

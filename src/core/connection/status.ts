@@ -58,6 +58,8 @@ export interface Advice {
   message: string;
   /** What to run or change, copyable. */
   action?: string;
+  /** What it is about, for a button that copies the action ("Copy the HypoPG setup"). */
+  about: 'pg_stat_statements' | 'HypoPG';
 }
 
 /** How to enable each missing capability on this server (the status bar click shows these). */
@@ -67,29 +69,37 @@ export function capabilityAdvice(c: Capabilities): Advice[] {
   switch (c.pgStatStatements) {
     case 'unavailable':
       out.push({
+        about: 'pg_stat_statements',
         message: 'pg_stat_statements is not installed on the server, so the dashboard and workload advice have no statistics. It ships with PostgreSQL\'s contrib package.',
         action: `# Debian/Ubuntu: apt-get install postgresql-contrib\n# postgresql.conf: shared_preload_libraries = 'pg_stat_statements' (restart), then:\nCREATE EXTENSION pg_stat_statements;`,
       });
       break;
     case 'not-loaded':
       out.push({
+        about: 'pg_stat_statements',
         message: 'pg_stat_statements is created but the server does not load it: add it to shared_preload_libraries and restart the server.',
         action: `ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements';  -- keep any libraries already listed; then restart`,
       });
       break;
     case 'not-installed':
-      out.push({ message: 'pg_stat_statements is loaded by the server but not created in this database.', action: 'CREATE EXTENSION pg_stat_statements;' });
+      out.push({ about: 'pg_stat_statements', message: 'pg_stat_statements is loaded by the server but not created in this database.', action: 'CREATE EXTENSION pg_stat_statements;' });
       break;
   }
   if (c.hypopg === 'unavailable') {
     out.push({
+      about: 'HypoPG',
       message: 'HypoPG is not installed: index suggestions are proved with a real index inside a rolled-back transaction instead (development profiles, small tables only).',
       action: `# Debian/Ubuntu (PGDG): apt-get install postgresql-${major}-hypopg, then:\nCREATE EXTENSION hypopg;`,
     });
   } else if (c.hypopg === 'available') {
-    out.push({ message: 'HypoPG is installed but not created in this database: create it to prove index suggestions without building them.', action: 'CREATE EXTENSION hypopg;' });
+    out.push({ about: 'HypoPG', message: 'HypoPG is installed but not created in this database: create it to prove index suggestions without building them.', action: 'CREATE EXTENSION hypopg;' });
   }
   return out;
+}
+
+/** The status dialog's button that copies an advice's action: what it sets up, not its number. */
+export function copyAdviceLabel(a: Advice): string {
+  return `Copy the ${a.about} setup`;
 }
 
 const BYTES: Record<string, number> = { B: 1, kB: 1024, '8kB': 8192, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };

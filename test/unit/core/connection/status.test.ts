@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, connectionSteps, humanSetting, shortVersion, statusSummary, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, connectionSteps, copyAdviceLabel, humanSetting, shortVersion, statusSummary, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
@@ -28,6 +28,8 @@ describe('core/connection/status', () => {
     assert.equal(capabilityAdvice({ ...pg18, pgStatStatements: 'not-installed' })[0].action, 'CREATE EXTENSION pg_stat_statements;');
     assert.match(capabilityAdvice({ ...pg18, pgStatStatements: 'not-loaded' })[0].message, /restart/);
     assert.equal(capabilityAdvice({ ...pg18, hypopg: 'available' })[0].action, 'CREATE EXTENSION hypopg;');
+    // The status dialog's buttons say what they copy (person8: "Copy fix 1" read like a machine's label).
+    assert.deepEqual(none.map(copyAdviceLabel), ['Copy the pg_stat_statements setup', 'Copy the HypoPG setup']);
   });
 });
 
