@@ -130,9 +130,11 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             // The rule's own keyset rewrite (keyed on the statement's ORDER BY) is the one suggestion: the library's
             // words only say where to change it (its generic `id > :last_id` beside it was a second, different one).
             const keyset = Array.isArray(f.evidence?.keysetParams) ? (f.evidence.keysetParams as { param: string; column: string }[]) : undefined;
-            const lib = keyset ? libraryKeysetLead(libraryOf(file, text, site)) : libraryHelp(f.ruleId, libraryOf(file, text, site));
-            // SQL quoted in the help is written the way the file writes parameters (`:name`, `#{name}`), not `$n`.
-            const help = f.help && mapperParams(f.help, site, keyset);
+            const library = libraryOf(file, text, site);
+            const lib = keyset ? libraryKeysetLead(library) : libraryHelp(f.ruleId, library);
+            // SQL quoted in the help is written the way the file writes parameters (`:name`, `#{name}`); a file that writes
+            // `$n` (goyesql) reads the rule's own `$n` as it is — a `:last_id` in its statement was a style it cannot run.
+            const help = f.help && (library === 'named-query' ? f.help : mapperParams(f.help, site, keyset));
             f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }

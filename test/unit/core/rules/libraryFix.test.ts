@@ -72,5 +72,10 @@ describe('fix text in the words of the library in use', () => {
     const lib = libraryOf('queries/campaigns.sql', sql, { api: 'named-query' });
     assert.match(libraryHelp('offset-pagination', lib) ?? '', /WHERE id > \$n ORDER BY id LIMIT \$m/);
     for (const rule of ['offset-pagination', 'unbounded-query', 'select-star']) assert.doesNotMatch(libraryHelp(rule, lib) ?? '', /:last_id|:limit|last_id=|queries\.<name>/, rule);
+    // The finding as a scan shows it: the keyset rewrite in the file's own $n style (it read "… id > :last_id … LIMIT $2").
+    const r = await analyzeFile({ path: 'queries/campaigns.sql', text: sql }, { analyzers: [rulesAnalyzer()] });
+    const help = r.findings.find((x) => x.ruleId === 'offset-pagination')?.help ?? '';
+    assert.match(help, /campaign_views\.id > \$\d/, help);
+    assert.doesNotMatch(help, /(?<!:):(?!:)[a-z_]\w*/, help);
   });
 });
