@@ -110,7 +110,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
           const table = typeof e.table === 'string' ? e.table : undefined;
           // The expression is indexed, or the same WHERE pins a column the schema declares unique (it finds the row).
           const pinned = Array.isArray(e.pinnedBy) && e.pinnedBy.some((c) => declaredUniqueColumn(opts.declared, table, String(c)));
-          return pinned || (typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, table, e.expression));
+          return pinned || (typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, table, e.expression, { wrapped: true }));
         }
         if (f.ruleId !== 'or-across-columns' || e.acrossTables || !Array.isArray(e.resolved)) return false;
         return (e.resolved as { table?: string; column: string }[]).every((r) => isDeclaredIndexExpression(opts.declared, r.table, r.column));

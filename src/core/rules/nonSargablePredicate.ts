@@ -26,6 +26,9 @@ export const nonSargablePredicate: Rule = {
       if (referencesColumns(other)) continue; // a join condition: not a lookup by value
       const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
       if (col?.column && !col.indexed) continue; // no index to lose
+      // PostgreSQL's own views and catalogs (`now() - query_start` on pg_stat_activity): no index of the user's to lose,
+      // and none the user may create there.
+      if (col?.tableRef && isSystemRelation(col.tableRef)) continue;
       // `value = ANY(array_col)`: array columns are seldom indexed (and then with GIN, which only the catalog
       // shows); without that evidence there is no index to lose.
       if (wrapped.kind === 'call' && (wrapped.fn === 'any' || wrapped.fn === 'all') && !col?.column) continue;
@@ -38,6 +41,11 @@ export const nonSargablePredicate: Rule = {
     return undefined;
   }),
 };
+
+function isSystemRelation(t: { name: unknown; schema?: unknown }): boolean {
+  const schema = typeof t.schema === 'string' ? t.schema.toLowerCase() : undefined;
+  return schema === 'pg_catalog' || schema === 'information_schema' || (!schema && /^pg_/i.test(String(t.name)));
+}
 
 interface Wrapped {
   kind: 'call' | 'cast' | 'arith' | 'extract';

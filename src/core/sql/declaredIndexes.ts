@@ -164,9 +164,12 @@ export function declaredUniqueColumn(declared: DeclaredIndexes | undefined, tabl
 }
 
 /** Is `expression` (as written in a predicate: `lower(email)`, or a column) declared as an index expression or leading column of `table` (any table when unknown)? */
-export function isDeclaredIndexExpression(declared: DeclaredIndexes | undefined, table: string | undefined, expression: string): boolean {
+export function isDeclaredIndexExpression(declared: DeclaredIndexes | undefined, table: string | undefined, expression: string, opts: { wrapped?: boolean } = {}): boolean {
   if (!declared?.size) return false;
   const x = normaliseIndexExpression(expression);
+  // `inserted_at::date` normalises to `inserted_at` (casts are dropped to match pg_dump's index text): an expression that
+  // wraps its column in a cast is not served by the column's plain index (or the key a PRIMARY KEY leads with).
+  if (opts.wrapped && /^[a-z_][\w$]*$/.test(x)) return false;
   if (table) return declared.get(declaredTableKey(table))?.has(x) ?? false;
   for (const set of declared.values()) if (set.has(x)) return true;
   return false;

@@ -7,7 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { selectStar } from '../../../../src/core/rules/selectStar';
-import { addDeclaredKeys, addDeclaredTables, isDeclaredIndexExpression, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
+import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, isDeclaredIndexExpression, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { codeContextOf } from '../../../../src/core/codeContext';
 import { sitesIn } from '../../support/extractFixtures';
@@ -20,6 +20,14 @@ describe('rules-d kinds', () => {
     // Not pinned: a foreign key is not one row, and an OR is no AND.
     error(nonSargablePredicate, "SELECT id FROM events WHERE user_id = $1 AND date_trunc('day', created_at) = $2");
     error(nonSargablePredicate, "SELECT id FROM users WHERE id = $1 OR lower(email) = $2");
+  });
+
+  it('non-sargable-predicate: PostgreSQL\'s own views and catalogs have no index of the user\'s to lose (held-out-k: pg_stat_activity)', () => {
+    ok(nonSargablePredicate, "SELECT pid FROM pg_stat_activity WHERE state = 'active' AND now() - query_start > interval '5 minutes'");
+    ok(nonSargablePredicate, 'SELECT relname FROM pg_catalog.pg_class WHERE lower(relname) = $1');
+    ok(nonSargablePredicate, 'SELECT table_name FROM information_schema.tables WHERE lower(table_name) = $1');
+    // An application table whose name merely starts like one is still judged when qualified by its own schema.
+    error(nonSargablePredicate, 'SELECT id FROM app.pg_jobs WHERE lower(name) = $1');
   });
 
   it('the schema files\' UNIQUE and PRIMARY KEY constraints lead an index: or-across-columns is silent when every OR column has one', async () => {
@@ -151,5 +159,18 @@ describe('rules-d kinds: non-sargable-predicate next to a column the schema decl
     const cols = async (declared?: DeclaredIndexes) => (await analyzeFile({ path: 'src/lib/db/store.ts', text: js }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared })] })).findings.map((f) => String(f.evidence?.column));
     assert.deepEqual(await cols(), ['expires_at', 'used_at']);
     assert.deepEqual(await cols(d), ['used_at']);
+  });
+
+  it('a cast on a column the schema indexes plainly (a PRIMARY KEY leading with it) is still reported: `inserted_at::date = …` cannot use that index', async () => {
+    // held-out-k, hatchet: `WHERE inserted_at::DATE = (NOW() - INTERVAL '1 day')::DATE` went silent once PRIMARY KEY
+    // (inserted_at, id) counted as an index: casts are dropped when index text is compared, so the cast read as the column.
+    const d: DeclaredIndexes = new Map();
+    addDeclaredKeys('CREATE TABLE runs (id bigint NOT NULL, inserted_at timestamptz NOT NULL, status text, PRIMARY KEY (inserted_at, id)) PARTITION BY RANGE (inserted_at);', d);
+    const sql = "-- name: ListYesterday :many\nSELECT status, count(*) FROM runs WHERE inserted_at::date = (now() - interval '1 day')::date GROUP BY status;\n";
+    const found = (await analyzeFile({ path: 'queries/olap.sql', text: sql }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared: d })] })).findings;
+    assert.deepEqual(found.map((f) => String(f.evidence?.column)), ['inserted_at']);
+    // An expression index the schema creates still serves its expression.
+    addDeclaredIndexes('CREATE INDEX runs_lower ON runs (lower(status));', d);
+    assert.ok(isDeclaredIndexExpression(d, 'runs', 'lower(status)', { wrapped: true }));
   });
 });
