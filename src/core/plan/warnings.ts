@@ -91,15 +91,20 @@ export function ancestry(plan: Plan): Ancestry {
   return { earlyStop, gather };
 }
 
+/** A join's child on one side (Outer or Inner). */
+function sideOf(plan: Plan, join: PlanNode, side: Rel): PlanNode | undefined {
+  return join.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === side);
+}
+
 /** A join whose inner side (a Hash) returned no row, when the plan was analysed. */
 function emptyInner(plan: Plan, join: PlanNode): boolean {
-  const inner = join.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Inner);
+  const inner = sideOf(plan, join, Rel.Inner);
   return !!inner && inner.metrics.actualRows === 0 && !inner.metrics.neverExecuted;
 }
 
 /** What a join's inner side reads, for a message that tells one join from another: its first table, CTE or function. */
 function innerReads(plan: Plan, join: PlanNode): string | undefined {
-  const inner = join.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Inner);
+  const inner = sideOf(plan, join, Rel.Inner);
   for (const stack = inner ? [inner] : []; stack.length; ) {
     const x = stack.shift()!;
     const name = x.raw[K.RelationName] ?? x.raw[K.CteName] ?? x.raw[K.FunctionName];
@@ -194,7 +199,7 @@ export function gradeNode(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc:
   }
 
   if (type === 'Nested Loop') {
-    const outer = n.children.map((c) => plan.nodes[c]).find((c) => c.raw[K.ParentRelationship] === Rel.Outer);
+    const outer = sideOf(plan, n, Rel.Outer);
     if (outer) {
       const rows = outer.metrics.actualRowsTotal ?? outer.metrics.estRows * outer.metrics.estLoops;
       const t = THRESHOLDS.nestedLoopOuterRows;
