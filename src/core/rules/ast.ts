@@ -291,38 +291,32 @@ export function conjunctsOf(where: Node | undefined): Node[] {
 }
 
 /**
+ * The `column = value` conditions (value: a parameter or a literal) ANDed with `cond` among a WHERE's conjuncts, each
+ * with its column; none when `cond` is not one of them.
+ */
+export function equalitiesBeside(conjuncts: Node[], cond: Node): { column: Node; value: Node }[] {
+  if (!conjuncts.includes(cond)) return [];
+  const value = (x: Node | undefined) => x?.type === 'parameter' || (x !== undefined && /^(integer|numeric|string)$/.test(String(x.type)));
+  const out: { column: Node; value: Node }[] = [];
+  for (const c of conjuncts) {
+    if (c === cond || c.type !== 'binary' || c.op !== '=') continue;
+    const l = stripCasts(c.left);
+    const r = stripCasts(c.right);
+    if (l?.type === 'ref' && l.name !== '*' && value(r)) out.push({ column: l, value: r });
+    else if (r?.type === 'ref' && r.name !== '*' && value(l)) out.push({ column: r, value: l });
+  }
+  return out;
+}
+
+/**
  * Is `cond` one of the ANDed conditions of a WHERE of the statement that also pins the row by its primary key
  * (`id = $1`, `uuid = $1`, qualified or not)? The index on the key finds the row; `cond` only checks it.
  */
 export function pinnedByPrimaryKey(statement: Node, cond: Node): boolean {
-  return wheresOf(statement).some((w) => {
-    const cs = conjunctsOf(w);
-    if (!cs.includes(cond)) return false;
-    return cs.some((c) => {
-      if (c === cond || c.type !== 'binary' || c.op !== '=') return false;
-      const l = stripCasts(c.left);
-      const r = stripCasts(c.right);
-      const key = (x: Node | undefined) => x?.type === 'ref' && /^(id|uuid)$/i.test(String(x.name));
-      const value = (x: Node | undefined) => x?.type === 'parameter' || (x !== undefined && /^(integer|numeric|string)$/.test(String(x.type)));
-      return (key(l) && value(r)) || (key(r) && value(l));
-    });
-  });
+  return wheresOf(statement).some((w) => equalitiesBeside(conjunctsOf(w), cond).some((e) => /^(id|uuid)$/i.test(String(e.column.name))));
 }
 
 /** The columns `cond`'s WHERE (AND) also compares with a value by equality (`secret = $1 AND expires_at::date > $2` → secret). */
 export function equalitySiblings(statement: Node, cond: Node): string[] {
-  const out: string[] = [];
-  for (const w of wheresOf(statement)) {
-    const cs = conjunctsOf(w);
-    if (!cs.includes(cond)) continue;
-    for (const c of cs) {
-      if (c === cond || c.type !== 'binary' || c.op !== '=') continue;
-      const l = stripCasts(c.left);
-      const r = stripCasts(c.right);
-      const value = (x: Node | undefined) => x?.type === 'parameter' || (x !== undefined && /^(integer|numeric|string)$/.test(String(x.type)));
-      if (l?.type === 'ref' && l.name !== '*' && value(r)) out.push(String(l.name).toLowerCase());
-      else if (r?.type === 'ref' && r.name !== '*' && value(l)) out.push(String(r.name).toLowerCase());
-    }
-  }
-  return out;
+  return wheresOf(statement).flatMap((w) => equalitiesBeside(conjunctsOf(w), cond).map((e) => String(e.column.name).toLowerCase()));
 }

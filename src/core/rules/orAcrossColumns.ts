@@ -3,7 +3,7 @@
  * bitmap index scans (BitmapOr) when BOTH columns are indexed; otherwise, or across joined tables,
  * it reads every row. A UNION of two indexed queries is the usual rewrite.
  */
-import { columnAgainstValue, COMPARISON_OPS, conjunctsOf, ctesOf, resolveColumn, stripCasts, walk, wheresOf, type Node, type ResolvedColumn, type Scope } from './ast';
+import { columnAgainstValue, COMPARISON_OPS, conjunctsOf, ctesOf, equalitiesBeside, resolveColumn, stripCasts, walk, wheresOf, type Node, type ResolvedColumn, type Scope } from './ast';
 import type { Rule } from './types';
 import type { Finding } from '../findings';
 
@@ -31,17 +31,7 @@ function filteredColumn(n: Node): Node | undefined {
  * index that query needs is on the looked-up columns, not one per OR column.
  */
 function pinnedByKey(where: Node | undefined, or: Node): boolean {
-  const conjuncts = conjunctsOf(where);
-  if (!conjuncts.includes(or)) return false;
-  return conjuncts.some((c) => {
-    if (c === or || c.type !== 'binary' || c.op !== '=') return false;
-    const l = stripCasts(c.left);
-    const r = stripCasts(c.right);
-    const key = (x: Node | undefined) => x?.type === 'ref' && /^(id|uuid|\w+_id|\w+Id)$/.test(String(x.name));
-    const value = (x: Node | undefined) => x?.type === 'parameter' || (x !== undefined && /^(integer|numeric|string)$/.test(String(x.type)));
-    const lookup = (a: Node | undefined, b: Node | undefined) => a?.type === 'ref' && a.name !== '*' && b?.type === 'parameter';
-    return (key(l) && value(r)) || (key(r) && value(l)) || lookup(l, r) || lookup(r, l);
-  });
+  return equalitiesBeside(conjunctsOf(where), or).some((e) => /^(id|uuid|\w+_id|\w+Id)$/.test(String(e.column.name)) || e.value.type === 'parameter');
 }
 
 /** A column of a CTE, or of a query whose FROM holds no table (only subqueries or functions). */
