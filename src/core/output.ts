@@ -64,21 +64,24 @@ export function formatText(located: readonly Located[], summary: { files: number
  * parser): "3 strings look like SQL but are built at run time: a.ts:12, b.ts:40, c.ts:7". Nothing is dropped without a word.
  */
 export function describeUnreadSql(located: readonly Located[]): string[] {
+  return unreadSqlLines(
+    located.flatMap((l) => {
+      const e = l.finding.evidence;
+      if (l.finding.ruleId !== 'not-analysed' || !e || typeof e.runTime !== 'boolean') return [];
+      return [{ at: `${l.finding.file ?? '?'}:${l.startLine}`, runTime: e.runTime, otherDatabase: typeof e.otherDatabase === 'string' ? e.otherDatabase : undefined }];
+    }),
+  );
+}
+
+/** Unread SQL, one place each (`file:line`), as summary lines: built at run time, unparseable, and per other database. */
+export function unreadSqlLines(items: readonly { at: string; runTime: boolean; otherDatabase?: string }[]): string[] {
   const runTime: string[] = [];
   const other: string[] = [];
   const elsewhere = new Map<string, string[]>();
-  for (const l of located) {
-    const e = l.finding.evidence;
-    if (l.finding.ruleId !== 'not-analysed' || !e || typeof e.runTime !== 'boolean') continue;
-    const at = `${l.finding.file ?? '?'}:${l.startLine}`;
-    if (typeof e.otherDatabase === 'string') elsewhere.set(e.otherDatabase, [...(elsewhere.get(e.otherDatabase) ?? []), at]);
-    else (e.runTime ? runTime : other).push(at);
+  for (const i of items) {
+    if (i.otherDatabase !== undefined) elsewhere.set(i.otherDatabase, [...(elsewhere.get(i.otherDatabase) ?? []), i.at]);
+    else (i.runTime ? runTime : other).push(i.at);
   }
-  return unreadSqlLines(runTime, other, elsewhere);
-}
-
-/** The summary lines for places (`file:line`) of SQL-looking text not read: built at run time, unparsable, another database's. */
-export function unreadSqlLines(runTime: readonly string[], other: readonly string[], elsewhere: ReadonlyMap<string, readonly string[]>): string[] {
   const list = (xs: readonly string[]) => xs.slice(0, 5).join(', ') + (xs.length > 5 ? `, and ${xs.length - 5} more` : '');
   const looks = (n: number) => `${n} ${n === 1 ? 'string looks' : 'strings look'}`;
   const out: string[] = [];

@@ -61,9 +61,7 @@ export const sqlCommand: CliCommand = {
     const out: SqlSiteJson[] = [];
     let filesWithSql = 0;
     let siteCount = 0;
-    const unreadRunTime: string[] = [];
-    const unreadOther: string[] = [];
-    const unreadElsewhere = new Map<string, string[]>();
+    const unread: { at: string; runTime: boolean; otherDatabase?: string }[] = [];
     for await (const f of walkSourceFiles(positionals, { cwd: ctx.cwd, exclude: values.exclude, maxFileSizeBytes: maxKb * 1024, log: ctx.err, stats })) {
       if (!extractLanguageOf(f.path)) continue;
       const rel = outputPath(ctx.cwd, f.path);
@@ -79,8 +77,7 @@ export const sqlCommand: CliCommand = {
       for (const u of r.unread ?? []) {
         const at = positionAt(lineStarts(text), u.span.start);
         const place = `${oneLine(rel)}:${at.line + 1}`;
-        if (u.otherDatabase) unreadElsewhere.set(u.otherDatabase, [...(unreadElsewhere.get(u.otherDatabase) ?? []), place]);
-        else (u.runTime ? unreadRunTime : unreadOther).push(place);
+        unread.push({ at: place, runTime: !!u.runTime, otherDatabase: u.otherDatabase || undefined });
         ctx.err(`pg-lens sql: ${oneLine(rel)}:${at.line + 1}: looks like SQL but ${u.runTime ? 'is ' : ''}${oneLine(u.reason)}: not analysed`);
       }
       const sites = r.sites.filter((s) => s.confidence >= minConfidence);
@@ -103,7 +100,7 @@ export const sqlCommand: CliCommand = {
     if (values.format === 'json') ctx.out(JSON.stringify(out, null, 2));
     else {
       ctx.out(`${countOf(siteCount, 'SQL site')} in ${filesWithSql} of ${countOf(stats.files, 'file')}${stats.skippedLarge ? ` (${stats.skippedLarge} skipped as too large)` : ''}`);
-      for (const line of unreadSqlLines(unreadRunTime, unreadOther, unreadElsewhere)) ctx.out(line);
+      for (const line of unreadSqlLines(unread)) ctx.out(line);
     }
     return EXIT.ok;
   },
