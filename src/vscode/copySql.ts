@@ -1,7 +1,14 @@
-/** PG Lens: Copy SQL Under Cursor — the SQL (with $n placeholders) of the site at the cursor, to the clipboard. */
+/**
+ * PG Lens: Copy SQL Under Cursor — the SQL of the site at the cursor, to the clipboard, as PostgreSQL receives it
+ * (the code's placeholders as $n: what pg_stat_statements, the plan viewer and psql's PREPARE show). The
+ * confirmation says which $n stands for which placeholder of the code (and which are text spliced in at run time),
+ * and offers the other form: the SQL as the code writes it (`%s`, `:id`, `${x}`).
+ */
 import * as vscode from 'vscode';
-import { countOf } from '../core/format';
+import { placeholderLegend, sqlAsWritten } from '../core/extract/asWritten';
 import type { PgLensContext } from './main';
+
+const AS_WRITTEN = 'Copy as written in the code';
 
 export function registerCopySql(ctx: PgLensContext): void {
   ctx.extension.subscriptions.push(
@@ -19,8 +26,18 @@ export function registerCopySql(ctx: PgLensContext): void {
       }
       await vscode.env.clipboard.writeText(site.sql);
       // The site's api ('constant', 'pg.query') is an internal label: the message names what was copied.
-      const n = new Set(site.params.map((p) => p.index)).size;
-      void vscode.window.showInformationMessage(`PG Lens: copied the SQL under the cursor to the clipboard${n ? ` (${countOf(n, 'parameter')}: ${[...new Set(site.params.map((p) => `$${p.index}`))].join(', ')})` : ''}.`);
+      const legend = placeholderLegend(site);
+      if (!legend.length) {
+        void vscode.window.showInformationMessage('PG Lens: copied the SQL under the cursor to the clipboard.');
+        return;
+      }
+      const choice = await vscode.window.showInformationMessage(
+        `PG Lens: copied the SQL as PostgreSQL receives it, placeholders as $n (${legend.join(', ')}).`,
+        AS_WRITTEN,
+      );
+      if (choice !== AS_WRITTEN) return;
+      await vscode.env.clipboard.writeText(sqlAsWritten(site));
+      void vscode.window.showInformationMessage("PG Lens: copied the SQL as the code writes it (the code's own placeholders, not $n).");
     }),
   );
 }
