@@ -161,7 +161,14 @@ export function expressionIndexKeys(t: TableFacts): string[] {
   return usable(t).flatMap((i) => i.keys.filter((_, k) => i.keyColumns[k] === null));
 }
 
-/** "about 12k rows", and where the figure is a guess, that the table was never analysed. */
+/**
+ * "about 12k rows", and where the figure is a guess, that the table was never analysed. An estimate of 0 or 1
+ * is said as such ("no rows by the last ANALYZE", "about 1 row") — never "about 0 rows" beside a claim that
+ * the table holds rows.
+ */
 export function rowsPhrase(t: Pick<TableFacts, 'rows' | 'analysed'>): string {
-  return `about ${formatCount(t.rows ?? 0)} rows${t.analysed ? '' : ', estimated from its size: never analysed'}`;
+  const rows = Math.max(0, Math.round(t.rows ?? 0));
+  const guess = t.analysed ? '' : ', estimated from its size: never analysed';
+  if (rows === 0) return t.analysed ? 'no rows by the last ANALYZE' : 'no rows by its size: never analysed';
+  return `about ${formatCount(rows)} ${rows === 1 ? 'row' : 'rows'}${guess}`;
 }

@@ -37,14 +37,19 @@ export const updateDeleteWithoutWhere: Rule = {
     const end = Math.max(s._location?.end ?? 0, target?._location?.end ?? 0);
     const parameterised = ctx.site.params.length > 0 || /\$\d/.test(ctx.sql);
     // The catalog says the table has at most one row, or its name says it is the app's one settings/version row.
-    const oneRow = (rows !== undefined && rows <= 1) || (rows === undefined && s.type === 'update' && ONE_ROW_TABLE.test(target?.name ?? ''));
+    const smallNow = rows !== undefined && rows <= 1;
+    const oneRow = smallNow || (rows === undefined && s.type === 'update' && ONE_ROW_TABLE.test(target?.name ?? ''));
     const severity = !parameterised || oneRow ? 'info' : rows !== undefined && rows >= LARGE_TABLE_ROWS ? 'error' : 'warning';
     return [
       ctx.report({
         at: { start: 0, end },
         severity,
-        message: oneRow
-          ? `${verb} without WHERE changes every row of ${name || 'the table'}${about}: a table that holds one row (settings, schema version), so intended?`
+        // Each claim from its own evidence: the catalog's estimate says how many rows there are now (no design
+        // claim); the name says what the table is for (no count).
+        message: smallNow
+          ? `${verb} without WHERE changes every row of ${name || 'the table'}${about}: little is at stake while the table is this small, but every row it gains later is changed too — intended?`
+          : oneRow
+          ? `${verb} without WHERE changes every row of ${name || 'the table'}: by its name a table of one row (settings, schema version), so intended?`
           : parameterised
           ? `${verb} without WHERE changes every row of ${name || 'the table'}${about}, though it takes parameters like a per-row change.`
           : `${verb} without WHERE changes every row of ${name || 'the table'}${about}: intended, as a constant all-rows statement usually is?`,

@@ -47,5 +47,8 @@ describe('core/catalogFacts', () => {
   it('rowsPhrase says when the figure is a guess', () => {
     assert.equal(rowsPhrase({ rows: 12000, analysed: true }), 'about 12k rows');
     assert.equal(rowsPhrase({ rows: 12000, analysed: false }), 'about 12k rows, estimated from its size: never analysed');
+    assert.equal(rowsPhrase({ rows: 0, analysed: true }), 'no rows by the last ANALYZE');
+    assert.equal(rowsPhrase({ rows: 0, analysed: false }), 'no rows by its size: never analysed');
+    assert.equal(rowsPhrase({ rows: 1, analysed: true }), 'about 1 row');
   });
 });

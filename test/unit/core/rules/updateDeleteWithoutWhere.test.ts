@@ -24,11 +24,24 @@ describe('rule update-delete-without-where', () => {
   it('a table that holds one row (the app\'s system/settings record, or one row in the catalog) is only noted: info', () => {
     const f = error(rule, 'UPDATE app_system SET database_schema_version = $1');
     assert.equal(f.severity, 'info');
-    assert.match(f.message, /holds one row/);
+    assert.match(f.message, /by its name a table of one row/);
     assert.equal(error(rule, 'UPDATE site_settings SET title = $1').severity, 'info');
     assert.equal(error(rule, 'UPDATE counters SET value = $1', { evidence: facts({ counters: { rows: 1, cols: { id: 'int8 idx' } } }) }).severity, 'info');
     // A per-row table whose name only contains the word stays a lost WHERE.
     assert.equal(error(rule, 'UPDATE system_users SET name = $1').severity, 'warning');
+  });
+  it('a message built from an estimate never contradicts it (no "about 0 rows … holds one row")', () => {
+    for (const rows of [0, 1]) {
+      for (const analysed of [true, false]) {
+        const m = error(rule, 'UPDATE counters SET value = $1', { evidence: facts({ counters: { rows, analysed, cols: { id: 'int8 idx' } } }) }).message;
+        assert.doesNotMatch(m, /about 0 rows|\b1 rows|holds one row/, m);
+        assert.match(m, rows === 0 ? /\(no rows by (the last ANALYZE|its size: never analysed)\)/ : /\(about 1 row(, estimated from its size: never analysed)?\)/, m);
+        assert.match(m, /while the table is this small/);
+      }
+    }
+    // The name's claim carries no count; the catalog's count carries no claim about design.
+    const named = error(rule, 'UPDATE app_settings SET v = $1', { evidence: facts({ app_settings: { rows: 0, cols: { id: 'int8 idx' } } }) }).message;
+    assert.doesNotMatch(named, /by its name/);
   });
   it('says how many rows with catalog facts', () => {
     assert.match(error(rule, 'DELETE FROM users', { evidence: facts({ users: { rows: 120000, cols: { id: 'int8 idx' } } }) }).message, /about 120k rows\)/);
