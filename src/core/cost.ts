@@ -26,22 +26,96 @@ export interface CostSummary {
   rank: number;
 }
 
-/** "18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call" */
-export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>): string {
+/** "18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call", and the period when known ("· since stats reset 3 h ago"). */
+export function formatCostLens(c: Pick<CostSummary, 'stat' | 'share'>, period?: string): string {
   const s = c.stat;
   const perCall = s.calls > 0 ? s.rows / s.calls : 0;
-  return `${formatShare(c.share)} of DB time · ${formatMs(s.meanMs)} mean · ${formatCount(s.calls)} call${s.calls === 1 ? '' : 's'} · ${perCall >= 100 ? formatCount(perCall) : perCall.toFixed(1)} rows/call`;
+  return `${formatShare(c.share)} of DB time · ${formatMs(s.meanMs)} mean · ${formatCount(s.calls)} call${s.calls === 1 ? '' : 's'} · ${perCall >= 100 ? formatCount(perCall) : perCall.toFixed(1)} rows/call${period ? ` · ${period}` : ''}`;
+}
+
+/** "since stats reset 3 h ago": the period whole-history figures cover (pg_stat_statements' last reset). */
+export function resetPeriodPhrase(resetAgeSeconds: number | undefined): string | undefined {
+  return resetAgeSeconds === undefined ? undefined : `since stats reset ${formatMs(resetAgeSeconds * 1000)} ago`;
+}
+
+/**
+ * A reading of the statements' figures taken before the database's indexes changed (an index created or dropped):
+ * the figures since then are the ones that describe the statement now — its whole-history mean still holds the
+ * calls that ran without the index.
+ */
+export interface CostBaseline {
+  /** When the reading was taken (ms since the epoch): the change came after it, before the next reading. */
+  atMs: number;
+  /** What changed: "CREATE INDEX order_items_order_id_idx", "DROP INDEX x", "3 index changes". */
+  change: string;
+  /** The statements' figures at that reading, by queryid. */
+  before: ReadonlyMap<string, StatementStat>;
+}
+
+/**
+ * Follows the index set between readings of pg_stat_statements (the cost CodeLens reads both about once a minute):
+ * when it changes, the reading before the change becomes the baseline the figures are counted from. A reset of
+ * pg_stat_statements after the baseline makes it meaningless (the whole history is then the recent one).
+ */
+export class CostBaselines {
+  private last: { atMs: number; indexes: ReadonlyMap<string, string>; stats: ReadonlyMap<string, StatementStat> } | undefined;
+  private baseline: CostBaseline | undefined;
+
+  /** The reading before the last index change, while no reset of pg_stat_statements came after it. */
+  current(): CostBaseline | undefined {
+    return this.baseline;
+  }
+
+  /** One reading: the index set (oid → schema.name) and the statements' figures, at `atMs`. */
+  observe(atMs: number, indexes: ReadonlyMap<string, string>, stats: readonly StatementStat[], resetAgeSeconds?: number): void {
+    const byId = new Map(stats.map((s) => [s.queryid, s]));
+    if (this.last) {
+      const added = [...indexes].filter(([oid]) => !this.last!.indexes.has(oid)).map(([, n]) => n);
+      const dropped = [...this.last.indexes].filter(([oid]) => !indexes.has(oid)).map(([, n]) => n);
+      if (added.length || dropped.length) this.baseline = { atMs: this.last.atMs, change: describeIndexChange(added, dropped), before: this.last.stats };
+    }
+    if (this.baseline && resetAgeSeconds !== undefined && atMs - resetAgeSeconds * 1000 > this.baseline.atMs) this.baseline = undefined;
+    this.last = { atMs, indexes, stats: byId };
+  }
+}
+
+function describeIndexChange(added: string[], dropped: string[]): string {
+  const short = (n: string) => n.replace(/^public\./, '');
+  if (added.length + dropped.length > 1) return `${added.length + dropped.length} index changes`;
+  return added.length ? `CREATE INDEX ${short(added[0])}` : `DROP INDEX ${short(dropped[0])}`;
+}
+
+/** A statement's figures since a baseline reading (all of them when it was not among the statements then, or was evicted and counted anew). */
+export function figuresSince(now: StatementStat, before: StatementStat | undefined): StatementStat {
+  if (!before || before.calls > now.calls) return now;
+  const calls = now.calls - before.calls;
+  const totalMs = Math.max(0, now.totalMs - before.totalMs);
+  return { ...now, calls, totalMs, rows: Math.max(0, now.rows - before.rows), meanMs: calls > 0 ? totalMs / calls : 0 };
+}
+
+/**
+ * The CodeLens title after the indexes changed: the figures since the change, and the mean before it —
+ * "since CREATE INDEX x (4 min): 0.060 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean",
+ * or "no calls since CREATE INDEX x (4 min) · before: 12 ms mean · 13 calls".
+ */
+export function formatCostLensSince(since: StatementStat, before: StatementStat | undefined, baseline: Pick<CostBaseline, 'atMs' | 'change'>, nowMs: number): string {
+  const age = formatMs(Math.max(0, nowMs - baseline.atMs));
+  const was = before && before.calls > 0 ? `before: ${formatMs(before.meanMs)} mean · ${formatCount(before.calls)} call${before.calls === 1 ? '' : 's'}` : undefined;
+  if (since.calls <= 0) return `no calls since ${baseline.change} (${age})${was ? ` · ${was}` : ''}`;
+  const perCall = since.rows / since.calls;
+  return `since ${baseline.change} (${age}): ${formatMs(since.meanMs)} mean · ${formatCount(since.calls)} call${since.calls === 1 ? '' : 's'} · ${perCall >= 100 ? formatCount(perCall) : perCall.toFixed(1)} rows/call${was ? ` · ${was}` : ''}`;
 }
 
 /** Tooltip with the exact figures, and what was left out as PG Lens's own. */
-export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures }): string {
+export function formatCostTooltip(c: CostSummary, total: { statements: number; ownLeftOut?: number; ownRuns?: OwnRunFigures; resetAgeSeconds?: number; baseline?: Pick<CostBaseline, 'atMs' | 'change'> }): string {
   const s = c.stat;
   const own = total.ownRuns?.calls
     ? `Left out: ${total.ownRuns.calls.toLocaleString('en-US')} run${total.ownRuns.calls === 1 ? '' : 's'} of this statement by PG Lens itself (Benchmark).`
     : undefined;
   return [
     `#${c.rank} of ${total.statements} statements by total time (pg_stat_statements)`,
-    `total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
+    `${total.baseline ? 'Whole history' : 'Figures'} ${resetPeriodPhrase(total.resetAgeSeconds) ?? 'since pg_stat_statements was last reset'}: total ${formatMs(s.totalMs)} · mean ${formatMs(s.meanMs)} · ${s.calls.toLocaleString('en-US')} calls · ${s.rows.toLocaleString('en-US')} rows`,
+    ...(total.baseline ? [`The title counts from the last reading PG Lens took before ${total.baseline.change}: the whole-history mean still holds the calls that ran before it.`] : []),
     `queryid ${s.queryid}`,
     `The application's figures only: PG Lens's own statements (its EXPLAINs, catalog probes, marked /* pg-lens */${total.ownLeftOut ? `; ${total.ownLeftOut} here` : ''}) are left out.`,
     ...(own ? [own] : []),

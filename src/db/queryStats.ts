@@ -47,10 +47,11 @@ function figuresSql(total: TotalColumn, topLevel = false): string {
     GROUP BY s.queryid`;
 }
 
-function costSql(total: TotalColumn, mean: 'mean_exec_time' | 'mean_time'): string {
+function costSql(total: TotalColumn, mean: 'mean_exec_time' | 'mean_time', resetAge = false): string {
   return `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.query, s.calls::float8 AS calls,
       s.${total} AS total_ms, s.${mean} AS mean_ms, s.rows::float8 AS rows,
-      sum(s.${total}) OVER () AS all_ms, count(*) OVER () AS all_statements
+      sum(s.${total}) OVER () AS all_ms, count(*) OVER () AS all_statements,
+      ${resetAge ? '(SELECT extract(epoch FROM now() - stats_reset)::float8 FROM pg_stat_statements_info)' : 'NULL::float8'} AS reset_age
     FROM pg_stat_statements(true) s
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND s.queryid IS NOT NULL AND ${EXCLUDE_OWN.statements}
@@ -167,6 +168,16 @@ const COST_SQL = {
    * control are left out; the window sums run before LIMIT, so they cover every statement.
    */
   statements13: costSql('total_exec_time', 'mean_exec_time'),
+  /** PostgreSQL 14+: the same, with the seconds since pg_stat_statements was reset (pg_stat_statements_info). */
+  statements14: costSql('total_exec_time', 'mean_exec_time', true),
+  /**
+   * The valid indexes of the database's own tables (not temporary, not the system's), by oid: a change between two
+   * readings (CREATE INDEX, DROP INDEX) is where a statement's figures start to mean something else.
+   */
+  indexes: `${OWN_STATEMENT_MARKER} SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE i.indisvalid AND c.relpersistence <> 't' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+    ORDER BY c.oid`,
   /** PostgreSQL 12 and older: total_time / mean_time. */
   statements12: costSql('total_time', 'mean_time'),
 } as const;
@@ -176,17 +187,27 @@ export interface StatementCosts {
   /** Total execution time of every statement of this database (not only the ones returned). */
   totalMs: number;
   statements: number;
+  /** Seconds since pg_stat_statements was last reset (PostgreSQL 14+): the period the figures cover. */
+  resetAgeSeconds?: number;
 }
 
 /** The costliest statements of the current database (default 2000), and the database's total time. */
 export async function readStatementCosts(db: Database, opts: { limit?: number; versionNum?: number } = {}): Promise<StatementCosts> {
   const v = opts.versionNum ?? (await db.serverInfo()).versionNum;
-  const { rows } = await db.query(v >= 130000 ? COST_SQL.statements13 : COST_SQL.statements12, [opts.limit ?? 2000]);
+  const { rows } = await db.query(v >= 140000 ? COST_SQL.statements14 : v >= 130000 ? COST_SQL.statements13 : COST_SQL.statements12, [opts.limit ?? 2000]);
+  const age = rows.length && rows[0].reset_age !== null ? Number(rows[0].reset_age) : NaN;
   return {
     stats: rows.map((r) => ({ queryid: r.queryid, query: r.query, calls: Number(r.calls), totalMs: Number(r.total_ms), meanMs: Number(r.mean_ms), rows: Number(r.rows) })),
     totalMs: rows.length ? Number(rows[0].all_ms) : 0,
     statements: rows.length ? Number(rows[0].all_statements) : 0,
+    ...(Number.isFinite(age) && age >= 0 ? { resetAgeSeconds: age } : {}),
   };
+}
+
+/** The valid indexes of the database's own tables (oid → schema-qualified name), for CostBaselines. */
+export async function readIndexNames(db: Pick<Database, 'query'>): Promise<Map<string, string>> {
+  const { rows } = await db.query(COST_SQL.indexes);
+  return new Map(rows.map((r) => [r.oid as string, `${r.schema as string}.${r.name as string}`]));
 }
 
 /**

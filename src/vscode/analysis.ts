@@ -52,6 +52,8 @@ export interface DocumentAnalysisApi {
    * are read again and every open document analysed again with them.
    */
   catalogChanged(): void;
+  /** Fired by catalogChanged (the cost CodeLens reads its figures again: an index change starts a new period). */
+  readonly onDidChangeCatalog: vscode.Event<void>;
 }
 
 export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable {
@@ -66,6 +68,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private readonly plugged: Analyzer[] = [];
   private readonly subs: vscode.Disposable[] = [];
   private evidence: { key: unknown; source: EvidenceSource } | undefined;
+  private readonly catalogEvents = new vscode.EventEmitter<void>();
+  readonly onDidChangeCatalog = this.catalogEvents.event;
 
   constructor(private readonly ctx: Omit<PgLensContext, 'analysis'>) {
     registerFindingActions(ctx.extension, ctx.sites);
@@ -171,6 +175,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.evidence = undefined;
     this.generation++;
     this.refreshAll();
+    this.catalogEvents.fire();
   }
 
   /** Counts catalog changes: a run's findings are shown only if no change came while it ran. */
@@ -272,5 +277,6 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   dispose(): void {
     this.subs.forEach((s) => s.dispose());
+    this.catalogEvents.dispose();
   }
 }

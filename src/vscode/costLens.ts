@@ -6,7 +6,7 @@
  * profiles work. Figures are refreshed at most once a minute; lenses never connect by themselves.
  */
 import * as vscode from 'vscode';
-import type { CostIndex } from '../core/cost';
+import type { CostBaselines, CostIndex } from '../core/cost';
 import type { CacheEstimate } from '../core/health/checks/workload';
 import type { ActiveConnection } from './connections';
 import type { PgLensContext } from './main';
@@ -18,7 +18,7 @@ const REFRESH_MS = 60_000;
 interface Loaded {
   conn: ActiveConnection;
   at: number;
-  index: Promise<CostIndex | undefined>;
+  index: Promise<{ index: CostIndex; resetAgeSeconds?: number } | undefined>;
   /** Query identifiers by SQL text (EXPLAIN once per text and connection). */
   ids: Map<string, Promise<string | undefined>>;
   /** cache-candidate's estimate of each statement that is one, by queryid (the health check's own reading and rule). */
@@ -31,6 +31,8 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private loaded: Loaded | undefined;
   private readonly timer: NodeJS.Timeout;
   private warned = false;
+  /** The index set between readings, and the reading before it changed (per connection). */
+  private baselines: { conn: ActiveConnection; b: CostBaselines } | undefined;
 
   constructor(private readonly ctx: PgLensContext) {
     this.timer = setInterval(() => {
@@ -45,11 +47,14 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     if (this.loaded?.conn === conn && Date.now() - this.loaded.at < REFRESH_MS) return this.loaded;
     const ids = this.loaded?.conn === conn ? this.loaded.ids : new Map();
     const index = (async () => {
-      const [{ readStatementCosts }, { CostIndex }, { loadPgParser }] = await Promise.all([import('../db/queryStats'), import('../core/cost'), import('../core/sql/statement')]);
+      const [{ readStatementCosts, readIndexNames }, { CostIndex, CostBaselines }, { loadPgParser }] = await Promise.all([import('../db/queryStats'), import('../core/cost'), import('../core/sql/statement')]);
       await loadPgParser();
       try {
-        const c = await readStatementCosts(conn.db, { versionNum: conn.info.versionNum });
-        return new CostIndex(c.stats, c.totalMs);
+        const at = Date.now();
+        const [c, indexes] = await Promise.all([readStatementCosts(conn.db, { versionNum: conn.info.versionNum }), readIndexNames(conn.db).catch(() => undefined)]);
+        if (this.baselines?.conn !== conn) this.baselines = { conn, b: new CostBaselines() };
+        if (indexes) this.baselines.b.observe(at, indexes, c.stats, c.resetAgeSeconds);
+        return { index: new CostIndex(c.stats, c.totalMs), resetAgeSeconds: c.resetAgeSeconds };
       } catch (e) {
         if (!this.warned) this.ctx.log.warn(`Cost lens: cannot read pg_stat_statements (${errorMessage(e)})`);
         this.warned = true;
@@ -75,10 +80,12 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     const conn = this.ctx.connections.current;
     if (!conn || conn.db.isClosed || conn.info.pgStatStatements !== 'ready') return [];
     const loaded = this.load(conn);
-    const [index, sites, cache] = await Promise.all([loaded.index, this.ctx.sites.sitesFor(doc), loaded.cache]);
-    if (!index || !index.size || token.isCancellationRequested) return [];
+    const [read, sites, cache] = await Promise.all([loaded.index, this.ctx.sites.sitesFor(doc), loaded.cache]);
+    const index = read?.index;
+    if (!read || !index || !index.size || token.isCancellationRequested) return [];
+    const baseline = this.baselines?.conn === conn ? this.baselines.b.current() : undefined;
     const [{ queryIdOf }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
-    const { appFigures, formatCostLens, formatCostTooltip } = await import('../core/cost');
+    const { appFigures, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase } = await import('../core/cost');
     const { formatCacheLens } = await import('../core/health/checks/workload');
     const own = ownRunsOf(conn.db);
     const lenses: vscode.CodeLens[] = [];
@@ -97,10 +104,17 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       if (!stat) continue;
       const hit = { ...found, stat, share: index.totalMs > 0 ? stat.totalMs / index.totalMs : 0 };
       const pos = doc.positionAt(site.callSpan?.start ?? site.span.start);
+      // After an index was created or dropped the whole-history mean mixes the calls before and after it: the
+      // title gives the figures since the change (and the mean before it); otherwise it says the period it covers.
+      // (PG Lens's own Benchmark runs are subtracted from the whole history only; they are rare after a change.)
+      const before = baseline?.before.get(found.stat.queryid);
+      const title = baseline
+        ? formatCostLensSince(figuresSince(stat, before), before, baseline, Date.now())
+        : formatCostLens(hit, resetPeriodPhrase(read.resetAgeSeconds));
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
-          title: `$(pulse) ${formatCostLens(hit)}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns }),
+          title: `$(pulse) ${title}`,
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),
@@ -132,6 +146,8 @@ export function registerCostLens(ctx: PgLensContext): void {
     provider,
     vscode.languages.registerCodeLensProvider(ANALYSABLE_SELECTOR, provider),
     ctx.connections.onDidChange(() => provider.refresh()),
+    // PG Lens created or dropped an index: read now, so the lens counts from the reading before the change at once.
+    ctx.analysis.onDidChangeCatalog(() => provider.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('pgLens.costLens')) provider.refresh();
     }),

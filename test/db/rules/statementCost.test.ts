@@ -5,10 +5,10 @@
  */
 import * as assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { CostIndex, formatCostLens } from '../../../src/core/cost';
+import { CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince } from '../../../src/core/cost';
 import { loadPgParser } from '../../../src/core/sql/statement';
 import type { Database } from '../../../src/db/database';
-import { queryIdOf, readStatementCosts } from '../../../src/db/queryStats';
+import { queryIdOf, readIndexNames, readStatementCosts } from '../../../src/db/queryStats';
 import { announceFallback, capabilities, statementStats, testDatabase } from '../support';
 
 describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', function () {
@@ -69,6 +69,41 @@ describe('db/queryStats (cost): pg_stat_statements behind the cost CodeLens', fu
     // A write is never explained for its identifier.
     assert.equal(await queryIdOf(db, 'DELETE FROM orders WHERE id = 1', { readsOnly: true }), undefined);
     assert.equal((await t.admin.query('SELECT count(*)::int AS n FROM orders')).rows[0].n, 5000);
+  });
+
+  it('after CREATE INDEX the figures count from the reading before it; the whole history says its period', async function () {
+    if (!pss) return this.skip();
+    const { versionNum } = await capabilities();
+    const q = 'SELECT id, total FROM orders WHERE total = $1';
+    const app = new Client({ connectionString: t.url, password: t.password });
+    await app.connect();
+    try {
+      for (let i = 0; i < 20; i++) await app.query(q, [i]);
+      const baselines = new CostBaselines();
+      const first = await readStatementCosts(db);
+      if (versionNum >= 140000) assert.ok(first.resetAgeSeconds !== undefined && first.resetAgeSeconds >= 0, 'pg_stat_statements_info gives the period');
+      else announceFallback('pg_stat_statements_info (PostgreSQL 14+)', 'the cost lens does not say since when its figures count');
+      const names = await readIndexNames(db);
+      assert.ok([...names.values()].includes('public.orders_pkey'), JSON.stringify([...names.values()]));
+      const firstAt = Date.now();
+      baselines.observe(firstAt, names, first.stats, first.resetAgeSeconds);
+      assert.equal(baselines.current(), undefined, 'one reading: no change yet');
+      await t.admin.query('CREATE INDEX orders_total_idx ON orders (total)');
+      for (let i = 0; i < 7; i++) await app.query(q, [i]);
+      const second = await readStatementCosts(db);
+      baselines.observe(Date.now(), await readIndexNames(db), second.stats, second.resetAgeSeconds);
+      assert.equal(baselines.current()?.change, 'CREATE INDEX orders_total_idx');
+      const now = second.stats.find((s) => s.query.includes('WHERE total = $1'))!;
+      const before = baselines.current()!.before.get(now.queryid);
+      assert.equal(now.calls, 27);
+      assert.equal(before?.calls, 20);
+      const since = figuresSince(now, before);
+      assert.equal(since.calls, 7);
+      assert.match(formatCostLensSince(since, before, baselines.current()!, firstAt + 300_000), /^since CREATE INDEX orders_total_idx \(5 min\): .* mean · 7 calls · 0\.9 rows\/call · before: .* mean · 20 calls$/);
+    } finally {
+      await app.end();
+      await t.admin.query('DROP INDEX IF EXISTS orders_total_idx');
+    }
   });
 
   it('works on a read-only production profile', async function () {

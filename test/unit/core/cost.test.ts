@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appFigures, CostIndex, formatCostLens, formatCostTooltip, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatShare } from '../../../src/core/format';
 import { loadPgParser } from '../../../src/core/sql/statement';
 
@@ -12,6 +12,30 @@ describe('core/cost', () => {
     assert.equal(formatCostLens({ stat: stat('1', 'q', 372000, 120000, 120000), share: 0.183 }), '18% of DB time · 3.1 ms mean · 120k calls · 1.0 rows/call');
     assert.equal(formatCostLens({ stat: stat('1', 'q', 0.5, 1, 0), share: 0.00001 }), '<0.1% of DB time · 0.50 ms mean · 1 call · 0.0 rows/call');
     assert.equal(formatCostLens({ stat: stat('1', 'q', 5000, 2, 5000), share: 0.5 }), '50% of DB time · 2.5 s mean · 2 calls · 2.5k rows/call');
+  });
+
+  it('says the period of whole-history figures; after an index change, the figures since it and the mean before', () => {
+    assert.equal(formatCostLens({ stat: stat('1', 'q', 300, 100, 100), share: 0.2 }, resetPeriodPhrase(3 * 3600)), '20% of DB time · 3.0 ms mean · 100 calls · 1.0 rows/call · since stats reset 3 h ago');
+    const b = new CostBaselines();
+    const idx = (names: string[]) => new Map(names.map((n, i) => [String(i), n]));
+    b.observe(0, idx(['public.orders_pkey']), [stat('1', 'q', 1200, 100, 100)], 3600);
+    assert.equal(b.current(), undefined);
+    b.observe(60_000, idx(['public.orders_pkey', 'public.orders_total_idx']), [stat('1', 'q', 1204, 140, 140)], 3660);
+    assert.equal(b.current()?.change, 'CREATE INDEX orders_total_idx');
+    const before = b.current()!.before.get('1');
+    const since = figuresSince(stat('1', 'q', 1204, 140, 140), before);
+    assert.deepEqual([since.calls, since.totalMs, since.rows, since.meanMs], [40, 4, 40, 0.1]);
+    assert.equal(formatCostLensSince(since, before, b.current()!, 300_000), 'since CREATE INDEX orders_total_idx (5 min): 0.10 ms mean · 40 calls · 1.0 rows/call · before: 12 ms mean · 100 calls');
+    assert.equal(formatCostLensSince(figuresSince(before!, before), before, b.current()!, 300_000), 'no calls since CREATE INDEX orders_total_idx (5 min) · before: 12 ms mean · 100 calls');
+    // A statement evicted and counted anew (fewer calls than at the baseline): all its figures are recent.
+    assert.equal(figuresSince(stat('1', 'q', 5, 10, 10), before).calls, 10);
+    // Later readings keep the baseline; a reset of pg_stat_statements after it drops it (the whole history is recent).
+    b.observe(120_000, idx(['public.orders_pkey', 'public.orders_total_idx']), [stat('1', 'q', 1300, 150, 150)], 3720);
+    assert.ok(b.current());
+    b.observe(180_000, idx(['public.orders_pkey', 'public.orders_total_idx']), [stat('1', 'q', 3, 3, 3)], 10);
+    assert.equal(b.current(), undefined);
+    b.observe(240_000, idx(['public.orders_pkey']), [stat('1', 'q', 3, 3, 3)], 70);
+    assert.equal(b.current()?.change, 'DROP INDEX orders_total_idx');
   });
 
   it('formats figures', () => {
