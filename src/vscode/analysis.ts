@@ -35,8 +35,17 @@ function analysable(doc: vscode.TextDocument): boolean {
 export const ANALYSABLE_SELECTOR: vscode.DocumentSelector = EDITOR_LANGUAGE_IDS.flatMap((language) => EDITOR_SCHEMES.map((scheme) => ({ language, scheme })));
 
 export interface DocumentAnalysisApi {
-  /** Plug an analyzer in (the index advisor): the editor runs it per document version and Scan Workspace per file. */
-  register(a: Analyzer): vscode.Disposable;
+  /**
+   * Plug an analyzer in (the index advisor): the editor runs it per document version and Scan Workspace per file.
+   * `outlivesDocument`: its findings come from evidence outside the document (a recording's statements), so they stay
+   * in the Problems panel when the file closes (a closed file's own findings go, unless a workspace scan ran).
+   */
+  register(a: Analyzer, opts?: { outlivesDocument?: boolean }): vscode.Disposable;
+  /**
+   * A file that is not open: analysed from its saved text as a closed file is (every analyzer after a workspace scan,
+   * else the ones whose findings outlive the document) and shown as a scan result. Open files are left to their live run.
+   */
+  refreshClosed(uri: vscode.Uri): Promise<void>;
   /** The analyzers, in order (open documents and Scan Workspace run the same list). */
   analyzers(): Promise<Analyzer[]>;
   /** Findings of a file that is not open, from the workspace scan (ignored when the file is open). */
@@ -66,6 +75,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   /** Documents whose pending run is a full one (open, save, settings), not only an edit. */
   private readonly full = new Set<string>();
   private readonly plugged: Analyzer[] = [];
+  /** Plugged analyzers whose findings outlive the document (register's outlivesDocument). */
+  private readonly outliving = new Set<Analyzer>();
   private readonly subs: vscode.Disposable[] = [];
   private evidence: { key: unknown; source: EvidenceSource } | undefined;
   private readonly catalogEvents = new vscode.EventEmitter<void>();
@@ -89,7 +100,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         // After Scan Workspace the Problems panel holds the whole workspace: a file opened and closed again keeps
         // the findings of its saved text (it lost them all: 11 problems after the scan, 4 after opening and
         // closing two files). Without a scan, a closed file's findings go, as before.
-        if (this.scanRan && d.uri.scheme === 'file') void this.rescanClosed(d.uri);
+        // A recording's findings belong to the recording, not to the open document: they stay after it closes.
+        if ((this.scanRan || this.outliving.size) && d.uri.scheme === 'file') void this.rescanClosed(d.uri);
         else this.collection.delete(d.uri);
       }),
       // A read-only document's findings (a statement from Top statements) go with its last tab: VS Code keeps the closed
@@ -130,10 +142,22 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     this.refreshAll();
   }
 
-  register(analyzer: Analyzer): vscode.Disposable {
+  register(analyzer: Analyzer, opts: { outlivesDocument?: boolean } = {}): vscode.Disposable {
     this.plugged.push(analyzer);
+    if (opts.outlivesDocument) this.outliving.add(analyzer);
     this.refreshAll();
-    return { dispose: () => void this.plugged.splice(this.plugged.indexOf(analyzer) >>> 0, 1) };
+    return {
+      dispose: () => {
+        this.plugged.splice(this.plugged.indexOf(analyzer) >>> 0, 1);
+        this.outliving.delete(analyzer);
+      },
+    };
+  }
+
+  refreshClosed(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    if (uri.scheme !== 'file' || this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return Promise.resolve();
+    return this.rescanClosed(uri);
   }
 
   private async evidenceSource(): Promise<EvidenceSource | undefined> {
@@ -250,7 +274,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   /** The database (host:port/database) the scan's findings of closed files were last weighed against. */
   private scanTarget: string | undefined;
 
-  /** A file closed after a scan: its saved text analysed as the scan does, shown as a scan result. */
+  /**
+   * A file closed after a scan: its saved text analysed as the scan does, shown as a scan result. Without a scan, only
+   * the analyzers whose findings outlive the document run (a recording's).
+   */
   private async rescanClosed(uri: vscode.Uri): Promise<void> {
     const key = uri.toString();
     // The latest check of a file wins: one against the previous database can finish after the one against the new.
@@ -260,7 +287,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     try {
       const [{ analyzeFile }, { readSourceText }, { positionsOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('./findingActions')]);
       const text = await readSourceText(uri.fsPath, this.ctx.config.maxFileSizeKb * 1024);
-      const r = text === undefined ? undefined : await analyzeFile({ path: uri.fsPath, text, editing: true }, { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${m}`) });
+      const analyzers = this.scanRan ? await this.analyzers() : [...this.outliving];
+      const r = text === undefined || !analyzers.length ? undefined : await analyzeFile({ path: uri.fsPath, text, editing: true }, { analyzers, severity: this.ctx.config.rulesSeverity, onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(uri)}: ${m}`) });
       if (stale() || this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return; // checked again, or opened, meanwhile
       if (!r || text === undefined || !r.findings.length) {
         this.scanned.delete(key);

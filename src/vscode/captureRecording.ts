@@ -14,9 +14,8 @@ import type { StatementAdvice } from '../core/record/format';
 import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
 import { briefMarkdown, briefPlan, mdEscape, planText } from '../core/plan/brief';
-import { OPEN_SITE_COMMAND, recordedAnalyzer, recordedFindings, type RecordedState } from '../core/record/findings';
+import { OPEN_SITE_COMMAND, recordedAnalyzer, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
-import { positionsOf } from './findingActions';
 import { errorMessage } from '../core/safeText';
 import { countOf } from '../core/format';
 
@@ -83,7 +82,8 @@ export class CaptureRecording implements vscode.Disposable {
     this.subs.push(
       this.status, this.lensChanged,
       // N+1 and missing-index findings at the recorded lines go through the one analysis pipeline.
-      ctx.analysis.register(recordedAnalyzer(() => this.state(), (f) => vscode.workspace.asRelativePath(f))),
+      // They belong to the recording, not to the open document: they stay in Problems when the file closes.
+      ctx.analysis.register(recordedAnalyzer(() => this.state(), (f) => vscode.workspace.asRelativePath(f)), { outlivesDocument: true }),
       // Index advice is proved on one database: after a switch it is proved again on the new one (as the scan's is).
       ctx.connections.onDidChange(() => this.followConnection()),
       vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
@@ -205,6 +205,8 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   private clear(): void {
+    // The files that held the recording's findings: checked again once it is empty (their findings go).
+    const had = new Set([...(this.summary?.nPlusOne ?? []).map((n) => n.file), ...this.adviceFiles()]);
     this.events = [];
     this.notices = [];
     this.dropped = 0;
@@ -214,7 +216,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.ctx.indexAdvice?.forgetRecorded();
     this.summary = undefined;
     this.groups = [];
-    this.publishDiagnostics();
+    this.publishDiagnostics(had);
     this.tree.set([], (f) => f);
     this.lensChanged.fire();
     // The status bar says what is recorded: "0 statements" while recording, nothing once stopped and cleared
@@ -261,24 +263,17 @@ export class CaptureRecording implements vscode.Disposable {
     const files = new Set<string>();
     for (const n of this.summary?.nPlusOne ?? []) files.add(n.file);
     for (const f of this.adviceFiles()) files.add(f);
-    const state = this.state();
     for (const file of new Set([...files, ...this.published, ...also])) {
-      const uri = vscode.Uri.file(file);
       const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
       if (open) {
         void this.ctx.analysis.refresh(open);
         continue;
       }
-      void vscode.workspace.fs.readFile(uri).then(
-        (bytes) => {
-          const text = Buffer.from(bytes).toString('utf8');
-          const findings = files.has(file) ? recordedFindings(state, file, text, (f) => vscode.workspace.asRelativePath(f)) : [];
-          this.ctx.analysis.publishScan(uri, findings, positionsOf(text));
-          if (findings.length) this.published.add(file);
-          else this.published.delete(file);
-        },
-        () => this.published.delete(file),
-      );
+      // A file that is not open is analysed as a closed file is (the pipeline keeps the recording's findings, and the
+      // scan's when a scan ran): the same findings it showed while open, not a list of the recording's own.
+      void this.ctx.analysis.refreshClosed(vscode.Uri.file(file));
+      if (files.has(file)) this.published.add(file);
+      else this.published.delete(file);
     }
   }
 
