@@ -8,6 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+/** What VS Code's webview host gives every page (its default stylesheet and theme variables, Linux defaults). */
+const VSCODE_WEBVIEW_DEFAULTS = ':root{--vscode-font-family:system-ui,"Ubuntu","Droid Sans",sans-serif;--vscode-font-size:13px;--vscode-font-weight:normal;--vscode-editor-font-family:"Droid Sans Mono","monospace",monospace;--vscode-editor-font-size:14px}'
+  + 'body{font-family:var(--vscode-font-family);font-weight:var(--vscode-font-weight);font-size:var(--vscode-font-size)}';
 const HOSTILE = 'Tab le"<b>ü</b><img src=x onerror="window.pwned=1">';
 
 async function bundle(): Promise<{ js: string; css: string }> {
@@ -33,7 +36,9 @@ async function withDashboardPage(ctx: Mocha.Context, built: { js: string; css: s
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.setContent(`<!DOCTYPE html><html><head><style>${built.css}</style></head><body><div id="app" style="${appStyle}"></div>
+    // VS Code's webview stylesheet sets the body's font from its theme variables (13 px system-ui on Linux); without
+    // them the page fell back to a 16 px serif, and the layout checks measured a font no user sees.
+    await page.setContent(`<!DOCTYPE html><html><head><style>${VSCODE_WEBVIEW_DEFAULTS}${built.css}</style></head><body><div id="app" style="${appStyle}"></div>
         <script>window.sent=[];function acquireVsCodeApi(){return {postMessage:(m)=>window.sent.push(m),getState:()=>undefined,setState:()=>{}}}</script>
         <script>${built.js.replace(/<\/script>/g, '<\\/script>')}</script></body></html>`);
     // Resolves once the page has handled the message: window.postMessage dispatches in a later task, and a check
