@@ -1035,6 +1035,16 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
   const entry = function (this: unknown, ...args: unknown[]): unknown {
     // Nested entries (findAll inside an association getter) keep the outer call's site.
     if (entryDepth > 0) return orig.apply(this, args);
+    // The ORM's own call of its funnel from its query interface, inside an ORM call: that call's site holds
+    // (a read would find the library's frame and read no deeper: the same site, one stack read dearer).
+    if (funnel && libraryDepth > 0) {
+      try {
+        const outer = als.getStore();
+        if (outer?.sticky === true && outer.site) return orig.apply(this, args);
+      } catch {
+        // read as below
+      }
+    }
     let store: Store | undefined;
     try {
       // Entered again later in an ORM call's own async flow (Sequelize's query after its awaits): the
@@ -1073,18 +1083,52 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
   owner[name] = entry;
 }
 
+/**
+ * Set while a method of the ORM's query interface runs synchronously (Sequelize's QueryInterface, which
+ * its models call for every statement they send, and which calls the funnel before its first await).
+ * Only the library's own code runs there (the SQL generator); the app's hooks run from the model's
+ * methods, never inside it.
+ */
+let libraryDepth = 0;
+function markLibrary(owner: Record<string, unknown> | undefined): void {
+  if (!owner) return;
+  for (const name of Object.getOwnPropertyNames(owner)) {
+    if (name === 'constructor') continue;
+    const d = Object.getOwnPropertyDescriptor(owner, name);
+    const orig = d?.value as ((...a: unknown[]) => unknown) | undefined;
+    if (typeof orig !== 'function' || !d?.writable || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) continue;
+    const marked = function (this: unknown, ...args: unknown[]): unknown {
+      libraryDepth++;
+      try {
+        return orig.apply(this, args);
+      } finally {
+        libraryDepth--;
+      }
+    };
+    (marked as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+    try {
+      Object.defineProperty(marked, 'name', { value: orig.name });
+      Object.defineProperty(marked, 'length', { value: orig.length });
+    } catch {
+      // cosmetic only
+    }
+    owner[name] = marked;
+  }
+}
+
 const SEQUELIZE_STATIC = ['findAll', 'findOne', 'findByPk', 'findAndCountAll', 'count', 'aggregate', 'max', 'min', 'sum', 'create', 'bulkCreate', 'update', 'destroy', 'restore', 'upsert', 'findOrCreate', 'findCreateFind', 'increment', 'decrement', 'truncate'];
 const SEQUELIZE_INSTANCE = ['save', 'reload', 'destroy', 'update', 'increment', 'decrement', 'restore'];
 const TYPEORM_MANAGER = ['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy', 'exists', 'existsBy', 'save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'restore', 'increment', 'decrement', 'query', 'sum', 'average', 'minimum', 'maximum', 'preload', 'clear'];
 const TYPEORM_QB = ['getMany', 'getOne', 'getOneOrFail', 'getRawMany', 'getRawOne', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists', 'execute', 'stream'];
 
 function hookSequelize(exports: unknown): void {
-  const sq = exports as { Model?: Record<string, unknown> & { prototype: Record<string, unknown> }; Sequelize?: { prototype: Record<string, unknown> } };
+  const sq = exports as { Model?: Record<string, unknown> & { prototype: Record<string, unknown> }; Sequelize?: { prototype: Record<string, unknown> }; QueryInterface?: { prototype: Record<string, unknown> } };
   const model = sq?.Model;
   if (!model?.prototype) return;
   for (const m of SEQUELIZE_STATIC) wrapEntry(model, m, 'sequelize');
   for (const m of SEQUELIZE_INSTANCE) wrapEntry(model.prototype, m, 'sequelize');
   if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize', true);
+  markLibrary(sq.QueryInterface?.prototype);
 }
 
 function hookTypeorm(exports: unknown): void {

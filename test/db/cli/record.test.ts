@@ -176,6 +176,30 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     }
   });
 
+  it('reads the stack once per statement — pg Client, pg Pool, Sequelize (its query interface\'s own call of Sequelize#query reads none) and TypeORM — and records each', async () => {
+    // The stack read is the capture's largest cost on the query's path (docs/recording.md, Overhead).
+    let statements = 0;
+    const listener = await listen((e) => {
+      if (e.t === 'q' && /sr_item/.test(e.sql)) statements++;
+    });
+    let out = '';
+    try {
+      const env = captureEnv({ ...process.env, DATABASE_URL: t.url }, { node: capture, python: path.join(root, 'dist', 'python') }, listener.path);
+      const child = spawn(process.execPath, [fixture('stackReads.js')], { env });
+      let stderr = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(status, 0, stderr);
+      await listener.idle(2000);
+    } finally {
+      await listener.close();
+    }
+    assert.deepEqual(JSON.parse(out), { client: 1, pool: 1, sequelize: 1, typeorm: 1 });
+    // 1 setup statement + 4 arms × 70 calls, every one recorded.
+    assert.equal(statements, 1 + 4 * 70);
+  });
+
   it('a listener that accepts but never reads neither blocks the app nor keeps it from exiting', async () => {
     const net = await import('node:net');
     const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-stuck-')), 's.sock');
