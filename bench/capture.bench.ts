@@ -18,6 +18,10 @@
  * PGLENS_BENCH_CAPTURE_BASELINE=<another capture.js> (e.g. main's build) adds it as a third arm, run in
  * turn with the two others, so a change to the capture is compared back to back under the same load
  * (`baseline` beside each figure).
+ * PGLENS_BENCH_CAPTURE_NODE=<a node binary> runs the app processes on that Node (e.g. Node 24, whose
+ * AsyncLocalStorage needs no async hooks): `childNode` names its version.
+ * Each overhead is a median of paired differences; `…IqrUs` beside it is their interquartile range (a
+ * wide one says the machine's load moved the figure more than the capture does).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -36,6 +40,8 @@ const ROUNDS = Number(process.env.PGLENS_BENCH_CAPTURE_ROUNDS ?? 3);
 const INPROC_N = Number(process.env.PGLENS_BENCH_CAPTURE_INPROC_N ?? 1000);
 const INPROC_ROUNDS = Number(process.env.PGLENS_BENCH_CAPTURE_INPROC_ROUNDS ?? 10);
 const root = path.join(__dirname, '..');
+/** The Node that runs the app processes (the bench's own unless PGLENS_BENCH_CAPTURE_NODE names another). */
+const CHILD_NODE = process.env.PGLENS_BENCH_CAPTURE_NODE || process.execPath;
 /** A script's queries (no unit of work: async context tracking stays off until an ORM's call turns it on). */
 const SCRIPT_ARMS = ['client', 'pool', 'sequelize', 'typeorm'];
 /** The same queries inside one HTTP request (the capture makes it a unit of work: tracking on for everything). */
@@ -204,7 +210,7 @@ const N = 20000;
 
 function runChild(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], { env, cwd });
+    const child = spawn(CHILD_NODE, [script], { env, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -214,6 +220,15 @@ function runChild(script: string, env: NodeJS.ProcessEnv, cwd: string): Promise<
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The q-quantile (0..1), linear between the two nearest of the sorted values. */
+function quantile(xs: number[], q: number): number {
+  const a = [...xs].sort((x, y) => x - y);
+  const at = (a.length - 1) * q;
+  const lo = Math.floor(at);
+  return a[lo] + (a[Math.min(lo + 1, a.length - 1)] - a[lo]) * (at - lo);
+}
+/** The interquartile range of paired differences, rounded: [first quartile, third quartile]. */
+const iqr = (xs: number[]) => [round(quantile(xs, 0.25)), round(quantile(xs, 0.75))];
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 export async function run(): Promise<Record<string, unknown>> {
@@ -270,18 +285,19 @@ export async function run(): Promise<Record<string, unknown>> {
       }
     }
     await listener.idle(2000);
-    const out: Record<string, unknown> = { queriesPerRun: N, warmUpQueries: WARM, rounds: ROUNDS, eventsReceived: received, goal: 'overhead < 20 µs and < 5 % per query at p50 (wall clock; median of the rounds\' paired differences)' };
+    const childNode = spawnSync(CHILD_NODE, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();
+    const out: Record<string, unknown> = { childNode, queriesPerRun: N, warmUpQueries: WARM, rounds: ROUNDS, eventsReceived: received, goal: 'overhead < 20 µs and < 5 % per query at p50 (wall clock; median of the rounds\' paired differences)' };
     // Overheads are medians of each round's difference (the captured run against the plain run just
     // before it), so load that changes from round to round cancels out more than between medians.
     const paired = (from: Record<string, number[]>, key: string) => {
       const d = from[key].map((c, r) => c - plain[key][r]);
-      return { us: median(d), pct: median(d.map((x, r) => (x / plain[key][r]) * 100)) };
+      return { us: median(d), pct: median(d.map((x, r) => (x / plain[key][r]) * 100)), iqr: iqr(d) };
     };
     const overhead = (from: Record<string, number[]>, k: string) => {
       const cpu = paired(from, `cpu_${k}`);
       const p50 = paired(from, k);
       const sendP50 = paired(from, `send_${k}`);
-      return { cpuOverheadUs: round(cpu.us), cpuOverheadPct: round(cpu.pct), p50OverheadUs: round(p50.us), p50OverheadPct: round(p50.pct), sendP50OverheadUs: round(sendP50.us, 2) };
+      return { cpuOverheadUs: round(cpu.us), cpuOverheadPct: round(cpu.pct), p50OverheadUs: round(p50.us), p50OverheadIqrUs: p50.iqr, p50OverheadPct: round(p50.pct), sendP50OverheadUs: round(sendP50.us, 2) };
     };
     for (const k of ARMS) {
       const o = overhead(captured, k);
@@ -289,7 +305,7 @@ export async function run(): Promise<Record<string, unknown>> {
         ...(BASELINE ? { baseline: overhead(baseline, k) } : {}),
         // Wall time per query at p50, the latency the app's query sees: the goal is judged on it.
         // On a loaded machine other processes move it by more than the capture costs.
-        p50PlainUs: round(median(plain[k])), p50CapturedUs: round(median(captured[k])), p50OverheadUs: o.p50OverheadUs, p50OverheadPct: o.p50OverheadPct,
+        p50PlainUs: round(median(plain[k])), p50CapturedUs: round(median(captured[k])), p50OverheadUs: o.p50OverheadUs, p50OverheadIqrUs: o.p50OverheadIqrUs, p50OverheadPct: o.p50OverheadPct,
         meetsGoal: o.p50OverheadUs < 20 && o.p50OverheadPct < 5,
         // CPU time of the app per query (all threads), including work off the query's path.
         cpuPlainUs: round(median(plain[`cpu_${k}`])), cpuCapturedUs: round(median(captured[`cpu_${k}`])), cpuOverheadUs: o.cpuOverheadUs, cpuRatio: round(1 + o.cpuOverheadPct / 100, 3),
@@ -316,11 +332,11 @@ export async function run(): Promise<Record<string, unknown>> {
       for (const [k, x] of Object.entries(fig.captured)) {
         const us = round(d(x, 'p50'));
         const p = round(pct(x));
-        res[k] = { p50PlainUs: round(median(x.off.map((f) => f.p50))), p50OverheadUs: us, p50OverheadPct: p, meetsGoal: us < 20 && p < 5, cpuOverheadUs: round(d(x, 'cpu')), sendP50OverheadUs: round(d(x, 'send'), 2) };
+        res[k] = { p50PlainUs: round(median(x.off.map((f) => f.p50))), p50OverheadUs: us, p50OverheadIqrUs: iqr(x.on.map((o, r) => o.p50 - x.off[r].p50)), p50OverheadPct: p, meetsGoal: us < 20 && p < 5, cpuOverheadUs: round(d(x, 'cpu')), sendP50OverheadUs: round(d(x, 'send'), 2) };
       }
       // The ORMs' arms above both run with async context tracking on: what tracking alone adds to their query
       // (and to Client's and Pool's: what a query pays inside a request, a unit of work, and not in a script).
-      for (const [k, t] of Object.entries(fig.tracking)) res[`${k}AsyncContext`] = { p50PlainUs: round(median(t.off.map((f) => f.p50))), p50OverheadUs: round(d(t, 'p50')), p50OverheadPct: round(pct(t)), cpuOverheadUs: round(d(t, 'cpu')) };
+      for (const [k, t] of Object.entries(fig.tracking)) res[`${k}AsyncContext`] = { p50PlainUs: round(median(t.off.map((f) => f.p50))), p50OverheadUs: round(d(t, 'p50')), p50OverheadIqrUs: iqr(t.on.map((o, r) => o.p50 - t.off[r].p50)), p50OverheadPct: round(pct(t)), cpuOverheadUs: round(d(t, 'cpu')) };
       return res;
     };
     out.inProcess = await inProcess(assets.node);
