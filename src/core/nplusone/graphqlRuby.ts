@@ -11,6 +11,8 @@
  * (`[Types::OfferType]`, `node_type(Types::OfferType)`, `OfferType.connection_type`), the field names no
  * resolver (`method:`, `resolver:`, `hash_key:`, a `def` of that name), a model declares the association
  * (the model named after the type when there is one), and no query of the app's GraphQL code preloads it.
+ * A field method calling a short model method that reads an association (`object.sale_state`, where
+ * `def sale_state = consigned_partner_submission&.state`) loads it per parent the same way.
  * Read across files once every Ruby file is in (like the Rails views pass).
  */
 import type { Finding } from '../findings';
@@ -28,6 +30,8 @@ const PRELOAD = /\b(?:includes|preload|eager_load)\s*\(?([^)\n]*)/g;
 export class GraphqlRubyFields {
   /** Model class → its associations. */
   private readonly models = new Map<string, Set<string>>();
+  /** Model class → its methods whose body reads one of its associations (`def sale_state = consigned_partner_submission&.state`). */
+  private readonly readers = new Map<string, Map<string, string>>();
   private readonly types: { file: string; text: string; name: string }[] = [];
   private readonly listed = new Set<string>();
   private readonly preloaded = new Set<string>();
@@ -35,7 +39,17 @@ export class GraphqlRubyFields {
   addRuby(file: string, text: string): void {
     if (/(^|\/)app\/models\//.test(file) && /^\s*(?:belongs_to|has_many|has_one|has_and_belongs_to_many)\s/m.test(text)) {
       const cls = /^\s*class\s+([A-Z]\w*(?:::[A-Z]\w*)*)\s*</m.exec(text)?.[1]?.split('::').pop();
-      if (cls) this.models.set(cls, new Set([...text.matchAll(ASSOCIATION)].map((m) => m[1])));
+      if (cls) {
+        const associations = new Set([...text.matchAll(ASSOCIATION)].map((m) => m[1]));
+        this.models.set(cls, associations);
+        // One-level methods (`def name` … `end` at the same indentation) that read an association by its bare name.
+        const readers = new Map<string, string>();
+        for (const d of text.matchAll(/^([ \t]*)def\s+(\w+[?!]?)\s*\n([\s\S]*?)^\1end\b/gm)) {
+          const used = [...associations].find((a) => new RegExp(`(^|[^.@:\\w])${a}\\b(?!\\s*[:=(])`, 'm').test(d[3]));
+          if (used && d[3].split('\n').length <= 6) readers.set(d[2], used);
+        }
+        this.readers.set(cls, readers);
+      }
     }
     if (!/(^|\/)app\/graphql\//.test(file)) return;
     for (const m of text.matchAll(LISTED)) this.listed.add(m[1] ?? m[2] ?? m[3]);
@@ -61,19 +75,30 @@ export class GraphqlRubyFields {
         const line = positionAt(starts, start).line + 1;
         out.push(finding(t.file, { start, end: m.index! + m[0].length }, line, t.name.replace(/Type$/, ''), name, fieldType));
       }
+      // `object.sale_state` in a field method, where the model's `sale_state` reads an association.
+      const readers = this.readers.get(model);
+      for (const m of readers?.size ? t.text.matchAll(/\bobject\.(\w+[?!]?)/g) : []) {
+        const association = readers!.get(m[1]);
+        if (!association || this.preloaded.has(association)) continue;
+        const span = { start: m.index!, end: m.index! + m[0].length };
+        const line = positionAt(starts, span.start).line + 1;
+        out.push(finding(t.file, span, line, model, association, undefined, m[1]));
+      }
     }
     return out;
   }
 }
 
-function finding(file: string, span: { start: number; end: number }, line: number, parent: string, name: string, fieldType: string): Finding {
+function finding(file: string, span: { start: number; end: number }, line: number, parent: string, name: string, fieldType?: string, via?: string): Finding {
   const rewrite = rewriteFor({ call: { library: 'activerecord', op: 'read', batch: false, label: `object.${name}`, method: name, model: parent }, variable: 'object', iterable: parent, relation: name });
   const loop = `${parent}.${name} (GraphQL field resolver, once per parent ${parent})`;
   const evidence: NPlusOneEvidence = { kind: 'lazy-relation', implicit: true, library: 'activerecord', call: `object.${name}`, loop, variable: 'object', iterable: parent, rewrite };
   return {
     ruleId: RULE_ID,
     severity: 'warning',
-    message: `N+1 query: the field \`${name}\` (${fieldType}) has no resolver of its own, so graphql-ruby calls \`object.${name}\` — an association, loaded once per parent ${parent} of a list; the list's query does not includes(:${name}).`,
+    message: via
+      ? `N+1 query: \`object.${via}\` reads the association \`${name}\` (${parent}#${via}), loaded once per parent ${parent} of a list; the list's query does not includes(:${name}).`
+      : `N+1 query: the field \`${name}\` (${fieldType}) has no resolver of its own, so graphql-ruby calls \`object.${name}\` — an association, loaded once per parent ${parent} of a list; the list's query does not includes(:${name}).`,
     span,
     file,
     help: rewrite.help,

@@ -299,7 +299,10 @@ describe('n-plus-one: kinds seen on held-out-n (implicit N+1: .graphql client do
     });
   });
   it('graphql-ruby: a field with no resolver of its own reading a model association, and a field method (declared through the app\'s own `*_field` helper) querying through the parent\'s association, run per parent of a listed type', async () => {
-    const model: ScanFile = { path: 'app/models/review.rb', text: lines(['class Review < ApplicationRecord', '  belongs_to :book', '  belongs_to :reviewer, class_name: "User"', '  has_many :comments', 'end']) };
+    const model: ScanFile = {
+      path: 'app/models/review.rb',
+      text: lines(['class Review < ApplicationRecord', '  belongs_to :book', '  belongs_to :reviewer, class_name: "User"', '  has_many :comments', '', '  def reviewer_name', '    reviewer&.name', '  end', 'end']),
+    };
     const review: ScanFile = {
       path: 'app/graphql/types/review_type.rb',
       text: lines([
@@ -316,13 +319,16 @@ describe('n-plus-one: kinds seen on held-out-n (implicit N+1: .graphql client do
         '    def comments(kind: nil)',
         '      object.comments.where(kind: kind)',
         '    end',
+        '',
+        '    field :reviewer_name, String, null: true',
+        '    def reviewer_name',
+        '      object.reviewer_name.upcase',
+        '    end',
         '  end',
         'end',
       ]),
     };
-    const others: ScanFile = {
-      path: 'app/graphql/types/other_types.rb',
-      text: lines([
+    const otherTypes = (query: string) => lines([
         'module Types',
         '  class BookType < Types::BaseObject',
         '    field :id, ID, null: false',
@@ -338,16 +344,17 @@ describe('n-plus-one: kinds seen on held-out-n (implicit N+1: .graphql client do
         '  end',
         '  class QueryType < Types::BaseObject',
         '    field :reviews, [Types::ReviewType], null: false',
-        '    def reviews = Review.order(:id)',
+        '    def reviews = ' + query,
         '  end',
         'end',
-      ]),
-    };
+      ]);
+    const others: ScanFile = { path: 'app/graphql/types/other_types.rb', text: otherTypes('Review.order(:id)') };
     const t = 'app/graphql/types/review_type.rb';
-    // book: default resolver, an association; reviewer: `method:` names another method; state: an enum.
-    assert.deepEqual(await scan([model, review, others]), [`${t}:12 request`, `${t}:5 request`]);
+    // book: default resolver, an association; reviewer: `method:` names another method; state: an enum;
+    // reviewer_name: the model's method reads the `reviewer` association.
+    assert.deepEqual(await scan([model, review, others]), [`${t}:12 request`, `${t}:17 request`, `${t}:5 request`]);
     // The list's query preloads the association: no query per parent for it.
-    const preloaded: ScanFile = { ...others, text: others.text.replace('Review.order(:id)', 'Review.includes(:book).order(:id)') };
-    assert.deepEqual(await scan([model, review, preloaded]), [`${t}:12 request`]);
+    const preloaded: ScanFile = { ...others, text: otherTypes('Review.includes(:book).order(:id)') };
+    assert.deepEqual(await scan([model, review, preloaded]), [`${t}:12 request`, `${t}:17 request`]);
   });
 });
