@@ -48,14 +48,18 @@ interface Selection {
   children: Selection[];
   /** `...Name`: a fragment spread. */
   spread?: string;
+  /** `... on Type { … }`: an inline fragment's type condition (its selections are `children`). */
+  on?: string;
 }
 
 /** A small reader of GraphQL documents: operations and fragments with their selection trees (arguments and directives skipped). */
-function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string, Selection[]> } {
+function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string, Selection[]>; conditions: Map<string, string> } {
   const tokens = src.replace(/#[^\n]*/g, '').match(/\.\.\.|"(?:[^"\\]|\\.)*"|[A-Za-z_]\w*|[{}():@$!=[\],]|-?\d[\w.]*/g) ?? [];
   let i = 0;
   const ops: Selection[][] = [];
   const fragments = new Map<string, Selection[]>();
+  /** Fragment name → its type condition (`fragment TalkRow on Talk`). */
+  const conditions = new Map<string, string>();
   const skipParens = () => {
     if (tokens[i] !== '(') return;
     let depth = 0;
@@ -81,9 +85,10 @@ function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string
       if (tokens[i] === '...') {
         i++;
         if (tokens[i] === 'on') {
+          const on = tokens[i + 1];
           i += 2;
           skipDirectives();
-          out.push(...selectionSet());
+          out.push({ name: '', children: selectionSet(), on });
         } else if (tokens[i] === '{' || tokens[i] === '@') {
           skipDirectives();
           out.push(...selectionSet());
@@ -137,12 +142,13 @@ function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string
       ops.push(t === 'query' ? selectionSet() : (selectionSet(), []));
     } else if (t === 'fragment') {
       const name = tokens[i + 1];
+      if (tokens[i + 2] === 'on') conditions.set(name, tokens[i + 3]);
       i += 4; // fragment Name on Type
       skipDirectives();
       fragments.set(name, selectionSet());
     } else i++;
   }
-  return { ops, fragments };
+  return { ops, fragments, conditions };
 }
 
 export class ClientDocuments {
@@ -249,7 +255,14 @@ export class ClientDocuments {
     const listed = new Set<string>();
     const fragments = new Map<string, Selection[]>();
     const parsed = this.docs.map(parseDocument);
-    for (const p of parsed) for (const [k, v] of p.fragments) fragments.set(k, v);
+    const conditions = new Map<string, string>();
+    for (const p of parsed) {
+      for (const [k, v] of p.fragments) fragments.set(k, v);
+      for (const [k, v] of p.conditions) conditions.set(k, v);
+    }
+    // A fragment's type condition, when it names a type of the schema, is the type its selections are read on
+    // (below a union or a field whose type was not read, `... on Talk { roomUrl }` is still Talk's).
+    const typed = (on: string | undefined, type: string | undefined) => (type !== undefined && on && this.types.has(on) ? on : type);
     const askedRoots = new Set<string>();
     // `args`: the type arguments of the current type (`Paginated[Submission]` → ['Submission']).
     const walk = (sels: Selection[], type: string | undefined, underList: boolean, depth: number, seen: Set<string>, args: string[] = []) => {
@@ -257,7 +270,13 @@ export class ClientDocuments {
       for (const s of sels) {
         if (s.spread) {
           const f = fragments.get(s.spread);
-          if (f && !seen.has(s.spread)) walk(f, type, underList, depth + 1, new Set([...seen, s.spread]), args);
+          const on = typed(conditions.get(s.spread), type);
+          if (f && !seen.has(s.spread)) walk(f, on, underList, depth + 1, new Set([...seen, s.spread]), on === type ? args : []);
+          continue;
+        }
+        if (s.on !== undefined) {
+          const on = typed(s.on, type);
+          walk(s.children, on, underList, depth + 1, seen, on === type ? args : []);
           continue;
         }
         // Below a field whose type is not read (strawberry_django's `fields=[…]` relations), names alone count.

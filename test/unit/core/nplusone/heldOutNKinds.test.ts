@@ -49,8 +49,18 @@ describe('n-plus-one: kinds seen on held-out-n (implicit N+1: .graphql client do
         '        return self.talks.order_by("start")',
         '',
         '    @strawberry.field',
+        '    def related(self) -> list[Related]:',
+        '        return []',
+        '',
+        '    @strawberry.field',
         '    def sponsors(self) -> list[str]:',
         '        return list(self.sponsors.order_by("name").values_list("name", flat=True))',
+        '',
+        '',
+        '@strawberry.type',
+        'class Venue:',
+        '    name: str',
+        '    sponsors: list[str]',
         '',
         '',
         '@strawberry.type',
@@ -76,6 +86,7 @@ describe('n-plus-one: kinds seen on held-out-n (implicit N+1: .graphql client do
         '    @strawberry.field',
         '    def tags(self) -> list[str]:',
         '        return []',
+
         '',
       ]),
     };
@@ -120,18 +131,20 @@ describe('n-plus-one: kinds seen on held-out-n (implicit N+1: .graphql client do
       { path: 'frontend/src/pages/event.graphql', text: lines(['query EventPage($slug: String!) {', '  event(slug: $slug) {', '    talks { id isFull }', '    sponsors', '  }', '}']) },
       { path: 'frontend/src/pages/talk.graphql', text: lines(['query TalkPage($id: ID!) {', '  talk(id: $id) { id roomUrl }', '  tags', '}']) },
       { path: 'frontend/src/pages/events.gql', text: lines(['query Events {', '  events { items { id talks { id } } total }', '}']) },
+      // `sponsors` under a union the reader cannot resolve (`list[Related]`), in a fragment on Venue: Venue's, not Event's.
+      { path: 'frontend/src/pages/related.graphql', text: lines(['query Related($slug: String!) {', '  event(slug: $slug) {', '    related { ... on Venue { name sponsors } }', '  }', '}']) },
       { path: 'frontend/src/pages/me.graphql', text: lines(['query MyTalks {', '  myTalks { ...TalkRow }', '}', '', 'fragment TalkRow on Talk {', '  id', '  roomUrl', '}']) },
     ];
     const py = 'backend/api/events/types.py';
 
-    it('a field asked under a list (through a generic `Paginated[Event]`, a module-level root resolver, a fragment, a decorator\'s `name=`) stays; one asked of one object is once per request', async () => {
+    it('a field asked under a list (through a generic `Paginated[Event]`, a module-level root resolver, a fragment, a decorator\'s `name=`) stays; one asked of one object (or of another type, by a fragment\'s type condition) is once per request', async () => {
       // Event.talks per event of `events { items }`; Talk.roomUrl per talk of `myTalks`;
       // Event.sponsors only under `event(slug)`; Talk.isFull reads the annotation its field asks for.
       assert.deepEqual(await scan([types, queries, schema, ...documents]), [`${py}:12 request`, `${py}:28 request`]);
     });
 
     it('without the documents every resolver of a listed type is judged per parent, except the annotated value\'s fallback', async () => {
-      assert.deepEqual(await scan([types, queries]), [`${py}:12 request`, `${py}:28 request`, `${py}:32 request`]);
+      assert.deepEqual(await scan([types, queries]), [`${py}:12 request`, `${py}:28 request`, `${py}:36 request`]);
     });
   });
 
