@@ -28,9 +28,10 @@ export interface LanguageSpec<G extends string = string> {
   mapperEditorIds?: readonly string[];
   /**
    * View templates of the language's web framework, by file extension → template format (Rails:
-   * `'.erb': 'erb'`, `'.jbuilder': 'jbuilder'`). No SQL of their own: the N+1 views pass
-   * (core/nplusone/views.ts) reads them with their controllers and models, so the walker, the globs
-   * and the CLI read them too.
+   * `'.erb': 'erb'`, `'.jbuilder': 'jbuilder'`; a JavaScript client's GraphQL documents:
+   * `'.graphql': 'graphql'`). No SQL of their own: the N+1 pass reads them (Rails views with their
+   * controllers and models, core/nplusone/views.ts; client documents, core/nplusone/clientDocuments.ts),
+   * so the walker, the globs and the CLI read them too.
    */
   templates?: Record<string, string>;
 }

@@ -9,7 +9,8 @@ import { RAILS_VIEW, RailsViews } from './views';
 import { DrfViews } from './drfViews';
 import { StartupGraph } from './startupGraph';
 import { PerObjectScope } from './perObject';
-import { ClientDocuments } from './clientDocuments';
+import { ClientDocuments, GRAPHQL_DOCUMENT } from './clientDocuments';
+import { GraphqlRubyFields } from './graphqlRuby';
 
 const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
   id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.',
@@ -29,6 +30,8 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
   const perObject = new PerObjectScope();
   // Strawberry resolvers the repository's own client never asks under a list: once per request.
   const client = new ClientDocuments();
+  // graphql-ruby fields with no resolver of their own reading an association per parent (`field :author, Types::UserType`).
+  const rubyFields = new GraphqlRubyFields();
   return {
     id: RULE_ID,
     rules: [N_PLUS_ONE_META],
@@ -38,9 +41,17 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
         views.addView(file, text);
         return [];
       }
+      // A client's GraphQL documents: which resolver fields it asks under a list.
+      if (GRAPHQL_DOCUMENT.test(file)) {
+        client.addDocument(text);
+        return [];
+      }
       const lang = languageOf(language);
       if (!lang) return [];
-      if (lang === 'ruby') views.addRuby(file, text);
+      if (lang === 'ruby') {
+        views.addRuby(file, text);
+        rubyFields.addRuby(file, text);
+      }
       if (lang === 'python') {
         drf.addPython(file, text);
         perObject.addPython(file, text);
@@ -56,6 +67,6 @@ export function nPlusOneAnalyzer(opts: { skip?: (file: string) => boolean } = {}
       return opts.skip?.(file) ? [] : r.findings;
     },
     adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(findings, policy))),
-    finish: async () => [...cross.findings(), ...(await views.findings()), ...drf.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
+    finish: async () => [...cross.findings(), ...(await views.findings()), ...drf.findings(), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
   };
 }

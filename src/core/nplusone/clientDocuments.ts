@@ -6,12 +6,14 @@
  * that came from a list (`getProgramModules { mentors { … } }`). When the repository holds the client's
  * documents (gql`…` in its scripts) and they cover the schema, a resolver no document selects under
  * a list runs once per request (`getModule { availableLabels }`, `organization(login) { stats }`): its
- * finding is dropped. Documents are walked with the schema's types read from the strawberry classes
+ * finding is dropped. The documents are gql`…` / graphql`…` texts in scripts and `.graphql` / `.gql` files
+ * (graphql-codegen, Apollo); a schema's own definitions in such a file (`type Conference { … }`) are skipped. Documents are walked with the schema's types read from the strawberry classes
  * (`mentors: list[MentorNode]`, `def issues(…) -> list[IssueNode]`); fragments are expanded.
  * Without documents, or with too few that resolve against the schema (a public API whose clients
  * live elsewhere), nothing changes.
  */
 import type { Finding } from '../findings';
+import { javascriptLanguage } from '../languages/javascript/language';
 
 /** The resolver label detect.ts gives: `ModuleNode.mentors (GraphQL field resolver, once per parent ModuleNode)`. */
 const RESOLVER_LOOP = /^(\w+)\.(\w+) \(GraphQL field resolver, once per parent \w+\)$/;
@@ -34,19 +36,30 @@ function parseAnnotation(a: string): FieldType {
   return { list: /^(list|List|Sequence|Iterable|tuple)\s*\[/.test(t), names: [...t.matchAll(/\b([A-Z]\w*)\b/g)].map((m) => m[1]).filter((n) => !/^(Annotated|Optional|List|Sequence|Iterable|None|Info)$/.test(n)) };
 }
 
+/** Top-level words of a schema definition (SDL) in a `.graphql` file. */
+const SDL_KEYWORDS = new Set(['type', 'interface', 'input', 'enum', 'union', 'scalar', 'schema', 'extend', 'directive']);
+const TOP_LEVEL = new Set([...SDL_KEYWORDS, 'query', 'mutation', 'subscription', 'fragment']);
+
+/** A GraphQL document file of a client (Apollo / graphql-codegen): `.graphql`, `.gql` (javascriptLanguage.templates). */
+export const GRAPHQL_DOCUMENT = new RegExp(`(${Object.keys(javascriptLanguage.templates).map((e) => e.replace('.', '\\.')).join('|')})$`, 'i');
+
 interface Selection {
   name: string;
   children: Selection[];
   /** `...Name`: a fragment spread. */
   spread?: string;
+  /** `... on Type { … }`: an inline fragment's type condition (its selections are `children`). */
+  on?: string;
 }
 
 /** A small reader of GraphQL documents: operations and fragments with their selection trees (arguments and directives skipped). */
-function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string, Selection[]> } {
+function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string, Selection[]>; conditions: Map<string, string> } {
   const tokens = src.replace(/#[^\n]*/g, '').match(/\.\.\.|"(?:[^"\\]|\\.)*"|[A-Za-z_]\w*|[{}():@$!=[\],]|-?\d[\w.]*/g) ?? [];
   let i = 0;
   const ops: Selection[][] = [];
   const fragments = new Map<string, Selection[]>();
+  /** Fragment name → its type condition (`fragment TalkRow on Talk`). */
+  const conditions = new Map<string, string>();
   const skipParens = () => {
     if (tokens[i] !== '(') return;
     let depth = 0;
@@ -72,9 +85,10 @@ function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string
       if (tokens[i] === '...') {
         i++;
         if (tokens[i] === 'on') {
+          const on = tokens[i + 1];
           i += 2;
           skipDirectives();
-          out.push(...selectionSet());
+          out.push({ name: '', children: selectionSet(), on });
         } else if (tokens[i] === '{' || tokens[i] === '@') {
           skipDirectives();
           out.push(...selectionSet());
@@ -99,6 +113,25 @@ function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string
   };
   while (i < tokens.length) {
     const t = tokens[i];
+    // A schema's own definitions (SDL: `type Conference { … }`, `extend type …`, `union U = A | B`) are not
+    // something a client asks: skipped to the next top-level definition.
+    if (SDL_KEYWORDS.has(t)) {
+      i++;
+      while (i < tokens.length && tokens[i] !== '{' && !TOP_LEVEL.has(tokens[i])) {
+        if (tokens[i] === '(') skipParens();
+        else i++;
+      }
+      if (tokens[i] === '{') {
+        for (let depth = 0; i < tokens.length; i++) {
+          if (tokens[i] === '{') depth++;
+          else if (tokens[i] === '}' && --depth === 0) {
+            i++;
+            break;
+          }
+        }
+      }
+      continue;
+    }
     if (t === '{') ops.push(selectionSet());
     else if (t === 'query' || t === 'mutation' || t === 'subscription') {
       i++;
@@ -109,18 +142,23 @@ function parseDocument(src: string): { ops: Selection[][]; fragments: Map<string
       ops.push(t === 'query' ? selectionSet() : (selectionSet(), []));
     } else if (t === 'fragment') {
       const name = tokens[i + 1];
+      if (tokens[i + 2] === 'on') conditions.set(name, tokens[i + 3]);
       i += 4; // fragment Name on Type
       skipDirectives();
       fragments.set(name, selectionSet());
     } else i++;
   }
-  return { ops, fragments };
+  return { ops, fragments, conditions };
 }
 
 export class ClientDocuments {
   /** Strawberry types: GraphQL type name → field (camelCase) → its type. */
   private readonly types = new Map<string, Map<string, FieldType>>();
   private readonly bases = new Map<string, string[]>();
+  /** Type parameters of a generic type (`class Paginated(Generic[ItemType])` → ['ItemType']). */
+  private readonly params = new Map<string, string[]>();
+  /** `Type.python_name` → the GraphQL name its decorator gives (`name="slidoUrl"`). */
+  private readonly names = new Map<string, string>();
   /** Root query fields (every `…Query` type's). */
   private readonly root = new Map<string, FieldType>();
   private readonly docs: string[] = [];
@@ -130,7 +168,7 @@ export class ClientDocuments {
   private asked = 0;
 
   addPython(text: string): void {
-    if (text.length > MAX_TEXT || !/@strawberry(_django)?\.(type|interface)\b/.test(text)) return;
+    if (text.length > MAX_TEXT || !/@strawberry(_django)?\.(type|interface|field)\b/.test(text)) return;
     const lines = text.split('\n');
     for (let k = 0; k < lines.length; k++) {
       const cls = /^class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:/.exec(lines[k]);
@@ -142,11 +180,18 @@ export class ClientDocuments {
       const fields = this.types.get(name) ?? new Map<string, FieldType>();
       this.types.set(name, fields);
       this.bases.set(name, (cls[2] ?? '').split(',').map((b) => b.trim().split('.').pop()!).filter((b) => /^[A-Z]/.test(b)));
+      const generic = /\bGeneric\[([^\]]+)\]/.exec(cls[2] ?? '');
+      if (generic) this.params.set(name, generic[1].split(',').map((p) => p.trim()));
       for (let j = k + 1; j < lines.length && (/^\s/.test(lines[j]) || !lines[j].trim()); j++) {
         const attr = /^ {4}(\w+)\s*:\s*([^=#]+?)\s*(=.*)?$/.exec(lines[j]);
         if (attr && !/^(def|class)$/.test(attr[1])) fields.set(camel(attr[1]), parseAnnotation(attr[2]));
         const def = /^ {4}(?:async\s+)?def\s+(\w+)\s*\(/.exec(lines[j]);
-        if (def && !def[1].startsWith('_')) {
+        // The decorator may name the GraphQL field (`@strawberry_django.field(name="slidoUrl") def _slido_url`).
+        let deco = '';
+        for (let d2 = j - 1; def && d2 > k && /^ {4}[@\s)\]]|^ {8}/.test(lines[d2]) && !/^ {4}(def|\w+\s*:)/.test(lines[d2]); d2--) deco = lines[d2] + '\n' + deco;
+        const given = def ? /\bname\s*=\s*["'](\w+)["']/.exec(deco.slice(deco.lastIndexOf('    @')))?.[1] : undefined;
+        if (def && given) this.names.set(`${name}.${def[1]}`, given);
+        if (def && (!def[1].startsWith('_') || given)) {
           // The signature may span lines: its `-> …:` ends it.
           let sig = '';
           for (let s = j; s < lines.length && s < j + 20; s++) {
@@ -154,10 +199,26 @@ export class ClientDocuments {
             if (/\)\s*(->\s*[^\n]*)?:\s*(#.*)?$/.test(lines[s])) break;
           }
           const ret = /->\s*([^\n]*?):\s*(#.*)?\n?$/.exec(sig)?.[1];
-          if (ret) fields.set(camel(def[1]), parseAnnotation(ret));
+          if (ret) fields.set(given ?? camel(def[1]), parseAnnotation(ret));
         }
       }
       if (/Query$/.test(name)) for (const [f, t] of fields) this.root.set(f, t);
+    }
+    // Root fields written as module-level resolvers and gathered into the Query type elsewhere
+    // (`@strawberry_django.field def me(info) -> User`, then `create_type("UserQuery", [me])`).
+    for (let k = 0; k < lines.length; k++) {
+      if (!/^@strawberry(_django)?\.field\b/.test(lines[k])) continue;
+      let j = k + 1;
+      while (j < lines.length && /^[@\s)]/.test(lines[j]) && !/^(async\s+)?def\b/.test(lines[j])) j++;
+      const def = /^(?:async\s+)?def\s+(\w+)\s*\(/.exec(lines[j] ?? '');
+      if (!def) continue;
+      let sig = '';
+      for (let s = j; s < lines.length && s < j + 20; s++) {
+        sig += lines[s] + '\n';
+        if (/\)\s*(->\s*[^\n]*)?:\s*(#.*)?$/.test(lines[s])) break;
+      }
+      const ret = /->\s*([^\n]*?):\s*(#.*)?\n?$/.exec(sig)?.[1];
+      if (ret && !this.root.has(camel(def[1]))) this.root.set(camel(def[1]), parseAnnotation(ret));
     }
     this.listed = undefined;
   }
@@ -166,6 +227,13 @@ export class ClientDocuments {
   addScript(text: string): void {
     if (text.length > MAX_TEXT || !/\b(gql|graphql)\s*`/.test(text)) return;
     for (const m of text.matchAll(/\b(?:gql|graphql)\s*`([^`]*)`/g)) this.docs.push(m[1].replace(/\$\{[^}]*\}/g, ' '));
+    this.listed = undefined;
+  }
+
+  /** A `.graphql` / `.gql` document file of the client (operations and fragments; schema definitions are skipped). */
+  addDocument(text: string): void {
+    if (text.length > MAX_TEXT) return;
+    this.docs.push(text);
     this.listed = undefined;
   }
 
@@ -187,14 +255,28 @@ export class ClientDocuments {
     const listed = new Set<string>();
     const fragments = new Map<string, Selection[]>();
     const parsed = this.docs.map(parseDocument);
-    for (const p of parsed) for (const [k, v] of p.fragments) fragments.set(k, v);
+    const conditions = new Map<string, string>();
+    for (const p of parsed) {
+      for (const [k, v] of p.fragments) fragments.set(k, v);
+      for (const [k, v] of p.conditions) conditions.set(k, v);
+    }
+    // A fragment's type condition, when it names a type of the schema, is the type its selections are read on
+    // (below a union or a field whose type was not read, `... on Talk { roomUrl }` is still Talk's).
+    const typed = (on: string | undefined, type: string | undefined) => (type !== undefined && on && this.types.has(on) ? on : type);
     const askedRoots = new Set<string>();
-    const walk = (sels: Selection[], type: string | undefined, underList: boolean, depth: number, seen: Set<string>) => {
+    // `args`: the type arguments of the current type (`Paginated[Submission]` → ['Submission']).
+    const walk = (sels: Selection[], type: string | undefined, underList: boolean, depth: number, seen: Set<string>, args: string[] = []) => {
       if (depth > 12) return;
       for (const s of sels) {
         if (s.spread) {
           const f = fragments.get(s.spread);
-          if (f && !seen.has(s.spread)) walk(f, type, underList, depth + 1, new Set([...seen, s.spread]));
+          const on = typed(conditions.get(s.spread), type);
+          if (f && !seen.has(s.spread)) walk(f, on, underList, depth + 1, new Set([...seen, s.spread]), on === type ? args : []);
+          continue;
+        }
+        if (s.on !== undefined) {
+          const on = typed(s.on, type);
+          walk(s.children, on, underList, depth + 1, seen, on === type ? args : []);
           continue;
         }
         // Below a field whose type is not read (strawberry_django's `fields=[…]` relations), names alone count.
@@ -206,8 +288,12 @@ export class ClientDocuments {
         const ft = type === undefined ? this.root.get(s.name) : this.fieldOf(type, s.name);
         if (type === undefined && ft) askedRoots.add(s.name);
         if (type !== undefined && underList) listed.add(`${type}.${s.name}`);
-        const child = ft?.names.find((n) => this.types.has(n));
-        if (s.children.length && (child || type !== undefined)) walk(s.children, child ?? UNKNOWN, underList || !!ft?.list || !ft, depth + 1, seen);
+        // A type parameter of a generic type (`items: list[ItemType]`) is the argument it was given.
+        const params = type === undefined ? [] : (this.params.get(type) ?? []);
+        const names = (ft?.names ?? []).map((n) => (params.includes(n) ? (args[params.indexOf(n)] ?? n) : n));
+        const at = names.findIndex((n) => this.types.has(n));
+        const child = at >= 0 ? names[at] : undefined;
+        if (s.children.length && (child || type !== undefined)) walk(s.children, child ?? UNKNOWN, underList || !!ft?.list || !ft, depth + 1, seen, at >= 0 ? names.slice(at + 1) : []);
       }
     };
     for (const p of parsed) for (const op of p.ops) walk(op, undefined, false, 0, new Set());
@@ -223,7 +309,8 @@ export class ClientDocuments {
     return findings.filter((f) => {
       const r = RESOLVER_LOOP.exec((f.evidence as { loop?: string } | undefined)?.loop ?? '');
       if (!r || !(f.file ?? '').endsWith('.py') || !this.types.has(r[1])) return true;
-      return listed.has(`${r[1]}.${camel(r[2])}`) || this.loose.has(camel(r[2]));
+      const name = this.names.get(`${r[1]}.${r[2]}`) ?? camel(r[2]);
+      return listed.has(`${r[1]}.${name}`) || this.loose.has(name);
     });
   }
 }

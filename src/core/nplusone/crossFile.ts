@@ -22,8 +22,8 @@ const MAX_DEFINITIONS = 6;
 
 /** A name of one lowercase word: many unrelated classes define one. */
 const AMBIGUOUS = /^[a-z]+[!?]?$/;
-/** A file of the app's data-access or service layer: `repos/`, `services/`, `dao/`, `user_repository.py`, `OrderDao.java`, `recipe_service.py`. */
-const REPOSITORY_FILE = /(^|\/)(repos|repositor(y|ies)|daos?|data[-_]?access|services?)\/|(^|\/)[^/]*(repo|repository|dao|service|mixins)[^/]*\.\w+$/i;
+/** A file of the app's data-access or service layer: `repos/`, `services/`, `dao/`, `datasources/`, `user_repository.py`, `OrderDao.java`, `recipe_service.py`, `ProposalDataSource.ts`. */
+const REPOSITORY_FILE = /(^|\/)(repos|repositor(y|ies)|daos?|data[-_]?access|data[-_]?sources?|services?)\/|(^|\/)[^/]*(repo|repository|dao|service|mixins|datasource)[^/]*\.\w+$/i;
 const WORKSPACE = /^(packages|apps|libs|services|modules|plugins|crates|projects|components)$/;
 
 /** The package a file belongs to: `packages/cli` of `packages/cli/src/x.ts`, else its first folder. */
@@ -60,6 +60,8 @@ function moduleHolds(mod: string, file: string): boolean {
 
 interface Def {
   file: string;
+  /** Reads through a DataLoader: calls per item are batched. */
+  batched?: boolean;
   line: number;
   queries: boolean;
   callees: string[];
@@ -87,7 +89,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}) });
       this.defs.set(key, list);
     }
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
@@ -279,7 +281,12 @@ export class CrossFileCalls {
           // Every definition reaches a query: the one this file can call (its own package first).
           : q.has(`${family}:${call.callee}`) ? (all.find((d) => d.file !== file && this.mayBe(file, call.callee, d)) ?? q.get(`${family}:${call.callee}`)) : undefined;
       if (!def || (def.file === file && !call.local) || !this.mayBe(file, call.callee, def)) continue;
-      if (this.sameEveryTime(call, def, family, q, reaches)) continue;
+      // A function reading through a DataLoader (`getBasic` → `basicLoader.batchLoader.load(id)`): its per-item read is batched.
+      if (def.batched) continue;
+      // The same look-up every time: judged on every definition the call can be (a `getStatus(agent, id)` of the
+      // app's query layer and the data source's `getStatus(id)` number their parameters differently).
+      const candidates = typed ?? (fromModule.length ? fromModule : all).filter((d) => reaches.has(d) && this.mayBe(file, call.callee, d));
+      if ((candidates.length ? candidates : [def]).every((d) => this.sameEveryTime(call, d, family, q, reaches))) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
       const rewrite = {

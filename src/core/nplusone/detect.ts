@@ -85,7 +85,8 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
  */
 export interface FileCallFacts {
   /** `method`: Python, a def inside a class (`obj.name(…)` can only be one of these). */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[] }[];
+  /** `batched`: the function reads through a DataLoader (`this.basicLoader.batchLoader.load(id)`): a call per item is gathered into one query. */
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -267,7 +268,8 @@ class Detector {
       seen.add(def);
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
       const keys = this.queryKeys(def);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}) });
+      const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -1387,6 +1389,9 @@ class Detector {
     for (let c: Node | null = n, p = n.parent; p && !same(p, def); c = p, p = p.parent) {
       if (p.type === 'boolean_operator' && field(p, 'operator')?.text === 'or' && same(field(p, 'right'), c) && onObj.test(field(p, 'left')?.text ?? '')) return true;
       if (p.type === 'else_clause' && p.parent?.type === 'if_statement' && /prefetch|_cache\b|cached|self\.context/.test(field(p.parent, 'condition')?.text ?? '')) return true;
+      // `try: return self.graphql_user_has_spot` / `except AttributeError: <query>`: the value the list's query
+      // annotated or prefetched is read first; the query runs only when it is missing.
+      if (p.type === 'except_clause' && /^except\s*\(?\s*(AttributeError|KeyError)\b/.test(p.text) && p.parent?.type === 'try_statement' && new RegExp(`\\b${escapeRe(obj)}\\.\\w+\\b(?!\\s*[.(])`).test(field(p.parent, 'body')?.text ?? '')) return true;
       // `docs = self.context.get("documents")` … `if docs is None: docs = fetch([obj.id])`: the list's parent fetched them.
       if (p.type === 'block' && p.parent?.type === 'if_statement' && same(field(p.parent, 'consequence'), p)) {
         const v = /^(?:not\s+(\w+)|(\w+)\s+is\s+None)$/.exec(field(p.parent, 'condition')?.text.trim() ?? '');
@@ -1456,7 +1461,8 @@ class Detector {
         this.report(h.node, li, h.call, h.call.op === 'write' ? 'write-in-loop' : 'query-in-loop', h.call.label);
         reported.add(h.node.startIndex);
       }
-      if (r.serializer && this.lang === 'ruby') this.checkSerializedRelationQueries(r.def, li, reported);
+      // A serializer's or a graphql-ruby field method's query through the parent's association (`object.assets.where(…)`).
+      if (this.lang === 'ruby' && (r.serializer || r.variable === 'object')) this.checkSerializedRelationQueries(r.def, li, reported);
       if (r.strawberry) this.checkParentRelationQueries(r, li);
     }
   }
@@ -1812,7 +1818,7 @@ class Detector {
 const DEFERRING_CALL = /^(scheduleJob|schedule|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
 
 /** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`). */
-const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|mixins)$/;
+const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|mixins|\w*[dD]ataSource|data_?sources?|queries)$/;
 /** Attributes of a `db` object that are its connection, not a repository it holds (`self.db.session`). */
 const DB_HANDLE = /^(?:session|connection|conn|engine|cursor|query|client|pool|transaction|execute|scalars?|add|commit|flush)$/;
 
@@ -1840,6 +1846,8 @@ function serializerLabel(cls: Node, name: string, drf: boolean): string {
 /** A file that may define GraphQL resolvers. */
 const GRAPHQL_HINT = /graphql|\bresolvers\b|graphene|strawberry|ariadne|ResolveField|FieldResolver|SchemaMapping|DgsData|gqlgen|Types::Base|GraphQL::Schema/i;
 /** A resolver that batches its loads (DataLoader and friends). */
+/** JS/TS: a read through a DataLoader (`userLoader.load(id)`, `this.basicLoader.batchLoader.loadMany(ids)`). */
+const LOADER_CALL = /\b\w*[Ll]oader\w*\s*\.\s*load(Many)?\s*\(/;
 const BATCHED_RESOLVER = /data_?loader|DataLoader|[Ll]oaders?\b|\.load\(|load_many|loadMany|BatchLoader|batch_load|RecordLoader|AssociationLoader|@BatchMapping|dataloader\.with/;
 /** Root operation types: their resolvers run once per request, not per parent. */
 const ROOT_TYPE = /^(Query|Mutation|Subscription|RootQuery|RootMutation|QueryRoot|MutationRoot)(Type)?$|Query$|Queries$|Mutations?$|^(query|mutation|subscription)Resolver$/;
@@ -1941,7 +1949,8 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
       }
       const name = cls ? field(cls, 'name')?.text.split('::').pop() : undefined;
       if (!cls || !isType(name) || !/Types::Base\w*|GraphQL::Schema::Object|BaseObject/.test(field(cls, 'superclass')?.text ?? '')) continue;
-      const fields = new Set([...cls.text.matchAll(/^\s*field\s+:(\w+)/gm)].map((m) => m[1]));
+      // `field :offers, …` and an app's own field helper (`nilable_field :offers, …`) resolved by the method of that name.
+      const fields = new Set([...cls.text.matchAll(/^\s*(?:\w+_)?field\s+:(\w+)/gm)].map((m) => m[1]));
       for (const m of cls.descendantsOfType('method')) {
         const fname = m ? field(m, 'name')?.text : undefined;
         if (m && fname && fields.has(fname) && m.parent?.parent && same(m.parent.parent, cls)) out.push({ def: m, type: name!.replace(/Type$/, ''), field: fname, variable: 'object' });

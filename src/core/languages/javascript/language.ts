@@ -7,4 +7,7 @@ export const javascriptLanguage = {
   editorIds: { typescript: 'typescript', typescriptreact: 'tsx', javascript: 'javascript', javascriptreact: 'javascript' },
   extensions: { '.ts': 'typescript', '.mts': 'typescript', '.cts': 'typescript', '.tsx': 'tsx', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.jsx': 'javascript' },
   lineComment: '//',
+  // GraphQL client documents (Apollo / graphql-codegen `.graphql` files): no SQL; the N+1 pass reads
+  // which resolver fields the client asks under a list (core/nplusone/clientDocuments.ts).
+  templates: { '.graphql': 'graphql', '.gql': 'graphql' },
 } as const satisfies LanguageSpec<'typescript' | 'tsx' | 'javascript'>;

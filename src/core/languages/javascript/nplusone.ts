@@ -183,6 +183,8 @@ const KYSELY_END = new Set(['execute', 'executeTakeFirst', 'executeTakeFirstOrTh
 const DRIZZLE_START = new Set(['select', 'selectDistinct', 'selectDistinctOn', 'insert', 'update', 'delete']);
 const PG_PROMISE = new Set(['one', 'oneOrNone', 'many', 'manyOrNone', 'any', 'none', 'result', 'multi', 'multiResult', 'func', 'proc']);
 const KNEX_WRITE = /^(insert|update|del|delete|increment|decrement|upsert|merge|truncate)$/;
+/** knex builder methods: after `client('table')` they say the call is knex's. */
+const KNEX_BUILDER = /^(select|modify|where|andWhere|orWhere|whereIn|whereNotIn|whereNull|whereNotNull|whereRaw|first|insert|update|del|delete|join|leftJoin|innerJoin|orderBy|groupBy|count|pluck|returning|distinct|increment|decrement|onConflict)$/;
 
 /** Inside `static …() {}` of a class that extends a Model (`class GroupMembership extends ParanoidModel`). */
 function inStaticMethodOfModel(n: Node): boolean {
@@ -295,7 +297,10 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   }
 
   // knex: knex('users').where(…).first(), trx('t').insert(…), knex.raw(…), knex.select(…).from(…)
-  const knexish = root === 'knex' || root === 'trx' || ctx.clients.get(root)?.match(/knex/i) || (usesModule(ctx, /^knex$/) && rootIsClient);
+  // …or the app's own module exporting the instance (`import database from './database'`), called knex's way:
+  // `database('questionaries').select('*').where({ … })` (a client called with a table name, then a builder method).
+  const knexCalled = rootIsClient && segs.length >= 2 && segs[0].call && stringArgOf(segs[0], a) !== undefined && n.slice(1).some((x) => KNEX_BUILDER.test(x));
+  const knexish = root === 'knex' || root === 'trx' || ctx.clients.get(root)?.match(/knex/i) || (usesModule(ctx, /^knex$/) && rootIsClient) || knexCalled;
   if (knexish && segs[0].call && stringArgOf(segs[0], a) !== undefined) {
     const write = n.some((x) => KNEX_WRITE.test(x));
     const batch = n.some((x) => /^(whereIn|whereNotIn|orWhereIn|batchInsert)$/.test(x)) || (write && n.includes('insert') && /insert\s*\(\s*(\[|\w+s\b)/.test(chain.node.text));

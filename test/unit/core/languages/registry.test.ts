@@ -84,8 +84,8 @@ describe('language registry', () => {
     assert.equal(readAsOf('UserMapper.xml'), undefined);
   });
 
-  it('view templates come from their folder: Rails ERB and jbuilder are read (walker, globs, N+1 views pass), with no grammar and no SQL of their own', () => {
-    assert.deepEqual(TEMPLATE_EXTENSIONS, ['.erb', '.jbuilder']);
+  it('view templates come from their folder: Rails ERB and jbuilder, a JavaScript client\'s GraphQL documents, are read (walker, globs, N+1 pass), with no grammar and no SQL of their own', () => {
+    assert.deepEqual(TEMPLATE_EXTENSIONS, ['.graphql', '.gql', '.erb', '.jbuilder']);
     for (const ext of TEMPLATE_EXTENSIONS) {
       assert.ok(SOURCE_EXTENSIONS.includes(ext) && SOURCE_GLOB.includes(ext.slice(1)), ext);
       assert.ok(!SQL_SOURCE_GLOB.includes(ext.slice(1)), `${ext}: no SQL in a template`);
@@ -94,6 +94,7 @@ describe('language registry', () => {
     assert.ok(RAILS_VIEW.test('app/views/posts/index.html.erb') && RAILS_VIEW.test('/w/app/views/posts/_post.json.jbuilder'));
     assert.ok(!RAILS_VIEW.test('app/views/posts/index.html.haml') && !RAILS_VIEW.test('lib/templates/x.erb'));
     assert.ok(walkerAccepts('app/views/posts/index.html.erb') && walkerAccepts('a/feed.json.jbuilder'));
+    assert.ok(walkerAccepts('frontend/src/pages/event.graphql') && walkerAccepts('web/queries/me.gql'));
   });
 
   it('Record Queries searches the registry glob of files holding SQL (mapper files included)', () => {
