@@ -151,11 +151,13 @@ export class CaptureRecording implements vscode.Disposable {
       if (e.t === 'q') {
         if (this.events.length < MAX_EVENTS) this.events.push(e);
         else this.dropped++;
+        // The values the app sent (pgLens.record.values): the workload benchmark and the value prompts run with them.
+        if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
       } else if (e.t === 'notice') this.notices.push(e);
       else this.dropped += e.n;
       this.schedule();
     });
-    const v = captureVariables(assets, this.listener.path);
+    const v = captureVariables(assets, this.listener.path, { values: this.ctx.config.recordValues });
     const env = this.ctx.extension.environmentVariableCollection;
     env.description = 'PG Lens is recording the SQL your app sends (PG Lens: Stop Recording Queries turns it off).';
     env.append('NODE_OPTIONS', ` ${v.nodeOptions}`);
@@ -214,6 +216,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.plans.clear();
     this.planTexts.clear();
     this.ctx.indexAdvice?.forgetRecorded();
+    this.ctx.params.clear('recorded');
     this.summary = undefined;
     this.groups = [];
     this.publishDiagnostics(had);

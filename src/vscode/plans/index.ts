@@ -33,8 +33,6 @@ class PlansFeature implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private readonly history: PlanPayload[] = [];
   private readonly benchmarks = new Map<string, BenchmarkRunSummary>();
-  /** The parameter values last given for each statement: offered again, and shown with the results. */
-  private readonly paramMemory = new Map<string, unknown[]>();
   private backgroundTimer: NodeJS.Timeout | undefined;
   /** The site the panel shows (for its Explain Analyze / Benchmark buttons). */
   private panelSite: { site: SqlSite; uri: vscode.Uri } | undefined;
@@ -373,7 +371,10 @@ class PlansFeature implements vscode.Disposable {
 
   private async askParams(site: SqlSite, count: number, onShown?: () => void): Promise<unknown[] | undefined> {
     const values: unknown[] = [];
-    const before = this.paramMemory.get(site.sql);
+    // The user's last answer for this statement, else the values the app sent (a recording with values).
+    const { loadPgParser } = await import('../../core/sql/statement');
+    await loadPgParser();
+    const before = this.ctx.params.get(site.sql, 'yours')?.values;
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
     const { parameterUses, isArrayParameter, arrayLiteralOf } = await import('../../core/sql/predicates');
     const uses = parameterUses(site.sql);
@@ -386,7 +387,7 @@ class PlansFeature implements vscode.Disposable {
       if (v === undefined) return undefined;
       values.push(v === '' ? null : array ? arrayLiteralOf(v) : v);
     }
-    this.paramMemory.set(site.sql, values);
+    this.ctx.params.remember(site.sql, values, 'yours');
     return values;
   }
 
