@@ -13,6 +13,11 @@ import type { StepContext } from './types';
 export async function runInRecordingTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'>, command: string): Promise<void> {
   await wb.runCommand('PG Lens: Start Recording');
   await wb.see(wb.statusBarItem(/\d+ statements?/), 'the recording status bar item with a statement count', 30_000);
+  await runInNewTerminal({ wb, db }, command);
+}
+
+/** Runs `command` (with DATABASE_URL and NODE_PATH set) in a new integrated terminal, recording or not. */
+export async function runInNewTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'>, command: string): Promise<void> {
   const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-rec-')), 'url');
   fs.writeFileSync(secret, db.url, { mode: 0o600 });
   // A new integrated terminal, which gets the recording environment (Ctrl+` would hide a terminal a
