@@ -22,6 +22,9 @@ interface SiteRef {
   offset: number;
 }
 
+/** Opens the plan of a statement given as text ({ sql, title }): a recorded statement's hover link and its site's document. */
+export const OPEN_STATEMENT_PLAN_COMMAND = 'pgLens.openStatementPlan';
+
 export function registerPlans(ctx: PgLensContext): void {
   const plans = new PlansFeature(ctx);
   ctx.extension.subscriptions.push(plans);
@@ -42,6 +45,7 @@ class PlansFeature implements vscode.Disposable {
     this.subs.push(
       vscode.languages.registerHoverProvider(selector, { provideHover: (d, p, t) => this.provideHover(d, p, t) }),
       vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
+      vscode.commands.registerCommand(OPEN_STATEMENT_PLAN_COMMAND, (arg?: unknown) => this.openStatementPlan(arg)),
       vscode.commands.registerCommand('pgLens.explainAnalyze', (ref?: SiteRef) => this.explainAnalyze(ref)),
       vscode.commands.registerCommand('pgLens.comparePlans', () => this.comparePlans()),
       vscode.commands.registerCommand('pgLens.openPlanFromClipboard', () => this.bringPlan('clipboard')),
@@ -227,6 +231,29 @@ class PlansFeature implements vscode.Disposable {
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
     const payload = this.payloadOf(outcome.result, p.conn, firstLine(target.site.sql), target.site);
+    this.remember(payload);
+    panel.post({ type: 'show', payload });
+  }
+
+  /**
+   * The plan of a statement that is not SQL in a file (a recorded statement an ORM sent), in the plan viewer as every
+   * plan is shown (it was a text block in the recorded site's document). The argument comes from a hover link: checked.
+   */
+  private async openStatementPlan(arg: unknown): Promise<void> {
+    const a = arg as { sql?: unknown; title?: unknown } | undefined;
+    if (!a || typeof a.sql !== 'string' || !a.sql.trim() || a.sql.length > 100_000) return;
+    const title = typeof a.title === 'string' ? a.title.slice(0, 200) : firstLine(a.sql);
+    const p = await this.getPlanner(true);
+    if (!p) return;
+    const outcome: PlanOutcome = await p.planner.plan(a.sql);
+    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
+    // Not a place in a file: the panel's Explain Analyze / Benchmark follow the cursor, as for a plan brought from elsewhere.
+    this.panelSite = undefined;
+    if (!outcome.ok) {
+      const where = unknownNameNote(outcome.code, p.conn.profile);
+      return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
+    }
+    const payload = this.payloadOf(outcome.result, p.conn, title);
     this.remember(payload);
     panel.post({ type: 'show', payload });
   }

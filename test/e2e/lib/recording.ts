@@ -35,3 +35,19 @@ export async function runInNewTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'
   await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().pressSequentially(`sh ${script}`);
   await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().press('Enter');
 }
+
+/**
+ * The text of the recorded site's document ("# Recorded at …"): its editor group maximized and the panel closed first,
+ * so that the lines below the first screen are rendered (the plan viewer beside it leaves it a narrow column).
+ */
+export async function readRecordedDocument(wb: StepContext['wb']): Promise<string> {
+  const editor = wb.page.locator('.editor-instance').filter({ has: wb.page.locator('.view-line', { hasText: '# Recorded at' }) });
+  await wb.see(editor, 'the recorded site\'s document with "# Recorded at" in an editor', 30_000);
+  await editor.first().locator('.view-lines').click();
+  await wb.runCommand('View: Hide Panel');
+  await wb.runCommand('View: Toggle Maximize Editor Group');
+  await wb.page.waitForTimeout(1000);
+  const text = (await editor.first().locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+  await wb.runCommand('View: Toggle Maximize Editor Group');
+  return text;
+}
