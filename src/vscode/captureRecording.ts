@@ -275,7 +275,7 @@ export class CaptureRecording implements vscode.Disposable {
       }
       // A file that is not open is analysed as a closed file is (the pipeline keeps the recording's findings, and the
       // scan's when a scan ran): the same findings it showed while open, not a list of the recording's own.
-      void this.ctx.analysis.refreshClosed(vscode.Uri.file(file));
+      this.ctx.analysis.refreshClosed(vscode.Uri.file(file));
       if (files.has(file)) this.published.add(file);
       else this.published.delete(file);
     }
