@@ -114,7 +114,7 @@ export interface ExtractLimits {
   unread?: UnreadSql[];
 }
 
-const ANY_KEYWORD = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain)\b/i;
+const ANY_KEYWORD = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|refresh|comment)\b|\bdo\s+\$/i;
 
 /** The first `max` characters of a node's text (a label, or a cheap test before reading it all). */
 export function textStart(text: string, node: Node, max: number): string {
@@ -127,7 +127,7 @@ export function hole(node: Node, text: string, dynamic: boolean): Part {
   return { t: 'hole', source: src, span: { start: node.startIndex, end: node.endIndex }, dynamic };
 }
 
-const HOT_SQL = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|values|language\s*=\s*sql)\b|\/\*\s*sql\s*\*\//gi;
+const HOT_SQL = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|values|refresh\s+materialized|comment\s+on|language\s*=\s*sql)\b|\bdo\s+\$|\/\*\s*sql\s*\*\//gi;
 
 /**
  * Run the query only around lines that hold a SQL keyword, a marker or an API name: a full query

@@ -125,6 +125,27 @@ describe('rules-e kinds: names and lists spliced into SQL text', () => {
   });
 });
 
+describe('rules-e kinds: statements given to a call PG Lens does not know', () => {
+  it('a DO $$ … $$ block, REFRESH MATERIALIZED VIEW and COMMENT ON are statements, not prose (Unleash: db.runSql(`DO $$ … $$`))', async () => {
+    const js = [
+      "'use strict';",
+      'exports.up = function (db, cb) {',
+      '  db.runSql(`',
+      '    DO $$',
+      '    begin',
+      "      INSERT INTO role_permission (role_id, permission) SELECT id, 'CREATE_ADDON' FROM roles WHERE name = 'Editor';",
+      '    end $$;`, cb);',
+      "  db.runSql('REFRESH MATERIALIZED VIEW CONCURRENTLY stats', cb);",
+      "  db.runSql(\"COMMENT ON COLUMN users.email IS 'login'\", cb);",
+      "  alert('Do this first, then refresh the page');",
+      '};',
+      '',
+    ];
+    const sites = await sitesIn(js, 'src/migrations/20210428103924-patch-role_permissions.js');
+    assert.deepEqual(sites.map((x) => x.sql.split(/\s+/).slice(0, 2).join(' ')), ['DO $$', 'REFRESH MATERIALIZED', 'COMMENT ON']);
+  });
+});
+
 describe('rules-e kinds: rules', () => {
   it('WITH RECURSIVE binds one query to its name (the rules that read CTEs did not run on it)', () => {
     const sql = 'WITH RECURSIVE related(entity_id) AS (SELECT g.entity_id FROM groups g WHERE g.member = $1 UNION SELECT g.entity_id FROM related r JOIN groups g ON g.member = r.entity_id) SELECT * FROM related';
