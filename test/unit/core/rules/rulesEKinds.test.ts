@@ -146,6 +146,33 @@ describe('rules-e kinds: statements given to a call PG Lens does not know', () =
   });
 });
 
+describe('rules-e kinds: Java String.format (conductor: SQL composed through the app\'s helper for IN lists)', () => {
+  it('String.format(…) and "…".formatted(…) are composed: %s of a constant is its text, of a run-time value a piece spliced in', async () => {
+    const java = [
+      'class TaskDao {',
+      '  static final String COLS = "task_id, json_data";',
+      '  List<Task> byIds(Connection c, List<String> ids) {',
+      '    final String sql = String.format("SELECT json_data FROM task WHERE task_id IN (%s) AND json_data IS NOT NULL", Query.generateInBindings(ids.size()));',
+      '    return query(c, sql, q -> q.addParameters(ids).executeAndFetch(Task.class));',
+      '  }',
+      '  List<Task> all(Connection c) {',
+      '    return query(c, String.format("SELECT %s FROM task WHERE queue = ?", COLS), q -> q.executeAndFetch(Task.class));',
+      '  }',
+      '  int unpop(Connection c, List<String> ids) {',
+      '    return query(c, "UPDATE queue_message SET popped = false WHERE message_id IN (%s)".formatted(bindings(ids)), q -> q.executeUpdate());',
+      '  }',
+      '}',
+      '',
+    ];
+    const sites = await sitesIn(java, 'dao/TaskDao.java');
+    assert.deepEqual(sites.map((x) => [x.sql, x.dynamic]).sort(), [
+      ['SELECT json_data FROM task WHERE task_id IN ($1) AND json_data IS NOT NULL', true],
+      ['SELECT task_id, json_data FROM task WHERE queue = $1', false],
+      ['UPDATE queue_message SET popped = false WHERE message_id IN ($1)', true],
+    ]);
+  });
+});
+
 describe('rules-e kinds: rules', () => {
   it('WITH RECURSIVE binds one query to its name (the rules that read CTEs did not run on it)', () => {
     const sql = 'WITH RECURSIVE related(entity_id) AS (SELECT g.entity_id FROM groups g WHERE g.member = $1 UNION SELECT g.entity_id FROM related r JOIN groups g ON g.member = r.entity_id) SELECT * FROM related';
