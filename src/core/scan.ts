@@ -20,7 +20,7 @@ import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect'
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
+import { declaredNotNull, declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecordedNPlusOne } from './record/findings';
 import { errorMessage } from './safeText';
@@ -138,9 +138,27 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
           }
         }
-        return found.filter((f) => once(f) && !servedByDeclaredIndex(f));
+        return found.filter((f) => once(f) && !servedByDeclaredIndex(f)).map((f) => (ev ? f : withDeclaredNotNull(f, opts.declared)));
       }));
     },
+  };
+}
+
+/**
+ * not-in-subquery without a database: the schema files declare the subquery's column NOT NULL (a primary key's column),
+ * so the NULL trap cannot happen; when the subquery is also narrowed by a WHERE (one group's members), the hashed
+ * subplan is small too, and the finding is a note (info). A subquery over its whole table keeps its warning: NOT IN
+ * hashes every row of it on each run, where NOT EXISTS probes an index.
+ */
+function withDeclaredNotNull(f: Finding, declared: DeclaredIndexes | undefined): Finding {
+  const e = f.evidence ?? {};
+  if (f.ruleId !== 'not-in-subquery' || e.subqueryColumnNullable !== null || typeof e.subqueryTable !== 'string' || typeof e.subqueryColumn !== 'string') return f;
+  if (declaredNotNull(declared, e.subqueryTable, e.subqueryColumn) !== true) return f;
+  return {
+    ...f,
+    severity: e.subqueryFiltered ? 'info' : f.severity,
+    message: 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.',
+    evidence: { ...e, subqueryColumnNullable: false, notNullFrom: 'schema files' },
   };
 }
 
