@@ -243,6 +243,18 @@ class Detector {
     return this.findings.sort((x, y) => x.span.start - y.span.start);
   }
 
+  /**
+   * Ruby: a call of a one-word method (`next`, `message`, `artists`) on an object that is neither
+   * `self` nor a class (`element.next`, `e.message`): Ruby says nothing of the object's class, and a
+   * name this short is defined by many (the standard library, gems), so it is not the app's method of
+   * that name.
+   */
+  private onUntypedObject(n: Node, name: string): boolean {
+    const recv = field(n, 'receiver');
+    if (!recv || recv.type === 'self' || recv.type === 'constant' || recv.type === 'scope_resolution') return false;
+    return /^[a-z]+[!?]?$/.test(name);
+  }
+
   /** Named functions with whether they query and whom they call; loop calls not judged yet. */
   callFacts(): FileCallFacts {
     const functions: FileCallFacts['functions'] = [];
@@ -252,6 +264,9 @@ class Detector {
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
+      // Ruby `element.next`, `e.message` on an object of any class: a one-word method name names no
+      // class of the app (Nokogiri, exceptions and the standard library define them too).
+      if (this.lang === 'ruby' && this.onUntypedObject(n, name)) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
@@ -425,6 +440,13 @@ class Detector {
     const calls = this.calls.filter((n) => this.within(def, n));
     if (!hits.length && !calls.length) return { direct: [], via: [] };
     const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
+    // Destructured from a parameter object: `const { id, teamId } = params` (`a: b` binds b).
+    for (const m of def.text.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*(?::\s*[\w$.<>[\]| ]+?)?\s*=(?![=>])\s*([^\n;]+)/g)) {
+      for (const part of m[1].split(',')) {
+        const nm = part.split(':').pop()!.trim().replace(/^\.\.\./, '');
+        if (/^[A-Za-z_$][\w$]*$/.test(nm)) assigns.push({ lhs: nm, rhs: m[2] });
+      }
+    }
     // A text mentions one of the names: not as a member (`x.id`) nor as part of a longer name.
     const pattern = (names: Set<string>) => new RegExp(`(^|[^\\w$.])(?:${[...names].map(escapeRe).join('|')})([^\\w$]|$)`);
     const mentions = (re: RegExp, text: string) => re.test(text.replace(/\.\.\./g, ' '));
