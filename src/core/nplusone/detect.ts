@@ -300,6 +300,8 @@ class Detector {
       if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository && !recv?.receiverModule) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
+      // Go ent: a setter on a builder (`tx.User.Create().SetStatus(…)`) is the generated builder's, not the app's method of that name.
+      if (this.lang === 'go' && ENT_BUILDER_RECEIVER.test(field(n, 'function')?.text ?? '')) continue;
       // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
       // reaches the database only through other files' functions is left to the cross-file pass.
       // `case_service.get(…)` on an imported module is that module's `get`, not this file's.
@@ -2054,6 +2056,9 @@ function boundedByCode(est: { iterations?: number; declared?: boolean }): boolea
  * queries to build it runs on the first call only.
  */
 const MEMOISED_GETTER = /\bif\s+[^{\n]*?\b(\w+)\.(\w+)\s*!=\s*nil\b[^{\n]*\{\s*return\s+\1\.\2\s*\}|\bif\s*\(\s*this\.(\w+)\s*(?:!==?\s*(?:null|undefined)\s*)?\)\s*\{?\s*return\s+this\.\3\b|\bif\s+self\.(\w+)\s+is\s+not\s+None\s*:\s*return\s+self\.\4\b|^\s*def\s+[\w?!]+(?:\([^)]*\))?\s*\n\s*@(\w+)\s*\|\|=/;
+
+/** Go ent: a method called on a builder chain (`….Create().SetName(…)`, `….UpdateOneID(id).SetStatus(…)`). */
+const ENT_BUILDER_RECEIVER = /\.(?:Create|CreateBulk|Update|UpdateOne|UpdateOneID|Delete|DeleteOne|DeleteOneID|Query[A-Z]?\w*)\([^()]*\)[\s\S]*\.\s*\w+$/;
 
 /** The generated-code marker Go tools write (ent, sqlc, protoc, gqlgen), and others copy. */
 const GENERATED_CODE = /^\/\/ Code generated .* DO NOT EDIT\.$/m;

@@ -118,7 +118,7 @@ describe('core/nplusone kinds seen on held-out-m', () => {
     await expectNPlusOne(go, 'inventory/file.go', [12, 15, 22]);
   });
 
-  it('Go: an app method named like a generated builder method (ent\'s `RemoveMetadata` on an update builder) is judged by the app\'s own definition', async () => {
+  it('Go: an app method named like a generated builder method (ent\'s `RemoveMetadata` on an update builder) is judged by the app\'s own definition; the builder\'s setter on a chain is not the app\'s', async () => {
     const generated = {
       path: 'ent/file_update.go',
       text: [
@@ -159,6 +159,13 @@ describe('core/nplusone kinds seen on held-out-m', () => {
         '',
         'import "context"',
         '',
+        'func (f *FS) Builders(names []string) {',
+        '\tfor _, n := range names {',
+        '\t\t_ = f.tx.File.Create().',
+        '\t\t\tRemoveMetadata(n)',
+        '\t}',
+        '}',
+        '',
         'func (f *FS) ClearProps(ctx context.Context, targets []*File) error {',
         '\tfor _, target := range targets {',
         '\t\tif err := f.fc.RemoveMetadata(ctx, target.Model, "restore"); err != nil {',
@@ -170,7 +177,8 @@ describe('core/nplusone kinds seen on held-out-m', () => {
         '',
       ],
     };
-    await expectNPlusOneInScan([generated, client, service], ['pkg/fs/props.go:7']);
+    // …while a setter on an ent builder chain (`tx.File.Create().RemoveMetadata(…)`) is the builder's own.
+    await expectNPlusOneInScan([generated, client, service], ['pkg/fs/props.go:14']);
   });
 
   it('groups made by a library group-by (`lo.GroupBy(files, owner)`) or a TS map of arrays (`m.get(k) || []`): one call per group; a call per row of a group is per item', async () => {
