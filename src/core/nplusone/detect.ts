@@ -2068,7 +2068,7 @@ const MAX_FIXED_LIST = 10;
  * A loop whose size the code fixes at most this (a month's days, a year's months, a literal count) is
  * bounded by the code, not by the data: its N+1 is shown as `info` ("possible N+1"), not a warning.
  */
-export const MAX_DECLARED_ITERATIONS = 31;
+const MAX_DECLARED_ITERATIONS = 31;
 
 
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
