@@ -119,7 +119,8 @@ export class CrossFileCalls {
           if (reaches.has(d)) continue;
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
-          const delegates = d.callees.includes(name) && list.some((o) => o !== d && o.queries);
+          // (a repository method delegating to sqlc's generated method of its name counts too).
+          const delegates = d.callees.includes(name) && all.some((o) => o !== d && o.queries);
           if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`))) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches))))) {
             reaches.add(d);
             changed = true;
