@@ -131,11 +131,17 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             // words only say where to change it (its generic `id > :last_id` beside it was a second, different one).
             const keyset = Array.isArray(f.evidence?.keysetParams) ? (f.evidence.keysetParams as { param: string; column: string }[]) : undefined;
             const library = libraryOf(file, text, site);
-            const lib = keyset ? libraryKeysetLead(library) : libraryHelp(f.ruleId, library);
             // SQL quoted in the help is written the way the file writes parameters (`:name`, `#{name}`); a file that writes
             // `$n` (goyesql) reads the rule's own `$n` as it is — a `:last_id` in its statement was a style it cannot run.
             const help = f.help && (library === 'named-query' ? f.help : mapperParams(f.help, site, keyset));
-            f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
+            if (keyset) {
+              const lead = libraryKeysetLead(library);
+              f.help = lead ? (help ? `${lead}\n${help}` : lead) : help;
+            } else {
+              // The library's words are the rule's advice said in its terms: they replace it (person9: "Give the named query
+              // a LIMIT and keyset pagination…" then "Page through the rows with LIMIT and keyset pagination…", one hover).
+              f.help = libraryHelp(f.ruleId, library) ?? help;
+            }
           }
         }
         return found.filter((f) => once(f) && !servedByDeclaredIndex(f)).map((f) => (ev ? f : withDeclaredNotNull(f, opts.declared)));
