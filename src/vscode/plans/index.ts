@@ -65,6 +65,10 @@ class PlansFeature implements vscode.Disposable {
         this.plannerFor = undefined;
         this.scheduleBackground();
       }),
+      // PG Lens changed the catalog itself (Create index now, DROP INDEX, ANALYZE): read the schema version now, so the
+      // next hover plans afresh instead of serving the plan from before the change (person9: the Seq Scan the new index
+      // replaced, for ~15 s after "Created orders_customer_id_idx").
+      ctx.analysis.onDidChangeCatalog(() => void this.planner?.probe().catch(() => undefined)),
     );
     this.scheduleBackground();
   }
