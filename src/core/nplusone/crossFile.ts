@@ -310,7 +310,7 @@ export class CrossFileCalls {
         kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
         callee: { name: call.callee, line: def.line, call: def.file }, rewrite,
       };
-      const message = `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${def.file}:${def.line}) and is called ${call.per}${call.iters}.`;
+      const message = `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${this.inProject(def.file)}:${def.line}) and is called ${call.per}${call.iters}.`;
       out.push({
         ruleId: RULE_ID,
         severity: call.boundedByCode ? 'info' : 'warning',
