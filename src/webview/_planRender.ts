@@ -187,7 +187,8 @@ function summaryLine(doc: Document, plan: Plan, payload: PlanPayload): HTMLEleme
   const settings = Object.entries(plan.settings);
   if (settings.length) parts.push(item('Settings', settings.map(([k, v]) => `${k}=${v}`).join(', ')));
   if (plan.queryId) parts.push(item('Query id', plan.queryId));
-  if (payload.connection) parts.push(item('Connection', payload.connection));
+  // A plan brought from a file or the clipboard was made elsewhere: the connection only lent its catalog (table sizes, foreign keys).
+  if (payload.connection) parts.push(item(payload.method === 'brought' ? 'Catalog facts from' : 'Connection', payload.connection));
   return h(doc, 'div', { class: 'facts' }, ...parts);
 }
 

@@ -69,6 +69,11 @@ describe('webview/plan rendering (jsdom)', () => {
     renderPlan(root, { ...payload(plan), method: 'brought' }, () => undefined);
     const labels = Array.from(root.querySelectorAll('.actions button')).map((b) => b.textContent);
     assert.deepEqual(labels, ['Copy JSON', 'Copy text']);
+    // It was not made on the connection that lent its catalog (person9: "Connection listmonk copy" on a colleague's plan).
+    const lent = dom();
+    renderPlan(lent.root, { ...payload(plan), method: 'brought', connection: 'listmonk copy' }, () => undefined);
+    assert.match(lent.root.querySelector('.facts')!.textContent!, /Catalog facts from\s*listmonk copy/);
+    assert.doesNotMatch(lent.root.querySelector('.facts')!.textContent!, /Connection/);
     const live = dom();
     renderPlan(live.root, payload(plan), () => undefined);
     assert.ok(Array.from(live.root.querySelectorAll('.actions button')).some((b) => b.textContent === 'Explain Analyze'));
