@@ -317,5 +317,74 @@ describe('core/nplusone kinds seen on held-out-m', () => {
     };
     await expectNPlusOneInScan([dep, manager], ['pkg/manager/links.go:8']);
   });
+
+  it('a function that returns closures kept in a map or object literal (Go `template.FuncMap{…: func(…) {…}}`, TS `{ load: () => … }`) runs no query when called: calling it per item is not an N+1 (person9: listmonk TemplateFuncs)', async () => {
+    const funcs = {
+      path: 'internal/manager/manager.go',
+      text: [
+        'package manager',
+        '',
+        'import (',
+        '\t"database/sql"',
+        '\t"text/template"',
+        ')',
+        '',
+        'func (m *Manager) TemplateFuncs(c *Campaign) template.FuncMap {',
+        '\treturn template.FuncMap{',
+        '\t\t"Subscriber": func(id int) string {',
+        '\t\t\trow := m.db.QueryRow(`SELECT name FROM subscribers WHERE id = $1`, id)',
+        '\t\t\treturn scanName(row)',
+        '\t\t},',
+        '\t}',
+        '}',
+        '',
+        'func (m *Manager) Subscriber(id int) string {',
+        '\trow := m.db.QueryRow(`SELECT name FROM subscribers WHERE id = $1`, id)',
+        '\treturn scanName(row)',
+        '}',
+        '',
+      ],
+    };
+    const archive = {
+      path: 'cmd/archive.go',
+      text: [
+        'package main',
+        '',
+        'func (a *App) archive(camps []Campaign) {',
+        '\tfor _, camp := range camps {',
+        '\t\tfns := a.manager.TemplateFuncs(&camp)',
+        '\t\tname := a.manager.Subscriber(camp.ID)',
+        '\t\t_, _ = fns, name',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([funcs, archive], ['cmd/archive.go:6']);
+    const loaders = {
+      path: 'src/loaders.ts',
+      text: [
+        "import { pool } from './db';",
+        'export function loadersFor(userId: number) {',
+        "  return { orders: (status: string) => pool.query('SELECT id FROM orders WHERE user_id = $1 AND status = $2', [userId, status]) };",
+        '}',
+        '',
+      ],
+    };
+    const handler = {
+      path: 'src/handler.ts',
+      text: [
+        "import { loadersFor } from './loaders';",
+        'export async function handler(users: { id: number }[]) {',
+        '  for (const u of users) {',
+        '    const l = loadersFor(u.id);',
+        '    void l;',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([loaders, handler], []);
+  });
 });
 
