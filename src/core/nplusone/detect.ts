@@ -415,10 +415,16 @@ class Detector {
     // usually run by the caller at once.
     const params = field(fn, 'parameters') ?? field(fn, 'parameter');
     if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
-    // A function kept as a value of a map, struct or object literal (Go `template.FuncMap{"name": func(…) {…}}`, JS
-    // `{ load: () => … }`): building the literal runs none of it (person9: listmonk's TemplateFuncs per campaign).
-    const holder = up?.type === 'literal_element' ? up.parent : up;
-    if (holder && /^(keyed_element|literal_value|pair)$/.test(holder.type)) return true;
+    // A function kept as a value of a map, struct or object literal that is returned (Go `return template.FuncMap{"name":
+    // func(…) {…}}`, JS `return { load: () => … }`): building the literal runs none of it (person9: listmonk's
+    // TemplateFuncs per campaign). A literal handed to a call may be run by it at once (saleor's dict of lambdas to
+    // its serializer), so only a returned one counts.
+    let holder = up?.type === 'literal_element' ? up.parent : up;
+    if (holder && /^(keyed_element|literal_value|pair)$/.test(holder.type)) {
+      while (holder && /^(keyed_element|literal_value|pair|composite_literal|object|dictionary|hash)$/.test(holder.type)) holder = holder.parent;
+      while (holder && /^(expression_list|parenthesized_expression|as_expression)$/.test(holder.type)) holder = holder.parent;
+      if (holder && /^(return_statement|return)$/.test(holder.type)) return true;
+    }
     const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
     return !!call && DEFERRING_CALL.test(this.calleeName(call) ?? '');
   }

@@ -385,6 +385,28 @@ describe('core/nplusone kinds seen on held-out-m', () => {
       ],
     };
     await expectNPlusOneInScan([loaders, handler], []);
+    // A literal handed to a call may be run by it at once (saleor: a dict of lambdas given to its serializer): still a query.
+    const payload = {
+      path: 'app/webhook/payloads.py',
+      text: [
+        'from app.order.models import OrderLine',
+        '',
+        'def generate_order_payload(order):',
+        '    return serializer.serialize([order], extra={"lines": lambda o: list(OrderLine.objects.filter(order_id=o.id))})',
+        '',
+      ],
+    };
+    const plugin = {
+      path: 'app/webhook/plugin.py',
+      text: [
+        'from app.webhook.payloads import generate_order_payload',
+        '',
+        'def order_bulk_created(orders):',
+        '    return [generate_order_payload(order) for order in orders]',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([payload, plugin], ['app/webhook/plugin.py:4']);
   });
 });
 
