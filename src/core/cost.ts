@@ -5,6 +5,7 @@
 import { formatCount, formatMs, formatShare } from './format';
 import { fingerprintSql, normalizeSql } from './sql/statement';
 import { applicationText, isOwnStatementText } from './dashboard/ownStatements';
+import { statementShape } from './sql/predicates';
 
 export { isOwnStatementText };
 
@@ -50,6 +51,26 @@ export interface CostBaseline {
   change: string;
   /** The statements' figures at that reading, by queryid. */
   before: ReadonlyMap<string, StatementStat>;
+  /** The tables (schema.name) of the indexes that changed: only statements reading one of them count from the baseline. */
+  tables: ReadonlySet<string>;
+}
+
+/** An index as CostBaselines follows it: its schema-qualified name and its table's. */
+export interface IndexIdentity {
+  name: string;
+  table: string;
+}
+
+/**
+ * Whether a statement's figures count from the baseline: it names one of the tables whose indexes changed (an index
+ * on orders says nothing of a statement that reads only customers — person9: every lens restarted "since CREATE INDEX
+ * orders_customer_id_idx"). A statement that cannot be read counts from it, as before.
+ */
+export function baselineApplies(baseline: Pick<CostBaseline, 'tables'>, sql: string): boolean {
+  const shape = statementShape(sql);
+  if (!shape?.tables.length) return true;
+  const bare = new Set([...baseline.tables].map((t) => t.slice(t.lastIndexOf('.') + 1)));
+  return shape.tables.some((t) => (t.schema ? baseline.tables.has(`${t.schema}.${t.name}`) : bare.has(t.name)));
 }
 
 /**
@@ -58,7 +79,7 @@ export interface CostBaseline {
  * pg_stat_statements after the baseline makes it meaningless (the whole history is then the recent one).
  */
 export class CostBaselines {
-  private last: { atMs: number; indexes: ReadonlyMap<string, string>; stats: ReadonlyMap<string, StatementStat> } | undefined;
+  private last: { atMs: number; indexes: ReadonlyMap<string, IndexIdentity>; stats: ReadonlyMap<string, StatementStat> } | undefined;
   private baseline: CostBaseline | undefined;
 
   /** The reading before the last index change, while no reset of pg_stat_statements came after it. */
@@ -66,13 +87,15 @@ export class CostBaselines {
     return this.baseline;
   }
 
-  /** One reading: the index set (oid → schema.name) and the statements' figures, at `atMs`. */
-  observe(atMs: number, indexes: ReadonlyMap<string, string>, stats: readonly StatementStat[], resetAgeSeconds?: number): void {
+  /** One reading: the index set (oid → index and table) and the statements' figures, at `atMs`. */
+  observe(atMs: number, indexes: ReadonlyMap<string, IndexIdentity>, stats: readonly StatementStat[], resetAgeSeconds?: number): void {
     const byId = new Map(stats.map((s) => [s.queryid, s]));
     if (this.last) {
       const added = [...indexes].filter(([oid]) => !this.last!.indexes.has(oid)).map(([, n]) => n);
       const dropped = [...this.last.indexes].filter(([oid]) => !indexes.has(oid)).map(([, n]) => n);
-      if (added.length || dropped.length) this.baseline = { atMs: this.last.atMs, change: describeIndexChange(added, dropped), before: this.last.stats };
+      if (added.length || dropped.length) {
+        this.baseline = { atMs: this.last.atMs, change: describeIndexChange(added.map((i) => i.name), dropped.map((i) => i.name)), before: this.last.stats, tables: new Set([...added, ...dropped].map((i) => i.table)) };
+      }
     }
     if (this.baseline && resetAgeSeconds !== undefined && atMs - resetAgeSeconds * 1000 > this.baseline.atMs) this.baseline = undefined;
     this.last = { atMs, indexes, stats: byId };

@@ -20,9 +20,9 @@ import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect'
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
+import { declaredNotNull, declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
-import { mergeRecordedNPlusOne } from './record/findings';
+import { mergeRecorded } from './record/findings';
 import { errorMessage } from './safeText';
 import { countOf } from './format';
 import { isMinified } from './minified';
@@ -131,16 +131,40 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             // words only say where to change it (its generic `id > :last_id` beside it was a second, different one).
             const keyset = Array.isArray(f.evidence?.keysetParams) ? (f.evidence.keysetParams as { param: string; column: string }[]) : undefined;
             const library = libraryOf(file, text, site);
-            const lib = keyset ? libraryKeysetLead(library) : libraryHelp(f.ruleId, library);
             // SQL quoted in the help is written the way the file writes parameters (`:name`, `#{name}`); a file that writes
             // `$n` (goyesql) reads the rule's own `$n` as it is — a `:last_id` in its statement was a style it cannot run.
             const help = f.help && (library === 'named-query' ? f.help : mapperParams(f.help, site, keyset));
-            f.help = lib ? (help ? `${lib}\n${help}` : lib) : help;
+            if (keyset) {
+              const lead = libraryKeysetLead(library);
+              f.help = lead ? (help ? `${lead}\n${help}` : lead) : help;
+            } else {
+              // The library's words are the rule's advice said in its terms: they replace it (person9: "Give the named query
+              // a LIMIT and keyset pagination…" then "Page through the rows with LIMIT and keyset pagination…", one hover).
+              f.help = libraryHelp(f.ruleId, library) ?? help;
+            }
           }
         }
-        return found.filter((f) => once(f) && !servedByDeclaredIndex(f));
+        return found.filter((f) => once(f) && !servedByDeclaredIndex(f)).map((f) => (ev ? f : withDeclaredNotNull(f, opts.declared)));
       }));
     },
+  };
+}
+
+/**
+ * not-in-subquery without a database: the schema files declare the subquery's column NOT NULL (a primary key's column),
+ * so the NULL trap cannot happen; when the subquery is also narrowed by a WHERE (one group's members), the hashed
+ * subplan is small too, and the finding is a note (info). A subquery over its whole table keeps its warning: NOT IN
+ * hashes every row of it on each run, where NOT EXISTS probes an index.
+ */
+function withDeclaredNotNull(f: Finding, declared: DeclaredIndexes | undefined): Finding {
+  const e = f.evidence ?? {};
+  if (f.ruleId !== 'not-in-subquery' || e.subqueryColumnNullable !== null || typeof e.subqueryTable !== 'string' || typeof e.subqueryColumn !== 'string') return f;
+  if (declaredNotNull(declared, e.subqueryTable, e.subqueryColumn) !== true) return f;
+  return {
+    ...f,
+    severity: e.subqueryFiltered ? 'info' : f.severity,
+    message: 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.',
+    evidence: { ...e, subqueryColumnNullable: false, notNullFrom: 'schema files' },
   };
 }
 
@@ -270,7 +294,7 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
   }
   for (const f of findings) f.file ??= input.path;
   for (const m of errors) opts.onError?.(input.path, m);
-  const kept = applyContext(applySuppressions(input.text, mergeRecordedNPlusOne(findings, input.text), opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
+  const kept = applyContext(applySuppressions(input.text, mergeRecorded(findings, input.text), opts.severity ?? {}), input.path, input.text, opts.contextPolicy ?? DEFAULT_CONTEXT_POLICY);
   return { file: input.path, sites, findings: sortFindings(kept), errors, timings };
 }
 

@@ -20,7 +20,7 @@
  * read-only transaction that is rolled back (and the prepared statement deallocated). Nothing is
  * executed. The text format is read, not JSON: a 64-bit identifier does not survive JSON.parse.
  */
-import type { StatementStat } from '../core/cost';
+import type { IndexIdentity, StatementStat } from '../core/cost';
 import type { Database, ServerInfo } from './database';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
 import { inspectSql, loadPgParser } from '../core/sql/statement';
@@ -174,8 +174,8 @@ const COST_SQL = {
    * The valid indexes of the database's own tables (not temporary, not the system's), by oid: a change between two
    * readings (CREATE INDEX, DROP INDEX) is where a statement's figures start to mean something else.
    */
-  indexes: `${OWN_STATEMENT_MARKER} SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  indexes: `${OWN_STATEMENT_MARKER} SELECT c.oid::text AS oid, n.nspname AS schema, c.relname AS name, t.relname AS table_name
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_class t ON t.oid = i.indrelid
     WHERE i.indisvalid AND c.relpersistence <> 't' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
     ORDER BY c.oid`,
   /** PostgreSQL 12 and older: total_time / mean_time. */
@@ -204,10 +204,10 @@ export async function readStatementCosts(db: Database, opts: { limit?: number; v
   };
 }
 
-/** The valid indexes of the database's own tables (oid → schema-qualified name), for CostBaselines. */
-export async function readIndexNames(db: Pick<Database, 'query'>): Promise<Map<string, string>> {
+/** The valid indexes of the database's own tables (oid → schema-qualified index and table names), for CostBaselines. */
+export async function readIndexNames(db: Pick<Database, 'query'>): Promise<Map<string, IndexIdentity>> {
   const { rows } = await db.query(COST_SQL.indexes);
-  return new Map(rows.map((r) => [r.oid as string, `${r.schema as string}.${r.name as string}`]));
+  return new Map(rows.map((r) => [r.oid as string, { name: `${r.schema as string}.${r.name as string}`, table: `${r.schema as string}.${r.table_name as string}` }]));
 }
 
 /**

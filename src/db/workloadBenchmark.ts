@@ -98,7 +98,7 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
       let values: unknown[];
       if (r.values && r.values.length >= n) {
         values = r.values.slice(0, n);
-        if (n) s.paramsFrom = 'recorded';
+        if (n) s.paramsFrom = r.valuesFrom ?? 'recorded';
       } else {
         const p = await parameterValues(db, text, n);
         if ('skipped' in p) {

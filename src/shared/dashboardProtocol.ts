@@ -44,6 +44,8 @@ export interface WorkloadBenchRow {
   runs?: number;
   /** The values it ran with ($1, $2, … as text): drawn from the column statistics, they may not be the app's. */
   params?: (string | null)[];
+  /** Where they came from: sent by the app (a recording), given by the user (Benchmark), or the column statistics. */
+  paramsFrom?: 'recorded' | 'yours' | 'statistics';
   /** Why it was not run (a write, a parameter without a value, the plan guard…). */
   skipped?: string;
 }
@@ -65,7 +67,7 @@ export type ToWebview =
   | { type: 'actionResult'; key: string; ok: boolean; message: string }
   | { type: 'audit'; entries: AuditEntry[] }
   /** The workload benchmark the user confirmed: statements done so far, then the result (or why it did not run). */
-  | { type: 'workloadProgress'; done: number; total: number }
+  | { type: 'workloadProgress'; done: number; total: number; /** The statement running now (one line). */ current?: string }
   | { type: 'workloadResult'; ok: boolean; message: string; rows: WorkloadBenchRow[]; workload: { p50: number; p95: number; p99: number; mean: number } | null; runs: number };
 
 export type ToExtension =

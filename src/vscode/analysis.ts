@@ -25,6 +25,8 @@ import { closedReadOnly, EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocume
 import { errorMessage } from '../core/safeText';
 
 const DEBOUNCE_MS = 400;
+/** A file that is not open, checked again (refreshClosed): once per this many ms at most. */
+const CLOSED_DEBOUNCE_MS = 1000;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 function analysable(doc: vscode.TextDocument): boolean {
@@ -45,7 +47,7 @@ export interface DocumentAnalysisApi {
    * A file that is not open: analysed from its saved text as a closed file is (every analyzer after a workspace scan,
    * else the ones whose findings outlive the document) and shown as a scan result. Open files are left to their live run.
    */
-  refreshClosed(uri: vscode.Uri): Promise<void>;
+  refreshClosed(uri: vscode.Uri): void;
   /** The analyzers, in order (open documents and Scan Workspace run the same list). */
   analyzers(): Promise<Analyzer[]>;
   /** Findings of a file that is not open, from the workspace scan (ignored when the file is open). */
@@ -137,7 +139,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
           if (this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace', { quiet: true });
         }
       }),
-      { dispose: () => this.timers.forEach((t) => clearTimeout(t)) },
+      { dispose: () => [...this.timers.values(), ...this.closedTimers.values()].forEach((t) => clearTimeout(t)) },
     );
     this.refreshAll();
   }
@@ -154,11 +156,18 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     };
   }
 
-  refreshClosed(uri: vscode.Uri): Promise<void> {
+  refreshClosed(uri: vscode.Uri): void {
     const key = uri.toString();
-    if (uri.scheme !== 'file' || this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return Promise.resolve();
-    return this.rescanClosed(uri);
+    if (uri.scheme !== 'file' || this.live.has(key) || vscode.workspace.textDocuments.some((d) => d.uri.toString() === key)) return;
+    // A recording refreshes several times a second while the app runs: one check per file per burst.
+    clearTimeout(this.closedTimers.get(key));
+    this.closedTimers.set(key, setTimeout(() => {
+      this.closedTimers.delete(key);
+      void this.rescanClosed(uri);
+    }, CLOSED_DEBOUNCE_MS));
   }
+
+  private readonly closedTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   private async evidenceSource(): Promise<EvidenceSource | undefined> {
     const conn = this.ctx.connections.current;

@@ -13,7 +13,8 @@ import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../
 import type { StatementAdvice } from '../core/record/format';
 import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
-import { briefMarkdown, briefPlan, mdEscape, planText } from '../core/plan/brief';
+import { briefMarkdown, briefPlan, briefText, mdEscape } from '../core/plan/brief';
+import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
@@ -151,11 +152,13 @@ export class CaptureRecording implements vscode.Disposable {
       if (e.t === 'q') {
         if (this.events.length < MAX_EVENTS) this.events.push(e);
         else this.dropped++;
+        // The values the app sent (pgLens.record.values): the workload benchmark and the value prompts run with them.
+        if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
       } else if (e.t === 'notice') this.notices.push(e);
       else this.dropped += e.n;
       this.schedule();
     });
-    const v = captureVariables(assets, this.listener.path);
+    const v = captureVariables(assets, this.listener.path, { values: this.ctx.config.recordValues });
     const env = this.ctx.extension.environmentVariableCollection;
     env.description = 'PG Lens is recording the SQL your app sends (PG Lens: Stop Recording Queries turns it off).';
     env.append('NODE_OPTIONS', ` ${v.nodeOptions}`);
@@ -164,7 +167,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.debugVars = { nodeOptions: v.nodeOptions, pythonPath: v.pythonPath, set: v.set };
     this.updateStatus();
     this.status.show();
-    this.ctx.log.info(`Recording: capture listener at ${this.listener.path}; new terminals and Node/Python debug sessions send their statements.`);
+    this.ctx.log.info(`Recording: capture listener at ${this.listener.path}; new terminals and Node/Python debug sessions send their statements${this.ctx.config.recordValues ? ' and their parameter values' : ''}.`);
   }
 
   async stop(): Promise<void> {
@@ -214,6 +217,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.plans.clear();
     this.planTexts.clear();
     this.ctx.indexAdvice?.forgetRecorded();
+    this.ctx.params.clear('recorded');
     this.summary = undefined;
     this.groups = [];
     this.publishDiagnostics(had);
@@ -271,7 +275,7 @@ export class CaptureRecording implements vscode.Disposable {
       }
       // A file that is not open is analysed as a closed file is (the pipeline keeps the recording's findings, and the
       // scan's when a scan ran): the same findings it showed while open, not a list of the recording's own.
-      void this.ctx.analysis.refreshClosed(vscode.Uri.file(file));
+      this.ctx.analysis.refreshClosed(vscode.Uri.file(file));
       if (files.has(file)) this.published.add(file);
       else this.published.delete(file);
     }
@@ -306,7 +310,7 @@ export class CaptureRecording implements vscode.Disposable {
     const site = this.sitesIn(doc).find((s) => s.line === pos.line + 1);
     if (!site) return undefined;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice'] };
+    md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND] };
     md.appendMarkdown(`**PG Lens — recorded at this line** (${countOf(site.calls, 'statement')}, ${fmtMs(site.totalMs)}${site.via ? `, via ${site.via}` : ''})\n\n`);
     for (const st of site.statements.slice(0, 4)) {
       md.appendText(`${st.calls}× · ${fmtMs(st.totalMs)} · at most ${st.maxPerUnit} in one ${st.maxUnitKind === 'root' ? 'run' : st.maxUnitKind}${st.errors ? ` · ${st.errors} failed` : ''}\n`);
@@ -336,6 +340,9 @@ export class CaptureRecording implements vscode.Disposable {
     const where = `${vscode.workspace.asRelativePath(file!)}:${line}`;
     const text = recordedSiteReport(where, site, this.advice, this.planTexts, `${conn.profile.name} (database ${conn.profile.database})`);
     await showReadOnly(this.ctx.extension, `Recorded at ${where}.md`, text, { language: 'markdown', beside: true });
+    // The plan of the site's costliest statement in the plan viewer, as every plan is shown (the document has its brief).
+    const first = [...site.statements].sort((a, b) => b.totalMs - a.totalMs)[0];
+    if (first && this.planTexts.has(first.normalized)) await vscode.commands.executeCommand(OPEN_STATEMENT_PLAN_COMMAND, { sql: first.sql, title: `recorded at ${where}` });
   }
 
   private async adviseAll(): Promise<void> {
@@ -372,8 +379,10 @@ export class CaptureRecording implements vscode.Disposable {
       }
       try {
         const e = await explain(db, st.sql, {});
-        this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan)));
-        this.planTexts.set(st.normalized, planText(e.plan));
+        // As every plan is shown: the brief with an "Open plan" link to the plan viewer (the text plan was a block to read).
+        const open = `command:${OPEN_STATEMENT_PLAN_COMMAND}?${encodeURIComponent(JSON.stringify([{ sql: st.sql, title: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}` }]))}`;
+        this.plans.set(st.normalized, briefMarkdown(briefPlan(e.plan), { openPlan: open }));
+        this.planTexts.set(st.normalized, briefText(briefPlan(e.plan)));
       } catch (err) {
         this.plans.set(st.normalized, `No plan: ${mdEscape(errorMessage(err))}`);
       }

@@ -120,6 +120,11 @@ export class Config {
     for (const [k, v] of Object.entries(raw)) if (['error', 'warning', 'info', 'hint', 'off'].includes(String(v))) out[k] = String(v);
     return out;
   }
+  /** pgLens.record.values: Start Recording also captures parameter values (the workload benchmark runs with them). */
+  get recordValues(): boolean {
+    return this.cfg.get<boolean>('record.values', false);
+  }
+
   get costLensEnabled(): boolean {
     return this.cfg.get<boolean>('costLens.enabled', true);
   }

@@ -85,7 +85,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
     if (!read || !index || !index.size || token.isCancellationRequested) return [];
     const baseline = this.baselines?.conn === conn ? this.baselines.b.current() : undefined;
     const [{ queryIdOf }, { ownRunsOf }] = await Promise.all([import('../db/queryStats'), import('../db/ownRuns')]);
-    const { appFigures, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase } = await import('../core/cost');
+    const { appFigures, baselineApplies, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase } = await import('../core/cost');
     const { formatCacheLens } = await import('../core/health/checks/workload');
     const own = ownRunsOf(conn.db);
     const lenses: vscode.CodeLens[] = [];
@@ -107,14 +107,15 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
       // After an index was created or dropped the whole-history mean mixes the calls before and after it: the
       // title gives the figures since the change (and the mean before it); otherwise it says the period it covers.
       // (PG Lens's own Benchmark runs are subtracted from the whole history only; they are rare after a change.)
-      const before = baseline?.before.get(found.stat.queryid);
-      const title = baseline
-        ? formatCostLensSince(figuresSince(stat, before), before, baseline, Date.now())
+      const since = baseline && baselineApplies(baseline, site.sql) ? baseline : undefined;
+      const before = since?.before.get(found.stat.queryid);
+      const title = since
+        ? formatCostLensSince(figuresSince(stat, before), before, since, Date.now())
         : formatCostLens(hit, resetPeriodPhrase(read.resetAgeSeconds));
       lenses.push(
         new vscode.CodeLens(new vscode.Range(pos, pos), {
           title: `$(pulse) ${title}`,
-          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline }),
+          tooltip: formatCostTooltip(hit, { statements: index.size, ownLeftOut: index.ownLeftOut, ownRuns, resetAgeSeconds: read.resetAgeSeconds, baseline: since }),
           command: 'pgLens.openDashboard',
           arguments: [{ queryid: hit.stat.queryid }],
         }),

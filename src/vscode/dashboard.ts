@@ -464,10 +464,27 @@ class DashboardPanel implements vscode.Disposable {
     if (this.benchmarking) return fail('A workload benchmark is already running.');
     const listed = ids.map((id) => this.lastStats?.statements.rows.find((r) => r.id === id));
     if (listed.some((r) => !r?.query)) return fail('A statement is no longer on the dashboard\'s list; refused.');
-    const statements = listed.map((r) => ({ queryid: r!.id, query: r!.query!, calls: r!.total.calls }));
+    // Values the app really sent (a recording with pgLens.record.values) or the user gave (Benchmark, Explain
+    // Analyze) come first; only a statement with neither gets values drawn from the column statistics, and says so.
+    const [{ loadPgParser }, { parameterCount }] = await Promise.all([import('../core/sql/statement'), import('../db/explain')]);
+    await loadPgParser();
+    // With them goes the text they were sent with: the app's constants as written (`LIMIT 5`), not a made-up value for
+    // pg_stat_statements' `LIMIT $2`.
+    const statements = listed.map((r) => {
+      const known = parameterCount(r!.query!) ? this.ctx.params.get(r!.query!) : undefined;
+      const usable = known && known.values.length >= parameterCount(known.sql) ? known : undefined;
+      return { queryid: r!.id, query: usable?.sql ?? r!.query!, calls: r!.total.calls, ...(usable ? { values: usable.values, valuesFrom: usable.from } : {}) };
+    });
+    const withParams = listed.filter((r) => parameterCount(r!.query!) > 0).length;
+    const recorded = statements.filter((s) => s.valuesFrom === 'recorded').length;
+    const yours = statements.filter((s) => s.valuesFrom === 'yours').length;
+    const fromStats = withParams - recorded - yours;
+    const sources = withParams
+      ? `Parameter values: ${[recorded ? `${recorded} with the values the app sent (recorded)` : '', yours ? `${yours} with values you gave` : '', fromStats ? `${fromStats} from the column statistics (not values the app sent: turn on pgLens.record.values and record, or run Benchmark on the statement to give your own)` : ''].filter(Boolean).join('; ')}.`
+      : 'None of them takes parameters.';
     const pick = await vscode.window.showWarningMessage(
       `Benchmark the ${countOf(statements.length, 'statement')} listed?`,
-      { modal: true, detail: `On "${conn.profile.name}" PG Lens will run each ${RUNS} times, one session, each run in a read-only transaction that is rolled back, after the plan guard; statements that write are not run. Parameter values come from the column statistics. This is load on the server.` },
+      { modal: true, detail: `On "${conn.profile.name}" PG Lens will run each ${RUNS} times, one session, each run in a read-only transaction that is rolled back, after the plan guard; statements that write are not run. ${sources} This is load on the server.` },
       { title: 'Run benchmark' },
       { title: 'Cancel', isCloseAffordance: true },
     );
@@ -477,16 +494,17 @@ class DashboardPanel implements vscode.Disposable {
     try {
       const { benchmarkWorkload } = await import('../db/workloadBenchmark');
       const run = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: workload benchmark', cancellable: false }, (progress) => {
-        this.post({ type: 'workloadProgress', done: 0, total: statements.length });
+        this.post({ type: 'workloadProgress', done: 0, total: statements.length, current: statements[0]?.query.replace(/\s+/g, ' ').slice(0, 160) });
         return benchmarkWorkload(conn.db, {
           statements, source: 'the dashboard\'s Top statements', top: statements.length, runs: RUNS,
           onStatement: (done, total) => {
             progress.report({ message: `${done} of ${total} statements`, increment: 100 / total });
-            this.post({ type: 'workloadProgress', done, total });
+            const next = statements[done]?.query;
+            this.post({ type: 'workloadProgress', done, total, ...(next ? { current: next.replace(/\s+/g, ' ').slice(0, 160) } : {}) });
           },
         });
       });
-      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs, params: s.run.params } : { skipped: s.skipped ?? 'not run' }) }));
+      const rows: WorkloadBenchRow[] = run.statements.map((s) => ({ id: s.queryid, query: s.query, calls: s.calls, ...(s.run ? { p50: s.run.p50, p95: s.run.p95, p99: s.run.p99, runs: s.run.runs, params: s.run.params, ...(s.paramsFrom ? { paramsFrom: s.paramsFrom } : {}) } : { skipped: s.skipped ?? 'not run' }) }));
       const ran = rows.filter((r) => !r.skipped).length;
       this.ctx.log.info(`Dashboard: workload benchmark on ${conn.profile.name}: ${ran} of ${rows.length} statements run in ${Math.round((Date.now() - started) / 1000)} s.`);
       this.post({ type: 'workloadResult', ok: true, message: `${ran} of ${rows.length} statements run, ${RUNS} runs each (rolled back).`, rows, workload: run.workload, runs: RUNS });

@@ -22,6 +22,7 @@ import { registerIndexAdvice, type IndexAdviceApi } from './indexAdvice';
 import { registerWalkthroughProgress } from './walkthrough';
 import { registerIndexUseStore } from './indexUseStore';
 import { registerDocs } from './docs';
+import { ParameterMemory } from '../core/record/parameterMemory';
 
 export interface PgLensContext {
   extension: vscode.ExtensionContext;
@@ -34,6 +35,8 @@ export interface PgLensContext {
   analysis: DocumentAnalysisApi;
   /** The one index decision of the editor (indexAdvice.ts), for other features that show index advice. */
   indexAdvice?: IndexAdviceApi;
+  /** Parameter values the app sent (a recording with values) or the user gave (Benchmark, Explain Analyze), per statement. */
+  params: ParameterMemory;
 }
 
 export async function activateExtension(context: vscode.ExtensionContext, loadedAt = Date.now()): Promise<PgLensApi> {
@@ -45,7 +48,7 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   const status = new StatusBar(connections);
   const sites = new SqlSiteIndex(context, { maxFileSizeKb: () => config.maxFileSizeKb, log: (m) => log.warn(m) });
   context.subscriptions.push(log, connections, status, sites);
-  const base = { extension: context, config, log, connections, sites };
+  const base = { extension: context, config, log, connections, sites, params: new ParameterMemory() };
   const analysis = new DocumentAnalysis(base);
   context.subscriptions.push(analysis);
   const ctx: PgLensContext = { ...base, analysis };

@@ -58,10 +58,12 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
       return;
     }
     await capture.start();
+    // Whether the values the app sends are captured (pgLens.record.values): said, as they may be personal data.
+    const values = ctx.config.recordValues ? ' Parameter values are captured too (pgLens.record.values).' : '';
     // pg_stat_statements as well when a database is connected (statements from other languages and tools).
     const connection = await ctx.connections.get({ interactive: false });
     if (!connection) {
-      recordingNotice('PG Lens is recording: run your app, its tests or a script in a new terminal (or a Node/Python debug session). Stop Recording Queries (or Cancel here) ends it.');
+      recordingNotice(`PG Lens is recording: run your app, its tests or a script in a new terminal (or a Node/Python debug session). Stop Recording Queries (or Cancel here) ends it.${values}`);
       return;
     }
     try {
@@ -69,7 +71,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
       recording = { connection, before: await snapshotStatements(connection.db) };
       status.show();
       ctx.log.info(`Recording queries on ${connection.profile.name}`);
-      recordingNotice('PG Lens is recording queries: run your app or its tests now. Stop Recording Queries (or Cancel here) ends it and shows the report.');
+      recordingNotice(`PG Lens is recording queries: run your app or its tests now. Stop Recording Queries (or Cancel here) ends it and shows the report.${values}`);
     } catch (e) {
       void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }

@@ -48,7 +48,10 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     try {
       summary = await vscode.window.withProgress({ location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: !quiet }, async (progress, token) => {
         const [{ scanFiles, countBySeverity, scanSummaryLine }, { walkSourceFiles, readSourceText }, { countOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/format')]);
-        const conn = ctx.connections.current;
+        // A command may connect (without asking for a password): a scan begun while the workspace's own connection was
+        // still coming up ran with static rules only and was not made good when it arrived (person9: listmonk, 16
+        // warnings "no database", 21 a minute later). After Disconnect it stays static, as the user chose.
+        const conn = ctx.connections.current ?? (await ctx.connections.get({ interactive: false }).catch(() => undefined));
         const withDb = !!conn && !conn.db.isClosed;
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
         let openFiles = 0;

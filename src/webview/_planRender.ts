@@ -5,7 +5,7 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtMs, fmtPct, misestimateLabel, nodeLabel, planText, K, type Plan, type PlanNode } from '../core/plan';
+import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, planText, K, type Plan, type PlanNode } from '../core/plan';
 import { compareBenchmarks } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
 
@@ -187,7 +187,8 @@ function summaryLine(doc: Document, plan: Plan, payload: PlanPayload): HTMLEleme
   const settings = Object.entries(plan.settings);
   if (settings.length) parts.push(item('Settings', settings.map(([k, v]) => `${k}=${v}`).join(', ')));
   if (plan.queryId) parts.push(item('Query id', plan.queryId));
-  if (payload.connection) parts.push(item('Connection', payload.connection));
+  // A plan brought from a file or the clipboard was made elsewhere: the connection only lent its catalog (table sizes, foreign keys).
+  if (payload.connection) parts.push(item(payload.method === 'brought' ? 'Catalog facts from' : 'Connection', payload.connection));
   return h(doc, 'div', { class: 'facts' }, ...parts);
 }
 
@@ -357,7 +358,7 @@ function renderDiagram(doc: Document, plan: Plan, selected: number, onSelect: (i
       m.detail ? h(doc, 'div', { class: 'detail' }, m.detail) : undefined,
       conditions(doc, n),
       plan.analyzed ? meter('time', m.timeShare ?? 0, `${fmtMs(m.exclusiveMs)} (${fmtPct(m.timeShare)})`) : undefined,
-      meter('rows', rowsOf(n) / maxRows, `${fmtCount(rowsOf(n))}${plan.analyzed ? ` of ${fmtCount(m.estRows * Math.max(1, m.loops))} est.` : ' est.'}`),
+      meter('rows', rowsOf(n) / maxRows, `${fmtRowsTotal(rowsOf(n))}${plan.analyzed ? ` of ${fmtRowsTotal(m.estRows * Math.max(1, m.loops))} est.` : ' est.'}`),
       meter('cost', m.costShare, `${fmtCost(m.exclusiveCost)} (${fmtPct(m.costShare)})`),
       m.exclusiveBuffers ? meter('buffers', bufOf(n) / maxBuf, `${fmtCount(bufOf(n))}`) : undefined);
     c.addEventListener('click', () => onSelect(n.id));
@@ -421,7 +422,7 @@ export function renderTable(doc: Document, plan: Plan, onSelect: (id: number) =>
     ['node', 'Node', (n) => nodeLabel(n), true],
     ['excl', 'Self time', (n) => fmtMs(n.metrics.exclusiveMs), plan.analyzed],
     ['incl', 'Total time', (n) => fmtMs(n.metrics.inclusiveMs), plan.analyzed],
-    ['rows', plan.analyzed ? 'Rows' : 'Rows est.', (n) => (plan.analyzed ? `${fmtCount(n.metrics.actualRowsTotal)} / ${fmtCount(n.metrics.estRows * n.metrics.loops)}` : fmtCount(n.metrics.estRows)), true],
+    ['rows', plan.analyzed ? 'Rows' : 'Rows est.', (n) => (plan.analyzed ? `${fmtRowsTotal(n.metrics.actualRowsTotal)} / ${fmtRowsTotal(n.metrics.estRows * n.metrics.loops)}` : fmtCount(n.metrics.estRows)), true],
     ['mis', 'Misestimate', (n) => misestimateLabel(n.metrics)?.short || '–', plan.analyzed],
     ['loops', 'Loops', (n) => fmtCount(n.metrics.loops), plan.analyzed],
     ['cost', 'Self cost', (n) => fmtCost(n.metrics.exclusiveCost), true],

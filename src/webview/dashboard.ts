@@ -37,7 +37,7 @@ let healthAt = 0;
 let history: HistoryView | undefined;
 let audit: AuditEntry[] = [];
 /** The workload benchmark: waiting for the user's confirmation, running (done of total), or its result. */
-let workloadBench: { state: 'asked' } | { state: 'running'; done: number; total: number } | { state: 'done'; ok: boolean; message: string; rows: WorkloadBenchRow[]; workload: { p50: number; p95: number; p99: number } | null } | undefined;
+let workloadBench: { state: 'asked' } | { state: 'running'; done: number; total: number; current?: string } |  { state: 'done'; ok: boolean; message: string; rows: WorkloadBenchRow[]; workload: { p50: number; p95: number; p99: number } | null } | undefined;
 const pending = new Map<string, string>();
 /** Findings the user opened stay open across refreshes. */
 const openFindings = new Set<string>();
@@ -299,7 +299,7 @@ function renderStatements(): void {
   if (!readOnly && listed.length)
     head.append(h('button', {
       text: busy ? 'Benchmarking…' : 'Benchmark these statements',
-      title: 'Run each listed statement 20 times, rolled back, with values from the column statistics: p50/p95/p99 (asks first)',
+      title: 'Run each listed statement 20 times, rolled back, with the values the app sent (recorded) or you gave (Benchmark), else values from the column statistics: p50/p95/p99 (asks first)',
       disabled: busy,
       onClick: () => {
         workloadBench = { state: 'asked' };
@@ -307,8 +307,11 @@ function renderStatements(): void {
         renderStatements();
       },
     }));
-  fill(statements, 
+  const bench = workloadBenchView();
+  fill(statements,
     head,
+    // Right under the button that started it: below the list it landed out of view.
+    bench,
     h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).` }),
     rows.length
       ? h('div', { class: 'table-scroll' }, table(
@@ -317,32 +320,38 @@ function renderStatements(): void {
           'grid statements',
         ))
       : h('p', { class: 'muted', text: 'No statements ran since the panel opened.' }),
-    workloadBenchView(),
   );
+  if (bench && workloadBench?.state !== benchShown) bench.scrollIntoView({ block: 'nearest' });
+  benchShown = workloadBench?.state;
 }
+
+/** The benchmark state last brought into view (scrolled to once per change, not on every refresh). */
+let benchShown: string | undefined;
 
 /** The workload benchmark's progress or results: p50/p95/p99 per statement and for the workload (weighted by calls). */
 function workloadBenchView(): HTMLElement | null {
   const w = workloadBench;
   if (!w) return null;
   if (w.state === 'asked') return h('p', { class: 'muted workload-bench', text: 'Workload benchmark: waiting for confirmation…' });
-  if (w.state === 'running') return h('p', { class: 'muted workload-bench', text: `Workload benchmark: ${w.done} of ${w.total} statements…` });
+  if (w.state === 'running') return h('p', { class: 'muted workload-bench', text: `Workload benchmark running: ${w.done} of ${w.total} statements done${w.current ? ` — now ${oneLine(w.current, 120)}` : ''} (20 runs each, rolled back)…` });
   const box = h('div', { class: 'workload-bench' }, h('h3', { text: 'Workload benchmark' }), h('p', { class: w.ok ? 'muted' : 'warn', text: w.message }));
   if (w.rows.length)
     box.append(table(['p50', 'p95', 'p99', 'Calls', 'Query'], w.rows.map((r) => r.skipped
       ? [h('span', { class: 'muted', text: 'not run' }), '', '', fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ' — ', h('span', { class: 'muted', text: oneLine(r.skipped, 200) }))]
-      : [fmtMs(r.p50 ?? 0), fmtMs(r.p95 ?? 0), fmtMs(r.p99 ?? 0), fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ...paramsUsed(r.params))]), 'grid'));
+      : [fmtMs(r.p50 ?? 0), fmtMs(r.p95 ?? 0), fmtMs(r.p99 ?? 0), fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ...paramsUsed(r.params, r.paramsFrom))]), 'grid'));
   if (w.workload) box.append(h('p', { text: `Workload (weighted by calls): p50 ${fmtMs(w.workload.p50)} · p95 ${fmtMs(w.workload.p95)} · p99 ${fmtMs(w.workload.p99)}` }));
   return box;
 }
 
 /**
- * The values a statement was benchmarked with: drawn from the column statistics (the most common value), they can be far
- * from the app's (a rare status the code names) — without them a p50 of 262 ms reads as the app's.
+ * The values a statement was benchmarked with, and where they came from: the app's (recorded), the user's (Benchmark),
+ * or drawn from the column statistics (the most common value) — those can be far from the app's (a rare status the
+ * code names), and without saying so a p50 of 262 ms reads as the app's.
  */
-function paramsUsed(params: readonly (string | null)[] | undefined): Child[] {
+function paramsUsed(params: readonly (string | null)[] | undefined, from: WorkloadBenchRow['paramsFrom']): Child[] {
   if (!params?.length) return [];
-  return [' — ', h('span', { class: 'muted', text: `with ${params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : oneLine(v, 40)}`).join(', ')}` })];
+  const source = from === 'recorded' ? 'values the app sent (recorded)' : from === 'yours' ? 'values you gave' : 'values from the column statistics, not sent by the app';
+  return [' — ', h('span', { class: from === 'statistics' || !from ? 'warn' : 'muted', text: `with ${params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : oneLine(v, 40)}`).join(', ')} (${source})` })];
 }
 
 /** The query cell of Top statements: a button that opens the statement's details and call sites. */
@@ -592,7 +601,7 @@ window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
       renderAudit();
       return;
     case 'workloadProgress':
-      workloadBench = { state: 'running', done: m.done, total: m.total };
+      workloadBench = { state: 'running', done: m.done, total: m.total, ...(m.current ? { current: m.current } : {}) };
       renderStatements();
       return;
     case 'workloadResult':

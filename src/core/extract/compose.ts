@@ -80,6 +80,26 @@ function inClausePosition(sqlSoFar: string, prev: string | undefined): boolean {
   return !/^[A-Za-z_]/.test(word) || !EXPECTS_OPERAND.has(word.toLowerCase());
 }
 
+/** Words after which a table (or type) name stands: a hole there is a name spliced in. */
+const BEFORE_NAME = /(?:^|[^\w$"])(?:from|join|into|update|table|truncate|only)\s+$/i;
+
+/**
+ * Is the hole at raw[k] a name — a schema qualifier (`${schema}.job`), the name after one (`app.${table}`), a type
+ * after `::`, or the table after FROM / JOIN / INTO / UPDATE / TABLE (`INSERT INTO ${table} (…)`)?
+ */
+function inNamePosition(raw: string, k: number, sqlSoFar: string): boolean {
+  const next = raw[k + 1];
+  if (next === '.' && (isWordChar(raw[k + 2]) || raw[k + 2] === HOLE || raw[k + 2] === '"')) return true;
+  if (/(?:[\w"]\.|::)$/.test(sqlSoFar)) return true;
+  return BEFORE_NAME.test(sqlSoFar) && (next === undefined || /[\s(,;)]/.test(next));
+}
+
+/** The name a spliced expression is written as (`${schema}` → `schema` at its file offset), when it is a plain name path. */
+function nameOfHole(h: HolePart): { text: string; at: number } | undefined {
+  const m = /^(\$?\{\s*)([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,2})\s*\}$/.exec(h.source);
+  return m && m[2].length <= 63 ? { text: m[2], at: h.span.start + m[1].length } : undefined;
+}
+
 /**
  * Turn parts into SQL: holes and placeholders (outside SQL strings, comments and quoted
  * identifiers; holes everywhere) → $n in order of appearance; the same named placeholder gets the
@@ -101,7 +121,6 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
       raw += HOLE;
       map.push(p.span.start);
       holes.push(p);
-      if (p.dynamic) dynamic = true;
     }
   }
   let sql = '';
@@ -117,6 +136,9 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
     while ((m = re.exec(raw))) if (!isWordChar(raw[m.index - 1]) && !/[0-9]/.test(raw[m.index + m[0].length] ?? '')) next = Math.max(next, Number(m[1]) + 1);
   }
   const emit = (s: string, fileOffset: number) => {
+    // `IN :ids`, `IN %s`, `VALUES {rows}`: a list the driver or the code expands at run time (psycopg's tuples,
+    // SQLAlchemy's expanding parameters) is one `$n` in parentheses — `IN ($1)` — so the statement can be read.
+    if (s[0] === '$' && /(?:^|[^\w$".])(?:in|values)\s*$/i.test(sql)) s = `(${s})`;
     sql += s;
     for (let k = 0; k < s.length; k++) sourceMap.push(fileOffset);
   };
@@ -141,7 +163,12 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
   const holeAt = (k: number) => {
     const h = holes[holeIndex++];
     const n = param(h.source, h.span);
-    if (h.dynamic) params[params.length - 1].spliced = true;
+    if (h.dynamic) {
+      // Text spliced in at run time as a value (or anything else): what it holds is not known, so rules that judge the
+      // whole statement skip it. A spliced name or a computed `$${n}` (below) leaves the statement whole.
+      params[params.length - 1].spliced = true;
+      dynamic = true;
+    }
     emit('$' + n, map[k]);
   };
   /** Copy a string/comment token, replacing holes inside it. */
@@ -171,6 +198,24 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
     while (k < t.end) {
       const c = raw[k];
       const prev = raw[k - 1];
+      if (c === '$' && raw[k + 1] === HOLE && !isWordChar(prev)) {
+        // `$${i}`: a numbered placeholder whose number is computed (`LIMIT $${n} OFFSET $${n + 1}`): one bind parameter.
+        const h = holes[holeIndex++];
+        emit('$' + param('$' + h.source, h.span), map[k]);
+        k += 2;
+        continue;
+      }
+      const name = c === HOLE && holes[holeIndex].dynamic && inNamePosition(raw, k, sql) ? nameOfHole(holes[holeIndex]) : undefined;
+      if (name) {
+        // A name spliced in (`FROM ${schema}.job`, `INSERT INTO {table_name}`, `$1::${s}.job_state`): the statement is
+        // whole, only the schema or table is chosen at run time. It is read with the expression's own name, character
+        // for character (`FROM s.job`); a reserved word there (`${table}`) still fails to parse and is said as before.
+        holeIndex++;
+        sql += name.text;
+        for (let q = 0; q < name.text.length; q++) sourceMap.push(name.at + q);
+        k++;
+        continue;
+      }
       if (c === HOLE) {
         // Text spliced in where no value can stand (`WHERE a = $1 ${filterQuery}`, `FROM t ${joins}`): an optional
         // clause chosen at run time. The statement is read without it, and is dynamic (whole-statement rules skip it).
@@ -182,6 +227,11 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
         }
         holeAt(k);
         k++;
+        // `${a}${b}`: pieces glued together are one piece of text.
+        while (raw[k] === HOLE) {
+          if (holes[holeIndex++].dynamic) dynamic = true;
+          k++;
+        }
         continue;
       }
       if (c === '{' && raw[k + 1] === '{') {

@@ -10,7 +10,7 @@
 import type { Node, Query, QueryMatch, Tree } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { SqlSite, UnreadSql } from './types';
-import { finishSql, type Part, type PlaceholderStyle } from './compose';
+import { directivesToHoles, finishSql, type Part, type PlaceholderStyle } from './compose';
 import { guessSql, runTimeReason, startsLikeSql } from './looksLikeSql';
 
 export interface CallTarget {
@@ -114,7 +114,7 @@ export interface ExtractLimits {
   unread?: UnreadSql[];
 }
 
-const ANY_KEYWORD = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain)\b/i;
+const ANY_KEYWORD = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|refresh|comment)\b|\bdo\s+\$/i;
 
 /** The first `max` characters of a node's text (a label, or a cheap test before reading it all). */
 export function textStart(text: string, node: Node, max: number): string {
@@ -127,7 +127,7 @@ export function hole(node: Node, text: string, dynamic: boolean): Part {
   return { t: 'hole', source: src, span: { start: node.startIndex, end: node.endIndex }, dynamic };
 }
 
-const HOT_SQL = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|values|language\s*=\s*sql)\b|\/\*\s*sql\s*\*\//gi;
+const HOT_SQL = /\b(?:select|insert|update|delete|with|create|alter|drop|truncate|merge|explain|values|refresh\s+materialized|comment\s+on|language\s*=\s*sql)\b|\bdo\s+\$|\/\*\s*sql\s*\*\//gi;
 
 /**
  * Run the query only around lines that hold a SQL keyword, a marker or an API name: a full query
@@ -417,22 +417,43 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     if (siteRoots.has(root.startIndex)) continue;
     if (passedToMessageCall(root, text) || sentOverHttp(root, text)) continue;
     const used: Node[] = [];
-    const parts = composeRoot(root, { tagged: false }, used);
+    let parts = composeRoot(root, { tagged: false }, used);
     if (!parts) continue;
-    const f = finishSql(parts, profile.defaultStyle);
-    const g = guessSql(f.sql);
+    let f = finishSql(parts, profile.defaultStyle);
+    let g = guessSql(f.sql);
     for (const u of used) claimed.add(u.startIndex);
+    let style = profile.defaultStyle;
+    if (!g.ok && g.parseError) {
+      // A constant handed to a call PG Lens does not know (`query = "…"` then `conn.execute(sa.text(query.format(**f)), p)`)
+      // may hold what that call fills in: `:name` parameters, and in Python `{field}` format fields. Read it so before
+      // saying it cannot be read.
+      const filled = fillLater(parts, lang);
+      const style2: PlaceholderStyle = { ...profile.defaultStyle, colon: true };
+      const f2 = finishSql(filled, style2);
+      const g2 = f2.sql !== f.sql ? guessSql(f2.sql) : g;
+      if (g2.ok) {
+        parts = filled;
+        style = style2;
+        f = f2;
+        g = { ...g2, confidence: Math.min(g2.confidence, 0.7) };
+      }
+    }
     if (!g.ok) {
       if (g.parseError && limits.unread) limits.unread.push(unreadOf(root, parts, f.sql, g.reason ?? ''));
       continue;
     }
-    const site = addSite(root, parts, 'constant', profile.defaultStyle, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
+    const site = addSite(root, parts, 'constant', style, f.dynamic ? Math.min(g.confidence, 0.7) : g.confidence, used);
     // The first piece given to a string builder (`new StringBuilder("SELECT …")`, `b.WriteString("SELECT …")`,
     // `sql.append("SELECT …")`): the statement is what the builder holds when it runs, built at run time.
     if (site && givenToBuilder(root, text)) site.dynamic = true;
   }
   sites.sort((a, b) => a.span.start - b.span.start);
   return sites;
+}
+
+/** Python's `{field}` format fields (filled by a later `.format(…)` / `.format_map(…)`): text spliced in at run time. */
+function fillLater(parts: Part[], lang: SourceLanguage): Part[] {
+  return lang === 'python' ? directivesToHoles(parts, /\{[A-Za-z_]\w*\}/g) : parts;
 }
 
 /**

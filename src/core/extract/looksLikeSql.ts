@@ -22,7 +22,7 @@ export function startsLikeSql(text: string): boolean {
  * a known API. Prose such as "Select a file from the list" starts with a keyword too, so a
  * lower-case or Title-case text also needs a sign of SQL syntax.
  */
-const STRONG = /^\s*(?:select\b[\s\S]*?\bfrom\b|select\s+[\w.*"(]|insert\s+into\b|update\s+[\w."]+\s+(?:as\s+\w+\s+|\w+\s+)?set\b|delete\s+from\b|with\s+(?:recursive\s+)?[\w"]+\s*(?:\([^)]*\)\s*)?as\s*(?:not\s+)?(?:materialized\s*)?\(|create\s+(?:or\s+replace\s+)?(?:unique\s+|temp\s+|temporary\s+|unlogged\s+|materialized\s+)*(?:table|index|view|function|procedure|trigger|schema|extension|type|sequence)\b|alter\s+(?:table|index|sequence|view|type|function)\b|drop\s+(?:table|index|view|function|schema|type|sequence|extension|trigger)\b|truncate\s+(?:table\s+)?[\w."]+|merge\s+into\b|explain\b)/i;
+const STRONG = /^\s*(?:select\b[\s\S]*?\bfrom\b|select\s+[\w.*"(]|insert\s+into\b|update\s+[\w."]+\s+(?:as\s+\w+\s+|\w+\s+)?set\b|delete\s+from\b|with\s+(?:recursive\s+)?[\w"]+\s*(?:\([^)]*\)\s*)?as\s*(?:not\s+)?(?:materialized\s*)?\(|create\s+(?:or\s+replace\s+)?(?:unique\s+|temp\s+|temporary\s+|unlogged\s+|materialized\s+)*(?:table|index|view|function|procedure|trigger|schema|extension|type|sequence)\b|alter\s+(?:table|index|sequence|view|type|function)\b|drop\s+(?:table|index|view|function|schema|type|sequence|extension|trigger)\b|truncate\s+(?:table\s+)?[\w."]+|merge\s+into\b|explain\b|do\s+(?:language\s+\w+\s+)?\$\w*\$|refresh\s+materialized\s+view\b|comment\s+on\s+(?:table|column|index|function|schema|type|view)\b)/i;
 const SQL_SIGN = /[*=(),$?:'"<>]|\b(where|join|group\s+by|order\s+by|limit|values|returning|on\s+conflict)\b/i;
 
 export interface SqlGuess {

@@ -4,6 +4,7 @@
  * statements that give exactly those privileges. Pure.
  */
 import { parseSql } from '../sql/parse';
+import { ctesOf } from '../rules/ast';
 import { qualifiedName, quoteIdent } from '../sql/ident';
 import type { SequenceFact, TableUsage } from './types';
 
@@ -22,7 +23,7 @@ export function tableOperations(sql: string): { schema: string; table: string; o
   const ctes = new Set<string>();
   const add = (q: any, op: Op) => {
     if (!q?.name) return;
-    if (!q.schema && ctes.has(q.name)) return;
+    if (!q.schema && ctes.has(String(q.name).toLowerCase())) return;
     out.push({ schema: q.schema ?? '', table: q.name, op });
   };
   const walk = (n: any, depth: number): void => {
@@ -31,7 +32,7 @@ export function tableOperations(sql: string): { schema: string; table: string; o
       for (const x of n) walk(x, depth + 1);
       return;
     }
-    if (n.type === 'with' || n.type === 'with recursive') for (const b of n.bind ?? []) if (b?.alias?.name) ctes.add(b.alias.name);
+    for (const name of ctesOf(n).keys()) ctes.add(name);
     if (n.type === 'table' && n.name?.name) add(n.name, 'select');
     if (n.type === 'insert') {
       add(n.into, 'insert');

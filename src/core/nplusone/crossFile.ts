@@ -68,6 +68,10 @@ interface Def {
   keys?: QueryKeys;
   method?: boolean;
   bareCallees?: string[];
+  /** Defined in generated code (ent's builders, sqlc's queries). */
+  generated?: boolean;
+  /** A getter that keeps what it builds (queries on its first call only). */
+  memo?: boolean;
 }
 
 export class CrossFileCalls {
@@ -89,7 +93,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}) });
       this.defs.set(key, list);
     }
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
@@ -104,8 +108,12 @@ export class CrossFileCalls {
     const reaches = new Set<Def>();
     for (let round = 0; round < MAX_DEPTH; round++) {
       let changed = false;
-      for (const [key, list] of this.defs) {
+      for (const [key, all] of this.defs) {
         if (q.has(key)) continue;
+        // A generated builder's method (ent's `RemoveMetadata` on an update builder) does not decide
+        // for the app's method of the same name; generated code alone does (sqlc's queries).
+        const own = all.filter((d) => !d.generated);
+        const list = own.length ? own : all;
         const many = list.length > MAX_DEFINITIONS;
         if (many && !list.some((d) => REPOSITORY_FILE.test(d.file))) continue;
         const family = key.slice(0, key.indexOf(':'));
@@ -113,7 +121,8 @@ export class CrossFileCalls {
           if (reaches.has(d)) continue;
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
-          const delegates = d.callees.includes(name) && list.some((o) => o !== d && o.queries);
+          // (a repository method delegating to sqlc's generated method of its name counts too).
+          const delegates = d.callees.includes(name) && all.some((o) => o !== d && o.queries);
           if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`))) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches))))) {
             reaches.add(d);
             changed = true;
@@ -279,7 +288,7 @@ export class CrossFileCalls {
         : call.repository && (call.common || all.length > MAX_DEFINITIONS)
           ? all.find((d) => REPOSITORY_FILE.test(d.file) && reaches.has(d))
           // Every definition reaches a query: the one this file can call (its own package first).
-          : q.has(`${family}:${call.callee}`) ? (all.find((d) => d.file !== file && this.mayBe(file, call.callee, d)) ?? q.get(`${family}:${call.callee}`)) : undefined;
+          : q.has(`${family}:${call.callee}`) ? (all.find((d) => d.file !== file && (!d.generated || reaches.has(d)) && this.mayBe(file, call.callee, d)) ?? q.get(`${family}:${call.callee}`)) : undefined;
       if (!def || (def.file === file && !call.local) || !this.mayBe(file, call.callee, def)) continue;
       // A function reading through a DataLoader (`getBasic` → `basicLoader.batchLoader.load(id)`): its per-item read is batched.
       if (def.batched) continue;
@@ -287,6 +296,8 @@ export class CrossFileCalls {
       // app's query layer and the data source's `getStatus(id)` number their parameters differently).
       const candidates = typed ?? (fromModule.length ? fromModule : all).filter((d) => reaches.has(d) && this.mayBe(file, call.callee, d));
       if ((candidates.length ? candidates : [def]).every((d) => this.sameEveryTime(call, d, family, q, reaches))) continue;
+      // A kept dependency (`m.dep.FileClient()`) asked for again on the same object: built once, not per item.
+      if (def.memo && call.argsVary?.every((v) => !v)) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
       const rewrite = {
@@ -299,10 +310,11 @@ export class CrossFileCalls {
         kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
         callee: { name: call.callee, line: def.line, call: def.file }, rewrite,
       };
+      const message = `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${this.inProject(def.file)}:${def.line}) and is called ${call.per}${call.iters}.`;
       out.push({
         ruleId: RULE_ID,
-        severity: 'warning',
-        message: `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${def.file}:${def.line}) and is called ${call.per}${call.iters}.`,
+        severity: call.boundedByCode ? 'info' : 'warning',
+        message: call.boundedByCode ? `Possible N+1, bounded by the code: ${message}` : message,
         span: call.span,
         file,
         help: rewrite.help,

@@ -86,7 +86,7 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
 export interface FileCallFacts {
   /** `method`: Python, a def inside a class (`obj.name(…)` can only be one of these). */
   /** `batched`: the function reads through a DataLoader (`this.basicLoader.batchLoader.load(id)`): a call per item is gathered into one query. */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean }[];
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -94,6 +94,8 @@ export interface FileCallFacts {
   laterCalls?: string[];
   /** Line ranges (1-based) of callbacks handed to a scheduler or registry: they run per tick or per event, not when defined. */
   deferred?: [number, number][];
+  /** Generated code (`// Code generated … DO NOT EDIT.`): an ORM's or a code generator's own methods. */
+  generated?: boolean;
   /** Modules the file imports (as written): which packages of a monorepo it can reach. */
   modules?: string[];
   /** Python: names imported by name, with their module as written (`from app.utils import set_config`). */
@@ -115,6 +117,8 @@ export interface QueryKeys {
 
 export interface PendingLoopCall {
   callee: string;
+  /** The loop's size is fixed by the code (at most MAX_DECLARED_ITERATIONS): a possible N+1 (`info`). */
+  boundedByCode?: boolean;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
   receiverClass?: string;
   /** Java: the declared type of the object the method is called on (`DeptService deptService` → `DeptService`): only that class's (or its implementation's) definition is this call. */
@@ -244,6 +248,18 @@ class Detector {
     return this.findings.sort((x, y) => x.span.start - y.span.start);
   }
 
+  /**
+   * Ruby: a call of a one-word method (`next`, `message`, `artists`) on an object that is neither
+   * `self` nor a class (`element.next`, `e.message`): Ruby says nothing of the object's class, and a
+   * name this short is defined by many (the standard library, gems), so it is not the app's method of
+   * that name.
+   */
+  private onUntypedObject(n: Node, name: string): boolean {
+    const recv = field(n, 'receiver');
+    if (!recv || recv.type === 'self' || recv.type === 'constant' || recv.type === 'scope_resolution') return false;
+    return /^[a-z]+[!?]?$/.test(name);
+  }
+
   /** Named functions with whether they query and whom they call; loop calls not judged yet. */
   callFacts(): FileCallFacts {
     const functions: FileCallFacts['functions'] = [];
@@ -253,6 +269,9 @@ class Detector {
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
+      // Ruby `element.next`, `e.message` on an object of any class: a one-word method name names no
+      // class of the app (Nokogiri, exceptions and the standard library define them too).
+      if (this.lang === 'ruby' && this.onUntypedObject(n, name)) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
@@ -269,7 +288,7 @@ class Detector {
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -283,6 +302,8 @@ class Detector {
       if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository && !recv?.receiverModule) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
+      // Go ent: a setter on a builder (`tx.User.Create().SetStatus(…)`) is the generated builder's, not the app's method of that name.
+      if (this.lang === 'go' && ENT_BUILDER_RECEIVER.test(field(n, 'function')?.text ?? '')) continue;
       // Functions of this file that query by themselves were judged by checkLocalCalls already; one that
       // reaches the database only through other files' functions is left to the cross-file pass.
       // `case_service.get(…)` on an imported module is that module's `get`, not this file's.
@@ -320,11 +341,12 @@ class Detector {
         iterable,
         per: li.kind === 'resolver' || li.kind === 'serializer' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
         iters: est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '',
+        ...(boundedByCode(est) ? { boundedByCode: true } : {}),
         related: trimSpan(this.text, header),
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
   }
 
   /**
@@ -393,6 +415,16 @@ class Detector {
     // usually run by the caller at once.
     const params = field(fn, 'parameters') ?? field(fn, 'parameter');
     if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
+    // A function kept as a value of a map, struct or object literal that is returned (Go `return template.FuncMap{"name":
+    // func(…) {…}}`, JS `return { load: () => … }`): building the literal runs none of it (person9: listmonk's
+    // TemplateFuncs per campaign). A literal handed to a call may be run by it at once (saleor's dict of lambdas to
+    // its serializer), so only a returned one counts.
+    let holder = up?.type === 'literal_element' ? up.parent : up;
+    if (holder && /^(keyed_element|literal_value|pair)$/.test(holder.type)) {
+      while (holder && /^(keyed_element|literal_value|pair|composite_literal|object|dictionary|hash)$/.test(holder.type)) holder = holder.parent;
+      while (holder && /^(expression_list|parenthesized_expression|as_expression)$/.test(holder.type)) holder = holder.parent;
+      if (holder && /^(return_statement|return)$/.test(holder.type)) return true;
+    }
     const call = up && /^(arguments|argument_list)$/.test(up.type) ? up.parent : undefined;
     return !!call && DEFERRING_CALL.test(this.calleeName(call) ?? '');
   }
@@ -427,6 +459,13 @@ class Detector {
     const calls = this.calls.filter((n) => this.within(def, n));
     if (!hits.length && !calls.length) return { direct: [], via: [] };
     const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
+    // Destructured from a parameter object: `const { id, teamId } = params` (`a: b` binds b).
+    for (const m of def.text.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*(?::\s*[\w$.<>[\]| ]+?)?\s*=(?![=>])\s*([^\n;]+)/g)) {
+      for (const part of m[1].split(',')) {
+        const nm = part.split(':').pop()!.trim().replace(/^\.\.\./, '');
+        if (/^[A-Za-z_$][\w$]*$/.test(nm)) assigns.push({ lhs: nm, rhs: m[2] });
+      }
+    }
     // A text mentions one of the names: not as a member (`x.id`) nor as part of a longer name.
     const pattern = (names: Set<string>) => new RegExp(`(^|[^\\w$.])(?:${[...names].map(escapeRe).join('|')})([^\\w$]|$)`);
     const mentions = (re: RegExp, text: string) => re.test(text.replace(/\.\.\./g, ' '));
@@ -979,10 +1018,44 @@ class Detector {
     return filled ? undefined : this.arrayElements(b.value);
   }
 
-  private estimate(li: LoopInfo): { iterations?: number; from?: string; bounded?: boolean } {
-    if (li.count !== undefined && li.count > 0) return { iterations: li.count, from: li.kind === 'block' ? `${li.count}.times` : `range ${li.count}` };
+  /**
+   * A size the code fixes (issue 14, held-out-m): a counter up to a constant (`for i := 0; i < Days; i++`,
+   * `for (let i = 0; i < MAX_RETRIES; i++)`), or a list made with a constant length and iterated
+   * (`for day := range summary.Files` where `Files: make([]int, SummaryRangeDays)`; `new Array(7)`,
+   * `Array.from({ length: WEEK })`): as many items as the code says, whatever the data.
+   */
+  private declaredSize(li: LoopInfo): { iterations: number; from: string } | undefined {
+    const valueOf = (x: string): number | undefined => (/^\d+$/.test(x) ? Number(x) : this.constantValue(x));
+    if (li.shape === 'counter') {
+      const header = this.text.slice(li.node.startIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.startIndex + 200);
+      const m = /<=?\s*([A-Za-z_$][\w$]*|\d+)\s*[;{)]/.exec(header);
+      const n = m ? valueOf(m[1]) : undefined;
+      if (n !== undefined && n > 0 && m) return { iterations: n, from: `up to ${m[1]}` };
+    }
+    const it = li.iterable?.text ?? '';
+    const path = /^([\w$]+)(?:\.([\w$]+))?$/.exec(it);
+    if (!path) return undefined;
+    const b = this.binding(path[1], li.node.startIndex);
+    if (!b) return undefined;
+    const src = path[2] ? new RegExp(`(^|[^\\w$])${escapeRe(path[2])}\\s*:\\s*([^\\n]+)`).exec(b.value.text)?.[2] ?? '' : b.value.text;
+    const made = /^\s*(?:make\(\s*\[\][\w.*]+\s*,\s*|new\s+Array\(\s*|Array\(\s*|Array\.from\(\s*\{\s*length\s*:\s*)([A-Za-z_$][\w$.]*|\d+)\s*[),}]/.exec(src);
+    const n = made ? valueOf(made[1].replace(/^\w+\./, '')) : undefined;
+    return n !== undefined && n > 0 && made ? { iterations: n, from: `made with length ${made[1]}` } : undefined;
+  }
+
+  /** The value of a numeric constant the file declares (`const Days = 12`, `MAX = 5`, `static final int N = 3`). */
+  private constantValue(name: string): number | undefined {
+    if (!/^(?:[A-Z][A-Z0-9_]*|[A-Z][A-Za-z0-9]*)$/.test(name)) return undefined;
+    const m = new RegExp(`(?:^|[\\s(;,])${escapeRe(name)}\\s*(?::\\s*[\\w.]+\\s*)?=\\s*(\\d+)\\s*(?:$|[;,)\\n])`, 'm').exec(this.text);
+    return m ? Number(m[1]) : undefined;
+  }
+
+  private estimate(li: LoopInfo): { iterations?: number; from?: string; bounded?: boolean; declared?: boolean } {
+    if (li.count !== undefined && li.count > 0) return { iterations: li.count, from: li.kind === 'block' ? `${li.count}.times` : `range ${li.count}`, declared: true };
     const list = this.literalList(li);
-    if (list) return { iterations: list.length, from: 'literal list' };
+    if (list) return { iterations: list.length, from: 'literal list', declared: true };
+    const sized = this.declaredSize(li);
+    if (sized) return { ...sized, declared: true };
     const limitOf = (t: string): { n: number; from: string } | undefined => {
       const m = /\blimit\s*\(?\s*(\d+)|\btake\s*:\s*(\d+)|\blimit\s*:\s*(\d+)|\.Limit\(\s*(\d+)\s*\)|\[\s*:\s*(\d+)\s*\]|\.first\(\s*(\d+)\s*\)|\bfetch\s+first\s+(\d+)|PageRequest\.of\(\s*\d+\s*,\s*(\d+)|\bper_page\s*[:=]\s*(\d+)|\bpageSize\s*[:=]\s*(\d+)/i.exec(t);
       if (!m) return undefined;
@@ -1243,7 +1316,14 @@ class Detector {
     const name = root === 'Object' ? /\(\s*([\w$]+)/.exec(li.iterable!.text)?.[1] : root;
     if (!name) return false;
     if (grouped(name, fnStart)) return true;
-    // The value of an outer loop over a grouped map.
+    // TS/JS: `const list = byTeam.get(k) || []; list.push(x); byTeam.set(k, list)`.
+    if (new RegExp(`(^|[^\\w$.])${escapeRe(name)}\\.get\\([^()]*\\)\\s*(\\?\\?|\\|\\|)\\s*\\[\\s*\\]`).test(this.text.slice(fnStart, li.node.startIndex))) return true;
+    // A group-by of a library (`lo.GroupBy(files, owner)`, `groupBy(rows, …)`, `Collectors.groupingBy`).
+    const b = this.binding(name, li.node.startIndex);
+    if (b && /(^|[^\w$])(?:GroupBy|groupBy|group_by|groupingBy)\s*[(<[]/.test(b.value.text)) return true;
+    // The value of an outer loop over a grouped map (`for h, rows in by_group.items()` inside it); in
+    // TS/JS, Python and Ruby a bare name iterates its items (a group's rows), not a nested map.
+    if (this.lang !== 'go' && this.lang !== 'java' && /^[\w$]+$/.test(li.iterable?.text ?? '')) return false;
     const outer = li.node.parent ? this.enclosingLoop(li.node) : undefined;
     const vars = outer?.variable?.split(/[^\w$@]+/).filter(Boolean) ?? [];
     return !!outer && vars.includes(name) && this.isGroupLoop(outer);
@@ -1761,6 +1841,7 @@ class Detector {
     const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), iterableAsWritten: /^@{0,2}[A-Za-z_]\w*$/.exec(li.iterable?.text.trim() ?? '')?.[0], after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
+    const declared = boundedByCode(est);
     let message: string;
     switch (kind) {
       case 'write-in-loop':
@@ -1789,8 +1870,8 @@ class Detector {
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     this.findings.push({
       ruleId: RULE_ID,
-      severity: 'warning',
-      message,
+      severity: declared ? 'info' : 'warning',
+      message: declared ? `Possible N+1, bounded by the code: ${message}` : message,
       span: { start: node.startIndex, end: node.endIndex },
       file: this.file,
       help: rewrite.help,
@@ -1983,7 +2064,31 @@ function perParentResolvers(root: Node, lang: SourceLanguage, text: string): Res
 }
 
 /** Literal lists up to this long are a fixed set of round trips, not N+1. */
+/** A size the code fixes (a literal count or list, a constant), small enough to be the author's choice. */
+function boundedByCode(est: { iterations?: number; declared?: boolean }): boolean {
+  return est.declared === true && est.iterations !== undefined && est.iterations <= MAX_DECLARED_ITERATIONS;
+}
+
+/**
+ * A getter that keeps what it builds (`if d.fileClient != nil { return d.fileClient }`, `if (this.client)
+ * return this.client`, `if self._engine is not None: return self._engine`, Ruby `@x ||= …`): what it
+ * queries to build it runs on the first call only.
+ */
+const MEMOISED_GETTER = /\bif\s+[^{\n]*?\b(\w+)\.(\w+)\s*!=\s*nil\b[^{\n]*\{\s*return\s+\1\.\2\s*\}|\bif\s*\(\s*this\.(\w+)\s*(?:!==?\s*(?:null|undefined)\s*)?\)\s*\{?\s*return\s+this\.\3\b|\bif\s+self\.(\w+)\s+is\s+not\s+None\s*:\s*return\s+self\.\4\b|^\s*def\s+[\w?!]+(?:\([^)]*\))?\s*\n\s*@(\w+)\s*\|\|=/;
+
+/** Go ent: a method called on a builder chain (`….Create().SetName(…)`, `….UpdateOneID(id).SetStatus(…)`). */
+const ENT_BUILDER_RECEIVER = /\.(?:Create|CreateBulk|Update|UpdateOne|UpdateOneID|Delete|DeleteOne|DeleteOneID|Query[A-Z]?\w*)\([^()]*\)[\s\S]*\.\s*\w+$/;
+
+/** The generated-code marker Go tools write (ent, sqlc, protoc, gqlgen), and others copy. */
+const GENERATED_CODE = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
+
 const MAX_FIXED_LIST = 10;
+/**
+ * A loop whose size the code fixes at most this (a month's days, a year's months, a literal count) is
+ * bounded by the code, not by the data: its N+1 is shown as `info` ("possible N+1"), not a warning.
+ */
+const MAX_DECLARED_ITERATIONS = 31;
+
 
 const DEFERRED_CALLEES = /^(get|post|put|patch|delete|del|all|use|route|on|once|addListener|addEventListener|subscribe|handle|handler|HandleFunc|Handle|GET|POST|PUT|PATCH|DELETE|listen|register|command|task|job|schedule|cron|define|it|test|describe|beforeEach|afterEach|beforeAll|afterAll|before|after|setInterval|onMessage|process|consume|worker)$/;
 

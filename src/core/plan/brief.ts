@@ -72,28 +72,41 @@ export interface BriefLinks {
 
 /** Markdown for the hover. Links are command URIs built by the caller. */
 export function briefMarkdown(b: PlanBrief, links: BriefLinks = {}, maxWarnings = 4): string {
-  const lines: string[] = [];
-  const rows = `${fmtCount(b.estRows)} ${b.estRows === 1 ? 'row' : 'rows'} est.`;
-  const head = b.analyzed
-    ? `**${mdEscape(b.root)}** · ${fmtMs(b.executionMs)} · cost ${fmtCost(b.totalCost)} · ${rows}`
-    : `**${mdEscape(b.root)}** · cost ${fmtCost(b.totalCost)} · ${rows}`;
-  lines.push(head, '');
-  // A plan of one node: the head line already names it, a "— 100%" line under it would only repeat it.
-  const onlyRoot = b.costliest.length === 1 && b.costliest[0].label === b.root && b.costliest[0].share >= 0.995;
-  if (b.costliest.length && !onlyRoot) {
-    for (const c of b.costliest) {
-      lines.push(`- ${mdEscape(c.label)} — ${fmtPct(c.share)}${c.ms !== undefined ? ` (${fmtMs(c.ms)})` : ` (cost ${fmtCost(c.cost)})`}`);
-    }
-    lines.push('');
-  }
-  for (const w of b.warnings.slice(0, maxWarnings)) lines.push(`${GRADE_ICON[w.grade]} ${mdEscape(w.label)}: ${mdEscape(w.message)}  `);
-  if (b.warnings.length > maxWarnings) lines.push(`… and ${b.warnings.length - maxWarnings} more  `);
+  const lines = briefLines(b, mdEscape, (s) => `**${s}**`, maxWarnings, GRADE_ICON, true);
   const l: string[] = [];
   if (links.openPlan) l.push(`[Open plan](${links.openPlan})`);
   if (links.explainAnalyze) l.push(`[Explain Analyze](${links.explainAnalyze})`);
   if (links.suggestIndexes) l.push(`[Suggest indexes](${links.suggestIndexes})`);
   if (l.length) lines.push('', l.join(' · '));
   return lines.join('\n');
+}
+
+/** The same brief as plain text (a document shown as text: no Markdown escapes to read through). */
+export function briefText(b: PlanBrief, maxWarnings = 4): string {
+  return briefLines(b, oneLine, (s) => s, maxWarnings, GRADE_WORD, false).join('\n').trimEnd();
+}
+
+const GRADE_WORD: Record<Grade, string> = { 1: 'Note:', 2: 'Warning:', 3: 'Problem:' };
+
+function briefLines(b: PlanBrief, esc: (s: string) => string, strong: (s: string) => string, maxWarnings: number, icon: Record<Grade, string>, hardBreaks: boolean): string[] {
+  const lines: string[] = [];
+  const rows = `${fmtCount(b.estRows)} ${b.estRows === 1 ? 'row' : 'rows'} est.`;
+  const head = b.analyzed
+    ? `${strong(esc(b.root))} · ${fmtMs(b.executionMs)} · cost ${fmtCost(b.totalCost)} · ${rows}`
+    : `${strong(esc(b.root))} · cost ${fmtCost(b.totalCost)} · ${rows}`;
+  lines.push(head, '');
+  // A plan of one node: the head line already names it, a "— 100%" line under it would only repeat it.
+  const onlyRoot = b.costliest.length === 1 && b.costliest[0].label === b.root && b.costliest[0].share >= 0.995;
+  if (b.costliest.length && !onlyRoot) {
+    for (const c of b.costliest) {
+      lines.push(`- ${esc(c.label)} — ${fmtPct(c.share)}${c.ms !== undefined ? ` (${fmtMs(c.ms)})` : ` (cost ${fmtCost(c.cost)})`}`);
+    }
+    lines.push('');
+  }
+  const br = hardBreaks ? '  ' : '';
+  for (const w of b.warnings.slice(0, maxWarnings)) lines.push(`${icon[w.grade]} ${esc(w.label)}: ${esc(w.message)}${br}`);
+  if (b.warnings.length > maxWarnings) lines.push(`… and ${b.warnings.length - maxWarnings} more${br}`);
+  return lines;
 }
 
 /**

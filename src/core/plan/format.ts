@@ -22,6 +22,15 @@ export function fmtCount(n: number | undefined): string {
   return n.toFixed(2);
 }
 
+/**
+ * A node's rows over all its loops. PostgreSQL 18 prints rows per loop with two decimals (2.38), so their total over
+ * 21 loops reads 49.98 — a count no run returned (person9: "rows 49.98 of 63 est."): a total of one row or more is
+ * shown whole. Per-loop figures below one (0.50) keep their decimals.
+ */
+export function fmtRowsTotal(n: number | undefined): string {
+  return fmtCount(n !== undefined && Number.isFinite(n) && Math.abs(n) >= 1 ? Math.round(n) : n);
+}
+
 export function fmtCost(c: number | undefined): string {
   if (c === undefined || !Number.isFinite(c)) return '–';
   if (c >= 1e4) return fmtCount(c);

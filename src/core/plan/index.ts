@@ -5,6 +5,6 @@ export { analyzePlan } from './analyze';
 export { parsePlanSource, parseTextPlan, PlanParseError } from './parse';
 export { readPlanLog, pickLoggedPlan, type LoggedPlan } from './log';
 export { comparePlans } from './compare';
-export { briefPlan, briefMarkdown, planText } from './brief';
+export { briefPlan, briefMarkdown, briefText, planText } from './brief';
 export { nodeLabel } from './warnings';
 export * from './format';

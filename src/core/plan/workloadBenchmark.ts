@@ -58,6 +58,8 @@ export interface WorkloadStatement {
   calls: number;
   /** Values recorded with the statement (the capture's opt-in values); absent: drawn from pg_stats. */
   values?: unknown[];
+  /** Where `values` came from: sent by the app and recorded (the default), or given by the user (Benchmark's prompt). */
+  valuesFrom?: 'recorded' | 'yours';
 }
 
 export interface WorkloadStatementRun {
@@ -67,7 +69,7 @@ export interface WorkloadStatementRun {
   calls: number;
   params?: unknown[];
   /** Where the parameter values came from. */
-  paramsFrom?: 'recorded' | 'statistics';
+  paramsFrom?: 'recorded' | 'yours' | 'statistics';
   run?: BenchmarkRunSummary;
   /** Why it was not run (a parameter without a value, a refused statement, …). */
   skipped?: string;

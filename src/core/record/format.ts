@@ -178,10 +178,13 @@ export function recordedSiteReport(
     return [`${ticks}${lang}`, text, ticks];
   };
   const out = [`# Recorded at ${safeOneLine(where)}`, '', `${countOf(site.calls, 'statement')}, ${ms(site.totalMs)}${site.via ? `, via ${safeOneLine(site.via)}` : ''}${connection ? ` · plans and advice from ${safeOneLine(connection)}` : ''}.`];
+  // The statement whose plan the plan viewer shows beside the document (the costliest).
+  const costliest = site.statements.reduce((best, st, i) => (st.totalMs > site.statements[best].totalMs ? i : best), 0);
   site.statements.forEach((st, i) => {
     out.push('', `## ${i + 1}. ${st.calls}× · ${ms(st.totalMs)} · at most ${st.maxPerUnit} in one ${st.maxUnitKind === 'root' ? 'run' : st.maxUnitKind}${st.errors ? ` · ${st.errors} failed` : ''}`, '', ...fence('sql', st.sql.trim()));
     const plan = plans.get(st.normalized);
-    out.push('', '### Plan', '', ...(plan ? fence('text', plan) : ['Not planned: no database connected when it was advised.']));
+    // The brief only: the whole plan is shown where every plan is, in the plan viewer (it was a text block here).
+    out.push('', '### Plan', '', ...(plan ? [...fence('text', plan), '', i === costliest ? 'The whole plan is open in the plan viewer; the call site\'s hover has "Open plan" for each statement.' : 'The whole plan: "Open plan" in the call site\'s hover.'] : ['Not planned: no database connected when it was advised.']));
     const a = advice.get(st.normalized);
     out.push('', '### Index advice', '');
     if (!a) out.push('Not advised yet: connect a database and run "Plan and index advice" again.');

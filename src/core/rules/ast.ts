@@ -43,16 +43,28 @@ export interface VisitInfo {
 
 const QUERY_TYPES = new Set(['select', 'update', 'delete', 'insert', 'union', 'union all']);
 
-/** Tables a query brings into scope (its FROM items, joined tables, UPDATE/DELETE target). */
+/**
+ * PostgreSQL's own views and catalogs (`pg_indexes`, `pg_stat_activity`, `information_schema.tables`): no index of the
+ * user's to lose there, and none the user may create.
+ */
+export function isSystemRelation(t: { name: unknown; schema?: unknown }): boolean {
+  const schema = typeof t.schema === 'string' ? t.schema.toLowerCase() : undefined;
+  return schema === 'pg_catalog' || schema === 'information_schema' || (!schema && /^pg_/i.test(String(t.name)));
+}
+
 /** The CTEs a statement defines (`WITH name AS (…)`), by lower-case name. */
 export function ctesOf(statement: Node): Map<string, Node> {
   const out = new Map<string, Node>();
-  if (statement?.type === 'with' || statement?.type === 'with recursive') {
+  if (statement?.type === 'with') {
     for (const b of statement.bind ?? []) if (b?.alias?.name) out.set(String(b.alias.name).toLowerCase(), b.statement);
+  } else if (statement?.type === 'with recursive' && statement.alias?.name) {
+    // WITH RECURSIVE binds one name to one query (`bind` is that query, not a list).
+    out.set(String(statement.alias.name).toLowerCase(), statement.bind);
   }
   return out;
 }
 
+/** Tables a query brings into scope (its FROM items, joined tables, UPDATE/DELETE target). */
 export function tablesOf(query: Node): TableRef[] {
   const out: TableRef[] = [];
   const add = (n: any) => {

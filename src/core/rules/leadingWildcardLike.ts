@@ -3,7 +3,7 @@
  * pattern has no fixed prefix, so every row is read. A pg_trgm GIN index, or full-text search, can.
  */
 import { rowsPhrase } from '../catalogFacts';
-import { atOperators, resolveColumn, stripCasts, type Node } from './ast';
+import { atOperators, isSystemRelation, resolveColumn, stripCasts, type Node } from './ast';
 import type { Rule } from './types';
 
 const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
@@ -28,6 +28,7 @@ export const leadingWildcardLike: Rule = {
     const colNode = target?.type === 'call' ? (target.args ?? []).map(stripCasts).find((a: Node) => a?.type === 'ref') : target;
     const col = colNode?.type === 'ref' ? resolveColumn(colNode, info.scope, ctx.evidence) : undefined;
     if (col?.trigramIndexed) return undefined;
+    if (col?.tableRef && isSystemRelation(col.tableRef)) return undefined; // `indexdef LIKE '%x%'` on pg_indexes
     const rows = col?.table?.rows;
     if (rows !== undefined && rows < SMALL_TABLE_ROWS) return undefined;
     const colText = ctx.textOf(n.left);

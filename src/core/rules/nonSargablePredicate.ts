@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, equalitySiblings, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn } from './ast';
+import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, equalitySiblings, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, isSystemRelation } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -41,11 +41,6 @@ export const nonSargablePredicate: Rule = {
     return undefined;
   }),
 };
-
-function isSystemRelation(t: { name: unknown; schema?: unknown }): boolean {
-  const schema = typeof t.schema === 'string' ? t.schema.toLowerCase() : undefined;
-  return schema === 'pg_catalog' || schema === 'information_schema' || (!schema && /^pg_/i.test(String(t.name)));
-}
 
 interface Wrapped {
   kind: 'call' | 'cast' | 'arith' | 'extract';

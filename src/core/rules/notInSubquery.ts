@@ -20,8 +20,12 @@ export const notInSubquery: Rule = {
     const subTables = (sub.from ?? []).filter((f: Node) => f.type === 'table');
     // Is the subquery's column declared NOT NULL? Then only the planning problem remains.
     let nullable: boolean | undefined;
+    // The subquery's table and column as written (for the schema files' NOT NULL, read where no database is given).
+    let subColumn: { table: string; column: string } | undefined;
     if (item?.type === 'ref' && subTables.length) {
       const scope = { tables: subTables.map((f: Node) => ({ name: f.name.name, schema: f.name.schema, alias: f.name.alias ?? f.name.name })), parent: info.scope };
+      const owner = subTables.length === 1 ? subTables[0] : subTables.find((f: Node) => item.table?.name && (f.name.alias ?? f.name.name) === item.table.name);
+      if (owner && item.name !== '*') subColumn = { table: String(owner.name.name), column: String(item.name) };
       const col = resolveColumn(item, scope, ctx.evidence);
       if (col?.column) nullable = !col.column.notNull;
       // Without a catalog: `id` is by convention the primary key (NOT NULL); so is `id` of a CTE built from one.
@@ -37,7 +41,7 @@ export const notInSubquery: Rule = {
           : 'NOT IN (SELECT …) returns no rows at all if the subquery yields a single NULL, and cannot be planned as an anti-join; use NOT EXISTS.',
       help: 'Rewrite as NOT EXISTS (SELECT 1 FROM … WHERE inner.col = outer.col): correct with NULLs and planned as a Hash/Merge Anti Join.',
       fixes: fix ? [fix] : [],
-      evidence: { subqueryColumnNullable: nullable ?? null },
+      evidence: { subqueryColumnNullable: nullable ?? null, ...(subColumn ? { subqueryTable: subColumn.table, subqueryColumn: subColumn.column, subqueryFiltered: !!sub.where } : {}) },
     });
   }, 'anywhere'),
 };

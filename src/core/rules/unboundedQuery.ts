@@ -17,6 +17,35 @@ const refName = (e: Node | undefined): string | undefined => (e?.type === 'ref' 
  * One row, or one row per group where every column is an aggregate or a grouping key
  * (`SELECT status, count(*) … GROUP BY status`): as many rows as groups, not as table rows.
  */
+/** Does a WHERE hold a CASE, or a condition that tests no column at all (`$1 = ''`, `$2::text IS NULL`)? */
+function guessedByPlanner(where: Node): boolean {
+  let guessed = false;
+  const hasColumn = (n: unknown, depth = 0): boolean => {
+    if (!n || typeof n !== 'object' || depth > 60) return false;
+    if (Array.isArray(n)) return n.some((x) => hasColumn(x, depth + 1));
+    const node = n as Node;
+    if (node.type === 'ref') return true;
+    return Object.entries(node).some(([k, v]) => k !== '_location' && hasColumn(v, depth + 1));
+  };
+  const visit = (n: Node | undefined, depth = 0): void => {
+    if (!n || guessed || depth > 60) return;
+    if (n.type === 'case') {
+      guessed = true;
+      return;
+    }
+    if (n.type === 'binary' && /^(AND|OR)$/i.test(String(n.op))) {
+      visit(n.left, depth + 1);
+      visit(n.right, depth + 1);
+      return;
+    }
+    if (n.type === 'unary' && /^NOT$/i.test(String(n.op))) return visit(n.operand, depth + 1);
+    if (!hasColumn(n)) guessed = true;
+    else for (const v of Object.values(n)) if (v && typeof v === 'object' && (v as Node).type === 'case') guessed = true;
+  };
+  visit(where);
+  return guessed;
+}
+
 function isAggregateOnly(s: Node): boolean {
   const cols: Node[] = s.columns ?? [];
   if (!cols.length || !cols.some((c) => isAggregate(c.expr))) return false;
@@ -78,7 +107,11 @@ export const unboundedQuery: Rule = {
     // The planner's figures for a never-analysed table are estimated from its size: say so.
     const neverAnalysed = tables.filter((t) => t && !t.analysed).map((t) => t!.name);
     let rows: number | undefined;
-    if (planRows !== undefined) rows = planRows;
+    // A WHERE the planner has no statistics for (a CASE choosing the column, a test of a parameter alone:
+    // `CASE WHEN $1 > 0 THEN id = $1 ELSE email = $2 END`) is estimated with default selectivities: its row
+    // figure is a guess, not evidence. The statement is then judged as without a database (a filtered query is
+    // given the benefit of the doubt).
+    if (planRows !== undefined && !(s.where && guessedByPlanner(s.where))) rows = planRows;
     else if (!s.where && tableRows !== undefined && tableRows >= 0) rows = tableRows;
     if (rows !== undefined && rows < LARGE_RESULT_ROWS) return [];
     if (rows === undefined && s.where) return []; // statically, a filtered query gets the benefit of the doubt

@@ -11,7 +11,7 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
 };
 
 /** A table's columns as the project's schema files create it, and those that hold large values (json, bytea, arrays…). */
-export type DeclaredTables = Map<string, { columns: Set<string>; large: Set<string> }>;
+export type DeclaredTables = Map<string, { columns: Set<string>; large: Set<string>; notNull?: Set<string> }>;
 
 const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.]+\s+)?on\s+(?:only\s+)?([\w"$.]+)\s*(?:using\s+\w+\s*)?\(/gi;
 const MAX_PER_TEXT = 5000;
@@ -132,17 +132,24 @@ const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|i
 export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
   if (!/\bcreate\s+(?:\w+\s+)*table\b/i.test(text)) return;
   const tables = (into.tables ??= new Map());
-  const add = (table: string, column: string, type: string) => {
+  const tableOf = (table: string) => {
     const key = declaredTableKey(table);
-    const t = tables.get(key) ?? { columns: new Set<string>(), large: new Set<string>() };
-    t.columns.add(column.toLowerCase());
-    if (LARGE_TYPE.test(type)) t.large.add(column.toLowerCase());
+    const t = tables.get(key) ?? { columns: new Set<string>(), large: new Set<string>(), notNull: new Set<string>() };
     tables.set(key, t);
+    return t;
   };
   createTableItems(text, (table, t) => {
+    // `PRIMARY KEY (a, b)`: every column of a primary key is NOT NULL.
+    const pk = /^(?:constraint\s+[\w"$]+\s+)?primary\s+key\s*\(([^()]*)\)/i.exec(t);
+    if (pk) for (const c of pk[1].split(',')) (tableOf(table).notNull ??= new Set()).add(c.trim().replace(/"/g, '').toLowerCase());
     if (NOT_A_COLUMN.test(t)) return;
     const c = /^"?([A-Za-z_][\w$]*)"?\s+([A-Za-z_][\w ]*?(?:\[\])?)(?=\s|\(|,|$)/.exec(t);
-    if (c) add(table, c[1], c[2].trim());
+    if (!c) return;
+    const entry = tableOf(table);
+    const column = c[1].toLowerCase();
+    entry.columns.add(column);
+    if (LARGE_TYPE.test(c[2].trim())) entry.large.add(column);
+    if (/\bnot\s+null\b|\bprimary\s+key\b|^\S+\s+(?:big|small)?serial\b/i.test(t)) (entry.notNull ??= new Set()).add(column);
   });
 }
 
@@ -173,4 +180,15 @@ export function isDeclaredIndexExpression(declared: DeclaredIndexes | undefined,
   if (table) return declared.get(declaredTableKey(table))?.has(x) ?? false;
   for (const set of declared.values()) if (set.has(x)) return true;
   return false;
+}
+
+/**
+ * Does the schema declare `column` of `table` NOT NULL (`NOT NULL`, a primary key, a serial)? undefined when the schema
+ * files do not create the table or that column (no evidence either way).
+ */
+export function declaredNotNull(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean | undefined {
+  const t = table ? declared?.tables?.get(declaredTableKey(table)) : undefined;
+  const c = column.toLowerCase();
+  if (!t?.columns.has(c) && !t?.notNull?.has(c)) return undefined;
+  return t.notNull?.has(c) ?? false;
 }

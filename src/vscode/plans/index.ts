@@ -22,6 +22,9 @@ interface SiteRef {
   offset: number;
 }
 
+/** Opens the plan of a statement given as text ({ sql, title }): a recorded statement's hover link and its site's document. */
+export const OPEN_STATEMENT_PLAN_COMMAND = 'pgLens.openStatementPlan';
+
 export function registerPlans(ctx: PgLensContext): void {
   const plans = new PlansFeature(ctx);
   ctx.extension.subscriptions.push(plans);
@@ -33,8 +36,6 @@ class PlansFeature implements vscode.Disposable {
   private readonly subs: vscode.Disposable[] = [];
   private readonly history: PlanPayload[] = [];
   private readonly benchmarks = new Map<string, BenchmarkRunSummary>();
-  /** The parameter values last given for each statement: offered again, and shown with the results. */
-  private readonly paramMemory = new Map<string, unknown[]>();
   private backgroundTimer: NodeJS.Timeout | undefined;
   /** The site the panel shows (for its Explain Analyze / Benchmark buttons). */
   private panelSite: { site: SqlSite; uri: vscode.Uri } | undefined;
@@ -44,6 +45,7 @@ class PlansFeature implements vscode.Disposable {
     this.subs.push(
       vscode.languages.registerHoverProvider(selector, { provideHover: (d, p, t) => this.provideHover(d, p, t) }),
       vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
+      vscode.commands.registerCommand(OPEN_STATEMENT_PLAN_COMMAND, (arg?: unknown) => this.openStatementPlan(arg)),
       vscode.commands.registerCommand('pgLens.explainAnalyze', (ref?: SiteRef) => this.explainAnalyze(ref)),
       vscode.commands.registerCommand('pgLens.comparePlans', () => this.comparePlans()),
       vscode.commands.registerCommand('pgLens.openPlanFromClipboard', () => this.bringPlan('clipboard')),
@@ -63,6 +65,10 @@ class PlansFeature implements vscode.Disposable {
         this.plannerFor = undefined;
         this.scheduleBackground();
       }),
+      // PG Lens changed the catalog itself (Create index now, DROP INDEX, ANALYZE): read the schema version now, so the
+      // next hover plans afresh instead of serving the plan from before the change (person9: the Seq Scan the new index
+      // replaced, for ~15 s after "Created orders_customer_id_idx").
+      ctx.analysis.onDidChangeCatalog(() => void this.planner?.probe().catch(() => undefined)),
     );
     this.scheduleBackground();
   }
@@ -234,6 +240,29 @@ class PlansFeature implements vscode.Disposable {
   }
 
   /**
+   * The plan of a statement that is not SQL in a file (a recorded statement an ORM sent), in the plan viewer as every
+   * plan is shown (it was a text block in the recorded site's document). The argument comes from a hover link: checked.
+   */
+  private async openStatementPlan(arg: unknown): Promise<void> {
+    const a = arg as { sql?: unknown; title?: unknown } | undefined;
+    if (!a || typeof a.sql !== 'string' || !a.sql.trim() || a.sql.length > 100_000) return;
+    const title = typeof a.title === 'string' ? a.title.slice(0, 200) : firstLine(a.sql);
+    const p = await this.getPlanner(true);
+    if (!p) return;
+    const outcome: PlanOutcome = await p.planner.plan(a.sql);
+    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
+    // Not a place in a file: the panel's Explain Analyze / Benchmark follow the cursor, as for a plan brought from elsewhere.
+    this.panelSite = undefined;
+    if (!outcome.ok) {
+      const where = unknownNameNote(outcome.code, p.conn.profile);
+      return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
+    }
+    const payload = this.payloadOf(outcome.result, p.conn, title);
+    this.remember(payload);
+    panel.post({ type: 'show', payload });
+  }
+
+  /**
    * A plan brought from elsewhere (psql, pgAdmin, DBeaver, JSON, an auto_explain server log): from
    * the clipboard, or from the selection / the active .plan or .explain file / a file chosen.
    * Read without a database; refused with the reader's one-line reason.
@@ -373,7 +402,10 @@ class PlansFeature implements vscode.Disposable {
 
   private async askParams(site: SqlSite, count: number, onShown?: () => void): Promise<unknown[] | undefined> {
     const values: unknown[] = [];
-    const before = this.paramMemory.get(site.sql);
+    // The user's last answer for this statement, else the values the app sent (a recording with values).
+    const { loadPgParser } = await import('../../core/sql/statement');
+    await loadPgParser();
+    const before = this.ctx.params.get(site.sql, 'yours')?.values;
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
     const { parameterUses, isArrayParameter, arrayLiteralOf } = await import('../../core/sql/predicates');
     const uses = parameterUses(site.sql);
@@ -386,7 +418,7 @@ class PlansFeature implements vscode.Disposable {
       if (v === undefined) return undefined;
       values.push(v === '' ? null : array ? arrayLiteralOf(v) : v);
     }
-    this.paramMemory.set(site.sql, values);
+    this.ctx.params.remember(site.sql, values, 'yours');
     return values;
   }
 

@@ -53,6 +53,26 @@ describe('pg-lens benchmark --workload', function () {
     assert.doesNotMatch(after.z, /ANALYZE/);
   });
 
+  it('runs a statement with the values the app sent or the user gave, and says which; the rest from the statistics, said as such', async () => {
+    const a = t.admin;
+    await a.query(`CREATE TABLE wv (id serial PRIMARY KEY, status text NOT NULL)`);
+    await a.query(`INSERT INTO wv (status) SELECT CASE WHEN g % 100 = 0 THEN 'refunded' ELSE 'paid' END FROM generate_series(1, 2000) g; ANALYZE wv`);
+    const db = await t.open();
+    const run = await benchmarkWorkload(db, {
+      runs: 2,
+      statements: [
+        // The app's text (LIMIT 5 as written, not pg_stat_statements' LIMIT $2) with the value it sent.
+        { queryid: 'rec', query: 'SELECT id FROM wv WHERE status = $1 ORDER BY id LIMIT 5', calls: 3, values: ['refunded'], valuesFrom: 'recorded' },
+        { queryid: 'you', query: 'SELECT count(*) FROM wv WHERE status = $1', calls: 1, values: ['refunded'], valuesFrom: 'yours' },
+        { queryid: 'st', query: 'SELECT id FROM wv WHERE status = $1 ORDER BY id DESC LIMIT 3', calls: 1 },
+      ],
+    });
+    const by = Object.fromEntries(run.statements.map((x) => [x.queryid, x]));
+    assert.deepEqual([by.rec.paramsFrom, by.rec.run?.params, by.rec.run?.errors], ['recorded', ['refunded'], 0]);
+    assert.deepEqual([by.you.paramsFrom, by.you.run?.params], ['yours', ['refunded']]);
+    assert.deepEqual([by.st.paramsFrom, by.st.run?.params], ['statistics', ['paid']], 'the most common value, named as drawn from the statistics');
+  });
+
   it('saves a baseline, shows the gain of an index with --compare, and reports the regression once it is dropped', async function () {
     if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
     const a = t.admin;

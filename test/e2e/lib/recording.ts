@@ -13,6 +13,11 @@ import type { StepContext } from './types';
 export async function runInRecordingTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'>, command: string): Promise<void> {
   await wb.runCommand('PG Lens: Start Recording');
   await wb.see(wb.statusBarItem(/\d+ statements?/), 'the recording status bar item with a statement count', 30_000);
+  await runInNewTerminal({ wb, db }, command);
+}
+
+/** Runs `command` (with DATABASE_URL and NODE_PATH set) in a new integrated terminal, recording or not. */
+export async function runInNewTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'>, command: string): Promise<void> {
   const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-rec-')), 'url');
   fs.writeFileSync(secret, db.url, { mode: 0o600 });
   // A new integrated terminal, which gets the recording environment (Ctrl+` would hide a terminal a
@@ -29,4 +34,20 @@ export async function runInRecordingTerminal({ wb, db }: Pick<StepContext, 'wb' 
   fs.writeFileSync(script, `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ${command}\n`, { mode: 0o700 });
   await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().pressSequentially(`sh ${script}`);
   await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().press('Enter');
+}
+
+/**
+ * The text of the recorded site's document ("# Recorded at …"): its editor group maximized and the panel closed first,
+ * so that the lines below the first screen are rendered (the plan viewer beside it leaves it a narrow column).
+ */
+export async function readRecordedDocument(wb: StepContext['wb']): Promise<string> {
+  const editor = wb.page.locator('.editor-instance').filter({ has: wb.page.locator('.view-line', { hasText: '# Recorded at' }) });
+  await wb.see(editor, 'the recorded site\'s document with "# Recorded at" in an editor', 30_000);
+  await editor.first().locator('.view-lines').click();
+  await wb.runCommand('View: Hide Panel');
+  await wb.runCommand('View: Toggle Maximize Editor Group');
+  await wb.page.waitForTimeout(1000);
+  const text = (await editor.first().locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+  await wb.runCommand('View: Toggle Maximize Editor Group');
+  return text;
 }

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { runInRecordingTerminal } from '../lib/recording';
+import { readRecordedDocument, runInRecordingTerminal } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -27,9 +27,8 @@ export const step: Step = {
     await lens.click();
     const title = `Recorded at ${ORM_FILE.replace(/\//g, '-')}:${line}.md`;
     await wb.see(wb.page.locator('.tabs-container .tab').filter({ hasText: title }), `a tab "${title}" beside the code`, 60_000);
-    const editor = wb.page.locator('.editor-instance').filter({ has: wb.page.locator('.view-line', { hasText: '# Recorded at' }) });
-    await wb.see(editor, 'the document with "# Recorded at" in an editor', 30_000);
-    const text = (await editor.first().locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');
+    // The plan viewer opens beside it too (polish9): the document is a narrow column, read maximized.
+    const text = await readRecordedDocument(wb);
     log(`document: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
     for (const want of [/# Recorded at orm\/orders\.ts:\d+/, /## 1\. \d+×/, /### Plan/, /Scan on order_items|Index Scan|Seq Scan/, /### Index advice/]) {
       if (!want.test(text)) throw new StepFailure(`expected ${want} in the opened document; saw: ${text.slice(0, 600)}`);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { appFigures, CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
+import { appFigures, baselineApplies, CostBaselines, CostIndex, figuresSince, formatCostLens, formatCostLensSince, formatCostTooltip, resetPeriodPhrase, isOwnStatementText, matchKey, OwnRuns, rankStatements, type StatementStat } from '../../../src/core/cost';
 import { formatCount, formatMs, formatShare } from '../../../src/core/format';
 import { loadPgParser } from '../../../src/core/sql/statement';
 
@@ -17,7 +17,7 @@ describe('core/cost', () => {
   it('says the period of whole-history figures; after an index change, the figures since it and the mean before', () => {
     assert.equal(formatCostLens({ stat: stat('1', 'q', 300, 100, 100), share: 0.2 }, resetPeriodPhrase(3 * 3600)), '20% of DB time · 3.0 ms mean · 100 calls · 1.0 rows/call · since stats reset 3 h ago');
     const b = new CostBaselines();
-    const idx = (names: string[]) => new Map(names.map((n, i) => [String(i), n]));
+    const idx = (names: string[]) => new Map(names.map((n, i) => [String(i), { name: n, table: 'public.orders' }]));
     b.observe(0, idx(['public.orders_pkey']), [stat('1', 'q', 1200, 100, 100)], 3600);
     assert.equal(b.current(), undefined);
     b.observe(60_000, idx(['public.orders_pkey', 'public.orders_total_idx']), [stat('1', 'q', 1204, 140, 140)], 3660);
@@ -36,6 +36,19 @@ describe('core/cost', () => {
     assert.equal(b.current(), undefined);
     b.observe(240_000, idx(['public.orders_pkey']), [stat('1', 'q', 3, 3, 3)], 70);
     assert.equal(b.current()?.change, 'DROP INDEX orders_total_idx');
+  });
+
+  it('an index change counts from the baseline only the statements that read its table (person9: getCustomer restarted "since CREATE INDEX orders_customer_id_idx")', () => {
+    const b = new CostBaselines();
+    b.observe(0, new Map([['1', { name: 'public.customers_pkey', table: 'public.customers' }]]), [], 3600);
+    b.observe(60_000, new Map([['1', { name: 'public.customers_pkey', table: 'public.customers' }], ['2', { name: 'public.orders_customer_id_idx', table: 'public.orders' }]]), [], 3660);
+    const base = b.current()!;
+    assert.deepEqual([...base.tables], ['public.orders']);
+    assert.equal(baselineApplies(base, 'SELECT id, total FROM orders WHERE customer_id = $1'), true);
+    assert.equal(baselineApplies(base, 'SELECT o.id FROM customers c JOIN public.orders o ON o.customer_id = c.id WHERE c.email = $1'), true);
+    assert.equal(baselineApplies(base, 'SELECT id, email FROM customers WHERE id = $1'), false);
+    assert.equal(baselineApplies(base, 'SELECT id FROM other.orders WHERE id = $1'), false, 'another schema\'s table of that name');
+    assert.equal(baselineApplies(base, 'not sql at all'), true, 'unreadable: counted from the change, as before');
   });
 
   it('formats figures', () => {

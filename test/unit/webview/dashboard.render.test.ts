@@ -298,7 +298,25 @@ describe('webview/dashboard (in Chromium)', function () {
       await post({ type: 'stats', stats });
       await post({ type: 'workloadResult', ok: true, message: '1 of 1 statements run, 20 runs each (rolled back).', rows: [{ id: '9', query, calls: 285, p50: 262.6, p95: 437.8, p99: 628.9, runs: 20, params: ['delivered'] }], workload: null, runs: 20 });
       const row = await page.evaluate(() => [...document.querySelectorAll('.workload-bench tbody tr')].map((tr) => tr.textContent)[0]);
-      assert.match(row ?? '', /262\.6 ms.*with \$1 = delivered/, row ?? '');
+      assert.match(row ?? '', /262\.6 ms.*with \$1 = delivered \(values from the column statistics, not sent by the app\)/, row ?? '');
+      // The app's own values (a recording) and the user's are named as such.
+      await post({ type: 'workloadResult', ok: true, message: '2 of 2 statements run, 20 runs each (rolled back).', workload: null, runs: 20, rows: [
+        { id: '9', query, calls: 285, p50: 10.1, p95: 12, p99: 14, runs: 20, params: ['refunded'], paramsFrom: 'recorded' },
+        { id: '8', query: 'SELECT 1 WHERE $1::int > 0', calls: 1, p50: 0.1, p95: 0.1, p99: 0.1, runs: 20, params: ['7'], paramsFrom: 'yours' },
+      ] });
+      const rows = await page.evaluate(() => [...document.querySelectorAll('.workload-bench tbody tr')].map((tr) => tr.textContent));
+      assert.match(rows[0] ?? '', /with \$1 = refunded \(values the app sent \(recorded\)\)/, rows[0] ?? '');
+      assert.match(rows[1] ?? '', /with \$1 = 7 \(values you gave\)/, rows[1] ?? '');
+      // Progress names what runs now; progress and results sit right under Top statements' heading (in view), not below the list.
+      await post({ type: 'workloadProgress', done: 1, total: 3, current: 'SELECT id FROM orders WHERE status = $1' });
+      const progress = await page.evaluate(() => {
+        const bench = document.querySelector('.workload-bench')!;
+        const head = bench.parentElement!.querySelector('.panel-head')!;
+        const list = bench.parentElement!.querySelector('table.statements')!;
+        return { text: bench.textContent, afterHead: head.compareDocumentPosition(bench) & Node.DOCUMENT_POSITION_FOLLOWING, beforeList: bench.compareDocumentPosition(list) & Node.DOCUMENT_POSITION_FOLLOWING };
+      });
+      assert.match(progress.text ?? '', /Workload benchmark running: 1 of 3 statements done — now SELECT id FROM orders WHERE status = \$1/);
+      assert.ok(progress.afterHead && progress.beforeList, 'between the heading with the button and the list');
       assert.deepEqual(errors, []);
     });
   });

@@ -69,6 +69,11 @@ describe('webview/plan rendering (jsdom)', () => {
     renderPlan(root, { ...payload(plan), method: 'brought' }, () => undefined);
     const labels = Array.from(root.querySelectorAll('.actions button')).map((b) => b.textContent);
     assert.deepEqual(labels, ['Copy JSON', 'Copy text']);
+    // It was not made on the connection that lent its catalog (person9: "Connection listmonk copy" on a colleague's plan).
+    const lent = dom();
+    renderPlan(lent.root, { ...payload(plan), method: 'brought', connection: 'listmonk copy' }, () => undefined);
+    assert.match(lent.root.querySelector('.facts')!.textContent!, /Catalog facts from\s*listmonk copy/);
+    assert.doesNotMatch(lent.root.querySelector('.facts')!.textContent!, /Connection/);
     const live = dom();
     renderPlan(live.root, payload(plan), () => undefined);
     assert.ok(Array.from(live.root.querySelectorAll('.actions button')).some((b) => b.textContent === 'Explain Analyze'));
@@ -263,6 +268,24 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.equal(root.querySelectorAll('.diagram .card.hot').length, v.plan.hotPath.length);
     const first = cards[0].textContent!;
     for (const k of ['time', 'rows', 'cost', 'buffers']) assert.ok(first.includes(k), `${k} in ${first}`);
+  });
+
+  it('a node\'s rows over its loops are a whole count: PostgreSQL 18\'s 2.38 rows a loop × 21 loops reads 50, not 49.98 (person9)', () => {
+    const { root } = dom();
+    const plan = {
+      [K.Plan]: { [K.NodeType]: 'Nested Loop', [K.TotalCost]: 900, [K.PlanRows]: 63, [K.ActualTotalTime]: 5, [K.ActualRows]: 50, [K.ActualLoops]: 1, [K.Plans]: [
+        { [K.NodeType]: 'Seq Scan', [K.ParentRelationship]: 'Outer', [K.RelationName]: 'orders', [K.Alias]: 'o', [K.TotalCost]: 20, [K.PlanRows]: 21, [K.ActualTotalTime]: 1, [K.ActualRows]: 21, [K.ActualLoops]: 1 },
+        { [K.NodeType]: 'Index Scan', [K.ParentRelationship]: 'Inner', [K.RelationName]: 'order_items', [K.Alias]: 'i', [K.IndexName]: 'order_items_order_id_idx', [K.TotalCost]: 8, [K.PlanRows]: 3, [K.ActualTotalTime]: 0.1, [K.ActualRows]: 2.38, [K.ActualLoops]: 21 },
+      ] },
+      [K.ExecutionTime]: 5,
+    };
+    const v = renderPlan(root, payload(plan), () => undefined);
+    v.show('diagram');
+    const card = [...root.querySelectorAll('.diagram .card')].find((c) => /order_items/.test(c.textContent ?? ''))!.textContent ?? '';
+    assert.match(card, /rows\s*50 of 63 est\./, card);
+    assert.doesNotMatch(card, /49\.98/);
+    v.show('table');
+    assert.ok(root.textContent!.includes('50 / 63'), root.textContent!.slice(0, 400));
   });
 
   it('per-worker figures show in the node details', () => {

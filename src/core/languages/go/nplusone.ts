@@ -101,11 +101,46 @@ function isGormChain(chain: Chain): boolean {
   return ci < ti - 1 || GORM_ONLY_TERMINAL.test(n[ti]);
 }
 
+/** ent (entgo.io): a builder of a generated entity client or an edge query of an entity. */
+const ENT_BUILDER = /^(Query|Create|CreateBulk|MapCreateBulk|Update|UpdateOne|UpdateOneID|Delete|DeleteOne|DeleteOneID|Query[A-Z]\w*)$/;
+/** …and the call that runs it (every one takes the context). */
+const ENT_TERMINAL = /^(All|AllX|Only|OnlyX|OnlyID|OnlyIDX|First|FirstX|FirstID|FirstIDX|IDs|IDsX|Count|CountX|Exist|ExistX|Save|SaveX|Exec|ExecX|Scan|ScanX|Int|IntX|Ints|IntsX|String|StringX|Strings|StringsX|Float64|Float64s|Bool|Bools)$/;
+/** The generated package a file imports (`<module>/ent`, `<module>/ent/user`) or ent itself. */
+const ENT_MODULE = /^entgo\.io\/ent(\/|$)|\/ent(\/\w+)?$/;
+
+/**
+ * ent: `client.User.Query().Where(…).All(ctx)`, `tx.File.UpdateOneID(id).SetName(n).Save(ctx)`,
+ * `f.QueryChildren().All(ctx)` (an edge), `client.User.Get(ctx, id)`: an entity client (an exported
+ * field of the client or transaction) with a builder, then a terminal that takes the context.
+ */
+function classifyEnt(chain: Chain, ctx: FileContext): DbCall | undefined {
+  if (!usesModule(ctx, ENT_MODULE)) return undefined;
+  const segs = chain.segments;
+  const n = names(chain);
+  const last = n.length - 1;
+  if (last < 1 || !segs[last].call) return undefined;
+  const firstArgText = named(segs[last].args)[0]?.text ?? '';
+  if (!/^(ctx|c|context\.\w+\(\)|\w*[Cc]tx)$/.test(firstArgText)) return undefined;
+  const label = n.join('(…).');
+  // `client.User.Get(ctx, id)`: the entity client's own look-up by id.
+  if (/^(Get|GetX)$/.test(n[last]) && last >= 1 && !segs[last - 1].call && /^[A-Z]/.test(n[last - 1])) return { library: 'ent', op: 'read', batch: false, label, method: n[last], model: n[last - 1] };
+  if (!ENT_TERMINAL.test(n[last])) return undefined;
+  const bi = n.findIndex((x, i) => i < last && ENT_BUILDER.test(x) && segs[i].call);
+  if (bi < 0) return undefined;
+  // Query/Create/Update/Delete of an entity client (`X.User.Query()`); an edge query (`QueryOwner`) of an entity value.
+  if (!/^Query[A-Z]/.test(n[bi]) && (bi < 1 || segs[bi - 1].call || !/^[A-Z]/.test(n[bi - 1]))) return undefined;
+  const write = /^(Create|CreateBulk|MapCreateBulk|Update|UpdateOne|UpdateOneID|Delete|DeleteOne|DeleteOneID)$/.test(n[bi]);
+  const batch = /CreateBulk$/.test(n[bi]) || /\w+In\(/.test(chainArgsText(chain));
+  return { library: 'ent', op: write ? 'write' : 'read', batch, label, method: n[last], ...(bi >= 1 && !segs[bi - 1].call && /^[A-Z]/.test(n[bi - 1]) ? { model: n[bi - 1] } : {}) };
+}
+
 export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
   const n = names(chain);
   const isGorm = usesModule(ctx, /gorm\.io\/gorm|jinzhu\/gorm/);
   const library: Library = usesModule(ctx, /jackc\/pgx/) ? 'pgx' : usesModule(ctx, /jmoiron\/sqlx/) ? 'sqlx' : 'database/sql';
+  const ent = classifyEnt(chain, ctx);
+  if (ent) return ent;
   // GORM: db.Where(…).First(&u), db.First(&u, id), db.Create(&x)
   // `db.Callback().Create().Before(…).Register(…)`: GORM's callback registry, not a statement.
   if (n.includes('Callback')) return undefined;

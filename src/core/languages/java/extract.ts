@@ -10,7 +10,7 @@
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { composeSqlBuilder } from './sqlBuilder';
-import { type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
+import { directivesToHoles, type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
 import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
 import { composeParenOrPlus, textStart, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
@@ -93,9 +93,18 @@ function literal(node: Node, env: Env): Part[] | undefined {
 
 function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   switch (node.type) {
-    case 'method_invocation':
+    case 'method_invocation': {
+      // `String.format("… IN (%s)", Query.generateInBindings(n))`, `"…".formatted(x)`: directives are pieces spliced in
+      // (a %s of a string constant is filled with it), as Go's fmt.Sprintf.
+      const format = formatCall(node);
+      if (format) {
+        const [first, ...args] = format;
+        const argFor = (m: string, k: number) => (m === '%s' && args[k] ? recurse(args[k]!) : undefined);
+        return directivesToHoles(recurse(first) ?? [], /%%|%n|%[-#+ 0,(]*\d*(?:\.\d+)?[sSdfxXbBcCeEgGoh]/g, (m) => (m === '%%' ? '%' : m === '%n' ? '\n' : undefined), argFor);
+      }
       // MyBatis's SQL builder: `new SQL() {{ SELECT(…); FROM(…); }}.toString()`.
       return composeSqlBuilder(node, recurse);
+    }
     case 'element_value_array_initializer': {
       // MyBatis joins the strings of an annotation array with a space.
       const out: Part[] = [];
@@ -116,8 +125,22 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
   return composeParenOrPlus(node, recurse);
 }
 
-function climb(parent: Node): boolean {
+/** The format string and its arguments of `String.format(fmt, …)` or `fmt.formatted(…)`, else undefined. */
+function formatCall(node: Node): Node[] | undefined {
+  const name = node.childForFieldName('name')?.text;
+  const obj = node.childForFieldName('object');
+  const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'line_comment' && a.type !== 'block_comment');
+  if (name === 'format' && obj?.text === 'String' && args.length) return args;
+  if (name === 'formatted' && obj) return [obj, ...args];
+  return undefined;
+}
+
+function climb(parent: Node, child: Node): boolean {
   if (parent.type === 'parenthesized_expression' || parent.type === 'element_value_array_initializer') return true;
+  // The format string of String.format(…): the statement is the call's result.
+  if (parent.type === 'argument_list' && parent.parent && formatCall(parent.parent)?.[0]?.startIndex === child.startIndex) return true;
+  if (parent.type === 'method_invocation' && child.type === 'argument_list' && formatCall(parent)) return true;
+  if (parent.type === 'method_invocation' && parent.childForFieldName('object')?.startIndex === child.startIndex && parent.childForFieldName('name')?.text === 'formatted') return true;
   return parent.type === 'binary_expression' && parent.childForFieldName('operator')?.type === '+';
 }
 

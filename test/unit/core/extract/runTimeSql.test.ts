@@ -81,7 +81,8 @@ describe('core/extract: SQL built at run time', () => {
     const sites = await sitesIn(js, 'src/lib/features/settings/setting-store.ts');
     assert.deepEqual(sites.map((x) => [x.sql, x.dynamic]), [
       ['SELECT EXISTS (SELECT 1 FROM settings WHERE name = $1) AS present', false],
-      ['SELECT 1 FROM $1 WHERE id = $2', true],
+      // A name spliced in is read as a quoted name (issue 14 rules-e): the statement is whole.
+      ['SELECT 1 FROM T.ROLES WHERE id = $1', false],
     ]);
   });
 
@@ -112,7 +113,7 @@ describe('core/extract: SQL built at run time', () => {
       'package store',
       '',
       'func list(ctx context.Context, db *sql.DB, kind string) error {',
-      '\tq := fmt.Sprintf("SELECT id FROM storage WHERE key = ANY($1::%s)", kind)',
+      '\tq := fmt.Sprintf("SELECT id FROM storage WHERE key = (%s $1)", op)',
       '\t_, err := db.QueryContext(ctx, q, keys)',
       '\treturn err',
       '}',

@@ -47,8 +47,13 @@ describe('extract: a name assigned in several functions (or twice in one) is res
       '    db.execute(text(query))',
       '',
     ];
-    // f's use could hold either text: neither is taken for it; g's own assignment still resolves.
-    assert.deepEqual(await sqls(py, 'a.py'), ['SELECT 1']);
+    // f's use could hold either text: neither is taken for it (each is read as a constant of its own, with its `:id`
+    // read as the later call fills it); g's own assignment still resolves.
+    assert.deepEqual((await sitesIn(py, 'a.py')).map((s) => [s.api, s.sql]), [
+      ['constant', 'SELECT a FROM t WHERE id = $1'],
+      ['constant', 'SELECT b FROM u WHERE id = $1'],
+      ['sqlalchemy.text', 'SELECT 1'],
+    ]);
   });
 
   it('Go and JavaScript: the same name in two functions', async () => {

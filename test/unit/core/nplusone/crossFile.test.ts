@@ -17,6 +17,13 @@ describe('core/nplusone across files', () => {
     assert.match(got[0].message, /`repository\.customer_label\(\)` reaches the database \(`customer_label` in app\/repository\.py:8\)/);
   });
 
+  it('names the querying function\'s file from the project\'s top, not as an absolute path (person9: "in /work/…/internal/manager/manager.go:371")', async () => {
+    const got = await scan({ '/home/me/work/app/repository.py': repo, '/home/me/work/app/service.py': service });
+    assert.equal(got.length, 1, JSON.stringify(got));
+    assert.match(got[0].message, /\(`customer_label` in repository\.py:8\)/);
+    assert.doesNotMatch(got[0].message, /\/home\/me/);
+  });
+
   it('does not guess when another definition of the name does not query', async () => {
     const other = 'class Cache:\n    async def customer_label(self, session, customer_id):\n        return str(customer_id)\n';
     assert.deepEqual(await scan({ 'app/repository.py': repo, 'app/service.py': service, 'app/cache.py': other }), []);

@@ -1,6 +1,6 @@
 /** Plan model rules on small hand-written plans: thresholds, text input, comparison, size, escaping. */
 import { strict as assert } from 'node:assert';
-import { analyzePlan, briefMarkdown, briefPlan, comparePlans, K, parseTextPlan, planText, type RawNode } from '../../../../src/core/plan';
+import { analyzePlan, briefMarkdown, briefPlan, briefText, comparePlans, K, parseTextPlan, planText, type RawNode } from '../../../../src/core/plan';
 
 function node(type: string, extra: Record<string, unknown> = {}, children: RawNode[] = []): RawNode {
   return { [K.NodeType]: type, [K.StartupCost]: 0, [K.TotalCost]: 100, [K.PlanRows]: 10, [K.PlanWidth]: 4, ...extra, ...(children.length ? { [K.Plans]: children } : {}) };
@@ -184,5 +184,12 @@ describe('core/plan rules', () => {
     const md2 = briefMarkdown(briefPlan(two));
     assert.match(md2, /20 rows est\.[\s\S]*- Seq Scan/);
     assert.doesNotMatch(md2, /- Limit — 0\.0%/, md2);
+  });
+
+  it('the brief as plain text (a document read as text): the same lines, no Markdown escapes, no codicons', () => {
+    const p = analyzePlan({ [K.Plan]: node('Limit', { [K.PlanRows]: 20 }, [node('Seq Scan', { [K.RelationName]: 'order_items', [K.ParentRelationship]: 'Outer', [K.PlanRows]: 8000, [K.TotalCost]: 235 })]) }, { relationRows: new Map([['order_items', 1e6]]) });
+    const text = briefText(briefPlan(p));
+    assert.match(text, /^Limit · cost .* · 20 rows est\.\n\n- Seq Scan on order_items — /, text);
+    assert.doesNotMatch(text, /\\_|\*\*|\$\(/, text);
   });
 });

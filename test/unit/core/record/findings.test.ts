@@ -7,6 +7,7 @@ import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
 import { analyzeFile, functionAnalyzer } from '../../../../src/core/scan';
 import { detectNPlusOne } from '../../../../src/core/nplusone/detect';
 import { OTHER_RULES } from '../../../../src/core/rules/index';
+import { missingIndexFinding } from '../../../../src/core/advice/missingIndex';
 
 const FILE = '/app/orm/orders.ts';
 const TEXT = [
@@ -131,5 +132,51 @@ describe('core/record/findings: a recorded N+1 and the static N+1 on the same ca
     assert.equal(alone[0].evidence?.recorded, undefined);
     const other = await findingsWith(Array.from({ length: 6 }, () => event(9, 17, 'b')));
     assert.deepEqual(other.map((f) => [text.slice(0, f.span.start).split('\n').length, f.evidence?.recorded ?? false]).sort(), [[5, false], [9, true]]);
+  });
+});
+
+describe('core/record/findings: a recorded missing index and the static one on the same statement are one finding', () => {
+  const file = '/app/orders.ts';
+  const text = [
+    "import { db } from './db';",
+    'export async function refunded() {',
+    '  const { rows } = await db.query(',
+    "    'SELECT id, total_cents FROM orders WHERE status = $1 ORDER BY placed_at DESC',",
+    "    ['refunded'],",
+    '  );',
+    '  return rows;',
+    '}',
+  ].join('\n');
+  const SQL = 'SELECT id, total_cents FROM orders WHERE status = $1 ORDER BY placed_at DESC';
+  const status = { ddl: 'CREATE INDEX CONCURRENTLY orders_status_idx ON orders (status)', table: 'orders', schema: 'public', columns: ['status'], summary: 'Seq Scan on orders (32k rows): an index on orders (status) cuts the estimated cost 940 → 293', reason: 'filter', verifiedBy: 'hypopg' as const, costBefore: 940, costAfter: 293 };
+  const placed = { ...status, ddl: 'CREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at DESC)', columns: ['placed_at'], summary: 'an index on orders (placed_at DESC) cuts 940 → 300' };
+  const event = (): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql: SQL, pc: 1, pt: ['text'], ms: 9, rows: 3, u: { k: 'request', id: 'r1', n: 'GET /orders/refunded' }, ts: 0, pid: 1, site: { file, line: 3, col: 26 } });
+
+  before(() => loadPgParser());
+
+  async function missingWith(recordedDdl: typeof status) {
+    const summary = summarize([event(), event(), event()], normalizeSql, { threshold: 5 });
+    const norm = summary.sites[0].statements[0].normalized;
+    const advice = new Map<string, StatementAdvice>([[norm, { suggestions: [{ ddl: recordedDdl.ddl, costBefore: 940, costAfter: 293, summary: recordedDdl.summary, planBefore: [], index: { ddl: recordedDdl.ddl } }] }]]);
+    const staticAdvice = functionAnalyzer('missing-index', OTHER_RULES.filter((r) => r.id === 'missing-index'), (_t, _l, f, sites) =>
+      sites.flatMap((site) => missingIndexFinding({ ...site, file: f }, { status: 'ok', suggestions: [status] }, { createNow: true }) ?? []));
+    const analyzers = [staticAdvice, recordedAnalyzer(() => ({ summary, advice }))];
+    return (await analyzeFile({ path: file, text, languageId: 'typescript' }, { analyzers })).findings.filter((f) => f.ruleId === 'missing-index');
+  }
+
+  it('the same index, the call a line above its SQL: one finding on the SQL, Create index now kept, the recorded count added', async () => {
+    const found = await missingWith(status);
+    assert.equal(found.length, 1, JSON.stringify(found.map((f) => f.message)));
+    const [f] = found;
+    assert.equal(text.slice(f.span.start, f.span.end), 'orders');
+    assert.match(f.message, /940 → 293 \(recorded: 3× from line 3\)$/);
+    assert.ok(f.fixes.some((x) => /^Create index now/.test(x.title)), JSON.stringify(f.fixes.map((x) => x.title)));
+    assert.equal(f.evidence?.recorded, true);
+    assert.equal(f.evidence?.static, true);
+  });
+
+  it('another index proved for the recorded statement stays its own finding', async () => {
+    const found = await missingWith(placed);
+    assert.equal(found.length, 2);
   });
 });

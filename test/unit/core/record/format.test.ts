@@ -46,6 +46,8 @@ describe('core/record/format recordedSiteReport: what "Plan and index advice" op
     assert.match(text, /^# Recorded at src\/orm\/orders\.ts:70\n\n320 statements, 40\.0 ms, via sequelize · plans and advice from shop \(database shop\)\./);
     assert.match(text, /## 1\. 300× · 12\.5 ms · at most 20 in one request\n\n```sql\nSELECT \* FROM orders WHERE status = 'refunded'/);
     assert.match(text, /### Plan\n\n```text\nLimit {2}\(cost 0\.05 self\)\n {2}Seq Scan on orders/);
+    // The brief here; the whole plan where every plan is shown (the plan viewer, beside for the costliest statement).
+    assert.match(text, /```\n\nThe whole plan is open in the plan viewer; the call site's hover has "Open plan" for each statement\./);
     assert.match(text, /### Index advice\n\norders \(status, placed_at DESC\): cost 1,176 → 12\n\n```sql\nCREATE INDEX CONCURRENTLY orders_status_placed_at_idx ON orders \(status, placed_at DESC\);\n```/);
     assert.match(text, /## 2\. 20×[\s\S]*### Plan\n\nNot planned[\s\S]*### Index advice\n\nalready an index scan on customers_pkey\n$/);
   });

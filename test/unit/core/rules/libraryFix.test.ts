@@ -78,4 +78,19 @@ describe('fix text in the words of the library in use', () => {
     assert.match(help, /campaign_views\.id > \$\d/, help);
     assert.doesNotMatch(help, /(?<!:):(?!:)[a-z_]\w*/, help);
   });
+
+  it('a finding on a named query gives its advice once, in the library\'s words (person9: two LIMIT-and-keyset paragraphs in one hover)', async () => {
+    for (const [file, text] of [
+      ['queries/lists.sql', '-- name: get-lists\nSELECT id, name FROM lists;\n'],
+      ['app/queries/sql/lists.sql', '-- name: get_lists\nSELECT id, name FROM lists;\n'],
+      ['src/main/resources/ListMapper.xml', '<mapper namespace="a.ListMapper">\n<select id="all">SELECT id, name FROM lists</select>\n</mapper>\n'],
+    ]) {
+      const r = await analyzeFile({ path: file, text }, { analyzers: [rulesAnalyzer()] });
+      const f = r.findings.find((x) => x.ruleId === 'unbounded-query');
+      assert.ok(f, `${file}: an unbounded read is found`);
+      const help = f!.help ?? '';
+      assert.equal((help.match(/LIMIT/g) ?? []).length, 1, `${file}: one LIMIT advice, not two: ${help}`);
+      assert.doesNotMatch(help, /Page through the rows/, `${file}: the rule's generic words replaced by the library's`);
+    }
+  });
 });

@@ -22,6 +22,13 @@ describe('rule unbounded-query', () => {
     ok(rule, 'SELECT id FROM countries', { evidence: facts({ countries: { rows: 250, cols: { id: 'int4 idx' } } }) });
     assert.equal(error(rule, 'SELECT id FROM orders', { evidence: facts({ orders: { rows: 5e6, cols: { id: 'int8 idx' } } }) }).severity, 'warning');
   });
+  it('a WHERE the planner has no statistics for (a CASE, a test of a parameter alone): its estimate is a guess, not evidence', () => {
+    // listmonk: a subscriber looked up by id, uuid or email through a CASE was "about 50k rows" — the default selectivity.
+    ok(rule, "SELECT id FROM subscribers WHERE CASE WHEN $1 > 0 THEN id = $1 WHEN $2 != '' THEN uuid = $2 ELSE email = $3 END", { evidence: facts({}, { rows: 50000 }) });
+    ok(rule, 'SELECT id FROM warnings WHERE ($1::text IS NULL OR type = $1)', { evidence: facts({}, { rows: 40000 }) });
+    // Plain comparisons of columns: the planner's figure is evidence.
+    error(rule, 'SELECT id FROM orders WHERE user_id = $1 OR status = $2', { evidence: facts({}, { rows: 40000 }) });
+  });
   it('a table never analysed: judged on the estimate from its size, and the message says so', () => {
     const f = error(rule, 'SELECT id FROM orders', { evidence: facts({ orders: { rows: 40000, analysed: false, cols: { id: 'int8 idx' } } }) });
     assert.equal(f.severity, 'warning');

@@ -1,0 +1,412 @@
+/**
+ * Kinds seen on the ninth session's held-out apps (issue 14, held-out-m: a TypeScript monorepo on
+ * Drizzle with BullMQ jobs, a Rails app with service objects and jobs, a Go file server on ent),
+ * one small synthetic fixture per kind.
+ */
+import { strict as assert } from 'node:assert';
+import { detectWithLines, expectNPlusOne, expectNPlusOneInScan } from '../../support/nplusoneFixtures';
+import { textOf } from '../../support/code';
+
+describe('core/nplusone kinds seen on held-out-m', () => {
+  it('TS: a query function taking `(db, params)` and destructuring `const { id, shopId } = params` queries by the values the loop varies (not the same look-up each time)', async () => {
+    const queries = {
+      path: 'packages/store/src/queries/orders.ts',
+      text: [
+        'import { and, eq } from "drizzle-orm";',
+        'import { orders } from "../schema";',
+        '',
+        'export async function markOrderShipped(db: Database, params: { id: string; shopId: string }) {',
+        '  const { id, shopId: shop } = params;',
+        '  const [row] = await db.update(orders).set({ shippedAt: new Date().toISOString() }).where(and(eq(orders.id, id), eq(orders.shopId, shop))).returning();',
+        '  return row;',
+        '}',
+        '',
+        'export async function getShop(db: Database, params: { shopId: string }) {',
+        '  const { shopId } = params;',
+        '  return db.query.shops.findFirst({ where: eq(shops.id, shopId) });',
+        '}',
+        '',
+      ],
+    };
+    const job = {
+      path: 'apps/worker/src/jobs/ship.ts',
+      text: [
+        'import { getShop, markOrderShipped } from "@acme/store/queries";',
+        '',
+        'export async function shipAll(db: Database, shopId: string, pending: { id: string }[]) {',
+        '  for (const order of pending) {',
+        '    await markOrderShipped(db, { id: order.id, shopId });',
+        '    const shop = await getShop(db, { shopId });',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    // The shop look-up gets the same shopId every time: a repeated look-up to hoist, not one per item.
+    await expectNPlusOneInScan([queries, job], ['apps/worker/src/jobs/ship.ts:5']);
+  });
+
+  it('Ruby: a one-word method called on an object (`node.next`, `e.message`) is not the app\'s model method of that name; a multi-word one still is', async () => {
+    const version = {
+      path: 'app/models/page_version.rb',
+      text: [
+        'class PageVersion < ApplicationRecord',
+        '  belongs_to :page',
+        '  def next',
+        '    @next ||= PageVersion.where("id > ?", id).order(:id).first',
+        '  end',
+        '  def self.lookup_for_name(name)',
+        '    PageVersion.where(title: name).first',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    const converter = {
+      path: 'app/logical/html_text.rb',
+      text: [
+        'module HtmlText',
+        '  def self.convert_node(node)',
+        '    return "" if node.nil?',
+        '    node.next.present? ? node.text + "\\n" : node.text',
+        '  end',
+        '',
+        '  def self.convert(html)',
+        '    html.children.map { |child| convert_node(child) }.join',
+        '  end',
+        '',
+        '  def self.titles(names)',
+        '    names.map { |n| PageVersion.lookup_for_name(n) }',
+        '  end',
+        'end',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([version, converter], ['app/logical/html_text.rb:12']);
+  });
+
+  it('Go ent: an entity client\'s builder and terminal (`client.User.Query().Where(…).All(ctx)`, `tx.File.UpdateOneID(id)….Save(ctx)`, `client.User.Get(ctx, id)`) is a query; IDIn / CreateBulk are the batched form', async () => {
+    const go = [
+      'package inventory',
+      '',
+      'import (',
+      '\t"context"',
+      '',
+      '\t"example.com/drive/ent"',
+      '\t"example.com/drive/ent/file"',
+      ')',
+      '',
+      'func (c *fileClient) Touch(ctx context.Context, ids []int, names []string) error {',
+      '\tfor _, id := range ids {',
+      '\t\tif _, err := c.client.File.UpdateOneID(id).SetName("x").Save(ctx); err != nil {',
+      '\t\t\treturn err',
+      '\t\t}',
+      '\t\towner, _ := c.client.User.Get(ctx, id)',
+      '\t\t_ = owner',
+      '\t}',
+      '\tfor _, group := range [][]int{ids} {',
+      '\t\t_, _ = c.client.File.Query().Where(file.IDIn(group...)).All(ctx)',
+      '\t}',
+      '\tfor _, n := range names {',
+      '\t\t_, _ = c.client.File.Query().Where(file.Name(n)).Only(ctx)',
+      '\t\t_ = c.client.File.Create().SetName(n)',
+      '\t}',
+      '\treturn nil',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(go, 'inventory/file.go', [12, 15, 22]);
+  });
+
+  it('Go: an app method named like a generated builder method (ent\'s `RemoveMetadata` on an update builder) is judged by the app\'s own definition; the builder\'s setter on a chain is not the app\'s', async () => {
+    const generated = {
+      path: 'ent/file_update.go',
+      text: [
+        '// Code generated by ent, DO NOT EDIT.',
+        '',
+        'package ent',
+        '',
+        'func (fu *FileUpdate) RemoveMetadata(m ...*Metadata) *FileUpdate {',
+        '\tids := make([]int, len(m))',
+        '\treturn fu.RemoveMetadataIDs(ids...)',
+        '}',
+        '',
+      ],
+    };
+    const client = {
+      path: 'inventory/file.go',
+      text: [
+        'package inventory',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/drive/ent"',
+        '\t"example.com/drive/ent/metadata"',
+        ')',
+        '',
+        'func (f *fileClient) RemoveMetadata(ctx context.Context, fl *ent.File, keys ...string) error {',
+        '\t_, err := f.client.Metadata.Delete().Where(metadata.FileID(fl.ID), metadata.Name(keys[0])).Exec(ctx)',
+        '\treturn err',
+        '}',
+        '',
+      ],
+    };
+    const service = {
+      path: 'pkg/fs/props.go',
+      text: [
+        'package fs',
+        '',
+        'import "context"',
+        '',
+        'func (f *FS) Builders(names []string) {',
+        '\tfor _, n := range names {',
+        '\t\t_ = f.tx.File.Create().',
+        '\t\t\tRemoveMetadata(n)',
+        '\t}',
+        '}',
+        '',
+        'func (f *FS) ClearProps(ctx context.Context, targets []*File) error {',
+        '\tfor _, target := range targets {',
+        '\t\tif err := f.fc.RemoveMetadata(ctx, target.Model, "restore"); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    // …while a setter on an ent builder chain (`tx.File.Create().RemoveMetadata(…)`) is the builder's own.
+    await expectNPlusOneInScan([generated, client, service], ['pkg/fs/props.go:14']);
+    // A repository method delegating to sqlc's generated method of the same name still reaches its query.
+    const sqlc = {
+      path: 'pkg/repository/sqlcv1/tasks.sql.go',
+      text: ['// Code generated by sqlc. DO NOT EDIT.', '', 'package sqlcv1', '', 'import "context"', '', 'func (q *Queries) FilterValid(ctx context.Context, db DBTX, ids []int64) ([]int64, error) {', '\trows, err := db.Query(ctx, `SELECT id FROM tasks WHERE tenant_id = $1 AND valid`, ids)', '\t_ = rows', '\treturn nil, err', '}', ''],
+    };
+    const repo = {
+      path: 'pkg/repository/task.go',
+      text: ['package repository', '', 'import "context"', '', 'func (r *TaskRepositoryImpl) FilterValid(ctx context.Context, ids []int64) ([]int64, error) {', '\treturn r.queries.FilterValid(ctx, r.pool, ids)', '}', ''],
+    };
+    const controller = {
+      path: 'internal/controllers/replay.go',
+      text: ['package controllers', '', 'import "context"', '', 'func (tc *Controller) Replay(ctx context.Context, msgs []Msg) {', '\tfor _, msg := range msgs {', '\t\t_, _ = tc.repo.Tasks().FilterValid(ctx, msg.IDs)', '\t}', '}', ''],
+    };
+    await expectNPlusOneInScan([sqlc, repo, controller], ['internal/controllers/replay.go:7']);
+  });
+
+  it('groups made by a library group-by (`lo.GroupBy(files, owner)`) or a TS map of arrays (`m.get(k) || []`): one call per group; a call per row of a group is per item', async () => {
+    const go = [
+      'package recycle',
+      '',
+      'import (',
+      '\t"context"',
+      '\t"database/sql"',
+      '',
+      '\t"github.com/samber/lo"',
+      ')',
+      '',
+      'func Collect(ctx context.Context, db *sql.DB, files []File) {',
+      '\tbyOwner := lo.GroupBy(files, func(f File) int { return f.OwnerID })',
+      '\tfor uid, owned := range byOwner {',
+      '\t\t_, _ = db.ExecContext(ctx, `UPDATE users SET storage = storage - $1 WHERE id = $2`, len(owned), uid)',
+      '\t}',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(go, 'pkg/recycle/collect.go', []);
+    const ts = [
+      'import { db } from "./db";',
+      '',
+      'export async function notify(invoices: { id: string; teamId: string }[]) {',
+      '  const byTeam = new Map<string, typeof invoices>();',
+      '  for (const invoice of invoices) {',
+      '    const existing = byTeam.get(invoice.teamId) || [];',
+      '    existing.push(invoice);',
+      '    byTeam.set(invoice.teamId, existing);',
+      '  }',
+      '  for (const [teamId, teamInvoices] of byTeam.entries()) {',
+      '    await db.query("INSERT INTO team_notices (team_id, n) VALUES ($1, $2)", [teamId, teamInvoices.length]);',
+      '    for (const invoice of teamInvoices) {',
+      '      await db.query("UPDATE invoices SET notified_at = now() WHERE id = $1", [invoice.id]);',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(ts, 'src/jobs/notify.ts', [13]);
+  });
+
+  it('a loop whose size the code fixes (a counter up to a constant, a list made with a constant length) is a possible N+1 (`info`); a loop over rows stays a warning', async () => {
+    const go = [
+      'package admin',
+      '',
+      'import (',
+      '\t"context"',
+      '\t"database/sql"',
+      ')',
+      '',
+      'const SummaryDays = 12',
+      '',
+      'type Summary struct{ Files []int }',
+      '',
+      'func Metrics(ctx context.Context, db *sql.DB, ids []int) {',
+      '\tsummary := &Summary{',
+      '\t\tFiles: make([]int, SummaryDays),',
+      '\t}',
+      '\tfor day := range summary.Files {',
+      '\t\t_ = db.QueryRowContext(ctx, `SELECT count(*) FROM files WHERE created_at::date = current_date - $1`, day).Scan(&summary.Files[day])',
+      '\t}',
+      '\tfor i := 0; i < SummaryDays; i++ {',
+      '\t\t_ = db.QueryRowContext(ctx, `SELECT count(*) FROM users WHERE created_at::date = current_date - $1`, i).Scan(new(int))',
+      '\t}',
+      '\tfor _, id := range ids {',
+      '\t\t_ = db.QueryRowContext(ctx, `SELECT name FROM files WHERE id = $1`, id).Scan(new(string))',
+      '\t}',
+      '}',
+      '',
+    ];
+    const found = await detectWithLines(textOf(go), 'service/admin/site.go');
+    assert.deepEqual(found.map((x) => `${x.line} ${x.finding.severity}`), ['17 info', '20 info', '23 warning']);
+    assert.match(found[0].finding.message, /^Possible N\+1, bounded by the code/);
+  });
+
+  it('a getter that keeps what it builds (`if d.fileClient != nil { return d.fileClient }`) asked again in a loop on the same object is not a query per item', async () => {
+    const dep = {
+      path: 'application/dependency/dependency.go',
+      text: [
+        'package dependency',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"database/sql"',
+        ')',
+        '',
+        'func (d *dependency) Settings() *Settings {',
+        '\tif d.settings != nil {',
+        '\t\treturn d.settings',
+        '\t}',
+        '\trow := d.db.QueryRow(`SELECT value FROM settings WHERE name = $1`, "site")',
+        '\td.settings = load(row)',
+        '\treturn d.settings',
+        '}',
+        '',
+        'func (d *dependency) LoadOwner(ctx context.Context, id int) *Owner {',
+        '\trow := d.db.QueryRowContext(ctx, `SELECT name FROM users WHERE id = $1`, id)',
+        '\treturn scanOwner(row)',
+        '}',
+        '',
+      ],
+    };
+    const manager = {
+      path: 'pkg/manager/links.go',
+      text: [
+        'package manager',
+        '',
+        'import "context"',
+        '',
+        'func (m *Manager) Links(ctx context.Context, files []File) {',
+        '\tfor _, f := range files {',
+        '\t\ts := m.dep.Settings()',
+        '\t\to := m.dep.LoadOwner(ctx, f.OwnerID)',
+        '\t\t_, _ = s, o',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([dep, manager], ['pkg/manager/links.go:8']);
+  });
+
+  it('a function that returns closures kept in a map or object literal (Go `template.FuncMap{…: func(…) {…}}`, TS `{ load: () => … }`) runs no query when called: calling it per item is not an N+1 (person9: listmonk TemplateFuncs)', async () => {
+    const funcs = {
+      path: 'internal/manager/manager.go',
+      text: [
+        'package manager',
+        '',
+        'import (',
+        '\t"database/sql"',
+        '\t"text/template"',
+        ')',
+        '',
+        'func (m *Manager) TemplateFuncs(c *Campaign) template.FuncMap {',
+        '\treturn template.FuncMap{',
+        '\t\t"Subscriber": func(id int) string {',
+        '\t\t\trow := m.db.QueryRow(`SELECT name FROM subscribers WHERE id = $1`, id)',
+        '\t\t\treturn scanName(row)',
+        '\t\t},',
+        '\t}',
+        '}',
+        '',
+        'func (m *Manager) Subscriber(id int) string {',
+        '\trow := m.db.QueryRow(`SELECT name FROM subscribers WHERE id = $1`, id)',
+        '\treturn scanName(row)',
+        '}',
+        '',
+      ],
+    };
+    const archive = {
+      path: 'cmd/archive.go',
+      text: [
+        'package main',
+        '',
+        'func (a *App) archive(camps []Campaign) {',
+        '\tfor _, camp := range camps {',
+        '\t\tfns := a.manager.TemplateFuncs(&camp)',
+        '\t\tname := a.manager.Subscriber(camp.ID)',
+        '\t\t_, _ = fns, name',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([funcs, archive], ['cmd/archive.go:6']);
+    const loaders = {
+      path: 'src/loaders.ts',
+      text: [
+        "import { pool } from './db';",
+        'export function loadersFor(userId: number) {',
+        "  return { orders: (status: string) => pool.query('SELECT id FROM orders WHERE user_id = $1 AND status = $2', [userId, status]) };",
+        '}',
+        '',
+      ],
+    };
+    const handler = {
+      path: 'src/handler.ts',
+      text: [
+        "import { loadersFor } from './loaders';",
+        'export async function handler(users: { id: number }[]) {',
+        '  for (const u of users) {',
+        '    const l = loadersFor(u.id);',
+        '    void l;',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([loaders, handler], []);
+    // A literal handed to a call may be run by it at once (saleor: a dict of lambdas given to its serializer): still a query.
+    const payload = {
+      path: 'app/webhook/payloads.py',
+      text: [
+        'from app.order.models import OrderLine',
+        '',
+        'def generate_order_payload(order):',
+        '    return serializer.serialize([order], extra={"lines": lambda o: list(OrderLine.objects.filter(order_id=o.id))})',
+        '',
+      ],
+    };
+    const plugin = {
+      path: 'app/webhook/plugin.py',
+      text: [
+        'from app.webhook.payloads import generate_order_payload',
+        '',
+        'def order_bulk_created(orders):',
+        '    return [generate_order_payload(order) for order in orders]',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([payload, plugin], ['app/webhook/plugin.py:4']);
+  });
+});
+
