@@ -433,8 +433,13 @@ function evidenceValue(v: unknown): string {
   if (v === null || v === undefined) return '–';
   if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : String(Math.round(v * 1000) / 1000);
   if (typeof v === 'string' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.map(evidenceValue).join(', ');
-  return oneLine(JSON.stringify(v), 300);
+  // Nested records read as "name: value; name: value" (a record inside a list in parentheses), never as JSON.
+  if (Array.isArray(v)) return oneLine(v.map((x) => (x && typeof x === 'object' && !Array.isArray(x) ? `(${evidenceValue(x)})` : evidenceValue(x))).join(', '), 300);
+  if (typeof v === 'object') {
+    const parts = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== null && x !== undefined);
+    return oneLine(parts.map(([k, x]) => `${humanKey(k)}: ${evidenceValue(x)}`).join('; '), 300);
+  }
+  return String(v);
 }
 
 function humanKey(k: string): string {

@@ -132,6 +132,24 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('a finding\'s nested evidence reads as names and values, not JSON (person9: "least privilege | {\"source\":…}")', async function () {
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
+      const finding = {
+        checkId: 'superuser-application-role', severity: 'warning', category: 'security', message: 'Role app has SUPERUSER', objects: [],
+        evidence: { role: 'app', leastPrivilege: { source: 'table statistics', tables: 5, missing: null }, grants: [{ table: 'orders', rights: ['SELECT', 'INSERT'] }, 'x'] },
+        fixSql: [],
+      };
+      await post({ type: 'init', profileName: 'p', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      await post({ type: 'health', findings: [finding], atMs: 1 });
+      await page.click('details.finding summary');
+      const text = await page.evaluate(() => document.querySelector('details.finding .evidence')?.textContent ?? '');
+      assert.ok(text.includes('source: table statistics; tables: 5'), text);
+      assert.ok(text.includes('(table: orders; rights: SELECT, INSERT), x'), text);
+      assert.ok(!/[{}"]/.test(text), `no JSON punctuation in ${text}`);
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('after the last profile is removed ("no connection") nothing of the last database stays: no figures, findings or buttons that act on it', async function () {
     await withDashboardPage(this, built, 'width: 1000px', async (page, post, errors) => {
       await page.addStyleTag({ content: fs.readFileSync(path.join(__dirname, '../../../media/dashboard.css'), 'utf8') });
