@@ -1073,14 +1073,19 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       entryDepth--;
     }
   };
-  (entry as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  owner[name] = standIn(entry, orig);
+}
+
+/** A wrapper put in a library method's place: marked as ours (never wrapped twice), with the method's name and arity. */
+function standIn<F extends (...a: never[]) => unknown>(wrapper: F, orig: (...a: never[]) => unknown): F {
+  (wrapper as unknown as Record<symbol, boolean>)[WRAPPED] = true;
   try {
-    Object.defineProperty(entry, 'name', { value: orig.name });
-    Object.defineProperty(entry, 'length', { value: orig.length });
+    Object.defineProperty(wrapper, 'name', { value: orig.name });
+    Object.defineProperty(wrapper, 'length', { value: orig.length });
   } catch {
     // cosmetic only
   }
-  owner[name] = entry;
+  return wrapper;
 }
 
 /**
@@ -1105,14 +1110,7 @@ function markLibrary(owner: Record<string, unknown> | undefined): void {
         libraryDepth--;
       }
     };
-    (marked as unknown as Record<symbol, boolean>)[WRAPPED] = true;
-    try {
-      Object.defineProperty(marked, 'name', { value: orig.name });
-      Object.defineProperty(marked, 'length', { value: orig.length });
-    } catch {
-      // cosmetic only
-    }
-    owner[name] = marked;
+    owner[name] = standIn(marked, orig);
   }
 }
 
