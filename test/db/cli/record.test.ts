@@ -16,6 +16,22 @@ const app = fixture('app.js');
 const capture = path.join(root, 'dist', 'capture.js');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
+/**
+ * Runs a fixture with the capture on, sending to the listener at `socket`; its stdout once it exits (status 0 asserted).
+ * Not spawnSync: the listener in this process must read while the app runs.
+ */
+async function runUnderCapture(script: string, socket: string, databaseUrl: string, opts: { values?: boolean } = {}): Promise<string> {
+  const env = captureEnv({ ...process.env, DATABASE_URL: databaseUrl }, { node: capture, python: path.join(root, 'dist', 'python') }, socket, opts);
+  const child = spawn(process.execPath, [script], { env });
+  let out = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(status, 0, stderr);
+  return out;
+}
+
 const run = (argv: string[], env: NodeJS.ProcessEnv) => runCli(argv, { env: { ...process.env, ...env }, cwd: root });
 
 /** `pg-lens record --format json <argv>`, which must succeed: its report. */
@@ -184,13 +200,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     });
     let out = '';
     try {
-      const env = captureEnv({ ...process.env, DATABASE_URL: t.url }, { node: capture, python: path.join(root, 'dist', 'python') }, listener.path);
-      const child = spawn(process.execPath, [fixture('stackReads.js')], { env });
-      let stderr = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      assert.equal(status, 0, stderr);
+      out = await runUnderCapture(fixture('stackReads.js'), listener.path, t.url);
       await listener.idle(2000);
     } finally {
       await listener.close();
@@ -278,13 +288,7 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
       if (e.t === 'q') events.push(e);
     });
     try {
-      const env = captureEnv({ ...process.env, DATABASE_URL: t.url }, { node: capture, python: path.join(root, 'dist', 'python') }, listener.path, { values: true });
-      // Not spawnSync: the listener in this process must read while the app runs.
-      const child = spawn(process.execPath, [fixture('values.js')], { env });
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
-      assert.equal(status, 0, stderr);
+      await runUnderCapture(fixture('values.js'), listener.path, t.url, { values: true });
       await listener.idle(2000);
     } finally {
       await listener.close();
