@@ -40,10 +40,14 @@ export function fmtCost(c: number | undefined): string {
 /**
  * What a tip could save, with its unit, in the one wording of every surface (plan viewer, CLI): "could save ~8.3 ms",
  * "could save ~499 cost units", or with the planner's proof "saves ~528 cost units: cost 554 → 25.7, proved by the
- * planner" — the figures of the missing-index hover and the Problems panel. A bare "~498.60" said neither.
+ * planner" — the figures of the missing-index hover and the Problems panel (a plan that ran: "could save ~20.7 ms: cost
+ * 946 → 27.7 with the index, proved by the planner"). A bare "~498.60" said neither.
  */
 export function fmtSaving(t: Pick<Tip, 'saving' | 'unit' | 'proved'>): string {
-  if (t.proved) return `saves ~${formatCost(t.proved.before - t.proved.after)} cost units: cost ${formatCost(t.proved.before)} → ${formatCost(t.proved.after)}, proved by the planner`;
+  const cost = t.proved && `cost ${formatCost(t.proved.before)} → ${formatCost(t.proved.after)}`;
+  // A plan that ran: the time the node took, scaled by the share of the cost the proved index removes.
+  if (t.proved && t.unit === 'ms') return `could save ~${fmtMs(t.saving)}: ${cost} with the index, proved by the planner`;
+  if (t.proved) return `saves ~${formatCost(t.proved.before - t.proved.after)} cost units: ${cost}, proved by the planner`;
   return `could save ~${t.unit === 'ms' ? fmtMs(t.saving) : `${formatCost(t.saving)} cost units`}`;
 }
 

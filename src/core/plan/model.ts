@@ -24,7 +24,9 @@ export type WarningKind =
   | 'fk-trigger'
   | 'trigger-time'
   | 'jit-time'
-  | 'parallel-overhead';
+  | 'parallel-overhead'
+  /** A scan of a table the missing-index advice proved an index for (a tip only: the scan itself is fine). */
+  | 'proved-index';
 
 export interface NodeWarning {
   kind: WarningKind;

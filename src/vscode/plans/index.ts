@@ -473,7 +473,8 @@ class PlansFeature implements vscode.Disposable {
       token.onCancellationRequested(() => ac.abort());
       try {
         const r = await explainAnalyze(p.conn.db, checked.text, { params, allowDml: risk.needsConfirmation, allowSideEffects, trustFunctions: this.ctx.config.trustedFunctions, signal: ac.signal, statementTimeoutMs: Math.max(this.ctx.config.statementTimeoutMs, 30000), lockTimeoutMs: this.ctx.config.lockTimeoutMs });
-        const payload = this.payloadOf(r, p.conn, `${firstLine(target.site.sql)} (analyze)`);
+        // The advice the hover proved for this statement (the one cache): the analysed plan's tips name the same index.
+        const payload = this.payloadOf(r, p.conn, `${firstLine(target.site.sql)} (analyze)`, target.site);
         if (params.length) payload.params = params.map((v) => (v === null ? null : String(v)));
         this.remember(payload);
         panel.post({ type: 'show', payload });

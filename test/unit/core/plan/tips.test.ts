@@ -314,7 +314,63 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     // The same before → after as the missing-index hover's "cost 554 → 25.7".
     assert.match(missingIndexHover({ ddl: 'CREATE INDEX x ON reviews (product_id, created_at DESC)', table: 'reviews', schema: 'public', columns: ['product_id', 'created_at DESC'], summary: '', reason: 'r', verifiedBy: 'hypopg', costBefore: 554.1, costAfter: 25.7, name: 'x', indexSizeBytes: null, planAfter: [] }, { docs: 'd' }), /cost 554 → 25\.7/);
     assert.match(planText(p), /\(saves ~528 cost units: cost 554 → 25\.7, proved by the planner\)$/m);
-    // An index proved on another table, or a plan run for real (its tips are in ms), keeps the tip's own figure.
+    // An index proved on another table keeps the tip's own figure.
     assert.equal(analyzePlan(plan, { relationRows, provedIndexes: [{ table: 'orders', costBefore: 554.1, costAfter: 25.7, title: 'orders (x)' }] }).tips[0].proved, undefined);
+  });
+
+  // The same statement run for real (Explain Analyze): 24k reviews read to keep 3, 3.2 ms of 3.4.
+  const analysed = { Plan: { 'Node Type': 'Limit', 'Total Cost': 554.1, 'Plan Rows': 3, 'Actual Rows': 3, 'Actual Loops': 1, 'Actual Total Time': 3.4, Plans: [{ 'Node Type': 'Sort', 'Parent Relationship': 'Outer', 'Total Cost': 554.05, 'Plan Rows': 10, 'Actual Rows': 3, 'Actual Loops': 1, 'Actual Total Time': 3.35, 'Sort Key': ['created_at DESC'], Plans: [{ 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'reviews', Alias: 'reviews', 'Total Cost': 554, 'Plan Rows': 10, 'Actual Rows': 9, 'Actual Loops': 1, 'Actual Total Time': 3.2, 'Rows Removed by Filter': 23991, Filter: '(product_id = 42)' }] }] }, 'Execution Time': 3.45 };
+  const reviewsIndex = { table: 'reviews', costBefore: 554.1, costAfter: 25.7, title: 'reviews (product_id, created_at DESC)' };
+
+  it('an analysed plan\'s tip names the index the advice proved, as the generic plan\'s does, with the time the scan took (person9 P5: "see "Suggest indexes". (could save ~3.0 ms)")', () => {
+    const p = analyzePlan(analysed, { provedIndexes: [reviewsIndex] });
+    const t = p.tips[0];
+    assert.equal(t.kind, 'seq-scan-selective');
+    assert.match(t.text, /read only those: reviews \(product_id, created_at DESC\)\.$/);
+    assert.doesNotMatch(t.text, /Suggest indexes/);
+    assert.equal(t.unit, 'ms');
+    // The scan's 3.2 ms times the share of the cost the index removes (1 − 25.7 / 554.1): ranked by measured time, not cost units.
+    assert.ok(Math.abs(t.saving - 3.2 * (1 - 25.7 / 554.1)) < 1e-9, String(t.saving));
+    assert.equal(fmtSaving(t), 'could save ~3.1 ms: cost 554 → 25.7 with the index, proved by the planner');
+    // Without the advice: the pointer to Suggest indexes, as before.
+    assert.match(analyzePlan(analysed).tips[0].text, /see "Suggest indexes"/);
+  });
+
+  // The shop's ordersForEmail for the customer with 338 orders (person9 17:53): 91% in the Seq Scan on orders, whose
+  // filter is the join's (no Filter line), under a Hash Join planned 4 rows and got 338.
+  const join = (scanMs: number) => ({ Plan: { 'Node Type': 'Hash Join', 'Join Type': 'Inner', 'Hash Cond': '(o.customer_id = c.id)', 'Total Cost': 960, 'Plan Rows': 4, 'Actual Rows': 338, 'Actual Loops': 1, 'Actual Total Time': 23.4, Plans: [
+    { 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'orders', Alias: 'o', 'Total Cost': 900, 'Plan Rows': 32000, 'Actual Rows': 32000, 'Actual Loops': 1, 'Actual Total Time': scanMs },
+    { 'Node Type': 'Hash', 'Parent Relationship': 'Inner', 'Total Cost': 8.3, 'Plan Rows': 1, 'Actual Rows': 1, 'Actual Loops': 1, 'Actual Total Time': 0.06, Plans: [
+      { 'Node Type': 'Index Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'customers', Alias: 'c', 'Index Name': 'customers_email_key', 'Index Cond': "(email = 'm@x'::text)", 'Total Cost': 8.3, 'Plan Rows': 1, 'Actual Rows': 1, 'Actual Loops': 1, 'Actual Total Time': 0.05 },
+    ] },
+  ] }, 'Execution Time': 23.5 });
+  const ordersIndex = { table: 'orders', costBefore: 946, costAfter: 27.7, title: 'orders (customer_id)' };
+
+  it('a scan that took the time on a table the advice proved an index for gets a tip naming it, ranked above the join misestimate it explains (person9 P5: the only tip was the Hash Join\'s)', () => {
+    const before = analyzePlan(join(21.4));
+    assert.deepEqual(before.tips.map((t) => t.kind), ['misestimate'], 'without the advice: only the misestimate, as person9 saw');
+    const p = analyzePlan(join(21.4), { provedIndexes: [ordersIndex] });
+    assert.deepEqual(p.tips.map((t) => t.kind), ['proved-index', 'misestimate']);
+    const t = p.tips[0];
+    assert.equal(p.nodes[t.nodeId].metrics.relation, 'orders');
+    assert.match(t.text, /^Seq Scan on orders o reads the whole table and takes 91% of the execution time \(21\.4 ms\): orders \(customer_id\), proved by the planner for this statement/);
+    assert.match(fmtSaving(t), /^could save ~20\.\d ms: cost 946 → 27\.7 with the index, proved by the planner$/);
+    // A generic plan of the same statement says the same index, in cost units.
+    const est = analyzePlan({ Plan: { 'Node Type': 'Hash Join', 'Hash Cond': '(o.customer_id = c.id)', 'Total Cost': 946, 'Plan Rows': 4, Plans: [
+      { 'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'orders', Alias: 'o', 'Total Cost': 900, 'Plan Rows': 32000 },
+      { 'Node Type': 'Hash', 'Parent Relationship': 'Inner', 'Total Cost': 8.3, 'Plan Rows': 1, Plans: [{ 'Node Type': 'Index Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'customers', Alias: 'c', 'Index Name': 'customers_email_key', 'Total Cost': 8.3, 'Plan Rows': 1 }] },
+    ] } }, { provedIndexes: [ordersIndex] });
+    assert.equal(est.tips[0].kind, 'proved-index');
+    assert.equal(fmtSaving(est.tips[0]), 'saves ~918 cost units: cost 946 → 27.7, proved by the planner');
+  });
+
+  it('a misestimate never outranks an index proved for a node inside the time its error shaped, even when its guessed saving is larger', () => {
+    // A scan of 9 ms under a 23 ms join: the misestimate's guess (half the join) is above the index's 9 × 0.97.
+    const p = analyzePlan(join(9), { provedIndexes: [ordersIndex] });
+    const kinds = p.tips.map((t) => t.kind);
+    assert.ok(kinds.indexOf('proved-index') >= 0 && kinds.indexOf('proved-index') < kinds.indexOf('misestimate'), kinds.join(', '));
+    // The same plan without the proof keeps the misestimate's own figure.
+    const plain = analyzePlan(join(9)).tips.find((t) => t.kind === 'misestimate')!;
+    assert.ok(plain.saving > p.tips.find((t) => t.kind === 'misestimate')!.saving);
   });
 });
