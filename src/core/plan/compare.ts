@@ -7,6 +7,7 @@
 import { K } from './keys';
 import type { Plan, PlanNode } from './model';
 import { nodeLabel } from './warnings';
+import { shortLine } from '../format';
 
 interface NodeDiff {
   before?: number;
@@ -127,3 +128,41 @@ export function comparePlans(a: Plan, b: Plan): PlanComparison {
     biggest,
   };
 }
+
+/** What Compare Plans needs to know of each side: its statement and where it was made. */
+export interface ComparedRun {
+  /** The statement's text ('' for a plan brought without its query). */
+  sql: string;
+  /** The connection it was planned or run on (a brought plan: only the catalog's lender). */
+  connection?: string;
+  versionNum?: number;
+  method: string;
+}
+
+/**
+ * Whether two plans are one statement before and after a change, on one server: the only pair whose difference
+ * Compare Plans can call faster or slower (person9: an INSERT on PostgreSQL 18 against another SELECT on 15 read
+ * "2.37× faster — with other parameter values"). The statement is compared by PostgreSQL's fingerprint (the same
+ * statement whatever its layout, comments or constants: `fingerprint` gives it, undefined when the parser cannot
+ * read the text, then whitespace-folded text is compared). A plan brought without its query text, or brought from
+ * elsewhere (its server unknown), is taken on trust for what it lacks. Undefined when comparable, else the reason in
+ * one line.
+ */
+export function incomparableReason(before: ComparedRun, after: ComparedRun, fingerprint: (sql: string) => string | undefined): string | undefined {
+  const folded = (s: string) => s.replace(/\s+/g, ' ').trim().replace(/;$/, '');
+  if (before.sql.trim() && after.sql.trim()) {
+    const fa = fingerprint(before.sql);
+    const fb = fingerprint(after.sql);
+    const same = fa !== undefined && fb !== undefined ? fa === fb : folded(before.sql) === folded(after.sql);
+    if (!same) return `these are two different statements (before: ${quoteShort(before.sql)}; after: ${quoteShort(after.sql)}): Compare Plans compares one statement before and after a change (an index, a rewrite, a setting).`;
+  }
+  if (before.method === 'brought' || after.method === 'brought') return undefined;
+  const where = (r: ComparedRun) => `${r.connection ? `"${r.connection}"` : 'an unnamed connection'}${r.versionNum ? `, PostgreSQL ${Math.floor(r.versionNum / 10000)}` : ''}`;
+  const otherVersion = before.versionNum !== undefined && after.versionNum !== undefined && Math.floor(before.versionNum / 10000) !== Math.floor(after.versionNum / 10000);
+  if (before.connection !== after.connection || otherVersion) {
+    return `the two plans come from two servers (before: ${where(before)}; after: ${where(after)}): their data, statistics and settings differ, so the difference is not the change you made. Make both plans on one connection.`;
+  }
+  return undefined;
+}
+
+const quoteShort = (sql: string) => `"${shortLine(sql, 50)}"`;

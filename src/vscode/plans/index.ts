@@ -487,11 +487,21 @@ class PlansFeature implements vscode.Disposable {
 
   private async comparePlans(): Promise<void> {
     if (this.history.length < 2) return void vscode.window.showInformationMessage('PG Lens: open or Explain Analyze at least two plans first (e.g. before and after an index).');
-    const items = this.history.map((h, i) => ({ label: h.title, description: `${new Date(h.at).toLocaleTimeString()} · ${h.method}`, i }));
+    const { incomparableReason } = await import('../../core/plan');
+    const { loadPgParser, fingerprintSql } = await import('../../core/sql/statement');
+    await loadPgParser();
+    const where = (h: PlanPayload) => (h.connection ? ` · ${h.connection}` : '');
+    const items = this.history.map((h, i) => ({ label: h.title, description: `${new Date(h.at).toLocaleTimeString()} · ${h.method}${where(h)}`, i }));
     const before = await vscode.window.showQuickPick(items, { title: 'Compare plans: BEFORE', placeHolder: 'The plan to compare from' });
     if (!before) return;
-    const after = await vscode.window.showQuickPick(items.filter((x) => x.i !== before.i), { title: 'Compare plans: AFTER' });
+    // Like with like: the same statement on the same server first; the others are listed (said so) and refused when picked.
+    const reasonFor = (i: number) => incomparableReason(this.history[before.i], this.history[i], fingerprintSql);
+    const rest = items.filter((x) => x.i !== before.i).map((x) => ({ ...x, why: reasonFor(x.i) }));
+    const afterItems = [...rest.filter((x) => !x.why), ...rest.filter((x) => x.why).map((x) => ({ ...x, detail: /^these are two different statements/.test(x.why!) ? 'Another statement: not comparable' : 'Another server: not comparable' }))];
+    const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change' });
     if (!after) return;
+    // One line, and no comparison: a ratio between two statements or two servers is not a before/after.
+    if (after.why) return void vscode.window.showWarningMessage(`PG Lens: not compared: ${after.why}`);
     PlanPanel.showComparison(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: this.history[before.i], after: this.history[after.i] });
   }
 
