@@ -54,7 +54,7 @@ export function shortLine(s: string, max: number): string {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
-/** "1 warning", "2 warnings", "0 errors": a count with its noun (plural with -s). */
-export function countOf(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** "1 warning", "2 warnings", "0 errors": a count with its noun (plural with -s); `show` writes the number ("12k"). */
+export function countOf(n: number, noun: string, show: (n: number) => string = String): string {
+  return `${show(n)} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -51,6 +51,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
   // (with $n where the code has $n). Where the code has a constant, the runs are an entry of their own.
   const runsQueryId = await queryIdOf(db, text).catch(() => undefined);
   let errors = 0;
+  let rows = 0;
   let next = 0;
   let firstError: unknown;
   const t0 = performance.now();
@@ -73,6 +74,7 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
               const r = await s.querySingle(`${OWN_STATEMENT_MARKER} ${text}`, values.slice(0, n));
               const ms = performance.now() - a;
               latencies.push(ms);
+              rows += r.rowCount ?? r.rows.length;
               o.onSample?.(ms);
               // pg_stat_statements counts this run as the application's: remember it so it can be subtracted.
               own.record(text, { calls: 1, rows: r.rowCount ?? r.rows.length, totalMs: ms }, runsQueryId);
@@ -114,5 +116,6 @@ export async function benchmark(db: Database, sql: string, o: BenchmarkOptions =
     sharedReadPerRun,
     throughputPerSec: (latencies.length / wall) * 1000,
     at: Date.now(),
+    rowsPerRun: rows / latencies.length,
   };
 }

@@ -75,7 +75,7 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
     case 'compare':
       return payload(o.before) && payload(o.after) ? (o as ToPlanWebview) : undefined;
     case 'benchmark':
-      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' && values(o.run.params) ? (o as ToPlanWebview) : undefined;
+      return o.run && typeof o.run === 'object' && typeof o.run.p50 === 'number' && values(o.run.params) && (o.run.rowsPerRun === undefined || Number.isFinite(o.run.rowsPerRun)) ? (o as ToPlanWebview) : undefined;
     case 'busy':
     case 'error':
     case 'benchmarkError':

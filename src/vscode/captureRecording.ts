@@ -11,7 +11,7 @@ import type { Listener } from '../capture/listener';
 import type { QueryEvent, NoticeEvent } from '../core/record/protocol';
 import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { StatementAdvice } from '../core/record/format';
-import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport } from '../core/record/format';
+import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
 import { briefMarkdown, briefPlan, briefText, mdEscape } from '../core/plan/brief';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
@@ -92,7 +92,11 @@ export class CaptureRecording implements vscode.Disposable {
       vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true }),
       vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
       vscode.commands.registerCommand('pgLens.recordedAdvice', (file?: string, line?: number) => this.adviseSite(file, line)),
-      vscode.commands.registerCommand('pgLens.clearRecording', () => this.clear()),
+      vscode.commands.registerCommand('pgLens.clearRecording', () => {
+        const had = this.events.length;
+        this.clear();
+        void vscode.window.showInformationMessage(recordingClearedText(had, !!this.listener));
+      }),
       vscode.commands.registerCommand(OPEN_SITE_COMMAND, (file?: unknown, line?: unknown, col?: unknown) => openSite(file, line, col)),
     );
   }

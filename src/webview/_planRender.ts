@@ -5,9 +5,10 @@
  * Large plans: deep subtrees start collapsed and children are rendered when a node is expanded
  * (at most CHILD_PAGE at a time), so a 10,000-node plan opens with a few hundred elements.
  */
-import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, planText, K, type Plan, type PlanNode } from '../core/plan';
-import { compareBenchmarks } from '../core/plan/benchmark';
+import { analyzePlan, comparePlans, fmtBlocks, fmtCost, fmtSaving, fmtCount, fmtRowsTotal, fmtMs, fmtPct, misestimateLabel, nodeLabel, outsideNodesText, planText, K, type Plan, type PlanNode } from '../core/plan';
+import { compareBenchmarks, noRowsNote } from '../core/plan/benchmark';
 import type { BenchmarkRunSummary, FromPlanWebview, PlanPayload } from '../shared/planProtocol';
+import { countOf } from '../core/format';
 
 export type Post = (m: FromPlanWebview) => void;
 type Child = Node | string | undefined | null | false;
@@ -174,13 +175,10 @@ function summaryLine(doc: Document, plan: Plan, payload: PlanPayload): HTMLEleme
   parts.push(item('Total cost', fmtCost(plan.totalCost)), item('Rows (est.)', fmtCount(plan.estRows)), item('Nodes', String(plan.nodes.length)));
   if (payload.method === 'generic-plan' || payload.method === 'prepare-generic') parts.push(h(doc, 'span', { class: 'note' }, 'Generic plan: parameter values unknown'));
   if (!plan.analyzed) parts.push(h(doc, 'span', { class: 'note' }, 'Estimates only (no ANALYZE)'));
-  const o = plan.outside;
-  if (o && o.triggersMs + o.jitMs + o.serializationMs > 0) {
-    const what = [o.triggersMs && `triggers ${fmtMs(o.triggersMs)}`, o.jitMs && `JIT ${fmtMs(o.jitMs)}`, o.serializationMs && `serialization ${fmtMs(o.serializationMs)}`].filter(Boolean).join(', ');
-    parts.push(item('Not in any node', `${what}${plan.executionMs ? ` (${fmtPct(Math.min(1, (o.triggersMs + o.jitMs + o.serializationMs) / plan.executionMs))} of the execution)` : ''}`));
-  }
+  const outside = outsideNodesText(plan);
+  if (outside) parts.push(item('Outside the nodes', outside));
   if (plan.jit) parts.push(item('JIT', `${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`));
-  for (const t of plan.triggers) parts.push(item(`Trigger ${t.constraint ? `for constraint ${t.constraint}` : t.name}${t.relation ? ` on ${t.relation}` : ''}`, `${fmtMs(t.timeMs)}, ${t.calls} ${t.calls === 1 ? 'call' : 'calls'}`));
+  for (const t of plan.triggers) parts.push(item(`Trigger ${t.constraint ? `for constraint ${t.constraint}` : t.name}${t.relation ? ` on ${t.relation}` : ''}`, `${fmtMs(t.timeMs)}, ${countOf(t.calls, 'call', fmtCount)}`));
   const planning = plan.source[K.Planning] as Record<string, unknown> | undefined;
   if (planning && typeof planning['Memory Used'] === 'number') parts.push(item('Planning memory', `${fmtCount(planning['Memory Used'] as number)} kB used, ${fmtCount(planning['Memory Allocated'] as number)} kB allocated`));
   if (plan.queryText && !payload.sql) parts.push(item('Query', plan.queryText.replace(/\s+/g, ' ').slice(0, 200)));
@@ -625,6 +623,8 @@ export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, pre
   root.appendChild(h(doc, 'h2', {}, 'Benchmark (read-only, rolled back)'));
   root.appendChild(h(doc, 'pre', { class: 'query' }, run.sql));
   if (run.params?.length) root.appendChild(h(doc, 'p', { class: 'params' }, 'Parameters: ', run.params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : v}`).join(', ')));
+  const none = noRowsNote(run);
+  if (none) root.appendChild(h(doc, 'p', { class: 'note warn no-rows', role: 'status' }, none));
   const rows: [string, string, string?][] = [
     ['Executions', `${run.runs} (${run.errors} failed)`, previous && `${previous.runs}`],
     ['Concurrent sessions', String(run.concurrency), previous && String(previous.concurrency)],
@@ -634,6 +634,7 @@ export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, pre
     ['mean', fmtMs(run.mean), previous && fmtMs(previous.mean)],
     ['min / max', `${fmtMs(run.min)} / ${fmtMs(run.max)}`, previous && `${fmtMs(previous.min)} / ${fmtMs(previous.max)}`],
     ['Throughput', `${run.throughputPerSec.toFixed(0)}/s`, previous && `${previous.throughputPerSec.toFixed(0)}/s`],
+    ['Rows per run', rowsText(run.rowsPerRun), previous && rowsText(previous.rowsPerRun)],
     ['Shared hit / read per run', `${fmtCount(run.sharedHitPerRun)} / ${fmtCount(run.sharedReadPerRun)}`, previous && `${fmtCount(previous.sharedHitPerRun)} / ${fmtCount(previous.sharedReadPerRun)}`],
   ];
   const table = h(doc, 'table', { class: 'nodes' }, h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', {}, ''), h(doc, 'th', {}, 'This run'), previous ? h(doc, 'th', {}, 'Previous run') : undefined)));
@@ -642,6 +643,11 @@ export function renderBenchmark(root: HTMLElement, run: BenchmarkRunSummary, pre
   table.appendChild(tbody);
   root.appendChild(table);
   if (previous) root.appendChild(h(doc, 'p', { class: 'verdict' }, `Compared with the previous run: ${compareBenchmarks(previous, run).summary}`));
+}
+
+/** Rows a run returned: a whole count when every run returned the same, else the average; "–" when not counted. */
+function rowsText(v: number | undefined): string {
+  return v === undefined ? '–' : Number.isInteger(v) ? fmtCount(v) : v.toFixed(1);
 }
 
 export function renderMessage(root: HTMLElement, kind: 'busy' | 'error', message: string): void {

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { type CliCommand, commandArgs, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, type CliContext, checkFormat, FORMAT_OPTIONS } from '../io';
 import { analyzePlan, briefPlan, planText, PlanParseError, type Plan } from '../../core/plan';
 import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
-import { compareBenchmarks } from '../../core/plan/benchmark';
+import { compareBenchmarks, noRowsNote } from '../../core/plan/benchmark';
 import { extractSqlSites } from '../../core/extract/index';
 import { lineStarts, positionAt } from '../../core/findings';
 import { explain, explainAnalyze } from '../../db/explain';
@@ -213,6 +213,8 @@ export const benchmarkCommand: CliCommand = {
       else {
         ctx.out(`${run.runs} runs, ${run.concurrency} session(s), ${run.errors} failed: p50 ${run.p50.toFixed(3)} ms · p95 ${run.p95.toFixed(3)} ms · p99 ${run.p99.toFixed(3)} ms · mean ${run.mean.toFixed(3)} ms · ${run.throughputPerSec.toFixed(0)}/s`);
         if (run.sharedHitPerRun !== undefined) ctx.out(`buffers per run: shared hit ${run.sharedHitPerRun}, read ${run.sharedReadPerRun ?? 0}`);
+        const none = noRowsNote({ ...run, params: values.param?.map((p) => (p === 'NULL' ? null : p)) });
+        if (none) ctx.out(none);
         if (cmp) ctx.out(`vs ${values.compare}: ${cmp.summary}`);
       }
       return EXIT.ok;

@@ -19,6 +19,20 @@ export interface BenchmarkRunSummary {
   sharedReadPerRun?: number;
   throughputPerSec: number;
   at: number;
+  /** Rows one run returned, averaged over the runs that succeeded (0: no run found a row). */
+  rowsPerRun?: number;
+}
+
+/**
+ * What a run that returned no rows must say beside its timing (person9: 100 runs of `id > NULL` reported a p50 without
+ * a word): the figures time a statement that found nothing, not the work the application's values do. Undefined when
+ * the runs returned rows (or the count is unknown).
+ */
+export function noRowsNote(run: Pick<BenchmarkRunSummary, 'rowsPerRun' | 'params'>): string | undefined {
+  if (run.rowsPerRun !== 0) return undefined;
+  const nulls = (run.params ?? []).flatMap((v, i) => (v === null ? [`$${i + 1}`] : []));
+  const why = nulls.length ? ` ${nulls.join(', ')} ${nulls.length === 1 ? 'is' : 'are'} NULL, and a comparison with NULL is never true.` : '';
+  return `No run returned a row with these values: the timing is of a statement that found nothing, not of the work it does for values that match.${why} Run it again with values the application sends.`;
 }
 
 /** Nearest-rank percentile of sorted values (p in 0..100). */

@@ -4,8 +4,9 @@
  * Markdown so a relation named `<img …>` or `*x*` shows literally.
  */
 import { oneLine } from '../safeText';
+import { countOf } from '../format';
 import { K } from './keys';
-import { fmtCost, fmtCount, fmtMs, fmtPct, fmtSaving } from './format';
+import { fmtCost, fmtCount, fmtMs, fmtPct, fmtSaving, outsideNodesText } from './format';
 import type { Grade, Plan, PlanNode } from './model';
 import { nodeLabel } from './warnings';
 
@@ -164,12 +165,9 @@ export function planText(plan: Plan): string {
   if (plan.planningMs !== undefined) out.push(`Planning: ${fmtMs(plan.planningMs)}`);
   if (plan.executionMs !== undefined) out.push(`Execution: ${fmtMs(plan.executionMs)}`);
   out.push(`Total cost: ${fmtCost(plan.totalCost)}, estimated rows: ${fmtCount(plan.estRows)}`);
-  const o = plan.outside;
-  if (o && o.triggersMs + o.jitMs + o.serializationMs > 0) {
-    const parts = [o.triggersMs && `triggers ${fmtMs(o.triggersMs)}`, o.jitMs && `JIT ${fmtMs(o.jitMs)}`, o.serializationMs && `serialization ${fmtMs(o.serializationMs)}`].filter(Boolean);
-    out.push(`Not in any node: ${parts.join(', ')}${plan.executionMs ? ` (${fmtPct(Math.min(1, (o.triggersMs + o.jitMs + o.serializationMs) / plan.executionMs))} of the execution)` : ''}; planning ${fmtMs(o.planningMs)} before it`);
-  }
-  for (const t of plan.triggers) out.push(`Trigger ${t.constraint ? `for constraint ${oneLine(t.constraint)}` : oneLine(t.name)}${t.relation ? ` on ${oneLine(t.relation)}` : ''}: ${fmtMs(t.timeMs)}, ${t.calls} calls`);
+  const outside = outsideNodesText(plan);
+  if (outside) out.push(`Outside the nodes: ${outside}; planning ${fmtMs(plan.outside?.planningMs)} before it`);
+  for (const t of plan.triggers) out.push(`Trigger ${t.constraint ? `for constraint ${oneLine(t.constraint)}` : oneLine(t.name)}${t.relation ? ` on ${oneLine(t.relation)}` : ''}: ${fmtMs(t.timeMs)}, ${countOf(t.calls, 'call', fmtCount)}`);
   if (plan.jit) out.push(`JIT: ${plan.jit.functions} functions, ${fmtMs(plan.jit.totalMs)}`);
   if (plan.tips.length) {
     out.push('', 'Tips (by what they could save):');

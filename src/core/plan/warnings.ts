@@ -11,6 +11,7 @@
 import { K, Rel } from './keys';
 import { fmtCount, fmtFactor, fmtPct, fmtMs } from './format';
 import { qualifiedName, quoteIdent } from '../sql/ident';
+import { countOf } from '../format';
 import type { AnalyzeOptions, Grade, NodeWarning, Plan, PlanNode, Tip, WarningKind } from './model';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
@@ -441,22 +442,22 @@ function outsideTips(plan: Plan, options: AnalyzeOptions): Tip[] {
       out.push(fact.indexed
         ? {
             nodeId: 0, kind: 'fk-trigger', grade: 1, unit: 'ms', saving: t.timeMs * 0.2,
-            text: `Foreign key ${t.constraint} took ${fmtMs(t.timeMs)} in ${fmtCount(t.calls)} trigger calls (${fmtPct(share)} of the execution), outside every plan node. ${target} (${cols}) is indexed (checked in the catalog): the time is the checks or cascades themselves — fewer rows per statement, or ON DELETE actions that do less, would help.`,
+            text: `Foreign key ${t.constraint} took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'trigger call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node. ${target} (${cols}) is indexed (checked in the catalog): the time is the checks or cascades themselves — fewer rows per statement, or ON DELETE actions that do less, would help.`,
           }
         : {
             nodeId: 0, kind: 'fk-trigger', grade: g, unit: 'ms', saving: t.timeMs * 0.9,
-            text: `Foreign key ${t.constraint} took ${fmtMs(t.timeMs)} in ${fmtCount(t.calls)} trigger calls (${fmtPct(share)} of the execution), outside every plan node: no index leads with ${target} (${cols}) (checked in the catalog), so each call scans ${target}. CREATE INDEX ON ${target} (${cols});`,
+            text: `Foreign key ${t.constraint} took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'trigger call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node: no index leads with ${target} (${cols}) (checked in the catalog), so each call scans ${target}. CREATE INDEX ON ${target} (${cols});`,
           });
     } else if (fk) {
       const name = t.constraint ?? t.name;
       out.push({
         nodeId: 0, kind: 'fk-trigger', grade: g, unit: 'ms', saving: t.timeMs * 0.9,
-        text: `Foreign key ${name} took ${fmtMs(t.timeMs)} in ${fmtCount(t.calls)} trigger calls (${fmtPct(share)} of the execution), outside every plan node: each call looks up the referencing rows, and without an index on the referencing columns each is a scan of the referencing table. Index the referencing columns of ${name}${t.relation ? ` (the table referencing ${t.relation})` : ''}.`,
+        text: `Foreign key ${name} took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'trigger call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node: each call looks up the referencing rows, and without an index on the referencing columns each is a scan of the referencing table. Index the referencing columns of ${name}${t.relation ? ` (the table referencing ${t.relation})` : ''}.`,
       });
     } else {
       out.push({
         nodeId: 0, kind: 'trigger-time', grade: g, unit: 'ms', saving: t.timeMs * 0.3,
-        text: `Trigger ${t.name}${t.relation ? ` on ${t.relation}` : ''} took ${fmtMs(t.timeMs)} in ${fmtCount(t.calls)} calls (${fmtPct(share)} of the execution), outside every plan node: look at what the trigger function does per row.`,
+        text: `Trigger ${t.name}${t.relation ? ` on ${t.relation}` : ''} took ${fmtMs(t.timeMs)} in ${countOf(t.calls, 'call', fmtCount)} (${fmtPct(share)} of the execution), outside every plan node: look at what the trigger function does per row.`,
       });
     }
   }

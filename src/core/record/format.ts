@@ -46,6 +46,16 @@ export function captureStoppedText(statements: number, nPlusOne: number): { stat
 }
 
 /**
+ * What Clear Recorded Queries says: what it cleared, or that there was nothing to clear (person9: with nothing recorded
+ * it said nothing, and a person could not tell whether the command ran).
+ */
+export function recordingClearedText(statements: number, recording: boolean): string {
+  const still = recording ? ' The recording goes on: new statements are counted from zero.' : '';
+  if (statements === 0) return `PG Lens: nothing recorded to clear.${still}`;
+  return `PG Lens: cleared ${countOf(statements, 'recorded statement')} and the findings made from ${statements === 1 ? 'it' : 'them'}.${still}`;
+}
+
+/**
  * What the pg_stat_statements half of a recording says at Stop Recording. Both halves report at once: when the
  * capture found N+1 ("45 statements recorded; 1 N+1"), a bare "no observed N+1" beside it read as a contradiction.
  * `flagged`: statements pg_stat_statements saw sent from a loop; `repeated`: all that ran many times at about one

@@ -669,6 +669,23 @@ export function parameterUses(sql: string): Map<number, string> {
     for (const v of Object.values(node)) if (v && typeof v === 'object') limits(v);
   };
   limits(ast);
+  // Anything else (an argument of a function in FROM or in the select list: websearch_to_tsquery('english', $1)): the
+  // innermost function call around it, as written (person9: the search statement's $1 prompt had no context at all).
+  const around = (node: unknown, call: { _location?: { start: number; end: number } } | undefined): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach((x) => around(x, call));
+    const o = node as { type?: unknown; name?: unknown; _location?: { start: number; end: number } };
+    if (o.type === 'parameter' && typeof o.name === 'string' && /^\$\d+$/.test(o.name)) {
+      const n = Number(o.name.slice(1));
+      // A function in FROM carries its alias in its span ("… AS query"): the call ends at its last parenthesis.
+      const text = call?._location && sql.slice(call._location.start, call._location.end);
+      if (!out.has(n) && text) out.set(n, short(text.slice(0, text.lastIndexOf(')') + 1) || text));
+      return;
+    }
+    const inner = o.type === 'call' && o._location ? o : call;
+    for (const v of Object.values(node)) if (v && typeof v === 'object') around(v, inner);
+  };
+  around(ast, undefined);
   return out;
 }
 

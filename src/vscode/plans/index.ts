@@ -11,7 +11,7 @@ import type { Planner, PlanOutcome } from '../../db/planner';
 import type { ExplainResult } from '../../db/explain';
 import type { BenchmarkRunSummary, PlanPayload } from '../../shared/planProtocol';
 import type { LoggedPlan } from '../../core/plan';
-import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PlanPanelHandler } from './panel';
+import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PanelStatement, type PlanPanelHandler } from './panel';
 import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
 import { maxParamIndex } from '../../core/extract/sqlLexer';
@@ -37,8 +37,6 @@ class PlansFeature implements vscode.Disposable {
   private readonly history: PlanPayload[] = [];
   private readonly benchmarks = new Map<string, BenchmarkRunSummary>();
   private backgroundTimer: NodeJS.Timeout | undefined;
-  /** The site the panel shows (for its Explain Analyze / Benchmark buttons). */
-  private panelSite: { site: SqlSite; uri: vscode.Uri } | undefined;
 
   constructor(private readonly ctx: PgLensContext) {
     const selector = EDITOR_LANGUAGE_IDS.map((language) => ({ language }));
@@ -168,18 +166,20 @@ class PlansFeature implements vscode.Disposable {
         break;
     }
     switch (m.type) {
+      // Each panel's buttons act on the statement that panel shows.
       case 'explainAnalyze':
-        return this.explainAnalyze(undefined, true);
+        return this.explainAnalyze(undefined, panel);
       case 'benchmark':
-        return this.benchmarkQuery(undefined, true);
+        return this.benchmarkQuery(undefined, panel);
       case 'suggestIndexes':
-        await vscode.commands.executeCommand('pgLens.suggestIndexes', this.panelSite ? { uri: this.panelSite.uri.toString(), offset: this.panelSite.site.span.start } : undefined);
+        await vscode.commands.executeCommand('pgLens.suggestIndexes', panel.statement ? { uri: panel.statement.uri.toString(), offset: panel.statement.site.span.start } : undefined);
         return;
       case 'revealSql': {
-        if (!this.panelSite) return;
-        const doc = await vscode.workspace.openTextDocument(this.panelSite.uri);
+        const shown = panel.statement;
+        if (!shown) return;
+        const doc = await vscode.workspace.openTextDocument(shown.uri);
         const ed = await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
-        const r = new vscode.Range(doc.positionAt(this.panelSite.site.span.start), doc.positionAt(this.panelSite.site.span.end));
+        const r = new vscode.Range(doc.positionAt(shown.site.span.start), doc.positionAt(shown.site.span.end));
         ed.selection = new vscode.Selection(r.start, r.end);
         ed.revealRange(r);
         return;
@@ -192,8 +192,8 @@ class PlansFeature implements vscode.Disposable {
   };
 
   /** The SQL site of a hover link, or under the cursor, or the selection. */
-  private async resolveSite(ref?: SiteRef, fromPanel = false): Promise<{ site: SqlSite; uri: vscode.Uri } | undefined> {
-    if (fromPanel && this.panelSite) return this.panelSite;
+  private async resolveSite(ref?: SiteRef, fromPanel?: PlanPanel): Promise<PanelStatement | undefined> {
+    if (fromPanel?.statement) return fromPanel.statement;
     if (ref && typeof ref.uri === 'string' && typeof ref.offset === 'number') {
       const uri = vscode.Uri.parse(ref.uri);
       const doc = await vscode.workspace.openTextDocument(uri);
@@ -229,7 +229,7 @@ class PlansFeature implements vscode.Disposable {
     if (!p) return;
     const outcome: PlanOutcome = await p.planner.plan(target.site.sql);
     const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
-    this.panelSite = target;
+    panel.statement = target;
     if (!outcome.ok) {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
@@ -252,7 +252,7 @@ class PlansFeature implements vscode.Disposable {
     const outcome: PlanOutcome = await p.planner.plan(a.sql);
     const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
     // Not a place in a file: the panel's Explain Analyze / Benchmark follow the cursor, as for a plan brought from elsewhere.
-    this.panelSite = undefined;
+    panel.statement = undefined;
     if (!outcome.ok) {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
@@ -304,8 +304,9 @@ class PlansFeature implements vscode.Disposable {
     if (typeof read === 'string') return void vscode.window.showErrorMessage(`PG Lens: cannot open the plan from ${name}: ${read}`);
     const payload = read;
     this.remember(payload);
-    this.panelSite = undefined;
-    PlanPanel.show(this.ctx.extension.extensionUri, this.handler).post({ type: 'show', payload });
+    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
+    panel.statement = undefined;
+    panel.post({ type: 'show', payload });
   }
 
   /**
@@ -422,7 +423,7 @@ class PlansFeature implements vscode.Disposable {
     return values;
   }
 
-  private async explainAnalyze(ref?: SiteRef, fromPanel = false): Promise<void> {
+  private async explainAnalyze(ref?: SiteRef, fromPanel?: PlanPanel): Promise<void> {
     const timing = stopwatch();
     const target = await this.resolveSite(ref, fromPanel);
     if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SQL statement to run Explain Analyze.');
@@ -465,8 +466,9 @@ class PlansFeature implements vscode.Disposable {
       const pick = await vscode.window.showWarningMessage(`Explain Analyze will EXECUTE this statement: ${risk.writes.join(', ')}.`, { modal: true, detail: risk.risk }, go);
       if (pick !== go) return;
     }
-    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
-    this.panelSite = target;
+    // The panel it was asked from, else the one showing this statement, else the plan panel.
+    const panel = (fromPanel?.statement ? fromPanel : undefined) ?? PlanPanel.ofStatement(target) ?? PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
+    panel.statement = target;
     panel.post({ type: 'busy', message: 'Running Explain Analyze (rolled back)…' });
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: Explain Analyze (rolled back)', cancellable: true }, async (_progress, token) => {
       const ac = new AbortController();
@@ -505,7 +507,7 @@ class PlansFeature implements vscode.Disposable {
     PlanPanel.showComparison(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: this.history[before.i], after: this.history[after.i] });
   }
 
-  private async benchmarkQuery(ref?: SiteRef, fromPanel = false): Promise<void> {
+  private async benchmarkQuery(ref?: SiteRef, fromPanel?: PlanPanel): Promise<void> {
     const target = await this.resolveSite(ref, fromPanel);
     if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SELECT to benchmark it.');
     const p = await this.getPlanner(true);
@@ -526,8 +528,10 @@ class PlansFeature implements vscode.Disposable {
       return void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
     if (!params) return;
-    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
-    this.panelSite = target;
+    // Its own statement's panel: the one it was asked from, else the one showing it, else one of its own (never another
+    // statement's plan).
+    const panel = (fromPanel?.statement ? fromPanel : undefined) ?? PlanPanel.forStatement(this.ctx.extension.extensionUri, this.handler, target);
+    panel.statement = target;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: benchmark (read-only, rolled back)', cancellable: true }, async (progress, token) => {
       const ac = new AbortController();
       token.onCancellationRequested(() => ac.abort());

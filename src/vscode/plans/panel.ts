@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type ToPlanWebview } from '../../shared/planProtocol';
 import { webviewHtml } from '../webviewHtml';
 import { errorMessage } from '../../core/safeText';
+import { shortLine } from '../../core/format';
+import type { SqlSite } from '../../core/extract/types';
 
 export const PLAN_VIEW_TYPE = 'pgLens.plan';
 /** The custom editor of .plan / .explain files (package.json customEditors). */
@@ -14,8 +16,16 @@ export const PLAN_FILE_VIEW_TYPE = 'pgLens.planFile';
 
 export type PlanPanelHandler = (m: Exclude<FromPlanWebview, { type: 'ready' }>, panel: PlanPanel) => void | Promise<void>;
 
+/** The statement a panel shows, in its file: its Explain Analyze / Benchmark / Suggest indexes / Show SQL act on it. */
+export interface PanelStatement {
+  site: SqlSite;
+  uri: vscode.Uri;
+}
+
 export class PlanPanel implements vscode.Disposable {
   private static current: PlanPanel | undefined;
+  /** Every open panel of the commands (not the comparison, not a .plan file's): a benchmark finds its statement's among them. */
+  private static readonly open = new Set<PlanPanel>();
   /** Compare Plans' tab: a panel of its own, so the plan (and a benchmark beside it) stays in its tab. */
   private static comparison: PlanPanel | undefined;
   private ready = false;
@@ -26,6 +36,8 @@ export class PlanPanel implements vscode.Disposable {
   last: ToPlanWebview | undefined;
   /** A benchmark shown beside the plan in `last` (kept apart: Copy JSON / Copy text act on the plan). */
   private bench: ToPlanWebview | undefined;
+  /** The statement shown (undefined: a plan brought from elsewhere, a recorded statement, a tab restored after a reload). */
+  statement: PanelStatement | undefined;
 
   private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly handler: PlanPanelHandler) {
     panel.webview.options = { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] };
@@ -56,8 +68,35 @@ export class PlanPanel implements vscode.Disposable {
       PlanPanel.current.panel.reveal(undefined, true);
       return PlanPanel.current;
     }
-    const panel = vscode.window.createWebviewPanel(PLAN_VIEW_TYPE, 'Plan', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] });
+    return PlanPanel.create(extensionUri, handler, vscode.ViewColumn.Beside);
+  }
+
+  /**
+   * The panel of this statement for a benchmark (person9: Benchmark Query from the palette on one statement put its
+   * result into the open panel of another statement's plan, under that plan's title): the open panel that shows it
+   * (revealed), else the plan panel when it shows nothing of another statement, else a new panel beside it, which
+   * the next plan opens in.
+   */
+  static forStatement(extensionUri: vscode.Uri, handler: PlanPanelHandler, target: PanelStatement): PlanPanel {
+    const mine = PlanPanel.ofStatement(target);
+    if (mine) return mine;
+    const cur = PlanPanel.current;
+    if (cur && !cur.statement && cur.last?.type !== 'show' && cur.last?.type !== 'benchmark') return PlanPanel.show(extensionUri, handler);
+    return PlanPanel.create(extensionUri, handler, cur?.panel.viewColumn ?? vscode.ViewColumn.Beside);
+  }
+
+  /** The open panel that shows this statement (revealed), if any: the current one first. */
+  static ofStatement(target: PanelStatement): PlanPanel | undefined {
+    const same = (p: PlanPanel | undefined) => p?.statement?.site.sql === target.site.sql && p.statement.uri.toString() === target.uri.toString();
+    const mine = [PlanPanel.current, ...PlanPanel.open].find(same);
+    mine?.panel.reveal(undefined, true);
+    return mine;
+  }
+
+  private static create(extensionUri: vscode.Uri, handler: PlanPanelHandler, column: vscode.ViewColumn | undefined): PlanPanel {
+    const panel = vscode.window.createWebviewPanel(PLAN_VIEW_TYPE, 'Plan', { viewColumn: column ?? vscode.ViewColumn.Beside, preserveFocus: true }, { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media')] });
     PlanPanel.current = new PlanPanel(panel, extensionUri, handler);
+    PlanPanel.open.add(PlanPanel.current);
     return PlanPanel.current;
   }
 
@@ -94,8 +133,8 @@ export class PlanPanel implements vscode.Disposable {
       PlanPanel.comparison.post(m);
       return PlanPanel.comparison;
     }
-    PlanPanel.current?.dispose();
     PlanPanel.current = new PlanPanel(panel, extensionUri, handler);
+    PlanPanel.open.add(PlanPanel.current);
     if (m && m.type !== 'busy') PlanPanel.current.post(m);
     // Nothing kept (the tab was still running its first plan): say so rather than show a blank page.
     else PlanPanel.current.post({ type: 'error', message: 'This tab was restored after a reload, but its plan was not kept (it was still running). Open the plan again from a hover or the command palette.' });
@@ -113,9 +152,9 @@ export class PlanPanel implements vscode.Disposable {
       this.last = m;
       this.bench = undefined;
     }
-    if (m.type === 'show' && PlanPanel.current === this) this.panel.title = `Plan: ${m.payload.title}`;
+    if (m.type === 'show' && PlanPanel.open.has(this)) this.panel.title = `Plan: ${m.payload.title}`;
     if (m.type === 'compare') this.panel.title = 'Plan comparison';
-    if (m.type === 'benchmark' && !beside) this.panel.title = 'Benchmark';
+    if (m.type === 'benchmark' && !beside) this.panel.title = `Benchmark: ${shortLine(m.run.sql, 40)}`;
     if (this.ready) void this.panel.webview.postMessage(m);
     else this.queue.push(m);
   }
@@ -124,6 +163,7 @@ export class PlanPanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     if (PlanPanel.current === this) PlanPanel.current = undefined;
+    PlanPanel.open.delete(this);
     if (PlanPanel.comparison === this) PlanPanel.comparison = undefined;
     this.subs.forEach((s) => s.dispose());
     this.panel.dispose();

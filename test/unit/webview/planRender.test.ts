@@ -254,7 +254,7 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.ok(conds.some((c) => /Filter: /.test(c!)));
     const { root: r2 } = dom();
     renderPlan(r2, payload(analyzePlan(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'delete-fk-trigger', 'raw.txt'), 'utf8')).source), () => undefined);
-    assert.match(r2.querySelector('.facts')!.textContent!, /Not in any node\s*triggers 2\.56 s/);
+    assert.match(r2.querySelector('.facts')!.textContent!, /Outside the nodes\s*2\.56 s in triggers \(\d+% of the execution\)/);
     assert.match(r2.querySelector('.tips li')!.textContent!, /order_items_order_id_fkey/);
   });
 
@@ -350,6 +350,24 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.match(root.querySelector('.bench-host')!.textContent!, /p50/);
     assert.ok(parseToPlanWebview({ type: 'benchmark', run }));
     assert.equal(parseToPlanWebview({ type: 'benchmark', run: { ...run, params: [{}] } }), undefined);
+  });
+
+  it('a benchmark whose values returned no rows says so beside its timing (person9 P19: 100 runs of id > NULL reported a p50 without a word)', () => {
+    const run = { sql: 'SELECT id, sku FROM products WHERE id > $1 ORDER BY id LIMIT $2', params: [null, null], runs: 100, concurrency: 1, errors: 0, p50: 0.234, p95: 0.3, p99: 0.4, mean: 0.24, min: 0.2, max: 0.5, throughputPerSec: 3000, at: 0, rowsPerRun: 0 };
+    const sent = parseToPlanWebview({ type: 'benchmark', run });
+    assert.ok(sent && sent.type === 'benchmark');
+    const { root } = dom();
+    renderBenchmark(root, sent.run);
+    const note = root.querySelector('.no-rows')!.textContent!;
+    assert.match(note, /^No run returned a row with these values: the timing is of a statement that found nothing/);
+    assert.match(note, /\$1, \$2 are NULL, and a comparison with NULL is never true/);
+    assert.match(root.textContent!, /Rows per run\s*0/);
+    // Rows found: no note, the count shown.
+    const found = dom();
+    renderBenchmark(found.root, { ...run, params: ['7', '20'], rowsPerRun: 20 });
+    assert.equal(found.root.querySelector('.no-rows'), null);
+    assert.match(found.root.textContent!, /Rows per run\s*20/);
+    assert.equal(parseToPlanWebview({ type: 'benchmark', run: { ...run, rowsPerRun: 'x' } }), undefined);
   });
 
   it('a benchmark that fails says so beside the plan, which stays (the error replaced the plan)', () => {

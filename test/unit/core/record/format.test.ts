@@ -1,6 +1,14 @@
 /** What the editor says when capture stops. */
 import { strict as assert } from 'node:assert';
-import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, recordedSiteReport, statementStatsStoppedText } from '../../../../src/core/record/format';
+import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText, statementStatsStoppedText } from '../../../../src/core/record/format';
+
+describe('core/record/format: Clear Recorded Queries', () => {
+  it('says what it cleared, and that there was nothing to clear (person9 P15: silence with nothing recorded)', () => {
+    assert.equal(recordingClearedText(0, false), 'PG Lens: nothing recorded to clear.');
+    assert.equal(recordingClearedText(1, false), 'PG Lens: cleared 1 recorded statement and the findings made from it.');
+    assert.match(recordingClearedText(45, true), /^PG Lens: cleared 45 recorded statements and the findings made from them\. The recording goes on/);
+  });
+});
 
 describe('core/record/format: capture stopped', () => {
   it('nothing captured says where capture looks, never a bare "0 statements recorded"', () => {

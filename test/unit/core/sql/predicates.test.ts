@@ -126,6 +126,17 @@ describe('core/sql/predicates', () => {
     assert.equal(parameterUses('not sql').size, 0);
   });
 
+  it('parameterUses: a $n passed to a function outside any condition gets the call around it (person9 P15: the shop search\'s $1 had no context)', () => {
+    const search = `SELECT id, sku, name, price_cents, ts_rank(search, query) AS rank
+       FROM products, websearch_to_tsquery('english', $1) AS query
+      WHERE search @@ query ORDER BY rank DESC, id LIMIT 20`;
+    assert.equal(parameterUses(search).get(1), "websearch_to_tsquery('english', $1)");
+    assert.equal(parameterUses('SELECT g FROM generate_series(1, $1) g').get(1), 'generate_series(1, $1)');
+    assert.equal(parameterUses('SELECT upper($1) AS x, id FROM t WHERE id = $2').get(1), 'upper($1)');
+    // A condition still wins over the call inside it.
+    assert.equal(parameterUses('SELECT * FROM t WHERE a = coalesce($1, 0)').get(1), 'a = coalesce($1, 0) (t)');
+  });
+
   it('parameterUses: the column an INSERT or an UPDATE gives each $n ("which column is $1?")', () => {
     const ins = parameterUses('INSERT INTO reviews (product_id, customer_id, rating, body) VALUES ($1, $2, $3, $4::text) RETURNING id');
     assert.deepEqual([...ins.entries()].sort(), [
