@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { testDatabase, rejectsWith } from '../support';
 import { runCli } from '../../unit/support/cli';
 import { benchmark } from '../../../src/db/benchmark';
+import { noRowsNote } from '../../../src/core/plan/benchmark';
 
 describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
   const tdb = testDatabase('cli_explain');
@@ -82,5 +83,16 @@ describe('pg-lens explain / benchmark (real PostgreSQL)', function () {
     assert.equal(run.errors, 0);
     assert.ok(run.p50 <= run.p95 && run.p95 <= run.p99 && run.p99 <= run.max);
     assert.ok((run.sharedHitPerRun ?? 0) + (run.sharedReadPerRun ?? 0) > 0);
+    assert.equal(run.rowsPerRun, 1, 'count(*) returns one row a run');
+  });
+
+  it('benchmark counts the rows a run returned: none with a NULL compared (person9 P19), and the note says so', async () => {
+    const db = await tdb.open();
+    const none = await benchmark(db, 'SELECT id FROM orders WHERE id > $1 ORDER BY id LIMIT $2', { runs: 5, params: [null, null] });
+    assert.equal(none.rowsPerRun, 0);
+    assert.match(noRowsNote({ ...none, params: [null, null] }) ?? '', /No run returned a row/);
+    const some = await benchmark(db, 'SELECT id FROM orders WHERE id > $1 ORDER BY id LIMIT $2', { runs: 5, params: [0, 3] });
+    assert.equal(some.rowsPerRun, 3);
+    assert.equal(noRowsNote(some), undefined);
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * Compare Plans compares one statement before and after a change (person9 P18: an INSERT on one server as BEFORE and
+ * another SELECT on another as AFTER read "2.37× faster — with other parameter values"). Two plans of two different
+ * statements of products.ts: the AFTER picker lists the other statement as "not comparable", and picking it is refused
+ * with one line, and no comparison tab opens.
+ */
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const FILE = 'src/products.ts';
+const KEYSET = 'WHERE id > $1 ORDER BY id LIMIT $2';
+const BY_ID = 'attributes FROM products WHERE id = $1';
+
+export const step: Step = {
+  title: 'Compare refuses two different statements, in one line, with no comparison',
+  async run({ wb, screenshot, log }) {
+    const page = wb.page;
+    const toast = (text: RegExp) => page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: text });
+    const pickRows = (title: RegExp) => page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-list .monaco-list-row');
+    await wb.runCommand('View: Close All Editor Groups');
+    await wb.openFile(FILE);
+    // Two plans of two statements, from their hovers' "Open plan".
+    for (const [text, title] of [[KEYSET, /^Plan: SELECT id, sku, name, price_cents FROM products WHERE id/], [BY_ID, /^Plan: SELECT id, sku, name, description, category/]] as const) {
+      const link = await wb.hoverLink(text, /Open plan/i, `an "Open plan" link in the hover of "${text}"`, 60_000, async () => {
+        if (!(await page.locator('.tabs-container .tab.active').filter({ hasText: 'products.ts' }).count())) await wb.openFile(FILE);
+      });
+      await link.click();
+      await wb.see(page.locator('.tabs-container .tab').filter({ hasText: title }), `the plan of "${text}" in the plan tab`, 60_000);
+    }
+    await wb.runCommand('PG Lens: Compare Plans');
+    const before = pickRows(/Compare plans: BEFORE/).filter({ hasText: /description, category/ });
+    await wb.see(before, 'the by-id plan in the BEFORE pick', 30_000);
+    await before.first().click();
+    const after = pickRows(/Compare plans: AFTER/).filter({ hasText: /products WHERE id/ });
+    await wb.see(after.filter({ hasText: /Another statement: not comparable/ }), 'the keyset plan listed as another statement in the AFTER pick', 30_000);
+    await screenshot('after-pick-another-statement');
+    await after.first().click();
+    const refused = await wb.see(toast(/not compared: these are two different statements/), 'the one-line refusal', 15_000);
+    const said = (await refused.first().innerText()).trim();
+    log(`refusal: ${said}`);
+    if (/\n/.test(said)) throw new StepFailure(`expected the refusal in one line; saw ${JSON.stringify(said)}`);
+    if (await page.locator('.tabs-container .tab').filter({ hasText: /^Plan comparison/ }).count()) throw new StepFailure('expected no comparison tab for two different statements');
+    await screenshot('compare-refused');
+    await wb.runCommand('Notifications: Clear All Notifications');
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * Benchmark Query goes to its own statement's panel (person9 P19: run from the palette on the keyset statement, its
+ * result went into the open panel of the OFFSET statement's plan, under that plan's title). The OFFSET statement's plan
+ * is open; the keyset statement is benchmarked from the palette with both values empty (NULL): the result opens in a
+ * panel of its own, says that no run returned a row, and the OFFSET plan's tab keeps its title and no benchmark.
+ */
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const FILE = 'src/products.ts';
+const OFFSET = 'ORDER BY id LIMIT $1 OFFSET $2';
+const KEYSET = 'WHERE id > $1 ORDER BY id LIMIT $2';
+const OFFSET_TAB = /^Plan: SELECT id, sku, name, price_cents FROM products ORDER BY/;
+
+export const step: Step = {
+  title: "Benchmark Query goes to its own statement's panel, and says when its values return no rows",
+  async run({ wb, screenshot, log }) {
+    const page = wb.page;
+    const input = (title: RegExp) => page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-box input');
+    await wb.runCommand('View: Close All Editor Groups');
+    await wb.openFile(FILE);
+    // The OFFSET statement's plan, open beside the code.
+    const link = await wb.hoverLink(OFFSET, /Open plan/i, 'an "Open plan" link in the hover of the OFFSET statement', 60_000, async () => {
+      if (!(await page.locator('.tabs-container .tab.active').filter({ hasText: 'products.ts' }).count())) await wb.openFile(FILE);
+    });
+    await link.click();
+    await wb.see(page.locator('.tabs-container .tab').filter({ hasText: OFFSET_TAB }), "the OFFSET statement's plan tab", 60_000);
+
+    // Benchmark Query from the palette, the cursor on the keyset statement; both values empty (NULL).
+    await wb.clickText(KEYSET);
+    await wb.runCommand('PG Lens: Benchmark Query');
+    for (const [title, v] of [[/Benchmark: executions/, '20'], [/Benchmark: concurrent sessions/, '1'], [/Value for \$1/, ''], [/Value for \$2/, '']] as const) {
+      const box = await wb.see(input(title), `the "${String(title)}" prompt`, 30_000);
+      await box.fill(v);
+      await box.press('Enter');
+    }
+    const bench = await wb.webview(/^Benchmark: SELECT id, sku, name, price_cents FROM/);
+    await wb.see(bench.locator('body').filter({ hasText: /p50/ }), 'the benchmark result in its own panel', 120_000);
+    const note = await wb.see(bench.locator('.no-rows'), 'the note that no run returned a row', 10_000);
+    log(`no-rows note: ${(await note.innerText()).trim()}`);
+    if (!/\$1, \$2 are NULL/.test(await note.innerText())) throw new StepFailure(`expected the note to say $1 and $2 are NULL; it says: ${await note.innerText()}`);
+    if (!(await bench.locator('pre.query').filter({ hasText: 'WHERE id > $1' }).count())) throw new StepFailure('expected the benchmark panel to show the keyset statement');
+    await screenshot('benchmark-own-panel');
+
+    // The OFFSET plan's tab: its title and its plan, no benchmark beside it.
+    const tabs = (await page.locator('.tabs-container .tab').allInnerTexts()).map((t) => t.trim().split('\n')[0]);
+    log(`tabs: ${tabs.join(' | ')}`);
+    await page.locator('.tabs-container .tab').filter({ hasText: OFFSET_TAB }).first().click();
+    const plan = await wb.webview(OFFSET_TAB);
+    await wb.see(plan.locator('body').filter({ hasText: /Scan/ }), "the OFFSET statement's plan still in its tab", 30_000);
+    if (await plan.locator('.bench-host').filter({ hasText: /p50/ }).count()) throw new StepFailure("expected no benchmark beside the OFFSET statement's plan");
+    await screenshot('other-plan-untouched');
+  },
+};
