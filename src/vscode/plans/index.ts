@@ -10,7 +10,7 @@ import type { SqlSite } from '../../core/extract/types';
 import type { Planner, PlanOutcome } from '../../db/planner';
 import type { ExplainResult } from '../../db/explain';
 import type { BenchmarkRunSummary, PlanPayload } from '../../shared/planProtocol';
-import type { LoggedPlan } from '../../core/plan';
+import type { LoggedPlan, ProvedIndexFigure } from '../../core/plan';
 import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PanelStatement, type PlanPanelHandler } from './panel';
 import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
@@ -109,7 +109,7 @@ class PlansFeature implements vscode.Disposable {
     if (token.isCancellationRequested) return undefined;
     // DDL and other utility statements have no plan: no hover rather than a complaint.
     if (!outcome.ok && outcome.code === 'NOT_EXPLAINABLE') return undefined;
-    return new vscode.Hover(await hoverMarkdown(outcome, site, doc.uri, p.conn), range);
+    return new vscode.Hover(await hoverMarkdown(outcome, site, doc.uri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql)), range);
   }
 
   /** Plan the SQL sites visible on screen, so hovers answer from the cache. */
@@ -590,7 +590,7 @@ function commandUri(id: string, ref: SiteRef): string {
 }
 
 /** Markdown of the hover: the plan in brief, or the server's error in one line. */
-async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection): Promise<vscode.MarkdownString> {
+async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Uri, conn: ActiveConnection, provedIndexes?: ProvedIndexFigure[]): Promise<vscode.MarkdownString> {
   const { briefPlan, briefMarkdown } = await import('../../core/plan/brief');
   const ref = { uri: uri.toString(), offset: site.span.start };
   const md = new vscode.MarkdownString(undefined, true);
@@ -609,7 +609,9 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
     return md;
   }
   const r = outcome.result;
-  md.appendMarkdown(briefMarkdown(briefPlan(r.plan), {
+  // The index the advice proved for this statement, named in the plan's tips as in the viewer (one advice on every surface).
+  const plan = provedIndexes?.length ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, provedIndexes }) : r.plan;
+  md.appendMarkdown(briefMarkdown(briefPlan(plan), {
     openPlan: commandUri('pgLens.openPlan', ref),
     explainAnalyze: commandUri('pgLens.explainAnalyze', ref),
     suggestIndexes: commandUri('pgLens.suggestIndexes', ref),
