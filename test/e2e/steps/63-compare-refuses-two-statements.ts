@@ -4,6 +4,8 @@
  * statements of products.ts: the AFTER picker lists the other statement as "not comparable", and picking it is refused
  * with one line, and no comparison tab opens.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -14,8 +16,11 @@ const BY_ID = 'attributes FROM products WHERE id = $1';
 
 export const step: Step = {
   title: 'Compare refuses two different statements, in one line, with no comparison',
-  async run({ wb, screenshot, log }) {
+  async run({ wb, workspace, screenshot, log }) {
     const page = wb.page;
+    // An earlier step may have left the file scrolled elsewhere (its view state comes back when it is opened again).
+    const lines = fs.readFileSync(path.join(workspace, FILE), 'utf8').split('\n');
+    const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
     const toast = (text: RegExp) => page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: text });
     const pickRows = (title: RegExp) => page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-list .monaco-list-row');
     // Two plans of two statements, from their hovers' "Open plan".
@@ -23,6 +28,7 @@ export const step: Step = {
       // The code alone, full width: the plan beside it would hide the end of the long lines.
       await wb.runCommand('View: Close All Editor Groups');
       await wb.openFile(FILE);
+      await wb.goToLine(lineOf(text));
       const link = await wb.hoverLink(text, /Open plan/i, `an "Open plan" link in the hover of "${text}"`, 60_000, async () => {
         if (!(await page.locator('.tabs-container .tab.active').filter({ hasText: 'products.ts' }).count())) await wb.openFile(FILE);
       });

@@ -4,6 +4,8 @@
  * is open; the keyset statement is benchmarked from the palette with both values empty (NULL): the result opens in a
  * panel of its own, says that no run returned a row, and the OFFSET plan's tab keeps its title and no benchmark.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -15,12 +17,16 @@ const OFFSET_TAB = /^Plan: SELECT id, sku, name, price_cents FROM products ORDER
 
 export const step: Step = {
   title: "Benchmark Query goes to its own statement's panel, and says when its values return no rows",
-  async run({ wb, screenshot, log }) {
+  async run({ wb, workspace, screenshot, log }) {
     const page = wb.page;
+    // An earlier step may have left the file scrolled elsewhere (its view state comes back when it is opened again).
+    const lines = fs.readFileSync(path.join(workspace, FILE), 'utf8').split('\n');
+    const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
     const input = (title: RegExp) => page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-box input');
     await wb.runCommand('View: Close All Editor Groups');
     await wb.openFile(FILE);
     // The cursor on the keyset statement first (the plan beside the code would hide the end of its line).
+    await wb.goToLine(lineOf(KEYSET));
     await wb.clickText(KEYSET);
     // The OFFSET statement's plan, open beside the code (the cursor stays where it was).
     const link = await wb.hoverLink(OFFSET, /Open plan/i, 'an "Open plan" link in the hover of the OFFSET statement', 60_000, async () => {
