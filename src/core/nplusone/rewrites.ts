@@ -1,9 +1,18 @@
 /**
  * The batched form of a per-item call, for the library in use: one query for all items, then a
  * lookup by key in memory. Shown to the developer to review (a preview document), never applied
- * blindly: the shape of their data decides the exact code.
+ * blindly.
+ *
+ * Code is offered only where it keeps the loop's meaning: a driver or ORM call whose batched form is known, with
+ * every name the code needs (the collection, the loop variable, the client, the context, the key, and what the
+ * loop's body does with the result) read from the code itself; the loop's body is carried into the rewrite. Any
+ * other per-item call gets advice without code (Rewrite.code empty): the batched API to use (`findMany` with
+ * `in`, `bulk_create`, …), or, for a method of the app's own data layer (`m.store.GetAttachment(id)`), the batched
+ * method to add to it. Person9 (P22) was offered Go code that ranged over the loop variable, read `.ID` of an
+ * int64, used a `db` and `ctx` the function did not have and dropped the loop's body.
  */
 import type { DbCall, Library } from './dbCalls';
+import type { Fix } from '../findings';
 import { batchStatement, type BatchedStatement, type ParamStyle } from './batchSql';
 
 export interface Rewrite {
@@ -11,7 +20,10 @@ export interface Rewrite {
   title: string;
   /** Language id of the snippet (for the preview document). */
   language: string;
-  /** The suggested code, with the names of this loop filled in. */
+  /**
+   * The suggested code, every name read from this loop and the loop's body carried over; empty when no such code
+   * exists (the title and help say what to batch, and no "Show the batched rewrite" action is offered).
+   */
   code: string;
   /** One sentence for Finding.help. */
   help: string;
@@ -22,6 +34,14 @@ export interface RewriteInput {
   /** Loop variable (`user`), iterable text (`users`) when known. */
   variable?: string;
   iterable?: string;
+  /**
+   * The collection exactly as the loop writes it, when it is a name or a path of names (`products`, `this.orders`,
+   * `@posts`) the rewrite can read again; undefined for an expression (a call, a conversion), where a rewrite would
+   * have to invent one.
+   */
+  collection?: string;
+  /** The source texts of the call's arguments before the SQL (Go's `ctx`). */
+  argsBefore?: string[];
   /** The call reads a relation lazily (Django/ActiveRecord). */
   relation?: string;
   /** The source text of the call's parameter list (`[order.id]`), to take the key expression from. */
@@ -48,8 +68,6 @@ export interface RewriteInput {
   args?: string[];
   /** The source texts of the call's own arguments (`id=book.author_id`, `post.user_id`): an ORM lookup's key. */
   callArgs?: string[];
-  /** The iterable as the code writes it when it is one name (Ruby's `@posts`, which `iterable` gives as `posts`). */
-  iterableAsWritten?: string;
 }
 
 function singular(s: string): string {
@@ -70,11 +88,12 @@ export function batchedSql(sql: string | undefined, style: ParamStyle = 'dollar'
   return batchStatement(sql, style)?.sql ?? sql.trim();
 }
 
-/** The client the code calls (`db` in `db.query`, `this.db` in `this.db.query`), else the fallback. */
-function clientOf(call: DbCall, fallback: string): string {
+/** The client the code calls (`db` in `db.query`, `this.db` in `this.db.query`); undefined when the code does not say. */
+function clientOf(call: DbCall): string | undefined {
   const suffix = `.${call.method}`;
-  const recv = call.label.endsWith(suffix) ? call.label.slice(0, -suffix.length) : '';
-  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? recv : fallback;
+  const label = call.label.replace(/\(…\)$/, '');
+  const recv = label.endsWith(suffix) ? label.slice(0, -suffix.length) : '';
+  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? recv : undefined;
 }
 
 /** The parts of a list at depth 0 (`a, f(b, c)` → `a`, `f(b, c)`), empty ones left out (`(c.id,)`). */
@@ -120,13 +139,11 @@ function paramValues(call: DbCall, args: readonly string[] | undefined): string[
 const JS_IDENT = /^(?!(?:default|class|function|new|delete|in|of|for|if|case|do|else|var|let|const|return|this|typeof|void|with|yield)$)[A-Za-z_$][\w$]*$/;
 
 /** node-postgres and friends: one query for every key, rows grouped by the key the way the loop reads them. */
-function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrite {
+function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrite | undefined {
   const { call } = input;
-  const client = clientOf(call, 'pool');
+  const client = clientOf(call);
   const b = call.sql ? batchStatement(call.sql, 'dollar') : undefined;
-  if (!b) {
-    return { title: 'Batch with WHERE id = ANY($1)', language: 'typescript', code: `const { rows } = await ${client}.query(\n  '${batchedSql(call.sql).replace(/'/g, "\\'")}',\n  [${items}.map((${item}) => ${item}.id)],\n);\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Query once with WHERE id = ANY($1) and an array of the ids, then look rows up by id.` };
-  }
+  if (!b || !client) return undefined;
   const keyExpr = keyExprOf(input.params, b.keyParam, `${item}.id`);
   // The loop runs over the keys themselves (`for (const id of ids)`): the list is the keys.
   const overKeys = KEY_NAME.test(item) && (keyExpr === item || keyExpr === `${item}.id`);
@@ -134,7 +151,8 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
   const keysExpr = overKeys ? items : `${items}.map((${item}) => ${keyOf})`;
   // Each key once: the LATERAL form would return a repeated key's rows once per repetition.
   const args = Array.from({ length: Math.max(b.keyParam, 1) }, (_, i) => (i + 1 === b.keyParam ? `[...new Set(${keysExpr})]` : `/* $${i + 1}, the same for every ${item} */`));
-  const plural = `${item}Rows`;
+  const body = loopTail(input.after, `rowsByKey.get(String(${keyOf})) ?? []`, item);
+  if (!body) return undefined;
   const how = b.form === 'lateral'
     ? `// The statement runs once per key inside one query (LATERAL), so its LIMIT / aggregates keep their per-${item} meaning.`
     : `// One query for all keys; rows grouped by ${b.keyColumn}.`;
@@ -156,7 +174,7 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
     `  rowsByKey.set(key, [...(rowsByKey.get(key) ?? []), row]);`,
     `}`,
     `for (const ${item} of ${items}) {`,
-    ...loopTail(input.after, `rowsByKey.get(String(${keyOf})) ?? []`, plural, item),
+    ...body,
     `}`,
   ].join('\n');
   return {
@@ -174,9 +192,9 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
  * statements after the call (re-indented). `const { rows } = …` → `const rows = <rows>;`, `const { rows: reviews }`
  * → `const reviews = <rows>;`, `const result = …` → `const result = { rows: <rows> };` (the code reads result.rows).
  */
-function loopTail(after: RewriteInput['after'], rowsExpr: string, plural: string, item: string): string[] {
-  const fallback = [`  const ${plural} = ${rowsExpr}; // what the query in the loop returned for this ${item}`];
-  if (!after) return fallback;
+function loopTail(after: RewriteInput['after'], rowsExpr: string, item: string): string[] | undefined {
+  // No body read: a rewrite would drop what the loop did with the rows.
+  if (!after) return undefined;
   const pattern = after.binding.replace(/\s+/g, ' ').trim();
   const destructured = /^\{ ?rows(?: ?: ?([A-Za-z_$][\w$]*))? ?\}$/.exec(pattern);
   const decl = destructured
@@ -184,7 +202,7 @@ function loopTail(after: RewriteInput['after'], rowsExpr: string, plural: string
     : /^[A-Za-z_$][\w$]*$/.test(pattern) && JS_IDENT.test(pattern)
       ? `  const ${pattern} = { rows: ${rowsExpr} }; // what the query in the loop returned for this ${item}`
       : undefined;
-  if (!decl) return fallback;
+  if (!decl) return undefined;
   const lines = after.rest.split('\n');
   while (lines.length && !lines[0].trim()) lines.shift();
   while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
@@ -241,7 +259,8 @@ function pythonBatchedRead(input: RewriteInput, items: string, item: string): Re
   const r = rawBatch(input, L === 'asyncpg' ? 'dollar' : 'percent', item);
   if (!r) return undefined;
   const { b, values, key, overKeys } = r;
-  const client = clientOf(input.call, L === 'asyncpg' ? 'conn' : 'cur');
+  const client = clientOf(input.call);
+  if (!client || !input.after) return undefined;
   const keys = overKeys ? `list(dict.fromkeys(${items}))` : `list(dict.fromkeys(${key} for ${item} in ${items}))`;
   // %s counts by position: the lateral form takes the array first; $n keep their numbers.
   const args = b.form === 'lateral' && L === 'psycopg' ? [keys, ...values.filter((_, i) => i !== b.keyParam - 1)] : values.map((v, i) => (i === b.keyParam - 1 ? keys : v));
@@ -262,14 +281,13 @@ function pythonBatchedRead(input: RewriteInput, items: string, item: string): Re
   const value = L === 'asyncpg'
     ? tail ? undefined : method === 'fetchrow' ? one : method === 'fetchval' ? `(next(iter(${own}[0].values())) if ${own} else None)` : own
     : tail === '.fetchone()' ? one : tail === '.fetchall()' ? own : tail ? undefined : a?.binding ? undefined : own;
-  if (!a || value === undefined) {
-    code.push(`    ...  # ${own}: what the query in the loop returned for this ${item}`);
-  } else {
-    if (a.binding && a.binding !== own) code.push(`    ${a.binding} = ${value}`);
-    const rest = a.rest.split(`${client}.fetchone()`).join(one).split(`${client}.fetchall()`).join(own);
-    const lines = bodyLines(rest, '    ');
-    code.push(...(lines.length ? lines : [`    ...  # ${own}: what the query in the loop returned for this ${item}`]));
-  }
+  // What the statement bound is not read (`x = cur.execute(…).fetchone()[0]`): a rewrite would change what the body sees.
+  if (!a || value === undefined) return undefined;
+  if (a.binding && a.binding !== own) code.push(`    ${a.binding} = ${value}`);
+  const rest = a.rest.split(`${client}.fetchone()`).join(one).split(`${client}.fetchall()`).join(own);
+  const lines = bodyLines(rest, '    ');
+  // A loop whose only statement was the query keeps it for nothing: what it read is in rows_by_key.
+  code.push(...(lines.length ? lines : [`    pass  # ${own}: what the query in the loop returned for this ${item}`]));
   return {
     title: rawTitle(b, L === 'asyncpg' ? `$${b.keyParam}` : '%s', item, input.call.sql!),
     language: 'python',
@@ -283,8 +301,9 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
   const r = rawBatch(input, 'dollar', item);
   if (!r) return undefined;
   const { b, values, key, overKeys } = r;
-  const client = clientOf(input.call, 'conn');
-  const list = input.iterableAsWritten ?? items;
+  const client = clientOf(input.call);
+  const list = items;
+  if (!client || !input.after) return undefined;
   const args = values.map((v, i) => (i === b.keyParam - 1 ? 'PG::TextEncoder::Array.new.encode(keys)' : v));
   const own = `${item}_rows`;
   const a = input.after;
@@ -300,7 +319,7 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
     'all.values.each { |key, *values| rows_by_key[key] << fields.zip(values).to_h }',
     `${list}.each do |${item}|`,
     `  ${a?.binding || own} = rows_by_key.fetch(${key}.to_s, []) # an Array of row hashes, as PG::Result#to_a gives them`,
-    ...(a ? bodyLines(a.rest, '  ') : []),
+    ...bodyLines(a!.rest, '  '),
     'end',
   ];
   return {
@@ -318,7 +337,7 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
  * the driver's no-rows error, as QueryRow's Scan did. Other shapes (rows.Next loops, fields as Scan targets, types not
  * declared in the code) keep the generic sketch.
  */
-function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined {
+function goBatchedRead(input: RewriteInput): Rewrite | undefined {
   const a = input.after;
   const L = input.call.library;
   if (!a?.statement || !a.call || a.header === undefined || a.before === undefined || !/^QueryRow(Context)?$|^Get(Context)?$/.test(input.call.method) || L === 'sqlx' && /^Get/.test(input.call.method)) return undefined;
@@ -355,8 +374,12 @@ function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined 
   const returnsError = sig?.[1].trim() === 'error';
   if (ifErr && !returnsError) return undefined;
   const keyType = b.arrayType === 'bigint[]' ? 'int64' : 'string';
-  const client = clientOf(input.call, 'db');
-  const ctxArg = /Context$/.test(input.call.method) || L === 'pgx' ? 'ctx, ' : '';
+  const client = clientOf(input.call);
+  // The context the call passes, as the code names it (`ctx`, `r.Context()`), when the call takes one.
+  const takesCtx = /Context$/.test(input.call.method) || L === 'pgx';
+  const ctxText = input.argsBefore?.[0];
+  if (!client || (takesCtx && (!ctxText || input.argsBefore!.length !== 1))) return undefined;
+  const ctxArg = takesCtx ? `${ctxText}, ` : '';
   const keysArg = L === 'pgx' ? 'keys' : 'pq.Array(keys)';
   const args = values.map((v, i) => (i === b.keyParam - 1 ? keysArg : v));
   const query = L === 'pgx' ? 'Query' : /Context$/.test(input.call.method) ? 'QueryContext' : 'Query';
@@ -367,8 +390,8 @@ function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined 
   const code = [
     perKeyComment(b, 'item').replace(/^#/, '//'),
     `// Each row starts with ${b.keyColumn}, added to group by; the rest is what the loop's query scanned.`,
-    `keys := make([]${keyType}, 0, len(${items}))`,
-    `seen := make(map[${keyType}]bool, len(${items}))`,
+    `var keys []${keyType}`,
+    `seen := make(map[${keyType}]bool)`,
     `${a.header} {`,
     `\tif k := ${keyOf}; !seen[k] {`,
     '\t\tseen[k] = true',
@@ -457,7 +480,8 @@ function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rew
   if (call.library === 'sqlalchemy' && call.method === 'get' && args.length === 2 && args[0].trim() === model && KEY_EXPR.test(args[1].trim())) {
     // session.get(User, key): None for a missing row, as the dictionary's get.
     const key = args[1].trim();
-    const session = clientOf(call, 'session');
+    const session = clientOf(call);
+    if (!session) return undefined;
     const code = [
       '# One query for every key.',
       `${plural} = {r.id: r for r in ${session}.scalars(select(${model}).where(${model}.id.in_(list({${key} for ${item} in ${items}}))))}`,
@@ -470,7 +494,7 @@ function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rew
   }
   if (call.library === 'activerecord' && (call.method === 'find' || call.method === 'find_by') && args.length === 1) {
     const key = call.method === 'find' ? args[0].trim() : /^(?:id:\s*|:id\s*=>\s*)(.+)$/.exec(args[0].trim())?.[1];
-    const list = input.iterableAsWritten ?? items;
+    const list = items;
     if (!key || !KEY_EXPR.test(key)) return undefined;
     const code = [
       '# One query for every key.',
@@ -491,19 +515,81 @@ function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rew
 /** A loop variable that is itself a key (`id`, `userId`, `order_id`). */
 const KEY_NAME = /^(id|pk|key|uid|\w+Id|\w+_id)$/;
 
+/**
+ * The fix for a per-item call: the batched code where it keeps the loop's meaning (batchedRewrite), else advice
+ * without code — the library's batched API (the sketches of rewriteRaw, their titles and help kept, their code
+ * dropped: it invented a client, a key or the collection and left the loop's body out), or, for a method of the
+ * app's own data layer, the batched method to add.
+ */
 export function rewriteFor(input: RewriteInput): Rewrite {
-  const r = rewriteRaw(input);
-  const items = ident(input.iterable, 'items');
+  if (input.call.appMethod) return appMethodAdvice(input);
+  return batchedRewrite(input) ?? { ...rewriteRaw(input), code: '' };
+}
+
+/**
+ * The rewrites that keep the loop's meaning: a driver's read (node-postgres and friends, psycopg, asyncpg, ruby-pg,
+ * database/sql, pgx, sqlx) or an ORM's look-up by key (Django's get, SQLAlchemy's session.get, ActiveRecord's
+ * find/find_by), with the collection, the loop variable, the client, the context and the key read from the code and
+ * the loop's body carried over. Undefined for anything else.
+ */
+function batchedRewrite(input: RewriteInput): Rewrite | undefined {
+  const { call } = input;
   const item = input.variable;
-  // The loop runs over the keys themselves (`for (const id of userIds)`): the key list is the list.
-  if (item && KEY_NAME.test(item)) {
-    const code = r.code
-      .split(`${items}.map((${item}) => ${item}.id)`).join(items)
-      .split(`[${item}.id for ${item} in ${items}]`).join(`list(${items})`)
-      .split(`${items}.map(&:id)`).join(items);
-    return { ...r, code };
+  const items = input.collection;
+  if (call.op === 'write' || input.relation || !item || !/^[A-Za-z_$][\w$]*$/.test(item)) return undefined;
+  switch (call.library) {
+    case 'node-postgres':
+    case 'postgres.js':
+    case 'pg-promise':
+    case 'mysql2':
+    case 'sql':
+      return items ? jsBatchedRead(input, items, item) : undefined;
+    case 'psycopg':
+    case 'asyncpg':
+      return items ? pythonBatchedRead(input, items, item) : undefined;
+    case 'ruby-pg':
+      return items ? rubyBatchedRead(input, items, item) : undefined;
+    case 'database/sql':
+    case 'pgx':
+    case 'sqlx':
+      // The loop's own header is reused: no collection to read again.
+      return goBatchedRead(input);
+    case 'django':
+    case 'sqlalchemy':
+    case 'activerecord':
+      return items ? ormLookupRewrite(input, items, item) : undefined;
   }
-  return r;
+  return undefined;
+}
+
+/** `GetAttachment` → `GetAttachments`, `find_by_id` → `find_by_ids`, `getCategory` → `getCategories`. */
+function pluralMethod(method: string): string {
+  if (/(ID|Id|_id)$/.test(method)) return `${method}s`;
+  if (/[^aeiou]y$/.test(method)) return `${method.slice(0, -1)}ies`;
+  if (/(s|x|ch|sh)$/.test(method)) return `${method}es`;
+  return `${method}s`;
+}
+
+/**
+ * A per-item call of the app's own data layer (`m.store.GetAttachment(id)`, sqlc's `q.GetUser(ctx, id)`, a
+ * repository's `findByOwner(owner)`): no batched form exists until the app adds one, so the advice names it — one
+ * method taking every key, one query (`= ANY($1)` / `IN`), called once before the loop — and no code is invented.
+ */
+function appMethodAdvice(input: RewriteInput): Rewrite {
+  const { call } = input;
+  const recv = clientOf(call) ?? '';
+  const batched = pluralMethod(call.method);
+  const on = recv ? ` to ${recv}` : '';
+  const keys = input.variable ? `every \`${input.variable}\`` : 'every key';
+  const write = call.op === 'write';
+  return {
+    title: `Batch ${call.method}: add ${batched}(…)${on}`,
+    language: 'plaintext',
+    code: '',
+    help: write
+      ? `\`${call.label}\` is the app's own method: add a batched ${batched}(…)${on} that writes every row in one statement (unnest of arrays, a multi-row VALUES, or the driver's batch), and call it once after the loop instead of once per item.`
+      : `\`${call.label}\` is the app's own method: add a batched ${batched}(…)${on} that reads every key in one query (= ANY($1) / IN), call it once before the loop with ${keys}, and look each item's result up by its key in the loop.`,
+  };
 }
 
 function rewriteRaw(input: RewriteInput): Rewrite {
@@ -534,8 +620,6 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     const w = writeRewrite(L, writeKindOf(call), model, items, item, call);
     if (w) return w;
   }
-  const lookup = write ? undefined : ormLookupRewrite(input, items, item);
-  if (lookup) return lookup;
   switch (L) {
     case 'prisma':
       return write
@@ -546,10 +630,10 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     case 'pg-promise':
     case 'mysql2':
     case 'sql':
-      if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', code: `await ${clientOf(call, 'pool')}.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);`, help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
-      if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', code: /=\s*now\(\)|=\s*true|=\s*false|=\s*'[^']*'|=\s*\d+\s*(,|where)/i.test(call.sql ?? '') && (call.sql?.match(/\$\d+/g) ?? []).length === 1 ? `await ${clientOf(call, 'pool')}.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);` : `await ${clientOf(call, 'pool')}.query(\n  \`UPDATE … AS t SET col = v.col\n   FROM unnest($1::bigint[], $2::text[]) AS v(id, col)\n   WHERE t.id = v.id\`,\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.col)],\n);`, help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
-      if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', code: `await ${clientOf(call, 'pool')}.query(\n  'INSERT INTO … (id, name) SELECT * FROM unnest($1::bigint[], $2::text[])',\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.name)],\n);`, help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${items} instead of one statement per ${item}.` };
-      return jsBatchedRead(input, items, item);
+      if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', code: `await ${(clientOf(call) ?? 'pool')}.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);`, help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
+      if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', code: /=\s*now\(\)|=\s*true|=\s*false|=\s*'[^']*'|=\s*\d+\s*(,|where)/i.test(call.sql ?? '') && (call.sql?.match(/\$\d+/g) ?? []).length === 1 ? `await ${(clientOf(call) ?? 'pool')}.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);` : `await ${(clientOf(call) ?? 'pool')}.query(\n  \`UPDATE … AS t SET col = v.col\n   FROM unnest($1::bigint[], $2::text[]) AS v(id, col)\n   WHERE t.id = v.id\`,\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.col)],\n);`, help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
+      if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', code: `await ${(clientOf(call) ?? 'pool')}.query(\n  'INSERT INTO … (id, name) SELECT * FROM unnest($1::bigint[], $2::text[])',\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.name)],\n);`, help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${items} instead of one statement per ${item}.` };
+      return { title: `Batch with WHERE … = ANY($1)`, language: 'typescript', code: '', help: `Query once for every ${item} (the key column = ANY($1) with an array of the keys, or the statement once per key in one query with unnest + LATERAL when it has a LIMIT or aggregates), group the rows by the key, and run the loop's code on each ${item}'s rows.` };
     case 'knex':
       return write
         ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', code: `await knex('${model}').insert(${items}.map((${item}) => ({ /* … */ })));\n// very large lists: await knex.batchInsert('${model}', rows, 1000);`, help: `Insert all ${items} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }
@@ -585,8 +669,6 @@ function rewriteRaw(input: RewriteInput): Rewrite {
         : { title: 'Batch with .in_(ids) / selectinload', language: 'python', code: `rows = session.scalars(select(${model}).where(${model}.id.in_([${item}.id for ${item} in ${items}]))).all()\nby_id = {r.id: r for r in rows}\n# or load the relation with the parent: .options(selectinload(Parent.${singular(model).toLowerCase()}s))`, help: `Query once with .where(Model.id.in_(ids)) (or selectinload/joinedload on the parent) and look rows up by id.` };
     case 'psycopg':
     case 'asyncpg': {
-      const batched = write ? undefined : pythonBatchedRead(input, items, item);
-      if (batched) return batched;
       if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', code: L === 'asyncpg' ? `await conn.executemany("INSERT INTO … VALUES ($1, $2)", [(${item}.a, ${item}.b) for ${item} in ${items}])\n# large lists: await conn.copy_records_to_table("…", records=rows)` : `cur.executemany("INSERT INTO … VALUES (%s, %s)", [(${item}.a, ${item}.b) for ${item} in ${items}])\n# large lists: with cur.copy("COPY … FROM STDIN") as copy: …`, help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };
       const sql = L === 'asyncpg' ? batchedSql(call.sql, 'dollar') : batchedSql(call.sql, 'percent');
       return { title: `Batch with = ANY(${L === 'asyncpg' ? '$1' : '%s'})`, language: 'python', code: `rows = ${L === 'asyncpg' ? 'await conn.fetch' : 'cur.execute'}("${sql}", ${L === 'asyncpg' ? '' : '('}[${item}.id for ${item} in ${items}]${L === 'asyncpg' ? '' : ',)'})${L === 'asyncpg' ? '' : '.fetchall()'}\nby_id = {r["id"]: r for r in rows}`, help: `Query once with = ANY(<list of ids>) and look rows up by id.` };
@@ -594,8 +676,6 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     case 'database/sql':
     case 'pgx':
     case 'sqlx': {
-      const batched = write ? undefined : goBatchedRead(input, items);
-      if (batched) return batched;
       if (write) return { title: L === 'pgx' ? 'Batch with pgx.Batch / CopyFrom' : 'Batch with one multi-row INSERT', language: 'go', code: L === 'pgx' ? `batch := &pgx.Batch{}\nfor _, ${item} := range ${items} {\n\tbatch.Queue("INSERT INTO … VALUES ($1, $2)", ${item}.A, ${item}.B)\n}\nif err := conn.SendBatch(ctx, batch).Close(); err != nil { … }\n// large lists: conn.CopyFrom(ctx, pgx.Identifier{"…"}, cols, pgx.CopyFromSlice(…))` : `// INSERT INTO … SELECT * FROM unnest($1::bigint[], $2::text[])\n_, err := db.ExecContext(ctx, q, pq.Array(ids), pq.Array(names))`, help: `Send the rows in one round trip (pgx.Batch, CopyFrom, or INSERT … SELECT FROM unnest of arrays).` };
       return { title: 'Batch with WHERE id = ANY($1)', language: 'go', code: `ids := make([]int64, 0, len(${items}))\nfor _, ${item} := range ${items} {\n\tids = append(ids, ${item}.ID)\n}\nrows, err := db.QueryContext(ctx, "${batchedSql(call.sql, 'dollar')}", ${L === 'pgx' ? 'ids' : 'pq.Array(ids)'})`, help: `Query once with = ANY($1) and the slice of ids, then match rows by id.` };
     }
@@ -622,8 +702,6 @@ function rewriteRaw(input: RewriteInput): Rewrite {
         : { title: 'Batch with findAllById / JOIN FETCH', language: 'java', code: `List<${model === 'record' ? 'Entity' : model}> rows = repository.findAllById(ids);\n// or fetch the association with the parent: @EntityGraph(attributePaths = "…") / JOIN FETCH`, help: `Load all rows with findAllById(ids) (or an @EntityGraph / JOIN FETCH on the parent query).` };
     case 'activerecord':
     case 'ruby-pg': {
-      const batched = L === 'ruby-pg' && !write ? rubyBatchedRead(input, items, item) : undefined;
-      if (batched) return batched;
       return write
         ? { title: `Batch with ${model}.insert_all / upsert_all`, language: 'ruby', code: `${model === 'record' ? 'Model' : model}.insert_all(${items}.map { |${item}| { … } })`, help: `Use insert_all/upsert_all (or update_all on a relation) instead of one statement per ${item}.` }
         : { title: 'Batch with where(id: ids) / includes', language: 'ruby', code: `by_id = ${model === 'record' ? 'Model' : model}.where(id: ${items}.map(&:id)).index_by(&:id)\n${items}.each do |${item}|\n  row = by_id[${item}.id]\nend\n# or preload the association on the parent query: .includes(:…)`, help: `Load all rows with one where(id: ids) (or includes on the parent query) and look them up by id.` };
@@ -709,8 +787,20 @@ function writeRewrite(L: Library, kind: WriteKind, model: string, items: string,
   return undefined;
 }
 
-/** The batched form of a per-parent GraphQL field resolver, for its language's GraphQL stack. */
+/** The "Show the batched rewrite" action of a finding: only when there is code that keeps the loop's meaning. */
+export function rewriteFixes(rewrite: Rewrite): Fix[] {
+  return rewrite.code ? [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }] : [];
+}
+
+/**
+ * A per-parent GraphQL field resolver: the batching its language's GraphQL stack offers (a DataLoader, @BatchMapping,
+ * graphql-ruby's dataloader), as advice without code — the loader's keys, model and context are the app's to name.
+ */
 export function resolverRewrite(lang: string, call: DbCall, parent = 'parent'): Rewrite {
+  return { ...resolverSketch(lang, call, parent), code: '' };
+}
+
+function resolverSketch(lang: string, call: DbCall, parent: string): Rewrite {
   const model = call.model ?? 'record';
   switch (lang) {
     case 'python':
@@ -727,12 +817,12 @@ export function resolverRewrite(lang: string, call: DbCall, parent = 'parent'): 
 }
 
 /** A DataLoader: batches the per-item loads of one tick into one query (GraphQL resolvers, services). */
-export function dataLoaderRewrite(call: DbCall): Rewrite {
+function dataLoaderRewrite(call: DbCall): Rewrite {
   const model = call.model ?? 'record';
   return {
     title: 'Batch per-item loads with a DataLoader',
     language: 'typescript',
-    code: `import DataLoader from 'dataloader';\n\n// One loader per request: all load(id) calls of a tick become one query.\nconst ${model}Loader = new DataLoader(async (ids: readonly number[]) => {\n  const { rows } = await ${clientOf(call, 'pool')}.query('SELECT * FROM … WHERE id = ANY($1)', [ids]);\n  const byId = new Map(rows.map((r) => [r.id, r]));\n  return ids.map((id) => byId.get(id) ?? null);\n});\n\nconst row = await ${model}Loader.load(id);`,
+    code: `import DataLoader from 'dataloader';\n\n// One loader per request: all load(id) calls of a tick become one query.\nconst ${model}Loader = new DataLoader(async (ids: readonly number[]) => {\n  const { rows } = await ${(clientOf(call) ?? 'pool')}.query('SELECT * FROM … WHERE id = ANY($1)', [ids]);\n  const byId = new Map(rows.map((r) => [r.id, r]));\n  return ids.map((id) => byId.get(id) ?? null);\n});\n\nconst row = await ${model}Loader.load(id);`,
     help: 'Wrap the per-item load in a DataLoader so the loads of one tick become one query.',
   };
 }
