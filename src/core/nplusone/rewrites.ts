@@ -576,19 +576,29 @@ function pluralMethod(method: string): string {
  * method taking every key, one query (`= ANY($1)` / `IN`), called once before the loop — and no code is invented.
  */
 function appMethodAdvice(input: RewriteInput): Rewrite {
-  const { call } = input;
-  const recv = clientOf(call) ?? '';
-  const batched = pluralMethod(call.method);
-  const on = recv ? ` to ${recv}` : '';
-  const keys = input.variable ? `every \`${input.variable}\`` : 'every key';
-  const write = call.op === 'write';
+  return batchMethodAdvice(input.call.label, input.call.method, input.call.op, input.variable);
+}
+
+/**
+ * The advice for a per-item call of the app's own method (`label` as the code writes it, `m.store.GetAttachment`):
+ * the batched method to add beside it and call once. `op` unknown (a function of another file): either way.
+ */
+export function batchMethodAdvice(label: string, method: string, op: 'read' | 'write' | undefined, variable?: string): Rewrite {
+  const suffix = `.${method}`;
+  const recv = label.endsWith(suffix) ? label.slice(0, -suffix.length) : '';
+  const batched = pluralMethod(method);
+  const on = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? ` to ${recv}` : '';
+  const keys = variable ? `every \`${variable}\`` : 'every item';
+  const does = op === 'write'
+    ? `that writes every row in one statement (unnest of arrays, a multi-row VALUES, or the driver's batch), and call it once after the loop`
+    : op === 'read'
+      ? `that reads every key in one query (= ANY($1) / IN), call it once before the loop with ${keys}, and look each item's result up by its key in the loop`
+      : `that does its work for ${keys} at once (one query with = ANY($1) / IN, or one batched write), and call it once instead of once per item`;
   return {
-    title: `Batch ${call.method}: add ${batched}(…)${on}`,
+    title: `Batch ${method}: add ${batched}(…)${on}`,
     language: 'plaintext',
     code: '',
-    help: write
-      ? `\`${call.label}\` is the app's own method: add a batched ${batched}(…)${on} that writes every row in one statement (unnest of arrays, a multi-row VALUES, or the driver's batch), and call it once after the loop instead of once per item.`
-      : `\`${call.label}\` is the app's own method: add a batched ${batched}(…)${on} that reads every key in one query (= ANY($1) / IN), call it once before the loop with ${keys}, and look each item's result up by its key in the loop.`,
+    help: `\`${label}\` is the app's own ${op ? 'method' : 'function'}: add a batched ${batched}(…)${on} ${does}.`,
   };
 }
 
