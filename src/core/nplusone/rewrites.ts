@@ -565,8 +565,12 @@ function batchedRewrite(input: RewriteInput): Rewrite | undefined {
   return undefined;
 }
 
-/** `GetAttachment` → `GetAttachments`, `find_by_id` → `find_by_ids`, `getCategory` → `getCategories`. */
+/**
+ * The batched method's name: `GetAttachment` → `GetAttachments`, `find_by_id` → `find_by_ids`, `getCategory` →
+ * `getCategories`; a name ending in its verb (`commenterNew`, `domainDelete`, `emailGet`) → `commenterNewBatch`.
+ */
 function pluralMethod(method: string): string {
+  if (/(New|Create|Delete|Update|Insert|Upsert|Get|Save|Set|Add|Remove|Put|Fetch|Load|Find|_new|_create|_delete|_update|_insert|_get|_save|_set|_add|_remove)$/.test(method)) return `${method}${method.includes('_') ? '_batch' : 'Batch'}`;
   if (/(ID|Id|_id)$/.test(method)) return `${method}s`;
   if (/[^aeiou]y$/.test(method)) return `${method.slice(0, -1)}ies`;
   if (/(s|x|ch|sh)$/.test(method)) return `${method}es`;

@@ -56,6 +56,9 @@ describe('core/nplusone rewrites', () => {
     assert.match(repo.title, /add findByCustomers\(…\) to orderRepository/);
     const write = rewriteFor({ call: call('database/sql', 'write', { label: 'store.StepUpdate', method: 'StepUpdate', appMethod: true }), variable: 'step' });
     assert.match(write.help, /writes every row in one statement[^.]*call it once after the loop/);
+    // A name ending in its verb (commento's `commenterNew`, `domainDelete`): not a plural of the verb.
+    assert.match(write.title, /add StepUpdateBatch\(…\) to store$/);
+    assert.match(rewriteFor({ call: call('database/sql', 'read', { label: 'commenterGetByHex', method: 'commenterGetByHex', appMethod: true }) }).title, /add commenterGetByHexes\(…\)$/);
   });
 
   it('a loop over the keys themselves uses the list as is', () => {
