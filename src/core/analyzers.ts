@@ -6,11 +6,11 @@
  */
 import type { Analyzer, EvidenceSource } from './scan';
 import { rulesAnalyzer } from './scan';
-import { nPlusOneAnalyzer } from './nplusone/analyzer';
+import { nPlusOneAnalyzer, type NPlusOneOptions } from './nplusone/analyzer';
 import { ormOffsetAnalyzer } from './rules/ormOffset';
 import type { DialectVerdict } from './dialect';
 import type { DeclaredIndexes } from './sql/declaredIndexes';
 
-export function codeAnalyzers(opts: { project?: DialectVerdict; declared?: DeclaredIndexes; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void }): Analyzer[] {
-  return [rulesAnalyzer(opts), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project: opts.project })];
+export function codeAnalyzers(opts: { project?: DialectVerdict; declared?: DeclaredIndexes; evidence?: EvidenceSource; onRuleError?: (ruleId: string, e: unknown) => void; workspace?: NPlusOneOptions['workspace'] }): Analyzer[] {
+  return [rulesAnalyzer(opts), nPlusOneAnalyzer({ workspace: opts.workspace }), ormOffsetAnalyzer({ project: opts.project })];
 }

@@ -6,7 +6,9 @@
  * (findingActions.ts), with ONE code-action provider.
  *
  * The workspace scan publishes its findings here too (publishScan): an open document's live
- * results replace its scan results, so each finding shows once and follows edits. Settings and
+ * results replace its scan results, so each finding shows once and follows edits. The scan's cross-file index
+ * (scanFinished) is what an open file's live run is judged against too, so the scan's cross-file N+1 findings in it
+ * stay when it opens (they went: person9 P23). Settings and
  * connection changes re-run every open document through the same path.
  *
  * Runs while the user types are `editing` runs (AnalyzerInput.editing): analyzers that cost
@@ -19,6 +21,7 @@ import type { Analyzer, EvidenceSource } from '../core/scan';
 import type { DialectVerdict } from '../core/dialect';
 import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
+import type { CrossFileCalls } from '../core/nplusone/crossFile';
 import { EDITOR_LANGUAGE_IDS, isMapperDocument } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
@@ -48,8 +51,17 @@ export interface DocumentAnalysisApi {
    * else the ones whose findings outlive the document) and shown as a scan result. Open files are left to their live run.
    */
   refreshClosed(uri: vscode.Uri): void;
-  /** The analyzers, in order (open documents and Scan Workspace run the same list). */
-  analyzers(): Promise<Analyzer[]>;
+  /**
+   * The analyzers, in order (open documents and Scan Workspace run the same list). `scanIndex`: a workspace scan's,
+   * filling that cross-file index; else, once a scan finished, open and closed files are judged against its index.
+   */
+  analyzers(opts?: { scanIndex?: CrossFileCalls }): Promise<Analyzer[]>;
+  /**
+   * A workspace scan read every file into `index` (what each defines and calls in loops): from now on an open file's
+   * analysis replaces its own facts there and keeps the cross-file N+1 findings the scan found in it (each finding once,
+   * the same count in the Problems panel), and finds them again after an edit. The open documents are analysed again.
+   */
+  scanFinished(index: CrossFileCalls): Promise<void>;
   /** Findings of a file that is not open, from the workspace scan (ignored when the file is open). */
   publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position): void;
   /** Forget every scan result (a new scan starts). */
@@ -182,7 +194,15 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private project: Promise<DialectVerdict | undefined> | undefined;
   private declared: Promise<DeclaredIndexes | undefined> | undefined;
 
-  async analyzers(): Promise<Analyzer[]> {
+  /** The last finished workspace scan's cross-file index (scanFinished). */
+  private workspaceIndex: CrossFileCalls | undefined;
+
+  async scanFinished(index: CrossFileCalls): Promise<void> {
+    this.workspaceIndex = index;
+    await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
+  }
+
+  async analyzers(opts: { scanIndex?: CrossFileCalls } = {}): Promise<Analyzer[]> {
     const { codeAnalyzers } = await import('../core/analyzers');
     let evidence: EvidenceSource | undefined;
     try {
@@ -196,7 +216,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     // Without a database: the expression indexes the workspace's own .sql files create (read once).
     this.declared ??= evidence ? undefined : import('../node/projectConfig').then((m) => m.readDeclaredIndexes((vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath))).catch(() => undefined);
     const declared = evidence ? undefined : await this.declared;
-    return [...codeAnalyzers({ project, declared, evidence, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), ...this.plugged];
+    const workspace = opts.scanIndex ? { index: opts.scanIndex, live: false } : this.workspaceIndex ? { index: this.workspaceIndex, live: true } : undefined;
+    return [...codeAnalyzers({ project, declared, evidence, workspace, onRuleError: (id, e) => this.ctx.log.warn(`rule ${id}: ${errorMessage(e)}`) }), ...this.plugged];
   }
 
   refreshAll(): void {

@@ -59,10 +59,12 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
           for (const folder of folders) {
             for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: ctx.config.exclude, maxFileSizeBytes: ctx.config.maxFileSizeKb * 1024, log: (m) => ctx.log.info(`scan: ${m}`) })) {
               const doc = open.get(f.path);
-              if (doc) {
-                // Open documents: the live pipeline analyses the current text (their findings show once).
-                await ctx.analysis.refresh(doc);
+              if (doc && !doc.isClosed) {
+                // Open documents: read with their current text, so the cross-file index holds what they define and call;
+                // their findings are the live pipeline's (publishScan leaves open files alone), analysed again against
+                // the finished index below — one finding each, the cross-file ones included.
                 openFiles++;
+                yield { path: f.path, text: doc.getText() };
                 continue;
               }
               const text = await readSourceText(f.path);
@@ -74,8 +76,10 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
         }
         ctx.analysis.clearScan();
         const revised: { file: string; findings: Finding[] }[] = [];
+        const { CrossFileCalls } = await import('../core/nplusone/crossFile');
+        const index = new CrossFileCalls();
         const result = await scanFiles(files(), {
-          analyzers: await ctx.analysis.analyzers(),
+          analyzers: await ctx.analysis.analyzers({ scanIndex: index }),
           severity: ctx.config.rulesSeverity,
           isCancelled: () => token.isCancellationRequested,
           keepText: false,
@@ -94,12 +98,15 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
         const text = await readSourceText(r.file);
         if (text !== undefined) ctx.analysis.publishScan(vscode.Uri.file(r.file), r.findings, positionsOf(text));
       }
+      // Open files (and files closed later) are judged against what this scan read; a cancelled scan read only some.
+      if (!result.cancelled) await ctx.analysis.scanFinished(index);
+      else for (const doc of open.values()) if (!doc.isClosed) await ctx.analysis.refresh(doc);
       // The counts a person compares with the Problems panel: every PG Lens problem there now, open
       // files (analysed live) included, not only the files read from disk.
       const c = problemCounts();
       const closed = countBySeverity(result.findings);
-      ctx.log.info(`scan: ${result.files} files read from disk (${result.sites} SQL statements; ${closed.error} errors, ${closed.warning} warnings, ${closed.info + closed.hint} infos), ${openFiles} open files analysed live`);
-      return scanSummaryLine({ cancelled: result.cancelled, files: result.files + openFiles, seconds: (Date.now() - started) / 1000, counts: c, withDb });
+      ctx.log.info(`scan: ${result.files} files read (${openFiles} of them open, shown from their live analysis; ${result.sites} SQL statements; ${closed.error} errors, ${closed.warning} warnings, ${closed.info + closed.hint} infos)`);
+      return scanSummaryLine({ cancelled: result.cancelled, files: result.files, seconds: (Date.now() - started) / 1000, counts: c, withDb });
       });
     } catch (e) {
       void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${errorMessage(e)}`);

@@ -13,6 +13,7 @@ import type { Finding } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
 import { escapeRe, RULE_ID } from './detect';
+import { batchMethodAdvice } from './rewrites';
 import { codeContextOf } from '../codeContext';
 import { languageFolderOf } from '../languages/registry';
 
@@ -82,8 +83,11 @@ export class CrossFileCalls {
   /** Java: per file, the class it extends and the types it declares (inherited fields). */
   private readonly javaClasses = new Map<string, { extends?: string; types: Record<string, string> }>();
   private root: string | undefined;
+  /** Files in the order they were first added: a file read again keeps its place among the definitions of a name. */
+  private readonly order = new Map<string, number>();
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
+    if (!this.order.has(file)) this.order.set(file, this.order.size);
     const family = languageFolderOf(language);
     if (facts.modules?.length) this.modules.set(file, facts.modules);
     if (facts.importedFrom) this.importedFrom.set(file, facts.importedFrom);
@@ -97,6 +101,27 @@ export class CrossFileCalls {
       this.defs.set(key, list);
     }
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
+  }
+
+  /**
+   * A file read again (an open document's current text, after Scan Workspace read every file): its facts replace
+   * the ones read before, in the same place, so its cross-file findings are judged against every other file as the
+   * scan read them — the same findings while its text is unchanged, and found again after an edit.
+   */
+  replace(file: string, language: SourceLanguage, facts: FileCallFacts): void {
+    for (const [key, list] of this.defs) {
+      const kept = list.filter((d) => d.file !== file);
+      if (kept.length === list.length) continue;
+      if (kept.length) this.defs.set(key, kept);
+      else this.defs.delete(key);
+    }
+    for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i].file === file) this.pending.splice(i, 1);
+    this.modules.delete(file);
+    this.importedFrom.delete(file);
+    this.javaClasses.delete(file);
+    this.add(file, language, facts);
+    const at = (f: string) => this.order.get(f) ?? 0;
+    for (const list of this.defs.values()) if (list.some((d) => d.file === file)) list.sort((a, b) => at(a.file) - at(b.file));
   }
 
   /**
@@ -258,11 +283,14 @@ export class CrossFileCalls {
     return !!call.receiverObject && !all.some((d) => d.method);
   }
 
-  findings(): Finding[] {
+  /** The findings of calls in loops to functions of other files that query; of the files in `only` when given. */
+  findings(only?: ReadonlySet<string>): Finding[] {
     this.root = undefined;
+    const pending = only ? this.pending.filter((p) => only.has(p.file)) : this.pending;
+    if (!pending.length) return [];
     const { q, reaches } = this.querying();
     const out: Finding[] = [];
-    for (const { file, family, call } of this.pending) {
+    for (const { file, family, call } of pending) {
       // On a repository: the repository files' own definition of the name (others define get/create too).
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
       const all = this.defs.get(`${family}:${call.callee}`) ?? [];
@@ -300,12 +328,8 @@ export class CrossFileCalls {
       if (def.memo && call.argsVary?.every((v) => !v)) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
-      const rewrite = {
-        title: `Load what ${call.callee} needs for all items at once`,
-        language: call.language === 'tsx' ? 'typescript' : call.language,
-        code: '',
-        help: `Give ${call.callee} the whole list (one query with IN / ANY, or a preload) and look the results up per item, instead of one call per item.`,
-      };
+      // The app's own function: the batched one to add, no code (rewrites.ts).
+      const rewrite = batchMethodAdvice(call.text, call.callee, undefined, call.variable);
       const evidence: NPlusOneEvidence = {
         kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
         callee: { name: call.callee, line: def.line, call: def.file }, rewrite,

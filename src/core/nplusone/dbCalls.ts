@@ -34,6 +34,12 @@ export interface DbCall {
   instanceOf?: string;
   /** A lazy association accessor (`user.getPosts()`). */
   lazy?: boolean;
+  /**
+   * A method of the app's own data layer (a store interface, sqlc's generated queries, a repository's declared query
+   * method): no batched form of it exists until the app adds one, so the finding names the method to batch and offers
+   * no code.
+   */
+  appMethod?: boolean;
 }
 
 const CLIENTISH = /^(db|pool|client|conn|connection|con|pg|pgPool|pgClient|database|tx|trx|transaction|knex|sql|prisma|em|manager|entityManager|dataSource|AppDataSource|sequelize|kysely|orm|dbClient|dbPool|writer|reader|primary|replica)$/;

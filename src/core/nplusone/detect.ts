@@ -19,7 +19,7 @@ import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { dataLoaderRewrite, resolverRewrite, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
+import { resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
 import { cacheLoaderCall, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
@@ -1838,7 +1838,7 @@ class Detector {
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), iterableAsWritten: /^@{0,2}[A-Za-z_]\w*$/.exec(li.iterable?.text.trim() ?? '')?.[0], after: this.loopAfter(node, li) });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), collection: collectionOf(li), argsBefore: argsBefore(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     const declared = boundedByCode(est);
@@ -1856,12 +1856,8 @@ class Detector {
       default:
         message = `N+1 query: \`${callText}\` runs ${per}${iters}: one round trip per item.`;
     }
-    const fixes: Fix[] = [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }];
-    if ((this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') && call.op === 'read' && kind !== 'lazy-relation') {
-      const dl = dataLoaderRewrite(call);
-      fixes.push({ title: `Show the batched rewrite: ${dl.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [dl] } });
-    }
-    fixes.push(this.ignoreFix(node.startIndex));
+    // Code only where the rewrite keeps the loop's meaning (rewrites.ts); else the help says what to batch.
+    const fixes: Fix[] = [...rewriteFixes(rewrite), this.ignoreFix(node.startIndex)];
     const evidence: NPlusOneEvidence = {
       kind, library: call.library, call: callText, loop: li.label, variable: li.variable, iterable,
       iterations: est.iterations, iterationsFrom: est.from, callee, rewrite,
@@ -2101,6 +2097,22 @@ const RUBY_NOT_RELATION_ATTR = /^(to_s|to_i|to_f|to_sym|to_date|to_time|to_json|
 function callArgsOf(node: Node): string[] | undefined {
   const list = field(node, 'arguments');
   return list ? named(list).filter((n) => n.type !== 'comment').map((n) => n.text) : undefined;
+}
+
+/** The texts of a call's arguments before the SQL argument (Go's `ctx`), skipping comments. */
+function argsBefore(sqlArg: Node | null | undefined): string[] {
+  const out: string[] = [];
+  for (let n = sqlArg?.previousNamedSibling; n; n = n.previousNamedSibling) if (n.type !== 'comment') out.unshift(n.text);
+  return out;
+}
+
+/**
+ * The loop's collection as written, when a rewrite can read it again as it is: a name or a path of names (`products`,
+ * `this.orders`, `self.items`, `@posts`); not a call, a conversion or a literal (`[]int64(c.MediaIDs)`, `qs.all()`).
+ */
+function collectionOf(li: LoopInfo): string | undefined {
+  const t = li.iterable?.text.trim();
+  return t && /^(@{1,2}|\$)?[A-Za-z_][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(t) ? t : undefined;
 }
 
 /** The texts of a call's arguments after the SQL argument (skipping comments). */

@@ -18,7 +18,7 @@
 import type { Finding } from '../findings';
 import { lineStarts, positionAt } from '../findings';
 import { RULE_ID, type NPlusOneEvidence } from './detect';
-import { rewriteFor } from './rewrites';
+import { rewriteFixes, rewriteFor } from './rewrites';
 
 const ASSOCIATION = /^\s*(?:belongs_to|has_many|has_one|has_and_belongs_to_many)\s+:(\w+)/gm;
 const OBJECT_TYPE = /^\s*class\s+(\w+Type)\s*<\s*(?:Types::)?(?:Base\w*Object|BaseObject|GraphQL::Schema::Object)\b/m;
@@ -102,7 +102,7 @@ function finding(file: string, span: { start: number; end: number }, line: numbe
     span,
     file,
     help: rewrite.help,
-    fixes: [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }],
+    fixes: rewriteFixes(rewrite),
     related: [{ file, span, message: `\`${parent}.${name}\` resolved by graphql-ruby's default resolver, line ${line}` }],
     evidence: evidence as unknown as Record<string, unknown>,
   };

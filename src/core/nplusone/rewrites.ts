@@ -1,9 +1,18 @@
 /**
  * The batched form of a per-item call, for the library in use: one query for all items, then a
  * lookup by key in memory. Shown to the developer to review (a preview document), never applied
- * blindly: the shape of their data decides the exact code.
+ * blindly.
+ *
+ * Code is offered only where it keeps the loop's meaning: a driver or ORM call whose batched form is known, with
+ * every name the code needs (the collection, the loop variable, the client, the context, the key, and what the
+ * loop's body does with the result) read from the code itself; the loop's body is carried into the rewrite. Any
+ * other per-item call gets advice without code (Rewrite.code empty): the batched API to use (`findMany` with
+ * `in`, `bulk_create`, …), or, for a method of the app's own data layer (`m.store.GetAttachment(id)`), the batched
+ * method to add to it. Person9 (P22) was offered Go code that ranged over the loop variable, read `.ID` of an
+ * int64, used a `db` and `ctx` the function did not have and dropped the loop's body.
  */
 import type { DbCall, Library } from './dbCalls';
+import type { Fix } from '../findings';
 import { batchStatement, type BatchedStatement, type ParamStyle } from './batchSql';
 
 export interface Rewrite {
@@ -11,17 +20,31 @@ export interface Rewrite {
   title: string;
   /** Language id of the snippet (for the preview document). */
   language: string;
-  /** The suggested code, with the names of this loop filled in. */
+  /**
+   * The suggested code, every name read from this loop and the loop's body carried over; empty when no such code
+   * exists (the title and help say what to batch, and no "Show the batched rewrite" action is offered).
+   */
   code: string;
   /** One sentence for Finding.help. */
   help: string;
 }
+
+/** What to batch, without code: the title and help of a finding whose loop no rewrite is proved to keep. */
+type Advice = Omit<Rewrite, 'code'>;
 
 export interface RewriteInput {
   call: DbCall;
   /** Loop variable (`user`), iterable text (`users`) when known. */
   variable?: string;
   iterable?: string;
+  /**
+   * The collection exactly as the loop writes it, when it is a name or a path of names (`products`, `this.orders`,
+   * `@posts`) the rewrite can read again; undefined for an expression (a call, a conversion), where a rewrite would
+   * have to invent one.
+   */
+  collection?: string;
+  /** The source texts of the call's arguments before the SQL (Go's `ctx`). */
+  argsBefore?: string[];
   /** The call reads a relation lazily (Django/ActiveRecord). */
   relation?: string;
   /** The source text of the call's parameter list (`[order.id]`), to take the key expression from. */
@@ -48,8 +71,6 @@ export interface RewriteInput {
   args?: string[];
   /** The source texts of the call's own arguments (`id=book.author_id`, `post.user_id`): an ORM lookup's key. */
   callArgs?: string[];
-  /** The iterable as the code writes it when it is one name (Ruby's `@posts`, which `iterable` gives as `posts`). */
-  iterableAsWritten?: string;
 }
 
 function singular(s: string): string {
@@ -70,11 +91,12 @@ export function batchedSql(sql: string | undefined, style: ParamStyle = 'dollar'
   return batchStatement(sql, style)?.sql ?? sql.trim();
 }
 
-/** The client the code calls (`db` in `db.query`, `this.db` in `this.db.query`), else the fallback. */
-function clientOf(call: DbCall, fallback: string): string {
+/** The client the code calls (`db` in `db.query`, `this.db` in `this.db.query`); undefined when the code does not say. */
+function clientOf(call: DbCall): string | undefined {
   const suffix = `.${call.method}`;
-  const recv = call.label.endsWith(suffix) ? call.label.slice(0, -suffix.length) : '';
-  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? recv : fallback;
+  const label = call.label.replace(/\(…\)$/, '');
+  const recv = label.endsWith(suffix) ? label.slice(0, -suffix.length) : '';
+  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? recv : undefined;
 }
 
 /** The parts of a list at depth 0 (`a, f(b, c)` → `a`, `f(b, c)`), empty ones left out (`(c.id,)`). */
@@ -120,13 +142,11 @@ function paramValues(call: DbCall, args: readonly string[] | undefined): string[
 const JS_IDENT = /^(?!(?:default|class|function|new|delete|in|of|for|if|case|do|else|var|let|const|return|this|typeof|void|with|yield)$)[A-Za-z_$][\w$]*$/;
 
 /** node-postgres and friends: one query for every key, rows grouped by the key the way the loop reads them. */
-function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrite {
+function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrite | undefined {
   const { call } = input;
-  const client = clientOf(call, 'pool');
+  const client = clientOf(call);
   const b = call.sql ? batchStatement(call.sql, 'dollar') : undefined;
-  if (!b) {
-    return { title: 'Batch with WHERE id = ANY($1)', language: 'typescript', code: `const { rows } = await ${client}.query(\n  '${batchedSql(call.sql).replace(/'/g, "\\'")}',\n  [${items}.map((${item}) => ${item}.id)],\n);\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Query once with WHERE id = ANY($1) and an array of the ids, then look rows up by id.` };
-  }
+  if (!b || !client) return undefined;
   const keyExpr = keyExprOf(input.params, b.keyParam, `${item}.id`);
   // The loop runs over the keys themselves (`for (const id of ids)`): the list is the keys.
   const overKeys = KEY_NAME.test(item) && (keyExpr === item || keyExpr === `${item}.id`);
@@ -134,7 +154,8 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
   const keysExpr = overKeys ? items : `${items}.map((${item}) => ${keyOf})`;
   // Each key once: the LATERAL form would return a repeated key's rows once per repetition.
   const args = Array.from({ length: Math.max(b.keyParam, 1) }, (_, i) => (i + 1 === b.keyParam ? `[...new Set(${keysExpr})]` : `/* $${i + 1}, the same for every ${item} */`));
-  const plural = `${item}Rows`;
+  const body = loopTail(input.after, `rowsByKey.get(String(${keyOf})) ?? []`, item);
+  if (!body) return undefined;
   const how = b.form === 'lateral'
     ? `// The statement runs once per key inside one query (LATERAL), so its LIMIT / aggregates keep their per-${item} meaning.`
     : `// One query for all keys; rows grouped by ${b.keyColumn}.`;
@@ -156,7 +177,7 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
     `  rowsByKey.set(key, [...(rowsByKey.get(key) ?? []), row]);`,
     `}`,
     `for (const ${item} of ${items}) {`,
-    ...loopTail(input.after, `rowsByKey.get(String(${keyOf})) ?? []`, plural, item),
+    ...body,
     `}`,
   ].join('\n');
   return {
@@ -174,9 +195,9 @@ function jsBatchedRead(input: RewriteInput, items: string, item: string): Rewrit
  * statements after the call (re-indented). `const { rows } = …` → `const rows = <rows>;`, `const { rows: reviews }`
  * → `const reviews = <rows>;`, `const result = …` → `const result = { rows: <rows> };` (the code reads result.rows).
  */
-function loopTail(after: RewriteInput['after'], rowsExpr: string, plural: string, item: string): string[] {
-  const fallback = [`  const ${plural} = ${rowsExpr}; // what the query in the loop returned for this ${item}`];
-  if (!after) return fallback;
+function loopTail(after: RewriteInput['after'], rowsExpr: string, item: string): string[] | undefined {
+  // No body read: a rewrite would drop what the loop did with the rows.
+  if (!after) return undefined;
   const pattern = after.binding.replace(/\s+/g, ' ').trim();
   const destructured = /^\{ ?rows(?: ?: ?([A-Za-z_$][\w$]*))? ?\}$/.exec(pattern);
   const decl = destructured
@@ -184,7 +205,7 @@ function loopTail(after: RewriteInput['after'], rowsExpr: string, plural: string
     : /^[A-Za-z_$][\w$]*$/.test(pattern) && JS_IDENT.test(pattern)
       ? `  const ${pattern} = { rows: ${rowsExpr} }; // what the query in the loop returned for this ${item}`
       : undefined;
-  if (!decl) return fallback;
+  if (!decl) return undefined;
   const lines = after.rest.split('\n');
   while (lines.length && !lines[0].trim()) lines.shift();
   while (lines.length && !lines[lines.length - 1].trim()) lines.pop();
@@ -241,7 +262,8 @@ function pythonBatchedRead(input: RewriteInput, items: string, item: string): Re
   const r = rawBatch(input, L === 'asyncpg' ? 'dollar' : 'percent', item);
   if (!r) return undefined;
   const { b, values, key, overKeys } = r;
-  const client = clientOf(input.call, L === 'asyncpg' ? 'conn' : 'cur');
+  const client = clientOf(input.call);
+  if (!client || !input.after) return undefined;
   const keys = overKeys ? `list(dict.fromkeys(${items}))` : `list(dict.fromkeys(${key} for ${item} in ${items}))`;
   // %s counts by position: the lateral form takes the array first; $n keep their numbers.
   const args = b.form === 'lateral' && L === 'psycopg' ? [keys, ...values.filter((_, i) => i !== b.keyParam - 1)] : values.map((v, i) => (i === b.keyParam - 1 ? keys : v));
@@ -262,14 +284,13 @@ function pythonBatchedRead(input: RewriteInput, items: string, item: string): Re
   const value = L === 'asyncpg'
     ? tail ? undefined : method === 'fetchrow' ? one : method === 'fetchval' ? `(next(iter(${own}[0].values())) if ${own} else None)` : own
     : tail === '.fetchone()' ? one : tail === '.fetchall()' ? own : tail ? undefined : a?.binding ? undefined : own;
-  if (!a || value === undefined) {
-    code.push(`    ...  # ${own}: what the query in the loop returned for this ${item}`);
-  } else {
-    if (a.binding && a.binding !== own) code.push(`    ${a.binding} = ${value}`);
-    const rest = a.rest.split(`${client}.fetchone()`).join(one).split(`${client}.fetchall()`).join(own);
-    const lines = bodyLines(rest, '    ');
-    code.push(...(lines.length ? lines : [`    ...  # ${own}: what the query in the loop returned for this ${item}`]));
-  }
+  // What the statement bound is not read (`x = cur.execute(…).fetchone()[0]`): a rewrite would change what the body sees.
+  if (!a || value === undefined) return undefined;
+  if (a.binding && a.binding !== own) code.push(`    ${a.binding} = ${value}`);
+  const rest = a.rest.split(`${client}.fetchone()`).join(one).split(`${client}.fetchall()`).join(own);
+  const lines = bodyLines(rest, '    ');
+  // A loop whose only statement was the query keeps it for nothing: what it read is in rows_by_key.
+  code.push(...(lines.length ? lines : [`    pass  # ${own}: what the query in the loop returned for this ${item}`]));
   return {
     title: rawTitle(b, L === 'asyncpg' ? `$${b.keyParam}` : '%s', item, input.call.sql!),
     language: 'python',
@@ -283,8 +304,9 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
   const r = rawBatch(input, 'dollar', item);
   if (!r) return undefined;
   const { b, values, key, overKeys } = r;
-  const client = clientOf(input.call, 'conn');
-  const list = input.iterableAsWritten ?? items;
+  const client = clientOf(input.call);
+  const list = items;
+  if (!client || !input.after) return undefined;
   const args = values.map((v, i) => (i === b.keyParam - 1 ? 'PG::TextEncoder::Array.new.encode(keys)' : v));
   const own = `${item}_rows`;
   const a = input.after;
@@ -300,7 +322,7 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
     'all.values.each { |key, *values| rows_by_key[key] << fields.zip(values).to_h }',
     `${list}.each do |${item}|`,
     `  ${a?.binding || own} = rows_by_key.fetch(${key}.to_s, []) # an Array of row hashes, as PG::Result#to_a gives them`,
-    ...(a ? bodyLines(a.rest, '  ') : []),
+    ...bodyLines(a!.rest, '  '),
     'end',
   ];
   return {
@@ -316,9 +338,9 @@ function rubyBatchedRead(input: RewriteInput, items: string, item: string): Rewr
  * key column first), its rows scanned into a map by key, and the loop again with the loop's own statements: each
  * item's first row fills the same variables, and a key without rows takes the loop's own `err != nil` branch with
  * the driver's no-rows error, as QueryRow's Scan did. Other shapes (rows.Next loops, fields as Scan targets, types not
- * declared in the code) keep the generic sketch.
+ * declared in the code) get advice without code.
  */
-function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined {
+function goBatchedRead(input: RewriteInput): Rewrite | undefined {
   const a = input.after;
   const L = input.call.library;
   if (!a?.statement || !a.call || a.header === undefined || a.before === undefined || !/^QueryRow(Context)?$|^Get(Context)?$/.test(input.call.method) || L === 'sqlx' && /^Get/.test(input.call.method)) return undefined;
@@ -350,13 +372,17 @@ function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined 
   if (!ifErr && !(/^(_\s*=\s*)?$/.test(before.trim()) && after.trim() === '')) return undefined;
   const errName = ifErr ? ifErr[1] : 'err';
   // The batched query's own errors: returned where the function returns an error and the loop checked Scan's; ignored
-  // where the loop ignored Scan's (`_ = …`); any other signature keeps the generic sketch (no error path to guess).
+  // where the loop ignored Scan's (`_ = …`); any other signature gets advice without code (no error path to guess).
   const sig = [...(a.scope ?? '').matchAll(/\bfunc\b[^{]*\)\s*([^{)]*)\{/g)].pop();
   const returnsError = sig?.[1].trim() === 'error';
   if (ifErr && !returnsError) return undefined;
   const keyType = b.arrayType === 'bigint[]' ? 'int64' : 'string';
-  const client = clientOf(input.call, 'db');
-  const ctxArg = /Context$/.test(input.call.method) || L === 'pgx' ? 'ctx, ' : '';
+  const client = clientOf(input.call);
+  // The context the call passes, as the code names it (`ctx`, `r.Context()`), when the call takes one.
+  const takesCtx = /Context$/.test(input.call.method) || L === 'pgx';
+  const ctxText = input.argsBefore?.[0];
+  if (!client || (takesCtx && (!ctxText || input.argsBefore!.length !== 1))) return undefined;
+  const ctxArg = takesCtx ? `${ctxText}, ` : '';
   const keysArg = L === 'pgx' ? 'keys' : 'pq.Array(keys)';
   const args = values.map((v, i) => (i === b.keyParam - 1 ? keysArg : v));
   const query = L === 'pgx' ? 'Query' : /Context$/.test(input.call.method) ? 'QueryContext' : 'Query';
@@ -367,8 +393,8 @@ function goBatchedRead(input: RewriteInput, items: string): Rewrite | undefined 
   const code = [
     perKeyComment(b, 'item').replace(/^#/, '//'),
     `// Each row starts with ${b.keyColumn}, added to group by; the rest is what the loop's query scanned.`,
-    `keys := make([]${keyType}, 0, len(${items}))`,
-    `seen := make(map[${keyType}]bool, len(${items}))`,
+    `var keys []${keyType}`,
+    `seen := make(map[${keyType}]bool)`,
     `${a.header} {`,
     `\tif k := ${keyOf}; !seen[k] {`,
     '\t\tseen[k] = true',
@@ -457,7 +483,8 @@ function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rew
   if (call.library === 'sqlalchemy' && call.method === 'get' && args.length === 2 && args[0].trim() === model && KEY_EXPR.test(args[1].trim())) {
     // session.get(User, key): None for a missing row, as the dictionary's get.
     const key = args[1].trim();
-    const session = clientOf(call, 'session');
+    const session = clientOf(call);
+    if (!session) return undefined;
     const code = [
       '# One query for every key.',
       `${plural} = {r.id: r for r in ${session}.scalars(select(${model}).where(${model}.id.in_(list({${key} for ${item} in ${items}}))))}`,
@@ -470,7 +497,7 @@ function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rew
   }
   if (call.library === 'activerecord' && (call.method === 'find' || call.method === 'find_by') && args.length === 1) {
     const key = call.method === 'find' ? args[0].trim() : /^(?:id:\s*|:id\s*=>\s*)(.+)$/.exec(args[0].trim())?.[1];
-    const list = input.iterableAsWritten ?? items;
+    const list = items;
     if (!key || !KEY_EXPR.test(key)) return undefined;
     const code = [
       '# One query for every key.',
@@ -491,42 +518,115 @@ function ormLookupRewrite(input: RewriteInput, items: string, item: string): Rew
 /** A loop variable that is itself a key (`id`, `userId`, `order_id`). */
 const KEY_NAME = /^(id|pk|key|uid|\w+Id|\w+_id)$/;
 
+/**
+ * The fix for a per-item call: the batched code where it keeps the loop's meaning (batchedRewrite), else advice
+ * without code — the library's batched API (adviceFor: its title and help; the code sketches it carried before
+ * invented a client, a key or the collection and left the loop's body out), or, for a method of the app's own data
+ * layer, the batched method to add.
+ */
 export function rewriteFor(input: RewriteInput): Rewrite {
-  const r = rewriteRaw(input);
-  const items = ident(input.iterable, 'items');
-  const item = input.variable;
-  // The loop runs over the keys themselves (`for (const id of userIds)`): the key list is the list.
-  if (item && KEY_NAME.test(item)) {
-    const code = r.code
-      .split(`${items}.map((${item}) => ${item}.id)`).join(items)
-      .split(`[${item}.id for ${item} in ${items}]`).join(`list(${items})`)
-      .split(`${items}.map(&:id)`).join(items);
-    return { ...r, code };
-  }
-  return r;
+  if (input.call.appMethod) return appMethodAdvice(input);
+  return batchedRewrite(input) ?? { ...adviceFor(input), code: '' };
 }
 
-function rewriteRaw(input: RewriteInput): Rewrite {
+/**
+ * The rewrites that keep the loop's meaning: a driver's read (node-postgres and friends, psycopg, asyncpg, ruby-pg,
+ * database/sql, pgx, sqlx) or an ORM's look-up by key (Django's get, SQLAlchemy's session.get, ActiveRecord's
+ * find/find_by), with the collection, the loop variable, the client, the context and the key read from the code and
+ * the loop's body carried over. Undefined for anything else.
+ */
+function batchedRewrite(input: RewriteInput): Rewrite | undefined {
+  const { call } = input;
+  const item = input.variable;
+  const items = input.collection;
+  if (call.op === 'write' || input.relation || !item || !/^[A-Za-z_$][\w$]*$/.test(item)) return undefined;
+  switch (call.library) {
+    case 'node-postgres':
+    case 'postgres.js':
+    case 'pg-promise':
+    case 'mysql2':
+    case 'sql':
+      return items ? jsBatchedRead(input, items, item) : undefined;
+    case 'psycopg':
+    case 'asyncpg':
+      return items ? pythonBatchedRead(input, items, item) : undefined;
+    case 'ruby-pg':
+      return items ? rubyBatchedRead(input, items, item) : undefined;
+    case 'database/sql':
+    case 'pgx':
+    case 'sqlx':
+      // The loop's own header is reused: no collection to read again.
+      return goBatchedRead(input);
+    case 'django':
+    case 'sqlalchemy':
+    case 'activerecord':
+      return items ? ormLookupRewrite(input, items, item) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The batched method's name: `GetAttachment` → `GetAttachments`, `find_by_id` → `find_by_ids`, `getCategory` →
+ * `getCategories`; a name ending in its verb (`commenterNew`, `domainDelete`, `emailGet`) → `commenterNewBatch`.
+ */
+function pluralMethod(method: string): string {
+  if (/(New|Create|Delete|Update|Insert|Upsert|Get|Save|Set|Add|Remove|Put|Fetch|Load|Find|_new|_create|_delete|_update|_insert|_get|_save|_set|_add|_remove)$/.test(method)) return `${method}${method.includes('_') ? '_batch' : 'Batch'}`;
+  if (/(ID|Id|_id)$/.test(method)) return `${method}s`;
+  if (/[^aeiou]y$/.test(method)) return `${method.slice(0, -1)}ies`;
+  if (/(s|x|ch|sh)$/.test(method)) return `${method}es`;
+  return `${method}s`;
+}
+
+/**
+ * A per-item call of the app's own data layer (`m.store.GetAttachment(id)`, sqlc's `q.GetUser(ctx, id)`, a
+ * repository's `findByOwner(owner)`): no batched form exists until the app adds one, so the advice names it — one
+ * method taking every key, one query (`= ANY($1)` / `IN`), called once before the loop — and no code is invented.
+ */
+function appMethodAdvice(input: RewriteInput): Rewrite {
+  return batchMethodAdvice(input.call.label, input.call.method, input.call.op, input.variable);
+}
+
+/**
+ * The advice for a per-item call of the app's own method (`label` as the code writes it, `m.store.GetAttachment`):
+ * the batched method to add beside it and call once. `op` unknown (a function of another file): either way.
+ */
+export function batchMethodAdvice(label: string, method: string, op: 'read' | 'write' | undefined, variable?: string): Rewrite {
+  const suffix = `.${method}`;
+  const recv = label.endsWith(suffix) ? label.slice(0, -suffix.length) : '';
+  const batched = pluralMethod(method);
+  const on = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? ` to ${recv}` : '';
+  const keys = variable ? `every \`${variable}\`` : 'every item';
+  const does = op === 'write'
+    ? `that writes every row in one statement (unnest of arrays, a multi-row VALUES, or the driver's batch), and call it once after the loop`
+    : op === 'read'
+      ? `that reads every key in one query (= ANY($1) / IN), call it once before the loop with ${keys}, and look each item's result up by its key in the loop`
+      : `that does its work for ${keys} at once (one query with = ANY($1) / IN, or one batched write), and call it once instead of once per item`;
+  return {
+    title: `Batch ${method}: add ${batched}(…)${on}`,
+    language: 'plaintext',
+    code: '',
+    help: `\`${label}\` is the app's own ${op ? 'method' : 'function'}: add a batched ${batched}(…)${on} ${does}.`,
+  };
+}
+
+function adviceFor(input: RewriteInput): Advice {
   const { call } = input;
   const items = ident(input.iterable, 'items');
   const item = ident(input.variable, singular(items) === items ? 'item' : singular(items));
   const write = call.op === 'write';
   const model = call.model ?? 'record';
   const L: Library = call.library;
-  const sqlQuoted = (style: 'dollar' | 'qmark' | 'percent') => batchedSql(call.sql, style).replace(/'/g, "\\'");
   if (input.relation) {
     if (L === 'django') {
       return {
         title: `Preload ${input.relation} with select_related/prefetch_related`,
         language: 'python',
-        code: `# One JOIN for a foreign key / one-to-one:\n${items} = ${items}.select_related("${input.relation}")\n# One extra query for a reverse or many-to-many relation:\n${items} = ${items}.prefetch_related("${input.relation}")\nfor ${item} in ${items}:\n    ...  # ${item}.${input.relation} no longer queries`,
         help: `Add .select_related("${input.relation}") (foreign key) or .prefetch_related("${input.relation}") (reverse/many-to-many) to the query that produced ${items}.`,
       };
     }
     return {
       title: `Preload ${input.relation} with includes`,
       language: 'ruby',
-      code: `${items} = ${items}.includes(:${input.relation})\n${items}.each do |${item}|\n  ${item}.${input.relation} # loaded with the records, no query per row\nend`,
       help: `Add .includes(:${input.relation}) (or .preload/.eager_load) to the query that produced ${items}.`,
     };
   }
@@ -534,102 +634,93 @@ function rewriteRaw(input: RewriteInput): Rewrite {
     const w = writeRewrite(L, writeKindOf(call), model, items, item, call);
     if (w) return w;
   }
-  const lookup = write ? undefined : ormLookupRewrite(input, items, item);
-  if (lookup) return lookup;
   switch (L) {
     case 'prisma':
       return write
-        ? { title: `Batch with ${model}.createMany / a transaction`, language: 'typescript', code: `await prisma.${model}.createMany({\n  data: ${items}.map((${item}) => ({ /* … */ })),\n});\n// or, for updates that differ per row:\nawait prisma.$transaction(${items}.map((${item}) => prisma.${model}.update({ where: { id: ${item}.id }, data: { /* … */ } })));`, help: `Use prisma.${model}.createMany/updateMany (or one $transaction) instead of one call per ${item}.` }
-        : { title: `Batch with where: { id: { in: ids } } (Prisma)`, language: 'typescript', code: `const rows = await prisma.${model}.findMany({\n  where: { id: { in: ${items}.map((${item}) => ${item}.id) } },\n});\nconst byId = new Map(rows.map((r) => [r.id, r]));\nfor (const ${item} of ${items}) {\n  const row = byId.get(${item}.id);\n}\n// Or load the relation with the parent query: include: { ${model}: true }`, help: `Fetch all rows with one prisma.${model}.findMany({ where: { id: { in: ids } } }) (or include the relation in the parent query) and look them up by id.` };
+        ? { title: `Batch with ${model}.createMany / a transaction`, language: 'typescript', help: `Use prisma.${model}.createMany/updateMany (or one $transaction) instead of one call per ${item}.` }
+        : { title: `Batch with where: { id: { in: ids } } (Prisma)`, language: 'typescript', help: `Fetch all rows with one prisma.${model}.findMany({ where: { id: { in: ids } } }) (or include the relation in the parent query) and look them up by id.` };
     case 'node-postgres':
     case 'postgres.js':
     case 'pg-promise':
     case 'mysql2':
     case 'sql':
-      if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', code: `await ${clientOf(call, 'pool')}.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);`, help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
-      if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', code: /=\s*now\(\)|=\s*true|=\s*false|=\s*'[^']*'|=\s*\d+\s*(,|where)/i.test(call.sql ?? '') && (call.sql?.match(/\$\d+/g) ?? []).length === 1 ? `await ${clientOf(call, 'pool')}.query(\n  '${sqlQuoted('dollar')}',\n  [${items}.map((${item}) => ${item}.id)],\n);` : `await ${clientOf(call, 'pool')}.query(\n  \`UPDATE … AS t SET col = v.col\n   FROM unnest($1::bigint[], $2::text[]) AS v(id, col)\n   WHERE t.id = v.id\`,\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.col)],\n);`, help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
-      if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', code: `await ${clientOf(call, 'pool')}.query(\n  'INSERT INTO … (id, name) SELECT * FROM unnest($1::bigint[], $2::text[])',\n  [${items}.map((${item}) => ${item}.id), ${items}.map((${item}) => ${item}.name)],\n);`, help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${items} instead of one statement per ${item}.` };
-      return jsBatchedRead(input, items, item);
+      if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
+      if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
+      if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${items} instead of one statement per ${item}.` };
+      return { title: `Batch with WHERE … = ANY($1)`, language: 'typescript', help: `Query once for every ${item} (the key column = ANY($1) with an array of the keys, or the statement once per key in one query with unnest + LATERAL when it has a LIMIT or aggregates), group the rows by the key, and run the loop's code on each ${item}'s rows.` };
     case 'knex':
       return write
-        ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', code: `await knex('${model}').insert(${items}.map((${item}) => ({ /* … */ })));\n// very large lists: await knex.batchInsert('${model}', rows, 1000);`, help: `Insert all ${items} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }
-        : { title: 'Batch with whereIn (knex)', language: 'typescript', code: `const rows = await knex('${model}').whereIn('id', ${items}.map((${item}) => ${item}.id));\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Use one knex(…).whereIn('id', ids) query and look the rows up by id.` };
+        ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', help: `Insert all ${items} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }
+        : { title: 'Batch with whereIn (knex)', language: 'typescript', help: `Use one knex(…).whereIn('id', ids) query and look the rows up by id.` };
     case 'objection':
       return write
-        ? { title: `Batch with ${model}.query().insert(array) / one whereIn`, language: 'typescript', code: `// inserts (PostgreSQL): one INSERT for all rows\nawait ${model}.query().insert(${items}.map((${item}) => ({ /* … */ })));\n// the same change for every row: one UPDATE … WHERE id IN (…)\nawait ${model}.query().patch({ /* … */ }).whereIn('id', ${items}.map((${item}) => ${item}.id));`, help: `Write all ${items} with one ${model}.query().insert([...]) (PostgreSQL) or one patch/delete with whereIn('id', ids), instead of one query per ${item}.` }
-        : { title: `Batch with findByIds / withGraphFetched (Objection)`, language: 'typescript', code: `const rows = await ${model}.query().findByIds(${items}.map((${item}) => ${item}.id));\nconst byId = new Map(rows.map((r) => [r.id, r]));\n// or load the relation with the parent query: Parent.query().withGraphFetched('${model}')`, help: `Load all rows with one ${model}.query().findByIds(ids) (or withGraphFetched on the parent query) and look them up by id.` };
+        ? { title: `Batch with ${model}.query().insert(array) / one whereIn`, language: 'typescript', help: `Write all ${items} with one ${model}.query().insert([...]) (PostgreSQL) or one patch/delete with whereIn('id', ids), instead of one query per ${item}.` }
+        : { title: `Batch with findByIds / withGraphFetched (Objection)`, language: 'typescript', help: `Load all rows with one ${model}.query().findByIds(ids) (or withGraphFetched on the parent query) and look them up by id.` };
     case 'drizzle':
       return write
-        ? { title: 'Batch insert with db.insert(t).values(array)', language: 'typescript', code: `await db.insert(${model}).values(${items}.map((${item}) => ({ /* … */ })));`, help: `Insert all ${items} with one db.insert(…).values([...]).` }
-        : { title: 'Batch with inArray (Drizzle)', language: 'typescript', code: `import { inArray } from 'drizzle-orm';\nconst rows = await db.select().from(${model}).where(inArray(${model}.id, ${items}.map((${item}) => ${item}.id)));\nconst byId = new Map(rows.map((r) => [r.id, r]));\n// Or load relations with db.query.<table>.findMany({ with: { … } })`, help: `Use one query with where(inArray(table.id, ids)) (or a relational query with "with") and look rows up by id.` };
+        ? { title: 'Batch insert with db.insert(t).values(array)', language: 'typescript', help: `Insert all ${items} with one db.insert(…).values([...]).` }
+        : { title: 'Batch with inArray (Drizzle)', language: 'typescript', help: `Use one query with where(inArray(table.id, ids)) (or a relational query with "with") and look rows up by id.` };
     case 'kysely':
       return write
-        ? { title: 'Batch insert with insertInto(…).values(array)', language: 'typescript', code: `await db.insertInto('${model}').values(${items}.map((${item}) => ({ /* … */ }))).execute();`, help: `Insert all ${items} with one insertInto(…).values([...]).` }
-        : { title: "Batch with where('id', 'in', ids) (Kysely)", language: 'typescript', code: `const rows = await db.selectFrom('${model}').selectAll().where('id', 'in', ${items}.map((${item}) => ${item}.id)).execute();\nconst byId = new Map(rows.map((r) => [r.id, r]));`, help: `Use one selectFrom(…).where('id', 'in', ids) query and look rows up by id.` };
+        ? { title: 'Batch insert with insertInto(…).values(array)', language: 'typescript', help: `Insert all ${items} with one insertInto(…).values([...]).` }
+        : { title: "Batch with where('id', 'in', ids) (Kysely)", language: 'typescript', help: `Use one selectFrom(…).where('id', 'in', ids) query and look rows up by id.` };
     case 'typeorm':
     case 'mikro-orm':
       return write
-        ? { title: 'Save all entities at once', language: 'typescript', code: L === 'mikro-orm' ? `for (const ${item} of ${items}) em.persist(${item});\nawait em.flush(); // one unit of work, batched inserts` : `await repository.save(${items}); // one transaction, batched inserts\n// or: await repository.insert(${items}.map((${item}) => ({ /* … */ })));`, help: L === 'mikro-orm' ? `persist() each entity and flush() once after the loop.` : `Pass the whole array to repository.save()/insert() once.` }
-        : { title: 'Batch with In(ids) / a relation', language: 'typescript', code: L === 'mikro-orm' ? `const rows = await em.find(${model}, { id: { $in: ${items}.map((${item}) => ${item}.id) } });\n// or populate the relation on the parent query: em.find(Parent, {}, { populate: ['${model}'] })` : `import { In } from 'typeorm';\nconst rows = await repository.findBy({ id: In(${items}.map((${item}) => ${item}.id)) });\nconst byId = new Map(rows.map((r) => [r.id, r]));\n// or load the relation with the parent: find({ relations: { … } })`, help: `Load all rows with one find({ id: In(ids) }) (or relations/populate on the parent query) and look them up by id.` };
+        ? { title: 'Save all entities at once', language: 'typescript', help: L === 'mikro-orm' ? `persist() each entity and flush() once after the loop.` : `Pass the whole array to repository.save()/insert() once.` }
+        : { title: 'Batch with In(ids) / a relation', language: 'typescript', help: `Load all rows with one find({ id: In(ids) }) (or relations/populate on the parent query) and look them up by id.` };
     case 'sequelize':
       return write
-        ? { title: `Batch with ${model}.bulkCreate`, language: 'typescript', code: `await ${model}.bulkCreate(${items}.map((${item}) => ({ /* … */ })));`, help: `Use ${model}.bulkCreate([...]) (or one update with where: { id: ids }) instead of one call per ${item}.` }
-        : { title: `Batch with where: { id: ids } / include (Sequelize)`, language: 'typescript', code: `import { Op } from 'sequelize';\nconst rows = await ${model}.findAll({ where: { id: { [Op.in]: ${items}.map((${item}) => ${item}.id) } } });\nconst byId = new Map(rows.map((r) => [r.id, r]));\n// or eager-load with the parent query: Parent.findAll({ include: ${model} })`, help: `Load all rows with one findAll({ where: { id: { [Op.in]: ids } } }) or eager-load with include.` };
+        ? { title: `Batch with ${model}.bulkCreate`, language: 'typescript', help: `Use ${model}.bulkCreate([...]) (or one update with where: { id: ids }) instead of one call per ${item}.` }
+        : { title: `Batch with where: { id: ids } / include (Sequelize)`, language: 'typescript', help: `Load all rows with one findAll({ where: { id: { [Op.in]: ids } } }) or eager-load with include.` };
     case 'django':
       return write
-        ? { title: `Batch with ${model}.objects.bulk_create / bulk_update`, language: 'python', code: `${model}.objects.bulk_create([${model}(...) for ${item} in ${items}])\n# changed rows: ${model}.objects.bulk_update(objs, ["field"])`, help: `Use ${model}.objects.bulk_create/bulk_update (or one queryset .update()) instead of one query per ${item}.` }
-        : { title: `Batch with ${model}.objects.filter(id__in=…) / select_related`, language: 'python', code: `by_id = ${model}.objects.in_bulk([${item}.id for ${item} in ${items}])\nfor ${item} in ${items}:\n    obj = by_id.get(${item}.id)\n# or preload on the parent query: .select_related(…) / .prefetch_related(…)`, help: `Load all rows with one in_bulk(ids)/filter(id__in=ids), or select_related/prefetch_related on the parent query.` };
+        ? { title: `Batch with ${model}.objects.bulk_create / bulk_update`, language: 'python', help: `Use ${model}.objects.bulk_create/bulk_update (or one queryset .update()) instead of one query per ${item}.` }
+        : { title: `Batch with ${model}.objects.filter(id__in=…) / select_related`, language: 'python', help: `Load all rows with one in_bulk(ids)/filter(id__in=ids), or select_related/prefetch_related on the parent query.` };
     case 'sqlalchemy':
       return write
-        ? { title: 'Batch with one executemany-style insert', language: 'python', code: `session.execute(insert(${model}), [{...} for ${item} in ${items}])  # one executemany\nsession.commit()  # once, after the loop`, help: `Pass a list of parameter dicts to one session.execute(insert(...)) and commit once.` }
-        : { title: 'Batch with .in_(ids) / selectinload', language: 'python', code: `rows = session.scalars(select(${model}).where(${model}.id.in_([${item}.id for ${item} in ${items}]))).all()\nby_id = {r.id: r for r in rows}\n# or load the relation with the parent: .options(selectinload(Parent.${singular(model).toLowerCase()}s))`, help: `Query once with .where(Model.id.in_(ids)) (or selectinload/joinedload on the parent) and look rows up by id.` };
+        ? { title: 'Batch with one executemany-style insert', language: 'python', help: `Pass a list of parameter dicts to one session.execute(insert(...)) and commit once.` }
+        : { title: 'Batch with .in_(ids) / selectinload', language: 'python', help: `Query once with .where(Model.id.in_(ids)) (or selectinload/joinedload on the parent) and look rows up by id.` };
     case 'psycopg':
     case 'asyncpg': {
-      const batched = write ? undefined : pythonBatchedRead(input, items, item);
-      if (batched) return batched;
-      if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', code: L === 'asyncpg' ? `await conn.executemany("INSERT INTO … VALUES ($1, $2)", [(${item}.a, ${item}.b) for ${item} in ${items}])\n# large lists: await conn.copy_records_to_table("…", records=rows)` : `cur.executemany("INSERT INTO … VALUES (%s, %s)", [(${item}.a, ${item}.b) for ${item} in ${items}])\n# large lists: with cur.copy("COPY … FROM STDIN") as copy: …`, help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };
-      const sql = L === 'asyncpg' ? batchedSql(call.sql, 'dollar') : batchedSql(call.sql, 'percent');
-      return { title: `Batch with = ANY(${L === 'asyncpg' ? '$1' : '%s'})`, language: 'python', code: `rows = ${L === 'asyncpg' ? 'await conn.fetch' : 'cur.execute'}("${sql}", ${L === 'asyncpg' ? '' : '('}[${item}.id for ${item} in ${items}]${L === 'asyncpg' ? '' : ',)'})${L === 'asyncpg' ? '' : '.fetchall()'}\nby_id = {r["id"]: r for r in rows}`, help: `Query once with = ANY(<list of ids>) and look rows up by id.` };
+      if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };
+      return { title: `Batch with = ANY(${L === 'asyncpg' ? '$1' : '%s'})`, language: 'python', help: `Query once with = ANY(<list of ids>) and look rows up by id.` };
     }
     case 'database/sql':
     case 'pgx':
     case 'sqlx': {
-      const batched = write ? undefined : goBatchedRead(input, items);
-      if (batched) return batched;
-      if (write) return { title: L === 'pgx' ? 'Batch with pgx.Batch / CopyFrom' : 'Batch with one multi-row INSERT', language: 'go', code: L === 'pgx' ? `batch := &pgx.Batch{}\nfor _, ${item} := range ${items} {\n\tbatch.Queue("INSERT INTO … VALUES ($1, $2)", ${item}.A, ${item}.B)\n}\nif err := conn.SendBatch(ctx, batch).Close(); err != nil { … }\n// large lists: conn.CopyFrom(ctx, pgx.Identifier{"…"}, cols, pgx.CopyFromSlice(…))` : `// INSERT INTO … SELECT * FROM unnest($1::bigint[], $2::text[])\n_, err := db.ExecContext(ctx, q, pq.Array(ids), pq.Array(names))`, help: `Send the rows in one round trip (pgx.Batch, CopyFrom, or INSERT … SELECT FROM unnest of arrays).` };
-      return { title: 'Batch with WHERE id = ANY($1)', language: 'go', code: `ids := make([]int64, 0, len(${items}))\nfor _, ${item} := range ${items} {\n\tids = append(ids, ${item}.ID)\n}\nrows, err := db.QueryContext(ctx, "${batchedSql(call.sql, 'dollar')}", ${L === 'pgx' ? 'ids' : 'pq.Array(ids)'})`, help: `Query once with = ANY($1) and the slice of ids, then match rows by id.` };
+      if (write) return { title: L === 'pgx' ? 'Batch with pgx.Batch / CopyFrom' : 'Batch with one multi-row INSERT', language: 'go', help: `Send the rows in one round trip (pgx.Batch, CopyFrom, or INSERT … SELECT FROM unnest of arrays).` };
+      return { title: 'Batch with WHERE id = ANY($1)', language: 'go', help: `Query once with = ANY($1) and the slice of ids, then match rows by id.` };
     }
     case 'ent':
       return write
-        ? { title: 'Batch with CreateBulk', language: 'go', code: `builders := make([]*ent.${model === 'record' ? 'Model' : model}Create, 0, len(${items}))\nfor _, ${item} := range ${items} {\n\tbuilders = append(builders, client.${model === 'record' ? 'Model' : model}.Create() /* .SetX(${item}.X) */)\n}\nrows, err := client.${model === 'record' ? 'Model' : model}.CreateBulk(builders...).Save(ctx)`, help: `Create all rows with one CreateBulk(…).Save(ctx) (one INSERT; PostgreSQL returns the ids), or change rows sharing a value with one Update().Where(x.IDIn(ids...)).` }
-        : { title: 'Batch with Where(x.IDIn(ids...))', language: 'go', code: `rows, err := client.${model === 'record' ? 'Model' : model}.Query().Where(${(model === 'record' ? 'model' : model.toLowerCase())}.IDIn(ids...)).All(ctx)\n// or load the edge with the parent query: client.Parent.Query().With${model === 'record' ? 'Edge' : model}().All(ctx)`, help: `Load all rows with one Query().Where(x.IDIn(ids...)).All(ctx) (or eager-load the edge with With…()) and match them by id.` };
+        ? { title: 'Batch with CreateBulk', language: 'go', help: `Create all rows with one CreateBulk(…).Save(ctx) (one INSERT; PostgreSQL returns the ids), or change rows sharing a value with one Update().Where(x.IDIn(ids...)).` }
+        : { title: 'Batch with Where(x.IDIn(ids...))', language: 'go', help: `Load all rows with one Query().Where(x.IDIn(ids...)).All(ctx) (or eager-load the edge with With…()) and match them by id.` };
     case 'gorm':
       return write
-        ? { title: 'Batch with CreateInBatches', language: 'go', code: `db.CreateInBatches(${items}, 500)`, help: `Create all rows with db.Create(&slice) / CreateInBatches instead of one call per ${item}.` }
-        : { title: 'Batch with Where("id IN ?", ids) / Preload', language: 'go', code: `var rows []${model === 'record' ? 'Model' : model}\ndb.Where("id IN ?", ids).Find(&rows)\n// or preload the association on the parent query: db.Preload("…").Find(&parents)`, help: `Load all rows with one Where("id IN ?", ids).Find (or Preload on the parent query).` };
+        ? { title: 'Batch with CreateInBatches', language: 'go', help: `Create all rows with db.Create(&slice) / CreateInBatches instead of one call per ${item}.` }
+        : { title: 'Batch with Where("id IN ?", ids) / Preload', language: 'go', help: `Load all rows with one Where("id IN ?", ids).Find (or Preload on the parent query).` };
     case 'jdbc':
       return write
-        ? { title: 'Batch with addBatch / executeBatch', language: 'java', code: `try (PreparedStatement ps = conn.prepareStatement("INSERT INTO … VALUES (?, ?)")) {\n  for (var ${item} : ${items}) {\n    ps.setLong(1, ${item}.id());\n    ps.addBatch();\n  }\n  ps.executeBatch();\n}`, help: `Add the rows with addBatch() and send them with one executeBatch().` }
-        : { title: 'Batch with = ANY(?) and an SQL array', language: 'java', code: `try (PreparedStatement ps = conn.prepareStatement("${batchedSql(call.sql, 'qmark').replace(/IN \(\?\)/, '= ANY(?)')}")) {\n  ps.setArray(1, conn.createArrayOf("bigint", ids.toArray()));\n  try (ResultSet rs = ps.executeQuery()) { … }\n}`, help: `Query once with = ANY(?) and conn.createArrayOf(…) and match the rows by id.` };
+        ? { title: 'Batch with addBatch / executeBatch', language: 'java', help: `Add the rows with addBatch() and send them with one executeBatch().` }
+        : { title: 'Batch with = ANY(?) and an SQL array', language: 'java', help: `Query once with = ANY(?) and conn.createArrayOf(…) and match the rows by id.` };
     case 'spring-jdbc':
       return write
-        ? { title: 'Batch with jdbcTemplate.batchUpdate', language: 'java', code: `jdbcTemplate.batchUpdate("INSERT INTO … VALUES (?, ?)", ${items}, 500, (ps, ${item}) -> {\n  ps.setLong(1, ${item}.id());\n});`, help: `Use jdbcTemplate.batchUpdate for all rows.` }
-        : { title: 'Batch with IN (:ids)', language: 'java', code: `var rows = namedJdbc.query("SELECT … WHERE id IN (:ids)", Map.of("ids", ids), rowMapper);`, help: `Query once with IN (:ids) (NamedParameterJdbcTemplate expands the list) and match rows by id.` };
+        ? { title: 'Batch with jdbcTemplate.batchUpdate', language: 'java', help: `Use jdbcTemplate.batchUpdate for all rows.` }
+        : { title: 'Batch with IN (:ids)', language: 'java', help: `Query once with IN (:ids) (NamedParameterJdbcTemplate expands the list) and match rows by id.` };
     case 'spring-data':
     case 'jpa':
       return write
-        ? { title: 'Batch with saveAll', language: 'java', code: `repository.saveAll(${items}); // with spring.jpa.properties.hibernate.jdbc.batch_size set`, help: `Use saveAll (with hibernate.jdbc.batch_size) instead of save per ${item}.` }
-        : { title: 'Batch with findAllById / JOIN FETCH', language: 'java', code: `List<${model === 'record' ? 'Entity' : model}> rows = repository.findAllById(ids);\n// or fetch the association with the parent: @EntityGraph(attributePaths = "…") / JOIN FETCH`, help: `Load all rows with findAllById(ids) (or an @EntityGraph / JOIN FETCH on the parent query).` };
+        ? { title: 'Batch with saveAll', language: 'java', help: `Use saveAll (with hibernate.jdbc.batch_size) instead of save per ${item}.` }
+        : { title: 'Batch with findAllById / JOIN FETCH', language: 'java', help: `Load all rows with findAllById(ids) (or an @EntityGraph / JOIN FETCH on the parent query).` };
     case 'activerecord':
     case 'ruby-pg': {
-      const batched = L === 'ruby-pg' && !write ? rubyBatchedRead(input, items, item) : undefined;
-      if (batched) return batched;
       return write
-        ? { title: `Batch with ${model}.insert_all / upsert_all`, language: 'ruby', code: `${model === 'record' ? 'Model' : model}.insert_all(${items}.map { |${item}| { … } })`, help: `Use insert_all/upsert_all (or update_all on a relation) instead of one statement per ${item}.` }
-        : { title: 'Batch with where(id: ids) / includes', language: 'ruby', code: `by_id = ${model === 'record' ? 'Model' : model}.where(id: ${items}.map(&:id)).index_by(&:id)\n${items}.each do |${item}|\n  row = by_id[${item}.id]\nend\n# or preload the association on the parent query: .includes(:…)`, help: `Load all rows with one where(id: ids) (or includes on the parent query) and look them up by id.` };
+        ? { title: `Batch with ${model}.insert_all / upsert_all`, language: 'ruby', help: `Use insert_all/upsert_all (or update_all on a relation) instead of one statement per ${item}.` }
+        : { title: 'Batch with where(id: ids) / includes', language: 'ruby', help: `Load all rows with one where(id: ids) (or includes on the parent query) and look them up by id.` };
     }
   }
-  return { title: 'Load all items with one query', language: 'plaintext', code: `-- one query for all keys\n${batchedSql(call.sql)}`, help: 'Query once for all keys and look rows up in memory.' };
+  return { title: 'Load all items with one query', language: 'plaintext', help: 'Query once for all keys and look rows up in memory.' };
 }
 
 /** What a per-item write does: the bulk form differs (no `saveAll` for a delete, no `createMany` for an update). */
@@ -657,82 +748,82 @@ function writeKindOf(call: DbCall): WriteKind {
  * The bulk API of the library for this kind of write, with the loop's names filled in; undefined
  * where the library's general write form (below) already fits.
  */
-function writeRewrite(L: Library, kind: WriteKind, model: string, items: string, item: string, call: DbCall): Rewrite | undefined {
+function writeRewrite(L: Library, kind: WriteKind, model: string, items: string, item: string, call: DbCall): Advice | undefined {
   const M = model === 'record' ? 'Model' : model;
   switch (L) {
     case 'prisma':
-      if (kind === 'delete') return { title: `Batch with ${model}.deleteMany`, language: 'typescript', code: `await prisma.${model}.deleteMany({\n  where: { id: { in: ${items}.map((${item}) => ${item}.id) } },\n});`, help: `Delete all rows with one prisma.${model}.deleteMany({ where: { id: { in: ids } } }).` };
-      if (kind === 'update' || kind === 'upsert') return { title: `Batch with ${model}.updateMany / one $transaction`, language: 'typescript', code: `// the same change for every row: one statement\nawait prisma.${model}.updateMany({ where: { id: { in: ${items}.map((${item}) => ${item}.id) } }, data: { /* … */ } });\n// changes that differ per row: one transaction, one round trip per batch\nawait prisma.$transaction(${items}.map((${item}) => prisma.${model}.${kind === 'upsert' ? 'upsert' : 'update'}({ where: { id: ${item}.id }, ${kind === 'upsert' ? 'create: { /* … */ }, update: { /* … */ }' : 'data: { /* … */ }'} })));`, help: `Use prisma.${model}.updateMany when every row gets the same change, else one prisma.$transaction([...]) for all ${items}.` };
+      if (kind === 'delete') return { title: `Batch with ${model}.deleteMany`, language: 'typescript', help: `Delete all rows with one prisma.${model}.deleteMany({ where: { id: { in: ids } } }).` };
+      if (kind === 'update' || kind === 'upsert') return { title: `Batch with ${model}.updateMany / one $transaction`, language: 'typescript', help: `Use prisma.${model}.updateMany when every row gets the same change, else one prisma.$transaction([...]) for all ${items}.` };
       if (kind === 'link') return undefined;
-      return { title: `Batch with ${model}.createMany`, language: 'typescript', code: `await prisma.${model}.createMany({\n  data: ${items}.map((${item}) => ({ /* … */ })),\n  skipDuplicates: true, // if a row may exist already\n});`, help: `Insert all rows with one prisma.${model}.createMany({ data: [...] }).` };
+      return { title: `Batch with ${model}.createMany`, language: 'typescript', help: `Insert all rows with one prisma.${model}.createMany({ data: [...] }).` };
     case 'typeorm':
-      if (kind === 'delete') return { title: 'Batch with repository.delete(ids)', language: 'typescript', code: `await repository.delete(${items}.map((${item}) => ${item}.id)); // one DELETE … WHERE id IN (…)\n// entities with cascades/listeners: await repository.remove(${items});`, help: `Delete all rows with one repository.delete(ids) (or remove(entities)) instead of one per ${item}.` };
-      if (kind === 'update') return { title: 'Batch with one update … whereInIds', language: 'typescript', code: `await repository.createQueryBuilder().update().set({ /* the same change */ }).whereInIds(${items}.map((${item}) => ${item}.id)).execute();\n// changes that differ per row: await repository.save(${items});`, help: `One UPDATE … WHERE id IN (…) for a shared change, else repository.save(array) once.` };
+      if (kind === 'delete') return { title: 'Batch with repository.delete(ids)', language: 'typescript', help: `Delete all rows with one repository.delete(ids) (or remove(entities)) instead of one per ${item}.` };
+      if (kind === 'update') return { title: 'Batch with one update … whereInIds', language: 'typescript', help: `One UPDATE … WHERE id IN (…) for a shared change, else repository.save(array) once.` };
       return undefined;
     case 'sequelize':
-      if (kind === 'delete') return { title: `Batch with ${M}.destroy({ where: { id: ids } })`, language: 'typescript', code: `await ${M}.destroy({ where: { id: ${items}.map((${item}) => ${item}.id) } });`, help: `Delete all rows with one ${M}.destroy({ where: { id: ids } }).` };
-      if (kind === 'update') return { title: `Batch with ${M}.update(values, { where: { id: ids } })`, language: 'typescript', code: `await ${M}.update({ /* the same change */ }, { where: { id: ${items}.map((${item}) => ${item}.id) } });\n// changes that differ per row: ${M}.bulkCreate(rows, { updateOnDuplicate: ['col'] })`, help: `One ${M}.update(…, { where: { id: ids } }) for a shared change, else bulkCreate with updateOnDuplicate.` };
-      if (kind === 'upsert') return { title: `Batch with ${M}.bulkCreate(…, { updateOnDuplicate })`, language: 'typescript', code: `await ${M}.bulkCreate(${items}.map((${item}) => ({ /* … */ })), { updateOnDuplicate: ['col'] });`, help: `Write all rows with one ${M}.bulkCreate(rows, { updateOnDuplicate: [...] }).` };
+      if (kind === 'delete') return { title: `Batch with ${M}.destroy({ where: { id: ids } })`, language: 'typescript', help: `Delete all rows with one ${M}.destroy({ where: { id: ids } }).` };
+      if (kind === 'update') return { title: `Batch with ${M}.update(values, { where: { id: ids } })`, language: 'typescript', help: `One ${M}.update(…, { where: { id: ids } }) for a shared change, else bulkCreate with updateOnDuplicate.` };
+      if (kind === 'upsert') return { title: `Batch with ${M}.bulkCreate(…, { updateOnDuplicate })`, language: 'typescript', help: `Write all rows with one ${M}.bulkCreate(rows, { updateOnDuplicate: [...] }).` };
       return undefined;
     case 'django':
-      if (kind === 'delete') return { title: `Batch with ${M}.objects.filter(pk__in=…).delete()`, language: 'python', code: `${M}.objects.filter(pk__in=[${item}.pk for ${item} in ${items}]).delete()`, help: `Delete all rows with one filter(pk__in=ids).delete() instead of one per ${item}.` };
-      if (kind === 'update' || kind === 'upsert') return { title: `Batch with ${M}.objects.bulk_update / queryset.update()`, language: 'python', code: `# the same change for every row: one UPDATE\n${M}.objects.filter(pk__in=[${item}.pk for ${item} in ${items}]).update(field=value)\n# changes that differ per row:\nfor ${item} in ${items}:\n    ${item}.field = ...\n${M}.objects.bulk_update(${items}, ["field"], batch_size=500)`, help: `Use queryset.update() for a shared change, else set the fields in the loop and bulk_update once.` };
-      if (kind === 'link') return { title: 'Add all related objects in one call', language: 'python', code: `obj.${call.label.split('.').slice(-2, -1)[0] ?? 'related'}.${call.method}(*${items})  # one INSERT into the join table`, help: `Pass every object to one .${call.method}(*objs) call instead of one per ${item}.` };
+      if (kind === 'delete') return { title: `Batch with ${M}.objects.filter(pk__in=…).delete()`, language: 'python', help: `Delete all rows with one filter(pk__in=ids).delete() instead of one per ${item}.` };
+      if (kind === 'update' || kind === 'upsert') return { title: `Batch with ${M}.objects.bulk_update / queryset.update()`, language: 'python', help: `Use queryset.update() for a shared change, else set the fields in the loop and bulk_update once.` };
+      if (kind === 'link') return { title: 'Add all related objects in one call', language: 'python', help: `Pass every object to one .${call.method}(*objs) call instead of one per ${item}.` };
       return undefined;
     case 'activerecord':
-      if (kind === 'delete') return { title: `Batch with where(id: ids).${/destroy/.test(call.method) ? 'destroy_all' : 'delete_all'}`, language: 'ruby', code: `${M}.where(id: ${items}.map(&:id)).delete_all # one DELETE (skips callbacks)\n# callbacks needed: ${M}.where(id: ids).destroy_all (still one DELETE per row, in one transaction)`, help: `One where(id: ids).delete_all instead of one DELETE per ${item} (destroy_all when callbacks matter).` };
-      if (kind === 'update') return { title: `Batch with update_all / upsert_all`, language: 'ruby', code: `# the same change for every row: one UPDATE\n${M}.where(id: ${items}.map(&:id)).update_all(field: value)\n# changes that differ per row: one INSERT … ON CONFLICT\n${M}.upsert_all(${items}.map { |${item}| { id: ${item}.id, field: … } }, unique_by: :id)`, help: `Use update_all on a relation for a shared change, else upsert_all with every row.` };
-      if (kind === 'upsert') return { title: `Batch with ${M}.upsert_all`, language: 'ruby', code: `${M}.upsert_all(${items}.map { |${item}| ${item}.attributes.slice("id", "field") }, unique_by: :id)\n# or at least one transaction: ${M}.transaction { ${items}.each(&:save!) }`, help: `Write all rows with one upsert_all (skips validations and callbacks), or wrap the saves in one transaction.` };
-      if (kind === 'link') return { title: 'Insert the join rows at once', language: 'ruby', code: `# one INSERT for all join rows\nJoinModel.insert_all(${items}.map { |${item}| { owner_id: owner.id, ${item}_id: ${item}.id } })\n# or assign the ids once: owner.${item}_ids |= ${items}.map(&:id)`, help: `Insert the join rows with one insert_all (or assign <relation>_ids once) instead of one << per ${item}.` };
-      return { title: `Batch with ${M}.insert_all`, language: 'ruby', code: `${M}.insert_all(${items}.map { |${item}| { … } }) # one INSERT, no validations/callbacks\n# through an association: owner.${model === 'record' ? 'records' : 'rows'}.insert_all(rows)`, help: `Use insert_all (Rails 6+) instead of one create per ${item}.` };
+      if (kind === 'delete') return { title: `Batch with where(id: ids).${/destroy/.test(call.method) ? 'destroy_all' : 'delete_all'}`, language: 'ruby', help: `One where(id: ids).delete_all instead of one DELETE per ${item} (destroy_all when callbacks matter).` };
+      if (kind === 'update') return { title: `Batch with update_all / upsert_all`, language: 'ruby', help: `Use update_all on a relation for a shared change, else upsert_all with every row.` };
+      if (kind === 'upsert') return { title: `Batch with ${M}.upsert_all`, language: 'ruby', help: `Write all rows with one upsert_all (skips validations and callbacks), or wrap the saves in one transaction.` };
+      if (kind === 'link') return { title: 'Insert the join rows at once', language: 'ruby', help: `Insert the join rows with one insert_all (or assign <relation>_ids once) instead of one << per ${item}.` };
+      return { title: `Batch with ${M}.insert_all`, language: 'ruby', help: `Use insert_all (Rails 6+) instead of one create per ${item}.` };
     case 'spring-data':
     case 'jpa':
-      if (kind === 'delete') return { title: 'Batch with deleteAllByIdInBatch', language: 'java', code: `repository.deleteAllByIdInBatch(ids); // one DELETE … WHERE id IN (…)`, help: `Delete all rows with deleteAllByIdInBatch(ids) (or deleteAllInBatch(entities)) instead of delete per ${item}.` };
-      return { title: 'Batch with saveAll', language: 'java', code: `repository.saveAll(${items}); // with spring.jpa.properties.hibernate.jdbc.batch_size set (and order_inserts/order_updates)`, help: `Use saveAll (with hibernate.jdbc.batch_size) instead of save per ${item}.` };
+      if (kind === 'delete') return { title: 'Batch with deleteAllByIdInBatch', language: 'java', help: `Delete all rows with deleteAllByIdInBatch(ids) (or deleteAllInBatch(entities)) instead of delete per ${item}.` };
+      return { title: 'Batch with saveAll', language: 'java', help: `Use saveAll (with hibernate.jdbc.batch_size) instead of save per ${item}.` };
     case 'gorm':
-      if (kind === 'delete') return { title: 'Batch with Delete(&Model{}, ids)', language: 'go', code: `db.Delete(&${M}{}, ids) // DELETE … WHERE id IN (…)`, help: `Delete all rows with one db.Delete(&Model{}, ids).` };
-      if (kind === 'update') return { title: 'Batch with Where("id IN ?", ids).Updates', language: 'go', code: `db.Model(&${M}{}).Where("id IN ?", ids).Updates(map[string]any{"field": value})`, help: `One Where("id IN ?", ids).Updates for a shared change, else db.Save(&slice) once.` };
-      if (kind === 'upsert') return { title: 'Batch with Save(&slice) / OnConflict', language: 'go', code: `db.Clauses(clause.OnConflict{UpdateAll: true}).CreateInBatches(${items}, 500)`, help: `Write all rows with one CreateInBatches + OnConflict (or db.Save(&slice)).` };
+      if (kind === 'delete') return { title: 'Batch with Delete(&Model{}, ids)', language: 'go', help: `Delete all rows with one db.Delete(&Model{}, ids).` };
+      if (kind === 'update') return { title: 'Batch with Where("id IN ?", ids).Updates', language: 'go', help: `One Where("id IN ?", ids).Updates for a shared change, else db.Save(&slice) once.` };
+      if (kind === 'upsert') return { title: 'Batch with Save(&slice) / OnConflict', language: 'go', help: `Write all rows with one CreateInBatches + OnConflict (or db.Save(&slice)).` };
       return undefined;
     case 'sqlalchemy':
-      if (kind === 'delete') return { title: 'Batch with delete(Model).where(Model.id.in_(ids))', language: 'python', code: `session.execute(delete(${M}).where(${M}.id.in_([${item}.id for ${item} in ${items}])))`, help: `Delete all rows with one delete(...).where(Model.id.in_(ids)).` };
-      if (kind === 'update') return { title: 'Batch with one bulk UPDATE', language: 'python', code: `session.execute(update(${M}), [{"id": ${item}.id, "field": ...} for ${item} in ${items}])  # bulk UPDATE by primary key`, help: `Pass a list of dicts with primary keys to one session.execute(update(Model)).` };
+      if (kind === 'delete') return { title: 'Batch with delete(Model).where(Model.id.in_(ids))', language: 'python', help: `Delete all rows with one delete(...).where(Model.id.in_(ids)).` };
+      if (kind === 'update') return { title: 'Batch with one bulk UPDATE', language: 'python', help: `Pass a list of dicts with primary keys to one session.execute(update(Model)).` };
       return undefined;
     case 'database/sql':
     case 'sqlx':
       if (kind !== 'link') {
-        const verb = kind === 'delete' ? 'DELETE FROM … WHERE id = ANY($1)' : kind === 'update' ? 'UPDATE … AS t SET col = v.col FROM unnest($1::bigint[], $2::text[]) AS v(id, col) WHERE t.id = v.id' : 'INSERT INTO … (id, col) SELECT * FROM unnest($1::bigint[], $2::text[])';
-        return { title: kind === 'delete' ? 'Batch the DELETE with = ANY($1)' : kind === 'update' ? 'Batch the UPDATE with unnest of arrays' : 'Batch the INSERT with unnest of arrays', language: 'go', code: `_, err := db.ExecContext(ctx, \`${verb}\`, pq.Array(ids)${kind === 'delete' ? '' : ', pq.Array(cols)'})`, help: `One statement for all rows: ${kind === 'delete' ? '= ANY($1) with the ids' : 'unnest of one array per column'} instead of one per ${item}.` };
+        return { title: kind === 'delete' ? 'Batch the DELETE with = ANY($1)' : kind === 'update' ? 'Batch the UPDATE with unnest of arrays' : 'Batch the INSERT with unnest of arrays', language: 'go', help: `One statement for all rows: ${kind === 'delete' ? '= ANY($1) with the ids' : 'unnest of one array per column'} instead of one per ${item}.` };
       }
       return undefined;
   }
   return undefined;
 }
 
-/** The batched form of a per-parent GraphQL field resolver, for its language's GraphQL stack. */
-export function resolverRewrite(lang: string, call: DbCall, parent = 'parent'): Rewrite {
-  const model = call.model ?? 'record';
-  switch (lang) {
-    case 'python':
-      return { title: 'Batch the resolver with a DataLoader', language: 'python', code: `from strawberry.dataloader import DataLoader  # graphene: promise.dataloader / aiodataloader\n\nasync def load_${model.toLowerCase()}s(keys):\n    rows = {r.pk: r for r in ${model === 'record' ? 'Model' : model}.objects.filter(pk__in=keys)}\n    return [rows.get(k) for k in keys]\n\n# one loader per request (info.context), then in the resolver:\nreturn info.context.${model.toLowerCase()}_loader.load(${parent}.${model.toLowerCase()}_id)`, help: `Load through a per-request DataLoader so the resolver's loads for every ${parent} become one query (or prefetch the relation in the parent resolver).` };
-    case 'ruby':
-      return { title: 'Batch the resolver with GraphQL::Dataloader', language: 'ruby', code: `# schema: use GraphQL::Dataloader\ndef ${call.method}\n  dataloader.with(Sources::ActiveRecordObject, ${model === 'record' ? 'Model' : model}).load(object.${model.toLowerCase()}_id)\nend\n# or preload the association on the parent query: .includes(:…)`, help: `Load through graphql-ruby's dataloader (or preload the association where the parent list is loaded).` };
-    case 'java':
-      return { title: 'Batch the field with @BatchMapping', language: 'java', code: `@BatchMapping(typeName = "Parent")\npublic Map<Parent, ${model === 'record' ? 'Entity' : model}> ${call.method}(List<Parent> parents) {\n  var rows = repository.findAllById(parents.stream().map(Parent::id).toList());\n  // map each parent to its row\n}`, help: `Use @BatchMapping (Spring GraphQL) or a DataLoader (DGS) so one query serves every parent.` };
-    case 'go':
-      return { title: 'Batch the resolver with a dataloader', language: 'go', code: `// github.com/graph-gophers/dataloader or vikstrous/dataloadgen, one loader per request:\nloader := dataloadgen.NewLoader(func(ctx context.Context, ids []int64) ([]*model.${model === 'record' ? 'Row' : model}, []error) {\n\t// SELECT … WHERE id = ANY($1)\n})\nreturn loaders.For(ctx).Load(ctx, obj.ID)`, help: `Load through a per-request dataloader so the resolver's loads for every parent become one query.` };
-    default:
-      return dataLoaderRewrite(call);
-  }
+/** The "Show the batched rewrite" action of a finding: only when there is code that keeps the loop's meaning. */
+export function rewriteFixes(rewrite: Rewrite): Fix[] {
+  return rewrite.code ? [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }] : [];
 }
 
-/** A DataLoader: batches the per-item loads of one tick into one query (GraphQL resolvers, services). */
-export function dataLoaderRewrite(call: DbCall): Rewrite {
-  const model = call.model ?? 'record';
-  return {
-    title: 'Batch per-item loads with a DataLoader',
-    language: 'typescript',
-    code: `import DataLoader from 'dataloader';\n\n// One loader per request: all load(id) calls of a tick become one query.\nconst ${model}Loader = new DataLoader(async (ids: readonly number[]) => {\n  const { rows } = await ${clientOf(call, 'pool')}.query('SELECT * FROM … WHERE id = ANY($1)', [ids]);\n  const byId = new Map(rows.map((r) => [r.id, r]));\n  return ids.map((id) => byId.get(id) ?? null);\n});\n\nconst row = await ${model}Loader.load(id);`,
-    help: 'Wrap the per-item load in a DataLoader so the loads of one tick become one query.',
-  };
+/**
+ * A per-parent GraphQL field resolver: the batching its language's GraphQL stack offers (a DataLoader, @BatchMapping,
+ * graphql-ruby's dataloader), as advice without code — the loader's keys, model and context are the app's to name.
+ */
+export function resolverRewrite(lang: string, parent = 'parent'): Rewrite {
+  return { ...resolverAdvice(lang, parent), code: '' };
+}
+
+function resolverAdvice(lang: string, parent: string): Advice {
+  switch (lang) {
+    case 'python':
+      return { title: 'Batch the resolver with a DataLoader', language: 'python', help: `Load through a per-request DataLoader so the resolver's loads for every ${parent} become one query (or prefetch the relation in the parent resolver).` };
+    case 'ruby':
+      return { title: 'Batch the resolver with GraphQL::Dataloader', language: 'ruby', help: `Load through graphql-ruby's dataloader (or preload the association where the parent list is loaded).` };
+    case 'java':
+      return { title: 'Batch the field with @BatchMapping', language: 'java', help: `Use @BatchMapping (Spring GraphQL) or a DataLoader (DGS) so one query serves every parent.` };
+    case 'go':
+      return { title: 'Batch the resolver with a dataloader', language: 'go', help: `Load through a per-request dataloader so the resolver's loads for every parent become one query.` };
+    default:
+      // A DataLoader: batches the per-item loads of one tick into one query.
+      return { title: 'Batch per-item loads with a DataLoader', language: 'typescript', help: 'Wrap the per-item load in a DataLoader so the loads of one tick become one query.' };
+  }
 }

@@ -18,7 +18,7 @@ import type { Finding } from '../findings';
 import { lineStarts, positionAt } from '../findings';
 import { withSourceTree } from '../syntax/treeSitter';
 import { field, named, same, type Node } from './syntax';
-import { rewriteFor } from './rewrites';
+import { rewriteFixes, rewriteFor } from './rewrites';
 import { RULE_ID, type NPlusOneEvidence } from './detect';
 import { rubyLanguage } from '../languages/ruby/language';
 
@@ -291,7 +291,7 @@ function finding(asg: Assignment, a: ViewAccess, model: string): Finding {
     span: asg.span,
     file: asg.file,
     help: rewrite.help,
-    fixes: [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }],
+    fixes: rewriteFixes(rewrite),
     related: [{ file: a.file, span: a.span, message: `\`${a.variable}.${a.relation}\` read per item in the view` }],
     evidence: evidence as unknown as Record<string, unknown>,
   };

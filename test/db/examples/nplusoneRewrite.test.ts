@@ -132,11 +132,12 @@ describe('db: N+1 batched rewrites return what the loop returned (shop database)
     { name: 'a statement that selects the key itself (kept in the rows)', sql: 'SELECT * FROM order_items WHERE order_id = $1 ORDER BY id', items: 'orders', item: 'order', keys: 'SELECT id FROM orders ORDER BY id DESC LIMIT 20' },
   ]) {
     it(`the code the editor shows hands each item the loop's own rows: ${c.name}`, async () => {
-      const r = rewriteFor({ call: { library: 'sql', op: 'read', batch: false, label: 'db.query', method: 'query', sql: c.sql }, variable: c.item, iterable: c.items, params: `[${c.item}.id]` });
-      const marker = `// what the query in the loop returned for this ${c.item}`;
-      assert.ok(r.code.includes(marker), r.code);
+      // The loop's body, carried into the rewrite: what it does with each item's rows (`out.set(…)`, as the shop's loops assign them).
+      const after = { binding: '{ rows }', rest: `\n    out.set(String(${c.item}.id), rows);\n  ` };
+      const r = rewriteFor({ call: { library: 'sql', op: 'read', batch: false, label: 'db.query', method: 'query', sql: c.sql }, variable: c.item, iterable: c.items, collection: c.items, params: `[${c.item}.id]`, after });
+      assert.ok(r.code.includes(`\n  out.set(String(${c.item}.id), rows);\n}`), r.code);
       const esbuild = await import('esbuild');
-      const js = (await esbuild.transform(r.code.replace(marker, `out.set(String(${c.item}.id), ${c.item}Rows);`), { loader: 'ts' })).code;
+      const js = (await esbuild.transform(r.code, { loader: 'ts' })).code;
       const run = new Function('db', c.items, 'out', `return (async () => {\n${js}\n})();`) as (db: unknown, items: unknown, out: Map<string, unknown[]>) => Promise<void>;
       const items = [...(await t.admin.query(c.keys)).rows.map((x) => ({ id: x.id as string })), { id: '987654321' }];
       const out = new Map<string, unknown[]>();
@@ -150,7 +151,7 @@ describe('db: N+1 batched rewrites return what the loop returned (shop database)
 
   it('the code the editor shows runs that same statement with the keys of the loop (client and key from the code)', () => {
     const sql = 'SELECT id, rating, body FROM reviews WHERE product_id = $1 ORDER BY created_at DESC, id DESC LIMIT 3';
-    const r = rewriteFor({ call: { library: 'sql', op: 'read', batch: false, label: 'db.query', method: 'query', sql }, variable: 'product', iterable: 'products', params: '[product.id]' });
+    const r = rewriteFor({ call: { library: 'sql', op: 'read', batch: false, label: 'db.query', method: 'query', sql }, variable: 'product', iterable: 'products', collection: 'products', params: '[product.id]', after: { binding: '{ rows }', rest: '\n    product.reviews = rows;\n  ' } });
     assert.ok(r.code.includes(batchStatement(sql)!.sql.replace(/\n/g, '\n  ')), r.code);
     assert.match(r.code, /await db\.query\(/);
     assert.match(r.code, /\[\.\.\.new Set\(products\.map\(\(product\) => product\.id\)\)\]/);

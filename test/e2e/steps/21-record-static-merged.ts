@@ -18,7 +18,8 @@ const { Client } = require('pg');
   await client.connect();
   const { rows } = await client.query('SELECT id FROM customers ORDER BY id LIMIT 7');
   for (const c of rows) {
-    await client.query('SELECT count(*) FROM orders WHERE customer_id = $1', [c.id]); // loop call
+    const { rows: counted } = await client.query('SELECT count(*) FROM orders WHERE customer_id = $1', [c.id]); // loop call
+    c.orders = Number(counted[0].count);
   }
   await client.end();
 })();

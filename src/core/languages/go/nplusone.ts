@@ -182,7 +182,7 @@ export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const last = n[n.length - 1];
   // …and store interfaces (`_store.PermUpsert(perm)`, `store.StepUpdate(step)`): verb first or last.
   if (segs.length >= 2 && (SQLC_METHOD.test(last) || STORE_METHOD.test(last)) && /^(q|queries|qtx|querier|_?store|_?datastore|Queries|Store)$/.test(n[n.length - 2])) {
-    return { library, op: /^(Create|Update|Delete|Insert|Upsert)|(Create|Update|Delete|Insert|Upsert)$/.test(last) ? 'write' : 'read', batch: /Batch|Many|ByIDs$|ByIds$/.test(last), label: n.join('.'), method: last };
+    return { library, op: /^(Create|Update|Delete|Insert|Upsert)|(Create|Update|Delete|Insert|Upsert)$/.test(last) ? 'write' : 'read', batch: /Batch|Many|ByIDs$|ByIds$/.test(last), label: n.join('.'), method: last, appMethod: true };
   }
   return undefined;
 }

@@ -93,6 +93,8 @@ const JDBC_STMT = /^(stmt|statement|ps|pst|pstmt|st|preparedStatement|prepared|s
 const JDBC_TEMPLATE = /^(jdbc|jdbcTemplate|template|namedJdbc|namedParameterJdbcTemplate|jdbcClient|namedTemplate)$|(JdbcTemplate|Jdbc|Template)$/;
 /** Spring Data's derived-query verbs, and the verbs of a repository's own @Query/@Modifying methods (`selectPathById`, `updateSubCntById`). */
 const SPRING_DATA = /^(find|get|read|query|search|stream|count|exists|delete|remove|save|select|update|insert|upsert)\w*$/;
+/** The methods Spring Data's CrudRepository/JpaRepository define (each has a batched form: findAllById, saveAll, deleteAllById). */
+const CRUD_METHOD = /^(findById|getById|getReferenceById|getOne|existsById|save|saveAndFlush|delete|deleteById)$/;
 const JPA_EM = /^(em|entityManager|session|entityMgr)$/;
 
 
@@ -123,7 +125,10 @@ function classifyJavaAt(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbC
   // Spring Data repositories
   if (recv !== undefined && segs.length >= 2 && (/(Repository|Repo|Dao|DAO)$/.test(recv) || /^(repo|repository|dao)$/.test(recv) || /(Repository|Dao)$/.test(recvType)) && SPRING_DATA.test(method)) {
     const batch = /All/.test(method) && named(last.args).length > 0 || /(In|IsIn|InAndOr)(And|Or|OrderBy|$)/.test(method) || /InBatch$/.test(method);
-    return { library: 'spring-data', op: /^(save|delete|remove|update|insert|upsert)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, '') };
+    // CrudRepository's own methods have a batched form (findAllById, saveAll, deleteAllById); a query method the
+    // repository declares (`findByOwner`, `selectPathById`) has none until the app adds one.
+    const own = !CRUD_METHOD.test(method);
+    return { library: 'spring-data', op: /^(save|delete|remove|update|insert|upsert)/.test(method) ? 'write' : 'read', batch, label: label(chain), method, model: recvType.replace(/(Repository|Repo|Dao)$/, '') || recv.replace(/(Repository|Repo|Dao)$/i, ''), ...(own ? { appMethod: true } : {}) };
   }
   // JPA EntityManager / Hibernate Session
   const emIdx = n.findIndex((x) => JPA_EM.test(x) || /^(EntityManager|Session)$/.test(ctx.types.get(x) ?? ''));

@@ -10,44 +10,98 @@ describe('core/nplusone rewrites', () => {
     assert.equal(batchedSql('SELECT * FROM t WHERE id = %s', 'percent'), 'SELECT * FROM t WHERE id = ANY(%s)');
   });
 
-  it('gives each library its own batched form', () => {
+  it('an ORM or a driver call with no rewrite proved to keep the loop: the batched API in the advice, no code (none invented)', () => {
     const cases: [DbCall, RegExp][] = [
-      [call('prisma', 'read', { model: 'user' }), /prisma\.user\.findMany\(\{\n {2}where: \{ id: \{ in:/],
-      [call('django', 'read', { model: 'Author' }), /Author\.objects\.in_bulk/],
+      [call('prisma', 'read', { model: 'user' }), /prisma\.user\.findMany\(\{ where: \{ id: \{ in: ids \} \} \}\)/],
+      [call('django', 'read', { model: 'Author' }), /in_bulk\(ids\)/],
       [call('django', 'write', { model: 'Order' }), /Order\.objects\.bulk_create/],
-      [call('activerecord', 'read', { model: 'User' }), /User\.where\(id: posts\.map\(&:id\)\)\.index_by\(&:id\)/],
+      [call('activerecord', 'read', { model: 'User' }), /where\(id: ids\)/],
       [call('gorm'), /Where\("id IN \?", ids\)/],
-      [call('jdbc', 'write'), /addBatch\(\);[\s\S]*executeBatch\(\)/],
-      [call('spring-data'), /findAllById\(ids\)/],
-      [call('sqlalchemy'), /\.in_\(/],
-      [call('knex'), /whereIn\('id'/],
+      [call('jdbc', 'write'), /addBatch\(\)[\s\S]*executeBatch\(\)/],
+      [call('spring-data', 'read', { method: 'findById' }), /findAllById\(ids\)/],
+      [call('sqlalchemy'), /\.in_\(ids\)/],
+      [call('knex'), /whereIn\('id', ids\)/],
       [call('drizzle'), /inArray\(/],
       [call('sequelize', 'read', { model: 'User' }), /\[Op\.in\]/],
       [call('asyncpg', 'write'), /executemany/],
       [call('pgx', 'write'), /pgx\.Batch/],
+      // A driver's read whose client, collection or body the code does not give.
+      [call('node-postgres', 'read', { sql: 'SELECT * FROM u WHERE id = $1', label: 'db.query', method: 'query' }), /= ANY\(\$1\)/],
+      [call('database/sql', 'read', { sql: 'SELECT name FROM u WHERE id = $1', label: 'db.QueryRow', method: 'QueryRow' }), /= ANY\(\$1\)/],
     ];
-    for (const [c, re] of cases) assert.match(rewriteFor({ call: c, variable: 'post', iterable: 'posts' }).code, re, c.library);
+    for (const [c, re] of cases) {
+      const r = rewriteFor({ call: c, variable: 'post', iterable: 'posts' });
+      assert.equal(r.code, '', `${c.library}: no code`);
+      assert.match(`${r.title}\n${r.help}`, re, c.library);
+    }
   });
 
-  it('relations get select_related/prefetch_related (Django) or includes (Rails)', () => {
-    assert.match(rewriteFor({ call: call('django'), variable: 'book', iterable: 'books', relation: 'author' }).code, /books\.select_related\("author"\)[\s\S]*prefetch_related\("author"\)/);
-    assert.match(rewriteFor({ call: call('activerecord'), variable: 'post', iterable: 'posts', relation: 'author' }).code, /posts\.includes\(:author\)/);
+  it('relations: select_related/prefetch_related (Django) or includes (Rails) on the query that produced the list, as advice', () => {
+    const dj = rewriteFor({ call: call('django'), variable: 'book', iterable: 'books', relation: 'author' });
+    assert.equal(dj.code, '');
+    assert.match(dj.help, /select_related\("author"\)[\s\S]*prefetch_related\("author"\)[\s\S]*the query that produced books/);
+    assert.match(rewriteFor({ call: call('activerecord'), variable: 'post', iterable: 'posts', relation: 'author' }).help, /\.includes\(:author\)[\s\S]*posts/);
+  });
+
+  it("a method of the app's own data layer (a Go store, sqlc's queries, a repository's declared query): the batched method to add, no code", () => {
+    // listmonk internal/manager/manager.go:699 (person9 P22): `a, err := m.store.GetAttachment(int(mid))` in `for _, mid := range []int64(c.MediaIDs)`.
+    const store = rewriteFor({ call: call('database/sql', 'read', { label: 'm.store.GetAttachment', method: 'GetAttachment', appMethod: true }), variable: 'mid', iterable: 'mid', argsBefore: [], after: { binding: '', rest: '\n\t\tc.Attachments = append(c.Attachments, a)\n\t' } });
+    assert.equal(store.code, '');
+    assert.equal(store.title, 'Batch GetAttachment: add GetAttachments(…) to m.store');
+    assert.match(store.help, /`m\.store\.GetAttachment` is the app's own method: add a batched GetAttachments\(…\) to m\.store that reads every key in one query[^.]*, call it once before the loop with every `mid`/);
+    assert.doesNotMatch(store.help, /\bdb\b|\bctx\b|\.ID\b/, 'no client, context or field invented');
+    const sqlc = rewriteFor({ call: call('pgx', 'read', { label: 'q.GetUserByID', method: 'GetUserByID', appMethod: true }), variable: 'id' });
+    assert.match(sqlc.title, /add GetUserByIDs\(…\) to q$/);
+    const repo = rewriteFor({ call: call('spring-data', 'read', { label: 'orderRepository.findByCustomer', method: 'findByCustomer', appMethod: true }), variable: 'c' });
+    assert.match(repo.title, /add findByCustomers\(…\) to orderRepository/);
+    const write = rewriteFor({ call: call('database/sql', 'write', { label: 'store.StepUpdate', method: 'StepUpdate', appMethod: true }), variable: 'step' });
+    assert.match(write.help, /writes every row in one statement[^.]*call it once after the loop/);
+    // A name ending in its verb (commento's `commenterNew`, `domainDelete`): not a plural of the verb.
+    assert.match(write.title, /add StepUpdateBatch\(…\) to store$/);
+    assert.match(rewriteFor({ call: call('database/sql', 'read', { label: 'commenterGetByHex', method: 'commenterGetByHex', appMethod: true }) }).title, /add commenterGetByHexes\(…\)$/);
   });
 
   it('a loop over the keys themselves uses the list as is', () => {
-    assert.match(rewriteFor({ call: call('node-postgres', 'read', { sql: 'SELECT * FROM u WHERE id = $1' }), variable: 'id', iterable: 'ids' }).code, /\[\.\.\.new Set\(ids\)\]/);
+    const r = rewriteFor({ call: call('node-postgres', 'read', { sql: 'SELECT * FROM u WHERE id = $1', label: 'db.query', method: 'query' }), variable: 'id', iterable: 'ids', collection: 'ids', params: '[id]', after: { binding: '{ rows }', rest: '\n    out.push(...rows);\n  ' } });
+    assert.match(r.code, /\[\.\.\.new Set\(ids\)\]/);
+    assert.match(r.code, /\n {2}const rows = rowsByKey\.get\(String\(id\)\) \?\? \[\];[^\n]*\n {2}out\.push\(\.\.\.rows\);\n\}$/);
+  });
+
+  it('no code when the code does not give a name the rewrite needs: the client, the collection as written, what the body does with the rows, Go\'s context', () => {
+    const sql = 'SELECT * FROM orders WHERE user_id = $1';
+    const after = { binding: '{ rows }', rest: '\n    user.orders = rows;\n  ' };
+    const base = { variable: 'user', iterable: 'users', collection: 'users', params: '[user.id]', after };
+    const ok = rewriteFor({ call: call('node-postgres', 'read', { sql, label: 'db.query', method: 'query' }), ...base });
+    assert.match(ok.code, /await db\.query\(/);
+    assert.match(ok.code, /\n {2}user\.orders = rows;\n\}$/);
+    // `getPool().query(…)`: the client is a call, not a name to reuse.
+    assert.equal(rewriteFor({ call: call('node-postgres', 'read', { sql, label: 'getPool(…).query', method: 'query' }), ...base }).code, '');
+    // `for (const user of await loadUsers())`: no collection to range over again.
+    assert.equal(rewriteFor({ call: call('node-postgres', 'read', { sql, label: 'db.query', method: 'query' }), ...base, collection: undefined }).code, '');
+    // `await db.query(…)` with the result unused, or bound in a shape not read: the loop's body is not known.
+    assert.equal(rewriteFor({ call: call('node-postgres', 'read', { sql, label: 'db.query', method: 'query' }), ...base, after: undefined }).code, '');
+    assert.equal(rewriteFor({ call: call('node-postgres', 'read', { sql, label: 'db.query', method: 'query' }), ...base, after: { binding: '[first]', rest: '' } }).code, '');
+    // Go: the context the call passes is the code's own (`r.Context()`), never an invented `ctx`.
+    const goAfter = { binding: '', rest: '\n\t\tnames = append(names, name)\n\t', header: 'for _, o := range orders', before: '\n\t\tvar name string\n\t\t', statement: 'if err := db.QueryRowContext(r.Context(), "SELECT name FROM customers WHERE id = $1", o.CustomerID).Scan(&name); err != nil {\n\t\t\treturn err\n\t\t}', call: 'db.QueryRowContext(r.Context(), "SELECT name FROM customers WHERE id = $1", o.CustomerID).Scan(&name)', scope: 'func f(db *sql.DB, r *http.Request, orders []Order) error {\n\tvar name string\n' };
+    const goCall = call('database/sql', 'read', { sql: 'SELECT name FROM customers WHERE id = $1', label: 'db.QueryRowContext', method: 'QueryRowContext' });
+    const go = rewriteFor({ call: goCall, variable: 'o', iterable: 'orders', args: ['o.CustomerID'], argsBefore: ['r.Context()'], after: goAfter });
+    assert.match(go.code, /keyRows, err := db\.QueryContext\(r\.Context\(\), `/);
+    assert.doesNotMatch(go.code, /\bctx\b|len\(orders\)/);
+    assert.equal(rewriteFor({ call: goCall, variable: 'o', iterable: 'orders', args: ['o.CustomerID'], argsBefore: [], after: goAfter }).code, '');
   });
 
   it('a per-key LIMIT stays per key (LATERAL), the client and key come from the code, rows are grouped by a selected column', () => {
     const sql = 'SELECT id, rating FROM reviews WHERE product_id = $1 ORDER BY created_at DESC LIMIT 3';
-    const code = rewriteFor({ call: call('node-postgres', 'read', { sql, label: 'db.query', method: 'query' }), variable: 'product', iterable: 'products', params: '[product.id]' }).code;
+    const after = { binding: '{ rows }', rest: '\n    product.reviews = rows;\n  ' };
+    const code = rewriteFor({ call: call('node-postgres', 'read', { sql, label: 'db.query', method: 'query' }), variable: 'product', iterable: 'products', collection: 'products', params: '[product.id]', after }).code;
     assert.match(code, /unnest\(\$1::bigint\[\]\) AS k\(key\)\n {2}CROSS JOIN LATERAL \(\n {4}SELECT id, rating FROM reviews WHERE product_id = k\.key ORDER BY created_at DESC LIMIT 3/);
     assert.doesNotMatch(code, /ANY\(\$1\)[^\n]*LIMIT/, 'never a LIMIT over all keys together');
     assert.match(code, /await db\.query\(/);
     assert.match(code, /for \(const \{ product_id, \.\.\.row \} of allRows\) \{\n  const key = String\(product_id\);/, 'grouped by the key, which the rows handed on leave out');
-    const plain = rewriteFor({ call: call('node-postgres', 'read', { sql: 'SELECT quantity FROM order_items WHERE order_id = $1', label: 'this.db.query', method: 'query' }), variable: 'order', iterable: 'orders', params: '[order.id]' }).code;
+    const plain = rewriteFor({ call: call('node-postgres', 'read', { sql: 'SELECT quantity FROM order_items WHERE order_id = $1', label: 'this.db.query', method: 'query' }), variable: 'order', iterable: 'orders', collection: 'this.orders', params: '[order.id]', after: { binding: '{ rows }', rest: '\n    order.items = rows;\n  ' } }).code;
     assert.match(plain, /SELECT order_id, quantity FROM order_items WHERE order_id = ANY\(\$1\)/, 'the grouping column is selected');
     assert.match(plain, /await this\.db\.query\(/);
+    assert.match(plain, /for \(const order of this\.orders\) \{/);
   });
 
   it('maps ?, %s, %(name)s and :name placeholders to $n', () => {

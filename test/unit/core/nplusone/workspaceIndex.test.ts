@@ -1,0 +1,82 @@
+/**
+ * An open file after Scan Workspace (issue 20 item 4, person9 P23): the scan found cross-file N+1s (a loop calling a
+ * method of another file that queries); opening the file dropped them (Problems 20 → 19 on listmonk's campaigns.go),
+ * because the file's live analysis could not see the callee in the other file and replaced the scan's result. Here, at
+ * the pipeline level the editor uses (core/scan's scanFiles for the scan, analyzeFile for an open or reopened file, the
+ * same codeAnalyzers): the open file is judged against the scan's cross-file index — the scan's findings once, the
+ * same ones while its text is unchanged, found again after an edit, gone when the loop goes.
+ */
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeFile, scanFiles } from '../../../../src/core/scan';
+import { codeAnalyzers } from '../../../../src/core/analyzers';
+import { CrossFileCalls } from '../../../../src/core/nplusone/crossFile';
+import type { Finding } from '../../../../src/core/findings';
+
+const fixture = path.join(__dirname, '..', '..', '..', 'fixtures', 'go-cross-file');
+// As an app's files (a file under test/ defines nothing application code calls).
+const GO = {
+  store: { path: 'internal/app/store.go', text: fs.readFileSync(path.join(fixture, 'store.go'), 'utf8') },
+  campaigns: { path: 'internal/app/campaigns.go', text: fs.readFileSync(path.join(fixture, 'campaigns.go'), 'utf8') },
+};
+const TS = {
+  repo: { path: 'src/repositories/customerRepository.ts', text: "import { pool } from '../db';\nexport async function customerLabel(id: number): Promise<string> {\n  const { rows } = await pool.query('SELECT name FROM customers WHERE id = $1', [id]);\n  return rows[0]?.name ?? '';\n}\n" },
+  service: { path: 'src/services/report.ts', text: "import { customerLabel } from '../repositories/customerRepository';\nexport async function labels(ids: number[]): Promise<string[]> {\n  const out: string[] = [];\n  for (const id of ids) {\n    out.push(await customerLabel(id));\n  }\n  return out;\n}\n" },
+};
+
+const nPlusOne = (fs: readonly Finding[], file: string) => fs.filter((f) => f.ruleId === 'n-plus-one' && f.file === file).map((f) => ({ start: f.span.start, message: f.message, severity: f.severity }));
+
+async function scanned(files: { path: string; text: string }[]) {
+  const index = new CrossFileCalls();
+  const r = await scanFiles(files, { analyzers: codeAnalyzers({ workspace: { index, live: false } }) });
+  return { index, findings: r.findings };
+}
+
+/** What the editor's live run of one file gives (an open document, or a file closed after the scan). */
+async function live(file: { path: string; text: string }, index?: CrossFileCalls) {
+  const r = await analyzeFile({ path: file.path, text: file.text, editing: true }, { analyzers: codeAnalyzers({ workspace: index ? { index, live: true } : undefined }) });
+  return r.findings;
+}
+
+describe('core/nplusone: an open file keeps the cross-file N+1s the workspace scan found (the scan\'s index, one pipeline)', () => {
+  for (const [lang, files, caller] of [['Go', [GO.store, GO.campaigns], GO.campaigns], ['TypeScript', [TS.repo, TS.service], TS.service]] as const) {
+    it(`${lang}: the scan's cross-file finding once when the file opens unchanged, again after an edit, gone with the loop`, async () => {
+      const scan = await scanned([...files]);
+      const want = nPlusOne(scan.findings, caller.path);
+      assert.equal(want.length, 1, `the scan finds the cross-file N+1 in ${caller.path}: ${JSON.stringify(scan.findings.map((f) => f.message))}`);
+      assert.match(want[0].message, /reaches the database/);
+      // Without the scan's index (before): the open file's own analysis does not see the callee.
+      assert.deepEqual(nPlusOne(await live(caller), caller.path), [], 'the kind person9 saw: no callee, no finding');
+      // Opened unchanged: the same finding, once.
+      assert.deepEqual(nPlusOne(await live(caller, scan.index), caller.path), want);
+      // Opened again (a second run of the same text): still once, not added up.
+      assert.deepEqual(nPlusOne(await live(caller, scan.index), caller.path), want);
+      // Edited (a line above the loop): found again, where the call now is.
+      const added = '// a note\n';
+      const at = caller.text.indexOf('\n') + 1;
+      const edited = { path: caller.path, text: caller.text.slice(0, at) + added + caller.text.slice(at) };
+      const after = nPlusOne(await live(edited, scan.index), caller.path);
+      assert.deepEqual(after, want.map((w) => ({ ...w, start: w.start + added.length })));
+      // The loop gone: the finding goes.
+      const once = { path: caller.path, text: caller.text.replace('for _, id := range ids {', 'if len(ids) > 0 {\n\t\tid := ids[0]').replace('for (const id of ids) {', 'if (ids.length > 0) {\n    const id = ids[0];') };
+      assert.notEqual(once.text, caller.text);
+      assert.deepEqual(nPlusOne(await live(once, scan.index), caller.path), [], once.text);
+      // The other files' findings are untouched by the open file's runs (the callee's file still defines the method).
+      const callee = files.find((f) => f !== caller)!;
+      assert.deepEqual(nPlusOne(await live(callee, scan.index), callee.path), nPlusOne(scan.findings, callee.path));
+      // Back to the saved text (closed again): the scan's finding.
+      assert.deepEqual(nPlusOne(await live(caller, scan.index), caller.path), want);
+    });
+  }
+
+  it('the callee\'s file edited: its new definition is what the open caller is judged against', async () => {
+    const scan = await scanned([GO.store, GO.campaigns]);
+    // The store's method no longer queries (a cached map): the caller's loop is not an N+1 any more.
+    const cached = { path: GO.store.path, text: GO.store.text.replace(/\tvar name string\n[\s\S]*?return name, err\n/, '\treturn names[id], nil\n') };
+    await live(cached, scan.index);
+    assert.deepEqual(nPlusOne(await live(GO.campaigns, scan.index), GO.campaigns.path), []);
+    await live(GO.store, scan.index);
+    assert.equal(nPlusOne(await live(GO.campaigns, scan.index), GO.campaigns.path).length, 1);
+  });
+});
