@@ -114,10 +114,12 @@ async function time(fn, name) {
  * connection, heap and JIT state. Separate processes differ by more than the capture costs on a loaded
  * machine (a captured process's p50 was seen at 44 µs in one run and 88 µs in the next, the plain one
  * steady at 36 µs), so this is the steady per-query figure; it leaves out what loading the capture
- * costs once per process. Sequelize: the capture's AsyncLocalStorage turns Node's async hooks on for
- * every promise of the process once entered, and cannot be turned off again, so its arms both run
- * with async context tracking on; what tracking itself costs this ORM's query is measured first, with
- * no capture loaded, by an AsyncLocalStorage of the bench's own entered and disabled in turn.
+ * costs once per process. The ORMs: the capture's AsyncLocalStorage turns Node's async hooks on for
+ * every promise of the process once entered (TypeORM's first call; Sequelize's reads in a script enter
+ * none: see docs/recording.md), and cannot be turned off again, so both ORMs' arms run with async context
+ * tracking on here — the separate-process `sequelize` figure (run before TypeORM's) is the one without it;
+ * what tracking itself costs each ORM's query is measured first, with no capture loaded, by an
+ * AsyncLocalStorage of the bench's own entered and disabled in turn.
  */
 const INPROC_CHILD = `
 const N = Number(process.env.N);

@@ -742,7 +742,7 @@ function begin(config: unknown, values: unknown, client: unknown): Pending | und
     if (Array.isArray(c.values)) vals = c.values;
   }
   if (typeof sql !== 'string') return undefined;
-  const tag = client !== undefined && client === taggedClient ? clientTag : undefined;
+  const tag = client !== undefined && client === taggedClient ? clientTag : carriedNow;
   const store = tag ? undefined : als.getStore();
   let site: CaptureSite | LaterSite | null | undefined;
   if (tag) {
@@ -1029,15 +1029,19 @@ let entryDepth = 0;
  * not read, as it would be for a model method (an app hook's association getter reaches findAll
  * through two of the ORM's frames).
  */
-function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string, funnel = false): void {
+function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string, funnel = false, optionsAt?: number, carries = false): void {
   const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
   if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const entry = function (this: unknown, ...args: unknown[]): unknown {
     // Nested entries (findAll inside an association getter) keep the outer call's site.
     if (entryDepth > 0) return orig.apply(this, args);
+    // The site an ORM call outside any async context put on the options it passes down (see Carried).
+    const carried = optionsAt === undefined ? undefined : carriedIn(args[optionsAt]);
+    if (funnel) hookSequelizeRun(this);
     // The ORM's own call of its funnel from its query interface, inside an ORM call: that call's site holds
     // (a read would find the library's frame and read no deeper: the same site, one stack read dearer).
     if (funnel && libraryDepth > 0) {
+      if (carried) return orig.apply(this, args);
       try {
         const outer = als.getStore();
         if (outer?.sticky === true && outer.site) return orig.apply(this, args);
@@ -1046,13 +1050,14 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       }
     }
     let store: Store | undefined;
+    let carry: Carried | undefined;
     try {
       // Entered again later in an ORM call's own async flow (Sequelize's query after its awaits): the
       // outer call's site, taken where the app's code made that call, holds — unless the app's code is
       // on the stack now (a hook or callback of the app's calling the ORM), which then has the line.
       // An async frame is only where an app function awaits the outer call: less exact, not used.
       const outer = als.getStore();
-      const inner = outer?.sticky === true && !!outer.site;
+      const inner = (outer?.sticky === true && !!outer.site) || carried !== undefined;
       // Read in this frame (see readStart): an ORM's statements pass through here twice (its call, its funnel).
       let site: CaptureSite | LaterSite | null;
       readStart(NEAR_FRAMES);
@@ -1061,9 +1066,24 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
       } finally {
         site = nearSiteRead(entry, via, inner, inner && funnel);
       }
-      store = site ? { unit: currentUnit(), site, sticky: true } : undefined;
+      if (site) {
+        // No async context open (a script's call, not a request's or a test's): the site rides on the
+        // options instead, and no AsyncLocalStorage is entered (it would turn async hooks on for good).
+        if (outer === undefined && carries && optionsAt !== undefined && carriable(args[optionsAt])) carry = new Carried(site, currentUnit());
+        else store = { unit: currentUnit(), site, sticky: true };
+      }
     } catch {
       store = undefined;
+      carry = undefined;
+    }
+    if (carry) {
+      args[optionsAt!] = { ...(args[optionsAt!] as object | undefined), [CARRIED]: carry };
+      entryDepth++;
+      try {
+        return orig.apply(this, args);
+      } finally {
+        entryDepth--;
+      }
     }
     if (!store) return orig.apply(this, args);
     entryDepth++;
@@ -1074,6 +1094,65 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
     }
   };
   owner[name] = standIn(entry, orig);
+}
+
+/**
+ * An ORM call's site and unit carried on the options object the ORM passes down to its funnel and on to
+ * the statement's runner (Sequelize: the finder's options → Sequelize#query → its dialect's Query,
+ * whose run() calls the driver synchronously), so a script's ORM call needs no AsyncLocalStorage: on
+ * Node 20 entering one turns async hooks on for every promise of the process from then on (docs/recording.md).
+ * Only where the app passed no options or a plain object of its own (copied, never changed), and only
+ * when no async context is open (inside a request or a test, the unit's store carries the site).
+ * A class, not a plain object: Sequelize deep-clones the options (plain objects only), and the site's
+ * and unit's identity is kept.
+ */
+class Carried implements PoolTag {
+  constructor(
+    readonly site: CaptureSite | LaterSite | null,
+    readonly unit: CaptureUnit,
+  ) {}
+}
+const CARRIED = Symbol('pg-lens.capture.carried');
+/** Set while a Query#run that carries an ORM call's site runs synchronously: the driver's call it makes takes it. */
+let carriedNow: Carried | undefined;
+
+function carriedIn(options: unknown): Carried | undefined {
+  try {
+    const c = options && typeof options === 'object' ? (options as Record<symbol, unknown>)[CARRIED] : undefined;
+    return c instanceof Carried ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function carriable(options: unknown): boolean {
+  if (options === undefined) return true;
+  if (!options || typeof options !== 'object') return false;
+  const proto = Object.getPrototypeOf(options) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Sequelize's dialect Query#run (reached from Sequelize#query, per instance's dialect): see Carried. */
+function hookSequelizeRun(sequelize: unknown): void {
+  try {
+    const proto = (sequelize as { dialect?: { Query?: { prototype?: Record<string, unknown> } } } | undefined)?.dialect?.Query?.prototype;
+    const orig = proto?.run as ((...a: unknown[]) => unknown) | undefined;
+    if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+    const run = function (this: { options?: unknown }, ...args: unknown[]): unknown {
+      const tag = carriedIn(this?.options);
+      if (!tag) return orig.apply(this, args);
+      const saved = carriedNow;
+      carriedNow = tag;
+      try {
+        return orig.apply(this, args);
+      } finally {
+        carriedNow = saved;
+      }
+    };
+    proto.run = standIn(run, orig);
+  } catch {
+    // not hooked: the statements are read at the driver
+  }
 }
 
 /** A wrapper put in a library method's place: marked as ours (never wrapped twice), with the method's name and arity. */
@@ -1115,6 +1194,18 @@ function markLibrary(owner: Record<string, unknown> | undefined): void {
 }
 
 const SEQUELIZE_STATIC = ['findAll', 'findOne', 'findByPk', 'findAndCountAll', 'count', 'aggregate', 'max', 'min', 'sum', 'create', 'bulkCreate', 'update', 'destroy', 'restore', 'upsert', 'findOrCreate', 'findCreateFind', 'increment', 'decrement', 'truncate'];
+/**
+ * Where each Sequelize method takes its options: an ORM call's carried site is found there when the
+ * ORM calls another of its methods after an await (count's aggregate: that call's site holds, as an
+ * async context's does). Only the reads (which deep-clone options they may be given none of, `|| {}`)
+ * put the site there themselves (see Carried); the others enter an async context as before.
+ */
+const SEQUELIZE_OPTIONS_AT: Record<string, number | undefined> = {
+  findAll: 0, findOne: 0, findByPk: 1, findAndCountAll: 0, count: 0, aggregate: 2, max: 1, min: 1, sum: 1, create: 1, bulkCreate: 1, update: 1, destroy: 0,
+  restore: 0, upsert: 1, findOrCreate: 0, findCreateFind: 0, increment: 1, decrement: 1, truncate: 0,
+};
+const SEQUELIZE_CARRIES = new Set(['findAll', 'findOne', 'findByPk', 'findAndCountAll', 'count', 'aggregate', 'max', 'min', 'sum']);
+const SEQUELIZE_INSTANCE_OPTIONS_AT: Record<string, number | undefined> = { save: 0, reload: 0, destroy: 0, update: 1, increment: 1, decrement: 1, restore: 0 };
 const SEQUELIZE_INSTANCE = ['save', 'reload', 'destroy', 'update', 'increment', 'decrement', 'restore'];
 const TYPEORM_MANAGER = ['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy', 'exists', 'existsBy', 'save', 'insert', 'update', 'upsert', 'delete', 'remove', 'softDelete', 'restore', 'increment', 'decrement', 'query', 'sum', 'average', 'minimum', 'maximum', 'preload', 'clear'];
 const TYPEORM_QB = ['getMany', 'getOne', 'getOneOrFail', 'getRawMany', 'getRawOne', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists', 'execute', 'stream'];
@@ -1123,9 +1214,9 @@ function hookSequelize(exports: unknown): void {
   const sq = exports as { Model?: Record<string, unknown> & { prototype: Record<string, unknown> }; Sequelize?: { prototype: Record<string, unknown> }; QueryInterface?: { prototype: Record<string, unknown> } };
   const model = sq?.Model;
   if (!model?.prototype) return;
-  for (const m of SEQUELIZE_STATIC) wrapEntry(model, m, 'sequelize');
-  for (const m of SEQUELIZE_INSTANCE) wrapEntry(model.prototype, m, 'sequelize');
-  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize', true);
+  for (const m of SEQUELIZE_STATIC) wrapEntry(model, m, 'sequelize', false, SEQUELIZE_OPTIONS_AT[m], SEQUELIZE_CARRIES.has(m));
+  for (const m of SEQUELIZE_INSTANCE) wrapEntry(model.prototype, m, 'sequelize', false, SEQUELIZE_INSTANCE_OPTIONS_AT[m]);
+  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize', true, 1, true);
   markLibrary(sq.QueryInterface?.prototype);
 }
 

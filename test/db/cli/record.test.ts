@@ -162,6 +162,26 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.match(find[0][0], /FROM "sqs_book"/);
   });
 
+  it('Sequelize in a script (no unit of work open): each finder and raw query at its line, the N+1 at the loop, with no async context entered and the app\'s options left as they were', async () => {
+    // The site rides on the options Sequelize passes to its query (the fixture fails when an AsyncLocalStorage is entered).
+    const program = fixture('sequelizeScript.js');
+    const rel = path.relative(root, program);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, program], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const at = (marker: string) => json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker));
+    const sqlAt = (marker: string) => (at(marker)?.statements ?? []).map((s: { sql: string; calls: number }) => [s.sql.slice(0, 24), s.calls]);
+    assert.equal(at('// await line'), undefined, 'nothing at the line that awaits the calls');
+    assert.deepEqual(sqlAt('// findByPk line'), [['SELECT "id", "v" FROM "s', 1]]);
+    assert.deepEqual(sqlAt('// findOne line'), [['SELECT "id", "v" FROM "s', 1]]);
+    assert.deepEqual(sqlAt('// findAll line'), [['SELECT "id", "v" FROM "s', 1]]);
+    assert.deepEqual(sqlAt('// count line'), [['SELECT count(*) AS "coun', 1]]);
+    assert.equal(sqlAt('// findAndCountAll line').length, 2, JSON.stringify(sqlAt('// findAndCountAll line')));
+    assert.deepEqual(sqlAt('// raw line'), [['SELECT 1 AS one', 1]]);
+    assert.ok(at('// setup line'), 'the raw setup statements at their line');
+    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// loop line'), 5, 'sequelize']]);
+  });
+
   it('postgres.js: tagged queries, sql.unsafe and errors at their lines; the N+1 in a loop with its count', async () => {
     const pjs = fixture('postgresjs.js');
     const rel = path.relative(root, pjs);
