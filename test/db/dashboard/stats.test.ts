@@ -93,6 +93,27 @@ describe('live statistics', function () {
     assert.deepEqual((await listed()).map((r) => r.query), [], 'the cached unmarked text is not reused');
   });
 
+  it("counts the database's statements without PG Lens's own from the first read, not only once their texts are read for the list (person9 P4)", async () => {
+    if (!(await statementStats(t, 'no statement list to count'))) return;
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const opts = { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, statementsEvery: 1 } as const;
+    // PG Lens's own work first (an open dashboard's refreshes: its statements, catalog reads), then the app's statements.
+    const warm = new StatsReader(db, { ...opts, topN: 50 });
+    for (let i = 0; i < 3; i++) await warm.read();
+    for (const sql of ['SELECT id FROM work WHERE v = $1', 'SELECT count(*) FROM work WHERE v > $1', 'SELECT max(v) FROM work WHERE id < $1']) await t.admin.query(sql, [5]);
+    await t.admin.query('SELECT pg_stat_force_next_flush()');
+    // A panel opened now, listing one statement: its count is the settled one at once.
+    const first = (await new StatsReader(db, { ...opts, topN: 1 }).read()).statements;
+    const settled = new StatsReader(db, { ...opts, topN: 5000 });
+    await settled.read();
+    const later = (await settled.read()).statements;
+    assert.ok(first.rows.length < first.count, 'a short list: most entries are counted without their texts read for it');
+    assert.equal(first.count, later.count, `the first read's count (${first.count}) is the count once every text is read (${later.count})`);
+    const [{ n }] = (await t.admin.query("SELECT count(DISTINCT queryid)::int AS n FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")).rows;
+    assert.ok(first.count < n, `PG Lens's own entries (${n} in all) are left out of the count (${first.count})`);
+  });
+
   it('reads pg_stat_statements at its own slower cadence: between reads the list is the last one read; the relation walk waits for the second refresh', async () => {
     if (!(await statementStats(t, 'the cadence of the statements list cannot be observed without it'))) return;
     const db = await t.open();
