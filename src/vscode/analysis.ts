@@ -182,11 +182,12 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private project: Promise<DialectVerdict | undefined> | undefined;
   private declared: Promise<DeclaredIndexes | undefined> | undefined;
 
-  async analyzers(): Promise<Analyzer[]> {
+  /** `served`: false for a file of another folder with its own connection (multi-root): its rules get no evidence from this database. */
+  async analyzers(served = true): Promise<Analyzer[]> {
     const { codeAnalyzers } = await import('../core/analyzers');
     let evidence: EvidenceSource | undefined;
     try {
-      evidence = await this.evidenceSource();
+      evidence = served ? await this.evidenceSource() : undefined;
     } catch (e) {
       this.ctx.log.warn(`Rules without database evidence: ${errorMessage(e)}`);
     }
@@ -242,7 +243,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       if (doc.isClosed || doc.version !== version) return;
       const r = await analyzeFile(
         { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
-        { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, extract: async () => ({ sites, unread: this.ctx.sites.unreadFor?.(doc) }), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
+        { analyzers: await this.analyzers(this.ctx.connections.serves(doc.uri)), severity: this.ctx.config.rulesSeverity, extract: async () => ({ sites, unread: this.ctx.sites.unreadFor?.(doc) }), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version || generation !== this.generation) return; // a newer run is scheduled
       this.show(doc, key, version, r.findings);

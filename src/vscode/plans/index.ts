@@ -97,6 +97,8 @@ class PlansFeature implements vscode.Disposable {
   // ── hover ────────────────────────────────────────────────────────────────────────────────
   private async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.ctx.config.hoverEnabled) return undefined;
+    // A file of another folder (multi-root) with its own connection: hovering it is working in it; its folder's connection.
+    if (!this.ctx.connections.serves(doc.uri)) await this.ctx.connections.focus(doc.uri);
     const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos));
     if (!site || token.isCancellationRequested) return undefined;
     const range = new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
@@ -126,7 +128,7 @@ class PlansFeature implements vscode.Disposable {
     if (!p) return;
     const todo: string[] = [];
     for (const ed of vscode.window.visibleTextEditors) {
-      if (!EDITOR_LANGUAGE_IDS.includes(ed.document.languageId)) continue;
+      if (!EDITOR_LANGUAGE_IDS.includes(ed.document.languageId) || !this.ctx.connections.serves(ed.document.uri)) continue;
       const sites = await this.ctx.sites.sitesFor(ed.document);
       for (const s of sites) {
         const r = new vscode.Range(ed.document.positionAt(s.span.start), ed.document.positionAt(s.span.end));
