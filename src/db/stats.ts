@@ -13,7 +13,8 @@ import { blockingChains, computeRates, hitRatio, statementView, type CounterSamp
 import { applicationText, OwnStatementMatcher } from '../core/dashboard/ownStatements';
 import type { LiveStats, ProgressRow } from '../core/dashboard/types';
 import type { Database } from './database';
-import { APPLICATION_NAME } from './database';
+import { APPLICATION_NAME, ownTransactionsOf } from './database';
+import type { TransactionCounts } from '../core/dashboard/ownTransactions';
 import { HEALTH_SQL, HEALTH_SQL_SERVER_16, QUERY_TEXT_LIMIT, sessionFromRow } from './health';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER as M, SQL } from './sql';
 
@@ -127,6 +128,8 @@ export interface StatsReaderOptions {
    */
   statementsEvery?: number;
   fromReplica?: boolean;
+  /** PG Lens's own transactions on this database so far (db/database.ownTransactionsOf): left out of the rates. */
+  ownTransactions?: () => TransactionCounts;
 }
 
 const TEXT_CACHE_MAX = 5000;
@@ -151,7 +154,13 @@ export class StatsReader {
   private lastStatements: LiveStats['statements'] | undefined;
   private cache: LiveStats['cache'] = { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: null };
 
-  constructor(private readonly db: Pick<Database, 'query'>, private readonly opts: StatsReaderOptions) {}
+  /** PG Lens's own transactions on the database read (given, or counted by the Database's sessions). */
+  private readonly ownTransactions: (() => TransactionCounts) | undefined;
+
+  constructor(private readonly db: Pick<Database, 'query'> & Partial<Pick<Database, 'profile'>>, private readonly opts: StatsReaderOptions) {
+    const profile = db.profile;
+    this.ownTransactions = opts.ownTransactions ?? (profile ? () => ownTransactionsOf(profile) : undefined);
+  }
 
   /** Forget the baseline: deltas count from the next refresh (after a reset of pg_stat_statements). */
   resetBaseline(): void {
@@ -181,6 +190,7 @@ export class StatsReader {
       db: dbc,
       walBytes: r.wal ? Number(r.wal.bytes) : null,
       checkpoints: r.checkpoints ? { timed: Number(r.checkpoints.timed), requested: Number(r.checkpoints.requested) } : null,
+      own: this.ownTransactions?.(),
     };
     const rates = computeRates(this.prev, sample);
     this.prev = sample;

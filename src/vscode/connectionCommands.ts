@@ -152,8 +152,10 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
         } catch {
           // Shown by name only; the log says why it is invalid when its folder is worked in.
         }
-        const why = vscode.workspace.isTrusted ? `used for the files of folder ${f.name}: open one of them and PG Lens connects to it` : 'this workspace is not trusted, so folder settings do not define connections';
-        out.push({ label: `$(circle-slash) ${name}`, description, detail: `from folder ${f.name} settings (.vscode/settings.json) — ${why}`, note: `"${name}" comes from folder ${f.name}'s settings: ${why}.` });
+        const trusted = vscode.workspace.isTrusted;
+        const why = trusted ? `used for folder ${f.name}'s files` : 'not used: this workspace is not trusted';
+        const note = trusted ? `"${name}" comes from folder ${f.name}'s settings (.vscode/settings.json): it is used for that folder's files — open one of them and PG Lens connects to it.` : `"${name}" comes from folder ${f.name}'s settings: this workspace is not trusted, so folder settings do not define connections.`;
+        out.push({ label: `$(circle-slash) ${name}`, description, detail: `from folder ${f.name} settings — ${why}`, note });
       });
     }
     if (!vscode.workspace.isTrusted) {

@@ -62,7 +62,8 @@ export const step: Step = {
       // ── The other folder's file: its folder's connection, its statement planned on its own database.
       await wb.openFile(`${OTHER_DIR}/notes.sql`);
       await wb.see(statusFor(OTHER_PROFILE), `the status bar on "${OTHER_PROFILE}" (the folder's own profile) for ${OTHER_DIR}/notes.sql`, 60_000);
-      const text = await wb.hoverUntil(() => wb.hoverInFile(`${OTHER_DIR}/notes.sql`, LINE, 'FROM', TABLE), (t) => new RegExp(`${TABLE}|does not exist`).test(t), `a plan hover on ${TABLE}`, 60_000);
+      const text = await wb.hoverUntil(() => wb.hover(TABLE),  // a .sql file: the table name is a token span of its own
+      (t) => new RegExp(`${TABLE}|does not exist`).test(t), `a plan hover on ${TABLE}`, 60_000);
       const flat = text.replace(/\s+/g, ' ');
       log(`notes.sql hover: ${flat.slice(0, 200)}`);
       if (/does not exist/.test(flat)) throw new StepFailure(`expected ${OTHER_DIR}'s statement planned on its folder's database; the hover says "${flat.slice(0, 240)}"`);
@@ -73,7 +74,7 @@ export const step: Step = {
       const mine = await wb.see(row(OTHER_PROFILE).filter({ hasText: `folder ${OTHER_DIR} settings` }), `"${OTHER_PROFILE}" described as coming from folder ${OTHER_DIR}'s settings`);
       if (!(await mine.locator('.codicon-check').count())) throw new StepFailure(`expected "${OTHER_PROFILE}" (connected) to carry a check mark`);
       await wb.see(row(WS_PROFILE).filter({ hasText: 'workspace settings (both.code-workspace)' }), `"${WS_PROFILE}" described as coming from the workspace settings (both.code-workspace)`);
-      await wb.see(row(profileName).filter({ hasText: /folder shop settings .*used for the files of folder shop/ }), `"${profileName}" listed as the shop folder's, used for its files`);
+      await wb.see(row(profileName).filter({ hasText: /from folder shop settings — used for folder shop's files/ }), `"${profileName}" listed as the shop folder's, used for its files`);
       await screenshot('select-connection-origins');
       await page.keyboard.press('Escape');
 
