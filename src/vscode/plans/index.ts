@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PgLensContext } from '../main';
+import { NamedQueryLinks } from '../namedQueryLinks';
 import type { ActiveConnection } from '../connections';
 import type { SqlSite } from '../../core/extract/types';
 import type { Planner, PlanOutcome } from '../../db/planner';
@@ -40,9 +41,14 @@ class PlansFeature implements vscode.Disposable {
   /** The site the panel shows (for its Explain Analyze / Benchmark buttons). */
   private panelSite: { site: SqlSite; uri: vscode.Uri } | undefined;
 
+  /** Go calls of named queries (`c.q.GetSubscriber.Select(…)`): the hover of the query they run. */
+  private readonly namedQueries: NamedQueryLinks;
+
   constructor(private readonly ctx: PgLensContext) {
     const selector = EDITOR_LANGUAGE_IDS.map((language) => ({ language }));
+    this.namedQueries = new NamedQueryLinks(ctx);
     this.subs.push(
+      this.namedQueries,
       vscode.languages.registerHoverProvider(selector, { provideHover: (d, p, t) => this.provideHover(d, p, t) }),
       vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
       vscode.commands.registerCommand(OPEN_STATEMENT_PLAN_COMMAND, (arg?: unknown) => this.openStatementPlan(arg)),
@@ -99,9 +105,13 @@ class PlansFeature implements vscode.Disposable {
     if (!this.ctx.config.hoverEnabled) return undefined;
     // A file of another folder (multi-root) with its own connection: hovering it is working in it; its folder's connection.
     if (!this.ctx.connections.serves(doc.uri)) await this.ctx.connections.focus(doc.uri);
-    const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos));
+    const own = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos));
+    // Not SQL here: a Go call of a named query kept in a .sql file gets that query's hover (its links open the .sql's).
+    const linked = own ? undefined : await this.namedQueries.siteAt(doc, doc.offsetAt(pos));
+    const site = own ?? linked?.site;
     if (!site || token.isCancellationRequested) return undefined;
-    const range = new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
+    const siteUri = linked?.uri ?? doc.uri;
+    const range = linked?.range ?? new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
     const p = await this.getPlanner(false);
     if (!p) {
       const steps = this.ctx.connections.nextSteps();
@@ -113,7 +123,9 @@ class PlansFeature implements vscode.Disposable {
     if (token.isCancellationRequested) return undefined;
     // DDL and other utility statements have no plan: no hover rather than a complaint.
     if (!outcome.ok && outcome.code === 'NOT_EXPLAINABLE') return undefined;
-    return new vscode.Hover(await hoverMarkdown(outcome, site, doc.uri, p.conn), range);
+    const md = await hoverMarkdown(outcome, site, siteUri, p.conn);
+    if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
+    return new vscode.Hover(md, range);
   }
 
   /** Plan the SQL sites visible on screen, so hovers answer from the cache. */
