@@ -68,6 +68,9 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs') || Config.affects(e, 'lockTimeoutMs')) {
+        // Said in the log: when a settings file written from outside changes nothing here, this line is missing
+        // (VS Code has not read the file again), which tells that apart from PG Lens not following a change.
+        log.info('Connection settings changed: reading the profiles again.');
         void connections.settingsChanged();
       }
     }),
