@@ -48,10 +48,18 @@ function trim(x: number): string {
   return x.toFixed(1).replace(/\.0$/, '');
 }
 
-/** Text on one line for a label: whitespace runs become one space; past `max` characters it ends in "…". */
+/**
+ * Text on one line for a label: whitespace runs become one space; past `max` characters it is cut at a word boundary
+ * (a word longer than the last third of `max` is cut inside) and ends in " …" — never a half word ("FROM c…") that reads
+ * as a name, nor an ellipsis glued to an operator ("OR…").
+ */
 export function shortLine(s: string, max: number): string {
   const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+  if (t.length <= max) return t;
+  const room = t.slice(0, Math.max(1, max - 2));
+  const space = t[room.length] === ' ' ? room.length : room.lastIndexOf(' ');
+  const cut = space >= (max * 2) / 3 ? room.slice(0, space) : room;
+  return `${cut.replace(/[\s,;(]+$/, '')} …`;
 }
 
 /** "1 warning", "2 warnings", "0 errors": a count with its noun (plural with -s); `show` writes the number ("12k"). */

@@ -16,6 +16,7 @@ import { inspectSql, loadPgParser, scanSql } from '../core/sql/statement';
 import { LIMITS } from '../core/limits';
 import { IndexUseLedger } from '../core/plan/indexUse';
 import { readRegularFileSync } from '../node/readFile';
+import { SessionTransactions, type TransactionCounts } from '../core/dashboard/ownTransactions';
 
 export const APPLICATION_NAME = 'pg-lens';
 
@@ -73,8 +74,10 @@ export class Database {
       options.onConnectionError?.(describeError(err, p));
     };
     this.pool.on('error', report);
+    const own = ownCountsFor(p);
     this.pool.on('connect', (client) => {
       client.on('error', report);
+      countTransactions(client, own);
     });
   }
 
@@ -394,6 +397,45 @@ function isOwnRead(text: string): boolean {
  * "authentication" until authentication_timeout (60 s) — which also holds up DROP DATABASE
  * and other barrier-waiting commands on that server.
  */
+/** PG Lens's own transactions per server and database (every Database of this process to it): core/dashboard/ownTransactions. */
+const OWN_TRANSACTIONS = new Map<string, TransactionCounts>();
+const ownKey = (p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>) => JSON.stringify([p.host.toLowerCase(), p.port, p.database]);
+function ownCountsFor(p: ConnectionProfile): TransactionCounts {
+  const key = ownKey(p);
+  let c = OWN_TRANSACTIONS.get(key);
+  if (!c) OWN_TRANSACTIONS.set(key, (c = { commits: 0, rollbacks: 0 }));
+  return c;
+}
+
+/**
+ * The transactions PG Lens's sessions of this process ran on a server's database so far, as pg_stat_database counts
+ * them: the dashboard subtracts them from Transactions/s and rollbacks/s.
+ */
+export function ownTransactionsOf(p: Pick<ConnectionProfile, 'host' | 'port' | 'database'>): TransactionCounts {
+  const c = OWN_TRANSACTIONS.get(ownKey(p));
+  return { commits: c?.commits ?? 0, rollbacks: c?.rollbacks ?? 0 };
+}
+
+/** Count each statement a pooled session finishes (callback or promise form, as pg.Pool and Session send them). */
+function countTransactions(client: pg.PoolClient, counts: TransactionCounts): void {
+  const session = new SessionTransactions(counts);
+  const original = client.query.bind(client) as (...a: any[]) => any;
+  (client as any).query = (...args: any[]) => {
+    const first = args[0];
+    const text: string | undefined = typeof first === 'string' ? first : typeof first?.text === 'string' ? first.text : undefined;
+    const last = args[args.length - 1];
+    if (typeof last === 'function') {
+      return original(...args.slice(0, -1), (err: unknown, res: unknown) => {
+        session.observe(text, !err);
+        last(err, res);
+      });
+    }
+    const r = original(...args);
+    if (r && typeof r.then === 'function') r.then(() => session.observe(text, true), () => session.observe(text, false));
+    return r;
+  };
+}
+
 class ClosingClient extends pg.Client {
   override connect(callback?: (err: Error) => void): any {
     if (!callback) {

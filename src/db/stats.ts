@@ -13,7 +13,8 @@ import { blockingChains, computeRates, hitRatio, statementView, type CounterSamp
 import { applicationText, OwnStatementMatcher } from '../core/dashboard/ownStatements';
 import type { LiveStats, ProgressRow } from '../core/dashboard/types';
 import type { Database } from './database';
-import { APPLICATION_NAME } from './database';
+import { APPLICATION_NAME, ownTransactionsOf } from './database';
+import type { TransactionCounts } from '../core/dashboard/ownTransactions';
 import { HEALTH_SQL, HEALTH_SQL_SERVER_16, QUERY_TEXT_LIMIT, sessionFromRow } from './health';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER as M, SQL } from './sql';
 
@@ -127,9 +128,13 @@ export interface StatsReaderOptions {
    */
   statementsEvery?: number;
   fromReplica?: boolean;
+  /** PG Lens's own transactions on this database so far (db/database.ownTransactionsOf): left out of the rates. */
+  ownTransactions?: () => TransactionCounts;
 }
 
 const TEXT_CACHE_MAX = 5000;
+/** Entries whose texts are read at once to tell them ours or the app's (pg_stat_statements.max is 5,000 by default). */
+const CLASSIFY_BATCH = 1000;
 /** The refresh statements run every few seconds: planned once per session (their planning costs more than running them). */
 const PREPARE = { prepare: true } as const;
 
@@ -139,6 +144,8 @@ export class StatsReader {
   private baseline: Map<string, StatementCounters> | undefined;
   private readonly texts = new Map<string, string>();
   private readonly own = new Set<string>();
+  /** Entries told the application's (not ours) by their text: with `own`, every entry counted is told one or the other. */
+  private readonly app = new Set<string>();
   /** pg_stat_statements' last reset when the texts were read (PostgreSQL 14+). */
   private epoch: string | undefined;
   /** Calls each listed statement had at the last read: fewer now means its entry was made anew. */
@@ -147,7 +154,13 @@ export class StatsReader {
   private lastStatements: LiveStats['statements'] | undefined;
   private cache: LiveStats['cache'] = { tableHitRatio: null, indexHitRatio: null, databaseHitRatio: null };
 
-  constructor(private readonly db: Pick<Database, 'query'>, private readonly opts: StatsReaderOptions) {}
+  /** PG Lens's own transactions on the database read (given, or counted by the Database's sessions). */
+  private readonly ownTransactions: (() => TransactionCounts) | undefined;
+
+  constructor(private readonly db: Pick<Database, 'query'> & Partial<Pick<Database, 'profile'>>, private readonly opts: StatsReaderOptions) {
+    const profile = db.profile;
+    this.ownTransactions = opts.ownTransactions ?? (profile ? () => ownTransactionsOf(profile) : undefined);
+  }
 
   /** Forget the baseline: deltas count from the next refresh (after a reset of pg_stat_statements). */
   resetBaseline(): void {
@@ -177,6 +190,7 @@ export class StatsReader {
       db: dbc,
       walBytes: r.wal ? Number(r.wal.bytes) : null,
       checkpoints: r.checkpoints ? { timed: Number(r.checkpoints.timed), requested: Number(r.checkpoints.requested) } : null,
+      own: this.ownTransactions?.(),
     };
     const rates = computeRates(this.prev, sample);
     this.prev = sample;
@@ -227,30 +241,34 @@ export class StatsReader {
     }));
     if (!this.baseline) this.baseline = new Map(current.map((c) => [c.id, c]));
     this.forgetRemadeEntries(res.rows[0]?.epoch ?? undefined, current);
+    // Every entry told ours or the app's before it is counted: the count ("N statements … PG Lens's own left out")
+    // counted PG Lens's own until their texts were read for the top list (143 → 116 → … → 83 over nine minutes).
+    await this.classify(current.map((c) => c.id).filter((id) => !this.own.has(id) && !this.app.has(id)));
     const n = this.opts.topN ?? 20;
-    // Texts tell which statements are ours; learn them, then choose again (at most a few passes).
-    for (let pass = 0; pass < 3; pass++) {
-      const view = statementView(this.baseline, current, n, this.own);
-      const missing = view.rows.map((x) => x.id).filter((id) => !this.texts.has(id));
-      if (missing.length) {
-        const t = await this.db.query(this.opts.versionNum >= 140000 ? STATS_SQL.statementTexts : STATS_SQL.statementTexts13, [missing, QUERY_TEXT_LIMIT]);
-        if (this.texts.size + t.rows.length > TEXT_CACHE_MAX) this.texts.clear();
-        let foundOwn = false;
-        for (const row of t.rows) {
-          const text = applicationText(row.query ?? '');
-          this.texts.set(row.id, text);
-          // Ours by the server's test (marker anywhere, session setup), or by shape (a variant stored without the marker).
-          if (row.own === true || ownStatements.isOwn(text, Number(row.full_length) > QUERY_TEXT_LIMIT)) {
-            this.own.add(row.id);
-            foundOwn = true;
-          }
-        }
-        if (foundOwn) continue;
-      }
-      return { state: 'ready', rows: view.rows.map((x) => ({ ...x, query: this.texts.get(x.id) ?? null })), count: view.count };
-    }
     const view = statementView(this.baseline, current, n, this.own);
+    // The listed statements' texts (told already; read again when the cache was emptied).
+    const missing = view.rows.map((x) => x.id).filter((id) => !this.texts.has(id));
+    if (missing.length) await this.classify(missing);
     return { state: 'ready', rows: view.rows.map((x) => ({ ...x, query: this.texts.get(x.id) ?? null })), count: view.count };
+  }
+
+  /**
+   * Read entries' texts (in batches, cut to QUERY_TEXT_LIMIT) and tell each ours or the app's: the server's test (marker,
+   * session setup) or the shape of our own constants. The texts are kept for the list (the cache emptied when full).
+   */
+  private async classify(ids: readonly string[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += CLASSIFY_BATCH) {
+      const batch = ids.slice(i, i + CLASSIFY_BATCH);
+      const t = await this.db.query(this.opts.versionNum >= 140000 ? STATS_SQL.statementTexts : STATS_SQL.statementTexts13, [batch, QUERY_TEXT_LIMIT]);
+      if (this.texts.size + t.rows.length > TEXT_CACHE_MAX) this.texts.clear();
+      for (const row of t.rows) {
+        const text = applicationText(row.query ?? '');
+        this.texts.set(row.id, text);
+        // Ours by the server's test (marker anywhere, session setup), or by shape (a variant stored without the marker).
+        if (row.own === true || ownStatements.isOwn(text, Number(row.full_length) > QUERY_TEXT_LIMIT)) this.own.add(row.id);
+        else this.app.add(row.id);
+      }
+    }
   }
 
   /**
@@ -264,6 +282,7 @@ export class StatsReader {
       if (this.epoch !== undefined) {
         this.texts.clear();
         this.own.clear();
+        this.app.clear();
       }
       this.epoch = epoch;
     }
@@ -272,6 +291,7 @@ export class StatsReader {
       if (before !== undefined && c.calls < before) {
         this.texts.delete(c.id);
         this.own.delete(c.id);
+        this.app.delete(c.id);
       }
     }
     this.lastCalls.clear();

@@ -55,7 +55,7 @@ export interface DocumentAnalysisApi {
    * The analyzers, in order (open documents and Scan Workspace run the same list). `scanIndex`: a workspace scan's,
    * filling that cross-file index; else, once a scan finished, open and closed files are judged against its index.
    */
-  analyzers(opts?: { scanIndex?: CrossFileCalls }): Promise<Analyzer[]>;
+  analyzers(opts?: { scanIndex?: CrossFileCalls; served?: boolean }): Promise<Analyzer[]>;
   /**
    * A workspace scan read every file into `index` (what each defines and calls in loops): from now on an open file's
    * analysis replaces its own facts there and keeps the cross-file N+1 findings the scan found in it (each finding once,
@@ -202,11 +202,12 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
   }
 
-  async analyzers(opts: { scanIndex?: CrossFileCalls } = {}): Promise<Analyzer[]> {
+  /** `served`: false for a file of another folder with its own connection (multi-root): its rules get no evidence from this database. */
+  async analyzers(opts: { scanIndex?: CrossFileCalls; served?: boolean } = {}): Promise<Analyzer[]> {
     const { codeAnalyzers } = await import('../core/analyzers');
     let evidence: EvidenceSource | undefined;
     try {
-      evidence = await this.evidenceSource();
+      evidence = opts.served === false ? undefined : await this.evidenceSource();
     } catch (e) {
       this.ctx.log.warn(`Rules without database evidence: ${errorMessage(e)}`);
     }
@@ -263,7 +264,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       if (doc.isClosed || doc.version !== version) return;
       const r = await analyzeFile(
         { path: doc.uri.fsPath, text, languageId: isMapperDocument(doc.languageId, doc.uri.fsPath) ? undefined : doc.languageId, source: this.ctx.sites.sourceFor(doc), editing, isCancelled: () => doc.isClosed || doc.version !== version },
-        { analyzers: await this.analyzers(), severity: this.ctx.config.rulesSeverity, extract: async () => ({ sites, unread: this.ctx.sites.unreadFor?.(doc) }), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
+        { analyzers: await this.analyzers({ served: this.ctx.connections.serves(doc.uri) }), severity: this.ctx.config.rulesSeverity, extract: async () => ({ sites, unread: this.ctx.sites.unreadFor?.(doc) }), onError: (_f, m) => this.ctx.log.warn(`${vscode.workspace.asRelativePath(doc.uri)}: ${m}`) },
       );
       if (doc.isClosed || doc.version !== version || generation !== this.generation) return; // a newer run is scheduled
       this.show(doc, key, version, r.findings);

@@ -7,8 +7,8 @@ import { workspaceSettingsFile } from '../core/connection/settings';
 
 const SECTION = 'pgLens';
 
-/** The settings scope a connection profile comes from. */
-export type ProfileOrigin = 'user' | 'workspace';
+/** The settings scope a connection profile comes from (a folder's: its own .vscode/settings.json in a multi-root workspace). */
+export type ProfileOrigin = 'user' | 'workspace' | 'folder';
 export interface ConnectionEntry {
   raw: unknown;
   /** Position in its scope's list (names unnamed profiles "connection N"). */
@@ -17,17 +17,40 @@ export interface ConnectionEntry {
 }
 
 function toTarget(origin: ProfileOrigin): vscode.ConfigurationTarget {
-  return origin === 'workspace' ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  return origin === 'workspace' ? vscode.ConfigurationTarget.Workspace : origin === 'folder' ? vscode.ConfigurationTarget.WorkspaceFolder : vscode.ConfigurationTarget.Global;
 }
 
-/** How a scope is named to a person. */
-export function describeOrigin(origin: ProfileOrigin): string {
+/** The folder whose own settings count for a file: multi-root workspaces only (in a single folder they are the workspace's). */
+export function settingsFolderOf(uri: vscode.Uri | undefined): vscode.WorkspaceFolder | undefined {
+  if (!uri || !vscode.workspace.workspaceFile) return undefined;
+  return vscode.workspace.getWorkspaceFolder(uri);
+}
+
+/** How a scope is named to a person (a folder's by the folder's name). */
+export function describeOrigin(origin: ProfileOrigin, folder?: vscode.WorkspaceFolder): string {
+  if (origin === 'folder') return `folder ${folder?.name ?? ''} settings (.vscode/settings.json)`.replace('  ', ' ');
   return origin === 'workspace' ? `workspace settings (${workspaceSettingsFile(vscode.workspace.workspaceFile)})` : 'user settings';
 }
 
 export class Config {
+  /**
+   * The folder whose files are being worked on, in a multi-root workspace (set by the connection manager from the active
+   * editor): its own pgLens.connections / pgLens.activeConnection count for its files, as VS Code reads a resource-scoped
+   * setting. Undefined in a single-folder window.
+   */
+  folder: vscode.WorkspaceFolder | undefined;
+
   private get cfg(): vscode.WorkspaceConfiguration {
-    return vscode.workspace.getConfiguration(SECTION);
+    return vscode.workspace.getConfiguration(SECTION, this.folder?.uri);
+  }
+  private connectionScopes(folder = this.folder): { user: unknown[]; workspace?: unknown[]; folder?: unknown[] } {
+    const i = vscode.workspace.getConfiguration(SECTION, folder?.uri).inspect<unknown[]>('connections');
+    const trusted = vscode.workspace.isTrusted;
+    return {
+      user: Array.isArray(i?.globalValue) ? i.globalValue : [],
+      workspace: trusted && Array.isArray(i?.workspaceValue) ? i.workspaceValue : undefined,
+      folder: trusted && folder && Array.isArray(i?.workspaceFolderValue) ? i.workspaceFolderValue : undefined,
+    };
   }
 
   /** Raw profiles (validated by core/connection/profile.normalizeProfile). */
@@ -35,62 +58,63 @@ export class Config {
     return this.connectionEntries().map((e) => e.raw);
   }
   /**
-   * Every profile written in settings, each with the scope it comes from: the user's own, then (in a
-   * trusted workspace only) the workspace's. VS Code would let a workspace's list replace the user's;
-   * PG Lens merges them instead, by core/connection/settings.mergeConnectionSettings: a workspace adds
-   * profiles, never redefines or downgrades one of the user's.
+   * Every profile written in settings for the files of `folder` (default: the folder worked in), each with the scope it
+   * comes from: the user's own, then (in a trusted workspace only) the folder's own (multi-root) and the workspace's.
+   * VS Code would let a workspace's list replace the user's; PG Lens merges them instead, by
+   * core/connection/settings.mergeConnectionSettings: a workspace adds profiles, never redefines or downgrades one of the user's.
    */
-  connectionEntries(): ConnectionEntry[] {
-    const i = this.cfg.inspect<unknown[]>('connections');
-    const user = Array.isArray(i?.globalValue) ? i.globalValue : [];
-    const out: ConnectionEntry[] = user.map((raw, index) => ({ raw, index, origin: 'user' as const }));
-    if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) out.push(...i.workspaceValue.map((raw, index) => ({ raw, index, origin: 'workspace' as const })));
+  connectionEntries(folder = this.folder): ConnectionEntry[] {
+    const s = this.connectionScopes(folder);
+    const out: ConnectionEntry[] = s.user.map((raw, index) => ({ raw, index, origin: 'user' as const }));
+    if (s.folder) out.push(...s.folder.map((raw, index) => ({ raw, index, origin: 'folder' as const })));
+    if (s.workspace) out.push(...s.workspace.map((raw, index) => ({ raw, index, origin: 'workspace' as const })));
     return out;
   }
-  /** Where a new profile is written: the workspace settings when they keep their own list (trusted), else the user's. Both take effect (merged). */
-  connectionsTarget(): ProfileOrigin {
-    const i = this.cfg.inspect<unknown[]>('connections');
-    return vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue) ? 'workspace' : 'user';
+  /**
+   * The most specific scope that keeps its own connection list for `folder`'s files (a folder's, else the workspace's;
+   * trusted), else the user's. New profiles are written there; the active profile is one of its list.
+   */
+  connectionsTarget(folder = this.folder): ProfileOrigin {
+    const s = this.connectionScopes(folder);
+    return s.folder ? 'folder' : s.workspace ? 'workspace' : 'user';
   }
   /** The connection list of one scope, as written there. */
   connectionsIn(origin: ProfileOrigin): unknown[] {
-    const i = this.cfg.inspect<unknown[]>('connections');
-    const v = origin === 'workspace' ? i?.workspaceValue : i?.globalValue;
-    return Array.isArray(v) ? v : [];
+    const s = this.connectionScopes();
+    return s[origin] ?? [];
   }
-  /** Connection lists per settings target that may be written back (user; workspace when trusted). */
-  connectionsByTarget(): [vscode.ConfigurationTarget, unknown[]][] {
-    const i = this.cfg.inspect<unknown[]>('connections');
-    const out: [vscode.ConfigurationTarget, unknown[]][] = [];
-    if (Array.isArray(i?.globalValue)) out.push([vscode.ConfigurationTarget.Global, i.globalValue]);
-    if (vscode.workspace.isTrusted && Array.isArray(i?.workspaceValue)) out.push([vscode.ConfigurationTarget.Workspace, i.workspaceValue]);
+  /** Connection lists per settings target that may be written back (user; workspace and the folder's when trusted). */
+  connectionsByTarget(): [ProfileOrigin, unknown[]][] {
+    const s = this.connectionScopes();
+    const out: [ProfileOrigin, unknown[]][] = [];
+    for (const origin of ['user', 'workspace', 'folder'] as const) if (s[origin]) out.push([origin, s[origin]!]);
     return out;
   }
   get activeConnection(): string | undefined {
     if (!vscode.workspace.isTrusted) return this.cfg.inspect<string>('activeConnection')?.globalValue || undefined;
     return this.cfg.get<string>('activeConnection') || undefined;
   }
-  /** pgLens.activeConnection as each scope sets it (the workspace's only when trusted); core/connection/settings.activeProfileName decides. */
-  activeConnectionChoice(): { user?: string; workspace?: string } {
-    const i = this.cfg.inspect<string>('activeConnection');
-    return { user: i?.globalValue || undefined, workspace: (vscode.workspace.isTrusted && i?.workspaceValue) || undefined };
+  /** pgLens.activeConnection as each scope sets it for `folder`'s files (the workspace's and folder's only when trusted); core/connection/settings.activeProfileName decides. */
+  activeConnectionChoice(folder = this.folder): { user?: string; workspace?: string; folder?: string } {
+    const i = vscode.workspace.getConfiguration(SECTION, folder?.uri).inspect<string>('activeConnection');
+    const trusted = vscode.workspace.isTrusted;
+    return { user: i?.globalValue || undefined, workspace: (trusted && i?.workspaceValue) || undefined, folder: (trusted && folder && i?.workspaceFolderValue) || undefined };
   }
   /**
-   * Where `pgLens.activeConnection` is written: workspace settings when they set it or keep their own connection list
-   * (trusted) — a choice made in this folder stays with it, and another folder's choice does not follow it here —
-   * else user settings.
+   * Where `pgLens.activeConnection` is written: the folder's settings when they set it or keep their own list (multi-root),
+   * else the workspace settings when they set it or keep their own connection list (trusted) — a choice made in this
+   * folder stays with it, and another folder's choice does not follow it here — else user settings.
    */
   activeConnectionTarget(): ProfileOrigin {
-    const i = this.cfg.inspect<string>('activeConnection');
-    return vscode.workspace.isTrusted && (i?.workspaceValue !== undefined || this.connectionsTarget() === 'workspace') ? 'workspace' : 'user';
+    const choice = this.activeConnectionChoice();
+    const own = this.connectionsTarget();
+    if (choice.folder !== undefined || own === 'folder') return 'folder';
+    return vscode.workspace.isTrusted && (choice.workspace !== undefined || own === 'workspace') ? 'workspace' : 'user';
   }
   /** The scopes whose `pgLens.activeConnection` names this profile (to clear when it is removed). */
   activeConnectionScopesNaming(name: string): ProfileOrigin[] {
-    const i = this.cfg.inspect<string>('activeConnection');
-    const out: ProfileOrigin[] = [];
-    if (i?.globalValue === name) out.push('user');
-    if (vscode.workspace.isTrusted && i?.workspaceValue === name) out.push('workspace');
-    return out;
+    const c = this.activeConnectionChoice();
+    return (['user', 'workspace', 'folder'] as const).filter((o) => c[o] === name);
   }
   get statementTimeoutMs(): number {
     return this.number('statementTimeoutMs', 5000, 100, 600000);
@@ -171,6 +195,7 @@ export class Config {
   get<T>(key: string, fallback: T): T {
     return this.cfg.get<T>(key, fallback);
   }
+  /** Write a setting; a folder's ('folder') is written in the settings of the folder worked in. */
   async update(key: string, value: unknown, target: vscode.ConfigurationTarget | ProfileOrigin = vscode.ConfigurationTarget.Global): Promise<void> {
     await this.cfg.update(key, value, typeof target === 'string' ? toTarget(target) : target);
   }

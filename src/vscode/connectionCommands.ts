@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import { capabilityAdvice, copyAdviceLabel, shortVersion } from '../core/connection/status';
 import { SQL } from '../db/sql';
-import { describeOrigin } from './config';
+import { describeOrigin, type ProfileOrigin } from './config';
 import { errorMessage } from '../core/safeText';
 
 const PING = SQL.ping;
@@ -13,6 +13,8 @@ const DISCONNECTED_NOTICE_MS = 15_000;
 export function registerConnectionCommands(ctx: PgLensContext): void {
   const { connections, config, log } = ctx;
   const reg = (id: string, fn: (...a: any[]) => unknown) => ctx.extension.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  /** A scope as a person names it; a folder's by the folder worked in. */
+  const where = (origin: ProfileOrigin) => describeOrigin(origin, config.folder);
 
   // Trust granted: workspace settings and .env files now count.
   ctx.extension.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void connections.disconnect().then(() => connections.get())));
@@ -66,7 +68,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     if (profile.sslrootcert) stored.sslrootcert = profile.sslrootcert;
     // Write where it takes effect: the scope whose list is in effect (a workspace's own list replaces the user's).
     const target = config.connectionsTarget();
-    if (target === 'workspace') {
+    if (target !== 'user') {
       // A workspace cannot redefine a login the user's settings hold: written there it would be left out. Use the user's.
       const { userProfileStandingFor } = await import('../core/connection/settings');
       const mine = userProfileStandingFor(config.connectionsIn('user'), stored);
@@ -82,38 +84,90 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       await config.update('activeConnection', name, config.activeConnectionTarget());
     });
     const { activeProfileName } = await import('../core/connection/settings');
-    const inEffect = activeProfileName(await connections.entries(), config.activeConnectionChoice(), config.connectionsTarget() === 'workspace') === name;
+    const inEffect = activeProfileName(await connections.entries(), config.activeConnectionChoice(), config.connectionsTarget()) === name;
     if (!inEffect) {
-      void vscode.window.showWarningMessage(`PG Lens: saved "${name}" in ${describeOrigin(target)}, but other settings take precedence; it is not in effect. Check pgLens.connections and pgLens.activeConnection.`);
+      void vscode.window.showWarningMessage(`PG Lens: saved "${name}" in ${where(target)}, but other settings take precedence; it is not in effect. Check pgLens.connections and pgLens.activeConnection.`);
       return;
     }
-    const why = target === 'workspace' ? ', because this workspace defines its own connection list' : '';
-    void vscode.window.showInformationMessage(`PG Lens: connected to ${name}; saved in ${describeOrigin(target)}${why}.`);
+    const why = target === 'workspace' ? ', because this workspace defines its own connection list' : target === 'folder' ? `, because folder ${config.folder?.name ?? ''} defines its own connection list` : '';
+    void vscode.window.showInformationMessage(`PG Lens: connected to ${name}; saved in ${where(target)}${why}.`);
   });
 
   reg('pgLens.selectConnection', async () => {
     connections.allowPasswordPrompt();
     const entries = await connections.entries();
-    if (!entries.length) {
+    const notUsed = await notUsedHere();
+    if (!entries.length && !notUsed.length) {
       void vscode.commands.executeCommand('pgLens.addConnection');
       return;
     }
     const { describeProfile } = await import('../core/connection/profile');
     const current = connections.current?.profile.name;
-    const items = entries.map((e) => ({
+    type Item = vscode.QuickPickItem & { p?: (typeof entries)[number]['profile']; note?: string };
+    const items: Item[] = entries.map((e) => ({
       label: `${e.profile.name === current ? '$(check)' : '$(blank)'} ${e.profile.name}`,
       description: `${describeProfile(e.profile)} · ${e.profile.environment}${e.profile.name === current ? ' · connected' : ''}`,
-      detail: `from ${describeOrigin(e.origin)}`,
+      detail: `from ${where(e.origin)}`,
       p: e.profile,
     }));
-    const pick = await vscode.window.showQuickPick(items, { title: 'PG Lens: Select Connection', placeHolder: current ? `Connected to ${current}` : 'Not connected' });
+    if (notUsed.length) items.push({ label: 'Not used here', kind: vscode.QuickPickItemKind.Separator }, ...notUsed);
+    const folder = config.folder ? ` for the files of folder ${config.folder.name}` : '';
+    const pick = await vscode.window.showQuickPick(items, { title: `PG Lens: Select Connection${folder}`, placeHolder: current ? `Connected to ${current}` : 'Not connected' });
     if (!pick) return;
+    if (!pick.p) {
+      if (pick.note) void vscode.window.showInformationMessage(`PG Lens: ${pick.note}`);
+      return;
+    }
+    const p = pick.p;
     // Connect first: a profile that does not work changes nothing (the current connection stays).
-    if (await connections.connectTo(pick.p, true)) {
-      await connections.whileWriting(() => config.update('activeConnection', pick.p.name, config.activeConnectionTarget()));
-      void vscode.window.showInformationMessage(`PG Lens: connected to ${pick.p.name}.`);
+    if (await connections.connectTo(p, true)) {
+      await connections.whileWriting(() => config.update('activeConnection', p.name, config.activeConnectionTarget()));
+      void vscode.window.showInformationMessage(`PG Lens: connected to ${p.name}${folder}.`);
     }
   });
+
+  /**
+   * The profiles Select Connection lists under "Not used here", each with its origin and why: those left out for a user's
+   * profile (same name or login), other folders' own profiles (multi-root: used for their files), and a repository's
+   * lists while the workspace is not trusted. A profile written in settings is never missing from the list without a word.
+   */
+  async function notUsedHere(): Promise<(vscode.QuickPickItem & { note: string })[]> {
+    const { describeProfile, normalizeProfile } = await import('../core/connection/profile');
+    const out: (vscode.QuickPickItem & { note: string })[] = connections.leftOut.map((l) => {
+      const why = `"${l.profile.name}" from ${where(l.origin)} is not used: ${l.why}. "${l.usedInstead}" is used instead.`;
+      return { label: `$(circle-slash) ${l.profile.name}`, description: `${describeProfile(l.profile)} · ${l.profile.environment}`, detail: `from ${where(l.origin)} — not used: ${l.why}`, note: why };
+    });
+    const folders = vscode.workspace.workspaceFile ? vscode.workspace.workspaceFolders ?? [] : [];
+    for (const f of folders) {
+      if (f.uri.toString() === config.folder?.uri.toString()) continue;
+      const i = vscode.workspace.getConfiguration('pgLens', f.uri).inspect<unknown[]>('connections');
+      const list = Array.isArray(i?.workspaceFolderValue) ? i.workspaceFolderValue : [];
+      list.forEach((raw, index) => {
+        let name = `connection ${index + 1}`;
+        let description = '';
+        try {
+          const p = normalizeProfile(raw, index);
+          name = p.name;
+          description = `${describeProfile(p)} · ${p.environment}`;
+        } catch {
+          // Shown by name only; the log says why it is invalid when its folder is worked in.
+        }
+        const trusted = vscode.workspace.isTrusted;
+        const why = trusted ? `used for folder ${f.name}'s files` : 'not used: this workspace is not trusted';
+        const note = trusted ? `"${name}" comes from folder ${f.name}'s settings (.vscode/settings.json): it is used for that folder's files — open one of them and PG Lens connects to it.` : `"${name}" comes from folder ${f.name}'s settings: this workspace is not trusted, so folder settings do not define connections.`;
+        out.push({ label: `$(circle-slash) ${name}`, description, detail: `from folder ${f.name} settings — ${why}`, note });
+      });
+    }
+    if (!vscode.workspace.isTrusted) {
+      const i = vscode.workspace.getConfiguration('pgLens', config.folder?.uri).inspect<unknown[]>('connections');
+      for (const [origin, list] of [['workspace', i?.workspaceValue], ['folder', config.folder ? i?.workspaceFolderValue : undefined]] as const) {
+        if (!Array.isArray(list) || !list.length) continue;
+        const why = 'this workspace is not trusted, so its settings do not define connections (Manage Workspace Trust)';
+        out.push({ label: `$(circle-slash) ${list.length} profile${list.length === 1 ? '' : 's'} from ${where(origin)}`, detail: why, note: `${list.length} connection profile${list.length === 1 ? '' : 's'} in ${where(origin)} not used: ${why}.` });
+      }
+    }
+    return out;
+  }
 
   reg('pgLens.removeConnection', async () => {
     const entries = await connections.entries();
@@ -124,13 +178,13 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const { describeProfile, secretKey } = await import('../core/connection/profile');
     const current = connections.current?.profile.name;
     const pick = await vscode.window.showQuickPick(
-      entries.map((e) => ({ label: e.profile.name, description: `${describeProfile(e.profile)}${e.profile.name === current ? ' · connected' : ''}`, detail: `from ${describeOrigin(e.origin)}`, e })),
+      entries.map((e) => ({ label: e.profile.name, description: `${describeProfile(e.profile)}${e.profile.name === current ? ' · connected' : ''}`, detail: `from ${where(e.origin)}`, e })),
       { title: 'PG Lens: Remove Connection' },
     );
     if (!pick) return;
     const { profile, origin } = pick.e;
     const answer = await vscode.window.showWarningMessage(
-      `Remove the connection "${profile.name}" from ${describeOrigin(origin)}?`,
+      `Remove the connection "${profile.name}" from ${where(origin)}?`,
       { modal: true, detail: `${describeProfile(profile)}. Its saved password is deleted from the secret store unless another profile uses the same login.${profile.name === current ? ' PG Lens disconnects from it.' : ''}` },
       'Remove Connection',
     );
@@ -144,7 +198,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     });
     const left = await connections.profiles();
     if (!left.some((p) => secretKey(p) === secretKey(profile))) await ctx.extension.secrets.delete(secretKey(profile));
-    log.info(`Removed connection ${profile.name} from ${describeOrigin(origin)}`);
+    log.info(`Removed connection ${profile.name} from ${where(origin)}`);
     const now = await connections.get();
     void vscode.window.showInformationMessage(`PG Lens: removed "${profile.name}".${now ? ` Connected to ${now.profile.name}.` : left.length ? '' : ' No connection profile is left.'}`);
   });

@@ -6,10 +6,11 @@
 import * as vscode from 'vscode';
 import type { ConnectionProfile } from '../core/connection/profile';
 import type { Database, ServerInfo } from '../db/database';
-import type { Config, ProfileOrigin } from './config';
+import { type Config, type ProfileOrigin, settingsFolderOf } from './config';
 import type { Log } from './log';
 import { errorMessage } from '../core/safeText';
 import { connectionSteps, type ConnectionStep } from '../core/connection/status';
+import { activeProfileName, type LeftOutProfile, mergeConnectionSettings } from '../core/connection/settings';
 
 export interface ActiveConnection {
   profile: ConnectionProfile;
@@ -57,6 +58,11 @@ export class ConnectionManager implements vscode.Disposable {
     return this.disconnectedFrom;
   }
 
+  /** The folder whose files are worked in (multi-root workspaces; its settings count for its files). */
+  get folder(): vscode.WorkspaceFolder | undefined {
+    return this.config.folder;
+  }
+
   /** The settings scope a profile comes from (undefined: found in the workspace's environment or .env files). */
   originOf(name: string): ProfileOrigin | undefined {
     return this.config.connectionEntries().find((e) => (typeof e.raw === 'object' && e.raw !== null && (e.raw as { name?: unknown }).name === name) || `connection ${e.index + 1}` === name)?.origin;
@@ -73,27 +79,61 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   /**
-   * The profiles in effect with the settings scope each comes from. User settings define profiles;
-   * a trusted workspace adds its own but never redefines or downgrades a user's
-   * (core/connection/settings.mergeConnectionSettings).
+   * The profiles in effect with the settings scope each comes from, for the files of the folder worked in. User settings
+   * define profiles; a trusted workspace (and, in a multi-root workspace, the folder's own settings) adds its own but never
+   * redefines or downgrades a user's (core/connection/settings.mergeConnectionSettings).
    */
   async entries(): Promise<ProfileEntry[]> {
-    const { mergeConnectionSettings } = await import('../core/connection/settings');
     await this.movePasswordsOutOfSettings();
-    const all = this.config.connectionEntries();
-    const { profiles, problems } = mergeConnectionSettings(
-      all.filter((e) => e.origin === 'user').map((e) => e.raw),
-      all.filter((e) => e.origin === 'workspace').map((e) => e.raw),
-    );
+    const { profiles, problems, leftOut } = this.merged();
     for (const p of problems) {
       if (this.reported.has(p)) continue;
       this.reported.add(p);
       this.log.warn(p);
     }
     this.fromUser = new Set(profiles.filter((p) => p.origin === 'user').map((p) => p.profile.name));
+    this.notUsed = leftOut;
     return profiles.map((p) => ({ profile: p.profile, origin: p.origin, raw: p.raw, index: p.index, standsForWorkspace: p.standsForWorkspace }));
   }
+  /** Profiles written in settings but not in effect (as of the last entries()), each with the one used instead and why. */
+  get leftOut(): readonly LeftOutProfile[] {
+    return this.notUsed;
+  }
+  private notUsed: LeftOutProfile[] = [];
+  private merged(folder = this.config.folder) {
+    const all = this.config.connectionEntries(folder);
+    const of = (o: ProfileOrigin) => all.filter((e) => e.origin === o).map((e) => e.raw);
+    return mergeConnectionSettings(of('user'), of('workspace'), of('folder'));
+  }
+  /** The profile name the files of `folder` connect to (settings only; undefined when none is configured). */
+  private wantedName(folder = this.config.folder): string | undefined {
+    return activeProfileName(this.merged(folder).profiles, this.config.activeConnectionChoice(folder), this.config.connectionsTarget(folder));
+  }
+
+  /**
+   * The file worked in moved (the active editor): in a multi-root workspace its folder's settings now count, and when they
+   * name another profile than the open connection, PG Lens connects to it (each folder's files on that folder's connection).
+   */
+  async focus(uri: vscode.Uri | undefined): Promise<void> {
+    if (!uri || !vscode.workspace.workspaceFile || uri.scheme !== 'file') return;
+    const folder = settingsFolderOf(uri);
+    if (!folder || folder.uri.toString() === this.config.folder?.uri.toString()) return;
+    this.config.folder = folder;
+    await this.settingsChanged();
+  }
+
+  /**
+   * Whether the open connection is the one this file's folder uses (always, outside a multi-root workspace): a file of
+   * another folder with its own connection is not weighed against this database (its tables are not there).
+   */
+  serves(uri: vscode.Uri): boolean {
+    const folder = settingsFolderOf(uri);
+    if (!folder || !this.active || folder.uri.toString() === this.config.folder?.uri.toString()) return true;
+    return this.wantedName(folder) === this.active.profile.name;
+  }
+
   private readonly reported = new Set<string>();
+  private readonly saidLeftOut = new Set<string>();
   /** Names of the profiles defined in the user's own settings (the only ones a 0.1 secret is moved for). */
   private fromUser = new Set<string>();
 
@@ -111,7 +151,7 @@ export class ConnectionManager implements vscode.Disposable {
       for (const m of moves) {
         const key = secretKey(m.profile);
         // A repository's settings never overwrite a password the user already keeps.
-        if (target !== vscode.ConfigurationTarget.Global && (await this.secrets.get(key)) !== undefined) {
+        if (target !== 'user' && (await this.secrets.get(key)) !== undefined) {
           this.log.warn(`Removed the password of workspace profile "${m.profile.name}" from the workspace settings without storing it: a password is already kept for ${m.profile.environment} ${describeProfile(m.profile)}.`);
           continue;
         }
@@ -142,9 +182,19 @@ export class ConnectionManager implements vscode.Disposable {
 
   private async pickProfile(): Promise<{ profile: ConnectionProfile; password?: string } | undefined> {
     const entries = await this.entries();
-    const { activeProfileName } = await import('../core/connection/settings');
-    const wanted = activeProfileName(entries, this.config.activeConnectionChoice(), this.config.connectionsTarget() === 'workspace');
+    const chosen = this.config.activeConnectionChoice();
+    const wanted = activeProfileName(entries, chosen, this.config.connectionsTarget());
     const p = entries.find((x) => x.profile.name === wanted);
+    // A choice naming a profile that is written but left out: said once, never silently replaced.
+    for (const name of new Set(Object.values(chosen))) {
+      const gone = this.leftOut.find((l) => l.profile.name === name && l.usedInstead !== name);
+      const said = `${name}\u0000${gone?.usedInstead}`;
+      if (!gone || this.saidLeftOut.has(said)) continue;
+      this.saidLeftOut.add(said);
+      const msg = `The connection "${name}" that pgLens.activeConnection names is not used: ${gone.why}. Using "${wanted ?? gone.usedInstead}".`;
+      this.log.warn(msg);
+      void vscode.window.showWarningMessage(`PG Lens: ${msg}`);
+    }
     if (p) return { profile: p.profile };
     // Nothing configured: what the workspace already says (PG* variables, .env files).
     const { detectWorkspaceConnections } = await import('./detect');

@@ -5,7 +5,7 @@
  * and offers the other form: the SQL as the code writes it (`%s`, `:id`, `${x}`).
  */
 import * as vscode from 'vscode';
-import { placeholderLegend, sqlAsWritten } from '../core/extract/asWritten';
+import { placeholderLegend, sqlAsWritten, wontRunAsIs } from '../core/extract/asWritten';
 import type { PgLensContext } from './main';
 
 const AS_WRITTEN = 'Copy as written in the code';
@@ -27,12 +27,13 @@ export function registerCopySql(ctx: PgLensContext): void {
       await vscode.env.clipboard.writeText(site.sql);
       // The site's api ('constant', 'pg.query') is an internal label: the message names what was copied.
       const legend = placeholderLegend(site);
+      const notAsIs = wontRunAsIs(site);
       if (!legend.length) {
-        void vscode.window.showInformationMessage('PG Lens: copied the SQL under the cursor to the clipboard.');
+        void vscode.window.showInformationMessage(`PG Lens: copied the SQL under the cursor to the clipboard${notAsIs}.`);
         return;
       }
       const choice = await vscode.window.showInformationMessage(
-        `PG Lens: copied the SQL as PostgreSQL receives it, placeholders as $n (${legend.join(', ')}).`,
+        `PG Lens: copied the SQL as PostgreSQL receives it, placeholders as $n (${legend.join(', ')})${notAsIs}.`,
         AS_WRITTEN,
       );
       if (choice !== AS_WRITTEN) return;

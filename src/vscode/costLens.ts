@@ -78,7 +78,7 @@ class CostLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (!this.ctx.config.costLensEnabled) return [];
     const conn = this.ctx.connections.current;
-    if (!conn || conn.db.isClosed || conn.info.pgStatStatements !== 'ready') return [];
+    if (!conn || conn.db.isClosed || conn.info.pgStatStatements !== 'ready' || !this.ctx.connections.serves(doc.uri)) return [];
     const loaded = this.load(conn);
     const [read, sites, cache] = await Promise.all([loaded.index, this.ctx.sites.sitesFor(doc), loaded.cache]);
     const index = read?.index;

@@ -193,7 +193,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       rules: [],
       analyze: async (input) => {
         const conn = this.ctx.connections.current;
-        if (!conn || conn.db.isClosed) return [];
+        // A file of another folder with its own connection (multi-root) is not weighed against this database.
+        if (!conn || conn.db.isClosed || !this.ctx.connections.serves(vscode.Uri.file(input.file))) return [];
         const state = await this.stateFor(conn);
         const { missingIndexAnalyzer, decided } = await import('../db/missingIndexAnalyzer');
         const dev = conn.profile.environment === 'development' && !conn.db.readOnly;

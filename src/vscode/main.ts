@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { PgLensApi } from './api';
-import { Config } from './config';
+import { Config, settingsFolderOf } from './config';
 import { ConnectionManager } from './connections';
 import { Log } from './log';
 import { StatusBar } from './statusBar';
@@ -68,11 +68,17 @@ export async function activateExtension(context: vscode.ExtensionContext, loaded
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (Config.affects(e, 'connections') || Config.affects(e, 'activeConnection') || Config.affects(e, 'statementTimeoutMs') || Config.affects(e, 'lockTimeoutMs')) {
+        // Said in the log: when a settings file written from outside changes nothing here, this line is missing
+        // (VS Code has not read the file again), which tells that apart from PG Lens not following a change.
+        log.info('Connection settings changed: reading the profiles again.');
         void connections.settingsChanged();
       }
     }),
   );
 
+  // A multi-root workspace: each folder's files use that folder's connection settings; the connection follows the file worked in.
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor((e) => void connections.focus(e?.document.uri)));
+  config.folder = settingsFolderOf(vscode.window.activeTextEditor?.document.uri);
   // Connect in the background; nothing waits for it.
   const ready = connections.get().then(() => undefined, (e) => log.warn(String(e)));
   log.info(`PG Lens activated in ${Date.now() - loadedAt} ms`);

@@ -39,7 +39,7 @@ export class StatusBar implements vscode.Disposable {
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = false;
     const origin = this.connections.originOf(a.profile.name);
-    md.appendText([...s.details, origin ? `Profile from ${describeOrigin(origin)}.` : 'Profile found in the workspace (environment or .env), not in settings.'].join('\n\n'));
+    md.appendText([...s.details, origin ? `Profile from ${describeOrigin(origin, this.connections.folder)}.` : 'Profile found in the workspace (environment or .env), not in settings.'].join('\n\n'));
     this.item.tooltip = md;
     this.item.backgroundColor = undefined;
   }

@@ -13,6 +13,7 @@ import { pickLoggedPlan, readPlanLog } from '../../core/plan/log';
 import { compareBenchmarks, noRowsNote } from '../../core/plan/benchmark';
 import { extractSqlSites } from '../../core/extract/index';
 import { lineStarts, positionAt } from '../../core/findings';
+import { shortLine } from '../../core/format';
 import { explain, explainAnalyze } from '../../db/explain';
 import { benchmark } from '../../db/benchmark';
 import { benchmarkWorkload } from '../../db/workloadBenchmark';
@@ -168,20 +169,19 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
   }
   if (logged.length) {
     ctx.out(`${name}: ${logged.length} auto_explain plan(s)`);
-    for (const l of logged) ctx.out(`${l.index === entry!.index ? '▶' : ' '} ${String(l.index).padStart(3)}  ${l.at ?? `line ${l.line}`}  ${l.durationMs.toFixed(3)} ms  ${shortLine(l.query ?? '(no query text)')}`);
+    for (const l of logged) ctx.out(`${l.index === entry!.index ? '▶' : ' '} ${String(l.index).padStart(3)}  ${l.at ?? `line ${l.line}`}  ${l.durationMs.toFixed(3)} ms  ${planLine(l.query ?? '(no query text)')}`);
     ctx.out(`showing plan ${entry!.index}${pick === undefined ? ' (the slowest)' : ''}; choose another with --pick N`);
     ctx.out('');
   }
-  ctx.out(`Plan from ${name}${plan.queryText ? `: ${shortLine(plan.queryText)}` : ''}`);
+  ctx.out(`Plan from ${name}${plan.queryText ? `: ${planLine(plan.queryText)}` : ''}`);
   ctx.out('');
   ctx.out(planText(plan));
   return EXIT.ok;
 }
 
 /** One line of at most 100 characters of a brought plan's text, control characters escaped (core/safeText). */
-function shortLine(s: string): string {
-  const t = s.replace(/\s+/g, ' ').trim();
-  return oneLine(t.length > 100 ? `${t.slice(0, 99)}…` : t);
+function planLine(s: string): string {
+  return oneLine(shortLine(s, 100));
 }
 
 export const benchmarkCommand: CliCommand = {

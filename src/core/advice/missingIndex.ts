@@ -124,6 +124,7 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   evidence.push(md(s.reason));
   if (s.indexSizeBytes) evidence.push(`about ${formatBytes(s.indexSizeBytes)}`);
   lines.push(evidence.join(' · '), '');
-  if (o.alsoServes?.length) lines.push(`One index for ${o.alsoServes.length === 1 ? 'both' : `${o.alsoServes.length + 1} statements`}: also serves ${o.alsoServes.map((l) => `\`${l.replace(/`/g, '')}\``).join(', ')}.`, '');
+  // One statement a line, no full stop after the code span: a cut statement read "FROM c… ." at the end of the sentence.
+  if (o.alsoServes?.length) lines.push(`One index for ${o.alsoServes.length === 1 ? 'both' : `${o.alsoServes.length + 1} statements`} — it also serves:`, ...o.alsoServes.map((l) => `- \`${l.replace(/`/g, '')}\``), '');
   return lines.join('\n').trimEnd();
 }

@@ -18,7 +18,12 @@ import { type ConnectionProfile, type Environment, ENVIRONMENTS, normalizeProfil
 import { errorMessage } from '../safeText';
 
 
-type ProfileSource = 'user' | 'workspace';
+/**
+ * The settings scope a profile comes from: the user's own; the workspace's (a folder's .vscode/settings.json, or the
+ * .code-workspace file of a multi-root workspace); a folder's own .vscode/settings.json inside a multi-root workspace
+ * (its files use that folder's list first, as VS Code reads a resource-scoped setting for a file).
+ */
+export type ProfileSource = 'user' | 'workspace' | 'folder';
 
 export interface SourcedProfile {
   profile: ConnectionProfile;
@@ -30,17 +35,30 @@ export interface SourcedProfile {
   standsForWorkspace?: boolean;
 }
 
+/** A profile written in settings but not in effect, the one used in its place, and why: listed, never hidden without a word. */
+export interface LeftOutProfile extends SourcedProfile {
+  /** The profile in effect in its place. */
+  usedInstead: string;
+  /** One sentence a person reads in Select Connection. */
+  why: string;
+}
+
 /** Server, database and user: what the password belongs to on the server's side. */
 function endpoint(p: Pick<ConnectionProfile, 'host' | 'port' | 'database' | 'user'>): string {
   return JSON.stringify([p.host.toLowerCase(), p.port, p.database, p.user]);
 }
 
 /**
- * The profiles in force, user ones first. `problems` are one line each, for the log (invalid
- * profiles, refused redefinitions, raised environments); none of them holds a password.
+ * The profiles in force, user ones first, then the folder's own (multi-root), then the workspace's. `problems` are one
+ * line each, for the log (invalid profiles, refused redefinitions, raised environments); none of them holds a password.
+ * `leftOut` are the profiles written but not in effect, each with the profile used instead and why (Select Connection
+ * lists them: a same-named or same-login profile of another scope is never hidden without a word).
+ * Precedence: a repository's profile (workspace or folder) never redefines a user's; within the repository, a folder's
+ * profile comes before the workspace file's of the same name for that folder's files (VS Code's order for a resource).
  */
-export function mergeConnectionSettings(user: readonly unknown[], workspace: readonly unknown[] | undefined): { profiles: SourcedProfile[]; problems: string[] } {
+export function mergeConnectionSettings(user: readonly unknown[], workspace: readonly unknown[] | undefined, folder?: readonly unknown[]): { profiles: SourcedProfile[]; problems: string[]; leftOut: LeftOutProfile[] } {
   const problems: string[] = [];
+  const leftOut: LeftOutProfile[] = [];
   const out: SourcedProfile[] = [];
   const read = (list: readonly unknown[], origin: ProfileSource): SourcedProfile[] =>
     list.flatMap((raw, index) => {
@@ -56,25 +74,36 @@ export function mergeConnectionSettings(user: readonly unknown[], workspace: rea
   const users = userEntries.map((e) => e.profile);
   const names = new Set(users.map((p) => p.name));
   const owned = new Map(users.map((p) => [endpoint(p), p]));
-  for (const entry of read(workspace ?? [], 'workspace')) {
+  const fromFolder = new Set<string>();
+  for (const entry of [...read(folder ?? [], 'folder'), ...read(workspace ?? [], 'workspace')]) {
     const p = entry.profile;
+    const scope = entry.origin === 'folder' ? "folder's" : 'workspace';
+    if (entry.origin === 'workspace' && fromFolder.has(p.name)) {
+      const why = `the folder's own settings define "${p.name}" too, and a folder's profile comes first for its files`;
+      problems.push(`Not using workspace connection profile "${p.name}" for this folder: ${why}.`);
+      leftOut.push({ ...entry, usedInstead: p.name, why });
+      continue;
+    }
     if (names.has(p.name)) {
       const mineByName = userEntries.find((u) => u.profile.name === p.name);
       if (mineByName) mineByName.standsForWorkspace = true;
-      problems.push(`Ignoring workspace connection profile "${p.name}": a profile of that name is defined in your user settings, and a workspace cannot redefine it.`);
+      problems.push(`Ignoring ${scope} connection profile "${p.name}": a profile of that name is defined in your user settings, and a workspace cannot redefine it.`);
+      leftOut.push({ ...entry, usedInstead: p.name, why: `your user settings define a profile named "${p.name}", and a workspace cannot redefine a user's profile` });
       continue;
     }
     const mine = owned.get(endpoint(p));
     if (mine) {
       const standIn = userEntries.find((u) => u.profile === mine);
       if (standIn) standIn.standsForWorkspace = true;
-      problems.push(`Ignoring workspace connection profile "${p.name}": your user settings define "${mine.name}" (${mine.environment}) for the same server, database and user, and a workspace cannot redefine it.`);
+      problems.push(`Ignoring ${scope} connection profile "${p.name}": your user settings define "${mine.name}" (${mine.environment}) for the same server, database and user, and a workspace cannot redefine it.`);
+      leftOut.push({ ...entry, usedInstead: mine.name, why: `your user settings define "${mine.name}" for the same server, database and user, and a workspace cannot redefine a user's login` });
       continue;
     }
     names.add(p.name);
+    if (entry.origin === 'folder') fromFolder.add(p.name);
     out.push(entry);
   }
-  return { profiles: out, problems };
+  return { profiles: out, problems, leftOut };
 }
 
 /**
@@ -98,19 +127,33 @@ export function userProfileStandingFor(user: readonly unknown[], candidate: unkn
   return profiles.find((p) => p.standsForWorkspace)?.profile.name;
 }
 
+/** pgLens.activeConnection as each scope sets it (a folder's: multi-root only). */
+export interface ActiveChoice {
+  user?: string;
+  workspace?: string;
+  folder?: string;
+}
+
+const SPECIFIC: Record<ProfileSource, number> = { user: 0, workspace: 1, folder: 2 };
+
 /**
- * The name of the profile to connect to. `chosen` is pgLens.activeConnection as each scope sets it. The workspace's own
- * choice comes first. A workspace that keeps its own connection list opens on one of its profiles: a choice in user
- * settings was made in another folder (user settings follow the person from folder to folder) and counts here only when
- * it names one of this workspace's profiles. Otherwise the user's choice, else the first profile.
+ * The name of the profile to connect to. `chosen` is pgLens.activeConnection as each scope sets it; `ownList` is the most
+ * specific scope that keeps its own connection list (a folder's in a multi-root workspace, else the workspace's; `true`
+ * reads as 'workspace', `false` as none). The most specific choice comes first. A scope with its own list opens on one of
+ * its profiles: a choice made in a less specific scope (user settings follow the person from folder to folder; a
+ * .code-workspace file's choice is made for every folder) counts there only when it names one of that list's profiles.
+ * Otherwise the first of that list, else the first profile.
  */
-export function activeProfileName(profiles: readonly Pick<SourcedProfile, 'profile' | 'origin' | 'standsForWorkspace'>[], chosen: { user?: string; workspace?: string }, workspaceHasList: boolean): string | undefined {
+export function activeProfileName(profiles: readonly Pick<SourcedProfile, 'profile' | 'origin' | 'standsForWorkspace'>[], chosen: ActiveChoice, ownList: ProfileSource | boolean | undefined): string | undefined {
   const has = (list: readonly Pick<SourcedProfile, 'profile'>[], name: string | undefined) => name !== undefined && list.some((p) => p.profile.name === name);
-  if (has(profiles, chosen.workspace)) return chosen.workspace;
-  // The workspace's profiles, and the user's that stand for those left out (the same database under the user's name).
-  const own = workspaceHasList ? profiles.filter((p) => p.origin === 'workspace' || p.standsForWorkspace) : [];
-  const candidates = own.length ? own : profiles;
-  if (has(candidates, chosen.user)) return chosen.user;
+  const own: ProfileSource | undefined = ownList === true ? 'workspace' : ownList === false ? undefined : ownList;
+  // The scope's own profiles, and the user's that stand for those left out (the same database under the user's name).
+  const mine = own && own !== 'user' ? profiles.filter((p) => p.origin === own || p.standsForWorkspace) : [];
+  const candidates = mine.length ? mine : profiles;
+  for (const scope of ['folder', 'workspace', 'user'] as const) {
+    const name = chosen[scope];
+    if (SPECIFIC[scope] >= SPECIFIC[own ?? 'user'] ? has(profiles, name) : has(candidates, name)) return name;
+  }
   return candidates[0]?.profile.name;
 }
 

@@ -3,6 +3,7 @@
  * the panel opened, the top-N sets, and blocking chains from pg_blocking_pids.
  */
 import type { SessionFact } from '../health/types';
+import { countsBetween, type TransactionCounts } from './ownTransactions';
 
 interface DatabaseCounters {
   xactCommit: number;
@@ -25,12 +26,18 @@ export interface CounterSample {
   db: DatabaseCounters;
   walBytes: number | null;
   checkpoints: { timed: number; requested: number } | null;
+  /** PG Lens's own transactions on this database so far, counted by its sessions (core/dashboard/ownTransactions). */
+  own?: TransactionCounts;
 }
 
 export interface Rates {
   seconds: number;
+  /** Transactions per second without PG Lens's own (ownTps). */
   tps: number;
+  /** Rollbacks per second without PG Lens's own. */
   rollbacksPerSec: number;
+  /** PG Lens's own transactions per second left out of tps (null when they were not counted). */
+  ownTps: number | null;
   rowsReadPerSec: number;
   rowsWrittenPerSec: number;
   blocksReadPerSec: number;
@@ -52,10 +59,16 @@ export function computeRates(prev: CounterSample | undefined, cur: CounterSample
   if (keys.some((k) => d(k) < 0)) return null; // pg_stat_reset() in between
   const hits = d('blksHit');
   const reads = d('blksRead');
+  // PG Lens's own transactions between the samples (its dashboard refreshes, plans, catalog reads, health checks) are
+  // not the server's load: left out. The server flushes its counters a little later than PG Lens counts: never below 0.
+  const own = cur.own && prev.own ? countsBetween(prev.own, cur.own) : undefined;
+  const rollbacks = Math.max(0, d('xactRollback') - (own?.rollbacks ?? 0));
+  const xacts = Math.max(rollbacks, d('xactCommit') + d('xactRollback') - (own ? own.commits + own.rollbacks : 0));
   return {
     seconds,
-    tps: (d('xactCommit') + d('xactRollback')) / seconds,
-    rollbacksPerSec: d('xactRollback') / seconds,
+    tps: xacts / seconds,
+    rollbacksPerSec: rollbacks / seconds,
+    ownTps: own ? (own.commits + own.rollbacks) / seconds : null,
     rowsReadPerSec: (d('tupReturned') + d('tupFetched')) / seconds,
     rowsWrittenPerSec: (d('tupInserted') + d('tupUpdated') + d('tupDeleted')) / seconds,
     blocksReadPerSec: reads / seconds,

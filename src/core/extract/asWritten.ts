@@ -49,3 +49,25 @@ export function placeholderLegend(site: Pick<SqlSite, 'params'>): string[] {
   }
   return out;
 }
+
+/** Template placeholders a text keeps for the code to fill in before it is sent: `%query%`, `{{ name }}`, `{% if %}`, `${x}`, `#{x}`. */
+const TEMPLATE_MARKER = /%[A-Za-z_][\w.]*%|\{\{[^{}\n]{1,80}\}\}|\{%[^\n]{1,80}?%\}|[$#]\{[^{}\n]{1,80}\}/g;
+
+/**
+ * The template placeholders left in a statement's text (outside string literals, quoted names and comments), each
+ * once, in order: a copy of such a text does not run as it is (listmonk's `AND %query% ORDER BY %order%`, filled in by
+ * the Go code). `$n` parameters are not among them.
+ */
+export function templateMarkers(sql: string): string[] {
+  // Literals, quoted names and comments blanked to spaces: `LIKE '%x%'` is a pattern, not a placeholder.
+  const code = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, (m) => ' '.repeat(m.length));
+  return [...new Set([...code.matchAll(TEMPLATE_MARKER)].map((m) => m[0]))];
+}
+
+/** Why a copy will not run as it is, as a clause for the confirmation ('' when it will, parameters apart). */
+export function wontRunAsIs(site: { sql: string; dynamic: boolean }): string {
+  const marks = templateMarkers(site.sql);
+  if (marks.length) return ` — it will not run as it is: ${marks.slice(0, 4).join(', ')}${marks.length > 4 ? ` and ${marks.length - 4} more` : ''} ${marks.length === 1 ? 'is a template placeholder' : 'are template placeholders'} the code fills in at run time`;
+  if (site.dynamic) return ' — it may not run as it is: parts of it are computed by the code at run time';
+  return '';
+}

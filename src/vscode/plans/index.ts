@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PgLensContext } from '../main';
+import { NamedQueryLinks } from '../namedQueryLinks';
 import type { ActiveConnection } from '../connections';
 import type { SqlSite } from '../../core/extract/types';
 import type { Planner, PlanOutcome } from '../../db/planner';
@@ -38,9 +39,14 @@ class PlansFeature implements vscode.Disposable {
   private readonly benchmarks = new Map<string, BenchmarkRunSummary>();
   private backgroundTimer: NodeJS.Timeout | undefined;
 
+  /** Go calls of named queries (`c.q.GetSubscriber.Select(…)`): the hover of the query they run. */
+  private readonly namedQueries: NamedQueryLinks;
+
   constructor(private readonly ctx: PgLensContext) {
     const selector = EDITOR_LANGUAGE_IDS.map((language) => ({ language }));
+    this.namedQueries = new NamedQueryLinks(ctx);
     this.subs.push(
+      this.namedQueries,
       vscode.languages.registerHoverProvider(selector, { provideHover: (d, p, t) => this.provideHover(d, p, t) }),
       vscode.commands.registerCommand('pgLens.openPlan', (ref?: SiteRef) => this.openPlan(ref)),
       vscode.commands.registerCommand(OPEN_STATEMENT_PLAN_COMMAND, (arg?: unknown) => this.openStatementPlan(arg)),
@@ -95,9 +101,15 @@ class PlansFeature implements vscode.Disposable {
   // ── hover ────────────────────────────────────────────────────────────────────────────────
   private async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     if (!this.ctx.config.hoverEnabled) return undefined;
-    const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos));
+    // A file of another folder (multi-root) with its own connection: hovering it is working in it; its folder's connection.
+    if (!this.ctx.connections.serves(doc.uri)) await this.ctx.connections.focus(doc.uri);
+    const own = await this.ctx.sites.siteAt(doc, doc.offsetAt(pos));
+    // Not SQL here: a Go call of a named query kept in a .sql file gets that query's hover (its links open the .sql's).
+    const linked = own ? undefined : await this.namedQueries.siteAt(doc, doc.offsetAt(pos));
+    const site = own ?? linked?.site;
     if (!site || token.isCancellationRequested) return undefined;
-    const range = new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
+    const siteUri = linked?.uri ?? doc.uri;
+    const range = linked?.range ?? new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
     const p = await this.getPlanner(false);
     if (!p) {
       const steps = this.ctx.connections.nextSteps();
@@ -109,7 +121,9 @@ class PlansFeature implements vscode.Disposable {
     if (token.isCancellationRequested) return undefined;
     // DDL and other utility statements have no plan: no hover rather than a complaint.
     if (!outcome.ok && outcome.code === 'NOT_EXPLAINABLE') return undefined;
-    return new vscode.Hover(await hoverMarkdown(outcome, site, doc.uri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql)), range);
+    const md = await hoverMarkdown(outcome, site, siteUri, p.conn, this.ctx.indexAdvice?.provedFor(site.sql));
+    if (linked) md.appendMarkdown(`\n\n*The named query this call runs, from ${escapeMd(vscode.workspace.asRelativePath(linked.uri))}.*`);
+    return new vscode.Hover(md, range);
   }
 
   /** Plan the SQL sites visible on screen, so hovers answer from the cache. */
@@ -124,7 +138,7 @@ class PlansFeature implements vscode.Disposable {
     if (!p) return;
     const todo: string[] = [];
     for (const ed of vscode.window.visibleTextEditors) {
-      if (!EDITOR_LANGUAGE_IDS.includes(ed.document.languageId)) continue;
+      if (!EDITOR_LANGUAGE_IDS.includes(ed.document.languageId) || !this.ctx.connections.serves(ed.document.uri)) continue;
       const sites = await this.ctx.sites.sitesFor(ed.document);
       for (const s of sites) {
         const r = new vscode.Range(ed.document.positionAt(s.span.start), ed.document.positionAt(s.span.end));

@@ -14,6 +14,9 @@ import { connect } from '../../../src/db/database';
 import { refreshStats } from '../../../src/db/dashboardRefresh';
 import { explain } from '../../../src/db/explain';
 import { StatsReader } from '../../../src/db/stats';
+import { ownTransactionsOf } from '../../../src/db/database';
+import { countsBetween } from '../../../src/core/dashboard/ownTransactions';
+import { computeRates } from '../../../src/core/dashboard/live';
 import { OWN_STATEMENT_MARKER } from '../../../src/db/sql';
 import type { ToWebview } from '../../../src/shared/dashboardProtocol';
 import { announceFallback, capabilities, testDatabase, waitFor, statementStats } from '../support';
@@ -91,6 +94,77 @@ describe('live statistics', function () {
     for (let i = 0; i < 5; i++) await db.query(`${OWN_STATEMENT_MARKER} ${sql}`, [i]);
     await t.admin.query('SELECT pg_stat_force_next_flush()');
     assert.deepEqual((await listed()).map((r) => r.query), [], 'the cached unmarked text is not reused');
+  });
+
+  it("counts the database's statements without PG Lens's own from the first read, not only once their texts are read for the list (person9 P4)", async () => {
+    if (!(await statementStats(t, 'no statement list to count'))) return;
+    const db = await t.open();
+    const info = await db.serverInfo();
+    const opts = { versionNum: info.versionNum, pgStatStatements: info.pgStatStatements, statementsEvery: 1 } as const;
+    // PG Lens's own work first (an open dashboard's refreshes: its statements, catalog reads), then the app's statements.
+    const warm = new StatsReader(db, { ...opts, topN: 50 });
+    for (let i = 0; i < 3; i++) await warm.read();
+    for (const sql of ['SELECT id FROM work WHERE v = $1', 'SELECT count(*) FROM work WHERE v > $1', 'SELECT max(v) FROM work WHERE id < $1']) await t.admin.query(sql, [5]);
+    await t.admin.query('SELECT pg_stat_force_next_flush()');
+    // A panel opened now, listing one statement: its count is the settled one at once.
+    const first = (await new StatsReader(db, { ...opts, topN: 1 }).read()).statements;
+    const settled = new StatsReader(db, { ...opts, topN: 5000 });
+    await settled.read();
+    const later = (await settled.read()).statements;
+    assert.ok(first.rows.length < first.count, 'a short list: most entries are counted without their texts read for it');
+    assert.equal(first.count, later.count, `the first read's count (${first.count}) is the count once every text is read (${later.count})`);
+    const [{ n }] = (await t.admin.query("SELECT count(DISTINCT queryid)::int AS n FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")).rows;
+    assert.ok(first.count < n, `PG Lens's own entries (${n} in all) are left out of the count (${first.count})`);
+  });
+
+  it("counts PG Lens's own transactions as pg_stat_database does, and the rates leave them out (person9 P17: 21 TPS on an idle server)", async () => {
+    const db = await t.open();
+    // The server's counters read from another database: the reads themselves are not this database's transactions.
+    const other = new URL(t.url);
+    other.pathname = '/postgres';
+    const watcher = new Client({ connectionString: other.toString() });
+    await watcher.connect();
+    try {
+      const server = async () => {
+        const { rows } = await watcher.query('SELECT xact_commit::float8 AS c, xact_rollback::float8 AS r FROM pg_stat_database WHERE datname = $1', [t.name]);
+        return { commits: Number(rows[0].c), rollbacks: Number(rows[0].r) };
+      };
+      // Whatever this database's sessions ran before is flushed and counted first.
+      await db.query('SELECT pg_stat_force_next_flush()');
+      await waitFor(async () => { const a = await server(); await new Promise((r) => setTimeout(r, 300)); const b = await server(); return a.commits === b.commits && a.rollbacks === b.rollbacks; }, 'the counters to settle', 20_000);
+      const before = { server: await server(), own: ownTransactionsOf(db.profile) };
+      // PG Lens's kinds of work: reads, a statement that fails, a trial in BEGIN … ROLLBACK, a committed block.
+      for (let i = 0; i < 5; i++) await db.query('SELECT v FROM work WHERE id = $1', [i + 1]);
+      await db.query('SELECT no_such_column FROM work').catch(() => undefined);
+      await db.rolledBack(async (s) => {
+        await s.query('SAVEPOINT a');
+        await s.query('SELECT count(*) FROM work');
+        await s.query('ROLLBACK TO SAVEPOINT a');
+      });
+      await db.withSession(async (s) => {
+        await s.query('BEGIN');
+        await s.query('SELECT 1');
+        await s.query('COMMIT');
+      });
+      await db.query('SELECT pg_stat_force_next_flush()');
+      const own = countsBetween(before.own, ownTransactionsOf(db.profile));
+      // Five reads, the block and the flush committed (and what a session runs around them); the failed statement and the trial rolled back.
+      assert.ok(own.commits >= 7 && own.rollbacks === 2, JSON.stringify(own));
+      const seen = await waitFor(async () => { const now = await server(); const d = countsBetween(before.server, now); return d.commits >= own.commits && d.rollbacks >= own.rollbacks ? d : undefined; }, "the server's counters to show the work", 20_000, 200);
+      // The server counted PG Lens's own transactions: the same rollbacks; the same commits but one — PostgreSQL 18 counts a
+      // commit besides the rollback for the statement that failed outside a block (seen for simple and extended
+      // protocol alike; not counted by PG Lens, so that much of its own stays in Transactions/s).
+      assert.equal(seen.rollbacks, own.rollbacks, JSON.stringify({ seen, own }));
+      assert.ok(seen.commits >= own.commits && seen.commits <= own.commits + 1, JSON.stringify({ seen, own }));
+      // The rates over that interval: nothing left once PG Lens's own are out.
+      const sample = (atMs: number, c: { commits: number; rollbacks: number }, o: { commits: number; rollbacks: number }) => ({ atMs, db: { xactCommit: c.commits, xactRollback: c.rollbacks, blksRead: 0, blksHit: 0, tupReturned: 0, tupFetched: 0, tupInserted: 0, tupUpdated: 0, tupDeleted: 0, tempFiles: 0, tempBytes: 0, deadlocks: 0 }, walBytes: null, checkpoints: null, own: o });
+      const r = computeRates(sample(0, before.server, before.own), sample(1000, await server(), ownTransactionsOf(db.profile)))!;
+      assert.ok(r.tps <= 1, `Transactions/s without PG Lens's own: ${r.tps}`);
+      assert.equal(r.rollbacksPerSec, 0);
+      assert.equal(r.ownTps, own.commits + own.rollbacks);
+    } finally {
+      await watcher.end();
+    }
   });
 
   it('reads pg_stat_statements at its own slower cadence: between reads the list is the last one read; the relation walk waits for the second refresh', async () => {

@@ -17,12 +17,21 @@ export function isNamedQueryFile(text: string): boolean {
   return HEADER.test(text);
 }
 
-/** The statements of a named-query file, one site per statement, pointed at its text. */
-export function namedQuerySites(text: string, file?: string): SqlSite[] {
+/**
+ * The name headers of a named-query file: where each starts and ends, and the query's name as the code calls it
+ * (aiosql's operation suffixes `^`, `!`, `<!`, `*!`, `#`, `$` left off: `get-user^` is `get-user`).
+ */
+export function namedQueryHeads(text: string): { start: number; end: number; name: string }[] {
   const heads: { start: number; end: number; name: string }[] = [];
   HEADER.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = HEADER.exec(text))) heads.push({ start: m.index, end: m.index + m[0].length, name: m[1] });
+  while ((m = HEADER.exec(text))) heads.push({ start: m.index, end: m.index + m[0].length, name: m[1].replace(/[!^<*#$]+$/, '') });
+  return heads;
+}
+
+/** The statements of a named-query file, one site per statement, pointed at its text. */
+export function namedQuerySites(text: string, file?: string): SqlSite[] {
+  const heads = namedQueryHeads(text);
   const out: SqlSite[] = [];
   heads.forEach((h, i) => {
     const bodyEnd = i + 1 < heads.length ? heads[i + 1].start : text.length;

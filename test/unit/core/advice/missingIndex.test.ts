@@ -74,8 +74,8 @@ describe('core/advice/missingIndex', () => {
     });
 
     it('says when one index serves another site too, and when the planner could not prove it', () => {
-      assert.match(missingIndexHover({ ...s, columns: ['customer_id', 'placed_at DESC'] }, { docs: 'd', alsoServes: ['src/orders.ts:40'] }), /One index for both: also serves `src\/orders\.ts:40`\./);
-      assert.match(missingIndexHover(s, { docs: 'd', alsoServes: ['a.ts:1', 'b.ts:2'] }), /One index for 3 statements: also serves `a\.ts:1`, `b\.ts:2`\./);
+      assert.match(missingIndexHover({ ...s, columns: ['customer_id', 'placed_at DESC'] }, { docs: 'd', alsoServes: ['src/orders.ts:40'] }), /One index for both — it also serves:\n- `src\/orders\.ts:40`$/m);
+      assert.match(missingIndexHover(s, { docs: 'd', alsoServes: ['a.ts:1', 'b.ts:2'] }), /One index for 3 statements — it also serves:\n- `a\.ts:1`\n- `b\.ts:2`$/m);
       assert.match(missingIndexHover({ ...s, costAfter: null, verifiedBy: 'none' }, { docs: 'd' }).split('\n')[0], /may help · not verified by the planner$/);
       assert.equal(costDrop(100, 65), '35% lower');
       assert.equal(costDrop(100, 40), '2.5× lower');

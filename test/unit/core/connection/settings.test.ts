@@ -56,6 +56,52 @@ describe('core/connection/settings', () => {
     assert.equal(activeProfileName([], { user: 'x' }, false), undefined);
   });
 
+  describe('a multi-root workspace: a folder\'s own list for its files (person9 P3)', () => {
+    const shopWs = { name: 'shop via workspace file', host: '127.0.0.1', port: 5432, database: 'shop', user: 'postgres', environment: 'development' };
+    const listmonk = { name: 'listmonk local', host: '127.0.0.1', port: 5432, database: 'listmonk', user: 'postgres', environment: 'development' };
+    it("the folder's profiles are in effect with their origin, and its files open on them, not on the workspace file's choice", () => {
+      const { profiles, leftOut } = mergeConnectionSettings([], [shopWs], [listmonk]);
+      assert.deepEqual(profiles.map((p) => [p.profile.name, p.origin]), [['listmonk local', 'folder'], ['shop via workspace file', 'workspace']]);
+      assert.deepEqual(leftOut, []);
+      assert.equal(activeProfileName(profiles, { workspace: 'shop via workspace file' }, 'folder'), 'listmonk local', "the .code-workspace file's choice is made for every folder: not for one with its own list");
+      assert.equal(activeProfileName(profiles, { workspace: 'listmonk local' }, 'folder'), 'listmonk local');
+      assert.equal(activeProfileName(profiles, { folder: 'shop via workspace file', workspace: 'listmonk local' }, 'folder'), 'shop via workspace file', "the folder's own choice comes first, any profile");
+      // A folder without a list of its own: the workspace file's list and choice, as before.
+      const other = mergeConnectionSettings([], [shopWs], undefined).profiles;
+      assert.equal(activeProfileName(other, { workspace: 'shop via workspace file' }, 'workspace'), 'shop via workspace file');
+    });
+    it("a folder's profile comes before the workspace file's of the same name; the workspace's is listed as not used, with why", () => {
+      const { profiles, leftOut } = mergeConnectionSettings([], [{ ...shopWs, name: 'db' }], [{ ...listmonk, name: 'db' }]);
+      assert.deepEqual(profiles.map((p) => [p.profile.database, p.origin]), [['listmonk', 'folder']]);
+      assert.equal(leftOut.length, 1);
+      assert.equal(leftOut[0].origin, 'workspace');
+      assert.match(leftOut[0].why, /folder's own settings define "db" too/);
+    });
+    it('a folder cannot redefine a user profile either (same name, or same server, database and user)', () => {
+      const { profiles, leftOut } = mergeConnectionSettings([{ ...listmonk, name: 'mine', environment: 'production' }], undefined, [listmonk]);
+      assert.deepEqual(profiles.map((p) => p.profile.name), ['mine']);
+      assert.equal(leftOut[0].origin, 'folder');
+      assert.equal(leftOut[0].usedInstead, 'mine');
+    });
+  });
+
+  it('a profile left out for a user profile (same login, or same name) is reported with the one used instead and why, never dropped silently (person9 P20)', () => {
+    const shopPg15 = { name: 'shop pg15', host: '127.0.0.1', port: 5433, database: 'shop', user: 'postgres', environment: 'development' };
+    const mine = { ...shopPg15, name: 'my pg15 (user)' };
+    const { profiles, leftOut } = mergeConnectionSettings([mine], [shopPg15]);
+    assert.deepEqual(profiles.map((p) => p.profile.name), ['my pg15 (user)']);
+    assert.equal(leftOut.length, 1);
+    assert.equal(leftOut[0].profile.name, 'shop pg15');
+    assert.equal(leftOut[0].origin, 'workspace');
+    assert.equal(leftOut[0].usedInstead, 'my pg15 (user)');
+    assert.match(leftOut[0].why, /your user settings define "my pg15 \(user\)" for the same server, database and user/);
+    // The workspace's choice names the left-out profile: the one standing for it is used (and the editor says so).
+    assert.equal(activeProfileName(profiles, { workspace: 'shop pg15' }, 'workspace'), 'my pg15 (user)');
+    const byName = mergeConnectionSettings([{ ...shopPg15, host: 'db.internal' }], [shopPg15]);
+    assert.equal(byName.leftOut[0].usedInstead, 'shop pg15');
+    assert.match(byName.leftOut[0].why, /a profile named "shop pg15"/);
+  });
+
   it('invalid profiles are reported in one line each, without their text', () => {
     const { profiles, problems } = mergeConnectionSettings(['host=db password=Sup3r S3cretTail9'], [{ environment: 'qa' }]);
     assert.equal(profiles.length, 0);

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { finishSql, textPart, type Part } from '../../../../src/core/extract/compose';
-import { placeholderLegend, sqlAsWritten } from '../../../../src/core/extract/asWritten';
+import { placeholderLegend, sqlAsWritten, templateMarkers, wontRunAsIs } from '../../../../src/core/extract/asWritten';
 import { extractSqlSites } from '../../../../src/core/extract';
 
 describe('core/extract/asWritten: Copy SQL in both forms', () => {
@@ -32,4 +32,25 @@ describe('core/extract/asWritten: Copy SQL in both forms', () => {
     assert.equal(sqlAsWritten(bound), 'SELECT COUNT(*) FROM orders WHERE customer_id = %s');
     assert.deepEqual(placeholderLegend(bound), ['$1 = %s']);
   });
+
+  describe('a copy that will not run as it is (template placeholders the code fills in)', () => {
+    it('finds %name%, {{ }}, {% %}, ${ } and #{ } outside literals, quoted names and comments, each once', () => {
+      const sql = `SELECT * FROM subscribers WHERE name LIKE '%query%' AND "%x%" = 1 -- %order%\n AND %query% /* {{ no }} */ ORDER BY %order% LIMIT {{ n }} OFFSET \${off} AND %query%`;
+      assert.deepEqual(templateMarkers(sql), ['%query%', '%order%', '{{ n }}', '${off}']);
+      assert.deepEqual(templateMarkers('{% if a %} SELECT 1 {% endif %}'), ['{% if a %}', '{% endif %}']);
+      assert.deepEqual(templateMarkers("SELECT a % b % c, '%x%' FROM t WHERE id = $1"), []);
+    });
+    it("says so in Copy SQL's confirmation, naming the placeholders; a text computed at run time may not run", () => {
+      assert.match(wontRunAsIs({ sql: 'SELECT 1 FROM t WHERE true AND %query% ORDER BY %order%', dynamic: false }), /will not run as it is: %query%, %order% are template placeholders the code fills in at run time/);
+      assert.match(wontRunAsIs({ sql: 'SELECT 1 FROM t WHERE x = $1', dynamic: true }), /may not run as it is/);
+      assert.equal(wontRunAsIs({ sql: 'SELECT 1 FROM t WHERE x = $1', dynamic: false }), '');
+    });
+    it("listmonk's raw query-subscribers, as the .sql extractor reads it", async () => {
+      const text = '-- name: query-subscribers\nSELECT subscribers.* FROM subscribers\n    WHERE subscribers.status = $1\n    AND %query%\n    ORDER BY %order% OFFSET $2 LIMIT $3;\n';
+      const site = (await extractSqlSites(text, 'sql', 'queries/subscribers.sql')).find((s) => s.sql.includes('%query%'));
+      assert.ok(site, 'the named query is a site');
+      assert.match(wontRunAsIs(site), /%query%, %order%/);
+    });
+  });
 });
+
