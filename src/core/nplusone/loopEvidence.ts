@@ -181,7 +181,7 @@ export function cachedByAnnotation(def: Node, lang: string): boolean {
  * is_superuser=True)`: a handful of people by the nature of the role, not a table's rows. Its N+1 is
  * shown as `info` ("possible N+1"), like a loop the code bounds.
  */
-export function overStaff(iterable: string | undefined, variable: string | undefined): boolean {
+function overStaff(iterable: string | undefined, variable: string | undefined): boolean {
   if (variable && /^(?:admin|administrator|moderator|superuser|staff_?member|staff_?user|admin_?user)s?$/i.test(variable)) return true;
   return !!iterable && /(?:^|[^\w])(?:get_?)?(?:admins|administrators|moderators|superusers|staff_?(?:users|members)|admin_?users|AdminUsers)\b\s*(?:\(|$|\.all\(\))|is_superuser\s*=\s*True|is_staff\s*=\s*True/i.test(iterable);
 }
