@@ -73,6 +73,10 @@ interface Def {
   generated?: boolean;
   /** A getter that keeps what it builds (queries on its first call only). */
   memo?: boolean;
+  /** Java: the parameter count (each overload is a definition of its own). */
+  arity?: number;
+  /** Keeps its results in a cache keyed by its arguments (`@Cacheable`, `@lru_cache`): not a query per call. */
+  cached?: boolean;
 }
 
 export class CrossFileCalls {
@@ -97,7 +101,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}) });
       this.defs.set(key, list);
     }
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
@@ -143,7 +147,8 @@ export class CrossFileCalls {
         if (many && !list.some((d) => REPOSITORY_FILE.test(d.file))) continue;
         const family = key.slice(0, key.indexOf(':'));
         for (const d of list) {
-          if (reaches.has(d)) continue;
+          // A cached definition (`@Cacheable`) queries once per distinct key: neither it nor its callers query per call.
+          if (reaches.has(d) || d.cached) continue;
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           // (a repository method delegating to sqlc's generated method of its name counts too).
@@ -251,6 +256,34 @@ export class CrossFileCalls {
     return (this.defs.get(`${family}:${name}`) ?? []).some((o) => o.file !== file && implementationOf(type, o.file) && reaches.has(o));
   }
 
+  /**
+   * The definitions a call on an object of `type` can be: the type's own file and its implementations
+   * (`DeptService` → DeptService.java, DeptServiceImpl.java). Java: when no implementation defines the
+   * method, the one its implementation inherits (`productService.getById(id)` → `getById` of the generic
+   * `SalesManagerEntityServiceImpl` that `ProductServiceImpl` extends), up to three superclasses.
+   */
+  private typedDefinitions(type: string, all: Def[], java: boolean): Def[] {
+    const own = all.filter((d) => sameName(type, d.file) || (java && implementationOf(type, d.file)));
+    if (!java || own.some((d) => baseName(d.file) !== type)) return own;
+    const inherited: Def[] = [];
+    for (const [f, cls] of this.javaClasses) {
+      if (baseName(f) === type || !(sameName(type, f) || implementationOf(type, f))) continue;
+      let parent = cls.extends;
+      for (let depth = 0; parent && depth < 3; depth++) {
+        const p = parent;
+        const parentFiles = [...this.javaClasses.keys()].filter((x) => baseName(x) === p);
+        if (parentFiles.length !== 1) break;
+        const defs = all.filter((d) => d.file === parentFiles[0]);
+        if (defs.length) {
+          inherited.push(...defs);
+          break;
+        }
+        parent = this.javaClasses.get(parentFiles[0])?.extends;
+      }
+    }
+    return own.concat(inherited.filter((d) => !own.includes(d)));
+  }
+
   /** Java: the declared type of a field the calling file's class inherits (`storage` of `BaseResource`), up to three superclasses. */
   private inheritedType(file: string, name: string): string | undefined {
     let cls = this.javaClasses.get(file);
@@ -293,7 +326,8 @@ export class CrossFileCalls {
     for (const { file, family, call } of pending) {
       // On a repository: the repository files' own definition of the name (others define get/create too).
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
-      const all = this.defs.get(`${family}:${call.callee}`) ?? [];
+      // Java: a method of another parameter count is another method (`option.getCode()` is not `getCode(store, code)`).
+      const all = (this.defs.get(`${family}:${call.callee}`) ?? []).filter((d) => call.argc === undefined || d.arity === undefined || d.arity === call.argc);
       // A function of the calling file itself: its own definition (it reaches a query through other files).
       // Java: the object's declared type names the class (`DeptService` → DeptService.java, DeptServiceImpl.java);
       // another class's method of the same name (`role.getMenus()` on an entity) is not this call.
@@ -301,8 +335,8 @@ export class CrossFileCalls {
       // name defines the method; else judged by name as before.
       const receiverType = call.receiverType ?? (call.receiverName ? this.inheritedType(file, call.receiverName) : undefined);
       // Java: an abstract class or interface's implementations too (`Storage` → DatabaseStorage.java, MemoryStorage.java).
-      const typedDefs = receiverType ? all.filter((d) => sameName(receiverType, d.file) || (call.language === 'java' && implementationOf(receiverType, d.file))) : undefined;
       const java = call.language === 'java';
+      const typedDefs = receiverType ? this.typedDefinitions(receiverType, all, java) : undefined;
       const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : undefined;
       if (typed && !typed.length) continue;
       // Python: a name imported from a module of the project (`from app.utils import set_config`) is that
@@ -318,6 +352,9 @@ export class CrossFileCalls {
           // Every definition reaches a query: the one this file can call (its own package first).
           : q.has(`${family}:${call.callee}`) ? (all.find((d) => d.file !== file && (!d.generated || reaches.has(d)) && this.mayBe(file, call.callee, d)) ?? q.get(`${family}:${call.callee}`)) : undefined;
       if (!def || (def.file === file && !call.local) || !this.mayBe(file, call.callee, def)) continue;
+      // Java: overloads of the same parameter count (`configuration(String, …)` beside
+      // `configuration(IntegrationConfiguration, …)`): the call is one of them, so every one must query.
+      if (java && def.arity !== undefined && all.some((d) => d.file === def.file && d.arity === def.arity && !reaches.has(d))) continue;
       // A function reading through a DataLoader (`getBasic` → `basicLoader.batchLoader.load(id)`): its per-item read is batched.
       if (def.batched) continue;
       // The same look-up every time: judged on every definition the call can be (a `getStatus(agent, id)` of the
@@ -337,8 +374,8 @@ export class CrossFileCalls {
       const message = `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${this.inProject(def.file)}:${def.line}) and is called ${call.per}${call.iters}.`;
       out.push({
         ruleId: RULE_ID,
-        severity: call.boundedByCode ? 'info' : 'warning',
-        message: call.boundedByCode ? `Possible N+1, bounded by the code: ${message}` : message,
+        severity: call.possible ? 'info' : 'warning',
+        message: call.possible ? `${call.possible}: ${message}` : message,
         span: call.span,
         file,
         help: rewrite.help,

@@ -22,7 +22,7 @@ import { adapterFor, classifyCall } from '../languages';
 import { resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
-import { cacheLoaderCall, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
+import { cacheLoaderCall, cachedByAnnotation, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
 export const RULE_ID = 'n-plus-one';
@@ -86,7 +86,7 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
 export interface FileCallFacts {
   /** `method`: Python, a def inside a class (`obj.name(…)` can only be one of these). */
   /** `batched`: the function reads through a DataLoader (`this.basicLoader.batchLoader.load(id)`): a call per item is gathered into one query. */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean }[];
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -117,8 +117,8 @@ export interface QueryKeys {
 
 export interface PendingLoopCall {
   callee: string;
-  /** The loop's size is fixed by the code (at most MAX_DECLARED_ITERATIONS): a possible N+1 (`info`). */
-  boundedByCode?: boolean;
+  /** Why the N+1 is only possible (`info`): the code bounds the loop, it runs over administrators; said at the head of the message. */
+  possible?: string;
   /** The class or module the call names (`StatsD` of `StatsD.increment(…)`): only its own definition is this call. */
   receiverClass?: string;
   /** Java: the declared type of the object the method is called on (`DeptService deptService` → `DeptService`): only that class's (or its implementation's) definition is this call. */
@@ -137,6 +137,8 @@ export interface PendingLoopCall {
   receiverModule?: string;
   /** Python: called on an object (`pattern.match(…)`, `self.repo.get_x(…)`), not on a module or class: only a method can be this call. */
   receiverObject?: boolean;
+  /** Java: the number of arguments (a method of another arity is another method). */
+  argc?: number;
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -207,6 +209,8 @@ class Detector {
   private readonly calls: Node[] = [];
   private readonly attributes: Node[] = [];
   private readonly functions = new Map<string, Node>();
+  /** Java: every method of each name in this file (overloads included; `functions` keeps the first). */
+  private readonly javaOverloads = new Map<string, Node[]>();
   /** Functions of this file that query by themselves or through its other functions (checkLocalCalls). */
   private locallyQuerying = new Set<string>();
   private readonly bindings: Binding[] = [];
@@ -263,7 +267,8 @@ class Detector {
   /** Named functions with whether they query and whom they call; loop calls not judged yet. */
   callFacts(): FileCallFacts {
     const functions: FileCallFacts['functions'] = [];
-    const defs = [...this.functions].map(([name, def]) => ({ name: name.replace(/^\./, ''), def }));
+    // Java: every overload is a definition of its own (`getById(id)` and `getById(id, store)` query differently).
+    const defs = [...this.functions].flatMap(([name, def]) => (this.javaOverloads.get(name) ?? [def]).map((d) => ({ name: name.replace(/^\./, ''), def: d })));
     const callsIn = new Map<Node, string[]>();
     const bareIn = new Map<Node, string[]>();
     for (const n of this.calls) {
@@ -288,7 +293,7 @@ class Detector {
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -299,7 +304,10 @@ class Detector {
       // `self.repos.recipes.get_one(slug)`, `repo.create(x)`: a common name called on the app's repository.
       const repository = this.lang !== 'go' && onRepository(n, callee);
       const recv = this.lang === 'python' ? this.pythonReceiver(n) : undefined;
-      if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository && !recv?.receiverModule) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
+      // Java: a common name (`delete`, `save`, `update`) on a field declared as the app's service or
+      // repository (`ReviewService reviewService`): that type's method (or the one it inherits) decides.
+      const storage = this.lang === 'java' && STORAGE_TYPE.test(this.javaReceiverType(n) ?? '');
+      if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository && !recv?.receiverModule && !storage) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Go ent: a setter on a builder (`tx.User.Create().SetStatus(…)`) is the generated builder's, not the app's method of that name.
@@ -333,6 +341,7 @@ class Detector {
         ...recv,
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),
+        ...(this.lang === 'java' ? { argc: javaArgCount(n) } : {}),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -341,7 +350,7 @@ class Detector {
         iterable,
         per: li.kind === 'resolver' || li.kind === 'serializer' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`,
         iters: est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '',
-        ...(boundedByCode(est) ? { boundedByCode: true } : {}),
+        ...this.possibleOf(est, li, iterable),
         related: trimSpan(this.text, header),
         ignore: this.ignoreFix(n.startIndex),
       });
@@ -415,6 +424,9 @@ class Detector {
     // usually run by the caller at once.
     const params = field(fn, 'parameters') ?? field(fn, 'parameter');
     if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
+    // A curried handler (`const resolverFor = (feature) => async (collective, args, req) => { … }`): the
+    // inner function with parameters is what the outer call returns, like a returned handler.
+    if (up?.type === 'arrow_function' && field(up, 'body') && same(field(up, 'body')!, fn) && params && named(params).length > 0) return true;
     // A function kept as a value of a map, struct or object literal that is returned (Go `return template.FuncMap{"name":
     // func(…) {…}}`, JS `return { load: () => … }`): building the literal runs none of it (person9: listmonk's
     // TemplateFuncs per campaign). A literal handed to a call may be run by it at once (saleor's dict of lambdas to
@@ -567,6 +579,12 @@ class Detector {
   }
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
+  /** Java: the definition's parameter count (each overload is a definition of its own). */
+  private javaShape(def: Node): { arity?: number } {
+    const arity = this.lang === 'java' ? javaArity(def) : undefined;
+    return arity === undefined ? {} : { arity };
+  }
+
   private javaReceiver(n: Node): { receiverType?: string; receiverName?: string } {
     const t = this.javaReceiverType(n);
     if (t) return { receiverType: t };
@@ -807,6 +825,7 @@ class Detector {
       if (type === 'attribute') this.attributes.push(n);
       if (this.a.functionTypes.has(type)) this.functionNodes.push(n);
       const def = this.a.functionDef(n);
+      if (def && this.lang === 'java') this.javaOverloads.set(def.name, [...(this.javaOverloads.get(def.name) ?? []), def.node]);
       if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && type === 'method_declaration' ? '.' + def.name : def.name, def.node);
       if (this.lang === 'go' && def && type === 'function_declaration') this.functions.set(def.name, def.node);
       const spec = ASSIGN_TYPES[type];
@@ -962,6 +981,13 @@ class Detector {
       if (/^(if_statement|if|unless|if_modifier|unless_modifier)$/.test(p.type)) return /\b(isLeft|isErr|err\s*!=\s*nil|error|errors|failed|failure)\b/i.test(field(p, 'condition')?.text ?? '');
     }
     return false;
+  }
+
+  /** Why an N+1 of this loop is only possible (`info`), if it is (see possibleBecause). */
+  private possibleOf(est: { iterations?: number; declared?: boolean }, li: LoopInfo, iterable: string | undefined): { possible?: string } {
+    const loop = li.kind !== 'resolver' && li.kind !== 'serializer';
+    const why = possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
+    return why ? { possible: why } : {};
   }
 
   private iterableText(li: LoopInfo): string | undefined {
@@ -1841,7 +1867,7 @@ class Detector {
     const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), collection: collectionOf(li), argsBefore: argsBefore(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
-    const declared = boundedByCode(est);
+    const possible = this.possibleOf(est, li, iterable).possible;
     let message: string;
     switch (kind) {
       case 'write-in-loop':
@@ -1866,8 +1892,8 @@ class Detector {
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
     this.findings.push({
       ruleId: RULE_ID,
-      severity: declared ? 'info' : 'warning',
-      message: declared ? `Possible N+1, bounded by the code: ${message}` : message,
+      severity: possible ? 'info' : 'warning',
+      message: possible ? `${possible}: ${message}` : message,
       span: { start: node.startIndex, end: node.endIndex },
       file: this.file,
       help: rewrite.help,
@@ -1911,6 +1937,9 @@ function onRepository(n: Node, callee: string): boolean {
   const segs = text.split(/\.|::/);
   return segs.some((x, i) => REPOSITORY_SEGMENT.test(x) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
 }
+
+/** Java: a declared type of the app's storage layer (`ProductService`, `OrderRepository`, `UserDao`). */
+const STORAGE_TYPE = /^[A-Z]\w*(?:Service|Repository|Dao|DAO|Store|Storage)$/;
 
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
 

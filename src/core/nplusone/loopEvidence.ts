@@ -3,7 +3,7 @@
  * what the statement is, where the iterated collection comes from, how the call's callee reaches the
  * database. Each function takes plain text or nodes and answers yes/no (see docs/rules/n-plus-one.md).
  */
-import { same, type Node } from './syntax';
+import { field, named, same, type Node } from './syntax';
 
 /**
  * Schema changes, session settings and maintenance (`SET lock_timeout = …`, `ALTER TABLE … DETACH
@@ -136,4 +136,59 @@ export function fallbackOfBatch(loop: Node, callee: string): boolean {
     child = p;
   }
   return false;
+}
+
+/** Java: the parameter count of a method declaration; undefined for varargs (`String... names`), which take any count. */
+export function javaArity(def: Node): number | undefined {
+  const params = field(def, 'parameters');
+  if (!params) return undefined;
+  const list = named(params).filter((p) => p.type !== 'comment' && p.type !== 'line_comment' && p.type !== 'block_comment');
+  if (list.some((p) => p.type === 'spread_parameter')) return undefined;
+  return list.filter((p) => p.type === 'formal_parameter').length;
+}
+
+/** Java: the number of arguments of a method call. */
+export function javaArgCount(call: Node): number | undefined {
+  const args = field(call, 'arguments');
+  return args ? named(args).filter((a) => !/comment$/.test(a.type)).length : undefined;
+}
+
+/**
+ * The definition keeps its results in a cache keyed by its arguments, so calling it once per item
+ * queries once per distinct key, not once per item: Spring's `@Cacheable` / JCache's `@CacheResult`
+ * on a Java method; `@functools.lru_cache`, `@functools.cache`, `@cached(…)`, `@memoize` on a Python
+ * function; `@Cacheable` / `@Memoize` on a TypeScript method (see docs/rules/n-plus-one.md).
+ */
+export function cachedByAnnotation(def: Node, lang: string): boolean {
+  if (lang === 'java') {
+    const mods = named(def).find((c) => c.type === 'modifiers');
+    return !!mods && /@(?:[\w.]+\.)?(?:Cacheable|CacheResult|Cached)\b/.test(mods.text);
+  }
+  if (lang === 'python') {
+    const holder = def.parent?.type === 'decorated_definition' ? def.parent : undefined;
+    return !!holder && named(holder).some((d) => d.type === 'decorator' && /^@\s*(?:[\w.]+\.)?(?:lru_cache|cache|cached|memoize|memoized|cached_function|ttl_cache)\b/.test(d.text));
+  }
+  if (lang === 'typescript' || lang === 'tsx' || lang === 'javascript') {
+    for (let d = def.previousNamedSibling; d?.type === 'decorator'; d = d.previousNamedSibling) if (/^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text)) return true;
+    return named(def).some((d) => d.type === 'decorator' && /^@\s*(?:Cacheable|Memoize|memoize|Cached|cached)\b/.test(d.text));
+  }
+  return false;
+}
+
+/**
+ * The loop runs over the site's (or one account's) administrators or moderators — `for admin in
+ * User.admins()`, `for (const admin of await collective.getAdminUsers())`, `User.objects.filter(
+ * is_superuser=True)`: a handful of people by the nature of the role, not a table's rows. Its N+1 is
+ * shown as `info` ("possible N+1"), like a loop the code bounds.
+ */
+function overStaff(iterable: string | undefined, variable: string | undefined): boolean {
+  if (variable && /^(?:admin|administrator|moderator|superuser|staff_?member|staff_?user|admin_?user)s?$/i.test(variable)) return true;
+  return !!iterable && /(?:^|[^\w])(?:get_?)?(?:admins|administrators|moderators|superusers|staff_?(?:users|members)|admin_?users|AdminUsers)\b\s*(?:\(|$|\.all\(\))|is_superuser\s*=\s*True|is_staff\s*=\s*True/i.test(iterable);
+}
+
+/** What makes an N+1 only possible (`info`), said at the head of its message; undefined when it is a warning. */
+export function possibleBecause(boundedByCode: boolean, iterable: string | undefined, variable: string | undefined): string | undefined {
+  if (boundedByCode) return 'Possible N+1, bounded by the code';
+  if (overStaff(iterable, variable)) return 'Possible N+1, over administrators (a handful by the role)';
+  return undefined;
 }

@@ -365,7 +365,7 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   // The file imports its models (`import { Document } from '@server/models'`): record.save() is the ORM's too.
   if (segs.length === 2 && !segs[0].call && (usesModule(ctx, /^(sequelize|sequelize-typescript|typeorm|@mikro-orm\/)/) || (ctx.models.size > 0 && /^(save|destroy|reload)$/.test(method)))) {
     if (/^(save|destroy|reload|softRemove|remove)$/.test(method) && !isClientish(root, ctx)) return { library: usesModule(ctx, /^sequelize/) ? 'sequelize' : 'typeorm', op: method === 'reload' ? 'read' : 'write', batch: false, label: label(chain), method, instanceOf: root };
-    if (/^(get|count)[A-Z]\w*$/.test(method) && usesModule(ctx, /^sequelize/) && !/^get(Data|Value|DataValue|Attributes|TableName)$/.test(method)) return { library: 'sequelize', op: 'read', batch: false, label: label(chain), method, instanceOf: root, lazy: true };
+    if (/^(get|count)[A-Z]\w*$/.test(method) && usesModule(ctx, /^sequelize/) && !/^get(Data|Value|DataValue|Attributes|TableName)$/.test(method) && !JS_BUILTIN_GETTER.test(method)) return { library: 'sequelize', op: 'read', batch: false, label: label(chain), method, instanceOf: root, lazy: true };
   }
 
   // pg-promise: db.one(…), t.any(…)
@@ -393,3 +393,9 @@ function stringArgOf(seg: Segment | undefined, a: LanguageAdapter): string | und
   const arg = firstArg(seg);
   return arg && a.stringTypes.has(arg.type) ? stringValue(arg) : undefined;
 }
+
+/**
+ * Getters of JavaScript's built-in objects (`date.getTime()`, `d.getUTCFullYear()`, `url.searchParams.get`,
+ * `el.getAttribute(…)`): not a Sequelize association getter (`user.getPosts()`), whatever the file imports.
+ */
+const JS_BUILTIN_GETTER = /^get(?:Time|Timezone(?:Offset)?|(?:UTC)?(?:FullYear|Month|Date|Day|Hours|Minutes|Seconds|Milliseconds)|Year|Item|Attribute|AttributeNames|ElementById|ElementsBy\w+|BoundingClientRect|ComputedStyle|Context|Reader|Writer|Int\d+|Uint\d+|Float\d+|BigInt64|BigUint64|OwnPropertyNames|OwnPropertyDescriptors?|OwnPropertySymbols|PrototypeOf|RandomValues|Header|Headers|SetCookie)$/;
