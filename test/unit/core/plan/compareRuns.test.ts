@@ -19,7 +19,7 @@ describe('core/plan incomparableReason (Compare Plans: like with like)', () => {
     const select = run('SELECT id, sku, name, price_cents FROM products ORDER BY id LIMIT $1 OFFSET $2', { connection: 'shop pg15', versionNum: 150010 });
     const why = incomparableReason(insert, select, fingerprintSql);
     assert.ok(why);
-    assert.match(why, /^these are two different statements \(before: "INSERT INTO reviews .*"; after: "SELECT id, sku, name, price_cents FROM products O…"\)/);
+    assert.match(why, /^these are two different statements \(before: "INSERT INTO reviews .*"; after: "SELECT id, sku, name, price_cents FROM products …"\)/); // cut at a word boundary
     assert.doesNotMatch(why, /\n/);
     // Two SELECTs of one table that differ in a condition are two statements too.
     assert.ok(incomparableReason(run('SELECT * FROM orders WHERE customer_id = $1'), run('SELECT * FROM orders WHERE status = $1'), fingerprintSql));
