@@ -10,7 +10,9 @@ import { errorMessage } from '../core/safeText';
 
 export type { DetectedConnection };
 
-const DOTENV_GLOB = '**/.env{,.local,.development,.development.local,.dev}';
+// Every name spelled out: a brace group with an empty alternative (`.env{,.local}`) never matches `.env` itself in
+// VS Code's file search (ripgrep), so the file most projects keep DATABASE_URL in was never offered.
+const DOTENV_GLOB = '**/{.env,.env.local,.env.development,.env.development.local,.env.dev}';
 
 export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = () => undefined): Promise<DetectedConnection[]> {
   const out: DetectedConnection[] = [];
