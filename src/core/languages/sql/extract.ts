@@ -11,6 +11,9 @@ import { splitSqlStatements } from '../../extract/sqlLexer';
 
 const HEADER = /^[ \t]*--[ \t]*(?:name[ \t]*:|:name[ \t]+)[ \t]*([^\s]+)[^\n]*$/gim;
 
+/** sqlc's header: `-- name: GetUser :one` (also :many, :batchone, :batchmany) — rows returned as a generated struct. */
+const SQLC_ROWS = /--[ \t]*name[ \t]*:[ \t]*\S+[ \t]+:(?:one|many|batchone|batchmany)\b/i;
+
 /** Is this .sql file a set of named queries (at least one name header)? */
 export function isNamedQueryFile(text: string): boolean {
   HEADER.lastIndex = 0;
@@ -19,10 +22,10 @@ export function isNamedQueryFile(text: string): boolean {
 
 /** The statements of a named-query file, one site per statement, pointed at its text. */
 export function namedQuerySites(text: string, file?: string): SqlSite[] {
-  const heads: { start: number; end: number; name: string }[] = [];
+  const heads: { start: number; end: number; name: string; sqlc: boolean }[] = [];
   HEADER.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = HEADER.exec(text))) heads.push({ start: m.index, end: m.index + m[0].length, name: m[1] });
+  while ((m = HEADER.exec(text))) heads.push({ start: m.index, end: m.index + m[0].length, name: m[1], sqlc: SQLC_ROWS.test(m[0]) });
   const out: SqlSite[] = [];
   heads.forEach((h, i) => {
     const bodyEnd = i + 1 < heads.length ? heads[i + 1].start : text.length;
@@ -30,7 +33,8 @@ export function namedQuerySites(text: string, file?: string): SqlSite[] {
     for (const st of splitSqlStatements(body)) {
       const f = finishSql([textPart(st.text, h.end + st.start)], { dollar: true, colon: true, pyformat: true });
       if (!f.sql) continue;
-      out.push({ file, language: 'sql', api: 'named-query', sql: f.sql, sourceMap: f.sourceMap, span: { start: h.end + st.start, end: h.end + st.end }, params: f.params, confidence: 1, dynamic: false });
+      // sqlc writes the columns of a `*` into the generated code and a struct of them at generate time: the rows are that model.
+      out.push({ file, language: 'sql', api: 'named-query', sql: f.sql, sourceMap: f.sourceMap, span: { start: h.end + st.start, end: h.end + st.end }, params: f.params, confidence: 1, dynamic: false, ...(h.sqlc ? { rowModel: `${h.name} (sqlc)` } : {}) });
     }
   });
   return out;
