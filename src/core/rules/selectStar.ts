@@ -31,6 +31,8 @@ export const selectStar: Rule = {
     const ctes = ctesOf(s);
     if (s.type === 'with') s = s.in;
     if (s?.type !== 'select') return [];
+    // `SELECT * FROM participants WHERE id = $1 FOR UPDATE`: a row lock; which columns come back is beside the point.
+    if (s.for) return [];
     // `*` over a CTE of the statement takes the columns the CTE chose, not a table's.
     const inScope = tablesOf(s).filter((t) => !(t.schema === undefined && ctes.has(String(t.name).toLowerCase())));
     const out = [];

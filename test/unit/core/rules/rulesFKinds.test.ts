@@ -86,6 +86,12 @@ describe('rules-f kinds: what the schema files say about a statement', () => {
     assert.deepEqual(r.findings.map((f) => f.evidence?.tables), [['audit'], ['unknown_table']], 'audit holds a jsonb column; unknown_table is not declared');
   });
 
+  it('select-star: a row lock (`SELECT * … FOR UPDATE`) is about the lock, not the columns', () => {
+    ok(selectStar, 'SELECT * FROM participants WHERE id = $1 FOR UPDATE');
+    ok(selectStar, 'SELECT * FROM jobs WHERE state = $1 LIMIT 10 FOR UPDATE SKIP LOCKED');
+    error(selectStar, 'SELECT * FROM participants WHERE id = $1');
+  });
+
   it('select-star: a sqlc query (`-- name: X :many`) gets no note — sqlc writes the columns and their struct at generate time', async () => {
     const sqlc = ['-- name: ListRoutes :many', 'SELECT * FROM payment_route WHERE owner = $1;', '', '-- name: GetAudit :one', 'SELECT a.* FROM audit a WHERE id = $1;', ''].join('\n');
     const r = await analyzeFile({ path: 'store/queries.sql', text: sqlc }, { analyzers: [rulesAnalyzer({ rules: [selectStar] })] });
