@@ -415,7 +415,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     if (!firstText || firstText.t !== 'text' || !startsLikeSql(firstText.text)) continue;
     const root = topComposition(s, profile);
     if (siteRoots.has(root.startIndex)) continue;
-    if (passedToMessageCall(root, text) || sentOverHttp(root, text)) continue;
+    if (passedToMessageCall(root, text, lang) || sentOverHttp(root, text)) continue;
     const used: Node[] = [];
     let parts = composeRoot(root, { tagged: false }, used);
     if (!parts) continue;
@@ -498,18 +498,18 @@ function sentOverHttp(root: Node, text: string): boolean {
   return new RegExp(`${HTTP_CALL.source}[^;\\n]*\\b${name}\\b`).test(after);
 }
 
-function passedToMessageCall(root: Node, text: string): boolean {
+function passedToMessageCall(root: Node, text: string, lang: SourceLanguage): boolean {
   const args = root.parent;
   if (!args || !/^(arguments|argument_list)$/.test(args.type)) return false;
   const call = args.parent;
   if (!call) return false;
   const fn = text.slice(Math.max(call.startIndex, args.startIndex - 80), args.startIndex);
-  return MESSAGE_CALL.test(fn) || RUBY_PRINT.test(fn);
+  return MESSAGE_CALL.test(fn) || (lang === 'ruby' && RUBY_PRINT.test(fn));
 }
 
 /**
- * Ruby's `p` / `pp` debug prints: called bare, never as a method of an object, and in lower case. Go's `p.P(`…`)`
- * (goalert's util.Prepare, which prepares the statement) is a database call, not a print.
+ * Ruby's `p` / `pp` debug prints: in Ruby only, called bare, never as a method of an object, and in lower case. Go's
+ * `p.P(`…`)` and `p := prep.P; p(`…`)` (goalert's util.Prepare, which prepares the statement) are database calls.
  */
 const RUBY_PRINT = /(?:^|\s)pp?\s*$/;
 

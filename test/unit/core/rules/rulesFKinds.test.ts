@@ -133,9 +133,14 @@ describe('rules-f kinds: discovery and contexts', () => {
       '\t}, p.Err',
       '}',
       '',
+      'func (s *RuleStore) init(prep *util.Prepare) {',
+      '\tp := prep.P',
+      '\ts.findAll = p("SELECT id, delay_minutes FROM user_notification_rules WHERE user_id = $1")',
+      '}',
+      '',
     ];
     const sites = await sitesIn(go, 'user/store.go');
-    assert.equal(sites.length, 2);
+    assert.equal(sites.length, 3);
     // Ruby's bare `p` / `pp` still print.
     const rb = ['def show', '  p "SELECT id FROM users WHERE id = 1"', '  pp("SELECT id FROM users WHERE id = 2")', 'end', ''];
     assert.deepEqual(await sitesIn(rb, 'app/models/user.rb'), []);
