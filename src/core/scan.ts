@@ -13,6 +13,7 @@ import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
 import { OTHER_DIALECT_RULE, RULES } from './rules/index';
+import { WIDE_COLUMNS } from './rules/selectStar';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
 import { libraryHelp, libraryKeysetLead, libraryOf } from './rules/libraryFix';
@@ -20,7 +21,7 @@ import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect'
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { declaredNotNull, declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
+import { declaredLeadingColumn, declaredNotNull, declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecorded } from './record/findings';
 import { errorMessage } from './safeText';
@@ -103,7 +104,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       // Without a database: `lower(email) = …` is served by the `lower(email)` index the schema files create.
       // An OR whose every column leads an index the schema files create can be a BitmapOr: nothing to advise.
       const servedByDeclaredIndex = (f: Finding) => {
-        if (f.ruleId === 'select-star' && !ev) return readWholeByName(f, opts.declared?.tables, text);
+        if (f.ruleId === 'select-star' && !ev) return readWholeByName(f, opts.declared?.tables, text) || declaredNarrow(f, opts.declared?.tables);
         if (ev || !opts.declared?.size) return false;
         const e = f.evidence ?? {};
         if (f.ruleId === 'non-sargable-predicate') {
@@ -144,9 +145,29 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             }
           }
         }
-        return found.filter((f) => once(f) && !servedByDeclaredIndex(f)).map((f) => (ev ? f : withDeclaredNotNull(f, opts.declared)));
+        return found.filter((f) => once(f) && !servedByDeclaredIndex(f)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared)));
       }));
     },
+  };
+}
+
+/**
+ * non-sargable-predicate and leading-wildcard-like without a database: the same WHERE compares, by equality, a column an
+ * index of the schema files leads with (`participant = $1 AND network::text LIKE 'stripe-%'`, `tipper = $1 AND
+ * extract(year from timestamp) = $2`, a LATERAL's `r.participant = sp.payer`). That index finds the rows; the expression
+ * only filters them, so no index is lost. Without the table's size the finding stays as a note (info) that says so.
+ */
+function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): Finding {
+  if (f.ruleId !== 'non-sargable-predicate' && f.ruleId !== 'leading-wildcard-like') return f;
+  const e = f.evidence ?? {};
+  const table = typeof e.table === 'string' ? e.table : undefined;
+  const key = Array.isArray(e.pinnedBy) ? e.pinnedBy.map(String).find((c) => declaredLeadingColumn(declared, table, c)) : undefined;
+  if (!key || SEVERITY_RANK[f.severity] <= SEVERITY_RANK.info) return f;
+  return {
+    ...f,
+    severity: 'info',
+    message: `${typeof e.expression === 'string' ? e.expression : 'This pattern'} only filters rows here: the same WHERE looks them up by ${key}, which an index of the schema files leads with (a problem only if one ${key} matches many rows).`,
+    evidence: { ...e, lookupBy: key, lookupFrom: 'schema files' },
   };
 }
 
@@ -180,6 +201,20 @@ function readWholeByName(f: Finding, tables: DeclaredTables | undefined, text: s
   const all = declared as { columns: Set<string>; large: Set<string> }[];
   // Read, not merely named: `rs.getString("file_name")`, `row.get("x")`, `row["value"]` (a parameter dict's keys do not count).
   return all.every((t) => [...t.columns].every((c) => new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${c.replace(/\$/g, '\\$')}["'\`]`, 'i').test(text)));
+}
+
+/**
+ * select-star without a database: the schema files create every table the `*` reads, and none is wide (fewer than
+ * WIDE_COLUMNS columns, none of a large type such as json, bytea or an array). The rule says nothing about such tables
+ * when the catalog shows them (rules/selectStar.ts); the schema files are the same evidence.
+ */
+function declaredNarrow(f: Finding, tables: DeclaredTables | undefined): boolean {
+  const names = f.evidence?.tables;
+  if (!tables?.size || !Array.isArray(names) || !names.length) return false;
+  const declared = names.map((n) => tables.get(String(n).toLowerCase()));
+  if (declared.some((t) => !t || !t.columns.size)) return false;
+  const all = declared as { columns: Set<string>; large: Set<string> }[];
+  return all.reduce((n, t) => n + t.columns.size, 0) < WIDE_COLUMNS && all.every((t) => t.large.size === 0);
 }
 
 /** The hint on a string that looks like SQL but was not read: no rule ran on it, and why. */

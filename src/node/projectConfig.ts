@@ -69,6 +69,8 @@ const SCHEMA_MAX_DEPTH = 10;
 /** Source files that may be migrations (their path says so: codeContextOf decides). */
 const SOURCE_MIGRATION = /\.(py|ts|js|go|rb|java)$/i;
 const SCHEMA_MAX_FILES = 3000;
+/** A CREATE TABLE or CREATE INDEX in a source file's strings. */
+const DDL_IN_CODE = /\bcreate\s+(?:unique\s+)?(?:table|index)\b/i;
 const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
 
 /**
@@ -78,11 +80,23 @@ const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
 export function readDeclaredIndexes(paths: readonly string[], cwd = process.cwd()): DeclaredIndexes {
   const out: DeclaredIndexes = new Map();
   // Schema files, and migrations written in code (`lnbits/core/migrations.py` creates its tables in strings).
-  walkProjectFiles(paths, cwd, (full) => full.toLowerCase().endsWith('.sql') || (SOURCE_MIGRATION.test(full) && codeContextOf(full.replace(/\\/g, '/')) === 'migration'), (text) => {
+  const isMigration = (full: string) => SOURCE_MIGRATION.test(full) && codeContextOf(full.replace(/\\/g, '/')) === 'migration';
+  const read = (text: string) => {
     addDeclaredIndexes(text, out);
     addDeclaredKeys(text, out);
     addDeclaredTables(text, out);
-  });
+  };
+  walkProjectFiles(paths, cwd, (full) => full.toLowerCase().endsWith('.sql') || isMigration(full), read);
+  // Then, with a budget of its own, application code that creates its schema in strings (`CREATE TABLE ${schema}.queue (…)`
+  // in a job library's plans.ts): what no .sql file or migration declares. Test code is left out (its tables are fixtures).
+  walkProjectFiles(
+    paths,
+    cwd,
+    (full) => SOURCE_MIGRATION.test(full) && !isMigration(full) && !['test', 'seed'].includes(codeContextOf(full.replace(/\\/g, '/'))),
+    (text) => {
+      if (DDL_IN_CODE.test(text)) read(text);
+    },
+  );
   return out;
 }
 

@@ -415,7 +415,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     if (!firstText || firstText.t !== 'text' || !startsLikeSql(firstText.text)) continue;
     const root = topComposition(s, profile);
     if (siteRoots.has(root.startIndex)) continue;
-    if (passedToMessageCall(root, text) || sentOverHttp(root, text)) continue;
+    if (passedToMessageCall(root, text, lang) || sentOverHttp(root, text)) continue;
     const used: Node[] = [];
     let parts = composeRoot(root, { tagged: false }, used);
     if (!parts) continue;
@@ -466,7 +466,7 @@ function unreadOf(root: Node, parts: Part[], sql: string, error: string): Unread
 }
 
 /** Calls whose string arguments are messages for people, not SQL (logging, printing, errors, i18n). */
-const MESSAGE_CALL = /(?:^|[.\s])(?:log|logf|logger|info|infof|debug|debugf|warn|warnf|warning|error|errorf|errors?\.New|exception|critical|fatal|fatalf|trace|print|println|printf|sprintf|fprintf|puts|p|pp|alert|confirm|prompt|t|_|gettext|ngettext|translate|i18n|raise|assert|Error|Exception|RuntimeException|IllegalArgumentException|IllegalStateException|ValueError|RuntimeError|TypeError|flash|notify|toast|message|describe|it|test|context)\s*$/i;
+const MESSAGE_CALL = /(?:^|[.\s])(?:log|logf|logger|info|infof|debug|debugf|warn|warnf|warning|error|errorf|errors?\.New|exception|critical|fatal|fatalf|trace|print|println|printf|sprintf|fprintf|puts|alert|confirm|prompt|t|_|gettext|ngettext|translate|i18n|raise|assert|Error|Exception|RuntimeException|IllegalArgumentException|IllegalStateException|ValueError|RuntimeError|TypeError|flash|notify|toast|message|describe|it|test|context)\s*$/i;
 
 /** A request made with an HTTP client: `$.http.get(`, `axios.post(`, `fetch(`, `requests.get(`, `httpx.post(`. */
 const HTTP_CALL = /(?:\bhttp|\$\.http|\baxios|\brequests|\bhttpx|\bgot|\bsuperagent|\bclient|\bsession|\bapi)\s*\.\s*(?:get|post|put|patch|request)\s*\(|(?:^|[^\w.$])(?:fetch|axios|got)\s*\(/;
@@ -498,14 +498,20 @@ function sentOverHttp(root: Node, text: string): boolean {
   return new RegExp(`${HTTP_CALL.source}[^;\\n]*\\b${name}\\b`).test(after);
 }
 
-function passedToMessageCall(root: Node, text: string): boolean {
+function passedToMessageCall(root: Node, text: string, lang: SourceLanguage): boolean {
   const args = root.parent;
   if (!args || !/^(arguments|argument_list)$/.test(args.type)) return false;
   const call = args.parent;
   if (!call) return false;
   const fn = text.slice(Math.max(call.startIndex, args.startIndex - 80), args.startIndex);
-  return MESSAGE_CALL.test(fn);
+  return MESSAGE_CALL.test(fn) || (lang === 'ruby' && RUBY_PRINT.test(fn));
 }
+
+/**
+ * Ruby's `p` / `pp` debug prints: in Ruby only, called bare, never as a method of an object, and in lower case. Go's
+ * `p.P(`…`)` and `p := prep.P; p(`…`)` (goalert's util.Prepare, which prepares the statement) are database calls.
+ */
+const RUBY_PRINT = /(?:^|\s)pp?\s*$/;
 
 const HELPER_CALL = /^(call|call_expression|method_invocation)$/;
 const HELPER_DEFINITIONS = ['function_definition', 'function_declaration', 'method_definition', 'method_declaration'];

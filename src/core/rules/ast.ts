@@ -328,7 +328,57 @@ export function pinnedByPrimaryKey(statement: Node, cond: Node): boolean {
   return wheresOf(statement).some((w) => equalitiesBeside(conjunctsOf(w), cond).some((e) => /^(id|uuid)$/i.test(String(e.column.name))));
 }
 
-/** The columns `cond`'s WHERE (AND) also compares with a value by equality (`secret = $1 AND expires_at::date > $2` → secret). */
+/**
+ * The columns `cond`'s WHERE (AND) also compares with a value by equality (`secret = $1 AND expires_at::date > $2` → secret),
+ * or with a column of a row from outside its own FROM (`r.participant = sp.payer` in a LATERAL or EXISTS subquery, which
+ * looks the rows up once per outer row, as a parameter would).
+ */
 export function equalitySiblings(statement: Node, cond: Node): string[] {
-  return wheresOf(statement).flatMap((w) => equalitiesBeside(conjunctsOf(w), cond).map((e) => String(e.column.name).toLowerCase()));
+  const out: string[] = [];
+  for (const owner of whereOwners(statement)) {
+    const conjuncts = conjunctsOf(owner.where);
+    if (!conjuncts.includes(cond)) continue;
+    for (const e of equalitiesBeside(conjuncts, cond)) out.push(String(e.column.name).toLowerCase());
+    const own = ownNames(owner);
+    const outer = (x: Node | undefined) => x?.type === 'ref' && x.name !== '*' && typeof x.table?.name === 'string' && !own.has(String(x.table.name).toLowerCase());
+    const inner = (x: Node | undefined) => x?.type === 'ref' && x.name !== '*' && (typeof x.table?.name !== 'string' || own.has(String(x.table.name).toLowerCase()));
+    for (const c of conjuncts) {
+      if (c === cond || c.type !== 'binary' || c.op !== '=') continue;
+      const l = stripCasts(c.left);
+      const r = stripCasts(c.right);
+      if (inner(l) && outer(r)) out.push(String(l.name).toLowerCase());
+      else if (inner(r) && outer(l)) out.push(String(r.name).toLowerCase());
+    }
+  }
+  return out;
+}
+
+/** The SELECT, UPDATE and DELETE nodes of a statement that have a WHERE. */
+function whereOwners(root: Node): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown, depth: number) => {
+    if (!x || typeof x !== 'object' || seen.has(x) || depth > 60) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y, depth + 1);
+      return;
+    }
+    const node = x as Node;
+    if (node.where && (node.type === 'select' || node.type === 'update' || node.type === 'delete')) out.push(node);
+    for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v, depth + 1);
+  };
+  visit(root, 0);
+  return out;
+}
+
+/** The names a query's own FROM gives its rows (tables by alias or name, subqueries and functions by alias), lower-case. */
+function ownNames(query: Node): Set<string> {
+  const names = new Set(tablesOf(query).flatMap((t) => [String(t.alias).toLowerCase(), String(t.name).toLowerCase()]));
+  const from = query.type === 'select' ? query.from ?? [] : query.type === 'update' ? (Array.isArray(query.from) ? query.from : query.from ? [query.from] : []) : [];
+  for (const f of from as Node[]) {
+    const alias = typeof f?.alias === 'string' ? f.alias : f?.alias?.name;
+    if (typeof alias === 'string') names.add(alias.toLowerCase());
+  }
+  return names;
 }

@@ -3,7 +3,7 @@
  * pattern has no fixed prefix, so every row is read. A pg_trgm GIN index, or full-text search, can.
  */
 import { rowsPhrase } from '../catalogFacts';
-import { atOperators, isSystemRelation, resolveColumn, stripCasts, type Node } from './ast';
+import { atOperators, equalitySiblings, isSystemRelation, resolveColumn, stripCasts, type Node } from './ast';
 import type { Rule } from './types';
 
 const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
@@ -36,7 +36,8 @@ export const leadingWildcardLike: Rule = {
       at: n,
       message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.`,
       help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${colText} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${colText}).`,
-      evidence: { pattern: lead, tableRows: rows },
+      // The columns the same WHERE pins by equality: an index the schema files declare on one of them finds the rows (scan.ts).
+      evidence: { pattern: lead, tableRows: rows, expression: `${colText} ${String(n.op).toUpperCase()} '${lead}'`, table: col?.tableRef?.name, pinnedBy: equalitySiblings(ctx.statement as Node, n) },
     });
   }),
 };

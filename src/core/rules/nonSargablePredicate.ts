@@ -4,7 +4,7 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, equalitySiblings, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, isSystemRelation } from './ast';
+import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, equalitySiblings, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
@@ -24,6 +24,8 @@ export const nonSargablePredicate: Rule = {
       const wrapped = wrappedColumn(side);
       if (!wrapped) continue;
       if (referencesColumns(other)) continue; // a join condition: not a lookup by value
+      // `compute_tip_funding(t) > 0` with `t` the FROM's alias: the function takes the whole row, not a column an index could hold.
+      if (isRowReference(wrapped.column, info.scope)) continue;
       const col = resolveColumn(wrapped.column, info.scope, ctx.evidence);
       if (col?.column && !col.indexed) continue; // no index to lose
       // PostgreSQL's own views and catalogs (`now() - query_start` on pg_stat_activity): no index of the user's to lose,
@@ -41,6 +43,14 @@ export const nonSargablePredicate: Rule = {
     return undefined;
   }),
 };
+
+/** An unqualified name that is a table's alias (or name) in scope, and no column: the row itself. */
+function isRowReference(ref: Node, scope: Scope | undefined): boolean {
+  if (ref?.type !== 'ref' || ref.table) return false;
+  const name = String(ref.name);
+  for (let s = scope; s; s = s.parent) if (s.tables.some((t) => t.alias === name)) return true;
+  return false;
+}
 
 interface Wrapped {
   kind: 'call' | 'cast' | 'arith' | 'extract';

@@ -3,7 +3,7 @@
  * NULL (x NOT IN (1, NULL) is NULL, never true), and PostgreSQL cannot turn it into an anti-join, so it
  * becomes a per-row subplan or a hashed subplan that must fit work_mem. NOT EXISTS has neither problem.
  */
-import { atOperators, ident, nodeEnd, resolveColumn, type Node } from './ast';
+import { atOperators, conjunctsOf, ident, nodeEnd, resolveColumn, stripCasts, type Node } from './ast';
 import type { Fix } from '../findings';
 import type { Rule, StatementContext } from './types';
 
@@ -31,10 +31,22 @@ export const notInSubquery: Rule = {
       // Without a catalog: `id` is by convention the primary key (NOT NULL); so is `id` of a CTE built from one.
       else if (nullable === undefined && String(item.name).toLowerCase() === 'id') nullable = false;
     }
+    // `SELECT job_queue_id FROM jobs WHERE job_queue_id IS NOT NULL`: the subquery drops its NULLs itself, so only the
+    // planning problem remains. Over the whole table otherwise (no other condition) it keeps its warning: NOT IN hashes
+    // every row of it on each run, where NOT EXISTS probes an index.
+    let severity: 'info' | undefined = nullable === false ? 'info' : undefined;
+    if (nullable !== false && item?.type === 'ref' && sub.where) {
+      const conds = conjunctsOf(sub.where);
+      const dropsNulls = conds.some((c) => c.type === 'unary' && String(c.op).toUpperCase() === 'IS NOT NULL' && sameColumn(c.operand, item));
+      if (dropsNulls) {
+        nullable = false;
+        severity = conds.length > 1 ? 'info' : undefined;
+      }
+    }
     const fix = notExistsFix(ctx, n, sub, item);
     return ctx.report({
       at: n,
-      severity: nullable === false ? 'info' : undefined,
+      severity,
       message:
         nullable === false
           ? 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.'
@@ -45,6 +57,13 @@ export const notInSubquery: Rule = {
     });
   }, 'anywhere'),
 };
+
+/** `job_queue_id` and `jobs.job_queue_id` (or the reverse): the same column, as far as the text says. */
+function sameColumn(a: Node | undefined, b: Node): boolean {
+  const x = stripCasts(a as Node);
+  if (x?.type !== 'ref' || b.type !== 'ref' || x.name !== b.name) return false;
+  return !x.table?.name || !b.table?.name || x.table.name === b.table.name;
+}
 
 /**
  * `a.x NOT IN (SELECT t.y FROM t WHERE c)` → `NOT EXISTS (SELECT 1 FROM t WHERE (c) AND t.y = a.x)`.

@@ -12,7 +12,7 @@ const MODEL_APIS = /^(activerecord\.find_by_sql|django\.raw)$/;
 const BACKUP_PATH = /(^|[/_.-])(backups?|dumps?|dumper)([/_.-]|v?\d*\/)/i;
 
 /** A table with at least this many columns is wide. */
-const WIDE_COLUMNS = 12;
+export const WIDE_COLUMNS = 12;
 const LARGE_VALUE_TYPES = new Set(['bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb']);
 
 export const selectStar: Rule = {
@@ -31,6 +31,8 @@ export const selectStar: Rule = {
     const ctes = ctesOf(s);
     if (s.type === 'with') s = s.in;
     if (s?.type !== 'select') return [];
+    // `SELECT * FROM participants WHERE id = $1 FOR UPDATE`: a row lock; which columns come back is beside the point.
+    if (s.for) return [];
     // `*` over a CTE of the statement takes the columns the CTE chose, not a table's.
     const inScope = tablesOf(s).filter((t) => !(t.schema === undefined && ctes.has(String(t.name).toLowerCase())));
     const out = [];

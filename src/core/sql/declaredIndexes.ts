@@ -13,7 +13,7 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
 /** A table's columns as the project's schema files create it, and those that hold large values (json, bytea, arrays…). */
 export type DeclaredTables = Map<string, { columns: Set<string>; large: Set<string>; notNull?: Set<string> }>;
 
-const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.]+\s+)?on\s+(?:only\s+)?([\w"$.]+)\s*(?:using\s+\w+\s*)?\(/gi;
+const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.]+\s+)?on\s+(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+)\s*(?:using\s+\w+\s*)?\(/gi;
 const MAX_PER_TEXT = 5000;
 
 /** An index expression or predicate side as text, compared loosely: case, quotes, blanks, casts and qualifiers aside. */
@@ -55,7 +55,8 @@ function items(inner: string): string[] {
 
 /** The table name as rules see it: unquoted, lower-case, without its schema. */
 function declaredTableKey(name: string): string {
-  const parts = name.replace(/"/g, '').split('.');
+  // `${schema}.queue`, `{schema}.queue`: the name after a qualifier the code splices in.
+  const parts = name.replace(/"/g, '').replace(/^(?:\$\{[^}]*\}|\{\w*\})\./, '').split('.');
   return parts[parts.length - 1].toLowerCase();
 }
 
@@ -88,8 +89,8 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
   }
 }
 
-const CREATE_TABLE = /\bcreate\s+(?:(?:global\s+|local\s+)?(?:temp|temporary|unlogged)\s+)?table\s+(?:if\s+not\s+exists\s+)?([\w"$.]+)\s*\(/gi;
-const ALTER_ADD = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+add\s+(?!constraint\b|primary\b|unique\b)(?:column\s+)?(?:if\s+not\s+exists\s+)?"?([A-Za-z_][\w$]*)"?\s[^,;]*?\b(?:primary\s+key|unique)\b|\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?([\w"$.]+)\s+add\s+(?:constraint\s+[\w"$]+\s+)?(?:primary\s+key|unique)\s*\(\s*"?([A-Za-z_][\w$]*)"?/gi;
+const CREATE_TABLE = /\bcreate\s+(?:(?:global\s+|local\s+)?(?:temp|temporary|unlogged)\s+)?table\s+(?:if\s+not\s+exists\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+)\s*\(/gi;
+const ALTER_ADD = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+)\s+add\s+(?!constraint\b|primary\b|unique\b)(?:column\s+)?(?:if\s+not\s+exists\s+)?"?([A-Za-z_][\w$]*)"?\s[^,;]*?\b(?:primary\s+key|unique)\b|\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+)\s+add\s+(?:constraint\s+[\w"$]+\s+)?(?:primary\s+key|unique)\s*\(\s*"?([A-Za-z_][\w$]*)"?/gi;
 /** A table constraint's leading column: `PRIMARY KEY (source_id, …)`, `CONSTRAINT x UNIQUE (email)`. */
 const TABLE_KEY = /^(?:constraint\s+[\w"$]+\s+)?(?:primary\s+key|unique)\s*(?:nulls\s+(?:not\s+)?distinct\s*)?\(\s*"?([A-Za-z_][\w$]*)"?/i;
 /** A column definition with an inline key: `email VARCHAR(255) NOT NULL CONSTRAINT x UNIQUE`, `id UUID PRIMARY KEY`. */
@@ -123,7 +124,8 @@ export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
 }
 
 const LARGE_TYPE = /^(?:json|jsonb|bytea|xml|tsvector|text\[\]|jsonb\[\])$|\[\]$/i;
-const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|index|key|period)\b/i;
+/** A table item that is no column: a constraint, LIKE, or MySQL's `KEY name (cols)` / `INDEX name (cols)` (a column may be named key). */
+const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|period)\b|^(?:index|key)\s*(?:[\w"`]+\s*)?\(/i;
 
 /**
  * The columns of the tables a text creates (`CREATE TABLE … (col type …, …)`, `ALTER TABLE … ADD COLUMN col type`),
@@ -168,6 +170,14 @@ function createTableItems(text: string, visit: (table: string, item: string) => 
 /** Does the schema declare `column` alone unique (or the primary key) in `table`: an equality on it finds one row? */
 export function declaredUniqueColumn(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean {
   return !!table && !!declared?.get(declaredTableKey(table))?.has(`!${column.toLowerCase()}`);
+}
+
+/**
+ * Does an index the schema declares (CREATE INDEX, or the one a PRIMARY KEY or UNIQUE constraint builds) lead with
+ * `column` of `table`: an equality on it is looked up through that index?
+ */
+export function declaredLeadingColumn(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean {
+  return !!table && !!declared?.get(declaredTableKey(table))?.has(column.toLowerCase());
 }
 
 /** Is `expression` (as written in a predicate: `lower(email)`, or a column) declared as an index expression or leading column of `table` (any table when unknown)? */

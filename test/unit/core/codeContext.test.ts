@@ -16,6 +16,11 @@ describe('core/codeContext', () => {
       ['netbox/dcim/migrations/0001_initial.py', 'migration'],
       ['app/data_migrations/balance_migrator.rb', 'migration'],
       ['internal/database/migrations.go', 'migration'],
+      // One file holding every migration (`sql/migrations.sql`), and the Go/TS file that creates the schema (`storage/sql/migrate.go`).
+      ['sql/migrations.sql', 'migration'],
+      ['storage/sql/migrate.go', 'migration'],
+      ['src/migrate.ts', 'migration'],
+      ['sql/schema.sql', 'request'],
       ['db/V3__add_index.sql', 'migration'],
       ['spec/models/user_spec.rb', 'test'],
       ['src/user.test.ts', 'test'],

@@ -11,6 +11,9 @@ import { splitSqlStatements } from '../../extract/sqlLexer';
 
 const HEADER = /^[ \t]*--[ \t]*(?:name[ \t]*:|:name[ \t]+)[ \t]*([^\s]+)[^\n]*$/gim;
 
+/** sqlc's header: `-- name: GetUser :one` (also :many, :batchone, :batchmany) — rows returned as a generated struct. */
+const SQLC_ROWS = /--[ \t]*name[ \t]*:[ \t]*\S+[ \t]+:(?:one|many|batchone|batchmany)\b/i;
+
 /** Is this .sql file a set of named queries (at least one name header)? */
 export function isNamedQueryFile(text: string): boolean {
   HEADER.lastIndex = 0;
@@ -18,14 +21,15 @@ export function isNamedQueryFile(text: string): boolean {
 }
 
 /**
- * The name headers of a named-query file: where each starts and ends, and the query's name as the code calls it
- * (aiosql's operation suffixes `^`, `!`, `<!`, `*!`, `#`, `$` left off: `get-user^` is `get-user`).
+ * The name headers of a named-query file: where each starts and ends, the query's name as the code calls it
+ * (aiosql's operation suffixes `^`, `!`, `<!`, `*!`, `#`, `$` left off: `get-user^` is `get-user`), and whether
+ * it is sqlc's header with a rows annotation.
  */
-export function namedQueryHeads(text: string): { start: number; end: number; name: string }[] {
-  const heads: { start: number; end: number; name: string }[] = [];
+export function namedQueryHeads(text: string): { start: number; end: number; name: string; sqlc: boolean }[] {
+  const heads: { start: number; end: number; name: string; sqlc: boolean }[] = [];
   HEADER.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = HEADER.exec(text))) heads.push({ start: m.index, end: m.index + m[0].length, name: m[1].replace(/[!^<*#$]+$/, '') });
+  while ((m = HEADER.exec(text))) heads.push({ start: m.index, end: m.index + m[0].length, name: m[1].replace(/[!^<*#$]+$/, ''), sqlc: SQLC_ROWS.test(m[0]) });
   return heads;
 }
 
@@ -39,7 +43,8 @@ export function namedQuerySites(text: string, file?: string): SqlSite[] {
     for (const st of splitSqlStatements(body)) {
       const f = finishSql([textPart(st.text, h.end + st.start)], { dollar: true, colon: true, pyformat: true });
       if (!f.sql) continue;
-      out.push({ file, language: 'sql', api: 'named-query', sql: f.sql, sourceMap: f.sourceMap, span: { start: h.end + st.start, end: h.end + st.end }, params: f.params, confidence: 1, dynamic: false });
+      // sqlc writes the columns of a `*` into the generated code and a struct of them at generate time: the rows are that model.
+      out.push({ file, language: 'sql', api: 'named-query', sql: f.sql, sourceMap: f.sourceMap, span: { start: h.end + st.start, end: h.end + st.end }, params: f.params, confidence: 1, dynamic: false, ...(h.sqlc ? { rowModel: `${h.name} (sqlc)` } : {}) });
     }
   });
   return out;
