@@ -40,6 +40,11 @@ export interface DbCall {
    * no code.
    */
   appMethod?: boolean;
+  /**
+   * A builder chain's write verb when `method` is the chain's last call (`update` in `knex('t').update(…).where(…)`,
+   * `delete` in `db.delete(t).where(…)`): what kind of write the batched form must be.
+   */
+  verb?: string;
 }
 
 const CLIENTISH = /^(db|pool|client|conn|connection|con|pg|pgPool|pgClient|database|tx|trx|transaction|knex|sql|prisma|em|manager|entityManager|dataSource|AppDataSource|sequelize|kysely|orm|dbClient|dbPool|writer|reader|primary|replica)$/;

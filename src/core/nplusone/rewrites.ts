@@ -736,8 +736,8 @@ function writeKindOf(call: DbCall): WriteKind {
   }
   // `Model(…).save()`: a new instance, so an INSERT.
   if (/\(…\)\.save$/.test(call.label)) return 'insert';
-  const m = call.method.replace(/[!?]$/, '');
-  if (/^(delete|destroy|remove|deleteMany|delete_all|destroy_all|deleteById|deleteAll|deleteOne|Delete|removeAndFlush|discard|clear)$/i.test(m)) return 'delete';
+  const m = (call.verb ?? call.method).replace(/[!?]$/, '');
+  if (/^(delete|del|destroy|remove|deleteMany|delete_all|destroy_all|deleteById|deleteAll|deleteOne|Delete|removeAndFlush|discard|clear)$/i.test(m)) return 'delete';
   if (/^(update|updateMany|update_all|update_column|update_columns|update_attribute|update_attributes|Updates|UpdateColumn|UpdateColumns|touch|increment|decrement|increment_counter|toggle|updateOne|updateById)$/i.test(m)) return 'update';
   if (/^(upsert|save|saveAndFlush|merge|get_or_create|update_or_create|find_or_create_by|create_or_find_by|persist|findOrCreate|upsert_all|Save|FirstOrCreate)$/.test(m)) return 'upsert';
   if (/^(add|set|<<|push|concat|attach)$/.test(m)) return 'link';
@@ -780,6 +780,23 @@ function writeRewrite(L: Library, kind: WriteKind, model: string, items: string,
     case 'jpa':
       if (kind === 'delete') return { title: 'Batch with deleteAllByIdInBatch', language: 'java', help: `Delete all rows with deleteAllByIdInBatch(ids) (or deleteAllInBatch(entities)) instead of delete per ${item}.` };
       return { title: 'Batch with saveAll', language: 'java', help: `Use saveAll (with hibernate.jdbc.batch_size) instead of save per ${item}.` };
+    // Query builders: an UPDATE/DELETE loop is batched with the builder's IN form, never an insert (person10's N12:
+    // a loop of knex `.update()` was told to "insert all" rows).
+    case 'knex':
+      if (kind === 'delete') return { title: "Batch with whereIn(…).del() (knex)", language: 'typescript', help: `Delete all rows with one knex(…).whereIn('id', ids).del() instead of one per ${item}.` };
+      if (kind === 'update') return { title: "Batch with whereIn(…).update() (knex)", language: 'typescript', help: `One knex(…).whereIn('id', ids).update(…) when every ${item} gets the same change; for values per ${item}, one UPDATE … FROM (VALUES …) through knex.raw, or the updates in one transaction.` };
+      if (kind === 'upsert') return { title: 'Batch with insert(array).onConflict(…) (knex)', language: 'typescript', help: `Write all ${items} with one knex(…).insert([...]).onConflict([...]) keeping the loop's .merge() or .ignore().` };
+      return undefined;
+    case 'drizzle':
+      if (kind === 'delete') return { title: 'Batch with delete(t).where(inArray(…))', language: 'typescript', help: `Delete all rows with one db.delete(table).where(inArray(table.id, ids)) instead of one per ${item}.` };
+      if (kind === 'update') return { title: 'Batch with update(t).set(…).where(inArray(…))', language: 'typescript', help: `One db.update(table).set(…).where(inArray(table.id, ids)) when every ${item} gets the same change; else the updates in one transaction.` };
+      if (kind === 'upsert') return { title: 'Batch with insert(t).values(array).onConflict…', language: 'typescript', help: `Write all ${items} with one db.insert(table).values([...]) with the loop's onConflictDoUpdate/onConflictDoNothing.` };
+      return undefined;
+    case 'kysely':
+      if (kind === 'delete') return { title: "Batch with deleteFrom(…).where('id', 'in', ids)", language: 'typescript', help: `Delete all rows with one deleteFrom(…).where('id', 'in', ids) instead of one per ${item}.` };
+      if (kind === 'update') return { title: "Batch with updateTable(…).where('id', 'in', ids)", language: 'typescript', help: `One updateTable(…).set(…).where('id', 'in', ids) when every ${item} gets the same change; else the updates in one transaction.` };
+      if (kind === 'upsert') return { title: 'Batch with insertInto(…).values(array).onConflict(…)', language: 'typescript', help: `Write all ${items} with one insertInto(…).values([...]) with the loop's onConflict(…).` };
+      return undefined;
     case 'gorm':
       if (kind === 'delete') return { title: 'Batch with Delete(&Model{}, ids)', language: 'go', help: `Delete all rows with one db.Delete(&Model{}, ids).` };
       if (kind === 'update') return { title: 'Batch with Where("id IN ?", ids).Updates', language: 'go', help: `One Where("id IN ?", ids).Updates for a shared change, else db.Save(&slice) once.` };

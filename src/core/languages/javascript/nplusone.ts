@@ -293,7 +293,7 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   if (rootIsClient && segs.length >= 2 && DRIZZLE_START.has(n[1]) && segs[1].call && (usesModule(ctx, /^drizzle-orm/) || n.includes('from') || n.includes('values') || n.includes('set'))) {
     const model = n[1] === 'select' || n[1] === 'selectDistinct' ? named(segs[n.indexOf('from')]?.args)[0]?.text : named(segs[1].args)[0]?.text;
     const batch = /\binArray\s*\(/.test(argsText) || (n[1] === 'insert' && /values\s*\(\s*\[|values\s*\(\s*\w+s\s*\)/.test(argsText));
-    return { library: 'drizzle', op: n[1].startsWith('select') ? 'read' : 'write', batch, label: `${root}.${n[1]}(…)`, method, model };
+    return { library: 'drizzle', op: n[1].startsWith('select') ? 'read' : 'write', batch, label: `${root}.${n[1]}(…)`, method, model, verb: n[1] };
   }
 
   // knex: knex('users').where(…).first(), trx('t').insert(…), knex.raw(…), knex.select(…).from(…)
@@ -304,14 +304,14 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   if (knexish && segs[0].call && stringArgOf(segs[0], a) !== undefined) {
     const write = n.some((x) => KNEX_WRITE.test(x));
     const batch = n.some((x) => /^(whereIn|whereNotIn|orWhereIn|batchInsert)$/.test(x)) || (write && n.includes('insert') && /insert\s*\(\s*(\[|\w+s\b)/.test(chain.node.text));
-    return { library: 'knex', op: write ? 'write' : 'read', batch, label: `${root}(${stringArgOf(segs[0], a) ? "'" + stringArgOf(segs[0], a) + "'" : '…'})…${method === n[0] ? '' : '.' + method}`, method, model: stringArgOf(segs[0], a) };
+    return { library: 'knex', op: write ? 'write' : 'read', batch, label: `${root}(${stringArgOf(segs[0], a) ? "'" + stringArgOf(segs[0], a) + "'" : '…'})…${method === n[0] ? '' : '.' + method}`, method, model: stringArgOf(segs[0], a), verb: n.find((x) => KNEX_WRITE.test(x)) };
   }
   if (knexish && segs.length >= 2 && /^(raw|select|from|table|insert|update|del|delete|where|first|batchInsert)$/.test(n[1])) {
     const arg = firstArg(segs[1]);
     const sql = n[1] === 'raw' ? sqlOf(arg, a) : undefined;
     const write = n.some((x) => KNEX_WRITE.test(x)) || opOfSql(sql) === 'write';
     const batch = n.some((x) => /^(whereIn|whereNotIn|batchInsert)$/.test(x)) || (sql !== undefined && BATCH_SQL.test(sql));
-    return { library: 'knex', op: write ? 'write' : 'read', batch, label: `${root}.${n[1]}(…)`, method, sql, sqlArg: n[1] === 'raw' ? arg : undefined };
+    return { library: 'knex', op: write ? 'write' : 'read', batch, label: `${root}.${n[1]}(…)`, method, sql, sqlArg: n[1] === 'raw' ? arg : undefined, verb: n.find((x) => KNEX_WRITE.test(x)) };
   }
 
   // TypeORM query builder: repo.createQueryBuilder(…)….getOne()

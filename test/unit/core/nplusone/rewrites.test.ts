@@ -36,6 +36,20 @@ describe('core/nplusone rewrites', () => {
     }
   });
 
+  it('a query builder\'s UPDATE or DELETE per item is batched with its IN form, never told to insert (person10 N12: a knex .update() loop was told "Insert all …")', () => {
+    for (const library of ['knex', 'drizzle', 'kysely'] as const) {
+      for (const [method, re] of [['update', /update|set\(/i], ['del', /del|delete/i], ['delete', /del|delete/i]] as const) {
+        const r = rewriteFor({ call: call(library, 'write', { label: `db.${method}(…)`, method }), variable: 'row', iterable: 'toUpdate' });
+        assert.equal(r.code, '', `${library} ${method}: no code`);
+        assert.doesNotMatch(`${r.title}\n${r.help}`, /\binsert/i, `${library} ${method}`);
+        assert.match(r.title, re, `${library} ${method}`);
+        assert.match(`${r.title}\n${r.help}`, /whereIn|inArray|'in', ids/, `${library} ${method}`);
+      }
+      // An insert per item is still told to insert the array.
+      assert.match(rewriteFor({ call: call(library, 'write', { label: 'db.insert(…)', method: 'insert' }), variable: 'row', iterable: 'rows' }).title, /insert/i, library);
+    }
+  });
+
   it('relations: select_related/prefetch_related (Django) or includes (Rails) on the query that produced the list, as advice', () => {
     const dj = rewriteFor({ call: call('django'), variable: 'book', iterable: 'books', relation: 'author' });
     assert.equal(dj.code, '');

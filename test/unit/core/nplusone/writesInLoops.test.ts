@@ -83,6 +83,27 @@ describe('core/nplusone writes in loops', () => {
     }
   });
 
+  it('a query builder chain whose last call is where(): the write verb earlier in the chain decides the batched form (knex .update(…).where(…) per row is an UPDATE, .del() a DELETE; never "insert all")', async () => {
+    const ts = [
+      "import knex from 'knex';",
+      "const db = knex({ client: 'pg' });",
+      'export async function fix(rows: { id: number; owner: string }[]) {',
+      '  await Promise.all(rows.map(async (row) => {',
+      "    return db('events').update({ owner: row.owner }).where({ id: row.id });",
+      '  }));',
+      '  for (const row of rows) {',
+      "    await db('events').where({ id: row.id }).del();",
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    const got = await found(ts, 'src/events/fix.ts');
+    assert.deepEqual(got.map((x) => x.line), [5, 8]);
+    assert.match(got[0].code, /whereIn\('id', ids\)\.update/);
+    assert.match(got[1].code, /whereIn\('id', ids\)\.del\(\)/);
+    for (const g of got) assert.doesNotMatch(g.code, /insert/i, g.title);
+  });
+
   it('a record built in the loop and saved, a write through an association, the model\'s own association called bare', async () => {
     const rb = 'class Shelf < ApplicationRecord\n  has_many :books\n  def self.import(rows)\n    rows.each do |row|\n      b = Book.new(row.to_hash)\n      b.save!\n    end\n  end\n  def seed(names)\n    names.each { |name| books.create!(name: name) }\n  end\n  def publish(partners)\n    partners.each { |p| p.profile.update!(shown: true) }\n  end\nend\n';
     assert.deepEqual((await found(rb, 'app/models/shelf.rb')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop'], [10, 'write-in-loop'], [13, 'write-in-loop']]);
