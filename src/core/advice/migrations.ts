@@ -5,7 +5,7 @@
  */
 import { ident } from '../sql/predicates';
 
-type MigrationTool = 'prisma' | 'rails' | 'django' | 'knex' | 'node-pg-migrate' | 'flyway' | 'sql';
+type MigrationTool = 'prisma' | 'rails' | 'django' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'flyway' | 'sql';
 
 export interface MigrationTarget {
   tool: MigrationTool;
@@ -71,6 +71,15 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
     return { tool: 'django', dir, app: parts[parts.length - 2] ?? parts[0] };
   }
 
+  // db-migrate (before knex: an app may depend on both, and its migrations are db-migrate's — person10's hour on Unleash):
+  // the folder its npm script names (`--migrations-dir ./src/migrations`, `-m`), else where its files already are.
+  if (deps.has('db-migrate')) {
+    const existing = has(/(^|\/)migrations\/\d{14}-[^/]+\.(js|cjs)$/);
+    const flag = /(?:--migrations-dir|-m)[ =]+["']?\.?\/?([\w./-]+?)\/?["']?(?:\s|"|$)/.exec(packageScripts(p.packageJson))?.[1];
+    const dir = flag ?? (existing ? existing.replace(/\/[^/]+$/, '') : 'migrations');
+    return { tool: 'db-migrate', dir, ext: (existing?.split('.').pop() as MigrationTarget['ext']) ?? 'js' };
+  }
+
   if (deps.has('node-pg-migrate')) {
     const existing = has(/(^|\/)migrations\/\d{13}_[^/]+\.(js|ts|cjs|mjs)$/);
     const dir = existing ? existing.replace(/\/[^/]+$/, '') : 'migrations';
@@ -94,6 +103,17 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
   const nested = has(/(^|\/)migrations\/[^/]+\.sql$/);
   if (nested) return { tool: 'sql', dir: nested.replace(/\/[^/]+$/, '') };
   return { tool: 'sql', dir: 'migrations' };
+}
+
+/** The npm scripts' command lines, one per line ('' without a package.json). */
+function packageScripts(text: string | undefined): string {
+  if (!text) return '';
+  try {
+    const scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts ?? {};
+    return Object.values(scripts).filter((v): v is string => typeof v === 'string').join('\n');
+  } catch {
+    return '';
+  }
 }
 
 function packageDeps(text: string | undefined): Set<string> {
@@ -153,6 +173,7 @@ const GENERATORS: Record<MigrationTool, Generator> = {
   django: djangoMigration,
   knex: knexMigration,
   'node-pg-migrate': nodePgMigrate,
+  'db-migrate': dbMigrate,
   flyway: flywayMigration,
   sql: sqlMigration,
 };
@@ -247,6 +268,22 @@ function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: Migrati
     `${esm ? `export const ${name} = ` : `exports.${name} = `}(pgm${ts ? ': MigrationBuilder' : ''})${ts ? ': void' : ''} => {\n  pgm.noTransaction();\n${sqls.map((s) => `  pgm.sql(${jsString(s)});`).join('\n')}\n};\n`;
   const preamble = [ts ? "import type { MigrationBuilder } from 'node-pg-migrate';\n\n" : ''];
   return { kind: 'create', path, content: jsMigrationText(ix, preamble, fn), notes: [] };
+}
+
+/** db-migrate: `YYYYMMDDHHMMSS-name.js` with `db.runSql(sql, cb)` up and down, as its own files are written. */
+function dbMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const path = `${target.dir}/${stamp14(ctx.now)}-add-${snake(ix.name).replace(/_/g, '-')}.${target.ext ?? 'js'}`;
+  // One runSql per statement, each after the last: a multi-statement string runs as one implicit transaction, where
+  // CREATE INDEX CONCURRENTLY fails.
+  const chain = (sqls: string[], pad: string): string =>
+    sqls.length === 1 ? `${pad}db.runSql(${jsString(sqls[0])}, cb);\n` : `${pad}db.runSql(${jsString(sqls[0])}, (err) => {\n${pad}  if (err) return cb(err);\n${chain(sqls.slice(1), pad + '  ')}${pad}});\n`;
+  const fn = (name: string, sqls: string[]) => `exports.${name} = function (db, cb) {\n${chain(sqls, '  ')}};\n`;
+  return {
+    kind: 'create',
+    path,
+    content: jsMigrationText(ix, ["'use strict';\n\n"], fn),
+    notes: ['CREATE INDEX CONCURRENTLY cannot run inside a transaction: if db-migrate wraps your migrations in one, run this one outside it (its non-transactional mode) or drop CONCURRENTLY.'],
+  };
 }
 
 /** Django: RunSQL in a non-atomic migration that depends on the app's latest one. */

@@ -69,6 +69,20 @@ describe('core/advice/migrations', () => {
     assert.match(out.content, /exports\.up = \(pgm\) => \{\n  pgm\.noTransaction\(\);\n  pgm\.sql\(`CREATE EXTENSION IF NOT EXISTS pg_trgm`\);\n  pgm\.sql\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_gin_idx ON customers USING gin \(name gin_trgm_ops\)`\);\n\};/);
   });
 
+  it('db-migrate: chosen before knex when the app has both (person10: Unleash got a Knex file in a new top-level folder), in the folder its npm script names, written as its own files are', () => {
+    const unleashLike = JSON.stringify({ scripts: { 'db-migrate': 'db-migrate --migrations-dir ./src/migrations' }, dependencies: { knex: '3.1.0', 'db-migrate': '0.11.14', 'db-migrate-pg': '1.5.2' } });
+    assert.deepEqual(detectMigrationTool({ files: ['src/migrations/20141020151056-initial-schema.js', 'src/lib/db.ts'], packageJson: unleashLike }), { tool: 'db-migrate', dir: 'src/migrations', ext: 'js' });
+    // No script flag: where its files already are.
+    assert.deepEqual(detectMigrationTool({ files: ['db/migrations/20240101120000-init.js'], packageJson: '{"dependencies":{"db-migrate":"0.11.14"}}' }), { tool: 'db-migrate', dir: 'db/migrations', ext: 'js' });
+    const out = generateMigration({ tool: 'db-migrate', dir: 'src/migrations', ext: 'js' }, trgm, { now, files: [] });
+    assert.equal(out.kind, 'create');
+    assert.equal(out.path, 'src/migrations/20261126130509-add-customers-name-gin-idx.js');
+    // One runSql per statement (a multi-statement string is one implicit transaction, where CONCURRENTLY fails).
+    assert.match(out.content, /^'use strict';\n\nexports\.up = function \(db, cb\) \{\n  db\.runSql\(`CREATE EXTENSION IF NOT EXISTS pg_trgm`, \(err\) => \{\n    if \(err\) return cb\(err\);\n    db\.runSql\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_gin_idx ON customers USING gin \(name gin_trgm_ops\)`, cb\);\n  \}\);\n\};\n/);
+    assert.match(out.content, /exports\.down = function \(db, cb\) \{\n  db\.runSql\(`DROP INDEX CONCURRENTLY IF EXISTS customers_name_gin_idx`, cb\);\n\};\n$/);
+    assert.match(out.notes.join(' '), /CONCURRENTLY cannot run inside a transaction/);
+  });
+
   it('Django: non-atomic RunSQL depending on the latest migration of the app', () => {
     const out = generateMigration({ tool: 'django', dir: 'shop/migrations', app: 'shop' }, sort, { now, files: ['shop/migrations/__init__.py', 'shop/migrations/0001_initial.py', 'shop/migrations/0002_orders.py'] });
     assert.equal(out.path, 'shop/migrations/0003_add_orders_customer_id_placed_at_idx.py');
