@@ -13,7 +13,6 @@ import { NOT_ANALYSED } from './rules/engine';
 import { type Finding, SEVERITY_RANK, type Severity } from './findings';
 import { checkSite } from './rules/engine';
 import { OTHER_DIALECT_RULE, RULES } from './rules/index';
-import { WIDE_COLUMNS } from './rules/selectStar';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
 import { libraryHelp, libraryKeysetLead, libraryOf } from './rules/libraryFix';
@@ -21,7 +20,7 @@ import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect'
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { declaredLeadingColumn, declaredNotNull, declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
+import { declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecorded } from './record/findings';
 import { errorMessage } from './safeText';
@@ -104,7 +103,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       // Without a database: `lower(email) = …` is served by the `lower(email)` index the schema files create.
       // An OR whose every column leads an index the schema files create can be a BitmapOr: nothing to advise.
       const servedByDeclaredIndex = (f: Finding) => {
-        if (f.ruleId === 'select-star' && !ev) return readWholeByName(f, opts.declared?.tables, text) || declaredNarrow(f, opts.declared?.tables);
+        if (f.ruleId === 'select-star' && !ev) return readWholeByName(f, opts.declared?.tables, text);
         if (ev || !opts.declared?.size) return false;
         const e = f.evidence ?? {};
         if (f.ruleId === 'non-sargable-predicate') {
@@ -161,7 +160,12 @@ function withDeclaredLookup(f: Finding, declared: DeclaredIndexes | undefined): 
   if (f.ruleId !== 'non-sargable-predicate' && f.ruleId !== 'leading-wildcard-like') return f;
   const e = f.evidence ?? {};
   const table = typeof e.table === 'string' ? e.table : undefined;
-  const key = Array.isArray(e.pinnedBy) ? e.pinnedBy.map(String).find((c) => declaredLeadingColumn(declared, table, c)) : undefined;
+  // The column the expression wraps: when the lookup's index holds it as a later key (`UNIQUE (type, name)` and
+  // `type = 'USER' AND lower(name) = …`), the expression is what loses that index — the warning stands.
+  const wrapped = typeof e.column === 'string' ? e.column.split('.').pop()! : undefined;
+  const key = Array.isArray(e.pinnedBy)
+    ? e.pinnedBy.map(String).find((c) => declaredLeadingColumn(declared, table, c) && !(wrapped && declaredLaterKey(declared, table, c, wrapped)))
+    : undefined;
   if (!key || SEVERITY_RANK[f.severity] <= SEVERITY_RANK.info) return f;
   return {
     ...f,
@@ -201,20 +205,6 @@ function readWholeByName(f: Finding, tables: DeclaredTables | undefined, text: s
   const all = declared as { columns: Set<string>; large: Set<string> }[];
   // Read, not merely named: `rs.getString("file_name")`, `row.get("x")`, `row["value"]` (a parameter dict's keys do not count).
   return all.every((t) => [...t.columns].every((c) => new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${c.replace(/\$/g, '\\$')}["'\`]`, 'i').test(text)));
-}
-
-/**
- * select-star without a database: the schema files create every table the `*` reads, and none is wide (fewer than
- * WIDE_COLUMNS columns, none of a large type such as json, bytea or an array). The rule says nothing about such tables
- * when the catalog shows them (rules/selectStar.ts); the schema files are the same evidence.
- */
-function declaredNarrow(f: Finding, tables: DeclaredTables | undefined): boolean {
-  const names = f.evidence?.tables;
-  if (!tables?.size || !Array.isArray(names) || !names.length) return false;
-  const declared = names.map((n) => tables.get(String(n).toLowerCase()));
-  if (declared.some((t) => !t || !t.columns.size)) return false;
-  const all = declared as { columns: Set<string>; large: Set<string> }[];
-  return all.reduce((n, t) => n + t.columns.size, 0) < WIDE_COLUMNS && all.every((t) => t.large.size === 0);
 }
 
 /** The hint on a string that looks like SQL but was not read: no rule ran on it, and why. */

@@ -37,7 +37,7 @@ export const leadingWildcardLike: Rule = {
       message: `${String(n.op).toUpperCase()} with a leading wildcard ('${lead.length > 24 ? `${lead.slice(0, 24)}…` : lead}') cannot use a btree index on ${colText}: every row is read${col?.table && rows !== undefined && rows > 0 ? ` (${rowsPhrase(col.table)})` : ''}.`,
       help: `For substring search create a trigram index: CREATE EXTENSION pg_trgm; CREATE INDEX ON ${col?.tableRef?.name ?? '<table>'} USING gin (${colText} gin_trgm_ops). For word search use full-text search (tsvector). For suffix search index reverse(${colText}).`,
       // The columns the same WHERE pins by equality: an index the schema files declare on one of them finds the rows (scan.ts).
-      evidence: { pattern: lead, tableRows: rows, expression: `${colText} ${String(n.op).toUpperCase()} '${lead}'`, table: col?.tableRef?.name, pinnedBy: equalitySiblings(ctx.statement as Node, n) },
+      evidence: { pattern: lead, tableRows: rows, expression: `${colText} ${String(n.op).toUpperCase()} '${lead}'`, column: colNode?.type === 'ref' ? String(colNode.name) : undefined, table: col?.tableRef?.name, pinnedBy: equalitySiblings(ctx.statement as Node, n) },
     });
   }),
 };

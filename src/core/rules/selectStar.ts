@@ -12,7 +12,7 @@ const MODEL_APIS = /^(activerecord\.find_by_sql|django\.raw)$/;
 const BACKUP_PATH = /(^|[/_.-])(backups?|dumps?|dumper)([/_.-]|v?\d*\/)/i;
 
 /** A table with at least this many columns is wide. */
-export const WIDE_COLUMNS = 12;
+const WIDE_COLUMNS = 12;
 const LARGE_VALUE_TYPES = new Set(['bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb']);
 
 export const selectStar: Rule = {

@@ -74,7 +74,9 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
     const lead = /^"?([A-Za-z_][\w$]*)"?(?:\s+(?:asc|desc|[\w.]+_ops))*\s*$/i.exec(all[0]?.trim() ?? '');
     if (lead) {
       const key = declaredTableKey(m[1]);
-      into.set(key, (into.get(key) ?? new Set<string>()).add(lead[1].toLowerCase()));
+      const set = (into.get(key) ?? new Set<string>()).add(lead[1].toLowerCase());
+      addLaterKeys(set, lead[1], all.slice(1));
+      into.set(key, set);
     }
     for (const item of all) {
       const t = item.trim();
@@ -114,6 +116,12 @@ export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
     const tk = TABLE_KEY.exec(t);
     const k = tk ?? COLUMN_KEY.exec(t);
     if (k) add(table, k[1], !tk || !/,/.test(t.slice(t.indexOf('('), closing(t, t.indexOf('(')) + 1)));
+    if (tk) {
+      const open = t.indexOf('(');
+      const cols = items(t.slice(open + 1, closing(t, open)));
+      const set = into.get(declaredTableKey(table));
+      if (set) addLaterKeys(set, tk[1], cols.slice(1));
+    }
   });
   ALTER_ADD.lastIndex = 0;
   let n = 0;
@@ -165,6 +173,22 @@ function createTableItems(text: string, visit: (table: string, item: string) => 
     if (close < 0 || close - open > 50_000) continue;
     for (const item of items(text.slice(open + 1, close))) visit(m[1], item.replace(/--[^\n]*/g, ' ').trim());
   }
+}
+
+/** `lead>col` for each later plain column of an index led by `lead` (`UNIQUE (type, name)` → `type>name`). */
+function addLaterKeys(set: Set<string>, lead: string, rest: string[]): void {
+  for (const r of rest) {
+    const c = /^\s*"?([A-Za-z_][\w$]*)"?/.exec(r);
+    if (c) set.add(`${lead.toLowerCase()}>${c[1].toLowerCase()}`);
+  }
+}
+
+/**
+ * Does an index the schema declares lead with `lead` and hold `column` among its later keys (`UNIQUE (type, name)`):
+ * the index was made for looking up `column` within `lead`, so an expression on `column` loses it.
+ */
+export function declaredLaterKey(declared: DeclaredIndexes | undefined, table: string | undefined, lead: string, column: string): boolean {
+  return !!table && !!declared?.get(declaredTableKey(table))?.has(`${lead.toLowerCase()}>${column.toLowerCase()}`);
 }
 
 /** Does the schema declare `column` alone unique (or the primary key) in `table`: an equality on it finds one row? */
