@@ -270,19 +270,23 @@ function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: Migrati
   return { kind: 'create', path, content: jsMigrationText(ix, preamble, fn), notes: [] };
 }
 
-/** db-migrate: `YYYYMMDDHHMMSS-name.js` with `db.runSql(sql, cb)` up and down, as its own files are written. */
+/**
+ * db-migrate: `YYYYMMDDHHMMSS-name.js` with `db.runSql(sql, cb)` up and down, as its own files are written. db-migrate
+ * runs every migration inside a transaction (unless the whole run is `--non-transactional`), where CREATE INDEX
+ * CONCURRENTLY fails, so the file builds the index plainly and the note says what that costs and how to avoid it.
+ */
 function dbMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const path = `${target.dir}/${stamp14(ctx.now)}-add-${snake(ix.name).replace(/_/g, '-')}.${target.ext ?? 'js'}`;
-  // One runSql per statement, each after the last: a multi-statement string runs as one implicit transaction, where
-  // CREATE INDEX CONCURRENTLY fails.
+  const plain = (sql: string) => sql.replace(/^(CREATE(?: UNIQUE)? INDEX|DROP INDEX) CONCURRENTLY /, '$1 ');
+  // One runSql per statement, each after the last.
   const chain = (sqls: string[], pad: string): string =>
-    sqls.length === 1 ? `${pad}db.runSql(${jsString(sqls[0])}, cb);\n` : `${pad}db.runSql(${jsString(sqls[0])}, (err) => {\n${pad}  if (err) return cb(err);\n${chain(sqls.slice(1), pad + '  ')}${pad}});\n`;
+    sqls.length === 1 ? `${pad}db.runSql(${jsString(plain(sqls[0]))}, cb);\n` : `${pad}db.runSql(${jsString(plain(sqls[0]))}, (err) => {\n${pad}  if (err) return cb(err);\n${chain(sqls.slice(1), pad + '  ')}${pad}});\n`;
   const fn = (name: string, sqls: string[]) => `exports.${name} = function (db, cb) {\n${chain(sqls, '  ')}};\n`;
   return {
     kind: 'create',
     path,
-    content: jsMigrationText(ix, ["'use strict';\n\n"], fn),
-    notes: ['CREATE INDEX CONCURRENTLY cannot run inside a transaction: if db-migrate wraps your migrations in one, run this one outside it (its non-transactional mode) or drop CONCURRENTLY.'],
+    content: jsMigrationText(ix, ["'use strict';\n\n", '// db-migrate runs each migration in a transaction, where CREATE INDEX CONCURRENTLY cannot run.\n'], fn),
+    notes: ['db-migrate runs each migration in a transaction, so this builds the index without CONCURRENTLY: writes to the table wait while it builds. On a large live table, add CONCURRENTLY and run this migration alone with `db-migrate up --non-transactional`.'],
   };
 }
 
