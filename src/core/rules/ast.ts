@@ -272,21 +272,7 @@ export function nodeEnd(sql: string, n: Node): number {
 
 /** Every WHERE clause of a statement, subqueries and CTEs included. */
 export function wheresOf(root: Node): Node[] {
-  const out: Node[] = [];
-  const seen = new Set<unknown>();
-  const visit = (x: unknown, depth: number) => {
-    if (!x || typeof x !== 'object' || seen.has(x) || depth > 60) return;
-    seen.add(x);
-    if (Array.isArray(x)) {
-      for (const y of x) visit(y, depth + 1);
-      return;
-    }
-    const node = x as Node;
-    if (node.where && (node.type === 'select' || node.type === 'update' || node.type === 'delete')) out.push(node.where);
-    for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v, depth + 1);
-  };
-  visit(root, 0);
-  return out;
+  return whereOwners(root).map((n) => n.where as Node);
 }
 
 /** The conditions a WHERE joins with AND (the WHERE itself when it is not an AND). */
