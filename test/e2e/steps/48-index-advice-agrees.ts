@@ -68,6 +68,6 @@ export const step: Step = {
 
     const names = { hover: fromHover[1], suggest: fromSuggest[1], workload: fromWorkload[1] };
     if (new Set(Object.values(names)).size !== 1) throw new StepFailure(`expected one index for the reviews statements on every surface; saw ${JSON.stringify(names)}`);
-    if (!/One index for (both|\d+ statements): also serves/.test(hoverText)) throw new StepFailure('expected the hover to say the index also serves the other statements');
+    if (!/One index for (both|\d+ statements) — it also serves:/.test(hoverText)) throw new StepFailure('expected the hover to say the index also serves the other statements');
   },
 };
