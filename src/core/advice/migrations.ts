@@ -46,7 +46,8 @@ const SQL_DIRS = ['migrations', 'db/migrations', 'db/migrate', 'supabase/migrati
 export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
   const files = p.files.map((f) => f.replace(/\\/g, '/'));
   const has = (re: RegExp) => files.find((f) => re.test(f));
-  const deps = packageDeps(p.packageJson);
+  const pkg = packageFacts(p.packageJson);
+  const deps = pkg.deps;
 
   const prisma = has(/(^|\/)schema\.prisma$/);
   if (prisma) return { tool: 'prisma', dir: prisma };
@@ -75,7 +76,7 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
   // the folder its npm script names (`--migrations-dir ./src/migrations`, `-m`), else where its files already are.
   if (deps.has('db-migrate')) {
     const existing = has(/(^|\/)migrations\/\d{14}-[^/]+\.(js|cjs)$/);
-    const flag = /(?:--migrations-dir|-m)[ =]+["']?\.?\/?([\w./-]+?)\/?["']?(?:\s|"|$)/.exec(packageScripts(p.packageJson))?.[1];
+    const flag = /(?:--migrations-dir|-m)[ =]+["']?\.?\/?([\w./-]+?)\/?["']?(?:\s|"|$)/.exec(pkg.scripts)?.[1];
     const dir = flag ?? (existing ? existing.replace(/\/[^/]+$/, '') : 'migrations');
     return { tool: 'db-migrate', dir, ext: (existing?.split('.').pop() as MigrationTarget['ext']) ?? 'js' };
   }
@@ -105,24 +106,23 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
   return { tool: 'sql', dir: 'migrations' };
 }
 
-/** The npm scripts' command lines, one per line ('' without a package.json). */
-function packageScripts(text: string | undefined): string {
-  if (!text) return '';
-  try {
-    const scripts = (JSON.parse(text) as { scripts?: Record<string, unknown> }).scripts ?? {};
-    return Object.values(scripts).filter((v): v is string => typeof v === 'string').join('\n');
-  } catch {
-    return '';
-  }
+/** package.json's fields the detection reads (parsed once; empty without a package.json or when it does not parse). */
+interface PackageFacts {
+  deps: Set<string>;
+  /** The npm scripts' command lines, one per line. */
+  scripts: string;
 }
 
-function packageDeps(text: string | undefined): Set<string> {
-  if (!text) return new Set();
+function packageFacts(text: string | undefined): PackageFacts {
+  if (!text) return { deps: new Set(), scripts: '' };
   try {
-    const j = JSON.parse(text);
-    return new Set([...Object.keys(j.dependencies ?? {}), ...Object.keys(j.devDependencies ?? {})]);
+    const j = JSON.parse(text) as { dependencies?: object; devDependencies?: object; scripts?: Record<string, unknown> };
+    return {
+      deps: new Set([...Object.keys(j.dependencies ?? {}), ...Object.keys(j.devDependencies ?? {})]),
+      scripts: Object.values(j.scripts ?? {}).filter((v): v is string => typeof v === 'string').join('\n'),
+    };
   } catch {
-    return new Set();
+    return { deps: new Set(), scripts: '' };
   }
 }
 
