@@ -8,7 +8,8 @@
  * The workspace scan publishes its findings here too (publishScan): an open document's live
  * results replace its scan results, so each finding shows once and follows edits. The scan's cross-file index
  * (scanFinished) is what an open file's live run is judged against too, so the scan's cross-file N+1 findings in it
- * stay when it opens (they went: person9 P23). Settings and
+ * stay when it opens (they went: person9 P23). Before any scan, the same index is built once in the background
+ * (ensureIndex: the scan's file walk, facts only), so an open file's cross-file N+1s show without a scan (person10 N24). Settings and
  * connection changes re-run every open document through the same path.
  *
  * Runs while the user types are `editing` runs (AnalyzerInput.editing): analyzers that cost
@@ -194,8 +195,40 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private project: Promise<DialectVerdict | undefined> | undefined;
   private declared: Promise<DeclaredIndexes | undefined> | undefined;
 
-  /** The last finished workspace scan's cross-file index (scanFinished). */
+  /** The workspace's cross-file index: the last finished scan's (scanFinished), else the one built in the background (ensureIndex). */
   private workspaceIndex: CrossFileCalls | undefined;
+  /** The background build of the cross-file index, once per window (ensureIndex). */
+  private indexBuild: Promise<void> | undefined;
+  private disposed = false;
+
+  /**
+   * An open file's cross-file N+1s before any Scan Workspace (person10 N24: dependent-features-service.ts showed nothing
+   * where the scan reported the loop calling a method that reaches the store in another file): the workspace's files are
+   * read once, in the background, into the same cross-file index a scan fills (core indexWorkspace over the scan's file
+   * walk), and the open documents are analysed again against it. A scan that finishes first wins (its index is used, this
+   * build stops); open files' edits replace their own facts in either index (the live run).
+   */
+  private ensureIndex(): void {
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    if (this.indexBuild || this.workspaceIndex || !folders.length) return;
+    this.indexBuild = (async () => {
+      const started = Date.now();
+      const [{ indexWorkspace }, { CrossFileCalls }, { workspaceInputs }] = await Promise.all([import('../core/nplusone/analyzer'), import('../core/nplusone/crossFile'), import('./scanWorkspace')]);
+      const index = new CrossFileCalls();
+      // A workspace scan started meanwhile fills its own index (the same files): this build gives way.
+      const scans = this.scansStarted;
+      const stop = () => this.disposed || this.workspaceIndex !== undefined || this.scansStarted !== scans;
+      const r = await indexWorkspace(workspaceInputs(this.ctx, folders), index, { isCancelled: stop, onError: (f, m) => this.ctx.log.warn(`cross-file index: ${f}: ${m}`) });
+      if (r.cancelled || stop()) {
+        // Another try on the next analysis when the scan that stopped it did not finish (cancelled).
+        this.indexBuild = undefined;
+        return;
+      }
+      this.ctx.log.info(`cross-file index: ${r.files} files read in ${((Date.now() - started) / 1000).toFixed(1)} s (calls in loops to other files' functions are judged against it until a workspace scan runs)`);
+      this.workspaceIndex = index;
+      await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
+    })().catch((e) => this.ctx.log.warn(`cross-file index: ${errorMessage(e)}`));
+  }
 
   async scanFinished(index: CrossFileCalls): Promise<void> {
     this.workspaceIndex = index;
@@ -268,6 +301,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       );
       if (doc.isClosed || doc.version !== version || generation !== this.generation) return; // a newer run is scheduled
       this.show(doc, key, version, r.findings);
+      if (doc.uri.scheme === 'file') this.ensureIndex();
     } catch (e) {
       this.ctx.log.warn(`Analysis failed on ${doc.uri.fsPath}: ${errorMessage(e)}`);
     }
@@ -292,6 +326,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   clearScan(): void {
     this.scanRan = true;
+    this.scansStarted++;
     const c = this.ctx.connections.current?.profile;
     this.scanTarget = c ? `${c.host}:${c.port}/${c.database}` : '';
     for (const key of this.scanned) this.collection.delete(vscode.Uri.parse(key));
@@ -300,6 +335,8 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   /** A workspace scan ran in this window (clearScan starts every scan). */
   private scanRan = false;
+  /** Scans started in this window (a background index build gives way to one). */
+  private scansStarted = 0;
   /** Checks of closed files under way: the latest per file (see rescanClosed). */
   private readonly rescans = new Map<string, number>();
   /** The database (host:port/database) the scan's findings of closed files were last weighed against. */
@@ -335,6 +372,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   }
 
   dispose(): void {
+    this.disposed = true;
     this.subs.forEach((s) => s.dispose());
     this.catalogEvents.dispose();
   }

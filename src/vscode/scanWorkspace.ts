@@ -47,7 +47,7 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: !quiet }, async (progress, token) => {
-        const [{ scanFiles, countBySeverity, scanSummaryLine }, { walkSourceFiles, readSourceText }, { countOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/format')]);
+        const [{ scanFiles, countBySeverity, scanSummaryLine }, { readSourceText }, { countOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/format')]);
         // A command may connect (without asking for a password): a scan begun while the workspace's own connection was
         // still coming up ran with static rules only and was not made good when it arrived (person9: listmonk, 16
         // warnings "no database", 21 a minute later). After Disconnect it stays static, as the user chose.
@@ -55,30 +55,12 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
         const withDb = !!conn && !conn.db.isClosed;
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
         let openFiles = 0;
-        async function* files(): AsyncIterable<FileInput> {
-          for (const folder of folders) {
-            for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: ctx.config.exclude, maxFileSizeBytes: ctx.config.maxFileSizeKb * 1024, log: (m) => ctx.log.info(`scan: ${m}`) })) {
-              const doc = open.get(f.path);
-              if (doc && !doc.isClosed) {
-                // Open documents: read with their current text, so the cross-file index holds what they define and call;
-                // their findings are the live pipeline's (publishScan leaves open files alone), analysed again against
-                // the finished index below — one finding each, the cross-file ones included.
-                openFiles++;
-                yield { path: f.path, text: doc.getText() };
-                continue;
-              }
-              const text = await readSourceText(f.path);
-              if (text === undefined) continue;
-              textCache.set(f.path, text);
-              yield { path: f.path, text };
-            }
-          }
-        }
+        const files = workspaceInputs(ctx, folders, { open, onOpen: () => openFiles++, onRead: (file, text) => textCache.set(file, text) });
         ctx.analysis.clearScan();
         const revised: { file: string; findings: Finding[] }[] = [];
         const { CrossFileCalls } = await import('../core/nplusone/crossFile');
         const index = new CrossFileCalls();
-        const result = await scanFiles(files(), {
+        const result = await scanFiles(files, {
           analyzers: await ctx.analysis.analyzers({ scanIndex: index }),
           severity: ctx.config.rulesSeverity,
           isCancelled: () => token.isCancellationRequested,
@@ -125,6 +107,33 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
   };
 
   ctx.extension.subscriptions.push(vscode.commands.registerCommand('pgLens.scanWorkspace', run));
+}
+
+/**
+ * The workspace's source files as the scan reads them (the Node-side walker the CLI uses: .gitignore, pgLens.exclude,
+ * pgLens.maxFileSizeKb), open documents with their current text: Scan Workspace and the editor's cross-file index
+ * (analysis.ts) read the same files the same way. `onRead`: a file read from disk, with its text.
+ */
+export async function* workspaceInputs(ctx: Pick<PgLensContext, 'config' | 'log'>, folders: readonly vscode.WorkspaceFolder[], opts: { open?: ReadonlyMap<string, vscode.TextDocument>; onOpen?: () => void; onRead?: (file: string, text: string) => void } = {}): AsyncIterable<FileInput> {
+  const { walkSourceFiles, readSourceText } = await import('../node/walk');
+  const open = opts.open ?? new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+  for (const folder of folders) {
+    for await (const f of walkSourceFiles([folder.uri.fsPath], { exclude: ctx.config.exclude, maxFileSizeBytes: ctx.config.maxFileSizeKb * 1024, log: (m) => ctx.log.info(`scan: ${m}`) })) {
+      const doc = open.get(f.path);
+      if (doc && !doc.isClosed) {
+        // Open documents: read with their current text, so the cross-file index holds what they define and call;
+        // their findings are the live pipeline's (publishScan leaves open files alone), analysed again against
+        // the finished index — one finding each, the cross-file ones included.
+        opts.onOpen?.();
+        yield { path: f.path, text: doc.getText() };
+        continue;
+      }
+      const text = await readSourceText(f.path);
+      if (text === undefined) continue;
+      opts.onRead?.(f.path, text);
+      yield { path: f.path, text };
+    }
+  }
 }
 
 /** PG Lens's diagnostics by severity (every collection: rules, N+1, index advice); hints are not in the Problems panel. */

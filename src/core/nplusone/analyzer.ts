@@ -1,5 +1,5 @@
 /** The N+1 detector as a scan analyzer (core/scan.ts): `pg-lens scan` and Scan Workspace run it per file. */
-import type { Analyzer } from '../scan';
+import { scanFiles, type Analyzer, type FileInput } from '../scan';
 import type { RuleMeta } from '../rules/types';
 import { OTHER_RULES } from '../rules/index';
 import { analyzeNPlusOne, RULE_ID } from './detect';
@@ -86,4 +86,25 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
     adjust: (findings, policy) => client.adjust(perObject.adjust(startup.adjust(findings, policy))),
     finish: async () => [...(live ? [] : cross.findings()), ...(await views.findings()), ...drf.findings(), ...rubyFields.findings()].filter((f) => !opts.skip?.(f.file ?? '')),
   };
+}
+
+/**
+ * The workspace's cross-file index without a scan (person10 N24: an open file showed none of the cross-file N+1s the
+ * scan finds in it until Scan Workspace ran): every file read the way the scan reads it (scanFiles: minified bundles left
+ * out, one tree per file) with only what the index needs — each file's functions and loop calls, no SQL extraction and no
+ * findings. The editor builds it once, in the background, and judges open files against it as against a scan's index.
+ */
+export async function indexWorkspace(files: AsyncIterable<FileInput> | Iterable<FileInput>, index: CrossFileCalls, opts: { isCancelled?: () => boolean; onError?: (file: string, message: string) => void } = {}): Promise<{ files: number; cancelled: boolean }> {
+  const indexer: Analyzer = {
+    id: RULE_ID,
+    rules: [],
+    async analyze({ text, language, file, source }) {
+      const lang = languageOf(language);
+      if (!lang || RAILS_VIEW.test(file) || GRAPHQL_DOCUMENT.test(file)) return [];
+      index.add(file, lang, (await analyzeNPlusOne(text, language, file, source)).facts);
+      return [];
+    },
+  };
+  const r = await scanFiles(files, { analyzers: [indexer], extract: async () => [], isCancelled: opts.isCancelled, onError: opts.onError, keepText: false });
+  return { files: r.files, cancelled: r.cancelled };
 }

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { analyzeFile, scanFiles } from '../../../../src/core/scan';
 import { codeAnalyzers } from '../../../../src/core/analyzers';
 import { CrossFileCalls } from '../../../../src/core/nplusone/crossFile';
+import { indexWorkspace } from '../../../../src/core/nplusone/analyzer';
 import type { Finding } from '../../../../src/core/findings';
 
 const fixture = path.join(__dirname, '..', '..', '..', 'fixtures', 'go-cross-file');
@@ -78,5 +79,57 @@ describe('core/nplusone: an open file keeps the cross-file N+1s the workspace sc
     assert.deepEqual(nPlusOne(await live(GO.campaigns, scan.index), GO.campaigns.path), []);
     await live(GO.store, scan.index);
     assert.equal(nPlusOne(await live(GO.campaigns, scan.index), GO.campaigns.path).length, 1);
+  });
+});
+
+// Unleash's shape (person10 N24, N19): a service's loop calls its own method, which reaches the database through a store
+// in another file; another service (a closed file) calls a method of the first in a loop.
+const KNEX = {
+  store: { path: 'src/lib/features/dependent-features/dependent-features-store.ts', text: "import type { Db } from '../../db/db';\nexport class DependentFeaturesStore {\n  constructor(private db: Db) {}\n  async upsert(featureDependency: { child: string; parent: string }): Promise<void> {\n    await this.db('dependent_features').insert(featureDependency).onConflict(['child', 'parent']).merge();\n  }\n}\n" },
+  service: { path: 'src/lib/features/dependent-features/dependent-features-service.ts', text: "import type { DependentFeaturesStore } from './dependent-features-store';\nexport class DependentFeaturesService {\n  constructor(private dependentFeaturesStore: DependentFeaturesStore) {}\n  async cloneDependencies(parents: string[], child: string): Promise<void> {\n    await Promise.all(parents.map((parent) => this.unprotectedUpsertFeatureDependency(child, parent)));\n  }\n  async unprotectedUpsertFeatureDependency(child: string, parent: string): Promise<void> {\n    await this.dependentFeaturesStore.upsertDependency(child, parent);\n  }\n  async upsertDependency(child: string, parent: string): Promise<void> {\n    await this.dependentFeaturesStore.upsert({ child, parent });\n  }\n}\n" },
+  other: { path: 'src/lib/features/feature-toggle/feature-toggle-service.ts', text: "import type { DependentFeaturesService } from '../dependent-features/dependent-features-service';\nexport class FeatureToggleService {\n  constructor(private dependentFeaturesService: DependentFeaturesService) {}\n  async cloneAll(children: string[], parent: string): Promise<void> {\n    for (const child of children) {\n      await this.dependentFeaturesService.upsertDependency(child, parent);\n    }\n  }\n}\n" },
+};
+KNEX.service.text = KNEX.service.text.replace('this.dependentFeaturesStore.upsertDependency(child, parent)', 'this.upsertDependency(child, parent)');
+
+describe('core/nplusone: an open file before any scan is judged against the workspace index built in the background (person10 N24)', () => {
+  for (const [lang, files, caller] of [['Go', [GO.store, GO.campaigns], GO.campaigns], ['TypeScript (knex, Unleash\'s shape)', [KNEX.store, KNEX.service, KNEX.other], KNEX.service]] as const) {
+    it(`${lang}: the open file's cross-file N+1 is the scan's, found without a scan`, async () => {
+      const scan = await scanned([...files]);
+      const want = nPlusOne(scan.findings, caller.path);
+      assert.equal(want.length, 1, JSON.stringify(scan.findings.map((f) => f.message)));
+      // Before: the open file alone (no scan yet) showed nothing.
+      assert.deepEqual(nPlusOne(await live(caller), caller.path), []);
+      // The editor's background index: the same files, read as the scan reads them, no findings of its own.
+      const index = new CrossFileCalls();
+      const built = await indexWorkspace([...files], index);
+      assert.deepEqual(built, { files: files.length, cancelled: false });
+      assert.deepEqual(nPlusOne(await live(caller, index), caller.path), want);
+      // Edited: followed (the index holds the open file's current facts).
+      const gone = { path: caller.path, text: caller.text.replace('parents.map((parent) =>', '[parents[0]].map((parent) =>').replace('for _, id := range ids {', 'if len(ids) > 0 {\n\t\tid := ids[0]') };
+      assert.notEqual(gone.text, caller.text);
+      assert.deepEqual(nPlusOne(await live(gone, index), caller.path), []);
+      assert.deepEqual(nPlusOne(await live(caller, index), caller.path), want);
+    });
+  }
+
+  it('a cancelled build says so (the editor then waits for the next analysis or a scan)', async () => {
+    const index = new CrossFileCalls();
+    assert.deepEqual(await indexWorkspace([KNEX.store, KNEX.service], index, { isCancelled: () => true }), { files: 0, cancelled: true });
+  });
+});
+
+describe('core/nplusone: a scan gives the same findings whichever file is open (person10 N19)', () => {
+  const files = [KNEX.store, KNEX.service, KNEX.other];
+  it('closed files\' findings from the scan plus the open file\'s live run = the scan with nothing open, for each file open', async () => {
+    const all = await scanned(files);
+    const everything = (fs: readonly Finding[]) => fs.filter((f) => f.ruleId === 'n-plus-one').map((f) => `${f.file}:${f.span.start}:${f.message}`).sort();
+    // Both services' loops: the caller in the open file and the closed file whose chain runs through it.
+    assert.equal(everything(all.findings).length, 2, JSON.stringify(everything(all.findings)));
+    for (const open of files) {
+      // The scan reads the open document's current text (here: unchanged) into the index; its findings are the live run's.
+      const scan = await scanned(files);
+      const shown = [...scan.findings.filter((f) => f.file !== open.path), ...(await live(open, scan.index))];
+      assert.deepEqual(everything(shown), everything(all.findings), `${open.path} open`);
+    }
   });
 });
