@@ -263,7 +263,9 @@ export class CrossFileCalls {
    * `SalesManagerEntityServiceImpl` that `ProductServiceImpl` extends), up to three superclasses.
    */
   private typedDefinitions(type: string, all: Def[], java: boolean): Def[] {
-    const own = all.filter((d) => sameName(type, d.file) || (java && implementationOf(type, d.file)));
+    // An interface named the C#/TS way (`ISegmentService`): the class it names (`SegmentService`, segment-service.ts).
+    const named = /^I[A-Z][a-z]/.test(type) ? [type, type.slice(1)] : [type];
+    const own = all.filter((d) => named.some((t) => sameName(t, d.file) || (java && implementationOf(t, d.file))));
     if (!java || own.some((d) => baseName(d.file) !== type)) return own;
     const inherited: Def[] = [];
     for (const [f, cls] of this.javaClasses) {
@@ -339,6 +341,10 @@ export class CrossFileCalls {
       const typedDefs = receiverType ? this.typedDefinitions(receiverType, all, java) : undefined;
       const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : undefined;
       if (typed && !typed.length) continue;
+      // The code names the receiver's type and no file of that name defines the method: a one-word name (`get`, `find`)
+      // judged by name alone is another class's method as often as not — `this.segmentService.get()` was said to reach
+      // the database through an in-memory store's `get` (person10 N14). Not claimed.
+      if (receiverType && !typed && (call.common || AMBIGUOUS.test(call.callee))) continue;
       // Python: a name imported from a module of the project (`from app.utils import set_config`) is that
       // module's definition, though a migration or a CLI defines one of the same name.
       const mod = call.local ? undefined : this.importedFrom.get(file)?.[call.callee];

@@ -106,3 +106,40 @@ describe('core/nplusone across files', () => {
     assert.deepEqual(r.map((f) => [f.file, (f.evidence as { callee?: { call?: string } }).callee?.call]), [['apps/web/pages/hook.ts', 'apps/web/server/deploy.ts']]);
   });
 });
+
+describe('core/nplusone across files: the callee by the receiver\'s declared type (person10 N14)', () => {
+  // Unleash: `private segmentService: ISegmentService` and `segmentIds.map((id) => this.segmentService.get(id))`; the scan
+  // said it "reaches the database (`get` in …/repository/storage-provider-in-mem.ts:11)" — an in-memory Map's get.
+  // (the in-memory store's file read first, as in Unleash's tree: features/playground before features/segment)
+  const files = {
+    'src/lib/features/playground/repository/storage-provider-in-mem.ts': 'export class InMemStorageProvider<T> {\n  private store = new Map<string, T>();\n  async get(key: string) {\n    return Promise.resolve(this.store.get(key));\n  }\n}\n',
+    'src/lib/features/segment/segment-store.ts': "import type { Db } from '../../db/db';\nexport class SegmentStore {\n  constructor(private db: Db) {}\n  async get(id: number) {\n    return this.db('segments').where({ id }).first();\n  }\n}\n",
+    'src/lib/features/segment/segment-service.ts': "import type { SegmentStore } from './segment-store';\nimport type { ISegmentService } from './segment-service-interface';\nexport class SegmentService implements ISegmentService {\n  constructor(private segmentStore: SegmentStore) {}\n  async get(id: number) {\n    return this.segmentStore.get(id);\n  }\n}\n",
+    'src/lib/features/segment/segment-service-interface.ts': 'export interface ISegmentService {\n  get(id: number): Promise<unknown>;\n}\n',
+    'src/lib/features/feature-toggle/feature-toggle-service.ts': "import type { ISegmentService } from '../segment/segment-service-interface';\nexport class FeatureToggleService {\n  private segmentService: ISegmentService;\n  constructor(segmentService: ISegmentService) {\n    this.segmentService = segmentService;\n  }\n  async segmentsOf(segmentIds: number[]) {\n    return Promise.all(segmentIds.map((segmentId) => this.segmentService.get(segmentId)));\n  }\n}\n",
+  };
+
+  it('TypeScript: `this.segmentService.get()` on an ISegmentService is SegmentService.get (segment-service.ts), not an in-memory store\'s get', async () => {
+    const got = await scan(files);
+    assert.equal(got.length, 1, JSON.stringify(got));
+    assert.equal(got[0].file, 'src/lib/features/feature-toggle/feature-toggle-service.ts');
+    assert.match(got[0].message, /\(`get` in src\/lib\/features\/segment\/segment-service\.ts:5\)/);
+  });
+
+  it('the declared type names no file that defines the method: a one-word name is not claimed by name alone', async () => {
+    const { 'src/lib/features/segment/segment-service.ts': _svc, ...rest } = files;
+    const renamed = { ...rest, 'src/lib/features/segment/lookups.ts': _svc };
+    assert.deepEqual(await scan(renamed), []);
+  });
+
+  it('Java: a field declared as IUserService is UserService(Impl)\'s method', async () => {
+    const got = await scan({
+      'src/main/java/app/UserRepository.java': 'package app;\nimport org.springframework.jdbc.core.JdbcTemplate;\npublic class UserRepository {\n  private JdbcTemplate jdbc;\n  public String name(long id) {\n    return jdbc.queryForObject("SELECT name FROM users WHERE id = ?", String.class, id);\n  }\n}\n',
+      'src/main/java/app/UserServiceImpl.java': 'package app;\npublic class UserServiceImpl implements IUserService {\n  private UserRepository userRepository;\n  public String label(long id) {\n    return userRepository.name(id);\n  }\n}\n',
+      'src/main/java/app/Cache.java': 'package app;\npublic class Cache {\n  public String label(long id) {\n    return String.valueOf(id);\n  }\n}\n',
+      'src/main/java/app/ReportController.java': 'package app;\nimport java.util.List;\npublic class ReportController {\n  private IUserService userService;\n  public void labels(List<Long> ids) {\n    for (Long id : ids) {\n      userService.label(id);\n    }\n  }\n}\n',
+    });
+    assert.equal(got.length, 1, JSON.stringify(got));
+    assert.match(got[0].message, /\(`label` in src\/main\/java\/app\/UserServiceImpl\.java:4\)/);
+  });
+});
