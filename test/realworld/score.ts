@@ -142,7 +142,9 @@ export async function score(root: string, only?: Set<string>): Promise<Record<st
       const text = result.texts.get(f.file ?? '') ?? '';
       const line = positionAt(lineStarts(text), f.span.start).line + 1;
       const key = `${f.file}\u0000${f.ruleId}`;
-      warned.set(key, [...(warned.get(key) ?? []), line]);
+      // One N+1 finding per loop names the loop's other writes (or the same read in another branch) by line: reported there too.
+      const also = ((f.evidence as { alsoAt?: { line: number }[] } | undefined)?.alsoAt ?? []).map((a) => a.line);
+      warned.set(key, [...(warned.get(key) ?? []), line, ...also]);
     }
     const app = corpus.get(repo);
     const held = app?.heldOut === true;

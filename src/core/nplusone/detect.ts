@@ -45,6 +45,8 @@ export interface NPlusOneEvidence {
   /** The function queried by a call across functions, with its line (1-based). */
   callee?: { name: string; line: number; call: string };
   rewrite: Rewrite;
+  /** The loop's other writes (or the same read in other branches), merged into this one finding (1-based lines). */
+  alsoAt?: { line: number; call: string }[];
 }
 
 interface DbHit {
@@ -217,6 +219,8 @@ class Detector {
   private readonly hits: DbHit[] = [];
   private readonly hitByStart = new Map<number, DbHit>();
   private readonly findings: Finding[] = [];
+  /** The loop each finding of report() runs in (mergePerLoop). */
+  private readonly loopOfFinding = new Map<Finding, Node>();
   private readonly flagged = new Set<string>();
   private starts: number[] | undefined;
   private root: Node | undefined;
@@ -249,7 +253,38 @@ class Detector {
     if (this.lang === 'python') this.checkSerializerMethods();
     if (this.lang === 'ruby' && usesModule(this.ctx, /rails|active_record/)) this.checkRubyWriteShortcuts();
     if (this.mayHaveResolvers() || (this.lang === 'ruby' && RUBY_SERIALIZER.test(this.text))) this.checkResolvers(root);
-    return this.findings.sort((x, y) => x.span.start - y.span.start);
+    return this.mergePerLoop(this.findings.sort((x, y) => x.span.start - y.span.start));
+  }
+
+  /**
+   * One finding per loop for its writes (person10 N20: `toUpdate.map` with three UPDATE branches gave three warnings, and
+   * ignoring the loop left two): every write of one iteration is one batching job. Reads merge when they are the same
+   * call (the same look-up written in several branches); different reads of one loop stay apart (each its own query to
+   * batch). The finding sits on the first; its message and related locations name the others' lines.
+   */
+  private mergePerLoop(findings: Finding[]): Finding[] {
+    const groups = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const loop = this.loopOfFinding.get(f);
+      const ev = f.evidence as unknown as NPlusOneEvidence | undefined;
+      if (!loop || !ev || (ev.kind !== 'write-in-loop' && ev.kind !== 'query-in-loop') || ev.implicit) continue;
+      const key = `${loop.startIndex}:${loop.endIndex}:${ev.kind}${ev.kind === 'query-in-loop' ? `:${ev.call}` : ''}`;
+      const g = groups.get(key);
+      if (g) g.push(f);
+      else groups.set(key, [f]);
+    }
+    const dropped = new Set<Finding>();
+    for (const g of groups.values()) {
+      if (g.length < 2) continue;
+      const [first, ...rest] = g;
+      const lines = rest.map((f) => this.lineOf(f.span.start) + 1);
+      const what = (first.evidence as unknown as NPlusOneEvidence).kind === 'write-in-loop' ? 'writes' : 'runs';
+      first.message += ` The same iteration also ${what} on line${lines.length > 1 ? 's' : ''} ${lines.join(', ')} (one finding for the loop).`;
+      first.related = [...(first.related ?? []), ...rest.map((f) => ({ span: f.span, message: `also in this loop: \`${(f.evidence as unknown as NPlusOneEvidence).call}\`` }))];
+      (first.evidence as unknown as NPlusOneEvidence).alsoAt = rest.map((f) => ({ line: this.lineOf(f.span.start) + 1, call: (f.evidence as unknown as NPlusOneEvidence).call }));
+      rest.forEach((f) => dropped.add(f));
+    }
+    return dropped.size ? findings.filter((f) => !dropped.has(f)) : findings;
   }
 
   /**
@@ -1864,7 +1899,7 @@ class Detector {
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), collection: collectionOf(li), argsBefore: argsBefore(call.sqlArg), after: this.loopAfter(node, li) });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), collection: collectionOf(li), itemsPath: itemsPathOf(li), argsBefore: argsBefore(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     const possible = this.possibleOf(est, li, iterable).possible;
@@ -1890,7 +1925,7 @@ class Detector {
       ...(li.kind === 'serializer' || li.kind === 'resolver' ? { implicit: true } : {}),
     };
     const header = { start: li.node.startIndex, end: Math.max(li.node.startIndex + 1, Math.min(li.node.endIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.endIndex)) };
-    this.findings.push({
+    const finding: Finding = {
       ruleId: RULE_ID,
       severity: possible ? 'info' : 'warning',
       message: possible ? `${possible}: ${message}` : message,
@@ -1900,7 +1935,9 @@ class Detector {
       fixes,
       related: [{ span: trimSpan(this.text, header), message: `the loop (${li.label}${li.variable ? ` over \`${li.variable}\`` : ''})` }],
       evidence: evidence as unknown as Record<string, unknown>,
-    });
+    };
+    this.findings.push(finding);
+    this.loopOfFinding.set(finding, li.node);
   }
 
   private ignoreFix(offset: number): Fix {
@@ -2142,6 +2179,18 @@ function argsBefore(sqlArg: Node | null | undefined): string[] {
 function collectionOf(li: LoopInfo): string | undefined {
   const t = li.iterable?.text.trim();
   return t && /^(@{1,2}|\$)?[A-Za-z_][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(t) ? t : undefined;
+}
+
+/**
+ * The path of names the loop's collection starts with, when it is a member of an object and not a method called on it:
+ * `newToken.projects` of `(newToken.projects || []).filter(…)`, `order.items` of `order.items`; undefined for `users`,
+ * `Object.entries(x)` or `rows.map(…)` (rewriteFor's iterable names those).
+ */
+function itemsPathOf(li: LoopInfo): string | undefined {
+  const t = li.iterable?.text.replace(/^await\s+/, '').replace(/^\(+/, '');
+  const m = t ? /^(?:this\.)?[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+/.exec(t) : null;
+  if (!m || /^\s*\(/.test(t!.slice(m[0].length))) return undefined;
+  return m[0].replace(/\?\./g, '.').replace(/^this\./, '');
 }
 
 /** The texts of a call's arguments after the SQL argument (skipping comments). */

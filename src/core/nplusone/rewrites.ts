@@ -43,6 +43,11 @@ export interface RewriteInput {
    * have to invent one.
    */
   collection?: string;
+  /**
+   * The path of names the loop's collection starts with when it is a member of an object (`newToken.projects` of
+   * `(newToken.projects || []).filter(…)`): the help's noun ("Insert all newToken…" named the object, person10 N13).
+   */
+  itemsPath?: string;
   /** The source texts of the call's arguments before the SQL (Go's `ctx`). */
   argsBefore?: string[];
   /** The call reads a relation lazily (Django/ActiveRecord). */
@@ -613,6 +618,7 @@ function adviceFor(input: RewriteInput): Advice {
   const { call } = input;
   const items = ident(input.iterable, 'items');
   const item = ident(input.variable, singular(items) === items ? 'item' : singular(items));
+  const noun = input.itemsPath ?? items;
   const write = call.op === 'write';
   const model = call.model ?? 'record';
   const L: Library = call.library;
@@ -631,7 +637,7 @@ function adviceFor(input: RewriteInput): Advice {
     };
   }
   if (write) {
-    const w = writeRewrite(L, writeKindOf(call), model, items, item, call);
+    const w = writeRewrite(L, writeKindOf(call), model, noun, item, call);
     if (w) return w;
   }
   switch (L) {
@@ -646,23 +652,23 @@ function adviceFor(input: RewriteInput): Advice {
     case 'sql':
       if (write && /^\s*delete\b/i.test(call.sql ?? '')) return { title: 'Batch the DELETE with = ANY($1)', language: 'typescript', help: `Delete all rows with one DELETE … WHERE id = ANY($1) instead of one statement per ${item}.` };
       if (write && /^\s*update\b/i.test(call.sql ?? '')) return { title: 'Batch the UPDATE with unnest($1::…[])', language: 'typescript', help: `Update all rows with one UPDATE … FROM unnest($1::…[], …) (or WHERE id = ANY($1) when every row gets the same values).` };
-      if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${items} instead of one statement per ${item}.` };
+      if (write) return { title: 'Batch the INSERT with unnest($1::…[])', language: 'typescript', help: `Send one INSERT … SELECT * FROM unnest($1::…[], …) (or a multi-row VALUES) for all ${noun} instead of one statement per ${item}.` };
       return { title: `Batch with WHERE … = ANY($1)`, language: 'typescript', help: `Query once for every ${item} (the key column = ANY($1) with an array of the keys, or the statement once per key in one query with unnest + LATERAL when it has a LIMIT or aggregates), group the rows by the key, and run the loop's code on each ${item}'s rows.` };
     case 'knex':
       return write
-        ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', help: `Insert all ${items} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }
+        ? { title: 'Batch insert with knex(…).insert(array)', language: 'typescript', help: `Insert all ${noun} with one knex(…).insert([...]) (or batchInsert) instead of one per ${item}.` }
         : { title: 'Batch with whereIn (knex)', language: 'typescript', help: `Use one knex(…).whereIn('id', ids) query and look the rows up by id.` };
     case 'objection':
       return write
-        ? { title: `Batch with ${model}.query().insert(array) / one whereIn`, language: 'typescript', help: `Write all ${items} with one ${model}.query().insert([...]) (PostgreSQL) or one patch/delete with whereIn('id', ids), instead of one query per ${item}.` }
+        ? { title: `Batch with ${model}.query().insert(array) / one whereIn`, language: 'typescript', help: `Write all ${noun} with one ${model}.query().insert([...]) (PostgreSQL) or one patch/delete with whereIn('id', ids), instead of one query per ${item}.` }
         : { title: `Batch with findByIds / withGraphFetched (Objection)`, language: 'typescript', help: `Load all rows with one ${model}.query().findByIds(ids) (or withGraphFetched on the parent query) and look them up by id.` };
     case 'drizzle':
       return write
-        ? { title: 'Batch insert with db.insert(t).values(array)', language: 'typescript', help: `Insert all ${items} with one db.insert(…).values([...]).` }
+        ? { title: 'Batch insert with db.insert(t).values(array)', language: 'typescript', help: `Insert all ${noun} with one db.insert(…).values([...]).` }
         : { title: 'Batch with inArray (Drizzle)', language: 'typescript', help: `Use one query with where(inArray(table.id, ids)) (or a relational query with "with") and look rows up by id.` };
     case 'kysely':
       return write
-        ? { title: 'Batch insert with insertInto(…).values(array)', language: 'typescript', help: `Insert all ${items} with one insertInto(…).values([...]).` }
+        ? { title: 'Batch insert with insertInto(…).values(array)', language: 'typescript', help: `Insert all ${noun} with one insertInto(…).values([...]).` }
         : { title: "Batch with where('id', 'in', ids) (Kysely)", language: 'typescript', help: `Use one selectFrom(…).where('id', 'in', ids) query and look rows up by id.` };
     case 'typeorm':
     case 'mikro-orm':

@@ -140,3 +140,77 @@ describe('core/nplusone writes in loops', () => {
     assert.deepEqual((await found(ts, 'server/models/Membership.ts')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop']]);
   });
 });
+
+describe('core/nplusone: one finding per loop (person10 N20)', () => {
+  // Unleash event-store.ts: three UPDATE branches in one `toUpdate.map` — three warnings, and ignoring the loop left two.
+  const knexBranches = [
+    "import type { Knex } from 'knex';",
+    "const TABLE = 'events';",
+    'export class EventStore {',
+    '  constructor(private db: Knex) {}',
+    '  async fill(toUpdate: any[]) {',
+    '    const updates = toUpdate.map(async (row) => {',
+    "      if (row.created_by === 'unknown') {",
+    '        return this.db(TABLE).update({ created_by_user_id: 1 }).where({ id: row.id });',
+    '      }',
+    '      if (row.userid) {',
+    '        return this.db(TABLE).update({ created_by_user_id: row.userid }).where({ id: row.id });',
+    '      }',
+    '      if (row.username) {',
+    '        return this.db(TABLE).update({ created_by_user_id: 2 }).where({ id: row.id });',
+    '      }',
+    '      return Promise.resolve();',
+    '    });',
+    '    await Promise.all(updates);',
+    '  }',
+    '}',
+  ].join('\n');
+
+  it('TypeScript (knex): three UPDATE branches of one loop are one warning naming the other two lines', async () => {
+    const f = await detectWithLines(knexBranches, 'src/lib/features/events/event-store.ts');
+    assert.deepEqual(f.map((x) => [x.line, x.evidence.kind]), [[8, 'write-in-loop']]);
+    assert.deepEqual(f[0].evidence.alsoAt?.map((a) => a.line), [11, 14]);
+    assert.match(f[0].finding.message, /also writes on lines 11, 14 \(one finding for the loop\)/);
+    assert.deepEqual(f[0].finding.related?.slice(1).map((r) => knexBranches.slice(0, r.span.start).split('\n').length), [11, 14]);
+  });
+
+  it('an ignore comment on the loop\'s finding leaves none (it left two)', async () => {
+    const ignored = knexBranches.replace("      if (row.created_by === 'unknown') {\n", "      if (row.created_by === 'unknown') {\n        // pg-lens-ignore n-plus-one: a one-off backfill\n");
+    assert.deepEqual(await detectWithLines(ignored, 'src/lib/features/events/event-store.ts'), []);
+  });
+
+  it('Python and Ruby: every write of one iteration is one finding; two different reads stay two', async () => {
+    const py = 'from shop.models import Item, Log\n\ndef save_all(items):\n    for it in items:\n        if it.new:\n            Item.objects.create(name=it.name)\n        else:\n            Item.objects.filter(pk=it.pk).update(name=it.name)\n        Log.objects.create(item=it.pk)\n        a = Item.objects.get(pk=it.pk)\n        b = Log.objects.filter(item=it.pk).first()\n';
+    const f = await detectWithLines(py, 'shop/views.py');
+    assert.deepEqual(f.map((x) => [x.line, x.evidence.kind]), [[6, 'write-in-loop'], [10, 'query-in-loop'], [11, 'query-in-loop']]);
+    assert.deepEqual(f[0].evidence.alsoAt?.map((a) => a.line), [8, 9]);
+    const rb = RAILS_CONTROLLER('    params[:ids].each do |id|\n      if id.odd?\n        Item.create!(name: id)\n      else\n        Item.where(id: id).update_all(done: true)\n      end\n    end');
+    const r = await detectWithLines(rb, 'app/controllers/items_controller.rb');
+    assert.deepEqual(r.map((x) => [x.line, x.evidence.alsoAt?.map((a) => a.line)]), [[5, [7]]]);
+  });
+});
+
+describe('core/nplusone: the help names the collection the loop iterates (person10 N13)', () => {
+  it('TypeScript (knex): "Insert all newToken.projects", not "all newToken", for a loop over a member of an object', async () => {
+    const ts = [
+      "import type { Knex } from 'knex';",
+      'export class ApiTokenStore {',
+      '  constructor(private db: Knex) {}',
+      '  async insert(newToken: { secret: string; projects?: string[] }) {',
+      '    await this.db.transaction(async (tx) => {',
+      '      const updates = (newToken.projects || []).filter((project) => project !== "*").map((project) =>',
+      "        tx.raw('INSERT INTO api_token_project VALUES (?, ?)', [newToken.secret, project]),",
+      '      );',
+      '      await Promise.all(updates);',
+      '    });',
+      '  }',
+      '}',
+    ].join('\n');
+    const f = await detectWithLines(ts, 'src/lib/db/api-token-store.ts');
+    assert.deepEqual(f.map((x) => x.evidence.kind), ['write-in-loop']);
+    assert.match(f[0].finding.help ?? '', /all newToken\.projects\b.*one per project/);
+    // A loop over a plain name keeps its name; over a method's result, the object's (no path to name).
+    const plain = await detectWithLines(ts.replace('(newToken.projects || []).filter((project) => project !== "*")', 'projects').replace('newToken: {', 'projects: string[], newToken: {'), 'src/lib/db/api-token-store.ts');
+    assert.match(plain[0].finding.help ?? '', /all projects\b/);
+  });
+});
