@@ -8,6 +8,7 @@
  * flagged (Bullet and Sentry's N+1 detector also count within one request/transaction).
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
+import { statementShape } from '../sql/predicates';
 
 export interface RecordOptions {
   /** Calls of one statement from one site in one unit of work that make an N+1 (default 5). */
@@ -117,8 +118,25 @@ export function readsCatalog(normalized: string): boolean {
   return /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|attribute|namespace|type|index|constraint|range|proc|depend|inherits|description|settings|tables|indexes|views|roles|database|enum|sequence|sequences|am|collation|extension|trigger)\b)/i.test(normalized);
 }
 
-/** The batched form in the library that sent the statement. */
-export function nPlusOneFix(via: string | undefined, lib?: string): string {
+/**
+ * The column a repeated look-up is keyed on: the first `column = $n` (or IN) of the recorded statement (`app_name` of
+ * `… WHERE "app_name" = $1`), for the batched form's words (person10 N10: ".whereIn('fk', ids)" where the SQL says).
+ */
+function lookupColumnOf(sql: string): string | undefined {
+  for (const t of statementShape(sql)?.tables ?? []) {
+    for (const p of t.predicates) {
+      if (p.target.kind === 'column' && (p.op === '=' || p.op === 'IN') && p.span && /\$\d+/.test(sql.slice(p.span.start, p.span.end))) return p.target.column;
+    }
+  }
+  return undefined;
+}
+
+/** The batched form in the library that sent the statement; `key`: the column the look-up is keyed on, when known. */
+export function nPlusOneFix(via: string | undefined, lib?: string, key?: string): string {
+  return key && /^[A-Za-z_][\w$]*$/.test(key) ? libraryFix(via, lib).replace(/\bfk\b|\bkey(?= = ANY)|\bcol(?=, ids)/g, key) : libraryFix(via, lib);
+}
+
+function libraryFix(via: string | undefined, lib?: string): string {
   const v = (via ?? '').replace(/\\/g, '/');
   if (v === 'sequelize') return 'Load the association with the parent query: findAll({ include: [Assoc] }) (or one findAll({ where: { fk: ids } }) and group in memory).';
   if (v === 'typeorm') return 'Load the relation with the parent: find({ relations: { rel: true } }) or a join (leftJoinAndSelect), or one query with In(ids).';
@@ -150,6 +168,8 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
   let withoutSite = 0;
   /** Per unit of work: the site of its last statement (the parent of an N+1 that starts next). */
   const lastSite = new Map<string, CaptureSite | undefined>();
+  /** Per unit of work and call site: its calls, and the site of the unit's statement before its first call. */
+  const siteInUnit = new Map<string, { calls: number; before?: CaptureSite }>();
   for (const e of events) {
     let norm = normCache.get(e.sql);
     if (norm === undefined) {
@@ -181,21 +201,46 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       const prev = lastSite.get(e.u.id);
       a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined });
     }
+    if (e.site) {
+      const su = siteInUnit.get(`${e.u.id}\u0000${key}`);
+      if (su) su.calls++;
+      else {
+        const prev = lastSite.get(e.u.id);
+        siteInUnit.set(`${e.u.id}\u0000${key}`, { calls: 1, before: prev && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined });
+      }
+    }
     lastSite.set(e.u.id, e.site);
   }
+  /**
+   * The query the loop's rows come from: the statement before the N+1's first call in its unit — unless that one repeats
+   * with it (another look-up of the same iteration, `featureExists` before the tags query: person10 N6), then the one
+   * before that statement's first call, and so on. A statement that runs about as often as the N+1 belongs to the loop.
+   */
+  const rowsSource = (unit: string, calls: number, before: CaptureSite | undefined): CaptureSite | undefined => {
+    const seen = new Set<string>();
+    for (let p = before; p; ) {
+      const k = `${unit}\u0000${p.file}:${p.line}`;
+      const su = siteInUnit.get(k);
+      if (!su || su.calls < o.threshold || su.calls * 2 <= calls) return p;
+      if (seen.has(k)) return undefined;
+      seen.add(k);
+      p = su.before;
+    }
+    return undefined;
+  };
   const nPlusOne: RecordedNPlusOne[] = [];
   const siteList: SiteFigure[] = [];
   for (const s of sites.values()) {
     const statements: StatementFigure[] = [];
     for (const a of s.stmts.values()) {
-      let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite } | undefined;
+      let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; unit?: string } | undefined;
       let over = 0;
       /** The worst unit that can hold an N+1: a migration's per-model bookkeeping runs once per deploy, inside the framework. */
       let worstN: typeof worst;
-      for (const pu of a.perUnit.values()) {
+      for (const [unit, pu] of a.perUnit) {
         if (!worst || pu.calls > worst.calls) worst = pu;
         if (pu.kind === 'migration') continue;
-        if (!worstN || pu.calls > worstN.calls) worstN = pu;
+        if (!worstN || pu.calls > worstN.calls) worstN = { ...pu, unit };
         if (pu.calls >= o.threshold) over++;
       }
       const { perUnit, ...fig } = a;
@@ -205,10 +250,11 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       fig.maxUnitKind = worst?.kind ?? '';
       statements.push(fig);
       if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
+        const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
         nPlusOne.push({
           file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
-          sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: nPlusOneFix(s.site.via),
-          ...(worstN.before ? { parent: { file: worstN.before.file, line: worstN.before.line, col: worstN.before.col } } : {}),
+          sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: nPlusOneFix(s.site.via, undefined, lookupColumnOf(a.normalized)),
+          ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
         });
       }
     }

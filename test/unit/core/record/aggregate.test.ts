@@ -71,6 +71,40 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     assert.deepEqual(withAdapter.notices, []);
   });
 
+  it('the rows\' source is a statement run before the loop, not another look-up of the same iteration (person10 N6)', () => {
+    // Unleash through knex: the flags (ul-run.ts:18), then per flag featureExists (:133) and its tags (:104), two rounds.
+    const site = (file: string, line: number) => ({ site: { file, line, col: 5, via: 'knex' } });
+    const events: QueryEvent[] = [];
+    for (let round = 0; round < 2; round++) {
+      events.push(q('select * from features limit 25', 'root', 0, site('/app/ul-run.ts', 18)));
+      for (let i = 0; i < 25; i++) {
+        events.push(q(`SELECT EXISTS (SELECT 1 FROM features WHERE name = '${i}')`, 'root', 0, site('/app/src/lib/db/feature-tag-store.ts', 133)));
+        events.push(q(`select "tag_type", "tag_value" from "feature_tag" where "feature_name" = '${i}'`, 'root', 0, site('/app/src/lib/db/feature-tag-store.ts', 104)));
+      }
+    }
+    const s = summarize(events, normalizeSql, {});
+    const byLine = new Map(s.nPlusOne.map((n) => [n.line, n]));
+    assert.deepEqual([...byLine.keys()].sort(), [104, 133]);
+    // Both name the flags query: the tags query named featureExists, run just before it in the same iteration.
+    assert.deepEqual(byLine.get(104)!.parent, { file: '/app/ul-run.ts', line: 18, col: 5 });
+    assert.deepEqual(byLine.get(133)!.parent, { file: '/app/ul-run.ts', line: 18, col: 5 });
+    // A loop whose rows came from nothing recorded before it: no source named (it was the neighbour in the loop).
+    const alone = summarize(events.filter((e) => e.site!.line !== 18), normalizeSql, {});
+    assert.deepEqual(alone.nPlusOne.map((n) => n.parent), [undefined, undefined]);
+  });
+
+  it('the batched form names the column the recorded statement looks rows up by (person10 N10)', () => {
+    const events = Array.from({ length: 6 }, (_, i) => q(`select * from "client_instances" where "app_name" = 'app${i}'`, 'root', 0, { site: { file: '/app/src/lib/db/client-instance-store.ts', line: 169, col: 9, via: 'knex' } }));
+    const [n] = summarize(events, normalizeSql, {}).nPlusOne;
+    assert.match(n.fix, /\.whereIn\('app_name', ids\)/);
+    assert.doesNotMatch(n.fix, /'fk'/);
+    assert.match(nPlusOneFix(undefined, undefined, 'order_id'), /WHERE order_id = ANY\(\$1\)/);
+    assert.match(nPlusOneFix('@prisma/client', undefined, 'authorId'), /authorId: \{ in: ids \}/);
+    assert.match(nPlusOneFix('drizzle-orm', undefined, 'user_id'), /inArray\(user_id, ids\)/);
+    // Unknown: the placeholder stays.
+    assert.match(nPlusOneFix('knex'), /whereIn\('fk', ids\)/);
+  });
+
   it('SARIF carries each N+1 at its line; malformed events are refused', () => {
     const events = Array.from({ length: 6 }, (_, i) => q(`SELECT * FROM t WHERE id = ${i}`, 'root', 14));
     const sarif = recordSarif(summarize(events, normalizeSql, {}), (f) => f.replace('/app/', ''), '0.1.0') as any;
