@@ -174,7 +174,11 @@ export class CaptureRecording implements vscode.Disposable {
     this.ctx.log.info(`Recording: capture listener at ${this.listener.path}; new terminals and Node/Python debug sessions send their statements${this.ctx.config.recordValues ? ' and their parameter values' : ''}.`);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stop capturing. `announce`: say what was recorded in a toast of its own; Stop Recording passes false when the
+   * pg_stat_statements half reports too, and says both in one message (recordingStoppedText).
+   */
+  async stop(announce = true): Promise<void> {
     const l = this.listener;
     if (!l) return;
     this.listener = undefined;
@@ -182,12 +186,12 @@ export class CaptureRecording implements vscode.Disposable {
     this.debugVars = undefined;
     await l.idle(500);
     await l.close();
-    this.refresh();
+    await this.refresh();
     const said = captureStoppedText(this.events.length, this.summary?.nPlusOne.length ?? 0);
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;
-    void vscode.window.showInformationMessage(said.message);
+    if (announce) void vscode.window.showInformationMessage(said.message);
     // Plans and index advice for the recorded statements when a database is connected.
     if (await this.ctx.connections.get({ interactive: false })) void this.adviseAll();
   }
@@ -238,7 +242,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.refresh();
+      void this.refresh();
     }, REFRESH_MS);
   }
 
@@ -250,8 +254,8 @@ export class CaptureRecording implements vscode.Disposable {
     this.status.command = 'pgLens.stopRecording';
   }
 
-  private refresh(): void {
-    void import('../core/record/aggregate').then(({ summarize, groupByUnit }) => {
+  private refresh(): Promise<void> {
+    return import('../core/record/aggregate').then(({ summarize, groupByUnit }) => {
       const threshold = this.ctx.config.get<number>('record.nPlusOneThreshold', 5);
       this.summary = summarize(this.events, this.normalize, { threshold }, { notices: this.notices, dropped: this.dropped });
       this.groups = groupByUnit(this.events, this.normalize);

@@ -23,6 +23,7 @@ import type { PgLensContext } from './main';
 import type { ActiveConnection } from './connections';
 import type { Snapshot } from '../db/queryStats';
 import type { SqlSiteRef } from '../core/nplusone/observed';
+import type { RecordSummary } from '../core/record/aggregate';
 import { positionsOf, toDiagnostics } from './findingActions';
 import { CaptureRecording } from './captureRecording';
 import { errorMessage } from '../core/safeText';
@@ -100,7 +101,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     endNotice?.();
     const rec = recording;
     const captured = capture.active;
-    if (captured) await capture.stop();
+    if (captured) await capture.stop(!rec);
     if (!rec && captured) return;
     if (!rec) {
       void vscode.window.showInformationMessage('PG Lens is not recording queries. Run "PG Lens: Record Queries" first.');
@@ -110,15 +111,19 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     status.hide();
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: matching recorded queries to code', cancellable: false }, async () => {
       try {
-        const report = await analyse(ctx, rec);
+        const recorded = captured ? capture.recordedSummary : undefined;
+        const report = await analyse(ctx, rec, recorded);
         collection.clear();
         for (const [file, diags] of report.diagnostics) collection.set(vscode.Uri.file(file), diags);
         channel.clear();
         channel.appendLine(`Recorded ${report.window} on ${rec.connection.profile.name}.`);
+        const { recordingStoppedText, recordText } = await import('../core/record/format');
+        // One run, one story (person10 N9): the recording's own figures first, then pg_stat_statements, said to be the server's.
+        if (captured && recorded) channel.appendLine(`\nThe recording (apps started from VS Code's terminals and debug sessions):\n${recordText(recorded, relPath)}\n`);
         channel.appendLine(report.text);
         channel.show(true);
-        const { statementStatsStoppedText } = await import('../core/record/format');
-        void vscode.window.showInformationMessage(statementStatsStoppedText(report.flagged, report.repeated, captured ? capture.snapshot().nPlusOne.length : 0));
+        const snap = capture.snapshot();
+        void vscode.window.showInformationMessage(recordingStoppedText(captured ? { statements: snap.statements, nPlusOne: snap.nPlusOne.length } : undefined, { flagged: report.flagged, repeated: report.repeated, window: report.window }));
       } catch (e) {
         void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
       }
@@ -132,8 +137,14 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
   );
 }
 
-async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: string; diagnostics: Map<string, vscode.Diagnostic[]>; flagged: number; repeated: number; window: string }> {
-  const [{ snapshotStatements, diffSnapshots, queryIdOf }, core, { loadPgParser, normalizeSql }] = await Promise.all([
+/** A workspace path as the reports show it: relative to the first folder. */
+function relPath(file: string): string {
+  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return root && file.startsWith(root) ? file.slice(root.length + 1) : file;
+}
+
+async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSummary | undefined): Promise<{ text: string; diagnostics: Map<string, vscode.Diagnostic[]>; flagged: number; repeated: number; window: string }> {
+  const [{ snapshotStatements, diffSnapshots, queryIdOf }, core, { loadPgParser, normalizeSql, fingerprintSql }] = await Promise.all([
     import('../db/queryStats'), import('../core/nplusone/index'), import('../core/sql/statement'),
   ]);
   const db = rec.connection.db;
@@ -156,6 +167,9 @@ async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: stri
     }
     matches = core.matchStatements(delta, sites, normalizeSql);
   }
+  // The statements the capture recorded, at the call sites it saw (ORM calls hold no SQL text to match).
+  const at = (recorded?.sites ?? []).flatMap((site) => (site.file && site.line ? site.statements.map((st) => ({ file: site.file!, line: site.line!, calls: st.calls, sql: st.sql })) : []));
+  matches = core.attachRecorded(matches, at, (sql) => fingerprintSql(sql.trim().replace(/;\s*$/, '')));
   const findings = core.observedFindings(matches, {}, `in ${window} of recording`);
   const diagnostics = new Map<string, vscode.Diagnostic[]>();
   for (const f of findings) {
@@ -166,8 +180,7 @@ async function analyse(ctx: PgLensContext, rec: Recording): Promise<{ text: stri
     list.push(...toDiagnostics([f], positionsOf(text), vscode.Uri.file(f.file)));
     diagnostics.set(f.file, list);
   }
-  const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const text = core.observedReport(matches, {}, (file) => (root && file.startsWith(root) ? file.slice(root.length + 1) : file));
+  const text = core.observedReport(matches, {}, relPath);
   return { text, diagnostics, flagged: core.observedNPlusOnes(matches).length, repeated: matches.filter((m) => core.isRepeatedSmall(m.statement)).length, window };
 }
 

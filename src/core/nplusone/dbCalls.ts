@@ -45,6 +45,14 @@ export interface DbCall {
    * `delete` in `db.delete(t).where(…)`): what kind of write the batched form must be.
    */
   verb?: string;
+  /**
+   * A builder chain's conflict handling as written, on one line (`.onConflict(['project_id', 'environment_name']).ignore()`,
+   * Drizzle's `.onConflictDoNothing()`): the write is an upsert, and a batched form must keep it (person10 N1: the
+   * batch without it throws on the duplicate the loop skipped).
+   */
+  conflict?: string;
+  /** The columns the write's object literal names (`insert({ project_id: id, environment_name: env })`). */
+  columns?: string[];
 }
 
 const CLIENTISH = /^(db|pool|client|conn|connection|con|pg|pgPool|pgClient|database|tx|trx|transaction|knex|sql|prisma|em|manager|entityManager|dataSource|AppDataSource|sequelize|kysely|orm|dbClient|dbPool|writer|reader|primary|replica)$/;

@@ -19,7 +19,7 @@ import { languageOf } from '../languages/registry';
 import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
-import { resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
+import { batchMethodAdvice, batchedNames, resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
 import { cacheLoaderCall, cachedByAnnotation, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
@@ -1893,13 +1893,36 @@ class Detector {
     };
   }
 
+  /**
+   * A per-item call of this file's own function that reaches the database (person10 N1: `addEnvironmentToProject(id,
+   * env)` per project got "insert all projects with one knex(…).insert([...])", which dropped the function's
+   * `.onConflict([...]).ignore()` and its columns): the batched function to call — this file's own when it has one
+   * (`addEnvironmentToProjects`) — or to add, keeping the conflict handling and columns of the function's write.
+   */
+  private appFunctionAdvice(node: Node, name: string, inner: DbCall, variable: string | undefined): Rewrite {
+    const fn = field(node, 'function') ?? field(node, 'name');
+    const label = fn && fn.text.length <= 80 && fn.text.endsWith(name) ? fn.text : name;
+    const writes = inner.op === 'write' && (inner.conflict || inner.columns?.length) ? { conflict: inner.conflict, columns: inner.columns } : undefined;
+    let existing: { name: string; line: number; keeps?: boolean } | undefined;
+    for (const cand of batchedNames(name)) {
+      const def = this.functions.get(cand) ?? this.functions.get(`.${cand}`);
+      // It takes the many (a parameter named in the plural, or a list type): `getUsers()` listing every user is not the batch of `getUser(id)`.
+      const params = def ? (field(def, 'parameters') ?? field(def, 'parameter') ?? field(field(def, 'value') ?? def, 'parameters'))?.text ?? '' : '';
+      if (!def || !/[a-z_]\w*(?:s|List|Ids|Keys|Array|Set)\b\s*[:,)=]|\[\]|\b(?:List|Set|Array|Iterable|Sequence|Collection)\s*[<[]/.test(params)) continue;
+      const flat = (t: string) => t.replace(/\s+/g, '');
+      existing = { name: cand, line: this.lineOf(def.startIndex) + 1, keeps: inner.conflict ? flat(def.text).includes(flat(inner.conflict)) : undefined };
+      break;
+    }
+    return batchMethodAdvice(label, name, inner.op, variable, { existing, writes });
+  }
+
   private report(node: Node, li: LoopInfo, call: DbCall, kind: NPlusOneEvidence['kind'], callText: string, callee?: NPlusOneEvidence['callee'], relation?: string): void {
     const key = `${node.startIndex}:${node.endIndex}`;
     if (this.flagged.has(key) || this.runsAtStartup(node)) return;
     this.flagged.add(key);
     const iterable = this.iterableText(li);
     const est = this.estimate(li);
-    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), collection: collectionOf(li), itemsPath: itemsPathOf(li), argsBefore: argsBefore(call.sqlArg), after: this.loopAfter(node, li) });
+    const rewrite = li.kind === 'resolver' ? resolverRewrite(this.lang, li.variable) : kind === 'call-in-loop' && callee ? this.appFunctionAdvice(node, callee.name, call, li.variable) : rewriteFor({ call, variable: li.variable, iterable: this.iterableRoot(li) ?? li.variable, relation, params: call.sqlArg?.nextNamedSibling?.text, args: argsAfter(call.sqlArg), callArgs: callArgsOf(node), collection: collectionOf(li), itemsPath: itemsPathOf(li), argsBefore: argsBefore(call.sqlArg), after: this.loopAfter(node, li) });
     const per = li.kind === 'resolver' ? `in ${li.label}` : li.variable ? `once per \`${li.variable}\`${iterable ? ` in \`${iterable}\`` : ''}` : `once per iteration of ${iterable ? `\`${iterable}\`` : `the ${li.label} loop`}`;
     const iters = est.iterations !== undefined ? (est.bounded ? ` (up to ${est.iterations} iterations: ${est.from})` : ` (${est.iterations} iterations: ${est.from})`) : '';
     const possible = this.possibleOf(est, li, iterable).possible;

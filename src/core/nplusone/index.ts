@@ -11,6 +11,6 @@ export type { DbCall } from './dbCalls';
 export { rewriteFor, batchedSql } from './rewrites';
 export { findSqlCalls, toDollarParams } from './detect';
 export {
-  isRepeatedSmall, diffFigures, matchStatements, observedFindings, observedNPlusOnes, observedReport, canonical, siteRefsOf,
-  type StatementFigures, type SqlSiteRef,
+  isRepeatedSmall, diffFigures, matchStatements, observedFindings, observedNPlusOnes, observedReport, canonical, siteRefsOf, attachRecorded,
+  type StatementFigures, type SqlSiteRef, type RecordedAt,
 } from './observed';

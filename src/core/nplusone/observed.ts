@@ -103,6 +103,36 @@ export interface ObservedMatch {
   /** The code that sends it (several places may send the same statement). */
   sites: SqlSiteRef[];
   matchedBy: 'query-id' | 'text' | 'none';
+  /**
+   * Where the capture (Start Recording) saw the app send it in the same window, with the calls the capture
+   * counted. pg_stat_statements counts every client of the server; these are the recording's own figures.
+   */
+  recorded?: RecordedAt[];
+}
+
+/** A call site the capture recorded a statement at (1-based line) and how often it sent it there. */
+export interface RecordedAt {
+  file: string;
+  line: number;
+  calls: number;
+}
+
+/**
+ * Attach the capture's call sites to the pg_stat_statements statements they sent (person10 N9: the report said
+ * "Not matched to code … 350 calls" for statements the recording had at their lines, 50 calls each). `key` is the
+ * statement's identity for both texts (the fingerprint: equal for the text as sent and pg_stat_statements' $n form).
+ */
+export function attachRecorded(matches: ObservedMatch[], recorded: readonly (RecordedAt & { sql: string })[], key: (sql: string) => string | undefined): ObservedMatch[] {
+  const byKey = new Map<string, RecordedAt[]>();
+  for (const r of recorded) {
+    const k = key(r.sql);
+    if (k) push(byKey, k, { file: r.file, line: r.line, calls: r.calls });
+  }
+  return matches.map((m) => {
+    const k = m.statement.query ? key(m.statement.query) : undefined;
+    const at = k ? byKey.get(k) : undefined;
+    return at?.length ? { ...m, recorded: at } : m;
+  });
 }
 
 /**
@@ -141,10 +171,11 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   else m.set(k, [v]);
 }
 
-function describeFigures(s: StatementFigures): string {
+function describeFigures(s: StatementFigures, recordedCalls?: number): string {
   const perCall = s.rows / Math.max(1, s.calls);
   const mean = s.totalExecTimeMs / Math.max(1, s.calls);
-  return `${s.calls} calls, ${fmt(perCall)} rows/call, ${fmt(s.totalExecTimeMs)} ms total (${fmt(mean)} ms mean)`;
+  const calls = recordedCalls === undefined ? `${s.calls} calls` : `${s.calls} calls on the server (${recordedCalls} recorded here)`;
+  return `${calls}, ${fmt(perCall)} rows/call, ${fmt(s.totalExecTimeMs)} ms total (${fmt(mean)} ms mean)`;
 }
 
 function fmt(n: number): string {
@@ -160,7 +191,8 @@ export function observedFindings(matches: ObservedMatch[], opts: ObservedOptions
   const out: Finding[] = [];
   const seen = new Set<string>();
   for (const m of matches) {
-    if (!isRepeatedSmall(m.statement, opts)) continue;
+    // What the capture recorded has its own finding, from the run's own figures (per unit of work).
+    if (!isRepeatedSmall(m.statement, opts) || m.recorded?.length) continue;
     for (const site of m.sites) {
       const key = `${site.file}\u0000${site.line}`;
       if (!site.inLoop || seen.has(key)) continue;
@@ -184,10 +216,13 @@ export function observedFindings(matches: ObservedMatch[], opts: ObservedOptions
   return out;
 }
 
-/** The flagged statements some site sends in a loop: the observed N+1s. */
+/** The flagged statements some site sends in a loop: the observed N+1s (the capture's recorded statements are its own). */
 export function observedNPlusOnes(matches: ObservedMatch[], opts: ObservedOptions = {}): ObservedMatch[] {
-  return matches.filter((m) => isRepeatedSmall(m.statement, opts) && m.sites.some((s) => s.inLoop));
+  return matches.filter((m) => isRepeatedSmall(m.statement, opts) && !m.recorded?.length && m.sites.some((s) => s.inLoop));
 }
+
+/** Heading of the pg_stat_statements part: its figures are the whole server's, not one app's. */
+const SERVER_WIDE_HEADING = "pg_stat_statements over the same time: the whole server's figures (every client of the database, also processes PG Lens did not record).";
 
 /**
  * A plain-text report of the repeated statements, grouped by source location: first those the code
@@ -198,10 +233,18 @@ export function observedReport(matches: ObservedMatch[], opts: ObservedOptions =
   const flagged = matches.filter((m) => isRepeatedSmall(m.statement, opts));
   const lines: string[] = [];
   const o = { ...OBSERVED_DEFAULTS, ...opts };
-  const loops = flagged.filter((m) => m.sites.some((s) => s.inLoop));
-  const others = flagged.filter((m) => m.sites.length && !loops.includes(m));
-  const unmatched = flagged.filter((m) => !m.sites.length);
-  lines.push(`Repeated statements (≥ ${o.minCalls} calls, ≤ ${o.maxRowsPerCall} rows per call): ${flagged.length}`);
+  const recorded = flagged.filter((m) => m.recorded?.length);
+  const rest = flagged.filter((m) => !recorded.includes(m));
+  const loops = rest.filter((m) => m.sites.some((s) => s.inLoop));
+  const others = rest.filter((m) => m.sites.length && !loops.includes(m));
+  const unmatched = rest.filter((m) => !m.sites.length);
+  lines.push(SERVER_WIDE_HEADING, `Repeated statements (≥ ${o.minCalls} calls, ≤ ${o.maxRowsPerCall} rows per call, all clients): ${flagged.length}`);
+  if (recorded.length) {
+    lines.push('', `Recorded by PG Lens at a call site (the recording's own calls in brackets; its N+1 findings count those, per unit of work): ${recorded.length}`);
+    for (const m of recorded) {
+      for (const r of m.recorded!) lines.push('', `${relPath(r.file)}:${r.line}`, `  ${describeFigures(m.statement, r.calls)} [recorded]`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);
+    }
+  }
   const section = (title: string, ms: ObservedMatch[], inLoop: boolean | undefined) => {
     if (!ms.length) return;
     lines.push('', title);
@@ -221,7 +264,7 @@ export function observedReport(matches: ObservedMatch[], opts: ObservedOptions =
   section(`Observed N+1 (the code sends it once per item of a loop): ${loops.length}`, loops, true);
   section(`Repeated, not sent in a loop: ${others.length}. A lookup run once per request looks the same in pg_stat_statements, which has no units of work: not called N+1. To see calls per request, record with the capture (Start Recording, then run the app in a new terminal).`, others, false);
   if (unmatched.length) {
-    lines.push('', 'Not matched to code (dynamic SQL, an ORM, or a file that is not open/scanned):');
+    lines.push('', 'Not matched to code (another client of the server, dynamic SQL, an ORM call not recorded, or a file that is not open/scanned):');
     for (const m of unmatched) lines.push(`  ${describeFigures(m.statement)}`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);
   }
   return lines.join('\n');

@@ -592,15 +592,64 @@ function appMethodAdvice(input: RewriteInput): Rewrite {
 }
 
 /**
- * The advice for a per-item call of the app's own method (`label` as the code writes it, `m.store.GetAttachment`):
- * the batched method to add beside it and call once. `op` unknown (a function of another file): either way.
+ * Names the app may have given the batched form of `method`: each word after the verb in the plural
+ * (`addEnvironmentToProject` → `addEnvironmentsToProject`, `addEnvironmentToProjects`), pluralMethod's name, and the
+ * usual suffixes and prefixes (`…Batch`, `…Many`, `bulk…`, `…_many`).
  */
-export function batchMethodAdvice(label: string, method: string, op: 'read' | 'write' | undefined, variable?: string): Rewrite {
+export function batchedNames(method: string): string[] {
+  const words = method.includes('_') ? method.split('_') : method.split(/(?=[A-Z])/);
+  const join = (ws: string[]) => ws.join(method.includes('_') ? '_' : '');
+  const out = new Set<string>();
+  for (let i = 1; i < words.length; i++) {
+    if (/^(to|from|for|of|by|in|on|with|and|or|id|ids)$/i.test(words[i])) continue;
+    out.add(join([...words.slice(0, i), pluralWord(words[i]), ...words.slice(i + 1)]));
+  }
+  out.add(pluralMethod(method));
+  const cap = method.charAt(0).toUpperCase() + method.slice(1);
+  for (const n of method.includes('_') ? [`${method}_many`, `${method}_batch`, `bulk_${method}`] : [`${method}Many`, `${method}Batch`, `${method}s`, `bulk${cap}`]) out.add(n);
+  out.delete(method);
+  return [...out];
+}
+
+function pluralWord(w: string): string {
+  if (/[^aeiou]y$/i.test(w)) return `${w.slice(0, -1)}ies`;
+  if (/(s|x|ch|sh)$/i.test(w)) return `${w}es`;
+  return `${w}s`;
+}
+
+/** What the app's per-item method writes and the batched form must keep (its conflict handling, its columns). */
+export interface CalleeWrite {
+  conflict?: string;
+  columns?: string[];
+}
+
+/**
+ * The advice for a per-item call of the app's own method (`label` as the code writes it, `m.store.GetAttachment`):
+ * the batched method to add beside it and call once — or, when the app already has one (`existing`:
+ * `addEnvironmentToProjects` beside `addEnvironmentToProject`), that one. `op` unknown (a function of another file):
+ * either way. `writes`: the conflict handling and columns of the method's own write, which the batched form must keep
+ * (person10 N1: a batch that dropped `.onConflict([...]).ignore()` throws on the duplicate the loop skipped).
+ */
+export function batchMethodAdvice(label: string, method: string, op: 'read' | 'write' | undefined, variable?: string, more: { existing?: { name: string; line: number; keeps?: boolean; file?: string }; writes?: CalleeWrite } = {}): Rewrite {
   const suffix = `.${method}`;
   const recv = label.endsWith(suffix) ? label.slice(0, -suffix.length) : '';
-  const batched = pluralMethod(method);
-  const on = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? ` to ${recv}` : '';
   const keys = variable ? `every \`${variable}\`` : 'every item';
+  const w = more.writes;
+  const keep = w?.conflict || w?.columns?.length
+    ? ` It must write ${w.columns?.length ? `the columns ${method} writes (${w.columns.join(', ')})` : `what ${method} writes`}${w.conflict ? ` and keep its ${w.conflict}: without it one duplicate fails the whole batch, where the loop ${/ignore|DoNothing|doNothing/.test(w.conflict) ? 'skipped' : 'updated'} that row` : ''}.`
+    : '';
+  const ex = more.existing;
+  if (ex) {
+    const kept = w?.conflict ? (ex.keeps ? ` It keeps ${method}'s ${w.conflict}.` : ` Check that it keeps ${method}'s ${w.conflict}: without it one duplicate fails the whole batch, where the loop ${/ignore|DoNothing|doNothing/.test(w.conflict) ? 'skipped' : 'updated'} that row.`) : '';
+    return {
+      title: `Batch ${method}: call ${ex.name}(…) once`,
+      language: 'plaintext',
+      code: '',
+      help: `\`${label}\` is the app's own ${op ? 'method' : 'function'}, and ${ex.file ? ex.file : 'this file'} already has ${ex.name}(…) (${ex.file ? `${ex.file}:${ex.line}` : `line ${ex.line}`}): call it once with ${keys} instead of ${method} once per item.${kept}`,
+    };
+  }
+  const batched = pluralMethod(method);
+  const on = /^(this|self|@)$/.test(recv) ? ' to this class' : /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? ` to ${recv}` : '';
   const does = op === 'write'
     ? `that writes every row in one statement (unnest of arrays, a multi-row VALUES, or the driver's batch), and call it once after the loop`
     : op === 'read'
@@ -610,7 +659,7 @@ export function batchMethodAdvice(label: string, method: string, op: 'read' | 'w
     title: `Batch ${method}: add ${batched}(…)${on}`,
     language: 'plaintext',
     code: '',
-    help: `\`${label}\` is the app's own ${op ? 'method' : 'function'}: add a batched ${batched}(…)${on} ${does}.`,
+    help: `\`${label}\` is the app's own ${op ? 'method' : 'function'}: add a batched ${batched}(…)${on} ${does}.${keep}`,
   };
 }
 
@@ -733,6 +782,8 @@ function adviceFor(input: RewriteInput): Advice {
 type WriteKind = 'insert' | 'update' | 'delete' | 'upsert' | 'link';
 
 function writeKindOf(call: DbCall): WriteKind {
+  // A builder insert with conflict handling skips or merges duplicates: its batched form is an upsert that keeps it.
+  if (call.conflict) return 'upsert';
   const sql = call.sql?.replace(/^\s*with\b[\s\S]*?\)\s*(?=insert|update|delete)/i, '').trim();
   if (sql) {
     if (/^delete\b/i.test(sql)) return 'delete';
@@ -791,17 +842,17 @@ function writeRewrite(L: Library, kind: WriteKind, model: string, items: string,
     case 'knex':
       if (kind === 'delete') return { title: "Batch with whereIn(…).del() (knex)", language: 'typescript', help: `Delete all rows with one knex(…).whereIn('id', ids).del() instead of one per ${item}.` };
       if (kind === 'update') return { title: "Batch with whereIn(…).update() (knex)", language: 'typescript', help: `One knex(…).whereIn('id', ids).update(…) when every ${item} gets the same change; for values per ${item}, one UPDATE … FROM (VALUES …) through knex.raw, or the updates in one transaction.` };
-      if (kind === 'upsert') return { title: 'Batch with insert(array).onConflict(…) (knex)', language: 'typescript', help: `Write all ${items} with one knex(…).insert([...]).onConflict([...]) keeping the loop's .merge() or .ignore().` };
+      if (kind === 'upsert') return { title: `Batch with insert(array)${call.conflict ?? '.onConflict(…)'} (knex)`, language: 'typescript', help: `Write all ${items} with one knex(${call.model ? `'${call.model}'` : '…'}).insert([...])${call.conflict ?? '.onConflict([...])'}${rowsOf(call, item)}, keeping ${keptConflict(call)}.` };
       return undefined;
     case 'drizzle':
       if (kind === 'delete') return { title: 'Batch with delete(t).where(inArray(…))', language: 'typescript', help: `Delete all rows with one db.delete(table).where(inArray(table.id, ids)) instead of one per ${item}.` };
       if (kind === 'update') return { title: 'Batch with update(t).set(…).where(inArray(…))', language: 'typescript', help: `One db.update(table).set(…).where(inArray(table.id, ids)) when every ${item} gets the same change; else the updates in one transaction.` };
-      if (kind === 'upsert') return { title: 'Batch with insert(t).values(array).onConflict…', language: 'typescript', help: `Write all ${items} with one db.insert(table).values([...]) with the loop's onConflictDoUpdate/onConflictDoNothing.` };
+      if (kind === 'upsert') return { title: `Batch with insert(t).values(array)${call.conflict ?? '.onConflict…'}`, language: 'typescript', help: `Write all ${items} with one db.insert(${call.model ?? 'table'}).values([...])${call.conflict ?? ''}${rowsOf(call, item)}, keeping ${call.conflict ? keptConflict(call) : "the loop's onConflictDoUpdate/onConflictDoNothing"}.` };
       return undefined;
     case 'kysely':
       if (kind === 'delete') return { title: "Batch with deleteFrom(…).where('id', 'in', ids)", language: 'typescript', help: `Delete all rows with one deleteFrom(…).where('id', 'in', ids) instead of one per ${item}.` };
       if (kind === 'update') return { title: "Batch with updateTable(…).where('id', 'in', ids)", language: 'typescript', help: `One updateTable(…).set(…).where('id', 'in', ids) when every ${item} gets the same change; else the updates in one transaction.` };
-      if (kind === 'upsert') return { title: 'Batch with insertInto(…).values(array).onConflict(…)', language: 'typescript', help: `Write all ${items} with one insertInto(…).values([...]) with the loop's onConflict(…).` };
+      if (kind === 'upsert') return { title: 'Batch with insertInto(…).values(array).onConflict(…)', language: 'typescript', help: `Write all ${items} with one insertInto(${call.model ? `'${call.model}'` : '…'}).values([...])${call.conflict ?? ''}${rowsOf(call, item)}, keeping ${call.conflict ? keptConflict(call) : "the loop's onConflict(…)"}.` };
       return undefined;
     case 'gorm':
       if (kind === 'delete') return { title: 'Batch with Delete(&Model{}, ids)', language: 'go', help: `Delete all rows with one db.Delete(&Model{}, ids).` };
@@ -820,6 +871,18 @@ function writeRewrite(L: Library, kind: WriteKind, model: string, items: string,
       return undefined;
   }
   return undefined;
+}
+
+/** The rows of a batched write: one object with the columns the per-item write names, per item (or nothing known). */
+function rowsOf(call: Pick<DbCall, 'columns'>, item: string): string {
+  return call.columns?.length ? ` (one { ${call.columns.join(', ')} } per ${item}, the columns the loop writes)` : '';
+}
+
+/** The conflict handling a batch must keep, and why: a batch without it fails as a whole on the duplicate the loop skipped or merged. */
+function keptConflict(call: Pick<DbCall, 'conflict'>): string {
+  if (!call.conflict) return "the loop's .merge() or .ignore()";
+  const skips = /ignore|DoNothing|doNothing/.test(call.conflict);
+  return `the loop's ${call.conflict}: without it one duplicate fails the whole batch, where the loop ${skips ? 'skipped' : 'updated'} that row`;
 }
 
 /** The "Show the batched rewrite" action of a finding: only when there is code that keeps the loop's meaning. */

@@ -56,17 +56,31 @@ export function recordingClearedText(statements: number, recording: boolean): st
 }
 
 /**
- * What the pg_stat_statements half of a recording says at Stop Recording. Both halves report at once: when the
- * capture found N+1 ("45 statements recorded; 1 N+1"), a bare "no observed N+1" beside it read as a contradiction.
- * `flagged`: statements pg_stat_statements saw sent from a loop; `repeated`: all that ran many times at about one
- * row per call; `capturedNPlusOne`: what the capture reported.
+ * The one message at Stop Recording (person10 N9: the capture's "145 statements recorded; 3 N+1" and the
+ * pg_stat_statements half's "no observed N+1" were two toasts about one run). The capture's figures are the run's;
+ * pg_stat_statements counts every client of the server, so its part adds only the N+1s the capture did not record,
+ * says whose figures they are, and never contradicts the capture.
+ * `capture`: what the capture recorded (undefined when it did not run); `server`: the pg_stat_statements half
+ * (undefined when not connected) — `flagged` observed N+1s from code the capture did not record, `repeated` all
+ * repeated one-row statements (also those the capture recorded), `window` the recording's length ("101 s").
  */
-export function statementStatsStoppedText(flagged: number, repeated: number, capturedNPlusOne: number): string {
-  const others = repeated - flagged;
-  const rest = others ? ` ${countOf(others, 'other statement')} ran many times with about one row per call, not from a loop (per-request lookups look the same; see the report).` : '';
-  if (flagged) return `PG Lens: ${countOf(flagged, 'observed N+1')}: statements sent from a loop that ran many times with about one row per call.${rest}`;
-  if (capturedNPlusOne) return `PG Lens: pg_stat_statements adds no N+1 to the capture's.${rest}`;
-  return `PG Lens: no observed N+1.${rest}`;
+export function recordingStoppedText(capture: { statements: number; nPlusOne: number } | undefined, server: { flagged: number; repeated: number; window: string } | undefined): string {
+  const parts: string[] = [];
+  if (capture) parts.push(captureStoppedText(capture.statements, capture.nPlusOne).message.replace(/^PG Lens: /, ''));
+  if (server) {
+    const captured = capture !== undefined && capture.statements > 0;
+    const whose = `the whole server (pg_stat_statements: every client, ${server.window})`;
+    if (server.flagged) {
+      parts.push(`${captured ? 'Besides the recording, on' : 'On'} ${whose}: ${countOf(server.flagged, 'observed N+1')}, statements your code sends from a loop that ran many times with about one row per call (see the report).`);
+    } else if (!captured) {
+      const others = server.repeated ? ` ${countOf(server.repeated, 'statement')} ran many times with about one row per call, not from a loop (per-request lookups look the same; see the report).` : '';
+      parts.push(`No observed N+1 on ${whose}.${others}`);
+    } else {
+      parts.push(`The report (Output) adds what ${whose} ran.`);
+    }
+  }
+  const text = parts.join(' ');
+  return `PG Lens: ${text.charAt(0).toLowerCase()}${text.slice(1)}`;
 }
 
 /**

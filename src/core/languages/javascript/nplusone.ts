@@ -286,14 +286,14 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   // Kysely: db.selectFrom('t')…execute()
   if (rootIsClient && segs.length >= 3 && KYSELY_START.has(n[1]) && KYSELY_END.has(method)) {
     const model = stringArgOf(segs[1], a);
-    return { library: 'kysely', op: n[1] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(argsText) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${root}.${n[1]}(…).${method}`, method, model };
+    return { ...writeShape(segs, /^(values|set)$/), library: 'kysely', op: n[1] === 'selectFrom' ? 'read' : 'write', batch: /\bin\b['"]?\s*,|'in'|"in"/.test(argsText) || /\bvalues\s*\(\s*[\w.]+\s*\)/.test(argsText) && false, label: `${root}.${n[1]}(…).${method}`, method, model };
   }
 
   // Drizzle core: db.select().from(t).where(…), db.insert(t).values(…)
   if (rootIsClient && segs.length >= 2 && DRIZZLE_START.has(n[1]) && segs[1].call && (usesModule(ctx, /^drizzle-orm/) || n.includes('from') || n.includes('values') || n.includes('set'))) {
     const model = n[1] === 'select' || n[1] === 'selectDistinct' ? named(segs[n.indexOf('from')]?.args)[0]?.text : named(segs[1].args)[0]?.text;
     const batch = /\binArray\s*\(/.test(argsText) || (n[1] === 'insert' && /values\s*\(\s*\[|values\s*\(\s*\w+s\s*\)/.test(argsText));
-    return { library: 'drizzle', op: n[1].startsWith('select') ? 'read' : 'write', batch, label: `${root}.${n[1]}(…)`, method, model, verb: n[1] };
+    return { library: 'drizzle', op: n[1].startsWith('select') ? 'read' : 'write', batch, label: `${root}.${n[1]}(…)`, method, model, verb: n[1], ...writeShape(segs, /^(values|set)$/) };
   }
 
   // knex: knex('users').where(…).first(), trx('t').insert(…), knex.raw(…), knex.select(…).from(…)
@@ -304,7 +304,7 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   if (knexish && segs[0].call && stringArgOf(segs[0], a) !== undefined) {
     const write = n.some((x) => KNEX_WRITE.test(x));
     const batch = n.some((x) => /^(whereIn|whereNotIn|orWhereIn|batchInsert)$/.test(x)) || (write && n.includes('insert') && /insert\s*\(\s*(\[|\w+s\b)/.test(chain.node.text));
-    return { library: 'knex', op: write ? 'write' : 'read', batch, label: `${root}(${stringArgOf(segs[0], a) ? "'" + stringArgOf(segs[0], a) + "'" : '…'})…${method === n[0] ? '' : '.' + method}`, method, model: stringArgOf(segs[0], a), verb: n.find((x) => KNEX_WRITE.test(x)) };
+    return { library: 'knex', op: write ? 'write' : 'read', batch, label: `${root}(${stringArgOf(segs[0], a) ? "'" + stringArgOf(segs[0], a) + "'" : '…'})…${method === n[0] ? '' : '.' + method}`, method, model: stringArgOf(segs[0], a), verb: n.find((x) => KNEX_WRITE.test(x)), ...writeShape(segs, /^(insert|update|upsert)$/) };
   }
   if (knexish && segs.length >= 2 && /^(raw|select|from|table|insert|update|del|delete|where|first|batchInsert)$/.test(n[1])) {
     const arg = firstArg(segs[1]);
@@ -387,6 +387,29 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
     return { library, op: opOfSql(sql), batch: sql !== undefined && BATCH_SQL.test(sql), label: label(chain), method, sql, sqlArg: arg };
   }
   return undefined;
+}
+
+/**
+ * A builder write's conflict handling (knex `.onConflict([...]).ignore()/.merge(…)`, Kysely `.onConflict((oc) => …)`,
+ * Drizzle `.onConflictDoNothing()/.onConflictDoUpdate(…)`) as written, on one line, and the columns of the object
+ * literal its values segment (`insert`, `values`, `set`) is given: what a batched form of the write must keep.
+ */
+function writeShape(segs: Segment[], valuesSeg: RegExp): Pick<DbCall, 'conflict' | 'columns'> {
+  const out: Pick<DbCall, 'conflict' | 'columns'> = {};
+  const i = segs.findIndex((x) => /^(onConflict|onConflictDoNothing|onConflictDoUpdate)$/.test(x.name) && !!x.call);
+  if (i > 0) {
+    const parts = [segs[i]];
+    if (segs[i].name === 'onConflict' && segs[i + 1]?.call && /^(ignore|merge)$/.test(segs[i + 1].name)) parts.push(segs[i + 1]);
+    const text = parts.map((x) => `.${x.name}${(x.args?.text ?? '()').replace(/\s+/g, ' ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')')}`).join('');
+    out.conflict = text.length > 160 ? `${text.slice(0, 159)}…` : text;
+  }
+  const values = segs.find((x) => valuesSeg.test(x.name) && !!x.call);
+  const obj = named(values?.args).find((x) => x.type === 'object');
+  if (obj) {
+    const keys = named(obj).map((p) => (p.type === 'pair' ? field(p, 'key')?.text : p.type === 'shorthand_property_identifier' ? p.text : undefined)).filter((k): k is string => !!k).map((k) => k.replace(/^['"]|['"]$/g, ''));
+    if (keys.length) out.columns = keys;
+  }
+  return out;
 }
 
 function stringArgOf(seg: Segment | undefined, a: LanguageAdapter): string | undefined {

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { sitesIn } from '../../support/extractFixtures';
-import { canonical, detectNPlusOne, diffFigures, findSqlCalls, isRepeatedSmall, matchStatements, observedFindings, observedReport, siteRefsOf, type StatementFigures } from '../../../../src/core/nplusone';
+import { attachRecorded, canonical, detectNPlusOne, diffFigures, findSqlCalls, isRepeatedSmall, matchStatements, observedFindings, observedNPlusOnes, observedReport, siteRefsOf, type StatementFigures } from '../../../../src/core/nplusone';
+import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
 const fig = (queryid: string, calls: number, rows: number, query?: string): StatementFigures => ({ queryid, calls, rows, totalExecTimeMs: calls * 0.1, query });
 
@@ -56,6 +57,35 @@ describe('core/nplusone observed', () => {
     assert.match(report, /Repeated, not sent in a loop: 1\. A lookup run once per request looks the same[^\n]*\n\ncustomers\.ts:13\n {2}75 calls/);
     assert.equal(report.match(/^customers\.ts:13$/gm)?.length, 1, 'the line once, though two sites know it');
     assert.equal(report.match(/^orders\.ts:31$/gm)?.length, 1);
+  });
+
+  it("statements the capture recorded are the recording's: at its call site with its own calls, never \"not matched\", no second finding (person10 N9)", async () => {
+    await loadPgParser();
+    // pg_stat_statements over 101 s: 350 calls of each, 50 from the recorded app, the rest from another process.
+    const stmts = [
+      fig('1', 350, 340, 'select "tag_value", "tag_type" from "feature_tag" where "feature_name" = $1'),
+      fig('2', 350, 350, 'SELECT EXISTS (SELECT $2 FROM features WHERE name = $1)'),
+      fig('3', 90, 90, 'SELECT * FROM v WHERE k = $1'),
+    ];
+    // A raw-SQL site of the workspace in a loop for statement 2 (the static detector's), none for the knex chain.
+    const sites = [{ file: '/w/src/feature-tag-store.ts', span: { start: 900, end: 960 }, line: 132, sql: 'SELECT EXISTS (SELECT 1 FROM features WHERE name = $1)', inLoop: true }];
+    const m = matchStatements(stmts, sites, (s) => s);
+    // What the capture saw: the text as knex sent it (a literal where pg_stat_statements shows $2).
+    const recorded = [
+      { file: '/w/src/feature-tag-store.ts', line: 104, calls: 50, sql: 'select "tag_value", "tag_type" from "feature_tag" where "feature_name" = $1' },
+      { file: '/w/src/feature-tag-store.ts', line: 133, calls: 50, sql: 'select exists (select 1 from "features" where "name" = $1)' },
+    ];
+    const withRec = attachRecorded(m, recorded, (sql) => fingerprintSql(sql));
+    assert.deepEqual(withRec.map((x) => x.recorded?.map((r) => r.line)), [[104], [133], undefined]);
+    assert.deepEqual(observedFindings(withRec), [], 'the capture already made the finding from the run\'s own figures');
+    assert.equal(observedNPlusOnes(withRec).length, 0, 'the toast counts no second N+1 for them');
+    const report = observedReport(withRec, {}, (p) => p.replace('/w/', ''));
+    assert.match(report, /^pg_stat_statements over the same time: the whole server's figures/);
+    assert.match(report, /^src\/feature-tag-store\.ts:104\n {2}350 calls on the server \(50 recorded here\)/m);
+    assert.match(report, /^src\/feature-tag-store\.ts:133\n {2}350 calls on the server \(50 recorded here\)/m);
+    const notMatched = report.slice(report.indexOf('Not matched to code'));
+    assert.match(notMatched, /90 calls/);
+    assert.doesNotMatch(notMatched, /350 calls/, 'a recorded statement is never "not matched to code"');
   });
 
   it('canonical text ignores comments, whitespace, case and a trailing semicolon', () => {

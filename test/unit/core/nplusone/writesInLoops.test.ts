@@ -104,6 +104,59 @@ describe('core/nplusone writes in loops', () => {
     for (const g of got) assert.doesNotMatch(g.code, /insert/i, g.title);
   });
 
+  it("a per-item call of the file's own upserting method: the batched method the file has, or one to add keeping the conflict handling and columns; a builder upsert in a loop keeps its onConflict (person10 N1)", async () => {
+    // Unleash's project-store.ts shape: addEnvironmentToProject(id, env) per project, its write an insert with
+    // .onConflict([...]).ignore(), and addEnvironmentToProjects(environment, projects) beside it.
+    const ts = [
+      "import knex from 'knex';",
+      'export class ProjectStore {',
+      '  constructor(private db: any) {}',
+      '  async importProjects(projects: { id: string }[], environments: { name: string }[]) {',
+      '    environments.forEach((env) => {',
+      '      projects.forEach(async (project) => {',
+      '        await this.addEnvironmentToProject(project.id, env.name);',
+      '      });',
+      '    });',
+      '    for (const p of projects) await this.addTag(p.id, \'x\');',
+      '    for (const id of projects.map((p) => p.id)) await this.getUser(id);',
+      '    for (const p of projects) {',
+      "      await this.db('project_environments').insert({ project_id: p.id, environment_name: 'x' }).onConflict(['project_id', 'environment_name']).merge();",
+      '    }',
+      '  }',
+      '  async addEnvironmentToProject(id: string, environment: string): Promise<void> {',
+      "    await this.db('project_environments')",
+      '      .insert({ project_id: id, environment_name: environment })',
+      "      .onConflict(['project_id', 'environment_name'])",
+      '      .ignore();',
+      '  }',
+      '  async addEnvironmentToProjects(environment: string, projects: string[]): Promise<void> {',
+      '    const rows = projects.map((projectId) => ({ project_id: projectId, environment_name: environment }));',
+      "    await this.db('project_environments').insert(rows).onConflict(['project_id', 'environment_name']).ignore();",
+      '  }',
+      "  async addTag(id: string, tag: string) { await this.db('tags').insert({ owner_id: id, tag }).onConflict(['owner_id', 'tag']).ignore(); }",
+      "  async getUser(id: string) { return this.db('users').where({ id }).first(); }",
+      "  async getUsers() { return this.db('users').select('*'); }",
+      '}',
+      '',
+    ].join('\n');
+    const got = await found(ts, 'src/lib/features/project/project-store.ts');
+    assert.deepEqual(got.map((x) => x.line), [7, 10, 11, 13]);
+    const [env, tag, user, direct] = got;
+    // The file's own batched method, said to keep the conflict handling (it does); never "insert all projects".
+    assert.equal(env.title, 'Batch addEnvironmentToProject: call addEnvironmentToProjects(…) once');
+    assert.match(env.code, /this file already has addEnvironmentToProjects\(…\) \(line 22\): call it once with every `project`/);
+    assert.match(env.code, /It keeps addEnvironmentToProject's \.onConflict\(\['project_id', 'environment_name'\]\)\.ignore\(\)/);
+    for (const g of got) assert.doesNotMatch(g.code, /Insert all/, g.title);
+    // No batched method: one to add, with the callee's columns and its conflict handling.
+    assert.equal(tag.title, 'Batch addTag: add addTags(…) to this class');
+    assert.match(tag.code, /the columns addTag writes \(owner_id, tag\) and keep its \.onConflict\(\['owner_id', 'tag'\]\)\.ignore\(\): without it one duplicate fails the whole batch, where the loop skipped that row/);
+    // getUsers() lists every user: not the batched form of getUser(id).
+    assert.doesNotMatch(user.code, /already has getUsers/);
+    // A knex upsert in the loop itself: the batch keeps the loop's onConflict(…).merge() and names its columns.
+    assert.match(direct.title, /insert\(array\)\.onConflict\(\['project_id', 'environment_name'\]\)\.merge\(\)/);
+    assert.match(direct.code, /knex\('project_environments'\)\.insert\(\[\.\.\.\]\)\.onConflict\(\['project_id', 'environment_name'\]\)\.merge\(\) \(one \{ project_id, environment_name \} per p/);
+  });
+
   it('a record built in the loop and saved, a write through an association, the model\'s own association called bare', async () => {
     const rb = 'class Shelf < ApplicationRecord\n  has_many :books\n  def self.import(rows)\n    rows.each do |row|\n      b = Book.new(row.to_hash)\n      b.save!\n    end\n  end\n  def seed(names)\n    names.each { |name| books.create!(name: name) }\n  end\n  def publish(partners)\n    partners.each { |p| p.profile.update!(shown: true) }\n  end\nend\n';
     assert.deepEqual((await found(rb, 'app/models/shelf.rb')).map((x) => [x.line, x.kind]), [[6, 'write-in-loop'], [10, 'write-in-loop'], [13, 'write-in-loop']]);

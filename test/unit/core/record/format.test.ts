@@ -1,6 +1,6 @@
 /** What the editor says when capture stops. */
 import { strict as assert } from 'node:assert';
-import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText, statementStatsStoppedText } from '../../../../src/core/record/format';
+import { captureStoppedText, nPlusOneMessage, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText, recordingStoppedText } from '../../../../src/core/record/format';
 
 describe('core/record/format: Clear Recorded Queries', () => {
   it('says what it cleared, and that there was nothing to clear (person9 P15: silence with nothing recorded)', () => {
@@ -22,16 +22,18 @@ describe('core/record/format: capture stopped', () => {
     assert.equal(captureStoppedText(120, 2).message, 'PG Lens: 120 statements recorded; 2 N+1 (see the Problems panel).');
     assert.equal(captureStoppedText(120, 2).status, '120 statements recorded');
   });
-  it("the pg_stat_statements half never contradicts the capture's N+1 (both toasts show at once)", () => {
-    // Seen: "no observed N+1. 3 other statements…" beside "45 statements recorded; 1 N+1 (see the Problems panel)."
-    const capture = captureStoppedText(45, 1).message;
-    const stats = statementStatsStoppedText(0, 3, 1);
-    assert.match(capture, /1 N\+1/);
-    assert.doesNotMatch(stats, /no observed N\+1/);
-    assert.match(stats, /^PG Lens: pg_stat_statements adds no N\+1 to the capture's\. 3 other statements ran many times/);
-    // Without capture findings it says what it saw, as before.
-    assert.equal(statementStatsStoppedText(0, 0, 0), 'PG Lens: no observed N+1.');
-    assert.match(statementStatsStoppedText(2, 3, 1), /^PG Lens: 2 observed N\+1s: statements sent from a loop.*1 other statement ran many times/);
+  it("one message at Stop Recording: the capture's N+1s, and pg_stat_statements said to be the whole server's, never contradicting them (person10 N9)", () => {
+    // Seen: "145 statements recorded; 3 N+1" and a second toast "no observed N+1. 2 other statements ran many times…".
+    const both = recordingStoppedText({ statements: 145, nPlusOne: 3 }, { flagged: 0, repeated: 2, window: '101 s' });
+    assert.equal(both, 'PG Lens: 145 statements recorded; 3 N+1 (see the Problems panel). The report (Output) adds what the whole server (pg_stat_statements: every client, 101 s) ran.');
+    assert.doesNotMatch(both, /no observed N\+1/);
+    // An N+1 only pg_stat_statements saw (code the capture did not record) is added, as the server's.
+    assert.match(recordingStoppedText({ statements: 145, nPlusOne: 3 }, { flagged: 1, repeated: 3, window: '101 s' }), /3 N\+1 \(see the Problems panel\)\. Besides the recording, on the whole server \(pg_stat_statements: every client, 101 s\): 1 observed N\+1, /);
+    // Without the capture (or with nothing captured) pg_stat_statements says what it saw, and whose figures they are.
+    assert.equal(recordingStoppedText(undefined, { flagged: 0, repeated: 0, window: '30 s' }), 'PG Lens: no observed N+1 on the whole server (pg_stat_statements: every client, 30 s).');
+    assert.match(recordingStoppedText({ statements: 0, nPlusOne: 0 }, { flagged: 2, repeated: 3, window: '30 s' }), /^PG Lens: no statement was captured from the app .*\. On the whole server \(pg_stat_statements: every client, 30 s\): 2 observed N\+1s/);
+    // Capture alone (not connected): the capture's message.
+    assert.equal(recordingStoppedText({ statements: 120, nPlusOne: 2 }, undefined), captureStoppedText(120, 2).message);
   });
   it('the recorded-line hover does not repeat the N+1 fix its diagnostic already shows', () => {
     const n = { calls: 10, unitKind: 'request', unit: 'GET /orders/recent', units: 3, file: 'orm/orders.ts', line: 8, col: 1, sql: 'SELECT 1', fix: 'Load the association with the parent query: findAll({ include: [Assoc] }) (or one findAll({ where: { fk: ids } }) and group in memory).' } as unknown as Parameters<typeof nPlusOneMessage>[0];
