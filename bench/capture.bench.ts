@@ -5,7 +5,8 @@
  * Pool, then Sequelize's findByPk and TypeORM's findOneBy — the ORM path takes the call site at the ORM
  * entry) as a script does, then the same four inside one HTTP request of a node:http server (`*InRequest`:
  * the request is a unit of work, so async context tracking is on for all of them), and reports each
- * one's duration; plain and captured runs alternate (ROUNDS each) so machine load hits both.
+ * one's duration; plain and captured runs alternate in ABBA order (ROUNDS each: plain first in even rounds,
+ * captured first in odd ones) so load that drifts during a round hits both alike.
  * The goal is judged, as issue 16 states it, on the wall-clock p50 per query (the latency the app's
  * query sees: `meetsGoal`, from p50OverheadUs and p50OverheadPct). The app's CPU time per query is
  * printed beside it (cpuRatio = captured / plain): it also counts work off the query's path (the
@@ -21,7 +22,11 @@
  * PGLENS_BENCH_CAPTURE_NODE=<a node binary> runs the app processes on that Node (e.g. Node 24, whose
  * AsyncLocalStorage needs no async hooks): `childNode` names its version.
  * Each overhead is a median of paired differences; `…IqrUs` beside it is their interquartile range (a
- * wide one says the machine's load moved the figure more than the capture does).
+ * wide one says the machine's load moved the figure more than the capture does). The CPU arm
+ * (`cpuOverheadUs`, its IQR and `cpuMeetsGoal`: the same goal on the app's CPU time per query,
+ * process.cpuUsage around the timed loop) is the steadier one on a loaded machine: time the app spends
+ * waiting for a core does not count in it. PGLENS_BENCH_CAPTURE_CPUS=<list> pins the app processes with
+ * `taskset -c` (`pinnedToCpus`); `loadAverageRounds` is the 1-minute load at the start of each round.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
