@@ -127,11 +127,11 @@ async function time(fn, name) {
  * machine (a captured process's p50 was seen at 44 µs in one run and 88 µs in the next, the plain one
  * steady at 36 µs), so this is the steady per-query figure; it leaves out what loading the capture
  * costs once per process. The ORMs: the capture's AsyncLocalStorage turns Node's async hooks on for
- * every promise of the process once entered (TypeORM's first call; Sequelize's reads in a script enter
- * none: see docs/recording.md), and cannot be turned off again, so both ORMs' arms run with async context
- * tracking on here — the separate-process `sequelize` figure (run before TypeORM's) is the one without it;
- * what tracking itself costs each ORM's query is measured first, with no capture loaded, by an
- * AsyncLocalStorage of the bench's own entered and disabled in turn.
+ * every promise of the process once entered, and cannot be turned off again; a script's Sequelize and
+ * TypeORM reads (findByPk, findOneBy here) enter none (see docs/recording.md), so these arms run without
+ * async context tracking, as a script's do. What tracking itself costs each query (what a request's or a
+ * write's pays) is measured first, with no capture loaded, by an AsyncLocalStorage of the bench's own
+ * entered and disabled in turn.
  */
 const INPROC_CHILD = `
 const N = Number(process.env.N);
@@ -362,8 +362,8 @@ export async function run(): Promise<Record<string, unknown>> {
           cpuPlainUs: round(median(x.off.map((f) => f.cpu))), cpuOverheadUs: round(d(x, 'cpu')), cpuOverheadIqrUs: iqr(x.on.map((o, r) => o.cpu - x.off[r].cpu)), sendP50OverheadUs: round(d(x, 'send'), 2),
         };
       }
-      // The ORMs' arms above both run with async context tracking on: what tracking alone adds to their query
-      // (and to Client's and Pool's: what a query pays inside a request, a unit of work, and not in a script).
+      // What async context tracking alone adds to each query: what a query pays inside a request (a unit of
+      // work) and not in a script, and an ORM's write (which enters an async context) on top of the capture's work.
       for (const [k, t] of Object.entries(fig.tracking)) res[`${k}AsyncContext`] = { p50PlainUs: round(median(t.off.map((f) => f.p50))), p50OverheadUs: round(d(t, 'p50')), p50OverheadIqrUs: iqr(t.on.map((o, r) => o.p50 - t.off[r].p50)), p50OverheadPct: round(pct(t)), cpuOverheadUs: round(d(t, 'cpu')), cpuOverheadIqrUs: iqr(t.on.map((o, r) => o.cpu - t.off[r].cpu)) };
       return res;
     };
