@@ -1127,8 +1127,13 @@ const CARRIED = Symbol('pg-lens.capture.carried');
 const carriedNow = new Slot<Carried>();
 
 function carriedIn(options: unknown): Carried | undefined {
-  const c = options && typeof options === 'object' ? (options as Record<symbol, unknown>)[CARRIED] : undefined;
-  return c instanceof Carried ? c : undefined;
+  try {
+    const c = options && typeof options === 'object' ? (options as Record<symbol, unknown>)[CARRIED] : undefined;
+    return c instanceof Carried ? c : undefined;
+  } catch {
+    // an options object of the app's that throws when read (a Proxy): nothing carried
+    return undefined;
+  }
 }
 
 function carriable(options: unknown): boolean {
@@ -1235,12 +1240,13 @@ function hookTypeormRunnerMaker(proto: Record<string, unknown> | undefined): voi
     try {
       const carry = creatingRunner.value;
       const driver = (runner as TypeormRunner | undefined)?.driver;
-      if (carry && runner && typeof runner === 'object' && Array.isArray(driver?.connectedQueryRunners)) {
-        // Only the first runner the call makes (its obtainQueryRunner).
+      // Only the first runner the call makes (its obtainQueryRunner); past 16 data sources, no more drivers are
+      // looked through (the call then goes without the line once, and that method uses the async context).
+      if (carry && runner && typeof runner === 'object' && driver && Array.isArray(driver.connectedQueryRunners) && (runnerDrivers.has(driver) || runnerDrivers.size < 16)) {
         creatingRunner.value = undefined;
         carry.taken = true;
         runnerTags.set(runner, carry);
-        if (runnerDrivers.size < 16) runnerDrivers.add(driver);
+        runnerDrivers.add(driver);
         carryingRunners = true;
       }
     } catch {
