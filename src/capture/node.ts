@@ -742,8 +742,12 @@ function begin(config: unknown, values: unknown, client: unknown): Pending | und
     if (Array.isArray(c.values)) vals = c.values;
   }
   if (typeof sql !== 'string') return undefined;
-  const tag = client !== undefined && client === taggedClient ? clientTag : carriedNow;
+  const pooled = clientTag.value;
+  let tag: PoolTag | undefined = pooled !== undefined && client !== undefined && client === pooled.client ? pooled : carriedNow.value;
   const store = tag ? undefined : als.getStore();
+  // A TypeORM read's runner that carries its site (see typeormCarrier); an async context's own site (an
+  // app hook's call inside that read) comes first.
+  if (!tag && carryingRunners && !(store && store.site && (store.sticky || !store.siteUsed))) tag = carriedOnClient(client);
   let site: CaptureSite | LaterSite | null | undefined;
   if (tag) {
     site = tag.site;
@@ -914,8 +918,7 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
     }
     return out;
   };
-  (query as unknown as Record<symbol, boolean>)[WRAPPED] = true;
-  proto.query = query;
+  proto.query = standIn(query, orig);
 }
 
 /**
@@ -931,12 +934,30 @@ function wrapClientQuery(proto: { query: (...a: unknown[]) => unknown }, lib: st
 interface PoolTag {
   site: CaptureSite | LaterSite | null;
   unit: CaptureUnit;
+  /** The client pg-pool handed to the Pool#query's connect callback (that client's query takes the tag). */
+  client?: object;
+}
+
+/**
+ * A value set only while a library's method runs synchronously (a tag the driver's call it makes takes):
+ * `run` sets it, calls the method and puts the value before back, whatever the method does.
+ */
+class Slot<T> {
+  value: T | undefined = undefined;
+  run(v: T, orig: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown {
+    const saved = this.value;
+    this.value = v;
+    try {
+      return orig.apply(self, args);
+    } finally {
+      this.value = saved;
+    }
+  }
 }
 /** Set while Pool#query runs: the connect it calls takes it. */
-let poolTag: PoolTag | undefined;
-/** Set while pg-pool's connect callback runs: the client it hands over, and the tag its query takes. */
-let taggedClient: object | undefined;
-let clientTag: PoolTag | undefined;
+const poolTag = new Slot<PoolTag>();
+/** Set while pg-pool's connect callback runs: the tag its client's query takes. */
+const clientTag = new Slot<PoolTag>();
 
 function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
   if (!proto || typeof proto.query !== 'function' || (proto.query as unknown as Record<symbol, boolean>)[WRAPPED]) return;
@@ -957,50 +978,33 @@ function wrapPoolQuery(proto: { query: (...a: unknown[]) => unknown }): void {
           site = nearSiteRead(query);
         }
       }
-      tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT };
+      tag = { site, unit: outer?.unit ?? vitestUnit() ?? ROOT, client: undefined };
     } catch {
       tag = undefined;
     }
-    if (!tag) return orig.apply(this, args);
-    const saved = poolTag;
-    poolTag = tag;
-    try {
-      return orig.apply(this, args);
-    } finally {
-      poolTag = saved;
-    }
+    return tag ? poolTag.run(tag, orig, this, args) : orig.apply(this, args);
   };
-  (query as unknown as Record<symbol, boolean>)[WRAPPED] = true;
-  proto.query = query;
+  proto.query = standIn(query, orig);
 }
 
 function wrapPoolConnect(proto: { connect: (...a: unknown[]) => unknown }): void {
   if (!proto || typeof proto.connect !== 'function' || (proto.connect as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const orig = proto.connect;
   const connect = function (this: unknown, ...args: unknown[]): unknown {
-    const tag = poolTag;
+    const tag = poolTag.value;
     // Only the connect of a Pool#query, and only once.
-    poolTag = undefined;
-    const cb = args[0];
+    poolTag.value = undefined;
+    const cb = args[0] as (...a: unknown[]) => unknown;
     if (!tag || typeof cb !== 'function') return orig.apply(this, args);
     args[0] = function (this: unknown, ...a: unknown[]): unknown {
       const client = a[1];
       if (!client || typeof client !== 'object') return cb.apply(this, a);
-      const savedClient = taggedClient;
-      const savedTag = clientTag;
-      taggedClient = client;
-      clientTag = tag;
-      try {
-        return cb.apply(this, a);
-      } finally {
-        taggedClient = savedClient;
-        clientTag = savedTag;
-      }
+      tag.client = client;
+      return clientTag.run(tag, cb, this, a);
     };
     return orig.apply(this, args);
   };
-  (connect as unknown as Record<symbol, boolean>)[WRAPPED] = true;
-  proto.connect = connect;
+  proto.connect = standIn(connect, orig);
 }
 
 function hookPg(exports: unknown): void {
@@ -1023,20 +1027,38 @@ function hookPg(exports: unknown): void {
 let entryDepth = 0;
 
 /**
+ * How an ORM call outside any async context (a script's, not a request's or a test's) takes its site to
+ * the statements it sends without entering an AsyncLocalStorage (on Node 20 entering one turns async hooks
+ * on for every promise of the process from then on: docs/recording.md). `found`: the site an outer call
+ * of the ORM's already carries to this one (its own later call, after an await); `can`: whether this call
+ * can carry one; `run`: the call, carrying it.
+ */
+interface Carrier {
+  found(self: unknown, args: unknown[]): Carried | undefined;
+  can(self: unknown, args: unknown[]): boolean;
+  run(carry: Carried, orig: (...a: unknown[]) => unknown, self: unknown, args: unknown[]): unknown;
+}
+
+/**
  * funnel: the method the ORM's own methods send every statement through (Sequelize#query), also
  * called by the app for raw SQL. Called inside an ORM call's flow, it is the ORM's own call unless the
  * app's code is the nearest frame (a hook of the app's sending raw SQL): the deeper stack is
  * not read, as it would be for a model method (an app hook's association getter reaches findAll
  * through two of the ORM's frames).
  */
-function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string, funnel = false, optionsAt?: number, carries = false): void {
+function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via: string, funnel = false, carrier?: Carrier): void {
   const orig = owner?.[name] as ((...a: unknown[]) => unknown) | undefined;
   if (!owner || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
   const entry = function (this: unknown, ...args: unknown[]): unknown {
     // Nested entries (findAll inside an association getter) keep the outer call's site.
     if (entryDepth > 0) return orig.apply(this, args);
-    // The site an ORM call outside any async context put on the options it passes down (see Carried).
-    const carried = optionsAt === undefined ? undefined : carriedIn(args[optionsAt]);
+    // The site an ORM call outside any async context carries to this one (see Carrier).
+    let carried: Carried | undefined;
+    try {
+      carried = carrier?.found(this, args);
+    } catch {
+      carried = undefined;
+    }
     if (funnel) hookSequelizeRun(this);
     // The ORM's own call of its funnel from its query interface, inside an ORM call: that call's site holds
     // (a read would find the library's frame and read no deeper: the same site, one stack read dearer).
@@ -1067,28 +1089,19 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
         site = nearSiteRead(entry, via, inner, inner && funnel);
       }
       if (site) {
-        // No async context open (a script's call, not a request's or a test's): the site rides on the
-        // options instead, and no AsyncLocalStorage is entered (it would turn async hooks on for good).
-        if (outer === undefined && carries && optionsAt !== undefined && carriable(args[optionsAt])) carry = new Carried(site, currentUnit());
+        // No async context open (a script's call, not a request's or a test's): the site rides with the
+        // call (see Carrier), and no AsyncLocalStorage is entered.
+        if (outer === undefined && carrier?.can(this, args)) carry = new Carried(site, currentUnit());
         else store = { unit: currentUnit(), site, sticky: true };
       }
     } catch {
       store = undefined;
       carry = undefined;
     }
-    if (carry) {
-      args[optionsAt!] = { ...(args[optionsAt!] as object | undefined), [CARRIED]: carry };
-      entryDepth++;
-      try {
-        return orig.apply(this, args);
-      } finally {
-        entryDepth--;
-      }
-    }
-    if (!store) return orig.apply(this, args);
+    if (!carry && !store) return orig.apply(this, args);
     entryDepth++;
     try {
-      return als.run(store, () => orig.apply(this, args));
+      return carry ? carrier!.run(carry, orig, this, args) : als.run(store!, () => orig.apply(this, args));
     } finally {
       entryDepth--;
     }
@@ -1097,16 +1110,13 @@ function wrapEntry(owner: Record<string, unknown> | undefined, name: string, via
 }
 
 /**
- * An ORM call's site and unit carried on the options object the ORM passes down to its funnel and on to
- * the statement's runner (Sequelize: the finder's options → Sequelize#query → its dialect's Query,
- * whose run() calls the driver synchronously), so a script's ORM call needs no AsyncLocalStorage: on
- * Node 20 entering one turns async hooks on for every promise of the process from then on (docs/recording.md).
- * Only where the app passed no options or a plain object of its own (copied, never changed), and only
- * when no async context is open (inside a request or a test, the unit's store carries the site).
- * A class, not a plain object: Sequelize deep-clones the options (plain objects only), and the site's
- * and unit's identity is kept.
+ * An ORM call's site and unit, carried to the statements it sends (see Carrier). A class, not a plain
+ * object: Sequelize deep-clones the options it passes down (plain objects only), and the site's and
+ * unit's identity is kept.
  */
 class Carried implements PoolTag {
+  /** TypeORM: whether the call's runner took it (see typeormCarrier). */
+  taken = false;
   constructor(
     readonly site: CaptureSite | LaterSite | null,
     readonly unit: CaptureUnit,
@@ -1114,13 +1124,14 @@ class Carried implements PoolTag {
 }
 const CARRIED = Symbol('pg-lens.capture.carried');
 /** Set while a Query#run that carries an ORM call's site runs synchronously: the driver's call it makes takes it. */
-let carriedNow: Carried | undefined;
+const carriedNow = new Slot<Carried>();
 
 function carriedIn(options: unknown): Carried | undefined {
   try {
     const c = options && typeof options === 'object' ? (options as Record<symbol, unknown>)[CARRIED] : undefined;
     return c instanceof Carried ? c : undefined;
   } catch {
+    // an options object of the app's that throws when read (a Proxy): nothing carried
     return undefined;
   }
 }
@@ -1132,27 +1143,129 @@ function carriable(options: unknown): boolean {
   return proto === Object.prototype || proto === null;
 }
 
-/** Sequelize's dialect Query#run (reached from Sequelize#query, per instance's dialect): see Carried. */
+/**
+ * Sequelize: the site rides on the options object the ORM passes down to its funnel and on to the
+ * statement's runner (the finder's options → Sequelize#query → its dialect's Query, whose run() calls the
+ * driver synchronously: see hookSequelizeRun). Only the reads carry (`carries`): they deep-clone options
+ * they may be given none of (`|| {}`), and only where the app passed none or a plain object of its own,
+ * which is copied, never changed. Every method looks for a carried site where it takes its options.
+ */
+function optionsCarrier(at: number, carries: boolean): Carrier {
+  return {
+    found: (_self, args) => carriedIn(args[at]),
+    can: (_self, args) => carries && carriable(args[at]),
+    run: (carry, orig, self, args) => {
+      args[at] = { ...(args[at] as object | undefined), [CARRIED]: carry };
+      return orig.apply(self, args);
+    },
+  };
+}
+
+/** Sequelize instances whose dialect's Query#run is hooked (looked at once per instance, not per statement). */
+const sequelizeSeen = new WeakSet<object>();
+
+/** Sequelize's dialect Query#run (reached from Sequelize#query, per instance's dialect): see optionsCarrier. */
 function hookSequelizeRun(sequelize: unknown): void {
   try {
-    const proto = (sequelize as { dialect?: { Query?: { prototype?: Record<string, unknown> } } } | undefined)?.dialect?.Query?.prototype;
+    if (!sequelize || typeof sequelize !== 'object' || sequelizeSeen.has(sequelize)) return;
+    sequelizeSeen.add(sequelize);
+    const proto = (sequelize as { dialect?: { Query?: { prototype?: Record<string, unknown> } } }).dialect?.Query?.prototype;
     const orig = proto?.run as ((...a: unknown[]) => unknown) | undefined;
     if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
     const run = function (this: { options?: unknown }, ...args: unknown[]): unknown {
       const tag = carriedIn(this?.options);
-      if (!tag) return orig.apply(this, args);
-      const saved = carriedNow;
-      carriedNow = tag;
-      try {
-        return orig.apply(this, args);
-      } finally {
-        carriedNow = saved;
-      }
+      return tag ? carriedNow.run(tag, orig, this, args) : orig.apply(this, args);
     };
     proto.run = standIn(run, orig);
   } catch {
     // not hooked: the statements are read at the driver
   }
+}
+
+/**
+ * TypeORM: a read (find…, count…, exists…, a select query builder's get…) on a manager, repository or
+ * builder without a query runner of its own makes one, synchronously, at its start
+ * (`obtainQueryRunner` → DataSource#createQueryRunner): that runner is made while the call carries its
+ * site (`creatingRunner`), and keeps it (`runnerTags`). The runner holds one pg client from its connect
+ * to its release (pg-pool lends a client to one holder at a time), so a statement on a client that a
+ * carrying runner holds now (its driver's connectedQueryRunners) is that call's. TypeORM's own later
+ * calls on that runner (relations loaded after an await) find the site there and keep it. Writes
+ * (save, insert, …) make their runner after an await, and a call on a runner the app made (a
+ * transaction) may share it with other calls: those enter an async context as before.
+ */
+const TYPEORM_CARRIES = new Set(['find', 'findBy', 'findOne', 'findOneBy', 'findOneOrFail', 'findOneByOrFail', 'findAndCount', 'findAndCountBy', 'count', 'countBy', 'exists', 'existsBy', 'getMany', 'getOne', 'getOneOrFail', 'getRawMany', 'getRawOne', 'getRawAndEntities', 'getManyAndCount', 'getCount', 'getExists']);
+interface TypeormRunner { databaseConnection?: unknown; driver?: { connectedQueryRunners?: unknown[] } }
+const runnerTags = new WeakMap<object, Carried>();
+/** Set while a carrying TypeORM read runs synchronously: the query runner it makes takes it. */
+const creatingRunner = new Slot<Carried>();
+/** The drivers of carrying runners (their connectedQueryRunners are looked through): a handful at most. */
+const runnerDrivers = new Set<{ connectedQueryRunners?: unknown[] }>();
+/** Whether any TypeORM call has carried its site on a runner (until then begin() looks for none). */
+let carryingRunners = false;
+
+/** The query runner a TypeORM manager, repository or builder runs on when the app gave it one. */
+function ownRunnerOf(self: unknown): object | undefined {
+  const x = self as { queryRunner?: unknown; manager?: { queryRunner?: unknown } } | undefined;
+  const r = x?.queryRunner ?? x?.manager?.queryRunner;
+  return r && typeof r === 'object' ? r : undefined;
+}
+
+function typeormCarrier(name: string, cls: string): Carrier {
+  // Only a select builder's get… reads; the other builders' execute writes.
+  let carries = TYPEORM_CARRIES.has(name) && (cls !== 'InsertQueryBuilder' && cls !== 'UpdateQueryBuilder' && cls !== 'DeleteQueryBuilder' && cls !== 'SoftDeleteQueryBuilder');
+  return {
+    found: (self) => {
+      const r = carryingRunners ? ownRunnerOf(self) : undefined;
+      return r && runnerTags.get(r);
+    },
+    can: (self) => carries && ownRunnerOf(self) === undefined,
+    run: (carry, orig, self, args) => {
+      try {
+        return creatingRunner.run(carry, orig, self, args);
+      } finally {
+        // A read that made no runner at its start (another TypeORM version): its statements went without
+        // the site; from now on this method enters an async context instead.
+        if (!carry.taken) carries = false;
+      }
+    },
+  };
+}
+
+/** DataSource#createQueryRunner: a runner made inside a carrying read takes its site (see typeormCarrier). */
+function hookTypeormRunnerMaker(proto: Record<string, unknown> | undefined): void {
+  const orig = proto?.createQueryRunner as ((...a: unknown[]) => unknown) | undefined;
+  if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const createQueryRunner = function (this: unknown, ...args: unknown[]): unknown {
+    const runner = orig.apply(this, args);
+    try {
+      const carry = creatingRunner.value;
+      const driver = (runner as TypeormRunner | undefined)?.driver;
+      // Only the first runner the call makes (its obtainQueryRunner); past 16 data sources, no more drivers are
+      // looked through (the call then goes without the line once, and that method uses the async context).
+      if (carry && runner && typeof runner === 'object' && driver && Array.isArray(driver.connectedQueryRunners) && (runnerDrivers.has(driver) || runnerDrivers.size < 16)) {
+        creatingRunner.value = undefined;
+        carry.taken = true;
+        runnerTags.set(runner, carry);
+        runnerDrivers.add(driver);
+        carryingRunners = true;
+      }
+    } catch {
+      // the runner's statements are read at the driver
+    }
+    return runner;
+  };
+  proto.createQueryRunner = standIn(createQueryRunner, orig);
+}
+
+/** The site a carrying TypeORM runner that holds this pg client now carries (see typeormCarrier). */
+function carriedOnClient(client: unknown): Carried | undefined {
+  if (client === undefined) return undefined;
+  for (const d of runnerDrivers) {
+    const runners = d.connectedQueryRunners;
+    if (!Array.isArray(runners)) continue;
+    for (const r of runners) if ((r as TypeormRunner | undefined)?.databaseConnection === client) return runnerTags.get(r as object);
+  }
+  return undefined;
 }
 
 /** A wrapper put in a library method's place: marked as ours (never wrapped twice), with the method's name and arity. */
@@ -1214,17 +1327,19 @@ function hookSequelize(exports: unknown): void {
   const sq = exports as { Model?: Record<string, unknown> & { prototype: Record<string, unknown> }; Sequelize?: { prototype: Record<string, unknown> }; QueryInterface?: { prototype: Record<string, unknown> } };
   const model = sq?.Model;
   if (!model?.prototype) return;
-  for (const m of SEQUELIZE_STATIC) wrapEntry(model, m, 'sequelize', false, SEQUELIZE_OPTIONS_AT[m], SEQUELIZE_CARRIES.has(m));
-  for (const m of SEQUELIZE_INSTANCE) wrapEntry(model.prototype, m, 'sequelize', false, SEQUELIZE_INSTANCE_OPTIONS_AT[m]);
-  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize', true, 1, true);
+  const carrier = (at: number | undefined, carries: boolean) => (at === undefined ? undefined : optionsCarrier(at, carries));
+  for (const m of SEQUELIZE_STATIC) wrapEntry(model, m, 'sequelize', false, carrier(SEQUELIZE_OPTIONS_AT[m], SEQUELIZE_CARRIES.has(m)));
+  for (const m of SEQUELIZE_INSTANCE) wrapEntry(model.prototype, m, 'sequelize', false, carrier(SEQUELIZE_INSTANCE_OPTIONS_AT[m], false));
+  if (sq.Sequelize?.prototype) wrapEntry(sq.Sequelize.prototype, 'query', 'sequelize', true, optionsCarrier(1, true));
   markLibrary(sq.QueryInterface?.prototype);
 }
 
 function hookTypeorm(exports: unknown): void {
   const t = exports as Record<string, { prototype?: Record<string, unknown> } | undefined>;
-  for (const cls of ['EntityManager', 'Repository', 'TreeRepository']) for (const m of TYPEORM_MANAGER) wrapEntry(t[cls]?.prototype, m, 'typeorm');
-  for (const cls of ['SelectQueryBuilder', 'InsertQueryBuilder', 'UpdateQueryBuilder', 'DeleteQueryBuilder', 'SoftDeleteQueryBuilder']) for (const m of TYPEORM_QB) wrapEntry(t[cls]?.prototype, m, 'typeorm');
-  wrapEntry(t.DataSource?.prototype, 'query', 'typeorm');
+  for (const cls of ['EntityManager', 'Repository', 'TreeRepository']) for (const m of TYPEORM_MANAGER) wrapEntry(t[cls]?.prototype, m, 'typeorm', false, typeormCarrier(m, cls));
+  for (const cls of ['SelectQueryBuilder', 'InsertQueryBuilder', 'UpdateQueryBuilder', 'DeleteQueryBuilder', 'SoftDeleteQueryBuilder']) for (const m of TYPEORM_QB) wrapEntry(t[cls]?.prototype, m, 'typeorm', false, typeormCarrier(m, cls));
+  wrapEntry(t.DataSource?.prototype, 'query', 'typeorm', false, typeormCarrier('query', 'DataSource'));
+  hookTypeormRunnerMaker(t.DataSource?.prototype);
 }
 
 /** TypeORM's lazy relations load when the property is read (`await post.author`). */

@@ -182,6 +182,32 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// loop line'), 5, 'sequelize']]);
   });
 
+  it('TypeORM in a script (no unit of work open): each read at its line — several at once, each on its own runner — the N+1 at the loop, with no async context entered for a read', async () => {
+    // The site rides on the query runner the read makes (the fixture fails when an AsyncLocalStorage is entered for a read).
+    const program = fixture('typeormScript.js');
+    const rel = path.relative(root, program);
+    const r = await run(['record', '--format', 'json', '--', process.execPath, program], { DATABASE_URL: t.url });
+    assert.equal(r.code, 0, r.err);
+    const json = JSON.parse(r.out);
+    const at = (marker: string) => json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker));
+    const sqlAt = (marker: string) => (at(marker)?.statements ?? []).map((s: { sql: string; calls: number }) => [s.sql.replace(/\s+/g, ' ').slice(0, 40), s.calls]);
+    assert.equal(at('// await line'), undefined, 'nothing at the line that awaits the calls');
+    const one = (marker: string, table: string) => {
+      const sql = sqlAt(marker);
+      assert.equal(sql.length, 1, `${marker}: ${JSON.stringify(sql)}`);
+      assert.match(sql[0][0], new RegExp(`^SELECT .*${table}|^SELECT`), marker);
+      assert.equal(sql[0][1], 1, marker);
+    };
+    for (const m of ['// findOneBy line', '// relations line', '// count line', '// manager line', '// builder line']) one(m, 'ts_');
+    assert.equal(sqlAt('// findAndCount line').length, 2, JSON.stringify(sqlAt('// findAndCount line')));
+    assert.ok(at('// list line'), 'the list at its line');
+    assert.ok(sqlAt('// write line').some(([sql]: [string]) => /^UPDATE/.test(sql)), JSON.stringify(sqlAt('// write line')));
+    assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// loop line'), 5, 'typeorm']]);
+    // Every statement of the app's reads has its line (none is left without a site).
+    const siteless = json.sites.filter((s: { file?: string }) => !s.file).flatMap((s: { statements: { sql: string }[] }) => s.statements.map((x) => x.sql));
+    assert.deepEqual(siteless.filter((sql: string) => /ts_/.test(sql)), [], JSON.stringify(siteless));
+  });
+
   it('postgres.js: tagged queries, sql.unsafe and errors at their lines; the N+1 in a loop with its count', async () => {
     const pjs = fixture('postgresjs.js');
     const rel = path.relative(root, pjs);

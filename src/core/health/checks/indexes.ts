@@ -75,6 +75,11 @@ export function covers(b: IndexFact, a: IndexFact): boolean {
   return true;
 }
 
+/** Worth keeping first: more key columns, backs a constraint, unique, older (lower oid). */
+function byWorth(x: IndexFact, y: IndexFact): number {
+  return y.keyColumns - x.keyColumns || Number(!!y.constraint) - Number(!!x.constraint) || Number(y.unique) - Number(x.unique) || x.oid - y.oid;
+}
+
 export const duplicateIndex: HealthCheck = {
   id: 'duplicate-index',
   title: 'Duplicate indexes',
@@ -85,17 +90,10 @@ export const duplicateIndex: HealthCheck = {
     for (const list of indexesByTable(f.indexes).values()) {
       if (list.length < 2) continue;
       const dropped = new Set<number>();
-      // Worth keeping: more key columns, backs a constraint, unique, older. Drop the least worth keeping first,
-      // and only in favour of an index that stays.
-      const worth = (x: IndexFact) => [x.keyColumns, Number(!!x.constraint), Number(x.unique), -x.oid];
-      const cmp = (x: IndexFact, y: IndexFact) => {
-        const wx = worth(x);
-        const wy = worth(y);
-        for (let k = 0; k < wx.length; k++) if (wx[k] !== wy[k]) return wy[k] - wx[k];
-        return 0;
-      };
-      const best = [...list].sort(cmp);
-      for (const a of [...best].reverse()) {
+      // Drop the least worth keeping first, and only in favour of an index that stays (the list is this run's own).
+      const best = list.sort(byWorth);
+      for (let j = best.length - 1; j >= 0; j--) {
+        const a = best[j];
         const keeper = best.find((b) => !dropped.has(b.oid) && b.oid !== a.oid && covers(b, a));
         if (!keeper) continue;
         dropped.add(a.oid);
