@@ -6,7 +6,8 @@
  *   PGLENS_REALWORLD=/work/corpus/apps npx tsx test/realworld/score.ts [--json]
  *
  * PGLENS_REALWORLD_SPLITS=held-out-f,held-out-e scores only the apps of those splits
- * (`dev` and `held-out` name the development corpus and the unsplit held-out apps).
+ * (`dev` and `held-out` name the development corpus and the unsplit held-out apps);
+ * PGLENS_REALWORLD_REPOS=target/goalert,miniflux/v2 scores only those apps (a quick look while fixing; the whole corpus decides).
  *
  * A label says, for one line of one file, whether a finding of a rule there would be right
  * (`problem`: PG Lens should warn) or wrong (`ok`: a warning or error there is a false alarm;
@@ -105,7 +106,8 @@ const splitOf = (app: CorpusApp | undefined): string => app?.split ?? (app?.held
 export async function score(root: string, only?: Set<string>): Promise<Record<string, unknown>> {
   configureTreeSitterForCli();
   const corpus = new Map(loadCorpus().map((a) => [a.repo, a]));
-  const labels = loadLabels().filter((l) => !only || only.has(splitOf(corpus.get(l.repo))));
+  const repos = process.env.PGLENS_REALWORLD_REPOS ? new Set(process.env.PGLENS_REALWORLD_REPOS.split(',').map((x) => x.trim())) : undefined;
+  const labels = loadLabels().filter((l) => (!only || only.has(splitOf(corpus.get(l.repo)))) && (!repos || repos.has(l.repo)));
   const defaults = new Map(allRuleMeta().map((r) => [r.id, r.defaultSeverity]));
   const groups = { dev: new Map<string, Tally>(), heldOut: new Map<string, Tally>() };
   const splits = new Map<string, Map<string, Tally>>();

@@ -16,6 +16,8 @@ import { escapeRe, RULE_ID } from './detect';
 import { batchMethodAdvice } from './rewrites';
 import { codeContextOf } from '../codeContext';
 import { languageFolderOf } from '../languages/registry';
+import type { GoCallRef, GoFileFacts } from '../languages/go/callGraph';
+import { GoIndex } from './goResolve';
 
 const MAX_DEPTH = 4;
 const MAX_DEFINITIONS = 6;
@@ -77,6 +79,10 @@ interface Def {
   arity?: number;
   /** Keeps its results in a cache keyed by its arguments (`@Cacheable`, `@lru_cache`): not a query per call. */
   cached?: boolean;
+  /** Go: the function's name, its receiver type (a method) and its calls as Go names them. */
+  name?: string;
+  goRecv?: string;
+  goCalls?: GoCallRef[];
 }
 
 export class CrossFileCalls {
@@ -89,6 +95,8 @@ export class CrossFileCalls {
   private root: string | undefined;
   /** Files in the order they were first added: a file read again keeps its place among the definitions of a name. */
   private readonly order = new Map<string, number>();
+  /** Go: per file, its imports and declarations (calls are resolved by package and receiver type, goResolve.ts). */
+  private readonly goFiles = new Map<string, GoFileFacts>();
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
     if (!this.order.has(file)) this.order.set(file, this.order.size);
@@ -96,15 +104,17 @@ export class CrossFileCalls {
     if (facts.modules?.length) this.modules.set(file, facts.modules);
     if (facts.importedFrom) this.importedFrom.set(file, facts.importedFrom);
     if (facts.javaClass) this.javaClasses.set(file, facts.javaClass);
+    if (facts.go) this.goFiles.set(file, facts.go);
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
     const defines = codeContextOf(file) !== 'test';
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
-    for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
+    // Go generated code (gqlgen's per-field marshallers): its loops are the generator's, not the app's.
+    for (const c of family === 'go' && facts.generated ? [] : facts.loopCalls) this.pending.push({ file, family, call: c });
   }
 
   /**
@@ -123,6 +133,7 @@ export class CrossFileCalls {
     this.modules.delete(file);
     this.importedFrom.delete(file);
     this.javaClasses.delete(file);
+    this.goFiles.delete(file);
     this.add(file, language, facts);
     const at = (f: string) => this.order.get(f) ?? 0;
     for (const list of this.defs.values()) if (list.some((d) => d.file === file)) list.sort((a, b) => at(a.file) - at(b.file));
@@ -323,9 +334,11 @@ export class CrossFileCalls {
     this.root = undefined;
     const pending = only ? this.pending.filter((p) => only.has(p.file)) : this.pending;
     if (!pending.length) return [];
+    const out: Finding[] = this.goFindings(pending.filter((p) => p.family === 'go'));
+    if (!pending.some((p) => p.family !== 'go')) return out;
     const { q, reaches } = this.querying();
-    const out: Finding[] = [];
     for (const { file, family, call } of pending) {
+      if (family === 'go') continue;
       // On a repository: the repository files' own definition of the name (others define get/create too).
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
       // Java: a method of another parameter count is another method (`option.getCode()` is not `getCode(store, code)`).
@@ -371,24 +384,91 @@ export class CrossFileCalls {
       if (def.memo && call.argsVary?.every((v) => !v)) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
-      // The app's own function: the batched one to add, no code (rewrites.ts).
-      const rewrite = batchMethodAdvice(call.text, call.callee, undefined, call.variable);
-      const evidence: NPlusOneEvidence = {
-        kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
-        callee: { name: call.callee, line: def.line, call: def.file }, rewrite,
-      };
-      const message = `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${this.inProject(def.file)}:${def.line}) and is called ${call.per}${call.iters}.`;
-      out.push({
-        ruleId: RULE_ID,
-        severity: call.possible ? 'info' : 'warning',
-        message: call.possible ? `${call.possible}: ${message}` : message,
-        span: call.span,
-        file,
-        help: rewrite.help,
-        fixes: [call.ignore],
-        related: [{ span: call.related, message: `the loop (${call.loop}${call.variable ? ` over \`${call.variable}\`` : ''})` }],
-        evidence: evidence as unknown as Record<string, unknown>,
-      });
+      out.push(this.loopFinding(file, call, def, call.possible));
+    }
+    return out;
+  }
+
+  /** The finding of a loop's call to a function of the app that reaches the database (`possible`: why it is only possible, `info`). */
+  private loopFinding(file: string, call: PendingLoopCall, def: Def, possible: string | undefined): Finding {
+    // The app's own function: the batched one to add, no code (rewrites.ts).
+    const rewrite = batchMethodAdvice(call.text, call.callee, undefined, call.variable);
+    const evidence: NPlusOneEvidence = {
+      kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
+      callee: { name: call.callee, line: def.line, call: def.file }, rewrite,
+    };
+    const message = `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${this.inProject(def.file)}:${def.line}) and is called ${call.per}${call.iters}.`;
+    return {
+      ruleId: RULE_ID,
+      severity: possible ? 'info' : 'warning',
+      message: possible ? `${possible}: ${message}` : message,
+      span: call.span,
+      file,
+      help: rewrite.help,
+      fixes: [call.ignore],
+      related: [{ span: call.related, message: `the loop (${call.loop}${call.variable ? ` over \`${call.variable}\`` : ''})` }],
+      evidence: evidence as unknown as Record<string, unknown>,
+    };
+  }
+
+  /**
+   * Go: which definitions reach the database, by package and receiver type (goResolve.ts). `sure`: through calls
+   * Go's syntax names exactly; `maybe`: only through a call that may be one of several methods (with why).
+   */
+  private goReach(index: GoIndex<Def & { name: string }>, defs: (Def & { name: string })[]): { sure: Set<Def>; maybe: Map<Def, string> } {
+    const sure = new Set<Def>();
+    const maybe = new Map<Def, string>();
+    for (let round = 0; round < MAX_DEPTH + 2; round++) {
+      let changed = false;
+      for (const d of defs) {
+        if (sure.has(d) || d.cached) continue;
+        let why: string | undefined;
+        let found = d.queries;
+        for (const ref of found ? [] : d.goCalls ?? []) {
+          const t = index.targets(d.file, ref, d);
+          if (!t) continue;
+          if (t.exact) {
+            if (t.defs.some((x) => sure.has(x))) found = true;
+            else why ??= t.defs.map((x) => maybe.get(x)).find((x) => x !== undefined);
+          } else if (t.defs.length <= MAX_DEFINITIONS && t.defs.every((x) => sure.has(x) || maybe.has(x))) why ??= t.reason;
+          if (found) break;
+        }
+        if (found) {
+          sure.add(d);
+          maybe.delete(d);
+          changed = true;
+        } else if (why && !maybe.has(d)) {
+          maybe.set(d, why);
+          changed = true;
+        }
+      }
+      if (!changed) break;
+    }
+    return { sure, maybe };
+  }
+
+  /** Go: the findings of calls in loops, each resolved by package and receiver type; an ambiguous one is at most `info`. */
+  private goFindings(pending: { file: string; family: string; call: PendingLoopCall }[]): Finding[] {
+    if (!pending.length) return [];
+    const defs = [...this.defs.entries()].filter(([k]) => k.startsWith('go:')).flatMap(([, list]) => list).filter((d): d is Def & { name: string } => d.name !== undefined);
+    const index = new GoIndex(this.goFiles, defs, (f) => this.inProject(f));
+    const { sure, maybe } = this.goReach(index, defs);
+    const reaches = new Set([...sure, ...maybe.keys()]);
+    const q = new Map<string, Def>();
+    const out: Finding[] = [];
+    for (const { file, call } of pending) {
+      if (!call.goRef) continue;
+      const t = index.targets(file, call.goRef);
+      if (!t) continue;
+      const reaching = t.defs.filter((d) => reaches.has(d));
+      if (!reaching.length || (!t.exact && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length))) continue;
+      const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
+      if (def.batched) continue;
+      if (reaching.every((d) => this.sameEveryTime(call, d, 'go', q, reaches))) continue;
+      if (def.memo && call.argsVary?.every((v) => !v)) continue;
+      const why = !t.exact ? t.reason : sure.has(def) ? undefined : maybe.get(def);
+      const possible = call.possible ?? (why ? `Possible N+1 (${why})` : undefined);
+      out.push(this.loopFinding(file, call, def, possible));
     }
     return out;
   }

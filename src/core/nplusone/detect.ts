@@ -22,6 +22,7 @@ import { adapterFor, classifyCall } from '../languages';
 import { batchMethodAdvice, batchedNames, resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
+import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
 import { cacheLoaderCall, cachedByAnnotation, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
 
@@ -88,7 +89,8 @@ export async function detectNPlusOne(text: string, languageIdOrPath: string, fil
 export interface FileCallFacts {
   /** `method`: Python, a def inside a class (`obj.name(…)` can only be one of these). */
   /** `batched`: the function reads through a DataLoader (`this.basicLoader.batchLoader.load(id)`): a call per item is gathered into one query. */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean }[];
+  /** Go: `goRecv`, the receiver type of a method; `goCalls`, the calls of its body as Go names them (package, receiver type). */
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[] }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -104,6 +106,8 @@ export interface FileCallFacts {
   importedFrom?: Record<string, string>;
   /** Java: the class this file's class extends, and the declared types of the names it declares (fields first). A call on a field declared in the superclass (`storage.getObject(…)` in a resource extending `BaseResource`) takes its type from there. */
   javaClass?: { extends?: string; types: Record<string, string> };
+  /** Go: the file's imports, declared types and functions' result types (calls are resolved by package and receiver type). */
+  go?: GoFileFacts;
 }
 
 /**
@@ -141,6 +145,8 @@ export interface PendingLoopCall {
   receiverObject?: boolean;
   /** Java: the number of arguments (a method of another arity is another method). */
   argc?: number;
+  /** Go: the call as Go names it (package, receiver type). */
+  goRef?: GoCallRef;
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -238,6 +244,8 @@ class Detector {
   private readonly functionNodes: Node[] = [];
   /** The spans of the function literals that run later than the code around them (runsLater). */
   private laterSpans: ReadonlyArray<readonly [number, number]> | undefined;
+  /** Go: the types this file's names have (receiver, parameters, typed locals), read on first use. */
+  private goScopes: GoScopes | undefined;
 
   constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
     this.a = adapterFor(lang);
@@ -253,6 +261,8 @@ class Detector {
     if (this.lang === 'python') this.checkSerializerMethods();
     if (this.lang === 'ruby' && usesModule(this.ctx, /rails|active_record/)) this.checkRubyWriteShortcuts();
     if (this.mayHaveResolvers() || (this.lang === 'ruby' && RUBY_SERIALIZER.test(this.text))) this.checkResolvers(root);
+    // Go generated code (gqlgen's field marshallers, sqlc, ent): its loops are the generator's, not the app's.
+    if (this.lang === 'go' && GENERATED_CODE.test(this.text.slice(0, 2000))) return [];
     return this.mergePerLoop(this.findings.sort((x, y) => x.span.start - y.span.start));
   }
 
@@ -303,7 +313,13 @@ class Detector {
   callFacts(): FileCallFacts {
     const functions: FileCallFacts['functions'] = [];
     // Java: every overload is a definition of its own (`getById(id)` and `getById(id, store)` query differently).
-    const defs = [...this.functions].flatMap(([name, def]) => (this.javaOverloads.get(name) ?? [def]).map((d) => ({ name: name.replace(/^\./, ''), def: d })));
+    // Go: every function and method (methods of several types in one file share names).
+    const defs = this.lang === 'go'
+      ? this.functionNodes.map((d) => ({ def: d, name: this.a.functionDef(d)?.name })).filter((d): d is { def: Node; name: string } => d.name !== undefined)
+      : [...this.functions].flatMap(([name, def]) => (this.javaOverloads.get(name) ?? [def]).map((d) => ({ name: name.replace(/^\./, ''), def: d })));
+    const goScopes = this.goScopesOf();
+    const goFacts = goScopes?.facts;
+    const goIn = new Map<Node, GoCallRef[]>();
     const callsIn = new Map<Node, string[]>();
     const bareIn = new Map<Node, string[]>();
     for (const n of this.calls) {
@@ -317,6 +333,8 @@ class Detector {
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
       if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best) && !startedOrKept(n, best, this.lang)) {
         callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
+        const ref = goScopes?.refOf(n);
+        if (ref) goIn.set(best, [...(goIn.get(best) ?? []), ref]);
         // Python: `create(…)` by its bare name (a helper of the module), not `data.get(…)` on an object.
         if ((this.lang === 'python' && field(n, 'function')?.type === 'identifier') || (this.lang === 'java' && n.type === 'method_invocation' && (!field(n, 'object') || field(n, 'object')?.type === 'this'))) bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
       }
@@ -328,7 +346,7 @@ class Detector {
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -353,7 +371,7 @@ class Detector {
       // JS/TS `VideoService.findLike(…)` is a method of another object, not this file's `findLike`.
       const onOtherObject = /^(typescript|tsx|javascript)$/.test(this.lang) && this.a.localCallee(n) === undefined;
       const local = (this.functions.has(callee) || this.functions.has('.' + callee)) && !recv?.receiverModule && !onOtherObject;
-      if (local && (this.locallyQuerying.has(callee) || this.locallyQuerying.has('.' + callee))) continue;
+      if (local && (this.locallyQuerying.has(callee) || this.locallyQuerying.has('.' + callee)) && (this.lang !== 'go' || this.goLocalCall(n))) continue;
       if (!local && this.notTheAppsFunction(n, callee)) continue;
       const inLoop = this.pastDeclaredSet(this.enclosingLoop(n));
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
@@ -377,6 +395,7 @@ class Detector {
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),
         ...(this.lang === 'java' ? { argc: javaArgCount(n) } : {}),
+        ...(goScopes ? { goRef: goScopes.refOf(n) } : {}),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -390,7 +409,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges() };
+    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}) };
   }
 
   /**
@@ -1435,6 +1454,25 @@ class Detector {
     this.report(node, li, model ? { ...call, model } : call, kind, call.label);
   }
 
+  /**
+   * Go: a call this file's own function or method surely is — a bare call (`load(…)`), or a method called on a
+   * value of the type that declares it here (`s.loadOne(…)` with `s *Store` and `func (s *Store) loadOne`).
+   */
+  private goLocalCall(n: Node): boolean {
+    const fn = field(n, 'function');
+    if (fn?.type === 'identifier') return true;
+    const ref = this.goScopesOf()?.refOf(n);
+    const t = ref?.via === 'value' && !ref.recv?.fields.length && !ref.recv?.type?.pkg ? ref.recv?.type?.name : undefined;
+    const def = this.functions.get('.' + (ref?.name ?? ''));
+    return !!t && !!def && goReceiverType(def) === t;
+  }
+
+  private goScopesOf(): GoScopes | undefined {
+    if (this.lang !== 'go' || !this.root) return undefined;
+    this.goScopes ??= new GoScopes(goFileFacts(this.root));
+    return this.goScopes;
+  }
+
   private checkLocalCalls(): void {
     if (!this.functions.size) return;
     // Functions that query: their own calls, or (bounded) functions of this file that do.
@@ -1446,7 +1484,9 @@ class Detector {
     this.locallyQuerying = new Set(querying.keys());
     if (!querying.size) return;
     // `os.Create(p)` in a file whose type has a `Create` method: a package's function, not the method.
-    const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) || (this.lang === 'go' && this.notTheAppsFunction(n, '')) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
+    // Go: only a bare call (`load(…)`) is surely this file's function; a method (`x.Load(…)`) is its receiver type's,
+    // which the cross-file pass resolves (several types of one file may each have a `Load`).
+    const localCalls = this.calls.map((n) => ({ n, callee: this.hitByStart.has(n.startIndex) || (this.lang === 'go' && (this.notTheAppsFunction(n, '') || !this.goLocalCall(n))) ? undefined : this.a.localCallee(n) })).filter((c) => c.callee !== undefined);
     for (let round = 0; round < 3; round++) {
       let grew = false;
       for (const [name, def] of this.functions) {

@@ -1,0 +1,268 @@
+/**
+ * Go: what a call names, for the N+1 detector's cross-file pass (nplusone/crossFile.ts). Go says it
+ * in the syntax: `validate.ASCII(…)` is the function `ASCII` of the imported package `validate`,
+ * `s.usr.UserExists(…)` the method `UserExists` of the type of the field `usr` of `s`'s type,
+ * `ASCII(…)` a function of the calling file's own package. A call is resolved by package and
+ * receiver type, never by its bare name across packages (a `Parse` of the app is not `uuid.Parse`).
+ * What the syntax of one file cannot say (a field's type declared in another file, a function's
+ * result type) is written down here and looked up by the cross-file pass.
+ */
+import { field, named, type Node } from '../../nplusone/syntax';
+
+/** A named type: `Store` of the file's own package, or `user.Store` (pkg: the import path). */
+export interface GoTypeRef {
+  name: string;
+  pkg?: string;
+}
+
+/**
+ * The value a method is called on: a typed name (or a call's result), then fields and method calls
+ * (`s.usr` → fields ['usr']; `m.dep.FileClient()` → ['dep', 'FileClient()']).
+ */
+export interface GoRecv {
+  type?: GoTypeRef;
+  /** The result of a function of a package (`gadb.New(tx)` → fn New, pkg …/gadb). */
+  result?: { fn: string; pkg?: string };
+  fields: string[];
+}
+
+/** One call as Go names it. */
+export interface GoCallRef {
+  name: string;
+  /** `F(…)` (the own package), `pkg.F(…)` (an imported package), `x.M(…)` (a method of a value). */
+  via: 'bare' | 'pkg' | 'value';
+  /** The import path (`via: 'pkg'`). */
+  pkg?: string;
+  /** The receiver (`via: 'value'`), when its type can be named. */
+  recv?: GoRecv;
+  /** The receiver as written, for messages. */
+  recvText?: string;
+}
+
+export interface GoTypeInfo {
+  fields?: Record<string, GoTypeRef>;
+  /** Declared as an interface: a call on it may be any implementation. */
+  iface?: boolean;
+  /** A type defined from another (`type Alert App`): its fields are that type's. */
+  of?: GoTypeRef;
+}
+
+/** What one Go file declares and imports, for resolving calls of other files. */
+export interface GoFileFacts {
+  /** Local name → import path. */
+  imports: Record<string, string>;
+  types: Record<string, GoTypeInfo>;
+  /** Package function → the named type it returns first (`func New(db DBTX) *Queries`); a method as `Type.Method` (interfaces' methods too). */
+  results: Record<string, GoTypeRef>;
+}
+
+function unquote(s: string): string {
+  return s.replace(/^["`]|["`]$/g, '');
+}
+
+/** The local name of an import path: its last element, without a `go-` prefix or a `.v2`/`v2` version. */
+function importName(path: string): string {
+  const parts = path.split('/');
+  let last = parts[parts.length - 1];
+  if (/^v\d+$/.test(last) && parts.length > 1) last = parts[parts.length - 2];
+  return last.replace(/^go-/, '').replace(/[.-]v\d+$/, '').replace(/[.-]go$/, '').replace(/[^A-Za-z0-9_]/g, '');
+}
+
+export function goFileFacts(root: Node): GoFileFacts {
+  const imports: Record<string, string> = {};
+  for (const spec of root.descendantsOfType('import_spec')) {
+    if (!spec) continue;
+    const path = field(spec, 'path');
+    if (!path) continue;
+    const p = unquote(path.text);
+    const alias = field(spec, 'name')?.text;
+    if (alias === '_' || alias === '.') continue;
+    imports[alias ?? importName(p)] = p;
+  }
+  const facts: GoFileFacts = { imports, types: {}, results: {} };
+  for (const spec of root.descendantsOfType('type_spec')) {
+    const name = spec && field(spec, 'name')?.text;
+    const t = spec && field(spec, 'type');
+    if (!name || !t) continue;
+    if (t.type === 'interface_type') {
+      facts.types[name] = { iface: true };
+      for (const m of t.descendantsOfType('method_elem')) {
+        const mn = m && field(m, 'name')?.text;
+        const r = m && resultType(field(m, 'result'), imports);
+        if (mn && r) facts.results[`${name}.${mn}`] = r;
+      }
+    }
+    else if (t.type === 'struct_type') {
+      const fields: Record<string, GoTypeRef> = {};
+      for (const fd of t.descendantsOfType('field_declaration')) {
+        if (!fd) continue;
+        const ft = typeRef(field(fd, 'type'), imports);
+        if (!ft) continue;
+        const names = named(fd).filter((c) => c.type === 'field_identifier');
+        // An embedded field is named by its type.
+        if (!names.length) fields[ft.name] = ft;
+        for (const n of names) fields[n.text] = ft;
+      }
+      facts.types[name] = { fields };
+    } else {
+      const of = typeRef(t, imports);
+      if (of) facts.types[name] = { of };
+    }
+  }
+  for (const fn of root.descendantsOfType(['function_declaration', 'method_declaration'])) {
+    const name = fn && field(fn, 'name')?.text;
+    const t = fn && resultType(field(fn, 'result'), imports);
+    if (!name || !t) continue;
+    const recv = goReceiverType(fn!);
+    facts.results[recv ? `${recv}.${name}` : name] = t;
+  }
+  return facts;
+}
+
+/** The named type a function returns first (`*Queries`, `(FileClient, error)`). */
+function resultType(res: Node | null | undefined, imports: Record<string, string>): GoTypeRef | undefined {
+  if (!res) return undefined;
+  return typeRef(res.type === 'parameter_list' ? field(named(res)[0] ?? res, 'type') : res, imports);
+}
+
+/** `*user.Store`, `Store`, `List[T]` → the named type; slices, maps, funcs → undefined. */
+function typeRef(t: Node | null | undefined, imports: Record<string, string>): GoTypeRef | undefined {
+  if (!t) return undefined;
+  if (t.type === 'pointer_type' || t.type === 'parenthesized_type') return typeRef(named(t)[0], imports);
+  if (t.type === 'generic_type') return typeRef(field(t, 'type'), imports);
+  if (t.type === 'type_identifier') return { name: t.text };
+  if (t.type === 'qualified_type') {
+    const pkg = field(t, 'package')?.text;
+    const name = field(t, 'name')?.text;
+    if (!pkg || !name) return undefined;
+    return imports[pkg] ? { name, pkg: imports[pkg] } : undefined;
+  }
+  return undefined;
+}
+
+/** The receiver type of a method declaration (`func (s *Store) X()` → Store). */
+export function goReceiverType(def: Node): string | undefined {
+  if (def.type !== 'method_declaration') return undefined;
+  const p = named(field(def, 'receiver'))[0];
+  return p ? typeRef(field(p, 'type'), {})?.name : undefined;
+}
+
+type Scope = Map<string, Omit<GoRecv, 'fields'>>;
+
+/** Per function: the names whose type the function's text says (receiver, parameters, typed locals). */
+export class GoScopes {
+  private readonly scopes = new Map<Node, Scope>();
+
+  constructor(readonly facts: GoFileFacts) {}
+
+  private scopeOf(fn: Node): Scope {
+    let s = this.scopes.get(fn);
+    if (s) return s;
+    s = new Map();
+    const params = [field(fn, 'receiver'), field(fn, 'parameters')];
+    for (const list of params) {
+      for (const p of named(list)) {
+        const t = typeRef(field(p, 'type'), this.facts.imports);
+        if (!t) continue;
+        for (const n of named(p)) if (n.type === 'identifier') s.set(n.text, { type: t });
+      }
+    }
+    for (const v of fn.descendantsOfType(['var_spec', 'short_var_declaration'])) {
+      if (!v) continue;
+      if (v.type === 'var_spec') {
+        const t = typeRef(field(v, 'type'), this.facts.imports);
+        const value = named(field(v, 'value'))[0];
+        const r = t ? { type: t } : value ? this.valueType(value, s) : undefined;
+        if (r) for (const n of named(v)) if (n.type === 'identifier' && !s.has(n.text)) s.set(n.text, r);
+        continue;
+      }
+      const left = named(field(v, 'left'));
+      const right = named(field(v, 'right'));
+      if (!left[0] || !right[0] || left[0].type !== 'identifier' || s.has(left[0].text)) continue;
+      const r = this.valueType(right[0], s);
+      if (r) s.set(left[0].text, r);
+    }
+    this.scopes.set(fn, s);
+    return s;
+  }
+
+  /** `&T{…}`, `T{…}`, `pkg.New(…)`, `(*T)(x)`, a typed name → its type (or the function whose result it is). */
+  private valueType(e: Node, s: Scope): Omit<GoRecv, 'fields'> | undefined {
+    if (e.type === 'unary_expression' || e.type === 'parenthesized_expression') return named(e)[0] ? this.valueType(named(e)[0], s) : undefined;
+    if (e.type === 'composite_literal') {
+      const t = typeRef(field(e, 'type'), this.facts.imports);
+      return t ? { type: t } : undefined;
+    }
+    if (e.type === 'identifier') return s.get(e.text);
+    if (e.type === 'call_expression') {
+      const fn = field(e, 'function');
+      if (!fn) return undefined;
+      // A conversion: `(*App)(a)`, `(App)(a)`.
+      if (fn.type === 'parenthesized_expression') {
+        const inner = named(fn)[0];
+        const t = inner?.type === 'unary_expression' ? named(inner)[0] : inner;
+        if (t?.type === 'identifier') return { type: { name: t.text } };
+        if (t?.type === 'selector_expression' || t?.type === 'qualified_type') {
+          const pkg = field(t, 'operand')?.text ?? field(t, 'package')?.text;
+          const name = field(t, 'field')?.text ?? field(t, 'name')?.text;
+          return pkg && name && this.facts.imports[pkg] ? { type: { name, pkg: this.facts.imports[pkg] } } : undefined;
+        }
+        const pt = typeRef(inner, this.facts.imports);
+        return pt ? { type: pt } : undefined;
+      }
+      if (fn.type === 'identifier') return { result: { fn: fn.text } };
+      if (fn.type === 'selector_expression') {
+        const op = field(fn, 'operand');
+        const name = field(fn, 'field')?.text;
+        if (op?.type === 'identifier' && name && !s.has(op.text) && this.facts.imports[op.text]) return { result: { fn: name, pkg: this.facts.imports[op.text] } };
+      }
+    }
+    return undefined;
+  }
+
+  /** The value an expression names: a typed name, then fields and method calls. */
+  private recvOf(e: Node, s: Scope): GoRecv | undefined {
+    if (e.type === 'parenthesized_expression' || (e.type === 'unary_expression' && /^[&*]/.test(e.text))) return named(e)[0] ? this.recvOf(named(e)[0], s) : undefined;
+    // `m.dep.FileClient()`: what the method `FileClient` of `m.dep`'s type returns.
+    const fn = e.type === 'call_expression' ? field(e, 'function') : undefined;
+    if (fn?.type === 'selector_expression') {
+      const op = field(fn, 'operand');
+      const m = field(fn, 'field')?.text;
+      if (op && m && !(op.type === 'identifier' && !s.has(op.text) && this.facts.imports[op.text])) {
+        const base = this.recvOf(op, s);
+        return base && { ...base, fields: [...base.fields, `${m}()`] };
+      }
+    }
+    if (e.type === 'selector_expression') {
+      const op = field(e, 'operand');
+      const f = field(e, 'field')?.text;
+      const base = op && f ? this.recvOf(op, s) : undefined;
+      return base && f ? { ...base, fields: [...base.fields, f] } : undefined;
+    }
+    const t = this.valueType(e, s);
+    return t ? { ...t, fields: [] } : undefined;
+  }
+
+  /** What the call names. */
+  refOf(call: Node): GoCallRef | undefined {
+    const fn = field(call, 'function');
+    if (!fn) return undefined;
+    if (fn.type === 'identifier') return { name: fn.text, via: 'bare' };
+    if (fn.type !== 'selector_expression') return undefined;
+    const name = field(fn, 'field')?.text;
+    const op = field(fn, 'operand');
+    if (!name || !op) return undefined;
+    let outer: Node | null = call.parent;
+    const fns: Node[] = [];
+    while (outer) {
+      if (outer.type === 'function_declaration' || outer.type === 'method_declaration' || outer.type === 'func_literal') fns.push(outer);
+      outer = outer.parent;
+    }
+    // The innermost function's names first, then those of the functions around it.
+    const s: Scope = new Map();
+    for (const f of fns.reverse()) for (const [k, v] of this.scopeOf(f)) s.set(k, v);
+    if (op.type === 'identifier' && !s.has(op.text) && this.facts.imports[op.text]) return { name, via: 'pkg', pkg: this.facts.imports[op.text] };
+    const recv = this.recvOf(op, s);
+    return { name, via: 'value', ...(recv ? { recv } : {}), recvText: op.text.length > 40 ? op.text.slice(0, 40) + '…' : op.text };
+  }
+}
