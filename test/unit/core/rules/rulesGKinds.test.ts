@@ -6,10 +6,12 @@
  */
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
+import { offsetPagination } from '../../../../src/core/rules/offsetPagination';
 import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { sitesIn } from '../../support/extractFixtures';
-import { error, ok } from './helpers';
+import { sqlFileSites } from '../../../../src/core/extract';
+import { check, error, ok } from './helpers';
 
 function declared(schema: string): DeclaredIndexes {
   const d: DeclaredIndexes = new Map();
@@ -114,5 +116,40 @@ describe('rules-g kinds: Ruby heredocs that were never read', () => {
       'UPDATE invoices SET status = 2 WHERE id ',
     ]);
     assert.equal(sites[2].api, 'activerecord.exec_query');
+  });
+});
+
+describe("rules-g kinds: psql's variables in .sql scripts", () => {
+  it('`:SCHEMA.jobs` is read as a name spliced in, `:value` as a parameter; casts and array slices are no variables', () => {
+    const sql = [
+      'create table :APP_SCHEMA.jobs (id bigserial primary key, tags text[], run_at timestamptz not null);',
+      'create index on :"APP_SCHEMA".jobs (run_at);',
+      "select id, tags[1:2] from :APP_SCHEMA.jobs where run_at::date = :'day'::date;",
+      '',
+    ].join('\n');
+    const sites = sqlFileSites(sql, 'sql/000003.sql');
+    assert.deepEqual(sites.map((s) => s.sql), [
+      'create table APP_SCHEMA.jobs (id bigserial primary key, tags text[], run_at timestamptz not null)',
+      'create index on APP_SCHEMA.jobs (run_at)',
+      'select id, tags[1:2] from APP_SCHEMA.jobs where run_at::date = $1::date',
+    ]);
+    // Each name maps back to its place in the file.
+    const first = sites[0];
+    const at = first.sql.indexOf('APP_SCHEMA');
+    assert.equal(sql.slice(first.sourceMap[at], first.sourceMap[at] + 10), 'APP_SCHEMA');
+  });
+});
+
+describe('rules-g kinds: OFFSET over the rows the caller names by key', () => {
+  it('`key IN $1`, `key = ANY($1)`, `key IN ($1, $2)` page a list the caller holds: a note that says so; a whole table or a filter stays a warning', () => {
+    const sev = (sql: string) => check(offsetPagination, sql).findings.map((f) => [f.severity, f.evidence?.namedBy ?? null]);
+    assert.deepEqual(sev('SELECT bbid, name FROM work WHERE bbid IN $1 AND master = true LIMIT $2 OFFSET $3'), [['info', 'bbid']]);
+    assert.deepEqual(sev('SELECT id FROM work WHERE id = ANY($1) ORDER BY id LIMIT $2 OFFSET $3'), [['info', 'id']]);
+    assert.deepEqual(sev('SELECT id FROM work WHERE id IN ($1, $2) LIMIT $3 OFFSET $4'), [['info', 'id']]);
+    assert.match(check(offsetPagination, 'SELECT id FROM work WHERE id = ANY($1) LIMIT $2 OFFSET $3').findings[0].message, /pages only the rows named by id here/);
+    assert.deepEqual(sev('SELECT id FROM work ORDER BY musicbrainz_row_id LIMIT $1 OFFSET $2'), [['warning', null]]);
+    assert.deepEqual(sev('SELECT id FROM work WHERE author = $1 ORDER BY id LIMIT $2 OFFSET $3'), [['warning', null]]);
+    // An IN list inside an OR narrows nothing.
+    assert.deepEqual(sev('SELECT id FROM work WHERE id IN ($1, $2) OR public LIMIT $3 OFFSET $4'), [['warning', null]]);
   });
 });
