@@ -57,7 +57,13 @@ export const offsetPagination: Rule = {
  */
 function namedByKeys(ctx: StatementContext, where: Node | undefined): string | undefined {
   const param = (x: Node | undefined) => x?.type === 'parameter';
+  // Keys, not categories: `readable_status = ANY($2)` picks statuses, and a status matches any number of rows.
+  const key = (x: Node) => {
+    const r = stripCasts(x);
+    return r?.type === 'ref' && /(?:id|uuid|key)$/i.test(String(r.name));
+  };
   for (const c of conjunctsOf(where)) {
+    if (c.type !== 'binary' || !key(c.left)) continue;
     if (c.type === 'binary' && String(c.op).toUpperCase() === 'IN' && stripCasts(c.left)?.type === 'ref') {
       const r = c.right as Node;
       if (param(r) || (r?.type === 'list' && (r.expressions ?? []).length > 0 && (r.expressions as Node[]).every((e) => param(stripCasts(e))))) return ctx.textOf(c.left);
