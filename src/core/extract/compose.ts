@@ -96,7 +96,8 @@ function inNamePosition(raw: string, k: number, sqlSoFar: string): boolean {
 
 /** The name a spliced expression is written as (`${schema}` → `schema` at its file offset), when it is a plain name path. */
 function nameOfHole(h: HolePart): { text: string; at: number } | undefined {
-  const m = /^(\$?\{\s*)([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,2})\s*\}$/.exec(h.source);
+  // psql's `:NAME` / `:"NAME"` variables in a .sql script (`CREATE TABLE :SCHEMA.jobs`) are names spliced in too.
+  const m = /^(\$?\{\s*)([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,2})\s*\}$/.exec(h.source) ?? /^(:"?)([A-Za-z_]\w*)"?$/.exec(h.source);
   return m && m[2].length <= 63 ? { text: m[2], at: h.span.start + m[1].length } : undefined;
 }
 

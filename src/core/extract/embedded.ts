@@ -94,6 +94,8 @@ export interface LanguageProfile {
   imports(text: string): Set<string>;
   /** Words that make a line worth querying besides SQL keywords and markers: the API method names. */
   hotWords: RegExp;
+  /** The node holding a literal's text when that is not the literal node itself (Ruby: a heredoc's body, after its `<<~SQL` opener). */
+  literalBody?(node: Node): Node | undefined;
   /** For a marker comment, the node after which to look for the SQL string (default: next sibling). */
   markerTarget?(comment: Node): Node | null;
 }
@@ -137,7 +139,9 @@ const HOT_SQL = /\b(?:select|insert|update|delete|with|create|alter|drop|truncat
 function* queryHotRanges(tree: Tree, query: Query, profile: LanguageProfile, text: string, pause: () => boolean): Generator<void, QueryMatch[]> {
   const ranges: [number, number][] = [];
   const add = (at: number) => {
-    const s = text.lastIndexOf('\n', at) + 1;
+    // From the line before: a heredoc's opener (`sql = <<~SQL.squish`) is a node of its own on the line above its body.
+    const lineStart = text.lastIndexOf('\n', at) + 1;
+    const s = lineStart > 0 ? text.lastIndexOf('\n', lineStart - 2) + 1 : 0;
     let e = text.indexOf('\n', at);
     if (e < 0) e = text.length;
     const last = ranges[ranges.length - 1];
@@ -409,7 +413,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     if (pause()) yield;
     if (limits.deadline !== undefined && performance.now() > limits.deadline) break;
     if (claimed.has(s.startIndex)) continue;
-    if (!ANY_KEYWORD.test(textStart(text, s, 400))) continue;
+    if (!ANY_KEYWORD.test(textStart(text, profile.literalBody?.(s) ?? s, 400))) continue;
     const head = profile.literal(s, env, { tagged: false });
     const firstText = head?.find((p) => p.t === 'text');
     if (!firstText || firstText.t !== 'text' || !startsLikeSql(firstText.text)) continue;

@@ -10,7 +10,7 @@ import type { SqlSite, UnreadSql } from './types';
 import { loadPgParser } from '../sql/statement';
 import { loadedParser, parserBusy, parseWithin, prepareLanguage, queryFor, withSourceTree, type SourceLanguage, type SourceTree } from '../syntax/treeSitter';
 import { mapperFormatOf, readAsOf, type MapperFormat, type ReadAs } from '../languages/registry';
-import { finishSql, textPart } from './compose';
+import { directivesToHoles, finishSql, textPart, type Part } from './compose';
 import { markAppendedSites } from './appended';
 import { extractFromTree, extractFromTreeSliced, type LanguageProfile } from './embedded';
 import { splitSqlStatements, statementAt as statementRangeAt } from './sqlLexer';
@@ -87,11 +87,21 @@ export function sqlFileSites(text: string, file?: string): SqlSite[] {
   if (isNamedQueryFile(text)) return namedQuerySites(text, file);
   const out: SqlSite[] = [];
   for (const st of splitSqlStatements(text)) {
-    const f = finishSql([textPart(st.text, st.start)], { dollar: true });
+    const f = finishSql(psqlVariables(st.text, st.start), { dollar: true });
     if (!f.sql) continue;
     out.push({ file, language: 'sql', api: 'sql-file', sql: f.sql, sourceMap: f.sourceMap, span: { start: st.start, end: st.end }, params: f.params, confidence: 1, dynamic: false });
   }
   return out;
+}
+
+/**
+ * A statement of a SQL script with psql's variables (`:SCHEMA`, `:'value'`, `:"name"`, set by `psql -v` or a migration
+ * runner that substitutes them) as pieces filled at run time: a name where a name stands (`:SCHEMA.jobs` is read as
+ * `SCHEMA.jobs`), a parameter where a value does. A cast's `::` and an array slice's `[1:n]` are not variables.
+ */
+function psqlVariables(text: string, start: number): Part[] {
+  if (!/(?<![:\w\]])(?::[A-Za-z_]|:'|:")/.test(text)) return [textPart(text, start)];
+  return directivesToHoles([textPart(text, start)], /(?<![:\w\]'"])(?::[A-Za-z_]\w*|:'[A-Za-z_]\w*'|:"[A-Za-z_]\w*")/g);
 }
 
 /**
@@ -105,7 +115,7 @@ export function sqlStatementAt(text: string, offset: number, file?: string): Sql
     return sites.find((s) => offset >= s.span.start && offset <= s.span.end) ?? (st && sites.find((s) => s.span.start < st.end && st.start < s.span.end));
   }
   if (!st) return undefined;
-  const f = finishSql([textPart(st.text, st.start)], { dollar: true });
+  const f = finishSql(psqlVariables(st.text, st.start), { dollar: true });
   return { file, language: 'sql', api: 'sql-file', sql: f.sql, sourceMap: f.sourceMap, span: { start: st.start, end: st.end }, params: f.params, confidence: 1, dynamic: false };
 }
 

@@ -311,7 +311,28 @@ export function equalitiesBeside(conjuncts: Node[], cond: Node): { column: Node;
  * (`id = $1`, `uuid = $1`, qualified or not)? The index on the key finds the row; `cond` only checks it.
  */
 export function pinnedByPrimaryKey(statement: Node, cond: Node): boolean {
-  return wheresOf(statement).some((w) => equalitiesBeside(conjunctsOf(w), cond).some((e) => /^(id|uuid)$/i.test(String(e.column.name))));
+  return wheresOf(statement).some((w) => {
+    const conjuncts = conjunctsOf(w);
+    return equalitiesBeside(conjuncts, conjunctHolding(conjuncts, cond)).some((e) => /^(id|uuid)$/i.test(String(e.column.name)));
+  });
+}
+
+/**
+ * The conjunct of a WHERE that is `cond` or holds it (`id = $1 AND (x + $2 < now() OR x IS NULL)`: the OR holds the
+ * comparison); `cond` itself when none does. An equality ANDed with that conjunct narrows the rows `cond` is tested on.
+ */
+function conjunctHolding(conjuncts: Node[], cond: Node): Node {
+  if (conjuncts.includes(cond)) return cond;
+  return conjuncts.find((c) => c.type === 'binary' && holds(c, cond, 0)) ?? cond;
+}
+
+function holds(x: unknown, target: Node, depth: number): boolean {
+  if (x === target) return true;
+  if (!x || typeof x !== 'object' || depth > 40) return false;
+  // Not into a subquery: its own WHERE narrows its own rows.
+  if (!Array.isArray(x) && QUERY_TYPES.has(String((x as Node).type))) return false;
+  for (const v of Array.isArray(x) ? x : Object.values(x as object)) if (v && typeof v === 'object' && holds(v, target, depth + 1)) return true;
+  return false;
 }
 
 /**
@@ -323,13 +344,14 @@ export function equalitySiblings(statement: Node, cond: Node): string[] {
   const out: string[] = [];
   for (const owner of whereOwners(statement)) {
     const conjuncts = conjunctsOf(owner.where);
-    if (!conjuncts.includes(cond)) continue;
-    for (const e of equalitiesBeside(conjuncts, cond)) out.push(String(e.column.name).toLowerCase());
+    const holder = conjunctHolding(conjuncts, cond);
+    if (!conjuncts.includes(holder)) continue;
+    for (const e of equalitiesBeside(conjuncts, holder)) out.push(String(e.column.name).toLowerCase());
     const own = ownNames(owner);
     const outer = (x: Node | undefined) => x?.type === 'ref' && x.name !== '*' && typeof x.table?.name === 'string' && !own.has(String(x.table.name).toLowerCase());
     const inner = (x: Node | undefined) => x?.type === 'ref' && x.name !== '*' && (typeof x.table?.name !== 'string' || own.has(String(x.table.name).toLowerCase()));
     for (const c of conjuncts) {
-      if (c === cond || c.type !== 'binary' || c.op !== '=') continue;
+      if (c === holder || c.type !== 'binary' || c.op !== '=') continue;
       const l = stripCasts(c.left);
       const r = stripCasts(c.right);
       if (inner(l) && outer(r)) out.push(String(l.name).toLowerCase());

@@ -101,7 +101,7 @@ function escapeRe(s: string): string {
 
 function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wrapped, col: ResolvedColumn | undefined): Finding {
   const colText = ctx.textOf(w.column);
-  const expr = ctx.textOf(side);
+  const expr = balanced(ctx.textOf(side));
   const table = col?.tableRef?.name;
   let help: string;
   const fixes = [];
@@ -136,6 +136,23 @@ function report(ctx: StatementContext, cmp: Node, side: Node, other: Node, w: Wr
     message: `${expr} hides ${colText} from its index${indexed ? '' : ' (if it has one)'}: PostgreSQL can only use an index on exactly this expression.`,
     help,
     fixes,
-    evidence: { column: colText, table, indexed: indexed ?? null, expression: expr },
+    evidence: { column: colText, table, indexed: indexed ?? null, expression: expr, ...(w.kind === 'cast' ? { castTo: w.fn } : {}) },
   });
+}
+
+/**
+ * The expression's text with its parentheses balanced: a cast of a parenthesised column (`(im.owner_type)::text`)
+ * is located from inside the `(`, so its text would read `im.owner_type)::text`.
+ */
+function balanced(text: string): string {
+  let open = 0;
+  let missing = 0;
+  for (const c of text) {
+    if (c === '(') open++;
+    else if (c === ')') {
+      if (open > 0) open--;
+      else missing++;
+    }
+  }
+  return '('.repeat(missing) + text + ')'.repeat(open);
 }

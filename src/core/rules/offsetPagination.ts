@@ -4,7 +4,7 @@
  * keyset pagination (WHERE (sort key) > (last seen key) ORDER BY … LIMIT …) costs the same on every page.
  */
 import { formatCount } from '../format';
-import { closeParens, ident, intValue, type Node } from './ast';
+import { closeParens, conjunctsOf, ident, intValue, stripCasts, type Node } from './ast';
 import type { Rule, StatementContext } from './types';
 import { rowsPhrase, type TableFacts } from '../catalogFacts';
 
@@ -31,20 +31,47 @@ export const offsetPagination: Rule = {
     if (maxRows !== undefined && maxRows < SMALL_TABLE_ROWS) return [];
     const rewritten = keysetRewrite(ctx, s);
     const what = literal !== undefined ? `OFFSET ${literal}` : `OFFSET ${ctx.textOf(offset)}`;
+    // Without the table's size, a WHERE that keeps only the rows the caller names by key is evidence of a short list.
+    const keys = maxRows === undefined ? namedByKeys(ctx, s.where) : undefined;
     const help = rewritten.sql
       ? `Use keyset pagination: remember the last row's sort key and ask for the rows after it:\n${rewritten.sql}${rewritten.note ? `\n${rewritten.note}` : ''}`
       : `Use keyset pagination: ORDER BY a unique key and filter WHERE key > the last key seen, with LIMIT. ${rewritten.note ?? ''}`.trim();
     return [
       ctx.report({
         at: offset,
-        message: `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
+        ...(keys ? { severity: 'info' as const } : {}),
+        message: keys
+          ? `${what} pages only the rows named by ${keys} here: a problem only if that list is long (deep pages read and discard every skipped row).`
+          : `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
         help,
         // keysetParams: the parameters that take the last row's sort key (a mapper file names them after its column).
-        evidence: { offset: literal ?? ctx.textOf(offset), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
+        evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },
 };
+
+/**
+ * `bbid IN $1`, `id = ANY($1)`, `id IN ($1, $2)`: a condition ANDed into the WHERE that keeps only the rows whose keys the
+ * caller passes (a list it holds). The column as written, or undefined.
+ */
+function namedByKeys(ctx: StatementContext, where: Node | undefined): string | undefined {
+  const param = (x: Node | undefined) => x?.type === 'parameter';
+  // Keys, not categories: `readable_status = ANY($2)` picks statuses, and a status matches any number of rows.
+  const key = (x: Node) => {
+    const r = stripCasts(x);
+    return r?.type === 'ref' && /(?:id|uuid|key)$/i.test(String(r.name));
+  };
+  for (const c of conjunctsOf(where)) {
+    if (c.type !== 'binary' || !key(c.left)) continue;
+    if (c.type === 'binary' && String(c.op).toUpperCase() === 'IN' && stripCasts(c.left)?.type === 'ref') {
+      const r = c.right as Node;
+      if (param(r) || (r?.type === 'list' && (r.expressions ?? []).length > 0 && (r.expressions as Node[]).every((e) => param(stripCasts(e))))) return ctx.textOf(c.left);
+    }
+    if (c.type === 'binary' && c.op === '=' && stripCasts(c.left)?.type === 'ref' && stripCasts(c.right)?.type === 'call' && /^any$/i.test(String(stripCasts(c.right).function?.name)) && param(stripCasts(stripCasts(c.right).args?.[0]))) return ctx.textOf(c.left);
+  }
+  return undefined;
+}
 
 /** The statement rewritten for keyset pagination, with new $n parameters for the last key seen. */
 function keysetRewrite(ctx: StatementContext, s: Node): { sql?: string; note?: string; keys?: { param: string; column: string }[] } {

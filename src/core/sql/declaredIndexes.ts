@@ -10,8 +10,8 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
   tables?: DeclaredTables;
 };
 
-/** A table's columns as the project's schema files create it, and those that hold large values (json, bytea, arrays…). */
-export type DeclaredTables = Map<string, { columns: Set<string>; large: Set<string>; notNull?: Set<string> }>;
+/** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
+export type DeclaredTables = Map<string, { columns: Set<string>; large: Set<string>; notNull?: Set<string>; textual?: Set<string> }>;
 
 const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.]+\s+)?on\s+(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+)\s*(?:using\s+\w+\s*)?\(/gi;
 const MAX_PER_TEXT = 5000;
@@ -85,7 +85,10 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
       if (end < 0) continue;
       const key = declaredTableKey(m[1]);
       const set = into.get(key) ?? new Set<string>();
-      set.add(normaliseIndexExpression(t.slice(0, end + 1)));
+      const x = normaliseIndexExpression(t.slice(0, end + 1));
+      set.add(x);
+      // `((id::text))`: an index on a cast of a column normalises to the column; `::id` marks that the cast is indexed.
+      if (/^[a-z_][\w$]*$/.test(x) && t.slice(0, end + 1).includes('::')) set.add(`::${x}`);
       into.set(key, set);
     }
   }
@@ -131,6 +134,9 @@ export function addDeclaredKeys(text: string, into: DeclaredIndexes): void {
   }
 }
 
+/** text and varchar: a cast between them (pg_dump's `(owner_type)::text` on a varchar column) is a relabel, not an expression. */
+const TEXTUAL_TYPE = /^(?:text|varchar|character\s+varying)(?:\s*\(\s*\d+\s*\))?(?![\w[])/i;
+const TEXTUAL_CAST = /^(?:text|varchar|character\s+varying)$/i;
 const LARGE_TYPE = /^(?:json|jsonb|bytea|xml|tsvector|text\[\]|jsonb\[\])$|\[\]$/i;
 /** A table item that is no column: a constraint, LIKE, or MySQL's `KEY name (cols)` / `INDEX name (cols)` (a column may be named key). */
 const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|period)\b|^(?:index|key)\s*(?:[\w"`]+\s*)?\(/i;
@@ -159,6 +165,7 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
     const column = c[1].toLowerCase();
     entry.columns.add(column);
     if (LARGE_TYPE.test(c[2].trim())) entry.large.add(column);
+    if (TEXTUAL_TYPE.test(t.slice(c[0].length - c[2].length))) (entry.textual ??= new Set()).add(column);
     if (/\bnot\s+null\b|\bprimary\s+key\b|^\S+\s+(?:big|small)?serial\b/i.test(t)) (entry.notNull ??= new Set()).add(column);
   });
 }
@@ -210,9 +217,10 @@ export function isDeclaredIndexExpression(declared: DeclaredIndexes | undefined,
   const x = normaliseIndexExpression(expression);
   // `inserted_at::date` normalises to `inserted_at` (casts are dropped to match pg_dump's index text): an expression that
   // wraps its column in a cast is not served by the column's plain index (or the key a PRIMARY KEY leads with).
-  if (opts.wrapped && /^[a-z_][\w$]*$/.test(x)) return false;
-  if (table) return declared.get(declaredTableKey(table))?.has(x) ?? false;
-  for (const set of declared.values()) if (set.has(x)) return true;
+  // An index on a cast of the column (`CREATE INDEX … ((id::text))`) does serve it.
+  const wanted = opts.wrapped && /^[a-z_][\w$]*$/.test(x) ? `::${x}` : x;
+  if (table) return declared.get(declaredTableKey(table))?.has(wanted) ?? false;
+  for (const set of declared.values()) if (set.has(wanted)) return true;
   return false;
 }
 
@@ -225,4 +233,15 @@ export function declaredNotNull(declared: DeclaredIndexes | undefined, table: st
   const c = column.toLowerCase();
   if (!t?.columns.has(c) && !t?.notNull?.has(c)) return undefined;
   return t.notNull?.has(c) ?? false;
+}
+
+/**
+ * Is `expression` a cast of `column` to text or varchar, where the schema files create that column as text or varchar
+ * (`(im.owner_type)::text = 'CreditNote'::text`, as pg_dump writes a view over a varchar column)? The cast is a
+ * relabel between binary-compatible types: the column's own index serves the comparison.
+ */
+export function declaredTextualRelabel(declared: DeclaredIndexes | undefined, table: string | undefined, column: string, castTo: string | undefined): boolean {
+  if (!castTo || !TEXTUAL_CAST.test(castTo.trim())) return false;
+  const t = table ? declared?.tables?.get(declaredTableKey(table)) : undefined;
+  return !!t?.textual?.has(column.split('.').pop()!.replace(/"/g, '').toLowerCase());
 }

@@ -148,13 +148,33 @@ function compose(node: Node, env: Env, recurse: Recurse): Part[] | undefined {
     case 'array':
       // find_by_sql(["… ? …", a]): the first element is the SQL.
       return composeInner(node, recurse);
+    case 'call': {
+      const recv = sameTextReceiver(node);
+      return recv ? recurse(recv) : undefined;
+    }
   }
   void env;
   return undefined;
 }
 
-function climb(parent: Node): boolean {
+/**
+ * String methods that give the same SQL back (`<<~SQL.squish`, `.strip`, `.freeze`, Rails' `strip_heredoc`): whitespace
+ * or the object changes, the statement does not.
+ */
+const SAME_TEXT = /^(?:squish|strip|lstrip|rstrip|chomp|freeze|dup|to_s|strip_heredoc)$/;
+
+/** `<<~SQL.squish` → the heredoc (the receiver of a SAME_TEXT method called without arguments). */
+function sameTextReceiver(node: Node): Node | undefined {
+  if (node.type !== 'call' || node.childForFieldName('arguments') || node.childForFieldName('block')) return undefined;
+  const method = node.childForFieldName('method');
+  if (!method || !SAME_TEXT.test(method.text)) return undefined;
+  return node.childForFieldName('receiver') ?? undefined;
+}
+
+function climb(parent: Node, child: Node): boolean {
   if (parent.type === 'parenthesized_statements' || parent.type === 'chained_string') return true;
+  const recv = sameTextReceiver(parent);
+  if (recv && recv.startIndex === child.startIndex && recv.endIndex === child.endIndex) return true;
   return parent.type === 'binary' && parent.childForFieldName('operator')?.type === '+';
 }
 
@@ -196,4 +216,5 @@ export const rubyProfile: LanguageProfile = {
   defaultStyle: { dollar: true, qmark: 'plain', colon: true },
   imports: importsOf,
   hotWords: new RegExp(`\\b(?:${METHODS.join('|')})\\b`),
+  literalBody: (node) => (node.type === 'heredoc_beginning' ? heredocBody(node) : undefined),
 };

@@ -25,7 +25,7 @@ function declared(schema: string): DeclaredIndexes {
 }
 
 const SCHEMA = [
-  'CREATE TABLE payment_route (id serial PRIMARY KEY, owner bigint NOT NULL, kind text NOT NULL, region text, label text, created timestamptz NOT NULL);',
+  'CREATE TABLE payment_route (id serial PRIMARY KEY, owner bigint NOT NULL, kind route_kind NOT NULL, region text, label text, created timestamptz NOT NULL);',
   'CREATE INDEX payment_route_owner_idx ON payment_route (owner);',
   'CREATE TABLE ledger (id serial PRIMARY KEY, payer bigint NOT NULL, payee bigint NOT NULL, team bigint, booked timestamptz NOT NULL, amount numeric NOT NULL);',
   'CREATE INDEX ledger_payer_idx ON ledger (payer);',
