@@ -23,12 +23,14 @@ import type { DialectVerdict } from '../core/dialect';
 import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
 import type { CrossFileCalls } from '../core/nplusone/crossFile';
-import { EDITOR_LANGUAGE_IDS, isMapperDocument } from '../core/languages/registry';
+import { EDITOR_LANGUAGE_IDS, isMapperDocument, SOURCE_GLOB } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
 import { errorMessage } from '../core/safeText';
 
 const DEBOUNCE_MS = 400;
+/** Files changed on disk: read into the cross-file index once this long after the last change (a checkout changes many). */
+const DISK_DEBOUNCE_MS = 1000;
 /** A file that is not open, checked again (refreshClosed): once per this many ms at most. */
 const CLOSED_DEBOUNCE_MS = 1000;
 
@@ -152,6 +154,9 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
           if (this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace', { quiet: true });
         }
       }),
+      // Files changed on disk while not open (another tool, a checkout, a new or deleted file): the cross-file index
+      // follows them, so it stays what a scan would read now.
+      ...this.watchWorkspaceFiles(),
       { dispose: () => [...this.timers.values(), ...this.closedTimers.values()].forEach((t) => clearTimeout(t)) },
     );
     this.refreshAll();
@@ -197,6 +202,40 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   /** The workspace's cross-file index: the last finished scan's (scanFinished), else the one built in the background (ensureIndex). */
   private workspaceIndex: CrossFileCalls | undefined;
+  /** Files changed on disk, not yet read into the cross-file index (path → deleted), and the timer that reads them. */
+  private readonly diskChanges = new Map<string, boolean>();
+  private diskTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private watchWorkspaceFiles(): vscode.Disposable[] {
+    // The registry's source files (what the workspace walk reads; its skipped folders are left out when read).
+    const watcher = vscode.workspace.createFileSystemWatcher(SOURCE_GLOB);
+    const changed = (uri: vscode.Uri, deleted: boolean) => {
+      // Kept while the index is being built too (a file the walk already passed), read once it is there.
+      if ((!this.workspaceIndex && !this.indexBuild && !this.scanRan) || uri.scheme !== 'file' || vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) return;
+      this.diskChanges.set(uri.fsPath, deleted);
+      clearTimeout(this.diskTimer);
+      this.diskTimer = setTimeout(() => void this.readDiskChanges(), DISK_DEBOUNCE_MS);
+    };
+    return [watcher, watcher.onDidChange((u) => changed(u, false)), watcher.onDidCreate((u) => changed(u, false)), watcher.onDidDelete((u) => changed(u, true)), { dispose: () => clearTimeout(this.diskTimer) }];
+  }
+
+  private async readDiskChanges(): Promise<void> {
+    const index = this.workspaceIndex;
+    if (!index || this.disposed || !this.diskChanges.size) return;
+    const batch = [...this.diskChanges];
+    this.diskChanges.clear();
+    const [{ reindexFile }, { readSourceText, SKIPPED_DIRS }] = await Promise.all([import('../core/nplusone/analyzer'), import('../node/walk')]);
+    let any = false;
+    for (const [file, deleted] of batch) {
+      // Dependency and build folders (node_modules, .git, dist…) are not the workspace's code.
+      if (file.split(/[\\/]/).some((x) => SKIPPED_DIRS.has(x))) continue;
+      const text = deleted ? undefined : await readSourceText(file, this.ctx.config.maxFileSizeKb * 1024);
+      if (await reindexFile(index, file, text)) any = true;
+    }
+    // The open files' cross-file findings, judged again (an edit's run: no new database round trips).
+    if (any && index === this.workspaceIndex) await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d, true)));
+  }
+
   /** The background build of the cross-file index, once per window (ensureIndex). */
   private indexBuild: Promise<void> | undefined;
   private disposed = false;
@@ -226,12 +265,14 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       }
       this.ctx.log.info(`cross-file index: ${r.files} files read in ${((Date.now() - started) / 1000).toFixed(1)} s (calls in loops to other files' functions are judged against it until a workspace scan runs)`);
       this.workspaceIndex = index;
+      await this.readDiskChanges();
       await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
     })().catch((e) => this.ctx.log.warn(`cross-file index: ${errorMessage(e)}`));
   }
 
   async scanFinished(index: CrossFileCalls): Promise<void> {
     this.workspaceIndex = index;
+    await this.readDiskChanges();
     await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
   }
 

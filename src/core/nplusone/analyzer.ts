@@ -11,6 +11,7 @@ import { StartupGraph } from './startupGraph';
 import { PerObjectScope } from './perObject';
 import { ClientDocuments, GRAPHQL_DOCUMENT } from './clientDocuments';
 import { GraphqlRubyFields } from './graphqlRuby';
+import { isMinified } from '../minified';
 
 const N_PLUS_ONE_META: RuleMeta = OTHER_RULES.find((r) => r.id === RULE_ID) ?? {
   id: RULE_ID, defaultSeverity: 'warning', description: 'A query inside a loop: one round trip per item instead of one query for all.',
@@ -107,4 +108,17 @@ export async function indexWorkspace(files: AsyncIterable<FileInput> | Iterable<
   };
   const r = await scanFiles(files, { analyzers: [indexer], extract: async () => [], isCancelled: opts.isCancelled, onError: opts.onError, keepText: false });
   return { files: r.files, cancelled: r.cancelled };
+}
+
+/**
+ * One file of the workspace changed on disk while not open (saved by another tool, a checkout, created or deleted): its
+ * facts in the cross-file index replaced as the workspace read would read it now (`text` undefined: deleted or no longer
+ * read — it defines and calls nothing any more). False when the file is not one the index holds facts for.
+ */
+export async function reindexFile(index: CrossFileCalls, file: string, text: string | undefined): Promise<boolean> {
+  const lang = languageOf(file);
+  if (!lang || RAILS_VIEW.test(file) || GRAPHQL_DOCUMENT.test(file)) return false;
+  const facts = text === undefined || isMinified(file, text) ? { functions: [], loopCalls: [] } : (await analyzeNPlusOne(text, file, file)).facts;
+  index.replace(file, lang, facts);
+  return true;
 }

@@ -135,6 +135,9 @@ function learnPython(text: string, ctx: FileContext): void {
     if (CLIENT_FACTORIES.test(last) || /cursor|connect|acquire|session|transaction|begin/i.test(last)) ctx.clients.set(m[2], m[1]);
   }
   for (const m of text.matchAll(/\basync\s+with\s+([\w.]+)\s*\([^)]*\)\s+as\s+(\w+)/g)) ctx.clients.set(m[2], m[1]);
+  // Annotated services and repositories (`segment_service: SegmentService`, `self.repo: Optional[UserRepository]`, a
+  // FastAPI `service: OrderService = Depends(…)`): the receiver's declared type (the callee's class, across files).
+  for (const m of text.matchAll(/\b(\w+)\s*:\s*(?:Optional\[|Annotated\[)?(?:[\w]+\.)*([A-Z]\w*(?:Service|Repository|Repo|Dao|Store|Manager|Provider))\b/g)) ctx.types.set(m[1], m[2]);
 }
 
 function learnGo(text: string, ctx: FileContext): void {

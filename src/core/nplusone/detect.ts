@@ -388,7 +388,7 @@ class Detector {
       loopCalls.push({
         callee,
         receiverClass: named?.[1],
-        ...(this.lang === 'java' ? this.javaReceiver(n) : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : {}),
+        ...(this.lang === 'java' ? this.javaReceiver(n) : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : this.lang === 'python' ? { receiverType: this.pyReceiverType(n) } : {}),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
         ...recv,
@@ -630,6 +630,14 @@ class Detector {
     const name = o?.type === 'identifier' ? o.text : o?.type === 'member_expression' && field(o, 'object')?.type === 'this' ? field(o, 'property')?.text : undefined;
     const t = name ? this.ctx.types.get(name) : undefined;
     return t && /^[A-Z]\w*(Service|Repository|Repo|Dao|Store|Manager|Provider)$/.test(t) ? t : undefined;
+  }
+
+  /** Python: `self.segment_service.get(…)` or `segment_service.get(…)` → the annotated type (`SegmentService`), when the file annotates it. */
+  private pyReceiverType(n: Node): string | undefined {
+    const fn = field(n, 'function');
+    const o = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
+    const name = o?.type === 'identifier' ? o.text : o?.type === 'attribute' && field(o, 'object')?.text === 'self' ? field(o, 'attribute')?.text : undefined;
+    return name ? this.ctx.types.get(name) : undefined;
   }
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */

@@ -132,6 +132,20 @@ describe('core/nplusone across files: the callee by the receiver\'s declared typ
     assert.deepEqual(await scan(renamed), []);
   });
 
+  it('Python: an annotated service (`segment_service: SegmentService`) is that class\'s method, though another class defines the name without a query', async () => {
+    // Judged by name alone, the in-memory store's load_segment (no query) made the call no database call; the annotation
+    // says which class it is.
+    const got = await scan({
+      'app/storage/repository/memory_store.py': "class MemoryStore:\n    def __init__(self):\n        self.store = {}\n\n    async def load_segment(self, key):\n        return self.store.get(key)\n",
+      'app/segments/segment_store.py': "from sqlalchemy import text\n\n\nclass SegmentStore:\n    def __init__(self, session):\n        self.session = session\n\n    async def load_segment(self, segment_id):\n        return await self.session.execute(text(\"SELECT * FROM segments WHERE id = :id\"), {\"id\": segment_id})\n",
+      'app/segments/segment_service.py': "from app.segments.segment_store import SegmentStore\n\n\nclass SegmentService:\n    def __init__(self, segment_store: SegmentStore):\n        self.segment_store = segment_store\n\n    async def load_segment(self, segment_id):\n        return await self.segment_store.load_segment(segment_id)\n",
+      'app/features/feature_service.py': "from app.segments.segment_service import SegmentService\n\n\nclass FeatureService:\n    def __init__(self, segment_service: SegmentService):\n        self.segment_service = segment_service\n\n    async def segments_of(self, segment_ids):\n        out = []\n        for segment_id in segment_ids:\n            out.append(await self.segment_service.load_segment(segment_id))\n        return out\n",
+    });
+    assert.equal(got.length, 1, JSON.stringify(got));
+    assert.equal(got[0].file, 'app/features/feature_service.py');
+    assert.match(got[0].message, /`self\.segment_service\.load_segment\(\)` reaches the database \(`load_segment` in app\/segments\/segment_service\.py:8\)/);
+  });
+
   it('Java: a field declared as IUserService is UserService(Impl)\'s method', async () => {
     const got = await scan({
       'src/main/java/app/UserRepository.java': 'package app;\nimport org.springframework.jdbc.core.JdbcTemplate;\npublic class UserRepository {\n  private JdbcTemplate jdbc;\n  public String name(long id) {\n    return jdbc.queryForObject("SELECT name FROM users WHERE id = ?", String.class, id);\n  }\n}\n',

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { analyzeFile, scanFiles } from '../../../../src/core/scan';
 import { codeAnalyzers } from '../../../../src/core/analyzers';
 import { CrossFileCalls } from '../../../../src/core/nplusone/crossFile';
-import { indexWorkspace } from '../../../../src/core/nplusone/analyzer';
+import { indexWorkspace, reindexFile } from '../../../../src/core/nplusone/analyzer';
 import type { Finding } from '../../../../src/core/findings';
 
 const fixture = path.join(__dirname, '..', '..', '..', 'fixtures', 'go-cross-file');
@@ -111,6 +111,26 @@ describe('core/nplusone: an open file before any scan is judged against the work
       assert.deepEqual(nPlusOne(await live(caller, index), caller.path), want);
     });
   }
+
+  it('a file created, changed or deleted on disk while not open: the index follows it (reindexFile), the open caller with it', async () => {
+    const index = new CrossFileCalls();
+    // Built before the store existed.
+    await indexWorkspace([KNEX.service, KNEX.other], index);
+    assert.deepEqual(nPlusOne(await live(KNEX.service, index), KNEX.service.path), []);
+    // Created on disk.
+    assert.equal(await reindexFile(index, KNEX.store.path, KNEX.store.text), true);
+    assert.equal(nPlusOne(await live(KNEX.service, index), KNEX.service.path).length, 1);
+    // Changed on disk: the store no longer queries.
+    await reindexFile(index, KNEX.store.path, KNEX.store.text.replace(/await this\.db\('dependent_features'\)[^;]*;/, 'this.cache.push(featureDependency);'));
+    assert.deepEqual(nPlusOne(await live(KNEX.service, index), KNEX.service.path), []);
+    await reindexFile(index, KNEX.store.path, KNEX.store.text);
+    assert.equal(nPlusOne(await live(KNEX.service, index), KNEX.service.path).length, 1);
+    // Deleted.
+    await reindexFile(index, KNEX.store.path, undefined);
+    assert.deepEqual(nPlusOne(await live(KNEX.service, index), KNEX.service.path), []);
+    // Not a file the index reads.
+    assert.equal(await reindexFile(index, 'README.md', '# x'), false);
+  });
 
   it('a cancelled build says so (the editor then waits for the next analysis or a scan)', async () => {
     const index = new CrossFileCalls();
