@@ -164,6 +164,9 @@ async function main(): Promise<number> {
         log(`  ✘ ${step.title}: ${msg}`);
         // Each step opens what it needs: go on, so one run reports every step's state.
         await page.keyboard.press('Escape').catch(() => undefined);
+        // A failed step skipped its own clean-up: its terminals (a recording's, whose listener is gone) are not the next
+        // step's — a window reload restores them, and a step typing into "the last terminal" could type into one.
+        await wb.runCommand('Terminal: Kill All Terminals').catch(() => undefined);
       }
     }
     const activation = activationTiming(path.join(userDataDir, 'logs'));
