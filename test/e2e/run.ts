@@ -20,6 +20,7 @@ import { scenario } from './lib/scenario';
 import { activationTiming, ErrorWatch } from './lib/errors';
 import { StepFailure, Workbench } from './lib/workbench';
 import { installSuiteRunner } from './lib/suiteRunner';
+import { RECORDING, stopRecording } from './lib/recording';
 import type { Step, StepContext } from './lib/types';
 
 export const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -167,6 +168,12 @@ async function main(): Promise<number> {
         // A failed step skipped its own clean-up: its terminals (a recording's, whose listener is gone) are not the next
         // step's — a window reload restores them, and a step typing into "the last terminal" could type into one.
         await wb.runCommand('Terminal: Kill All Terminals').catch(() => undefined);
+        // A recording it left on ("N statements" counting) is stopped and cleared: the next step's Start found it running
+        // (and its CodeLenses moved the next step's editor lines).
+        if (await wb.statusBarItem(RECORDING).count().catch(() => 0)) {
+          await stopRecording(wb).catch(() => undefined);
+          await wb.runCommand('PG Lens: Clear Recorded Queries').catch(() => undefined);
+        }
       }
     }
     const activation = activationTiming(path.join(userDataDir, 'logs'));

@@ -16,6 +16,9 @@ export async function startRecording(wb: StepContext['wb']): Promise<void> {
   await wb.see(wb.statusBarItem(/(^|\s)0 statements\s*$/), 'the recording status bar item at "0 statements" (recording started)', 60_000);
 }
 
+/** The capture's status bar item while it records ("12 statements · 1 N+1"; "… recorded" once stopped). */
+export const RECORDING = /(^|\s)\d+ statements?( · \d+ N\+1)?\s*$/;
+
 /** What the last notification of Stop Recording Queries says (core/record/format statementStatsStoppedText). */
 const STOPPED = /observed N\+1|pg_stat_statements adds no N\+1/;
 
@@ -52,24 +55,24 @@ export async function runInRecordingTerminal({ wb, db }: Pick<StepContext, 'wb' 
 export async function runInNewTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'>, command: string): Promise<void> {
   const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-rec-')), 'url');
   fs.writeFileSync(secret, db.url, { mode: 0o600 });
-  const terminals = wb.page.locator('.terminal-wrapper');
-  if (await terminals.count()) {
-    await wb.runCommand('Terminal: Kill All Terminals');
-    await wb.until(async () => (await terminals.count()) === 0, 'no integrated terminal left after Terminal: Kill All Terminals', 30_000);
-  }
-  // A new integrated terminal, which gets the recording environment (Ctrl+` would show a hidden one instead).
+  // Always: a terminal whose panel is not shown has no element in the page to count.
+  await wb.runCommand('Terminal: Kill All Terminals');
+  await wb.until(async () => (await wb.page.locator('.terminal-wrapper').count()) === 0, 'no integrated terminal left after Terminal: Kill All Terminals', 30_000);
+  // A new integrated terminal, which gets the recording environment (Ctrl+` would show a hidden one instead); the one
+  // shown is the new one (the active terminal).
   await wb.runCommand('Terminal: Create New Terminal');
-  await wb.see(wb.page.locator('.terminal-wrapper .xterm'), 'an integrated terminal', 30_000);
+  const shown = wb.page.locator('.terminal-wrapper:visible');
+  await wb.see(shown.locator('.xterm'), 'an integrated terminal', 60_000);
   // Let the terminal settle before typing: keys sent while it starts are echoed twice, and on a
   // loaded machine the focus has been seen to move to an editor halfway through the line.
   await wb.page.waitForTimeout(8000);
-  await wb.page.locator('.terminal-wrapper .xterm').last().click();
+  await shown.locator('.xterm').first().click();
   // The command goes into a script, so only a short line is typed (a long one typed on a loaded machine
   // can lose the terminal's focus halfway and land in an editor).
   const script = path.join(path.dirname(secret), 'run.sh');
   fs.writeFileSync(script, `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ${command}\n`, { mode: 0o700 });
-  await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().pressSequentially(`sh ${script}`);
-  await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().press('Enter');
+  await shown.locator('.xterm-helper-textarea').first().pressSequentially(`sh ${script}`);
+  await shown.locator('.xterm-helper-textarea').first().press('Enter');
 }
 
 /**
