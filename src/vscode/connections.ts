@@ -357,8 +357,13 @@ export class ConnectionManager implements vscode.Disposable {
   async disconnect(fire = true): Promise<void> {
     const a = this.active;
     this.active = undefined;
-    if (a) await a.db.close();
+    // Said when it happens, before the close: closing waits for the queries in flight (seconds while a scan runs on a
+    // loaded machine), and a connection made meanwhile (a settings change reconnecting) was announced first — the late
+    // "disconnected" then left the status bar on "PG Lens", and every listener without a connection, while connected.
     if (fire) this.changed.fire(undefined);
+    if (!a) return;
+    this.log.info(`Disconnected from ${a.profile.name}.`);
+    await a.db.close();
   }
 
   dispose(): void {

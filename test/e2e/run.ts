@@ -20,6 +20,7 @@ import { scenario } from './lib/scenario';
 import { activationTiming, ErrorWatch } from './lib/errors';
 import { StepFailure, Workbench } from './lib/workbench';
 import { installSuiteRunner } from './lib/suiteRunner';
+import { RECORDING, stopRecording } from './lib/recording';
 import type { Step, StepContext } from './lib/types';
 
 export const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -164,6 +165,15 @@ async function main(): Promise<number> {
         log(`  ✘ ${step.title}: ${msg}`);
         // Each step opens what it needs: go on, so one run reports every step's state.
         await page.keyboard.press('Escape').catch(() => undefined);
+        // A failed step skipped its own clean-up: its terminals (a recording's, whose listener is gone) are not the next
+        // step's — a window reload restores them, and a step typing into "the last terminal" could type into one.
+        await wb.runCommand('Terminal: Kill All Terminals').catch(() => undefined);
+        // A recording it left on ("N statements" counting) is stopped and cleared: the next step's Start found it running
+        // (and its CodeLenses moved the next step's editor lines).
+        if (await wb.statusBarItem(RECORDING).count().catch(() => 0)) {
+          await stopRecording(wb).catch(() => undefined);
+          await wb.runCommand('PG Lens: Clear Recorded Queries').catch(() => undefined);
+        }
       }
     }
     const activation = activationTiming(path.join(userDataDir, 'logs'));

@@ -6,34 +6,73 @@ import { ROOT } from './database';
 import type { StepContext } from './types';
 
 /**
+ * PG Lens: Start Recording, returning once the recording is on: the status bar's "0 statements", which Start shows
+ * once the capture's environment is in place for new terminals. Waiting for any "N statements" matched a count a
+ * step before left ("17 statements recorded") at once, and a terminal created before Start had set the environment
+ * recorded nothing.
+ */
+export async function startRecording(wb: StepContext['wb']): Promise<void> {
+  await wb.runCommand('PG Lens: Start Recording');
+  await wb.see(wb.statusBarItem(/(^|\s)0 statements\s*$/), 'the recording status bar item at "0 statements" (recording started)', 60_000);
+}
+
+/** The capture's status bar item while it records ("12 statements · 1 N+1"; "… recorded" once stopped). */
+export const RECORDING = /(^|\s)\d+ statements?( · \d+ N\+1)?\s*$/;
+
+/** What the last notification of Stop Recording Queries says (core/record/format statementStatsStoppedText). */
+const STOPPED = /observed N\+1|pg_stat_statements adds no N\+1/;
+
+/**
+ * PG Lens: Stop Recording Queries, returning once Stop has finished: it reads pg_stat_statements, matches the
+ * statements to the code, shows its report in the Output panel and says so last (seconds on a loaded machine). A step
+ * that went on at once had the Problems panel it had just focused taken over by that report a moment later (the
+ * recorded N+1 row was then never visible: "expected to see the recorded N+1 … in the Problems panel"), or its new
+ * terminal hidden by it. Notifications shown before are marked, so only Stop's own counts.
+ */
+export async function stopRecording(wb: StepContext['wb']): Promise<void> {
+  const toasts = wb.page.locator('.notifications-toasts .notification-toast');
+  await toasts.evaluateAll((els) => els.forEach((e) => e.setAttribute('data-pglens-e2e-seen', '')));
+  await wb.runCommand('PG Lens: Stop Recording Queries');
+  const done = wb.page.locator('.notifications-toasts .notification-toast:not([data-pglens-e2e-seen])').filter({ hasText: STOPPED });
+  await wb.see(done, 'the last notification of Stop Recording Queries (its report shown)', 120_000);
+}
+
+/**
  * Starts recording and runs `command` (with DATABASE_URL and NODE_PATH set) in a new integrated
  * terminal of the workspace. The database URL (with the throwaway server's password) goes through a
  * file outside the workspace, not the screen.
  */
 export async function runInRecordingTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'>, command: string): Promise<void> {
-  await wb.runCommand('PG Lens: Start Recording');
-  await wb.see(wb.statusBarItem(/\d+ statements?/), 'the recording status bar item with a statement count', 30_000);
+  await startRecording(wb);
   await runInNewTerminal({ wb, db }, command);
 }
 
-/** Runs `command` (with DATABASE_URL and NODE_PATH set) in a new integrated terminal, recording or not. */
+/**
+ * Runs `command` (with DATABASE_URL and NODE_PATH set) in a new integrated terminal, recording or not: the only one.
+ * Terminals left open (a step that failed before its Kill All Terminals, one restored by a window reload) are killed
+ * first: typed into, such a terminal ran the app with the environment of an earlier recording, whose listener is gone.
+ */
 export async function runInNewTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'>, command: string): Promise<void> {
   const secret = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-rec-')), 'url');
   fs.writeFileSync(secret, db.url, { mode: 0o600 });
-  // A new integrated terminal, which gets the recording environment (Ctrl+` would hide a terminal a
-  // step before left open instead).
+  // Always: a terminal whose panel is not shown has no element in the page to count.
+  await wb.runCommand('Terminal: Kill All Terminals');
+  await wb.until(async () => (await wb.page.locator('.terminal-wrapper').count()) === 0, 'no integrated terminal left after Terminal: Kill All Terminals', 30_000);
+  // A new integrated terminal, which gets the recording environment (Ctrl+` would show a hidden one instead); the one
+  // shown is the new one (the active terminal).
   await wb.runCommand('Terminal: Create New Terminal');
-  await wb.see(wb.page.locator('.terminal-wrapper .xterm').last(), 'an integrated terminal', 30_000);
+  const shown = wb.page.locator('.terminal-wrapper:visible');
+  await wb.see(shown.locator('.xterm'), 'an integrated terminal', 60_000);
   // Let the terminal settle before typing: keys sent while it starts are echoed twice, and on a
   // loaded machine the focus has been seen to move to an editor halfway through the line.
   await wb.page.waitForTimeout(8000);
-  await wb.page.locator('.terminal-wrapper .xterm').last().click();
+  await shown.locator('.xterm').first().click();
   // The command goes into a script, so only a short line is typed (a long one typed on a loaded machine
   // can lose the terminal's focus halfway and land in an editor).
   const script = path.join(path.dirname(secret), 'run.sh');
   fs.writeFileSync(script, `DATABASE_URL=$(cat ${secret}) NODE_PATH=${path.join(ROOT, 'node_modules')} ${command}\n`, { mode: 0o700 });
-  await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().pressSequentially(`sh ${script}`);
-  await wb.page.locator('.terminal-wrapper .xterm-helper-textarea').last().press('Enter');
+  await shown.locator('.xterm-helper-textarea').first().pressSequentially(`sh ${script}`);
+  await shown.locator('.xterm-helper-textarea').first().press('Enter');
 }
 
 /**

@@ -52,6 +52,37 @@ export class Workbench {
     await this.see(this.page.locator('.explorer-folders-view, .explorer-viewlet'), 'the explorer with the workspace folder', 30_000);
   }
 
+  /**
+   * Developer: Reload Window, returning once the NEW window's workbench is up. The command only starts the reload: the
+   * old window shuts down first (its extension host deactivated, its state saved; longer on a loaded machine) and stays
+   * in the page, workbench and all, meanwhile. Waiting for "domcontentloaded" and the workbench right after the command
+   * (with a fixed second between) could find the old window, and the step went on in a window about to go away.
+   */
+  async reloadWindow(): Promise<void> {
+    // A mark on the old window's global object: the new window's has none (an in-page navigation, which would also
+    // fire "framenavigated", keeps it).
+    await this.page.evaluate(() => ((globalThis as { pgLensE2eOldWindow?: boolean }).pgLensE2eOldWindow = true));
+    await this.runCommand('Developer: Reload Window');
+    // While the page navigates, evaluate fails (its context destroyed): not reloaded yet.
+    await this.until(
+      () => this.page.evaluate(() => (globalThis as { pgLensE2eOldWindow?: boolean }).pgLensE2eOldWindow !== true).catch(() => false),
+      'the window to reload (a new page, not the old window still shutting down) after Developer: Reload Window',
+      180_000,
+    );
+    await this.page.waitForLoadState('domcontentloaded', { timeout: 180_000 });
+    await this.waitForWorkbench();
+    await this.pgLensStarted();
+  }
+
+  /**
+   * PG Lens's status bar item, in any state ("PG Lens", "PG Lens: not connected", "<profile> · PG …"): the extension
+   * has activated in this window. A window (re)opened on a loaded machine starts its extension host late (seen: PG Lens
+   * activated 67 s after the page was opened), so a step waits for this before giving the connection its own time.
+   */
+  async pgLensStarted(timeoutMs = 180_000): Promise<void> {
+    await this.see(this.statusBarItem(/PG Lens| · (PG|PostgreSQL)\b/), 'PG Lens\'s status bar item (the extension activated in this window)', timeoutMs);
+  }
+
   /** A status bar entry whose text matches. */
   statusBarItem(text: RegExp | string): Locator {
     return this.page.locator('.part.statusbar .statusbar-item').filter({ hasText: text });

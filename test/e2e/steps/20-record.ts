@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { runInRecordingTerminal } from '../lib/recording';
+import { runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 
 const ORM_FILE = 'orm/orders.ts';
@@ -46,6 +46,6 @@ export const step: Step = {
     await wb.pickQuickFix(/Go to the query that loads the rows/);
     await wb.see(wb.statusBarItem(new RegExp(`Ln ${parentLine},`)), `the cursor on ${ORM_FILE}:${parentLine} (Order.findAll)`, 30_000);
     await screenshot('recorded-n-plus-one-parent');
-    await wb.runCommand('PG Lens: Stop Recording Queries');
+    await stopRecording(wb);
   },
 };

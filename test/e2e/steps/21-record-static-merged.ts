@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runInRecordingTerminal } from '../lib/recording';
+import { runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 
 const FILE = 'recordLoop.js';
@@ -47,6 +47,6 @@ export const step: Step = {
     log(`quick fixes: ${titles.join(' | ')}`);
     if (!titles.some((t) => /batched rewrite/.test(t))) throw new Error(`expected the static check's "Show the batched rewrite" among the quick fixes, saw: ${titles.join(' | ')}`);
     await wb.page.keyboard.press('Escape');
-    await wb.runCommand('PG Lens: Stop Recording Queries');
+    await stopRecording(wb);
   },
 };

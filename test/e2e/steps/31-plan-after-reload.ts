@@ -80,10 +80,7 @@ function planTab({ wb }: StepContext) {
 
 async function reload(ctx: StepContext): Promise<void> {
   const { wb, log } = ctx;
-  await wb.runCommand('Developer: Reload Window');
-  await wb.page.waitForLoadState('domcontentloaded');
-  await wb.page.waitForTimeout(1000);
-  await wb.waitForWorkbench();
+  await wb.reloadWindow();
   log(`window reloaded; tabs: ${(await wb.page.locator('.tabs-container .tab').allInnerTexts()).map((x) => x.replace(/\s+/g, ' ')).join(' | ')}`);
 }
 

@@ -7,6 +7,7 @@
  * a benchmark that fails says so beside the plan instead of replacing it; index quick fixes name the operator class.
  */
 import { DashboardFindings } from '../lib/dashboard';
+import { startRecording, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -93,10 +94,9 @@ export const step: Step = {
     await screenshot('benchmark-failed-beside-plan');
 
     // 5. Recording started, stopped and cleared: the status bar keeps no count.
-    await wb.runCommand('PG Lens: Start Recording');
-    await wb.see(wb.statusBarItem(/\d+ statements?/), 'the recording status bar item', 30_000);
+    await startRecording(wb);
     await wb.see(toast(/is recording/), 'the "recording" notice while it records', 15_000);
-    await wb.runCommand('PG Lens: Stop Recording Queries');
+    await stopRecording(wb);
     // The notice lasts as long as the recording (it stayed, with its Stop button, after the recording ended).
     await wb.until(async () => (await toast(/is recording/).count()) === 0, 'the "recording" notice gone once the recording stopped', 15_000);
     await wb.see(wb.statusBarItem(/nothing captured|statements? recorded/), 'what the recording captured, in the status bar', 30_000);

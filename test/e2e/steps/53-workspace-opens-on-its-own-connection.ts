@@ -23,10 +23,7 @@ export const step: Step = {
     // The folder opened again (a reload: the extension starts and picks a profile), as when a person switches projects.
     const reload = async () => {
       await wb.page.waitForTimeout(1500); // VS Code reads the changed settings file first
-      await wb.runCommand('Developer: Reload Window');
-      await wb.page.waitForLoadState('domcontentloaded');
-      await wb.page.waitForTimeout(1000);
-      await wb.waitForWorkbench();
+      await wb.reloadWindow();
     };
     try {
       await reload();

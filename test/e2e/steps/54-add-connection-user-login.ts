@@ -22,10 +22,7 @@ export const step: Step = {
     const settings = JSON.parse(originalUser) as Record<string, unknown>;
     const reload = async () => {
       await wb.page.waitForTimeout(1500);
-      await wb.runCommand('Developer: Reload Window');
-      await wb.page.waitForLoadState('domcontentloaded');
-      await wb.page.waitForTimeout(1000);
-      await wb.waitForWorkbench();
+      await wb.reloadWindow();
     };
     fs.writeFileSync(userSettings, JSON.stringify({ ...settings, 'pgLens.connections': [{ name: MINE, host: db.host, port: db.port, database: 'shop', user: db.user, sslmode: 'disable', environment: 'development' }] }, null, 2));
     try {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runInNewTerminal } from '../lib/recording';
+import { runInNewTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -68,12 +68,10 @@ export const step: Step = {
     log(`status bar while recording: ${(await counted.innerText()).trim()}`);
     await screenshot('recording-counts');
 
-    await wb.runCommand('PG Lens: Stop Recording Queries');
+    await stopRecording(wb);
     const stopped = await wb.see(wb.statusBarItem(/\d+ statements? recorded/), 'the status bar saying how many statements were recorded', 60_000);
     log(`status bar after Stop: ${(await stopped.innerText()).trim()}`);
     await screenshot('recording-stopped');
-    // Stop shows the recording's report in the Output panel a moment later; a terminal created meanwhile is hidden by it.
-    await wb.page.waitForTimeout(5000);
     await runInNewTerminal({ wb, db }, dump(after));
     const off = captureVars(await waitForFile(after, 'the environment of a terminal opened after Stop Recording', 60_000));
     log(`terminal after Stop: ${JSON.stringify(off)}`);

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { ROOT } from '../lib/database';
-import { runInRecordingTerminal } from '../lib/recording';
+import { runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -16,7 +16,7 @@ export const step: Step = {
     await wb.openFile(ORM_FILE);
     await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
     await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-    await wb.runCommand('PG Lens: Stop Recording Queries');
+    await stopRecording(wb);
     const recorded = async () => (await wb.problems()).filter({ hasText: /in one request/ });
     await wb.see(await recorded(), `the recorded N+1 of ${ORM_FILE} in the Problems panel while the file is open`, 60_000);
     await wb.runCommand('View: Close All Editor Groups');

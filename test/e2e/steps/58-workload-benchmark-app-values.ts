@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runInNewTerminal } from '../lib/recording';
+import { runInNewTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
 import { StepFailure } from '../lib/workbench';
 
@@ -36,10 +36,7 @@ export const step: Step = {
       const app = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-e2e-values-')), 'app.js');
       fs.writeFileSync(app, APP);
       // The setting as a person sets it, read by a reloaded window (code-server reads the user settings file on load).
-      await wb.runCommand('Developer: Reload Window');
-      await wb.page.waitForLoadState('domcontentloaded');
-      await wb.page.waitForTimeout(1000);
-      await wb.waitForWorkbench();
+      await wb.reloadWindow();
       await wb.runCommand('PG Lens: Start Recording');
       const toast = await wb.see(wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: /PG Lens is recording/ }), 'the recording notice', 30_000);
       const notice = (await toast.first().innerText()).replace(/\s+/g, ' ');
@@ -47,8 +44,7 @@ export const step: Step = {
       if (!/Parameter values are captured too \(pgLens\.record\.values\)/.test(notice)) throw new StepFailure(`expected Start Recording to say parameter values are captured; saw: ${notice}`);
       await runInNewTerminal({ wb, db }, `exec node ${app}`);
       await wb.see(wb.statusBarItem(/(^|\s)([5-9]|\d{2,}) statements\b/), 'the status bar counting the app\'s 5 queries', 90_000);
-      await wb.runCommand('PG Lens: Stop Recording Queries');
-      await wb.page.waitForTimeout(3000);
+      await stopRecording(wb);
       await wb.runCommand('View: Close All Editors');
       await wb.runCommand('PG Lens: Open Dashboard');
       const view = await wb.webview(/Dashboard/);
