@@ -59,6 +59,10 @@ export const step: Step = {
     };
     try {
       await open('workspace', wsFile); // workspace trust is off in the e2e code-server: the repository's settings count
+      // A new window lists its folders once its file service has read them (67 s after the page opened, under load): the
+      // explorer's top level must show the other folder before a file in it can be opened from there.
+      await wb.runCommand('View: Show Explorer');
+      await wb.see(page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]').filter({ hasText: OTHER_DIR }), `the folder ${OTHER_DIR} in the multi-root window's explorer`, 180_000);
 
       // ── The other folder's file: its folder's connection, its statement planned on its own database.
       await wb.openFile(`${OTHER_DIR}/notes.sql`);
