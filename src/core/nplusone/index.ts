@@ -12,5 +12,5 @@ export { rewriteFor, batchedSql } from './rewrites';
 export { findSqlCalls, toDollarParams } from './detect';
 export {
   isRepeatedSmall, diffFigures, matchStatements, observedFindings, observedNPlusOnes, observedReport, canonical, siteRefsOf, attachRecorded,
-  type StatementFigures, type SqlSiteRef, type RecordedAt,
+  type StatementFigures, type SqlSiteRef,
 } from './observed';
