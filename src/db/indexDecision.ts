@@ -58,7 +58,10 @@ export interface DecisionInput {
 export interface StatementSources {
   statements: DecisionInput[];
   fromStatStatements: number;
+  /** Statements found only in the code (pg_stat_statements does not hold them: no timings). */
   fromFiles: number;
+  /** pg_stat_statements' statements the code also holds (weighed with their timings, named by their place in the code). */
+  alsoInFiles?: number;
   note?: string;
 }
 
@@ -120,7 +123,7 @@ export function mergeStatements(top: readonly DecisionInput[], files: { sql: str
     }
     statements.push({ sql: s.sql, label });
   }
-  return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length };
+  return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length, alsoInFiles: taken.size };
 }
 
 export class IndexDecider {

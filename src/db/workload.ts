@@ -4,7 +4,7 @@
  * (indexDecision.ts): a small set of indexes chosen by the statements they serve and the time they
  * save minus what they cost on writes — the same indexes the per-statement surfaces name.
  */
-import { workloadIndexes, type WorkloadChoice } from '../core/advice/workload';
+import { workloadIndexes, type WeighedStatement, type WorkloadChoice } from '../core/advice/workload';
 import type { AdviseOptions, IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
 import { decisionStatements, IndexDecider } from './indexDecision';
@@ -27,6 +27,12 @@ export interface WorkloadResult {
   statementsAnalysed: number;
   fromStatStatements: number;
   fromFiles: number;
+  /** pg_stat_statements' statements also found in the code. */
+  alsoInFiles: number;
+  /** Every statement weighed, with its timings and what the decision made of it (person10 N21: "No index would help" said nothing of what it weighed). */
+  weighed: WeighedStatement[];
+  /** Indexes proved but not recommended, and why (their saving does not beat their write cost, or past maxIndexes). */
+  notRecommended: { ddl: string; why: string; statements: string[] }[];
   note?: string;
 }
 
@@ -36,5 +42,22 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
   const decider = opts.decider ?? new IndexDecider(db, { ...opts, info: full });
   const decision = await decider.decide(sources.statements);
   const analysed = sources.statements.filter((s) => decider.advice.has(s.sql)).length;
-  return { suggestions: workloadIndexes(decision, opts.maxIndexes ?? 5), statementsAnalysed: analysed, fromStatStatements: sources.fromStatStatements, fromFiles: sources.fromFiles, note: sources.note };
+  const suggestions = workloadIndexes(decision, opts.maxIndexes ?? 5);
+  const minPct = Math.round((opts.minCostReduction ?? 0.3) * 100);
+  const weighed: WeighedStatement[] = sources.statements.map((s) => {
+    const r = decider.advice.get(s.sql);
+    const d = decision.byStatement.get(s.sql);
+    const outcome = !r ? `not advised: ${decider.errors.get(s.sql) ?? 'not reached'}`
+      : r.status !== 'ok' ? (r.message ?? `not advised (${r.status})`)
+      : d?.suggestions.length ? `index proved: ${d.suggestions.map((x) => x.ddl.replace(/^CREATE INDEX CONCURRENTLY \S+ ON /, '')).join('; ')}`
+      : d?.withheld.length ? `index proved, not worth its write cost: ${d.withheld.map((w) => w.why).join('; ')}`
+      : `no index cuts its estimated cost by ${minPct}% or more`;
+    return { label: s.label, calls: s.calls, totalMs: s.totalMs, outcome };
+  });
+  const notRecommended = decision.indexes.filter((x) => !suggestions.includes(x)).map((x) => ({
+    ddl: x.ddl,
+    why: !x.worthIt ? (x.writeNote ?? `its saving (${x.savedMs !== undefined ? `about ${Math.round(x.savedMs)} ms of statement time` : 'no statement timings'}) does not beat its write cost`) : `past the ${opts.maxIndexes ?? 5} best`,
+    statements: x.statements.map((st) => `${st.label} (${st.share}${st.savedMs !== undefined ? `, about ${Math.round(st.savedMs)} ms saved` : ''})`),
+  }));
+  return { suggestions, statementsAnalysed: analysed, fromStatStatements: sources.fromStatStatements, fromFiles: sources.fromFiles, alsoInFiles: sources.alsoInFiles ?? 0, weighed, notRecommended, note: sources.note };
 }

@@ -450,12 +450,15 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), info: conn.info, extraStatements: extra, decider: state.decider, log: (l) => this.ctx.log.info(l) });
     });
     const lines = [`# PG Lens: index advice for the workload`, '', `${result.statementsAnalysed} statements analysed (${result.fromStatStatements} from pg_stat_statements, ${result.fromFiles} from the workspace).${result.note ? ` ${result.note}.` : ''}`, ''];
-    if (!result.suggestions.length) lines.push('No index would help this workload enough to be worth its cost.');
+    if (!result.suggestions.length) lines.push('No index would help this workload enough to be worth its cost.', '');
     for (const s of result.suggestions) {
       lines.push(`## ${s.table} (${s.columns.join(', ')})`, '', '```sql', `${s.needsExtension ? `CREATE EXTENSION IF NOT EXISTS ${s.needsExtension};\n` : ''}${s.ddl};`, '```', '', s.explanation, '');
       for (const st of s.statements) lines.push(`- ${st.label} — ${st.share}`);
       lines.push('');
     }
+    // What it weighed and why the indexes proved elsewhere are not here (the document said only "No index would help").
+    const { workloadWeighingLines } = await import('../core/advice/workload');
+    lines.push('## What was weighed', '', ...workloadWeighingLines(result).map((l) => l.replace(/`/g, "'")), '');
     const { showReadOnly } = await import('./reportDocument');
     await showReadOnly(this.ctx.extension, 'Index advice for the workload.md', lines.join('\n'));
   }

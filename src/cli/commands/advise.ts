@@ -11,6 +11,7 @@ import { configureTreeSitter } from '../../core/syntax/treeSitter';
 import type { IndexSuggestion } from '../../db/advisor';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
+import { workloadWeighingLines } from '../../core/advice/workload';
 import { oneLine, errorMessage } from '../../core/safeText';
 import { LIMITS } from '../../core/limits';
 import { readRegularFile } from '../../node/readFile';
@@ -62,6 +63,7 @@ export const advise: CliCommand = {
             ctx.out(`  helps: ${s.statements.map((x) => `${oneLine(x.label)} (${oneLine(x.share)})`).join('; ')}`);
             if (s.writeNote) ctx.out(`  writes: ${oneLine(s.writeNote)}`);
           }
+          if (values.verbose || !w.suggestions.length) for (const l of workloadWeighingLines(w, '  ')) ctx.out(oneLine(l));
         }
         return EXIT.ok;
       }

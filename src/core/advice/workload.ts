@@ -307,3 +307,32 @@ export function sharedReason(own: IndexShape & { reason: string }, shared: Index
   const used = [...shared.columns, ...shared.include].filter((c) => mine.has(stripDir(c)));
   return `${used.join(', ')} serve${used.length === 1 ? 's' : ''} this statement too (its own index would add ${unused.join(', ')})${others}`;
 }
+
+/** A statement the workload weighed: where it comes from, its timings (pg_stat_statements), what the decision made of it. */
+export interface WeighedStatement {
+  label: string;
+  calls?: number;
+  totalMs?: number;
+  outcome: string;
+}
+
+/**
+ * What the workload advice weighed, as lines (the editor's document and `pg-lens advise --workload`): where its
+ * statements come from, each statement with its calls and time and what came of it, and the indexes proved but not
+ * recommended with why (person10 N21: "No index would help" stood beside three proved missing-index warnings, with
+ * "5 from the workspace" unexplained). `bullet` starts a list item.
+ */
+export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles: number; alsoInFiles: number; weighed: WeighedStatement[]; notRecommended: { ddl: string; why: string; statements: string[] }[] }, bullet = '- '): string[] {
+  const out: string[] = [];
+  out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code (no calls recorded since pg_stat_statements was reset: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost).`);
+  if (r.notRecommended.length) {
+    out.push('', 'Indexes proved but not recommended:');
+    for (const x of r.notRecommended) out.push(`${bullet}${x.ddl} — ${x.why}${x.statements.length ? `; it serves ${x.statements.join('; ')}` : ''}`);
+  }
+  if (r.weighed.length) {
+    out.push('', 'Statements weighed (calls and time since pg_stat_statements was reset):');
+    const timed = [...r.weighed].sort((a, b) => (b.totalMs ?? -1) - (a.totalMs ?? -1));
+    for (const w of timed) out.push(`${bullet}${w.label} — ${w.calls !== undefined ? `${w.calls.toLocaleString('en-US')} call${w.calls === 1 ? '' : 's'}, ${formatMs(w.totalMs ?? 0)}` : 'no calls recorded'} — ${w.outcome}`);
+  }
+  return out;
+}

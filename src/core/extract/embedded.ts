@@ -333,7 +333,14 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     let start = span.startIndex;
     let end = span.endIndex;
     if (!spanNode) {
+      // When the statement starts in the root (a template or literal at the call), the text of a name it interpolates
+      // from elsewhere (`${TABLE}` ← `const TABLE = 'client_instances'`) does not stretch the span there (person10 N7:
+      // a missing-index warning sat on the constant's line, not the query's); a root that is only a name for the whole
+      // statement (`db.query(sql)` after `const sql = '…'`) or a heredoc's opener still spans the text.
+      const inRoot = (o: number) => o >= root.startIndex && o < root.endIndex;
+      const startsHere = f.sourceMap.length > 0 && inRoot(f.sourceMap[0]);
       for (const o of f.sourceMap) {
+        if (startsHere && !inRoot(o)) continue;
         if (o < start) start = o;
         if (o + 1 > end) end = o + 1;
       }

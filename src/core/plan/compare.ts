@@ -165,4 +165,16 @@ export function incomparableReason(before: ComparedRun, after: ComparedRun, fing
   return undefined;
 }
 
+/**
+ * One saving and one index on both sides of a comparison (person10 N18: Compare's BEFORE tip read "see "Suggest
+ * indexes" (could save ~841 cost units)" while the viewer's tip on the same plan named "orders (status) (saves ~648
+ * cost units: cost 941 → 292, proved)"): a plan kept from before the advice proved its index gets the proved figures
+ * the other side carries, or those proved since (`provedNow`, the editor's cache for the statement).
+ */
+export function withProvedIndexes<P, T extends { provedIndexes?: P[] }>(before: T, after: T, provedNow?: P[]): [T, T] {
+  const known = before.provedIndexes?.length ? before.provedIndexes : after.provedIndexes?.length ? after.provedIndexes : provedNow?.length ? provedNow : undefined;
+  const fill = (t: T): T => (known && !t.provedIndexes?.length ? { ...t, provedIndexes: known } : t);
+  return [fill(before), fill(after)];
+}
+
 const quoteShort = (sql: string) => `"${shortLine(sql, 50)}"`;

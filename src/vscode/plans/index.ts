@@ -227,9 +227,15 @@ class PlansFeature implements vscode.Disposable {
   }
 
   private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite): PlanPayload {
-    const provedIndexes = site ? this.ctx.indexAdvice?.provedFor(site.sql) : undefined;
-    return { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
+    const adviceSql = site?.sql ?? r.sql;
+    const provedIndexes = this.ctx.indexAdvice?.provedFor(adviceSql);
+    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
+    this.adviceSql.set(payload, adviceSql);
+    return payload;
   }
+
+  /** The statement text the index advice knows a kept plan by (the site's SQL), for Compare Plans to look its proof up again. */
+  private readonly adviceSql = new WeakMap<PlanPayload, string>();
 
   private remember(p: PlanPayload): void {
     this.history.unshift(p);
@@ -518,7 +524,11 @@ class PlansFeature implements vscode.Disposable {
     if (!after) return;
     // One line, and no comparison: a ratio between two statements or two servers is not a before/after.
     if (after.why) return void vscode.window.showWarningMessage(`PG Lens: not compared: ${after.why}`);
-    PlanPanel.showComparison(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: this.history[before.i], after: this.history[after.i] });
+    // One saving and one index name on both sides and in the viewer: a plan kept from before the index was proved gets the proof.
+    const b = this.history[before.i];
+    const { withProvedIndexes } = await import('../../core/plan');
+    const [pb, pa] = withProvedIndexes(b, this.history[after.i], this.ctx.indexAdvice?.provedFor(this.adviceSql.get(b) ?? b.sql));
+    PlanPanel.showComparison(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: pb, after: pa });
   }
 
   private async benchmarkQuery(ref?: SiteRef, fromPanel?: PlanPanel): Promise<void> {

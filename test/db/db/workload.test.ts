@@ -39,6 +39,15 @@ describe('db/workload: index advice for the whole workload (real PostgreSQL)', f
     assert.match(onAccounts[0].explanation, /serves 2 statements, saving about/);
     // logs: written 600k rows and read twice: the index costs more on writes than it saves.
     assert.ok(!r.suggestions.some((s) => s.table === 'logs'), r.suggestions.map((s) => `${s.ddl}: ${s.explanation}`).join('\n'));
+    // …and the answer says so (person10 N21: "No index would help" said nothing of what it weighed): the logs index
+    // is listed as proved but not recommended, for its write cost, and the logs statement as weighed with its calls.
+    const logs = r.notRecommended.find((x) => /ON logs/.test(x.ddl));
+    assert.ok(logs, JSON.stringify(r.notRecommended));
+    assert.match(logs.why, /write-heavy|written often|write cost/);
+    const weighedLogs = r.weighed.find((w) => /FROM logs/.test(w.label));
+    assert.equal(weighedLogs?.calls, 2);
+    assert.match(weighedLogs!.outcome, /not worth its write cost/);
+    assert.ok(r.weighed.some((w) => /FROM accounts/.test(w.label) && /^index proved: /.test(w.outcome)));
   });
 
   it('without timing (workspace SQL only) still ranks and explains', async () => {

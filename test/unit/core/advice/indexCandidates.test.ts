@@ -99,6 +99,21 @@ describe('core/advice/indexCandidates', () => {
     assert.ok(ddls('SELECT total FROM orders WHERE customer_id = $1').some((d) => /INCLUDE \(total\)/.test(d)));
   });
 
+  it("no second index for an equality lookup an existing index's leading columns already narrow to a few rows; still one when they keep many (person10 N7)", () => {
+    // Unleash's client_instances: primary key (app_name, environment, instance_id); get({ appName, instanceId }) was
+    // offered (instance_id, app_name) "17.7 → 4.32" beside an index scan keeping ~40 rows of the app.
+    const pkey: IndexFacts = { schema: 'public', name: 'orders_cust_status_id_key', method: 'btree', keys: ['customer_id', 'status', 'id'], keyColumns: ['customer_id', 'status', 'id'], include: [], opclasses: ['', '', ''], valid: true, unique: true, primary: false };
+    const sql = 'SELECT * FROM orders WHERE customer_id = $1 AND email = $2';
+    // 4000 customers in 200k rows: about 50 rows a customer, found by the index's leading column.
+    assert.deepEqual(ddls(sql, facts([orders({ indexes: [pk(), pkey] })])), []);
+    // 40 customers: about 5,000 rows each, the leading column does not narrow the lookup: the index is a candidate.
+    const few = orders({ indexes: [pk(), pkey], stats: { ...orders().stats, customer_id: { nullFrac: 0, nDistinct: 40, correlation: 0.01 } } });
+    assert.ok(ddls(sql, facts([few])).some((d) => /ON orders \((email, customer_id|customer_id, email)\)/.test(d)), ddls(sql, facts([few])).join('\n'));
+    // An index whose leading column the lookup does not name does not narrow it.
+    const other: IndexFacts = { ...pkey, name: 'orders_status_customer_idx', keys: ['status', 'customer_id'], keyColumns: ['status', 'customer_id'], opclasses: ['', ''] };
+    assert.ok(ddls(sql, facts([orders({ indexes: [pk(), other] })])).length > 0);
+  });
+
   it('one name per definition: direction, operator class, INCLUDE list and predicate are all in it', () => {
     const base = { table: 'orders', method: 'btree' as const, include: [] as string[], where: undefined as string | undefined };
     const col = (c: string, desc = false, opclass?: string) => ({ sql: c + (opclass ? ` ${opclass}` : '') + (desc ? ' DESC' : ''), label: c + (desc ? ' DESC' : ''), column: c, desc, opclass });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { decideIndexes, workloadIndexes, type SuggestionLike, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
+import { decideIndexes, workloadIndexes, workloadWeighingLines, type SuggestionLike, type WorkloadStatementAdvice } from '../../../../src/core/advice/workload';
 import { planOutline, summarizePlan } from '../../../../src/core/advice/planSummary';
 
 const s = (table: string, columns: string[], costBefore: number, costAfter: number | null, include: string[] = [], size?: number): SuggestionLike => ({
@@ -146,6 +146,24 @@ describe('core/advice/workload: the one index decision', () => {
     assert.deepEqual(d.byStatement.get('join')!.suggestions.map((x) => x.table), ['orders', 'items']);
     assert.match(d.byStatement.get('join')!.suggestions[0].ddl, /placed_at DESC/);
     assert.equal(d.indexes.length, 2);
+  });
+});
+
+describe('core/advice/workload: what the workload advice weighed (person10 N21)', () => {
+  it('says where the statements come from, lists each with its calls, time and outcome, and why a proved index is not recommended', () => {
+    const lines = workloadWeighingLines({
+      fromStatStatements: 21, fromFiles: 5, alsoInFiles: 3,
+      weighed: [
+        { label: 'src/lib/features/project/project-store.ts:120: SELECT * FROM features WHERE project = $1', outcome: 'index proved, not worth its write cost: features is written often' },
+        { label: 'queryid 42: SELECT EXISTS (SELECT $2 FROM features WHERE name = $1)', calls: 8700, totalMs: 210, outcome: 'no index cuts its estimated cost by 30% or more' },
+      ],
+      notRecommended: [{ ddl: 'CREATE INDEX CONCURRENTLY features_project_idx ON features (project)', why: 'features is written often (…): keeping this index current costs about 40 ms against 0 ms saved', statements: ['project-store.ts:120 (60% of its estimated cost)'] }],
+    });
+    const text = lines.join('\n');
+    assert.match(text, /^Weighed: 21 statements of pg_stat_statements' busiest \(at least 5 calls, by total time; 3 of them also found in the workspace's code, named by their place there\) and 5 statements found only in the workspace's code \(no calls recorded since pg_stat_statements was reset/);
+    assert.match(text, /Indexes proved but not recommended:\n- CREATE INDEX CONCURRENTLY features_project_idx ON features \(project\) — features is written often .* it serves project-store\.ts:120/);
+    // The timed statement first; the workspace-only one says it has no calls.
+    assert.match(text, /Statements weighed[^\n]*\n- queryid 42: [^\n]* — 8,700 calls, 210 ms — no index cuts[^\n]*\n- src\/lib[^\n]* — no calls recorded — index proved, not worth its write cost/);
   });
 });
 

@@ -6,6 +6,34 @@ const sqls = async (code: Code, file: string) => (await sitesIn(code, file)).map
 
 describe('extract: a name assigned in several functions (or twice in one) is resolved where it is used', () => {
 
+  it("a template interpolating a table-name constant is at the template, not the constant's line; a name standing for the whole statement still spans its text (person10 N7)", async () => {
+    const ts = [
+      "const TABLE = 'client_instances';",
+      'export class Store {',
+      '  constructor(private db: any) {}',
+      '  async exists(appName: string, instanceId: string) {',
+      '    const result = await this.db.raw(',
+      '      `SELECT EXISTS (SELECT 1 FROM ${TABLE} WHERE app_name = ? AND instance_id = ?) AS present`,',
+      '      [appName, instanceId],',
+      '    );',
+      '    return result.rows[0].present;',
+      '  }',
+      '}',
+      "const ALL = 'SELECT app_name FROM client_instances';",
+      'export async function all(db: any) { return db.raw(ALL); }',
+      '',
+    ];
+    const text = ts.join('\n');
+    const lineOf = (o: number) => text.slice(0, o).split('\n').length;
+    const sites = await sitesIn(ts, 'src/lib/db/client-instance-store.ts');
+    const exists = sites.find((x) => /EXISTS/.test(x.sql))!;
+    assert.match(exists.sql, /FROM client_instances WHERE/);
+    assert.equal(lineOf(exists.span.start), 6, 'the span starts at the template, where the statement is');
+    assert.equal(lineOf(exists.span.end), 6);
+    const all = sites.find((x) => /SELECT app_name/.test(x.sql));
+    if (all) assert.equal(lineOf(all.span.start), 12, "a name for the whole statement: its literal's place, as before");
+  });
+
   it('Python: `query = """…"""` in each function, passed to text(query)', async () => {
     const py = [
       'from sqlalchemy import text',

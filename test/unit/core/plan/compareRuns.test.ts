@@ -4,7 +4,8 @@
  * PostgreSQL 18 against another SELECT on 15 read "2.37× faster — with other parameter values").
  */
 import { strict as assert } from 'node:assert';
-import { incomparableReason, type ComparedRun } from '../../../../src/core/plan';
+import { analyzePlan, incomparableReason, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
+import { fmtSaving } from '../../../../src/core/plan/format';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
 const run = (sql: string, extra: Partial<ComparedRun> = {}): ComparedRun => ({ sql, connection: 'shop (demo)', versionNum: 180004, method: 'analyze', ...extra });
@@ -46,5 +47,32 @@ describe('core/plan incomparableReason (Compare Plans: like with like)', () => {
     assert.equal(incomparableReason(run(sql, { method: 'brought', connection: 'listmonk copy' }), run(sql), fingerprintSql), undefined);
     // Its query text, when it has one, still has to be the same statement.
     assert.ok(incomparableReason(run('SELECT 1', { method: 'brought' }), run(sql), fingerprintSql));
+  });
+});
+
+describe('core/plan withProvedIndexes (Compare Plans: one saving, one index, person10 N18)', () => {
+  // A BEFORE plan kept from before the advice proved its index: its tip pointed to "Suggest indexes" with its own
+  // guess ("could save ~841 cost units") while the viewer named the proved index ("saves ~648 … proved").
+  const seq = { Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'orders', Alias: 'orders', 'Total Cost': 941, 'Plan Rows': 120, Filter: "(status = 'refunded'::text)" } };
+  const proved = { table: 'orders', costBefore: 941, costAfter: 292, title: 'orders (status)' };
+  const relationRows: [string, number][] = [['orders', 20000]];
+
+  it('a side without proved figures takes the other side\'s, or those proved since; the tips then name the index with the proved saving', () => {
+    const before = { title: 'before', provedIndexes: undefined as (typeof proved)[] | undefined };
+    const after = { title: 'after', provedIndexes: [proved] };
+    const [b, a] = withProvedIndexes(before, after);
+    assert.deepEqual(b.provedIndexes, [proved]);
+    assert.equal(a, after, 'a side with its proof is kept as it is');
+    type Side = { title: string; provedIndexes?: (typeof proved)[] };
+    const side = (title: string): Side => ({ title });
+    const [b2] = withProvedIndexes(side('before'), side('after'), [proved]);
+    assert.deepEqual(b2.provedIndexes, [proved], 'the proof made since');
+    assert.deepEqual(withProvedIndexes(side('b'), side('a'), [] as (typeof proved)[]).map((x) => x.provedIndexes), [undefined, undefined], 'nothing proved: nothing invented');
+    // The comparison's BEFORE tip is then the viewer's: the index named, one saving.
+    const without = analyzePlan(seq, { relationRows: new Map(relationRows) }).tips[0];
+    const withProof = analyzePlan(seq, { relationRows: new Map(relationRows), provedIndexes: b.provedIndexes }).tips[0];
+    assert.match(without.text, /Suggest indexes/);
+    assert.match(withProof.text, /orders \(status\)/);
+    assert.equal(fmtSaving(withProof), 'saves ~649 cost units: cost 941 → 292, proved by the planner');
   });
 });
