@@ -77,6 +77,10 @@ interface Def {
   arity?: number;
   /** Keeps its results in a cache keyed by its arguments (`@Cacheable`, `@lru_cache`): not a query per call. */
   cached?: boolean;
+  /** Java: the argument counts of each callee's calls. */
+  calleeArgc?: Record<string, number[]>;
+  /** Python: callees called only on another object (methods, never module functions). */
+  objectCallees?: string[];
 }
 
 export class CrossFileCalls {
@@ -101,7 +105,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}) });
       this.defs.set(key, list);
     }
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
@@ -152,8 +156,11 @@ export class CrossFileCalls {
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           // (a repository method delegating to sqlc's generated method of its name counts too).
-          const delegates = d.callees.includes(name) && all.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`))) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches))))) {
+          // Python: a bare `record_event(…)` in a method `record_event` that the module does not import is the module's own
+          // function of that name (a method and a module function sharing it), not another module's.
+          const ownName = family === 'python' && !!d.method && (d.bareCallees ?? []).includes(name) && !this.importedFrom.get(d.file)?.[name];
+          const delegates = d.callees.includes(name) && !ownName && all.some((o) => o !== d && o.queries);
+          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches))))) {
             reaches.add(d);
             changed = true;
           }
@@ -183,6 +190,21 @@ export class CrossFileCalls {
       return (this.modules.get(file) ?? []).some((m) => new RegExp(`(^|[/@])${pkg}($|/)|^@[\\w-]+/${pkg}$`).test(m) || (m.startsWith('.') && m.includes(`/${to.split('/')[1]}/`)));
     }
     return !AMBIGUOUS.test(name);
+  }
+
+  /**
+   * Can `def`'s call named `name` be one of the project's definitions of that name, by what the call says of itself?
+   * Java: not when every definition takes another number of parameters (`sub.getFeed()`, a Lombok getter,
+   * is not a resource's `getFeed(id)`; `URI.create(s)` is not a service's `create(feed, entry)`).
+   * Python: a call on another object (`job.get_status()`, `pipe.reset()`) is a method: not when the project
+   * defines the name only as module functions.
+   */
+  private canCall(def: Def, family: string, name: string): boolean {
+    const defs = this.defs.get(`${family}:${name}`) ?? [];
+    const argc = def.calleeArgc && Object.hasOwn(def.calleeArgc, name) ? def.calleeArgc[name] : undefined;
+    if (family === 'java' && argc?.length && defs.length && defs.every((o) => o.arity !== undefined && !argc.includes(o.arity))) return false;
+    if (def.objectCallees?.includes(name) && !defs.some((o) => o.method)) return false;
+    return true;
   }
 
   /**
