@@ -81,6 +81,8 @@ interface Def {
   calleeArgc?: Record<string, number[]>;
   /** Python: callees called only on another object (methods, never module functions). */
   objectCallees?: string[];
+  /** Empties a method cache (see FileCallFacts). */
+  clearsCache?: boolean;
 }
 
 export class CrossFileCalls {
@@ -105,7 +107,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}) });
       this.defs.set(key, list);
     }
     for (const c of facts.loopCalls) this.pending.push({ file, family, call: c });
@@ -136,7 +138,7 @@ export class CrossFileCalls {
    * Name (`family:name`) → the definition that reaches a query, for names whose every definition does;
    * and every definition that reaches one (for calls on a repository, judged by its own definitions).
    */
-  private querying(): { q: Map<string, Def>; reaches: Set<Def> } {
+  private querying(cold = false): { q: Map<string, Def>; reaches: Set<Def> } {
     const q = new Map<string, Def>();
     const reaches = new Set<Def>();
     for (let round = 0; round < MAX_DEPTH; round++) {
@@ -152,7 +154,8 @@ export class CrossFileCalls {
         const family = key.slice(0, key.indexOf(':'));
         for (const d of list) {
           // A cached definition (`@Cacheable`) queries once per distinct key: neither it nor its callers query per call.
-          if (reaches.has(d) || d.cached) continue;
+          // `cold`: the caller emptied the caches just before its loop (`clear_config()` then `get_config(key)` per key).
+          if (reaches.has(d) || (d.cached && !cold)) continue;
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           // (a repository method delegating to sqlc's generated method of its name counts too).
@@ -343,9 +346,14 @@ export class CrossFileCalls {
     this.root = undefined;
     const pending = only ? this.pending.filter((p) => only.has(p.file)) : this.pending;
     if (!pending.length) return [];
-    const { q, reaches } = this.querying();
+    const warm = this.querying();
+    let coldGraph: { q: Map<string, Def>; reaches: Set<Def> } | undefined;
     const out: Finding[] = [];
     for (const { file, family, call } of pending) {
+      // A cache emptied before the loop (by the function itself, or by a function it called that empties one): the
+      // cached method queries for every key of this loop again.
+      const cold = !!call.before?.some((b) => b === '*' || (this.defs.get(`${family}:${b}`) ?? []).some((d) => d.clearsCache));
+      const { q, reaches } = cold ? (coldGraph ??= this.querying(true)) : warm;
       // On a repository: the repository files' own definition of the name (others define get/create too).
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
       // Java: a method of another parameter count is another method (`option.getCode()` is not `getCode(store, code)`).

@@ -88,7 +88,8 @@ export interface FileCallFacts {
   /** `batched`: the function reads through a DataLoader (`this.basicLoader.batchLoader.load(id)`): a call per item is gathered into one query. */
   /** `calleeArgc`: Java, the argument counts each callee is called with (`sub.getFeed()` is not a `getFeed(id)` of another class). */
   /** `objectCallees`: Python, callees called only on an object other than `self`/`cls` (`job.get_status()`): a method, never a module function of that name. */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; calleeArgc?: Record<string, number[]>; objectCallees?: string[] }[];
+  /** `clearsCache`: the body empties a method cache (`cache.delete_memoized(_get_config)`, `@CacheEvict`, `fn.cache_clear()`). */
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -141,6 +142,11 @@ export interface PendingLoopCall {
   receiverObject?: boolean;
   /** Java: the number of arguments (a method of another arity is another method). */
   argc?: number;
+  /**
+   * Names the enclosing function calls before the loop (`clear_config()` just above `for c in configs:`), or `['*']`
+   * when it clears a cache itself: a cached method is cold in this loop when one of them empties its cache.
+   */
+  before?: string[];
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -313,7 +319,7 @@ class Detector {
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -362,6 +368,7 @@ class Detector {
         ...(local ? { local } : {}),
         ...this.argsVary(n, li),
         ...(this.lang === 'java' ? { argc: javaArgCount(n) } : {}),
+        ...this.calledBefore(li.node, defs.map((d) => d.def)),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -575,6 +582,21 @@ class Detector {
     // `self.repo.get_x(…)`, `obj.attr.get(…)`: attributes of an object.
     if (obj.type === 'attribute' && /^[a-z_]\w*(\.[a-z_]\w*)+$/.test(obj.text) && !this.ctx.modules.some((m) => obj.text === m || obj.text.startsWith(m + '.'))) return { receiverObject: true };
     return undefined;
+  }
+
+  /** What the function holding `loop` calls before it (see PendingLoopCall.before). */
+  private calledBefore(loop: Node, defs: Node[]): { before?: string[] } {
+    let holder: Node | undefined;
+    for (const def of defs) if (this.within(def, loop) && (!holder || this.within(holder, def))) holder = def;
+    if (!holder) return {};
+    const head = this.text.slice(holder.startIndex, loop.startIndex);
+    if (CACHE_CLEAR.test(head)) return { before: ['*'] };
+    const names = new Set<string>();
+    for (const n of this.calls) if (n.startIndex >= holder.startIndex && n.endIndex <= loop.startIndex) {
+      const name = this.calleeOf(n);
+      if (name) names.add(name);
+    }
+    return names.size ? { before: [...names] } : {};
   }
 
   /** Python: `x.name(…)` on an object other than `self`/`cls` (a local, a parameter, `self.pipe`), not on an imported module or a class. */
@@ -2059,6 +2081,9 @@ export function inProcessHandles(text: string): Set<string> {
   }
   return names;
 }
+
+/** Emptying a method cache: Flask-Caching's `delete_memoized`, `fn.cache_clear()` (lru_cache), Spring's `@CacheEvict`, `evictAll`. */
+const CACHE_CLEAR = /\bdelete_memoized\s*\(|\.cache_clear\s*\(\s*\)|@CacheEvict\b|\.evictAll\s*\(|\bcache\.clear\s*\(\s*\)/;
 
 /** An app method named for a write that removes or updates rows in bulk (`deleteOldEntries`, `purge_expired`, `markRead`). */
 const DRAINING_WRITE = /^(?:delete|remove|purge|prune|clean|archive|expire|update|mark|move)/i;

@@ -236,6 +236,63 @@ describe('N+1 kinds of held-out-q', () => {
     ], 'src/updater.ts', []);
   });
 
+  it('Python: a cached method (`@cache.memoize`) is cold in a loop its function runs right after emptying the cache (`clear_config()` → `cache.delete_memoized(_get_config)`): one query per key again; without the clear it stays cached', async () => {
+    const utils = {
+      path: 'app/utils/__init__.py',
+      text: [
+        'from app.cache import cache',
+        'from app.models import Configs, db',
+        '',
+        '',
+        '@cache.memoize()',
+        'def _get_config(key):',
+        '    return db.session.execute(Configs.__table__.select().where(Configs.key == key)).fetchone()',
+        '',
+        '',
+        'def get_config(key, default=None):',
+        '    value = _get_config(key)',
+        '    return default if value is None else value',
+        '',
+      ],
+    };
+    const cacheModule = {
+      path: 'app/cache/__init__.py',
+      text: [
+        'from flask_caching import Cache',
+        '',
+        'cache = Cache()',
+        '',
+        '',
+        'def clear_config():',
+        '    from app.utils import _get_config',
+        '',
+        '    cache.delete_memoized(_get_config)',
+        '',
+      ],
+    };
+    const admin = {
+      path: 'app/admin/views.py',
+      text: [
+        'from app.cache import clear_config',
+        'from app.models import Configs',
+        'from app.utils import get_config',
+        '',
+        '',
+        'def config():',
+        '    clear_config()',
+        '    configs = Configs.query.all()',
+        '    return {c.key: get_config(c.key) for c in configs}',
+        '',
+        '',
+        'def settings():',
+        '    configs = Configs.query.all()',
+        '    return {c.key: get_config(c.key) for c in configs}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([utils, cacheModule, admin], ['app/admin/views.py:9']);
+  });
+
   it('Java/Python: a write repeated until it affects nothing (`do { n = dao.delete(feedId, batchSize); } while (n > 0)`) is the batched cleanup, per item of the outer loop; a delete per item without it stays a finding', async () => {
     await expectNPlusOne([
       'public class Cleaner {',
