@@ -2066,7 +2066,7 @@ const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update',
  * `self.con = duckdb.connect(…)`, `cursor = con.cursor()` — by the engine module's own `connect`. A file that also
  * imports a PostgreSQL driver keeps its calls (the name may be either).
  */
-export function inProcessHandles(text: string): Set<string> {
+function inProcessHandles(text: string): Set<string> {
   const names = new Set<string>();
   if (!/^\s*(?:import|from)\s+(?:sqlite3|duckdb|aiosqlite)\b/m.test(text) || /^\s*(?:import|from)\s+(?:psycopg2?|asyncpg|pg8000)\b/m.test(text)) return names;
   for (const m of text.matchAll(/^\s*((?:self\.)?\w+)\s*=\s*(?:await\s+)?(?:sqlite3|duckdb|aiosqlite)\.connect\(/gm)) names.add(m[1]);
