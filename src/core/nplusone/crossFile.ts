@@ -83,6 +83,12 @@ interface Def {
   name?: string;
   goRecv?: string;
   goCalls?: GoCallRef[];
+  /** Java: the argument counts of each callee's calls. */
+  calleeArgc?: Record<string, number[]>;
+  /** Python: callees called only on another object (methods, never module functions). */
+  objectCallees?: string[];
+  /** Empties a method cache (see FileCallFacts). */
+  clearsCache?: boolean;
 }
 
 export class CrossFileCalls {
@@ -110,7 +116,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Go generated code (gqlgen's per-field marshallers): its loops are the generator's, not the app's.
@@ -143,7 +149,7 @@ export class CrossFileCalls {
    * Name (`family:name`) → the definition that reaches a query, for names whose every definition does;
    * and every definition that reaches one (for calls on a repository, judged by its own definitions).
    */
-  private querying(): { q: Map<string, Def>; reaches: Set<Def> } {
+  private querying(cold = false): { q: Map<string, Def>; reaches: Set<Def> } {
     const q = new Map<string, Def>();
     const reaches = new Set<Def>();
     for (let round = 0; round < MAX_DEPTH; round++) {
@@ -159,12 +165,16 @@ export class CrossFileCalls {
         const family = key.slice(0, key.indexOf(':'));
         for (const d of list) {
           // A cached definition (`@Cacheable`) queries once per distinct key: neither it nor its callers query per call.
-          if (reaches.has(d) || d.cached) continue;
+          // `cold`: the caller emptied the caches just before its loop (`clear_config()` then `get_config(key)` per key).
+          if (reaches.has(d) || (d.cached && !cold)) continue;
           const name = key.slice(family.length + 1);
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           // (a repository method delegating to sqlc's generated method of its name counts too).
-          const delegates = d.callees.includes(name) && all.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`))) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches))))) {
+          // Python: a bare `record_event(…)` in a method `record_event` that the module does not import is the module's own
+          // function of that name (a method and a module function sharing it), not another module's.
+          const ownName = family === 'python' && !!d.method && (d.bareCallees ?? []).includes(name) && !this.importedFrom.get(d.file)?.[name];
+          const delegates = d.callees.includes(name) && !ownName && all.some((o) => o !== d && o.queries);
+          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches))))) {
             reaches.add(d);
             changed = true;
           }
@@ -194,6 +204,21 @@ export class CrossFileCalls {
       return (this.modules.get(file) ?? []).some((m) => new RegExp(`(^|[/@])${pkg}($|/)|^@[\\w-]+/${pkg}$`).test(m) || (m.startsWith('.') && m.includes(`/${to.split('/')[1]}/`)));
     }
     return !AMBIGUOUS.test(name);
+  }
+
+  /**
+   * Can `def`'s call named `name` be one of the project's definitions of that name, by what the call says of itself?
+   * Java: not when every definition takes another number of parameters (`sub.getFeed()`, a Lombok getter,
+   * is not a resource's `getFeed(id)`; `URI.create(s)` is not a service's `create(feed, entry)`).
+   * Python: a call on another object (`job.get_status()`, `pipe.reset()`) is a method: not when the project
+   * defines the name only as module functions.
+   */
+  private canCall(def: Def, family: string, name: string): boolean {
+    const defs = this.defs.get(`${family}:${name}`) ?? [];
+    const argc = def.calleeArgc && Object.hasOwn(def.calleeArgc, name) ? def.calleeArgc[name] : undefined;
+    if (family === 'java' && argc?.length && defs.length && defs.every((o) => o.arity !== undefined && !argc.includes(o.arity))) return false;
+    if (def.objectCallees?.includes(name) && !defs.some((o) => o.method)) return false;
+    return true;
   }
 
   /**
@@ -336,9 +361,14 @@ export class CrossFileCalls {
     if (!pending.length) return [];
     const out: Finding[] = this.goFindings(pending.filter((p) => p.family === 'go'));
     if (!pending.some((p) => p.family !== 'go')) return out;
-    const { q, reaches } = this.querying();
+    const warm = this.querying();
+    let coldGraph: { q: Map<string, Def>; reaches: Set<Def> } | undefined;
     for (const { file, family, call } of pending) {
       if (family === 'go') continue;
+      // A cache emptied before the loop (by the function itself, or by a function it called that empties one): the
+      // cached method queries for every key of this loop again.
+      const cold = !!call.before?.some((b) => b === '*' || (this.defs.get(`${family}:${b}`) ?? []).some((d) => d.clearsCache));
+      const { q, reaches } = cold ? (coldGraph ??= this.querying(true)) : warm;
       // On a repository: the repository files' own definition of the name (others define get/create too).
       // (used when the usual rule cannot judge the name: a common name, or one defined too often).
       // Java: a method of another parameter count is another method (`option.getCode()` is not `getCode(store, code)`).

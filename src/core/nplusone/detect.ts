@@ -63,7 +63,7 @@ interface Binding {
 }
 
 /** Node types functionDef() can name, per grammar (the walk only materialises these). */
-const FUNCTION_DEF_TYPES = ['function_declaration', 'generator_function_declaration', 'method_definition', 'variable_declarator', 'public_field_definition', 'field_definition', 'function_definition', 'method_declaration', 'method', 'singleton_method'];
+const FUNCTION_DEF_TYPES = ['function_declaration', 'generator_function_declaration', 'method_definition', 'variable_declarator', 'assignment_expression', 'public_field_definition', 'field_definition', 'function_definition', 'method_declaration', 'method', 'singleton_method'];
 
 /** The case of a switch (Java, JS/TS, Go), and the switch itself: a `break` in a case leaves the switch only. */
 const SWITCH_CASE = /^(switch_block_statement_group|switch_rule|switch_case|switch_default|expression_case|default_case|type_case)$/;
@@ -90,7 +90,10 @@ export interface FileCallFacts {
   /** `method`: Python, a def inside a class (`obj.name(…)` can only be one of these). */
   /** `batched`: the function reads through a DataLoader (`this.basicLoader.batchLoader.load(id)`): a call per item is gathered into one query. */
   /** Go: `goRecv`, the receiver type of a method; `goCalls`, the calls of its body as Go names them (package, receiver type). */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[] }[];
+  /** `calleeArgc`: Java, the argument counts each callee is called with (`sub.getFeed()` is not a `getFeed(id)` of another class). */
+  /** `objectCallees`: Python, callees called only on an object other than `self`/`cls` (`job.get_status()`): a method, never a module function of that name. */
+  /** `clearsCache`: the body empties a method cache (`cache.delete_memoized(_get_config)`, `@CacheEvict`, `fn.cache_clear()`). */
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -147,6 +150,11 @@ export interface PendingLoopCall {
   argc?: number;
   /** Go: the call as Go names it (package, receiver type). */
   goRef?: GoCallRef;
+  /**
+   * Names the enclosing function calls before the loop (`clear_config()` just above `for c in configs:`), or `['*']`
+   * when it clears a cache itself: a cached method is cold in this loop when one of them empties its cache.
+   */
+  before?: string[];
   /** The call as written (`self.store.get_feed`), for the message. */
   text: string;
   span: { start: number; end: number };
@@ -322,12 +330,18 @@ class Detector {
     const goIn = new Map<Node, GoCallRef[]>();
     const callsIn = new Map<Node, string[]>();
     const bareIn = new Map<Node, string[]>();
+    const argcIn = new Map<Node, Map<string, number[]>>();
+    const objectIn = new Map<Node, Map<string, boolean>>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
       // Ruby `element.next`, `e.message` on an object of any class: a one-word method name names no
       // class of the app (Nokogiri, exceptions and the standard library define them too).
       if (this.lang === 'ruby' && this.onUntypedObject(n, name)) continue;
+      // Python: a common name on an object (`stack.run(…)`, `pipe.execute()`, `job.fetch(id)`) is that object's
+      // library method (sqlparse, redis, rq), not the app's function of the name — unless the object is the app's repository.
+      const onObject = this.lang === 'python' && this.onOtherPythonObject(n);
+      if (onObject && (GENERIC_NAMES.has(name) || name.length < 4) && !onRepository(n, name)) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
@@ -335,6 +349,18 @@ class Detector {
         callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
         const ref = goScopes?.refOf(n);
         if (ref) goIn.set(best, [...(goIn.get(best) ?? []), ref]);
+        if (this.lang === 'java') {
+          const argc = javaArgCount(n);
+          const seen = argcIn.get(best) ?? new Map<string, number[]>();
+          const counts = seen.get(name) ?? [];
+          if (argc !== undefined && !counts.includes(argc)) seen.set(name, [...counts, argc]);
+          argcIn.set(best, seen);
+        }
+        if (this.lang === 'python') {
+          const m = objectIn.get(best) ?? new Map<string, boolean>();
+          m.set(name, (m.get(name) ?? true) && onObject);
+          objectIn.set(best, m);
+        }
         // Python: `create(…)` by its bare name (a helper of the module), not `data.get(…)` on an object.
         if ((this.lang === 'python' && field(n, 'function')?.type === 'identifier') || (this.lang === 'java' && n.type === 'method_invocation' && (!field(n, 'object') || field(n, 'object')?.type === 'this'))) bareIn.set(best, [...(bareIn.get(best) ?? []), name]);
       }
@@ -346,7 +372,7 @@ class Detector {
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -377,7 +403,7 @@ class Detector {
       // A field resolver runs once per parent object: a call in it to another file's query is one per parent.
       // So does a serializer's method field, once per serialized object.
       const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || fallbackOfBatch(li.node, callee) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || fallbackOfBatch(li.node, callee) || (DRAINING_WRITE.test(callee) && this.drainsInBatches(n, li)) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
       // `super().to_representation(x)` is the parent class's method, not another file's function of that name;
       // in a serializer method, a call only when the parent serializer did not hand the rows over is a fallback.
       if (!inLoop && (/^super(\(\))?\./.test(n.text) || (li.kind === 'serializer' && li.variable && this.isFallback(n, li.body, li.variable)))) continue;
@@ -396,6 +422,7 @@ class Detector {
         ...this.argsVary(n, li),
         ...(this.lang === 'java' ? { argc: javaArgCount(n) } : {}),
         ...(goScopes ? { goRef: goScopes.refOf(n) } : {}),
+        ...this.calledBefore(li.node, defs.map((d) => d.def)),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
         language: this.lang,
@@ -609,6 +636,29 @@ class Detector {
     // `self.repo.get_x(…)`, `obj.attr.get(…)`: attributes of an object.
     if (obj.type === 'attribute' && /^[a-z_]\w*(\.[a-z_]\w*)+$/.test(obj.text) && !this.ctx.modules.some((m) => obj.text === m || obj.text.startsWith(m + '.'))) return { receiverObject: true };
     return undefined;
+  }
+
+  /** What the function holding `loop` calls before it (see PendingLoopCall.before). */
+  private calledBefore(loop: Node, defs: Node[]): { before?: string[] } {
+    let holder: Node | undefined;
+    for (const def of defs) if (this.within(def, loop) && (!holder || this.within(holder, def))) holder = def;
+    if (!holder) return {};
+    const head = this.text.slice(holder.startIndex, loop.startIndex);
+    if (CACHE_CLEAR.test(head)) return { before: ['*'] };
+    const names = new Set<string>();
+    for (const n of this.calls) if (n.startIndex >= holder.startIndex && n.endIndex <= loop.startIndex) {
+      const name = this.calleeOf(n);
+      if (name) names.add(name);
+    }
+    return names.size ? { before: [...names] } : {};
+  }
+
+  /** Python: `x.name(…)` on an object other than `self`/`cls` (a local, a parameter, `self.pipe`), not on an imported module or a class. */
+  private onOtherPythonObject(n: Node): boolean {
+    if (!this.pythonReceiver(n)?.receiverObject) return false;
+    const fn = field(n, 'function');
+    const obj = fn ? field(fn, 'object') : undefined;
+    return !!obj && !/^(self|cls)$/.test(obj.text);
   }
 
   private inPythonClass(def: Node): boolean {
@@ -862,11 +912,15 @@ class Detector {
 
   classify(root: Node): void {
     this.collect(root);
+    const inProcess = this.lang === 'python' ? inProcessHandles(this.text) : undefined;
     for (const n of this.calls) {
       const chain = this.a.chainOf(n);
       if (!chain) continue;
       const call = classifyCall(chain, this.ctx, this.a);
       if (!call) continue;
+      // A statement on an in-process engine's connection (`sqlite3.connect(":memory:")`, `duckdb.connect(path)`):
+      // a function call inside the process, no round trip — not what an N+1 costs.
+      if (inProcess?.size && inProcess.has(field(field(n, 'function') ?? n, 'object')?.text ?? '')) continue;
       const hit = { node: n, chain, call };
       this.hits.push(hit);
       this.hitByStart.set(n.startIndex, hit);
@@ -1347,7 +1401,7 @@ class Detector {
       if (this.a.exitTypes.has(cur.type) || cur.type === 'return') return true;
       // `if count % BATCH == 0: flush()`: once per group of rows.
       if (/^if_statement|^if$/.test(cur.type) && /%\s*[\w.]+\s*={2,3}\s*0\b/.test(field(cur, 'condition')?.text ?? '')) return true;
-      if (this.isMemoised(cur, child, li)) return true;
+      if (this.isMemoised(cur, child, li) || this.isLazyInit(cur, child, li)) return true;
       if (SWITCH_CASE.test(cur.type)) inSwitch = true;
       let after = false;
       for (const sib of named(cur)) {
@@ -1360,6 +1414,40 @@ class Detector {
       cur = cur.parent;
     }
     return false;
+  }
+
+  /**
+   * Initialised once, on the first item: `if (subscriptions == null) { subscriptions = dao.findByFeed(feed); }`,
+   * `if x is None: x = load()`, `if (!x) x = await load()`, `x ??= load()`, `x ||= load()` — on a variable the loop
+   * does not assign anywhere else (declared before it): the call runs on the first item only, not per item.
+   */
+  private isLazyInit(cur: Node, child: Node, li: LoopInfo): boolean {
+    let name: string | undefined;
+    let holder: Node | undefined;
+    const lazyAssign = /^\s*([A-Za-z_$][\w$]*|self\.\w+|this\.\w+|@\w+)\s*(\?\?=|\|\|=)/.exec(cur.text);
+    if (/assignment/.test(cur.type) && lazyAssign) {
+      name = lazyAssign[1];
+      holder = cur;
+    } else if (/^(if_statement|if)$/.test(cur.type)) {
+      const cond = field(cur, 'condition');
+      const cons = field(cur, 'consequence') ?? field(cur, 'body');
+      if (!cond || !cons || (!contains(cons, child) && !same(cons, child))) return false;
+      const v = '([A-Za-z_$][\\w$]*|self\\.\\w+|this\\.\\w+|@\\w+)';
+      const m = new RegExp(`^\\(?\\s*(?:${v}\\s*(?:===?|is)\\s*(?:null|None|nil|undefined)|(?:!|not\\s+)${v}|${v}\\.nil\\?)\\s*\\)?$`).exec(cond.text.trim());
+      name = m?.[1] ?? m?.[2] ?? m?.[3];
+      holder = cons;
+      // …and the branch assigns it.
+      if (!name || !new RegExp(`(^|[^\\w$.])${escapeRe(name)}\\s*=(?!=)`).test(cons.text)) return false;
+    }
+    if (!name || !holder) return false;
+    if (li.variable?.split(/[^\w$@.]+/).includes(name)) return false;
+    // No other assignment of it in the loop (one per item would reset it).
+    const re = new RegExp(`(^|[^\\w$.])${escapeRe(name)}\\s*(=(?!=)|\\?\\?=|\\|\\|=)`, 'g');
+    for (const m of li.body.text.matchAll(re)) {
+      const at = li.body.startIndex + (m.index ?? 0) + m[1].length;
+      if (at < holder.startIndex || at >= holder.endIndex) return false;
+    }
+    return true;
   }
 
   /**
@@ -1418,6 +1506,35 @@ class Detector {
   }
 
   /** `for i in range(0, n, 1000)`, `for (i = 0; i < n; i += BATCH)`: one call per group of rows. */
+  /**
+   * A write (a direct write, or an app method named for one: DRAINING_WRITE) repeated until it affects nothing, inside the loop: `do { n = dao.delete(feedId, batchSize); } while (n > 0)`,
+   * `while True: n = purge(limit=1000); if not n: break`. Each call handles a batch of rows (the app chose the batch to
+   * keep transactions short); per item of the outer loop it is the batched form, not one statement per row.
+   */
+  private drainsInBatches(node: Node, li: LoopInfo): boolean {
+    // The loop itself when it runs on a condition (`while True:` taken as the loop), or a loop inside it.
+    for (let p: Node | null = node.parent; p && !same(p, li.node.parent ?? li.node); p = p.parent) {
+      if (!/^(do_statement|while_statement|for_statement)$/.test(p.type)) continue;
+      if (same(p, li.node) && li.shape !== 'condition') continue;
+      // Go: `for _, x := range xs` walks a collection; only a bare `for { … }` or `for n > 0 { … }` runs on a condition.
+      if (p.type === 'for_statement' && named(p).some((c) => c.type === 'range_clause' || c.type === 'for_clause')) continue;
+      // The count the call returns, kept in a name: `n = …call…` / `n := …` / `deleted = unitOfWork.call(() -> …)`.
+      let stmt: Node | null = node;
+      while (stmt && stmt.parent && !same(stmt.parent, p) && !/^(assignment_expression|assignment|assignment_statement|short_var_declaration|variable_declarator|local_variable_declaration|lexical_declaration|augmented_assignment)$/.test(stmt.type)) stmt = stmt.parent;
+      const target = stmt && /assign|declar/.test(stmt.type) ? /^\s*(?:(?:const|let|var|long|int|Integer|Long)\s+)?([A-Za-z_$][\w$]*)\s*(?::?=|\+=)/.exec(stmt.text)?.[1] : undefined;
+      if (!target || /^(err|error|e|ex|exc)$/.test(target)) continue;
+      // A test of the count: `n > 0`, `deleted != 0`, `!n`, `not n`, `n < batchSize` — in the loop's condition, or in
+      // an `if` of its body that leaves it (`if not n: break`, `if n == 0 { break }`).
+      const t = escapeRe(target);
+      const counted = `(?:${t}\\s*(?:[<>]=?|[!=]==?)\\s*(?:\\d+|\\w*(?:batch|Batch|BATCH|limit|Limit|LIMIT|size|Size|SIZE)\\w*)|\\d+\\s*(?:[<>]=?|[!=]==?)\\s*${t}|(?:!|\\bnot\\s+)\\(?\\s*${t}\\b)`;
+      const cond = field(p, 'condition')?.text ?? '';
+      if (new RegExp(counted).test(cond)) return true;
+      const body = field(p, 'body')?.text ?? '';
+      if (new RegExp(`\\bif\\b[^\\n]*${counted}[^\\n]*(?:\\n\\s*|\\{\\s*|:\\s*)(?:break|return)\\b`).test(body)) return true;
+    }
+    return false;
+  }
+
   private isSteppedBatch(li: LoopInfo): boolean {
     if (this.isGroupLoop(li)) return true;
     const header = this.text.slice(li.node.startIndex, li.body.startIndex > li.node.startIndex ? li.body.startIndex : li.node.startIndex + 200);
@@ -1446,7 +1563,7 @@ class Detector {
     const li = this.pastDeclaredSet(this.enclosingLoop(node));
     if (!li) return;
     if (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(node)) return;
-    if (this.runsOnceThenExits(node, li) || underKeyTest(node, li.body, li.variable) || fallbackOfBatch(li.node, call.method)) return;
+    if (this.runsOnceThenExits(node, li) || underKeyTest(node, li.body, li.variable) || fallbackOfBatch(li.node, call.method) || (call.op === 'write' && this.drainsInBatches(node, li))) return;
     // In a callback the loop hands to a scheduler (`for s of servers: scheduleJob(…, async () => …)`): runs later, per job.
     if (this.deferredWithin(node, li.node)) return;
     if (this.isSteppedBatch(li)) return;
@@ -2052,6 +2169,39 @@ const STORAGE_TYPE = /^[A-Z]\w*(?:Service|Repository|Dao|DAO|Store|Storage)$/;
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
 
 /** `BookSerializer.get_tags (SerializerMethodField, once per object)`: how a serializer method runs per object. */
+/**
+ * Python: the names the file binds to an in-process database's connection or cursor — `con = sqlite3.connect(…)`,
+ * `self.con = duckdb.connect(…)`, `cursor = con.cursor()` — by the engine module's own `connect`. A file that also
+ * imports a PostgreSQL driver keeps its calls (the name may be either).
+ */
+function inProcessHandles(text: string): Set<string> {
+  const names = new Set<string>();
+  if (!/^\s*(?:import|from)\s+(?:sqlite3|duckdb|aiosqlite)\b/m.test(text) || /^\s*(?:import|from)\s+(?:psycopg2?|asyncpg|pg8000)\b/m.test(text)) return names;
+  for (const m of text.matchAll(/^\s*((?:self\.)?\w+)\s*=\s*(?:await\s+)?(?:sqlite3|duckdb|aiosqlite)\.connect\(/gm)) names.add(m[1]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const m of text.matchAll(/^\s*((?:self\.)?\w+)\s*=\s*(?:await\s+)?((?:self\.)?\w+)\.cursor\(/gm)) {
+      if (names.has(m[2]) && !names.has(m[1])) {
+        names.add(m[1]);
+        grew = true;
+      }
+    }
+  }
+  return names;
+}
+
+/** Emptying a method cache: Flask-Caching's `delete_memoized`, `fn.cache_clear()` (lru_cache), Spring's `@CacheEvict`, `evictAll`. */
+const CACHE_CLEAR = /\bdelete_memoized\s*\(|\.cache_clear\s*\(\s*\)|@CacheEvict\b|\.evictAll\s*\(|\bcache\.clear\s*\(\s*\)/;
+
+/** An app method named for a write that removes or updates rows in bulk (`deleteOldEntries`, `purge_expired`, `markRead`). */
+const DRAINING_WRITE = /^(?:delete|remove|purge|prune|clean|archive|expire|update|mark|move)/i;
+
+/** The Python callees every call of which is on an object other than `self`/`cls` (see FileCallFacts). */
+function objectCalleesOf(calls: ReadonlyMap<string, boolean> | undefined): { objectCallees?: string[] } {
+  const names = [...(calls ?? [])].filter(([, onObject]) => onObject).map(([name]) => name);
+  return names.length ? { objectCallees: names } : {};
+}
+
 function serializerLabel(cls: Node, name: string, drf: boolean): string {
   const how = name === 'to_representation' ? 'to_representation' : drf ? 'SerializerMethodField' : 'fields.Method';
   return `${field(cls, 'name')?.text ?? 'serializer'}.${name} (${how}, once per object)`;

@@ -132,6 +132,15 @@ function jsFunctionDef(n: Node): FunctionDef | undefined {
       if (v && name?.type === 'identifier' && (v.type === 'arrow_function' || v.type === 'function_expression' || v.type === 'function')) return { name: name.text, node: v };
       return undefined;
     }
+    // `Revision.saveNoteRevision = function (note, callback) { … }`, `exports.load = async (id) => …`: a function the
+    // module hangs on an object (a Sequelize model's class method, a CommonJS export), named by its property.
+    case 'assignment_expression': {
+      const v = field(n, 'right');
+      const left = field(n, 'left');
+      const name = left?.type === 'member_expression' ? field(left, 'property') : undefined;
+      if (v && name?.type === 'property_identifier' && (v.type === 'arrow_function' || v.type === 'function_expression' || v.type === 'function')) return { name: name.text, node: v };
+      return undefined;
+    }
     case 'public_field_definition':
     case 'field_definition': {
       const v = field(n, 'value');
@@ -149,6 +158,9 @@ function jsLocalCallee(n: Node): string | undefined {
   if (!fn) return undefined;
   if (fn.type === 'identifier') return fn.text;
   if (fn.type === 'member_expression' && field(fn, 'object')?.type === 'this') return field(fn, 'property')?.text;
+  // `Revision.saveNoteRevision(…)`, `exports.load(…)`: a function this module may hang on that object (see jsFunctionDef);
+  // it is the file's own only when the file defines the name.
+  if (fn.type === 'member_expression' && /^([A-Z][\w$]*|exports|module\.exports)$/.test(field(fn, 'object')?.text ?? '')) return field(fn, 'property')?.text;
   return undefined;
 }
 
@@ -233,6 +245,12 @@ function classifyObjection(chain: Chain, n: string[], ctx: FileContext): DbCall 
 }
 
 export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  // Promise chaining after a call (`Revision.findAll(…).then((rows) => …)`, `.catch(…)`, callback-era code): the
+  // call before it decides, as written without it.
+  const all = chain.segments;
+  let kept = all.length;
+  while (kept > 2 && all[kept - 1].call && /^(then|catch|finally)$/.test(all[kept - 1].name) && all[kept - 2].call) kept--;
+  if (kept < all.length) return classifyJs({ ...chain, segments: all.slice(0, kept) }, ctx, a);
   const { segs, names: n, last, method } = chainParts(chain);
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
