@@ -9,6 +9,7 @@ import type { SqlSite } from '../../../../src/core/extract/types';
 import { checkSite } from '../../../../src/core/rules/engine';
 import type { PlanEvidence, PlanFacts, Rule } from '../../../../src/core/rules/types';
 import { tableLookup, type IndexFacts, type TableFacts } from '../../../../src/core/catalogFacts';
+import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 
 export interface CheckOptions {
   sqlFile?: boolean;
@@ -103,4 +104,13 @@ export function facts(tables: Record<string, { rows: number; cols: Record<string
     return { schema, name, rows: t.rows, analysed: t.analysed ?? true, pages: 0, sizeBytes: 0, columns, stats: {}, indexes };
   });
   return { table: tableLookup(list), plan: plan ? { nodeTypes: [], seqScanTables: [], rows: 0, totalCost: 0, ...plan } : undefined };
+}
+
+/** What the scan learns from schema files (CREATE TABLE/INDEX, keys), as `scan` feeds the rules. */
+export function declared(schema: string): DeclaredIndexes {
+  const d: DeclaredIndexes = new Map();
+  addDeclaredIndexes(schema, d);
+  addDeclaredKeys(schema, d);
+  addDeclaredTables(schema, d);
+  return d;
 }

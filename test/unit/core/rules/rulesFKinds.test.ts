@@ -10,19 +10,10 @@ import { leadingWildcardLike } from '../../../../src/core/rules/leadingWildcardL
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { notInSubquery } from '../../../../src/core/rules/notInSubquery';
 import { selectStar } from '../../../../src/core/rules/selectStar';
-import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { codeContextOf } from '../../../../src/core/codeContext';
 import { sitesIn } from '../../support/extractFixtures';
-import { error, ok } from './helpers';
-
-function declared(schema: string): DeclaredIndexes {
-  const d: DeclaredIndexes = new Map();
-  addDeclaredIndexes(schema, d);
-  addDeclaredKeys(schema, d);
-  addDeclaredTables(schema, d);
-  return d;
-}
+import { declared, error, ok } from './helpers';
 
 const SCHEMA = [
   'CREATE TABLE payment_route (id serial PRIMARY KEY, owner bigint NOT NULL, kind route_kind NOT NULL, region text, label text, created timestamptz NOT NULL);',

@@ -7,19 +7,10 @@
 import { strict as assert } from 'node:assert';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
 import { offsetPagination } from '../../../../src/core/rules/offsetPagination';
-import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
 import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { sitesIn } from '../../support/extractFixtures';
 import { sqlFileSites } from '../../../../src/core/extract';
-import { check, error, ok } from './helpers';
-
-function declared(schema: string): DeclaredIndexes {
-  const d: DeclaredIndexes = new Map();
-  addDeclaredIndexes(schema, d);
-  addDeclaredKeys(schema, d);
-  addDeclaredTables(schema, d);
-  return d;
-}
+import { check, declared, error, ok } from './helpers';
 
 const SCHEMA = [
   'CREATE TABLE public.note (id uuid NOT NULL, owner_type character varying NOT NULL, owner_id uuid NOT NULL, body text, lang varchar(8), size integer);',
