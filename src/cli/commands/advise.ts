@@ -13,6 +13,7 @@ import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { adviseWorkload } from '../../db/workload';
 import { workloadWeighingLines } from '../../core/advice/workload';
 import { oneLine, errorMessage } from '../../core/safeText';
+import { provedBy } from '../../core/advice/missingIndex';
 import { LIMITS } from '../../core/limits';
 import { readRegularFile } from '../../node/readFile';
 
@@ -117,7 +118,7 @@ function publicShape(s: IndexSuggestion): Record<string, unknown> {
 }
 
 function printSuggestion(ctx: CliContext, s: IndexSuggestion): void {
-  const how = s.verifiedBy === 'hypopg' ? 'proved with HypoPG' : s.verifiedBy === 'transaction' ? 'proved with a real index in a rolled-back transaction' : 'not verified';
+  const how = provedBy(s.verifiedBy);
   // Table, column and index names come from the catalog and the statement: each field on its line.
   ctx.out(`${oneLine(s.summary)} [${how}]`);
   if (s.needsExtension) ctx.out(`  CREATE EXTENSION IF NOT EXISTS ${oneLine(s.needsExtension)};`);

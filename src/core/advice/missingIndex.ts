@@ -95,6 +95,11 @@ const PROOF: Record<ProvedSuggestion['verifiedBy'], string> = {
   none: 'not verified by the planner',
 };
 
+/** How a suggestion was proved, in the words every surface shows (hover, Suggest Indexes, the CLI) — never the raw value. */
+export function provedBy(verifiedBy: ProvedSuggestion['verifiedBy']): string {
+  return PROOF[verifiedBy];
+}
+
 /** The plan node that reads through the new index, without its cost figures ("Bitmap Index Scan using x_idx"). */
 function indexNode(s: HoverSuggestion): string | undefined {
   const line = s.planAfter.find((l) => l.includes(s.name));
@@ -112,7 +117,7 @@ export function missingIndexHover(s: HoverSuggestion, o: { action?: { title: str
   const cols = `${s.columns.join(', ')}`;
   const lines: string[] = [];
   const figures = s.costAfter !== null ? `cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${costDrop(s.costBefore, s.costAfter)})` : 'may help';
-  lines.push(`$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${PROOF[s.verifiedBy]}`);
+  lines.push(`$(lightbulb) **Missing index on ${md(s.table)} (${md(cols)})** · ${figures} · ${provedBy(s.verifiedBy)}`);
   // The action under the head line: VS Code caps a hover's height, and with an N+1 or a rule on the same statement the
   // lines below it scroll out of sight (a person found "Create index now" below the fold).
   lines.push([o.action ? `[${md(o.action.title)}](${o.action.uri})` : undefined, `[Why](${o.docs})`, 'more fixes: Ctrl+.'].filter(Boolean).join(' · '), '');
