@@ -574,9 +574,14 @@ function batchedRewrite(input: RewriteInput): Rewrite | undefined {
  * The batched method's name: `GetAttachment` → `GetAttachments`, `find_by_id` → `find_by_ids`, `getCategory` →
  * `getCategories`; a name ending in its verb (`commenterNew`, `domainDelete`, `emailGet`) → `commenterNewBatch`.
  */
-function pluralMethod(method: string): string {
+function pluralMethod(method: string): string | undefined {
   if (/(New|Create|Delete|Update|Insert|Upsert|Get|Save|Set|Add|Remove|Put|Fetch|Load|Find|_new|_create|_delete|_update|_insert|_get|_save|_set|_add|_remove)$/.test(method)) return `${method}${method.includes('_') ? '_batch' : 'Batch'}`;
   if (/(ID|Id|_id)$/.test(method)) return `${method}s`;
+  // No sure plural (person11 Q2: `memberses`, `team_emailses`, `num_checks_useds`, `prepares`): a name already in the
+  // plural, a participle, or one word that may be a verb — the advice names no method then.
+  const words = method.includes('_') ? method.split('_').filter(Boolean) : method.split(/(?=[A-Z])/);
+  const last = words[words.length - 1] ?? method;
+  if (words.length < 2 || (/s$/i.test(last) && !/ss$/i.test(last)) || /ed$/i.test(last)) return undefined;
   if (/[^aeiou]y$/.test(method)) return `${method.slice(0, -1)}ies`;
   if (/(s|x|ch|sh)$/.test(method)) return `${method}es`;
   return `${method}s`;
@@ -604,7 +609,8 @@ export function batchedNames(method: string): string[] {
     if (/^(to|from|for|of|by|in|on|with|and|or|id|ids)$/i.test(words[i])) continue;
     out.add(join([...words.slice(0, i), pluralWord(words[i]), ...words.slice(i + 1)]));
   }
-  out.add(pluralMethod(method));
+  const plural = pluralMethod(method);
+  if (plural) out.add(plural);
   const cap = method.charAt(0).toUpperCase() + method.slice(1);
   for (const n of method.includes('_') ? [`${method}_many`, `${method}_batch`, `bulk_${method}`] : [`${method}Many`, `${method}Batch`, `${method}s`, `bulk${cap}`]) out.add(n);
   out.delete(method);
@@ -648,18 +654,22 @@ export function batchMethodAdvice(label: string, method: string, op: 'read' | 'w
       help: `\`${label}\` is the app's own ${op ? 'method' : 'function'}, and ${ex.file ? ex.file : 'this file'} already has ${ex.name}(…) (${ex.file ? `${ex.file}:${ex.line}` : `line ${ex.line}`}): call it once with ${keys} instead of ${method} once per item.${kept}`,
     };
   }
-  const batched = pluralMethod(method);
-  const on = /^(this|self|@)$/.test(recv) ? ' to this class' : /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? ` to ${recv}` : '';
+  const plural = pluralMethod(method);
+  const batched = plural ? `${plural}(…)` : `form of ${method}(…)`;
+  // The receiver is the loop's own item (`profile.num_checks_used()`, `check.project.team_emails()`): the method goes
+  // to its class, not to that variable (person11 Q2).
+  const onItem = !!variable && recv.split('.')[0] === variable;
+  const on = /^(this|self|@)$/.test(recv) ? ' to this class' : /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(recv) ? (onItem ? ` to the class of \`${recv}\`` : ` to ${recv}`) : '';
   const does = op === 'write'
     ? `that writes every row in one statement (unnest of arrays, a multi-row VALUES, or the driver's batch), and call it once after the loop`
     : op === 'read'
       ? `that reads every key in one query (= ANY($1) / IN), call it once before the loop with ${keys}, and look each item's result up by its key in the loop`
       : `that does its work for ${keys} at once (one query with = ANY($1) / IN, or one batched write), and call it once instead of once per item`;
   return {
-    title: `Batch ${method}: add ${batched}(…)${on}`,
+    title: plural ? `Batch ${method}: add ${batched}${on}` : `Batch ${method}: add a batched ${batched}${on}`,
     language: 'plaintext',
     code: '',
-    help: `\`${label}\` is the app's own ${op ? 'method' : 'function'}: add a batched ${batched}(…)${on} ${does}.${keep}`,
+    help: `\`${label}\` is the app's own ${op ? 'method' : 'function'}: add a batched ${batched}${on} ${does}.${keep}`,
   };
 }
 

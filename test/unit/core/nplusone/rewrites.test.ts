@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { batchedSql, rewriteFor, toDollarParams } from '../../../../src/core/nplusone';
 import type { DbCall } from '../../../../src/core/nplusone';
+import { batchMethodAdvice } from '../../../../src/core/nplusone/rewrites';
 
 const call = (library: DbCall['library'], op: DbCall['op'] = 'read', extra: Partial<DbCall> = {}): DbCall => ({ library, op, batch: false, label: 'x', method: 'x', ...extra });
 
@@ -73,6 +74,18 @@ describe('core/nplusone rewrites', () => {
     // A name ending in its verb (commento's `commenterNew`, `domainDelete`): not a plural of the verb.
     assert.match(write.title, /add StepUpdateBatch\(…\) to store$/);
     assert.match(rewriteFor({ call: call('database/sql', 'read', { label: 'commenterGetByHex', method: 'commenterGetByHex', appMethod: true }) }).title, /add commenterGetByHexes\(…\)$/);
+  });
+
+  it('no invented plural for a name already plural, a participle or one word (person11 Q2: memberses, num_checks_useds, prepares); a method on the loop\'s own item goes to its class', () => {
+    for (const [label, method, variable] of [['self.members', 'members', 'p'], ['profile.num_checks_used', 'num_checks_used', 'profile'], ['check.project.team_emails', 'team_emails', 'check'], ['self.prepare', 'prepare', 'key'], ['channel.assign_all_checks', 'assign_all_checks', 'channel']]) {
+      const r = batchMethodAdvice(label, method, 'read', variable);
+      for (const invented of [`${method}s(`, `${method}es(`]) assert.ok(!`${r.title}\n${r.help}`.includes(invented), `${method}: ${r.title}`);
+      assert.match(r.help, new RegExp(`a batched form of ${method}\\(…\\)`), method);
+    }
+    assert.match(batchMethodAdvice('profile.num_checks_used', 'num_checks_used', 'read', 'profile').title, /to the class of `profile`$/);
+    assert.match(batchMethodAdvice('check.project.team_emails', 'team_emails', 'read', 'check').title, /to the class of `check\.project`$/);
+    // A field or a store stays named as written: it is where the method goes.
+    assert.match(batchMethodAdvice('m.store.GetAttachment', 'GetAttachment', 'read', 'mid').title, /add GetAttachments\(…\) to m\.store$/);
   });
 
   it('a loop over the keys themselves uses the list as is', () => {
