@@ -140,6 +140,15 @@ export interface ComparedRun {
 }
 
 /**
+ * The two plans of a comparison in the order they were made: "before" is the earlier (person11 Q10: the history lists
+ * the newest first, so Enter, Enter picked the plan with the new index as BEFORE and a real improvement read "34.45×
+ * slower"). `swapped` says the picks were put in time order, for the one line that tells the user.
+ */
+export function inTimeOrder<T extends { at: number }>(first: T, second: T): { before: T; after: T; swapped: boolean } {
+  return first.at > second.at ? { before: second, after: first, swapped: true } : { before: first, after: second, swapped: false };
+}
+
+/**
  * Whether two plans are one statement before and after a change, on one server: the only pair whose difference
  * Compare Plans can call faster or slower (person9: an INSERT on PostgreSQL 18 against another SELECT on 15 read
  * "2.37× faster — with other parameter values"). The statement is compared by PostgreSQL's fingerprint (the same

@@ -524,10 +524,13 @@ class PlansFeature implements vscode.Disposable {
     if (!after) return;
     // One line, and no comparison: a ratio between two statements or two servers is not a before/after.
     if (after.why) return void vscode.window.showWarningMessage(`PG Lens: not compared: ${after.why}`);
+    // Before is the earlier plan, whichever was picked first (the list is newest first: Enter, Enter compared backwards).
+    const { withProvedIndexes, inTimeOrder } = await import('../../core/plan');
+    const order = inTimeOrder(this.history[before.i], this.history[after.i]);
+    if (order.swapped) void vscode.window.showInformationMessage(`PG Lens: compared in the order the plans were made: "${order.before.title}" (${new Date(order.before.at).toLocaleTimeString()}) before "${order.after.title}" (${new Date(order.after.at).toLocaleTimeString()}).`);
     // One saving and one index name on both sides and in the viewer: a plan kept from before the index was proved gets the proof.
-    const b = this.history[before.i];
-    const { withProvedIndexes } = await import('../../core/plan');
-    const [pb, pa] = withProvedIndexes(b, this.history[after.i], this.ctx.indexAdvice?.provedFor(this.adviceSql.get(b) ?? b.sql));
+    const b = order.before;
+    const [pb, pa] = withProvedIndexes(b, order.after, this.ctx.indexAdvice?.provedFor(this.adviceSql.get(b) ?? b.sql));
     PlanPanel.showComparison(this.ctx.extension.extensionUri, this.handler).post({ type: 'compare', before: pb, after: pa });
   }
 

@@ -4,7 +4,7 @@
  * PostgreSQL 18 against another SELECT on 15 read "2.37× faster — with other parameter values").
  */
 import { strict as assert } from 'node:assert';
-import { analyzePlan, incomparableReason, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
+import { analyzePlan, incomparableReason, inTimeOrder, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
 import { fmtSaving } from '../../../../src/core/plan/format';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
@@ -74,5 +74,14 @@ describe('core/plan withProvedIndexes (Compare Plans: one saving, one index, per
     assert.match(without.text, /Suggest indexes/);
     assert.match(withProof.text, /orders \(status\)/);
     assert.equal(fmtSaving(withProof), 'saves ~649 cost units: cost 941 → 292, proved by the planner');
+  });
+});
+
+describe('core/plan inTimeOrder (Compare Plans: before is the earlier plan)', () => {
+  it('the newer plan picked as BEFORE (the newest-first list, Enter, Enter: person11 Q10) is put after, and says so', () => {
+    const seq = { title: 'orders (seq scan)', at: Date.UTC(2026, 11, 2, 0, 55) };
+    const indexed = { title: 'orders (with the index)', at: Date.UTC(2026, 11, 2, 0, 56) };
+    assert.deepEqual(inTimeOrder(indexed, seq), { before: seq, after: indexed, swapped: true });
+    assert.deepEqual(inTimeOrder(seq, indexed), { before: seq, after: indexed, swapped: false });
   });
 });
