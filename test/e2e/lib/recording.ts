@@ -19,8 +19,8 @@ export async function startRecording(wb: StepContext['wb']): Promise<void> {
 /** The capture's status bar item while it records ("12 statements · 1 N+1"; "… recorded" once stopped). */
 export const RECORDING = /(^|\s)\d+ statements?( · \d+ N\+1)?\s*$/;
 
-/** What the last notification of Stop Recording Queries says (core/record/format statementStatsStoppedText). */
-const STOPPED = /observed N\+1|pg_stat_statements adds no N\+1/;
+/** What the last notification of Stop Recording Queries says (core/record/format recordingStoppedText: every form names "the whole server (pg_stat_statements …)"). */
+const STOPPED = /the whole server \(pg_stat_statements|observed N\+1|pg_stat_statements adds no N\+1/;
 
 /**
  * PG Lens: Stop Recording Queries, returning once Stop has finished: it reads pg_stat_statements, matches the
