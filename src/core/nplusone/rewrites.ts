@@ -570,6 +570,11 @@ function batchedRewrite(input: RewriteInput): Rewrite | undefined {
   return undefined;
 }
 
+/** A method name's words: snake_case split at `_`, camelCase before each capital. */
+function nameWords(method: string): string[] {
+  return method.includes('_') ? method.split('_') : method.split(/(?=[A-Z])/);
+}
+
 /**
  * The batched method's name: `GetAttachment` → `GetAttachments`, `find_by_id` → `find_by_ids`, `getCategory` →
  * `getCategories`; a name ending in its verb (`commenterNew`, `domainDelete`, `emailGet`) → `commenterNewBatch`.
@@ -579,7 +584,7 @@ function pluralMethod(method: string): string | undefined {
   if (/(ID|Id|_id)$/.test(method)) return `${method}s`;
   // No sure plural (person11 Q2: `memberses`, `team_emailses`, `num_checks_useds`, `prepares`): a name already in the
   // plural, a participle, or one word that may be a verb — the advice names no method then.
-  const words = method.includes('_') ? method.split('_').filter(Boolean) : method.split(/(?=[A-Z])/);
+  const words = nameWords(method).filter(Boolean);
   const last = words[words.length - 1] ?? method;
   if (words.length < 2 || (/s$/i.test(last) && !/ss$/i.test(last)) || /ed$/i.test(last)) return undefined;
   if (/[^aeiou]y$/.test(method)) return `${method.slice(0, -1)}ies`;
@@ -602,7 +607,7 @@ function appMethodAdvice(input: RewriteInput): Rewrite {
  * usual suffixes and prefixes (`…Batch`, `…Many`, `bulk…`, `…_many`).
  */
 export function batchedNames(method: string): string[] {
-  const words = method.includes('_') ? method.split('_') : method.split(/(?=[A-Z])/);
+  const words = nameWords(method);
   const join = (ws: string[]) => ws.join(method.includes('_') ? '_' : '');
   const out = new Set<string>();
   for (let i = 1; i < words.length; i++) {
