@@ -24,7 +24,11 @@ export const step: Step = {
     const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
     const input = (title: RegExp) => page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-box input');
     await wb.runCommand('View: Close All Editor Groups');
+    // An earlier step may have left a panel open (Problems, Output): it takes the editor's height, and the OFFSET line
+    // can fall out of view (the fresh-clone CI failed here: the hover waited 60 s for a line that was never rendered).
+    await wb.runCommand('View: Hide Panel');
     await wb.openFile(FILE);
+    // Go to Line centres its line: with the panel hidden, the OFFSET line nine lines above it is on screen too.
     // The cursor on the keyset statement first (the plan beside the code would hide the end of its line).
     await wb.goToLine(lineOf(KEYSET));
     await wb.clickText(KEYSET);
