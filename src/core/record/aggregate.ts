@@ -8,7 +8,7 @@
  * flagged (Bullet and Sentry's N+1 detector also count within one request/transaction).
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
-import { statementShape } from '../sql/predicates';
+import { batchedForm, lookupOf, type RecordedLookup } from './batchedForm';
 
 export interface RecordOptions {
   /** Calls of one statement from one site in one unit of work that make an N+1 (default 5). */
@@ -64,7 +64,10 @@ export interface RecordedNPlusOne {
   normalized: string;
   /** Time of the calls in the worst unit. */
   ms: number;
+  /** The batched form in the library that sent it, naming the recorded look-up (without the code at the call site). */
   fix: string;
+  /** The column (and table) the repeated statement looks rows up by, from its SQL. */
+  lookup?: RecordedLookup;
   /**
    * The call site of the statement sent just before the repeated ones in that unit of work (the
    * query that loaded the rows the loop runs over, most of the time): where the batched form goes.
@@ -116,38 +119,6 @@ export function touchesTables(normalized: string): boolean {
  */
 export function readsCatalog(normalized: string): boolean {
   return /\b(pg_catalog\s*\.|information_schema\s*\.|pg_(class|attribute|namespace|type|index|constraint|range|proc|depend|inherits|description|settings|tables|indexes|views|roles|database|enum|sequence|sequences|am|collation|extension|trigger)\b)/i.test(normalized);
-}
-
-/**
- * The column a repeated look-up is keyed on: the first `column = $n` (or IN) of the recorded statement (`app_name` of
- * `… WHERE "app_name" = $1`), for the batched form's words (person10 N10: ".whereIn('fk', ids)" where the SQL says).
- */
-function lookupColumnOf(sql: string): string | undefined {
-  for (const t of statementShape(sql)?.tables ?? []) {
-    for (const p of t.predicates) {
-      if (p.target.kind === 'column' && (p.op === '=' || p.op === 'IN') && p.span && /\$\d+/.test(sql.slice(p.span.start, p.span.end))) return p.target.column;
-    }
-  }
-  return undefined;
-}
-
-/** The batched form in the library that sent the statement; `key`: the column the look-up is keyed on, when known. */
-export function nPlusOneFix(via: string | undefined, lib?: string, key?: string): string {
-  return key && /^[A-Za-z_][\w$]*$/.test(key) ? libraryFix(via, lib).replace(/\bfk\b|\bkey(?= = ANY)|\bcol(?=, ids)/g, key) : libraryFix(via, lib);
-}
-
-function libraryFix(via: string | undefined, lib?: string): string {
-  const v = (via ?? '').replace(/\\/g, '/');
-  if (v === 'sequelize') return 'Load the association with the parent query: findAll({ include: [Assoc] }) (or one findAll({ where: { fk: ids } }) and group in memory).';
-  if (v === 'typeorm') return 'Load the relation with the parent: find({ relations: { rel: true } }) or a join (leftJoinAndSelect), or one query with In(ids).';
-  if (v === 'knex') return 'Fetch all rows at once: .whereIn(\'fk\', ids) and group in memory, or a join.';
-  if (v.startsWith('@prisma/')) return 'Load the relation with the parent: include: { rel: true } (or one findMany({ where: { fk: { in: ids } } })).';
-  if (v === 'drizzle-orm') return 'Load the relation with the parent: db.query.x.findMany({ with: { rel: true } }), or inArray(col, ids).';
-  if (v === 'kysely') return 'Fetch all rows at once: .where(\'fk\', \'in\', ids), or jsonArrayFrom for nested rows.';
-  if (v.startsWith('@mikro-orm/')) return 'Populate the relation with the parent: find(Entity, where, { populate: [\'rel\'] }).';
-  if (v === 'django' || lib === 'django') return 'Load the relation with the parent query: select_related() for a foreign key, prefetch_related() for a reverse or many-to-many relation.';
-  if (v === 'sqlalchemy' || lib === 'sqlalchemy') return 'Load the relation with the parent query: options(selectinload(Parent.rel)) or joinedload().';
-  return 'Send one query for all keys (WHERE key = ANY($1)) instead of one per item, then match rows in memory.';
 }
 
 interface Acc extends StatementFigure {
@@ -251,9 +222,10 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       statements.push(fig);
       if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
         const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
+        const lookup = lookupOf(a.normalized);
         nPlusOne.push({
           file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
-          sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: nPlusOneFix(s.site.via, undefined, lookupColumnOf(a.normalized)),
+          sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup).fix, ...(lookup ? { lookup } : {}),
           ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
         });
       }

@@ -10,6 +10,7 @@ import { OTHER_RULES } from '../rules/index';
 import { indexDefinitionTitle } from '../advice/missingIndex';
 import type { RecordSummary } from './aggregate';
 import { nPlusOneMessage, type StatementAdvice } from './format';
+import { batchedForm } from './batchedForm';
 
 /** Command the editor registers: open a file at a 1-based line (the parent query of an N+1). */
 export const OPEN_SITE_COMMAND = 'pgLens.openRecordedSite';
@@ -49,20 +50,23 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
     const span = lineSpan(text, starts, n.line, n.col);
     if (!span) continue;
     const fixes: Fix[] = [];
+    // The code at the call site names the relation and how it is read (`self.channel_set.values_list(…)`), the file the
+    // model classes; the quick fix to the rows' query says what goes there only when a batched form goes there (person11 Q4).
+    const batched = batchedForm(n.via, n.lookup, text.slice(span.start, span.end), text);
     if (n.parent) {
-      fixes.push({ title: `Go to the query that loads the rows (${rel(n.parent.file)}:${n.parent.line}): the batched form goes there`, edits: [], command: { id: OPEN_SITE_COMMAND, args: [n.parent.file, n.parent.line, n.parent.col] } });
+      fixes.push({ title: `Go to the query that loads the rows (${rel(n.parent.file)}:${n.parent.line})${batched.atParent ? `: ${batched.atParent}` : ''}`, edits: [], command: { id: OPEN_SITE_COMMAND, args: [n.parent.file, n.parent.line, n.parent.col] } });
     }
     fixes.push({ title: 'Show the recorded statements, their plan and index advice', edits: [], command: { id: ADVISE_SITE_COMMAND, args: [n.file, n.line] } });
     out.push({
       ruleId: 'n-plus-one',
       severity: 'warning',
       message: nPlusOneMessage(n),
-      help: n.fix,
+      help: batched.fix,
       file,
       span,
       fixes,
-      ...(n.parent ? { related: [{ span: lineSpan(text, starts, n.parent.line, n.parent.col) ?? span, file: n.parent.file === file ? undefined : n.parent.file, message: 'The rows the loop runs over come from this query: load the related rows with it.' }] } : {}),
-      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql },
+      ...(n.parent ? { related: [{ span: lineSpan(text, starts, n.parent.line, n.parent.col) ?? span, file: n.parent.file === file ? undefined : n.parent.file, message: `The rows the loop runs over come from this query${batched.atParent ? `: ${batched.atParent}` : ''}.` }] } : {}),
+      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}) },
     });
   }
   for (const site of s.sites) {
@@ -123,7 +127,9 @@ export function mergeRecorded(findings: Finding[], text: string): Finding[] {
         ...f,
         severity: r.severity === 'error' || f.severity === 'error' ? 'error' : r.severity,
         message: r.message,
-        help: f.help ?? r.help,
+        // The static help reads the code (an existing batched method, the rewrite); the recorded one adds the look-up the
+        // SQL names (table, column), which the code alone could only guess.
+        help: f.help && r.help && r.evidence?.lookup && !f.help.includes(r.help) ? `${f.help} From the recording: ${r.help}` : f.help ?? r.help,
         fixes: [...f.fixes.filter((x) => !/^Ignore/.test(x.title)), ...r.fixes, ...f.fixes.filter((x) => /^Ignore/.test(x.title))],
         related: [...(f.related ?? []), ...(r.related ?? [])],
         evidence: { ...f.evidence, ...r.evidence, static: true },

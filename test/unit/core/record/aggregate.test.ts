@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { summarize, roughNormalize, isRead, nPlusOneFix, touchesTables } from '../../../../src/core/record/aggregate';
+import { summarize, roughNormalize, isRead, touchesTables } from '../../../../src/core/record/aggregate';
+import { batchedForm } from '../../../../src/core/record/batchedForm';
+
+const nPlusOneFix = (via: string | undefined, key?: string) => batchedForm(via, key).fix;
 import { recordText, recordSarif, nPlusOneMessage } from '../../../../src/core/record/format';
 import { asCaptureEvent, paramType, type QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
@@ -98,9 +101,9 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     const [n] = summarize(events, normalizeSql, {}).nPlusOne;
     assert.match(n.fix, /\.whereIn\('app_name', ids\)/);
     assert.doesNotMatch(n.fix, /'fk'/);
-    assert.match(nPlusOneFix(undefined, undefined, 'order_id'), /WHERE order_id = ANY\(\$1\)/);
-    assert.match(nPlusOneFix('@prisma/client', undefined, 'authorId'), /authorId: \{ in: ids \}/);
-    assert.match(nPlusOneFix('drizzle-orm', undefined, 'user_id'), /inArray\(user_id, ids\)/);
+    assert.match(nPlusOneFix(undefined, 'order_id'), /WHERE order_id = ANY\(\$1\)/);
+    assert.match(nPlusOneFix('@prisma/client', 'authorId'), /authorId: \{ in: ids \}/);
+    assert.match(nPlusOneFix('drizzle-orm', 'user_id'), /inArray\(user_id, ids\)/);
     // Unknown: the placeholder stays.
     assert.match(nPlusOneFix('knex'), /whereIn\('fk', ids\)/);
   });

@@ -1,0 +1,159 @@
+import { strict as assert } from 'node:assert';
+import { summarize } from '../../../../src/core/record/aggregate';
+import { batchedForm, lookupOf } from '../../../../src/core/record/batchedForm';
+import { recordedFindings, OPEN_SITE_COMMAND } from '../../../../src/core/record/findings';
+import type { QueryEvent } from '../../../../src/core/record/protocol';
+import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
+
+/**
+ * Recorded statements as each ORM sends them (the SQL text its driver put on the wire), a loop's rows first and then
+ * one look-up per row from one call site: the recorded N+1's advice names the look-up's relation or column, and the
+ * quick fix to the rows' query says what goes there only when a batched form goes there (person11 Q4, person10 N10).
+ */
+interface Fixture {
+  via: string;
+  file: string;
+  /** The file's text; line 2 loads the rows, line 3 is the per-row call. */
+  text: string;
+  parent: string;
+  each: (i: number) => string;
+}
+
+function record(fx: Fixture) {
+  const ev = (sql: string, line: number): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql, pc: 0, pt: [], ms: 1, rows: 1, u: { k: 'root', id: 'root', n: 'root' }, ts: 0, pid: 1, site: { file: fx.file, line, col: 1, via: fx.via } });
+  const events = [ev(fx.parent, 2), ...Array.from({ length: 8 }, (_, i) => ev(fx.each(i), 3))];
+  const summary = summarize(events, normalizeSql, {});
+  const n = summary.nPlusOne.find((x) => x.line === 3);
+  assert.ok(n, JSON.stringify(summary.nPlusOne));
+  const [finding] = recordedFindings({ summary, advice: new Map() }, fx.file, fx.text).filter((f) => f.ruleId === 'n-plus-one');
+  const go = finding.fixes.find((f) => f.command?.id === OPEN_SITE_COMMAND);
+  assert.ok(go);
+  return { n, help: finding.help ?? '', go: go.title, related: finding.related?.[0]?.message ?? '' };
+}
+
+const HC_MODELS = [
+  'from hc.api.models import Channel, Check',
+  'class Project(models.Model):',
+  '    def get_n_down(self):',
+  '        for check in self.check_set.all():',
+  '            pass',
+  '    def have_channel_issues(self):',
+  '        errors = list(self.channel_set.values_list("last_error", flat=True))',
+].join('\n');
+
+describe('core/record/batchedForm: a recorded N+1\'s batched form names what the recorded SQL names, per ORM', () => {
+  before(() => loadPgParser());
+
+  it('Django, a reverse relation read with .all(): prefetch_related("check_set") on the rows\' query (healthchecks get_n_down)', () => {
+    const r = record({
+      via: 'django', file: '/hc/hc/accounts/models.py', text: HC_MODELS.split('\n').slice(1, 4).join('\n'),
+      parent: 'SELECT "accounts_project"."id", "accounts_project"."name" FROM "accounts_project" WHERE "accounts_project"."owner_id" = 3 ORDER BY LOWER("accounts_project"."name") ASC',
+      each: (i) => `SELECT "api_check"."id", "api_check"."name", "api_check"."project_id" FROM "api_check" WHERE "api_check"."project_id" = ${40 + i}`,
+    });
+    assert.deepEqual(r.n.lookup, { table: 'api_check', column: 'project_id' });
+    assert.match(r.help, /reads api_check by project_id once per row/);
+    assert.match(r.help, /\.prefetch_related\("check_set"\)/);
+    assert.doesNotMatch(r.help, /select_related\(\) for a foreign key/);
+    assert.match(r.go, /: add \.prefetch_related\("check_set"\) to it$/);
+    assert.doesNotMatch(r.go, /the batched form goes there/);
+    assert.match(r.related, /prefetch_related\("check_set"\)/);
+  });
+
+  it('Django, a reverse relation read with .values_list(): prefetch would not serve it; one Channel.objects.filter(project_id__in=…) instead', () => {
+    const text = ['from hc.api.models import Channel', 'class Project(models.Model):', '        errors = list(self.channel_set.values_list("last_error", flat=True))'].join('\n');
+    const r = record({
+      via: 'django', file: '/hc/hc/accounts/models.py', text,
+      parent: 'SELECT "accounts_project"."id" FROM "accounts_project" WHERE "accounts_project"."owner_id" = 3',
+      each: (i) => `SELECT "api_channel"."last_error" FROM "api_channel" WHERE "api_channel"."project_id" = ${40 + i}`,
+    });
+    assert.match(r.help, /prefetch_related\("channel_set"\) would not serve \.values_list\(\)/);
+    assert.match(r.help, /Channel\.objects\.filter\(project__in=<the rows>\)\.values_list\("project_id", …\)/);
+    assert.match(r.go, /after it, one Channel\.objects\.filter\(project__in=<the rows>\) for all its rows, grouped by project_id/);
+  });
+
+  it('Django without the relation in the code: the default reverse name <model>_set, said to be the default', () => {
+    const f = batchedForm('django', { table: 'api_flip', column: 'owner_id' }, 'for flip in flips_of(check):', '');
+    assert.match(f.fix, /\.prefetch_related\("flip_set"\) \(Django's default name of Flip\.owner's reverse relation; the related_name if the ForeignKey sets one\)/);
+    assert.equal(f.atParent, 'add .prefetch_related("flip_set") to it');
+  });
+
+  it('Django, a foreign key read per row (look-up by id): select_related; a .objects.get per item: in_bulk', () => {
+    const fk = batchedForm('django', { table: 'accounts_project', column: 'id' }, 'print(check.project.name)', 'from hc.accounts.models import Project');
+    assert.match(fk.fix, /\.select_related\("project"\) \(the ForeignKey to Project; its field name if it differs\)/);
+    assert.match(fk.atParent ?? '', /select_related\("project"\)/);
+    const get = batchedForm('django', { table: 'accounts_project', column: 'id' }, 'p = Project.objects.get(id=pid)', 'from hc.accounts.models import Project');
+    assert.match(get.fix, /Project\.objects\.in_bulk\(ids\)/);
+  });
+
+  it('Django, a look-up of a subquery is not the per-item look-up (profile.projects(): accounts_member inside IN (…))', () => {
+    const k = lookupOf('SELECT "accounts_project"."id" FROM "accounts_project" WHERE "accounts_project"."id" IN (SELECT U0."project_id" FROM "accounts_member" U0 WHERE U0."user_id" = $1) ORDER BY LOWER("accounts_project"."name") ASC');
+    assert.equal(k, undefined);
+  });
+
+  it('SQLAlchemy (a lazy load, the parameter on the left): the relationship to addresses, addresses.user_id in_()', () => {
+    const r = record({
+      via: 'sqlalchemy', file: '/app/report.py', text: 'def report(session):\n    users = session.scalars(select(User)).all()\n    for u in users: print(len(u.addresses))',
+      parent: 'SELECT users.id, users.name FROM users',
+      each: (i) => `SELECT addresses.id AS addresses_id, addresses.user_id AS addresses_user_id FROM addresses WHERE ${i + 1} = addresses.user_id`,
+    });
+    assert.deepEqual(r.n.lookup, { table: 'addresses', column: 'user_id' });
+    assert.match(r.help, /selectinload\(Parent\.<relationship to addresses>\)/);
+    assert.match(r.help, /\.user_id\.in_\(ids\)/);
+    assert.match(r.go, /add \.options\(selectinload\(…\)\) of its relationship to addresses/);
+  });
+
+  it('Sequelize: the association on Posts and where: { userId: ids }', () => {
+    const r = record({
+      via: 'sequelize', file: '/app/users.js', text: 'async function f() {\n  const users = await User.findAll();\n  for (const u of users) u.posts = await u.getPosts();\n}',
+      parent: 'SELECT "id", "name" FROM "Users" AS "User";',
+      each: (i) => `SELECT "id", "title", "userId" FROM "Posts" AS "Post" WHERE "Post"."userId" = ${i};`,
+    });
+    assert.match(r.help, /include: \[Assoc\]/);
+    assert.match(r.help, /where: \{ userId: ids \}/);
+    assert.match(r.go, /add include: \[the association on Posts\] to it/);
+  });
+
+  it('TypeORM: In(ids) on the recorded column', () => {
+    const r = record({
+      via: 'typeorm', file: '/app/photos.ts', text: 'async function f() {\n  const users = await repo.find();\n  for (const u of users) await photos.find({ where: { userId: u.id } });\n}',
+      parent: 'SELECT "User"."id" AS "User_id" FROM "user" "User"',
+      each: (i) => `SELECT "Photo"."id" AS "Photo_id", "Photo"."userId" AS "Photo_userId" FROM "photo" "Photo" WHERE (("Photo"."userId" = ${i}))`,
+    });
+    assert.match(r.help, /where: \{ userId: In\(ids\) \}/);
+    assert.match(r.go, /relation on photo/);
+  });
+
+  it('knex, a statement with a join and an unqualified column: .whereIn(\'feature_name\', ids), never \'fk\' (person11 N10)', () => {
+    const r = record({
+      via: 'knex', file: '/ul/src/lib/db/feature-tag-store.ts', text: 'async f() {\n  const flags = await this.db("features").limit(25);\n  for (const f of flags) await this.getAllTagsForFeature(f.name);\n}',
+      parent: 'select * from "features" limit 25',
+      each: (i) => `select "tag_type", "tag_value", "tag_types"."icon" from "feature_tag" left join "tag_types" on "tag_types"."name" = "feature_tag"."tag_type" where "feature_name" = 'f${i}'`,
+    });
+    assert.deepEqual(r.n.lookup, { table: 'feature_tag', column: 'feature_name' });
+    assert.match(r.help, /\.whereIn\('feature_name', ids\) on feature_tag/);
+    assert.doesNotMatch(r.help, /'fk'/);
+    assert.match(r.go, /after it, one \.whereIn\('feature_name', ids\) on feature_tag for all its rows/);
+  });
+
+  it('Prisma: the recorded column in { in: ids }', () => {
+    const r = record({
+      via: '@prisma/client', file: '/app/posts.ts', text: 'async function f() {\n  const users = await prisma.user.findMany();\n  for (const u of users) await prisma.post.findMany({ where: { authorId: u.id } });\n}',
+      parent: 'SELECT "public"."User"."id" FROM "public"."User" WHERE 1=1 OFFSET $1',
+      each: (i) => `SELECT "public"."Post"."id", "public"."Post"."authorId" FROM "public"."Post" WHERE ("public"."Post"."authorId" = ${i} AND 1=1) OFFSET 0`,
+    });
+    assert.match(r.help, /authorId: \{ in: ids \}/);
+    assert.match(r.go, /include: \{ … \} of the relation on Post/);
+  });
+
+  it('nothing known about the look-up: the generic form, and the quick fix only goes to the rows\' query (no promise of a batched form there)', () => {
+    const r = record({
+      via: 'django', file: '/app/x.py', text: 'def f():\n    rows = load()\n    for r in rows: r.refresh()',
+      parent: 'SELECT id FROM t',
+      each: () => 'SELECT count(*) FROM t2',
+    });
+    assert.equal(r.n.lookup, undefined);
+    assert.match(r.help, /select_related\(\) for a foreign key/);
+    assert.equal(r.go, 'Go to the query that loads the rows (/app/x.py:2)');
+    assert.equal(r.related, 'The rows the loop runs over come from this query.');
+  });
+});
