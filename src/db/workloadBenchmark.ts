@@ -5,7 +5,7 @@
  */
 import { castTypedParameters } from '../core/sql/parse';
 import { statementShape } from '../core/sql/predicates';
-import { parameterSources, weightedPercentiles, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
+import { parameterSources, standInNote, weightedPercentiles, type WorkloadRun, type WorkloadStatement, type WorkloadStatementRun } from '../core/plan/workloadBenchmark';
 import { benchmark } from './benchmark';
 import type { Database } from './database';
 import { PgLensError } from './errors';
@@ -47,13 +47,15 @@ export interface WorkloadBenchmarkOptions {
 }
 
 /** Values for the statement's parameters, or the reason one has none. */
-async function parameterValues(db: Database, text: string, n: number): Promise<{ values: (string | string[])[] } | { skipped: string }> {
+async function parameterValues(db: Database, text: string, n: number): Promise<{ values: (string | string[])[]; notes: (string | null)[] } | { skipped: string }> {
   const sources = parameterSources(text, n);
   const shape = statementShape(text);
   const values: (string | string[])[] = [];
+  const notes: (string | null)[] = [];
   for (let k = 0; k < n; k++) {
     const src = sources[k];
     if (!src) return { skipped: `$${k + 1} is not compared with a column (no value to draw from the statistics)` };
+    notes.push(standInNote(src));
     if (src.kind === 'literal') {
       values.push(src.value);
       continue;
@@ -72,7 +74,7 @@ async function parameterValues(db: Database, text: string, n: number): Promise<{
     if (!r.has_stats) return { skipped: `$${k + 1} (${src.column}): ${tableList} has no statistics for ${src.column} yet (ANALYZE ${tableList})` };
     return { skipped: `$${k + 1} (${src.column}): the statistics of ${tableList} hold no typical value of ${src.column} (NULL in every row sampled)` };
   }
-  return { values };
+  return { values, notes };
 }
 
 export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOptions = {}): Promise<WorkloadRun> {
@@ -107,6 +109,7 @@ export async function benchmarkWorkload(db: Database, o: WorkloadBenchmarkOption
         }
         values = p.values;
         if (n) s.paramsFrom = 'statistics';
+        if (p.notes.some((x) => x)) s.paramNotes = p.notes;
       }
       s.params = values;
       const mine: number[] = [];

@@ -46,6 +46,8 @@ export interface WorkloadBenchRow {
   params?: (string | null)[];
   /** Where they came from: sent by the app (a recording), given by the user (Benchmark), or the column statistics. */
   paramsFrom?: 'recorded' | 'yours' | 'statistics';
+  /** Per parameter: what a stand-in value is (a LIMIT's, any value for a select-list constant); null for the others. */
+  paramNotes?: (string | null)[];
   /** Why it was not run (a write, a parameter without a value, the plan guard…). */
   skipped?: string;
 }

@@ -316,7 +316,7 @@ function renderStatements(): void {
     h('p', { class: 'muted', text: `${s.count} statements in this database (PG Lens's own left out).` }),
     rows.length
       ? h('div', { class: 'table-scroll' }, table(
-          ['Total', 'Mean', 'Calls', 'Rows', 'Hit', 'Query'],
+          ['Total', 'Mean', ui.mode === 'delta' ? 'Calls since opened' : 'Calls since reset', 'Rows', 'Hit', 'Query'],
           rows.map((r) => [fmtMs(fig(r).totalMs), fmtMs(fig(r).meanMs), fmtNum(fig(r).calls), fmtNum(fig(r).rows), fmtPct(fig(r).hitRatio, 0), statementLink(r)]),
           'grid statements',
         ))
@@ -337,9 +337,11 @@ function workloadBenchView(): HTMLElement | null {
   if (w.state === 'running') return h('p', { class: 'muted workload-bench', text: `Workload benchmark running: ${w.done} of ${w.total} statements done${w.current ? ` — now ${oneLine(w.current, 120)}` : ''} (20 runs each, rolled back)…` });
   const box = h('div', { class: 'workload-bench' }, h('h3', { text: 'Workload benchmark' }), h('p', { class: w.ok ? 'muted' : 'warn', text: w.message }));
   if (w.rows.length)
-    box.append(table(['p50', 'p95', 'p99', 'Calls', 'Query'], w.rows.map((r) => r.skipped
-      ? [h('span', { class: 'muted', text: 'not run' }), '', '', fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ' — ', h('span', { class: 'muted', text: oneLine(r.skipped, 200) }))]
-      : [fmtMs(r.p50 ?? 0), fmtMs(r.p95 ?? 0), fmtMs(r.p99 ?? 0), fmtNum(r.calls), h('span', {}, h('code', { class: 'sql', text: oneLine(r.query, 200) }), ...paramsUsed(r.params, r.paramsFrom))]), 'grid'));
+    // "Calls" here is pg_stat_statements' count since its reset (the statement's weight in the workload); Top statements'
+    // beside it counts since the panel opened unless Totals is chosen: each says which (person11 Q8: 204 vs 44 unlabeled).
+    box.append(h('div', { class: 'table-scroll' }, table(['p50', 'p95', 'p99', 'Calls since reset', 'Query'], w.rows.map((r) => r.skipped
+      ? [h('span', { class: 'muted', text: 'not run' }), '', '', fmtNum(r.calls), h('span', {}, sqlCode(oneLine(r.query, 200)), ' — ', h('span', { class: 'muted', text: oneLine(r.skipped, 200) }))]
+      : [fmtMs(r.p50 ?? 0), fmtMs(r.p95 ?? 0), fmtMs(r.p99 ?? 0), fmtNum(r.calls), h('span', {}, sqlCode(oneLine(r.query, 200)), ...paramsUsed(r.params, r.paramsFrom, r.paramNotes))]), 'grid workload')));
   if (w.workload) box.append(h('p', { text: `Workload (weighted by calls): p50 ${fmtMs(w.workload.p50)} · p95 ${fmtMs(w.workload.p95)} · p99 ${fmtMs(w.workload.p99)}` }));
   return box;
 }
@@ -349,15 +351,33 @@ function workloadBenchView(): HTMLElement | null {
  * or drawn from the column statistics (the most common value) — those can be far from the app's (a rare status the
  * code names), and without saying so a p50 of 262 ms reads as the app's.
  */
-function paramsUsed(params: readonly (string | null)[] | undefined, from: WorkloadBenchRow['paramsFrom']): Child[] {
+function paramsUsed(params: readonly (string | null)[] | undefined, from: WorkloadBenchRow['paramsFrom'], notes?: readonly (string | null)[]): Child[] {
   if (!params?.length) return [];
   const source = from === 'recorded' ? 'values the app sent (recorded)' : from === 'yours' ? 'values you gave' : 'values from the column statistics, not sent by the app';
-  return [' — ', h('span', { class: from === 'statistics' || !from ? 'warn' : 'muted', text: `with ${params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : oneLine(v, 40)}`).join(', ')} (${source})` })];
+  // A stand-in (a LIMIT's 10, any value for a select-list constant) says so beside it: "limit $1 — with $1 = 10" read as
+  // the app's value (person11 N25); the source in parentheses at the end is then that of the others.
+  const note = (i: number) => (typeof notes?.[i] === 'string' ? notes[i] : undefined);
+  const plain = params.some((_, i) => !note(i));
+  const text = `with ${params.map((v, i) => `$${i + 1} = ${v === null ? 'NULL' : oneLine(v, 40)}${note(i) ? ` (${oneLine(note(i)!, 80)})` : ''}`).join(', ')}${plain ? ` (${source})` : ''}`;
+  return [' — ', h('span', { class: plain && (from === 'statistics' || !from) ? 'warn' : 'muted', text })];
+}
+
+/**
+ * Statement text as code that breaks between words, and after a dot or a comma inside one
+ * (`"client_instances".|"app_name"`), never inside a name (person10/11 N23: "client_instanc|es" in a narrow pane).
+ */
+function sqlCode(text: string, title?: string): HTMLElement {
+  const parts: Child[] = [];
+  for (const piece of text.split(/(?<=[.,])(?=\S)/)) {
+    if (parts.length) parts.push(h('wbr'));
+    parts.push(piece);
+  }
+  return h('code', { class: 'sql', ...(title ? { title } : {}) }, ...parts);
 }
 
 /** The query cell of Top statements: a button that opens the statement's details and call sites. */
 function statementLink(r: StatementRow): HTMLElement {
-  const code = h('code', { class: 'sql', text: oneLine(r.query ?? `queryid ${r.id}`, 300) });
+  const code = sqlCode(oneLine(r.query ?? `queryid ${r.id}`, 300));
   if (!r.query) return code;
   const b = h('button', { class: 'link statement', attrs: { title: 'Show its figures and where the code runs it', 'aria-label': `Details and call sites of ${oneLine(r.query, 80)}` }, onClick: () => send({ type: 'showStatement', id: r.id, figures: ui.mode }) });
   b.append(code);
@@ -376,7 +396,7 @@ function renderActivity(): void {
       h('div', { class: x.state?.startsWith('idle in') ? 'warn' : '', text: `${x.state ?? ''} · ${fmtSeconds(x.state === 'active' ? x.querySeconds : x.stateSeconds)}` }),
       x.waitEventType ? h('div', { class: 'muted', text: `waiting on ${x.waitEventType}: ${x.waitEvent}` }) : null,
       x.xactSeconds !== null ? h('div', { class: 'muted', text: `transaction ${fmtSeconds(x.xactSeconds)}` }) : null),
-    h('code', { class: 'sql', text: oneLine(x.query, 200), title: x.query }),
+    sqlCode(oneLine(x.query, 200), x.query),
     h('span', { class: 'buttons stack' }, hasQueryToCancel(x.state) ? actionButton({ kind: 'cancel-backend', pid: x.pid, backendStart: x.backendStart }, 'Cancel') : null, actionButton({ kind: 'terminate-backend', pid: x.pid, backendStart: x.backendStart }, 'Terminate')),
   ]);
   fill(activity, 
@@ -398,7 +418,7 @@ function renderBlocking(): void {
         { class: 'chain' },
         h('div', {}, h('strong', { text: `Blocker ${c.blocker}` }), ` ${b?.user ?? '?'} · ${b?.application ?? ''} · ${b?.state ?? 'unknown'} · longest wait ${fmtSeconds(c.seconds)} `,
           b ? actionButton({ kind: 'terminate-backend', pid: b.pid, backendStart: b.backendStart }, 'Terminate blocker') : null),
-        b ? h('code', { class: 'sql', text: oneLine(b.query, 300) }) : null,
+        b ? sqlCode(oneLine(b.query, 300)) : null,
         h('ul', {}, ...c.waiters.map((w) => h('li', { text: `${'↳ '.repeat(w.depth)}${w.pid} waiting ${fmtSeconds(w.waitingSeconds)} on ${w.blockedBy.join(', ')}: ${oneLine(byPid.get(w.pid)?.query ?? '', 160)}` }))),
       );
     }),
@@ -505,7 +525,7 @@ function renderTrends(): void {
     g.tables.length ? table(['Table', 'Growth/day', 'In 30 days'], g.tables.slice(0, 10).map((t) => [`${t.schema}.${t.name}`, fmtBytes(t.projection.bytesPerDay), fmtBytes(t.projection.projectedBytes)]), 'grid') : null,
     history.regressions.length
       ? h('div', {}, h('h3', { text: 'Regressions (mean time up ≥ 50% vs the week before)' }),
-          table(['Before', 'Now', 'Change', 'Calls', 'Query'], history.regressions.map((r) => [fmtMs(r.baselineMeanMs), fmtMs(r.recentMeanMs), `+${Math.round(r.increase * 100)}%`, fmtNum(r.recentCalls), h('code', { class: 'sql', text: oneLine(r.query, 200) })]), 'grid'))
+          table(['Before', 'Now', 'Change', 'Calls', 'Query'], history.regressions.map((r) => [fmtMs(r.baselineMeanMs), fmtMs(r.recentMeanMs), `+${Math.round(r.increase * 100)}%`, fmtNum(r.recentCalls), sqlCode(oneLine(r.query, 200))]), 'grid'))
       : null,
   );
 }

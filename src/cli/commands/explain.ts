@@ -267,7 +267,7 @@ async function runWorkload(values: { db?: string; production?: boolean; runs?: s
       for (const s of run.statements) {
         ctx.out('');
         ctx.out(`  ${oneLine(s.query).slice(0, 160)}`);
-        ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.run.params?.length ? ` · params (${s.paramsFrom === 'statistics' ? 'from pg_stats' : s.paramsFrom === 'yours' ? 'given' : 'recorded'}) ${oneLine(s.run.params.map((v) => v ?? 'NULL').join(', ')).slice(0, 80)}` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
+        ctx.out(s.run ? `    p50 ${f(s.run.p50)} · p95 ${f(s.run.p95)} · p99 ${f(s.run.p99)} · ${s.calls.toLocaleString('en-US')} calls recorded${s.run.params?.length ? ` · params (${s.paramsFrom === 'statistics' ? 'from pg_stats' : s.paramsFrom === 'yours' ? 'given' : 'recorded'}) ${oneLine(s.run.params.map((v, i) => `${v ?? 'NULL'}${s.paramNotes?.[i] ? ` (${s.paramNotes[i]})` : ''}`).join(', ')).slice(0, 160)}` : ''}` : `    not run: ${oneLine(s.skipped ?? '')}`);
       }
       ctx.out('');
       ctx.out(run.workload ? `Workload (weighted by calls): p50 ${f(run.workload.p50)} · p95 ${f(run.workload.p95)} · p99 ${f(run.workload.p99)} · mean ${f(run.workload.mean)}` : 'Workload: no statement could be run.');

@@ -10,6 +10,12 @@ import { splitSqlStatements } from '../extract/sqlLexer';
 import { fingerprintSql, normalizeSql } from '../sql/statement';
 
 /** Where the value of one parameter comes from. */
+/** What a stand-in value is, beside it (`$1 = 10 (a stand-in for LIMIT: the app's value was not recorded)`). */
+export function standInNote(src: ParamSource | undefined): string | null {
+  if (src?.kind !== 'literal') return null;
+  return /select list/.test(src.why) ? `any value: ${src.why}` : `a stand-in for ${src.why}: the app's value was not recorded`;
+}
+
 export type ParamSource =
   | { kind: 'column'; table?: string; column: string; /** `col = ANY($1)`, `$1::int[]`: one value of the column, passed as an array. */ array?: boolean }
   | { kind: 'literal'; value: string; why: string };
@@ -22,8 +28,8 @@ const asArray = (s: ParamSource | undefined): ParamSource | undefined => (s?.kin
 
 /**
  * For each $1…$n of the text: the column it is compared with (`col = $1`, `t.col >= $2`, `$3 < col`, `col = ANY($4)` (an array),
- * `col IN ($1, …)`, `col BETWEEN $1 AND $2`), a fixed value for LIMIT (10), OFFSET (0) and an interval cast
- * ('1 day'); undefined for a parameter with none of these (the statement is then left out, with the reason).
+ * `col IN ($1, …)`, `col BETWEEN $1 AND $2`), a fixed value for LIMIT (10), OFFSET (0), an interval cast
+ * ('1 day') and a constant of the select list (1: `SELECT $2 FROM …`, any value); undefined for a parameter with none of these (the statement is then left out, with the reason).
  */
 export function parameterSources(sql: string, count: number): (ParamSource | undefined)[] {
   const out: (ParamSource | undefined)[] = [];
@@ -34,6 +40,9 @@ export function parameterSources(sql: string, count: number): (ParamSource | und
       (new RegExp(String.raw`\blimit\s+${p}`, 'i').test(sql) ? { kind: 'literal', value: '10', why: 'LIMIT' } : undefined)
       ?? (new RegExp(String.raw`\boffset\s+${p}`, 'i').test(sql) ? { kind: 'literal', value: '0', why: 'OFFSET' } : undefined)
       ?? (new RegExp(String.raw`(?:\binterval\s+${p}|${p}\s*::\s*interval)`, 'i').test(sql) ? { kind: 'literal', value: '1 day', why: 'interval' } : undefined)
+      // pg_stat_statements' stand-in for a constant of the select list (`SELECT EXISTS (SELECT 1 FROM …)` is kept as
+      // `SELECT $2`): any value returns the same rows (person11 N25: "not run — $2 is not compared with a column").
+      ?? (new RegExp(String.raw`(?:\bselect\s+(?:distinct\s+)?|,\s*)${p}\s*(?:::\s*\w+\s*)?(?:\s+as\s+${IDENT}\s*)?(?:,|\bfrom\b|\)|$)`, 'i').test(sql) && !new RegExp(String.raw`\(\s*[^()]*,\s*${p}\s*\)`).test(sql) ? { kind: 'literal', value: '1', why: 'a constant of the select list' } : undefined)
       ?? asArray(col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*${OPS}\s*any\s*\(\s*${p}`, 'i').exec(sql)))
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s*${OPS}\s*${p}`, 'i').exec(sql))
       ?? col(new RegExp(String.raw`(?:(${IDENT})\s*\.\s*)?(${IDENT})\s+(?:not\s+)?in\s*\([^)]*${p}`, 'i').exec(sql))
@@ -70,6 +79,11 @@ export interface WorkloadStatementRun {
   params?: unknown[];
   /** Where the parameter values came from. */
   paramsFrom?: 'recorded' | 'yours' | 'statistics';
+  /**
+   * Per parameter, a value that is neither the app's nor the statistics' but a stand-in (`a stand-in for LIMIT`, `any
+   * value: a constant of the select list`), said beside it (person11 N25: "limit $1 — with $1 = 10" read as the app's).
+   */
+  paramNotes?: (string | null)[];
   run?: BenchmarkRunSummary;
   /** Why it was not run (a parameter without a value, a refused statement, …). */
   skipped?: string;

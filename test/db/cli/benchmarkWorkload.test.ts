@@ -73,6 +73,27 @@ describe('pg-lens benchmark --workload', function () {
     assert.deepEqual([by.st.paramsFrom, by.st.run?.params], ['statistics', ['paid']], 'the most common value, named as drawn from the statistics');
   });
 
+  it('a select-list constant pg_stat_statements kept as $2 runs with any value; a LIMIT stand-in says it is one (person11 N25)', async () => {
+    const a = t.admin;
+    await a.query(`CREATE TABLE fv (name text PRIMARY KEY, project text NOT NULL)`);
+    await a.query(`INSERT INTO fv SELECT 'f' || g, 'p' || (g % 7) FROM generate_series(1, 500) g; ANALYZE fv`);
+    const db = await t.open();
+    const run = await benchmarkWorkload(db, {
+      runs: 2,
+      statements: [
+        // Unleash's featureExists as pg_stat_statements stores it: SELECT 1 became SELECT $2.
+        { queryid: 'ex', query: 'SELECT EXISTS (SELECT $2 FROM fv WHERE name = $1) AS present', calls: 4 },
+        { queryid: 'lim', query: 'select "name" from "fv" where "project" = $1 order by "name" limit $2', calls: 2 },
+      ],
+    });
+    const by = Object.fromEntries(run.statements.map((x) => [x.queryid, x]));
+    assert.equal(by.ex.skipped, undefined, by.ex.skipped);
+    assert.equal(by.ex.run?.errors, 0);
+    assert.deepEqual(by.ex.paramNotes, [null, 'any value: a constant of the select list']);
+    assert.equal(by.lim.skipped, undefined, by.lim.skipped);
+    assert.deepEqual(by.lim.paramNotes, [null, "a stand-in for LIMIT: the app's value was not recorded"]);
+  });
+
   it('saves a baseline, shows the gain of an index with --compare, and reports the regression once it is dropped', async function () {
     if (!(await statementStats(t, 'the workload benchmark refuses with one line (tested above)'))) return;
     const a = t.admin;

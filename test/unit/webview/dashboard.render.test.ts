@@ -267,6 +267,37 @@ describe('webview/dashboard (in Chromium)', function () {
     }
   });
 
+  it('at 800 px with the side bar (~400 px) the Query columns break between words or after a dot, never inside a name (person11 N23)', async function () {
+    // Seen: the workload benchmark's Query column ~140 px, "client_instanc|es" broken mid-word.
+    const query = 'select distinct "app_name", "app_name" from "client_instances" order by "app_name" desc';
+    const stats = oneStatementStats(query, { calls: 620, totalMs: 750, meanMs: 1.2, rows: 620, hitRatio: 1 });
+    for (const width of [437, 400]) {
+      await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
+        await page.setViewportSize({ width: width + 16, height: 900 });
+        await showConnected(page, post, stats);
+        await post({ type: 'workloadResult', ok: true, message: '1 of 1 statements run, 20 runs each (rolled back).', workload: null, runs: 20, rows: [{ id: '9', query, calls: 5100, p50: 55, p95: 107.4, p99: 146.3, runs: 20, params: [] }] });
+        const broken = await page.evaluate(() => {
+          const out: string[] = [];
+          for (const code of document.querySelectorAll('code.sql')) {
+            const walker = document.createTreeWalker(code, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              for (const w of (n.textContent ?? '').matchAll(/[A-Za-z_]{3,}/g)) {
+                const r = document.createRange();
+                r.setStart(n, w.index!);
+                r.setEnd(n, w.index! + w[0].length);
+                if (new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1) out.push(w[0]);
+              }
+            }
+          }
+          return out;
+        });
+        assert.deepEqual(broken, [], `${width} px: names cut across lines`);
+        const codes = await page.evaluate(() => document.querySelectorAll('code.sql').length);
+        assert.ok(codes >= 2, 'Top statements and the workload benchmark');
+      });
+    }
+  });
+
   it('Activity fits a dashboard beside the editor at 800 px (~437 px): the page does not scroll sideways (it was 462 px wide)', async function () {
     const session = (pid: number, state: string, app: string) => ({ pid, backendStart: `2026-01-01 10:00:0${pid % 10}+00`, database: 'shop', user: 'postgres', application: app, clientAddr: null, state, waitEventType: state === 'active' ? 'Lock' : 'Client', waitEvent: state === 'active' ? 'relation' : 'ClientRead', query: 'SELECT id, customer_id, status, total_cents, placed_at FROM orders WHERE status = $1 ORDER BY placed_at DESC', querySeconds: 15.6, xactSeconds: 32.4, stateSeconds: 15.6, blockedBy: [], ssl: null, superuser: false, own: false });
     const stats = { ...oneStatementStats('SELECT 1', { calls: 1, totalMs: 1, meanMs: 1, rows: 1, hitRatio: 1 }), sessions: [session(18933, 'idle in transaction', 'p6-blocker'), session(18934, 'active', 'p6-waiter')] };
@@ -325,6 +356,18 @@ describe('webview/dashboard (in Chromium)', function () {
       const rows = await page.evaluate(() => [...document.querySelectorAll('.workload-bench tbody tr')].map((tr) => tr.textContent));
       assert.match(rows[0] ?? '', /with \$1 = refunded \(values the app sent \(recorded\)\)/, rows[0] ?? '');
       assert.match(rows[1] ?? '', /with \$1 = 7 \(values you gave\)/, rows[1] ?? '');
+      // A stand-in says it is one, beside its value (person11 N25: "limit $1 — with $1 = 10" read as the app's 10).
+      await post({ type: 'workloadResult', ok: true, message: '2 of 2 statements run, 20 runs each (rolled back).', workload: null, runs: 20, rows: [
+        { id: '7', query: 'select "name" from "features" where "project" = $1 limit $2', calls: 5100, p50: 1, p95: 2, p99: 3, runs: 20, params: ['default', '10'], paramsFrom: 'statistics', paramNotes: [null, "a stand-in for LIMIT: the app's value was not recorded"] },
+        { id: '6', query: 'SELECT EXISTS (SELECT $2 FROM features WHERE name = $1)', calls: 204, p50: 1, p95: 2, p99: 3, runs: 20, params: ['f1', '1'], paramsFrom: 'statistics', paramNotes: [null, 'any value: a constant of the select list'] },
+      ] });
+      const stand = await page.evaluate(() => [...document.querySelectorAll('.workload-bench tbody tr')].map((tr) => tr.textContent));
+      assert.match(stand[0] ?? '', /with \$1 = default, \$2 = 10 \(a stand-in for LIMIT: the app's value was not recorded\) \(values from the column statistics, not sent by the app\)/, stand[0] ?? '');
+      assert.match(stand[1] ?? '', /\$2 = 1 \(any value: a constant of the select list\)/, stand[1] ?? '');
+      // Two call counts side by side say which each is (person11 Q8: the benchmark's 5100 and Top statements' 620 unlabeled).
+      const heads = await page.evaluate(() => [...document.querySelectorAll('table.grid thead')].map((t) => t.textContent));
+      assert.ok(heads.some((x) => /Calls since reset/.test(x ?? '')), JSON.stringify(heads));
+      assert.ok(heads.some((x) => /Calls since opened/.test(x ?? '')), JSON.stringify(heads));
       // Progress names what runs now; progress and results sit right under Top statements' heading (in view), not below the list.
       await post({ type: 'workloadProgress', done: 1, total: 3, current: 'SELECT id FROM orders WHERE status = $1' });
       const progress = await page.evaluate(() => {

@@ -1,6 +1,6 @@
 /** The workload benchmark's parameter sources, weighted percentiles and run comparison. */
 import * as assert from 'node:assert/strict';
-import { compareWorkloads, parameterSources, parseWorkloadRun, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
+import { compareWorkloads, parameterSources, parseWorkloadRun, standInNote, weightedPercentiles, type WorkloadRun } from '../../../../src/core/plan/workloadBenchmark';
 
 describe('core/plan workload benchmark', () => {
   it('parameterSources: a column under the same function as its parameter (lower(email) = lower($1))', () => {
@@ -26,6 +26,17 @@ describe('core/plan workload benchmark', () => {
     assert.deepEqual(parameterSources('SELECT * FROM order_items WHERE order_id = ANY($1::bigint[]) AND qty = $2', 2), [{ kind: 'column', column: 'order_id', array: true }, { kind: 'column', column: 'qty' }], 'ANY($1) takes an array');
     assert.deepEqual(parameterSources('SELECT $1::int + 1', 1), [undefined]);
     assert.deepEqual(parameterSources('SELECT * FROM t WHERE a = $10', 1), [undefined], '$1 is not $10');
+  });
+
+  it('parameterSources: a constant of the select list that pg_stat_statements kept as $n takes any value (person11 N25)', () => {
+    assert.deepEqual(parameterSources('SELECT EXISTS (SELECT $2 FROM features WHERE name = $1)', 2), [{ kind: 'column', column: 'name' }, { kind: 'literal', value: '1', why: 'a constant of the select list' }]);
+    assert.deepEqual(parameterSources('SELECT $1 AS one, name FROM t', 1), [{ kind: 'literal', value: '1', why: 'a constant of the select list' }]);
+    assert.deepEqual(parameterSources('SELECT name, $1 FROM t', 1), [{ kind: 'literal', value: '1', why: 'a constant of the select list' }]);
+    // A function's argument or an arithmetic operand is no constant of the select list.
+    assert.deepEqual(parameterSources('SELECT coalesce(name, $1) FROM t', 1), [undefined]);
+    assert.deepEqual(parameterSources('SELECT $1::int + 1', 1), [undefined]);
+    assert.equal(standInNote({ kind: 'literal', value: '10', why: 'LIMIT' }), "a stand-in for LIMIT: the app's value was not recorded");
+    assert.equal(standInNote({ kind: 'column', column: 'name' }), null);
   });
 
   it('weightedPercentiles: a statement called 9 times as often weighs 9 times as much', () => {
