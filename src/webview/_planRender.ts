@@ -521,7 +521,7 @@ function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined): HTML
     const cols = [...new Set(workers.flatMap((w) => Object.keys(w)))].filter((k) => k !== K.WorkerNumber);
     const wt = h(doc, 'table', { class: 'nodes workers' }, h(doc, 'thead', {}, h(doc, 'tr', {}, h(doc, 'th', { scope: 'col' }, 'Worker'), ...cols.map((c) => h(doc, 'th', { scope: 'col' }, c)))));
     const tb = h(doc, 'tbody');
-    for (const w of workers) tb.appendChild(h(doc, 'tr', {}, h(doc, 'td', {}, String(w[K.WorkerNumber] ?? '')), ...cols.map((c) => h(doc, 'td', { class: 'num' }, w[c] === undefined ? '' : typeof w[c] === 'object' ? JSON.stringify(w[c]) : String(w[c])))));
+    for (const w of workers) tb.appendChild(h(doc, 'tr', {}, h(doc, 'td', {}, String(w[K.WorkerNumber] ?? '')), ...cols.map((c) => h(doc, 'td', { class: 'num' }, w[c] === undefined ? '' : rawValueText(w[c])))));
     wt.appendChild(tb);
     box.append(h(doc, 'h3', {}, 'Per worker'), h(doc, 'div', { class: 'table-wrap' }, wt));
   }
@@ -536,7 +536,7 @@ function renderDetails(doc: Document, plan: Plan, n: PlanNode | undefined): HTML
   const raw = h(doc, 'table', { class: 'raw-keys' });
   for (const [k, v] of Object.entries(n.raw)) {
     if (k === K.Plans) continue;
-    raw.appendChild(h(doc, 'tr', {}, h(doc, 'th', { scope: 'row' }, k), h(doc, 'td', {}, typeof v === 'object' ? JSON.stringify(v) : String(v))));
+    raw.appendChild(h(doc, 'tr', {}, h(doc, 'th', { scope: 'row' }, k), rawValueCell(doc, v)));
   }
   box.appendChild(h(doc, 'h3', {}, 'PostgreSQL'));
   box.appendChild(raw);
@@ -654,4 +654,27 @@ export function renderMessage(root: HTMLElement, kind: 'busy' | 'error', message
   const doc = root.ownerDocument;
   clear(root);
   root.appendChild(h(doc, 'p', { class: kind, role: kind === 'error' ? 'alert' : 'status' }, message));
+}
+
+/**
+ * A value of PostgreSQL's own keys as text a person reads: a list of names one per line (`Output`, `Sort Key`,
+ * `Group Key`: they were raw JSON, `["project_settings.project","project_settings.feature_limit"]`, person10/11 N16),
+ * an object as `key: value` pairs, nested values the same way; a scalar as written.
+ */
+function rawValueCell(doc: Document, v: unknown): HTMLElement {
+  if (Array.isArray(v) && v.length && v.every((x) => x === null || typeof x !== 'object')) {
+    const ul = h(doc, 'ul', { class: 'raw-list' });
+    for (const x of v) ul.appendChild(h(doc, 'li', {}, x === null ? 'null' : String(x)));
+    return h(doc, 'td', {}, ul);
+  }
+  return h(doc, 'td', {}, rawValueText(v));
+}
+
+/** One line of a raw value: scalars as written, lists joined with ", ", objects as `key: value` separated by "; ". */
+function rawValueText(v: unknown, depth = 0): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v !== 'object') return String(v);
+  if (depth > 3) return JSON.stringify(v);
+  if (Array.isArray(v)) return v.map((x) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? `(${rawValueText(x, depth + 1)})` : rawValueText(x, depth + 1))).join(', ');
+  return Object.entries(v as Record<string, unknown>).map(([k, x]) => `${k}: ${rawValueText(x, depth + 1)}`).join('; ');
 }

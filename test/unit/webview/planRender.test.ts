@@ -288,6 +288,17 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.ok(root.textContent!.includes('50 / 63'), root.textContent!.slice(0, 400));
   });
 
+  it('PostgreSQL\'s own keys read as lists and pairs, not raw JSON (person10/11 N16: Output ["project_settings.project",…])', () => {
+    const { root } = dom();
+    const plan = { Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'project_settings', Alias: 'project_settings', 'Total Cost': 20, 'Plan Rows': 10, Output: ['project_settings.project', 'project_settings.feature_limit'], 'Sort Space': { Used: 25, Type: 'Memory' } } };
+    const v = renderPlan(root, payload(plan), () => undefined);
+    v.select(0);
+    const row = (k: string) => [...root.querySelectorAll('.raw-keys tr')].find((tr) => tr.querySelector('th')?.textContent === k)!;
+    assert.deepEqual([...row('Output').querySelectorAll('li')].map((li) => li.textContent), ['project_settings.project', 'project_settings.feature_limit']);
+    assert.equal(row('Sort Space').querySelector('td')!.textContent, 'Used: 25; Type: Memory');
+    assert.doesNotMatch(root.querySelector('.raw-keys')!.textContent!, /[[\]{}"]/);
+  });
+
   it('per-worker figures show in the node details', () => {
     const { root } = dom();
     const p = analyzePlan(fs.readFileSync(path.join(FIX, 'psql', 'pg18', 'parallel-sort-workers', 'raw.txt'), 'utf8'));
