@@ -63,6 +63,24 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.equal(parseToPlanWebview({ type: 'show', payload: { ...base, provedIndexes: [{ table: 'reviews', costBefore: 'x' }] } }), undefined);
   });
 
+  it('Compare Plans gives a plan the tip the viewer gives it: the proved index, one saving (person10/11 N18)', () => {
+    const seq = { Plan: { 'Node Type': 'Seq Scan', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0, 'Total Cost': 554, 'Plan Rows': 10, 'Plan Width': 40, Filter: '(product_id = $1)' } };
+    const idx = { Plan: { 'Node Type': 'Index Scan', 'Index Name': 'reviews_product_id_idx', 'Relation Name': 'reviews', Alias: 'reviews', 'Startup Cost': 0.29, 'Total Cost': 25.7, 'Plan Rows': 10, 'Plan Width': 40, 'Index Cond': '(product_id = $1)' } };
+    const provedIndexes = [{ table: 'reviews', costBefore: 554, costAfter: 25.7, title: 'reviews (product_id)' }];
+    const before = { ...payload(seq, 'SELECT * FROM reviews WHERE product_id = $1', 'before'), relationRows: [['reviews', 24000]] as [string, number][], provedIndexes };
+    const after = { ...payload(idx, 'SELECT * FROM reviews WHERE product_id = $1', 'after'), relationRows: [['reviews', 24000]] as [string, number][], provedIndexes };
+    const viewer = dom();
+    renderPlan(viewer.root, before, () => undefined);
+    const tip = viewer.root.querySelector('.tips li')!.textContent!;
+    assert.match(tip, /reviews \(product_id\)/);
+    const cmp = dom();
+    renderCompare(cmp.root, before, after);
+    const text = cmp.root.querySelector('.compare .side pre.raw')!.textContent!;
+    assert.match(text, /read only those: reviews \(product_id\)/);
+    assert.match(text, /saves ~528 cost units: cost 554 → 25\.7, proved by the planner/);
+    assert.doesNotMatch(text, /Suggest indexes/);
+  });
+
   it('a plan brought from elsewhere offers no Explain Analyze, Benchmark, Suggest indexes or Show SQL: there is no statement in an editor to act on', () => {
     const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'cte.json'), 'utf8'))[0];
     const { root } = dom();
