@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { placeholderLegend, sqlAsWritten, wontRunAsIs } from '../core/extract/asWritten';
 import type { PgLensContext } from './main';
+import { noStatementAtCursor, statementAtCursor } from './siteIndex';
 
 const AS_WRITTEN = 'Copy as written in the code';
 
@@ -14,14 +15,9 @@ export function registerCopySql(ctx: PgLensContext): void {
   ctx.extension.subscriptions.push(
     vscode.commands.registerCommand('pgLens.copySqlUnderCursor', async () => {
       const editor = vscode.window.activeTextEditor;
-      if (!editor) {
-        void vscode.window.showInformationMessage('PG Lens: open a file and put the cursor on a SQL statement.');
-        return;
-      }
-      const doc = editor.document;
-      const site = await ctx.sites.siteAt(doc, doc.offsetAt(editor.selection.active));
+      const site = editor && (await statementAtCursor(ctx.sites, editor));
       if (!site) {
-        void vscode.window.showInformationMessage('PG Lens: no SQL under the cursor.');
+        void vscode.window.showInformationMessage(noStatementAtCursor(editor, false));
         return;
       }
       await vscode.env.clipboard.writeText(site.sql);

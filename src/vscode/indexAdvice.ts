@@ -19,6 +19,7 @@ import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnal
 import type { IndexDecision } from '../core/advice/workload';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
+import { noStatementAtCursor, statementAtCursor } from './siteIndex';
 import { DIAGNOSTIC_SOURCE } from './findingActions';
 import { EDITOR_SCHEMES } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
@@ -359,7 +360,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const named = ref && typeof ref.uri === 'string' && typeof ref.offset === 'number' ? ref : undefined;
     const editor = vscode.window.activeTextEditor;
     if (!named && !editor) {
-      void vscode.window.showInformationMessage('PG Lens: open a file and put the cursor on a query (or select SQL) to suggest indexes for it.');
+      void vscode.window.showInformationMessage(noStatementAtCursor(undefined));
       return;
     }
     const conn = await this.ctx.connections.get({ interactive: true });
@@ -374,11 +375,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       sql = (await this.ctx.sites.siteAt(doc, named.offset))?.sql;
     } else {
       doc = editor!.document;
-      const sel = editor!.selection;
-      sql = !sel.isEmpty ? doc.getText(sel) : (await this.ctx.sites.siteAt(doc, doc.offsetAt(sel.active)))?.sql;
+      sql = (await statementAtCursor(this.ctx.sites, editor!, { selection: true }))?.sql;
     }
     if (!sql) {
-      void vscode.window.showInformationMessage('PG Lens: no SQL statement under the cursor (select one to analyse it).');
+      void vscode.window.showInformationMessage(named ? 'PG Lens: no SQL statement there any more (the file changed): put the cursor on it and run Suggest Indexes again.' : noStatementAtCursor(editor));
       return;
     }
     // The one decision: this statement weighed with the workspace's and pg_stat_statements' (the index the

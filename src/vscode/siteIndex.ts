@@ -14,11 +14,16 @@ import * as vscode from 'vscode';
 import type { MapperFragments } from '../core/languages/java/mybatis';
 import type { SqlSite, UnreadSql } from '../core/extract/types';
 import type { SourceTree } from '../core/syntax/treeSitter';
+import type { SiteAtMode } from '../core/extract/siteAt';
 import { readAsOf } from '../core/languages/registry';
 
 export interface SqlSiteProvider {
   sitesFor(doc: vscode.TextDocument): Promise<SqlSite[]>;
-  siteAt(doc: vscode.TextDocument, offset: number): Promise<SqlSite | undefined>;
+  /**
+   * The site at `offset` (core/extract/siteAt): 'exact' (the hover) the innermost whose SQL or call holds it; 'line'
+   * (commands on "the statement at the cursor": use statementAtCursor) also the one whose call or SQL is on the cursor's line.
+   */
+  siteAt(doc: vscode.TextDocument, offset: number, mode?: SiteAtMode): Promise<SqlSite | undefined>;
   /** The syntax tree of the document's current version (shared with its sites), when it has one. */
   sourceFor(doc: vscode.TextDocument): SourceTree | undefined;
   /** The strings of the document that look like SQL but could not be read, and why (after sitesFor). */
@@ -27,7 +32,7 @@ export interface SqlSiteProvider {
   readonly onDidChange: vscode.Event<vscode.Uri>;
 }
 
-type Extract = typeof import('../core/extract/index') & { SourceTree: typeof SourceTree };
+type Extract = typeof import('../core/extract/index') & typeof import('../core/extract/siteAt') & { SourceTree: typeof SourceTree };
 
 const DEBOUNCE_MS = 300;
 
@@ -62,7 +67,7 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     this.core ??= (async () => {
       const ts = await import('../core/syntax/treeSitter');
       if (this.context && !ts.treeSitterConfigured()) ts.configureTreeSitter(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'wasm').fsPath);
-      return { ...(await import('../core/extract/index')), SourceTree: ts.SourceTree };
+      return { ...(await import('../core/extract/index')), ...(await import('../core/extract/siteAt')), SourceTree: ts.SourceTree };
     })();
     return this.core;
   }
@@ -127,22 +132,13 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     return hit && hit.version === doc.version ? hit.source : undefined;
   }
 
-  async siteAt(doc: vscode.TextDocument, offset: number): Promise<SqlSite | undefined> {
+  async siteAt(doc: vscode.TextDocument, offset: number, mode: SiteAtMode = 'exact'): Promise<SqlSite | undefined> {
+    const core = await this.loadCore();
     if (readAsOf(doc.languageId) === 'sql' || readAsOf(doc.fileName) === 'sql') {
       // In a script, "under the cursor" includes the blanks and the ; around a statement.
-      const core = await this.loadCore();
       return core.sqlStatementAt(doc.getText(), offset, doc.uri.fsPath);
     }
-    const sites = await this.sitesFor(doc);
-    // Innermost site containing the offset.
-    let best: SqlSite | undefined;
-    for (const s of sites) {
-      const inSpan = offset >= s.span.start && offset <= s.span.end;
-      const inCall = !!s.callSpan && offset >= s.callSpan.start && offset <= s.callSpan.end;
-      if (!inSpan && !inCall) continue;
-      if (!best || (inSpan && s.span.end - s.span.start < best.span.end - best.span.start)) best = s;
-    }
-    return best;
+    return core.siteAtOffset(doc.getText(), await this.sitesFor(doc), offset, mode);
   }
 
   dispose(): void {
@@ -151,4 +147,31 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
     this.subs.forEach((s) => s.dispose());
     this.emitter.dispose();
   }
+}
+
+/**
+ * The statement a command acts on in an editor — Open Plan, Explain Analyze, Benchmark Query, Suggest Indexes and
+ * Copy SQL all ask here: the selected text when there is a selection (and the command takes one), else the site on
+ * the cursor's line (a call line counts as its statement's; never a statement on another line). See siteAtOffset.
+ */
+export async function statementAtCursor(sites: SqlSiteProvider, editor: vscode.TextEditor, options: { selection?: boolean } = {}): Promise<SqlSite | undefined> {
+  const doc = editor.document;
+  if (options.selection && !editor.selection.isEmpty) {
+    const text = doc.getText(editor.selection);
+    const start = doc.offsetAt(editor.selection.start);
+    return { file: doc.uri.fsPath, language: 'sql', api: 'selection', sql: text, sourceMap: Array.from({ length: text.length }, (_, i) => start + i), span: { start, end: start + text.length }, params: [], confidence: 1, dynamic: false };
+  }
+  return sites.siteAt(doc, doc.offsetAt(editor.selection.active), 'line');
+}
+
+/**
+ * The one message when the cursor's line holds no statement: which line, what counts, and — in code — that SQL an ORM
+ * or query builder composes at run time is known once the app runs it with a recording (N5: Copy SQL said only "no SQL").
+ */
+export function noStatementAtCursor(editor: vscode.TextEditor | undefined, selection = true): string {
+  if (!editor) return `PG Lens: open a file and put the cursor on a SQL statement${selection ? ' (or select one)' : ''}.`;
+  const line = editor.selection.active.line + 1;
+  const inCode = readAsOf(editor.document.languageId) !== 'sql' && readAsOf(editor.document.fileName) !== 'sql';
+  const what = `PG Lens: no SQL statement on line ${line}: put the cursor on a statement's SQL or on its call${selection ? ', or select the SQL' : ''}.`;
+  return inCode ? `${what} SQL an ORM or query builder composes at run time is known once the app runs it: PG Lens: Start Recording.` : what;
 }

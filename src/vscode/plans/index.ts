@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PgLensContext } from '../main';
+import { noStatementAtCursor, statementAtCursor } from '../siteIndex';
 import { NamedQueryLinks } from '../namedQueryLinks';
 import type { ActiveConnection } from '../connections';
 import type { SqlSite } from '../../core/extract/types';
@@ -205,7 +206,7 @@ class PlansFeature implements vscode.Disposable {
     }
   };
 
-  /** The SQL site of a hover link, or under the cursor, or the selection. */
+  /** The SQL site of a hover link or the panel's statement, or the editor's (the selection, or the statement on the cursor's line: statementAtCursor). */
   private async resolveSite(ref?: SiteRef, fromPanel?: PlanPanel): Promise<PanelStatement | undefined> {
     if (fromPanel?.statement) return fromPanel.statement;
     if (ref && typeof ref.uri === 'string' && typeof ref.offset === 'number') {
@@ -216,14 +217,8 @@ class PlansFeature implements vscode.Disposable {
     }
     const ed = vscode.window.activeTextEditor;
     if (!ed) return undefined;
-    const doc = ed.document;
-    if (!ed.selection.isEmpty) {
-      const text = doc.getText(ed.selection);
-      const start = doc.offsetAt(ed.selection.start);
-      return { uri: doc.uri, site: { file: doc.uri.fsPath, language: 'sql', api: 'selection', sql: text, sourceMap: Array.from({ length: text.length }, (_, i) => start + i), span: { start, end: start + text.length }, params: [], confidence: 1, dynamic: false } };
-    }
-    const site = await this.ctx.sites.siteAt(doc, doc.offsetAt(ed.selection.active));
-    return site && { site, uri: doc.uri };
+    const site = await statementAtCursor(this.ctx.sites, ed, { selection: true });
+    return site && { site, uri: ed.document.uri };
   }
 
   private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite): PlanPayload {
@@ -244,7 +239,7 @@ class PlansFeature implements vscode.Disposable {
 
   private async openPlan(ref?: SiteRef): Promise<void> {
     const target = await this.resolveSite(ref);
-    if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SQL statement (or select one) to see its plan.');
+    if (!target) return void vscode.window.showInformationMessage(noStatementAtCursor(vscode.window.activeTextEditor));
     const p = await this.getPlanner(true);
     if (!p) return;
     const outcome: PlanOutcome = await p.planner.plan(target.site.sql);
@@ -446,7 +441,7 @@ class PlansFeature implements vscode.Disposable {
   private async explainAnalyze(ref?: SiteRef, fromPanel?: PlanPanel): Promise<void> {
     const timing = stopwatch();
     const target = await this.resolveSite(ref, fromPanel);
-    if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SQL statement to run Explain Analyze.');
+    if (!target) return void vscode.window.showInformationMessage(noStatementAtCursor(vscode.window.activeTextEditor));
     timing.mark('site');
     const p = await this.getPlanner(true);
     if (!p) return;
@@ -536,7 +531,7 @@ class PlansFeature implements vscode.Disposable {
 
   private async benchmarkQuery(ref?: SiteRef, fromPanel?: PlanPanel): Promise<void> {
     const target = await this.resolveSite(ref, fromPanel);
-    if (!target) return void vscode.window.showInformationMessage('PG Lens: put the cursor on a SELECT to benchmark it.');
+    if (!target) return void vscode.window.showInformationMessage(noStatementAtCursor(vscode.window.activeTextEditor));
     const p = await this.getPlanner(true);
     if (!p) return;
     // Kept open when the focus moves: Benchmark is also a button of the plan viewer, whose webview takes the focus

@@ -150,9 +150,23 @@ export class Workbench {
     await this.see(this.page.locator('.editor-instance .monaco-editor .view-overlays .current-line'), `the cursor on line ${line}`);
   }
 
-  /** Run a command by its palette title, e.g. "PG Lens: Open Dashboard". */
-  async runCommand(title: string): Promise<void> {
-    await this.quickInput(`>${title}`, title, `the command "${title}" in the command palette`);
+  /**
+   * Run a command by its palette title, e.g. "PG Lens: Open Dashboard". `pick` tells its row from longer titles the
+   * same text begins (the row of "PG Lens: Open Plan" and not "PG Lens: Open Plan from Clipboard").
+   */
+  async runCommand(title: string, pick: string | RegExp = title): Promise<void> {
+    await this.quickInput(`>${title}`, pick, `the command "${title}" in the command palette`);
+  }
+
+  /**
+   * Hide the bottom panel (Problems, Output, Terminal) when it is shown, so the editor has its full height. "View: Hide
+   * Panel" is in the palette only while the panel is shown: run alone, a step asking for it waited 30 s for nothing.
+   */
+  async hidePanel(): Promise<void> {
+    const panel = this.page.locator('.part.panel.basepanel');
+    if (!(await panel.isVisible().catch(() => false))) return;
+    await this.runCommand('View: Hide Panel');
+    await this.until(async () => !(await panel.isVisible().catch(() => false)) || undefined, 'the panel hidden');
   }
 
   /** The editor's rendered span holding text (Monaco splits lines into token spans). */

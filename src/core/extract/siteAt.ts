@@ -1,0 +1,40 @@
+/**
+ * Which SQL site a place in a file means. One resolver for the editor's hover and for every command that acts on
+ * "the statement at the cursor" (Open Plan, Explain Analyze, Benchmark Query, Suggest Indexes, Copy SQL).
+ *
+ * - `exact` (the hover): the innermost site whose SQL or call contains the offset.
+ * - `line` (commands): that, or else the site whose call or SQL covers the cursor's LINE — the line
+ *   `const result = await this.db.raw(` of a call whose SQL starts on the next line is its statement's line —
+ *   and when several cover it, the one nearest the cursor on that line. Never a statement on another line:
+ *   with nothing on the cursor's line the answer is none (the command says so), not the nearest statement
+ *   somewhere else in the file (person11: Open Plan on a call line opened a look-alike statement 65 lines down).
+ */
+import type { SqlSite } from './types';
+
+export type SiteAtMode = 'exact' | 'line';
+
+export function siteAtOffset(text: string, sites: readonly SqlSite[], offset: number, mode: SiteAtMode = 'exact'): SqlSite | undefined {
+  // Innermost site containing the offset (its SQL first, then its call).
+  let best: SqlSite | undefined;
+  for (const s of sites) {
+    const inSpan = offset >= s.span.start && offset <= s.span.end;
+    const inCall = !!s.callSpan && offset >= s.callSpan.start && offset <= s.callSpan.end;
+    if (!inSpan && !inCall) continue;
+    if (!best || (inSpan && s.span.end - s.span.start < best.span.end - best.span.start)) best = s;
+  }
+  if (best || mode === 'exact') return best;
+  // The cursor's line: a site whose call or SQL has text on it.
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const nl = text.indexOf('\n', offset);
+  const lineEnd = nl < 0 ? text.length : nl;
+  let nearest: { site: SqlSite; distance: number; size: number } | undefined;
+  for (const s of sites) {
+    const start = Math.min(s.span.start, s.callSpan?.start ?? s.span.start);
+    const end = Math.max(s.span.end, s.callSpan?.end ?? s.span.end);
+    if (end <= lineStart || start >= lineEnd) continue;
+    const distance = offset < start ? start - offset : offset > end ? offset - end : 0;
+    const size = end - start;
+    if (!nearest || distance < nearest.distance || (distance === nearest.distance && size < nearest.size)) nearest = { site: s, distance, size };
+  }
+  return nearest?.site;
+}

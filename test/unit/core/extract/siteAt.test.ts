@@ -1,0 +1,112 @@
+import { strict as assert } from 'node:assert';
+import { extractSqlSites, prepareExtraction } from '../../../../src/core/extract/index';
+import { siteAtOffset, type SiteAtMode } from '../../../../src/core/extract/siteAt';
+
+/** The statement a cursor at `line` (1-based), column `col` (0-based) means, extracted as the editor extracts the file. */
+async function statementAt(text: string, file: string, line: number, col: number, mode: SiteAtMode = 'line'): Promise<string | undefined> {
+  const sites = await extractSqlSites(text, file, file);
+  const lines = text.split('\n');
+  const offset = lines.slice(0, line - 1).reduce((n, l) => n + l.length + 1, 0) + col;
+  return siteAtOffset(text, sites, offset, mode)?.sql;
+}
+
+// Several look-alike EXISTS statements, as in Unleash's project-store.ts (person11's Q9): the SQL starts on the line after the call.
+const ts = `export class ProjectStore {
+    async isFeatureLimitReached(id: string): Promise<boolean> {
+        const stop = this.timer('isFeatureLimitReached');
+        const result = await this.db.raw(
+            \`SELECT EXISTS(SELECT 1
+                FROM project_settings
+                WHERE project_settings.project = ?)
+             AS present\`,
+            [id],
+        );
+        stop();
+        return result.rows[0].present;
+    }
+
+    async hasProject(id: string): Promise<boolean> {
+        const result = await this.db.raw(
+            \`SELECT EXISTS(SELECT 1 FROM projects WHERE id = ?) AS present\`,
+            [id],
+        );
+        return result.rows[0].present;
+    }
+
+    async hasActiveProject(id: string): Promise<boolean> {
+        const result = await this.db.raw(
+            \`SELECT EXISTS(SELECT 1 FROM projects WHERE id = ? AND archived_at IS NULL) AS present\`,
+            [id],
+        );
+        return result.rows[0].present;
+    }
+}
+`;
+
+const py = `class ProjectStore:
+    def is_feature_limit_reached(self, cursor, id):
+        stop = self.timer("is_feature_limit_reached")
+        cursor.execute(
+            """SELECT EXISTS(SELECT 1
+                 FROM project_settings
+                 WHERE project_settings.project = %s) AS present""",
+            [id],
+        )
+        return cursor.fetchone()[0]
+
+    def has_project(self, cursor, id):
+        cursor.execute(
+            "SELECT EXISTS(SELECT 1 FROM projects WHERE id = %s) AS present",
+            [id],
+        )
+        return cursor.fetchone()[0]
+
+    def has_active_project(self, cursor, id):
+        cursor.execute(
+            "SELECT EXISTS(SELECT 1 FROM projects WHERE id = %s AND archived_at IS NULL) AS present",
+            [id],
+        )
+        return cursor.fetchone()[0]
+`;
+
+describe('core/extract/siteAt: the statement at the cursor (Open Plan, Explain Analyze, Benchmark, Suggest Indexes, Copy SQL)', () => {
+  before(async function () {
+    // The grammars and PostgreSQL's parser, loaded once (slow on a loaded machine): not part of any one test.
+    this.timeout(60_000);
+    for (const l of ['typescript', 'python']) await prepareExtraction(l);
+  });
+
+  for (const [name, text, file, lines] of [
+    ['TypeScript (knex raw)', ts, 'store.ts', { call: 4, sqlInside: 6, args: 9, before: 3, after: 11, between: 13, secondCall: 16, thirdCall: 24 }],
+    ['Python (DB-API execute)', py, 'store.py', { call: 4, sqlInside: 6, args: 8, before: 3, after: 10, between: 11, secondCall: 13, thirdCall: 20 }],
+  ] as const) {
+    describe(name, () => {
+      it('the call line counts as its statement\'s, wherever the cursor is on it (even before the call, on `const result`)', async () => {
+        for (const col of [0, 4, 8, 12, 20, text.split('\n')[lines.call - 1]!.length]) {
+          const sql = await statementAt(text, file, lines.call, col);
+          assert.match(sql ?? '(none)', /FROM project_settings/, `column ${col}`);
+        }
+      });
+      it('inside the SQL and on the call\'s argument lines: that statement', async () => {
+        assert.match((await statementAt(text, file, lines.sqlInside, 20)) ?? '', /FROM project_settings/);
+        assert.match((await statementAt(text, file, lines.args, 0)) ?? '', /FROM project_settings/);
+      });
+      it('each look-alike\'s call line opens its own statement, not a neighbour\'s', async () => {
+        assert.match((await statementAt(text, file, lines.secondCall, 0)) ?? '', /WHERE id = \$1\) AS present$/);
+        assert.match((await statementAt(text, file, lines.thirdCall, 0)) ?? '', /archived_at IS NULL/);
+      });
+      it('a line with no statement on it: none (the command says so), never the nearest statement elsewhere', async () => {
+        for (const line of [lines.before, lines.after, lines.between]) assert.equal(await statementAt(text, file, line, 8), undefined, `line ${line}`);
+      });
+      it('the hover stays exact: the call line\'s indentation is not the statement', async () => {
+        assert.equal(await statementAt(text, file, lines.call, 0, 'exact'), undefined);
+      });
+    });
+  }
+
+  it('two statements on one line: the one nearest the cursor', async () => {
+    const text = `async function f(db) {\n  await db.query('SELECT 1 FROM a'); await db.query('SELECT 2 FROM b');\n}\n`;
+    assert.equal(await statementAt(text, 'f.ts', 2, 0), 'SELECT 1 FROM a');
+    assert.equal(await statementAt(text, 'f.ts', 2, 71), 'SELECT 2 FROM b');
+  });
+});
