@@ -250,14 +250,30 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private ensureIndex(): void {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (this.indexBuild || this.workspaceIndex || !folders.length) return;
+    // Said while it runs (person11 Q7: 164 s on Unleash under load with nothing shown, the status bar at 0 warnings): an
+    // item with the count read so far, whose tooltip says the cross-file findings are pending until it ends.
+    const item = vscode.window.createStatusBarItem('pgLens.crossFileIndex', vscode.StatusBarAlignment.Left, 49);
+    item.name = 'PG Lens: cross-file N+1s';
     this.indexBuild = (async () => {
       const started = Date.now();
-      const [{ indexWorkspace }, { CrossFileCalls }, { workspaceInputs }] = await Promise.all([import('../core/nplusone/analyzer'), import('../core/nplusone/crossFile'), import('./scanWorkspace')]);
+      const [{ indexWorkspace, crossFileReadText }, { CrossFileCalls }, { workspaceInputs, countWorkspaceFiles }] = await Promise.all([import('../core/nplusone/analyzer'), import('../core/nplusone/crossFile'), import('./scanWorkspace')]);
       const index = new CrossFileCalls();
       // A workspace scan started meanwhile fills its own index (the same files): this build gives way.
       const scans = this.scansStarted;
       const stop = () => this.disposed || this.workspaceIndex !== undefined || this.scansStarted !== scans;
-      const r = await indexWorkspace(workspaceInputs(this.ctx, folders), index, { isCancelled: stop, onError: (f, m) => this.ctx.log.warn(`cross-file index: ${f}: ${m}`) });
+      const total = await countWorkspaceFiles(this.ctx, folders).catch(() => undefined);
+      let shownAt = 0;
+      const show = (read: number) => {
+        const t = crossFileReadText(read, total);
+        item.text = `$(sync~spin) ${t.status}`;
+        item.tooltip = t.tooltip;
+        shownAt = Date.now();
+      };
+      show(0);
+      item.show();
+      // At most a few renders a second (Unleash: 6,000 files).
+      const r = await indexWorkspace(workspaceInputs(this.ctx, folders), index, { isCancelled: stop, onError: (f, m) => this.ctx.log.warn(`cross-file index: ${f}: ${m}`), onFile: (n) => Date.now() - shownAt >= 250 && show(n) });
+      item.dispose();
       if (r.cancelled || stop()) {
         // Another try on the next analysis when the scan that stopped it did not finish (cancelled).
         this.indexBuild = undefined;
@@ -267,7 +283,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       this.workspaceIndex = index;
       await this.readDiskChanges();
       await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
-    })().catch((e) => this.ctx.log.warn(`cross-file index: ${errorMessage(e)}`));
+    })().catch((e) => this.ctx.log.warn(`cross-file index: ${errorMessage(e)}`)).finally(() => item.dispose());
   }
 
   async scanFinished(index: CrossFileCalls): Promise<void> {
