@@ -33,6 +33,8 @@ const DEBOUNCE_MS = 400;
 const DISK_DEBOUNCE_MS = 1000;
 /** A file that is not open, checked again (refreshClosed): once per this many ms at most. */
 const CLOSED_DEBOUNCE_MS = 1000;
+/** A connection change re-scans the closed files' findings once no other change came for this long. */
+const CONNECTION_SETTLE_MS = 1500;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 function analysable(doc: vscode.TextDocument): boolean {
@@ -145,19 +147,23 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         // Files shown from the scan (not open) hold findings weighed against the database of the scan: another database
         // (Select Connection, a removed profile) gets them checked again. Seen in the hour: after switching to a database
         // without the shop's tables, "Seq Scan on orders (32k rows)…" stayed in the Problems panel for unopened files.
-        const c = ctx.connections.current?.profile;
-        const target = c ? `${c.host}:${c.port}/${c.database}` : '';
-        if (target !== this.scanTarget) {
+        // Once the connection settles (Select then Disconnect is two changes in a second): the last one decides.
+        clearTimeout(this.rescanTimer);
+        this.rescanTimer = setTimeout(() => {
+          const c = ctx.connections.current?.profile;
+          const target = c ? `${c.host}:${c.port}/${c.database}` : '';
+          if (target === this.scanTarget) return;
           this.scanTarget = target;
           // The scan again, against this database (its cross-file decision is the scan's; checking the closed files one by
           // one brought back only some of the index findings). Nothing to do when no scan ran or none of its files is shown.
+          // A quiet scan still running for an earlier change stops for this one.
           if (this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace', { quiet: true });
-        }
+        }, CONNECTION_SETTLE_MS);
       }),
       // Files changed on disk while not open (another tool, a checkout, a new or deleted file): the cross-file index
       // follows them, so it stays what a scan would read now.
       ...this.watchWorkspaceFiles(),
-      { dispose: () => [...this.timers.values(), ...this.closedTimers.values()].forEach((t) => clearTimeout(t)) },
+      { dispose: () => [...this.timers.values(), ...this.closedTimers.values(), this.rescanTimer].forEach((t) => clearTimeout(t)) },
     );
     this.refreshAll();
   }
@@ -398,6 +404,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private readonly rescans = new Map<string, number>();
   /** The database (host:port/database) the scan's findings of closed files were last weighed against. */
   private scanTarget: string | undefined;
+  private rescanTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * A file closed after a scan: its saved text analysed as the scan does, shown as a scan result. Without a scan, only
