@@ -33,6 +33,8 @@ const DEBOUNCE_MS = 400;
 const DISK_DEBOUNCE_MS = 1000;
 /** A file that is not open, checked again (refreshClosed): once per this many ms at most. */
 const CLOSED_DEBOUNCE_MS = 1000;
+/** A connection change re-scans the closed files' findings once no other change came for this long. */
+const CONNECTION_SETTLE_MS = 1500;
 
 /** Documents the analyzers read: SQL scripts and the languages of the registry. */
 function analysable(doc: vscode.TextDocument): boolean {
@@ -145,19 +147,23 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         // Files shown from the scan (not open) hold findings weighed against the database of the scan: another database
         // (Select Connection, a removed profile) gets them checked again. Seen in the hour: after switching to a database
         // without the shop's tables, "Seq Scan on orders (32k rows)…" stayed in the Problems panel for unopened files.
-        const c = ctx.connections.current?.profile;
-        const target = c ? `${c.host}:${c.port}/${c.database}` : '';
-        if (target !== this.scanTarget) {
+        // Once the connection settles (Select then Disconnect is two changes in a second): the last one decides.
+        clearTimeout(this.rescanTimer);
+        this.rescanTimer = setTimeout(() => {
+          const c = ctx.connections.current?.profile;
+          const target = c ? `${c.host}:${c.port}/${c.database}` : '';
+          if (target === this.scanTarget) return;
           this.scanTarget = target;
           // The scan again, against this database (its cross-file decision is the scan's; checking the closed files one by
           // one brought back only some of the index findings). Nothing to do when no scan ran or none of its files is shown.
+          // A quiet scan still running for an earlier change stops for this one.
           if (this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace', { quiet: true });
-        }
+        }, CONNECTION_SETTLE_MS);
       }),
       // Files changed on disk while not open (another tool, a checkout, a new or deleted file): the cross-file index
       // follows them, so it stays what a scan would read now.
       ...this.watchWorkspaceFiles(),
-      { dispose: () => [...this.timers.values(), ...this.closedTimers.values()].forEach((t) => clearTimeout(t)) },
+      { dispose: () => [...this.timers.values(), ...this.closedTimers.values(), this.rescanTimer].forEach((t) => clearTimeout(t)) },
     );
     this.refreshAll();
   }
@@ -250,14 +256,30 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private ensureIndex(): void {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (this.indexBuild || this.workspaceIndex || !folders.length) return;
+    // Said while it runs (person11 Q7: 164 s on Unleash under load with nothing shown, the status bar at 0 warnings): an
+    // item with the count read so far, whose tooltip says the cross-file findings are pending until it ends.
+    const item = vscode.window.createStatusBarItem('pgLens.crossFileIndex', vscode.StatusBarAlignment.Left, 49);
+    item.name = 'PG Lens: cross-file N+1s';
     this.indexBuild = (async () => {
       const started = Date.now();
-      const [{ indexWorkspace }, { CrossFileCalls }, { workspaceInputs }] = await Promise.all([import('../core/nplusone/analyzer'), import('../core/nplusone/crossFile'), import('./scanWorkspace')]);
+      const [{ indexWorkspace, crossFileReadText }, { CrossFileCalls }, { workspaceInputs, countWorkspaceFiles }] = await Promise.all([import('../core/nplusone/analyzer'), import('../core/nplusone/crossFile'), import('./scanWorkspace')]);
       const index = new CrossFileCalls();
       // A workspace scan started meanwhile fills its own index (the same files): this build gives way.
       const scans = this.scansStarted;
       const stop = () => this.disposed || this.workspaceIndex !== undefined || this.scansStarted !== scans;
-      const r = await indexWorkspace(workspaceInputs(this.ctx, folders), index, { isCancelled: stop, onError: (f, m) => this.ctx.log.warn(`cross-file index: ${f}: ${m}`) });
+      const total = await countWorkspaceFiles(this.ctx, folders).catch(() => undefined);
+      let shownAt = 0;
+      const show = (read: number) => {
+        const t = crossFileReadText(read, total);
+        item.text = `$(sync~spin) ${t.status}`;
+        item.tooltip = t.tooltip;
+        shownAt = Date.now();
+      };
+      show(0);
+      item.show();
+      // At most a few renders a second (Unleash: 6,000 files).
+      const r = await indexWorkspace(workspaceInputs(this.ctx, folders), index, { isCancelled: stop, onError: (f, m) => this.ctx.log.warn(`cross-file index: ${f}: ${m}`), onFile: (n) => Date.now() - shownAt >= 250 && show(n) });
+      item.dispose();
       if (r.cancelled || stop()) {
         // Another try on the next analysis when the scan that stopped it did not finish (cancelled).
         this.indexBuild = undefined;
@@ -267,7 +289,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
       this.workspaceIndex = index;
       await this.readDiskChanges();
       await Promise.all(vscode.workspace.textDocuments.filter((d) => analysable(d) && !d.isClosed).map((d) => this.refresh(d)));
-    })().catch((e) => this.ctx.log.warn(`cross-file index: ${errorMessage(e)}`));
+    })().catch((e) => this.ctx.log.warn(`cross-file index: ${errorMessage(e)}`)).finally(() => item.dispose());
   }
 
   async scanFinished(index: CrossFileCalls): Promise<void> {
@@ -382,6 +404,7 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   private readonly rescans = new Map<string, number>();
   /** The database (host:port/database) the scan's findings of closed files were last weighed against. */
   private scanTarget: string | undefined;
+  private rescanTimer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * A file closed after a scan: its saved text analysed as the scan does, shown as a scan result. Without a scan, only

@@ -21,6 +21,10 @@ import { errorMessage } from '../core/safeText';
 import { countOf } from '../core/format';
 
 const MAX_EVENTS = 200_000;
+/** Workspace storage key of the recording kept across a reload (core/record/keep). */
+const KEPT_KEY = 'pgLens.recording.kept';
+/** While recording, the recording is kept at most this often (and when it stops). */
+const KEEP_EVERY_MS = 10_000;
 const REFRESH_MS = 400;
 const MAX_ADVISED = 25;
 const DEBUG_TYPES = new Set(['node', 'pwa-node', 'node-terminal', 'python', 'debugpy']);
@@ -99,6 +103,43 @@ export class CaptureRecording implements vscode.Disposable {
       }),
       vscode.commands.registerCommand(OPEN_SITE_COMMAND, (file?: unknown, line?: unknown, col?: unknown) => openSite(file, line, col)),
     );
+    void this.restore().catch((e) => ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
+  }
+
+  /**
+   * The recording kept in workspace storage from before a window reload (person11 Q11): its statements back, with their
+   * CodeLens, N+1 findings and Recorded Queries view, as after Stop Recording. A reload ends the capture itself (the
+   * listener goes with the window): the app must be started again in a new terminal to record more.
+   */
+  private async restore(): Promise<void> {
+    const { restoreRecording } = await import('../core/record/keep');
+    const kept = restoreRecording(this.ctx.extension.workspaceState.get(KEPT_KEY), { values: this.ctx.config.recordValues });
+    if (!kept || this.listener || this.events.length) return;
+    const { loadPgParser, normalizeSql } = await import('../core/sql/statement');
+    await loadPgParser();
+    if (this.listener || this.events.length) return; // Start Recording meanwhile
+    this.normalize = normalizeSql;
+    this.events = kept.events;
+    this.notices = kept.notices;
+    this.dropped = kept.dropped;
+    for (const e of kept.events) if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
+    await this.refresh();
+    const said = captureStoppedText(this.events.length, this.summary?.nPlusOne.length ?? 0);
+    this.status.text = `$(debug-stop) ${said.status}`;
+    this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording. Run PG Lens: Start Recording to record again.`;
+    this.status.command = undefined;
+    this.status.show();
+    this.ctx.log.info(`Recording: ${said.status} before the window was reloaded, read back from workspace storage.`);
+    if (this.ctx.connections.current) void this.adviseAll();
+  }
+
+  private keptAt = 0;
+
+  /** Keep the recording in workspace storage (bounded; parameter values only when pgLens.record.values allows them). */
+  private async keep(): Promise<void> {
+    this.keptAt = Date.now();
+    const { keepRecording } = await import('../core/record/keep');
+    await this.ctx.extension.workspaceState.update(KEPT_KEY, this.events.length ? keepRecording(this.events, this.notices, this.dropped, { values: this.ctx.config.recordValues, at: this.keptAt }) : undefined);
   }
 
   /** What the recording's findings are made of: its summary, the advice proved, and the connection in use now. */
@@ -187,6 +228,7 @@ export class CaptureRecording implements vscode.Disposable {
     await l.idle(500);
     await l.close();
     await this.refresh();
+    await this.keep().catch((e) => this.ctx.log.warn(`Recording: not kept for after a reload: ${errorMessage(e)}`));
     const said = captureStoppedText(this.events.length, this.summary?.nPlusOne.length ?? 0);
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
@@ -228,6 +270,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.ctx.params.clear('recorded');
     this.summary = undefined;
     this.groups = [];
+    void this.ctx.extension.workspaceState.update(KEPT_KEY, undefined);
     this.publishDiagnostics(had);
     this.tree.set([], (f) => f);
     this.lensChanged.fire();
@@ -264,6 +307,8 @@ export class CaptureRecording implements vscode.Disposable {
       this.lensChanged.fire();
       this.updateStatus();
       for (const n of this.summary.notices) this.ctx.log.warn(`Recording: ${n}`);
+      // A reload while recording keeps what was recorded up to the last few seconds.
+      if (this.listener && Date.now() - this.keptAt >= KEEP_EVERY_MS) void this.keep().catch(() => undefined);
     });
   }
 

@@ -7,8 +7,37 @@ import { describeOrigin, type ProfileOrigin } from './config';
 import { errorMessage } from '../core/safeText';
 
 const PING = SQL.ping;
-/** How long the "disconnected" notice stays when nothing reconnects (the status bar item says it after that). */
-const DISCONNECTED_NOTICE_MS = 15_000;
+/** How long a connection notice stays while the state it tells holds (the status bar item says it after that). */
+const NOTICE_MS = 15_000;
+
+/**
+ * A notice that follows the connection (person11 Q6: "connected to healthchecks dev." stayed on screen while the status
+ * bar said disconnected): VS Code cannot take a shown message back, so it is a progress notification, which ends when
+ * the state it tells no longer holds (`holds` false after a connection change) or after a while.
+ */
+function connectionNotice(connections: PgLensContext['connections'], title: string, message: string | undefined, holds: () => boolean): void {
+  void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, (progress) =>
+    new Promise<void>((resolve) => {
+      if (message) progress.report({ message });
+      const done = () => {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve();
+      };
+      const timer = setTimeout(done, NOTICE_MS);
+      const sub = connections.onDidChange(() => {
+        if (!holds()) done();
+      });
+    }),
+  );
+}
+
+/** "PG Lens: connected to <name>…", for as long as that connection is the open one. */
+function connectedNotice(connections: PgLensContext['connections'], text: string): void {
+  const db = connections.current?.db;
+  if (!db) return;
+  connectionNotice(connections, text, undefined, () => connections.current?.db === db);
+}
 
 export function registerConnectionCommands(ctx: PgLensContext): void {
   const { connections, config, log } = ctx;
@@ -90,7 +119,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
       return;
     }
     const why = target === 'workspace' ? ', because this workspace defines its own connection list' : target === 'folder' ? `, because folder ${config.folder?.name ?? ''} defines its own connection list` : '';
-    void vscode.window.showInformationMessage(`PG Lens: connected to ${name}; saved in ${where(target)}${why}.`);
+    connectedNotice(connections, `PG Lens: connected to ${name}; saved in ${where(target)}${why}.`);
   });
 
   reg('pgLens.selectConnection', async () => {
@@ -122,7 +151,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     // Connect first: a profile that does not work changes nothing (the current connection stays).
     if (await connections.connectTo(p, true)) {
       await connections.whileWriting(() => config.update('activeConnection', p.name, config.activeConnectionTarget()));
-      void vscode.window.showInformationMessage(`PG Lens: connected to ${p.name}${folder}.`);
+      connectedNotice(connections, `PG Lens: connected to ${p.name}${folder}.`);
     }
   });
 
@@ -221,36 +250,21 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
   });
 
   reg('pgLens.disconnect', async () => {
-    if (!connections.current) {
+    // A connect in flight (Select, Add Connection) counts: Disconnect abandons it.
+    if (!connections.current && !connections.busy) {
       void vscode.window.showInformationMessage('PG Lens: not connected.');
       return;
     }
     const name = await connections.disconnectByUser();
-    // VS Code cannot take a shown message back: a message here stayed beside "connected" after a
-    // Reconnect from the status bar or a hover. A progress notification ends when the connection comes
-    // back (or after a while: the status bar item keeps saying "disconnected", and reconnects on a click).
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `PG Lens: disconnected from ${name}`, cancellable: false },
-      (progress) =>
-        new Promise<void>((resolve) => {
-          progress.report({ message: 'Hovers and CodeLens stay quiet until you reconnect: click "PG Lens: disconnected" in the status bar, or Reconnect in a hover.' });
-          const done = () => {
-            clearTimeout(timer);
-            sub.dispose();
-            resolve();
-          };
-          const timer = setTimeout(done, DISCONNECTED_NOTICE_MS);
-          const sub = connections.onDidChange((a) => {
-            if (a || connections.disconnectedByUser === undefined) done();
-          });
-        }),
-    );
+    // Ends when the connection comes back (or after a while: the status bar item keeps saying "disconnected", and
+    // reconnects on a click).
+    connectionNotice(connections, `PG Lens: disconnected from ${name}`, 'Hovers and CodeLens stay quiet until you reconnect: click "PG Lens: disconnected" in the status bar, or Reconnect in a hover.', () => !connections.current && connections.disconnectedByUser !== undefined);
   });
 
   reg('pgLens.reconnect', async () => {
     const a = await connections.reconnect();
     if (a) {
-      void vscode.window.showInformationMessage(`PG Lens: connected to ${a.profile.name}.`);
+      connectedNotice(connections, `PG Lens: connected to ${a.profile.name}.`);
     } else if (!(await connections.profiles()).length) {
       // A failed connection attempt already showed its error; with no profile at all, offer to add one.
       const choice = await vscode.window.showWarningMessage(`PG Lens: ${connections.error ?? 'no connection configured'}`, 'Add Connection');

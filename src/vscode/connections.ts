@@ -11,6 +11,7 @@ import type { Log } from './log';
 import { errorMessage } from '../core/safeText';
 import { connectionSteps, type ConnectionStep } from '../core/connection/status';
 import { activeProfileName, type LeftOutProfile, mergeConnectionSettings } from '../core/connection/settings';
+import { LatestRequest } from '../core/connection/latest';
 
 export interface ActiveConnection {
   profile: ConnectionProfile;
@@ -32,6 +33,14 @@ export interface ProfileEntry {
 export class ConnectionManager implements vscode.Disposable {
   private active: ActiveConnection | undefined;
   private connecting: Promise<ActiveConnection | undefined> | undefined;
+  /**
+   * Each connect and Disconnect is a request; the last one wins at once (person11 Q6: a Disconnect given while Select
+   * Connection's connect was in flight under load took effect ~30 s later, after that connect). A connect that finishes
+   * after a later request is closed unused and changes nothing.
+   */
+  private readonly requests = new LatestRequest();
+  /** The profile a connect in flight is for (Disconnect names it when there is no connection yet). */
+  private connectingTo: string | undefined;
   private lastError: string | undefined;
   private readonly changed = new vscode.EventEmitter<ActiveConnection | undefined>();
   /** Fires when the connection changes (connected, switched, disconnected). */
@@ -49,6 +58,10 @@ export class ConnectionManager implements vscode.Disposable {
 
   get current(): ActiveConnection | undefined {
     return this.active;
+  }
+  /** A connect is in flight (Disconnect abandons it). */
+  get busy(): boolean {
+    return this.connecting !== undefined;
   }
   get error(): string | undefined {
     return this.lastError;
@@ -213,7 +226,21 @@ export class ConnectionManager implements vscode.Disposable {
     return this.connectTo(picked.profile, interactive, picked.password);
   }
 
-  async connectTo(profile: ConnectionProfile, interactive: boolean, password?: string): Promise<ActiveConnection | undefined> {
+  /** Connect to `profile` (Select, Add Connection, settings): a later connect or Disconnect abandons this one. */
+  connectTo(profile: ConnectionProfile, interactive: boolean, password?: string): Promise<ActiveConnection | undefined> {
+    const request = this.requests.begin();
+    this.connectingTo = profile.name;
+    const attempt = this.attempt(profile, interactive, password, request);
+    // get() meanwhile waits for this connect instead of starting its own.
+    this.connecting = attempt;
+    void attempt.finally(() => {
+      if (this.connecting === attempt) this.connecting = undefined;
+      if (this.requests.isLatest(request)) this.connectingTo = undefined;
+    });
+    return attempt;
+  }
+
+  private async attempt(profile: ConnectionProfile, interactive: boolean, password: string | undefined, request: number): Promise<ActiveConnection | undefined> {
     const { connect } = await import('../db/database');
     const { describeError } = await import('../db/errors');
     const { secretKey, describeProfile } = await import('../core/connection/profile');
@@ -243,6 +270,12 @@ export class ConnectionManager implements vscode.Disposable {
         await this.secrets.store(key, pw);
       }
       const info = await db.serverInfo();
+      if (!this.requests.isLatest(request)) {
+        // A later request (Disconnect, another connect) came while this one was in flight: it wins.
+        this.log.info(`The connect to ${profile.name} finished after a later request: closed unused.`);
+        void db.close().catch(() => undefined);
+        return undefined;
+      }
       await this.disconnect(false);
       this.disconnectedFrom = undefined;
       this.active = { profile, db, info };
@@ -252,6 +285,7 @@ export class ConnectionManager implements vscode.Disposable {
       this.changed.fire(this.active);
       return this.active;
     } catch (e) {
+      if (!this.requests.isLatest(request)) return undefined; // abandoned: its failure is no longer news
       this.lastError = `${profile.name}: ${describeError(e, profile)}`;
       this.log.warn(this.lastError);
       // A failed switch changes nothing: the current connection (if any) stays.
@@ -338,11 +372,17 @@ export class ConnectionManager implements vscode.Disposable {
 
   /** "PG Lens: Disconnect": close the connection and stay disconnected until Reconnect. Returns the profile's name. */
   async disconnectByUser(): Promise<string | undefined> {
-    const name = this.active?.profile.name ?? this.config.activeConnection;
+    // At once: a connect in flight is abandoned, and everything (status bar, hovers, notices) hears "disconnected" now,
+    // not after the close, which waits for the queries in flight (seconds to half a minute while a scan runs under load).
+    this.requests.begin();
+    this.connecting = undefined;
+    const name = this.active?.profile.name ?? this.connectingTo ?? this.config.activeConnection;
+    this.connectingTo = undefined;
     this.disconnectedFrom = name ?? 'the database';
-    await this.disconnect(false);
     this.lastError = `Disconnected from ${this.disconnectedFrom}. Run "PG Lens: Reconnect" to connect again.`;
+    const closing = this.disconnect(false);
     this.changed.fire(undefined);
+    await closing;
     return name;
   }
 

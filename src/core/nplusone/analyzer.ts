@@ -95,7 +95,7 @@ export function nPlusOneAnalyzer(opts: NPlusOneOptions = {}): Analyzer {
  * out, one tree per file) with only what the index needs — each file's functions and loop calls, no SQL extraction and no
  * findings. The editor builds it once, in the background, and judges open files against it as against a scan's index.
  */
-export async function indexWorkspace(files: AsyncIterable<FileInput> | Iterable<FileInput>, index: CrossFileCalls, opts: { isCancelled?: () => boolean; onError?: (file: string, message: string) => void } = {}): Promise<{ files: number; cancelled: boolean }> {
+export async function indexWorkspace(files: AsyncIterable<FileInput> | Iterable<FileInput>, index: CrossFileCalls, opts: { isCancelled?: () => boolean; onError?: (file: string, message: string) => void; onFile?: (read: number) => void } = {}): Promise<{ files: number; cancelled: boolean }> {
   const indexer: Analyzer = {
     id: RULE_ID,
     rules: [],
@@ -106,8 +106,21 @@ export async function indexWorkspace(files: AsyncIterable<FileInput> | Iterable<
       return [];
     },
   };
-  const r = await scanFiles(files, { analyzers: [indexer], extract: async () => [], isCancelled: opts.isCancelled, onError: opts.onError, keepText: false });
+  // `onFile`: how many files are read so far (the editor's progress item: "n of m files").
+  const r = await scanFiles(files, { analyzers: [indexer], extract: async () => [], isCancelled: opts.isCancelled, onError: opts.onError, keepText: false, onFile: opts.onFile && ((f) => opts.onFile!(f.index + 1)) });
   return { files: r.files, cancelled: r.cancelled };
+}
+
+/**
+ * What the editor shows while indexWorkspace reads the workspace: the status bar's words with the count read so far (of
+ * `total` when the walk counted it) and a tooltip that says the cross-file findings are pending until the read ends.
+ */
+export function crossFileReadText(read: number, total: number | undefined): { status: string; tooltip: string } {
+  const count = total !== undefined ? `${Math.min(read, total)} of ${total} files` : `${read} files`;
+  return {
+    status: `PG Lens: reading the workspace for cross-file N+1s (${count})`,
+    tooltip: `PG Lens is reading the workspace's files once (${count} so far) to find N+1s across files: a loop calling a function of another file that queries. Those findings are pending until the read ends; each open file's own findings are shown already. A Scan Workspace replaces this read.`,
+  };
 }
 
 /**

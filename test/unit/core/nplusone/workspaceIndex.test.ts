@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { analyzeFile, scanFiles } from '../../../../src/core/scan';
 import { codeAnalyzers } from '../../../../src/core/analyzers';
 import { CrossFileCalls } from '../../../../src/core/nplusone/crossFile';
-import { indexWorkspace, reindexFile } from '../../../../src/core/nplusone/analyzer';
+import { crossFileReadText, indexWorkspace, reindexFile } from '../../../../src/core/nplusone/analyzer';
 import type { Finding } from '../../../../src/core/findings';
 
 const fixture = path.join(__dirname, '..', '..', '..', 'fixtures', 'go-cross-file');
@@ -130,6 +130,21 @@ describe('core/nplusone: an open file before any scan is judged against the work
     assert.deepEqual(nPlusOne(await live(KNEX.service, index), KNEX.service.path), []);
     // Not a file the index reads.
     assert.equal(await reindexFile(index, 'README.md', '# x'), false);
+  });
+
+  it('while it reads, the count so far (of the walk\'s total) and a tooltip that the cross-file findings are pending (person11 Q7)', async () => {
+    const index = new CrossFileCalls();
+    const read: number[] = [];
+    const files = [KNEX.store, KNEX.service, KNEX.other];
+    // Before the index: the open caller has no cross-file finding — what the status item says is pending.
+    assert.deepEqual(nPlusOne(await live(KNEX.service, index), KNEX.service.path), []);
+    await indexWorkspace(files, index, { onFile: (n) => read.push(n) });
+    assert.deepEqual(read, [1, 2, 3]);
+    assert.equal(nPlusOne(await live(KNEX.service, index), KNEX.service.path).length, 1, 'found once the read ended');
+    const during = crossFileReadText(2, 6024);
+    assert.equal(during.status, 'PG Lens: reading the workspace for cross-file N+1s (2 of 6024 files)');
+    assert.match(during.tooltip, /pending until the read ends/);
+    assert.match(crossFileReadText(7, undefined).status, /\(7 files\)$/);
   });
 
   it('a cancelled build says so (the editor then waits for the next analysis or a scan)', async () => {

@@ -1,0 +1,42 @@
+import { strict as assert } from 'node:assert';
+import { keepRecording, restoreRecording } from '../../../../src/core/record/keep';
+import type { QueryEvent } from '../../../../src/core/record/protocol';
+
+const ev = (i: number, pv?: unknown[]): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql: `SELECT * FROM orders WHERE id = $1 /* ${i} */`, pc: 1, pt: ['number'], pv, ms: 0.5, rows: 1, site: { file: '/app/src/orders.ts', line: 30, col: 5 }, u: { k: 'request', id: `r${i}`, n: 'GET /orders' }, ts: 1000 + i, pid: 7 });
+
+describe('core/record/keep: a recording kept across a window reload (person11 Q11)', () => {
+  it('round-trips through JSON (workspace storage) with its sites, units and notices', () => {
+    const kept = keepRecording([ev(1), ev(2)], [{ v: 1, t: 'notice', code: 'prisma-client', ts: 5, pid: 7 }], 0, { values: false, at: 42 });
+    const back = restoreRecording(JSON.parse(JSON.stringify(kept)), { values: false });
+    assert.ok(back);
+    assert.equal(back.events.length, 2);
+    assert.deepEqual(back.events[1].site, { file: '/app/src/orders.ts', line: 30, col: 5 });
+    assert.equal(back.events[0].u.id, 'r1');
+    assert.deepEqual(back.notices.map((n) => n.code), ['prisma-client']);
+    assert.equal(back.at, 42);
+  });
+
+  it('never keeps the parameter values unless pgLens.record.values allows them (when kept and when read back)', () => {
+    const off = keepRecording([ev(1, [17])], [], 0, { values: false, at: 0 });
+    assert.equal(off.events[0].pv, undefined);
+    assert.ok(!JSON.stringify(off).includes('"pv"'));
+    const on = keepRecording([ev(1, [17])], [], 0, { values: true, at: 0 });
+    assert.deepEqual(on.events[0].pv, [17]);
+    // Turned off since: not read back.
+    assert.equal(restoreRecording(JSON.parse(JSON.stringify(on)), { values: false })?.events[0].pv, undefined);
+    assert.deepEqual(restoreRecording(JSON.parse(JSON.stringify(on)), { values: true })?.events[0].pv, [17]);
+  });
+
+  it('bounded: the most recent statements, the rest counted as dropped', () => {
+    const kept = keepRecording([ev(1), ev(2), ev(3), ev(4)], [], 1, { values: false, at: 0, max: 2 });
+    assert.deepEqual(kept.events.map((e) => e.u.id), ['r3', 'r4']);
+    assert.equal(kept.dropped, 3);
+  });
+
+  it('anything else read back is no recording (another version, damaged storage, nothing recorded)', () => {
+    assert.equal(restoreRecording(undefined, { values: false }), undefined);
+    assert.equal(restoreRecording({ v: 99, events: [ev(1)], notices: [] }, { values: false }), undefined);
+    assert.equal(restoreRecording({ v: 1, events: [{ t: 'q', sql: 1 }], notices: [] }, { values: false }), undefined);
+    assert.equal(restoreRecording(keepRecording([], [], 0, { values: false, at: 0 }), { values: false }), undefined);
+  });
+});
