@@ -71,6 +71,18 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
     assert.match(r.go, /after it, one Channel\.objects\.filter\(project__in=<the rows>\) for all its rows, grouped by project_id/);
   });
 
+  it('the report\'s fix reads the call site too (summarize\'s source): the same fix as the Problems panel', () => {
+    const text = ['from hc.api.models import Channel', 'class Project(models.Model):', '        errors = list(self.channel_set.values_list("last_error", flat=True))'].join('\n');
+    const ev = (sql: string, line: number): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql, pc: 0, pt: [], ms: 1, rows: 1, u: { k: 'root', id: 'root', n: 'root' }, ts: 0, pid: 1, site: { file: '/hc/models.py', line, col: 1, via: 'django' } });
+    const events = [ev('SELECT "accounts_project"."id" FROM "accounts_project"', 2), ...Array.from({ length: 6 }, (_, i) => ev(`SELECT "api_channel"."last_error" FROM "api_channel" WHERE "api_channel"."project_id" = ${i}`, 3))];
+    const withSource = summarize(events, normalizeSql, {}, { source: (f) => (f === '/hc/models.py' ? text : undefined) }).nPlusOne[0];
+    assert.match(withSource.fix, /would not serve \.values_list\(\)/);
+    const [finding] = recordedFindings({ summary: summarize(events, normalizeSql, {}), advice: new Map() }, '/hc/models.py', text);
+    assert.equal(withSource.fix, finding.help);
+    const unreadable = summarize(events, normalizeSql, {}, { source: () => { throw new Error('gone'); } }).nPlusOne[0];
+    assert.match(unreadable.fix, /prefetch_related\("channel_set"\)/, 'an unreadable file: the conventions');
+  });
+
   it('Django without the relation in the code: the default reverse name <model>_set, said to be the default', () => {
     const f = batchedForm('django', { table: 'api_flip', column: 'owner_id' }, 'for flip in flips_of(check):', '');
     assert.match(f.fix, /\.prefetch_related\("flip_set"\) \(Django's default name of Flip\.owner's reverse relation; the related_name if the ForeignKey sets one\)/);
