@@ -19,6 +19,7 @@ import { OPEN_SITE_COMMAND, recordedAnalyzer, type RecordedState } from '../core
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
 import { countOf } from '../core/format';
+import { readRegularFileSync } from '../node/readFile';
 
 const MAX_EVENTS = 200_000;
 /** Workspace storage key of the recording kept across a reload (core/record/keep). */
@@ -300,7 +301,7 @@ export class CaptureRecording implements vscode.Disposable {
   private refresh(): Promise<void> {
     return import('../core/record/aggregate').then(({ summarize, groupByUnit }) => {
       const threshold = this.ctx.config.get<number>('record.nPlusOneThreshold', 5);
-      this.summary = summarize(this.events, this.normalize, { threshold }, { notices: this.notices, dropped: this.dropped });
+      this.summary = summarize(this.events, this.normalize, { threshold }, { notices: this.notices, dropped: this.dropped, source: (f) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f)?.getText() ?? readRegularFileSync(f).toString('utf8') });
       this.groups = groupByUnit(this.events, this.normalize);
       this.tree.set(this.groups, (f) => vscode.workspace.asRelativePath(f));
       this.publishDiagnostics();

@@ -18,6 +18,10 @@ import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat } from '../io';
 import { outputPath } from '../../node/walk';
+import { readRegularFileSync } from '../../node/readFile';
+
+/** A recorded call site's file, for the N+1 fix to read its line (the relation it reads, how); it throws when unreadable (summarize then goes by the conventions). */
+const readSource = (file: string): string | undefined => readRegularFileSync(file).toString('utf8');
 
 const USAGE = 'pg-lens record [--db URL] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
 const MAX_ADVISED = 25;
@@ -69,7 +73,7 @@ export const recordCommand: CliCommand = {
       fs.rmSync(listener.path, { force: true });
     }
     await loadPgParser();
-    const summary = summarize(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped() });
+    const summary = summarize(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped(), source: readSource });
     const advice = values.db ? await adviseRecorded(summary, values.db, ctx, values.production) : undefined;
     const rel = (f: string) => outputPath(ctx.cwd, f);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));

@@ -127,9 +127,11 @@ interface Acc extends StatementFigure {
 
 /**
  * Aggregate events. `normalize` is normalizeSql from core/sql/statement (the caller loads the
- * parser); roughNormalize is used where it returns nothing.
+ * parser); roughNormalize is used where it returns nothing. `extra.source` gives a file's text (the caller reads it):
+ * an N+1's fix then reads its call site as the diagnostic does (`self.channel_set.values_list(…)`), so the report and
+ * the Problems panel give one fix.
  */
-export function summarize(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number } = {}): RecordSummary {
+export function summarize(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined } = {}): RecordSummary {
   const o = { threshold: opts.threshold ?? RECORD_DEFAULTS.threshold, slowest: opts.slowest ?? RECORD_DEFAULTS.slowest };
   const sites = new Map<string, { site?: CaptureSite; calls: number; totalMs: number; stmts: Map<string, Acc> }>();
   const units: Record<string, Set<string>> = {};
@@ -199,6 +201,20 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
     }
     return undefined;
   };
+  const texts = new Map<string, string | undefined>();
+  const sourceOf = (file: string): string | undefined => {
+    if (!extra.source) return undefined;
+    if (!texts.has(file)) {
+      let t: string | undefined;
+      try {
+        t = extra.source(file);
+      } catch {
+        t = undefined;
+      }
+      texts.set(file, t);
+    }
+    return texts.get(file);
+  };
   const nPlusOne: RecordedNPlusOne[] = [];
   const siteList: SiteFigure[] = [];
   for (const s of sites.values()) {
@@ -223,9 +239,11 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
         const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
         const lookup = lookupOf(a.normalized);
+        const text = sourceOf(s.site.file);
+        const lineText = text?.split('\n')[s.site.line - 1];
         nPlusOne.push({
           file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
-          sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup).fix, ...(lookup ? { lookup } : {}),
+          sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup, lineText, text).fix, ...(lookup ? { lookup } : {}),
           ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
         });
       }

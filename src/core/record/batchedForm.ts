@@ -85,6 +85,19 @@ function className(lower: string, fileText: string | undefined): string {
   return lower.charAt(0).toUpperCase() + lower.slice(1);
 }
 
+/**
+ * The attribute the call site reads per row that names the table's rows (`p.content_type.model`, `check.project.name`):
+ * the table's name ends with it (`django_content_type`, `accounts_project`).
+ */
+function forwardField(table: string | undefined, callText: string | undefined): string | undefined {
+  if (!table || !callText) return undefined;
+  for (const m of callText.matchAll(/\b[a-z_]\w*\.([a-z_]\w*)\b(?!\s*\()/g)) {
+    const f = m[1];
+    if (f !== 'objects' && (table === f || table.endsWith(`_${f}`))) return f;
+  }
+  return undefined;
+}
+
 /** Related-manager methods that read the prefetch cache (`all`, `count`, `exists`); any other one sends a new query. */
 const DJANGO_CACHED = /^(all|count|exists)$/;
 
@@ -120,14 +133,24 @@ function django(k: RecordedLookup | undefined, callText: string | undefined, fil
     };
   }
   if (k.column === 'id' || k.column === 'pk') {
-    if (callText && /\.objects\.get\s*\(|\bget_object_or_404\s*\(/.test(callText)) {
-      const Model = model ? className(model, fileText) : 'Model';
+    const get = callText ? /(?:\b([A-Z]\w*)\.objects\.get|\bget_object_or_404)\s*\(/.exec(callText) : null;
+    if (get) {
+      const Model = get[1] ?? (model ? className(model, fileText) : 'Model');
       return { fix: `The recorded statement fetches one ${k.table ?? 'row'} by id per item: fetch them at once with ${Model}.objects.in_bulk(ids) (a dict by id) before the loop.`, atParent: `after it, one ${Model}.objects.in_bulk(ids) for all its rows` };
     }
-    if (!model) return { fix: generic };
+    // The foreign key the code reads per row, when the call site names it: `p.content_type.model` on django_content_type
+    // (a table named its own way, not `<app>_<model>`: the convention alone would have said "type").
+    const field = forwardField(k.table, callText);
+    if (field) {
+      return {
+        fix: `The recorded statement fetches one ${k.table} row by id per item (the foreign key ${field} read per row): load it with the parent query — .select_related("${field}").`,
+        atParent: `add .select_related("${field}") to it`,
+      };
+    }
+    if (!k.table) return { fix: generic };
     return {
-      fix: `The recorded statement fetches one ${k.table} row by id per item (a foreign key read per row): load it with the parent query — .select_related("${model}") (the ForeignKey to ${className(model, fileText)}; its field name if it differs).`,
-      atParent: `add .select_related("${model}") to it (the ForeignKey to ${className(model, fileText)})`,
+      fix: `The recorded statement fetches one ${k.table} row by id per item (a foreign key read per row): load it with the parent query — .select_related() naming the ForeignKey to ${k.table}.`,
+      atParent: `add .select_related() of its ForeignKey to ${k.table} to it`,
     };
   }
   const Model = model ? className(model, fileText) : undefined;
@@ -135,16 +158,31 @@ function django(k: RecordedLookup | undefined, callText: string | undefined, fil
   return { fix: `The recorded statement looks ${k.table ?? 'rows'} up by ${k.column} once per item: one ${batch} for all items, grouped by ${k.column} in memory.`, atParent: `after it, one ${batch} for all its rows` };
 }
 
-function sqlalchemy(k: RecordedLookup | undefined): BatchedForm {
+/** The class of the file that declares `attr` as a relationship (`books = relationship(…)`, `books: Mapped[…] = relationship(…)`). */
+function declaringClass(attr: string, fileText: string | undefined): string | undefined {
+  if (!fileText) return undefined;
+  const decl = new RegExp(`^[ \\t]+${attr}\\s*(?::[^=\\n]*)?=\\s*(?:\\w+\\.)?relationship\\s*\\(`, 'm');
+  for (const block of fileText.split(/^(?=class\s)/m)) {
+    const m = /^class\s+([A-Za-z_]\w*)/.exec(block);
+    if (m && decl.test(block)) return m[1];
+  }
+  return undefined;
+}
+
+function sqlalchemy(k: RecordedLookup | undefined, callText: string | undefined, fileText: string | undefined): BatchedForm {
   if (!k) return { fix: 'Load the relation with the parent query: options(selectinload(Parent.rel)) or joinedload().' };
   const t = k.table ?? 'the table';
+  // The relationship the call site reads per row (`len(a.books)` on sa_books), and its class when the file declares it.
+  const rel = forwardField(k.table, callText);
+  const owner = rel ? declaringClass(rel, fileText) : undefined;
+  const attr = rel ? `${owner ?? 'Parent'}.${rel}` : undefined;
   if (/_id$/.test(k.column)) {
     return {
-      fix: `The recorded statement reads ${t} by ${k.column} once per row: load the relationship to ${t} with the parent query — .options(selectinload(Parent.<relationship to ${t}>)) — or one select(<${t} model>).where(<${t} model>.${k.column}.in_(ids)) grouped in memory.`,
-      atParent: `add .options(selectinload(…)) of its relationship to ${t}`,
+      fix: `The recorded statement reads ${t} by ${k.column} once per row: load the relationship with the parent query — .options(selectinload(${attr ?? `Parent.<relationship to ${t}>`})) — or one select(<${t} model>).where(<${t} model>.${k.column}.in_(ids)) grouped in memory.`,
+      atParent: attr ? `add .options(selectinload(${attr})) to it` : `add .options(selectinload(…)) of its relationship to ${t}`,
     };
   }
-  if (k.column === 'id') return { fix: `The recorded statement fetches one ${t} row by id per item: joinedload() the many-to-one relationship to ${t} with the parent query, or one select(<${t} model>).where(<${t} model>.id.in_(ids)).`, atParent: `add .options(joinedload(…)) of its relationship to ${t}` };
+  if (k.column === 'id') return { fix: `The recorded statement fetches one ${t} row by id per item: joinedload(${attr ?? `<the many-to-one relationship to ${t}>`}) with the parent query, or one select(<${t} model>).where(<${t} model>.id.in_(ids)).`, atParent: attr ? `add .options(joinedload(${attr})) to it` : `add .options(joinedload(…)) of its relationship to ${t}` };
   return { fix: `The recorded statement looks ${t} up by ${k.column} once per item: one select(<${t} model>).where(<${t} model>.${k.column}.in_(values)) for all items, grouped in memory.` };
 }
 
@@ -156,7 +194,7 @@ export function batchedForm(via: string | undefined, lookup?: RecordedLookup | s
   const on = key?.table ? ` on ${key.table}` : '';
   const v = (via ?? '').replace(/\\/g, '/');
   if (v === 'django') return django(key, callText, fileText);
-  if (v === 'sqlalchemy') return sqlalchemy(key);
+  if (v === 'sqlalchemy') return sqlalchemy(key, callText, fileText);
   if (v === 'sequelize') {
     return c
       ? { fix: `Load the association${on} with the parent query: findAll({ include: [Assoc] }), or one findAll({ where: { ${c}: ids } }) and group by ${c} in memory.`, atParent: `add include: [the association${on}] to it` }

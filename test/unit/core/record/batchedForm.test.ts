@@ -71,6 +71,18 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
     assert.match(r.go, /after it, one Channel\.objects\.filter\(project__in=<the rows>\) for all its rows, grouped by project_id/);
   });
 
+  it('the report\'s fix reads the call site too (summarize\'s source): the same fix as the Problems panel', () => {
+    const text = ['from hc.api.models import Channel', 'class Project(models.Model):', '        errors = list(self.channel_set.values_list("last_error", flat=True))'].join('\n');
+    const ev = (sql: string, line: number): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql, pc: 0, pt: [], ms: 1, rows: 1, u: { k: 'root', id: 'root', n: 'root' }, ts: 0, pid: 1, site: { file: '/hc/models.py', line, col: 1, via: 'django' } });
+    const events = [ev('SELECT "accounts_project"."id" FROM "accounts_project"', 2), ...Array.from({ length: 6 }, (_, i) => ev(`SELECT "api_channel"."last_error" FROM "api_channel" WHERE "api_channel"."project_id" = ${i}`, 3))];
+    const withSource = summarize(events, normalizeSql, {}, { source: (f) => (f === '/hc/models.py' ? text : undefined) }).nPlusOne[0];
+    assert.match(withSource.fix, /would not serve \.values_list\(\)/);
+    const [finding] = recordedFindings({ summary: summarize(events, normalizeSql, {}), advice: new Map() }, '/hc/models.py', text);
+    assert.equal(withSource.fix, finding.help);
+    const unreadable = summarize(events, normalizeSql, {}, { source: () => { throw new Error('gone'); } }).nPlusOne[0];
+    assert.match(unreadable.fix, /prefetch_related\("channel_set"\)/, 'an unreadable file: the conventions');
+  });
+
   it('Django without the relation in the code: the default reverse name <model>_set, said to be the default', () => {
     const f = batchedForm('django', { table: 'api_flip', column: 'owner_id' }, 'for flip in flips_of(check):', '');
     assert.match(f.fix, /\.prefetch_related\("flip_set"\) \(Django's default name of Flip\.owner's reverse relation; the related_name if the ForeignKey sets one\)/);
@@ -79,8 +91,15 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
 
   it('Django, a foreign key read per row (look-up by id): select_related; a .objects.get per item: in_bulk', () => {
     const fk = batchedForm('django', { table: 'accounts_project', column: 'id' }, 'print(check.project.name)', 'from hc.accounts.models import Project');
-    assert.match(fk.fix, /\.select_related\("project"\) \(the ForeignKey to Project; its field name if it differs\)/);
-    assert.match(fk.atParent ?? '', /select_related\("project"\)/);
+    assert.match(fk.fix, /\(the foreign key project read per row\): load it with the parent query — \.select_related\("project"\)/);
+    assert.equal(fk.atParent, 'add .select_related("project") to it');
+    // A table named its own way (ContentType's django_content_type): the field the code reads, not the table's last word.
+    const ct = batchedForm('django', { table: 'django_content_type', column: 'id' }, "lazy = [p.content_type.model for p in Permission.objects.order_by('id')[:12]]");
+    assert.match(ct.fix, /\.select_related\("content_type"\)/);
+    // Nothing in the code: the table named, no invented field.
+    const none = batchedForm('django', { table: 'django_content_type', column: 'id' }, 'for p in perms: show(p)');
+    assert.match(none.fix, /\.select_related\(\) naming the ForeignKey to django_content_type/);
+    assert.doesNotMatch(none.fix, /"type"/);
     const get = batchedForm('django', { table: 'accounts_project', column: 'id' }, 'p = Project.objects.get(id=pid)', 'from hc.accounts.models import Project');
     assert.match(get.fix, /Project\.objects\.in_bulk\(ids\)/);
   });
@@ -92,14 +111,17 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
 
   it('SQLAlchemy (a lazy load, the parameter on the left): the relationship to addresses, addresses.user_id in_()', () => {
     const r = record({
-      via: 'sqlalchemy', file: '/app/report.py', text: 'def report(session):\n    users = session.scalars(select(User)).all()\n    for u in users: print(len(u.addresses))',
+      via: 'sqlalchemy', file: '/app/report.py', text: 'def report(session):\n    users = session.scalars(select(User)).all()\n    for u in users: print(len(u.addresses))\nclass User(Base):\n    __tablename__ = "users"\n    addresses: Mapped[list["Address"]] = relationship(back_populates="user")\n',
       parent: 'SELECT users.id, users.name FROM users',
       each: (i) => `SELECT addresses.id AS addresses_id, addresses.user_id AS addresses_user_id FROM addresses WHERE ${i + 1} = addresses.user_id`,
     });
     assert.deepEqual(r.n.lookup, { table: 'addresses', column: 'user_id' });
-    assert.match(r.help, /selectinload\(Parent\.<relationship to addresses>\)/);
+    assert.match(r.help, /selectinload\(User\.addresses\)/);
     assert.match(r.help, /\.user_id\.in_\(ids\)/);
-    assert.match(r.go, /add \.options\(selectinload\(…\)\) of its relationship to addresses/);
+    assert.equal(r.go, 'Go to the query that loads the rows (/app/report.py:2): add .options(selectinload(User.addresses)) to it');
+    // The code does not name the relationship: the table named, no invented attribute.
+    const bare = batchedForm('sqlalchemy', { table: 'addresses', column: 'user_id' }, 'for u in users: count(u)');
+    assert.match(bare.fix, /selectinload\(Parent\.<relationship to addresses>\)/);
   });
 
   it('Sequelize: the association on Posts and where: { userId: ids }', () => {
