@@ -114,13 +114,20 @@ function connect(sockPath: string): net.Socket {
  * A statement waits in the queue as its record and is encoded when the batch is written: one tight
  * loop over the batch, whose code and caches stay warm, costs the app less than a line built between
  * its own work at the end of each statement. A string in the queue is a line already encoded.
+ * The longer the batch, the cheaper each line (twelfth session, a profile of a Client loop against a real
+ * server: the batch's share of the capture's CPU per statement was 19 % at 20 ms, 9 % at 100 ms, 8 % at
+ * 200 ms — fewer writes, and the encoding loop stays warm for more lines): 100 ms, and a batch that
+ * reaches FLUSH_EVENTS first is written at the next turn of the event loop (never inside a statement's
+ * own callback), so a fast app does not reach MAX_QUEUE between two writes.
  */
-const FLUSH_MS = 20;
+const FLUSH_MS = 100;
+const FLUSH_EVENTS = 2000;
 const queue: (Pending | string)[] = [];
 const MAX_QUEUE = 10_000;
 /** Characters of SQL text, values and lines the queue holds (bounded like the socket's buffer). */
 let queuedChars = 0;
 let flushTimer: NodeJS.Timeout | undefined;
+let flushSoon: NodeJS.Immediate | undefined;
 
 function enqueue(x: Pending | string): void {
   if (socketGone) return void dropped++;
@@ -132,12 +139,17 @@ function enqueue(x: Pending | string): void {
   if (!flushTimer) {
     flushTimer = setTimeout(flushBatch, FLUSH_MS);
     flushTimer.unref();
+  } else if (queue.length >= FLUSH_EVENTS && !flushSoon) {
+    flushSoon = setImmediate(flushBatch);
+    flushSoon.unref();
   }
 }
 
 function flushBatch(): void {
   if (flushTimer) clearTimeout(flushTimer);
   flushTimer = undefined;
+  if (flushSoon) clearImmediate(flushSoon);
+  flushSoon = undefined;
   if (queue.length === 0) return;
   queuedChars = 0;
   if (!socket || socketGone) return void (queue.length = 0);
@@ -706,7 +718,9 @@ interface Pending {
   start: number;
   /** Set when it ends: */
   lib: string;
-  ms: number;
+  /** The duration in whole microseconds (written as ms with 3 decimals: see msJson). */
+  us: number;
+  /** Date.now() when it ended. */
   ts: number;
   rows: number | undefined;
   err: string | undefined;
@@ -765,7 +779,7 @@ function begin(config: unknown, values: unknown, client: unknown): Pending | und
     pv: sendValues ? JSON.stringify(arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v))) : undefined,
     start: 0,
     lib: '',
-    ms: 0,
+    us: 0,
     ts: 0,
     rows: undefined,
     err: undefined,
@@ -818,7 +832,7 @@ function headOf(lib: string): string {
 /** The statement ended: its duration, rows or error are taken now; the line is written with its batch. */
 function end(p: Pending, result: unknown, error: unknown, lib: string): void {
   try {
-    p.ms = Math.round((performance.now() - p.start) * 1000) / 1000;
+    p.us = Math.round((performance.now() - p.start) * 1000);
     p.ts = Date.now();
     p.lib = lib;
     if (error) {
@@ -835,10 +849,38 @@ function end(p: Pending, result: unknown, error: unknown, lib: string): void {
   }
 }
 
+/**
+ * A duration given in whole microseconds, as JSON milliseconds with up to 3 decimals ("0.430" is 0.43): the
+ * same number `String(us / 1000)` writes, without V8's shortest-double conversion (Grisu), which a profile of
+ * the batch showed as its largest single cost with the time stamp's (below).
+ */
+function msJson(us: number): string {
+  if (!(us >= 0 && us < 2 ** 31)) return String(us / 1000);
+  const whole = (us / 1000) | 0;
+  const frac = us - whole * 1000;
+  return frac === 0 ? `${whole}` : `${whole}${frac < 10 ? '.00' : frac < 100 ? '.0' : '.'}${frac}`;
+}
+/**
+ * A Date.now() as JSON: its millions (the same for 16 minutes: written once) and the rest padded to six
+ * digits, two small integers V8 writes without its conversion of a double above 2^31.
+ */
+let tsHigh = -1;
+let tsHighJson = '';
+function tsJson(ts: number): string {
+  const high = Math.floor(ts / 1e6);
+  if (!(high > 0 && high < 2 ** 31 && Number.isInteger(ts))) return String(ts);
+  if (high !== tsHigh) {
+    tsHigh = high;
+    tsHighJson = String(high);
+  }
+  const low = ts - high * 1e6;
+  return `${tsHighJson}${low >= 100000 ? '' : low >= 10000 ? '0' : low >= 1000 ? '00' : low >= 100 ? '000' : low >= 10 ? '0000' : '00000'}${low}`;
+}
+
 /** One event line (empty if it cannot be encoded). */
 function lineOf(p: Pending): string {
   try {
-    let line = `${headOf(p.lib)}${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt},"ms":${p.ms},"u":${objJson(p.unit)},"ts":${p.ts}`;
+    let line = `${headOf(p.lib)}${sqlJsonOf(p.sql)},"pc":${p.pc},"pt":${p.pt},"ms":${msJson(p.us)},"u":${objJson(p.unit)},"ts":${tsJson(p.ts)}`;
     const site = p.site instanceof LaterSite ? p.site.site() : p.site;
     if (site) line += `,"site":${objJson(site)}`;
     if (p.pv !== undefined) line += `,"pv":${p.pv}`;
@@ -1474,7 +1516,7 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
         const finish = (result: unknown, error: unknown) => {
           if (start === undefined || typeof self.string !== 'string') return;
           const params = Array.isArray(self.parameters) ? self.parameters : [];
-          const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: typesJson(params), start, lib: '', ms: 0, ts: 0, rows: undefined, err: undefined };
+          const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: typesJson(params), start, lib: '', us: 0, ts: 0, rows: undefined, err: undefined };
           if (sendValues) p.pv = JSON.stringify(params.slice(0, 100));
           const count = (result as { count?: unknown } | undefined)?.count;
           end(p, typeof count === 'number' ? { rowCount: count } : result, error, 'postgres');
