@@ -53,17 +53,56 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     const { parseConnectionString, secretKey, describeProfile, ENVIRONMENTS } = await import('../core/connection/profile');
     const { detectWorkspaceConnections } = await import('./detect');
     const detected = await detectWorkspaceConnections(process.env, (m) => log.warn(m));
-    const items: (vscode.QuickPickItem & { value?: number })[] = [
+    type Item = vscode.QuickPickItem & { value?: number; typed?: string };
+    const items: Item[] = [
       { label: '$(edit) Enter a connection string…', description: 'postgres://user@host:5432/db or host=… dbname=…' },
       ...detected.map((d, i) => ({ label: `$(search) ${describeProfile(d.profile)}`, description: `from ${d.source}`, value: i })),
     ];
-    const pick = await vscode.window.showQuickPick(items, { title: 'PG Lens: Add Connection' });
+    // A connection string pasted into this first box is taken as it is (person10/11 N15: "0 Results", Enter did nothing).
+    const pick = await new Promise<Item | undefined>((resolve) => {
+      const qp = vscode.window.createQuickPick<Item>();
+      qp.title = 'PG Lens: Add Connection';
+      qp.placeholder = 'Pick one found in the workspace, or paste a connection string here';
+      qp.items = items;
+      const typedItem = (v: string): Item | undefined => {
+        const text = v.trim();
+        if (!/^postgres(ql)?:\/\/|=/.test(text)) return undefined;
+        try {
+          const parsed = parseConnectionString(text);
+          return { label: '$(plug) Use this connection string', description: describeProfile(parsed.profile), alwaysShow: true, typed: text };
+        } catch (e) {
+          return { label: '$(warning) Not a connection string PG Lens can read', description: errorMessage(e), alwaysShow: true };
+        }
+      };
+      qp.onDidChangeValue((v) => {
+        const t = typedItem(v);
+        qp.items = t ? [t, ...items] : items;
+      });
+      let done = false;
+      const finish = (r: Item | undefined) => {
+        if (done) return;
+        done = true;
+        resolve(r);
+        qp.dispose();
+      };
+      qp.onDidAccept(() => {
+        const chosen = qp.selectedItems[0] ?? typedItem(qp.value);
+        // The warning row is not a choice: the box stays open with it.
+        if (chosen && (chosen.typed !== undefined || chosen.value !== undefined || chosen === items[0])) finish(chosen);
+      });
+      qp.onDidHide(() => finish(undefined));
+      qp.show();
+    });
     if (!pick) return;
     let profileBase;
     let password: string | undefined;
     if (pick.value !== undefined) {
       profileBase = detected[pick.value].profile;
       password = detected[pick.value].password;
+    } else if (pick.typed !== undefined) {
+      const parsed = parseConnectionString(pick.typed);
+      profileBase = parsed.profile;
+      password = parsed.password;
     } else {
       const text = await vscode.window.showInputBox({
         title: 'Connection string', ignoreFocusOut: true, placeHolder: 'postgres://user:password@localhost:5432/mydb',

@@ -1,18 +1,17 @@
 /**
- * Connections the workspace already describes: PG* environment variables, DATABASE_URL-like keys in
- * the workspace's .env files (only in a trusted workspace). The parsing is pure (core/connection/detect).
+ * Connections the workspace already describes: PG* environment variables, then each source of the registry
+ * (core/connection/frameworks: DATABASE_URL-like keys in .env files, Django's DATABASES, Rails' database.yml, Spring's
+ * datasource), only in a trusted workspace. The files are read as text, never run; the parsing is pure.
  */
 import { readWorkspaceFile } from './readWorkspaceFile';
 import { LIMITS } from '../core/limits';
 import * as vscode from 'vscode';
-import { connectionFromPgEnv, connectionsFromDotEnv, type DetectedConnection } from '../core/connection/detect';
+import { connectionFromPgEnv, type DetectedConnection } from '../core/connection/detect';
+import { WORKSPACE_CONNECTION_SOURCES } from '../core/connection/frameworks';
 import { errorMessage } from '../core/safeText';
 
 export type { DetectedConnection };
 
-// Every name spelled out: a brace group with an empty alternative (`.env{,.local}`) never matches `.env` itself in
-// VS Code's file search (ripgrep), so the file most projects keep DATABASE_URL in was never offered.
-const DOTENV_GLOB = '**/{.env,.env.local,.env.development,.env.development.local,.env.dev}';
 
 export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = process.env, warn: (m: string) => void = () => undefined): Promise<DetectedConnection[]> {
   const out: DetectedConnection[] = [];
@@ -23,14 +22,17 @@ export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = proces
     warn(`PG* environment variables ignored: ${errorMessage(e)}`);
   }
   if (!vscode.workspace.isTrusted) return out; // .env files are workspace content
-  const files = await vscode.workspace.findFiles(DOTENV_GLOB, '**/node_modules/**', 20);
-  files.sort((a, b) => a.path.split('/').length - b.path.split('/').length || a.path.localeCompare(b.path));
-  for (const uri of files) {
-    const text = await readWorkspaceFile(uri, LIMITS.smallFileBytes);
-    if (text === undefined) continue;
-    const { found, skipped } = connectionsFromDotEnv(text, vscode.workspace.asRelativePath(uri), env);
-    for (const s of skipped) warn(`Not offered: ${s}`);
-    out.push(...found);
+  for (const source of WORKSPACE_CONNECTION_SOURCES) {
+    const files = await vscode.workspace.findFiles(source.glob, '**/{node_modules,.venv,venv,site-packages,vendor}/**', 20);
+    files.sort((a, b) => a.path.split('/').length - b.path.split('/').length || a.path.localeCompare(b.path));
+    for (const uri of files) {
+      const text = await readWorkspaceFile(uri, LIMITS.smallFileBytes);
+      if (text === undefined) continue;
+      const { found, skipped } = source.read(text, vscode.workspace.asRelativePath(uri), env);
+      for (const s of skipped) warn(`Not offered: ${s}`);
+      // A framework's settings often restate what a .env or the environment says: the same server, database and user once.
+      for (const f of found) if (source === WORKSPACE_CONNECTION_SOURCES[0] || !out.some((o) => o.profile.host === f.profile.host && o.profile.port === f.profile.port && o.profile.database === f.profile.database && o.profile.user === f.profile.user)) out.push(f);
+    }
   }
   return out;
 }

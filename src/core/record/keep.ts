@@ -7,9 +7,9 @@
  */
 import { asCaptureEvent, type NoticeEvent, type QueryEvent } from './protocol';
 
-export const KEPT_RECORDING_VERSION = 1;
+const KEPT_RECORDING_VERSION = 1;
 /** The most recent statements kept (the rest are counted as dropped, as the listener counts its overflow). */
-export const MAX_KEPT_EVENTS = 20_000;
+const MAX_KEPT_EVENTS = 20_000;
 
 export interface KeptRecording {
   v: number;

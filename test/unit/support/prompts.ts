@@ -1,6 +1,6 @@
-/** The showInputBox / showQuickPick calls in a piece of source, each up to its closing parenthesis (lint tests of prompts). */
+/** The showInputBox / showQuickPick / createQuickPick calls in a piece of source, each up to its closing parenthesis (lint tests of prompts). */
 export function promptCalls(body: string): string[] {
-  return [...body.matchAll(/vscode\.window\.(showInputBox|showQuickPick)\(/g)].map((m) => {
+  return [...body.matchAll(/vscode\.window\.(showInputBox|showQuickPick|createQuickPick)(?:<[^>()]*>)?\(/g)].map((m) => {
     let depth = 0;
     let i = m.index! + m[0].length - 1;
     for (; i < body.length; i++) {

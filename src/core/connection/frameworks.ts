@@ -1,0 +1,265 @@
+/**
+ * Connections a project's framework settings describe, read as text (never run): Django's `DATABASES` in settings.py
+ * (values from `os.getenv("DB_HOST", "default")`-style reads, with the defaults), Rails' `config/database.yml`
+ * (development first; `<%= ENV.fetch("X") { "d" } %>` / `ENV["X"] || "d"`), Spring's `application.properties` /
+ * `application.yml` (`spring.datasource.url=jdbc:postgresql://…`, `${ENV:default}`), and any `postgres://` URL written
+ * as a default in those files (SQLAlchemy/Flask `DATABASE_URL`, dj-database-url). person11 Q5: Add Connection offered a
+ * knex app's .env but nothing for healthchecks (Django, DB_* variables with defaults).
+ *
+ * One registry with the .env reader (WORKSPACE_CONNECTION_SOURCES): src/vscode/detect.ts reads each source's files.
+ */
+import { connectionsFromDotEnv, type DetectedConnection } from './detect';
+import { parseConnectionString, SSL_MODES, type ConnectionProfile, type SslMode } from './profile';
+import { errorMessage } from '../safeText';
+
+type Env = Record<string, string | undefined>;
+
+export interface ConnectionSource {
+  /** What the files are, for the log. */
+  what: string;
+  /** The workspace files to read (VS Code glob; every name spelled out, see src/vscode/detect.ts). */
+  glob: string;
+  read(text: string, fileLabel: string, env: Env): { found: DetectedConnection[]; skipped: string[] };
+}
+
+/** Every place in a workspace that may describe the app's PostgreSQL connection, in the order they are offered. */
+export const WORKSPACE_CONNECTION_SOURCES: readonly ConnectionSource[] = [
+  // Every name spelled out: a brace group with an empty alternative (`.env{,.local}`) never matches `.env` itself in
+  // VS Code's file search (ripgrep), so the file most projects keep DATABASE_URL in was never offered.
+  { what: '.env files', glob: '**/{.env,.env.local,.env.development,.env.development.local,.env.dev}', read: connectionsFromDotEnv },
+  { what: 'Django settings', glob: '**/{settings.py,settings/*.py,local_settings.py}', read: connectionsFromDjangoSettings },
+  { what: 'Rails database.yml', glob: '**/config/database.yml', read: connectionsFromRailsDatabaseYml },
+  { what: 'Spring application properties', glob: '**/{application.properties,application-dev.properties,application-local.properties,application.yml,application.yaml}', read: connectionsFromSpringProperties },
+];
+
+const profileOf = (name: string, p: { host?: string; port?: string; database?: string; user?: string; sslmode?: string }): ConnectionProfile => {
+  const port = Number(p.port || 5432);
+  const sslmode = (SSL_MODES as readonly string[]).includes(p.sslmode ?? '') ? (p.sslmode as SslMode) : 'prefer';
+  return { name, environment: 'development', host: p.host || 'localhost', port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 5432, database: p.database || p.user || 'postgres', user: p.user || 'postgres', sslmode };
+};
+
+/** postgres:// URLs written in the file (a default of DATABASE_URL, dj-database-url, SQLAlchemy): each offered once. */
+function urlsIn(text: string, fileLabel: string, skipped: string[]): DetectedConnection[] {
+  const out: DetectedConnection[] = [];
+  const seen = new Set<string>();
+  for (const m of text.matchAll(/["'](postgres(?:ql)?(?:\+\w+)?:\/\/[^"'\s]+)["']/gi)) {
+    // SQLAlchemy's dialect+driver (`postgresql+psycopg2://`) is libpq's postgresql://.
+    const url = m[1].replace(/^postgres(?:ql)?\+\w+:/i, 'postgresql:');
+    if (seen.has(url) || /[{}$%]/.test(url)) continue; // a template filled at run time: not a connection
+    seen.add(url);
+    try {
+      const p = parseConnectionString(url);
+      out.push({ source: `a postgres:// URL in ${fileLabel}`, password: p.password, profile: { name: `${p.profile.database}@${p.profile.host} (${fileLabel})`, environment: 'development', ...p.profile } as ConnectionProfile });
+    } catch (e) {
+      skipped.push(`a URL in ${fileLabel}: ${errorMessage(e)}`);
+    }
+  }
+  return out;
+}
+
+/** The `{ … }` around `at` (brace matching, strings skipped roughly: settings dicts hold no braces in strings). */
+function enclosingBraces(text: string, at: number): { start: number; end: number } | undefined {
+  let depth = 0;
+  let start = -1;
+  for (let i = at; i >= 0; i--) {
+    if (text[i] === '}') depth++;
+    else if (text[i] === '{') {
+      if (depth === 0) {
+        start = i;
+        break;
+      }
+      depth--;
+    }
+  }
+  if (start < 0) return undefined;
+  depth = 0;
+  for (let i = start; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return { start, end: i + 1 };
+  }
+  return undefined;
+}
+
+/**
+ * A Python settings value: a string literal, or an environment read with its default — `os.getenv("K", "d")`,
+ * `os.environ.get("K", "d")`, `os.environ["K"]`, `env("K", default="d")`, `config("K", default="d")`,
+ * `envsecret("K", "d")` — the environment's value when set, else the default. Anything else: unknown.
+ */
+function pythonValue(expr: string, env: Env): string | undefined {
+  const e = expr.trim();
+  const lit = /^(?:[rbuf]?)(["'])(.*?)\1$/s.exec(e);
+  if (lit) return lit[2];
+  if (/^\d+$/.test(e)) return e;
+  const read = /^[\w.]+\(\s*(["'])([A-Za-z_][A-Za-z0-9_]*)\1\s*(?:,\s*(?:default\s*=\s*)?(?:(["'])(.*?)\3|(\d+)))?[^)]*\)$/s.exec(e) ?? /^os\.environ\[\s*(["'])([A-Za-z_][A-Za-z0-9_]*)\1\s*\]$/.exec(e);
+  if (!read) return undefined;
+  return env[read[2]] ?? read[4] ?? read[5] ?? (read.length > 3 ? '' : undefined);
+}
+
+/** Django: each `DATABASES` entry whose ENGINE is PostgreSQL (postgresql, postgresql_psycopg2, PostGIS). */
+export function connectionsFromDjangoSettings(text: string, fileLabel: string, env: Env = {}): { found: DetectedConnection[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const found: DetectedConnection[] = [];
+  if (!/DATABASES|DATABASE_URL/.test(text)) return { found, skipped };
+  for (const m of text.matchAll(/["']ENGINE["']\s*:\s*["']django(?:\.contrib\.gis)?\.db\.backends\.(postgresql(?:_psycopg2)?|postgis)["']/g)) {
+    const dict = enclosingBraces(text, m.index!);
+    if (!dict) continue;
+    const body = text.slice(dict.start, dict.end);
+    // Top-level keys of this dict only (OPTIONS is read for sslmode).
+    const get = (key: string, within = body) => {
+      // The key at the dict's own level (not TEST's "NAME" or OPTIONS' keys).
+      const k = [...within.matchAll(new RegExp(`["']${key}["']\\s*:\\s*`, 'g'))].find((x) => depthAt(within, x.index!) === 1);
+      if (!k) return undefined;
+      // The value runs to the next top-level comma or the end of the dict.
+      let depth = 0;
+      let i = k.index + k[0].length;
+      const from = i;
+      for (; i < within.length; i++) {
+        const c = within[i];
+        if (c === '(' || c === '[' || c === '{') depth++;
+        else if (c === ')' || c === ']' || c === '}') {
+          if (depth === 0) break;
+          depth--;
+        } else if (c === ',' && depth === 0) break;
+        else if ((c === '"' || c === "'") && depth >= 0) {
+          const close = within.indexOf(c, i + 1);
+          if (close > 0) i = close;
+        }
+      }
+      return pythonValue(within.slice(from, i), env);
+    };
+    const database = get('NAME');
+    if (database === undefined) {
+      skipped.push(`the PostgreSQL DATABASES entry in ${fileLabel}: its NAME is computed at run time`);
+      continue;
+    }
+    const optionsAt = /["']OPTIONS["']\s*:\s*\{/.exec(body);
+    const options = optionsAt ? body.slice(optionsAt.index + optionsAt[0].length - 1, enclosingBraces(body, optionsAt.index + optionsAt[0].length)?.end) : '';
+    const password = get('PASSWORD');
+    const profile = profileOf(`${database}@${get('HOST') || 'localhost'} (${fileLabel})`, { host: get('HOST'), port: get('PORT'), database, user: get('USER'), sslmode: options ? get('sslmode', options) : undefined });
+    found.push({ source: `DATABASES in ${fileLabel}`, profile, ...(password ? { password } : {}) });
+  }
+  for (const u of urlsIn(text, fileLabel, skipped)) if (!found.some((f) => sameServer(f.profile, u.profile))) found.push(u);
+  return { found, skipped };
+}
+
+/** How deep in brackets `at` is within `text` (strings skipped). */
+function depthAt(text: string, at: number): number {
+  let depth = 0;
+  for (let i = 0; i < at; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'") {
+      const close = text.indexOf(c, i + 1);
+      if (close < 0 || close >= at) break;
+      i = close;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  return depth;
+}
+
+const sameServer = (a: ConnectionProfile, b: ConnectionProfile) => a.host === b.host && a.port === b.port && a.database === b.database && a.user === b.user;
+
+/** An ERB value of database.yml: `<%= ENV.fetch("K") { "d" } %>`, `<%= ENV.fetch("K", "d") %>`, `<%= ENV["K"] || "d" %>`. */
+function erbValue(raw: string, env: Env): string | undefined {
+  const v = raw.trim().replace(/^(["'])(.*)\1$/, '$2');
+  const erb = /^<%=\s*(.*?)\s*%>$/.exec(v);
+  if (!erb) return v.includes('<%') ? undefined : v;
+  const e = erb[1];
+  const m = /^ENV\.fetch\(\s*["'](\w+)["']\s*(?:,\s*["']?([^"')]*)["']?\s*)?\)\s*(?:\{\s*["']?([^"'}]*)["']?\s*\})?$/.exec(e) ?? /^ENV\[\s*["'](\w+)["']\s*\]\s*(?:\|\|\s*["']?([^"']*)["']?)?$/.exec(e);
+  if (!m) return undefined;
+  return env[m[1]] ?? m[2] ?? m[3];
+}
+
+/** Rails: the postgresql sections of config/database.yml, development first (`<<: *default` merged). */
+export function connectionsFromRailsDatabaseYml(text: string, fileLabel: string, env: Env = {}): { found: DetectedConnection[]; skipped: string[] } {
+  const skipped: string[] = [];
+  // Top-level sections and their `key: value` lines (YAML anchors: `<<: *name` takes the anchored section's keys).
+  const sections = new Map<string, { anchor?: string; keys: Map<string, string>; merges: string[] }>();
+  let current: { anchor?: string; keys: Map<string, string>; merges: string[] } | undefined;
+  for (const line of text.split(/\r?\n/)) {
+    const top = /^([A-Za-z_][\w-]*):\s*(?:&(\w+))?\s*$/.exec(line);
+    if (top) {
+      current = { anchor: top[2], keys: new Map(), merges: [] };
+      sections.set(top[1], current);
+      continue;
+    }
+    const kv = /^\s+([\w<]+):\s*(.*?)\s*$/.exec(line);
+    if (!kv || !current) continue;
+    if (kv[1] === '<<') current.merges.push(kv[2].replace(/^\*/, ''));
+    else current.keys.set(kv[1], kv[2].replace(/\s+#.*$/, ''));
+  }
+  const byAnchor = new Map([...sections.values()].filter((s) => s.anchor).map((s) => [s.anchor!, s]));
+  const keysOf = (s: { keys: Map<string, string>; merges: string[] }): Map<string, string> => new Map([...s.merges.flatMap((a) => [...(byAnchor.get(a) ? keysOf(byAnchor.get(a)!) : new Map<string, string>())]), ...s.keys]);
+  const found: DetectedConnection[] = [];
+  // Development first, test last; production is no place for a development tool's first guess; a section that is only
+  // an anchor for the others (`default: &default`) is no database of its own.
+  const order = ['development', ...[...sections.keys()].filter((k) => !['development', 'test', 'production'].includes(k)), 'test'];
+  for (const name of order) {
+    const s = sections.get(name);
+    if (!s || s.anchor) continue;
+    const keys = keysOf(s);
+    if (!/postgres|postgis/.test(keys.get('adapter') ?? '')) continue;
+    const url = keys.get('url') !== undefined ? erbValue(keys.get('url')!, env) : undefined;
+    if (url && /^postgres(ql)?:\/\//.test(url)) {
+      try {
+        const p = parseConnectionString(url);
+        found.push({ source: `${name} in ${fileLabel}`, password: p.password, profile: { name: `${name} (${fileLabel})`, environment: 'development', ...p.profile } as ConnectionProfile });
+      } catch (e) {
+        skipped.push(`${name} in ${fileLabel}: ${errorMessage(e)}`);
+      }
+      continue;
+    }
+    const val = (k: string) => (keys.has(k) ? erbValue(keys.get(k)!, env) : undefined);
+    const database = val('database');
+    if (!database) {
+      if (keys.has('database')) skipped.push(`${name} in ${fileLabel}: its database is computed at run time`);
+      continue;
+    }
+    const password = val('password');
+    found.push({ source: `${name} in ${fileLabel}`, profile: profileOf(`${name} (${fileLabel})`, { host: val('host'), port: val('port'), database, user: val('username') ?? val('user') ?? env.USER, sslmode: val('sslmode') }), ...(password ? { password } : {}) });
+  }
+  return { found, skipped };
+}
+
+/** `${ENV:default}` / `${ENV}` of Spring properties: the environment's value, else the default. */
+function springValue(v: string, env: Env): string | undefined {
+  let unknown = false;
+  const out = v.replace(/\$\{([\w.-]+)(?::([^}]*))?\}/g, (_m, name: string, dflt: string | undefined) => {
+    const val = env[name] ?? env[name.toUpperCase().replace(/[.-]/g, '_')] ?? dflt;
+    if (val === undefined) unknown = true;
+    return val ?? '';
+  });
+  return unknown ? undefined : out.trim();
+}
+
+/** Spring Boot: `spring.datasource.url=jdbc:postgresql://host:port/db` (properties or YAML) with its username and password. */
+export function connectionsFromSpringProperties(text: string, fileLabel: string, env: Env = {}): { found: DetectedConnection[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const props = new Map<string, string>();
+  if (/\.ya?ml$/.test(fileLabel)) {
+    // The datasource block of application.yml: `spring:` › `datasource:` › url / username / password.
+    const m = /^\s*datasource:\s*\n((?:[ \t]+.*\n?)+)/m.exec(text);
+    for (const line of m?.[1].split('\n') ?? []) {
+      const kv = /^\s+(url|username|password):\s*["']?(.*?)["']?\s*$/.exec(line);
+      if (kv) props.set(`spring.datasource.${kv[1]}`, kv[2]);
+    }
+  } else {
+    for (const line of text.split(/\r?\n/)) {
+      const kv = /^\s*(spring\.datasource\.(?:url|username|password))\s*[=:]\s*(.*?)\s*$/.exec(line);
+      if (kv) props.set(kv[1], kv[2]);
+    }
+  }
+  const raw = props.get('spring.datasource.url');
+  if (!raw) return { found: [], skipped };
+  const url = springValue(raw, env);
+  if (!url) {
+    skipped.push(`spring.datasource.url in ${fileLabel}: its value comes from a variable that is not set`);
+    return { found: [], skipped };
+  }
+  const m = /^jdbc:postgresql:\/\/([^/:?,]+)(?::(\d+))?\/([^?;]+)(?:\?(.*))?$/.exec(url);
+  if (!m) return { found: [], skipped };
+  const params = new URLSearchParams(m[4] ?? '');
+  const user = props.has('spring.datasource.username') ? springValue(props.get('spring.datasource.username')!, env) : params.get('user') ?? undefined;
+  const password = props.has('spring.datasource.password') ? springValue(props.get('spring.datasource.password')!, env) : params.get('password') ?? undefined;
+  return { found: [{ source: `spring.datasource.url in ${fileLabel}`, profile: profileOf(`${m[3]}@${m[1]} (${fileLabel})`, { host: m[1], port: m[2], database: m[3], user, sslmode: params.get('sslmode') ?? undefined }), ...(password ? { password } : {}) }], skipped };
+}

@@ -1,0 +1,42 @@
+/**
+ * A recording outlives a window reload (person11 Q11: switching folder and back lost the recorded CodeLens, N+1s and
+ * "289 statements recorded"; Clear then said "nothing recorded to clear"). The shop's ORM traffic is recorded and the
+ * recording stopped; after Developer: Reload Window the status bar says the statements are recorded again, the
+ * recorded N+1 is back in the Problems panel, and Clear Recorded Queries clears it (and the kept copy with it).
+ */
+import * as path from 'node:path';
+import { ROOT } from '../lib/database';
+import { runInRecordingTerminal, stopRecording } from '../lib/recording';
+import type { Step } from '../lib/types';
+import { StepFailure } from '../lib/workbench';
+
+const ORM_FILE = 'orm/orders.ts';
+
+export const step: Step = {
+  title: 'a stopped recording, its status and its N+1, come back after Developer: Reload Window; Clear clears them',
+  async run({ wb, db, screenshot, log }) {
+    await wb.runCommand('View: Close All Editor Groups');
+    await wb.openFile(ORM_FILE);
+    await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
+    await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
+    await stopRecording(wb);
+    const recordedStatus = wb.statusBarItem(/\d+ statements? recorded/);
+    const before = (await (await wb.see(recordedStatus, 'the status bar saying the statements recorded', 60_000)).innerText()).trim();
+    log(`before the reload: ${before}`);
+    await wb.runCommand('Terminal: Kill All Terminals');
+
+    await wb.reloadWindow();
+    const after = (await (await wb.see(recordedStatus, 'the status bar saying the statements recorded after the reload', 90_000)).innerText()).trim();
+    log(`after the reload: ${after}`);
+    if (after !== before) throw new StepFailure(`expected the same count after the reload: "${before}" before, "${after}" after`);
+    const recorded = async () => (await wb.problems()).filter({ hasText: /in one request/ });
+    await wb.see(await recorded(), `the recorded N+1 of ${ORM_FILE} in the Problems panel after the reload`, 60_000);
+    await screenshot('recording-after-reload');
+
+    await wb.runCommand('PG Lens: Clear Recorded Queries');
+    const cleared = wb.page.locator('.notifications-toasts .notification-toast').filter({ hasText: /cleared [\d.,k]+ recorded statements?/ });
+    await wb.see(cleared, 'Clear Recorded Queries saying what it cleared (not "nothing recorded to clear")', 30_000);
+    await wb.until(async () => (await (await recorded()).count()) === 0 || undefined, 'the recorded N+1 gone from the Problems panel after Clear', 30_000);
+    await wb.hidePanel();
+  },
+};
