@@ -107,6 +107,8 @@ export interface FileCallFacts {
   modules?: string[];
   /** Python: names imported by name, with their module as written (`from app.utils import set_config`). */
   importedFrom?: Record<string, string>;
+  /** TS/JS: names the file imports from a package (`signIn` → `next-auth/react`): a package's function, or a workspace package's. */
+  packageImports?: Record<string, string>;
   /** Java: the class this file's class extends, and the declared types of the names it declares (fields first). A call on a field declared in the superclass (`storage.getObject(…)` in a resource extending `BaseResource`) takes its type from there. */
   javaClass?: { extends?: string; types: Record<string, string> };
   /** Go: the file's imports, declared types and functions' result types (calls are resolved by package and receiver type). */
@@ -436,7 +438,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}) };
+    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}) };
   }
 
   /**
@@ -1633,10 +1635,25 @@ class Detector {
       // A field resolver calling this file's querying helper runs it once per parent.
       const li = inLoop ?? this.resolverAround(n);
       if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)))) continue;
+      // Recursion (`for (child of node.children) walk(child)` inside `walk`): what runs once more per item is the
+      // function's work outside this loop; the queries inside the loop are reported at their own lines.
+      const selfDef = this.functions.get(callee!);
+      const own = inLoop && selfDef && contains(selfDef, n) ? this.queryOutside(selfDef, inLoop.node, callee!, localCalls, querying) : q.hit;
+      if (!own) continue;
       const name = callee!.replace(/^\./, '');
-      const line = this.lineOf(q.hit.node.startIndex) + 1;
-      this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
+      const line = this.lineOf(own.node.startIndex) + 1;
+      this.report(n, li, own.call, 'call-in-loop', `${name}()`, { name, line, call: own.call.label });
     }
+  }
+
+  /** A query of `def` outside `loop` (its own, or through another querying function of the file), if any. */
+  private queryOutside(def: Node, loop: Node, self: string, localCalls: readonly { n: Node; callee?: string }[], querying: ReadonlyMap<string, { hit: DbHit }>): DbHit | undefined {
+    const outside = (n: Node) => contains(def, n) && !contains(loop, n) && !this.onErrorPath(n);
+    // A set read counts here too: every recursion runs it once more (`findMany({ where: { parentId } })` per child).
+    const direct = this.hits.find((h) => h.call.instanceOf === undefined && outside(h.node));
+    if (direct) return direct;
+    const via = localCalls.find((c) => c.callee !== self && querying.has(c.callee!) && outside(c.n));
+    return via ? querying.get(via.callee!)!.hit : undefined;
   }
 
   /**
