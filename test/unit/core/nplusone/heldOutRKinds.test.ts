@@ -153,4 +153,84 @@ describe('N+1 kinds of held-out-r', () => {
     };
     await expectNPlusOneInScan([authConfig, page, db, lib, route], ['apps/web/pages/api/members.ts:6', 'apps/web/pages/api/members.ts:7']);
   });
+
+  it('a call in the loop\'s error handler (`except OperationalError: …; lookup(…)`, `catch`) runs on a failure only: not per item, as the loop\'s own queries there', async () => {
+    const service = {
+      path: 'app/endpoints/service.py',
+      text: [
+        'from app.database import db',
+        'from app.endpoints.models import Endpoint',
+        '',
+        '',
+        'def get_by_name(name):',
+        '    return db.session.query(Endpoint).filter(Endpoint.name == name).first()',
+        '',
+      ],
+    };
+    const sync = {
+      path: 'app/sources/service.py',
+      text: [
+        'from sqlalchemy.exc import OperationalError',
+        'from app.database import db',
+        'from app.endpoints import service as endpoint_service',
+        '',
+        '',
+        'def sync(endpoints):',
+        '    for e in endpoints:',
+        '        try:',
+        '            found = endpoint_service.get_by_name(e["name"])',
+        '        except OperationalError:',
+        '            db.session.rollback()',
+        '            found = endpoint_service.get_by_name(e["name"])',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([service, sync], ['app/sources/service.py:9']);
+    const ts = [
+      'import { prisma } from "@acme/db";',
+      '',
+      'async function loadNote(id: number) {',
+      '  return prisma.note.findUnique({ where: { id } });',
+      '}',
+      '',
+      'export async function refresh(ids: number[]) {',
+      '  for (const id of ids) {',
+      '    try {',
+      '      await fetch(`https://example.test/notes/${id}`);',
+      '    } catch (e) {',
+      '      await loadNote(id);',
+      '    }',
+      '  }',
+      '}',
+      '',
+    ];
+    await expectNPlusOne(ts, 'src/api/refresh.ts', []);
+  });
+
+  it('Ruby: `<<` onto an association of a copy (`copy = record.dup`) adds in memory; the copy is saved once after the loop', async () => {
+    const rb = [
+      'class NotesController < ApplicationController',
+      '  def duplicate',
+      '    note = Note.find(params[:id])',
+      '    params[:board_ids].each do |board_id|',
+      '      copy = note.dup',
+      '      copy.board_id = board_id',
+      '      note.tags.each do |tag|',
+      '        copy.tags << tag.dup',
+      '      end',
+      '      copy.save!',
+      '    end',
+      '  end',
+      '',
+      '  def tag_all',
+      '    note = Note.find(params[:id])',
+      '    Tag.where(id: params[:tag_ids]).each do |tag|',
+      '      note.tags << tag',
+      '    end',
+      '  end',
+      'end',
+      '',
+    ];
+    await expectNPlusOne(rb, 'app/controllers/notes_controller.rb', [17]);
+  });
 });
