@@ -202,13 +202,16 @@ export class CrossFileCalls {
     const from = packageOf(this.inProject(file));
     const to = packageOf(this.inProject(def.file));
     // TS/JS: a name the file imports from a package (`import { signIn } from "next-auth/react"`) is that package's:
-    // a definition of the app only in the file the specifier names (a `baseUrl` import: `lib/api/getUser`) or in
-    // the workspace package of that name (`@acme/db` → packages/db).
+    // a definition of the app only in the file the specifier names — a `baseUrl` import (`lib/api/getUser`) or a
+    // path alias (`@server/utils/permissions` → server/utils/permissions.ts) — or in the workspace package of that
+    // name (`@acme/db` → packages/db).
     const spec = this.packageImports.get(file)?.[name];
     if (spec !== undefined) {
       const target = this.inProject(def.file).replace(/(\/index)?\.[cm]?[jt]sx?$/, '');
       const pkg = spec.startsWith('@') ? spec.split('/')[1] : spec.split('/')[0];
-      if (!(target === spec || target.endsWith('/' + spec) || (WORKSPACE.test(to.split('/')[0]) && to.split('/')[1] === pkg))) return false;
+      const aliased = /^[@~][^/]*\/(.+\/.+)$/.exec(spec)?.[1];
+      const names = (p: string) => target === p || target.endsWith('/' + p);
+      if (!(names(spec) || names(spec.replace(/^[@~]/, '')) || (aliased !== undefined && names(aliased)) || (WORKSPACE.test(to.split('/')[0]) && to.split('/')[1] === pkg))) return false;
     }
     if (from === to) return true;
     if (WORKSPACE.test(from.split('/')[0]) && WORKSPACE.test(to.split('/')[0])) {

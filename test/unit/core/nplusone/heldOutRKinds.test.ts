@@ -141,17 +141,31 @@ describe('N+1 kinds of held-out-r', () => {
       text: [
         'import { loadUser } from "@acme/db";',
         'import { loadTeam } from "lib/teams";',
+        'import { canSee } from "@web/lib/access";',
         '',
         'export default async function handler(ids: number[]) {',
         '  for (const id of ids) {',
         '    await loadUser(id);',
         '    await loadTeam(id);',
+        '    await canSee(id);',
         '  }',
         '}',
         '',
       ],
     };
-    await expectNPlusOneInScan([authConfig, page, db, lib, route], ['apps/web/pages/api/members.ts:6', 'apps/web/pages/api/members.ts:7']);
+    // A path alias (`@web/lib/access` → apps/web/lib/access.ts, tsconfig `paths`) names a file of the app.
+    const access = {
+      path: 'apps/web/lib/access.ts',
+      text: [
+        'import { prisma } from "@acme/db";',
+        '',
+        'export async function canSee(id: number) {',
+        '  return prisma.member.findFirst({ where: { id } });',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([authConfig, page, db, lib, access, route], ['apps/web/pages/api/members.ts:7', 'apps/web/pages/api/members.ts:8', 'apps/web/pages/api/members.ts:9']);
   });
 
   it('a call in the loop\'s error handler (`except OperationalError: …; lookup(…)`, `catch`) runs on a failure only: not per item, as the loop\'s own queries there', async () => {
