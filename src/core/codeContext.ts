@@ -53,16 +53,34 @@ export function codeContextForImports(file: string, text?: string): CodeContext 
 }
 
 /**
- * A Python module whose path only looks like a migration (`services/migrations/tandoor.py`,
- * `routes/controller_migrations.py`): Django, Alembic, yoyo and peewee revisions are numbered files
- * or say what they are (MIGRATION_TEXT, checked apart); these import another app's data on request.
- * Judged only when the text is known.
+ * A module whose path only looks like a migration (`services/migrations/tandoor.py`,
+ * `routes/controller_migrations.py`, `lib/api/controllers/migration/importFromPocket.ts`): Django,
+ * Alembic, yoyo and peewee revisions and Knex, TypeORM, Sequelize, MikroORM and node-pg-migrate files
+ * are numbered or versioned (`20240101_x.ts`, `migration/v2.6.1/index.js`) or say what they are
+ * (MIGRATION_TEXT, checked apart); these import another app's data on request. In TS/JS the folder
+ * must sit inside the app's request code (`api/`, `controllers/`, `routes/`…; a top-level
+ * `migrations/lib/` or `migration-scripts/` stays a migration), only a folder's name counts
+ * (`migrate.ts` is the runner), and the module must export something. Judged only when the text is known.
  */
 function importerInMigrationsFolder(p: string, head: string): boolean {
-  if (!head || !p.endsWith('.py')) return false;
+  if (!head) return false;
   const base = p.split('/').pop()!;
-  return !/^(\d|v\d)/.test(base) && !/(^|\/)(alembic|versions)\//.test(p);
+  if (/^(\d|v\d)/i.test(base) || /(^|\/)(alembic|versions)\//.test(p)) return false;
+  if (p.endsWith('.py')) return true;
+  if (!/\.[cm]?[jt]sx?$/.test(p) || !JS_EXPORTS.test(head) || JS_MIGRATION_TEXT.test(head)) return false;
+  const dir = MIGRATION_DIR.exec(p);
+  if (!dir || /(migrations?|migrator|migrate)\.[cm]?[jt]sx?$/i.test(base) || !REQUEST_DIR.test(p.slice(0, dir.index + 1))) return false;
+  // every folder below the migrations folder is a plain name, not a version (`v2.6.1/`, `0003/`)
+  return p.slice(dir.index + dir[0].length).split('/').slice(0, -1).every((seg) => !/^(\d|v\d)/i.test(seg));
 }
+
+/** The folder part of MIGRATION_PATH (`migrations/`, `db-migrate/`, `alembic/`…). */
+const MIGRATION_DIR = /(^|\/)([\w.-]*[-_])?(migrations?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades|alembic)([-_][\w.-]*)?\//i;
+/** Folders of request code an importer folder can sit in. */
+const REQUEST_DIR = /(^|\/)(api|controllers?|routes?|handlers?|endpoints?|resolvers?|services?)\//i;
+/** A TS/JS module that exports something (an importer the API calls), and the migration shapes MIGRATION_TEXT does not name. */
+const JS_EXPORTS = /(?:^|\n)\s*export\s+(?:default\b|async\b|function\b|const\b|class\b|\{)|\bmodule\.exports\b/;
+const JS_MIGRATION_TEXT = /\bexport\s+(?:const|let)\s+(?:up|down)\b|\bextends\s+Migration\b|\bexports\.(?:up|down)\b|\b(?:up|down)\s*:\s*(?:async\s*)?(?:function\b|\()|\bMigrationBuilder\b|\bqueryInterface\b/;
 
 /** `migration=warning` → policy with that context's cap changed (for CLI flags and settings). */
 export function parseContextPolicy(entries: readonly string[], base: ContextPolicy = DEFAULT_CONTEXT_POLICY): ContextPolicy | string {

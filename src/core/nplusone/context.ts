@@ -22,6 +22,8 @@ export interface FileContext {
   associations?: Set<string>;
   /** Python: names imported from a module, with the module as written (`set_config` → `CTFd.utils`, `.helpers`). */
   importedFrom?: Map<string, string>;
+  /** TS/JS: names imported from a package, not a file of the app (`signIn` → `next-auth/react`, `getUser` → `@acme/db`). */
+  packageImports?: Map<string, string>;
   /** Python: names bound by an import, with the dotted path they name (`from app.tag import service as tag_service` → `app.tag.service`). */
   importedAs?: Map<string, string>;
 }
@@ -84,6 +86,7 @@ function learnJs(text: string, ctx: FileContext): void {
       else if (from.startsWith('.') || from.startsWith('@/') || from.startsWith('~/')) {
         if (LOCAL_DB_MODULE.test(from) || /^(db|pool|prisma|knex|sql|client|em|orm|dataSource|AppDataSource)$/.test(name)) ctx.clients.set(name, from);
       }
+      if (!/^(\.|\/|@\/|~|#|\$)/.test(from) && imported !== '*' && /^[\w$]+$/.test(name)) (ctx.packageImports ??= new Map()).set(name, from);
     }
   }
   // const x = new Pool(...) / postgres(...) / await pool.connect() / dataSource.getRepository(User)

@@ -96,6 +96,7 @@ export class CrossFileCalls {
   private readonly pending: { file: string; family: string; call: PendingLoopCall }[] = [];
   private readonly modules = new Map<string, string[]>();
   private readonly importedFrom = new Map<string, Record<string, string>>();
+  private readonly packageImports = new Map<string, Record<string, string>>();
   /** Java: per file, the class it extends and the types it declares (inherited fields). */
   private readonly javaClasses = new Map<string, { extends?: string; types: Record<string, string> }>();
   private root: string | undefined;
@@ -109,6 +110,7 @@ export class CrossFileCalls {
     const family = languageFolderOf(language);
     if (facts.modules?.length) this.modules.set(file, facts.modules);
     if (facts.importedFrom) this.importedFrom.set(file, facts.importedFrom);
+    if (facts.packageImports) this.packageImports.set(file, facts.packageImports);
     if (facts.javaClass) this.javaClasses.set(file, facts.javaClass);
     if (facts.go) this.goFiles.set(file, facts.go);
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
@@ -138,6 +140,7 @@ export class CrossFileCalls {
     for (let i = this.pending.length - 1; i >= 0; i--) if (this.pending[i].file === file) this.pending.splice(i, 1);
     this.modules.delete(file);
     this.importedFrom.delete(file);
+    this.packageImports.delete(file);
     this.javaClasses.delete(file);
     this.goFiles.delete(file);
     this.add(file, language, facts);
@@ -198,6 +201,18 @@ export class CrossFileCalls {
     if (!def) return false;
     const from = packageOf(this.inProject(file));
     const to = packageOf(this.inProject(def.file));
+    // TS/JS: a name the file imports from a package (`import { signIn } from "next-auth/react"`) is that package's:
+    // a definition of the app only in the file the specifier names — a `baseUrl` import (`lib/api/getUser`) or a
+    // path alias (`@server/utils/permissions` → server/utils/permissions.ts) — or in the workspace package of that
+    // name (`@acme/db` → packages/db).
+    const spec = this.packageImports.get(file)?.[name];
+    if (spec !== undefined) {
+      const target = this.inProject(def.file).replace(/(\/index)?\.[cm]?[jt]sx?$/, '');
+      const pkg = spec.startsWith('@') ? spec.split('/')[1] : spec.split('/')[0];
+      const aliased = /^[@~][^/]*\/(.+\/.+)$/.exec(spec)?.[1];
+      const names = (p: string) => target === p || target.endsWith('/' + p);
+      if (!(names(spec) || names(spec.replace(/^[@~]/, '')) || (aliased !== undefined && names(aliased)) || (WORKSPACE.test(to.split('/')[0]) && to.split('/')[1] === pkg))) return false;
+    }
     if (from === to) return true;
     if (WORKSPACE.test(from.split('/')[0]) && WORKSPACE.test(to.split('/')[0])) {
       const pkg = escapeRe(to.split('/')[1]);

@@ -107,6 +107,8 @@ export interface FileCallFacts {
   modules?: string[];
   /** Python: names imported by name, with their module as written (`from app.utils import set_config`). */
   importedFrom?: Record<string, string>;
+  /** TS/JS: names the file imports from a package (`signIn` → `next-auth/react`): a package's function, or a workspace package's. */
+  packageImports?: Record<string, string>;
   /** Java: the class this file's class extends, and the declared types of the names it declares (fields first). A call on a field declared in the superclass (`storage.getObject(…)` in a resource extending `BaseResource`) takes its type from there. */
   javaClass?: { extends?: string; types: Record<string, string> };
   /** Go: the file's imports, declared types and functions' result types (calls are resolved by package and receiver type). */
@@ -404,6 +406,9 @@ class Detector {
       // So does a serializer's method field, once per serialized object.
       const li = inLoop ?? this.resolverAround(n) ?? this.serializerMethodAround(n);
       if (!li || (inLoop && (this.isFixedSmallList(li) || this.inOtherDatabaseBranch(n) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || fallbackOfBatch(li.node, callee) || (DRAINING_WRITE.test(callee) && this.drainsInBatches(n, li)) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node)))) continue;
+      // In the loop's error handler (`except OperationalError: database.rollback(); retry(…)`): on a failure only,
+      // as for the loop's own queries (checkQuery).
+      if (inLoop && this.onErrorPath(n, li.node)) continue;
       // `super().to_representation(x)` is the parent class's method, not another file's function of that name;
       // in a serializer method, a call only when the parent serializer did not hand the rows over is a fallback.
       if (!inLoop && (/^super(\(\))?\./.test(n.text) || (li.kind === 'serializer' && li.variable && this.isFallback(n, li.body, li.variable)))) continue;
@@ -436,7 +441,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}) };
+    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}) };
   }
 
   /**
@@ -1632,11 +1637,26 @@ class Detector {
       const inLoop = this.enclosingLoop(n);
       // A field resolver calling this file's querying helper runs it once per parent.
       const li = inLoop ?? this.resolverAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node) || this.onErrorPath(n, li.node)))) continue;
+      // Recursion (`for (child of node.children) walk(child)` inside `walk`): what runs once more per item is the
+      // function's work outside this loop; the queries inside the loop are reported at their own lines.
+      const selfDef = this.functions.get(callee!);
+      const own = inLoop && selfDef && contains(selfDef, n) ? this.queryOutside(selfDef, inLoop.node, callee!, localCalls, querying) : q.hit;
+      if (!own) continue;
       const name = callee!.replace(/^\./, '');
-      const line = this.lineOf(q.hit.node.startIndex) + 1;
-      this.report(n, li, q.hit.call, 'call-in-loop', `${name}()`, { name, line, call: q.hit.call.label });
+      const line = this.lineOf(own.node.startIndex) + 1;
+      this.report(n, li, own.call, 'call-in-loop', `${name}()`, { name, line, call: own.call.label });
     }
+  }
+
+  /** A query of `def` outside `loop` (its own, or through another querying function of the file), if any. */
+  private queryOutside(def: Node, loop: Node, self: string, localCalls: readonly { n: Node; callee?: string }[], querying: ReadonlyMap<string, { hit: DbHit }>): DbHit | undefined {
+    const outside = (n: Node) => contains(def, n) && !contains(loop, n) && !this.onErrorPath(n);
+    // A set read counts here too: every recursion runs it once more (`findMany({ where: { parentId } })` per child).
+    const direct = this.hits.find((h) => h.call.instanceOf === undefined && outside(h.node));
+    if (direct) return direct;
+    const via = localCalls.find((c) => c.callee !== self && querying.has(c.callee!) && outside(c.n));
+    return via ? querying.get(via.callee!)!.hit : undefined;
   }
 
   /**
@@ -1856,12 +1876,13 @@ class Detector {
       if (!/^[a-z][a-z0-9_]*s$/.test(rel) || /^(errors|params|keys|values|messages|lines|parts|results|items|args|options|headers|flash|logs|warnings|notices)$/.test(rel) || !owner || !/^(identifier|instance_variable)$/.test(owner.type)) continue;
       const li = this.enclosingLoop(b);
       if (!li || this.isFixedSmallList(li) || this.runsOnceThenExits(b, li)) continue;
-      // A record handed in or built here may be unsaved: `<<` on a new record only adds in memory.
+      // A record handed in or built here may be unsaved: `<<` on a new record only adds in memory (a copy,
+      // `copy = record.dup`, is a new record too: saved once with everything added, after the loop).
       let def: Node | null = b.parent;
       while (def && def.type !== 'method' && def.type !== 'singleton_method') def = def.parent;
       if (def && named(field(def, 'parameters')).some((p) => p.text.replace(/[:=].*$/s, '').trim() === owner.text)) continue;
       const built = this.binding(owner.text, b.startIndex);
-      if (built && /\.(new|build)\b/.test(built.value.text)) continue;
+      if (built && /\.(new|build|dup|deep_dup|clone)\b/.test(built.value.text)) continue;
       const call: DbCall = { library: 'activerecord', op: 'write', batch: false, label: `${owner.text}.${rel} <<`, method: '<<', model: rel.replace(/ies$/, 'y').replace(/s$/, '') };
       this.report(b, li, call, 'write-in-loop', `${owner.text}.${rel} << …`);
     }

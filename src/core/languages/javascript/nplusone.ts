@@ -254,8 +254,11 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   const { segs, names: n, last, method } = chainParts(chain);
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
-  // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models.
-  if (n.includes('collection') && !(ctx.models.size > 0 && segs.length === 2 && !segs[0].call)) return undefined;
+  // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models,
+  // nor a Prisma model named Collection (`prisma.collection.findMany(…)`: a property of the client, then an operation).
+  const ci = n.indexOf('collection');
+  const prismaModel = ci >= 1 && !segs[ci].call && !!segs[ci + 1]?.call && PRISMA_OPS.has(n[ci + 1]) && (/prisma/i.test(n[ci - 1]) || !!ctx.clients.get(n[ci - 1])?.includes('PrismaClient'));
+  if (ci >= 0 && !prismaModel && !(ctx.models.size > 0 && segs.length === 2 && !segs[0].call)) return undefined;
 
   // Tagged templates: postgres.js sql`…`, prisma.$queryRaw`…`
   if (last.args?.type === 'template_string') {
