@@ -93,7 +93,8 @@ export interface FileCallFacts {
   /** `calleeArgc`: Java, the argument counts each callee is called with (`sub.getFeed()` is not a `getFeed(id)` of another class). */
   /** `objectCallees`: Python, callees called only on an object other than `self`/`cls` (`job.get_status()`): a method, never a module function of that name. */
   /** `clearsCache`: the body empties a method cache (`cache.delete_memoized(_get_config)`, `@CacheEvict`, `fn.cache_clear()`). */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean }[];
+  /** `typedCallees`: Java and Python, calls on a receiver whose declared type is the app's storage layer (`categoryService.getByCode(…)` with `CategoryService categoryService`, `accessor.create(…)` with `accessor: RepositoryGeneric`), as [name, type]: that type's method decides, however many classes define the name. */
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][] }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -332,16 +333,18 @@ class Detector {
     const bareIn = new Map<Node, string[]>();
     const argcIn = new Map<Node, Map<string, number[]>>();
     const objectIn = new Map<Node, Map<string, boolean>>();
+    const typedIn = new Map<Node, Map<string, string>>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
+      const storageType = this.storageReceiverType(n);
       // Ruby `element.next`, `e.message` on an object of any class: a one-word method name names no
       // class of the app (Nokogiri, exceptions and the standard library define them too).
       if (this.lang === 'ruby' && this.onUntypedObject(n, name)) continue;
       // Python: a common name on an object (`stack.run(…)`, `pipe.execute()`, `job.fetch(id)`) is that object's
       // library method (sqlparse, redis, rq), not the app's function of the name — unless the object is the app's repository.
       const onObject = this.lang === 'python' && this.onOtherPythonObject(n);
-      if (onObject && (GENERIC_NAMES.has(name) || name.length < 4) && !onRepository(n, name)) continue;
+      if (onObject && (GENERIC_NAMES.has(name) || name.length < 4) && !onRepository(n, name) && !storageType) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
@@ -356,6 +359,7 @@ class Detector {
           if (argc !== undefined && !counts.includes(argc)) seen.set(name, [...counts, argc]);
           argcIn.set(best, seen);
         }
+        if (storageType) typedIn.set(best, (typedIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${storageType}`, storageType));
         if (this.lang === 'python') {
           const m = objectIn.get(best) ?? new Map<string, boolean>();
           m.set(name, (m.get(name) ?? true) && onObject);
@@ -372,7 +376,7 @@ class Detector {
       const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -532,7 +536,14 @@ class Detector {
     for (const p of named(list)) {
       if (this.a.commentTypes.has(p.type)) continue;
       // `*args`, `**kwargs`, `...rest`: arguments no longer map to parameters by position.
-      if (/^(?:\.\.\.|\*)/.test(p.text) || /splat|rest_pattern|variadic|dictionary_splat/.test(p.type)) return undefined;
+      if (/^(?:\.\.\.|\*)/.test(p.text) || /splat|rest_pattern|variadic|dictionary_splat|spread_parameter/.test(p.type)) return undefined;
+      // Java `final PersistableCategory source`: the name is the parameter's last word, not its type.
+      if (this.lang === 'java' && p.type === 'formal_parameter') {
+        const nm = field(p, 'name')?.text;
+        if (!nm) return undefined;
+        out.push(nm);
+        continue;
+      }
       const text = p.text.replace(/^&/, '');
       // Go `a, b string`: several names, one type.
       const names = this.lang === 'go' && /,/.test(text) ? text.replace(/\s+\S+$/, '').split(',').map((x) => x.trim()) : [/^[A-Za-z_$][\w$]*/.exec(text)?.[0]];
@@ -688,6 +699,19 @@ class Detector {
     const o = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
     const name = o?.type === 'identifier' ? o.text : o?.type === 'attribute' && field(o, 'object')?.text === 'self' ? field(o, 'attribute')?.text : undefined;
     return name ? this.ctx.types.get(name) : undefined;
+  }
+
+  /**
+   * Java and Python: the declared type of the object a method is called on, when it is the app's storage layer
+   * (`CategoryService categoryService`, `accessor: RepositoryGeneric`): the call is that class's method.
+   */
+  private storageReceiverType(n: Node): string | undefined {
+    if (this.lang === 'java') {
+      const t = this.javaReceiverType(n);
+      return t && STORAGE_TYPE.test(t) ? t : undefined;
+    }
+    // Python's declared types are read for storage-like classes only (context.ts).
+    return this.lang === 'python' && this.onOtherPythonObject(n) ? this.pyReceiverType(n) : undefined;
   }
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */

@@ -1,0 +1,154 @@
+/**
+ * Kinds behind the right findings the twelfth session's start lost (issue 14): a call on a receiver whose declared
+ * type is the app's storage layer reaches what that type's method reaches, at any depth of a chain, however many
+ * other classes define the name. One small synthetic fixture per kind, both ways.
+ */
+import { expectNPlusOneInScan } from '../../support/nplusoneFixtures';
+
+const categoryService = {
+  path: 'core/src/main/java/org/acme/shop/services/CategoryService.java',
+  text: [
+    'package org.acme.shop.services;',
+    '',
+    'public interface CategoryService {',
+    '  Category getByCode(String storeCode, String code);',
+    '}',
+    '',
+  ],
+};
+const categoryServiceImpl = {
+  path: 'core/src/main/java/org/acme/shop/services/CategoryServiceImpl.java',
+  text: [
+    'package org.acme.shop.services;',
+    '',
+    'public class CategoryServiceImpl implements CategoryService {',
+    '  private EntityManager em;',
+    '',
+    '  public Category getByCode(String storeCode, String code) {',
+    '    return em.createQuery("select c from Category c where c.code = :code", Category.class).setParameter("code", code).getSingleResult();',
+    '  }',
+    '}',
+    '',
+  ],
+};
+/** Seven other classes define `getByCode` (in memory): the name alone says nothing. */
+const others = Array.from({ length: 7 }, (_, i) => ({
+  path: `shop/src/main/java/org/acme/shop/model/Code${i}.java`,
+  text: ['package org.acme.shop.model;', '', `public class Code${i} {`, '  public Code getByCode(String store, String code) {', '    return codes.get(code);', '  }', '}', ''],
+}));
+/** …and `populate` is defined by many populators. */
+const populators = Array.from({ length: 7 }, (_, i) => ({
+  path: `shop/src/main/java/org/acme/shop/populator/Other${i}Populator.java`,
+  text: ['package org.acme.shop.populator;', '', `public class Other${i}Populator {`, '  public Thing populate(Source s, Thing t, Store store, Language l) {', '    t.setName(s.getName());', '    return t;', '  }', '}', ''],
+}));
+
+describe('N+1 kinds lost at the twelfth session start', () => {
+  it('Java: a helper of the file (populate, called recursively per child) reaches the database through a field declared as the app\'s service, though the method name has many definitions; a field of another type does not', async () => {
+    const populator = {
+      path: 'shop/src/main/java/org/acme/shop/populator/CategoryPopulator.java',
+      text: [
+        'package org.acme.shop.populator;',
+        '',
+        'public class CategoryPopulator {',
+        '  private CategoryService categoryService;',
+        '  private CodeTable codeTable;',
+        '',
+        '  public Category populate(PersistableCategory source, Category target, Store store, Language language) {',
+        '    if (source.getParent() != null) {',
+        '      target.setParent(categoryService.getByCode(store.getCode(), source.getParent().getCode()));',
+        '    }',
+        '    for (PersistableCategory child : source.getChildren()) {',
+        '      target.getCategories().add(this.populate(child, new Category(), store, language));',
+        '    }',
+        '    return target;',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    const inMemory = {
+      path: 'shop/src/main/java/org/acme/shop/populator/TagPopulator.java',
+      text: [
+        'package org.acme.shop.populator;',
+        '',
+        'public class TagPopulator {',
+        '  private CodeTable codeTable;',
+        '',
+        '  public Tag populate(PersistableTag source, Tag target, Store store, Language language) {',
+        '    target.setCode(codeTable.getByCode(store.getCode(), source.getCode()));',
+        '    for (PersistableTag child : source.getChildren()) {',
+        '      target.getTags().add(this.populate(child, new Tag(), store, language));',
+        '    }',
+        '    return target;',
+        '  }',
+        '}',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([categoryService, categoryServiceImpl, ...others, ...populators, populator, inMemory], ['shop/src/main/java/org/acme/shop/populator/CategoryPopulator.java:12']);
+  });
+
+  it('Python: a common method name (`create`) on a parameter annotated with the app\'s repository type (`accessor: RepositoryGeneric`) is that repository\'s method, so a helper calling it per item reaches the database; on an unannotated object it is still the library\'s', async () => {
+    const repository = {
+      path: 'app/repos/repository_generic.py',
+      text: [
+        "from sqlalchemy.orm import Session",
+        "",
+        "",
+        "class RepositoryGeneric:",
+        '    def __init__(self, session):',
+        '        self.session = session',
+        '',
+        '    def create(self, data):',
+        '        row = self.model(**data)',
+        '        self.session.add(row)',
+        '        self.session.commit()',
+        '        return row',
+        '',
+      ],
+    };
+    const renderer = {
+      path: 'app/pdf/renderer.py',
+      text: [
+        'class Renderer:',
+        '    def create(self, data):',
+        '        return {"page": data}',
+        '',
+      ],
+    };
+    const helpers = {
+      path: 'app/services/migrations/helpers.py',
+      text: [
+        'from app.repos.repository_generic import RepositoryGeneric',
+        '',
+        '',
+        'class MigrationHelpers:',
+        '    def get_or_set_tags(self, accessor: RepositoryGeneric, names):',
+        '        return [accessor.create({"name": n}) for n in names]',
+        '',
+        '    def render_pages(self, renderer, names):',
+        '        return [renderer.create({"name": n}) for n in names]',
+        '',
+      ],
+    };
+    const migration = {
+      path: 'app/services/migrations/importer.py',
+      text: [
+        'from app.services.migrations.helpers import MigrationHelpers',
+        '',
+        '',
+        'class Importer:',
+        '    def __init__(self, repos):',
+        '        self.helpers = MigrationHelpers()',
+        '        self.repos = repos',
+        '',
+        '    def import_recipes(self, recipes):',
+        '        for recipe in recipes:',
+        '            recipe.tags = self.helpers.get_or_set_tags(self.repos.tags, recipe.tag_names)',
+        '            recipe.pages = self.helpers.render_pages(self.renderer, recipe.page_names)',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([repository, renderer, helpers, migration], ['app/services/migrations/importer.py:11']);
+  });
+});
