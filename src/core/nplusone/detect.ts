@@ -373,7 +373,8 @@ class Detector {
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang))
+        || this.relatedReads(def).some((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def));
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
       functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
@@ -555,6 +556,17 @@ class Detector {
     return out.filter((x, i) => !(i === 0 && /^(self|cls|this)$/.test(x)));
   }
 
+  /**
+   * Django: reads through a related manager in a function's body — `action.assign_users.values_list("id", flat=True)`,
+   * `self.tags.order_by("name")`, `check.flip_set.annotate(…)` — by a method only a QuerySet has. Not a finding by
+   * itself (the loop checks read relations their own way); it makes the function one that queries, for the calls
+   * to it in loops of other files (a handler applying each workflow action reads each action's users).
+   */
+  private relatedReads(def: Node): Node[] {
+    if (this.lang !== 'python' || !(usesModule(this.ctx, /^django/) || this.ctx.models.size > 0)) return [];
+    return this.calls.filter((n) => this.within(def, n) && !this.deferredWithin(n, def) && DJANGO_RELATED_READ.exec(n.text) !== null && !NOT_RELATED_MANAGER.test(DJANGO_RELATED_READ.exec(n.text)![1]));
+  }
+
   /** QueryKeys of a function: which parameters reach its queries (through locals computed from them). */
   private queryKeys(def: Node): QueryKeys | undefined {
     const params = this.paramNames(def);
@@ -587,7 +599,8 @@ class Detector {
       return re;
     });
     const live = (n: Node) => !this.deferredWithin(n, def);
-    const direct = params.map((_, i) => i).filter((i) => hits.some((h) => live(h.node) && mentions(taintRe[i], h.node.text)));
+    const related = this.relatedReads(def);
+    const direct = params.map((_, i) => i).filter((i) => hits.some((h) => live(h.node) && mentions(taintRe[i], h.node.text)) || related.some((n) => mentions(taintRe[i], n.text)));
     const via: QueryKeys['via'] = [];
     for (const n of calls) {
       const callee = this.calleeOf(n);
@@ -2186,6 +2199,11 @@ function onRepository(n: Node, callee: string): boolean {
   const segs = text.split(/\.|::/);
   return segs.some((x, i) => REPOSITORY_SEGMENT.test(x) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
 }
+
+/** `obj.relation.values_list(…)`: a method only Django's QuerySet has, on an object's attribute (a related manager). */
+const DJANGO_RELATED_READ = /^(?:self\.)?[a-z_]\w*\.([a-z_]\w*)\.(?:values_list|select_related|prefetch_related|annotate|aggregate|exclude|in_bulk|order_by)\(/;
+/** Attributes holding plain data, not related managers (`self.data.order_by` is a DataFrame's, `form.fields…`). */
+const NOT_RELATED_MANAGER = /^(?:objects|data|df|fields|items|values|headers|params|args|kwargs|cleaned_data|session|query|cache|results?)$/;
 
 /** Java: a declared type of the app's storage layer (`ProductService`, `OrderRepository`, `UserDao`). */
 const STORAGE_TYPE = /^[A-Z]\w*(?:Service|Repository|Dao|DAO|Store|Storage)$/;

@@ -151,4 +151,41 @@ describe('N+1 kinds lost at the twelfth session start', () => {
     };
     await expectNPlusOneInScan([repository, renderer, helpers, migration], ['app/services/migrations/importer.py:11']);
   });
+
+  it('Django: a helper of another module that reads through a related manager by a QuerySet-only method (`action.assign_users.values_list(…)`) queries, so calling it per action is an N+1; a helper doing in-memory work on the action is not', async () => {
+    const mutations = {
+      path: 'app/workflows/mutations.py',
+      text: [
+        'from django.utils import timezone',
+        '',
+        'from app.models import WorkflowAction',
+        '',
+        '',
+        'def apply_assignment_to_overrides(action: WorkflowAction, overrides):',
+        '    overrides.view_users = list(action.assign_view_users.values_list("id", flat=True))',
+        '    overrides.updated = timezone.now()',
+        '',
+        '',
+        'def apply_title_to_overrides(action: WorkflowAction, overrides):',
+        '    overrides.title = action.assign_title.strip()',
+        '    overrides.tags = sorted(action.tag_names)',
+        '',
+      ],
+    };
+    const handlers = {
+      path: 'app/signals/handlers.py',
+      text: [
+        'from app.workflows.mutations import apply_assignment_to_overrides',
+        'from app.workflows.mutations import apply_title_to_overrides',
+        '',
+        '',
+        'def run_workflows(workflow, overrides):',
+        '    for action in workflow.actions.order_by("order"):',
+        '        apply_assignment_to_overrides(action, overrides)',
+        '        apply_title_to_overrides(action, overrides)',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([mutations, handlers], ['app/signals/handlers.py:7']);
+  });
 });
