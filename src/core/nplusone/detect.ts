@@ -137,7 +137,7 @@ export interface PendingLoopCall {
   receiverName?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
-  /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? */
+  /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? A parameter past them does not (defaulted, or passed by a keyword argument that does not change). */
   argsVary?: boolean[];
   /** A function of the calling file (that reaches the database only through other files, if at all). */
   local?: boolean;
@@ -635,9 +635,13 @@ class Detector {
     // A per-item receiver (`user.profile()`): what the method reads of it changes per item.
     if (recv && mentions(recv.text)) return {};
     const list = named(args).filter((a) => !this.a.commentTypes.has(a.type));
-    // Keyword arguments and spreads (`get_by(s, id=x)`, `f(...args)`) do not map to parameters by position.
-    if (list.some((a) => /keyword_argument|pair|splat|spread/.test(a.type))) return {};
-    return { argsVary: list.map((a) => mentions(a.text)) };
+    // Spreads (`f(...args)`, `f(*rows)`) do not map to parameters by position.
+    if (list.some((a) => /splat|spread/.test(a.type))) return {};
+    // Keyword arguments (`prepare(value, flip, latin1=True)`) do not either: when none of them changes per item, the
+    // parameters past the positional ones do not change (passed by keyword, or defaulted); else nothing is known.
+    const keywords = list.filter((a) => /keyword_argument|pair/.test(a.type));
+    if (keywords.some((a) => mentions(a.text))) return {};
+    return { argsVary: list.filter((a) => !keywords.includes(a)).map((a) => mentions(a.text)) };
   }
 
   /**

@@ -188,4 +188,45 @@ describe('N+1 kinds lost at the twelfth session start', () => {
     };
     await expectNPlusOneInScan([mutations, handlers], ['app/signals/handlers.py:7']);
   });
+
+  it('a loop whose per-item call reaches the database only through an argument that is the same object every time (`self.prepare(value, flip, latin1=True)` per header) is not an N+1; the same call per flip is', async () => {
+    const base = {
+      path: 'hc/api/transports.py',
+      text: [
+        'from hc.api.models import Ping',
+        '',
+        '',
+        'class HttpTransport:',
+        '    def last_ping(self, flip):',
+        '        return Ping.objects.filter(owner_id=flip.owner_id, created__lte=flip.created).order_by("created").last()',
+        '',
+      ],
+    };
+    const webhook = {
+      path: 'hc/integrations/webhook/transport.py',
+      text: [
+        'from hc.api.transports import HttpTransport',
+        '',
+        '',
+        'class Webhook(HttpTransport):',
+        '    def prepare(self, template, flip, urlencode=False, latin1=False):',
+        '        lp = self.last_ping(flip)',
+        '        return template.replace("$EXITSTATUS", str(lp.exitstatus if lp else -1))',
+        '',
+        '    def notify(self, flip, spec):',
+        '        headers = {}',
+        '        for key, value in spec.headers.items():',
+        '            headers[key] = self.prepare(value, flip, latin1=True)',
+        '        return headers',
+        '',
+        '    def notify_all(self, flips, spec):',
+        '        bodies = []',
+        '        for flip in flips:',
+        '            bodies.append(self.prepare(spec.body, flip, latin1=True))',
+        '        return bodies',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([base, webhook], ['hc/integrations/webhook/transport.py:18']);
+  });
 });
