@@ -1143,8 +1143,23 @@ class Detector {
   /** Why an N+1 of this loop is only possible (`info`), if it is (see possibleBecause). */
   private possibleOf(est: { iterations?: number; declared?: boolean }, li: LoopInfo, iterable: string | undefined): { possible?: string } {
     const loop = li.kind !== 'resolver' && li.kind !== 'serializer';
-    const why = possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
+    const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
+      ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * Python: a loop of rounds, not of items — `for _ in range(retries)` (the count is never read), or a range the code
+   * or its configuration sets (`range(ROUNDS)`, `range(int(os.environ.get("ROUNDS", "2")))`, `range(settings.BATCHES)`).
+   * How often it repeats is the deployment's choice, not how much data there is: at most a possible N+1.
+   */
+  private isRounds(li: LoopInfo): boolean {
+    if (this.lang !== 'python') return false;
+    const m = /^range\(([\s\S]*)\)$/.exec(li.iterable?.text.trim() ?? '');
+    if (!m) return false;
+    if (/^_+$/.test(li.variable ?? '')) return true;
+    const words = m[1].replace(/(["'])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_]\w*/g) ?? [];
+    return words.every((w) => /^(int|os|environ|get|getenv|settings|config|conf)$/.test(w) || /^[A-Z][A-Z0-9_]*$/.test(w));
   }
 
   private iterableText(li: LoopInfo): string | undefined {

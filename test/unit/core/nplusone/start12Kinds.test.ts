@@ -3,7 +3,8 @@
  * type is the app's storage layer reaches what that type's method reaches, at any depth of a chain, however many
  * other classes define the name. One small synthetic fixture per kind, both ways.
  */
-import { expectNPlusOneInScan } from '../../support/nplusoneFixtures';
+import { strict as assert } from 'node:assert';
+import { detectWithLines, expectNPlusOneInScan } from '../../support/nplusoneFixtures';
 
 const categoryService = {
   path: 'core/src/main/java/org/acme/shop/services/CategoryService.java',
@@ -228,5 +229,34 @@ describe('N+1 kinds lost at the twelfth session start', () => {
       ],
     };
     await expectNPlusOneInScan([base, webhook], ['hc/integrations/webhook/transport.py:18']);
+  });
+
+  it('Python: a loop of rounds (`for _ in range(retries)`, `range(int(os.environ.get("ROUNDS", "2")))`, `range(ROUNDS)`) is at most a possible N+1 (info; the `_` loop of retries was silent already); a range over the data (`range(len(checks))`) still warns', async () => {
+    const found = await detectWithLines([
+      'import os',
+      '',
+      'from django.db import models',
+      '',
+      'from hc.api.models import Check',
+      '',
+      'ROUNDS = 3',
+      '',
+      '',
+      'def probe(project):',
+      '    for rnd in range(int(os.environ.get("ROUNDS", "2"))):',
+      '        list(Check.objects.filter(project=project).order_by("name"))',
+      '    for _ in range(project.retries):',
+      '        Check.objects.filter(project=project).update(alive=True)',
+      '    for i in range(ROUNDS):',
+      '        Check.objects.filter(project=project, n=i).count()',
+      '',
+      '',
+      'def touch(checks):',
+      '    for i in range(len(checks)):',
+      '        Check.objects.filter(id=checks[i].id).update(alive=True)',
+      '',
+    ].join('\n'), 'hc/api/probe.py');
+    assert.deepEqual(found.map((f) => `${f.line} ${f.finding.severity}`), ['12 info', '16 info', '21 warning']);
+    assert.match(found[0].finding.message, /^Possible N\+1, a loop of rounds/);
   });
 });
