@@ -276,7 +276,7 @@ export class CrossFileCalls {
     if (!call.argsVary || !def.keys) return false;
     const used = this.usedParams(def, family, q, reaches, 3);
     if (!used?.size) return false;
-    return [...used].every((i) => call.argsVary![i] !== true);
+    return [...used].every((i) => call.argsVary![i] === false);
   }
 
   /**

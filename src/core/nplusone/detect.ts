@@ -137,7 +137,7 @@ export interface PendingLoopCall {
   receiverName?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
-  /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? A parameter past them does not (defaulted, or passed by a keyword argument that does not change). */
+  /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? (Keyword arguments that do not change are left out; a parameter past the positional ones is not known.) */
   argsVary?: boolean[];
   /** A function of the calling file (that reaches the database only through other files, if at all). */
   local?: boolean;
@@ -638,7 +638,7 @@ class Detector {
     // Spreads (`f(...args)`, `f(*rows)`) do not map to parameters by position.
     if (list.some((a) => /splat|spread/.test(a.type))) return {};
     // Keyword arguments (`prepare(value, flip, latin1=True)`) do not either: when none of them changes per item, the
-    // parameters past the positional ones do not change (passed by keyword, or defaulted); else nothing is known.
+    // positional ones are still known (a query using a parameter past them is not judged the same every time).
     const keywords = list.filter((a) => /keyword_argument|pair/.test(a.type));
     if (keywords.some((a) => mentions(a.text))) return {};
     return { argsVary: list.filter((a) => !keywords.includes(a)).map((a) => mentions(a.text)) };
