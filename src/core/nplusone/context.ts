@@ -140,7 +140,8 @@ function learnPython(text: string, ctx: FileContext): void {
   for (const m of text.matchAll(/\basync\s+with\s+([\w.]+)\s*\([^)]*\)\s+as\s+(\w+)/g)) ctx.clients.set(m[2], m[1]);
   // Annotated services and repositories (`segment_service: SegmentService`, `self.repo: Optional[UserRepository]`, a
   // FastAPI `service: OrderService = Depends(…)`): the receiver's declared type (the callee's class, across files).
-  for (const m of text.matchAll(/\b(\w+)\s*:\s*(?:Optional\[|Annotated\[)?(?:[\w]+\.)*([A-Z]\w*(?:Service|Repository|Repo|Dao|Store|Manager|Provider))\b/g)) ctx.types.set(m[1], m[2]);
+  // A generic base named by its role first (`accessor: RepositoryGeneric`, `repo: RepositoryBase[T]`) is one too.
+  for (const m of text.matchAll(/\b(\w+)\s*:\s*(?:Optional\[|Annotated\[)?(?:[\w]+\.)*([A-Z]\w*(?:Service|Repository|Repo|Dao|Store|Manager|Provider)|(?:Service|Repository|Repo|Dao)[A-Z][a-z]\w*)\b/g)) ctx.types.set(m[1], m[2]);
 }
 
 function learnGo(text: string, ctx: FileContext): void {

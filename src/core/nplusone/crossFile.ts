@@ -89,6 +89,8 @@ interface Def {
   objectCallees?: string[];
   /** Empties a method cache (see FileCallFacts). */
   clearsCache?: boolean;
+  /** Calls on a receiver declared as the app's storage type, as [name, type] (see FileCallFacts). */
+  typedCallees?: [string, string][];
 }
 
 export class CrossFileCalls {
@@ -118,7 +120,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Go generated code (gqlgen's per-field marshallers): its loops are the generator's, not the app's.
@@ -164,20 +166,29 @@ export class CrossFileCalls {
         const own = all.filter((d) => !d.generated);
         const list = own.length ? own : all;
         const many = list.length > MAX_DEFINITIONS;
-        if (many && !list.some((d) => REPOSITORY_FILE.test(d.file))) continue;
+        // A name defined too often to be judged by name (`populate` of 58 populators): each definition still reaches
+        // what its own queries and its typed receivers reach (for a call of its own file, or on a declared type).
+        const byOwnOnly = many && !list.some((d) => REPOSITORY_FILE.test(d.file));
         const family = key.slice(0, key.indexOf(':'));
         for (const d of list) {
           // A cached definition (`@Cacheable`) queries once per distinct key: neither it nor its callers query per call.
           // `cold`: the caller emptied the caches just before its loop (`clear_config()` then `get_config(key)` per key).
           if (reaches.has(d) || (d.cached && !cold)) continue;
           const name = key.slice(family.length + 1);
+          if (byOwnOnly) {
+            if (d.queries || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches))) {
+              reaches.add(d);
+              changed = true;
+            }
+            continue;
+          }
           // An endpoint `revoke_seat` delegating to the service's `revoke_seat` reaches what the service reaches.
           // (a repository method delegating to sqlc's generated method of its name counts too).
           // Python: a bare `record_event(…)` in a method `record_event` that the module does not import is the module's own
           // function of that name (a method and a module function sharing it), not another module's.
           const ownName = family === 'python' && !!d.method && (d.bareCallees ?? []).includes(name) && !this.importedFrom.get(d.file)?.[name];
           const delegates = d.callees.includes(name) && !ownName && all.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches))))) {
+          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches)))) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches))) {
             reaches.add(d);
             changed = true;
           }
@@ -219,6 +230,18 @@ export class CrossFileCalls {
       return (this.modules.get(file) ?? []).some((m) => new RegExp(`(^|[/@])${pkg}($|/)|^@[\\w-]+/${pkg}$`).test(m) || (m.startsWith('.') && m.includes(`/${to.split('/')[1]}/`)));
     }
     return !AMBIGUOUS.test(name);
+  }
+
+  /**
+   * `def`'s call `name` on a receiver declared as the app's storage type (`CategoryService categoryService` →
+   * `categoryService.getByCode(…)`; `accessor: RepositoryGeneric` → `accessor.create(…)`): that type's definitions
+   * (its file, its implementations) decide, at any depth of the chain, however many other classes define the name.
+   * Java: only those taking as many parameters as the call passes.
+   */
+  private typedReaches(def: Def, family: string, name: string, type: string, reaches: Set<Def>): boolean {
+    const argc = def.calleeArgc && Object.hasOwn(def.calleeArgc, name) ? def.calleeArgc[name] : undefined;
+    const all = (this.defs.get(`${family}:${name}`) ?? []).filter((o) => o !== def && (!argc?.length || o.arity === undefined || argc.includes(o.arity)));
+    return all.length > 0 && this.typedDefinitions(type, all, family === 'java').some((o) => reaches.has(o));
   }
 
   /**

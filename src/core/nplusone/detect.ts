@@ -93,7 +93,8 @@ export interface FileCallFacts {
   /** `calleeArgc`: Java, the argument counts each callee is called with (`sub.getFeed()` is not a `getFeed(id)` of another class). */
   /** `objectCallees`: Python, callees called only on an object other than `self`/`cls` (`job.get_status()`): a method, never a module function of that name. */
   /** `clearsCache`: the body empties a method cache (`cache.delete_memoized(_get_config)`, `@CacheEvict`, `fn.cache_clear()`). */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean }[];
+  /** `typedCallees`: Java and Python, calls on a receiver whose declared type is the app's storage layer (`categoryService.getByCode(…)` with `CategoryService categoryService`, `accessor.create(…)` with `accessor: RepositoryGeneric`), as [name, type]: that type's method decides, however many classes define the name. */
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][] }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -138,7 +139,7 @@ export interface PendingLoopCall {
   receiverName?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
-  /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? */
+  /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? (Keyword arguments that do not change are left out; a parameter past the positional ones is not known.) */
   argsVary?: boolean[];
   /** A function of the calling file (that reaches the database only through other files, if at all). */
   local?: boolean;
@@ -334,16 +335,18 @@ class Detector {
     const bareIn = new Map<Node, string[]>();
     const argcIn = new Map<Node, Map<string, number[]>>();
     const objectIn = new Map<Node, Map<string, boolean>>();
+    const typedIn = new Map<Node, Map<string, string>>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
+      const storageType = this.storageReceiverType(n);
       // Ruby `element.next`, `e.message` on an object of any class: a one-word method name names no
       // class of the app (Nokogiri, exceptions and the standard library define them too).
       if (this.lang === 'ruby' && this.onUntypedObject(n, name)) continue;
       // Python: a common name on an object (`stack.run(…)`, `pipe.execute()`, `job.fetch(id)`) is that object's
       // library method (sqlparse, redis, rq), not the app's function of the name — unless the object is the app's repository.
       const onObject = this.lang === 'python' && this.onOtherPythonObject(n);
-      if (onObject && (GENERIC_NAMES.has(name) || name.length < 4) && !onRepository(n, name)) continue;
+      if (onObject && (GENERIC_NAMES.has(name) || name.length < 4) && !onRepository(n, name) && !storageType) continue;
       // The innermost named function holding the call.
       let best: Node | undefined;
       for (const { def } of defs) if (this.within(def, n) && (!best || this.within(best, def))) best = def;
@@ -358,6 +361,7 @@ class Detector {
           if (argc !== undefined && !counts.includes(argc)) seen.set(name, [...counts, argc]);
           argcIn.set(best, seen);
         }
+        if (storageType) typedIn.set(best, (typedIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${storageType}`, storageType));
         if (this.lang === 'python') {
           const m = objectIn.get(best) ?? new Map<string, boolean>();
           m.set(name, (m.get(name) ?? true) && onObject);
@@ -371,10 +375,11 @@ class Detector {
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang));
+      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang))
+        || this.relatedReads(def).some((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def));
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -537,7 +542,14 @@ class Detector {
     for (const p of named(list)) {
       if (this.a.commentTypes.has(p.type)) continue;
       // `*args`, `**kwargs`, `...rest`: arguments no longer map to parameters by position.
-      if (/^(?:\.\.\.|\*)/.test(p.text) || /splat|rest_pattern|variadic|dictionary_splat/.test(p.type)) return undefined;
+      if (/^(?:\.\.\.|\*)/.test(p.text) || /splat|rest_pattern|variadic|dictionary_splat|spread_parameter/.test(p.type)) return undefined;
+      // Java `final PersistableCategory source`: the name is the parameter's last word, not its type.
+      if (this.lang === 'java' && p.type === 'formal_parameter') {
+        const nm = field(p, 'name')?.text;
+        if (!nm) return undefined;
+        out.push(nm);
+        continue;
+      }
       const text = p.text.replace(/^&/, '');
       // Go `a, b string`: several names, one type.
       const names = this.lang === 'go' && /,/.test(text) ? text.replace(/\s+\S+$/, '').split(',').map((x) => x.trim()) : [/^[A-Za-z_$][\w$]*/.exec(text)?.[0]];
@@ -547,6 +559,17 @@ class Detector {
       }
     }
     return out.filter((x, i) => !(i === 0 && /^(self|cls|this)$/.test(x)));
+  }
+
+  /**
+   * Django: reads through a related manager in a function's body — `action.assign_users.values_list("id", flat=True)`,
+   * `self.tags.order_by("name")`, `check.flip_set.annotate(…)` — by a method only a QuerySet has. Not a finding by
+   * itself (the loop checks read relations their own way); it makes the function one that queries, for the calls
+   * to it in loops of other files (a handler applying each workflow action reads each action's users).
+   */
+  private relatedReads(def: Node): Node[] {
+    if (this.lang !== 'python' || !(usesModule(this.ctx, /^django/) || this.ctx.models.size > 0)) return [];
+    return this.calls.filter((n) => this.within(def, n) && !this.deferredWithin(n, def) && DJANGO_RELATED_READ.exec(n.text) !== null && !NOT_RELATED_MANAGER.test(DJANGO_RELATED_READ.exec(n.text)![1]));
   }
 
   /** QueryKeys of a function: which parameters reach its queries (through locals computed from them). */
@@ -581,7 +604,8 @@ class Detector {
       return re;
     });
     const live = (n: Node) => !this.deferredWithin(n, def);
-    const direct = params.map((_, i) => i).filter((i) => hits.some((h) => live(h.node) && mentions(taintRe[i], h.node.text)));
+    const related = this.relatedReads(def);
+    const direct = params.map((_, i) => i).filter((i) => hits.some((h) => live(h.node) && mentions(taintRe[i], h.node.text)) || related.some((n) => mentions(taintRe[i], n.text)));
     const via: QueryKeys['via'] = [];
     for (const n of calls) {
       const callee = this.calleeOf(n);
@@ -616,9 +640,13 @@ class Detector {
     // A per-item receiver (`user.profile()`): what the method reads of it changes per item.
     if (recv && mentions(recv.text)) return {};
     const list = named(args).filter((a) => !this.a.commentTypes.has(a.type));
-    // Keyword arguments and spreads (`get_by(s, id=x)`, `f(...args)`) do not map to parameters by position.
-    if (list.some((a) => /keyword_argument|pair|splat|spread/.test(a.type))) return {};
-    return { argsVary: list.map((a) => mentions(a.text)) };
+    // Spreads (`f(...args)`, `f(*rows)`) do not map to parameters by position.
+    if (list.some((a) => /splat|spread/.test(a.type))) return {};
+    // Keyword arguments (`prepare(value, flip, latin1=True)`) do not either: when none of them changes per item, the
+    // positional ones are still known (a query using a parameter past them is not judged the same every time).
+    const keywords = list.filter((a) => /keyword_argument|pair/.test(a.type));
+    if (keywords.some((a) => mentions(a.text))) return {};
+    return { argsVary: list.filter((a) => !keywords.includes(a)).map((a) => mentions(a.text)) };
   }
 
   /**
@@ -693,6 +721,19 @@ class Detector {
     const o = fn?.type === 'attribute' ? field(fn, 'object') : undefined;
     const name = o?.type === 'identifier' ? o.text : o?.type === 'attribute' && field(o, 'object')?.text === 'self' ? field(o, 'attribute')?.text : undefined;
     return name ? this.ctx.types.get(name) : undefined;
+  }
+
+  /**
+   * Java and Python: the declared type of the object a method is called on, when it is the app's storage layer
+   * (`CategoryService categoryService`, `accessor: RepositoryGeneric`): the call is that class's method.
+   */
+  private storageReceiverType(n: Node): string | undefined {
+    if (this.lang === 'java') {
+      const t = this.javaReceiverType(n);
+      return t && STORAGE_TYPE.test(t) ? t : undefined;
+    }
+    // Python's declared types are read for storage-like classes only (context.ts).
+    return this.lang === 'python' && this.onOtherPythonObject(n) ? this.pyReceiverType(n) : undefined;
   }
 
   /** Java: the receiver's declared type, or its name when this file does not declare it (inherited: resolved across files). */
@@ -1107,8 +1148,23 @@ class Detector {
   /** Why an N+1 of this loop is only possible (`info`), if it is (see possibleBecause). */
   private possibleOf(est: { iterations?: number; declared?: boolean }, li: LoopInfo, iterable: string | undefined): { possible?: string } {
     const loop = li.kind !== 'resolver' && li.kind !== 'serializer';
-    const why = possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
+    const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
+      ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * Python: a loop of rounds, not of items — `for _ in range(retries)` (the count is never read), or a range the code
+   * or its configuration sets (`range(ROUNDS)`, `range(int(os.environ.get("ROUNDS", "2")))`, `range(settings.BATCHES)`).
+   * How often it repeats is the deployment's choice, not how much data there is: at most a possible N+1.
+   */
+  private isRounds(li: LoopInfo): boolean {
+    if (this.lang !== 'python') return false;
+    const m = /^range\(([\s\S]*)\)$/.exec(li.iterable?.text.trim() ?? '');
+    if (!m) return false;
+    if (/^_+$/.test(li.variable ?? '')) return true;
+    const words = m[1].replace(/(["'])(?:\\.|(?!\1).)*\1/g, '').match(/[A-Za-z_]\w*/g) ?? [];
+    return words.every((w) => /^(int|os|environ|get|getenv|settings|config|conf)$/.test(w) || /^[A-Z][A-Z0-9_]*$/.test(w));
   }
 
   private iterableText(li: LoopInfo): string | undefined {
@@ -2183,6 +2239,11 @@ function onRepository(n: Node, callee: string): boolean {
   const segs = text.split(/\.|::/);
   return segs.some((x, i) => REPOSITORY_SEGMENT.test(x) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
 }
+
+/** `obj.relation.values_list(…)`: a method only Django's QuerySet has, on an object's attribute (a related manager). */
+const DJANGO_RELATED_READ = /^(?:self\.)?[a-z_]\w*\.([a-z_]\w*)\.(?:values_list|select_related|prefetch_related|annotate|aggregate|exclude|in_bulk|order_by)\(/;
+/** Attributes holding plain data, not related managers (`self.data.order_by` is a DataFrame's, `form.fields…`). */
+const NOT_RELATED_MANAGER = /^(?:objects|data|df|fields|items|values|headers|params|args|kwargs|cleaned_data|session|query|cache|results?)$/;
 
 /** Java: a declared type of the app's storage layer (`ProductService`, `OrderRepository`, `UserDao`). */
 const STORAGE_TYPE = /^[A-Z]\w*(?:Service|Repository|Dao|DAO|Store|Storage)$/;
