@@ -182,6 +182,9 @@ export class Workbench {
     if (await this.onScreen(line, at)) return;
     const file = this.openedFile;
     if (!file || !fs.existsSync(file)) return;
+    // Only in that file's editor: Go to Line acts on the active one.
+    const active = this.page.locator('.editor-group-container.active .tabs-container .tab.active').filter({ hasText: path.basename(file) });
+    if (!(await active.count())) return;
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     const i = lines.findIndex((l) => l.includes(line) && l.includes(at));
     if (i < 0) return;
@@ -382,9 +385,17 @@ export class Workbench {
     return last;
   }
 
-  /** The Problems panel's rows. */
-  async problems(): Promise<Locator> {
+  /**
+   * The Problems panel's rows, its filter box set to `filter` (a problem's text, source or code; '' shows all). The panel
+   * renders only the rows on screen: unfiltered, another file's problems (editors an earlier step left open, an earlier
+   * scan's findings) can push the wanted row out of view, so a step looking for one row names it here. The box is set
+   * every time: a filter an earlier step left would hide rows.
+   */
+  async problems(filter = ''): Promise<Locator> {
     await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
+    const box = this.page.locator('.part.panel .viewpane-filter input, .part.panel .markers-panel-action-filter input, .part.panel input[placeholder^="Filter"]').first();
+    await this.see(box, 'the Problems filter box');
+    if ((await box.inputValue()) !== filter) await box.fill(filter);
     return this.page.locator('.markers-panel .monaco-list-row');
   }
 

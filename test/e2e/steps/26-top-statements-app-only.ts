@@ -24,7 +24,7 @@ export const step: Step = {
     // PG Lens at work: opening the files plans their queries in the background (EXPLAIN), and the
     // missing-index analysis explains them again with hypothetical indexes; the problem proves it ran.
     await wb.openFile(scenario.loopFile);
-    const rows = await wb.problems();
+    const rows = await wb.problems('missing-index');
     await wb.see(rows.filter({ hasText: 'missing-index' }), 'a missing-index problem (PG Lens explained the queries)', 90_000);
     await wb.page.waitForTimeout(3000);
     await wb.runCommand('View: Close All Editors');

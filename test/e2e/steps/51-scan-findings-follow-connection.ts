@@ -20,7 +20,7 @@ export const step: Step = {
     const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
     // Findings that need the shop's tables: the planner's word on a table of the shop.
     const seqScans = async () => {
-      const rows = await wb.problems();
+      const rows = await wb.problems('Seq Scan on');
       return (await rows.allInnerTexts()).filter((t) => /^Seq Scan on \w+ \(/.test(t.trim())).length;
     };
 

@@ -34,7 +34,7 @@ export const step: Step = {
     await wb.openFile(rel);
     // Other files' offset-pagination problems (the shop's products.ts, from an earlier scan) can be listed too:
     // the mapper's is the one on its OFFSET line, 8.
-    const offsetRows = (await wb.problems()).filter({ hasText: 'offset-pagination' });
+    const offsetRows = (await wb.problems('offset-pagination')).filter({ hasText: 'offset-pagination' });
     const row = offsetRows.filter({ hasText: /\[Ln 8, Col \d+\]/ });
     await wb.see(row, 'an offset-pagination problem for OrderMapper.xml in the Problems panel', 60_000).catch(async () => {
       const seen = (await offsetRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').slice(0, 200));
