@@ -171,6 +171,16 @@ export class Workbench {
   }
 
   /**
+   * A file alone in the window with the editor's whole height: no other editor group beside it (a plan panel an earlier
+   * step opened leaves the code a narrow column), no panel under it, then the file opened from the explorer.
+   */
+  async freshEditor(relPath: string): Promise<void> {
+    await this.runCommand('View: Close All Editor Groups');
+    await this.hidePanel();
+    await this.openFile(relPath);
+  }
+
+  /**
    * Put the line of the file last opened that holds `line` on screen, with `at` (a part of it, default the whole) in
    * view: a reopened file comes back scrolled where an earlier step left it, and an open panel (Problems, Terminal) or
    * CodeLenses take the editor's height, so a line on screen in one run is not in another — and Monaco renders only the
@@ -188,7 +198,8 @@ export class Workbench {
     const lines = fs.readFileSync(file, 'utf8').split('\n');
     const i = lines.findIndex((l) => l.includes(line) && l.includes(at));
     if (i < 0) return;
-    await this.goToLine(i + 1, lines[i].indexOf(at) + 1 + Math.floor(at.length / 2));
+    // The cursor a little after `at`: Go to Line scrolls sideways only as far as the cursor, and `at` is left of it.
+    await this.goToLine(i + 1, Math.min(lines[i].length + 1, lines[i].indexOf(at) + at.length + 9));
   }
 
   /** A rendered editor line holds `line`, and the middle of `at` in it is inside the visible area of its editor. */
@@ -197,8 +208,12 @@ export class Workbench {
     if (!(await row.count())) return false;
     return row
       .evaluate((el, want) => {
-        const area = el.closest('.monaco-editor')?.querySelector('.monaco-scrollable-element.editor-scrollable')?.getBoundingClientRect();
+        const editor = el.closest('.monaco-editor');
+        const area = editor?.querySelector('.monaco-scrollable-element.editor-scrollable')?.getBoundingClientRect();
         if (!area) return false;
+        // The minimap lies over the right of the text area.
+        const minimap = editor?.querySelector('.minimap')?.getBoundingClientRect();
+        const right = Math.min(area.right, minimap && minimap.width > 0 ? minimap.left : area.right) - 10;
         const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
           const k = (n.textContent ?? '').replace(/\u00a0/g, ' ').indexOf(want);
@@ -210,7 +225,7 @@ export class Workbench {
           const x = box.x + Math.min(box.width / 2, 40);
           const y = box.y + box.height / 2;
           // Two lines' margin at the top (sticky scroll's lines cover it), one at the bottom (the horizontal scroll bar).
-          return x > area.x && x < area.right - 20 && y > area.y + 2 * box.height && y < area.bottom - box.height;
+          return x > area.x && x < right && box.right < right + 10 && y > area.y + 2 * box.height && y < area.bottom - box.height;
         }
         return false; // `at` is split over token spans: Go to Line all the same
       }, at)
@@ -395,8 +410,22 @@ export class Workbench {
     await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
     const box = this.page.locator('.part.panel .viewpane-filter input, .part.panel .markers-panel-action-filter input, .part.panel input[placeholder^="Filter"]').first();
     await this.see(box, 'the Problems filter box');
-    if ((await box.inputValue()) !== filter) await box.fill(filter);
-    return this.page.locator('.markers-panel .monaco-list-row');
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    if ((await box.inputValue()) === filter) return rows;
+    await box.fill(filter);
+    // The tree is filtered a moment later: rows read at once could be the old list (a count of 0). Its rows unchanged
+    // for 1.5 s: filtered.
+    let last = '';
+    let since = Date.now();
+    await this.until(async () => {
+      const now = (await rows.allInnerTexts()).join('\n');
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      }
+      return Date.now() - since > 1500;
+    }, `the Problems list filtered by "${filter}"`, 20_000);
+    return rows;
   }
 
   /**

@@ -25,9 +25,7 @@ export const step: Step = {
     // The code alone, full width, the whole editor height: an earlier step may have left a split, a panel (Problems,
     // Output, a terminal) or the file scrolled elsewhere (the fresh-clone CI failed here: the hover waited 60 s for a
     // line that was never rendered). wb.hover puts the OFFSET line on screen itself.
-    await wb.runCommand('View: Close All Editor Groups');
-    await wb.hidePanel();
-    await wb.openFile(FILE);
+    await wb.freshEditor(FILE);
     // The OFFSET statement's plan, open beside the code.
     const link = await wb.hoverLink(OFFSET, /Open plan/i, 'an "Open plan" link in the hover of the OFFSET statement', 60_000, async () => {
       if (!(await page.locator('.tabs-container .tab.active').filter({ hasText: 'products.ts' }).count())) await wb.openFile(FILE);
