@@ -7,7 +7,8 @@
  *
  * Environment: PGLENS_E2E_CACHE (code-server cache, default ~/.cache/pg-lens-e2e),
  * PGLENS_E2E_ONLY=<substring>[,<substring>…] (run only steps whose file name contains one of them, e.g. 01,07), PGLENS_E2E_KEEP=1 (leave temp folders),
- * PGLENS_E2E_NO_PACKAGE=1 (reuse an existing pg-lens.vsix).
+ * PGLENS_E2E_NO_PACKAGE=1 (reuse an existing pg-lens.vsix), PGLENS_E2E_ORDER=reverse|shuffle[:seed] (run the steps in
+ * another order: a step that passes only after its usual predecessor depends on what that one left).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -56,11 +57,25 @@ export function prepareWorkspace(source: string, db: Pick<E2EDatabase, 'host' | 
   return ws;
 }
 
-export function loadSteps(dir: string, only?: string): { file: string; step: Step }[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => /^\d+[-_].*\.ts$/.test(f))
-    .sort()
+/** The step files in name order, or in the order PGLENS_E2E_ORDER asks: "reverse", or "shuffle[:seed]" (seeded, repeatable). */
+export function orderSteps(files: string[], order?: string): string[] {
+  const sorted = [...files].sort();
+  if (!order) return sorted;
+  if (order === 'reverse') return sorted.reverse();
+  const m = /^shuffle(?::(\d+))?$/.exec(order);
+  if (!m) throw new Error(`PGLENS_E2E_ORDER=${order}: expected "reverse" or "shuffle[:seed]"`);
+  let seed = Number(m[1] ?? Date.now() % 100_000) || 1;
+  const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  for (let i = sorted.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [sorted[i], sorted[j]] = [sorted[j], sorted[i]];
+  }
+  return sorted;
+}
+
+export function loadSteps(dir: string, only?: string, order?: string): { file: string; step: Step }[] {
+  const files = fs.readdirSync(dir).filter((f) => /^\d+[-_].*\.ts$/.test(f));
+  return orderSteps(files, order)
     .filter((f) => !only || only.split(',').some((o) => o.trim() && f.includes(o.trim())))
     .map((file) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -71,8 +86,9 @@ export function loadSteps(dir: string, only?: string): { file: string; step: Ste
 }
 
 async function main(): Promise<number> {
-  const steps = loadSteps(path.join(__dirname, 'steps'), process.env.PGLENS_E2E_ONLY);
+  const steps = loadSteps(path.join(__dirname, 'steps'), process.env.PGLENS_E2E_ONLY, process.env.PGLENS_E2E_ORDER);
   if (!steps.length) throw new Error('no steps matched');
+  if (process.env.PGLENS_E2E_ORDER) log(`order (${process.env.PGLENS_E2E_ORDER}): ${steps.map((s) => s.file.replace(/-.*/, '')).join(' ')}`);
   ensureSystemPackages(log);
   const cs = ensureCodeServer(log);
   log('packaging the extension (npm run package)…');
@@ -124,7 +140,7 @@ async function main(): Promise<number> {
     cleanups.push(() => browser.close());
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     const errors = new ErrorWatch(path.join(userDataDir, 'logs'), page);
-    const wb = new Workbench(page);
+    const wb = new Workbench(page, ws);
     await page.goto(`${server.url}?folder=${encodeURIComponent(ws)}`, { timeout: 180_000, waitUntil: 'domcontentloaded' });
     await wb.waitForWorkbench();
     log('workbench loaded');
@@ -153,6 +169,8 @@ async function main(): Promise<number> {
       const ts = Date.now();
       log(`step ${name}: ${step.title}`);
       try {
+        // What the last step left on screen is not this one's: no quick input, hover or notification, no panel.
+        await wb.clearScreen();
         await step.run(ctx);
         const errs = [...errors.newErrors(), ...(await errors.errorToasts(page))];
         if (errs.length) throw new StepFailure(`PG Lens logged errors:\n    ${errs.join('\n    ')}`);

@@ -83,7 +83,7 @@ export async function readRecordedDocument(wb: StepContext['wb']): Promise<strin
   const editor = wb.page.locator('.editor-instance').filter({ has: wb.page.locator('.view-line', { hasText: '# Recorded at' }) });
   await wb.see(editor, 'the recorded site\'s document with "# Recorded at" in an editor', 30_000);
   await editor.first().locator('.view-lines').click();
-  await wb.runCommand('View: Hide Panel');
+  await wb.hidePanel();
   await wb.runCommand('View: Toggle Maximize Editor Group');
   await wb.page.waitForTimeout(1000);
   const text = (await editor.first().locator('.view-lines').innerText()).replace(/\u00a0/g, ' ');

@@ -3,6 +3,8 @@
  * open, the mouse over the editor, the status bar, the Problems panel, webview panels. Every wait
  * names what it expected to see, so a failing step says what was missing.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 export class StepFailure extends Error {
@@ -15,7 +17,14 @@ export class StepFailure extends Error {
 const MOD = process.platform === 'darwin' ? 'Meta' : 'Control';
 
 export class Workbench {
-  constructor(readonly page: Page) {}
+  /** The file last opened with openFile (absolute path on disk): where hover and clickText look up a text's line. */
+  private openedFile: string | undefined;
+
+  /** `workspace`: the folder the window opened (files of a multi-root window's other folders are beside it). */
+  constructor(
+    readonly page: Page,
+    private readonly workspace?: string,
+  ) {}
 
   /** Wait until locator is visible; fail with "expected to see <what>". */
   async see(locator: Locator, what: string, timeoutMs = 30_000): Promise<Locator> {
@@ -88,6 +97,28 @@ export class Workbench {
     return this.page.locator('.part.statusbar .statusbar-item').filter({ hasText: text });
   }
 
+  /**
+   * Between steps: nothing the last step left on screen — a quick input, a hover (the mouse moved away), notifications
+   * (a matcher could read an old one), the panel (Problems, Output, a terminal: it takes the editor's height).
+   */
+  async clearScreen(): Promise<void> {
+    await this.closeQuickInput();
+    await this.page.mouse.move(5, 5);
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.hidePanel();
+  }
+
+  /**
+   * The panel (Problems, Output, Terminal) hidden, the editor given its height. "View: Hide Panel" is in the palette
+   * only while the panel is shown: run only then (run regardless, a shown-or-not state became a 70 s failure).
+   */
+  async hidePanel(): Promise<void> {
+    const panel = this.page.locator('.monaco-workbench .part.panel');
+    if (!(await panel.first().isVisible().catch(() => false))) return;
+    await this.runCommand('View: Hide Panel');
+    await this.until(async () => !(await panel.first().isVisible()), 'the panel hidden after View: Hide Panel', 10_000);
+  }
+
   async closeQuickInput(): Promise<void> {
     const qi = this.page.locator('.quick-input-widget');
     if (await qi.isVisible()) await this.page.keyboard.press('Escape');
@@ -135,19 +166,85 @@ export class Workbench {
     }
     await this.see(this.page.locator('.tabs-container .tab.active').filter({ hasText: base }), `an editor tab for ${base}`);
     await this.see(this.page.locator('.editor-instance .monaco-editor .view-lines'), `the text of ${base} in the editor`);
+    const ws = this.workspace;
+    this.openedFile = ws ? [path.join(ws, relPath), path.join(path.dirname(ws), relPath)].find((f) => fs.existsSync(f)) : undefined;
+  }
+
+  /**
+   * A file alone in the window with the editor's whole height: no other editor group beside it (a plan panel an earlier
+   * step opened leaves the code a narrow column), no panel under it, then the file opened from the explorer.
+   */
+  async freshEditor(relPath: string): Promise<void> {
+    await this.runCommand('View: Close All Editor Groups');
+    await this.hidePanel();
+    await this.openFile(relPath);
+  }
+
+  /**
+   * Put the line of the file last opened that holds `line` on screen, with `at` (a part of it, default the whole) in
+   * view: a reopened file comes back scrolled where an earlier step left it, and an open panel (Problems, Terminal) or
+   * CodeLenses take the editor's height, so a line on screen in one run is not in another — and Monaco renders only the
+   * lines on screen. When the rendered line is missing, or `at` is not inside the editor's visible area, the cursor goes
+   * to that line and column (Go to Line scrolls it into view): the cursor moves there. A text not in the file on disk is
+   * left to the caller's wait.
+   */
+  async revealText(line: string, at = line): Promise<void> {
+    if (await this.onScreen(line, at)) return;
+    const file = this.openedFile;
+    if (!file || !fs.existsSync(file)) return;
+    // Only in that file's editor: Go to Line acts on the active one.
+    const active = this.page.locator('.editor-group-container.active .tabs-container .tab.active').filter({ hasText: path.basename(file) });
+    if (!(await active.count())) return;
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes(line) && l.includes(at));
+    if (i < 0) return;
+    // The cursor a little after `at`: Go to Line scrolls sideways only as far as the cursor, and `at` is left of it.
+    await this.goToLine(i + 1, Math.min(lines[i].length + 1, lines[i].indexOf(at) + at.length + 9));
+  }
+
+  /** A rendered editor line holds `line`, and the middle of `at` in it is inside the visible area of its editor. */
+  private async onScreen(line: string, at: string): Promise<boolean> {
+    const row = this.page.locator('.editor-instance .monaco-editor .view-lines .view-line').filter({ hasText: line }).first();
+    if (!(await row.count())) return false;
+    return row
+      .evaluate((el, want) => {
+        const editor = el.closest('.monaco-editor');
+        const area = editor?.querySelector('.monaco-scrollable-element.editor-scrollable')?.getBoundingClientRect();
+        if (!area) return false;
+        // The minimap lies over the right of the text area.
+        const minimap = editor?.querySelector('.minimap')?.getBoundingClientRect();
+        const right = Math.min(area.right, minimap && minimap.width > 0 ? minimap.left : area.right) - 10;
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const k = (n.textContent ?? '').replace(/\u00a0/g, ' ').indexOf(want);
+          if (k < 0) continue;
+          const r = document.createRange();
+          r.setStart(n, k);
+          r.setEnd(n, k + want.length);
+          const box = r.getBoundingClientRect();
+          const x = box.x + Math.min(box.width / 2, 40);
+          const y = box.y + box.height / 2;
+          // Two lines' margin at the top (sticky scroll's lines cover it), one at the bottom (the horizontal scroll bar).
+          return x > area.x && x < right && box.right < right + 10 && y > area.y + 2 * box.height && y < area.bottom - box.height;
+        }
+        return false; // `at` is split over token spans: Go to Line all the same
+      }, at)
+      .catch(() => false);
   }
 
   /**
    * Put the cursor on a line of the active editor (quick open's ":line", which scrolls it into view): Monaco renders
    * only the lines on screen, so a decoration further down is not in the page until its line is shown.
    */
-  async goToLine(line: number): Promise<void> {
+  async goToLine(line: number, column?: number): Promise<void> {
     await this.closeQuickInput();
     await this.page.keyboard.press(`${MOD}+P`);
     const input = await this.see(this.page.locator('.quick-input-widget .quick-input-box input'), 'quick open', 10_000);
-    await input.fill(`:${line}`, { timeout: 5000 });
+    await input.fill(column ? `:${line}:${column}` : `:${line}`, { timeout: 5000 });
     await input.press('Enter');
-    await this.see(this.page.locator('.editor-instance .monaco-editor .view-overlays .current-line'), `the cursor on line ${line}`);
+    // The status bar's cursor line, not just "a current line" (any editor's old one would do). Not its column: the
+    // status bar counts a tab as several columns, Go to Line as one character.
+    await this.see(this.page.locator('.part.statusbar .statusbar-item').filter({ hasText: `Ln ${line},` }), `the cursor on line ${line} ("Ln ${line}," in the status bar)`);
   }
 
   /**
@@ -176,6 +273,7 @@ export class Workbench {
 
   /** Put the mouse on the middle of the first token span containing text, and return the hover widget. */
   async hover(text: string): Promise<Locator> {
+    await this.revealText(text);
     const span = await this.see(this.editorText(text), `"${text}" in the editor`);
     const box = await span.boundingBox();
     if (!box) throw new StepFailure(`expected "${text}" to be on screen in the editor`);
@@ -190,6 +288,7 @@ export class Workbench {
    * a whole SQL string), and return the hover widget.
    */
   async hoverWordInLine(line: string, before: string, word: string): Promise<Locator> {
+    await this.revealText(line, `${before} ${word}`);
     const row = await this.see(this.page.locator('.editor-instance .view-line').filter({ hasText: line }), `"${line}" in the editor`);
     const rect = await row.evaluate((el, [b, w]) => {
       const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -252,6 +351,7 @@ export class Workbench {
     // The editor can still move (an opened file scrolled to its remembered place, CodeLenses arriving) between
     // finding the text and clicking it: clicked again until the cursor's line is the text's line.
     await this.until(async () => {
+      await this.revealText(text);
       const span = await this.see(this.editorText(text), `"${text}" in the editor`);
       await span.click({ timeout: 10_000 });
       const editor = this.page.locator('.editor-instance .monaco-editor.focused');
@@ -314,10 +414,32 @@ export class Workbench {
     return last;
   }
 
-  /** The Problems panel's rows. */
-  async problems(): Promise<Locator> {
+  /**
+   * The Problems panel's rows, its filter box set to `filter` (a problem's text, source or code; '' shows all). The panel
+   * renders only the rows on screen: unfiltered, another file's problems (editors an earlier step left open, an earlier
+   * scan's findings) can push the wanted row out of view, so a step looking for one row names it here. The box is set
+   * every time: a filter an earlier step left would hide rows.
+   */
+  async problems(filter = ''): Promise<Locator> {
     await this.runCommand('View: Focus Problems (Errors, Warnings, Infos)');
-    return this.page.locator('.markers-panel .monaco-list-row');
+    const box = this.page.locator('.part.panel .viewpane-filter input, .part.panel .markers-panel-action-filter input, .part.panel input[placeholder^="Filter"]').first();
+    await this.see(box, 'the Problems filter box');
+    const rows = this.page.locator('.markers-panel .monaco-list-row');
+    if ((await box.inputValue()) === filter) return rows;
+    await box.fill(filter);
+    // The tree is filtered a moment later: rows read at once could be the old list (a count of 0). Its rows unchanged
+    // for 1.5 s: filtered.
+    let last = '';
+    let since = Date.now();
+    await this.until(async () => {
+      const now = (await rows.allInnerTexts()).join('\n');
+      if (now !== last) {
+        last = now;
+        since = Date.now();
+      }
+      return Date.now() - since > 1500;
+    }, `the Problems list filtered by "${filter}"`, 20_000);
+    return rows;
   }
 
   /**

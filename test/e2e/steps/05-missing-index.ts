@@ -12,7 +12,7 @@ export const step: Step = {
       (await db.query<{ indexdef: string }>(`SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = $1 AND indexdef ~ $2`, [table, `\\(${column}\\)`])).map((r) => r.indexdef);
     if ((await indexed()).length) throw new Error(`the database already has an index on ${table}(${column}) before the step`);
     await wb.openFile(scenario.queryFile);
-    const rows = await wb.problems();
+    const rows = await wb.problems('missing-index');
     const row = rows.filter({ hasText: 'missing-index' }).filter({ hasText: new RegExp(`${table} \\(${column}\\)`) });
     await wb.see(row, `a missing-index problem about ${table}(${column}) in the Problems panel`, 60_000);
     await screenshot('missing-index-problem');

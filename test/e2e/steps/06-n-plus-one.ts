@@ -5,7 +5,7 @@ export const step: Step = {
   title: 'n-plus-one: the diagnostic appears on the call in the loop',
   async run({ wb, scenario, screenshot, log }) {
     await wb.openFile(scenario.loopFile);
-    const rows = await wb.problems();
+    const rows = await wb.problems('n-plus-one');
     const row = rows.filter({ hasText: 'n-plus-one' });
     await wb.see(row, `an n-plus-one problem for ${scenario.loopFile} in the Problems panel`, 60_000);
     const text = (await row.first().innerText()).replace(/\s+/g, ' ');

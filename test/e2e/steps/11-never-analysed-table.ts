@@ -26,10 +26,7 @@ export const step: Step = {
       fs.writeFileSync(file, `-- Clears the imported notes.\nUPDATE ${TABLE} SET note = $1;\n`);
       await wb.openFile(FILE);
 
-      const rows = await wb.problems();
-      const filter = wb.page.locator('.part.panel .viewpane-filter input, .part.panel input[placeholder^="Filter"]').first();
-      await wb.see(filter, 'the Problems filter box');
-      await filter.fill(RULE);
+      const rows = await wb.problems(RULE);
       const mine = rows.filter({ hasText: TABLE });
       let last = '';
       const text = await wb.until(async () => {
@@ -42,7 +39,6 @@ export const step: Step = {
       const severe = await mine.first().locator('.codicon-error').count();
       if (!severe) throw new StepFailure(`expected the ${RULE} problem on ${TABLE} to be an error: ${text}`);
       await screenshot('never-analysed');
-      await filter.fill('');
     } finally {
       // Close this file's editor (made active again: code-server may have brought back another tab), then remove it.
       if (fs.existsSync(file)) await wb.openFile(FILE).then(() => wb.runCommand('View: Revert and Close Editor')).catch(() => undefined);

@@ -33,7 +33,7 @@ export const step: Step = {
     await wb.openFile(FILE);
     await runInRecordingTerminal({ wb, db }, `exec node ${FILE}`);
     await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-    const rows = await wb.problems();
+    const rows = await wb.problems('n-plus-one');
     const recorded = rows.filter({ hasText: /7 times in one run/ });
     await wb.see(recorded, `the N+1 problem of ${FILE} with the recorded count`, 30_000);
     // This file's n-plus-one problems (their fix text names customer_id; the Problems panel may also hold

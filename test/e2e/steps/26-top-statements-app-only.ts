@@ -24,7 +24,7 @@ export const step: Step = {
     // PG Lens at work: opening the files plans their queries in the background (EXPLAIN), and the
     // missing-index analysis explains them again with hypothetical indexes; the problem proves it ran.
     await wb.openFile(scenario.loopFile);
-    const rows = await wb.problems();
+    const rows = await wb.problems('missing-index');
     await wb.see(rows.filter({ hasText: 'missing-index' }), 'a missing-index problem (PG Lens explained the queries)', 90_000);
     await wb.page.waitForTimeout(3000);
     await wb.runCommand('View: Close All Editors');
@@ -57,8 +57,9 @@ export const step: Step = {
     await screenshot('statement-details');
     // The statement opens read-only, with its lens; closing it asks nothing (an Untitled copy asked to save).
     await quick.locator('.monaco-list-row').filter({ hasText: 'Open the statement' }).first().click();
-    // (Monaco renders spaces as no-break spaces: \s matches both.)
-    await wb.see(wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /FROM\sorders\sWHERE\scustomer_id/i }), 'the statement in an editor');
+    // (Monaco renders spaces as no-break spaces: \s matches both. The statement is the text pg_stat_statements kept, as
+    // whichever call ran it first wrote it: on one line or several, and the lines' text joins with nothing between.)
+    await wb.see(wb.page.locator('.editor-instance .monaco-editor .view-lines').filter({ hasText: /FROM\s*orders\s*WHERE\s*customer_id/i }), 'the statement in an editor');
     await wb.see(wb.page.locator('.editor-instance .codelens-decoration').filter({ hasText: /calls/ }), "the statement's cost lens (the editor analyses the read-only document)", 60_000);
     await screenshot('statement-opened');
     await wb.closeReadOnlyTab(/SELECT\sid,\sstatus,\stotal_cents,\splaced_at/i, 'the statement from Top statements (its tab titled by its first words)');

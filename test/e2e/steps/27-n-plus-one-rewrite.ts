@@ -10,7 +10,7 @@ export const step: Step = {
   title: 'N+1: the batched rewrite uses the code\'s client, Ignore is offered once, and the rewrite returns what the loop returned',
   async run({ wb, db, scenario, screenshot, log }) {
     await wb.openFile(scenario.loopFile);
-    const rows = await wb.problems();
+    const rows = await wb.problems('N+1 query');
     // The static finding of the loop ("N+1 query: …"), not a recorded one from an earlier step's traffic (orm/orders.ts).
     const row = rows.filter({ hasText: /N\+1 query:/ });
     await wb.see(row, `an n-plus-one problem for ${scenario.loopFile}`, 60_000);

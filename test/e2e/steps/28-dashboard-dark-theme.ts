@@ -22,8 +22,10 @@ export const step: Step = {
     let view = await wb.webview(/Dashboard/);
     await wb.see(view.locator('.chart canvas').first(), 'the dashboard charts', 60_000);
     const body = view.locator('body');
-    // Enough samples for a line, then a look at the colours the charts draw with.
-    await wb.page.waitForTimeout(8000);
+    // Enough samples for a line (waited for, not slept: a loaded machine samples late), then a look at the colours the
+    // charts draw with.
+    const points = async () => Number((await view.locator('.charts').getAttribute('data-points')) ?? 0);
+    await wb.until(async () => (await points()) >= 2, 'the charts to hold two samples', 60_000, async () => `${await points()} sample(s)`);
     const colours = await body.evaluate((b) => ({ cls: b.className, fg: getComputedStyle(b).getPropertyValue('--vscode-foreground').trim(), bg: getComputedStyle(b).getPropertyValue('--vscode-editor-background').trim() }));
     const lum = (hex: string) => {
       const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})/i.exec(hex);
@@ -41,7 +43,6 @@ export const step: Step = {
     await screenshot('dashboard-dark');
 
     // History across a tab switch: the number of points does not start again from one.
-    const points = async () => Number((await view.locator('.charts').getAttribute('data-points')) ?? 0);
     const before = await points();
     if (before < 2) throw new Error(`expected the charts to hold samples before the tab switch, saw ${before}`);
     await wb.openFile(scenario.queryFile);

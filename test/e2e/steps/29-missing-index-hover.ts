@@ -12,7 +12,8 @@ const AT = 'lower(email) = lower($1)';
 export const step: Step = {
   title: 'missing-index hover: what, how much cheaper (proved), the DDL and one action, above the plan',
   async run({ wb, screenshot, log }) {
-    await wb.openFile(FILE);
+    // The code alone, full width (a plan an earlier step opened beside it would hide the end of the query's line).
+    await wb.freshEditor(FILE);
     const page = wb.page;
     // The advice is proved in the background after the file opens: hover again until it is there.
     // The diagnostic (and its hover) sits on the table the index is for: put the mouse on "customers"

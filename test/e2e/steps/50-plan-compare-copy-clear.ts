@@ -116,14 +116,11 @@ export const step: Step = {
 
     // 8. Index quick fixes say what the DDL creates: the GIN operator class ("products (attributes)" hid it).
     await wb.openFile('src/products.ts');
-    const rows = await wb.problems();
     // The panel renders only the rows on screen: filtered to the one wanted.
-    const filter = page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
-    await filter.fill('GIN index on products');
+    const rows = await wb.problems('GIN index on products');
     const problem = rows.filter({ hasText: 'missing-index' }).filter({ hasText: /GIN index on products/ });
     await wb.see(problem, 'the missing-index problem of the jsonb containment read (products.ts)', 60_000);
     await problem.first().click();
-    await filter.fill('');
     await wb.runCommand('View: Focus Active Editor Group');
     const titles = await wb.quickFixes(/: products USING gin \(attributes jsonb_path_ops\)/, 'quick fixes naming the GIN index with its operator class', 30_000);
     log(`quick fixes: ${titles.filter((t) => /products/.test(t)).join(' | ')}`);

@@ -20,7 +20,7 @@ export const step: Step = {
     const statusFor = (name: string) => wb.statusBarItem(new RegExp(`${escapeRe(name)} · (PG|PostgreSQL)`));
     // Findings that need the shop's tables: the planner's word on a table of the shop.
     const seqScans = async () => {
-      const rows = await wb.problems();
+      const rows = await wb.problems('Seq Scan on');
       return (await rows.allInnerTexts()).filter((t) => /^Seq Scan on \w+ \(/.test(t.trim())).length;
     };
 
@@ -31,7 +31,7 @@ export const step: Step = {
     await wb.runCommand('PG Lens: Scan Workspace');
     await wb.see(page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /Scanned \d+ files? in/ }), 'the "Scanned … files" notification', 120_000);
     await wb.settledProblemCounts('the counts after the scan to settle');
-    const before = await seqScans();
+    const before = await wb.until(() => seqScans(), 'Seq Scan (missing-index) findings after Scan Workspace on the shop', 30_000).catch(() => 0);
     log(`after the scan on "${profileName}": ${before} Seq Scan findings in the Problems panel`);
     if (!before) throw new StepFailure('expected Seq Scan (missing-index) findings after Scan Workspace on the shop');
 

@@ -57,7 +57,7 @@ export const step: Step = {
     await closeActive(wb);
 
     // 2. The Problems panel's rule link (Diagnostic.code's target).
-    const rows = await wb.problems();
+    const rows = await wb.problems('non-sargable-predicate');
     const row = rows.filter({ hasText: /non-sargable-predicate/ });
     await wb.see(row, 'a non-sargable-predicate problem in the Problems panel', 60_000);
     const code = row.first().locator('.code-link, a').filter({ hasText: 'non-sargable-predicate' });

@@ -17,7 +17,7 @@ export const step: Step = {
     await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
     await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
     await stopRecording(wb);
-    const recorded = async () => (await wb.problems()).filter({ hasText: /in one request/ });
+    const recorded = async () => (await wb.problems('in one request')).filter({ hasText: /in one request/ });
     await wb.see(await recorded(), `the recorded N+1 of ${ORM_FILE} in the Problems panel while the file is open`, 60_000);
     await wb.runCommand('View: Close All Editor Groups');
     await wb.see(wb.page.locator('.editor-group-watermark, .editor-group-container.empty').first(), 'no editor open', 15_000);

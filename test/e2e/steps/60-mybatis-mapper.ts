@@ -25,24 +25,30 @@ export const step: Step = {
     const rel = 'mappers/OrderMapper.xml';
     fs.mkdirSync(path.join(workspace, 'mappers'), { recursive: true });
     fs.writeFileSync(path.join(workspace, rel), MAPPER);
-    // A folder made on disk shows in the explorer once the file watcher reports it; after step 53 reopened the
-    // window it came late (CI: not within 30 s). Refresh the explorer first, as a person would.
-    await wb.runCommand('View: Show Explorer');
-    const explorer = wb.page.locator('.explorer-folders-view');
-    await explorer.hover();
-    await wb.see(wb.page.locator('.action-item a[aria-label="Refresh Explorer"]'), 'the explorer\'s Refresh button').then((b) => b.first().click());
-    await wb.openFile(rel);
-    // Other files' offset-pagination problems (the shop's products.ts, from an earlier scan) can be listed too:
-    // the mapper's is the one on its OFFSET line, 8.
-    const offsetRows = (await wb.problems()).filter({ hasText: 'offset-pagination' });
-    const row = offsetRows.filter({ hasText: /\[Ln 8, Col \d+\]/ });
-    await wb.see(row, 'an offset-pagination problem for OrderMapper.xml in the Problems panel', 60_000).catch(async () => {
-      const seen = (await offsetRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').slice(0, 200));
-      throw new StepFailure(`expected the problem on the OFFSET line of the mapper (line 8); offset-pagination problems listed: ${JSON.stringify(seen)}`);
-    });
-    const text = (await row.first().innerText()).replace(/\s+/g, ' ');
-    log(`problem: ${text.slice(0, 160)}`);
-    if (!/OFFSET/.test(text)) throw new StepFailure(`expected the mapper's problem to be about its OFFSET: ${text}`);
-    await screenshot('mybatis-mapper');
+    try {
+      // A folder made on disk shows in the explorer once the file watcher reports it; after step 53 reopened the
+      // window it came late (CI: not within 30 s). Refresh the explorer first, as a person would.
+      await wb.runCommand('View: Show Explorer');
+      const explorer = wb.page.locator('.explorer-folders-view');
+      await explorer.hover();
+      await wb.see(wb.page.locator('.action-item a[aria-label="Refresh Explorer"]'), 'the explorer\'s Refresh button').then((b) => b.first().click());
+      await wb.openFile(rel);
+      // Other files' offset-pagination problems (the shop's products.ts, from an earlier scan) can be listed too:
+      // the mapper's is the one on its OFFSET line, 8.
+      const offsetRows = (await wb.problems('offset-pagination')).filter({ hasText: 'offset-pagination' });
+      const row = offsetRows.filter({ hasText: /\[Ln 8, Col \d+\]/ });
+      await wb.see(row, 'an offset-pagination problem for OrderMapper.xml in the Problems panel', 60_000).catch(async () => {
+        const seen = (await offsetRows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').slice(0, 200));
+        throw new StepFailure(`expected the problem on the OFFSET line of the mapper (line 8); offset-pagination problems listed: ${JSON.stringify(seen)}`);
+      });
+      const text = (await row.first().innerText()).replace(/\s+/g, ' ');
+      log(`problem: ${text.slice(0, 160)}`);
+      if (!/OFFSET/.test(text)) throw new StepFailure(`expected the mapper's problem to be about its OFFSET: ${text}`);
+      await screenshot('mybatis-mapper');
+    } finally {
+      // The workspace as it was: a later step (Scan Workspace counting offset-pagination findings) has no mapper.
+      await wb.runCommand('View: Close All Editors').catch(() => undefined);
+      fs.rmSync(path.join(workspace, 'mappers'), { recursive: true, force: true });
+    }
   },
 };

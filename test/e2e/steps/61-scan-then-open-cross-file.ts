@@ -26,7 +26,7 @@ export const step: Step = {
       const done = wb.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: /Scanned \d+ files? in/ });
       await wb.see(done, 'the "Scanned … files" notification', 180_000);
       const closed = await wb.settledProblemCounts('the counts after the scan to settle');
-      const rows = await wb.problems();
+      const rows = await wb.problems('reaches the database');
       const finding = rows.filter({ hasText: /c\.store\.SubscriberName\(\)[\s\S]*reaches the database/ });
       await wb.see(finding, 'the cross-file N+1 of goapp/campaigns.go in the Problems panel after the scan', 60_000);
       const before = await finding.count();
@@ -35,7 +35,7 @@ export const step: Step = {
 
       await wb.openFile(`${FOLDER}/campaigns.go`);
       const open = await wb.settledProblemCounts('the counts with campaigns.go open to settle');
-      const rowsOpen = await wb.problems();
+      const rowsOpen = await wb.problems('reaches the database');
       const findingOpen = rowsOpen.filter({ hasText: /c\.store\.SubscriberName\(\)[\s\S]*reaches the database/ });
       const after = await findingOpen.count();
       log(`campaigns.go open: ${open.text}; the cross-file finding ${after} time(s)`);

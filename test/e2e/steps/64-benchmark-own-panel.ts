@@ -19,25 +19,24 @@ export const step: Step = {
   title: "Benchmark Query goes to its own statement's panel, and says when its values return no rows",
   async run({ wb, workspace, screenshot, log }) {
     const page = wb.page;
-    // An earlier step may have left the file scrolled elsewhere (its view state comes back when it is opened again).
     const lines = fs.readFileSync(path.join(workspace, FILE), 'utf8').split('\n');
     const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
     const input = (title: RegExp) => page.locator('.quick-input-widget').filter({ hasText: title }).locator('.quick-input-box input');
-    await wb.runCommand('View: Close All Editor Groups');
-    // An earlier step may have left a panel open (Problems, Output): it takes the editor's height, and the OFFSET line
-    // can fall out of view (the fresh-clone CI failed here: the hover waited 60 s for a line that was never rendered).
-    await wb.runCommand('View: Hide Panel');
-    await wb.openFile(FILE);
-    // Go to Line centres its line: with the panel hidden, the OFFSET line nine lines above it is on screen too.
-    // The cursor on the keyset statement first (the plan beside the code would hide the end of its line).
-    await wb.goToLine(lineOf(KEYSET));
-    await wb.clickText(KEYSET);
-    // The OFFSET statement's plan, open beside the code (the cursor stays where it was).
+    // The code alone, full width, the whole editor height: an earlier step may have left a split, a panel (Problems,
+    // Output, a terminal) or the file scrolled elsewhere (the fresh-clone CI failed here: the hover waited 60 s for a
+    // line that was never rendered). wb.hover puts the OFFSET line on screen itself.
+    await wb.freshEditor(FILE);
+    // The OFFSET statement's plan, open beside the code.
     const link = await wb.hoverLink(OFFSET, /Open plan/i, 'an "Open plan" link in the hover of the OFFSET statement', 60_000, async () => {
       if (!(await page.locator('.tabs-container .tab.active').filter({ hasText: 'products.ts' }).count())) await wb.openFile(FILE);
     });
     await link.click();
     await wb.see(page.locator('.tabs-container .tab').filter({ hasText: OFFSET_TAB }), "the OFFSET statement's plan tab", 60_000);
+    // Then the cursor into the keyset statement's string, by line and column (a click could miss it: the plan beside
+    // the code hides the end of its line); its editor is the active one when Benchmark Query runs.
+    const line = lineOf(KEYSET);
+    await page.locator('.tabs-container .tab').filter({ hasText: /^products\.ts/ }).first().click();
+    await wb.goToLine(line, lines[line - 1].indexOf(KEYSET) + 1);
 
     // Benchmark Query from the palette, the cursor on the keyset statement; both values empty (NULL).
     await wb.runCommand('PG Lens: Benchmark Query');
