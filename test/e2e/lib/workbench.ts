@@ -255,17 +255,6 @@ export class Workbench {
     await this.quickInput(`>${title}`, pick, `the command "${title}" in the command palette`);
   }
 
-  /**
-   * Hide the bottom panel (Problems, Output, Terminal) when it is shown, so the editor has its full height. "View: Hide
-   * Panel" is in the palette only while the panel is shown: run alone, a step asking for it waited 30 s for nothing.
-   */
-  async hidePanel(): Promise<void> {
-    const panel = this.page.locator('.part.panel.basepanel');
-    if (!(await panel.isVisible().catch(() => false))) return;
-    await this.runCommand('View: Hide Panel');
-    await this.until(async () => !(await panel.isVisible().catch(() => false)) || undefined, 'the panel hidden');
-  }
-
   /** The editor's rendered span holding text (Monaco splits lines into token spans). */
   editorText(text: string): Locator {
     return this.page.locator('.editor-instance .monaco-editor .view-lines .view-line').filter({ hasText: text }).locator('span > span').filter({ hasText: text });
