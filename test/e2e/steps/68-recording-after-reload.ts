@@ -29,7 +29,7 @@ export const step: Step = {
     const after = (await (await wb.see(recordedStatus, 'the status bar saying the statements recorded after the reload', 90_000)).innerText()).trim();
     log(`after the reload: ${after}`);
     if (after !== before) throw new StepFailure(`expected the same count after the reload: "${before}" before, "${after}" after`);
-    const recorded = async () => (await wb.problems()).filter({ hasText: /in one request/ });
+    const recorded = async () => (await wb.problems('in one request')).filter({ hasText: /in one request/ });
     await wb.see(await recorded(), `the recorded N+1 of ${ORM_FILE} in the Problems panel after the reload`, 60_000);
     await screenshot('recording-after-reload');
 
