@@ -153,3 +153,12 @@ describe('rules-h kinds: a migrator tool runs once', () => {
     assert.equal(codeContextOf('src/main/java/org/x/MigratorService.java'), 'request');
   });
 });
+
+describe('rules-h kinds: an OFFSET fragment in a text block', () => {
+  it('a text block that opens on the line before the clause (`"""\\n    OFFSET %d`) is a fragment too', () => {
+    const java = 'if (paged) {\n    q += """\n        OFFSET %d\n        LIMIT %d\n        """.formatted(offset, limit);\n}\n';
+    assert.equal(findOrmOffsets(java, 'Repo.java', []).length, 1);
+    // Code after a closing quote is not the fragment: a lower-case `offset ?` there is a ternary.
+    assert.deepEqual(findOrmOffsets('String s = "";\nint x = offset ? 1 : 2;\n', 'A.java', []), []);
+  });
+});
