@@ -15,7 +15,7 @@ const FREEMARKER = /<#--|<\/?#[a-z]|\$\{[^{}\n]{1,200}\}|<@\w/;
 const FM_TAG = /<#--[\s\S]*?-->|<(\/?)#(\w+)((?:[^<>"]|"[^"\n]*"){0,400})>|<\/?@[\w.]+(?:[^<>"]|"[^"\n]*"){0,400}>/g;
 
 /** Is this text a FreeMarker template (a directive, a comment or a `${…}` interpolation)? */
-export function isFreeMarker(parts: readonly Part[]): boolean {
+function isFreeMarker(parts: readonly Part[]): boolean {
   return parts.some((p) => p.t === 'text' && FREEMARKER.test(p.text));
 }
 
@@ -28,7 +28,7 @@ interface Frame {
 }
 
 /** The FreeMarker template's first-branch variant: directives and comments out, `${…}` and macro calls as dynamic holes. */
-export function freeMarkerParts(parts: Part[]): Part[] {
+function freeMarkerParts(parts: Part[]): Part[] {
   const out: Part[] = [];
   const stack: Frame[] = [];
   const skipping = () => stack.some((f) => f.skip);
@@ -78,7 +78,7 @@ export function freeMarkerParts(parts: Part[]): Part[] {
 }
 
 /** JDBI's defined attributes (`<table>`, `<where>`): text spliced in at run time. */
-export function definedAttributeParts(parts: Part[]): Part[] {
+function definedAttributeParts(parts: Part[]): Part[] {
   return directivesToHoles(parts, /<[A-Za-z_]\w*>/g);
 }
 

@@ -6,7 +6,7 @@ import { rowsPhrase } from '../catalogFacts';
 import { atOperators, equalitySiblings, isSystemRelation, leadingLiteral, resolveColumn, stripCasts, type Node } from './ast';
 import type { Rule } from './types';
 
-export const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
+const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
 /** With evidence, tables below this many rows are scanned in no time anyway. */
 const SMALL_TABLE_ROWS = 10000;
 
