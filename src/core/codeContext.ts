@@ -18,13 +18,14 @@ export type ContextPolicy = Record<CodeContext, Severity | 'keep'>;
 export const DEFAULT_CONTEXT_POLICY: ContextPolicy = { request: 'keep', job: 'keep', migration: 'info', test: 'info', script: 'info', seed: 'info' };
 
 const TEST_PATH = /(^|\/)(tests?|__tests__|__mocks__|mocks?|mockups?|fakes|stubs|specs?|e2e|(?:e2e|integration|functional|acceptance)[-_]?tests?|testdata|test[-_]?utils|testing|fixtures|spec[-_]helpers?|src\/test)\/|(^|\/)[^/]+[._-](test|spec|e2e)\.[a-z]+$|(^|\/)[^/]+_test\.(go|py|rb)$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|(^|\/)[A-Z]\w*(Tests?|IT)\.(java|kt)$/i;
-const MIGRATION_PATH = /(^|\/)([\w.-]*[-_])?(migrations?|migrators?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades|alembic)([-_][\w.-]*)?\/|(^|\/)[\w-]*(migrations?|migrator|migrate)\.(go|py|rb|ts|js|java|sql)$|(^|\/)V\d+(_\d+)*__[^/]+\.sql$|(^|\/)\d{8,}[-_][^/]+\.(sql|rb|py|js|ts)$|(^|\/)\d{4,}_[\w-]+(\.(up|down))?\.sql$|(^|\/)upgrades?\/(?:[^/]+\/)*[^/]+\.sql$|(^|\/)upgrade[-_][^/]+\.sql$/i;
+const MIGRATION_PATH = /(^|\/)([\w.-]*[-_])?(migrations?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades|alembic)([-_][\w.-]*)?\/|(^|\/)[\w-]*(migrations?|migrator|migrate)\.(go|py|rb|ts|js|java|sql)$|(^|\/)V\d+(_\d+)*__[^/]+\.sql$|(^|\/)\d{8,}[-_][^/]+\.(sql|rb|py|js|ts)$|(^|\/)\d{4,}_[\w-]+(\.(up|down))?\.sql$|(^|\/)upgrades?\/(?:[^/]+\/)*[^/]+\.sql$|(^|\/)upgrade[-_][^/]+\.sql$/i;
 const SEED_PATH = /(^|\/)(seeds?|seeders?|seeding|demo|importers?|(?:sample|random|fake|dummy|demo|mock)[-_]data|populate[-_]?(?:db|data)?)(\/|\.[a-z]+$)|(^|\/)[^/]*[-_.]seed(er|s)?\.[a-z]+$|(^|\/)seed[-_][^/]+$/i;
 const SCRIPT_PATH = /^(?:dev|examples?)\/|(^|\/)(code[-_]?gen(eration|erators?)?|scripts?|\.scripts|bin|tools|hack|contrib|management\/commands|lib\/tasks|rake|devtools|benchmarks?)\/|\.rake$|(^|\/)(Rakefile|manage\.py)$/i;
 const JOB_PATH = /(^|\/)(jobs?|workers?|tasks|queues?|processors?|crons?|cronjobs?|schedul(?:er|ed|ers)|background|consumers?|subscribers?)\/|(^|\/)[^/]*(tasks\.py|_job\.rb|_worker\.rb|Job\.(java|kt|ts|js)|Worker\.(java|kt|ts|js)|Task\.(java|kt|ts|js)|[._]job\.[jt]s|[._]worker\.[jt]s|[._]task\.[jt]s|[._]processor\.[jt]s|[._]cron\.[jt]s)$/i;
 
 /** Framework conventions seen in a file's text (first 20k characters). */
 const MIGRATION_TEXT = /\bclass\s+\w+\s*\(\s*migrations\.Migration\s*\)|<\s*ActiveRecord::Migration\b|\bmodule\.exports\s*=\s*\{\s*(?:async\s+)?up\b|(?:^|\n)\s*exports\.up\s*=|\bexport\s+(?:async\s+)?function\s+up\s*\(|\bimplements\s+MigrationInterface\b|\bop\.(?:add_column|create_table)\(|(?:^|\n)from\s+alembic\s+import\s+(?:op|context)\b|(?:^|\n)down_revision\s*[:=]|\bfunc\s+(?:init\(\)\s*\{\s*goose\.|[Uu]p\w*\(\s*\w+\s+\*sql\.Tx)|(?:^|\n)(?:async\s+)?def\s+m\d{3}_\w+\s*\(\s*db\b/;
+const MIGRATOR_PATH = /(^|\/)([\w.-]*[-_])?migrators?([-_][\w.-]*)?\//i;
 const JOB_TEXT = /@(?:shared_task|app\.task|celery\.task|dramatiq\.actor|actor|scheduler\.(?:add|scheduled_job|task))\b|\binclude\s+Sidekiq::(?:Worker|Job)\b|<\s*(?:ApplicationJob|ActiveJob::Base)\b|@(?:Scheduled|Processor|Process|Cron)\s*\(|\bextends\s+(?:BaseProcessor|WorkerHost|BaseTask|BaseJob)\b/;
 /** A command-line program: Python click/typer commands (`@click.command()`, `@plugins_group.command("install")` in a file importing click). */
 const SCRIPT_TEXT = /^(?:import\s+(?:click|typer)\b|from\s+(?:click|typer)\s+import\b)[\s\S]*@\w+(?:\.\w+)*\.command\(/m;
@@ -36,6 +37,9 @@ export function codeContextOf(file: string, text?: string): CodeContext {
   const head = text ? text.slice(0, 20000) : '';
   if (TEST_PATH.test(p) || (head && TEST_TEXT.test(head))) return 'test';
   if ((MIGRATION_PATH.test(p) && !importerInMigrationsFolder(p, head)) || (head && MIGRATION_TEXT.test(head))) return 'migration';
+  // A migrator tool's own folder (`support/v4-migrator/`, `application/migrator/`): a one-off data migration. A job folder
+  // of that name (`app/jobs/account_migrator/`, a user's import from another service) is a job that runs in production.
+  if (MIGRATOR_PATH.test(p) && !JOB_PATH.test(p) && !(head && JOB_TEXT.test(head))) return 'migration';
   if (SEED_PATH.test(p)) return 'seed';
   if (SCRIPT_PATH.test(p) || (head && SCRIPT_TEXT.test(head))) return 'script';
   if (JOB_PATH.test(p) || (head && JOB_TEXT.test(head))) return 'job';

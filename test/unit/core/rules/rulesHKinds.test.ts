@@ -151,6 +151,9 @@ describe('rules-h kinds: a migrator tool runs once', () => {
     assert.equal(codeContextOf('support/v4-migrator/src/main/java/org/x/TableRegistry.java'), 'migration');
     assert.equal(codeContextOf('tools/data_migrator/copy.py'), 'migration');
     assert.equal(codeContextOf('src/main/java/org/x/MigratorService.java'), 'request');
+    // A job folder named for what it migrates (a user's import from another service) runs in production: a job.
+    assert.equal(codeContextOf('app/jobs/account_migrator/import_feed.rb', 'class ImportFeed\n  include Sidekiq::Worker\nend\n'), 'job');
+    assert.equal(codeContextOf('app/jobs/account_migrator/setup.rb'), 'job');
   });
 });
 
