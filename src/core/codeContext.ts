@@ -25,6 +25,7 @@ const JOB_PATH = /(^|\/)(jobs?|workers?|tasks|queues?|processors?|crons?|cronjob
 
 /** Framework conventions seen in a file's text (first 20k characters). */
 const MIGRATION_TEXT = /\bclass\s+\w+\s*\(\s*migrations\.Migration\s*\)|<\s*ActiveRecord::Migration\b|\bmodule\.exports\s*=\s*\{\s*(?:async\s+)?up\b|(?:^|\n)\s*exports\.up\s*=|\bexport\s+(?:async\s+)?function\s+up\s*\(|\bimplements\s+MigrationInterface\b|\bop\.(?:add_column|create_table)\(|(?:^|\n)from\s+alembic\s+import\s+(?:op|context)\b|(?:^|\n)down_revision\s*[:=]|\bfunc\s+(?:init\(\)\s*\{\s*goose\.|[Uu]p\w*\(\s*\w+\s+\*sql\.Tx)|(?:^|\n)(?:async\s+)?def\s+m\d{3}_\w+\s*\(\s*db\b/;
+const MIGRATOR_PATH = /(^|\/)([\w.-]*[-_])?migrators?([-_][\w.-]*)?\//i;
 const JOB_TEXT = /@(?:shared_task|app\.task|celery\.task|dramatiq\.actor|actor|scheduler\.(?:add|scheduled_job|task))\b|\binclude\s+Sidekiq::(?:Worker|Job)\b|<\s*(?:ApplicationJob|ActiveJob::Base)\b|@(?:Scheduled|Processor|Process|Cron)\s*\(|\bextends\s+(?:BaseProcessor|WorkerHost|BaseTask|BaseJob)\b/;
 /** A command-line program: Python click/typer commands (`@click.command()`, `@plugins_group.command("install")` in a file importing click). */
 const SCRIPT_TEXT = /^(?:import\s+(?:click|typer)\b|from\s+(?:click|typer)\s+import\b)[\s\S]*@\w+(?:\.\w+)*\.command\(/m;
@@ -36,6 +37,9 @@ export function codeContextOf(file: string, text?: string): CodeContext {
   const head = text ? text.slice(0, 20000) : '';
   if (TEST_PATH.test(p) || (head && TEST_TEXT.test(head))) return 'test';
   if ((MIGRATION_PATH.test(p) && !importerInMigrationsFolder(p, head)) || (head && MIGRATION_TEXT.test(head))) return 'migration';
+  // A migrator tool's own folder (`support/v4-migrator/`, `application/migrator/`): a one-off data migration. A job folder
+  // of that name (`app/jobs/account_migrator/`, a user's import from another service) is a job that runs in production.
+  if (MIGRATOR_PATH.test(p) && !JOB_PATH.test(p) && !(head && JOB_TEXT.test(head))) return 'migration';
   if (SEED_PATH.test(p)) return 'seed';
   if (SCRIPT_PATH.test(p) || (head && SCRIPT_TEXT.test(head))) return 'script';
   if (JOB_PATH.test(p) || (head && JOB_TEXT.test(head))) return 'job';

@@ -8,6 +8,8 @@
  * PGLENS_REALWORLD_SPLITS=held-out-f,held-out-e scores only the apps of those splits
  * (`dev` and `held-out` name the development corpus and the unsplit held-out apps);
  * PGLENS_REALWORLD_REPOS=target/goalert,miniflux/v2 scores only those apps (a quick look while fixing; the whole corpus decides).
+ * PGLENS_REALWORLD_ONLY=rules scores only the SQL-rule labels (every label but `n-plus-one`) and leaves the N+1 analyzer
+ * out, so an app with only N+1 labels is not read at all (much cheaper for rule work); `n-plus-one` scores only those.
  *
  * A label says, for one line of one file, whether a finding of a rule there would be right
  * (`problem`: PG Lens should warn) or wrong (`ok`: a warning or error there is a false alarm;
@@ -107,7 +109,10 @@ export async function score(root: string, only?: Set<string>): Promise<Record<st
   configureTreeSitterForCli();
   const corpus = new Map(loadCorpus().map((a) => [a.repo, a]));
   const repos = process.env.PGLENS_REALWORLD_REPOS ? new Set(process.env.PGLENS_REALWORLD_REPOS.split(',').map((x) => x.trim())) : undefined;
-  const labels = loadLabels().filter((l) => (!only || only.has(splitOf(corpus.get(l.repo)))) && (!repos || repos.has(l.repo)));
+  const part = process.env.PGLENS_REALWORLD_ONLY;
+  if (part && part !== 'rules' && part !== 'n-plus-one') throw new Error(`PGLENS_REALWORLD_ONLY must be rules or n-plus-one, not ${part}`);
+  const inPart = (l: Label) => !part || (part === 'rules') === (l.rule !== 'n-plus-one');
+  const labels = loadLabels().filter((l) => (!only || only.has(splitOf(corpus.get(l.repo)))) && (!repos || repos.has(l.repo)) && inPart(l));
   const defaults = new Map(allRuleMeta().map((r) => [r.id, r.defaultSeverity]));
   const groups = { dev: new Map<string, Tally>(), heldOut: new Map<string, Tally>() };
   const splits = new Map<string, Map<string, Tally>>();
@@ -134,7 +139,7 @@ export async function score(root: string, only?: Set<string>): Promise<Record<st
       if (!text.slice(0, 8000).includes('\u0000')) inputs.push({ path: path.relative(dir, f.path).split(path.sep).join('/'), text });
     }
     const project = readProjectDialect([dir]);
-    const result = await scanFiles(inputs, { analyzers: [rulesAnalyzer({ project, declared: readDeclaredIndexes([dir]) }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project })], mapperFragments: readMapperFragments([dir]), keepText: true });
+    const result = await scanFiles(inputs, { analyzers: part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared: readDeclaredIndexes([dir]) }), ormOffsetAnalyzer({ project })] : [rulesAnalyzer({ project, declared: readDeclaredIndexes([dir]) }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project })], mapperFragments: readMapperFragments([dir]), keepText: true });
     const warned = new Map<string, number[]>();
     for (const f of result.findings as Finding[]) {
       // Reported = at warning or above; for rules that are info by default (select-star,

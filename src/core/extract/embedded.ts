@@ -30,6 +30,8 @@ export interface CallTarget {
   confidence?: number;
   /** The declared model class the rows become (SqlSite.rowModel). */
   rowModel?: string;
+  /** The text is a template the API renders (JDBI's FreeMarker or defined attributes): the parts of the statement it renders. */
+  template?: (parts: Part[]) => Part[];
 }
 
 export interface Env {
@@ -372,8 +374,9 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     for (const arg of candidates) {
       if (!arg || siteRoots.has(arg.startIndex)) continue;
       const used: Node[] = [];
-      const parts = composeRoot(arg, { tagged: !!target.tagged }, used);
-      if (!parts) continue;
+      const composed = composeRoot(arg, { tagged: !!target.tagged }, used);
+      if (!composed) continue;
+      const parts = target.template ? target.template(composed) : composed;
       if (target.ignore) {
         for (const u of used) claimed.add(u.startIndex);
         break;

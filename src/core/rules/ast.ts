@@ -159,6 +159,41 @@ export function atOperators(
   };
 }
 
+/** PostgreSQL's aggregate functions (the built-in ones apps call). */
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg']);
+
+/** A call of an aggregate function (`count(*)`, `sum(x)`). */
+export const isAggregate = (e: Node | undefined): boolean => e?.type === 'call' && AGGREGATES.has(String(e.function?.name?.name ?? e.function?.name).toLowerCase());
+
+/** Does the expression compute an aggregate anywhere in it (`count(*)`, `sum(a) / count(*)`), outside subqueries? */
+export function containsAggregate(n: Node | undefined): boolean {
+  let found = false;
+  if (!n) return false;
+  walk(n, (x) => {
+    if (found || x.type === 'select') return false;
+    if (isAggregate(x)) found = true;
+  });
+  return found;
+}
+
+/** Does the expression hold a subquery (`capacity - (SELECT count(*) …)`)? */
+export function containsSubquery(n: Node | undefined): boolean {
+  let found = false;
+  if (!n) return false;
+  walk(n, (x) => {
+    if (found) return false;
+    if (x !== n && (x.type === 'select' || x.type === 'union' || x.type === 'union all' || x.type === 'values')) found = true;
+  });
+  return found;
+}
+
+/** The leftmost piece of a LIKE pattern expression (`'%' || $1 || '%'` → `%`): a string literal, or undefined. */
+export function leadingLiteral(n: Node): string | undefined {
+  let cur = stripCasts(n);
+  while (cur?.type === 'binary' && cur.op === '||') cur = stripCasts(cur.left);
+  return cur?.type === 'string' ? String(cur.value) : undefined;
+}
+
 /** Does the expression read a column (a subquery's own columns do not count)? */
 export function referencesColumns(n: Node | undefined): boolean {
   let found = false;

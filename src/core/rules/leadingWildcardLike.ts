@@ -3,18 +3,16 @@
  * pattern has no fixed prefix, so every row is read. A pg_trgm GIN index, or full-text search, can.
  */
 import { rowsPhrase } from '../catalogFacts';
-import { atOperators, equalitySiblings, isSystemRelation, resolveColumn, stripCasts, type Node } from './ast';
+import { atOperators, equalitySiblings, isSystemRelation, leadingLiteral, resolveColumn, stripCasts, type Node } from './ast';
 import type { Rule } from './types';
 
 const LIKE_OPS = new Set(['LIKE', 'ILIKE', '~~', '~~*']);
 /** With evidence, tables below this many rows are scanned in no time anyway. */
 const SMALL_TABLE_ROWS = 10000;
 
-/** The leftmost piece of a pattern expression: a string literal, or undefined. */
-function leadingLiteral(n: Node): string | undefined {
-  let cur = stripCasts(n);
-  while (cur?.type === 'binary' && cur.op === '||') cur = stripCasts(cur.left);
-  return cur?.type === 'string' ? String(cur.value) : undefined;
+/** `x LIKE '%…'`: a pattern with no fixed prefix, which no btree index (on the column or on an expression of it) serves. */
+export function hasLeadingWildcard(n: Node): boolean {
+  return LIKE_OPS.has(String(n.op).toUpperCase()) && /^[%_]/.test(leadingLiteral(n.right) ?? '');
 }
 
 export const leadingWildcardLike: Rule = {

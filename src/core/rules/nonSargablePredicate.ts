@@ -4,10 +4,11 @@
  * column from its index: PostgreSQL can only use an index on exactly that expression.
  * With catalog facts the rule fires only when the column is indexed and no expression index matches.
  */
-import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, equalitySiblings, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation } from './ast';
+import { atOperators, bothSides, columnAgainstValue, COMPARISON_OPS, containsSubquery, equalitySiblings, pinnedByPrimaryKey, referencesColumns, resolveColumn, stripCasts, type Node, type ResolvedColumn, type Scope, isSystemRelation } from './ast';
 import type { Rule, StatementContext } from './types';
 import type { Finding } from '../findings';
 import { expressionIndexKeys } from '../catalogFacts';
+import { hasLeadingWildcard } from './leadingWildcardLike';
 
 const OPS = new Set([...COMPARISON_OPS, 'LIKE', 'ILIKE', 'IN', 'BETWEEN']);
 const ARITH = new Set(['+', '-', '*', '/', '||']);
@@ -20,9 +21,14 @@ export const nonSargablePredicate: Rule = {
     // `WHERE id = $3 AND date_trunc('second', update_time) <= $4`: the primary key finds the one row; the
     // expression only checks it (an optimistic-concurrency guard), so no index is lost.
     if (pinnedByPrimaryKey(ctx.statement as Node, n)) return undefined;
+    // `lower(name) LIKE '%' || $1 || '%'`: no index serves the pattern, not even one on lower(name) (leading-wildcard-like says so).
+    if (hasLeadingWildcard(n)) return undefined;
     for (const [side, other] of bothSides(n)) {
       const wrapped = wrappedColumn(side);
       if (!wrapped) continue;
+      // `capacity - (SELECT count(*) … WHERE queue = q.name) > 0`: an index expression cannot hold a subquery (PostgreSQL
+      // forbids it) and its value depends on other rows, so there is no index to lose and no sargable form to suggest.
+      if (containsSubquery(side)) continue;
       if (referencesColumns(other)) continue; // a join condition: not a lookup by value
       // `compute_tip_funding(t) > 0` with `t` the FROM's alias: the function takes the whole row, not a column an index could hold.
       if (isRowReference(wrapped.column, info.scope)) continue;

@@ -16,6 +16,17 @@ export const notInSubquery: Rule = {
   check: atOperators(NOT_IN, (n, info, ctx) => {
     if (n.right?.type !== 'select') return undefined;
     const sub = n.right as Node;
+    // `(a, b) NOT IN (SELECT * FROM unnest($1, $2))`: the subquery reads no table, only values the caller passes. It is
+    // the caller's list, as `x <> ALL($1)` is: PostgreSQL hashes it once, and a NULL is there only if the caller puts one in.
+    if (readsOnlyParameters(sub)) {
+      return ctx.report({
+        at: n,
+        severity: 'info',
+        message: 'NOT IN over values the statement is given (no table is read): a NULL among them would make it match nothing; a problem only if the caller can pass one.',
+        help: 'Filter NULLs out of the list before binding it, or write NOT EXISTS (SELECT 1 FROM unnest(…) AS v(x) WHERE v.x = outer.col).',
+        evidence: { subqueryColumnNullable: null, subqueryReadsTable: false },
+      });
+    }
     const item = sub.columns?.length === 1 ? (sub.columns[0].expr as Node) : undefined;
     const subTables = (sub.from ?? []).filter((f: Node) => f.type === 'table');
     // Is the subquery's column declared NOT NULL? Then only the planning problem remains.
@@ -57,6 +68,16 @@ export const notInSubquery: Rule = {
     });
   }, 'anywhere'),
 };
+
+/** A subquery whose FROM is only set-returning calls over parameters and literals (`unnest($1, $2)`), with no WHERE reading a table. */
+function readsOnlyParameters(sub: Node): boolean {
+  const from: Node[] = sub.from ?? [];
+  if (!from.length || sub.where || sub.groupBy) return false;
+  return from.every((f) => f.type === 'call' && (f.args ?? []).length > 0 && (f.args as Node[]).every((a) => {
+    const x = stripCasts(a);
+    return x?.type === 'parameter' || x?.type === 'array' || x?.type === 'string' || x?.type === 'integer' || x?.type === 'numeric';
+  }));
+}
 
 /** `job_queue_id` and `jobs.job_queue_id` (or the reverse): the same column, as far as the text says. */
 function sameColumn(a: Node | undefined, b: Node): boolean {

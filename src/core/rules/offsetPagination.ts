@@ -4,7 +4,7 @@
  * keyset pagination (WHERE (sort key) > (last seen key) ORDER BY … LIMIT …) costs the same on every page.
  */
 import { formatCount } from '../format';
-import { closeParens, conjunctsOf, ident, intValue, stripCasts, type Node } from './ast';
+import { closeParens, conjunctsOf, containsAggregate, ident, intValue, stripCasts, type Node } from './ast';
 import type { Rule, StatementContext } from './types';
 import { rowsPhrase, type TableFacts } from '../catalogFacts';
 
@@ -33,19 +33,25 @@ export const offsetPagination: Rule = {
     const what = literal !== undefined ? `OFFSET ${literal}` : `OFFSET ${ctx.textOf(offset)}`;
     // Without the table's size, a WHERE that keeps only the rows the caller names by key is evidence of a short list.
     const keys = maxRows === undefined ? namedByKeys(ctx, s.where) : undefined;
+    // `GROUP BY page ORDER BY count(*) DESC LIMIT n OFFSET m`: a ranking by an aggregate. Every page computes every group
+    // before it can sort them, and no index gives that order, so keyset paging would not avoid the work: the skipped
+    // groups are not what it costs.
+    const ranking = !keys ? aggregateSortKey(ctx, s) : undefined;
     const help = rewritten.sql
       ? `Use keyset pagination: remember the last row's sort key and ask for the rows after it:\n${rewritten.sql}${rewritten.note ? `\n${rewritten.note}` : ''}`
       : `Use keyset pagination: ORDER BY a unique key and filter WHERE key > the last key seen, with LIMIT. ${rewritten.note ?? ''}`.trim();
     return [
       ctx.report({
         at: offset,
-        ...(keys ? { severity: 'info' as const } : {}),
+        ...(keys || ranking ? { severity: 'info' as const } : {}),
         message: keys
           ? `${what} pages only the rows named by ${keys} here: a problem only if that list is long (deep pages read and discard every skipped row).`
+          : ranking
+          ? `${what} pages a ranking by an aggregate (${ranking}): every page computes every group first and no index gives that order, so keyset pagination would not save the work; the cost is the aggregation, not the skipped groups.`
           : `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
         help,
         // keysetParams: the parameters that take the last row's sort key (a mapper file names them after its column).
-        evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
+        evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), ...(ranking ? { rankedBy: ranking } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },
@@ -71,6 +77,24 @@ function namedByKeys(ctx: StatementContext, where: Node | undefined): string | u
     if (c.type === 'binary' && c.op === '=' && stripCasts(c.left)?.type === 'ref' && stripCasts(c.right)?.type === 'call' && /^any$/i.test(String(stripCasts(c.right).function?.name)) && param(stripCasts(stripCasts(c.right).args?.[0]))) return ctx.textOf(c.left);
   }
   return undefined;
+}
+
+/**
+ * The first ORDER BY key, when it is an aggregate: written out (`count(*) DESC`), named by its output column
+ * (`ORDER BY visitors` with `count(DISTINCT session_id) AS visitors`) or by its position (`ORDER BY 2`). Its text, or undefined.
+ */
+function aggregateSortKey(ctx: StatementContext, s: Node): string | undefined {
+  const first = (s.orderBy ?? [])[0]?.by as Node | undefined;
+  if (!first) return undefined;
+  const columns: Node[] = s.columns ?? [];
+  let expr: Node | undefined = first;
+  const pos = intValue(first);
+  if (pos !== undefined) expr = columns[pos - 1]?.expr;
+  else if (first.type === 'ref' && !first.table) {
+    const named = columns.find((c) => c.alias?.name !== undefined && String(c.alias.name).toLowerCase() === String(first.name).toLowerCase());
+    if (named) expr = named.expr;
+  }
+  return expr && containsAggregate(expr) ? ctx.textOf(first) : undefined;
 }
 
 /** The statement rewritten for keyset pagination, with new $n parameters for the last key seen. */

@@ -43,11 +43,21 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   { re: /\.(?:query|orderBy|where\w*|joinRelated|withGraphFetched|select|column)\((?:[^()]|\([^()]{0,80}\)){0,200}\)[\s\S]{0,240}?\.(page)\(\s*([^(),]{1,60}?)\s*,\s*[^(),]{1,60}\)/g, what: (m) => `.page(${m[2].trim()}, …): LIMIT/OFFSET`, value: (m) => m[2], langs: /\.[cm]?[jt]sx?$/, at: (m) => m[0].lastIndexOf('.page(') + 1 },
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
   { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
-  // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n in a fragment
+  // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n, `limit ${n} offset ${m}` in a fragment
+  // A Java/Kotlin/Python text block may open the fragment on the line before (`"""\n    OFFSET %d`).
   // The word must read as SQL: OFFSET in capitals, or a string that also says LIMIT/ORDER BY/SELECT
   // (not a CSS `--header-offset`, an `.attr("offset", …)`, a query-string `"offset"` or `x[':offset']`).
-  { re: /["'`]([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{)/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) },
+  { re: /["'`](?:[ \t]*\r?\n)?([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{|\$\{[^{}`\n]{1,60}\})/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) },
 ];
+
+/** The word at `at` is wrapped in double quotes (`"OFFSET"`) inside SQL text: a column name, not the clause. */
+function quotedIdentifier(text: string, at: number): boolean {
+  if (text[at - 1] !== '"' || text[at + 6] !== '"') return false;
+  // `"OFFSET" + n` or `"OFFSET", n` in code is a string holding the keyword; in SQL the quoted name stands in a list
+  // (`, "OFFSET"`, `"OFFSET",`) or is qualified (`t."OFFSET"`).
+  const before = text.slice(Math.max(0, at - 40), at - 1);
+  return /(?:,|\.|\bselect|\bby)\s*$/i.test(before);
+}
 
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
   if (!/offset|skip|paginate|\.page\(|\[/i.test(text)) return [];
@@ -59,6 +69,8 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
     p.re.lastIndex = 0;
     for (let m = p.re.exec(text); m; m = p.re.exec(text)) {
       if (LITERAL.test(p.value(m)) || LITERAL_CHOICE.test(p.value(m)) || (p.sql && !p.sql(m))) continue;
+      // `, "OFFSET"` in a select list: a column PostgreSQL quotes because its name is a keyword, not the clause.
+      if (quotedIdentifier(text, m.index + m[0].search(/offset/i))) continue;
       const at = m.index + (p.at ? p.at(m) : m[0].search(/offset|skip|\[/i));
       if (judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
       if (out.some((h) => Math.abs(h.at - at) < 40)) continue;

@@ -3,14 +3,11 @@
  * matching row to the application: memory, network and time grow with the table.
  */
 import { formatCount } from '../format';
-import { ctesOf, type Node } from './ast';
+import { ctesOf, isAggregate, type Node } from './ast';
 import type { Rule } from './types';
 
 /** Rows at or above which returning everything is a problem. */
 const LARGE_RESULT_ROWS = 1000;
-const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg', 'json_object_agg', 'jsonb_object_agg']);
-
-const isAggregate = (e: Node | undefined): boolean => e?.type === 'call' && AGGREGATES.has(String(e.function?.name?.name ?? e.function?.name).toLowerCase());
 const refName = (e: Node | undefined): string | undefined => (e?.type === 'ref' ? String(e.name) : undefined);
 
 /**

@@ -7,22 +7,28 @@
  * Placeholders: `?` (PgJDBC's `??` is an escaped `?` operator), `?1` (JPA), `:name`.
  * MyBatis mapper annotations (`@Select/@Insert/@Update/@Delete`, with org.apache.ibatis imported): a
  * string or an array of strings joined by spaces, `#{x}` a parameter, `${x}` spliced text (dynamic).
+ * JDBI SQL objects (`@SqlQuery/@SqlUpdate/@SqlBatch/@SqlCall`) and handles (`handle.createQuery/createUpdate/…`):
+ * `:name` and `?` parameters; a FreeMarker template (`<#if>`, `${x}`) or a defined attribute (`<table>`) is read as
+ * the statement it renders (extract/templateEngines.ts).
  */
 import type { Node } from '@vscode/tree-sitter-wasm';
 import { composeSqlBuilder } from './sqlBuilder';
 import { directivesToHoles, type Part, type PlaceholderStyle, pushText } from '../../extract/compose';
 import { betweenQuotes, decodeRange, javaEscape } from '../../extract/escapes';
+import { jdbiTemplateParts } from '../../extract/templateEngines';
 import { composeParenOrPlus, textStart, type CallTarget, type Env, type LanguageProfile, type Recurse } from '../../extract/embedded';
 
 const JDBC = ['prepareStatement', 'prepareCall', 'executeQuery', 'executeUpdate', 'executeLargeUpdate', 'execute', 'addBatch'];
 const SPRING = ['query', 'queryForObject', 'queryForList', 'queryForMap', 'queryForRowSet', 'queryForStream', 'update', 'batchUpdate', 'sql'];
 const JPA = ['createNativeQuery'];
+/** JDBI's Handle: statements made from SQL text. */
+const JDBI = ['createQuery', 'createUpdate', 'createBatch', 'createCall', 'prepareBatch'];
 
 const QUERY = `
 (string_literal) @str
 [(line_comment) (block_comment)] @comment
-(method_invocation name: (identifier) @callee (#match? @callee "^(${[...JDBC, ...SPRING, ...JPA].join('|')})$")) @call
-(annotation name: (_) @callee (#match? @callee "(Query|^Select|^Insert|^Update|^Delete)$")) @call
+(method_invocation name: (identifier) @callee (#match? @callee "^(${[...JDBC, ...SPRING, ...JPA, ...JDBI].join('|')})$")) @call
+(annotation name: (_) @callee (#match? @callee "(Query|^Select|^Insert|^Update|^Delete|^Sql(Update|Batch|Call))$")) @call
 (variable_declarator name: (identifier) @decl.name value: (_) @decl.value)
 (return_statement (_) @callee) @call
 `;
@@ -158,6 +164,12 @@ function annotationTarget(node: Node, env: Env): CallTarget | undefined {
   const args = node.childForFieldName('arguments');
   if (!args) return undefined;
   const name = node.childForFieldName('name')?.text ?? '';
+  if (/^Sql(Query|Update|Batch|Call)$/.test(name)) {
+    // JDBI SQL objects: SQL (never JPQL), `:name` and `?` parameters, maybe a template (FreeMarker, defined attributes).
+    const pair = args.namedChildren.find((a) => a?.type === 'element_value_pair' && a.childForFieldName('key')?.text === 'value');
+    const value = pair ? pair.childForFieldName('value') : args.namedChildren.find((a) => a && a.type !== 'line_comment' && a.type !== 'block_comment') ?? null;
+    return { api: `jdbi.@${name}`, style: SPRING_STYLE, arg: value, template: jdbiTemplateParts };
+  }
   if (/^(Select|Insert|Update|Delete)$/.test(name)) {
     // MyBatis mapper annotations (`@Select("… #{id}")`, or an array of strings joined by spaces).
     if (![...env.imports].some((i) => i.startsWith('org.apache.ibatis'))) return undefined;
@@ -202,6 +214,8 @@ function call(callNode: Node, callee: Node, env: Env): CallTarget | undefined {
   const recv = obj ? textStart(env.text, obj, 100) : '';
   const args = firstArgs(callNode);
   if (JPA.includes(name)) return { api: `jpa.${name}`, style: SPRING_STYLE, arg: null, args, generic: true };
+  // JDBI `handle.createQuery("…")` (JPA's `em.createQuery` takes JPQL: a handle or jdbi receiver says which it is).
+  if (JDBI.includes(name) && /handle|jdbi|\bh\b/i.test(recv)) return { api: `jdbi.${name}`, style: SPRING_STYLE, arg: null, args, generic: true, template: jdbiTemplateParts };
   const springRecv = /jdbc|template|client/i.test(recv);
   if (SPRING.includes(name) && (springRecv || !JDBC.includes(name))) {
     if (!springRecv && name !== 'update' && name !== 'query') return undefined;
@@ -220,5 +234,5 @@ export const javaProfile: LanguageProfile = {
   climb,
   defaultStyle: { qmark: 'jdbc', colon: true },
   imports: importsOf,
-  hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA].join('|')}|\\w*Query|SQL(?=\\s*\\())\\b`),
+  hotWords: new RegExp(`\\b(?:${[...JDBC, ...SPRING, ...JPA, ...JDBI].join('|')}|\\w*Query|Sql(?:Update|Batch|Call)|SQL(?=\\s*\\())\\b`),
 };
