@@ -678,6 +678,66 @@ export function batchMethodAdvice(label: string, method: string, op: 'read' | 'w
   };
 }
 
+/** The top-level `key: value` pairs of an object literal's text (`{ where: { a: x }, take: 1 }`); undefined for a spread or anything else. */
+function objectPairs(text: string | undefined): [string, string][] | undefined {
+  const t = text?.trim();
+  if (!t || !t.startsWith('{') || !t.endsWith('}')) return undefined;
+  const out: [string, string][] = [];
+  for (const part of splitTop(t.slice(1, -1))) {
+    const m = /^\s*(?:([A-Za-z_$][\w$]*)|'([^']*)'|"([^"]*)")\s*(?::([\s\S]*))?$/.exec(part);
+    if (!m) return undefined;
+    const key = m[1] ?? m[2] ?? m[3];
+    const value = m[4]?.trim() ?? (m[1] ? key : undefined);
+    if (!value) return undefined;
+    out.push([key, value]);
+  }
+  return out;
+}
+
+/**
+ * The batched form of a Prisma read per item (person12 R1: `teamMember.count({ where: { teamID: t.teamID, role: OWNER } })`
+ * was told to findMany `{ id: { in: ids } }`: the wrong column, `role` dropped, a count per item not counted). It batches
+ * on the one `where` field whose value comes from the loop item, keeps the other, constant conditions, and turns a count
+ * or an aggregate per item into one groupBy on that field. Where the call does not say (no literal `where`, no loop
+ * variable, several or no fields from the item, a nested or compound key, take/orderBy per item), it says in words what
+ * to batch on and names no column.
+ */
+function prismaReadAdvice(model: string, method: string, callArgs: string[] | undefined, variable: string | undefined, item: string, collection?: string): Advice {
+  const perItem = method === 'count' || method === 'aggregate' || method === 'groupBy';
+  const words = (why: string): Advice => perItem
+    ? { title: `Batch the ${method} with one ${model}.groupBy (Prisma)`, language: 'typescript', help: `One prisma.${model}.groupBy({ by: [<the field each ${item} gives>], where: { <that field>: { in: <the values> }, <the call's other conditions> }, … }) counts for every ${item} at once; ${why}` }
+    : { title: `Batch with findMany and { in: … } on the field each ${item} gives (Prisma)`, language: 'typescript', help: `Fetch all rows with one prisma.${model}.findMany whose where has { in: <the values> } on the field each ${item} gives and keeps the call's other conditions (or include the relation in the parent query), then look the rows up by that field; ${why}` };
+  const args = objectPairs(callArgs?.[0]);
+  if (!args || callArgs!.length !== 1) return words('the call\'s arguments are not an object literal the advice can read.');
+  const whereText = args.find(([k]) => k === 'where')?.[1];
+  const where = objectPairs(whereText);
+  if (!where) return words('the call has no literal where to read that field from.');
+  if (!variable || !/^[A-Za-z_$][\w$]*$/.test(variable)) return words('the loop\'s item has no name to find in the where.');
+  const fromItem = new RegExp(`(^|[^\\w$.])${variable.replace(/\$/g, '\\$')}(?![\\w$])`);
+  const keyed = where.filter(([, v]) => fromItem.test(v));
+  if (keyed.length !== 1) return words(keyed.length ? `several fields of the where (${keyed.map(([k]) => k).join(', ')}) come from the item.` : `no field of the where comes from \`${variable}\`.`);
+  const [[col, value]] = keyed;
+  if (value.startsWith('{') || value.startsWith('[') || /^(AND|OR|NOT)$/.test(col)) return words(`\`${col}\` is a nested or compound condition.`);
+  const rest = args.filter(([k]) => k !== 'where');
+  const keptWhere = [`${col}: { in: ids }`, ...where.filter(([k]) => k !== col).map(([k, v]) => (k === v ? k : `${k}: ${v}`))].join(', ');
+  const ids = collection && /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(collection) ? ` with ids = ${collection}.map((${variable}) => ${value})` : ` with ids the ${col} of every ${item}`;
+  if (method === 'count') {
+    if (rest.length) return words(`its ${rest.map(([k]) => k).join(', ')} must be carried into the groupBy.`);
+    const code = `prisma.${model}.groupBy({ by: ['${col}'], where: { ${keptWhere} }, _count: true })`;
+    return { title: `Batch the count with one ${model}.groupBy by ${col} (Prisma)`, language: 'typescript', help: `Count for every ${item} at once with one ${code}${ids}, and read each ${item}'s count by its ${col} (0 when it has no group).` };
+  }
+  if (method === 'aggregate') {
+    if (rest.some(([k]) => !/^_(count|sum|avg|min|max)$/.test(k))) return words(`its ${rest.map(([k]) => k).join(', ')} must be carried into the groupBy.`);
+    const code = `prisma.${model}.groupBy({ by: ['${col}'], where: { ${keptWhere} }${rest.map(([k, v]) => `, ${k}: ${v}`).join('')} })`;
+    return { title: `Batch the aggregate with one ${model}.groupBy by ${col} (Prisma)`, language: 'typescript', help: `Aggregate for every ${item} at once with one ${code}${ids}, and read each ${item}'s result by its ${col}.` };
+  }
+  if (method === 'groupBy') return words(`the call already groups: add ${col} to its by.`);
+  if (rest.some(([k]) => !/^(select|include)$/.test(k))) return words(`its ${rest.filter(([k]) => !/^(select|include)$/.test(k)).map(([k]) => k).join(', ')} apply per item and do not carry over to one query as they are.`);
+  const sel = rest.some(([k]) => k === 'select') ? ` (its select must include ${col})` : '';
+  const keep = rest.map(([k, v]) => `, ${k}: ${v}`).join('');
+  return { title: `Batch with where: { ${col}: { in: ids } } (Prisma)`, language: 'typescript', help: `Fetch all rows with one prisma.${model}.findMany({ where: { ${keptWhere} }${keep} })${ids}${sel} (or include the relation in the parent query) and ${method === 'findMany' ? 'group them' : 'look them up'} by ${col}.` };
+}
+
 function adviceFor(input: RewriteInput): Advice {
   const { call } = input;
   const items = ident(input.iterable, 'items');
@@ -708,7 +768,7 @@ function adviceFor(input: RewriteInput): Advice {
     case 'prisma':
       return write
         ? { title: `Batch with ${model}.createMany / a transaction`, language: 'typescript', help: `Use prisma.${model}.createMany/updateMany (or one $transaction) instead of one call per ${item}.` }
-        : { title: `Batch with where: { id: { in: ids } } (Prisma)`, language: 'typescript', help: `Fetch all rows with one prisma.${model}.findMany({ where: { id: { in: ids } } }) (or include the relation in the parent query) and look them up by id.` };
+        : prismaReadAdvice(model, call.method, input.callArgs, input.variable, item, input.collection);
     case 'node-postgres':
     case 'postgres.js':
     case 'pg-promise':

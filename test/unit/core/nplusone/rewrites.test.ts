@@ -13,7 +13,7 @@ describe('core/nplusone rewrites', () => {
 
   it('an ORM or a driver call with no rewrite proved to keep the loop: the batched API in the advice, no code (none invented)', () => {
     const cases: [DbCall, RegExp][] = [
-      [call('prisma', 'read', { model: 'user' }), /prisma\.user\.findMany\(\{ where: \{ id: \{ in: ids \} \} \}\)/],
+      [call('prisma', 'read', { model: 'user' }), /prisma\.user\.findMany whose where has \{ in: <the values> \} on the field each post gives/],
       [call('django', 'read', { model: 'Author' }), /in_bulk\(ids\)/],
       [call('django', 'write', { model: 'Order' }), /Order\.objects\.bulk_create/],
       [call('activerecord', 'read', { model: 'User' }), /where\(id: ids\)/],
@@ -34,6 +34,35 @@ describe('core/nplusone rewrites', () => {
       const r = rewriteFor({ call: c, variable: 'post', iterable: 'posts' });
       assert.equal(r.code, '', `${c.library}: no code`);
       assert.match(`${r.title}\n${r.help}`, re, c.library);
+    }
+  });
+
+  it('Prisma: batches on the where field the loop item gives, keeps the other conditions, and a count per item becomes one groupBy (person12 R1)', () => {
+    const count = rewriteFor({ call: call('prisma', 'read', { model: 'teamMember', method: 'count', label: 'this.prisma.teamMember.count' }), variable: 't', iterable: 'userOwnedTeams', collection: 'userOwnedTeams', callArgs: ['{ where: { teamID: t.teamID, role: TeamMemberRole.OWNER } }'] });
+    assert.equal(count.code, '');
+    assert.match(count.help, /prisma\.teamMember\.groupBy\(\{ by: \['teamID'\], where: \{ teamID: \{ in: ids \}, role: TeamMemberRole\.OWNER \}, _count: true \}\)/);
+    assert.match(count.help, /ids = userOwnedTeams\.map\(\(t\) => t\.teamID\)/);
+    assert.doesNotMatch(`${count.title}\n${count.help}`, /\bid: \{ in|findMany/);
+    const read = rewriteFor({ call: call('prisma', 'read', { model: 'teamMember', method: 'findFirst' }), variable: 't', iterable: 'teams', callArgs: ['{ where: { teamID: t.teamID, role: OWNER }, select: { userUid: true } }'] });
+    assert.match(read.help, /findMany\(\{ where: \{ teamID: \{ in: ids \}, role: OWNER \}, select: \{ userUid: true \} \}\)[\s\S]*select must include teamID[\s\S]*look them up by teamID/);
+    const agg = rewriteFor({ call: call('prisma', 'read', { model: 'order', method: 'aggregate' }), variable: 'u', iterable: 'users', callArgs: ['{ where: { userId: u.id }, _sum: { total: true } }'] });
+    assert.match(agg.help, /groupBy\(\{ by: \['userId'\], where: \{ userId: \{ in: ids \} \}, _sum: \{ total: true \} \}\)/);
+  });
+
+  it('Prisma: where the call does not say which field the item gives, the advice says it in words and names no column (person12 R1)', () => {
+    const cases: [string[] | undefined, string, RegExp][] = [
+      [undefined, 'findUnique', /the call's arguments are not an object literal/],
+      [['args'], 'count', /groupBy\(\{ by: \[<the field each t gives>\]/],
+      [['{ where: { role: OWNER } }'], 'findFirst', /no field of the where comes from `t`/],
+      [['{ where: { teamID: t.teamID, userUid: t.owner } }'], 'findFirst', /several fields of the where \(teamID, userUid\)/],
+      [['{ where: { teamID_userUid: { teamID: t.teamID, userUid: uid } } }'], 'findUnique', /nested or compound/],
+      [['{ where: { teamID: t.teamID }, orderBy: { at: "desc" } }'], 'findFirst', /orderBy apply per item/],
+      [['{ where }'], 'count', /no literal where/],
+    ];
+    for (const [args, method, re] of cases) {
+      const r = rewriteFor({ call: call('prisma', 'read', { model: 'teamMember', method }), variable: 't', iterable: 'teams', callArgs: args });
+      assert.match(r.help, re, `${method} ${args}`);
+      assert.doesNotMatch(`${r.title}\n${r.help}`, /\bid: \{ in|\{ in: ids \}/, `${method} ${args}: no invented column`);
     }
   });
 
