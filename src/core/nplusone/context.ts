@@ -22,7 +22,7 @@ export interface FileContext {
   associations?: Set<string>;
   /** Python: names imported from a module, with the module as written (`set_config` → `CTFd.utils`, `.helpers`). */
   importedFrom?: Map<string, string>;
-  /** TS/JS: names imported from a package, not a file of the app (`signIn` → `next-auth/react`, `getUser` → `@acme/db`). */
+  /** TS/JS: names imported from a package, not a file of the app (`signIn` → `next-auth/react`, `getUser` → `@acme/db`, a namespace `crypto` → `crypto`). */
   packageImports?: Map<string, string>;
   /** Python: names bound by an import, with the dotted path they name (`from app.tag import service as tag_service` → `app.tag.service`). */
   importedAs?: Map<string, string>;
@@ -86,7 +86,8 @@ function learnJs(text: string, ctx: FileContext): void {
       else if (from.startsWith('.') || from.startsWith('@/') || from.startsWith('~/')) {
         if (LOCAL_DB_MODULE.test(from) || /^(db|pool|prisma|knex|sql|client|em|orm|dataSource|AppDataSource)$/.test(name)) ctx.clients.set(name, from);
       }
-      if (!/^(\.|\/|@\/|~|#|\$)/.test(from) && imported !== '*' && /^[\w$]+$/.test(name)) (ctx.packageImports ??= new Map()).set(name, from);
+      // A namespace (`import * as crypto from 'crypto'`) is the package's too: its functions make library objects.
+      if (!/^(\.|\/|@\/|~|#|\$)/.test(from) && /^[\w$]+$/.test(name)) (ctx.packageImports ??= new Map()).set(name, from);
     }
   }
   // const x = new Pool(...) / postgres(...) / await pool.connect() / dataSource.getRepository(User)

@@ -320,6 +320,42 @@ class Detector {
     return /^[a-z]+[!?]?$/.test(name);
   }
 
+  /**
+   * TS/JS: a method call on an object whose origin the file shows is a library that is no database layer: a
+   * variable made by a package's function or class (`const cipher = crypto.createCipheriv(…)`, `new URL(…)`,
+   * `new Map()`), the package or global class itself (`crypto.randomBytes(…)`, `Buffer.concat(…)`), or a field or
+   * parameter declared as a package's type (`configService: ConfigService` imported from `@nestjs/config`). Its `update`/`get`/`find` is the library's, not the app's query of that name. A name
+   * any assignment binds otherwise, a known client, or a package naming a database layer (`@acme/db`, `typeorm`,
+   * an app folder imported by its path: `src/infra-config/…`) keeps the call.
+   */
+  private onLibraryObject(n: Node): boolean {
+    const fn = field(n, 'function');
+    const obj = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
+    if (!obj) return false;
+    // `url.searchParams.get(…)`: a property of a library object is the library's too.
+    let root = obj;
+    while (root.type === 'member_expression' && field(root, 'object')?.type === 'member_expression') root = field(root, 'object')!;
+    if (root.type === 'member_expression' && field(root, 'object')?.type === 'identifier') root = field(root, 'object')!;
+    const recv = root.type === 'identifier' ? root.text : root.type === 'member_expression' && field(root, 'object')?.type === 'this' ? field(root, 'property')?.text : undefined;
+    if (!recv || this.ctx.clients.has(recv)) return false;
+    const library = (origin: string) => {
+      const spec = this.ctx.packageImports?.get(origin);
+      if (spec === undefined) return BUILT_IN_CLASSES.test(origin);
+      const bare = spec.replace(/^node:/, '');
+      if (NODE_BUILT_INS.test(bare)) return true;
+      const top = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+      // A path into the app (`tsconfig` baseUrl: `src/infra-config/…`, `lib/notes`) is the app's own code.
+      return !DATA_LAYER_PACKAGE.test(spec) && !APP_FOLDER.test(top) && !(this.file ?? '').split('/').slice(0, -1).includes(top);
+    };
+    // `crypto.randomBytes(…)`, `Buffer.concat(…)`: the package or the global class itself.
+    if (root.type === 'identifier' && (this.ctx.packageImports?.has(recv) || BUILT_IN_CLASSES.test(recv))) return library(recv);
+    const type = this.ctx.types.get(recv);
+    if (type !== undefined && root.type === 'member_expression') return library(type);
+    const origins = [...this.text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+${escapeRe(recv)}\\s*(?::[^=;]+)?=\\s*(?:await\\s+)?(?:new\\s+)?([\\w$]+)?`, 'g'))].map((m) => m[1]);
+    if (!origins.length) return type !== undefined && library(type);
+    return origins.every((o) => o !== undefined && library(o));
+  }
+
   /** Named functions with whether they query and whom they call; loop calls not judged yet. */
   callFacts(): FileCallFacts {
     const functions: FileCallFacts['functions'] = [];
@@ -343,6 +379,9 @@ class Detector {
       // Ruby `element.next`, `e.message` on an object of any class: a one-word method name names no
       // class of the app (Nokogiri, exceptions and the standard library define them too).
       if (this.lang === 'ruby' && this.onUntypedObject(n, name)) continue;
+      // TS/JS `cipher.update(text)` on `crypto.createCipheriv(…)`, `this.configService.get(…)` on a `ConfigService` of
+      // `@nestjs/config`: a method of an object a library made, not the app's function of that name.
+      if ((this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') && this.onLibraryObject(n)) continue;
       // Python: a common name on an object (`stack.run(…)`, `pipe.execute()`, `job.fetch(id)`) is that object's
       // library method (sqlparse, redis, rq), not the app's function of the name — unless the object is the app's repository.
       const onObject = this.lang === 'python' && this.onOtherPythonObject(n);
@@ -2271,6 +2310,15 @@ function inProcessHandles(text: string): Set<string> {
   }
   return names;
 }
+
+/** Node's built-in modules (`crypto`, `node:url`): no database client among them. */
+const NODE_BUILT_INS = /^(assert|async_hooks|buffer|child_process|cluster|crypto|dgram|dns|events|fs|fs\/promises|http|http2|https|net|os|path|perf_hooks|process|querystring|readline|stream|string_decoder|timers|tls|url|util|v8|vm|worker_threads|zlib)$/;
+/** Global classes whose objects hold data in memory (`new URL(…)`, `new Map()`): their `get`/`delete` are no queries. */
+const BUILT_IN_CLASSES = /^(URL|URLSearchParams|Map|Set|WeakMap|WeakSet|Date|RegExp|Buffer|TextEncoder|TextDecoder|Headers|FormData|AbortController|Intl)$/;
+/** The first folder of an import path that names the app's own code (a `tsconfig` baseUrl import), not a package. */
+const APP_FOLDER = /^(src|app|apps|lib|libs|server|pages|components|modules|utils|services|features|common|shared|packages)$/;
+/** A package (its name, scope included) that is or may wrap a database layer: its objects' methods may query. */
+const DATA_LAYER_PACKAGE = /(^|[@/._-])(\w*(?:sql|db|database|data|mongo|redis|orm|prisma|postgres|neon|supabase|firebase|knex|drizzle|kysely|sequelize|objection|slonik|pg)\w*|repositor\w*|models?|store|storage|persistence|client|api|server|backend|core|shared|common)($|[/._-])/i;
 
 /** Emptying a method cache: Flask-Caching's `delete_memoized`, `fn.cache_clear()` (lru_cache), Spring's `@CacheEvict`, `evictAll`. */
 const CACHE_CLEAR = /\bdelete_memoized\s*\(|\.cache_clear\s*\(\s*\)|@CacheEvict\b|\.evictAll\s*\(|\bcache\.clear\s*\(\s*\)/;
