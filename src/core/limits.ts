@@ -46,6 +46,24 @@ export function nestingDepth(text: string, open: string, close: string, quotes: 
   return max;
 }
 
+/**
+ * The nesting of `open`/`close` characters at offset `at`, outside quoted text (no escapes: SQL strings and quoted
+ * identifiers, Python strings). A closer with nothing open counts below zero unless `floor` is 0.
+ */
+export function depthAt(text: string, at: number, open: string, close: string, quotes: string, floor = -Infinity): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < at && i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (quotes.includes(c)) quote = c;
+    else if (open.includes(c)) depth++;
+    else if (close.includes(c)) depth = Math.max(floor, depth - 1);
+  }
+  return depth;
+}
+
 /** Why a SQL text is too big for a parser (one line), or undefined when it is within the limits. */
 export function sqlOverLimit(sql: string): string | undefined {
   if (sql.length > LIMITS.statementChars) return `not analysed: the statement is ${formatChars(sql.length)}, over the limit of ${formatChars(LIMITS.statementChars)}`;

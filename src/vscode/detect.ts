@@ -7,7 +7,7 @@ import { readWorkspaceFile } from './readWorkspaceFile';
 import { LIMITS } from '../core/limits';
 import * as vscode from 'vscode';
 import { connectionFromPgEnv, type DetectedConnection } from '../core/connection/detect';
-import { WORKSPACE_CONNECTION_SOURCES } from '../core/connection/frameworks';
+import { sameServer, WORKSPACE_CONNECTION_SOURCES } from '../core/connection/frameworks';
 import { errorMessage } from '../core/safeText';
 
 export type { DetectedConnection };
@@ -31,7 +31,7 @@ export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = proces
       const { found, skipped } = source.read(text, vscode.workspace.asRelativePath(uri), env);
       for (const s of skipped) warn(`Not offered: ${s}`);
       // A framework's settings often restate what a .env or the environment says: the same server, database and user once.
-      for (const f of found) if (source === WORKSPACE_CONNECTION_SOURCES[0] || !out.some((o) => o.profile.host === f.profile.host && o.profile.port === f.profile.port && o.profile.database === f.profile.database && o.profile.user === f.profile.user)) out.push(f);
+      for (const f of found) if (source === WORKSPACE_CONNECTION_SOURCES[0] || !out.some((o) => sameServer(o.profile, f.profile))) out.push(f);
     }
   }
   return out;

@@ -11,6 +11,7 @@
 import { connectionsFromDotEnv, type DetectedConnection } from './detect';
 import { parseConnectionString, SSL_MODES, type ConnectionProfile, type SslMode } from './profile';
 import { errorMessage } from '../safeText';
+import { depthAt } from '../limits';
 
 type Env = Record<string, string | undefined>;
 
@@ -107,7 +108,7 @@ export function connectionsFromDjangoSettings(text: string, fileLabel: string, e
     // Top-level keys of this dict only (OPTIONS is read for sslmode).
     const get = (key: string, within = body) => {
       // The key at the dict's own level (not TEST's "NAME" or OPTIONS' keys).
-      const k = [...within.matchAll(new RegExp(`["']${key}["']\\s*:\\s*`, 'g'))].find((x) => depthAt(within, x.index!) === 1);
+      const k = [...within.matchAll(new RegExp(`["']${key}["']\\s*:\\s*`, 'g'))].find((x) => depthAt(within, x.index!, '([{', ')]}', `'"`) === 1);
       if (!k) return undefined;
       // The value runs to the next top-level comma or the end of the dict.
       let depth = 0;
@@ -142,22 +143,8 @@ export function connectionsFromDjangoSettings(text: string, fileLabel: string, e
   return { found, skipped };
 }
 
-/** How deep in brackets `at` is within `text` (strings skipped). */
-function depthAt(text: string, at: number): number {
-  let depth = 0;
-  for (let i = 0; i < at; i++) {
-    const c = text[i];
-    if (c === '"' || c === "'") {
-      const close = text.indexOf(c, i + 1);
-      if (close < 0 || close >= at) break;
-      i = close;
-    } else if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-  }
-  return depth;
-}
-
-const sameServer = (a: ConnectionProfile, b: ConnectionProfile) => a.host === b.host && a.port === b.port && a.database === b.database && a.user === b.user;
+/** The same server, database and user (what two sources restating one connection share). */
+export const sameServer = (a: ConnectionProfile, b: ConnectionProfile) => a.host === b.host && a.port === b.port && a.database === b.database && a.user === b.user;
 
 /** An ERB value of database.yml: `<%= ENV.fetch("K") { "d" } %>`, `<%= ENV.fetch("K", "d") %>`, `<%= ENV["K"] || "d" %>`. */
 function erbValue(raw: string, env: Env): string | undefined {

@@ -13,6 +13,7 @@
  * names it); absent when the form does not go there, and then no quick fix promises a batched form there.
  */
 import { statementShape } from '../sql/predicates';
+import { depthAt } from '../limits';
 
 /** The column (and table, when the SQL says it) a repeated look-up is keyed on. */
 export interface RecordedLookup {
@@ -42,13 +43,13 @@ export function lookupOf(sql: string): RecordedLookup | undefined {
   for (const t of shape.tables) {
     // A table of a subquery (`WHERE id IN (SELECT project_id FROM accounts_member WHERE user_id = $1)`) is not what the
     // statement reads per item: only the tables of the outer block (its FROM and JOINs) are.
-    if (t.span && depthAt(sql, t.span.start) > 0) continue;
+    if (t.span && parenDepthAt(sql, t.span.start) > 0) continue;
     for (const p of t.predicates) if (keyed(p) && p.target.kind === 'column' && IDENT.test(p.target.column)) return { table: t.name, column: p.target.column };
   }
   for (const u of shape.unresolved) {
     const p = u.predicate;
     if (!keyed(p) || p.target.kind !== 'column' || !IDENT.test(p.target.column)) continue;
-    const first = shape.tables.find((t) => u.candidates.includes(t.key) && !(t.span && depthAt(sql, t.span.start) > 0));
+    const first = shape.tables.find((t) => u.candidates.includes(t.key) && !(t.span && parenDepthAt(sql, t.span.start) > 0));
     if (!first) continue;
     return { table: first.name, column: p.target.column };
   }
@@ -56,19 +57,7 @@ export function lookupOf(sql: string): RecordedLookup | undefined {
 }
 
 /** Parenthesis depth at an offset, outside quoted names and strings. */
-function depthAt(sql: string, offset: number): number {
-  let depth = 0;
-  let quote = '';
-  for (let i = 0; i < offset && i < sql.length; i++) {
-    const ch = sql[i];
-    if (quote) {
-      if (ch === quote) quote = '';
-    } else if (ch === '"' || ch === "'") quote = ch;
-    else if (ch === '(') depth++;
-    else if (ch === ')') depth = Math.max(0, depth - 1);
-  }
-  return depth;
-}
+const parenDepthAt = (sql: string, offset: number) => depthAt(sql, offset, '(', ')', `'"`, 0);
 
 /** Django's model name of a table (`api_check` → `check`): its default `db_table` is `<app_label>_<model name, lower>`. */
 function djangoModel(table: string | undefined): string | undefined {
