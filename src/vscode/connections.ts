@@ -11,7 +11,7 @@ import type { Log } from './log';
 import { errorMessage } from '../core/safeText';
 import { connectionSteps, type ConnectionStep } from '../core/connection/status';
 import { activeProfileName, type LeftOutProfile, mergeConnectionSettings } from '../core/connection/settings';
-import { LatestRequest } from '../core/connection/latest';
+import { type ConnectionState, LatestRequest, onSettingsChange } from '../core/connection/latest';
 
 export interface ActiveConnection {
   profile: ConnectionProfile;
@@ -41,6 +41,10 @@ export class ConnectionManager implements vscode.Disposable {
   private readonly requests = new LatestRequest();
   /** The profile a connect in flight is for (Disconnect names it when there is no connection yet). */
   private connectingTo: string | undefined;
+  /** The connect the settings chose (get(): the window's start, a settings change), while in flight: its request and key. */
+  private fromSettings: { request: number; key: string } | undefined;
+  /** Counts settings changes: a connect that read the settings before one reads them again before connecting. */
+  private settingsVersion = 0;
   private lastError: string | undefined;
   private readonly changed = new vscode.EventEmitter<ActiveConnection | undefined>();
   /** Fires when the connection changes (connected, switched, disconnected). */
@@ -187,9 +191,12 @@ export class ConnectionManager implements vscode.Disposable {
       this.lastError = `Disconnected from ${this.disconnectedFrom}. Run "PG Lens: Reconnect" to connect again.`;
       return undefined;
     }
-    this.connecting ??= this.connect(options.interactive ?? false).finally(() => {
-      this.connecting = undefined;
+    if (this.connecting) return this.connecting;
+    const c = this.connect(options.interactive ?? false).finally(() => {
+      // Not one begun since (a settings change abandoned this one and connects anew).
+      if (this.connecting === c) this.connecting = undefined;
     });
+    this.connecting ??= c;
     return this.connecting;
   }
 
@@ -217,25 +224,35 @@ export class ConnectionManager implements vscode.Disposable {
   }
 
   private async connect(interactive: boolean): Promise<ActiveConnection | undefined> {
-    const picked = await this.pickProfile();
+    let picked: Awaited<ReturnType<typeof this.pickProfile>>;
+    let version: number;
+    do {
+      version = this.settingsVersion;
+      picked = await this.pickProfile();
+    } while (version !== this.settingsVersion);
     if (!picked) {
       this.lastError = 'No connection configured. Run "PG Lens: Add Connection".';
       this.changed.fire(undefined);
       return undefined;
     }
-    return this.connectTo(picked.profile, interactive, picked.password);
+    return this.connectTo(picked.profile, interactive, picked.password, true);
   }
 
-  /** Connect to `profile` (Select, Add Connection, settings): a later connect or Disconnect abandons this one. */
-  connectTo(profile: ConnectionProfile, interactive: boolean, password?: string): Promise<ActiveConnection | undefined> {
+  /**
+   * Connect to `profile` (Select, Add Connection; `fromSettings`: the settings chose it): a later connect or Disconnect
+   * abandons this one, and so does a settings change naming another profile when the settings chose this one.
+   */
+  connectTo(profile: ConnectionProfile, interactive: boolean, password?: string, fromSettings = false): Promise<ActiveConnection | undefined> {
     const request = this.requests.begin();
     this.connectingTo = profile.name;
+    this.fromSettings = fromSettings ? { request, key: this.keyOf(profile) } : undefined;
     const attempt = this.attempt(profile, interactive, password, request);
     // get() meanwhile waits for this connect instead of starting its own.
     this.connecting = attempt;
     void attempt.finally(() => {
       if (this.connecting === attempt) this.connecting = undefined;
       if (this.requests.isLatest(request)) this.connectingTo = undefined;
+      if (this.fromSettings?.request === request) this.fromSettings = undefined;
     });
     return attempt;
   }
@@ -344,15 +361,32 @@ export class ConnectionManager implements vscode.Disposable {
    * the open connection (Add/Select Connection connect first, then write the settings).
    */
   async settingsChanged(): Promise<void> {
+    this.settingsVersion++;
     if (this.writing) {
       this.changedWhileWriting = true;
       return;
     }
     const picked = await this.pickProfile().catch(() => undefined);
-    if (this.active && picked && this.keyOf(picked.profile) === this.activeKey) return;
-    if (!this.active && this.disconnectedFrom !== undefined) return; // stays disconnected until Reconnect
+    const state: ConnectionState = { active: this.active ? this.activeKey : undefined, inFlight: this.inFlight(), disconnectedByUser: this.disconnectedFrom !== undefined };
+    if (onSettingsChange(state, picked && this.keyOf(picked.profile)) === 'keep') return;
+    if (this.connecting) {
+      // The connect in flight was chosen from the settings before this change: abandoned (closed unused when it ends).
+      this.requests.begin();
+      this.connecting = undefined;
+      this.connectingTo = undefined;
+      this.fromSettings = undefined;
+    }
     await this.disconnect();
     await this.get();
+  }
+
+  /** The connect in flight, for core/connection/latest.onSettingsChange. */
+  private inFlight(): ConnectionState['inFlight'] {
+    if (!this.connecting) return undefined;
+    const s = this.fromSettings;
+    if (s && this.requests.isLatest(s.request)) return { key: s.key, fromSettings: true };
+    // get()'s connect still reading the settings (it reads them again after a change), or a person's (Select, Add).
+    return { fromSettings: this.connectingTo === undefined };
   }
 
   private writing = 0;

@@ -14,3 +14,37 @@ export class LatestRequest {
     return request === this.n;
   }
 }
+
+/** What the connection is doing when the connection settings change. */
+export interface ConnectionState {
+  /** The open connection's key (its profile and session settings), if any. */
+  active?: string;
+  /**
+   * A connect in flight: the key it connects with (undefined while it is still reading the settings), and whether the
+   * settings chose it (the window's start, an earlier settings change) or a person did (Select or Add Connection, which
+   * write the settings once connected).
+   */
+  inFlight?: { key?: string; fromSettings: boolean };
+  /** The person disconnected (PG Lens: Disconnect): nothing reconnects on its own until Reconnect. */
+  disconnectedByUser: boolean;
+}
+
+/**
+ * What a change of the connection settings does, `wanted` being the key of what the settings name now: 'keep' the open
+ * connection (or the connect in flight), or 'reconnect' to what they name — abandoning a connect the settings chose
+ * before this change. A window's start can hand the extension its settings in two goes (VS Code in a browser reads a
+ * remote folder's settings from a cache first, the file a moment later; the user's likewise): the first connect, chosen
+ * from the first go and still in flight when the second arrived, was joined instead of replaced, and the window stayed
+ * on the database another folder chose (e2e step 53, fresh-clone CI of session 12).
+ */
+export function onSettingsChange(state: ConnectionState, wanted: string | undefined): 'keep' | 'reconnect' {
+  const f = state.inFlight;
+  if (f) {
+    // A person's choice in flight wins (it writes the settings when it connects); a connect still reading the settings
+    // reads them after this change.
+    if (!f.fromSettings || f.key === undefined) return 'keep';
+    return f.key === wanted ? 'keep' : 'reconnect';
+  }
+  if (state.active === undefined && state.disconnectedByUser) return 'keep';
+  return state.active !== undefined && state.active === wanted ? 'keep' : 'reconnect';
+}
