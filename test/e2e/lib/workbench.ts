@@ -432,6 +432,91 @@ export class Workbench {
   }
 
   /**
+   * The text of EVERY row of the Problems panel, its filter box set to `filter` (file rows included, in list order,
+   * whitespace folded). The panel draws only the rows on screen (a virtualised list), so counting or looking for rows
+   * among the drawn ones depends on the panel's height, its scroll position and what other files' rows come first: the
+   * list is scrolled through here (wb.scanList). Use it for every count, and for every "the row is gone".
+   */
+  async problemTexts(filter = ''): Promise<string[]> {
+    await this.problems(filter);
+    return (await this.scanList(this.problemList())).texts;
+  }
+
+  /**
+   * The Problems row (file rows left out) whose text matches `match`, once there (its filter box set to `filter`), drawn
+   * on screen to be clicked or read: the list is scrolled to it. Fails naming `what` and the rows seen.
+   */
+  async problemRow(filter: string, match: RegExp | string, what: string, timeoutMs = 60_000): Promise<Locator> {
+    const test = (t: string) => (typeof match === 'string' ? t.includes(match) : match.test(t));
+    return this.until(
+      async () => {
+        await this.problems(filter);
+        const list = this.problemList();
+        const { found } = await this.scanList(list, test);
+        if (found === undefined) return undefined;
+        const row = list.locator(`.monaco-list-row[data-index="${found}"]`);
+        return (await row.isVisible()) && test((await row.innerText()).replace(/\s+/g, ' ').trim()) ? row : undefined;
+      },
+      `${what} in the Problems panel (filter "${filter}")`,
+      timeoutMs,
+      async () => (await this.problemTexts(filter)).join(' | ').slice(0, 600) || 'no rows',
+    );
+  }
+
+  private problemList(): Locator {
+    return this.page.locator('.markers-panel .monaco-list').first();
+  }
+
+  /**
+   * Every row's text of a Monaco list or tree (Problems, a tree view), whatever is drawn: the list renders only the rows
+   * on screen, each with its place (data-index) and the last one marked (data-last-element). The mouse wheel scrolls it
+   * to the top, then down until every row from the first to the last has been read, or (with `stopAt`) until a drawn
+   * row passes it: `found` is that row's data-index, left on screen. Whitespace is folded.
+   */
+  async scanList(list: Locator, stopAt?: (text: string) => boolean): Promise<{ texts: string[]; found?: number }> {
+    const box = await list.boundingBox().catch(() => null);
+    if (!box || box.height < 5) return { texts: [] };
+    const read = () =>
+      list.locator('.monaco-list-row').evaluateAll((rows) =>
+        rows.map((r) => ({ i: Number(r.getAttribute('data-index')), last: r.getAttribute('data-last-element') === 'true', text: (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim() })),
+      );
+    // The rows drawn after a wheel: the list renders on a later animation frame.
+    const drawn = async (before: string) => {
+      for (let k = 0; k < 20; k++) {
+        const now = await read();
+        if (JSON.stringify(now) !== before) return now;
+        await this.page.waitForTimeout(50);
+      }
+      return read();
+    };
+    await this.page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40));
+    let rows = await read();
+    for (let k = 0; k < 50 && rows.length && !rows.some((r) => r.i === 0); k++) {
+      await this.page.mouse.wheel(0, -box.height * 4);
+      rows = await drawn(JSON.stringify(rows));
+    }
+    const seen = new Map<number, string>();
+    let last = -1;
+    let found: number | undefined;
+    for (let k = 0; k < 500 && rows.length; k++) {
+      for (const r of rows) {
+        seen.set(r.i, r.text);
+        if (r.last) last = r.i;
+        if (found === undefined && stopAt?.(r.text)) found = r.i;
+      }
+      if (found !== undefined) break;
+      if (last >= 0 && Array.from({ length: last + 1 }, (_, i) => i).every((i) => seen.has(i))) break;
+      await this.page.mouse.wheel(0, Math.max(20, box.height * 0.6));
+      const next = await drawn(JSON.stringify(rows));
+      if (JSON.stringify(next) === JSON.stringify(rows)) break; // at the end (nothing moved): what was read is all
+      rows = next;
+    }
+    await this.page.mouse.move(5, 5);
+    const texts = [...seen.entries()].filter(([i]) => last < 0 || i <= last).sort((a, b) => a[0] - b[0]).map(([, t]) => t);
+    return { texts, found };
+  }
+
+  /**
    * The inner frame of a webview panel whose tab title matches. VS Code puts each webview in an
    * iframe (class "webview") that holds the content frame (#active-frame).
    */

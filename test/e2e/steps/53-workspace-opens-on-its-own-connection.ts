@@ -21,10 +21,12 @@ export const step: Step = {
     // What Add Connection wrote in two other folders: the shop's database under another name, then another database, chosen last.
     fs.writeFileSync(userSettings, JSON.stringify({ ...settings, 'pgLens.connections': [profile(STAND_IN, 'shop'), profile(OTHER, 'postgres')], 'pgLens.activeConnection': OTHER }, null, 2));
     // The folder opened again (a reload: the extension starts and picks a profile), as when a person switches projects.
-    const reload = async () => {
-      await wb.page.waitForTimeout(1500); // VS Code reads the changed settings file first
-      await wb.reloadWindow();
-    };
+    // The new window reads the settings file as it starts; the old one may never see the change (code-server does not
+    // watch it: no "Connection settings changed" in PG Lens's log after this write), so there is nothing to wait for
+    // before the reload — a fixed 1.5 s stood here. After it, the status bar is the state waited on: VS Code in a browser
+    // can hand the extension its settings in two goes (a remote folder's from a cache first), and PG Lens follows the
+    // second even when its first connect is still in flight (core/connection/latest.onSettingsChange).
+    const reload = () => wb.reloadWindow();
     try {
       await reload();
       await wb.see(statusFor(STAND_IN), `the status bar on "${STAND_IN}" (the user's profile for this workspace's database), not "${OTHER}"`, 60_000).catch(async (e) => {

@@ -20,10 +20,8 @@ export const step: Step = {
     const originalUser = fs.existsSync(userSettings) ? fs.readFileSync(userSettings, 'utf8') : '{}';
     const originalWs = fs.readFileSync(wsFile, 'utf8');
     const settings = JSON.parse(originalUser) as Record<string, unknown>;
-    const reload = async () => {
-      await wb.page.waitForTimeout(1500);
-      await wb.reloadWindow();
-    };
+    // Read by the new window as it starts (no fixed wait before: see step 53); the status bar is the state waited on after.
+    const reload = () => wb.reloadWindow();
     fs.writeFileSync(userSettings, JSON.stringify({ ...settings, 'pgLens.connections': [{ name: MINE, host: db.host, port: db.port, database: 'shop', user: db.user, sslmode: 'disable', environment: 'development' }] }, null, 2));
     try {
       await reload();
