@@ -1474,6 +1474,97 @@ function wrapBookshelfFactory(factory: unknown): unknown {
   return make;
 }
 
+// ---- Prisma ------------------------------------------------------------------------------------
+// A Prisma call (`prisma.user.findMany(…)`, `(tx || this.prisma).team.findUniqueOrThrow(…)`, `$queryRaw`)
+// makes a lazy PrismaPromise synchronously at the app's line; it runs only when awaited (its `then`, from
+// a microtask: no frame of the app's on the stack, not even an async one), and Prisma sends findUnique and
+// findUniqueOrThrow a tick later still, from its batching loader's process.nextTick, where the statement's
+// async stack holds only Prisma's own frames. So the site is taken where the app makes the PrismaPromise
+// (the client's _createPrismaPromise, which every model method, raw query and $transaction goes through)
+// and carried in the async context to every statement its run sends, as an ORM entry's is (wrapEntry).
+
+/** The PrismaPromise factory of one client, wrapped (see hookPrismaClient). */
+function wrapPrismaFactory(orig: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+  const make = function (this: unknown, ...args: unknown[]): unknown {
+    const run = args[0];
+    if (typeof run !== 'function') return orig.apply(this, args);
+    let site: CaptureSite | LaterSite | null = null;
+    try {
+      // Read in this frame (see readStart); only the synchronous stack counts: the app's line calls the model method.
+      readStart(NEAR_FRAMES);
+      try {
+        Error.captureStackTrace(holder, make);
+      } finally {
+        site = nearSiteRead(make, '@prisma/client', true);
+      }
+    } catch {
+      site = null;
+    }
+    if (!site) return orig.apply(this, args);
+    // The unit is the one the PrismaPromise runs in (read when it runs: a request's own context, or the root).
+    const carried = site;
+    const inSite = function (this: unknown, ...a: unknown[]): unknown {
+      let store: Store | undefined;
+      try {
+        store = { unit: currentUnit(), site: carried, sticky: true };
+      } catch {
+        store = undefined;
+      }
+      return store ? als.run(store, () => (run as (...x: unknown[]) => unknown).apply(this, a)) : (run as (...x: unknown[]) => unknown).apply(this, a);
+    };
+    args[0] = inSite;
+    return orig.apply(this, args);
+  };
+  return standIn(make, orig);
+}
+
+/**
+ * The class Prisma's runtime makes for the generated client (getPrismaClient(config)), extended so that each
+ * client's PrismaPromise factory (an instance field) is wrapped; Prisma's constructor returns a proxy of the
+ * client, whose writes land on the client itself.
+ */
+function hookPrismaRuntime(exports: Record<string, unknown>): Record<string, unknown> {
+  const get = exports.getPrismaClient as ((...a: unknown[]) => unknown) | undefined;
+  if (typeof get !== 'function' || (get as unknown as Record<symbol, boolean>)[WRAPPED]) return exports;
+  const getPrismaClient = function (this: unknown, ...args: unknown[]): unknown {
+    const Base = get.apply(this, args) as (new (...a: unknown[]) => object) | undefined;
+    if (typeof Base !== 'function') return Base;
+    try {
+      const Hooked = class extends Base {
+        constructor(...a: unknown[]) {
+          super(...a);
+          try {
+            const self = this as unknown as { _createPrismaPromise?: unknown };
+            const f = self._createPrismaPromise;
+            if (typeof f === 'function' && !(f as unknown as Record<symbol, boolean>)[WRAPPED]) self._createPrismaPromise = wrapPrismaFactory(f as (...x: unknown[]) => unknown);
+          } catch {
+            // the client's statements are read at the driver
+          }
+        }
+      };
+      Object.defineProperty(Hooked, 'name', { value: Base.name });
+      return Hooked;
+    } catch {
+      return Base;
+    }
+  };
+  // The runtime's exports are getters (a bundle's): a copy with getPrismaClient replaced is handed out instead.
+  const copy: Record<string, unknown> = {};
+  for (const k of Object.keys(exports)) {
+    try {
+      copy[k] = exports[k];
+    } catch {
+      // left out
+    }
+  }
+  if (exports.__esModule === true) Object.defineProperty(copy, '__esModule', { value: true });
+  copy.getPrismaClient = standIn(getPrismaClient, get);
+  return copy;
+}
+
+/** Prisma's runtime module as the generated client requires it (Prisma 7's runtime/client, 5–6's runtime/library). */
+const PRISMA_RUNTIME = /^@prisma\/client\/runtime\/(client|library)(\.js)?$|[\\/]@prisma[\\/]client[\\/]runtime[\\/](client|library)\.js$/;
+
 // ---- module loading ----------------------------------------------------------------------------
 
 let prismaNoticeSent = false;
@@ -1485,6 +1576,11 @@ function onLoad(request: string, exports: unknown): unknown {
   if (request === 'bookshelf' && typeof exports === 'function') {
     let r = replaced.get(exports);
     if (!r) replaced.set(exports, (r = wrapBookshelfFactory(exports)));
+    return r;
+  }
+  if (PRISMA_RUNTIME.test(request) && exports && typeof exports === 'object') {
+    let r = replaced.get(exports);
+    if (!r) replaced.set(exports, (r = hookPrismaRuntime(exports as Record<string, unknown>)));
     return r;
   }
   onLoadHook(request, exports);

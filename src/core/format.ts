@@ -62,6 +62,15 @@ export function shortLine(s: string, max: number): string {
   return `${cut.replace(/[\s,;(]+$/, '')} …`;
 }
 
+/**
+ * Where a recorded statement was sent from, as the reports write it: `file:line`, or — a statement the recorded app
+ * sent with no frame of the app's on its stack (a library's own work: a pool's setup, an ORM's migrations check) —
+ * said as such, never as another client's. `rel` makes the path relative (and safe to show).
+ */
+export function recordedWhere(file: string | undefined, line: number | undefined, rel: (f: string) => string): string {
+  return file ? `${rel(file)}:${line}` : '(no line in your code: sent from a library on its own)';
+}
+
 /** "1 warning", "2 warnings", "0 errors": a count with its noun (plural with -s); `show` writes the number ("12k"). */
 export function countOf(n: number, noun: string, show: (n: number) => string = String): string {
   return `${show(n)} ${noun}${n === 1 ? '' : 's'}`;

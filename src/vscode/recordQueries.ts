@@ -168,7 +168,8 @@ async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSumma
     matches = core.matchStatements(delta, sites, normalizeSql);
   }
   // The statements the capture recorded, at the call sites it saw (ORM calls hold no SQL text to match).
-  const at = (recorded?.sites ?? []).flatMap((site) => (site.file && site.line ? site.statements.map((st) => ({ file: site.file!, line: site.line!, calls: st.calls, sql: st.sql })) : []));
+  // A statement recorded with no line of the app's (a library's own work) is still the recording's, never "another client".
+  const at = (recorded?.sites ?? []).flatMap((site) => site.statements.map((st) => ({ file: site.file && site.line ? site.file : undefined, line: site.file && site.line ? site.line : undefined, calls: st.calls, sql: st.sql })));
   matches = core.attachRecorded(matches, at, (sql) => fingerprintSql(sql.trim().replace(/;\s*$/, '')));
   const findings = core.observedFindings(matches, {}, `in ${window} of recording`);
   const diagnostics = new Map<string, vscode.Diagnostic[]>();

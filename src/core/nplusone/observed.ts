@@ -9,7 +9,7 @@
  */
 import type { Finding, Span } from '../findings';
 import { RULE_ID } from './detect';
-import { shortLine } from '../format';
+import { recordedWhere, shortLine } from '../format';
 import { lineStarts, positionAt } from '../findings';
 
 /** One statement's figures, as read from pg_stat_statements (or the difference of two snapshots). */
@@ -110,10 +110,13 @@ export interface ObservedMatch {
   recorded?: RecordedAt[];
 }
 
-/** A call site the capture recorded a statement at (1-based line) and how often it sent it there. */
+/**
+ * A call site the capture recorded a statement at (1-based line) and how often it sent it there; no file: the
+ * recorded app sent it with no frame of its code on the stack (a library's own work), still the recording's.
+ */
 export interface RecordedAt {
-  file: string;
-  line: number;
+  file?: string;
+  line?: number;
   calls: number;
 }
 
@@ -240,9 +243,9 @@ export function observedReport(matches: ObservedMatch[], opts: ObservedOptions =
   const unmatched = rest.filter((m) => !m.sites.length);
   lines.push(SERVER_WIDE_HEADING, `Repeated statements (≥ ${o.minCalls} calls, ≤ ${o.maxRowsPerCall} rows per call, all clients): ${flagged.length}`);
   if (recorded.length) {
-    lines.push('', `Recorded by PG Lens at a call site (the recording's own calls in brackets; its N+1 findings count those, per unit of work): ${recorded.length}`);
+    lines.push('', `Recorded by PG Lens (the recording's own calls in brackets; its N+1 findings count those, per unit of work): ${recorded.length}`);
     for (const m of recorded) {
-      for (const r of m.recorded!) lines.push('', `${relPath(r.file)}:${r.line}`, `  ${describeFigures(m.statement, r.calls)} [recorded]`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);
+      for (const r of m.recorded!) lines.push('', recordedWhere(r.file, r.line, relPath), `  ${describeFigures(m.statement, r.calls)} [recorded]`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);
     }
   }
   const section = (title: string, ms: ObservedMatch[], inLoop: boolean | undefined) => {

@@ -4,7 +4,7 @@ import type { Located } from '../output';
 import { toSarif } from '../output';
 import type { Finding } from '../findings';
 import type { RecordedNPlusOne, RecordSummary, SiteFigure } from './aggregate';
-import { countOf } from '../format';
+import { countOf, recordedWhere } from '../format';
 
 export interface StatementAdvice {
   costBefore?: number;
@@ -119,7 +119,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   }
   out.push('', 'Statements by call site:');
   for (const site of s.sites.slice(0, 40)) {
-    const where = site.file ? `${safeOneLine(rel(site.file))}:${site.line}` : '(no line in your code: sent from a library on its own)';
+    const where = recordedWhere(site.file, site.line, (f) => safeOneLine(rel(f)));
     out.push(`  ${where}  ${countOf(site.calls, 'statement')} · ${ms(site.totalMs)}${site.via ? ` · via ${site.via}` : ''}`);
     for (const st of site.statements.slice(0, 5)) {
       out.push(`    ${String(st.calls).padStart(5)}×  ${ms(st.totalMs).padStart(9)}  max ${st.maxPerUnit}/unit  ${oneLine(st.sql, 120)}`);
@@ -128,7 +128,7 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
   }
   if (s.sites.length > 40) out.push(`  … ${s.sites.length - 40} more call sites`);
   out.push('', 'Slowest statements:');
-  for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${x.file ? `${safeOneLine(rel(x.file))}:${x.line}` : '(no call site)'}  ${oneLine(x.sql, 120)}`);
+  for (const x of s.slowest) out.push(`  ${ms(x.ms).padStart(9)}  ${recordedWhere(x.file, x.line, (f) => safeOneLine(rel(f)))}  ${oneLine(x.sql, 120)}`);
   if (advice) {
     out.push('', 'Index advice (proved with the planner):');
     let any = false;
@@ -138,13 +138,13 @@ export function recordText(s: RecordSummary, rel: (f: string) => string, advice?
         const a = advice.get(st.normalized);
         if (a?.note && !a.suggestions.length) {
           // Not advised, and why (a refusal, a statement the planner could not take): said, never dropped.
-          notAdvised.push(`  ${site.file ? `${safeOneLine(rel(site.file))}:${site.line}` : '(no call site)'}  not advised: ${oneLine(a.note, 160)}`);
+          notAdvised.push(`  ${recordedWhere(site.file, site.line, (f) => safeOneLine(rel(f)))}  not advised: ${oneLine(a.note, 160)}`);
           continue;
         }
         if (!a?.suggestions.length) continue;
         any = true;
         for (const g of a.suggestions) {
-          out.push(`  ${site.file ? `${safeOneLine(rel(site.file))}:${site.line}` : '(no call site)'}  ${safeOneLine(g.ddl)}`);
+          out.push(`  ${recordedWhere(site.file, site.line, (f) => safeOneLine(rel(f)))}  ${safeOneLine(g.ddl)}`);
           out.push(`      ${safeOneLine(g.summary)}`);
           out.push(`      for: ${oneLine(st.sql, 120)}`);
         }

@@ -208,6 +208,31 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.deepEqual(siteless.filter((sql: string) => /ts_/.test(sql)), [], JSON.stringify(siteless));
   });
 
+  it('Prisma (person12 R4): a call made at the app\'s line and sent later by Prisma (its nextTick batch for findUnique, `(tx || this.prisma).model.findUniqueOrThrow`) is at that line, and its N+1 found', async () => {
+    // The runtime is a stand-in with Prisma's own shape (see the fixture); its frames are a library's: in node_modules.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-prisma-'));
+    const runtime = path.join(dir, 'node_modules', '@prisma', 'client', 'runtime', 'client.js');
+    fs.mkdirSync(path.dirname(runtime), { recursive: true });
+    fs.copyFileSync(fixture('prismaRuntime.js'), runtime);
+    try {
+      const program = fixture('prismaApp.js');
+      const rel = path.relative(root, program);
+      const r = await run(['record', '--format', 'json', '--', process.execPath, program], { DATABASE_URL: t.url, PRISMA_RUNTIME: runtime });
+      assert.equal(r.code, 0, r.err);
+      const json = JSON.parse(r.out);
+      const at = (marker: string) => json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker));
+      const callsAt = (marker: string) => (at(marker)?.statements ?? []).map((s: { sql: string; calls: number }) => [s.sql.slice(0, 30), s.calls]);
+      assert.deepEqual(callsAt('// findUniqueOrThrow line'), [['SELECT * FROM "products" WHERE', 6]], JSON.stringify(json.sites, null, 1));
+      assert.deepEqual(callsAt('// findMany line'), [['SELECT * FROM "products" WHERE', 1]]);
+      assert.deepEqual(callsAt('// findUnique line'), [['SELECT * FROM "customers" WHER', 1]]);
+      // None of the app's statements is left without its line ("sent from a library on its own").
+      assert.deepEqual(json.sites.filter((s: { file?: string }) => !s.file), [], JSON.stringify(json.sites, null, 1));
+      assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// findUniqueOrThrow line'), 6, '@prisma/client']]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('postgres.js: tagged queries, sql.unsafe and errors at their lines; the N+1 in a loop with its count', async () => {
     const pjs = fixture('postgresjs.js');
     const rel = path.relative(root, pjs);

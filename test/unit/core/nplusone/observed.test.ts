@@ -88,6 +88,21 @@ describe('core/nplusone observed', () => {
     assert.doesNotMatch(notMatched, /350 calls/, 'a recorded statement is never "not matched to code"');
   });
 
+  it('a statement the recording sent with no line of the app\'s is the recording\'s, said as such, never "another client" (person12 R4)', async () => {
+    await loadPgParser();
+    const stmts = [fig('1', 719, 719, 'SELECT "id", "parentID" FROM "public"."TeamCollection" WHERE ("id" = $1 AND 1=1) LIMIT $2 OFFSET $3'), fig('2', 90, 90, 'SELECT * FROM v WHERE k = $1')];
+    const m = matchStatements(stmts, [], (s) => s);
+    const recorded = [{ file: undefined, line: undefined, calls: 128, sql: 'SELECT "id", "parentID" FROM "public"."TeamCollection" WHERE ("id" = $1 AND 1=1) LIMIT $2 OFFSET $3' }];
+    const withRec = attachRecorded(m, recorded, (sql) => fingerprintSql(sql));
+    assert.deepEqual(withRec.map((x) => x.recorded?.map((r) => r.calls)), [[128], undefined]);
+    assert.deepEqual(observedFindings(withRec), []);
+    const report = observedReport(withRec);
+    assert.match(report, /^\(no line in your code: sent from a library on its own\)\n {2}719 calls on the server \(128 recorded here\)/m);
+    const notMatched = report.slice(report.indexOf('Not matched to code'));
+    assert.match(notMatched, /90 calls/);
+    assert.doesNotMatch(notMatched, /719 calls/, 'a recorded statement is never "not matched to code"');
+  });
+
   it('canonical text ignores comments, whitespace, case and a trailing semicolon', () => {
     assert.equal(canonical('/* app */ SELECT  *\nFROM t -- x\n;'), canonical('select * from t'));
   });
