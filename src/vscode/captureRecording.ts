@@ -20,6 +20,8 @@ import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
 import { countOf } from '../core/format';
 import { readRegularFileSync } from '../node/readFile';
+import { recordedStatementsAt } from '../core/record/atCursor';
+import { setRecordedLookup } from './siteIndex';
 
 const MAX_EVENTS = 200_000;
 /** Workspace storage key of the recording kept across a reload (core/record/keep). */
@@ -78,15 +80,21 @@ export class CaptureRecording implements vscode.Disposable {
   /** Files not open that got recorded findings (published as scan results of the one pipeline). */
   private published = new Set<string>();
   private readonly lensChanged = new vscode.EventEmitter<void>();
+  private readonly restored = new vscode.EventEmitter<{ at: number; summary: RecordSummary }>();
+  /** Fires when the recording kept from before a window reload is back (its report is written again: person12 R10). */
+  readonly onDidRestore = this.restored.event;
   private readonly tree = new RecordedTree();
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: PgLensContext) {
     CaptureRecording.current = this;
+    // The commands on "the statement at the cursor" take the recorded statements of an ORM call (person12 R7).
+    const events = () => this.events.length;
+    setRecordedLookup({ at: (file, text, offset) => recordedStatementsAt(this.summary?.sites ?? [], file, text, offset), get statements() { return events(); } });
     this.status.command = 'pgLens.stopRecording';
     const selector: vscode.DocumentSelector = [{ scheme: 'file' }];
     this.subs.push(
-      this.status, this.lensChanged,
+      this.status, this.lensChanged, this.restored,
       // N+1 and missing-index findings at the recorded lines go through the one analysis pipeline.
       // They belong to the recording, not to the open document: they stay in Problems when the file closes.
       ctx.analysis.register(recordedAnalyzer(() => this.state(), (f) => vscode.workspace.asRelativePath(f)), { outlivesDocument: true }),
@@ -131,6 +139,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.status.command = undefined;
     this.status.show();
     this.ctx.log.info(`Recording: ${said.status} before the window was reloaded, read back from workspace storage.`);
+    if (this.summary) this.restored.fire({ at: kept.at, summary: this.summary });
     if (this.ctx.connections.current) void this.adviseAll();
   }
 
@@ -240,7 +249,10 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (CaptureRecording.current === this) CaptureRecording.current = undefined;
+    if (CaptureRecording.current === this) {
+      CaptureRecording.current = undefined;
+      setRecordedLookup(undefined);
+    }
     if (this.timer) clearTimeout(this.timer);
     void this.listener?.close();
     this.ctx.extension.environmentVariableCollection.clear();

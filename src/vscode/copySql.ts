@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { placeholderLegend, sqlAsWritten, wontRunAsIs } from '../core/extract/asWritten';
 import type { PgLensContext } from './main';
-import { noStatementAtCursor, statementAtCursor } from './siteIndex';
+import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
 
 const AS_WRITTEN = 'Copy as written in the code';
 
@@ -16,11 +16,14 @@ export function registerCopySql(ctx: PgLensContext): void {
     vscode.commands.registerCommand('pgLens.copySqlUnderCursor', async () => {
       const editor = vscode.window.activeTextEditor;
       const site = editor && (await statementAtCursor(ctx.sites, editor));
+      if (site === DISMISSED) return;
       if (!site) {
         void vscode.window.showInformationMessage(noStatementAtCursor(editor, false));
         return;
       }
       await vscode.env.clipboard.writeText(site.sql);
+      // An ORM call's statement as the recording saw it sent (its $n are the driver's parameters).
+      if (site.api === 'recorded') return void vscode.window.showInformationMessage(`PG Lens: copied the statement recorded from line ${editor!.document.positionAt(site.span.start).line + 1} (as the app sent it) to the clipboard.`);
       // The site's api ('constant', 'pg.query') is an internal label: the message names what was copied.
       const legend = placeholderLegend(site);
       const notAsIs = wontRunAsIs(site);

@@ -19,7 +19,8 @@ import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnal
 import type { IndexDecision } from '../core/advice/workload';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
-import { noStatementAtCursor, statementAtCursor } from './siteIndex';
+import { countOf } from '../core/format';
+import { DISMISSED, noStatementAtCursor, statementAtCursor } from './siteIndex';
 import { DIAGNOSTIC_SOURCE } from './findingActions';
 import { EDITOR_SCHEMES } from './reportDocument';
 import { docsLink, OPEN_DOCS_COMMAND } from './docs';
@@ -76,7 +77,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // A saved file's SQL may have changed: its statements are read again (only that file's).
       vscode.workspace.onDidSaveTextDocument((doc) => void this.refreshFile(doc.uri.fsPath, doc.getText())),
       vscode.languages.registerHoverProvider(EDITOR_SCHEMES.map((scheme) => ({ scheme })), { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri: string; offset: number }) => this.suggestCommand(ref)),
+      vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri?: string; offset?: number; sql?: string }) => this.suggestCommand(ref)),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
@@ -356,10 +357,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * `ref`: the statement a hover link or the plan viewer's button names (file and offset). The plan viewer's
    * button used to be ignored: with the panel focused there is no active text editor, so it only said "open a file".
    */
-  private async suggestCommand(ref?: { uri: string; offset: number }): Promise<void> {
-    const named = ref && typeof ref.uri === 'string' && typeof ref.offset === 'number' ? ref : undefined;
+  private async suggestCommand(ref?: { uri?: string; offset?: number; sql?: string }): Promise<void> {
+    const named = ref && typeof ref.uri === 'string' && typeof ref.offset === 'number' ? { uri: ref.uri, offset: ref.offset } : undefined;
+    // A statement named by its text (the plan viewer of a recorded statement: its line holds no SQL).
+    const given = ref && typeof ref.sql === 'string' && ref.sql.trim() && ref.sql.length <= 100_000 ? ref.sql : undefined;
     const editor = vscode.window.activeTextEditor;
-    if (!named && !editor) {
+    if (!named && !given && !editor) {
       void vscode.window.showInformationMessage(noStatementAtCursor(undefined));
       return;
     }
@@ -368,14 +371,19 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       void vscode.window.showWarningMessage(`PG Lens: ${this.ctx.connections.error ?? 'not connected'}.`);
       return;
     }
-    let doc: vscode.TextDocument;
+    let doc: vscode.TextDocument | undefined;
     let sql: string | undefined;
-    if (named) {
+    if (given) {
+      doc = named ? await vscode.workspace.openTextDocument(vscode.Uri.parse(named.uri)) : editor?.document;
+      sql = given;
+    } else if (named) {
       doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(named.uri));
       sql = (await this.ctx.sites.siteAt(doc, named.offset))?.sql;
     } else {
       doc = editor!.document;
-      sql = (await statementAtCursor(this.ctx.sites, editor!, { selection: true }))?.sql;
+      const site = await statementAtCursor(this.ctx.sites, editor!, { selection: true });
+      if (site === DISMISSED) return;
+      sql = site?.sql;
     }
     if (!sql) {
       void vscode.window.showInformationMessage(named ? 'PG Lens: no SQL statement there any more (the file changed): put the cursor on it and run Suggest Indexes again.' : noStatementAtCursor(editor));
@@ -385,8 +393,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // diagnostic, the hover and the workload name for it).
     const state = await this.stateFor(conn);
     const { decided } = await import('../db/missingIndexAnalyzer');
-    const advice = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: proving index candidates' }, async () => {
-      const decision = await state.decider.decide(await this.statements(state), { focus: [sql] });
+    // A notification with what it is doing (person12 R10: the status bar's spinner alone went unseen; on a busy machine
+    // reading the workspace's SQL and proving candidates takes a while, and "no pick list, no message" read as nothing).
+    const advice = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: Suggest Indexes' }, async (progress) => {
+      progress.report({ message: "weighing it with the workspace's SQL, pg_stat_statements and the recording…" });
+      const statements = await this.statements(state);
+      progress.report({ message: `proving index candidates (${countOf(statements.length, 'statement')} weighed)…` });
+      const decision = await state.decider.decide(statements, { focus: [sql] });
       return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [] };
     });
     if (!advice.own || !advice.decided?.suggestions.length) {
@@ -407,7 +420,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const dev = conn.profile.environment === 'development' && !conn.db.readOnly;
     const actions = ['Add migration', 'Copy CREATE INDEX', ...(dev ? ['Create index now'] : [])];
     const act = await vscode.window.showQuickPick(actions, { title: picked.s.ddl, ignoreFocusOut: true });
-    if (act === 'Add migration') await this.addMigration(picked.s, doc.uri);
+    if (act === 'Add migration') await this.addMigration(picked.s, doc?.uri);
     else if (act === 'Copy CREATE INDEX') await this.copy(picked.s);
     else if (act === 'Create index now') await this.createNow(picked.s);
   }

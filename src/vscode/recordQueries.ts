@@ -130,8 +130,19 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     });
   };
 
+  // The report of a recording kept across a window reload, rebuilt from it (person12 R10: the Output showed empty after
+  // the reload although the recording came back). Not shown by itself: it is there when the user opens it.
+  const restoredReport = capture.onDidRestore(async ({ at, summary }) => {
+    if (recording || capture.active) return;
+    const { recordText } = await import('../core/record/format');
+    channel.clear();
+    channel.appendLine(`Recorded before the window was reloaded (${new Date(at).toLocaleString()}), read back from this workspace's storage.`);
+    channel.appendLine(`\nThe recording (apps started from VS Code's terminals and debug sessions):\n${recordText(summary, relPath)}\n`);
+    channel.appendLine("pg_stat_statements' half of that run (the whole server's repeated statements) is not kept across a reload: record again to see it.");
+  });
+
   ctx.extension.subscriptions.push(
-    collection, channel, status,
+    collection, channel, status, restoredReport,
     vscode.commands.registerCommand('pgLens.recordQueries', start),
     vscode.commands.registerCommand('pgLens.stopRecording', stop),
   );

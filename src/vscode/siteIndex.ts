@@ -16,6 +16,8 @@ import type { SqlSite, UnreadSql } from '../core/extract/types';
 import type { SourceTree } from '../core/syntax/treeSitter';
 import type { SiteAtMode } from '../core/extract/siteAt';
 import { readAsOf } from '../core/languages/registry';
+import type { RecordedAtCursor } from '../core/record/atCursor';
+import { countOf } from '../core/format';
 
 export interface SqlSiteProvider {
   sitesFor(doc: vscode.TextDocument): Promise<SqlSite[]>;
@@ -149,29 +151,79 @@ export class SqlSiteIndex implements SqlSiteProvider, vscode.Disposable {
   }
 }
 
+/** What the recording (captureRecording.ts) saw the code send, for the commands on the statement at the cursor. */
+export interface RecordedLookup {
+  /** The recorded statements of the call under `offset` (core/record/atCursor), most time first. */
+  at(file: string, text: string, offset: number): RecordedAtCursor[];
+  /** Statements recorded in all (0: nothing recorded, or cleared). */
+  readonly statements: number;
+}
+
+let recorded: RecordedLookup | undefined;
+
+/** The recording of this window says here what it holds (undefined when it goes). */
+export function setRecordedLookup(r: RecordedLookup | undefined): void {
+  recorded = r;
+}
+
+/** statementAtCursor's answer when the user dismissed the pick list of a line's recorded statements: nothing to say. */
+export const DISMISSED = 'dismissed';
+
 /**
  * The statement a command acts on in an editor — Open Plan, Explain Analyze, Benchmark Query, Suggest Indexes and
  * Copy SQL all ask here: the selected text when there is a selection (and the command takes one), else the site on
  * the cursor's line (a call line counts as its statement's; never a statement on another line). See siteAtOffset.
+ * With no SQL in the code there, the statements the recording saw the call under the cursor send (an ORM call holds
+ * no SQL: person12 R7), as the recorded lens above it shows them; with several, the user picks one.
  */
-export async function statementAtCursor(sites: SqlSiteProvider, editor: vscode.TextEditor, options: { selection?: boolean } = {}): Promise<SqlSite | undefined> {
+export async function statementAtCursor(sites: SqlSiteProvider, editor: vscode.TextEditor, options: { selection?: boolean } = {}): Promise<SqlSite | typeof DISMISSED | undefined> {
   const doc = editor.document;
   if (options.selection && !editor.selection.isEmpty) {
     const text = doc.getText(editor.selection);
     const start = doc.offsetAt(editor.selection.start);
     return { file: doc.uri.fsPath, language: 'sql', api: 'selection', sql: text, sourceMap: Array.from({ length: text.length }, (_, i) => start + i), span: { start, end: start + text.length }, params: [], confidence: 1, dynamic: false };
   }
-  return sites.siteAt(doc, doc.offsetAt(editor.selection.active), 'line');
+  const offset = doc.offsetAt(editor.selection.active);
+  const site = await sites.siteAt(doc, offset, 'line');
+  if (site || !recorded || isSqlFile(doc)) return site;
+  const found = recorded.at(doc.uri.fsPath, doc.getText(), offset);
+  if (!found.length) return undefined;
+  let chosen = found[0];
+  if (found.length > 1) {
+    const pick = await vscode.window.showQuickPick(
+      found.map((r) => ({ label: oneLine(r.sql, 120), description: `${r.calls}× · ${r.totalMs >= 10 ? r.totalMs.toFixed(0) : r.totalMs.toFixed(2)} ms recorded`, r })),
+      { title: `PG Lens: ${found.length} statements recorded from line ${found[0].line}${found[0].via ? ` (via ${found[0].via})` : ''}`, placeHolder: 'Choose the statement', matchOnDescription: true },
+    );
+    if (!pick) return DISMISSED;
+    chosen = pick.r;
+  }
+  const lineStart = doc.lineAt(chosen.line - 1).range.start;
+  const start = doc.offsetAt(lineStart.translate(0, doc.lineAt(chosen.line - 1).firstNonWhitespaceCharacterIndex));
+  const end = doc.offsetAt(doc.lineAt(chosen.line - 1).range.end);
+  return { file: doc.uri.fsPath, language: 'sql', api: 'recorded', sql: chosen.sql, sourceMap: Array.from({ length: chosen.sql.length }, () => start), span: { start, end }, params: [], confidence: 1, dynamic: false };
+}
+
+function isSqlFile(doc: vscode.TextDocument): boolean {
+  return readAsOf(doc.languageId) === 'sql' || readAsOf(doc.fileName) === 'sql';
+}
+
+function oneLine(sql: string, max: number): string {
+  const one = sql.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
 /**
  * The one message when the cursor's line holds no statement: which line, what counts, and — in code — that SQL an ORM
  * or query builder composes at run time is known once the app runs it with a recording (N5: Copy SQL said only "no SQL").
+ * When a recording exists but saw nothing from this line, it says so instead (person12 R7: "Start Recording" was said
+ * under a recorded lens, for a call the recording had).
  */
 export function noStatementAtCursor(editor: vscode.TextEditor | undefined, selection = true): string {
   if (!editor) return `PG Lens: open a file and put the cursor on a SQL statement${selection ? ' (or select one)' : ''}.`;
   const line = editor.selection.active.line + 1;
-  const inCode = readAsOf(editor.document.languageId) !== 'sql' && readAsOf(editor.document.fileName) !== 'sql';
   const what = `PG Lens: no SQL statement on line ${line}: put the cursor on a statement's SQL or on its call${selection ? ', or select the SQL' : ''}.`;
-  return inCode ? `${what} SQL an ORM or query builder composes at run time is known once the app runs it: PG Lens: Start Recording.` : what;
+  if (isSqlFile(editor.document)) return what;
+  const held = recorded?.statements ?? 0;
+  if (held) return `${what} The recording (${countOf(held, 'statement')}) saw no statement sent from this line: run the code on this line while recording (PG Lens: Start Recording), or put the cursor on a line with a recorded lens.`;
+  return `${what} SQL an ORM or query builder composes at run time is known once the app runs it: PG Lens: Start Recording.`;
 }

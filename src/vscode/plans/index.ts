@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { PgLensContext } from '../main';
-import { noStatementAtCursor, statementAtCursor } from '../siteIndex';
+import { DISMISSED, noStatementAtCursor, statementAtCursor } from '../siteIndex';
 import { NamedQueryLinks } from '../namedQueryLinks';
 import type { ActiveConnection } from '../connections';
 import type { SqlSite } from '../../core/extract/types';
@@ -187,7 +187,10 @@ class PlansFeature implements vscode.Disposable {
       case 'benchmark':
         return this.benchmarkQuery(undefined, panel);
       case 'suggestIndexes':
-        await vscode.commands.executeCommand('pgLens.suggestIndexes', panel.statement ? { uri: panel.statement.uri.toString(), offset: panel.statement.site.span.start } : undefined);
+        // A recorded statement (an ORM call's, opened from its line or its lens) is named by its text: its line holds no SQL.
+        await vscode.commands.executeCommand('pgLens.suggestIndexes', panel.statement
+          ? { uri: panel.statement.uri.toString(), offset: panel.statement.site.span.start, ...(panel.statement.site.api === 'recorded' ? { sql: panel.statement.site.sql } : {}) }
+          : panel.last?.type === 'show' ? { sql: this.adviceSql.get(panel.last.payload) ?? panel.last.payload.sql } : undefined);
         return;
       case 'revealSql': {
         const shown = panel.statement;
@@ -207,7 +210,7 @@ class PlansFeature implements vscode.Disposable {
   };
 
   /** The SQL site of a hover link or the panel's statement, or the editor's (the selection, or the statement on the cursor's line: statementAtCursor). */
-  private async resolveSite(ref?: SiteRef, fromPanel?: PlanPanel): Promise<PanelStatement | undefined> {
+  private async resolveSite(ref?: SiteRef, fromPanel?: PlanPanel): Promise<PanelStatement | typeof DISMISSED | undefined> {
     if (fromPanel?.statement) return fromPanel.statement;
     if (ref && typeof ref.uri === 'string' && typeof ref.offset === 'number') {
       const uri = vscode.Uri.parse(ref.uri);
@@ -218,7 +221,7 @@ class PlansFeature implements vscode.Disposable {
     const ed = vscode.window.activeTextEditor;
     if (!ed) return undefined;
     const site = await statementAtCursor(this.ctx.sites, ed, { selection: true });
-    return site && { site, uri: ed.document.uri };
+    return site === DISMISSED ? site : site && { site, uri: ed.document.uri };
   }
 
   private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite): PlanPayload {
@@ -240,6 +243,7 @@ class PlansFeature implements vscode.Disposable {
   private async openPlan(ref?: SiteRef): Promise<void> {
     const target = await this.resolveSite(ref);
     if (!target) return void vscode.window.showInformationMessage(noStatementAtCursor(vscode.window.activeTextEditor));
+    if (target === DISMISSED) return;
     const p = await this.getPlanner(true);
     if (!p) return;
     const outcome: PlanOutcome = await p.planner.plan(target.site.sql);
@@ -442,6 +446,7 @@ class PlansFeature implements vscode.Disposable {
     const timing = stopwatch();
     const target = await this.resolveSite(ref, fromPanel);
     if (!target) return void vscode.window.showInformationMessage(noStatementAtCursor(vscode.window.activeTextEditor));
+    if (target === DISMISSED) return;
     timing.mark('site');
     const p = await this.getPlanner(true);
     if (!p) return;
@@ -532,6 +537,7 @@ class PlansFeature implements vscode.Disposable {
   private async benchmarkQuery(ref?: SiteRef, fromPanel?: PlanPanel): Promise<void> {
     const target = await this.resolveSite(ref, fromPanel);
     if (!target) return void vscode.window.showInformationMessage(noStatementAtCursor(vscode.window.activeTextEditor));
+    if (target === DISMISSED) return;
     const p = await this.getPlanner(true);
     if (!p) return;
     // Kept open when the focus moves: Benchmark is also a button of the plan viewer, whose webview takes the focus
