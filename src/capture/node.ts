@@ -902,10 +902,12 @@ function lineOf(p: Pending): string {
  * src/core/record/protocol.ts): each is defined by a line of its own the first time a batch sends it, so
  * the SQL text, the file path and the unit's name are encoded and written once, not per statement (a
  * record is ~70 bytes; the whole line was ~300 — the batch's encoding and the socket's copy scale with them).
- * Numbers are never reused; past MAX_DEFINITIONS, or when a batch is dropped, everything is forgotten, the
+ * Numbers are never reused; past MAX_DEFINITIONS (or 4 M characters of SQL text), or when a batch is dropped, everything is forgotten, the
  * listener told so (`dx`), and defined again as it comes: memory stays bounded on both ends.
  */
 const MAX_DEFINITIONS = 4096;
+/** Characters of SQL text the definitions hold (bounded like the queue: each text may be up to MAX_SQL_CHARS). */
+let definedChars = 0;
 let definitions = 0;
 let lastId = 0;
 let forgetSent = true;
@@ -919,13 +921,14 @@ function forgetDefinitions(): void {
   siteIds.clear();
   unitIds.clear();
   definitions = 0;
+  definedChars = 0;
   forgetSent = false;
 }
 
 /** The statement's record line, after the definition lines it needs (empty if it cannot be encoded). */
 function recordOf(p: Pending): string {
   try {
-    if (definitions >= MAX_DEFINITIONS) forgetDefinitions();
+    if (definitions >= MAX_DEFINITIONS || definedChars > MAX_BUFFER_BYTES) forgetDefinitions();
     let defs = '';
     if (!forgetSent) {
       defs = '{"t":"dx"}\n';
@@ -939,6 +942,7 @@ function recordOf(p: Pending): string {
     if (q === undefined) {
       bySql.set(p.sql, (q = ++lastId));
       definitions++;
+      definedChars += p.sql.length;
       defs += `{"t":"dq","i":${q},"lib":${JSON.stringify(p.lib)},"pid":${process.pid},"sql":${JSON.stringify(p.sql)},"pt":${p.pt},"pc":${p.pc}}\n`;
     }
     let u = unitIds.get(p.unit);

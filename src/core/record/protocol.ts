@@ -80,8 +80,9 @@ export function paramType(v: unknown): string {
   return typeof v;
 }
 
-/** Definitions a connection may hold at once (the Node module starts over, with `dx`, well before). */
-const MAX_DEFINITIONS = 50_000;
+/** Definitions, and characters of SQL text, a connection may hold at once (the Node module starts over, with `dx`, well before). */
+const MAX_DEFINITIONS = 20_000;
+const MAX_DEFINED_CHARS = 16_000_000;
 
 /**
  * One connection's reader of capture lines: keeps what its `dq`/`ds`/`du` lines define and turns each
@@ -93,6 +94,7 @@ export class CaptureDecoder {
   private readonly statements = new Map<number, { lib: unknown; sql: unknown; pt: unknown; pc: unknown; pid: unknown }>();
   private readonly sites = new Map<number, unknown>();
   private readonly units = new Map<number, unknown>();
+  private sqlChars = 0;
 
   /** The event in one parsed line, or undefined (a definition, or not an event). */
   decode(x: unknown): CaptureEvent | undefined {
@@ -107,7 +109,14 @@ export class CaptureDecoder {
         return asCaptureEvent({ v: e.v, t: 'q', lib: q.lib, sql: q.sql, pc: typeof e.pc === 'number' ? e.pc : q.pc, pt: q.pt, pv: e.pv, ms: e.ms, rows: e.rows, err: e.err, site, u, ts: e.ts, pid: q.pid });
       }
       case 'dq':
-        if (typeof e.i === 'number') this.define(this.statements, e.i, { lib: e.lib, sql: e.sql, pt: e.pt, pc: e.pc, pid: e.pid });
+        if (typeof e.i === 'number' && typeof e.sql === 'string') {
+          const sql = e.sql.slice(0, MAX_SQL_CHARS);
+          if ((this.sqlChars += sql.length) > MAX_DEFINED_CHARS) {
+            this.statements.clear();
+            this.sqlChars = sql.length;
+          }
+          this.define(this.statements, e.i, { lib: e.lib, sql, pt: e.pt, pc: e.pc, pid: e.pid });
+        }
         return undefined;
       case 'ds':
         if (typeof e.i === 'number') this.define(this.sites, e.i, e.site);
@@ -117,6 +126,7 @@ export class CaptureDecoder {
         return undefined;
       case 'dx':
         this.statements.clear();
+        this.sqlChars = 0;
         this.sites.clear();
         this.units.clear();
         return undefined;
@@ -126,7 +136,10 @@ export class CaptureDecoder {
   }
 
   private define<T>(m: Map<number, T>, id: number, v: T): void {
-    if (m.size >= MAX_DEFINITIONS && !m.has(id)) m.clear();
+    if (m.size >= MAX_DEFINITIONS && !m.has(id)) {
+      m.clear();
+      if (m === (this.statements as Map<number, unknown>)) this.sqlChars = 0;
+    }
     m.set(id, v);
   }
 }

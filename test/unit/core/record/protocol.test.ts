@@ -36,6 +36,7 @@ describe('core/record/protocol: the socket\'s small records, read back as whole 
   it('a definition that is not valid gives records that are not valid events (asCaptureEvent checks the whole)', () => {
     const d = new CaptureDecoder();
     d.decode({ t: 'dq', i: 1, lib: 'pg', pid: 7, sql: 42, pt: [], pc: 0 });
+    d.decode({ t: 'du', i: 5, u: unit });
     d.decode({ t: 'du', i: 2, u: { k: 'nonsense', id: 'x', n: 'y' } });
     d.decode({ t: 'du', i: 3, u: unit });
     d.decode({ t: 'dq', i: 4, lib: 'pg', pid: 7, sql: 'SELECT 1', pt: [], pc: 0 });
