@@ -10,7 +10,7 @@
  * The goal is judged, as issue 16 states it, on the wall-clock p50 per query (the latency the app's
  * query sees: `meetsGoal`, from p50OverheadUs and p50OverheadPct). The app's CPU time per query is
  * printed beside it (cpuRatio = captured / plain): it also counts work off the query's path (the
- * batch written every 20 ms, the garbage collector's threads). `sendP50Us`: the time until the
+ * batch written every 100 ms, the garbage collector's threads). `sendP50Us`: the time until the
  * driver's call returns (the query is on its way) — the capture's part of it is the call site read,
  * and it is the steadiest figure on a loaded machine (no I/O in it).
  * `ownCpuUs`: the capture's own CPU per statement, measured against a stand-in `pg` whose query

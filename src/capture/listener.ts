@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { asCaptureEvent, type CaptureEvent } from '../core/record/protocol';
+import { CaptureDecoder, type CaptureEvent } from '../core/record/protocol';
 
 const MAX_LINE = 256 * 1024;
 
@@ -36,6 +36,8 @@ export async function listen(onEvent: (e: CaptureEvent) => void, opts: { maxEven
   const server = net.createServer((sock) => {
     open.add(sock);
     let buf = '';
+    // Each connection's definitions are its own (see CaptureDecoder).
+    const decoder = new CaptureDecoder();
     sock.setEncoding('utf8');
     sock.on('data', (chunk: string) => {
       buf += chunk;
@@ -46,7 +48,7 @@ export async function listen(onEvent: (e: CaptureEvent) => void, opts: { maxEven
         if (!line) continue;
         let ev: CaptureEvent | undefined;
         try {
-          ev = asCaptureEvent(JSON.parse(line));
+          ev = decoder.decode(JSON.parse(line));
         } catch {
           ev = undefined;
         }

@@ -154,10 +154,15 @@ function flushBatch(): void {
   queuedChars = 0;
   if (!socket || socketGone) return void (queue.length = 0);
   let data = '';
-  for (const x of queue) data += typeof x === 'string' ? x : lineOf(x);
+  for (const x of queue) data += typeof x === 'string' ? x : recordOf(x);
   queue.length = 0;
-  if (socket.writableLength > MAX_BUFFER_BYTES) return void dropped++;
-  pushed += Buffer.byteLength(data);
+  if (socket.writableLength > MAX_BUFFER_BYTES) {
+    // The definitions in this batch never reach the listener: define everything again from the next one.
+    forgetDefinitions();
+    return void dropped++;
+  }
+  // In the unit writableLength counts (a string's length: the socket is handed strings).
+  pushed += data.length;
   if (!socket.write(data) || socket.connecting) holdBriefly();
 }
 
@@ -888,6 +893,84 @@ function lineOf(p: Pending): string {
     else if (p.rows !== undefined) line += `,"rows":${p.rows}`;
     return line + '}\n';
   } catch {
+    return '';
+  }
+}
+
+/**
+ * On the socket a statement is a small record naming its text, site and unit by number (CaptureDecoder,
+ * src/core/record/protocol.ts): each is defined by a line of its own the first time a batch sends it, so
+ * the SQL text, the file path and the unit's name are encoded and written once, not per statement (a
+ * record is ~70 bytes; the whole line was ~300 — the batch's encoding and the socket's copy scale with them).
+ * Numbers are never reused; past MAX_DEFINITIONS (or 4 M characters of SQL text), or when a batch is dropped, everything is forgotten, the
+ * listener told so (`dx`), and defined again as it comes: memory stays bounded on both ends.
+ */
+const MAX_DEFINITIONS = 4096;
+/** Characters of SQL text the definitions hold (bounded like the queue: each text may be up to MAX_SQL_CHARS). */
+let definedChars = 0;
+let definitions = 0;
+let lastId = 0;
+let forgetSent = true;
+/** Statement ids by driver, parameter types (the same cached strings) and SQL text. */
+const statementIds = new Map<string, Map<string, Map<string, number>>>();
+const siteIds = new Map<CaptureSite, number>();
+const unitIds = new Map<CaptureUnit, number>();
+
+function forgetDefinitions(): void {
+  statementIds.clear();
+  siteIds.clear();
+  unitIds.clear();
+  definitions = 0;
+  definedChars = 0;
+  forgetSent = false;
+}
+
+/** The statement's record line, after the definition lines it needs (empty if it cannot be encoded). */
+function recordOf(p: Pending): string {
+  try {
+    if (definitions >= MAX_DEFINITIONS || definedChars > MAX_BUFFER_BYTES) forgetDefinitions();
+    let defs = '';
+    if (!forgetSent) {
+      defs = '{"t":"dx"}\n';
+      forgetSent = true;
+    }
+    let byTypes = statementIds.get(p.lib);
+    if (byTypes === undefined) statementIds.set(p.lib, (byTypes = new Map()));
+    let bySql = byTypes.get(p.pt);
+    if (bySql === undefined) byTypes.set(p.pt, (bySql = new Map()));
+    let q = bySql.get(p.sql);
+    if (q === undefined) {
+      bySql.set(p.sql, (q = ++lastId));
+      definitions++;
+      definedChars += p.sql.length;
+      defs += `{"t":"dq","i":${q},"lib":${JSON.stringify(p.lib)},"pid":${process.pid},"sql":${JSON.stringify(p.sql)},"pt":${p.pt},"pc":${p.pc}}\n`;
+    }
+    let u = unitIds.get(p.unit);
+    if (u === undefined) {
+      unitIds.set(p.unit, (u = ++lastId));
+      definitions++;
+      defs += `{"t":"du","i":${u},"u":${JSON.stringify(p.unit)}}\n`;
+    }
+    let line = `{"t":"r","q":${q},"u":${u},"ms":${msJson(p.us)},"ts":${tsJson(p.ts)}`;
+    const site = p.site instanceof LaterSite ? p.site.site() : p.site;
+    if (site) {
+      let s = siteIds.get(site);
+      if (s === undefined) {
+        siteIds.set(site, (s = ++lastId));
+        definitions++;
+        defs += `{"t":"ds","i":${s},"site":${JSON.stringify(site)}}\n`;
+      }
+      line += `,"s":${s}`;
+    }
+    // The types list stops at 100: a longer statement's count is its own.
+    if (p.pc > 100) line += `,"pc":${p.pc}`;
+    if (p.pv !== undefined) line += `,"pv":${p.pv}`;
+    if (p.err !== undefined) line += `,"err":${JSON.stringify(p.err)}`;
+    else if (p.rows !== undefined) line += `,"rows":${p.rows}`;
+    return defs + line + '}\n';
+  } catch {
+    // A definition made above may be in no line sent: define everything again.
+    forgetDefinitions();
     return '';
   }
 }

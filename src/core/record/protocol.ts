@@ -1,6 +1,11 @@
 /**
  * What the capture modules (Node: src/capture/node.ts, Python: src/capture/python/sitecustomize.py)
  * send to the listener, one JSON object per line. Short keys: one line per statement the app runs.
+ * A statement is either one whole line (`t: "q"`: the Python module, and the Node module's JSONL file)
+ * or, on the Node module's socket, a small record (`t: "r"`) naming by number what earlier lines of the
+ * same connection defined: the statement's text with its driver and parameter types (`t: "dq"`), its call
+ * site (`t: "ds"`) and its unit of work (`t: "du"`); `t: "dx"` forgets every definition (see
+ * CaptureDecoder). Each definition is sent once, so a statement's line holds only what changes per run.
  */
 export const CAPTURE_PROTOCOL = 1;
 /** Longer SQL texts are cut (the normalised statement of a cut text is not computed). */
@@ -73,6 +78,70 @@ export function paramType(v: unknown): string {
   if (v instanceof Date) return 'date';
   if (typeof Buffer !== 'undefined' && Buffer.isBuffer(v)) return 'bytea';
   return typeof v;
+}
+
+/** Definitions, and characters of SQL text, a connection may hold at once (the Node module starts over, with `dx`, well before). */
+const MAX_DEFINITIONS = 20_000;
+const MAX_DEFINED_CHARS = 16_000_000;
+
+/**
+ * One connection's reader of capture lines: keeps what its `dq`/`ds`/`du` lines define and turns each
+ * `r` record into the whole statement (asCaptureEvent's), so everything after the listener sees whole
+ * events. Other lines go to asCaptureEvent as they are. A record naming an id not defined on this
+ * connection is no event (dropped, never guessed).
+ */
+export class CaptureDecoder {
+  private readonly statements = new Map<number, { lib: unknown; sql: unknown; pt: unknown; pc: unknown; pid: unknown }>();
+  private readonly sites = new Map<number, unknown>();
+  private readonly units = new Map<number, unknown>();
+  private sqlChars = 0;
+
+  /** The event in one parsed line, or undefined (a definition, or not an event). */
+  decode(x: unknown): CaptureEvent | undefined {
+    if (!x || typeof x !== 'object') return undefined;
+    const e = x as Record<string, unknown>;
+    switch (e.t) {
+      case 'r': {
+        const q = typeof e.q === 'number' ? this.statements.get(e.q) : undefined;
+        const u = typeof e.u === 'number' ? this.units.get(e.u) : undefined;
+        const site = typeof e.s === 'number' ? this.sites.get(e.s) : undefined;
+        if (!q || u === undefined || (e.s !== undefined && site === undefined)) return undefined;
+        return asCaptureEvent({ v: e.v, t: 'q', lib: q.lib, sql: q.sql, pc: typeof e.pc === 'number' ? e.pc : q.pc, pt: q.pt, pv: e.pv, ms: e.ms, rows: e.rows, err: e.err, site, u, ts: e.ts, pid: q.pid });
+      }
+      case 'dq':
+        if (typeof e.i === 'number' && typeof e.sql === 'string') {
+          const sql = e.sql.slice(0, MAX_SQL_CHARS);
+          if ((this.sqlChars += sql.length) > MAX_DEFINED_CHARS) {
+            this.statements.clear();
+            this.sqlChars = sql.length;
+          }
+          this.define(this.statements, e.i, { lib: e.lib, sql, pt: e.pt, pc: e.pc, pid: e.pid });
+        }
+        return undefined;
+      case 'ds':
+        if (typeof e.i === 'number') this.define(this.sites, e.i, e.site);
+        return undefined;
+      case 'du':
+        if (typeof e.i === 'number') this.define(this.units, e.i, e.u);
+        return undefined;
+      case 'dx':
+        this.statements.clear();
+        this.sqlChars = 0;
+        this.sites.clear();
+        this.units.clear();
+        return undefined;
+      default:
+        return asCaptureEvent(x);
+    }
+  }
+
+  private define<T>(m: Map<number, T>, id: number, v: T): void {
+    if (m.size >= MAX_DEFINITIONS && !m.has(id)) {
+      m.clear();
+      if (m === (this.statements as Map<number, unknown>)) this.sqlChars = 0;
+    }
+    m.set(id, v);
+  }
 }
 
 /** Validate one parsed line from a capture module; anything else is ignored by the listener. */
