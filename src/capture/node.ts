@@ -719,6 +719,8 @@ interface Pending {
   pt: string;
   /** The parameter values as JSON, encoded when sent (the app may change its objects afterwards). */
   pv?: string;
+  /** Which parameters differ from this text's previous call (see paramsDiffer); undefined for its first call. */
+  pd?: number;
   /** performance.now() when the statement was sent (a double: no BigInt per statement). */
   start: number;
   /** Set when it ends: */
@@ -752,6 +754,32 @@ function typesJson(values: unknown[]): string {
  * The statement's record (its caller sets `start` when it hands it to the driver). Its site is left undefined when it must be read from the
  * stack: the caller reads it (one frame fewer for V8 to walk than reading it here).
  */
+/** The parameters of each statement text's last call (the first 31), to tell which of them change between calls. */
+const lastParams = new Map<string, unknown[]>();
+const LAST_PARAMS_MAX = 2000;
+
+/**
+ * Which parameters of a statement differ from the previous call of the same text in this process: bit i for $i+1
+ * (of the first 31). It says which of a repeated look-up's conditions changes per item (`"parentID" = $2`) and which
+ * stay the same (`"teamID" = $1`: person12 R3), without sending any value. undefined for a text's first call.
+ */
+function paramsDiffer(sql: string, values: readonly unknown[]): number | undefined {
+  if (!values.length) return undefined;
+  const n = Math.min(values.length, 31);
+  const prev = lastParams.get(sql);
+  let mask: number | undefined;
+  if (prev) {
+    mask = 0;
+    for (let i = 0; i < n; i++) {
+      const a = values[i];
+      const b = prev[i];
+      if (a !== b && !(a instanceof Date && b instanceof Date && a.getTime() === b.getTime())) mask |= 1 << i;
+    }
+  } else if (lastParams.size >= LAST_PARAMS_MAX) lastParams.clear();
+  lastParams.set(sql, values.slice(0, n));
+  return mask;
+}
+
 function begin(config: unknown, values: unknown, client: unknown): Pending | undefined {
   let sql: unknown = config;
   let vals: unknown = values;
@@ -782,6 +810,7 @@ function begin(config: unknown, values: unknown, client: unknown): Pending | und
     pc: arr.length,
     pt: typesJson(arr),
     pv: sendValues ? JSON.stringify(arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v))) : undefined,
+    pd: paramsDiffer(sql, arr),
     start: 0,
     lib: '',
     us: 0,
@@ -889,6 +918,7 @@ function lineOf(p: Pending): string {
     const site = p.site instanceof LaterSite ? p.site.site() : p.site;
     if (site) line += `,"site":${objJson(site)}`;
     if (p.pv !== undefined) line += `,"pv":${p.pv}`;
+    if (p.pd !== undefined) line += `,"pd":${p.pd}`;
     if (p.err !== undefined) line += `,"err":${JSON.stringify(p.err)}`;
     else if (p.rows !== undefined) line += `,"rows":${p.rows}`;
     return line + '}\n';
@@ -1697,6 +1727,7 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
           const params = Array.isArray(self.parameters) ? self.parameters : [];
           const p: Pending = { sql: self.string.length > MAX_SQL_CHARS ? self.string.slice(0, MAX_SQL_CHARS) : self.string, site, unit, pc: params.length, pt: typesJson(params), start, lib: '', us: 0, ts: 0, rows: undefined, err: undefined };
           if (sendValues) p.pv = JSON.stringify(params.slice(0, 100));
+          p.pd = paramsDiffer(p.sql, params);
           const count = (result as { count?: unknown } | undefined)?.count;
           end(p, typeof count === 'number' ? { rowCount: count } : result, error, 'postgres');
         };

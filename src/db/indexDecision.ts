@@ -21,6 +21,15 @@ import type { Database, ServerInfo } from './database';
 import { describeError } from './errors';
 import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
 
+/**
+ * PostgreSQL's own foreign-key checks, as pg_stat_statements holds them when it tracks nested statements (track =
+ * all): the RI triggers' `SELECT 1 FROM ONLY "public"."features" x WHERE "name" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE
+ * OF x` per inserted row, and their cascades (`DELETE FROM ONLY … WHERE $1 OPERATOR(pg_catalog.=) "fk"`, `UPDATE ONLY …
+ * SET …`). Not the app's statements (it never wrote them; an index on the referenced key serves them already, and the
+ * referencing side's is the foreign key's own matter): person12 R6 had 5 of the 20 busiest "could not be parsed".
+ */
+const FOREIGN_KEY_CHECK = `(s.query LIKE '%OPERATOR(%.=)%' AND (s.query LIKE 'SELECT % FROM % x WHERE % FOR KEY SHARE OF x' OR s.query LIKE 'DELETE FROM ONLY %' OR s.query LIKE 'UPDATE ONLY % SET %'))`;
+
 const DECISION_SQL = {
   /** $1 min calls, $2 limit. Our own statements (marker) and utility statements are left out. */
   topStatements: `${OWN_STATEMENT_MARKER} SELECT s.queryid::text AS queryid, s.userid::text AS userid, s.query, s.calls::int8 AS calls,
@@ -30,8 +39,15 @@ const DECISION_SQL = {
       AND s.calls >= $1
       AND ${EXCLUDE_OWN.statements}
       AND s.query ~* '^\\s*(PREPARE\\s+pglens_\\w+\\s+AS\\s+)?(select|with|update|delete)\\y'
+      AND NOT ${FOREIGN_KEY_CHECK}
     ORDER BY s.total_exec_time DESC
     LIMIT $2`,
+  /** $1 min calls. PostgreSQL's own foreign-key checks (see FOREIGN_KEY_CHECK): how many entries, how many calls. */
+  foreignKeyChecks: `${OWN_STATEMENT_MARKER} SELECT count(*)::int8 AS statements, coalesce(sum(s.calls), 0)::int8 AS calls
+    FROM pg_stat_statements s
+    WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      AND s.calls >= $1
+      AND ${FOREIGN_KEY_CHECK}`,
   /** $1: table names as schema.name (quoted). */
   tableWrites: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, s.n_tup_ins::int8 AS ins, s.n_tup_upd::int8 AS upd,
       s.n_tup_del::int8 AS del, s.n_tup_hot_upd::int8 AS hot, (coalesce(s.seq_scan, 0) + coalesce(s.idx_scan, 0))::int8 AS reads
@@ -62,6 +78,8 @@ export interface StatementSources {
   fromFiles: number;
   /** pg_stat_statements' statements the code also holds (weighed with their timings, named by their place in the code). */
   alsoInFiles?: number;
+  /** PostgreSQL's own foreign-key checks, left out of the statements (see FOREIGN_KEY_CHECK). */
+  foreignKeyChecks?: { statements: number; calls: number };
   note?: string;
 }
 
@@ -71,15 +89,18 @@ export interface StatementSources {
  */
 export async function decisionStatements(db: Database, files: { sql: string; source: string }[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<StatementSources> {
   const top = await topStatements(db, opts);
-  return { ...mergeStatements(top.statements, files), note: top.note };
+  return { ...mergeStatements(top.statements, files), note: top.note, ...(top.foreignKeyChecks ? { foreignKeyChecks: top.foreignKeyChecks } : {}) };
 }
 
 /** pg_stat_statements' busiest statements of this database (none, with a note, when it is not there). */
-export async function topStatements(db: Database, opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<{ statements: DecisionInput[]; note?: string }> {
+export async function topStatements(db: Database, opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<{ statements: DecisionInput[]; note?: string; foreignKeyChecks?: { statements: number; calls: number } }> {
   const info = opts.info ?? (await db.serverInfo());
   if (info.pgStatStatements !== 'ready') return { statements: [], note: `pg_stat_statements is ${info.pgStatStatements}: only the given SQL was analysed` };
   const rows = (await db.query(DECISION_SQL.topStatements, [opts.minCalls ?? 5, opts.limit ?? 50])).rows;
+  const fk = (await db.query(DECISION_SQL.foreignKeyChecks, [opts.minCalls ?? 5])).rows[0];
+  const foreignKeyChecks = fk && Number(fk.statements) > 0 ? { statements: Number(fk.statements), calls: Number(fk.calls) } : undefined;
   return {
+    ...(foreignKeyChecks ? { foreignKeyChecks } : {}),
     statements: rows.map((r) => {
       const sql = applicationText(r.query);
       return { sql, label: `queryid ${r.queryid}: ${shortLine(sql, 80)}`, calls: Number(r.calls), totalMs: Number(r.total_ms), userid: r.userid };

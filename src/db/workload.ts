@@ -33,6 +33,8 @@ export interface WorkloadResult {
   weighed: WeighedStatement[];
   /** Indexes proved but not recommended, and why (their saving does not beat their write cost, or past maxIndexes). */
   notRecommended: { ddl: string; why: string; statements: string[] }[];
+  /** PostgreSQL's own foreign-key checks found in pg_stat_statements and left out of the workload. */
+  foreignKeyChecks?: { statements: number; calls: number };
   note?: string;
 }
 
@@ -59,5 +61,5 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
     why: !x.worthIt ? (x.writeNote ?? `its saving (${x.savedMs !== undefined ? `about ${Math.round(x.savedMs)} ms of statement time` : 'no statement timings'}) does not beat its write cost`) : `past the ${opts.maxIndexes ?? 5} best`,
     statements: x.statements.map((st) => `${st.label} (${st.share}${st.savedMs !== undefined ? `, about ${Math.round(st.savedMs)} ms saved` : ''})`),
   }));
-  return { suggestions, statementsAnalysed: analysed, fromStatStatements: sources.fromStatStatements, fromFiles: sources.fromFiles, alsoInFiles: sources.alsoInFiles ?? 0, weighed, notRecommended, note: sources.note };
+  return { suggestions, statementsAnalysed: analysed, fromStatStatements: sources.fromStatStatements, fromFiles: sources.fromFiles, alsoInFiles: sources.alsoInFiles ?? 0, weighed, notRecommended, note: sources.note, ...(sources.foreignKeyChecks ? { foreignKeyChecks: sources.foreignKeyChecks } : {}) };
 }

@@ -195,6 +195,33 @@ def _install():
             out.append('null' if v is None else type(v).__name__)
         return out, values
 
+    # The parameters of each statement text's last call (the first 31): which of them change between calls (pd).
+    last_params = {}
+
+    def params_differ(sql, values):
+        # Bit i for $i+1 / the i-th %s: that parameter differs from the previous call of the same text (no value is
+        # sent). None for a text's first call.
+        if not values:
+            return None
+        n = min(len(values), 31)
+        prev = last_params.get(sql)
+        mask = None
+        if prev is not None:
+            mask = 0
+            for i in range(n):
+                a = values[i]
+                b = prev[i] if i < len(prev) else None
+                try:
+                    same = bool(a is b or (type(a) is type(b) and a == b))
+                except Exception:
+                    same = False
+                if not same:
+                    mask |= 1 << i
+        elif len(last_params) >= 2000:
+            last_params.clear()
+        last_params[sql] = values[:n]
+        return mask
+
     def record(lib, sql, params, begun, rows, error):
         try:
             started, site = begun
@@ -206,6 +233,12 @@ def _install():
             types, values = pt if pt else ([], [])
             ev = {'v': protocol, 't': 'q', 'lib': lib, 'sql': sql, 'pc': len(values), 'pt': types, 'ms': round(ms, 3),
                   'u': unit_var.get() or root, 'ts': int(time.time() * 1000), 'pid': pid}
+            try:
+                pd = params_differ(sql, values)
+            except Exception:
+                pd = None
+            if pd is not None:
+                ev['pd'] = pd
             if send_values:
                 ev['pv'] = [v if isinstance(v, (int, float, bool)) or v is None else str(v)[:200] for v in values[:100]]
             if site:

@@ -3,6 +3,7 @@
  * for an index in that tool's own format, using CONCURRENTLY where the tool lets the migration run
  * outside a transaction. Pure: the editor passes file lists and contents, and writes the result.
  */
+import { prismaModels } from '../prismaSchema';
 import { ident } from '../sql/predicates';
 
 type MigrationTool = 'prisma' | 'rails' | 'django' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'flyway' | 'sql';
@@ -371,23 +372,11 @@ function prismaMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migra
 
 /** Insert @@index([...]) into the model mapped to the table; undefined when the model is not found. */
 export function addPrismaIndex(schema: string, ix: MigrationIndex): string | undefined {
-  const modelRe = /^model\s+(\w+)\s*\{([\s\S]*?)^\}/gm;
-  let m: RegExpExecArray | null;
-  while ((m = modelRe.exec(schema))) {
-    const [whole, model, body] = m;
-    const mapped = /@@map\(\s*"([^"]+)"\s*\)/.exec(body)?.[1];
-    const tableName = mapped ?? model;
-    if (tableName !== ix.table && !(mapped === undefined && model.toLowerCase() === ix.table.toLowerCase())) continue;
-    const schemaAttr = /@@schema\(\s*"([^"]+)"\s*\)/.exec(body)?.[1];
-    if (ix.schema !== 'public' && schemaAttr !== ix.schema) continue;
+  for (const model of prismaModels(schema)) {
+    if (model.table !== ix.table && !(model.table === model.name && model.name.toLowerCase() === ix.table.toLowerCase())) continue;
+    if (ix.schema !== 'public' && model.schema !== ix.schema) continue;
     // Column → field (through @map("column")).
-    const fields = new Map<string, string>();
-    for (const line of body.split('\n')) {
-      const f = /^\s*(\w+)\s+\w/.exec(line);
-      if (!f || line.trim().startsWith('@@')) continue;
-      const col = /@map\(\s*"([^"]+)"\s*\)/.exec(line)?.[1] ?? f[1];
-      fields.set(col, f[1]);
-    }
+    const fields = new Map(model.fields.map((f) => [f.column, f.name]));
     const opclass = /\b(jsonb_path_ops|gin_trgm_ops|text_pattern_ops|varchar_pattern_ops)\b/.exec(ix.ddl)?.[1];
     const prismaOps: Record<string, string> = { jsonb_path_ops: 'JsonbPathOps', gin_trgm_ops: 'raw("gin_trgm_ops")', text_pattern_ops: 'raw("text_pattern_ops")', varchar_pattern_ops: 'raw("varchar_pattern_ops")' };
     const parts: string[] = [];
@@ -404,7 +393,7 @@ export function addPrismaIndex(schema: string, ix: MigrationIndex): string | und
     attrs.push(`map: "${ix.name}"`);
     if (ix.include.length) return undefined; // Prisma has no INCLUDE
     const line = `  @@index(${attrs.join(', ')})\n`;
-    const insertAt = m.index + whole.length - 1; // before the closing brace
+    const insertAt = model.end - 1; // before the closing brace
     const before = schema.slice(0, insertAt);
     return before + (before.endsWith('\n') ? '' : '\n') + line + schema.slice(insertAt);
   }

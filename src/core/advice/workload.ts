@@ -322,9 +322,11 @@ export interface WeighedStatement {
  * recommended with why (person10 N21: "No index would help" stood beside three proved missing-index warnings, with
  * "5 from the workspace" unexplained). `bullet` starts a list item.
  */
-export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles: number; alsoInFiles: number; weighed: WeighedStatement[]; notRecommended: { ddl: string; why: string; statements: string[] }[] }, bullet = '- '): string[] {
+export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles: number; alsoInFiles: number; weighed: WeighedStatement[]; notRecommended: { ddl: string; why: string; statements: string[] }[]; foreignKeyChecks?: { statements: number; calls: number } }, bullet = '- '): string[] {
   const out: string[] = [];
   out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code (no calls recorded since pg_stat_statements was reset: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost).`);
+  // The RI triggers' checks run per written row: the server's work for the app's writes, not statements it wrote (person12 R6).
+  if (r.foreignKeyChecks) out.push(`Left out: PostgreSQL's own foreign-key checks (${r.foreignKeyChecks.calls.toLocaleString('en-US')} call${r.foreignKeyChecks.calls === 1 ? '' : 's'}, ${countOf(r.foreignKeyChecks.statements, 'statement')}): its triggers run them for every row the app writes to a table with a foreign key; they are not the app's statements.`);
   if (r.notRecommended.length) {
     out.push('', 'Indexes proved but not recommended:');
     for (const x of r.notRecommended) out.push(`${bullet}${x.ddl} — ${x.why}${x.statements.length ? `; it serves ${x.statements.join('; ')}` : ''}`);

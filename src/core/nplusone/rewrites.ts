@@ -105,7 +105,7 @@ function clientOf(call: DbCall): string | undefined {
 }
 
 /** The parts of a list at depth 0 (`a, f(b, c)` → `a`, `f(b, c)`), empty ones left out (`(c.id,)`). */
-function splitTop(inner: string): string[] {
+export function splitTop(inner: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let cur = '';
@@ -679,7 +679,7 @@ export function batchMethodAdvice(label: string, method: string, op: 'read' | 'w
 }
 
 /** The top-level `key: value` pairs of an object literal's text (`{ where: { a: x }, take: 1 }`); undefined for a spread or anything else. */
-function objectPairs(text: string | undefined): [string, string][] | undefined {
+export function objectPairs(text: string | undefined): [string, string][] | undefined {
   const t = text?.trim();
   if (!t || !t.startsWith('{') || !t.endsWith('}')) return undefined;
   const out: [string, string][] = [];
@@ -692,6 +692,19 @@ function objectPairs(text: string | undefined): [string, string][] | undefined {
     out.push([key, value]);
   }
   return out;
+}
+
+/**
+ * Prisma's batched form of a per-item read, written once for the static advice and the recorded one: one findMany with
+ * `{ in: ids }` on the per-item field and the call's other conditions kept, or — a count or aggregate per item — one
+ * groupBy by that field. `rest`: the call's other arguments carried over (select/include, the aggregate's _sum…).
+ */
+export function prismaBatchedCall(client: string, method: 'findMany' | 'count' | 'aggregate', field: string, others: readonly [string, string][], rest: readonly [string, string][] = []): string {
+  const where = [`${field}: { in: ids }`, ...others.map(([k, v]) => (k === v ? k : `${k}: ${v}`))].join(', ');
+  const more = rest.map(([k, v]) => `, ${k}: ${v}`).join('');
+  if (method === 'count') return `prisma.${client}.groupBy({ by: ['${field}'], where: { ${where} }, _count: true })`;
+  if (method === 'aggregate') return `prisma.${client}.groupBy({ by: ['${field}'], where: { ${where} }${more} })`;
+  return `prisma.${client}.findMany({ where: { ${where} }${more} })`;
 }
 
 /**
@@ -719,23 +732,22 @@ function prismaReadAdvice(model: string, method: string, callArgs: string[] | un
   const [[col, value]] = keyed;
   if (value.startsWith('{') || value.startsWith('[') || /^(AND|OR|NOT)$/.test(col)) return words(`\`${col}\` is a nested or compound condition.`);
   const rest = args.filter(([k]) => k !== 'where');
-  const keptWhere = [`${col}: { in: ids }`, ...where.filter(([k]) => k !== col).map(([k, v]) => (k === v ? k : `${k}: ${v}`))].join(', ');
+  const others = where.filter(([k]) => k !== col);
   const ids = collection && /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(collection) ? ` with ids = ${collection}.map((${variable}) => ${value})` : ` with ids the ${col} of every ${item}`;
   if (method === 'count') {
     if (rest.length) return words(`its ${rest.map(([k]) => k).join(', ')} must be carried into the groupBy.`);
-    const code = `prisma.${model}.groupBy({ by: ['${col}'], where: { ${keptWhere} }, _count: true })`;
+    const code = prismaBatchedCall(model, 'count', col, others);
     return { title: `Batch the count with one ${model}.groupBy by ${col} (Prisma)`, language: 'typescript', help: `Count for every ${item} at once with one ${code}${ids}, and read each ${item}'s count by its ${col} (0 when it has no group).` };
   }
   if (method === 'aggregate') {
     if (rest.some(([k]) => !/^_(count|sum|avg|min|max)$/.test(k))) return words(`its ${rest.map(([k]) => k).join(', ')} must be carried into the groupBy.`);
-    const code = `prisma.${model}.groupBy({ by: ['${col}'], where: { ${keptWhere} }${rest.map(([k, v]) => `, ${k}: ${v}`).join('')} })`;
+    const code = prismaBatchedCall(model, 'aggregate', col, others, rest);
     return { title: `Batch the aggregate with one ${model}.groupBy by ${col} (Prisma)`, language: 'typescript', help: `Aggregate for every ${item} at once with one ${code}${ids}, and read each ${item}'s result by its ${col}.` };
   }
   if (method === 'groupBy') return words(`the call already groups: add ${col} to its by.`);
   if (rest.some(([k]) => !/^(select|include)$/.test(k))) return words(`its ${rest.filter(([k]) => !/^(select|include)$/.test(k)).map(([k]) => k).join(', ')} apply per item and do not carry over to one query as they are.`);
   const sel = rest.some(([k]) => k === 'select') ? ` (its select must include ${col})` : '';
-  const keep = rest.map(([k, v]) => `, ${k}: ${v}`).join('');
-  return { title: `Batch with where: { ${col}: { in: ids } } (Prisma)`, language: 'typescript', help: `Fetch all rows with one prisma.${model}.findMany({ where: { ${keptWhere} }${keep} })${ids}${sel} (or include the relation in the parent query) and ${method === 'findMany' ? 'group them' : 'look them up'} by ${col}.` };
+  return { title: `Batch with where: { ${col}: { in: ids } } (Prisma)`, language: 'typescript', help: `Fetch all rows with one ${prismaBatchedCall(model, 'findMany', col, others, rest)}${ids}${sel} (or include the relation in the parent query) and ${method === 'findMany' ? 'group them' : 'look them up'} by ${col}.` };
 }
 
 function adviceFor(input: RewriteInput): Advice {

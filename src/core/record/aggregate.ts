@@ -8,7 +8,7 @@
  * flagged (Bullet and Sentry's N+1 detector also count within one request/transaction).
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
-import { batchedForm, lookupOf, type RecordedLookup } from './batchedForm';
+import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, type RecordedLookup } from './batchedForm';
 
 export interface RecordOptions {
   /** Calls of one statement from one site in one unit of work that make an N+1 (default 5). */
@@ -122,6 +122,8 @@ export function readsCatalog(normalized: string): boolean {
 }
 
 interface Acc extends StatementFigure {
+  /** Which parameters changed between its calls (the capture's pd, OR-ed); undefined when no call said. */
+  varies?: number;
   perUnit: Map<string, { calls: number; ms: number; name: string; kind: string; before?: CaptureSite }>;
 }
 
@@ -162,6 +164,7 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
     let a = s.stmts.get(norm);
     if (!a) s.stmts.set(norm, (a = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0, maxMs: 0, rows: 0, errors: 0, maxPerUnit: 0, maxUnit: '', maxUnitKind: '', units: 0, perUnit: new Map() }));
     a.calls++;
+    if (e.pd !== undefined) a.varies = (a.varies ?? 0) | e.pd;
     a.totalMs += e.ms;
     a.maxMs = Math.max(a.maxMs, e.ms);
     a.rows += e.rows ?? 0;
@@ -230,7 +233,7 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
         if (!worstN || pu.calls > worstN.calls) worstN = { ...pu, unit };
         if (pu.calls >= o.threshold) over++;
       }
-      const { perUnit, ...fig } = a;
+      const { perUnit, varies, ...fig } = a;
       fig.units = perUnit.size;
       fig.maxPerUnit = worst?.calls ?? 0;
       fig.maxUnit = worst?.name ?? '';
@@ -238,9 +241,14 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       statements.push(fig);
       if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
         const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
-        const lookup = lookupOf(a.normalized);
+        // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
+        const lookup = lookupOf(varies !== undefined && /\$\d/.test(a.sql) ? a.sql : a.normalized, varies !== undefined && /\$\d/.test(a.sql) ? varies : undefined);
         const text = sourceOf(s.site.file);
         const lineText = text?.split('\n')[s.site.line - 1];
+        if (lookup && s.site.via?.startsWith('@prisma/')) {
+          const p = prismaLookupOf(lookup, prismaSchemaNear(s.site.file, sourceOf), text !== undefined ? callArgsAt(text, s.site.line, s.site.col) : undefined);
+          if (p) lookup.prisma = p;
+        }
         nPlusOne.push({
           file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
           sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup, lineText, text).fix, ...(lookup ? { lookup } : {}),
@@ -259,6 +267,20 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
     statements: events.length, totalMs, errors, units: Object.fromEntries(Object.entries(units).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, slowest,
     withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold,
   };
+}
+
+/** The schema.prisma of the project a file is in: `prisma/schema.prisma` or `schema.prisma` in its folder or one above it. */
+function prismaSchemaNear(file: string, read: (file: string) => string | undefined): string | undefined {
+  const sep = file.includes('\\') && !file.includes('/') ? '\\' : '/';
+  const parts = file.split(sep);
+  for (let n = parts.length - 1; n > 0 && parts.length - n <= 12; n--) {
+    const dir = parts.slice(0, n).join(sep);
+    for (const rel of [['prisma', 'schema.prisma'], ['schema.prisma']]) {
+      const text = read([dir, ...rel].join(sep));
+      if (text !== undefined) return text;
+    }
+  }
+  return undefined;
 }
 
 function noticesOf(notices: readonly NoticeEvent[], events: readonly QueryEvent[]): string[] {

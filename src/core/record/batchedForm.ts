@@ -14,11 +14,33 @@
  */
 import { statementShape } from '../sql/predicates';
 import { depthAt } from '../limits';
+import { objectPairs, prismaBatchedCall, splitTop } from '../nplusone/rewrites';
+import { prismaIncludeFor, prismaModelOf, prismaModels } from '../prismaSchema';
 
 /** The column (and table, when the SQL says it) a repeated look-up is keyed on. */
 export interface RecordedLookup {
   table?: string;
   column: string;
+  /**
+   * The look-up's other conditions, whose parameters were the same in every call (`"teamID" = $1` beside the
+   * per-item `"parentID" = $2`): a batched form keeps them. Known only where the capture said which parameters change.
+   */
+  same?: string[];
+  /** The statement counts the rows per item (`SELECT COUNT(*) … FROM (…)`, Prisma's count): the batched form groups. */
+  count?: boolean;
+  /** Prisma: the model and field names from schema.prisma, and the relation the parent query can include. */
+  prisma?: PrismaLookup;
+}
+
+export interface PrismaLookup {
+  /** The model of the table, its client property (`teamCollection`), and the field of the per-item column. */
+  model: string;
+  client: string;
+  field: string;
+  /** The constant conditions (RecordedLookup.same) as the call's where writes them (`teamID`), else said in words. */
+  keep: [string, string][];
+  /** The relation of the parent model whose foreign key is the per-item field (`children` of TeamCollection). */
+  include?: { model: string; relation: string };
 }
 
 export interface BatchedForm {
@@ -30,30 +52,126 @@ export interface BatchedForm {
 
 const IDENT = /^[A-Za-z_][\w$]*$/;
 
+/** A look-up's `column = $n` condition of the statement's own block, with its parameter number (undefined: a constant). */
+interface Keyed {
+  table?: string;
+  column: string;
+  param?: number;
+}
+
+/** `SELECT COUNT(*) [AS x] FROM (<inner>) [AS] alias`: the inner statement (a count per item: Prisma's count, ORMs' count()). */
+function countedInner(sql: string): string | undefined {
+  const m = /^\s*select\s+count\s*\(\s*\*\s*\)(?:\s+as\s+(?:"[^"]*"|\w+))?\s+from\s+\(([\s\S]*)\)\s*(?:as\s+)?(?:"[^"]*"|\w+)?\s*;?\s*$/i.exec(sql);
+  return m ? m[1] : undefined;
+}
+
 /**
- * The look-up of a recorded statement: its first `column = $n` (or IN) with a parameter, with the table it belongs to —
- * resolved through the statement's tables, or (an unqualified column of a join, `… from "feature_tag" left join
+ * The look-up of a recorded statement: its `column = $n` (or IN) condition with a parameter, with the table it belongs
+ * to — resolved through the statement's tables, or (an unqualified column of a join, `… from "feature_tag" left join
  * "tag_types" … where "feature_name" = $1`) the first table of the FROM that may hold it.
+ * `varies`: which parameters changed between the calls (bit i for $i+1, from the capture), when known. With several
+ * such conditions (`"teamID" = $1 AND "parentID" = $2`), the per-item one is the condition whose parameter changed;
+ * the others are kept as `same`. Not known (an older capture, a driver whose placeholders are not $n) and several
+ * conditions: no look-up (the advice names no column rather than the first one: person12 R3 batched on teamID, the
+ * same for every item).
  */
-export function lookupOf(sql: string): RecordedLookup | undefined {
-  const shape = statementShape(sql);
+export function lookupOf(sql: string, varies?: number): RecordedLookup | undefined {
+  const inner = countedInner(sql);
+  const shape = statementShape(inner ?? sql);
   if (!shape) return undefined;
-  const keyed = (p: { target: { kind: string }; op: string; span?: { start: number; end: number } }) =>
-    p.target.kind === 'column' && (p.op === '=' || p.op === 'IN') && !!p.span && /\$\d+/.test(sql.slice(p.span.start, p.span.end));
+  const text = inner ?? sql;
+  const keyed: Keyed[] = [];
+  const param = (p: { span?: { start: number; end: number } }) => {
+    const m = p.span ? /\$(\d+)/.exec(text.slice(p.span.start, p.span.end)) : null;
+    return m ? Number(m[1]) : undefined;
+  };
+  const isKeyed = (p: { target: { kind: string }; op: string; span?: { start: number; end: number } }) =>
+    p.target.kind === 'column' && (p.op === '=' || p.op === 'IN') && !!p.span && /\$\d+/.test(text.slice(p.span.start, p.span.end));
   for (const t of shape.tables) {
     // A table of a subquery (`WHERE id IN (SELECT project_id FROM accounts_member WHERE user_id = $1)`) is not what the
     // statement reads per item: only the tables of the outer block (its FROM and JOINs) are.
-    if (t.span && parenDepthAt(sql, t.span.start) > 0) continue;
-    for (const p of t.predicates) if (keyed(p) && p.target.kind === 'column' && IDENT.test(p.target.column)) return { table: t.name, column: p.target.column };
+    if (t.span && parenDepthAt(text, t.span.start) > 0) continue;
+    for (const p of t.predicates) if (isKeyed(p) && p.target.kind === 'column' && IDENT.test(p.target.column)) keyed.push({ table: t.name, column: p.target.column, param: param(p) });
   }
   for (const u of shape.unresolved) {
     const p = u.predicate;
-    if (!keyed(p) || p.target.kind !== 'column' || !IDENT.test(p.target.column)) continue;
-    const first = shape.tables.find((t) => u.candidates.includes(t.key) && !(t.span && parenDepthAt(sql, t.span.start) > 0));
-    if (!first) continue;
-    return { table: first.name, column: p.target.column };
+    if (!isKeyed(p) || p.target.kind !== 'column' || !IDENT.test(p.target.column)) continue;
+    const first = shape.tables.find((t) => u.candidates.includes(t.key) && !(t.span && parenDepthAt(text, t.span.start) > 0));
+    if (first) keyed.push({ table: first.name, column: p.target.column, param: param(p) });
+  }
+  if (!keyed.length) return undefined;
+  const count = inner !== undefined ? { count: true } : {};
+  if (varies !== undefined && keyed.every((k) => k.param !== undefined && k.param <= 31)) {
+    const changed = keyed.filter((k) => (varies & (1 << (k.param! - 1))) !== 0);
+    // None changed (the same look-up again and again: nothing per item to batch on) or several (a compound key): unnamed.
+    if (changed.length !== 1) return undefined;
+    const [k] = changed;
+    const same = keyed.filter((x) => x !== k && x.table === k.table).map((x) => x.column);
+    return { table: k.table, column: k.column, ...(same.length ? { same } : {}), ...count };
+  }
+  if (keyed.length > 1 && new Set(keyed.map((k) => `${k.table}.${k.column}`)).size > 1) return undefined;
+  return { table: keyed[0].table, column: keyed[0].column, ...count };
+}
+
+/** The text inside the parentheses of the call at 1-based (line, col) of `text`: from the first `(` there to its match. */
+export function callArgsAt(text: string, line: number, col: number): string | undefined {
+  let at = 0;
+  for (let l = 1; l < line; l++) {
+    at = text.indexOf('\n', at) + 1;
+    if (at === 0) return undefined;
+  }
+  const open = text.indexOf('(', at + Math.max(0, col - 1));
+  if (open < 0 || open - at > 2000) return undefined;
+  let depth = 0;
+  let quote = '';
+  for (let i = open; i < text.length && i < open + 20000; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return text.slice(open + 1, i);
   }
   return undefined;
+}
+
+const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+
+/**
+ * A recorded Prisma look-up in the schema's names: the model of the table, the field of the per-item column, the
+ * constant conditions as the call's own where writes them (`{ teamID, parentID: collectionID }` → `teamID`), and —
+ * only when schema.prisma says it — the relation of the parent model whose foreign key is that field (person12 R3:
+ * the advice said `include: { rel: true }` and batched on teamID, the same for every item).
+ */
+export function prismaLookupOf(k: RecordedLookup, schema: string | undefined, callArgs: string | undefined): PrismaLookup | undefined {
+  if (!k.table) return undefined;
+  const models = schema ? prismaModels(schema) : [];
+  const model = prismaModelOf(models, k.table);
+  const name = model?.name ?? k.table;
+  const fieldOf = (column: string) => model?.fields.find((f) => f.column === column && !f.relation)?.name ?? column;
+  const args = callArgs !== undefined ? splitTop(callArgs) : [];
+  const where = args.length ? objectPairs(objectPairs(args[0])?.find(([x]) => x === 'where')?.[1]) : undefined;
+  const keep = (k.same ?? []).map(fieldOf).map((f): [string, string] => where?.find(([x]) => x === f) ?? [f, `<the same ${f} for every item>`]);
+  const include = model && !k.count ? prismaIncludeFor(models, model, k.column) : undefined;
+  return { model: name, client: lowerFirst(name), field: fieldOf(k.column), keep, ...(include ? { include } : {}) };
+}
+
+function prisma(k: RecordedLookup | undefined): BatchedForm {
+  if (!k) return { fix: 'Load the rows for every item at once: one findMany whose where has { in: ids } on the field that changes per item and keeps the call\'s other conditions, or include the relation in the query that loads the parent rows.' };
+  const p = k.prisma ?? { model: k.table ?? 'the model', client: lowerFirst(k.table ?? 'model'), field: k.column, keep: (k.same ?? []).map((c): [string, string] => [c, `<the same ${c} for every item>`]) };
+  const call = prismaBatchedCall(p.client, k.count ? 'count' : 'findMany', p.field, p.keep);
+  const ids = `ids: the ${p.field} of every item`;
+  if (k.count) return { fix: `The recorded statement counts ${p.model} rows by ${p.field} once per item: count them for every item at once with one ${call} (${ids}) and read each item's count by its ${p.field} (0 when it has no group).`, atParent: `after it, one ${call} for all its rows` };
+  if (p.include) {
+    return {
+      fix: `The recorded statement reads ${p.model} by ${p.field} once per item: load them with the query that loads the ${p.include.model} rows — include: { ${p.include.relation}: true } (the relation whose foreign key is ${p.model}.${p.field}) — or one ${call} (${ids}), grouped by ${p.field}.`,
+      atParent: `add include: { ${p.include.relation}: true } to it`,
+    };
+  }
+  return { fix: `The recorded statement reads ${p.model} by ${p.field} once per item: load them for every item at once with one ${call} (${ids}), ${p.field === 'id' ? 'looked up' : 'grouped'} by ${p.field}.`, atParent: `after it, one ${call} for all its rows` };
 }
 
 /** Parenthesis depth at an offset, outside quoted names and strings. */
@@ -179,9 +297,17 @@ function sqlalchemy(k: RecordedLookup | undefined, callText: string | undefined,
 export function batchedForm(via: string | undefined, lookup?: RecordedLookup | string, callText?: string, fileText?: string): BatchedForm {
   const k: RecordedLookup | undefined = typeof lookup === 'string' ? { column: lookup } : lookup;
   const key = k && IDENT.test(k.column) ? k : undefined;
+  const v = (via ?? '').replace(/\\/g, '/');
+  if (v.startsWith('@prisma/')) return prisma(key);
+  const form = otherForm(v, key, callText, fileText);
+  // The look-up's conditions that were the same in every call go into the batched form unchanged (person12 R3).
+  const same = key?.same?.length ? ` Keep its other condition${key.same.length > 1 ? 's' : ''} (${key.same.join(', ')}: the same for every item) in that query.` : '';
+  return same ? { ...form, fix: `${form.fix}${same}` } : form;
+}
+
+function otherForm(v: string, key: RecordedLookup | undefined, callText: string | undefined, fileText: string | undefined): BatchedForm {
   const c = key?.column;
   const on = key?.table ? ` on ${key.table}` : '';
-  const v = (via ?? '').replace(/\\/g, '/');
   if (v === 'django') return django(key, callText, fileText);
   if (v === 'sqlalchemy') return sqlalchemy(key, callText, fileText);
   if (v === 'sequelize') {
@@ -198,11 +324,6 @@ export function batchedForm(via: string | undefined, lookup?: RecordedLookup | s
     return c
       ? { fix: `Fetch all rows at once: .whereIn('${c}', ids)${on} and group by ${c} in memory, or a join.`, atParent: `after it, one .whereIn('${c}', ids)${on} for all its rows` }
       : { fix: 'Fetch all rows at once: .whereIn(\'fk\', ids) and group in memory, or a join.' };
-  }
-  if (v.startsWith('@prisma/')) {
-    return c
-      ? { fix: `Load the relation${on} with the parent: include: { rel: true } (or one findMany({ where: { ${c}: { in: ids } } }) grouped by ${c}).`, atParent: `add include: { … } of the relation${on} to it` }
-      : { fix: 'Load the relation with the parent: include: { rel: true } (or one findMany({ where: { fk: { in: ids } } })).' };
   }
   if (v === 'drizzle-orm') return { fix: `Load the relation with the parent: db.query.x.findMany({ with: { rel: true } }), or inArray(${c ?? 'col'}, ids).` };
   if (v === 'kysely') return { fix: `Fetch all rows at once: .where('${c ?? 'fk'}', 'in', ids), or jsonArrayFrom for nested rows.` };

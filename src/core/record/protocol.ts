@@ -40,6 +40,11 @@ export interface QueryEvent {
   pc: number;
   pt: string[];
   pv?: unknown[];
+  /**
+   * Which parameters differ from the previous call of the same text in that process (bit i for $i+1, of the first 31):
+   * no value is sent. Absent for a text's first call, and from a capture that does not send it.
+   */
+  pd?: number;
   ms: number;
   rows?: number;
   err?: string;
@@ -159,6 +164,7 @@ export function asCaptureEvent(x: unknown): CaptureEvent | undefined {
     return {
       v: Number(e.v) || CAPTURE_PROTOCOL, t: 'q', lib: typeof e.lib === 'string' ? e.lib : 'unknown', sql: e.sql.slice(0, MAX_SQL_CHARS),
       pc: typeof e.pc === 'number' ? e.pc : 0, pt: Array.isArray(e.pt) ? e.pt.map(String) : [], pv: Array.isArray(e.pv) ? e.pv : undefined,
+      ...(typeof e.pd === 'number' && Number.isInteger(e.pd) && e.pd >= 0 ? { pd: e.pd } : {}),
       ms: e.ms, rows: typeof e.rows === 'number' ? e.rows : undefined, err: typeof e.err === 'string' ? e.err : undefined,
       site: e.site as CaptureSite | undefined, u: { k: u.k as CaptureUnit['k'], id: u.id, n: u.n }, ts: typeof e.ts === 'number' ? e.ts : 0, pid: typeof e.pid === 'number' ? e.pid : 0,
     };

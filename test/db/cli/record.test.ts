@@ -227,7 +227,10 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
       assert.deepEqual(callsAt('// findUnique line'), [['SELECT * FROM "customers" WHER', 1]]);
       // None of the app's statements is left without its line ("sent from a library on its own").
       assert.deepEqual(json.sites.filter((s: { file?: string }) => !s.file), [], JSON.stringify(json.sites, null, 1));
-      assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// findUniqueOrThrow line'), 6, '@prisma/client']]);
+      assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number; via: string }) => [n.file, n.line, n.calls, n.via]), [[rel, lineOf(rel, '// findUniqueOrThrow line'), 6, '@prisma/client'], [rel, lineOf(rel, '// two conditions line'), 5, '@prisma/client']]);
+      // The capture says which parameter changed between the calls (never a value): the batch is on id, category kept.
+      const two = json.nPlusOne[1];
+      assert.match(two.fix, /prisma\.products\.findMany\(\{ where: \{ id: \{ in: ids \}, category: 'books' \} \}\)/, two.fix);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

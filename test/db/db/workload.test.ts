@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { adviseWorkload } from '../../../src/db/workload';
+import { workloadWeighingLines } from '../../../src/core/advice/workload';
 import { capabilities, testDatabase, statementStats } from '../support';
 
 describe('db/workload: index advice for the whole workload (real PostgreSQL)', function () {
@@ -56,5 +57,38 @@ describe('db/workload: index advice for the whole workload (real PostgreSQL)', f
     assert.equal(r.fromFiles, 1);
     assert.equal(r.suggestions.length, 1);
     assert.match(r.suggestions[0].statements[0].label, /^app\.sql:3: SELECT \* FROM accounts/);
+  });
+});
+
+describe('db/workload: PostgreSQL\'s own foreign-key checks are not the app\'s workload (real PostgreSQL, person12 R6)', function () {
+  this.timeout(120000);
+  const t = testDatabase('workload_fk');
+  let pss = false;
+  before(async () => {
+    pss = await statementStats(t, 'the foreign-key checks cannot be seen without pg_stat_statements');
+    await t.admin.query('CREATE TABLE features (name text PRIMARY KEY, enabled boolean NOT NULL DEFAULT true)');
+    await t.admin.query(`INSERT INTO features (name) SELECT 'f' || g FROM generate_series(1, 50) g`);
+    await t.admin.query('CREATE TABLE feature_tags (id serial PRIMARY KEY, feature_name text NOT NULL REFERENCES features (name) ON DELETE CASCADE, tag text NOT NULL)');
+    if (pss) await t.admin.query('SELECT pg_stat_statements_reset()');
+    // pg_stat_statements sees the RI triggers' statements when it tracks nested ones (Unleash's server did).
+    await t.admin.query(`SET pg_stat_statements.track = 'all'`);
+    for (let i = 1; i <= 30; i++) await t.admin.query('INSERT INTO feature_tags (feature_name, tag) VALUES ($1, $2)', [`f${1 + (i % 50)}`, `t${i}`]);
+    for (let i = 1; i <= 10; i++) await t.admin.query('DELETE FROM features WHERE name = $1', [`f${40 + i}`]);
+    for (let i = 0; i < 10; i++) await t.admin.query('SELECT * FROM feature_tags WHERE tag = $1', [`t${i}`]);
+    await t.admin.query(`SET pg_stat_statements.track = 'top'`);
+  });
+
+  it('leaves the RI triggers\' checks and cascades out of the statements weighed and names them with their calls', async function () {
+    if (!pss) this.skip();
+    const seen = (await t.admin.query(`SELECT query, calls::int AS calls FROM pg_stat_statements WHERE query LIKE '%FOR KEY SHARE OF x%'`)).rows;
+    assert.ok(seen.length > 0 && seen.some((r) => r.calls >= 30), `the server tracked its checks: ${JSON.stringify(seen)}`);
+    const db = await t.open({ statementTimeoutMs: 60000 });
+    const r = await adviseWorkload(db, { minCalls: 2 });
+    assert.deepEqual(r.weighed.filter((w) => /FOR KEY SHARE|OPERATOR\(pg_catalog/.test(w.label)).map((w) => w.label), []);
+    assert.ok(r.weighed.some((w) => /FROM feature_tags WHERE tag/.test(w.label)), JSON.stringify(r.weighed));
+    assert.ok(r.foreignKeyChecks && r.foreignKeyChecks.calls >= 30, JSON.stringify(r.foreignKeyChecks));
+    const lines = workloadWeighingLines(r).join('\n');
+    assert.match(lines, /Left out: PostgreSQL's own foreign-key checks \(\d[\d,]* calls, \d+ statements?\)/);
+    assert.doesNotMatch(lines, /could not be parsed/);
   });
 });

@@ -157,14 +157,15 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
     assert.match(r.go, /after it, one \.whereIn\('feature_name', ids\) on feature_tag for all its rows/);
   });
 
-  it('Prisma: the recorded column in { in: ids }', () => {
+  it('Prisma without schema.prisma: the recorded column in { in: ids }, no invented relation', () => {
     const r = record({
       via: '@prisma/client', file: '/app/posts.ts', text: 'async function f() {\n  const users = await prisma.user.findMany();\n  for (const u of users) await prisma.post.findMany({ where: { authorId: u.id } });\n}',
       parent: 'SELECT "public"."User"."id" FROM "public"."User" WHERE 1=1 OFFSET $1',
       each: (i) => `SELECT "public"."Post"."id", "public"."Post"."authorId" FROM "public"."Post" WHERE ("public"."Post"."authorId" = ${i} AND 1=1) OFFSET 0`,
     });
-    assert.match(r.help, /authorId: \{ in: ids \}/);
-    assert.match(r.go, /include: \{ … \} of the relation on Post/);
+    assert.match(r.help, /prisma\.post\.findMany\(\{ where: \{ authorId: \{ in: ids \} \} \}\)/);
+    assert.doesNotMatch(r.help, /include|\brel\b/);
+    assert.match(r.go, /after it, one prisma\.post\.findMany/);
   });
 
   it('nothing known about the look-up: the generic form, and the quick fix only goes to the rows\' query (no promise of a batched form there)', () => {
@@ -177,5 +178,90 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
     assert.match(r.help, /select_related\(\) for a foreign key/);
     assert.equal(r.go, 'Go to the query that loads the rows (/app/x.py:2)');
     assert.equal(r.related, 'The rows the loop runs over come from this query.');
+  });
+});
+
+/** hoppscotch-backend's schema (the models the person12 hour's recorded N+1s read) and its service's calls. */
+const HOP_SCHEMA = [
+  'model Team {', '  id             String           @id @default(cuid())', '  name           String', '  TeamCollection TeamCollection[]', '  members        TeamMember[]', '  TeamRequest    TeamRequest[]', '}', '',
+  'model TeamMember {', '  id      String         @id @default(uuid())', '  role    TeamAccessRole', '  userUid String', '  teamID  String', '  team    Team           @relation(fields: [teamID], references: [id], onDelete: Cascade)', '}', '',
+  'model TeamRequest {', '  id           String         @id @default(cuid())', '  collectionID String', '  teamID       String', '  collection   TeamCollection @relation(fields: [collectionID], references: [id], onDelete: Cascade)', '  team         Team           @relation(fields: [teamID], references: [id], onDelete: Cascade)', '}', '',
+  'model TeamCollection {', '  id         String           @id @default(cuid())', '  parentID   String?', '  teamID     String', '  title      String',
+  '  parent     TeamCollection?  @relation("TeamCollectionChildParent", fields: [parentID], references: [id], onDelete: Cascade)',
+  '  children   TeamCollection[] @relation("TeamCollectionChildParent")', '  team       Team             @relation(fields: [teamID], references: [id], onDelete: Cascade)', '  requests   TeamRequest[]', '}', '',
+].join('\n');
+const HOP_SERVICE = [
+  'async exportCollectionToJSONObject(teamID: string, collectionID: string) {',
+  '  const childrenCollection = await this.prisma.teamCollection.findMany({',
+  '    where: {',
+  '      teamID,',
+  '      parentID: collectionID,',
+  '    },',
+  '    orderBy: { orderIndex: \'asc\' },',
+  '  });',
+  '  for (const coll of childrenCollection) await this.exportCollectionToJSONObject(teamID, coll.id);',
+  '  const requests = await this.prisma.teamRequest.findMany({ where: { teamID, collectionID }, orderBy: { orderIndex: \'asc\' } });',
+  '  const owners = await this.prisma.teamMember.count({ where: { teamID: t.teamID, role: TeamAccessRole.OWNER } });',
+  '}',
+].join('\n');
+
+describe('core/record/batchedForm: which condition changes per item (the capture\'s pd) and the schema\'s relation (person12 R3)', () => {
+  before(() => loadPgParser());
+  const FILE = '/hop/packages/backend/src/team-collection/team-collection.service.ts';
+  const SCHEMA = '/hop/packages/backend/prisma/schema.prisma';
+  const source = (f: string) => (f === FILE ? HOP_SERVICE : f === SCHEMA ? HOP_SCHEMA : undefined);
+  /** 8 calls of `sql` from `line`, the first without pd (a text's first call), then with `pd`. */
+  function summary(sql: string, line: number, pd: number | undefined, via = '@prisma/client') {
+    const ev = (i: number): QueryEvent => ({ v: 1, t: 'q', lib: 'pg', sql, pc: 3, pt: [], ...(i > 0 && pd !== undefined ? { pd } : {}), ms: 1, rows: 1, u: { k: 'root', id: 'root', n: 'root' }, ts: 0, pid: 1, site: { file: FILE, line, col: 3, via } });
+    const s = summarize(Array.from({ length: 8 }, (_, i) => ev(i)), normalizeSql, {}, { source });
+    assert.equal(s.nPlusOne.length, 1, JSON.stringify(s.nPlusOne));
+    const [finding] = recordedFindings({ summary: s, advice: new Map() }, FILE, HOP_SERVICE).filter((f) => f.ruleId === 'n-plus-one');
+    return { n: s.nPlusOne[0], help: finding.help ?? '' };
+  }
+  const CHILDREN = 'SELECT "public"."TeamCollection"."id", "public"."TeamCollection"."parentID", "public"."TeamCollection"."teamID" FROM "public"."TeamCollection" WHERE ("public"."TeamCollection"."teamID" = $1 AND "public"."TeamCollection"."parentID" = $2) ORDER BY "public"."TeamCollection"."orderIndex" ASC OFFSET $3';
+
+  it('the children per collection: batched on parentID (the parameter that changed), teamID kept as the code writes it, include: { children: true } from the schema', () => {
+    const r = summary(CHILDREN, 2, 0b010);
+    assert.deepEqual(r.n.lookup?.column, 'parentID');
+    assert.deepEqual(r.n.lookup?.same, ['teamID']);
+    assert.equal(r.n.fix, r.help, 'the report and the Problems panel give one fix');
+    assert.match(r.help, /include: \{ children: true \} \(the relation whose foreign key is TeamCollection\.parentID\)/);
+    assert.match(r.help, /prisma\.teamCollection\.findMany\(\{ where: \{ parentID: \{ in: ids \}, teamID \} \}\)/);
+    assert.doesNotMatch(r.help, /\brel\b|teamID: \{ in/);
+  });
+
+  it('the requests per collection: collectionID, include: { requests: true } on TeamCollection', () => {
+    const sql = 'SELECT "public"."TeamRequest"."id", "public"."TeamRequest"."collectionID" FROM "public"."TeamRequest" WHERE ("public"."TeamRequest"."teamID" = $1 AND "public"."TeamRequest"."collectionID" = $2) ORDER BY "public"."TeamRequest"."orderIndex" ASC OFFSET $3';
+    const r = summary(sql, 10, 0b010);
+    assert.match(r.help, /include: \{ requests: true \}/);
+    assert.match(r.help, /where: \{ collectionID: \{ in: ids \}, teamID \}/);
+  });
+
+  it('a count per item (Prisma\'s COUNT(*) … FROM (…) AS "sub"): one groupBy by the field that changed, role kept', () => {
+    const sql = 'SELECT COUNT(*) AS "_count$_all" FROM (SELECT "public"."TeamMember"."id" FROM "public"."TeamMember" WHERE ("public"."TeamMember"."teamID" = $1 AND "public"."TeamMember"."role" = CAST($2::text AS "public"."TeamAccessRole")) OFFSET $3) AS "sub"';
+    const r = summary(sql, 11, 0b001);
+    assert.equal(r.n.lookup?.count, true);
+    assert.match(r.help, /prisma\.teamMember\.groupBy\(\{ by: \['teamID'\], where: \{ teamID: \{ in: ids \}, role: TeamAccessRole\.OWNER \}, _count: true \}\)/);
+    assert.doesNotMatch(r.help, /include/);
+  });
+
+  it('which condition changes is not known (no pd) and there are two: no column named, no invented relation', () => {
+    const r = summary(CHILDREN, 2, undefined);
+    assert.equal(r.n.lookup, undefined);
+    assert.doesNotMatch(r.help, /teamID|parentID|\brel\b/);
+    assert.match(r.help, /the field that changes per item/);
+  });
+
+  it('no condition changed (the same look-up again and again): nothing per item is named', () => {
+    assert.equal(summary(CHILDREN, 2, 0).n.lookup, undefined);
+  });
+
+  it('every ORM: the column that changed, not the first one (knex, Sequelize, TypeORM, plain pg)', () => {
+    const sql = 'select * from "feature_tag" where "project" = $1 and "feature_name" = $2';
+    assert.match(summary(sql, 2, 0b10, 'knex').help, /\.whereIn\('feature_name', ids\)/);
+    assert.match(summary(sql, 2, 0b10, 'sequelize').help, /where: \{ feature_name: ids \}/);
+    assert.match(summary(sql, 2, 0b10, 'typeorm').help, /feature_name: In\(ids\)/);
+    assert.match(summary(sql, 2, 0b10, '').help, /WHERE feature_name = ANY\(\$1\)/);
+    assert.match(summary(sql, 2, 0b10, 'knex').help, /Keep its other condition \(project: the same for every item\)/);
   });
 });
