@@ -995,6 +995,7 @@ function recordOf(p: Pending): string {
     // The types list stops at 100: a longer statement's count is its own.
     if (p.pc > 100) line += `,"pc":${p.pc}`;
     if (p.pv !== undefined) line += `,"pv":${p.pv}`;
+    if (p.pd !== undefined) line += `,"pd":${p.pd}`;
     if (p.err !== undefined) line += `,"err":${JSON.stringify(p.err)}`;
     else if (p.rows !== undefined) line += `,"rows":${p.rows}`;
     return defs + line + '}\n';

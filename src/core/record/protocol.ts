@@ -111,7 +111,7 @@ export class CaptureDecoder {
         const u = typeof e.u === 'number' ? this.units.get(e.u) : undefined;
         const site = typeof e.s === 'number' ? this.sites.get(e.s) : undefined;
         if (!q || u === undefined || (e.s !== undefined && site === undefined)) return undefined;
-        return asCaptureEvent({ v: e.v, t: 'q', lib: q.lib, sql: q.sql, pc: typeof e.pc === 'number' ? e.pc : q.pc, pt: q.pt, pv: e.pv, ms: e.ms, rows: e.rows, err: e.err, site, u, ts: e.ts, pid: q.pid });
+        return asCaptureEvent({ v: e.v, t: 'q', lib: q.lib, sql: q.sql, pc: typeof e.pc === 'number' ? e.pc : q.pc, pt: q.pt, pv: e.pv, pd: e.pd, ms: e.ms, rows: e.rows, err: e.err, site, u, ts: e.ts, pid: q.pid });
       }
       case 'dq':
         if (typeof e.i === 'number' && typeof e.sql === 'string') {

@@ -21,6 +21,10 @@ describe('core/record/protocol: the socket\'s small records, read back as whole 
     assert.equal(f.err, '22012 division by zero');
     assert.deepEqual(f.pv, [17]);
     assert.equal(f.pc, 150);
+    assert.equal(f.pd, undefined);
+    // Which parameters changed since the text's previous call (a bit each, no value) comes through too.
+    const g = d.decode({ t: 'r', q: 1, u: 2, ms: 1, ts: 6, pd: 2 }) as QueryEvent;
+    assert.equal(g.pd, 2);
   });
 
   it('a number not defined on this connection, or forgotten (dx), gives no event: never a guessed statement', () => {
