@@ -3,9 +3,18 @@
  * in-process event bus, a TypeORM + React LLM-flow builder, a Spring Data JPA + jOOQ reporting server), one small
  * synthetic fixture per kind, written in the idiom, not copied from the apps.
  */
+import { strict as assert } from 'node:assert';
+import { codeContextOf } from '../../../../src/core/codeContext';
 import { expectNPlusOne, expectNPlusOneInScan } from '../../support/nplusoneFixtures';
 
 describe('N+1 kinds of held-out-s', () => {
+  it('a demo-data generator folder written as one word (`demodata/`, `sampledata/`) is seed code, like `demo_data/`', () => {
+    assert.equal(codeContextOf('src/main/java/app/demodata/service/DemoLaunchGenerator.java'), 'seed');
+    assert.equal(codeContextOf('backend/sampledata/load.py'), 'seed');
+    assert.equal(codeContextOf('src/main/java/app/demo_data/Generator.java'), 'seed');
+    assert.equal(codeContextOf('src/main/java/app/data/DataService.java'), 'request');
+  });
+
   it('Go: a range over a channel (a subscription\'s receiver, `make(chan …)`, a `<-chan` parameter) receives one message per iteration — a consumer, not a loop over a fetched collection; a range over a slice still is', async () => {
     const consumer = [
       'package services',
