@@ -1650,10 +1650,14 @@ class Detector {
     // Iterating chunks of the input (`for batch in batched(ids, 1000)`) or groups of it (`for t, rows in
     // groupby(rows, key)`): one call per chunk or group, whatever it is given.
     if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text)) return true;
-    // Guava/Apache `partition(ids, size)` (`Iterables.partition(ids, n).forEach(part -> …)`), or a list named for its
-    // chunks iterated by the chunk (`for (const batch of batches)`): whatever the body does with it, once per chunk.
+    // Guava/Apache `partition(ids, size)` (`Iterables.partition(ids, n).forEach(part -> …)`): once per chunk.
     if (li.iterable !== undefined && /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/.test(li.iterable.text)) return true;
-    if (li.iterable !== undefined && /^(batch|chunk|partition)$/i.test(v) && new RegExp(`^(?:this\\.)?${escapeRe(v)}(es|s)$`, 'i').test(li.iterable.text)) return true;
+    // A list named for its chunks iterated by the chunk (`for (const batch of batches)`), whatever the body derives from
+    // the chunk — unless the body reads it field by field (`batch.teamId`: a record named batch, one per item).
+    if (li.iterable !== undefined && /^(batch|chunk|partition)$/i.test(v) && new RegExp(`^(?:this\\.)?${escapeRe(v)}(es|s)$`, 'i').test(li.iterable.text)) {
+      const fields = [...li.body.text.matchAll(new RegExp(`(?:^|[^\\w$.])${escapeRe(v)}\\??\\.([A-Za-z_$][\\w$]*)`, 'g'))].map((m) => m[1]);
+      if (fields.every((f) => /^(map|flatMap|forEach|filter|reduce|slice|length|size|ids|keys|values|entries|some|every|concat|join|at|includes|indexOf)$/.test(f))) return true;
+    }
     if (li.chunked) return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
     // Only the name says chunk (`for (const group of mentions)`): a chunk is handed on whole (`ids: batch`,
     // `batch.map(…)`), an item is read field by field (`group.modelId`).

@@ -210,5 +210,17 @@ describe('N+1 kinds of held-out-s', () => {
       '',
     ];
     await expectNPlusOneInScan([{ path: 'src/recordStore.ts', text: store }, { path: 'src/indexing.ts', text: indexing }], ['src/indexing.ts:17']);
+    // A record named batch (a row of a `notification_batches` table) read field by field is one item per iteration.
+    const flush = [
+      'import { RecordStore } from "./recordStore";',
+      '',
+      'export async function flushDue(store: RecordStore, batches: { id: string; teamId: string }[]) {',
+      '  for (const batch of batches) {',
+      '    await store.exists([batch.teamId]);',
+      '  }',
+      '}',
+      '',
+    ];
+    await expectNPlusOneInScan([{ path: 'src/recordStore.ts', text: store }, { path: 'src/flush.ts', text: flush }], ['src/flush.ts:5']);
   });
 });
