@@ -553,6 +553,8 @@ class Detector {
     // A returned handler takes arguments; a returned thunk (`return () => load(id)`, fp-ts tasks) is
     // usually run by the caller at once.
     const params = field(fn, 'parameters') ?? field(fn, 'parameter');
+    // A handler in a JSX attribute (`onClick={() => remove(row.id)}`) runs on the event, not while the element is drawn.
+    if (up?.type === 'jsx_expression' && up.parent?.type === 'jsx_attribute') return true;
     if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
     // A curried handler (`const resolverFor = (feature) => async (collective, args, req) => { … }`): the
     // inner function with parameters is what the outer call returns, like a returned handler.
@@ -1648,6 +1650,14 @@ class Detector {
     // Iterating chunks of the input (`for batch in batched(ids, 1000)`) or groups of it (`for t, rows in
     // groupby(rows, key)`): one call per chunk or group, whatever it is given.
     if (li.iterable !== undefined && /\b(chunk|chunks|each_slice|in_groups_of|batched|in_batches|splitEvery|chunked|groupby|group_by)\b/i.test(li.iterable.text)) return true;
+    // Guava/Apache `partition(ids, size)` (`Iterables.partition(ids, n).forEach(part -> …)`): once per chunk.
+    if (li.iterable !== undefined && /\b(Iterables|Lists|ListUtils|Iterators)\.partition\s*\(/.test(li.iterable.text)) return true;
+    // A list named for its chunks iterated by the chunk (`for (const batch of batches)`), whatever the body derives from
+    // the chunk — unless the body reads it field by field (`batch.teamId`: a record named batch, one per item).
+    if (li.iterable !== undefined && /^(batch|chunk|partition)$/i.test(v) && new RegExp(`^(?:this\\.)?${escapeRe(v)}(es|s)$`, 'i').test(li.iterable.text)) {
+      const fields = [...li.body.text.matchAll(new RegExp(`(?:^|[^\\w$.])${escapeRe(v)}\\??\\.([A-Za-z_$][\\w$]*)`, 'g'))].map((m) => m[1]);
+      if (fields.every((f) => /^(map|flatMap|forEach|filter|reduce|slice|length|size|ids|keys|values|entries|some|every|concat|join|at|includes|indexOf)$/.test(f))) return true;
+    }
     if (li.chunked) return new RegExp(`(^|[^\\w$.])${escapeRe(v)}([^\\w$]|$)`).test(use.text);
     // Only the name says chunk (`for (const group of mentions)`): a chunk is handed on whole (`ids: batch`,
     // `batch.map(…)`), an item is read field by field (`group.modelId`).
@@ -1732,7 +1742,7 @@ class Detector {
       const inLoop = this.enclosingLoop(n);
       // A field resolver calling this file's querying helper runs it once per parent.
       const li = inLoop ?? this.resolverAround(n);
-      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.deferredWithin(n, li.node) || this.onErrorPath(n, li.node)))) continue;
+      if (!li || (inLoop && (this.isFixedSmallList(li) || this.runsOnceThenExits(n, li) || underKeyTest(n, li.body, li.variable) || this.isSteppedBatch(li) || this.isChunked(li, n) || this.deferredWithin(n, li.node) || this.onErrorPath(n, li.node)))) continue;
       // Recursion (`for (child of node.children) walk(child)` inside `walk`): what runs once more per item is the
       // function's work outside this loop; the queries inside the loop are reported at their own lines.
       const selfDef = this.functions.get(callee!);

@@ -20,6 +20,21 @@ function goIsOutermost(n: Node): boolean {
   return !isFieldOfParent(n, 'selector_expression', 'operand') || n.parent!.parent?.type !== 'call_expression';
 }
 
+/**
+ * `for m := range sub.Receiver`, `for job := range jobs`: the ranged name (or field) is declared a channel in this
+ * file — `jobs <-chan Job` (a parameter or a struct field), `pending := make(chan string)`, `var c chan T` — or is a
+ * subscription's receiver / a channel by its name (`Receiver`, `xxxCh`, `xxxChan`, `…Channel`).
+ */
+function rangesOverChannel(right: Node, loop: Node): boolean {
+  const name = /(?:^|\.)([A-Za-z_]\w*)$/.exec(right.text)?.[1];
+  if (!name) return false;
+  if (/^(Receiver|\w*Chan|\w+Ch|\w*Channel)$/.test(name) && !/^(Channel|Chan)$/.test(name)) return true;
+  let root = loop;
+  while (root.parent) root = root.parent;
+  const nm = name; // a Go identifier: nothing to escape
+  return new RegExp(`\\b${nm}\\s+(?:<-\\s*)?chan\\b|\\b${nm}\\s*:?=\\s*make\\(\\s*(?:<-\\s*)?chan\\b|\\b${nm}\\s*,[^\\n()]*\\b(?:<-\\s*)?chan\\b`).test(root.text);
+}
+
 function goLoopOf(n: Node, child: Node): LoopInfo | undefined {
   if (n.type !== 'for_statement') return undefined;
   const body = loopBody(n, child);
@@ -31,6 +46,9 @@ function goLoopOf(n: Node, child: Node): LoopInfo | undefined {
     const right = field(clause, 'right');
     // for _, u := range users → u; for i := range 10 → counter
     const v = left.length > 1 ? left[1].text : left[0]?.text;
+    // A channel receives one message per iteration: a consumer (of an event bus, a worker queue), not a loop over a
+    // fetched collection; its N+1, if any, is where the messages are sent.
+    if (right && rangesOverChannel(right, n)) return undefined;
     const isInt = right?.type === 'int_literal';
     return { node: n, kind: 'range', label: 'for … range', variable: v === '_' ? undefined : v, iterable: right, body, shape: isInt ? 'counter' : 'collection', count: isInt ? Number(right!.text) : undefined };
   }

@@ -16,6 +16,16 @@ function javaCallParts(n: Node): CallShape | undefined {
 const JAVA_MEMBER: MemberSyntax = { access: 'field_access', object: 'object', name: 'field' };
 const javaMember = (n: Node) => memberParts(n, JAVA_MEMBER);
 
+/** The receiver chain, walked back to its `stream()`, passes a terminal operation that yields one Optional element. */
+function endsInOneElement(recv: Node | undefined): boolean {
+  for (let r = recv; r?.type === 'method_invocation'; r = field(r, 'object')) {
+    const name = field(r, 'name')?.text ?? '';
+    if (/^(stream|parallelStream)$/.test(name)) return false;
+    if (/^(findFirst|findAny|max|min|reduce)$/.test(name)) return true;
+  }
+  return false;
+}
+
 function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
   switch (n.type) {
     case 'enhanced_for_statement': {
@@ -55,6 +65,9 @@ function javaLoopOf(n: Node, child: Node): LoopInfo | undefined {
       // Optional.map / Optional.filter / a single value's map run the lambda at most once: a loop
       // only when the chain is a stream (or forEach on a collection).
       if (method !== 'forEach' && !/\b(stream|parallelStream|Stream\.\w+|IntStream\.\w+|LongStream\.\w+|Arrays\.stream|Flux\.\w+)\s*\(/.test(recv?.text ?? '')) return undefined;
+      // A stream cut to one element before the call (`….findFirst().map(p -> …)`, `findAny()`, `max(cmp)`,
+      // `reduce(…)`): an Optional's map, run at most once.
+      if (method !== 'forEach' && endsInOneElement(recv)) return undefined;
       while (recv?.type === 'method_invocation' && JAVA_STREAM_METHODS.has(field(recv, 'name')?.text ?? '') === false && /^(stream|parallelStream|filter|distinct|sorted)$/.test(field(recv, 'name')?.text ?? '')) recv = field(recv, 'object');
       const params = field(n, 'parameters');
       const variable = params?.type === 'identifier' ? params.text : named(params)[0]?.text.split(/\s+/).pop();

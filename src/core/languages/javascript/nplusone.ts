@@ -252,6 +252,9 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   while (kept > 2 && all[kept - 1].call && /^(then|catch|finally)$/.test(all[kept - 1].name) && all[kept - 2].call) kept--;
   if (kept < all.length) return classifyJs({ ...chain, segments: all.slice(0, kept) }, ctx, a);
   const { segs, names: n, last, method } = chainParts(chain);
+  // An array method given a function (`workspaces.find((w) => w.id === id)`, `.filter(fn)`): no ORM operation
+  // takes a function first, so it is the array's.
+  if (JS_LOOP_METHODS.has(method) && segs.length >= 2 && /^(arrow_function|function_expression|function)$/.test(firstArg(last)?.type ?? '')) return undefined;
   const argsText = chainArgsText(chain);
   if (usesModule(ctx, /^(mongodb|mongoose|@apollo\/client|graphql-request|urql|redis|ioredis|@elastic\/)/) && !usesModule(ctx, /^(pg|postgres|@prisma\/client|typeorm|sequelize|knex|drizzle-orm|kysely|mysql2)/)) return undefined;
   // MongoDB drivers (`db.collection('x').find`); not a record named collection in a file that imports its models,
