@@ -86,12 +86,12 @@ export async function readRecordedDocument(wb: StepContext['wb']): Promise<strin
   const tab = wb.page.locator('.tabs-container .tab').filter({ hasText: /^Recorded at / });
   const editor = wb.page.locator('.editor-instance').filter({ has: wb.page.locator('.view-line', { hasText: '# Recorded at' }) });
   await wb.until(async () => {
-    if (await editor.first().isVisible().catch(() => false)) return true;
-    if (await tab.first().isVisible().catch(() => false)) await tab.first().click().catch(() => undefined);
-    await wb.page.waitForTimeout(1000);
-    return editor.first().isVisible().catch(() => false);
-  }, 'the recorded site\'s document with "# Recorded at" in an editor (its tab clicked)', 60_000);
-  await editor.first().locator('.view-lines').click();
+    if (!(await editor.first().isVisible().catch(() => false))) {
+      if (await tab.first().isVisible().catch(() => false)) await tab.first().click({ timeout: 5000 }).catch(() => undefined);
+      return false;
+    }
+    return editor.first().locator('.view-lines').click({ timeout: 5000 }).then(() => true, () => false);
+  }, 'the recorded site\'s document with "# Recorded at" in an editor (its tab clicked)', 90_000);
   await wb.hidePanel();
   await wb.runCommand('View: Toggle Maximize Editor Group');
   await wb.page.waitForTimeout(1000);
