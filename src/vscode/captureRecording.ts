@@ -405,10 +405,12 @@ export class CaptureRecording implements vscode.Disposable {
     // The statements, their plans and their index advice, beside the code (the link only said they were in the hover).
     const where = `${vscode.workspace.asRelativePath(file!)}:${line}`;
     const text = recordedSiteReport(where, site, this.advice, this.planTexts, `${conn.profile.name} (database ${conn.profile.database})`);
-    await showReadOnly(this.ctx.extension, `Recorded at ${where}.md`, text, { language: 'markdown', beside: true });
-    // The plan of the site's costliest statement in the plan viewer, as every plan is shown (the document has its brief).
+    const doc = await showReadOnly(this.ctx.extension, `Recorded at ${where}.md`, text, { language: 'markdown', beside: true });
+    // The plan of the site's costliest statement in the plan viewer, as every plan is shown (the document has its brief):
+    // in the document's group, as the tab on top — one view beside the code, not two (person12 R8: at 800 px the code,
+    // the document and the viewer were three ~200 px columns, one word a line).
     const first = [...site.statements].sort((a, b) => b.totalMs - a.totalMs)[0];
-    if (first && this.planTexts.has(first.normalized)) await vscode.commands.executeCommand(OPEN_STATEMENT_PLAN_COMMAND, { sql: first.sql, title: `recorded at ${where}` });
+    if (first && this.planTexts.has(first.normalized)) await vscode.commands.executeCommand(OPEN_STATEMENT_PLAN_COMMAND, { sql: first.sql, title: `recorded at ${where}`, column: doc.viewColumn });
   }
 
   private async adviseAll(): Promise<void> {

@@ -129,7 +129,7 @@ function packageFacts(text: string | undefined): PackageFacts {
 
 export type MigrationOutput =
   | { kind: 'create'; path: string; content: string; notes: string[]; extra?: { path: string; content: string }[] }
-  | { kind: 'edit'; path: string; content: string; notes: string[] };
+  | { kind: 'edit'; path: string; content: string; notes: string[]; /** 0-based line of the edit, to open the file there. */ line?: number };
 
 export interface MigrationContext {
   now: Date;
@@ -355,8 +355,9 @@ function prismaMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migra
   if (text && expressible) {
     const edit = addPrismaIndex(text, ix);
     if (edit) {
+      const line = edit.split('\n').findIndex((l) => l.includes(`map: "${ix.name}"`));
       return {
-        kind: 'edit', path: schemaPath, content: edit,
+        kind: 'edit', path: schemaPath, content: edit, ...(line >= 0 ? { line } : {}),
         notes: ['Run `prisma migrate dev --create-only`, then add CONCURRENTLY to the generated CREATE INDEX (Prisma writes it without) before applying it on a busy table.'],
       };
     }
@@ -392,12 +393,46 @@ export function addPrismaIndex(schema: string, ix: MigrationIndex): string | und
     if (ix.method !== 'btree') attrs.push(`type: ${ix.method[0].toUpperCase()}${ix.method.slice(1)}`);
     attrs.push(`map: "${ix.name}"`);
     if (ix.include.length) return undefined; // Prisma has no INCLUDE
-    const line = `  @@index(${attrs.join(', ')})\n`;
-    const insertAt = model.end - 1; // before the closing brace
-    const before = schema.slice(0, insertAt);
-    return before + (before.endsWith('\n') ? '' : '\n') + line + schema.slice(insertAt);
+    return insertBlockAttribute(schema, model.start, model.end - 1, `@@index(${attrs.join(', ')})`);
   }
   return undefined;
+}
+
+/** `prisma format`'s order of a model's block attributes (Prisma 7): @@id, @@unique, @@index, …, @@map, @@ignore, @@schema. */
+const BLOCK_ATTRIBUTE_RANK: Record<string, number> = { id: 0, unique: 1, index: 2, fulltext: 3, map: 4, ignore: 5, schema: 6 };
+
+/**
+ * A block attribute written into a model (its `{` … `}` from `start` to the closing brace at `close`) where `prisma
+ * format` leaves it, so a formatted schema stays formatted (person12 R5: `prisma format --check` failed after Add
+ * migration): in the model's own indentation; after the @@id/@@unique/@@index lines, before @@map/@@ignore/@@schema
+ * (and the comments right above them); in a model with none yet, after its fields and one blank line.
+ */
+function insertBlockAttribute(schema: string, start: number, close: number, attribute: string): string {
+  const open = schema.indexOf('\n', start) + 1;
+  const lines = schema.slice(open, close).replace(/\n$/, '').split('\n');
+  const indent = lines.find((l) => /^\s+\w/.test(l) && !/^\s*\/\//.test(l))?.match(/^\s*/)?.[0] ?? '  ';
+  const rank = BLOCK_ATTRIBUTE_RANK.index;
+  // The block attributes (one line each, as Prisma requires) and their rank.
+  const blocks: { first: number; last: number; rank: number }[] = [];
+  lines.forEach((l, i) => {
+    const a = /^\s*@@(\w+)/.exec(l);
+    if (a) blocks.push({ first: i, last: i, rank: BLOCK_ATTRIBUTE_RANK[a[1]] ?? 3 });
+  });
+  const line = `${indent}${attribute}`;
+  let out: string[];
+  const after = blocks.filter((b) => b.rank <= rank).pop();
+  if (after) out = [...lines.slice(0, after.last + 1), line, ...lines.slice(after.last + 1)];
+  else if (blocks.length) {
+    // Before the first later attribute and the comments that go with it.
+    let at = blocks[0].first;
+    while (at > 0 && /^\s*\/\//.test(lines[at - 1])) at--;
+    out = [...lines.slice(0, at), line, ...lines.slice(at)];
+  } else {
+    let end = lines.length;
+    while (end > 0 && !lines[end - 1].trim()) end--;
+    out = [...lines.slice(0, end), '', line, ...lines.slice(end)];
+  }
+  return schema.slice(0, open) + out.join('\n') + '\n' + schema.slice(close);
 }
 
 function jsString(s: string): string {

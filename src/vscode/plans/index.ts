@@ -224,8 +224,8 @@ class PlansFeature implements vscode.Disposable {
     return site === DISMISSED ? site : site && { site, uri: ed.document.uri };
   }
 
-  private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite): PlanPayload {
-    const adviceSql = site?.sql ?? r.sql;
+  /** `adviceSql`: the text the index advice knows the statement by (the site's SQL, or a recorded statement as sent). */
+  private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite, adviceSql = site?.sql ?? r.sql): PlanPayload {
     const provedIndexes = this.ctx.indexAdvice?.provedFor(adviceSql);
     const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
     this.adviceSql.set(payload, adviceSql);
@@ -263,20 +263,22 @@ class PlansFeature implements vscode.Disposable {
    * plan is shown (it was a text block in the recorded site's document). The argument comes from a hover link: checked.
    */
   private async openStatementPlan(arg: unknown): Promise<void> {
-    const a = arg as { sql?: unknown; title?: unknown } | undefined;
+    const a = arg as { sql?: unknown; title?: unknown; column?: unknown } | undefined;
     if (!a || typeof a.sql !== 'string' || !a.sql.trim() || a.sql.length > 100_000) return;
     const title = typeof a.title === 'string' ? a.title.slice(0, 200) : firstLine(a.sql);
+    // An editor group to open in (Plan and index advice: its document's, so they share one group beside the code).
+    const column = Number.isInteger(a.column) && (a.column as number) >= 1 && (a.column as number) <= 9 ? (a.column as vscode.ViewColumn) : undefined;
     const p = await this.getPlanner(true);
     if (!p) return;
     const outcome: PlanOutcome = await p.planner.plan(a.sql);
-    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler);
+    const panel = PlanPanel.show(this.ctx.extension.extensionUri, this.handler, column);
     // Not a place in a file: the panel's Explain Analyze / Benchmark follow the cursor, as for a plan brought from elsewhere.
     panel.statement = undefined;
     if (!outcome.ok) {
       const where = unknownNameNote(outcome.code, p.conn.profile);
       return panel.post({ type: 'error', message: where ? `${outcome.message} ${where}` : outcome.message });
     }
-    const payload = this.payloadOf(outcome.result, p.conn, title);
+    const payload = this.payloadOf(outcome.result, p.conn, title, undefined, a.sql);
     this.remember(payload);
     panel.post({ type: 'show', payload });
   }

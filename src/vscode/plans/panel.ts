@@ -63,12 +63,13 @@ export class PlanPanel implements vscode.Disposable {
   }
 
   /** The open panel (revealed), or a new one. */
-  static show(extensionUri: vscode.Uri, handler: PlanPanelHandler): PlanPanel {
+  /** `column`: the editor group to show it in (a recorded site's document's, so the two share one group beside the code). */
+  static show(extensionUri: vscode.Uri, handler: PlanPanelHandler, column?: vscode.ViewColumn): PlanPanel {
     if (PlanPanel.current) {
-      PlanPanel.current.panel.reveal(undefined, true);
+      PlanPanel.current.panel.reveal(column, true);
       return PlanPanel.current;
     }
-    return PlanPanel.create(extensionUri, handler, vscode.ViewColumn.Beside);
+    return PlanPanel.create(extensionUri, handler, column ?? vscode.ViewColumn.Beside);
   }
 
   /**

@@ -76,13 +76,22 @@ export async function runInNewTerminal({ wb, db }: Pick<StepContext, 'wb' | 'db'
 }
 
 /**
- * The text of the recorded site's document ("# Recorded at …"): its editor group maximized and the panel closed first,
- * so that the lines below the first screen are rendered (the plan viewer beside it leaves it a narrow column).
+ * The text of the recorded site's document ("# Recorded at …"): its tab brought forward (the plan viewer opens over it in
+ * the same group), its editor group maximized and the panel closed first, so that the lines below the first screen are
+ * rendered.
  */
 export async function readRecordedDocument(wb: StepContext['wb']): Promise<string> {
+  // The plan viewer opens over it in the same group (one view beside the code): its tab brings it forward.
+  // The viewer may open after the document (its plan is made first): the tab is clicked until the document shows.
+  const tab = wb.page.locator('.tabs-container .tab').filter({ hasText: /^Recorded at / });
   const editor = wb.page.locator('.editor-instance').filter({ has: wb.page.locator('.view-line', { hasText: '# Recorded at' }) });
-  await wb.see(editor, 'the recorded site\'s document with "# Recorded at" in an editor', 30_000);
-  await editor.first().locator('.view-lines').click();
+  await wb.until(async () => {
+    if (!(await editor.first().isVisible().catch(() => false))) {
+      if (await tab.first().isVisible().catch(() => false)) await tab.first().click({ timeout: 5000 }).catch(() => undefined);
+      return false;
+    }
+    return editor.first().locator('.view-lines').click({ timeout: 5000 }).then(() => true, () => false);
+  }, 'the recorded site\'s document with "# Recorded at" in an editor (its tab clicked)', 90_000);
   await wb.hidePanel();
   await wb.runCommand('View: Toggle Maximize Editor Group');
   await wb.page.waitForTimeout(1000);

@@ -27,7 +27,8 @@ export const step: Step = {
     await lens.click();
     const title = `Recorded at ${ORM_FILE.replace(/\//g, '-')}:${line}.md`;
     await wb.see(wb.page.locator('.tabs-container .tab').filter({ hasText: title }), `a tab "${title}" beside the code`, 60_000);
-    // The plan viewer opens beside it too (polish9): the document is a narrow column, read maximized.
+    // The plan viewer opens too, over it in the same group (person12 R8): once it is there, the document is read.
+    await wb.webview(/^Plan/);
     const text = await readRecordedDocument(wb);
     log(`document: ${text.replace(/\s+/g, ' ').slice(0, 300)}`);
     for (const want of [/# Recorded at orm\/orders\.ts:\d+/, /## 1\. \d+×/, /### Plan/, /Scan on order_items|Index Scan|Seq Scan/, /### Index advice/]) {

@@ -3,8 +3,9 @@
  * so the commands take the statement the recording saw that line send — as the recorded CodeLens above it does. They
  * said "no SQL statement on line 31 … known once the app runs it: PG Lens: Start Recording" under a lens showing the
  * recording. The shop's orm/orders.ts: refundedOrders' `Order.findAll({ where: { status: 'refunded' } … })` (one
- * statement, on orders without an index on status). On a line the recording did not reach, the message says the
- * recording saw nothing from that line (not "known once the app runs it").
+ * statement, on orders without an index on status). Its "Plan and index advice" opens the document and the plan viewer
+ * in ONE group beside the code (R8), the viewer's tip naming the index the hover names (R9). On a line the recording did
+ * not reach, the message says the recording saw nothing from that line (not "known once the app runs it").
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,7 +18,7 @@ const ORM_FILE = 'orm/orders.ts';
 const CALL = "Order.findAll({ where: { status: 'refunded' }";
 
 export const step: Step = {
-  title: 'Open Plan and Suggest Indexes on a recorded ORM line use the recorded statement',
+  title: 'Open Plan and Suggest Indexes on a recorded ORM line use the recorded statement; its advice opens in one group beside the code',
   async run({ wb, db, workspace, screenshot, log }) {
     const page = wb.page;
     const lines = fs.readFileSync(path.join(workspace, ORM_FILE), 'utf8').split('\n');
@@ -63,15 +64,40 @@ export const step: Step = {
     const advised = (await answered.allInnerTexts()).join(' | ');
     if (/no SQL statement/.test(advised)) throw new StepFailure(`Suggest Indexes on the recorded line said: ${advised}`);
     log(advised ? `advisor: ${advised}` : 'the suggested indexes pick is shown');
+    let provedOnStatus = false;
     if (await picked.isVisible().catch(() => false)) {
       const first = (await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().innerText()).replace(/\s+/g, ' ');
       log(`first suggestion: ${first.slice(0, 200)}`);
       if (!/orders/.test(first) || !/status/.test(first)) throw new StepFailure(`expected an index on orders (status …) first; saw: ${first}`);
+      provedOnStatus = /proved/.test(first);
     }
     await screenshot('suggest-indexes-recorded-orm-line');
     await page.keyboard.press('Escape');
 
+    // The recorded line's "Plan and index advice" (person12 R8, R9): the document and the plan viewer share ONE group
+    // beside the code (they were two more columns: three ~200 px columns at 800 px), and the viewer's tip names the
+    // index proved for the statement, as the recorded line's hover does (it said "see Suggest indexes").
+    await wb.runCommand('View: Close All Editor Groups');
+    await wb.openFile(ORM_FILE);
+    const advice = await wb.hoverLink("'refunded'", /Plan and index advice/, 'the recorded line\'s hover with "Plan and index advice"', 90_000);
+    await advice.click();
+    await page.mouse.move(5, 500);
+    const viewer = await wb.webview(/^Plan/);
+    await wb.see(viewer.locator('body').filter({ hasText: /Scan/ }), "the recorded statement's plan in the viewer", 60_000);
+    await wb.see(page.locator('.tabs-container .tab').filter({ hasText: /^Recorded at / }), 'the recorded site\'s document as a tab', 30_000);
+    const groups = await page.locator('.part.editor .editor-group-container').count();
+    if (groups !== 2) throw new StepFailure(`expected the code and ONE group beside it (the document and the plan viewer as its tabs); saw ${groups} editor groups`);
+    const tips = viewer.locator('body').filter({ hasText: /Tips/ });
+    await wb.see(tips, "the plan viewer's tips", 30_000);
+    // The index Suggest Indexes proved above for this statement is the one the viewer's tip names.
+    if (provedOnStatus) {
+      await wb.see(viewer.locator('body').filter({ hasText: /orders \(status[^)]*\)[^.]*proved/ }), 'the viewer\'s tip naming the proved index on orders (status …), as the hover does', 60_000);
+    }
+    await screenshot('recorded-advice-one-group');
+
     // A line the recording did not reach (the function's comment): no plan, and the message says what the recording holds.
+    await wb.runCommand('View: Close All Editor Groups');
+    await wb.openFile(ORM_FILE);
     await wb.goToLine(fn - 1);
     await wb.runCommand('PG Lens: Open Plan', /PG Lens: Open Plan(?! from)/);
     const none = await wb.see(fresh.filter({ hasText: /no SQL statement on line/ }), 'the "no SQL statement" message on a line the recording did not reach', 60_000);

@@ -108,8 +108,31 @@ describe('core/advice/migrations', () => {
     it('adds @@index to the mapped model, with field names, sort and map', () => {
       const out = generateMigration({ tool: 'prisma', dir: 'prisma/schema.prisma' }, sort, { now, files: [], fileText: () => schema });
       assert.equal(out.kind, 'edit');
-      assert.match(out.content, /  @@map\("orders"\)\n  @@index\(\[customerId, placedAt\(sort: Desc\)\], map: "orders_customer_id_placed_at_idx"\)\n\}/);
+      assert.match(out.content, /\n\n  @@index\(\[customerId, placedAt\(sort: Desc\)\], map: "orders_customer_id_placed_at_idx"\)\n  @@map\("orders"\)\n\}/);
       assert.match(out.notes[0], /CONCURRENTLY/);
+      // The editor opens the schema at the added line (person12 R5: it opened at line 1).
+      assert.equal(out.kind === 'edit' ? out.content.split('\n')[out.line!] : '', '  @@index([customerId, placedAt(sort: Desc)], map: "orders_customer_id_placed_at_idx")');
+    });
+
+    // Each schema below and its expected result are what `prisma format` (Prisma 7.8) leaves unchanged, checked once
+    // outside the product (which runs no prisma binary): a formatted schema stays formatted (person12 R5: `prisma
+    // format --check` failed after Add migration). The tab-indented one is the exception, said there.
+    const ix = (table: string, columns: string[], name: string): MigrationIndex => ({ name, schema: 'public', table, method: 'btree', ddl: 'CREATE INDEX CONCURRENTLY …', columns, where: null, include: [] });
+    it('as prisma format leaves it: a model without block attributes gets one blank line, then the @@index in its indentation', () => {
+      const hop = 'model UserHistory {\n  id         String   @id @default(cuid())\n  userUid    String\n  reqType    ReqType\n  executedOn DateTime @default(now()) @db.Timestamptz(3)\n  user       User     @relation(fields: [userUid], references: [uid], onDelete: Cascade)\n}\n\nmodel UserEnvironment {\n  id String @id\n}\n';
+      assert.equal(addPrismaIndex(hop, ix('UserHistory', ['userUid', 'reqType', 'executedOn DESC'], 'uh_idx')),
+        'model UserHistory {\n  id         String   @id @default(cuid())\n  userUid    String\n  reqType    ReqType\n  executedOn DateTime @default(now()) @db.Timestamptz(3)\n  user       User     @relation(fields: [userUid], references: [uid], onDelete: Cascade)\n\n  @@index([userUid, reqType, executedOn(sort: Desc)], map: "uh_idx")\n}\n\nmodel UserEnvironment {\n  id String @id\n}\n');
+      // A file indented its own way keeps it (prisma format would make it two spaces: the file was not formatted before either).
+      const tabs = 'model T {\n\tid   Int @id\n\tname String\n}\n';
+      assert.equal(addPrismaIndex(tabs, ix('T', ['name'], 't_idx')), 'model T {\n\tid   Int @id\n\tname String\n\n\t@@index([name], map: "t_idx")\n}\n');
+    });
+    it('as prisma format orders block attributes: after @@id/@@unique/@@index (and a comment above one), before @@map/@@ignore/@@schema', () => {
+      const d = 'model D {\n  id   String @id\n  name String\n\n  @@unique([name])\n  @@index([name])\n  @@map("dees")\n}\n';
+      assert.equal(addPrismaIndex(d, ix('dees', ['name'], 'd_idx')), 'model D {\n  id   String @id\n  name String\n\n  @@unique([name])\n  @@index([name])\n  @@index([name], map: "d_idx")\n  @@map("dees")\n}\n');
+      const e = 'model E {\n  id   String @id\n  name String\n\n  @@unique([name])\n  // trailing comment\n  @@index([name, id], map: "x")\n  @@map("ees")\n}\n';
+      assert.equal(addPrismaIndex(e, ix('ees', ['name'], 'e_idx')), 'model E {\n  id   String @id\n  name String\n\n  @@unique([name])\n  // trailing comment\n  @@index([name, id], map: "x")\n  @@index([name], map: "e_idx")\n  @@map("ees")\n}\n');
+      const g = 'model G {\n  name String\n\n  // the table of another app\n  @@map("gees")\n  @@ignore\n}\n';
+      assert.equal(addPrismaIndex(g, ix('gees', ['name'], 'g_idx')), 'model G {\n  name String\n\n  @@index([name], map: "g_idx")\n  // the table of another app\n  @@map("gees")\n  @@ignore\n}\n');
     });
     it('GIN with operator classes', () => {
       assert.match(addPrismaIndex(schema, trgm)!, /@@index\(\[name\(ops: raw\("gin_trgm_ops"\)\)\], type: Gin, map: "customers_name_gin_idx"\)/);
