@@ -324,17 +324,41 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');
       return;
     }
-    const { detectMigrationTool, generateMigration } = await import('../core/advice/migrations');
+    const { detectMigrationTool, generateMigration, PROJECT_FACT_FILES } = await import('../core/advice/migrations');
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), '{**/node_modules/**,**/.git/**,**/dist/**,**/vendor/**,**/.venv/**}', 20000);
     const rel = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
     const files = uris.map(rel);
     const read = async (p: string) => {
       return readWorkspaceFile(vscode.Uri.joinPath(folder.uri, p));
     };
-    const target = detectMigrationTool({ files, packageJson: await read('package.json'), gemfileLock: await read('Gemfile.lock') });
+    // What the project uses: its dependency files, manage.py, alembic.ini (a few dozen at most), read as text.
+    const facts: Record<string, string> = {};
+    for (const f of files.filter((f) => PROJECT_FACT_FILES.test(f) && f.split('/').length <= 4).slice(0, 60)) {
+      const t = await read(f);
+      if (t !== undefined) facts[f] = t;
+    }
+    const target = detectMigrationTool({ files, packageJson: await read('package.json'), gemfileLock: await read('Gemfile.lock'), texts: facts });
     const texts = new Map<string, string | undefined>();
     if (target.tool === 'prisma') texts.set(target.dir, await read(target.dir));
+    if (target.tool === 'alembic') {
+      for (const f of files.filter((f) => f.startsWith(target.dir + '/') && f.endsWith('.py') && !f.slice(target.dir.length + 1).includes('/'))) texts.set(f, await read(f));
+    }
     const out = generateMigration(target, { ...s, where: s.where, reason: s.reason }, { now: new Date(), files, fileText: (p) => texts.get(p) });
+    if (out.kind === 'sql') {
+      // No tool known for sure: the SQL, never a file in a guessed framework (person13 P3).
+      const pick = await vscode.window.showInformationMessage(`PG Lens: no migration file written: ${out.why}. Copy the SQL, or save it as a .sql file where you choose.`, 'Copy SQL', 'Save as .sql…');
+      if (pick === 'Copy SQL') {
+        await vscode.env.clipboard.writeText(out.sql);
+        void vscode.window.showInformationMessage('PG Lens: the CREATE INDEX is on the clipboard.');
+      } else if (pick === 'Save as .sql…') {
+        const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.joinPath(folder.uri, `add_${s.name}.sql`), filters: { SQL: ['sql'] } });
+        if (!uri) return;
+        await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(out.sql));
+        await vscode.window.showTextDocument(uri);
+      }
+      this.ctx.log.info(`Add migration: no tool (${out.why}); offered the SQL.`);
+      return;
+    }
     const edit = new vscode.WorkspaceEdit();
     const uriOf = (p: string) => vscode.Uri.joinPath(folder.uri, p);
     let open: vscode.Uri;

@@ -6,7 +6,7 @@
 import { prismaModels } from '../prismaSchema';
 import { ident } from '../sql/predicates';
 
-type MigrationTool = 'prisma' | 'rails' | 'django' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'flyway' | 'sql';
+type MigrationTool = 'prisma' | 'rails' | 'django' | 'alembic' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'flyway' | 'sql' | 'unknown';
 
 export interface MigrationTarget {
   tool: MigrationTool;
@@ -16,6 +16,8 @@ export interface MigrationTarget {
   app?: string;
   railsVersion?: string;
   ext?: 'js' | 'ts' | 'cjs' | 'mjs';
+  /** tool 'unknown': one line saying why no migration file is written (the SQL is offered instead). */
+  why?: string;
 }
 
 /** What an index migration needs to know (an IndexSuggestion fits). */
@@ -39,6 +41,25 @@ export interface ProjectFiles {
   files: string[];
   packageJson?: string;
   gemfileLock?: string;
+  /**
+   * Texts of the files that say what the project uses (see PROJECT_FACT_FILES: requirements*.txt, pyproject.toml,
+   * Pipfile, setup.py/cfg, manage.py, alembic.ini), keyed by their path in `files`. A file listed without its text here
+   * is taken at its name only.
+   */
+  texts?: Record<string, string>;
+}
+
+/** The files whose TEXT the detection reads (the editor reads those of `files` that match, a few dozen at most). */
+export const PROJECT_FACT_FILES = /(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini)$/;
+
+/** Python packages the project declares (lower case, `_` as `-`), from its dependency files' texts. */
+function pythonDeps(p: ProjectFiles): Set<string> {
+  const out = new Set<string>();
+  for (const [path, text] of Object.entries(p.texts ?? {})) {
+    if (/(^|\/)(manage\.py|alembic\.ini)$/.test(path)) continue;
+    for (const m of text.matchAll(/(?:^|["'\s=,[(])(django|alembic|flask[-_]migrate|sqlalchemy|flask[-_]sqlalchemy)(?=\s*(?:[=<>~!;\[,"'\])]|$))/gim)) out.add(m[1].toLowerCase().replace(/_/g, '-'));
+  }
+  return out;
 }
 
 const SQL_DIRS = ['migrations', 'db/migrations', 'db/migrate', 'supabase/migrations', 'sql/migrations', 'database/migrations', 'migrate'];
@@ -60,8 +81,23 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
     return { tool: 'rails', dir, railsVersion: m ? `${m[1]}.${m[2]}` : '7.1' };
   }
 
+  // Python: Django or Alembic from what the project uses (its dependency files, Django's manage.py, Alembic's
+  // alembic.ini / env.py beside versions/), never from a folder NAME alone (person13 P3: a Flask app's helper package
+  // CTFd/utils/migrations/ got a Django migration).
+  const pyDeps = pythonDeps(p);
+  const text = (f: string) => p.texts?.[f];
+  const manage = files.filter((f) => /(^|\/)manage\.py$/.test(f));
+  const djangoManage = manage.some((f) => { const t = text(f); return t === undefined ? !p.texts : /\bdjango\b/i.test(t); });
   const djangoInit = files.filter((f) => /(^|\/)migrations\/__init__\.py$/.test(f));
-  if (djangoInit.length && (has(/(^|\/)manage\.py$/) || files.some((f) => /(^|\/)migrations\/\d{4}_[^/]+\.py$/.test(f)))) {
+  const djangoNumbered = files.some((f) => /(^|\/)migrations\/\d{4}_[^/]+\.py$/.test(f) && djangoInit.includes(f.replace(/[^/]+$/, '__init__.py')));
+  const django = pyDeps.has('django') || djangoManage || (djangoNumbered && !pyDeps.size);
+  const alembicDirs = [...new Set(files.filter((f) => /(^|\/)env\.py$/.test(f)).map((f) => f.replace(/\/?env\.py$/, '')).filter((d) => files.some((f) => f.startsWith((d ? d + '/' : '') + 'versions/'))))];
+  const alembicIni = files.filter((f) => /(^|\/)alembic\.ini$/.test(f));
+  const alembic = alembicDirs.length > 0 || alembicIni.length > 0 || pyDeps.has('alembic') || pyDeps.has('flask-migrate');
+  if (django && alembic && djangoInit.length && alembicDirs.length) {
+    return { tool: 'unknown', dir: '', why: 'the project has both Django migrations and Alembic (env.py + versions/), so PG Lens cannot tell which one owns this table' };
+  }
+  if (django && djangoInit.length) {
     // The app with the most migrations is the likeliest home of the table.
     const counts = djangoInit.map((init) => {
       const dir = init.replace(/\/__init__\.py$/, '');
@@ -71,6 +107,24 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
     const dir = counts[0].dir;
     const parts = dir.split('/');
     return { tool: 'django', dir, app: parts[parts.length - 2] ?? parts[0] };
+  }
+  if (alembic) {
+    // The script folder: beside alembic.ini's script_location, else the one env.py with a versions/ folder.
+    const located = alembicIni.map((f) => {
+      const loc = /^\s*script_location\s*=\s*(\S+)/m.exec(text(f) ?? '')?.[1];
+      if (!loc || loc.includes('%') || loc.includes(':')) return undefined;
+      const base = f.replace(/[^/]*$/, '');
+      return (base + loc).replace(/^\.\//, '').replace(/\/$/, '');
+    }).filter((d): d is string => !!d && alembicDirs.includes(d));
+    const dirs = located.length ? [...new Set(located)] : alembicDirs.length ? alembicDirs : alembicIni.map((f) => f.replace(/\/?alembic\.ini$/, ''));
+    if (dirs.length === 1) return { tool: 'alembic', dir: `${dirs[0] ? dirs[0] + '/' : ''}versions` };
+    return {
+      tool: 'unknown', dir: '',
+      why: dirs.length ? `the project has ${dirs.length} Alembic script folders (${dirs.join(', ')}), so PG Lens cannot tell which one owns this table` : 'the project uses Alembic but has no env.py beside a versions/ folder yet (run `alembic init` or `flask db init` first)',
+    };
+  }
+  if (pyDeps.has('sqlalchemy') || pyDeps.has('flask-sqlalchemy')) {
+    return { tool: 'unknown', dir: '', why: 'the project uses SQLAlchemy without a migration tool PG Lens recognises (no Alembic, no Django)' };
   }
 
   // db-migrate (before knex: an app may depend on both, and its migrations are db-migrate's — person10's hour on Unleash):
@@ -104,7 +158,8 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
   }
   const nested = has(/(^|\/)migrations\/[^/]+\.sql$/);
   if (nested) return { tool: 'sql', dir: nested.replace(/\/[^/]+$/, '') };
-  return { tool: 'sql', dir: 'migrations' };
+  // Nothing says which tool the project uses: no file in a guessed framework.
+  return { tool: 'unknown', dir: '', why: 'PG Lens found no migration tool it recognises in this project (no Prisma, Rails, Django, Alembic, Knex, node-pg-migrate, db-migrate, Flyway or SQL migrations folder)' };
 }
 
 /** package.json's fields the detection reads (parsed once; empty without a package.json or when it does not parse). */
@@ -129,13 +184,15 @@ function packageFacts(text: string | undefined): PackageFacts {
 
 export type MigrationOutput =
   | { kind: 'create'; path: string; content: string; notes: string[]; extra?: { path: string; content: string }[] }
-  | { kind: 'edit'; path: string; content: string; notes: string[]; /** 0-based line of the edit, to open the file there. */ line?: number };
+  | { kind: 'edit'; path: string; content: string; notes: string[]; /** 0-based line of the edit, to open the file there. */ line?: number }
+  /** No migration tool known for sure: the SQL to copy or save where the user chooses, and why in one line. */
+  | { kind: 'sql'; sql: string; why: string; notes: string[] };
 
 export interface MigrationContext {
   now: Date;
   /** Same list as for detection (to number the new file after the existing ones). */
   files: string[];
-  /** prisma: the text of schema.prisma. */
+  /** prisma: the text of schema.prisma; alembic: the texts of the revision files in versions/ (for the head). */
   fileText?: (path: string) => string | undefined;
 }
 
@@ -172,12 +229,109 @@ const GENERATORS: Record<MigrationTool, Generator> = {
   prisma: prismaMigration,
   rails: railsMigration,
   django: djangoMigration,
+  alembic: alembicMigration,
   knex: knexMigration,
   'node-pg-migrate': nodePgMigrate,
   'db-migrate': dbMigrate,
   flyway: flywayMigration,
   sql: sqlMigration,
+  unknown: sqlOffer,
 };
+
+/** No tool known for sure: offer the SQL (the extension it needs, the CREATE INDEX), never a file in a guessed framework. */
+function sqlOffer(target: MigrationTarget, ix: MigrationIndex): MigrationOutput {
+  return {
+    kind: 'sql',
+    sql: `${header(ix, '--')}-- CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n${extLine(ix)}${createSql(ix)};\n`,
+    why: target.why ?? 'PG Lens cannot tell which migration tool this project uses',
+    notes: [],
+  };
+}
+
+/** Alembic's revisions in the versions folder's files: each revision and the ones it revises. */
+function alembicRevisions(dir: string, ctx: MigrationContext): { revision: string; down: string[] }[] {
+  const out: { revision: string; down: string[] }[] = [];
+  for (const f of ctx.files) {
+    if (!f.startsWith(dir + '/') || !f.endsWith('.py') || f.slice(dir.length + 1).includes('/')) continue;
+    const t = ctx.fileText?.(f);
+    if (!t) continue;
+    const revision = /^revision(?:\s*:\s*[\w.[\], |]+)?\s*=\s*["']([^"']+)["']/m.exec(t)?.[1];
+    if (!revision) continue;
+    const downText = /^down_revision(?:\s*:\s*[\w.[\], |]+)?\s*=\s*(.+)$/m.exec(t)?.[1] ?? 'None';
+    out.push({ revision, down: [...downText.matchAll(/["']([^"']+)["']/g)].map((m) => m[1]) });
+  }
+  return out;
+}
+
+/** A 12-hex revision id like Alembic's (from the time and the index name, so the same inputs give the same file). */
+function alembicRevisionId(ix: MigrationIndex, now: Date): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (const ch of `${now.toISOString()}|${ix.schema}.${ix.name}`) {
+    h1 = Math.imul(h1 ^ ch.charCodeAt(0), 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ ch.charCodeAt(0), 0x85ebca6b) >>> 0;
+  }
+  return (h1.toString(16).padStart(8, '0') + h2.toString(16).padStart(8, '0')).slice(0, 12);
+}
+
+/**
+ * Alembic (Flask-Migrate too): a new revision file in versions/ whose down_revision is the current head read from the
+ * files, op.create_index(…, postgresql_concurrently=True) inside the autocommit block CONCURRENTLY needs. Several heads
+ * (unmerged branches): the SQL is offered instead of guessing which branch it belongs on.
+ */
+function alembicMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const revs = alembicRevisions(target.dir, ctx);
+  const revised = new Set(revs.flatMap((r) => r.down));
+  const heads = revs.map((r) => r.revision).filter((r) => !revised.has(r));
+  if (heads.length > 1) return sqlOffer({ ...target, why: `the Alembic history has ${heads.length} heads (${heads.join(', ')}): merge them (\`alembic merge heads\`) first, or add the index by hand` }, ix);
+  const down = heads[0];
+  const revision = alembicRevisionId(ix, ctx.now);
+  const plainCols = ix.columns.map((c) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(c));
+  const opclass = /\b(jsonb_path_ops|gin_trgm_ops|text_pattern_ops|varchar_pattern_ops)\b/.test(ix.ddl);
+  const schemaArg = ix.schema === 'public' ? '' : `, schema=${pyString(ix.schema)}`;
+  const up: string[] = [];
+  const extension = extensionSql(ix);
+  if (extension) up.push(`        op.execute(${pyString(extension)})`);
+  if (opclass) {
+    // Operator classes: op.create_index has no portable way to say them; the statement itself.
+    up.push(`        op.execute(${pyString(createSql(ix))})`);
+  } else {
+    const cols = ix.columns.map((c, i) => (plainCols[i] ? pyString(c) : `sa.text(${pyString(c)})`));
+    const args = [pyString(ix.name), pyString(ix.table), `[${cols.join(', ')}]`, 'unique=False'];
+    if (ix.method !== 'btree') args.push(`postgresql_using=${pyString(ix.method)}`);
+    if (ix.include.length) args.push(`postgresql_include=[${ix.include.map(pyString).join(', ')}]`);
+    if (ix.where) args.push(`postgresql_where=sa.text(${pyString(ix.where)})`);
+    args.push('postgresql_concurrently=True');
+    up.push(`        op.create_index(\n            ${args.join(',\n            ')}${schemaArg},\n        )`);
+  }
+  const needsSa = up.some((l) => l.includes('sa.text('));
+  const q3 = '"""';
+  const content = [
+    `${q3}Add index ${ix.name} on ${ix.table}\n\n`,
+    `Revision ID: ${revision}\n`,
+    `Revises: ${down ?? ''}\n`,
+    `Create Date: ${ctx.now.toISOString().replace('T', ' ').replace('Z', '')}\n`,
+    ix.reason ? `\n${ix.reason.replace(/\s+/g, ' ').replace(/"""/g, "'''")}\n` : '',
+    `\n${q3}\n\n`,
+    'from alembic import op\n',
+    needsSa ? 'import sqlalchemy as sa\n' : '',
+    '\n\n# revision identifiers, used by Alembic.\n',
+    `revision = ${pyString(revision)}\n`,
+    `down_revision = ${down ? pyString(down) : 'None'}\n`,
+    'branch_labels = None\n',
+    'depends_on = None\n\n\n',
+    'def upgrade():\n',
+    '    # CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
+    '    with op.get_context().autocommit_block():\n',
+    up.join('\n') + '\n\n\n',
+    'def downgrade():\n',
+    '    with op.get_context().autocommit_block():\n',
+    `        op.drop_index(${pyString(ix.name)}, table_name=${pyString(ix.table)}${schemaArg}, postgresql_concurrently=True)\n`,
+  ].join('');
+  const notes = [down ? `down_revision = ${down} (the current head).` : 'The first revision of this history (no earlier revision found).'];
+  if (!ix.where && plainCols.every(Boolean) && !opclass) notes.push('Add the index to the model too (Index(…) in __table_args__, or index=True) so autogenerate does not propose dropping it.');
+  return { kind: 'create', path: `${target.dir}/${revision}_add_${snake(ix.name)}.py`, content, notes };
+}
 
 export function generateMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   return GENERATORS[target.tool](target, ix, ctx);

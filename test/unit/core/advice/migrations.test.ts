@@ -1,5 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { addPrismaIndex, detectMigrationTool, generateMigration, type MigrationIndex } from '../../../../src/core/advice/migrations';
+import { addPrismaIndex, detectMigrationTool, generateMigration, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
+
+/** A written migration (a file or an edit): fails when the SQL was offered instead. */
+function written(...args: Parameters<typeof generateMigration>): Exclude<MigrationOutput, { kind: 'sql' }> {
+  const out = generateMigration(...args);
+  assert.notEqual(out.kind, 'sql', out.kind === 'sql' ? out.why : '');
+  return out as Exclude<MigrationOutput, { kind: 'sql' }>;
+}
 
 const now = new Date(Date.UTC(2026, 10, 26, 13, 5, 9));
 const sort: MigrationIndex = {
@@ -26,19 +33,56 @@ describe('core/advice/migrations', () => {
       assert.deepEqual(detectMigrationTool({ files: ['migrations/1700000000000_init.js'], packageJson: '{"devDependencies":{"node-pg-migrate":"7.0.0"}}' }), { tool: 'node-pg-migrate', dir: 'migrations', ext: 'js' });
       assert.deepEqual(detectMigrationTool({ files: ['src/main/resources/db/migration/V1__init.sql', 'src/main/resources/db/migration/V2__more.sql'] }), { tool: 'flyway', dir: 'src/main/resources/db/migration' });
       assert.deepEqual(detectMigrationTool({ files: ['db/migrate/001_init.sql'] }), { tool: 'sql', dir: 'db/migrate' });
-      assert.deepEqual(detectMigrationTool({ files: ['src/index.ts'] }), { tool: 'sql', dir: 'migrations' });
+      assert.equal(detectMigrationTool({ files: ['src/index.ts'] }).tool, 'unknown');
+    });
+
+    // person13 P3: a Flask/Alembic app (CTFd) got a Django migration in its helper package CTFd/utils/migrations/.
+    const ctfd = {
+      files: ['manage.py', 'requirements.txt', 'CTFd/utils/migrations/__init__.py', 'CTFd/models/__init__.py', 'migrations/alembic.ini', 'migrations/env.py', 'migrations/script.py.mako',
+        'migrations/versions/0366ba6575ca_add_table_for_comments.py', 'migrations/versions/1093835a1051_add_default_email_templates.py'],
+      texts: {
+        'manage.py': 'from flask_migrate import MigrateCommand\nfrom CTFd import create_app\n',
+        'requirements.txt': 'alembic==1.16.4\n    # via flask-migrate\nflask-migrate==2.5.3\nflask-sqlalchemy==3.0.5\n',
+        'migrations/alembic.ini': '[alembic]\n# template used to generate migration files\n',
+      },
+    };
+    it('Alembic from what the project uses, not a folder named migrations (Flask-Migrate, CTFd)', () => {
+      assert.deepEqual(detectMigrationTool(ctfd), { tool: 'alembic', dir: 'migrations/versions' });
+      // pyproject / alembic.ini script_location, anywhere in the tree.
+      assert.deepEqual(detectMigrationTool({ files: ['pyproject.toml', 'alembic.ini', 'app/db/env.py', 'app/db/versions/a1_init.py'], texts: { 'pyproject.toml': '[project]\ndependencies = ["alembic>=1.13", "sqlalchemy"]\n', 'alembic.ini': '[alembic]\nscript_location = app/db\n' } }), { tool: 'alembic', dir: 'app/db/versions' });
+    });
+    it('Django only when the project uses Django (its manage.py or a django dependency)', () => {
+      const djangoManage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "hc.settings")\nfrom django.core.management import execute_from_command_line\n';
+      assert.deepEqual(detectMigrationTool({ files: ['manage.py', 'hc/api/migrations/__init__.py', 'hc/api/migrations/0001_initial.py'], texts: { 'manage.py': djangoManage } }), { tool: 'django', dir: 'hc/api/migrations', app: 'api' });
+      assert.equal(detectMigrationTool({ files: ['requirements.txt', 'pkg/migrations/__init__.py'], texts: { 'requirements.txt': 'Django==5.1\n' } }).tool, 'django');
+      // A helper package named migrations in a Flask app: no Django.
+      assert.notEqual(detectMigrationTool({ files: ['manage.py', 'app/migrations/__init__.py'], texts: { 'manage.py': 'from flask.cli import FlaskGroup\n' } }).tool, 'django');
+    });
+    it('unknown or ambiguous: no file in a guessed framework, and why in one line', () => {
+      const sqla = detectMigrationTool({ files: ['requirements.txt', 'app/migrations/__init__.py'], texts: { 'requirements.txt': 'SQLAlchemy==2.0\nflask\n' } });
+      assert.equal(sqla.tool, 'unknown');
+      assert.match(sqla.why ?? '', /SQLAlchemy without a migration tool/);
+      const both = detectMigrationTool({ files: ['requirements.txt', 'shop/migrations/__init__.py', 'shop/migrations/0001_initial.py', 'alembic/env.py', 'alembic/versions/ab_init.py'], texts: { 'requirements.txt': 'django\nalembic\n' } });
+      assert.equal(both.tool, 'unknown');
+      const out = generateMigration(both, sort, { now, files: [] });
+      assert.equal(out.kind, 'sql');
+      if (out.kind === 'sql') {
+        assert.match(out.sql, /CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\);\n$/);
+        assert.match(out.why, /both Django migrations and Alembic/);
+        assert.doesNotMatch(out.why, /\n/);
+      }
     });
   });
 
   it('plain SQL: numbered after the existing files, with CONCURRENTLY and IF NOT EXISTS', () => {
-    const out = generateMigration({ tool: 'sql', dir: 'migrations' }, sort, { now, files: ['migrations/0007_init.sql', 'migrations/0012_more.sql'] });
+    const out = written({ tool: 'sql', dir: 'migrations' }, sort, { now, files: ['migrations/0007_init.sql', 'migrations/0012_more.sql'] });
     assert.equal(out.kind, 'create');
     assert.equal(out.path, 'migrations/0013_add_orders_customer_id_placed_at_idx.sql');
     assert.match(out.content, /^-- equality then sort\n-- CREATE INDEX CONCURRENTLY cannot run inside a transaction.*\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\);\n$/);
   });
 
   it('plain SQL with .up/.down pairs (golang-migrate, sqlx) and timestamps', () => {
-    const out = generateMigration({ tool: 'sql', dir: 'db/migrations' }, trgm, { now, files: ['db/migrations/20240101120000_init.up.sql', 'db/migrations/20240101120000_init.down.sql'] });
+    const out = written({ tool: 'sql', dir: 'db/migrations' }, trgm, { now, files: ['db/migrations/20240101120000_init.up.sql', 'db/migrations/20240101120000_init.down.sql'] });
     assert.equal(out.kind, 'create');
     assert.equal(out.path, 'db/migrations/20261126130509_add_customers_name_gin_idx.up.sql');
     assert.match(out.content, /CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_gin_idx/);
@@ -46,25 +90,25 @@ describe('core/advice/migrations', () => {
   });
 
   it('Flyway: next version and a .conf that runs it outside a transaction', () => {
-    const out = generateMigration({ tool: 'flyway', dir: 'db/migration' }, sort, { now, files: ['db/migration/V1__init.sql', 'db/migration/V9_1__x.sql'] });
+    const out = written({ tool: 'flyway', dir: 'db/migration' }, sort, { now, files: ['db/migration/V1__init.sql', 'db/migration/V9_1__x.sql'] });
     assert.equal(out.path, 'db/migration/V10__add_orders_customer_id_placed_at_idx.sql');
     assert.deepEqual(out.kind === 'create' && out.extra, [{ path: 'db/migration/V10__add_orders_customer_id_placed_at_idx.sql.conf', content: 'executeInTransaction=false\n' }]);
   });
 
   it('Knex: config.transaction = false, raw CONCURRENTLY, down drops it (CommonJS and TypeScript)', () => {
-    const js = generateMigration({ tool: 'knex', dir: 'migrations', ext: 'js' }, partial, { now, files: [] });
+    const js = written({ tool: 'knex', dir: 'migrations', ext: 'js' }, partial, { now, files: [] });
     assert.equal(js.path, 'migrations/20261126130509_add_orders_placed_at_status_refunded_idx.js');
     assert.match(js.content, /exports\.config = \{ transaction: false \};/);
     assert.match(js.content, /exports\.up = async function \(knex\) \{\n  await knex\.raw\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded'`\);\n\};/);
     assert.match(js.content, /exports\.down = async function \(knex\) \{\n  await knex\.raw\(`DROP INDEX CONCURRENTLY IF EXISTS orders_placed_at_status_refunded_idx`\);/);
-    const ts = generateMigration({ tool: 'knex', dir: 'migrations', ext: 'ts' }, sort, { now, files: [] });
+    const ts = written({ tool: 'knex', dir: 'migrations', ext: 'ts' }, sort, { now, files: [] });
     assert.match(ts.content, /import type \{ Knex \} from 'knex';/);
     assert.match(ts.content, /export const config = \{ transaction: false \};/);
     assert.match(ts.content, /export async function up\(knex: Knex\): Promise<void> \{/);
   });
 
   it('node-pg-migrate: pgm.noTransaction() and pgm.sql', () => {
-    const out = generateMigration({ tool: 'node-pg-migrate', dir: 'migrations', ext: 'js' }, trgm, { now, files: [] });
+    const out = written({ tool: 'node-pg-migrate', dir: 'migrations', ext: 'js' }, trgm, { now, files: [] });
     assert.equal(out.path, `migrations/${now.getTime()}_add-customers-name-gin-idx.js`);
     assert.match(out.content, /exports\.up = \(pgm\) => \{\n  pgm\.noTransaction\(\);\n  pgm\.sql\(`CREATE EXTENSION IF NOT EXISTS pg_trgm`\);\n  pgm\.sql\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_gin_idx ON customers USING gin \(name gin_trgm_ops\)`\);\n\};/);
   });
@@ -74,7 +118,7 @@ describe('core/advice/migrations', () => {
     assert.deepEqual(detectMigrationTool({ files: ['src/migrations/20141020151056-initial-schema.js', 'src/lib/db.ts'], packageJson: unleashLike }), { tool: 'db-migrate', dir: 'src/migrations', ext: 'js' });
     // No script flag: where its files already are.
     assert.deepEqual(detectMigrationTool({ files: ['db/migrations/20240101120000-init.js'], packageJson: '{"dependencies":{"db-migrate":"0.11.14"}}' }), { tool: 'db-migrate', dir: 'db/migrations', ext: 'js' });
-    const out = generateMigration({ tool: 'db-migrate', dir: 'src/migrations', ext: 'js' }, trgm, { now, files: [] });
+    const out = written({ tool: 'db-migrate', dir: 'src/migrations', ext: 'js' }, trgm, { now, files: [] });
     assert.equal(out.kind, 'create');
     assert.equal(out.path, 'src/migrations/20261126130509-add-customers-name-gin-idx.js');
     // One runSql per statement, and no CONCURRENTLY: db-migrate runs each migration in a transaction (checked with
@@ -84,8 +128,38 @@ describe('core/advice/migrations', () => {
     assert.match(out.notes.join(' '), /without CONCURRENTLY[\s\S]*--non-transactional/);
   });
 
+  it('Alembic: a revision after the head read from the files, create_index CONCURRENTLY in an autocommit block', () => {
+    const files = ['migrations/versions/a_init.py', 'migrations/versions/b_more.py', 'migrations/versions/c_last.py'];
+    const texts: Record<string, string> = {
+      'migrations/versions/a_init.py': 'revision = "aaa111"\ndown_revision = None\n',
+      'migrations/versions/b_more.py': "revision = 'bbb222'\ndown_revision = 'aaa111'\n",
+      'migrations/versions/c_last.py': 'revision: str = "ccc333"\ndown_revision: Union[str, None] = "bbb222"\n',
+    };
+    const ix: MigrationIndex = { name: 'solves_user_id_idx', schema: 'public', table: 'solves', method: 'btree', ddl: 'CREATE INDEX CONCURRENTLY solves_user_id_idx ON solves (user_id)', columns: ['user_id'], where: null, include: [] };
+    const out = written({ tool: 'alembic', dir: 'migrations/versions' }, ix, { now, files, fileText: (p) => texts[p] });
+    assert.equal(out.kind, 'create');
+    assert.match(out.path, /^migrations\/versions\/[0-9a-f]{12}_add_solves_user_id_idx\.py$/);
+    const rev = /^revision = "([0-9a-f]{12})"$/m.exec(out.content)?.[1];
+    assert.ok(rev && out.path.includes(rev));
+    assert.match(out.content, /^down_revision = "ccc333"$/m);
+    assert.match(out.content, /from alembic import op\n/);
+    assert.match(out.content, /with op\.get_context\(\)\.autocommit_block\(\):\n {8}op\.create_index\(\n {12}"solves_user_id_idx",\n {12}"solves",\n {12}\["user_id"\],\n {12}unique=False,\n {12}postgresql_concurrently=True,\n {8}\)/);
+    assert.match(out.content, /op\.drop_index\("solves_user_id_idx", table_name="solves", postgresql_concurrently=True\)/);
+    assert.doesNotMatch(out.content, /django/);
+    // DESC and a predicate: sa.text, postgresql_where.
+    const p = written({ tool: 'alembic', dir: 'migrations/versions' }, partial, { now, files, fileText: (f) => texts[f] });
+    assert.match(p.content, /import sqlalchemy as sa\n/);
+    assert.match(p.content, /\[sa\.text\("placed_at DESC"\)\]/);
+    assert.match(p.content, /postgresql_where=sa\.text\("status = 'refunded'"\)/);
+    // Two heads: the SQL, not a guess at the branch.
+    const twoHeads: Record<string, string> = { ...texts, 'migrations/versions/d_side.py': 'revision = "ddd444"\ndown_revision = "bbb222"\n' };
+    const offer = generateMigration({ tool: 'alembic', dir: 'migrations/versions' }, ix, { now, files: [...files, 'migrations/versions/d_side.py'], fileText: (f) => twoHeads[f] });
+    assert.equal(offer.kind, 'sql');
+    if (offer.kind === 'sql') assert.match(offer.why, /2 heads \(ccc333, ddd444\)/);
+  });
+
   it('Django: non-atomic RunSQL depending on the latest migration of the app', () => {
-    const out = generateMigration({ tool: 'django', dir: 'shop/migrations', app: 'shop' }, sort, { now, files: ['shop/migrations/__init__.py', 'shop/migrations/0001_initial.py', 'shop/migrations/0002_orders.py'] });
+    const out = written({ tool: 'django', dir: 'shop/migrations', app: 'shop' }, sort, { now, files: ['shop/migrations/__init__.py', 'shop/migrations/0001_initial.py', 'shop/migrations/0002_orders.py'] });
     assert.equal(out.path, 'shop/migrations/0003_add_orders_customer_id_placed_at_idx.py');
     assert.match(out.content, /atomic = False/);
     assert.match(out.content, /dependencies = \[\n {8}\("shop", "0002_orders"\),\n {4}\]/);
@@ -93,20 +167,20 @@ describe('core/advice/migrations', () => {
   });
 
   it('Rails: add_index with algorithm: :concurrently, order, where, using, opclass', () => {
-    const a = generateMigration({ tool: 'rails', dir: 'db/migrate', railsVersion: '7.2' }, sort, { now, files: [] });
+    const a = written({ tool: 'rails', dir: 'db/migrate', railsVersion: '7.2' }, sort, { now, files: [] });
     assert.equal(a.path, 'db/migrate/20261126130509_add_orders_customer_id_placed_at_idx.rb');
     assert.match(a.content, /class AddOrdersCustomerIdPlacedAtIdx < ActiveRecord::Migration\[7\.2\]\n.*\n  disable_ddl_transaction!/);
     assert.match(a.content, /add_index :orders, \[:customer_id, :placed_at\], name: "orders_customer_id_placed_at_idx", order: \{ placed_at: :desc \}, algorithm: :concurrently/);
-    const p = generateMigration({ tool: 'rails', dir: 'db/migrate' }, partial, { now, files: [] });
+    const p = written({ tool: 'rails', dir: 'db/migrate' }, partial, { now, files: [] });
     assert.match(p.content, /add_index :orders, :placed_at, name: "orders_placed_at_status_refunded_idx", order: \{ placed_at: :desc \}, where: "status = 'refunded'", algorithm: :concurrently/);
-    const g = generateMigration({ tool: 'rails', dir: 'db/migrate' }, trgm, { now, files: [] });
+    const g = written({ tool: 'rails', dir: 'db/migrate' }, trgm, { now, files: [] });
     assert.match(g.content, /enable_extension "pg_trgm"\n    add_index :customers, :name, name: "customers_name_gin_idx", using: :gin, opclass: :gin_trgm_ops, algorithm: :concurrently/);
   });
 
   describe('Prisma', () => {
     const schema = `model Order {\n  id         Int      @id\n  customerId Int      @map("customer_id")\n  placedAt   DateTime @map("placed_at")\n  status     String\n\n  @@map("orders")\n}\n\nmodel Customer {\n  id   Int    @id\n  name String\n  @@map("customers")\n}\n`;
     it('adds @@index to the mapped model, with field names, sort and map', () => {
-      const out = generateMigration({ tool: 'prisma', dir: 'prisma/schema.prisma' }, sort, { now, files: [], fileText: () => schema });
+      const out = written({ tool: 'prisma', dir: 'prisma/schema.prisma' }, sort, { now, files: [], fileText: () => schema });
       assert.equal(out.kind, 'edit');
       assert.match(out.content, /\n\n  @@index\(\[customerId, placedAt\(sort: Desc\)\], map: "orders_customer_id_placed_at_idx"\)\n  @@map\("orders"\)\n\}/);
       assert.match(out.notes[0], /CONCURRENTLY/);
@@ -138,7 +212,7 @@ describe('core/advice/migrations', () => {
       assert.match(addPrismaIndex(schema, trgm)!, /@@index\(\[name\(ops: raw\("gin_trgm_ops"\)\)\], type: Gin, map: "customers_name_gin_idx"\)/);
     });
     it('a partial index becomes a SQL migration under prisma/migrations', () => {
-      const out = generateMigration({ tool: 'prisma', dir: 'prisma/schema.prisma' }, partial, { now, files: [], fileText: () => schema });
+      const out = written({ tool: 'prisma', dir: 'prisma/schema.prisma' }, partial, { now, files: [], fileText: () => schema });
       assert.equal(out.kind, 'create');
       assert.equal(out.path, 'prisma/migrations/20261126130509_add_orders_placed_at_status_refunded_idx/migration.sql');
       assert.match(out.content, /CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded';\n$/);
