@@ -2,8 +2,9 @@
  * Context from how a module is reached: a module of request-looking code that only one-off code
  * imports (management commands, scripts, seeds, importers, migrations) runs where they run
  * (`timeline/rebuilder.py`, imported only by a `rebuild_timeline` command, is a script, not request
- * code). Learned from the project's own import statements (Python, JavaScript/TypeScript); a module
- * nobody imports, or one imported by request or job code, keeps the context of its path.
+ * code). Learned from the project's own import statements (Python, JavaScript/TypeScript) and, in Ruby, from the
+ * files that name a class (`BackfillFollowupableService`, named only by a rake task: a script); a module nobody
+ * imports, or one imported by request or job code, keeps the context of its path.
  *
  * Pure: fed file paths and texts, no file system.
  */
@@ -33,6 +34,9 @@ export class ImportGraph {
   private readonly files = new Map<string, CodeContext>();
   /** importer → the path candidates each import may name (exact paths, or `/suffix` to match the end). */
   private readonly wanted = new Map<string, string[][]>();
+  /** Ruby: the classes each file defines, and the constants each file names (Ruby has no imports: a class is reached by its name). */
+  private readonly rubyClasses = new Map<string, string[]>();
+  private readonly rubyNames = new Map<string, Set<string>>();
 
   add(file: string, text: string): void {
     const path = file.replace(/\\/g, '/');
@@ -50,6 +54,10 @@ export class ImportGraph {
         imports.push(list);
       }
       for (const m of text.matchAll(/^[ \t]*import\s+([\w.]+)/gm)) imports.push(['/' + m[1].replace(/\./g, '/') + '.py']);
+    } else if (/\.(rb|rake)$/.test(path)) {
+      const classes = [...text.matchAll(/^[ \t]*class\s+(?:[A-Z]\w*::)*([A-Z]\w*)/gm)].map((m) => m[1]);
+      if (classes.length) this.rubyClasses.set(path, classes);
+      this.rubyNames.set(path, new Set(text.replace(/^[ \t]*#[^\n]*/gm, '').match(/\b[A-Z]\w*/g) ?? []));
     } else if (/\.(m|c)?[jt]sx?$/.test(path)) {
       for (const m of text.matchAll(/\b(?:from|import|require\(|import\()\s*['"]([^'"]+)['"]/g)) {
         const spec = m[1];
@@ -84,6 +92,15 @@ export class ImportGraph {
           const target = resolve(c);
           if (target && target !== from) (importers.get(target) ?? importers.set(target, new Set()).get(target)!).add(from);
         }
+      }
+    }
+    // Ruby: the files naming a class defined in one file only (`BackfillFollowupableService.new…` in a rake task).
+    const definedIn = new Map<string, string[]>();
+    for (const [file, classes] of this.rubyClasses) for (const c of classes) definedIn.set(c, [...(definedIn.get(c) ?? []), file]);
+    for (const [from, names] of this.rubyNames) {
+      for (const n of names) {
+        const files = definedIn.get(n);
+        if (files?.length === 1 && files[0] !== from) (importers.get(files[0]) ?? importers.set(files[0], new Set()).get(files[0])!).add(from);
       }
     }
     const ctx = new Map(this.files);
