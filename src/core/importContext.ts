@@ -13,6 +13,8 @@ import { SEVERITY_RANK, type Finding } from './findings';
 
 const ONE_OFF: ReadonlySet<CodeContext> = new Set(['script', 'seed', 'migration']);
 const ROUNDS = 4;
+/** A rake task run once: a dated file (`20240416171009_backfill_….rake`) or a folder of deployment/data tasks. */
+const ONE_OFF_RAKE = /(^|\/)(deployment|deploy|after_party|one[-_]?off|one[-_]?time|data[-_]?migrations?|backfills?|data)\/|(^|\/)\d{8,}[-_][^/]*\.rake$/i;
 const JS_EXT = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
 
 function dirOf(file: string): string {
@@ -40,7 +42,9 @@ export class ImportGraph {
 
   add(file: string, text: string): void {
     const path = file.replace(/\\/g, '/');
-    this.files.set(path, codeContextForImports(path, text));
+    // A rake task that is not one-off by its path (a reminder `lib/tasks/court_report_due_reminder.rake`) may run on a
+    // schedule: what it names keeps its own context. One-off tasks (a dated file, `deployment/`, `after_party/`) pass theirs on.
+    this.files.set(path, /\.rake$/.test(path) && !ONE_OFF_RAKE.test(path) ? 'job' : codeContextForImports(path, text));
     const imports: string[][] = [];
     if (/\.py$/.test(path)) {
       // `from x import a, b` and `from x import (\n    a,\n    b,\n)` over several lines.

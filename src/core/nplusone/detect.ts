@@ -627,6 +627,10 @@ class Detector {
     const calls = this.calls.filter((n) => this.within(def, n));
     if (!hits.length && !calls.length) return { direct: [], via: [] };
     const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
+    // Several names bound at once: Python `data, errors = schema.load(item)`, Go `row, err := q.Get(id)`.
+    for (const m of def.text.matchAll(/(?:^|\n)[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)+)[ \t]*(?::=|=(?![=>]))[ \t]*([^\n;]+)/g)) {
+      for (const nm of m[1].split(',')) assigns.push({ lhs: nm.trim(), rhs: m[2] });
+    }
     // Destructured from a parameter object: `const { id, teamId } = params` (`a: b` binds b).
     for (const m of def.text.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*(?::\s*[\w$.<>[\]| ]+?)?\s*=(?![=>])\s*([^\n;]+)/g)) {
       for (const part of m[1].split(',')) {
@@ -652,7 +656,9 @@ class Detector {
     });
     const live = (n: Node) => !this.deferredWithin(n, def);
     const related = this.relatedReads(def);
-    const direct = params.map((_, i) => i).filter((i) => hits.some((h) => live(h.node) && mentions(taintRe[i], h.node.text)) || related.some((n) => mentions(taintRe[i], n.text)));
+    // SQLAlchemy: what `session.add(row)` stages is what the function's commit or flush writes.
+    const staged = hits.length ? calls.filter((n) => live(n) && STAGED_WRITE.test(n.text)) : [];
+    const direct = params.map((_, i) => i).filter((i) => hits.some((h) => live(h.node) && mentions(taintRe[i], h.node.text)) || related.some((n) => mentions(taintRe[i], n.text)) || staged.some((n) => mentions(taintRe[i], n.text)));
     const via: QueryKeys['via'] = [];
     // A query another function built, narrowed here (`query = session_query(model)` then `query.filter(col == value).scalar()`,
     // `base_query(org).where(…)`): what the narrowing mentions is a key of that function's query, when it reaches one.
@@ -2377,6 +2383,9 @@ const STORAGE_TYPE = /^[A-Z]\w*(?:Service|Repository|Dao|DAO|Store|Storage)$/;
 function goAppCall(ref: GoCallRef | undefined): boolean {
   return !!ref && (ref.via === 'pkg' || (ref.via === 'value' && ref.recv !== undefined));
 }
+
+/** A row staged on a SQLAlchemy session for the next commit or flush (`db.session.add(row)`, `session.delete(x)`). */
+const STAGED_WRITE = /^(?:self\.)?(?:[\w]+\.)*(?:session|db_session|dbsession|sess)\.(?:add|add_all|delete|merge)\(/;
 
 /** Methods that narrow or run a query built elsewhere (`query.filter(…)`, `.where(…)`, `.scalar()`). */
 const NARROWING = /^(?:filter|filter_by|where|and_where|andWhere|orWhere|or_where|whereIn|join|outerjoin|innerJoin|leftJoin|order_by|orderBy|limit|offset|having|group_by|options|exclude|get|first|one|one_or_none|scalar|scalars|all|find|findOne|first_or_404|get_or_404)$/;

@@ -271,7 +271,7 @@ describe('N+1 kinds of the thirteenth session (n14b): Ruby one-off data services
     '',
   ];
   const refresh = ['class ContactRefreshService', '  def refresh', '    Contact.where(stale: true).find_each do |contact|', '      contact.update!(stale: false)', '    end', '  end', 'end', ''];
-  it('a service class named only by a rake task (and its spec) runs where the task runs: a script, its N+1 at most info; one a controller names stays request code', async () => {
+  it('a service class named only by a one-off rake task (dated, or under deployment/) and its spec runs where the task runs: a script, its N+1 at most info; one a controller or a recurring rake task names keeps its own context', async () => {
     const g = new ImportGraph();
     g.add('app/services/deployment/backfill_contact_metadata_service.rb', backfill.join('\n'));
     g.add('lib/tasks/deployment/20240720_backfill_contact_metadata.rake', 'namespace :after_party do\n  task backfill: :environment do\n    Deployment::BackfillContactMetadataService.new.backfill\n  end\nend\n');
@@ -279,6 +279,9 @@ describe('N+1 kinds of the thirteenth session (n14b): Ruby one-off data services
     g.add('app/services/contact_refresh_service.rb', refresh.join('\n'));
     g.add('lib/tasks/refresh.rake', 'task refresh: :environment do\n  ContactRefreshService.new.refresh\nend\n');
     g.add('app/controllers/contacts_controller.rb', 'class ContactsController < ApplicationController\n  def refresh\n    ContactRefreshService.new.refresh\n  end\nend\n');
+    // A rake task not one-off by its path (a daily reminder the scheduler runs): what it names keeps its own context.
+    g.add('app/services/reminder_service.rb', refresh.join('\n').replace('ContactRefreshService', 'ReminderService'));
+    g.add('lib/tasks/send_reminders.rake', 'task send_reminders: :environment do\n  ReminderService.new.refresh\nend\n');
     assert.deepEqual([...g.contexts()], [['app/services/deployment/backfill_contact_metadata_service.rb', 'script']]);
     const scan = await scanFiles([
       { path: 'app/services/deployment/backfill_contact_metadata_service.rb', text: backfill.join('\n') },
@@ -290,5 +293,31 @@ describe('N+1 kinds of the thirteenth session (n14b): Ruby one-off data services
       'app/services/contact_refresh_service.rb warning',
       'app/services/deployment/backfill_contact_metadata_service.rb info',
     ]);
+  });
+});
+
+describe('N+1 kinds of the thirteenth session (n14b): names bound together', () => {
+  it('Python: names bound at once (`data, errors = schema.load(item)`) carry the parameter, so a helper writing what it loaded is judged per item, not as the same look-up repeated', async () => {
+    const helper = {
+      path: 'shop/sync/service.py',
+      text: [
+        'from shop import database',
+        'from shop.sync.schemas import UploadSchema',
+        'from shop.sync.models import Item',
+        '',
+        'def item_create(item, source):',
+        '    data, errors = UploadSchema().load(item)',
+        '    row = Item(**data)',
+        '    row.source = database.get(Item, source.id)',
+        '    database.create(row)',
+        '    return row',
+        '',
+        'def sync(items, source):',
+        '    for item in items:',
+        '        item_create(item, source)',
+        '',
+      ],
+    };
+    await expectNPlusOneInScan([database, helper], ['shop/sync/service.py:14']);
   });
 });
