@@ -1256,12 +1256,21 @@ class Detector {
    * name: a model field's `choices` (Django `Status.choices`, `STATUS_CHOICES`, `_meta.get_field("x").choices`); a value
    * of the app's settings (Django's `settings.X` from `django.conf`, a name imported from a settings/config module,
    * Flask's `current_app.config["X"]`, Rails' `Rails.configuration.x`, Go's package-level config `global.CONFIG.Tables`
-   * from a `config`/`global` package); a Ruby constant of another file (`Links::LINKS`: Ruby constants hold fixed values).
-   * What it names, for the message; undefined for a set of data.
+   * from a `config`/`global` package); a Ruby constant of another file (`Links::LINKS`: Ruby constants hold fixed values);
+   * part of an item of an outer loop over such a set; data read from a file the app ships (`YAML.load_file(…)`, directly
+   * or through a function of the file). What it names, for the message; undefined for a set of data.
    */
-  private configuredSet(li: LoopInfo): string | undefined {
+  private configuredSet(li: LoopInfo, depth = 0): string | undefined {
     const t = (li.iterable?.text ?? '').replace(/^await\s+/, '').replace(/\.(?:items|keys|values|each|each_pair|each_with_index|each_key|each_value)(?:\(\))?$/, '').replace(/^(?:list|sorted|tuple|enumerate)\(([\s\S]*)\)$/, '$1').trim();
     if (!t || /\n/.test(t)) return undefined;
+    // Part of an item of an outer loop over a declared set (`DEFAULT_GROUPS.each do |name, type_names| type_names.each …`).
+    const outer = depth < 2 && /^[A-Za-z_]\w*$/.test(t) ? this.enclosingLoop(li.node) : undefined;
+    // Every name the outer loop binds (Ruby's block parameters `|name, type_names|` too).
+    const bound = outer ? [...(outer.variable?.split(/[^\w$@]+/) ?? []), ...(/\|([^|]*)\|/.exec(this.text.slice(outer.node.startIndex, li.node.startIndex))?.[1].split(/[^\w]+/) ?? [])] : [];
+    if (outer?.iterable && bound.includes(t) && (this.isFixedSmallList(outer) || this.configuredSet(outer, depth + 1))) return `\`${t}\`, part of an item of \`${shortText(outer.iterable, 48)}\``;
+    // Data the app ships in a file: `YAML.load_file(…)`, `json.load(open(…))`, or a function of the file returning it.
+    const loader = /^[A-Za-z_]\w*(?:\(\))?$/.test(t) ? this.functions.get(t.replace(/\(\)$/, '')) : undefined;
+    if (SHIPPED_FILE.test(t) || (loader && SHIPPED_FILE.test(loader.text) && !this.hits.some((h) => this.within(loader, h.node)))) return `\`${t}\`, data the app ships in a file`;
     if (this.lang === 'python') {
       if (/(?:^|\.)(?:choices|flatchoices|[A-Z][A-Z0-9_]*_CHOICES)$/.test(t) && /^[\w.]+(?:\([^()]*\)[\w.]*)?$/.test(t)) return `\`${t}\`, a field's choices`;
       const root = /^[A-Za-z_]\w*/.exec(t)?.[0] ?? '';
@@ -2383,6 +2392,9 @@ const STORAGE_TYPE = /^[A-Z]\w*(?:Service|Repository|Dao|DAO|Store|Storage)$/;
 function goAppCall(ref: GoCallRef | undefined): boolean {
   return !!ref && (ref.via === 'pkg' || (ref.via === 'value' && ref.recv !== undefined));
 }
+
+/** Reading a file the app ships (YAML, JSON, TOML) into data: `YAML.load_file(PATH)`, `json.load(open(path))`. */
+const SHIPPED_FILE = /\b(?:YAML|Psych)\.(?:safe_)?load_file\(|\b(?:YAML|Psych)\.(?:safe_)?load\(\s*File\.read\(|\bJSON\.parse\(\s*File\.read\(|\b(?:json|yaml|toml|tomllib)\.(?:safe_)?load\(\s*open\(/;
 
 /** A row staged on a SQLAlchemy session for the next commit or flush (`db.session.add(row)`, `session.delete(x)`). */
 const STAGED_WRITE = /^(?:self\.)?(?:[\w]+\.)*(?:session|db_session|dbsession|sess)\.(?:add|add_all|delete|merge)\(/;

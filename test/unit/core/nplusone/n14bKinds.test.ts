@@ -321,3 +321,39 @@ describe('N+1 kinds of the thirteenth session (n14b): names bound together', () 
     await expectNPlusOneInScan([database, helper], ['shop/sync/service.py:14']);
   });
 });
+
+describe('N+1 kinds of the thirteenth session (n14b): declared sets, nested and shipped in a file', () => {
+  it('Ruby: a loop over part of an item of a constant (`DEFAULTS.each do |name, types| types.each …`) and over data read from a shipped YAML file are possible N+1s; over a relation\'s rows it stays a warning', async () => {
+    const text = [
+      'class ContactTypeGroup < ApplicationRecord',
+      '  DEFAULT_GROUPS = {',
+      '    Family: ["Parent", "Sibling"],',
+      '    School: ["Teacher", "Counselor"]',
+      '  }.freeze',
+      '',
+      '  def self.generate_for_org!(org)',
+      '    DEFAULT_GROUPS.each do |group_name, type_names|',
+      '      group = ContactTypeGroup.find_or_create_by!(org: org, name: group_name)',
+      '      type_names.each do |type_name|',
+      '        ContactType.find_or_create_by!(group: group, name: type_name)',
+      '      end',
+      '    end',
+      '    default_topics.each do |topic|',
+      '      ContactTopic.find_or_create_by!(org: org, question: topic["question"])',
+      '    end',
+      '    org.groups.each do |g|',
+      '      g.types.each do |t|',
+      '        ContactType.find_or_create_by!(group: g, name: t.name)',
+      '      end',
+      '    end',
+      '  end',
+      '',
+      '  def self.default_topics',
+      '    YAML.load_file(DEFAULT_TOPICS_PATH)',
+      '  end',
+      'end',
+      '',
+    ];
+    assert.deepEqual((await scanNPlusOne([{ path: 'app/models/contact_type_group.rb', text }])).map((f) => `${f.line} ${f.severity}`), ['11 info', '15 info', '19 warning']);
+  });
+});
