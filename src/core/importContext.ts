@@ -2,8 +2,9 @@
  * Context from how a module is reached: a module of request-looking code that only one-off code
  * imports (management commands, scripts, seeds, importers, migrations) runs where they run
  * (`timeline/rebuilder.py`, imported only by a `rebuild_timeline` command, is a script, not request
- * code). Learned from the project's own import statements (Python, JavaScript/TypeScript); a module
- * nobody imports, or one imported by request or job code, keeps the context of its path.
+ * code). Learned from the project's own import statements (Python, JavaScript/TypeScript) and, in Ruby, from the
+ * files that name a class (`BackfillFollowupableService`, named only by a rake task: a script); a module nobody
+ * imports, or one imported by request or job code, keeps the context of its path.
  *
  * Pure: fed file paths and texts, no file system.
  */
@@ -12,6 +13,8 @@ import { SEVERITY_RANK, type Finding } from './findings';
 
 const ONE_OFF: ReadonlySet<CodeContext> = new Set(['script', 'seed', 'migration']);
 const ROUNDS = 4;
+/** A rake task run once: a dated file (`20240416171009_backfill_….rake`) or a folder of deployment/data tasks. */
+const ONE_OFF_RAKE = /(^|\/)(deployment|deploy|after_party|one[-_]?off|one[-_]?time|data[-_]?migrations?|backfills?|data)\/|(^|\/)\d{8,}[-_][^/]*\.rake$/i;
 const JS_EXT = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.tsx', '/index.js'];
 
 function dirOf(file: string): string {
@@ -33,10 +36,15 @@ export class ImportGraph {
   private readonly files = new Map<string, CodeContext>();
   /** importer → the path candidates each import may name (exact paths, or `/suffix` to match the end). */
   private readonly wanted = new Map<string, string[][]>();
+  /** Ruby: the classes each file defines, and the constants each file names (Ruby has no imports: a class is reached by its name). */
+  private readonly rubyClasses = new Map<string, string[]>();
+  private readonly rubyNames = new Map<string, Set<string>>();
 
   add(file: string, text: string): void {
     const path = file.replace(/\\/g, '/');
-    this.files.set(path, codeContextForImports(path, text));
+    // A rake task that is not one-off by its path (a reminder `lib/tasks/court_report_due_reminder.rake`) may run on a
+    // schedule: what it names keeps its own context. One-off tasks (a dated file, `deployment/`, `after_party/`) pass theirs on.
+    this.files.set(path, /\.rake$/.test(path) && !ONE_OFF_RAKE.test(path) ? 'job' : codeContextForImports(path, text));
     const imports: string[][] = [];
     if (/\.py$/.test(path)) {
       // `from x import a, b` and `from x import (\n    a,\n    b,\n)` over several lines.
@@ -50,6 +58,10 @@ export class ImportGraph {
         imports.push(list);
       }
       for (const m of text.matchAll(/^[ \t]*import\s+([\w.]+)/gm)) imports.push(['/' + m[1].replace(/\./g, '/') + '.py']);
+    } else if (/\.(rb|rake)$/.test(path)) {
+      const classes = [...text.matchAll(/^[ \t]*class\s+(?:[A-Z]\w*::)*([A-Z]\w*)/gm)].map((m) => m[1]);
+      if (classes.length) this.rubyClasses.set(path, classes);
+      this.rubyNames.set(path, new Set(text.replace(/^[ \t]*#[^\n]*/gm, '').match(/\b[A-Z]\w*/g) ?? []));
     } else if (/\.(m|c)?[jt]sx?$/.test(path)) {
       for (const m of text.matchAll(/\b(?:from|import|require\(|import\()\s*['"]([^'"]+)['"]/g)) {
         const spec = m[1];
@@ -84,6 +96,15 @@ export class ImportGraph {
           const target = resolve(c);
           if (target && target !== from) (importers.get(target) ?? importers.set(target, new Set()).get(target)!).add(from);
         }
+      }
+    }
+    // Ruby: the files naming a class defined in one file only (`BackfillFollowupableService.new…` in a rake task).
+    const definedIn = new Map<string, string[]>();
+    for (const [file, classes] of this.rubyClasses) for (const c of classes) definedIn.set(c, [...(definedIn.get(c) ?? []), file]);
+    for (const [from, names] of this.rubyNames) {
+      for (const n of names) {
+        const files = definedIn.get(n);
+        if (files?.length === 1 && files[0] !== from) (importers.get(files[0]) ?? importers.set(files[0], new Set()).get(files[0])!).add(from);
       }
     }
     const ctx = new Map(this.files);

@@ -80,7 +80,7 @@ export function loadCorpus(file = path.join(HERE, 'corpus.json')): CorpusApp[] {
   return (JSON.parse(fs.readFileSync(file, 'utf8')) as { apps: CorpusApp[] }).apps;
 }
 
-const LANG: Record<string, string> = { '.ts': 'typescript', '.tsx': 'typescript', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.py': 'python', '.go': 'go', '.java': 'java', '.rb': 'ruby', '.sql': 'sql', '.xml': 'xml' };
+const LANG: Record<string, string> = { '.ts': 'typescript', '.tsx': 'typescript', '.js': 'javascript', '.mjs': 'javascript', '.cjs': 'javascript', '.py': 'python', '.go': 'go', '.java': 'java', '.rb': 'ruby', '.rake': 'ruby', '.sql': 'sql', '.xml': 'xml' };
 
 const ratio = (a: number, b: number): number | null => (b === 0 ? null : Math.round((a / b) * 1000) / 1000);
 

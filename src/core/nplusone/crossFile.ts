@@ -91,6 +91,10 @@ interface Def {
   clearsCache?: boolean;
   /** Calls on a receiver declared as the app's storage type, as [name, type] (see FileCallFacts). */
   typedCallees?: [string, string][];
+  /** Python: calls on a project module imported by name, as [name, module] (see FileCallFacts). */
+  moduleCallees?: [string, string][];
+  /** Python: callees called only on a module (see FileCallFacts). */
+  moduleOnly?: string[];
 }
 
 export class CrossFileCalls {
@@ -106,6 +110,8 @@ export class CrossFileCalls {
   private readonly order = new Map<string, number>();
   /** Go: per file, its imports and declarations (calls are resolved by package and receiver type, goResolve.ts). */
   private readonly goFiles = new Map<string, GoFileFacts>();
+  /** Python: per module as written, whether a file of the project is it (projectHolds). */
+  private readonly held = new Map<string, boolean>();
 
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
     if (!this.order.has(file)) this.order.set(file, this.order.size);
@@ -120,7 +126,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Go generated code (gqlgen's per-field marshallers): its loops are the generator's, not the app's.
@@ -176,7 +182,7 @@ export class CrossFileCalls {
           if (reaches.has(d) || (d.cached && !cold)) continue;
           const name = key.slice(family.length + 1);
           if (byOwnOnly) {
-            if (d.queries || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches))) {
+            if (d.queries || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
               reaches.add(d);
               changed = true;
             }
@@ -188,7 +194,7 @@ export class CrossFileCalls {
           // function of that name (a method and a module function sharing it), not another module's.
           const ownName = family === 'python' && !!d.method && (d.bareCallees ?? []).includes(name) && !this.importedFrom.get(d.file)?.[name];
           const delegates = d.callees.includes(name) && !ownName && all.some((o) => o !== d && o.queries);
-          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches)))) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches))) {
+          if (d.queries || delegates || d.callees.some((c) => c !== name && this.mayBe(d.file, c, q.get(`${family}:${c}`)) && this.canCall(d, family, c)) || (d.bareCallees ?? []).some((c) => c !== name && (this.sameFileReaches(d.file, family, c, reaches) || (family === 'java' && this.implementationReaches(d.file, family, c, reaches)))) || (d.typedCallees ?? []).some(([c, t]) => this.typedReaches(d, family, c, t, reaches)) || (d.moduleCallees ?? []).some(([c, m]) => this.moduleReaches(d, family, c, m, reaches))) {
             reaches.add(d);
             changed = true;
           }
@@ -245,6 +251,15 @@ export class CrossFileCalls {
   }
 
   /**
+   * Python: `def`'s call `database.get(…)` on a module of the project imported by name (`from app import database`,
+   * `from app.tags import service as tag_service`): that module's function decides, at any depth of the chain, however
+   * many other modules define the name (every service module defines `get` and `create`).
+   */
+  private moduleReaches(def: Def, family: string, name: string, mod: string, reaches: Set<Def>): boolean {
+    return (this.defs.get(`${family}:${name}`) ?? []).some((o) => o !== def && !o.method && reaches.has(o) && moduleHolds(mod, this.inProject(o.file)));
+  }
+
+  /**
    * Can `def`'s call named `name` be one of the project's definitions of that name, by what the call says of itself?
    * Java: not when every definition takes another number of parameters (`sub.getFeed()`, a Lombok getter,
    * is not a resource's `getFeed(id)`; `URI.create(s)` is not a service's `create(feed, entry)`).
@@ -256,6 +271,9 @@ export class CrossFileCalls {
     const argc = def.calleeArgc && Object.hasOwn(def.calleeArgc, name) ? def.calleeArgc[name] : undefined;
     if (family === 'java' && argc?.length && defs.length && defs.every((o) => o.arity !== undefined && !argc.includes(o.arity))) return false;
     if (def.objectCallees?.includes(name) && !defs.some((o) => o.method)) return false;
+    // Python: called only on a module (`dns.resolver.query(…)`, `database.get(…)`): that module's function decides
+    // (moduleReaches), not the app's functions of that name elsewhere (a CLI command `query`).
+    if (def.moduleOnly?.includes(name)) return false;
     return true;
   }
 
@@ -304,7 +322,8 @@ export class CrossFileCalls {
     for (const v of def.keys.via) {
       const defs = this.defs.get(`${family}:${v.callee}`) ?? [];
       if (!q.has(`${family}:${v.callee}`) && !defs.some((d) => reaches.has(d))) continue;
-      const inner = defs.length === 1 && depth > 0 ? this.usedParams(defs[0], family, q, reaches, depth - 1) : undefined;
+      // A query the callee built and this function narrows (`query.filter(col == value)`): every parameter the narrowing mentions.
+      const inner = !v.narrows && defs.length === 1 && depth > 0 ? this.usedParams(defs[0], family, q, reaches, depth - 1) : undefined;
       v.args.forEach((ps, j) => {
         if (!inner || inner.has(j)) for (const i of ps) used.add(i);
       });
@@ -389,12 +408,25 @@ export class CrossFileCalls {
    */
   private notOnModule(call: PendingLoopCall, all: Def[]): boolean {
     if (call.receiverModule && call.common && !call.repository) return true;
+    // On a module no file of the project is (`dns.resolver.query(…)` with `import dns.resolver`): the library's function.
+    if (call.receiverModule && !call.repository && !this.projectHolds(call.receiverModule)) return true;
     return !!call.receiverObject && !all.some((d) => d.method);
+  }
+
+  /** Python: is the module as written (`dns.resolver`, `app.database`) a file or package of the project? */
+  private projectHolds(mod: string): boolean {
+    const known = this.held.get(mod);
+    if (known !== undefined) return known;
+    const p = mod.replace(/^\.+/, '').replace(/\./g, '/');
+    const held = !!p && [...this.order.keys()].some((f) => moduleHolds(mod, this.inProject(f)) || this.inProject(f).includes(`/${p}/`) || this.inProject(f).startsWith(`${p}/`));
+    this.held.set(mod, held);
+    return held;
   }
 
   /** The findings of calls in loops to functions of other files that query; of the files in `only` when given. */
   findings(only?: ReadonlySet<string>): Finding[] {
     this.root = undefined;
+    this.held.clear();
     const pending = only ? this.pending.filter((p) => only.has(p.file)) : this.pending;
     if (!pending.length) return [];
     const out: Finding[] = this.goFindings(pending.filter((p) => p.family === 'go'));

@@ -94,7 +94,9 @@ export interface FileCallFacts {
   /** `objectCallees`: Python, callees called only on an object other than `self`/`cls` (`job.get_status()`): a method, never a module function of that name. */
   /** `clearsCache`: the body empties a method cache (`cache.delete_memoized(_get_config)`, `@CacheEvict`, `fn.cache_clear()`). */
   /** `typedCallees`: Java and Python, calls on a receiver whose declared type is the app's storage layer (`categoryService.getByCode(…)` with `CategoryService categoryService`, `accessor.create(…)` with `accessor: RepositoryGeneric`), as [name, type]: that type's method decides, however many classes define the name. */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][] }[];
+  /** `moduleOnly`: Python, callees called only on a module (`dns.resolver.query(…)`): that module decides, never a function of the app found by the bare name. */
+  /** `moduleCallees`: Python, calls on a module of the project imported by name (`database.get(…)` with `from app import database`), as [name, module]: that module's function decides, however many other modules define the name. */
+  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -124,7 +126,7 @@ export interface FileCallFacts {
 export interface QueryKeys {
   direct: number[];
   /** Per call in the body: for each of its arguments, the parameters that argument mentions. */
-  via: { callee: string; args: number[][] }[];
+  via: { callee: string; args: number[][]; narrows?: boolean }[];
 }
 
 export interface PendingLoopCall {
@@ -372,6 +374,8 @@ class Detector {
     const argcIn = new Map<Node, Map<string, number[]>>();
     const objectIn = new Map<Node, Map<string, boolean>>();
     const typedIn = new Map<Node, Map<string, string>>();
+    const moduleIn = new Map<Node, Map<string, string>>();
+    const onModuleIn = new Map<Node, Map<string, boolean>>();
     for (const n of this.calls) {
       const name = this.calleeOf(n);
       if (!name || this.onPrivateField(n)) continue;
@@ -402,6 +406,10 @@ class Detector {
         }
         if (storageType) typedIn.set(best, (typedIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${storageType}`, storageType));
         if (this.lang === 'python') {
+          const mod = this.pythonReceiver(n)?.receiverModule;
+          if (mod) moduleIn.set(best, (moduleIn.get(best) ?? new Map<string, string>()).set(`${name}\u0000${mod}`, mod));
+          const onModule = onModuleIn.get(best) ?? new Map<string, boolean>();
+          onModuleIn.set(best, onModule.set(name, (onModule.get(name) ?? true) && !!mod));
           const m = objectIn.get(best) ?? new Map<string, boolean>();
           m.set(name, (m.get(name) ?? true) && onObject);
           objectIn.set(best, m);
@@ -418,7 +426,7 @@ class Detector {
         || this.relatedReads(def).some((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def));
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -432,7 +440,7 @@ class Detector {
       // Java: a common name (`delete`, `save`, `update`) on a field declared as the app's service or
       // repository (`ReviewService reviewService`): that type's method (or the one it inherits) decides.
       const storage = this.lang === 'java' && STORAGE_TYPE.test(this.javaReceiverType(n) ?? '');
-      if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository && !recv?.receiverModule && !storage) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
+      if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository && !recv?.receiverModule && !storage && !this.ownPythonFunction(n, callee) && !goAppCall(goScopes?.refOf(n))) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
       // Go ent: a setter on a builder (`tx.User.Create().SetStatus(…)`) is the generated builder's, not the app's method of that name.
@@ -621,6 +629,10 @@ class Detector {
     const calls = this.calls.filter((n) => this.within(def, n));
     if (!hits.length && !calls.length) return { direct: [], via: [] };
     const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
+    // Several names bound at once: Python `data, errors = schema.load(item)`, Go `row, err := q.Get(id)`.
+    for (const m of def.text.matchAll(/(?:^|\n)[ \t]*([A-Za-z_]\w*(?:[ \t]*,[ \t]*[A-Za-z_]\w*)+)[ \t]*(?::=|=(?![=>]))[ \t]*([^\n;]+)/g)) {
+      for (const nm of m[1].split(',')) assigns.push({ lhs: nm.trim(), rhs: m[2] });
+    }
     // Destructured from a parameter object: `const { id, teamId } = params` (`a: b` binds b).
     for (const m of def.text.matchAll(/(?:const|let|var)\s*[{[]([^}\]=]+)[}\]]\s*(?::\s*[\w$.<>[\]| ]+?)?\s*=(?![=>])\s*([^\n;]+)/g)) {
       for (const part of m[1].split(',')) {
@@ -646,18 +658,50 @@ class Detector {
     });
     const live = (n: Node) => !this.deferredWithin(n, def);
     const related = this.relatedReads(def);
-    const direct = params.map((_, i) => i).filter((i) => hits.some((h) => live(h.node) && mentions(taintRe[i], h.node.text)) || related.some((n) => mentions(taintRe[i], n.text)));
+    // SQLAlchemy: what `session.add(row)` stages is what the function's commit or flush writes.
+    const staged = hits.length ? calls.filter((n) => live(n) && STAGED_WRITE.test(n.text)) : [];
+    const direct = params.map((_, i) => i).filter((i) => hits.some((h) => live(h.node) && mentions(taintRe[i], h.node.text)) || related.some((n) => mentions(taintRe[i], n.text)) || staged.some((n) => mentions(taintRe[i], n.text)));
     const via: QueryKeys['via'] = [];
+    // A query another function built, narrowed here (`query = session_query(model)` then `query.filter(col == value).scalar()`,
+    // `base_query(org).where(…)`): what the narrowing mentions is a key of that function's query, when it reaches one.
+    const producedBy = new Map<string, string>();
+    for (const a of assigns) {
+      const m = /^\s*(?:await\s+)?([A-Za-z_$][\w$]*)\s*\(/.exec(a.rhs);
+      if (m && !producedBy.has(a.lhs)) producedBy.set(a.lhs, m[1]);
+    }
     for (const n of calls) {
       const callee = this.calleeOf(n);
       if (!callee) continue;
       const args = field(n, 'arguments');
       if (!args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
-      via.push({ callee, args: named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(taintRe[i], a.text))) });
+      const mentioned = named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(taintRe[i], a.text)));
+      via.push({ callee, args: mentioned });
+      const producer = NARROWING.test(callee) ? this.builtBy(n, producedBy) : undefined;
+      if (producer && mentioned.some((x) => x.length)) via.push({ callee: producer, args: mentioned, narrows: true });
     }
     return { direct, via };
   }
 
+
+  /**
+   * The function whose result the call narrows: `query.filter(…)` on a local `query = session_query(model)`, or
+   * `session_query(model).filter(…).scalar()` written as one chain. Undefined for anything else.
+   */
+  private builtBy(n: Node, producedBy: ReadonlyMap<string, string>): string | undefined {
+    const fn = field(n, 'function') ?? field(n, 'method');
+    let cur = fn ? (field(fn, 'object') ?? field(fn, 'receiver')) : undefined;
+    for (let depth = 0; cur && depth < 12; depth++) {
+      if (cur.type === 'identifier') return producedBy.get(cur.text);
+      if (cur.type === 'call' || cur.type === 'call_expression') {
+        const f = field(cur, 'function');
+        if (f?.type === 'identifier') return f.text;
+        cur = f ? (field(f, 'object') ?? undefined) : undefined;
+      } else if (cur.type === 'attribute' || cur.type === 'member_expression') cur = field(cur, 'object') ?? undefined;
+      else if (cur.type === 'await' || cur.type === 'await_expression' || cur.type === 'parenthesized_expression') cur = named(cur)[0];
+      else return undefined;
+    }
+    return undefined;
+  }
 
   /** For a call in a loop: which of its positional arguments (and its receiver) change per item. */
   private argsVary(n: Node, li: LoopInfo): { argsVary?: boolean[] } {
@@ -701,9 +745,12 @@ class Detector {
     if (fn?.type !== 'attribute') return undefined;
     const obj = field(fn, 'object');
     if (!obj) return undefined;
-    if (obj.type === 'identifier') {
-      const mod = this.ctx.importedAs?.get(obj.text);
+    if (obj.type === 'identifier' || obj.type === 'attribute') {
+      // `database.get(…)` on `from app import database`; `dns.resolver.query(…)` on `import dns.resolver`.
+      const mod = obj.type === 'identifier' ? this.ctx.importedAs?.get(obj.text) : this.ctx.modules.find((m) => m === obj.text && !this.ctx.importedFrom?.has(m));
       if (mod) return { receiverModule: mod };
+    }
+    if (obj.type === 'identifier') {
       if (this.ctx.importedFrom?.has(obj.text) || this.ctx.modules.includes(obj.text) || /^[A-Z]/.test(obj.text)) return undefined;
       return { receiverObject: true };
     }
@@ -733,6 +780,16 @@ class Detector {
     const fn = field(n, 'function');
     const obj = fn ? field(fn, 'object') : undefined;
     return !!obj && !/^(self|cls)$/.test(obj.text);
+  }
+
+  /**
+   * Python: a bare call (`get(pending_id)`) to a function the module itself defines at its top level: that function,
+   * though its name is common (a service module's own `get`, reaching the database through the app's helpers).
+   */
+  private ownPythonFunction(n: Node, callee: string): boolean {
+    if (this.lang !== 'python' || field(n, 'function')?.type !== 'identifier' || this.ctx.importedFrom?.has(callee)) return false;
+    const def = this.functions.get(callee);
+    return !!def && !this.inPythonClass(def);
   }
 
   private inPythonClass(def: Node): boolean {
@@ -1189,9 +1246,50 @@ class Detector {
   /** Why an N+1 of this loop is only possible (`info`), if it is (see possibleBecause). */
   private possibleOf(est: { iterations?: number; declared?: boolean }, li: LoopInfo, iterable: string | undefined): { possible?: string } {
     const loop = li.kind !== 'resolver' && li.kind !== 'serializer';
+    const set = loop ? this.configuredSet(li) : undefined;
     const why = (loop && this.isRounds(li) ? 'Possible N+1, a loop of rounds (repeated a set number of times, not once per item of the data)' : undefined)
+      ?? (set ? `Possible N+1, a loop over ${set} (as many items as the code or its configuration declares, not as the data)` : undefined)
       ?? possibleBecause(boundedByCode(est), loop ? (iterable ?? li.iterable?.text) : undefined, loop ? li.variable : undefined);
     return why ? { possible: why } : {};
+  }
+
+  /**
+   * The loop runs over a set the code or its configuration declares, by what the iterable is written as, not by its
+   * name: a model field's `choices` (Django `Status.choices`, `STATUS_CHOICES`, `_meta.get_field("x").choices`); a value
+   * of the app's settings (Django's `settings.X` from `django.conf`, a name imported from a settings/config module,
+   * Flask's `current_app.config["X"]`, Rails' `Rails.configuration.x`, Go's package-level config `global.CONFIG.Tables`
+   * from a `config`/`global` package); a Ruby constant of another file (`Links::LINKS`: Ruby constants hold fixed values);
+   * part of an item of an outer loop over such a set; data read from a file the app ships (`YAML.load_file(…)`, directly
+   * or through a function of the file). What it names, for the message; undefined for a set of data.
+   */
+  private configuredSet(li: LoopInfo, depth = 0): string | undefined {
+    const t = (li.iterable?.text ?? '').replace(/^await\s+/, '').replace(/\.(?:items|keys|values|each|each_pair|each_with_index|each_key|each_value)(?:\(\))?$/, '').replace(/^(?:list|sorted|tuple|enumerate)\(([\s\S]*)\)$/, '$1').trim();
+    if (!t || /\n/.test(t)) return undefined;
+    // Part of an item of an outer loop over a declared set (`DEFAULT_GROUPS.each do |name, type_names| type_names.each …`).
+    const outer = depth < 2 && /^[A-Za-z_]\w*$/.test(t) ? this.enclosingLoop(li.node) : undefined;
+    // Every name the outer loop binds (Ruby's block parameters `|name, type_names|` too).
+    const bound = outer ? [...(outer.variable?.split(/[^\w$@]+/) ?? []), ...(/\|([^|]*)\|/.exec(this.text.slice(outer.node.startIndex, li.node.startIndex))?.[1].split(/[^\w]+/) ?? [])] : [];
+    if (outer?.iterable && bound.includes(t) && (this.isFixedSmallList(outer) || this.configuredSet(outer, depth + 1))) return `\`${t}\`, part of an item of \`${shortText(outer.iterable, 48)}\``;
+    // Data the app ships in a file: `YAML.load_file(…)`, `json.load(open(…))`, or a function of the file returning it.
+    const loader = /^[A-Za-z_]\w*(?:\(\))?$/.test(t) ? this.functions.get(t.replace(/\(\)$/, '')) : undefined;
+    if (SHIPPED_FILE.test(t) || (loader && SHIPPED_FILE.test(loader.text) && !this.hits.some((h) => this.within(loader, h.node)))) return `\`${t}\`, data the app ships in a file`;
+    if (this.lang === 'python') {
+      if (/(?:^|\.)(?:choices|flatchoices|[A-Z][A-Z0-9_]*_CHOICES)$/.test(t) && /^[\w.]+(?:\([^()]*\)[\w.]*)?$/.test(t)) return `\`${t}\`, a field's choices`;
+      const root = /^[A-Za-z_]\w*/.exec(t)?.[0] ?? '';
+      const from = [this.ctx.importedFrom?.get(root), this.ctx.importedAs?.get(root)];
+      if (t !== root && /^[\w.]+(?:\[["'][\w.-]+["']\])*$/.test(t) && from.some((x) => x !== undefined && (/^django\.conf(\.settings)?$/.test(x) || /(^|\.)(?:conf|config|configs|settings|constants?)$/.test(x)))) return `\`${t}\`, a value of the app's settings`;
+      if (/^(?:current_app|app|flask\.current_app)\.config(?:\[["'][\w.-]+["']\]|\.get\(\s*["'][\w.-]+["'][^()]*\))$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
+    }
+    if (this.lang === 'ruby') {
+      if (/^(?:Rails\.(?:configuration|application\.config)|Settings)\.[\w.]+$/.test(t)) return `\`${t}\`, a value of the app's configuration`;
+      if (/^(?:[A-Z]\w*::)+[A-Z][A-Z0-9_]{2,}$/.test(t) || (/^[A-Z][A-Z0-9_]{3,}$/.test(t) && /_/.test(t) && !this.binding(t, li.node.startIndex))) return `\`${t}\`, a constant`;
+    }
+    if (this.lang === 'go') {
+      const m = /^([a-z]\w*)\.[A-Z]\w*(?:\.[A-Z]\w*)*$/.exec(t);
+      const pkg = m ? this.ctx.modules.find((x) => x.split('/').pop() === m[1]) : undefined;
+      if (pkg !== undefined && /^(?:config|configs|conf|settings|global|globals)$/.test(m![1])) return `\`${t}\`, a value of the app's configuration`;
+    }
+    return undefined;
   }
 
   /**
@@ -2296,6 +2394,23 @@ const NOT_RELATED_MANAGER = /^(?:objects|data|df|fields|items|values|headers|par
 
 /** Java: a declared type of the app's storage layer (`ProductService`, `OrderRepository`, `UserDao`). */
 const STORAGE_TYPE = /^[A-Z]\w*(?:Service|Repository|Dao|DAO|Store|Storage)$/;
+
+/**
+ * Go: a call Go's syntax ties to a package or a typed receiver (`store.Get(id)`, `s.Get(id)` with `s *store.Store`):
+ * the cross-file pass resolves it by package and type (goResolve.ts), so a common name (`Get`, `Add`) is no reason to drop it.
+ */
+function goAppCall(ref: GoCallRef | undefined): boolean {
+  return !!ref && (ref.via === 'pkg' || (ref.via === 'value' && ref.recv !== undefined));
+}
+
+/** Reading a file the app ships (YAML, JSON, TOML) into data: `YAML.load_file(PATH)`, `json.load(open(path))`. */
+const SHIPPED_FILE = /\b(?:YAML|Psych)\.(?:safe_)?load_file\(|\b(?:YAML|Psych)\.(?:safe_)?load\(\s*File\.read\(|\bJSON\.parse\(\s*File\.read\(|\b(?:json|yaml|toml|tomllib)\.(?:safe_)?load\(\s*open\(/;
+
+/** A row staged on a SQLAlchemy session for the next commit or flush (`db.session.add(row)`, `session.delete(x)`). */
+const STAGED_WRITE = /^(?:self\.)?(?:[\w]+\.)*(?:session|db_session|dbsession|sess)\.(?:add|add_all|delete|merge)\(/;
+
+/** Methods that narrow or run a query built elsewhere (`query.filter(…)`, `.where(…)`, `.scalar()`). */
+const NARROWING = /^(?:filter|filter_by|where|and_where|andWhere|orWhere|or_where|whereIn|join|outerjoin|innerJoin|leftJoin|order_by|orderBy|limit|offset|having|group_by|options|exclude|get|first|one|one_or_none|scalar|scalars|all|find|findOne|first_or_404|get_or_404)$/;
 
 const GENERIC_NAMES = new Set(['get', 'set', 'save', 'find', 'create', 'update', 'delete', 'remove', 'add', 'push', 'append', 'extend', 'insert', 'pop', 'call', 'apply', 'bind', 'run', 'exec', 'execute', 'send', 'emit', 'handle', 'process', 'render', 'format', 'parse', 'load', 'dump', 'dumps', 'loads', 'toString', 'to_s', 'to_dict', 'dict', 'list', 'items', 'keys', 'values', 'join', 'split', 'strip', 'trim', 'replace', 'map', 'filter', 'reduce', 'forEach', 'each', 'then', 'catch', 'resolve', 'reject', 'log', 'info', 'debug', 'warn', 'warning', 'error', 'print', 'printf', 'Printf', 'Sprintf', 'Errorf', 'Error', 'String', 'len', 'str', 'int', 'bool', 'float', 'isinstance', 'getattr', 'setattr', 'hasattr', 'super', 'next', 'close', 'open', 'read', 'write', 'flush', 'copy', 'clone', 'equals', 'hash', 'validate', 'clean', 'init', 'new', 'build', 'make', 'has', 'includes', 'indexOf', 'slice', 'sort', 'reverse', 'some', 'every', 'concat', 'assign', 'entries', 'fromEntries', 'stringify', 'encode', 'decode', 'lower', 'upper', 'startswith', 'endswith', 'isEmpty', 'size', 'length', 'count', 'first', 'last', 'Get', 'Set', 'Add', 'Delete', 'Close', 'Scan', 'Next', 'Err', 'Exec', 'Query', 'QueryRow', 'Unlock', 'Lock', 'Done', 'Wait', 'Write', 'Read', 'fetch', 'perform', 'transaction', 'atomic', 'commit', 'rollback', 'begin', 'with_lock', 'sleep', 'now', 'time', 'Now', 'Since', 'setdefault', 'sync', 'refresh', 'reload', 'authorize', 'check', 'serialize', 'deserialize', 'translate', 'gettext', 'jsonify', 'redirect', 'url_for', 'get_object', 'get_queryset', 'is_valid', 'full_clean', 'assertEqual', 'expect', 'toBe']);
 

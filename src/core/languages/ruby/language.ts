@@ -1,4 +1,4 @@
 import { oneGrammar } from '../language';
 
 // Rails views (ERB, jbuilder): read by the N+1 views pass with the controller and the models.
-export const rubyLanguage = { ...oneGrammar('ruby', ['.rb'], '#'), templates: { '.erb': 'erb', '.jbuilder': 'jbuilder' } };
+export const rubyLanguage = { ...oneGrammar('ruby', ['.rb', '.rake'], '#'), templates: { '.erb': 'erb', '.jbuilder': 'jbuilder' } };
