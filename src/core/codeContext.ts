@@ -18,9 +18,9 @@ export type ContextPolicy = Record<CodeContext, Severity | 'keep'>;
 export const DEFAULT_CONTEXT_POLICY: ContextPolicy = { request: 'keep', job: 'keep', migration: 'info', test: 'info', script: 'info', seed: 'info' };
 
 const TEST_PATH = /(^|\/)(tests?|__tests__|__mocks__|mocks?|mockups?|fakes|stubs|specs?|e2e|(?:e2e|integration|functional|acceptance)[-_]?tests?|testdata|test[-_]?utils|testing|fixtures|spec[-_]helpers?|src\/test)\/|(^|\/)[^/]+[._-](test|spec|e2e)\.[a-z]+$|(^|\/)[^/]+_test\.(go|py|rb)$|(^|\/)test_[^/]+\.py$|(^|\/)conftest\.py$|(^|\/)[A-Z]\w*(Tests?|IT)\.(java|kt)$/i;
-const MIGRATION_PATH = /(^|\/)([\w.-]*[-_])?(migrations?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades|alembic)([-_][\w.-]*)?\/|(^|\/)[\w-]*(migrations?|migrator|migrate)\.(go|py|rb|ts|js|java|sql)$|(^|\/)V\d+(_\d+)*__[^/]+\.sql$|(^|\/)\d{8,}[-_][^/]+\.(sql|rb|py|js|ts)$|(^|\/)\d{4,}_[\w-]+(\.(up|down))?\.sql$|(^|\/)upgrades?\/(?:[^/]+\/)*[^/]+\.sql$|(^|\/)upgrade[-_][^/]+\.sql$/i;
+const MIGRATION_PATH = /(^|\/)([\w.-]*[-_])?(migrations?|migrate|alterations|schema[-_]?changes|flyway|liquibase|changelogs?|upgrades|alembic)([-_][\w.-]*)?\/|(^|\/)[\w-]*(migrations?|migrator|migrate)\.(go|py|rb|ts|js|java|sql)$|(^|\/)V\d+(_\d+)*__[^/]+\.sql$|(^|\/)\d{8,}[-_][^/]+\.(sql|rb|py|js|ts)$|(^|\/)\d{4,}_[\w-]+(\.(up|down))?\.sql$|(^|\/)upgrades?\/(?:[^/]+\/)*[^/]+\.sql$|(^|\/)upgrade[-_][^/]+\.sql$|(^|\/)deltas?\/\d+[\w.-]*\//i;
 const SEED_PATH = /(^|\/)(seeds?|seeders?|seeding|demo|importers?|(?:sample|random|fake|dummy|demo|mock)[-_]?data|populate[-_]?(?:db|data)?)(\/|\.[a-z]+$)|(^|\/)[^/]*[-_.]seed(er|s)?\.[a-z]+$|(^|\/)seed[-_][^/]+$/i;
-const SCRIPT_PATH = /^(?:dev|examples?)\/|(^|\/)(code[-_]?gen(eration|erators?)?|scripts?|\.scripts|bin|tools|hack|contrib|management\/commands|lib\/tasks|rake|devtools|benchmarks?)\/|\.rake$|(^|\/)(Rakefile|manage\.py)$/i;
+const SCRIPT_PATH = /^(?:dev|examples?)\/|(^|\/)(code[-_]?gen(eration|erators?)?|[._]?scripts?|bin|tools|hack|contrib|management\/commands|lib\/tasks|rake|devtools|benchmarks?)\/|\.rake$|(^|\/)(Rakefile|manage\.py)$/i;
 const JOB_PATH = /(^|\/)(jobs?|workers?|tasks|queues?|processors?|crons?|cronjobs?|schedul(?:er|ed|ers)|background|consumers?|subscribers?)\/|(^|\/)[^/]*(tasks\.py|_job\.rb|_worker\.rb|Job\.(java|kt|ts|js)|Worker\.(java|kt|ts|js)|Task\.(java|kt|ts|js)|[._]job\.[jt]s|[._]worker\.[jt]s|[._]task\.[jt]s|[._]processor\.[jt]s|[._]cron\.[jt]s)$/i;
 
 /** Framework conventions seen in a file's text (first 20k characters). */
@@ -70,7 +70,8 @@ function importerInMigrationsFolder(p: string, head: string): boolean {
   if (!head) return false;
   const base = p.split('/').pop()!;
   if (/^(\d|v\d)/i.test(base) || /(^|\/)(alembic|versions)\//.test(p)) return false;
-  if (p.endsWith('.py')) return true;
+  // A versioned folder (`delta/33/`, `v2/`) holds revisions, not an importer.
+  if (p.endsWith('.py')) return !p.split('/').slice(0, -1).some((seg) => /^(\d+|v\d[\w.]*)$/i.test(seg));
   if (!/\.[cm]?[jt]sx?$/.test(p) || !JS_EXPORTS.test(head) || JS_MIGRATION_TEXT.test(head)) return false;
   const dir = MIGRATION_DIR.exec(p);
   if (!dir || /(migrations?|migrator|migrate)\.[cm]?[jt]sx?$/i.test(base) || !REQUEST_DIR.test(p.slice(0, dir.index + 1))) return false;

@@ -27,6 +27,28 @@ export interface DialectVerdict {
 const DISPLAY: Record<string, string> = { mysql: 'MySQL', mariadb: 'MariaDB', sqlite: 'SQLite', sqlite3: 'SQLite', mssql: 'SQL Server', sqlserver: 'SQL Server', oracle: 'Oracle', h2: 'H2', hsqldb: 'HSQLDB', clickhouse: 'ClickHouse', cockroach: 'CockroachDB', mongodb: 'MongoDB' };
 const display = (n: string) => DISPLAY[n.toLowerCase()] ?? n;
 
+/**
+ * Functions PostgreSQL does not have that another database's SQL calls: a statement calling one is that database's (a
+ * branch of an app that runs on PostgreSQL or SQLite: `DELETE FROM event_search WHERE typeof(value) != 'text'` on
+ * SQLite only). PostgreSQL would reject it (`function typeof(text) does not exist`).
+ */
+const OTHER_DATABASE_FUNCTIONS: Record<string, string> = {
+  typeof: 'SQLite', julianday: 'SQLite', strftime: 'SQLite', unixepoch: 'SQLite', last_insert_rowid: 'SQLite', ifnull: 'SQLite or MySQL',
+  instr: 'SQLite or MySQL', group_concat: 'SQLite or MySQL', date_format: 'MySQL', unix_timestamp: 'MySQL', from_unixtime: 'MySQL',
+  find_in_set: 'MySQL', last_insert_id: 'MySQL', curdate: 'MySQL',
+};
+
+/** The database a statement is written for when it calls a function PostgreSQL does not have (outside strings). */
+export function otherDatabaseFunction(sql: string): { fn: string; database: string } | undefined {
+  const code = sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"/g, ' ');
+  const m = /(?<![\w$."])([a-z_]+)\s*\(/gi;
+  for (let x = m.exec(code); x; x = m.exec(code)) {
+    const db = OTHER_DATABASE_FUNCTIONS[x[1].toLowerCase()];
+    if (db) return { fn: x[1], database: db };
+  }
+  return undefined;
+}
+
 /** 'other' when the path names another database; otherwise PostgreSQL is assumed. */
 export function dialectOfPath(file: string): { dialect: Dialect; name?: string } {
   const m = OTHER_DIALECT.exec(file.replace(/\\/g, '/'));

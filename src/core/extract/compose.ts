@@ -95,7 +95,10 @@ function inNamePosition(raw: string, k: number, sqlSoFar: string): boolean {
 }
 
 /** The name a spliced expression is written as (`${schema}` → `schema` at its file offset), when it is a plain name path. */
-function nameOfHole(h: HolePart): { text: string; at: number } | undefined {
+function nameOfHole(h: HolePart): { text: string; at: number; width?: number } | undefined {
+  // A format verb of a `fmt.Sprintf` / `String.format` template (`FROM %s`): the name is not written anywhere; it is read
+  // as the quoted name `"%s"`, each character mapped into the verb.
+  if (/^%[-+# 0]*\d*[sqv]$/.test(h.source)) return { text: `"${h.source}"`, at: h.span.start, width: h.source.length };
   // psql's `:NAME` / `:"NAME"` variables in a .sql script (`CREATE TABLE :SCHEMA.jobs`) are names spliced in too.
   const m = /^(\$?\{\s*)([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,2})\s*\}$/.exec(h.source) ?? /^(:"?)([A-Za-z_]\w*)"?$/.exec(h.source);
   return m && m[2].length <= 63 ? { text: m[2], at: h.span.start + m[1].length } : undefined;
@@ -213,7 +216,7 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
         // for character (`FROM s.job`); a reserved word there (`${table}`) still fails to parse and is said as before.
         holeIndex++;
         sql += name.text;
-        for (let q = 0; q < name.text.length; q++) sourceMap.push(name.at + q);
+        for (let q = 0; q < name.text.length; q++) sourceMap.push(name.at + (name.width !== undefined ? Math.min(Math.max(q - 1, 0), name.width - 1) : q));
         k++;
         continue;
       }

@@ -9,9 +9,10 @@
  */
 import type { Node, Query, QueryMatch, Tree } from '@vscode/tree-sitter-wasm';
 import type { SourceLanguage } from '../syntax/treeSitter';
-import type { SqlSite, UnreadSql } from './types';
+import type { SqlSite, SqlVariant, UnreadSql } from './types';
 import { directivesToHoles, finishSql, type Part, type PlaceholderStyle } from './compose';
 import { guessSql, runTimeReason, startsLikeSql } from './looksLikeSql';
+import { parsesAsSql } from '../sql/statement';
 
 export interface CallTarget {
   api: string;
@@ -328,7 +329,7 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
   };
 
   const addSite = (root: Node, parts: Part[], api: string, style: PlaceholderStyle, confidence: number, used: Node[], callNode?: Node, spanNode?: Node): SqlSite | undefined => {
-    const f = finishSql(parts, style);
+    const f = qmarkIfUnread(parts, style, lang)?.f ?? finishSql(parts, style);
     if (!f.sql) return undefined;
     const span = spanNode ?? root;
     // The span covers every character the SQL comes from (a heredoc body lies after its opener).
@@ -437,13 +438,20 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
     let g = guessSql(f.sql);
     for (const u of used) claimed.add(u.startIndex);
     let style = profile.defaultStyle;
-    if (!g.ok && g.parseError) {
+    // `UPDATE %s SET …` has no statement shape until its verb is a name.
+    if (!g.ok && (g.parseError || ((lang === 'go' || lang === 'java') && /^\s*(?:update|insert\s+into|delete\s+from|replace\s+into)\s+%[sv]\b/i.test(f.sql)))) {
       // A constant handed to a call PG Lens does not know (`query = "…"` then `conn.execute(sa.text(query.format(**f)), p)`)
-      // may hold what that call fills in: `:name` parameters, and in Python `{field}` format fields. Read it so before
+      // may hold what that call fills in: `:name` parameters, DB-API `?` parameters, in Python `{field}` format fields,
+      // in Go and Java the format verbs of a `fmt.Sprintf`/`String.format` template (`FROM %s`). Read it so before
       // saying it cannot be read.
       const filled = fillLater(parts, lang);
-      const style2: PlaceholderStyle = { ...profile.defaultStyle, colon: true };
-      const f2 = finishSql(filled, style2);
+      let style2: PlaceholderStyle = { ...profile.defaultStyle, colon: true };
+      let f2 = finishSql(filled, style2);
+      const q = qmarkIfUnread(filled, style2, lang);
+      if (q) {
+        f2 = q.f;
+        style2 = q.style;
+      }
       const g2 = f2.sql !== f.sql ? guessSql(f2.sql) : g;
       if (g2.ok) {
         parts = filled;
@@ -465,10 +473,36 @@ function* extractSteps(tree: Tree, query: Query, profile: LanguageProfile, text:
   return sites;
 }
 
-/** Python's `{field}` format fields (filled by a later `.format(…)` / `.format_map(…)`): text spliced in at run time. */
+/**
+ * What a later call fills into a constant: Python's `{field}` format fields (`.format(…)` / `.format_map(…)`), and the
+ * verbs of a Go `fmt.Sprintf` / Java `String.format` template (`%s`, `%d`, `%v`; `%%` is a `%`) — text spliced in at
+ * run time (a table name, a clause).
+ */
 function fillLater(parts: Part[], lang: SourceLanguage): Part[] {
-  return lang === 'python' ? directivesToHoles(parts, /\{[A-Za-z_]\w*\}/g) : parts;
+  if (lang === 'python') return directivesToHoles(parts, /\{[A-Za-z_]\w*\}/g);
+  if (lang === 'go' || lang === 'java') return directivesToHoles(parts, /%%|%[-+# 0]*\d*(?:\.\d+)?[sdvq]/g, (m) => (m === '%%' ? '%' : undefined));
+  return parts;
 }
+
+/** Languages whose SQL may carry DB-API / sqlx `?` parameters where the call does not say so (see qmarkIfUnread). */
+const QMARK_LANGUAGES: ReadonlySet<SourceLanguage> = new Set(['python', 'go']);
+
+/**
+ * A statement PostgreSQL cannot parse as written, that parses once its `?` (outside strings) are parameters: Python
+ * DB-API's qmark style (sqlite3, pyodbc, an app's own transaction wrapper that converts them for psycopg, as
+ * Synapse's), Go sqlx's `?` rebound per driver (`db.Rebind`). Read only when the text does not parse otherwise, so
+ * PostgreSQL's own `?` operators (jsonb `data ? 'key'`) stay what they are.
+ */
+function qmarkIfUnread(parts: Part[], style: PlaceholderStyle, lang: SourceLanguage): { f: SqlVariant; style: PlaceholderStyle } | undefined {
+  if (style.qmark || !QMARK_LANGUAGES.has(lang)) return undefined;
+  if (!parts.some((p) => p.t === 'text' && p.text.includes('?'))) return undefined;
+  const f = finishSql(parts, style);
+  if (!f.sql.includes('?') || parsesAsSql(f.sql)) return undefined;
+  const style2: PlaceholderStyle = { ...style, qmark: 'plain' };
+  const f2 = finishSql(parts, style2);
+  return f2.sql !== f.sql && parsesAsSql(f2.sql) ? { f: f2, style: style2 } : undefined;
+}
+
 
 /**
  * Why a string shaped like a statement was not read: PostgreSQL's error, and whether run-time pieces are the

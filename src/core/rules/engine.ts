@@ -11,6 +11,7 @@ import { parseSql } from '../sql/parse';
 import { inspectSql, pgParserLoaded } from '../sql/statement';
 import type { PlanEvidence, Rule, RuleReport, StatementContext } from './types';
 import { nodeEnd } from './ast';
+import { otherDatabaseFunction } from '../dialect';
 
 export interface RunRulesOptions {
   /** Evidence for a statement (the db layer's facts), when a database is available. */
@@ -146,6 +147,12 @@ function checkText(site: SqlSite, rules: readonly Rule[], opts: RunRulesOptions)
   if (!parsed.ok) {
     const f = rules.length ? notAnalysedFinding(site, parsed.message) : undefined;
     return f ? [f] : [];
+  }
+  // A statement for another database (it calls SQLite's typeof()): no PostgreSQL advice, said once.
+  const other = rules.length ? otherDatabaseFunction(site.sql) : undefined;
+  if (other) {
+    const reason = `written for ${other.database} (${other.fn}() is not a PostgreSQL function)`;
+    return [{ ruleId: NOT_ANALYSED, severity: 'hint', message: `This SQL was not analysed: ${reason}; no query rule or index advice ran on it.`, span: fileSpanOf(site, 0, site.sql.length), file: site.file, fixes: [], evidence: { reason, runTime: false, otherDatabase: other.database } }];
   }
   const out: Finding[] = [];
   parsed.statements.forEach((statement, i) => {

@@ -37,21 +37,26 @@ export const offsetPagination: Rule = {
     // before it can sort them, and no index gives that order, so keyset paging would not avoid the work: the skipped
     // groups are not what it costs.
     const ranking = !keys ? aggregateSortKey(ctx, s) : undefined;
+    // `LIMIT 1 OFFSET n`: the one row at position n (where a batch of n rows ends, a pick), read once per batch — not a
+    // page of rows the caller walks through.
+    const oneRow = !keys && !ranking && intValue(s.limit?.limit) === 1;
     const help = rewritten.sql
       ? `Use keyset pagination: remember the last row's sort key and ask for the rows after it:\n${rewritten.sql}${rewritten.note ? `\n${rewritten.note}` : ''}`
       : `Use keyset pagination: ORDER BY a unique key and filter WHERE key > the last key seen, with LIMIT. ${rewritten.note ?? ''}`.trim();
     return [
       ctx.report({
         at: offset,
-        ...(keys || ranking ? { severity: 'info' as const } : {}),
-        message: keys
+        ...(keys || ranking || oneRow ? { severity: 'info' as const } : {}),
+        message: oneRow
+          ? `LIMIT 1 ${what} reads the one row at a position (where a batch of that many rows ends): it reads and discards the rows before it each time, fine once per batch; a problem only if it pages through a list one row at a time.`
+          : keys
           ? `${what} pages only the rows named by ${keys} here: a problem only if that list is long (deep pages read and discard every skipped row).`
           : ranking
           ? `${what} pages a ranking by an aggregate (${ranking}): every page computes every group first and no index gives that order, so keyset pagination would not save the work; the cost is the aggregation, not the skipped groups.`
           : `${what} makes PostgreSQL read and discard ${literal !== undefined ? formatCount(literal) : 'all skipped'} rows on every page; deep pages get slower and slower${largest && maxRows! > 0 ? ` (the table has ${rowsPhrase(largest)})` : ''}.`,
         help,
         // keysetParams: the parameters that take the last row's sort key (a mapper file names them after its column).
-        evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), ...(ranking ? { rankedBy: ranking } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
+        evidence: { offset: literal ?? ctx.textOf(offset), ...(keys ? { namedBy: keys } : {}), ...(ranking ? { rankedBy: ranking } : {}), ...(oneRow ? { oneRow: true } : {}), rewrittenSql: rewritten.sql, ...(rewritten.keys ? { keysetParams: rewritten.keys } : {}), tableRows: maxRows, ...(largest && !largest.analysed ? { neverAnalysed: true } : {}) },
       }),
     ];
   },

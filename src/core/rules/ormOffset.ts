@@ -12,6 +12,7 @@ import type { Finding } from '../findings';
 import type { SqlSite } from '../extract/types';
 import { offsetPagination } from './offsetPagination';
 import { libraryHelp, libraryOf } from './libraryFix';
+import { parsesAsSql } from '../sql/statement';
 
 const LITERAL = /^\s*(\d+|null|None|nil|undefined|0n)\s*$/;
 /** `cursor ? 1 : 0`: Prisma's cursor pagination skips the cursor row itself — a literal either way, not an offset. */
@@ -59,10 +60,23 @@ function quotedIdentifier(text: string, at: number): boolean {
   return /(?:,|\.|\bselect|\bby)\s*$/i.test(before);
 }
 
+
+/** Is `at` on a line that is a comment (`#`, `//`, `--`, a `/* … *\/` or doc-comment line), or after `//`/`#` that ends code? */
+function inLineComment(text: string, at: number): boolean {
+  const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+  const before = text.slice(lineStart, at);
+  if (/^\s*(?:#|\/\/|--|\/\*|\*)/.test(before)) return true;
+  // A comment after code: a `#` or `//` before the word with no quote opened after it.
+  const m = /(?:^|[\s;),])(#|\/\/)[^"'`]*$/.exec(before);
+  return !!m && (before.slice(0, m.index).split(/["'`]/).length % 2 === 1);
+}
+
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
   if (!/offset|skip|paginate|\.page\(|\[/i.test(text)) return [];
   // Sites the SQL rule judges: complete statements, or composed ones with a complete variant saying OFFSET.
-  const judged = sites.filter((s) => (!s.dynamic && /\bOFFSET\b/i.test(s.sql)) || s.variants?.some((v) => !v.dynamic && /\bOFFSET\b/i.test(v.sql)));
+  // A composed statement that PostgreSQL parses (`"SELECT %s FROM %s … LIMIT ? OFFSET ?" % (…)`) is judged by the SQL
+  // rule too: reporting its OFFSET here as well said it twice on one line.
+  const judged = sites.filter((s) => (/\bOFFSET\b/i.test(s.sql) && (!s.dynamic || parsesAsSql(s.sql))) || s.variants?.some((v) => !v.dynamic && /\bOFFSET\b/i.test(v.sql)));
   const out: Hit[] = [];
   for (const p of PATTERNS) {
     if (p.langs && !p.langs.test(file)) continue;
@@ -72,6 +86,10 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
       // `, "OFFSET"` in a select list: a column PostgreSQL quotes because its name is a keyword, not the clause.
       if (quotedIdentifier(text, m.index + m[0].search(/offset/i))) continue;
       const at = m.index + (p.at ? p.at(m) : m[0].search(/offset|skip|\[/i));
+      // A comment that quotes SQL (`# Sqlite requires 'LIMIT -1 OFFSET ?'`) is not the code's query.
+      if (inLineComment(text, at)) continue;
+      // `LIMIT 1 OFFSET ?`: the one row at a position (where a batch ends), not a page (the SQL rule's info).
+      if (/\blimit\s+1\s+$/i.test(text.slice(Math.max(0, at - 20), at))) continue;
       if (judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
       if (out.some((h) => Math.abs(h.at - at) < 40)) continue;
       out.push({ at, end: m.index + m[0].length, what: p.what(m) });

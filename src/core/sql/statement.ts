@@ -108,6 +108,15 @@ function hasLocking(node: unknown, depth = 0): boolean {
   return false;
 }
 
+/** Does PostgreSQL's grammar accept this text? False when the parser is not loaded. */
+export function parsesAsSql(text: string): boolean {
+  try {
+    return pgParserLoaded() && inspectSql(text).ok;
+  } catch {
+    return false;
+  }
+}
+
 /** Parse with PostgreSQL's grammar; classify every statement. Requires loadPgParser(). */
 export function inspectSql(text: string): InspectResult {
   const over = sqlOverLimit(text);
