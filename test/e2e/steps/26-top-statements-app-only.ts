@@ -64,7 +64,8 @@ export const step: Step = {
     await screenshot('statement-opened');
     await wb.closeReadOnlyTab(/SELECT\sid,\sstatus,\stotal_cents,\splaced_at/i, 'the statement from Top statements (its tab titled by its first words)');
     // Its findings go with it (VS Code keeps a closed document for minutes: they stayed in the Problems panel).
-    const problems = await wb.problems();
-    await wb.until(async () => (await problems.filter({ hasText: /SELECT\sid,\sstatus,\stotal_cents,\splaced_at\sFROM…\.sql/ }).count()) === 0, "no Problems entry left for the closed statement", 15_000);
+    // Every file row of the list read (it draws only those on screen).
+    const left = async () => (await wb.problemFiles()).filter((t) => /SELECT\sid,\sstatus,\stotal_cents,\splaced_at\sFROM…\.sql/.test(t));
+    await wb.until(async () => (await left()).length === 0, 'no Problems entry left for the closed statement', 30_000, async () => (await left()).join(' | '));
   },
 };
