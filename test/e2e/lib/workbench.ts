@@ -131,20 +131,23 @@ export class Workbench {
    */
   private async quickInput(value: string, pick: string | RegExp, what: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
+      // Longer each time: at load 30-50 on 2 cores (session 13's full runs) the third try's 5 s fill and click timed out
+      // with the palette open and its row found (steps 55, 56) — the renderer was just slow.
+      const slow = attempt === 3 ? 3 : 1;
       try {
         await this.closeQuickInput();
         await this.page.keyboard.press('F1');
-        const input = await this.see(this.page.locator('.quick-input-widget .quick-input-box input'), 'the command palette', 10_000);
-        await input.fill(value, { timeout: 5000 });
+        const input = await this.see(this.page.locator('.quick-input-widget .quick-input-box input'), 'the command palette', 15_000 * slow);
+        await input.fill(value, { timeout: 10_000 * slow });
         const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: pick });
-        await this.see(row, what, attempt === 3 ? 30_000 : 10_000);
-        await row.first().click({ timeout: 5000 });
+        await this.see(row, what, 15_000 * slow);
+        await row.first().click({ timeout: 10_000 * slow });
         return;
       } catch (e) {
         if (attempt === 3) throw e;
         await this.page.keyboard.press('Escape');
         const editor = this.page.locator('.editor-instance .monaco-editor .view-lines');
-        if (await editor.count()) await editor.first().click({ timeout: 5000 }).catch(() => undefined);
+        if (await editor.count()) await editor.first().click({ timeout: 10_000 }).catch(() => undefined);
       }
     }
   }
@@ -239,8 +242,8 @@ export class Workbench {
   async goToLine(line: number, column?: number): Promise<void> {
     await this.closeQuickInput();
     await this.page.keyboard.press(`${MOD}+P`);
-    const input = await this.see(this.page.locator('.quick-input-widget .quick-input-box input'), 'quick open', 10_000);
-    await input.fill(column ? `:${line}:${column}` : `:${line}`, { timeout: 5000 });
+    const input = await this.see(this.page.locator('.quick-input-widget .quick-input-box input'), 'quick open', 20_000);
+    await input.fill(column ? `:${line}:${column}` : `:${line}`, { timeout: 15_000 });
     await input.press('Enter');
     // The status bar's cursor line, not just "a current line" (any editor's old one would do). Not its column: the
     // status bar counts a tab as several columns, Go to Line as one character.
@@ -432,35 +435,44 @@ export class Workbench {
   }
 
   /**
-   * The text of EVERY row of the Problems panel, its filter box set to `filter` (file rows included, in list order,
-   * whitespace folded). The panel draws only the rows on screen (a virtualised list), so counting or looking for rows
-   * among the drawn ones depends on the panel's height, its scroll position and what other files' rows come first: the
-   * list is scrolled through here (wb.scanList). Use it for every count, and for every "the row is gone".
+   * The text of EVERY problem in the Problems panel, its filter box set to `filter` (in list order, whitespace folded;
+   * `file`: only the problems of files whose name is that base name). The panel draws only the rows on screen (a
+   * virtualised list), so counting or looking for rows among the drawn ones depends on the panel's height, its scroll
+   * position and what other files' rows come first: the list is scrolled through here (wb.scanList). Use it for every
+   * count, and for every "the problem is gone".
    */
-  async problemTexts(filter = ''): Promise<string[]> {
+  async problemTexts(filter = '', file?: string): Promise<string[]> {
     await this.problems(filter);
-    return (await this.scanList(this.problemList())).texts;
+    const { rows } = await this.scanList(this.problemList());
+    return problemsOf(rows, file).map((r) => r.text);
   }
 
   /**
-   * The Problems row (file rows left out) whose text matches `match`, once there (its filter box set to `filter`), drawn
-   * on screen to be clicked or read: the list is scrolled to it. Fails naming `what` and the rows seen.
+   * The Problems row (a problem, not a file's row) whose text matches `match` (of a file of that base name, when `file`
+   * is given), once there (the filter box set to `filter`), drawn on screen to be clicked or read: the list is scrolled to
+   * it. Fails naming `what` and the problems seen.
    */
-  async problemRow(filter: string, match: RegExp | string, what: string, timeoutMs = 60_000): Promise<Locator> {
+  async problemRow(filter: string, match: RegExp | string, what: string, timeoutMs = 60_000, file?: string): Promise<Locator> {
     const test = (t: string) => (typeof match === 'string' ? t.includes(match) : match.test(t));
     return this.until(
       async () => {
         await this.problems(filter);
         const list = this.problemList();
-        const { found } = await this.scanList(list, test);
+        const { found } = await this.scanList(list, (r, fileRow) => r.level > 1 && test(r.text) && (!file || fileIs(fileRow, file)));
         if (found === undefined) return undefined;
         const row = list.locator(`.monaco-list-row[data-index="${found}"]`);
         return (await row.isVisible()) && test((await row.innerText()).replace(/\s+/g, ' ').trim()) ? row : undefined;
       },
       `${what} in the Problems panel (filter "${filter}")`,
       timeoutMs,
-      async () => (await this.problemTexts(filter)).join(' | ').slice(0, 600) || 'no rows',
+      async () => (await this.problemTexts(filter, file)).join(' | ').slice(0, 600) || 'no problems',
     );
+  }
+
+  /** The file rows of the Problems panel (every one, scrolled through), its filter box set to `filter`. */
+  async problemFiles(filter = ''): Promise<string[]> {
+    await this.problems(filter);
+    return (await this.scanList(this.problemList())).rows.filter((r) => r.level === 1).map((r) => r.text);
   }
 
   private problemList(): Locator {
@@ -468,17 +480,27 @@ export class Workbench {
   }
 
   /**
-   * Every row's text of a Monaco list or tree (Problems, a tree view), whatever is drawn: the list renders only the rows
-   * on screen, each with its place (data-index) and the last one marked (data-last-element). The mouse wheel scrolls it
-   * to the top, then down until every row from the first to the last has been read, or (with `stopAt`) until a drawn
-   * row passes it: `found` is that row's data-index, left on screen. Whitespace is folded.
+   * Every row of a Monaco list or tree (Problems, a tree view), whatever is drawn, in order: its text (whitespace folded)
+   * and tree level (aria-level; 1 in a flat list). The list renders only the rows on screen, each with its place
+   * (data-index), the last one marked (data-last-element): the mouse wheel scrolls it to the top, then down until every
+   * row from the first to the last has been read — or, with `stopAt`, until a drawn row passes it (given the nearest
+   * level-1 row above it): `found` is that row's data-index, left on screen.
    */
-  async scanList(list: Locator, stopAt?: (text: string) => boolean): Promise<{ texts: string[]; found?: number }> {
+  async scanList(list: Locator, stopAt?: (row: ListRow, parent: ListRow | undefined) => boolean): Promise<{ rows: ListRow[]; found?: number }> {
     const box = await list.boundingBox().catch(() => null);
-    if (!box || box.height < 5) return { texts: [] };
+    if (!box || box.height < 5) return { rows: [] };
     const read = () =>
-      list.locator('.monaco-list-row').evaluateAll((rows) =>
-        rows.map((r) => ({ i: Number(r.getAttribute('data-index')), last: r.getAttribute('data-last-element') === 'true', text: (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim() })),
+      list.locator('.monaco-list-row').evaluateAll((els) =>
+        els
+          .map((r) => ({
+            i: Number(r.getAttribute('data-index')),
+            last: r.getAttribute('data-last-element') === 'true',
+            level: Number(r.getAttribute('aria-level') ?? '1') || 1,
+            text: (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim(),
+            // A resource label's name (a Problems file row's innerText runs name and folder together: "orders.tssrc1").
+            name: r.querySelector('.label-name')?.textContent?.trim() ?? undefined,
+          }))
+          .sort((a, b) => a.i - b.i),
       );
     // The rows drawn after a wheel: the list renders on a later animation frame.
     const drawn = async (before: string) => {
@@ -490,30 +512,33 @@ export class Workbench {
       return read();
     };
     await this.page.mouse.move(box.x + box.width / 2, box.y + Math.min(box.height / 2, 40));
-    let rows = await read();
-    for (let k = 0; k < 50 && rows.length && !rows.some((r) => r.i === 0); k++) {
+    let drawnRows = await read();
+    for (let k = 0; k < 50 && drawnRows.length && !drawnRows.some((r) => r.i === 0); k++) {
       await this.page.mouse.wheel(0, -box.height * 4);
-      rows = await drawn(JSON.stringify(rows));
+      drawnRows = await drawn(JSON.stringify(drawnRows));
     }
-    const seen = new Map<number, string>();
+    const seen = new Map<number, ListRow>();
     let last = -1;
     let found: number | undefined;
-    for (let k = 0; k < 500 && rows.length; k++) {
-      for (const r of rows) {
-        seen.set(r.i, r.text);
+    let parent: ListRow | undefined;
+    for (let k = 0; k < 500 && drawnRows.length; k++) {
+      for (const r of drawnRows) {
+        const row: ListRow = { level: r.level, text: r.text, name: r.name };
+        seen.set(r.i, row);
         if (r.last) last = r.i;
-        if (found === undefined && stopAt?.(r.text)) found = r.i;
+        if (r.level === 1) parent = row;
+        if (found === undefined && stopAt?.(row, r.level === 1 ? undefined : parent)) found = r.i;
       }
       if (found !== undefined) break;
       if (last >= 0 && Array.from({ length: last + 1 }, (_, i) => i).every((i) => seen.has(i))) break;
       await this.page.mouse.wheel(0, Math.max(20, box.height * 0.6));
-      const next = await drawn(JSON.stringify(rows));
-      if (JSON.stringify(next) === JSON.stringify(rows)) break; // at the end (nothing moved): what was read is all
-      rows = next;
+      const next = await drawn(JSON.stringify(drawnRows));
+      if (JSON.stringify(next) === JSON.stringify(drawnRows)) break; // at the end (nothing moved): what was read is all
+      drawnRows = next;
     }
     await this.page.mouse.move(5, 5);
-    const texts = [...seen.entries()].filter(([i]) => last < 0 || i <= last).sort((a, b) => a[0] - b[0]).map(([, t]) => t);
-    return { texts, found };
+    const rows = [...seen.entries()].filter(([i]) => last < 0 || i <= last).sort((a, b) => a[0] - b[0]).map(([, r]) => r);
+    return { rows, found };
   }
 
   /**
@@ -583,6 +608,30 @@ export class Workbench {
   async notifications(): Promise<string[]> {
     return this.page.locator('.notifications-toasts .notification-toast .notification-list-item-message').allTextContents();
   }
+}
+
+/** A row of a list or tree: its text (whitespace folded) and its tree level (1: top; the Problems panel's file rows). */
+export interface ListRow {
+  level: number;
+  text: string;
+  /** A resource label's name (a file row's base name), when the row has one. */
+  name?: string;
+}
+
+/** A Problems file row is for the file of that base name (its label's name). */
+function fileIs(fileRow: ListRow | undefined, base: string): boolean {
+  return !!fileRow && (fileRow.name !== undefined ? fileRow.name === base : fileRow.text.startsWith(base));
+}
+
+/** The problems (level 2 and below: a problem's related information too) of a scanned Problems list, of one file when given. */
+function problemsOf(rows: ListRow[], file?: string): ListRow[] {
+  const out: ListRow[] = [];
+  let current: ListRow | undefined;
+  for (const r of rows) {
+    if (r.level === 1) current = r;
+    else if (!file || fileIs(current, file)) out.push(r);
+  }
+  return out;
 }
 
 function escapeRe(s: string): string {

@@ -5,9 +5,8 @@ export const step: Step = {
   title: 'n-plus-one: the diagnostic appears on the call in the loop',
   async run({ wb, scenario, screenshot, log }) {
     await wb.openFile(scenario.loopFile);
-    const rows = await wb.problems('n-plus-one');
-    const row = rows.filter({ hasText: 'n-plus-one' });
-    await wb.see(row, `an n-plus-one problem for ${scenario.loopFile} in the Problems panel`, 60_000);
+    // This file's (an earlier scan can have listed other files' first), scrolled into view.
+    const row = await wb.problemRow('n-plus-one', 'n-plus-one', `an n-plus-one problem for ${scenario.loopFile}`, 60_000, scenario.loopFile.split('/').pop());
     const text = (await row.first().innerText()).replace(/\s+/g, ' ');
     const ln = Number(/Ln (\d+)/.exec(text)?.[1]);
     const [from, to] = scenario.loopCallLines;

@@ -26,17 +26,13 @@ export const step: Step = {
       fs.writeFileSync(file, `-- Clears the imported notes.\nUPDATE ${TABLE} SET note = $1;\n`);
       await wb.openFile(FILE);
 
-      const rows = await wb.problems(RULE);
-      const mine = rows.filter({ hasText: TABLE });
-      let last = '';
-      const text = await wb.until(async () => {
-        last = (await mine.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).join(' | ');
-        return /never analysed/.test(last) ? last : undefined;
-      }, `a ${RULE} problem on ${TABLE} saying its rows are estimated (never analysed)`, 60_000, async () => `saw: ${last || 'no row'}`);
+      // Scrolled into view (the list draws only the rows on screen).
+      const row = await wb.problemRow(RULE, new RegExp(`${TABLE}.*never analysed`), `a ${RULE} problem on ${TABLE} saying its rows are estimated (never analysed)`, 60_000);
+      const text = (await row.innerText()).replace(/\s+/g, ' ');
       log(`problem: ${text.slice(0, 200)}`);
       if (!/about \d+(\.\d)?k rows, estimated from its size: never analysed/.test(text)) throw new StepFailure(`expected "about …k rows, estimated from its size: never analysed" in: ${text}`);
       // An error (the estimate is over 10,000 rows), not a warning: the Problems row carries the error icon.
-      const severe = await mine.first().locator('.codicon-error').count();
+      const severe = await row.locator('.codicon-error').count();
       if (!severe) throw new StepFailure(`expected the ${RULE} problem on ${TABLE} to be an error: ${text}`);
       await screenshot('never-analysed');
     } finally {

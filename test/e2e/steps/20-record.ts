@@ -25,9 +25,7 @@ export const step: Step = {
     const status = await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
     log(`status bar: ${(await status.textContent())?.trim()}`);
     // The N+1 problem is the recorded one ("… times in one request"), on the lazy association call.
-    const rows = await wb.problems('in one request');
-    const row = rows.filter({ hasText: /in one request/ });
-    await wb.see(row, `a recorded N+1 problem for ${ORM_FILE} in the Problems panel`, 30_000);
+    const row = await wb.problemRow('in one request', /in one request/, `a recorded N+1 problem for ${ORM_FILE}`, 60_000, ORM_FILE.split('/').pop());
     const text = (await row.first().innerText()).replace(/\s+/g, ' ');
     const ln = Number(/Ln (\d+)/.exec(text)?.[1]);
     if (ln !== line) throw new Error(`expected the recorded N+1 at ${ORM_FILE}:${line} (order.getItems in the loop), saw: ${text}`);

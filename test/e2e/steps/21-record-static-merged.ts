@@ -33,15 +33,13 @@ export const step: Step = {
     await wb.openFile(FILE);
     await runInRecordingTerminal({ wb, db }, `exec node ${FILE}`);
     await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
-    const rows = await wb.problems('n-plus-one');
-    const recorded = rows.filter({ hasText: /7 times in one run/ });
-    await wb.see(recorded, `the N+1 problem of ${FILE} with the recorded count`, 30_000);
-    // This file's n-plus-one problems (their fix text names customer_id; the Problems panel may also hold
-    // step 20's recorded N+1 of orm/orders.ts, on a line 8 too).
-    const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ')).filter((t) => /n-plus-one/.test(t) && t.includes(`Ln ${line},`) && t.includes('customer_id'));
+    const base = FILE.split('/').pop();
+    await wb.problemRow('n-plus-one', /7 times in one run/, `the N+1 problem of ${FILE} with the recorded count`, 60_000, base);
+    // This file's n-plus-one problems at that line, every row of the list read (it draws only those on screen).
+    const texts = (await wb.problemTexts('n-plus-one', base)).filter((t) => /n-plus-one/.test(t) && t.includes(`Ln ${line},`));
     log(`n-plus-one problems at line ${line}: ${JSON.stringify(texts)}`);
     if (texts.length !== 1) throw new Error(`expected one n-plus-one problem at ${FILE}:${line} (recorded and static merged), saw ${texts.length}: ${JSON.stringify(texts)}`);
-    await recorded.first().click();
+    await (await wb.problemRow('n-plus-one', /7 times in one run/, `the N+1 problem of ${FILE} with the recorded count`, 30_000, base)).click();
     await screenshot('recorded-static-n-plus-one');
     const titles = await wb.quickFixes(/Go to the query that loads the rows/, 'the quick-fix menu with the recording\'s and the static check\'s fixes');
     log(`quick fixes: ${titles.join(' | ')}`);

@@ -10,10 +10,9 @@ export const step: Step = {
   title: 'N+1: the batched rewrite uses the code\'s client, Ignore is offered once, and the rewrite returns what the loop returned',
   async run({ wb, db, scenario, screenshot, log }) {
     await wb.openFile(scenario.loopFile);
-    const rows = await wb.problems('N+1 query');
-    // The static finding of the loop ("N+1 query: …"), not a recorded one from an earlier step's traffic (orm/orders.ts).
-    const row = rows.filter({ hasText: /N\+1 query:/ });
-    await wb.see(row, `an n-plus-one problem for ${scenario.loopFile}`, 60_000);
+    // The static finding of the loop ("N+1 query: …") of this file, not a recorded one from an earlier step's traffic
+    // (orm/orders.ts), nor another file's from an earlier scan; scrolled into view.
+    const row = await wb.problemRow('N+1 query', /N\+1 query:/, `an n-plus-one problem for ${scenario.loopFile}`, 60_000, scenario.loopFile.split('/').pop());
     await row.first().click();
     await wb.runCommand('View: Focus Active Editor Group');
     const titles = await wb.quickFixes(/Show the batched rewrite/, 'the quick-fix menu with "Show the batched rewrite"');

@@ -116,10 +116,8 @@ export const step: Step = {
 
     // 8. Index quick fixes say what the DDL creates: the GIN operator class ("products (attributes)" hid it).
     await wb.openFile('src/products.ts');
-    // The panel renders only the rows on screen: filtered to the one wanted.
-    const rows = await wb.problems('GIN index on products');
-    const problem = rows.filter({ hasText: 'missing-index' }).filter({ hasText: /GIN index on products/ });
-    await wb.see(problem, 'the missing-index problem of the jsonb containment read (products.ts)', 60_000);
+    // The panel renders only the rows on screen: filtered to the one wanted, scrolled into view.
+    const problem = await wb.problemRow('GIN index on products', /GIN index on products.*missing-index/, 'the missing-index problem of the jsonb containment read (products.ts)', 60_000, 'products.ts');
     await problem.first().click();
     await wb.runCommand('View: Focus Active Editor Group');
     const titles = await wb.quickFixes(/: products USING gin \(attributes jsonb_path_ops\)/, 'quick fixes naming the GIN index with its operator class', 30_000);

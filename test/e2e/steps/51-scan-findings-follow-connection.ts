@@ -40,7 +40,7 @@ export const step: Step = {
 
     // Another database of the same server: none of the shop's tables.
     await wb.addConnection(`postgres://${db.user}@${db.host}:${db.port}/postgres?sslmode=disable`, OTHER);
-    await wb.see(statusFor(OTHER), `the status bar on "${OTHER}"`, 60_000);
+    await wb.see(statusFor(OTHER), `the status bar on "${OTHER}"`, 120_000);
     await wb.until(async () => (await seqScans()) === 0, `no Seq Scan finding of the shop left while connected to "${OTHER}"`, 60_000, describe).catch(async (e) => {
       await screenshot('other-database-stale');
       throw e;
@@ -53,7 +53,7 @@ export const step: Step = {
     await wb.see(row(profileName), `"${profileName}" in Select Connection`);
     await input.fill(profileName);
     await page.keyboard.press('Enter');
-    await wb.see(statusFor(profileName), `the status bar back on "${profileName}"`, 60_000);
+    await wb.see(statusFor(profileName), `the status bar back on "${profileName}"`, 120_000);
     // Back on the shop: the scan runs again against it, and every finding is back.
     const after = await wb.until(async () => {
       const n = await seqScans();
@@ -68,6 +68,6 @@ export const step: Step = {
     await input.fill(OTHER);
     await page.keyboard.press('Enter');
     await wb.confirmDialog(new RegExp(`Remove the connection "${escapeRe(OTHER)}"`), /^Remove Connection$/);
-    await wb.see(statusFor(profileName), `the status bar on "${profileName}"`, 60_000);
+    await wb.see(statusFor(profileName), `the status bar on "${profileName}"`, 120_000);
   },
 };

@@ -57,18 +57,16 @@ export const step: Step = {
     await closeActive(wb);
 
     // 2. The Problems panel's rule link (Diagnostic.code's target).
-    const rows = await wb.problems('non-sargable-predicate');
-    const row = rows.filter({ hasText: /non-sargable-predicate/ });
-    await wb.see(row, 'a non-sargable-predicate problem in the Problems panel', 60_000);
-    const code = row.first().locator('.code-link, a').filter({ hasText: 'non-sargable-predicate' });
+    const row = await wb.problemRow('non-sargable-predicate', /non-sargable-predicate/, 'a non-sargable-predicate problem', 60_000);
+    const code = row.locator('.code-link, a').filter({ hasText: 'non-sargable-predicate' });
     await wb.see(code, 'the rule link of the problem');
     await code.first().click();
     await seeDocPreview(wb, 'non-sargable-predicate.md', 'non-sargable-predicate', 'the Problems panel\'s rule link');
     log('Problems rule link → Preview non-sargable-predicate.md');
     await closeActive(wb);
 
-    // 3. The quick fix "Read about <rule>".
-    await row.first().click();
+    // 3. The quick fix "Read about <rule>" (the row found again: the preview came and went meanwhile).
+    await (await wb.problemRow('non-sargable-predicate', /non-sargable-predicate/, 'a non-sargable-predicate problem', 60_000)).click();
     await wb.runCommand('View: Focus Active Editor Group');
     await wb.quickFixes(/Read about non-sargable-predicate/, 'the quick fix "Read about non-sargable-predicate"');
     await wb.pickQuickFix(/Read about non-sargable-predicate/);

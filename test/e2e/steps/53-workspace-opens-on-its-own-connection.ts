@@ -29,7 +29,7 @@ export const step: Step = {
     const reload = () => wb.reloadWindow();
     try {
       await reload();
-      await wb.see(statusFor(STAND_IN), `the status bar on "${STAND_IN}" (the user's profile for this workspace's database), not "${OTHER}"`, 60_000).catch(async (e) => {
+      await wb.see(statusFor(STAND_IN), `the status bar on "${STAND_IN}" (the user's profile for this workspace's database), not "${OTHER}"`, 120_000).catch(async (e) => {
         await screenshot('other-folder-choice');
         throw e;
       });
@@ -40,6 +40,6 @@ export const step: Step = {
       fs.writeFileSync(userSettings, original);
       await reload();
     }
-    await wb.see(statusFor(profileName), `the status bar back on "${profileName}" once the user settings are as before`, 60_000);
+    await wb.see(statusFor(profileName), `the status bar back on "${profileName}" once the user settings are as before`, 120_000);
   },
 };

@@ -25,7 +25,7 @@ export const step: Step = {
     fs.writeFileSync(userSettings, JSON.stringify({ ...settings, 'pgLens.connections': [{ name: MINE, host: db.host, port: db.port, database: 'shop', user: db.user, sslmode: 'disable', environment: 'development' }] }, null, 2));
     try {
       await reload();
-      await wb.see(statusFor(MINE), `the status bar on "${MINE}" (the user's profile for the workspace's database)`, 60_000);
+      await wb.see(statusFor(MINE), `the status bar on "${MINE}" (the user's profile for the workspace's database)`, 120_000);
       await wb.addConnection(`postgres://${encodeURIComponent(db.user)}:${encodeURIComponent(db.password)}@${db.host}:${db.port}/shop?sslmode=disable`, ADDED);
       const toast = await wb.until(async () => (await wb.notifications()).find((n) => /already have/.test(n)), 'a message that the user settings already have a profile for this login', 30_000, async () => (await wb.notifications()).join(' | '));
       log(`message: ${toast}`);
@@ -40,6 +40,6 @@ export const step: Step = {
       fs.writeFileSync(wsFile, originalWs);
       await reload();
     }
-    await wb.see(statusFor(profileName), `the status bar back on "${profileName}"`, 60_000);
+    await wb.see(statusFor(profileName), `the status bar back on "${profileName}"`, 120_000);
   },
 };

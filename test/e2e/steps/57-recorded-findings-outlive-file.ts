@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import { ROOT } from '../lib/database';
 import { runInRecordingTerminal, stopRecording } from '../lib/recording';
 import type { Step } from '../lib/types';
-import { StepFailure } from '../lib/workbench';
 
 const ORM_FILE = 'orm/orders.ts';
 
@@ -17,22 +16,20 @@ export const step: Step = {
     await runInRecordingTerminal({ wb, db }, `ROUNDS=1 exec ${path.join(ROOT, 'node_modules', '.bin', 'tsx')} orm/traffic.ts`);
     await wb.see(wb.statusBarItem(/\d+ statements? · 1 N\+1/), 'the status bar counting the recorded statements and 1 N+1', 120_000);
     await stopRecording(wb);
-    const recorded = async () => (await wb.problems('in one request')).filter({ hasText: /in one request/ });
-    await wb.see(await recorded(), `the recorded N+1 of ${ORM_FILE} in the Problems panel while the file is open`, 60_000);
+    const base = ORM_FILE.split('/').pop();
+    await wb.problemRow('in one request', /in one request/, `the recorded N+1 of ${ORM_FILE} while the file is open`, 60_000, base);
+    // Every row of the list read (it draws only those on screen).
+    const recorded = async () => (await wb.problemTexts('in one request', base)).filter((t) => /in one request/.test(t));
     await wb.runCommand('View: Close All Editor Groups');
     await wb.see(wb.page.locator('.editor-group-watermark, .editor-group-container.empty').first(), 'no editor open', 15_000);
-    // The close is handled at once; give the pipeline's re-check of the closed file time to finish before judging.
-    await wb.page.waitForTimeout(5000);
-    const rows = await recorded();
-    await wb.see(rows, `the recorded N+1 of ${ORM_FILE} still in the Problems panel after the file closed`, 30_000);
-    log(`after close: ${(await rows.first().innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+    // The pipeline's re-check of the closed file done before judging: the problem counts unchanged for a while (a fixed
+    // 5 s stood here).
+    await wb.settledProblemCounts('the problem counts after the file closed to settle');
+    const row = await wb.problemRow('in one request', /in one request/, `the recorded N+1 of ${ORM_FILE} still there after the file closed`, 30_000, base);
+    log(`after close: ${(await row.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
     await screenshot('recorded-n-plus-one-after-close');
     await wb.runCommand('PG Lens: Clear Recorded Queries');
-    const until = Date.now() + 30_000;
-    while ((await (await recorded()).count()) > 0) {
-      if (Date.now() > until) throw new StepFailure('expected the recorded N+1 to leave the Problems panel after Clear Recorded Queries');
-      await wb.page.waitForTimeout(500);
-    }
+    await wb.until(async () => (await recorded()).length === 0, 'the recorded N+1 to leave the Problems panel after Clear Recorded Queries', 60_000, async () => (await recorded()).join(' | ').slice(0, 300));
     await screenshot('recorded-n-plus-one-cleared');
     await wb.runCommand('Terminal: Kill All Terminals');
   },

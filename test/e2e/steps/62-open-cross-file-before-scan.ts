@@ -26,10 +26,11 @@ export const step: Step = {
       fs.writeFileSync(path.join(dir, 'dependent-features-store.ts'), STORE);
       fs.writeFileSync(path.join(dir, 'dependent-features-service.ts'), SERVICE);
       await wb.openFile(`${FOLDER}/dependent-features-service.ts`);
-      const rows = await wb.problems('reaches the database');
       // The background index is built once per window (it may still be reading the workspace): wait on the finding.
-      await wb.see(rows.filter({ hasText: FINDING }), 'the cross-file N+1 of the open service, without a scan', 180_000);
-      const count = await (await wb.problems('reaches the database')).filter({ hasText: FINDING }).count();
+      await wb.problemRow('reaches the database', FINDING, 'the cross-file N+1 of the open service, without a scan', 180_000);
+      // Counted over every row of the list (it draws only those on screen).
+      const shown = async () => (await wb.problemTexts('reaches the database')).filter((t) => FINDING.test(t)).length;
+      const count = await shown();
       log(`the open service's cross-file N+1 shown ${count} time(s), no scan run in this step`);
       await screenshot('cross-file-before-scan');
       if (count !== 1) throw new StepFailure(`expected the cross-file finding once, saw it ${count} times`);
@@ -37,7 +38,7 @@ export const step: Step = {
       fs.rmSync(path.join(dir, 'dependent-features-store.ts'));
       const deadline = Date.now() + 120_000;
       for (;;) {
-        const left = await (await wb.problems('reaches the database')).filter({ hasText: FINDING }).count();
+        const left = await shown();
         if (!left) break;
         if (Date.now() > deadline) throw new StepFailure('the finding stayed after its callee\'s file was deleted on disk');
         await wb.page.waitForTimeout(500);
