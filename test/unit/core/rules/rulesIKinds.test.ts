@@ -139,6 +139,23 @@ describe('rules-i kinds: OFFSET that is not pagination', () => {
     assert.equal(findOrmOffsets('sql = "SELECT id FROM t WHERE tag = \'#x\' LIMIT ? OFFSET ?" % (x,)', 'store.py', []).length, 1);
   });
 
+  it('an appended OFFSET of a composed statement the rules cannot read is still reported (once)', async function () {
+    this.timeout(30000);
+    // `"… FROM scheduler" + where + " ORDER BY …"`: the clause glued to the name reads as `scheduler$1` (an identifier
+    // to PostgreSQL, unread by the rule parser): only the fragment scan can report the OFFSET.
+    const java = [
+      'class SchedulerDao {',
+      '    List<String> search(String where, int size, int start) {',
+      '        String dataSql = "SELECT json_data FROM scheduler" + where + " ORDER BY name LIMIT ? OFFSET ?";',
+      '        return query(dataSql, size, start);',
+      '    }',
+      '}',
+      '',
+    ].join('\n');
+    const sites = await sitesIn(java, 'src/main/java/shop/SchedulerDao.java');
+    assert.equal(findOrmOffsets(java, 'SchedulerDao.java', sites).length, 1, JSON.stringify(sites.map((s) => s.sql)));
+  });
+
   it('LIMIT 1 OFFSET n reads the row where a batch ends: info, not a pagination warning', () => {
     const r = check(offsetPagination, 'SELECT stream_ordering FROM event_actions WHERE stream_ordering > $1 ORDER BY stream_ordering LIMIT 1 OFFSET $2');
     assert.equal(r.findings.length, 1);
