@@ -152,22 +152,45 @@ export class Workbench {
     }
   }
 
-  /** Open a workspace file by clicking through the explorer (folders expanded as needed). */
+  /**
+   * Open a workspace file by clicking through the explorer (folders expanded as needed). A name can stand in several
+   * folders (orm/orders.ts, src/orders.ts): each row is the first of that name AFTER its folder's row, read once the
+   * folder is expanded, and the file's tab is checked (a row that moved under the click opened another file: again).
+   */
   async openFile(relPath: string): Promise<void> {
     const parts = relPath.split('/');
     const base = parts[parts.length - 1];
-    await this.runCommand('View: Show Explorer');
     const tree = this.page.locator('.explorer-folders-view');
-    for (let i = 0; i < parts.length; i++) {
-      // Rows of the explorer tree: aria-level 1 is the folder's top level in a single-folder workspace.
-      const row = tree.locator(`.monaco-list-row[aria-level="${i + 1}"]`).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(parts[i])}$`) }) });
-      await this.see(row, `"${parts.slice(0, i + 1).join('/')}" in the explorer`);
-      const isFolder = i < parts.length - 1;
-      // Double-click: a pinned editor, not a preview another open would replace.
-      if (!isFolder) await row.first().dblclick();
-      else if ((await row.first().getAttribute('aria-expanded')) !== 'true') await row.first().click();
+    const activeTab = this.page.locator('.tabs-container .tab.active').filter({ hasText: base });
+    for (let attempt = 1; ; attempt++) {
+      await this.runCommand('View: Show Explorer');
+      let after = -1;
+      for (let i = 0; i < parts.length; i++) {
+        const isFolder = i < parts.length - 1;
+        // Rows of the explorer tree: aria-level 1 is the folder's top level in a single-folder workspace.
+        const rows = tree.locator(`.monaco-list-row[aria-level="${i + 1}"]`).filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRe(parts[i])}$`) }) });
+        const parentIndex = after;
+        const found = await this.until(async () => {
+          for (const r of await rows.all()) {
+            const index = Number(await r.getAttribute('data-index').catch(() => null));
+            if (Number.isFinite(index) && index > parentIndex) return { row: r, index };
+          }
+          return undefined;
+        }, `"${parts.slice(0, i + 1).join('/')}" in the explorer`);
+        after = found.index;
+        if (!isFolder) await found.row.dblclick(); // a pinned editor, not a preview another open would replace
+        else if ((await found.row.getAttribute('aria-expanded')) !== 'true') {
+          await found.row.click();
+          await this.until(async () => (await found.row.getAttribute('aria-expanded').catch(() => null)) === 'true', `"${parts.slice(0, i + 1).join('/')}" expanded in the explorer`);
+        }
+      }
+      try {
+        await this.see(activeTab, `an editor tab for ${base}`, 15_000);
+        break;
+      } catch (e) {
+        if (attempt === 3) throw e;
+      }
     }
-    await this.see(this.page.locator('.tabs-container .tab.active').filter({ hasText: base }), `an editor tab for ${base}`);
     await this.see(this.page.locator('.editor-instance .monaco-editor .view-lines'), `the text of ${base} in the editor`);
     const ws = this.workspace;
     this.openedFile = ws ? [path.join(ws, relPath), path.join(path.dirname(ws), relPath)].find((f) => fs.existsSync(f)) : undefined;
