@@ -131,6 +131,10 @@ export class CaptureRecording implements vscode.Disposable {
     this.events = kept.events;
     this.notices = kept.notices;
     this.dropped = kept.dropped;
+    // The advice proved before the reload, with the database it was proved on (its findings show on that one only).
+    this.advice = new Map(kept.advice ?? []);
+    const key = this.connectionKey();
+    if (key) for (const [k, a] of this.advice) if (a.provedOn !== key) this.advice.delete(k);
     for (const e of kept.events) if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
     await this.refresh();
     const said = captureStoppedText(this.events.length, this.summary?.nPlusOne.length ?? 0);
@@ -140,7 +144,8 @@ export class CaptureRecording implements vscode.Disposable {
     this.status.show();
     this.ctx.log.info(`Recording: ${said.status} before the window was reloaded, read back from workspace storage.`);
     if (this.summary) this.restored.fire({ at: kept.at, summary: this.summary });
-    if (this.ctx.connections.current) void this.adviseAll();
+    // Statements without advice proved on the database in use get it now, or when a connection comes (followConnection).
+    if (this.connectionKey()) void this.adviseAll();
   }
 
   private keptAt = 0;
@@ -149,7 +154,7 @@ export class CaptureRecording implements vscode.Disposable {
   private async keep(): Promise<void> {
     this.keptAt = Date.now();
     const { keepRecording } = await import('../core/record/keep');
-    await this.ctx.extension.workspaceState.update(KEPT_KEY, this.events.length ? keepRecording(this.events, this.notices, this.dropped, { values: this.ctx.config.recordValues, at: this.keptAt }) : undefined);
+    await this.ctx.extension.workspaceState.update(KEPT_KEY, this.events.length ? keepRecording(this.events, this.notices, this.dropped, { values: this.ctx.config.recordValues, at: this.keptAt, advice: this.advice }) : undefined);
   }
 
   /** What the recording's findings are made of: its summary, the advice proved, and the connection in use now. */
@@ -170,7 +175,12 @@ export class CaptureRecording implements vscode.Disposable {
   private followConnection(): void {
     const key = this.connectionKey();
     const stale = [...this.advice.values()].some((a) => a.provedOn !== key) || (this.plans.size > 0 && this.plansOn !== key);
-    if (!stale) return;
+    if (!stale) {
+      // The connection a reload's advice was proved on came back (person13 P6): its findings show; what is not advised yet is.
+      if (key && this.advice.size) this.publishDiagnostics();
+      if (key && !this.listener && this.summary) void this.adviseAll();
+      return;
+    }
     const had = this.adviceFiles();
     this.advice.clear();
     this.plans.clear();
@@ -417,9 +427,12 @@ export class CaptureRecording implements vscode.Disposable {
     const conn = await this.ctx.connections.get({ interactive: false });
     if (!conn || !this.summary) return;
     const all = this.summary.sites.flatMap((s) => s.statements).sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
+    const before = this.advice.size;
     await this.advise(all, conn.db);
     this.publishDiagnostics();
     this.lensChanged.fire();
+    // The advice is kept with the recording, for after a reload (person13 P6).
+    if (!this.listener && this.advice.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
   }
 
   private async advise(statements: { normalized: string; sql: string; totalMs?: number }[], db: import('../db/database').Database): Promise<void> {

@@ -342,9 +342,9 @@ def _install():
                     try:
                         r = super().execute(query, vars)
                     except Exception as e:
-                        record('psycopg2', getattr(self, 'query', None) or query, vars, started, None, e)
+                        record('psycopg2', *psycopg2_statement(self, query, vars), started, None, e)
                         raise
-                    record('psycopg2', getattr(self, 'query', None) or query, vars, started, self.rowcount, None)
+                    record('psycopg2', *psycopg2_statement(self, query, vars), started, self.rowcount, None)
                     return r
 
                 def executemany(self, query, vars_list):
@@ -352,9 +352,9 @@ def _install():
                     try:
                         r = super().executemany(query, vars_list)
                     except Exception as e:
-                        record('psycopg2', query, None, started, None, e)
+                        record('psycopg2', many_text(self, query), None, started, None, e)
                         raise
-                    record('psycopg2', query, None, started, self.rowcount, None)
+                    record('psycopg2', many_text(self, query), None, started, self.rowcount, None)
                     return r
             Cursor.__name__ = base.__name__
             Cursor.__qualname__ = base.__qualname__
@@ -393,6 +393,73 @@ def _install():
     import re
     placeholder = re.compile(r'%%|%\((\w+)\)s|%s')
 
+    def bind_params(text, params):
+        """psycopg2 puts the values into the text on the client (`WHERE user_id = 1`): the statement the app wrote is the
+        template, its parameters $1, $2 … as the server would see them bound, with the values in that order (a tuple —
+        `IN %s` — is one parameter per element). A recorded value never becomes a constant of the statement (person13
+        P4: a partial index `WHERE user_id = 1` was built from one recorded value), and the parameters that change
+        between calls are told apart (pd). None when the template cannot be read (then the text psycopg2 sent)."""
+        values = []
+        names = {}
+        positional = not isinstance(params, dict)
+        seq_params = list(params) if positional and isinstance(params, (list, tuple)) else None
+        if positional and seq_params is None:
+            return None
+        index = [0]
+
+        def one(v):
+            if isinstance(v, tuple):
+                if not v:
+                    raise ValueError('empty tuple')
+                out = []
+                for x in v:
+                    values.append(x)
+                    out.append('$%d' % len(values))
+                return '(' + ', '.join(out) + ')'
+            values.append(v)
+            return '$%d' % len(values)
+
+        def sub(m):
+            if m.group(0) == '%%':
+                return '%'
+            key = m.group(1)
+            if key is None:
+                if not positional:
+                    raise ValueError('mixed placeholders')
+                i = index[0]
+                index[0] += 1
+                return one(seq_params[i])
+            if positional:
+                raise ValueError('mixed placeholders')
+            if key not in names:
+                names[key] = one(params[key])
+            return names[key]
+        text = placeholder.sub(sub, text)
+        if positional and index[0] != len(seq_params):
+            return None
+        return text, values
+
+    def psycopg2_statement(cur, query, params):
+        """(text, parameters) of a psycopg2 call: the template with $n (bind_params), else what psycopg2 sent."""
+        try:
+            text = query if isinstance(query, str) else query.decode('utf-8', 'replace') if isinstance(query, bytes) else query.as_string(cur)
+            if params is None:
+                return text, None
+            bound = bind_params(text, params)
+            if bound is not None:
+                return bound
+        except Exception:
+            pass
+        return getattr(cur, 'query', None) or query, params
+
+    def many_text(cur, query):
+        """executemany's template with $1, $2 … (its values are not sent)."""
+        try:
+            text = query if isinstance(query, str) else query.decode('utf-8', 'replace') if isinstance(query, bytes) else query.as_string(cur)
+            return dollar_params(text)
+        except Exception:
+            return query
+
     def dollar_params(text):
         """psycopg 3 sends %s / %(name)s as $1, $2 … (server-side binding): show what the server sees."""
         names = {}
@@ -418,6 +485,18 @@ def _install():
             except Exception:
                 return str(query)
 
+        def statement(cur, query, params):
+            # The values in the order of the text's $n (a dict's order is not the text's).
+            if params is not None:
+                try:
+                    text = query if isinstance(query, str) else query.decode('utf-8', 'replace') if isinstance(query, bytes) else query.as_string(cur)
+                    bound = bind_params(text, params)
+                    if bound is not None:
+                        return bound
+                except Exception:
+                    pass
+            return sql_text(cur, query), params
+
         cursor = getattr(mod, 'Cursor', None)
         if cursor is not None:
             orig = cursor.execute
@@ -427,9 +506,9 @@ def _install():
                 try:
                     r = orig(self, query, params, *args, **kwargs)
                 except Exception as e:
-                    record('psycopg', sql_text(self, query), params, started, None, e)
+                    record('psycopg', *statement(self, query, params), started, None, e)
                     raise
-                record('psycopg', sql_text(self, query), params, started, self.rowcount, None)
+                record('psycopg', *statement(self, query, params), started, self.rowcount, None)
                 return r
             cursor.execute = execute
         acursor = getattr(mod, 'AsyncCursor', None)
@@ -441,9 +520,9 @@ def _install():
                 try:
                     r = await aorig(self, query, params, *args, **kwargs)
                 except Exception as e:
-                    record('psycopg', sql_text(self, query), params, started, None, e)
+                    record('psycopg', *statement(self, query, params), started, None, e)
                     raise
-                record('psycopg', sql_text(self, query), params, started, self.rowcount, None)
+                record('psycopg', *statement(self, query, params), started, self.rowcount, None)
                 return r
             acursor.execute = aexecute
 

@@ -9,6 +9,7 @@
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, type RecordedLookup } from './batchedForm';
+import { adviceText, constantsOf, interpolatedText, markVarying, squashLists } from './statementText';
 
 export interface RecordOptions {
   /** Calls of one statement from one site in one unit of work that make an N+1 (default 5). */
@@ -20,9 +21,12 @@ export interface RecordOptions {
 const RECORD_DEFAULTS: Required<RecordOptions> = { threshold: 5, slowest: 10 };
 
 interface StatementFigure {
-  /** Normalised text (constants → $n): the grouping key. */
+  /** Normalised text (constants → $n, lists of parameters squashed: statementText.squashLists): the grouping key. */
   normalized: string;
-  /** The first text seen as sent. */
+  /**
+   * The first text seen as sent, with the constants that came from the app's parameters as $n (statementText.adviceText):
+   * what plans, index advice and rewrites work on — a recorded value never becomes a constant in advice (person13 P4).
+   */
   sql: string;
   calls: number;
   totalMs: number;
@@ -90,6 +94,19 @@ export interface RecordSummary {
   threshold: number;
 }
 
+/** Texts compared per statement for constants that differ (statementText.markVarying); the rest are not looked at. */
+const MAX_COMPARED = 200;
+
+/** The grouping key of a recorded text: normalised by `normalize` (roughNormalize where it returns nothing), lists squashed. */
+function keyOf(sql: string, normalize: (sql: string) => string | undefined, cache: Map<string, string>): string {
+  let norm = cache.get(sql);
+  if (norm === undefined) {
+    norm = squashLists(normalize(sql) ?? roughNormalize(sql));
+    if (cache.size < 50_000) cache.set(sql, norm);
+  }
+  return norm;
+}
+
 /** Whitespace and case folded; literals masked when the parser is not at hand or fails. */
 export function roughNormalize(sql: string): string {
   return sql
@@ -124,6 +141,12 @@ export function readsCatalog(normalized: string): boolean {
 interface Acc extends StatementFigure {
   /** Which parameters changed between its calls (the capture's pd, OR-ed); undefined when no call said. */
   varies?: number;
+  /** The constants of the first text, which of them differ in the statement's other texts, and the texts compared. */
+  constants: ReturnType<typeof constantsOf>;
+  vary: boolean[];
+  compared: Set<string>;
+  /** The first call had parameters its text does not hold (interpolated by the driver). */
+  interpolated: boolean;
   perUnit: Map<string, { calls: number; ms: number; name: string; kind: string; before?: CaptureSite }>;
 }
 
@@ -146,11 +169,7 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
   /** Per unit of work and call site: its calls, and the site of the unit's statement before its first call. */
   const siteInUnit = new Map<string, { calls: number; before?: CaptureSite }>();
   for (const e of events) {
-    let norm = normCache.get(e.sql);
-    if (norm === undefined) {
-      norm = normalize(e.sql) ?? roughNormalize(e.sql);
-      if (normCache.size < 50_000) normCache.set(e.sql, norm);
-    }
+    const norm = keyOf(e.sql, normalize, normCache);
     (units[e.u.k] ??= new Set()).add(e.u.id);
     totalMs += e.ms;
     if (e.err) errors++;
@@ -162,7 +181,13 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
     s.totalMs += e.ms;
     if (!s.site?.via && e.site?.via) s.site = e.site;
     let a = s.stmts.get(norm);
-    if (!a) s.stmts.set(norm, (a = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0, maxMs: 0, rows: 0, errors: 0, maxPerUnit: 0, maxUnit: '', maxUnitKind: '', units: 0, perUnit: new Map() }));
+    if (!a) {
+      const constants = constantsOf(e.sql);
+      s.stmts.set(norm, (a = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0, maxMs: 0, rows: 0, errors: 0, maxPerUnit: 0, maxUnit: '', maxUnitKind: '', units: 0, perUnit: new Map(), constants, vary: constants.map(() => false), compared: new Set([e.sql]), interpolated: interpolatedText(e.sql, e.pc) }));
+    } else if (a.constants.length && e.sql !== a.sql && a.compared.size < MAX_COMPARED && !a.compared.has(e.sql)) {
+      a.compared.add(e.sql);
+      markVarying(a.constants, constantsOf(e.sql), a.vary);
+    }
     a.calls++;
     if (e.pd !== undefined) a.varies = (a.varies ?? 0) | e.pd;
     a.totalMs += e.ms;
@@ -233,7 +258,10 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
         if (!worstN || pu.calls > worstN.calls) worstN = { ...pu, unit };
         if (pu.calls >= o.threshold) over++;
       }
-      const { perUnit, varies, ...fig } = a;
+      const { perUnit, varies, constants, vary, compared: _compared, interpolated, ...fig } = a;
+      // As sent (its $n are the app's own parameters, which the capture's pd counts); the advice text numbers more.
+      const sent = a.sql;
+      fig.sql = adviceText(sent, constants, vary, interpolated);
       fig.units = perUnit.size;
       fig.maxPerUnit = worst?.calls ?? 0;
       fig.maxUnit = worst?.name ?? '';
@@ -242,7 +270,7 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
         const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
         // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
-        const lookup = lookupOf(varies !== undefined && /\$\d/.test(a.sql) ? a.sql : a.normalized, varies !== undefined && /\$\d/.test(a.sql) ? varies : undefined);
+        const lookup = varies !== undefined && /\$\d/.test(sent) ? lookupOf(sent, varies) : lookupOf(fig.sql) ?? lookupOf(a.normalized);
         const text = sourceOf(s.site.file);
         const lineText = text?.split('\n')[s.site.line - 1];
         if (lookup && s.site.via?.startsWith('@prisma/')) {
@@ -251,7 +279,7 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
         }
         nPlusOne.push({
           file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
-          sql: a.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup, lineText, text).fix, ...(lookup ? { lookup } : {}),
+          sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup, lineText, text).fix, ...(lookup ? { lookup } : {}),
           ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
         });
       }
@@ -318,11 +346,7 @@ export function groupByUnit(events: readonly QueryEvent[], normalize: (sql: stri
     if (!s) g.siteMap.set(sk, (s = { file: e.site?.file, line: e.site?.line, calls: 0, totalMs: 0, statements: [], stmtMap: new Map() }));
     s.calls++;
     s.totalMs += e.ms;
-    let norm = normCache.get(e.sql);
-    if (norm === undefined) {
-      norm = normalize(e.sql) ?? roughNormalize(e.sql);
-      if (normCache.size < 50_000) normCache.set(e.sql, norm);
-    }
+    const norm = keyOf(e.sql, normalize, normCache);
     let st = s.stmtMap.get(norm);
     if (!st) s.stmtMap.set(norm, (st = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0 }));
     st.calls++;

@@ -40,3 +40,21 @@ describe('core/record/keep: a recording kept across a window reload (person11 Q1
     assert.equal(restoreRecording(keepRecording([], [], 0, { values: false, at: 0 }), { values: false }), undefined);
   });
 });
+
+describe('core/record/keep: the recording\'s index advice is kept with it (person13 P6)', () => {
+  const advice = { costBefore: 80, suggestions: [{ ddl: 'CREATE INDEX CONCURRENTLY awards_user_id_idx ON awards (user_id)', costBefore: 80, costAfter: 30, summary: 'an index on awards (user_id) cuts 80 → 30', planBefore: ['Seq Scan on awards'], index: { table: 'awards', columns: ['user_id'] } }], provedOn: 'db-a' };
+
+  it('round-trips the advice and the database it was proved on, in the one kept recording', () => {
+    const kept = keepRecording([ev(1)], [], 0, { values: false, at: 1, advice: new Map([['SELECT * FROM awards WHERE user_id = $1', advice]]) });
+    const back = restoreRecording(JSON.parse(JSON.stringify(kept)), { values: false });
+    assert.deepEqual(back?.advice, [['SELECT * FROM awards WHERE user_id = $1', advice]]);
+  });
+
+  it('refuses advice entries of another shape, keeping the recording', () => {
+    const kept = JSON.parse(JSON.stringify(keepRecording([ev(1)], [], 0, { values: false, at: 1 })));
+    kept.advice = [['x', { suggestions: [{ ddl: 5 }] }], 'y', ['z', { suggestions: [], note: 'no index worth its write cost' }]];
+    const back = restoreRecording(kept, { values: false });
+    assert.equal(back?.events.length, 1);
+    assert.deepEqual(back?.advice, [['z', { suggestions: [], note: 'no index worth its write cost' }]]);
+  });
+});
