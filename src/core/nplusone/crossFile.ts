@@ -327,6 +327,8 @@ export class CrossFileCalls {
       v.args.forEach((ps, j) => {
         if (!inner || inner.has(j)) for (const i of ps) used.add(i);
       });
+      // Its receiver: what the method reads belongs to that object.
+      for (const i of v.recv ?? []) used.add(i);
     }
     return used;
   }

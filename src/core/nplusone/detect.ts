@@ -126,7 +126,8 @@ export interface FileCallFacts {
 export interface QueryKeys {
   direct: number[];
   /** Per call in the body: for each of its arguments, the parameters that argument mentions. */
-  via: { callee: string; args: number[][]; narrows?: boolean }[];
+  /** `recv`: the parameters the call's receiver is computed from (`flip` of `flip.owner.to_dict()`). */
+  via: { callee: string; args: number[][]; recv?: number[]; narrows?: boolean }[];
 }
 
 export interface PendingLoopCall {
@@ -675,7 +676,14 @@ class Detector {
       const args = field(n, 'arguments');
       if (!args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
       const mentioned = named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(taintRe[i], a.text)));
-      via.push({ callee, args: mentioned });
+      // A method called with nothing but constants on an object computed from a parameter (`check = flip.owner` then
+      // `check.to_dict()`): what it reads depends on that parameter (healthchecks' `prepare`, person13's Q1). Not with
+      // other arguments (`accessor.create({"name": n})` per `n` of a list): what those depend on is not known here.
+      const fn = field(n, 'function') ?? field(n, 'method');
+      const recvNode = fn ? (field(fn, 'object') ?? field(fn, 'operand') ?? field(n, 'receiver')) : field(n, 'receiver');
+      const constantArgs = named(args).every((a) => this.a.commentTypes.has(a.type) || (CONSTANT_ARG.test(a.type) && !named(a).some((c) => c.type === 'interpolation')));
+      const recv = recvNode && constantArgs ? params.map((_, i) => i).filter((i) => mentions(taintRe[i], recvNode.text)) : [];
+      via.push({ callee, args: mentioned, ...(recv.length ? { recv } : {}) });
       const producer = NARROWING.test(callee) ? this.builtBy(n, producedBy) : undefined;
       if (producer && mentioned.some((x) => x.length)) via.push({ callee: producer, args: mentioned, narrows: true });
     }
@@ -2387,6 +2395,8 @@ function onRepository(n: Node, callee: string): boolean {
   return segs.some((x, i) => REPOSITORY_SEGMENT.test(x) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
 }
 
+/** A literal argument: a string, a number, true/false/None/nil/null. */
+const CONSTANT_ARG = /^(string|number|integer|float|true|false|none|nil|null|string_literal|interpreted_string_literal|raw_string_literal|int_literal|float_literal|decimal_integer_literal|decimal_floating_point_literal|simple_symbol)$/;
 /** `obj.relation.values_list(…)`: a method only Django's QuerySet has, on an object's attribute (a related manager). */
 const DJANGO_RELATED_READ = /^(?:self\.)?[a-z_]\w*\.([a-z_]\w*)\.(?:values_list|select_related|prefetch_related|annotate|aggregate|exclude|in_bulk|order_by)\(/;
 /** Attributes holding plain data, not related managers (`self.data.order_by` is a DataFrame's, `form.fields…`). */
