@@ -17,6 +17,8 @@ interface RelatedLocation {
   message: string;
   /** Another file, when the related place is not in the same file. */
   file?: string;
+  /** 1-based line in `file`, when the place is known by its line only (a helper's query in another file): `span` is then not used. */
+  line?: number;
 }
 
 export interface FixEdit {

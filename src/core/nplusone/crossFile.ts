@@ -63,6 +63,10 @@ function moduleHolds(mod: string, file: string): boolean {
 
 interface Def {
   file: string;
+  /** The class the method is defined in (FileCallFacts). */
+  cls?: string;
+  /** 1-based line of its own first query (FileCallFacts). */
+  queryLine?: number;
   /** Reads through a DataLoader: calls per item are batched. */
   batched?: boolean;
   line: number;
@@ -126,7 +130,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Go generated code (gqlgen's per-field marshallers): its loops are the generator's, not the app's.
@@ -327,6 +331,8 @@ export class CrossFileCalls {
       v.args.forEach((ps, j) => {
         if (!inner || inner.has(j)) for (const i of ps) used.add(i);
       });
+      // Its receiver: what the method reads belongs to that object.
+      for (const i of v.recv ?? []) used.add(i);
     }
     return used;
   }
@@ -452,7 +458,11 @@ export class CrossFileCalls {
       // Java: an abstract class or interface's implementations too (`Storage` → DatabaseStorage.java, MemoryStorage.java).
       const java = call.language === 'java';
       const typedDefs = receiverType ? this.typedDefinitions(receiverType, all, java) : undefined;
-      const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : undefined;
+      // Several classes define the method (`get_solves` of Users and of Teams): the class the code binds the receiver to
+      // (`for team in Teams.query…`, `self`) decides (person13 P7: `team.get_solves()` was said to be Users').
+      const classes = new Set(all.flatMap((d) => (d.cls ? [d.cls] : [])));
+      const ofClass = !typedDefs?.length && classes.size > 1 && call.receiverOf ? all.filter((d) => d.cls === call.receiverOf) : [];
+      const typed = typedDefs && (java || typedDefs.length) ? typedDefs.filter((d) => reaches.has(d)) : ofClass.length ? ofClass.filter((d) => reaches.has(d)) : undefined;
       if (typed && !typed.length) continue;
       // The code names the receiver's type and no file of that name defines the method: a one-word name (`get`, `find`)
       // judged by name alone is another class's method as often as not — `this.segmentService.get()` was said to reach
@@ -484,20 +494,25 @@ export class CrossFileCalls {
       if (def.memo && call.argsVary?.every((v) => !v)) continue;
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
-      out.push(this.loopFinding(file, call, def, call.possible));
+      // The code does not say which class's method it is: each one that reaches the database is named, none picked.
+      const oneOf = !typed && classes.size > 1 ? candidates.filter((d) => d.cls) : [];
+      out.push(this.loopFinding(file, call, def, call.possible, new Set(oneOf.map((d) => d.cls)).size > 1 ? oneOf : undefined));
     }
     return out;
   }
 
   /** The finding of a loop's call to a function of the app that reaches the database (`possible`: why it is only possible, `info`). */
-  private loopFinding(file: string, call: PendingLoopCall, def: Def, possible: string | undefined): Finding {
+  private loopFinding(file: string, call: PendingLoopCall, def: Def, possible: string | undefined, oneOf?: Def[]): Finding {
     // The app's own function: the batched one to add, no code (rewrites.ts).
     const rewrite = batchMethodAdvice(call.text, call.callee, undefined, call.variable);
     const evidence: NPlusOneEvidence = {
       kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
-      callee: { name: call.callee, line: def.line, call: def.file }, rewrite,
+      callee: { name: call.callee, line: def.line, call: def.file, ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
     };
-    const message = `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${this.inProject(def.file)}:${def.line}) and is called ${call.per}${call.iters}.`;
+    const where = oneOf
+      ? `\`${call.callee}\`: one of ${oneOf.map((d) => `${d.cls}.${call.callee} in ${this.inProject(d.file)}:${d.line}`).join(', ')}`
+      : `\`${def.cls && call.receiverOf === def.cls ? `${def.cls}.` : ''}${call.callee}\` in ${this.inProject(def.file)}:${def.line}`;
+    const message = `N+1 query: \`${call.text}()\` reaches the database (${where}) and is called ${call.per}${call.iters}.`;
     return {
       ruleId: RULE_ID,
       severity: possible ? 'info' : 'warning',
@@ -506,7 +521,11 @@ export class CrossFileCalls {
       file,
       help: rewrite.help,
       fixes: [call.ignore],
-      related: [{ span: call.related, message: `the loop (${call.loop}${call.variable ? ` over \`${call.variable}\`` : ''})` }],
+      // The helper's query (or the helper, when it reaches the database through other functions): where the look-up is.
+      related: [{ span: call.related, message: `the loop (${call.loop}${call.variable ? ` over \`${call.variable}\`` : ''})` }, ...(oneOf ?? [def]).map((d) => ({
+        span: call.span, file: d.file, line: d.queryLine ?? d.line,
+        message: d.queryLine ? `the query \`${d.cls ? `${d.cls}.` : ''}${call.callee}\` runs once per call` : `\`${d.cls ? `${d.cls}.` : ''}${call.callee}\`, which reaches the database through the functions it calls`,
+      }))],
       evidence: evidence as unknown as Record<string, unknown>,
     };
   }

@@ -96,7 +96,9 @@ export interface FileCallFacts {
   /** `typedCallees`: Java and Python, calls on a receiver whose declared type is the app's storage layer (`categoryService.getByCode(…)` with `CategoryService categoryService`, `accessor.create(…)` with `accessor: RepositoryGeneric`), as [name, type]: that type's method decides, however many classes define the name. */
   /** `moduleOnly`: Python, callees called only on a module (`dns.resolver.query(…)`): that module decides, never a function of the app found by the bare name. */
   /** `moduleCallees`: Python, calls on a module of the project imported by name (`database.get(…)` with `from app import database`), as [name, module]: that module's function decides, however many other modules define the name. */
-  functions: { name: string; line: number; queries: boolean; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
+  /** `queryLine`: the 1-based line of the function's first query of its own. */
+  /** `cls`: the class a method is defined in (`Teams` of `Teams.get_solves`): which one a call reaches when several classes define the name. */
+  functions: { name: string; line: number; cls?: string; queries: boolean; queryLine?: number; callees: string[]; keys?: QueryKeys; endLine?: number; method?: boolean; bareCallees?: string[]; batched?: boolean; memo?: boolean; arity?: number; cached?: boolean; goRecv?: string; goCalls?: GoCallRef[]; calleeArgc?: Record<string, number[]>; objectCallees?: string[]; clearsCache?: boolean; typedCallees?: [string, string][]; moduleCallees?: [string, string][]; moduleOnly?: string[] }[];
   loopCalls: PendingLoopCall[];
   /** Names called outside every named function, not in a handler or scheduled callback (module load / entry code). */
   topCalls?: string[];
@@ -126,7 +128,8 @@ export interface FileCallFacts {
 export interface QueryKeys {
   direct: number[];
   /** Per call in the body: for each of its arguments, the parameters that argument mentions. */
-  via: { callee: string; args: number[][]; narrows?: boolean }[];
+  /** `recv`: the parameters the call's receiver is computed from (`flip` of `flip.owner.to_dict()`). */
+  via: { callee: string; args: number[][]; recv?: number[]; narrows?: boolean }[];
 }
 
 export interface PendingLoopCall {
@@ -139,6 +142,12 @@ export interface PendingLoopCall {
   receiverType?: string;
   /** Java: the receiver's name when this file does not declare its type (a field inherited from the superclass). */
   receiverName?: string;
+  /**
+   * The class the receiver is bound to, as the code says it: `self`/`this` (the enclosing class), a loop variable over
+   * `Teams.query…`, a local assigned `Teams.query…first()` or `Teams(…)`, a parameter annotated `team: Teams`. When
+   * several classes define the method, the call is that class's.
+   */
+  receiverOf?: string;
   /** Called on the app's repository object (`self.repos.recipes.get_one`): only repository files define it. */
   repository?: boolean;
   /** Per positional argument: does it change from one item to the next (mentions a loop's variable)? (Keyword arguments that do not change are left out; a parameter past the positional ones is not known.) */
@@ -230,8 +239,8 @@ class Detector {
   private readonly calls: Node[] = [];
   private readonly attributes: Node[] = [];
   private readonly functions = new Map<string, Node>();
-  /** Java: every method of each name in this file (overloads included; `functions` keeps the first). */
-  private readonly javaOverloads = new Map<string, Node[]>();
+  /** Every definition of a name this file holds beyond the first that `functions` keeps: Java, each overload; Python, Ruby, JS/TS, each class's method of the name (collect). */
+  private readonly overloads = new Map<string, Node[]>();
   /** Functions of this file that query by themselves or through its other functions (checkLocalCalls). */
   private locallyQuerying = new Set<string>();
   private readonly bindings: Binding[] = [];
@@ -365,7 +374,7 @@ class Detector {
     // Go: every function and method (methods of several types in one file share names).
     const defs = this.lang === 'go'
       ? this.functionNodes.map((d) => ({ def: d, name: this.a.functionDef(d)?.name })).filter((d): d is { def: Node; name: string } => d.name !== undefined)
-      : [...this.functions].flatMap(([name, def]) => (this.javaOverloads.get(name) ?? [def]).map((d) => ({ name: name.replace(/^\./, ''), def: d })));
+      : [...this.functions].flatMap(([name, def]) => (this.overloads.get(name) ?? [def]).map((d) => ({ name: name.replace(/^\./, ''), def: d })));
     const goScopes = this.goScopesOf();
     const goFacts = goScopes?.facts;
     const goIn = new Map<Node, GoCallRef[]>();
@@ -422,11 +431,13 @@ class Detector {
     for (const { name, def } of defs) {
       if (seen.has(def)) continue;
       seen.add(def);
-      const queries = this.hits.some((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang))
-        || this.relatedReads(def).some((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def));
+      const own = this.hits.find((h) => !h.call.batch && h.call.instanceOf === undefined && this.within(def, h.node) && !this.onErrorPath(h.node) && !this.deferredWithin(h.node, def) && !this.behindCacheMiss(h.node, def) && !startedOrKept(h.node, def, this.lang))?.node
+        ?? this.relatedReads(def).find((n) => !this.onErrorPath(n) && !this.behindCacheMiss(n, def));
+      const queries = own !== undefined;
       const keys = this.queryKeys(def);
       const batched = this.lang !== 'python' && this.lang !== 'ruby' && LOADER_CALL.test(def.text);
-      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, queries, callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
+      const cls = this.classOf(def);
+      functions.push({ name, line: this.lineOf(def.startIndex) + 1, endLine: this.lineOf(def.endIndex) + 1, ...(cls ? { cls } : {}), queries, ...(own ? { queryLine: this.lineOf(own.startIndex) + 1 } : {}), callees: [...new Set(callsIn.get(def) ?? [])], ...(keys ? { keys } : {}), ...(this.lang === 'python' && this.inPythonClass(def) ? { method: true } : {}), ...(bareIn.has(def) ? { bareCallees: [...new Set(bareIn.get(def))] } : {}), ...(batched ? { batched } : {}), ...(MEMOISED_GETTER.test(def.text) ? { memo: true } : {}), ...this.javaShape(def), ...(cachedByAnnotation(def, this.lang) ? { cached: true } : {}), ...(argcIn.get(def)?.size ? { calleeArgc: Object.fromEntries(argcIn.get(def)!) } : {}), ...objectCalleesOf(objectIn.get(def)), ...(CACHE_CLEAR.test(def.text) ? { clearsCache: true } : {}), ...(typedIn.get(def)?.size ? { typedCallees: [...typedIn.get(def)!].map(([k, t]): [string, string] => [k.slice(0, k.indexOf('\u0000')), t]) } : {}), ...(moduleIn.get(def)?.size ? { moduleCallees: [...moduleIn.get(def)!].map(([k, m]): [string, string] => [k.slice(0, k.indexOf('\u0000')), m]), moduleOnly: [...onModuleIn.get(def)!].filter(([, only]) => only).map(([c]) => c) } : {}), ...(goFacts ? { goRecv: goReceiverType(def), goCalls: goIn.get(def) ?? [] } : {}) });
     }
     const loopCalls: PendingLoopCall[] = [];
     const flaggedStarts = new Set(this.findings.map((f) => f.span.start));
@@ -472,6 +483,7 @@ class Detector {
         callee,
         receiverClass: named?.[1],
         ...(this.lang === 'java' ? this.javaReceiver(n) : (this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') ? { receiverType: this.tsReceiverType(n) } : this.lang === 'python' ? { receiverType: this.pyReceiverType(n) } : {}),
+        ...this.receiverBinding(n, li),
         ...(repository ? { repository, common: GENERIC_NAMES.has(callee) || callee.length < 4 } : {}),
         ...(recv && !repository && (GENERIC_NAMES.has(callee) || callee.length < 4) ? { common: true } : {}),
         ...recv,
@@ -675,7 +687,14 @@ class Detector {
       const args = field(n, 'arguments');
       if (!args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
       const mentioned = named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(taintRe[i], a.text)));
-      via.push({ callee, args: mentioned });
+      // A method called with nothing but constants on an object computed from a parameter (`check = flip.owner` then
+      // `check.to_dict()`): what it reads depends on that parameter (healthchecks' `prepare`, person13's Q1). Not with
+      // other arguments (`accessor.create({"name": n})` per `n` of a list): what those depend on is not known here.
+      const fn = field(n, 'function') ?? field(n, 'method');
+      const recvNode = fn ? (field(fn, 'object') ?? field(fn, 'operand') ?? field(n, 'receiver')) : field(n, 'receiver');
+      const constantArgs = named(args).every((a) => this.a.commentTypes.has(a.type) || (CONSTANT_ARG.test(a.type) && !named(a).some((c) => c.type === 'interpolation')));
+      const recv = recvNode && constantArgs ? params.map((_, i) => i).filter((i) => mentions(taintRe[i], recvNode.text)) : [];
+      via.push({ callee, args: mentioned, ...(recv.length ? { recv } : {}) });
       const producer = NARROWING.test(callee) ? this.builtBy(n, producedBy) : undefined;
       if (producer && mentioned.some((x) => x.length)) via.push({ callee: producer, args: mentioned, narrows: true });
     }
@@ -790,6 +809,52 @@ class Detector {
     if (this.lang !== 'python' || field(n, 'function')?.type !== 'identifier' || this.ctx.importedFrom?.has(callee)) return false;
     const def = this.functions.get(callee);
     return !!def && !this.inPythonClass(def);
+  }
+
+  /** The class a definition sits in (a nested function's is none): `Teams` of `class Teams(db.Model): def get_solves(self)`. */
+  private classOf(def: Node): string | undefined {
+    for (let p = def.parent; p; p = p.parent) {
+      if (CLASS_TYPES.test(p.type)) return field(p, 'name')?.text;
+      if (p !== def && this.isFunction(p)) return undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The class a method call's receiver is bound to, from the code around the call (see PendingLoopCall.receiverOf):
+   * `self.x()`/`this.x()` → the enclosing class; `team.x()` → the class that names the loop's rows
+   * (`for team in Teams.query.all()`, or a local `teams = Teams.query…` iterated), a local `team = Teams.query…first()` /
+   * `Teams(…)` / `new Teams(…)`, or a parameter annotated `team: Teams`. Undefined when the code does not say.
+   */
+  private receiverBinding(n: Node, li: LoopInfo): { receiverOf?: string } {
+    const fn = field(n, 'function') ?? field(n, 'method');
+    const recv = fn ? (field(fn, 'object') ?? field(fn, 'operand') ?? field(n, 'receiver')) : field(n, 'receiver');
+    if (!recv) return {};
+    if (/^(self|this)$/.test(recv.text)) {
+      const cls = this.classOf(n);
+      return cls ? { receiverOf: cls } : {};
+    }
+    if (!/^[A-Za-z_$][\w$]*$/.test(recv.text)) return {};
+    const name = recv.text;
+    let fnNode: Node | undefined;
+    for (let p = n.parent; p && !fnNode; p = p.parent) if (this.isFunction(p)) fnNode = p;
+    const scope = fnNode?.text ?? this.text;
+    // The class that starts an expression (`Teams.query…`, `Team.objects…`, `Team.where(…)`, `Teams(…)`, `new Team(…)`).
+    const classStarting = (t: string | undefined) => t === undefined ? undefined : /^\s*(?:await\s+)?(?:new\s+)?([A-Z][\w$]*)\s*(?:\.|::|\()/.exec(t)?.[1];
+    const assigned = (v: string) => {
+      const m = new RegExp(`(?:^|[\\s;(])(?:const|let|var)?\\s*${escapeRe(v)}\\s*(?::\\s*([A-Z][\\w$]*)[^=\\n]*)?=(?![=>])([^\\n;]+)`).exec(scope);
+      return m ? (m[1] ?? classStarting(m[2])) : undefined;
+    };
+    let cls: string | undefined;
+    if (li.variable === name) {
+      const it = li.iterable?.text;
+      cls = classStarting(it) ?? (it && /^[A-Za-z_]\w*$/.test(it) ? assigned(it) : undefined);
+    } else {
+      cls = assigned(name);
+    }
+    // A parameter annotated with a class (`team: Teams`, `Teams team`).
+    cls ??= new RegExp(`(?:[(,]\\s*${escapeRe(name)}\\s*:\\s*([A-Z][\\w$]*)\\b|[(,]\\s*([A-Z][\\w$]*)\\s+${escapeRe(name)}\\s*[,)])`).exec(scope)?.slice(1).find(Boolean);
+    return cls ? { receiverOf: cls } : {};
   }
 
   private inPythonClass(def: Node): boolean {
@@ -1085,7 +1150,15 @@ class Detector {
       if (type === 'attribute') this.attributes.push(n);
       if (this.a.functionTypes.has(type)) this.functionNodes.push(n);
       const def = this.a.functionDef(n);
-      if (def && this.lang === 'java') this.javaOverloads.set(def.name, [...(this.javaOverloads.get(def.name) ?? []), def.node]);
+      if (def && this.lang === 'java') this.overloads.set(def.name, [...(this.overloads.get(def.name) ?? []), def.node]);
+      // Python, Ruby, JS/TS: a method of the name in another class of the file (`get_solves` of Users and of Teams in one
+      // models module) is a definition of its own, as long as each one of the name is a class's method.
+      else if (def && this.lang !== 'go' && this.functions.has(def.name)) {
+        const list = this.overloads.get(def.name) ?? [this.functions.get(def.name)!];
+        const cls = this.classOf(def.node);
+        const classes = list.map((d) => this.classOf(d));
+        if (cls && classes.every((c) => c && c !== cls)) this.overloads.set(def.name, [...list, def.node]);
+      }
       if (def && !this.functions.has(def.name)) this.functions.set(this.lang === 'go' && type === 'method_declaration' ? '.' + def.name : def.name, def.node);
       if (this.lang === 'go' && def && type === 'function_declaration') this.functions.set(def.name, def.node);
       const spec = ASSIGN_TYPES[type];
@@ -2387,6 +2460,10 @@ function onRepository(n: Node, callee: string): boolean {
   return segs.some((x, i) => REPOSITORY_SEGMENT.test(x) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
 }
 
+/** A class's node: Python, Ruby, JS/TS, Java. */
+const CLASS_TYPES = /^(class_definition|class|class_declaration|abstract_class_declaration)$/;
+/** A literal argument: a string, a number, true/false/None/nil/null. */
+const CONSTANT_ARG = /^(string|number|integer|float|true|false|none|nil|null|string_literal|interpreted_string_literal|raw_string_literal|int_literal|float_literal|decimal_integer_literal|decimal_floating_point_literal|simple_symbol)$/;
 /** `obj.relation.values_list(…)`: a method only Django's QuerySet has, on an object's attribute (a related manager). */
 const DJANGO_RELATED_READ = /^(?:self\.)?[a-z_]\w*\.([a-z_]\w*)\.(?:values_list|select_related|prefetch_related|annotate|aggregate|exclude|in_bulk|order_by)\(/;
 /** Attributes holding plain data, not related managers (`self.data.order_by` is a DataFrame's, `form.fields…`). */
