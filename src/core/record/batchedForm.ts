@@ -29,6 +29,8 @@ export interface RecordedLookup {
   same?: string[];
   /** The statement counts the rows per item (`SELECT COUNT(*) … FROM (…)`, Prisma's count): the batched form groups. */
   count?: boolean;
+  /** Prisma's aggregate per item (`_sum$value`): the operations and fields its groupBy takes (`_sum: { value: true }`). */
+  prismaAggregates?: [string, string][];
   /** The number of the per-item parameter in the text the look-up was read from. */
   param?: number;
   /**
@@ -69,10 +71,21 @@ interface Keyed {
   param?: number;
 }
 
-/** `SELECT COUNT(*) [AS x] FROM (<inner>) [AS] alias`: the inner statement (a count per item: Prisma's count, ORMs' count()). */
-function countedInner(sql: string): string | undefined {
-  const m = /^\s*select\s+count\s*\(\s*\*\s*\)(?:\s+as\s+(?:"[^"]*"|\w+))?\s+from\s+\(([\s\S]*)\)\s*(?:as\s+)?(?:"[^"]*"|\w+)?\s*;?\s*$/i.exec(sql);
-  return m ? m[1] : undefined;
+/**
+ * `SELECT <aggregates> FROM (<inner>) [AS] alias`: the inner statement and the aggregates' aliases (a count or an
+ * aggregate per item over a subquery: Prisma's count and aggregate, SQLAlchemy's Query.count()).
+ */
+function aggregatedInner(sql: string): { inner: string; list: string } | undefined {
+  const m = /^\s*select\s+([\s\S]*?)\s+from\s+\(([\s\S]*)\)\s*(?:as\s+)?(?:"[^"]*"|\w+)?\s*;?\s*$/i.exec(sql);
+  if (!m) return undefined;
+  const items = splitTop(m[1]);
+  const AGG = /^(count|sum|avg|min|max)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)(?:\s+as\s+(?:"[^"]*"|\w+))?$/i;
+  return items.length && items.every((x) => AGG.test(x.trim())) ? { inner: m[2], list: m[1] } : undefined;
+}
+
+/** Prisma's aggregate aliases (`"_sum$value"`, `"_count$_all"`): the operation and the field, as groupBy takes them. */
+function prismaAggregatesOf(list: string): [string, string][] {
+  return [...list.matchAll(/"_(count|sum|avg|min|max)\$(\w+)"/g)].map((m): [string, string] => [m[1], m[2]]);
 }
 
 /**
@@ -86,7 +99,8 @@ function countedInner(sql: string): string | undefined {
  * same for every item).
  */
 export function lookupOf(sql: string, varies?: number): RecordedLookup | undefined {
-  const inner = countedInner(sql);
+  const agg = aggregatedInner(sql);
+  const inner = agg?.inner;
   const shape = statementShape(inner ?? sql);
   if (!shape) return undefined;
   const text = inner ?? sql;
@@ -110,7 +124,8 @@ export function lookupOf(sql: string, varies?: number): RecordedLookup | undefin
     if (first) keyed.push({ table: first.name, column: p.target.column, param: param(p) });
   }
   if (!keyed.length) return undefined;
-  const count = inner !== undefined ? { count: true } : {};
+  const ops = agg ? prismaAggregatesOf(agg.list) : [];
+  const count = agg === undefined ? {} : ops.some(([op]) => op !== 'count') ? { prismaAggregates: ops } : /^\s*count\s*\(/i.test(agg.list) ? { count: true } : {};
   if (varies !== undefined && keyed.every((k) => k.param !== undefined && k.param <= 31)) {
     const changed = keyed.filter((k) => (varies & (1 << (k.param! - 1))) !== 0);
     // None changed (the same look-up again and again: nothing per item to batch on) or several (a compound key): unnamed.
@@ -182,6 +197,15 @@ export function prismaLookupOf(k: RecordedLookup, schema: string | undefined, ca
 function prisma(k: RecordedLookup | undefined): BatchedForm {
   if (!k) return { fix: 'Load the rows for every item at once: one findMany whose where has { in: ids } on the field that changes per item and keeps the call\'s other conditions, or include the relation in the query that loads the parent rows.' };
   const p: PrismaLookup = k.prisma ?? { model: k.table ?? 'the model', client: lowerFirst(k.table ?? 'model'), field: k.column, keep: [], keepSaid: k.same ?? [] };
+  const ops = k.prismaAggregates ?? [];
+  if (ops.length) {
+    const byOp = new Map<string, string[]>();
+    for (const [op, f] of ops) byOp.set(op, [...(byOp.get(op) ?? []), f]);
+    const rest = [...byOp].map(([op, fs]): [string, string] => [`_${op}`, op === 'count' && fs.includes('_all') ? 'true' : `{ ${fs.map((f) => `${f}: true`).join(', ')} }`]);
+    const call = prismaBatchedCall(p.client, 'aggregate', p.field, p.keep, rest);
+    const ids = `ids: the ${p.field} of every item${p.keepSaid?.length ? `; keep ${p.keepSaid.join(', ')} in its where, the same for every item` : ''}`;
+    return { fix: `The recorded statement computes ${ops.map(([op, f]) => `${op}(${f === '_all' ? '*' : f})`).join(', ')} of ${p.model} by ${p.field} once per item: compute it for every item at once with ONE ${call} (${ids}) and read each item's result by its ${p.field} (an item with no group has no rows).`, atParent: `after it, one ${call} for all its rows` };
+  }
   const call = prismaBatchedCall(p.client, k.count ? 'count' : 'findMany', p.field, p.keep);
   const ids = `ids: the ${p.field} of every item${p.keepSaid?.length ? `; keep ${p.keepSaid.join(', ')} in its where, the same for every item` : ''}`;
   if (k.count) return { fix: `The recorded statement counts ${p.model} rows by ${p.field} once per item: count them for every item at once with one ${call} (${ids}) and read each item's count by its ${p.field} (0 when it has no group).`, atParent: `after it, one ${call} for all its rows` };

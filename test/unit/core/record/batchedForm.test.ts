@@ -249,6 +249,14 @@ describe('core/record/batchedForm: which condition changes per item (the capture
     assert.doesNotMatch(r.help, /include/);
   });
 
+  it('an aggregate per item (Prisma\'s _sum over "sub"): one groupBy with _sum by the field that changed, role kept (person13 P1)', () => {
+    const sql = 'SELECT SUM("sub"."orderIndex") AS "_sum$orderIndex", MAX("sub"."orderIndex") AS "_max$orderIndex" FROM (SELECT "public"."TeamMember"."orderIndex" FROM "public"."TeamMember" WHERE ("public"."TeamMember"."teamID" = $1 AND "public"."TeamMember"."role" = CAST($2::text AS "public"."TeamAccessRole")) OFFSET $3) AS "sub"';
+    const r = summary(sql, 11, 0b001);
+    assert.deepEqual(r.n.lookup?.prismaAggregates, [['sum', 'orderIndex'], ['max', 'orderIndex']]);
+    assert.match(r.help, /prisma\.teamMember\.groupBy\(\{ by: \['teamID'\], where: \{ teamID: \{ in: ids \}, role: TeamAccessRole\.OWNER \}, _sum: \{ orderIndex: true \}, _max: \{ orderIndex: true \} \}\)/);
+    assert.doesNotMatch(r.help, /include|findMany|</);
+  });
+
   it('which condition changes is not known (no pd) and there are two: no column named, no invented relation', () => {
     const r = summary(CHILDREN, 2, undefined);
     assert.equal(r.n.lookup, undefined);
