@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { readStatementCosts } from '../../../src/db/queryStats';
 import { STATS_SQL, StatsReader } from '../../../src/db/stats';
-import { statementStats, testDatabase } from '../support';
+import { foreignKeyTables, testDatabase } from '../support';
 
 const FK_SHAPE = /FOR KEY SHARE OF x|^\s*DELETE FROM ONLY|^\s*UPDATE ONLY/;
 
@@ -16,11 +16,7 @@ describe('db: PostgreSQL\'s own foreign-key checks are not in Top statements nor
   const t = testDatabase('fk_checks_lists');
   let pss = false;
   before(async () => {
-    pss = await statementStats(t, 'the foreign-key checks cannot be seen without pg_stat_statements');
-    await t.admin.query('CREATE TABLE features (name text PRIMARY KEY, enabled boolean NOT NULL DEFAULT true)');
-    await t.admin.query(`INSERT INTO features (name) SELECT 'f' || g FROM generate_series(1, 50) g`);
-    await t.admin.query('CREATE TABLE feature_tags (id serial PRIMARY KEY, feature_name text NOT NULL REFERENCES features (name) ON DELETE CASCADE, tag text NOT NULL)');
-    if (pss) await t.admin.query('SELECT pg_stat_statements_reset()');
+    pss = await foreignKeyTables(t);
   });
 
   /** The app's work, with the RI triggers' statements tracked (as on Unleash's server). */
