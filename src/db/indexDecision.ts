@@ -19,16 +19,7 @@ import { fingerprintSql } from '../core/sql/statement';
 import { adviseStatement, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
 import { describeError } from './errors';
-import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
-
-/**
- * PostgreSQL's own foreign-key checks, as pg_stat_statements holds them when it tracks nested statements (track =
- * all): the RI triggers' `SELECT 1 FROM ONLY "public"."features" x WHERE "name" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE
- * OF x` per inserted row, and their cascades (`DELETE FROM ONLY … WHERE $1 OPERATOR(pg_catalog.=) "fk"`, `UPDATE ONLY …
- * SET …`). Not the app's statements (it never wrote them; an index on the referenced key serves them already, and the
- * referencing side's is the foreign key's own matter): person12 R6 had 5 of the 20 busiest "could not be parsed".
- */
-const FOREIGN_KEY_CHECK = `(s.query LIKE '%OPERATOR(%.=)%' AND (s.query LIKE 'SELECT % FROM % x WHERE % FOR KEY SHARE OF x' OR s.query LIKE 'DELETE FROM ONLY %' OR s.query LIKE 'UPDATE ONLY % SET %'))`;
+import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER } from './sql';
 
 const DECISION_SQL = {
   /** $1 min calls, $2 limit. Our own statements (marker) and utility statements are left out. */

@@ -22,7 +22,7 @@
  */
 import type { IndexIdentity, StatementStat } from '../core/cost';
 import type { Database, ServerInfo } from './database';
-import { EXCLUDE_OWN, OWN_STATEMENT_MARKER } from './sql';
+import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER } from './sql';
 import { inspectSql, loadPgParser } from '../core/sql/statement';
 import { diffFigures, type StatementFigures } from '../core/nplusone/observed';
 import { PgLensError } from './errors';
@@ -56,6 +56,7 @@ function costSql(total: TotalColumn, mean: 'mean_exec_time' | 'mean_time', reset
     WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND s.queryid IS NOT NULL AND ${EXCLUDE_OWN.statements}
       AND s.query !~* '^\\s*(BEGIN|COMMIT|ROLLBACK|SET|SHOW|DISCARD|DEALLOCATE)\\M'
+      AND NOT ${FOREIGN_KEY_CHECK}
     ORDER BY s.${total} DESC
     LIMIT $1`;
 }

@@ -43,6 +43,17 @@ export function placeOwnMarker(text: string): string {
 }
 
 /**
+ * PostgreSQL's own foreign-key checks, as pg_stat_statements holds them when it tracks nested statements (track =
+ * all): the RI triggers' `SELECT 1 FROM ONLY "public"."features" x WHERE "name" OPERATOR(pg_catalog.=) $1 FOR KEY SHARE
+ * OF x` per inserted row, and their cascades (`DELETE FROM ONLY … WHERE $1 OPERATOR(pg_catalog.=) "fk"`, `UPDATE ONLY …
+ * SET …`). Not the app's statements (it never wrote them; an index on the referenced key serves them already, and the
+ * referencing side's is the foreign key's own matter): person12 R6 had 5 of the 20 busiest "could not be parsed". Left
+ * out of every list of the app's statements: the workload's index decision, the cost CodeLens and `pg-lens report`
+ * (readStatementCosts), the dashboard's Top statements. `s` is pg_stat_statements.
+ */
+export const FOREIGN_KEY_CHECK = `(s.query LIKE '%OPERATOR(%.=)%' AND (s.query LIKE 'SELECT % FROM % x WHERE % FOR KEY SHARE OF x' OR s.query LIKE 'DELETE FROM ONLY %' OR s.query LIKE 'UPDATE ONLY % SET %'))`;
+
+/**
  * WHERE-clause fragments that leave PG Lens's own work out of what it shows: statements by the
  * marker (pg_stat_statements keeps the text of a statement's first execution, with the trailing
  * marker that placeOwnMarker puts there), sessions by application_name. Use them in every

@@ -16,7 +16,7 @@ import type { Database } from './database';
 import { APPLICATION_NAME, ownTransactionsOf } from './database';
 import type { TransactionCounts } from '../core/dashboard/ownTransactions';
 import { HEALTH_SQL, HEALTH_SQL_SERVER_16, QUERY_TEXT_LIMIT, sessionFromRow } from './health';
-import { EXCLUDE_OWN, OWN_STATEMENT_MARKER as M, SQL } from './sql';
+import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER as M, SQL } from './sql';
 
 const SESSIONS_JSON = `(SELECT coalesce(json_agg(x), '[]') FROM (${HEALTH_SQL.sessions.slice(M.length + 1)} AND a.state IS DISTINCT FROM 'idle' AND NOT (a.pid = pg_backend_pid() OR a.application_name = $2)) x)`;
 
@@ -78,8 +78,8 @@ function statementCounters(totalColumn: 'total_exec_time' | 'total_time', toplev
 
 function statementTextsSql(toplevel: boolean): string {
   return `${M} SELECT DISTINCT ON (queryid) queryid::text AS id, left(query, $2) AS query, length(query) AS full_length,
-      NOT ${EXCLUDE_OWN.statements} AS own
-    FROM pg_stat_statements(true) WHERE queryid = ANY ($1::bigint[]) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      NOT ${EXCLUDE_OWN.statements} AS own, ${FOREIGN_KEY_CHECK} AS fk_check
+    FROM pg_stat_statements(true) s WHERE queryid = ANY ($1::bigint[]) AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
     ORDER BY queryid${toplevel ? ', toplevel DESC' : ''}`;
 }
 
@@ -146,6 +146,11 @@ export class StatsReader {
   private readonly own = new Set<string>();
   /** Entries told the application's (not ours) by their text: with `own`, every entry counted is told one or the other. */
   private readonly app = new Set<string>();
+  /**
+   * PostgreSQL's own foreign-key checks and cascades (FOREIGN_KEY_CHECK): not the app's statements, left out of Top
+   * statements. On PostgreSQL 14+ they are nested (not top-level) and never counted; before 14 their texts tell.
+   */
+  private readonly system = new Set<string>();
   /** pg_stat_statements' last reset when the texts were read (PostgreSQL 14+). */
   private epoch: string | undefined;
   /** Calls each listed statement had at the last read: fewer now means its entry was made anew. */
@@ -243,9 +248,9 @@ export class StatsReader {
     this.forgetRemadeEntries(res.rows[0]?.epoch ?? undefined, current);
     // Every entry told ours or the app's before it is counted: the count ("N statements … PG Lens's own left out")
     // counted PG Lens's own until their texts were read for the top list (143 → 116 → … → 83 over nine minutes).
-    await this.classify(current.map((c) => c.id).filter((id) => !this.own.has(id) && !this.app.has(id)));
+    await this.classify(current.map((c) => c.id).filter((id) => !this.own.has(id) && !this.app.has(id) && !this.system.has(id)));
     const n = this.opts.topN ?? 20;
-    const view = statementView(this.baseline, current, n, this.own);
+    const view = statementView(this.baseline, current, n, this.system.size ? new Set([...this.own, ...this.system]) : this.own);
     // The listed statements' texts (told already; read again when the cache was emptied).
     const missing = view.rows.map((x) => x.id).filter((id) => !this.texts.has(id));
     if (missing.length) await this.classify(missing);
@@ -266,6 +271,7 @@ export class StatsReader {
         this.texts.set(row.id, text);
         // Ours by the server's test (marker anywhere, session setup), or by shape (a variant stored without the marker).
         if (row.own === true || ownStatements.isOwn(text, Number(row.full_length) > QUERY_TEXT_LIMIT)) this.own.add(row.id);
+        else if (row.fk_check === true) this.system.add(row.id);
         else this.app.add(row.id);
       }
     }
@@ -283,6 +289,7 @@ export class StatsReader {
         this.texts.clear();
         this.own.clear();
         this.app.clear();
+        this.system.clear();
       }
       this.epoch = epoch;
     }
@@ -292,6 +299,7 @@ export class StatsReader {
         this.texts.delete(c.id);
         this.own.delete(c.id);
         this.app.delete(c.id);
+        this.system.delete(c.id);
       }
     }
     this.lastCalls.clear();

@@ -105,6 +105,20 @@ export async function statementStats(t: TestDatabase, fallback: string): Promise
 }
 
 /**
+ * A real foreign key with a cascade (features ← feature_tags ON DELETE CASCADE), 50 features, and pg_stat_statements
+ * reset: PostgreSQL's own foreign-key checks then show in it when the app's writes run with track = all. Returns
+ * statementStats' answer (false: announced, no pg_stat_statements).
+ */
+export async function foreignKeyTables(t: TestDatabase): Promise<boolean> {
+  const pss = await statementStats(t, 'the foreign-key checks cannot be seen without pg_stat_statements');
+  await t.admin.query('CREATE TABLE features (name text PRIMARY KEY, enabled boolean NOT NULL DEFAULT true)');
+  await t.admin.query(`INSERT INTO features (name) SELECT 'f' || g FROM generate_series(1, 50) g`);
+  await t.admin.query('CREATE TABLE feature_tags (id serial PRIMARY KEY, feature_name text NOT NULL REFERENCES features (name) ON DELETE CASCADE, tag text NOT NULL)');
+  if (pss) await t.admin.query('SELECT pg_stat_statements_reset()');
+  return pss;
+}
+
+/**
  * Another session on `url`, named `app` (a victim, a blocker, an application's pool), kept in
  * `sessions` for the block's after hook to end; its errors (it may be terminated on purpose) are ignored.
  */

@@ -16,6 +16,7 @@ import { statementShape } from '../sql/predicates';
 import { depthAt } from '../limits';
 import { objectPairs, prismaBatchedCall, splitTop } from '../nplusone/rewrites';
 import { prismaIncludeFor, prismaModelOf, prismaModels } from '../prismaSchema';
+import { groupedRewrite, type Aggregate, type GroupedRewrite } from './groupedForm';
 
 /** The column (and table, when the SQL says it) a repeated look-up is keyed on. */
 export interface RecordedLookup {
@@ -28,6 +29,15 @@ export interface RecordedLookup {
   same?: string[];
   /** The statement counts the rows per item (`SELECT COUNT(*) … FROM (…)`, Prisma's count): the batched form groups. */
   count?: boolean;
+  /** Prisma's aggregate per item (`_sum$value`): the operations and fields its groupBy takes (`_sum: { value: true }`). */
+  prismaAggregates?: [string, string][];
+  /** The number of the per-item parameter in the text the look-up was read from. */
+  param?: number;
+  /**
+   * The statement computes aggregates per item (a sum, a count, …): its batched form is ONE grouped statement over the
+   * per-item column (groupedForm.ts), which the advice gives in the library that sent it (person13 P1).
+   */
+  grouped?: GroupedRewrite;
   /** Prisma: the model and field names from schema.prisma, and the relation the parent query can include. */
   prisma?: PrismaLookup;
 }
@@ -37,8 +47,10 @@ export interface PrismaLookup {
   model: string;
   client: string;
   field: string;
-  /** The constant conditions (RecordedLookup.same) as the call's where writes them (`teamID`), else said in words. */
+  /** The constant conditions (RecordedLookup.same) as the call's where writes them (`teamID`). */
   keep: [string, string][];
+  /** The constant conditions the call's where does not write as such: said in words, never a placeholder in the code. */
+  keepSaid?: string[];
   /** The relation of the parent model whose foreign key is the per-item field (`children` of TeamCollection). */
   include?: { model: string; relation: string };
 }
@@ -59,10 +71,21 @@ interface Keyed {
   param?: number;
 }
 
-/** `SELECT COUNT(*) [AS x] FROM (<inner>) [AS] alias`: the inner statement (a count per item: Prisma's count, ORMs' count()). */
-function countedInner(sql: string): string | undefined {
-  const m = /^\s*select\s+count\s*\(\s*\*\s*\)(?:\s+as\s+(?:"[^"]*"|\w+))?\s+from\s+\(([\s\S]*)\)\s*(?:as\s+)?(?:"[^"]*"|\w+)?\s*;?\s*$/i.exec(sql);
-  return m ? m[1] : undefined;
+/**
+ * `SELECT <aggregates> FROM (<inner>) [AS] alias`: the inner statement and the aggregates' aliases (a count or an
+ * aggregate per item over a subquery: Prisma's count and aggregate, SQLAlchemy's Query.count()).
+ */
+function aggregatedInner(sql: string): { inner: string; list: string } | undefined {
+  const m = /^\s*select\s+([\s\S]*?)\s+from\s+\(([\s\S]*)\)\s*(?:as\s+)?(?:"[^"]*"|\w+)?\s*;?\s*$/i.exec(sql);
+  if (!m) return undefined;
+  const items = splitTop(m[1]);
+  const AGG = /^(count|sum|avg|min|max)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)(?:\s+as\s+(?:"[^"]*"|\w+))?$/i;
+  return items.length && items.every((x) => AGG.test(x.trim())) ? { inner: m[2], list: m[1] } : undefined;
+}
+
+/** Prisma's aggregate aliases (`"_sum$value"`, `"_count$_all"`): the operation and the field, as groupBy takes them. */
+function prismaAggregatesOf(list: string): [string, string][] {
+  return [...list.matchAll(/"_(count|sum|avg|min|max)\$(\w+)"/g)].map((m): [string, string] => [m[1], m[2]]);
 }
 
 /**
@@ -76,7 +99,8 @@ function countedInner(sql: string): string | undefined {
  * same for every item).
  */
 export function lookupOf(sql: string, varies?: number): RecordedLookup | undefined {
-  const inner = countedInner(sql);
+  const agg = aggregatedInner(sql);
+  const inner = agg?.inner;
   const shape = statementShape(inner ?? sql);
   if (!shape) return undefined;
   const text = inner ?? sql;
@@ -100,17 +124,26 @@ export function lookupOf(sql: string, varies?: number): RecordedLookup | undefin
     if (first) keyed.push({ table: first.name, column: p.target.column, param: param(p) });
   }
   if (!keyed.length) return undefined;
-  const count = inner !== undefined ? { count: true } : {};
+  const ops = agg ? prismaAggregatesOf(agg.list) : [];
+  const count = agg === undefined ? {} : ops.some(([op]) => op !== 'count') ? { prismaAggregates: ops } : /^\s*count\s*\(/i.test(agg.list) ? { count: true } : {};
   if (varies !== undefined && keyed.every((k) => k.param !== undefined && k.param <= 31)) {
     const changed = keyed.filter((k) => (varies & (1 << (k.param! - 1))) !== 0);
     // None changed (the same look-up again and again: nothing per item to batch on) or several (a compound key): unnamed.
     if (changed.length !== 1) return undefined;
     const [k] = changed;
     const same = keyed.filter((x) => x !== k && x.table === k.table).map((x) => x.column);
-    return { table: k.table, column: k.column, ...(same.length ? { same } : {}), ...count };
+    return withGrouped(sql, { table: k.table, column: k.column, ...(same.length ? { same } : {}), ...count, param: k.param });
   }
   if (keyed.length > 1 && new Set(keyed.map((k) => `${k.table}.${k.column}`)).size > 1) return undefined;
-  return { table: keyed[0].table, column: keyed[0].column, ...count };
+  return withGrouped(sql, { table: keyed[0].table, column: keyed[0].column, ...count, ...(keyed[0].param !== undefined ? { param: keyed[0].param } : {}) });
+}
+
+/** A look-up of a per-item aggregate gets its grouped statement (when its shape has one: groupedForm). */
+function withGrouped(sql: string, k: RecordedLookup): RecordedLookup {
+  const { param, ...rest } = k;
+  const g = param !== undefined ? groupedRewrite(sql, param) : undefined;
+  if (!g || g.key.column !== k.column) return rest;
+  return { ...k, grouped: g, ...(g.aggregates.every((a) => a.fn === 'count') ? { count: true } : {}) };
 }
 
 /** The text inside the parentheses of the call at 1-based (line, col) of `text`: from the first `(` there to its match. */
@@ -154,16 +187,27 @@ export function prismaLookupOf(k: RecordedLookup, schema: string | undefined, ca
   const fieldOf = (column: string) => model?.fields.find((f) => f.column === column && !f.relation)?.name ?? column;
   const args = callArgs !== undefined ? splitTop(callArgs) : [];
   const where = args.length ? objectPairs(objectPairs(args[0])?.find(([x]) => x === 'where')?.[1]) : undefined;
-  const keep = (k.same ?? []).map(fieldOf).map((f): [string, string] => where?.find(([x]) => x === f) ?? [f, `<the same ${f} for every item>`]);
+  const fields = (k.same ?? []).map(fieldOf);
+  const keep = fields.flatMap((f): [string, string][] => where?.filter(([x]) => x === f).slice(0, 1) ?? []);
+  const keepSaid = fields.filter((f) => !keep.some(([x]) => x === f));
   const include = model && !k.count ? prismaIncludeFor(models, model, k.column) : undefined;
-  return { model: name, client: lowerFirst(name), field: fieldOf(k.column), keep, ...(include ? { include } : {}) };
+  return { model: name, client: lowerFirst(name), field: fieldOf(k.column), keep, ...(keepSaid.length ? { keepSaid } : {}), ...(include ? { include } : {}) };
 }
 
 function prisma(k: RecordedLookup | undefined): BatchedForm {
   if (!k) return { fix: 'Load the rows for every item at once: one findMany whose where has { in: ids } on the field that changes per item and keeps the call\'s other conditions, or include the relation in the query that loads the parent rows.' };
-  const p = k.prisma ?? { model: k.table ?? 'the model', client: lowerFirst(k.table ?? 'model'), field: k.column, keep: (k.same ?? []).map((c): [string, string] => [c, `<the same ${c} for every item>`]) };
+  const p: PrismaLookup = k.prisma ?? { model: k.table ?? 'the model', client: lowerFirst(k.table ?? 'model'), field: k.column, keep: [], keepSaid: k.same ?? [] };
+  const ops = k.prismaAggregates ?? [];
+  if (ops.length) {
+    const byOp = new Map<string, string[]>();
+    for (const [op, f] of ops) byOp.set(op, [...(byOp.get(op) ?? []), f]);
+    const rest = [...byOp].map(([op, fs]): [string, string] => [`_${op}`, op === 'count' && fs.includes('_all') ? 'true' : `{ ${fs.map((f) => `${f}: true`).join(', ')} }`]);
+    const call = prismaBatchedCall(p.client, 'aggregate', p.field, p.keep, rest);
+    const ids = `ids: the ${p.field} of every item${p.keepSaid?.length ? `; keep ${p.keepSaid.join(', ')} in its where, the same for every item` : ''}`;
+    return { fix: `The recorded statement computes ${ops.map(([op, f]) => `${op}(${f === '_all' ? '*' : f})`).join(', ')} of ${p.model} by ${p.field} once per item: compute it for every item at once with ONE ${call} (${ids}) and read each item's result by its ${p.field} (an item with no group has no rows).`, atParent: `after it, one ${call} for all its rows` };
+  }
   const call = prismaBatchedCall(p.client, k.count ? 'count' : 'findMany', p.field, p.keep);
-  const ids = `ids: the ${p.field} of every item`;
+  const ids = `ids: the ${p.field} of every item${p.keepSaid?.length ? `; keep ${p.keepSaid.join(', ')} in its where, the same for every item` : ''}`;
   if (k.count) return { fix: `The recorded statement counts ${p.model} rows by ${p.field} once per item: count them for every item at once with one ${call} (${ids}) and read each item's count by its ${p.field} (0 when it has no group).`, atParent: `after it, one ${call} for all its rows` };
   if (p.include) {
     return {
@@ -227,7 +271,7 @@ function django(k: RecordedLookup | undefined, callText: string | undefined, fil
     const Model = model ? className(model, fileText) : undefined;
     const where = `${k.table ?? 'the table'} by ${k.column}`;
     if (call && !DJANGO_CACHED.test(call.method)) {
-      const batch = `${Model ? `${Model}.objects` : `the model of ${k.table ?? 'the table'}`}.filter(${fk}__in=<the rows>)`;
+      const batch = `${Model ? `${Model}.objects` : `the model of ${k.table ?? 'the table'}`}.filter(${fk}__in=ids)`;
       return {
         fix: `The recorded statement reads ${where} once per row, through .${call.rel}.${call.method}(): prefetch_related(${named}) would not serve .${call.method}() (it sends a new query). Load them for every row at once — ${batch}${call.method.startsWith('values') ? `.${call.method}("${k.column}", …)` : ''} — and group by ${k.column} in memory, or prefetch_related(${named}) and read the fields from .all() in Python.`,
         atParent: `after it, one ${batch} for all its rows, grouped by ${k.column}`,
@@ -277,20 +321,99 @@ function declaringClass(attr: string, fileText: string | undefined): string | un
 }
 
 function sqlalchemy(k: RecordedLookup | undefined, callText: string | undefined, fileText: string | undefined): BatchedForm {
-  if (!k) return { fix: 'Load the relation with the parent query: options(selectinload(Parent.rel)) or joinedload().' };
+  if (!k) return { fix: 'Load the relationship the loop reads with the parent query: selectinload of it in the options (a collection), or joinedload (a many-to-one).' };
   const t = k.table ?? 'the table';
   // The relationship the call site reads per row (`len(a.books)` on sa_books), and its class when the file declares it.
   const rel = forwardField(k.table, callText);
   const owner = rel ? declaringClass(rel, fileText) : undefined;
-  const attr = rel ? `${owner ?? 'Parent'}.${rel}` : undefined;
+  const attr = rel && owner ? `${owner}.${rel}` : undefined;
+  // The model of the table, when the file declares or uses it (`__tablename__`, the class name); else said in words
+  // with the SQL (person13 P1: the advice showed `<agg_awards model>` and `Parent.<relationship to …>`).
+  const M = pythonModel(k.table, fileText);
+  const batch = (values: string) => M
+    ? `one select(${M}).where(${M}.${k.column}.in_(${values}))`
+    : `one query of ${t} for every ${k.column} at once (in SQL: … WHERE ${k.column} = ANY($1), $1 the array of them)`;
   if (/_id$/.test(k.column)) {
     return {
-      fix: `The recorded statement reads ${t} by ${k.column} once per row: load the relationship with the parent query — .options(selectinload(${attr ?? `Parent.<relationship to ${t}>`})) — or one select(<${t} model>).where(<${t} model>.${k.column}.in_(ids)) grouped in memory.`,
-      atParent: attr ? `add .options(selectinload(${attr})) to it` : `add .options(selectinload(…)) of its relationship to ${t}`,
+      fix: `The recorded statement reads ${t} by ${k.column} once per row: load the relationship with the parent query — ${attr ? `.options(selectinload(${attr}))` : `selectinload of the parent's relationship to ${t}`} — or ${batch('ids')} grouped in memory.`,
+      atParent: attr ? `add .options(selectinload(${attr})) to it` : `add selectinload of its relationship to ${t} to its options`,
     };
   }
-  if (k.column === 'id') return { fix: `The recorded statement fetches one ${t} row by id per item: joinedload(${attr ?? `<the many-to-one relationship to ${t}>`}) with the parent query, or one select(<${t} model>).where(<${t} model>.id.in_(ids)).`, atParent: attr ? `add .options(joinedload(${attr})) to it` : `add .options(joinedload(…)) of its relationship to ${t}` };
-  return { fix: `The recorded statement looks ${t} up by ${k.column} once per item: one select(<${t} model>).where(<${t} model>.${k.column}.in_(values)) for all items, grouped in memory.` };
+  if (k.column === 'id') return { fix: `The recorded statement fetches one ${t} row by id per item: ${attr ? `joinedload(${attr})` : `joinedload of the many-to-one relationship to ${t}`} with the parent query, or ${batch('ids')}.`, atParent: attr ? `add .options(joinedload(${attr})) to it` : `add joinedload of its relationship to ${t} to its options` };
+  return { fix: `The recorded statement looks ${t} up by ${k.column} once per item: ${batch('values')} for all items, grouped in memory.` };
+}
+
+/** A name for an aggregate's result: its alias when it is a plain one, else `sum_value`, `count`. */
+function aggregateName(a: Aggregate): string {
+  if (a.alias && IDENT.test(a.alias) && !a.alias.startsWith('_')) return a.alias;
+  return a.arg === '*' ? a.fn : `${a.fn}_${a.arg}`;
+}
+
+/** The model class of a table in a Python file: the class whose `__tablename__` it is, else a class name the file uses that spells the table (`Awards` for `awards`). */
+function pythonModel(table: string | undefined, fileText: string | undefined): string | undefined {
+  if (!table || !fileText) return undefined;
+  for (const block of fileText.split(/^(?=class\s)/m)) {
+    const m = /^class\s+([A-Za-z_]\w*)/.exec(block);
+    if (m && new RegExp(`^\\s+__tablename__\\s*=\\s*['"]${table.replace(/[^\w]/g, '')}['"]`, 'm').test(block)) return m[1];
+  }
+  const flat = table.toLowerCase().replace(/_/g, '');
+  for (const m of fileText.matchAll(/\b([A-Z][A-Za-z0-9]*)\b/g)) if (m[1].toLowerCase() === flat) return m[1];
+  return undefined;
+}
+
+/**
+ * A per-item aggregate's batched form (person13 P1): ONE grouped statement over the per-item column, written in the
+ * library that sent it with the names the recorded SQL and the code give, and the statement itself — never a
+ * placeholder: where a name is not known (the model of a table), it is said in words and the SQL given.
+ */
+function aggregateForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite }, callText: string | undefined, fileText: string | undefined): BatchedForm {
+  const g = k.grouped;
+  const c = k.column;
+  const t = k.table ?? 'the table';
+  const what = g.aggregates.map((a) => `${a.fn}(${a.distinct ? 'DISTINCT ' : ''}${a.arg})`).join(', ');
+  const sqlText = g.sql.replace(/\s+/g, ' ');
+  const others = g.params.length > 1 ? '; the others as before' : '';
+  // What the per-item statement gave for an item with no rows, which has no row in the grouped result.
+  const none = `an item missing from the result has no rows: ${g.aggregates.map((a) => `${a.fn} ${a.fallback ?? (a.fn === 'count' ? '0' : 'NULL')}`).join(', ')}`;
+  const statement = `— in SQL: ${sqlText} ($${g.params.indexOf(k.param ?? -1) + 1}: the array of every item's ${c}${others}) — and read each item's row by ${c} (${none})`;
+  const lead = `The recorded statement computes ${what} of ${t} per ${c}, once per item: compute it for every item with ONE grouped statement`;
+  const atParent = `after it, one grouped query by ${c} for all its rows`;
+  const simple = (fn: string) => /^(count|sum|avg|min|max)$/.test(fn);
+  if (v === 'sqlalchemy') {
+    const M = pythonModel(k.table, fileText);
+    if (M) {
+      const agg = g.aggregates.map((a) => `func.${a.fn}(${a.arg === '*' ? '' : `${M}.${a.distinct ? `${a.arg}.distinct()` : a.arg}`})${a.alias && IDENT.test(a.alias) ? `.label("${a.alias}")` : ''}`).join(', ');
+      const q = callText ? /([A-Za-z_][\w.]*)\.query\s*\(/.exec(callText) : null;
+      const code = q
+        ? `${q[1]}.query(${M}.${c}, ${agg}).filter(${M}.${c}.in_(ids)).group_by(${M}.${c})`
+        : `select(${M}.${c}, ${agg}).where(${M}.${c}.in_(ids)).group_by(${M}.${c})`;
+      return { fix: `${lead}: ${code} (ids: every item's ${c}) ${statement}.`, atParent };
+    }
+  }
+  if (v === 'django') {
+    const model = djangoModel(k.table);
+    if (model) {
+      const M = className(model, fileText);
+      const dj: Record<string, string> = { count: 'Count', sum: 'Sum', avg: 'Avg', min: 'Min', max: 'Max' };
+      if (g.aggregates.every((a) => dj[a.fn])) {
+        const ann = g.aggregates.map((a) => `${aggregateName(a)}=${dj[a.fn]}("${a.arg === '*' ? '*' : a.arg}"${a.distinct ? ', distinct=True' : ''})`).join(', ');
+        return { fix: `${lead}: ${M}.objects.filter(${c}__in=ids).values("${c}").annotate(${ann}) (ids: every item's ${c}) ${statement}.`, atParent };
+      }
+    }
+  }
+  if (v === 'knex' && k.table && g.aggregates.every((a) => simple(a.fn))) {
+    const agg = g.aggregates.map((a) => `.${a.fn}${a.distinct ? 'Distinct' : ''}('${a.arg} as ${aggregateName(a)}')`).join('');
+    return { fix: `${lead}: knex('${k.table}').select('${c}')${agg}.whereIn('${c}', ids).groupBy('${c}') (ids: every item's ${c}) ${statement}.`, atParent };
+  }
+  if (v === 'sequelize' && g.aggregates.every((a) => simple(a.fn))) {
+    const attrs = g.aggregates.map((a) => `[fn('${a.fn.toUpperCase()}', ${a.arg === '*' ? "literal('*')" : `${a.distinct ? `fn('DISTINCT', col('${a.arg}'))` : `col('${a.arg}')`}`}), '${aggregateName(a)}']`).join(', ');
+    return { fix: `${lead}: findAll on the model of ${t} with { attributes: ['${c}', ${attrs}], where: { ${c}: ids }, group: ['${c}'], raw: true } (ids: every item's ${c}) ${statement}.`, atParent };
+  }
+  if (v === 'typeorm' && g.aggregates.every((a) => simple(a.fn))) {
+    const sel = g.aggregates.map((a) => `.addSelect('${a.fn.toUpperCase()}(${a.distinct ? 'DISTINCT ' : ''}${a.arg === '*' ? '*' : `x.${a.arg}`})', '${aggregateName(a)}')`).join('');
+    return { fix: `${lead}: on the repository of ${t}, createQueryBuilder('x').select('x.${c}', '${c}')${sel}.where('x.${c} IN (:...ids)', { ids }).groupBy('x.${c}').getRawMany() (ids: every item's ${c}) ${statement}.`, atParent };
+  }
+  return { fix: `${lead} ${statement}.`, atParent };
 }
 
 /** The batched form in the library that sent the statement (`via`), naming the recorded look-up's column and table. */
@@ -299,7 +422,7 @@ export function batchedForm(via: string | undefined, lookup?: RecordedLookup | s
   const key = k && IDENT.test(k.column) ? k : undefined;
   const v = (via ?? '').replace(/\\/g, '/');
   if (v.startsWith('@prisma/')) return prisma(key);
-  const form = otherForm(v, key, callText, fileText);
+  const form = key?.grouped ? aggregateForm(v, { ...key, grouped: key.grouped }, callText, fileText) : otherForm(v, key, callText, fileText);
   // The look-up's conditions that were the same in every call go into the batched form unchanged (person12 R3).
   const same = key?.same?.length ? ` Keep its other condition${key.same.length > 1 ? 's' : ''} (${key.same.join(', ')}: the same for every item) in that query.` : '';
   return same ? { ...form, fix: `${form.fix}${same}` } : form;
@@ -310,25 +433,27 @@ function otherForm(v: string, key: RecordedLookup | undefined, callText: string 
   const on = key?.table ? ` on ${key.table}` : '';
   if (v === 'django') return django(key, callText, fileText);
   if (v === 'sqlalchemy') return sqlalchemy(key, callText, fileText);
+  // Names the recorded SQL does not give (the association, the relation, the entity) are said in words, never written
+  // as placeholders in code (`include: [Assoc]`, `{ rel: true }`, `'fk'`: person13 P1).
   if (v === 'sequelize') {
     return c
-      ? { fix: `Load the association${on} with the parent query: findAll({ include: [Assoc] }), or one findAll({ where: { ${c}: ids } }) and group by ${c} in memory.`, atParent: `add include: [the association${on}] to it` }
-      : { fix: 'Load the association with the parent query: findAll({ include: [Assoc] }) (or one findAll({ where: { fk: ids } }) and group in memory).' };
+      ? { fix: `Load the association${on} with the parent query (findAll with include of it), or one findAll({ where: { ${c}: ids } }) and group by ${c} in memory.`, atParent: `add the association${on} to its include` }
+      : { fix: 'Load the association the loop reads with the parent query (findAll with include of it), or one findAll of all the rows by their foreign key and group in memory.' };
   }
   if (v === 'typeorm') {
     return c
-      ? { fix: `Load the relation${on} with the parent: find({ relations: { rel: true } }) or leftJoinAndSelect, or one find({ where: { ${c}: In(ids) } }) and group by ${c} in memory.`, atParent: `load the relation${on} with it (relations or leftJoinAndSelect)` }
-      : { fix: 'Load the relation with the parent: find({ relations: { rel: true } }) or a join (leftJoinAndSelect), or one query with In(ids).' };
+      ? { fix: `Load the relation${on} with the parent (find with relations, or leftJoinAndSelect), or one find({ where: { ${c}: In(ids) } }) and group by ${c} in memory.`, atParent: `load the relation${on} with it (relations or leftJoinAndSelect)` }
+      : { fix: 'Load the relation the loop reads with the parent (find with relations, or leftJoinAndSelect), or one query of all the rows with In(ids) on their foreign key.' };
   }
   if (v === 'knex') {
     return c
       ? { fix: `Fetch all rows at once: .whereIn('${c}', ids)${on} and group by ${c} in memory, or a join.`, atParent: `after it, one .whereIn('${c}', ids)${on} for all its rows` }
-      : { fix: 'Fetch all rows at once: .whereIn(\'fk\', ids) and group in memory, or a join.' };
+      : { fix: 'Fetch all rows at once: one whereIn on the column that changes per item, grouped in memory, or a join.' };
   }
-  if (v === 'drizzle-orm') return { fix: `Load the relation with the parent: db.query.x.findMany({ with: { rel: true } }), or inArray(${c ?? 'col'}, ids).` };
-  if (v === 'kysely') return { fix: `Fetch all rows at once: .where('${c ?? 'fk'}', 'in', ids), or jsonArrayFrom for nested rows.` };
-  if (v.startsWith('@mikro-orm/')) return { fix: 'Populate the relation with the parent: find(Entity, where, { populate: [\'rel\'] }).' };
+  if (v === 'drizzle-orm') return { fix: c ? `Load the relation with the parent (db.query findMany with its relation in with), or one query with inArray(${c}, ids).` : 'Load the relation with the parent (db.query findMany with its relation in with), or one query with inArray on the column that changes per item.' };
+  if (v === 'kysely') return { fix: c ? `Fetch all rows at once: .where('${c}', 'in', ids), or jsonArrayFrom for nested rows.` : 'Fetch all rows at once: one where … in on the column that changes per item, or jsonArrayFrom for nested rows.' };
+  if (v.startsWith('@mikro-orm/')) return { fix: 'Populate the relation the loop reads with the parent: find with populate of it.' };
   return c
     ? { fix: `Send one query for all keys (WHERE ${c} = ANY($1))${on} instead of one per item, then match rows in memory.`, atParent: `after it, one query${on} with WHERE ${c} = ANY($1) for all its rows` }
-    : { fix: 'Send one query for all keys (WHERE key = ANY($1)) instead of one per item, then match rows in memory.' };
+    : { fix: 'Send one query for all items (WHERE on the column that changes per item = ANY($1), $1 the array of their values) instead of one per item, then match rows in memory.' };
 }

@@ -21,8 +21,8 @@ function skip(ctx: Mocha.Context, why: string): void {
   ctx.skip();
 }
 
-async function record(script: string, url: string): Promise<{ code: number; json: any; err: string }> {
-  const r = await runCli(['record', '--format', 'json', '--', python, path.join(fixtures, script)], { env: { ...process.env, DATABASE_URL: url }, cwd: root });
+async function record(script: string, url: string, advise = false): Promise<{ code: number; json: any; err: string }> {
+  const r = await runCli(['record', '--format', 'json', ...(advise ? ['--db', url] : []), '--', python, path.join(fixtures, script)], { env: { ...process.env, DATABASE_URL: url }, cwd: root });
   return { code: r.code, json: r.out ? JSON.parse(r.out) : undefined, err: r.err };
 }
 
@@ -57,6 +57,30 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.deepEqual(r.json.nPlusOne.map((n: any) => [n.line, n.calls, n.via]), [[lineOf('sqlalchemy_app.py', '# N+1 line'), 8, 'sqlalchemy']]);
     // The call site's `a.books` on sa_books and the file's `books = relationship(…)` in class Author name it.
     assert.match(r.json.nPlusOne[0].fix, /selectinload\(Author\.books\)/);
+  });
+
+  it('SQLAlchemy on psycopg2, CTFd\'s per-user aggregates: one grouped statement each, no placeholder; no recorded value in any advice (person13 P1, P4)', async function () {
+    const missing = has(['sqlalchemy', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('sqlalchemy_aggregates.py', t.url, true);
+    assert.equal(r.code, 0, r.err);
+    const byLine = new Map<number, any>(r.json.nPlusOne.map((n: any) => [n.line, n]));
+    const sum = byLine.get(lineOf('sqlalchemy_aggregates.py', '# sum line'));
+    const count = byLine.get(lineOf('sqlalchemy_aggregates.py', '# count line'));
+    assert.ok(sum && count, JSON.stringify(r.json.nPlusOne.map((n: any) => [n.line, n.sql])));
+    // psycopg2 interpolates on the client: the capture records the template, its parameters $n (pd then says which changed).
+    assert.match(sum.sql, /WHERE agg_awards\.user_id = \$1/);
+    assert.match(sum.fix, /session\.query\(Awards\.user_id, func\.sum\(Awards\.value\)\.label\("award_score"\)\)\.filter\(Awards\.user_id\.in_\(ids\)\)\.group_by\(Awards\.user_id\)/);
+    assert.match(count.fix, /session\.query\(Solves\.user_id, func\.count\(\)\.label\("count_1"\)\)\.filter\(Solves\.user_id\.in_\(ids\)\)\.group_by\(Solves\.user_id\)/);
+    for (const n of [sum, count]) assert.doesNotMatch(n.fix, /<|joinedload|selectinload/, n.fix);
+    // The look-up by one user's id: its text keeps $1, and no advice (index, partial predicate, plan) holds the value.
+    const one = r.json.sites.find((s: any) => s.line === lineOf('sqlalchemy_aggregates.py', '# one user line'));
+    assert.ok(one, 'the one-user look-up is recorded at its line');
+    const st = one.statements[0];
+    assert.match(st.sql, /WHERE agg_awards\.user_id = \$1 ORDER BY/);
+    assert.ok(st.advice, 'advised on the database (--db)');
+    const advice = JSON.stringify(st.advice);
+    assert.doesNotMatch(advice, /user_id\)? = \d/, advice);
   });
 
   it('psycopg 3 and asyncpg: each loop at its line, placeholders as the server sees them, the handled error recorded and re-raised to the app', async function () {

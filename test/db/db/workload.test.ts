@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { adviseWorkload } from '../../../src/db/workload';
 import { workloadWeighingLines } from '../../../src/core/advice/workload';
-import { capabilities, testDatabase, statementStats } from '../support';
+import { capabilities, foreignKeyTables, testDatabase, statementStats } from '../support';
 
 describe('db/workload: index advice for the whole workload (real PostgreSQL)', function () {
   this.timeout(120000);
@@ -65,11 +65,7 @@ describe('db/workload: PostgreSQL\'s own foreign-key checks are not the app\'s w
   const t = testDatabase('workload_fk');
   let pss = false;
   before(async () => {
-    pss = await statementStats(t, 'the foreign-key checks cannot be seen without pg_stat_statements');
-    await t.admin.query('CREATE TABLE features (name text PRIMARY KEY, enabled boolean NOT NULL DEFAULT true)');
-    await t.admin.query(`INSERT INTO features (name) SELECT 'f' || g FROM generate_series(1, 50) g`);
-    await t.admin.query('CREATE TABLE feature_tags (id serial PRIMARY KEY, feature_name text NOT NULL REFERENCES features (name) ON DELETE CASCADE, tag text NOT NULL)');
-    if (pss) await t.admin.query('SELECT pg_stat_statements_reset()');
+    pss = await foreignKeyTables(t);
     // pg_stat_statements sees the RI triggers' statements when it tracks nested ones (Unleash's server did).
     await t.admin.query(`SET pg_stat_statements.track = 'all'`);
     for (let i = 1; i <= 30; i++) await t.admin.query('INSERT INTO feature_tags (feature_name, tag) VALUES ($1, $2)', [`f${1 + (i % 50)}`, `t${i}`]);

@@ -104,8 +104,9 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     assert.match(nPlusOneFix(undefined, 'order_id'), /WHERE order_id = ANY\(\$1\)/);
     assert.match(nPlusOneFix('@prisma/client', 'authorId'), /authorId: \{ in: ids \}/);
     assert.match(nPlusOneFix('drizzle-orm', 'user_id'), /inArray\(user_id, ids\)/);
-    // Unknown: the placeholder stays.
-    assert.match(nPlusOneFix('knex'), /whereIn\('fk', ids\)/);
+    // Unknown: said in words, never a placeholder in code (person13 P1).
+    assert.match(nPlusOneFix('knex'), /one whereIn on the column that changes per item/);
+    for (const via of ['knex', 'sequelize', 'typeorm', 'drizzle-orm', 'kysely', '@mikro-orm/core', 'sqlalchemy', undefined]) assert.doesNotMatch(nPlusOneFix(via), /'fk'|\brel\b|Assoc|<|\bkey =/, String(via));
   });
 
   it('SARIF carries each N+1 at its line; malformed events are refused', () => {

@@ -67,8 +67,8 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
       each: (i) => `SELECT "api_channel"."last_error" FROM "api_channel" WHERE "api_channel"."project_id" = ${40 + i}`,
     });
     assert.match(r.help, /prefetch_related\("channel_set"\) would not serve \.values_list\(\)/);
-    assert.match(r.help, /Channel\.objects\.filter\(project__in=<the rows>\)\.values_list\("project_id", …\)/);
-    assert.match(r.go, /after it, one Channel\.objects\.filter\(project__in=<the rows>\) for all its rows, grouped by project_id/);
+    assert.match(r.help, /Channel\.objects\.filter\(project__in=ids\)\.values_list\("project_id", …\)/);
+    assert.match(r.go, /after it, one Channel\.objects\.filter\(project__in=ids\) for all its rows, grouped by project_id/);
   });
 
   it('the report\'s fix reads the call site too (summarize\'s source): the same fix as the Problems panel', () => {
@@ -117,11 +117,14 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
     });
     assert.deepEqual(r.n.lookup, { table: 'addresses', column: 'user_id' });
     assert.match(r.help, /selectinload\(User\.addresses\)/);
-    assert.match(r.help, /\.user_id\.in_\(ids\)/);
+    // The file does not declare or use the model of addresses: said in words with the SQL, no `<addresses model>`.
+    assert.match(r.help, /one query of addresses for every user_id at once \(in SQL: … WHERE user_id = ANY\(\$1\)/);
+    assert.doesNotMatch(r.help, /</);
     assert.equal(r.go, 'Go to the query that loads the rows (/app/report.py:2): add .options(selectinload(User.addresses)) to it');
     // The code does not name the relationship: the table named, no invented attribute.
     const bare = batchedForm('sqlalchemy', { table: 'addresses', column: 'user_id' }, 'for u in users: count(u)');
-    assert.match(bare.fix, /selectinload\(Parent\.<relationship to addresses>\)/);
+    assert.match(bare.fix, /selectinload of the parent's relationship to addresses/);
+    assert.doesNotMatch(bare.fix, /<|Parent\./);
   });
 
   it('Sequelize: the association on Posts and where: { userId: ids }', () => {
@@ -130,9 +133,10 @@ describe('core/record/batchedForm: a recorded N+1\'s batched form names what the
       parent: 'SELECT "id", "name" FROM "Users" AS "User";',
       each: (i) => `SELECT "id", "title", "userId" FROM "Posts" AS "Post" WHERE "Post"."userId" = ${i};`,
     });
-    assert.match(r.help, /include: \[Assoc\]/);
+    assert.match(r.help, /findAll with include of it/);
+    assert.doesNotMatch(r.help, /Assoc\b/, 'no placeholder association (person13 P1)');
     assert.match(r.help, /where: \{ userId: ids \}/);
-    assert.match(r.go, /add include: \[the association on Posts\] to it/);
+    assert.match(r.go, /add the association on Posts to its include/);
   });
 
   it('TypeORM: In(ids) on the recorded column', () => {
@@ -243,6 +247,14 @@ describe('core/record/batchedForm: which condition changes per item (the capture
     assert.equal(r.n.lookup?.count, true);
     assert.match(r.help, /prisma\.teamMember\.groupBy\(\{ by: \['teamID'\], where: \{ teamID: \{ in: ids \}, role: TeamAccessRole\.OWNER \}, _count: true \}\)/);
     assert.doesNotMatch(r.help, /include/);
+  });
+
+  it('an aggregate per item (Prisma\'s _sum over "sub"): one groupBy with _sum by the field that changed, role kept (person13 P1)', () => {
+    const sql = 'SELECT SUM("sub"."orderIndex") AS "_sum$orderIndex", MAX("sub"."orderIndex") AS "_max$orderIndex" FROM (SELECT "public"."TeamMember"."orderIndex" FROM "public"."TeamMember" WHERE ("public"."TeamMember"."teamID" = $1 AND "public"."TeamMember"."role" = CAST($2::text AS "public"."TeamAccessRole")) OFFSET $3) AS "sub"';
+    const r = summary(sql, 11, 0b001);
+    assert.deepEqual(r.n.lookup?.prismaAggregates, [['sum', 'orderIndex'], ['max', 'orderIndex']]);
+    assert.match(r.help, /prisma\.teamMember\.groupBy\(\{ by: \['teamID'\], where: \{ teamID: \{ in: ids \}, role: TeamAccessRole\.OWNER \}, _sum: \{ orderIndex: true \}, _max: \{ orderIndex: true \} \}\)/);
+    assert.doesNotMatch(r.help, /include|findMany|</);
   });
 
   it('which condition changes is not known (no pd) and there are two: no column named, no invented relation', () => {

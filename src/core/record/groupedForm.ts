@@ -1,0 +1,146 @@
+/**
+ * The batched form of a per-item aggregate (pure): ONE grouped statement over the column that changes per item
+ * (person13 P1: CTFd's per-user `sum()` of award values and per-user count were told "joinedload", with placeholders).
+ *
+ * `SELECT sum(awards.value) AS award_score FROM awards WHERE awards.user_id = $1 LIMIT $2`, sent once per user, is
+ * `SELECT awards.user_id, sum(awards.value) AS award_score FROM awards WHERE awards.user_id = ANY($1) GROUP BY
+ * awards.user_id` once: `$1` is then the array of every item's value, and each item reads its row by that column (an
+ * item with no rows has no row: its count is 0, its other aggregates NULL, as the per-item statement gave). A count of
+ * a subquery (SQLAlchemy's and Prisma's `SELECT count(*) FROM (SELECT … WHERE x = $1) AS anon_1`) is the inner block
+ * counted and grouped. Only shapes whose grouped form gives the same rows are rewritten: the aggregates of one block
+ * with no GROUP BY, HAVING, DISTINCT, ORDER BY or OFFSET (a LIMIT on one aggregated row changes nothing and goes); any
+ * other shape gives undefined, and the advice says it in words.
+ */
+import type { Expr, SelectedColumn, SelectStatement } from 'pgsql-ast-parser';
+import { parseOne } from '../sql/parse';
+
+/** One aggregate of the select list: its function, its argument (a column name, `*`), its alias. */
+export interface Aggregate {
+  fn: string;
+  arg: string;
+  distinct?: boolean;
+  alias?: string;
+  /** `coalesce(sum(x), 0)`: the default's text, what the per-item statement gave for an item with no rows. */
+  fallback?: string;
+}
+
+export interface GroupedRewrite {
+  /** The grouped statement, its parameters numbered again from $1 (the per-item one now an array: `= ANY($n)`). */
+  sql: string;
+  /** The original parameter number of each of the grouped statement's parameters ($1, $2 … in order). */
+  params: number[];
+  /** The per-item column as the statement writes it (`awards.user_id`), and its name. */
+  key: { text: string; column: string };
+  aggregates: Aggregate[];
+}
+
+const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg']);
+
+type Located = { _location?: { start: number; end: number } };
+const loc = (n: unknown) => (n as Located | undefined)?._location;
+
+/** The aggregates of a select-list item (`sum(x)`, `coalesce(sum(x), 0)`), or undefined when it is something else. */
+function aggregatesOf(c: SelectedColumn): Aggregate[] | undefined {
+  const one = (e: Expr): Aggregate | undefined => {
+    if (e.type !== 'call' || e.over || e.filter || e.orderBy) return undefined;
+    const fn = e.function.name.toLowerCase();
+    if (!AGGREGATES.has(fn) || e.function.schema) return undefined;
+    const a = e.args[0];
+    const arg = !a ? '*' : a.type === 'ref' ? a.name : undefined;
+    if (arg === undefined || e.args.length > (fn === 'string_agg' ? 2 : 1)) return undefined;
+    return { fn, arg, ...(e.distinct === 'distinct' ? { distinct: true } : {}), ...(c.alias ? { alias: c.alias.name } : {}) };
+  };
+  const e = c.expr;
+  const direct = one(e);
+  if (direct) return [direct];
+  // coalesce(sum(x), 0): the aggregate inside, the default beside it.
+  if (e.type === 'call' && e.function.name.toLowerCase() === 'coalesce' && e.args.length === 2 && e.args[1].type !== 'call') {
+    const inner = one(e.args[0]);
+    const d = loc(e.args[1]);
+    return inner && d ? [{ ...inner, ...(c.alias ? { alias: c.alias.name } : {}), fallback: `${d.start}:${d.end}` }] : undefined;
+  }
+  return undefined;
+}
+
+/** The top-level AND chain of a WHERE. */
+function conjuncts(e: Expr | null | undefined): Expr[] {
+  if (!e) return [];
+  return e.type === 'binary' && e.op === 'AND' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
+/** A plain block: no grouping, distinct, ordering, offset, set operation or locking. */
+function plainBlock(b: SelectStatement): b is SelectStatement & { type: 'select' } {
+  return b.type === 'select' && !b.groupBy?.length && !b.having && !b.distinct && !b.orderBy?.length && !b.limit?.offset && !b.for && !!b.from?.length && !!b.where;
+}
+
+/** Open parentheses left at the end of a text, outside quoted names and strings. */
+function depthOf(text: string): number {
+  let depth = 0;
+  let quote = '';
+  for (const c of text) {
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+  }
+  return depth;
+}
+
+/** `SELECT <aggregates> …` with the per-item `column = $param`, as one grouped statement (see the file's comment). */
+export function groupedRewrite(sql: string, param: number): GroupedRewrite | undefined {
+  const ast = parseOne(sql);
+  if (!ast || ast.type !== 'select' || !ast.columns?.length || !ast.from?.length) return undefined;
+  if ((sql.match(new RegExp(`\\$${param}(?!\\d)`, 'g')) ?? []).length !== 1) return undefined;
+  const aggregates: Aggregate[] = [];
+  for (const c of ast.columns) {
+    const a = aggregatesOf(c);
+    if (!a) return undefined;
+    for (const x of a) {
+      const [from, to] = x.fallback?.split(':').map(Number) ?? [];
+      aggregates.push(x.fallback ? { ...x, fallback: sql.slice(from, to) } : x);
+    }
+  }
+  const from = ast.from[0];
+  let block: SelectStatement;
+  if (from.type === 'statement' && ast.from.length === 1) {
+    // count(*) of a subquery: the inner block counted; its own select list does not matter.
+    if (ast.where || ast.groupBy?.length || ast.having || ast.limit || aggregates.some((a) => a.fn !== 'count' || a.arg !== '*')) return undefined;
+    block = from.statement;
+    if (block.type === 'select' && block.limit && !block.limit.offset && block.limit.limit) return undefined;
+  } else {
+    if (from.type === 'statement' || ast.groupBy?.length || ast.having || ast.distinct || ast.orderBy?.length || ast.limit?.offset || ast.for) return undefined;
+    block = ast;
+  }
+  if (!plainBlock(block) || (block !== ast && block.limit)) return undefined;
+  const keyed = conjuncts(block.where).find((e) => e.type === 'binary' && e.op === '=' && [e.left, e.right].some((x) => x.type === 'parameter' && x.name === `$${param}`) && [e.left, e.right].some((x) => x.type === 'ref' && x.name !== '*'));
+  if (!keyed || keyed.type !== 'binary') return undefined;
+  const ref = keyed.left.type === 'ref' ? keyed.left : keyed.right;
+  if (ref.type !== 'ref') return undefined;
+  const refAt = loc(ref);
+  const keyAt = loc(keyed);
+  const fromAt = loc(block.from![0]);
+  const whereAt = loc(block.where);
+  const selectAt = loc(ast.columns[0]);
+  const selectEnd = loc(ast.columns[ast.columns.length - 1]);
+  if (!refAt || !keyAt || !fromAt || !whereAt || !selectAt || !selectEnd) return undefined;
+  const keyText = sql.slice(refAt.start, refAt.end);
+  const fromKw = /\bfrom\s*$/i.exec(sql.slice(0, fromAt.start));
+  if (!fromKw) return undefined;
+  // The WHERE's parentheses around its whole condition (Django's `WHERE (a = $1 AND b IS NULL)`) close after its end.
+  let end = whereAt.end;
+  for (let open = depthOf(sql.slice(fromKw.index, end)); open > 0; open--) {
+    const m = /^\s*\)/.exec(sql.slice(end));
+    if (!m) return undefined;
+    end += m[0].length;
+  }
+  const body = `${sql.slice(fromKw.index, keyAt.start)}${keyText} = ANY($${param})${sql.slice(keyAt.end, end)}`;
+  const grouped = `SELECT ${keyText}, ${sql.slice(selectAt.start, selectEnd.end)} ${body} GROUP BY ${keyText}`;
+  const params: number[] = [];
+  const numbered = grouped.replace(/\$(\d+)/g, (_, d: string) => {
+    let i = params.indexOf(Number(d));
+    if (i < 0) i = params.push(Number(d)) - 1;
+    return `$${i + 1}`;
+  });
+  return { sql: numbered, params, key: { text: keyText, column: ref.name }, aggregates };
+}

@@ -1,0 +1,113 @@
+/**
+ * person13 P1: a recorded per-item aggregate's batched form is ONE grouped statement. Each rewrite runs here on a real
+ * PostgreSQL against the per-item statements it replaces, and the results are compared item by item — also for items
+ * with no rows (no row in the grouped result: the advice says what the per-item statement gave them).
+ */
+import { strict as assert } from 'node:assert';
+import { testDatabase } from '../support';
+import { loadPgParser } from '../../../src/core/sql/statement';
+import { lookupOf, batchedForm } from '../../../src/core/record/batchedForm';
+import type { Aggregate } from '../../../src/core/record/groupedForm';
+
+const SCHEMA = `
+  CREATE TABLE agg_users (id int PRIMARY KEY, name text);
+  CREATE TABLE agg_awards (id serial PRIMARY KEY, user_id int REFERENCES agg_users(id), type text, value int);
+  CREATE TABLE agg_solves (id serial PRIMARY KEY, user_id int REFERENCES agg_users(id), challenge_id int);
+  CREATE TABLE api_flip (id serial PRIMARY KEY, owner_id int, processed timestamptz);
+  CREATE TABLE "Awards" (id serial PRIMARY KEY, "userId" int, kind text, value numeric);
+  INSERT INTO agg_users SELECT g, 'user ' || g FROM generate_series(1, 9) g;
+  INSERT INTO agg_awards (user_id, type, value) SELECT 1 + g % 7, CASE WHEN g % 3 = 0 THEN 'hidden' ELSE 'standard' END, g % 50 FROM generate_series(1, 700) g;
+  INSERT INTO agg_awards (user_id, type, value) VALUES (8, 'standard', NULL);
+  INSERT INTO agg_solves (user_id, challenge_id) SELECT 1 + g % 6, g % 40 FROM generate_series(1, 500) g;
+  INSERT INTO api_flip (owner_id, processed) SELECT 1 + g % 5, CASE WHEN g % 4 = 0 THEN now() END FROM generate_series(1, 300) g;
+  INSERT INTO "Awards" ("userId", kind, value) SELECT 1 + g % 4, CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END, (g % 9) / 2.0 FROM generate_series(1, 200) g;
+`;
+
+/** A statement as a library sent it once per item, the parameter that changed per item, and the other parameters' values. */
+interface Case {
+  name: string;
+  via?: string;
+  sql: string;
+  varies: number;
+  /** Values of the parameters ($1, $2 …), the per-item one left undefined. */
+  values: unknown[];
+  /** Does the advice give this library's grouped call (not only the SQL)? */
+  code?: RegExp;
+}
+
+const CASES: Case[] = [
+  { name: 'SQLAlchemy: a per-user sum with first() (CTFd Users.get_score)', via: 'sqlalchemy', sql: 'SELECT sum(agg_awards.value) AS award_score \nFROM agg_awards \nWHERE agg_awards.user_id = $1 \n LIMIT $2', varies: 0b1, values: [undefined, 1], code: /session\.query\(Awards\.user_id, func\.sum\(Awards\.value\)\.label\("award_score"\)\)\.filter\(Awards\.user_id\.in_\(ids\)\)\.group_by\(Awards\.user_id\)/ },
+  { name: 'SQLAlchemy: Query.count() per user (a count of a subquery)', via: 'sqlalchemy', sql: 'SELECT count(*) AS count_1 \nFROM (SELECT agg_solves.id AS agg_solves_id, agg_solves.user_id AS agg_solves_user_id, agg_solves.challenge_id AS agg_solves_challenge_id \nFROM agg_solves \nWHERE agg_solves.user_id = $1) AS anon_1', varies: 0b1, values: [undefined], code: /session\.query\(Solves\.user_id, func\.count\(\)\.label\("count_1"\)\)\.filter\(Solves\.user_id\.in_\(ids\)\)\.group_by\(Solves\.user_id\)/ },
+  { name: 'SQLAlchemy: a sum of one type per user (a kept condition)', via: 'sqlalchemy', sql: 'SELECT sum(agg_awards.value) AS award_score FROM agg_awards WHERE agg_awards.type = $1 AND agg_awards.user_id = $2', varies: 0b10, values: ['standard', undefined] },
+  { name: 'Django: .count() per owner, its WHERE in parentheses', via: 'django', sql: 'SELECT COUNT(*) AS "__count" FROM "api_flip" WHERE ("api_flip"."owner_id" = $1 AND "api_flip"."processed" IS NULL)', varies: 0b1, values: [undefined], code: /Flip\.objects\.filter\(owner_id__in=ids\)\.values\("owner_id"\)\.annotate\(count=Count\("\*"\)\)/ },
+  { name: 'knex: count(*) per item with a kept condition first', via: 'knex', sql: 'select count(*) as "c" from "Awards" where "kind" = $1 and "userId" = $2', varies: 0b10, values: ['a', undefined], code: /knex\('Awards'\)\.select\('userId'\)\.count\('\* as c'\)\.whereIn\('userId', ids\)\.groupBy\('userId'\)/ },
+  { name: 'Sequelize: sum and max per user', via: 'sequelize', sql: 'SELECT sum("value") AS "total", max("value") AS "top" FROM "Awards" AS "Award" WHERE "Award"."userId" = $1', varies: 0b1, values: [undefined], code: /attributes: \['userId', \[fn\('SUM', col\('value'\)\), 'total'\], \[fn\('MAX', col\('value'\)\), 'top'\]\]/ },
+  { name: 'TypeORM: COUNT(DISTINCT) per user, an aliased table', via: 'typeorm', sql: 'SELECT COUNT(DISTINCT("A"."challenge_id")) AS "cnt" FROM "agg_solves" "A" WHERE "A"."user_id" = $1', varies: 0b1, values: [undefined], code: /addSelect\('COUNT\(DISTINCT x\.challenge_id\)', 'cnt'\)/ },
+  { name: 'pg: coalesce(sum) and avg per user over a join, the parameter on the left', sql: 'SELECT coalesce(sum(a.value), 0) AS s, avg(a.value) AS m FROM agg_awards a JOIN agg_users u ON u.id = a.user_id WHERE $1 = a.user_id AND u.name IS NOT NULL', varies: 0b1, values: [undefined] },
+];
+
+/** The ids of the items: users with rows, and one (9) with none. */
+const IDS = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+/** What the per-item statement gives an item with no rows, as the advice says it (count 0, the COALESCE default, NULL). */
+function forNone(a: Aggregate): string | null {
+  return a.fallback ?? (a.fn === 'count' ? '0' : null);
+}
+
+const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+
+describe('db: a recorded per-item aggregate and its grouped statement give the same results (person13 P1)', function () {
+  this.timeout(120000);
+  const t = testDatabase('grouped_rewrite');
+  before(async () => {
+    await loadPgParser();
+    await t.admin.query(SCHEMA);
+    await t.admin.query('ANALYZE');
+  });
+
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const k = lookupOf(c.sql, c.varies);
+      assert.ok(k?.grouped, `no grouped statement for ${c.sql}`);
+      const g = k.grouped;
+      const param = c.values.findIndex((v) => v === undefined) + 1;
+      // The original, once per item.
+      const perItem = new Map<number, (string | null)[]>();
+      for (const id of IDS) {
+        const r = await t.admin.query({ text: c.sql, values: c.values.map((v, i) => (i + 1 === param ? id : v)), rowMode: 'array' });
+        assert.equal(r.rows.length, 1, 'an aggregate gives one row per item');
+        perItem.set(id, r.rows[0].map(text));
+      }
+      // The rewrite, once: its parameters are the original's (the per-item one now the array of every item's value).
+      const values = g.params.map((p) => (p === param ? IDS : c.values[p - 1]));
+      const r = await t.admin.query({ text: g.sql, values, rowMode: 'array' });
+      const grouped = new Map<number, (string | null)[]>(r.rows.map((row: unknown[]) => [Number(row[0]), row.slice(1).map(text)]));
+      assert.equal(r.rows.length, grouped.size, 'one row per key');
+      let missing = 0;
+      for (const id of IDS) {
+        const got = grouped.get(id);
+        if (got) assert.deepEqual(got, perItem.get(id), `item ${id}`);
+        else {
+          missing++;
+          assert.deepEqual(perItem.get(id), g.aggregates.map(forNone), `item ${id} has no row in the grouped result: the advice says what the per-item statement gave it`);
+        }
+      }
+      assert.ok(missing >= 1 && missing < IDS.length, `the items with and without rows are both compared (${missing} without)`);
+      // The advice gives the grouped statement (never a placeholder) and, where the library has one, its grouped call.
+      const fix = batchedForm(c.via, k, `    return session.query(x).filter_by(user_id=user.id).first()`, 'class Awards(Base):\n    __tablename__ = "agg_awards"\nclass Solves(Base):\n    __tablename__ = "agg_solves"\n').fix;
+      assert.ok(fix.includes(g.sql.replace(/\s+/g, ' ')), fix);
+      assert.doesNotMatch(fix, /<|joinedload|selectinload/, fix);
+      if (c.code) assert.match(fix, c.code);
+    });
+  }
+
+  it('a shape whose grouped form would change the results is not rewritten (GROUP BY, OFFSET, DISTINCT, a non-aggregate column)', () => {
+    for (const sql of [
+      'SELECT agg_awards.type, sum(agg_awards.value) FROM agg_awards WHERE agg_awards.user_id = $1 GROUP BY agg_awards.type',
+      'SELECT count(*) FROM (SELECT agg_solves.id FROM agg_solves WHERE agg_solves.user_id = $1 OFFSET $2) AS sub',
+      'SELECT DISTINCT sum(value) FROM agg_awards WHERE user_id = $1',
+      'SELECT user_id, value FROM agg_awards WHERE user_id = $1',
+      'SELECT sum(value) OVER () FROM agg_awards WHERE user_id = $1',
+    ]) assert.equal(lookupOf(sql, 0b1)?.grouped, undefined, sql);
+  });
+});
