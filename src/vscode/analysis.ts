@@ -56,6 +56,8 @@ export interface DocumentAnalysisApi {
    * else the ones whose findings outlive the document) and shown as a scan result. Open files are left to their live run.
    */
   refreshClosed(uri: vscode.Uri): void;
+  /** The calls in loops of the workspace (file, span) to the function of `file` holding 1-based `line`, from the cross-file index (none before it is read). */
+  loopCallers(file: string, line: number): { file: string; span: { start: number; end: number } }[];
   /**
    * The analyzers, in order (open documents and Scan Workspace run the same list). `scanIndex`: a workspace scan's,
    * filling that cross-file index; else, once a scan finished, open and closed files are judged against its index.
@@ -178,6 +180,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
         this.outliving.delete(analyzer);
       },
     };
+  }
+
+  loopCallers(file: string, line: number): { file: string; span: { start: number; end: number } }[] {
+    return this.workspaceIndex?.loopCallers(file, line) ?? [];
   }
 
   refreshClosed(uri: vscode.Uri): void {

@@ -159,7 +159,7 @@ export class CaptureRecording implements vscode.Disposable {
 
   /** What the recording's findings are made of: its summary, the advice proved, and the connection in use now. */
   private state(): RecordedState {
-    return { summary: this.summary, advice: this.advice, connection: this.connectionKey() };
+    return { summary: this.summary, advice: this.advice, connection: this.connectionKey(), callers: (file, line) => this.ctx.analysis.loopCallers(file, line) };
   }
 
   /** The database in use (undefined when not connected): an index proof belongs to a database. */
@@ -282,7 +282,7 @@ export class CaptureRecording implements vscode.Disposable {
 
   private clear(): void {
     // The files that held the recording's findings: checked again once it is empty (their findings go).
-    const had = new Set([...(this.summary?.nPlusOne ?? []).map((n) => n.file), ...this.adviceFiles()]);
+    const had = new Set([...this.nPlusOneFiles(), ...this.adviceFiles()]);
     this.events = [];
     this.notices = [];
     this.dropped = 0;
@@ -341,7 +341,7 @@ export class CaptureRecording implements vscode.Disposable {
    */
   private publishDiagnostics(also: ReadonlySet<string> = new Set()): void {
     const files = new Set<string>();
-    for (const n of this.summary?.nPlusOne ?? []) files.add(n.file);
+    for (const f of this.nPlusOneFiles()) files.add(f);
     for (const f of this.adviceFiles()) files.add(f);
     for (const file of new Set([...files, ...this.published, ...also])) {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
@@ -355,6 +355,16 @@ export class CaptureRecording implements vscode.Disposable {
       if (files.has(file)) this.published.add(file);
       else this.published.delete(file);
     }
+  }
+
+  /** The files of the recorded N+1s: their call sites', and those of the loops calling a helper that sent one (person13 P2). */
+  private nPlusOneFiles(): Set<string> {
+    const files = new Set<string>();
+    for (const n of this.summary?.nPlusOne ?? []) {
+      files.add(n.file);
+      for (const c of this.ctx.analysis.loopCallers(n.file, n.line)) files.add(c.file);
+    }
+    return files;
   }
 
   /** The files of the recorded call sites that have index advice. */

@@ -9,7 +9,7 @@
  * unrelated classes (get, save, run…) are never used (GENERIC_NAMES in detect.ts).
  * Bounded: MAX_DEPTH rounds, and MAX_DEFINITIONS per name.
  */
-import type { Finding } from '../findings';
+import type { Finding, Span } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
 import { escapeRe, RULE_ID } from './detect';
@@ -67,6 +67,8 @@ interface Def {
   cls?: string;
   /** 1-based line of its own first query (FileCallFacts). */
   queryLine?: number;
+  /** 1-based last line of the definition. */
+  endLine?: number;
   /** Reads through a DataLoader: calls per item are batched. */
   batched?: boolean;
   line: number;
@@ -117,7 +119,13 @@ export class CrossFileCalls {
   /** Python: per module as written, whether a file of the project is it (projectHolds). */
   private readonly held = new Map<string, boolean>();
 
+  /** Bumped by every add (and replace): the loop callers found for a version (loopCallers) are kept until the next. */
+  private version = 0;
+  private graph: { version: number; warm: { q: Map<string, Def>; reaches: Set<Def> } } | undefined;
+  private callers: { version: number; list: { file: string; span: Span; defFile: string; from: number; to: number }[]; judged: Set<string> } | undefined;
+
   add(file: string, language: SourceLanguage, facts: FileCallFacts): void {
+    this.version++;
     if (!this.order.has(file)) this.order.set(file, this.order.size);
     const family = languageFolderOf(language);
     if (facts.modules?.length) this.modules.set(file, facts.modules);
@@ -130,7 +138,7 @@ export class CrossFileCalls {
     for (const f of defines ? facts.functions : []) {
       const key = `${family}:${f.name}`;
       const list = this.defs.get(key) ?? [];
-      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
+      list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
     }
     // Go generated code (gqlgen's per-field marshallers): its loops are the generator's, not the app's.
@@ -429,15 +437,41 @@ export class CrossFileCalls {
     return held;
   }
 
+  /**
+   * The calls in loops of other files (their file and span) to the function of `file` holding 1-based `line` (a
+   * recorded statement's call site in a helper: the N+1 belongs at the loop that calls the helper, person13 P2). Only
+   * calls whose function is known (not "one of" several classes' methods); Go is not followed here.
+   */
+  loopCallers(file: string, line: number): { file: string; span: Span }[] {
+    if (this.callers?.version !== this.version) this.callers = { version: this.version, list: [], judged: new Set() };
+    const known = this.callers;
+    // Only the calls of the names `file` defines around `line` are judged (each name once per version of the index).
+    const names = new Set<string>();
+    for (const [key, defs] of this.defs) {
+      const name = key.slice(key.indexOf(':') + 1);
+      if (!known.judged.has(name) && defs.some((d) => d.file === file && d.endLine !== undefined && d.line <= line && line <= d.endLine)) names.add(name);
+    }
+    if (names.size) {
+      for (const f of this.findings(undefined, names)) {
+        const c = (f.evidence as unknown as NPlusOneEvidence | undefined)?.callee;
+        if (c?.endLine && !c.oneOf && f.file) known.list.push({ file: f.file, span: f.span, defFile: c.call, from: c.line, to: c.endLine });
+      }
+      for (const n of names) known.judged.add(n);
+    }
+    return known.list.filter((c) => c.defFile === file && line >= c.from && line <= c.to).map((c) => ({ file: c.file, span: c.span }));
+  }
+
   /** The findings of calls in loops to functions of other files that query; of the files in `only` when given. */
-  findings(only?: ReadonlySet<string>): Finding[] {
+  findings(only?: ReadonlySet<string>, callees?: ReadonlySet<string>): Finding[] {
     this.root = undefined;
     this.held.clear();
-    const pending = only ? this.pending.filter((p) => only.has(p.file)) : this.pending;
+    const pending = only || callees ? this.pending.filter((p) => (!only || only.has(p.file)) && (!callees || callees.has(p.call.callee))) : this.pending;
     if (!pending.length) return [];
     const out: Finding[] = this.goFindings(pending.filter((p) => p.family === 'go'));
     if (!pending.some((p) => p.family !== 'go')) return out;
-    const warm = this.querying();
+    // The reach graph depends on the definitions only: kept until the index changes (loopCallers asks per recorded N+1).
+    if (this.graph?.version !== this.version) this.graph = { version: this.version, warm: this.querying() };
+    const warm = this.graph.warm;
     let coldGraph: { q: Map<string, Def>; reaches: Set<Def> } | undefined;
     for (const { file, family, call } of pending) {
       if (family === 'go') continue;
@@ -507,7 +541,7 @@ export class CrossFileCalls {
     const rewrite = batchMethodAdvice(call.text, call.callee, undefined, call.variable);
     const evidence: NPlusOneEvidence = {
       kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
-      callee: { name: call.callee, line: def.line, call: def.file, ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
+      callee: { name: call.callee, line: def.line, call: def.file, ...(def.endLine ? { endLine: def.endLine } : {}), ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
     };
     const where = oneOf
       ? `\`${call.callee}\`: one of ${oneOf.map((d) => `${d.cls}.${call.callee} in ${this.inProject(d.file)}:${d.line}`).join(', ')}`

@@ -44,7 +44,7 @@ export interface NPlusOneEvidence {
   /** How iterations was found: `literal array`, `LIMIT 50`, `range(10)`. */
   iterationsFrom?: string;
   /** The function queried by a call across functions, with its line (1-based). */
-  callee?: { name: string; line: number; call: string };
+  callee?: { name: string; line: number; call: string; endLine?: number; oneOf?: { cls?: string; line: number; file: string }[] };
   rewrite: Rewrite;
   /** The loop's other writes (or the same read in other branches), merged into this one finding (1-based lines). */
   alsoAt?: { line: number; call: string }[];

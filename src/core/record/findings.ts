@@ -26,6 +26,12 @@ export interface RecordedState {
    * missing-index findings already follow the active connection (the recording's stayed after a switch).
    */
   connection?: string;
+  /**
+   * The static call graph: the calls in loops (their file and span) to the function holding a recorded call site
+   * (CrossFileCalls.loopCallers). A recorded N+1 whose site is in a helper called from one loop is that loop's N+1
+   * (person13 P2: the capture sends the first frame of the app only, the helper's line).
+   */
+  callers?: (file: string, line: number) => { file: string; span: Span }[];
 }
 
 /** The span of a 1-based line from a 1-based column to the end of the line's text. */
@@ -46,9 +52,14 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
   const starts = lineStarts(text);
   const out: Finding[] = [];
   for (const n of s.nPlusOne) {
-    if (n.file !== file) continue;
-    const span = lineSpan(text, starts, n.line, n.col);
+    // Sent from a helper that one loop of the app calls: the finding is at that loop's call (where the fix goes), the
+    // helper's line its related place. Called from several loops, the recording cannot tell which: it stays at the helper.
+    const loops = state.callers?.(n.file, n.line) ?? [];
+    const caller = loops.length === 1 ? loops[0] : undefined;
+    if ((caller?.file ?? n.file) !== file) continue;
+    const span = caller ? (caller.span.end <= text.length ? caller.span : undefined) : lineSpan(text, starts, n.line, n.col);
     if (!span) continue;
+    const helper = caller ? [{ span, file: n.file === file ? undefined : n.file, line: n.line, message: `The recorded statement is sent here, ${n.calls} times in one unit of work: once per call from the loop.` }] : [];
     const fixes: Fix[] = [];
     // The code at the call site names the relation and how it is read (`self.channel_set.values_list(…)`), the file the
     // model classes; the quick fix to the rows' query says what goes there only when a batched form goes there (person11 Q4).
@@ -65,7 +76,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
       file,
       span,
       fixes,
-      ...(n.parent ? { related: [{ span: lineSpan(text, starts, n.parent.line, n.parent.col) ?? span, file: n.parent.file === file ? undefined : n.parent.file, message: `The rows the loop runs over come from this query${batched.atParent ? `: ${batched.atParent}` : ''}.` }] } : {}),
+      ...(n.parent || helper.length ? { related: [...helper, ...(n.parent ? [{ span: lineSpan(text, starts, n.parent.line, n.parent.col) ?? span, file: n.parent.file === file ? undefined : n.parent.file, ...(n.parent.file === file ? {} : { line: n.parent.line }), message: `The rows the loop runs over come from this query${batched.atParent ? `: ${batched.atParent}` : ''}.` }] : [])] } : {}),
       evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}) },
     });
   }

@@ -6,6 +6,14 @@
  */
 import { strict as assert } from 'node:assert';
 import { expectNPlusOneInScan, scanNPlusOne } from '../../support/nplusoneFixtures';
+import { scanFiles } from '../../../../src/core/scan';
+import { nPlusOneAnalyzer } from '../../../../src/core/nplusone/analyzer';
+import { CrossFileCalls } from '../../../../src/core/nplusone/crossFile';
+import { summarize } from '../../../../src/core/record/aggregate';
+import { recordedFindings } from '../../../../src/core/record/findings';
+import type { QueryEvent } from '../../../../src/core/record/protocol';
+import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
+import { lineStarts, positionAt } from '../../../../src/core/findings';
 
 describe('N+1 kinds person13 met (issue 20)', () => {
   it('a helper reaching the database only through a method of an object computed from an argument (`check = flip.owner`, `check.recent_pings()`) queries the same every time when that argument is the same every time (Q1 per header); per flip it is an N+1', async () => {
@@ -147,5 +155,44 @@ describe('N+1 kinds person13 met (issue 20)', () => {
       ],
     };
     await expectNPlusOneInScan([ctfdModels, views], ['CTFd/scoreboard.py:6']);
+  });
+  it('a recorded N+1 sent from a helper that one loop of another file calls is at that loop\'s call, the helper\'s line its related place; a helper called from no loop keeps it (P2, recorded side)', async () => {
+    await loadPgParser();
+    const views = {
+      path: 'CTFd/scoreboard.py',
+      text: [
+        'from CTFd.models import Teams',
+        '',
+        '',
+        'def standings():',
+        '    out = []',
+        '    for team in Teams.query.all():',
+        '        out.append(team.get_solves())',
+        '    return out',
+        '',
+      ],
+    };
+    const files = [ctfdModels, views].map((f) => ({ path: f.path, text: f.text.join('\n') }));
+    const index = new CrossFileCalls();
+    await scanFiles(files, { analyzers: [nPlusOneAnalyzer({ workspace: { index, live: false } })] });
+    const event = (line: number, i: number): QueryEvent => ({
+      v: 1, t: 'q', lib: 'psycopg2', sql: `SELECT * FROM solves WHERE team_id = ${i}`, pc: 0, pt: [], ms: 1, rows: 3,
+      u: { k: 'request', id: 'r1', n: 'GET /scoreboard' }, ts: i, pid: 1, site: { file: ctfdModels.path, line, col: 16 },
+    });
+    const lineOf = (file: string, at: number) => positionAt(lineStarts(files.find((f) => f.path === file)!.text), at).line + 1;
+    // Teams.get_solves' query (line 20): called from the loop of scoreboard.py.
+    let summary = summarize(Array.from({ length: 10 }, (_, i) => event(20, i)), normalizeSql, { threshold: 5 });
+    const state = { summary, advice: new Map(), callers: (file: string, line: number) => index.loopCallers(file, line) };
+    assert.deepEqual(recordedFindings(state, ctfdModels.path, files[0].text), []);
+    const [f, ...rest] = recordedFindings(state, views.path, files[1].text);
+    assert.equal(rest.length, 0);
+    assert.equal(lineOf(views.path, f.span.start), 7);
+    assert.match(f.message, /10 times in one request/);
+    assert.deepEqual(f.related?.map((r) => `${r.file}:${r.line}`), [`${ctfdModels.path}:20`]);
+    // Users.get_solves' query (line 10): no loop calls it, the finding stays at the helper's line.
+    summary = summarize(Array.from({ length: 10 }, (_, i) => event(10, i)), normalizeSql, { threshold: 5 });
+    const users = recordedFindings({ ...state, summary }, ctfdModels.path, files[0].text);
+    assert.deepEqual(users.map((x) => lineOf(ctfdModels.path, x.span.start)), [10]);
+    assert.deepEqual(recordedFindings({ ...state, summary }, views.path, files[1].text), []);
   });
 });
