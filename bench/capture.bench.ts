@@ -37,8 +37,13 @@ import { listen } from '../src/capture/listener';
 import { captureAssetsIn, captureEnv } from '../src/capture/env';
 
 const N = Number(process.env.PGLENS_BENCH_CAPTURE_N ?? 3000);
-/** Queries run before the timed ones (the JIT compiles pg, the ORM and the capture meanwhile). */
-const WARM = Number(process.env.PGLENS_BENCH_CAPTURE_WARM ?? 1000);
+/**
+ * Queries run before the timed ones, per arm (the JIT compiles pg, the ORM and the capture meanwhile). 8000: a
+ * Sequelize findByPk's CPU per query still fell by half between its 1000th and its 8000th query (fourteenth session,
+ * windows of 1000 from a process's start), and more in a captured process, which has more to compile — with 1000,
+ * the separate-process figures measured the JIT's warm-up more than the capture.
+ */
+const WARM = Number(process.env.PGLENS_BENCH_CAPTURE_WARM ?? 8000);
 const BASELINE = process.env.PGLENS_BENCH_CAPTURE_BASELINE;
 /** Rounds of the separate processes: each round runs every arm once, in ABBA order (see order). */
 const ROUNDS = Number(process.env.PGLENS_BENCH_CAPTURE_ROUNDS ?? 6);
@@ -76,14 +81,23 @@ const N = Number(process.env.N);
 const WARM = Number(process.env.WARM);
 const cpu = {};
 const send = {};
+const gc = {};
+// The garbage collector's pauses on the app's thread during each timed loop (µs per query).
+let gcMs = 0;
+new (require('perf_hooks').PerformanceObserver)((l) => { for (const e of l.getEntries()) gcMs += e.duration; }).observe({ entryTypes: ['gc'] });
 async function time(fn, name) {
   const out = new Float64Array(N);
   for (let i = 0; i < WARM; i++) await fn(i);
+  await new Promise((r) => setImmediate(r));
+  const g0 = gcMs;
   const c0 = process.cpuUsage();
   const sent = new Float64Array(N);
   for (let i = 0; i < N; i++) { const t = process.hrtime.bigint(); const q = fn(i); const t1 = process.hrtime.bigint(); await q; out[i] = Number(process.hrtime.bigint() - t) / 1000; sent[i] = Number(t1 - t) / 1000; }
   const c = process.cpuUsage(c0);
   cpu[name] = (c.user + c.system) / N;
+  // GC entries are delivered later: read after a turn of the loop.
+  await new Promise((r) => setImmediate(r));
+  gc[name] = ((gcMs - g0) * 1000) / N;
   send[name] = Array.from(sent).sort((a, b) => a - b)[Math.floor(N / 2)];
   return Array.from(out).sort((a, b) => a - b)[Math.floor(N / 2)];
 }
@@ -115,6 +129,7 @@ async function time(fn, name) {
   });
   for (const k of Object.keys(cpu)) r['cpu_' + k] = cpu[k];
   for (const k of Object.keys(send)) r['send_' + k] = send[k];
+  for (const k of Object.keys(gc)) r['gc_' + k] = gc[k];
   await client.end(); await pool.end(); await seq.close(); await ds.destroy();
   process.stdout.write(JSON.stringify(r));
 })().catch((e) => { console.error(e); process.exit(1); });
@@ -263,7 +278,7 @@ export async function run(): Promise<Record<string, unknown>> {
   try {
     const setup = spawnSync(process.execPath, ['-e', `const {Client}=require('pg');(async()=>{const c=new Client({connectionString:process.env.URL});await c.connect();await c.query('DROP TABLE IF EXISTS bench_capture; CREATE TABLE bench_capture (id int PRIMARY KEY, v int); INSERT INTO bench_capture SELECT g, g FROM generate_series(1, 100) g');await c.end()})()`], { env: { ...process.env, URL: url, NODE_PATH: path.join(root, 'node_modules') }, encoding: 'utf8' });
     if (setup.status !== 0) throw new Error(setup.stderr);
-    const keys = ARMS.flatMap((k) => [k, `cpu_${k}`, `send_${k}`]);
+    const keys = ARMS.flatMap((k) => [k, `cpu_${k}`, `send_${k}`, `gc_${k}`]);
     const arm = (): Record<string, number[]> => Object.fromEntries(keys.map((k) => [k, []]));
     const plain = arm();
     const captured = arm();
@@ -320,7 +335,8 @@ export async function run(): Promise<Record<string, unknown>> {
       const cpu = paired(from, `cpu_${k}`);
       const p50 = paired(from, k);
       const sendP50 = paired(from, `send_${k}`);
-      return { cpuOverheadUs: round(cpu.us), cpuOverheadIqrUs: cpu.iqr, cpuOverheadPct: round(cpu.pct), p50OverheadUs: round(p50.us), p50OverheadIqrUs: p50.iqr, p50OverheadPct: round(p50.pct), sendP50OverheadUs: round(sendP50.us, 2) };
+      const gcPause = paired(from, `gc_${k}`);
+      return { cpuOverheadUs: round(cpu.us), cpuOverheadIqrUs: cpu.iqr, cpuOverheadPct: round(cpu.pct), p50OverheadUs: round(p50.us), p50OverheadIqrUs: p50.iqr, p50OverheadPct: round(p50.pct), sendP50OverheadUs: round(sendP50.us, 2), gcOverheadUs: round(gcPause.us, 2) };
     };
     for (const k of ARMS) {
       const o = overhead(captured, k);
@@ -337,6 +353,8 @@ export async function run(): Promise<Record<string, unknown>> {
         cpuMeetsGoal: o.cpuOverheadUs < 20 && o.cpuOverheadPct < 5,
         // Until the driver's call returns (the query sent), p50: the capture's part is the call site read.
         sendP50PlainUs: round(median(plain[`send_${k}`]), 2), sendP50OverheadUs: o.sendP50OverheadUs,
+        // The garbage collector's pauses on the app's thread per query (part of the CPU figures above).
+        gcPlainUs: round(median(plain[`gc_${k}`]), 2), gcOverheadUs: o.gcOverheadUs,
       };
     }
     const ownOf = (which: 'captured' | 'baseline') => Object.fromEntries(Object.entries(own).map(([k, v]) => [k, round(median(v[which].map((c, r) => c - v.plain[r])), 2)]));

@@ -195,31 +195,53 @@ def _install():
             out.append('null' if v is None else type(v).__name__)
         return out, values
 
-    # The parameters of each statement text's last call (the first 31): which of them change between calls (pd).
+    # Per statement text, a hash of each parameter of its last call (the first 31): which of them change between
+    # calls (pd). No value is kept (only the hashes: a 10 MB bytes parameter is not held), and the time per value is
+    # bounded: a str or bytes longer than HASH_WHOLE is hashed on its length, its first and last HASH_ENDS units and
+    # HASH_ENDS units spread between.
     last_params = {}
+    HASH_WHOLE = 128
+    HASH_ENDS = 32
+
+    def param_hash(v):
+        # None for a value with no hash here (a dict, a list of such): it counts as changed.
+        t = type(v)
+        if t is str or t is bytes or t is bytearray or t is memoryview:
+            n = len(v)
+            if n > HASH_WHOLE:
+                step = (n - 2 * HASH_ENDS) // HASH_ENDS
+                v = bytes(v[:HASH_ENDS]) + bytes(v[HASH_ENDS:n - HASH_ENDS:step][:HASH_ENDS]) + bytes(v[-HASH_ENDS:]) if t is not str else v[:HASH_ENDS] + v[HASH_ENDS:n - HASH_ENDS:step][:HASH_ENDS] + v[-HASH_ENDS:]
+            elif t is not str and t is not bytes:
+                v = bytes(v)
+            return hash((t.__name__, n, v))
+        if t is list or t is tuple:
+            try:
+                return hash((t.__name__, len(v), tuple(v[:64])))
+            except TypeError:
+                return None
+        try:
+            return hash((t.__name__, v))
+        except TypeError:
+            return None
 
     def params_differ(sql, values):
         # Bit i for $i+1 / the i-th %s: that parameter differs from the previous call of the same text (no value is
-        # sent). None for a text's first call.
+        # sent or kept). None for a text's first call.
         if not values:
             return None
         n = min(len(values), 31)
+        hashes = [param_hash(v) for v in values[:n]]
         prev = last_params.get(sql)
         mask = None
         if prev is not None:
             mask = 0
             for i in range(n):
-                a = values[i]
-                b = prev[i] if i < len(prev) else None
-                try:
-                    same = bool(a is b or (type(a) is type(b) and a == b))
-                except Exception:
-                    same = False
-                if not same:
+                h = hashes[i]
+                if h is None or i >= len(prev) or prev[i] is None or prev[i] != h:
                     mask |= 1 << i
         elif len(last_params) >= 2000:
             last_params.clear()
-        last_params[sql] = values[:n]
+        last_params[sql] = hashes
         return mask
 
     def record(lib, sql, params, begun, rows, error):

@@ -370,6 +370,23 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.deepEqual(events.map((e) => e.pv), [[0], [1], [2], [{ at: 'sent' }]]);
   });
 
+  it('says which parameters changed since the text\'s last call (pd), compared by hash: values of the same content in new objects are the same, objects count as changed', async () => {
+    const events: { sql: string; pd?: number; pv?: unknown[] }[] = [];
+    const listener = await listen((e) => {
+      if (e.t === 'q' && /AS a, /.test(e.sql)) events.push(e);
+    });
+    try {
+      await runUnderCapture(fixture('paramsChanged.js'), listener.path, t.url);
+      await listener.idle(2000);
+    } finally {
+      await listener.close();
+    }
+    // $2 (text), $5 (bigint), $7 (jsonb object), $8 (long string, its end) and $11 (bool) change: bits 1, 4, 6, 7, 10.
+    const changed = (1 << 1) | (1 << 4) | (1 << 6) | (1 << 7) | (1 << 10);
+    assert.deepEqual(events.map((e) => e.pd), [undefined, changed, changed, changed]);
+    assert.ok(events.every((e) => e.pv === undefined));
+  });
+
   it('without a listener, writes a bounded JSONL in a git-ignored .pg-lens folder', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-record-'));
     try {
