@@ -126,7 +126,8 @@ export interface FileCallFacts {
 export interface QueryKeys {
   direct: number[];
   /** Per call in the body: for each of its arguments, the parameters that argument mentions. */
-  via: { callee: string; args: number[][]; narrows?: boolean }[];
+  /** `go`: the call as Go names it (package, receiver type): the function it is, resolved like the reach (goResolve.ts), not by name. */
+  via: { callee: string; args: number[][]; narrows?: boolean; go?: GoCallRef }[];
 }
 
 export interface PendingLoopCall {
@@ -149,6 +150,8 @@ export interface PendingLoopCall {
   common?: boolean;
   /** Python: called on a name bound by an import (`tag_service.get(…)` → `app.tag.service`): only that module's definition. */
   receiverModule?: string;
+  /** Python: the module the receiver's name was imported from (`from .notification import Notification` → `.notification`). */
+  receiverFrom?: string;
   /** Python: called on an object (`pattern.match(…)`, `self.repo.get_x(…)`), not on a module or class: only a method can be this call. */
   receiverObject?: boolean;
   /** Java: the number of arguments (a method of another arity is another method). */
@@ -675,7 +678,8 @@ class Detector {
       const args = field(n, 'arguments');
       if (!args || !live(n) || same(n, def) || this.hitByStart.has(n.startIndex)) continue;
       const mentioned = named(args).filter((a) => !this.a.commentTypes.has(a.type)).map((a) => params.map((_, i) => i).filter((i) => mentions(taintRe[i], a.text)));
-      via.push({ callee, args: mentioned });
+      const go = this.lang === 'go' ? this.goScopesOf()?.refOf(n) : undefined;
+      via.push({ callee, args: mentioned, ...(go ? { go } : {}) });
       const producer = NARROWING.test(callee) ? this.builtBy(n, producedBy) : undefined;
       if (producer && mentioned.some((x) => x.length)) via.push({ callee: producer, args: mentioned, narrows: true });
     }
@@ -740,7 +744,7 @@ class Detector {
    * that module); any other lowercase receiver (`pattern`, `self.repo`) is an object, whose methods
    * only can be the call. A bare call or a class (`User.find(…)`) says neither.
    */
-  private pythonReceiver(n: Node): { receiverModule?: string; receiverObject?: boolean } | undefined {
+  private pythonReceiver(n: Node): { receiverModule?: string; receiverFrom?: string; receiverObject?: boolean } | undefined {
     const fn = field(n, 'function');
     if (fn?.type !== 'attribute') return undefined;
     const obj = field(fn, 'object');
@@ -748,7 +752,8 @@ class Detector {
     if (obj.type === 'identifier' || obj.type === 'attribute') {
       // `database.get(…)` on `from app import database`; `dns.resolver.query(…)` on `import dns.resolver`.
       const mod = obj.type === 'identifier' ? this.ctx.importedAs?.get(obj.text) : this.ctx.modules.find((m) => m === obj.text && !this.ctx.importedFrom?.has(m));
-      if (mod) return { receiverModule: mod };
+      const from = obj.type === 'identifier' ? this.ctx.importedFrom?.get(obj.text) : undefined;
+      if (mod) return { receiverModule: mod, ...(from !== undefined ? { receiverFrom: from } : {}) };
     }
     if (obj.type === 'identifier') {
       if (this.ctx.importedFrom?.has(obj.text) || this.ctx.modules.includes(obj.text) || /^[A-Z]/.test(obj.text)) return undefined;
