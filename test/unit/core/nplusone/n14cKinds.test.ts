@@ -20,38 +20,27 @@ describe('N+1 kinds of the fourteenth session (n14c): a call on a name imported 
       '',
     ],
   };
+  /** A model notifying each follower, `Notification` imported from `mod`. */
+  const moveImporting = (mod: string) => ({
+    path: 'shelf/models/move.py',
+    text: [
+      'from django.db import models',
+      `from ${mod} import Notification`,
+      '',
+      'class Move(models.Model):',
+      '    def save(self, *args, **kwargs):',
+      '        super().save(*args, **kwargs)',
+      '        for follower in self.user.followers.all():',
+      '            Notification.notify(follower, self.user, notification_type="MOVE")',
+      '',
+    ],
+  });
   it('Python: `Notification.notify(…)` on a class imported from a project module (`from .notification import Notification`) is that class\'s method', async () => {
-    const move = {
-      path: 'shelf/models/move.py',
-      text: [
-        'from django.db import models',
-        'from .notification import Notification',
-        '',
-        'class Move(models.Model):',
-        '    def save(self, *args, **kwargs):',
-        '        super().save(*args, **kwargs)',
-        '        for follower in self.user.followers.all():',
-        '            Notification.notify(follower, self.user, notification_type="MOVE")',
-        '',
-      ],
-    };
+    const move = moveImporting('.notification');
     await expectNPlusOneInScan([notification, move], ['shelf/models/move.py:8']);
   });
   it('Python: the same call on a class imported from a library module (`from pushlib.client import Notification`) is the library\'s, though the project defines `notify`', async () => {
-    const move = {
-      path: 'shelf/models/move.py',
-      text: [
-        'from django.db import models',
-        'from pushlib.client import Notification',
-        '',
-        'class Move(models.Model):',
-        '    def save(self, *args, **kwargs):',
-        '        super().save(*args, **kwargs)',
-        '        for follower in self.user.followers.all():',
-        '            Notification.notify(follower, self.user, notification_type="MOVE")',
-        '',
-      ],
-    };
+    const move = moveImporting('pushlib.client');
     await expectNPlusOneInScan([notification, move], []);
   });
 });
