@@ -135,6 +135,7 @@ export async function appFindings(root: string, repo: string, part: Part, cacheD
 
 // A worker of score.ts's pool: one app per message, answered with its findings.
 if (require.main === module && process.send) {
+  engineHash(); // hashed now, beside the code just loaded, not when the first app is done reading
   process.on('message', (m: { root: string; repo: string; part: Part; cacheDir?: string }) => {
     appFindings(m.root, m.repo, m.part, m.cacheDir).then(
       (r) => process.send!({ ok: r }),

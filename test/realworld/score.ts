@@ -29,7 +29,7 @@ import * as path from 'node:path';
 import { SEVERITY_RANK } from '../../src/core/findings';
 import { codeContextOf } from '../../src/core/codeContext';
 import { allRuleMeta } from '../../src/core/rules/index';
-import { appFindings, checkoutCommit, type AppResult, type Part } from './appFindings';
+import { appFindings, checkoutCommit, engineHash, type AppResult, type Part } from './appFindings';
 
 export interface Label {
   repo: string;
@@ -148,6 +148,7 @@ async function allFindings(root: string, repos: string[], part: Part, log: (line
 }
 
 export async function score(root: string, only?: Set<string>, log: (line: string) => void = () => undefined): Promise<Record<string, unknown>> {
+  if (jobs() === 1) engineHash(); // beside the code just loaded (workers hash their own at start)
   const corpus = new Map(loadCorpus().map((a) => [a.repo, a]));
   const repos = process.env.PGLENS_REALWORLD_REPOS ? new Set(process.env.PGLENS_REALWORLD_REPOS.split(',').map((x) => x.trim())) : undefined;
   const part = process.env.PGLENS_REALWORLD_ONLY;
