@@ -8,6 +8,9 @@
  * PGLENS_REALWORLD_SPLITS=held-out-f,held-out-e scores only the apps of those splits
  * (`dev` and `held-out` name the development corpus and the unsplit held-out apps);
  * PGLENS_REALWORLD_REPOS=target/goalert,miniflux/v2 scores only those apps (a quick look while fixing; the whole corpus decides).
+ * PGLENS_REALWORLD_JOBS=2 (default) scans that many apps at once (child processes), printing each app's time on stderr;
+ * findings are cached per app by a hash of the engine (src/, dependencies) and the app's files (PGLENS_REALWORLD_CACHE,
+ * `off` for none): rescoring labels with unchanged code costs a read of the files (README.md).
  * PGLENS_REALWORLD_ONLY=rules scores only the SQL-rule labels (every label but `n-plus-one`) and leaves the N+1 analyzer
  * out, so an app with only N+1 labels is not read at all (much cheaper for rule work); `n-plus-one` scores only those.
  *
@@ -19,18 +22,14 @@
  * fp (ok, warned), tn (ok, not warned); precision = tp/(tp+fp), recall = tp/(tp+fn).
  * Apps marked heldOut in corpus.json are reported apart: they are for checking, not tuning.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { rulesAnalyzer, scanFiles } from '../../src/core/scan';
-import { nPlusOneAnalyzer } from '../../src/core/nplusone/analyzer';
-import { ormOffsetAnalyzer } from '../../src/core/rules/ormOffset';
-import { SEVERITY_RANK, lineStarts, positionAt, type Finding } from '../../src/core/findings';
+import { SEVERITY_RANK } from '../../src/core/findings';
 import { codeContextOf } from '../../src/core/codeContext';
 import { allRuleMeta } from '../../src/core/rules/index';
-import { configureTreeSitterForCli } from '../../src/node/treeSitterDir';
-import { SOURCE_EXTENSIONS, walkSourceFiles } from '../../src/node/walk';
-import { RAILS_VIEW } from '../../src/core/nplusone/views';
-import { readDeclaredIndexes, readMapperFragments, readProjectDialect } from '../../src/node/projectConfig';
+import { appFindings, checkoutCommit, engineHash, type AppResult, type Part } from './appFindings';
 
 export interface Label {
   repo: string;
@@ -88,25 +87,68 @@ function figures(t: Tally): Tally & { precision: number | null; recall: number |
   return { ...t, precision: ratio(t.tp, t.tp + t.fp), recall: ratio(t.tp, t.tp + t.fn) };
 }
 
-/** The commit of a checkout: `git rev-parse HEAD`, or a `<dir>.commit` file next to an exported tree. */
-function checkoutCommit(dir: string): string | undefined {
-  const side = dir.replace(/\/+$/, '') + '.commit';
-  if (fs.existsSync(side)) return fs.readFileSync(side, 'utf8').trim();
-  const head = path.join(dir, '.git', 'HEAD');
-  if (!fs.existsSync(head)) return undefined;
-  const ref = fs.readFileSync(head, 'utf8').trim();
-  if (!ref.startsWith('ref: ')) return ref;
-  const refFile = path.join(dir, '.git', ref.slice(5));
-  if (fs.existsSync(refFile)) return fs.readFileSync(refFile, 'utf8').trim();
-  const packed = path.join(dir, '.git', 'packed-refs');
-  return fs.existsSync(packed) ? fs.readFileSync(packed, 'utf8').split('\n').find((l) => l.endsWith(' ' + ref.slice(5)))?.split(' ')[0] : undefined;
+/** The split an app is reported under: its `split`, else `held-out` or `dev`. */
+export const splitOf = (app: CorpusApp | undefined): string => app?.split ?? (app?.heldOut === true ? 'held-out' : 'dev');
+
+/** Where findings are cached: PGLENS_REALWORLD_CACHE (`off` for none), else a folder in the system's temporary folder. */
+function cacheDir(): string | undefined {
+  const v = process.env.PGLENS_REALWORLD_CACHE;
+  if (v === 'off') return undefined;
+  return v || path.join(os.tmpdir(), 'pglens-realworld-cache');
 }
 
-/** The split an app is reported under: its `split`, else `held-out` or `dev`. */
-const splitOf = (app: CorpusApp | undefined): string => app?.split ?? (app?.heldOut === true ? 'held-out' : 'dev');
+/** How many apps are scanned at once (child processes): PGLENS_REALWORLD_JOBS, default 2. */
+function jobs(): number {
+  const v = process.env.PGLENS_REALWORLD_JOBS;
+  if (v === undefined || v === '') return 2;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`PGLENS_REALWORLD_JOBS must be a whole number of at least 1, not ${v}`);
+  return n;
+}
 
-export async function score(root: string, only?: Set<string>): Promise<Record<string, unknown>> {
-  configureTreeSitterForCli();
+/**
+ * The findings of every app, `jobs` at a time: one app in this process when jobs is 1, else a pool of child processes
+ * (appFindings.ts), each taking the next app when it is done. `log` gets one line per app with its time.
+ */
+async function allFindings(root: string, repos: string[], part: Part, log: (line: string) => void): Promise<Map<string, AppResult>> {
+  const out = new Map<string, AppResult>();
+  const cache = cacheDir();
+  const done = (r: AppResult) => {
+    out.set(r.repo, r);
+    log(`  ${r.repo.padEnd(44)} ${(r.ms / 1000).toFixed(1).padStart(7)} s${r.cached ? '  (cached)' : ''}\n`);
+  };
+  const n = Math.min(jobs(), repos.length);
+  if (n <= 1) {
+    for (const repo of repos) done(await appFindings(root, repo, part, cache));
+    return out;
+  }
+  const queue = [...repos];
+  const workers: ChildProcess[] = [];
+  try {
+    await Promise.all(Array.from({ length: n }, () => new Promise<void>((resolve, reject) => {
+      const w = fork(path.join(__dirname, 'appFindings.ts'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      workers.push(w);
+      const next = () => {
+        const repo = queue.shift();
+        if (repo === undefined) return resolve();
+        w.send({ root, repo, part, cacheDir: cache });
+      };
+      w.on('message', (m: { ok?: AppResult; error?: string }) => {
+        if (m.error !== undefined) return reject(new Error(m.error));
+        done(m.ok!);
+        next();
+      });
+      w.on('exit', (code) => reject(new Error(`a scoring worker stopped (exit ${code})`)));
+      next();
+    })));
+  } finally {
+    for (const w of workers) w.kill();
+  }
+  return out;
+}
+
+export async function score(root: string, only?: Set<string>, log: (line: string) => void = () => undefined): Promise<Record<string, unknown>> {
+  if (jobs() === 1) engineHash(); // beside the code just loaded (workers hash their own at start)
   const corpus = new Map(loadCorpus().map((a) => [a.repo, a]));
   const repos = process.env.PGLENS_REALWORLD_REPOS ? new Set(process.env.PGLENS_REALWORLD_REPOS.split(',').map((x) => x.trim())) : undefined;
   const part = process.env.PGLENS_REALWORLD_ONLY;
@@ -121,42 +163,43 @@ export async function score(root: string, only?: Set<string>): Promise<Record<st
   const commitMismatch: string[] = [];
   const byRepo = new Map<string, Label[]>();
   for (const l of labels) byRepo.set(l.repo, [...(byRepo.get(l.repo) ?? []), l]);
-  for (const [repo, ls] of byRepo) {
+  const present: string[] = [];
+  for (const repo of byRepo.keys()) {
     const dir = path.join(root, repo.replace('/', '+'));
     if (!fs.existsSync(dir)) {
       missingApps.push(repo);
       continue;
     }
+    present.push(repo);
     const commit = checkoutCommit(dir);
     const pinned = corpus.get(repo)?.commit;
     if (pinned && commit && commit !== pinned) commitMismatch.push(`${repo}: checkout ${commit.slice(0, 12)}, labels ${pinned.slice(0, 12)}`);
-    // The whole app is read (N+1 follows calls across files); findings are judged on labelled lines.
-    const inputs: { path: string; text: string }[] = [];
-    // Source files, and Rails views (read by the N+1 analyzer with their controllers).
-    const filter = (f: string) => SOURCE_EXTENSIONS.has(path.extname(f).toLowerCase()) || RAILS_VIEW.test(f.split(path.sep).join('/'));
-    for await (const f of walkSourceFiles([dir], { cwd: dir, log: () => undefined, filter })) {
-      const text = fs.readFileSync(f.path, 'utf8');
-      if (!text.slice(0, 8000).includes('\u0000')) inputs.push({ path: path.relative(dir, f.path).split(path.sep).join('/'), text });
-    }
-    const project = readProjectDialect([dir]);
-    const result = await scanFiles(inputs, { analyzers: part === 'n-plus-one' ? [nPlusOneAnalyzer()] : part === 'rules' ? [rulesAnalyzer({ project, declared: readDeclaredIndexes([dir]) }), ormOffsetAnalyzer({ project })] : [rulesAnalyzer({ project, declared: readDeclaredIndexes([dir]) }), nPlusOneAnalyzer(), ormOffsetAnalyzer({ project })], mapperFragments: readMapperFragments([dir]), keepText: true });
+  }
+  const t0 = Date.now();
+  const results = await allFindings(root, present, part as Part, log);
+  const times = Object.fromEntries(present.map((r) => [r, { seconds: Math.round(results.get(r)!.ms / 100) / 10, cached: results.get(r)!.cached }]));
+  for (const repo of present) {
+    const ls = byRepo.get(repo)!;
+    const dir = path.join(root, repo.replace('/', '+'));
     const warned = new Map<string, number[]>();
-    for (const f of result.findings as Finding[]) {
+    for (const f of results.get(repo)!.findings) {
       // Reported = at warning or above; for rules that are info by default (select-star,
       // unbounded-query…), at their default level in request or job code.
       const infoRule = defaults.get(f.ruleId) === 'info' && f.severity === 'info' && (f.context === 'request' || f.context === 'job');
       if (SEVERITY_RANK[f.severity] < SEVERITY_RANK.warning && !infoRule) continue;
-      const text = result.texts.get(f.file ?? '') ?? '';
-      const line = positionAt(lineStarts(text), f.span.start).line + 1;
       const key = `${f.file}\u0000${f.ruleId}`;
       // One N+1 finding per loop names the loop's other writes (or the same read in another branch) by line: reported there too.
-      const also = ((f.evidence as { alsoAt?: { line: number }[] } | undefined)?.alsoAt ?? []).map((a) => a.line);
-      warned.set(key, [...(warned.get(key) ?? []), line, ...also]);
+      warned.set(key, [...(warned.get(key) ?? []), f.line, ...(f.also ?? [])]);
     }
     const app = corpus.get(repo);
     const held = app?.heldOut === true;
     if (app?.split && !splits.has(app.split)) splits.set(app.split, new Map());
     const target = app?.split ? splits.get(app.split)! : held ? groups.heldOut : groups.dev;
+    const texts = new Map<string, string | undefined>();
+    const textOf = (file: string) => {
+      if (!texts.has(file)) texts.set(file, fs.existsSync(path.join(dir, file)) ? fs.readFileSync(path.join(dir, file), 'utf8') : undefined);
+      return texts.get(file);
+    };
     for (const l of ls) {
       const lines = warned.get(`${l.file}\u0000${l.rule}`) ?? [];
       const slack = l.slack ?? 1;
@@ -164,7 +207,7 @@ export async function score(root: string, only?: Set<string>): Promise<Record<st
       const cell: keyof Tally = l.verdict === 'problem' ? (hit ? 'tp' : 'fn') : hit ? 'fp' : 'tn';
       if (cell === 'fp' || cell === 'fn') wrong.push(`${app?.split ? `${app.split} ` : held ? 'held-out ' : ''}${cell} ${repo} ${l.file}:${l.line} ${l.rule}${l.kind ? `/${l.kind}` : ''}: ${l.reason}`);
       const lang = LANG[path.extname(l.file)] ?? path.extname(l.file);
-      const context = codeContextOf(l.file, inputs.find((i) => i.path === l.file)?.text);
+      const context = codeContextOf(l.file, textOf(l.file));
       for (const key of ['all', `rule:${l.rule}`, `language:${lang}`, `context:${context}`, `app:${repo}`, ...(l.kind ? [`kind:${l.kind}`] : [])]) {
         const t = target.get(key) ?? { tp: 0, fp: 0, fn: 0, tn: 0 };
         t[cell]++;
@@ -172,8 +215,9 @@ export async function score(root: string, only?: Set<string>): Promise<Record<st
       }
     }
   }
+  log(`  ${present.length} apps in ${((Date.now() - t0) / 1000).toFixed(1)} s (${jobs()} at a time)\n`);
   const out = (m: Map<string, Tally>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, t]) => [k, figures(t)]));
-  return { labels: labels.length, development: out(groups.dev), heldOut: out(groups.heldOut), splits: Object.fromEntries([...splits].map(([k, m]) => [k, out(m)])), missingApps, commitMismatch, wrong };
+  return { labels: labels.length, development: out(groups.dev), heldOut: out(groups.heldOut), splits: Object.fromEntries([...splits].map(([k, m]) => [k, out(m)])), missingApps, commitMismatch, wrong, times };
 }
 
 if (require.main === module) {
@@ -183,7 +227,7 @@ if (require.main === module) {
     process.exit(2);
   }
   const only = process.env.PGLENS_REALWORLD_SPLITS ? new Set(process.env.PGLENS_REALWORLD_SPLITS.split(',').map((x) => x.trim())) : undefined;
-  void score(root, only).then((r) => {
+  void score(root, only, (line) => process.stderr.write(line)).then((r) => {
     if (process.argv.includes('--json')) process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else {
       const show = (name: string, m: Record<string, any>) => {

@@ -317,9 +317,9 @@ export class CrossFileCalls {
    * (`execRemote(serverId, cmd)` per command, whose query looks up `serverId`): the same look-up
    * repeated, to hoist out of the loop, not one query per item. Only when those parameters are known.
    */
-  private sameEveryTime(call: PendingLoopCall, def: Def, family: string, q: Map<string, Def>, reaches: Set<Def>): boolean {
+  private sameEveryTime(call: PendingLoopCall, def: Def, family: string, q: Map<string, Def>, reaches: Set<Def>, goIndex?: GoIndex<Def & { name: string }>): boolean {
     if (!call.argsVary || !def.keys) return false;
-    const used = this.usedParams(def, family, q, reaches, 3);
+    const used = this.usedParams(def, family, q, reaches, 3, goIndex);
     if (!used?.size) return false;
     return [...used].every((i) => call.argsVary![i] === false);
   }
@@ -328,14 +328,18 @@ export class CrossFileCalls {
    * The parameters of `def` its queries depend on: in its own queries, or passed to a function that
    * queries — at the positions that function's queries use, when it has one definition (else all).
    */
-  private usedParams(def: Def, family: string, q: Map<string, Def>, reaches: Set<Def>, depth: number): Set<number> | undefined {
+  private usedParams(def: Def, family: string, q: Map<string, Def>, reaches: Set<Def>, depth: number, goIndex?: GoIndex<Def & { name: string }>): Set<number> | undefined {
     if (!def.keys) return undefined;
     const used = new Set(def.keys.direct);
     for (const v of def.keys.via) {
-      const defs = this.defs.get(`${family}:${v.callee}`) ?? [];
-      if (!q.has(`${family}:${v.callee}`) && !defs.some((d) => reaches.has(d))) continue;
+      // Go: the function the call is, by package and receiver type (`remote.New(policy)` is remote's `New`, not any
+      // package's): a call that is not the app's (the standard library) or whose target never reaches a query carries no key.
+      const go = goIndex && v.go ? goIndex.targets(def.file, v.go, def as Def & { name: string }) : undefined;
+      if (goIndex && v.go && !go) continue;
+      const defs: Def[] = go ? go.defs : this.defs.get(`${family}:${v.callee}`) ?? [];
+      if ((go || !q.has(`${family}:${v.callee}`)) && !defs.some((d) => reaches.has(d))) continue;
       // A query the callee built and this function narrows (`query.filter(col == value)`): every parameter the narrowing mentions.
-      const inner = !v.narrows && defs.length === 1 && depth > 0 ? this.usedParams(defs[0], family, q, reaches, depth - 1) : undefined;
+      const inner = !v.narrows && defs.length === 1 && depth > 0 ? this.usedParams(defs[0], family, q, reaches, depth - 1, goIndex) : undefined;
       v.args.forEach((ps, j) => {
         if (!inner || inner.has(j)) for (const i of ps) used.add(i);
       });
@@ -423,7 +427,8 @@ export class CrossFileCalls {
   private notOnModule(call: PendingLoopCall, all: Def[]): boolean {
     if (call.receiverModule && call.common && !call.repository) return true;
     // On a module no file of the project is (`dns.resolver.query(…)` with `import dns.resolver`): the library's function.
-    if (call.receiverModule && !call.repository && !this.projectHolds(call.receiverModule)) return true;
+    // A name imported from a project file (`from .notification import Notification`, a model) is the project's.
+    if (call.receiverModule && !call.repository && !this.projectHolds(call.receiverModule) && !(call.receiverFrom !== undefined && this.projectHolds(call.receiverFrom))) return true;
     return !!call.receiverObject && !all.some((d) => d.method);
   }
 
@@ -432,7 +437,8 @@ export class CrossFileCalls {
     const known = this.held.get(mod);
     if (known !== undefined) return known;
     const p = mod.replace(/^\.+/, '').replace(/\./g, '/');
-    const held = !!p && [...this.order.keys()].some((f) => moduleHolds(mod, this.inProject(f)) || this.inProject(f).includes(`/${p}/`) || this.inProject(f).startsWith(`${p}/`));
+    // A relative import (`.notification`, `..models`) names a file of the project.
+    const held = mod.startsWith('.') || (!!p && [...this.order.keys()].some((f) => moduleHolds(mod, this.inProject(f)) || this.inProject(f).includes(`/${p}/`) || this.inProject(f).startsWith(`${p}/`)));
     this.held.set(mod, held);
     return held;
   }
@@ -581,7 +587,9 @@ export class CrossFileCalls {
           const t = index.targets(d.file, ref, d);
           if (!t) continue;
           if (t.exact) {
-            if (t.defs.some((x) => sure.has(x))) found = true;
+            // A getter that keeps what it made (`if d.dbClient != nil { return d.dbClient }`) reaches the database when it
+            // first builds it, not on each call: its callers do not query through it.
+            if (t.defs.some((x) => sure.has(x) && !x.memo)) found = true;
             else why ??= t.defs.map((x) => maybe.get(x)).find((x) => x !== undefined);
           } else if (t.defs.length <= MAX_DEFINITIONS && t.defs.every((x) => sure.has(x) || maybe.has(x))) why ??= t.reason;
           if (found) break;
@@ -617,7 +625,7 @@ export class CrossFileCalls {
       if (!reaching.length || (!t.exact && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length))) continue;
       const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
       if (def.batched) continue;
-      if (reaching.every((d) => this.sameEveryTime(call, d, 'go', q, reaches))) continue;
+      if (reaching.every((d) => this.sameEveryTime(call, d, 'go', q, reaches, index))) continue;
       if (def.memo && call.argsVary?.every((v) => !v)) continue;
       const why = !t.exact ? t.reason : sure.has(def) ? undefined : maybe.get(def);
       const possible = call.possible ?? (why ? `Possible N+1 (${why})` : undefined);

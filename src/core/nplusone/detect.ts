@@ -129,7 +129,8 @@ export interface QueryKeys {
   direct: number[];
   /** Per call in the body: for each of its arguments, the parameters that argument mentions. */
   /** `recv`: the parameters the call's receiver is computed from (`flip` of `flip.owner.to_dict()`). */
-  via: { callee: string; args: number[][]; recv?: number[]; narrows?: boolean }[];
+  /** `go`: the call as Go names it (package, receiver type): the function it is, resolved like the reach (goResolve.ts), not by name. */
+  via: { callee: string; args: number[][]; recv?: number[]; narrows?: boolean; go?: GoCallRef }[];
 }
 
 export interface PendingLoopCall {
@@ -158,6 +159,8 @@ export interface PendingLoopCall {
   common?: boolean;
   /** Python: called on a name bound by an import (`tag_service.get(…)` → `app.tag.service`): only that module's definition. */
   receiverModule?: string;
+  /** Python: the module the receiver's name was imported from (`from .notification import Notification` → `.notification`). */
+  receiverFrom?: string;
   /** Python: called on an object (`pattern.match(…)`, `self.repo.get_x(…)`), not on a module or class: only a method can be this call. */
   receiverObject?: boolean;
   /** Java: the number of arguments (a method of another arity is another method). */
@@ -694,7 +697,8 @@ class Detector {
       const recvNode = fn ? (field(fn, 'object') ?? field(fn, 'operand') ?? field(n, 'receiver')) : field(n, 'receiver');
       const constantArgs = named(args).every((a) => this.a.commentTypes.has(a.type) || (CONSTANT_ARG.test(a.type) && !named(a).some((c) => c.type === 'interpolation')));
       const recv = recvNode && constantArgs ? params.map((_, i) => i).filter((i) => mentions(taintRe[i], recvNode.text)) : [];
-      via.push({ callee, args: mentioned, ...(recv.length ? { recv } : {}) });
+      const go = this.lang === 'go' ? this.goScopesOf()?.refOf(n) : undefined;
+      via.push({ callee, args: mentioned, ...(recv.length ? { recv } : {}), ...(go ? { go } : {}) });
       const producer = NARROWING.test(callee) ? this.builtBy(n, producedBy) : undefined;
       if (producer && mentioned.some((x) => x.length)) via.push({ callee: producer, args: mentioned, narrows: true });
     }
@@ -759,7 +763,7 @@ class Detector {
    * that module); any other lowercase receiver (`pattern`, `self.repo`) is an object, whose methods
    * only can be the call. A bare call or a class (`User.find(…)`) says neither.
    */
-  private pythonReceiver(n: Node): { receiverModule?: string; receiverObject?: boolean } | undefined {
+  private pythonReceiver(n: Node): { receiverModule?: string; receiverFrom?: string; receiverObject?: boolean } | undefined {
     const fn = field(n, 'function');
     if (fn?.type !== 'attribute') return undefined;
     const obj = field(fn, 'object');
@@ -767,7 +771,8 @@ class Detector {
     if (obj.type === 'identifier' || obj.type === 'attribute') {
       // `database.get(…)` on `from app import database`; `dns.resolver.query(…)` on `import dns.resolver`.
       const mod = obj.type === 'identifier' ? this.ctx.importedAs?.get(obj.text) : this.ctx.modules.find((m) => m === obj.text && !this.ctx.importedFrom?.has(m));
-      if (mod) return { receiverModule: mod };
+      const from = obj.type === 'identifier' ? this.ctx.importedFrom?.get(obj.text) : undefined;
+      if (mod) return { receiverModule: mod, ...(from !== undefined ? { receiverFrom: from } : {}) };
     }
     if (obj.type === 'identifier') {
       if (this.ctx.importedFrom?.has(obj.text) || this.ctx.modules.includes(obj.text) || /^[A-Z]/.test(obj.text)) return undefined;
