@@ -2,14 +2,19 @@
  * Kinds of misses from the blind look at split rules-j (issue 14, fourteenth session), each on our own fixture code:
  * a table named by an attribute path in a Python f-string (`FROM {self.qualified.jobs}`, said "cannot read"), pg-promise's
  * query-formatting variables (`$1:name`, `$<name>`, `${name}` in a plain string: said "cannot parse near $"), and an
- * OFFSET fragment whose `$n` is numbered by the code (`` `OFFSET $${values.length + 1}` ``, silent).
+ * OFFSET fragment whose `$n` is numbered by the code (`` `OFFSET $${values.length + 1}` ``, silent); and an expression on a
+ * column the app's own schema (created in an f-string: `CREATE TABLE {qn.jobs_table} (…)`) indexes nowhere, reported as
+ * hiding an index there is none of.
  */
 import { strict as assert } from 'node:assert';
 import { offsetPagination } from '../../../../src/core/rules/offsetPagination';
 import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
 import { checkSite } from '../../../../src/core/rules/engine';
 import { RULES } from '../../../../src/core/rules';
+import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { sitesIn } from '../../support/extractFixtures';
+import { declared } from './helpers';
 
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -113,5 +118,42 @@ describe('rules-j kinds: an OFFSET fragment numbered by the code', () => {
 
   it('a literal offset is still not pagination', () => {
     assert.deepEqual(findOrmOffsets('const q = `SELECT id FROM t ORDER BY id LIMIT 10 OFFSET 0`;\n', 'src/q.js', []), []);
+  });
+});
+
+describe('rules-j kinds: an expression on a column no declared index holds', function () {
+  this.timeout(30000);
+  const SCHEMA = [
+    'class Builder:',
+    '    def install(self):',
+    '        qn = self.qualified',
+    // The persistence word and a column's type spliced in too (`CREATE {policy} TABLE`, `status {qn.status_type}`).
+    '        return f"""CREATE {self.policy} TABLE {qn.jobs_table} (',
+    '            id SERIAL PRIMARY KEY, priority INT NOT NULL, status {qn.status_type} NOT NULL, heartbeat TIMESTAMPTZ NOT NULL',
+    '        );',
+    '        CREATE INDEX {qn.jobs_table}_prio ON {qn.jobs_table} (priority DESC, id) WHERE status = \'queued\';',
+    '        """',
+    '',
+  ].join('\n');
+
+  async function findings(sql: string[], schema = SCHEMA) {
+    const ts = ['export async function q(db, a) {', ...sql.map((s) => `  await db.query(\`${s}\`, [a]);`), '}', ''].join('\n');
+    const r = await analyzeFile({ path: 'src/q.ts', text: ts }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared: declared(schema) })] });
+    return r.findings.map((f) => [f.ruleId, f.severity, f.evidence?.expression]);
+  }
+
+  it('a table the code creates under an attribute path is declared by the path\'s last part, and an unindexed column hides nothing', async () => {
+    assert.deepEqual(await findings([
+      "SELECT id FROM qualified.jobs_table WHERE NOW() - heartbeat > interval '30 seconds'",
+      'SELECT id FROM jobs_table WHERE status::text = $1',
+    ]), []);
+  });
+
+  it('a column an index holds still warns; so does any column of a table with an index the code fills in', async () => {
+    assert.deepEqual(await findings(['SELECT id FROM qualified.jobs_table WHERE priority::text = $1']), [['non-sargable-predicate', 'warning', 'priority::text']]);
+    const loop = SCHEMA.replace('CREATE INDEX', 'CREATE INDEX IF NOT EXISTS ix_{col} ON {qn.jobs_table} ("{col}");\n        CREATE INDEX');
+    assert.deepEqual(await findings(["SELECT id FROM jobs_table WHERE NOW() - heartbeat > interval '1 hour'"], loop), [['non-sargable-predicate', 'warning', 'NOW() - heartbeat']]);
+    // A table the schema does not create is no evidence either way.
+    assert.deepEqual(await findings(["SELECT id FROM other WHERE NOW() - heartbeat > interval '1 hour'"]), [['non-sargable-predicate', 'warning', 'NOW() - heartbeat']]);
   });
 });
