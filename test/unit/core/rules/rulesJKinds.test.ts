@@ -12,9 +12,8 @@ import { findOrmOffsets } from '../../../../src/core/rules/ormOffset';
 import { checkSite } from '../../../../src/core/rules/engine';
 import { RULES } from '../../../../src/core/rules';
 import { nonSargablePredicate } from '../../../../src/core/rules/nonSargablePredicate';
-import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import { sitesIn } from '../../support/extractFixtures';
-import { declared } from './helpers';
+import { declaredFindings } from './helpers';
 
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -136,11 +135,7 @@ describe('rules-j kinds: an expression on a column no declared index holds', fun
     '',
   ].join('\n');
 
-  async function findings(sql: string[], schema = SCHEMA) {
-    const ts = ['export async function q(db, a) {', ...sql.map((s) => `  await db.query(\`${s}\`, [a]);`), '}', ''].join('\n');
-    const r = await analyzeFile({ path: 'src/q.ts', text: ts }, { analyzers: [rulesAnalyzer({ rules: [nonSargablePredicate], declared: declared(schema) })] });
-    return r.findings.map((f) => [f.ruleId, f.severity, f.evidence?.expression]);
-  }
+  const findings = (sql: string[], schema = SCHEMA) => declaredFindings(sql, schema, [nonSargablePredicate]);
 
   it('a table the code creates under an attribute path is declared by the path\'s last part, and an unindexed column hides nothing', async () => {
     assert.deepEqual(await findings([
