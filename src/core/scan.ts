@@ -20,7 +20,7 @@ import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect'
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
+import { declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecorded } from './record/findings';
 import { errorMessage } from './safeText';
@@ -112,6 +112,8 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
           const pinned = Array.isArray(e.pinnedBy) && e.pinnedBy.some((c) => declaredUniqueColumn(opts.declared, table, String(c)));
           // A cast of a text or varchar column to text or varchar is a relabel: the column's index serves it.
           if (typeof e.column === 'string' && declaredTextualRelabel(opts.declared, table, e.column, typeof e.castTo === 'string' ? e.castTo : undefined)) return true;
+          // The schema files create the table and index the column nowhere: there is no index to hide (the catalog's rule).
+          if (typeof e.column === 'string' && declaredUnindexedColumn(opts.declared, table, e.column.split('.').pop()!)) return true;
           return pinned || (typeof e.expression === 'string' && isDeclaredIndexExpression(opts.declared, table, e.expression, { wrapped: true }));
         }
         if (f.ruleId !== 'or-across-columns' || e.acrossTables || !Array.isArray(e.resolved)) return false;

@@ -70,7 +70,7 @@ const SCHEMA_MAX_DEPTH = 10;
 const SOURCE_MIGRATION = /\.(py|ts|js|go|rb|java)$/i;
 const SCHEMA_MAX_FILES = 3000;
 /** A CREATE TABLE or CREATE INDEX in a source file's strings. */
-const DDL_IN_CODE = /\bcreate\s+(?:unique\s+)?(?:table|index)\b/i;
+const DDL_IN_CODE = /\bcreate\s+(?:unique\s+|\{[^{}\n]{1,60}\}\s+)?(?:table|index)\b/i;
 const SCHEMA_MAX_TOTAL = 64 * 1024 * 1024;
 
 /**

@@ -94,15 +94,33 @@ function inNamePosition(raw: string, k: number, sqlSoFar: string): boolean {
   return BEFORE_NAME.test(sqlSoFar) && (next === undefined || /[\s(,;)]/.test(next));
 }
 
-/** The name a spliced expression is written as (`${schema}` → `schema` at its file offset), when it is a plain name path. */
-function nameOfHole(h: HolePart): { text: string; at: number; width?: number } | undefined {
+/**
+ * The name a spliced expression is written as (`${schema}` → `schema` at its file offset), when it is a plain name path.
+ * An attribute path is read by its last parts, as many as the name's place leaves (`FROM {self.qualified.queue_table}` →
+ * `qualified.queue_table`, `{self.settings.schema}.jobs` → `schema.jobs`): the object path before them (`self`, `opts`)
+ * names no schema, and a three-part name is one the rules' parser cannot read.
+ */
+function nameOfHole(h: HolePart, qualifiedBefore: boolean, qualifiedAfter: boolean): { text: string; at: number; width?: number } | undefined {
   // A format verb of a `fmt.Sprintf` / `String.format` template (`FROM %s`): the name is not written anywhere; it is read
   // as the quoted name `"%s"`, each character mapped into the verb.
   if (/^%[-+# 0]*\d*[sqv]$/.test(h.source)) return { text: `"${h.source}"`, at: h.span.start, width: h.source.length };
   // psql's `:NAME` / `:"NAME"` variables in a .sql script (`CREATE TABLE :SCHEMA.jobs`) are names spliced in too.
   const m = /^(\$?\{\s*)([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,2})\s*\}$/.exec(h.source) ?? /^(:"?)([A-Za-z_]\w*)"?$/.exec(h.source);
-  return m && m[2].length <= 63 ? { text: m[2], at: h.span.start + m[1].length } : undefined;
+  if (!m) return undefined;
+  const parts = m[2].split('.');
+  const keep = Math.max(1, 2 - (qualifiedBefore ? 1 : 0) - (qualifiedAfter ? 1 : 0));
+  const text = parts.slice(-keep).join('.');
+  return text.length <= 63 ? { text, at: h.span.start + m[1].length + m[2].length - text.length } : undefined;
 }
+
+/**
+ * A pg-promise query-formatting variable: `$1` with a modifier (`:name`, `~`, `:alias`, `:raw`, `^`, `:value`, `:csv`,
+ * `:list`, `:json`), or a named one — `$<name>`, `$(name)`, `$[name]`, `$/name/`, `${name}` — with or without one.
+ * Groups: 1 the number, 2 its modifier; 3 the opening bracket, 4 the name, 5 its modifier.
+ */
+const CLOSING: Record<string, string> = { '<': '>', '(': ')', '[': ']', '{': '}', '/': '/' };
+const PG_PROMISE_VARIABLE =
+  /^\$(?:(\d{1,5})(:(?:name|alias|raw|value|csv|list|json)\b|\^|~)|([<([{/])\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*(:(?:name|alias|raw|value|csv|list|json)\b|\^|~)?\s*[>)\]}/])/;
 
 /**
  * Turn parts into SQL: holes and placeholders (outside SQL strings, comments and quoted
@@ -209,7 +227,10 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
         k += 2;
         continue;
       }
-      const name = c === HOLE && holes[holeIndex].dynamic && inNamePosition(raw, k, sql) ? nameOfHole(holes[holeIndex]) : undefined;
+      const name =
+        c === HOLE && holes[holeIndex].dynamic && inNamePosition(raw, k, sql)
+          ? nameOfHole(holes[holeIndex], /[\w"]\.$/.test(sql), raw[k + 1] === '.')
+          : undefined;
       if (name) {
         // A name spliced in (`FROM ${schema}.job`, `INSERT INTO {table_name}`, `$1::${s}.job_state`): the statement is
         // whole, only the schema or table is chosen at run time. It is read with the expression's own name, character
@@ -245,6 +266,36 @@ export function finishSql(parts: Part[], style: PlaceholderStyle): SqlVariant {
           const e = k + m[0].length;
           const idx = param(m[0], spanOf(k, e), '{{' + m[1]);
           emit('$' + idx + (m[2] ? m[2].replace(/\s+/g, '') : ''), map[k]);
+          k = e; // may run past this token: the outer loop resumes after it
+          continue;
+        }
+      }
+      if (c === '$' && style.dollar && !isWordChar(prev)) {
+        // pg-promise's formatting: `$1:name` / `$1~` / `$<table:name>` name a table or column, `$1:raw` / `$1^` splice
+        // text, `$<name>`, `$(name)`, `${name}` (in a plain string) are named values.
+        const f = PG_PROMISE_VARIABLE.exec(raw.slice(k, k + 80));
+        if (f && !f[0].includes(HOLE) && (f[3] === undefined || CLOSING[f[3]] === f[0][f[0].length - 1])) {
+          const e = k + f[0].length;
+          const number = f[1];
+          const modifier = f[2] ?? f[5] ?? '';
+          if (modifier === '~' || modifier === ':name' || modifier === ':alias') {
+            // A name the driver quotes in: read as the quoted name `"$1:name"` (as `FROM %s` is), the statement is whole.
+            const text = `"${f[0]}"`;
+            sql += text;
+            for (let q = 0; q < text.length; q++) sourceMap.push(map[Math.min(k + Math.max(q - 1, 0), e - 1)]);
+          } else {
+            const idx = number !== undefined ? Number(number) : param(f[0], spanOf(k, e), '$' + f[4]);
+            if (number !== undefined) {
+              params.push({ index: idx, source: f[0], span: spanOf(k, e) });
+              next = Math.max(next, idx + 1);
+            }
+            if (modifier === '^' || modifier === ':raw' || modifier === ':value') {
+              // Raw text spliced in: what it holds is not known, so whole-statement rules skip the statement.
+              params[params.length - 1].spliced = true;
+              dynamic = true;
+            }
+            emit('$' + idx, map[k]);
+          }
           k = e; // may run past this token: the outer loop resumes after it
           continue;
         }

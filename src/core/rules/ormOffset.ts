@@ -45,10 +45,11 @@ const PATTERNS: { re: RegExp; what: (m: RegExpExecArray) => string; value: (m: R
   // Django slicing of a queryset: .objects.…[a:b] / qs[offset:offset + limit]
   { re: /\.(?:objects\.\w+\([^()]*\)|filter\([^()]*\)|order_by\([^()]*\)|all\(\))\s*\[\s*([A-Za-z_][\w.]*)\s*:\s*[^\]]{1,60}\]/g, what: (m) => `[${m[1]}:…] slicing`, value: (m) => m[1], langs: /\.py$/ },
   // SQL appended at run time: " OFFSET " + x, OFFSET %d, OFFSET ?, OFFSET :offset, OFFSET $n, `limit ${n} offset ${m}` in a fragment
+  // (and `OFFSET $${values.length + 1}`: node-postgres / pg-promise numbering computed in the fragment)
   // A Java/Kotlin/Python text block may open the fragment on the line before (`"""\n    OFFSET %d`).
   // The word must read as SQL: OFFSET in capitals, or a string that also says LIMIT/ORDER BY/SELECT
   // (not a CSS `--header-offset`, an `.attr("offset", …)`, a query-string `"offset"` or `x[':offset']`).
-  { re: /["'`](?:[ \t]*\r?\n)?([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{|\$\{[^{}`\n]{1,60}\})/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) },
+  { re: /["'`](?:[ \t]*\r?\n)?([^"'`\n]{0,200}?)(?<=["'`\s])(OFFSET|offset)\s*(["'`]\s*(?:\+|\.\.|,)|%[dsv]|\?|:\w+|\$\d+|\{\w*\}|#\{|\$?\$\{[^{}`\n]{1,60}\})/g, what: (m) => `OFFSET ${m[3].replace(/["'`\s]/g, '')}`, value: () => 'x', sql: (m) => m[2] === 'OFFSET' || /\b(limit|order\s+by|select)\b/i.test(m[1]) },
 ];
 
 /** The word at `at` is wrapped in double quotes (`"OFFSET"`) inside SQL text: a column name, not the clause. */

@@ -13,7 +13,7 @@ export type DeclaredIndexes = Map<string, Set<string>> & {
 /** A table's columns as the project's schema files create it, those that hold large values (json, bytea, arrays…), and those of type text or varchar. */
 export type DeclaredTables = Map<string, { columns: Set<string>; large: Set<string>; notNull?: Set<string>; textual?: Set<string> }>;
 
-const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.]+\s+)?on\s+(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+)\s*(?:using\s+\w+\s*)?\(/gi;
+const CREATE_INDEX = /\bcreate\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?(?:[\w"$.{}]+\s+)?on\s+(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+|\$?\{\s*[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,3}\s*\}(?![\w.]))\s*(?:using\s+\w+\s*)?\(/gi;
 const MAX_PER_TEXT = 5000;
 
 /** An index expression or predicate side as text, compared loosely: case, quotes, blanks, casts and qualifiers aside. */
@@ -55,7 +55,10 @@ function items(inner: string): string[] {
 
 /** The table name as rules see it: unquoted, lower-case, without its schema. */
 function declaredTableKey(name: string): string {
-  // `${schema}.queue`, `{schema}.queue`: the name after a qualifier the code splices in.
+  // `${schema}.queue`, `{schema}.queue`: the name after a qualifier the code splices in. `{qn.queue_table}`: a table
+  // named whole by an attribute path, which statements read by its last part (`FROM {self.qualified.queue_table}`).
+  const whole = /^\$?\{\s*([\w$.]+?)\s*\}$/.exec(name);
+  if (whole) name = whole[1];
   const parts = name.replace(/"/g, '').replace(/^(?:\$\{[^}]*\}|\{\w*\})\./, '').split('.');
   return parts[parts.length - 1].toLowerCase();
 }
@@ -70,6 +73,12 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
     const close = closing(text, open);
     if (close < 0 || close - open > 2000) continue;
     const all = items(text.slice(open + 1, close));
+    // `ON accounts ("{index}")` in a loop over column names: an index whose keys the code fills in. Which columns it
+    // holds is not known, so no column of the table can be said to have no index (declaredUnindexedColumn).
+    if (all.some((item) => /\{|%[sv(]/.test(item))) {
+      const key = declaredTableKey(m[1]);
+      into.set(key, (into.get(key) ?? new Set<string>()).add('?'));
+    }
     // The leading key when it is a plain column (`(creator_id)`, `(mbid0, mbid1)`): an index scan can start from it.
     const lead = /^"?([A-Za-z_][\w$]*)"?(?:\s+(?:asc|desc|[\w.]+_ops))*\s*$/i.exec(all[0]?.trim() ?? '');
     if (lead) {
@@ -94,8 +103,8 @@ export function addDeclaredIndexes(text: string, into: DeclaredIndexes): void {
   }
 }
 
-const CREATE_TABLE = /\bcreate\s+(?:(?:global\s+|local\s+)?(?:temp|temporary|unlogged)\s+)?table\s+(?:if\s+not\s+exists\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+)\s*\(/gi;
-const ALTER_ADD = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+)\s+add\s+(?!constraint\b|primary\b|unique\b)(?:column\s+)?(?:if\s+not\s+exists\s+)?"?([A-Za-z_][\w$]*)"?\s[^,;]*?\b(?:primary\s+key|unique)\b|\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+)\s+add\s+(?:constraint\s+[\w"$]+\s+)?(?:primary\s+key|unique)\s*\(\s*"?([A-Za-z_][\w$]*)"?/gi;
+const CREATE_TABLE = /\bcreate\s+(?:(?:global\s+|local\s+)?(?:temp|temporary|unlogged)\s+|\{[^{}\n]{1,60}\}\s+)?table\s+(?:if\s+not\s+exists\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+|\$?\{\s*[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,3}\s*\}(?![\w.]))\s*\(/gi;
+const ALTER_ADD = /\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+|\$?\{\s*[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,3}\s*\}(?![\w.]))\s+add\s+(?!constraint\b|primary\b|unique\b)(?:column\s+)?(?:if\s+not\s+exists\s+)?"?([A-Za-z_][\w$]*)"?\s[^,;]*?\b(?:primary\s+key|unique)\b|\balter\s+table\s+(?:if\s+exists\s+)?(?:only\s+)?((?:\$\{[^}\n]{1,60}\}\.|\{\w{0,40}\}\.)?[\w"$.]+|\$?\{\s*[A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*){0,3}\s*\}(?![\w.]))\s+add\s+(?:constraint\s+[\w"$]+\s+)?(?:primary\s+key|unique)\s*\(\s*"?([A-Za-z_][\w$]*)"?/gi;
 /** A table constraint's leading column: `PRIMARY KEY (source_id, …)`, `CONSTRAINT x UNIQUE (email)`. */
 const TABLE_KEY = /^(?:constraint\s+[\w"$]+\s+)?(?:primary\s+key|unique)\s*(?:nulls\s+(?:not\s+)?distinct\s*)?\(\s*"?([A-Za-z_][\w$]*)"?/i;
 /** A column definition with an inline key: `email VARCHAR(255) NOT NULL CONSTRAINT x UNIQUE`, `id UUID PRIMARY KEY`. */
@@ -146,7 +155,7 @@ const NOT_A_COLUMN = /^(?:constraint|primary|unique|foreign|check|exclude|like|p
  * added to `into.tables`: evidence, without a database, of how wide a table is (select-star).
  */
 export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
-  if (!/\bcreate\s+(?:\w+\s+)*table\b/i.test(text)) return;
+  if (!/\bcreate\s+(?:(?:\w+|\{[^{}\n]{1,60}\})\s+)*table\b/i.test(text)) return;
   const tables = (into.tables ??= new Map());
   const tableOf = (table: string) => {
     const key = declaredTableKey(table);
@@ -159,7 +168,8 @@ export function addDeclaredTables(text: string, into: DeclaredIndexes): void {
     const pk = /^(?:constraint\s+[\w"$]+\s+)?primary\s+key\s*\(([^()]*)\)/i.exec(t);
     if (pk) for (const c of pk[1].split(',')) (tableOf(table).notNull ??= new Set()).add(c.trim().replace(/"/g, '').toLowerCase());
     if (NOT_A_COLUMN.test(t)) return;
-    const c = /^"?([A-Za-z_][\w$]*)"?\s+([A-Za-z_][\w ]*?(?:\[\])?)(?=\s|\(|,|$)/.exec(t);
+    // The type may be spliced in by the code (`status {qn.status_type} NOT NULL`, an enum the app names at run time).
+    const c = /^"?([A-Za-z_][\w$]*)"?\s+([A-Za-z_][\w ]*?(?:\[\])?|\$?\{[^{}\n]{1,60}\})(?=\s|\(|,|$)/.exec(t);
     if (!c) return;
     const entry = tableOf(table);
     const column = c[1].toLowerCase();
@@ -222,6 +232,21 @@ export function isDeclaredIndexExpression(declared: DeclaredIndexes | undefined,
   if (table) return declared.get(declaredTableKey(table))?.has(wanted) ?? false;
   for (const set of declared.values()) if (set.has(wanted)) return true;
   return false;
+}
+
+/**
+ * Do the schema files create `table` with `column` and no index that holds it — not as a key (leading or later), not in an
+ * expression, not as a primary key or unique column? Then an expression on it hides no index: there is none to lose (as the
+ * catalog shows with a database). False when the table or the column is not declared (no evidence either way).
+ */
+export function declaredUnindexedColumn(declared: DeclaredIndexes | undefined, table: string | undefined, column: string): boolean {
+  const key = table ? declaredTableKey(table) : undefined;
+  const t = key ? declared?.tables?.get(key) : undefined;
+  const c = column.toLowerCase();
+  if (!key || !t?.columns.has(c)) return false;
+  const word = new RegExp(`(?:^|[^\\w$])${c.replace(/[$]/g, '\\$&')}(?:$|[^\\w$])`);
+  for (const entry of declared?.get(key) ?? []) if (entry === '?' || entry === c || entry.endsWith(`>${c}`) || entry === `!${c}` || entry === `::${c}` || word.test(entry)) return false;
+  return true;
 }
 
 /**

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import type { Finding } from '../../../../src/core/findings';
 import type { SqlSite } from '../../../../src/core/extract/types';
 import { checkSite } from '../../../../src/core/rules/engine';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
 import type { PlanEvidence, PlanFacts, Rule } from '../../../../src/core/rules/types';
 import { tableLookup, type IndexFacts, type TableFacts } from '../../../../src/core/catalogFacts';
 import { addDeclaredIndexes, addDeclaredKeys, addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
@@ -113,4 +114,14 @@ export function declared(schema: string): DeclaredIndexes {
   addDeclaredKeys(schema, d);
   addDeclaredTables(schema, d);
   return d;
+}
+
+/**
+ * The findings of `rules` (default: all SQL rules) on statements run by application code, with the schema files'
+ * declarations as evidence (no database): [ruleId, severity, evidence.expression] per finding.
+ */
+export async function declaredFindings(sql: string[], schema: string, rules: readonly Rule[]): Promise<unknown[][]> {
+  const ts = ['export async function q(db, a, b) {', ...sql.map((s) => `  await db.query(\`${s}\`, [a, b]);`), '}', ''].join('\n');
+  const r = await analyzeFile({ path: 'src/q.ts', text: ts }, { analyzers: [rulesAnalyzer({ rules, declared: declared(schema) })] });
+  return r.findings.map((f) => [f.ruleId, f.severity, f.evidence?.expression]);
 }
