@@ -6,7 +6,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import { LIMITS } from '../core/limits';
 import * as vscode from 'vscode';
-import { connectionFromPgEnv, type DetectedConnection } from '../core/connection/detect';
+import { connectionFromPgEnv, expandDotEnv, parseDotEnv, type DetectedConnection } from '../core/connection/detect';
 import { sameServer, WORKSPACE_CONNECTION_SOURCES } from '../core/connection/frameworks';
 import { errorMessage } from '../core/safeText';
 
@@ -28,11 +28,34 @@ export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = proces
     for (const uri of files) {
       const text = await readWorkspaceFile(uri, LIMITS.smallFileBytes);
       if (text === undefined) continue;
-      const { found, skipped } = source.read(text, vscode.workspace.asRelativePath(uri), env);
+      const nearby = source.nearbyEnv ? await nearbyDotEnv(uri, env) : { env, from: undefined };
+      const { found, skipped } = source.read(text, vscode.workspace.asRelativePath(uri), nearby.env, nearby.from);
       for (const s of skipped) warn(`Not offered: ${s}`);
       // A framework's settings often restate what a .env or the environment says: the same server, database and user once.
       for (const f of found) if (source === WORKSPACE_CONNECTION_SOURCES[0] || !out.some((o) => sameServer(o.profile, f.profile))) out.push(f);
     }
   }
   return out;
+}
+
+/**
+ * The environment a Node config's `process.env.X` sees under `require('dotenv').config()`: the process environment
+ * over the `.env` of the config's folder and of each folder above it up to the workspace folder (the nearest first).
+ */
+async function nearbyDotEnv(uri: vscode.Uri, env: NodeJS.ProcessEnv): Promise<{ env: NodeJS.ProcessEnv; from?: string }> {
+  const root = vscode.workspace.getWorkspaceFolder(uri)?.uri;
+  const merged: Record<string, string | undefined> = {};
+  const from: string[] = [];
+  let dir = vscode.Uri.joinPath(uri, '..');
+  for (let i = 0; i < 4; i++) {
+    const dotEnv = vscode.Uri.joinPath(dir, '.env');
+    const text = await readWorkspaceFile(dotEnv, LIMITS.smallFileBytes);
+    if (text !== undefined) {
+      for (const [k, v] of expandDotEnv(parseDotEnv(text), env)) if (!(k in merged)) merged[k] = v;
+      from.push(vscode.workspace.asRelativePath(dotEnv));
+    }
+    if (!root || dir.path === root.path || !dir.path.startsWith(root.path)) break;
+    dir = vscode.Uri.joinPath(dir, '..');
+  }
+  return { env: { ...merged, ...env }, from: from.length ? from.join(' and ') : undefined };
 }

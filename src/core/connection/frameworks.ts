@@ -20,7 +20,9 @@ export interface ConnectionSource {
   what: string;
   /** The workspace files to read (VS Code glob; every name spelled out, see src/vscode/detect.ts). */
   glob: string;
-  read(text: string, fileLabel: string, env: Env): { found: DetectedConnection[]; skipped: string[] };
+  read(text: string, fileLabel: string, env: Env, valuesFrom?: string): { found: DetectedConnection[]; skipped: string[] };
+  /** Its `process.env.X` reads are filled from the `.env` files of its folder and the folders above (dotenv's). */
+  nearbyEnv?: boolean;
 }
 
 /** Every place in a workspace that may describe the app's PostgreSQL connection, in the order they are offered. */
@@ -31,6 +33,13 @@ export const WORKSPACE_CONNECTION_SOURCES: readonly ConnectionSource[] = [
   { what: 'Django settings', glob: '**/{settings.py,settings/*.py,local_settings.py}', read: connectionsFromDjangoSettings },
   { what: 'Rails database.yml', glob: '**/config/database.yml', read: connectionsFromRailsDatabaseYml },
   { what: 'Spring application properties', glob: '**/{application.properties,application-dev.properties,application-local.properties,application.yml,application.yaml}', read: connectionsFromSpringProperties },
+  // Node ORMs and drivers: sequelize-cli, knex, TypeORM, MikroORM, drizzle-kit (person14: conduit's backend/config/config.js).
+  {
+    what: 'Node ORM configuration',
+    glob: '**/{config/config.js,config/config.json,config/config.cjs,config/database.js,config/database.json,knexfile.js,knexfile.ts,knexfile.cjs,knexfile.mjs,ormconfig.json,ormconfig.js,ormconfig.ts,data-source.ts,data-source.js,datasource.ts,app-data-source.ts,typeorm.config.ts,typeorm.config.js,mikro-orm.config.ts,mikro-orm.config.js,drizzle.config.ts,drizzle.config.js,drizzle.config.mjs}',
+    read: connectionsFromNodeConfig,
+    nearbyEnv: true,
+  },
 ];
 
 const profileOf = (name: string, p: { host?: string; port?: string; database?: string; user?: string; sslmode?: string }): ConnectionProfile => {
@@ -249,4 +258,143 @@ export function connectionsFromSpringProperties(text: string, fileLabel: string,
   const user = props.has('spring.datasource.username') ? springValue(props.get('spring.datasource.username')!, env) : params.get('user') ?? undefined;
   const password = props.has('spring.datasource.password') ? springValue(props.get('spring.datasource.password')!, env) : params.get('password') ?? undefined;
   return { found: [{ source: `spring.datasource.url in ${fileLabel}`, profile: profileOf(`${m[3]}@${m[1]} (${fileLabel})`, { host: m[1], port: m[2], database: m[3], user, sslmode: params.get('sslmode') ?? undefined }), ...(password ? { password } : {}) }], skipped };
+}
+
+/**
+ * The top-level `key: value` pairs of the JS/JSON object literal at `open` (its `{`), values as raw text; strings,
+ * template literals and comments skipped. A spread or a shorthand key is left out (its value is not in the text).
+ */
+function objectEntries(text: string, open: number): Map<string, { raw: string; at: number }> {
+  const out = new Map<string, { raw: string; at: number }>();
+  let depth = 0;
+  let from = open + 1;
+  const flush = (end: number) => {
+    const seg = text.slice(from, end);
+    const m = /^\s*(?:\/\/[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*(["'`]?)([A-Za-z_$][\w$-]*)\1\s*:\s*/.exec(seg);
+    if (m) out.set(m[2], { raw: seg.slice(m[0].length).replace(/\s*(?:\/\/[^\n]*)?\s*$/, '').trim(), at: from + m[0].length });
+  };
+  for (let i = open; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < text.length && text[i] !== c; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i);
+    else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i) < 0 ? text.length : text.indexOf('*/', i) + 1;
+    else if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') {
+      if (--depth === 0) {
+        flush(i);
+        break;
+      }
+    } else if (c === ',' && depth === 1) {
+      flush(i);
+      from = i + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * A JS configuration value read as text: a literal (string, number, template without `${}`), or an environment read —
+ * `process.env.X`, `process.env["X"]`, `env.X`, `Bun.env.X`, `import.meta.env.X`, `process.env.X!` — with a fallback
+ * after `||` / `??`, inside `Number(…)`, `parseInt(…, 10)`, `String(…)` or `+…`. Anything else (a call, a
+ * variable): undefined.
+ */
+function jsValue(expr: string, env: Env): string | undefined {
+  const unwrap = (x: string) => {
+    const w = /^(?:Number|parseInt|parseFloat|String)\(([\s\S]*?)(?:,\s*\d+)?\)$/.exec(x) ?? /^\+\s*([\s\S]+)$/.exec(x);
+    return (w ? w[1] : x).trim();
+  };
+  const e = unwrap(expr.trim().replace(/\s+as\s+[\w.]+$/, ''));
+  for (const part of e.split(/\s*(?:\|\||\?\?)\s*/)) {
+    const p = unwrap(unwrap(part.trim()).replace(/^\(|\)$/g, ''));
+    const lit = /^(["'`])([^"'`$]*)\1$/.exec(p);
+    if (lit) return lit[2];
+    if (/^\d+$/.test(p)) return p;
+    const read = /^(?:process\.env|import\.meta\.env|Bun\.env|env)(?:\.([A-Za-z_]\w*)|\[\s*["'`]([A-Za-z_]\w*)["'`]\s*\])!?$/.exec(p);
+    if (!read) return undefined;
+    const v = env[read[1] ?? read[2]];
+    if (v) return v;
+  }
+  return undefined;
+}
+
+/** How ORMs and drivers name PostgreSQL (sequelize `dialect`, knex `client`, TypeORM `type`, drizzle `dialect`/`driver`, MikroORM `driver`/`type`). */
+const PG_DIALECT = /^(?:postgres|postgresql|pg|postgis|pg-native|PostgreSqlDriver|aurora-postgres|cockroachdb)$/i;
+const OTHER_DIALECT = /^(?:mysql2?|mariadb|sqlite3?|better-sqlite3?|mssql|tedious|oracle(?:db)?|oracledb|mongodb|db2|snowflake|sqljs|cordova|expo|libsql|turso|d1|MySqlDriver|SqliteDriver|MariaDbDriver|MongoDriver|MsSqlDriver)$/i;
+
+/**
+ * Node ORM and driver configuration files, read as text (never run): sequelize-cli's `config/config.{js,json}`
+ * (per-environment objects with `dialect`, `use_env_variable`), knexfile's `client` + `connection` (object, URL or
+ * `process.env.DATABASE_URL`), TypeORM's `ormconfig` / `new DataSource({ type: 'postgres', … })`, MikroORM's
+ * `driver`/`dbName`/`clientUrl`, drizzle-kit's `dialect` + `dbCredentials`. `process.env.X` comes from `env` (the
+ * process environment over the .env files next to the config, see src/vscode/detect.ts); `valuesFrom` names them.
+ */
+export function connectionsFromNodeConfig(text: string, fileLabel: string, env: Env = {}, valuesFrom?: string): { found: DetectedConnection[]; skipped: string[] } {
+  const found: DetectedConnection[] = [];
+  const skipped: string[] = [];
+  const tail = valuesFrom ? `, values from ${valuesFrom}` : '';
+  const seen = new Set<number>();
+  for (const m of text.matchAll(/(["']?)(dialect|client|type|driver)\1\s*:\s*/g)) {
+    const obj = enclosingBraces(text, m.index!);
+    if (!obj || seen.has(obj.start)) continue;
+    const entries = objectEntries(text, obj.start);
+    const marker = entries.get(m[2]);
+    if (!marker || marker.at !== m.index! + m[0].length) continue; // a nested object's key
+    const dialect = jsValue(marker.raw, env) ?? (/^[A-Z]\w*Driver$/.test(marker.raw) ? marker.raw : undefined);
+    // The environment the object is the value of (`development: { … }`), else the file.
+    const owner = /(["']?)([\w$-]+)\1\s*:\s*$/.exec(text.slice(Math.max(0, obj.start - 80), obj.start));
+    const name = owner && !/^(?:module|exports|default)$/.test(owner[2]) ? owner[2] : undefined;
+    if (name === 'production' || name === 'prod') continue; // never a development tool's guess
+    const where = `${name ? `${name} in ` : ''}${fileLabel}`;
+    if (dialect === undefined) {
+      if (m[2] !== 'type' && /process\.env|env\./.test(marker.raw)) skipped.push(`${where}: its ${m[2]} comes from a variable that is not set${tail}`);
+      continue;
+    }
+    if (!PG_DIALECT.test(dialect)) {
+      if (OTHER_DIALECT.test(dialect)) skipped.push(`${where}: ${m[2]} ${dialect} (PG Lens connects to PostgreSQL only)`);
+      continue;
+    }
+    seen.add(obj.start);
+    // knex `connection` / drizzle `dbCredentials` / pg `connection`: a nested object or a URL.
+    const nestedKey = ['connection', 'dbCredentials', 'credentials'].find((k) => entries.has(k));
+    const nested = nestedKey ? entries.get(nestedKey)! : undefined;
+    const inner = nested?.raw.startsWith('{') ? objectEntries(text, nested.at) : undefined;
+    const from = inner ?? entries;
+    const get = (...keys: string[]) => {
+      for (const k of keys) if (from.has(k)) return jsValue(from.get(k)!.raw, env);
+      return undefined;
+    };
+    const useEnv = entries.get('use_env_variable');
+    const urlRaw = (nested && !inner ? nested.raw : undefined) ?? (from.get('url') ?? from.get('connectionString') ?? from.get('clientUrl') ?? from.get('uri'))?.raw;
+    const url = useEnv ? env[jsValue(useEnv.raw, {}) ?? ''] : urlRaw !== undefined ? jsValue(urlRaw, env) : undefined;
+    if (useEnv || urlRaw !== undefined) {
+      if (url && /^postgres(ql)?:\/\//i.test(url)) {
+        try {
+          const p = parseConnectionString(url);
+          found.push({ source: `${where}${tail}`, password: p.password, profile: { name: `${p.profile.database}@${p.profile.host} (${where})`, environment: 'development', ...p.profile } as ConnectionProfile });
+        } catch (e) {
+          skipped.push(`${where}: ${errorMessage(e)}`);
+        }
+        continue;
+      }
+      if (useEnv || !get('database', 'dbName', 'db')) {
+        skipped.push(`${where}: its connection URL comes from a variable that is not set${tail}`);
+        continue;
+      }
+    }
+    const database = get('database', 'dbName', 'db');
+    if (!database) {
+      skipped.push(`${where}: its database name ${from.has('database') || from.has('dbName') ? 'comes from a variable that is not set' : 'is not written in the file'}${tail}`);
+      continue;
+    }
+    const host = get('host', 'hostname');
+    const password = get('password');
+    const ssl = get('sslmode');
+    found.push({
+      source: `${where}${tail}`,
+      profile: profileOf(`${name ?? database}@${host || 'localhost'} (${fileLabel})`, { host, port: get('port'), database, user: get('username', 'user'), sslmode: ssl }),
+      ...(password ? { password } : {}),
+    });
+  }
+  return { found, skipped };
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { connectionsFromDjangoSettings, connectionsFromRailsDatabaseYml, connectionsFromSpringProperties, WORKSPACE_CONNECTION_SOURCES } from '../../../../src/core/connection/frameworks';
+import { connectionsFromDjangoSettings, connectionsFromNodeConfig, connectionsFromRailsDatabaseYml, connectionsFromSpringProperties, WORKSPACE_CONNECTION_SOURCES } from '../../../../src/core/connection/frameworks';
 
 // The shape of healthchecks' hc/settings.py: SQLite by default, PostgreSQL or MySQL from DB_* variables with defaults.
 const HEALTHCHECKS = `DATABASES: Mapping[str, Any] = {
@@ -70,6 +70,106 @@ describe('core/connection/frameworks: connections a framework\'s settings descri
     assert.match(connectionsFromSpringProperties('spring.datasource.url=${JDBC_URL}\n', 'application.properties').skipped[0] ?? '', /not set/);
   });
   it('one registry: .env first, then the framework settings', () => {
-    assert.deepEqual(WORKSPACE_CONNECTION_SOURCES.map((s) => s.what), ['.env files', 'Django settings', 'Rails database.yml', 'Spring application properties']);
+    assert.deepEqual(WORKSPACE_CONNECTION_SOURCES.map((s) => s.what), ['.env files', 'Django settings', 'Rails database.yml', 'Spring application properties', 'Node ORM configuration']);
+    const node = WORKSPACE_CONNECTION_SOURCES.find((s) => s.what === 'Node ORM configuration')!;
+    for (const f of ['backend/config/config.js', 'config/config.json', 'knexfile.ts', 'ormconfig.json', 'src/data-source.ts', 'mikro-orm.config.ts', 'drizzle.config.ts']) assert.ok(node.glob.includes(f.split('/').slice(-2).join('/')) || node.glob.includes(f.split('/').pop()!), f);
+    assert.equal(node.nearbyEnv, true);
+  });
+});
+
+// The shape of conduit-realworld-example-app's backend/config/config.js (sequelize-cli, every value from process.env).
+const SEQUELIZE_CLI = `/** @type {import('sequelize').Options} */
+module.exports = {
+  development: {
+    username: process.env.DEV_DB_USERNAME,
+    password: process.env.DEV_DB_PASSWORD,
+    database: process.env.DEV_DB_NAME,
+    host: process.env.DEV_DB_HOSTNAME,
+    port: process.env.DEV_DB_PORT,
+    dialect: process.env.DEV_DB_DIALECT,
+    logging: process.env.DEV_DB_LOGGING,
+  },
+  test: {
+    username: process.env.TEST_DB_USERNAME,
+    database: process.env.TEST_DB_NAME,
+    host: process.env.TEST_DB_HOSTNAME,
+    dialect: process.env.TEST_DB_DIALECT,
+  },
+  production: {
+    username: process.env.PROD_DB_USERNAME,
+    database: process.env.PROD_DB_NAME,
+    dialect: process.env.PROD_DB_DIALECT,
+  },
+};
+`;
+const DEV_ENV = { DEV_DB_USERNAME: 'postgres', DEV_DB_PASSWORD: 'pw', DEV_DB_NAME: 'conduit', DEV_DB_HOSTNAME: '127.0.0.1', DEV_DB_DIALECT: 'postgres', DEV_DB_PORT: '55432', PROD_DB_DIALECT: 'postgres', PROD_DB_NAME: 'live' };
+
+describe('core/connection/frameworks: Node ORM / driver configuration files, read as text (person14: conduit)', () => {
+  it('sequelize-cli config.js: development from process.env.X (values from the .env next to it), labelled; production never offered', () => {
+    const r = connectionsFromNodeConfig(SEQUELIZE_CLI, 'backend/config/config.js', DEV_ENV, 'backend/.env');
+    assert.deepEqual(brief(r), ['postgres@127.0.0.1:55432/conduit prefer (password) — development in backend/config/config.js, values from backend/.env']);
+    // test's dialect is not set: said, not guessed.
+    assert.deepEqual(r.skipped, ['test in backend/config/config.js: its dialect comes from a variable that is not set, values from backend/.env']);
+  });
+  it('sequelize-cli: a MySQL dialect (conduit\'s .env.example) or SQLite is not offered and says why', () => {
+    const r = connectionsFromNodeConfig(SEQUELIZE_CLI, 'config/config.js', { ...DEV_ENV, DEV_DB_DIALECT: 'mysql' });
+    assert.deepEqual(r.found, []);
+    assert.match(r.skipped[0], /^development in config\/config\.js: dialect mysql \(PG Lens connects to PostgreSQL only\)$/);
+    assert.deepEqual(connectionsFromNodeConfig('{"development": {"dialect": "sqlite", "storage": "db.sqlite"}}', 'config/config.json').skipped, ['development in config/config.json: dialect sqlite (PG Lens connects to PostgreSQL only)']);
+  });
+  it('sequelize-cli config.json: literal values (a null password is none) and use_env_variable', () => {
+    const json = '{\n  "development": {\n    "username": "shop",\n    "password": null,\n    "database": "shop_dev",\n    "host": "localhost",\n    "dialect": "postgres"\n  },\n  "test": {\n    "use_env_variable": "TEST_DATABASE_URL",\n    "dialect": "postgres"\n  }\n}\n';
+    const r = connectionsFromNodeConfig(json, 'config/config.json', { TEST_DATABASE_URL: 'postgres://t:pw@db:5433/shop_test' });
+    assert.deepEqual(brief(r), ['shop@localhost:5432/shop_dev prefer — development in config/config.json', 't@db:5433/shop_test prefer (password) — test in config/config.json']);
+    assert.match(connectionsFromNodeConfig(json, 'config/config.json').skipped[0], /^test in config\/config\.json: its connection URL comes from a variable that is not set$/);
+  });
+  it('knexfile: client pg with a connection object (env with fallbacks, Number()), or a connection URL from the environment', () => {
+    const knex = `import type { Knex } from 'knex';
+const config: { [key: string]: Knex.Config } = {
+  development: {
+    client: 'postgresql',
+    connection: {
+      host: process.env.DB_HOST || 'localhost',
+      port: Number(process.env.DB_PORT) || 5433,
+      user: process.env.DB_USER ?? 'app', // who
+      password: process.env['DB_PASSWORD'],
+      database: 'app_dev',
+    },
+    migrations: { tableName: 'knex_migrations' },
+  },
+  staging: { client: 'pg', connection: process.env.DATABASE_URL },
+  production: { client: 'pg', connection: process.env.DATABASE_URL },
+};
+export default config;
+`;
+    const r = connectionsFromNodeConfig(knex, 'knexfile.ts', { DATABASE_URL: 'postgresql://s@stage:5432/app_stage' });
+    assert.deepEqual(brief(r), ['app@localhost:5433/app_dev prefer — development in knexfile.ts', 's@stage:5432/app_stage prefer — staging in knexfile.ts']);
+    assert.deepEqual(brief(connectionsFromNodeConfig("module.exports = { client: 'sqlite3', connection: { filename: './dev.sqlite3' } };", 'knexfile.js')), []);
+  });
+  it('TypeORM: ormconfig.json and a new DataSource({ type: "postgres" }) literal; a column type is no dialect', () => {
+    const orm = '[{"name": "default", "type": "postgres", "host": "localhost", "port": 5432, "username": "test", "password": "test", "database": "typeorm_test"}]';
+    assert.deepEqual(brief(connectionsFromNodeConfig(orm, 'ormconfig.json')), ['test@localhost:5432/typeorm_test prefer (password) — ormconfig.json']);
+    const ds = `import { DataSource } from "typeorm";
+@Entity() class User { @Column({ type: "varchar" }) name: string }
+export const AppDataSource = new DataSource({
+    type: "postgres",
+    host: process.env.POSTGRES_HOST,
+    port: +(process.env.POSTGRES_PORT ?? 5432),
+    username: "api",
+    database: process.env.POSTGRES_DB as string,
+    entities: [User],
+});
+`;
+    assert.deepEqual(brief(connectionsFromNodeConfig(ds, 'src/data-source.ts', { POSTGRES_HOST: 'pg', POSTGRES_DB: 'api' })), ['api@pg:5432/api prefer — src/data-source.ts']);
+    assert.match(connectionsFromNodeConfig(ds, 'src/data-source.ts').skipped[0], /^src\/data-source\.ts: its database name comes from a variable that is not set$/);
+  });
+  it('MikroORM (driver + dbName) and drizzle-kit (dialect + dbCredentials url / object)', () => {
+    const mikro = "import { PostgreSqlDriver } from '@mikro-orm/postgresql';\nexport default defineConfig({\n  driver: PostgreSqlDriver,\n  dbName: 'mikro',\n  user: 'mk',\n  port: 5434,\n});\n";
+    assert.deepEqual(brief(connectionsFromNodeConfig(mikro, 'mikro-orm.config.ts')), ['mk@localhost:5434/mikro prefer — mikro-orm.config.ts']);
+    const drizzle = "export default defineConfig({\n  schema: './src/db/schema.ts',\n  dialect: 'postgresql',\n  dbCredentials: { url: process.env.DATABASE_URL! },\n});\n";
+    assert.deepEqual(brief(connectionsFromNodeConfig(drizzle, 'drizzle.config.ts', { DATABASE_URL: 'postgres://d:x@h:6543/dz' })), ['d@h:6543/dz prefer (password) — drizzle.config.ts']);
+    const obj = "export default { dialect: 'postgresql', dbCredentials: { host: 'localhost', user: 'dz', database: 'dz_dev' } } satisfies Config;\n";
+    assert.deepEqual(brief(connectionsFromNodeConfig(obj, 'drizzle.config.ts')), ['dz@localhost:5432/dz_dev prefer — drizzle.config.ts']);
+    assert.deepEqual(brief(connectionsFromNodeConfig("export default defineConfig({ dialect: 'mysql', dbCredentials: { url: 'mysql://x@h/db' } });", 'drizzle.config.ts')), []);
   });
 });
