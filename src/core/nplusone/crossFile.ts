@@ -13,11 +13,12 @@ import type { Finding, Span } from '../findings';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts, NPlusOneEvidence, PendingLoopCall, QueryKeys } from './detect';
 import { escapeRe, RULE_ID } from './detect';
-import { batchMethodAdvice } from './rewrites';
+import { batchMethodAdvice, sequelizeMixinAdvice } from './rewrites';
 import { codeContextOf } from '../codeContext';
 import { languageFolderOf } from '../languages/registry';
 import type { GoCallRef, GoFileFacts } from '../languages/go/callGraph';
 import { GoIndex } from './goResolve';
+import type { SequelizeMixin } from './sequelizeModels';
 
 const MAX_DEPTH = 4;
 const MAX_DEFINITIONS = 6;
@@ -101,6 +102,8 @@ interface Def {
   moduleCallees?: [string, string][];
   /** Python: callees called only on a module (see FileCallFacts). */
   moduleOnly?: string[];
+  /** A Sequelize association mixin (`getTagList` of `this.belongsToMany(Tag, { as: "tagList" })`): defined by the association, queries on every call. */
+  mixin?: SequelizeMixin;
 }
 
 export class CrossFileCalls {
@@ -140,6 +143,12 @@ export class CrossFileCalls {
       const list = this.defs.get(key) ?? [];
       list.push({ file, line: f.line, ...(f.cls ? { cls: f.cls } : {}), ...(f.queryLine ? { queryLine: f.queryLine } : {}), ...(f.endLine ? { endLine: f.endLine } : {}), queries: f.queries, callees: f.callees, keys: f.keys, ...(f.method ? { method: true } : {}), ...(f.bareCallees ? { bareCallees: f.bareCallees } : {}), ...(f.batched ? { batched: true } : {}), ...(facts.generated ? { generated: true } : {}), ...(f.memo ? { memo: true } : {}), ...(f.arity !== undefined ? { arity: f.arity } : {}), ...(f.cached ? { cached: true } : {}), ...(f.calleeArgc ? { calleeArgc: f.calleeArgc } : {}), ...(f.objectCallees ? { objectCallees: f.objectCallees } : {}), ...(f.clearsCache ? { clearsCache: true } : {}), ...(f.typedCallees ? { typedCallees: f.typedCallees } : {}), ...(f.moduleCallees ? { moduleCallees: f.moduleCallees } : {}), ...(f.moduleOnly?.length ? { moduleOnly: f.moduleOnly } : {}), ...(family === 'go' ? { name: f.name, goRecv: f.goRecv, goCalls: f.goCalls ?? [] } : {}) });
       this.defs.set(key, list);
+    }
+    // Sequelize defines a method on the model's instances per association mixin: each one queries (one SELECT, COUNT or
+    // INSERT), so a loop calling one — or calling the app's helper that does — is an N+1 (person14: article.getTagList()).
+    for (const m of defines ? facts.sequelizeMixins ?? [] : []) {
+      const key = `${family}:${m.name}`;
+      this.defs.set(key, [...(this.defs.get(key) ?? []), { file, line: m.line, cls: m.model, queryLine: m.line, queries: true, callees: [], method: true, mixin: m }]);
     }
     // Go generated code (gqlgen's per-field marshallers): its loops are the generator's, not the app's.
     for (const c of family === 'go' && facts.generated ? [] : facts.loopCalls) this.pending.push({ file, family, call: c });
@@ -544,14 +553,16 @@ export class CrossFileCalls {
   /** The finding of a loop's call to a function of the app that reaches the database (`possible`: why it is only possible, `info`). */
   private loopFinding(file: string, call: PendingLoopCall, def: Def, possible: string | undefined, oneOf?: Def[]): Finding {
     // The app's own function: the batched one to add, no code (rewrites.ts).
-    const rewrite = batchMethodAdvice(call.text, call.callee, undefined, call.variable);
+    const rewrite = def.mixin ? sequelizeMixinAdvice(def.mixin, call.variable) : batchMethodAdvice(call.text, call.callee, undefined, call.variable);
     const evidence: NPlusOneEvidence = {
-      kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
+      kind: 'call-in-loop', library: def.mixin ? 'sequelize' : 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
       callee: { name: call.callee, line: def.line, call: def.file, ...(def.endLine ? { endLine: def.endLine } : {}), ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
     };
     const where = oneOf
       ? `\`${call.callee}\`: one of ${oneOf.map((d) => `${d.cls}.${call.callee} in ${this.inProject(d.file)}:${d.line}`).join(', ')}`
-      : `\`${def.cls && call.receiverOf === def.cls ? `${def.cls}.` : ''}${call.callee}\` in ${this.inProject(def.file)}:${def.line}`;
+      : def.mixin
+        ? `\`${def.mixin.model}.${call.callee}\`, a Sequelize association mixin of ${def.mixin.model}.${def.mixin.kind}(${def.mixin.target}${def.mixin.as ? `, as '${def.mixin.as}'` : ''}) in ${this.inProject(def.file)}:${def.line}`
+        : `\`${def.cls && call.receiverOf === def.cls ? `${def.cls}.` : ''}${call.callee}\` in ${this.inProject(def.file)}:${def.line}`;
     const message = `N+1 query: \`${call.text}()\` reaches the database (${where}) and is called ${call.per}${call.iters}.`;
     return {
       ruleId: RULE_ID,

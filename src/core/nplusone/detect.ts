@@ -22,6 +22,7 @@ import { adapterFor, classifyCall } from '../languages';
 import { batchMethodAdvice, batchedNames, resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
+import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
 import { goFileFacts, goReceiverType, GoScopes, type GoCallRef, type GoFileFacts } from '../languages/go/callGraph';
 import { cacheLoaderCall, cachedByAnnotation, possibleBecause, fallbackOfBatch, goTypedByPackage, isFormsetRows, javaArgCount, javaArity, javaClassOf, isMaintenanceStatement, startedOrKept, underKeyTest } from './loopEvidence';
 import { codegenTypedResolvers, springSourceType } from './resolverShapes';
@@ -118,6 +119,8 @@ export interface FileCallFacts {
   javaClass?: { extends?: string; types: Record<string, string> };
   /** Go: the file's imports, declared types and functions' result types (calls are resolved by package and receiver type). */
   go?: GoFileFacts;
+  /** TS/JS: the association mixins the file's Sequelize models declare (`getTagList` of `this.belongsToMany(Tag, { as: "tagList" })`): methods of the project that query. */
+  sequelizeMixins?: SequelizeMixin[];
 }
 
 /**
@@ -508,7 +511,14 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}) };
+    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
+  }
+
+  /** TS/JS: the Sequelize association mixins the file declares (see FileCallFacts.sequelizeMixins). */
+  private sequelizeFacts(): Pick<FileCallFacts, 'sequelizeMixins'> {
+    if (this.lang !== 'typescript' && this.lang !== 'tsx' && this.lang !== 'javascript') return {};
+    const mixins = sequelizeMixins(this.text);
+    return mixins.length ? { sequelizeMixins: mixins } : {};
   }
 
   /**
@@ -944,6 +954,8 @@ class Detector {
     if (!/^(typescript|tsx|javascript)$/.test(this.lang) || fn.type !== 'identifier') return false;
     const name = escapeRe(callee);
     if (new RegExp(`\\bimport\\b[^;]*?\\b${name}\\b[^;]*?\\bfrom\\b`).test(this.text)) return false;
+    // CommonJS: `const { appendFavorites } = require("../helper/helpers")` imports it as `import { … } from` does.
+    if (new RegExp(`\\b(?:const|let|var)\\s+\\{[^}]*?\\b${name}\\b[^}]*\\}\\s*=\\s*require\\(\\s*['"\`]`).test(this.text)) return false;
     return new RegExp(`\\b(?:const|let|var)\\s+(?:${name}\\s*[=:]|\\{[^}]*?[,:\\s]${name}\\s*(?:[,=][^}]*)?\\}\\s*=|\\[[^\\]]*?\\b${name}\\b[^\\]]*\\]\\s*=)`).test(this.text);
   }
 

@@ -14,6 +14,7 @@
 import type { DbCall, Library } from './dbCalls';
 import type { Fix } from '../findings';
 import { batchStatement, type BatchedStatement, type ParamStyle } from './batchSql';
+import type { SequelizeMixin } from './sequelizeModels';
 
 export interface Rewrite {
   /** Code action title, e.g. "Batch with WHERE id = ANY($1)". */
@@ -810,19 +811,19 @@ function adviceFor(input: RewriteInput): Advice {
     case 'mikro-orm':
       return write
         ? { title: 'Save all entities at once', language: 'typescript', help: L === 'mikro-orm' ? `persist() each entity and flush() once after the loop.` : `Pass the whole array to repository.save()/insert() once.` }
-        : { title: 'Batch with In(ids) / a relation', language: 'typescript', help: `Load all rows with one find({ id: In(ids) }) (or relations/populate on the parent query) and look them up by id.` };
+        : { title: 'Batch with In(keys) / a relation', language: 'typescript', help: `Load all rows with one find({ where: { <its primary key>: In(keys) } }) (or relations/populate on the parent query) and look them up by that key.` };
     case 'sequelize':
       return write
-        ? { title: `Batch with ${model}.bulkCreate`, language: 'typescript', help: `Use ${model}.bulkCreate([...]) (or one update with where: { id: ids }) instead of one call per ${item}.` }
-        : { title: `Batch with where: { id: ids } / include (Sequelize)`, language: 'typescript', help: `Load all rows with one findAll({ where: { id: { [Op.in]: ids } } }) or eager-load with include.` };
+        ? { title: `Batch with ${model}.bulkCreate`, language: 'typescript', help: `Use ${model}.bulkCreate([...]) (or one update with where: { [${sqPk(model)}]: keys }) instead of one call per ${item}.` }
+        : { title: `Batch with one findAll on the primary key / include (Sequelize)`, language: 'typescript', help: `Load all rows with one findAll({ where: { [${sqPk(model)}]: { [Op.in]: keys } } }) (the model's primary key, whatever it is named) or eager-load with include.` };
     case 'django':
       return write
         ? { title: `Batch with ${model}.objects.bulk_create / bulk_update`, language: 'python', help: `Use ${model}.objects.bulk_create/bulk_update (or one queryset .update()) instead of one query per ${item}.` }
-        : { title: `Batch with ${model}.objects.filter(id__in=…) / select_related`, language: 'python', help: `Load all rows with one in_bulk(ids)/filter(id__in=ids), or select_related/prefetch_related on the parent query.` };
+        : { title: `Batch with ${model}.objects.filter(pk__in=…) / select_related`, language: 'python', help: `Load all rows with one in_bulk(keys)/filter(pk__in=keys) (pk: the model's primary key, whatever it is named), or select_related/prefetch_related on the parent query.` };
     case 'sqlalchemy':
       return write
         ? { title: 'Batch with one executemany-style insert', language: 'python', help: `Pass a list of parameter dicts to one session.execute(insert(...)) and commit once.` }
-        : { title: 'Batch with .in_(ids) / selectinload', language: 'python', help: `Query once with .where(Model.id.in_(ids)) (or selectinload/joinedload on the parent) and look rows up by id.` };
+        : { title: 'Batch with .in_(keys) / selectinload', language: 'python', help: `Query once with .where(<its primary key column>.in_(keys)) (or selectinload/joinedload on the parent) and look rows up by that key.` };
     case 'psycopg':
     case 'asyncpg': {
       if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };
@@ -905,8 +906,8 @@ function writeRewrite(L: Library, kind: WriteKind, model: string, items: string,
       if (kind === 'update') return { title: 'Batch with one update … whereInIds', language: 'typescript', help: `One UPDATE … WHERE id IN (…) for a shared change, else repository.save(array) once.` };
       return undefined;
     case 'sequelize':
-      if (kind === 'delete') return { title: `Batch with ${M}.destroy({ where: { id: ids } })`, language: 'typescript', help: `Delete all rows with one ${M}.destroy({ where: { id: ids } }).` };
-      if (kind === 'update') return { title: `Batch with ${M}.update(values, { where: { id: ids } })`, language: 'typescript', help: `One ${M}.update(…, { where: { id: ids } }) for a shared change, else bulkCreate with updateOnDuplicate.` };
+      if (kind === 'delete') return { title: `Batch with one ${M}.destroy on the primary key`, language: 'typescript', help: `Delete all rows with one ${M}.destroy({ where: { [${sqPk(M)}]: keys } }).` };
+      if (kind === 'update') return { title: `Batch with one ${M}.update on the primary key`, language: 'typescript', help: `One ${M}.update(…, { where: { [${sqPk(M)}]: keys } }) for a shared change, else bulkCreate with updateOnDuplicate.` };
       if (kind === 'upsert') return { title: `Batch with ${M}.bulkCreate(…, { updateOnDuplicate })`, language: 'typescript', help: `Write all rows with one ${M}.bulkCreate(rows, { updateOnDuplicate: [...] }).` };
       return undefined;
     case 'django':
@@ -999,4 +1000,22 @@ function resolverAdvice(lang: string, parent: string): Advice {
       // A DataLoader: batches the per-item loads of one tick into one query.
       return { title: 'Batch per-item loads with a DataLoader', language: 'typescript', help: 'Wrap the per-item load in a DataLoader so the loads of one tick become one query.' };
   }
+}
+
+/**
+ * A Sequelize association mixin called per item (`article.getTagList()`, `article.countUsers()`): the library's own
+ * fix — the association loaded with the list (`include` with its `as`), a grouped count, or the plural mixin once.
+ */
+export function sequelizeMixinAdvice(m: SequelizeMixin, variable: string | undefined): Rewrite {
+  const item = variable ?? 'item';
+  const include = `include: [{ model: ${m.target}${m.as ? `, as: '${m.as}'` : ''} }]`;
+  const verb = /^[a-z]+/.exec(m.name)?.[0] ?? '';
+  if (verb === 'get') return { title: `Eager-load ${m.as ?? m.target} with include (Sequelize)`, language: 'typescript', code: '', help: `Add ${include} to the query that loads the list, then read ${item}.${m.as ?? m.target} instead of one ${m.name}() per ${item}.` };
+  if (verb === 'count' || verb === 'has') return { title: `One grouped count of ${m.as ?? m.target} (Sequelize)`, language: 'typescript', code: '', help: `Count for every ${item} in one query — ${m.model}.findAll({ attributes: ['id', [fn('COUNT', col('…')), 'n']], ${include.replace(/ }\]$/, ', attributes: [] }]')}, group: [\'${m.model}.id\'] }) (or the same include with a where for has…) — instead of one ${m.name}() per ${item}.` };
+  return { title: `Write all ${m.as ?? m.target} at once (Sequelize)`, language: 'typescript', code: '', help: `Collect the rows and pass the array to one ${m.name.replace(/s?$/, '')}${/s$/.test(m.name) ? '' : 's'}([...]) (or one bulkCreate of the join rows) instead of one ${m.name}() per ${item}.` };
+}
+
+/** Sequelize: the model's primary key attribute, whatever the model declares it as (`Tag.primaryKeyAttribute` is `name` for a tag keyed by name). */
+function sqPk(model: string): string {
+  return `${model === 'record' ? 'Model' : model}.primaryKeyAttribute`;
 }

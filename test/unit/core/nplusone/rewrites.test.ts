@@ -14,13 +14,13 @@ describe('core/nplusone rewrites', () => {
   it('an ORM or a driver call with no rewrite proved to keep the loop: the batched API in the advice, no code (none invented)', () => {
     const cases: [DbCall, RegExp][] = [
       [call('prisma', 'read', { model: 'user' }), /prisma\.user\.findMany whose where has \{ in: <the values> \} on the field each post gives/],
-      [call('django', 'read', { model: 'Author' }), /in_bulk\(ids\)/],
+      [call('django', 'read', { model: 'Author' }), /in_bulk\(keys\)/],
       [call('django', 'write', { model: 'Order' }), /Order\.objects\.bulk_create/],
       [call('activerecord', 'read', { model: 'User' }), /where\(id: ids\)/],
       [call('gorm'), /Where\("id IN \?", ids\)/],
       [call('jdbc', 'write'), /addBatch\(\)[\s\S]*executeBatch\(\)/],
       [call('spring-data', 'read', { method: 'findById' }), /findAllById\(ids\)/],
-      [call('sqlalchemy'), /\.in_\(ids\)/],
+      [call('sqlalchemy'), /\.in_\(keys\)/],
       [call('knex'), /whereIn\('id', ids\)/],
       [call('drizzle'), /inArray\(/],
       [call('sequelize', 'read', { model: 'User' }), /\[Op\.in\]/],

@@ -62,7 +62,7 @@ describe('core/nplusone writes in loops', () => {
       [call('prisma', 'update', { model: 'user' }), /updateMany[\s\S]*\$transaction/, /createMany/],
       [call('prisma', 'delete', { model: 'user' }), /user\.deleteMany/, /createMany/],
       [call('typeorm', 'delete'), /repository\.delete\(/, /save\(/],
-      [call('sequelize', 'destroy', { model: 'Post' }), /Post\.destroy\(\{ where: \{ id:/, /bulkCreate/],
+      [call('sequelize', 'destroy', { model: 'Post' }), /Post\.destroy\(\{ where: \{ \[Post\.primaryKeyAttribute\]:/, /bulkCreate/],
       [call('sequelize', 'create', { model: 'Post' }), /Post\.bulkCreate/],
       [call('django', 'delete', { model: 'Book' }), /filter\(pk__in=[\s\S]*\.delete\(\)/, /bulk_create/],
       [call('django', 'save', { model: 'Book' }), /bulk_update/],
