@@ -490,14 +490,19 @@ export class CrossFileCalls {
   }
 
   /** The finding of a loop's call to a function of the app that reaches the database (`possible`: why it is only possible, `info`). */
-  private loopFinding(file: string, call: PendingLoopCall, def: Def, possible: string | undefined): Finding {
+  private loopFinding(file: string, call: PendingLoopCall, def: Def, possible: string | undefined, handler?: { name: string; msg: string }): Finding {
     // The app's own function: the batched one to add, no code (rewrites.ts).
-    const rewrite = batchMethodAdvice(call.text, call.callee, undefined, call.variable);
+    const callee = handler?.name ?? call.callee;
+    const rewrite = batchMethodAdvice(call.text, callee, undefined, call.variable);
     const evidence: NPlusOneEvidence = {
       kind: 'call-in-loop', library: 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
-      callee: { name: call.callee, line: def.line, call: def.file }, rewrite,
+      callee: { name: callee, line: def.line, call: def.file }, rewrite,
     };
-    const message = `N+1 query: \`${call.text}()\` reaches the database (\`${call.callee}\` in ${this.inProject(def.file)}:${def.line}) and is called ${call.per}${call.iters}.`;
+    const where = `${this.inProject(def.file)}:${def.line}`;
+    const reach = handler
+      ? `hands a \`${handler.msg}\` to the handler registered for that type, \`${handler.name}\` in ${where}, which reaches the database,`
+      : `reaches the database (\`${call.callee}\` in ${where})`;
+    const message = `N+1 query: \`${call.text}()\` ${reach} and is called ${call.per}${call.iters}.`;
     return {
       ruleId: RULE_ID,
       severity: possible ? 'info' : 'warning',
@@ -525,6 +530,9 @@ export class CrossFileCalls {
         let why: string | undefined;
         let found = d.queries;
         for (const ref of found ? [] : d.goCalls ?? []) {
+          // A message handed to a bus: the handler registered for its type runs now.
+          if (index.handlersOf(d.file, ref).some((x) => sure.has(x.def))) found = true;
+          if (found) break;
           const t = index.targets(d.file, ref, d);
           if (!t) continue;
           if (t.exact) {
@@ -559,9 +567,14 @@ export class CrossFileCalls {
     for (const { file, call } of pending) {
       if (!call.goRef) continue;
       const t = index.targets(file, call.goRef);
-      if (!t) continue;
-      const reaching = t.defs.filter((d) => reaches.has(d));
-      if (!reaching.length || (!t.exact && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length))) continue;
+      const reaching = t?.defs.filter((d) => reaches.has(d)) ?? [];
+      if (!t || !reaching.length) {
+        // `bus.Dispatch(ctx, &cmd.AddVote{…})`: the bus runs the handler registered for the message's type.
+        const handler = index.handlersOf(file, call.goRef).find((d) => sure.has(d.def));
+        if (handler && !handler.def.batched) out.push(this.loopFinding(file, call, handler.def, call.possible, { name: handler.def.name, msg: handler.msg }));
+        continue;
+      }
+      if (!t.exact && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length)) continue;
       const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
       if (def.batched) continue;
       if (reaching.every((d) => this.sameEveryTime(call, d, 'go', q, reaches))) continue;

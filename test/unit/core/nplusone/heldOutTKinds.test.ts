@@ -64,4 +64,120 @@ describe('N+1 kinds of held-out-t', () => {
       assert.deepEqual(await scanLines([store, testFile]), ['app/rules/provisioning.py:10 request warning'], 'called from tests only, it is no start-up code');
     });
   });
+  describe('Go: a command bus hands each message to the handler registered for its type', () => {
+    const bus = {
+      path: 'app/pkg/bus/bus.go',
+      text: [
+        'package bus',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"reflect"',
+        ')',
+        '',
+        'var handlers = map[string]any{}',
+        '',
+        'func AddHandler(h any) {',
+        '\thandlers[reflect.TypeOf(h).In(1).Elem().Name()] = h',
+        '}',
+        '',
+        'func Dispatch(ctx context.Context, msgs ...any) error {',
+        '\tfor _, m := range msgs {',
+        '\t\th := handlers[reflect.TypeOf(m).Elem().Name()]',
+        '\t\treflect.ValueOf(h).Call([]reflect.Value{reflect.ValueOf(ctx), reflect.ValueOf(m)})',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    const cmd = { path: 'app/models/cmd/cmd.go', text: ['package cmd', '', 'type AddVote struct {', '\tPostID int', '\tUserID int', '}', '', 'type RenderMarkdown struct {', '\tText   string', '\tResult string', '}', ''] };
+    const store = {
+      path: 'app/services/sqlstore/postgres/vote.go',
+      text: [
+        'package postgres',
+        '',
+        'import (',
+        '\t"context"',
+        '\t"database/sql"',
+        '',
+        '\t"example.com/fider/app/models/cmd"',
+        '\t"example.com/fider/app/pkg/bus"',
+        ')',
+        '',
+        'var db *sql.DB',
+        '',
+        'func Init() {',
+        '\tbus.AddHandler(addVote)',
+        '\tbus.AddHandler(renderMarkdown)',
+        '}',
+        '',
+        'func addVote(ctx context.Context, c *cmd.AddVote) error {',
+        '\t_, err := db.ExecContext(ctx, "INSERT INTO post_votes (post_id, user_id) VALUES ($1, $2)", c.PostID, c.UserID)',
+        '\treturn err',
+        '}',
+        '',
+        'func renderMarkdown(ctx context.Context, c *cmd.RenderMarkdown) error {',
+        '\tc.Result = "<p>" + c.Text + "</p>"',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+    const task = {
+      path: 'app/tasks/merge.go',
+      text: [
+        'package tasks',
+        '',
+        'import (',
+        '\t"context"',
+        '',
+        '\t"example.com/fider/app/models/cmd"',
+        '\t"example.com/fider/app/pkg/bus"',
+        ')',
+        '',
+        'func MoveVotes(ctx context.Context, postID int, voters []int) error {',
+        '\tfor _, u := range voters {',
+        '\t\tif err := bus.Dispatch(ctx, &cmd.AddVote{PostID: postID, UserID: u}); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+        'func MoveVotesNamed(ctx context.Context, postID int, voters []int) error {',
+        '\tfor _, u := range voters {',
+        '\t\tadd := &cmd.AddVote{PostID: postID, UserID: u}',
+        '\t\tif err := bus.Dispatch(ctx, add); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+        'func Render(ctx context.Context, texts []string) {',
+        '\tfor _, t := range texts {',
+        '\t\t_ = bus.Dispatch(ctx, &cmd.RenderMarkdown{Text: t})',
+        '\t}',
+        '}',
+        '',
+      ],
+    };
+
+    it('a message whose handler queries is a query per item (literal or a name bound to one); one whose handler does not is no query', async () => {
+      const found = await scanNPlusOne([bus, cmd, store, task]);
+      assert.deepEqual(found.map((f) => `${f.file}:${f.line}`).sort(), ['app/tasks/merge.go:12', 'app/tasks/merge.go:22']);
+      assert.match(found[0].message, /hands a `cmd\.AddVote` to the handler registered for that type, `addVote` in app\/services\/sqlstore\/postgres\/vote\.go:18/);
+    });
+
+    it('a function taking the message type that is never registered (passed as a value) is no handler', async () => {
+      const unregistered = { ...store, text: store.text.map((l) => (l.includes('AddHandler(addVote)') ? '\t// no handler registered' : l)) };
+      assert.deepEqual((await scanNPlusOne([bus, cmd, unregistered, task])).map((f) => `${f.file}:${f.line}`), []);
+    });
+
+    it('the message handed to a function of the app with a typed parameter (no dispatch) goes to that function only', async () => {
+      const check = { path: 'app/tasks/check.go', text: ['package tasks', '', 'import "example.com/fider/app/models/cmd"', '', 'func valid(c *cmd.AddVote) bool { return c.UserID > 0 }', '', 'func CountValid(postID int, voters []int) (n int) {', '\tfor _, u := range voters {', '\t\tif valid(&cmd.AddVote{PostID: postID, UserID: u}) {', '\t\t\tn++', '\t\t}', '\t}', '\treturn n', '}', ''] };
+      assert.deepEqual((await scanNPlusOne([bus, cmd, store, check])).map((f) => `${f.file}:${f.line}`), []);
+    });
+  });
 });
