@@ -554,6 +554,12 @@ class Detector {
     return this.a.functionTypes.has(n.type);
   }
 
+  /** The nearest function around the node, if any. */
+  private enclosingFunctionOf(n: Node): Node | undefined {
+    for (let p = n.parent; p; p = p.parent) if (this.isFunction(p)) return p;
+    return undefined;
+  }
+
   /** A function literal returned as a handler with parameters, or handed to a scheduler or registry. */
   private runsLater(fn: Node): boolean {
     let up = fn.parent;
@@ -563,6 +569,9 @@ class Detector {
     const params = field(fn, 'parameters') ?? field(fn, 'parameter');
     // A handler in a JSX attribute (`onClick={() => remove(row.id)}`) runs on the event, not while the element is drawn.
     if (up?.type === 'jsx_expression' && up.parent?.type === 'jsx_attribute') return true;
+    // A method of a class declared inside a function (a repository class a factory builds per model): declaring the
+    // class runs none of its methods; they run when an instance is used, later.
+    if (fn.type === 'method_definition' && up?.type === 'class_body' && this.enclosingFunctionOf(up)) return true;
     if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
     // A curried handler (`const resolverFor = (feature) => async (collective, args, req) => { … }`): the
     // inner function with parameters is what the outer call returns, like a returned handler.

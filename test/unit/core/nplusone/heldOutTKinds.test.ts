@@ -180,4 +180,69 @@ describe('N+1 kinds of held-out-t', () => {
       assert.deepEqual((await scanNPlusOne([bus, cmd, store, check])).map((f) => `${f.file}:${f.line}`), []);
     });
   });
+  describe('TypeScript: code that composes or declares, but runs no query', () => {
+    it('knex: a builder handed to another builder (`knex.raw` in a join condition, a subquery) is part of that statement; awaited, or handed to Promise.all, it runs', async () => {
+      const joins = [
+        'import type { Knex } from "knex";',
+        '',
+        'export function addJoins(knex: Knex, q: Knex.QueryBuilder, entities: string[]) {',
+        '  for (const e of entities) {',
+        '    q.join(`index_relation AS ${e}_ref`, function () {',
+        '      this.on(`${e}_ref.pivot`, "=", knex.raw("?", [e]));',
+        '    });',
+        '    q.whereIn(`${e}_ref.id`, knex("allowed").select("id").where({ kind: e }));',
+        '  }',
+        '  return q;',
+        '}',
+        '',
+        'export async function touch(knex: Knex, ids: string[]) {',
+        '  for (const id of ids) {',
+        '    await knex.raw("UPDATE item SET seen = true WHERE id = ?", [id]);',
+        '  }',
+        '  await Promise.all(ids.map((id) => knex.raw("UPDATE item SET seen = false WHERE id = ?", [id])));',
+        '}',
+        '',
+      ];
+      assert.deepEqual((await scanNPlusOne([{ path: 'src/index/query-builder.ts', text: joins }])).map((f) => f.line), [15, 17]);
+    });
+
+    it('a class declared inside a factory function: building it runs none of its methods, so a loop building one per model is no N+1', async () => {
+      const factory = [
+        'import { EntityManager } from "@mikro-orm/postgresql";',
+        '',
+        'export function repositoryFor(entity: string) {',
+        '  class Repository {',
+        '    constructor(private readonly manager: EntityManager) {}',
+        '    async remove(id: string) {',
+        '      const manager = this.manager;',
+        '      await manager.nativeDelete(entity, { id });',
+        '    }',
+        '  }',
+        '  return Repository;',
+        '}',
+        '',
+        'export async function countRows(manager: EntityManager, entity: string) {',
+        '  return await manager.count(entity, {});',
+        '}',
+        '',
+      ];
+      const loader = [
+        'import { repositoryFor, countRows } from "./repository";',
+        '',
+        'export async function load(models: string[], manager: any) {',
+        '  const repos = new Map<string, unknown>();',
+        '  for (const m of models) {',
+        '    repos.set(m, repositoryFor(m));',
+        '  }',
+        '  for (const m of models) {',
+        '    await countRows(manager, m);',
+        '  }',
+        '  return repos;',
+        '}',
+        '',
+      ];
+      const found = await scanNPlusOne([{ path: 'src/dal/repository.ts', text: factory }, { path: 'src/loaders/container.ts', text: loader }]);
+      assert.deepEqual(found.map((f) => `${f.file}:${f.line}`), ['src/loaders/container.ts:9']);
+    });
+  });
 });
