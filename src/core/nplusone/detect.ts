@@ -1360,6 +1360,9 @@ class Detector {
     if (!root || li.iterable?.text !== root) return undefined;
     const b = this.binding(root, li.node.startIndex);
     if (!b) return undefined;
+    // `incidents = [incidents]` under `if isinstance(incidents, IncidentDto):`: one item made a list, else the caller's list.
+    const own = this.arrayElements(b.value);
+    if (own?.length === 1 && own[0].text === root) return undefined;
     // `ids = [one_id]` in one branch and `ids = [r.id for r in rows]` in another: not a fixed list.
     if (this.bindings.some((o) => o !== b && o.name === root && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
     // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`, or Go's

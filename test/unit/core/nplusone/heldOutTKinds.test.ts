@@ -4,7 +4,7 @@
  * kind, written in the idiom, not copied from the apps.
  */
 import { strict as assert } from 'node:assert';
-import { scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
+import { expectNPlusOne, scanNPlusOne, type ScanFile } from '../../support/nplusoneFixtures';
 
 const scanLines = async (files: readonly ScanFile[]) => (await scanNPlusOne(files)).map((f) => `${f.file}:${f.line} ${f.context} ${f.severity}`).sort();
 
@@ -46,22 +46,22 @@ describe('N+1 kinds of held-out-t', () => {
     };
 
     it('a function only a gunicorn boot hook reaches (through another function) runs once per boot: script context, info — a test calling it too changes nothing', async () => {
-      assert.deepEqual(await scanLines([store, gunicorn, testFile]), ['app/rules/provisioning.py:10 script info']);
+      assert.deepEqual(await scanLines([store, gunicorn, testFile]), ['app/rules/provisioning.py:10 script info', 'app/rules/provisioning.py:8 script info']);
     });
 
     it('FastAPI: what only a `lifespan` context manager or an `on_event("startup")` handler calls is start-up code', async () => {
       const lifespan = { path: 'app/main.py', text: ['from contextlib import asynccontextmanager', 'from fastapi import FastAPI', 'from app.rules.provisioning import provision_rules', '', '@asynccontextmanager', 'async def lifespan(app):', '    provision_rules("main", {})', '    yield', '', 'app = FastAPI(lifespan=lifespan)', ''] };
-      assert.deepEqual(await scanLines([store, lifespan]), ['app/rules/provisioning.py:10 script info']);
+      assert.deepEqual(await scanLines([store, lifespan]), ['app/rules/provisioning.py:10 script info', 'app/rules/provisioning.py:8 script info']);
       const onEvent = { path: 'app/main.py', text: ['from fastapi import FastAPI', 'from app.rules.provisioning import provision_rules', '', 'app = FastAPI()', '', '@app.on_event("startup")', 'def load():', '    provision_rules("main", {})', ''] };
-      assert.deepEqual(await scanLines([store, onEvent]), ['app/rules/provisioning.py:10 script info']);
+      assert.deepEqual(await scanLines([store, onEvent]), ['app/rules/provisioning.py:10 script info', 'app/rules/provisioning.py:8 script info']);
     });
 
     it('called from a route as well, or from a function that is no boot hook, it stays request code', async () => {
       const route = { path: 'app/routes/rules.py', text: ['from fastapi import APIRouter', 'from app.rules.provisioning import provision_rules', '', 'router = APIRouter()', '', '@router.post("/rules/sync")', 'def sync(body: dict):', '    provision_rules("main", body)', ''] };
-      assert.deepEqual(await scanLines([store, gunicorn, route]), ['app/rules/provisioning.py:10 request warning']);
+      assert.deepEqual(await scanLines([store, gunicorn, route]), ['app/rules/provisioning.py:10 request warning', 'app/rules/provisioning.py:8 request warning']);
       const notHook = { path: 'app/main.py', text: ['from app.rules.provisioning import provision_rules', '', 'def on_request(server=None):', '    provision_rules("main", {})', ''] };
-      assert.deepEqual(await scanLines([store, notHook]), ['app/rules/provisioning.py:10 request warning']);
-      assert.deepEqual(await scanLines([store, testFile]), ['app/rules/provisioning.py:10 request warning'], 'called from tests only, it is no start-up code');
+      assert.deepEqual(await scanLines([store, notHook]), ['app/rules/provisioning.py:10 request warning', 'app/rules/provisioning.py:8 request warning']);
+      assert.deepEqual(await scanLines([store, testFile]), ['app/rules/provisioning.py:10 request warning', 'app/rules/provisioning.py:8 request warning'], 'called from tests only, it is no start-up code');
     });
   });
   describe('Go: a command bus hands each message to the handler registered for its type', () => {
@@ -243,6 +243,44 @@ describe('N+1 kinds of held-out-t', () => {
       ];
       const found = await scanNPlusOne([{ path: 'src/dal/repository.ts', text: factory }, { path: 'src/loaders/container.ts', text: loader }]);
       assert.deepEqual(found.map((f) => `${f.file}:${f.line}`), ['src/loaders/container.ts:9']);
+    });
+  });
+  describe('Python: SQLModel and one item made a list', () => {
+    it('SQLModel: `session.exec(select(…)).first()` is a query, in a loop or in a function a loop calls', async () => {
+      const py = [
+        'from sqlmodel import Session, select',
+        'from app.models import Execution, Workflow',
+        '',
+        'def last_execution(session: Session, workflow_id: str):',
+        '    return session.exec(select(Execution).where(Execution.workflow_id == workflow_id).limit(1)).first()',
+        '',
+        'def schedule(session: Session, workflows: list[Workflow]):',
+        '    for w in workflows:',
+        '        last = last_execution(session, w.id)',
+        '        rows = session.exec(select(Execution).where(Execution.workflow_id == w.id)).all()',
+        '',
+      ];
+      assert.deepEqual((await scanNPlusOne([{ path: 'app/core/db.py', text: py }])).map((f) => f.line), [9, 10]);
+    });
+
+    it('`items = [items]` when one item was given leaves the caller\'s list otherwise: the loop runs per item; a literal list of other names stays fixed', async () => {
+      const py = [
+        'from sqlmodel import Session, select',
+        'from app.models import Incident',
+        '',
+        'def process(session: Session, incidents: Incident | list[Incident]):',
+        '    if isinstance(incidents, Incident):',
+        '        incidents = [incidents]',
+        '    for incident in incidents:',
+        '        found = session.exec(select(Incident).where(Incident.id == incident.id)).first()',
+        '',
+        'def pair(session: Session, a: Incident, b: Incident):',
+        '    both = [a, b]',
+        '    for incident in both:',
+        '        found = session.exec(select(Incident).where(Incident.id == incident.id)).first()',
+        '',
+      ];
+      await expectNPlusOne(py, 'app/tasks/process_incident.py', [8]);
     });
   });
 });
