@@ -1032,7 +1032,10 @@ class Detector {
   /** calleeName, remembered per node the detector holds. */
   private calleeOf(n: Node): string | undefined {
     if (this.callees.has(n)) return this.callees.get(n);
-    const name = this.calleeName(n);
+    let name = this.calleeName(n);
+    // Python `enrich_alert_db(…)` after `from app.core.db import enrich_entity as enrich_alert_db`: the module's `enrich_entity`.
+    const orig = this.lang === 'python' && name !== undefined && field(n, 'function')?.type === 'identifier' && !this.functions.has(name) ? this.ctx.importAliases?.get(name) : undefined;
+    if (orig) name = orig;
     this.callees.set(n, name);
     return name;
   }

@@ -245,6 +245,18 @@ describe('N+1 kinds of held-out-t', () => {
       assert.deepEqual(found.map((f) => `${f.file}:${f.line}`), ['src/loaders/container.ts:9']);
     });
   });
+  describe('Python: a function imported under another name', () => {
+    const db = { path: 'app/core/db.py', text: ['from sqlmodel import Session, select', 'from app.models import Enrichment', '', 'def enrich_entity(session: Session, fingerprint: str, data: dict):', '    row = session.exec(select(Enrichment).where(Enrichment.fingerprint == fingerprint)).first()', '    row.data = {**row.data, **data}', '    session.commit()', '', 'def dumps(session: Session, value):', '    session.exec(select(Enrichment).where(Enrichment.fingerprint == value)).first()', ''] };
+    it('`from app.core.db import enrich_entity as enrich_alert_db`: a call by the alias in a loop is that function, and it queries', async () => {
+      const bl = { path: 'app/bl/enrichments.py', text: ['from app.core.db import enrich_entity as enrich_alert_db', '', 'def mark_seen(session, fingerprints):', '    for fp in fingerprints:', '        enrich_alert_db(session, fp, {"seen": True})', ''] };
+      assert.deepEqual((await scanNPlusOne([db, bl])).map((f) => `${f.file}:${f.line}`), ['app/bl/enrichments.py:5']);
+    });
+    it('an alias of a library function (`from json import dumps as to_json`) is never the app\'s function of the same name', async () => {
+      const bl = { path: 'app/bl/export.py', text: ['from json import dumps as to_json', '', 'def export(rows):', '    return [to_json(r) for r in rows]', ''] };
+      assert.deepEqual((await scanNPlusOne([db, bl])).map((f) => `${f.file}:${f.line}`), []);
+    });
+  });
+
   describe('Python: SQLModel and one item made a list', () => {
     it('SQLModel: `session.exec(select(…)).first()` is a query, in a loop or in a function a loop calls', async () => {
       const py = [
