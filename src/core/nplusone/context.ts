@@ -121,7 +121,9 @@ function learnPython(text: string, ctx: FileContext): void {
         if (/^\w+$/.test(name)) (ctx.importedFrom ??= new Map()).set(name, from);
         if (/^\w+$/.test(name) && /^\w+$/.test(orig)) (ctx.importedAs ??= new Map()).set(name, `${from}.${orig}`);
         // Called by its alias, the function is the module's `orig`: the cross-file pass looks it up under that name.
-        if (alias && alias !== orig && /^\w+$/.test(alias) && /^\w+$/.test(orig)) {
+        // Not when the file defines a function of that name itself (`from app.tasks import record_event as record_event_task`
+        // beside its own `def record_event`): a bare call of the name is then the file's own.
+        if (alias && alias !== orig && /^\w+$/.test(alias) && /^\w+$/.test(orig) && !new RegExp(`^(?:async[ \\t]+)?def[ \\t]+${orig}\\b`, 'm').test(text)) {
           (ctx.importAliases ??= new Map()).set(alias, orig);
           if (!ctx.importedFrom?.has(orig)) (ctx.importedFrom ??= new Map()).set(orig, from);
         }
