@@ -26,6 +26,8 @@ import { RULE_ID } from './detect';
 
 const ROUNDS = 6;
 const FAMILIES = /^(go|typescript|tsx|javascript|python)$/;
+/** Python methods the web framework calls per request (a Resource's or a View's HTTP verbs): request code, whoever else calls the name. */
+const PY_REQUEST_METHODS = /^(get|post|put|patch|delete|head|options|dispatch|dispatch_request|handle)$/;
 /** gunicorn server hooks that run while the server boots (the master, or each worker once), never per request. */
 const PY_BOOT_HOOKS = /^(on_starting|when_ready|pre_fork|post_fork|post_worker_init)$/;
 // Not `setup/`: apps name remote-server set-up actions so (dokploy's server-setup runs per request).
@@ -40,6 +42,8 @@ interface Fn {
   root: boolean;
   /** In test code: its calls make nothing per-request. */
   test: boolean;
+  /** Called by the framework per request (Python HTTP verb methods): never start-up code by its callers. */
+  request?: boolean;
 }
 
 /** Python: whether the function defined at `line` (1-based) is a boot hook of the server or framework. */
@@ -76,7 +80,7 @@ export class StartupGraph {
     const lines = py ? text.split('\n') : [];
     for (const f of facts.functions) {
       const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
-      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test };
+      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);
       if (list) list.push(fn);
@@ -98,7 +102,7 @@ export class StartupGraph {
     for (let round = 0; round < ROUNDS; round++) {
       let changed = false;
       for (const f of this.fns) {
-        if (startup.has(f.name) || f.root || this.later.has(f.name)) continue;
+        if (startup.has(f.name) || f.root || f.request || this.later.has(f.name)) continue;
         const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
         if ((by.length || this.top.has(f.name)) && by.every(isStartup) && (by.length > 0 || this.top.has(f.name))) {
           startup.add(f.name);

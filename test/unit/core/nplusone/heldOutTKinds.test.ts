@@ -63,6 +63,13 @@ describe('N+1 kinds of held-out-t', () => {
       assert.deepEqual(await scanLines([store, notHook]), ['app/rules/provisioning.py:10 request warning', 'app/rules/provisioning.py:8 request warning']);
       assert.deepEqual(await scanLines([store, testFile]), ['app/rules/provisioning.py:10 request warning', 'app/rules/provisioning.py:8 request warning'], 'called from tests only, it is no start-up code');
     });
+
+    it('a Resource\'s HTTP verb method stays request code, though the only other call of its name is in start-up code', async () => {
+      const resource = { path: 'app/api/config.py', text: ['from flask_restx import Resource', 'from app.utils import set_config', '', 'class ConfigList(Resource):', '    def patch(self):', '        for key, value in request.get_json().items():', '            set_config(key, value)', ''] };
+      const utils = { path: 'app/utils/__init__.py', text: ['from app.models import Configs, db', '', 'def set_config(key, value):', '    Configs.query.filter_by(key=key).update({"value": value})', '    db.session.commit()', ''] };
+      const boot = { path: 'app/gunicorn_conf.py', text: ['def on_starting(server=None):', '    migrations.patch(server)', ''] };
+      assert.deepEqual(await scanLines([resource, utils, boot]), ['app/api/config.py:7 request warning']);
+    });
   });
   describe('Go: a command bus hands each message to the handler registered for its type', () => {
     const bus = {
