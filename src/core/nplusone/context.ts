@@ -26,6 +26,8 @@ export interface FileContext {
   packageImports?: Map<string, string>;
   /** Python: names bound by an import, with the dotted path they name (`from app.tag import service as tag_service` → `app.tag.service`). */
   importedAs?: Map<string, string>;
+  /** Python: a function imported under another name (`from app.core.db import enrich_entity as enrich_alert_db`): alias → its own name. */
+  importAliases?: Map<string, string>;
 }
 
 export function usesModule(ctx: FileContext, re: RegExp): boolean {
@@ -118,6 +120,13 @@ function learnPython(text: string, ctx: FileContext): void {
         if (/^[A-Z]/.test(name) && /(^|\.)models?$/.test(from)) ctx.models.add(name);
         if (/^\w+$/.test(name)) (ctx.importedFrom ??= new Map()).set(name, from);
         if (/^\w+$/.test(name) && /^\w+$/.test(orig)) (ctx.importedAs ??= new Map()).set(name, `${from}.${orig}`);
+        // Called by its alias, the function is the module's `orig`: the cross-file pass looks it up under that name.
+        // Not when the file defines a function of that name itself (`from app.tasks import record_event as record_event_task`
+        // beside its own `def record_event`): a bare call of the name is then the file's own.
+        if (alias && alias !== orig && /^\w+$/.test(alias) && /^\w+$/.test(orig) && !new RegExp(`^(?:async[ \\t]+)?def[ \\t]+${orig}\\b`, 'm').test(text)) {
+          (ctx.importAliases ??= new Map()).set(alias, orig);
+          if (!ctx.importedFrom?.has(orig)) (ctx.importedFrom ??= new Map()).set(orig, from);
+        }
       }
     } else {
       for (const [orig, alias] of names) {

@@ -551,19 +551,23 @@ export class CrossFileCalls {
   }
 
   /** The finding of a loop's call to a function of the app that reaches the database (`possible`: why it is only possible, `info`). */
-  private loopFinding(file: string, call: PendingLoopCall, def: Def, possible: string | undefined, oneOf?: Def[]): Finding {
+  private loopFinding(file: string, call: PendingLoopCall, def: Def, possible: string | undefined, oneOf?: Def[], handler?: { name: string; msg: string }): Finding {
     // The app's own function: the batched one to add, no code (rewrites.ts).
-    const rewrite = def.mixin ? sequelizeMixinAdvice(def.mixin, call.variable) : batchMethodAdvice(call.text, call.callee, undefined, call.variable);
+    const callee = handler?.name ?? call.callee;
+    const rewrite = def.mixin ? sequelizeMixinAdvice(def.mixin, call.variable) : batchMethodAdvice(call.text, callee, undefined, call.variable);
     const evidence: NPlusOneEvidence = {
       kind: 'call-in-loop', library: def.mixin ? 'sequelize' : 'app', call: `${call.text}()`, loop: call.loop, variable: call.variable, iterable: call.iterable,
-      callee: { name: call.callee, line: def.line, call: def.file, ...(def.endLine ? { endLine: def.endLine } : {}), ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
+      callee: { name: callee, line: def.line, call: def.file, ...(def.endLine ? { endLine: def.endLine } : {}), ...(oneOf ? { oneOf: oneOf.map((d) => ({ cls: d.cls, line: d.line, file: d.file })) } : {}) }, rewrite,
     };
     const where = oneOf
       ? `\`${call.callee}\`: one of ${oneOf.map((d) => `${d.cls}.${call.callee} in ${this.inProject(d.file)}:${d.line}`).join(', ')}`
       : def.mixin
         ? `\`${def.mixin.model}.${call.callee}\`, a Sequelize association mixin of ${def.mixin.model}.${def.mixin.kind}(${def.mixin.target}${def.mixin.as ? `, as '${def.mixin.as}'` : ''}) in ${this.inProject(def.file)}:${def.line}`
         : `\`${def.cls && call.receiverOf === def.cls ? `${def.cls}.` : ''}${call.callee}\` in ${this.inProject(def.file)}:${def.line}`;
-    const message = `N+1 query: \`${call.text}()\` reaches the database (${where}) and is called ${call.per}${call.iters}.`;
+    const reach = handler
+      ? `hands a \`${handler.msg}\` to the handler registered for that type, \`${handler.name}\` in ${this.inProject(def.file)}:${def.line}, which reaches the database,`
+      : `reaches the database (${where})`;
+    const message = `N+1 query: \`${call.text}()\` ${reach} and is called ${call.per}${call.iters}.`;
     return {
       ruleId: RULE_ID,
       severity: possible ? 'info' : 'warning',
@@ -595,6 +599,9 @@ export class CrossFileCalls {
         let why: string | undefined;
         let found = d.queries;
         for (const ref of found ? [] : d.goCalls ?? []) {
+          // A message handed to a bus: the handler registered for its type runs now.
+          if (index.handlersOf(d.file, ref).some((x) => sure.has(x.def))) found = true;
+          if (found) break;
           const t = index.targets(d.file, ref, d);
           if (!t) continue;
           if (t.exact) {
@@ -631,9 +638,14 @@ export class CrossFileCalls {
     for (const { file, call } of pending) {
       if (!call.goRef) continue;
       const t = index.targets(file, call.goRef);
-      if (!t) continue;
-      const reaching = t.defs.filter((d) => reaches.has(d));
-      if (!reaching.length || (!t.exact && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length))) continue;
+      const reaching = t?.defs.filter((d) => reaches.has(d)) ?? [];
+      if (!t || !reaching.length) {
+        // `bus.Dispatch(ctx, &cmd.AddVote{…})`: the bus runs the handler registered for the message's type.
+        const handler = index.handlersOf(file, call.goRef).find((d) => sure.has(d.def));
+        if (handler && !handler.def.batched) out.push(this.loopFinding(file, call, handler.def, call.possible, undefined, { name: handler.def.name, msg: handler.msg }));
+        continue;
+      }
+      if (!t.exact && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length)) continue;
       const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
       if (def.batched) continue;
       if (reaching.every((d) => this.sameEveryTime(call, d, 'go', q, reaches, index))) continue;

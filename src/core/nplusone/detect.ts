@@ -579,6 +579,12 @@ class Detector {
     return this.a.functionTypes.has(n.type);
   }
 
+  /** The nearest function around the node, if any. */
+  private enclosingFunctionOf(n: Node): Node | undefined {
+    for (let p = n.parent; p; p = p.parent) if (this.isFunction(p)) return p;
+    return undefined;
+  }
+
   /** A function literal returned as a handler with parameters, or handed to a scheduler or registry. */
   private runsLater(fn: Node): boolean {
     let up = fn.parent;
@@ -588,6 +594,9 @@ class Detector {
     const params = field(fn, 'parameters') ?? field(fn, 'parameter');
     // A handler in a JSX attribute (`onClick={() => remove(row.id)}`) runs on the event, not while the element is drawn.
     if (up?.type === 'jsx_expression' && up.parent?.type === 'jsx_attribute') return true;
+    // A method of a class declared inside a function (a repository class a factory builds per model): declaring the
+    // class runs none of its methods; they run when an instance is used, later.
+    if (fn.type === 'method_definition' && up?.type === 'class_body' && this.enclosingFunctionOf(up)) return true;
     if (up && /^(return_statement|return)$/.test(up.type) && params && named(params).length > 0) return true;
     // A curried handler (`const resolverFor = (feature) => async (collective, args, req) => { … }`): the
     // inner function with parameters is what the outer call returns, like a returned handler.
@@ -1105,7 +1114,10 @@ class Detector {
   /** calleeName, remembered per node the detector holds. */
   private calleeOf(n: Node): string | undefined {
     if (this.callees.has(n)) return this.callees.get(n);
-    const name = this.calleeName(n);
+    let name = this.calleeName(n);
+    // Python `enrich_alert_db(…)` after `from app.core.db import enrich_entity as enrich_alert_db`: the module's `enrich_entity`.
+    const orig = this.lang === 'python' && name !== undefined && field(n, 'function')?.type === 'identifier' && !this.functions.has(name) ? this.ctx.importAliases?.get(name) : undefined;
+    if (orig) name = orig;
     this.callees.set(n, name);
     return name;
   }
@@ -1441,6 +1453,9 @@ class Detector {
     if (!root || li.iterable?.text !== root) return undefined;
     const b = this.binding(root, li.node.startIndex);
     if (!b) return undefined;
+    // `incidents = [incidents]` under `if isinstance(incidents, IncidentDto):`: one item made a list, else the caller's list.
+    const own = this.arrayElements(b.value);
+    if (own?.length === 1 && own[0].text === root) return undefined;
     // `ids = [one_id]` in one branch and `ids = [r.id for r in rows]` in another: not a fixed list.
     if (this.bindings.some((o) => o !== b && o.name === root && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
     // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`, or Go's

@@ -32,6 +32,10 @@ export class GoIndex<D extends GoDef> {
   private readonly byLast = new Map<string, string[]>();
   private readonly modules = new Map<string, string>();
   private readonly importCache = new Map<string, string | undefined>();
+  /** Handlers by the message type they take (`${dir of the type}\0${name}`): package functions passed as a value in their package. */
+  private readonly handlers = new Map<string, D[]>();
+  /** Functions and methods whose last parameter takes any value (`${file}\0${Type.}name`): what a bus dispatches with. */
+  private readonly anyParams = new Set<string>();
 
   /** `files`: path (inside the project) → facts; `defs`: every Go definition, with its path inside the project. */
   constructor(files: Map<string, GoFileFacts>, defs: D[], private readonly inProject: (f: string) => string) {
@@ -52,7 +56,50 @@ export class GoIndex<D extends GoDef> {
       const key = d.goRecv ? `${dir}\u0000${d.goRecv}\u0000${d.name}` : `${dir}\u0000${d.name}`;
       map.set(key, [...(map.get(key) ?? []), d]);
       if (d.goRecv) map.set(`*\u0000${d.name}`, [...(map.get(`*\u0000${d.name}`) ?? []), d]);
+    }    this.learnHandlers(files);
+  }
+
+  /**
+   * A command or query bus (`bus.AddHandler(addVote)` … `bus.Dispatch(ctx, &cmd.AddVote{…})`): a package function
+   * passed as a value somewhere in its package, whose last parameter is a pointer to a named type, handles
+   * messages of that type. Learned from the code, whatever the bus is called.
+   */
+  private learnHandlers(files: Map<string, GoFileFacts>): void {
+    const values = new Map<string, Set<string>>();
+    for (const [f, facts] of files) {
+      const dir = dirOf(this.inProject(f));
+      const set = values.get(dir) ?? new Set<string>();
+      for (const v of facts.valueArgs ?? []) set.add(v);
+      values.set(dir, set);
     }
+    for (const [f, facts] of files) {
+      for (const a of facts.anyParams ?? []) this.anyParams.add(`${f}\u0000${a}`);
+      const dir = dirOf(this.inProject(f));
+      for (const [fn, msg] of Object.entries(facts.msgParams ?? {})) {
+        if (!values.get(dir)?.has(fn)) continue;
+        const tdir = this.typeDir(msg, dir);
+        const defs = this.funcs.get(`${dir}\u0000${fn}`)?.filter((d) => d.file === f);
+        if (tdir === undefined || !defs?.length) continue;
+        const key = `${tdir}\u0000${msg.name}`;
+        this.handlers.set(key, [...(this.handlers.get(key) ?? []), ...defs]);
+      }
+    }
+  }
+
+  /**
+   * The handlers of the messages the call hands over (struct literals of a type some registered handler takes), when the
+   * call is a dispatch: a function of a library, or the app's own whose last parameter takes any value (`msgs ...Msg`).
+   */
+  handlersOf(file: string, ref: GoCallRef): { def: D; msg: string }[] {
+    if (!ref.msgs?.length || !this.handlers.size) return [];
+    const t = this.targets(file, ref);
+    if (t && !t.defs.every((d) => this.anyParams.has(`${d.file}\u0000${d.goRecv ? `${d.goRecv}.` : ''}${d.name}`))) return [];
+    const from = dirOf(this.inProject(file));
+    return ref.msgs.flatMap((m) => {
+      const dir = this.typeDir(m, from);
+      const msg = m.pkg ? `${m.pkg.split('/').pop()}.${m.name}` : m.name;
+      return (dir === undefined ? [] : this.handlers.get(`${dir}\u0000${m.name}`) ?? []).map((def) => ({ def, msg }));
+    });
   }
 
   /**

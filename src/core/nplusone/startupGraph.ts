@@ -9,18 +9,27 @@
  *    (not Go `main`: it starts the tickers and workers that run per tick; not `setup/`: apps name
  *    per-request set-up actions so); calls made at module level (outside every named function, and not in
  *    a handler or scheduled callback — see `topCalls` in detect.ts);
+ *  - Python roots: the server's boot hooks — gunicorn's `on_starting`/`when_ready`/`pre_fork`/`post_fork`/
+ *    `post_worker_init` (module-level functions of its config file), Django `AppConfig.ready`, a FastAPI/Starlette
+ *    `lifespan` context manager and a function decorated `@app.on_event("startup")` (keep's provisioning of
+ *    providers, workflows and rules from the environment, called only from `on_starting`);
  *  - a name is start-up only when it has callers and every one of them is start-up code, up to ROUNDS deep.
- * Go, TypeScript and JavaScript only (Python and Ruby start-up hooks are judged within their file).
+ *    Callers in test code do not count (a test calls the provisioning it checks; it runs no request).
+ * Go, TypeScript, JavaScript and Python (Ruby start-up hooks are judged within their file).
  */
 import type { Finding } from '../findings';
 import { lineStarts, positionAt, SEVERITY_RANK } from '../findings';
-import type { ContextPolicy } from '../codeContext';
+import { codeContextOf, type ContextPolicy } from '../codeContext';
 import type { SourceLanguage } from '../syntax/treeSitter';
 import type { FileCallFacts } from './detect';
 import { RULE_ID } from './detect';
 
 const ROUNDS = 6;
-const FAMILIES = /^(go|typescript|tsx|javascript)$/;
+const FAMILIES = /^(go|typescript|tsx|javascript|python)$/;
+/** Python methods the web framework calls per request (a Resource's or a View's HTTP verbs): request code, whoever else calls the name. */
+const PY_REQUEST_METHODS = /^(get|post|put|patch|delete|head|options|dispatch|dispatch_request|handle)$/;
+/** gunicorn server hooks that run while the server boots (the master, or each worker once), never per request. */
+const PY_BOOT_HOOKS = /^(on_starting|when_ready|pre_fork|post_fork|post_worker_init)$/;
 // Not `setup/`: apps name remote-server set-up actions so (dokploy's server-setup runs per request).
 const STARTUP_FOLDER = /(^|\/)(initialize|bootstrap|startup)\//;
 
@@ -31,6 +40,21 @@ interface Fn {
   endLine: number;
   callees: string[];
   root: boolean;
+  /** In test code: its calls make nothing per-request. */
+  test: boolean;
+  /** Called by the framework per request (Python HTTP verb methods): never start-up code by its callers. */
+  request?: boolean;
+}
+
+/** Python: whether the function defined at `line` (1-based) is a boot hook of the server or framework. */
+function pythonBootHook(name: string, line: number, method: boolean, text: string, lines: string[]): boolean {
+  if (!method && PY_BOOT_HOOKS.test(name)) return true;
+  if (method && name === 'ready' && /\(\s*AppConfig\s*\)/.test(text)) return true;
+  // The decorators above the `def` line.
+  let above = '';
+  for (let i = line - 2; i >= 0 && /^\s*@/.test(lines[i] ?? ''); i--) above = `${lines[i]}\n${above}`;
+  if (!method && name === 'lifespan' && /@(?:\w+\.)*asynccontextmanager\b/.test(above)) return true;
+  return /@[\w.]+\.on_event\(\s*["']startup["']\s*\)/.test(above);
 }
 
 export class StartupGraph {
@@ -50,9 +74,13 @@ export class StartupGraph {
     if (!FAMILIES.test(language)) return;
     if (facts.functions.length) this.starts.set(file, lineStarts(text));
     const go = language === 'go';
-    const fam = go ? 'go' : 'js';
+    const py = language === 'python';
+    const fam = go ? 'go' : py ? 'py' : 'js';
+    const test = codeContextOf(file, text) === 'test';
+    const lines = py ? text.split('\n') : [];
     for (const f of facts.functions) {
-      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root: (go && f.name === 'init') || STARTUP_FOLDER.test(file) };
+      const root = (go && f.name === 'init') || STARTUP_FOLDER.test(file) || (py && pythonBootHook(f.name, f.line, f.method === true, text, lines));
+      const fn: Fn = { file, name: `${fam}:${f.name}`, line: f.line, endLine: f.endLine ?? f.line, callees: f.callees.map((c) => `${fam}:${c}`), root, test, ...(py && f.method && PY_REQUEST_METHODS.test(f.name) ? { request: true } : {}) };
       this.fns.push(fn);
       const list = this.byFile.get(file);
       if (list) list.push(fn);
@@ -74,8 +102,8 @@ export class StartupGraph {
     for (let round = 0; round < ROUNDS; round++) {
       let changed = false;
       for (const f of this.fns) {
-        if (startup.has(f.name) || f.root || this.later.has(f.name)) continue;
-        const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name);
+        if (startup.has(f.name) || f.root || f.request || this.later.has(f.name)) continue;
+        const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
         if ((by.length || this.top.has(f.name)) && by.every(isStartup) && (by.length > 0 || this.top.has(f.name))) {
           startup.add(f.name);
           changed = true;

@@ -37,6 +37,11 @@ export interface GoCallRef {
   recv?: GoRecv;
   /** The receiver as written, for messages. */
   recvText?: string;
+  /**
+   * The named types of the arguments written as struct literals (`&cmd.AddVote{…}`, or a name bound to one): a
+   * message a bus hands to the handler registered for its type (`bus.Dispatch(ctx, &cmd.AddVote{…})`).
+   */
+  msgs?: GoTypeRef[];
 }
 
 export interface GoTypeInfo {
@@ -54,6 +59,12 @@ export interface GoFileFacts {
   types: Record<string, GoTypeInfo>;
   /** Package function → the named type it returns first (`func New(db DBTX) *Queries`); a method as `Type.Method` (interfaces' methods too). */
   results: Record<string, GoTypeRef>;
+  /** Package functions whose last parameter is a pointer to a named type (`func addVote(ctx, c *cmd.AddVote) error`): the type. */
+  msgParams?: Record<string, GoTypeRef>;
+  /** Names passed as a value to a call (`bus.AddHandler(addVote)`): functions registered as handlers. */
+  valueArgs?: string[];
+  /** Functions and methods (`Type.Method`) whose last parameter takes any value (`msgs ...Msg` with `type Msg any`, `m interface{}`): a bus's dispatch. */
+  anyParams?: string[];
 }
 
 function unquote(s: string): string {
@@ -109,13 +120,34 @@ export function goFileFacts(root: Node): GoFileFacts {
       if (of) facts.types[name] = { of };
     }
   }
+  // Types declared as any value (`type Msg any`, `type Msg interface{}`).
+  const anyTypes = new Set(['any']);
+  for (const spec of root.descendantsOfType('type_spec')) {
+    const name = spec && field(spec, 'name')?.text;
+    const t = spec && field(spec, 'type');
+    if (name && t && (t.text === 'any' || /^interface\s*\{\s*\}$/.test(t.text))) anyTypes.add(name);
+  }
   for (const fn of root.descendantsOfType(['function_declaration', 'method_declaration'])) {
     const name = fn && field(fn, 'name')?.text;
-    const t = fn && resultType(field(fn, 'result'), imports);
-    if (!name || !t) continue;
-    const recv = goReceiverType(fn!);
+    if (!name) continue;
+    const last = named(field(fn, 'parameters')).pop();
+    const pt = last && field(last, 'type');
+    if (fn.type === 'function_declaration') {
+      const m = pt?.type === 'pointer_type' ? typeRef(pt, imports) : undefined;
+      if (m) (facts.msgParams ??= {})[name] = m;
+    }
+    if (pt && (anyTypes.has(pt.text) || /^interface\s*\{\s*\}$/.test(pt.text))) {
+      const recv = goReceiverType(fn);
+      (facts.anyParams ??= []).push(recv ? `${recv}.${name}` : name);
+    }
+    const t = resultType(field(fn, 'result'), imports);
+    if (!t) continue;
+    const recv = goReceiverType(fn);
     facts.results[recv ? `${recv}.${name}` : name] = t;
   }
+  const values = new Set<string>();
+  for (const args of root.descendantsOfType('argument_list')) for (const a of named(args)) if (a.type === 'identifier') values.add(a.text);
+  if (values.size) facts.valueArgs = [...values];
   return facts;
 }
 
@@ -247,22 +279,48 @@ export class GoScopes {
   refOf(call: Node): GoCallRef | undefined {
     const fn = field(call, 'function');
     if (!fn) return undefined;
-    if (fn.type === 'identifier') return { name: fn.text, via: 'bare' };
-    if (fn.type !== 'selector_expression') return undefined;
-    const name = field(fn, 'field')?.text;
-    const op = field(fn, 'operand');
-    if (!name || !op) return undefined;
     let outer: Node | null = call.parent;
     const fns: Node[] = [];
     while (outer) {
       if (outer.type === 'function_declaration' || outer.type === 'method_declaration' || outer.type === 'func_literal') fns.push(outer);
       outer = outer.parent;
     }
+    if (fn.type === 'identifier') {
+      const msgs = this.literalArgs(call, fns);
+      return { name: fn.text, via: 'bare', ...(msgs.length ? { msgs } : {}) };
+    }
+    if (fn.type !== 'selector_expression') return undefined;
+    const name = field(fn, 'field')?.text;
+    const op = field(fn, 'operand');
+    if (!name || !op) return undefined;
     // The innermost function's names first, then those of the functions around it.
     const s: Scope = new Map();
     for (const f of fns.reverse()) for (const [k, v] of this.scopeOf(f)) s.set(k, v);
-    if (op.type === 'identifier' && !s.has(op.text) && this.facts.imports[op.text]) return { name, via: 'pkg', pkg: this.facts.imports[op.text] };
+    const msgs = this.literalArgs(call, fns);
+    if (op.type === 'identifier' && !s.has(op.text) && this.facts.imports[op.text]) return { name, via: 'pkg', pkg: this.facts.imports[op.text], ...(msgs.length ? { msgs } : {}) };
     const recv = this.recvOf(op, s);
-    return { name, via: 'value', ...(recv ? { recv } : {}), recvText: op.text.length > 40 ? op.text.slice(0, 40) + '…' : op.text };
+    return { name, via: 'value', ...(recv ? { recv } : {}), recvText: op.text.length > 40 ? op.text.slice(0, 40) + '…' : op.text, ...(msgs.length ? { msgs } : {}) };
+  }
+
+  /** The types of the call's arguments written as struct literals, or names bound to one in the functions around it. */
+  private literalArgs(call: Node, fns: readonly Node[]): GoTypeRef[] {
+    const out: GoTypeRef[] = [];
+    const literal = (e: Node | undefined): GoTypeRef | undefined => {
+      while (e && (e.type === 'unary_expression' || e.type === 'parenthesized_expression')) e = named(e)[0];
+      return e?.type === 'composite_literal' ? typeRef(field(e, 'type'), this.facts.imports) : undefined;
+    };
+    for (const a of named(field(call, 'arguments'))) {
+      let t = literal(a);
+      if (!t && a.type === 'identifier') {
+        for (const f of fns) {
+          for (const v of f.descendantsOfType('short_var_declaration')) {
+            const left = v && named(field(v, 'left'));
+            if (v && left?.length === 1 && left[0].text === a.text) t ??= literal(named(field(v, 'right'))[0]);
+          }
+        }
+      }
+      if (t) out.push(t);
+    }
+    return out;
   }
 }

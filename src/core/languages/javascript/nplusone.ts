@@ -325,6 +325,9 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
   // `database('questionaries').select('*').where({ … })` (a client called with a table name, then a builder method).
   const knexCalled = rootIsClient && segs.length >= 2 && segs[0].call && stringArgOf(segs[0], a) !== undefined && n.slice(1).some((x) => KNEX_BUILDER.test(x));
   const knexish = root === 'knex' || root === 'trx' || ctx.clients.get(root)?.match(/knex/i) || (usesModule(ctx, /^knex$/) && rootIsClient) || knexCalled;
+  // A builder handed to another builder (`this.on(a, "=", knex.raw("?", [k]))`, `whereIn("id", knex("t").select("id"))`)
+  // is a fragment or a subquery of that statement: it runs no query of its own.
+  if (knexish && knexFragment(chain.node)) return undefined;
   if (knexish && segs[0].call && stringArgOf(segs[0], a) !== undefined) {
     const write = n.some((x) => KNEX_WRITE.test(x));
     const batch = n.some((x) => /^(whereIn|whereNotIn|orWhereIn|batchInsert)$/.test(x)) || (write && n.includes('insert') && /insert\s*\(\s*(\[|\w+s\b)/.test(chain.node.text));
@@ -418,6 +421,18 @@ export function classifyJs(chain: Chain, ctx: FileContext, a: LanguageAdapter): 
  * Drizzle `.onConflictDoNothing()/.onConflictDoUpdate(…)`) as written, on one line, and the columns of the object
  * literal its values segment (`insert`, `values`, `set`) is given: what a batched form of the write must keep.
  */
+/** Promise combinators and collectors: a builder handed to them is run (awaited together), not composed. */
+const RUNS_ARGUMENT = /^(all|allSettled|race|any|resolve|push|unshift|add|set|then)$/;
+
+/** The chain is a direct argument of another call that composes it (not one that runs it: `Promise.all`, `list.push`). */
+function knexFragment(node: Node): boolean {
+  const args = node.parent;
+  if (args?.type !== 'arguments') return false;
+  const fn = args.parent ? field(args.parent, 'function') : undefined;
+  const name = fn?.type === 'member_expression' ? field(fn, 'property')?.text : fn?.text;
+  return !!name && !RUNS_ARGUMENT.test(name);
+}
+
 function writeShape(segs: Segment[], valuesSeg: RegExp): Pick<DbCall, 'conflict' | 'columns'> {
   const out: Pick<DbCall, 'conflict' | 'columns'> = {};
   const i = segs.findIndex((x) => /^(onConflict|onConflictDoNothing|onConflictDoUpdate)$/.test(x.name) && !!x.call);

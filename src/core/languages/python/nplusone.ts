@@ -127,7 +127,7 @@ const NOT_MANAGER = /^(errors|seen|visited|cache|ids|keys|names|items|values|arg
 const DJANGO_MANAGER = /^(\w+_objects|_default_manager|_base_manager)$/;
 const DJANGO_WRITE = /^(create|get_or_create|update_or_create|update|delete|bulk_create|bulk_update|save)$/;
 const SA_SESSION = /^(session|db_session|sess|async_session|dbsession|s)$/;
-const SA_METHODS = /^(query|execute|scalar|scalars|get|merge|refresh|commit|flush|get_one)$/;
+const SA_METHODS = /^(query|execute|exec|scalar|scalars|get|merge|refresh|commit|flush|get_one)$/;
 const CURSORISH = /^(cur|cursor|curs|c|conn|connection|con|db|pool|tx|txn|transaction)$|(cursor|_cur|_conn|conn|_db|pool)$/i;
 const PY_DRIVER_METHODS = /^(execute|fetch|fetchrow|fetchval|executemany|execute_values|execute_batch|copy_records_to_table|copy_from|copy_expert|executescript|mogrify_never)$/;
 
@@ -138,7 +138,7 @@ const PY_DRIVER_METHODS = /^(execute|fetch|fetchrow|fetchval|executemany|execute
  */
 function sessionOfModels(m1: string, args: Node | undefined | null, ctx: FileContext): boolean {
   if (!ctx.models.size) return false;
-  if (m1 !== 'get' && m1 !== 'query') return /^(commit|flush|execute|scalar|scalars|merge|refresh)$/.test(m1);
+  if (m1 !== 'get' && m1 !== 'query') return /^(commit|flush|execute|exec|scalar|scalars|merge|refresh)$/.test(m1);
   const first = args ? named(args)[0]?.text.split('.')[0] : undefined;
   return first !== undefined && ctx.models.has(first);
 }
