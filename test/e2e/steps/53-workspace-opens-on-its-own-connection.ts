@@ -26,6 +26,10 @@ export const step: Step = {
     // before the reload — a fixed 1.5 s stood here. After it, the status bar is the state waited on: VS Code in a browser
     // can hand the extension its settings in two goes (a remote folder's from a cache first), and PG Lens follows the
     // second even when its first connect is still in flight (core/connection/latest.onSettingsChange).
+    // Earlier steps leave the dashboard open: a webview restored while the window reloads asked for its own media
+    // (dashboard.css/js) and logged 404s (fresh-clone CI of 0f503e2a), which the error watch counts. This step is about
+    // the connection chosen, so it reloads a window without webviews.
+    await wb.runCommand('View: Close All Editor Groups');
     const reload = () => wb.reloadWindow();
     try {
       await reload();
