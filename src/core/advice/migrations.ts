@@ -6,7 +6,7 @@
 import { prismaModels } from '../prismaSchema';
 import { ident } from '../sql/predicates';
 
-type MigrationTool = 'prisma' | 'rails' | 'django' | 'alembic' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'flyway' | 'sql' | 'unknown';
+type MigrationTool = 'prisma' | 'rails' | 'django' | 'alembic' | 'knex' | 'node-pg-migrate' | 'db-migrate' | 'sequelize' | 'typeorm' | 'mikro-orm' | 'flyway' | 'sql' | 'unknown';
 
 export interface MigrationTarget {
   tool: MigrationTool;
@@ -49,14 +49,21 @@ export interface ProjectFiles {
   texts?: Record<string, string>;
 }
 
-/** The files whose TEXT the detection reads (the editor reads those of `files` that match, a few dozen at most). */
-export const PROJECT_FACT_FILES = /(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini)$/;
+/**
+ * The files whose TEXT the detection reads (the editor reads those of `files` that match, a few dozen at most): Python's
+ * dependency files, manage.py, alembic.ini; sequelize-cli's .sequelizerc and the package.json files of a workspace's
+ * packages (conduit: sequelize-cli is a dependency of backend/package.json, not of the root's).
+ */
+export const PROJECT_FACT_FILES = /(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|\.sequelizerc|package\.json)$/;
+
+/** The facts files that are not Python's. */
+const NODE_FACT_FILES = /(^|\/)(\.sequelizerc|package\.json)$/;
 
 /** Python packages the project declares (lower case, `_` as `-`), from its dependency files' texts. */
 function pythonDeps(p: ProjectFiles): Set<string> {
   const out = new Set<string>();
   for (const [path, text] of Object.entries(p.texts ?? {})) {
-    if (/(^|\/)(manage\.py|alembic\.ini)$/.test(path)) continue;
+    if (/(^|\/)(manage\.py|alembic\.ini)$/.test(path) || NODE_FACT_FILES.test(path)) continue;
     for (const m of text.matchAll(/(?:^|["'\s=,[(])(django|alembic|flask[-_]migrate|sqlalchemy|flask[-_]sqlalchemy)(?=\s*(?:[=<>~!;\[,"'\])]|$))/gim)) out.add(m[1].toLowerCase().replace(/_/g, '-'));
   }
   return out;
@@ -127,6 +134,11 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
     return { tool: 'unknown', dir: '', why: 'the project uses SQLAlchemy without a migration tool PG Lens recognises (no Alembic, no Django)' };
   }
 
+  // sequelize-cli, from what says so for sure (its .sequelizerc, or a package that depends on it), before db-migrate
+  // (both name files YYYYMMDDHHMMSS-name.js): person14 5, conduit's backend/.sequelizerc said "no tool".
+  const sequelize = sequelizeCliTarget(p, files, deps);
+  if (sequelize) return sequelize;
+
   // db-migrate (before knex: an app may depend on both, and its migrations are db-migrate's — person10's hour on Unleash):
   // the folder its npm script names (`--migrations-dir ./src/migrations`, `-m`), else where its files already are.
   if (deps.has('db-migrate')) {
@@ -142,12 +154,19 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
     return { tool: 'node-pg-migrate', dir, ext: (existing?.split('.').pop() as MigrationTarget['ext']) ?? 'js' };
   }
 
+  // TypeORM and MikroORM: their own migration files decide before knex (MikroORM builds on knex; an app may list both).
+  const orm = ormMigrationTargets(p, files, deps);
+  const withFiles = orm.find((o) => o.existing);
+  if (withFiles) return withFiles.target;
+
   if (deps.has('knex')) {
     const existing = has(/(^|\/)migrations\/\d{14}_[^/]+\.(js|ts|cjs|mjs)$/);
     const dir = existing ? existing.replace(/\/[^/]+$/, '') : 'migrations';
     const ext = (existing?.split('.').pop() as MigrationTarget['ext']) ?? (has(/(^|\/)knexfile\.ts$/) ? 'ts' : 'js');
     return { tool: 'knex', dir, ext };
   }
+
+  if (orm.length) return orm[0].target;
 
   const flyway = has(/(^|\/)V\d+(?:[._]\d+)*__[^/]+\.sql$/);
   if (flyway) return { tool: 'flyway', dir: flyway.replace(/\/[^/]+$/, '') };
@@ -159,7 +178,80 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
   const nested = has(/(^|\/)migrations\/[^/]+\.sql$/);
   if (nested) return { tool: 'sql', dir: nested.replace(/\/[^/]+$/, '') };
   // Nothing says which tool the project uses: no file in a guessed framework.
-  return { tool: 'unknown', dir: '', why: 'PG Lens found no migration tool it recognises in this project (no Prisma, Rails, Django, Alembic, Knex, node-pg-migrate, db-migrate, Flyway or SQL migrations folder)' };
+  return { tool: 'unknown', dir: '', why: 'PG Lens found no migration tool it recognises in this project (no Prisma, Rails, Django, Alembic, Knex, node-pg-migrate, db-migrate, sequelize-cli, TypeORM, MikroORM, Flyway or SQL migrations folder)' };
+}
+
+/** `dir/rel` (`rel` alone at the root). */
+function joinDir(dir: string, rel: string): string {
+  return dir ? `${dir}/${rel}` : rel;
+}
+
+function isUnder(dir: string, f: string): boolean {
+  return !dir || f.startsWith(dir + '/');
+}
+
+/** The package folders ('' for the root) whose package.json lists `dep`: the root's, then a workspace's packages' (from `texts`). */
+function packagesWith(p: ProjectFiles, rootDeps: Set<string>, dep: string): string[] {
+  const out: string[] = rootDeps.has(dep) ? [''] : [];
+  for (const [path, text] of Object.entries(p.texts ?? {})) {
+    if (path === 'package.json' || !/(^|\/)package\.json$/.test(path)) continue;
+    if (packageFacts(text).deps.has(dep)) out.push(path.replace(/\/?package\.json$/, ''));
+  }
+  return out;
+}
+
+/**
+ * sequelize-cli's migrations folder: the `migrations-path` its .sequelizerc gives (`path.resolve('db', 'migrations')`,
+ * relative to the folder sequelize-cli runs in: the .sequelizerc's), else where its `YYYYMMDDHHMMSS-name.js` files are,
+ * else `migrations` beside the .sequelizerc or the package that depends on sequelize-cli.
+ */
+function sequelizeCliTarget(p: ProjectFiles, files: string[], rootDeps: Set<string>): MigrationTarget | undefined {
+  const rcs = files.filter((f) => /(^|\/)\.sequelizerc$/.test(f));
+  const bases = [...new Set(rcs.length ? rcs.map((f) => f.replace(/\/?\.sequelizerc$/, '')) : packagesWith(p, rootDeps, 'sequelize-cli'))];
+  if (!bases.length) return undefined;
+  const migrationsOf = (base: string) => files.filter((f) => isUnder(base, f) && /(^|\/)\d{14}-[^/]+\.(js|cjs|mjs|ts)$/.test(f));
+  const withMigrations = bases.filter((b) => migrationsOf(b).length);
+  const homes = withMigrations.length ? withMigrations : bases;
+  if (homes.length > 1) return { tool: 'unknown', dir: '', why: `the project has ${homes.length} sequelize-cli setups (${homes.map((b) => b || '.').join(', ')}), so PG Lens cannot tell which one owns this table` };
+  const base = homes[0];
+  const rc = p.texts?.[joinDir(base, '.sequelizerc')];
+  const configured = rc === undefined ? undefined : sequelizercMigrationsPath(rc);
+  const existing = migrationsOf(base);
+  const dir = configured !== undefined ? joinDir(base, configured) : existing.length ? existing[0].replace(/\/[^/]+$/, '') : joinDir(base, 'migrations');
+  const ext = existing.find((f) => f.startsWith(dir + '/'))?.split('.').pop() as MigrationTarget['ext'] | undefined;
+  return { tool: 'sequelize', dir, ext: ext ?? 'js' };
+}
+
+/** `"migrations-path": path.resolve("db", "migrations")` → `db/migrations`; undefined when the line holds no plain relative path. */
+function sequelizercMigrationsPath(rc: string): string | undefined {
+  const m = /["']?migrations-path["']?\s*:\s*([^\n]*)/.exec(rc);
+  if (!m) return undefined;
+  const parts = [...m[1].matchAll(/["'`]([^"'`$]*)["'`]/g)].map((x) => x[1]).filter(Boolean);
+  if (!parts.length) return undefined;
+  const path = parts.join('/').replace(/\\/g, '/').replace(/\/{2,}/g, '/').replace(/^(\.\/)+/, '').replace(/\/$/, '');
+  if (!path || path.startsWith('/') || path.split('/').includes('..')) return undefined;
+  return path;
+}
+
+/**
+ * TypeORM (`<ms timestamp>-Name.ts` in a migration(s) folder) and MikroORM (`Migration<YYYYMMDDHHMMSS>.ts`): from the
+ * dependency, in the folder their files are in (`existing`), else `src/migrations` (TypeORM has no default folder) or
+ * MikroORM's default `migrations`.
+ */
+function ormMigrationTargets(p: ProjectFiles, files: string[], rootDeps: Set<string>): { target: MigrationTarget; existing: boolean }[] {
+  const out: { target: MigrationTarget; existing: boolean }[] = [];
+  const tools: { tool: MigrationTool; deps: string[]; file: RegExp; fallback: (base: string) => string }[] = [
+    { tool: 'typeorm', deps: ['typeorm'], file: /(^|\/)\d{13}-[A-Za-z]\w*\.(ts|js)$/, fallback: (base) => joinDir(base, files.some((f) => f.startsWith(joinDir(base, 'src/'))) ? 'src/migrations' : 'migrations') },
+    { tool: 'mikro-orm', deps: ['@mikro-orm/migrations', '@mikro-orm/postgresql'], file: /(^|\/)Migration\d{14}\.(ts|js)$/, fallback: (base) => joinDir(base, 'migrations') },
+  ];
+  for (const t of tools) {
+    const bases = [...new Set(t.deps.flatMap((d) => packagesWith(p, rootDeps, d)))];
+    if (!bases.length) continue;
+    const existing = files.find((f) => bases.some((b) => isUnder(b, f)) && t.file.test(f));
+    const dir = existing ? existing.replace(/\/[^/]+$/, '') : t.fallback(bases[0]);
+    out.push({ target: { tool: t.tool, dir, ext: existing?.endsWith('.js') ? 'js' : 'ts' }, existing: !!existing });
+  }
+  return out;
 }
 
 /** package.json's fields the detection reads (parsed once; empty without a package.json or when it does not parse). */
@@ -233,6 +325,9 @@ const GENERATORS: Record<MigrationTool, Generator> = {
   knex: knexMigration,
   'node-pg-migrate': nodePgMigrate,
   'db-migrate': dbMigrate,
+  sequelize: sequelizeMigration,
+  typeorm: typeormMigration,
+  'mikro-orm': mikroOrmMigration,
   flyway: flywayMigration,
   sql: sqlMigration,
   unknown: sqlOffer,
@@ -442,6 +537,76 @@ function dbMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationCo
     path,
     content: jsMigrationText(ix, ["'use strict';\n\n", '// db-migrate runs each migration in a transaction, where CREATE INDEX CONCURRENTLY cannot run.\n'], fn),
     notes: ['db-migrate runs each migration in a transaction, so this builds the index without CONCURRENTLY: writes to the table wait while it builds. On a large live table, add CONCURRENTLY and run this migration alone with `db-migrate up --non-transactional`.'],
+  };
+}
+
+/**
+ * sequelize-cli: `YYYYMMDDHHMMSS-name.js` with `up`/`down` as its skeleton writes them. The index's own statement through
+ * queryInterface.sequelize.query: queryInterface.addIndex cannot write INCLUDE, and takes a partial predicate or an
+ * expression key only rebuilt from objects, so the proved definition would not be kept exactly. sequelize-cli runs a
+ * migration outside a transaction unless the migration opens one, so CONCURRENTLY works as written.
+ */
+function sequelizeMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const { ext, esm, ts } = jsFlavour(target);
+  const path = `${target.dir}/${stamp14(ctx.now)}-add-${snake(ix.name).replace(/_/g, '-')}.${ext}`;
+  const fn = (name: string, sqls: string[]) =>
+    `  async ${name}(queryInterface${ts ? ': QueryInterface' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `    await queryInterface.sequelize.query(${jsString(s)});`).join('\n')}\n  },\n`;
+  const preamble = [
+    esm ? '' : "'use strict';\n\n",
+    ts ? "import type { QueryInterface } from 'sequelize';\n\n" : '',
+    '// CREATE INDEX CONCURRENTLY cannot run inside a transaction: sequelize-cli runs a migration outside one (do not wrap this in a transaction).\n',
+    esm ? 'export default {\n' : "/** @type {import('sequelize-cli').Migration} */\nmodule.exports = {\n",
+  ];
+  return {
+    kind: 'create', path, content: `${jsMigrationText(ix, preamble, fn)}};\n`,
+    notes: ["The index's own statement (queryInterface.addIndex cannot write INCLUDE or keep a partial or expression index exactly). Declare it in the model's `indexes` too if you sync the schema from the models."],
+  };
+}
+
+/**
+ * TypeORM: `<ms>-AddName.ts` with a MigrationInterface class, `transaction = false` for CONCURRENTLY. TypeORM honours that
+ * only when migrations run per migration (`--transaction each`): in its default mode (one transaction for all) it
+ * refuses the override, so the note says how to run it.
+ */
+function typeormMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const ts = (target.ext ?? 'ts') === 'ts';
+  const stamp = ctx.now.getTime();
+  const cls = `Add${camel(ix.name)}${stamp}`;
+  const path = `${target.dir}/${stamp}-Add${camel(ix.name)}.${ts ? 'ts' : 'js'}`;
+  const fn = (name: string, sqls: string[]) =>
+    `    ${ts ? 'public ' : ''}async ${name}(queryRunner${ts ? ': QueryRunner' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `        await queryRunner.query(${jsString(s)});`).join('\n')}\n    }\n`;
+  const preamble = [
+    ts ? "import { MigrationInterface, QueryRunner } from 'typeorm';\n\n" : '',
+    ts ? `export class ${cls} implements MigrationInterface {\n` : `module.exports = class ${cls} {\n`,
+    `    name = '${cls}';\n`,
+    '    // CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
+    '    transaction = false;\n\n',
+  ];
+  return {
+    kind: 'create', path, content: `${jsMigrationText(ix, preamble, fn)}}${ts ? '' : ';'}\n`,
+    notes: ['TypeORM honours `transaction = false` only when migrations run one transaction each: `typeorm migration:run --transaction each` (or migrationsTransactionMode: "each" in the data source); in its default mode it refuses this migration.'],
+  };
+}
+
+/**
+ * MikroORM: `Migration<YYYYMMDDHHMMSS>.ts` extending Migration, addSql per statement, isTransactional() false for
+ * CONCURRENTLY (which holds only when all pending migrations are not wrapped in one: `allOrNothing: false`).
+ */
+function mikroOrmMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
+  const ts = (target.ext ?? 'ts') === 'ts';
+  const cls = `Migration${stamp14(ctx.now)}`;
+  const path = `${target.dir}/${cls}.${ts ? 'ts' : 'js'}`;
+  const fn = (name: string, sqls: string[]) =>
+    `  ${ts ? 'override ' : ''}async ${name}()${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `    this.addSql(${jsString(s)});`).join('\n')}\n  }\n`;
+  const preamble = [
+    ts ? "import { Migration } from '@mikro-orm/migrations';\n\n" : "'use strict';\n\nconst { Migration } = require('@mikro-orm/migrations');\n\n",
+    `${ts ? 'export ' : ''}class ${cls} extends Migration {\n`,
+    '  // CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
+    `  ${ts ? 'override ' : ''}isTransactional()${ts ? ': boolean' : ''} {\n    return false;\n  }\n\n`,
+  ];
+  return {
+    kind: 'create', path, content: `${jsMigrationText(ix, preamble, fn)}}\n${ts ? '' : `\nexports.${cls} = ${cls};\n`}`,
+    notes: ['MikroORM wraps all pending migrations in one transaction by default (migrations.allOrNothing): set `allOrNothing: false` so this migration runs outside one, as CONCURRENTLY needs.'],
   };
 }
 

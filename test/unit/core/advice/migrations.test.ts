@@ -128,6 +128,67 @@ describe('core/advice/migrations', () => {
     assert.match(out.notes.join(' '), /without CONCURRENTLY[\s\S]*--non-transactional/);
   });
 
+  describe('sequelize-cli, TypeORM, MikroORM (person14 5: conduit has .sequelizerc and migrations/*.js, and got "no migration tool")', () => {
+    // conduit's layout: an npm workspace whose backend package depends on sequelize-cli, its .sequelizerc beside it.
+    const conduit = {
+      files: ['package.json', 'backend/package.json', 'backend/.sequelizerc', 'backend/migrations/20220129140530-create-tag.js', 'backend/migrations/20220129140808-create-article.js', 'backend/models/Article.js'],
+      packageJson: '{"workspaces":["backend","frontend"],"devDependencies":{"vitest":"0.29"}}',
+      texts: {
+        'backend/package.json': '{"dependencies":{"sequelize":"^6.29.3","pg":"^8"},"devDependencies":{"sequelize-cli":"^6.6.0"}}',
+        'backend/.sequelizerc': 'const path = require("path");\nmodule.exports = {\n  config: path.resolve("config", "config.js"),\n  "migrations-path": path.resolve("migrations"),\n};\n',
+      },
+    };
+    it('detects sequelize-cli from .sequelizerc (its migrations-path) or a package depending on it', () => {
+      assert.deepEqual(detectMigrationTool(conduit), { tool: 'sequelize', dir: 'backend/migrations', ext: 'js' });
+      // migrations-path elsewhere, in several parts.
+      assert.deepEqual(detectMigrationTool({ files: ['.sequelizerc', 'src/index.js'], texts: { '.sequelizerc': "module.exports = { 'migrations-path': path.join(__dirname, 'db', 'migrations') };\n" } }), { tool: 'sequelize', dir: 'db/migrations', ext: 'js' });
+      // No .sequelizerc: the dependency, in the folder its files are in (db-migrate names files alike: not chosen without db-migrate).
+      assert.deepEqual(detectMigrationTool({ files: ['server/migrations/20230101000000-init.cjs'], packageJson: '{"devDependencies":{"sequelize-cli":"6"}}' }), { tool: 'sequelize', dir: 'server/migrations', ext: 'cjs' });
+      // Python facts stay Python's: a package.json text naming "django" is no Django.
+      assert.equal(detectMigrationTool({ files: ['web/package.json', 'web/.sequelizerc'], texts: { 'web/package.json': '{"description":"django-like admin"}' } }).tool, 'sequelize');
+    });
+    it('writes a sequelize-cli migration: up/down, the exact proved statement through queryInterface.sequelize.query, CONCURRENTLY (no transaction)', () => {
+      const include: MigrationIndex = {
+        name: 'Favorites_userId_idx', schema: 'public', table: 'Favorites', method: 'btree', columns: ['userId'], where: null, include: ['articleId'],
+        ddl: 'CREATE INDEX CONCURRENTLY "Favorites_userId_idx" ON "Favorites" ("userId") INCLUDE ("articleId")',
+      };
+      const out = written(detectMigrationTool(conduit), include, { now, files: conduit.files });
+      assert.equal(out.path, 'backend/migrations/20261126130509-add-favorites-userid-idx.js');
+      assert.match(out.content, /^'use strict';\n\n\/\/ CREATE INDEX CONCURRENTLY cannot run inside a transaction: sequelize-cli runs a migration outside one[^\n]*\n\/\*\* @type \{import\('sequelize-cli'\)\.Migration\} \*\/\nmodule\.exports = \{\n  async up\(queryInterface\) \{\n    await queryInterface\.sequelize\.query\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS "Favorites_userId_idx" ON "Favorites" \("userId"\) INCLUDE \("articleId"\)`\);\n  \},\n\n  async down\(queryInterface\) \{\n    await queryInterface\.sequelize\.query\(`DROP INDEX CONCURRENTLY IF EXISTS "Favorites_userId_idx"`\);\n  \},\n\};\n$/);
+      // The module loads as sequelize-cli loads it, and its up runs the statements in order.
+      const sent: string[] = [];
+      const mod = { exports: {} as { up?: (q: unknown) => Promise<void> } };
+      new Function('module', 'exports', out.content)(mod, mod.exports);
+      return mod.exports.up!({ sequelize: { query: async (sql: string) => void sent.push(sql) } }).then(() => assert.deepEqual(sent, ['CREATE INDEX CONCURRENTLY IF NOT EXISTS "Favorites_userId_idx" ON "Favorites" ("userId") INCLUDE ("articleId")']));
+    });
+    it('partial and extension indexes keep their definition; two sequelize-cli setups are not guessed between', () => {
+      const out = written({ tool: 'sequelize', dir: 'migrations', ext: 'js' }, trgm, { now, files: [] });
+      assert.match(out.content, /query\(`CREATE EXTENSION IF NOT EXISTS pg_trgm`\);\n    await queryInterface\.sequelize\.query\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS customers_name_gin_idx ON customers USING gin \(name gin_trgm_ops\)`\)/);
+      assert.match(written({ tool: 'sequelize', dir: 'migrations', ext: 'js' }, partial, { now, files: [] }).content, /WHERE status = 'refunded'`\)/);
+      const two = detectMigrationTool({ files: ['a/.sequelizerc', 'b/.sequelizerc', 'a/migrations/20220101000000-x.js', 'b/migrations/20220101000000-y.js'] });
+      assert.equal(two.tool, 'unknown');
+      assert.match(two.why ?? '', /2 sequelize-cli setups \(a, b\)/);
+    });
+    it('TypeORM: its migration folder, a MigrationInterface class with transaction = false, and how to run it', () => {
+      const target = detectMigrationTool({ files: ['src/migrations/1700000000000-Init.ts', 'src/data-source.ts'], packageJson: '{"dependencies":{"typeorm":"0.3.20","knex":"3"}}' });
+      assert.deepEqual(target, { tool: 'typeorm', dir: 'src/migrations', ext: 'ts' });
+      assert.deepEqual(detectMigrationTool({ files: ['src/index.ts'], packageJson: '{"dependencies":{"typeorm":"0.3.20"}}' }), { tool: 'typeorm', dir: 'src/migrations', ext: 'ts' });
+      const out = written(target, partial, { now, files: [] });
+      assert.equal(out.path, `src/migrations/${now.getTime()}-AddOrdersPlacedAtStatusRefundedIdx.ts`);
+      assert.match(out.content, new RegExp(`import \\{ MigrationInterface, QueryRunner \\} from 'typeorm';\\n\\nexport class AddOrdersPlacedAtStatusRefundedIdx${now.getTime()} implements MigrationInterface \\{\\n    name = 'AddOrdersPlacedAtStatusRefundedIdx${now.getTime()}';\\n`));
+      assert.match(out.content, /    transaction = false;\n\n    public async up\(queryRunner: QueryRunner\): Promise<void> \{\n        await queryRunner\.query\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded'`\);\n    \}\n\n    public async down/);
+      assert.match(out.notes.join(' '), /--transaction each/);
+    });
+    it('MikroORM: Migration<stamp> extending Migration, isTransactional() false, addSql', () => {
+      const target = detectMigrationTool({ files: ['src/migrations/Migration20240101120000.ts'], packageJson: '{"dependencies":{"@mikro-orm/postgresql":"6","@mikro-orm/migrations":"6"}}' });
+      assert.deepEqual(target, { tool: 'mikro-orm', dir: 'src/migrations', ext: 'ts' });
+      const out = written(target, sort, { now, files: [] });
+      assert.equal(out.path, 'src/migrations/Migration20261126130509.ts');
+      assert.match(out.content, /export class Migration20261126130509 extends Migration \{\n  \/\/ [^\n]*\n  override isTransactional\(\): boolean \{\n    return false;\n  \}\n\n  override async up\(\): Promise<void> \{\n    this\.addSql\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\)`\);/);
+      assert.match(out.notes.join(' '), /allOrNothing: false/);
+    });
+  });
+
   it('Alembic: a revision after the head read from the files, create_index CONCURRENTLY in an autocommit block', () => {
     const files = ['migrations/versions/a_init.py', 'migrations/versions/b_more.py', 'migrations/versions/c_last.py'];
     const texts: Record<string, string> = {
