@@ -97,14 +97,21 @@ export function nPlusOneMessage(n: RecordedNPlusOne): string {
   return `N+1: this call sent the same statement ${n.calls} times ${where}, ${ms(n.ms)}${more}${n.via ? ` (via ${n.via})` : ''}.`;
 }
 
+/**
+ * Where the statements ran, as the end of "Recorded N statements (…)": ` in 12 requests and 2 tests`, ` outside requests
+ * and tests` (a script, a worker), ` in 12 requests and outside them` (person14 15: "in outside requests/tests").
+ */
 function unitsLine(s: RecordSummary): string {
-  const parts = Object.entries(s.units).map(([k, v]) => (k === 'root' ? 'outside requests/tests' : `${v} ${k}${v === 1 ? '' : 's'}`));
-  return parts.join(', ');
+  const inUnits = Object.entries(s.units).filter(([k, v]) => k !== 'root' && v > 0).map(([k, v]) => countOf(v, UNIT_WORD[k] ?? k));
+  const outside = (s.units.root ?? 0) > 0;
+  const list = inUnits.length > 1 ? `${inUnits.slice(0, -1).join(', ')} and ${inUnits[inUnits.length - 1]}` : inUnits[0];
+  if (!list) return outside ? ' outside requests and tests' : '';
+  return outside ? ` in ${list}, and outside them` : ` in ${list}`;
 }
 
 export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>): string {
   const out: string[] = [];
-  out.push(`Recorded ${countOf(s.statements, 'statement')} (${ms(s.totalMs)})${s.statements ? ` in ${unitsLine(s)}` : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
+  out.push(`Recorded ${countOf(s.statements, 'statement')} (${ms(s.totalMs)})${s.statements ? unitsLine(s) : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
   for (const n of s.notices) out.push(`Note: ${n}`);
   if (s.dropped) out.push(`Note: ${s.dropped} events were dropped (the listener was full or slow).`);
   if (!s.statements) {

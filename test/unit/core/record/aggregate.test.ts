@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { summarize, roughNormalize, isRead, touchesTables } from '../../../../src/core/record/aggregate';
+import { summarize, isRead, touchesTables } from '../../../../src/core/record/aggregate';
+import { roughNormalize } from '../../../../src/core/record/statementText';
 import { batchedForm } from '../../../../src/core/record/batchedForm';
 
 const nPlusOneFix = (via: string | undefined, key?: string) => batchedForm(via, key).fix;
@@ -55,6 +56,17 @@ describe('core/record: recorded statements → call sites and N+1s', () => {
     assert.equal(s.withoutSite, 9);
     assert.deepEqual(s.nPlusOne, []);
     assert.match(recordText(s, (f) => f), /no line in your code/);
+  });
+
+  it('the first line of the report says where the statements ran in words (person14 15: "in outside requests/tests")', () => {
+    const first = (events: QueryEvent[]) => recordText(summarize(events, normalizeSql, {}), (f) => f).split('\n')[0];
+    const root = [1, 2].map((i) => q(`SELECT * FROM t WHERE id = ${i}`, 'root', 3));
+    const reqs = [1, 2, 3].map((i) => q(`SELECT * FROM t WHERE id = ${i}`, `GET /t#${i % 2}`, 3));
+    const test = q('SELECT 1', 'test', 4, { u: { k: 'test', id: 'spec#1', n: 'spec' } });
+    assert.equal(first(root), 'Recorded 2 statements (2.00 ms) outside requests and tests.');
+    assert.equal(first(reqs), 'Recorded 3 statements (3.00 ms) in 2 requests.');
+    assert.equal(first([...reqs, test]), 'Recorded 4 statements (4.00 ms) in 2 requests and 1 test.');
+    assert.equal(first([...reqs, ...root]), 'Recorded 5 statements (5.00 ms) in 2 requests, and outside them.');
   });
 
   it('unparseable text falls back to masking literals, so the repeats still group', () => {
