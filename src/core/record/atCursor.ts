@@ -6,7 +6,7 @@
  * ends, so the cursor anywhere inside `findMany({ where: { … } })` means that call.
  */
 import { lineStarts, positionAt } from '../findings';
-import type { SiteFigure } from './aggregate';
+import { readsCatalog, touchesTables, type SiteFigure } from './aggregate';
 
 /** Lines a recorded statement is read over at most (a call written over more lines is cut here). */
 const MAX_CALL_LINES = 200;
@@ -72,7 +72,7 @@ function lineEndOf(text: string, i: number): number {
 /**
  * The recorded statements of the call under `offset` in `file` (its text `text`): the sites recorded on the cursor's
  * line, else the nearest recorded call above whose statement reaches the cursor's line. Most time first. Empty when
- * the recording saw nothing there.
+ * the recording saw nothing there. Session commands and catalog reads the library sends by itself stay out.
  */
 export function recordedStatementsAt(sites: readonly SiteFigure[], file: string, text: string, offset: number): RecordedAtCursor[] {
   const starts = lineStarts(text);
@@ -92,6 +92,9 @@ export function recordedStatementsAt(sites: readonly SiteFigure[], file: string,
   const out: RecordedAtCursor[] = [];
   for (const s of best.sites) {
     for (const st of s.statements) {
+      // What the library sends on its own (Sequelize's `SET client_min_messages` on a new connection, its type
+      // look-ups in pg_type) is not this line's statement, though the connection opened under it (person14 14).
+      if (!touchesTables(st.normalized) || readsCatalog(st.normalized)) continue;
       const same = out.find((o) => o.normalized === st.normalized);
       if (same) {
         same.calls += st.calls;

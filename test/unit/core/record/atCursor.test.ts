@@ -88,4 +88,11 @@ describe('core/record/atCursor: the recorded statements of the call under the cu
     assert.equal(found[0].calls, 2);
     assert.match(found[1].sql, /UserHistory/);
   });
+
+  it("leaves out what the library sent by itself under the line: session commands and its catalog look-ups (person14 14: Sequelize's SET client_min_messages in the pick list)", () => {
+    const more = [...events, q('SET client_min_messages TO warning;', 5, 56, 3), q('SHOW server_version', 5, 56, 1), q("SELECT typname, typtype, oid, typarray FROM pg_type WHERE typname IN ('hstore', 'geometry')", 5, 56, 2)];
+    const found = recordedStatementsAt(summarize(more, normalizeSql, { threshold: 5 }).sites, FILE, TEXT, at(7, 'userUid'));
+    assert.deepEqual(found.map((f) => f.calls), [2]);
+    assert.match(found[0].sql, /UserHistory/);
+  });
 });
