@@ -72,6 +72,67 @@ function inLineComment(text: string, at: number): boolean {
   return !!m && (before.slice(0, m.index).split(/["'`]/).length % 2 === 1);
 }
 
+/** Where the `{` … `}` opening at `open` closes (strings, template literals and comments skipped); -1 when it does not. */
+function closingBrace(text: string, open: number, max = 4000): number {
+  let depth = 0;
+  const end = Math.min(text.length, open + max);
+  for (let i = open; i < end; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < end && text[i] !== c; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) < 0 ? end : text.indexOf('\n', i);
+    else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i) < 0 ? end : text.indexOf('*/', i) + 1;
+    else if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') {
+      if (--depth === 0) return c === '}' ? i : -1;
+    }
+  }
+  return -1;
+}
+
+/** The keys written at the top level of the object literal `{` … `}` (open, close): each key, where it stands, and its value's text. */
+function topLevelKeys(text: string, open: number, close: number): { key: string; at: number; value: string }[] {
+  const out: { key: string; at: number; value: string }[] = [];
+  let depth = 0;
+  for (let i = open + 1; i < close; i++) {
+    const c = text[i];
+    if (c === '"' || c === "'" || c === '`') {
+      for (i++; i < close && text[i] !== c; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') depth--;
+    else if (depth === 0 && /[A-Za-z_$]/.test(c) && !/[\w$.]/.test(text[i - 1])) {
+      const m = /^([A-Za-z_$][\w$]*)\s*:(?!:)\s*([^,}\n]{1,80})/.exec(text.slice(i, close));
+      if (m) out.push({ key: m[1], at: i, value: m[2] });
+      while (i + 1 < close && /[\w$]/.test(text[i + 1])) i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * `{ limit: n, offset: x }` / `{ take: n, skip: x }` options built in a variable and passed to a find call
+ * (conduit's `const searchOptions = { include: […], limit, offset: offset * limit }` then `findAndCountAll(searchOptions)`
+ * or `user.getFavorites(searchOptions)`: person14 18, flagged only where the options were written in the call).
+ */
+function optionVariableOffsets(text: string): { at: number; end: number; what: string; value: string }[] {
+  const out: { at: number; end: number; what: string; value: string }[] = [];
+  const decl = /\b(?:const|let|var)\s+([A-Za-z_$][\w$]*)(?:\s*:\s*[\w$.<>[\], ]{1,80})?\s*=\s*\{/g;
+  for (let m = decl.exec(text); m; m = decl.exec(text)) {
+    const open = m.index + m[0].length - 1;
+    const close = closingBrace(text, open);
+    if (close < 0) continue;
+    const keys = topLevelKeys(text, open, close);
+    const off = keys.find((k) => k.key === 'offset' || k.key === 'skip');
+    const page = keys.find((k) => k.key === (off?.key === 'skip' ? 'take' : 'limit'));
+    if (!off || !page) continue;
+    const name = m[1].replace(/\$/g, '\\$');
+    const passed = new RegExp(String.raw`(?:\b(?:find\w*|findAndCount\w*|count\w*|paginate|getMany\w*)|\.get[A-Z]\w*)\s*\(\s*(?:\{\s*\.\.\.\s*)?${name}\b`);
+    if (!passed.test(text.slice(close))) continue;
+    out.push({ at: off.at, end: off.at + off.key.length + 1 + off.value.length, what: `${off.key}: ${off.value.trim()}`, value: off.value });
+  }
+  return out;
+}
+
 export function findOrmOffsets(text: string, file: string, sites: readonly SqlSite[]): Hit[] {
   if (!/offset|skip|paginate|\.page\(|\[/i.test(text)) return [];
   // Sites the SQL rule judges: complete statements, or composed ones with a complete variant saying OFFSET.
@@ -95,6 +156,12 @@ export function findOrmOffsets(text: string, file: string, sites: readonly SqlSi
       if (judged.some((s) => at >= s.span.start && at < s.span.end)) continue;
       if (out.some((h) => Math.abs(h.at - at) < 40)) continue;
       out.push({ at, end: m.index + m[0].length, what: p.what(m) });
+    }
+  }
+  if (/\.[cm]?[jt]sx?$/.test(file)) {
+    for (const h of optionVariableOffsets(text)) {
+      if (LITERAL.test(h.value) || LITERAL_CHOICE.test(h.value) || inLineComment(text, h.at) || out.some((o) => Math.abs(o.at - h.at) < 40)) continue;
+      out.push({ at: h.at, end: h.end, what: h.what });
     }
   }
   return out;

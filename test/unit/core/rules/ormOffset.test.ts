@@ -31,6 +31,32 @@ describe('rule offset-pagination in ORM code and appended SQL', () => {
     const [h] = findOrmOffsets(text, 'a.ts', []);
     assert.equal(text.slice(h.at, h.at + 7), 'offset:');
   });
+  it('finds { limit, offset } options built in a variable and passed to a find call (person14 18: conduit articles.js:43 was missed, :133 found)', () => {
+    const conduit = [
+      'const { limit = 3, offset = 0 } = req.query;',
+      'const searchOptions = {',
+      '  include: [',
+      '    { model: Tag, as: "tagList", attributes: ["name"], ...(tag && { where: { name: tag } }) },',
+      '    { model: User, as: "author", attributes: { exclude: ["email"] } },',
+      '  ],',
+      '  limit: parseInt(limit),',
+      '  offset: offset * limit,',
+      '  order: [["createdAt", "DESC"]],',
+      '};',
+      'if (favorited) rows = await user.getFavorites(searchOptions);',
+      'else articles = await Article.findAndCountAll(searchOptions);',
+    ].join('\n');
+    const hits = findOrmOffsets(conduit, 'articles.js', []);
+    assert.equal(hits.length, 1);
+    assert.equal(conduit.slice(hits[0].at, hits[0].at + 22), 'offset: offset * limit');
+    assert.equal(hits[0].what, 'offset: offset * limit');
+    // TypeORM / Prisma options { take, skip } in a variable, spread into the call.
+    assert.equal(findOrmOffsets('const opts: FindManyOptions<User> = { where, take: size, skip: page * size };\nreturn repo.find({ ...opts, order });', 'a.ts', []).length, 1);
+    // Not pagination of a query: a nested include's offset, a literal offset, options never given to a find, an HTTP client's page.
+    assert.equal(findOrmOffsets('const o = { include: [{ model: T, limit: 5, offset: n }] };\nawait A.findAll(o);', 'a.js', []).length, 0);
+    assert.equal(findOrmOffsets('const o = { limit: 10, offset: 0 };\nawait A.findAll(o);', 'a.js', []).length, 0);
+    assert.equal(findOrmOffsets('const params = { limit: n, offset: page * n };\nawait http.get(url, { params });', 'a.js', []).length, 0);
+  });
   it('reads builder arguments that hold a call, over lines (pypika Parameter)', () => {
     assert.equal(findOrmOffsets('query = query.limit(Parameter(n + 1)).offset(\n    Parameter(n + 2),\n)', 'a.py', []).length, 1);
     assert.equal(findOrmOffsets('q.limit(Parameter(1)).offset(Parameter(0))', 'a.py', []).length, 1, 'a parameter, not a literal');
