@@ -9,7 +9,7 @@
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
 import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, type RecordedLookup } from './batchedForm';
-import { adviceText, constantsOf, interpolatedText, markVarying, squashLists } from './statementText';
+import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
 
 export interface RecordOptions {
   /** Calls of one statement from one site in one unit of work that make an N+1 (default 5). */
@@ -107,16 +107,6 @@ function keyOf(sql: string, normalize: (sql: string) => string | undefined, cach
   return norm;
 }
 
-/** Whitespace and case folded; literals masked when the parser is not at hand or fails. */
-export function roughNormalize(sql: string): string {
-  return sql
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/'(?:[^']|'')*'/g, '?')
-    .replace(/\b\d+(?:\.\d+)?\b/g, '?')
-    .replace(/\s+/g, ' ')
-    .replace(/\s*;\s*$/, '')
-    .trim();
-}
 
 export function isRead(normalized: string): boolean {
   const s = normalized.replace(/^\s*\(+/, '').trimStart().toLowerCase();

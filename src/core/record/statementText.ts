@@ -29,15 +29,41 @@ const WORD = /[\w$]/;
  * that matter, not a parser (it runs on texts the parser may not read: a driver's, a truncated one).
  */
 export function constantsOf(sql: string): Constant[] {
+  return lex(sql).constants;
+}
+
+/**
+ * A text's grouping key when PostgreSQL's parser cannot read it (a driver's text, a truncated one): comments out,
+ * constants as `?`, whitespace folded, no trailing `;` — by the same lexer as constantsOf, so both agree on what a
+ * constant is (a number in a quoted name is none).
+ */
+export function roughNormalize(sql: string): string {
+  const { constants, comments } = lex(sql);
+  const cuts = [...constants.map((c) => ({ ...c, by: '?' })), ...comments.map((c) => ({ ...c, by: ' ' }))].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const c of cuts) {
+    out += sql.slice(at, c.start) + c.by;
+    at = c.end;
+  }
+  out += sql.slice(at);
+  return out.replace(/\s+/g, ' ').replace(/\s*;\s*$/, '').trim();
+}
+
+/** The constants and the comments of a text, in order. */
+function lex(sql: string): { constants: Constant[]; comments: { start: number; end: number }[] } {
   const out: Constant[] = [];
+  const comments: { start: number; end: number }[] = [];
   const n = sql.length;
   for (let i = 0; i < n; ) {
     const c = sql[i];
     if (c === '-' && sql[i + 1] === '-') {
       const e = sql.indexOf('\n', i);
+      comments.push({ start: i, end: e < 0 ? n : e });
       i = e < 0 ? n : e + 1;
     } else if (c === '/' && sql[i + 1] === '*') {
       const e = sql.indexOf('*/', i + 2);
+      comments.push({ start: i, end: e < 0 ? n : e + 2 });
       i = e < 0 ? n : e + 2;
     } else if (c === '"') {
       const e = sql.indexOf('"', i + 1);
@@ -76,7 +102,7 @@ export function constantsOf(sql: string): Constant[] {
       while (i < n && WORD.test(sql[i])) i++;
     } else i++;
   }
-  return out;
+  return { constants: out, comments };
 }
 
 /** The highest `$n` of a text (0 when none). */

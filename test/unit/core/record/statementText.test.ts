@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { summarize, groupByUnit } from '../../../../src/core/record/aggregate';
-import { adviceText, constantsOf, markVarying, squashLists } from '../../../../src/core/record/statementText';
+import { adviceText, constantsOf, markVarying, roughNormalize, squashLists } from '../../../../src/core/record/statementText';
 import type { QueryEvent } from '../../../../src/core/record/protocol';
 import { loadPgParser, normalizeSql } from '../../../../src/core/sql/statement';
 
@@ -43,6 +43,11 @@ describe('core/record/statementText: a recorded value never becomes a constant i
     assert.deepEqual(constantsOf(sql).map((c) => c.text), [`'x''y'`, `E'\\n'`, '12.5', '3', '10']);
   });
 
+  it('the fallback grouping key masks the same constants (one lexer): not a number inside a quoted name, nor one in a comment', () => {
+    const sql = 'SELECT "col1", "2fa" FROM t -- page 2\nWHERE a = E\'x\\\'y\' AND b = 1.5e3 /* 7 */ AND c = $1;';
+    assert.equal(roughNormalize(sql), 'SELECT "col1", "2fa" FROM t WHERE a = ? AND b = ? AND c = $1');
+    assert.equal(constantsOf(sql).length, 2);
+  });
   it('a text whose parameters the driver interpolated (psycopg2): every constant is one of them', () => {
     const events = [q('SELECT * FROM awards WHERE user_id = 1 ORDER BY id', 'GET /u#1', 30, { pc: 1, pt: ['int'] })];
     const s = summarize(events, normalizeSql);
