@@ -64,6 +64,11 @@ let socketGone = false;
 let fileStream: fs.WriteStream | undefined;
 let fileBytes = 0;
 let dropped = 0;
+/**
+ * Dropped statements the listener has been told of: each batch tells it how many more were dropped since, so the
+ * editor's count and report say so while the app runs (a server's drops were said only when it exited).
+ */
+let droppedSaid = 0;
 
 /**
  * Connect at load time, so the socket is open before the first statement (and before a
@@ -154,12 +159,24 @@ function flushBatch(): void {
   queuedChars = 0;
   if (!socket || socketGone) return void (queue.length = 0);
   let data = '';
-  for (const x of queue) data += typeof x === 'string' ? x : recordOf(x);
+  let n = 0;
+  for (const x of queue) {
+    if (typeof x === 'string') data += x;
+    else {
+      data += recordOf(x);
+      n++;
+    }
+  }
   queue.length = 0;
   if (socket.writableLength > MAX_BUFFER_BYTES) {
     // The definitions in this batch never reach the listener: define everything again from the next one.
     forgetDefinitions();
-    return void dropped++;
+    dropped += n;
+    return;
+  }
+  if (dropped > droppedSaid) {
+    data += JSON.stringify({ v: CAPTURE_PROTOCOL, t: 'dropped', n: dropped - droppedSaid, ts: Date.now(), pid: process.pid }) + '\n';
+    droppedSaid = dropped;
   }
   // In the unit writableLength counts (a string's length: the socket is handed strings).
   pushed += data.length;
@@ -1967,9 +1984,9 @@ function install(): void {
     } catch {
       // ignore
     }
-    if (dropped && process.env.PGLENS_CAPTURE_SOCKET && !socketGone) {
+    if (dropped > droppedSaid && process.env.PGLENS_CAPTURE_SOCKET && !socketGone) {
       try {
-        socket?.write(JSON.stringify({ v: CAPTURE_PROTOCOL, t: 'dropped', n: dropped, ts: Date.now(), pid: process.pid }) + '\n');
+        socket?.write(JSON.stringify({ v: CAPTURE_PROTOCOL, t: 'dropped', n: dropped - droppedSaid, ts: Date.now(), pid: process.pid }) + '\n');
       } catch {
         // ignore
       }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import type { Listener } from '../capture/listener';
-import type { QueryEvent, NoticeEvent } from '../core/record/protocol';
+import type { LiveRecording } from '../core/record/live';
 import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { StatementAdvice } from '../core/record/format';
 import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText } from '../core/record/format';
@@ -23,16 +23,21 @@ import { readRegularFileSync } from '../node/readFile';
 import { recordedStatementsAt } from '../core/record/atCursor';
 import { setRecordedLookup } from './siteIndex';
 
-const MAX_EVENTS = 200_000;
 /** Workspace storage key of the recording kept across a reload (core/record/keep). */
 const KEPT_KEY = 'pgLens.recording.kept';
 /** While recording, the recording is kept at most this often (and when it stops). */
 const KEEP_EVERY_MS = 10_000;
+/**
+ * The figures are refreshed at most this often while recording, and never more often than leaves the window's
+ * extension host 4/5 of its time for everything else (REFRESH_SHARE: the next refresh waits 4× the last one's cost).
+ * The Problems panel (each open file with recorded findings analysed again) follows at most every DIAGNOSTICS_MS, one
+ * round at a time, on the same rule; so does keeping the recording (KEEP_EVERY_MS).
+ */
 const REFRESH_MS = 400;
+const DIAGNOSTICS_MS = 1000;
+const REFRESH_SHARE = 4;
 const MAX_ADVISED = 25;
 const DEBUG_TYPES = new Set(['node', 'pwa-node', 'node-terminal', 'python', 'debugpy']);
-
-type Normalize = (sql: string) => string | undefined;
 
 export interface RecordedSiteRef {
   file: string;
@@ -62,9 +67,10 @@ export class CaptureRecording implements vscode.Disposable {
   /** The recording of this window (one per extension host), for the dashboard's statement details. */
   static current: CaptureRecording | undefined;
   private listener: Listener | undefined;
-  private events: QueryEvent[] = [];
-  private notices: NoticeEvent[] = [];
-  private dropped = 0;
+  /** What is recorded (undefined: nothing yet, or cleared). Stopped once Stop Recording is called. */
+  private rec: LiveRecording | undefined;
+  /** A new recording (set when the parser is loaded). */
+  private newRecording: (() => LiveRecording) | undefined;
   private summary: RecordSummary | undefined;
   private groups: UnitGroup[] = [];
   private advice = new Map<string, StatementAdvice>();
@@ -75,7 +81,6 @@ export class CaptureRecording implements vscode.Disposable {
   /** The connection the plans were made on. */
   private plansOn: string | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private normalize: Normalize = () => undefined;
   private readonly status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 51);
   /** Files not open that got recorded findings (published as scan results of the one pipeline). */
   private published = new Set<string>();
@@ -89,7 +94,7 @@ export class CaptureRecording implements vscode.Disposable {
   constructor(private readonly ctx: PgLensContext) {
     CaptureRecording.current = this;
     // The commands on "the statement at the cursor" take the recorded statements of an ORM call (person12 R7).
-    const events = () => this.events.length;
+    const events = () => this.rec?.statements ?? 0;
     setRecordedLookup({ at: (file, text, offset) => recordedStatementsAt(this.summary?.sites ?? [], file, text, offset), get statements() { return events(); } });
     this.status.command = 'pgLens.stopRecording';
     const selector: vscode.DocumentSelector = [{ scheme: 'file' }];
@@ -106,7 +111,7 @@ export class CaptureRecording implements vscode.Disposable {
       vscode.debug.registerDebugConfigurationProvider('*', { resolveDebugConfiguration: (_f, config) => this.debugConfig(config) }),
       vscode.commands.registerCommand('pgLens.recordedAdvice', (file?: string, line?: number) => this.adviseSite(file, line)),
       vscode.commands.registerCommand('pgLens.clearRecording', () => {
-        const had = this.events.length;
+        const had = this.rec?.statements ?? 0;
         this.clear();
         void vscode.window.showInformationMessage(recordingClearedText(had, !!this.listener));
       }),
@@ -123,21 +128,18 @@ export class CaptureRecording implements vscode.Disposable {
   private async restore(): Promise<void> {
     const { restoreRecording } = await import('../core/record/keep');
     const kept = restoreRecording(this.ctx.extension.workspaceState.get(KEPT_KEY), { values: this.ctx.config.recordValues });
-    if (!kept || this.listener || this.events.length) return;
-    const { loadPgParser, normalizeSql } = await import('../core/sql/statement');
+    if (!kept || this.listener || this.rec) return;
+    const [{ loadPgParser, normalizeSql }, { LiveRecording }] = await Promise.all([import('../core/sql/statement'), import('../core/record/live')]);
     await loadPgParser();
-    if (this.listener || this.events.length) return; // Start Recording meanwhile
-    this.normalize = normalizeSql;
-    this.events = kept.events;
-    this.notices = kept.notices;
-    this.dropped = kept.dropped;
+    if (this.listener || this.rec) return; // Start Recording meanwhile
+    this.rec = LiveRecording.of(normalizeSql, kept.events, kept.notices, kept.dropped);
     // The advice proved before the reload, with the database it was proved on (its findings show on that one only).
     this.advice = new Map(kept.advice ?? []);
     const key = this.connectionKey();
     if (key) for (const [k, a] of this.advice) if (a.provedOn !== key) this.advice.delete(k);
     for (const e of kept.events) if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
-    await this.refresh();
-    const said = captureStoppedText(this.events.length, this.summary?.nPlusOne.length ?? 0);
+    this.refresh();
+    const said = captureStoppedText(this.rec.statements, this.summary?.nPlusOne.length ?? 0);
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = `PG Lens recorded these statements before the window was reloaded (${new Date(kept.at).toLocaleString()}): kept in this workspace's storage until Clear Recorded Queries or the next Start Recording. Run PG Lens: Start Recording to record again.`;
     this.status.command = undefined;
@@ -149,12 +151,16 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   private keptAt = 0;
+  /** When the recording may be kept again while it runs (KEEP_EVERY_MS, or longer when keeping it took long). */
+  private keepAgainAt = 0;
 
   /** Keep the recording in workspace storage (bounded; parameter values only when pgLens.record.values allows them). */
   private async keep(): Promise<void> {
-    this.keptAt = Date.now();
+    const t0 = (this.keptAt = Date.now());
     const { keepRecording } = await import('../core/record/keep');
-    await this.ctx.extension.workspaceState.update(KEPT_KEY, this.events.length ? keepRecording(this.events, this.notices, this.dropped, { values: this.ctx.config.recordValues, at: this.keptAt, advice: this.advice }) : undefined);
+    const r = this.rec;
+    await this.ctx.extension.workspaceState.update(KEPT_KEY, r?.statements ? keepRecording(r.recent, [...r.notices], r.dropped + r.older, { values: this.ctx.config.recordValues, at: this.keptAt, advice: this.advice }) : undefined);
+    this.keepAgainAt = Date.now() + Math.max(KEEP_EVERY_MS, REFRESH_SHARE * (Date.now() - t0));
   }
 
   /** What the recording's findings are made of: its summary, the advice proved, and the connection in use now. */
@@ -199,28 +205,27 @@ export class CaptureRecording implements vscode.Disposable {
   }
 
   /** What the e2e tests and the API read. */
-  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[] } {
-    return { statements: this.events.length, nPlusOne: this.summary?.nPlusOne ?? [] };
+  snapshot(): { statements: number; nPlusOne: RecordedNPlusOne[]; dropped: number; afterStop: number } {
+    return { statements: this.rec?.statements ?? 0, nPlusOne: this.summary?.nPlusOne ?? [], dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0 };
   }
 
   async start(): Promise<void> {
     if (this.listener) return;
-    const [{ listen }, { captureAssetsIn, captureVariables }, { loadPgParser, normalizeSql }] = await Promise.all([
-      import('../capture/listener'), import('../capture/env'), import('../core/sql/statement'),
+    const [{ listen }, { captureAssetsIn, captureVariables }, { loadPgParser, normalizeSql }, { LiveRecording }] = await Promise.all([
+      import('../capture/listener'), import('../capture/env'), import('../core/sql/statement'), import('../core/record/live'),
     ]);
     await loadPgParser();
-    this.normalize = normalizeSql;
+    this.newRecording = () => new LiveRecording(normalizeSql);
     const assets = captureAssetsIn(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'dist').fsPath);
     if (!assets) throw new Error('the capture module (dist/capture.js) is missing from the extension');
     this.clear();
+    this.rec = this.newRecording();
     this.listener = await listen((e) => {
-      if (e.t === 'q') {
-        if (this.events.length < MAX_EVENTS) this.events.push(e);
-        else this.dropped++;
-        // The values the app sent (pgLens.record.values): the workload benchmark and the value prompts run with them.
-        if (e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
-      } else if (e.t === 'notice') this.notices.push(e);
-      else this.dropped += e.n;
+      // Applied at once (its cost does not grow with the recording); nothing once stopped (counted as after Stop).
+      const rec = this.rec;
+      if (!rec?.receive(e)) return;
+      // The values the app sent (pgLens.record.values): the workload benchmark and the value prompts run with them.
+      if (e.t === 'q' && e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
       this.schedule();
     });
     const v = captureVariables(assets, this.listener.path, { values: this.ctx.config.recordValues });
@@ -242,18 +247,23 @@ export class CaptureRecording implements vscode.Disposable {
   async stop(announce = true): Promise<void> {
     const l = this.listener;
     if (!l) return;
+    // Stop takes effect here (issue 20 #9: it took ~13 minutes under load): nothing that arrives from now on is applied,
+    // the apps' connections are closed at once (what they still had on the way is not read), and one last refresh of
+    // the figures — which costs the call sites and statements, not the executions recorded — says what was recorded.
     this.listener = undefined;
+    this.rec?.stop();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     this.ctx.extension.environmentVariableCollection.clear();
     this.debugVars = undefined;
-    await l.idle(500);
-    await l.close();
-    await this.refresh();
-    await this.keep().catch((e) => this.ctx.log.warn(`Recording: not kept for after a reload: ${errorMessage(e)}`));
-    const said = captureStoppedText(this.events.length, this.summary?.nPlusOne.length ?? 0);
+    void l.close();
+    this.refresh();
+    const said = captureStoppedText(this.rec?.statements ?? 0, this.summary?.nPlusOne.length ?? 0, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0 });
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;
     if (announce) void vscode.window.showInformationMessage(said.message);
+    await this.keep().catch((e) => this.ctx.log.warn(`Recording: not kept for after a reload: ${errorMessage(e)}`));
     // Plans and index advice for the recorded statements when a database is connected.
     if (await this.ctx.connections.get({ interactive: false })) void this.adviseAll();
   }
@@ -264,6 +274,7 @@ export class CaptureRecording implements vscode.Disposable {
       setRecordedLookup(undefined);
     }
     if (this.timer) clearTimeout(this.timer);
+    if (this.diagTimer) clearTimeout(this.diagTimer);
     void this.listener?.close();
     this.ctx.extension.environmentVariableCollection.clear();
     for (const s of this.subs) s.dispose();
@@ -283,9 +294,8 @@ export class CaptureRecording implements vscode.Disposable {
   private clear(): void {
     // The files that held the recording's findings: checked again once it is empty (their findings go).
     const had = new Set([...this.nPlusOneFiles(), ...this.adviceFiles()]);
-    this.events = [];
-    this.notices = [];
-    this.dropped = 0;
+    // Cleared while recording: the recording goes on from zero.
+    this.rec = this.listener ? this.newRecording?.() : undefined;
     this.advice.clear();
     this.plans.clear();
     this.planTexts.clear();
@@ -303,50 +313,95 @@ export class CaptureRecording implements vscode.Disposable {
     else this.status.hide();
   }
 
+  /** When the next refresh may run while recording (REFRESH_MS, or REFRESH_SHARE × the last refresh's cost). */
+  private refreshAt = 0;
+
+  /** A statement arrived: the figures, the status bar and the views follow at the next refresh (one per REFRESH_MS at most). */
   private schedule(): void {
-    this.updateStatus();
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.refresh();
-    }, REFRESH_MS);
+      this.refresh();
+    }, Math.max(REFRESH_MS, this.refreshAt - Date.now()));
   }
 
   private updateStatus(): void {
     if (!this.listener) return;
     const n = this.summary?.nPlusOne.length ?? 0;
-    this.status.text = `$(record) ${countOf(this.events.length, 'statement')}${n ? ` · ${n} N+1` : ''}`;
+    const dropped = this.rec?.dropped ?? 0;
+    this.status.text = `$(record) ${countOf(this.rec?.statements ?? 0, 'statement')}${n ? ` · ${n} N+1` : ''}${dropped ? ` · ${dropped} dropped` : ''}`;
     this.status.tooltip = 'PG Lens is recording the SQL your app sends (new terminals, Node and Python debug sessions). Click to stop.';
     this.status.command = 'pgLens.stopRecording';
   }
 
-  private refresh(): Promise<void> {
-    return import('../core/record/aggregate').then(({ summarize, groupByUnit }) => {
-      const threshold = this.ctx.config.get<number>('record.nPlusOneThreshold', 5);
-      this.summary = summarize(this.events, this.normalize, { threshold }, { notices: this.notices, dropped: this.dropped, source: (f) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f)?.getText() ?? readRegularFileSync(f).toString('utf8') });
-      this.groups = groupByUnit(this.events, this.normalize);
-      this.tree.set(this.groups, (f) => vscode.workspace.asRelativePath(f));
-      this.publishDiagnostics();
-      this.lensChanged.fire();
-      this.updateStatus();
-      for (const n of this.summary.notices) this.ctx.log.warn(`Recording: ${n}`);
-      // A reload while recording keeps what was recorded up to the last few seconds.
-      if (this.listener && Date.now() - this.keptAt >= KEEP_EVERY_MS) void this.keep().catch(() => undefined);
-    });
+  /** Notices already written to the log (once each, not at every refresh). */
+  private readonly logged = new Set<string>();
+
+  private refresh(): void {
+    const t0 = Date.now();
+    const threshold = this.ctx.config.get<number>('record.nPlusOneThreshold', 5);
+    const rec = this.rec;
+    this.summary = rec?.summary({ threshold }, (f) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f)?.getText() ?? readRegularFileSync(f).toString('utf8'));
+    this.groups = rec?.groups() ?? [];
+    this.tree.set(this.groups, (f) => vscode.workspace.asRelativePath(f));
+    this.refreshAt = Date.now() + REFRESH_SHARE * (Date.now() - t0);
+    // While recording, the Problems panel follows at its own pace (publishSoon); once stopped, at once.
+    if (this.listener) this.publishSoon();
+    else this.publishDiagnostics();
+    this.lensChanged.fire();
+    this.updateStatus();
+    for (const n of this.summary?.notices ?? []) {
+      if (this.logged.has(n)) continue;
+      this.logged.add(n);
+      this.ctx.log.warn(`Recording: ${n}`);
+    }
+    // A reload while recording keeps what was recorded up to the last few seconds.
+    if (this.listener && Date.now() >= this.keepAgainAt) void this.keep().catch(() => undefined);
+  }
+
+  private diagTimer: NodeJS.Timeout | undefined;
+  private diagRunning = false;
+  private diagWanted = false;
+  private diagAt = 0;
+
+  /**
+   * The recorded findings in the Problems panel while recording: at most every DIAGNOSTICS_MS (longer when a round took
+   * long: REFRESH_SHARE), one round at a time — each round analyses every open file with recorded findings again, and
+   * rounds started at every refresh piled up behind each other on a busy machine.
+   */
+  private publishSoon(): void {
+    this.diagWanted = true;
+    if (this.diagRunning || this.diagTimer) return;
+    this.diagTimer = setTimeout(() => {
+      this.diagTimer = undefined;
+      if (!this.diagWanted) return;
+      this.diagWanted = false;
+      this.diagRunning = true;
+      const t0 = Date.now();
+      void this.publishDiagnostics().finally(() => {
+        this.diagRunning = false;
+        this.diagAt = Date.now() + Math.max(DIAGNOSTICS_MS, REFRESH_SHARE * (Date.now() - t0));
+        if (this.diagWanted) {
+          this.diagWanted = false;
+          if (this.listener) this.publishSoon();
+        }
+      });
+    }, Math.max(0, this.diagAt - Date.now()));
   }
 
   /**
    * Re-run the pipeline on the open documents the recording touches (its analyzer reads the
    * summary), and publish the findings of files that are not open as scan results.
    */
-  private publishDiagnostics(also: ReadonlySet<string> = new Set()): void {
+  private publishDiagnostics(also: ReadonlySet<string> = new Set()): Promise<void> {
+    const runs: Promise<void>[] = [];
     const files = new Set<string>();
     for (const f of this.nPlusOneFiles()) files.add(f);
     for (const f of this.adviceFiles()) files.add(f);
     for (const file of new Set([...files, ...this.published, ...also])) {
       const open = vscode.workspace.textDocuments.find((d) => d.uri.fsPath === file);
       if (open) {
-        void this.ctx.analysis.refresh(open);
+        runs.push(this.ctx.analysis.refresh(open));
         continue;
       }
       // A file that is not open is analysed as a closed file is (the pipeline keeps the recording's findings, and the
@@ -355,6 +410,7 @@ export class CaptureRecording implements vscode.Disposable {
       if (files.has(file)) this.published.add(file);
       else this.published.delete(file);
     }
+    return Promise.all(runs).then(() => undefined);
   }
 
   /** The files of the recorded N+1s: their call sites', and those of the loops calling a helper that sent one (person13 P2). */

@@ -97,16 +97,6 @@ export interface RecordSummary {
 /** Texts compared per statement for constants that differ (statementText.markVarying); the rest are not looked at. */
 const MAX_COMPARED = 200;
 
-/** The grouping key of a recorded text: normalised by `normalize` (roughNormalize where it returns nothing), lists squashed. */
-function keyOf(sql: string, normalize: (sql: string) => string | undefined, cache: Map<string, string>): string {
-  let norm = cache.get(sql);
-  if (norm === undefined) {
-    norm = squashLists(normalize(sql) ?? roughNormalize(sql));
-    if (cache.size < 50_000) cache.set(sql, norm);
-  }
-  return norm;
-}
-
 
 export function isRead(normalized: string): boolean {
   const s = normalized.replace(/^\s*\(+/, '').trimStart().toLowerCase();
@@ -140,33 +130,73 @@ interface Acc extends StatementFigure {
   perUnit: Map<string, { calls: number; ms: number; name: string; kind: string; before?: CaptureSite }>;
 }
 
+/** Single executions kept for the slowest list (a summary lists `slowest` of them, 10 by default). */
+const KEPT_SLOWEST = 50;
+/** Normalised texts remembered per recording (each text is normalised once while it is remembered). */
+const MAX_NORMALIZED = 50_000;
+const MAX_NORMALIZED_CHARS = 16_000_000;
+
+type GroupAcc = UnitGroup & { ids: Set<string>; siteMap: Map<string, UnitGroup['sites'][number] & { stmtMap: Map<string, UnitGroup['sites'][number]['statements'][number]> }> };
+
 /**
- * Aggregate events. `normalize` is normalizeSql from core/sql/statement (the caller loads the
- * parser); roughNormalize is used where it returns nothing. `extra.source` gives a file's text (the caller reads it):
- * an N+1's fix then reads its call site as the diagnostic does (`self.channel_set.values_list(…)`), so the report and
- * the Problems panel give one fix.
+ * The recording's figures, kept up to date one statement at a time: what `summarize` and `groupByUnit` return for the
+ * statements added so far, without reading them again. The editor adds each statement as it arrives and asks for the
+ * summary a few times a second (issue 20 #9: summarising every statement of the recording again at each refresh, each
+ * text parsed again, made a refresh cost grow with the recording until the editor fell minutes behind the app).
+ * Adding costs one normalisation per new text; a summary costs the call sites, statements and units of work, not the
+ * statements recorded. Memory grows with them: the caller bounds how many statements it adds.
  */
-export function summarize(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined } = {}): RecordSummary {
-  const o = { threshold: opts.threshold ?? RECORD_DEFAULTS.threshold, slowest: opts.slowest ?? RECORD_DEFAULTS.slowest };
-  const sites = new Map<string, { site?: CaptureSite; calls: number; totalMs: number; stmts: Map<string, Acc> }>();
-  const units: Record<string, Set<string>> = {};
-  const normCache = new Map<string, string>();
-  let totalMs = 0;
-  let errors = 0;
-  let withoutSite = 0;
+export class RecordAggregate {
+  private readonly sites = new Map<string, { site?: CaptureSite; calls: number; totalMs: number; stmts: Map<string, Acc> }>();
+  private readonly unitIds: Record<string, Set<string>> = {};
+  private readonly normCache = new Map<string, string>();
+  private normChars = 0;
+  private count = 0;
+  private totalMs = 0;
+  private errors = 0;
+  private withoutSite = 0;
+  /** A statement came through Prisma's driver adapter (then Prisma's engine is not the one sending). */
+  private prismaSent = false;
+  /** The slowest single executions, slowest first (ties: the earlier first, as a stable sort of all of them). */
+  private readonly slow: QueryEvent[] = [];
   /** Per unit of work: the site of its last statement (the parent of an N+1 that starts next). */
-  const lastSite = new Map<string, CaptureSite | undefined>();
+  private readonly lastSite = new Map<string, CaptureSite | undefined>();
   /** Per unit of work and call site: its calls, and the site of the unit's statement before its first call. */
-  const siteInUnit = new Map<string, { calls: number; before?: CaptureSite }>();
-  for (const e of events) {
-    const norm = keyOf(e.sql, normalize, normCache);
-    (units[e.u.k] ??= new Set()).add(e.u.id);
-    totalMs += e.ms;
-    if (e.err) errors++;
-    if (!e.site) withoutSite++;
+  private readonly siteInUnit = new Map<string, { calls: number; before?: CaptureSite }>();
+  private readonly groups = new Map<string, GroupAcc>();
+
+  constructor(private readonly normalize: (sql: string) => string | undefined) {}
+
+  /** Statements added. */
+  get statements(): number {
+    return this.count;
+  }
+
+  /** The grouping key of a recorded text: normalised by `normalize` (roughNormalize where it returns nothing), lists squashed. */
+  private keyOf(sql: string): string {
+    let norm = this.normCache.get(sql);
+    if (norm === undefined) {
+      norm = squashLists(this.normalize(sql) ?? roughNormalize(sql));
+      if (this.normCache.size < MAX_NORMALIZED && this.normChars + norm.length <= MAX_NORMALIZED_CHARS) {
+        this.normCache.set(sql, norm);
+        this.normChars += norm.length;
+      }
+    }
+    return norm;
+  }
+
+  add(e: QueryEvent): void {
+    const norm = this.keyOf(e.sql);
+    this.count++;
+    (this.unitIds[e.u.k] ??= new Set()).add(e.u.id);
+    this.totalMs += e.ms;
+    if (e.err) this.errors++;
+    if (!e.site) this.withoutSite++;
+    if (e.site?.via?.startsWith('@prisma/')) this.prismaSent = true;
+    this.addSlow(e);
     const key = e.site ? `${e.site.file}:${e.site.line}` : '';
-    let s = sites.get(key);
-    if (!s) sites.set(key, (s = { site: e.site, calls: 0, totalMs: 0, stmts: new Map() }));
+    let s = this.sites.get(key);
+    if (!s) this.sites.set(key, (s = { site: e.site, calls: 0, totalMs: 0, stmts: new Map() }));
     s.calls++;
     s.totalMs += e.ms;
     if (!s.site?.via && e.site?.via) s.site = e.site;
@@ -189,102 +219,161 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
       pu.calls++;
       pu.ms += e.ms;
     } else {
-      const prev = lastSite.get(e.u.id);
+      const prev = this.lastSite.get(e.u.id);
       a.perUnit.set(e.u.id, { calls: 1, ms: e.ms, name: e.u.n, kind: e.u.k, before: prev && e.site && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined });
     }
     if (e.site) {
-      const su = siteInUnit.get(`${e.u.id}\u0000${key}`);
+      const su = this.siteInUnit.get(`${e.u.id}\u0000${key}`);
       if (su) su.calls++;
       else {
-        const prev = lastSite.get(e.u.id);
-        siteInUnit.set(`${e.u.id}\u0000${key}`, { calls: 1, before: prev && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined });
+        const prev = this.lastSite.get(e.u.id);
+        this.siteInUnit.set(`${e.u.id}\u0000${key}`, { calls: 1, before: prev && (prev.file !== e.site.file || prev.line !== e.site.line) ? prev : undefined });
       }
     }
-    lastSite.set(e.u.id, e.site);
+    this.lastSite.set(e.u.id, e.site);
+    this.addToGroup(e, key, norm);
   }
+
+  private addSlow(e: QueryEvent): void {
+    const slow = this.slow;
+    if (slow.length >= KEPT_SLOWEST && e.ms <= slow[slow.length - 1].ms) return;
+    let i = slow.length;
+    while (i > 0 && slow[i - 1].ms < e.ms) i--;
+    slow.splice(i, 0, e);
+    if (slow.length > KEPT_SLOWEST) slow.pop();
+  }
+
+  private addToGroup(e: QueryEvent, sk: string, norm: string): void {
+    const gk = `${e.u.k}\u0000${e.u.n}`;
+    let g = this.groups.get(gk);
+    if (!g) this.groups.set(gk, (g = { kind: e.u.k, name: e.u.n, instances: 0, calls: 0, totalMs: 0, sites: [], ids: new Set(), siteMap: new Map() }));
+    g.ids.add(e.u.id);
+    g.calls++;
+    g.totalMs += e.ms;
+    let s = g.siteMap.get(sk);
+    if (!s) g.siteMap.set(sk, (s = { file: e.site?.file, line: e.site?.line, calls: 0, totalMs: 0, statements: [], stmtMap: new Map() }));
+    s.calls++;
+    s.totalMs += e.ms;
+    let st = s.stmtMap.get(norm);
+    if (!st) s.stmtMap.set(norm, (st = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0 }));
+    st.calls++;
+    st.totalMs += e.ms;
+  }
+
   /**
-   * The query the loop's rows come from: the statement before the N+1's first call in its unit — unless that one repeats
-   * with it (another look-up of the same iteration, `featureExists` before the tags query: person10 N6), then the one
-   * before that statement's first call, and so on. A statement that runs about as often as the N+1 belongs to the loop.
+   * The figures of the statements added so far. `extra.source` gives a file's text (the caller reads it): an N+1's fix
+   * then reads its call site as the diagnostic does (`self.channel_set.values_list(…)`), so the report and the Problems
+   * panel give one fix.
    */
-  const rowsSource = (unit: string, calls: number, before: CaptureSite | undefined): CaptureSite | undefined => {
-    const seen = new Set<string>();
-    for (let p = before; p; ) {
-      const k = `${unit}\u0000${p.file}:${p.line}`;
-      const su = siteInUnit.get(k);
-      if (!su || su.calls < o.threshold || su.calls * 2 <= calls) return p;
-      if (seen.has(k)) return undefined;
-      seen.add(k);
-      p = su.before;
-    }
-    return undefined;
-  };
-  const texts = new Map<string, string | undefined>();
-  const sourceOf = (file: string): string | undefined => {
-    if (!extra.source) return undefined;
-    if (!texts.has(file)) {
-      let t: string | undefined;
-      try {
-        t = extra.source(file);
-      } catch {
-        t = undefined;
+  summary(opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined } = {}): RecordSummary {
+    const o = { threshold: opts.threshold ?? RECORD_DEFAULTS.threshold, slowest: opts.slowest ?? RECORD_DEFAULTS.slowest };
+    const siteInUnit = this.siteInUnit;
+    /**
+     * The query the loop's rows come from: the statement before the N+1's first call in its unit — unless that one repeats
+     * with it (another look-up of the same iteration, `featureExists` before the tags query: person10 N6), then the one
+     * before that statement's first call, and so on. A statement that runs about as often as the N+1 belongs to the loop.
+     */
+    const rowsSource = (unit: string, calls: number, before: CaptureSite | undefined): CaptureSite | undefined => {
+      const seen = new Set<string>();
+      for (let p = before; p; ) {
+        const k = `${unit}\u0000${p.file}:${p.line}`;
+        const su = siteInUnit.get(k);
+        if (!su || su.calls < o.threshold || su.calls * 2 <= calls) return p;
+        if (seen.has(k)) return undefined;
+        seen.add(k);
+        p = su.before;
       }
-      texts.set(file, t);
-    }
-    return texts.get(file);
-  };
-  const nPlusOne: RecordedNPlusOne[] = [];
-  const siteList: SiteFigure[] = [];
-  for (const s of sites.values()) {
-    const statements: StatementFigure[] = [];
-    for (const a of s.stmts.values()) {
-      let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; unit?: string } | undefined;
-      let over = 0;
-      /** The worst unit that can hold an N+1: a migration's per-model bookkeeping runs once per deploy, inside the framework. */
-      let worstN: typeof worst;
-      for (const [unit, pu] of a.perUnit) {
-        if (!worst || pu.calls > worst.calls) worst = pu;
-        if (pu.kind === 'migration') continue;
-        if (!worstN || pu.calls > worstN.calls) worstN = { ...pu, unit };
-        if (pu.calls >= o.threshold) over++;
-      }
-      const { perUnit, varies, constants, vary, compared: _compared, interpolated, ...fig } = a;
-      // As sent (its $n are the app's own parameters, which the capture's pd counts); the advice text numbers more.
-      const sent = a.sql;
-      fig.sql = adviceText(sent, constants, vary, interpolated);
-      fig.units = perUnit.size;
-      fig.maxPerUnit = worst?.calls ?? 0;
-      fig.maxUnit = worst?.name ?? '';
-      fig.maxUnitKind = worst?.kind ?? '';
-      statements.push(fig);
-      if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
-        const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
-        // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
-        const lookup = varies !== undefined && /\$\d/.test(sent) ? lookupOf(sent, varies) : lookupOf(fig.sql) ?? lookupOf(a.normalized);
-        const text = sourceOf(s.site.file);
-        const lineText = text?.split('\n')[s.site.line - 1];
-        if (lookup && s.site.via?.startsWith('@prisma/')) {
-          const p = prismaLookupOf(lookup, prismaSchemaNear(s.site.file, sourceOf), text !== undefined ? callArgsAt(text, s.site.line, s.site.col) : undefined);
-          if (p) lookup.prisma = p;
+      return undefined;
+    };
+    const texts = new Map<string, string | undefined>();
+    const sourceOf = (file: string): string | undefined => {
+      if (!extra.source) return undefined;
+      if (!texts.has(file)) {
+        let t: string | undefined;
+        try {
+          t = extra.source(file);
+        } catch {
+          t = undefined;
         }
-        nPlusOne.push({
-          file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
-          sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup, lineText, text).fix, ...(lookup ? { lookup } : {}),
-          ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
-        });
+        texts.set(file, t);
       }
+      return texts.get(file);
+    };
+    const nPlusOne: RecordedNPlusOne[] = [];
+    const siteList: SiteFigure[] = [];
+    for (const s of this.sites.values()) {
+      const statements: StatementFigure[] = [];
+      for (const a of s.stmts.values()) {
+        let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; unit?: string } | undefined;
+        let over = 0;
+        /** The worst unit that can hold an N+1: a migration's per-model bookkeeping runs once per deploy, inside the framework. */
+        let worstN: typeof worst;
+        for (const [unit, pu] of a.perUnit) {
+          if (!worst || pu.calls > worst.calls) worst = pu;
+          if (pu.kind === 'migration') continue;
+          if (!worstN || pu.calls > worstN.calls) worstN = { ...pu, unit };
+          if (pu.calls >= o.threshold) over++;
+        }
+        const { perUnit, varies, constants, vary, compared: _compared, interpolated, ...fig } = a;
+        // As sent (its $n are the app's own parameters, which the capture's pd counts); the advice text numbers more.
+        const sent = a.sql;
+        fig.sql = adviceText(sent, constants, vary, interpolated);
+        fig.units = perUnit.size;
+        fig.maxPerUnit = worst?.calls ?? 0;
+        fig.maxUnit = worst?.name ?? '';
+        fig.maxUnitKind = worst?.kind ?? '';
+        statements.push(fig);
+        if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
+          const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
+          // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
+          const lookup = varies !== undefined && /\$\d/.test(sent) ? lookupOf(sent, varies) : lookupOf(fig.sql) ?? lookupOf(a.normalized);
+          const text = sourceOf(s.site.file);
+          const lineText = text?.split('\n')[s.site.line - 1];
+          if (lookup && s.site.via?.startsWith('@prisma/')) {
+            const p = prismaLookupOf(lookup, prismaSchemaNear(s.site.file, sourceOf), text !== undefined ? callArgsAt(text, s.site.line, s.site.col) : undefined);
+            if (p) lookup.prisma = p;
+          }
+          nPlusOne.push({
+            file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
+            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup, lineText, text).fix, ...(lookup ? { lookup } : {}),
+            ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
+          });
+        }
+      }
+      statements.sort((x, y) => y.totalMs - x.totalMs);
+      siteList.push({ file: s.site?.file, line: s.site?.line, col: s.site?.col, via: s.site?.via, calls: s.calls, totalMs: s.totalMs, statements });
     }
-    statements.sort((x, y) => y.totalMs - x.totalMs);
-    siteList.push({ file: s.site?.file, line: s.site?.line, col: s.site?.col, via: s.site?.via, calls: s.calls, totalMs: s.totalMs, statements });
+    siteList.sort((x, y) => y.totalMs - x.totalMs);
+    nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line);
+    const slowest = this.slow.slice(0, o.slowest).map((e) => ({ sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
+    const notices = noticesOf(extra.notices ?? [], this.prismaSent);
+    return {
+      statements: this.count, totalMs: this.totalMs, errors: this.errors, units: Object.fromEntries(Object.entries(this.unitIds).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, slowest,
+      withoutSite: this.withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold,
+    };
   }
-  siteList.sort((x, y) => y.totalMs - x.totalMs);
-  nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line);
-  const slowest = [...events].sort((x, y) => y.ms - x.ms).slice(0, o.slowest).map((e) => ({ sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
-  const notices = noticesOf(extra.notices ?? [], events);
-  return {
-    statements: events.length, totalMs, errors, units: Object.fromEntries(Object.entries(units).map(([k, v]) => [k, v.size])), sites: siteList, nPlusOne, slowest,
-    withoutSite, notices, dropped: extra.dropped ?? 0, threshold: o.threshold,
-  };
+
+  /** Recorded Queries view: unit of work → call site → statement. */
+  unitGroups(): UnitGroup[] {
+    return [...this.groups.values()]
+      .map((g) => ({
+        kind: g.kind, name: g.name, instances: g.ids.size, calls: g.calls, totalMs: g.totalMs,
+        sites: [...g.siteMap.values()].map((s) => ({ file: s.file, line: s.line, calls: s.calls, totalMs: s.totalMs, statements: [...s.stmtMap.values()].map((st) => ({ ...st })).sort((a, b) => b.totalMs - a.totalMs) })).sort((a, b) => b.totalMs - a.totalMs),
+      }))
+      .sort((a, b) => b.totalMs - a.totalMs);
+  }
+}
+
+/**
+ * Aggregate events. `normalize` is normalizeSql from core/sql/statement (the caller loads the
+ * parser); roughNormalize is used where it returns nothing. `extra.source` gives a file's text (the caller reads it):
+ * an N+1's fix then reads its call site as the diagnostic does (`self.channel_set.values_list(…)`), so the report and
+ * the Problems panel give one fix.
+ */
+export function summarize(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined } = {}): RecordSummary {
+  const agg = new RecordAggregate(normalize);
+  for (const e of events) agg.add(e);
+  return agg.summary(opts, extra);
 }
 
 /** The schema.prisma of the project a file is in: `prisma/schema.prisma` or `schema.prisma` in its folder or one above it. */
@@ -301,10 +390,10 @@ function prismaSchemaNear(file: string, read: (file: string) => string | undefin
   return undefined;
 }
 
-function noticesOf(notices: readonly NoticeEvent[], events: readonly QueryEvent[]): string[] {
+function noticesOf(notices: readonly NoticeEvent[], prismaSent: boolean): string[] {
   const codes = new Set(notices.map((n) => n.code));
   const out: string[] = [];
-  if (codes.has('prisma-client') && !codes.has('prisma-adapter-pg') && !events.some((e) => e.site?.via?.startsWith('@prisma/'))) {
+  if (codes.has('prisma-client') && !codes.has('prisma-adapter-pg') && !prismaSent) {
     out.push('Prisma is loaded, but its Rust query engine talks to PostgreSQL itself: PG Lens cannot see its statements. Run Prisma on pg with the driver adapter (npm install @prisma/adapter-pg; previewFeatures = ["driverAdapters"] before Prisma 6.16; new PrismaClient({ adapter: new PrismaPg({ connectionString }) })) and record again.');
   }
   return out;
@@ -322,30 +411,7 @@ export interface UnitGroup {
 
 /** Recorded Queries view: unit of work → call site → statement. */
 export function groupByUnit(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined): UnitGroup[] {
-  const groups = new Map<string, UnitGroup & { ids: Set<string>; siteMap: Map<string, UnitGroup['sites'][number] & { stmtMap: Map<string, UnitGroup['sites'][number]['statements'][number]> }> }>();
-  const normCache = new Map<string, string>();
-  for (const e of events) {
-    const gk = `${e.u.k}\u0000${e.u.n}`;
-    let g = groups.get(gk);
-    if (!g) groups.set(gk, (g = { kind: e.u.k, name: e.u.n, instances: 0, calls: 0, totalMs: 0, sites: [], ids: new Set(), siteMap: new Map() }));
-    g.ids.add(e.u.id);
-    g.calls++;
-    g.totalMs += e.ms;
-    const sk = e.site ? `${e.site.file}:${e.site.line}` : '';
-    let s = g.siteMap.get(sk);
-    if (!s) g.siteMap.set(sk, (s = { file: e.site?.file, line: e.site?.line, calls: 0, totalMs: 0, statements: [], stmtMap: new Map() }));
-    s.calls++;
-    s.totalMs += e.ms;
-    const norm = keyOf(e.sql, normalize, normCache);
-    let st = s.stmtMap.get(norm);
-    if (!st) s.stmtMap.set(norm, (st = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0 }));
-    st.calls++;
-    st.totalMs += e.ms;
-  }
-  return [...groups.values()]
-    .map((g) => ({
-      kind: g.kind, name: g.name, instances: g.ids.size, calls: g.calls, totalMs: g.totalMs,
-      sites: [...g.siteMap.values()].map((s) => ({ file: s.file, line: s.line, calls: s.calls, totalMs: s.totalMs, statements: [...s.stmtMap.values()].sort((a, b) => b.totalMs - a.totalMs) })).sort((a, b) => b.totalMs - a.totalMs),
-    }))
-    .sort((a, b) => b.totalMs - a.totalMs);
+  const agg = new RecordAggregate(normalize);
+  for (const e of events) agg.add(e);
+  return agg.unitGroups();
 }

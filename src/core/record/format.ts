@@ -32,17 +32,25 @@ const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', jo
 /**
  * What the editor says when capture stops. Capture sees only processes started after Start Recording from
  * VS Code's terminals or debug sessions: with nothing captured it says so, instead of a bare "0 statements
- * recorded" beside the pg_stat_statements report of the same recording.
+ * recorded" beside the pg_stat_statements report of the same recording. `lost`: statements not recorded — dropped
+ * while it ran (the capture could not hand them over fast enough, or the recording was full) and arrived after Stop
+ * (issue 20 #9: Stop takes effect at once; what was still on its way is not applied) — said, never silently left out.
  */
-export function captureStoppedText(statements: number, nPlusOne: number): { status: string; message: string } {
+export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number } = {}): { status: string; message: string } {
+  const dropped = lost.dropped ?? 0;
+  const after = lost.afterStop ?? 0;
+  const notes: string[] = [];
+  if (dropped) notes.push(`${countOf(dropped, 'statement')} ${dropped === 1 ? 'was' : 'were'} dropped while recording (the app sent faster than the editor took them, or the recording was full): the counts are lower than what ran`);
+  if (after) notes.push(`${countOf(after, 'statement')} arrived after Stop and ${after === 1 ? 'is' : 'are'} not recorded`);
+  const also = notes.length ? ` ${notes.map((n) => n[0].toUpperCase() + n.slice(1)).join('. ')}.` : '';
   if (statements === 0) {
     return {
-      status: 'nothing captured',
-      message: 'PG Lens: no statement was captured from the app (capture sees apps started after Start Recording in a VS Code terminal or debug session).',
+      status: dropped ? `nothing recorded (${dropped} dropped)` : 'nothing captured',
+      message: `PG Lens: no statement was captured from the app (capture sees apps started after Start Recording in a VS Code terminal or debug session).${also}`,
     };
   }
   const count = `${countOf(statements, 'statement')} recorded`;
-  return { status: count, message: `PG Lens: ${count}${nPlusOne ? `; ${nPlusOne} N+1 (see the Problems panel)` : ''}.` };
+  return { status: dropped ? `${count} (${dropped} dropped)` : count, message: `PG Lens: ${count}${nPlusOne ? `; ${nPlusOne} N+1 (see the Problems panel)` : ''}.${also}` };
 }
 
 /**
@@ -64,9 +72,9 @@ export function recordingClearedText(statements: number, recording: boolean): st
  * (undefined when not connected) — `flagged` observed N+1s from code the capture did not record, `repeated` all
  * repeated one-row statements (also those the capture recorded), `window` the recording's length ("101 s").
  */
-export function recordingStoppedText(capture: { statements: number; nPlusOne: number } | undefined, server: { flagged: number; repeated: number; window: string } | undefined): string {
+export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number } | undefined, server: { flagged: number; repeated: number; window: string } | undefined): string {
   const parts: string[] = [];
-  if (capture) parts.push(captureStoppedText(capture.statements, capture.nPlusOne).message.replace(/^PG Lens: /, ''));
+  if (capture) parts.push(captureStoppedText(capture.statements, capture.nPlusOne, capture).message.replace(/^PG Lens: /, ''));
   if (server) {
     const captured = capture !== undefined && capture.statements > 0;
     const whose = `the whole server (pg_stat_statements: every client, ${server.window})`;
