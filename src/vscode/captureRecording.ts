@@ -223,9 +223,11 @@ export class CaptureRecording implements vscode.Disposable {
     this.listener = await listen((e) => {
       // Applied at once (its cost does not grow with the recording); nothing once stopped (counted as after Stop).
       const rec = this.rec;
-      if (!rec?.receive(e)) return;
+      if (!rec) return;
+      if (rec.stopped) return void rec.receive(e);
       // The values the app sent (pgLens.record.values): the workload benchmark and the value prompts run with them.
-      if (e.t === 'q' && e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
+      if (rec.receive(e) && e.t === 'q' && e.pc > 0 && e.pv && e.pv.length >= e.pc && !e.err) this.ctx.params.remember(e.sql, e.pv, 'recorded', e.ts);
+      // A drop count changes the status bar too.
       this.schedule();
     });
     const v = captureVariables(assets, this.listener.path, { values: this.ctx.config.recordValues });

@@ -62,7 +62,8 @@ def _install():
             library_dirs.add(os.path.abspath(sysconfig.get_paths()[key]))
         except Exception:
             pass
-    state = {'sock': None, 'gone': False, 'pending': b'', 'file': None, 'file_bytes': 0, 'dropped': 0}
+    # 'said': drops the listener has been told of (each line queued after a drop tells it how many more since).
+    state = {'sock': None, 'gone': False, 'pending': b'', 'file': None, 'file_bytes': 0, 'dropped': 0, 'said': 0}
 
     # ---- transport -------------------------------------------------------------------------
 
@@ -97,6 +98,10 @@ def _install():
                 if state['gone'] or state['sock'] is None or len(state['pending']) + len(line) > max_pending:
                     state['dropped'] += 1
                     return
+                if state['dropped'] > state['said']:
+                    # The editor's count and report say what was dropped while the app runs, not only never.
+                    line = (json.dumps({'v': protocol, 't': 'dropped', 'n': state['dropped'] - state['said'], 'ts': int(time.time() * 1000), 'pid': pid}) + '\n').encode('utf-8') + line
+                    state['said'] = state['dropped']
                 state['pending'] += line
                 flush()
                 return
