@@ -323,7 +323,7 @@ export class CaptureRecording implements vscode.Disposable {
   private refresh(): Promise<void> {
     return import('../core/record/aggregate').then(({ summarize, groupByUnit }) => {
       const threshold = this.ctx.config.get<number>('record.nPlusOneThreshold', 5);
-      this.summary = summarize(this.events, this.normalize, { threshold }, { notices: this.notices, dropped: this.dropped, source: (f) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f)?.getText() ?? readRegularFileSync(f).toString('utf8') });
+      this.summary = summarize(this.events, this.normalize, { threshold }, { notices: this.notices, dropped: this.dropped, source: (f) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f)?.getText() ?? readRegularFileSync(f).toString('utf8'), sequelizeMixins: (name) => this.ctx.analysis.sequelizeMixins(name) });
       this.groups = groupByUnit(this.events, this.normalize);
       this.tree.set(this.groups, (f) => vscode.workspace.asRelativePath(f));
       this.publishDiagnostics();
