@@ -88,6 +88,9 @@ interface Keyed {
   param?: number;
 }
 
+/** A statement that selects a constant and one row: whether a row exists (Django's `.exists()`: `SELECT 1 AS "a" … LIMIT 1`). */
+const EXISTS_PROBE = /^\s*select\s+(?:1|true)(?:\s+as\s+(?:"[^"]*"|\w+))?\s+from\b[\s\S]*\blimit\s+1\s*;?\s*$/i;
+
 /** What the look-up is for, when the caller knows it from the code that sent it (a Sequelize mixin's verb and target). */
 export interface LookupHints {
   /** The statement asks whether a row exists per item (`article.hasUser(user)`): its batched form lists the items that have one. */
@@ -124,6 +127,8 @@ function prismaAggregatesOf(list: string): [string, string][] {
  * same for every item).
  */
 export function lookupOf(sql: string, varies?: number, hints: LookupHints = {}): RecordedLookup | undefined {
+  // `SELECT 1 AS "a" FROM … LIMIT 1` (Django's .exists(), a hand-written existence probe) asks whether a row exists.
+  if (!hints.exists && EXISTS_PROBE.test(sql)) hints = { ...hints, exists: true };
   const agg = aggregatedInner(sql);
   const inner = agg?.inner;
   const shape = statementShape(inner ?? sql);
@@ -459,10 +464,15 @@ function existsForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite }, 
   const item = assoc?.item ?? 'item';
   const sqlText = g.sql.replace(/\s+/g, ' ');
   const others = g.params.length > 1 ? '; the others as before' : '';
-  const call = assoc ? `${assoc.mixin.name}()` : 'the check';
-  const run = v === 'sequelize' ? `: sequelize.query(sql, { bind: [ids${g.params.length > 1 ? ', …' : ''}], type: QueryTypes.SELECT }) with` : '';
+  const call = assoc ? `${assoc.mixin.name}()` : 'an existence check';
+  const model = v === 'django' ? djangoModel(k.table) : undefined;
+  // The library's way to send it, where it has a plain one (Django: only when the key is the whole WHERE, so no
+  // condition is lost); the statement itself in every case.
+  const code = v === 'sequelize'
+    ? `sequelize.query(sql, { bind: [ids${g.params.length > 1 ? ', …' : ''}], type: QueryTypes.SELECT }) with this statement`
+    : model && new RegExp(`\\bwhere\\s*\\(?\\s*(?:"?\\w+"?\\.)?"?${c}"?\\s*=\\s*ANY\\(\\$1\\)\\s*\\)?\\s*$`, 'i').test(sqlText) ? `${className(model, undefined)}.objects.filter(${c}__in=ids).values_list("${c}", flat=True).distinct()` : undefined;
   return {
-    fix: `The recorded statement asks once per ${item} whether ${k.table ?? 'the table'} has a row for its ${c} (${call}): ask for every ${item} at once with ONE statement${run} — in SQL: ${sqlText} ($${g.params.indexOf(k.param ?? -1) + 1}: the array of every ${item}'s ${c}${others}) — and each ${item} has one when its ${c} is in the result.`,
+    fix: `The recorded statement asks once per ${item} whether ${k.table ?? 'the table'} has a row for its ${c} (${call}): ask for every ${item} at once with ONE statement${code ? `: ${code}` : ''} — in SQL: ${sqlText} ($${g.params.indexOf(k.param ?? -1) + 1}: the array of every ${item}'s ${c}${others}) — and each ${item} has one when its ${c} is in the result.`,
     atParent: `after it, one query of the ${c}s that have a row, for all its rows`,
   };
 }

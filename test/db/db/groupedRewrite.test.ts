@@ -129,6 +129,23 @@ describe('db: a recorded per-item aggregate and its grouped statement give the s
     }
   });
 
+  it("an existence probe per item (Django's .exists(): SELECT 1 … LIMIT 1) is ONE SELECT DISTINCT too, its other conditions kept", async () => {
+    for (const sql of ['SELECT 1 AS "a" FROM "api_flip" WHERE ("api_flip"."owner_id" = $1 AND "api_flip"."processed" IS NULL) LIMIT 1', 'SELECT 1 AS "a" FROM "api_flip" WHERE "api_flip"."owner_id" = $1 LIMIT 1']) {
+      const k = lookupOf(sql, 0b1);
+      assert.ok(k?.grouped?.exists, sql);
+      const has = new Map<number, boolean>();
+      for (const id of IDS) has.set(id, (await t.admin.query({ text: sql, values: [id] })).rows.length > 0);
+      const r = await t.admin.query({ text: k.grouped.sql, values: [IDS], rowMode: 'array' });
+      const found = new Set(r.rows.map((row: unknown[]) => Number(row[0])));
+      for (const id of IDS) assert.equal(found.has(id), has.get(id), `owner ${id}`);
+      assert.ok([...has.values()].some(Boolean) && [...has.values()].some((v) => !v));
+      const fix = batchedForm('django', k).fix;
+      assert.ok(fix.includes(k.grouped.sql), fix);
+      // Django's own form only where the key is the whole WHERE (no condition dropped).
+      assert.equal(/Flip\.objects\.filter\(owner_id__in=ids\)\.values_list\("owner_id", flat=True\)\.distinct\(\)/.test(fix), !/processed/.test(sql), fix);
+    }
+  });
+
   it('a shape whose grouped form would change the results is not rewritten (GROUP BY, OFFSET, DISTINCT, a non-aggregate column)', () => {
     for (const sql of [
       'SELECT agg_awards.type, sum(agg_awards.value) FROM agg_awards WHERE agg_awards.user_id = $1 GROUP BY agg_awards.type',
