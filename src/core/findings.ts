@@ -12,14 +12,14 @@ export interface Span {
   end: number;
 }
 
-interface RelatedLocation {
-  span: Span;
-  message: string;
-  /** Another file, when the related place is not in the same file. */
-  file?: string;
-  /** 1-based line in `file`, when the place is known by its line only (a helper's query in another file): `span` is then not used. */
-  line?: number;
-}
+/**
+ * A related place: in the finding's own file by its span (or its 1-based line), or in another file by its line — never
+ * by a span, whose offsets are the finding's file's (person14 P3: a helper's N+1 listed "articles.js [Ln 13]", its own
+ * line 13 under the other file's name).
+ */
+type RelatedLocation =
+  | { span: Span; message: string; file?: undefined; line?: number }
+  | { file: string; line: number; message: string; span?: Span };
 
 export interface FixEdit {
   /** Replace this span of the file (empty span = insert). */

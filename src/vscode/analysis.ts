@@ -23,6 +23,7 @@ import type { DialectVerdict } from '../core/dialect';
 import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
 import type { PgLensContext } from './main';
 import type { CrossFileCalls } from '../core/nplusone/crossFile';
+import type { SequelizeMixin } from '../core/nplusone/sequelizeModels';
 import { EDITOR_LANGUAGE_IDS, isMapperDocument, SOURCE_GLOB } from '../core/languages/registry';
 import { registerFindingActions, toDiagnostics } from './findingActions';
 import { closedReadOnly, EDITOR_SCHEMES, READ_ONLY_SCHEME } from './reportDocument';
@@ -58,6 +59,8 @@ export interface DocumentAnalysisApi {
   refreshClosed(uri: vscode.Uri): void;
   /** The calls in loops of the workspace (file, span) to the function of `file` holding 1-based `line`, from the cross-file index (none before it is read). */
   loopCallers(file: string, line: number): { file: string; span: { start: number; end: number } }[];
+  /** The Sequelize association mixins of that name the workspace's models declare, from the cross-file index (none before it is read). */
+  sequelizeMixins(name: string): SequelizeMixin[];
   /**
    * The analyzers, in order (open documents and Scan Workspace run the same list). `scanIndex`: a workspace scan's,
    * filling that cross-file index; else, once a scan finished, open and closed files are judged against its index.
@@ -184,6 +187,10 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
 
   loopCallers(file: string, line: number): { file: string; span: { start: number; end: number } }[] {
     return this.workspaceIndex?.loopCallers(file, line) ?? [];
+  }
+
+  sequelizeMixins(name: string): SequelizeMixin[] {
+    return this.workspaceIndex?.sequelizeMixins(name) ?? [];
   }
 
   refreshClosed(uri: vscode.Uri): void {

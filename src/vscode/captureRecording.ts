@@ -343,7 +343,7 @@ export class CaptureRecording implements vscode.Disposable {
     const t0 = Date.now();
     const threshold = this.ctx.config.get<number>('record.nPlusOneThreshold', 5);
     const rec = this.rec;
-    this.summary = rec?.summary({ threshold }, (f) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f)?.getText() ?? readRegularFileSync(f).toString('utf8'));
+    this.summary = rec?.summary({ threshold }, (f) => vscode.workspace.textDocuments.find((d) => d.uri.fsPath === f)?.getText() ?? readRegularFileSync(f).toString('utf8'), (name) => this.ctx.analysis.sequelizeMixins(name));
     this.groups = rec?.groups() ?? [];
     this.tree.set(this.groups, (f) => vscode.workspace.asRelativePath(f));
     this.refreshAt = Date.now() + REFRESH_SHARE * (Date.now() - t0);

@@ -37,7 +37,12 @@ export function toDiagnostics(findings: readonly Finding[], positionAt: (offset:
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.ruleId, target: docsLink(ruleDocsPath(f.ruleId)) };
     const home = f.file ? vscode.Uri.file(f.file) : uri;
-    const related = (f.related ?? []).flatMap((r) => (r.file || home ? [new vscode.DiagnosticRelatedInformation(new vscode.Location(r.file ? vscode.Uri.file(r.file) : home!, r.line !== undefined ? new vscode.Range(r.line - 1, 0, r.line - 1, 0) : range(r.span)), r.message)] : []));
+    const related = (f.related ?? []).flatMap((r) => {
+      const uri = r.file !== undefined ? vscode.Uri.file(r.file) : home;
+      if (!uri) return [];
+      const at = r.line !== undefined ? new vscode.Range(r.line - 1, 0, r.line - 1, 0) : r.span ? range(r.span) : undefined;
+      return at ? [new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, at), r.message)] : [];
+    });
     if (related.length) d.relatedInformation = related;
     byDiagnostic.set(d, f);
     return d;

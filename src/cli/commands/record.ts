@@ -17,7 +17,8 @@ import { readDocsPage } from '../../node/docsPages';
 import { loadPgParser, normalizeSql } from '../../core/sql/statement';
 import { decisionStatements, IndexDecider } from '../../db/indexDecision';
 import { type CliCommand, type CliContext, DB_OPTIONS, EXIT, numberOption, openDatabase, UsageError, checkFormat } from '../io';
-import { outputPath } from '../../node/walk';
+import { outputPath, readSourceText, walkSourceFiles } from '../../node/walk';
+import { sequelizeMixins, type SequelizeMixin } from '../../core/nplusone/sequelizeModels';
 import { readRegularFileSync } from '../../node/readFile';
 
 /** A recorded call site's file, for the N+1 fix to read its line (the relation it reads, how); it throws when unreadable (summarize then goes by the conventions). */
@@ -73,7 +74,9 @@ export const recordCommand: CliCommand = {
       fs.rmSync(listener.path, { force: true });
     }
     await loadPgParser();
-    const summary = summarize(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped(), source: readSource });
+    // Sequelize: the associations the project's models declare, so an N+1 through a mixin is advised as that association.
+    const mixins = events.some((e) => e.site?.via === 'sequelize') ? await projectSequelizeMixins(ctx.cwd) : [];
+    const summary = summarize(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped(), source: readSource, sequelizeMixins: (name) => mixins.filter((m) => m.name === name) });
     const advice = values.db ? await adviseRecorded(summary, values.db, ctx, values.production) : undefined;
     const rel = (f: string) => outputPath(ctx.cwd, f);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
@@ -86,6 +89,16 @@ export const recordCommand: CliCommand = {
     return values['fail-on'] === 'n-plus-one' && summary.nPlusOne.length ? EXIT.findings : EXIT.ok;
   },
 };
+
+/** The association mixins the Sequelize models under `cwd` declare (JS/TS files that declare an association, read as text). */
+async function projectSequelizeMixins(cwd: string): Promise<SequelizeMixin[]> {
+  const out: SequelizeMixin[] = [];
+  for await (const f of walkSourceFiles([cwd], { cwd, filter: (p) => /\.[cm]?[jt]sx?$/.test(p) })) {
+    const text = await readSourceText(f.path);
+    if (text && /\b(belongsTo|hasOne|hasMany|belongsToMany)\s*\(/.test(text)) out.push(...sequelizeMixins(text));
+  }
+  return out;
+}
 
 function runChild(command: string[], env: NodeJS.ProcessEnv, ctx: CliContext, stdoutToStderr: boolean): Promise<number | null> {
   return new Promise((resolve, reject) => {

@@ -476,6 +476,11 @@ export class CrossFileCalls {
     return known.list.filter((c) => c.defFile === file && line >= c.from && line <= c.to).map((c) => ({ file: c.file, span: c.span }));
   }
 
+  /** The Sequelize association mixins of that name the indexed model files declare (a recorded call's association). */
+  sequelizeMixins(name: string): SequelizeMixin[] {
+    return (this.defs.get(`javascript:${name}`) ?? []).flatMap((d) => (d.mixin ? [d.mixin] : []));
+  }
+
   /** The findings of calls in loops to functions of other files that query; of the files in `only` when given. */
   findings(only?: ReadonlySet<string>, callees?: ReadonlySet<string>): Finding[] {
     this.root = undefined;

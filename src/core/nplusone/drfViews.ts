@@ -285,13 +285,18 @@ export class DrfViews {
       fixes: [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }],
       related: reads.slice(0, 4).map((r) => {
         const p = props.get(r.name)!;
-        return { file: p.file, span: { start: p.offset + 4, end: p.offset + 4 + r.name.length }, message: `the property \`${r.name}\` queries` };
+        return { file: p.file, line: this.lineIn(p.file, p.offset), span: { start: p.offset + 4, end: p.offset + 4 + r.name.length }, message: `the property \`${r.name}\` queries` };
       }),
       evidence: evidence as unknown as Record<string, unknown>,
     });
   }
 
   /** A class with exactly one definition in the project (ambiguous names are not guessed). */
+  /** 1-based line of an offset in a file read here (a related place in another file goes by its line). */
+  private lineIn(file: string, offset: number): number {
+    return positionAt(lineStarts(this.texts.get(file) ?? ''), offset).line + 1;
+  }
+
   private unique(name: string): PyClass | undefined {
     const l = this.classes.get(name);
     return l?.length === 1 ? l[0] : undefined;
@@ -458,7 +463,7 @@ export class DrfViews {
     const evidence: NPlusOneEvidence = {
       kind: 'lazy-relation', implicit: true, library: 'django', call: `${ser.name}: ${names.join(', ')}`, loop: `the list serialization of ${view.name}`, variable: model.toLowerCase(), iterable: 'queryset', rewrite,
     };
-    const lineOf = (file: string, offset: number) => positionAt(lineStarts(this.texts.get(file) ?? ''), offset).line + 1;
+    const lineOf = (file: string, offset: number) => this.lineIn(file, offset);
     return {
       ruleId: RULE_ID,
       severity: 'warning',
@@ -467,7 +472,7 @@ export class DrfViews {
       file: view.file,
       help,
       fixes: [{ title: `Show the batched rewrite: ${rewrite.title}`, edits: [], command: { id: 'pgLens.showNPlusOneRewrite', args: [rewrite] } }],
-      related: missing.slice(0, 6).map((m) => ({ file: m.file, span: { start: m.offset + 4, end: m.offset + 4 + m.relation.length }, message: `\`${m.relation}\` (${m.how}) read per ${model} by ${ser.name} (line ${lineOf(m.file, m.offset)})` })),
+      related: missing.slice(0, 6).map((m) => ({ file: m.file, line: lineOf(m.file, m.offset), span: { start: m.offset + 4, end: m.offset + 4 + m.relation.length }, message: `\`${m.relation}\` (${m.how}) read per ${model} by ${ser.name} (line ${lineOf(m.file, m.offset)})` })),
       evidence: evidence as unknown as Record<string, unknown>,
     };
   }

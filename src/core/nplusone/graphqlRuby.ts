@@ -103,7 +103,7 @@ function finding(file: string, span: { start: number; end: number }, line: numbe
     file,
     help: rewrite.help,
     fixes: rewriteFixes(rewrite),
-    related: [{ file, span, message: `\`${parent}.${name}\` resolved by graphql-ruby's default resolver, line ${line}` }],
+    related: [{ span, message: `\`${parent}.${name}\` resolved by graphql-ruby's default resolver, line ${line}` }],
     evidence: evidence as unknown as Record<string, unknown>,
   };
 }

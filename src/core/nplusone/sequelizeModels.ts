@@ -55,6 +55,14 @@ function mixinNames(kind: AssociationKind, target: string, as: string | undefine
   return [...new Set(names)];
 }
 
+/**
+ * The property an included association is read from on each instance (`article.tagList`): its `as`, else Sequelize's
+ * default — the target model's name, pluralised for hasMany / belongsToMany.
+ */
+export function associationProperty(m: Pick<SequelizeMixin, 'kind' | 'target' | 'as'>): string {
+  return m.as ?? (m.kind === 'hasMany' || m.kind === 'belongsToMany' ? plural(m.target) : m.target);
+}
+
 /** Every association mixin the file's Sequelize models declare (none unless the file declares an association). */
 export function sequelizeMixins(text: string): SequelizeMixin[] {
   if (!/\b(belongsTo|hasOne|hasMany|belongsToMany)\s*\(/.test(text)) return [];

@@ -292,7 +292,7 @@ function finding(asg: Assignment, a: ViewAccess, model: string): Finding {
     file: asg.file,
     help: rewrite.help,
     fixes: rewriteFixes(rewrite),
-    related: [{ file: a.file, span: a.span, message: `\`${a.variable}.${a.relation}\` read per item in the view` }],
+    related: [{ file: a.file, line: a.line, span: a.span, message: `\`${a.variable}.${a.relation}\` read per item in the view` }],
     evidence: evidence as unknown as Record<string, unknown>,
   };
 }

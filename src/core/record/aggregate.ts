@@ -8,7 +8,8 @@
  * flagged (Bullet and Sentry's N+1 detector also count within one request/transaction).
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
-import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, type RecordedLookup } from './batchedForm';
+import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
+import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
 
 export interface RecordOptions {
@@ -77,6 +78,8 @@ export interface RecordedNPlusOne {
    * query that loaded the rows the loop runs over, most of the time): where the batched form goes.
    */
   parent?: { file: string; line: number; col: number };
+  /** Sequelize: the association the call site's mixin belongs to (from the models' declarations), when known. */
+  sequelize?: SequelizeCall;
 }
 
 export interface RecordSummary {
@@ -265,7 +268,7 @@ export class RecordAggregate {
    * then reads its call site as the diagnostic does (`self.channel_set.values_list(…)`), so the report and the Problems
    * panel give one fix.
    */
-  summary(opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined } = {}): RecordSummary {
+  summary(opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined; sequelizeMixins?: (method: string) => readonly SequelizeMixin[] } = {}): RecordSummary {
     const o = { threshold: opts.threshold ?? RECORD_DEFAULTS.threshold, slowest: opts.slowest ?? RECORD_DEFAULTS.slowest };
     const siteInUnit = this.siteInUnit;
     /**
@@ -326,17 +329,22 @@ export class RecordAggregate {
         if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
           const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
           // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
-          const lookup = varies !== undefined && /\$\d/.test(sent) ? lookupOf(sent, varies) : lookupOf(fig.sql) ?? lookupOf(a.normalized);
           const text = sourceOf(s.site.file);
           const lineText = text?.split('\n')[s.site.line - 1];
+          // Sequelize: the association mixin called there, as the models declare it (what it is for: a get, a count, a has).
+          const assoc = s.site.via === 'sequelize' && lineText !== undefined && extra.sequelizeMixins ? sequelizeCallAt(lineText, s.site.col, a.sql, extra.sequelizeMixins) : undefined;
+          const hints: LookupHints = assoc && /^has[A-Z]/.test(assoc.mixin.name) ? { exists: true, argument: assoc.mixin.target } : {};
+          const lookup = varies !== undefined && /\$\d/.test(sent) ? lookupOf(sent, varies, hints) : lookupOf(fig.sql, undefined, hints) ?? lookupOf(a.normalized, undefined, hints);
+          if (assoc && parent) assoc.included = parentIncludes(sourceOf(parent.file), parent, assoc.mixin);
           if (lookup && s.site.via?.startsWith('@prisma/')) {
             const p = prismaLookupOf(lookup, prismaSchemaNear(s.site.file, sourceOf), text !== undefined ? callArgsAt(text, s.site.line, s.site.col) : undefined);
             if (p) lookup.prisma = p;
           }
           nPlusOne.push({
             file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
-            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup, lineText, text).fix, ...(lookup ? { lookup } : {}),
+            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup, lineText, text, assoc).fix, ...(lookup ? { lookup } : {}),
             ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
+            ...(assoc ? { sequelize: assoc } : {}),
           });
         }
       }
@@ -345,6 +353,7 @@ export class RecordAggregate {
     }
     siteList.sort((x, y) => y.totalMs - x.totalMs);
     nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line);
+    oneNPlusOnePerCall(nPlusOne);
     const slowest = this.slow.slice(0, o.slowest).map((e) => ({ sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
     const notices = noticesOf(extra.notices ?? [], this.prismaSent);
     return {
@@ -370,10 +379,67 @@ export class RecordAggregate {
  * an N+1's fix then reads its call site as the diagnostic does (`self.channel_set.values_list(…)`), so the report and
  * the Problems panel give one fix.
  */
-export function summarize(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined } = {}): RecordSummary {
+export function summarize(events: readonly QueryEvent[], normalize: (sql: string) => string | undefined, opts: RecordOptions = {}, extra: { notices?: NoticeEvent[]; dropped?: number; source?: (file: string) => string | undefined; sequelizeMixins?: (method: string) => readonly SequelizeMixin[] } = {}): RecordSummary {
   const agg = new RecordAggregate(normalize);
   for (const e of events) agg.add(e);
   return agg.summary(opts, extra);
+}
+
+/**
+ * One N+1 per call: a call that sent two statements per item in different units of work (conduit's
+ * `article.hasUser(loggedUser ? loggedUser : null)`: `"User"."id" = $2` signed in, `IS NULL` signed out) is one
+ * finding, not two at one line with two fixes (person14 P3). The one with the most calls stays; its fix is the best
+ * understood one's (a named look-up over none).
+ */
+function oneNPlusOnePerCall(list: RecordedNPlusOne[]): void {
+  const seen = new Map<string, RecordedNPlusOne>();
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i];
+    const key = `${n.file}:${n.line}:${n.col}`;
+    const kept = seen.get(key);
+    if (!kept) {
+      seen.set(key, n);
+      continue;
+    }
+    if (!kept.lookup && n.lookup) Object.assign(kept, { lookup: n.lookup, fix: n.fix });
+    kept.units = Math.max(kept.units, n.units);
+    list.splice(i--, 1);
+  }
+}
+
+/** The Sequelize mixin called at 1-based column `col` of a line (`article.getTagList()`), when the models declare one such. */
+function sequelizeCallAt(lineText: string, col: number, sql: string, mixins: (method: string) => readonly SequelizeMixin[]): SequelizeCall | undefined {
+  const name = /^([A-Za-z_$][\w$]*)\s*\(/.exec(lineText.slice(Math.max(0, col - 1)))?.[1];
+  if (!name) return undefined;
+  const found = mixins(name);
+  // Several models with a mixin of that name: the one whose target the statement reads (Sequelize aliases it by the model's name).
+  const read = found.filter((m) => sql.includes(`AS "${m.target}"`));
+  const pick = read.length ? read : found;
+  // One association (kind, target, as), maybe declared by several models alike (conduit's Article and Comment both
+  // belongTo User as "author", and the helper takes either).
+  const kinds = new Set(pick.map((m) => `${m.kind}|${m.target}|${m.as ?? ''}`));
+  if (kinds.size !== 1) return undefined;
+  const models = [...new Set(pick.map((m) => m.model))];
+  const item = /([A-Za-z_$][\w$]*)\s*\??\.\s*$/.exec(lineText.slice(0, Math.max(0, col - 1)))?.[1];
+  return { mixin: pick[0], ...(models.length > 1 ? { models } : {}), ...(item ? { item } : {}) };
+}
+
+/**
+ * Does the query that loaded the rows (the parent call) include the association already? Its call's arguments, and
+ * the options or include lists it names (`findAndCountAll(searchOptions)`, `include: includeOptions`) as the file
+ * declares them, name the association's `as` (or its model, without one).
+ */
+function parentIncludes(text: string | undefined, parent: CaptureSite, m: SequelizeMixin): boolean | undefined {
+  if (text === undefined) return undefined;
+  const args = callArgsAt(text, parent.line, parent.col);
+  if (args === undefined) return undefined;
+  let seen = args;
+  for (const id of new Set(args.match(/[A-Za-z_$][\w$]*/g) ?? [])) {
+    const decl = new RegExp(`\\b(?:const|let|var)\\s+${id.replace(/\$/g, '\\$')}\\s*=`).exec(text);
+    if (decl) seen += text.slice(decl.index, decl.index + 2000);
+  }
+  const names = m.as ? new RegExp(`\\bas\\s*:\\s*['"\`]${m.as}['"\`]`) : new RegExp(`\\b(?:model\\s*:\\s*|include\\s*:\\s*\\[?\\s*)${m.target}\\b`);
+  return names.test(seen) || (m.as === undefined && new RegExp(`\\bas\\s*:\\s*['"\`]${associationProperty(m)}['"\`]`).test(seen));
 }
 
 /** The schema.prisma of the project a file is in: `prisma/schema.prisma` or `schema.prisma` in its folder or one above it. */

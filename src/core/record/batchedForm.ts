@@ -17,6 +17,21 @@ import { depthAt } from '../limits';
 import { objectPairs, prismaBatchedCall, splitTop } from '../nplusone/rewrites';
 import { prismaIncludeFor, prismaModelOf, prismaModels } from '../prismaSchema';
 import { groupedRewrite, type Aggregate, type GroupedRewrite } from './groupedForm';
+import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
+
+/**
+ * The Sequelize association a recorded call site calls once per item (`article.getTagList()`), as the models declare
+ * it (person14 P2: the advice named the through table TagList, which has no model, and wrote `include: [Assoc]`).
+ */
+export interface SequelizeCall {
+  mixin: SequelizeMixin;
+  /** Several models declare the same association (the call's receiver may be any of them). */
+  models?: string[];
+  /** The variable the mixin is called on (`article`). */
+  item?: string;
+  /** The query that loaded the rows already includes the association (its `as`, or its model without one). */
+  included?: boolean;
+}
 
 /** The column (and table, when the SQL says it) a repeated look-up is keyed on. */
 export interface RecordedLookup {
@@ -67,8 +82,21 @@ const IDENT = /^[A-Za-z_][\w$]*$/;
 /** A look-up's `column = $n` condition of the statement's own block, with its parameter number (undefined: a constant). */
 interface Keyed {
   table?: string;
+  /** How the statement names the table (its alias, else its name). */
+  alias?: string;
   column: string;
   param?: number;
+}
+
+/** A statement that selects a constant and one row: whether a row exists (Django's `.exists()`: `SELECT 1 AS "a" … LIMIT 1`). */
+const EXISTS_PROBE = /^\s*select\s+(?:1|true)(?:\s+as\s+(?:"[^"]*"|\w+))?\s+from\b[\s\S]*\blimit\s+1\s*;?\s*$/i;
+
+/** What the look-up is for, when the caller knows it from the code that sent it (a Sequelize mixin's verb and target). */
+export interface LookupHints {
+  /** The statement asks whether a row exists per item (`article.hasUser(user)`): its batched form lists the items that have one. */
+  exists?: boolean;
+  /** The alias of the table whose condition is the call's own argument (`"User"."id" = $2` of `hasUser(user)`), the same for every item. */
+  argument?: string;
 }
 
 /**
@@ -98,7 +126,9 @@ function prismaAggregatesOf(list: string): [string, string][] {
  * conditions: no look-up (the advice names no column rather than the first one: person12 R3 batched on teamID, the
  * same for every item).
  */
-export function lookupOf(sql: string, varies?: number): RecordedLookup | undefined {
+export function lookupOf(sql: string, varies?: number, hints: LookupHints = {}): RecordedLookup | undefined {
+  // `SELECT 1 AS "a" FROM … LIMIT 1` (Django's .exists(), a hand-written existence probe) asks whether a row exists.
+  if (!hints.exists && EXISTS_PROBE.test(sql)) hints = { ...hints, exists: true };
   const agg = aggregatedInner(sql);
   const inner = agg?.inner;
   const shape = statementShape(inner ?? sql);
@@ -115,14 +145,16 @@ export function lookupOf(sql: string, varies?: number): RecordedLookup | undefin
     // A table of a subquery (`WHERE id IN (SELECT project_id FROM accounts_member WHERE user_id = $1)`) is not what the
     // statement reads per item: only the tables of the outer block (its FROM and JOINs) are.
     if (t.span && parenDepthAt(text, t.span.start) > 0) continue;
-    for (const p of t.predicates) if (isKeyed(p) && p.target.kind === 'column' && IDENT.test(p.target.column)) keyed.push({ table: t.name, column: p.target.column, param: param(p) });
+    for (const p of t.predicates) if (isKeyed(p) && p.target.kind === 'column' && IDENT.test(p.target.column)) keyed.push({ table: t.name, alias: t.key, column: p.target.column, param: param(p) });
   }
   for (const u of shape.unresolved) {
     const p = u.predicate;
     if (!isKeyed(p) || p.target.kind !== 'column' || !IDENT.test(p.target.column)) continue;
     const first = shape.tables.find((t) => u.candidates.includes(t.key) && !(t.span && parenDepthAt(text, t.span.start) > 0));
-    if (first) keyed.push({ table: first.name, column: p.target.column, param: param(p) });
+    if (first) keyed.push({ table: first.name, alias: first.key, column: p.target.column, param: param(p) });
   }
+  // The call's own argument (the user of `hasUser(user)`) is the same for every item: not the per-item key.
+  if (hints.argument && keyed.some((k) => k.alias !== hints.argument)) keyed.splice(0, keyed.length, ...keyed.filter((k) => k.alias !== hints.argument));
   if (!keyed.length) return undefined;
   const ops = agg ? prismaAggregatesOf(agg.list) : [];
   const count = agg === undefined ? {} : ops.some(([op]) => op !== 'count') ? { prismaAggregates: ops } : /^\s*count\s*\(/i.test(agg.list) ? { count: true } : {};
@@ -132,18 +164,18 @@ export function lookupOf(sql: string, varies?: number): RecordedLookup | undefin
     if (changed.length !== 1) return undefined;
     const [k] = changed;
     const same = keyed.filter((x) => x !== k && x.table === k.table).map((x) => x.column);
-    return withGrouped(sql, { table: k.table, column: k.column, ...(same.length ? { same } : {}), ...count, param: k.param });
+    return withGrouped(sql, { table: k.table, column: k.column, ...(same.length ? { same } : {}), ...count, param: k.param }, hints);
   }
   if (keyed.length > 1 && new Set(keyed.map((k) => `${k.table}.${k.column}`)).size > 1) return undefined;
-  return withGrouped(sql, { table: keyed[0].table, column: keyed[0].column, ...count, ...(keyed[0].param !== undefined ? { param: keyed[0].param } : {}) });
+  return withGrouped(sql, { table: keyed[0].table, column: keyed[0].column, ...count, ...(keyed[0].param !== undefined ? { param: keyed[0].param } : {}) }, hints);
 }
 
-/** A look-up of a per-item aggregate gets its grouped statement (when its shape has one: groupedForm). */
-function withGrouped(sql: string, k: RecordedLookup): RecordedLookup {
+/** A look-up of a per-item aggregate (or existence check) gets its grouped statement (when its shape has one: groupedForm). */
+function withGrouped(sql: string, k: RecordedLookup, hints: LookupHints): RecordedLookup {
   const { param, ...rest } = k;
-  const g = param !== undefined ? groupedRewrite(sql, param) : undefined;
+  const g = param !== undefined ? groupedRewrite(sql, param, { exists: hints.exists }) : undefined;
   if (!g || g.key.column !== k.column) return rest;
-  return { ...k, grouped: g, ...(g.aggregates.every((a) => a.fn === 'count') ? { count: true } : {}) };
+  return { ...k, grouped: g, ...(g.aggregates.length && g.aggregates.every((a) => a.fn === 'count') ? { count: true } : {}) };
 }
 
 /** The text inside the parentheses of the call at 1-based (line, col) of `text`: from the first `(` there to its match. */
@@ -366,10 +398,11 @@ function pythonModel(table: string | undefined, fileText: string | undefined): s
  * library that sent it with the names the recorded SQL and the code give, and the statement itself — never a
  * placeholder: where a name is not known (the model of a table), it is said in words and the SQL given.
  */
-function aggregateForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite }, callText: string | undefined, fileText: string | undefined): BatchedForm {
+function aggregateForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite }, callText: string | undefined, fileText: string | undefined, assoc?: SequelizeCall): BatchedForm {
   const g = k.grouped;
   const c = k.column;
   const t = k.table ?? 'the table';
+  if (g.exists) return existsForm(v, k, assoc);
   const what = g.aggregates.map((a) => `${a.fn}(${a.distinct ? 'DISTINCT ' : ''}${a.arg})`).join(', ');
   const sqlText = g.sql.replace(/\s+/g, ' ');
   const others = g.params.length > 1 ? '; the others as before' : '';
@@ -405,6 +438,11 @@ function aggregateForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite 
     const agg = g.aggregates.map((a) => `.${a.fn}${a.distinct ? 'Distinct' : ''}('${a.arg} as ${aggregateName(a)}')`).join('');
     return { fix: `${lead}: knex('${k.table}').select('${c}')${agg}.whereIn('${c}', ids).groupBy('${c}') (ids: every item's ${c}) ${statement}.`, atParent };
   }
+  if (v === 'sequelize' && (/\bjoin\b/i.test(g.sql) || assoc)) {
+    // A join (a through table with no model of its own) or an association mixin: the statement itself, run once.
+    const via = assoc ? ` (instead of one ${assoc.mixin.name}() per ${assoc.item ?? 'item'})` : '';
+    return { fix: `${lead}${via}: sequelize.query(sql, { bind: [ids${g.params.length > 1 ? ', …' : ''}], type: QueryTypes.SELECT }) with that statement ${statement}.`, atParent };
+  }
   if (v === 'sequelize' && g.aggregates.every((a) => simple(a.fn))) {
     const attrs = g.aggregates.map((a) => `[fn('${a.fn.toUpperCase()}', ${a.arg === '*' ? "literal('*')" : `${a.distinct ? `fn('DISTINCT', col('${a.arg}'))` : `col('${a.arg}')`}`}), '${aggregateName(a)}']`).join(', ');
     return { fix: `${lead}: findAll on the model of ${t} with { attributes: ['${c}', ${attrs}], where: { ${c}: ids }, group: ['${c}'], raw: true } (ids: every item's ${c}) ${statement}.`, atParent };
@@ -416,13 +454,60 @@ function aggregateForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite 
   return { fix: `${lead} ${statement}.`, atParent };
 }
 
+/**
+ * An existence check per item (`article.hasUser(user)`, once per article): ONE `SELECT DISTINCT <column> … = ANY($1)`
+ * lists the items that have a row — never "load the association" (loading every favoriting user to test one).
+ */
+function existsForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite }, assoc?: SequelizeCall): BatchedForm {
+  const g = k.grouped;
+  const c = k.column;
+  const item = assoc?.item ?? 'item';
+  const sqlText = g.sql.replace(/\s+/g, ' ');
+  const others = g.params.length > 1 ? '; the others as before' : '';
+  const call = assoc ? `${assoc.mixin.name}()` : 'an existence check';
+  const model = v === 'django' ? djangoModel(k.table) : undefined;
+  // The library's way to send it, where it has a plain one (Django: only when the key is the whole WHERE, so no
+  // condition is lost); the statement itself in every case.
+  const code = v === 'sequelize'
+    ? `sequelize.query(sql, { bind: [ids${g.params.length > 1 ? ', …' : ''}], type: QueryTypes.SELECT }) with this statement`
+    : model && new RegExp(`\\bwhere\\s*\\(?\\s*(?:"?\\w+"?\\.)?"?${c}"?\\s*=\\s*ANY\\(\\$1\\)\\s*\\)?\\s*$`, 'i').test(sqlText) ? `${className(model, undefined)}.objects.filter(${c}__in=ids).values_list("${c}", flat=True).distinct()` : undefined;
+  return {
+    fix: `The recorded statement asks once per ${item} whether ${k.table ?? 'the table'} has a row for its ${c} (${call}): ask for every ${item} at once with ONE statement${code ? `: ${code}` : ''} — in SQL: ${sqlText} ($${g.params.indexOf(k.param ?? -1) + 1}: the array of every ${item}'s ${c}${others}) — and each ${item} has one when its ${c} is in the result.`,
+    atParent: `after it, one query of the ${c}s that have a row, for all its rows`,
+  };
+}
+
+/**
+ * Sequelize, with the association the call site's mixin belongs to (from the models): a `get…()` per item is the
+ * association loaded with the list — or, when the list's query already includes it, read from each item.
+ */
+function sequelizeAssociation(a: SequelizeCall): BatchedForm | undefined {
+  const m = a.mixin;
+  if (!/^get[A-Z]/.test(m.name)) return undefined;
+  const item = a.item ?? 'item';
+  const prop = associationProperty(m);
+  const include = `{ model: ${m.target}${m.as ? `, as: '${m.as}'` : ''} }`;
+  const models = a.models ?? [m.model];
+  const declared = `${models.map((x) => `${x}.${m.kind}(${m.target}${m.as ? `, { as: '${m.as}' }` : ''})`).join(' / ')} association`;
+  const rows = `the ${models.join(' or ')} rows`;
+  if (a.included) {
+    return { fix: `The query that loads ${rows} already includes ${prop} (${include}, the ${declared}): read ${item}.${prop} instead of calling ${m.name}(), which sends the query again for every ${item}.` };
+  }
+  return {
+    fix: `Load ${prop} with the query that loads ${rows} — add ${include} to its include (the ${declared}) — then read ${item}.${prop} instead of one ${m.name}() per ${item}.`,
+    atParent: `add ${include} to its include`,
+  };
+}
+
 /** The batched form in the library that sent the statement (`via`), naming the recorded look-up's column and table. */
-export function batchedForm(via: string | undefined, lookup?: RecordedLookup | string, callText?: string, fileText?: string): BatchedForm {
+export function batchedForm(via: string | undefined, lookup?: RecordedLookup | string, callText?: string, fileText?: string, assoc?: SequelizeCall): BatchedForm {
   const k: RecordedLookup | undefined = typeof lookup === 'string' ? { column: lookup } : lookup;
   const key = k && IDENT.test(k.column) ? k : undefined;
   const v = (via ?? '').replace(/\\/g, '/');
   if (v.startsWith('@prisma/')) return prisma(key);
-  const form = key?.grouped ? aggregateForm(v, { ...key, grouped: key.grouped }, callText, fileText) : otherForm(v, key, callText, fileText);
+  const known = v === 'sequelize' && assoc && !key?.grouped ? sequelizeAssociation(assoc) : undefined;
+  if (known) return known;
+  const form = key?.grouped ? aggregateForm(v, { ...key, grouped: key.grouped }, callText, fileText, v === 'sequelize' ? assoc : undefined) : otherForm(v, key, callText, fileText);
   // The look-up's conditions that were the same in every call go into the batched form unchanged (person12 R3).
   const same = key?.same?.length ? ` Keep its other condition${key.same.length > 1 ? 's' : ''} (${key.same.join(', ')}: the same for every item) in that query.` : '';
   return same ? { ...form, fix: `${form.fix}${same}` } : form;

@@ -59,11 +59,15 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
     if ((caller?.file ?? n.file) !== file) continue;
     const span = caller ? (caller.span.end <= text.length ? caller.span : undefined) : lineSpan(text, starts, n.line, n.col);
     if (!span) continue;
-    const helper = caller ? [{ span, file: n.file === file ? undefined : n.file, line: n.line, message: `The recorded statement is sent here, ${n.calls} times in one unit of work: once per call from the loop.` }] : [];
+    const sentHere = `The recorded statement is sent here, ${n.calls} times in one unit of work: once per call from the loop.`;
+    const helper: NonNullable<Finding['related']> = !caller ? [] : n.file === file ? [{ span, line: n.line, message: sentHere }] : [{ file: n.file, line: n.line, message: sentHere }];
     const fixes: Fix[] = [];
     // The code at the call site names the relation and how it is read (`self.channel_set.values_list(…)`), the file the
     // model classes; the quick fix to the rows' query says what goes there only when a batched form goes there (person11 Q4).
-    const batched = batchedForm(n.via, n.lookup, text.slice(span.start, span.end), text);
+    const batched = batchedForm(n.via, n.lookup, text.slice(span.start, span.end), text, n.sequelize);
+    // The query that loaded the rows: in this file by its span, in another by its line (never a span of this file's text).
+    const rows = `The rows the loop runs over come from this query${batched.atParent ? `: ${batched.atParent}` : ''}.`;
+    const parent: NonNullable<Finding['related']> = !n.parent ? [] : n.parent.file === file ? [{ span: lineSpan(text, starts, n.parent.line, n.parent.col) ?? span, message: rows }] : [{ file: n.parent.file, line: n.parent.line, message: rows }];
     if (n.parent) {
       fixes.push({ title: `Go to the query that loads the rows (${rel(n.parent.file)}:${n.parent.line})${batched.atParent ? `: ${batched.atParent}` : ''}`, edits: [], command: { id: OPEN_SITE_COMMAND, args: [n.parent.file, n.parent.line, n.parent.col] } });
     }
@@ -76,8 +80,8 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
       file,
       span,
       fixes,
-      ...(n.parent || helper.length ? { related: [...helper, ...(n.parent ? [{ span: lineSpan(text, starts, n.parent.line, n.parent.col) ?? span, file: n.parent.file === file ? undefined : n.parent.file, ...(n.parent.file === file ? {} : { line: n.parent.line }), message: `The rows the loop runs over come from this query${batched.atParent ? `: ${batched.atParent}` : ''}.` }] : [])] } : {}),
-      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}) },
+      ...(parent.length || helper.length ? { related: [...helper, ...parent] } : {}),
+      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}), ...(n.sequelize ? { association: `${n.sequelize.mixin.model}.${n.sequelize.mixin.name}` } : {}) },
     });
   }
   for (const site of s.sites) {
@@ -138,9 +142,7 @@ export function mergeRecorded(findings: Finding[], text: string): Finding[] {
         ...f,
         severity: r.severity === 'error' || f.severity === 'error' ? 'error' : r.severity,
         message: r.message,
-        // The static help reads the code (an existing batched method, the rewrite); the recorded one adds the look-up the
-        // SQL names (table, column), which the code alone could only guess.
-        help: f.help && r.help && r.evidence?.lookup && !f.help.includes(r.help) ? `${f.help} From the recording: ${r.help}` : f.help ?? r.help,
+        help: mergedHelp(f, r),
         fixes: [...f.fixes.filter((x) => !/^Ignore/.test(x.title)), ...r.fixes, ...f.fixes.filter((x) => /^Ignore/.test(x.title))],
         related: [...(f.related ?? []), ...(r.related ?? [])],
         evidence: { ...f.evidence, ...r.evidence, static: true },
@@ -164,6 +166,20 @@ export function mergeRecorded(findings: Finding[], text: string): Finding[] {
   }
   if (!merged.size) return findings;
   return [...findings.filter((f) => !merged.has(f)), ...out];
+}
+
+/**
+ * The help of a static N+1 and the recorded one it repeats. The static help reads the code (an existing batched method,
+ * the rewrite); the recorded one adds the look-up the SQL names (table, column), which the code alone could only
+ * guess. When the recording proved the statement's batched form — one grouped statement for a per-item aggregate or
+ * existence check, or the association the models declare — that advice leads (person14 19: "findAll by primary key …
+ * include" stood before the grouped sum the recording proved).
+ */
+function mergedHelp(f: Finding, r: Finding): string | undefined {
+  if (!f.help || !r.help || f.help.includes(r.help)) return f.help ?? r.help;
+  const lookup = r.evidence?.lookup as { grouped?: unknown } | undefined;
+  if (lookup?.grouped || r.evidence?.association) return `${r.help} From the code: ${f.help}`;
+  return lookup ? `${f.help} From the recording: ${r.help}` : f.help;
 }
 
 /** How far (in lines) a recorded call may stand from the static finding's SQL and still be the same statement. */

@@ -11,7 +11,7 @@
  * with no GROUP BY, HAVING, DISTINCT, ORDER BY or OFFSET (a LIMIT on one aggregated row changes nothing and goes); any
  * other shape gives undefined, and the advice says it in words.
  */
-import type { Expr, SelectedColumn, SelectStatement } from 'pgsql-ast-parser';
+import type { Expr, From, SelectedColumn, SelectStatement } from 'pgsql-ast-parser';
 import { parseOne } from '../sql/parse';
 
 /** One aggregate of the select list: its function, its argument (a column name, `*`), its alias. */
@@ -25,8 +25,13 @@ export interface Aggregate {
 }
 
 export interface GroupedRewrite {
-  /** The grouped statement, its parameters numbered again from $1 (the per-item one now an array: `= ANY($n)`). */
+  /**
+   * The grouped statement, its parameters numbered again from $1 (the per-item one now an array: `= ANY($n)`). An
+   * existence check per item (`exists`) is `SELECT DISTINCT <column> …`: the items that have a row.
+   */
   sql: string;
+  /** The per-item statement asked whether a row exists (Sequelize's `hasUser()`, `SELECT 1 … LIMIT 1`): no aggregates. */
+  exists?: boolean;
   /** The original parameter number of each of the grouped statement's parameters ($1, $2 … in order). */
   params: number[];
   /** The per-item column as the statement writes it (`awards.user_id`), and its name. */
@@ -68,9 +73,14 @@ function conjuncts(e: Expr | null | undefined): Expr[] {
   return e.type === 'binary' && e.op === 'AND' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
 }
 
-/** A plain block: no grouping, distinct, ordering, offset, set operation or locking. */
+/** A plain block: no grouping, distinct, ordering, offset, set operation or locking; a WHERE or an inner join's ON to hold the key. */
 function plainBlock(b: SelectStatement): b is SelectStatement & { type: 'select' } {
-  return b.type === 'select' && !b.groupBy?.length && !b.having && !b.distinct && !b.orderBy?.length && !b.limit?.offset && !b.for && !!b.from?.length && !!b.where;
+  return b.type === 'select' && !b.groupBy?.length && !b.having && !b.distinct && !b.orderBy?.length && !b.limit?.offset && !b.for && !!b.from?.length && (!!b.where || b.from.some((f) => innerOn(f) !== undefined));
+}
+
+/** The ON condition of an inner join (where a condition means what it would in the WHERE), else undefined. */
+function innerOn(f: From): Expr | undefined {
+  return f.join?.type === 'INNER JOIN' && f.join.on ? f.join.on : undefined;
 }
 
 /** Open parentheses left at the end of a text, outside quoted names and strings. */
@@ -87,13 +97,19 @@ function depthOf(text: string): number {
   return depth;
 }
 
-/** `SELECT <aggregates> …` with the per-item `column = $param`, as one grouped statement (see the file's comment). */
-export function groupedRewrite(sql: string, param: number): GroupedRewrite | undefined {
+/**
+ * `SELECT <aggregates> …` with the per-item `column = $param`, as one grouped statement (see the file's comment).
+ * `exists`: the statement asks whether the item has a row (the caller knows: Sequelize's `has…()` mixin, a `SELECT 1 …
+ * LIMIT 1`): its select list and LIMIT go, and `SELECT DISTINCT <column>` lists the items that have one. The key may
+ * stand in an inner join's ON (Sequelize's through-table look-ups: `INNER JOIN "Favorites" ON … AND
+ * "Favorites"."articleId" = $1`), where it means what it would in the WHERE.
+ */
+export function groupedRewrite(sql: string, param: number, opts: { exists?: boolean } = {}): GroupedRewrite | undefined {
   const ast = parseOne(sql);
   if (!ast || ast.type !== 'select' || !ast.columns?.length || !ast.from?.length) return undefined;
   if ((sql.match(new RegExp(`\\$${param}(?!\\d)`, 'g')) ?? []).length !== 1) return undefined;
   const aggregates: Aggregate[] = [];
-  for (const c of ast.columns) {
+  for (const c of opts.exists ? [] : ast.columns) {
     const a = aggregatesOf(c);
     if (!a) return undefined;
     for (const x of a) {
@@ -103,7 +119,11 @@ export function groupedRewrite(sql: string, param: number): GroupedRewrite | und
   }
   const from = ast.from[0];
   let block: SelectStatement;
-  if (from.type === 'statement' && ast.from.length === 1) {
+  if (opts.exists) {
+    // Whether a row exists: any LIMIT (1) goes with the select list; grouping or ordering would change what "a row" is.
+    if (from.type === 'statement' || ast.groupBy?.length || ast.having || ast.distinct || ast.orderBy?.length || ast.limit?.offset || ast.for) return undefined;
+    block = ast;
+  } else if (from.type === 'statement' && ast.from.length === 1) {
     // count(*) of a subquery: the inner block counted; its own select list does not matter.
     if (ast.where || ast.groupBy?.length || ast.having || ast.limit || aggregates.some((a) => a.fn !== 'count' || a.arg !== '*')) return undefined;
     block = from.statement;
@@ -113,17 +133,19 @@ export function groupedRewrite(sql: string, param: number): GroupedRewrite | und
     block = ast;
   }
   if (!plainBlock(block) || (block !== ast && block.limit)) return undefined;
-  const keyed = conjuncts(block.where).find((e) => e.type === 'binary' && e.op === '=' && [e.left, e.right].some((x) => x.type === 'parameter' && x.name === `$${param}`) && [e.left, e.right].some((x) => x.type === 'ref' && x.name !== '*'));
+  const isKey = (e: Expr) => e.type === 'binary' && e.op === '=' && [e.left, e.right].some((x) => x.type === 'parameter' && x.name === `$${param}`) && [e.left, e.right].some((x) => x.type === 'ref' && x.name !== '*');
+  const keyed = [...conjuncts(block.where), ...block.from!.flatMap((f) => conjuncts(innerOn(f)))].find(isKey);
   if (!keyed || keyed.type !== 'binary') return undefined;
   const ref = keyed.left.type === 'ref' ? keyed.left : keyed.right;
   if (ref.type !== 'ref') return undefined;
   const refAt = loc(ref);
   const keyAt = loc(keyed);
   const fromAt = loc(block.from![0]);
-  const whereAt = loc(block.where);
+  // Where the block's FROM … WHERE ends: its WHERE, else its last FROM item (with its join's ON).
+  const whereAt = block.where ? loc(block.where) : loc(block.from![block.from!.length - 1]);
   const selectAt = loc(ast.columns[0]);
   const selectEnd = loc(ast.columns[ast.columns.length - 1]);
-  if (!refAt || !keyAt || !fromAt || !whereAt || !selectAt || !selectEnd) return undefined;
+  if (!refAt || !keyAt || !fromAt || !whereAt || !selectAt || !selectEnd || keyAt.start < fromAt.start || keyAt.end > whereAt.end) return undefined;
   const keyText = sql.slice(refAt.start, refAt.end);
   const fromKw = /\bfrom\s*$/i.exec(sql.slice(0, fromAt.start));
   if (!fromKw) return undefined;
@@ -135,12 +157,12 @@ export function groupedRewrite(sql: string, param: number): GroupedRewrite | und
     end += m[0].length;
   }
   const body = `${sql.slice(fromKw.index, keyAt.start)}${keyText} = ANY($${param})${sql.slice(keyAt.end, end)}`;
-  const grouped = `SELECT ${keyText}, ${sql.slice(selectAt.start, selectEnd.end)} ${body} GROUP BY ${keyText}`;
+  const grouped = opts.exists ? `SELECT DISTINCT ${keyText} ${body}` : `SELECT ${keyText}, ${sql.slice(selectAt.start, selectEnd.end)} ${body} GROUP BY ${keyText}`;
   const params: number[] = [];
   const numbered = grouped.replace(/\$(\d+)/g, (_, d: string) => {
     let i = params.indexOf(Number(d));
     if (i < 0) i = params.push(Number(d)) - 1;
     return `$${i + 1}`;
   });
-  return { sql: numbered, params, key: { text: keyText, column: ref.name }, aggregates };
+  return { sql: numbered, params, key: { text: keyText, column: ref.name }, aggregates, ...(opts.exists ? { exists: true } : {}) };
 }

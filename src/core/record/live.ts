@@ -11,6 +11,7 @@
  */
 import { RecordAggregate, type RecordOptions, type RecordSummary, type UnitGroup } from './aggregate';
 import type { CaptureEvent, NoticeEvent, QueryEvent } from './protocol';
+import type { SequelizeMixin } from '../nplusone/sequelizeModels';
 
 /** Statements one recording applies; later ones are counted as dropped (the figures' memory is bounded). */
 const MAX_RECORDED = 200_000;
@@ -109,8 +110,8 @@ export class LiveRecording {
     return this.agg.statements - this.recentEvents.length;
   }
 
-  summary(opts: RecordOptions, source?: (file: string) => string | undefined): RecordSummary {
-    return this.agg.summary(opts, { notices: [...this.noticeEvents], dropped: this.droppedCount, source });
+  summary(opts: RecordOptions, source?: (file: string) => string | undefined, sequelizeMixins?: (method: string) => readonly SequelizeMixin[]): RecordSummary {
+    return this.agg.summary(opts, { notices: [...this.noticeEvents], dropped: this.droppedCount, source, sequelizeMixins });
   }
 
   groups(): UnitGroup[] {

@@ -21,6 +21,10 @@ const SCHEMA = `
   INSERT INTO agg_solves (user_id, challenge_id) SELECT 1 + g % 6, g % 40 FROM generate_series(1, 500) g;
   INSERT INTO api_flip (owner_id, processed) SELECT 1 + g % 5, CASE WHEN g % 4 = 0 THEN now() END FROM generate_series(1, 300) g;
   INSERT INTO "Awards" ("userId", kind, value) SELECT 1 + g % 4, CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END, (g % 9) / 2.0 FROM generate_series(1, 200) g;
+  CREATE TABLE "SqUsers" (id int PRIMARY KEY, username text);
+  CREATE TABLE "SqFavorites" ("articleId" int, "userId" int REFERENCES "SqUsers"(id), PRIMARY KEY ("articleId", "userId"));
+  INSERT INTO "SqUsers" SELECT g, 'user' || g FROM generate_series(1, 20) g;
+  INSERT INTO "SqFavorites" SELECT 1 + g % 6, 1 + (g * 7) % 20 FROM generate_series(1, 40) g ON CONFLICT DO NOTHING;
 `;
 
 /** A statement as a library sent it once per item, the parameter that changed per item, and the other parameters' values. */
@@ -43,6 +47,7 @@ const CASES: Case[] = [
   { name: 'knex: count(*) per item with a kept condition first', via: 'knex', sql: 'select count(*) as "c" from "Awards" where "kind" = $1 and "userId" = $2', varies: 0b10, values: ['a', undefined], code: /knex\('Awards'\)\.select\('userId'\)\.count\('\* as c'\)\.whereIn\('userId', ids\)\.groupBy\('userId'\)/ },
   { name: 'Sequelize: sum and max per user', via: 'sequelize', sql: 'SELECT sum("value") AS "total", max("value") AS "top" FROM "Awards" AS "Award" WHERE "Award"."userId" = $1', varies: 0b1, values: [undefined], code: /attributes: \['userId', \[fn\('SUM', col\('value'\)\), 'total'\], \[fn\('MAX', col\('value'\)\), 'top'\]\]/ },
   { name: 'TypeORM: COUNT(DISTINCT) per user, an aliased table', via: 'typeorm', sql: 'SELECT COUNT(DISTINCT("A"."challenge_id")) AS "cnt" FROM "agg_solves" "A" WHERE "A"."user_id" = $1', varies: 0b1, values: [undefined], code: /addSelect\('COUNT\(DISTINCT x\.challenge_id\)', 'cnt'\)/ },
+  { name: "Sequelize: countUsers() per article, the key in the through table's INNER JOIN ON (person14 P2)", via: 'sequelize', sql: 'SELECT COUNT("User"."id") AS "count" FROM "SqUsers" AS "User" INNER JOIN "SqFavorites" AS "Favorites" ON "User"."id" = "Favorites"."userId" AND "Favorites"."articleId" = $1;', varies: 0b1, values: [undefined], code: /sequelize\.query\(sql, \{ bind: \[ids\], type: QueryTypes\.SELECT \}\)/ },
   { name: 'pg: coalesce(sum) and avg per user over a join, the parameter on the left', sql: 'SELECT coalesce(sum(a.value), 0) AS s, avg(a.value) AS m FROM agg_awards a JOIN agg_users u ON u.id = a.user_id WHERE $1 = a.user_id AND u.name IS NOT NULL', varies: 0b1, values: [undefined] },
 ];
 
@@ -100,6 +105,46 @@ describe('db: a recorded per-item aggregate and its grouped statement give the s
       if (c.code) assert.match(fix, c.code);
     });
   }
+
+  it("an existence check per item (Sequelize's article.hasUser(user), person14 P2) is ONE SELECT DISTINCT of the items that have a row", async () => {
+    // Sequelize interpolates its values: which parameter changes per item is not known from the capture; the mixin's
+    // argument (the user, on the table aliased "User") is the same for every item, so the through table's key is the item's.
+    const sql = 'SELECT "User"."id" FROM "SqUsers" AS "User" INNER JOIN "SqFavorites" AS "Favorites" ON "User"."id" = "Favorites"."userId" AND "Favorites"."articleId" = $1 WHERE ((("User"."id" = $2)));';
+    assert.equal(lookupOf(sql)?.grouped, undefined, 'two keyed conditions and no hint: no guess');
+    for (const user of [1, 8, 15]) {
+      const k = lookupOf(sql, undefined, { exists: true, argument: 'User' });
+      assert.ok(k?.grouped?.exists, 'an existence form');
+      assert.equal(k.column, 'articleId');
+      const g = k.grouped;
+      const has = new Map<number, boolean>();
+      for (const id of IDS) has.set(id, (await t.admin.query({ text: sql, values: [id, user] })).rows.length > 0);
+      const r = await t.admin.query({ text: g.sql, values: g.params.map((p) => (p === 1 ? IDS : user)), rowMode: 'array' });
+      const found = new Set(r.rows.map((row: unknown[]) => Number(row[0])));
+      assert.equal(r.rows.length, found.size, 'each item once');
+      for (const id of IDS) assert.equal(found.has(id), has.get(id), `user ${user}, article ${id}`);
+      assert.ok([...has.values()].some(Boolean) && [...has.values()].some((v) => !v), `user ${user}: items with and without a row are both compared`);
+      const fix = batchedForm('sequelize', k).fix;
+      assert.ok(fix.includes(g.sql.replace(/\s+/g, ' ')), fix);
+      assert.doesNotMatch(fix, /Load the association|include/, fix);
+    }
+  });
+
+  it("an existence probe per item (Django's .exists(): SELECT 1 … LIMIT 1) is ONE SELECT DISTINCT too, its other conditions kept", async () => {
+    for (const sql of ['SELECT 1 AS "a" FROM "api_flip" WHERE ("api_flip"."owner_id" = $1 AND "api_flip"."processed" IS NULL) LIMIT 1', 'SELECT 1 AS "a" FROM "api_flip" WHERE "api_flip"."owner_id" = $1 LIMIT 1']) {
+      const k = lookupOf(sql, 0b1);
+      assert.ok(k?.grouped?.exists, sql);
+      const has = new Map<number, boolean>();
+      for (const id of IDS) has.set(id, (await t.admin.query({ text: sql, values: [id] })).rows.length > 0);
+      const r = await t.admin.query({ text: k.grouped.sql, values: [IDS], rowMode: 'array' });
+      const found = new Set(r.rows.map((row: unknown[]) => Number(row[0])));
+      for (const id of IDS) assert.equal(found.has(id), has.get(id), `owner ${id}`);
+      assert.ok([...has.values()].some(Boolean) && [...has.values()].some((v) => !v));
+      const fix = batchedForm('django', k).fix;
+      assert.ok(fix.includes(k.grouped.sql), fix);
+      // Django's own form only where the key is the whole WHERE (no condition dropped).
+      assert.equal(/Flip\.objects\.filter\(owner_id__in=ids\)\.values_list\("owner_id", flat=True\)\.distinct\(\)/.test(fix), !/processed/.test(sql), fix);
+    }
+  });
 
   it('a shape whose grouped form would change the results is not rewritten (GROUP BY, OFFSET, DISTINCT, a non-aggregate column)', () => {
     for (const sql of [

@@ -39,7 +39,7 @@ export async function f() {
   it('points related information at the loop header', async () => {
     const [f] = await detectNPlusOne(pg, 'typescript');
     assert.equal(f.related?.length, 1);
-    assert.equal(pg.slice(f.related![0].span.start, f.related![0].span.end), 'for (const user of users)');
+    assert.equal(pg.slice(f.related![0].span!.start, f.related![0].span!.end), 'for (const user of users)');
     assert.match(f.related![0].message, /over `user`/);
   });
 

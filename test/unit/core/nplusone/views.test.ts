@@ -15,7 +15,7 @@ async function run(files: Record<string, string>) {
     if (file.endsWith('.rb')) v.addRuby(file, text);
     else v.addView(file, text);
   }
-  return (await v.findings()).map((f) => ({ file: f.file, text: files[f.file!].slice(f.span.start, f.span.end), related: `${f.related?.[0]?.file}:${files[f.related![0].file!].slice(f.related![0].span.start, f.related![0].span.end)}`, title: (f.evidence as { rewrite: { title: string } }).rewrite.title }));
+  return (await v.findings()).map((f) => ({ file: f.file, text: files[f.file!].slice(f.span.start, f.span.end), related: `${f.related?.[0]?.file}:${files[f.related![0].file!].slice(f.related![0].span!.start, f.related![0].span!.end)}`, title: (f.evidence as { rewrite: { title: string } }).rewrite.title }));
 }
 
 describe('core/nplusone Rails views', () => {

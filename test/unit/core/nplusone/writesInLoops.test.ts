@@ -224,7 +224,7 @@ describe('core/nplusone: one finding per loop (person10 N20)', () => {
     assert.deepEqual(f.map((x) => [x.line, x.evidence.kind]), [[8, 'write-in-loop']]);
     assert.deepEqual(f[0].evidence.alsoAt?.map((a) => a.line), [11, 14]);
     assert.match(f[0].finding.message, /also writes on lines 11, 14 \(one finding for the loop\)/);
-    assert.deepEqual(f[0].finding.related?.slice(1).map((r) => knexBranches.slice(0, r.span.start).split('\n').length), [11, 14]);
+    assert.deepEqual(f[0].finding.related?.slice(1).map((r) => knexBranches.slice(0, r.span!.start).split('\n').length), [11, 14]);
   });
 
   it('an ignore comment on the loop\'s finding leaves none (it left two)', async () => {

@@ -47,7 +47,7 @@ describe('core/record/findings: the recording as findings of the one pipeline', 
     assert.ok(go, JSON.stringify(f.fixes));
     assert.match(go.title, /orm\/orders\.ts:3/);
     assert.deepEqual(go.command!.args, [FILE, 3, 24]);
-    assert.equal(TEXT.slice(f.related![0].span.start, f.related![0].span.end), "Order.findAll({ order: [['placedAt', 'DESC']], limit });");
+    assert.equal(TEXT.slice(f.related![0].span!.start, f.related![0].span!.end), "Order.findAll({ order: [['placedAt', 'DESC']], limit });");
   });
 
   it('proved index advice of a recorded statement is a missing-index finding at the line that sent it; other files get nothing', () => {
