@@ -274,6 +274,8 @@ export class ConnectionManager implements vscode.Disposable {
         password: pw,
         statementTimeoutMs: this.config.statementTimeoutMs,
         lockTimeoutMs: this.config.lockTimeoutMs,
+        connectTimeoutMs: this.config.connectTimeoutMs,
+        connectTimeoutHint: 'raise the setting pgLens.connectTimeoutMs',
         onConnectionError: (m) => this.log.warn(`${profile.name}: ${m}`),
       });
     try {
