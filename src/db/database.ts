@@ -544,7 +544,7 @@ export async function connect(o: DatabaseOptions): Promise<Database> {
 export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
 
 /** A connect that ran out of time, said with the timeout and how to raise it (undefined for any other failure). */
-export function connectTimeoutError(e: unknown, o: Pick<DatabaseOptions, 'profile' | 'useReplica' | 'connectTimeoutMs' | 'connectTimeoutHint'>): PgLensError | undefined {
+function connectTimeoutError(e: unknown, o: Pick<DatabaseOptions, 'profile' | 'useReplica' | 'connectTimeoutMs' | 'connectTimeoutHint'>): PgLensError | undefined {
   const host = o.useReplica && o.profile.readReplica ? o.profile.readReplica.host : o.profile.host;
   const port = o.useReplica && o.profile.readReplica ? (o.profile.readReplica.port ?? o.profile.port) : o.profile.port;
   const said = describeError(e, { host, port, database: o.profile.database, user: o.profile.user });
