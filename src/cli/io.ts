@@ -70,6 +70,8 @@ export const DB_OPTIONS = {
   db: { type: 'string' as const },
   /** The server is production: read-only sessions, and the same refusals as a production profile in the editor. */
   production: { type: 'boolean' as const, default: false },
+  /** Seconds a new connection may take (else PGCONNECT_TIMEOUT, else 15): a loaded machine can need more than the default. */
+  'connect-timeout': { type: 'string' as const },
 };
 
 /**
@@ -91,9 +93,23 @@ function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv)
  * writing action is refused, as for a production profile in the editor. A host that looks like
  * production without it gets a one-line hint on stderr.
  */
-export async function openDatabase(dbUrl: string | undefined, ctx: CliContext, opts: { statementTimeoutMs?: number; production?: boolean } = {}): Promise<Database> {
+export async function openDatabase(dbUrl: string | undefined, ctx: CliContext, opts: { statementTimeoutMs?: number; production?: boolean; connectTimeout?: string } = {}): Promise<Database> {
+  const connectTimeoutMs = connectTimeoutMsOf(opts.connectTimeout, ctx.env);
   const { profile, password } = await resolveConnection(dbUrl, ctx, opts);
-  return connect({ profile, password, statementTimeoutMs: opts.statementTimeoutMs ?? 30000 });
+  return connect({ profile, password, statementTimeoutMs: opts.statementTimeoutMs ?? 30000, connectTimeoutMs, connectTimeoutHint: 'raise it with --connect-timeout <seconds> (or PGCONNECT_TIMEOUT)' });
+}
+
+/**
+ * The connect timeout in ms: --connect-timeout <seconds>, else libpq's PGCONNECT_TIMEOUT (seconds; 0 or less: wait,
+ * here an hour), else undefined (the default, DEFAULT_CONNECT_TIMEOUT_MS). Bad values are one usage line.
+ */
+export function connectTimeoutMsOf(flag: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  if (flag !== undefined) return numberOption(flag, '--connect-timeout', 1, 3600)! * 1000;
+  const v = env.PGCONNECT_TIMEOUT;
+  if (v === undefined || v.trim() === '') return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new UsageError(`PGCONNECT_TIMEOUT must be a whole number of seconds (got "${oneLine(v)}")`);
+  return n <= 0 ? 3_600_000 : Math.min(Math.max(n, 2), 3600) * 1000;
 }
 
 /** The profile and password of --db URL (or the environment's), without connecting. */

@@ -78,3 +78,14 @@ export function positionAt(starts: number[], offset: number): { line: number; co
   }
   return { line: lo, column: offset - starts[lo] };
 }
+
+/**
+ * What a finding shows as a diagnostic and offers as fixes, as one string: the editor publishes a file's diagnostics
+ * again only when this changed. Each publish is a marker change, and VS Code answers a marker change by asking for
+ * code actions again, cancelling the Quick Fix the user asked for ("No code actions available" while a recording
+ * refreshed its findings every 400 ms: issue 20 item 12). Evidence is not shown: left out.
+ */
+export function findingsSignature(findings: readonly Finding[]): string {
+  return JSON.stringify(findings.map((f) => [f.ruleId, f.severity, f.message, f.help ?? '', f.span.start, f.span.end, f.file ?? '',
+    f.fixes.map((x) => [x.title, x.edits, x.command ?? null]), f.related ?? []]));
+}

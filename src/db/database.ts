@@ -26,7 +26,10 @@ export interface DatabaseOptions {
   /** Server-side statement_timeout for our sessions (ms). */
   statementTimeoutMs?: number;
   lockTimeoutMs?: number;
+  /** How long a new connection may take (DEFAULT_CONNECT_TIMEOUT_MS when not given). */
   connectTimeoutMs?: number;
+  /** How the user raises the connect timeout here (the CLI's flag, the editor's setting): said when it runs out. */
+  connectTimeoutHint?: string;
   /** Pool size; the extension keeps this small. */
   max?: number;
   /** Connect to the profile's read replica instead of the primary. */
@@ -490,7 +493,7 @@ function clientConfig(o: DatabaseOptions): pg.PoolConfig {
     statement_timeout: o.statementTimeoutMs ?? 5000,
     lock_timeout: o.lockTimeoutMs ?? 2000,
     idle_in_transaction_session_timeout: Math.max((o.statementTimeoutMs ?? 5000) * 4, 60000),
-    connectionTimeoutMillis: o.connectTimeoutMs ?? 5000,
+    connectionTimeoutMillis: o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     idleTimeoutMillis: 30000,
     max: o.max ?? 4,
     Client: ClosingClient,
@@ -529,6 +532,24 @@ export async function connect(o: DatabaseOptions): Promise<Database> {
     return db;
   } catch (e) {
     await db.close();
-    throw e;
+    throw connectTimeoutError(e, o) ?? e;
   }
+}
+
+/**
+ * How long a new connection may take by default. It was 5 s: on a machine at load 40-57 `pg-lens record --db` twice
+ * failed "Timed out connecting" while the app itself connected (issue 20 item 9). libpq waits forever by default; 15 s
+ * still tells a dead host from a slow one.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+
+/** A connect that ran out of time, said with the timeout and how to raise it (undefined for any other failure). */
+function connectTimeoutError(e: unknown, o: Pick<DatabaseOptions, 'profile' | 'useReplica' | 'connectTimeoutMs' | 'connectTimeoutHint'>): PgLensError | undefined {
+  const host = o.useReplica && o.profile.readReplica ? o.profile.readReplica.host : o.profile.host;
+  const port = o.useReplica && o.profile.readReplica ? (o.profile.readReplica.port ?? o.profile.port) : o.profile.port;
+  const said = describeError(e, { host, port, database: o.profile.database, user: o.profile.user });
+  if (!/^Timed out connecting/.test(said)) return undefined;
+  const ms = o.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const seconds = ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+  return new PgLensError(`Timed out connecting at ${host}:${port} after ${seconds} (the connect timeout)${o.connectTimeoutHint ? `; ${o.connectTimeoutHint}` : ''}.`, 'CONNECT_TIMEOUT', e);
 }

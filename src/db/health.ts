@@ -55,17 +55,28 @@ export const HEALTH_SQL = {
   indexStats: `${M} SELECT c.oid::int8 AS oid, pg_stat_get_numscans(c.oid)::float8 AS scans, c.relpages::float8 AS relpages, c.reltuples::float8 AS reltuples
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind = 'i' AND ${USER_SCHEMA}`,
-  /** Width estimate (pg_stats) of the indexes of at least $1 pages without expressions, for the bloat estimate. */
+  /** Width estimate (pg_stats) of the indexes of at least $1 pages without expressions, for the bloat estimate (only when every column has statistics). */
   indexWidths: `${M} SELECT i.indexrelid::int8 AS oid, sum(s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac
     FROM pg_class c JOIN pg_index i ON i.indexrelid = c.oid JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey::int2[])
-    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname AND s.attname = a.attname
+    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = t.relname AND s.attname = a.attname AND NOT s.inherited
     WHERE c.relkind = 'i' AND c.relpages >= $1 AND i.indexprs IS NULL AND ${USER_SCHEMA}
     GROUP BY i.indexrelid, i.indnatts HAVING count(*) = i.indnatts`,
-  /** Width of a row's data and the largest null share (pg_stats) of the tables and materialized views of at least $1 pages, for the bloat estimate. */
-  tableWidths: `${M} SELECT c.oid::int8 AS oid, sum((1 - s.null_frac) * s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac
+  /**
+   * Width of a row's data and the largest null share (pg_stats) of the tables and materialized views of at least $1 pages,
+   * for the bloat estimate; with the columns that have no statistics although ANALYZE would collect them (never analysed,
+   * or dropped by ALTER COLUMN … TYPE) and the count of those whose statistics this role cannot see (pg_stats hides a
+   * column without SELECT privilege, and every column under active row security) or that ANALYZE skips (target 0).
+   */
+  tableWidths: `${M} SELECT c.oid::int8 AS oid, sum((1 - s.null_frac) * s.avg_width)::float8 AS width, max(s.null_frac)::float8 AS max_null_frac,
+    count(*)::int AS column_count,
+    coalesce(array_agg(a.attname::text ORDER BY a.attnum) FILTER (WHERE s.attname IS NULL AND coalesce(a.attstattarget::int, -1) <> 0
+      AND has_column_privilege(c.oid, a.attnum, 'SELECT') AND NOT (c.relrowsecurity AND row_security_active(c.oid))), '{}') AS no_stats,
+    (count(*) FILTER (WHERE s.attname IS NULL AND (coalesce(a.attstattarget::int, -1) = 0
+      OR NOT has_column_privilege(c.oid, a.attnum, 'SELECT') OR (c.relrowsecurity AND row_security_active(c.oid)))))::int AS hidden
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND NOT s.inherited
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname AND NOT s.inherited
     WHERE c.relkind IN ('r', 'm') AND c.relpages >= $1 AND ${USER_SCHEMA}
     GROUP BY c.oid`,
   /**
@@ -286,6 +297,10 @@ const WIDTHS_MAX_AGE_MS = 10 * 60 * 1000;
 interface Width {
   width: number | null;
   maxNullFrac: number;
+  /** Tables only (tableWidths). */
+  columnsWithoutStats?: string[];
+  columnsStatsHidden?: number;
+  columnCount?: number;
 }
 interface WidthCache {
   readAtMs: number;
@@ -299,8 +314,15 @@ async function readWidths(db: Pick<Session, 'query'>, cacheKey: object | undefin
   const cached = cacheKey && widthCaches.get(cacheKey);
   if (cached && cached.version === version && nowMs - cached.readAtMs < WIDTHS_MAX_AGE_MS) return cached;
   const asMap = (rows: any[]) => new Map<number, Width>(rows.map((r) => [Number(r.oid), { width: numOrNull(r.width), maxNullFrac: num(r.max_null_frac) }]));
+  // A table with a column lacking statistics has no width: the missing column is not bloat (issue 20 item 6).
+  const tableWidth = (r: any): Width => {
+    const columnsWithoutStats: string[] = r.no_stats ?? [];
+    const columnsStatsHidden = num(r.hidden);
+    const complete = columnsWithoutStats.length === 0 && columnsStatsHidden === 0;
+    return { width: complete ? numOrNull(r.width) : null, maxNullFrac: num(r.max_null_frac), columnsWithoutStats, columnsStatsHidden, columnCount: num(r.column_count) };
+  };
   const [ix, tb] = await Promise.all([db.query(HEALTH_SQL.indexWidths, [BLOAT_MIN_PAGES]), db.query(HEALTH_SQL.tableWidths, [BLOAT_MIN_PAGES])]);
-  const fresh = { readAtMs: nowMs, version, indexes: asMap(ix.rows), tables: asMap(tb.rows) };
+  const fresh = { readAtMs: nowMs, version, indexes: asMap(ix.rows), tables: new Map<number, Width>(tb.rows.map((r) => [Number(r.oid), tableWidth(r)])) };
   if (cacheKey) widthCaches.set(cacheKey, fresh);
   return fresh;
 }
@@ -431,6 +453,7 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
         tupleWidth: tableWidths.get(Number(r.oid))?.width ?? null,
         maxNullFrac: tableWidths.get(Number(r.oid))?.maxNullFrac ?? 0,
         fillfactor: ro.fillfactor ? Number(ro.fillfactor) : null,
+        ...statsCoverage(tableWidths.get(Number(r.oid))),
       };
     }),
     sequences: sequences.rows.map((r) => ({
@@ -462,6 +485,11 @@ async function collectIn(db: Pick<Session, 'query'>, opts: HealthOptions, cacheK
     security,
     workload,
   };
+}
+
+/** The statistics coverage of a table read with tableWidths (nothing when it was not: too small for an estimate). */
+function statsCoverage(w: Width | undefined): Pick<TableFact, 'columnsWithoutStats' | 'columnsStatsHidden' | 'columnCount'> {
+  return w?.columnsWithoutStats ? { columnsWithoutStats: w.columnsWithoutStats, columnsStatsHidden: w.columnsStatsHidden ?? 0, columnCount: w.columnCount ?? 0 } : {};
 }
 
 /**

@@ -43,6 +43,8 @@ export const WORKLOAD_SQL = {
     EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indexprs IS NULL AND i.indpred IS NULL) AS has_unique,
     ARRAY(SELECT s.attname::text FROM pg_stats s JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = s.attname
           WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND s.n_distinct = -1 AND s.null_frac = 0 ORDER BY a.attnum) AS unique_columns,
+    (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+       AND NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname))::int AS columns_without_stats,
     (SELECT json_agg(json_build_object('schema', sn.nspname, 'table', st.relname,
         'writes', (pg_stat_get_tuples_inserted(st.oid) + pg_stat_get_tuples_updated(st.oid) + pg_stat_get_tuples_deleted(st.oid))::float8) ORDER BY sn.nspname, st.relname)
       FROM (SELECT DISTINCT d.refobjid FROM pg_rewrite r JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid AND d.refclassid = 'pg_class'::regclass
@@ -168,7 +170,7 @@ function readTables(sql: string): { schema: string; table: string }[] | undefine
 function matviewFromRow(r: any): MatviewFact {
   return {
     oid: Number(r.oid), schema: r.schema, name: r.name, populated: r.populated, scans: Number(r.scans), sizeBytes: Number(r.size_bytes), hasUniqueIndex: r.has_unique,
-    uniqueColumns: r.unique_columns ?? [], sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: Number(x.writes) })), refreshMark: r.refresh_mark,
+    uniqueColumns: r.unique_columns ?? [], columnsWithoutStats: Number(r.columns_without_stats ?? 0), sources: (r.sources ?? []).map((x: any) => ({ schema: x.schema, table: x.table, writes: Number(x.writes) })), refreshMark: r.refresh_mark,
   };
 }
 

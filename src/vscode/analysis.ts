@@ -17,7 +17,7 @@
  * open, save, and settings or connection changes.
  */
 import * as vscode from 'vscode';
-import type { Finding } from '../core/findings';
+import { findingsSignature, type Finding } from '../core/findings';
 import type { Analyzer, EvidenceSource } from '../core/scan';
 import type { DialectVerdict } from '../core/dialect';
 import type { DeclaredIndexes } from '../core/sql/declaredIndexes';
@@ -384,10 +384,17 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
   }
 
   private show(doc: vscode.TextDocument, key: string, version: number, findings: readonly Finding[]): void {
+    const wasLive = this.live.get(key) === version && !this.scanned.has(key);
     this.live.set(key, version);
     this.scanned.delete(key);
+    // The same diagnostics on the same text: not published again (a publish cancels a Quick Fix under way; see findingsSignature).
+    const signature = findingsSignature(findings);
+    if (wasLive && this.shown.get(key) === signature && this.collection.has(doc.uri)) return;
+    this.shown.set(key, signature);
     this.collection.set(doc.uri, toDiagnostics(findings, (o) => doc.positionAt(o), doc.uri));
   }
+  /** The findings last published for an open document (findingsSignature), at the version in `live`. */
+  private readonly shown = new Map<string, string>();
 
   publishScan(uri: vscode.Uri, findings: readonly Finding[], positionAt: (offset: number) => vscode.Position): void {
     const key = uri.toString();

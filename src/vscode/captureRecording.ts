@@ -165,7 +165,7 @@ export class CaptureRecording implements vscode.Disposable {
 
   /** What the recording's findings are made of: its summary, the advice proved, and the connection in use now. */
   private state(): RecordedState {
-    return { summary: this.summary, advice: this.advice, connection: this.connectionKey(), callers: (file, line) => this.ctx.analysis.loopCallers(file, line) };
+    return { summary: this.summary, advice: this.advice, connection: this.connectionKey(), callers: (file, line) => this.ctx.analysis.loopCallers(file, line), live: this.listener !== undefined };
   }
 
   /** The database in use (undefined when not connected): an index proof belongs to a database. */
@@ -470,6 +470,12 @@ export class CaptureRecording implements vscode.Disposable {
     const n = this.summary?.nPlusOne.find((x) => x.file === site.file && x.line === site.line);
     if (n) md.appendMarkdown(`\n${recordedNPlusOneHoverLine(n)}\n`);
     md.appendMarkdown(`\n[Plan and index advice](command:pgLens.recordedAdvice?${encodeURIComponent(JSON.stringify([site.file, site.line]))})`);
+    // Not connected (after Disconnect, or a failure): Reconnect from here, as the Disconnect notice says (issue 20 item 13).
+    const offline = this.ctx.connections.notConnectedHover();
+    if (offline) {
+      md.appendMarkdown(`\n\n${offline.markdown}`);
+      md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, ...offline.commands] };
+    }
     return new vscode.Hover(md, lineRange(site.line!, 1));
   }
 

@@ -122,6 +122,10 @@ export class Config {
   get lockTimeoutMs(): number {
     return this.number('lockTimeoutMs', 2000, 10, 600000);
   }
+  /** How long a new connection may take (issue 20 item 9: 5 s ran out on a loaded machine). */
+  get connectTimeoutMs(): number {
+    return this.number('connectTimeoutMs', 15000, 1000, 600000);
+  }
   /** From the user's settings only (application scope): a repository cannot trust a function. */
   get trustedFunctions(): string[] {
     const v = this.cfg.inspect<unknown>('trustedFunctions')?.globalValue;

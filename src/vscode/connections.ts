@@ -9,7 +9,7 @@ import type { Database, ServerInfo } from '../db/database';
 import { type Config, type ProfileOrigin, settingsFolderOf } from './config';
 import type { Log } from './log';
 import { errorMessage } from '../core/safeText';
-import { connectionSteps, type ConnectionStep } from '../core/connection/status';
+import { connectionSteps, notConnectedHoverLine, type ConnectionStep } from '../core/connection/status';
 import { activeProfileName, type LeftOutProfile, mergeConnectionSettings } from '../core/connection/settings';
 import { type ConnectionState, LatestRequest, onSettingsChange } from '../core/connection/latest';
 
@@ -88,6 +88,12 @@ export class ConnectionManager implements vscode.Disposable {
   /** What a person can do while not connected (hover links, status): Reconnect after Disconnect or a failure, Add when nothing is configured. */
   nextSteps(): ConnectionStep[] {
     return connectionSteps({ disconnected: this.disconnectedFrom !== undefined, profiles: this.config.connectionEntries().length });
+  }
+
+  /** The line every PG Lens hover shows while not connected (undefined when connected), with the commands it links. */
+  notConnectedHover(): { markdown: string; commands: string[] } | undefined {
+    if (this.active && !this.active.db.isClosed) return undefined;
+    return notConnectedHoverLine(this.lastError, this.nextSteps());
   }
 
   /** All configured profiles, validated; invalid ones are logged and left out. Passwords found in settings are moved to SecretStorage first. */
@@ -268,6 +274,8 @@ export class ConnectionManager implements vscode.Disposable {
         password: pw,
         statementTimeoutMs: this.config.statementTimeoutMs,
         lockTimeoutMs: this.config.lockTimeoutMs,
+        connectTimeoutMs: this.config.connectTimeoutMs,
+        connectTimeoutHint: 'raise the setting pgLens.connectTimeoutMs',
         onConnectionError: (m) => this.log.warn(`${profile.name}: ${m}`),
       });
     try {

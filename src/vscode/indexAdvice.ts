@@ -256,6 +256,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
         )
         .join('\n\n---\n\n'),
     );
+    // Not connected: Reconnect from here, as every PG Lens hover offers then (issue 20 item 13).
+    const offline = this.ctx.connections.notConnectedHover();
+    if (offline) {
+      md.appendMarkdown(`\n\n${offline.markdown}`);
+      md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration', OPEN_DOCS_COMMAND, ...offline.commands] };
+    }
     return new vscode.Hover(md, diag.range);
   }
 

@@ -74,7 +74,10 @@ const noConnection = h('section', { class: 'panel no-connection' },
   h('h2', { text: 'No database connected' }),
   h('p', { text: 'PG Lens: Reconnect, Select Connection or Add Connection (Command Palette, or the PG Lens item in the status bar) connects again; this panel follows by itself.' }));
 noConnection.hidden = true;
-app.append(header, notesBox, noConnection, tiles, charts, blocking, activity, statements, progress, replication, health, trends, auditBox);
+// The header and the alerts/results under it stay at the top of the pane, in the page's flow: a box fixed in a corner lay
+// over whatever toolbar scrolled under it (issue 20 item 16: an alert covered Top statements' Reset and Benchmark).
+const top = h('div', { class: 'top' }, header, notesBox);
+app.append(top, noConnection, tiles, charts, blocking, activity, statements, progress, replication, health, trends, auditBox);
 
 // ---- charts (uPlot, colours from the editor theme) ------------------------------------------
 
@@ -543,7 +546,8 @@ function renderAudit(): void {
 }
 
 function renderNotes(): void {
-  fill(notesBox, ...notes.slice(-3).map((n) => h('div', { class: `note ${n.ok ? 'ok' : 'bad'}`, text: n.text })));
+  // Two lines each at most (a statement's text can be long): the whole text on hover.
+  fill(notesBox, ...notes.slice(-3).map((n) => h('div', { class: `note ${n.ok ? 'ok' : 'bad'}`, text: n.text, attrs: { title: n.text } })));
 }
 
 function renderLive(): void {

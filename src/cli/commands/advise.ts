@@ -17,7 +17,7 @@ import { provedBy } from '../../core/advice/missingIndex';
 import { LIMITS } from '../../core/limits';
 import { readRegularFile } from '../../node/readFile';
 
-const USAGE = 'pg-lens advise [--db URL] [--production] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--trust-function FN]... [--verbose] (SQL | --file F [--line N])';
+const USAGE = 'pg-lens advise [--db URL] [--connect-timeout S] [--production] [--workload [--min-calls 5]] [--format text|json] [--min-cost-reduction 0.3] [--max-table-size-mb 50] [--trust-function FN]... [--verbose] (SQL | --file F [--line N])';
 
 export const advise: CliCommand = {
   name: 'advise',
@@ -48,7 +48,7 @@ export const advise: CliCommand = {
     if (values.file && sqlArg) throw new UsageError('give either a SQL statement or --file, not both');
 
     const statements = values.file ? await statementsOfFile(values.file, line, ctx) : sqlArg ? [{ sql: sqlArg, where: 'statement' }] : [];
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const info = await db.serverInfo();
       const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'] };

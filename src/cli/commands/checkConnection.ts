@@ -7,11 +7,11 @@ import { oneLine } from '../../core/safeText';
 export const checkConnection: CliCommand = {
   name: 'check-connection',
   summary: 'connect, and print the server version, the settings that matter and the available extensions',
-  usage: 'pg-lens check-connection [--db URL] [--production] [--format text|json]',
+  usage: 'pg-lens check-connection [--db URL] [--connect-timeout S] [--production] [--format text|json]',
   async run(argv, ctx) {
     const { values } = parseArgs({ args: argv, options: { ...DB_OPTIONS, ...FORMAT_OPTIONS }, strict: true });
     checkFormat(values.format, ['text', 'json']);
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 10000, production: values.production });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 10000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const info = await db.serverInfo();
       if (values.format === 'json') {

@@ -53,7 +53,7 @@ async function statementFrom(values: { file?: string; line?: string }, positiona
 export const explainCommand: CliCommand = {
   name: 'explain',
   summary: 'plan one statement (or the SQL on a line of a file): cost, hot path, warnings and tips; --analyze runs it and rolls back',
-  usage: 'pg-lens explain [--db URL] [--production] [--analyze] [--allow-dml] [--allow-side-effects FN,…] [--trust-function FN]... [--param V]... [--format text|json] (SQL | --file F [--line N] | --plan FILE|- [--pick N])',
+  usage: 'pg-lens explain [--db URL] [--connect-timeout S] [--production] [--analyze] [--allow-dml] [--allow-side-effects FN,…] [--trust-function FN]... [--param V]... [--format text|json] (SQL | --file F [--line N] | --plan FILE|- [--pick N])',
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, {
       ...DB_OPTIONS, analyze: { type: 'boolean', default: false }, 'allow-dml': { type: 'boolean', default: false },
@@ -71,7 +71,7 @@ export const explainCommand: CliCommand = {
     const timeoutMs = numberOption(values.timeout, '--timeout', 1, 3_600_000, { integer: true }) ?? 30000;
     const sql = await statementFrom(values, positionals, ctx);
     const params = values.param?.map((p) => (p === 'NULL' ? null : p));
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000), production: values.production });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: Math.max(timeoutMs, 5000), production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const r = values.analyze
         ? await explainAnalyze(db, sql, { params, allowDml: values['allow-dml'], allowSideEffects, trustFunctions, statementTimeoutMs: timeoutMs })
@@ -147,7 +147,7 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
   let enriched = false;
   if (typeof values.db === 'string') {
     // Connected: table sizes and the foreign keys behind trigger times, from the catalog.
-    const db = await openDatabase(values.db, ctx);
+    const db = await openDatabase(values.db, ctx, { connectTimeout: values['connect-timeout'] as string | undefined });
     try {
       const { planFacts } = await import('../../db/planFacts');
       const facts = await planFacts(db, plan);
@@ -187,7 +187,7 @@ function planLine(s: string): string {
 export const benchmarkCommand: CliCommand = {
   name: 'benchmark',
   summary: 'run a read-only statement N times with K sessions (rolled back) and print p50/p95/p99; --workload replays the top statements of pg_stat_statements (or of a .sql file or a recording: --file); --compare FILE compares with a saved run',
-  usage: 'pg-lens benchmark [--db URL] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N] [--file STATEMENTS.sql|RECORDING.jsonl])',
+  usage: 'pg-lens benchmark [--db URL] [--connect-timeout S] [--production] [--runs N] [--concurrency K] [--param V]... [--save FILE] [--compare FILE] [--trust-function FN]... [--format text|json] (SQL | --workload [--top N] [--file STATEMENTS.sql|RECORDING.jsonl])',
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, { ...DB_OPTIONS, runs: { type: 'string' }, concurrency: { type: 'string', default: '1' }, param: { type: 'string', multiple: true }, save: { type: 'string' }, compare: { type: 'string' }, ...FORMAT_OPTIONS, 'trust-function': { type: 'string', multiple: true }, workload: { type: 'boolean' }, top: { type: 'string' }, file: { type: 'string' } });
     checkFormat(values.format, ['text', 'json']);
@@ -204,7 +204,7 @@ export const benchmarkCommand: CliCommand = {
         throw new UsageError(`cannot read --compare ${values.compare}: ${errorMessage(e)}`);
       }
     }
-    const db = await openDatabase(values.db, ctx, { production: values.production });
+    const db = await openDatabase(values.db, ctx, { production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const run = await benchmark(db, positionals[0], { runs, concurrency, params: values.param?.map((p) => (p === 'NULL' ? null : p)), trustFunctions: values['trust-function'] });
       if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));
@@ -225,7 +225,7 @@ export const benchmarkCommand: CliCommand = {
 };
 
 /** `benchmark --workload`: the top statements replayed, saved, compared; exit 1 when a statement regressed against --compare. */
-async function runWorkload(values: { db?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; file?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
+async function runWorkload(values: { db?: string; 'connect-timeout'?: string; production?: boolean; runs?: string; concurrency?: string; top?: string; file?: string; save?: string; compare?: string; format?: string; param?: string[]; 'trust-function'?: string[] }, positionals: string[], ctx: CliContext): Promise<number> {
   if (positionals.length) throw new UsageError('--workload replays pg_stat_statements (or --file): give no SQL');
   if (values.param?.length) throw new UsageError('--workload draws parameter values from the recording or the column statistics: --param does not apply');
   let fromFile: ReturnType<typeof workloadFromFile> | undefined;
@@ -254,7 +254,7 @@ async function runWorkload(values: { db?: string; production?: boolean; runs?: s
     baseline = parseWorkloadRun(raw);
     if (!baseline) throw new UsageError(`--compare ${values.compare} is not a saved workload run (pg-lens benchmark --workload --save FILE writes one)`);
   }
-  const db = await openDatabase(values.db, ctx, { production: values.production });
+  const db = await openDatabase(values.db, ctx, { production: values.production, connectTimeout: values['connect-timeout'] });
   try {
     const run = await benchmarkWorkload(db, { top, runs, concurrency, trustFunctions: values['trust-function'], ...(fromFile ? { statements: fromFile.statements, source: values.file } : {}) });
     if (values.save) fs.writeFileSync(path.resolve(ctx.cwd, values.save), JSON.stringify(run, null, 2));

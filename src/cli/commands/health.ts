@@ -33,7 +33,7 @@ function findingToJson(f: HealthFinding) {
 export const health: CliCommand = {
   name: 'health',
   summary: 'run the health checks (indexes, bloat, vacuum, wraparound, sessions, replication, security, settings) and print the findings',
-  usage: 'pg-lens health [--db URL] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--drop-min-stats-age-days 7] [--pgbouncer ADMIN-URL]',
+  usage: 'pg-lens health [--db URL] [--connect-timeout S] [--production] [--format text|json] [--check ID]... [--min-severity error|warning|info] [--history FILE] [--size-budget SIZE] [--drop-min-stats-age-days 7] [--pgbouncer ADMIN-URL]',
   async run(argv, ctx) {
     const { values } = parseArgs({
       args: argv,
@@ -105,7 +105,7 @@ export const health: CliCommand = {
       const admin = await resolveConnection(values.pgbouncer, ctx);
       pgbouncer = await readPgBouncer(admin.profile, admin.password);
     }
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const { facts, findings: all } = await runHealth(db, { only: values.check, history, thresholds, pgbouncer });
       if (historyFile) await addSnapshot(db, historyFile, history ?? [], facts.workload?.connections.total ?? 0, ctx);

@@ -24,7 +24,7 @@ import { readRegularFileSync } from '../../node/readFile';
 /** A recorded call site's file, for the N+1 fix to read its line (the relation it reads, how); it throws when unreadable (summarize then goes by the conventions). */
 const readSource = (file: string): string | undefined => readRegularFileSync(file).toString('utf8');
 
-const USAGE = 'pg-lens record [--db URL] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
+const USAGE = 'pg-lens record [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on n-plus-one] [--threshold 5] [--values] -- <command…>';
 const MAX_ADVISED = 25;
 
 /** dist/capture.js and dist/python next to the bundled CLI (or the build output when run from source). */
@@ -77,7 +77,7 @@ export const recordCommand: CliCommand = {
     // Sequelize: the associations the project's models declare, so an N+1 through a mixin is advised as that association.
     const mixins = events.some((e) => e.site?.via === 'sequelize') ? await projectSequelizeMixins(ctx.cwd) : [];
     const summary = summarize(events, normalizeSql, { threshold }, { notices, dropped: listener.dropped(), source: readSource, sequelizeMixins: (name) => mixins.filter((m) => m.name === name) });
-    const advice = values.db ? await adviseRecorded(summary, values.db, ctx, values.production) : undefined;
+    const advice = values.db ? await adviseRecorded(summary, values.db, ctx, values.production, values['connect-timeout']) : undefined;
     const rel = (f: string) => outputPath(ctx.cwd, f);
     if (format === 'json') ctx.out(JSON.stringify(recordJson(summary, rel, advice), null, 2));
     else if (format === 'sarif') ctx.out(JSON.stringify(recordSarif(summary, rel, process.env.PGLENS_VERSION ?? '0.1.0', readDocsPage), null, 2));
@@ -124,8 +124,8 @@ function runChild(command: string[], env: NodeJS.ProcessEnv, ctx: CliContext, st
 }
 
 /** Plans and proved index advice for the recorded reads (the most time-consuming first). */
-async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliContext, production: boolean): Promise<Map<string, StatementAdvice>> {
-  const db = await openDatabase(dbUrl, ctx, { statementTimeoutMs: 60000, production });
+async function adviseRecorded(summary: RecordSummary, dbUrl: string, ctx: CliContext, production: boolean, connectTimeout: string | undefined): Promise<Map<string, StatementAdvice>> {
+  const db = await openDatabase(dbUrl, ctx, { statementTimeoutMs: 60000, production, connectTimeout });
   const out = new Map<string, StatementAdvice>();
   try {
     const info = await db.serverInfo();

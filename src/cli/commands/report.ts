@@ -39,7 +39,7 @@ function healthRows(findings: HealthFinding[]): HealthCheck[] {
 export const report: CliCommand = {
   name: 'report',
   summary: 'findings, health checks and top statements in one self-contained HTML or Markdown file to share',
-  usage: 'pg-lens report --db URL [--production] [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--title TEXT]',
+  usage: 'pg-lens report --db URL [--connect-timeout S] [--production] [paths…] --out report.html|report.md [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--title TEXT]',
   async run(argv, ctx) {
     const { values, positionals } = commandArgs(argv, { ...SCAN_FILE_OPTIONS, ...DB_OPTIONS, out: { type: 'string' as const, short: 'o' }, title: { type: 'string' as const } });
     if (!values.out) throw new UsageError('--out report.html or --out report.md is required');
@@ -47,7 +47,7 @@ export const report: CliCommand = {
     if (ext !== '.html' && ext !== '.htm' && ext !== '.md') throw new UsageError(`--out must end in .html or .md (got "${values.out}")`);
     const scanOpts = scanOptionsFrom({ ...values, db: undefined }, positionals);
     const paths = positionals;
-    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 30000, production: values.production });
+    const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 30000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const info = await db.serverInfo();
       await loadPgParser();

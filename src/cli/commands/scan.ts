@@ -30,6 +30,8 @@ const FORMATS = ['text', 'json', 'sarif'] as const;
 export interface ScanCliOptions {
   paths: string[];
   db?: string;
+  /** --connect-timeout (seconds), as given. */
+  connectTimeout?: string;
   production?: boolean;
   format: (typeof FORMATS)[number];
   failOn: (typeof FAIL_ON)[number];
@@ -61,7 +63,7 @@ export function parseScanArgs(argv: string[]): ScanCliOptions {
   return scanOptionsFrom(values, positionals);
 }
 
-type ScanValues = { context?: string[]; db?: string; production?: boolean; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
+type ScanValues = { context?: string[]; db?: string; 'connect-timeout'?: string; production?: boolean; format?: string; 'fail-on'?: string; exclude?: string[]; rule?: string[]; severity?: string; output?: string; 'max-file-size-kb'?: string };
 
 /** Validate parsed scan arguments (one clear UsageError per problem). */
 export function scanOptionsFrom(values: ScanValues, positionals: string[]): ScanCliOptions {
@@ -80,7 +82,7 @@ export function scanOptionsFrom(values: ScanValues, positionals: string[]): Scan
   for (const id of Object.keys(severity)) if (!known.has(id)) throw new UsageError(`unknown rule id "${id}" (see docs/rules/README.md)`);
   const maxKb = numberOption(values['max-file-size-kb'] ?? '2048', '--max-file-size-kb', 1, 1_000_000)!;
   const contextPolicy = contextPolicyFrom(values.context ?? []);
-  return { paths: positionals.length ? positionals : ['.'], db: values.db, production: values.production, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy };
+  return { paths: positionals.length ? positionals : ['.'], db: values.db, connectTimeout: values['connect-timeout'], production: values.production, format, failOn, exclude: values.exclude ?? [], severity, output: values.output, maxFileSizeKb: maxKb, contextPolicy };
 }
 
 /** --context <context>=<level|keep>, repeatable: the highest severity findings get in that context. */
@@ -156,12 +158,12 @@ function renderScan(result: ScanResult, opts: Pick<ScanCliOptions, 'format'>, ct
 export const scan: CliCommand = {
   name: 'scan',
   summary: 'find slow or risky SQL in source files (rules, with catalog facts when --db is given); text, JSON or SARIF for CI',
-  usage: 'pg-lens scan [paths…] [--db URL] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--output FILE]',
+  usage: 'pg-lens scan [paths…] [--db URL] [--connect-timeout S] [--production] [--format text|json|sarif] [--fail-on error|warning|info|never] [--exclude GLOB]… [--rule ID=LEVEL]… [--severity FILE.json] [--context CONTEXT=LEVEL]… [--output FILE]',
   async run(argv, ctx) {
     const opts = parseScanArgs(argv);
     let result: ScanResult;
     if (opts.db !== undefined) {
-      const db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000, production: opts.production });
+      const db = await openDatabase(opts.db, ctx, { statementTimeoutMs: 15000, production: opts.production, connectTimeout: opts.connectTimeout });
       try {
         const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
         const info = await db.serverInfo();

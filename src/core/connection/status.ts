@@ -143,6 +143,16 @@ export function connectionSteps(s: { disconnected: boolean; profiles: number }):
   return out;
 }
 
+/**
+ * The line a PG Lens hover shows while not connected, with the steps as command links (markdown; the error as text).
+ * Every hover PG Lens shows says it — the plan hover, the recorded line's, the missing-index one — since the
+ * Disconnect notice promises "Reconnect in a hover" (issue 20 item 13: the recorded line's hover had none).
+ */
+export function notConnectedHoverLine(error: string | undefined, steps: readonly ConnectionStep[]): { markdown: string; commands: string[] } {
+  const text = (error ?? 'not connected').replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+  return { markdown: `PG Lens: ${text} ${steps.map((x) => `[${x.title}](command:${x.command})`).join(' · ')}`.trim(), commands: steps.map((x) => x.command) };
+}
+
 /** SQLSTATEs of a name the server does not know: relation, column, function, schema, type or other object. */
 const UNKNOWN_NAME = new Set(['42P01', '42703', '42883', '3F000', '42704']);
 

@@ -124,10 +124,20 @@ export interface TableFact {
   analyzeThreshold: number;
   analyzeScaleFactor: number;
   freezeAge: number;
-  /** Average width of a row's data from pg_stats, null when never analysed. */
+  /** Average width of a row's data from pg_stats, null when never analysed or when a column has no statistics. */
   tupleWidth: number | null;
   maxNullFrac: number;
   fillfactor: number | null;
+  /**
+   * Columns with no statistics in pg_stats although ANALYZE collects them (never analysed, or dropped by ALTER COLUMN TYPE
+   * as Sequelize's sync({ alter: true }) does), in column order; undefined when not read (a relation too small for a bloat
+   * estimate). Any of them: no bloat estimate (a missing width is not bloat).
+   */
+  columnsWithoutStats?: string[];
+  /** Columns whose statistics this role cannot see (column privileges, row security) or that ANALYZE skips (statistics target 0). */
+  columnsStatsHidden?: number;
+  /** Columns of the relation (not dropped), for "N of M". */
+  columnCount?: number;
 }
 
 export interface SequenceFact {
@@ -273,6 +283,8 @@ export interface MatviewFact {
   hasUniqueIndex: boolean;
   /** Columns pg_stats shows as unique and never null (n_distinct = -1, null_frac = 0): a key for the unique index CONCURRENTLY needs. */
   uniqueColumns: string[];
+  /** Columns of the view with no statistics (never analysed, or dropped by ALTER): uniqueColumns cannot be trusted to be complete. */
+  columnsWithoutStats?: number;
   /** The tables it reads, with rows written since the statistics were reset. */
   sources: { schema: string; table: string; writes: number }[];
   /** Changes when the view is refreshed (its pg_class row version and rows written to it): compared across history snapshots. */

@@ -32,6 +32,11 @@ export interface RecordedState {
    * (person13 P2: the capture sends the first frame of the app only, the helper's line).
    */
   callers?: (file: string, line: number) => { file: string; span: Span }[];
+  /**
+   * The capture is running: the findings keep to what grows slowly (no running totals in their messages), so the
+   * diagnostics stay the same between refreshes and a Quick Fix asked for is not cancelled by the next one (issue 20 item 12).
+   */
+  live?: boolean;
 }
 
 /** The span of a 1-based line from a 1-based column to the end of the line's text. */
@@ -75,7 +80,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
     out.push({
       ruleId: 'n-plus-one',
       severity: 'warning',
-      message: nPlusOneMessage(n),
+      message: nPlusOneMessage(n, state.live),
       help: batched.fix,
       file,
       span,
@@ -94,7 +99,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
       out.push({
         ruleId: 'missing-index',
         severity: 'warning',
-        message: `${a.suggestions.map((g) => g.summary).join('; ')} (recorded: ${st.calls}× from this line)`,
+        message: `${a.suggestions.map((g) => g.summary).join('; ')} (recorded${state.live ? '' : `: ${st.calls}×`} from this line)`,
         help: a.suggestions.map((g) => `${g.ddl};`).join(' '),
         file,
         span,
@@ -102,7 +107,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
           { title: `Add migration: ${indexDefinitionTitle(g)}`, edits: [], command: { id: 'pgLens.addIndexMigration', args: [g.index] } },
           { title: `Copy CREATE INDEX: ${indexDefinitionTitle(g)}`, edits: [], command: { id: 'pgLens.copyCreateIndex', args: [g.index] } },
         ] : [])),
-        evidence: { recorded: true, calls: st.calls, sql: st.sql, suggestions: a.suggestions.map((g) => ({ ddl: g.ddl, costBefore: g.costBefore, costAfter: g.costAfter })) },
+        evidence: { recorded: true, calls: st.calls, ...(state.live ? { live: true } : {}), sql: st.sql, suggestions: a.suggestions.map((g) => ({ ddl: g.ddl, costBefore: g.costBefore, costAfter: g.costAfter })) },
       });
     }
   }
@@ -159,7 +164,8 @@ export function mergeRecorded(findings: Finding[], text: string): Finding[] {
       const calls = typeof r.evidence?.calls === 'number' ? r.evidence.calls : undefined;
       out.push({
         ...f,
-        message: calls !== undefined ? `${f.message} (recorded: ${calls}× from line ${lineAt(starts, r.span.start)})` : f.message,
+        // While recording the count grows with every statement: left out of the message (see RecordedState.live).
+        message: calls !== undefined ? `${f.message} (recorded${r.evidence?.live ? '' : `: ${calls}×`} from line ${lineAt(starts, r.span.start)})` : f.message,
         evidence: { ...f.evidence, recorded: true, static: true, calls, sql: r.evidence?.sql },
       });
     }

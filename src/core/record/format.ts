@@ -99,10 +99,18 @@ export function recordedNPlusOneHoverLine(n: Pick<RecordedNPlusOne, 'calls' | 'u
   return `**N+1**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind} (the fix: the N+1 problem on this line, Ctrl+. for its quick fixes).`;
 }
 
-export function nPlusOneMessage(n: RecordedNPlusOne): string {
+/**
+ * The recorded N+1's message. `live`: the capture is still running — the totals (time, how many units like it) grow
+ * with every statement and would change the diagnostic several times a second; each change re-triggers VS Code's
+ * code actions and cancels a Quick Fix the user asked for, which then reads "No code actions available" (issue 20
+ * item 12). While recording the message keeps to what the finding is; the totals come at Stop.
+ */
+export function nPlusOneMessage(n: RecordedNPlusOne, live = false): string {
   const where = n.unitKind === 'root' ? 'in one run (outside any request or test)' : `in one ${UNIT_WORD[n.unitKind] ?? n.unitKind} (${n.unit})`;
+  const via = n.via ? ` (via ${n.via})` : '';
+  if (live) return `N+1: this call sent the same statement ${n.calls} times ${where}${via}; recording (the totals come when it stops).`;
   const more = n.units > 1 ? `; ${n.units} ${UNIT_WORD[n.unitKind] ?? 'unit'}s like it` : '';
-  return `N+1: this call sent the same statement ${n.calls} times ${where}, ${ms(n.ms)}${more}${n.via ? ` (via ${n.via})` : ''}.`;
+  return `N+1: this call sent the same statement ${n.calls} times ${where}, ${ms(n.ms)}${more}${via}.`;
 }
 
 /**

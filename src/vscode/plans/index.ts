@@ -17,7 +17,7 @@ import { PlanPanel, PLAN_FILE_VIEW_TYPE, PLAN_VIEW_TYPE, type PanelStatement, ty
 import { EDITOR_LANGUAGE_IDS } from '../../core/languages/registry';
 import { errorMessage } from '../../core/safeText';
 import { maxParamIndex } from '../../core/extract/sqlLexer';
-import { unknownNameNote } from '../../core/connection/status';
+import { notConnectedHoverLine, unknownNameNote } from '../../core/connection/status';
 
 interface SiteRef {
   uri: string;
@@ -113,9 +113,9 @@ class PlansFeature implements vscode.Disposable {
     const range = linked?.range ?? new vscode.Range(doc.positionAt(site.span.start), doc.positionAt(site.span.end));
     const p = await this.getPlanner(false);
     if (!p) {
-      const steps = this.ctx.connections.nextSteps();
-      const md = new vscode.MarkdownString(`PG Lens: ${escapeMd(this.ctx.connections.error ?? 'not connected')} ${steps.map((x) => `[${x.title}](command:${x.command})`).join(' · ')}`);
-      md.isTrusted = { enabledCommands: steps.map((x) => x.command) };
+      const line = this.ctx.connections.notConnectedHover() ?? notConnectedHoverLine(this.ctx.connections.error, this.ctx.connections.nextSteps());
+      const md = new vscode.MarkdownString(line.markdown);
+      md.isTrusted = { enabledCommands: line.commands };
       return new vscode.Hover(md, range);
     }
     const outcome = p.planner.cached(site.sql) ?? (await p.planner.plan(site.sql));

@@ -55,6 +55,9 @@ describe('health checks on a crafted database', function () {
     await a.query(`CREATE INDEX covering_x_id ON ${T} (x, id)`);
     // Bloat: delete most rows, vacuum (marks space free but keeps the file size), analyse (widths).
     await a.query(`DELETE FROM ${T} WHERE id % 10 <> 0`);
+    // The DELETE's counts reach the server before the ANALYZE (else they count as changes since it, the statistics read
+    // as outdated, and no estimate is made: issue 20 item 6).
+    await flushStats(a);
     await a.query(`VACUUM ANALYZE ${T}`);
     // Invalid index: a failed CREATE UNIQUE INDEX CONCURRENTLY.
     await a.query(`CREATE TABLE dupes (v int)`);

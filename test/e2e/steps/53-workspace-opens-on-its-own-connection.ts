@@ -26,10 +26,25 @@ export const step: Step = {
     // before the reload — a fixed 1.5 s stood here. After it, the status bar is the state waited on: VS Code in a browser
     // can hand the extension its settings in two goes (a remote folder's from a cache first), and PG Lens follows the
     // second even when its first connect is still in flight (core/connection/latest.onSettingsChange).
-    // Earlier steps leave the dashboard open: a webview restored while the window reloads asked for its own media
-    // (dashboard.css/js) and logged 404s (fresh-clone CI of 0f503e2a), which the error watch counts. This step is about
-    // the connection chosen, so it reloads a window without webviews.
-    await wb.runCommand('View: Close All Editor Groups');
+    // A person reloads with the dashboard open (issue 20: last session this step closed the editors first, after the
+    // restored dashboard logged 404s for its media during a reload in a whole run). The dashboard is open here through
+    // the reload, and the restored one must show its styles, its script's content and the connection it follows.
+    await wb.runCommand('PG Lens: Open Dashboard');
+    await wb.see((await wb.webview(/Dashboard/)).locator('.chart canvas').first(), 'the dashboard open before the reload', 60_000);
+    const restoredDashboard = async (name: string) => {
+      const view = await wb.until(async () => {
+        const tab = wb.page.locator('.tabs-container .tab').filter({ hasText: /Dashboard/ }).first();
+        if (!(await tab.count())) return undefined;
+        await tab.click();
+        return wb.webview(/Dashboard/).catch(() => undefined);
+      }, 'the dashboard tab restored after the reload', 120_000);
+      await wb.see(view.locator('.chart canvas').first(), 'the restored dashboard drawing its charts (its script loaded)', 120_000);
+      await wb.see(view.locator('header').filter({ hasText: name }), `the restored dashboard on "${name}"`, 120_000);
+      // Its stylesheet loaded: the header block sticks to the top (media/dashboard.css), not the browser's default.
+      const position = await view.locator('.top').evaluate((e) => getComputedStyle(e).position);
+      if (position !== 'sticky') throw new Error(`the restored dashboard has no stylesheet (.top is "${position}", not sticky)`);
+      log(`restored dashboard: charts drawn, on "${name}", stylesheet applied`);
+    };
     const reload = () => wb.reloadWindow();
     try {
       await reload();
@@ -39,11 +54,13 @@ export const step: Step = {
       });
       if (await statusFor(OTHER).count()) throw new Error(`the status bar names "${OTHER}"`);
       log(`user settings chose "${OTHER}"; the workspace is on "${STAND_IN}", its own database`);
+      await restoredDashboard(STAND_IN);
       await screenshot('own-database');
     } finally {
       fs.writeFileSync(userSettings, original);
       await reload();
     }
     await wb.see(statusFor(profileName), `the status bar back on "${profileName}" once the user settings are as before`, 120_000);
+    await restoredDashboard(profileName);
   },
 };

@@ -221,6 +221,40 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('alerts and results never lie over a toolbar: each button and select, scrolled to the bottom or the middle of the pane, stays uncovered at 800 px and wide (issue 20 item 16)', async function () {
+    // Seen in the hour (dark theme, shot 048): a statement mean-time alert fixed in the bottom corner covered Top
+    // statements' Reset and Benchmark buttons once the panel was scrolled to them.
+    const query = 'SELECT count("Article"."id") AS "count" FROM "Articles" AS "Article" LEFT OUTER JOIN ( "TagList" AS "tagList->TagList" INNER JOIN "Tags" AS "tagList" ON "tagList"."name" = "tagList->TagList"."tagName") ON "Article"."id" = "tagList->TagList"."articleId"';
+    const stats = oneStatementStats(query, { calls: 4, totalMs: 2417.6, meanMs: 604.4, rows: 4, hitRatio: 1 });
+    const alerts = [
+      { key: 'mean:1', kind: 'statement-mean-time', severity: 'warning', message: `Statement mean time 604.4 ms over 4 calls (threshold 500 ms): ${query}` },
+      { key: 'connections', kind: 'connections', severity: 'warning', message: 'Connections at 92% of max_connections (182 of 197).' },
+    ];
+    for (const width of [437, 1200]) {
+      await withDashboardPage(this, built, `width: ${width}px`, async (page, post) => {
+        await page.setViewportSize({ width: width + 32, height: 700 });
+        await showConnected(page, post, stats);
+        await post({ type: 'alerts', alerts, active: alerts.map((a) => a.key) });
+        await post({ type: 'actionResult', key: 'x', ok: false, message: 'REINDEX failed: the index is in use by another session, retry later.' });
+        const covered = await page.evaluate(() => {
+          const out: string[] = [];
+          const controls = [...document.querySelectorAll('button, select')].filter((c) => !c.closest('header') && (c as HTMLElement).offsetParent !== null);
+          for (const c of controls) {
+            for (const block of ['end', 'center'] as const) {
+              c.scrollIntoView({ block });
+              const r = c.getBoundingClientRect();
+              for (const n of [...document.querySelectorAll('.note')].map((x) => x.getBoundingClientRect())) if (n.left < r.right && r.left < n.right && n.top < r.bottom && r.top < n.bottom) out.push(`${block}: "${(c.textContent ?? '').trim().slice(0, 30)}" under a note`);
+            }
+          }
+          return { out, controls: controls.length, notes: document.querySelectorAll('.note').length };
+        });
+        assert.ok(covered.controls >= 3, `${width} px: the toolbars' controls are found (${covered.controls})`);
+        assert.equal(covered.notes, 3, `${width} px: the two alerts and the result are shown`);
+        assert.deepEqual(covered.out, [], `${width} px`);
+      });
+    }
+  });
+
   it('keeps each figure of Top statements on one line in a narrow pane ("250.7 ms", not "250.7" over "ms")', async function () {
     await withDashboardPage(this, built, 'width: 300px', async (page, post) => {
       const fig = { calls: 10800, totalMs: 250.7, meanMs: 0.54, rows: 10800, hitRatio: 1 };

@@ -2,7 +2,7 @@
 import { finding, relationFix, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, IndexFact } from '../types';
-import { bloatFindings, estimateIndexBloat } from './bloat';
+import { bloatFindings, estimateIndexBloat, staleStatisticsReported, statisticsOutdated } from './bloat';
 import { formatBytes } from '../../format';
 
 const indexRef = (i: IndexFact) => ({ kind: 'index' as const, schema: i.schema, name: i.name, table: i.table, oid: i.oid });
@@ -161,11 +161,23 @@ export const indexBloat: HealthCheck = {
   id: 'index-bloat',
   title: 'Index bloat (estimate)',
   category: 'maintenance',
-  summary: 'A b-tree index whose size is well above what its rows need (ioguix-style estimate from pg_stats widths).',
+  summary: 'A b-tree index whose size is well above what its rows need (ioguix-style estimate from pg_stats widths); none while a column has no statistics or they are older than the table\'s last big change.',
   run(f, t) {
+    const tables = new Map(f.tables.map((x) => [x.oid, x]));
     return bloatFindings(this, 'Index', f.indexes, estimateIndexBloat, (i) => ({
       objects: [indexRef(i)],
       ...relationFix('reindex-index', i),
-    }), f, t);
-  },
+    }), f, t, (i) => {
+      // A column without statistics gives no width (dataWidth null: no estimate; table-bloat names the columns).
+      const table = tables.get(i.tableOid);
+      if (!table || !statisticsOutdated(table)) return undefined;
+      // Outdated statistics: no estimate; said only when the old figures would have made a finding.
+      const e = estimateIndexBloat(i);
+      if (!e || e.bloatBytes < t.bloatMinBytes || e.bloatShare < t.bloatMinShare || staleStatisticsReported(table, t)) return 'skip';
+      return finding(this, 'info', `Index ${i.schema}.${i.name}: the statistics of its table ${table.schema}.${table.name} are older than its last ${table.modsSinceAnalyze.toLocaleString('en-US')} row changes, so its bloat is not estimated — run ANALYZE ${qualifiedName(table.schema, table.name)}, then look again.`, {
+        objects: [indexRef(i)],
+        evidence: { modsSinceAnalyze: table.modsSinceAnalyze, lastAnalyze: table.lastAnalyze, lastAutoanalyze: table.lastAutoanalyze },
+        ...relationFix('analyze', table),
+      });
+    });  },
 };

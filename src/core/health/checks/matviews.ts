@@ -139,12 +139,15 @@ const refreshCost: HealthCheck = {
       ];
       out.push(finding(this, blocking ? 'warning' : 'info', `Refreshing ${name} ${why.join(', and ')}.`, {
         objects: [{ kind: 'materialized view', schema: m.schema, name: m.name, oid: m.oid }],
-        evidence: { refreshes: r.calls, refreshMeanMs: ms(meanMs), refreshTotalMs: Math.round(r.totalMs), scans: m.scans, sizeBytes: m.sizeBytes, hasUniqueIndex: m.hasUniqueIndex, uniqueColumns: m.uniqueColumns },
-        fixSql: blocking ? [...uniqueIndexSql(m), ...(m.uniqueColumns.length ? [`REFRESH MATERIALIZED VIEW CONCURRENTLY ${name};`] : [])] : [],
+        evidence: { refreshes: r.calls, refreshMeanMs: ms(meanMs), refreshTotalMs: Math.round(r.totalMs), scans: m.scans, sizeBytes: m.sizeBytes, hasUniqueIndex: m.hasUniqueIndex, uniqueColumns: m.uniqueColumns, columnsWithoutStats: m.columnsWithoutStats ?? 0 },
+        fixSql: blocking ? [...uniqueIndexSql(m), ...(m.uniqueColumns.length ? [`REFRESH MATERIALIZED VIEW CONCURRENTLY ${name};`] : m.columnsWithoutStats ? [`ANALYZE ${name};`] : [])] : [],
         help: [
           ...(blocking ? [m.uniqueColumns.length
             ? `A unique index on ${quoteIdent(m.uniqueColumns[0])} (unique and never null in pg_stats; the CREATE fails harmlessly if it is not) lets the refresh run CONCURRENTLY, without blocking readers.`
-            : 'No column of the view is unique in pg_stats: add a key to its select list (the GROUP BY columns), a unique index on it, then refresh CONCURRENTLY.'] : []),
+            : m.columnsWithoutStats
+              // Missing statistics are not "no unique column" (issue 20 item 6's kind): say what is missing.
+              ? `${m.columnsWithoutStats} column${m.columnsWithoutStats === 1 ? '' : 's'} of the view ${m.columnsWithoutStats === 1 ? 'has' : 'have'} no statistics, so PG Lens cannot tell which one is a key: run ANALYZE ${name}, then look again; a unique index on a key column lets the refresh run CONCURRENTLY.`
+              : 'No column of the view is unique in pg_stats: add a key to its select list (the GROUP BY columns), a unique index on it, then refresh CONCURRENTLY.'] : []),
           ...(unread ? ['Refresh it less often — when its readers need newer data — or drop it if nothing reads it.'] : []),
         ].join(' '),
       }));

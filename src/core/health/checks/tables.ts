@@ -2,7 +2,7 @@
 import { finding, relationFix, worstFirst } from '../finding';
 import { qualifiedName, quoteIdent } from '../../sql/ident';
 import type { HealthCheck, HealthFinding, TableFact } from '../types';
-import { bloatFindings, estimateTableBloat } from './bloat';
+import { analyzeTrigger, bloatFindings, estimateTableBloat, staleStatisticsReported, statisticsGapFinding } from './bloat';
 import { formatBytes } from '../../format';
 import { fmtSeconds } from './sessions';
 
@@ -12,22 +12,19 @@ const tableRef = (t: TableFact) => ({ kind: t.kind, schema: t.schema, name: t.na
 function vacuumTrigger(t: Pick<TableFact, 'vacuumThreshold' | 'vacuumScaleFactor' | 'reltuples'>): number {
   return t.vacuumThreshold + t.vacuumScaleFactor * Math.max(0, t.reltuples);
 }
-function analyzeTrigger(t: Pick<TableFact, 'analyzeThreshold' | 'analyzeScaleFactor' | 'reltuples'>): number {
-  return t.analyzeThreshold + t.analyzeScaleFactor * Math.max(0, t.reltuples);
-}
 
 export const tableBloat: HealthCheck = {
   id: 'table-bloat',
   title: 'Table bloat (estimate)',
   category: 'maintenance',
-  summary: 'A table whose size is well above what its rows need (estimate from pg_stats widths and the row count).',
+  summary: 'A table whose size is well above what its rows need (estimate from pg_stats widths and the row count); no estimate, but "run ANALYZE", when a column has no statistics or they are older than the table\'s last big change.',
   run(f, th) {
     return bloatFindings(this, 'Table', f.tables, estimateTableBloat, (t) => ({
       objects: [tableRef(t)],
       fixSql: [`VACUUM (FULL, ANALYZE) ${qualifiedName(t.schema, t.name)};`],
       help: 'VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock; pg_repack does it online. Plain VACUUM makes the space reusable but does not shrink the file.',
       action: { kind: 'vacuum-analyze', oid: t.oid },
-    }), f, th);
+    }), f, th, (t) => statisticsGapFinding(this, t, th, f.indexes));
   },
 };
 
@@ -52,7 +49,7 @@ export const staleStatistics: HealthCheck = {
   category: 'maintenance',
   summary: 'A table changed well past its autoanalyze trigger since it was last analysed (n_mod_since_analyze), or never analysed.',
   run(f, th) {
-    return worstFirst(f.tables, (t) => t.modsSinceAnalyze >= th.staleStatsMinMods && t.modsSinceAnalyze >= 2 * analyzeTrigger(t), (t) => t.modsSinceAnalyze)
+    return worstFirst(f.tables, (t) => staleStatisticsReported(t, th), (t) => t.modsSinceAnalyze)
       .map((t) => {
         const never = !t.lastAnalyze && !t.lastAutoanalyze;
         return finding(this, 'warning', `Table ${t.schema}.${t.name}: ${t.modsSinceAnalyze.toLocaleString('en-US')} rows changed since it was ${never ? 'created (never analysed)' : 'last analysed'}; the planner works from stale estimates.`, {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { capabilityAdvice, connectionSteps, copyAdviceLabel, humanSetting, shortVersion, statusSummary, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
+import { capabilityAdvice, connectionSteps, notConnectedHoverLine, copyAdviceLabel, humanSetting, shortVersion, statusSummary, unknownNameNote, type Capabilities } from '../../../../src/core/connection/status';
 
 const pg18: Capabilities = { versionNum: 180004, version: 'PostgreSQL 18.4 on x86_64-pc-linux-gnu, compiled by gcc', pgStatStatements: 'ready', hypopg: 'ready' };
 
@@ -76,5 +76,14 @@ describe('core/connection/status unknownNameNote', () => {
     assert.equal(unknownNameNote('42601', shop), undefined); // syntax error
     assert.equal(unknownNameNote(undefined, shop), undefined);
     assert.equal(unknownNameNote('57014', shop), undefined); // statement timeout
+  });
+});
+
+describe('core/connection/status notConnectedHoverLine', () => {
+  it('says why (as text) and links each step: after Disconnect, Reconnect first (issue 20 item 13)', () => {
+    const line = notConnectedHoverLine('Disconnected from conduit dev. Run "PG Lens: Reconnect" to connect again.', connectionSteps({ disconnected: true, profiles: 1 }));
+    assert.equal(line.markdown, 'PG Lens: Disconnected from conduit dev\\. Run "PG Lens: Reconnect" to connect again\\. [Reconnect](command:pgLens.reconnect) · [Select Connection](command:pgLens.selectConnection)');
+    assert.deepEqual(line.commands, ['pgLens.reconnect', 'pgLens.selectConnection']);
+    assert.match(notConnectedHoverLine(undefined, connectionSteps({ disconnected: false, profiles: 0 })).markdown, /^PG Lens: not connected \[Add Connection\]/);
   });
 });

@@ -8,6 +8,7 @@ import { analyzeFile, functionAnalyzer } from '../../../../src/core/scan';
 import { detectNPlusOne } from '../../../../src/core/nplusone/detect';
 import { OTHER_RULES } from '../../../../src/core/rules/index';
 import { missingIndexFinding } from '../../../../src/core/advice/missingIndex';
+import { findingsSignature } from '../../../../src/core/findings';
 
 const FILE = '/app/orm/orders.ts';
 const TEXT = [
@@ -48,6 +49,29 @@ describe('core/record/findings: the recording as findings of the one pipeline', 
     assert.match(go.title, /orm\/orders\.ts:3/);
     assert.deepEqual(go.command!.args, [FILE, 3, 24]);
     assert.equal(TEXT.slice(f.related![0].span!.start, f.related![0].span!.end), "Order.findAll({ order: [['placedAt', 'DESC']], limit });");
+  });
+
+  it('while recording, more requests like the first change nothing a diagnostic shows, so a Quick Fix asked for is not cancelled by the next refresh (issue 20 item 12)', () => {
+    const more: QueryEvent[] = [...events];
+    for (const unit of ['r3', 'r4', 'r5']) {
+      more.push(q('SELECT id FROM orders ORDER BY placed_at DESC LIMIT 10', unit, 3, 24));
+      for (let i = 0; i < 10; i++) more.push({ ...q(`SELECT * FROM order_items WHERE order_id = ${i}`, unit, 5, 19), ms: 7 });
+    }
+    const norm = summarize(events, normalizeSql, { threshold: 5 }).sites.find((s) => s.line === 3)!.statements[0].normalized;
+    const index = { ddl: 'CREATE INDEX CONCURRENTLY orders_placed_at_idx ON orders (placed_at DESC)' };
+    const advice = new Map<string, StatementAdvice>([[norm, { suggestions: [{ ddl: index.ddl, costBefore: 400, costAfter: 20, summary: 'orders: 400 → 20', planBefore: [], index }] }]]);
+    const at = (evs: QueryEvent[], live: boolean) => recordedFindings({ summary: summarize(evs, normalizeSql, { threshold: 5 }), advice, live }, FILE, TEXT);
+    const before = at(events, true);
+    const after = at(more, true);
+    assert.deepEqual(before.map((f) => f.ruleId).sort(), ['missing-index', 'n-plus-one']);
+    assert.equal(findingsSignature(after), findingsSignature(before), `${before.map((f) => f.message).join(' | ')}\n${after.map((f) => f.message).join(' | ')}`);
+    assert.ok(after.every((f) => f.fixes.length > 0), 'the fixes are offered while recording');
+    assert.match(after.find((f) => f.ruleId === 'n-plus-one')!.message, /10 times in one request .*recording/);
+    // Stopped: the totals are in the message.
+    const stopped = at(more, false);
+    assert.match(stopped.find((f) => f.ruleId === 'n-plus-one')!.message, /; 5 requests like it/);
+    assert.match(stopped.find((f) => f.ruleId === 'missing-index')!.message, /\(recorded: 5× from this line\)/);
+    assert.notEqual(findingsSignature(stopped), findingsSignature(after));
   });
 
   it('proved index advice of a recorded statement is a missing-index finding at the line that sent it; other files get nothing', () => {
