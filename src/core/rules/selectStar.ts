@@ -24,7 +24,7 @@ const isLarge = (typeName: string) => LARGE_VALUE_TYPES.has(typeName) || typeNam
 export const selectStar: Rule = {
   id: 'select-star',
   defaultSeverity: 'info',
-  description: 'SELECT * in application code reads every column of wide tables; list the columns the code uses.',
+  description: 'SELECT * in application code where the code shows a cost or a risk (a subset of the row used, duplicate names, large columns never read, column order); list the columns.',
   appCodeOnly: true,
   check(ctx) {
     // Rows that become model objects (ActiveRecord find_by_sql, Django Model.objects.raw): the model wants
