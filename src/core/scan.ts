@@ -16,11 +16,12 @@ import { OTHER_DIALECT_RULE, RULES } from './rules/index';
 import type { PlanEvidence, Rule, RuleMeta } from './rules/types';
 import { applySuppressions } from './suppress';
 import { libraryHelp, libraryKeysetLead, libraryOf } from './rules/libraryFix';
+import { judgeSelectStar } from './rules/selectStarEvidence';
 import { dialectOfFile, otherDialectNote, type DialectVerdict } from './dialect';
 import { applyContext, codeContextOf, DEFAULT_CONTEXT_POLICY, type CodeContext, type ContextPolicy } from './codeContext';
 import { applyImportContexts, ImportGraph } from './importContext';
 import { SourceTree } from './syntax/treeSitter';
-import { declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, type DeclaredIndexes, type DeclaredTables } from './sql/declaredIndexes';
+import { declaredLaterKey, declaredLeadingColumn, declaredNotNull, declaredTextualRelabel, declaredUniqueColumn, declaredUnindexedColumn, isDeclaredIndexExpression, type DeclaredIndexes } from './sql/declaredIndexes';
 import type { MapperFragments } from './languages/java/mybatis';
 import { mergeRecorded } from './record/findings';
 import { errorMessage } from './safeText';
@@ -103,7 +104,6 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
       // Without a database: `lower(email) = …` is served by the `lower(email)` index the schema files create.
       // An OR whose every column leads an index the schema files create can be a BitmapOr: nothing to advise.
       const servedByDeclaredIndex = (f: Finding) => {
-        if (f.ruleId === 'select-star' && !ev) return readWholeByName(f, opts.declared?.tables, text);
         if (ev || !opts.declared?.size) return false;
         const e = f.evidence ?? {};
         if (f.ruleId === 'non-sargable-predicate') {
@@ -148,7 +148,9 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
             }
           }
         }
-        return found.filter((f) => once(f) && !servedByDeclaredIndex(f)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared)));
+        // select-star is kept only on evidence that it costs something or risks a bug (selectStarEvidence.ts).
+        const judged = found.flatMap((f) => (f.ruleId === 'select-star' ? (judgeSelectStar(f, site, text, opts.declared?.tables) ?? []) : [f]));
+        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared)));
       }));
     },
   };
@@ -195,20 +197,6 @@ function withDeclaredNotNull(f: Finding, declared: DeclaredIndexes | undefined):
     message: 'NOT IN (SELECT …) cannot be planned as an anti-join (a subplan per row, or a hashed subplan that must fit in work_mem); NOT EXISTS can.',
     evidence: { ...e, subqueryColumnNullable: false, notNullFrom: 'schema files' },
   };
-}
-
-/**
- * select-star without a database, judged on the schema files' tables: when the file reads every column of each table
- * by name (a row mapper's `rs.getString("file_name")` for each), `*` is exactly the columns the code uses.
- */
-function readWholeByName(f: Finding, tables: DeclaredTables | undefined, text: string): boolean {
-  const names = f.evidence?.tables;
-  if (!tables?.size || !Array.isArray(names) || !names.length) return false;
-  const declared = names.map((n) => tables.get(String(n).toLowerCase()));
-  if (declared.some((t) => !t)) return false;
-  const all = declared as { columns: Set<string>; large: Set<string> }[];
-  // Read, not merely named: `rs.getString("file_name")`, `row.get("x")`, `row["value"]` (a parameter dict's keys do not count).
-  return all.every((t) => [...t.columns].every((c) => new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${c.replace(/\$/g, '\\$')}["'\`]`, 'i').test(text)));
 }
 
 /** The hint on a string that looks like SQL but was not read: no rule ran on it, and why. */

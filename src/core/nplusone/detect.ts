@@ -368,7 +368,10 @@ class Detector {
     if (root.type === 'identifier' && (this.ctx.packageImports?.has(recv) || BUILT_IN_CLASSES.test(recv))) return library(recv);
     const type = this.ctx.types.get(recv);
     if (type !== undefined && root.type === 'member_expression') return library(type);
-    const origins = [...this.text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+${escapeRe(recv)}\\s*(?::[^=;]+)?=\\s*(?:await\\s+)?(?:new\\s+)?([\\w$]+)?`, 'g'))].map((m) => m[1]);
+    // What made it: the factory's receiver or class (`crypto.createCipheriv(…)`, `new URL(…)`), unless the code names the
+    // type it returns — declared (`const ds: ExperimentDataSource = …`) or as the factory's type argument
+    // (`container.resolve<ExperimentDataSource>(…)`, a DI container handing out the app's own class): that type decides.
+    const origins = [...this.text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+${escapeRe(recv)}\\s*(?::\\s*([A-Z][\\w$]*)[^=;]*)?=\\s*(?:await\\s+)?(?:new\\s+)?([\\w$]+)?(?:\\.[\\w$]+)*(?:\\s*<\\s*([A-Z][\\w$]*)\\s*>)?`, 'g'))].map((m) => m[1] ?? m[3] ?? m[2]);
     if (!origins.length) return type !== undefined && library(type);
     return origins.every((o) => o !== undefined && library(o));
   }

@@ -1,7 +1,9 @@
 /**
- * select-star: `SELECT *` in application code reads every column, including large TOASTed ones
- * the code never uses, defeats index-only scans, and silently changes shape when a column is added.
- * With catalog facts it fires only for wide tables, and offers the explicit column list as a fix.
+ * select-star: `SELECT *` in application code, reported on evidence that it costs something or risks a bug (the
+ * policy in docs/rules/select-star.md): large (TOASTed) columns, duplicate column names from a join, or a column
+ * order the statement depends on (`INSERT … SELECT *`, `CREATE VIEW … AS SELECT *`). With catalog facts the rule
+ * judges the first two itself and offers the explicit column list as a fix; without them it reports a candidate that
+ * the rules analyzer judges on the project's schema files and the code around the statement (selectStarEvidence.ts).
  */
 import { ctesOf, ident, tablesOf, type Node, type TableRef } from './ast';
 import type { Rule } from './types';
@@ -11,14 +13,18 @@ const MODEL_APIS = /^(activerecord\.find_by_sql|django\.raw)$/;
 /** `services/backups_v2/exporter.py`, `lib/db_dump.rb`, `backup.go`: code that copies whole rows. */
 const BACKUP_PATH = /(^|[/_.-])(backups?|dumps?|dumper)([/_.-]|v?\d*\/)/i;
 
-/** A table with at least this many columns is wide. */
-const WIDE_COLUMNS = 12;
-const LARGE_VALUE_TYPES = new Set(['bytea', 'json', 'jsonb', 'xml', 'tsvector', '_text', '_jsonb']);
+/**
+ * Values that are large by kind and TOASTed (out of line, compressed): each one read is more I/O than a scalar. Arrays
+ * too (`_…`). Plain `text` is not among them: most text columns hold a name or an email, and the schema says nothing of
+ * their length.
+ */
+const LARGE_VALUE_TYPES = new Set(['bytea', 'json', 'jsonb', 'xml', 'tsvector']);
+const isLarge = (typeName: string) => LARGE_VALUE_TYPES.has(typeName) || typeName.startsWith('_');
 
 export const selectStar: Rule = {
   id: 'select-star',
   defaultSeverity: 'info',
-  description: 'SELECT * in application code reads every column of wide tables; list the columns the code uses.',
+  description: 'SELECT * in application code where the code shows a cost or a risk (a subset of the row used, duplicate names, large columns never read, column order); list the columns.',
   appCodeOnly: true,
   check(ctx) {
     // Rows that become model objects (ActiveRecord find_by_sql, Django Model.objects.raw): the model wants
@@ -28,6 +34,24 @@ export const selectStar: Rule = {
     // Backup and dump code copies whole rows: every column, whatever the table holds, is the point.
     if (BACKUP_PATH.test(ctx.site.file ?? '')) return [];
     let s = ctx.statement as Node;
+    // `INSERT INTO archive SELECT * FROM jobs …`, `CREATE VIEW v AS SELECT * FROM t`: the statement depends on the
+    // table's column order (or freezes its column list when the view is made) — a bug when a column is added.
+    if (s.type === 'insert' || s.type === 'create view' || s.type === 'create materialized view') {
+      const query = (s.type === 'insert' ? s.insert : s.query) as Node | undefined;
+      const star = query?.type === 'select' ? (query.columns ?? []).find((c: Node) => c.expr?.type === 'ref' && c.expr.name === '*') : undefined;
+      if (!star) return [];
+      const view = s.type !== 'insert';
+      return [
+        ctx.report({
+          at: star.expr,
+          message: view
+            ? 'SELECT * in a view is expanded once, when the view is created: a column added to the table later is not in the view, and a dropped one breaks it; list the columns.'
+            : 'INSERT … SELECT * matches columns by position: adding or reordering a column of either table silently writes values into the wrong column (or fails); list the columns.',
+          help: 'Name the columns on both sides, so the statement does not depend on the tables\' column order.',
+          evidence: { coupling: view ? 'view' : 'insert-select' },
+        }),
+      ];
+    }
     const ctes = ctesOf(s);
     if (s.type === 'with') s = s.in;
     if (s?.type !== 'select') return [];
@@ -49,9 +73,11 @@ export const selectStar: Rule = {
       const allKnown = refs.length > 0 && facts.every(Boolean);
       const known = facts.filter(Boolean) as TableFacts[];
       const columns = known.reduce((n, t) => n + t.columns.length, 0);
-      const large = known.flatMap((t) => t.columns.filter((c) => LARGE_VALUE_TYPES.has(c.typeName)).map((c) => `${t.name}.${c.name} (${c.typeName})`));
-      const wide = columns >= WIDE_COLUMNS || large.length > 0;
-      if (allKnown && !wide) continue;
+      const large = known.flatMap((t) => t.columns.filter((c) => isLarge(c.typeName)).map((c) => `${t.name}.${c.name} (${c.typeName})`));
+      // `SELECT * FROM a JOIN b …`: a name both tables have comes back twice; a row read by name gets one of them.
+      const duplicates = !qualifier && allKnown && known.length > 1 ? sharedNames(known.map((t) => t.columns.map((c) => c.name))) : [];
+      // With the catalog: a narrow row of scalars costs nothing worth a note.
+      if (allKnown && !large.length && !duplicates.length) continue;
       // Subqueries in FROM (or functions) cannot be listed from the catalog.
       const onlyTables = (s.from ?? []).every((f: Node) => f.type === 'table');
       const fix = allKnown && onlyTables && known.length >= 1 ? columnListFix(ctx, e, refs, known, !!qualifier || refs.length > 1) : undefined;
@@ -60,17 +86,24 @@ export const selectStar: Rule = {
           at: e,
           severity: allKnown ? 'warning' : undefined,
           message: allKnown
-            ? `SELECT * reads all ${columns} columns${large.length ? `, including ${large.slice(0, 3).join(', ')}${large.length > 3 ? '…' : ''}` : ''}; list only the columns the code uses.`
+            ? `SELECT * reads all ${columns} columns${large.length ? `, including ${large.slice(0, 3).join(', ')}${large.length > 3 ? '…' : ''}` : ''}${duplicates.length ? `; ${duplicates.slice(0, 3).join(', ')} come${duplicates.length === 1 ? 's' : ''} back twice` : ''}; list only the columns the code uses.`
             : 'SELECT * in application code reads every column (large values too) and changes shape when the table does; list the columns the code uses.',
           help: 'Name the columns: less I/O and network for wide rows, index-only scans become possible, and a new column cannot break the code.',
           fixes: fix ? [fix] : [],
-          evidence: allKnown ? { columns, largeColumns: large } : { tables: refs.map((t) => String(t.name)) },
+          evidence: allKnown ? { columns, largeColumns: large, ...(duplicates.length ? { duplicateColumns: duplicates } : {}) } : { tables: refs.map((t) => String(t.name)) },
         }),
       );
     }
     return out;
   },
 };
+
+/** Column names more than one of the tables has. */
+export function sharedNames(tables: Iterable<string>[]): string[] {
+  const seen = new Map<string, number>();
+  for (const cols of tables) for (const c of new Set(cols)) seen.set(c, (seen.get(c) ?? 0) + 1);
+  return [...seen].filter(([, n]) => n > 1).map(([c]) => c);
+}
 
 function isCatalog(t: TableRef): boolean {
   const schema = t.schema?.toLowerCase();

@@ -35,7 +35,7 @@ describe('dialect from project configuration and driver imports', () => {
   });
 
   it('the rules give one hint and no PostgreSQL advice on another dialect; the same code on PostgreSQL gets it', async () => {
-    const text = 'def all_users(conn):\n    return conn.execute("SELECT * FROM users").fetchall()\n\ndef page(q, n):\n    return User.objects.all()[n:n + 20]\n';
+    const text = 'def archive_users(conn):\n    return conn.execute("INSERT INTO users_archive SELECT * FROM users")\n\ndef page(q, n):\n    return User.objects.all()[n:n + 20]\n';
     const mysql = { dialect: 'other' as const, name: 'MySQL', evidence: 'config/database.yml: adapter: mysql2' };
     const other = await analyzeFile({ path: 'app/users.py', text }, { analyzers: [rulesAnalyzer({ project: mysql }), ormOffsetAnalyzer({ project: mysql })] });
     assert.deepEqual(other.findings.map((f) => [f.ruleId, f.severity]), [['other-dialect', 'hint']]);

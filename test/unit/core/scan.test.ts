@@ -19,7 +19,7 @@ const APP = [
   '}',
   'export async function all() {',
   '  // pg-lens-ignore unbounded-query: admin export, streamed',
-  "  return db.query('SELECT * FROM orders');",
+  "  return db.query('INSERT INTO orders_archive SELECT * FROM orders');",
   '}',
   '',
 ].join('\n');

@@ -51,7 +51,7 @@ describe('fix text in the words of the library in use', () => {
     assert.match(f!.help ?? '', /^Change the mapper statement to take the last row's sort key/);
     assert.match(f!.help ?? '', /SELECT id, title FROM post WHERE id > #\{lastId\} ORDER BY id LIMIT #\{size\}/, 'the rewrite keyed on its ORDER BY, the file\'s own parameters kept');
     assert.doesNotMatch(f!.help ?? '', /\$\d|#\{offset\}/);
-    const sql = '-- name: list-posts\nSELECT * FROM post WHERE author = :author\n';
+    const sql = '-- name: archive-posts\nINSERT INTO post_archive SELECT * FROM post WHERE author = :author\n';
     const r2 = await analyzeFile({ path: 'app/queries/posts.sql', text: sql }, { analyzers: [rulesAnalyzer()] });
     assert.match(r2.findings.find((x) => x.ruleId === 'select-star')?.help ?? '', /^Name the columns in the named query/);
     assert.equal(libraryHelp('non-sargable-predicate', 'django'), undefined);

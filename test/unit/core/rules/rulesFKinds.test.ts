@@ -80,7 +80,7 @@ describe('rules-f kinds: what the schema files say about a statement', () => {
     const r = await analyzeFile({ path: 'store/queries.sql', text: sqlc }, { analyzers: [rulesAnalyzer({ rules: [selectStar] })] });
     assert.deepEqual(r.findings, []);
     // A named-query file of another library (aiosql, goyesql: `-- name: list-routes`) keeps the note.
-    const aiosql = ['-- name: list-routes', 'SELECT * FROM payment_route WHERE owner = :owner;', ''].join('\n');
+    const aiosql = ['-- name: archive-routes', 'INSERT INTO payment_route_archive SELECT * FROM payment_route WHERE owner = :owner;', ''].join('\n');
     const a = await analyzeFile({ path: 'app/sql/routes.sql', text: aiosql }, { analyzers: [rulesAnalyzer({ rules: [selectStar] })] });
     assert.equal(a.findings.length, 1);
   });

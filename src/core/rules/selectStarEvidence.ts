@@ -1,0 +1,119 @@
+/**
+ * select-star judged by evidence (the policy in docs/rules/select-star.md). The rule reports every `SELECT *` of
+ * application code as a candidate; the rules analyzer keeps it only when the code shows that it costs something or
+ * risks a bug:
+ * - the code uses a subset of the row's columns (reads some by name right after the statement, or only tests whether
+ *   a row came back),
+ * - a join returns the same column name twice,
+ * - the table has large (TOASTed: bytea, json/jsonb, xml, tsvector, arrays) columns the file never names outside the
+ *   statement,
+ * - the statement depends on column order (`INSERT … SELECT *`, a view): the rule's own `coupling` evidence.
+ * A whole row mapped into a model of the table (a MyBatis `resultType`/`resultMap` entity, a Java mapper method that
+ * returns the entity) is not a finding, nor is a statement whose tables the schema files do not declare (no evidence).
+ */
+import type { Finding } from '../findings';
+import type { SqlSite } from '../extract/types';
+import type { DeclaredTables } from '../sql/declaredIndexes';
+import { sharedNames } from './selectStar';
+
+/** How far past the statement the code that uses its rows is read (the rest of the function, roughly). */
+const AFTER_CHARS = 1500;
+/** The next function or method starts: the statement's rows are not used past it. */
+const NEXT_FUNCTION = /\n[ \t]*(?:@\w|(?:async\s+)?def\s|func\s|(?:export\s+)?(?:async\s+)?function\b|(?:public|private|protected|static)\s[^\n=]*\(|<\/?(?:select|insert|update|delete|sql)\b|--\s*name:)/;
+/** The result only tested for presence: `True if result.fetchone() else False`, `return bool(cur.fetchone())`, `.rowCount > 0`. */
+const EXISTENCE_ONLY = /^\W*(?:[\s\S]{0,200}?\b(?:True\s+if\s+[\w.]+\.(?:fetchone|first|scalar)\(\)\s+else\s+False|return\s+(?:bool\(|not\s+)[\w.]+\.(?:fetchone|first)\(\)|(?:return\s+)?[\w.]+\.(?:fetchone|first)\(\)\s+is\s+not\s+None|\.rowCount\s*>\s*0|\.rows\.length\s*>\s*0))/;
+/** Types a MyBatis statement or mapper method returns that are no model of a table. */
+const NOT_A_MODEL = /^(?:java\.(?:util|lang)\.)?(?:map|hashmap|linkedhashmap|list|string|integer|int|long|boolean|object|void)$/i;
+
+/**
+ * The finding with the evidence that makes it one, or undefined. `declared`: the tables the project's schema files
+ * create (without a database); with catalog facts the rule already required large columns or duplicate names.
+ */
+export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declared: DeclaredTables | undefined): Finding | undefined {
+  const ev = f.evidence ?? {};
+  if (ev.coupling) return f;
+  if (mappedToModel(site, text)) return undefined;
+  const outside = text.slice(0, site.span.start) + '\n' + text.slice(site.span.end);
+  const named = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}(?![\\w$])`, 'i').test(outside);
+  if (Array.isArray(ev.largeColumns)) {
+    // Catalog facts: the large columns this file never names, and the join's duplicate names.
+    const unread = (ev.largeColumns as string[]).filter((l) => !named(/\.([^.\s]+) \(/.exec(l)?.[1] ?? l));
+    const duplicates = Array.isArray(ev.duplicateColumns) ? ev.duplicateColumns : [];
+    if (!unread.length && !duplicates.length) return undefined;
+    return { ...f, evidence: { ...ev, largeColumns: unread } };
+  }
+  const names = Array.isArray(ev.tables) ? ev.tables.map((n) => String(n).toLowerCase()) : [];
+  const tables = names.map((n) => declared?.get(n) ?? declared?.get(n.split('.').pop()!));
+  if (!names.length || tables.some((t) => !t)) return undefined;
+  const all = tables as NonNullable<(typeof tables)[number]>[];
+  const columns = new Set(all.flatMap((t) => [...t.columns]));
+  const after = afterStatement(text, site.span.end);
+  // Read right after the statement (`row.name`, `row["name"]`), or anywhere by an accessor (a row mapper of the file).
+  const readAfter = [...columns].filter((c) => readByAccessor(after, c) || readIn(after, c));
+  // A column the WHERE pins by equality to a parameter (`user_id = :user_id`) is known to the code already: not reading it
+  // back is no evidence.
+  const pinned = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}"?\\s*=\\s*(?:\\$\\d+|:\\w+|%\\(?\\w*\\)?s|\\?)`, 'i').test(site.sql);
+  const reads = [...columns].filter((c) => readAfter.includes(c) || readByAccessor(outside, c) || (readAfter.length > 0 && pinned(c)));
+  const duplicates = names.length > 1 ? sharedNames(all.map((t) => t.columns)) : [];
+  if (reads.length === columns.size && !duplicates.length) return undefined;
+  const existenceOnly = !readAfter.length && EXISTENCE_ONLY.test(after);
+  const subset = readAfter.length > 0;
+  const unreadLarge = all.flatMap((t, i) => [...t.large].filter((c) => !named(c)).map((c) => `${names[i]}.${c}`));
+  const fewer = subset && reads.length < columns.size;
+  if (!existenceOnly && !fewer && !duplicates.length && !unreadLarge.length) return undefined;
+  const what = names.length === 1 ? names[0] : names.join(', ');
+  const why = [
+    existenceOnly ? 'the code only tests whether a row came back' : undefined,
+    fewer ? `the code reads ${reads.length} of its ${columns.size} columns (${reads.slice(0, 4).join(', ')}${reads.length > 4 ? '…' : ''})` : undefined,
+    duplicates.length ? `${duplicates.slice(0, 3).join(', ')} come${duplicates.length === 1 ? 's' : ''} back twice (the joined tables both have ${duplicates.length === 1 ? 'it' : 'them'})` : undefined,
+    unreadLarge.length ? `it fetches large values this file never reads (${unreadLarge.slice(0, 3).join(', ')}${unreadLarge.length > 3 ? '…' : ''})` : undefined,
+  ].filter(Boolean);
+  return {
+    ...f,
+    message: `SELECT * reads every column of ${what} (${columns.size} declared in the schema files), but ${why.join('; ')}; list the columns the code uses.`,
+    evidence: { ...ev, columns: columns.size, ...(reads.length ? { reads } : {}), ...(existenceOnly ? { existenceOnly } : {}), ...(duplicates.length ? { duplicateColumns: duplicates } : {}), ...(unreadLarge.length ? { unreadLarge } : {}) },
+  };
+}
+
+/** The code after the statement, up to the next function (or mapper statement): where its rows are used. */
+function afterStatement(text: string, end: number): string {
+  const rest = text.slice(end, end + AFTER_CHARS);
+  const next = NEXT_FUNCTION.exec(rest);
+  return next ? rest.slice(0, next.index) : rest;
+}
+
+/** A column read through an accessor anywhere in the file (a row mapper's `rs.getString("x")`, `row.get("x")`, `row["x"]`). */
+function readByAccessor(code: string, column: string): boolean {
+  return new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${column.replace(/\$/g, '\\$')}["'\`]`, 'i').test(code);
+}
+
+/** A column read from the statement's row right after it: `row.x`, `r.x`, `{ x } = row`. */
+function readIn(code: string, column: string): boolean {
+  const c = column.replace(/\$/g, '\\$');
+  return new RegExp(`\\b(?:row|r|rec|record|res|result|item|entry|first|one)\\.${c}\\b|\\{[^{}=]*\\b${c}\\b[^{}=]*\\}\\s*=`, 'i').test(code);
+}
+
+/**
+ * The rows become the table's model: a MyBatis statement's `resultType="…Command"` (not a map or a scalar) or
+ * `resultMap`, or a Java mapper annotation (`@Select("select * …")`) on a method returning the entity.
+ */
+function mappedToModel(site: SqlSite, text: string): boolean {
+  if (site.api === 'mybatis') {
+    // The statement's own `<select …>` tag: the last one that starts at or before the site (whose span may start on it).
+    const from = Math.max(0, site.span.start - 2000);
+    const tags = [...text.slice(from, site.span.start + 1000).matchAll(/<select\b[^>]*>/gi)].filter((m) => from + m.index <= site.span.start);
+    const tag = tags[tags.length - 1]?.[0];
+    if (!tag) return false;
+    if (/\bresultMap\s*=/.test(tag)) return true;
+    const type = /\bresultType\s*=\s*"([^"]+)"/.exec(tag)?.[1];
+    return !!type && !NOT_A_MODEL.test(type.split('.').pop()!) && !NOT_A_MODEL.test(type);
+  }
+  if (site.language === 'java') {
+    const sig = /^[^;{]*?\)\s*(?:public\s+|default\s+)?([\w.]+(?:<[\w.<>,\s?]+>)?)\s+\w+\s*\(/.exec(text.slice(site.span.end, site.span.end + 400));
+    if (!sig || !/@Select\s*\(\s*$/.test(text.slice(Math.max(0, site.span.start - 200), site.span.start).replace(/\{\s*$/, ''))) return false;
+    // `List<Event>`, `Optional<Event>` → Event; `Map<String, Object>` → Map (no model).
+    const inner = (/^(?:[\w.]*\.)?(?:List|Set|Collection|Optional|Page|IPage)<\s*([\w.]+)\s*>$/.exec(sig[1])?.[1] ?? sig[1]).replace(/<.*$/s, '').split('.').pop()!;
+    return /^[A-Z]/.test(inner) && !NOT_A_MODEL.test(inner);
+  }
+  return false;
+}

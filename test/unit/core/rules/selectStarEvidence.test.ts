@@ -1,0 +1,128 @@
+/**
+ * select-star judged by evidence (n14d, the policy in docs/rules/select-star.md): a `SELECT *` is reported only when
+ * the code shows it costs something or risks a bug — a subset of the columns used, an existence test, duplicate
+ * names from a join, large columns never read, column-order coupling (`INSERT … SELECT *`, a view). A whole row
+ * handed on or mapped into the table's model, or a table the schema files do not declare, is not reported.
+ */
+import * as assert from 'node:assert/strict';
+import { analyzeFile, rulesAnalyzer } from '../../../../src/core/scan';
+import { selectStar } from '../../../../src/core/rules/selectStar';
+import { addDeclaredTables, type DeclaredIndexes } from '../../../../src/core/sql/declaredIndexes';
+
+const schema = [
+  'CREATE TABLE reported_users (id SERIAL PRIMARY KEY, reporter_user_id INT NOT NULL, reported_user_id INT NOT NULL, reason TEXT, created TIMESTAMPTZ);',
+  'CREATE TABLE funkwhale_servers (id SERIAL PRIMARY KEY, host_url TEXT NOT NULL, client_id TEXT, client_secret TEXT);',
+  'CREATE TABLE zones (name TEXT, abbrev TEXT, utc_offset INTERVAL, is_dst BOOLEAN);',
+  'CREATE TABLE subscribers (id SERIAL PRIMARY KEY, email TEXT, status TEXT, created_at TIMESTAMPTZ);',
+  'CREATE TABLE subscriber_lists (subscriber_id INT, list_id INT, status TEXT, created_at TIMESTAMPTZ);',
+  'CREATE TABLE events (id BIGSERIAL PRIMARY KEY, kind TEXT, payload JSONB NOT NULL);',
+].join('\n');
+
+async function stars(path: string, text: string, withSchema = true): Promise<{ line: number; message: string }[]> {
+  const declared: DeclaredIndexes = new Map();
+  if (withSchema) addDeclaredTables(schema, declared);
+  const r = await analyzeFile({ path, text }, { analyzers: [rulesAnalyzer({ rules: [selectStar], declared })] });
+  return r.findings.filter((f) => f.ruleId === 'select-star').map((f) => ({ line: text.slice(0, f.span.start).split('\n').length, message: f.message }));
+}
+
+const lines = async (path: string, text: string, withSchema = true) => (await stars(path, text, withSchema)).map((f) => f.line);
+
+describe('select-star judged by evidence (n14d)', () => {
+  const py = [
+    'import sqlalchemy',
+    '',
+    'def is_user_reported(db_conn, reporter_id, reported_id):',
+    '    result = db_conn.execute(sqlalchemy.text("SELECT * FROM reported_users WHERE reporter_user_id = :a AND reported_user_id = :b"), {"a": reporter_id, "b": reported_id})',
+    '    return True if result.fetchone() else False',
+    '',
+    'def get_server(db_conn, host_url):',
+    '    result = db_conn.execute(sqlalchemy.text("SELECT * FROM funkwhale_servers WHERE host_url = :host_url"), {"host_url": host_url})',
+    '    row = result.mappings().first()',
+    '    return dict(row) if row else None',
+    '',
+    'def zones(db_conn):',
+    '    result = db_conn.execute(sqlalchemy.text("SELECT * FROM zones ORDER BY name"))',
+    '    return [(row.name, row.utc_offset) for row in result.fetchall()]',
+    '',
+    'def events(db_conn, kind):',
+    '    return db_conn.execute(sqlalchemy.text("SELECT * FROM events WHERE kind = :kind"), {"kind": kind}).fetchall()',
+    '',
+    'def server_view(db_conn, host_url):',
+    '    result = db_conn.execute(sqlalchemy.text("SELECT * FROM funkwhale_servers WHERE host_url = :host_url"), {"host_url": host_url})',
+    '    row = result.first()',
+    '    return {"id": row.id, "client_id": row.client_id, "client_secret": row.client_secret}',
+    '',
+  ].join('\n');
+
+  it('reports an existence test, a subset read by attribute and large columns never read; not a whole row handed on, nor every column read but the one the WHERE pins', async () => {
+    const found = await stars('app/db/user.py', py);
+    assert.deepEqual(found.map((f) => f.line), [4, 13, 17]);
+    assert.match(found[0].message, /only tests whether a row came back/);
+    assert.match(found[1].message, /reads 2 of its 4 columns \(name, utc_offset\)/);
+    assert.match(found[2].message, /large values this file never reads \(events\.payload\)/);
+  });
+
+  it('without the schema files there is no evidence about the row: not reported', async () => {
+    assert.deepEqual(await lines('app/db/user.py', py, false), []);
+  });
+
+  it('reports duplicate column names from a join; a qualified star over one table of it is judged on that table', async () => {
+    const sql = [
+      '-- name: get-one-campaign-subscriber',
+      'SELECT * FROM subscribers',
+      'LEFT JOIN subscriber_lists ON (subscribers.id = subscriber_lists.subscriber_id)',
+      'WHERE subscriber_lists.list_id = $1;',
+      '',
+      '-- name: get-subscriber',
+      'SELECT subscribers.* FROM subscribers LEFT JOIN subscriber_lists ON (subscribers.id = subscriber_lists.subscriber_id) WHERE subscribers.id = $1;',
+      '',
+    ].join('\n');
+    const found = await stars('queries/subscribers.sql', sql);
+    assert.deepEqual(found.map((f) => f.line), [2]);
+    assert.match(found[0].message, /status, created_at come back twice/);
+  });
+
+  it('reports INSERT … SELECT * and a view over SELECT * (column order), with or without the schema', async () => {
+    const ts = [
+      "import { pool } from './db';",
+      'export async function archive(before: Date) {',
+      "  await pool.query('INSERT INTO events_archive SELECT * FROM events WHERE created < $1', [before]);",
+      "  await pool.query('CREATE OR REPLACE VIEW recent_events AS SELECT * FROM events WHERE kind = 1');",
+      "  await pool.query('INSERT INTO events_archive (id, kind, payload) SELECT id, kind, payload FROM events');",
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(await lines('src/archive.ts', ts, false), [3, 4]);
+    const [insert, view] = await stars('src/archive.ts', ts, false);
+    assert.match(insert.message, /matches columns by position/);
+    assert.match(view.message, /expanded once, when the view is created/);
+  });
+
+  it('rows mapped into the table’s model (a MyBatis resultType entity, a mapper method returning it) are not reported', async () => {
+    const xml = [
+      '<mapper namespace="org.acme.dao.mapper.EventMapper">',
+      '    <select id="queryByKind" resultType="org.acme.dao.entity.Event">',
+      '        select * from events where kind = #{kind}',
+      '    </select>',
+      '    <select id="queryMaps" resultType="java.util.Map">',
+      '        select * from events where kind = #{kind}',
+      '    </select>',
+      '</mapper>',
+      '',
+    ].join('\n');
+    assert.deepEqual(await lines('src/main/resources/org/acme/dao/mapper/EventMapper.xml', xml), [6]);
+    const java = [
+      'package org.acme.dao.mapper;',
+      '',
+      'public interface EventMapper extends BaseMapper<Event> {',
+      '    @Select("select * from events")',
+      '    List<Event> selectAll();',
+      '',
+      '    @Select("select * from events order by id")',
+      '    List<Map<String, Object>> selectRaw();',
+      '}',
+      '',
+    ].join('\n');
+    assert.deepEqual(await lines('src/main/java/org/acme/dao/mapper/EventMapper.java', java), [7]);
+  });
+});
