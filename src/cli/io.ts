@@ -95,33 +95,37 @@ function cliEnvironment(production: boolean | undefined, env: NodeJS.ProcessEnv)
  */
 export async function openDatabase(dbUrl: string | undefined, ctx: CliContext, opts: { statementTimeoutMs?: number; production?: boolean; connectTimeout?: string } = {}): Promise<Database> {
   const connectTimeoutMs = connectTimeoutMsOf(opts.connectTimeout, ctx.env);
-  const { profile, password } = await resolveConnection(dbUrl, ctx, opts);
-  return connect({ profile, password, statementTimeoutMs: opts.statementTimeoutMs ?? 30000, connectTimeoutMs, connectTimeoutHint: 'raise it with --connect-timeout <seconds> (or PGCONNECT_TIMEOUT)' });
+  const { profile, password, connectTimeout } = await resolveConnection(dbUrl, ctx, opts);
+  // The flag wins, then connect_timeout in the connection string, then PGCONNECT_TIMEOUT (as libpq: the string over the environment).
+  const fromString = opts.connectTimeout === undefined && connectTimeout !== undefined ? connectTimeoutMsOf(undefined, { PGCONNECT_TIMEOUT: connectTimeout }, 'connect_timeout') : undefined;
+  return connect({ profile, password, statementTimeoutMs: opts.statementTimeoutMs ?? 30000, connectTimeoutMs: fromString ?? connectTimeoutMs, connectTimeoutHint: 'raise it with --connect-timeout <seconds> (or connect_timeout in the URL, or PGCONNECT_TIMEOUT)' });
 }
 
 /**
  * The connect timeout in ms: --connect-timeout <seconds>, else libpq's PGCONNECT_TIMEOUT (seconds; 0 or less: wait,
  * here an hour), else undefined (the default, DEFAULT_CONNECT_TIMEOUT_MS). Bad values are one usage line.
  */
-export function connectTimeoutMsOf(flag: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+export function connectTimeoutMsOf(flag: string | undefined, env: NodeJS.ProcessEnv, name = 'PGCONNECT_TIMEOUT'): number | undefined {
   if (flag !== undefined) return numberOption(flag, '--connect-timeout', 1, 3600)! * 1000;
   const v = env.PGCONNECT_TIMEOUT;
   if (v === undefined || v.trim() === '') return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n)) throw new UsageError(`PGCONNECT_TIMEOUT must be a whole number of seconds (got "${oneLine(v)}")`);
+  if (!Number.isInteger(n)) throw new UsageError(`${name} must be a whole number of seconds (got "${oneLine(v)}")`);
   return n <= 0 ? 3_600_000 : Math.min(Math.max(n, 2), 3600) * 1000;
 }
 
 /** The profile and password of --db URL (or the environment's), without connecting. */
-export async function resolveConnection(dbUrl: string | undefined, ctx: CliContext, opts: { production?: boolean } = {}): Promise<{ profile: ConnectionProfile; password: string | undefined }> {
+export async function resolveConnection(dbUrl: string | undefined, ctx: CliContext, opts: { production?: boolean } = {}): Promise<{ profile: ConnectionProfile; password: string | undefined; connectTimeout?: string }> {
   const environment = cliEnvironment(opts.production, ctx.env);
   const url = dbUrl ?? ctx.env.PGLENS_DATABASE_URL ?? ctx.env.DATABASE_URL;
   let profile: ConnectionProfile;
   let given: string | undefined;
+  let connectTimeout: string | undefined;
   if (url) {
     const p = parseConnectionString(url);
     profile = { ...p.profile, name: 'cli', environment } as ConnectionProfile;
     given = p.password;
+    connectTimeout = p.connectTimeout;
   } else {
     const fromEnv = connectionFromPgEnv(ctx.env);
     if (!fromEnv) throw new UsageError('No database given: pass --db URL (or set DATABASE_URL or PGHOST/PGDATABASE/PGUSER).');
@@ -131,5 +135,5 @@ export async function resolveConnection(dbUrl: string | undefined, ctx: CliConte
     ctx.err(`pg-lens: the host "${oneLine(profile.host)}" looks like production; pass --production (or set PGLENS_ENVIRONMENT=production) so PG Lens treats it as read-only.`);
   }
   const { password } = choosePassword({ given, pgpassword: ctx.env.PGPASSWORD, pgpass: given || ctx.env.PGPASSWORD ? undefined : await pgpassPassword(profile, ctx.env) });
-  return { profile, password };
+  return { profile, password, ...(connectTimeout !== undefined ? { connectTimeout } : {}) };
 }

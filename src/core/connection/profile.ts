@@ -27,6 +27,8 @@ export interface ConnectionProfile {
 export interface ParsedConnection {
   profile: Omit<ConnectionProfile, 'name' | 'environment'> & Partial<Pick<ConnectionProfile, 'name' | 'environment'>>;
   password?: string;
+  /** libpq's connect_timeout (seconds, as written), when the string gives one. */
+  connectTimeout?: string;
 }
 
 export class ConnectionConfigError extends Error {
@@ -168,7 +170,9 @@ export function parseConnectionString(text: string): ParsedConnection {
     } catch {
       throw new ConnectionConfigError('Malformed connection URI');
     }
-    const sslmode = new URLSearchParams(s.includes('?') ? s.slice(s.indexOf('?') + 1) : '').get('sslmode') ?? undefined;
+    const query = new URLSearchParams(s.includes('?') ? s.slice(s.indexOf('?') + 1) : '');
+    const sslmode = query.get('sslmode') ?? undefined;
+    const connectTimeout = query.get('connect_timeout') ?? undefined;
     const host = cfg.host ?? 'localhost';
     if (/[\s/]/.test(host) && !host.startsWith('/')) throw new ConnectionConfigError('Malformed connection URI: bad host');
     return {
@@ -181,6 +185,7 @@ export function parseConnectionString(text: string): ParsedConnection {
         sslrootcert: (cfg as any).sslrootcert || undefined,
       },
       password: cfg.password || undefined,
+      ...(connectTimeout !== undefined ? { connectTimeout } : {}),
     };
   }
   if (/^[a-z]+:\/\//i.test(s)) throw new ConnectionConfigError(`Not a PostgreSQL URI (scheme "${s.slice(0, s.indexOf(':'))}")`);
@@ -196,6 +201,7 @@ export function parseConnectionString(text: string): ParsedConnection {
       sslrootcert: kv.sslrootcert || undefined,
     },
     password: kv.password || undefined,
+    ...(kv.connect_timeout !== undefined ? { connectTimeout: kv.connect_timeout } : {}),
   };
 }
 

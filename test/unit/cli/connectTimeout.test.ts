@@ -28,7 +28,16 @@ describe('cli: the connect timeout (issue 20 item 9)', () => {
     const r = await runCli(['check-connection', '--db', `postgres://app@127.0.0.1:${port}/shop`, '--connect-timeout', '1']);
     assert.notEqual(r.code, 0);
     assert.equal(r.err.trim().split('\n').length, 1, r.err);
-    assert.match(r.err, new RegExp(`Timed out connecting at 127\\.0\\.0\\.1:${port} after 1 s \\(the connect timeout\\); raise it with --connect-timeout <seconds> \\(or PGCONNECT_TIMEOUT\\)\\.`));
+    assert.match(r.err, new RegExp(`Timed out connecting at 127\\.0\\.0\\.1:${port} after 1 s \\(the connect timeout\\); raise it with --connect-timeout <seconds> \\(or connect_timeout in the URL, or PGCONNECT_TIMEOUT\\)\\.`));
+  });
+
+  it('connect_timeout in the URL counts (libpq: at least 2 s), over PGCONNECT_TIMEOUT', async function () {
+    this.timeout(15000);
+    const r = await runCli(['check-connection', '--db', `postgres://app@127.0.0.1:${port}/shop?connect_timeout=2`], { env: { PGCONNECT_TIMEOUT: '600' } });
+    assert.match(r.err, /after 2 s \(the connect timeout\)/, r.err);
+    const bad = await runCli(['check-connection', '--db', `postgres://app@127.0.0.1:${port}/shop?connect_timeout=soon`]);
+    assert.equal(bad.code, 2, bad.err);
+    assert.match(bad.err, /connect_timeout must be a whole number of seconds/);
   });
 
   it('--connect-timeout, else PGCONNECT_TIMEOUT (libpq: at least 2 s, 0 waits), else the default of 15 s; bad values are refused', async () => {
