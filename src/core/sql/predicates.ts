@@ -168,7 +168,10 @@ class Walker {
       case 'with':
       case 'with recursive': {
         const inner = new Set(ctes);
-        for (const b of ast.bind ?? []) inner.add(String(b.alias?.name ?? '').toLowerCase());
+        // WITH RECURSIVE binds one statement under one name (its bind is not a list: iterating it threw, so no
+        // recursive CTE ever had a shape — 12 of the corpus apps' statements).
+        if (ast.type === 'with recursive') inner.add(String(ast.alias?.name ?? '').toLowerCase());
+        else for (const b of ast.bind ?? []) inner.add(String(b.alias?.name ?? '').toLowerCase());
         if (ast.type === 'with recursive') {
           this.statement(ast.bind, parent, inner);
         } else {

@@ -418,5 +418,7 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     assert.deepEqual(conditionColumns('(lower((email)::text) = lower($1))'), ['email']);
     assert.deepEqual(conditionColumns('(("createdAt")::timestamp without time zone > $1)'), ['createdAt']);
     assert.deepEqual(conditionColumns('(id = (InitPlan 1).col1)'), ['id']);
+    // An unreserved keyword is a column when EXPLAIN writes it bare (the partition fixtures' events.at).
+    assert.deepEqual(conditionColumns("((events_2.at >= '2024-02-10'::date) AND (events_2.at < '2024-03-05'::date))"), ['at']);
   });
 });

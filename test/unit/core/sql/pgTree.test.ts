@@ -44,8 +44,11 @@ const joins = (t: TableUse) => t.joinKeys.map((j) => `${j.column}=${j.other.tabl
 const preds = (t: TableUse) => t.predicates.map((p) => `${p.kind} ${p.target.kind === 'column' ? p.target.column : p.target.sql}`);
 
 describe('core/sql/pgTree: index analysis of what pgsql-ast-parser cannot read', () => {
-  before(async () => {
+  before(async function () {
+    // Both parsers loaded before the first test (WASM and the grammar: seconds on a busy machine).
+    this.timeout(60000);
     await loadPgParser();
+    statementShape(HIBERNATE);
   });
 
   it('Sequelize belongsToMany include: the parenthesised join tree gives every table, join key and condition', () => {
@@ -76,6 +79,12 @@ describe('core/sql/pgTree: index analysis of what pgsql-ast-parser cannot read',
       assert.deepEqual(preds(use(s, pred[0])), [pred[1]]);
     }
     assert.deepEqual(use(statementShape(SQLALCHEMY), 'items').orderBy.map((k) => k.direction), ['DESC']);
+  });
+
+  it('a recursive CTE (outline\'s document tree) has a shape: its base table\'s condition, the CTE itself no table', () => {
+    const s = statementShape('WITH RECURSIVE children AS (SELECT documents.id, 1 AS depth FROM documents WHERE documents."parentDocumentId" = $1 UNION ALL SELECT d.id, c.depth + 1 FROM documents d JOIN children c ON d."parentDocumentId" = c.id) SELECT id FROM children');
+    assert.deepEqual(s?.tables.map((t) => `${t.key}:${t.name}`), ['documents:documents', 'd:documents']);
+    assert.deepEqual(preds(use(s, 'documents')), ['eq parentDocumentId']);
   });
 
   it('gives the shape pgsql-ast-parser gives, for every join form both read (one shape builder, two readers that agree)', () => {
