@@ -290,6 +290,14 @@ function indexTipKind(n: PlanNode, condition: string, options: AnalyzeOptions): 
   return { kind: 'index' };
 }
 
+/** An index the scan's own filter could use that exists already (indexTipKind `exists`), or undefined. */
+function existingIndex(n: PlanNode, options: AnalyzeOptions): { column: string; index: IndexLeadFact } | undefined {
+  const filter = n.raw[K.Filter];
+  if (typeof filter !== 'string') return undefined;
+  const k = indexTipKind(n, filter, options);
+  return k.kind === 'exists' ? k : undefined;
+}
+
 /** The tip's advice when no index should be proposed (indexTipKind `none` / `exists`), else undefined. */
 function notAnIndexTip(n: PlanNode, condition: string, options: AnalyzeOptions): string | undefined {
   const k = indexTipKind(n, condition, options);
@@ -440,6 +448,11 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
             saving = innerTime * 0.3;
           } else if (lookup) {
             text = `${label} repeats ${nodeLabel(lookup)} once per outer row: each repetition is already an index lookup, so the cost is the number of repetitions; fewer outer rows, or better row estimates so the planner can weigh a Hash Join, would help.`;
+            saving = innerTime * 0.3;
+          } else if (inner && existingIndex(inner, options)) {
+            // An index that exists already (person14 #8: Tags.name, the primary key): another would not change the plan.
+            const { column, index } = existingIndex(inner, options)!;
+            text = `${label} repeats ${nodeLabel(inner)} once per outer row, although ${inner.metrics.relation ?? 'the table'} has an index leading with ${quoteIdent(column)} (${index.name}${index.unique ? ', unique' : ''}): PostgreSQL chose to read the table each time. Better row estimates (so the planner can weigh the index or a Hash Join) or fewer outer rows would help; another index would not.`;
             saving = innerTime * 0.3;
           } else {
             text = `${label} repeats ${inner ? nodeLabel(inner) : 'its inner side'} once per outer row: with an index on the join column of the inner table each repetition is cheap; with better row estimates the planner may pick a Hash Join.`;
