@@ -59,8 +59,9 @@ export interface ExplainResult {
   relationIndexes?: [string, IndexLeadFact[]][];
 }
 
-/** The indexes column of EXPLAIN_SQL.relationRows, as the plan model takes them. */
-export function indexLeadsOf(v: unknown): IndexLeadFact[] {
+/** The indexes column of EXPLAIN_SQL.relationRows (json, parsed or as text), as the plan model takes them. */
+export function indexLeadsOf(raw: unknown): IndexLeadFact[] {
+  const v: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
   return Array.isArray(v) ? v.map((x: any) => ({ name: String(x?.name ?? ''), column: typeof x?.column === 'string' ? x.column : null, unique: x?.unique === true, partial: x?.partial === true })) : [];
 }
 
@@ -218,7 +219,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
           for (const row of (await timed(s.querySingle(EXPLAIN_SQL.relationRows, [names]))).rows) {
             relRows.set(`${row.schema}.${row.name}`, Number(row.rows));
             if (!relRows.has(row.name)) relRows.set(row.name, Number(row.rows));
-            const leads = indexLeadsOf(typeof row.indexes === 'string' ? JSON.parse(row.indexes) : row.indexes);
+            const leads = indexLeadsOf(row.indexes);
             relIndexes.set(`${row.schema}.${row.name}`, leads);
             if (!relIndexes.has(row.name)) relIndexes.set(row.name, leads);
           }

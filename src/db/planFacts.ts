@@ -38,7 +38,7 @@ export async function planFacts(db: Database, plan: Plan): Promise<PlanFacts> {
     for (const row of (await db.query(EXPLAIN_SQL.relationRows, [names])).rows) {
       relationRows.push([`${row.schema}.${row.name}`, Number(row.rows)]);
       relationRows.push([String(row.name), Number(row.rows)]);
-      const leads = indexLeadsOf(typeof row.indexes === 'string' ? JSON.parse(row.indexes) : row.indexes);
+      const leads = indexLeadsOf(row.indexes);
       relationIndexes.push([`${row.schema}.${row.name}`, leads], [String(row.name), leads]);
     }
   }
