@@ -11,7 +11,8 @@ import { createIndexSql, indexCandidates, uniqueIndexName, type CandidateOptions
 import type { CatalogFacts, TableFacts } from '../core/catalogFacts';
 import { formatCost, planOutline, type PlanSummary } from '../core/advice/planSummary';
 import { formatCount } from '../core/format';
-import { statementShape, type StatementShape } from '../core/sql/predicates';
+import { shapeFailure, statementShape, type StatementShape } from '../core/sql/predicates';
+import { loadPgParser } from '../core/sql/statement';
 import type { SuggestionLike } from '../core/advice/workload';
 import { readCatalogFacts, type TableRef } from './catalog';
 import type { Database, ServerInfo, Session } from './database';
@@ -86,8 +87,10 @@ const DEFAULT_MIN_REDUCTION = 0.3;
 export async function adviseStatement(db: Database, sql: string, params: unknown[] | undefined, opts: AdviseOptions = {}): Promise<AdviceResult> {
   const started = Date.now();
   const done = (r: Omit<AdviceResult, 'elapsedMs'>): AdviceResult => ({ ...r, elapsedMs: Date.now() - started });
+  // PostgreSQL's parser reads what pgsql-ast-parser cannot (Sequelize's parenthesised include joins): loaded first.
+  await loadPgParser();
   const shape = statementShape(sql);
-  if (!shape) return done({ status: 'unparsed', message: 'The statement could not be parsed for index analysis; no advice.', suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
+  if (!shape) return done({ status: 'unparsed', message: `No index advice: ${shapeFailure(sql)}.`, suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   if (!shape.tables.length) return done({ status: 'not-analysed', message: 'The statement reads no table.', suggestions: [], proof: 'none', considered: 0, rejected: [], tried: [] });
   const info = opts.info ?? (await db.serverInfo());
   const refs: TableRef[] = shape.tables.map((t) => ({ schema: t.schema, name: t.name }));

@@ -21,12 +21,17 @@ import { analyzePlan } from '../core/plan/analyze';
 import { K, type RawNode } from '../core/plan/keys';
 import { parsePlanSource } from '../core/plan/parse';
 import { sqlOverLimit } from '../core/limits';
-import type { Plan } from '../core/plan/model';
+import type { IndexLeadFact, Plan } from '../core/plan/model';
 
 export const EXPLAIN_SQL = {
   serverVersion: `${OWN_STATEMENT_MARKER} SELECT current_setting('server_version_num')::int AS v`,
   setLocal: `${OWN_STATEMENT_MARKER} SELECT set_config($1, $2, true)`,
-  relationRows: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS rows
+  /** Rows (pg_class.reltuples) and valid indexes (name, leading column or null for an expression, unique, partial) of the named relations. */
+  relationRows: `${OWN_STATEMENT_MARKER} SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS rows,
+    (SELECT coalesce(json_agg(json_build_object('name', ic.relname, 'column', a.attname, 'unique', i.indisunique, 'partial', i.indpred IS NOT NULL)), '[]'::json)
+       FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+       LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] AND i.indkey[0] <> 0
+      WHERE i.indrelid = c.oid AND i.indisvalid) AS indexes
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relname = ANY ($1::text[]) AND c.reltuples >= 0`,
   cancel: `${OWN_STATEMENT_MARKER} SELECT pg_cancel_backend($1)`,
@@ -50,6 +55,14 @@ export interface ExplainResult {
   modelMs: number;
   /** pg_class.reltuples of the scanned relations (what the warnings without ANALYZE used). */
   relationRows?: [string, number][];
+  /** The scanned relations' indexes by leading column (the tips never propose one that exists). */
+  relationIndexes?: [string, IndexLeadFact[]][];
+}
+
+/** The indexes column of EXPLAIN_SQL.relationRows (json, parsed or as text), as the plan model takes them. */
+export function indexLeadsOf(raw: unknown): IndexLeadFact[] {
+  const v: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  return Array.isArray(v) ? v.map((x: any) => ({ name: String(x?.name ?? ''), column: typeof x?.column === 'string' ? x.column : null, unique: x?.unique === true, partial: x?.partial === true })) : [];
 }
 
 export interface ExplainOptions {
@@ -190,6 +203,7 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
   };
   let json: Record<string, unknown> = {};
   const relRows = new Map<string, number>();
+  const relIndexes = new Map<string, IndexLeadFact[]>();
   const tCheckout = performance.now();
   await db.withSession(async (s) => {
     serverMs += performance.now() - tCheckout; // waiting for a pooled session (or connecting) is I/O too
@@ -205,6 +219,9 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
           for (const row of (await timed(s.querySingle(EXPLAIN_SQL.relationRows, [names]))).rows) {
             relRows.set(`${row.schema}.${row.name}`, Number(row.rows));
             if (!relRows.has(row.name)) relRows.set(row.name, Number(row.rows));
+            const leads = indexLeadsOf(row.indexes);
+            relIndexes.set(`${row.schema}.${row.name}`, leads);
+            if (!relIndexes.has(row.name)) relIndexes.set(row.name, leads);
           }
         }
       }
@@ -214,10 +231,10 @@ export async function explain(db: Database, sql: string, options: ExplainOptions
   });
   if (method === 'plain' && nParams > 0) method = 'custom';
   const t0 = performance.now();
-  const plan = analyzePlan(json, { relationRows: relRows });
+  const plan = analyzePlan(json, { relationRows: relRows, relationIndexes: relIndexes });
   const modelMs = performance.now() - t0;
   db.indexUse.note(text, plan);
-  return { plan, json, sql: text, method, statement: info, versionNum, serverMs, modelMs, relationRows: [...relRows] };
+  return { plan, json, sql: text, method, statement: info, versionNum, serverMs, modelMs, relationRows: [...relRows], relationIndexes: [...relIndexes] };
 }
 
 /** ROLLBACK (always); a session that cannot roll back is not given back to the pool. */

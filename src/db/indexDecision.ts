@@ -15,7 +15,7 @@ import { applicationText } from '../core/dashboard/ownStatements';
 import { shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
 import { statementShape } from '../core/sql/predicates';
-import { fingerprintSql } from '../core/sql/statement';
+import { fingerprintSql, loadPgParser } from '../core/sql/statement';
 import { adviseStatement, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
 import { describeError } from './errors';
@@ -166,6 +166,8 @@ export class IndexDecider {
    * of them gives.
    */
   async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
+    // Statement shapes read what pgsql-ast-parser cannot through PostgreSQL's parser (core/sql/pgTree): loaded first.
+    await loadPgParser();
     const bySql = new Map<string, DecisionInput>();
     for (const s of statements) if (!bySql.has(s.sql)) bySql.set(s.sql, s);
     for (const f of opts.focus ?? []) if (!bySql.has(f)) bySql.set(f, { sql: f, label: shortLine(f, 80) });

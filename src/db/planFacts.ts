@@ -5,9 +5,9 @@
  */
 import type { Database } from './database';
 import { OWN_STATEMENT_MARKER } from './sql';
-import { EXPLAIN_SQL } from './explain';
+import { EXPLAIN_SQL, indexLeadsOf } from './explain';
 import { K } from '../core/plan/keys';
-import type { ForeignKeyFact, Plan } from '../core/plan/model';
+import type { ForeignKeyFact, IndexLeadFact, Plan } from '../core/plan/model';
 
 const PLAN_FACTS_SQL = {
   /** $1 = constraint names. "indexed": a valid, non-partial index whose leading columns are the key's columns. */
@@ -25,6 +25,7 @@ const PLAN_FACTS_SQL = {
 
 export interface PlanFacts {
   relationRows: [string, number][];
+  relationIndexes: [string, IndexLeadFact[]][];
   foreignKeys: [string, ForeignKeyFact][];
 }
 
@@ -32,10 +33,13 @@ export interface PlanFacts {
 export async function planFacts(db: Database, plan: Plan): Promise<PlanFacts> {
   const names = [...new Set(plan.nodes.map((n) => n.raw[K.RelationName]).filter((x): x is string => typeof x === 'string'))];
   const relationRows: [string, number][] = [];
+  const relationIndexes: [string, IndexLeadFact[]][] = [];
   if (names.length) {
     for (const row of (await db.query(EXPLAIN_SQL.relationRows, [names])).rows) {
       relationRows.push([`${row.schema}.${row.name}`, Number(row.rows)]);
       relationRows.push([String(row.name), Number(row.rows)]);
+      const leads = indexLeadsOf(row.indexes);
+      relationIndexes.push([`${row.schema}.${row.name}`, leads], [String(row.name), leads]);
     }
   }
   const constraints = [...new Set(plan.triggers.map((t) => t.constraint).filter((x): x is string => !!x))];
@@ -45,6 +49,6 @@ export async function planFacts(db: Database, plan: Plan): Promise<PlanFacts> {
       foreignKeys.push([String(r.name), { schema: String(r.schema), table: String(r.table_name), columns: (r.columns as string[]).map(String), referenced: `${r.referenced_schema}.${r.referenced_table}`, indexed: r.indexed === true }]);
     }
   }
-  return { relationRows, foreignKeys };
+  return { relationRows, relationIndexes, foreignKeys };
 }
 

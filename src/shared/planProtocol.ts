@@ -5,7 +5,7 @@
  */
 import type { BenchmarkRunSummary } from '../core/plan/benchmark';
 
-import type { ForeignKeyFact, ProvedIndexFigure } from '../core/plan/model';
+import type { ForeignKeyFact, IndexLeadFact, ProvedIndexFigure } from '../core/plan/model';
 
 export interface PlanPayload {
   /** Shown as the panel's title and in compare headers. */
@@ -20,6 +20,8 @@ export interface PlanPayload {
   connection?: string;
   /** pg_class.reltuples of scanned relations, for warnings without ANALYZE. */
   relationRows?: [string, number][];
+  /** The scanned relations' indexes by leading column, from the catalog: tips never propose an index that exists. */
+  relationIndexes?: [string, IndexLeadFact[]][];
   /** Foreign keys behind the plan's trigger times, from the catalog (brought plans, when connected). */
   foreignKeys?: [string, ForeignKeyFact][];
   /** When it was taken (ms since epoch). */
@@ -39,7 +41,9 @@ export type ToPlanWebview =
   | { type: 'busy'; message: string }
   | { type: 'error'; message: string }
   /** A benchmark that failed: said beside the plan, which stays (an error replaced the plan). */
-  | { type: 'benchmarkError'; message: string };
+  | { type: 'benchmarkError'; message: string }
+  /** One line beside the plan, which stays: Suggest indexes' progress (`busy`) and how it ended. */
+  | { type: 'notice'; message: string; busy: boolean };
 
 export type FromPlanWebview =
   | { type: 'ready' }
@@ -68,7 +72,8 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
   const o = m as Record<string, any>;
   const values = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: unknown) => x === null || typeof x === 'string'));
   const proved = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((x: any) => !!x && typeof x.table === 'string' && typeof x.title === 'string' && Number.isFinite(x.costBefore) && Number.isFinite(x.costAfter)));
-  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params) && proved(p.provedIndexes);
+  const leads = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((e: any) => Array.isArray(e) && typeof e[0] === 'string' && Array.isArray(e[1]) && e[1].every((x: any) => !!x && typeof x.name === 'string' && (x.column === null || typeof x.column === 'string') && typeof x.unique === 'boolean' && typeof x.partial === 'boolean')));
+  const payload = (p: any): p is PlanPayload => !!p && typeof p === 'object' && typeof p.title === 'string' && typeof p.sql === 'string' && !!p.plan && typeof p.plan === 'object' && typeof p.method === 'string' && typeof p.at === 'number' && values(p.params) && proved(p.provedIndexes) && leads(p.relationIndexes);
   switch (o.type) {
     case 'show':
       return payload(o.payload) ? (o as ToPlanWebview) : undefined;
@@ -80,6 +85,8 @@ export function parseToPlanWebview(m: unknown): ToPlanWebview | undefined {
     case 'error':
     case 'benchmarkError':
       return typeof o.message === 'string' ? (o as ToPlanWebview) : undefined;
+    case 'notice':
+      return typeof o.message === 'string' && typeof o.busy === 'boolean' ? (o as ToPlanWebview) : undefined;
     default:
       return undefined;
   }

@@ -41,7 +41,12 @@ export interface IndexAdviceApi {
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
   provedFor(sql: string): ProvedIndexFigure[];
+  /** Suggest Indexes on a statement, telling `report` how it goes and how it ended (the plan viewer's button). */
+  suggest(ref: { uri?: string; offset?: number; sql?: string } | undefined, report?: SuggestReport): Promise<void>;
 }
+
+/** A line of Suggest Indexes' progress (`busy`) or its outcome. */
+type SuggestReport = (line: string, busy: boolean) => void;
 
 export function registerIndexAdvice(ctx: PgLensContext): void {
   const feature = new IndexAdvice(ctx);
@@ -77,7 +82,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       // A saved file's SQL may have changed: its statements are read again (only that file's).
       vscode.workspace.onDidSaveTextDocument((doc) => void this.refreshFile(doc.uri.fsPath, doc.getText())),
       vscode.languages.registerHoverProvider(EDITOR_SCHEMES.map((scheme) => ({ scheme })), { provideHover: (d, p) => this.hover(d, p) }),
-      vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri?: string; offset?: number; sql?: string }) => this.suggestCommand(ref)),
+      vscode.commands.registerCommand('pgLens.suggestIndexes', (ref?: { uri?: string; offset?: number; sql?: string }) => this.suggest(ref)),
       vscode.commands.registerCommand('pgLens.adviseWorkload', () => this.workloadCommand()),
       vscode.commands.registerCommand('pgLens.createIndexNow', (s: IndexSuggestion) => this.createNow(s)),
       vscode.commands.registerCommand('pgLens.copyCreateIndex', (s: IndexSuggestion) => this.copy(s)),
@@ -395,20 +400,34 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * `ref`: the statement a hover link or the plan viewer's button names (file and offset). The plan viewer's
    * button used to be ignored: with the panel focused there is no active text editor, so it only said "open a file".
    */
-  private async suggestCommand(ref?: { uri?: string; offset?: number; sql?: string }): Promise<void> {
+  /**
+   * Suggest Indexes on one statement. Every run ends with a result (the pick list) or one line, said in a notification
+   * and to `report` (the plan viewer shows it beside the plan), with progress from the first moment (person14 #1: the
+   * viewer's button gave no progress, no message and no tab after 90 s).
+   */
+  async suggest(ref?: { uri?: string; offset?: number; sql?: string }, report?: SuggestReport): Promise<void> {
+    const say = (line: string, kind: 'info' | 'warning' | 'error' = 'info') => {
+      report?.(line, false);
+      const text = `PG Lens: ${line}`;
+      void (kind === 'error' ? vscode.window.showErrorMessage(text) : kind === 'warning' ? vscode.window.showWarningMessage(text) : vscode.window.showInformationMessage(text));
+    };
+    try {
+      await this.suggestCommand(ref, say, report);
+    } catch (e) {
+      this.ctx.log.info(`Suggest Indexes failed: ${errorMessage(e)}`);
+      say(`Suggest Indexes failed: ${errorMessage(e)}`, 'error');
+    }
+  }
+
+  private async suggestCommand(ref: { uri?: string; offset?: number; sql?: string } | undefined, say: (line: string, kind?: 'info' | 'warning' | 'error') => void, report: SuggestReport | undefined): Promise<void> {
     const named = ref && typeof ref.uri === 'string' && typeof ref.offset === 'number' ? { uri: ref.uri, offset: ref.offset } : undefined;
     // A statement named by its text (the plan viewer of a recorded statement: its line holds no SQL).
     const given = ref && typeof ref.sql === 'string' && ref.sql.trim() && ref.sql.length <= 100_000 ? ref.sql : undefined;
     const editor = vscode.window.activeTextEditor;
-    if (!named && !given && !editor) {
-      void vscode.window.showInformationMessage(noStatementAtCursor(undefined));
-      return;
-    }
+    if (!named && !given && !editor) return say(noStatementAtCursor(undefined).replace(/^PG Lens: /, ''));
+    report?.('Suggest indexes: connecting…', true);
     const conn = await this.ctx.connections.get({ interactive: true });
-    if (!conn) {
-      void vscode.window.showWarningMessage(`PG Lens: ${this.ctx.connections.error ?? 'not connected'}.`);
-      return;
-    }
+    if (!conn) return say(`${this.ctx.connections.error ?? 'not connected'}.`, 'warning');
     let doc: vscode.TextDocument | undefined;
     let sql: string | undefined;
     if (given) {
@@ -420,13 +439,11 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     } else {
       doc = editor!.document;
       const site = await statementAtCursor(this.ctx.sites, editor!, { selection: true });
-      if (site === DISMISSED) return;
+      if (site === DISMISSED) return report?.('Suggest indexes: no statement picked.', false);
       sql = site?.sql;
     }
-    if (!sql) {
-      void vscode.window.showInformationMessage(named ? 'PG Lens: no SQL statement there any more (the file changed): put the cursor on it and run Suggest Indexes again.' : noStatementAtCursor(editor));
-      return;
-    }
+    if (!sql) return say(named ? 'no SQL statement there any more (the file changed): put the cursor on it and run Suggest Indexes again.' : noStatementAtCursor(editor).replace(/^PG Lens: /, ''));
+    this.ctx.log.info(`Suggest Indexes: ${sql.replace(/\s+/g, ' ').slice(0, 80)}…`);
     // The one decision: this statement weighed with the workspace's and pg_stat_statements' (the index the
     // diagnostic, the hover and the workload name for it).
     const state = await this.stateFor(conn);
@@ -434,21 +451,25 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     // A notification with what it is doing (person12 R10: the status bar's spinner alone went unseen; on a busy machine
     // reading the workspace's SQL and proving candidates takes a while, and "no pick list, no message" read as nothing).
     const advice = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: Suggest Indexes' }, async (progress) => {
-      progress.report({ message: "weighing it with the workspace's SQL, pg_stat_statements and the recording…" });
+      const step = (message: string) => {
+        progress.report({ message });
+        report?.(`Suggest indexes: ${message}`, true);
+      };
+      step("weighing it with the workspace's SQL, pg_stat_statements and the recording…");
       const statements = await this.statements(state);
-      progress.report({ message: `proving index candidates (${countOf(statements.length, 'statement')} weighed)…` });
+      step(`proving index candidates (${countOf(statements.length, 'statement')} weighed)…`);
       const decision = await state.decider.decide(statements, { focus: [sql] });
       return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [] };
     });
     if (!advice.own || !advice.decided?.suggestions.length) {
       const own = advice.own;
-      const why = !own ? 'the statement could not be advised (see the PG Lens output)' : own.status !== 'ok' ? own.message
+      const why = !own ? 'the statement could not be advised (see the PG Lens output)' : own.status !== 'ok' ? (own.message ?? own.status)
         : advice.withheld.length ? `no index worth its write cost: ${advice.withheld.map((w) => w.why).join('; ')}`
         : `no index cuts the estimated cost by ${Math.round(this.ctx.config.indexMinCostReduction * 100)}% or more${own.considered ? ` (${own.considered} candidates tried)` : ''}${own.proofNote ? `; ${own.proofNote}` : ''}`;
-      void vscode.window.showInformationMessage(`PG Lens: ${why}.`);
-      return;
+      return say(`${why.replace(/\.$/, '')}.`);
     }
     const shared = advice.decided.alsoServes;
+    report?.(`Suggest indexes: ${advice.decided.suggestions.length === 1 ? 'one index' : `${advice.decided.suggestions.length} indexes`} proved (${advice.decided.suggestions.map((s) => s.ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ /, '')).join('; ')}): pick one in the list at the top to act on it.`, false);
     const picked = await vscode.window.showQuickPick(
       advice.decided.suggestions.map((s) => ({ label: s.ddl, detail: `${s.summary}${shared[s.ddl]?.length ? ` · one index, also serving ${shared[s.ddl].join(', ')}` : ''}`, description: provedBy(s.verifiedBy), s })),
       // Kept open when the focus moves: the plan viewer's Suggest indexes button runs this, and its webview takes the focus back.

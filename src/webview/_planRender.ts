@@ -39,6 +39,8 @@ export interface PlanViewer {
   showBenchmark(run: BenchmarkRunSummary, previous?: BenchmarkRunSummary): void;
   /** A failed benchmark of the plan's statement, beside the plan. */
   showBenchmarkError(message: string): void;
+  /** One line under the plan's buttons (Suggest indexes' progress while `busy`, then how it ended). */
+  showNotice(message: string, busy: boolean): void;
   show(view: PlanView): void;
   select(id: number): void;
   expand(id: number, open?: boolean): void;
@@ -59,7 +61,7 @@ export interface RenderOptions {
  * 289, proved)" — Compare analysed the plan without the proof its payload carried).
  */
 function planOf(payload: PlanPayload): Plan {
-  return analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined, withStatement: payload.method !== 'brought', provedIndexes: payload.provedIndexes });
+  return analyzePlan(payload.plan, { relationRows: payload.relationRows ? new Map(payload.relationRows) : undefined, relationIndexes: payload.relationIndexes ? new Map(payload.relationIndexes) : undefined, foreignKeys: payload.foreignKeys ? new Map(payload.foreignKeys) : undefined, withStatement: payload.method !== 'brought', provedIndexes: payload.provedIndexes });
 }
 
 /** Render a plan (tree / table / raw / query views, summary, tips) into root. */
@@ -94,6 +96,8 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
     button('Show SQL', { type: 'revealSql' }, 'Reveal the statement in the editor');
   }
   header.appendChild(actions);
+  const notice = h(doc, 'p', { class: 'notice', role: 'status', 'aria-live': 'polite', hidden: 'hidden' });
+  header.appendChild(notice);
   root.appendChild(header);
 
   if (plan.tips.length) {
@@ -152,6 +156,11 @@ export function renderPlan(root: HTMLElement, payload: PlanPayload, post: Post, 
       clear(bench);
       bench.append(h(doc, 'h2', {}, 'Benchmark failed (read-only, rolled back)'), h(doc, 'p', { class: 'error', role: 'alert' }, message));
       bench.scrollIntoView?.({ block: 'nearest' });
+    },
+    showNotice(message, busy) {
+      notice.removeAttribute('hidden');
+      notice.className = busy ? 'notice busy' : 'notice';
+      notice.textContent = message;
     },
     show(v) {
       view = v;

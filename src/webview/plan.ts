@@ -67,6 +67,11 @@ function handle(m: ToPlanWebview): void {
         if (viewer) viewer.showBenchmarkError(m.message);
         else renderMessage(root, 'error', m.message);
         break;
+      case 'notice':
+        // Beside the plan when one is shown (the plan stays); alone otherwise.
+        if (viewer) viewer.showNotice(m.message, m.busy);
+        else renderMessage(root, m.busy ? 'busy' : 'error', m.message);
+        break;
       case 'busy':
         viewer = undefined;
         renderMessage(root, m.type, m.message);

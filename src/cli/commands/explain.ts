@@ -151,7 +151,7 @@ async function broughtPlan(file: string, pick: string | undefined, format: strin
     try {
       const { planFacts } = await import('../../db/planFacts');
       const facts = await planFacts(db, plan);
-      plan = analyzePlan(source, { relationRows: new Map(facts.relationRows), foreignKeys: new Map(facts.foreignKeys), withStatement: false });
+      plan = analyzePlan(source, { relationRows: new Map(facts.relationRows), relationIndexes: new Map(facts.relationIndexes), foreignKeys: new Map(facts.foreignKeys), withStatement: false });
       enriched = true;
     } finally {
       await db.close();

@@ -199,6 +199,14 @@ export interface Plan {
   source: Record<string, unknown>;
 }
 
+/** A valid index of a scanned table, by its leading column (null: an expression), from the catalog. */
+export interface IndexLeadFact {
+  name: string;
+  column: string | null;
+  unique: boolean;
+  partial: boolean;
+}
+
 export interface ForeignKeyFact {
   /** The referencing table and its key columns, in order. */
   schema: string;
@@ -226,6 +234,12 @@ export interface AnalyzeOptions {
    * read "could save ~498.60" beside the proved "554 → 25.7".
    */
   provedIndexes?: readonly ProvedIndexFigure[];
+  /**
+   * The indexes of each scanned relation ("schema.name" or "name"), from the catalog when connected: a tip never
+   * proposes an index on a column one already leads with (person14 #8: "an index (or a partial index)" for
+   * Tags.name = 'tag7', name being Tags' primary key).
+   */
+  relationIndexes?: ReadonlyMap<string, readonly IndexLeadFact[]>;
 }
 
 export function emptyBuffers(): Buffers {

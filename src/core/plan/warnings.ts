@@ -12,7 +12,7 @@ import { K, Rel } from './keys';
 import { fmtCount, fmtFactor, fmtPct, fmtMs } from './format';
 import { qualifiedName, quoteIdent } from '../sql/ident';
 import { countOf } from '../format';
-import type { AnalyzeOptions, Grade, NodeWarning, Plan, PlanNode, Tip, WarningKind } from './model';
+import type { AnalyzeOptions, Grade, IndexLeadFact, NodeWarning, Plan, PlanNode, Tip, WarningKind } from './model';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -242,6 +242,77 @@ function provedFor(plan: Plan, n: PlanNode, options: AnalyzeOptions, anc: Ancest
   return { proof, saving: took * (1 - p.costAfter / p.costBefore) };
 }
 
+/**
+ * Words of EXPLAIN's condition text that are not columns: only PostgreSQL's reserved and column-name keywords, which
+ * EXPLAIN quotes when they name a column. An unreserved word (`at`, `zone`, `escape`) may be a column written bare (the
+ * partition fixtures' events.at): taking it for a column at worst keeps an index tip.
+ */
+const CONDITION_WORDS = new Set(['AND', 'OR', 'NOT', 'IS', 'NULL', 'TRUE', 'FALSE', 'ANY', 'ALL', 'SOME', 'ARRAY', 'LIKE', 'ILIKE', 'SIMILAR', 'TO', 'IN', 'BETWEEN', 'SYMMETRIC', 'DISTINCT', 'FROM', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'COLLATE', 'TIME', 'ROW', 'CURRENT_DATE', 'CURRENT_TIMESTAMP', 'CURRENT_TIME', 'LOCALTIMESTAMP', 'LOCALTIME', 'CURRENT_USER', 'SESSION_USER', 'USER', 'CURRENT_ROLE']);
+
+/**
+ * The columns a scan's condition (EXPLAIN's Filter text) compares: what an index could be built on. A subquery's
+ * result (`(SubPlan 1) IS NOT NULL`, `(hashed SubPlan 2).col1`), an InitPlan's, parameters, literals and casts' type
+ * names are not columns; a function's name is not either (its arguments are read). Unqualified names, quotes undone.
+ */
+export function conditionColumns(condition: string): string[] {
+  const text = condition
+    .replace(/'(?:[^']|'')*'/g, ' ')
+    .replace(/\balternatives:/g, ' ')
+    .replace(/\(?(?:hashed\s+)?(?:SubPlan|InitPlan)\s+\d+\)?(?:\.col\d+)?/g, ' ')
+    .replace(/\$\d+/g, ' ')
+    .replace(/::\s*(?:"(?:[^"]|"")*"|[A-Za-z_][\w]*)(?:\s+(?:varying|precision|without\s+time\s+zone|with\s+time\s+zone))?(?:\(\d+(?:,\s*\d+)?\))?(?:\[\])*/g, ' ');
+  const out = new Set<string>();
+  for (const m of text.matchAll(/(?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\s*\.\s*)?("(?:[^"]|"")*"|[A-Za-z_][\w$]*)(\s*\()?/g)) {
+    if (m[2]) continue;
+    const raw = m[1];
+    if (raw.startsWith('"')) out.add(raw.slice(1, -1).replace(/""/g, '"'));
+    else if (!CONDITION_WORDS.has(raw.toUpperCase())) out.add(raw);
+  }
+  return [...out];
+}
+
+/**
+ * What an index tip on this scan can honestly say, from its condition and (when connected) the table's indexes:
+ * `none` when the condition compares no column of the table (a subquery's result: no index on it serves it), `exists`
+ * when an index already leads with a filtered column (another index would not change the plan: the estimate, a cast
+ * or the table's size did), else `index`.
+ */
+function indexTipKind(n: PlanNode, condition: string, options: AnalyzeOptions): { kind: 'index' } | { kind: 'none' } | { kind: 'exists'; column: string; index: IndexLeadFact } {
+  const columns = conditionColumns(condition);
+  if (!columns.length) return { kind: 'none' };
+  const rel = n.metrics.relation;
+  const bare = typeof n.raw[K.RelationName] === 'string' ? String(n.raw[K.RelationName]) : undefined;
+  const indexes = (rel && options.relationIndexes?.get(rel)) || (bare && options.relationIndexes?.get(bare)) || [];
+  for (const c of columns) {
+    const index = indexes.find((i) => !i.partial && i.column === c);
+    if (index) return { kind: 'exists', column: c, index };
+  }
+  return { kind: 'index' };
+}
+
+/** An index the scan's own filter could use that exists already (indexTipKind `exists`), or undefined. */
+function existingIndex(n: PlanNode, options: AnalyzeOptions): { column: string; index: IndexLeadFact } | undefined {
+  const filter = n.raw[K.Filter];
+  if (typeof filter !== 'string') return undefined;
+  const k = indexTipKind(n, filter, options);
+  return k.kind === 'exists' ? k : undefined;
+}
+
+/** The tip's advice when no index should be proposed (indexTipKind `none` / `exists`), else undefined. */
+function notAnIndexTip(n: PlanNode, condition: string, options: AnalyzeOptions): string | undefined {
+  const k = indexTipKind(n, condition, options);
+  const rel = n.metrics.relation ?? 'the table';
+  if (k.kind === 'none') {
+    return /SubPlan/.test(condition)
+      ? `the condition is on a subquery's result, not on a column of ${rel}, so no index on ${rel} serves it. The subquery runs for every row read: make it cheap (an index for its own condition) or write it as a join (EXISTS / IN) that PostgreSQL can plan as one`
+      : `the condition compares no column of ${rel}, so no index on ${rel} serves it`;
+  }
+  if (k.kind === 'exists') {
+    return `${rel} already has an index leading with ${quoteIdent(k.column)} (${k.index.name}${k.index.unique ? ', unique' : ''}), and PostgreSQL read the table anyway: another index would not change that. Look at the row estimate, a cast or function on ${quoteIdent(k.column)} in the condition, or the table's size (Explain Analyze with enable_seqscan off shows the index's cost)`;
+  }
+  return undefined;
+}
+
 /** Scans an index can replace: a table read whole (a parallel one too). */
 const WHOLE_TABLE_SCANS = new Set(['Seq Scan']);
 
@@ -306,7 +377,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const share = m.removedShare ?? (total ? 1 - (m.actualRowsTotal ?? 0) / total : 0.9);
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
-          text = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')}). An index on the filtered columns lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.`;
+          const scan = `${label} reads the whole table to keep few rows (${w.message.replace(/^Sequential scan of /, '').replace(/\.$/, '')})`;
+          const not = proof ? undefined : notAnIndexTip(n, String(n.raw[K.Filter] ?? ''), options);
+          text = not ? `${scan}: ${not}.` : `${scan}. An index on the filtered columns lets PostgreSQL read only those${proof ? `: ${proof.index}` : suggest(options, ': see')}.`;
           // An index replaces the scan and, for a parallel scan, the Gather above it.
           saving = proved ? proved.saving : Math.max(share, 0.9) * (m.parallel ? gatherInclusive(plan, n, anc) : incl);
           break;
@@ -315,7 +388,9 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
           const what = `${label} removes ${fmtPct(m.removedShare)} of the ${fmtCount((m.rowsRemoved ?? 0) + (m.actualRowsTotal ?? 0))} rows it reads (${n.raw[K.Filter] !== undefined ? `Filter: ${String(n.raw[K.Filter])}` : `Join Filter: ${String(n.raw[K.JoinFilter] ?? '…')}`})`;
           const proved = provedFor(plan, n, options, anc);
           proof = proved?.proof;
-          text = m.relation
+          const not = m.relation && !proof && n.raw[K.Filter] !== undefined ? notAnIndexTip(n, String(n.raw[K.Filter]), options) : undefined;
+          text = not ? `${what}: ${not}.`
+            : m.relation
             ? `${what}: an index (or a partial index) covering the filter avoids reading them${proof ? `: ${proof.index}` : suggest(options, '; see')}.`
             : `${what}: apply the condition earlier (inside the function, subquery or join condition) so fewer rows are produced.`;
           saving = proved ? proved.saving : own * (m.removedShare ?? 0);
@@ -373,6 +448,11 @@ export function rankTips(plan: Plan, anc: Ancestry, options: AnalyzeOptions = {}
             saving = innerTime * 0.3;
           } else if (lookup) {
             text = `${label} repeats ${nodeLabel(lookup)} once per outer row: each repetition is already an index lookup, so the cost is the number of repetitions; fewer outer rows, or better row estimates so the planner can weigh a Hash Join, would help.`;
+            saving = innerTime * 0.3;
+          } else if (inner && existingIndex(inner, options)) {
+            // An index that exists already (person14 #8: Tags.name, the primary key): another would not change the plan.
+            const { column, index } = existingIndex(inner, options)!;
+            text = `${label} repeats ${nodeLabel(inner)} once per outer row, although ${inner.metrics.relation ?? 'the table'} has an index leading with ${quoteIdent(column)} (${index.name}${index.unique ? ', unique' : ''}): PostgreSQL chose to read the table each time. Better row estimates (so the planner can weigh the index or a Hash Join) or fewer outer rows would help; another index would not.`;
             saving = innerTime * 0.3;
           } else {
             text = `${label} repeats ${inner ? nodeLabel(inner) : 'its inner side'} once per outer row: with an index on the join column of the inner table each repetition is cheap; with better row estimates the planner may pick a Hash Join.`;

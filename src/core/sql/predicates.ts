@@ -9,6 +9,8 @@
 import type { Expr, From, OrderByStatement, SelectedColumn, Statement } from 'pgsql-ast-parser';
 import { quoteIdent as ident } from './ident';
 import { parseOne } from './parse';
+import { fromPgTree, pgStatementKind } from './pgTree';
+import { inspectSql, pgParserLoaded } from './statement';
 
 /** A literal value as written (for partial indexes); params and expressions are not constants. */
 export type Constant = { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'boolean'; value: boolean } | { kind: 'null' };
@@ -83,15 +85,39 @@ export interface StatementShape {
   unresolved: { candidates: string[]; predicate: Predicate; order?: OrderKey; selected?: boolean }[];
 }
 
+/**
+ * The analysis AST of one statement: pgsql-ast-parser's, else PostgreSQL's own parse tree read into the same
+ * form (core/sql/pgTree: parenthesised joins and the rest pgsql-ast-parser cannot read; needs loadPgParser()).
+ */
+function analysisAst(sql: string): Statement | undefined {
+  return parseOne(sql) ?? fromPgTree(sql);
+}
+
 /** Parse and analyse one statement; undefined when it does not parse or is not one statement. */
 export function statementShape(sql: string): StatementShape | undefined {
-  const ast = parseOne(sql);
-  if (!ast) return undefined;
+  const ast = analysisAst(sql);
+  return ast && shapeOfAst(ast);
+}
+
+/** The shape of a parsed statement (either parser's AST: pgsql-ast-parser's, or core/sql/pgTree's reading of PostgreSQL's). */
+export function shapeOfAst(ast: Statement): StatementShape | undefined {
   try {
     return shapeOf(ast);
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why statementShape gave nothing, in one line that names the construct: PostgreSQL's parser's own error, several
+ * statements, or a kind of statement index analysis does not read (MERGE, DDL…).
+ */
+export function shapeFailure(sql: string): string {
+  if (!pgParserLoaded()) return 'the statement could not be parsed for index analysis';
+  const pg = inspectSql(sql);
+  if (!pg.ok) return `PostgreSQL's parser rejects the statement (${pg.message})`;
+  if (pg.statements.length !== 1) return `the text holds ${pg.statements.length} statements; index analysis reads one at a time`;
+  return `index analysis reads SELECT, INSERT, UPDATE and DELETE; this is ${pgStatementKind(sql) ?? pg.statements[0].node}`;
 }
 
 function shapeOf(ast: Statement): StatementShape {
@@ -142,7 +168,10 @@ class Walker {
       case 'with':
       case 'with recursive': {
         const inner = new Set(ctes);
-        for (const b of ast.bind ?? []) inner.add(String(b.alias?.name ?? '').toLowerCase());
+        // WITH RECURSIVE binds one statement under one name (its bind is not a list: iterating it threw, so no
+        // recursive CTE ever had a shape — 12 of the corpus apps' statements).
+        if (ast.type === 'with recursive') inner.add(String(ast.alias?.name ?? '').toLowerCase());
+        else for (const b of ast.bind ?? []) inner.add(String(b.alias?.name ?? '').toLowerCase());
         if (ast.type === 'with recursive') {
           this.statement(ast.bind, parent, inner);
         } else {
@@ -161,6 +190,7 @@ class Walker {
           if (ast.from) this.from([ast.from].flat(), scope, ctes);
           for (const s of ast.sets ?? []) this.subqueries(s.value, scope, ctes);
         }
+        if (ast.type === 'delete' && ast.using) this.from(ast.using, scope, ctes);
         this.where(ast.where, scope, ctes);
         return;
       }
@@ -643,7 +673,7 @@ export function parameterUses(sql: string): Map<number, string> {
   const give = (e: unknown, what: string) => {
     for (const n of parametersIn(e)) if (!out.has(n)) out.set(n, what);
   };
-  const ast = parseOne(sql) as any;
+  const ast = analysisAst(sql) as any;
   const sets = (list: any[] | undefined, table: string, how: string) => {
     for (const x of list ?? []) {
       const at = x.value?._location;
@@ -687,6 +717,19 @@ export function parameterUses(sql: string): Map<number, string> {
   };
   around(ast, undefined);
   return out;
+}
+
+/**
+ * The value prompt of `$n` (Explain Analyze, Benchmark): its title says where the value goes ("Value for $2 (2 of 2):
+ * "tagList"."name" = $2 (Tags)"), as the person typing it needs to know first (person14 #7: "$2" alone was taken for the
+ * limit; it was a tag name).
+ */
+export function valuePrompt(uses: Map<number, string>, n: number, count: number, array: boolean): { title: string; prompt: string } {
+  const use = uses.get(n);
+  return {
+    title: `Value for $${n}${count > 1 ? ` (${n} of ${count})` : ''}${use ? `: ${use}` : ''}`,
+    prompt: `${use ? `In the query: ${use}. ` : 'Not compared with a column in the query. '}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}Empty = NULL.`,
+  };
 }
 
 /** The $n numbers an expression holds. */

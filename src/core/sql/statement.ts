@@ -167,6 +167,12 @@ function fromParser<T>(text: string, read: (pg: typeof PgQuery) => T): T | undef
   }
 }
 
+/** PostgreSQL's raw parse tree (libpg-query's JSON) of a text within the limits; undefined when rejected or not loaded. */
+export function pgParseTree(text: string): { stmts?: { stmt: Record<string, any> }[] } | undefined {
+  if (!mod) return undefined;
+  return fromParser(text, (pg) => pg.parseSync(text) as { stmts?: { stmt: Record<string, any> }[] });
+}
+
 /** PostgreSQL's normalised form of a statement (constants → $n), as pg_stat_statements shows it. */
 export function normalizeSql(text: string): string | undefined {
   return fromParser(text, (pg) => pg.normalizeSync(text));

@@ -188,9 +188,11 @@ class PlansFeature implements vscode.Disposable {
         return this.benchmarkQuery(undefined, panel);
       case 'suggestIndexes':
         // A recorded statement (an ORM call's, opened from its line or its lens) is named by its text: its line holds no SQL.
-        await vscode.commands.executeCommand('pgLens.suggestIndexes', panel.statement
+        // Its progress and its outcome are said in the panel too, beside the plan (person14: nothing at all after 90 s).
+        if (!this.ctx.indexAdvice) return void vscode.window.showInformationMessage('PG Lens: index advice is not running in this window.');
+        await this.ctx.indexAdvice.suggest(panel.statement
           ? { uri: panel.statement.uri.toString(), offset: panel.statement.site.span.start, ...(panel.statement.site.api === 'recorded' ? { sql: panel.statement.site.sql } : {}) }
-          : panel.last?.type === 'show' ? { sql: this.adviceSql.get(panel.last.payload) ?? panel.last.payload.sql } : undefined);
+          : panel.last?.type === 'show' ? { sql: this.adviceSql.get(panel.last.payload) ?? panel.last.payload.sql } : undefined, (message, busy) => panel.post({ type: 'notice', message, busy }));
         return;
       case 'revealSql': {
         const shown = panel.statement;
@@ -227,7 +229,7 @@ class PlansFeature implements vscode.Disposable {
   /** `adviceSql`: the text the index advice knows the statement by (the site's SQL, or a recorded statement as sent). */
   private payloadOf(r: ExplainResult, conn: ActiveConnection, title: string, site?: SqlSite, adviceSql = site?.sql ?? r.sql): PlanPayload {
     const provedIndexes = this.ctx.indexAdvice?.provedFor(adviceSql);
-    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
+    const payload: PlanPayload = { title, sql: r.sql, plan: r.json, method: r.method, versionNum: r.versionNum, connection: conn.profile.name, relationRows: r.relationRows, ...(r.relationIndexes?.length ? { relationIndexes: r.relationIndexes } : {}), at: Date.now(), ...(provedIndexes?.length ? { provedIndexes } : {}) };
     this.adviceSql.set(payload, adviceSql);
     return payload;
   }
@@ -362,6 +364,7 @@ class PlansFeature implements vscode.Disposable {
         const { planFacts } = await import('../../db/planFacts');
         const facts = await planFacts(conn.db, model);
         payload.relationRows = facts.relationRows;
+        payload.relationIndexes = facts.relationIndexes;
         payload.foreignKeys = facts.foreignKeys;
         payload.connection = conn.profile.name;
       } catch (e) {
@@ -429,14 +432,13 @@ class PlansFeature implements vscode.Disposable {
     await loadPgParser();
     const before = this.ctx.params.get(site.sql, 'yours')?.values;
     // Say what the value is compared with ("customer_id = $1 (orders)"): "$1" alone tells a person nothing.
-    const { parameterUses, isArrayParameter, arrayLiteralOf } = await import('../../core/sql/predicates');
+    const { parameterUses, isArrayParameter, arrayLiteralOf, valuePrompt } = await import('../../core/sql/predicates');
     const uses = parameterUses(site.sql);
     for (let i = 1; i <= count; i++) {
-      const use = uses.get(i);
       const last = before?.[i - 1];
       if (i === 1) onShown?.();
       const array = isArrayParameter(site.sql, i);
-      const v = await vscode.window.showInputBox({ title: `Value for $${i}${count > 1 ? ` (${i} of ${count})` : ''}`, prompt: `${use ? `In the query: ${use}. ` : ''}${array ? 'An array: 1, 2, 3 (or {1,2,3}). ' : ''}Empty = NULL.`, value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
+      const v = await vscode.window.showInputBox({ ...valuePrompt(uses, i, count, array), value: last === undefined || last === null ? '' : String(last), ignoreFocusOut: true });
       if (v === undefined) return undefined;
       values.push(v === '' ? null : array ? arrayLiteralOf(v) : v);
     }
@@ -640,7 +642,7 @@ async function hoverMarkdown(outcome: PlanOutcome, site: SqlSite, uri: vscode.Ur
   }
   const r = outcome.result;
   // The index the advice proved for this statement, named in the plan's tips as in the viewer (one advice on every surface).
-  const plan = provedIndexes?.length ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, provedIndexes }) : r.plan;
+  const plan = provedIndexes?.length ? (await import('../../core/plan')).analyzePlan(r.json, { relationRows: r.relationRows ? new Map(r.relationRows) : undefined, relationIndexes: r.relationIndexes ? new Map(r.relationIndexes) : undefined, provedIndexes }) : r.plan;
   md.appendMarkdown(briefMarkdown(briefPlan(plan), {
     openPlan: commandUri('pgLens.openPlan', ref),
     explainAnalyze: commandUri('pgLens.explainAnalyze', ref),

@@ -136,7 +136,7 @@ export class PlanPanel implements vscode.Disposable {
     }
     PlanPanel.current = new PlanPanel(panel, extensionUri, handler);
     PlanPanel.open.add(PlanPanel.current);
-    if (m && m.type !== 'busy') PlanPanel.current.post(m);
+    if (m && m.type !== 'busy' && m.type !== 'notice') PlanPanel.current.post(m);
     // Nothing kept (the tab was still running its first plan): say so rather than show a blank page.
     else PlanPanel.current.post({ type: 'error', message: 'This tab was restored after a reload, but its plan was not kept (it was still running). Open the plan again from a hover or the command palette.' });
     return PlanPanel.current;
@@ -149,7 +149,7 @@ export class PlanPanel implements vscode.Disposable {
     // and what Copy JSON / Copy text copy — they did nothing after a benchmark).
     const beside = m.type === 'benchmark' && this.last?.type === 'show';
     if (beside) this.bench = m;
-    else if (m.type !== 'busy' && m.type !== 'error' && m.type !== 'benchmarkError') {
+    else if (m.type !== 'busy' && m.type !== 'error' && m.type !== 'benchmarkError' && m.type !== 'notice') {
       this.last = m;
       this.bench = undefined;
     }

@@ -8,6 +8,7 @@ import { testDatabase } from '../support';
 import type { Database } from '../../../src/db/database';
 import { planFacts } from '../../../src/db/planFacts';
 import { analyzePlan } from '../../../src/core/plan';
+import { explain } from '../../../src/db/explain';
 
 const SETUP = [
   `CREATE TABLE parent (id int PRIMARY KEY)`,
@@ -56,6 +57,19 @@ describe('db/planFacts: a brought plan proved against the catalog', function () 
       assert.equal(t.grade, 1);
     } finally {
       await tdb.admin.query(`DROP INDEX IF EXISTS "Child Rows_parent Id_idx"`);
+    }
+  });
+  it("the scanned tables' indexes come with their sizes (leading column, unique, partial; expressions as null), for explain() and brought plans alike (person14 #8)", async () => {
+    await tdb.admin.query(`CREATE INDEX "child_lower" ON "Child Rows" ((id::text)) WHERE id > 10`);
+    try {
+      const r = await explain(db, 'SELECT p.id FROM parent p JOIN "Child Rows" c ON c."parent Id" = p.id WHERE p.id > $1', { params: ['5'] });
+      const byName = new Map(r.relationIndexes);
+      assert.deepEqual(byName.get('public.parent'), [{ name: 'parent_pkey', column: 'id', unique: true, partial: false }]);
+      assert.deepEqual(byName.get('Child Rows'), [{ name: 'child_lower', column: null, unique: false, partial: true }]);
+      const facts = await planFacts(db, analyzePlan(text));
+      assert.deepEqual(new Map(facts.relationIndexes).get('parent'), [{ name: 'parent_pkey', column: 'id', unique: true, partial: false }]);
+    } finally {
+      await tdb.admin.query('DROP INDEX IF EXISTS "child_lower"');
     }
   });
 });

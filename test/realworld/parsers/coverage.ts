@@ -12,6 +12,7 @@ import { extractSqlSites } from '../../../src/core/extract/index';
 import { checkSite, NOT_ANALYSED } from '../../../src/core/rules/engine';
 import { RULES } from '../../../src/core/rules/index';
 import { parseSql } from '../../../src/core/sql/parse';
+import { shapeFailure, statementShape } from '../../../src/core/sql/predicates';
 import { inspectSql, loadPgParser } from '../../../src/core/sql/statement';
 import { configureTreeSitterForCli } from '../../../src/node/treeSitterDir';
 import { readSourceText, walkSourceFiles } from '../../../src/node/walk';
@@ -24,13 +25,24 @@ export interface ParserCoverage {
   /** Of the rest, those with a not-analysed finding (saying so). */
   reported: number;
   share: number;
+  /**
+   * Index analysis (statementShape) of the valid SELECT/INSERT/UPDATE/DELETE statements: how many it reads,
+   * through pgsql-ast-parser or, where that fails, PostgreSQL's own parse tree (core/sql/pgTree); the rest
+   * with statementShape's one-line reason.
+   */
+  dml: number;
+  shaped: number;
+  shapedByPgTree: number;
+  notShaped: { file: string; sql: string; reason: string }[];
   notAnalysed: { file: string; sql: string; reason: string }[];
 }
+
+const DML = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt']);
 
 export async function parserCoverage(roots: string[]): Promise<ParserCoverage> {
   configureTreeSitterForCli();
   await loadPgParser();
-  const out: ParserCoverage = { valid: 0, analysed: 0, reported: 0, share: 0, notAnalysed: [] };
+  const out: ParserCoverage = { valid: 0, analysed: 0, reported: 0, share: 0, dml: 0, shaped: 0, shapedByPgTree: 0, notShaped: [], notAnalysed: [] };
   for await (const f of walkSourceFiles(roots, { gitignore: false })) {
     const text = await readSourceText(f.path);
     if (text === undefined) continue;
@@ -39,6 +51,13 @@ export async function parserCoverage(roots: string[]): Promise<ParserCoverage> {
       if (!pg.ok || !pg.statements.length) continue;
       out.valid++;
       const ours = parseSql(site.sql);
+      if (pg.statements.length === 1 && DML.has(pg.statements[0].node)) {
+        out.dml++;
+        if (statementShape(site.sql)) {
+          out.shaped++;
+          if (!ours.ok) out.shapedByPgTree++;
+        } else out.notShaped.push({ file: path.relative(process.cwd(), f.path), sql: site.sql.replace(/\s+/g, ' ').slice(0, 120), reason: shapeFailure(site.sql) });
+      }
       if (ours.ok) {
         out.analysed++;
         continue;

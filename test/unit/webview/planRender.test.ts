@@ -410,4 +410,21 @@ describe('webview/plan rendering (jsdom)', () => {
     assert.deepEqual(parseToPlanWebview({ type: 'benchmarkError', message: 'x' }), { type: 'benchmarkError', message: 'x' });
     assert.equal(parseToPlanWebview({ type: 'benchmarkError', message: 1 }), undefined);
   });
+  it("Suggest indexes' progress and its outcome show under the plan's buttons, the plan staying (person14 #1: nothing at all for 90 s)", () => {
+    const { root } = dom();
+    const plan = JSON.parse(fs.readFileSync(path.join(FIX, 'pg18', 'index-scan.json'), 'utf8'))[0];
+    const v = renderPlan(root, payload(plan, 'SELECT * FROM orders WHERE id = $1'), () => undefined);
+    const notice = root.querySelector('.notice') as HTMLElement;
+    assert.ok(notice.hasAttribute('hidden'), 'nothing said before the button is used');
+    v.showNotice('Suggest indexes: proving index candidates (3 statements weighed)…', true);
+    assert.ok(!notice.hasAttribute('hidden'));
+    assert.equal(notice.getAttribute('role'), 'status');
+    assert.match(notice.className, /busy/);
+    v.showNotice('No index advice: <b>not</b> analysed.', false);
+    assert.equal(notice.textContent, 'No index advice: <b>not</b> analysed.', 'text, never markup');
+    assert.doesNotMatch(notice.className, /busy/);
+    assert.ok(root.querySelector('.tree'), 'the plan stays');
+    assert.deepEqual(parseToPlanWebview({ type: 'notice', message: 'x', busy: false }), { type: 'notice', message: 'x', busy: false });
+    assert.equal(parseToPlanWebview({ type: 'notice', message: 'x' }), undefined);
+  });
 });

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzePlan, fmtSaving, K, misestimateLabel, planText, type Plan } from '../../../../src/core/plan';
+import { conditionColumns } from '../../../../src/core/plan/warnings';
 import { missingIndexHover } from '../../../../src/core/advice/missingIndex';
 
 const FIX = path.join(__dirname, '..', '..', '..', 'fixtures', 'plans');
@@ -372,5 +373,56 @@ describe('core/plan tip savings: one figure, with its unit', () => {
     // The same plan without the proof keeps the misestimate's own figure.
     const plain = analyzePlan(join(9)).tips.find((t) => t.kind === 'misestimate')!;
     assert.ok(plain.saving > p.tips.find((t) => t.kind === 'misestimate')!.saving);
+  });
+  // person14 #8 (conduit, Sequelize): the articles list's plan, as EXPLAIN (ANALYZE, FORMAT JSON) gave it, trimmed.
+  const conduit = () => [{ Plan: {
+    'Node Type': 'Limit', 'Startup Cost': 0, 'Total Cost': 516000, 'Plan Rows': 10, 'Plan Width': 100, 'Actual Startup Time': 1700, 'Actual Total Time': 1780, 'Actual Rows': 10, 'Actual Loops': 1,
+    Plans: [{
+      'Node Type': 'Seq Scan', 'Parent Relationship': 'Outer', 'Relation Name': 'Articles', Schema: 'public', Alias: 'Article', 'Startup Cost': 0, 'Total Cost': 515000, 'Plan Rows': 50000, 'Plan Width': 100,
+      'Actual Startup Time': 0.1, 'Actual Total Time': 1770, 'Actual Rows': 1000, 'Actual Loops': 1, Filter: '((SubPlan 1) IS NOT NULL)', 'Rows Removed by Filter': 49000,
+      Plans: [{
+        'Node Type': 'Limit', 'Parent Relationship': 'SubPlan', 'Subplan Name': 'SubPlan 1', 'Startup Cost': 0, 'Total Cost': 10, 'Plan Rows': 1, 'Plan Width': 4, 'Actual Startup Time': 0.03, 'Actual Total Time': 0.03, 'Actual Rows': 0, 'Actual Loops': 50000,
+        Plans: [{
+          'Node Type': 'Nested Loop', 'Parent Relationship': 'Outer', 'Join Type': 'Inner', 'Startup Cost': 0, 'Total Cost': 10, 'Plan Rows': 1, 'Plan Width': 4, 'Actual Startup Time': 0.03, 'Actual Total Time': 0.03, 'Actual Rows': 0, 'Actual Loops': 50000,
+          Plans: [
+            { 'Node Type': 'Index Only Scan', 'Parent Relationship': 'Outer', 'Index Name': 'TagList_pkey', 'Relation Name': 'TagList', Schema: 'public', Alias: 'TagList', 'Startup Cost': 0, 'Total Cost': 4, 'Plan Rows': 1, 'Plan Width': 4, 'Actual Startup Time': 0.01, 'Actual Total Time': 0.012, 'Actual Rows': 0.05, 'Actual Loops': 50000, 'Index Cond': '(("articleId" = "Article".id) AND ("tagName" = \'tag7\'::text))', 'Heap Fetches': 0 },
+            { 'Node Type': 'Seq Scan', 'Parent Relationship': 'Inner', 'Relation Name': 'Tags', Schema: 'public', Alias: 'Tag', 'Startup Cost': 0, 'Total Cost': 150, 'Plan Rows': 1, 'Plan Width': 32, 'Actual Startup Time': 0.5, 'Actual Total Time': 0.6, 'Actual Rows': 1, 'Actual Loops': 2500, Filter: '(("Tag".name)::text = \'tag7\'::text)', 'Rows Removed by Filter': 6999 },
+          ],
+        }],
+      }],
+    }],
+  }, 'Planning Time': 17.6, Triggers: [], 'Execution Time': 1780 }];
+
+  it('no index tip for a condition on a subquery\'s result, nor on a column an index already leads with (person14 #8)', () => {
+    const tags = [{ name: 'Tags_pkey', column: 'name', unique: true, partial: false }];
+    const p = analyzePlan(JSON.stringify(conduit()), { relationIndexes: new Map([['public.Tags', tags], ['Tags', tags]]) });
+    const sub = p.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'Articles' && t.kind === 'seq-scan-selective');
+    assert.ok(sub, p.tips.map((t) => t.text).join('\n'));
+    assert.doesNotMatch(sub.text, /An index on the filtered columns/);
+    assert.match(sub.text, /the condition is on a subquery's result, not on a column of public\.Articles, so no index on public\.Articles serves it/);
+    const scanTip = (t: { kind: string }) => t.kind === 'filter-removes' || t.kind === 'seq-scan-selective';
+    const tag = p.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'Tags' && scanTip(t));
+    assert.ok(tag, p.tips.map((t) => t.text).join('\n'));
+    assert.doesNotMatch(tag.text, /an index \(or a partial index\)/);
+    assert.match(tag.text, /public\.Tags already has an index leading with name \(Tags_pkey, unique\)/);
+    assert.ok(!p.tips.some((t) => /with an index on the join column/.test(t.text)), 'the Nested Loop over Tags proposes no index either');
+    assert.match(p.tips.find((t) => t.kind === 'nested-loop-many')!.text, /although public\.Tags has an index leading with name \(Tags_pkey, unique\)/);
+    // Without the catalog (a plan brought from a file), the Tags scan keeps its index tip: nothing says one exists.
+    const bare = analyzePlan(JSON.stringify(conduit()));
+    assert.match(bare.tips.find((t) => p.nodes[t.nodeId].raw[K.RelationName] === 'Tags' && scanTip(t))!.text, /An index on the filtered columns|an index \(or a partial index\)/);
+    assert.ok(bare.tips.some((t) => /with an index on the join column/.test(t.text)));
+  });
+
+  it('conditionColumns reads the columns of EXPLAIN\'s condition text, and no subquery, parameter, literal or type name', () => {
+    assert.deepEqual(conditionColumns('((SubPlan 1) IS NOT NULL)'), []);
+    assert.deepEqual(conditionColumns('(NOT (hashed SubPlan 2).col1)'), []);
+    assert.deepEqual(conditionColumns('(alternatives: SubPlan 1 or hashed SubPlan 2)'), []);
+    assert.deepEqual(conditionColumns('(("Tag".name)::text = \'tag7\'::text)'), ['name']);
+    assert.deepEqual(conditionColumns('((status = ANY (\'{new,paid}\'::text[])) AND (placed_at > (now() - \'1 day\'::interval)))'), ['status', 'placed_at']);
+    assert.deepEqual(conditionColumns('(lower((email)::text) = lower($1))'), ['email']);
+    assert.deepEqual(conditionColumns('(("createdAt")::timestamp without time zone > $1)'), ['createdAt']);
+    assert.deepEqual(conditionColumns('(id = (InitPlan 1).col1)'), ['id']);
+    // An unreserved keyword is a column when EXPLAIN writes it bare (the partition fixtures' events.at).
+    assert.deepEqual(conditionColumns("((events_2.at >= '2024-02-10'::date) AND (events_2.at < '2024-03-05'::date))"), ['at']);
   });
 });
