@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import { expectNPlusOneInScan, scanNPlusOne } from '../../support/nplusoneFixtures';
 import { sequelizeMixins } from '../../../../src/core/nplusone/sequelizeModels';
+import { sequelizeMixinAdvice } from '../../../../src/core/nplusone/rewrites';
 
 const articleModel = {
   path: 'backend/models/Article.js',
@@ -85,5 +86,14 @@ describe('N+1 kinds person14 met (issue 20)', () => {
   it('reads the mixins Sequelize names from `as` (else the target model)', () => {
     const names = sequelizeMixins(articleModel.text.join('\n')).map((m) => m.name);
     for (const n of ['getAuthor', 'setAuthor', 'getTagList', 'addTagList', 'countTagList', 'getUsers', 'hasUser', 'countUsers', 'addUser']) assert.ok(names.includes(n), n);
+  });
+  it("a count or has per item is advised without placeholders (col('…')), and a has is no count (person14 P2)", () => {
+    const mixins = sequelizeMixins(articleModel.text.join('\n'));
+    const count = sequelizeMixinAdvice(mixins.find((m) => m.name === 'countUsers')!, 'article');
+    const has = sequelizeMixinAdvice(mixins.find((m) => m.name === 'hasUser')!, 'article');
+    for (const r of [count, has]) assert.doesNotMatch(r.help, /…|<|\bAssoc\b|'fk'/, r.help);
+    assert.match(count.help, /^Count for every article in one query — Article\.findAll with include: \[\{ model: User, attributes: \[\] \}\]/);
+    assert.match(has.title, /which articles have it/);
+    assert.doesNotMatch(has.title, /count/);
   });
 });
