@@ -48,16 +48,22 @@ export function judgeSelectStar(f: Finding, site: SqlSite, text: string, declare
   const all = tables as NonNullable<(typeof tables)[number]>[];
   const columns = new Set(all.flatMap((t) => [...t.columns]));
   const after = afterStatement(text, site.span.end);
+  const vars = rowVariables(text, site, after);
+  // The rows become a model (`Metadata(**row)`, `Job.model_validate(dict(r))`): the whole row is wanted.
+  if (vars.some((v) => new RegExp(`\\b[A-Z]\\w*(?:\\.(?:model_validate|parse_obj|from_orm|from_row|from_record))?\\(\\s*\\*{0,2}\\s*(?:dict\\(\\s*)?${v}\\b`).test(after))) return undefined;
   // Read right after the statement (`row.name`, `row["name"]`), or anywhere by an accessor (a row mapper of the file).
-  const readAfter = [...columns].filter((c) => readByAccessor(after, c) || readIn(after, c));
+  const readAfter = [...columns].filter((c) => readByAccessor(after, c) || readIn(after, c, vars));
   // A column the WHERE pins by equality to a parameter (`user_id = :user_id`) is known to the code already: not reading it
   // back is no evidence.
   const pinned = (c: string) => new RegExp(`(?<![\\w$])${c.replace(/\$/g, '\\$')}"?\\s*=\\s*(?:\\$\\d+|:\\w+|%\\(?\\w*\\)?s|\\?)`, 'i').test(site.sql);
   const reads = [...columns].filter((c) => readAfter.includes(c) || readByAccessor(outside, c) || (readAfter.length > 0 && pinned(c)));
   const duplicates = names.length > 1 ? sharedNames(all.map((t) => t.columns)) : [];
   if (reads.length === columns.size && !duplicates.length) return undefined;
-  const existenceOnly = !readAfter.length && EXISTENCE_ONLY.test(after);
-  const subset = readAfter.length > 0;
+  // A row handed on whole (`return row`, `dict(row)`, `f(row)`) may be read anywhere: what this code reads is no subset.
+  const handedOn = vars.some((v) => new RegExp(`\\breturn\\s+${v}\\s*(?:$|[\\n;)])|\\bdict\\(\\s*${v}\\s*\\)|[(,]\\s*${v}\\s*[,)]`).test(after));
+  const tested = vars.some((v) => new RegExp(`\\bif\\s*\\(?\\s*(?:not\\s+|!\\s*)?${v}\\s*(?:is\\s+(?:not\\s+)?None\\s*)?[:)]`).test(after));
+  const existenceOnly = !readAfter.length && !handedOn && (EXISTENCE_ONLY.test(after) || tested);
+  const subset = readAfter.length > 0 && !handedOn;
   const unreadLarge = all.flatMap((t, i) => [...t.large].filter((c) => !named(c)).map((c) => `${names[i]}.${c}`));
   const fewer = subset && reads.length < columns.size;
   if (!existenceOnly && !fewer && !duplicates.length && !unreadLarge.length) return undefined;
@@ -87,10 +93,28 @@ function readByAccessor(code: string, column: string): boolean {
   return new RegExp(`(?:\\.get\\w*\\(\\s*|\\[\\s*)["'\`]${column.replace(/\$/g, '\\$')}["'\`]`, 'i').test(code);
 }
 
-/** A column read from the statement's row right after it: `row.x`, `r.x`, `{ x } = row`. */
-function readIn(code: string, column: string): boolean {
+/** A column read from the statement's row right after it: `row.x`, `export.x`, `{ x } = row`. */
+function readIn(code: string, column: string, vars: string[]): boolean {
   const c = column.replace(/\$/g, '\\$');
-  return new RegExp(`\\b(?:row|r|rec|record|res|result|item|entry|first|one)\\.${c}\\b|\\{[^{}=]*\\b${c}\\b[^{}=]*\\}\\s*=`, 'i').test(code);
+  return new RegExp(`\\b(?:${vars.join('|')})\\.${c}\\b|\\{[^{}=]*\\b${c}\\b[^{}=]*\\}\\s*=`, 'i').test(code);
+}
+
+const ROW_NAMES = ['row', 'r', 'rec', 'record', 'res', 'result', 'item', 'entry', 'first', 'one'];
+
+/**
+ * The names the statement's rows go by: the variable the call is assigned to (`destination = db.one(...)`), one
+ * assigned from its result right after (`export = result.first()`, `row = cur.fetchone()`), a loop's (`for row in`),
+ * and the usual row names.
+ */
+function rowVariables(text: string, site: SqlSite, after: string): string[] {
+  const names = new Set(ROW_NAMES);
+  const before = text.slice(Math.max(0, site.span.start - 200), site.span.start).split('\n').slice(-3).join('\n');
+  // Assigned a call's result (`x = db.one(`), not the SQL text itself (`BY_ID = "SELECT …`).
+  const assigned = [...before.matchAll(/\b([A-Za-z_]\w*)\s*(?::\s*[\w[\]|, .]+)?\s*=(?![=>])/g)].pop();
+  if (assigned && before.slice(assigned.index + assigned[0].length).includes('(')) names.add(assigned[1]);
+  for (const m of after.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(?:await\s+)?[\w.]+\.(?:first|fetchone|fetchrow|one|one_or_none|scalar_one|fetchall|all)\(\)/g)) names.add(m[1]);
+  for (const m of after.matchAll(/\bfor\s+(?:const\s+|let\s+)?([A-Za-z_]\w*)\s+(?:in|of)\b/g)) names.add(m[1]);
+  return [...names].filter((n) => !/^(?:query|sql|self|this|await|return|const|let)$/.test(n));
 }
 
 /**

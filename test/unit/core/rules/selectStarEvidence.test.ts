@@ -52,14 +52,36 @@ describe('select-star judged by evidence (n14d)', () => {
     '    row = result.first()',
     '    return {"id": row.id, "client_id": row.client_id, "client_secret": row.client_secret}',
     '',
+    'def zone_models(db_conn):',
+    '    result = db_conn.execute(sqlalchemy.text("SELECT * FROM zones"))',
+    '    return [Zone(**row) for row in result.mappings()]',
+    '',
+    'def start_export(db_conn, export_id):',
+    '    result = db_conn.execute(sqlalchemy.text("SELECT * FROM reported_users WHERE id = :id"), {"id": export_id})',
+    '    report = result.first()',
+    '    return report.reason',
+    '',
+    'def drop(db_conn, host):',
+    '    server = db_conn.execute(sqlalchemy.text("SELECT * FROM funkwhale_servers WHERE host_url = :h"), {"h": host}).first()',
+    '    if not server:',
+    '        raise ValueError(host)',
+    '',
+    'def importer(db_conn, host):',
+    '    task = db_conn.execute(sqlalchemy.text("SELECT * FROM funkwhale_servers WHERE host_url = :h"), {"h": host}).first()',
+    '    client = task["client_id"]',
+    '    run(client, task)',
+    '',
   ].join('\n');
 
-  it('reports an existence test, a subset read by attribute and large columns never read; not a whole row handed on, nor every column read but the one the WHERE pins', async () => {
+  it('reports an existence test, a subset read by attribute and large columns never read; not a whole row handed on or splatted into a model, nor every column read but the one the WHERE pins', async () => {
     const found = await stars('app/db/user.py', py);
-    assert.deepEqual(found.map((f) => f.line), [4, 13, 17]);
+    assert.deepEqual(found.map((f) => f.line), [4, 13, 17, 29, 34]);
     assert.match(found[0].message, /only tests whether a row came back/);
     assert.match(found[1].message, /reads 2 of its 4 columns \(name, utc_offset\)/);
     assert.match(found[2].message, /large values this file never reads \(events\.payload\)/);
+    assert.match(found[3].message, /reads 2 of its 5 columns \(id, reason\)/, 'the row goes by the name it is assigned to (report.reason)');
+    assert.match(found[4].message, /only tests whether a row came back/, 'if not server: raise');
+    // Not reported: rows splatted into a model (Zone(**row)), a row read once and handed on whole (run(client, task)).
   });
 
   it('without the schema files there is no evidence about the row: not reported', async () => {
