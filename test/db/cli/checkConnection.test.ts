@@ -143,9 +143,9 @@ describe('cli check-connection (real PostgreSQL)', function () {
       await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
       try {
         const port = (srv.address() as import('node:net').AddressInfo).port;
-        const r = await run(['check-connection', '--db', `postgres://u:Secret-9@127.0.0.1:${port}/db`]);
-        oneLineFailure(r, new RegExp(`Timed out connecting at 127\\.0\\.0\\.1:${port}\\.$`), 'Secret-9');
-        assert.ok(r.ms >= 4000 && r.ms < 9000, `gave up after ${Math.round(r.ms)} ms (timeout 5 s)`);
+        const r = await run(['check-connection', '--connect-timeout', '5', '--db', `postgres://u:Secret-9@127.0.0.1:${port}/db`]);
+        oneLineFailure(r, new RegExp(`Timed out connecting at 127\\.0\\.0\\.1:${port} after 5 s \\(the connect timeout\\); raise it with --connect-timeout <seconds> .*\\.$`), 'Secret-9');
+        assert.ok(r.ms >= 4000 && r.ms < 9000, `gave up after ${Math.round(r.ms)} ms (--connect-timeout 5)`);
       } finally {
         for (const s of sockets) s.destroy();
         srv.close();
