@@ -8,7 +8,7 @@
  * flagged (Bullet and Sentry's N+1 detector also count within one request/transaction).
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
-import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
+import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
 
@@ -80,6 +80,11 @@ export interface RecordedNPlusOne {
   parent?: { file: string; line: number; col: number };
   /** Sequelize: the association the call site's mixin belongs to (from the models' declarations), when known. */
   sequelize?: SequelizeCall;
+  /**
+   * Every call sent the same text with the same parameters (the capture's pd, the constants compared): one value read
+   * again and again, not one per item — its fix is to read it once or cache it (repeatedForm), never a batched form.
+   */
+  repeated?: boolean;
 }
 
 export interface RecordSummary {
@@ -130,6 +135,8 @@ interface Acc extends StatementFigure {
   compared: Set<string>;
   /** The first call had parameters its text does not hold (interpolated by the driver). */
   interpolated: boolean;
+  /** Every call sent the first text. */
+  oneText: boolean;
   perUnit: Map<string, { calls: number; ms: number; name: string; kind: string; before?: CaptureSite }>;
 }
 
@@ -206,10 +213,13 @@ export class RecordAggregate {
     let a = s.stmts.get(norm);
     if (!a) {
       const constants = constantsOf(e.sql);
-      s.stmts.set(norm, (a = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0, maxMs: 0, rows: 0, errors: 0, maxPerUnit: 0, maxUnit: '', maxUnitKind: '', units: 0, perUnit: new Map(), constants, vary: constants.map(() => false), compared: new Set([e.sql]), interpolated: interpolatedText(e.sql, e.pc) }));
-    } else if (a.constants.length && e.sql !== a.sql && a.compared.size < MAX_COMPARED && !a.compared.has(e.sql)) {
-      a.compared.add(e.sql);
-      markVarying(a.constants, constantsOf(e.sql), a.vary);
+      s.stmts.set(norm, (a = { normalized: norm, sql: e.sql, calls: 0, totalMs: 0, maxMs: 0, rows: 0, errors: 0, maxPerUnit: 0, maxUnit: '', maxUnitKind: '', units: 0, perUnit: new Map(), constants, vary: constants.map(() => false), compared: new Set([e.sql]), interpolated: interpolatedText(e.sql, e.pc), oneText: true }));
+    } else if (e.sql !== a.sql) {
+      a.oneText = false;
+      if (a.constants.length && a.compared.size < MAX_COMPARED && !a.compared.has(e.sql)) {
+        a.compared.add(e.sql);
+        markVarying(a.constants, constantsOf(e.sql), a.vary);
+      }
     }
     a.calls++;
     if (e.pd !== undefined) a.varies = (a.varies ?? 0) | e.pd;
@@ -303,21 +313,23 @@ export class RecordAggregate {
       return texts.get(file);
     };
     const nPlusOne: RecordedNPlusOne[] = [];
+    const overUnits = new Map<RecordedNPlusOne, readonly string[]>();
     const siteList: SiteFigure[] = [];
     for (const s of this.sites.values()) {
       const statements: StatementFigure[] = [];
       for (const a of s.stmts.values()) {
         let worst: { calls: number; ms: number; name: string; kind: string; before?: CaptureSite; unit?: string } | undefined;
-        let over = 0;
+        /** The units of work where it reached the threshold (their number is the finding's "N requests like it"). */
+        const over: string[] = [];
         /** The worst unit that can hold an N+1: a migration's per-model bookkeeping runs once per deploy, inside the framework. */
         let worstN: typeof worst;
         for (const [unit, pu] of a.perUnit) {
           if (!worst || pu.calls > worst.calls) worst = pu;
           if (pu.kind === 'migration') continue;
           if (!worstN || pu.calls > worstN.calls) worstN = { ...pu, unit };
-          if (pu.calls >= o.threshold) over++;
+          if (pu.calls >= o.threshold) over.push(unit);
         }
-        const { perUnit, varies, constants, vary, compared: _compared, interpolated, ...fig } = a;
+        const { perUnit, varies, constants, vary, compared: _compared, interpolated, oneText, ...fig } = a;
         // As sent (its $n are the app's own parameters, which the capture's pd counts); the advice text numbers more.
         const sent = a.sql;
         fig.sql = adviceText(sent, constants, vary, interpolated);
@@ -326,7 +338,7 @@ export class RecordAggregate {
         fig.maxUnit = worst?.name ?? '';
         fig.maxUnitKind = worst?.kind ?? '';
         statements.push(fig);
-        if (s.site && worstN && over > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
+        if (s.site && worstN && over.length > 0 && isRead(a.normalized) && !readsCatalog(a.normalized)) {
           const parent = rowsSource(worstN.unit!, worstN.calls, worstN.before);
           // The text as sent numbers the app's own parameters ($n), which the capture's pd counts; normalising renumbers.
           const text = sourceOf(s.site.file);
@@ -340,12 +352,16 @@ export class RecordAggregate {
             const p = prismaLookupOf(lookup, prismaSchemaNear(s.site.file, sourceOf), text !== undefined ? callArgsAt(text, s.site.line, s.site.col) : undefined);
             if (p) lookup.prisma = p;
           }
-          nPlusOne.push({
-            file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over, unit: worstN.name, unitKind: worstN.kind,
-            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: batchedForm(s.site.via, lookup, lineText, text, assoc).fix, ...(lookup ? { lookup } : {}),
+          const repeated = sameEveryCall(sent, varies, oneText);
+          const n: RecordedNPlusOne = {
+            file: s.site.file, line: s.site.line, col: s.site.col, via: s.site.via, calls: worstN.calls, units: over.length, unit: worstN.name, unitKind: worstN.kind,
+            sql: fig.sql, normalized: a.normalized, ms: worstN.ms, fix: (repeated ? repeatedForm(s.site.via) : batchedForm(s.site.via, lookup, lineText, text, assoc)).fix,
+            ...(repeated ? { repeated: true } : lookup ? { lookup } : {}),
             ...(parent ? { parent: { file: parent.file, line: parent.line, col: parent.col } } : {}),
             ...(assoc ? { sequelize: assoc } : {}),
-          });
+          };
+          nPlusOne.push(n);
+          overUnits.set(n, over);
         }
       }
       statements.sort((x, y) => y.totalMs - x.totalMs);
@@ -353,7 +369,7 @@ export class RecordAggregate {
     }
     siteList.sort((x, y) => y.totalMs - x.totalMs);
     nPlusOne.sort((x, y) => y.calls - x.calls || x.file.localeCompare(y.file) || x.line - y.line);
-    oneNPlusOnePerCall(nPlusOne);
+    oneNPlusOnePerCall(nPlusOne, overUnits);
     const slowest = this.slow.slice(0, o.slowest).map((e) => ({ sql: e.sql, ms: e.ms, rows: e.rows, file: e.site?.file, line: e.site?.line, unit: e.u.n }));
     const notices = noticesOf(extra.notices ?? [], this.prismaSent);
     return {
@@ -389,22 +405,59 @@ export function summarize(events: readonly QueryEvent[], normalize: (sql: string
  * One N+1 per call: a call that sent two statements per item in different units of work (conduit's
  * `article.hasUser(loggedUser ? loggedUser : null)`: `"User"."id" = $2` signed in, `IS NULL` signed out) is one
  * finding, not two at one line with two fixes (person14 P3). The one with the most calls stays; its fix is the best
- * understood one's (a named look-up over none).
+ * understood one's (a named look-up over none), and a variant that tests `IS NULL` where the other has `= $n` (the
+ * signed-out text, which finds no row: issue 16 D) gives way to the `= $n` one. Its units of work are those of both
+ * statements, each unit once (issue 16 A: the larger of the two counts said 6 requests like it for 10; a sum would
+ * count twice a unit that sent both).
  */
-function oneNPlusOnePerCall(list: RecordedNPlusOne[]): void {
-  const seen = new Map<string, RecordedNPlusOne>();
+function oneNPlusOnePerCall(list: RecordedNPlusOne[], overUnits: ReadonlyMap<RecordedNPlusOne, readonly string[]>): void {
+  const seen = new Map<string, { n: RecordedNPlusOne; units: Set<string> }>();
   for (let i = 0; i < list.length; i++) {
     const n = list[i];
     const key = `${n.file}:${n.line}:${n.col}`;
     const kept = seen.get(key);
     if (!kept) {
-      seen.set(key, n);
+      seen.set(key, { n, units: new Set(overUnits.get(n)) });
       continue;
     }
-    if (!kept.lookup && n.lookup) Object.assign(kept, { lookup: n.lookup, fix: n.fix });
-    kept.units = Math.max(kept.units, n.units);
+    const k = kept.n;
+    if (isNullVariantOf(k.sql, n.sql)) {
+      // Advise from the variant that looks a value up; the counts stay the call's.
+      const { calls, units, unit, unitKind, ms, parent } = k;
+      for (const f of ['lookup', 'sequelize', 'repeated'] as const) delete k[f];
+      Object.assign(k, n, { calls, units, unit, unitKind, ms }, parent ? { parent } : {});
+    } else if (!k.lookup && n.lookup && !k.repeated) Object.assign(k, { lookup: n.lookup, fix: n.fix });
+    for (const u of overUnits.get(n) ?? []) kept.units.add(u);
+    k.units = kept.units.size;
     list.splice(i--, 1);
   }
+}
+
+/**
+ * `kept` is `other` with `IS NULL` in one or more places where `other` compares with a value (`= $n`, `= 3`:
+ * Sequelize's `where: { id: null }` beside `where: { id }`).
+ */
+function isNullVariantOf(kept: string, other: string): boolean {
+  const nulls = (t: string) => t.match(/\s+IS\s+NULL\b/gi)?.length ?? 0;
+  if (nulls(kept) <= nulls(other)) return false;
+  const mark = (t: string) => t.replace(/\s+IS\s+NULL\b|\s*=\s*(?:\$\d+|'(?:[^']|'')*'|-?\d+(?:\.\d+)?)/gi, ' \u0000').replace(/\$\d+/g, '$');
+  return mark(kept) === mark(other);
+}
+
+/**
+ * Did every call send the same text with the same values (issue 16 C)? One text (values the driver interpolated, if
+ * any, are in it: they never differed), and its own `$n` parameters — when it has some — never changed from one call
+ * to the next (`varies`, the capture's pd OR-ed: 0; pd compares calls of one text, so several texts are not known).
+ * Without pd (an older capture) a text with parameters is not known either.
+ */
+const VOLATILE = /\b(nextval|setval|currval|lastval|random|gen_random_uuid|uuid_generate_v\d\w*|now|clock_timestamp|statement_timestamp|timeofday|txid_current|pg_current_xact_id|pg_try_advisory\w*|pg_advisory\w*|pg_sleep\w*)\s*\(/i;
+
+function sameEveryCall(sent: string, varies: number | undefined, oneText: boolean): boolean {
+  // A volatile function gives another result each time (nextval, random, now): the same text is not the same value.
+  if (!oneText || VOLATILE.test(sent)) return false;
+  let params = 0;
+  for (const m of sent.matchAll(/\$(\d+)/g)) params = Math.max(params, Number(m[1]));
+  return params === 0 || (params <= 31 && varies === 0);
 }
 
 /** The Sequelize mixin called at 1-based column `col` of a line (`article.getTagList()`), when the models declare one such. */

@@ -403,6 +403,7 @@ function aggregateForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite 
   const c = k.column;
   const t = k.table ?? 'the table';
   if (g.exists) return existsForm(v, k, assoc);
+  if (g.groupedBy) return alreadyGroupedForm(v, { ...k, grouped: { ...g, groupedBy: g.groupedBy } }, fileText);
   const what = g.aggregates.map((a) => `${a.fn}(${a.distinct ? 'DISTINCT ' : ''}${a.arg})`).join(', ');
   const sqlText = g.sql.replace(/\s+/g, ' ');
   const others = g.params.length > 1 ? '; the others as before' : '';
@@ -455,6 +456,31 @@ function aggregateForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite 
 }
 
 /**
+ * A per-item aggregate that already groups by the per-item key (CTFd's per-user score: `… JOIN users ON solves.user_id =
+ * users.id WHERE users.id = $1 GROUP BY solves.user_id`): the same statement once, its `= $n` as `= ANY($n)` — it gives
+ * one row per item, the one the per-item statement gave (issue 16 B: it was told "joinedload" of users).
+ */
+function alreadyGroupedForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite & { groupedBy: { text: string; readBy: string } } }, fileText: string | undefined): BatchedForm {
+  const g = k.grouped;
+  const c = k.column;
+  const what = g.aggregates.map((a) => `${a.fn}(${a.distinct ? 'DISTINCT ' : ''}${a.arg})`).join(', ');
+  const by = g.groupedBy.text === g.key.text ? g.key.text : `${g.groupedBy.text}, equal to its per-item ${g.key.text}`;
+  const M = v === 'sqlalchemy' ? pythonModel(k.table, fileText) : undefined;
+  const model = v === 'django' ? djangoModel(k.table) : undefined;
+  const inLib = M ? `: the same query with .filter(${M}.${c}.in_(ids)) in place of its ${M}.${c} == … filter`
+    : model ? `: the same queryset with ${c}__in=ids in place of ${c}=…`
+      : v === 'sequelize' ? `: the same findAll with where: { ${c}: ids } (an array: IN) in place of the one value`
+        : v === 'knex' ? `: the same query with .whereIn('${c}', ids) in place of its where on ${c}`
+          : v === 'typeorm' ? `: the same query builder with '${c} IN (:...ids)', { ids } in place of its condition on ${c}`
+            : '';
+  const others = g.params.length > 1 ? '; the others as before' : '';
+  return {
+    fix: `The recorded statement computes ${what} grouped by ${by}, once per item: run it ONCE for every item${inLib} — in SQL: ${g.sql.replace(/\s+/g, ' ')} ($${g.params.indexOf(k.param ?? -1) + 1}: the array of every item's ${c}${others}) — and read each item's row by ${g.groupedBy.readBy} (an item with no rows has no row, as the per-item statement gave).`,
+    atParent: `after it, one grouped query by ${c} for all its rows`,
+  };
+}
+
+/**
  * An existence check per item (`article.hasUser(user)`, once per article): ONE `SELECT DISTINCT <column> … = ANY($1)`
  * lists the items that have a row — never "load the association" (loading every favoriting user to test one).
  */
@@ -497,6 +523,25 @@ function sequelizeAssociation(a: SequelizeCall): BatchedForm | undefined {
     fix: `Load ${prop} with the query that loads ${rows} — add ${include} to its include (the ${declared}) — then read ${item}.${prop} instead of one ${m.name}() per ${item}.`,
     atParent: `add ${include} to its include`,
   };
+}
+
+/** Where each library keeps a result for reuse, in its own words (the repeat's fix: repeatedForm). */
+const CACHES: [RegExp, string][] = [
+  [/^sqlalchemy$/, 'functools.lru_cache on the function that runs it, or the app\'s cache (Flask-Caching\'s @cache.memoize)'],
+  [/^django$/, 'django.core.cache (cache.get_or_set), or @cached_property on the object that reads it'],
+  [/^@prisma\//, 'a Map kept for the request, or a cache keyed by the findUnique/findFirst arguments'],
+  [/^(sequelize|typeorm|knex|drizzle-orm|kysely|@mikro-orm\/)/, 'a Map kept for the request (or a module-level cache with an expiry) keyed by its arguments'],
+];
+
+/**
+ * A statement a call site sent again and again with the SAME parameters in one unit of work (CTFd's
+ * `get_config("freeze")` 50 times, uncached): nothing changes per item, so no batched form applies — the fix is to read
+ * it once and reuse the result, or to cache it (issue 16 C: it was told "load the relationship … selectinload").
+ */
+export function repeatedForm(via: string | undefined): BatchedForm {
+  const v = (via ?? '').replace(/\\/g, '/');
+  const cache = CACHES.find(([re]) => re.test(v))?.[1] ?? 'a cache keyed by its parameters';
+  return { fix: `The recorded statement ran with the same parameters every time: nothing in it changes per item, so batching does not apply. Read it once before the loop and reuse the result (pass it to the code that needs it), or cache it: ${cache}.` };
 }
 
 /** The batched form in the library that sent the statement (`via`), naming the recorded look-up's column and table. */

@@ -10,7 +10,7 @@ import { OTHER_RULES } from '../rules/index';
 import { indexDefinitionTitle } from '../advice/missingIndex';
 import type { RecordSummary } from './aggregate';
 import { nPlusOneMessage, type StatementAdvice } from './format';
-import { batchedForm } from './batchedForm';
+import { batchedForm, repeatedForm } from './batchedForm';
 
 /** Command the editor registers: open a file at a 1-based line (the parent query of an N+1). */
 export const OPEN_SITE_COMMAND = 'pgLens.openRecordedSite';
@@ -69,7 +69,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
     const fixes: Fix[] = [];
     // The code at the call site names the relation and how it is read (`self.channel_set.values_list(…)`), the file the
     // model classes; the quick fix to the rows' query says what goes there only when a batched form goes there (person11 Q4).
-    const batched = batchedForm(n.via, n.lookup, text.slice(span.start, span.end), text, n.sequelize);
+    const batched = n.repeated ? repeatedForm(n.via) : batchedForm(n.via, n.lookup, text.slice(span.start, span.end), text, n.sequelize);
     // The query that loaded the rows: in this file by its span, in another by its line (never a span of this file's text).
     const rows = `The rows the loop runs over come from this query${batched.atParent ? `: ${batched.atParent}` : ''}.`;
     const parent: NonNullable<Finding['related']> = !n.parent ? [] : n.parent.file === file ? [{ span: lineSpan(text, starts, n.parent.line, n.parent.col) ?? span, message: rows }] : [{ file: n.parent.file, line: n.parent.line, message: rows }];
@@ -86,7 +86,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
       span,
       fixes,
       ...(parent.length || helper.length ? { related: [...helper, ...parent] } : {}),
-      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}), ...(n.sequelize ? { association: `${n.sequelize.mixin.model}.${n.sequelize.mixin.name}` } : {}) },
+      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}), ...(n.sequelize ? { association: `${n.sequelize.mixin.model}.${n.sequelize.mixin.name}` } : {}), ...(n.repeated ? { repeated: true } : {}) },
     });
   }
   for (const site of s.sites) {
@@ -184,7 +184,8 @@ export function mergeRecorded(findings: Finding[], text: string): Finding[] {
 function mergedHelp(f: Finding, r: Finding): string | undefined {
   if (!f.help || !r.help || f.help.includes(r.help)) return f.help ?? r.help;
   const lookup = r.evidence?.lookup as { grouped?: unknown } | undefined;
-  if (lookup?.grouped || r.evidence?.association) return `${r.help} From the code: ${f.help}`;
+  // The recording proved the values never changed (a repeat: read it once), or proved the statement's batched form.
+  if (lookup?.grouped || r.evidence?.association || r.evidence?.repeated === true) return `${r.help} From the code: ${f.help}`;
   return lookup ? `${f.help} From the recording: ${r.help}` : f.help;
 }
 

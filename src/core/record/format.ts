@@ -108,9 +108,11 @@ export function recordedNPlusOneHoverLine(n: Pick<RecordedNPlusOne, 'calls' | 'u
 export function nPlusOneMessage(n: RecordedNPlusOne, live = false): string {
   const where = n.unitKind === 'root' ? 'in one run (outside any request or test)' : `in one ${UNIT_WORD[n.unitKind] ?? n.unitKind} (${n.unit})`;
   const via = n.via ? ` (via ${n.via})` : '';
-  if (live) return `N+1: this call sent the same statement ${n.calls} times ${where}${via}; recording (the totals come when it stops).`;
+  // The same values every time (issue 16 C): one value read again and again, not one query per item.
+  const what = n.repeated ? 'Repeated query: this call sent the same statement with the same parameters' : 'N+1: this call sent the same statement';
+  if (live) return `${what} ${n.calls} times ${where}${via}; recording (the totals come when it stops).`;
   const more = n.units > 1 ? `; ${n.units} ${UNIT_WORD[n.unitKind] ?? 'unit'}s like it` : '';
-  return `N+1: this call sent the same statement ${n.calls} times ${where}, ${ms(n.ms)}${more}${via}.`;
+  return `${what} ${n.calls} times ${where}, ${ms(n.ms)}${more}${via}.`;
 }
 
 /**
@@ -188,7 +190,7 @@ export function recordJson(s: RecordSummary, rel: (f: string) => string, advice?
     threshold: s.threshold,
     notices: s.notices,
     dropped: s.dropped,
-    nPlusOne: s.nPlusOne.map((n) => ({ file: rel(n.file), line: n.line, column: n.col, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, sql: n.sql, normalized: n.normalized, ms: n.ms, via: n.via, fix: n.fix })),
+    nPlusOne: s.nPlusOne.map((n) => ({ file: rel(n.file), line: n.line, column: n.col, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, sql: n.sql, normalized: n.normalized, ms: n.ms, via: n.via, fix: n.fix, ...(n.repeated ? { repeated: true } : {}) })),
     sites: s.sites.map((site) => ({
       file: site.file ? rel(site.file) : null, line: site.line ?? null, column: site.col ?? null, via: site.via, calls: site.calls, totalMs: site.totalMs,
       statements: site.statements.map((st) => {

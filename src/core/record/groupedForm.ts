@@ -9,7 +9,10 @@
  * a subquery (SQLAlchemy's and Prisma's `SELECT count(*) FROM (SELECT … WHERE x = $1) AS anon_1`) is the inner block
  * counted and grouped. Only shapes whose grouped form gives the same rows are rewritten: the aggregates of one block
  * with no GROUP BY, HAVING, DISTINCT, ORDER BY or OFFSET (a LIMIT on one aggregated row changes nothing and goes); any
- * other shape gives undefined, and the advice says it in words.
+ * other shape gives undefined, and the advice says it in words. A block that already groups by the per-item key (or by
+ * a column an equality of its WHERE or of an inner join makes equal to it) gives one row per item too: its grouped form
+ * is the same statement over `= ANY($n)` (issue 16 B: CTFd's per-user `sum() … WHERE users.id = $1 GROUP BY
+ * solves.user_id` was told "joinedload").
  */
 import type { Expr, From, SelectedColumn, SelectStatement } from 'pgsql-ast-parser';
 import { parseOne } from '../sql/parse';
@@ -37,6 +40,12 @@ export interface GroupedRewrite {
   /** The per-item column as the statement writes it (`awards.user_id`), and its name. */
   key: { text: string; column: string };
   aggregates: Aggregate[];
+  /**
+   * The per-item statement already grouped by the key (or by a column an inner join or the WHERE makes equal to it:
+   * CTFd's `… JOIN users ON solves.user_id = users.id WHERE users.id = $1 GROUP BY solves.user_id`): its grouping as
+   * written, and the output column each item's row is read by. Then it gave no row for an item with no rows.
+   */
+  groupedBy?: { text: string; readBy: string };
 }
 
 const AGGREGATES = new Set(['count', 'sum', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'every', 'array_agg', 'string_agg', 'json_agg', 'jsonb_agg']);
@@ -73,9 +82,12 @@ function conjuncts(e: Expr | null | undefined): Expr[] {
   return e.type === 'binary' && e.op === 'AND' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
 }
 
-/** A plain block: no grouping, distinct, ordering, offset, set operation or locking; a WHERE or an inner join's ON to hold the key. */
-function plainBlock(b: SelectStatement): b is SelectStatement & { type: 'select' } {
-  return b.type === 'select' && !b.groupBy?.length && !b.having && !b.distinct && !b.orderBy?.length && !b.limit?.offset && !b.for && !!b.from?.length && (!!b.where || b.from.some((f) => innerOn(f) !== undefined));
+/**
+ * A plain block: no grouping (but the one `grouped` allows), distinct, ordering, offset, set operation or locking; a
+ * WHERE or an inner join's ON to hold the key.
+ */
+function plainBlock(b: SelectStatement, grouped = false): b is SelectStatement & { type: 'select' } {
+  return b.type === 'select' && (grouped || !b.groupBy?.length) && !b.having && !b.distinct && !b.orderBy?.length && !b.limit?.offset && !b.for && !!b.from?.length && (!!b.where || b.from.some((f) => innerOn(f) !== undefined));
 }
 
 /** The ON condition of an inner join (where a condition means what it would in the WHERE), else undefined. */
@@ -108,8 +120,16 @@ export function groupedRewrite(sql: string, param: number, opts: { exists?: bool
   const ast = parseOne(sql);
   if (!ast || ast.type !== 'select' || !ast.columns?.length || !ast.from?.length) return undefined;
   if ((sql.match(new RegExp(`\\$${param}(?!\\d)`, 'g')) ?? []).length !== 1) return undefined;
+  // GROUP BY one column: allowed when that column is the per-item key (checked below), the select list its aggregates
+  // and that column.
+  const groupRef = !opts.exists && ast.groupBy?.length === 1 && ast.groupBy[0].type === 'ref' && ast.groupBy[0].name !== '*' ? ast.groupBy[0] : undefined;
   const aggregates: Aggregate[] = [];
+  let readBy: string | undefined;
   for (const c of opts.exists ? [] : ast.columns) {
+    if (groupRef && c.expr.type === 'ref' && refName(c.expr) === refName(groupRef)) {
+      readBy = c.alias?.name ?? c.expr.name;
+      continue;
+    }
     const a = aggregatesOf(c);
     if (!a) return undefined;
     for (const x of a) {
@@ -129,10 +149,10 @@ export function groupedRewrite(sql: string, param: number, opts: { exists?: bool
     block = from.statement;
     if (block.type === 'select' && block.limit && !block.limit.offset && block.limit.limit) return undefined;
   } else {
-    if (from.type === 'statement' || ast.groupBy?.length || ast.having || ast.distinct || ast.orderBy?.length || ast.limit?.offset || ast.for) return undefined;
+    if (from.type === 'statement' || (ast.groupBy?.length && (!groupRef || !aggregates.length)) || ast.having || ast.distinct || ast.orderBy?.length || ast.limit?.offset || ast.for) return undefined;
     block = ast;
   }
-  if (!plainBlock(block) || (block !== ast && block.limit)) return undefined;
+  if (!plainBlock(block, block === ast && !!groupRef) || (block !== ast && block.limit)) return undefined;
   const isKey = (e: Expr) => e.type === 'binary' && e.op === '=' && [e.left, e.right].some((x) => x.type === 'parameter' && x.name === `$${param}`) && [e.left, e.right].some((x) => x.type === 'ref' && x.name !== '*');
   const keyed = [...conjuncts(block.where), ...block.from!.flatMap((f) => conjuncts(innerOn(f)))].find(isKey);
   if (!keyed || keyed.type !== 'binary') return undefined;
@@ -146,6 +166,14 @@ export function groupedRewrite(sql: string, param: number, opts: { exists?: bool
   const selectAt = loc(ast.columns[0]);
   const selectEnd = loc(ast.columns[ast.columns.length - 1]);
   if (!refAt || !keyAt || !fromAt || !whereAt || !selectAt || !selectEnd || keyAt.start < fromAt.start || keyAt.end > whereAt.end) return undefined;
+  // The grouping is on the key: the key itself, or a column an equality of the WHERE or of an inner join's ON makes
+  // equal to it (one group per item either way, so each item's row is the one the per-item statement gave).
+  if (block === ast && groupRef) {
+    const g = refName(groupRef);
+    const k = refName(ref);
+    const equal = (e: Expr) => e.type === 'binary' && e.op === '=' && e.left.type === 'ref' && e.right.type === 'ref' && [refName(e.left), refName(e.right)].sort().join(' ') === [g, k].sort().join(' ');
+    if (g !== k && ![...conjuncts(block.where), ...block.from!.flatMap((f) => conjuncts(innerOn(f)))].some(equal)) return undefined;
+  }
   const keyText = sql.slice(refAt.start, refAt.end);
   const fromKw = /\bfrom\s*$/i.exec(sql.slice(0, fromAt.start));
   if (!fromKw) return undefined;
@@ -157,12 +185,22 @@ export function groupedRewrite(sql: string, param: number, opts: { exists?: bool
     end += m[0].length;
   }
   const body = `${sql.slice(fromKw.index, keyAt.start)}${keyText} = ANY($${param})${sql.slice(keyAt.end, end)}`;
-  const grouped = opts.exists ? `SELECT DISTINCT ${keyText} ${body}` : `SELECT ${keyText}, ${sql.slice(selectAt.start, selectEnd.end)} ${body} GROUP BY ${keyText}`;
+  const groupAt = groupRef ? loc(groupRef) : undefined;
+  if (groupRef && !groupAt) return undefined;
+  const groupText = groupAt ? sql.slice(groupAt.start, groupAt.end) : keyText;
+  // Already grouped: the same statement over every item, its group column selected when the list did not hold it.
+  const list = sql.slice(selectAt.start, selectEnd.end);
+  const grouped = opts.exists ? `SELECT DISTINCT ${keyText} ${body}` : `SELECT ${groupRef && readBy !== undefined ? '' : `${groupText}, `}${list} ${body} GROUP BY ${groupText}`;
   const params: number[] = [];
   const numbered = grouped.replace(/\$(\d+)/g, (_, d: string) => {
     let i = params.indexOf(Number(d));
     if (i < 0) i = params.push(Number(d)) - 1;
     return `$${i + 1}`;
   });
-  return { sql: numbered, params, key: { text: keyText, column: ref.name }, aggregates, ...(opts.exists ? { exists: true } : {}) };
+  return { sql: numbered, params, key: { text: keyText, column: ref.name }, aggregates, ...(opts.exists ? { exists: true } : {}), ...(groupRef ? { groupedBy: { text: groupText, readBy: readBy ?? groupRef.name } } : {}) };
+}
+
+/** A column reference as `table.column` (`.column` unqualified), to compare two. */
+function refName(r: Expr & { type: 'ref' }): string {
+  return `${r.table?.name ?? ''}.${r.name}`;
 }
