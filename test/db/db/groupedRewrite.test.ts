@@ -146,6 +146,40 @@ describe('db: a recorded per-item aggregate and its grouped statement give the s
     }
   });
 
+  it('a per-item aggregate that already GROUPs BY the key (CTFd Users.get_score, issue 16 B) is the same statement over = ANY($1), item by item the same row', async () => {
+    const cases: { sql: string; values: unknown[] }[] = [
+      // Grouped by a column the inner join makes equal to the key, the LIMIT on the one row dropped.
+      { sql: 'SELECT agg_solves.user_id AS agg_solves_user_id, count(agg_solves.challenge_id) AS solved, max(agg_solves.challenge_id) AS top \nFROM agg_solves JOIN agg_users ON agg_solves.user_id = agg_users.id \nWHERE agg_users.id = $1 GROUP BY agg_solves.user_id \n LIMIT $2', values: [undefined, 1] },
+      // Grouped by the key itself, not selected, a kept condition after it.
+      { sql: 'SELECT sum(agg_awards.value) AS s FROM agg_awards WHERE agg_awards.user_id = $1 AND agg_awards.type = $2 GROUP BY agg_awards.user_id', values: [undefined, 'hidden'] },
+    ];
+    for (const c of cases) {
+      const k = lookupOf(c.sql, 0b1);
+      const g = k?.grouped;
+      assert.ok(g?.groupedBy, `no grouped statement for ${c.sql}`);
+      const perItem = new Map<number, Record<string, unknown> | undefined>();
+      for (const id of IDS) {
+        const r = await t.admin.query({ text: c.sql, values: c.values.map((v) => (v === undefined ? id : v)) });
+        assert.ok(r.rows.length <= 1, 'grouped by the key: at most one row per item');
+        perItem.set(id, r.rows[0]);
+      }
+      const r = await t.admin.query({ text: g.sql, values: g.params.map((p) => (p === 1 ? IDS : c.values[p - 1])) });
+      const by = g.groupedBy.readBy;
+      const grouped = new Map<number, Record<string, unknown>>(r.rows.map((row: Record<string, unknown>) => [Number(row[by]), row]));
+      assert.equal(r.rows.length, grouped.size, 'one row per item');
+      for (const id of IDS) {
+        const want = perItem.get(id);
+        const got = grouped.get(id);
+        // The grouped form selects the group column where the per-item one did not: compare the per-item statement's columns.
+        assert.deepEqual(got && want ? Object.fromEntries(Object.keys(want).map((x) => [x, got[x]])) : got, want, `item ${id}: ${g.sql}`);
+      }
+      assert.ok([...perItem.values()].some((x) => x) && [...perItem.values()].some((x) => !x), 'items with and without rows are both compared');
+      const fix = batchedForm('sqlalchemy', k, undefined, 'class Users(Base):\n    __tablename__ = "agg_users"\n').fix;
+      assert.ok(fix.includes(g.sql.replace(/\s+/g, ' ')), fix);
+      assert.doesNotMatch(fix, /joinedload|LIMIT/, fix);
+    }
+  });
+
   it('a shape whose grouped form would change the results is not rewritten (GROUP BY, OFFSET, DISTINCT, a non-aggregate column)', () => {
     for (const sql of [
       'SELECT agg_awards.type, sum(agg_awards.value) FROM agg_awards WHERE agg_awards.user_id = $1 GROUP BY agg_awards.type',
