@@ -95,8 +95,8 @@ export function recordingStoppedText(capture: { statements: number; nPlusOne: nu
  * The N+1 line of the recorded-line hover. The N+1 diagnostic at the same line shows its message and fix in the
  * same hover, above: the line only counts (it repeated the whole fix, so the hover said it twice).
  */
-export function recordedNPlusOneHoverLine(n: Pick<RecordedNPlusOne, 'calls' | 'unitKind'>): string {
-  return `**N+1**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind} (the fix: the N+1 problem on this line, Ctrl+. for its quick fixes).`;
+export function recordedNPlusOneHoverLine(n: Pick<RecordedNPlusOne, 'calls' | 'unitKind' | 'repeated'>): string {
+  return `**${n.repeated ? 'Repeated query (same parameters)' : 'N+1'}**: ${n.calls} calls in one ${n.unitKind === 'root' ? 'run' : n.unitKind} (the fix: the N+1 problem on this line, Ctrl+. for its quick fixes).`;
 }
 
 /**

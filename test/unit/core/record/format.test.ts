@@ -40,6 +40,8 @@ describe('core/record/format: capture stopped', () => {
     const line = recordedNPlusOneHoverLine(n);
     assert.match(line, /10 calls in one request/);
     assert.ok(!line.includes('Load the association'), `the fix is said once, by the diagnostic: ${line}`);
+    // The same values every call (issue 16 C): the hover names it as its diagnostic does.
+    assert.match(recordedNPlusOneHoverLine({ ...n, repeated: true }), /^\*\*Repeated query \(same parameters\)\*\*: 10 calls in one request/);
   });
 });
 
