@@ -394,12 +394,14 @@ export class CrossFileCalls {
     // An interface named the C#/TS way (`ISegmentService`): the class it names (`SegmentService`, segment-service.ts).
     const named = /^I[A-Z][a-z]/.test(type) ? [type, type.slice(1)] : [type];
     const own = all.filter((d) => named.some((t) => sameName(t, d.file) || (java && implementationOf(t, d.file))));
-    // An interface or abstract class no file of its name defines the method for (`IInventoryService` of a workspace
+    // An interface or abstract class no file but its own defines the method for (`IInventoryService` of a workspace
     // types package; `IMedusaInternalService`): the classes of the workspace that implement or extend it — a few at
     // most (more is a plug-in point: which one runs is not in the code).
-    if (!own.length) {
+    // (Java: the interface's own file declares it without a body.)
+    if (own.every((d) => named.includes(baseName(d.file)))) {
       const impl = this.implementers(type);
-      if (impl.size) return all.filter((d) => d.cls !== undefined && impl.has(`${d.file}\u0000${d.cls}`));
+      const implementing = impl.size ? all.filter((d) => d.cls !== undefined && impl.has(`${d.file}\u0000${d.cls}`) && !own.includes(d)) : [];
+      if (implementing.length) return own.concat(implementing);
     }
     if (!java || own.some((d) => baseName(d.file) !== type)) return own;
     const inherited: Def[] = [];
@@ -553,6 +555,7 @@ export class CrossFileCalls {
       // Java: an abstract class or interface's implementations too (`Storage` → DatabaseStorage.java, MemoryStorage.java).
       const java = call.language === 'java';
       const typedDefs = receiverType ? this.typedDefinitions(receiverType, all, java) : undefined;
+      if (process.env.N14E_DEBUG && /confirm-inventory|tax-module-service|inventory-module/.test(file)) console.error('DBG', file, call.callee, receiverType, all.map((d) => `${d.file}:${d.cls}:${reaches.has(d)}`), typedDefs?.map((d) => d.file));
       // Several classes define the method (`get_solves` of Users and of Teams): the class the code binds the receiver to
       // (`for team in Teams.query…`, `self`) decides (person13 P7: `team.get_solves()` was said to be Users').
       const classes = new Set(all.flatMap((d) => (d.cls ? [d.cls] : [])));

@@ -2517,7 +2517,8 @@ function onRepository(n: Node, callee: string): boolean {
   const text = (recv?.text ?? '').replace(/\?\./g, '.');
   if (!text || /[()[\]]/.test(text) || callee.startsWith('_')) return false;
   const segs = text.split(/\.|::/);
-  return segs.some((x, i) => REPOSITORY_SEGMENT.test(x) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
+  // A private field's trailing underscore (`this.taxRateService_`) does not change what it names.
+  return segs.some((x, i) => REPOSITORY_SEGMENT.test(x.replace(/_+$/, '')) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
 }
 
 /** A class's node: Python, Ruby, JS/TS, Java. */
