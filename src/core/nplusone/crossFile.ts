@@ -555,7 +555,6 @@ export class CrossFileCalls {
       // Java: an abstract class or interface's implementations too (`Storage` → DatabaseStorage.java, MemoryStorage.java).
       const java = call.language === 'java';
       const typedDefs = receiverType ? this.typedDefinitions(receiverType, all, java) : undefined;
-      if (process.env.N14E_DEBUG && /confirm-inventory|tax-module-service|inventory-module/.test(file)) console.error('DBG', file, call.callee, receiverType, all.map((d) => `${d.file}:${d.cls}:${reaches.has(d)}`), typedDefs?.map((d) => d.file));
       // Several classes define the method (`get_solves` of Users and of Teams): the class the code binds the receiver to
       // (`for team in Teams.query…`, `self`) decides (person13 P7: `team.get_solves()` was said to be Users').
       const classes = new Set(all.flatMap((d) => (d.cls ? [d.cls] : [])));
