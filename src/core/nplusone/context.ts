@@ -105,7 +105,10 @@ function learnJs(text: string, ctx: FileContext): void {
   for (const m of text.matchAll(/@Entity\([^)]*\)\s*(?:export\s+)?class\s+([A-Z][\w$]*)/g)) ctx.models.add(m[1]);
   for (const m of text.matchAll(/\b(?:const|let|var)\s+([A-Z][\w$]*)\s*=\s*\w+\.define\(/g)) ctx.models.add(m[1]);
   // constructor(private readonly users: Repository<User>) / users: Repository<User>
-  for (const m of text.matchAll(/\b([\w$]+)\s*[?!]?:\s*([A-Z][\w$]*)(?:<[^>]*>)?/g)) ctx.types.set(m[1], m[2]);
+  // A namespace-qualified type (`taxRateService_: ModulesSdkTypes.IMedusaInternalService<TaxRate>`): its last name.
+  for (const m of text.matchAll(/\b([\w$]+)\s*[?!]?:\s*(?:[A-Z][\w$]*\.)*([A-Z][\w$]*)(?:<[^>]*>)?/g)) ctx.types.set(m[1], m[2]);
+  // A DI container's service named by the factory's type argument (`const s = container.resolve<IInventoryService>(…)`).
+  for (const m of text.matchAll(/\b(?:const|let|var)\s+([\w$]+)\s*=\s*(?:await\s+)?[\w$.]+\.(?:resolve|get|make|getService)\s*<\s*(?:[A-Z][\w$]*\.)*([A-Z][\w$]*)\s*>\s*\(/g)) if (!ctx.types.has(m[1])) ctx.types.set(m[1], m[2]);
 }
 
 function learnPython(text: string, ctx: FileContext): void {

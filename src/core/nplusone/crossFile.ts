@@ -22,6 +22,8 @@ import type { SequelizeMixin } from './sequelizeModels';
 
 const MAX_DEPTH = 4;
 const MAX_DEFINITIONS = 6;
+/** More classes than this implementing one interface: a plug-in point, not the app's one service. */
+const MAX_IMPLEMENTERS = 4;
 
 
 /** A name of one lowercase word: many unrelated classes define one. */
@@ -114,6 +116,8 @@ export class CrossFileCalls {
   private readonly packageImports = new Map<string, Record<string, string>>();
   /** Java: per file, the class it extends and the types it declares (inherited fields). */
   private readonly javaClasses = new Map<string, { extends?: string; types: Record<string, string> }>();
+  /** Per file, its classes' supertypes (FileCallFacts.supertypes). */
+  private readonly supertypes = new Map<string, Record<string, string[]>>();
   private root: string | undefined;
   /** Files in the order they were first added: a file read again keeps its place among the definitions of a name. */
   private readonly order = new Map<string, number>();
@@ -121,6 +125,8 @@ export class CrossFileCalls {
   private readonly goFiles = new Map<string, GoFileFacts>();
   /** Python: per module as written, whether a file of the project is it (projectHolds). */
   private readonly held = new Map<string, boolean>();
+  /** implementers() per type, for one version of the index. */
+  private implemented: { version: number; of: Map<string, Set<string>> } | undefined;
 
   /** Bumped by every add (and replace): the loop callers found for a version (loopCallers) are kept until the next. */
   private version = 0;
@@ -135,6 +141,7 @@ export class CrossFileCalls {
     if (facts.importedFrom) this.importedFrom.set(file, facts.importedFrom);
     if (facts.packageImports) this.packageImports.set(file, facts.packageImports);
     if (facts.javaClass) this.javaClasses.set(file, facts.javaClass);
+    if (facts.supertypes) this.supertypes.set(file, facts.supertypes);
     if (facts.go) this.goFiles.set(file, facts.go);
     // Helpers of tests (e2e page objects, factories) are not what application code calls.
     const defines = codeContextOf(file) !== 'test';
@@ -171,6 +178,7 @@ export class CrossFileCalls {
     this.importedFrom.delete(file);
     this.packageImports.delete(file);
     this.javaClasses.delete(file);
+    this.supertypes.delete(file);
     this.goFiles.delete(file);
     this.add(file, language, facts);
     const at = (f: string) => this.order.get(f) ?? 0;
@@ -386,6 +394,15 @@ export class CrossFileCalls {
     // An interface named the C#/TS way (`ISegmentService`): the class it names (`SegmentService`, segment-service.ts).
     const named = /^I[A-Z][a-z]/.test(type) ? [type, type.slice(1)] : [type];
     const own = all.filter((d) => named.some((t) => sameName(t, d.file) || (java && implementationOf(t, d.file))));
+    // An interface or abstract class no file but its own defines the method for (`IInventoryService` of a workspace
+    // types package; `IMedusaInternalService`): the classes of the workspace that implement or extend it — a few at
+    // most (more is a plug-in point: which one runs is not in the code).
+    // (Java: the interface's own file declares it without a body.)
+    if (own.every((d) => named.includes(baseName(d.file)))) {
+      const impl = this.implementers(type);
+      const implementing = impl.size ? all.filter((d) => d.cls !== undefined && impl.has(`${d.file}\u0000${d.cls}`) && !own.includes(d)) : [];
+      if (implementing.length) return own.concat(implementing);
+    }
     if (!java || own.some((d) => baseName(d.file) !== type)) return own;
     const inherited: Def[] = [];
     for (const [f, cls] of this.javaClasses) {
@@ -404,6 +421,32 @@ export class CrossFileCalls {
       }
     }
     return own.concat(inherited.filter((d) => !own.includes(d)));
+  }
+
+  /** The classes (`file\u0000class`) that implement or extend `type`, directly or through one more supertype; none when more than MAX_IMPLEMENTERS do. */
+  private implementers(type: string): Set<string> {
+    if (this.implemented?.version !== this.version) this.implemented = { version: this.version, of: new Map() };
+    const known = this.implemented.of.get(type);
+    if (known) return known;
+    const out = new Set<string>();
+    this.implemented.of.set(type, out);
+    let wanted = new Set([type]);
+    for (let depth = 0; depth < 2 && wanted.size; depth++) {
+      const next = new Set<string>();
+      for (const [file, classes] of this.supertypes) {
+        for (const [cls, sup] of Object.entries(classes)) {
+          if (!sup.some((t) => wanted.has(t)) || codeContextOf(file) === 'test') continue;
+          out.add(`${file}\u0000${cls}`);
+          next.add(cls);
+        }
+      }
+      if (out.size > MAX_IMPLEMENTERS) {
+        out.clear();
+        break;
+      }
+      wanted = next;
+    }
+    return out;
   }
 
   /** Java: the declared type of a field the calling file's class inherits (`storage` of `BaseResource`), up to three superclasses. */
@@ -534,7 +577,10 @@ export class CrossFileCalls {
           ? all.find((d) => REPOSITORY_FILE.test(d.file) && reaches.has(d))
           // Every definition reaches a query: the one this file can call (its own package first).
           : q.has(`${family}:${call.callee}`) ? (all.find((d) => d.file !== file && (!d.generated || reaches.has(d)) && this.mayBe(file, call.callee, d)) ?? q.get(`${family}:${call.callee}`)) : undefined;
-      if (!def || (def.file === file && !call.local) || !this.mayBe(file, call.callee, def)) continue;
+      // Through an interface the code names (`container.resolve<IInventoryService>(…)`): the type links the packages,
+      // whatever the calling file imports.
+      const viaInterface = !!typed?.length && receiverType !== undefined && typed.every((d) => this.implementers(receiverType).has(`${d.file}\u0000${d.cls}`));
+      if (!def || (def.file === file && !call.local) || (!viaInterface && !this.mayBe(file, call.callee, def))) continue;
       // Java: overloads of the same parameter count (`configuration(String, …)` beside
       // `configuration(IntegrationConfiguration, …)`): the call is one of them, so every one must query.
       if (java && def.arity !== undefined && all.some((d) => d.file === def.file && d.arity === def.arity && !reaches.has(d))) continue;
@@ -549,7 +595,8 @@ export class CrossFileCalls {
       // `StatsD.increment(…)` names its class: a method `increment` of another class is not this call.
       if (call.receiverClass && !sameName(call.receiverClass, def.file)) continue;
       // The code does not say which class's method it is: each one that reaches the database is named, none picked.
-      const oneOf = !typed && classes.size > 1 ? candidates.filter((d) => d.cls) : [];
+      // An interface several classes of the workspace implement, more than one reaching it: each one is named.
+      const oneOf = !typed && classes.size > 1 ? candidates.filter((d) => d.cls) : viaInterface && new Set(typed.map((d) => d.cls)).size > 1 ? typed : [];
       out.push(this.loopFinding(file, call, def, call.possible, new Set(oneOf.map((d) => d.cls)).size > 1 ? oneOf : undefined));
     }
     return out;

@@ -117,6 +117,8 @@ export interface FileCallFacts {
   packageImports?: Record<string, string>;
   /** Java: the class this file's class extends, and the declared types of the names it declares (fields first). A call on a field declared in the superclass (`storage.getObject(…)` in a resource extending `BaseResource`) takes its type from there. */
   javaClass?: { extends?: string; types: Record<string, string> };
+  /** TS/JS and Java: per class of the file, the interfaces it implements and the class it extends (last names): what a call on an object typed by an interface can reach. */
+  supertypes?: Record<string, string[]>;
   /** Go: the file's imports, declared types and functions' result types (calls are resolved by package and receiver type). */
   go?: GoFileFacts;
   /** TS/JS: the association mixins the file's Sequelize models declare (`getTagList` of `this.belongsToMany(Tag, { as: "tagList" })`): methods of the project that query. */
@@ -514,7 +516,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
+    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
   }
 
   /** TS/JS: the Sequelize association mixins the file declares (see FileCallFacts.sequelizeMixins). */
@@ -839,6 +841,29 @@ class Detector {
   }
 
   /** The class a definition sits in (a nested function's is none): `Teams` of `class Teams(db.Model): def get_solves(self)`. */
+  /**
+   * TS/JS and Java: the interfaces each class of the file implements and the class it extends, by their last name
+   * (`ModulesSdkTypes.IMedusaInternalService<T>` → `IMedusaInternalService`): a call on an object the code types by
+   * one of them can be that class's method (crossFile.ts typedDefinitions).
+   */
+  private supertypeFacts(defs: Node[]): { supertypes?: Record<string, string[]> } {
+    if (!/^(typescript|tsx|javascript|java)$/.test(this.lang)) return {};
+    const out: Record<string, string[]> = {};
+    const seen = new Set<number>();
+    for (const def of defs) {
+      let cls: Node | null = def.parent;
+      while (cls && !CLASS_TYPES.test(cls.type) && !(cls !== def && this.isFunction(cls))) cls = cls.parent;
+      if (!cls || !CLASS_TYPES.test(cls.type) || seen.has(cls.startIndex)) continue;
+      seen.add(cls.startIndex);
+      const name = field(cls, 'name')?.text;
+      const body = field(cls, 'body');
+      if (!name || !body) continue;
+      const names = supertypesOf(this.text.slice(cls.startIndex, body.startIndex));
+      if (names.length) out[name] = names;
+    }
+    return Object.keys(out).length ? { supertypes: out } : {};
+  }
+
   private classOf(def: Node): string | undefined {
     for (let p = def.parent; p; p = p.parent) {
       if (CLASS_TYPES.test(p.type)) return field(p, 'name')?.text;
@@ -2492,11 +2517,32 @@ function onRepository(n: Node, callee: string): boolean {
   const text = (recv?.text ?? '').replace(/\?\./g, '.');
   if (!text || /[()[\]]/.test(text) || callee.startsWith('_')) return false;
   const segs = text.split(/\.|::/);
-  return segs.some((x, i) => REPOSITORY_SEGMENT.test(x) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
+  // A private field's trailing underscore (`this.taxRateService_`) does not change what it names.
+  return segs.some((x, i) => REPOSITORY_SEGMENT.test(x.replace(/_+$/, '')) || (x === 'db' && i < segs.length - 1 && !DB_HANDLE.test(segs[i + 1])));
 }
 
 /** A class's node: Python, Ruby, JS/TS, Java. */
 const CLASS_TYPES = /^(class_definition|class|class_declaration|abstract_class_declaration)$/;
+
+/**
+ * The supertypes a class header names (`class A extends Base<{…}>({…}) implements IFoo, ns.IBar<T>` → IFoo, IBar; a
+ * plain `extends Base` → Base), by their last name; a superclass made by a call (a mixin factory) is not named.
+ */
+function supertypesOf(header: string): string[] {
+  let flat = header;
+  // Type arguments and object literals (`<{ dto: X }>`, `({ InventoryItem })`) out, innermost first.
+  for (let i = 0; i < 8 && /[<{(]/.test(flat); i++) flat = flat.replace(/<[^<>{}()]*>|\{[^{}]*\}|\([^()]*\)/g, (m) => (m.startsWith('(') ? '()' : ''));
+  const out: string[] = [];
+  const ext = /\bextends\s+((?:[\w$]+\.)*[A-Z][\w$]*)\s*(?=implements\b|$)/.exec(flat.trim());
+  if (ext) out.push(ext[1].split('.').pop()!);
+  const impl = /\bimplements\s+([^]*)$/.exec(flat);
+  for (const t of impl?.[1].split(',') ?? []) {
+    const m = /^\s*((?:[\w$]+\.)*[A-Z][\w$]*)\s*$/.exec(t);
+    if (m) out.push(m[1].split('.').pop()!);
+  }
+  return out;
+}
+
 /** A literal argument: a string, a number, true/false/None/nil/null. */
 const CONSTANT_ARG = /^(string|number|integer|float|true|false|none|nil|null|string_literal|interpreted_string_literal|raw_string_literal|int_literal|float_literal|decimal_integer_literal|decimal_floating_point_literal|simple_symbol)$/;
 /** `obj.relation.values_list(…)`: a method only Django's QuerySet has, on an object's attribute (a related manager). */

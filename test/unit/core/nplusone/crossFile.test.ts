@@ -128,8 +128,11 @@ describe('core/nplusone across files: the callee by the receiver\'s declared typ
 
   it('the declared type names no file that defines the method: a one-word name is not claimed by name alone', async () => {
     const { 'src/lib/features/segment/segment-service.ts': _svc, ...rest } = files;
-    const renamed = { ...rest, 'src/lib/features/segment/lookups.ts': _svc };
+    const renamed = { ...rest, 'src/lib/features/segment/lookups.ts': _svc.replace(' implements ISegmentService', '') };
     assert.deepEqual(await scan(renamed), []);
+    // The class says it implements the interface (n14e): the code names it, whatever its file is called.
+    const implementing = await scan({ ...rest, 'src/lib/features/segment/lookups.ts': _svc });
+    assert.deepEqual(implementing.map((f) => f.message.match(/\(`get` in [^)]*\)/)?.[0]), ['(`get` in src/lib/features/segment/lookups.ts:5)']);
   });
 
   it('Python: an annotated service (`segment_service: SegmentService`) is that class\'s method, though another class defines the name without a query', async () => {
