@@ -225,16 +225,11 @@ function mapperOf(file: string): Mapper {
   try {
     m = Module.findSourceMap?.(file) ?? inMemoryMap(file) ?? null;
     if (!m && Module.SourceMap && !file.startsWith('node:')) {
-      const text = fs.readFileSync(file, 'utf8');
-      const hit = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(text.slice(-200_000));
-      if (hit) {
-        const url = hit[1];
-        const json = url.startsWith('data:')
-          ? Buffer.from(url.slice(url.indexOf(',') + 1), url.includes(';base64,') ? 'base64' : 'utf8').toString('utf8')
-          : fs.readFileSync(path.resolve(path.dirname(file), decodeURIComponent(url)), 'utf8');
-        const payload = JSON.parse(json);
-        if (payload && !payload.sourceRoot) payload.sourceRoot = '';
-        m = new Module.SourceMap(payload);
+      const compiledUrl = compiledMapUrls.get(file);
+      if (compiledUrl !== undefined) m = mapOfUrl(compiledUrl, file);
+      else {
+        const hit = /\/\/[#@] sourceMappingURL=([^\s'"]+)\s*$/.exec(fs.readFileSync(file, 'utf8').slice(-200_000));
+        if (hit) m = mapOfUrl(hit[1], file);
       }
     }
   } catch {
@@ -243,6 +238,55 @@ function mapperOf(file: string): Mapper {
   if (maps.size >= MAX_MAP_CACHE) maps.clear();
   maps.set(file, m);
   return m;
+}
+
+/** The source map a sourceMappingURL names (inline data: or a file next to `file`). */
+function mapOfUrl(url: string, file: string): Mapper {
+  if (!Module.SourceMap) return null;
+  const json = url.startsWith('data:')
+    ? Buffer.from(url.slice(url.indexOf(',') + 1), url.includes(';base64,') ? 'base64' : 'utf8').toString('utf8')
+    : fs.readFileSync(path.resolve(path.dirname(file), decodeURIComponent(url)), 'utf8');
+  const payload = JSON.parse(json);
+  if (payload && !payload.sourceRoot) payload.sourceRoot = '';
+  return new Module.SourceMap(payload);
+}
+
+/**
+ * Inline source maps of the app's files as require-hook transpilers compiled them in memory (ts-node,
+ * esbuild-register, @swc/register, @babel/register, pirates hooks): they hand Module#_compile the
+ * generated code ending in `//# sourceMappingURL=data:…`, while the file on disk (.ts) has no comment
+ * and Node's own cache is only filled with --enable-source-maps (which would change the app's stack
+ * traces). The data: URL is kept as it came (parsed on the first look-up of a frame in that file).
+ */
+const compiledMapUrls = new Map<string, string>();
+const INLINE_MAP = /\/\/[#@] sourceMappingURL=(data:[^\s'"]+)\s*$/;
+
+function rememberCompiledMap(content: unknown, filename: unknown): void {
+  if (typeof content !== 'string' || typeof filename !== 'string' || !isUserFrame(filename)) return;
+  const at = content.lastIndexOf('sourceMappingURL=data:');
+  if (at < 4) return;
+  const hit = INLINE_MAP.exec(content.slice(at - 4));
+  if (!hit) return;
+  if (compiledMapUrls.size >= MAX_MAP_CACHE) compiledMapUrls.clear();
+  compiledMapUrls.set(filename, hit[1]);
+  // A file compiled again (a watcher, a test runner's fresh registry): its earlier map is stale.
+  maps.delete(filename);
+}
+
+function hookCompile(): void {
+  const proto = (Module as unknown as { prototype?: { _compile?: (content: string, filename: string, ...rest: unknown[]) => unknown } }).prototype;
+  const orig = proto?._compile;
+  if (!proto || typeof orig !== 'function' || (orig as unknown as Record<symbol, boolean>)[WRAPPED]) return;
+  const compile = function (this: unknown, content: string, filename: string, ...rest: unknown[]): unknown {
+    try {
+      rememberCompiledMap(content, filename);
+    } catch {
+      // never fail a require
+    }
+    return orig.call(this, content, filename, ...rest);
+  };
+  (compile as unknown as Record<symbol, boolean>)[WRAPPED] = true;
+  proto._compile = compile;
 }
 
 /**
@@ -1969,6 +2013,11 @@ function install(): void {
       return exports;
     }
   };
+  try {
+    hookCompile();
+  } catch {
+    // ignore: call sites in transpiled files stay at their generated lines
+  }
   if (process.env.PGLENS_CAPTURE_SOCKET) socket = connect(process.env.PGLENS_CAPTURE_SOCKET);
   // http is often loaded before the app code runs (by tsx, by mocha): hook it now.
   try {

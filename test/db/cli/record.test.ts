@@ -236,6 +236,58 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     }
   });
 
+  it('a require-hook transpiler (ts-node, esbuild-register, @swc/register): statements at the .ts lines through the inline source map handed to Module#_compile', async () => {
+    // The hook compiles in memory as ts-node does; the .ts on disk has no sourceMappingURL and Node's
+    // source-map cache is off (no --enable-source-maps), so only the compiled code's own comment maps.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-hook-'));
+    try {
+      const hook = path.join(dir, 'hook.js');
+      fs.writeFileSync(hook, [
+        `const fs = require('fs');`,
+        `const esbuild = require(${JSON.stringify(path.join(root, 'node_modules', 'esbuild'))});`,
+        `require.extensions['.ts'] = (m, f) => m._compile(esbuild.transformSync(fs.readFileSync(f, 'utf8'), { loader: 'ts', format: 'cjs', sourcemap: 'inline', sourcefile: f }).code, f);`,
+      ].join('\n'));
+      const program = path.join(dir, 'app.ts');
+      fs.writeFileSync(program, [
+        `import type { QueryResult } from 'pg';`,
+        `import { Client } from 'pg';`,
+        ``,
+        `/** Type-only lines: gone from the compiled code, so every line below moves up. */`,
+        `interface Row {`,
+        `  id: number;`,
+        `  twice: number;`,
+        `}`,
+        `type Ids = Array<{ id: number }>;`,
+        `declare const unused: Row | undefined;`,
+        ``,
+        `async function main(): Promise<void> {`,
+        `  const client: Client = new Client({ connectionString: process.env.DATABASE_URL });`,
+        `  await client.connect();`,
+        `  const ids: QueryResult<{ id: number }> = await client.query('SELECT g AS id FROM generate_series(1, 8) g'); // single line`,
+        `  const list: Ids = ids.rows;`,
+        `  for (const { id } of list) {`,
+        `    const r: QueryResult<Row> = await client.query<Row>(`,
+        `      'SELECT $1::int * 2 AS twice', // N+1 text`,
+        `      [id],`,
+        `    ); // N+1 end`,
+        `    void r;`,
+        `  }`,
+        `  await client.end();`,
+        `}`,
+        `main().catch((e: Error) => { console.error(e); process.exit(1); });`,
+      ].join('\n'));
+      const fileLine = (marker: string) => fs.readFileSync(program, 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
+      const callLine = fileLine('await client.query<Row>(');
+      const json = await recordJson(['--threshold', '5', '--', process.execPath, '-r', hook, program], { DATABASE_URL: t.url, NODE_PATH: path.join(root, 'node_modules') });
+      const ours = json.sites.filter((s: { file?: string }) => s.file && path.resolve(root, s.file) === program);
+      const lines = ours.map((s: { line: number; calls: number }) => [s.line, s.calls]).sort((a: number[], b: number[]) => a[0] - b[0]);
+      assert.deepEqual(lines, [[fileLine('// single line'), 1], [callLine, 8]], JSON.stringify(json.sites, null, 1));
+      assert.deepEqual(json.nPlusOne.map((n: { file: string; line: number; calls: number }) => [path.resolve(root, n.file), n.line, n.calls]), [[program, callLine, 8]]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('postgres.js: tagged queries, sql.unsafe and errors at their lines; the N+1 in a loop with its count', async () => {
     const pjs = fixture('postgresjs.js');
     const rel = path.relative(root, pjs);
