@@ -347,16 +347,37 @@ class Detector {
    * any assignment binds otherwise, a known client, or a package naming a database layer (`@acme/db`, `typeorm`,
    * an app folder imported by its path: `src/infra-config/…`) keeps the call.
    */
-  private onLibraryObject(n: Node): boolean {
+  private libraryReceiver(n: Node): { root: Node; recv: string } | undefined {
     const fn = field(n, 'function');
     const obj = fn?.type === 'member_expression' ? field(fn, 'object') : undefined;
-    if (!obj) return false;
+    if (!obj) return undefined;
     // `url.searchParams.get(…)`: a property of a library object is the library's too.
     let root = obj;
     while (root.type === 'member_expression' && field(root, 'object')?.type === 'member_expression') root = field(root, 'object')!;
     if (root.type === 'member_expression' && field(root, 'object')?.type === 'identifier') root = field(root, 'object')!;
     const recv = root.type === 'identifier' ? root.text : root.type === 'member_expression' && field(root, 'object')?.type === 'this' ? field(root, 'property')?.text : undefined;
-    if (!recv || this.ctx.clients.has(recv)) return false;
+    return recv ? { root, recv } : undefined;
+  }
+
+  /**
+   * TS/JS: the receiver is declared (field, parameter, constructor parameter property, annotated variable) as a type
+   * of a database library's own package (`private translationRepo: Repository<Translation>` with `Repository` from
+   * 'typeorm'): an object of that library. What its methods do is the library's knowledge (dbCalls: TypeORM
+   * `find`/`save` query, `create`/`merge` build in memory), never the app's method of the same name (person15:
+   * `translationRepo.create(…)` was "one of TermController.create, UserService.create…").
+   */
+  private onDatabaseLibraryObject(n: Node): boolean {
+    const r = this.libraryReceiver(n);
+    if (!r) return false;
+    const type = this.ctx.types.get(r.recv) ?? new RegExp(`\\b(?:const|let|var)\\s+${escapeRe(r.recv)}\\s*:\\s*([A-Z][\\w$]*)`).exec(this.text)?.[1];
+    const spec = type === undefined ? undefined : this.ctx.packageImports?.get(type);
+    return spec !== undefined && DATABASE_LIBRARY.test(spec);
+  }
+
+  private onLibraryObject(n: Node): boolean {
+    const r = this.libraryReceiver(n);
+    if (!r || this.ctx.clients.has(r.recv)) return false;
+    const { root, recv } = r;
     const library = (origin: string) => {
       const spec = this.ctx.packageImports?.get(origin);
       if (spec === undefined) return BUILT_IN_CLASSES.test(origin);
@@ -405,7 +426,7 @@ class Detector {
       if (this.lang === 'ruby' && this.onUntypedObject(n, name)) continue;
       // TS/JS `cipher.update(text)` on `crypto.createCipheriv(…)`, `this.configService.get(…)` on a `ConfigService` of
       // `@nestjs/config`: a method of an object a library made, not the app's function of that name.
-      if ((this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') && this.onLibraryObject(n)) continue;
+      if ((this.lang === 'typescript' || this.lang === 'tsx' || this.lang === 'javascript') && (this.onLibraryObject(n) || this.onDatabaseLibraryObject(n))) continue;
       // Python: a common name on an object (`stack.run(…)`, `pipe.execute()`, `job.fetch(id)`) is that object's
       // library method (sqlparse, redis, rq), not the app's function of the name — unless the object is the app's repository.
       const onObject = this.lang === 'python' && this.onOtherPythonObject(n);
@@ -462,6 +483,7 @@ class Detector {
       // Java: a common name (`delete`, `save`, `update`) on a field declared as the app's service or
       // repository (`ReviewService reviewService`): that type's method (or the one it inherits) decides.
       const storage = this.lang === 'java' && STORAGE_TYPE.test(this.javaReceiverType(n) ?? '');
+      if (/^(typescript|tsx|javascript)$/.test(this.lang) && this.onDatabaseLibraryObject(n)) continue;
       if (((GENERIC_NAMES.has(callee) || callee.length < 4) && !repository && !recv?.receiverModule && !storage && !this.ownPythonFunction(n, callee) && !goAppCall(goScopes?.refOf(n))) || this.isDispatch(n) || this.runsAtStartup(n)) continue;
       // Ruby `txn.merchant` without arguments reads an attribute or association, not a method of another file.
       if (this.lang === 'ruby' && !field(n, 'arguments') && field(n, 'receiver')) continue;
@@ -2601,6 +2623,8 @@ const BUILT_IN_CLASSES = /^(URL|URLSearchParams|Map|Set|WeakMap|WeakSet|Date|Reg
 /** The first folder of an import path that names the app's own code (a `tsconfig` baseUrl import), not a package. */
 const APP_FOLDER = /^(src|app|apps|lib|libs|server|pages|components|modules|utils|services|features|common|shared|packages)$/;
 /** A package (its name, scope included) that is or may wrap a database layer: its objects' methods may query. */
+/** A database library's own npm package (an ORM, a query builder, a driver), not the app's data layer of a workspace. */
+const DATABASE_LIBRARY = /^(typeorm|sequelize|sequelize-typescript|mongoose|mongodb|@prisma\/client|knex|objection|drizzle-orm(\/.*)?|kysely|@mikro-orm\/[\w-]+|pg|pg-promise|postgres|mysql2?(\/promise)?|better-sqlite3|ioredis|redis)$/;
 const DATA_LAYER_PACKAGE = /(^|[@/._-])(\w*(?:sql|db|database|data|mongo|redis|orm|prisma|postgres|neon|supabase|firebase|knex|drizzle|kysely|sequelize|objection|slonik|pg)\w*|repositor\w*|models?|store|storage|persistence|client|api|server|backend|core|shared|common)($|[/._-])/i;
 
 /** Emptying a method cache: Flask-Caching's `delete_memoized`, `fn.cache_clear()` (lru_cache), Spring's `@CacheEvict`, `evictAll`. */

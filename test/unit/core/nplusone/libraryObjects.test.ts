@@ -100,3 +100,83 @@ describe('N+1: methods of library objects are not queries (person12 R2)', () => 
     await expectNPlusOneInScan([notes, utils, docs], ['src/doc/doc.service.ts:30', 'src/doc/doc.service.ts:34']);
   });
 });
+
+// repo14 (person15, Traduora): `@InjectRepository(Translation) private translationRepo: Repository<Translation>` with
+// `Repository` from 'typeorm'. Its `create()` builds an entity in memory (TypeORM's own method), so it is not one of
+// the app's `create` methods (controllers and services define `create` that query); its `save()` in a loop still is.
+const termController = {
+  path: 'src/controllers/term.controller.ts',
+  text: [
+    "import { Controller, Post, Body } from '@nestjs/common';",
+    "import { InjectRepository } from '@nestjs/typeorm';",
+    "import { Repository } from 'typeorm';",
+    "import { Term } from '../entity/term.entity';",
+    '',
+    '@Controller()',
+    'export class TermController {',
+    '  constructor(@InjectRepository(Term) private termRepo: Repository<Term>) {}',
+    '',
+    '  @Post()',
+    '  async create(@Body() payload: { value: string }) {',
+    '    return this.termRepo.save({ value: payload.value });',
+    '  }',
+    '}',
+    '',
+  ],
+};
+
+const userService = {
+  path: 'src/services/user.service.ts',
+  text: [
+    "import { Injectable } from '@nestjs/common';",
+    "import { InjectRepository } from '@nestjs/typeorm';",
+    "import { Repository } from 'typeorm';",
+    "import { User } from '../entity/user.entity';",
+    '',
+    '@Injectable()',
+    'export class UserService {',
+    '  constructor(@InjectRepository(User) private userRepo: Repository<User>) {}',
+    '',
+    '  async create(name: string) {',
+    '    return this.userRepo.insert({ name });',
+    '  }',
+    '}',
+    '',
+  ],
+};
+
+const importer = {
+  path: 'src/services/import.service.ts',
+  text: [
+    "import { Injectable } from '@nestjs/common';",
+    "import { InjectRepository } from '@nestjs/typeorm';",
+    "import { Repository } from 'typeorm';",
+    "import { Translation } from '../entity/translation.entity';",
+    '',
+    '@Injectable()',
+    'export class ImportService {',
+    '  constructor(@InjectRepository(Translation) private translationRepo: Repository<Translation>) {}',
+    '',
+    '  build(terms: { id: string; value: string }[]) {',
+    '    const out = [];',
+    '    for (const t of terms) {',
+    '      out.push(this.translationRepo.create({ termId: t.id, value: t.value }));',
+    '    }',
+    '    return out;',
+    '  }',
+    '',
+    '  async store(terms: { id: string; value: string }[]) {',
+    '    for (const t of terms) {',
+    '      await this.translationRepo.save({ termId: t.id, value: t.value });',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ],
+};
+
+describe('N+1: a receiver declared as a package type is that library object (repo14)', () => {
+  it("TypeORM Repository<T>.create in a loop is not the app's create; its save in a loop is still a query", async () => {
+    await expectNPlusOneInScan([termController, userService, importer], ['src/services/import.service.ts:20']);
+  });
+});
