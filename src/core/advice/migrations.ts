@@ -16,6 +16,14 @@ export interface MigrationTarget {
   app?: string;
   railsVersion?: string;
   ext?: 'js' | 'ts' | 'cjs' | 'mjs';
+  /**
+   * TypeORM / MikroORM: the project's configuration lets a migration run outside a transaction (TypeORM
+   * `migrationsTransactionMode: 'each'|'none'` or `--transaction each|none`; MikroORM `allOrNothing: false`), read as text.
+   * Otherwise (their defaults) the migration builds the index plainly inside its transaction.
+   */
+  outsideTransaction?: boolean;
+  /** The tool's command that runs the new migration, when the project's files say it (TypeORM: its data source file). */
+  run?: string;
   /** tool 'unknown': one line saying why no migration file is written (the SQL is offered instead). */
   why?: string;
 }
@@ -54,7 +62,10 @@ export interface ProjectFiles {
  * dependency files, manage.py, alembic.ini; sequelize-cli's .sequelizerc and the package.json files of a workspace's
  * packages (conduit: sequelize-cli is a dependency of backend/package.json, not of the root's).
  */
-export const PROJECT_FACT_FILES = /(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|\.sequelizerc|package\.json)$/;
+export const PROJECT_FACT_FILES = /(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|\.sequelizerc|package\.json|ormconfig\.(json|js|ts|cjs|mjs)|[\w.-]*(?:data-?source|typeorm|mikro-?orm)[\w.-]*\.(ts|js|cjs|mjs)|(?:config|database|app\.module)\.(ts|js))$/i;
+
+/** The files that configure a TypeORM DataSource / ormconfig or MikroORM (their texts say how migrations run). */
+const ORM_CONFIG_FILES = /(^|\/)(ormconfig\.(json|js|ts|cjs|mjs)|[\w.-]*(?:data-?source|typeorm|mikro-?orm)[\w.-]*\.(ts|js|cjs|mjs)|(?:config|database|app\.module)\.(ts|js))$/i;
 
 /** The facts files that are not Python's. */
 const NODE_FACT_FILES = /(^|\/)(\.sequelizerc|package\.json)$/;
@@ -63,7 +74,7 @@ const NODE_FACT_FILES = /(^|\/)(\.sequelizerc|package\.json)$/;
 function pythonDeps(p: ProjectFiles): Set<string> {
   const out = new Set<string>();
   for (const [path, text] of Object.entries(p.texts ?? {})) {
-    if (/(^|\/)(manage\.py|alembic\.ini)$/.test(path) || NODE_FACT_FILES.test(path)) continue;
+    if (/(^|\/)(manage\.py|alembic\.ini)$/.test(path) || NODE_FACT_FILES.test(path) || ORM_CONFIG_FILES.test(path)) continue;
     for (const m of text.matchAll(/(?:^|["'\s=,[(])(django|alembic|flask[-_]migrate|sqlalchemy|flask[-_]sqlalchemy)(?=\s*(?:[=<>~!;\[,"'\])]|$))/gim)) out.add(m[1].toLowerCase().replace(/_/g, '-'));
   }
   return out;
@@ -249,9 +260,43 @@ function ormMigrationTargets(p: ProjectFiles, files: string[], rootDeps: Set<str
     if (!bases.length) continue;
     const existing = files.find((f) => bases.some((b) => isUnder(b, f)) && t.file.test(f));
     const dir = existing ? existing.replace(/\/[^/]+$/, '') : t.fallback(bases[0]);
-    out.push({ target: { tool: t.tool, dir, ext: existing?.endsWith('.js') ? 'js' : 'ts' }, existing: !!existing });
+    const base = bases.find((b) => isUnder(b, dir)) ?? bases[0];
+    out.push({ target: { tool: t.tool, dir, ext: existing?.endsWith('.js') ? 'js' : 'ts', ...ormTransactionFacts(p, t.tool, base) }, existing: !!existing });
   }
   return out;
+}
+
+/**
+ * How TypeORM / MikroORM run migrations in this project, from the texts of its ORM configuration files (and the npm
+ * scripts of its package), never by running them: whether a migration may run outside a transaction, and the command
+ * that runs it. TypeORM's default `migrationsTransactionMode: 'all'` refuses a migration with `transaction = false`
+ * (person15 P2: the app ran its migrations at start and crashed); MikroORM's default `allOrNothing: true` wraps all
+ * pending migrations in one transaction.
+ */
+function ormTransactionFacts(p: ProjectFiles, tool: MigrationTool, base: string): Pick<MigrationTarget, 'outsideTransaction' | 'run'> {
+  const configs = Object.entries(p.texts ?? {}).filter(([f]) => isUnder(base, f) && ORM_CONFIG_FILES.test(f));
+  const pkgText = p.texts?.[joinDir(base, 'package.json')] ?? (base ? undefined : p.packageJson);
+  let scripts: Record<string, string> = {};
+  try {
+    const j = JSON.parse(pkgText ?? '{}') as { scripts?: Record<string, unknown> };
+    scripts = Object.fromEntries(Object.entries(j.scripts ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch { /* no scripts */ }
+  const texts = configs.map(([, t]) => t);
+  if (tool === 'typeorm') {
+    const modes = texts.flatMap((t) => [...t.matchAll(/migrationsTransactionMode["']?\s*:\s*["'](all|each|none)["']/g)].map((m) => m[1]));
+    const flags = Object.values(scripts).flatMap((s) => /\bmigration:run\b/.test(s) ? [/--transaction[ =]+["']?(all|each|none)\b/.exec(s)?.[1] ?? 'all'] : []);
+    const all = [...modes, ...flags];
+    const outsideTransaction = all.length > 0 && all.every((m) => m !== 'all');
+    const script = Object.entries(scripts).find(([, s]) => /\bmigration:run\b/.test(s))?.[0];
+    const ds = configs.find(([, t]) => /new\s+DataSource\s*\(/.test(t))?.[0];
+    const dsRel = ds ? (base ? ds.slice(base.length + 1) : ds) : '<your data source file>';
+    const run = script ? `npm run ${script}` : `npx typeorm${dsRel.endsWith('.ts') ? '-ts-node-commonjs' : ''} migration:run -d ${dsRel}`;
+    return { outsideTransaction, run: base ? `cd ${base} && ${run}` : run };
+  }
+  const allOrNothing = texts.flatMap((t) => [...t.matchAll(/allOrNothing["']?\s*:\s*(true|false)\b/g)].map((m) => m[1]));
+  const script = Object.entries(scripts).find(([, s]) => /\bmigration:up\b/.test(s))?.[0];
+  const run = script ? `npm run ${script}` : 'npx mikro-orm migration:up';
+  return { outsideTransaction: allOrNothing.length > 0 && allOrNothing.every((v) => v === 'false'), run: base ? `cd ${base} && ${run}` : run };
 }
 
 /** package.json's fields the detection reads (parsed once; empty without a package.json or when it does not parse). */
@@ -428,8 +473,29 @@ function alembicMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migr
   return { kind: 'create', path: `${target.dir}/${revision}_add_${snake(ix.name)}.py`, content, notes };
 }
 
+/** Each tool's command that runs a new migration (TypeORM's and MikroORM's from the project's files: target.run). */
+const RUN_COMMANDS: Record<MigrationTool, (target: MigrationTarget, path: string) => string | undefined> = {
+  prisma: () => 'npx prisma migrate deploy',
+  rails: () => 'bin/rails db:migrate',
+  django: (t) => `python manage.py migrate ${t.app ?? ''}`.trim(),
+  alembic: () => 'alembic upgrade head',
+  knex: () => 'npx knex migrate:latest',
+  'node-pg-migrate': () => 'npx node-pg-migrate up',
+  'db-migrate': () => 'npx db-migrate up',
+  sequelize: () => 'npx sequelize-cli db:migrate',
+  typeorm: (t) => t.run ?? 'npx typeorm migration:run -d <your data source file>',
+  'mikro-orm': (t) => t.run ?? 'npx mikro-orm migration:up',
+  flyway: () => 'flyway migrate',
+  sql: (_t, path) => `psql -v ON_ERROR_STOP=1 -f ${path}`,
+  unknown: () => undefined,
+};
+
+/** The tool's migration for the index, its notes starting with where the file goes and the command that runs it. */
 export function generateMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
-  return GENERATORS[target.tool](target, ix, ctx);
+  const out = GENERATORS[target.tool](target, ix, ctx);
+  if (out.kind !== 'create') return out;
+  const run = RUN_COMMANDS[target.tool](target, out.path);
+  return { ...out, notes: [`Wrote ${out.path}${run ? `; run it with \`${run}\`` : ''}.`, ...out.notes] };
 }
 
 /** The CREATE EXTENSION the index needs, when it needs one (no terminator). */
@@ -492,6 +558,11 @@ function flywayMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migra
   };
 }
 
+/** The statement without CONCURRENTLY, for a migration that runs inside a transaction. */
+function withoutConcurrently(sql: string): string {
+  return sql.replace(/^(CREATE(?: UNIQUE)? INDEX|DROP INDEX) CONCURRENTLY /, '$1 ');
+}
+
 /** A JavaScript migration: the header, the tool's preamble, then `up` (extension, CREATE INDEX) and `down` (DROP INDEX) as `fn` writes them. */
 function jsMigrationText(ix: MigrationIndex, preamble: string[], fn: (name: 'up' | 'down', sqls: string[]) => string): string {
   return [header(ix, '//'), ...preamble, fn('up', upStatements(ix)), '\n', fn('down', [dropSql(ix)])].join('');
@@ -527,10 +598,9 @@ function nodePgMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: Migrati
  */
 function dbMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const path = `${target.dir}/${stamp14(ctx.now)}-add-${snake(ix.name).replace(/_/g, '-')}.${target.ext ?? 'js'}`;
-  const plain = (sql: string) => sql.replace(/^(CREATE(?: UNIQUE)? INDEX|DROP INDEX) CONCURRENTLY /, '$1 ');
   // One runSql per statement, each after the last.
   const chain = (sqls: string[], pad: string): string =>
-    sqls.length === 1 ? `${pad}db.runSql(${jsString(plain(sqls[0]))}, cb);\n` : `${pad}db.runSql(${jsString(plain(sqls[0]))}, (err) => {\n${pad}  if (err) return cb(err);\n${chain(sqls.slice(1), pad + '  ')}${pad}});\n`;
+    sqls.length === 1 ? `${pad}db.runSql(${jsString(withoutConcurrently(sqls[0]))}, cb);\n` : `${pad}db.runSql(${jsString(withoutConcurrently(sqls[0]))}, (err) => {\n${pad}  if (err) return cb(err);\n${chain(sqls.slice(1), pad + '  ')}${pad}});\n`;
   const fn = (name: string, sqls: string[]) => `exports.${name} = function (db, cb) {\n${chain(sqls, '  ')}};\n`;
   return {
     kind: 'create',
@@ -559,54 +629,60 @@ function sequelizeMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Mi
   ];
   return {
     kind: 'create', path, content: `${jsMigrationText(ix, preamble, fn)}};\n`,
-    notes: ["The index's own statement (queryInterface.addIndex cannot write INCLUDE or keep a partial or expression index exactly). Declare it in the model's `indexes` too if you sync the schema from the models."],
+    notes: ["The migration runs the index's own statement, because queryInterface.addIndex cannot write INCLUDE or keep a partial or expression index exactly. Declare the index in the model's `indexes` too if you sync the schema from the models."],
   };
 }
 
 /**
- * TypeORM: `<ms>-AddName.ts` with a MigrationInterface class, `transaction = false` for CONCURRENTLY. TypeORM honours that
- * only when migrations run per migration (`--transaction each`): in its default mode (one transaction for all) it
- * refuses the override, so the note says how to run it.
+ * TypeORM: `<ms>-AddName.ts` with a MigrationInterface class. `transaction = false` with CONCURRENTLY only when the
+ * project runs migrations one transaction each or none (`migrationsTransactionMode` / `--transaction`): in TypeORM's
+ * default mode (one transaction for all) it refuses that override, so there the index is built plainly inside the
+ * migration's transaction and the note says how to build it without blocking writes.
  */
 function typeormMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const ts = (target.ext ?? 'ts') === 'ts';
   const stamp = ctx.now.getTime();
   const cls = `Add${camel(ix.name)}${stamp}`;
   const path = `${target.dir}/${stamp}-Add${camel(ix.name)}.${ts ? 'ts' : 'js'}`;
+  const outside = !!target.outsideTransaction;
   const fn = (name: string, sqls: string[]) =>
-    `    ${ts ? 'public ' : ''}async ${name}(queryRunner${ts ? ': QueryRunner' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `        await queryRunner.query(${jsString(s)});`).join('\n')}\n    }\n`;
+    `    ${ts ? 'public ' : ''}async ${name}(queryRunner${ts ? ': QueryRunner' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `        await queryRunner.query(${jsString(outside ? s : withoutConcurrently(s))});`).join('\n')}\n    }\n`;
   const preamble = [
     ts ? "import { MigrationInterface, QueryRunner } from 'typeorm';\n\n" : '',
     ts ? `export class ${cls} implements MigrationInterface {\n` : `module.exports = class ${cls} {\n`,
     `    name = '${cls}';\n`,
-    '    // CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
-    '    transaction = false;\n\n',
+    outside
+      ? '    // CREATE INDEX CONCURRENTLY cannot run inside a transaction (the project runs migrations one transaction each).\n    transaction = false;\n\n'
+      : "    // Inside the migration's transaction (TypeORM's migrationsTransactionMode 'all'): no CONCURRENTLY.\n\n",
   ];
   return {
     kind: 'create', path, content: `${jsMigrationText(ix, preamble, fn)}}${ts ? '' : ';'}\n`,
-    notes: ['TypeORM honours `transaction = false` only when migrations run one transaction each: `typeorm migration:run --transaction each` (or migrationsTransactionMode: "each" in the data source); in its default mode it refuses this migration.'],
+    notes: outside ? [] : ["The project runs TypeORM migrations in one transaction (migrationsTransactionMode 'all', the default), which refuses `transaction = false`, so this builds the index without CONCURRENTLY: writes to the table wait while it builds. On a large live table, set `migrationsTransactionMode: 'each'` in the data source (or run `migration:run --transaction each`), then use CREATE INDEX CONCURRENTLY with `transaction = false` in the migration."],
   };
 }
 
 /**
- * MikroORM: `Migration<YYYYMMDDHHMMSS>.ts` extending Migration, addSql per statement, isTransactional() false for
- * CONCURRENTLY (which holds only when all pending migrations are not wrapped in one: `allOrNothing: false`).
+ * MikroORM: `Migration<YYYYMMDDHHMMSS>.ts` extending Migration, addSql per statement. isTransactional() false with
+ * CONCURRENTLY only when the project sets `allOrNothing: false` (by default MikroORM wraps all pending migrations in one
+ * master transaction); otherwise the index is built plainly inside the transaction and the note says how to avoid that.
  */
 function mikroOrmMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const ts = (target.ext ?? 'ts') === 'ts';
   const cls = `Migration${stamp14(ctx.now)}`;
   const path = `${target.dir}/${cls}.${ts ? 'ts' : 'js'}`;
+  const outside = !!target.outsideTransaction;
   const fn = (name: string, sqls: string[]) =>
-    `  ${ts ? 'override ' : ''}async ${name}()${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `    this.addSql(${jsString(s)});`).join('\n')}\n  }\n`;
+    `  ${ts ? 'override ' : ''}async ${name}()${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `    this.addSql(${jsString(outside ? s : withoutConcurrently(s))});`).join('\n')}\n  }\n`;
   const preamble = [
     ts ? "import { Migration } from '@mikro-orm/migrations';\n\n" : "'use strict';\n\nconst { Migration } = require('@mikro-orm/migrations');\n\n",
     `${ts ? 'export ' : ''}class ${cls} extends Migration {\n`,
-    '  // CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
-    `  ${ts ? 'override ' : ''}isTransactional()${ts ? ': boolean' : ''} {\n    return false;\n  }\n\n`,
+    outside
+      ? `  // CREATE INDEX CONCURRENTLY cannot run inside a transaction (the project sets allOrNothing: false).\n  ${ts ? 'override ' : ''}isTransactional()${ts ? ': boolean' : ''} {\n    return false;\n  }\n\n`
+      : "  // Inside MikroORM's migration transaction (allOrNothing, the default): no CONCURRENTLY.\n\n",
   ];
   return {
     kind: 'create', path, content: `${jsMigrationText(ix, preamble, fn)}}\n${ts ? '' : `\nexports.${cls} = ${cls};\n`}`,
-    notes: ['MikroORM wraps all pending migrations in one transaction by default (migrations.allOrNothing): set `allOrNothing: false` so this migration runs outside one, as CONCURRENTLY needs.'],
+    notes: outside ? [] : ['MikroORM wraps all pending migrations in one transaction (migrations.allOrNothing, the default), so this builds the index without CONCURRENTLY: writes to the table wait while it builds. On a large live table, set `allOrNothing: false` in the migrations config, then use CREATE INDEX CONCURRENTLY with isTransactional() returning false.'],
   };
 }
 

@@ -169,23 +169,70 @@ describe('core/advice/migrations', () => {
       assert.equal(two.tool, 'unknown');
       assert.match(two.why ?? '', /2 sequelize-cli setups \(a, b\)/);
     });
-    it('TypeORM: its migration folder, a MigrationInterface class with transaction = false, and how to run it', () => {
-      const target = detectMigrationTool({ files: ['src/migrations/1700000000000-Init.ts', 'src/data-source.ts'], packageJson: '{"dependencies":{"typeorm":"0.3.20","knex":"3"}}' });
-      assert.deepEqual(target, { tool: 'typeorm', dir: 'src/migrations', ext: 'ts' });
-      assert.deepEqual(detectMigrationTool({ files: ['src/index.ts'], packageJson: '{"dependencies":{"typeorm":"0.3.20"}}' }), { tool: 'typeorm', dir: 'src/migrations', ext: 'ts' });
-      const out = written(target, partial, { now, files: [] });
-      assert.equal(out.path, `src/migrations/${now.getTime()}-AddOrdersPlacedAtStatusRefundedIdx.ts`);
+    // person15 P2 (Traduora, NestJS + TypeORM, migrationsRun: true): a migration with CONCURRENTLY and transaction = false
+    // under TypeORM's default migrationsTransactionMode 'all' was refused at start and the app crashed.
+    const traduora = {
+      files: ['package.json', 'api/package.json', 'api/src/config.ts', 'api/src/connection/datasource.ts', 'api/src/migrations/1545375343373-Init.ts', 'api/src/app.module.ts'],
+      texts: {
+        'api/package.json': '{"dependencies":{"typeorm":"0.3.20","@nestjs/typeorm":"10"},"scripts":{"start":"nest start"}}',
+        'api/src/config.ts': "export const config = { db: { default: { synchronize: false, migrationsRun: true, migrations: ['src/migrations/*'] } } };\n",
+        'api/src/connection/datasource.ts': "export const dataSourceOptions = () => ({ migrations: [] });\nexport default new DataSource(dataSourceOptions());\n",
+      } as Record<string, string>,
+    };
+    it('TypeORM in its default transaction mode (all): a plain CREATE INDEX inside the migration, no transaction = false, and how to build it without blocking', () => {
+      const target = detectMigrationTool(traduora);
+      assert.deepEqual(target, { tool: 'typeorm', dir: 'api/src/migrations', ext: 'ts', outsideTransaction: false, run: 'cd api && npx typeorm-ts-node-commonjs migration:run -d src/connection/datasource.ts' });
+      const out = written(target, partial, { now, files: traduora.files });
+      assert.equal(out.path, `api/src/migrations/${now.getTime()}-AddOrdersPlacedAtStatusRefundedIdx.ts`);
       assert.match(out.content, new RegExp(`import \\{ MigrationInterface, QueryRunner \\} from 'typeorm';\\n\\nexport class AddOrdersPlacedAtStatusRefundedIdx${now.getTime()} implements MigrationInterface \\{\\n    name = 'AddOrdersPlacedAtStatusRefundedIdx${now.getTime()}';\\n`));
-      assert.match(out.content, /    transaction = false;\n\n    public async up\(queryRunner: QueryRunner\): Promise<void> \{\n        await queryRunner\.query\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded'`\);\n    \}\n\n    public async down/);
-      assert.match(out.notes.join(' '), /--transaction each/);
+      assert.doesNotMatch(out.content, /INDEX CONCURRENTLY|transaction = false/);
+      assert.match(out.content, /await queryRunner\.query\(`CREATE INDEX IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded'`\);[\s\S]*await queryRunner\.query\(`DROP INDEX IF EXISTS orders_placed_at_status_refunded_idx`\)/);
+      const notes = out.notes.join(' ');
+      assert.match(notes, new RegExp(`^Wrote api/src/migrations/${now.getTime()}-AddOrdersPlacedAtStatusRefundedIdx\\.ts; run it with \`cd api && npx typeorm-ts-node-commonjs migration:run -d src/connection/datasource\\.ts\`\\.`));
+      assert.match(notes, /CONCURRENTLY[\s\S]*migrationsTransactionMode: 'each'[\s\S]*--transaction each[\s\S]*transaction = false/);
+      // No data source found, no setting: still the default, and the run command says what to fill in.
+      const bare = detectMigrationTool({ files: ['src/migrations/1700000000000-Init.ts'], packageJson: '{"dependencies":{"typeorm":"0.3.20","knex":"3"}}' });
+      assert.deepEqual(bare, { tool: 'typeorm', dir: 'src/migrations', ext: 'ts', outsideTransaction: false, run: 'npx typeorm migration:run -d <your data source file>' });
+      // A script that runs migrations in the default mode keeps it 'all' even beside an 'each' elsewhere.
+      assert.equal(detectMigrationTool({ files: ['src/data-source.ts'], packageJson: '{"dependencies":{"typeorm":"0.3"},"scripts":{"m":"typeorm migration:run -d dist/ds.js"}}', texts: { 'src/data-source.ts': "migrationsTransactionMode: 'each'" } }).outsideTransaction, false);
     });
-    it('MikroORM: Migration<stamp> extending Migration, isTransactional() false, addSql', () => {
-      const target = detectMigrationTool({ files: ['src/migrations/Migration20240101120000.ts'], packageJson: '{"dependencies":{"@mikro-orm/postgresql":"6","@mikro-orm/migrations":"6"}}' });
-      assert.deepEqual(target, { tool: 'mikro-orm', dir: 'src/migrations', ext: 'ts' });
+    it("TypeORM configured to run migrations one transaction each (or none): CONCURRENTLY with transaction = false", () => {
+      for (const [texts, pkg, run] of [
+        [{ 'src/data-source.ts': "export const AppDataSource = new DataSource({ type: 'postgres', migrationsTransactionMode: 'each' });\n" }, '{"dependencies":{"typeorm":"0.3.20"}}', 'npx typeorm-ts-node-commonjs migration:run -d src/data-source.ts'],
+        [{ 'ormconfig.json': '{"type":"postgres","migrationsTransactionMode":"none"}' }, '{"dependencies":{"typeorm":"0.3.20"}}', 'npx typeorm migration:run -d <your data source file>'],
+        [{}, '{"dependencies":{"typeorm":"0.3.20"},"scripts":{"migrate":"typeorm migration:run -d dist/db.js --transaction each"}}', 'npm run migrate'],
+      ] as [Record<string, string>, string, string][]) {
+        const target = detectMigrationTool({ files: ['src/migrations/1700000000000-Init.ts', ...Object.keys(texts)], packageJson: pkg, texts });
+        assert.deepEqual(target, { tool: 'typeorm', dir: 'src/migrations', ext: 'ts', outsideTransaction: true, run });
+        const out = written(target, partial, { now, files: [] });
+        assert.match(out.content, /    transaction = false;\n\n    public async up\(queryRunner: QueryRunner\): Promise<void> \{\n        await queryRunner\.query\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded'`\);\n    \}\n\n    public async down/);
+        assert.equal(out.notes.join(' '), `Wrote src/migrations/${now.getTime()}-AddOrdersPlacedAtStatusRefundedIdx.ts; run it with \`${run}\`.`);
+      }
+    });
+    it('MikroORM by default (allOrNothing): a plain CREATE INDEX; with allOrNothing: false, isTransactional() false and CONCURRENTLY', () => {
+      const pkg = '{"dependencies":{"@mikro-orm/postgresql":"6","@mikro-orm/migrations":"6"}}';
+      const target = detectMigrationTool({ files: ['src/migrations/Migration20240101120000.ts', 'src/mikro-orm.config.ts'], packageJson: pkg, texts: { 'src/mikro-orm.config.ts': "export default defineConfig({ migrations: { path: 'src/migrations' } });\n" } });
+      assert.deepEqual(target, { tool: 'mikro-orm', dir: 'src/migrations', ext: 'ts', outsideTransaction: false, run: 'npx mikro-orm migration:up' });
       const out = written(target, sort, { now, files: [] });
       assert.equal(out.path, 'src/migrations/Migration20261126130509.ts');
-      assert.match(out.content, /export class Migration20261126130509 extends Migration \{\n  \/\/ [^\n]*\n  override isTransactional\(\): boolean \{\n    return false;\n  \}\n\n  override async up\(\): Promise<void> \{\n    this\.addSql\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\)`\);/);
-      assert.match(out.notes.join(' '), /allOrNothing: false/);
+      assert.doesNotMatch(out.content, /INDEX CONCURRENTLY|isTransactional/);
+      assert.match(out.content, /this\.addSql\(`CREATE INDEX IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\)`\);/);
+      assert.match(out.notes.join(' '), /^Wrote src\/migrations\/Migration20261126130509\.ts; run it with `npx mikro-orm migration:up`\.[\s\S]*allOrNothing: false[\s\S]*CONCURRENTLY/);
+      const each = detectMigrationTool({ files: ['src/migrations/Migration20240101120000.ts', 'src/mikro-orm.config.ts'], packageJson: pkg, texts: { 'src/mikro-orm.config.ts': 'export default defineConfig({ migrations: { allOrNothing: false } });\n' } });
+      assert.equal(each.outsideTransaction, true);
+      const concurrent = written(each, sort, { now, files: [] });
+      assert.match(concurrent.content, /export class Migration20261126130509 extends Migration \{\n  \/\/ [^\n]*\n  override isTransactional\(\): boolean \{\n    return false;\n  \}\n\n  override async up\(\): Promise<void> \{\n    this\.addSql\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_placed_at_idx ON orders \(customer_id, placed_at DESC\)`\);/);
+      assert.deepEqual(concurrent.notes, ['Wrote src/migrations/Migration20261126130509.ts; run it with `npx mikro-orm migration:up`.']);
+    });
+    it('every written migration says where it went and the command that runs it (person15 15: the sequelize-cli notice was a fragment)', () => {
+      const seq = written({ tool: 'sequelize', dir: 'backend/migrations', ext: 'js' }, sort, { now, files: [] });
+      assert.match(seq.notes[0], /^Wrote backend\/migrations\/20261126130509-add-orders-customer-id-placed-at-idx\.js; run it with `npx sequelize-cli db:migrate`\.$/);
+      assert.match(seq.notes[1], /^The migration runs the index's own statement, because /);
+      for (const [tool, cmd] of [['knex', 'npx knex migrate:latest'], ['node-pg-migrate', 'npx node-pg-migrate up'], ['db-migrate', 'npx db-migrate up'], ['rails', 'bin/rails db:migrate'], ['flyway', 'flyway migrate']] as const) {
+        const out = written({ tool, dir: 'm' }, sort, { now, files: [] });
+        assert.equal(out.notes[0], `Wrote ${out.path}; run it with \`${cmd}\`.`, tool);
+      }
+      assert.match(written({ tool: 'django', dir: 'shop/migrations', app: 'shop' }, sort, { now, files: [] }).notes[0], /^Wrote shop\/migrations\/0001_add_orders_customer_id_placed_at_idx\.py; run it with `python manage\.py migrate shop`\.$/);
     });
   });
 
