@@ -811,7 +811,7 @@ function adviceFor(input: RewriteInput): Advice {
     case 'mikro-orm':
       return write
         ? { title: 'Save all entities at once', language: 'typescript', help: L === 'mikro-orm' ? `persist() each entity and flush() once after the loop.` : `Pass the whole array to repository.save()/insert() once.` }
-        : { title: 'Batch with In(keys) / a relation', language: 'typescript', help: `Load all rows with one find({ where: { <its primary key>: In(keys) } }) (or relations/populate on the parent query) and look them up by that key.` };
+        : { title: 'Batch with In(keys) / a relation', language: 'typescript', help: `Collect the keys the loop looks up by (for every ${item}) and load all rows with one find whose where puts In(keys) on the column the loop's call filters by (or relations/populate on the parent query), then look each ${item}'s rows up by that column.` };
     case 'sequelize':
       return write
         ? { title: `Batch with ${model}.bulkCreate`, language: 'typescript', help: `Use ${model}.bulkCreate([...]) (or one update with where: { [${sqPk(model)}]: keys }) instead of one call per ${item}.` }
@@ -823,7 +823,7 @@ function adviceFor(input: RewriteInput): Advice {
     case 'sqlalchemy':
       return write
         ? { title: 'Batch with one executemany-style insert', language: 'python', help: `Pass a list of parameter dicts to one session.execute(insert(...)) and commit once.` }
-        : { title: 'Batch with .in_(keys) / selectinload', language: 'python', help: `Query once with .where(<its primary key column>.in_(keys)) (or selectinload/joinedload on the parent) and look rows up by that key.` };
+        : { title: 'Batch with .in_(keys) / selectinload', language: 'python', help: `Query once with .in_(keys) on the column the loop's query filters by, keys collected for every ${item} (or selectinload/joinedload on the parent), and look the rows up by that column.` };
     case 'psycopg':
     case 'asyncpg': {
       if (write) return { title: L === 'asyncpg' ? 'Batch with executemany / copy_records_to_table' : 'Batch with executemany / COPY', language: 'python', help: `Send all rows with one executemany (pipelined) or COPY instead of one statement per ${item}.` };

@@ -347,7 +347,11 @@ export class RecordAggregate {
           const assoc = s.site.via === 'sequelize' && lineText !== undefined && extra.sequelizeMixins ? sequelizeCallAt(lineText, s.site.col, a.sql, extra.sequelizeMixins) : undefined;
           const hints: LookupHints = assoc && /^has[A-Z]/.test(assoc.mixin.name) ? { exists: true, argument: assoc.mixin.target } : {};
           const lookup = varies !== undefined && /\$\d/.test(sent) ? lookupOf(sent, varies, hints) : lookupOf(fig.sql, undefined, hints) ?? lookupOf(a.normalized, undefined, hints);
-          if (assoc && parent) assoc.included = parentIncludes(sourceOf(parent.file), parent, assoc.mixin);
+          if (assoc && parent) {
+            const inc = parentIncludes(sourceOf(parent.file), parent, assoc.mixin);
+            assoc.included = inc && inc.length > 0;
+            if (inc?.length && inc[0] !== '') assoc.filtered = inc.filter((x) => x !== '');
+          }
           if (lookup && s.site.via?.startsWith('@prisma/')) {
             const p = prismaLookupOf(lookup, prismaSchemaNear(s.site.file, sourceOf), text !== undefined ? callArgsAt(text, s.site.line, s.site.col) : undefined);
             if (p) lookup.prisma = p;
@@ -480,19 +484,66 @@ function sequelizeCallAt(lineText: string, col: number, sql: string, mixins: (me
 /**
  * Does the query that loaded the rows (the parent call) include the association already? Its call's arguments, and
  * the options or include lists it names (`findAndCountAll(searchOptions)`, `include: includeOptions`) as the file
- * declares them, name the association's `as` (or its model, without one).
+ * declares them, name the association's `as` (or its model, without one). The answer: undefined (not known), [] (not
+ * included), [''] (included whole), or the options that filter an include of it (`where`, `limit` — conduit's `...(tag && { where: { name: tag } })`): such an include holds only the matching rows, so the
+ * item's property is not what the mixin returns (issue 20 person15 #6).
  */
-function parentIncludes(text: string | undefined, parent: CaptureSite, m: SequelizeMixin): boolean | undefined {
+function parentIncludes(text: string | undefined, parent: CaptureSite, m: SequelizeMixin): string[] | undefined {
   if (text === undefined) return undefined;
   const args = callArgsAt(text, parent.line, parent.col);
   if (args === undefined) return undefined;
   let seen = args;
   for (const id of new Set(args.match(/[A-Za-z_$][\w$]*/g) ?? [])) {
     const decl = new RegExp(`\\b(?:const|let|var)\\s+${id.replace(/\$/g, '\\$')}\\s*=`).exec(text);
-    if (decl) seen += text.slice(decl.index, decl.index + 2000);
+    if (decl) seen += '\n' + declarationAt(text, decl.index);
   }
-  const names = m.as ? new RegExp(`\\bas\\s*:\\s*['"\`]${m.as}['"\`]`) : new RegExp(`\\b(?:model\\s*:\\s*|include\\s*:\\s*\\[?\\s*)${m.target}\\b`);
-  return names.test(seen) || (m.as === undefined && new RegExp(`\\bas\\s*:\\s*['"\`]${associationProperty(m)}['"\`]`).test(seen));
+  const names = m.as ? new RegExp(`\\bas\\s*:\\s*['"\`]${m.as}['"\`]`, 'g') : new RegExp(`\\b(?:model\\s*:\\s*|include\\s*:\\s*\\[?\\s*)${m.target}\\b|\\bas\\s*:\\s*['"\`]${associationProperty(m)}['"\`]`, 'g');
+  const filters = new Set<string>();
+  let found = false;
+  for (const hit of seen.matchAll(names)) {
+    found = true;
+    for (const f of includeFilters(enclosingObject(seen, hit.index))) filters.add(f);
+  }
+  return !found ? [] : filters.size ? [...filters] : [''];
+}
+
+/** The declaration starting at `at` (`const x = …`): to its `;`, or the line's end, outside brackets (at most 2,000 characters). */
+function declarationAt(text: string, at: number): string {
+  const end = Math.min(text.length, at + 2000);
+  for (let i = at, depth = 0; i < end; i++) {
+    const c = text[i];
+    if (c === '{' || c === '[' || c === '(') depth++;
+    else if (c === '}' || c === ']' || c === ')') depth--;
+    else if (depth <= 0 && (c === ';' || (c === '\n' && !/[=,([{]\s*$/.test(text.slice(at, i))))) return text.slice(at, i);
+  }
+  return text.slice(at, end);
+}
+
+/** The `{ … }` object literal around position `at` of `text` (to its end, or as far as the text goes). */
+function enclosingObject(text: string, at: number): string {
+  let start = -1;
+  for (let i = at, depth = 0; i >= 0; i--) {
+    if (text[i] === '}') depth++;
+    else if (text[i] === '{' && depth-- === 0) { start = i; break; }
+  }
+  if (start < 0) return '';
+  for (let i = start, depth = 0; i < text.length; i++) {
+    if (text[i] === '{') depth++;
+    else if (text[i] === '}' && --depth === 0) return text.slice(start, i + 1);
+  }
+  return text.slice(start);
+}
+
+/**
+ * The options of an include object that keep only some of the association's rows: a `where` (a `through: { where }`
+ * included) or a `limit`. `required: true` alone drops parent rows, not the association's; `separate: true` alone loads
+ * them all in a second query: neither changes what the item's property holds.
+ */
+function includeFilters(include: string): string[] {
+  const out: string[] = [];
+  if (/\bwhere\s*:|\bwhere\s*[,}]/.test(include)) out.push('where');
+  if (/\blimit\s*:/.test(include)) out.push('limit');
+  return out;
 }
 
 /** The schema.prisma of the project a file is in: `prisma/schema.prisma` or `schema.prisma` in its folder or one above it. */

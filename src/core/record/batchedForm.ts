@@ -31,6 +31,11 @@ export interface SequelizeCall {
   item?: string;
   /** The query that loaded the rows already includes the association (its `as`, or its model without one). */
   included?: boolean;
+  /**
+   * The options that filter that include (`where`, `limit`): it holds only the matching rows, so the item's property
+   * is not what the mixin returns (person15 #6: conduit's list by tag includes `tagList` with `where: { name: tag }`).
+   */
+  filtered?: string[];
 }
 
 /** The column (and table, when the SQL says it) a repeated look-up is keyed on. */
@@ -507,7 +512,7 @@ function existsForm(v: string, k: RecordedLookup & { grouped: GroupedRewrite }, 
  * Sequelize, with the association the call site's mixin belongs to (from the models): a `get…()` per item is the
  * association loaded with the list — or, when the list's query already includes it, read from each item.
  */
-function sequelizeAssociation(a: SequelizeCall): BatchedForm | undefined {
+function sequelizeAssociation(a: SequelizeCall, key: RecordedLookup | undefined): BatchedForm | undefined {
   const m = a.mixin;
   if (!/^get[A-Z]/.test(m.name)) return undefined;
   const item = a.item ?? 'item';
@@ -516,6 +521,13 @@ function sequelizeAssociation(a: SequelizeCall): BatchedForm | undefined {
   const models = a.models ?? [m.model];
   const declared = `${models.map((x) => `${x}.${m.kind}(${m.target}${m.as ? `, { as: '${m.as}' }` : ''})`).join(' / ')} association`;
   const rows = `the ${models.join(' or ')} rows`;
+  if (a.included && a.filtered?.length) {
+    const on = key ? `${key.table ? `"${key.table}".` : ''}"${key.column}"` : undefined;
+    const batched = on
+      ? `send the recorded statement once with ${on} = ANY($1) ($1: the array of the page's ${item} ids) through sequelize.query(sql, { bind: [ids], type: QueryTypes.SELECT }) and group the rows by ${key!.column}`
+      : `one query of the association's rows for all the page's ${item} ids at once (its key = ANY($1)), grouped by that key`;
+    return { fix: `The query that loads ${rows} includes ${prop} with ${a.filtered.join(' and ')} (${include}, the ${declared}): that include holds only the matching rows, so ${item}.${prop} is not what ${m.name}() returns and reading it would change the result. Keep that include as it is and load every ${item}'s ${prop} with ONE query instead of one ${m.name}() per ${item}: ${batched}.` };
+  }
   if (a.included) {
     return { fix: `The query that loads ${rows} already includes ${prop} (${include}, the ${declared}): read ${item}.${prop} instead of calling ${m.name}(), which sends the query again for every ${item}.` };
   }
@@ -550,7 +562,7 @@ export function batchedForm(via: string | undefined, lookup?: RecordedLookup | s
   const key = k && IDENT.test(k.column) ? k : undefined;
   const v = (via ?? '').replace(/\\/g, '/');
   if (v.startsWith('@prisma/')) return prisma(key);
-  const known = v === 'sequelize' && assoc && !key?.grouped ? sequelizeAssociation(assoc) : undefined;
+  const known = v === 'sequelize' && assoc && !key?.grouped ? sequelizeAssociation(assoc, key) : undefined;
   if (known) return known;
   const form = key?.grouped ? aggregateForm(v, { ...key, grouped: key.grouped }, callText, fileText, v === 'sequelize' ? assoc : undefined) : otherForm(v, key, callText, fileText);
   // The look-up's conditions that were the same in every call go into the batched form unchanged (person12 R3).

@@ -86,7 +86,7 @@ export function recordedFindings(state: RecordedState, file: string, text: strin
       span,
       fixes,
       ...(parent.length || helper.length ? { related: [...helper, ...parent] } : {}),
-      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}), ...(n.sequelize ? { association: `${n.sequelize.mixin.model}.${n.sequelize.mixin.name}` } : {}), ...(n.repeated ? { repeated: true } : {}) },
+      evidence: { recorded: true, calls: n.calls, units: n.units, unit: n.unit, unitKind: n.unitKind, via: n.via, sql: n.sql, ...(n.lookup ? { lookup: n.lookup } : {}), ...(n.sequelize ? { association: `${n.sequelize.mixin.model}.${n.sequelize.mixin.name}` } : {}), ...(n.sequelize?.included && /^get[A-Z]/.test(n.sequelize.mixin.name) ? { included: true } : {}), ...(n.repeated ? { repeated: true } : {}) },
     });
   }
   for (const site of s.sites) {
@@ -185,6 +185,8 @@ function mergedHelp(f: Finding, r: Finding): string | undefined {
   if (!f.help || !r.help || f.help.includes(r.help)) return f.help ?? r.help;
   const lookup = r.evidence?.lookup as { grouped?: unknown } | undefined;
   // The recording proved the values never changed (a repeat: read it once), or proved the statement's batched form.
+  // The recording saw the parent query include the association already: the code's "add the include" would contradict it (person15 #6).
+  if (r.evidence?.included === true) return r.help;
   if (lookup?.grouped || r.evidence?.association || r.evidence?.repeated === true) return `${r.help} From the code: ${f.help}`;
   return lookup ? `${f.help} From the recording: ${r.help}` : f.help;
 }

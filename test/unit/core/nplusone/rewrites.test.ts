@@ -37,6 +37,15 @@ describe('core/nplusone rewrites', () => {
     }
   });
 
+  it('an ORM read per item is worded without a placeholder for the key (person15 #14: "find({ where: { <its primary key>: In(keys) } })")', () => {
+    for (const lib of ['typeorm', 'mikro-orm', 'sqlalchemy', 'sequelize', 'django'] as const) {
+      const r = rewriteFor({ call: call(lib, 'read', { model: 'ProjectUser', method: 'find' }), variable: 'p', iterable: 'projects' });
+      assert.doesNotMatch(`${r.title}\n${r.help}`, /<[a-z][^>]*>/i, lib);
+    }
+    const typeorm = rewriteFor({ call: call('typeorm', 'read', { method: 'find' }), variable: 'p', iterable: 'projects' });
+    assert.match(typeorm.help, /one find whose where puts In\(keys\) on the column the loop's call filters by/);
+  });
+
   it('Prisma: batches on the where field the loop item gives, keeps the other conditions, and a count per item becomes one groupBy (person12 R1)', () => {
     const count = rewriteFor({ call: call('prisma', 'read', { model: 'teamMember', method: 'count', label: 'this.prisma.teamMember.count' }), variable: 't', iterable: 'userOwnedTeams', collection: 'userOwnedTeams', callArgs: ['{ where: { teamID: t.teamID, role: TeamMemberRole.OWNER } }'] });
     assert.equal(count.code, '');

@@ -28,6 +28,10 @@ const TEXTS: Record<string, string> = {
     '  const articles = await Article.findAll({ limit: 10 });', // 11
     '  for (const article of articles) await article.getTagList();', // 12
     '};', // 13
+    'const byTag = async (req) => {', // 14
+    '  const tagged = await Article.findAll({ include: [{ model: Tag, as: "tagList", ...(req.query.tag && { where: { name: req.query.tag } }) }] });', // 15
+    '  for (const article of tagged) await article.getTagList();', // 16
+    '};', // 17
   ].join('\n'),
   [HELPERS]: [
     'const appendFavorites = async (loggedUser, article) => {', // 1
@@ -79,6 +83,10 @@ function conduit(): QueryEvent[] {
     events.push(q('SELECT "Article"."id" FROM "Articles" AS "Article" LIMIT 10;', unit, at(ARTICLES, 11, 'findAll')));
     for (let id = 1; id <= 6; id++) events.push(q(TAGS(id), unit, at(ARTICLES, 12, 'getTagList')));
   }
+  for (const unit of ['GET /byTag#1', 'GET /byTag#2']) {
+    events.push(q('SELECT "Article"."id" FROM "Articles" AS "Article" INNER JOIN "TagList" ON true;', unit, at(ARTICLES, 15, 'findAll')));
+    for (let id = 1; id <= 6; id++) events.push(q(TAGS(id), unit, at(ARTICLES, 16, 'getTagList')));
+  }
   return events;
 }
 
@@ -96,6 +104,20 @@ describe('core/record: recorded Sequelize N+1s as a Sequelize user reads them (p
     assert.doesNotMatch(included.fix, /association on TagList|include: \[Assoc\]|the association the loop reads/);
     const bare = s.nPlusOne.find((n) => n.file === ARTICLES && n.line === 12)!;
     assert.match(bare.fix, /^Load tagList with the query that loads the Article rows — add \{ model: Tag, as: 'tagList' \} to its include/);
+  });
+
+  it("an include filtered by a where holds only the matching rows: never 'read article.tagList', never 'add the include' — one query over the page's ids (person15 #6)", () => {
+    const s = record();
+    const filtered = s.nPlusOne.find((n) => n.file === ARTICLES && n.line === 16)!;
+    assert.match(filtered.fix, /includes tagList with where .*holds only the matching rows, so article\.tagList is not what getTagList\(\) returns/);
+    assert.match(filtered.fix, /ONE query instead of one getTagList\(\) per article: send the recorded statement once with "TagList"\."articleId" = ANY\(\$1\)/);
+    assert.doesNotMatch(filtered.fix, /read article\.tagList instead|add \{ model: Tag/);
+    const line16 = TEXTS[ARTICLES].indexOf('  for (const article of tagged)');
+    const recorded = recordedFindings({ summary: s, advice: new Map() }, ARTICLES, TEXTS[ARTICLES]).find((f) => f.span.start >= line16)!;
+    const stat: Finding = { ruleId: 'n-plus-one', severity: 'warning', message: 'N+1 query: `article.getTagList()` …', help: "Add include: [{ model: Tag, as: 'tagList' }] to the query.", span: { start: line16, end: line16 + 60 }, file: ARTICLES, fixes: [] };
+    const [merged] = mergeRecorded([stat, recorded], TEXTS[ARTICLES]);
+    assert.equal(merged.help, filtered.fix.length > 0 ? recorded.help : '', 'one hover, one fix: the code\'s "add the include" is not added to it');
+    assert.doesNotMatch(merged.help!, /Add include/);
   });
 
   it('a count or an existence check per item (countUsers(), hasUser()) gets ONE grouped statement, never "load the association" (P2)', () => {
