@@ -57,15 +57,18 @@ export interface ProjectFiles {
   texts?: Record<string, string>;
 }
 
+/** The names of the files that configure a TypeORM DataSource / ormconfig or MikroORM: one of the project's fact files. */
+const ORM_CONFIG_NAMES = String.raw`ormconfig\.(json|js|ts|cjs|mjs)|[\w.-]*(?:data-?source|typeorm|mikro-?orm)[\w.-]*\.(ts|js|cjs|mjs)|(?:config|database|app\.module)\.(ts|js)`;
+
 /**
  * The files whose TEXT the detection reads (the editor reads those of `files` that match, a few dozen at most): Python's
  * dependency files, manage.py, alembic.ini; sequelize-cli's .sequelizerc and the package.json files of a workspace's
  * packages (conduit: sequelize-cli is a dependency of backend/package.json, not of the root's).
  */
-export const PROJECT_FACT_FILES = /(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|\.sequelizerc|package\.json|ormconfig\.(json|js|ts|cjs|mjs)|[\w.-]*(?:data-?source|typeorm|mikro-?orm)[\w.-]*\.(ts|js|cjs|mjs)|(?:config|database|app\.module)\.(ts|js))$/i;
+export const PROJECT_FACT_FILES = new RegExp(String.raw`(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|\.sequelizerc|package\.json|${ORM_CONFIG_NAMES})$`, 'i');
 
 /** The files that configure a TypeORM DataSource / ormconfig or MikroORM (their texts say how migrations run). */
-const ORM_CONFIG_FILES = /(^|\/)(ormconfig\.(json|js|ts|cjs|mjs)|[\w.-]*(?:data-?source|typeorm|mikro-?orm)[\w.-]*\.(ts|js|cjs|mjs)|(?:config|database|app\.module)\.(ts|js))$/i;
+const ORM_CONFIG_FILES = new RegExp(String.raw`(^|\/)(${ORM_CONFIG_NAMES})$`, 'i');
 
 /** The facts files that are not Python's. */
 const NODE_FACT_FILES = /(^|\/)(\.sequelizerc|package\.json)$/;

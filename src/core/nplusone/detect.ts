@@ -2622,9 +2622,9 @@ const NODE_BUILT_INS = /^(assert|async_hooks|buffer|child_process|cluster|crypto
 const BUILT_IN_CLASSES = /^(URL|URLSearchParams|Map|Set|WeakMap|WeakSet|Date|RegExp|Buffer|TextEncoder|TextDecoder|Headers|FormData|AbortController|Intl)$/;
 /** The first folder of an import path that names the app's own code (a `tsconfig` baseUrl import), not a package. */
 const APP_FOLDER = /^(src|app|apps|lib|libs|server|pages|components|modules|utils|services|features|common|shared|packages)$/;
-/** A package (its name, scope included) that is or may wrap a database layer: its objects' methods may query. */
 /** A database library's own npm package (an ORM, a query builder, a driver), not the app's data layer of a workspace. */
 const DATABASE_LIBRARY = /^(typeorm|sequelize|sequelize-typescript|mongoose|mongodb|@prisma\/client|knex|objection|drizzle-orm(\/.*)?|kysely|@mikro-orm\/[\w-]+|pg|pg-promise|postgres|mysql2?(\/promise)?|better-sqlite3|ioredis|redis)$/;
+/** A package (its name, scope included) that is or may wrap a database layer: its objects' methods may query. */
 const DATA_LAYER_PACKAGE = /(^|[@/._-])(\w*(?:sql|db|database|data|mongo|redis|orm|prisma|postgres|neon|supabase|firebase|knex|drizzle|kysely|sequelize|objection|slonik|pg)\w*|repositor\w*|models?|store|storage|persistence|client|api|server|backend|core|shared|common)($|[/._-])/i;
 
 /** Emptying a method cache: Flask-Caching's `delete_memoized`, `fn.cache_clear()` (lru_cache), Spring's `@CacheEvict`, `evictAll`. */
