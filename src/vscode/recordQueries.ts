@@ -196,34 +196,27 @@ async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSumma
   return { text, diagnostics, flagged: core.observedNPlusOnes(matches).length, repeated: matches.filter((m) => core.isRepeatedSmall(m.statement)).length, window };
 }
 
-/** The SQL of the workspace: SQL discovery (extractSqlSites) plus the detector's literal-SQL calls. */
+/**
+ * The SQL of the workspace: SQL discovery (extractSqlSites) plus the detector's literal-SQL calls (core
+ * workspaceSqlSites: built bundles left out, one tree per file, the extension host given turns while it reads).
+ */
 async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
-  const [{ extractSqlSites }, { findSqlCalls, detectNPlusOne, siteRefsOf }] = await Promise.all([import('../core/extract/index'), import('../core/nplusone/index')]);
+  const { workspaceSqlSites } = await import('../core/nplusone/workspaceSites');
   const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
   const uris = await vscode.workspace.findFiles(SQL_SOURCE_GLOB, exclude, MAX_FILES);
   const maxBytes = ctx.config.maxFileSizeKb * 1024;
-  const sites: SqlSiteRef[] = [];
-  const texts = new Map<string, string>();
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
-  for (const uri of uris) {
-    try {
-      const text = open.get(uri.fsPath)?.getText() ?? (await readWorkspaceFile(uri, maxBytes));
-      if (text === undefined || text.length > maxBytes) continue;
-      const file = uri.fsPath;
-      // The calls the static detector reports as sent once per item of a loop: only there is a repeated
-      // one-row statement an N+1 (pg_stat_statements alone cannot tell a loop from traffic).
-      const loops = file.endsWith('.sql') ? [] : (await detectNPlusOne(text, file, file)).map((f) => f.span);
-      const calls = [
-        ...(await extractSqlSites(text, file, file)).map((x) => ({ span: x.callSpan ?? x.span, sql: x.sql })),
-        ...(file.endsWith('.sql') ? [] : await findSqlCalls(text, file)),
-      ];
-      const found = siteRefsOf(file, text, calls, loops);
-      if (found.length) texts.set(file, text);
-      sites.push(...found);
-    } catch (e) {
-      ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${errorMessage(e)}`);
+  async function* files() {
+    for (const uri of uris) {
+      try {
+        const text = open.get(uri.fsPath)?.getText() ?? (await readWorkspaceFile(uri, maxBytes));
+        if (text !== undefined && text.length <= maxBytes) yield { path: uri.fsPath, text };
+      } catch (e) {
+        ctx.log.warn(`Record Queries: skipped ${uri.fsPath}: ${errorMessage(e)}`);
+      }
     }
   }
-  return { sites, texts };
+  const r = await workspaceSqlSites(files(), { onError: (file, m) => ctx.log.warn(`Record Queries: skipped ${file}: ${m}`) });
+  if (r.built) ctx.log.info(`Record Queries: ${r.built} minified or built files left out of matching`);
+  return { sites: r.sites, texts: r.texts };
 }
-

@@ -369,10 +369,30 @@ class Detector {
   private onDatabaseLibraryObject(n: Node): boolean {
     const r = this.libraryReceiver(n);
     if (!r) return false;
-    const type = this.ctx.types.get(r.recv) ?? new RegExp(`\\b(?:const|let|var)\\s+${escapeRe(r.recv)}\\s*:\\s*([A-Z][\\w$]*)`).exec(this.text)?.[1];
+    const type = this.ctx.types.get(r.recv) ?? this.declaredTypeOf(r.recv);
     const spec = type === undefined ? undefined : this.ctx.packageImports?.get(type);
     return spec !== undefined && DATABASE_LIBRARY.test(spec);
   }
+
+  /**
+   * `const name: Type` anywhere in the file: the declared type's name (the first such declaration). Read once per name
+   * and file: a search of the whole text per call made a 1.8 MB bundle cost minutes (perf20: Traduora's swagger-ui).
+   */
+  private declaredTypeOf(name: string): string | undefined {
+    if (!this.declaredTypes.has(name)) this.declaredTypes.set(name, new RegExp(`\\b(?:const|let|var)\\s+${escapeRe(name)}\\s*:\\s*([A-Z][\\w$]*)`).exec(this.text)?.[1]);
+    return this.declaredTypes.get(name);
+  }
+
+  private readonly declaredTypes = new Map<string, string | undefined>();
+
+  /** What made each `const name = …` of the file (its declared type, the factory's type argument, or the factory), once per name and file. */
+  private originsOf(name: string): (string | undefined)[] {
+    let o = this.origins.get(name);
+    if (!o) this.origins.set(name, (o = [...this.text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+${escapeRe(name)}\\s*(?::\\s*([A-Z][\\w$]*)[^=;]*)?=\\s*(?:await\\s+)?(?:new\\s+)?([\\w$]+)?(?:\\.[\\w$]+)*(?:\\s*<\\s*([A-Z][\\w$]*)\\s*>)?`, 'g'))].map((m) => m[1] ?? m[3] ?? m[2])));
+    return o;
+  }
+
+  private readonly origins = new Map<string, (string | undefined)[]>();
 
   private onLibraryObject(n: Node): boolean {
     const r = this.libraryReceiver(n);
@@ -394,7 +414,7 @@ class Detector {
     // What made it: the factory's receiver or class (`crypto.createCipheriv(…)`, `new URL(…)`), unless the code names the
     // type it returns — declared (`const ds: ExperimentDataSource = …`) or as the factory's type argument
     // (`container.resolve<ExperimentDataSource>(…)`, a DI container handing out the app's own class): that type decides.
-    const origins = [...this.text.matchAll(new RegExp(`\\b(?:const|let|var)\\s+${escapeRe(recv)}\\s*(?::\\s*([A-Z][\\w$]*)[^=;]*)?=\\s*(?:await\\s+)?(?:new\\s+)?([\\w$]+)?(?:\\.[\\w$]+)*(?:\\s*<\\s*([A-Z][\\w$]*)\\s*>)?`, 'g'))].map((m) => m[1] ?? m[3] ?? m[2]);
+    const origins = this.originsOf(recv);
     if (!origins.length) return type !== undefined && library(type);
     return origins.every((o) => o !== undefined && library(o));
   }
@@ -1011,6 +1031,16 @@ class Detector {
       return /^[A-Z]/.test(callee) && !!fnNode && goTypedByPackage(fnNode.text, pkg.text, stdlib);
     }
     if (!/^(typescript|tsx|javascript)$/.test(this.lang) || fn.type !== 'identifier') return false;
+    // Depends on the name and the file's text only: searched once per name (per call, a 1.8 MB bundle took minutes).
+    let known = this.localValues.get(callee);
+    if (known === undefined) this.localValues.set(callee, (known = this.boundLocally(callee)));
+    return known;
+  }
+
+  private readonly localValues = new Map<string, boolean>();
+
+  /** JS/TS: `name` is a value the file binds itself (`const name = …`, destructured), not imported. */
+  private boundLocally(callee: string): boolean {
     const name = escapeRe(callee);
     if (new RegExp(`\\bimport\\b[^;]*?\\b${name}\\b[^;]*?\\bfrom\\b`).test(this.text)) return false;
     // CommonJS: `const { appendFavorites } = require("../helper/helpers")` imports it as `import { … } from` does.
@@ -1473,16 +1503,36 @@ class Detector {
   /** The last assignment to `name` before an offset, in the same function (or at module level). */
   private binding(name: string, before: number): Binding | undefined {
     let best: Binding | undefined;
-    for (const b of this.bindings) if (b.name === name && b.at < before && (!best || b.at > best.at) && this.visibleAt(b, before)) best = b;
+    for (const b of this.bindingsNamed(name)) if (b.at < before && (!best || b.at > best.at) && this.visibleAt(b, before)) best = b;
     return best;
   }
 
+  /** The bindings of one name (indexed again when bindings were added since). */
+  private bindingsNamed(name: string): readonly Binding[] {
+    if (this.bindingIndex?.size !== this.bindings.length) {
+      const byName = new Map<string, Binding[]>();
+      for (const b of this.bindings) byName.set(b.name, [...(byName.get(b.name) ?? []), b]);
+      this.bindingIndex = { size: this.bindings.length, byName };
+    }
+    return this.bindingIndex.byName.get(name) ?? [];
+  }
+
+  private bindingIndex: { size: number; byName: Map<string, Binding[]> } | undefined;
+
   /** A binding made inside a named function is not seen from outside it (another function's local of the same name). */
   private visibleAt(b: Binding, offset: number): boolean {
-    let inner: Node | undefined;
-    for (const def of this.functions.values()) if (contains(def, b.value) && (!inner || contains(inner, def))) inner = def;
-    return !inner || (inner.startIndex <= offset && offset < inner.endIndex);
+    // The innermost named function around the binding, found once per binding (again if functions were added since).
+    let known = this.scopeOfBinding.get(b);
+    if (known?.functions !== this.functions.size) {
+      let inner: Node | undefined;
+      for (const def of this.functions.values()) if (this.within(def, b.value) && (!inner || this.within(inner, def))) inner = def;
+      this.scopeOfBinding.set(b, (known = { functions: this.functions.size, scope: inner && this.spanOf(inner) }));
+    }
+    const scope = known.scope;
+    return !scope || (scope[0] <= offset && offset < scope[1]);
   }
+
+  private readonly scopeOfBinding = new Map<Binding, { functions: number; scope: readonly [number, number] | undefined }>();
 
   private arrayElements(n: Node | undefined): Node[] | undefined {
     while (n && /^(as_expression|satisfies_expression|parenthesized_expression|non_null_expression)$/.test(n.type)) n = named(n)[0];
@@ -1507,7 +1557,7 @@ class Detector {
     const own = this.arrayElements(b.value);
     if (own?.length === 1 && own[0].text === root) return undefined;
     // `ids = [one_id]` in one branch and `ids = [r.id for r in rows]` in another: not a fixed list.
-    if (this.bindings.some((o) => o !== b && o.name === root && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
+    if (this.bindingsNamed(root).some((o) => o !== b && o.at < li.node.startIndex && this.visibleAt(o, li.node.startIndex) && !this.arrayElements(o.value))) return undefined;
     // `events = []` filled before the loop (`events.append(…)`, `push`, `<<`, `+=`, Go `append(events, …)`, or Go's
     // `db.SelectContext(ctx, &events, …)` filling it through a pointer) holds as many items as the data.
     const r = escapeRe(root);

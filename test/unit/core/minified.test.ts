@@ -37,6 +37,16 @@ describe('core/minified', () => {
     assert.equal(isMinified('src/report.js', file), false);
   });
 
+  it('a bundle reformatted onto short lines is built code by its closing source map comment (perf20: Traduora\'s swagger-ui-bundle.js)', () => {
+    const pretty = `${bundle().replace(/;/g, ';\n  ').replace(/\{/g, '{\n')}//# sourceMappingURL=swagger-ui-bundle.js.map\n`;
+    assert.equal(pretty.split('\n').every((l) => l.length < 1000), true);
+    assert.equal(isMinified('docs-website/static/js/swagger-ui-bundle.js', pretty), true);
+    assert.equal(isMinified('dist/app.js', `${handWritten}//# sourceMappingURL=data:application/json;base64,${'A'.repeat(5000)}\n\n`), true);
+    // A source map named elsewhere than the last line, or only mentioned, is not the build's mark.
+    assert.equal(isMinified('src/maps.js', `// see //# sourceMappingURL=x.js.map for how maps work\n${handWritten}`), false);
+    assert.equal(isMinified('src/maps.js', `${handWritten}const marker = '//# sourceMappingURL=';\n`), false);
+  });
+
   it('only JavaScript is read as built: a long SQL file or a long line of Python stays in the scan', () => {
     assert.equal(isMinified('db/dump.sql', bundle()), false);
     assert.equal(isMinified('app/data.py', bundle()), false);
