@@ -27,6 +27,7 @@ import { mergeRecorded } from './record/findings';
 import { errorMessage } from './safeText';
 import { countOf } from './format';
 import { isMinified } from './minified';
+import { TimeSlice } from './timeSlice';
 
 export interface FileInput {
   /** Path as it should appear in findings (the CLI uses paths relative to the working directory). */
@@ -347,7 +348,10 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
   /** What onFile reported per file, to tell which files the whole-scan passes changed. */
   const reported = new Map<string, string>();
   const textContexts = new Map<string, CodeContext>();
+  // The editor runs this in its extension host: commands and hovers get a turn between files.
+  const slice = new TimeSlice();
   for await (const file of files as AsyncIterable<FileInput>) {
+    await slice.turn();
     // Built code (a minified bundle) holds no data access of the app's: left out, and counted.
     if (isMinified(file.path, file.text)) {
       result.minified.push(file.path);

@@ -12,6 +12,7 @@ import { extractLanguageOf, extractSqlSites, isTreeLanguage } from '../extract/i
 import { SourceTree } from '../syntax/treeSitter';
 import { isMinified } from '../minified';
 import { errorMessage } from '../safeText';
+import { TimeSlice } from '../timeSlice';
 import { detectNPlusOne, findSqlCalls } from './detect';
 import { siteRefsOf, type SqlSiteRef } from './observed';
 
@@ -24,18 +25,12 @@ export interface WorkspaceSites {
   built: number;
 }
 
-/** At most this long without giving the event loop a turn (between files; parsing yields on its own). */
-const SLICE_MS = 20;
-
-export async function workspaceSqlSites(files: AsyncIterable<FileInput> | Iterable<FileInput>, opts: { onError?: (file: string, message: string) => void; sliceMs?: number } = {}): Promise<WorkspaceSites> {
+export async function workspaceSqlSites(files: AsyncIterable<FileInput> | Iterable<FileInput>, opts: { onError?: (file: string, message: string) => void } = {}): Promise<WorkspaceSites> {
   const out: WorkspaceSites = { sites: [], texts: new Map(), files: 0, built: 0 };
-  const slice = opts.sliceMs ?? SLICE_MS;
-  let since = performance.now();
+  // Commands and hovers get a turn between files (parsing yields on its own).
+  const slice = new TimeSlice();
   for await (const { path: file, text } of files as AsyncIterable<FileInput>) {
-    if (performance.now() - since >= slice) {
-      await new Promise<void>((r) => setImmediate(r));
-      since = performance.now();
-    }
+    await slice.turn();
     out.files++;
     if (isMinified(file, text)) {
       out.built++;
