@@ -109,10 +109,10 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     }
     recording = undefined;
     status.hide();
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: matching recorded queries to code', cancellable: false }, async () => {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: matching recorded queries to code', cancellable: false }, async (progress) => {
       try {
         const recorded = captured ? capture.recordedSummary : undefined;
-        const report = await analyse(ctx, rec, recorded);
+        const report = await analyse(ctx, rec, recorded, (message) => progress.report({ message }));
         collection.clear();
         for (const [file, diags] of report.diagnostics) collection.set(vscode.Uri.file(file), diags);
         channel.clear();
@@ -154,7 +154,7 @@ function relPath(file: string): string {
   return root && file.startsWith(root) ? file.slice(root.length + 1) : file;
 }
 
-async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSummary | undefined): Promise<{ text: string; diagnostics: Map<string, vscode.Diagnostic[]>; flagged: number; repeated: number; window: string }> {
+async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSummary | undefined, say: (message: string) => void = () => undefined): Promise<{ text: string; diagnostics: Map<string, vscode.Diagnostic[]>; flagged: number; repeated: number; window: string }> {
   const [{ snapshotStatements, diffSnapshots, queryIdOf }, core, { loadPgParser, normalizeSql, fingerprintSql }] = await Promise.all([
     import('../db/queryStats'), import('../core/nplusone/index'), import('../core/sql/statement'),
   ]);
@@ -164,7 +164,7 @@ async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSumma
   const seconds = Math.round((after.at.getTime() - rec.before.at.getTime()) / 1000);
   const window = `${seconds} s`;
   await loadPgParser();
-  const { sites, texts } = await collectSites(ctx);
+  const { sites, texts } = await collectSites(ctx, say);
   let matches = core.matchStatements(delta, sites, normalizeSql);
   // Query ids for flagged statements that text did not match (ORMs format SQL their own way).
   const unmatched = matches.filter((m) => m.matchedBy === 'none' && core.isRepeatedSmall(m.statement));
@@ -200,14 +200,20 @@ async function analyse(ctx: PgLensContext, rec: Recording, recorded: RecordSumma
  * The SQL of the workspace: SQL discovery (extractSqlSites) plus the detector's literal-SQL calls (core
  * workspaceSqlSites: built bundles left out, one tree per file, the extension host given turns while it reads).
  */
-async function collectSites(ctx: PgLensContext): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
+async function collectSites(ctx: PgLensContext, say: (message: string) => void): Promise<{ sites: SqlSiteRef[]; texts: Map<string, string> }> {
   const { workspaceSqlSites } = await import('../core/nplusone/workspaceSites');
   const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
   const uris = await vscode.workspace.findFiles(SQL_SOURCE_GLOB, exclude, MAX_FILES);
   const maxBytes = ctx.config.maxFileSizeKb * 1024;
   const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
+  // Said as it goes (what the notification waits for), at most a few times a second.
+  let saidAt = 0;
   async function* files() {
-    for (const uri of uris) {
+    for (const [i, uri] of uris.entries()) {
+      if (Date.now() - saidAt >= 250) {
+        saidAt = Date.now();
+        say(`reading the workspace's SQL: ${i} of ${uris.length} files`);
+      }
       try {
         const text = open.get(uri.fsPath)?.getText() ?? (await readWorkspaceFile(uri, maxBytes));
         if (text !== undefined && text.length <= maxBytes) yield { path: uri.fsPath, text };

@@ -455,8 +455,7 @@ class Detector {
       const onObject = this.lang === 'python' && this.onOtherPythonObject(n);
       if (onObject && (GENERIC_NAMES.has(name) || name.length < 4) && !onRepository(n, name) && !storageType) continue;
       // The innermost named function holding the call.
-      let best: Node | undefined;
-      best = holderOf(n);
+      const best = holderOf(n);
       if (best && !this.deferredWithin(n, best) && !this.behindCacheMiss(n, best) && !startedOrKept(n, best, this.lang)) {
         callsIn.set(best, [...(callsIn.get(best) ?? []), name]);
         const ref = goScopes?.refOf(n);
