@@ -709,7 +709,8 @@ class Detector {
     const params = this.paramNames(def);
     if (!params?.length) return undefined;
     const hits = this.hits.filter((h) => this.within(def, h.node));
-    const calls = this.calls.filter((n) => this.within(def, n));
+    const [ds, de] = this.spanOf(def);
+    const calls = this.callsWithin(ds, de);
     if (!hits.length && !calls.length) return { direct: [], via: [] };
     const assigns = [...def.text.matchAll(/(?:^|[\s;,({])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w$.<>[\]| ]+?)?\s*(?::=|=(?![=>]))\s*([^\n;]+)/g)].map((m) => ({ lhs: m[1], rhs: m[2] }));
     // Several names bound at once: Python `data, errors = schema.load(item)`, Go `row, err := q.Get(id)`.
@@ -857,7 +858,7 @@ class Detector {
     const head = this.text.slice(holder.startIndex, loop.startIndex);
     if (CACHE_CLEAR.test(head)) return { before: ['*'] };
     const names = new Set<string>();
-    for (const n of this.calls) if (n.startIndex >= holder.startIndex && n.endIndex <= loop.startIndex) {
+    for (const n of this.callsWithin(this.spanOf(holder)[0], this.spanOf(loop)[0])) {
       const name = this.calleeOf(n);
       if (name) names.add(name);
     }
@@ -1215,6 +1216,27 @@ class Detector {
       return k >= 0 ? sorted[k].node : undefined;
     };
   }
+
+  /**
+   * The calls lying within [start, end], in the order `calls` holds them (as filtering `calls` by span gives them): found
+   * in the calls sorted by start, not by trying each (per function and per loop call, that was calls × functions).
+   */
+  private callsWithin(start: number, end: number): Node[] {
+    if (this.callsByStart?.size !== this.calls.length) this.callsByStart = { size: this.calls.length, sorted: this.calls.map((node, i) => ({ node, i, span: this.spanOf(node) })).sort((a, b) => a.span[0] - b.span[0] || a.i - b.i) };
+    const sorted = this.callsByStart.sorted;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].span[0] < start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: { node: Node; i: number }[] = [];
+    for (let k = lo; k < sorted.length && sorted[k].span[0] <= end; k++) if (sorted[k].span[1] <= end) out.push(sorted[k]);
+    return out.sort((a, b) => a.i - b.i).map((x) => x.node);
+  }
+
+  private callsByStart: { size: number; sorted: { node: Node; i: number; span: readonly [number, number] }[] } | undefined;
 
   /** `contains` over remembered spans, for nodes the detector holds (its calls, hits and functions). */
   private within(outer: Node, inner: Node): boolean {
