@@ -20,6 +20,7 @@ import { learnContext, usesModule, type FileContext } from './context';
 import type { DbCall } from './dbCalls';
 import { adapterFor, classifyCall } from '../languages';
 import { batchMethodAdvice, batchedNames, resolverRewrite, rewriteFixes, rewriteFor, type Rewrite, type RewriteInput } from './rewrites';
+import { TimeSlice } from '../timeSlice';
 import { contains, field, named, same, shortText, type Chain, type LanguageAdapter, type LoopInfo, type Node } from './syntax';
 import { maxParamIndex } from '../extract/sqlLexer';
 import { sequelizeMixins, type SequelizeMixin } from './sequelizeModels';
@@ -195,10 +196,13 @@ export async function analyzeNPlusOne(text: string, languageIdOrPath: string, fi
   const empty = { findings: [], facts: { functions: [], loopCalls: [] } };
   const lang = languageOf(languageIdOrPath);
   if (!lang) return empty;
-  return withSourceTree(text, lang, source, (tree) => {
+  return withSourceTree(text, lang, source, async (tree) => {
     if (!tree) return empty;
     const d = new Detector(text, lang, file);
+    const slice = new TimeSlice();
     const findings = applySuppressions(text, d.run(tree.rootNode));
+    // A large file's two passes with a turn of the event loop between them (the editor's commands wait for neither).
+    await slice.turn();
     return { findings, facts: d.callFacts() };
   });
 }
