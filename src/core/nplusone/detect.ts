@@ -279,7 +279,7 @@ class Detector {
 
   constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
     this.a = adapterFor(lang);
-    this.ctx = learnContext(text, lang);
+    this.ctx = learnContext(text, lang, file);
   }
 
   run(root: Node): Finding[] {
@@ -2324,11 +2324,32 @@ class Detector {
         }
       }
     }
+    // Ruby: one of the model's own has_many associations (`repo_subscriptions.select { |s| s.repo.active? }` in User):
+    // its records are loaded without the relations the block reads.
+    if (!call && this.lang === 'ruby') {
+      const own = /^(?:self\.)?([a-z_]\w*)(?:\.(?:where|order|reorder|limit|not|includes|preload|eager_load)\b[^.]*)*$/.exec(it.text.replace(/\s+/g, ''));
+      if (own && this.ctx.associations?.has(own[1]) && !this.binding(own[1], li.node.startIndex) && !this.rubyParameterNamed(own[1], li.node)) {
+        call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'each', model: own[1].replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
+      }
+    }
     if (!call) return undefined;
     if (call.library === 'django' && !/\.objects\.(all|filter|exclude|order_by|select_related|prefetch_related|only|defer|annotate|distinct)\b/.test(text)) return undefined;
     if (call.library === 'django' && /\.(values|values_list)\s*\(/.test(text)) return undefined;
     if (call.library === 'activerecord' && /\.(pluck|ids|count|select\(\s*:\w+\s*\))/.test(text)) return undefined;
     return { call, text };
+  }
+
+  /** Ruby: `name` is a parameter of a method or block around `node` (`def active(watches)`), not the model's association. */
+  private rubyParameterNamed(name: string, node: Node): boolean {
+    const re = new RegExp(`(?:^|[(|,\\s*&])${escapeRe(name)}\\s*(?:[:=,)|]|$)`);
+    for (let p = node.parent; p; p = p.parent) {
+      if (/^(method|singleton_method|block|do_block|lambda)$/.test(p.type)) {
+        const params = field(p, 'parameters');
+        if (params && re.test(params.text.trim())) return true;
+        if (p.type === 'method' || p.type === 'singleton_method') return false;
+      }
+    }
+    return false;
   }
 
   /** `v.rel.attr`, `v.rel.all()`, `v.rel_set.count()`, Ruby `v.rel.name`, `v.rels.each`. */
