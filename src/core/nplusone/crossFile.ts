@@ -17,11 +17,20 @@ import { batchMethodAdvice, sequelizeMixinAdvice } from './rewrites';
 import { codeContextOf } from '../codeContext';
 import { languageFolderOf } from '../languages/registry';
 import type { GoCallRef, GoFileFacts } from '../languages/go/callGraph';
-import { GoIndex } from './goResolve';
+import { GoIndex, type GoTargets } from './goResolve';
 import type { SequelizeMixin } from './sequelizeModels';
 
 const MAX_DEPTH = 4;
 const MAX_DEFINITIONS = 6;
+
+/**
+ * Go: a call through an interface of the app (`persister.Delete(item)` with `persister persistence.Cleanup[T]`) whose
+ * every candidate method of that name surely reaches the database (each persister's Delete runs a DELETE): whichever
+ * implementation runs, the call queries — an N+1, not a possible one, however many implementations there are.
+ */
+function everyImplementationQueries<D>(t: GoTargets<D>, sure: ReadonlySet<D>): boolean {
+  return !t.exact && t.iface === true && t.defs.length > 0 && t.defs.every((d) => sure.has(d) && !(d as { batched?: boolean }).batched);
+}
 /** More classes than this implementing one interface: a plug-in point, not the app's one service. */
 const MAX_IMPLEMENTERS = 4;
 
@@ -661,7 +670,8 @@ export class CrossFileCalls {
             // first builds it, not on each call: its callers do not query through it.
             if (t.defs.some((x) => sure.has(x) && !x.memo)) found = true;
             else why ??= t.defs.map((x) => maybe.get(x)).find((x) => x !== undefined);
-          } else if (t.defs.length <= MAX_DEFINITIONS && t.defs.every((x) => sure.has(x) || maybe.has(x))) why ??= t.reason;
+          } else if (everyImplementationQueries(t, sure)) found = true;
+          else if (t.defs.length <= MAX_DEFINITIONS && t.defs.every((x) => sure.has(x) || maybe.has(x))) why ??= t.reason;
           if (found) break;
         }
         if (found) {
@@ -697,12 +707,13 @@ export class CrossFileCalls {
         if (handler && !handler.def.batched) out.push(this.loopFinding(file, call, handler.def, call.possible, undefined, { name: handler.def.name, msg: handler.msg }));
         continue;
       }
-      if (!t.exact && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length)) continue;
+      const definite = everyImplementationQueries(t, sure);
+      if (!t.exact && !definite && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length)) continue;
       const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
       if (def.batched) continue;
       if (reaching.every((d) => this.sameEveryTime(call, d, 'go', q, reaches, index))) continue;
       if (def.memo && call.argsVary?.every((v) => !v)) continue;
-      const why = !t.exact ? t.reason : sure.has(def) ? undefined : maybe.get(def);
+      const why = definite ? undefined : !t.exact ? t.reason : sure.has(def) ? undefined : maybe.get(def);
       const possible = call.possible ?? (why ? `Possible N+1 (${why})` : undefined);
       out.push(this.loopFinding(file, call, def, possible));
     }

@@ -68,4 +68,90 @@ describe('N+1 kinds of held-out-u', () => {
       assert.deepEqual(await scanLines([model(['  def active_watches(watches)', '    watches.select { |w| w.project.active? }', '  end'])]), []);
     });
   });
+
+  describe('Go: gobuffalo/pop, and a call through an interface every implementation of which queries', () => {
+    const goMod: ScanFile = { path: 'go.mod', text: ['module example.com/auth/v2', '', 'go 1.22', '', 'require github.com/gobuffalo/pop/v6 v6.1.1', ''] };
+    const persister = (name: string, type: string, extra: string[] = []): ScanFile => ({
+      path: `store/${name}.go`,
+      text: [
+        'package store',
+        '',
+        'import (',
+        '\t"time"',
+        '',
+        '\t"github.com/gobuffalo/pop/v6"',
+        ')',
+        '',
+        `type ${type} struct{ ID string }`,
+        '',
+        `type ${name}Store struct{ db *pop.Connection }`,
+        '',
+        `func (s *${name}Store) FindExpired(cutoff time.Time, page, perPage int) ([]${type}, error) {`,
+        `\tvar rows []${type}`,
+        '\terr := s.db.Where("expires_at < ?", cutoff).Paginate(page, perPage).All(&rows)',
+        '\treturn rows, err',
+        '}',
+        '',
+        `func (s *${name}Store) Delete(row ${type}) error {`,
+        '\treturn s.db.Destroy(&row)',
+        '}',
+        ...extra,
+        '',
+      ],
+    });
+    const iface: ScanFile = {
+      path: 'store/store.go',
+      text: ['package store', '', 'import "time"', '', 'type Expiring[T any] interface {', '\tFindExpired(cutoff time.Time, page, perPage int) ([]T, error)', '\tDelete(row T) error', '}', ''],
+    };
+    // A Delete of a type that is no Expiring (it has no FindExpired) and runs no query.
+    const cache: ScanFile = { path: 'cache/cache.go', text: ['package cache', '', 'type Cache struct{ m map[string]string }', '', 'func (c *Cache) Delete(key string) error {', '\tdelete(c.m, key)', '\treturn nil', '}', ''] };
+    const purge: ScanFile = {
+      path: 'jobs/purge.go',
+      text: [
+        'package jobs',
+        '',
+        'import (',
+        '\t"time"',
+        '',
+        '\t"example.com/auth/v2/store"',
+        ')',
+        '',
+        'func purge[T any](s store.Expiring[T], cutoff time.Time) error {',
+        '\trows, err := s.FindExpired(cutoff, 1, 500)',
+        '\tif err != nil {',
+        '\t\treturn err',
+        '\t}',
+        '\tfor _, row := range rows {',
+        '\t\tif err := s.Delete(row); err != nil {',
+        '\t\t\treturn err',
+        '\t\t}',
+        '\t}',
+        '\treturn nil',
+        '}',
+        '',
+      ],
+    };
+
+    it('pop writes and reads per item are database calls (`s.db.Destroy(&row)`, `tx.Where(…).Exists(…)`)', async () => {
+      const loop = persister('session', 'Session', ['', 'func (s *sessionStore) DeleteAll(rows []Session) {', '\tfor _, row := range rows {', '\t\t_ = s.db.Destroy(&row)', '\t}', '}']);
+      assert.deepEqual(await scanLines([goMod, loop]), ['store/session.go:25 request warning']);
+      const found = await scanNPlusOne([goMod, loop]);
+      assert.match(found[0].message, /`s\.db\.Destroy`/);
+    });
+
+    it('without the pop import the same chain is not read as pop', async () => {
+      const loop = persister('session', 'Session', ['', 'func (s *sessionStore) DeleteAll(rows []Session) {', '\tfor _, row := range rows {', '\t\t_ = s.db.Destroy(&row)', '\t}', '}']);
+      const noPop = { ...loop, text: (loop.text as string[]).map((l) => l.replace('"github.com/gobuffalo/pop/v6"', '"example.com/other/pop"')) };
+      assert.deepEqual(await scanLines([goMod, noPop]), []);
+    });
+
+    it('a generic interface whose every implementation deletes with a query: a definite N+1, a Delete of a type that is no implementation aside', async () => {
+      assert.deepEqual(await scanLines([goMod, iface, persister('session', 'Session'), persister('flow', 'Flow'), persister('audit', 'Audit'), cache, purge]), ['jobs/purge.go:15 job warning']);
+    });
+
+    it('an implementation whose Delete runs no query (an in-memory store): not every one queries, so it is not reported', async () => {
+      const memory: ScanFile = { path: 'store/memory.go', text: ['package store', '', 'import "time"', '', 'type memoryStore struct{ rows map[string]Flow }', '', 'func (m *memoryStore) FindExpired(cutoff time.Time, page, perPage int) ([]Flow, error) {', '\treturn nil, nil', '}', '', 'func (m *memoryStore) Delete(row Flow) error {', '\tdelete(m.rows, row.ID)', '\treturn nil', '}', ''] };
+      assert.deepEqual(await scanLines([goMod, iface, persister('session', 'Session'), persister('flow', 'Flow'), memory, purge]), []);
+    });
+  });
 });
