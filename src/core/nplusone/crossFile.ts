@@ -670,8 +670,7 @@ export class CrossFileCalls {
             // first builds it, not on each call: its callers do not query through it.
             if (t.defs.some((x) => sure.has(x) && !x.memo)) found = true;
             else why ??= t.defs.map((x) => maybe.get(x)).find((x) => x !== undefined);
-          } else if (everyImplementationQueries(t, sure)) found = true;
-          else if (t.defs.length <= MAX_DEFINITIONS && t.defs.every((x) => sure.has(x) || maybe.has(x))) why ??= t.reason;
+          } else if (t.defs.length <= MAX_DEFINITIONS && t.defs.every((x) => sure.has(x) || maybe.has(x))) why ??= t.reason;
           if (found) break;
         }
         if (found) {
@@ -707,7 +706,9 @@ export class CrossFileCalls {
         if (handler && !handler.def.batched) out.push(this.loopFinding(file, call, handler.def, call.possible, undefined, { name: handler.def.name, msg: handler.msg }));
         continue;
       }
-      const definite = everyImplementationQueries(t, sure);
+      // At the loop's own call only: a closure handed to a queue (`Dispatch(func() { … })`) runs on a worker, and what a
+      // function reaches through an interface stays as possible as before.
+      const definite = !call.inFuncLiteral && everyImplementationQueries(t, sure);
       if (!t.exact && !definite && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length)) continue;
       const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
       if (def.batched) continue;

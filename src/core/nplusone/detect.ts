@@ -172,6 +172,8 @@ export interface PendingLoopCall {
   argc?: number;
   /** Go: the call as Go names it (package, receiver type). */
   goRef?: GoCallRef;
+  /** Go: the call sits in a function literal inside the loop (`queue.Dispatch(func() { s.Regenerate(u) })`): it runs when that function is called, maybe later, on a worker. */
+  inFuncLiteral?: boolean;
   /**
    * Names the enclosing function calls before the loop (`clear_config()` just above `for c in configs:`), or `['*']`
    * when it clears a cache itself: a cached method is cold in this loop when one of them empties its cache.
@@ -524,6 +526,7 @@ class Detector {
         ...this.argsVary(n, li),
         ...(this.lang === 'java' ? { argc: javaArgCount(n) } : {}),
         ...(goScopes ? { goRef: goScopes.refOf(n) } : {}),
+        ...(this.lang === 'go' && this.inFuncLiteralOf(n, li.body) ? { inFuncLiteral: true } : {}),
         ...this.calledBefore(li.node, defs.map((d) => d.def)),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
@@ -2337,6 +2340,12 @@ class Detector {
     if (call.library === 'django' && /\.(values|values_list)\s*\(/.test(text)) return undefined;
     if (call.library === 'activerecord' && /\.(pluck|ids|count|select\(\s*:\w+\s*\))/.test(text)) return undefined;
     return { call, text };
+  }
+
+  /** Go: `node` is inside a function literal that is itself inside `body` (a closure the loop hands on). */
+  private inFuncLiteralOf(node: Node, body: Node): boolean {
+    for (let p = node.parent; p && !same(p, body); p = p.parent) if (p.type === 'func_literal') return true;
+    return false;
   }
 
   /** Ruby: `name` is a parameter of a method or block around `node` (`def active(watches)`), not the model's association. */

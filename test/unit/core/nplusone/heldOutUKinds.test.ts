@@ -149,6 +149,11 @@ describe('N+1 kinds of held-out-u', () => {
       assert.deepEqual(await scanLines([goMod, iface, persister('session', 'Session'), persister('flow', 'Flow'), persister('audit', 'Audit'), cache, purge]), ['jobs/purge.go:15 job warning']);
     });
 
+    it('the same call in a closure handed to a worker queue (`q.Dispatch(func() { … })`) is not made definite', async () => {
+      const queued: ScanFile = { ...purge, text: (purge.text as string[]).map((l) => l.replace('\t\tif err := s.Delete(row); err != nil {', '\t\tq.Dispatch(func() { _ = s.Delete(row) })\n\t\tif err != nil {').replace('func purge[T any](s store.Expiring[T], cutoff time.Time) error {', 'func purge[T any](q *Queue, s store.Expiring[T], cutoff time.Time) error {')) };
+      assert.deepEqual((await scanLines([goMod, iface, persister('session', 'Session'), persister('flow', 'Flow'), persister('audit', 'Audit'), cache, queued])).filter((l) => /warning/.test(l)), []);
+    });
+
     it('an implementation whose Delete runs no query (an in-memory store): not every one queries, so it is not reported', async () => {
       const memory: ScanFile = { path: 'store/memory.go', text: ['package store', '', 'import "time"', '', 'type memoryStore struct{ rows map[string]Flow }', '', 'func (m *memoryStore) FindExpired(cutoff time.Time, page, perPage int) ([]Flow, error) {', '\treturn nil, nil', '}', '', 'func (m *memoryStore) Delete(row Flow) error {', '\tdelete(m.rows, row.ID)', '\treturn nil', '}', ''] };
       assert.deepEqual(await scanLines([goMod, iface, persister('session', 'Session'), persister('flow', 'Flow'), memory, purge]), []);
