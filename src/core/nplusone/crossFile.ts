@@ -665,7 +665,11 @@ export class CrossFileCalls {
           if (found) break;
           const t = index.targets(d.file, ref, d);
           if (!t) continue;
-          if (t.exact) {
+          // Told from the other methods of that name only by its interface's methods: what reaches the database through
+          // it stays possible for the functions calling it (as before), though a loop's own call is exact.
+          if (t.exact && t.narrowed) {
+            if (t.defs.every((x) => sure.has(x) || maybe.has(x))) why ??= t.reason;
+          } else if (t.exact) {
             // A getter that keeps what it made (`if d.dbClient != nil { return d.dbClient }`) reaches the database when it
             // first builds it, not on each call: its callers do not query through it.
             if (t.defs.some((x) => sure.has(x) && !x.memo)) found = true;
@@ -709,6 +713,13 @@ export class CrossFileCalls {
       // At the loop's own call only: a closure handed to a queue (`Dispatch(func() { … })`) runs on a worker, and what a
       // function reaches through an interface stays as possible as before.
       const definite = !call.inFuncLiteral && everyImplementationQueries(t, sure);
+      // In a closure the loop hands on, an interface call resolved only by telling its implementations apart stays possible.
+      if (call.inFuncLiteral && (t.narrowed || everyImplementationQueries(t, sure))) {
+        const recv = call.goRef.recvText ? `\`${call.goRef.recvText}\`` : 'the receiver';
+        const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
+        if (!def.batched) out.push(this.loopFinding(file, call, def, call.possible ?? `Possible N+1 (${recv} is an interface, called in a function the loop hands on: it runs when that function is called, maybe on a worker)`));
+        continue;
+      }
       if (!t.exact && !definite && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length)) continue;
       const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
       if (def.batched) continue;
