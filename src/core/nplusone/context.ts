@@ -47,11 +47,17 @@ const LEARN: Partial<Record<SourceLanguage, (text: string, ctx: FileContext) => 
   ruby: learnRuby,
 };
 
-export function learnContext(text: string, lang: SourceLanguage): FileContext {
+export function learnContext(text: string, lang: SourceLanguage, file?: string): FileContext {
   const ctx: FileContext = { lang, modules: [], clients: new Map(), fragments: new Set(), models: new Set(), types: new Map() };
   LEARN[lang]?.(text, ctx);
+  // A Ruby file Rails autoloads (`app/models/issue_assigner.rb`, `app/services/…`): a plain class there still runs
+  // in the Rails app, so `sub.issue_assignments.create(…)` is an association call though the file names no Rails.
+  if (lang === 'ruby' && file !== undefined && RAILS_AUTOLOADED.test(file.replace(/\\/g, '/')) && !ctx.modules.includes('rails')) ctx.modules.push('rails');
   return ctx;
 }
+
+/** The folders Rails autoloads under `app/` (models, services, jobs, mailers, controllers, workers, any other app/<folder>/). */
+const RAILS_AUTOLOADED = /(?:^|\/)app\/(?!assets\/|views\/|javascript\/)[\w-]+\/(?:[\w-]+\/)*[\w-]+\.rb$/;
 
 function namesOf(clause: string): { name: string; imported: string }[] {
   const out: { name: string; imported: string }[] = [];

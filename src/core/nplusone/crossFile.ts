@@ -17,11 +17,20 @@ import { batchMethodAdvice, sequelizeMixinAdvice } from './rewrites';
 import { codeContextOf } from '../codeContext';
 import { languageFolderOf } from '../languages/registry';
 import type { GoCallRef, GoFileFacts } from '../languages/go/callGraph';
-import { GoIndex } from './goResolve';
+import { GoIndex, type GoTargets } from './goResolve';
 import type { SequelizeMixin } from './sequelizeModels';
 
 const MAX_DEPTH = 4;
 const MAX_DEFINITIONS = 6;
+
+/**
+ * Go: a call through an interface of the app (`persister.Delete(item)` with `persister persistence.Cleanup[T]`) whose
+ * every candidate method of that name surely reaches the database (each persister's Delete runs a DELETE): whichever
+ * implementation runs, the call queries — an N+1, not a possible one, however many implementations there are.
+ */
+function everyImplementationQueries<D>(t: GoTargets<D>, sure: ReadonlySet<D>): boolean {
+  return !t.exact && t.iface === true && t.defs.length > 0 && t.defs.every((d) => sure.has(d) && !(d as { batched?: boolean }).batched);
+}
 /** More classes than this implementing one interface: a plug-in point, not the app's one service. */
 const MAX_IMPLEMENTERS = 4;
 
@@ -656,7 +665,11 @@ export class CrossFileCalls {
           if (found) break;
           const t = index.targets(d.file, ref, d);
           if (!t) continue;
-          if (t.exact) {
+          // Told from the other methods of that name only by its interface's methods: what reaches the database through
+          // it stays possible for the functions calling it (as before), though a loop's own call is exact.
+          if (t.exact && t.narrowed) {
+            if (t.defs.every((x) => sure.has(x) || maybe.has(x))) why ??= t.reason;
+          } else if (t.exact) {
             // A getter that keeps what it made (`if d.dbClient != nil { return d.dbClient }`) reaches the database when it
             // first builds it, not on each call: its callers do not query through it.
             if (t.defs.some((x) => sure.has(x) && !x.memo)) found = true;
@@ -697,12 +710,22 @@ export class CrossFileCalls {
         if (handler && !handler.def.batched) out.push(this.loopFinding(file, call, handler.def, call.possible, undefined, { name: handler.def.name, msg: handler.msg }));
         continue;
       }
-      if (!t.exact && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length)) continue;
+      // At the loop's own call only: a closure handed to a queue (`Dispatch(func() { … })`) runs on a worker, and what a
+      // function reaches through an interface stays as possible as before.
+      const definite = !call.inFuncLiteral && everyImplementationQueries(t, sure);
+      // In a closure the loop hands on, an interface call resolved only by telling its implementations apart stays possible.
+      if (call.inFuncLiteral && (t.narrowed || everyImplementationQueries(t, sure))) {
+        const recv = call.goRef.recvText ? `\`${call.goRef.recvText}\`` : 'the receiver';
+        const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
+        if (!def.batched) out.push(this.loopFinding(file, call, def, call.possible ?? `Possible N+1 (${recv} is an interface, called in a function the loop hands on: it runs when that function is called, maybe on a worker)`));
+        continue;
+      }
+      if (!t.exact && !definite && (t.defs.length > MAX_DEFINITIONS || reaching.length < t.defs.length)) continue;
       const def = reaching.find((d) => sure.has(d)) ?? reaching[0];
       if (def.batched) continue;
       if (reaching.every((d) => this.sameEveryTime(call, d, 'go', q, reaches, index))) continue;
       if (def.memo && call.argsVary?.every((v) => !v)) continue;
-      const why = !t.exact ? t.reason : sure.has(def) ? undefined : maybe.get(def);
+      const why = definite ? undefined : !t.exact ? t.reason : sure.has(def) ? undefined : maybe.get(def);
       const possible = call.possible ?? (why ? `Possible N+1 (${why})` : undefined);
       out.push(this.loopFinding(file, call, def, possible));
     }

@@ -173,6 +173,8 @@ export interface PendingLoopCall {
   argc?: number;
   /** Go: the call as Go names it (package, receiver type). */
   goRef?: GoCallRef;
+  /** Go: the call sits in a function literal inside the loop (`queue.Dispatch(func() { s.Regenerate(u) })`): it runs when that function is called, maybe later, on a worker. */
+  inFuncLiteral?: boolean;
   /**
    * Names the enclosing function calls before the loop (`clear_config()` just above `for c in configs:`), or `['*']`
    * when it clears a cache itself: a cached method is cold in this loop when one of them empties its cache.
@@ -283,7 +285,7 @@ class Detector {
 
   constructor(private readonly text: string, private readonly lang: SourceLanguage, private readonly file?: string) {
     this.a = adapterFor(lang);
-    this.ctx = learnContext(text, lang);
+    this.ctx = learnContext(text, lang, file);
   }
 
   run(root: Node): Finding[] {
@@ -550,6 +552,7 @@ class Detector {
         ...this.argsVary(n, li),
         ...(this.lang === 'java' ? { argc: javaArgCount(n) } : {}),
         ...(goScopes ? { goRef: goScopes.refOf(n) } : {}),
+        ...(this.lang === 'go' && this.inFuncLiteralOf(n, li.body) ? { inFuncLiteral: true } : {}),
         ...this.calledBefore(li.node, holderOf(li.node)),
         text: shortText(n, 60).replace(/\(.*$/s, ''),
         span: { start: n.startIndex, end: n.endIndex },
@@ -2432,11 +2435,38 @@ class Detector {
         }
       }
     }
+    // Ruby: one of the model's own has_many associations (`repo_subscriptions.select { |s| s.repo.active? }` in User):
+    // its records are loaded without the relations the block reads.
+    if (!call && this.lang === 'ruby') {
+      const own = /^(?:self\.)?([a-z_]\w*)(?:\.(?:where|order|reorder|limit|not|includes|preload|eager_load)\b[^.]*)*$/.exec(it.text.replace(/\s+/g, ''));
+      if (own && this.ctx.associations?.has(own[1]) && !this.binding(own[1], li.node.startIndex) && !this.rubyParameterNamed(own[1], li.node)) {
+        call = { library: 'activerecord', op: 'read', batch: false, label: it.text, method: 'each', model: own[1].replace(/ies$/, 'y').replace(/s$/, '').replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase()) };
+      }
+    }
     if (!call) return undefined;
     if (call.library === 'django' && !/\.objects\.(all|filter|exclude|order_by|select_related|prefetch_related|only|defer|annotate|distinct)\b/.test(text)) return undefined;
     if (call.library === 'django' && /\.(values|values_list)\s*\(/.test(text)) return undefined;
     if (call.library === 'activerecord' && /\.(pluck|ids|count|select\(\s*:\w+\s*\))/.test(text)) return undefined;
     return { call, text };
+  }
+
+  /** Go: `node` is inside a function literal that is itself inside `body` (a closure the loop hands on). */
+  private inFuncLiteralOf(node: Node, body: Node): boolean {
+    for (let p = node.parent; p && !same(p, body); p = p.parent) if (p.type === 'func_literal') return true;
+    return false;
+  }
+
+  /** Ruby: `name` is a parameter of a method or block around `node` (`def active(watches)`), not the model's association. */
+  private rubyParameterNamed(name: string, node: Node): boolean {
+    const re = new RegExp(`(?:^|[(|,\\s*&])${escapeRe(name)}\\s*(?:[:=,)|]|$)`);
+    for (let p = node.parent; p; p = p.parent) {
+      if (/^(method|singleton_method|block|do_block|lambda)$/.test(p.type)) {
+        const params = field(p, 'parameters');
+        if (params && re.test(params.text.trim())) return true;
+        if (p.type === 'method' || p.type === 'singleton_method') return false;
+      }
+    }
+    return false;
   }
 
   /** `v.rel.attr`, `v.rel.all()`, `v.rel_set.count()`, Ruby `v.rel.name`, `v.rels.each`. */

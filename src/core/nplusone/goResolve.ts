@@ -19,6 +19,10 @@ export interface GoTargets<D> {
   defs: D[];
   exact: boolean;
   reason?: string;
+  /** The receiver is an interface of the app: `defs` are the methods of that name its implementations may be. */
+  iface?: boolean;
+  /** Exact only because the interface's implementations were told from the other methods of that name. */
+  narrowed?: boolean;
 }
 
 const dirOf = (file: string): string => file.slice(0, Math.max(0, file.lastIndexOf('/')));
@@ -154,7 +158,7 @@ export class GoIndex<D extends GoDef> {
   }
 
   /** The named type of a receiver, followed through its fields; 'external' for a type outside the app. */
-  private recvType(file: string, ref: GoCallRef): { dir: string; name: string; iface?: boolean } | 'external' | undefined {
+  private recvType(file: string, ref: GoCallRef): { dir: string; name: string; iface?: boolean; methods?: string[] } | 'external' | undefined {
     const r = ref.recv;
     if (!r) return undefined;
     const from = dirOf(this.inProject(file));
@@ -190,7 +194,14 @@ export class GoIndex<D extends GoDef> {
       if (dir === undefined) return 'external';
       cur = { dir, name: ft.name };
     }
-    return { ...cur, ...(this.typeInfo(cur)?.info.iface ? { iface: true } : {}) };
+    const info = this.typeInfo(cur)?.info;
+    return { ...cur, ...(info?.iface ? { iface: true, ...(info.methods ? { methods: info.methods } : {}) } : {}) };
+  }
+
+  /** The definitions whose receiver type defines every method the interface declares: its implementations. */
+  private implementing<T extends D>(defs: T[], methods: readonly string[] | undefined): T[] {
+    if (!methods?.length) return defs;
+    return defs.filter((d) => d.goRecv !== undefined && methods.every((m) => this.methods.has(`${dirOf(this.inProject(d.file))}\u0000${d.goRecv}\u0000${m}`)));
   }
 
   /** What a method of the type returns (declared on the type, on its interface, or on the type it is defined from). */
@@ -240,14 +251,17 @@ export class GoIndex<D extends GoDef> {
     if (!all?.length) return undefined;
     // A generated builder's method (ent's `RemoveMetadata` on an update builder) does not decide for the app's own.
     const own = all.filter((d) => !d.generated);
-    const defs = own.length ? own : all;
+    const named = own.length ? own : all;
+    // Through an interface: only the methods of types that implement it (each defines all its methods).
+    const impls = t?.iface ? this.implementing(named, t.methods) : named;
+    const defs = impls.length ? impls : named;
     // An interface of the app whose method the app implements once (a store interface and its one database
     // implementation; test doubles are not definitions): that implementation.
-    if (t?.iface && defs.length === 1) return { defs, exact: true };
     const recv = ref.recvText ? `\`${ref.recvText}\`` : 'the receiver';
+    if (t?.iface && defs.length === 1) return { defs, exact: true, ...(named.length > 1 ? { narrowed: true, reason: `${recv} is the interface \`${t.name}\`: \`${ref.name}\` is its one implementation's` } : {}) };
     const reason = t?.iface
       ? `${recv} is the interface \`${t.name}\`: \`${ref.name}\` may be any of its implementations`
       : `the type of ${recv} is not known here: \`${ref.name}\` may be any of ${defs.length === 1 ? 'the app\'s one method' : `the app's ${defs.length} methods`} of that name`;
-    return { defs, exact: false, reason };
+    return { defs, exact: false, reason, ...(t?.iface ? { iface: true } : {}) };
   }
 }

@@ -839,6 +839,10 @@ function adviceFor(input: RewriteInput): Advice {
       return write
         ? { title: 'Batch with CreateBulk', language: 'go', help: `Create all rows with one CreateBulk(…).Save(ctx) (one INSERT; PostgreSQL returns the ids), or change rows sharing a value with one Update().Where(x.IDIn(ids...)).` }
         : { title: 'Batch with Where(x.IDIn(ids...))', language: 'go', help: `Load all rows with one Query().Where(x.IDIn(ids...)).All(ctx) (or eager-load the edge with With…()) and match them by id.` };
+    case 'pop':
+      return write
+        ? { title: 'Batch with one multi-row statement', language: 'go', help: `pop writes one row per Create/Update/Destroy (a slice too): send the rows in one statement instead — tx.RawQuery("INSERT … SELECT * FROM unnest(?, ?)", …).Exec(), or one UPDATE/DELETE … WHERE id IN (?) with the ids — instead of one call per ${item}.` }
+        : { title: 'Batch with Where("id IN (?)", ids) / Eager', language: 'go', help: `Load all rows with one Where("id IN (?)", ids).All(&rows) (pop expands the slice), or EagerPreload on the parent query, and match them by id.` };
     case 'gorm':
       return write
         ? { title: 'Batch with CreateInBatches', language: 'go', help: `Create all rows with db.Create(&slice) / CreateInBatches instead of one call per ${item}.` }

@@ -48,6 +48,8 @@ export interface GoTypeInfo {
   fields?: Record<string, GoTypeRef>;
   /** Declared as an interface: a call on it may be any implementation. */
   iface?: boolean;
+  /** An interface's own methods (not those of interfaces it embeds): its implementations define each of them. */
+  methods?: string[];
   /** A type defined from another (`type Alert App`): its fields are that type's. */
   of?: GoTypeRef;
 }
@@ -96,12 +98,14 @@ export function goFileFacts(root: Node): GoFileFacts {
     const t = spec && field(spec, 'type');
     if (!name || !t) continue;
     if (t.type === 'interface_type') {
-      facts.types[name] = { iface: true };
+      const methods: string[] = [];
       for (const m of t.descendantsOfType('method_elem')) {
         const mn = m && field(m, 'name')?.text;
+        if (mn) methods.push(mn);
         const r = m && resultType(field(m, 'result'), imports);
         if (mn && r) facts.results[`${name}.${mn}`] = r;
       }
+      facts.types[name] = { iface: true, ...(methods.length ? { methods } : {}) };
     }
     else if (t.type === 'struct_type') {
       const fields: Record<string, GoTypeRef> = {};

@@ -152,9 +152,39 @@ function classifyEnt(chain: Chain, ctx: FileContext): DbCall | undefined {
   return { library: 'ent', op: write ? 'write' : 'read', batch, label, method: n[last], ...(bi >= 1 && !segs[bi - 1].call && /^[A-Z]/.test(n[bi - 1]) ? { model: n[bi - 1] } : {}) };
 }
 
+/** gobuffalo/pop: the query builders of a `*pop.Connection` / `*pop.Query`… */
+const POP_BUILDER = /^(Q|Where|Eager|EagerPreload|Select|Order|Paginate|PaginateFromParams|Limit|Scope|Join|LeftJoin|RightJoin|InnerJoin|LeftOuterJoin|RightOuterJoin|GroupBy|Having|RawQuery|WithContext|Clone|Connect)$/;
+/** …and the calls that run a statement. */
+const POP_TERMINAL = /^(All|First|Last|Find|Count|CountByField|Exists|Load|Reload|Create|ValidateAndCreate|Update|ValidateAndUpdate|UpdateColumns|Save|ValidateAndSave|Destroy|Exec|ExecWithCount)$/;
+const POP_WRITE = /^(Create|ValidateAndCreate|Update|ValidateAndUpdate|UpdateColumns|Save|ValidateAndSave|Destroy|Exec|ExecWithCount)$/;
+
+/**
+ * gobuffalo/pop in a file that imports it: a connection or transaction (`tx`, `p.db`, `c.tx`), pop's builders, then a
+ * terminal — `p.db.Where("tenant_id = ?", id).First(&u)`, `tx.Destroy(&item)`, `c.RawQuery(sql, a).Exec()`.
+ */
+function classifyPop(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
+  if (!usesModule(ctx, /gobuffalo\/pop/)) return undefined;
+  const segs = chain.segments;
+  const n = names(chain);
+  const ti = n.length - 1;
+  if (ti < 1 || !segs[ti].call || !POP_TERMINAL.test(n[ti])) return undefined;
+  let ci = ti - 1;
+  while (ci >= 0 && segs[ci].call && POP_BUILDER.test(n[ci])) ci--;
+  if (ci < 0 || segs[ci].call || !(GO_CLIENT.test(n[ci]) || ctx.clients.has(n[ci]))) return undefined;
+  const raw = n.indexOf('RawQuery');
+  const sqlArg = raw >= 0 ? firstArg(segs[raw]) : undefined;
+  const sql = sqlArg && a.stringTypes.has(sqlArg.type) ? stringValue(sqlArg) : undefined;
+  const argsText = chainArgsText(chain);
+  const batch = /\bIN\s*\(\s*\?\s*\)/i.test(argsText) || /= ANY\s*\(/i.test(argsText) || (sql !== undefined && BATCH_SQL.test(sql));
+  const op = raw >= 0 ? opOfSql(sql, n[ti] === 'Exec' || n[ti] === 'ExecWithCount' ? 'write' : 'read') : POP_WRITE.test(n[ti]) ? 'write' : 'read';
+  return { library: 'pop', op, batch, label: `${n.slice(0, ci + 1).join('.')}.${n.slice(ci + 1).join('(…).')}`, method: n[ti], ...(sql !== undefined ? { sql, sqlArg } : {}) };
+}
+
 export function classifyGo(chain: Chain, ctx: FileContext, a: LanguageAdapter): DbCall | undefined {
   const segs = chain.segments;
   const n = names(chain);
+  const pop = classifyPop(chain, ctx, a);
+  if (pop) return pop;
   const isGorm = usesModule(ctx, /gorm\.io\/gorm|jinzhu\/gorm/);
   const library: Library = usesModule(ctx, /jackc\/pgx/) ? 'pgx' : usesModule(ctx, /jmoiron\/sqlx/) ? 'sqlx' : 'database/sql';
   const ent = classifyEnt(chain, ctx);
