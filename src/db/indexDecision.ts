@@ -10,7 +10,7 @@
  * a cross proof by index and statement): deciding again after an edit proves only what is new.
  */
 import { candidateFromSuggestion } from '../core/advice/indexCandidates';
-import { decideIndexes, overlaps, sharedReason, type CrossProof, type IndexDecision, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { decideIndexes, notWorkload, overlaps, sharedReason, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
@@ -71,6 +71,8 @@ export interface StatementSources {
   alsoInFiles?: number;
   /** PostgreSQL's own foreign-key checks, left out of the statements (see FOREIGN_KEY_CHECK). */
   foreignKeyChecks?: { statements: number; calls: number };
+  /** Statements of the code or a recording that are not workload (core/advice/workload: notWorkload), per reason. */
+  leftOut?: LeftOut[];
   note?: string;
 }
 
@@ -78,8 +80,9 @@ export interface StatementSources {
  * The statements every surface decides over: pg_stat_statements' busiest (min calls, by total
  * time) and the given SQL from files (the same text once).
  */
-export async function decisionStatements(db: Database, files: { sql: string; source: string }[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<StatementSources> {
+export async function decisionStatements(db: Database, files: readonly FoundStatement[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<StatementSources> {
   const top = await topStatements(db, opts);
+  await loadPgParser(); // what is DDL, by PostgreSQL's parser (notWorkload)
   return { ...mergeStatements(top.statements, files), note: top.note, ...(top.foreignKeyChecks ? { foreignKeyChecks: top.foreignKeyChecks } : {}) };
 }
 
@@ -104,8 +107,16 @@ export async function topStatements(db: Database, opts: { minCalls?: number; lim
  * pg_stat_statements also holds (the same but for constants, by libpg_query's fingerprint) keeps the
  * file's text and place with pg_stat_statements' timings and role.
  */
-export function mergeStatements(top: readonly DecisionInput[], files: { sql: string; source: string }[]): Omit<StatementSources, 'note'> {
+export function mergeStatements(top: readonly DecisionInput[], found: readonly FoundStatement[]): Omit<StatementSources, 'note'> {
   const statements = top.map((x) => ({ ...x }));
+  // Not the app's workload (DDL, migrations, seeds, tests, another database's SQL): never planned, counted per reason.
+  const left = new Map<string, number>();
+  const files = found.filter((s) => {
+    const why = notWorkload(s);
+    if (why) left.set(why, (left.get(why) ?? 0) + 1);
+    return !why;
+  });
+  const leftOut = [...left].map(([why, n]) => ({ why, statements: n }));
   const prints = new Map<string, DecisionInput>();
   for (const x of statements) {
     const f = fingerprintSql(x.sql);
@@ -135,7 +146,7 @@ export function mergeStatements(top: readonly DecisionInput[], files: { sql: str
     }
     statements.push({ sql: s.sql, label });
   }
-  return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length, alsoInFiles: taken.size };
+  return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length, alsoInFiles: taken.size, ...(leftOut.length ? { leftOut } : {}) };
 }
 
 export class IndexDecider {

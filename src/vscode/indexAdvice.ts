@@ -16,7 +16,7 @@ import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider } from '../db/indexDecision';
 import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
-import type { IndexDecision } from '../core/advice/workload';
+import type { FoundStatement, IndexDecision } from '../core/advice/workload';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
 import { countOf } from '../core/format';
@@ -68,7 +68,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    */
   private readonly recorded = new Map<string, { sql: string; source: string }>();
   /** The workspace's SQL per file (read once by the one walker, then kept current file by file on save). */
-  private files: Promise<Map<string, { sql: string; source: string }[]>> | undefined;
+  private files: Promise<Map<string, FoundStatement[]>> | undefined;
   /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
   private readonly labels = new Map<string, string>();
   private readonly subs: vscode.Disposable[] = [];
@@ -118,10 +118,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       });
       state.top = { at: Date.now(), statements };
     }
+    const { loadPgParser } = await import('../core/sql/statement');
+    await loadPgParser(); // what is DDL, by PostgreSQL's parser (mergeStatements leaves it out)
     return mergeStatements(await state.top.statements, [...[...(await this.workspaceFiles()).values()].flat(), ...this.recorded.values()]).statements;
   }
 
-  private workspaceFiles(): Promise<Map<string, { sql: string; source: string }[]>> {
+  private workspaceFiles(): Promise<Map<string, FoundStatement[]>> {
     this.files ??= this.workspaceStatements().catch((e) => {
       this.ctx.log.info(`index advice: could not read the workspace's statements: ${errorMessage(e)}`);
       this.files = undefined;
@@ -485,8 +487,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   }
 
   /** The workspace's SQL per file with where it is ("src/orders.ts:28"), read by the one file walker (.gitignore and pgLens.exclude honoured). */
-  private async workspaceStatements(): Promise<Map<string, { sql: string; source: string }[]>> {
-    const out = new Map<string, { sql: string; source: string }[]>();
+  private async workspaceStatements(): Promise<Map<string, FoundStatement[]>> {
+    const out = new Map<string, FoundStatement[]>();
     const { walkSourceFiles, readSourceText } = await import('../node/walk');
     let files = 0;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -499,10 +501,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     return out;
   }
 
-  private async sqlOf(file: string, text: string): Promise<{ sql: string; source: string }[]> {
+  private async sqlOf(file: string, text: string): Promise<FoundStatement[]> {
     const { extractSqlSites } = await import('../core/extract/index');
+    const { codeContextOf } = await import('../core/codeContext');
     const sites = await extractSqlSites(text, file, file);
-    return sites.filter((s) => s.confidence >= 0.5).map((s) => ({ sql: s.sql, source: `${vscode.workspace.asRelativePath(file)}:${lineOf(text, s.span.start)}` }));
+    // The file's kind of code: a migration's, a seed's or a test's statements are not the app's workload (mergeStatements).
+    const context = codeContextOf(file, text);
+    return sites.filter((s) => s.confidence >= 0.5).map((s) => ({ sql: s.sql, source: `${vscode.workspace.asRelativePath(file)}:${lineOf(text, s.span.start)}`, context }));
   }
 
   private async workloadCommand(): Promise<void> {
