@@ -105,6 +105,8 @@ export class CaptureRecording implements vscode.Disposable {
       ctx.analysis.register(recordedAnalyzer(() => this.state(), (f) => vscode.workspace.asRelativePath(f)), { outlivesDocument: true }),
       // Index advice is proved on one database: after a switch it is proved again on the new one (as the scan's is).
       ctx.connections.onDidChange(() => this.followConnection()),
+      // PG Lens changed the catalog (Create index now) or found an advised index made meanwhile: the advice is checked again.
+      ctx.analysis.onDidChangeCatalog(() => void this.recheckAdvice({ advise: true })),
       vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true }),
@@ -147,7 +149,8 @@ export class CaptureRecording implements vscode.Disposable {
     this.ctx.log.info(`Recording: ${said.status} before the window was reloaded, read back from workspace storage.`);
     if (this.summary) this.restored.fire({ at: kept.at, summary: this.summary });
     // Statements without advice proved on the database in use get it now, or when a connection comes (followConnection).
-    if (this.connectionKey()) void this.adviseAll();
+    // The kept advice was proved before the reload: an index made since (a migration at the app's start) is looked for first.
+    if (this.connectionKey()) void this.recheckAdvice({ advise: true });
   }
 
   private keptAt = 0;
@@ -182,9 +185,10 @@ export class CaptureRecording implements vscode.Disposable {
     const key = this.connectionKey();
     const stale = [...this.advice.values()].some((a) => a.provedOn !== key) || (this.plans.size > 0 && this.plansOn !== key);
     if (!stale) {
-      // The connection a reload's advice was proved on came back (person13 P6): its findings show; what is not advised yet is.
+      // The connection a reload's advice was proved on came back (person13 P6): its findings show, once checked against the
+      // catalog as it is now (issue 20 MEDIUM 9); what is not advised yet is.
       if (key && this.advice.size) this.publishDiagnostics();
-      if (key && !this.listener && this.summary) void this.adviseAll();
+      if (key) void this.recheckAdvice({ advise: true });
       return;
     }
     const had = this.adviceFiles();
@@ -194,6 +198,55 @@ export class CaptureRecording implements vscode.Disposable {
     this.publishDiagnostics(had);
     this.lensChanged.fire();
     if (key && !this.listener && this.summary) void this.adviseAll();
+  }
+
+  /** The re-check in flight (one at a time: catalogChanged fires while one runs). */
+  private rechecking: Promise<number> | undefined;
+
+  /**
+   * The recording's advice checked against the catalog (issue 20, person15 MEDIUM 9: a recorded missing-index finding
+   * stayed after the migration made the index, after Scan Workspace and a reload too): advice whose index a valid index
+   * now serves (servedByCatalog) goes with its plan, and — `advise`, once the recording has stopped — its statements are
+   * proved again. On connect, after a reload's restore, before Scan Workspace and when the catalog changed. Returns how
+   * many statements' advice went.
+   */
+  recheckAdvice(opts: { advise?: boolean } = {}): Promise<number> {
+    this.rechecking ??= this.recheckNow()
+      .catch((e) => {
+        this.ctx.log.warn(`Recording: the advice could not be checked against the catalog: ${errorMessage(e)}`);
+        return 0;
+      })
+      .finally(() => (this.rechecking = undefined));
+    return this.rechecking.then(async (n) => {
+      if (opts.advise && this.connectionKey() && !this.listener && this.summary) await this.adviseAll();
+      return n;
+    });
+  }
+
+  private async recheckNow(): Promise<number> {
+    const conn = this.ctx.connections.current;
+    const key = this.connectionKey();
+    if (!conn || !key) return 0;
+    // The editor's one decision first: the statements it proved are proved again too (the recorded ones among them).
+    await this.ctx.indexAdvice?.recheckCatalog();
+    const mine = [...this.advice].filter(([, a]) => a.provedOn === key && a.suggestions.length);
+    if (!mine.length) return 0;
+    const { servedByCatalog } = await import('../db/indexDecision');
+    const served = await servedByCatalog(conn.db, mine.flatMap(([, a]) => a.suggestions.map((s) => s.ddl)));
+    const stale = mine.filter(([, a]) => a.suggestions.some((s) => served.has(s.ddl)));
+    if (!stale.length) return 0;
+    const had = this.adviceFiles();
+    for (const [k, a] of stale) {
+      this.advice.delete(k);
+      this.plans.delete(k);
+      this.planTexts.delete(k);
+      const now = a.suggestions.filter((s) => served.has(s.ddl)).map((s) => `${s.ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${served.get(s.ddl)})`);
+      this.ctx.log.info(`Recording: ${now.join('; ')}; its finding goes and the statement is proved again.`);
+    }
+    this.publishDiagnostics(had);
+    this.lensChanged.fire();
+    if (!this.listener) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
+    return stale.length;
   }
 
   get recordedSummary(): RecordSummary | undefined {

@@ -41,6 +41,12 @@ export interface IndexAdviceApi {
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
   provedFor(sql: string): ProvedIndexFigure[];
+  /**
+   * Forget the advice whose index the catalog now has (a migration ran, another tool made it): those statements are
+   * proved again and the open documents analysed again (issue 20 MEDIUM 9). `rescan`: the files shown from the last
+   * scan are scanned again too (not when the scan itself asks). Returns how many advised indexes now exist.
+   */
+  recheckCatalog(opts?: { rescan?: boolean }): Promise<number>;
   /** Suggest Indexes on a statement, telling `report` how it goes and how it ended (the plan viewer's button). */
   suggest(ref: { uri?: string; offset?: number; sql?: string } | undefined, report?: SuggestReport): Promise<void>;
 }
@@ -167,6 +173,19 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const conn = this.ctx.connections.current;
     const a = conn && this.state?.db === conn.db ? this.state.advice.get(sql) : undefined;
     return (a?.suggestions ?? []).flatMap((s) => (s.costAfter === null ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s) }]));
+  }
+
+  async recheckCatalog(opts: { rescan?: boolean } = {}): Promise<number> {
+    const conn = this.ctx.connections.current;
+    const state = this.state;
+    if (!conn || conn.db.isClosed || !state || state.db !== conn.db) return 0;
+    const served = await state.decider.recheck();
+    if (!served.size) return 0;
+    for (const [sql, a] of state.advice) if (a.suggestions.some((s) => served.has(s.ddl))) state.advice.delete(sql);
+    const said = [...served].map(([ddl, name]) => `${ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${name})`);
+    this.ctx.log.info(`Index advice re-checked against the catalog: ${said.join('; ')}. Those statements are proved again.`);
+    this.ctx.analysis.catalogChanged({ rescan: opts.rescan });
+    return served.size;
   }
 
   forgetRecorded(): void {
@@ -321,7 +340,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (result.ok) {
       void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
       this.state = undefined;
-      this.ctx.analysis.catalogChanged();
+      // The new index: open documents, the recording's findings and the files shown from the last scan are decided again.
+      this.ctx.analysis.catalogChanged({ rescan: true });
     } else {
       void vscode.window.showErrorMessage(`PG Lens: ${result.message}`);
     }
