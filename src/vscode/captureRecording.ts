@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import type { Listener } from '../capture/listener';
 import type { LiveRecording } from '../core/record/live';
-import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
+import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
+import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
 import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
@@ -537,7 +538,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!site) return;
     const conn = await this.ctx.connections.get({ interactive: true });
     if (!conn) return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: plans and index advice' }, () => this.advise(site.statements.map((s) => s), conn.db));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: plans and index advice' }, async () => this.advise(await withContext(site), conn.db));
     this.publishDiagnostics();
     // The statements, their plans and their index advice, beside the code (the link only said they were in the hover).
     const where = `${vscode.workspace.asRelativePath(file!)}:${line}`;
@@ -553,7 +554,10 @@ export class CaptureRecording implements vscode.Disposable {
   private async adviseAll(): Promise<void> {
     const conn = await this.ctx.connections.get({ interactive: false });
     if (!conn || !this.summary) return;
-    const all = this.summary.sites.flatMap((s) => s.statements).sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
+    // The kind of code each ran in (its site's file, or a test's or migration's unit of work): a statement of tests or
+    // migrations gets its own advice but is not the app's workload (weighed in no other decision).
+    const sites = await Promise.all(this.summary.sites.map((s) => withContext(s)));
+    const all = sites.flat().sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
     const before = this.advice.size;
     await this.advise(all, conn.db);
     this.publishDiagnostics();
@@ -562,7 +566,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!this.listener && this.advice.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
   }
 
-  private async advise(statements: { normalized: string; sql: string; totalMs?: number }[], db: import('../db/database').Database): Promise<void> {
+  private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
     const provedOn = this.connectionKey();
     if (this.plansOn !== provedOn) {
@@ -574,7 +578,7 @@ export class CaptureRecording implements vscode.Disposable {
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {
-      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}` })));
+      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context })));
     } catch (e) {
       for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e), provedOn });
       return;
@@ -597,6 +601,16 @@ export class CaptureRecording implements vscode.Disposable {
       this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message, provedOn });
     }
   }
+}
+
+/**
+ * A site's statements with the kind of code they ran in: a test's or migration's unit of work, else the site's file
+ * (codeContext.ts). A statement of tests or migrations gets its own advice but is not the app's workload.
+ */
+async function withContext(site: SiteFigure): Promise<(StatementFigure & { context?: CodeContext })[]> {
+  const { codeContextOf } = await import('../core/codeContext');
+  const byFile = site.file ? codeContextOf(site.file) : undefined;
+  return site.statements.map((st) => ({ ...st, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
 }
 
 /** Open a recorded call site (file, 1-based line and column), as a quick fix or a link asks. */

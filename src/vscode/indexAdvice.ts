@@ -17,6 +17,7 @@ import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider } from '../db/indexDecision';
 import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
 import type { FoundStatement, IndexDecision } from '../core/advice/workload';
+import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
 import { countOf } from '../core/format';
@@ -36,7 +37,8 @@ const TOP_STATEMENTS_MS = 5 * 60_000;
 /** The editor's one index decision, for other features (recording) that show index advice. */
 export interface IndexAdviceApi {
   /** The decided advice of these statements (weighed with the workspace's and pg_stat_statements'); undefined when not connected. */
-  decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined>;
+  /** `context`: the kind of code a recorded statement ran in (a test's or a migration's weighs in no other decision). */
+  decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined>;
   /** The recording was cleared: its statements no longer weigh in, and the decisions they took part in are made again. */
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
@@ -72,7 +74,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * kept per connection, they were gone after switching databases and back, and the scan run again then decided
    * the code's statements without them (a missing-index finding the first scan had showed went missing).
    */
-  private readonly recorded = new Map<string, { sql: string; source: string }>();
+  private readonly recorded = new Map<string, FoundStatement>();
   /** The workspace's SQL per file (read once by the one walker, then kept current file by file on save). */
   private files: Promise<Map<string, FoundStatement[]>> | undefined;
   /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
@@ -146,13 +148,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     files.set(file, await this.sqlOf(file, text));
   }
 
-  async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined> {
+  async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined> {
     const conn = this.ctx.connections.current;
     if (!conn || conn.db.isClosed) return undefined;
     const state = await this.stateFor(conn);
     const { decided } = await import('../db/missingIndexAnalyzer');
     // From now on every decision weighs them too (the editor's, Suggest Indexes', the workload's): one answer per statement.
-    for (const s of statements) if (!this.recorded.has(s.sql)) this.recorded.set(s.sql, { sql: s.sql, source: 'recorded' });
+    for (const s of statements) if (!this.recorded.has(s.sql)) this.recorded.set(s.sql, { sql: s.sql, source: 'recorded', ...(s.context ? { context: s.context } : {}) });
     const focus = statements.map((s) => s.sql);
     const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus });
     // The code's statements this decision changed (now served by the recorded statement's index, say): their documents again.
