@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { testDatabase, rejectsWith, announceFallback } from '../support';
 import type { Database } from '../../../src/db/database';
-import { analyzeRisk, explainAnalyze } from '../../../src/db/explain';
+import { analyzeRisk, explain, explainAnalyze } from '../../../src/db/explain';
 import { benchmark } from '../../../src/db/benchmark';
 
 describe('safety: a column default matters only to a statement that fills it (real PostgreSQL)', function () {
@@ -89,6 +89,25 @@ describe('safety: a column default matters only to a statement that fills it (re
     const upd = await analyzeRisk(db, `UPDATE project SET name = 'y' WHERE name = 'p3'`);
     assert.ok(upd.needsConfirmation, 'still a write');
     assert.deepEqual(upd.report.volatile.map((f) => f.name), [], upd.risk);
+  });
+
+  it('a default written by a less privileged role: a SELECT is planned (it never runs it), an INSERT is still refused as untrusted', async () => {
+    const a = tdb.admin;
+    const role = `pglens_lowpriv_${process.pid}`;
+    await a.query(`DROP ROLE IF EXISTS ${role}`);
+    await a.query(`CREATE ROLE ${role} NOLOGIN`);
+    try {
+      await a.query(`CREATE FUNCTION low_id() RETURNS int LANGUAGE sql VOLATILE AS 'SELECT 1'`);
+      await a.query(`ALTER FUNCTION low_id() OWNER TO ${role}`);
+      await a.query('CREATE TABLE low_t (id int DEFAULT low_id(), v text)');
+      const plan = await explain(db, 'SELECT * FROM low_t WHERE v = $1');
+      assert.ok(plan.plan.nodes.length > 0);
+      await rejectsWith(explain(db, `INSERT INTO low_t (v) VALUES ('x')`), /Refused: planning this statement would run public\.low_id\(\)/);
+    } finally {
+      await a.query('DROP TABLE IF EXISTS low_t');
+      await a.query('DROP FUNCTION IF EXISTS low_id()');
+      await a.query(`DROP ROLE IF EXISTS ${role}`);
+    }
   });
 
   it('a SELECT that calls the planted writing function, or writes in a CTE, is still stopped and changes nothing', async () => {
