@@ -9,8 +9,8 @@
  * A decider is per connection and remembers every proof it made (a statement's advice by SQL text,
  * a cross proof by index and statement): deciding again after an edit proves only what is new.
  */
-import { candidateFromSuggestion } from '../core/advice/indexCandidates';
-import { decideIndexes, overlaps, sharedReason, type CrossProof, type IndexDecision, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { candidateFromDdl, candidateFromSuggestion, coveredBy } from '../core/advice/indexCandidates';
+import { decideIndexes, notWorkload, overlaps, sharedReason, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
@@ -18,6 +18,7 @@ import { statementShape } from '../core/sql/predicates';
 import { fingerprintSql, loadPgParser } from '../core/sql/statement';
 import { adviseStatement, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
+import { readCatalogFacts } from './catalog';
 import { describeError } from './errors';
 import { EXCLUDE_OWN, FOREIGN_KEY_CHECK, OWN_STATEMENT_MARKER } from './sql';
 
@@ -71,6 +72,8 @@ export interface StatementSources {
   alsoInFiles?: number;
   /** PostgreSQL's own foreign-key checks, left out of the statements (see FOREIGN_KEY_CHECK). */
   foreignKeyChecks?: { statements: number; calls: number };
+  /** Statements of the code or a recording that are not workload (core/advice/workload: notWorkload), per reason. */
+  leftOut?: LeftOut[];
   note?: string;
 }
 
@@ -78,8 +81,9 @@ export interface StatementSources {
  * The statements every surface decides over: pg_stat_statements' busiest (min calls, by total
  * time) and the given SQL from files (the same text once).
  */
-export async function decisionStatements(db: Database, files: { sql: string; source: string }[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<StatementSources> {
+export async function decisionStatements(db: Database, files: readonly FoundStatement[], opts: { minCalls?: number; limit?: number; info?: Pick<ServerInfo, 'pgStatStatements'> } = {}): Promise<StatementSources> {
   const top = await topStatements(db, opts);
+  await loadPgParser(); // what is DDL, by PostgreSQL's parser (notWorkload)
   return { ...mergeStatements(top.statements, files), note: top.note, ...(top.foreignKeyChecks ? { foreignKeyChecks: top.foreignKeyChecks } : {}) };
 }
 
@@ -104,8 +108,16 @@ export async function topStatements(db: Database, opts: { minCalls?: number; lim
  * pg_stat_statements also holds (the same but for constants, by libpg_query's fingerprint) keeps the
  * file's text and place with pg_stat_statements' timings and role.
  */
-export function mergeStatements(top: readonly DecisionInput[], files: { sql: string; source: string }[]): Omit<StatementSources, 'note'> {
+export function mergeStatements(top: readonly DecisionInput[], found: readonly FoundStatement[]): Omit<StatementSources, 'note'> {
   const statements = top.map((x) => ({ ...x }));
+  // Not the app's workload (DDL, migrations, seeds, tests, another database's SQL): never planned, counted per reason.
+  const left = new Map<string, number>();
+  const files = found.filter((s) => {
+    const why = notWorkload(s);
+    if (why) left.set(why, (left.get(why) ?? 0) + 1);
+    return !why;
+  });
+  const leftOut = [...left].map(([why, n]) => ({ why, statements: n }));
   const prints = new Map<string, DecisionInput>();
   for (const x of statements) {
     const f = fingerprintSql(x.sql);
@@ -135,7 +147,30 @@ export function mergeStatements(top: readonly DecisionInput[], files: { sql: str
     }
     statements.push({ sql: s.sql, label });
   }
-  return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length, alsoInFiles: taken.size };
+  return { statements, fromStatStatements: top.length, fromFiles: statements.length - top.length, alsoInFiles: taken.size, ...(leftOut.length ? { leftOut } : {}) };
+}
+
+/**
+ * Of these advised indexes (their CREATE INDEX), the ones a valid index of the catalog now serves — the same method and
+ * leading keys, no other predicate (coveredBy, the check the candidates themselves pass) — with that index's name
+ * (issue 20, person15 MEDIUM 9: a recorded missing-index finding stayed after the index was made by a migration, even
+ * after Scan Workspace and a reload). One catalog read for all their tables.
+ */
+export async function servedByCatalog(db: Database, ddls: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const wanted = [...new Set(ddls)].flatMap((ddl) => {
+    const c = candidateFromDdl(ddl);
+    return c ? [{ ddl, c }] : [];
+  });
+  if (!wanted.length) return out;
+  const { tables } = await readCatalogFacts(db, wanted.map(({ c }) => ({ schema: c.schema, name: c.table })));
+  for (const { ddl, c } of wanted) {
+    const t = tables.find((x) => x.schema === c.schema && x.name === c.table);
+    // Not the index it advised under another name only: PG Lens's own name counts too (made by Create index now).
+    const ix = t && coveredBy(c, t.indexes);
+    if (ix) out.set(ddl, ix.schema === 'public' ? ix.name : `${ix.schema}.${ix.name}`);
+  }
+  return out;
 }
 
 export class IndexDecider {
@@ -148,6 +183,19 @@ export class IndexDecider {
   readonly errors = new Map<string, string>();
 
   constructor(readonly db: Database, private readonly opts: AdviseOptions = {}) {}
+
+  /**
+   * Forget every advice whose index the catalog now has (servedByCatalog): those statements are proved again at the
+   * next decision, on the catalog as it is. Returns the advised CREATE INDEX texts now served, with the index serving each.
+   */
+  async recheck(): Promise<Map<string, string>> {
+    const served = await servedByCatalog(this.db, [...this.advice.values()].flatMap((r) => r.suggestions.map((s) => s.ddl)));
+    if (!served.size) return served;
+    for (const [sql, r] of this.advice) if (r.suggestions.some((s) => served.has(s.ddl))) this.advice.delete(sql);
+    // Proofs of one statement's index on another were made without the new index: all made again.
+    this.cross.clear();
+    return served;
+  }
 
   /** One statement's own advice (proved once per SQL text and kept). */
   async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>): Promise<AdviceResult> {

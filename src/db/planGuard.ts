@@ -12,7 +12,8 @@
  *  1. Every function the statement can reach is resolved against the catalog: functions named in it
  *     (every word of the statement is looked up as a function name, in every schema, so search_path
  *     tricks cannot hide one), the functions behind its operators and casts, and everything the
- *     relations it names depend on (view rules, recursively; column defaults; CHECK and domain
+ *     relations it names depend on (view rules, recursively; column defaults when the statement can fill
+ *     one — INSERT, MERGE, DEFAULT, a write through a rule — never for a SELECT; CHECK and domain
  *     constraints; index expressions and predicates; row-level security policies; partitions;
  *     triggers when the statement runs).
  *  2. A function is UNTRUSTED when running it as the current role would give its author rights the
@@ -69,7 +70,8 @@ const GUARD_SQL = {
   /**
    * $1 words of the statement (lower-cased unquoted identifiers and keywords, unquoted quoted ones),
    * $2 its operator symbols, $3 whether it runs (triggers count then), $4 side-effect names,
-   * $5 side-effect extensions. One row per reachable function that is not a plain pg_catalog
+   * $5 side-effect extensions, $6 whether it may fill a column default (INSERT, MERGE, DEFAULT), $7 whether it
+   * writes at all (INSERT, UPDATE, DELETE, MERGE). One row per reachable function that is not a plain pg_catalog
    * builtin owned by a superuser, with what the gate needs to decide.
    */
   reachable: `${OWN_STATEMENT_MARKER} WITH RECURSIVE rels(oid) AS (
@@ -81,7 +83,14 @@ const GUARD_SQL = {
         UNION ALL SELECT i.inhrelid FROM pg_inherits i WHERE i.inhparent = r.oid) x
   ), objs(classid, objid) AS (
       SELECT 'pg_rewrite'::regclass::oid, w.oid FROM pg_rewrite w WHERE w.ev_class IN (SELECT oid FROM rels)
-    UNION ALL SELECT 'pg_attrdef'::regclass::oid, a.oid FROM pg_attrdef a WHERE a.adrelid IN (SELECT oid FROM rels)
+    -- a column default runs only when a row is written without that column (INSERT, MERGE, UPDATE … DEFAULT, or a
+    -- write through a rule); a stored generated column on every write; a virtual one whenever it is read
+    UNION ALL SELECT 'pg_attrdef'::regclass::oid, a.oid FROM pg_attrdef a
+      JOIN pg_attribute att ON att.attrelid = a.adrelid AND att.attnum = a.adnum
+      WHERE a.adrelid IN (SELECT oid FROM rels) AND CASE att.attgenerated
+        WHEN '' THEN $6::bool OR ($7::bool AND EXISTS (SELECT 1 FROM pg_rewrite w WHERE w.ev_class IN (SELECT oid FROM rels) AND w.ev_type <> '1'))
+        WHEN 's' THEN $7::bool
+        ELSE true END
     UNION ALL SELECT 'pg_constraint'::regclass::oid, c.oid FROM pg_constraint c WHERE c.conrelid IN (SELECT oid FROM rels)
     UNION ALL SELECT 'pg_class'::regclass::oid, i.indexrelid FROM pg_index i WHERE i.indrelid IN (SELECT oid FROM rels)
     UNION ALL SELECT 'pg_policy'::regclass::oid, p.oid FROM pg_policy p JOIN pg_class pc ON pc.oid = p.polrelid
@@ -188,6 +197,18 @@ function statementWords(sql: string): { words: string[]; operators: string[] } {
   return { words: [...words], operators: [...operators] };
 }
 
+/**
+ * Whether a statement can run its tables' column defaults, from its words (conservatively: a word is enough, a
+ * column named "default" too). A default is evaluated only for a row written without that column: INSERT (and
+ * upserts), MERGE, UPDATE … SET c = DEFAULT — or a write through a rule, which the query checks in the catalog.
+ * A SELECT never runs them, so `id uuid DEFAULT uuid_generate_v4()` does not make reading the table VOLATILE.
+ */
+function defaultsFilled(words: readonly string[]): { fillsDefaults: boolean; writes: boolean } {
+  const has = (w: string) => words.includes(w);
+  const fillsDefaults = has('insert') || has('merge') || has('default');
+  return { fillsDefaults, writes: fillsDefaults || has('update') || has('delete') };
+}
+
 function allowedBy(list: readonly string[] | undefined, f: ReachableFunction): boolean {
   if (!list?.length) return false;
   const short = f.name.slice(f.name.indexOf('.') + 1);
@@ -207,7 +228,8 @@ export async function guardPlanning(session: Session, sql: string, opts: GuardOp
   }
   const { words, operators } = statementWords(sql);
   const me = (await session.query(GUARD_SQL.currentUser)).rows[0];
-  const rows = (await session.querySingle(GUARD_SQL.reachable, [words, operators, !!opts.runs, SIDE_EFFECT_FUNCTIONS, SIDE_EFFECT_EXTENSIONS])).rows;
+  const { fillsDefaults, writes } = defaultsFilled(words);
+  const rows = (await session.querySingle(GUARD_SQL.reachable, [words, operators, !!opts.runs, SIDE_EFFECT_FUNCTIONS, SIDE_EFFECT_EXTENSIONS, fillsDefaults, writes])).rows;
   const functions: ReachableFunction[] = rows.map((r) => {
     const f: ReachableFunction = {
       signature: `${r.schema}.${r.name}(${r.args})`,

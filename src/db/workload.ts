@@ -4,7 +4,7 @@
  * (indexDecision.ts): a small set of indexes chosen by the statements they serve and the time they
  * save minus what they cost on writes — the same indexes the per-statement surfaces name.
  */
-import { workloadIndexes, type WeighedStatement, type WorkloadChoice } from '../core/advice/workload';
+import { workloadIndexes, type FoundStatement, type LeftOut, type WeighedStatement, type WorkloadChoice } from '../core/advice/workload';
 import type { AdviseOptions, IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
 import { decisionStatements, IndexDecider } from './indexDecision';
@@ -15,7 +15,8 @@ export interface WorkloadOptions extends AdviseOptions {
   limit?: number;
   /** At most this many indexes in the answer. */
   maxIndexes?: number;
-  extraStatements?: { sql: string; source: string }[];
+  /** Statements of the code or a recording (those that are not workload are left out: core/advice/workload notWorkload). */
+  extraStatements?: FoundStatement[];
   /** The decider to use (the editor's, with its proofs); a new one otherwise. */
   decider?: IndexDecider;
 }
@@ -35,6 +36,8 @@ export interface WorkloadResult {
   notRecommended: { ddl: string; why: string; statements: string[] }[];
   /** PostgreSQL's own foreign-key checks found in pg_stat_statements and left out of the workload. */
   foreignKeyChecks?: { statements: number; calls: number };
+  /** Statements of the code or a recording left out as not workload (DDL, migrations, seeds, tests, another database's SQL), per reason. */
+  leftOut?: LeftOut[];
   note?: string;
 }
 
@@ -61,5 +64,5 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
     why: !x.worthIt ? (x.writeNote ?? `its saving (${x.savedMs !== undefined ? `about ${Math.round(x.savedMs)} ms of statement time` : 'no statement timings'}) does not beat its write cost`) : `past the ${opts.maxIndexes ?? 5} best`,
     statements: x.statements.map((st) => `${st.label} (${st.share}${st.savedMs !== undefined ? `, about ${Math.round(st.savedMs)} ms saved` : ''})`),
   }));
-  return { suggestions, statementsAnalysed: analysed, fromStatStatements: sources.fromStatStatements, fromFiles: sources.fromFiles, alsoInFiles: sources.alsoInFiles ?? 0, weighed, notRecommended, note: sources.note, ...(sources.foreignKeyChecks ? { foreignKeyChecks: sources.foreignKeyChecks } : {}) };
+  return { suggestions, statementsAnalysed: analysed, fromStatStatements: sources.fromStatStatements, fromFiles: sources.fromFiles, alsoInFiles: sources.alsoInFiles ?? 0, weighed, notRecommended, note: sources.note, ...(sources.leftOut ? { leftOut: sources.leftOut } : {}), ...(sources.foreignKeyChecks ? { foreignKeyChecks: sources.foreignKeyChecks } : {}) };
 }

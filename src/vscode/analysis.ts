@@ -84,7 +84,7 @@ export interface DocumentAnalysisApi {
    * PG Lens changed the database's catalog (an index created or dropped, a table analysed): the rules' catalog facts
    * are read again and every open document analysed again with them.
    */
-  catalogChanged(): void;
+  catalogChanged(opts?: { rescan?: boolean }): void;
   /** Fired by catalogChanged (the cost CodeLens reads its figures again: an index change starts a new period). */
   readonly onDidChangeCatalog: vscode.Event<void>;
 }
@@ -334,12 +334,15 @@ export class DocumentAnalysis implements DocumentAnalysisApi, vscode.Disposable 
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
-  catalogChanged(): void {
+  catalogChanged(opts: { rescan?: boolean } = {}): void {
     // A new evidence source reads the catalog afresh; a run that began with the old one shows nothing (its facts are stale).
     this.evidence = undefined;
     this.generation++;
     this.refreshAll();
     this.catalogEvents.fire();
+    // `rescan`: an index now exists (Create index now, a migration that ran): the files shown from the last scan (not open)
+    // hold missing-index findings decided without it (issue 20 MEDIUM 9) — the quiet scan again, as after a connection change.
+    if (opts.rescan && this.scanRan && this.scanned.size) void vscode.commands.executeCommand('pgLens.scanWorkspace', { quiet: true });
   }
 
   /** Counts catalog changes: a run's findings are shown only if no change came while it ran. */

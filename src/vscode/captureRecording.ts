@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { PgLensContext } from './main';
 import type { Listener } from '../capture/listener';
 import type { LiveRecording } from '../core/record/live';
-import type { RecordSummary, SiteFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
+import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
+import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
 import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
@@ -105,6 +106,8 @@ export class CaptureRecording implements vscode.Disposable {
       ctx.analysis.register(recordedAnalyzer(() => this.state(), (f) => vscode.workspace.asRelativePath(f)), { outlivesDocument: true }),
       // Index advice is proved on one database: after a switch it is proved again on the new one (as the scan's is).
       ctx.connections.onDidChange(() => this.followConnection()),
+      // PG Lens changed the catalog (Create index now) or found an advised index made meanwhile: the advice is checked again.
+      ctx.analysis.onDidChangeCatalog(() => void this.recheckAdvice({ advise: true })),
       vscode.languages.registerCodeLensProvider(selector, { onDidChangeCodeLenses: this.lensChanged.event, provideCodeLenses: (doc) => this.lenses(doc) }),
       vscode.languages.registerHoverProvider(selector, { provideHover: (doc, pos) => this.hover(doc, pos) }),
       vscode.window.createTreeView('pgLens.recordedQueries', { treeDataProvider: this.tree, showCollapseAll: true }),
@@ -147,7 +150,8 @@ export class CaptureRecording implements vscode.Disposable {
     this.ctx.log.info(`Recording: ${said.status} before the window was reloaded, read back from workspace storage.`);
     if (this.summary) this.restored.fire({ at: kept.at, summary: this.summary });
     // Statements without advice proved on the database in use get it now, or when a connection comes (followConnection).
-    if (this.connectionKey()) void this.adviseAll();
+    // The kept advice was proved before the reload: an index made since (a migration at the app's start) is looked for first.
+    if (this.connectionKey()) void this.recheckAdvice({ advise: true });
   }
 
   private keptAt = 0;
@@ -182,9 +186,10 @@ export class CaptureRecording implements vscode.Disposable {
     const key = this.connectionKey();
     const stale = [...this.advice.values()].some((a) => a.provedOn !== key) || (this.plans.size > 0 && this.plansOn !== key);
     if (!stale) {
-      // The connection a reload's advice was proved on came back (person13 P6): its findings show; what is not advised yet is.
+      // The connection a reload's advice was proved on came back (person13 P6): its findings show, once checked against the
+      // catalog as it is now (issue 20 MEDIUM 9); what is not advised yet is.
       if (key && this.advice.size) this.publishDiagnostics();
-      if (key && !this.listener && this.summary) void this.adviseAll();
+      if (key) void this.recheckAdvice({ advise: true });
       return;
     }
     const had = this.adviceFiles();
@@ -194,6 +199,55 @@ export class CaptureRecording implements vscode.Disposable {
     this.publishDiagnostics(had);
     this.lensChanged.fire();
     if (key && !this.listener && this.summary) void this.adviseAll();
+  }
+
+  /** The re-check in flight (one at a time: catalogChanged fires while one runs). */
+  private rechecking: Promise<number> | undefined;
+
+  /**
+   * The recording's advice checked against the catalog (issue 20, person15 MEDIUM 9: a recorded missing-index finding
+   * stayed after the migration made the index, after Scan Workspace and a reload too): advice whose index a valid index
+   * now serves (servedByCatalog) goes with its plan, and — `advise`, once the recording has stopped — its statements are
+   * proved again. On connect, after a reload's restore, before Scan Workspace and when the catalog changed. Returns how
+   * many statements' advice went.
+   */
+  recheckAdvice(opts: { advise?: boolean } = {}): Promise<number> {
+    this.rechecking ??= this.recheckNow()
+      .catch((e) => {
+        this.ctx.log.warn(`Recording: the advice could not be checked against the catalog: ${errorMessage(e)}`);
+        return 0;
+      })
+      .finally(() => (this.rechecking = undefined));
+    return this.rechecking.then(async (n) => {
+      if (opts.advise && this.connectionKey() && !this.listener && this.summary) await this.adviseAll();
+      return n;
+    });
+  }
+
+  private async recheckNow(): Promise<number> {
+    const conn = this.ctx.connections.current;
+    const key = this.connectionKey();
+    if (!conn || !key) return 0;
+    // The editor's one decision first: the statements it proved are proved again too (the recorded ones among them).
+    await this.ctx.indexAdvice?.recheckCatalog();
+    const mine = [...this.advice].filter(([, a]) => a.provedOn === key && a.suggestions.length);
+    if (!mine.length) return 0;
+    const { servedByCatalog } = await import('../db/indexDecision');
+    const served = await servedByCatalog(conn.db, mine.flatMap(([, a]) => a.suggestions.map((s) => s.ddl)));
+    const stale = mine.filter(([, a]) => a.suggestions.some((s) => served.has(s.ddl)));
+    if (!stale.length) return 0;
+    const had = this.adviceFiles();
+    for (const [k, a] of stale) {
+      this.advice.delete(k);
+      this.plans.delete(k);
+      this.planTexts.delete(k);
+      const now = a.suggestions.filter((s) => served.has(s.ddl)).map((s) => `${s.ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${served.get(s.ddl)})`);
+      this.ctx.log.info(`Recording: ${now.join('; ')}; its finding goes and the statement is proved again.`);
+    }
+    this.publishDiagnostics(had);
+    this.lensChanged.fire();
+    if (!this.listener) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
+    return stale.length;
   }
 
   get recordedSummary(): RecordSummary | undefined {
@@ -484,7 +538,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!site) return;
     const conn = await this.ctx.connections.get({ interactive: true });
     if (!conn) return;
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: plans and index advice' }, () => this.advise(site.statements.map((s) => s), conn.db));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'PG Lens: plans and index advice' }, async () => this.advise(await withContext(site), conn.db));
     this.publishDiagnostics();
     // The statements, their plans and their index advice, beside the code (the link only said they were in the hover).
     const where = `${vscode.workspace.asRelativePath(file!)}:${line}`;
@@ -500,7 +554,10 @@ export class CaptureRecording implements vscode.Disposable {
   private async adviseAll(): Promise<void> {
     const conn = await this.ctx.connections.get({ interactive: false });
     if (!conn || !this.summary) return;
-    const all = this.summary.sites.flatMap((s) => s.statements).sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
+    // The kind of code each ran in (its site's file, or a test's or migration's unit of work): a statement of tests or
+    // migrations gets its own advice but is not the app's workload (weighed in no other decision).
+    const sites = await Promise.all(this.summary.sites.map((s) => withContext(s)));
+    const all = sites.flat().sort((a, b) => b.totalMs - a.totalMs).slice(0, MAX_ADVISED);
     const before = this.advice.size;
     await this.advise(all, conn.db);
     this.publishDiagnostics();
@@ -509,7 +566,7 @@ export class CaptureRecording implements vscode.Disposable {
     if (!this.listener && this.advice.size !== before) await this.keep().catch((e) => this.ctx.log.warn(`Recording: advice not kept for after a reload: ${errorMessage(e)}`));
   }
 
-  private async advise(statements: { normalized: string; sql: string; totalMs?: number }[], db: import('../db/database').Database): Promise<void> {
+  private async advise(statements: { normalized: string; sql: string; totalMs?: number; context?: CodeContext }[], db: import('../db/database').Database): Promise<void> {
     const { explain } = await import('../db/explain');
     const provedOn = this.connectionKey();
     if (this.plansOn !== provedOn) {
@@ -521,7 +578,7 @@ export class CaptureRecording implements vscode.Disposable {
     // The editor's one index decision: a recorded statement gets the index the diagnostic, Suggest Indexes and the workload name.
     let decided: Map<string, import('../db/missingIndexAnalyzer').DecidedAdvice> | undefined;
     try {
-      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}` })));
+      decided = await this.ctx.indexAdvice?.decide(todo.map((st) => ({ sql: st.sql, label: `recorded: ${st.sql.replace(/\s+/g, ' ').slice(0, 80)}`, context: st.context })));
     } catch (e) {
       for (const st of todo) this.advice.set(st.normalized, { suggestions: [], note: errorMessage(e), provedOn });
       return;
@@ -544,6 +601,16 @@ export class CaptureRecording implements vscode.Disposable {
       this.advice.set(st.normalized, { costBefore: r.costBefore, suggestions: r.suggestions.map((s) => ({ ddl: s.ddl, costBefore: s.costBefore, costAfter: s.costAfter, summary: s.summary, planBefore: s.planBefore, index: s })), note: r.status === 'ok' ? undefined : r.message, provedOn });
     }
   }
+}
+
+/**
+ * A site's statements with the kind of code they ran in: a test's or migration's unit of work, else the site's file
+ * (codeContext.ts). A statement of tests or migrations gets its own advice but is not the app's workload.
+ */
+async function withContext(site: SiteFigure): Promise<(StatementFigure & { context?: CodeContext })[]> {
+  const { codeContextOf } = await import('../core/codeContext');
+  const byFile = site.file ? codeContextOf(site.file) : undefined;
+  return site.statements.map((st) => ({ ...st, context: st.maxUnitKind === 'test' || st.maxUnitKind === 'migration' ? st.maxUnitKind : byFile }));
 }
 
 /** Open a recorded call site (file, 1-based line and column), as a quick fix or a link asks. */

@@ -16,7 +16,8 @@ import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
 import type { DecisionInput, IndexDecider } from '../db/indexDecision';
 import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
-import type { IndexDecision } from '../core/advice/workload';
+import type { FoundStatement, IndexDecision } from '../core/advice/workload';
+import type { CodeContext } from '../core/codeContext';
 import type { Database } from '../db/database';
 import type { PgLensContext } from './main';
 import { countOf } from '../core/format';
@@ -36,11 +37,18 @@ const TOP_STATEMENTS_MS = 5 * 60_000;
 /** The editor's one index decision, for other features (recording) that show index advice. */
 export interface IndexAdviceApi {
   /** The decided advice of these statements (weighed with the workspace's and pg_stat_statements'); undefined when not connected. */
-  decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined>;
+  /** `context`: the kind of code a recorded statement ran in (a test's or a migration's weighs in no other decision). */
+  decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined>;
   /** The recording was cleared: its statements no longer weigh in, and the decisions they took part in are made again. */
   forgetRecorded(): void;
   /** The indexes proved for this statement on the connection in use (the plan viewer's tips say the same saving). */
   provedFor(sql: string): ProvedIndexFigure[];
+  /**
+   * Forget the advice whose index the catalog now has (a migration ran, another tool made it): those statements are
+   * proved again and the open documents analysed again (issue 20 MEDIUM 9). `rescan`: the files shown from the last
+   * scan are scanned again too (not when the scan itself asks). Returns how many advised indexes now exist.
+   */
+  recheckCatalog(opts?: { rescan?: boolean }): Promise<number>;
   /** Suggest Indexes on a statement, telling `report` how it goes and how it ended (the plan viewer's button). */
   suggest(ref: { uri?: string; offset?: number; sql?: string } | undefined, report?: SuggestReport): Promise<void>;
 }
@@ -66,9 +74,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * kept per connection, they were gone after switching databases and back, and the scan run again then decided
    * the code's statements without them (a missing-index finding the first scan had showed went missing).
    */
-  private readonly recorded = new Map<string, { sql: string; source: string }>();
+  private readonly recorded = new Map<string, FoundStatement>();
   /** The workspace's SQL per file (read once by the one walker, then kept current file by file on save). */
-  private files: Promise<Map<string, { sql: string; source: string }[]>> | undefined;
+  private files: Promise<Map<string, FoundStatement[]>> | undefined;
   /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
   private readonly labels = new Map<string, string>();
   private readonly subs: vscode.Disposable[] = [];
@@ -118,10 +126,12 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       });
       state.top = { at: Date.now(), statements };
     }
+    const { loadPgParser } = await import('../core/sql/statement');
+    await loadPgParser(); // what is DDL, by PostgreSQL's parser (mergeStatements leaves it out)
     return mergeStatements(await state.top.statements, [...[...(await this.workspaceFiles()).values()].flat(), ...this.recorded.values()]).statements;
   }
 
-  private workspaceFiles(): Promise<Map<string, { sql: string; source: string }[]>> {
+  private workspaceFiles(): Promise<Map<string, FoundStatement[]>> {
     this.files ??= this.workspaceStatements().catch((e) => {
       this.ctx.log.info(`index advice: could not read the workspace's statements: ${errorMessage(e)}`);
       this.files = undefined;
@@ -138,13 +148,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     files.set(file, await this.sqlOf(file, text));
   }
 
-  async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number }[]): Promise<Map<string, DecidedAdvice> | undefined> {
+  async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined> {
     const conn = this.ctx.connections.current;
     if (!conn || conn.db.isClosed) return undefined;
     const state = await this.stateFor(conn);
     const { decided } = await import('../db/missingIndexAnalyzer');
     // From now on every decision weighs them too (the editor's, Suggest Indexes', the workload's): one answer per statement.
-    for (const s of statements) if (!this.recorded.has(s.sql)) this.recorded.set(s.sql, { sql: s.sql, source: 'recorded' });
+    for (const s of statements) if (!this.recorded.has(s.sql)) this.recorded.set(s.sql, { sql: s.sql, source: 'recorded', ...(s.context ? { context: s.context } : {}) });
     const focus = statements.map((s) => s.sql);
     const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus });
     // The code's statements this decision changed (now served by the recorded statement's index, say): their documents again.
@@ -165,6 +175,19 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const conn = this.ctx.connections.current;
     const a = conn && this.state?.db === conn.db ? this.state.advice.get(sql) : undefined;
     return (a?.suggestions ?? []).flatMap((s) => (s.costAfter === null ? [] : [{ table: s.table, costBefore: s.costBefore, costAfter: s.costAfter, title: indexDefinitionTitle(s) }]));
+  }
+
+  async recheckCatalog(opts: { rescan?: boolean } = {}): Promise<number> {
+    const conn = this.ctx.connections.current;
+    const state = this.state;
+    if (!conn || conn.db.isClosed || !state || state.db !== conn.db) return 0;
+    const served = await state.decider.recheck();
+    if (!served.size) return 0;
+    for (const [sql, a] of state.advice) if (a.suggestions.some((s) => served.has(s.ddl))) state.advice.delete(sql);
+    const said = [...served].map(([ddl, name]) => `${ddl.replace(/^CREATE INDEX (CONCURRENTLY )?\S+ ON /, '')}: an index now exists (${name})`);
+    this.ctx.log.info(`Index advice re-checked against the catalog: ${said.join('; ')}. Those statements are proved again.`);
+    this.ctx.analysis.catalogChanged({ rescan: opts.rescan });
+    return served.size;
   }
 
   forgetRecorded(): void {
@@ -319,7 +342,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     if (result.ok) {
       void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
       this.state = undefined;
-      this.ctx.analysis.catalogChanged();
+      // The new index: open documents, the recording's findings and the files shown from the last scan are decided again.
+      this.ctx.analysis.catalogChanged({ rescan: true });
     } else {
       void vscode.window.showErrorMessage(`PG Lens: ${result.message}`);
     }
@@ -485,8 +509,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   }
 
   /** The workspace's SQL per file with where it is ("src/orders.ts:28"), read by the one file walker (.gitignore and pgLens.exclude honoured). */
-  private async workspaceStatements(): Promise<Map<string, { sql: string; source: string }[]>> {
-    const out = new Map<string, { sql: string; source: string }[]>();
+  private async workspaceStatements(): Promise<Map<string, FoundStatement[]>> {
+    const out = new Map<string, FoundStatement[]>();
     const { walkSourceFiles, readSourceText } = await import('../node/walk');
     let files = 0;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
@@ -499,10 +523,13 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     return out;
   }
 
-  private async sqlOf(file: string, text: string): Promise<{ sql: string; source: string }[]> {
+  private async sqlOf(file: string, text: string): Promise<FoundStatement[]> {
     const { extractSqlSites } = await import('../core/extract/index');
+    const { codeContextOf } = await import('../core/codeContext');
     const sites = await extractSqlSites(text, file, file);
-    return sites.filter((s) => s.confidence >= 0.5).map((s) => ({ sql: s.sql, source: `${vscode.workspace.asRelativePath(file)}:${lineOf(text, s.span.start)}` }));
+    // The file's kind of code: a migration's, a seed's or a test's statements are not the app's workload (mergeStatements).
+    const context = codeContextOf(file, text);
+    return sites.filter((s) => s.confidence >= 0.5).map((s) => ({ sql: s.sql, source: `${vscode.workspace.asRelativePath(file)}:${lineOf(text, s.span.start)}`, context }));
   }
 
   private async workloadCommand(): Promise<void> {

@@ -59,6 +59,12 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
         // warnings "no database", 21 a minute later). After Disconnect it stays static, as the user chose.
         const conn = ctx.connections.current ?? (await ctx.connections.get({ interactive: false }).catch(() => undefined));
         const withDb = !!conn && !conn.db.isClosed;
+        // Advice proved before (the editor's, the recording's, kept across a reload) whose index exists now — a migration
+        // ran — is dropped and proved again, so the scan does not publish it again (issue 20 MEDIUM 9).
+        if (withDb) {
+          const { CaptureRecording } = await import('./captureRecording');
+          await (CaptureRecording.current ? CaptureRecording.current.recheckAdvice({ advise: true }) : ctx.indexAdvice?.recheckCatalog());
+        }
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
         let openFiles = 0;
         const files = workspaceInputs(ctx, folders, { open, onOpen: () => openFiles++, onRead: (file, text) => textCache.set(file, text) });

@@ -465,6 +465,89 @@ export function createIndexSql(c: IndexCandidate, opts: { concurrently: boolean;
   return `CREATE INDEX${opts.concurrently ? ' CONCURRENTLY' : ''} ${ident(c.name)} ON ${table}${using} (${c.keys.map((k) => k.sql).join(', ')})${include}${where}`;
 }
 
+/** Split at top-level commas (outside parentheses and quotes). */
+function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      out.push(s.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(s.slice(start).trim());
+  return out.filter((x) => x.length > 0);
+}
+
+/** The end of the parenthesised list that opens at `open` (its closing parenthesis), or -1. */
+function closingParen(s: string, open: number): number {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = open; i < s.length; i++) {
+    const ch = s[i];
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+const unquote = (x: string) => (/^"(?:[^"]|"")*"$/.test(x) ? x.slice(1, -1).replace(/""/g, '"') : x.toLowerCase());
+
+/**
+ * createIndexSql read back: the candidate an advised CREATE INDEX stands for (the recording's kept advice, a finding
+ * restored from storage, hold only the DDL). Undefined for text createIndexSql did not write.
+ */
+export function candidateFromDdl(ddl: string): IndexCandidate | undefined {
+  const head = /^CREATE INDEX(?: CONCURRENTLY)? ((?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)) ON ((?:(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)\.)?(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))(?: USING (\w+))? \(/.exec(ddl.trim());
+  if (!head) return undefined;
+  const text = ddl.trim();
+  const open = head[0].length - 1;
+  const close = closingParen(text, open);
+  if (close < 0) return undefined;
+  let rest = text.slice(close + 1);
+  let include: string[] = [];
+  const inc = /^ INCLUDE \(/.exec(rest);
+  if (inc) {
+    const end = closingParen(rest, inc[0].length - 1);
+    if (end < 0) return undefined;
+    include = splitTopLevel(rest.slice(inc[0].length, end)).map(unquote);
+    rest = rest.slice(end + 1);
+  }
+  const where = /^ WHERE ([\s\S]+)$/.exec(rest)?.[1];
+  if (!where && rest.trim()) return undefined;
+  const [schemaPart, tablePart] = (() => {
+    const parts = splitQualified(head[2]);
+    return parts.length === 2 ? parts : ['public', parts[0]];
+  })();
+  const keys: IndexKey[] = splitTopLevel(text.slice(open + 1, close)).map((k) => {
+    const desc = / DESC$/i.test(k);
+    let body = k.replace(/ DESC$/i, '');
+    const opc = / ([a-z_][a-z0-9_]*_ops)$/i.exec(body);
+    if (opc) body = body.slice(0, -opc[0].length);
+    const column = /^(?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*)$/.test(body) ? unquote(body) : undefined;
+    return { sql: k, label: column ?? body, ...(column ? { column } : {}), ...(desc ? { desc } : {}), ...(opc ? { opclass: opc[1] } : {}) };
+  });
+  if (!keys.length) return undefined;
+  return { schema: schemaPart, table: tablePart, method: (head[3] ?? 'btree').toLowerCase() as IndexMethod, keys, include, ...(where ? { where } : {}), name: unquote(head[1]), kind: 'btree', reason: '', selectivity: 1 };
+}
+
+/** "schema"."table" or table, unquoted, split at the dot outside quotes. */
+function splitQualified(x: string): string[] {
+  const m = /^((?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))\.((?:"(?:[^"]|"")*"|[A-Za-z_][\w$]*))$/.exec(x);
+  return m ? [unquote(m[1]), unquote(m[2])] : [unquote(x)];
+}
+
 function signature(c: IndexCandidate): string {
   return JSON.stringify([c.schema, c.table, c.method, c.keys.map((k) => k.sql), c.include, c.where ?? '']);
 }

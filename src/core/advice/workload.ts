@@ -15,6 +15,9 @@
  * the write maintenance it adds is withheld on every surface.
  */
 import { countOf, formatMs } from '../format';
+import type { CodeContext } from '../codeContext';
+import { dialectOfPath, otherDatabaseFunction } from '../dialect';
+import { inspectSql, pgParserLoaded } from '../sql/statement';
 
 export interface SuggestionLike {
   ddl: string;
@@ -308,6 +311,57 @@ export function sharedReason(own: IndexShape & { reason: string }, shared: Index
   return `${used.join(', ')} serve${used.length === 1 ? 's' : ''} this statement too (its own index would add ${unused.join(', ')})${others}`;
 }
 
+/** A statement found in the code or a recording, with where it is (`src/a.ts:12`) and the kind of code it is in. */
+export interface FoundStatement {
+  sql: string;
+  source: string;
+  /** The file's code context (codeContext.ts); unknown for recorded statements and named files. */
+  context?: CodeContext;
+}
+
+const NOT_WORKLOAD_CONTEXT: Partial<Record<CodeContext, string>> = { migration: 'in migrations', seed: 'in seeds', test: 'in tests', script: 'in one-off scripts' };
+/** Text PostgreSQL does not take, by its marks: MySQL's backquoted names and table options, SQLite's AUTOINCREMENT and PRAGMA. */
+const OTHER_DIALECT_TEXT: readonly [RegExp, string][] = [
+  [/`[^`\n]+`/, 'MySQL'],
+  [/\b(?:AUTO_INCREMENT|ENGINE\s*=\s*\w+|UNSIGNED|TINYINT|MEDIUMTEXT|LONGTEXT|DATETIME\(\d\))\b/i, 'MySQL'],
+  [/\bAUTOINCREMENT\b|^\s*PRAGMA\b|\bsqlite_master\b/i, 'SQLite'],
+];
+const DML_START = /^\s*(?:\(\s*)*(?:select|with|insert|update|delete|merge|values|table)\b/i;
+
+/**
+ * Why a statement found in the code or a recording is not the app's workload, or undefined when it is. The workload is
+ * the app's reads and writes as they run in requests and jobs (issue 20, person15 LOW: Advise Indexes for the Workload
+ * listed TypeORM migrations' CREATE TABLE / ALTER, with their MySQL and SQLite branches): DDL and utility statements,
+ * statements in migrations, seeds, tests and one-off scripts, and text written for another database are left out —
+ * never planned — and counted in one line each.
+ */
+export function notWorkload(s: Pick<FoundStatement, 'sql' | 'source' | 'context'>): string | undefined {
+  const ctx = s.context && NOT_WORKLOAD_CONTEXT[s.context];
+  if (ctx) return ctx;
+  const file = s.source.replace(/:\d+$/, '');
+  const byPath = dialectOfPath(file);
+  if (byPath.dialect === 'other') return `written for ${byPath.name === 'mysql' || byPath.name === 'mariadb' ? 'MySQL' : byPath.name === 'sqlite' || byPath.name === 'sqlite3' ? 'SQLite' : (byPath.name ?? 'another database')}`;
+  const code = s.sql.replace(/'(?:[^']|'')*'/g, "''");
+  for (const [re, name] of OTHER_DIALECT_TEXT) if (re.test(code)) return `written for ${name}`;
+  const fn = otherDatabaseFunction(s.sql);
+  if (fn) return `written for ${fn.database}`;
+  const ddl = 'that are DDL or utility commands (CREATE, ALTER, DROP…)';
+  if (pgParserLoaded()) {
+    const r = inspectSql(s.sql);
+    if (r.ok) {
+      const dml = r.statements.length > 0 && r.statements.every((x) => x.cls !== 'other' && !x.writes.some((w) => /^(CREATE|SELECT INTO)/.test(w)));
+      return dml ? undefined : ddl;
+    }
+  }
+  return DML_START.test(s.sql.replace(/^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/)*/, '')) ? undefined : ddl;
+}
+
+/** The statements `notWorkload` leaves out, one entry per reason. */
+export interface LeftOut {
+  why: string;
+  statements: number;
+}
+
 /** A statement the workload weighed: where it comes from, its timings (pg_stat_statements), what the decision made of it. */
 export interface WeighedStatement {
   label: string;
@@ -322,11 +376,12 @@ export interface WeighedStatement {
  * recommended with why (person10 N21: "No index would help" stood beside three proved missing-index warnings, with
  * "5 from the workspace" unexplained). `bullet` starts a list item.
  */
-export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles: number; alsoInFiles: number; weighed: WeighedStatement[]; notRecommended: { ddl: string; why: string; statements: string[] }[]; foreignKeyChecks?: { statements: number; calls: number } }, bullet = '- '): string[] {
+export function workloadWeighingLines(r: { fromStatStatements: number; fromFiles: number; alsoInFiles: number; weighed: WeighedStatement[]; notRecommended: { ddl: string; why: string; statements: string[] }[]; foreignKeyChecks?: { statements: number; calls: number }; leftOut?: readonly LeftOut[] }, bullet = '- '): string[] {
   const out: string[] = [];
   out.push(`Weighed: ${countOf(r.fromStatStatements, 'statement')} of pg_stat_statements' busiest (at least 5 calls, by total time${r.alsoInFiles ? `; ${r.alsoInFiles} of them also found in the workspace's code, named by their place there` : ''}) and ${countOf(r.fromFiles, 'statement')} found only in the workspace's code (no calls recorded since pg_stat_statements was reset: weighed by the share of their estimated cost an index removes, with no time saved to set against an index's write cost).`);
   // The RI triggers' checks run per written row: the server's work for the app's writes, not statements it wrote (person12 R6).
   if (r.foreignKeyChecks) out.push(`Left out: PostgreSQL's own foreign-key checks (${r.foreignKeyChecks.calls.toLocaleString('en-US')} call${r.foreignKeyChecks.calls === 1 ? '' : 's'}, ${countOf(r.foreignKeyChecks.statements, 'statement')}): its triggers run them for every row the app writes to a table with a foreign key; they are not the app's statements.`);
+  if (r.leftOut?.length) out.push(`Not workload, never planned: ${r.leftOut.map((x) => `${countOf(x.statements, 'statement')} ${x.why}`).join('; ')}.`);
   if (r.notRecommended.length) {
     out.push('', 'Indexes proved but not recommended:');
     for (const x of r.notRecommended) out.push(`${bullet}${x.ddl} — ${x.why}${x.statements.length ? `; it serves ${x.statements.join('; ')}` : ''}`);

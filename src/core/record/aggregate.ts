@@ -21,7 +21,7 @@ export interface RecordOptions {
 
 const RECORD_DEFAULTS: Required<RecordOptions> = { threshold: 5, slowest: 10 };
 
-interface StatementFigure {
+export interface StatementFigure {
   /** Normalised text (constants → $n, lists of parameters squashed: statementText.squashLists): the grouping key. */
   normalized: string;
   /**

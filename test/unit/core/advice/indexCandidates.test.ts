@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexName } from '../../../../src/core/advice/indexCandidates';
+import { candidateFromDdl, coveredBy, createIndexSql, eqSelectivity, indexCandidates, indexName } from '../../../../src/core/advice/indexCandidates';
 import type { CatalogFacts, IndexFacts, TableFacts } from '../../../../src/core/catalogFacts';
 import { statementShape } from '../../../../src/core/sql/predicates';
 
@@ -191,5 +191,41 @@ describe('core/advice/indexCandidates', () => {
     const long = indexName({ table: 'a'.repeat(40), keys: [{ sql: 'x', label: 'b'.repeat(40) }], method: 'btree', include: [] });
     assert.ok(long.length <= 63);
     assert.equal(long, indexName({ table: 'a'.repeat(40), keys: [{ sql: 'x', label: 'b'.repeat(40) }], method: 'btree', include: [] }));
+  });
+
+  it('candidateFromDdl reads back every CREATE INDEX createIndexSql writes: the same text again, and coveredBy agrees (issue 20 MEDIUM 9)', () => {
+    const sqls = [
+      'SELECT * FROM orders WHERE customer_id = $1',
+      'SELECT id FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 10',
+      "SELECT * FROM orders WHERE status = 'refunded'",
+      "SELECT * FROM orders WHERE note ILIKE '%gift%'",
+      'SELECT * FROM orders WHERE lower(email) = $1',
+      "SELECT * FROM orders WHERE attributes @> '{\"a\":1}'",
+      'SELECT id, total FROM orders WHERE customer_id = $1',
+    ];
+    let n = 0;
+    for (const sql of sqls) {
+      for (const c of indexCandidates(statementShape(sql)!, facts())) {
+        for (const qualify of [false, true]) {
+          const ddl = createIndexSql(c, { concurrently: true, qualify });
+          const back = candidateFromDdl(ddl);
+          assert.ok(back, ddl);
+          assert.equal(createIndexSql(back, { concurrently: true, qualify }), ddl);
+          assert.equal(back.schema, 'public');
+          assert.equal(back.table, 'orders');
+          // An index made with that definition serves the advice; the primary key does not.
+          const made: IndexFacts = { schema: 'public', name: 'made', method: c.method, keys: c.keys.map((k) => k.sql.replace(/ DESC$/, '').replace(k.opclass ? ` ${k.opclass}` : '', '').replace(/^"(.*)"$/, '$1')), keyColumns: c.keys.map((k) => k.column ?? null), include: c.include, opclasses: c.keys.map((k) => k.opclass ?? ''), desc: c.keys.map((k) => !!k.desc), ...(c.where ? { predicate: c.where } : {}), valid: true, unique: false, primary: false };
+          assert.equal(coveredBy(back, [pk()]), undefined, ddl);
+          assert.equal(coveredBy(back, [pk(), made])?.name, 'made', ddl);
+          assert.equal(coveredBy(back, [{ ...made, valid: false }]), undefined, ddl);
+          n++;
+        }
+      }
+    }
+    assert.ok(n >= 10, `${n} definitions`);
+    const quoted = candidateFromDdl('CREATE INDEX CONCURRENTLY "IDX_x" ON "Audit"."Event Log" ("projectId", created_at DESC) INCLUDE ("userId") WHERE (deleted_at IS NULL)');
+    assert.deepEqual([quoted?.schema, quoted?.table, quoted?.name, quoted?.keys.map((k) => k.column), quoted?.include, quoted?.where], ['Audit', 'Event Log', 'IDX_x', ['projectId', 'created_at'], ['userId'], '(deleted_at IS NULL)']);
+    assert.equal(candidateFromDdl('CREATE TABLE x (id int)'), undefined);
+    assert.equal(candidateFromDdl('CREATE INDEX i ON t (a) garbage'), undefined);
   });
 });

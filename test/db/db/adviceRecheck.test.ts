@@ -1,0 +1,69 @@
+/**
+ * Advice re-checked against the catalog (issue 20, person15 MEDIUM 9: on Ever Traduora a recorded missing-index finding
+ * stayed after the migration made the index — after Scan Workspace and after a reload too). An advised index that a
+ * valid index of the catalog now serves (same method, same leading keys, no other predicate) is found as such, under
+ * whatever name the migration gave it; the decider forgets that advice and proves the statement again. Real PostgreSQL.
+ */
+import { strict as assert } from 'node:assert';
+import { IndexDecider, servedByCatalog } from '../../../src/db/indexDecision';
+import { keepRecording, restoreRecording } from '../../../src/core/record/keep';
+import { capabilities, testDatabase } from '../support';
+
+describe('db/indexDecision: advice re-checked against the catalog (real PostgreSQL)', function () {
+  this.timeout(180000);
+  const t = testDatabase('advice_recheck');
+  const BY_TERM = 'SELECT * FROM translation WHERE term_id = $1';
+  const LATEST = 'SELECT id FROM "Audit"."event" WHERE project_id = $1 ORDER BY created_at DESC LIMIT 5';
+  before(async () => {
+    const caps = await capabilities();
+    if (caps.hypopg) await t.admin.query('CREATE EXTENSION IF NOT EXISTS hypopg');
+    await t.admin.query(`CREATE TABLE translation (id bigserial PRIMARY KEY, term_id int NOT NULL, locale_id int NOT NULL, value text NOT NULL)`);
+    await t.admin.query(`INSERT INTO translation (term_id, locale_id, value) SELECT g % 20000, g % 40, 'v' || g FROM generate_series(1, 120000) g`);
+    await t.admin.query(`CREATE SCHEMA "Audit"`);
+    await t.admin.query(`CREATE TABLE "Audit"."event" (id bigserial PRIMARY KEY, project_id int NOT NULL, created_at timestamptz NOT NULL)`);
+    await t.admin.query(`INSERT INTO "Audit"."event" (project_id, created_at) SELECT g % 3000, now() - g * interval '1 second' FROM generate_series(1, 90000) g`);
+    await t.admin.query('VACUUM ANALYZE');
+  });
+
+  it('finds the index a migration made under its own name; an index on other columns or an INVALID one does not count', async () => {
+    const db = await t.open({ statementTimeoutMs: 60000 });
+    const decider = new IndexDecider(db);
+    await decider.decide([{ sql: BY_TERM, label: 'src/translation.service.ts:20' }, { sql: LATEST, label: 'src/audit.ts:9' }]);
+    const byTerm = decider.advice.get(BY_TERM)?.suggestions[0];
+    const latest = decider.advice.get(LATEST)?.suggestions[0];
+    assert.ok(byTerm && /\(term_id\)/.test(byTerm.ddl), JSON.stringify(decider.advice.get(BY_TERM)));
+    assert.ok(latest && /"Audit"\.event \(project_id, created_at DESC\)/.test(latest.ddl), JSON.stringify(decider.advice.get(LATEST)));
+    assert.equal((await servedByCatalog(db, [byTerm.ddl, latest.ddl])).size, 0);
+
+    await t.admin.query('CREATE INDEX "IDX_translation_locale" ON translation (locale_id)');
+    // A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind: it serves nothing.
+    await t.admin.query('CREATE UNIQUE INDEX CONCURRENTLY "IDX_bad" ON translation (term_id)').catch(() => undefined);
+    assert.equal((await t.admin.query(`SELECT NOT indisvalid AS invalid FROM pg_index WHERE indexrelid = '"IDX_bad"'::regclass`)).rows[0].invalid, true);
+    assert.equal((await servedByCatalog(db, [byTerm.ddl])).size, 0);
+    assert.equal((await decider.recheck()).size, 0);
+    assert.ok(decider.advice.has(BY_TERM), 'nothing served: the advice is kept');
+
+    // The migration runs (TypeORM's name, a wider index that leads with the advised column; the sort index as advised).
+    await t.admin.query('DROP INDEX "IDX_bad"');
+    await t.admin.query('CREATE INDEX "IDX_translation_term_locale" ON translation (term_id, locale_id)');
+    await t.admin.query('CREATE INDEX "IDX_event_latest" ON "Audit"."event" (project_id, created_at DESC)');
+    const served = await servedByCatalog(db, [byTerm.ddl, latest.ddl]);
+    assert.equal(served.get(byTerm.ddl), 'IDX_translation_term_locale');
+    assert.equal(served.get(latest.ddl), 'Audit.IDX_event_latest');
+
+    // The decider forgets both and proves them again on the catalog as it is: no index to add now.
+    assert.equal((await decider.recheck()).size, 2);
+    assert.ok(!decider.advice.has(BY_TERM) && !decider.advice.has(LATEST));
+    const again = await decider.decide([{ sql: BY_TERM, label: 'src/translation.service.ts:20' }, { sql: LATEST, label: 'src/audit.ts:9' }]);
+    assert.deepEqual(again.byStatement.get(BY_TERM)?.suggestions ?? [], []);
+    assert.deepEqual(again.byStatement.get(LATEST)?.suggestions ?? [], []);
+
+    // A recording's advice kept in workspace storage holds only the DDL: read back after a reload, it is found served too.
+    const kept = restoreRecording(JSON.parse(JSON.stringify(keepRecording([{ v: 1, t: 'q', lib: 'pg', sql: BY_TERM, pc: 1, pt: ['number'], ms: 0.5, rows: 6, site: { file: '/app/src/translation.service.ts', line: 20, col: 5 }, u: { k: 'request', id: 'r1', n: 'GET /translations' }, ts: 1000, pid: 7 }], [], 0, {
+      values: false, at: 1, advice: new Map([['k', { suggestions: [{ ddl: byTerm.ddl, summary: 's', costBefore: 10, costAfter: 1, planBefore: [] }], provedOn: 'x' }]]),
+    }))), { values: false });
+    const keptDdl = kept?.advice?.[0]?.[1].suggestions[0]?.ddl;
+    assert.equal(keptDdl, byTerm.ddl);
+    assert.equal((await servedByCatalog(db, [keptDdl!])).get(keptDdl!), 'IDX_translation_term_locale');
+  });
+});
