@@ -173,3 +173,60 @@ export const AppDataSource = new DataSource({
     assert.deepEqual(brief(connectionsFromNodeConfig("export default defineConfig({ dialect: 'mysql', dbCredentials: { url: 'mysql://x@h/db' } });", 'drizzle.config.ts')), []);
   });
 });
+
+// person15 (issue 20, LOW 10): Ever Traduora's api/src/config.ts maps TR_DB_* from the repo root's .env; Add Connection offered nothing.
+const TRADUORA_CONFIG = `const env = process.env;
+export const config = {
+  port: parseInt(env.TR_PORT, 10) || 8080,
+  db: {
+    default: {
+      type: env.TR_DB_TYPE || 'better-sqlite3',
+      host: env.TR_DB_HOST || '127.0.0.1',
+      port: parseInt(env.TR_DB_PORT, 10) || 3306,
+      username: env.TR_DB_USER || 'root',
+      password: env.TR_DB_PASSWORD || '',
+      database: env.TR_DB_DATABASE || 'data/tr_dev.sqlite3',
+      connectorPackage: 'mysql2',
+    } as TypeOrmModuleOptions,
+  },
+};
+`;
+describe('core/connection/frameworks: a project\'s own config module and prefixed variables (person15: Traduora)', () => {
+  it('a config.ts that maps TR_DB_* (from the root .env) to host/port/user/database: offered, each value saying where it came from', () => {
+    const env = { TR_DB_TYPE: 'postgres', TR_DB_HOST: 'db.local', TR_DB_PORT: '5433', TR_DB_USER: 'tr', TR_DB_PASSWORD: 's3cret', TR_DB_DATABASE: 'traduora' };
+    const origin = Object.fromEntries(Object.keys(env).map((k) => [k, '.env']));
+    const r = connectionsFromNodeConfig(TRADUORA_CONFIG, 'api/src/config.ts', env, '.env', origin);
+    assert.deepEqual(brief(r), ['tr@db.local:5433/traduora prefer (password) — api/src/config.ts, values from .env']);
+    assert.equal(r.found[0].valuesFrom, 'host ← TR_DB_HOST in .env · port ← TR_DB_PORT in .env · user ← TR_DB_USER in .env · database ← TR_DB_DATABASE in .env · password ← TR_DB_PASSWORD in .env (kept in the secret store)');
+    assert.ok(!r.found[0].valuesFrom!.includes('s3cret'), 'the password is never shown');
+    // A variable left unset: the file's default, said so.
+    const partial = connectionsFromNodeConfig(TRADUORA_CONFIG, 'api/src/config.ts', { TR_DB_TYPE: 'postgres', TR_DB_DATABASE: 'traduora' }, '.env');
+    assert.deepEqual(brief(partial), ['root@127.0.0.1:3306/traduora prefer — api/src/config.ts, values from .env']);
+    assert.match(partial.found[0].valuesFrom!, /^host ← written in api\/src\/config\.ts \(TR_DB_HOST not set\) · port ← written in api\/src\/config\.ts \(TR_DB_PORT not set\)/);
+  });
+  it('the same config with no TR_DB_TYPE (its default better-sqlite3) or a MySQL one: not offered, and says which variable decides', () => {
+    assert.deepEqual(connectionsFromNodeConfig(TRADUORA_CONFIG, 'api/src/config.ts', {}).skipped, ['api/src/config.ts: type better-sqlite3 (TR_DB_TYPE not set) (PG Lens connects to PostgreSQL only)']);
+    assert.deepEqual(brief(connectionsFromNodeConfig(TRADUORA_CONFIG, 'api/src/config.ts', { TR_DB_TYPE: 'mysql', TR_DB_DATABASE: 'x' })), []);
+  });
+  it('NestJS ConfigService reads (get / get<string> with a default / getOrThrow) in TypeOrmModule options', () => {
+    const nest = `TypeOrmModule.forRootAsync({
+  useFactory: (config: ConfigService) => ({
+    type: 'postgres',
+    host: config.get<string>('APP_DB_HOST', 'localhost'),
+    port: config.get<number>('APP_DB_PORT', 5432),
+    username: config.getOrThrow('APP_DB_USER'),
+    database: configService.get('APP_DB_NAME'),
+  }),
+})`;
+    const r = connectionsFromNodeConfig(nest, 'src/app.module.ts', { APP_DB_USER: 'nest', APP_DB_NAME: 'nestdb' }, '.env', { APP_DB_USER: '.env', APP_DB_NAME: '.env' });
+    assert.deepEqual(brief(r), ['nest@localhost:5432/nestdb prefer — src/app.module.ts, values from .env']);
+    assert.equal(r.found[0].valuesFrom, 'host ← written in src/app.module.ts (APP_DB_HOST not set) · port ← written in src/app.module.ts (APP_DB_PORT not set) · user ← APP_DB_USER in .env · database ← APP_DB_NAME in .env');
+    // A parenthesised fallback: the group's parens are not the value's.
+    assert.deepEqual(brief(connectionsFromNodeConfig("new DataSource({ type: 'postgres', port: +(process.env.PP ?? 6000), database: 'd' })", 'x.ts')), ['postgres@localhost:6000/d prefer — x.ts']);
+  });
+  it('the registry reads config modules (config.ts, config/index.ts, app.module.ts, database.config.ts) with the .env files above them', () => {
+    const node = WORKSPACE_CONNECTION_SOURCES.find((s) => s.what === 'Node ORM configuration')!;
+    for (const f of ['config.ts', 'config.js', 'config/index.ts', 'app.module.ts', 'database.config.ts', 'db.config.ts']) assert.ok(node.glob.includes(`{${f},`) || node.glob.includes(`,${f},`) || node.glob.includes(`,${f}}`), f);
+    assert.equal(node.nearbyEnv, true);
+  });
+});
