@@ -17,8 +17,8 @@ export interface DetectedConnection {
 }
 
 /** How ORMs, drivers and settings name PostgreSQL (sequelize `dialect`, knex `client`, TypeORM `type`, drizzle `dialect`/`driver`, MikroORM `driver`/`type`, a `*_DB_TYPE` variable). */
-export const PG_DIALECT = /^(?:postgres|postgresql|pg|postgis|pg-native|PostgreSqlDriver|aurora-postgres|cockroachdb)$/i;
-export const OTHER_DIALECT = /^(?:mysql2?|mariadb|sqlite3?|better-sqlite3?|mssql|tedious|oracle(?:db)?|oracledb|mongodb|db2|snowflake|sqljs|cordova|expo|libsql|turso|d1|MySqlDriver|SqliteDriver|MariaDbDriver|MongoDriver|MsSqlDriver)$/i;
+const PG_DIALECT = /^(?:postgres|postgresql|pg|postgis|pg-native|PostgreSqlDriver|aurora-postgres|cockroachdb)$/i;
+const OTHER_DIALECT = /^(?:mysql2?|mariadb|sqlite3?|better-sqlite3?|mssql|tedious|oracle(?:db)?|oracledb|mongodb|db2|snowflake|sqljs|cordova|expo|libsql|turso|d1|MySqlDriver|SqliteDriver|MariaDbDriver|MongoDriver|MsSqlDriver)$/i;
 
 /**
  * A key that names one part of a database connection, as projects spell it with their own prefix: `TR_DB_HOST`,
