@@ -41,9 +41,10 @@ export function dialectKind(value: string): 'postgres' | 'other' | undefined {
 /**
  * Connections a .env names part by part under a project's own prefix (person15: Traduora's `TR_DB_TYPE=postgres`,
  * `TR_DB_HOST`, `TR_DB_PORT`, `TR_DB_USER`, `TR_DB_PASSWORD`, `TR_DB_DATABASE`): one per prefix that gives a database
- * or a user, unless its type names another database. Each value says which key it came from.
+ * or a user, unless its type names another database. Each value says which key it came from (`originOf`: how a key is
+ * named to the user; a config module's names its variable and the .env that set it).
  */
-function connectionsFromPrefixedKeys(values: Map<string, string>, fileLabel: string, skipped: string[]): DetectedConnection[] {
+export function connectionsFromPrefixedKeys(values: Map<string, string>, fileLabel: string, skipped: string[], originOf: (key: string) => string = (k) => k): DetectedConnection[] {
   const groups = new Map<string, Map<string, { key: string; value: string }>>();
   for (const [key, value] of values) {
     const m = PART_KEY.exec(key.toUpperCase());
@@ -80,12 +81,12 @@ function connectionsFromPrefixedKeys(values: Map<string, string>, fileLabel: str
       sslmode: sslmode && (SSL_MODES as readonly string[]).includes(sslmode) ? (sslmode as SslMode) : 'prefer',
     };
     profile.name = `${profile.database}@${profile.host} (${prefix}_* in ${fileLabel})`;
-    const from = (part: string, shown: string) => `${shown} ← ${g.get(part) ? g.get(part)!.key : 'default'}`;
+    const from = (part: string, shown: string) => `${shown} ← ${g.get(part) ? originOf(g.get(part)!.key) : 'default'}`;
     out.push({
       source: `${prefix}_* in ${fileLabel}`,
       profile,
       ...(g.get('password') ? { password: g.get('password')!.value } : {}),
-      valuesFrom: [from('host', 'host'), from('port', 'port'), from('user', 'user'), from('database', 'database'), ...(g.get('password') ? [`password ← ${g.get('password')!.key} (kept in the secret store)`] : [])].join(' · '),
+      valuesFrom: [from('host', 'host'), from('port', 'port'), from('user', 'user'), from('database', 'database'), ...(g.get('password') ? [`password ← ${originOf(g.get('password')!.key)} (kept in the secret store)`] : [])].join(' · '),
     });
   }
   return out;

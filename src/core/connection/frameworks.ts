@@ -8,7 +8,7 @@
  *
  * One registry with the .env reader (WORKSPACE_CONNECTION_SOURCES): src/vscode/detect.ts reads each source's files.
  */
-import { connectionsFromDotEnv, dialectKind, sameServer, type DetectedConnection } from './detect';
+import { connectionsFromDotEnv, connectionsFromPrefixedKeys, dialectKind, sameServer, type DetectedConnection } from './detect';
 import { parseConnectionString, SSL_MODES, type ConnectionProfile, type SslMode } from './profile';
 import { errorMessage } from '../safeText';
 import { depthAt } from '../limits';
@@ -32,6 +32,8 @@ export const WORKSPACE_CONNECTION_SOURCES: readonly ConnectionSource[] = [
   // VS Code's file search (ripgrep), so the file most projects keep DATABASE_URL in was never offered.
   { what: '.env files', glob: '**/{.env,.env.local,.env.development,.env.development.local,.env.dev}', read: connectionsFromDotEnv },
   { what: 'Django settings', glob: '**/{settings.py,settings/*.py,local_settings.py}', read: connectionsFromDjangoSettings },
+  // A Python app's own config module (Flask/FastAPI `config.py`, pydantic `BaseSettings`): `DB_HOST = os.getenv(…)`.
+  { what: 'Python config modules', glob: '**/{config.py,settings.py,conf.py,config/*.py,core/config.py,settings/*.py}', read: connectionsFromPythonConfig, nearbyEnv: true },
   { what: 'Rails database.yml', glob: '**/config/database.yml', read: connectionsFromRailsDatabaseYml },
   { what: 'Spring application properties', glob: '**/{application.properties,application-dev.properties,application-local.properties,application.yml,application.yaml}', read: connectionsFromSpringProperties },
   // Node ORMs and drivers: sequelize-cli, knex, TypeORM, MikroORM, drizzle-kit (person14: conduit's backend/config/config.js).
@@ -105,6 +107,44 @@ function pythonValue(expr: string, env: Env): string | undefined {
   const read = /^[\w.]+\(\s*(["'])([A-Za-z_][A-Za-z0-9_]*)\1\s*(?:,\s*(?:default\s*=\s*)?(?:(["'])(.*?)\3|(\d+)))?[^)]*\)$/s.exec(e) ?? /^os\.environ\[\s*(["'])([A-Za-z_][A-Za-z0-9_]*)\1\s*\]$/.exec(e);
   if (!read) return undefined;
   return env[read[2]] ?? read[4] ?? read[5] ?? (read.length > 3 ? '' : undefined);
+}
+
+/** A Python value with where it came from: the variable it read (`key`), else written in the file (`unset`: the variable not set). */
+function pythonRead(expr: string, env: Env): { value: string; key?: string; unset?: string } | undefined {
+  const e = expr.trim().replace(/\s+#.*$/, '').replace(/^(?:int|str)\(([\s\S]*)\)$/, '$1').trim();
+  const lit = /^(?:[rbuf]?)(["'])(.*?)\1$/s.exec(e);
+  if (lit) return { value: lit[2] };
+  if (/^\d+$/.test(e)) return { value: e };
+  const read = /^[\w.]+\(\s*(["'])([A-Za-z_][A-Za-z0-9_]*)\1\s*(?:,\s*(?:default\s*=\s*)?(?:(["'])(.*?)\3|(\d+)))?[^)]*\)$/s.exec(e) ?? /^os\.environ\[\s*(["'])([A-Za-z_][A-Za-z0-9_]*)\1\s*\]$/.exec(e);
+  if (!read) return undefined;
+  if (env[read[2]]) return { value: env[read[2]]!, key: read[2] };
+  const dflt = read[4] ?? read[5];
+  return dflt !== undefined ? { value: dflt, unset: read[2] } : undefined;
+}
+
+/**
+ * A Python app's own config module: top-level or settings-class assignments whose names are a connection's parts under
+ * the project's prefix (`DB_HOST = os.getenv("APP_DB_HOST", "localhost")`, `POSTGRES_SERVER: str` in a pydantic
+ * `BaseSettings`, whose fields read the variable of their name, else their default). Grouped as a .env's prefixed keys.
+ */
+export function connectionsFromPythonConfig(text: string, fileLabel: string, env: Env = {}, valuesFrom?: string, keyOrigin: Record<string, string> = {}): { found: DetectedConnection[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const values = new Map<string, string>();
+  const origin = new Map<string, string>();
+  const settingsClass = /class\s+\w+\s*\([^)]*\bBaseSettings\b[^)]*\)\s*:/.test(text);
+  const said = (v: string) => `${v}${keyOrigin[v] ? ` in ${keyOrigin[v]}` : ''}`;
+  for (const m of text.matchAll(/^[ \t]*([A-Za-z][A-Za-z0-9_]*)[ \t]*(?::[ \t]*[^=\n]+?)?[ \t]*(?:=[ \t]*(.+?))?[ \t]*$/gm)) {
+    const [, name, expr] = m;
+    if (!/(?:DB|DATABASE|POSTGRES|POSTGRESQL|PG|PSQL)_(?:HOST|HOSTNAME|SERVER|PORT|USER|USERNAME|PASSWORD|PASS|PWD|NAME|DATABASE|DB|DBNAME|TYPE|ENGINE|SSLMODE)$/i.test(name) || values.has(name)) continue;
+    // A pydantic settings field reads the variable of its own name (any case), else its default.
+    const own = settingsClass ? [name, name.toUpperCase()].find((k) => env[k]) : undefined;
+    const r = own ? { value: env[own]!, key: own } : expr !== undefined ? pythonRead(expr, env) : undefined;
+    if (!r) continue;
+    values.set(name, r.value);
+    origin.set(name, r.key ? said(r.key) : `written in ${fileLabel}${r.unset ? ` (${r.unset} not set)` : ''}`);
+  }
+  const found = connectionsFromPrefixedKeys(values, fileLabel, skipped, (k) => origin.get(k) ?? k).map((f) => ({ ...f, source: `${f.source}${valuesFrom ? `, values from ${valuesFrom}` : ''}` }));
+  return { found, skipped };
 }
 
 /** Django: each `DATABASES` entry whose ENGINE is PostgreSQL (postgresql, postgresql_psycopg2, PostGIS). */
