@@ -21,7 +21,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CaptureEvent, CaptureSite, CaptureUnit } from '../core/record/protocol';
-import { CAPTURE_PROTOCOL, MAX_SQL_CHARS, paramType } from '../core/record/protocol';
+import { CAPTURE_PROTOCOL, MAX_SQL_CHARS, paramType, requestRoute } from '../core/record/protocol';
 
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -619,7 +619,34 @@ function runInUnit<T>(unit: CaptureUnit, fn: () => T): T {
   return als.run({ unit }, fn);
 }
 
-/** node:http / https servers: each 'request' is a unit of work named by method and path (ids masked). */
+/** What Express (and NestJS on it) leaves on the request once a route matched: `req.baseUrl` + `req.route.path`. */
+interface RoutedRequest {
+  method?: string;
+  url?: string;
+  baseUrl?: string;
+  route?: { path?: unknown };
+}
+/** A request unit's request, until its first statement names it by the framework's route. */
+const unitRequests = new WeakMap<CaptureUnit, RoutedRequest>();
+
+/**
+ * The unit a statement runs in, named by its framework route when one matched by then (Express, NestJS on Express:
+ * `GET /projects/:projectId/terms`). Named once, at its first statement (the socket defines a unit once); never throws.
+ */
+function routedUnit(unit: CaptureUnit): CaptureUnit {
+  const req = unitRequests.get(unit);
+  if (!req) return unit;
+  unitRequests.delete(unit);
+  try {
+    const route = req.route?.path;
+    if (typeof route === 'string') unit.n = `${req.method ?? ''} ${typeof req.baseUrl === 'string' ? req.baseUrl : ''}${route}`.slice(0, 200);
+  } catch {
+    // a getter of the app's: keep the path's name
+  }
+  return unit;
+}
+
+/** node:http / https servers: each 'request' is a unit of work named by method and route (the framework's, else the path with ids as `:id`). */
 function hookHttp(mod: { Server?: { prototype: { emit: (...a: unknown[]) => boolean } } }): void {
   const proto = mod?.Server?.prototype;
   if (!proto || (proto.emit as unknown as Record<symbol, boolean>)[WRAPPED]) return;
@@ -628,9 +655,9 @@ function hookHttp(mod: { Server?: { prototype: { emit: (...a: unknown[]) => bool
     if (event !== 'request') return orig.call(this, event, ...rest);
     let unit: CaptureUnit | undefined;
     try {
-      const req = rest[0] as { method?: string; url?: string };
-      const p = (req?.url ?? '').split('?')[0].replace(/\/\d+(?=\/|$)/g, '/:n');
-      unit = { k: 'request', id: `r${process.pid}-${++unitSeq}`, n: `${req?.method ?? ''} ${p}`.slice(0, 200) };
+      const req = rest[0] as RoutedRequest;
+      unit = { k: 'request', id: `r${process.pid}-${++unitSeq}`, n: requestRoute(req?.method ?? '', req?.url ?? '') };
+      unitRequests.set(unit, req);
     } catch {
       unit = undefined;
     }
@@ -992,7 +1019,7 @@ function begin(config: unknown, values: unknown, client: unknown): Pending | und
   return {
     sql: text,
     site,
-    unit: tag?.unit ?? store?.unit ?? vitestUnit() ?? ROOT,
+    unit: routedUnit(tag?.unit ?? store?.unit ?? vitestUnit() ?? ROOT),
     pc: arr.length,
     pt: typesJson(arr),
     pv: sendValues ? JSON.stringify(arr.slice(0, 100).map((v) => (typeof v === 'string' && v.length > 200 ? v.slice(0, 200) + '…' : typeof v === 'bigint' ? String(v) : v))) : undefined,
@@ -1912,7 +1939,7 @@ function hookPostgresJs(mod: Record<string, unknown>): void {
         const store = als.getStore();
         const site = store?.site && (store.sticky || !store.siteUsed) ? store.site : callSite(CapturedQuery);
         const self = this as unknown as PostgresQuery & { [k: symbol]: unknown };
-        const unit = store?.unit ?? vitestUnit() ?? ROOT;
+        const unit = routedUnit(store?.unit ?? vitestUnit() ?? ROOT);
         let start: number | undefined;
         const handle = self.handle;
         self.handle = function (this: PostgresQuery, ...a: unknown[]) {

@@ -75,3 +75,92 @@ export function recordedWhere(file: string | undefined, line: number | undefined
 export function countOf(n: number, noun: string, show: (n: number) => string = String): string {
   return `${show(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * The top-level select list of one-line SQL: the `SELECT [DISTINCT [ON (…)] | ALL]` it follows ends at `start`, its
+ * items (split at the top level's commas, strings, quoted names and parentheses skipped) run to `end` (before FROM,
+ * INTO, a set operation or the text's end). Undefined when there is no top-level SELECT.
+ */
+function topSelectList(s: string): { start: number; end: number; items: string[] } | undefined {
+  let depth = 0;
+  let start = -1;
+  const items: string[] = [];
+  let from = -1;
+  const wordAt = (i: number, w: string) => s.slice(i, i + w.length).toUpperCase() === w && !/\w/.test(s[i - 1] ?? ' ') && !/\w/.test(s[i + w.length] ?? ' ');
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "'" || c === '"') {
+      for (i++; i < s.length && s[i] !== c; i++);
+      continue;
+    }
+    if (c === '$') {
+      const tag = /^\$(?:[A-Za-z_]\w*)?\$/.exec(s.slice(i));
+      if (tag) {
+        const close = s.indexOf(tag[0], i + tag[0].length);
+        i = close < 0 ? s.length : close + tag[0].length - 1;
+        continue;
+      }
+    }
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    if (depth !== 0) continue;
+    if (start < 0) {
+      if (wordAt(i, 'SELECT')) {
+        const head = /^SELECT\s+(?:ALL\s+|DISTINCT\s+(?:ON\s*\([^)]*\)\s*)?)?/i.exec(s.slice(i))!;
+        start = i + head[0].length;
+        from = start;
+        i = start - 1;
+      }
+      continue;
+    }
+    if (c === ',') {
+      items.push(s.slice(from, i).trim());
+      from = i + 1;
+    } else if (['FROM', 'INTO', 'UNION', 'INTERSECT', 'EXCEPT', 'WHERE', 'GROUP', 'ORDER', 'LIMIT'].some((w) => wordAt(i, w))) {
+      items.push(s.slice(from, i).trim());
+      return { start, end: i, items };
+    }
+  }
+  if (start < 0) return undefined;
+  items.push(s.slice(from).trim());
+  return { start, end: s.length, items };
+}
+
+/**
+ * Long SQL as a hover shows it (person15: a ~1,500-character TypeORM select list, `SELECT "Term"."id" AS "Term_id", …`,
+ * filled the hover): whitespace folded, a long top-level select list abridged to its first columns and a count
+ * (`"Term"."id" AS "Term_id", "Term"."value" AS "Term_value", … 14 more columns`), and what is still longer than `max`
+ * cut with `…`. `folded` says the text shown is not the whole statement (the hover then links the full text).
+ */
+export function foldSql(sql: string, max = 700): { text: string; folded: boolean; hiddenColumns: number } {
+  const one = sql.replace(/\s+/g, ' ').trim();
+  let text = one;
+  let hiddenColumns = 0;
+  const list = topSelectList(one);
+  if (list && list.items.length > 3 && list.end - list.start > 160) {
+    const kept: string[] = [];
+    let room = 120;
+    for (const item of list.items) {
+      if (kept.length >= 3 || (kept.length && item.length > room)) break;
+      kept.push(item);
+      room -= item.length + 2;
+    }
+    hiddenColumns = list.items.length - kept.length;
+    text = `${one.slice(0, list.start)}${kept.join(', ')}, … ${countOf(hiddenColumns, 'more column')} ${one.slice(list.end)}`.trimEnd();
+  }
+  if (text.length > max) text = `${text.slice(0, max - 2).trimEnd()} …`;
+  return { text, folded: text !== one, hiddenColumns };
+}
+
+/** SQL laid out to read in an editor: each clause on its own line, and a long top-level select list one column a line. */
+export function layoutSql(sql: string): string {
+  const one = sql.replace(/\s+/g, ' ').trim();
+  const list = topSelectList(one);
+  const laid = list && list.items.length > 3 ? `${one.slice(0, list.start).trimEnd()}\n  ${list.items.join(',\n  ')}\n${one.slice(list.end)}` : one;
+  return clauseLines(laid);
+}
+
+/** Keywords that start a clause on their own line; the text is otherwise as given. */
+export function clauseLines(sql: string): string {
+  return sql.replace(/ (FROM|WHERE|GROUP BY|ORDER BY|HAVING|LIMIT|OFFSET|LEFT OUTER JOIN|LEFT JOIN|INNER JOIN|JOIN|UNION ALL|RETURNING|VALUES|SET) /g, '\n$1 ');
+}

@@ -19,7 +19,7 @@ import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
 import { OPEN_SITE_COMMAND, recordedAnalyzer, type RecordedState } from '../core/record/findings';
 import { databaseIdentity } from '../core/connection/profile';
 import { errorMessage } from '../core/safeText';
-import { countOf } from '../core/format';
+import { clauseLines, countOf, foldSql, layoutSql } from '../core/format';
 import { readRegularFileSync } from '../node/readFile';
 import { recordedStatementsAt } from '../core/record/atCursor';
 import { setRecordedLookup } from './siteIndex';
@@ -119,6 +119,10 @@ export class CaptureRecording implements vscode.Disposable {
         void vscode.window.showInformationMessage(recordingClearedText(had, !!this.listener));
       }),
       vscode.commands.registerCommand(OPEN_SITE_COMMAND, (file?: unknown, line?: unknown, col?: unknown) => openSite(file, line, col)),
+      vscode.commands.registerCommand(SHOW_FULL_SQL_COMMAND, async (sql?: unknown) => {
+        if (typeof sql !== 'string' || !sql.trim() || sql.length > 200_000) return;
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'sql', content: `${layoutSql(sql)}\n` }), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      }),
     );
     void this.restore().catch((e) => ctx.log.warn(`Recording: the recording kept from before the reload could not be read: ${errorMessage(e)}`));
   }
@@ -508,11 +512,11 @@ export class CaptureRecording implements vscode.Disposable {
     const site = this.sitesIn(doc).find((s) => s.line === pos.line + 1);
     if (!site) return undefined;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND] };
+    md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, SHOW_FULL_SQL_COMMAND] };
     md.appendMarkdown(`**PG Lens — recorded at this line** (${countOf(site.calls, 'statement')}, ${fmtMs(site.totalMs)}${site.via ? `, via ${site.via}` : ''})\n\n`);
     for (const st of site.statements.slice(0, 4)) {
       md.appendText(`${st.calls}× · ${fmtMs(st.totalMs)} · at most ${st.maxPerUnit} in one ${st.maxUnitKind === 'root' ? 'run' : st.maxUnitKind}${st.errors ? ` · ${st.errors} failed` : ''}\n`);
-      md.appendCodeblock(prettySql(st.sql), 'sql');
+      hoverSql(md, st.sql);
       const a = this.advice.get(st.normalized);
       const plan = this.plans.get(st.normalized);
       if (plan) md.appendMarkdown(`${plan}\n\n`);
@@ -528,7 +532,7 @@ export class CaptureRecording implements vscode.Disposable {
     const offline = this.ctx.connections.notConnectedHover();
     if (offline) {
       md.appendMarkdown(`\n\n${offline.markdown}`);
-      md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, ...offline.commands] };
+      md.isTrusted = { enabledCommands: ['pgLens.recordedAdvice', OPEN_STATEMENT_PLAN_COMMAND, SHOW_FULL_SQL_COMMAND, ...offline.commands] };
     }
     return new vscode.Hover(md, lineRange(site.line!, 1));
   }
@@ -630,11 +634,14 @@ function fmtMs(ms: number): string {
   return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
 }
 
-/** Keywords that start a clause on their own line; the text is otherwise as sent. */
-function prettySql(sql: string): string {
-  const one = sql.replace(/\s+/g, ' ').trim();
-  const cut = one.length > 1500 ? one.slice(0, 1499) + '…' : one;
-  return cut.replace(/ (FROM|WHERE|GROUP BY|ORDER BY|HAVING|LIMIT|OFFSET|LEFT OUTER JOIN|LEFT JOIN|INNER JOIN|JOIN|UNION ALL|RETURNING|VALUES|SET) /g, '\n$1 ');
+/** Opens a statement's whole text (as sent) in an editor: the hover and the tree's tooltip show it folded. */
+const SHOW_FULL_SQL_COMMAND = 'pgLens.showFullSql';
+
+/** A recorded statement as a hover shows it: folded (person15: a 1,500-character select list filled the hover), and a link to the whole text when folded. */
+function hoverSql(md: vscode.MarkdownString, sql: string): void {
+  const f = foldSql(sql);
+  md.appendCodeblock(clauseLines(f.text), 'sql');
+  if (f.folded) md.appendMarkdown(`[Full SQL](command:${SHOW_FULL_SQL_COMMAND}?${encodeURIComponent(JSON.stringify([sql]))}) (${sql.length} characters${f.hiddenColumns ? `; ${countOf(f.hiddenColumns, 'column')} not shown here` : ''})\n\n`);
 }
 
 type Node =
@@ -680,7 +687,11 @@ class RecordedTree implements vscode.TreeDataProvider<Node> {
     }
     const item = new vscode.TreeItem(n.st.normalized.replace(/\s+/g, ' ').slice(0, 120), vscode.TreeItemCollapsibleState.None);
     item.description = `${n.st.calls}× · ${fmtMs(n.st.totalMs)}`;
-    item.tooltip = n.st.sql;
+    // A tooltip is a hover too: folded, the whole text one click away.
+    const tip = new vscode.MarkdownString(undefined, true);
+    tip.isTrusted = { enabledCommands: [SHOW_FULL_SQL_COMMAND] };
+    hoverSql(tip, n.st.sql);
+    item.tooltip = tip;
     // A statement opens the line of code that sent it.
     if (n.site.file && n.site.line) item.command = { command: OPEN_SITE_COMMAND, title: 'Open the line that sent it', arguments: [n.site.file, n.site.line, 1] };
     return item;

@@ -56,7 +56,7 @@ export function registerConnectionCommands(ctx: PgLensContext): void {
     type Item = vscode.QuickPickItem & { value?: number; typed?: string };
     const items: Item[] = [
       { label: '$(edit) Enter a connection string…', description: 'postgres://user@host:5432/db or host=… dbname=…' },
-      ...detected.map((d, i) => ({ label: `$(search) ${describeProfile(d.profile)}`, description: `from ${d.source}`, value: i })),
+      ...detected.map((d, i) => ({ label: `$(search) ${describeProfile(d.profile)}`, description: `from ${d.source}`, ...(d.valuesFrom ? { detail: d.valuesFrom } : {}), value: i })),
     ];
     // A connection string pasted into this first box is taken as it is (person10/11 N15: "0 Results", Enter did nothing).
     const pick = await new Promise<Item | undefined>((resolve) => {

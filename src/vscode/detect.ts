@@ -6,8 +6,8 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import { LIMITS } from '../core/limits';
 import * as vscode from 'vscode';
-import { connectionFromPgEnv, expandDotEnv, parseDotEnv, type DetectedConnection } from '../core/connection/detect';
-import { sameServer, WORKSPACE_CONNECTION_SOURCES } from '../core/connection/frameworks';
+import { connectionFromPgEnv, expandDotEnv, parseDotEnv, sameServer, type DetectedConnection } from '../core/connection/detect';
+import { WORKSPACE_CONNECTION_SOURCES } from '../core/connection/frameworks';
 import { errorMessage } from '../core/safeText';
 
 export type { DetectedConnection };
@@ -28,11 +28,16 @@ export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = proces
     for (const uri of files) {
       const text = await readWorkspaceFile(uri, LIMITS.smallFileBytes);
       if (text === undefined) continue;
-      const nearby = source.nearbyEnv ? await nearbyDotEnv(uri, env) : { env, from: undefined };
-      const { found, skipped } = source.read(text, vscode.workspace.asRelativePath(uri), nearby.env, nearby.from);
+      const nearby = source.nearbyEnv ? await nearbyDotEnv(uri, env) : { env, from: undefined, origin: undefined };
+      const { found, skipped } = source.read(text, vscode.workspace.asRelativePath(uri), nearby.env, nearby.from, nearby.origin);
       for (const s of skipped) warn(`Not offered: ${s}`);
       // A framework's settings often restate what a .env or the environment says: the same server, database and user once.
-      for (const f of found) if (source === WORKSPACE_CONNECTION_SOURCES[0] || !out.some((o) => sameServer(o.profile, f.profile))) out.push(f);
+      for (const f of found) {
+        const same = source === WORKSPACE_CONNECTION_SOURCES[0] ? undefined : out.find((o) => sameServer(o.profile, f.profile));
+        if (!same) out.push(f);
+        // The config module that maps the .env's keys is named on the one offered.
+        else if (f.valuesFrom && !same.valuesFrom?.includes(f.source)) same.valuesFrom = [same.valuesFrom, `read by ${f.source}`].filter(Boolean).join(' · ');
+      }
     }
   }
   return out;
@@ -42,20 +47,29 @@ export async function detectWorkspaceConnections(env: NodeJS.ProcessEnv = proces
  * The environment a Node config's `process.env.X` sees under `require('dotenv').config()`: the process environment
  * over the `.env` of the config's folder and of each folder above it up to the workspace folder (the nearest first).
  */
-async function nearbyDotEnv(uri: vscode.Uri, env: NodeJS.ProcessEnv): Promise<{ env: NodeJS.ProcessEnv; from?: string }> {
+async function nearbyDotEnv(uri: vscode.Uri, env: NodeJS.ProcessEnv): Promise<{ env: NodeJS.ProcessEnv; from?: string; origin: Record<string, string> }> {
   const root = vscode.workspace.getWorkspaceFolder(uri)?.uri;
   const merged: Record<string, string | undefined> = {};
+  const origin: Record<string, string> = {};
   const from: string[] = [];
   let dir = vscode.Uri.joinPath(uri, '..');
-  for (let i = 0; i < 4; i++) {
+  // The config's folder up to the workspace folder: an app folder's .env and the repo root's (Traduora's api/src/config.ts
+  // reads the root .env through `dotenv.config({ path: '../../.env' })`); deep monorepo apps included.
+  for (let i = 0; i < 6; i++) {
     const dotEnv = vscode.Uri.joinPath(dir, '.env');
     const text = await readWorkspaceFile(dotEnv, LIMITS.smallFileBytes);
     if (text !== undefined) {
-      for (const [k, v] of expandDotEnv(parseDotEnv(text), env)) if (!(k in merged)) merged[k] = v;
-      from.push(vscode.workspace.asRelativePath(dotEnv));
+      const label = vscode.workspace.asRelativePath(dotEnv);
+      for (const [k, v] of expandDotEnv(parseDotEnv(text), env)) {
+        if (k in merged) continue;
+        merged[k] = v;
+        origin[k] = label;
+      }
+      from.push(label);
     }
     if (!root || dir.path === root.path || !dir.path.startsWith(root.path)) break;
     dir = vscode.Uri.joinPath(dir, '..');
   }
-  return { env: { ...merged, ...env }, from: from.length ? from.join(' and ') : undefined };
+  for (const k of Object.keys(env)) if (env[k]) origin[k] = 'the environment';
+  return { env: { ...merged, ...env }, from: from.length ? from.join(' and ') : undefined, origin };
 }

@@ -375,6 +375,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const target = detectMigrationTool({ files, packageJson: await read('package.json'), gemfileLock: await read('Gemfile.lock'), texts: facts });
     const texts = new Map<string, string | undefined>();
     if (target.tool === 'prisma') texts.set(target.dir, await read(target.dir));
+    // The newest migrations of a JavaScript tool: a new one follows their branching by database type (person15: Traduora).
+    if (target.tool === 'typeorm' || target.tool === 'knex' || target.tool === 'sequelize') {
+      for (const f of files.filter((f) => f.startsWith(target.dir + '/') && !f.slice(target.dir.length + 1).includes('/')).sort().slice(-5)) texts.set(f, await read(f));
+    }
     if (target.tool === 'alembic') {
       for (const f of files.filter((f) => f.startsWith(target.dir + '/') && f.endsWith('.py') && !f.slice(target.dir.length + 1).includes('/'))) texts.set(f, await read(f));
     }

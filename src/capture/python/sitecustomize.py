@@ -259,7 +259,7 @@ def _install():
             pt = param_types(params)
             types, values = pt if pt else ([], [])
             ev = {'v': protocol, 't': 'q', 'lib': lib, 'sql': sql, 'pc': len(values), 'pt': types, 'ms': round(ms, 3),
-                  'u': unit_var.get() or root, 'ts': int(time.time() * 1000), 'pid': pid}
+                  'u': routed_unit(unit_var.get() or root), 'ts': int(time.time() * 1000), 'pid': pid}
             try:
                 pd = params_differ(sql, values)
             except Exception:
@@ -290,13 +290,40 @@ def _install():
     def new_unit(kind, name):
         return {'k': kind, 'id': '%s%d-%d' % (kind[0], pid, next(seq)), 'n': str(name)[:300]}
 
+    import re
+    # A path segment naming an instance, not a route (src/core/record/protocol.ts ID_SEGMENT, the same rules).
+    id_segment = re.compile(r'^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[0-9a-f]*\d)[0-9a-f]{8,}|(?=[\w.~-]*\d)(?=[\w.~-]*[A-Za-z])[\w.~-]{20,})$', re.I | re.A)
+
+    def request_route(method, path):
+        # The path with each instance segment (number, UUID, hex id, long token) as :id; one group per route.
+        segments = ['' if s == '' else (':id' if id_segment.match(s) else s) for s in str(path).split('?')[0].split('#')[0].split('/')]
+        return ('%s %s' % (method, '/'.join(segments)))[:200]
+
+    # A unit's framework route, read at its first statement (the router has matched by then); by unit id.
+    unit_routes = {}
+
+    def routed_unit(unit):
+        route_of = unit_routes.pop(unit.get('id'), None) if unit_routes else None
+        if route_of is not None:
+            try:
+                name = route_of()
+                if name:
+                    unit['n'] = name[:300]
+            except Exception:
+                pass
+        return unit
+
     @contextlib.contextmanager
-    def unit_of_work(kind, name_of):
+    def unit_of_work(kind, name_of, route_of=None):
         # The app's call runs inside a new unit; naming it never raises into the app, and the unit
         # ends however the call ends (its exceptions pass through unchanged).
         token = None
+        unit = None
         try:
-            token = unit_var.set(new_unit(kind, name_of()))
+            unit = new_unit(kind, name_of())
+            token = unit_var.set(unit)
+            if route_of is not None:
+                unit_routes[unit['id']] = route_of
         except Exception:
             pass
         try:
@@ -304,28 +331,35 @@ def _install():
         finally:
             if token is not None:
                 unit_var.reset(token)
+            if unit is not None:
+                unit_routes.pop(unit['id'], None)
 
     def hook_django_handler(mod):
         base = getattr(mod, 'BaseHandler', None)
         if base is None:
             return
-        import re
-        mask = re.compile(r'/\d+(?=/|$)')
-
         def request_name(request):
-            return '%s %s' % (request.method, mask.sub('/:n', request.path))
+            return request_route(request.method, request.path)
+
+        def named(request):
+            # Named by its Django route (resolver_match.route) at its first statement, when resolved by then.
+            def route_of():
+                match = getattr(request, 'resolver_match', None)
+                route = getattr(match, 'route', None) if match is not None else None
+                return '%s /%s' % (request.method, route.lstrip('^').rstrip('$')) if isinstance(route, str) and route else None
+            return route_of
 
         orig = base.get_response
 
         def get_response(self, request):
-            with unit_of_work('request', lambda: request_name(request)):
+            with unit_of_work('request', lambda: request_name(request), named(request)):
                 return orig(self, request)
         base.get_response = get_response
 
         orig_async = getattr(base, 'get_response_async', None)
         if orig_async is not None:
             async def get_response_async(self, request):
-                with unit_of_work('request', lambda: request_name(request)):
+                with unit_of_work('request', lambda: request_name(request), named(request)):
                     return await orig_async(self, request)
             base.get_response_async = get_response_async
 

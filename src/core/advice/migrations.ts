@@ -575,13 +575,16 @@ function jsMigrationText(ix: MigrationIndex, preamble: string[], fn: (name: 'up'
 function knexMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const { ext, esm, ts } = jsFlavour(target);
   const path = `${target.dir}/${stamp14(ctx.now)}_add_${snake(ix.name)}.${ext}`;
-  const body = (fn: string, sqls: string[]) => `${esm ? 'export async function' : 'exports.' + fn + ' = async function'} ${esm ? fn : ''}(knex${ts ? ': Knex' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `  await knex.raw(${jsString(s)});`).join('\n')}\n}${esm ? '' : ';'}\n`;
+  const branch = projectDbTypeBranch(target, ctx, 'knex', /\.(ts|js|cjs|mjs)$/);
+  const body = (fn: string, sqls: string[]) => `${esm ? 'export async function' : 'exports.' + fn + ' = async function'} ${esm ? fn : ''}(knex${ts ? ': Knex' : ''})${ts ? ': Promise<void>' : ''} {\n${branchedLines(sqls.map((s) => `await knex.raw(${jsString(s)});`), '  ', '  ', branch)}\n}${esm ? '' : ';'}\n`;
   const preamble = [
-    ts ? "import type { Knex } from 'knex';\n\n" : '',
+    ts ? "import type { Knex } from 'knex';\n" : '',
+    ...(branch?.imports ?? []).map((l) => `${l}\n`),
+    ts || branch?.imports.length ? '\n' : '',
     '// CREATE INDEX CONCURRENTLY cannot run inside a transaction.\n',
     esm ? 'export const config = { transaction: false };\n\n' : 'exports.config = { transaction: false };\n\n',
   ];
-  return { kind: 'create', path, content: jsMigrationText(ix, preamble, body), notes: [] };
+  return { kind: 'create', path, content: jsMigrationText(ix, preamble, body), notes: branchNote(branch) };
 }
 
 /** node-pg-migrate: millisecond-timestamped file, pgm.noTransaction() for CONCURRENTLY. */
@@ -622,18 +625,109 @@ function dbMigrate(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationCo
 function sequelizeMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const { ext, esm, ts } = jsFlavour(target);
   const path = `${target.dir}/${stamp14(ctx.now)}-add-${snake(ix.name).replace(/_/g, '-')}.${ext}`;
+  const branch = projectDbTypeBranch(target, ctx, 'queryInterface', /\.(ts|js|cjs|mjs)$/);
   const fn = (name: string, sqls: string[]) =>
-    `  async ${name}(queryInterface${ts ? ': QueryInterface' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `    await queryInterface.sequelize.query(${jsString(s)});`).join('\n')}\n  },\n`;
+    `  async ${name}(queryInterface${ts ? ': QueryInterface' : ''})${ts ? ': Promise<void>' : ''} {\n${branchedLines(sqls.map((s) => `await queryInterface.sequelize.query(${jsString(s)});`), '    ', '  ', branch)}\n  },\n`;
   const preamble = [
     esm ? '' : "'use strict';\n\n",
-    ts ? "import type { QueryInterface } from 'sequelize';\n\n" : '',
+    ts ? "import type { QueryInterface } from 'sequelize';\n" : '',
+    ...(branch?.imports ?? []).map((l) => `${l}\n`),
+    ts || branch?.imports.length ? '\n' : '',
     '// CREATE INDEX CONCURRENTLY cannot run inside a transaction: sequelize-cli runs a migration outside one (do not wrap this in a transaction).\n',
     esm ? 'export default {\n' : "/** @type {import('sequelize-cli').Migration} */\nmodule.exports = {\n",
   ];
   return {
     kind: 'create', path, content: `${jsMigrationText(ix, preamble, fn)}};\n`,
-    notes: ["The migration runs the index's own statement, because queryInterface.addIndex cannot write INCLUDE or keep a partial or expression index exactly. Declare the index in the model's `indexes` too if you sync the schema from the models."],
+    notes: [...branchNote(branch), "The migration runs the index's own statement, because queryInterface.addIndex cannot write INCLUDE or keep a partial or expression index exactly. Declare the index in the model's `indexes` too if you sync the schema from the models."],
   };
+}
+
+/** How the project's own migrations pick their statements by database type (person15: Traduora's `switch (config.db.default.type) { case DbType.POSTGRES: … }`). */
+interface DbTypeBranch {
+  form: 'switch' | 'if';
+  /** What is compared: `config.db.default.type`, `queryRunner.connection.options.type` (its runner renamed to the new file's). */
+  discriminant: string;
+  /** PostgreSQL's label as the project writes it: `DbType.POSTGRES`, `'postgres'`. */
+  pg: string;
+  /** The example's import / require lines the discriminant and the label need (the new file goes in the same folder). */
+  imports: string[];
+  /** The migration it was read from. */
+  from: string;
+}
+
+const PG_LABEL = String.raw`(?:["'\x60](?:postgres|postgresql|pg|postgis|cockroachdb)["'\x60]|[A-Za-z_$][\w$]*\.(?:POSTGRES(?:QL)?|Postgres(?:ql|QL)?|PG|Pg))`;
+const OTHER_LABEL = String.raw`(?:["'\x60](?:mysql2?|mariadb|sqlite3?|better-sqlite3|mssql|oracle|sqljs|sap|spanner)["'\x60]|[A-Za-z_$][\w$]*\.(?:MYSQL|MySql|Mysql|MARIADB|MariaDb|SQLITE|Sqlite|BETTER_SQLITE3|BetterSqlite3|MSSQL|MsSql|ORACLE))`;
+const DISCRIMINANT = String.raw`[A-Za-z_$][\w$]*(?:\(\))?(?:\.[A-Za-z_$][\w$]*(?:\(\))?)*`;
+
+/**
+ * The database-type branch of one migration's text, if it has one: a `switch` on an expression with a PostgreSQL case
+ * and another database's, or `if (x === 'postgres')` / `x === 'mysql'` comparisons of one expression. `param`: the
+ * runner parameter of the new file (`queryRunner`, `knex`, `queryInterface`), which a root the file neither imports nor
+ * declares at its top (the example's own parameter) is renamed to.
+ */
+function dbTypeBranchOf(text: string, from: string, param: string): DbTypeBranch | undefined {
+  let found: { form: 'switch' | 'if'; discriminant: string; pg: string } | undefined;
+  for (const m of text.matchAll(new RegExp(String.raw`switch\s*\(\s*(${DISCRIMINANT})\s*\)\s*\{`, 'g'))) {
+    const body = text.slice(m.index! + m[0].length, m.index! + m[0].length + 20_000);
+    const pg = new RegExp(String.raw`case\s+(${PG_LABEL})\s*:`).exec(body);
+    if (pg && (new RegExp(String.raw`case\s+${OTHER_LABEL}\s*:`).test(body) || /type|dialect|client|driver/i.test(m[1]))) {
+      found = { form: 'switch', discriminant: m[1], pg: pg[1] };
+      break;
+    }
+  }
+  if (!found) {
+    const cmp = (label: string) => new RegExp(String.raw`(${DISCRIMINANT})\s*===?\s*(${label})|(${label})\s*===?\s*(${DISCRIMINANT})`, 'g');
+    const pgs = [...text.matchAll(cmp(PG_LABEL))].map((m) => ({ x: m[1] ?? m[4], label: m[2] ?? m[3] }));
+    const others = new Set([...text.matchAll(cmp(OTHER_LABEL))].map((m) => m[1] ?? m[4]));
+    const hit = pgs.find((p) => p.x && p.label && (others.has(p.x) || /type|dialect|client|driver/i.test(p.x)));
+    if (hit) found = { form: 'if', discriminant: hit.x, pg: hit.label };
+  }
+  if (!found) return undefined;
+  const roots = [found.discriminant, found.pg].map((x) => /^[A-Za-z_$][\w$]*/.exec(x)?.[0]).filter((r): r is string => !!r);
+  const imports: string[] = [];
+  let discriminant = found.discriminant;
+  for (const root of new Set(roots)) {
+    const imp = text.split('\n').find((l) => new RegExp(String.raw`^\s*(?:import\b[^;]*\b${root.replace(/\$/g, '\\$')}\b[^;]*\bfrom\s*['"][^'"]+['"];?|(?:const|let|var)\s+(?:\{[^}]*\b${root.replace(/\$/g, '\\$')}\b[^}]*\}|${root.replace(/\$/g, '\\$')})\s*=\s*require\(\s*['"][^'"]+['"]\s*\)(?:\.[\w$]+)*;?)\s*$`).test(l));
+    if (imp) imports.push(imp.trim());
+    else if (root === found.discriminant.split('.')[0] && !new RegExp(String.raw`^(?:const|let|var|function|class)\s+${root.replace(/\$/g, '\\$')}\b`, 'm').test(text)) discriminant = param + found.discriminant.slice(root.length);
+    else if (root !== found.discriminant.split('.')[0] && !/^["'`]/.test(found.pg)) return undefined; // an enum it cannot import
+  }
+  return { ...found, discriminant, imports, from };
+}
+
+/**
+ * The branch the project's newest migrations in the target folder use (at least half of the last five read), so a new
+ * migration follows it; undefined when they do not branch, or their texts were not read.
+ */
+function projectDbTypeBranch(target: MigrationTarget, ctx: MigrationContext, param: string, ext: RegExp): DbTypeBranch | undefined {
+  if (!ctx.fileText) return undefined;
+  const newest = ctx.files.filter((f) => f.startsWith(target.dir + '/') && !f.slice(target.dir.length + 1).includes('/') && ext.test(f)).sort().slice(-5);
+  const read = newest.map((f) => ({ f, text: ctx.fileText!(f) })).filter((x): x is { f: string; text: string } => x.text !== undefined);
+  if (!read.length) return undefined;
+  const branches = read.map((x) => dbTypeBranchOf(x.text, x.f, param));
+  if (branches.filter(Boolean).length * 2 < read.length) return undefined;
+  return [...branches].reverse().find(Boolean);
+}
+
+/** Statement lines (without indentation) under the project's branch: PostgreSQL's case or `if` only; others get nothing. */
+function branchedLines(lines: string[], pad: string, unit: string, b: DbTypeBranch | undefined): string {
+  if (!b) return lines.map((l) => `${pad}${l}`).join('\n');
+  if (b.form === 'if') return [`${pad}if (${b.discriminant} === ${b.pg}) {`, ...lines.map((l) => `${pad}${unit}${l}`), `${pad}}`].join('\n');
+  return [
+    `${pad}switch (${b.discriminant}) {`,
+    `${pad}${unit}case ${b.pg}:`,
+    ...lines.map((l) => `${pad}${unit}${unit}${l}`),
+    `${pad}${unit}${unit}break;`,
+    `${pad}${unit}default:`,
+    `${pad}${unit}${unit}// PG Lens proved this index on PostgreSQL only: other databases get no index from this migration.`,
+    `${pad}${unit}${unit}break;`,
+    `${pad}}`,
+  ].join('\n');
+}
+
+/** The note of a migration written under the project's database-type branch. */
+function branchNote(b: DbTypeBranch | undefined): string[] {
+  return b ? [`Written like ${b.from}: the statements run under its ${b.form === 'switch' ? `\`case ${b.pg}\`` : `\`if (${b.discriminant} === ${b.pg})\``} branch; other databases get no index from it.`] : [];
 }
 
 /**
@@ -648,10 +742,13 @@ function typeormMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migr
   const cls = `Add${camel(ix.name)}${stamp}`;
   const path = `${target.dir}/${stamp}-Add${camel(ix.name)}.${ts ? 'ts' : 'js'}`;
   const outside = !!target.outsideTransaction;
+  const branch = projectDbTypeBranch(target, ctx, 'queryRunner', /\.(ts|js)$/);
   const fn = (name: string, sqls: string[]) =>
-    `    ${ts ? 'public ' : ''}async ${name}(queryRunner${ts ? ': QueryRunner' : ''})${ts ? ': Promise<void>' : ''} {\n${sqls.map((s) => `        await queryRunner.query(${jsString(outside ? s : withoutConcurrently(s))});`).join('\n')}\n    }\n`;
+    `    ${ts ? 'public ' : ''}async ${name}(queryRunner${ts ? ': QueryRunner' : ''})${ts ? ': Promise<void>' : ''} {\n${branchedLines(sqls.map((s) => `await queryRunner.query(${jsString(outside ? s : withoutConcurrently(s))});`), '        ', '    ', branch)}\n    }\n`;
   const preamble = [
-    ts ? "import { MigrationInterface, QueryRunner } from 'typeorm';\n\n" : '',
+    ts ? "import { MigrationInterface, QueryRunner } from 'typeorm';\n" : '',
+    ...(branch?.imports ?? []).map((l) => `${l}\n`),
+    ts || branch?.imports.length ? '\n' : '',
     ts ? `export class ${cls} implements MigrationInterface {\n` : `module.exports = class ${cls} {\n`,
     `    name = '${cls}';\n`,
     outside
@@ -660,7 +757,7 @@ function typeormMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migr
   ];
   return {
     kind: 'create', path, content: `${jsMigrationText(ix, preamble, fn)}}${ts ? '' : ';'}\n`,
-    notes: outside ? [] : ["The project runs TypeORM migrations in one transaction (migrationsTransactionMode 'all', the default), which refuses `transaction = false`, so this builds the index without CONCURRENTLY: writes to the table wait while it builds. On a large live table, set `migrationsTransactionMode: 'each'` in the data source (or run `migration:run --transaction each`), then use CREATE INDEX CONCURRENTLY with `transaction = false` in the migration."],
+    notes: [...branchNote(branch), ...(outside ? [] : ["The project runs TypeORM migrations in one transaction (migrationsTransactionMode 'all', the default), which refuses `transaction = false`, so this builds the index without CONCURRENTLY: writes to the table wait while it builds. On a large live table, set `migrationsTransactionMode: 'each'` in the data source (or run `migration:run --transaction each`), then use CREATE INDEX CONCURRENTLY with `transaction = false` in the migration."])],
   };
 }
 

@@ -12,6 +12,84 @@ export interface DetectedConnection {
   profile: ConnectionProfile;
   /** Present when the source held a password; it is used, never written to settings. */
   password?: string;
+  /** Where each value came from, for the user ("host ← TR_DB_HOST in .env · port ← default in api/src/config.ts"); never a value of the password. */
+  valuesFrom?: string;
+}
+
+/** How ORMs, drivers and settings name PostgreSQL (sequelize `dialect`, knex `client`, TypeORM `type`, drizzle `dialect`/`driver`, MikroORM `driver`/`type`, a `*_DB_TYPE` variable). */
+const PG_DIALECT = /^(?:postgres|postgresql|pg|postgis|pg-native|PostgreSqlDriver|aurora-postgres|cockroachdb)$/i;
+const OTHER_DIALECT = /^(?:mysql2?|mariadb|sqlite3?|better-sqlite3?|mssql|tedious|oracle(?:db)?|oracledb|mongodb|db2|snowflake|sqljs|cordova|expo|libsql|turso|d1|MySqlDriver|SqliteDriver|MariaDbDriver|MongoDriver|MsSqlDriver)$/i;
+
+/**
+ * A key that names one part of a database connection, as projects spell it with their own prefix: `TR_DB_HOST`,
+ * `APP_DATABASE_USER`, `DB_NAME`, `POSTGRES_DB`, `TYPEORM_PASSWORD`, `MYAPP_PG_PORT`. Group: everything before the part.
+ */
+const PART_KEY = /^((?:[A-Z0-9_]+_)?(?:DB|DATABASE|POSTGRES|POSTGRESQL|PG|PSQL|TYPEORM))_(HOST|HOSTNAME|SERVER|PORT|USER|USERNAME|PASSWORD|PASS|PWD|NAME|DATABASE|DB|DBNAME|TYPE|DIALECT|DRIVER|ENGINE|CLIENT|SSLMODE|SSL_MODE)$/;
+const PART_OF: Record<string, 'host' | 'port' | 'user' | 'password' | 'database' | 'type' | 'sslmode'> = {
+  HOST: 'host', HOSTNAME: 'host', SERVER: 'host', PORT: 'port', USER: 'user', USERNAME: 'user', PASSWORD: 'password', PASS: 'password', PWD: 'password',
+  NAME: 'database', DATABASE: 'database', DB: 'database', DBNAME: 'database', TYPE: 'type', DIALECT: 'type', DRIVER: 'type', ENGINE: 'type', CLIENT: 'type', SSLMODE: 'sslmode', SSL_MODE: 'sslmode',
+};
+
+/** A dialect value names PostgreSQL (also Django's `django.db.backends.postgresql`), another database, or neither. */
+export function dialectKind(value: string): 'postgres' | 'other' | undefined {
+  const v = value.trim().replace(/^.*\.backends\./, '');
+  if (PG_DIALECT.test(v) || /^postgresql_psycopg2$/i.test(v)) return 'postgres';
+  if (OTHER_DIALECT.test(v)) return 'other';
+  return undefined;
+}
+
+/**
+ * Connections a .env names part by part under a project's own prefix (person15: Traduora's `TR_DB_TYPE=postgres`,
+ * `TR_DB_HOST`, `TR_DB_PORT`, `TR_DB_USER`, `TR_DB_PASSWORD`, `TR_DB_DATABASE`): one per prefix that gives a database
+ * or a user, unless its type names another database. Each value says which key it came from (`originOf`: how a key is
+ * named to the user; a config module's names its variable and the .env that set it).
+ */
+export function connectionsFromPrefixedKeys(values: Map<string, string>, fileLabel: string, skipped: string[], originOf: (key: string) => string = (k) => k): DetectedConnection[] {
+  const groups = new Map<string, Map<string, { key: string; value: string }>>();
+  for (const [key, value] of values) {
+    const m = PART_KEY.exec(key.toUpperCase());
+    if (!m || value === '') continue;
+    const g = groups.get(m[1]) ?? new Map<string, { key: string; value: string }>();
+    groups.set(m[1], g);
+    const part = PART_OF[m[2]];
+    if (!g.has(part)) g.set(part, { key, value });
+  }
+  const out: DetectedConnection[] = [];
+  for (const [prefix, g] of groups) {
+    const named = ['host', 'port', 'user', 'database'].filter((p) => g.has(p));
+    if (!(g.has('database') || g.has('user')) || named.length < 2) continue;
+    const type = g.get('type');
+    if (type && dialectKind(type.value) !== 'postgres') {
+      if (dialectKind(type.value) === 'other') skipped.push(`${prefix}_* in ${fileLabel}: ${type.key} is ${type.value} (PG Lens connects to PostgreSQL only)`);
+      continue;
+    }
+    const portText = g.get('port')?.value ?? '5432';
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      skipped.push(`${prefix}_* in ${fileLabel}: ${g.get('port')!.key} "${portText}" is not a port`);
+      continue;
+    }
+    const sslmode = g.get('sslmode')?.value;
+    const user = g.get('user')?.value ?? 'postgres';
+    const profile: ConnectionProfile = {
+      name: '',
+      environment: 'development',
+      host: g.get('host')?.value ?? 'localhost',
+      port,
+      database: g.get('database')?.value ?? user,
+      user,
+      sslmode: sslmode && (SSL_MODES as readonly string[]).includes(sslmode) ? (sslmode as SslMode) : 'prefer',
+    };
+    profile.name = `${profile.database}@${profile.host} (${prefix}_* in ${fileLabel})`;
+    const from = (part: string, shown: string) => `${shown} ← ${g.get(part) ? originOf(g.get(part)!.key) : 'default'}`;
+    out.push({
+      source: `${prefix}_* in ${fileLabel}`,
+      profile,
+      ...(g.get('password') ? { password: g.get('password')!.value } : {}),
+      valuesFrom: [from('host', 'host'), from('port', 'port'), from('user', 'user'), from('database', 'database'), ...(g.get('password') ? [`password ← ${originOf(g.get('password')!.key)} (kept in the secret store)`] : [])].join(' · '),
+    });
+  }
+  return out;
 }
 
 /** A key that names a PostgreSQL connection URL, as frameworks and hosts spell it. */
@@ -111,8 +189,14 @@ export function connectionsFromDotEnv(text: string, fileLabel: string, env: Reco
     }
   }
   found.sort((a, b) => a.rank - b.rank);
-  return { found: found.map(({ rank: _rank, ...d }) => d), skipped };
+  const urls = found.map(({ rank: _rank, ...d }) => d);
+  // A project's own prefixed keys (TR_DB_HOST …), after its URLs, once per server.
+  const parts = connectionsFromPrefixedKeys(expandDotEnv(parseDotEnv(text), env), fileLabel, skipped).filter((p) => !urls.some((u) => sameServer(u.profile, p.profile)));
+  return { found: [...urls, ...parts], skipped };
 }
+
+/** The same server, database and user (what two sources restating one connection share). */
+export const sameServer = (a: ConnectionProfile, b: ConnectionProfile) => a.host === b.host && a.port === b.port && a.database === b.database && a.user === b.user;
 
 /**
  * The connection libpq would make from PG* variables (PGHOST, PGHOSTADDR, PGPORT, PGDATABASE, PGUSER,

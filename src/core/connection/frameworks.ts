@@ -8,7 +8,7 @@
  *
  * One registry with the .env reader (WORKSPACE_CONNECTION_SOURCES): src/vscode/detect.ts reads each source's files.
  */
-import { connectionsFromDotEnv, type DetectedConnection } from './detect';
+import { connectionsFromDotEnv, connectionsFromPrefixedKeys, dialectKind, sameServer, type DetectedConnection } from './detect';
 import { parseConnectionString, SSL_MODES, type ConnectionProfile, type SslMode } from './profile';
 import { errorMessage } from '../safeText';
 import { depthAt } from '../limits';
@@ -20,7 +20,8 @@ export interface ConnectionSource {
   what: string;
   /** The workspace files to read (VS Code glob; every name spelled out, see src/vscode/detect.ts). */
   glob: string;
-  read(text: string, fileLabel: string, env: Env, valuesFrom?: string): { found: DetectedConnection[]; skipped: string[] };
+  /** `keyOrigin`: which .env file (or "the environment") set each variable, to say where each value came from. */
+  read(text: string, fileLabel: string, env: Env, valuesFrom?: string, keyOrigin?: Record<string, string>): { found: DetectedConnection[]; skipped: string[] };
   /** Its `process.env.X` reads are filled from the `.env` files of its folder and the folders above (dotenv's). */
   nearbyEnv?: boolean;
 }
@@ -31,12 +32,15 @@ export const WORKSPACE_CONNECTION_SOURCES: readonly ConnectionSource[] = [
   // VS Code's file search (ripgrep), so the file most projects keep DATABASE_URL in was never offered.
   { what: '.env files', glob: '**/{.env,.env.local,.env.development,.env.development.local,.env.dev}', read: connectionsFromDotEnv },
   { what: 'Django settings', glob: '**/{settings.py,settings/*.py,local_settings.py}', read: connectionsFromDjangoSettings },
+  // A Python app's own config module (Flask/FastAPI `config.py`, pydantic `BaseSettings`): `DB_HOST = os.getenv(…)`.
+  { what: 'Python config modules', glob: '**/{config.py,settings.py,conf.py,config/*.py,core/config.py,settings/*.py}', read: connectionsFromPythonConfig, nearbyEnv: true },
   { what: 'Rails database.yml', glob: '**/config/database.yml', read: connectionsFromRailsDatabaseYml },
   { what: 'Spring application properties', glob: '**/{application.properties,application-dev.properties,application-local.properties,application.yml,application.yaml}', read: connectionsFromSpringProperties },
   // Node ORMs and drivers: sequelize-cli, knex, TypeORM, MikroORM, drizzle-kit (person14: conduit's backend/config/config.js).
   {
     what: 'Node ORM configuration',
-    glob: '**/{config/config.js,config/config.json,config/config.cjs,config/database.js,config/database.json,knexfile.js,knexfile.ts,knexfile.cjs,knexfile.mjs,ormconfig.json,ormconfig.js,ormconfig.ts,data-source.ts,data-source.js,datasource.ts,app-data-source.ts,typeorm.config.ts,typeorm.config.js,mikro-orm.config.ts,mikro-orm.config.js,drizzle.config.ts,drizzle.config.js,drizzle.config.mjs}',
+    // A project's own config module that maps its variables (Traduora's api/src/config.ts: `host: env.TR_DB_HOST || …`), NestJS modules.
+    glob: '**/{config.ts,config.js,config.cjs,config.mjs,config/index.ts,config/index.js,config/database.ts,config/database.config.ts,config/typeorm.ts,config/typeorm.config.ts,database.config.ts,database.config.js,db.config.ts,db.config.js,orm.config.ts,app.module.ts,database.module.ts,config/config.js,config/config.json,config/config.cjs,config/database.js,config/database.json,knexfile.js,knexfile.ts,knexfile.cjs,knexfile.mjs,ormconfig.json,ormconfig.js,ormconfig.ts,data-source.ts,data-source.js,datasource.ts,app-data-source.ts,typeorm.config.ts,typeorm.config.js,mikro-orm.config.ts,mikro-orm.config.js,drizzle.config.ts,drizzle.config.js,drizzle.config.mjs}',
     read: connectionsFromNodeConfig,
     nearbyEnv: true,
   },
@@ -105,6 +109,44 @@ function pythonValue(expr: string, env: Env): string | undefined {
   return env[read[2]] ?? read[4] ?? read[5] ?? (read.length > 3 ? '' : undefined);
 }
 
+/** A Python value with where it came from: the variable it read (`key`), else written in the file (`unset`: the variable not set). */
+function pythonRead(expr: string, env: Env): { value: string; key?: string; unset?: string } | undefined {
+  const e = expr.trim().replace(/\s+#.*$/, '').replace(/^(?:int|str)\(([\s\S]*)\)$/, '$1').trim();
+  const lit = /^(?:[rbuf]?)(["'])(.*?)\1$/s.exec(e);
+  if (lit) return { value: lit[2] };
+  if (/^\d+$/.test(e)) return { value: e };
+  const read = /^[\w.]+\(\s*(["'])([A-Za-z_][A-Za-z0-9_]*)\1\s*(?:,\s*(?:default\s*=\s*)?(?:(["'])(.*?)\3|(\d+)))?[^)]*\)$/s.exec(e) ?? /^os\.environ\[\s*(["'])([A-Za-z_][A-Za-z0-9_]*)\1\s*\]$/.exec(e);
+  if (!read) return undefined;
+  if (env[read[2]]) return { value: env[read[2]]!, key: read[2] };
+  const dflt = read[4] ?? read[5];
+  return dflt !== undefined ? { value: dflt, unset: read[2] } : undefined;
+}
+
+/**
+ * A Python app's own config module: top-level or settings-class assignments whose names are a connection's parts under
+ * the project's prefix (`DB_HOST = os.getenv("APP_DB_HOST", "localhost")`, `POSTGRES_SERVER: str` in a pydantic
+ * `BaseSettings`, whose fields read the variable of their name, else their default). Grouped as a .env's prefixed keys.
+ */
+export function connectionsFromPythonConfig(text: string, fileLabel: string, env: Env = {}, valuesFrom?: string, keyOrigin: Record<string, string> = {}): { found: DetectedConnection[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const values = new Map<string, string>();
+  const origin = new Map<string, string>();
+  const settingsClass = /class\s+\w+\s*\([^)]*\bBaseSettings\b[^)]*\)\s*:/.test(text);
+  const said = (v: string) => `${v}${keyOrigin[v] ? ` in ${keyOrigin[v]}` : ''}`;
+  for (const m of text.matchAll(/^[ \t]*([A-Za-z][A-Za-z0-9_]*)[ \t]*(?::[ \t]*[^=\n]+?)?[ \t]*(?:=[ \t]*(.+?))?[ \t]*$/gm)) {
+    const [, name, expr] = m;
+    if (!/(?:DB|DATABASE|POSTGRES|POSTGRESQL|PG|PSQL)_(?:HOST|HOSTNAME|SERVER|PORT|USER|USERNAME|PASSWORD|PASS|PWD|NAME|DATABASE|DB|DBNAME|TYPE|ENGINE|SSLMODE)$/i.test(name) || values.has(name)) continue;
+    // A pydantic settings field reads the variable of its own name (any case), else its default.
+    const own = settingsClass ? [name, name.toUpperCase()].find((k) => env[k]) : undefined;
+    const r = own ? { value: env[own]!, key: own } : expr !== undefined ? pythonRead(expr, env) : undefined;
+    if (!r) continue;
+    values.set(name, r.value);
+    origin.set(name, r.key ? said(r.key) : `written in ${fileLabel}${r.unset ? ` (${r.unset} not set)` : ''}`);
+  }
+  const found = connectionsFromPrefixedKeys(values, fileLabel, skipped, (k) => origin.get(k) ?? k).map((f) => ({ ...f, source: `${f.source}${valuesFrom ? `, values from ${valuesFrom}` : ''}` }));
+  return { found, skipped };
+}
+
 /** Django: each `DATABASES` entry whose ENGINE is PostgreSQL (postgresql, postgresql_psycopg2, PostGIS). */
 export function connectionsFromDjangoSettings(text: string, fileLabel: string, env: Env = {}): { found: DetectedConnection[]; skipped: string[] } {
   const skipped: string[] = [];
@@ -152,8 +194,6 @@ export function connectionsFromDjangoSettings(text: string, fileLabel: string, e
   return { found, skipped };
 }
 
-/** The same server, database and user (what two sources restating one connection share). */
-export const sameServer = (a: ConnectionProfile, b: ConnectionProfile) => a.host === b.host && a.port === b.port && a.database === b.database && a.user === b.user;
 
 /** An ERB value of database.yml: `<%= ENV.fetch("K") { "d" } %>`, `<%= ENV.fetch("K", "d") %>`, `<%= ENV["K"] || "d" %>`. */
 function erbValue(raw: string, env: Env): string | undefined {
@@ -295,32 +335,46 @@ function objectEntries(text: string, open: number): Map<string, { raw: string; a
 
 /**
  * A JS configuration value read as text: a literal (string, number, template without `${}`), or an environment read —
- * `process.env.X`, `process.env["X"]`, `env.X`, `Bun.env.X`, `import.meta.env.X`, `process.env.X!` — with a fallback
- * after `||` / `??`, inside `Number(…)`, `parseInt(…, 10)`, `String(…)` or `+…`. Anything else (a call, a
- * variable): undefined.
+ * `process.env.X`, `process.env["X"]`, `env.X`, `Bun.env.X`, `import.meta.env.X`, `process.env.X!`, NestJS's
+ * `configService.get('X')` / `config.get<string>('X', 'd')` / `getOrThrow('X')` — with a fallback after `||` / `??`,
+ * inside `Number(…)`, `parseInt(…, 10)`, `String(…)` or `+…`. Anything else (a call, a variable): undefined.
+ * `key`: the variable it came from; `unset`: the variables read before a written fallback was taken.
  */
-function jsValue(expr: string, env: Env): string | undefined {
+/** A part of `(a ?? b)` split at the operator: the group's own paren taken off, a call's kept. */
+function balance(x: string): string {
+  let t = x.replace(/^\(([\s\S]*)\)$/, '$1');
+  const count = (c: string) => t.split(c).length - 1;
+  if (t.startsWith('(') && count('(') > count(')')) t = t.slice(1);
+  if (t.endsWith(')') && count(')') > count('(')) t = t.slice(0, -1);
+  return t.trim();
+}
+
+function jsRead(expr: string, env: Env): { value: string; key?: string; unset: string[] } | undefined {
   const unwrap = (x: string) => {
     const w = /^(?:Number|parseInt|parseFloat|String)\(([\s\S]*?)(?:,\s*\d+)?\)$/.exec(x) ?? /^\+\s*([\s\S]+)$/.exec(x);
     return (w ? w[1] : x).trim();
   };
   const e = unwrap(expr.trim().replace(/\s+as\s+[\w.]+$/, ''));
+  const unset: string[] = [];
   for (const part of e.split(/\s*(?:\|\||\?\?)\s*/)) {
-    const p = unwrap(unwrap(part.trim()).replace(/^\(|\)$/g, ''));
+    const p = unwrap(balance(unwrap(part.trim())));
     const lit = /^(["'`])([^"'`$]*)\1$/.exec(p);
-    if (lit) return lit[2];
-    if (/^\d+$/.test(p)) return p;
-    const read = /^(?:process\.env|import\.meta\.env|Bun\.env|env)(?:\.([A-Za-z_]\w*)|\[\s*["'`]([A-Za-z_]\w*)["'`]\s*\])!?$/.exec(p);
+    if (lit) return { value: lit[2], unset };
+    if (/^\d+$/.test(p)) return { value: p, unset };
+    const read =
+      /^(?:process\.env|import\.meta\.env|Bun\.env|env)(?:\.([A-Za-z_]\w*)|\[\s*["'`]([A-Za-z_]\w*)["'`]\s*\])!?$/.exec(p) ??
+      /^[\w$.]+\.(?:get|getOrThrow)(?:<[^>]*>)?\(\s*["'`]([A-Za-z_]\w*)["'`]\s*(?:,\s*(?:(["'`])([^"'`$]*)\2|(\d+)))?\s*\)!?$/.exec(p);
     if (!read) return undefined;
-    const v = env[read[1] ?? read[2]];
-    if (v) return v;
+    const key = read[1] ?? read[2];
+    const v = env[key];
+    if (v) return { value: v, key, unset };
+    unset.push(key);
+    // configService.get('X', 'default')
+    if (!/^(?:process|import|Bun|env)\b/.test(p) && (read[3] !== undefined || read[4] !== undefined)) return { value: read[3] ?? read[4], unset };
   }
   return undefined;
 }
-
-/** How ORMs and drivers name PostgreSQL (sequelize `dialect`, knex `client`, TypeORM `type`, drizzle `dialect`/`driver`, MikroORM `driver`/`type`). */
-const PG_DIALECT = /^(?:postgres|postgresql|pg|postgis|pg-native|PostgreSqlDriver|aurora-postgres|cockroachdb)$/i;
-const OTHER_DIALECT = /^(?:mysql2?|mariadb|sqlite3?|better-sqlite3?|mssql|tedious|oracle(?:db)?|oracledb|mongodb|db2|snowflake|sqljs|cordova|expo|libsql|turso|d1|MySqlDriver|SqliteDriver|MariaDbDriver|MongoDriver|MsSqlDriver)$/i;
+const jsValue = (expr: string, env: Env) => jsRead(expr, env)?.value;
 
 /**
  * Node ORM and driver configuration files, read as text (never run): sequelize-cli's `config/config.{js,json}`
@@ -329,7 +383,7 @@ const OTHER_DIALECT = /^(?:mysql2?|mariadb|sqlite3?|better-sqlite3?|mssql|tediou
  * `driver`/`dbName`/`clientUrl`, drizzle-kit's `dialect` + `dbCredentials`. `process.env.X` comes from `env` (the
  * process environment over the .env files next to the config, see src/vscode/detect.ts); `valuesFrom` names them.
  */
-export function connectionsFromNodeConfig(text: string, fileLabel: string, env: Env = {}, valuesFrom?: string): { found: DetectedConnection[]; skipped: string[] } {
+export function connectionsFromNodeConfig(text: string, fileLabel: string, env: Env = {}, valuesFrom?: string, keyOrigin: Record<string, string> = {}): { found: DetectedConnection[]; skipped: string[] } {
   const found: DetectedConnection[] = [];
   const skipped: string[] = [];
   const tail = valuesFrom ? `, values from ${valuesFrom}` : '';
@@ -350,8 +404,9 @@ export function connectionsFromNodeConfig(text: string, fileLabel: string, env: 
       if (m[2] !== 'type' && /process\.env|env\./.test(marker.raw)) skipped.push(`${where}: its ${m[2]} comes from a variable that is not set${tail}`);
       continue;
     }
-    if (!PG_DIALECT.test(dialect)) {
-      if (OTHER_DIALECT.test(dialect)) skipped.push(`${where}: ${m[2]} ${dialect} (PG Lens connects to PostgreSQL only)`);
+    if (dialectKind(dialect) !== 'postgres') {
+      const unset = jsRead(marker.raw, env)?.unset ?? [];
+      if (dialectKind(dialect) === 'other') skipped.push(`${where}: ${m[2]} ${dialect}${unset.length ? ` (${unset.join(', ')} not set${tail})` : ''} (PG Lens connects to PostgreSQL only)`);
       continue;
     }
     seen.add(obj.start);
@@ -390,10 +445,20 @@ export function connectionsFromNodeConfig(text: string, fileLabel: string, env: 
     const host = get('host', 'hostname');
     const password = get('password');
     const ssl = get('sslmode');
+    // Where each value came from: a variable (and the .env that set it), or what the file writes.
+    const origin = (shown: string, ...keys: string[]) => {
+      const k = keys.find((x) => from.has(x));
+      const r = k ? jsRead(from.get(k)!.raw, env) : undefined;
+      if (!r) return `${shown} ← default`;
+      const note = r.key ? `${r.key}${keyOrigin[r.key] ? ` in ${keyOrigin[r.key]}` : ''}` : `written in ${fileLabel}${r.unset.length ? ` (${r.unset.join(', ')} not set)` : ''}`;
+      return `${shown} ← ${note}`;
+    };
+    const valuesOrigin = [origin('host', 'host', 'hostname'), origin('port', 'port'), origin('user', 'username', 'user'), origin('database', 'database', 'dbName', 'db'), ...(password ? [`${origin('password', 'password')} (kept in the secret store)`] : [])].join(' · ');
     found.push({
       source: `${where}${tail}`,
       profile: profileOf(`${name ?? database}@${host || 'localhost'} (${fileLabel})`, { host, port: get('port'), database, user: get('username', 'user'), sslmode: ssl }),
       ...(password ? { password } : {}),
+      valuesFrom: valuesOrigin,
     });
   }
   return { found, skipped };

@@ -186,4 +186,27 @@ export function withProvedIndexes<P, T extends { provedIndexes?: P[] }>(before: 
   return [fill(before), fill(after)];
 }
 
+export type SecondPlanWay = 'analyze' | 'open' | 'file' | 'clipboard';
+
+/**
+ * What Compare Plans needs when fewer than two plans are known, in one line, and the ways to the second plan (person15:
+ * Compare Plans from the palette with one plan open did nothing visible). `atStatement`: the editor has a statement
+ * at the cursor, to Explain Analyze or plan after the change.
+ */
+export function secondPlanWays(have: readonly { title: string }[], atStatement: boolean): { line: string; ways: { way: SecondPlanWay; label: string; detail: string }[] } {
+  const line = have.length
+    ? `Compare Plans needs a second plan of the same statement to compare "${shortLine(have[0].title, 60)}" with.`
+    : 'Compare Plans needs two plans of one statement (before and after a change); no plan is open yet.';
+  const cursor = atStatement ? '' : ' (put the cursor on the statement first)';
+  return {
+    line,
+    ways: [
+      { way: 'analyze', label: '$(play) Explain Analyze the statement at the cursor', detail: `After your change (an index, a rewrite, a setting): the actual times${cursor}` },
+      { way: 'open', label: '$(eye) Open the estimated plan of the statement at the cursor', detail: `Without running it${cursor}` },
+      { way: 'file', label: '$(file) Open a plan from a file…', detail: 'Text from psql, pgAdmin or DBeaver, JSON, or an auto_explain log' },
+      { way: 'clipboard', label: '$(clippy) Open a plan from the clipboard', detail: 'A plan copied from psql, pgAdmin, DBeaver or a log' },
+    ],
+  };
+}
+
 const quoteShort = (sql: string) => `"${shortLine(sql, 50)}"`;

@@ -8,6 +8,7 @@
  * flagged (Bullet and Sentry's N+1 detector also count within one request/transaction).
  */
 import type { CaptureSite, NoticeEvent, QueryEvent } from './protocol';
+import { requestGroupName } from './protocol';
 import { batchedForm, callArgsAt, lookupOf, prismaLookupOf, repeatedForm, type LookupHints, type RecordedLookup, type SequelizeCall } from './batchedForm';
 import { associationProperty, type SequelizeMixin } from '../nplusone/sequelizeModels';
 import { adviceText, constantsOf, interpolatedText, markVarying, roughNormalize, squashLists } from './statementText';
@@ -256,10 +257,23 @@ export class RecordAggregate {
     if (slow.length > KEPT_SLOWEST) slow.pop();
   }
 
+  /** A request's group is its route: one group per route, never one per id in the URL (person15). */
+  private readonly routeNames = new Map<string, string>();
+  private groupName(u: QueryEvent['u']): string {
+    if (u.k !== 'request') return u.n;
+    let r = this.routeNames.get(u.n);
+    if (r === undefined) {
+      r = requestGroupName(u.n);
+      if (this.routeNames.size < 10_000) this.routeNames.set(u.n, r);
+    }
+    return r;
+  }
+
   private addToGroup(e: QueryEvent, sk: string, norm: string): void {
-    const gk = `${e.u.k}\u0000${e.u.n}`;
+    const name = this.groupName(e.u);
+    const gk = `${e.u.k}\u0000${name}`;
     let g = this.groups.get(gk);
-    if (!g) this.groups.set(gk, (g = { kind: e.u.k, name: e.u.n, instances: 0, calls: 0, totalMs: 0, sites: [], ids: new Set(), siteMap: new Map() }));
+    if (!g) this.groups.set(gk, (g = { kind: e.u.k, name, instances: 0, calls: 0, totalMs: 0, sites: [], ids: new Set(), siteMap: new Map() }));
     g.ids.add(e.u.id);
     g.calls++;
     g.totalMs += e.ms;

@@ -12,6 +12,37 @@ export const CAPTURE_PROTOCOL = 1;
 export const MAX_SQL_CHARS = 20_000;
 
 /** A unit of work: one HTTP request, one test, a job, a schema migration (never an N+1: run once per deploy), or the process outside them. */
+/**
+ * A path segment that names an instance, not a route: a number, a UUID, a hex id of 8+ characters with a digit (an
+ * ObjectId, a hash), or a token of 20+ characters mixing letters and digits (a slug id, a signed token).
+ */
+const ID_SEGMENT = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[0-9a-f]*\d)[0-9a-f]{8,}|(?=[\w.~-]*\d)(?=[\w.~-]*[A-Za-z])[\w.~-]{20,})$/i;
+
+/**
+ * A request's route when the framework's is not known: the path without query or fragment, each instance segment as
+ * `:id` (person15: Recorded Queries had one group per Traduora project UUID). `GET /projects/0f8f…/terms?x=1` →
+ * `GET /projects/:id/terms`. A route pattern (`/projects/:projectId`, `<uuid:pk>`) is kept as it is.
+ */
+export function requestRoute(method: string | undefined, url: string): string {
+  const p = url.split(/[?#]/)[0];
+  const segments = p.split('/').map((seg) => {
+    let text = seg;
+    try {
+      text = decodeURIComponent(seg);
+    } catch {
+      // keep the raw segment
+    }
+    return ID_SEGMENT.test(text) ? ':id' : seg;
+  });
+  return `${method ? `${method} ` : ''}${segments.join('/')}`.slice(0, 200);
+}
+
+/** A request unit's group name: "GET /p/123" (a capture that named it by its raw path) as its route, "GET /p/:id". */
+export function requestGroupName(name: string): string {
+  const m = /^([A-Z]+) (\/\S*)$/.exec(name);
+  return m ? requestRoute(m[1], m[2]) : name;
+}
+
 export interface CaptureUnit {
   k: 'request' | 'test' | 'job' | 'migration' | 'root';
   /** Unique per instance (two requests to the same route have two ids). */

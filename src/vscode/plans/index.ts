@@ -512,25 +512,53 @@ class PlansFeature implements vscode.Disposable {
   }
 
   private async comparePlans(): Promise<void> {
-    if (this.history.length < 2) return void vscode.window.showInformationMessage('PG Lens: open or Explain Analyze at least two plans first (e.g. before and after an index).');
+    // The plans the open tabs show count too (a tab restored after a reload, a .plan file): they are plans the person sees.
+    for (const shown of PlanPanel.shownPlans()) if (!this.history.includes(shown) && !this.history.some((h) => h.at === shown.at && h.title === shown.title)) this.history.push(shown);
+    const known = [...this.history].sort((a, b) => b.at - a.at);
+    if (known.length < 2) {
+      // Never nothing (person15): say what it needs in one line and offer the ways to a second plan, then compare.
+      const { secondPlanWays } = await import('../../core/plan');
+      const ed = vscode.window.activeTextEditor;
+      const atStatement = !!ed && !!(await this.ctx.sites.siteAt(ed.document, ed.document.offsetAt(ed.selection.active)));
+      const { line, ways } = secondPlanWays(known, atStatement);
+      const pick = await vscode.window.showQuickPick(ways, { title: `PG Lens: ${line}`, placeHolder: 'Choose where the second plan comes from' });
+      if (!pick) return;
+      const count = this.history.length;
+      if (pick.way === 'analyze') await this.explainAnalyze();
+      else if (pick.way === 'open') await this.openPlan();
+      else await this.bringPlan(pick.way);
+      if (this.history.length <= count) return; // no plan came (each way said why)
+      if (this.history.length < 2) return void vscode.window.showInformationMessage(`PG Lens: one plan is open now ("${firstLine(this.history[0].title)}"); run Compare Plans again after the change to compare it with a second.`);
+      return this.comparePair(this.history[1], this.history[0]);
+    }
     const { incomparableReason } = await import('../../core/plan');
     const { loadPgParser, fingerprintSql } = await import('../../core/sql/statement');
     await loadPgParser();
     const where = (h: PlanPayload) => (h.connection ? ` · ${h.connection}` : '');
-    const items = this.history.map((h, i) => ({ label: h.title, description: `${new Date(h.at).toLocaleTimeString()} · ${h.method}${where(h)}`, i }));
+    const items = known.map((h, i) => ({ label: h.title, description: `${new Date(h.at).toLocaleTimeString()} · ${h.method}${where(h)}`, i }));
     const before = await vscode.window.showQuickPick(items, { title: 'Compare plans: BEFORE', placeHolder: 'The plan to compare from' });
     if (!before) return;
     // Like with like: the same statement on the same server first; the others are listed (said so) and refused when picked.
-    const reasonFor = (i: number) => incomparableReason(this.history[before.i], this.history[i], fingerprintSql);
+    const reasonFor = (i: number) => incomparableReason(known[before.i], known[i], fingerprintSql);
     const rest = items.filter((x) => x.i !== before.i).map((x) => ({ ...x, why: reasonFor(x.i) }));
     const afterItems = [...rest.filter((x) => !x.why), ...rest.filter((x) => x.why).map((x) => ({ ...x, detail: /^these are two different statements/.test(x.why!) ? 'Another statement: not comparable' : 'Another server: not comparable' }))];
     const after = await vscode.window.showQuickPick(afterItems, { title: 'Compare plans: AFTER', placeHolder: 'The same statement after a change' });
     if (!after) return;
     // One line, and no comparison: a ratio between two statements or two servers is not a before/after.
     if (after.why) return void vscode.window.showWarningMessage(`PG Lens: not compared: ${after.why}`);
+    return this.comparePair(known[before.i], known[after.i]);
+  }
+
+  /** The comparison of two plans in the comparison tab, the earlier as before; two statements or two servers refused in one line. */
+  private async comparePair(first: PlanPayload, second: PlanPayload): Promise<void> {
+    const { incomparableReason } = await import('../../core/plan');
+    const { loadPgParser, fingerprintSql } = await import('../../core/sql/statement');
+    await loadPgParser();
+    const why = incomparableReason(first, second, fingerprintSql);
+    if (why) return void vscode.window.showWarningMessage(`PG Lens: not compared: ${why}`);
     // Before is the earlier plan, whichever was picked first (the list is newest first: Enter, Enter compared backwards).
     const { withProvedIndexes, inTimeOrder } = await import('../../core/plan');
-    const order = inTimeOrder(this.history[before.i], this.history[after.i]);
+    const order = inTimeOrder(first, second);
     if (order.swapped) void vscode.window.showInformationMessage(`PG Lens: compared in the order the plans were made: "${order.before.title}" (${new Date(order.before.at).toLocaleTimeString()}) before "${order.after.title}" (${new Date(order.after.at).toLocaleTimeString()}).`);
     // One saving and one index name on both sides and in the viewer: a plan kept from before the index was proved gets the proof.
     const b = order.before;

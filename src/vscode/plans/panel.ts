@@ -4,7 +4,7 @@
  * Restored after a reload by a WebviewPanelSerializer from the state the webview saved.
  */
 import * as vscode from 'vscode';
-import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type ToPlanWebview } from '../../shared/planProtocol';
+import { parseFromPlanWebview, parseToPlanWebview, type FromPlanWebview, type PlanPayload, type ToPlanWebview } from '../../shared/planProtocol';
 import { webviewHtml } from '../webviewHtml';
 import { errorMessage } from '../../core/safeText';
 import { shortLine } from '../../core/format';
@@ -121,7 +121,16 @@ export class PlanPanel implements vscode.Disposable {
    * validated messages, but not the singleton the commands reuse.
    */
   static attach(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, handler: PlanPanelHandler): PlanPanel {
-    return new PlanPanel(panel, extensionUri, handler);
+    const p = new PlanPanel(panel, extensionUri, handler);
+    PlanPanel.attached.add(p);
+    return p;
+  }
+  /** The .plan files' viewers (for Compare Plans: a plan open in one is a plan to compare). */
+  private static readonly attached = new Set<PlanPanel>();
+
+  /** The plans the open tabs show (a tab restored after a reload, a .plan file), for Compare Plans. */
+  static shownPlans(): PlanPayload[] {
+    return [PlanPanel.current, ...PlanPanel.open, ...PlanPanel.attached].flatMap((p) => (p && !p.disposed && p.last?.type === 'show' ? [p.last.payload] : []));
   }
 
   /** Restore a panel VS Code kept across a reload; the webview re-sends its saved state. */
@@ -165,6 +174,7 @@ export class PlanPanel implements vscode.Disposable {
     this.disposed = true;
     if (PlanPanel.current === this) PlanPanel.current = undefined;
     PlanPanel.open.delete(this);
+    PlanPanel.attached.delete(this);
     if (PlanPanel.comparison === this) PlanPanel.comparison = undefined;
     this.subs.forEach((s) => s.dispose());
     this.panel.dispose();

@@ -127,6 +127,15 @@ describe('cli: pg-lens record (real PostgreSQL, real child processes)', function
     assert.match(captured.stdout, /tracking: in the script false, in a request true/, captured.stderr);
   });
 
+  it('requests are named by route (person15): the framework route Express/NestJS matched, else the path with ids as :id — one unit name per route', async () => {
+    const routes = fixture('routes.js');
+    const rel = path.relative(root, routes);
+    const json = await recordJson(['--', process.execPath, routes], { DATABASE_URL: t.url });
+    const at = (marker: string) => json.sites.find((s: { file: string; line: number }) => s.file === rel && s.line === lineOf(rel, marker))?.statements.map((s: { calls: number; units: number; maxUnit: string }) => [s.calls, s.units, s.maxUnit]);
+    assert.deepEqual(at('routes: framework route'), [[2, 2, 'GET /api/v1/projects/:projectId/terms']]);
+    assert.deepEqual(at('routes: plain path'), [[2, 2, 'GET /orders/:id/items']]);
+  });
+
   it('one statement text from several lines: each call at its own line with its count — alternating lines, and an N+1 that starts after the text was seen 40 times from another line', async () => {
     const program = fixture('sameText.js');
     const rel = path.relative(root, program);

@@ -49,6 +49,16 @@ describe('cli: pg-lens record with Python apps (sitecustomize capture, real Post
     assert.equal(r.json.units.migration, 1);
   });
 
+  it('Django requests are named by route (person15): the Django route once resolved, else the path with ids as :id', async function () {
+    const missing = has(['django', 'psycopg2']);
+    if (missing) return skip(this, missing);
+    const r = await record('django_routes.py', t.url);
+    assert.equal(r.code, 0, r.err);
+    const at = (marker: string) => r.json.sites.find((s: any) => s.file === path.join(fixtures, 'django_routes.py') && s.line === lineOf('django_routes.py', marker))?.statements.map((s: any) => [s.calls, s.units, s.maxUnit]);
+    assert.deepEqual(at('routes: django route'), [[2, 2, 'GET /projects/<uuid:pk>/terms']]);
+    assert.deepEqual(at('routes: before resolution'), [[2, 2, 'GET /orders/:id/items']]);
+  });
+
   it('SQLAlchemy on psycopg2: the lazy relationship\'s N+1 at its line; selectinload is not one', async function () {
     const missing = has(['sqlalchemy', 'psycopg2']);
     if (missing) return skip(this, missing);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { shortLine } from '../../../src/core/format';
+import { foldSql, layoutSql, shortLine } from '../../../src/core/format';
 
 describe('shortLine', () => {
   it('keeps a short text whole, whitespace runs as one space', () => {
@@ -20,5 +20,37 @@ describe('shortLine', () => {
   });
   it('cuts inside one long word rather than leaving almost nothing', () => {
     assert.equal(shortLine('a'.repeat(50), 10), `${'a'.repeat(8)} …`);
+  });
+});
+
+describe('core/format foldSql / layoutSql: long SQL in a hover (person15: a ~1,500-character TypeORM select list filled the hover)', () => {
+  // TypeORM's select list: every column of the entity and its joined relation, aliased.
+  const columns = ['id', 'value', 'context', 'created_at', 'updated_at', 'project_id'].flatMap((c) => [`"Term"."${c}" AS "Term_${c}"`, `"labels"."${c}" AS "labels_${c}"`, `"translations"."${c}" AS "translations_${c}"`]);
+  const typeorm = `SELECT ${columns.join(', ')} FROM "term" "Term" LEFT JOIN "term_label" "labels" ON "labels"."term_id"="Term"."id" WHERE ( "Term"."project_id" = $1 ) ORDER BY "Term"."value" ASC`;
+  it('a long select list: its first columns, then a count, then FROM … as sent; marked folded', () => {
+    const f = foldSql(typeorm);
+    assert.ok(typeorm.length > 900);
+    assert.equal(f.text, 'SELECT "Term"."id" AS "Term_id", "labels"."id" AS "labels_id", "translations"."id" AS "translations_id", … 15 more columns FROM "term" "Term" LEFT JOIN "term_label" "labels" ON "labels"."term_id"="Term"."id" WHERE ( "Term"."project_id" = $1 ) ORDER BY "Term"."value" ASC');
+    assert.equal(f.folded, true);
+    assert.equal(f.hiddenColumns, 15);
+  });
+  it('short SQL, a short list, commas in strings, parentheses and subqueries: left whole', () => {
+    for (const sql of ['SELECT id, name FROM users WHERE id = $1', "SELECT 'a, b, c, d, e' AS s, f(x, y), z FROM t", 'WITH x AS (SELECT a, b, c, d, e, f, g FROM t) SELECT * FROM x', 'UPDATE t SET a = 1, b = 2, c = 3, d = 4 WHERE id = $1']) {
+      assert.deepEqual(foldSql(sql), { text: sql, folded: false, hiddenColumns: 0 }, sql);
+    }
+  });
+  it('what is still long (a long IN list, a long WHERE) is cut at the limit with …', () => {
+    const long = `SELECT id FROM t WHERE id IN (${Array.from({ length: 400 }, (_, i) => `$${i + 1}`).join(', ')})`;
+    const f = foldSql(long, 200);
+    assert.equal(f.text.length <= 200, true);
+    assert.match(f.text, / …$/);
+    assert.equal(f.folded, true);
+  });
+  it('the full text, laid out: one column a line, each clause on its own line, nothing left out', () => {
+    const laid = layoutSql(typeorm);
+    assert.equal(laid.split('\n')[0], 'SELECT');
+    assert.equal(laid.split('\n')[1], '  "Term"."id" AS "Term_id",');
+    assert.equal(laid.split('\n').length, 1 + columns.length + 4);
+    assert.equal(laid.replace(/\s+/g, ' ').replace(/ ,/g, ','), typeorm.replace(/\s+/g, ' '));
   });
 });

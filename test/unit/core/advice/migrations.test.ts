@@ -285,6 +285,60 @@ describe('core/advice/migrations', () => {
     assert.match(g.content, /enable_extension "pg_trgm"\n    add_index :customers, :name, name: "customers_name_gin_idx", using: :gin, opclass: :gin_trgm_ops, algorithm: :concurrently/);
   });
 
+  describe("a project's migrations that branch on the database type (person15: Traduora's switch on config.db.default.type)", () => {
+    // The shape of Traduora's api/src/migrations/1667573768424-add-term-context.ts.
+    const TRADUORA_MIGRATION = `import { MigrationInterface, QueryRunner } from 'typeorm';
+import { config } from '../config';
+import { DbType } from '../utils/database-type-helper';
+
+export class addTermContext1667573768424 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    switch (config.db.default.type) {
+      case DbType.POSTGRES:
+        await queryRunner.query(\`ALTER TABLE term ADD COLUMN context TEXT DEFAULT NULL;\`);
+        break;
+      case DbType.MYSQL:
+        await queryRunner.query('ALTER TABLE \`term\` ADD COLUMN \`context\` TEXT DEFAULT NULL AFTER \`value\`');
+        break;
+      default:
+        throw new Error(\`Unknown DB type: \${config.db.default.type}\`);
+    }
+  }
+}
+`;
+    const target = { tool: 'typeorm' as const, dir: 'api/src/migrations', ext: 'ts' as const, outsideTransaction: false, run: 'cd api && npx typeorm-ts-node-commonjs migration:run -d src/connection/datasource.ts' };
+    const files = ['api/src/migrations/1575734358119-add-label-join-tables.ts', 'api/src/migrations/1667573768424-add-term-context.ts'];
+    it('TypeORM: the statements under the project\'s `case DbType.POSTGRES:`, its imports kept, other databases get none; said in the notes', () => {
+      const texts: Record<string, string> = { [files[0]]: TRADUORA_MIGRATION.replace('1667573768424', '1575734358119'), [files[1]]: TRADUORA_MIGRATION };
+      const out = written(target, partial, { now, files, fileText: (f) => texts[f] });
+      assert.match(out.content, /^import \{ MigrationInterface, QueryRunner \} from 'typeorm';\nimport \{ config \} from '\.\.\/config';\nimport \{ DbType \} from '\.\.\/utils\/database-type-helper';\n\n/m);
+      assert.match(out.content, /public async up\(queryRunner: QueryRunner\): Promise<void> \{\n        switch \(config\.db\.default\.type\) \{\n            case DbType\.POSTGRES:\n                await queryRunner\.query\(`CREATE INDEX IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded'`\);\n                break;\n            default:\n                \/\/ PG Lens proved this index on PostgreSQL only: other databases get no index from this migration\.\n                break;\n        \}\n    \}/);
+      assert.match(out.content, /public async down[\s\S]*case DbType\.POSTGRES:\n                await queryRunner\.query\(`DROP INDEX IF EXISTS orders_placed_at_status_refunded_idx`\);/);
+      assert.match(out.notes.join(' '), /Written like api\/src\/migrations\/1667573768424-add-term-context\.ts: the statements run under its `case DbType\.POSTGRES` branch/);
+    });
+    it('TypeORM: `if (queryRunner.connection.options.type === \'mysql\') … else if (… === \'postgres\')` — the if form, on the new file\'s queryRunner', () => {
+      const ifForm = "import { MigrationInterface, QueryRunner } from 'typeorm';\nexport class X1700000000000 implements MigrationInterface {\n  async up(runner: QueryRunner) {\n    if (runner.connection.options.type === 'mysql') {\n      await runner.query('ALTER TABLE `t` ADD `c` INT');\n    } else if (runner.connection.options.type === 'postgres') {\n      await runner.query('ALTER TABLE t ADD c INT');\n    }\n  }\n}\n";
+      const out = written({ ...target, dir: 'src/migrations' }, partial, { now, files: ['src/migrations/1700000000000-X.ts'], fileText: () => ifForm });
+      assert.match(out.content, /        if \(queryRunner\.connection\.options\.type === 'postgres'\) \{\n            await queryRunner\.query\(`CREATE INDEX IF NOT EXISTS/);
+      assert.doesNotMatch(out.content, /runner\.connection|import \{ config/);
+    });
+    it('knex (`knex.client.config.client === \'pg\'`) and sequelize-cli (`queryInterface.sequelize.getDialect()` switch) alike', () => {
+      const knexText = "exports.up = async function (knex) {\n  if (knex.client.config.client === 'pg') await knex.raw('CREATE EXTENSION citext');\n  if (knex.client.config.client === 'sqlite3') return;\n};\n";
+      const k = written({ tool: 'knex', dir: 'migrations', ext: 'js' }, partial, { now, files: ['migrations/20240101000000_a.js'], fileText: () => knexText });
+      assert.match(k.content, /exports\.up = async function \(knex\) \{\n  if \(knex\.client\.config\.client === 'pg'\) \{\n    await knex\.raw\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS/);
+      const seqText = "module.exports = {\n  async up(qi) {\n    switch (qi.sequelize.getDialect()) {\n      case 'postgres':\n        await qi.sequelize.query('SELECT 1');\n        break;\n      case 'mysql':\n        break;\n    }\n  },\n};\n";
+      const q = written({ tool: 'sequelize', dir: 'migrations', ext: 'js' }, partial, { now, files: ['migrations/20240101000000-a.js'], fileText: () => seqText });
+      assert.match(q.content, /async up\(queryInterface\) \{\n    switch \(queryInterface\.sequelize\.getDialect\(\)\) \{\n      case 'postgres':\n        await queryInterface\.sequelize\.query\(`CREATE INDEX CONCURRENTLY IF NOT EXISTS/);
+    });
+    it('migrations that do not branch (or only an old one does) get the statements as before', () => {
+      const plain = "export class A1 { async up(q) { await q.query('CREATE TABLE t (id int)'); } }\n";
+      const many = ['1', '2', '3', '4', '5'].map((n) => `src/migrations/170000000000${n}-M.ts`);
+      const texts: Record<string, string> = Object.fromEntries(many.map((f, i) => [f, i === 0 ? TRADUORA_MIGRATION : plain]));
+      const out = written({ ...target, dir: 'src/migrations' }, partial, { now, files: many, fileText: (f) => texts[f] });
+      assert.doesNotMatch(out.content, /switch|DbType/);
+      assert.match(out.content, /    public async up\(queryRunner: QueryRunner\): Promise<void> \{\n        await queryRunner\.query/);
+    });
+  });
   describe('Prisma', () => {
     const schema = `model Order {\n  id         Int      @id\n  customerId Int      @map("customer_id")\n  placedAt   DateTime @map("placed_at")\n  status     String\n\n  @@map("orders")\n}\n\nmodel Customer {\n  id   Int    @id\n  name String\n  @@map("customers")\n}\n`;
     it('adds @@index to the mapped model, with field names, sort and map', () => {

@@ -121,3 +121,27 @@ describe('core/connection/detect', () => {
     }
   });
 });
+
+describe('core/connection/detect: a .env that names a connection part by part under its own prefix (person15: Traduora TR_DB_*)', () => {
+  const brief = (r: ReturnType<typeof connectionsFromDotEnv>) => r.found.map((f) => `${f.profile.user}@${f.profile.host}:${f.profile.port}/${f.profile.database}${f.password ? ' (password)' : ''} — ${f.source}`);
+  it('TR_DB_TYPE=postgres with TR_DB_HOST/PORT/USER/PASSWORD/DATABASE: one connection, each value naming its key, the password never shown', () => {
+    const r = connectionsFromDotEnv('TR_PORT=8080\nTR_DB_TYPE=postgres\nTR_DB_HOST=localhost\nTR_DB_PORT=5432\nTR_DB_USER=tr\nTR_DB_PASSWORD=hunter2\nTR_DB_DATABASE=traduora\n', '.env');
+    assert.deepEqual(brief(r), ['tr@localhost:5432/traduora (password) — TR_DB_* in .env']);
+    assert.equal(r.found[0].valuesFrom, 'host ← TR_DB_HOST · port ← TR_DB_PORT · user ← TR_DB_USER · database ← TR_DB_DATABASE · password ← TR_DB_PASSWORD (kept in the secret store)');
+    assert.ok(!r.found[0].valuesFrom!.includes('hunter2'));
+  });
+  it('other spellings: DB_NAME, APP_DATABASE_USER, POSTGRES_DB (docker), TYPEORM_*; a MySQL type is not offered and says why', () => {
+    assert.deepEqual(brief(connectionsFromDotEnv('DB_HOST=db\nDB_USER=u\nDB_NAME=n\n', 'api/.env')), ['u@db:5432/n — DB_* in api/.env']);
+    assert.deepEqual(brief(connectionsFromDotEnv('APP_DATABASE_HOST=h\nAPP_DATABASE_USER=a\nAPP_DATABASE_PORT=6543\n', '.env')), ['a@h:6543/a — APP_DATABASE_* in .env']);
+    assert.deepEqual(brief(connectionsFromDotEnv('POSTGRES_USER=pg\nPOSTGRES_PASSWORD=x\nPOSTGRES_DB=shop\n', '.env')), ['pg@localhost:5432/shop (password) — POSTGRES_* in .env']);
+    assert.deepEqual(brief(connectionsFromDotEnv('TYPEORM_CONNECTION=postgres\nTYPEORM_HOST=h\nTYPEORM_DATABASE=d\n', '.env')), ['postgres@h:5432/d — TYPEORM_* in .env']);
+    const mysql = connectionsFromDotEnv('TR_DB_TYPE=mysql\nTR_DB_HOST=localhost\nTR_DB_PORT=3306\nTR_DB_USER=myuser\nTR_DB_DATABASE=mydatabase\n', '.env.sample');
+    assert.deepEqual(mysql.found, []);
+    assert.deepEqual(mysql.skipped, ['TR_DB_* in .env.sample: TR_DB_TYPE is mysql (PG Lens connects to PostgreSQL only)']);
+  });
+  it('a lone password or a lone host is no connection; a bad port says so; a DATABASE_URL for the same server is offered once', () => {
+    assert.deepEqual(connectionsFromDotEnv('DB_PASSWORD=x\nREDIS_HOST=r\nMAIL_HOST=m\nDB_HOST=h\n', '.env').found, []);
+    assert.deepEqual(connectionsFromDotEnv('DB_HOST=h\nDB_PORT=abc\nDB_NAME=n\n', '.env').skipped, ['DB_* in .env: DB_PORT "abc" is not a port']);
+    assert.deepEqual(brief(connectionsFromDotEnv('DATABASE_URL=postgres://u@h:5432/n\nDB_HOST=h\nDB_USER=u\nDB_NAME=n\n', '.env')), ['u@h:5432/n — DATABASE_URL in .env']);
+  });
+});

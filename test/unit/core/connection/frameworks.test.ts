@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { connectionsFromDjangoSettings, connectionsFromNodeConfig, connectionsFromRailsDatabaseYml, connectionsFromSpringProperties, WORKSPACE_CONNECTION_SOURCES } from '../../../../src/core/connection/frameworks';
+import { connectionsFromDjangoSettings, connectionsFromNodeConfig, connectionsFromPythonConfig, connectionsFromRailsDatabaseYml, connectionsFromSpringProperties, WORKSPACE_CONNECTION_SOURCES } from '../../../../src/core/connection/frameworks';
 
 // The shape of healthchecks' hc/settings.py: SQLite by default, PostgreSQL or MySQL from DB_* variables with defaults.
 const HEALTHCHECKS = `DATABASES: Mapping[str, Any] = {
@@ -70,7 +70,7 @@ describe('core/connection/frameworks: connections a framework\'s settings descri
     assert.match(connectionsFromSpringProperties('spring.datasource.url=${JDBC_URL}\n', 'application.properties').skipped[0] ?? '', /not set/);
   });
   it('one registry: .env first, then the framework settings', () => {
-    assert.deepEqual(WORKSPACE_CONNECTION_SOURCES.map((s) => s.what), ['.env files', 'Django settings', 'Rails database.yml', 'Spring application properties', 'Node ORM configuration']);
+    assert.deepEqual(WORKSPACE_CONNECTION_SOURCES.map((s) => s.what), ['.env files', 'Django settings', 'Python config modules', 'Rails database.yml', 'Spring application properties', 'Node ORM configuration']);
     const node = WORKSPACE_CONNECTION_SOURCES.find((s) => s.what === 'Node ORM configuration')!;
     for (const f of ['backend/config/config.js', 'config/config.json', 'knexfile.ts', 'ormconfig.json', 'src/data-source.ts', 'mikro-orm.config.ts', 'drizzle.config.ts']) assert.ok(node.glob.includes(f.split('/').slice(-2).join('/')) || node.glob.includes(f.split('/').pop()!), f);
     assert.equal(node.nearbyEnv, true);
@@ -171,5 +171,101 @@ export const AppDataSource = new DataSource({
     const obj = "export default { dialect: 'postgresql', dbCredentials: { host: 'localhost', user: 'dz', database: 'dz_dev' } } satisfies Config;\n";
     assert.deepEqual(brief(connectionsFromNodeConfig(obj, 'drizzle.config.ts')), ['dz@localhost:5432/dz_dev prefer — drizzle.config.ts']);
     assert.deepEqual(brief(connectionsFromNodeConfig("export default defineConfig({ dialect: 'mysql', dbCredentials: { url: 'mysql://x@h/db' } });", 'drizzle.config.ts')), []);
+  });
+});
+
+// person15 (issue 20, LOW 10): Ever Traduora's api/src/config.ts maps TR_DB_* from the repo root's .env; Add Connection offered nothing.
+const TRADUORA_CONFIG = `const env = process.env;
+export const config = {
+  port: parseInt(env.TR_PORT, 10) || 8080,
+  db: {
+    default: {
+      type: env.TR_DB_TYPE || 'better-sqlite3',
+      host: env.TR_DB_HOST || '127.0.0.1',
+      port: parseInt(env.TR_DB_PORT, 10) || 3306,
+      username: env.TR_DB_USER || 'root',
+      password: env.TR_DB_PASSWORD || '',
+      database: env.TR_DB_DATABASE || 'data/tr_dev.sqlite3',
+      connectorPackage: 'mysql2',
+    } as TypeOrmModuleOptions,
+  },
+};
+`;
+describe('core/connection/frameworks: a project\'s own config module and prefixed variables (person15: Traduora)', () => {
+  it('a config.ts that maps TR_DB_* (from the root .env) to host/port/user/database: offered, each value saying where it came from', () => {
+    const env = { TR_DB_TYPE: 'postgres', TR_DB_HOST: 'db.local', TR_DB_PORT: '5433', TR_DB_USER: 'tr', TR_DB_PASSWORD: 's3cret', TR_DB_DATABASE: 'traduora' };
+    const origin = Object.fromEntries(Object.keys(env).map((k) => [k, '.env']));
+    const r = connectionsFromNodeConfig(TRADUORA_CONFIG, 'api/src/config.ts', env, '.env', origin);
+    assert.deepEqual(brief(r), ['tr@db.local:5433/traduora prefer (password) — api/src/config.ts, values from .env']);
+    assert.equal(r.found[0].valuesFrom, 'host ← TR_DB_HOST in .env · port ← TR_DB_PORT in .env · user ← TR_DB_USER in .env · database ← TR_DB_DATABASE in .env · password ← TR_DB_PASSWORD in .env (kept in the secret store)');
+    assert.ok(!r.found[0].valuesFrom!.includes('s3cret'), 'the password is never shown');
+    // A variable left unset: the file's default, said so.
+    const partial = connectionsFromNodeConfig(TRADUORA_CONFIG, 'api/src/config.ts', { TR_DB_TYPE: 'postgres', TR_DB_DATABASE: 'traduora' }, '.env');
+    assert.deepEqual(brief(partial), ['root@127.0.0.1:3306/traduora prefer — api/src/config.ts, values from .env']);
+    assert.match(partial.found[0].valuesFrom!, /^host ← written in api\/src\/config\.ts \(TR_DB_HOST not set\) · port ← written in api\/src\/config\.ts \(TR_DB_PORT not set\)/);
+  });
+  it('the same config with no TR_DB_TYPE (its default better-sqlite3) or a MySQL one: not offered, and says which variable decides', () => {
+    assert.deepEqual(connectionsFromNodeConfig(TRADUORA_CONFIG, 'api/src/config.ts', {}).skipped, ['api/src/config.ts: type better-sqlite3 (TR_DB_TYPE not set) (PG Lens connects to PostgreSQL only)']);
+    assert.deepEqual(brief(connectionsFromNodeConfig(TRADUORA_CONFIG, 'api/src/config.ts', { TR_DB_TYPE: 'mysql', TR_DB_DATABASE: 'x' })), []);
+  });
+  it('NestJS ConfigService reads (get / get<string> with a default / getOrThrow) in TypeOrmModule options', () => {
+    const nest = `TypeOrmModule.forRootAsync({
+  useFactory: (config: ConfigService) => ({
+    type: 'postgres',
+    host: config.get<string>('APP_DB_HOST', 'localhost'),
+    port: config.get<number>('APP_DB_PORT', 5432),
+    username: config.getOrThrow('APP_DB_USER'),
+    database: configService.get('APP_DB_NAME'),
+  }),
+})`;
+    const r = connectionsFromNodeConfig(nest, 'src/app.module.ts', { APP_DB_USER: 'nest', APP_DB_NAME: 'nestdb' }, '.env', { APP_DB_USER: '.env', APP_DB_NAME: '.env' });
+    assert.deepEqual(brief(r), ['nest@localhost:5432/nestdb prefer — src/app.module.ts, values from .env']);
+    assert.equal(r.found[0].valuesFrom, 'host ← written in src/app.module.ts (APP_DB_HOST not set) · port ← written in src/app.module.ts (APP_DB_PORT not set) · user ← APP_DB_USER in .env · database ← APP_DB_NAME in .env');
+    // A parenthesised fallback: the group's parens are not the value's.
+    assert.deepEqual(brief(connectionsFromNodeConfig("new DataSource({ type: 'postgres', port: +(process.env.PP ?? 6000), database: 'd' })", 'x.ts')), ['postgres@localhost:6000/d prefer — x.ts']);
+  });
+  it('the registry reads config modules (config.ts, config/index.ts, app.module.ts, database.config.ts) with the .env files above them', () => {
+    const node = WORKSPACE_CONNECTION_SOURCES.find((s) => s.what === 'Node ORM configuration')!;
+    for (const f of ['config.ts', 'config.js', 'config/index.ts', 'app.module.ts', 'database.config.ts', 'db.config.ts']) assert.ok(node.glob.includes(`{${f},`) || node.glob.includes(`,${f},`) || node.glob.includes(`,${f}}`), f);
+    assert.equal(node.nearbyEnv, true);
+  });
+});
+
+describe('core/connection/frameworks: a Python app\'s own config module (the kind of person15\'s TR_DB_*, in Python)', () => {
+  it('module assignments from os.getenv / os.environ.get with defaults: grouped by prefix, each value saying where it came from', () => {
+    const flask = `import os
+from dotenv import load_dotenv
+load_dotenv()
+
+class Config:
+    SECRET_KEY = os.getenv("SECRET_KEY", "dev")
+    APP_DB_HOST = os.getenv("APP_DB_HOST", "localhost")
+    APP_DB_PORT = int(os.getenv("APP_DB_PORT", "5432"))
+    APP_DB_USER = os.environ.get("APP_DB_USER", "flask")
+    APP_DB_PASSWORD = os.environ["APP_DB_PASSWORD"]
+    APP_DB_NAME = os.getenv("APP_DB_NAME", "flaskdb")
+`;
+    const r = connectionsFromPythonConfig(flask, 'app/config.py', { APP_DB_HOST: 'db', APP_DB_PASSWORD: 'pw' }, '.env', { APP_DB_HOST: '.env', APP_DB_PASSWORD: '.env' });
+    assert.deepEqual(brief(r), ['flask@db:5432/flaskdb prefer (password) — APP_DB_* in app/config.py, values from .env']);
+    assert.equal(r.found[0].valuesFrom, 'host ← APP_DB_HOST in .env · port ← written in app/config.py (APP_DB_PORT not set) · user ← written in app/config.py (APP_DB_USER not set) · database ← written in app/config.py (APP_DB_NAME not set) · password ← APP_DB_PASSWORD in .env (kept in the secret store)');
+  });
+  it('a pydantic BaseSettings class: each field reads the variable of its name, else its default (FastAPI\'s full-stack template)', () => {
+    const settings = `class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file="../.env")
+    PROJECT_NAME: str
+    POSTGRES_SERVER: str
+    POSTGRES_PORT: int = 5432
+    POSTGRES_USER: str
+    POSTGRES_PASSWORD: str = ""
+    POSTGRES_DB: str = ""
+`;
+    const env = { POSTGRES_SERVER: 'localhost', POSTGRES_USER: 'postgres', POSTGRES_PASSWORD: 'changethis', POSTGRES_DB: 'app' };
+    const r = connectionsFromPythonConfig(settings, 'backend/app/core/config.py', env, '.env', Object.fromEntries(Object.keys(env).map((k) => [k, '.env'])));
+    assert.deepEqual(brief(r), ['postgres@localhost:5432/app prefer (password) — POSTGRES_* in backend/app/core/config.py, values from .env']);
+    assert.match(r.found[0].valuesFrom!, /^host ← POSTGRES_SERVER in \.env · port ← written in backend\/app\/core\/config\.py · user ← POSTGRES_USER in \.env/);
+    // Nothing set and no defaults for the parts: nothing offered.
+    assert.deepEqual(connectionsFromPythonConfig(settings, 'backend/app/core/config.py').found, []);
+    // A MySQL engine is not offered.
+    assert.deepEqual(connectionsFromPythonConfig('DB_ENGINE = "mysql"\nDB_HOST = "h"\nDB_NAME = "n"\n', 'config.py').skipped, ['DB_* in config.py: DB_ENGINE is mysql (PG Lens connects to PostgreSQL only)']);
   });
 });

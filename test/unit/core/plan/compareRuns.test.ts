@@ -4,7 +4,7 @@
  * PostgreSQL 18 against another SELECT on 15 read "2.37× faster — with other parameter values").
  */
 import { strict as assert } from 'node:assert';
-import { analyzePlan, incomparableReason, inTimeOrder, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
+import { analyzePlan, incomparableReason, inTimeOrder, secondPlanWays, withProvedIndexes, type ComparedRun } from '../../../../src/core/plan';
 import { fmtSaving } from '../../../../src/core/plan/format';
 import { fingerprintSql, loadPgParser } from '../../../../src/core/sql/statement';
 
@@ -83,5 +83,20 @@ describe('core/plan inTimeOrder (Compare Plans: before is the earlier plan)', ()
     const indexed = { title: 'orders (with the index)', at: Date.UTC(2026, 11, 2, 0, 56) };
     assert.deepEqual(inTimeOrder(indexed, seq), { before: seq, after: indexed, swapped: true });
     assert.deepEqual(inTimeOrder(seq, indexed), { before: seq, after: indexed, swapped: false });
+  });
+});
+
+describe('core/plan secondPlanWays: Compare Plans with fewer than two plans says what it needs and offers the ways on (person15)', () => {
+  it('one plan open: one line naming it, and four ways to the second plan (analyze, plan, file, clipboard)', () => {
+    const r = secondPlanWays([{ title: 'SELECT "Term"."id" AS "Term_id" FROM "term" "Term" WHERE "Term"."project_id" = $1 (analyze)' }], true);
+    assert.equal(r.line, 'Compare Plans needs a second plan of the same statement to compare "SELECT "Term"."id" AS "Term_id" FROM "term" "Term" WHERE …" with.');
+    assert.deepEqual(r.ways.map((w) => w.way), ['analyze', 'open', 'file', 'clipboard']);
+    assert.ok(r.ways.every((w) => w.label && w.detail && !/cursor on the statement/.test(w.detail)));
+  });
+  it('no plan at all, and no statement at the cursor: says so, and the cursor ways say where to put it', () => {
+    const r = secondPlanWays([], false);
+    assert.equal(r.line, 'Compare Plans needs two plans of one statement (before and after a change); no plan is open yet.');
+    assert.match(r.ways[0].detail, /put the cursor on the statement first/);
+    assert.doesNotMatch(r.ways[2].detail, /cursor/);
   });
 });
