@@ -106,6 +106,8 @@ export interface FileCallFacts {
   topCalls?: string[];
   /** Names called outside every named function inside a handler or scheduled callback (per request or tick). */
   laterCalls?: string[];
+  /** Names called in a callback handed to a scheduler (`schedule(c, "@every 1m", func() { … })`, `cron.AddFunc`, `setInterval`), wherever it sits: run per tick. */
+  scheduledCalls?: string[];
   /** Line ranges (1-based) of callbacks handed to a scheduler or registry: they run per tick or per event, not when defined. */
   deferred?: [number, number][];
   /** Generated code (`// Code generated … DO NOT EDIT.`): an ORM's or a code generator's own methods. */
@@ -567,7 +569,7 @@ class Detector {
         ignore: this.ignoreFix(n.startIndex),
       });
     }
-    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
+    return { functions, loopCalls, ...(GENERATED_CODE.test(this.text.slice(0, 2000)) ? { generated: true } : {}), ...(this.lang === 'java' ? { javaClass: javaClassOf(this.text, this.ctx.types) } : {}), ...this.supertypeFacts(defs.map((d) => d.def)), modules: [...this.ctx.modules], ...(this.ctx.importedFrom ? { importedFrom: Object.fromEntries(this.ctx.importedFrom) } : {}), ...(this.ctx.packageImports ? { packageImports: Object.fromEntries(this.ctx.packageImports) } : {}), ...this.topCalls(defs.map((d) => d.def)), ...this.scheduledCalls(), deferred: this.deferredRanges(), ...(goFacts ? { go: goFacts } : {}), ...this.sequelizeFacts() };
   }
 
   /** TS/JS: the Sequelize association mixins the file declares (see FileCallFacts.sequelizeMixins). */
@@ -582,6 +584,23 @@ class Detector {
    * leaving out calls in callbacks handed to handlers, routers and schedulers (`app.get(…, async () => …)`,
    * `.mutation(async () => …)`, `cron.schedule(…)`), which run per request or per tick.
    */
+  private scheduledCalls(): { scheduledCalls?: string[] } {
+    const out = new Set<string>();
+    for (const c of this.calls) {
+      if (!SCHEDULING_CALL.test(this.calleeName(c) ?? '')) continue;
+      for (const a of named(field(c, 'arguments'))) {
+        if (!this.isFunction(a)) continue;
+        const [s, e] = this.spanOf(a);
+        for (const n of this.calls) {
+          const [ns, ne] = this.spanOf(n);
+          const name = s <= ns && ne <= e ? this.calleeName(n) : undefined;
+          if (name) out.add(name);
+        }
+      }
+    }
+    return out.size ? { scheduledCalls: [...out] } : {};
+  }
+
   private topCalls(defs: Node[]): { topCalls: string[]; laterCalls: string[] } {
     const out = new Set<string>();
     const later = new Set<string>();
@@ -1359,17 +1378,37 @@ class Detector {
   private enclosingLoop(node: Node, argsUse?: Node): LoopInfo | undefined {
     let child: Node = node;
     let cur = node.parent;
+    // The goroutine the node runs in, if one starts between it and the loop (Go `go f(i)`, `wg.Go(func() { … })`).
+    let goroutine: Node | undefined;
     while (cur) {
       const li = this.a.loopOf(cur, child);
       if (li) {
+        // A pool of workers (`for i := 0; i < n; i++ { go c.replicate(i) }`, `for range workerCount { wg.Go(…) }`): each
+        // iteration starts a worker that is handed no item of data (at most its index), so the loop counts workers, not items.
+        if (goroutine && this.startsWorkerPool(li, goroutine)) return undefined;
         if (this.perItem(li, argsUse ?? node)) return li;
+      } else if (this.a.consumerLoop?.(cur)) {
+        // Per message of a channel: not once per iteration of a loop further out (the pool that started this consumer).
+        return undefined;
       } else if (this.isFunction(cur) && (this.isNamedFunction(cur) || this.isDeferredCallback(cur) || this.isHeldCallback(cur))) {
         return undefined;
       }
+      if (!goroutine && this.a.startsGoroutine?.(cur, child)) goroutine = cur;
       child = cur;
       cur = cur.parent;
     }
     return undefined;
+  }
+
+  /**
+   * Each iteration of `li` starts a worker (`goroutine`, the statement that starts it) and hands it no item: the loop
+   * has no per-item variable (`for range workerCount`), or it is a counter that the worker does not index a list with
+   * (`go c.replicate(i)`, where `i` only names the worker; `go handle(items[i])` is per item).
+   */
+  private startsWorkerPool(li: LoopInfo, goroutine: Node): boolean {
+    if (!li.variable) return true;
+    if (li.shape !== 'counter' || li.iterable) return false;
+    return !new RegExp(`\\[\\s*${escapeRe(li.variable)}\\s*[\\]:]`).test(goroutine.text);
   }
 
   /**
@@ -2660,7 +2699,9 @@ class Detector {
 
 /** Method names too common to say anything across files (defined by many unrelated classes). */
 /** Calls that keep a callback for later (schedulers, timers, event and route registries). */
-const DEFERRING_CALL = /^(scheduleJob|schedule|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
+/** Calls that run a callback per tick of a schedule (an app's `schedule`/`scheduleAndRun` helper, robfig/cron's `AddFunc`, node-cron's `schedule`, `setInterval`). */
+const SCHEDULING_CALL = /^(schedule|scheduleJob|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|cron|addJob|AddFunc|AddJob|setInterval)$/;
+const DEFERRING_CALL = /^(scheduleJob|schedule|scheduleAndRun|scheduleFunc|Schedule|ScheduleFunc|AddJob|setTimeout|setInterval|setImmediate|nextTick|cron|addJob|every|on|once|addListener|addEventListener|subscribe|[Rr]egister\w*|AddTool|AddFunc|HandleFunc|Handle|handle|route|listen|use)$/;
 
 /** A receiver segment naming a repository or a service of the app (`repos`, `user_repo`, `orderRepository`, `UserDao`, `self.service`). */
 const REPOSITORY_SEGMENT = /^(?:repos?|repositor(?:y|ies)|\w+_repos?|\w+_repository|\w*Repo(?:s|sitory)?|daos?|\w+_dao|\w*Dao|services?|\w+_service|\w*Service|mixins|\w*[dD]ataSource|data_?sources?|queries)$/;

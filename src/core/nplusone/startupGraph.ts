@@ -67,6 +67,9 @@ export class StartupGraph {
   /** Per file, callbacks handed to schedulers and registries: they run per tick or event. */
   private readonly deferred = new Map<string, [number, number][]>();
   private startup: Set<string> | undefined;
+  /** Names called in callbacks handed to a scheduler (run per tick: job code). */
+  private readonly scheduled = new Set<string>();
+  private jobs: Set<string> | undefined;
   /** Line starts of the files read (to place findings in their functions). */
   private readonly starts = new Map<string, number[]>();
 
@@ -88,8 +91,40 @@ export class StartupGraph {
     }
     for (const c of facts.topCalls ?? []) this.top.add(`${fam}:${c}`);
     for (const c of facts.laterCalls ?? []) this.later.add(`${fam}:${c}`);
+    for (const c of facts.scheduledCalls ?? []) this.scheduled.add(`${fam}:${c}`);
     if (facts.deferred?.length) this.deferred.set(file, facts.deferred);
     this.startup = undefined;
+    this.jobs = undefined;
+  }
+
+  /**
+   * Names that run only per tick of a schedule (ente's `schedule(c, "@every 1m", func() { trash.ProcessEmptyTrashRequests() })`):
+   * called in a scheduler's callback, or only by such functions (up to ROUNDS deep), and by no other code but tests
+   * (a name a request handler also calls stays request code).
+   */
+  private jobNames(): Set<string> {
+    if (this.jobs) return this.jobs;
+    const jobs = new Set<string>();
+    if (this.scheduled.size) {
+      const callers = new Map<string, Fn[]>();
+      for (const f of this.fns) for (const c of new Set(f.callees)) callers.set(c, [...(callers.get(c) ?? []), f]);
+      const startup = this.startupNames();
+      for (let round = 0; round < ROUNDS; round++) {
+        let changed = false;
+        for (const f of this.fns) {
+          if (jobs.has(f.name) || f.root || f.request || startup.has(f.name) || this.top.has(f.name)) continue;
+          if (this.later.has(f.name) && !this.scheduled.has(f.name)) continue;
+          const by = (callers.get(f.name) ?? []).filter((c) => c.name !== f.name && !c.test);
+          if ((this.scheduled.has(f.name) || by.length > 0) && by.every((c) => jobs.has(c.name))) {
+            jobs.add(f.name);
+            changed = true;
+          }
+        }
+        if (!changed) break;
+      }
+    }
+    this.jobs = jobs;
+    return jobs;
   }
 
   /** Names whose every caller is start-up code. */
@@ -123,14 +158,29 @@ export class StartupGraph {
     return best && (best.root || this.startupNames().has(best.name)) ? best : undefined;
   }
 
-  /** N+1 findings in request or job code that sits in start-up-only functions take the `script` context. */
+  /** The innermost function of the file holding the line, when it runs only per tick of a schedule. */
+  private jobAt(file: string, line: number): Fn | undefined {
+    let best: Fn | undefined;
+    for (const f of this.byFile.get(file) ?? []) if (f.line <= line && line <= f.endLine && (!best || f.line >= best.line)) best = f;
+    return best && this.jobNames().has(best.name) ? best : undefined;
+  }
+
+  /**
+   * N+1 findings in request or job code that sits in start-up-only functions take the `script` context; those in
+   * request code that sits in functions only a scheduler runs take the `job` context (severity as the policy caps jobs).
+   */
   adjust(findings: Finding[], policy: ContextPolicy): Finding[] {
     if (!this.fns.length) return findings;
     return findings.map((f) => {
       if (f.ruleId !== RULE_ID || (f.context !== 'request' && f.context !== 'job') || f.file === undefined) return f;
       const starts = this.starts.get(f.file);
-      const fn = starts ? this.startupAt(f.file, positionAt(starts, f.span.start).line + 1) : undefined;
-      if (!fn) return f;
+      const line = starts ? positionAt(starts, f.span.start).line + 1 : undefined;
+      const fn = line !== undefined ? this.startupAt(f.file, line) : undefined;
+      if (!fn) {
+        if (f.context !== 'request' || line === undefined || !this.jobAt(f.file, line)) return f;
+        const jobCap = policy.job;
+        return { ...f, context: 'job', severity: jobCap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[jobCap] ? jobCap : f.severity };
+      }
       const cap = policy.script;
       return { ...f, context: 'script', severity: cap !== 'keep' && SEVERITY_RANK[f.severity] > SEVERITY_RANK[cap] ? cap : f.severity };
     });

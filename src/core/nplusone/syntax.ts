@@ -84,6 +84,16 @@ export interface LanguageAdapter {
   arrayTypes: ReadonlySet<string>;
   /** Comment node types. */
   commentTypes: ReadonlySet<string>;
+  /**
+   * A loop that receives messages (Go `for job := range jobs` over a channel): its body runs per message, not per item
+   * of a collection, so a call in it is not once per iteration of a loop further out (a worker pool's counter).
+   */
+  consumerLoop?(node: Node): boolean;
+  /**
+   * `node` starts concurrent work that outlives the statement: a goroutine (Go `go f(i)`, `go func() { … }()`, or a
+   * function literal handed to `wg.Go` / an errgroup's `Go`). `child` is its child on the path to a call.
+   */
+  startsGoroutine?(node: Node, child: Node): boolean;
 }
 
 export function field(n: Node, name: string): Node | undefined {

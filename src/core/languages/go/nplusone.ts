@@ -2,7 +2,7 @@
  * Go: the N+1 detector's view of the syntax tree (call chains, loops, functions)
  * and what a database call looks like for its drivers, query builders and ORMs.
  */
-import { field, named, isFieldOfParent, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
+import { field, named, same, isFieldOfParent, stringValue, buildChain, loopBody, calleeParts, memberParts, type MemberSyntax, type Node, type Chain, type LanguageAdapter, type LoopInfo, type CallShape } from '../../nplusone/syntax';
 import { names, chainArgsText, firstArg, sqlOf, opOfSql, BATCH_SQL, type DbCall, type Library } from '../../nplusone/dbCalls';
 import { usesModule, type FileContext } from '../../nplusone/context';
 
@@ -89,7 +89,25 @@ export function goAdapter(): LanguageAdapter {
     stringTypes: new Set(['interpreted_string_literal', 'raw_string_literal']),
     arrayTypes: new Set(['composite_literal']),
     commentTypes: new Set(['comment']),
+    consumerLoop: (n) => {
+      if (n.type !== 'for_statement') return false;
+      const clause = named(n).find((c) => c.type === 'range_clause');
+      const right = clause ? field(clause, 'right') : undefined;
+      return !!right && rangesOverChannel(right, n);
+    },
+    startsGoroutine: goStartsGoroutine,
   };
+}
+
+/**
+ * `go f(i)`, `go func() { … }()`, `wg.Go(func() { … })`, `g.Go(func() error { … })` (sync.WaitGroup.Go, errgroup,
+ * conc pools): the statement starts a goroutine and `child` (on the path to a call) runs in it.
+ */
+function goStartsGoroutine(n: Node, child: Node): boolean {
+  if (n.type === 'go_statement') return true;
+  if (n.type !== 'call_expression' || child.type !== 'argument_list' || !same(field(n, 'arguments'), child)) return false;
+  const fn = field(n, 'function');
+  return fn?.type === 'selector_expression' && field(fn, 'field')?.text === 'Go' && named(child).some((a) => a.type === 'func_literal');
 }
 
 // Database calls
