@@ -12,7 +12,7 @@ import type { LiveRecording } from '../core/record/live';
 import type { RecordSummary, SiteFigure, StatementFigure, UnitGroup, RecordedNPlusOne } from '../core/record/aggregate';
 import type { CodeContext } from '../core/codeContext';
 import type { StatementAdvice } from '../core/record/format';
-import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText } from '../core/record/format';
+import { captureStoppedText, recordedNPlusOneHoverLine, recordedSiteReport, recordingClearedText, type AppLanguages } from '../core/record/format';
 import { showReadOnly } from './reportDocument';
 import { briefMarkdown, briefPlan, briefText, mdEscape } from '../core/plan/brief';
 import { OPEN_STATEMENT_PLAN_COMMAND } from './plans/index';
@@ -258,6 +258,9 @@ export class CaptureRecording implements vscode.Disposable {
     return this.summary;
   }
 
+  /** The workspace's app languages, set by Start Recording: what the stop message says the capture could not see. */
+  languages: AppLanguages | undefined;
+
   get active(): boolean {
     return this.listener !== undefined;
   }
@@ -318,7 +321,7 @@ export class CaptureRecording implements vscode.Disposable {
     this.debugVars = undefined;
     void l.close();
     this.refresh();
-    const said = captureStoppedText(this.rec?.statements ?? 0, this.summary?.nPlusOne.length ?? 0, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0 });
+    const said = captureStoppedText(this.rec?.statements ?? 0, this.summary?.nPlusOne.length ?? 0, { dropped: this.rec?.dropped ?? 0, afterStop: this.rec?.arrivedAfterStop ?? 0 }, this.languages);
     this.status.text = `$(debug-stop) ${said.status}`;
     this.status.tooltip = 'PG Lens recorded these statements (Recorded Queries view). Run PG Lens: Start Recording to record again.';
     this.status.command = undefined;

@@ -27,7 +27,8 @@ import type { RecordSummary } from '../core/record/aggregate';
 import { positionsOf, toDiagnostics } from './findingActions';
 import { CaptureRecording } from './captureRecording';
 import { errorMessage } from '../core/safeText';
-import { SQL_SOURCE_GLOB } from '../core/languages/registry';
+import { SQL_SOURCE_GLOB, languageFolderOf, readAsOf } from '../core/languages/registry';
+import type { AppLanguages } from '../core/record/format';
 
 const DEFAULT_EXCLUDE = '**/{node_modules,dist,build,out,.git,vendor,venv,.venv,__pycache__,target}/**';
 const MAX_FILES = 3000;
@@ -52,6 +53,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
   status.tooltip = 'PG Lens is recording pg_stat_statements. Click to stop and see repeated statements.';
   status.command = 'pgLens.stopRecording';
   let recording: Recording | undefined;
+  let languages: AppLanguages | undefined;
 
   const start = async (): Promise<void> => {
     if (recording || capture.active) {
@@ -61,10 +63,14 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     await capture.start();
     // Whether the values the app sends are captured (pgLens.record.values): said, as they may be personal data.
     const values = ctx.config.recordValues ? ' Parameter values are captured too (pgLens.record.values).' : '';
+    const { recordingStartedText } = await import('../core/record/format');
+    // Which languages the workspace's app is written in: the capture records Node and Python only (person16: a Go app).
+    languages = await workspaceLanguages(ctx);
+    capture.languages = languages;
     // pg_stat_statements as well when a database is connected (statements from other languages and tools).
     const connection = await ctx.connections.get({ interactive: false });
     if (!connection) {
-      recordingNotice(`PG Lens is recording: run your app, its tests or a script in a new terminal (or a Node/Python debug session). Stop Recording Queries (or Cancel here) ends it.${values}`);
+      recordingNotice(recordingStartedText(languages, false, values));
       return;
     }
     try {
@@ -72,7 +78,7 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
       recording = { connection, before: await snapshotStatements(connection.db) };
       status.show();
       ctx.log.info(`Recording queries on ${connection.profile.name}`);
-      recordingNotice(`PG Lens is recording queries: run your app or its tests now. Stop Recording Queries (or Cancel here) ends it and shows the report.${values}`);
+      recordingNotice(recordingStartedText(languages, true, values));
     } catch (e) {
       void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
     }
@@ -117,13 +123,15 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
         for (const [file, diags] of report.diagnostics) collection.set(vscode.Uri.file(file), diags);
         channel.clear();
         channel.appendLine(`Recorded ${report.window} on ${rec.connection.profile.name}.`);
-        const { recordingStoppedText, recordText } = await import('../core/record/format');
+        const { recordingStoppedText, recordText, otherLanguagesReportNote } = await import('../core/record/format');
+        const note = otherLanguagesReportNote(languages);
+        if (note) channel.appendLine(note);
         // One run, one story (person10 N9): the recording's own figures first, then pg_stat_statements, said to be the server's.
-        if (captured && recorded) channel.appendLine(`\nThe recording (apps started from VS Code's terminals and debug sessions):\n${recordText(recorded, relPath)}\n`);
+        if (captured && recorded) channel.appendLine(`\nThe recording (apps started from VS Code's terminals and debug sessions):\n${recordText(recorded, relPath, undefined, languages)}\n`);
         channel.appendLine(report.text);
         channel.show(true);
         const snap = capture.snapshot();
-        void vscode.window.showInformationMessage(recordingStoppedText(captured ? { statements: snap.statements, nPlusOne: snap.nPlusOne.length, dropped: snap.dropped, afterStop: snap.afterStop } : undefined, { flagged: report.flagged, repeated: report.repeated, window: report.window }));
+        void vscode.window.showInformationMessage(recordingStoppedText(captured ? { statements: snap.statements, nPlusOne: snap.nPlusOne.length, dropped: snap.dropped, afterStop: snap.afterStop } : undefined, { flagged: report.flagged, repeated: report.repeated, window: report.window }, languages));
       } catch (e) {
         void vscode.window.showErrorMessage(`PG Lens: ${errorMessage(e)}`);
       }
@@ -146,6 +154,25 @@ function registerStatementRecording(ctx: PgLensContext, capture: CaptureRecordin
     vscode.commands.registerCommand('pgLens.recordQueries', start),
     vscode.commands.registerCommand('pgLens.stopRecording', stop),
   );
+}
+
+/**
+ * The languages of the workspace's source files (the language registry's folders, by extension; the same files and
+ * excludes as the report's matching reads), for what Record Queries says it can record.
+ */
+async function workspaceLanguages(ctx: PgLensContext): Promise<AppLanguages | undefined> {
+  try {
+    const { appLanguages } = await import('../core/record/format');
+    const exclude = [DEFAULT_EXCLUDE, ...ctx.config.exclude].length > 1 ? `{${[DEFAULT_EXCLUDE, ...ctx.config.exclude].join(',')}}` : DEFAULT_EXCLUDE;
+    const uris = await vscode.workspace.findFiles(SQL_SOURCE_GLOB, exclude, MAX_FILES);
+    return appLanguages(uris.flatMap((u) => {
+      const r = readAsOf(u.fsPath);
+      return r ? [languageFolderOf(r)] : [];
+    }));
+  } catch (e) {
+    ctx.log.warn(`Record Queries: could not list the workspace's languages: ${errorMessage(e)}`);
+    return undefined;
+  }
 }
 
 /** A workspace path as the reports show it: relative to the first folder. */

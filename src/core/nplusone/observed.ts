@@ -265,7 +265,9 @@ export function observedReport(matches: ObservedMatch[], opts: ObservedOptions =
     }
   };
   section(`Observed N+1 (the code sends it once per item of a loop): ${loops.length}`, loops, true);
-  section(`Repeated, not sent in a loop: ${others.length}. A lookup run once per request looks the same in pg_stat_statements, which has no units of work: not called N+1. To see calls per request, record with the capture (Start Recording, then run the app in a new terminal).`, others, false);
+  // person16: the site (a repository's GetObject) is not in a loop, but its caller ran it once per file of a list. The
+  // server's counts cannot tell that from a lookup once per request: said so, not "not sent in a loop".
+  section(`Repeated, from code not itself in a loop: ${others.length}. pg_stat_statements cannot tell whether a caller runs these once per item of a loop (an N+1 through a function call) or once per request: it has no units of work, so they are not called N+1. To see calls per request of a Node or Python app, record with the capture (Start Recording, then run the app in a new terminal).`, others, false);
   if (unmatched.length) {
     lines.push('', 'Not matched to code (another client of the server, dynamic SQL, an ORM call not recorded, or a file that is not open/scanned):');
     for (const m of unmatched) lines.push(`  ${describeFigures(m.statement)}`, `    ${shortLine(m.statement.query ?? `queryid ${m.statement.queryid}`, 200)}`);

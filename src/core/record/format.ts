@@ -27,6 +27,66 @@ function ms(n: number): string {
   return n >= 100 ? `${n.toFixed(0)} ms` : n >= 10 ? `${n.toFixed(1)} ms` : `${n.toFixed(2)} ms`;
 }
 
+/**
+ * The languages the capture records (src/capture: Node's `pg`, Python's psycopg2/psycopg/asyncpg), by language folder of
+ * the registry (core/languages), with the names said to the user. Other languages' apps (Go, Java, Ruby) are not captured:
+ * for them Record Queries reads pg_stat_statements and matches what ran to the SQL in the code by its text.
+ */
+const CAPTURED_LANGUAGES: Record<string, string> = { javascript: 'Node', python: 'Python' };
+const LANGUAGE_NAMES: Record<string, string> = { ...CAPTURED_LANGUAGES, go: 'Go', java: 'Java', ruby: 'Ruby' };
+const CAPTURE_COVERS = 'the capture records Node (pg) and Python (psycopg2, psycopg, asyncpg) apps only';
+
+/** The workspace's app languages (language folders of its source files, `sql` left out), split by whether the capture records them. */
+export interface AppLanguages {
+  captured: string[];
+  other: string[];
+}
+
+/** From the language folders of a workspace's source files (registry's languageFolderOf), most files first. */
+export function appLanguages(folders: readonly string[]): AppLanguages {
+  const counts = new Map<string, number>();
+  for (const f of folders) if (LANGUAGE_NAMES[f]) counts.set(f, (counts.get(f) ?? 0) + 1);
+  const names = [...counts].sort((a, b) => b[1] - a[1]).map(([f]) => f);
+  return { captured: names.filter((f) => CAPTURED_LANGUAGES[f]).map((f) => LANGUAGE_NAMES[f]), other: names.filter((f) => !CAPTURED_LANGUAGES[f]).map((f) => LANGUAGE_NAMES[f]) };
+}
+
+const andList = (xs: readonly string[]) => (xs.length > 1 ? `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}` : xs[0] ?? '');
+
+/**
+ * The notice while recording (person16 MEDIUM 6: "run your app or its tests now" on a Go app, whose statements the
+ * capture never sees). `connected`: pg_stat_statements is recorded too. `values`: the parameter-values sentence.
+ */
+export function recordingStartedText(langs: AppLanguages | undefined, connected: boolean, values = ''): string {
+  const other = langs?.other ?? [];
+  const onlyOther = other.length > 0 && !(langs?.captured.length);
+  const stop = `Stop Recording Queries (or Cancel here) ends it${connected ? ' and shows the report' : ''}.${values}`;
+  if (!connected) {
+    if (onlyOther) return `PG Lens is recording, but ${CAPTURE_COVERS}, and no database is connected: nothing will be recorded from your ${andList(other)} app. Connect (PG Lens: Select Connection) and record again to see what it runs through pg_stat_statements. ${stop}`;
+    return `PG Lens is recording: run your app, its tests or a script in a new terminal (or a Node/Python debug session). ${stop}`;
+  }
+  if (onlyOther) return `PG Lens is recording pg_stat_statements: run your ${andList(other)} app now. The report matches what ran to the SQL in your code by its text (${CAPTURE_COVERS}, with the line and request of each statement). ${stop}`;
+  const also = other.length ? ` Your ${andList(other)} code is not captured: pg_stat_statements matches what it runs by its SQL text.` : '';
+  return `PG Lens is recording queries: run your app or its tests in a new terminal (or a Node/Python debug session) now.${also} ${stop}`;
+}
+
+/** Why nothing was captured, for the toast and the report: which languages the capture records, and what stands in for the others. */
+function nothingCapturedWhy(langs: AppLanguages | undefined): string {
+  const other = langs?.other ?? [];
+  if (other.length && !langs?.captured.length) return `${CAPTURE_COVERS}; this workspace's ${andList(other)} code is not captured — what it ran is in the pg_stat_statements report (Output), matched to your code by its SQL text`;
+  const also = other.length ? `; ${andList(other)} code is not captured` : '';
+  return `${CAPTURE_COVERS}, started after Start Recording in a VS Code terminal or debug session${also}`;
+}
+
+/**
+ * The Output report's first note for a workspace with code in a language the capture does not record: what stands in
+ * for it (pg_stat_statements matched by text) and where to read about line attribution. Undefined when there is none.
+ */
+export function otherLanguagesReportNote(langs: AppLanguages | undefined): string | undefined {
+  if (!langs?.other.length) return undefined;
+  const which = andList(langs.other);
+  return `${which} code: ${CAPTURE_COVERS}, so what your ${which} code ran is below as pg_stat_statements saw it, matched to the SQL in your code by its text (SQL built at run time or written by an ORM may stay unmatched). pg_stat_statements has no requests or call stacks: a statement your code sends from a function that a loop calls is counted, not called N+1. For the line that sent each statement, see "Other languages" in PG Lens's recording guide (docs/recording.md).`;
+}
+
 const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', job: 'job', migration: 'migration', root: 'outside requests and tests' };
 
 /**
@@ -36,7 +96,7 @@ const UNIT_WORD: Record<string, string> = { request: 'request', test: 'test', jo
  * while it ran (the capture could not hand them over fast enough, or the recording was full) and arrived after Stop
  * (issue 20 #9: Stop takes effect at once; what was still on its way is not applied) — said, never silently left out.
  */
-export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number } = {}): { status: string; message: string } {
+export function captureStoppedText(statements: number, nPlusOne: number, lost: { dropped?: number; afterStop?: number } = {}, langs?: AppLanguages): { status: string; message: string } {
   const dropped = lost.dropped ?? 0;
   const after = lost.afterStop ?? 0;
   const notes: string[] = [];
@@ -46,7 +106,7 @@ export function captureStoppedText(statements: number, nPlusOne: number, lost: {
   if (statements === 0) {
     return {
       status: dropped ? `nothing recorded (${dropped} dropped)` : 'nothing captured',
-      message: `PG Lens: no statement was captured from the app (capture sees apps started after Start Recording in a VS Code terminal or debug session).${also}`,
+      message: `PG Lens: no statement was captured from the app (${nothingCapturedWhy(langs)}).${also}`,
     };
   }
   const count = `${countOf(statements, 'statement')} recorded`;
@@ -72,16 +132,16 @@ export function recordingClearedText(statements: number, recording: boolean): st
  * (undefined when not connected) — `flagged` observed N+1s from code the capture did not record, `repeated` all
  * repeated one-row statements (also those the capture recorded), `window` the recording's length ("101 s").
  */
-export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number } | undefined, server: { flagged: number; repeated: number; window: string } | undefined): string {
+export function recordingStoppedText(capture: { statements: number; nPlusOne: number; dropped?: number; afterStop?: number } | undefined, server: { flagged: number; repeated: number; window: string } | undefined, langs?: AppLanguages): string {
   const parts: string[] = [];
-  if (capture) parts.push(captureStoppedText(capture.statements, capture.nPlusOne, capture).message.replace(/^PG Lens: /, ''));
+  if (capture) parts.push(captureStoppedText(capture.statements, capture.nPlusOne, capture, langs).message.replace(/^PG Lens: /, ''));
   if (server) {
     const captured = capture !== undefined && capture.statements > 0;
     const whose = `the whole server (pg_stat_statements: every client, ${server.window})`;
     if (server.flagged) {
       parts.push(`${captured ? 'Besides the recording, on' : 'On'} ${whose}: ${countOf(server.flagged, 'observed N+1')}, statements your code sends from a loop that ran many times with about one row per call (see the report).`);
     } else if (!captured) {
-      const others = server.repeated ? ` ${countOf(server.repeated, 'statement')} ran many times with about one row per call, not from a loop (per-request lookups look the same; see the report).` : '';
+      const others = server.repeated ? ` ${countOf(server.repeated, 'statement')} ran many times with about one row per call from code not itself in a loop (pg_stat_statements cannot tell whether a caller loops over them; see the report).` : '';
       parts.push(`No observed N+1 on ${whose}.${others}`);
     } else {
       parts.push(`The report (Output) adds what ${whose} ran.`);
@@ -127,13 +187,15 @@ function unitsLine(s: RecordSummary): string {
   return outside ? ` in ${list}, and outside them` : ` in ${list}`;
 }
 
-export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>): string {
+export function recordText(s: RecordSummary, rel: (f: string) => string, advice?: Map<string, StatementAdvice>, langs?: AppLanguages): string {
   const out: string[] = [];
   out.push(`Recorded ${countOf(s.statements, 'statement')} (${ms(s.totalMs)})${s.statements ? unitsLine(s) : ''}${s.errors ? `, ${s.errors} failed` : ''}.`);
   for (const n of s.notices) out.push(`Note: ${n}`);
   if (s.dropped) out.push(`Note: ${s.dropped} events were dropped (the listener was full or slow).`);
   if (!s.statements) {
-    out.push('Nothing was recorded: did the command use PostgreSQL through pg (Node) or psycopg2/psycopg/asyncpg (Python)?');
+    out.push(langs?.other.length && !langs.captured.length
+      ? `Nothing was recorded: ${nothingCapturedWhy(langs)}. For the line that sent each statement, see "Other languages" in PG Lens's recording guide (docs/recording.md).`
+      : `Nothing was recorded: did the command use PostgreSQL through pg (Node) or psycopg2/psycopg/asyncpg (Python)?${langs?.other.length ? ` (${andList(langs.other)} code is not captured.)` : ''}`);
     return out.join('\n');
   }
   out.push('', `N+1 (the same statement from one call site ${s.threshold}+ times in one unit of work): ${s.nPlusOne.length}`);

@@ -54,7 +54,7 @@ describe('core/nplusone observed', () => {
     assert.deepEqual(f.map((x) => `${x.file}:${x.span.start}`), ['/w/orders.ts:300'], 'one finding, at the loop, none at the per-request lookup');
     const report = observedReport(m, {}, (p) => p.replace('/w/', ''));
     assert.match(report, /Observed N\+1 \(the code sends it once per item of a loop\): 1\n\norders\.ts:31\n {2}400 calls/);
-    assert.match(report, /Repeated, not sent in a loop: 1\. A lookup run once per request looks the same[^\n]*\n\ncustomers\.ts:13\n {2}75 calls/);
+    assert.match(report, /Repeated, from code not itself in a loop: 1\. pg_stat_statements cannot tell whether a caller runs these once per item[^\n]*\n\ncustomers\.ts:13\n {2}75 calls/);
     assert.equal(report.match(/^customers\.ts:13$/gm)?.length, 1, 'the line once, though two sites know it');
     assert.equal(report.match(/^orders\.ts:31$/gm)?.length, 1);
   });
