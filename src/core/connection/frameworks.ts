@@ -12,6 +12,7 @@ import { connectionsFromDotEnv, connectionsFromPrefixedKeys, dialectKind, sameSe
 import { parseConnectionString, SSL_MODES, type ConnectionProfile, type SslMode } from './profile';
 import { errorMessage } from '../safeText';
 import { depthAt } from '../limits';
+import { readSimpleYaml, yamlMap, type YamlValue } from './simpleYaml';
 
 type Env = Record<string, string | undefined>;
 
@@ -35,6 +36,10 @@ export const WORKSPACE_CONNECTION_SOURCES: readonly ConnectionSource[] = [
   // A Python app's own config module (Flask/FastAPI `config.py`, pydantic `BaseSettings`): `DB_HOST = os.getenv(…)`.
   { what: 'Python config modules', glob: '**/{config.py,settings.py,conf.py,config/*.py,core/config.py,settings/*.py}', read: connectionsFromPythonConfig, nearbyEnv: true },
   { what: 'Rails database.yml', glob: '**/config/database.yml', read: connectionsFromRailsDatabaseYml },
+  // docker compose: a postgres image's service with its POSTGRES_* environment and published port (person16: ente's compose.yaml).
+  { what: 'docker compose files', glob: '**/{compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,docker-compose.dev.yaml,docker-compose.dev.yml,docker-compose.local.yaml,docker-compose.local.yml,compose.dev.yaml,compose.dev.yml}', read: connectionsFromCompose },
+  // An app's own YAML config with a `db:` / `database:` / `postgres:` block of host, port, name… (person16: ente's configurations/local.yaml).
+  { what: 'YAML config files', glob: '**/{config.yaml,config.yml,local.yaml,local.yml,development.yaml,development.yml,config/*.yaml,config/*.yml,configs/*.yaml,configs/*.yml,configurations/*.yaml,configurations/*.yml}', read: connectionsFromYamlConfig },
   { what: 'Spring application properties', glob: '**/{application.properties,application-dev.properties,application-local.properties,application.yml,application.yaml}', read: connectionsFromSpringProperties },
   // Node ORMs and drivers: sequelize-cli, knex, TypeORM, MikroORM, drizzle-kit (person14: conduit's backend/config/config.js).
   {
@@ -253,6 +258,118 @@ export function connectionsFromRailsDatabaseYml(text: string, fileLabel: string,
     }
     const password = val('password');
     found.push({ source: `${name} in ${fileLabel}`, profile: profileOf(`${name} (${fileLabel})`, { host: val('host'), port: val('port'), database, user: val('username') ?? val('user') ?? env.USER, sslmode: val('sslmode') }), ...(password ? { password } : {}) });
+  }
+  return { found, skipped };
+}
+
+/** compose's `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `$VAR` interpolation; undefined when a variable without a default is not set. */
+function composeValue(v: string, env: Env): string | undefined {
+  let unknown = false;
+  const out = v.replace(/\$\$/g, '\u0000').replace(/\$\{(\w+)(?:(:?-)([^}]*))?\}|\$(\w+)/g, (_m, name: string | undefined, op: string | undefined, dflt: string | undefined, bare: string | undefined) => {
+    const n = (name ?? bare)!;
+    const val = env[n];
+    if (val !== undefined && !(op === ':-' && val === '')) return val;
+    if (op) return dflt ?? '';
+    unknown = true;
+    return '';
+  }).replace(/\u0000/g, '$');
+  return unknown ? undefined : out;
+}
+
+/** A service's image is PostgreSQL's (postgres, postgis/postgis, timescale/timescaledb, pgvector/pgvector, bitnami/postgresql…). */
+const PG_IMAGE = /^(?:[\w.-]+(?::\d+)?\/)*(?:postgres|postgresql|postgis|timescaledb(?:-ha|-postgis)?|pgvector|supabase-postgres|postgres-\w+)(?::[^/\s]*|@sha256:\w+)?$/i;
+
+/** The host port a compose service publishes for `target` (`"5433:5432"`, `127.0.0.1:5433:5432/tcp`, `{ target: 5432, published: 5433 }`). */
+function publishedPort(ports: YamlValue | undefined, target: string, env: Env): { host: string; port: string } | undefined {
+  for (const p of Array.isArray(ports) ? ports : []) {
+    const m = yamlMap(p);
+    if (m) {
+      if (String(m.target ?? '') === target && m.published !== undefined) return { host: typeof m.host_ip === 'string' ? m.host_ip : 'localhost', port: composeValue(String(m.published), env) ?? '' };
+      continue;
+    }
+    if (typeof p !== 'string') continue;
+    const text = composeValue(p, env);
+    const parts = text?.replace(/\/(tcp|udp)$/, '').split(':');
+    if (!parts || parts[parts.length - 1] !== target) continue;
+    if (parts.length === 1) return { host: 'localhost', port: target };
+    return { host: parts.length === 3 && parts[0] && parts[0] !== '0.0.0.0' ? parts[0] : 'localhost', port: parts[parts.length - 2] };
+  }
+  return undefined;
+}
+
+/**
+ * docker compose: each service whose image is PostgreSQL's, with `POSTGRES_USER` / `POSTGRES_PASSWORD` / `POSTGRES_DB` from
+ * its environment (a mapping or `KEY=value` lines; the image's defaults `postgres` and the user's name otherwise) and the
+ * host port it publishes for 5432. A service that publishes none is still offered at localhost:5432, said in its source
+ * (reachable from this machine once the port is published, or from a container on its network).
+ */
+export function connectionsFromCompose(text: string, fileLabel: string, env: Env = {}): { found: DetectedConnection[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const found: DetectedConnection[] = [];
+  const services = yamlMap(yamlMap(readSimpleYaml(text))?.services);
+  for (const [name, raw] of Object.entries(services ?? {})) {
+    const svc = yamlMap(raw);
+    if (!svc || typeof svc.image !== 'string' || !PG_IMAGE.test(composeValue(svc.image, env) ?? svc.image)) continue;
+    const vars = new Map<string, string>();
+    const e = svc.environment;
+    if (Array.isArray(e)) for (const x of e) if (typeof x === 'string' && x.includes('=')) vars.set(x.slice(0, x.indexOf('=')).trim(), x.slice(x.indexOf('=') + 1));
+    for (const [k, v] of Object.entries(yamlMap(e) ?? {})) if (typeof v === 'string') vars.set(k, v);
+    const val = (k: string): string | undefined => {
+      const v = vars.get(k);
+      return v === undefined ? undefined : composeValue(v, env);
+    };
+    if ([...vars.keys()].some((k) => /^POSTGRES_(USER|PASSWORD|DB)$/.test(k) && val(k) === undefined)) {
+      skipped.push(`service ${name} in ${fileLabel}: its POSTGRES_* values come from variables that are not set`);
+      continue;
+    }
+    const user = val('POSTGRES_USER') || 'postgres';
+    const database = val('POSTGRES_DB') || user;
+    const password = val('POSTGRES_PASSWORD');
+    const published = publishedPort(svc.ports, val('PGPORT') || '5432', env);
+    const source = `service ${name} in ${fileLabel}${published ? '' : ' (it publishes no port: publish 5432 to reach it from this machine)'}`;
+    found.push({ source, profile: profileOf(`${database}@${name} (${fileLabel})`, { host: published?.host, port: published?.port, database, user }), ...(password ? { password } : {}) });
+  }
+  return { found, skipped };
+}
+
+/**
+ * An app's own YAML config (Go services read one with viper: ente's `configurations/local.yaml`): a top-level `db:`,
+ * `database:`, `postgres:` or `postgresql:` block with `host` and a database `name` / `database` / `dbname`, plus
+ * `port`, `user` / `username`, `password`, `sslmode`. Values are taken as written (`${VAR}` filled from the environment
+ * when set); an empty `user:` (given by the environment at run time) is left to the default. A block naming another
+ * driver (`driver: mysql`) is not offered.
+ */
+export function connectionsFromYamlConfig(text: string, fileLabel: string, env: Env = {}): { found: DetectedConnection[]; skipped: string[] } {
+  const skipped: string[] = [];
+  const found: DetectedConnection[] = [];
+  const root = yamlMap(readSimpleYaml(text));
+  for (const key of ['db', 'database', 'postgres', 'postgresql']) {
+    const b = yamlMap(root?.[key]);
+    if (!b) continue;
+    const val = (...names: string[]): string | undefined => {
+      for (const n of names) {
+        const v = b[n];
+        if (typeof v === 'string' && v !== '') return composeValue(v, env) ?? undefined;
+      }
+      return undefined;
+    };
+    const kind = val('driver', 'type', 'dialect', 'adapter', 'engine');
+    if (kind && dialectKind(kind) === 'other') continue;
+    const url = val('url', 'dsn', 'uri');
+    if (url && /^postgres(ql)?:\/\//.test(url)) {
+      try {
+        const p = parseConnectionString(url);
+        found.push({ source: `${key}.url in ${fileLabel}`, password: p.password, profile: { name: `${key} (${fileLabel})`, environment: 'development', ...p.profile } as ConnectionProfile });
+      } catch (e) {
+        skipped.push(`${key}.url in ${fileLabel}: ${errorMessage(e)}`);
+      }
+      continue;
+    }
+    const host = val('host', 'hostname', 'server');
+    const database = val('name', 'database', 'dbname', 'db');
+    if (!host || !database) continue;
+    const password = val('password', 'pass');
+    found.push({ source: `${key} block in ${fileLabel}`, profile: profileOf(`${database}@${host} (${fileLabel})`, { host, port: val('port'), database, user: val('user', 'username'), sslmode: val('sslmode', 'ssl_mode') }), ...(password ? { password } : {}) });
   }
   return { found, skipped };
 }

@@ -70,7 +70,7 @@ describe('core/connection/frameworks: connections a framework\'s settings descri
     assert.match(connectionsFromSpringProperties('spring.datasource.url=${JDBC_URL}\n', 'application.properties').skipped[0] ?? '', /not set/);
   });
   it('one registry: .env first, then the framework settings', () => {
-    assert.deepEqual(WORKSPACE_CONNECTION_SOURCES.map((s) => s.what), ['.env files', 'Django settings', 'Python config modules', 'Rails database.yml', 'Spring application properties', 'Node ORM configuration']);
+    assert.deepEqual(WORKSPACE_CONNECTION_SOURCES.map((s) => s.what), ['.env files', 'Django settings', 'Python config modules', 'Rails database.yml', 'docker compose files', 'YAML config files', 'Spring application properties', 'Node ORM configuration']);
     const node = WORKSPACE_CONNECTION_SOURCES.find((s) => s.what === 'Node ORM configuration')!;
     for (const f of ['backend/config/config.js', 'config/config.json', 'knexfile.ts', 'ormconfig.json', 'src/data-source.ts', 'mikro-orm.config.ts', 'drizzle.config.ts']) assert.ok(node.glob.includes(f.split('/').slice(-2).join('/')) || node.glob.includes(f.split('/').pop()!), f);
     assert.equal(node.nearbyEnv, true);
