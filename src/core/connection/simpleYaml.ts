@@ -32,6 +32,7 @@ function uncomment(s: string): string {
   return s.trimEnd();
 }
 
+const MAX_DEPTH = 64;
 const KEY = /^((?:"[^"]*"|'[^']*'|[^\s#:][^:#]*?))\s*:(?:\s+(.*)|$)/;
 
 export function readSimpleYaml(text: string): YamlValue | undefined {
@@ -49,8 +50,18 @@ export function readSimpleYaml(text: string): YamlValue | undefined {
     }
   }
   let pos = 0;
+  // Nesting deeper than any config holds (a crafted file indenting every line further) is not read: no deep recursion.
+  let depth = 0;
   const block = (indent: number): YamlValue | undefined => {
-    if (pos >= lines.length || lines[pos].indent < indent) return undefined;
+    if (pos >= lines.length || lines[pos].indent < indent || depth > MAX_DEPTH) return undefined;
+    depth++;
+    try {
+      return blockAt();
+    } finally {
+      depth--;
+    }
+  };
+  const blockAt = (): YamlValue | undefined => {
     const at = lines[pos].indent;
     if (lines[pos].text.startsWith('- ') || lines[pos].text === '-') {
       const list: YamlValue[] = [];
