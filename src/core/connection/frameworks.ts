@@ -37,7 +37,7 @@ export const WORKSPACE_CONNECTION_SOURCES: readonly ConnectionSource[] = [
   { what: 'Python config modules', glob: '**/{config.py,settings.py,conf.py,config/*.py,core/config.py,settings/*.py}', read: connectionsFromPythonConfig, nearbyEnv: true },
   { what: 'Rails database.yml', glob: '**/config/database.yml', read: connectionsFromRailsDatabaseYml },
   // docker compose: a postgres image's service with its POSTGRES_* environment and published port (person16: ente's compose.yaml).
-  { what: 'docker compose files', glob: '**/{compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,docker-compose.dev.yaml,docker-compose.dev.yml,docker-compose.local.yaml,docker-compose.local.yml,compose.dev.yaml,compose.dev.yml}', read: connectionsFromCompose },
+  { what: 'docker compose files', glob: '**/{compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,docker-compose.dev.yaml,docker-compose.dev.yml,docker-compose.local.yaml,docker-compose.local.yml,compose.dev.yaml,compose.dev.yml}', read: connectionsFromCompose, nearbyEnv: true },
   // An app's own YAML config with a `db:` / `database:` / `postgres:` block of host, port, name… (person16: ente's configurations/local.yaml).
   { what: 'YAML config files', glob: '**/{config.yaml,config.yml,local.yaml,local.yml,development.yaml,development.yml,config/*.yaml,config/*.yml,configs/*.yaml,configs/*.yml,configurations/*.yaml,configurations/*.yml}', read: connectionsFromYamlConfig },
   { what: 'Spring application properties', glob: '**/{application.properties,application-dev.properties,application-local.properties,application.yml,application.yaml}', read: connectionsFromSpringProperties },
@@ -314,6 +314,14 @@ export function connectionsFromCompose(text: string, fileLabel: string, env: Env
     const e = svc.environment;
     if (Array.isArray(e)) for (const x of e) if (typeof x === 'string' && x.includes('=')) vars.set(x.slice(0, x.indexOf('=')).trim(), x.slice(x.indexOf('=') + 1));
     for (const [k, v] of Object.entries(yamlMap(e) ?? {})) if (typeof v === 'string') vars.set(k, v);
+    // `env_file: .env`: the values are in that file; those of the compose file's folder (and VS Code's environment) are at hand.
+    if (svc.env_file !== undefined) {
+      for (const k of ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB']) if (!vars.has(k) && env[k] !== undefined) vars.set(k, env[k]!);
+      if (!['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB'].some((k) => vars.has(k))) {
+        skipped.push(`service ${name} in ${fileLabel}: its POSTGRES_* values are in its env_file, and no .env beside it sets them`);
+        continue;
+      }
+    }
     const val = (k: string): string | undefined => {
       const v = vars.get(k);
       return v === undefined ? undefined : composeValue(v, env);
@@ -349,7 +357,8 @@ export function connectionsFromYamlConfig(text: string, fileLabel: string, env: 
     const val = (...names: string[]): string | undefined => {
       for (const n of names) {
         const v = b[n];
-        if (typeof v === 'string' && v !== '') return composeValue(v, env) ?? undefined;
+        // A template's placeholder (`password: <password>`) is no value.
+        if (typeof v === 'string' && v !== '' && !/^<[^<>]*>$/.test(v)) return composeValue(v, env) ?? undefined;
       }
       return undefined;
     };

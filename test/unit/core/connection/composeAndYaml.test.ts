@@ -71,6 +71,11 @@ describe('core/connection: docker compose and YAML configs (person16)', () => {
     const unset = connectionsFromCompose('services:\n  pg:\n    image: postgres:16\n    environment:\n      POSTGRES_DB: ${APP_DB}\n', 'compose.yml');
     assert.deepEqual(unset.found, []);
     assert.match(unset.skipped[0], /service pg in compose\.yml: its POSTGRES_\* values come from variables that are not set/);
+    // `env_file: .env` (ente's config/compose.yaml): the values of the .env at hand, else skipped with the reason — never the image's defaults.
+    const envFile = 'services:\n  postgres:\n    image: postgres:15-trixie\n    env_file:\n      - .env\n';
+    assert.deepEqual(connectionsFromCompose(envFile, 'config/compose.yaml').found, []);
+    assert.match(connectionsFromCompose(envFile, 'config/compose.yaml').skipped[0], /service postgres in config\/compose\.yaml: its POSTGRES_\* values are in its env_file/);
+    assert.deepEqual(connectionsFromCompose(envFile, 'config/compose.yaml', { POSTGRES_USER: 'u', POSTGRES_DB: 'd' }).found.map((f) => [f.profile.user, f.profile.database]), [['u', 'd']]);
     // Other databases' images are not offered.
     assert.deepEqual(connectionsFromCompose('services:\n  db:\n    image: mysql:8\n    environment:\n      MYSQL_DATABASE: app\n', 'compose.yml').found, []);
   });
@@ -78,6 +83,8 @@ describe('core/connection: docker compose and YAML configs (person16)', () => {
   it("an app config's db block (ente's configurations/local.yaml)", () => {
     const { found } = connectionsFromYamlConfig(ENTE_LOCAL, 'configurations/local.yaml');
     assert.deepEqual(found.map((f) => [f.source, f.profile.host, f.profile.port, f.profile.database, f.profile.sslmode, f.password]), [['db block in configurations/local.yaml', 'localhost', 5432, 'ente_db', 'disable', undefined]]);
+    // A template's placeholder password is no password.
+    assert.equal(connectionsFromYamlConfig('db:\n    host: postgres\n    name: ente_db\n    user: pguser\n    password: <password>\n', 'config/example.yaml').found[0].password, undefined);
     // Another driver's block, or one without a database name, is not offered.
     assert.deepEqual(connectionsFromYamlConfig('database:\n  driver: mysql\n  host: localhost\n  name: app\n', 'config.yaml').found, []);
     assert.deepEqual(connectionsFromYamlConfig('db:\n  host: localhost\n', 'config.yaml').found, []);
