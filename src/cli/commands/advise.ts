@@ -51,7 +51,7 @@ export const advise: CliCommand = {
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const info = await db.serverInfo();
-      const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'] };
+      const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'], realIndexes: true };
       if (values.workload) {
         const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where })) });
         if (format === 'json') {
