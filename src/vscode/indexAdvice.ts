@@ -254,6 +254,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       info,
       minCostReduction: this.ctx.config.indexMinCostReduction,
       maxTableSizeMb: this.ctx.config.indexMaxTableSizeMb,
+      // Automatic decisions build real trial indexes only when the person chose it (pgLens.index.trialBuilds).
+      realIndexes: this.ctx.config.indexTrialBuilds === 'automatic',
       trustFunctions: this.ctx.config.trustedFunctions,
     };
   }
