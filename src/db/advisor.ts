@@ -1,7 +1,7 @@
 /**
  * adviseStatement: candidates from the statement's shape and the catalog, each proved with the
- * planner (HypoPG, else a real index in a rolled-back transaction on development profiles and small
- * tables, else "not verified"), and a suggestion only when the plan uses the index and the
+ * planner (HypoPG, else — when the caller allows real builds: the person asked for advice — a real
+ * index in a rolled-back transaction on development profiles and small tables, else "not verified"), and a suggestion only when the plan uses the index and the
  * estimated cost falls by at least minCostReduction.
  *
  * Greedy per statement: the best proved index is kept (hypothetically) and the rest are tried again
@@ -17,7 +17,7 @@ import type { SuggestionLike } from '../core/advice/workload';
 import { readCatalogFacts, type TableRef } from './catalog';
 import type { Database, ServerInfo, Session } from './database';
 import { describeError } from './errors';
-import { HYPO_SQL, HypoProver, planOf, TransactionProver, type Proof } from './hypo';
+import { HYPO_SQL, HypoProver, planOf, TransactionProver, TrialBusyError, TRIAL_LOCK_TIMEOUT_MS, type Proof } from './hypo';
 import { OWN_STATEMENT_MARKER } from './sql';
 import { planAs } from './planGuard';
 
@@ -56,6 +56,14 @@ export interface AdviceResult {
   proofNote?: string;
   considered: number;
   rejected: { ddl: string; why: string }[];
+  /**
+   * A real trial build would have proved candidates here (development profile, no HypoPG) but the caller did not allow one
+   * (automatic advice: diagnostics, hovers, scans), or another PG Lens session was building on the table: proved again
+   * when the person asks (Suggest Indexes).
+   */
+  realBuildWithheld?: boolean;
+  /** Real indexes built (each rolled back) for this advice. */
+  realBuilds?: number;
   /** Every proof made: cost with the index, whether the plan used it, its size. */
   tried: { ddl: string; costAfter: number; planUsesIndex: boolean; indexSizeBytes: number | null; verifiedBy: VerifiedBy }[];
   elapsedMs: number;
@@ -69,8 +77,16 @@ export interface AdviseOptions {
   /** Force a proof method (tests): 'auto' picks HypoPG, else transaction, else none. */
   proof?: 'auto' | 'hypopg' | 'transaction' | 'none';
   candidateOptions?: CandidateOptions;
+  /** lock_timeout of a real trial build (default TRIAL_LOCK_TIMEOUT_MS: short, never waiting behind the app's writes). */
   lockTimeoutMs?: number;
   statementTimeoutMs?: number;
+  /**
+   * Whether a real index may be built (inside the rolled-back transaction) to prove a candidate when HypoPG cannot:
+   * true only when the person asked for index advice (Suggest Indexes, the workload advice, the CLI). A build holds a
+   * SHARE lock that blocks the table's writes, so automatic advice (diagnostics, hovers, scans) never builds: its
+   * candidates are reported as not proved. Default true here; the one decision (indexDecision.ts) defaults to false.
+   */
+  realIndexes?: boolean;
   /** At most this many indexes per statement. */
   maxIndexes?: number;
   /** Try these instead of the statement's own candidates (another statement's index, to see whether one index serves both). */
@@ -117,14 +133,21 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   const wanted = opts.proof ?? 'auto';
   const hypoOk = (wanted === 'auto' || wanted === 'hypopg') && info.hypopg === 'ready';
   const devProfile = !db.readOnly && db.profile.environment === 'development';
-  const txOk = (wanted === 'auto' || wanted === 'transaction') && devProfile;
+  const txAllowed = (wanted === 'auto' || wanted === 'transaction') && devProfile;
+  const txOk = txAllowed && opts.realIndexes !== false;
+  const realBuildWithheld = txAllowed && !txOk;
   const tableBytes = (c: IndexCandidate) => facts.tables.find((t) => t.schema === c.schema && t.name === c.table)?.sizeBytes ?? Infinity;
   const txFor = (c: IndexCandidate) => txOk && tableBytes(c) <= maxTableBytes;
   let proofNote: string | undefined;
   if (!hypoOk) {
     proofNote = info.hypopg === 'ready' ? undefined : `HypoPG is ${info.hypopg === 'available' ? 'available but not installed (CREATE EXTENSION hypopg)' : 'not available on this server'}`;
     if (!devProfile) proofNote = `${proofNote ?? ''}${proofNote ? '; ' : ''}a real index in a rolled-back transaction is only tried on development profiles`;
+    else if (realBuildWithheld && !hypoOk) proofNote = `${proofNote ?? ''}${proofNote ? '; ' : ''}a real trial index (rolled back, it blocks the table's writes while it builds) is built only when you ask: run Suggest Indexes`;
   }
+  let tx: TransactionProver | undefined;
+  // Candidates a real build would have tried (not allowed here), and those another session was building on.
+  const withheld = new Set<IndexCandidate>();
+  const busy = new Set<IndexCandidate>();
 
   const run = async (s: Session) => {
     const ctx = { session: s, sql, params, versionNum: info.versionNum, trustFunctions: opts.trustFunctions };
@@ -132,12 +155,13 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     const before = await planOf(ctx);
     // The plan as it is (no trial index yet): the indexes it uses are never offered for DROP.
     db.indexUse.noteIndexes(sql, before.indexNames.map((name) => ({ schema: null, name })));
-    const tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? 1000, statementTimeoutMs: opts.statementTimeoutMs ?? 15000 }) : undefined;
+    tx = txOk ? new TransactionProver(ctx, { lockTimeoutMs: opts.lockTimeoutMs ?? TRIAL_LOCK_TIMEOUT_MS, statementTimeoutMs: opts.statementTimeoutMs ?? 15000, log: opts.log }) : undefined;
     if (tx) await tx.init();
     // HypoPG installed on the server but not in this database: on a development profile, create it
     // inside this transaction (rolled back with everything else) when the role may.
     let hypoNow = hypoOk;
-    if (!hypoNow && wanted === 'auto' && info.hypopg === 'available' && txOk) {
+    // It locks no table of the app: automatic advice may do it too.
+    if (!hypoNow && wanted === 'auto' && info.hypopg === 'available' && txAllowed) {
       hypoNow = await tryTransientHypopg(s);
       if (hypoNow) proofNote = 'HypoPG created for this analysis only, inside the rolled-back transaction';
     }
@@ -151,6 +175,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
     async function proveOne(c: IndexCandidate): Promise<Proof | 'unverifiable'> {
       if (hypo?.supports(c)) return hypo.prove(c);
       if (tx && txFor(c)) return tx.prove(c);
+      if (realBuildWithheld && tableBytes(c) <= maxTableBytes) withheld.add(c);
       return 'unverifiable';
     }
 
@@ -167,6 +192,13 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           try {
             p = await proveOne(c);
           } catch (e) {
+            if (e instanceof TrialBusyError) {
+              // Not waited for: reported as not proved, like a candidate nobody could try.
+              rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: e.message });
+              busy.add(c);
+              if (!unverified.includes(c)) unverified.push(c);
+              continue;
+            }
             rejected.push({ ddl: createIndexSql(c, { concurrently: true }), why: `could not be tried: ${describeError(e)}` });
             continue;
           }
@@ -208,7 +240,7 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
           const seq = baseline.seqScans.find((s) => s.relation === c.table);
           if (!t || !seq || (t.rows ?? 0) < 10000 || c.selectivity > 0.05) continue;
-          suggestions.push(unverifiedSuggestion(c, baseline, t, seq));
+          suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : withheld.has(c) ? 'withheld' : 'unavailable'));
         }
       }
       return { suggestions, costBefore: baseline.totalCost };
@@ -216,13 +248,14 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
   };
 
   try {
-    const { suggestions, costBefore } = await db.rolledBack(run, { readOnly: !txOk });
+    const { suggestions, costBefore } = await db.rolledBack(run, { readOnly: !txOk && !(txAllowed && wanted === 'auto' && info.hypopg === 'available') });
     const proof: VerifiedBy = suggestions[0]?.verifiedBy ?? (hypoOk ? 'hypopg' : txOk ? 'transaction' : 'none');
-    return { status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried };
+    const realBuilds = tx?.built.length ?? 0;
+    return { status: 'ok', suggestions, costBefore, proof, proofNote, considered: candidates.length, rejected, tried, ...(withheld.size || busy.size ? { realBuildWithheld: true } : {}), ...(realBuilds ? { realBuilds } : {}) };
   } catch (e) {
     const message = describeError(e);
     opts.log?.(`index advice: ${message}`);
-    return { status: 'error', message, suggestions: [], proof: 'none', proofNote, considered: candidates.length, rejected, tried };
+    return { status: 'error', message, suggestions: [], proof: 'none', proofNote, considered: candidates.length, rejected, tried, ...(withheld.size ? { realBuildWithheld: true } : {}) };
   }
 }
 
@@ -304,14 +337,26 @@ function toSuggestion(c: IndexCandidate, p: Proof, before: PlanSummary, facts: C
   };
 }
 
-function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFacts, seq: PlanSummary['seqScans'][number]): IndexSuggestion {
+/**
+ * Why a candidate is not proved: `withheld` — HypoPG is missing and a real trial build runs only when the person asks
+ * (Suggest Indexes); `busy` — another PG Lens session was building on the table; `unavailable` — no way to try it here.
+ */
+type NotProved = 'withheld' | 'busy' | 'unavailable';
+
+const NOT_PROVED: Record<NotProved, string> = {
+  withheld: 'not proved yet: HypoPG is not installed, and a real trial index is built (rolled back) only when you run Suggest Indexes',
+  busy: 'not proved: another PG Lens session was building a trial index on this table; run Suggest Indexes again',
+  unavailable: 'not verified: the planner could not try it here',
+};
+
+function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFacts, seq: PlanSummary['seqScans'][number], why: NotProved): IndexSuggestion {
   const shown = c.keys.map((k) => k.label).join(', ');
   const rows = t.rows ?? 0;
   return {
     ...candidateFields(c, before),
     costAfter: null,
     verifiedBy: 'none',
-    reason: `${c.reason} (not verified: the planner could not try it here)`,
+    reason: `${c.reason} (${NOT_PROVED[why]})`,
     planUsesIndex: false,
     indexSizeBytes: null,
     name: c.name,
@@ -321,7 +366,7 @@ function unverifiedSuggestion(c: IndexCandidate, before: PlanSummary, t: TableFa
     seqScan: { relation: seq.relation, rows },
     planBefore: planOutline(before),
     planAfter: [],
-    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (not verified)`,
+    summary: `Seq Scan on ${c.table} (${formatCount(rows)} rows${t.analysed ? '' : ', never analysed'}): an index on (${shown}) may help (${why === 'unavailable' ? 'not verified' : 'estimated, not proved: run Suggest Indexes to prove it'})`,
   };
 }
 

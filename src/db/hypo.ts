@@ -4,9 +4,14 @@
  *  - HypoPG: hypopg_create_index (a hypothetical index only this session's planner sees),
  *    EXPLAIN, hypopg_relation_size, hypopg_drop_index; hypopg_reset() when done, always.
  *    HypoPG handles btree, brin and hash (not GIN/GiST).
- *  - Transaction fallback (development profiles, small tables): the real CREATE INDEX inside a
- *    SAVEPOINT with lock_timeout/statement_timeout, EXPLAIN, then ROLLBACK TO SAVEPOINT. The whole
- *    transaction is rolled back afterwards, so nothing stays behind.
+ *  - Transaction fallback (development profiles, small tables, and only when the person asked for
+ *    advice: Suggest Indexes, the workload advice, the CLI): the real CREATE INDEX inside a SAVEPOINT
+ *    with a short lock_timeout (it never queues behind the app's writes, so never holds them up behind
+ *    it) and a statement_timeout, EXPLAIN, then ROLLBACK TO SAVEPOINT. The whole transaction is rolled
+ *    back afterwards, so nothing stays behind. Before the first build on a table the transaction takes
+ *    pg_try_advisory_xact_lock(PG Lens, the table's oid): two PG Lens sessions (the editor and the CLI)
+ *    never build on one table at once — the second skips it as busy instead of waiting (issue 20,
+ *    person16 MEDIUM 3: two deadlocks while both built trial indexes).
  */
 import { qualifiedName } from '../core/sql/ident';
 import { createIndexSql, type IndexCandidate } from '../core/advice/indexCandidates';
@@ -26,11 +31,29 @@ export const HYPO_SQL = {
   /** $1, $2: timeouts as text ('500ms'); set_config(..., true) = SET LOCAL with parameters. */
   localTimeouts: `${OWN_STATEMENT_MARKER} SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)`,
   createTrgm: `${OWN_STATEMENT_MARKER} CREATE EXTENSION IF NOT EXISTS pg_trgm`,
+  /**
+   * $1: PG Lens's advisory-lock class (TRIAL_LOCK_CLASS), $2: the table (quoted, qualified). Transaction-scoped: released
+   * when the advisor's transaction rolls back. Never waits: false when another session holds it.
+   */
+  tryTableLock: `${OWN_STATEMENT_MARKER} SELECT pg_try_advisory_xact_lock($1::int4, to_regclass($2)::oid::int4) AS locked`,
   /** $1: index name (quoted, qualified). */
   relationSize: `${OWN_STATEMENT_MARKER} SELECT pg_relation_size(to_regclass($1))::int8 AS bytes`,
 } as const;
 
 const HYPOPG_METHODS = new Set(['btree', 'brin', 'hash']);
+
+/** The first key of PG Lens's trial-build advisory locks ('PGLN'); the second is the table's oid. */
+export const TRIAL_LOCK_CLASS = 0x50474c4e;
+
+/** The lock_timeout of a trial build (ms): short, so it never waits behind the app's transactions. */
+export const TRIAL_LOCK_TIMEOUT_MS = 200;
+
+/** A trial build that was not started: another PG Lens session is building on the table (its advisory lock is held). */
+export class TrialBusyError extends Error {
+  constructor(readonly table: string) {
+    super(`busy: another PG Lens session is building a trial index on ${table}; not built here`);
+  }
+}
 
 export interface Proof {
   verifiedBy: 'hypopg' | 'transaction';
@@ -106,7 +129,11 @@ export class HypoProver {
 export class TransactionProver {
   readonly kind = 'transaction' as const;
   private depth = 0;
-  constructor(private readonly ctx: ProverContext, private readonly limits: { lockTimeoutMs: number; statementTimeoutMs: number }) {}
+  /** Tables this transaction holds the trial-build advisory lock of (held until it rolls back). */
+  private readonly locked = new Set<string>();
+  /** Real builds made (each rolled back), for the caller's note. */
+  readonly built: { ddl: string; ms: number }[] = [];
+  constructor(private readonly ctx: ProverContext, private readonly limits: { lockTimeoutMs: number; statementTimeoutMs: number; log?: (line: string) => void }) {}
 
   async init(): Promise<void> {
     await this.ctx.session.querySingle(HYPO_SQL.localTimeouts, [`${this.limits.lockTimeoutMs}ms`, `${this.limits.statementTimeoutMs}ms`]);
@@ -114,12 +141,27 @@ export class TransactionProver {
 
   async prove(c: IndexCandidate): Promise<Proof> {
     const { session } = this.ctx;
+    const table = qualifiedName(c.schema, c.table);
+    if (!this.locked.has(table)) {
+      // Outside the savepoint: held until the whole transaction ends (the kept index of a greedy round stays built).
+      const locked = (await session.querySingle(HYPO_SQL.tryTableLock, [TRIAL_LOCK_CLASS, table])).rows[0]?.locked === true;
+      if (!locked) {
+        this.limits.log?.(`index advice: trial index on ${table} skipped: another PG Lens session is building one there`);
+        throw new TrialBusyError(table);
+      }
+      this.locked.add(table);
+    }
     // Nested savepoints with the same name: ROLLBACK TO / RELEASE act on the most recent one.
     await session.query(HYPO_SQL.savepoint);
     this.depth++;
     try {
       if (c.needsExtension === 'pg_trgm') await session.querySingle(HYPO_SQL.createTrgm, []);
-      await session.querySingle(`${OWN_STATEMENT_MARKER} ${createIndexSql(c, { concurrently: false, qualify: true })}`, []);
+      const ddl = createIndexSql(c, { concurrently: false, qualify: true });
+      const t0 = Date.now();
+      await session.querySingle(`${OWN_STATEMENT_MARKER} ${ddl}`, []);
+      const ms = Date.now() - t0;
+      this.built.push({ ddl, ms });
+      this.limits.log?.(`index advice: built a trial index on ${table} (${ms} ms, rolled back): ${ddl}`);
       const plan = await planOf(this.ctx);
       const qualified = qualifiedName(c.schema, c.name);
       const size = (await session.querySingle(HYPO_SQL.relationSize, [qualified])).rows[0]?.bytes;

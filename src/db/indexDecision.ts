@@ -8,6 +8,11 @@
  *
  * A decider is per connection and remembers every proof it made (a statement's advice by SQL text,
  * a cross proof by index and statement): deciding again after an edit proves only what is new.
+ *
+ * Real trial builds (no HypoPG, development profile) only when a decision is asked with `realIndexes`
+ * (the person asked: Suggest Indexes, the workload advice, the CLI); automatic decisions (diagnostics,
+ * hovers, Scan Workspace, a recording) never build one — their unproved advice is proved again when
+ * the person asks (issue 20, person16 MEDIUM 3).
  */
 import { candidateFromDdl, candidateFromSuggestion, coveredBy } from '../core/advice/indexCandidates';
 import { decideIndexes, notWorkload, overlaps, sharedReason, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
@@ -197,11 +202,14 @@ export class IndexDecider {
     return served;
   }
 
-  /** One statement's own advice (proved once per SQL text and kept). */
-  async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>): Promise<AdviceResult> {
+  /**
+   * One statement's own advice (proved once per SQL text and kept). Advice a real build was withheld from is proved
+   * again when real builds are allowed.
+   */
+  async adviseOne(input: Pick<DecisionInput, 'sql' | 'userid'>, realIndexes = this.opts.realIndexes ?? false): Promise<AdviceResult> {
     let r = this.advice.get(input.sql);
-    if (!r) {
-      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, planAsRole: input.userid });
+    if (!r || (realIndexes && r.realBuildWithheld)) {
+      r = await adviseStatement(this.db, input.sql, undefined, { ...this.opts, realIndexes, planAsRole: input.userid });
       this.advice.set(input.sql, r);
     }
     return r;
@@ -213,7 +221,8 @@ export class IndexDecider {
    * table depends only on the statements that read it, so the answer is the one a decision over all
    * of them gives.
    */
-  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
+  async decide(statements: DecisionInput[], opts: { focus?: string[]; isCancelled?: () => boolean; realIndexes?: boolean } = {}): Promise<IndexDecision<IndexSuggestion>> {
+    const real = opts.realIndexes ?? this.opts.realIndexes ?? false;
     // Statement shapes read what pgsql-ast-parser cannot through PostgreSQL's parser (core/sql/pgTree): loaded first.
     await loadPgParser();
     const bySql = new Map<string, DecisionInput>();
@@ -225,25 +234,25 @@ export class IndexDecider {
       const tables = new Set<string>();
       for (const s of focus) {
         if (opts.isCancelled?.()) break;
-        for (const x of (await this.safeAdvise(s))?.suggestions ?? []) tables.add(bareName(x));
+        for (const x of (await this.safeAdvise(s, real))?.suggestions ?? []) tables.add(bareName(x));
       }
       set = set.filter((s) => opts.focus!.includes(s.sql) || this.touches(s.sql, tables));
     }
     const advised: WorkloadStatementAdvice<IndexSuggestion>[] = [];
     for (const s of set) {
       if (opts.isCancelled?.()) break;
-      const r = await this.safeAdvise(s);
+      const r = await this.safeAdvise(s, real);
       if (r?.status === 'ok') advised.push({ key: s.sql, label: s.label, calls: s.calls, totalMs: s.totalMs, suggestions: r.suggestions });
     }
-    const crossProofs = await this.crossProofs(advised, bySql, opts.isCancelled);
+    const crossProofs = await this.crossProofs(advised, bySql, real, opts.isCancelled);
     const tables = [...new Set(advised.flatMap((a) => a.suggestions.map((s) => qualifiedName(s.schema, bareName(s)))))];
     const writes = tables.length ? await this.writes(tables, advised.some((a) => a.totalMs !== undefined)) : [];
     return decideIndexes(advised, crossProofs, writes, { minCostReduction: this.opts.minCostReduction });
   }
 
-  private async safeAdvise(s: DecisionInput): Promise<AdviceResult | undefined> {
+  private async safeAdvise(s: DecisionInput, realIndexes: boolean): Promise<AdviceResult | undefined> {
     try {
-      return await this.adviseOne(s);
+      return await this.adviseOne(s, realIndexes);
     } catch (e) {
       this.errors.set(s.sql, describeError(e));
       this.opts.log?.(`index advice: ${s.label}: ${describeError(e)}`);
@@ -252,7 +261,7 @@ export class IndexDecider {
   }
 
   /** Overlapping indexes of other statements, proved on each statement that wants one on the same table (kept per connection). */
-  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, isCancelled?: () => boolean): Promise<CrossProof<IndexSuggestion>[]> {
+  private async crossProofs(advised: WorkloadStatementAdvice<IndexSuggestion>[], bySql: Map<string, DecisionInput>, realIndexes: boolean, isCancelled?: () => boolean): Promise<CrossProof<IndexSuggestion>[]> {
     const out: CrossProof<IndexSuggestion>[] = [];
     const indexes = new Map<string, IndexSuggestion>();
     for (const a of advised) for (const s of a.suggestions) if (s.verifiedBy !== 'none' && !indexes.has(s.ddl)) indexes.set(s.ddl, s);
@@ -268,10 +277,14 @@ export class IndexDecider {
             const cand = candidateFromSuggestion(other);
             if (!cand) continue;
             try {
-              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid });
+              const r = await adviseStatement(this.db, a.key, undefined, { ...this.opts, realIndexes, candidates: [cand], maxIndexes: 1, planAsRole: bySql.get(a.key)?.userid });
               const got = r.suggestions.find((x) => x.name === other.name && x.verifiedBy !== 'none');
               // Told in this statement's terms: the other statement's reason (its ORDER BY, its LIMIT) is not this one's.
               proved = got ? { ...got, reason: sharedReason(own, other) } : null;
+              // Not tried (a real build was withheld): not kept, so a decision the person asks for proves it.
+              if (!got && r.realBuildWithheld) {
+                continue;
+              }
             } catch (e) {
               this.opts.log?.(`index advice: could not try ${other.name} on ${a.label}: ${describeError(e)}`);
               proved = null;

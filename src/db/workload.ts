@@ -45,7 +45,8 @@ export async function adviseWorkload(db: Database, opts: WorkloadOptions = {}): 
   const full = opts.info && 'pgStatStatements' in opts.info ? (opts.info as ServerInfo) : await db.serverInfo();
   const sources = await decisionStatements(db, opts.extraStatements ?? [], { minCalls: opts.minCalls, limit: opts.limit, info: full });
   const decider = opts.decider ?? new IndexDecider(db, { ...opts, info: full });
-  const decision = await decider.decide(sources.statements);
+  // Asked for (the workload command, `pg-lens advise --workload`): real trial builds allowed unless told otherwise.
+  const decision = await decider.decide(sources.statements, { realIndexes: opts.realIndexes ?? true });
   const analysed = sources.statements.filter((s) => decider.advice.has(s.sql)).length;
   const suggestions = workloadIndexes(decision, opts.maxIndexes ?? 5);
   const minPct = Math.round((opts.minCostReduction ?? 0.3) * 100);

@@ -178,6 +178,14 @@ export class Config {
   get indexMaxTableSizeMb(): number {
     return this.number('index.maxTableSizeMb', 50, 0, 1e7);
   }
+  /**
+   * Without HypoPG, whether automatic index advice (diagnostics, hovers, Scan Workspace) may prove a candidate with a real
+   * index in a rolled-back transaction ('automatic'), or only advice the person asks for does ('whenAsked', the default:
+   * a build blocks the table's writes while it runs).
+   */
+  get indexTrialBuilds(): 'whenAsked' | 'automatic' {
+    return this.cfg.get<string>('index.trialBuilds') === 'automatic' ? 'automatic' : 'whenAsked';
+  }
   /** No DROP of an "unused" index is offered while the statistics are younger than this (days). */
   get indexDropMinStatsAgeDays(): number {
     return this.number('index.dropMinStatsAgeDays', 7, 0, 3650);

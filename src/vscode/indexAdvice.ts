@@ -254,6 +254,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       info,
       minCostReduction: this.ctx.config.indexMinCostReduction,
       maxTableSizeMb: this.ctx.config.indexMaxTableSizeMb,
+      // Automatic decisions build real trial indexes only when the person chose it (pgLens.index.trialBuilds).
+      realIndexes: this.ctx.config.indexTrialBuilds === 'automatic',
       trustFunctions: this.ctx.config.trustedFunctions,
     };
   }
@@ -269,15 +271,18 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const conn = this.ctx.connections.current;
     const dev = !!conn && conn.profile.environment === 'development' && !conn.db.readOnly;
     const md = new vscode.MarkdownString(undefined, true);
-    md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration', OPEN_DOCS_COMMAND] };
+    const trusted = ['pgLens.createIndexNow', 'pgLens.addIndexMigration', 'pgLens.suggestIndexes', OPEN_DOCS_COMMAND];
+    md.isTrusted = { enabledCommands: trusted };
     md.supportThemeIcons = true;
     const command = (id: string, args: unknown[]) => `command:${id}?${encodeURIComponent(JSON.stringify(args))}`;
     md.appendMarkdown(
       advice.suggestions
         .map((s) =>
           missingIndexHover(s, {
-            // One action: build it now on a development profile, else a migration (the rest is in the quick-fix menu).
-            action: dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
+            // One action: not proved yet (no HypoPG; a real trial build only when asked) → prove it with Suggest Indexes;
+            // else build it now on a development profile, else a migration (the rest is in the quick-fix menu).
+            action: dev && s.verifiedBy === 'none' && /Suggest Indexes/.test(s.reason) ? { title: 'Prove it (Suggest Indexes)', uri: command('pgLens.suggestIndexes', [{ uri: doc.uri.toString(), offset: doc.offsetAt(diag.range.start) }]) }
+              : dev ? { title: 'Create index now', uri: command('pgLens.createIndexNow', [s]) } : { title: 'Add migration', uri: command('pgLens.addIndexMigration', [s, doc.uri.toString()]) },
             docs: docsLink(ruleDocsPath(MISSING_INDEX_RULE)).toString(),
             alsoServes: advice.alsoServes[s.ddl],
           }),
@@ -288,7 +293,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const offline = this.ctx.connections.notConnectedHover();
     if (offline) {
       md.appendMarkdown(`\n\n${offline.markdown}`);
-      md.isTrusted = { enabledCommands: ['pgLens.createIndexNow', 'pgLens.addIndexMigration', OPEN_DOCS_COMMAND, ...offline.commands] };
+      md.isTrusted = { enabledCommands: [...trusted, ...offline.commands] };
     }
     return new vscode.Hover(md, diag.range);
   }
@@ -341,9 +346,16 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     await logMaintenance(this.ctx, { atMs: startedAt, profile: conn.profile.name, action: { kind: 'create-index', schema: s.schema, name: s.name }, statement, target: `${s.schema}.${s.name}`, ok: result.ok, message: result.message, durationMs: Date.now() - startedAt });
     if (result.ok) {
       void vscode.window.showInformationMessage(`PG Lens: ${result.message}`);
-      this.state = undefined;
-      // The new index: open documents, the recording's findings and the files shown from the last scan are decided again.
-      this.ctx.analysis.catalogChanged({ rescan: true });
+      // The new index: the advice it serves is forgotten and proved again (recheckCatalog), the rest kept — not every proof
+      // of the connection thrown away (person16 LOW 6: the hover stayed "Loading…" and the Problem ~40 s while every open
+      // statement was proved again from nothing, with real trial builds, ahead of the hover's EXPLAIN). Then open
+      // documents, the recording's findings and the files shown from the last scan are decided again.
+      const served = await this.recheckCatalog({ rescan: true }).catch((e) => {
+        this.ctx.log.info(`index advice: could not re-check the catalog: ${errorMessage(e)}`);
+        this.state = undefined;
+        return 0;
+      });
+      if (!served) this.ctx.analysis.catalogChanged({ rescan: true });
     } else {
       void vscode.window.showErrorMessage(`PG Lens: ${result.message}`);
     }
@@ -486,7 +498,10 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       step("weighing it with the workspace's SQL, pg_stat_statements and the recording…");
       const statements = await this.statements(state);
       step(`proving index candidates (${countOf(statements.length, 'statement')} weighed)…`);
-      const decision = await state.decider.decide(statements, { focus: [sql] });
+      // Asked for: without HypoPG a real trial index (rolled back) may prove a candidate here, and only here in the editor.
+      const decision = await state.decider.decide(statements, { focus: [sql], realIndexes: true });
+      // The diagnostics and hovers of the statements it proved now (estimated until asked) say so.
+      this.refreshChanged(this.applyDecision(state, decision, decided, () => false));
       return { own: state.decider.advice.get(sql), decided: decided(state.decider, sql, decision), withheld: decision.byStatement.get(sql)?.withheld ?? [] };
     });
     if (!advice.own || !advice.decided?.suggestions.length) {
@@ -550,7 +565,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       const extra = [...[...(await this.workspaceFiles()).values()].flat(), ...this.recorded.values()];
       progress.report({ message: `proving candidates for ${extra.length} workspace statements and pg_stat_statements` });
       const { adviseWorkload } = await import('../db/workload');
-      return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), info: conn.info, extraStatements: extra, decider: state.decider, log: (l) => this.ctx.log.info(l) });
+      return adviseWorkload(conn.db, { ...this.adviseOptions(conn.info), info: conn.info, extraStatements: extra, decider: state.decider, realIndexes: true, log: (l) => this.ctx.log.info(l) });
     });
     const lines = [`# PG Lens: index advice for the workload`, '', `${result.statementsAnalysed} statements analysed (${result.fromStatStatements} from pg_stat_statements, ${result.fromFiles} from the workspace).${result.note ? ` ${result.note}.` : ''}`, ''];
     if (!result.suggestions.length) lines.push('No index would help this workload enough to be worth its cost.', '');

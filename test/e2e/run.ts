@@ -52,6 +52,10 @@ export function prepareWorkspace(source: string, db: Pick<E2EDatabase, 'host' | 
   const settings = {
     'pgLens.connections': [{ name: profileName, host: db.host, port: db.port, database: dbName, user: db.user, sslmode: 'disable', environment: 'development' }],
     'pgLens.activeConnection': profileName,
+    // The steps about proved advice (hover figures, Create index now, the plan tip's saving) run on a server without
+    // HypoPG: this throwaway database is the run's alone, so its diagnostics may build trial indexes (the default,
+    // 'whenAsked', is tested against a real server in test/db/db/trialBuilds.test.ts).
+    'pgLens.index.trialBuilds': 'automatic',
   };
   fs.writeFileSync(path.join(ws, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
   return ws;

@@ -51,7 +51,11 @@ export const advise: CliCommand = {
     const db = await openDatabase(values.db, ctx, { statementTimeoutMs: 60000, production: values.production, connectTimeout: values['connect-timeout'] });
     try {
       const info = await db.serverInfo();
-      const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'] };
+      // Each real trial build (no HypoPG; rolled back) said on stderr: what was built where (stdout stays the answer).
+      const log = (m: string) => {
+        if (/trial index/.test(m)) ctx.err(`pg-lens advise: ${m}`);
+      };
+      const opts = { info, minCostReduction, maxTableSizeMb, trustFunctions: values['trust-function'], realIndexes: true, log };
       if (values.workload) {
         const w = await adviseWorkload(db, { ...opts, minCalls, extraStatements: statements.map((s) => ({ sql: s.sql, source: s.where })) });
         if (format === 'json') {

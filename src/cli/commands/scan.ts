@@ -168,7 +168,7 @@ export const scan: CliCommand = {
         const log = (m: string) => ctx.err(`pg-lens scan: ${m}`);
         const info = await db.serverInfo();
         // Every statement scanned is decided together with pg_stat_statements' busiest (the one index decision).
-        const decider = new IndexDecider(db, { info, log });
+        const decider = new IndexDecider(db, { info, log, realIndexes: true });
         result = await runScan(opts, ctx, { evidence: new DbEvidence(db, { log }), analyzers: [missingIndexAnalyzer(decider, { deferred: true })] });
       } finally {
         await db.close();

@@ -36,6 +36,8 @@ describe('cli: pg-lens advise (real PostgreSQL)', function () {
     assert.equal(s.where, null);
     assert.ok(s.costAfter < s.costBefore * 0.7);
     assert.ok(['hypopg', 'transaction'].includes(s.verifiedBy));
+    // A real trial build (no HypoPG) is said on stderr: what was built where, rolled back.
+    if (s.verifiedBy === 'transaction') assert.match(r.err, /pg-lens advise: index advice: built a trial index on public\.accounts \(\d+ ms, rolled back\): CREATE INDEX /);
   });
 
   it('an empty list when no index helps, and for SQL it cannot read', async () => {

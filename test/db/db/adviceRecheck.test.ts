@@ -27,7 +27,7 @@ describe('db/indexDecision: advice re-checked against the catalog (real PostgreS
 
   it('finds the index a migration made under its own name; an index on other columns or an INVALID one does not count', async () => {
     const db = await t.open({ statementTimeoutMs: 60000 });
-    const decider = new IndexDecider(db);
+    const decider = new IndexDecider(db, { realIndexes: true });
     await decider.decide([{ sql: BY_TERM, label: 'src/translation.service.ts:20' }, { sql: LATEST, label: 'src/audit.ts:9' }]);
     const byTerm = decider.advice.get(BY_TERM)?.suggestions[0];
     const latest = decider.advice.get(LATEST)?.suggestions[0];

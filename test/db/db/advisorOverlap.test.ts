@@ -43,7 +43,7 @@ describe('db/advisor: one index for two statements when the planner agrees (real
     assert.ok(s.planUsesIndex && s.verifiedBy !== 'none');
     assert.ok(s.costAfter! <= s.costBefore * 0.7, `${s.costBefore} → ${s.costAfter}`);
 
-    const decider = new IndexDecider(db);
+    const decider = new IndexDecider(db, { realIndexes: true });
     const d = await decider.decide([{ sql: lookup, label: 'lookup.ts:1' }, { sql: latest, label: 'latest.ts:1' }]);
     assert.deepEqual(d.indexes.map((x) => x.ddl), [wide.ddl], 'one index for both');
     assert.deepEqual(d.byStatement.get(lookup)!.suggestions.map((x) => x.ddl), [wide.ddl]);
@@ -57,7 +57,7 @@ describe('db/advisor: one index for two statements when the planner agrees (real
     assert.match(why, /^equality on customer_id; placed_at DESC is there for the other statements it serves$/, why);
     assert.match(d.byStatement.get(latest)!.suggestions[0].reason, /ORDER BY keys placed_at DESC/, 'the statement it was made for keeps its own reason');
     // Focused on the lookup alone, with the other statement known: the same answer.
-    const focused = await new IndexDecider(db).decide([{ sql: latest, label: 'latest.ts:1' }], { focus: [lookup] });
+    const focused = await new IndexDecider(db, { realIndexes: true }).decide([{ sql: latest, label: 'latest.ts:1' }], { focus: [lookup] });
     assert.deepEqual(focused.byStatement.get(lookup)!.suggestions.map((x) => x.ddl), [wide.ddl]);
   });
 

@@ -55,7 +55,7 @@ describe('examples/shop: one index decision for the reviews statements on every 
     // The editor: one file analysed at a time, decided with the workspace's statements and pg_stat_statements'.
     const editorAdvice = async (file: string) => {
       const text = fs.readFileSync(path.join(src, file), 'utf8');
-      const decider = new IndexDecider(db);
+      const decider = new IndexDecider(db, { realIndexes: true });
       const a = missingIndexAnalyzer(decider, { statements: async () => (await decisionStatements(db, files)).statements });
       const findings = await a.analyze({ file: `src/${file}`, text, language: file, sites: await extractSqlSites(text, file, file) });
       // The finding of the statement whose SQL starts on that line.

@@ -49,7 +49,7 @@ describe('examples/shop: a recorded statement and the code\'s same read get one 
   };
 
   it('the editor (code statement in focus) and the recording (recorded statement in focus) name the same index', async () => {
-    const decider = new IndexDecider(db);
+    const decider = new IndexDecider(db, { realIndexes: true });
     const set = mergeStatements([], [...files, { sql: RECORDED, source: 'recorded' }]).statements;
     const forCode = await ddl(decider, set, refunds);
     const forRecorded = await ddl(decider, set, RECORDED);
@@ -58,7 +58,7 @@ describe('examples/shop: a recorded statement and the code\'s same read get one 
   });
 
   it('(cause 1) decided without the recorded statement, the code\'s read gets another index than the recording', async () => {
-    const decider = new IndexDecider(db);
+    const decider = new IndexDecider(db, { realIndexes: true });
     const withRecorded = await ddl(decider, mergeStatements([], [...files, { sql: RECORDED, source: 'recorded' }]).statements, RECORDED);
     const codeAlone = await ddl(decider, mergeStatements([], files).statements, refunds);
     assert.notDeepEqual(codeAlone, withRecorded, 'the two sets give different indexes: the recorded statement must be in the set');

@@ -60,7 +60,7 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
       }
     }
     const advice = new Store();
-    const a = missingIndexAnalyzer(new IndexDecider(db), { advice, createNow: true });
+    const a = missingIndexAnalyzer(new IndexDecider(db, { realIndexes: true }), { advice, createNow: true });
     const file = 'events.ts';
     const v1 = "const r = await pool.query('SELECT id, kind FROM events WHERE account_id = $1', [id]);\n";
     const run = async (text: string, editing: boolean) => a.analyze({ file, text, language: file, sites: await extractSqlSites(text, file, file), editing });
