@@ -97,6 +97,19 @@ describe('db/advisor: no index an existing unique or leading index already gives
     }
   });
 
+  it("another statement's index is never \"also serving\" a statement whose needed key sits behind a column it does not bind", async () => {
+    await t.admin.query(`CREATE TABLE events (id bigint PRIMARY KEY, a int NOT NULL, b int NOT NULL, c bigint NOT NULL, pad text)`);
+    await t.admin.query(`INSERT INTO events SELECT g, g % 2000, g % 7, g, repeat('x', 40) FROM generate_series(1, 100000) g`);
+    await t.admin.query('ANALYZE events');
+    const wide = 'SELECT id FROM events WHERE a = $1 AND b = $2 AND c <= $3';
+    const narrow = 'SELECT id FROM events WHERE a = $1 AND c > $2';
+    const d = await new IndexDecider(db).decide([{ sql: wide, label: 'wide.go:1' }, { sql: narrow, label: 'narrow.go:1' }]);
+    const got = d.byStatement.get(narrow)?.suggestions ?? [];
+    assert.ok(got.length, JSON.stringify(d.byStatement.get(narrow)));
+    // (a, b, c): the narrow statement binds a, not b, so c — the key it needs — cannot bound its scan there.
+    for (const s of got) assert.notDeepEqual(s.columns, ['a', 'b', 'c'], s.ddl);
+  });
+
   it('never a column twice, whatever the statement binds it with (an equality and a join key on the same column)', async () => {
     const { tables } = await readCatalogFacts(db, [{ schema: 'public', name: 'collections' }, { schema: 'public', name: 'users' }]);
     const facts = { versionNum: 180000, pgTrgm: 'unavailable' as const, tables };
