@@ -7,7 +7,7 @@
 import type { CostSummary } from './cost';
 import { formatCostLens } from './cost';
 import { type Finding, type Severity, SEVERITY_RANK } from './findings';
-import { formatCount, formatMs, formatShare } from './format';
+import { countOf, formatCount, formatMs, formatShare } from './format';
 import type { Located } from './output';
 import { ruleDocsPath } from './docs';
 import { oneLine, terminalSafe } from './safeText';
@@ -148,7 +148,7 @@ export function renderHtml(r: ReportInput): string {
   out.push('<h2>Top statements</h2>');
   if ('unavailable' in r.statements) out.push(`<p class="note">${e(r.statements.unavailable)}</p>`);
   else {
-    out.push(`<p class="meta">By total execution time, of ${r.statements.count} statements (${e(formatMs(r.statements.totalMs))} in all), from pg_stat_statements.</p>`);
+    out.push(`<p class="meta">By total execution time, of ${countOf(r.statements.count, 'statement')} (${e(formatMs(r.statements.totalMs))} in all), from pg_stat_statements.</p>`);
     out.push('<table><thead><tr><th>#</th><th>Share</th><th>Total</th><th>Mean</th><th>Calls</th><th>Rows/call</th><th>Statement</th></tr></thead><tbody>');
     for (const s of r.statements.items) {
       const st = s.stat;
@@ -171,7 +171,7 @@ export function renderMarkdown(r: ReportInput): string {
   out.push(`# ${m(r.title ?? 'PG Lens report')}`, '');
   out.push(`Generated ${m(r.generatedAt.toISOString())}${r.database ? ` · ${m(r.database)}` : ''}${r.serverVersion ? ` · ${m(r.serverVersion)}` : ''}`, '');
   const parts = (['error', 'warning', 'info', 'hint'] as Severity[]).filter((s) => c[s]).map((s) => `${c[s]} ${s}`);
-  out.push(`**${r.findings.length} findings**${parts.length ? ` (${parts.join(', ')})` : ''}${r.scanned ? ` · ${r.scanned.files} files · ${formatCount(r.scanned.lines)} lines · ${r.scanned.sites} SQL statements` : ''}`, '');
+  out.push(`**${countOf(r.findings.length, 'finding')}**${parts.length ? ` (${parts.join(', ')})` : ''}${r.scanned ? ` · ${r.scanned.files} files · ${formatCount(r.scanned.lines)} lines · ${r.scanned.sites} SQL statements` : ''}`, '');
   out.push('## Findings', '');
   if (!r.paths.length) out.push('_No source paths were given, so the report has no findings from code._', '');
   else if (!r.findings.length) out.push(`No findings in ${m(r.paths.join(', '))}.`, '');
@@ -214,7 +214,7 @@ export function renderMarkdown(r: ReportInput): string {
   out.push('## Top statements', '');
   if ('unavailable' in r.statements) out.push(`_${m(r.statements.unavailable)}_`, '');
   else {
-    out.push(`By total execution time, of ${r.statements.count} statements (${formatMs(r.statements.totalMs)} in all), from pg_stat_statements.`, '');
+    out.push(`By total execution time, of ${countOf(r.statements.count, 'statement')} (${formatMs(r.statements.totalMs)} in all), from pg_stat_statements.`, '');
     out.push('| # | Cost | Statement | In code |', '|---|---|---|---|');
     for (const s of r.statements.items) out.push(`| ${s.rank} | ${m(formatCostLens(s))} | ${m(truncate(s.stat.query, 300))} | ${m(s.sites.join(', '))} |`);
     out.push('');

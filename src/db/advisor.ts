@@ -240,6 +240,9 @@ async function adviseWithFacts(db: Database, sql: string, params: unknown[] | un
           const t = facts.tables.find((x) => x.schema === c.schema && x.name === c.table);
           const seq = baseline.seqScans.find((s) => s.relation === c.table);
           if (!t || !seq || (t.rows ?? 0) < 10000 || c.selectivity > 0.05) continue;
+          // Unproved advice rests on the estimate alone: only when pg_stats measured every key column (a guessed share
+          // of rows on a boolean nearly every row shares read as "selective"; issue 20, person16 HIGH 2).
+          if (c.keys.some((k) => !k.column || !t.stats[k.column])) continue;
           suggestions.push(unverifiedSuggestion(c, baseline, t, seq, busy.has(c) ? 'busy' : withheld.has(c) ? 'withheld' : 'unavailable'));
         }
       }

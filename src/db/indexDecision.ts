@@ -15,11 +15,11 @@
  * the person asks (issue 20, person16 MEDIUM 3).
  */
 import { candidateFromDdl, candidateFromSuggestion, coveredBy } from '../core/advice/indexCandidates';
-import { decideIndexes, notWorkload, overlaps, sharedReason, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
+import { decideIndexes, notWorkload, overlaps, sharedIndexFits, sharedReason, type ColumnUse, type CrossProof, type FoundStatement, type IndexDecision, type LeftOut, type TableWriteStats, type WorkloadStatementAdvice } from '../core/advice/workload';
 import { applicationText } from '../core/dashboard/ownStatements';
 import { shortLine } from '../core/format';
 import { qualifiedName } from '../core/sql/ident';
-import { statementShape } from '../core/sql/predicates';
+import { statementShape, type Predicate } from '../core/sql/predicates';
 import { fingerprintSql, loadPgParser } from '../core/sql/statement';
 import { adviseStatement, type AdviceResult, type AdviseOptions, type IndexSuggestion } from './advisor';
 import type { Database, ServerInfo } from './database';
@@ -270,6 +270,9 @@ export class IndexDecider {
         if (own.verifiedBy === 'none') continue;
         for (const other of indexes.values()) {
           if (other.ddl === own.ddl || !overlaps(other, own)) continue;
+          // Claimed to serve this statement only when its keys fit this statement's predicates, not because the planner
+          // likes its first column.
+          if (!sharedIndexFits(other, own, this.columnUse(a.key, other))) continue;
           if (isCancelled?.()) return out;
           const key = `${other.ddl}\u0000${a.key}`;
           let proved = this.cross.get(key);
@@ -296,6 +299,28 @@ export class IndexDecider {
       }
     }
     return out;
+  }
+
+  /** How the statement bounds the suggestion's table's columns (its shape; columns it does not qualify count for every table). */
+  private columnUse(sql: string, on: Pick<IndexSuggestion, 'schema' | 'table'>): ColumnUse {
+    const shape = statementShape(sql);
+    const eq = new Set<string>();
+    const ordered = new Set<string>();
+    const add = (p: Predicate) => {
+      if (p.target.kind !== 'column') return;
+      const c = p.target.column.toLowerCase();
+      if (p.kind === 'eq' || p.kind === 'in' || p.kind === 'is-null') eq.add(c);
+      else if (p.kind === 'range') ordered.add(c);
+    };
+    const name = bareName(on);
+    for (const t of shape?.tables ?? []) {
+      if (t.name.toLowerCase() !== name || (t.schema ?? 'public') !== on.schema) continue;
+      t.predicates.forEach(add);
+      for (const j of t.joinKeys) eq.add(j.column.toLowerCase());
+      for (const k of t.orderBy) if (k.target.kind === 'column') ordered.add(k.target.column.toLowerCase());
+    }
+    for (const u of shape?.unresolved ?? []) add(u.predicate);
+    return { eq, ordered };
   }
 
   private touches(sql: string, tables: Set<string>): boolean {

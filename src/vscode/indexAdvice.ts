@@ -10,7 +10,7 @@
 import { readWorkspaceFile } from './readWorkspaceFile';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/safeText';
-import { indexDefinitionTitle, MISSING_INDEX_RULE, provedBy } from '../core/advice/missingIndex';
+import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexWorthIt, provedBy } from '../core/advice/missingIndex';
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
@@ -508,7 +508,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       const own = advice.own;
       const why = !own ? 'the statement could not be advised (see the PG Lens output)' : own.status !== 'ok' ? (own.message ?? own.status)
         : advice.withheld.length ? `no index worth its write cost: ${advice.withheld.map((w) => w.why).join('; ')}`
-        : `no index cuts the estimated cost by ${Math.round(this.ctx.config.indexMinCostReduction * 100)}% or more${own.considered ? ` (${own.considered} candidates tried)` : ''}${own.proofNote ? `; ${own.proofNote}` : ''}`;
+        : noIndexWorthIt(this.ctx.config.indexMinCostReduction, own.considered, own.proofNote);
       return say(`${why.replace(/\.$/, '')}.`);
     }
     const shared = advice.decided.alsoServes;

@@ -10,6 +10,7 @@ import { describeProfile } from '../../core/connection/profile';
 import { CostIndex } from '../../core/cost';
 import { lineStarts, positionAt } from '../../core/findings';
 import { locate } from '../../core/output';
+import { countOf } from '../../core/format';
 import { leastPrivilegeFor, securityBlindSpots } from '../../core/health';
 import { columnsRead, usageFromStatements } from '../../core/health/leastPrivilege';
 import type { HealthFinding } from '../../core/health/types';
@@ -119,7 +120,7 @@ export const report: CliCommand = {
       };
       const out = path.resolve(ctx.cwd, values.out);
       fs.writeFileSync(out, ext === '.md' ? renderMarkdown(input) : renderHtml(input));
-      ctx.out(`Wrote ${values.out}: ${input.findings.length} findings, ${'items' in statements ? `${statements.items.length} top statements` : 'no statement statistics'}.`);
+      ctx.out(`Wrote ${values.out}: ${countOf(input.findings.length, 'finding')}, ${'items' in statements ? countOf(statements.items.length, 'top statement') : 'no statement statistics'}.`);
       return EXIT.ok;
     } finally {
       await db.close();

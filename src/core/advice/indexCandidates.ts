@@ -84,8 +84,14 @@ export function eqSelectivity(stats: ColumnStats | undefined, reltuples: number,
   return Math.max(0, 1 - stats.nullFrac) / Math.max(1, distinct);
 }
 
-/** The constant as pg_stats prints it (to look it up in most_common_vals): sqlLiteral, but a string bare. */
+/**
+ * The constant as pg_stats prints it (to look it up in most_common_vals): sqlLiteral, but a string bare and a boolean
+ * as `t`/`f` (boolout). A boolean compared as `true`/`false` never matched, so `is_deleted = false` on a table where
+ * every row is false came out as keeping no rows at all: the "most selective" key, a "rare" partial index, advice
+ * "not verified" on a column that filters nothing (issue 20, person16 HIGH 2).
+ */
 function constantText(c: Constant): string {
+  if (c.kind === 'boolean') return c.value ? 't' : 'f';
   return c.kind === 'string' ? c.value : sqlLiteral(c);
 }
 
@@ -95,6 +101,8 @@ function predSelectivity(p: Predicate, t: TableFacts): number {
   switch (p.kind) {
     case 'eq':
     case 'is-null':
+      // A boolean without statistics has two values (PostgreSQL's planner assumes the same), not 200.
+      if (!stats && col && p.kind === 'eq' && columnOf(t, col)?.typeName === 'bool') return 0.5;
       return eqSelectivity(stats, rowsOf(t), p.constant);
     case 'in': {
       const n = p.values?.length ?? 3;
@@ -154,15 +162,117 @@ export function indexCandidates(shape: StatementShape, facts: CatalogFacts, opti
     if (t.kind === 'partitioned') continue; // an index per partition is a different job
     if (t.kind === 'view' || t.kind === 'foreign') continue; // no index on either
     if ((t.rows ?? 0) < o.minRows) continue;
+    const bound = boundColumns(use, t);
     for (const c of tableCandidates(use, t, facts, o)) {
+      if (!c.keys.length) continue; // nothing to index on
       const sig = signature(c);
       if (seen.has(sig)) continue;
       seen.add(sig);
       if (coveredBy(c, t.indexes)) continue;
+      if (boundByUnique(c, t, bound)) continue;
+      if (providedByExisting(c, t, bound)) continue;
       out.push(c);
     }
   }
   return out;
+}
+
+/** How the statement bounds one column of a table: by equality (=, = ANY, IN, IS NULL) or by a range, and the share of rows kept. */
+interface Bound {
+  kind: 'eq' | 'range';
+  selectivity: number;
+  /** A join key (`t.col = other.col`): bounded per row of the other side, not by a value. */
+  join?: boolean;
+  /** Equality with `=`/IN/ANY on a value (not IS NULL: a unique index holds many NULLs). */
+  value?: boolean;
+}
+
+/** The statement's bounds on the table's plain columns (the narrowest per column). */
+function boundColumns(use: TableUse, t: TableFacts): Map<string, Bound> {
+  const out = new Map<string, Bound>();
+  const put = (col: string, b: Bound) => {
+    const had = out.get(col);
+    if (!had || (had.kind === 'range' && b.kind === 'eq') || (had.kind === b.kind && b.selectivity < had.selectivity)) out.set(col, { ...had, ...b });
+  };
+  for (const p of use.predicates) {
+    if (p.target.kind !== 'column') continue;
+    const col = catalogName(t, p.target.column);
+    if (!col) continue;
+    if (p.kind === 'eq' || p.kind === 'in' || p.kind === 'is-null') put(col, { kind: 'eq', selectivity: predSelectivity(p, t), value: p.kind !== 'is-null' });
+    else if (p.kind === 'range') {
+      const both = use.predicates.filter((x) => x.kind === 'range' && x.target.kind === 'column' && catalogName(t, x.target.column) === col).length >= 2;
+      put(col, { kind: 'range', selectivity: both ? DEFAULT_BETWEEN_SEL : predSelectivity(p, t) });
+    }
+  }
+  for (const j of use.joinKeys) {
+    const col = catalogName(t, j.column);
+    if (col && !out.has(col)) out.set(col, { kind: 'eq', selectivity: DEFAULT_EQ_SEL, join: true });
+  }
+  return out;
+}
+
+/**
+ * The share of rows an index with these leading columns narrows the statement to: equalities in order, then one
+ * range, stopping at the first column the statement does not bound (0 columns: undefined, it serves nothing).
+ * Join keys are left out: they narrow per row of the other side, which this figure does not model.
+ */
+function prefixSelectivity(columns: readonly (string | null | undefined)[], bound: Map<string, Bound>): { selectivity: number; used: number } | undefined {
+  let sel = 1;
+  let used = 0;
+  for (const c of columns) {
+    const b = c ? bound.get(c) : undefined;
+    if (!b || b.join) break;
+    sel *= b.selectivity;
+    used++;
+    if (b.kind === 'range') break;
+  }
+  return used ? { selectivity: sel, used } : undefined;
+}
+
+/**
+ * A candidate that only adds columns to a lookup a unique index already bounds (issue 20, person16 HIGH 2): the
+ * unique index's columns are all bound by equality (=, = ANY, IN) or join keys, so it finds at most one row per value
+ * (per outer row) — `users (user_id, family_admin_id)` where user_id is the primary key, `collections (app,
+ * collection_id)` ending in it, `trash (is_restored, file_id, user_id)` for `file_id = ANY($2)`. When values alone
+ * bound it, no other index on the table helps this statement; when a join key is part of it, a candidate holding all
+ * of its columns is the same lookup with more keys.
+ */
+function boundByUnique(c: IndexCandidate, t: TableFacts, bound: Map<string, Bound>): boolean {
+  if (c.method !== 'btree') return false;
+  const cols = new Set([...c.keys.map((k) => k.column), ...c.include]);
+  return t.indexes.some((ix) => {
+    if (!ix.valid || !ix.unique || ix.predicate || ix.method !== 'btree' || !ix.keyColumns.length || ix.keyColumns.some((k) => k === null)) return false;
+    const bs = ix.keyColumns.map((k) => bound.get(k!));
+    if (bs.some((b) => !b || b.kind !== 'eq' || (!b.join && !b.value))) return false;
+    if (bs.every((b) => !b!.join)) return true; // by values alone: at most one row per value
+    return ix.keyColumns.every((k) => cols.has(k!));
+  });
+}
+
+/**
+ * A candidate whose useful part an existing valid index already gives (issue 20, person16 HIGH 2: `trash (is_deleted,
+ * is_restored, user_id, updated_at)` beside `(user_id, updated_at)`, which serves `user_id = $1 AND updated_at <= $2`):
+ * the existing index's leading columns narrow the statement to a few rows, or to within 10× of what the candidate would
+ * keep. A second index for that costs every write and saves a handful of row visits.
+ */
+function providedByExisting(c: IndexCandidate, t: TableFacts, bound: Map<string, Bound>): boolean {
+  if (c.method !== 'btree' || c.keys.some((k) => !k.column)) return false;
+  const rows = Math.max(1, rowsOf(t));
+  const mine = prefixSelectivity(c.keys.map((k) => k.column), bound);
+  // The partial index's WHERE narrows too (the column it fixes is not among its keys).
+  const whereCol = c.where ? /^"?([^"\s]+)"? (=|IS NULL)/.exec(c.where)?.[1] : undefined;
+  const whereSel = whereCol && bound.get(whereCol)?.kind === 'eq' ? bound.get(whereCol)!.selectivity : 1;
+  const candSel = (mine?.selectivity ?? 1) * whereSel;
+  return t.indexes.some((ix) => {
+    if (!ix.valid || ix.predicate || ix.method !== 'btree' || ix.name === c.name) return false;
+    const have = prefixSelectivity(ix.keyColumns, bound);
+    if (!have) return false;
+    if (have.selectivity * rows <= FEW_ROWS) return true;
+    // A sort the candidate removes, or a covering copy for an index-only scan, is a gain the row count does not show:
+    // those stand when the existing index leaves many rows (above).
+    if (c.kind === 'sort' || c.kind === 'include') return false;
+    return candSel * 10 > have.selectivity;
+  });
 }
 
 interface Part {
@@ -195,6 +305,10 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     eq.push({ operand: p.target, key, predicate: p, selectivity: predSelectivity(p, t) });
   }
   eq.sort((a, b) => a.selectivity - b.selectivity || a.key.label.localeCompare(b.key.label));
+  // An equality that keeps half the rows or more (a boolean nearly every row shares) narrows nothing: a key on it only
+  // pushes the useful columns back. It stays a filter — and a partial index's WHERE when its other value is rare (4.).
+  const filtersOnly = eq.filter((e) => e.selectivity >= 0.5);
+  if (filtersOnly.length < eq.length) for (const e of filtersOnly) eq.splice(eq.indexOf(e), 1);
   const ranges: Part[] = [];
   for (const p of preds) {
     if (p.kind !== 'range') continue;
@@ -309,7 +423,10 @@ function tableCandidates(use: TableUse, t: TableFacts, facts: CatalogFacts, o: R
     const key = keyOf(t, { kind: 'column', column: j.column });
     if (!key) continue;
     btree('join', [key], `join key ${tableName}.${key.label} = ${j.other.table}.${j.other.column}: lets a nested loop look up matching rows instead of scanning ${tableName}`, DEFAULT_EQ_SEL);
-    if (eq.length) btree('join', [...eqKeys, key], `equality on ${eq.map((e) => e.key.label).join(', ')} then the join key ${key.label}`, eqSel * DEFAULT_EQ_SEL);
+    // Only equalities that narrow go before the join key (`(is_deleted, collection_id)` on a table where every row is
+    // false was tried on a real database): with none, the join key alone (above) is the candidate.
+    const narrowing = eq.filter((e) => e.selectivity < 0.5);
+    if (narrowing.length) btree('join', [...narrowing.map((e) => e.key), key], `equality on ${narrowing.map((e) => e.key.label).join(', ')} then the join key ${key.label}`, narrowing.reduce((a, e) => a * e.selectivity, 1) * DEFAULT_EQ_SEL);
   }
   // 6. GIN for jsonb containment/existence.
   const byJsonCol = new Map<string, Set<string>>();
@@ -414,7 +531,23 @@ function formatShare(s: number): string {
   return `${(s * 100).toFixed(s < 0.01 ? 2 : 1)}%`;
 }
 
+/**
+ * Every candidate is built here, so the rules on its shape hold for all kinds: a column is a key once (the first
+ * time: `(app, owner_id, owner_id)` was tried on a real database), a key the index's own WHERE fixes to one value is
+ * left out beside other keys (it orders nothing; alone, it is the partial index's only key), and a key column is not
+ * INCLUDEd again.
+ */
 function candidate(t: TableFacts, method: IndexMethod, keys: IndexKey[], kind: CandidateKind, reason: string, selectivity: number, extra: Partial<IndexCandidate> = {}): IndexCandidate {
+  const fixed = (k: IndexKey) => !!extra.where && !!k.column && (extra.where.startsWith(`${ident(k.column)} = `) || extra.where === `${ident(k.column)} IS NULL`);
+  const seenKeys = new Set<string>();
+  const someFree = keys.some((k) => !fixed(k));
+  keys = keys.filter((k) => {
+    const id = k.column ?? k.sql.replace(/ DESC$/, '');
+    if (seenKeys.has(id) || (someFree && fixed(k))) return false;
+    seenKeys.add(id);
+    return true;
+  });
+  if (extra.include) extra = { ...extra, include: [...new Set(extra.include)].filter((x) => !seenKeys.has(x)) };
   const c: IndexCandidate = { schema: t.schema, table: t.name, method, keys, include: [], kind, reason, selectivity, name: '', ...extra };
   c.name = indexName(c);
   return c;

@@ -8,7 +8,7 @@ import type { SqlSite } from '../extract/types';
 import { fileSpanOf } from '../extract/types';
 import type { Finding } from '../findings';
 import { statementShape } from '../sql/predicates';
-import { formatBytes, formatCount } from '../format';
+import { countOf, formatBytes, formatCount } from '../format';
 import { formatCost } from './planSummary';
 
 export const MISSING_INDEX_RULE = 'missing-index';
@@ -81,6 +81,14 @@ export interface HoverSuggestion extends ProvedSuggestion {
   indexSizeBytes: number | null;
   seqScan?: { relation: string; rows: number };
   planAfter: string[];
+}
+
+/**
+ * Why Suggest Indexes found nothing to suggest (no proof reached the threshold), with how many candidates were tried —
+ * "1 candidate", not "1 candidates" (issue 20, person16 LOW 8).
+ */
+export function noIndexWorthIt(minCostReduction: number, considered: number, proofNote?: string): string {
+  return `no index cuts the estimated cost by ${Math.round(minCostReduction * 100)}% or more${considered ? ` (${countOf(considered, 'candidate')} tried)` : ''}${proofNote ? `; ${proofNote}` : ''}`;
 }
 
 /** How much cheaper, in words a person reads at a glance: "48× lower", "35% lower". */

@@ -295,6 +295,36 @@ export function overlaps(other: IndexShape, own: IndexShape): boolean {
   return !!other.columns.length && !!own.columns.length && stripDir(other.columns[0]) === stripDir(own.columns[0]);
 }
 
+/** How a statement bounds the columns of one table: equality (=, IN, = ANY, IS NULL, a join key), or a range / sort key. */
+export interface ColumnUse {
+  eq: ReadonlySet<string>;
+  ordered: ReadonlySet<string>;
+}
+
+/**
+ * Whether another statement's index fits this statement, before the planner is asked (issue 20, person16 HIGH 2: `trash
+ * (is_deleted, is_restored, user_id, updated_at)` was "also serving" a statement with no user_id predicate, whose
+ * updated_at sits behind user_id). The index's keys, read in order, serve this statement while each is bound by an
+ * equality, up to one range or sort key; the fit needs at least one such key, and no key this statement's own index
+ * needs may come after that used part (the planner may still pick it for its first column, but it does not do the
+ * job this statement's own index does).
+ */
+export function sharedIndexFits(shared: Pick<IndexShape, 'columns'>, own: Pick<IndexShape, 'columns'>, use: ColumnUse): boolean {
+  const used = new Set<string>();
+  for (const label of shared.columns) {
+    const c = stripDir(label).toLowerCase();
+    if (use.eq.has(c)) used.add(c);
+    else {
+      if (use.ordered.has(c)) used.add(c);
+      break;
+    }
+  }
+  if (!used.size) return false;
+  const low = (x: string) => stripDir(x).toLowerCase();
+  const sharedCols = new Set(shared.columns.map(low));
+  return own.columns.map(low).every((c) => used.has(c) || !sharedCols.has(c));
+}
+
 /**
  * Why another statement's index serves this one, in this statement's terms: its own index's reason (what this
  * statement needs), then the keys it does not use, there for the statements it is shared with. The other

@@ -34,6 +34,31 @@ function pinnedByKey(where: Node | undefined, or: Node): boolean {
   return equalitiesBeside(conjunctsOf(where), or).some((e) => /^(id|uuid|\w+_id|\w+Id)$/.test(String(e.column.name)) || e.value.type === 'parameter');
 }
 
+/** The JOIN … ON conditions of the statement (any depth): an OR there sits beside the join's other conditions. */
+function onConditionsOf(root: Node): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<unknown>();
+  const visit = (x: unknown, depth: number) => {
+    if (!x || typeof x !== 'object' || seen.has(x) || depth > 60) return;
+    seen.add(x);
+    if (Array.isArray(x)) {
+      for (const y of x) visit(y, depth + 1);
+      return;
+    }
+    const node = x as Node;
+    if (node.join?.on) out.push(node.join.on as Node);
+    for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v, depth + 1);
+  };
+  visit(root, 0);
+  return out;
+}
+
+/** Any `column = value` among the ANDed conditions of a WHERE or ON of the statement: an index lookup that drives the join. */
+function drivenByEquality(conditions: Node[]): boolean {
+  const none = { type: 'none' } as Node; // beside nothing: every equality of the conjuncts
+  return conditions.some((w) => equalitiesBeside([...conjunctsOf(w), none], none).length > 0);
+}
+
 /** A column of a CTE, or of a query whose FROM holds no table (only subqueries or functions). */
 function derived(r: ResolvedColumn, scope: Scope, ctes: Map<string, Node>): boolean {
   if (r.tableRef) return !r.tableRef.schema && ctes.has(r.tableRef.name.toLowerCase());
@@ -52,7 +77,9 @@ export const orAcrossColumns: Rule = {
       if (!info.inPredicate || n.type !== 'binary' || String(n.op).toUpperCase() !== 'OR') return;
       if (info.parent?.type === 'binary' && String(info.parent.op).toUpperCase() === 'OR') return; // the top of the chain handles it
       // The OR may sit in a subquery's WHERE (`EXISTS (SELECT 1 … WHERE user_id = $1 AND (a OR b))`).
-      if (wheresOf(ctx.statement as Node).some((w) => pinnedByKey(w, n))) return false;
+      // … or in a JOIN's ON beside the join's own lookup (`ON … AND cs.to_user_id = $1 AND (cs.t > $2 OR c.t > $2)`).
+      const conditions = [...wheresOf(ctx.statement as Node), ...onConditionsOf(ctx.statement as Node)];
+      if (conditions.some((w) => pinnedByKey(w, n))) return false;
       const parts = disjuncts(n);
       const cols = parts.map(filteredColumn);
       if (cols.some((c) => !c)) return false; // a complex disjunct: no verdict
@@ -67,6 +94,9 @@ export const orAcrossColumns: Rule = {
       const names = [...new Set(resolved.map((r) => ctx.textOf(cols[resolved.indexOf(r)]!)))];
       const acrossTables = tables.size > 1;
       if (allIndexed && !acrossTables) return false; // BitmapOr is possible
+      // Across tables, no index on either column can take the OR (it is checked after the join); when an equality on a
+      // value elsewhere in the WHERE/ON drives the join, the OR only filters the rows it found (issue 20, person16 LOW 10).
+      if (acrossTables && drivenByEquality(conditions)) return false;
       out.push(
         ctx.report({
           at: n,
@@ -76,7 +106,9 @@ export const orAcrossColumns: Rule = {
             : unindexed.length
               ? `OR across ${names.join(', ')}: ${unindexed.join(', ')} ${unindexed.length === 1 ? 'has' : 'have'} no index, so the whole table is read.`
               : `OR across ${names.join(', ')} needs an index on every column (combined with BitmapOr), or reads the whole table.`,
-          help: 'Index every column in the OR, or split the query into a UNION (ALL with care for duplicates) of queries that each use one index.',
+          help: acrossTables
+            ? 'An index on each column cannot serve an OR across two tables (it is checked after the join): split the query into a UNION (ALL with care for duplicates) of queries that each filter one table by an indexed column.'
+            : 'Index every column in the OR, or split the query into a UNION (ALL with care for duplicates) of queries that each use one index.',
           evidence: { columns: names, unindexed, resolved: resolved.map((r) => ({ table: r.tableRef?.name, column: r.name })), acrossTables },
         }),
       );

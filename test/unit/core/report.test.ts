@@ -59,6 +59,13 @@ describe('core/report', () => {
     assert.doesNotMatch(md, /\]\(https?:/);
   });
 
+  it('counts read in the singular for one (issue 20, person16 LOW 8: "1 candidates")', () => {
+    const md = renderMarkdown(input({ statements: { ...input().statements!, count: 1 } }));
+    assert.match(md, /\*\*1 finding\*\*/);
+    assert.match(md, /of 1 statement \(/);
+    assert.match(renderHtml(input({ statements: { ...input().statements!, count: 1 } })), /of 1 statement \(/);
+  });
+
   it('says why a section is empty: no paths, no health API, no pg_stat_statements', () => {
     const r = input({ paths: [], findings: [], health: { unavailable: 'Health checks are not part of this build.' }, statements: { unavailable: 'pg_stat_statements is not available.' } });
     for (const out of [renderHtml(r), renderMarkdown(r).replace(/\\_/g, '_')]) {

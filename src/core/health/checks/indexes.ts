@@ -125,11 +125,21 @@ export const invalidIndex: HealthCheck = {
   },
 };
 
+/**
+ * A unique b-tree whose key columns are all among the foreign key's columns: the check looks rows up by equality on
+ * every key column, so the unique index finds at most one (issue 20, person16 LOW 11: trash's primary key (file_id)
+ * serves the key (file_id, collection_id)).
+ */
+function uniqueWithin(i: IndexFact, fkColumns: number[]): boolean {
+  const keys = i.columns.slice(0, i.keyColumns);
+  return i.unique && i.method === 'btree' && keys.length > 0 && keys.every((c) => c !== 0 && fkColumns.includes(c));
+}
+
 export const unindexedForeignKey: HealthCheck = {
   id: 'unindexed-foreign-key',
   title: 'Foreign keys without an index',
   category: 'indexes',
-  summary: 'A foreign key whose columns are not the leading columns of any valid, non-partial index (deletes and updates on the referenced table scan this one).',
+  summary: 'A foreign key whose columns are not the leading columns of any valid, non-partial index, nor covered by a unique index on some of its columns (deletes and updates on the referenced table scan this one).',
   run(f) {
     const byTable = indexesByTable(f.indexes);
     const out: HealthFinding[] = [];
@@ -137,7 +147,7 @@ export const unindexedForeignKey: HealthCheck = {
       const n = fk.columns.length;
       const want = [...fk.columns].sort((a, b) => a - b).join(',');
       const indexed = (byTable.get(fk.tableOid) ?? []).some(
-        (i) => i.valid && !i.predicate && i.keyColumns >= n && [...i.columns.slice(0, n)].sort((a, b) => a - b).join(',') === want,
+        (i) => i.valid && !i.predicate && ((i.keyColumns >= n && [...i.columns.slice(0, n)].sort((a, b) => a - b).join(',') === want) || uniqueWithin(i, fk.columns)),
       );
       if (indexed) continue;
       out.push(finding(this, fk.tableRows >= 10000 ? 'warning' : 'info', `Foreign key ${fk.name} on ${fk.schema}.${fk.table} (${fk.columnNames.join(', ')}) has no index.`, {

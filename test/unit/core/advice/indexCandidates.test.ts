@@ -46,6 +46,12 @@ describe('core/advice/indexCandidates', () => {
     assert.equal(eqSelectivity({ nullFrac: 0, nDistinct: -0.5 }, 1000), 1 / 500);
   });
 
+  it('reads a boolean constant as pg_stats prints it (t/f): `= false` where every row is false keeps every row (issue 20, person16 HIGH 2)', () => {
+    const allFalse = { nullFrac: 0, nDistinct: 1, mostCommonVals: ['f'], mostCommonFreqs: [1] };
+    assert.equal(eqSelectivity(allFalse, 1000, { kind: 'boolean', value: false }), 1);
+    assert.equal(eqSelectivity(allFalse, 1000, { kind: 'boolean', value: true }), 0);
+  });
+
   it('equality (most selective first), then the ORDER BY in the query direction', () => {
     const out = ddls('SELECT * FROM orders WHERE customer_id = $1 ORDER BY placed_at DESC LIMIT 5');
     assert.ok(out.includes('CREATE INDEX CONCURRENTLY orders_customer_id_placed_at_desc_idx ON orders (customer_id, placed_at DESC)'), out.join('\n'));

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { costDrop, missingIndexFinding, missingIndexHover, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
+import { costDrop, missingIndexFinding, noIndexWorthIt, missingIndexHover, type HoverSuggestion, type ProvedSuggestion } from '../../../../src/core/advice/missingIndex';
 import { candidateFromSuggestion } from '../../../../src/core/advice/indexCandidates';
-import { overlaps } from '../../../../src/core/advice/workload';
+import { overlaps, sharedIndexFits } from '../../../../src/core/advice/workload';
 
 const file = 'const q = sql`SELECT * FROM orders o WHERE o.customer_id = ${id}`;';
 const sqlStart = file.indexOf('SELECT');
@@ -16,6 +16,24 @@ const s: ProvedSuggestion = {
 };
 
 describe('core/advice/missingIndex', () => {
+  it('says how many candidates were tried in words that agree with the number (issue 20, person16 LOW 8)', () => {
+    assert.equal(noIndexWorthIt(0.3, 1), 'no index cuts the estimated cost by 30% or more (1 candidate tried)');
+    assert.equal(noIndexWorthIt(0.3, 3, 'HypoPG is not available on this server'), 'no index cuts the estimated cost by 30% or more (3 candidates tried); HypoPG is not available on this server');
+    assert.equal(noIndexWorthIt(0.25, 0), 'no index cuts the estimated cost by 25% or more');
+  });
+
+  it("another statement's index fits a statement only when its keys serve that statement's predicates in order (issue 20, person16 HIGH 2)", () => {
+    const shared = { columns: ['is_deleted', 'is_restored', 'user_id', 'updated_at'] };
+    // trash.go:423: is_deleted = true AND updated_at > $1 … ORDER BY updated_at — no is_restored, no user_id: updated_at sits behind them.
+    assert.equal(sharedIndexFits(shared, { columns: ['is_deleted', 'updated_at'] }, { eq: new Set(['is_deleted']), ordered: new Set(['updated_at']) }), false);
+    // trash.go:343: every key bound — it fits.
+    assert.equal(sharedIndexFits(shared, { columns: ['is_deleted', 'user_id'] }, { eq: new Set(['is_deleted', 'is_restored', 'user_id']), ordered: new Set(['updated_at']) }), true);
+    // A wider index whose first keys this statement binds, and that has nothing it needs behind them: fits (the planner then judges).
+    assert.equal(sharedIndexFits({ columns: ['customer_id', 'placed_at DESC'] }, { columns: ['customer_id'] }, { eq: new Set(['customer_id']), ordered: new Set() }), true);
+    // Leading with a column the statement does not bind at all: no fit.
+    assert.equal(sharedIndexFits({ columns: ['status', 'customer_id'] }, { columns: ['customer_id'] }, { eq: new Set(['customer_id']), ordered: new Set() }), false);
+  });
+
   it('a proved suggestion: a warning on the table name in the code, with help, fixes and evidence', () => {
     const f = missingIndexFinding(site, { status: 'ok', suggestions: [s] })!;
     assert.equal(f.ruleId, 'missing-index');

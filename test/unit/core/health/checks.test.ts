@@ -122,6 +122,17 @@ describe('core/health', () => {
       assert.deepEqual(out[0].evidence, { table: 's.t', columns: ['b', 'c'], references: 's.p', tableRows: 50000 });
     });
 
+    it('unindexed-foreign-key: a unique index on some of the key\'s columns serves it (issue 20, person16 LOW 11)', () => {
+      // trash (file_id, collection_id) REFERENCES collection_files: trash's primary key is (file_id).
+      const fk = { oid: 5, schema: 's', table: 'trash', tableOid: 10, name: 'fk_trash_keys_collection_files', columns: [1, 2], columnNames: ['file_id', 'collection_id'], referencedSchema: 's', referencedTable: 'collection_files', tableRows: 20000 };
+      const pkey = index({ columns: [1], keyColumns: 1, unique: true, primary: true });
+      assert.deepEqual(runHealthChecks(facts({ foreignKeys: [fk], indexes: [pkey] }), {}, ['unindexed-foreign-key']), []);
+      // Not unique: (file_id) alone still leaves many rows per key value to read, and a unique index on another column does not count.
+      assert.equal(runHealthChecks(facts({ foreignKeys: [fk], indexes: [index({ columns: [1], keyColumns: 1 })] }), {}, ['unindexed-foreign-key']).length, 1);
+      assert.equal(runHealthChecks(facts({ foreignKeys: [fk], indexes: [index({ columns: [3], keyColumns: 1, unique: true })] }), {}, ['unindexed-foreign-key']).length, 1);
+      assert.equal(runHealthChecks(facts({ foreignKeys: [fk], indexes: [index({ columns: [1, 3], keyColumns: 2, unique: true })] }), {}, ['unindexed-foreign-key']).length, 1);
+    });
+
     it('indexDefinition quotes names and shows INCLUDE and WHERE', () => {
       const d = indexDefinition(index({ name: 'My Index', schema: 'a.b', table: 'order', columns: [1, 0, 3], columnNames: ['x', null, 'z'], keyColumns: 2, expressions: 'lower(y)', predicate: '(x > 0)', unique: true }));
       assert.equal(d, 'CREATE UNIQUE INDEX "My Index" ON "a.b"."order" USING btree (x, (lower(y))) INCLUDE (z) WHERE (x > 0)');

@@ -57,3 +57,21 @@ describe('rule or-across-columns: residual filters and derived columns (rules-c 
     error(rule, 'WITH c AS (SELECT 1) SELECT p.id FROM playlist p WHERE p.creator_id = $1 OR p.created_for_id = $1');
   });
 });
+
+describe('rule or-across-columns: an OR across the tables of a join (issue 20, person16 LOW 10)', () => {
+  it('an OR in a JOIN … ON beside the join\'s own lookup only filters the rows that lookup found', () => {
+    // ente's GetCollectionsSharedWithUser: the plan drives the join by collection_shares_to_user_id_index (1 row).
+    ok(rule, `SELECT collections.collection_id FROM collections INNER JOIN users ON collections.owner_id = users.user_id
+      INNER JOIN collection_shares ON collections.collection_id = collection_shares.collection_id AND collection_shares.to_user_id = $1
+        AND (collection_shares.updation_time > $2 OR collections.updation_time > $2) AND users.encrypted_email IS NOT NULL AND app = $3`, { evidence: ev });
+  });
+  it('an OR across tables with an equality on a value elsewhere in the WHERE/ON is a residual filter', () => {
+    ok(rule, 'SELECT u.id FROM users u JOIN orders o ON o.id = u.id AND o.ref = $1 WHERE u.email > $2 OR o.id > $3', { evidence: ev });
+  });
+  it('still reported when nothing else drives the join, with advice that can help (a UNION, not an index per column)', () => {
+    const f = error(rule, 'SELECT u.id FROM users u JOIN orders o ON o.id = u.id WHERE u.email = $1 OR o.ref = $2', { evidence: ev });
+    assert.match(f.message, /different tables/);
+    assert.doesNotMatch(f.help ?? '', /Index every column/);
+    assert.match(f.help ?? '', /UNION/);
+  });
+});
