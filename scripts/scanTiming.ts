@@ -4,9 +4,9 @@
  * editor weighs them (src/vscode/indexAdvice.ts: every file's SQL read once, merged with pg_stat_statements' busiest).
  * Prints one JSON object: wall and CPU time, files done, and how long a cancel took to stop the scan.
  *
- *   npx tsx scripts/scanTiming.ts <folder> --db URL [--limit-s 180] [--cancel-after-s 30]
+ *   npx tsx scripts/scanTiming.ts <folder> --db URL [--limit-s 180] [--cancel-after-s 30] [--plan-migrations] [--exclude GLOB]…
  *
- * `--limit-s`: stop (as a cancel) after this long and report the files done. `--cancel-after-s`: cancel then and
+ * `--plan-migrations`: plan and advise migrations too, as `--context migration=keep` does. `--limit-s`: stop (as a cancel) after this long and report the files done. `--cancel-after-s`: cancel then and
  * report the seconds until the scan returned. It plans and proves as the editor does (rolled-back trial indexes on a
  * development database); run it only on a database you may do that on.
  */
@@ -16,7 +16,7 @@ import { scanFiles } from '../src/core/scan';
 import { codeAnalyzers } from '../src/core/analyzers';
 import { CrossFileCalls } from '../src/core/nplusone/crossFile';
 import { extractSqlSites } from '../src/core/extract/index';
-import { codeContextOf } from '../src/core/codeContext';
+import { codeContextOf, DEFAULT_CONTEXT_POLICY } from '../src/core/codeContext';
 import type { FoundStatement } from '../src/core/advice/workload';
 import { loadPgParser } from '../src/core/sql/statement';
 import { openDatabase } from '../src/cli/io';
@@ -27,7 +27,7 @@ import { IndexDecider, topStatements, workspaceDecisionStatements } from '../src
 import { missingIndexAnalyzer } from '../src/db/missingIndexAnalyzer';
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, 'limit-s': { type: 'string' }, 'cancel-after-s': { type: 'string' }, exclude: { type: 'string', multiple: true, default: [] } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { db: { type: 'string' }, 'limit-s': { type: 'string' }, 'cancel-after-s': { type: 'string' }, exclude: { type: 'string', multiple: true, default: [] }, 'plan-migrations': { type: 'boolean', default: false } } });
   const root = path.resolve(positionals[0] ?? '.');
   if (!values.db) throw new Error('--db URL is needed');
   configureTreeSitterForCli();
@@ -93,6 +93,8 @@ async function main(): Promise<void> {
         }),
       ],
       isCancelled,
+      // As `--context migration=keep`: migrations planned and advised like request code (the work the scan did before).
+      ...(values['plan-migrations'] ? { contextPolicy: { ...DEFAULT_CONTEXT_POLICY, migration: 'keep' as const } } : {}),
       onFile: () => (lastFileAt = performance.now()),
     });
     clearInterval(timer);

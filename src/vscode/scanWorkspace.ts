@@ -105,6 +105,10 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
           const { CaptureRecording } = await import('./captureRecording');
           await (CaptureRecording.current ? CaptureRecording.current.recheckAdvice({ advise: true }) : ctx.indexAdvice?.recheckCatalog());
         }
+        // pgLens.exclude is read for each scan; the log says what this one left out (person16 MEDIUM 4 could not tell
+        // whether an edit of settings.json was in effect).
+        const exclude = ctx.config.exclude;
+        ctx.log.info(`scan: ${exclude.length ? `leaving out pgLens.exclude ${exclude.map((x) => JSON.stringify(x)).join(', ')} and .gitignore` : 'leaving out .gitignore (pgLens.exclude is empty)'}; migrations are not planned or advised on`);
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
         let openFiles = 0;
         const files = workspaceInputs(ctx, folders, { open, onOpen: () => openFiles++, onRead: (file, text) => textCache.set(file, text) });
