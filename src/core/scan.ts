@@ -59,8 +59,23 @@ interface AnalyzerInput {
    * already know and start nothing new.
    */
   editing?: boolean;
-  /** True once the result is no longer wanted (the document changed or closed): stop early. */
+  /** True once the result is no longer wanted (the document changed or closed, the scan was cancelled): stop early. */
   isCancelled?: () => boolean;
+  /**
+   * False for a file whose statements the database does not plan: a migration's (codeContextOf), unless the context
+   * policy keeps migrations as they are (`--context migration=keep`). A migration has run, or runs once: an index for
+   * it, an EXPLAIN of it or a "not analysed" note on it is never advice for the app (person16 MEDIUM 4: 125 of 214
+   * findings in migrations/, and the index advisor proved candidates for every statement of 248 migration files).
+   */
+  planned?: boolean;
+}
+
+/**
+ * Whether the database plans the statements of a file of this context (AnalyzerInput.planned): not a migration's,
+ * unless the policy keeps migrations' findings as they are.
+ */
+export function plannedIn(context: CodeContext, policy: ContextPolicy = DEFAULT_CONTEXT_POLICY): boolean {
+  return context !== 'migration' || policy.migration === 'keep';
 }
 
 /** One kind of analysis plugged into the scan. */
@@ -77,7 +92,8 @@ export interface Analyzer {
 
 /** Facts for the rules, when a database is available. prepare() runs before a file's rules. */
 export interface EvidenceSource {
-  prepare(sites: SqlSite[]): Promise<void>;
+  /** `isCancelled`: stop between statements (a cancelled scan, a changed document). */
+  prepare(sites: SqlSite[], isCancelled?: () => boolean): Promise<void>;
   evidenceFor(site: SqlSite, statement: Statement, index: number): PlanEvidence | undefined;
 }
 
@@ -91,14 +107,15 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
   return {
     id: 'rules',
     rules: [...rules, OTHER_DIALECT_RULE],
-    async analyze({ sites, unread, file, text }) {
+    async analyze({ sites, unread, file, text, isCancelled, planned }) {
       // SQL written for another database gets no PostgreSQL advice; one hint per file says so.
       const dialect = dialectOfFile(file, text, opts.project);
       if (dialect.dialect === 'other') {
         return sites.length ? [{ ruleId: OTHER_DIALECT_RULE.id, severity: 'hint', message: otherDialectNote(dialect), span: { start: sites[0].span.start, end: sites[0].span.start }, file, fixes: [], evidence: { dialect: dialect.name, from: dialect.evidence } }] : [];
       }
-      if (opts.evidence && sites.length) await opts.evidence.prepare(sites);
-      const ev = opts.evidence;
+      // A migration's statements are not planned (AnalyzerInput.planned): its rules run on the text alone.
+      const ev = planned === false ? undefined : opts.evidence;
+      if (ev && sites.length) await ev.prepare(sites, isCancelled);
       // Two calls running the same composed statement (`if … { db.Query(q, a, b) } else { db.Query(q, a) }`)
       // give the same finding once.
       const seen = new Set<string>();
@@ -126,7 +143,9 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         seen.add(key);
         return true;
       };
-      const unreadHints = (unread ?? []).map((u) => unreadFinding(file, u));
+      // "No query rule or index advice ran on it" says nothing in a file where no advice runs anyway (a migration): not
+      // said there, for strings that were not read nor for statements that could not be.
+      const unreadHints = planned === false ? [] : (unread ?? []).map((u) => unreadFinding(file, u));
       return unreadHints.concat(sites.flatMap((site) => {
         const found = checkSite(site, rules, { evidence: ev ? (s, st, i) => ev.evidenceFor(s, st, i) : undefined, onRuleError: opts.onRuleError });
         // A statement kept in a mapper file is changed there and called through its library: say how.
@@ -151,7 +170,7 @@ export function rulesAnalyzer(opts: { rules?: readonly Rule[]; evidence?: Eviden
         }
         // select-star is kept only on evidence that it costs something or risks a bug (selectStarEvidence.ts).
         const judged = found.flatMap((f) => (f.ruleId === 'select-star' ? (judgeSelectStar(f, site, text, opts.declared?.tables) ?? []) : [f]));
-        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared)));
+        return judged.filter((f) => once(f) && !servedByDeclaredIndex(f) && !(planned === false && f.ruleId === NOT_ANALYSED)).map((f) => (ev ? f : withDeclaredLookup(withDeclaredNotNull(f, opts.declared), opts.declared)));
       }));
     },
   };
@@ -298,10 +317,12 @@ export async function analyzeFile(input: FileInput, opts: Omit<ScanOptions, 'onF
       const over = sqlOverLimit(site.sql);
       if (over) errors.push(`line ${lineOfOffset(input.text, site.span.start)}: ${over}`);
     }
+    const planned = plannedIn(codeContextOf(input.path, input.text), opts.contextPolicy);
     for (const a of opts.analyzers) {
+      if (input.isCancelled?.()) break;
       t = performance.now();
       try {
-        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, unread, source, editing: input.editing, isCancelled: input.isCancelled })));
+        findings.push(...(await a.analyze({ file: input.path, text: input.text, language, sites, unread, source, editing: input.editing, isCancelled: input.isCancelled, planned })));
       } catch (e) {
         errors.push(`${a.id}: ${errorMessage(e)}`);
       }
@@ -362,7 +383,16 @@ export async function scanFiles(files: AsyncIterable<FileInput> | Iterable<FileI
       result.cancelled = true;
       break;
     }
-    const r = await analyzeFile(file, { ...opts, onError });
+    // The scan's cancellation reaches the analyzers, checked between statements: a file whose statements each wait on
+    // the database (the index advisor's proofs) no longer runs to its end after Cancel (person16 HIGH 1: 2.5–3.5 min).
+    const own = file.isCancelled;
+    const cancelled = opts.isCancelled ? () => opts.isCancelled!() || !!own?.() : own;
+    const r = await analyzeFile({ ...file, isCancelled: cancelled }, { ...opts, onError });
+    if (opts.isCancelled?.()) {
+      // Cut short: its findings are partial, and not reported.
+      result.cancelled = true;
+      break;
+    }
     walked.set(file.path, walked.size);
     result.files++;
     result.lines += countLines(file.text);

@@ -67,7 +67,9 @@ export function missingIndexAnalyzer(decider: IndexDecider, opts: MissingIndexAn
   return {
     id: MISSING_INDEX_RULE,
     rules: OTHER_RULES.filter((r) => r.id === MISSING_INDEX_RULE),
-    async analyze({ sites, file, editing, isCancelled }) {
+    async analyze({ sites, file, editing, isCancelled, planned }) {
+      // A migration's statements get no index advice (AnalyzerInput.planned): it has run, or runs once.
+      if (planned === false) return [];
       const mine = sites.filter((s) => s.confidence >= minConfidence).map((site) => ({ site, file }));
       if (opts.deferred) {
         collected.push(...mine);

@@ -18,6 +18,7 @@ import type { Database } from './database';
 import { describeError } from './errors';
 import { explain } from './explain';
 import { K, type RawNode } from '../core/plan/keys';
+import { TimeSlice } from '../core/timeSlice';
 
 export interface DbEvidenceOptions {
   /** EXPLAIN read statements for plan facts (default true). */
@@ -37,7 +38,7 @@ export class DbEvidence implements EvidenceSource {
 
   constructor(private readonly db: Database, private readonly opts: DbEvidenceOptions = {}) {}
 
-  async prepare(sites: SqlSite[]): Promise<void> {
+  async prepare(sites: SqlSite[], isCancelled?: () => boolean): Promise<void> {
     this.ready ??= (async () => {
       const r = await this.db.query(CATALOG_SQL.searchPath);
       this.searchPath = r.rows[0].schemas;
@@ -66,7 +67,10 @@ export class DbEvidence implements EvidenceSource {
       this.lookup = tableLookup([...this.tables.values()], this.searchPath);
     }
     if (this.opts.plans !== false) {
+      const slice = new TimeSlice();
       for (const { site, statements } of parsed) {
+        if (isCancelled?.()) return;
+        await slice.turn();
         if (statements.length !== 1 || this.plans.has(site.sql)) continue;
         this.plans.set(site.sql, await this.planFacts(site));
       }

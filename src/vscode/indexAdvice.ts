@@ -14,7 +14,7 @@ import { indexDefinitionTitle, MISSING_INDEX_RULE, noIndexWorthIt, provedBy } fr
 import type { ProvedIndexFigure } from '../core/plan/model';
 import type { Analyzer } from '../core/scan';
 import type { IndexSuggestion } from '../db/advisor';
-import type { DecisionInput, IndexDecider } from '../db/indexDecision';
+import type { DecisionInput, IndexDecider, workspaceDecisionStatements } from '../db/indexDecision';
 import type { DecidedAdvice, decided as decidedFn } from '../db/missingIndexAnalyzer';
 import type { FoundStatement, IndexDecision } from '../core/advice/workload';
 import type { CodeContext } from '../core/codeContext';
@@ -79,6 +79,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   private files: Promise<Map<string, FoundStatement[]>> | undefined;
   /** Where each advised statement is ("src/orders.ts:28"), to refresh the documents whose advice a decision changed. */
   private readonly labels = new Map<string, string>();
+  /** The merged statements, made again only when the code's or the recording's statements change (`version`). */
+  private merged: ReturnType<typeof workspaceDecisionStatements> | undefined;
+  private version = 0;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(private readonly ctx: PgLensContext) {
@@ -86,6 +89,9 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       ctx.connections.onDidChange(() => (this.state = undefined)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('pgLens.index')) this.state = undefined;
+        // Which files are the workspace's: read again at the next decision (person16 MEDIUM 4: pgLens.exclude set while
+        // the editor ran still weighed the statements of the folder it now leaves out).
+        if (e.affectsConfiguration('pgLens.exclude') || e.affectsConfiguration('pgLens.maxFileSizeKb')) this.files = undefined;
       }),
       // A saved file's SQL may have changed: its statements are read again (only that file's).
       vscode.workspace.onDidSaveTextDocument((doc) => void this.refreshFile(doc.uri.fsPath, doc.getText())),
@@ -118,7 +124,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
    * (orders (status, placed_at DESC)) while the code's same read got orders (status).
    */
   private async statements(state: NonNullable<IndexAdvice['state']>): Promise<DecisionInput[]> {
-    const { topStatements, mergeStatements } = await import('../db/indexDecision');
+    const { topStatements, workspaceDecisionStatements } = await import('../db/indexDecision');
+    this.merged ??= workspaceDecisionStatements();
     if (!state.top || Date.now() - state.top.at > TOP_STATEMENTS_MS) {
       const statements = topStatements(state.db).then((t) => t.statements).catch((e) => {
         this.ctx.log.info(`index advice: could not read pg_stat_statements: ${errorMessage(e)}`);
@@ -128,10 +135,14 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     }
     const { loadPgParser } = await import('../core/sql/statement');
     await loadPgParser(); // what is DDL, by PostgreSQL's parser (mergeStatements leaves it out)
-    return mergeStatements(await state.top.statements, [...[...(await this.workspaceFiles()).values()].flat(), ...this.recorded.values()]).statements;
+    const files = await this.workspaceFiles();
+    // Merged once per change, not once per file analysed (person16 HIGH 1: Scan Workspace merged the whole workspace's
+    // statements again for each of its 583 files).
+    return this.merged(await state.top.statements, this.version, () => [...[...files.values()].flat(), ...this.recorded.values()]);
   }
 
   private workspaceFiles(): Promise<Map<string, FoundStatement[]>> {
+    if (!this.files) this.version++;
     this.files ??= this.workspaceStatements().catch((e) => {
       this.ctx.log.info(`index advice: could not read the workspace's statements: ${errorMessage(e)}`);
       this.files = undefined;
@@ -146,6 +157,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const files = await this.files;
     if (!files.has(file) && !vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file))) return;
     files.set(file, await this.sqlOf(file, text));
+    this.version++;
   }
 
   async decide(statements: { sql: string; label: string; calls?: number; totalMs?: number; context?: CodeContext }[]): Promise<Map<string, DecidedAdvice> | undefined> {
@@ -154,7 +166,11 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
     const state = await this.stateFor(conn);
     const { decided } = await import('../db/missingIndexAnalyzer');
     // From now on every decision weighs them too (the editor's, Suggest Indexes', the workload's): one answer per statement.
-    for (const s of statements) if (!this.recorded.has(s.sql)) this.recorded.set(s.sql, { sql: s.sql, source: 'recorded', ...(s.context ? { context: s.context } : {}) });
+    for (const s of statements) {
+      if (this.recorded.has(s.sql)) continue;
+      this.recorded.set(s.sql, { sql: s.sql, source: 'recorded', ...(s.context ? { context: s.context } : {}) });
+      this.version++;
+    }
     const focus = statements.map((s) => s.sql);
     const decision = await state.decider.decide([...(await this.statements(state)), ...statements], { focus });
     // The code's statements this decision changed (now served by the recorded statement's index, say): their documents again.
@@ -193,6 +209,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
   forgetRecorded(): void {
     if (!this.recorded.size) return;
     this.recorded.clear();
+    this.version++;
     // Decisions they weighed in on are made again, without them (the proofs already made are the decider's: kept).
     this.state?.advice.clear();
   }
@@ -226,6 +243,8 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       id: MISSING_INDEX_RULE,
       rules: [],
       analyze: async (input) => {
+        // A migration's statements get no index advice (AnalyzerInput.planned).
+        if (input.planned === false) return [];
         const conn = this.ctx.connections.current;
         // A file of another folder with its own connection (multi-root) is not weighed against this database.
         if (!conn || conn.db.isClosed || !this.ctx.connections.serves(vscode.Uri.file(input.file))) return [];

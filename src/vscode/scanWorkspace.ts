@@ -12,48 +12,88 @@ import type { PgLensContext } from './main';
 import { positionsOf } from './findingActions';
 import { errorMessage } from '../core/safeText';
 import { walkthroughStepDone } from './walkthrough';
+import { countOf } from '../core/format';
 
 export function registerScanWorkspace(ctx: PgLensContext): void {
   // Texts of files that are not open, kept only between reading a file and publishing its diagnostics.
   const textCache = new Map<string, string>();
-  let busy = false;
-  // Whether the running scan is a quiet one, and a scan asked for while one runs: run once the current one ends.
-  let busyQuiet = false;
-  let pending: 'quiet' | 'shown' | undefined;
-  // A quiet scan (after a connection change) made stale by a newer change: it stops, and the newer one runs (the last
-  // change wins; person11 Q6: Select then Disconnect under load ran whole scans one after another, 20–48 s each).
-  let superseded = false;
+  /** The scan running now: whether it is quiet, how far it got, whether it was told to stop, and its end. */
+  let running: ScanState | undefined;
+  // A quiet scan (after a connection change) asked for while one runs: it runs once the current one ends (the last
+  // change wins; person11 Q6: Select then Disconnect under load ran whole scans one after another, 20–48 s each). A
+  // person's scan is never queued: it is said to be running, or it takes over a quiet one at once (person16 HIGH 1: a
+  // Scan given while a scan ran started by itself minutes later, with no progress shown meanwhile).
+  let pendingQuiet = false;
+  // The extension host is going away (Reload Window, deactivate): the running scan stops and nothing starts
+  // (person16 HIGH 1: the old host kept scanning after a reload until it was killed).
+  let disposed = false;
+  ctx.extension.subscriptions.push({
+    dispose: () => {
+      disposed = true;
+      pendingQuiet = false;
+      if (running) running.stop = true;
+    },
+  });
 
   /**
    * `{ quiet: true }`: the scan again after another database is selected — progress in the status bar, the summary in
    * the log only: a person who switched databases asked for no scan, and toasts of their own would hide the switch's.
    */
-  const run = async (opts?: unknown) => {
+  const run = async (opts?: unknown): Promise<void> => {
     const quiet = !!opts && typeof opts === 'object' && (opts as { quiet?: unknown }).quiet === true;
-    if (busy) {
-      // A person's scan asked for during a quiet one runs next, with its progress and summary; a second one while a
-      // person's scan runs is said to be running already.
+    if (disposed) return;
+    if (running) {
+      const busy = running;
       if (quiet) {
-        pending ??= 'quiet';
-        if (busyQuiet) superseded = true;
-      } else if (busyQuiet) pending = 'shown';
-      else void vscode.window.showInformationMessage('PG Lens: a workspace scan is already running.');
+        // The newer change wins: a quiet scan running stops, and the quiet scan runs again after it.
+        pendingQuiet = true;
+        if (busy.quiet) busy.stop = true;
+        return;
+      }
+      if (busy.quiet) {
+        // A person's scan takes over a quiet one: it is stopped (within seconds: cancellation is checked between
+        // statements) and the person's scan starts now, with its progress shown from the first moment.
+        busy.stop = true;
+        pendingQuiet = false;
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: false }, async (progress) => {
+          progress.report({ message: 'stopping the background scan first…' });
+          await busy.done;
+        });
+        if (running || disposed) return void say(running);
+        return run();
+      }
+      return void say(busy);
+    }
+    await scan(quiet);
+  };
+
+  /** A person asked for a scan while one runs: what it is doing, and its progress shown (never a scan queued for later). */
+  const say = async (busy: ScanState | undefined) => {
+    if (!busy) return;
+    if (busy.stop) {
+      void vscode.window.showInformationMessage(`PG Lens: the cancelled workspace scan is still stopping (${countOf(busy.files, 'file')} read). Run Scan Workspace again once it has stopped.`);
       return;
     }
+    const pick = await vscode.window.showInformationMessage(`PG Lens: a workspace scan is already running (${countOf(busy.files, 'file')} read${busy.current ? `, now ${busy.current}` : ''}).`, 'Show Progress');
+    // The progress notification, hidden or collapsed: the notification list shows it.
+    if (pick) await vscode.commands.executeCommand('notifications.showList');
+  };
+
+  const scan = async (quiet: boolean): Promise<void> => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     if (!folders.length) {
       void vscode.window.showInformationMessage('PG Lens: open a folder to scan.');
       return;
     }
-    busy = true;
-    busyQuiet = quiet;
-    superseded = false;
+    let finished!: () => void;
+    const state: ScanState = { quiet, stop: false, files: 0, current: '', done: new Promise<void>((r) => (finished = r)) };
+    running = state;
     const started = Date.now();
     if (!quiet) walkthroughStepDone('scanned');
     let summary: string;
     try {
       summary = await vscode.window.withProgress({ location: quiet ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification, title: 'PG Lens: scanning the workspace', cancellable: !quiet }, async (progress, token) => {
-        const [{ scanFiles, countBySeverity, scanSummaryLine }, { readSourceText }, { countOf }] = await Promise.all([import('../core/scan'), import('../node/walk'), import('../core/format')]);
+        const [{ scanFiles, countBySeverity, scanSummaryLine }, { readSourceText }] = await Promise.all([import('../core/scan'), import('../node/walk')]);
         // A command may connect (without asking for a password): a scan begun while the workspace's own connection was
         // still coming up ran with static rules only and was not made good when it arrived (person9: listmonk, 16
         // warnings "no database", 21 a minute later). After Disconnect it stays static, as the user chose.
@@ -65,6 +105,10 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
           const { CaptureRecording } = await import('./captureRecording');
           await (CaptureRecording.current ? CaptureRecording.current.recheckAdvice({ advise: true }) : ctx.indexAdvice?.recheckCatalog());
         }
+        // pgLens.exclude is read for each scan; the log says what this one left out (person16 MEDIUM 4 could not tell
+        // whether an edit of settings.json was in effect).
+        const exclude = ctx.config.exclude;
+        ctx.log.info(`scan: ${exclude.length ? `leaving out pgLens.exclude ${exclude.map((x) => JSON.stringify(x)).join(', ')} and .gitignore` : 'leaving out .gitignore (pgLens.exclude is empty)'}; migrations are not planned or advised on`);
         const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.fsPath, d]));
         let openFiles = 0;
         const files = workspaceInputs(ctx, folders, { open, onOpen: () => openFiles++, onRead: (file, text) => textCache.set(file, text) });
@@ -75,14 +119,19 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
         const result = await scanFiles(files, {
           analyzers: await ctx.analysis.analyzers({ scanIndex: index }),
           severity: ctx.config.rulesSeverity,
-          isCancelled: () => token.isCancellationRequested || (quiet && superseded),
+          isCancelled: () => {
+            if (token.isCancellationRequested) state.stop = true;
+            return state.stop;
+          },
           keepText: false,
           onError: (file, m) => ctx.log.warn(`scan: ${file}: ${m}`),
           onFile: ({ file, index, findings }) => {
             const uri = vscode.Uri.file(file);
             ctx.analysis.publishScan(uri, findings, positionsOf(textCache.get(file) ?? ''));
             textCache.delete(file);
-            progress.report({ message: `${countOf(index + 1, 'file')} · ${vscode.workspace.asRelativePath(uri)}` });
+            state.files = index + 1;
+            state.current = vscode.workspace.asRelativePath(uri);
+            progress.report({ message: `${countOf(index + 1, 'file')} · ${state.current}` });
           },
           // Findings that needed every file (cross-file N+1, Rails/DRF views) and whole-scan context changes:
           // shown again once the scan knows them, as `pg-lens scan` reports them.
@@ -106,11 +155,12 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
       void vscode.window.showErrorMessage(`PG Lens: the workspace scan failed: ${errorMessage(e)}`);
       return;
     } finally {
-      busy = false;
+      running = undefined;
       textCache.clear();
-      const next = pending;
-      pending = undefined;
-      if (next) void run({ quiet: next === 'quiet' });
+      finished();
+      const again = pendingQuiet && !disposed;
+      pendingQuiet = false;
+      if (again) void run({ quiet: true });
     }
     ctx.log.info(summary);
     if (quiet) return;
@@ -119,6 +169,18 @@ export function registerScanWorkspace(ctx: PgLensContext): void {
   };
 
   ctx.extension.subscriptions.push(vscode.commands.registerCommand('pgLens.scanWorkspace', run));
+}
+
+/** The scan running now (registerScanWorkspace). */
+interface ScanState {
+  quiet: boolean;
+  /** Cancel pressed, a newer scan took over, or the extension host is going away: the scan stops between statements. */
+  stop: boolean;
+  /** Files read so far, and the last one. */
+  files: number;
+  current: string;
+  /** Settles when the scan has ended. */
+  done: Promise<void>;
 }
 
 /**

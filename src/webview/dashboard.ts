@@ -26,7 +26,9 @@ const saved = (vscodeApi.getState() ?? {}) as Partial<UiState>;
 const ui: UiState = { sort: saved.sort ?? 'totalMs', mode: saved.mode ?? 'delta' };
 
 let profileName = '';
-let readOnly = true;
+// Unknown until the host says which profile (init): no action is offered, and no "production" badge is shown either
+// (person16 LOW 2: "production: read-only" while connecting on a development profile).
+let readOnly: boolean | undefined;
 let replica = false;
 let status: ConnectionState = 'connecting';
 let statusMessage = '';
@@ -174,7 +176,7 @@ function renderHeader(): void {
   fill(header, 
     h('h1', { text: 'PG Lens' }),
     h('span', { class: 'profile', text: profileName }),
-    readOnly ? h('span', { class: 'badge warn', text: 'production: read-only', title: 'Maintenance actions are not offered on production profiles.' }) : null,
+    readOnly === true ? h('span', { class: 'badge warn', text: 'production: read-only', title: 'Maintenance actions are not offered on production profiles.' }) : null,
     replica ? h('span', { class: 'badge', text: 'statistics from the read replica' }) : null,
     h('span', { class: `badge status-${status}`, text: label, title: statusMessage }),
     status === 'disconnected' ? h('span', { class: 'muted', text: `${statusMessage} Retrying…` }) : null,
@@ -194,6 +196,7 @@ function renderHeader(): void {
  */
 function forgetDatabase(): void {
   profileName = '';
+  readOnly = undefined;
   stats = undefined;
   findings = [];
   healthError = '';
@@ -257,8 +260,8 @@ function actionButton(action: MaintenanceAction, label?: string): HTMLButtonElem
   return h('button', {
     class: isDestructive(action.kind) ? 'action danger' : action.kind === 'cancel-backend' ? 'action quiet' : 'action',
     text: busy ?? label ?? ACTION_TITLES[action.kind],
-    disabled: readOnly || !!busy,
-    title: readOnly ? 'No maintenance actions on production profiles.' : `${ACTION_TITLES[action.kind]} (you confirm it in a dialog)`,
+    disabled: readOnly !== false || !!busy,
+    title: readOnly === undefined ? 'Waiting for the connection.' : readOnly ? 'No maintenance actions on production profiles.' : `${ACTION_TITLES[action.kind]} (you confirm it in a dialog)`,
     onClick: () => {
       pending.set(key, 'waiting for confirmation…');
       send({ type: 'requestAction', action });
@@ -300,7 +303,7 @@ function renderStatements(): void {
   const fig = (r: StatementRow) => r[ui.mode];
   const listed = rows.filter((r) => r.query).map((r) => r.id);
   const busy = workloadBench?.state === 'asked' || workloadBench?.state === 'running';
-  if (!readOnly && listed.length)
+  if (readOnly === false && listed.length)
     head.append(h('button', {
       text: busy ? 'Benchmarking…' : 'Benchmark these statements',
       title: 'Run each listed statement 20 times, rolled back, with the values the app sent (recorded) or you gave (Benchmark), else values from the column statistics: p50/p95/p99 (asks first)',

@@ -49,6 +49,29 @@ describe('pg-lens scan --db: missing-index (real PostgreSQL)', function () {
     }
   });
 
+  it('gives a migration no index advice and no "not analysed" note by default; --context migration=keep judges it as request code (person16 MEDIUM 4)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pglens-scanmig-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'migrations'));
+      fs.mkdirSync(path.join(dir, 'repo'));
+      // A one-off data migration (golang-migrate naming) and the same read in request code.
+      fs.writeFileSync(path.join(dir, 'migrations', '101_fix_kinds.up.sql'), "UPDATE events SET kind = 'k0' WHERE account_id = 17;\nDELETE FROM events WHERE kind = 'k9' || now()::text;\n");
+      fs.writeFileSync(path.join(dir, 'repo', 'events.go'), 'package repo\n\nfunc byAccount(db *sql.DB, id int) {\n\tdb.Query(`SELECT id, kind FROM events WHERE account_id = $1`, id)\n}\n');
+      const scan = async (...extra: string[]) => {
+        const r = await runCli(['scan', '.', '--db', t.url, '--format', 'json', '--fail-on', 'never', ...extra], { env: { PGPASSWORD: t.password ?? '' }, cwd: dir });
+        assert.equal(r.code, 0, r.err);
+        return (JSON.parse(r.out).findings as { ruleId: string; file: string }[]).map((f) => `${f.file} ${f.ruleId}`);
+      };
+      const byDefault = await scan();
+      assert.ok(byDefault.includes('repo/events.go missing-index'), byDefault.join('\n'));
+      assert.deepEqual(byDefault.filter((f) => f.startsWith('migrations/') && /missing-index|not-analysed/.test(f)), [], byDefault.join('\n'));
+      const kept = await scan('--context', 'migration=keep');
+      assert.ok(kept.includes('migrations/101_fix_kinds.up.sql missing-index'), kept.join('\n'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('in the editor: an editing run reuses the last advice (starts none) and its finding follows the edit; a full run proves again', async () => {
     const db = await t.open();
     /** Every advice the analyzer proves is stored here: a store it does not write to means no advice ran. */

@@ -132,6 +132,19 @@ describe('webview/dashboard (in Chromium)', function () {
     });
   });
 
+  it('says "production: read-only" only once the profile is known to be production, not while connecting (person16 LOW 2)', async function () {
+    await withDashboardPage(this, built, '', async (page, post, errors) => {
+      const header = () => page.evaluate(() => document.querySelector('header')!.textContent ?? '');
+      await post({ type: 'status', state: 'connecting' });
+      assert.doesNotMatch(await header(), /production/, 'connecting, the profile not yet known');
+      await post({ type: 'init', profileName: 'dev', readOnly: false, refreshMs: 2000, statementsState: 'ready', replica: false });
+      assert.doesNotMatch(await header(), /production/);
+      await post({ type: 'init', profileName: 'prod', readOnly: true, refreshMs: 2000, statementsState: 'ready', replica: false });
+      assert.match(await header(), /production: read-only/);
+      assert.deepEqual(errors, []);
+    });
+  });
+
   it('a finding\'s nested evidence reads as names and values, not JSON (person9: "least privilege | {\"source\":…}")', async function () {
     await withDashboardPage(this, built, '', async (page, post, errors) => {
       const finding = {

@@ -187,12 +187,19 @@ type Scope = Map<string, Omit<GoRecv, 'fields'>>;
 
 /** Per function: the names whose type the function's text says (receiver, parameters, typed locals). */
 export class GoScopes {
-  private readonly scopes = new Map<Node, Scope>();
+  /**
+   * By node id: tree-sitter gives a new Node object for each `parent` read, so a map keyed by the object never found a
+   * function again and each call's look-up read its functions' whole bodies anew (person16: ente's 1,448-line
+   * cmd/museum/main.go held the extension host for 2–3 s in one stretch during Scan Workspace).
+   */
+  private readonly scopes = new Map<number, Scope>();
+  /** Each function's `x := …` declarations (literalArgs), by node id. */
+  private readonly shortVars = new Map<number, Node[]>();
 
   constructor(readonly facts: GoFileFacts) {}
 
   private scopeOf(fn: Node): Scope {
-    let s = this.scopes.get(fn);
+    let s = this.scopes.get(fn.id);
     if (s) return s;
     s = new Map();
     const params = [field(fn, 'receiver'), field(fn, 'parameters')];
@@ -218,7 +225,7 @@ export class GoScopes {
       const r = this.valueType(right[0], s);
       if (r) s.set(left[0].text, r);
     }
-    this.scopes.set(fn, s);
+    this.scopes.set(fn.id, s);
     return s;
   }
 
@@ -317,7 +324,9 @@ export class GoScopes {
       let t = literal(a);
       if (!t && a.type === 'identifier') {
         for (const f of fns) {
-          for (const v of f.descendantsOfType('short_var_declaration')) {
+          let vars = this.shortVars.get(f.id);
+          if (!vars) this.shortVars.set(f.id, (vars = f.descendantsOfType('short_var_declaration').filter((v): v is Node => !!v)));
+          for (const v of vars) {
             const left = v && named(field(v, 'left'));
             if (v && left?.length === 1 && left[0].text === a.text) t ??= literal(named(field(v, 'right'))[0]);
           }
