@@ -56,7 +56,7 @@ describe('cli report (real PostgreSQL)', function () {
   it('writes one self-contained HTML file with findings, statements and where they are in the code', async () => {
     const r = await run(['report', '--db', t.url, 'src', '--out', 'report.html']);
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^Wrote report\.html: 1 findings, /);
+    assert.match(r.out, /^Wrote report\.html: 1 finding, /);
     const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
     assert.doesNotMatch(html, /<script|<link|<img|src=/i);
     assert.match(html, /offset-pagination/);
