@@ -398,6 +398,11 @@ export function equalitySiblings(statement: Node, cond: Node): string[] {
 
 /** The SELECT, UPDATE and DELETE nodes of a statement that have a WHERE. */
 function whereOwners(root: Node): Node[] {
+  return collectNodes(root, (node) => (node.where && (node.type === 'select' || node.type === 'update' || node.type === 'delete') ? node : undefined));
+}
+
+/** What `pick` returns for the nodes of a statement at any depth (each node once; a bounded walk). */
+export function collectNodes(root: Node, pick: (node: Node) => Node | undefined): Node[] {
   const out: Node[] = [];
   const seen = new Set<unknown>();
   const visit = (x: unknown, depth: number) => {
@@ -408,7 +413,8 @@ function whereOwners(root: Node): Node[] {
       return;
     }
     const node = x as Node;
-    if (node.where && (node.type === 'select' || node.type === 'update' || node.type === 'delete')) out.push(node);
+    const picked = pick(node);
+    if (picked) out.push(picked);
     for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v, depth + 1);
   };
   visit(root, 0);

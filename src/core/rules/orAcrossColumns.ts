@@ -3,7 +3,7 @@
  * bitmap index scans (BitmapOr) when BOTH columns are indexed; otherwise, or across joined tables,
  * it reads every row. A UNION of two indexed queries is the usual rewrite.
  */
-import { columnAgainstValue, COMPARISON_OPS, conjunctsOf, ctesOf, equalitiesBeside, resolveColumn, stripCasts, walk, wheresOf, type Node, type ResolvedColumn, type Scope } from './ast';
+import { collectNodes, columnAgainstValue, COMPARISON_OPS, conjunctsOf, ctesOf, equalitiesBeside, resolveColumn, stripCasts, walk, wheresOf, type Node, type ResolvedColumn, type Scope } from './ast';
 import type { Rule } from './types';
 import type { Finding } from '../findings';
 
@@ -36,21 +36,7 @@ function pinnedByKey(where: Node | undefined, or: Node): boolean {
 
 /** The JOIN … ON conditions of the statement (any depth): an OR there sits beside the join's other conditions. */
 function onConditionsOf(root: Node): Node[] {
-  const out: Node[] = [];
-  const seen = new Set<unknown>();
-  const visit = (x: unknown, depth: number) => {
-    if (!x || typeof x !== 'object' || seen.has(x) || depth > 60) return;
-    seen.add(x);
-    if (Array.isArray(x)) {
-      for (const y of x) visit(y, depth + 1);
-      return;
-    }
-    const node = x as Node;
-    if (node.join?.on) out.push(node.join.on as Node);
-    for (const [k, v] of Object.entries(node)) if (k !== '_location') visit(v, depth + 1);
-  };
-  visit(root, 0);
-  return out;
+  return collectNodes(root, (node) => (node.join?.on as Node | undefined) ?? undefined);
 }
 
 /** Any `column = value` among the ANDed conditions of a WHERE or ON of the statement: an index lookup that drives the join. */
