@@ -390,7 +390,7 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       void vscode.window.showWarningMessage('PG Lens: open a folder to add a migration to.');
       return;
     }
-    const { detectMigrationTool, generateMigration, PROJECT_FACT_FILES } = await import('../core/advice/migrations');
+    const { detectMigrationTool, findStartupMigrator, generateMigration, PROJECT_FACT_FILES, startupMigratorCandidates } = await import('../core/advice/migrations');
     const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*'), '{**/node_modules/**,**/.git/**,**/dist/**,**/vendor/**,**/.venv/**}', 20000);
     const rel = (u: vscode.Uri) => vscode.workspace.asRelativePath(u, false).replace(/\\/g, '/');
     const files = uris.map(rel);
@@ -404,6 +404,11 @@ class IndexAdvice implements vscode.Disposable, IndexAdviceApi {
       if (t !== undefined) facts[f] = t;
     }
     const target = detectMigrationTool({ files, packageJson: await read('package.json'), gemfileLock: await read('Gemfile.lock'), texts: facts });
+    // Does the app apply its migrations itself when it starts (golang-migrate's Up() in main.go)? Then the toast says so.
+    const startup: Record<string, string | undefined> = {};
+    for (const f of startupMigratorCandidates(target, files)) startup[f] = facts[f] ?? (await read(f));
+    const appliedAtStart = findStartupMigrator(target, startup);
+    if (appliedAtStart) target.appliedAtStart = appliedAtStart;
     const texts = new Map<string, string | undefined>();
     if (target.tool === 'prisma') texts.set(target.dir, await read(target.dir));
     // The newest migrations of a JavaScript tool: a new one follows their branching by database type (person15: Traduora).

@@ -26,6 +26,16 @@ export interface MigrationTarget {
   run?: string;
   /** tool 'unknown': one line saying why no migration file is written (the SQL is offered instead). */
   why?: string;
+  /**
+   * The migration runner a plain SQL folder belongs to, from the project's dependency files (go.mod: golang-migrate,
+   * goose): its CLI command runs the file, not psql.
+   */
+  runner?: 'golang-migrate' | 'goose';
+  /**
+   * The app applies pending migrations itself when it starts (findStartupMigrator: golang-migrate's `.Up()`, goose.Up,
+   * knex.migrate.latest(), TypeORM migrationsRun, Spring Boot's Flyway): the file that says so and the tool.
+   */
+  appliedAtStart?: { file: string; by: string };
 }
 
 /** What an index migration needs to know (an IndexSuggestion fits). */
@@ -65,19 +75,19 @@ const ORM_CONFIG_NAMES = String.raw`ormconfig\.(json|js|ts|cjs|mjs)|[\w.-]*(?:da
  * dependency files, manage.py, alembic.ini; sequelize-cli's .sequelizerc and the package.json files of a workspace's
  * packages (conduit: sequelize-cli is a dependency of backend/package.json, not of the root's).
  */
-export const PROJECT_FACT_FILES = new RegExp(String.raw`(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|\.sequelizerc|package\.json|${ORM_CONFIG_NAMES})$`, 'i');
+export const PROJECT_FACT_FILES = new RegExp(String.raw`(^|\/)(requirements[^/]*\.(txt|in)|pyproject\.toml|Pipfile|setup\.py|setup\.cfg|manage\.py|alembic\.ini|\.sequelizerc|package\.json|go\.mod|pom\.xml|build\.gradle(?:\.kts)?|${ORM_CONFIG_NAMES})$`, 'i');
 
 /** The files that configure a TypeORM DataSource / ormconfig or MikroORM (their texts say how migrations run). */
 const ORM_CONFIG_FILES = new RegExp(String.raw`(^|\/)(${ORM_CONFIG_NAMES})$`, 'i');
 
-/** The facts files that are not Python's. */
-const NODE_FACT_FILES = /(^|\/)(\.sequelizerc|package\.json)$/;
+/** The facts files that are not Python's (Node's, Go's, Java's). */
+const NON_PYTHON_FACT_FILES = /(^|\/)(\.sequelizerc|package\.json|go\.mod|pom\.xml|build\.gradle(?:\.kts)?)$/;
 
 /** Python packages the project declares (lower case, `_` as `-`), from its dependency files' texts. */
 function pythonDeps(p: ProjectFiles): Set<string> {
   const out = new Set<string>();
   for (const [path, text] of Object.entries(p.texts ?? {})) {
-    if (/(^|\/)(manage\.py|alembic\.ini)$/.test(path) || NODE_FACT_FILES.test(path) || ORM_CONFIG_FILES.test(path)) continue;
+    if (/(^|\/)(manage\.py|alembic\.ini)$/.test(path) || NON_PYTHON_FACT_FILES.test(path) || ORM_CONFIG_FILES.test(path)) continue;
     for (const m of text.matchAll(/(?:^|["'\s=,[(])(django|alembic|flask[-_]migrate|sqlalchemy|flask[-_]sqlalchemy)(?=\s*(?:[=<>~!;\[,"'\])]|$))/gim)) out.add(m[1].toLowerCase().replace(/_/g, '-'));
   }
   return out;
@@ -185,14 +195,63 @@ export function detectMigrationTool(p: ProjectFiles): MigrationTarget {
   const flyway = has(/(^|\/)V\d+(?:[._]\d+)*__[^/]+\.sql$/);
   if (flyway) return { tool: 'flyway', dir: flyway.replace(/\/[^/]+$/, '') };
 
+  const runner = goMigrationRunner(p);
+  const withRunner = (dir: string): MigrationTarget => (runner ? { tool: 'sql', dir, runner } : { tool: 'sql', dir });
   for (const d of SQL_DIRS) {
     const hit = files.find((f) => f.startsWith(d + '/') && f.endsWith('.sql') && !f.slice(d.length + 1).includes('/'));
-    if (hit) return { tool: 'sql', dir: d };
+    if (hit) return withRunner(d);
   }
   const nested = has(/(^|\/)migrations\/[^/]+\.sql$/);
-  if (nested) return { tool: 'sql', dir: nested.replace(/\/[^/]+$/, '') };
+  if (nested) return withRunner(nested.replace(/\/[^/]+$/, ''));
   // Nothing says which tool the project uses: no file in a guessed framework.
   return { tool: 'unknown', dir: '', why: 'PG Lens found no migration tool it recognises in this project (no Prisma, Rails, Django, Alembic, Knex, node-pg-migrate, db-migrate, sequelize-cli, TypeORM, MikroORM, Flyway or SQL migrations folder)' };
+}
+
+/** The Go migration runner a go.mod requires (golang-migrate, goose), whose CLI runs a plain SQL migration folder. */
+function goMigrationRunner(p: ProjectFiles): MigrationTarget['runner'] {
+  for (const [path, text] of Object.entries(p.texts ?? {})) {
+    if (!/(^|\/)go\.mod$/.test(path)) continue;
+    if (/\bgithub\.com\/golang-migrate\/migrate\b/.test(text)) return 'golang-migrate';
+    if (/\bgithub\.com\/pressly\/goose\b/.test(text)) return 'goose';
+  }
+  return undefined;
+}
+
+/**
+ * The source files that may apply migrations when the app starts, for findStartupMigrator to read: Go files (not
+ * tests) for golang-migrate and goose; the project's build files for Flyway (Spring Boot runs it at start); JavaScript
+ * and TypeScript files outside tests for knex and TypeORM. At most `limit`, the likeliest (main/cmd/server/app) first.
+ */
+export function startupMigratorCandidates(target: MigrationTarget, files: readonly string[], limit = 400): string[] {
+  const notTest = (f: string) => !/(^|\/)(tests?|testutil|testdata|__tests__|spec|e2e|fixtures?)\/|[._-](test|spec)\.[a-z]+$/i.test(f);
+  let pick: (f: string) => boolean;
+  if (target.runner) pick = (f) => f.endsWith('.go') && notTest(f);
+  else if (target.tool === 'flyway') pick = (f) => /(^|\/)(pom\.xml|build\.gradle(?:\.kts)?)$/.test(f);
+  else if (target.tool === 'knex' || target.tool === 'typeorm') pick = (f) => /\.(ts|js|cjs|mjs)$/.test(f) && !f.endsWith('.d.ts') && notTest(f) && !isUnder(target.dir, f);
+  else return [];
+  const likely = (f: string) => (/(^|\/)(main|cmd|server|app|index|db|database|data-?source|ormconfig)[\w.-]*(\/|\.)/i.test(f) ? 0 : 1);
+  return files.filter(pick).sort((a, b) => likely(a) - likely(b) || a.split('/').length - b.split('/').length).slice(0, limit);
+}
+
+/**
+ * The file in which the app applies its migrations when it starts, from the texts of startupMigratorCandidates:
+ * golang-migrate imported and `.Up()` called; goose.Up(…); knex's `.migrate.latest(`; TypeORM `migrationsRun: true` or
+ * `.runMigrations(`; Flyway on Spring Boot (both in the build file). Undefined when no file says so.
+ */
+export function findStartupMigrator(target: MigrationTarget, texts: Readonly<Record<string, string | undefined>>): MigrationTarget['appliedAtStart'] {
+  const rules: { by: string; test: (t: string) => boolean }[] =
+    target.runner === 'golang-migrate' ? [{ by: 'golang-migrate', test: (t) => /"github\.com\/golang-migrate\/migrate(\/v\d+)?"/.test(t) && /\.Up\(\s*\)/.test(t) }]
+    : target.runner === 'goose' ? [{ by: 'goose', test: (t) => /"github\.com\/pressly\/goose(\/v\d+)?"/.test(t) && /\bgoose\.Up(Context)?\(/.test(t) }]
+    : target.tool === 'flyway' ? [{ by: 'Flyway on Spring Boot', test: (t) => /\bflyway\b/i.test(t) && /spring-boot/.test(t) }]
+    : target.tool === 'knex' ? [{ by: 'knex.migrate.latest()', test: (t) => /\.migrate\.latest\(/.test(t) }]
+    : target.tool === 'typeorm' ? [{ by: 'TypeORM migrationsRun', test: (t) => /\bmigrationsRun\s*:\s*true\b/.test(t) || /\.runMigrations\(/.test(t) }]
+    : [];
+  for (const [file, text] of Object.entries(texts)) {
+    if (text === undefined) continue;
+    const rule = rules.find((r) => r.test(text));
+    if (rule) return { file, by: rule.by };
+  }
+  return undefined;
 }
 
 /** `dir/rel` (`rel` alone at the root). */
@@ -489,7 +548,10 @@ const RUN_COMMANDS: Record<MigrationTool, (target: MigrationTarget, path: string
   typeorm: (t) => t.run ?? 'npx typeorm migration:run -d <your data source file>',
   'mikro-orm': (t) => t.run ?? 'npx mikro-orm migration:up',
   flyway: () => 'flyway migrate',
-  sql: (_t, path) => `psql -v ON_ERROR_STOP=1 -f ${path}`,
+  sql: (t, path) =>
+    t.runner === 'golang-migrate' ? `migrate -path ${t.dir} -database "$DATABASE_URL" up`
+    : t.runner === 'goose' ? `goose -dir ${t.dir} postgres "$DATABASE_URL" up`
+    : `psql -v ON_ERROR_STOP=1 -f ${path}`,
   unknown: () => undefined,
 };
 
@@ -497,6 +559,8 @@ const RUN_COMMANDS: Record<MigrationTool, (target: MigrationTarget, path: string
 export function generateMigration(target: MigrationTarget, ix: MigrationIndex, ctx: MigrationContext): MigrationOutput {
   const out = GENERATORS[target.tool](target, ix, ctx);
   if (out.kind !== 'create') return out;
+  // The app applies its migrations when it starts (person16: ente runs golang-migrate's Up() in main.go): say so, not psql.
+  if (target.appliedAtStart) return { ...out, notes: [`Wrote ${out.path}; your app applies it at start (${target.appliedAtStart.by} in ${target.appliedAtStart.file}).`, ...out.notes] };
   const run = RUN_COMMANDS[target.tool](target, out.path);
   return { ...out, notes: [`Wrote ${out.path}${run ? `; run it with \`${run}\`` : ''}.`, ...out.notes] };
 }
@@ -542,6 +606,10 @@ function sqlMigration(target: MigrationTarget, ix: MigrationIndex, ctx: Migratio
       kind: 'create', path: `${target.dir}/${base}.up.sql`, content: up, notes: [],
       extra: [{ path: `${target.dir}/${base}.down.sql`, content: `${dropSql(ix)};\n` }],
     };
+  }
+  if (target.runner === 'goose') {
+    // goose reads its sections from annotations, and runs a file outside a transaction when it says so.
+    return { kind: 'create', path: `${target.dir}/${base}.sql`, content: `-- +goose NO TRANSACTION\n-- +goose Up\n${header(ix, '--')}${extLine(ix)}${createSql(ix)};\n\n-- +goose Down\n${dropSql(ix)};\n`, notes: [] };
   }
   return { kind: 'create', path: `${target.dir}/${base}.sql`, content: up, notes: ['If your migration runner wraps each file in a transaction, drop CONCURRENTLY or configure the file to run outside one.'] };
 }

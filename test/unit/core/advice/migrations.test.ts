@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { addPrismaIndex, detectMigrationTool, generateMigration, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
+import { addPrismaIndex, detectMigrationTool, findStartupMigrator, generateMigration, startupMigratorCandidates, type MigrationIndex, type MigrationOutput } from '../../../../src/core/advice/migrations';
 
 /** A written migration (a file or an edit): fails when the SQL was offered instead. */
 function written(...args: Parameters<typeof generateMigration>): Exclude<MigrationOutput, { kind: 'sql' }> {
@@ -378,6 +378,61 @@ export class addTermContext1667573768424 implements MigrationInterface {
       assert.equal(out.kind, 'create');
       assert.equal(out.path, 'prisma/migrations/20261126130509_add_orders_placed_at_status_refunded_idx/migration.sql');
       assert.match(out.content, /CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_placed_at_status_refunded_idx ON orders \(placed_at DESC\) WHERE status = 'refunded';\n$/);
+    });
+  });
+  // person16 LOW 5: ente (Go) applies its golang-migrate migrations itself when it starts; the toast said "run it with psql".
+  describe('the command that runs a new migration, or the app that applies it at start', () => {
+    const ente = {
+      files: ['go.mod', 'cmd/museum/main.go', 'internal/testutil/testutil.go', 'pkg/repo/trash.go', 'migrations/123_x.up.sql', 'migrations/123_x.down.sql'],
+      texts: { 'go.mod': 'module github.com/ente-io/museum\n\nrequire (\n\tgithub.com/golang-migrate/migrate/v4 v4.12.2\n\tgithub.com/lib/pq v1.10.9\n)\n' },
+    };
+    const mainGo = 'package main\n\nimport (\n\t"github.com/golang-migrate/migrate/v4"\n\t"github.com/golang-migrate/migrate/v4/database/postgres"\n)\n\nfunc runMigrations(db *sql.DB) {\n\tm, _ := migrate.NewWithDatabaseInstance("file://migrations", "postgres", driver)\n\tif err := m.Up(); err != nil && err != migrate.ErrNoChange {\n\t\tlog.Fatal(err)\n\t}\n}\n';
+
+    it('golang-migrate run by the app: "your app applies it at start", naming the file', () => {
+      const target = detectMigrationTool(ente);
+      assert.deepEqual(target, { tool: 'sql', dir: 'migrations', runner: 'golang-migrate' });
+      const cands = startupMigratorCandidates(target, ente.files);
+      assert.deepEqual(cands, ['cmd/museum/main.go', 'pkg/repo/trash.go'], 'Go files, tests and test helpers left out');
+      const at = findStartupMigrator(target, { 'pkg/repo/trash.go': 'package repo\nfunc x() { rows.Scan() }\n', 'cmd/museum/main.go': mainGo });
+      assert.deepEqual(at, { file: 'cmd/museum/main.go', by: 'golang-migrate' });
+      const out = written({ ...target, appliedAtStart: at }, sort, { now, files: ente.files });
+      assert.equal(out.path, 'migrations/124_add_orders_customer_id_placed_at_idx.up.sql');
+      assert.equal(out.notes[0], 'Wrote migrations/124_add_orders_customer_id_placed_at_idx.up.sql; your app applies it at start (golang-migrate in cmd/museum/main.go).');
+      assert.doesNotMatch(out.notes.join('\n'), /psql/);
+    });
+
+    it('golang-migrate not run by the app: the migrate CLI with the migrations path', () => {
+      const target = detectMigrationTool(ente);
+      assert.equal(findStartupMigrator(target, { 'cmd/museum/main.go': 'package main\nimport "github.com/golang-migrate/migrate/v4"\n// migrations run by CI\n' }), undefined);
+      const out = written(target, sort, { now, files: ente.files });
+      assert.equal(out.notes[0], 'Wrote migrations/124_add_orders_customer_id_placed_at_idx.up.sql; run it with `migrate -path migrations -database "$DATABASE_URL" up`.');
+    });
+
+    it('goose: its annotations in the file, goose.Up at start or the goose CLI', () => {
+      const files = ['go.mod', 'main.go', 'db/migrations/00001_init.sql'];
+      const target = detectMigrationTool({ files, texts: { 'go.mod': 'module x\nrequire github.com/pressly/goose/v3 v3.20.0\n' } });
+      assert.deepEqual(target, { tool: 'sql', dir: 'db/migrations', runner: 'goose' });
+      const out = written(target, sort, { now, files });
+      assert.equal(out.path, 'db/migrations/00002_add_orders_customer_id_placed_at_idx.sql');
+      assert.match(out.content, /^-- \+goose NO TRANSACTION\n-- \+goose Up\n[\s\S]*CREATE INDEX CONCURRENTLY[\s\S]*-- \+goose Down\nDROP INDEX CONCURRENTLY/);
+      assert.equal(out.notes[0], 'Wrote db/migrations/00002_add_orders_customer_id_placed_at_idx.sql; run it with `goose -dir db/migrations postgres "$DATABASE_URL" up`.');
+      const at = findStartupMigrator(target, { 'main.go': 'import "github.com/pressly/goose/v3"\nfunc main() { goose.Up(db, "db/migrations") }\n' });
+      assert.deepEqual(at, { file: 'main.go', by: 'goose' });
+    });
+
+    it('other tools the app runs at start: knex migrate.latest(), TypeORM migrationsRun, Flyway on Spring Boot', () => {
+      const knex = detectMigrationTool({ files: ['knexfile.js', 'migrations/20240101000000_init.js', 'src/server.js', 'test/db.test.js'], packageJson: '{"dependencies":{"knex":"3.1.0"}}' });
+      assert.deepEqual(startupMigratorCandidates(knex, ['knexfile.js', 'migrations/20240101000000_init.js', 'src/server.js', 'test/db.test.js']), ['src/server.js', 'knexfile.js']);
+      assert.deepEqual(findStartupMigrator(knex, { 'src/server.js': 'await knex.migrate.latest();\napp.listen(3000);\n' }), { file: 'src/server.js', by: 'knex.migrate.latest()' });
+      const typeorm = { tool: 'typeorm' as const, dir: 'src/migrations' };
+      assert.deepEqual(findStartupMigrator(typeorm, { 'src/data-source.ts': 'export default new DataSource({ type: "postgres", migrationsRun: true })' }), { file: 'src/data-source.ts', by: 'TypeORM migrationsRun' });
+      const flyway = { tool: 'flyway' as const, dir: 'src/main/resources/db/migration' };
+      assert.deepEqual(startupMigratorCandidates(flyway, ['pom.xml', 'src/main/java/App.java']), ['pom.xml']);
+      const at = findStartupMigrator(flyway, { 'pom.xml': '<parent><artifactId>spring-boot-starter-parent</artifactId></parent><dependency><artifactId>flyway-core</artifactId></dependency>' });
+      assert.deepEqual(at, { file: 'pom.xml', by: 'Flyway on Spring Boot' });
+      assert.equal(written({ ...flyway, appliedAtStart: at }, sort, { now, files: [] }).notes[0], 'Wrote src/main/resources/db/migration/V1__add_orders_customer_id_placed_at_idx.sql; your app applies it at start (Flyway on Spring Boot in pom.xml).');
+      // A plain SQL folder without a Go runner still says psql.
+      assert.match(written({ tool: 'sql', dir: 'db/migrate' }, sort, { now, files: [] }).notes[0], /run it with `psql -v ON_ERROR_STOP=1 -f db\/migrate\//);
     });
   });
 });
